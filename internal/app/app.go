@@ -1,0 +1,139 @@
+// Package app wires Recert together: configuration, database, migrations, the HTTP server
+// and its graceful shutdown.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"text/tabwriter"
+
+	"github.com/recert-dev/recert/internal/config"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// version is the release tag, set at build time with
+// -ldflags "-X github.com/recert-dev/recert/internal/app.version=v1.2.3".
+var version string
+
+// Version is the release tag, or the module or VCS version of a development build.
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+		if bi.Main.Version != "" {
+			return bi.Main.Version
+		}
+	}
+	return "(devel)"
+}
+
+const usage = `usage: recert [command]
+
+commands:
+  serve             run the API (the default)
+  migrate [up]      apply pending database migrations and exit
+  migrate status    list migrations and whether each is applied
+  version           print the build version
+
+Configuration comes from RECERT_* environment variables; see the README.`
+
+// Run is the whole program: main only supplies the process's arguments, environment and output.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 1 {
+		cmd = args[1]
+	}
+	if cmd == "version" {
+		_, err := fmt.Fprintln(stdout, Version())
+		return err
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log := NewLogger(cfg, stdout)
+	switch {
+	case cmd == "serve":
+		return serve(ctx, cfg, log)
+	case cmd == "migrate" && (len(args) < 3 || args[2] == "up"):
+		return withStore(cfg, func(st *store.Store) error { return migrate(ctx, st, log) })
+	case cmd == "migrate" && args[2] == "status":
+		return withStore(cfg, func(st *store.Store) error { return printStatus(ctx, st, stdout) })
+	default:
+		return fmt.Errorf("unknown command %q\n\n%s", args[1:], usage)
+	}
+}
+
+// NewLogger returns the process logger in the configured format and level.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	log.Info("starting recert", "version", Version(), "config", cfg)
+	return withStore(cfg, func(st *store.Store) error {
+		if err := migrate(ctx, st, log); err != nil {
+			return err
+		}
+		srv, err := NewServer(cfg, st, log)
+		if err != nil {
+			return err
+		}
+		ln, err := Listen(cfg.ListenAddr)
+		if err != nil {
+			return err
+		}
+		return srv.Serve(ctx, ln)
+	})
+}
+
+func withStore(cfg config.Config, f func(*store.Store) error) error {
+	st, err := store.Open(cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return f(st)
+}
+
+func migrate(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	v, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", "engine", st.Engine(), "schema_version", v)
+	return nil
+}
+
+func printStatus(ctx context.Context, st *store.Store, w io.Writer) error {
+	states, err := st.MigrationStatus(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tSTATE\tMIGRATION")
+	for _, s := range states {
+		state := "pending"
+		if s.Applied {
+			state = "applied"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Version, state, s.Source)
+	}
+	return tw.Flush()
+}

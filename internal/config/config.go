@@ -1,0 +1,145 @@
+// Package config reads Recert's configuration from RECERT_* environment variables.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the service can be told at start.
+type Config struct {
+	// ListenAddr is the TCP address the HTTP server listens on.
+	ListenAddr string
+	// DatabaseURL selects PostgreSQL when set (postgres://…); empty means the embedded SQLite.
+	DatabaseURL string
+	// DataDir holds the embedded SQLite database.
+	DataDir string
+	// LogLevel is debug, info, warn or error.
+	LogLevel slog.Level
+	// LogFormat is text or json.
+	LogFormat string
+	// ShutdownGrace is how long in-flight requests may run after SIGTERM.
+	ShutdownGrace time.Duration
+	// MaxBodyBytes is the default limit on request bodies.
+	MaxBodyBytes int64
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name, Default, Description string
+}
+
+// Vars lists every variable Load reads, with its default; the README's table follows it.
+var Vars = []Var{
+	{"RECERT_LISTEN_ADDR", ":8080", "address the HTTP server listens on"},
+	{"RECERT_DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty: embedded SQLite"},
+	{"RECERT_DATA_DIR", "./data", "directory of the embedded SQLite database"},
+	{"RECERT_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"RECERT_LOG_FORMAT", "text", "text or json"},
+	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT"},
+	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes"},
+}
+
+// Load reads and validates the configuration; it reports every invalid variable at once.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	var c Config
+	var errs []error
+	bad := func(name string, err error) { errs = append(errs, fmt.Errorf("%s: %w", name, err)) }
+
+	c.ListenAddr = get("RECERT_LISTEN_ADDR")
+	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
+		bad("RECERT_LISTEN_ADDR", err)
+	}
+	c.DatabaseURL = get("RECERT_DATABASE_URL")
+	if c.DatabaseURL != "" {
+		if err := checkPostgresURL(c.DatabaseURL); err != nil {
+			bad("RECERT_DATABASE_URL", err)
+		}
+	}
+	c.DataDir = get("RECERT_DATA_DIR")
+	if err := c.LogLevel.UnmarshalText([]byte(get("RECERT_LOG_LEVEL"))); err != nil {
+		bad("RECERT_LOG_LEVEL", errors.New("want debug, info, warn or error"))
+	}
+	c.LogFormat = get("RECERT_LOG_FORMAT")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("RECERT_LOG_FORMAT", errors.New("want text or json"))
+	}
+	var err error
+	if c.ShutdownGrace, err = time.ParseDuration(get("RECERT_SHUTDOWN_GRACE")); err != nil || c.ShutdownGrace < 0 {
+		bad("RECERT_SHUTDOWN_GRACE", errors.New("want a non-negative duration such as 20s"))
+	}
+	if c.MaxBodyBytes, err = strconv.ParseInt(get("RECERT_MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
+		bad("RECERT_MAX_BODY_BYTES", errors.New("want a whole number of bytes, at least 1024"))
+	}
+	return c, errors.Join(errs...)
+}
+
+func checkPostgresURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return errors.New("want a postgres:// or postgresql:// URL")
+	}
+	if u.Host == "" {
+		return errors.New("missing host")
+	}
+	return nil
+}
+
+// Engine names the storage engine the configuration selects.
+func (c Config) Engine() string {
+	if c.DatabaseURL != "" {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// LogValue prints the configuration with secrets masked, so it can be logged at start.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("listen_addr", c.ListenAddr),
+		slog.String("engine", c.Engine()),
+		slog.String("database_url", Redact(c.DatabaseURL)),
+		slog.String("data_dir", c.DataDir),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.String("log_format", c.LogFormat),
+		slog.Duration("shutdown_grace", c.ShutdownGrace),
+		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+	)
+}
+
+// Redact masks the password of a database URL, and any password query parameter.
+func Redact(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable, hidden)"
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,130 @@
+// Package dbtest gives each test a freshly migrated database, on SQLite always and on
+// PostgreSQL when RECERT_TEST_DATABASE_URL is set (one migrated template, cloned per test).
+package dbtest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver pgtestdb connects with
+	"github.com/peterldowns/pgtestdb"
+
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// EnvURL names the variable holding an administrative PostgreSQL URL for tests.
+const EnvURL = "RECERT_TEST_DATABASE_URL"
+
+// Engines lists the engines to test on. In CI (CI=true) PostgreSQL is required: a run that
+// silently skipped it would prove nothing.
+func Engines(t testing.TB) []store.Engine {
+	t.Helper()
+	if os.Getenv(EnvURL) != "" {
+		return []store.Engine{store.SQLite, store.Postgres}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true but %s is not set: the PostgreSQL tests cannot be skipped in CI", EnvURL)
+	}
+	return []store.Engine{store.SQLite}
+}
+
+// Each runs f once per engine, as a subtest named for the engine, with a fresh store.
+func Each(t *testing.T, f func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	for _, e := range Engines(t) {
+		t.Run(string(e), func(t *testing.T) { f(t, New(t, e)) })
+	}
+}
+
+// New returns a migrated, empty store on engine e; it is closed and dropped after the test.
+func New(t testing.TB, e store.Engine) *store.Store {
+	t.Helper()
+	var s *store.Store
+	var err error
+	switch e {
+	case store.Postgres:
+		s, err = store.OpenPostgres(PostgresURL(t))
+	default:
+		s, err = store.OpenSQLite(filepath.Join(t.TempDir(), "recert.db"))
+		if err == nil {
+			err = s.Migrate(context.Background())
+		}
+	}
+	if err != nil {
+		t.Fatalf("open %s test database: %v", e, err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// PostgresURL clones the migrated template into a new database and returns its URL.
+// It skips the test when RECERT_TEST_DATABASE_URL is not set (and fails it in CI).
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	raw := os.Getenv(EnvURL)
+	if raw == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is not set", EnvURL)
+		}
+		t.Skipf("%s is not set; skipping the PostgreSQL run", EnvURL)
+	}
+	conf, err := pgConfig(raw)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	return pgtestdb.Custom(t, conf, migrator{}).URL()
+}
+
+func pgConfig(raw string) (pgtestdb.Config, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return pgtestdb.Config{}, err
+	}
+	pass, _ := u.User.Password()
+	port := u.Port()
+	if port == "" {
+		port = "5432"
+	}
+	q := u.Query()
+	if !q.Has("sslmode") {
+		q.Set("sslmode", "disable")
+	}
+	return pgtestdb.Config{
+		DriverName: "pgx",
+		User:       u.User.Username(),
+		Password:   pass,
+		Host:       u.Hostname(),
+		Port:       port,
+		Database:   u.Path[min(1, len(u.Path)):],
+		Options:    q.Encode(),
+	}, nil
+}
+
+// migrator builds pgtestdb's template with Recert's own PostgreSQL migrations; the template
+// is rebuilt whenever a migration file changes.
+type migrator struct{}
+
+func (migrator) Hash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(store.Migrations(store.Postgres), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(store.Migrations(store.Postgres), path)
+		h.Write([]byte(path))
+		h.Write(b)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
+	return store.MigrateDB(ctx, db, store.Postgres)
+}

@@ -1,0 +1,171 @@
+// Package httpapi serves Recert's HTTP API. It implements api.StrictServerInterface, whose
+// handlers speak context and generated types only, and keeps every echo-specific piece
+// (routing, middleware, the error handler) in this file and problem.go.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo-contrib/echoprometheus"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	echomw "github.com/oapi-codegen/echo-middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/swaggest/swgui/v5emb"
+
+	"github.com/recert-dev/recert/api"
+)
+
+// Options configure a Server.
+type Options struct {
+	DB           Database
+	Engine       string // "sqlite" or "postgres"
+	Version      string // the build version
+	Logger       *slog.Logger
+	MaxBodyBytes int64
+}
+
+// Server implements the API operations.
+type Server struct {
+	db       Database
+	engine   string
+	version  string
+	log      *slog.Logger
+	maxBody  int64
+	specYAML []byte
+}
+
+var _ api.StrictServerInterface = (*Server)(nil)
+
+const loggerKey = "recert.logger"
+
+// NewHandler builds the HTTP handler: routes from the contract, request validation,
+// problem responses, request ids and logs, metrics and the documentation.
+func NewHandler(o Options) (http.Handler, error) {
+	spec, err := api.GetSpec()
+	if err != nil {
+		return nil, fmt.Errorf("load embedded spec: %w", err)
+	}
+	yml, err := specYAML()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{db: o.DB, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes, specYAML: yml}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	// The peer address is the client: X-Forwarded-For and X-Real-IP are not trusted.
+	e.IPExtractor = echo.ExtractIPDirect()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	e.Use(
+		middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+			Generator:        newRequestID,
+			RequestIDHandler: s.attachLogger,
+		}),
+		s.requestLogger(),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{
+			DisableErrorHandler: true,
+			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+				logger(c).Error("panic", "err", err, "stack", string(stack))
+				return err
+			},
+		}),
+		echoprometheus.NewMiddlewareWithConfig(echoprometheus.MiddlewareConfig{
+			Namespace:                 "recert",
+			Subsystem:                 "http",
+			Registerer:                reg,
+			DoNotUseRequestPathFor404: true,
+		}),
+		middleware.BodyLimit(fmt.Sprintf("%dB", o.MaxBodyBytes)),
+	)
+
+	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+	e.Use(validator(spec, e.Routes()))
+
+	docs := echo.WrapHandler(v5emb.New("Recert API", "/openapi.yaml", "/docs/"))
+	e.GET("/docs", docs)
+	e.GET("/docs/*", docs)
+	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
+	return e, nil
+}
+
+// validator checks every request to an operation of the contract before its handler runs.
+// Other routes (documentation assets, metrics, unknown paths) are left to echo.
+func validator(spec *openapi3.T, routes []*echo.Route) echo.MiddlewareFunc {
+	spec.Servers = nil // match on paths alone, whatever host the service answers on
+	inSpec := make(map[string]bool, len(routes))
+	for _, r := range routes {
+		inSpec[r.Method+" "+r.Path] = true
+	}
+	return echomw.OapiRequestValidatorWithOptions(spec, &echomw.Options{
+		SilenceServersWarning: true,
+		Skipper: func(c echo.Context) bool {
+			return !inSpec[c.Request().Method+" "+c.Path()]
+		},
+		Options: openapi3filter.Options{
+			MultiError:         true,
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+		},
+		// Keep the validator's error whole; handleError turns it into field errors.
+		ErrorHandler: func(_ echo.Context, err *echo.HTTPError) error {
+			if errors.Is(err.Internal, echo.ErrStatusRequestEntityTooLarge) {
+				return echo.ErrStatusRequestEntityTooLarge
+			}
+			return err
+		},
+		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
+			return &echo.HTTPError{Code: http.StatusBadRequest, Message: "invalid request", Internal: me}
+		},
+	})
+}
+
+// attachLogger gives the request a logger that carries its id, for every line about it.
+func (s *Server) attachLogger(c echo.Context, id string) {
+	c.Set(loggerKey, s.log.With("request_id", id))
+}
+
+func (s *Server) requestLogger() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		HandleError:  true,
+		LogStatus:    true,
+		LogMethod:    true,
+		LogURIPath:   true,
+		LogRoutePath: true,
+		LogLatency:   true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			logger(c).LogAttrs(context.Background(), level, "request",
+				slog.String("method", v.Method),
+				slog.String("path", v.URIPath),
+				slog.String("route", v.RoutePath),
+				slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency.Round(time.Microsecond)),
+			)
+			return nil
+		},
+	})
+}
+
+// newRequestID returns 16 random characters, unique enough to find one request in the logs.
+func newRequestID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}

@@ -1,0 +1,126 @@
+// Package store keeps Recert's data in the embedded SQLite or in PostgreSQL, through gorm.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ncruces/go-sqlite3/gormlite"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Engine names a storage engine.
+type Engine string
+
+// The two engines Recert runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Store is the database behind Recert.
+type Store struct {
+	db     *gorm.DB
+	sqlDB  *sql.DB
+	engine Engine
+	goose  *goose.Provider
+}
+
+// Open connects to PostgreSQL when databaseURL is set, otherwise to the SQLite file
+// recert.db in dataDir (created when missing). It does not migrate.
+func Open(databaseURL, dataDir string) (*Store, error) {
+	if databaseURL != "" {
+		return OpenPostgres(databaseURL)
+	}
+	if err := os.MkdirAll(dataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	return OpenSQLite(filepath.Join(dataDir, "recert.db"))
+}
+
+// OpenSQLite opens (creating if needed) an SQLite database file with the settings Recert
+// relies on: foreign keys enforced, WAL so readers never wait for the writer, a busy timeout
+// instead of immediate "database is locked" errors, and write transactions that take the
+// write lock when they begin (so two writers queue rather than deadlock on lock upgrade).
+func OpenSQLite(path string) (*Store, error) {
+	dsn := "file:" + filepath.ToSlash(path) +
+		"?_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(normal)&_txlock=immediate"
+	db, err := gorm.Open(gormlite.Open(dsn), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	// One file, one writer at a time: a small pool keeps readers concurrent without
+	// queueing many writers on the busy timeout.
+	sqlDB.SetMaxOpenConns(4)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return newStore(db, sqlDB, SQLite)
+}
+
+// OpenPostgres connects to PostgreSQL at url.
+func OpenPostgres(url string) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(url), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	return newStore(db, sqlDB, Postgres)
+}
+
+func newStore(db *gorm.DB, sqlDB *sql.DB, e Engine) (*Store, error) {
+	p, err := newProvider(sqlDB, e)
+	if err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return &Store{db: db, sqlDB: sqlDB, engine: e, goose: p}, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		// Statements can carry personal data; failures surface as errors instead.
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:         false,
+	}
+}
+
+// Engine reports which engine the store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// DB exposes the gorm handle to this package's repositories and to tests.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.sqlDB.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", s.engine, err)
+	}
+	return nil
+}
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	if s == nil || s.sqlDB == nil {
+		return nil
+	}
+	return s.sqlDB.Close()
+}
