@@ -4,4 +4,5 @@
 package api
 
 //go:generate go tool oapi-codegen -config server.cfg.yaml ../openapi.yaml
+//go:generate go tool oapi-codegen -config spec.cfg.yaml ../openapi.yaml
 //go:generate go tool oapi-codegen -config client.cfg.yaml ../openapi.yaml

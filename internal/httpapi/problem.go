@@ -1,11 +1,13 @@
 package httpapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -118,6 +120,10 @@ func validationFields(err error) []api.FieldError {
 		}
 	}
 	walk(err)
+	// The validator visits object properties in map order; sort for stable answers.
+	slices.SortStableFunc(out, func(a, b api.FieldError) int {
+		return cmp.Or(strings.Compare(string(a.Location), string(b.Location)), strings.Compare(a.Pointer, b.Pointer))
+	})
 	return out
 }
 
@@ -157,8 +163,11 @@ func reason(e *openapi3filter.RequestError) string {
 	}
 	if e.Err != nil {
 		var pe *openapi3filter.ParseError
-		if errors.As(e.Err, &pe) {
+		if errors.As(e.Err, &pe) && pe.Reason != "" {
 			return pe.Reason
+		}
+		if errors.As(e.Err, &pe) && pe.Cause != nil {
+			return "cannot be parsed: " + firstLine(pe.Cause.Error())
 		}
 		return firstLine(e.Err.Error())
 	}

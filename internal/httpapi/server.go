@@ -22,7 +22,6 @@ import (
 	echomw "github.com/oapi-codegen/echo-middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/swaggest/swgui/v5emb"
 
 	"github.com/recert-dev/recert/api"
 )
@@ -63,14 +62,28 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	s := &Server{db: o.DB, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes, specYAML: yml}
 
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	e := s.newEcho(reg)
+	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+	e.Use(validator(spec, e.Routes()))
+
+	docs := docsHandler()
+	e.GET("/docs", docs)
+	e.GET("/docs/*", docs)
+	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
+	return e, nil
+}
+
+// newEcho returns echo with the middleware every route shares: request ids and logs,
+// panic recovery, metrics, the body limit, and problem responses for every error.
+func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	// The peer address is the client: X-Forwarded-For and X-Real-IP are not trusted.
 	e.IPExtractor = echo.ExtractIPDirect()
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 			Generator:        newRequestID,
@@ -90,17 +103,10 @@ func NewHandler(o Options) (http.Handler, error) {
 			Registerer:                reg,
 			DoNotUseRequestPathFor404: true,
 		}),
-		middleware.BodyLimit(fmt.Sprintf("%dB", o.MaxBodyBytes)),
+		middleware.BodyLimit(fmt.Sprintf("%dB", s.maxBody)),
 	)
 
-	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
-	e.Use(validator(spec, e.Routes()))
-
-	docs := echo.WrapHandler(v5emb.New("Recert API", "/openapi.yaml", "/docs/"))
-	e.GET("/docs", docs)
-	e.GET("/docs/*", docs)
-	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
-	return e, nil
+	return e
 }
 
 // validator checks every request to an operation of the contract before its handler runs.

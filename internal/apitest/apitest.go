@@ -1,0 +1,172 @@
+// Package apitest runs the real service for API tests and checks every response it gives
+// against the contract.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/app"
+	"github.com/recert-dev/recert/internal/config"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+func init() {
+	// The documentation page and its assets; the contract describes them as strings.
+	for _, ct := range []string{"text/html", "text/css", "application/javascript", "image/png"} {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+	}
+}
+
+// Env is a running service and clients for it.
+type Env struct {
+	// URL is the service's base URL (http://127.0.0.1:port).
+	URL string
+	// Client is the generated client; every response it receives is checked against the contract.
+	Client *api.ClientWithResponses
+	// HTTP is a plain client with the same checks, for requests the generated client cannot make.
+	HTTP *http.Client
+	logs *lockedWriter
+}
+
+// Logs returns everything the service has logged so far.
+func (e *Env) Logs() string {
+	e.logs.mu.Lock()
+	defer e.logs.mu.Unlock()
+	return e.logs.buf.String()
+}
+
+// Start runs the service on 127.0.0.1:0 over st until the test ends.
+func Start(t testing.TB, st *store.Store) *Env {
+	t.Helper()
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ShutdownGrace = 5 * time.Second
+	logs := &lockedWriter{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := app.NewServer(cfg, st, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := app.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+
+	hc := &http.Client{Transport: &checker{t: t, next: http.DefaultTransport, router: newRouter(t)}}
+	base := "http://" + ln.Addr().String()
+	c, err := api.NewClientWithResponses(base, api.WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{URL: base, Client: c, HTTP: hc, logs: logs}
+}
+
+func newRouter(t testing.TB) routers.Router {
+	spec, err := api.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Servers = nil
+	r, err := gorillamux.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// checker validates each response against the operation it answers, and any error
+// response of a path outside the contract against the Problem schema.
+type checker struct {
+	t      testing.TB
+	next   http.RoundTripper
+	router routers.Router
+}
+
+func (c *checker) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := c.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	if err := c.check(req, res, body); err != nil {
+		c.t.Errorf("%s %s answered %d, which breaks the contract: %v\nbody: %s",
+			req.Method, req.URL.Path, res.StatusCode, err, truncate(body))
+	}
+	return res, nil
+}
+
+func (c *checker) check(req *http.Request, res *http.Response, body []byte) error {
+	if res.StatusCode >= 400 {
+		if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
+			return errorf("error with Content-Type %q, want application/problem+json", ct)
+		}
+	}
+	route, params, err := c.router.FindRoute(req)
+	if err != nil {
+		if res.StatusCode < 400 {
+			return errorf("a success on a path outside the contract")
+		}
+		return checkProblem(body)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status:  res.StatusCode,
+		Header:  res.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(body)
+	return openapi3filter.ValidateResponse(req.Context(), in)
+}
+
+func checkProblem(body []byte) error {
+	spec, err := api.GetSpec()
+	if err != nil {
+		return err
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	return spec.Components.Schemas["Problem"].Value.VisitJSON(v, openapi3.MultiErrors())
+}
+
+func truncate(b []byte) string {
+	s := string(b)
+	if len(s) > 2000 {
+		return s[:2000] + "…"
+	}
+	return strings.TrimSpace(s)
+}

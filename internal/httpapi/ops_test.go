@@ -1,0 +1,131 @@
+package httpapi_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+func TestOperations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		ctx := t.Context()
+
+		health, err := env.Client.GetHealthWithResponse(ctx)
+		if err != nil || health.JSON200 == nil || health.JSON200.Status != api.Ok {
+			t.Fatalf("healthz: %v %+v", err, health)
+		}
+		ready, err := env.Client.GetReadinessWithResponse(ctx)
+		if err != nil || ready.JSON200 == nil {
+			t.Fatalf("readyz: %v %s", err, ready.Body)
+		}
+		ver, err := env.Client.GetVersionWithResponse(ctx)
+		if err != nil || ver.JSON200 == nil {
+			t.Fatalf("version: %v %s", err, ver.Body)
+		}
+		if ver.JSON200.SchemaVersion < 1 || string(ver.JSON200.Database) != string(st.Engine()) || ver.JSON200.Version == "" {
+			t.Errorf("version = %+v, want schema >= 1 on %s", *ver.JSON200, st.Engine())
+		}
+		if id := health.HTTPResponse.Header.Get("X-Request-Id"); len(id) != 16 {
+			t.Errorf("X-Request-Id = %q, want 16 characters", id)
+		}
+	})
+}
+
+func TestSpecIsServedAndValid(t *testing.T) {
+	env := apitest.Start(t, dbtest.New(t, store.SQLite))
+	res, err := env.Client.GetOpenAPISpecWithResponse(t.Context())
+	if err != nil || res.StatusCode() != http.StatusOK {
+		t.Fatalf("GET /openapi.yaml: %v %d", err, res.StatusCode())
+	}
+	if !strings.HasPrefix(string(res.Body), "openapi: 3.0.3\n") {
+		t.Errorf("spec starts %q, want the openapi version first", res.Body[:40])
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(res.Body)
+	if err != nil {
+		t.Fatalf("served spec does not load: %v", err)
+	}
+	if err := doc.Validate(t.Context()); err != nil {
+		t.Fatalf("served spec is invalid: %v", err)
+	}
+	embedded, _ := api.GetSpec()
+	if diff := cmp.Diff(len(embedded.Paths.Map()), len(doc.Paths.Map())); diff != "" {
+		t.Errorf("served spec paths differ from the embedded spec (-embedded +served):\n%s", diff)
+	}
+}
+
+func TestDocsAndMetrics(t *testing.T) {
+	env := apitest.Start(t, dbtest.New(t, store.SQLite))
+	tests := []struct {
+		name, path, contentType, contains string
+	}{
+		{"docs page", "/docs", "text/html", "swagger-ui"},
+		{"docs assets are embedded", "/docs/swagger-ui-bundle.js", "javascript", "SwaggerUI"},
+		{"metrics by route and status", "/metrics", "text/plain", `recert_http_requests_total{code="200",host=`},
+	}
+	// One request first, so the request counter has a sample.
+	if _, err := env.Client.GetHealth(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := env.HTTP.Get(env.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), tt.contentType) {
+				t.Fatalf("GET %s = %d %s", tt.path, res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			if !strings.Contains(string(body), tt.contains) {
+				t.Errorf("GET %s body lacks %q", tt.path, tt.contains)
+			}
+		})
+	}
+}
+
+func TestErrorsAreProblems(t *testing.T) {
+	env := apitest.Start(t, dbtest.New(t, store.SQLite))
+	tests := []struct {
+		name         string
+		method, path string
+		body         string
+		status       int
+		detail       string
+	}{
+		{"unknown route", "GET", "/v1/nothing-here", "", 404, "no operation at GET /v1/nothing-here"},
+		{"wrong method", "DELETE", "/healthz", "", 405, "DELETE is not allowed on /healthz"},
+		{"missing docs asset", "GET", "/docs/nope.js", "", 404, "no operation at GET /docs/nope.js"},
+		{"body over the limit", "POST", "/v1/version", strings.Repeat("x", 2<<20), 413, "the body exceeds the limit of 1048576 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), tt.method, env.URL+tt.path, strings.NewReader(tt.body))
+			res, err := env.HTTP.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			p := apitest.Problem(t, res)
+			if res.StatusCode != tt.status || p.Status != tt.status || p.Detail == nil || *p.Detail != tt.detail {
+				t.Errorf("%s %s = %d %+v, want %d %q", tt.method, tt.path, res.StatusCode, p, tt.status, tt.detail)
+			}
+			if p.RequestID == nil || *p.RequestID != res.Header.Get("X-Request-Id") {
+				t.Errorf("problem request id %v, header %q", p.RequestID, res.Header.Get("X-Request-Id"))
+			}
+			if p.Instance == nil || *p.Instance != tt.path {
+				t.Errorf("instance = %v, want %s", p.Instance, tt.path)
+			}
+		})
+	}
+}
