@@ -43,6 +43,7 @@ commands:
   migrate [up]      apply pending database migrations and exit
   migrate status    list migrations and whether each is applied
   version           print the build version
+  healthcheck       exit 0 when the local API answers /healthz (for container health checks)
 
 Configuration comes from RECERT_* environment variables; see the README.`
 
@@ -66,6 +67,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, cfg, log)
 	case cmd == "migrate" && (len(args) < 3 || args[2] == "up"):
 		return withStore(cfg, func(st *store.Store) error { return migrate(ctx, st, log) })
+	case cmd == "healthcheck":
+		return healthcheck(ctx, cfg.ListenAddr)
 	case cmd == "migrate" && args[2] == "status":
 		return withStore(cfg, func(st *store.Store) error { return printStatus(ctx, st, stdout) })
 	default:

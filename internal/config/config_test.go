@@ -1,0 +1,86 @@
+package config_test
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/recert-dev/recert/internal/config"
+)
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    config.Config
+		wantErr []string
+	}{
+		{
+			name: "defaults",
+			want: config.Config{ListenAddr: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
+				LogFormat: "text", ShutdownGrace: 20 * time.Second, MaxBodyBytes: 1 << 20},
+		},
+		{
+			name: "everything set",
+			env: map[string]string{
+				"RECERT_LISTEN_ADDR": "127.0.0.1:9000", "RECERT_DATABASE_URL": "postgres://u:p@db:5432/recert",
+				"RECERT_DATA_DIR": "/var/lib/recert", "RECERT_LOG_LEVEL": "debug", "RECERT_LOG_FORMAT": "json",
+				"RECERT_SHUTDOWN_GRACE": "3s", "RECERT_MAX_BODY_BYTES": "4096",
+			},
+			want: config.Config{ListenAddr: "127.0.0.1:9000", DatabaseURL: "postgres://u:p@db:5432/recert",
+				DataDir: "/var/lib/recert", LogLevel: slog.LevelDebug, LogFormat: "json",
+				ShutdownGrace: 3 * time.Second, MaxBodyBytes: 4096},
+		},
+		{
+			name: "every invalid variable is reported",
+			env: map[string]string{
+				"RECERT_LISTEN_ADDR": "8080", "RECERT_DATABASE_URL": "mysql://db/x", "RECERT_LOG_LEVEL": "loud",
+				"RECERT_LOG_FORMAT": "xml", "RECERT_SHUTDOWN_GRACE": "soon", "RECERT_MAX_BODY_BYTES": "10",
+			},
+			wantErr: []string{"RECERT_LISTEN_ADDR", "RECERT_DATABASE_URL", "RECERT_LOG_LEVEL",
+				"RECERT_LOG_FORMAT", "RECERT_SHUTDOWN_GRACE", "RECERT_MAX_BODY_BYTES"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := config.Load(func(k string) string { return tt.env[k] })
+			if tt.wantErr != nil {
+				if err == nil {
+					t.Fatal("want an error")
+				}
+				for _, name := range tt.wantErr {
+					if !strings.Contains(err.Error(), name) {
+						t.Errorf("error %q does not name %s", err, name)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("config (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLogValueMasksSecrets(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"RECERT_DATABASE_URL": "postgres://recert:s3cret@db:5432/recert?password=other"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	slog.New(slog.NewTextHandler(&out, nil)).Info("start", "config", cfg)
+	if strings.Contains(out.String(), "s3cret") || strings.Contains(out.String(), "other") {
+		t.Errorf("secret in log: %s", out.String())
+	}
+	if !strings.Contains(out.String(), "recert:xxxxx@db:5432") {
+		t.Errorf("masked URL missing from log: %s", out.String())
+	}
+}
