@@ -26,6 +26,7 @@ var statusOf = map[string]int{
 	recert.EINVALID:      http.StatusUnprocessableEntity,
 	recert.ENOTFOUND:     http.StatusNotFound,
 	recert.ECONFLICT:     http.StatusConflict,
+	recert.EPRECONDITION: http.StatusPreconditionFailed,
 	recert.EUNAUTHORIZED: http.StatusUnauthorized,
 	recert.EFORBIDDEN:    http.StatusForbidden,
 	recert.ETOOLARGE:     http.StatusRequestEntityTooLarge,

@@ -13,6 +13,7 @@ const (
 	EINVALID      = "invalid"      // the input breaks a rule
 	ENOTFOUND     = "not_found"    // no such object, or not one the caller may see
 	ECONFLICT     = "conflict"     // the object's current state forbids the change
+	EPRECONDITION = "precondition" // the object changed since the caller read it (If-Match)
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
 	EFORBIDDEN    = "forbidden"    // valid credentials without the right
 	ETOOLARGE     = "too_large"    // the input exceeds a size limit

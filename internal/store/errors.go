@@ -1,0 +1,62 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/ncruces/go-sqlite3"
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// TranslateError turns a driver or gorm error into a recert error, once, at the store's
+// edge: constraint violations become conflicts or invalid input, a missing row becomes
+// not found, an unreachable database becomes unavailable. The cause is kept for the log.
+func TranslateError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var re *recert.Error
+	if errors.As(err, &re) {
+		return err
+	}
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return recert.Wrap(err, recert.ENOTFOUND, what+" not found")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return recert.Wrap(err, recert.EUNAVAILABLE, "the database did not answer in time")
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case "23505":
+			return recert.Wrap(err, recert.ECONFLICT, what+" already exists")
+		case "23503":
+			return recert.Wrap(err, recert.ECONFLICT, what+" refers to, or is referred to by, another object")
+		case "23514", "23502", "22P02", "22007", "22008":
+			return recert.Wrap(err, recert.EINVALID, what+" breaks a rule of the data")
+		}
+	}
+	var lite *sqlite3.Error
+	if errors.As(err, &lite) {
+		switch lite.ExtendedCode() {
+		case sqlite3.CONSTRAINT_UNIQUE, sqlite3.CONSTRAINT_PRIMARYKEY:
+			return recert.Wrap(err, recert.ECONFLICT, what+" already exists")
+		case sqlite3.CONSTRAINT_FOREIGNKEY:
+			return recert.Wrap(err, recert.ECONFLICT, what+" refers to, or is referred to by, another object")
+		case sqlite3.CONSTRAINT_CHECK, sqlite3.CONSTRAINT_NOTNULL:
+			return recert.Wrap(err, recert.EINVALID, what+" breaks a rule of the data")
+		}
+		if lite.Code() == sqlite3.BUSY {
+			return recert.Wrap(err, recert.EUNAVAILABLE, "the database is busy; retry")
+		}
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+		return recert.Wrap(err, recert.EUNAVAILABLE, "the database cannot be reached")
+	}
+	return err
+}

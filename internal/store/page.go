@@ -1,0 +1,35 @@
+package store
+
+import "time"
+
+// Page asks for up to Limit objects after the cursor After (an id; "" for the first page).
+type Page struct {
+	Limit int
+	After string
+}
+
+// cut trims one-past-the-limit results and returns the cursor of the next page, if any.
+func cut[T any](items []T, limit int, key func(T) string) ([]T, string) {
+	if len(items) <= limit {
+		return items, ""
+	}
+	items = items[:limit]
+	return items, key(items[limit-1])
+}
+
+// now is the store's clock: UTC at microsecond precision, what both engines keep exactly.
+func (s *Store) now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
