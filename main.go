@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	_ "time/tzdata" // programs name IANA zones; images may have no zoneinfo
 
 	"github.com/recert-dev/recert/internal/app"
 )

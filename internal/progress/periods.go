@@ -1,0 +1,223 @@
+package progress
+
+import (
+	"fmt"
+	"time"
+)
+
+// span is one requirement period, first and last day inclusive.
+type span struct{ Start, End Date }
+
+func (s span) contains(d Date) bool { return d.Within(s.Start, s.End) }
+
+// days is the length of the span in days.
+func (s span) days() int { return s.End.DaysSince(s.Start) + 1 }
+
+// layout computes the natural periods of one program for one member.
+type layout struct {
+	rule   PeriodRule
+	mod    int        // abcp_cycle: end year mod Years
+	birth  time.Month // birth_month_biennium
+	parity int        // birth_month_biennium: end years y with y mod 2 = parity
+	anchor Date       // rolling_months: first day of the first period
+}
+
+// newLayout binds a period rule to the member facts it needs.
+func newLayout(p Program, f Facts) (layout, error) {
+	l := layout{rule: p.Period}
+	switch p.Period.Kind {
+	case PeriodABCPCycle:
+		m, ok := p.Period.CycleEndYearMod[f.ABCPCycle]
+		if f.ABCPCycle == 0 || !ok {
+			return l, fmt.Errorf("%w (program %s)", ErrCycleRequired, p.ID)
+		}
+		l.mod = m
+	case PeriodBirthMonthBiennium:
+		if f.BirthMonth == 0 {
+			return l, fmt.Errorf("%w (program %s)", ErrBirthMonthRequired, p.ID)
+		}
+		l.birth = f.BirthMonth
+		year := p.Period.AnchorYear
+		if year == 0 {
+			year = licenceDate(f).Year
+			if licenceDate(f).IsZero() {
+				return l, fmt.Errorf("%w (program %s: without an anchor year the licence year sets the biennium)", ErrLicenseDateRequired, p.ID)
+			}
+		}
+		l.parity = floorMod(year, 2)
+	case PeriodRollingMonths:
+		l.anchor = licenceDate(f)
+		if l.anchor.IsZero() {
+			return l, fmt.Errorf("%w (program %s)", ErrLicenseDateRequired, p.ID)
+		}
+	}
+	return l, nil
+}
+
+// licenceDate is the licence issue date, else the first licence date.
+func licenceDate(f Facts) Date {
+	if !f.LicenseIssued.IsZero() {
+		return f.LicenseIssued
+	}
+	return f.FirstLicensed
+}
+
+// containing returns the natural period that contains d.
+func (l layout) containing(d Date) span {
+	r := l.rule
+	switch r.Kind {
+	case PeriodABCPCycle:
+		b := nextBoundary(*r.Start, d)
+		for y := b.Year; ; y++ {
+			end := r.Start.in(y).AddDays(-1)
+			if floorMod(end.Year, r.Years) == l.mod {
+				return span{r.Start.in(y - r.Years), end}
+			}
+		}
+	case PeriodClinicalYear:
+		b := nextBoundary(*r.Start, d)
+		return span{r.Start.in(b.Year - 1), b.AddDays(-1)}
+	case PeriodFixedBiennium:
+		y := nextBoundary(*r.Start, d).Year - 1
+		if floorMod(y-r.AnchorYear, 2) != 0 {
+			y--
+		}
+		return span{r.Start.in(y), r.Start.in(y + 2).AddDays(-1)}
+	case PeriodBirthMonthBiennium:
+		y := d.Year
+		if d.After(endOfMonth(y, l.birth)) {
+			y++
+		}
+		if floorMod(y, 2) != l.parity {
+			y++
+		}
+		return span{endOfMonth(y-2, l.birth).AddDays(1), endOfMonth(y, l.birth)}
+	case PeriodRollingMonths:
+		return l.rolling(d)
+	}
+	return span{Date{d.Year, time.January, 1}, Date{d.Year, time.December, 31}}
+}
+
+// rolling returns the rolling period containing d; every start is computed from the anchor, not
+// from the previous period, so that month-end clamping (29 February) never drifts.
+func (l layout) rolling(d Date) span {
+	n := l.rule.Months
+	months := (d.Year-l.anchor.Year)*12 + int(d.Month) - int(l.anchor.Month)
+	k := floorDiv(months, n)
+	for l.anchor.AddMonths(k * n).After(d) {
+		k--
+	}
+	for !l.anchor.AddMonths((k + 1) * n).After(d) {
+		k++
+	}
+	return span{l.anchor.AddMonths(k * n), l.anchor.AddMonths((k + 1) * n).AddDays(-1)}
+}
+
+// nextBoundary returns the first occurrence of md strictly after d.
+func nextBoundary(md MonthDay, d Date) Date {
+	if b := md.in(d.Year); b.After(d) {
+		return b
+	}
+	return md.in(d.Year + 1)
+}
+
+func endOfMonth(y int, m time.Month) Date { return Date{y, m, daysIn(y, m)} }
+
+// period is one evaluated period of a program for a member.
+type period struct {
+	Relation Relation
+	span          // as evaluated: may start on the member start
+	natural  span // as the layout draws it
+	first    bool // contains the member's start
+	deadline time.Time
+}
+
+// memberStart returns the date the program's obligations start for the member (zero if unknown).
+func memberStart(p Program, f Facts) Date {
+	switch p.MemberStart {
+	case StartCertification:
+		return f.CertifiedOn
+	case StartFirstLicensed:
+		if !f.FirstLicensed.IsZero() {
+			return f.FirstLicensed
+		}
+		return f.LicenseIssued
+	}
+	return Date{}
+}
+
+// periodFor applies the member-start rules to a natural period; ok is false for a period that
+// ends before the member's obligations start.
+func periodFor(p Program, f Facts, natural span, loc *time.Location) (period, bool) {
+	pd := period{span: natural, natural: natural, deadline: deadline(p.Deadline, natural.End, loc)}
+	ms := memberStart(p, f)
+	if ms.IsZero() {
+		return pd, true
+	}
+	if natural.End.Before(ms) {
+		return pd, false
+	}
+	if natural.contains(ms) {
+		pd.first = true
+		if p.FirstPeriodStartsOnMemberStart {
+			pd.Start = ms
+		}
+	}
+	return pd, true
+}
+
+// plan returns the previous, current and next periods around asOf that apply to the member.
+func plan(p Program, f Facts, l layout, asOf Date, loc *time.Location) []period {
+	cur := l.containing(asOf)
+	spans := []span{l.containing(cur.Start.AddDays(-1)), cur, l.containing(cur.End.AddDays(1))}
+	out := make([]period, 0, 3)
+	for i, s := range spans {
+		if pd, ok := periodFor(p, f, s, loc); ok {
+			pd.Relation = []Relation{Previous, Current, Next}[i]
+			out = append(out, pd)
+		}
+	}
+	return out
+}
+
+// deadline is the due instant for a period ending on end.
+func deadline(r DeadlineRule, end Date, loc *time.Location) time.Time {
+	day := end.AddMonths(r.AfterEnd.Months).AddDays(r.AfterEnd.Days)
+	clock, _ := time.Parse("15:04", r.Time) // validated
+	return time.Date(day.Year, day.Month, day.Day, clock.Hour(), clock.Minute(), 0, 0, loc)
+}
+
+// Late reports whether a filing at filed misses a deadline. The deadline names a minute
+// ("11:59 PM"), so the whole minute is still on time.
+func Late(deadline, filed time.Time) bool {
+	return !filed.Before(deadline.Add(time.Minute))
+}
+
+// statusOf applies Decision 8. met says every rule is met; counted and required are the totals
+// compared for pace (in hundredths or in activities).
+func statusOf(s span, asOf Date, met bool, counted, required int64) Status {
+	switch {
+	case asOf.Before(s.Start):
+		return StatusUpcoming
+	case met:
+		return StatusComplete
+	case asOf.After(s.End):
+		return StatusDeficient
+	case counted >= paceTarget(s, asOf, required):
+		return StatusOnTrack
+	}
+	return StatusBehind
+}
+
+// elapsed is the number of whole days of s before asOf: on a period's first day nothing has
+// elapsed yet, so a member who has not started is not already behind.
+func elapsed(s span, asOf Date) int {
+	return min(max(asOf.DaysSince(s.Start), 0), s.days())
+}
+
+// paceTarget is the elapsed share of the period times required, rounded up, so that an
+// integer count meets it exactly when it meets the exact share.
+func paceTarget(s span, asOf Date, required int64) int64 {
+	e, n := int64(elapsed(s, asOf)), int64(s.days())
+	return (required*e + n - 1) / n
+}

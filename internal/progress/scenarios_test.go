@@ -1,0 +1,237 @@
+package progress
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// These tests assert, number by number, what the golden scenarios must show, so that a golden
+// file regenerated from a wrong engine would still fail here.
+
+// facts is the part of a credit period the scenarios assert.
+type facts struct {
+	Start, End                 string
+	Status                     Status
+	Exempt                     bool
+	MetBy                      string
+	Counted, Excess, CarriedIn string
+	Remaining, CarriedOut      string
+}
+
+func factsOf(p PeriodResult) facts {
+	return facts{p.Start.String(), p.End.String(), p.Status, p.Exempt, p.MetBy,
+		p.Counted.String(), p.Excess.String(), p.CarriedIn.String(), p.Remaining.String(), p.CarriedOut.String()}
+}
+
+// loadScenario reads a golden input and evaluates it.
+func loadScenario(t *testing.T, name string) (Evaluation, ClinicalEvaluation, error) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name+".input.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in goldenInput
+	if err := json.Unmarshal(data, &in); err != nil {
+		t.Fatal(err)
+	}
+	p := goldenProgram(t, in.Program)
+	if p.Kind == KindClinical {
+		c, err := EvaluateClinical(p, in.Facts, in.Entries, in.AsOf)
+		return Evaluation{}, c, err
+	}
+	e, err := Evaluate(p, in.Facts, in.Credits, in.AsOf)
+	return e, ClinicalEvaluation{}, err
+}
+
+func TestScenariosCEU(t *testing.T) {
+	tests := []struct {
+		name string
+		rel  Relation
+		want facts
+	}{
+		{"boundary-june30-july1-ceu", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "10.00", "0.00", "0.00", "35.00", "0.00"}},
+		{"boundary-june30-july1-ceu", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "5.00", "0.00", "0.00", "40.00", "0.00"}},
+		{"leap-day-calendar-year-tn", Current, facts{"2024-01-01", "2024-12-31", StatusOnTrack, false, "", "3.00", "0.00", "0.00", "12.00", "0.00"}},
+		{"leap-day-rolling-anchor-tx", Previous, facts{"2024-02-29", "2026-02-27", StatusDeficient, false, "", "2.00", "0.00", "0.00", "28.00", "0.00"}},
+		{"leap-day-rolling-anchor-tx", Current, facts{"2026-02-28", "2028-02-28", StatusOnTrack, false, "", "3.00", "0.00", "0.00", "27.00", "0.00"}},
+		{"leap-day-rolling-anchor-tx", Next, facts{"2028-02-29", "2030-02-27", StatusUpcoming, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"caps-order", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "12.00", "14.00", "0.00", "33.00", "0.00"}},
+		{"allocation-ties", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "10.00", "6.00", "0.00", "35.00", "0.00"}},
+		{"carry-over-nj", Previous, facts{"2023-07-01", "2025-06-30", StatusComplete, false, "", "40.00", "0.00", "0.00", "0.00", "10.00"}},
+		{"carry-over-nj", Current, facts{"2025-07-01", "2027-06-30", StatusOnTrack, false, "", "5.00", "0.00", "10.00", "15.00", "0.00"}},
+		{"carry-over-ne-capped", Previous, facts{"2022-11-01", "2024-10-31", StatusComplete, false, "", "50.00", "0.00", "0.00", "0.00", "15.00"}},
+		{"carry-over-ne-capped", Current, facts{"2024-11-01", "2026-10-31", StatusOnTrack, false, "", "10.00", "0.00", "15.00", "5.00", "0.00"}},
+		{"carry-over-next-only-ne", Previous, facts{"2022-11-01", "2024-10-31", StatusComplete, false, "", "20.00", "0.00", "15.00", "0.00", "0.00"}},
+		{"carry-over-next-only-ne", Current, facts{"2024-11-01", "2026-10-31", StatusBehind, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"topic-pa-child-abuse-missing", Previous, facts{"2023-01-01", "2024-12-31", StatusDeficient, false, "", "32.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"topic-pa-child-abuse-met", Previous, facts{"2023-01-01", "2024-12-31", StatusComplete, false, "", "34.40", "0.00", "0.00", "0.00", "0.00"}},
+		{"tx-short-circuit-abcp-current", Current, facts{"2023-09-15", "2025-09-14", StatusComplete, false, MetByABCPCertification, "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"tx-short-circuit-abcp-current", Next, facts{"2025-09-15", "2027-09-14", StatusUpcoming, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"tx-human-trafficking-not-ccp", Previous, facts{"2023-09-15", "2025-09-14", StatusComplete, false, "", "30.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"tx-human-trafficking-missing", Current, facts{"2023-09-15", "2025-09-14", StatusOnTrack, false, "", "30.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"mo-short-circuit-abcp-current", Previous, facts{"2024-01-01", "2024-12-31", StatusComplete, false, MetByABCPCertification, "0.00", "0.00", "0.00", "15.00", "0.00"}},
+		{"pa-first-biennium-exempt", Current, facts{"2023-01-01", "2024-12-31", StatusComplete, true, "", "0.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"nj-first-biennium-exempt-carry", Previous, facts{"2023-07-01", "2025-06-30", StatusComplete, true, "", "20.00", "0.00", "0.00", "0.00", "15.00"}},
+		{"nj-first-biennium-exempt-carry", Current, facts{"2025-07-01", "2027-06-30", StatusOnTrack, false, "", "0.00", "0.00", "15.00", "15.00", "0.00"}},
+		{"mo-first-year-exempt", Current, facts{"2025-01-01", "2025-12-31", StatusComplete, true, "", "2.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"fixed-biennium-nc", Current, facts{"2024-01-01", "2025-12-31", StatusBehind, false, "", "22.00", "0.00", "0.00", "8.00", "0.00"}},
+		{"birth-month-biennium-ga", Current, facts{"2022-03-01", "2024-02-29", StatusBehind, false, "", "10.00", "0.00", "0.00", "20.00", "0.00"}},
+		{"birth-month-biennium-ga", Next, facts{"2024-03-01", "2026-02-28", StatusUpcoming, false, "", "5.00", "0.00", "0.00", "25.00", "0.00"}},
+		{"calendar-year-tn", Current, facts{"2025-01-01", "2025-12-31", StatusBehind, false, "", "6.00", "0.00", "0.00", "9.00", "0.00"}},
+		{"rolling-months-tx", Current, facts{"2023-09-15", "2025-09-14", StatusBehind, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"nj-hour60-conversion", Current, facts{"2025-07-01", "2027-06-30", StatusOnTrack, false, "", "6.83", "0.00", "0.00", "23.17", "0.00"}},
+		{"status-on-track", Current, facts{"2023-07-01", "2026-06-30", StatusOnTrack, false, "", "16.00", "0.00", "0.00", "29.00", "0.00"}},
+		{"status-behind", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "15.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"status-first-day-deficient-upcoming", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"status-first-day-deficient-upcoming", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"status-first-day-deficient-upcoming", Next, facts{"2029-07-01", "2032-06-30", StatusUpcoming, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"abcp-first-period-from-certification", Current, facts{"2025-02-10", "2027-06-30", StatusOnTrack, false, "", "12.00", "0.00", "0.00", "33.00", "0.00"}},
+		{"duplicate-session", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "5.00", "3.00", "0.00", "40.00", "0.00"}},
+		{"ga-caps", Previous, facts{"2021-09-01", "2023-08-31", StatusDeficient, false, "", "7.00", "4.00", "0.00", "23.00", "0.00"}},
+		{"ga-caps", Current, facts{"2023-09-01", "2025-08-31", StatusBehind, false, "", "6.00", "1.00", "0.00", "24.00", "0.00"}},
+		{"category-iii-hour-for-hour", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "4.98", "0.00", "0.00", "40.02", "0.00"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/"+string(tt.rel), func(t *testing.T) {
+			e, _, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, factsOf(periodOf(t, e, tt.rel))); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestScenariosPeriodsOmitted(t *testing.T) {
+	tests := []struct {
+		name string
+		want []Relation
+	}{
+		{"pa-first-biennium-exempt", []Relation{Current, Next}},
+		{"mo-first-year-exempt", []Relation{Current, Next}},
+		{"abcp-first-period-from-certification", []Relation{Current, Next}},
+		{"clinical-fall-first-year", []Relation{Current, Next}},
+		{"e1-abcp-complete", []Relation{Previous, Current, Next}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, c, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Relation
+			for _, p := range e.Periods {
+				got = append(got, p.Relation)
+			}
+			for _, p := range c.Periods {
+				got = append(got, p.Relation)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("periods (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// clinicalFacts is the part of a clinical period the scenarios assert.
+type clinicalFacts struct {
+	Start, End  string
+	Status      Status
+	Requirement ClinicalRequirement
+	Counted     ClinicalCounts
+	Excess      int
+	Remaining   ClinicalRemaining
+}
+
+func TestScenariosClinical(t *testing.T) {
+	std := ClinicalRequirement{Total: 40, PrimaryMin: 25, SecondaryMax: 15, Basis: BasisStandard, Verified: true}
+	tests := []struct {
+		name string
+		rel  Relation
+		want clinicalFacts
+	}{
+		{"clinical-leave-13-weeks", Previous, clinicalFacts{"2024-07-01", "2025-06-30", StatusComplete,
+			ClinicalRequirement{Total: 30, PrimaryMin: 19, SecondaryMax: 11, Basis: BasisStandard, LeaveWeeks: 13},
+			ClinicalCounts{20, 11, 31}, 1, ClinicalRemaining{}}},
+		{"clinical-leave-capped-26", Previous, clinicalFacts{"2024-07-01", "2025-06-30", StatusDeficient,
+			ClinicalRequirement{Total: 20, PrimaryMin: 13, SecondaryMax: 7, Basis: BasisStandard, LeaveWeeks: 26},
+			ClinicalCounts{12, 7, 19}, 5, ClinicalRemaining{Primary: 1, Total: 1}}},
+		{"clinical-admin-override", Previous, clinicalFacts{"2024-07-01", "2025-06-30", StatusDeficient,
+			ClinicalRequirement{Total: 33, PrimaryMin: 22, SecondaryMax: 11, Basis: BasisOverride, LeaveWeeks: 13,
+				OverrideReference: "ABCP letter 2025-05-02", Verified: true},
+			ClinicalCounts{20, 11, 31}, 1, ClinicalRemaining{Primary: 2, Total: 2}}},
+		{"clinical-fall-first-year", Current, clinicalFacts{"2024-10-15", "2025-06-30", StatusOnTrack,
+			ClinicalRequirement{Total: 20, PrimaryMin: 12, SecondaryMax: 8, Basis: BasisFirstYear},
+			ClinicalCounts{10, 8, 18}, 2, ClinicalRemaining{Primary: 2, Total: 2}}},
+		{"clinical-spring-certification-exempt", Current, clinicalFacts{"2025-03-10", "2025-06-30", StatusComplete,
+			ClinicalRequirement{Basis: BasisExempt, Verified: true}, ClinicalCounts{3, 0, 3}, 0, ClinicalRemaining{}}},
+		{"clinical-spring-certification-exempt", Next, clinicalFacts{"2025-07-01", "2026-06-30", StatusUpcoming,
+			std, ClinicalCounts{}, 0, ClinicalRemaining{Primary: 25, Total: 40}}},
+		{"boundary-june30-july1-clinical", Current, clinicalFacts{"2024-07-01", "2025-06-30", StatusBehind,
+			std, ClinicalCounts{3, 1, 4}, 0, ClinicalRemaining{Primary: 22, Total: 36}}},
+		{"boundary-june30-july1-clinical", Next, clinicalFacts{"2025-07-01", "2026-06-30", StatusUpcoming,
+			std, ClinicalCounts{2, 0, 2}, 0, ClinicalRemaining{Primary: 23, Total: 38}}},
+		{"mo-clinical-standbys", Previous, clinicalFacts{"2024-01-01", "2024-12-31", StatusComplete,
+			ClinicalRequirement{Total: 40, PrimaryMin: 25, SecondaryMax: 15, Basis: BasisStandard},
+			ClinicalCounts{30, 15, 45}, 5, ClinicalRemaining{}}},
+		{"tx-clinical-primary-only", Current, clinicalFacts{"2023-09-15", "2025-09-14", StatusOnTrack,
+			ClinicalRequirement{Total: 40, PrimaryMin: 40, SecondaryMax: 0, Basis: BasisStandard, Verified: true},
+			ClinicalCounts{35, 0, 35}, 5, ClinicalRemaining{Primary: 5, Total: 5}}},
+		{"ne-clinical", Current, clinicalFacts{"2024-11-01", "2026-10-31", StatusOnTrack,
+			ClinicalRequirement{Total: 80, PrimaryMin: 50, SecondaryMax: 30, Basis: BasisStandard},
+			ClinicalCounts{40, 30, 70}, 5, ClinicalRemaining{Primary: 10, Total: 10}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/"+string(tt.rel), func(t *testing.T) {
+			_, c, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := clinicalPeriodOf(t, c, tt.rel)
+			got := clinicalFacts{p.Start.String(), p.End.String(), p.Status, p.Requirement, p.Counted, p.Excess, p.Remaining}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestScenarioShuffledInputSameGolden(t *testing.T) {
+	a, err := os.ReadFile("testdata/allocation-ties.golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("testdata/allocation-shuffled.golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(a), string(b)); diff != "" {
+		t.Errorf("shuffled input changed the result (-ordered +shuffled):\n%s", diff)
+	}
+}
+
+// Decision 4: per-activity maximum, then per-period maximum, then category maximum; within each,
+// the earliest credits are kept (Decision 5).
+func TestCapsOrder(t *testing.T) {
+	e, _, err := loadScenario(t, "caps-order")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []CreditCut{
+		{"talk1", Cut{"talk", LimitPerActivity, MustUnits("2")}},
+		{"talk2", Cut{"talk", LimitPerActivity, MustUnits("2")}},
+		{"talk3", Cut{"talk", LimitPerActivity, MustUnits("2")}},
+		{"talk3", Cut{"talk", LimitPerPeriod, MustUnits("2")}},
+		{"meet", Cut{"cat-i-max", LimitCategoryMax, MustUnits("4")}},
+		{"talk3", Cut{"cat-i-max", LimitCategoryMax, MustUnits("2")}},
+	}
+	if diff := cmp.Diff(want, periodOf(t, e, Previous).Cuts); diff != "" {
+		t.Errorf("cuts (-want +got):\n%s", diff)
+	}
+}
