@@ -11,9 +11,44 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for APIClientScope.
+const (
+	APIClientScopeAttendanceWrite   APIClientScope = "attendance:write"
+	APIClientScopeEventsRead        APIClientScope = "events:read"
+	APIClientScopeEventsWrite       APIClientScope = "events:write"
+	APIClientScopeMembersRead       APIClientScope = "members:read"
+	APIClientScopeMembersWrite      APIClientScope = "members:write"
+	APIClientScopeOrganizationsRead APIClientScope = "organizations:read"
+	APIClientScopeProgressRead      APIClientScope = "progress:read"
+)
+
+// Valid indicates whether the value is a known member of the APIClientScope enum.
+func (e APIClientScope) Valid() bool {
+	switch e {
+	case APIClientScopeAttendanceWrite:
+		return true
+	case APIClientScopeEventsRead:
+		return true
+	case APIClientScopeEventsWrite:
+		return true
+	case APIClientScopeMembersRead:
+		return true
+	case APIClientScopeMembersWrite:
+		return true
+	case APIClientScopeOrganizationsRead:
+		return true
+	case APIClientScopeProgressRead:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for FieldErrorLocation.
 const (
@@ -54,6 +89,312 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for JWKAlg.
+const (
+	EdDSA JWKAlg = "EdDSA"
+)
+
+// Valid indicates whether the value is a known member of the JWKAlg enum.
+func (e JWKAlg) Valid() bool {
+	switch e {
+	case EdDSA:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JWKCrv.
+const (
+	Ed25519 JWKCrv = "Ed25519"
+)
+
+// Valid indicates whether the value is a known member of the JWKCrv enum.
+func (e JWKCrv) Valid() bool {
+	switch e {
+	case Ed25519:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JWKKty.
+const (
+	OKP JWKKty = "OKP"
+)
+
+// Valid indicates whether the value is a known member of the JWKKty enum.
+func (e JWKKty) Valid() bool {
+	switch e {
+	case OKP:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for JWKUse.
+const (
+	Sig JWKUse = "sig"
+)
+
+// Valid indicates whether the value is a known member of the JWKUse enum.
+func (e JWKUse) Valid() bool {
+	switch e {
+	case Sig:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemberStatus.
+const (
+	Active   MemberStatus = "active"
+	Deceased MemberStatus = "deceased"
+	Inactive MemberStatus = "inactive"
+	Retired  MemberStatus = "retired"
+)
+
+// Valid indicates whether the value is a known member of the MemberStatus enum.
+func (e MemberStatus) Valid() bool {
+	switch e {
+	case Active:
+		return true
+	case Deceased:
+		return true
+	case Inactive:
+		return true
+	case Retired:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProblemError.
+const (
+	InvalidClient        ProblemError = "invalid_client"
+	InvalidGrant         ProblemError = "invalid_grant"
+	InvalidRequest       ProblemError = "invalid_request"
+	InvalidScope         ProblemError = "invalid_scope"
+	UnauthorizedClient   ProblemError = "unauthorized_client"
+	UnsupportedGrantType ProblemError = "unsupported_grant_type"
+)
+
+// Valid indicates whether the value is a known member of the ProblemError enum.
+func (e ProblemError) Valid() bool {
+	switch e {
+	case InvalidClient:
+		return true
+	case InvalidGrant:
+		return true
+	case InvalidRequest:
+		return true
+	case InvalidScope:
+		return true
+	case UnauthorizedClient:
+		return true
+	case UnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RevokeRequestTokenTypeHint.
+const (
+	RevokeRequestTokenTypeHintAccessToken  RevokeRequestTokenTypeHint = "access_token"
+	RevokeRequestTokenTypeHintRefreshToken RevokeRequestTokenTypeHint = "refresh_token"
+)
+
+// Valid indicates whether the value is a known member of the RevokeRequestTokenTypeHint enum.
+func (e RevokeRequestTokenTypeHint) Valid() bool {
+	switch e {
+	case RevokeRequestTokenTypeHintAccessToken:
+		return true
+	case RevokeRequestTokenTypeHintRefreshToken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Role.
+const (
+	RoleAdmin     Role = "admin"
+	RoleClient    Role = "client"
+	RoleMember    Role = "member"
+	RoleOrganizer Role = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the Role enum.
+func (e Role) Valid() bool {
+	switch e {
+	case RoleAdmin:
+		return true
+	case RoleClient:
+		return true
+	case RoleMember:
+		return true
+	case RoleOrganizer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Scope.
+const (
+	ScopeAttendanceWrite    Scope = "attendance:write"
+	ScopeClientsRead        Scope = "clients:read"
+	ScopeClientsWrite       Scope = "clients:write"
+	ScopeEventsRead         Scope = "events:read"
+	ScopeEventsWrite        Scope = "events:write"
+	ScopeMembersRead        Scope = "members:read"
+	ScopeMembersWrite       Scope = "members:write"
+	ScopeOrganizationsRead  Scope = "organizations:read"
+	ScopeOrganizationsWrite Scope = "organizations:write"
+	ScopeProgressRead       Scope = "progress:read"
+	ScopeUsersRead          Scope = "users:read"
+	ScopeUsersWrite         Scope = "users:write"
+)
+
+// Valid indicates whether the value is a known member of the Scope enum.
+func (e Scope) Valid() bool {
+	switch e {
+	case ScopeAttendanceWrite:
+		return true
+	case ScopeClientsRead:
+		return true
+	case ScopeClientsWrite:
+		return true
+	case ScopeEventsRead:
+		return true
+	case ScopeEventsWrite:
+		return true
+	case ScopeMembersRead:
+		return true
+	case ScopeMembersWrite:
+		return true
+	case ScopeOrganizationsRead:
+		return true
+	case ScopeOrganizationsWrite:
+		return true
+	case ScopeProgressRead:
+		return true
+	case ScopeUsersRead:
+		return true
+	case ScopeUsersWrite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SocietyClass.
+const (
+	A  SocietyClass = "A"
+	AR SocietyClass = "A/R"
+	B  SocietyClass = "B"
+	C  SocietyClass = "C"
+)
+
+// Valid indicates whether the value is a known member of the SocietyClass enum.
+func (e SocietyClass) Valid() bool {
+	switch e {
+	case A:
+		return true
+	case AR:
+		return true
+	case B:
+		return true
+	case C:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenRequestGrantType.
+const (
+	TokenRequestGrantTypeClientCredentials TokenRequestGrantType = "client_credentials"
+	TokenRequestGrantTypePassword          TokenRequestGrantType = "password"
+	TokenRequestGrantTypeRefreshToken      TokenRequestGrantType = "refresh_token"
+)
+
+// Valid indicates whether the value is a known member of the TokenRequestGrantType enum.
+func (e TokenRequestGrantType) Valid() bool {
+	switch e {
+	case TokenRequestGrantTypeClientCredentials:
+		return true
+	case TokenRequestGrantTypePassword:
+		return true
+	case TokenRequestGrantTypeRefreshToken:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TokenResponseTokenType.
+const (
+	Bearer TokenResponseTokenType = "Bearer"
+)
+
+// Valid indicates whether the value is a known member of the TokenResponseTokenType enum.
+func (e TokenResponseTokenType) Valid() bool {
+	switch e {
+	case Bearer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserRole.
+const (
+	UserRoleAdmin     UserRole = "admin"
+	UserRoleMember    UserRole = "member"
+	UserRoleOrganizer UserRole = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the UserRole enum.
+func (e UserRole) Valid() bool {
+	switch e {
+	case UserRoleAdmin:
+		return true
+	case UserRoleMember:
+		return true
+	case UserRoleOrganizer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UserCreateRole.
+const (
+	UserCreateRoleAdmin     UserCreateRole = "admin"
+	UserCreateRoleMember    UserCreateRole = "member"
+	UserCreateRoleOrganizer UserCreateRole = "organizer"
+)
+
+// Valid indicates whether the value is a known member of the UserCreateRole enum.
+func (e UserCreateRole) Valid() bool {
+	switch e {
+	case UserCreateRoleAdmin:
+		return true
+	case UserCreateRoleMember:
+		return true
+	case UserCreateRoleOrganizer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VersionDatabase.
 const (
 	Postgres VersionDatabase = "postgres"
@@ -70,6 +411,91 @@ func (e VersionDatabase) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// ABCPID The six-digit ABCP ID.
+//
+// Example: 123456
+type ABCPID = string
+
+// APIClient defines model for ApiClient.
+type APIClient struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy      string           `json:"created_by"`
+	ID             string           `json:"id"`
+	Name           string           `json:"name"`
+	OrganizationID *string          `json:"organization_id,omitempty"`
+	Revoked        bool             `json:"revoked"`
+	Scopes         []APIClientScope `json:"scopes"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+}
+
+// APIClientCreate defines model for ApiClientCreate.
+type APIClientCreate struct {
+	Name string `json:"name"`
+
+	// OrganizationID The organization the app acts for; required for organizers.
+	OrganizationID *string          `json:"organization_id,omitempty"`
+	Scopes         []APIClientScope `json:"scopes"`
+}
+
+// APIClientPage defines model for ApiClientPage.
+type APIClientPage struct {
+	Items      []APIClient `json:"items"`
+	NextCursor *string     `json:"next_cursor,omitempty"`
+}
+
+// APIClientScope defines model for ApiClientScope.
+type APIClientScope string
+
+// APIClientWithSecret defines model for ApiClientWithSecret.
+type APIClientWithSecret struct {
+	// ClientSecret Shown here only; store it safely.
+	ClientSecret string    `json:"client_secret"`
+	CreatedAt    time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy      string           `json:"created_by"`
+	ID             string           `json:"id"`
+	Name           string           `json:"name"`
+	OrganizationID *string          `json:"organization_id,omitempty"`
+	Revoked        bool             `json:"revoked"`
+	Scopes         []APIClientScope `json:"scopes"`
+	UpdatedAt      time.Time        `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+}
+
+// Audit defines model for Audit.
+type Audit struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy string    `json:"created_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+}
+
+// ClaimRequest defines model for ClaimRequest.
+type ClaimRequest struct {
+	ClaimToken string              `json:"claim_token"`
+	Email      openapi_types.Email `json:"email"`
+	Password   string              `json:"password"`
+}
+
+// ClaimToken defines model for ClaimToken.
+type ClaimToken struct {
+	ClaimToken string    `json:"claim_token"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	MemberID   string    `json:"member_id"`
 }
 
 // FieldError defines model for FieldError.
@@ -99,10 +525,202 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// JWK defines model for JWK.
+type JWK struct {
+	Alg JWKAlg `json:"alg"`
+	Crv JWKCrv `json:"crv"`
+	Kid string `json:"kid"`
+	Kty JWKKty `json:"kty"`
+	Use JWKUse `json:"use"`
+
+	// X The public key, base64url.
+	X string `json:"x"`
+}
+
+// JWKAlg defines model for JWK.Alg.
+type JWKAlg string
+
+// JWKCrv defines model for JWK.Crv.
+type JWKCrv string
+
+// JWKKty defines model for JWK.Kty.
+type JWKKty string
+
+// JWKUse defines model for JWK.Use.
+type JWKUse string
+
+// JWKS defines model for JWKS.
+type JWKS struct {
+	Keys []JWK `json:"keys"`
+}
+
+// License defines model for License.
+type License struct {
+	ExpiresOn *openapi_types.Date `json:"expires_on,omitempty"`
+	IssuedOn  *openapi_types.Date `json:"issued_on,omitempty"`
+	Number    string              `json:"number"`
+
+	// State Example: WI
+	State string `json:"state"`
+}
+
+// Me defines model for Me.
+type Me struct {
+	Member        *Member           `json:"member,omitempty"`
+	Organizations []OrganizationRef `json:"organizations"`
+
+	// Role `client` is a third-party app.
+	Role   Role    `json:"role"`
+	Scopes []Scope `json:"scopes"`
+
+	// Subject The user or client id.
+	Subject string `json:"subject"`
+	User    *User  `json:"user,omitempty"`
+}
+
+// Member defines model for Member.
+type Member struct {
+	ABCPCycle *int `json:"abcp_cycle,omitempty"`
+
+	// ABCPID The six-digit ABCP ID.
+	//
+	// Example: 123456
+	ABCPID            *ABCPID             `json:"abcp_id,omitempty"`
+	BirthMonth        *int                `json:"birth_month,omitempty"`
+	CertificationDate *openapi_types.Date `json:"certification_date,omitempty"`
+
+	// Claimed Whether a login exists for this record.
+	Claimed   bool      `json:"claimed"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy string  `json:"created_by"`
+	Email     *string `json:"email,omitempty"`
+
+	// ID Example: mem_q8k2d3x5abcdefghijklmnop
+	ID       string    `json:"id"`
+	Licenses []License `json:"licenses"`
+	Name     string    `json:"name"`
+
+	// SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
+	SocietyClass *SocietyClass `json:"society_class,omitempty"`
+	Status       MemberStatus  `json:"status"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+	Version   int    `json:"version"`
+}
+
+// MemberCreate defines model for MemberCreate.
+type MemberCreate struct {
+	ABCPCycle *int `json:"abcp_cycle,omitempty"`
+
+	// ABCPID The six-digit ABCP ID.
+	//
+	// Example: 123456
+	ABCPID            *ABCPID              `json:"abcp_id,omitempty"`
+	BirthMonth        *int                 `json:"birth_month,omitempty"`
+	CertificationDate *openapi_types.Date  `json:"certification_date,omitempty"`
+	Email             *openapi_types.Email `json:"email,omitempty"`
+	Licenses          []License            `json:"licenses,omitempty"`
+	Name              string               `json:"name"`
+
+	// OrganizationID For an organizer of several organizations, the one the member is related to.
+	OrganizationID *string `json:"organization_id,omitempty"`
+
+	// SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
+	SocietyClass *SocietyClass `json:"society_class,omitempty"`
+}
+
+// MemberPage defines model for MemberPage.
+type MemberPage struct {
+	Items      []Member `json:"items"`
+	NextCursor *string  `json:"next_cursor,omitempty"`
+}
+
+// MemberStatus defines model for MemberStatus.
+type MemberStatus string
+
+// MemberUpdate defines model for MemberUpdate.
+type MemberUpdate struct {
+	ABCPCycle *int `json:"abcp_cycle,omitempty"`
+
+	// ABCPID The six-digit ABCP ID.
+	//
+	// Example: 123456
+	ABCPID            *ABCPID              `json:"abcp_id,omitempty"`
+	BirthMonth        *int                 `json:"birth_month,omitempty"`
+	CertificationDate *openapi_types.Date  `json:"certification_date,omitempty"`
+	Email             *openapi_types.Email `json:"email,omitempty"`
+	Licenses          []License            `json:"licenses,omitempty"`
+	Name              *string              `json:"name,omitempty"`
+
+	// SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
+	SocietyClass *SocietyClass `json:"society_class,omitempty"`
+	Status       *MemberStatus `json:"status,omitempty"`
+}
+
+// Organization defines model for Organization.
+type Organization struct {
+	Code         string    `json:"code"`
+	ContactEmail *string   `json:"contact_email,omitempty"`
+	ContactPhone *string   `json:"contact_phone,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy string `json:"created_by"`
+
+	// ID Example: org_7q2kd3x5abcdefghijklmnop
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	OrganizerIds []string  `json:"organizer_ids"`
+	UpdatedAt    time.Time `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+	Version   int    `json:"version"`
+}
+
+// OrganizationCreate defines model for OrganizationCreate.
+type OrganizationCreate struct {
+	// Code Example: WPS
+	Code         string               `json:"code"`
+	ContactEmail *openapi_types.Email `json:"contact_email,omitempty"`
+	ContactPhone *string              `json:"contact_phone,omitempty"`
+
+	// Name Example: Wisconsin Perfusion Society
+	Name string `json:"name"`
+}
+
+// OrganizationPage defines model for OrganizationPage.
+type OrganizationPage struct {
+	Items      []Organization `json:"items"`
+	NextCursor *string        `json:"next_cursor,omitempty"`
+}
+
+// OrganizationRef defines model for OrganizationRef.
+type OrganizationRef struct {
+	Code string `json:"code"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// OrganizationUpdate defines model for OrganizationUpdate.
+type OrganizationUpdate struct {
+	Code         *string              `json:"code,omitempty"`
+	ContactEmail *openapi_types.Email `json:"contact_email,omitempty"`
+	ContactPhone *string              `json:"contact_phone,omitempty"`
+	Name         *string              `json:"name,omitempty"`
+}
+
 // Problem An RFC 9457 problem detail.
 type Problem struct {
 	// Detail What went wrong with this request, for a person to read.
 	Detail *string `json:"detail,omitempty"`
+
+	// Error On the token endpoint, the OAuth 2.0 error code (RFC 6749 section 5.2).
+	Error *ProblemError `json:"error,omitempty"`
 
 	// Errors One entry per invalid field or parameter.
 	Errors []FieldError `json:"errors,omitempty"`
@@ -127,6 +745,113 @@ type Problem struct {
 	Type string `json:"type"`
 }
 
+// ProblemError On the token endpoint, the OAuth 2.0 error code (RFC 6749 section 5.2).
+type ProblemError string
+
+// RevokeRequest defines model for RevokeRequest.
+type RevokeRequest struct {
+	Token         string                      `json:"token"`
+	TokenTypeHint *RevokeRequestTokenTypeHint `json:"token_type_hint,omitempty"`
+}
+
+// RevokeRequestTokenTypeHint defines model for RevokeRequest.TokenTypeHint.
+type RevokeRequestTokenTypeHint string
+
+// Role `client` is a third-party app.
+type Role string
+
+// Scope defines model for Scope.
+type Scope string
+
+// SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
+type SocietyClass string
+
+// TokenRequest defines model for TokenRequest.
+type TokenRequest struct {
+	ClientID     *string               `json:"client_id,omitempty"`
+	ClientSecret *string               `json:"client_secret,omitempty"`
+	GrantType    TokenRequestGrantType `json:"grant_type"`
+	Password     *string               `json:"password,omitempty"`
+	RefreshToken *string               `json:"refresh_token,omitempty"`
+
+	// Scope Space-separated scopes to narrow the token to.
+	Scope *string `json:"scope,omitempty"`
+
+	// Username The email (password grant).
+	Username *string `json:"username,omitempty"`
+}
+
+// TokenRequestGrantType defines model for TokenRequest.GrantType.
+type TokenRequestGrantType string
+
+// TokenResponse defines model for TokenResponse.
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+
+	// ExpiresIn Seconds until the access token expires.
+	ExpiresIn int `json:"expires_in"`
+
+	// RefreshToken For the password and refresh grants.
+	RefreshToken *string                `json:"refresh_token,omitempty"`
+	Scope        string                 `json:"scope"`
+	TokenType    TokenResponseTokenType `json:"token_type"`
+}
+
+// TokenResponseTokenType defines model for TokenResponse.TokenType.
+type TokenResponseTokenType string
+
+// User defines model for User.
+type User struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy       string    `json:"created_by"`
+	Disabled        bool      `json:"disabled"`
+	Email           string    `json:"email"`
+	ID              string    `json:"id"`
+	MemberID        *string   `json:"member_id,omitempty"`
+	Name            string    `json:"name"`
+	OrganizationIds []string  `json:"organization_ids"`
+	Role            UserRole  `json:"role"`
+	UpdatedAt       time.Time `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+}
+
+// UserRole defines model for User.Role.
+type UserRole string
+
+// UserCreate defines model for UserCreate.
+type UserCreate struct {
+	Email openapi_types.Email `json:"email"`
+
+	// MemberID Required for role member: the member record this login is.
+	MemberID *string `json:"member_id,omitempty"`
+	Name     string  `json:"name"`
+
+	// OrganizationIds For role organizer, the organizations the user acts for.
+	OrganizationIds []string       `json:"organization_ids,omitempty"`
+	Password        string         `json:"password"`
+	Role            UserCreateRole `json:"role"`
+}
+
+// UserCreateRole defines model for UserCreate.Role.
+type UserCreateRole string
+
+// UserPage defines model for UserPage.
+type UserPage struct {
+	Items      []User  `json:"items"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// UserUpdate defines model for UserUpdate.
+type UserUpdate struct {
+	Disabled *bool   `json:"disabled,omitempty"`
+	Name     *string `json:"name,omitempty"`
+	Password *string `json:"password,omitempty"`
+}
+
 // Version defines model for Version.
 type Version struct {
 	// Database The storage engine in use.
@@ -146,58 +871,278 @@ type Version struct {
 // VersionDatabase The storage engine in use.
 type VersionDatabase string
 
+// ClientID defines model for ClientID.
+type ClientID = string
+
+// Cursor defines model for Cursor.
+type Cursor = string
+
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// Limit defines model for Limit.
+type Limit = int
+
+// MemberID defines model for MemberID.
+type MemberID = string
+
+// OrganizationID defines model for OrganizationID.
+type OrganizationID = string
+
+// UserID defines model for UserID.
+type UserID = string
+
+// BadRequest An RFC 9457 problem detail.
+type BadRequest = Problem
+
+// Conflict An RFC 9457 problem detail.
+type Conflict = Problem
+
+// Forbidden An RFC 9457 problem detail.
+type Forbidden = Problem
+
 // InternalError An RFC 9457 problem detail.
 type InternalError = Problem
 
 // NotFound An RFC 9457 problem detail.
 type NotFound = Problem
 
+// PreconditionFailed An RFC 9457 problem detail.
+type PreconditionFailed = Problem
+
 // ServiceUnavailable An RFC 9457 problem detail.
 type ServiceUnavailable = Problem
+
+// TooManyRequests An RFC 9457 problem detail.
+type TooManyRequests = Problem
+
+// Unauthorized An RFC 9457 problem detail.
+type Unauthorized = Problem
+
+// UnprocessableEntity An RFC 9457 problem detail.
+type UnprocessableEntity = Problem
+
+// ListClientsParams defines parameters for ListClients.
+type ListClientsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListMembersParams defines parameters for ListMembers.
+type ListMembersParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// ABCPID Only the member with this ABCP ID.
+	ABCPID *ABCPID `form:"abcp_id,omitempty" json:"abcp_id,omitempty"`
+
+	// Email Only the member with this email.
+	Email *openapi_types.Email `form:"email,omitempty" json:"email,omitempty"`
+}
+
+// UpdateMemberParams defines parameters for UpdateMember.
+type UpdateMemberParams struct {
+	// IfMatch The `ETag` last read; the change applies only if the object still has it.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListOrganizationsParams defines parameters for ListOrganizations.
+type ListOrganizationsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// UpdateOrganizationParams defines parameters for UpdateOrganization.
+type UpdateOrganizationParams struct {
+	// IfMatch The `ETag` last read; the change applies only if the object still has it.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ClaimMemberJSONRequestBody defines body for ClaimMember for application/json ContentType.
+type ClaimMemberJSONRequestBody = ClaimRequest
+
+// RevokeTokenJSONRequestBody defines body for RevokeToken for application/json ContentType.
+type RevokeTokenJSONRequestBody = RevokeRequest
+
+// RevokeTokenFormdataRequestBody defines body for RevokeToken for application/x-www-form-urlencoded ContentType.
+type RevokeTokenFormdataRequestBody = RevokeRequest
+
+// CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
+type CreateTokenJSONRequestBody = TokenRequest
+
+// CreateTokenFormdataRequestBody defines body for CreateToken for application/x-www-form-urlencoded ContentType.
+type CreateTokenFormdataRequestBody = TokenRequest
+
+// CreateClientJSONRequestBody defines body for CreateClient for application/json ContentType.
+type CreateClientJSONRequestBody = APIClientCreate
+
+// CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
+type CreateMemberJSONRequestBody = MemberCreate
+
+// UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
+type UpdateMemberJSONRequestBody = MemberUpdate
+
+// CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
+type CreateOrganizationJSONRequestBody = OrganizationCreate
+
+// UpdateOrganizationJSONRequestBody defines body for UpdateOrganization for application/json ContentType.
+type UpdateOrganizationJSONRequestBody = OrganizationUpdate
+
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
+type CreateUserJSONRequestBody = UserCreate
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+type UpdateUserJSONRequestBody = UserUpdate
 
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"zFj/ctvGEX6VnUtnIqUQQUVWGjN/ybKdyOMfGkm264k8xhJYEhcDd9DdgRTr0Uyfpg/WJ+nsHQCSIkjF",
-	"nTbtXwIF3O3e9+1+u3tfRKrLSitSzorRF5ETZmT84wU5sziZODL8KyObGlk5qZUYiUtKtcosOA1zlA7G",
-	"NNGGwPASqaYDEQmb5lQiLy2lkmVditEwEm5RkRgJqRxNyYi7u7tIGLKVVpa81TPlyCgsnhmjveFUK0fK",
-	"8SNWVSFTZB/iyuhxQeWff7Ps0JcVc38yNBEj8U28PFkc3tr4PKwKdtePdKKgVnRbUeoogwnKojb0E7ic",
-	"ICOHsrCAhkAq/y9LZkYGCj2FWmVk/D8N3dRkHchsIO4i8Vq757pW2R95itcabJ3mYMjq2qQUgTagtAOt",
-	"yPuYYlGQgRIXYIm8n5dkZjKltwpnKAscF/SH4g4ZVaQyUukC9jzc6HCMlvZBWqiVIUxz9oqj6n58HnQB",
-	"2me++TpeCeU770LjF697LqnIumirjK7IOBmCMRDPT3SLZcXAiLK2HO+ADkptHRwPh6KLa+uMVFMGtdAB",
-	"sM3ceZ+TCVxINcNCZjDDoiaYo+UTkuJU+VWMdbYQkbipyfDfCl3enV987LFYac6qnmQ9gReXb17DeXgP",
-	"exfPT+GHx8PDCCYGpyUpBxNtyn3O5h63pMulAukstGcaXavkm9iStVIrGw/jlGqbcGogsNsRJN/EhSyl",
-	"S3hnv2nS/PbngQoNluTIDK4Vn7lDt1m3iajXiZtaGsoYnQ7e5bmjlq4lOHr8G6WOwfmFsHD5JsPWoav9",
-	"U4u7/tyD7j3rzao+Q22kb7KggIF//Oj4L9AkUSMszPq2uLsfOuhgzoTNjVZTzw24XNpWeiKPN0JFxmrF",
-	"hBrCbNAXoMQhbzdtvFEEpByTRKaLhQlnCWvJkjkRCemotA/l/kqC3XV+oDG44N9SWYcqpU1HrlYUlaPf",
-	"h1GLnE7T2hjKQKve0zULP8ls98Yygz0srG51PfnrwUV4dXCWJdCWJgh551PkptaOYJ6TArSfpZp6zHMq",
-	"ql5PViKsjfJHw2EkSrwNVfH48eNoWSMPhz1VMhJOuoL6Utvm2jiwdVmiWYCerKHE+wzW8usJZtAcsM/Z",
-	"8I9NK28vzsDQhAyplEBmpJyccKXfMPcTJDjWtRuNC1Sfk4CTr5geB7C4sCAdYFGse7ay6sHs929bUKJd",
-	"6fiOjG1U+F6KNUWmPzys0wannAhTqXzRry2tqrO9KaQjrz7WTQ3ZXkkOKfBptnRi01SBjgOx9QdKOTVe",
-	"2sCXXcrWYDqMBGs1uhAePzwSfdGy1eCTWhYZNK9hD8FQQWzV4dS3CszUu9NLMDST/hs9AYSMZlToypeK",
-	"MW+xv87dbDg4HAwfpK11awOYaEnHJomMI6W1kW5xycsCf2NCQ+akDqIefj1vkXnx/kr09HeYpmS5af1M",
-	"CiZGl5Ccv7m8gnh2GGPt8ti/SWDvWfb08uTAyqmiDF68v9rvGlp2LBhbnjZ3rgqdjVQTvQn6BaVkHBhK",
-	"tckscGMlVS3V9ICyOpQx2Dt9tg80Y+EEVBmgc6QyFkavLhWZSc1QSdt8wEJbO7LXitujtQ++tZyRHJR8",
-	"1jmajG1z6E9ka+7kyek5nJ6e+704fwgKmXJ22/3BtbpWp1qxN1zgR9fqgH0zC/BFg9sy7Klme8m2RjHZ",
-	"D6UKV3T3J95VZqGr1hXe1Jx2HDe2/ZjxhcrQRN7CXlJS+emff/9HEkFCM+cf9/0mTpZkHZZV2Iv9Ojo6",
-	"esxZ+/bqNOLUovAq+fDhw4eDV68Onj5N/NLUUMZiVOraI2+42U9licW6L26uoSowJQt7ybU4HBwPr0Vj",
-	"vvCc1JYgrY31JXIqVWiUoEJru96HsQ56STOpa8tf0rcWEkW37lNYnQBaSJrn0B15YoJSKfQReFJhmtPB",
-	"9z7nalM0QWhHcTyfzwfoXw+0mcbNWhu/PDt99vrymV+zrCdtbJ6cn4kV2RAhn+8ioStSWEkxEkeD4eCo",
-	"aUR9BsaZTv3DlFzPhDjH6ZQMvOXCwRNSKBYyxL/B1EVhiMpCJqK15CxQOaYso6ytx2Op0Cyu1R73n2F/",
-	"28TsoiALhZxRM4El3qE42Q+osdh7Es4yMRI/k3vK7t6bNr8fDu/NOo5uXZy7slgfbu4LW9/4+MvVq5ee",
-	"0sGaaInRrx8j0VRoMQoTLqaOPc90WrOqtr2sw6n1TWjrvBUfea9wtC8epLutmPvKFTCKWoAYK5lqZdve",
-	"YM2kdzfagvpgG4on7IYPhaYXZJ+/CMk+NHNKE6jYfLmsAs7UFO0A9uODDH0Xf7fOTVcQg9s9ZWiDLUbK",
-	"++YH4EfDR9ua2M6XuJvmd3H7dA3cENO7aM39WPK3rYyeKDsnY+H74RDmuSyo7bd8IZPWpxBnVqOrdgCv",
-	"WanB6TrNycLqPN3LZzMYPYj6qrR/3ezfWNjCwspZkJPZE3IczO8mZP2maBcrL+WMFNmdTJTkjNyhZ03T",
-	"DGlTKVTmOzeVSrIwXoDRtaOumtY2gqqoLfyswdSKKxQ0FnpZeNVY/33yVBUo1VfqU2OhzfBzo0tyOdUW",
-	"eEug20pb6aM2pNNuDVtZXnaub8W2KSKDBQZZ3SpebypSJ+dnnUaFW7VaKQ5x33jCHC1MSbGFrnQof1ch",
-	"mzo/RZ4pe2Fu9r+sKP26iG89XwK+of73fV8ZBrtOtjcD2oW+wK4s/8/nwdVq+d1FmCHMFr9XlZr5rhtg",
-	"sHmLUMnmjoKDbq7BhlvjCI6HR6BdTmYut8jSBWEmm5z9HygTm1/wsO9bFHAGJxOZ/tuc8Kqjh1f1XMTu",
-	"onMVo61Uzg7jlWmwoXMD7nfdIPZfA7s1sSUL1rO87ZS7oAq7dJOrdJCjXU7I/1e8POmOsO71Vpr8XmbW",
-	"9lHr4KC/di2gvSiDvWTqiwoMkv219n8Ux/7TXFs3+nH441BwN9WYvL9tiP3I3w/6IIo6cFvwW6UA6SwV",
-	"k8GyrVtx/+7j3b8CAAD//w==",
+	"7H3/cts40uCroLhfVezvaEl2nJmNUveH48nser9kkoqTze2NcxZMtiSsKYABQCualKu+h7hnuAfbJ7lC",
+	"A6BACpRkx/b82PyVWCSARqO70b/5JcnErBQcuFbJ8EsyBZqDxP++eEcn5t8cVCZZqZngyTB5NwVyBVIx",
+	"wYkYEz0FIi7+CZlOyVhIMjoZ772iOpuOekmaqGwKM2om0YsSkmGitGR8klxfp8lb0HJxNNYgVxc5hUzw",
+	"XBEtyJwyTS5gLCQQaYYwPmlOPWOczapZMhykfhnGNUxAJtdmoZJKOgPtdnVcMOD65Afzf2bWKqmeJmnC",
+	"6cyMzPDxOcuTNJHwqWIS8mSoZQXhkiXVGqQZ/X+ygp3/TPd+Odj7/uOXg8Pr/0jSyGaPK6mEjGNzxOGz",
+	"Ps/wjZHHaSnhiolKkZJO4BkRM6YRv+bZmEml8YFBBG7iUwVyEezCLtfAEv38EvhET5Phk/2DGIwnYzy4",
+	"DiANNYxIQZUmEmj+DCHJppRPgNCyLBgoInixICwkCqI0KwoypYowXUNriWwJrqeZLoC/O4zB+5LNmF6F",
+	"9g2dAFHsl07kFDguXCqHMa0KnQyfDFKzriWnJwPzlyeu/QhxpckrmF2A7KSmGT6+ATXNYLYFNb2WE8rZ",
+	"L9TsuHNtEbx0AwiEnGwBwXu1ZteVutGeKyU3rnht5lKl4AqQi5/T/C18qkAhAWSCa+D4XyTFDDfdL6W4",
+	"KGD2P/6pDGF8CVb/DwnjZJj8qb8Ufn37VPXf2FF20VVGkHZZwhSZ0WIs5AxyIiQZU1YoyxSCa0kz/UiR",
+	"K1qwHIHpJUYKCD4uWParwZy59RWZMz1FYCUoUckMHimSVVICNyxLNSC8Pwp5wfIc+EMDrMUlcFLQ7NKi",
+	"VGWiBINlKQogesoUESVIhIBwgFwhvCfc0BQtXkhphe1DwXzEScXhcwmZhhxJoZJgRWQOGimDSiCM292A",
+	"vAJJCjEhFc9BuoNwdJXjVn4S+kdR8fwhd/GTIKrKpjVNpAbjXGgiOFjKpkUBkszogiiwJPJG4lXNzBQ/",
+	"UlZA/tC04i4aexXlRDGeWWjdlTVhV8AN6kPV5DpNTkFesQzec3pFWUEvCnhQiiE5lMBz4NmC7CChUE0v",
+	"qIJdI1oqLoFmUwOVucYCrQzVpr1ab4ot797uBxoWQvBOiFeUL5zgVA96UEKQGeULT+bqmVXmCDXg4XHZ",
+	"c8qhoIu72/J7Tis9FZL9Ag/NSij7Cc0yUMoKtNa2Pnz4sHdU6SlwbeCA5sIrNyDuppTCzGfo4gXXTC9+",
+	"xetvDkWx5y7Ai0qTCwn0UhFKLirFuNm1rAz5monc7Gbxo+fHb6zqsDq7Yp/3cjZhmpi3yMkPBmXwmc5K",
+	"w53J/sHjwyffJWmoPfw82Hv68ct3Ma0hTY5KZvV9xE1RvB4nw5/X7/+oyplOrtMvSSnNHaOZ1ThYHjkV",
+	"r/JEHrTVr9g7Eq7EJYTPLoQogPIEUSZKt7SGmdp0bvVWT804M4GbkkpJF4nVoLw29nOC6hkCX6+0hOdj",
+	"PdgK1+T6Y4jMYwmOXGluJT8t3gTIGtNCQdrCn0dUoNYfOAXb/72fboXGyBUQvISyhJYloUbPGQv5jPh9",
+	"owHl3gWpejGK+Wqszxg/sSP3W0eQJhVnnypwj41G3D6V5oGsHkNwCMbMQUW6SaUe6JtBv0ouaRJYpXED",
+	"vkFOuNxagC2Ghl8S4Mae+rlxtGpojMokdRbTyp9zybTBDFyZDfin7i//0AgFnlOeQf1TKcVEgnIjPq4T",
+	"ER+Ynp5CJuEmwiJAYPsonCdB1VO2XBxTMedkChLQbH5GlBZGRdRE0TEUi17U7gpx3lygg2dRmq2QSYYc",
+	"nJ9TfGZkuPlfklMNe5ohDa4gyo+5WMSZ0Fh9RmG0YBE9pZq4Mc72X5myKvMbg+HH3AgMpxsyjQ6MLVC7",
+	"xE9j4w2QG7DESP+4oGwWmKlt+qBsdo6KQUsu7h/8ObJxmFFWNPBkf0kbIvXJYWRoSZWaC5k3Rtc/tib4",
+	"bjPdLQFPayDq6Tox8c5vdS0eVvf9uWQS1I2IZOl32Si5QhdNa2fLhWN7+pFBkdeWZnNP1uhDYVcrL7NK",
+	"aXIBhGoyE0qTJ4NBDPRCWPVtlbo/oLAw1xvjVrm8okUFZE7xKvNi9ULkhlC908u5ZpzLLSYBS8F41At7",
+	"RP52+von8sY+Jztvfzwm3z0d7KdkLOlkZtjLHMcu0SIGFtNTxgnTivg9Dc/46E99BUoZkd8f9DOo1MjY",
+	"ZpQYsFMy+lMf3XOj2tk5cn/jfkjty+2d8YZq6MZt5Owavct9p/64Yqf8V6CFnq6esNJUV6pxnV1GsNta",
+	"3Y2KLfS3D/+1ugotJuESL/IfTo+iZ5jJq+aLB0+e7D+NvnrZoYxeWmPCT/H6v95Eh1eqcYkrNom+9jku",
+	"ncvqomAZuYRFSoyx+91hJYvN8tjAZjdpZrZ7SBE7FqAOhJ6uYvQSFtvrR+ZMNinSOGFs/ZcsA65uqiZ7",
+	"oWMFQEPaxaQFU6qCfNu3eWVkXeu2OdyshKNHsCnNPpy0zLCjvf/98ctBh7u4zQMGOgdMDHWvIpqtldOb",
+	"Tsz649uGw/YnHnrW38I4phdLYT1F66Z5a965uTXRYbqliaosbrbReFge17XUZuy9Vy6s0Tgvt7bbeWAu",
+	"NlEcP0h/aF9nfNOLrDzPFlnhTUgbk3m8Pj6T2nFW3q1d1rokrtPkgkk9PZ8JbmV+vdL+waalMgPt2Ple",
+	"znPHMBtZElUOyKO3vZ6CJJQUYsI4gc9MWYPW+r8lZEKGRx24DmpVcVVe5C2lBGbnn/58eZA//vyEXmQ5",
+	"jCdT9s/LYsZFGdVOrFDbnqS9FIwZmF2uEyUyBnpxnhVUbeYZ+/IxvutkVaW2kxOn9t3rNHER7QCcMMrX",
+	"6Tix4wO0LA90OWfcMrMQ3MqV8sflhq+wcb6GMmf0s3PKfDfoptO79lz9KCShfOmQImJMFFyBpEXDo6VS",
+	"G1B3QRh7ERIUAQVa11rEXVm3Z6OYW6pbvt+FK2p5cd+TH6rB8YECSzPNrgBTBer/StA4obEMMqAK4q4j",
+	"O+X7Mt+GhWeMh7/uf2Pq3yNTP/jVdB0h5VBJ/XrdKhN5/BrOBNc00+fd2oR/o5wKDlvpG0JOzr//dHC5",
+	"rb6xKbyCnpsmeay82j762931iKb2upsu+fCkbnXV+8MJDK83p6uW12Dv6Uf3797HL/vp4/14PGzlSG/O",
+	"kitn3jIlO48w2AJTmeCKcfIG5LjCVELHKy0INnJkPH6CWPu4gXPu4tZqcOL93V1tq3S4NQ/fLGq5ifw3",
+	"wXZHV6Hfze+QyG9KvCvo9OH3VWcsJ29/PCZPD598T1xk3+UW9ZK00/3ctimpJnPgmsyl4BOfBYaqJEYp",
+	"bA4vJSVIJTjRAnM9o9oleM93c4nXNgBrE7iA5+hktQrs66NKT8lBb0BwLDHH7JzK3x8+JQoyjN8+6R3s",
+	"hv5s51U+dyCipmZ/sQ6P4IeJpPh3FWR9LN+quKrKUkgN7s1z3NRyODo2opoeAqxiuwUCXMuFwVjt/x4z",
+	"KDAncOmtNqtsI1CCoEJEnDCuNOUZxP1APjWjpC63z5OJyDC1LyeCR4/SDewMry9T08gOLZTweWyj/7Xn",
+	"olt7J/mI+ARNYmMNGBb4VAkNZD4FTqi6ZHyCBDaFooybLEv13N8Wh4NGTu7Tp6GWOhjE9FTNdAGxcIaa",
+	"CqmJqmYzKhfLTGuLJTNPM93kOc3J25rqOvSK1VXevz0hEsYggWdAWA5cs/HC7L293DMyohei0sOLgvLL",
+	"kcUTZggiHoiiC0WYJrQompAFozb6Wx2RW6Sk60IQbzH9ozNguX2oEt9E7jqfMpt847lZwliCmtZBNpsf",
+	"5f7cGD9pvxbALmJHPrLMPzLWMjWSTuZ7JZV6QWhZhkKG5jPGQ/Wuzj1Alw5KkJhg2C6pofmjz02oVJDo",
+	"YP/wjzZkQViA6sf+z/tLkmhYMqupDPap80yoKSsJ2kdDckSsTZ2So/5b4szqlDwnSleGL1JyTESlFcuh",
+	"pnvM86VcoPezlGJsw4XhaR0laXLUf5ukyfMkTY6jIGO0eU3w3Zd5bKw0SFczOTbE0ONMEVw5Ab0EM7hl",
+	"MgkoMmhhU7JCfvl498H99hLb8LfyVN+ig5JmsKfAXHsacpu1jUU8nEop5oFmYF1W4UKDwaAjauF1q9WL",
+	"CfU5suM3SxDFu73NGl5LrARHE5MtjpTs7RYJ0oYibF0GA+PdlU4V16ywuWtBxihxQ4PLMrjnVg5u1b+I",
+	"N45HD+U5cWMsqtakwMUt6VquhyT8HKiMpha0sNzAU2OyBoo8ALGTeK/uIpqUM0yg7ci73BQ8uVGyyfYJ",
+	"ojd0Yvgo5BYX2MaDQTvP20bO3nOxvhUg0yX24i4Pc0S3cnV8hbnWOIEmE7wNcz+xesS+PAx96TaWZi0h",
+	"G21jcda4m1CAivMqQlefn3P6h5oD/oLRXp/b2rArVtFSe0CfRDygX39v3CEJxqlvbU6ZIbS78OHYoPe9",
+	"+W7M9HfkF1kvt25Jm1+fG7iy5b8vHaytDbgSl47kfy0knRiDesI4FktVCkK1T30qnMIqlDYaa1Qfsud6",
+	"Hnh5V5cqqDYGrYeHzNjEFZPZUta8YW7tp0vMMK6/O4zexp0LPq9Ykdc10zuUSCjArKrpBEusDFv//fiU",
+	"SLhivq6akhyuoBAlptldmCl2mzbg1aC33xtsNP88WCuISZfHsUq3Bo+QVZLpxakZZs9PQgZSH1U6UiR8",
+	"FKgtioylmJHRm9en70j/ar9PKz3t46PRkGAW255iEw45+duHdyolymySqjM+OnKOG5svSKxuQc6qweBx",
+	"hhPgf2HUI0c8qAEsMDliWSrItC0LtDV4KFkvYMp4fsYDJXSKBUcZy0GR+ZRlU1dMpiLVbubg3HWBZc56",
+	"CjMFxTgllJ/xZRDXKFkU6ah+j8mmHH/0rLZvNHDK9SPlq9goV3OQihwODnd7Z/yMn1od+mKBmxgSFLJM",
+	"aUm1kIpMRZETuAK5sBt/FtQ32IejVYt0lJ7xUWhijlIyatiY5ofQyAz/rl8IzEycMTQ0zfO2pWl+a5ia",
+	"o2feZHSgNmEKgIyvuTqdQ7yZLaAG9KHMDXlJmDClwegDc6anNol0XIh5YBQeB/YXVk35FK4Vy3mIgogs",
+	"f2+b5sPE/EOO3py45Cy1Yq2bVyxMKZECzV+rpl+JS2iNDO16N/XxC2J/bRv6wwRTLdW08UrDr+CmaOhA",
+	"asXbMHT57wiWq/dvDkkJZiESzHxxAmDF6RGu2Mwbi7tHYss2lSHzoMFcINWKM8OtaAVXHbsm/qWmF8a9",
+	"bDVAmmWislgLfTMerrTufcBz4i7m9khvMb2XRTJMmnKwffU6uyz6avqNCL8R4f0QYaC+mZ8PbNkn42MR",
+	"M6UM/B7h2OaA8YrxyR7kldvTzvGLXXfS9iasyRINsNLHe/G6RqyKWVlpUGccaDZtvPBI1SgiWsypXEXh",
+	"DpaJHh+/wbms9xBzRjJQ9v48FtxAg4d6xvfcXWkDUMyAsBpV2xl1VdGOdm3IjAYhkWdmVpbbAn9R0k+V",
+	"0WSNKqb8ywbDpJQwZp/JjrnTzv/13//P3mYa/7uLk2g2A6XprLRzGbgeP3781CjC798dp0ZbBfto9I9/",
+	"/OMfe69e7f3wwwiHZhJypgmd4ZnjO0avmdGiCYueC1IWNANFdkZnyX7vyeAscctbFapSQKzRQ0o6Ydzp",
+	"YUZU1aUYjuibPWoeqVYjG6rIyP3f3rPFMiHeNQo5Kmk2hb0DVGMrJNCp1qUa9vvz+bxH8XFPyEnfJwL1",
+	"X54cv/jp9AWOWYZ6PG0evTkJcjKGiVWRjQVeAqclS4bJ496g99jVxaBE7fewkPmSiznv/3N+qXq+YHoC",
+	"HRnXrrwiqGZQttDsCiQbL4iF5pFq+PKUjXV+/2T/+90ewRp1Qs3YM44y19eu1li9hIUh6YXCo4E88BG6",
+	"CZkmTo2e0itwzsLcYrvWjU+MTPkLaKyHaLVRORgM1hSQ36xwHOfvqBrHrYDGvgtP7JqxqWrY+s1OHqE5",
+	"kgx//pgmLoaXDJM39gwMHhif4FkYm4hOFPokjK3y0Yzv5yJTnad6OqeTCUjy/oRI4DlIG65jqu7mktq2",
+	"Hbk1bahSoBUxV1CeQ+4joheMU7k44ztMK2LnV040LQowB3kFrufHCAHqj3Y7jusHA+7G49LwWfenelZs",
+	"aB4QaVjy13evXromUuvwiydhozgkF1ll7FFfQeWxXAOvAlz3vyCSrtdyksNR6hFkcMUyc7O66GxjSQQ3",
+	"7cB6rwuLRwaMpNkH7Odo4yLq3uxuW9RG7MeNJ/Sf/f9snk3tSrBgx5sdrWIKYUMGOhwcbmagun/MurP9",
+	"oYFcS9PrjnWKxXC/dJ7okbNeDwYDY08X4CPeKAWZQhYynOW7gPTIT+ZCJlpU2RSsyea9EtHzdOV49yjG",
+	"3AodpxDshRpmvg+J9pJdAbd6YedJzEBLtkaeva07PlVeFSuoBp4x70yonFpr8wFSUhaVIn8RRJpbZmbU",
+	"a1whegqv3OrbiaeyoIzfUD65FTyHv5FiBnoKlSJmSnPTCYWOVGLZab0MC4bPatA7cet0hd6CWrHaKbxe",
+	"l8CNceRllPU1VRwvInTZkTlVZAIcbEDUXh08933BjMCbUMZtSfoKmt38pyVkN6N4D3nY4a4l/duwB+GO",
+	"2gcY5QA/EPWoYPjd88G78Ppdd2DGYFpsK5Vchk3t+vUeN0pK5lLiDNHNBVE2NJuSJ4PHBN11c9Yhlt4C",
+	"zZnj2V9BMpnlF0QLq6IQLel4zLJbn4kZ9XjzqEgDrXXHGeKo8yi9eYpmPAYQhIpxXyWN8U0Etz0AQrOf",
+	"7Dg2a/pKSdj7ZZcwrkVdW+dqzc94Mx7INDGKgbKxQpcTmU2FUPaqYtJlIBiW9s6cHlk2sJsLeamI4BnE",
+	"lDxsivDKJxm5K/G5yBd3RjGNBhTXzcgAtp9Zodb9O1vb1ZLGdRnrnCBczF1d4zNU4I24Rzt1tMzI+J8e",
+	"sSOn/GxBz0F3SBzydPOQujWjGXBwsHlArBcXjt1isXYjtruXnXjyhDadZHG7yLOc9fZ189wyfdcSt3nf",
+	"u2HQsB0Mnu4OXS9Dm2RiXzTcYd0u9m8xxqYQ5sD3GD/jSosSWYXxSY+0pDVGSVwbwmXkxlyreIf2SDPu",
+	"lFFu3ryAM+6aWWEEaOFsYy/eZ4xXGlSMK20S5DvneL0PrmymWZozCOf6vDefz7Gt2l4lC+CZyG3E93aT",
+	"b8Hzg5j6iLjzDSCnaA0L5xC+LR/eMYlbGNEXF1DbehqvM6U6rpVGlnozh32Zqb6LWfKzPXc2Bkd/O339",
+	"E7oXo4LLyTSfyzYiO3ht7CJnjOrXUuciFWUBz9qTrSYH+mnrVEbrmBs1shVHZMcbySJfECHPOCFUkb++",
+	"e/eGPKeKZSSY0u6snSerVoBpJJ55OJo/DgklHObNbDb0COPP7mUDDT6ycVpR5C3ZYWSD8sIhtRetBGXg",
+	"5RNMjTb6syNMZcVMPSkxpws895o3BgTpDLzoQQcxEpp1mTpXryLzqVBARuglHnkZmlEpmbNRY6UMPXKk",
+	"NcxK638940bl30OPKeRYHuBvPdwE1P0aaJ5LUFFZZPOo7lMWNbJk71gUtebeVhLd5b5cymbcAbamNecx",
+	"+qWPje0his19OW+llOxvo2ME3Ut/O8rFX0Cjeh3gr1Ps+sBhp3HWzGdQAE5XsAMb+QzmYSydwkcnV02z",
+	"l0zp4zp02XIAxtCxfKVv28tfpxtfdL39t/AF3p6em20fo/2ESzoBo1sF4drba8y3Ic5tbMZlR/E7Ictm",
+	"StLPzcD3x+uWW03pVizbk6z/5eN12qEZHLWsyZS0mzdgb1EOzm/dptGU+Ai78kkq5ta02UjLJJUZXWDS",
+	"G9qQ9gYnzHnBsErPVVgJXiy6L4xjX/F2HzdGuwvsA5uVsXadEXawwOWp1U3Q3MB3f+Mc8TWW5/1xk006",
+	"aLHTW0fPq3VVUcZqXgf9L7XWem2ZrQAdSQs90bVlF1qJhGr0qthwkTZWH+GCFIJPQJIJaNQxBYfIlWDN",
+	"hoBFGoR62GkLudJHW8pYoMvRqZ357m+dqm4WMPoVSMlacjwQzx3S2ekQKw7YrvO8hxu4y6nl1PkdjhGt",
+	"pcj5Rh1fdW07ZXMjZdxMuau/AoU1Kx2Sqb+s+Lv17J0KBYoou0Aav+CXNrHRKxqWsBeAEfGG6Xuu47YF",
+	"/yGYYv1tHLBHfR8vt/9H448b+5sfWtz6DM+AqR55abXu8rb1JZ3hUJcvb/PsA2ftv/77/2LyetpWiZ3e",
+	"ay7xhp+6I+Z8n4T8CjrpFnfVuzXB3fnhtk7zw1QQOiMnnRa4y6S9uQVuBzYscHTglWVtitf5+8tWdNb6",
+	"qSsiXJ7sju8Ef2ErJ9B+mhvQMUEUfBatTR3dfbYMXSiwPjcstojZPMaue+X2eO82frraAcTWeHhwly1V",
+	"gi+YxL5C5/u2pduKWtfA7SYgoJu5CwBfchfJTPKPbp7t9DUcWLcSXOvecBT3b+faaGTNx1wbs5oHvBzw",
+	"v6xxazR537B3wO0u+b2daG/oS1S6jp7vnCUVd21Pz5Ld3hk/Ch0jNNO+70u0u6WNsW9ucdnp7rjXEHqj",
+	"TesD+zp8T8xO90bLa+0/2LruA1n4zsM6rW+hcT1gwP7+ODWqfB27gpLOyPySaZv3d/9LXeUeptRG9KSa",
+	"G+5VUnfpSxbKPyxl/uq28rp7AG1lUvctit4DN9KP6s/boiEb/zpw5A4JZLjX3Hylkv1+MRS5ch/82xn5",
+	"2o4RkeCKUzAZaz4VBWDtw+4zW0vbKn51U45sCuuoRz5gILr+zGNaf5CYiwuRL864/xCQTVLBJC/8XmTs",
+	"crFF+zU73Qxx/lvKVmW6r2vJ9RV44Njqev5330T6Jge+zidwuL/FlRb5+Orv6za0BLxeZnVfgzZLdM8V",
+	"e97YS9cUblH92LVor9Xb5q09JNS6OFKi8GtudUzC9YEUkuwfkpwunNZsmwzYoJ9PJ0V9wKeTutpN3W6d",
+	"gMuPeuREqQrdfz7AQa4Ey528BCoLhu0JQK0LDtaf4rpH1TVYZd0nnp8RhgFOLrT9/p1tUlVn8Tm8YpLP",
+	"Nzfhw/LmCdZTx3Os1zHqyod3buZ1Coev9T0xScScx3M+XreKu3/HmR8rLavXekcayP+385FEqv1jnpJ2",
+	"6X9djdD8nlHgNYkJ0kbv7/vR8iLt4x/YBdFscP7NEfG7ckTEWlp0uCN4gynW8ERMyPe/tBrcrXVQrPDN",
+	"AwjOLiUkhPubqXJfLovNYtkF+bekwZve5yElrPdlHKN/QK14KTa6FsJPDFuPQoc/oUX9vy2vQuRbDg/s",
+	"W9iGab2H4RvzfvMz3Oiy896GO77s+ksjpf+lUksX/TKrsZ2COBNXXhLEfPWHaz70ucxz9E1gVxrFfks4",
+	"uwNiOdWibGZ4B4HMNsbv8bLabIW+V0svVhXRuY7y/Ja01klhsWRYJf5wmY6/Own3sqFH2RO8KcE6oYf9",
+	"5jr1eGNHv1cPknJzn86Vuof0WqcKouLfzpkS9CSMOVFWGhR6erKEs30pTe0Cpys1Ng1S3mnJXxs+bFDv",
+	"LlbleCe9hbBg/NImptFNWYbWGMbGBfejXwe98X8j3Rhq/803P8z9Ce6wdWdXOkiDnSLcFErlppbZ5Wep",
+	"6fgeZWeniabqlNlvWugtJKxN5NhEEze9ekNFsSOXw3eRzfEIH92i+sr1cenyf9yzdP11vBZrWcF5K/6I",
+	"LPHHlcvOVSBk3VZ5axEdfAeiSzT/vf4Ew72RpF+igyqbXep8zlbdFM3OUn+zgmkypWr5bYzfVF+x5/UW",
+	"mlB3thnDueSVF5pN5JhjzmhB/Kc2yc5ogk0RSW+02+hSPOz38dWpUHr458GfByhY3ZLtaW3vthQ/p4pN",
+	"0NIauR75vtMdYRpLHZaZ+gH4q9n/mGSh0kYD3NTG6m2mSEPptS1U5lMRfuHCfuzI1yUY5lhd5vgFKaW4",
+	"YjlIRXbsZ9AZqJRMhSqZpgXW80yFKNRuvaUgeo+1HktjdBZur2GAri79smFp4MdRGskDaTtLoC4RqJew",
+	"LLo69ZuwH/mjZoo7Vqg0U92DGX3aQ+RAWt1zgh7xQaudYCpfZ3X98fr/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/app"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -31,8 +34,13 @@ func init() {
 	}
 }
 
+// CheapPasswords makes password hashing fast for tests; production uses auth.DefaultArgon2Params.
+var CheapPasswords = auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
 // Env is a running service and clients for it.
 type Env struct {
+	// Store is the service's database, for arranging a test's world directly.
+	Store *store.Store
 	// URL is the service's base URL (http://127.0.0.1:port).
 	URL string
 	// Client is the generated client; every response it receives is checked against the contract.
@@ -49,17 +57,23 @@ func (e *Env) Logs() string {
 	return e.logs.buf.String()
 }
 
-// Start runs the service on 127.0.0.1:0 over st until the test ends.
-func Start(t testing.TB, st *store.Store) *Env {
+// Start runs the service on 127.0.0.1:0 over st until the test ends, with cheap password
+// hashing and sign-in limits high enough not to get in the way (opts may change both).
+func Start(t testing.TB, st *store.Store, opts ...app.Option) *Env {
 	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ShutdownGrace = 5 * time.Second
+	cfg.SigningKeyFile = filepath.Join(t.TempDir(), "signing-key.pem")
+	opts = append([]app.Option{
+		app.WithPasswordParams(CheapPasswords),
+		app.WithRateLimits(httpapi.RateLimit{PerMinute: 6000, Burst: 1000}, httpapi.RateLimit{PerMinute: 6000, Burst: 1000}),
+	}, opts...)
 	logs := &lockedWriter{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := app.NewServer(cfg, st, log)
+	srv, err := app.NewServer(context.Background(), cfg, st, log, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +97,7 @@ func Start(t testing.TB, st *store.Store) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{URL: base, Client: c, HTTP: hc, logs: logs}
+	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st}
 }
 
 func newRouter(t testing.TB) routers.Router {

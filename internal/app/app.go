@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"text/tabwriter"
 
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -91,7 +92,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err := migrate(ctx, st, log); err != nil {
 			return err
 		}
-		srv, err := NewServer(cfg, st, log)
+		if err := bootstrapAdmin(ctx, cfg, st, auth.DefaultArgon2Params, log); err != nil {
+			return err
+		}
+		srv, err := NewServer(ctx, cfg, st, log)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/store"
@@ -24,15 +25,52 @@ type Server struct {
 	log   *slog.Logger
 }
 
+// Option adjusts how NewServer builds the API (tests use cheaper password hashing).
+type Option func(*httpapi.Options)
+
+// WithPasswordParams sets the argon2id cost of password hashes.
+func WithPasswordParams(p auth.Argon2Params) Option {
+	return func(o *httpapi.Options) { o.PasswordParams = p }
+}
+
+// WithRateLimits sets the sign-in limits per client address and per account.
+func WithRateLimits(ip, account httpapi.RateLimit) Option {
+	return func(o *httpapi.Options) { o.IPLimit, o.AccountLimit = ip, account }
+}
+
+// Sign-in attempts allowed: a burst, then a steady rate a minute.
+var (
+	defaultIPLimit      = httpapi.RateLimit{PerMinute: 60, Burst: 30}
+	defaultAccountLimit = httpapi.RateLimit{PerMinute: 10, Burst: 10}
+)
+
 // NewServer builds the API over a migrated store.
-func NewServer(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, error) {
-	h, err := httpapi.NewHandler(httpapi.Options{
-		DB:           st,
-		Engine:       string(st.Engine()),
-		Version:      Version(),
-		Logger:       log,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-	})
+func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, opts ...Option) (*Server, error) {
+	keys, err := signingKeys(ctx, cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	tokens, err := auth.NewIssuer(keys, auth.IssuerConfig{Issuer: cfg.PublicURL, Audience: tokenAudience, TTL: cfg.AccessTokenTTL})
+	if err != nil {
+		return nil, err
+	}
+	o := httpapi.Options{
+		Store:          st,
+		Engine:         string(st.Engine()),
+		Version:        Version(),
+		Logger:         log,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Tokens:         tokens,
+		Keys:           keys,
+		PasswordParams: auth.DefaultArgon2Params,
+		RefreshTTL:     cfg.RefreshTokenTTL,
+		IPLimit:        defaultIPLimit,
+		AccountLimit:   defaultAccountLimit,
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	h, err := httpapi.NewHandler(o)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +88,9 @@ func NewServer(cfg config.Config, st *store.Store, log *slog.Logger) (*Server, e
 		log:   log,
 	}, nil
 }
+
+// tokenAudience is the aud claim of Recert's access tokens: they are for this API only.
+const tokenAudience = "recert-api"
 
 // Listen opens the TCP listener for addr.
 func Listen(addr string) (net.Listener, error) {

@@ -30,7 +30,8 @@ func testConfig(t *testing.T) config.Config {
 func TestSIGTERMLetsInFlightRequestsFinish(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.ShutdownGrace = 10 * time.Second
-	srv, err := NewServer(cfg, dbtest.New(t, store.SQLite), slog.New(slog.DiscardHandler))
+	cfg.SigningKeyFile = t.TempDir() + "/key.pem"
+	srv, err := NewServer(context.Background(), cfg, dbtest.New(t, store.SQLite), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

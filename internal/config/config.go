@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,18 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// MaxBodyBytes is the default limit on request bodies.
 	MaxBodyBytes int64
+	// PublicURL is the service's base URL as clients see it; it is the tokens' issuer.
+	PublicURL string
+	// SigningKey is an Ed25519 private key in PEM; SigningKeyFile a file holding one, created
+	// when missing. With neither, the embedded default keeps one in DataDir.
+	SigningKey     string
+	SigningKeyFile string
+	// AccessTokenTTL and RefreshTokenTTL are how long the tokens work.
+	AccessTokenTTL  time.Duration
+	RefreshTokenTTL time.Duration
+	// AdminEmail and AdminPassword create the first administrator when there is none.
+	AdminEmail    string
+	AdminPassword string
 }
 
 // Var documents one environment variable.
@@ -44,6 +57,13 @@ var Vars = []Var{
 	{"RECERT_LOG_FORMAT", "text", "text or json"},
 	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT"},
 	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes"},
+	{"RECERT_PUBLIC_URL", "http://localhost:8080", "base URL clients use; the issuer of access tokens"},
+	{"RECERT_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens"},
+	{"RECERT_SIGNING_KEY_FILE", "", "file holding the signing key, created when missing; default with SQLite: DATA_DIR/signing-key.pem"},
+	{"RECERT_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens"},
+	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens"},
+	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none"},
+	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
 }
 
 // Load reads and validates the configuration; it reports every invalid variable at once.
@@ -88,6 +108,28 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.MaxBodyBytes, err = strconv.ParseInt(get("RECERT_MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		bad("RECERT_MAX_BODY_BYTES", errors.New("want a whole number of bytes, at least 1024"))
 	}
+	c.PublicURL = strings.TrimSuffix(get("RECERT_PUBLIC_URL"), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("RECERT_PUBLIC_URL", errors.New("want an http:// or https:// URL"))
+	}
+	c.SigningKey, c.SigningKeyFile = get("RECERT_SIGNING_KEY"), get("RECERT_SIGNING_KEY_FILE")
+	if c.SigningKey == "" && c.SigningKeyFile == "" {
+		if c.DatabaseURL != "" {
+			// Several instances share a PostgreSQL database; a key each would not verify the others' tokens.
+			bad("RECERT_SIGNING_KEY", errors.New("set it (or RECERT_SIGNING_KEY_FILE) when the database is PostgreSQL"))
+		}
+		c.SigningKeyFile = filepath.Join(c.DataDir, "signing-key.pem")
+	}
+	if c.AccessTokenTTL, err = time.ParseDuration(get("RECERT_ACCESS_TOKEN_TTL")); err != nil || c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
+		bad("RECERT_ACCESS_TOKEN_TTL", errors.New("want a duration from 1m to 24h"))
+	}
+	if c.RefreshTokenTTL, err = time.ParseDuration(get("RECERT_REFRESH_TOKEN_TTL")); err != nil || c.RefreshTokenTTL < c.AccessTokenTTL {
+		bad("RECERT_REFRESH_TOKEN_TTL", errors.New("want a duration at least the access-token lifetime"))
+	}
+	c.AdminEmail, c.AdminPassword = get("RECERT_ADMIN_EMAIL"), get("RECERT_ADMIN_PASSWORD")
+	if c.AdminPassword != "" && c.AdminEmail == "" {
+		bad("RECERT_ADMIN_PASSWORD", errors.New("set RECERT_ADMIN_EMAIL too"))
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -124,7 +166,21 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("shutdown_grace", c.ShutdownGrace),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+		slog.String("public_url", c.PublicURL),
+		slog.String("signing_key", setOrNot(c.SigningKey)),
+		slog.String("signing_key_file", c.SigningKeyFile),
+		slog.Duration("access_token_ttl", c.AccessTokenTTL),
+		slog.Duration("refresh_token_ttl", c.RefreshTokenTTL),
+		slog.String("admin_email", c.AdminEmail),
+		slog.String("admin_password", setOrNot(c.AdminPassword)),
 	)
+}
+
+func setOrNot(secret string) string {
+	if secret == "" {
+		return "(not set)"
+	}
+	return "(set, hidden)"
 }
 
 // Redact masks the password of a database URL, and any password query parameter.

@@ -21,7 +21,9 @@ func TestLoad(t *testing.T) {
 		{
 			name: "defaults",
 			want: config.Config{ListenAddr: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
-				LogFormat: "text", ShutdownGrace: 20 * time.Second, MaxBodyBytes: 1 << 20},
+				LogFormat: "text", ShutdownGrace: 20 * time.Second, MaxBodyBytes: 1 << 20,
+				PublicURL: "http://localhost:8080", SigningKeyFile: "data/signing-key.pem",
+				AccessTokenTTL: 15 * time.Minute, RefreshTokenTTL: 720 * time.Hour},
 		},
 		{
 			name: "everything set",
@@ -29,19 +31,32 @@ func TestLoad(t *testing.T) {
 				"RECERT_LISTEN_ADDR": "127.0.0.1:9000", "RECERT_DATABASE_URL": "postgres://u:p@db:5432/recert",
 				"RECERT_DATA_DIR": "/var/lib/recert", "RECERT_LOG_LEVEL": "debug", "RECERT_LOG_FORMAT": "json",
 				"RECERT_SHUTDOWN_GRACE": "3s", "RECERT_MAX_BODY_BYTES": "4096",
+				"RECERT_PUBLIC_URL": "https://recert.example.org/", "RECERT_SIGNING_KEY_FILE": "/run/secrets/key.pem",
+				"RECERT_ACCESS_TOKEN_TTL": "5m", "RECERT_REFRESH_TOKEN_TTL": "24h",
+				"RECERT_ADMIN_EMAIL": "admin@example.org", "RECERT_ADMIN_PASSWORD": "a long passphrase",
 			},
 			want: config.Config{ListenAddr: "127.0.0.1:9000", DatabaseURL: "postgres://u:p@db:5432/recert",
 				DataDir: "/var/lib/recert", LogLevel: slog.LevelDebug, LogFormat: "json",
-				ShutdownGrace: 3 * time.Second, MaxBodyBytes: 4096},
+				ShutdownGrace: 3 * time.Second, MaxBodyBytes: 4096,
+				PublicURL: "https://recert.example.org", SigningKeyFile: "/run/secrets/key.pem",
+				AccessTokenTTL: 5 * time.Minute, RefreshTokenTTL: 24 * time.Hour,
+				AdminEmail: "admin@example.org", AdminPassword: "a long passphrase"},
 		},
 		{
 			name: "every invalid variable is reported",
 			env: map[string]string{
 				"RECERT_LISTEN_ADDR": "8080", "RECERT_DATABASE_URL": "mysql://db/x", "RECERT_LOG_LEVEL": "loud",
 				"RECERT_LOG_FORMAT": "xml", "RECERT_SHUTDOWN_GRACE": "soon", "RECERT_MAX_BODY_BYTES": "10",
+				"RECERT_PUBLIC_URL": "ftp://x", "RECERT_ACCESS_TOKEN_TTL": "1s", "RECERT_ADMIN_PASSWORD": "p",
 			},
 			wantErr: []string{"RECERT_LISTEN_ADDR", "RECERT_DATABASE_URL", "RECERT_LOG_LEVEL",
-				"RECERT_LOG_FORMAT", "RECERT_SHUTDOWN_GRACE", "RECERT_MAX_BODY_BYTES"},
+				"RECERT_LOG_FORMAT", "RECERT_SHUTDOWN_GRACE", "RECERT_MAX_BODY_BYTES", "RECERT_PUBLIC_URL",
+				"RECERT_ACCESS_TOKEN_TTL", "RECERT_ADMIN_PASSWORD"},
+		},
+		{
+			name:    "PostgreSQL without a signing key is refused",
+			env:     map[string]string{"RECERT_DATABASE_URL": "postgres://u@db/recert"},
+			wantErr: []string{"RECERT_SIGNING_KEY"},
 		},
 	}
 	for _, tt := range tests {
@@ -70,14 +85,16 @@ func TestLoad(t *testing.T) {
 
 func TestLogValueMasksSecrets(t *testing.T) {
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"RECERT_DATABASE_URL": "postgres://recert:s3cret@db:5432/recert?password=other"}[k]
+		return map[string]string{"RECERT_DATABASE_URL": "postgres://recert:s3cret@db:5432/recert?password=other",
+			"RECERT_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
 	slog.New(slog.NewTextHandler(&out, nil)).Info("start", "config", cfg)
-	if strings.Contains(out.String(), "s3cret") || strings.Contains(out.String(), "other") {
+	if strings.Contains(out.String(), "s3cret") || strings.Contains(out.String(), "other") ||
+		strings.Contains(out.String(), "keymaterial") || strings.Contains(out.String(), "adminsecret") {
 		t.Errorf("secret in log: %s", out.String())
 	}
 	if !strings.Contains(out.String(), "recert:xxxxx@db:5432") {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,6 +24,7 @@ const problemType = "application/problem+json"
 
 // statusOf maps each domain error code to its HTTP status: the one table.
 var statusOf = map[string]int{
+	recert.EBADREQUEST:   http.StatusBadRequest,
 	recert.EINVALID:      http.StatusUnprocessableEntity,
 	recert.ENOTFOUND:     http.StatusNotFound,
 	recert.ECONFLICT:     http.StatusConflict,
@@ -48,11 +50,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if p.Status >= 500 {
 		logger(c).Error("request failed", "status", p.Status, "err", err)
 	}
-	if p.Status == http.StatusServiceUnavailable || p.Status == http.StatusTooManyRequests {
-		if c.Response().Header().Get("Retry-After") == "" {
-			c.Response().Header().Set("Retry-After", "5")
-		}
-	}
+	s.setHeaders(err, p.Status, c.Response().Header())
 	body, _ := json.Marshal(p)
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(p.Status)
@@ -61,7 +59,34 @@ func (s *Server) handleError(err error, c echo.Context) {
 	_ = c.Blob(p.Status, problemType, body)
 }
 
+// setHeaders adds the headers some statuses call for: a Bearer challenge on 401
+// (RFC 6750), Retry-After on 429 and 503.
+func (s *Server) setHeaders(err error, status int, h http.Header) {
+	switch status {
+	case http.StatusUnauthorized:
+		var bc bearerChallenge
+		if errors.As(err, &bc) {
+			h.Set("WWW-Authenticate", bc.header())
+		} else {
+			h.Set("WWW-Authenticate", `Bearer realm="recert"`)
+		}
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		retry := "5"
+		var rl *rateLimited
+		if errors.As(err, &rl) {
+			retry = strconv.Itoa(rl.retryAfter)
+		}
+		h.Set("Retry-After", retry)
+	}
+}
+
 func (s *Server) problemFor(err error, c echo.Context) api.Problem {
+	var oe *oauthError
+	if errors.As(err, &oe) {
+		p := newProblem(oe.status, oe.description)
+		p.Error = ptr(oe.code)
+		return p
+	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return s.httpProblem(he, c)
@@ -91,6 +116,8 @@ func (s *Server) httpProblem(he *echo.HTTPError, c echo.Context) api.Problem {
 		return newProblem(he.Code, fmt.Sprintf("%s is not allowed on %s", req.Method, req.URL.Path))
 	case http.StatusRequestEntityTooLarge:
 		return newProblem(he.Code, fmt.Sprintf("the body exceeds the limit of %d bytes", s.maxBody))
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return newProblem(he.Code, fmt.Sprint(he.Message))
 	}
 	if he.Internal != nil && he.Code == http.StatusBadRequest {
 		p := newProblem(he.Code, "the request does not match the API contract")

@@ -24,25 +24,43 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/auth"
 )
 
 // Options configure a Server.
 type Options struct {
-	DB           Database
+	Store        Store
 	Engine       string // "sqlite" or "postgres"
 	Version      string // the build version
 	Logger       *slog.Logger
 	MaxBodyBytes int64
+
+	Tokens         *auth.Issuer // issues and verifies access tokens
+	Keys           *auth.KeySet // the keys published at /.well-known/jwks.json
+	PasswordParams auth.Argon2Params
+	RefreshTTL     time.Duration // how long a refresh token works
+	IPLimit        RateLimit     // sign-in attempts per client address
+	AccountLimit   RateLimit     // sign-in attempts per account
+	Now            func() time.Time
 }
 
 // Server implements the API operations.
 type Server struct {
 	db       Database
+	store    Store
 	engine   string
 	version  string
 	log      *slog.Logger
 	maxBody  int64
 	specYAML []byte
+
+	tokens         *auth.Issuer
+	keys           *auth.KeySet
+	passwordParams auth.Argon2Params
+	dummyHash      string
+	refreshTTL     time.Duration
+	limiter        *limiter
+	now            func() time.Time
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -60,13 +78,26 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: o.DB, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes, specYAML: yml}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	// Verifying against this hash when an account does not exist takes as long as a real check.
+	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
+		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
+		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
+		now: func() time.Time { return o.Now().UTC() },
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e := s.newEcho(reg)
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
-	e.Use(validator(spec, e.Routes()))
+	e.Use(withRequestInfo, validator(spec, e.Routes(), s.authenticate))
 
 	docs := docsHandler()
 	e.GET("/docs", docs)
@@ -111,7 +142,7 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 
 // validator checks every request to an operation of the contract before its handler runs.
 // Other routes (documentation assets, metrics, unknown paths) are left to echo.
-func validator(spec *openapi3.T, routes []*echo.Route) echo.MiddlewareFunc {
+func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.AuthenticationFunc) echo.MiddlewareFunc {
 	spec.Servers = nil // match on paths alone, whatever host the service answers on
 	inSpec := make(map[string]bool, len(routes))
 	for _, r := range routes {
@@ -124,7 +155,7 @@ func validator(spec *openapi3.T, routes []*echo.Route) echo.MiddlewareFunc {
 		},
 		Options: openapi3filter.Options{
 			MultiError:         true,
-			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			AuthenticationFunc: authn,
 		},
 		// Keep the validator's error whole; handleError turns it into field errors.
 		ErrorHandler: func(_ echo.Context, err *echo.HTTPError) error {

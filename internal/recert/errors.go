@@ -10,6 +10,7 @@ import (
 // Error codes: the small, closed set of ways an operation can fail. The HTTP layer maps
 // each to one status in one table.
 const (
+	EBADREQUEST   = "bad_request"  // the request itself is malformed (a bad cursor, a missing field)
 	EINVALID      = "invalid"      // the input breaks a rule
 	ENOTFOUND     = "not_found"    // no such object, or not one the caller may see
 	ECONFLICT     = "conflict"     // the object's current state forbids the change

@@ -63,12 +63,16 @@ func (s *Store) Organization(ctx context.Context, id string) (recert.Organizatio
 	return row.organization(), nil
 }
 
-// Organizations lists organizations by id, limit at a time, after the id in cursor.
-func (s *Store) Organizations(ctx context.Context, p Page) ([]recert.Organization, string, error) {
+// Organizations lists organizations by id, a page at a time; ids, when not nil, keeps
+// only those.
+func (s *Store) Organizations(ctx context.Context, p Page, ids []string) ([]recert.Organization, string, error) {
 	var rows []organizationRow
 	q := s.db.WithContext(ctx).Order("id").Limit(p.Limit + 1)
 	if p.After != "" {
 		q = q.Where("id > ?", p.After)
+	}
+	if ids != nil {
+		q = q.Where("id IN ?", append(ids, ""))
 	}
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, "", TranslateError(err, "organizations")

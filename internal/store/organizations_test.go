@@ -71,7 +71,7 @@ func TestOrganizations(t *testing.T) {
 			var seen []string
 			after := ""
 			for pages := 0; pages < 10; pages++ {
-				orgs, next, err := st.Organizations(ctx, store.Page{Limit: 3, After: after})
+				orgs, next, err := st.Organizations(ctx, store.Page{Limit: 3, After: after}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

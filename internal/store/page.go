@@ -1,12 +1,13 @@
 package store
 
-import "time"
+import (
+	"time"
 
-// Page asks for up to Limit objects after the cursor After (an id; "" for the first page).
-type Page struct {
-	Limit int
-	After string
-}
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// Page is recert.Page, here for short.
+type Page = recert.Page
 
 // cut trims one-past-the-limit results and returns the cursor of the next page, if any.
 func cut[T any](items []T, limit int, key func(T) string) ([]T, string) {

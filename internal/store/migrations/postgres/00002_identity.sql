@@ -100,7 +100,28 @@ CREATE TABLE claim_tokens (
 );
 CREATE INDEX claim_tokens_member_idx ON claim_tokens (member_id);
 
+-- Which members an organization may see: those it created and those who attended its events.
+CREATE TABLE organization_members (
+    organization_id text NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    member_id       text NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    created_at      timestamptz NOT NULL,
+    created_by      text NOT NULL,
+    PRIMARY KEY (organization_id, member_id)
+);
+CREATE INDEX organization_members_member_idx ON organization_members (member_id);
+
+-- Public halves of the token-signing keys, so every instance publishes the same key set and a
+-- retired key stays published until the tokens it signed have expired.
+CREATE TABLE signing_keys (
+    kid        text PRIMARY KEY,
+    public_key bytea NOT NULL,
+    created_at timestamptz NOT NULL,
+    retired_at timestamptz
+);
+
 -- +goose Down
+DROP TABLE signing_keys;
+DROP TABLE organization_members;
 DROP TABLE claim_tokens;
 DROP TABLE refresh_tokens;
 DROP TABLE api_clients;

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/config"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// signingKeys loads the signing key, publishes its public half, and builds the key set with
+// the keys retired recently enough that tokens they signed may still be in use.
+func signingKeys(ctx context.Context, cfg config.Config, st *store.Store) (*auth.KeySet, error) {
+	var key auth.SigningKey
+	var err error
+	if cfg.SigningKey != "" {
+		key, err = auth.ParsePrivateKeyPEM([]byte(cfg.SigningKey))
+	} else {
+		key, err = auth.LoadOrCreateKeyFile(cfg.SigningKeyFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	if err := st.PublishSigningKey(ctx, key.ID(), key.Public()); err != nil {
+		return nil, err
+	}
+	retain := cfg.AccessTokenTTL + auth.Leeway
+	published, err := st.PublishedKeys(ctx, time.Now().Add(-retain))
+	if err != nil {
+		return nil, err
+	}
+	var retired []auth.RetiredKey
+	for _, k := range published {
+		if k.Kid != key.ID() && !k.RetiredAt.IsZero() {
+			retired = append(retired, auth.RetiredKey{ID: k.Kid, Public: ed25519.PublicKey(k.PublicKey), NotAfter: k.RetiredAt.Add(retain)})
+		}
+	}
+	return auth.NewKeySet(key, retain, retired...)
+}
+
+// defaultAdminEmail names the first administrator when RECERT_ADMIN_EMAIL is not set.
+const defaultAdminEmail = "admin@recert.local"
+
+// bootstrapAdmin creates the first administrator when there is none: from
+// RECERT_ADMIN_EMAIL and RECERT_ADMIN_PASSWORD, or with a generated password that is
+// logged once, so that a fresh installation can be signed in to.
+func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, params auth.Argon2Params, log *slog.Logger) error {
+	if has, err := st.HasAdmin(ctx); err != nil || has {
+		return err
+	}
+	email, password := cfg.AdminEmail, cfg.AdminPassword
+	if email == "" {
+		email = defaultAdminEmail
+	}
+	generated := password == ""
+	if generated {
+		password = rand.Text()
+	} else if err := auth.CheckPassword(password, email); err != nil {
+		return fmt.Errorf("RECERT_ADMIN_PASSWORD: %w", err)
+	}
+	hash, err := auth.HashPassword(password, params)
+	if err != nil {
+		return err
+	}
+	u, err := st.CreateUser(ctx, recert.User{Email: email, Name: "Administrator", Role: recert.RoleAdmin}, hash, "bootstrap")
+	if err != nil {
+		return fmt.Errorf("create the first administrator: %w", err)
+	}
+	if generated {
+		log.Warn("FIRST ADMINISTRATOR CREATED: sign in with this email and password, then change the password; it is not shown again",
+			"user_id", u.ID, "email", email, "password", password)
+	} else {
+		log.Info("first administrator created", "user_id", u.ID, "email", email)
+	}
+	return nil
+}

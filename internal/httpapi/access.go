@@ -1,0 +1,158 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+	echomw "github.com/oapi-codegen/echo-middleware"
+
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type principalKey struct{}
+
+// principalFrom returns the caller the request's access token stands for.
+func principalFrom(ctx context.Context) recert.Principal {
+	p, _ := ctx.Value(principalKey{}).(recert.Principal)
+	return p
+}
+
+// authenticate is the request validator's AuthenticationFunc. It checks the bearer token
+// (once per request), loads the caller as it is now — a disabled user or a revoked app
+// is refused at once, and an organizer removed from an organization loses it at once —
+// and checks that the token holds the scopes the operation lists.
+func (s *Server) authenticate(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
+	c := echomw.GetEchoContext(ctx)
+	if c == nil {
+		return errors.New("no request context")
+	}
+	p, err := s.principal(c)
+	if err != nil {
+		return err
+	}
+	for _, scope := range in.Scopes {
+		if !slices.Contains(p.Scopes, scope) {
+			return &echo.HTTPError{Code: 403, Message: fmt.Sprintf("this operation needs the %s scope, which the token does not hold", scope)}
+		}
+	}
+	return nil
+}
+
+const principalCacheKey = "recert.principal"
+
+func (s *Server) principal(c echo.Context) (recert.Principal, error) {
+	if p, ok := c.Get(principalCacheKey).(recert.Principal); ok {
+		return p, nil
+	}
+	p, err := s.loadPrincipal(c)
+	if err != nil {
+		return recert.Principal{}, err
+	}
+	c.Set(principalCacheKey, p)
+	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), principalKey{}, p)))
+	return p, nil
+}
+
+func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
+	header := c.Request().Header.Get(echo.HeaderAuthorization)
+	scheme, token, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return recert.Principal{}, unauthorized("", "this operation needs an access token (Authorization: Bearer …)")
+	}
+	claims, err := s.tokens.Verify(strings.TrimSpace(token))
+	if err != nil {
+		var te *auth.TokenError
+		reason := "the access token is invalid"
+		if errors.As(err, &te) {
+			reason = "the access token is invalid: " + te.Reason
+		}
+		return recert.Principal{}, unauthorized("invalid_token", reason)
+	}
+	ctx := c.Request().Context()
+	p := recert.Principal{Subject: claims.Subject}
+	gone := unauthorized("invalid_token", "the access token's user or app no longer exists, is disabled or is revoked")
+	switch {
+	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_"):
+		u, err := s.store.User(ctx, claims.Subject)
+		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && u.Disabled {
+			return p, gone
+		} else if err != nil {
+			return p, err
+		}
+		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
+		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
+	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):
+		cl, _, err := s.store.Client(ctx, claims.Subject)
+		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && cl.Revoked {
+			return p, gone
+		} else if err != nil {
+			return p, err
+		}
+		p.Role, p.Scopes = recert.RoleClient, intersect(claims.Scopes, cl.Scopes)
+		if cl.OrganizationID != "" {
+			p.OrganizationIDs = []string{cl.OrganizationID}
+		}
+	default:
+		return p, gone
+	}
+	return p, nil
+}
+
+// unauthorized is a 401 whose WWW-Authenticate header says why (RFC 6750).
+func unauthorized(code, reason string) *echo.HTTPError {
+	return &echo.HTTPError{Code: 401, Message: reason, Internal: bearerChallenge{code: code, reason: reason}}
+}
+
+type bearerChallenge struct{ code, reason string }
+
+func (b bearerChallenge) Error() string { return b.reason }
+
+func (b bearerChallenge) header() string {
+	if b.code == "" {
+		return `Bearer realm="recert"`
+	}
+	return fmt.Sprintf(`Bearer realm="recert", error=%q, error_description=%q`, b.code, b.reason)
+}
+
+func intersect(a, b []string) []string {
+	out := []string{}
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// notFound is what a caller gets for an object that does not exist or that is not theirs:
+// the same answer, so ids of other tenants cannot be probed.
+func notFound(kind, id string) error {
+	return recert.Errorf(recert.ENOTFOUND, "%s %s not found", kind, id)
+}
+
+func forbidden(format string, args ...any) error {
+	return recert.Errorf(recert.EFORBIDDEN, format, args...)
+}
+
+// canSeeOrganization: administrators see all; others the organizations they act for.
+func canSeeOrganization(p recert.Principal, orgID string) bool {
+	return p.IsAdmin() || p.ActsFor(orgID)
+}
+
+// canSeeMember: administrators see all; a member sees themself; organizers and apps see
+// the members related to their organizations.
+func (s *Server) canSeeMember(ctx context.Context, p recert.Principal, memberID string) (bool, error) {
+	switch p.Role {
+	case recert.RoleAdmin:
+		return true, nil
+	case recert.RoleMember:
+		return p.MemberID == memberID, nil
+	}
+	return s.store.MemberRelated(ctx, memberID, p.OrganizationIDs)
+}

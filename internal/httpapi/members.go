@@ -1,0 +1,186 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// claimTTL is how long a claim token works.
+const claimTTL = 14 * 24 * time.Hour
+
+// ListMembers lists the members the caller may see.
+func (s *Server) ListMembers(ctx context.Context, req api.ListMembersRequestObject) (api.ListMembersResponseObject, error) {
+	p := principalFrom(ctx)
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	f := recert.MemberFilter{Page: pg, ABCPID: string(value(req.Params.ABCPID)), Email: string(value(req.Params.Email))}
+	switch p.Role {
+	case recert.RoleAdmin:
+	case recert.RoleMember:
+		f.MemberID = p.MemberID
+		if p.MemberID == "" {
+			f.MemberID = "none"
+		}
+	default:
+		f.OrganizationIDs = append([]string{}, p.OrganizationIDs...)
+	}
+	ms, next, err := s.store.Members(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]api.Member, len(ms))
+	for i, m := range ms {
+		items[i] = toMember(m)
+	}
+	return api.ListMembers200JSONResponse{Items: items, NextCursor: nextCursor(next)}, nil
+}
+
+// CreateMember creates an unclaimed member record.
+func (s *Server) CreateMember(ctx context.Context, req api.CreateMemberRequestObject) (api.CreateMemberResponseObject, error) {
+	p := principalFrom(ctx)
+	b := req.Body
+	orgID, err := memberOrganization(p, value(b.OrganizationID))
+	if err != nil {
+		return nil, err
+	}
+	m := recert.Member{
+		Name: b.Name, Email: string(value(b.Email)), ABCPID: string(value(b.ABCPID)), CertificationDate: fromDate(b.CertificationDate),
+		ABCPCycle: value(b.ABCPCycle), BirthMonth: value(b.BirthMonth), SocietyClass: string(value(b.SocietyClass)),
+		Licenses: fromLicenses(b.Licenses),
+	}
+	if orgID != "" {
+		if _, err := s.store.Organization(ctx, orgID); recert.ErrorCode(err) == recert.ENOTFOUND {
+			return nil, fieldError("#/organization_id", "no such organization")
+		}
+	}
+	created, err := s.store.CreateMember(ctx, m, orgID, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateMember201JSONResponse{Body: toMember(created),
+		Headers: api.CreateMember201ResponseHeaders{ETag: ptr(etag(created.Version))}}, nil
+}
+
+// memberOrganization decides which organization a new member is related to.
+func memberOrganization(p recert.Principal, asked string) (string, error) {
+	switch {
+	case p.IsAdmin():
+		return asked, nil
+	case p.Role == recert.RoleMember:
+		return "", forbidden("members cannot create member records")
+	case asked != "":
+		if !p.ActsFor(asked) {
+			return "", fieldError("#/organization_id", "not an organization you act for")
+		}
+		return asked, nil
+	case len(p.OrganizationIDs) == 1:
+		return p.OrganizationIDs[0], nil
+	case len(p.OrganizationIDs) == 0:
+		return "", forbidden("you act for no organization")
+	}
+	return "", fieldError("#/organization_id", "you act for several organizations: name one")
+}
+
+// GetMember returns a member the caller may see.
+func (s *Server) GetMember(ctx context.Context, req api.GetMemberRequestObject) (api.GetMemberResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	m, err := s.store.Member(ctx, req.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetMember200JSONResponse{Body: toMember(m), Headers: api.GetMember200ResponseHeaders{ETag: ptr(etag(m.Version))}}, nil
+}
+
+func (s *Server) mustSeeMember(ctx context.Context, id string) error {
+	ok, err := s.canSeeMember(ctx, principalFrom(ctx), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return notFound("member", id)
+	}
+	return nil
+}
+
+// UpdateMember changes a member record: administrators any field, the member their own
+// record but not its status. Organizers and apps only read members.
+func (s *Server) UpdateMember(ctx context.Context, req api.UpdateMemberRequestObject) (api.UpdateMemberResponseObject, error) {
+	p := principalFrom(ctx)
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	b := req.Body
+	switch {
+	case p.Role == recert.RoleOrganizer || p.Role == recert.RoleClient:
+		return nil, forbidden("organizers and apps cannot change member records")
+	case p.Role == recert.RoleMember && b.Status != nil:
+		return nil, forbidden("only administrators change a member's status")
+	}
+	version, err := ifMatch(req.Params.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.UpdateMember(ctx, req.MemberID, version, p.Subject, func(m *recert.Member) error {
+		applyMemberUpdate(m, b)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateMember200JSONResponse{Body: toMember(m), Headers: api.UpdateMember200ResponseHeaders{ETag: ptr(etag(m.Version))}}, nil
+}
+
+func applyMemberUpdate(m *recert.Member, b *api.MemberUpdate) {
+	if b.Name != nil {
+		m.Name = *b.Name
+	}
+	if b.Email != nil {
+		m.Email = string(*b.Email)
+	}
+	if b.ABCPID != nil {
+		m.ABCPID = string(*b.ABCPID)
+	}
+	if b.CertificationDate != nil {
+		m.CertificationDate = fromDate(b.CertificationDate)
+	}
+	if b.ABCPCycle != nil {
+		m.ABCPCycle = *b.ABCPCycle
+	}
+	if b.BirthMonth != nil {
+		m.BirthMonth = *b.BirthMonth
+	}
+	if b.SocietyClass != nil {
+		m.SocietyClass = string(*b.SocietyClass)
+	}
+	if b.Status != nil {
+		m.Status = string(*b.Status)
+	}
+	if b.Licenses != nil {
+		m.Licenses = fromLicenses(b.Licenses)
+	}
+}
+
+// CreateClaimToken issues a one-time token with which the person creates their login.
+func (s *Server) CreateClaimToken(ctx context.Context, req api.CreateClaimTokenRequestObject) (api.CreateClaimTokenResponseObject, error) {
+	p := principalFrom(ctx)
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	if p.Role == recert.RoleMember {
+		return nil, forbidden("members cannot issue claim tokens")
+	}
+	plain, hash := auth.NewSecret(auth.PrefixClaimToken)
+	expires := s.now().Add(claimTTL)
+	if err := s.store.CreateClaimToken(ctx, req.MemberID, hash, expires, p.Subject); err != nil {
+		return nil, err
+	}
+	return api.CreateClaimToken201JSONResponse{MemberID: req.MemberID, ClaimToken: plain, ExpiresAt: expires}, nil
+}

@@ -1,0 +1,45 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// Store is the storage the handlers use; internal/store implements it.
+type Store interface {
+	Database
+
+	CreateOrganization(ctx context.Context, o recert.Organization, actor string) (recert.Organization, error)
+	Organization(ctx context.Context, id string) (recert.Organization, error)
+	Organizations(ctx context.Context, p recert.Page, ids []string) ([]recert.Organization, string, error)
+	UpdateOrganization(ctx context.Context, o recert.Organization, ifVersion int, actor string) (recert.Organization, error)
+	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
+	AddOrganizer(ctx context.Context, orgID, userID, actor string) error
+	RemoveOrganizer(ctx context.Context, orgID, userID string) error
+
+	CreateUser(ctx context.Context, u recert.User, passwordHash, actor string) (recert.User, error)
+	User(ctx context.Context, id string) (recert.User, error)
+	UserByEmail(ctx context.Context, email string) (recert.User, string, error)
+	Users(ctx context.Context, p recert.Page) ([]recert.User, string, error)
+	UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error)
+
+	CreateMember(ctx context.Context, m recert.Member, orgID, actor string) (recert.Member, error)
+	Member(ctx context.Context, id string) (recert.Member, error)
+	Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error)
+	MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error)
+	UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error)
+	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
+	ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error)
+
+	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
+	Client(ctx context.Context, id string) (recert.Client, []byte, error)
+	Clients(ctx context.Context, p recert.Page, orgIDs []string) ([]recert.Client, string, error)
+	RotateClientSecret(ctx context.Context, id string, secretHash []byte, actor string) (recert.Client, error)
+	RevokeClient(ctx context.Context, id, actor string) error
+
+	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
+	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)
+	RevokeRefreshFamily(ctx context.Context, hash []byte) error
+}

@@ -1,0 +1,276 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// oauthError is a token-endpoint failure: a problem that also carries the OAuth 2.0 error code.
+type oauthError struct {
+	status      int
+	code        api.ProblemError
+	description string
+}
+
+func (e *oauthError) Error() string { return string(e.code) + ": " + e.description }
+
+func invalidGrant(d string) error  { return &oauthError{http.StatusBadRequest, api.InvalidGrant, d} }
+func invalidClient(d string) error { return &oauthError{http.StatusUnauthorized, api.InvalidClient, d} }
+func invalidRequest(d string) error {
+	return &oauthError{http.StatusBadRequest, api.InvalidRequest, d}
+}
+func invalidScope(d string) error { return &oauthError{http.StatusBadRequest, api.InvalidScope, d} }
+
+// CreateToken is the OAuth 2.0 token endpoint.
+func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObject) (api.CreateTokenResponseObject, error) {
+	var r api.TokenRequest
+	switch {
+	case req.JSONBody != nil:
+		r = *req.JSONBody
+	case req.FormdataBody != nil:
+		r = *req.FormdataBody
+	}
+	info := requestInfoFrom(ctx)
+	if info.basicUser != "" && r.ClientID == nil {
+		r.ClientID, r.ClientSecret = &info.basicUser, &info.basicPass
+	}
+	if err := s.limiter.allow("ip:" + info.ip); err != nil {
+		return nil, err
+	}
+	var (
+		res api.TokenResponse
+		err error
+	)
+	switch string(r.GrantType) {
+	case "password":
+		res, err = s.passwordGrant(ctx, r)
+	case "client_credentials":
+		res, err = s.clientGrant(ctx, r)
+	case "refresh_token":
+		res, err = s.refreshGrant(ctx, r)
+	default:
+		err = &oauthError{http.StatusBadRequest, api.UnsupportedGrantType, "grant_type must be password, client_credentials or refresh_token"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateToken200JSONResponse{Body: res, Headers: api.CreateToken200ResponseHeaders{CacheControl: ptr("no-store")}}, nil
+}
+
+func (s *Server) passwordGrant(ctx context.Context, r api.TokenRequest) (api.TokenResponse, error) {
+	if r.Username == nil || r.Password == nil {
+		return api.TokenResponse{}, invalidRequest("the password grant needs username and password")
+	}
+	if err := s.limiter.allow("account:" + strings.ToLower(*r.Username)); err != nil {
+		return api.TokenResponse{}, err
+	}
+	u, hash, err := s.store.UserByEmail(ctx, *r.Username)
+	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
+		return api.TokenResponse{}, err
+	}
+	if hash == "" {
+		hash = s.dummyHash // spend the same time whether or not the account exists
+	}
+	ok, verr := auth.VerifyPassword(*r.Password, hash)
+	if err != nil || verr != nil || !ok || u.Disabled {
+		return api.TokenResponse{}, invalidGrant("the email or password is wrong, or the account is disabled")
+	}
+	scopes, err := narrow(recert.RoleScopes(u.Role), r.Scope)
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	family := recert.NewID("fam")
+	return s.issueWithRefresh(ctx, u, scopes, func(rt recert.RefreshToken) error {
+		rt.FamilyID = family
+		return s.store.CreateRefreshToken(ctx, rt)
+	})
+}
+
+func (s *Server) clientGrant(ctx context.Context, r api.TokenRequest) (api.TokenResponse, error) {
+	if r.ClientID == nil || r.ClientSecret == nil {
+		return api.TokenResponse{}, invalidRequest("the client_credentials grant needs client_id and client_secret")
+	}
+	if err := s.limiter.allow("account:" + *r.ClientID); err != nil {
+		return api.TokenResponse{}, err
+	}
+	cl, hash, err := s.store.Client(ctx, *r.ClientID)
+	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
+		return api.TokenResponse{}, err
+	}
+	if err != nil || cl.Revoked || !auth.EqualHash(hash, auth.HashSecret(*r.ClientSecret)) {
+		return api.TokenResponse{}, invalidClient("the client id or secret is wrong, or the client is revoked")
+	}
+	scopes, err := narrow(cl.Scopes, r.Scope)
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	token, exp, err := s.tokens.Issue(auth.Claims{Subject: cl.ID, Role: auth.RoleClient, Scopes: scopes,
+		OrganizationIDs: nonEmpty(cl.OrganizationID)})
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	return tokenResponse(token, exp, scopes, s.now()), nil
+}
+
+func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.TokenResponse, error) {
+	if r.RefreshToken == nil {
+		return api.TokenResponse{}, invalidRequest("the refresh_token grant needs refresh_token")
+	}
+	var res api.TokenResponse
+	var issueErr error
+	_, err := s.exchange(ctx, *r.RefreshToken, func(userID string, next string) {
+		u, err := s.store.User(ctx, userID)
+		if err != nil || u.Disabled {
+			issueErr = invalidGrant("the refresh token's account is disabled")
+			return
+		}
+		res, issueErr = s.issueAccess(u, recert.RoleScopes(u.Role))
+		res.RefreshToken = &next
+	})
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	return res, issueErr
+}
+
+// exchange spends a refresh token for a new one in its family and hands the user id and
+// the new token to issue.
+func (s *Server) exchange(ctx context.Context, presented string, issue func(userID, next string)) (recert.RefreshToken, error) {
+	plain, hash := auth.NewSecret(auth.PrefixRefreshToken)
+	now := s.now()
+	next := recert.RefreshToken{Hash: hash, IssuedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
+	rt, err := s.store.ExchangeRefreshToken(ctx, auth.HashSecret(presented), next)
+	if recert.ErrorCode(err) == recert.EUNAUTHORIZED {
+		return rt, invalidGrant("the refresh token is invalid, expired, revoked or already used")
+	} else if err != nil {
+		return rt, err
+	}
+	issue(rt.UserID, plain)
+	return rt, nil
+}
+
+func (s *Server) issueWithRefresh(ctx context.Context, u recert.User, scopes []string, store func(recert.RefreshToken) error) (api.TokenResponse, error) {
+	res, err := s.issueAccess(u, scopes)
+	if err != nil {
+		return res, err
+	}
+	plain, hash := auth.NewSecret(auth.PrefixRefreshToken)
+	now := s.now()
+	if err := store(recert.RefreshToken{Hash: hash, UserID: u.ID, IssuedAt: now, ExpiresAt: now.Add(s.refreshTTL)}); err != nil {
+		return res, err
+	}
+	res.RefreshToken = &plain
+	return res, nil
+}
+
+func (s *Server) issueAccess(u recert.User, scopes []string) (api.TokenResponse, error) {
+	token, exp, err := s.tokens.Issue(auth.Claims{Subject: u.ID, Role: auth.Role(u.Role), Scopes: scopes,
+		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID})
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	return tokenResponse(token, exp, scopes, s.now()), nil
+}
+
+func tokenResponse(token string, exp time.Time, scopes []string, now time.Time) api.TokenResponse {
+	return api.TokenResponse{AccessToken: token, TokenType: api.Bearer,
+		ExpiresIn: int(exp.Sub(now).Round(time.Second).Seconds()), Scope: strings.Join(scopes, " ")}
+}
+
+// narrow keeps the requested scopes, which must all be held; no request keeps them all.
+func narrow(held []string, requested *string) ([]string, error) {
+	if requested == nil || strings.TrimSpace(*requested) == "" {
+		return held, nil
+	}
+	want := strings.Fields(*requested)
+	for _, sc := range want {
+		if !contains(held, sc) {
+			return nil, invalidScope("scope " + sc + " is unknown or not granted to this account")
+		}
+	}
+	return want, nil
+}
+
+// RevokeToken revokes a refresh token's whole sign-in (RFC 7009).
+func (s *Server) RevokeToken(ctx context.Context, req api.RevokeTokenRequestObject) (api.RevokeTokenResponseObject, error) {
+	var token string
+	switch {
+	case req.JSONBody != nil:
+		token = req.JSONBody.Token
+	case req.FormdataBody != nil:
+		token = req.FormdataBody.Token
+	}
+	if strings.HasPrefix(token, auth.PrefixRefreshToken) {
+		if err := s.store.RevokeRefreshFamily(ctx, auth.HashSecret(token)); err != nil {
+			return nil, err
+		}
+	}
+	return api.RevokeToken200Response{}, nil
+}
+
+// ClaimMember turns a claim token into the member's login.
+func (s *Server) ClaimMember(ctx context.Context, req api.ClaimMemberRequestObject) (api.ClaimMemberResponseObject, error) {
+	if err := s.limiter.allow("ip:" + requestInfoFrom(ctx).ip); err != nil {
+		return nil, err
+	}
+	b := req.Body
+	if err := checkPassword(b.Password, "#/password", string(b.Email)); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(b.Password, s.passwordParams)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.ClaimMember(ctx, auth.HashSecret(b.ClaimToken), recert.User{Email: string(b.Email), Name: string(b.Email)}, hash)
+	if err != nil {
+		return nil, err
+	}
+	if m, err := s.store.Member(ctx, u.MemberID); err == nil {
+		u.Name = m.Name
+	}
+	return api.ClaimMember201JSONResponse(toUser(u)), nil
+}
+
+// checkPassword applies the password policy, as a field error at pointer.
+func checkPassword(pw, pointer string, context ...string) error {
+	err := auth.CheckPassword(pw, context...)
+	var pe *auth.PasswordPolicyError
+	if errors.As(err, &pe) {
+		return &recert.Error{Code: recert.EINVALID, Message: "the password does not meet the policy",
+			Fields: []recert.FieldError{{Location: "body", Pointer: pointer, Detail: pe.Error()}}}
+	}
+	return err
+}
+
+// GetJWKS publishes the keys that verify access tokens.
+func (s *Server) GetJWKS(context.Context, api.GetJWKSRequestObject) (api.GetJWKSResponseObject, error) {
+	set := s.keys.JWKS(s.now())
+	out := api.JWKS{Keys: make([]api.JWK, 0, len(set.Keys))}
+	for _, k := range set.Keys {
+		out.Keys = append(out.Keys, api.JWK{Kty: api.OKP, Crv: api.Ed25519, X: k.X, Kid: k.Kid, Alg: api.EdDSA, Use: api.Sig})
+	}
+	return api.GetJWKS200JSONResponse(out), nil
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,108 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// ListUsers lists login accounts (administrators only, by scope).
+func (s *Server) ListUsers(ctx context.Context, req api.ListUsersRequestObject) (api.ListUsersResponseObject, error) {
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	users, next, err := s.store.Users(ctx, pg)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]api.User, len(users))
+	for i, u := range users {
+		items[i] = toUser(u)
+	}
+	return api.ListUsers200JSONResponse{Items: items, NextCursor: nextCursor(next)}, nil
+}
+
+// CreateUser creates a login account.
+func (s *Server) CreateUser(ctx context.Context, req api.CreateUserRequestObject) (api.CreateUserResponseObject, error) {
+	b := req.Body
+	u := recert.User{Email: string(b.Email), Name: b.Name, Role: string(b.Role), MemberID: value(b.MemberID), OrganizationIDs: b.OrganizationIds}
+	if err := checkRoleFields(u); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(b.Password, "#/password", u.Email, u.Name); err != nil {
+		return nil, err
+	}
+	if u.MemberID != "" {
+		if _, err := s.store.Member(ctx, u.MemberID); recert.ErrorCode(err) == recert.ENOTFOUND {
+			return nil, fieldError("#/member_id", "no such member")
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	hash, err := auth.HashPassword(b.Password, s.passwordParams)
+	if err != nil {
+		return nil, err
+	}
+	created, err := s.store.CreateUser(ctx, u, hash, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateUser201JSONResponse(toUser(created)), nil
+}
+
+func checkRoleFields(u recert.User) error {
+	switch {
+	case u.Role == recert.RoleMember && u.MemberID == "":
+		return fieldError("#/member_id", "a member login needs the member record it is")
+	case u.Role != recert.RoleMember && u.MemberID != "":
+		return fieldError("#/member_id", "only a member login is linked to a member record")
+	case u.Role != recert.RoleOrganizer && len(u.OrganizationIDs) > 0:
+		return fieldError("#/organization_ids", "only organizers act for organizations")
+	}
+	return nil
+}
+
+func fieldError(pointer, detail string) error {
+	return &recert.Error{Code: recert.EINVALID, Message: pointer[2:] + ": " + detail,
+		Fields: []recert.FieldError{{Location: "body", Pointer: pointer, Detail: detail}}}
+}
+
+// GetUser returns a login account.
+func (s *Server) GetUser(ctx context.Context, req api.GetUserRequestObject) (api.GetUserResponseObject, error) {
+	u, err := s.store.User(ctx, req.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetUser200JSONResponse(toUser(u)), nil
+}
+
+// UpdateUser renames, resets the password of, disables or re-enables an account.
+func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject) (api.UpdateUserResponseObject, error) {
+	b := req.Body
+	change := recert.UserChange{Name: b.Name, Disabled: b.Disabled}
+	if req.UserID == principalFrom(ctx).Subject && value(b.Disabled) {
+		return nil, recert.Errorf(recert.ECONFLICT, "an administrator cannot disable their own account")
+	}
+	if b.Password != nil {
+		u, err := s.store.User(ctx, req.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if err := checkPassword(*b.Password, "#/password", u.Email, u.Name); err != nil {
+			return nil, err
+		}
+		hash, err := auth.HashPassword(*b.Password, s.passwordParams)
+		if err != nil {
+			return nil, err
+		}
+		change.PasswordHash = &hash
+	}
+	u, err := s.store.UpdateUser(ctx, req.UserID, change, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateUser200JSONResponse(toUser(u)), nil
+}

@@ -1,0 +1,136 @@
+package recert
+
+import (
+	"slices"
+	"time"
+)
+
+// Roles of the people and apps that call Recert.
+const (
+	RoleAdmin     = "admin"     // runs the registry
+	RoleOrganizer = "organizer" // acts for one or more organizations
+	RoleMember    = "member"    // a perfusionist, for their own record
+	RoleClient    = "client"    // a third-party app, for its organization
+)
+
+// User is a login account of a person.
+type User struct {
+	ID              string
+	Email           string
+	Name            string
+	Role            string
+	MemberID        string   // for RoleMember: the record this login is
+	OrganizationIDs []string // for RoleOrganizer: the organizations acted for
+	Disabled        bool
+	Audit
+}
+
+// Member is a perfusionist's record; it may exist without a login (unclaimed).
+type Member struct {
+	ID                string
+	Name              string
+	Email             string
+	ABCPID            string // six digits
+	CertificationDate Date   // zero when unknown
+	ABCPCycle         int    // 1, 2 or 3; 0 when unknown
+	BirthMonth        int    // 1–12; 0 when unknown
+	SocietyClass      string // A, A/R, B or C; "" when not a society member
+	Status            string // active, inactive, retired, deceased
+	Licenses          []License
+	Claimed           bool // a login exists for this record
+	Version           int
+	Audit
+}
+
+// License is a state licence a member holds.
+type License struct {
+	State     string // two-letter code
+	Number    string
+	IssuedOn  Date
+	ExpiresOn Date
+}
+
+// Client is a third-party app registered to act for an organization (or the registry).
+type Client struct {
+	ID             string
+	Name           string
+	OrganizationID string // "" for a registry-wide app created by an administrator
+	Scopes         []string
+	Revoked        bool
+	Audit
+}
+
+// Principal is the caller an access token stands for.
+type Principal struct {
+	Subject         string // usr_… or cli_…
+	Role            string
+	MemberID        string
+	OrganizationIDs []string
+	Scopes          []string
+}
+
+// IsAdmin reports whether p runs the registry.
+func (p Principal) IsAdmin() bool { return p.Role == RoleAdmin }
+
+// ActsFor reports whether p acts for the organization.
+func (p Principal) ActsFor(orgID string) bool {
+	return orgID != "" && slices.Contains(p.OrganizationIDs, orgID)
+}
+
+// Scopes held by each role of person; an app holds what it was registered with.
+var roleScopes = map[string][]string{
+	RoleAdmin: {"organizations:read", "organizations:write", "users:read", "users:write", "members:read",
+		"members:write", "clients:read", "clients:write", "events:read", "events:write", "attendance:write", "progress:read"},
+	RoleOrganizer: {"organizations:read", "members:read", "members:write", "clients:read", "clients:write",
+		"events:read", "events:write", "attendance:write", "progress:read"},
+	RoleMember: {"members:read", "members:write", "events:read", "progress:read"},
+}
+
+// RoleScopes returns the scopes a person of role holds.
+func RoleScopes(role string) []string { return slices.Clone(roleScopes[role]) }
+
+// ClientScopes are the scopes an app may be registered with.
+var ClientScopes = []string{"organizations:read", "members:read", "members:write", "events:read",
+	"events:write", "attendance:write", "progress:read"}
+
+// RefreshToken is one link in a chain of refresh tokens issued from one sign-in.
+type RefreshToken struct {
+	Hash      []byte
+	FamilyID  string
+	UserID    string
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time // zero until exchanged
+	RevokedAt time.Time // zero unless its family was revoked
+}
+
+// Page asks for up to Limit objects after the cursor After (an id; "" for the first page).
+type Page struct {
+	Limit int
+	After string
+}
+
+// MemberFilter selects members.
+type MemberFilter struct {
+	Page
+	ABCPID string
+	Email  string
+	// OrganizationIDs, when not nil, keeps only the members related to these organizations.
+	OrganizationIDs []string
+	// MemberID, when set, keeps only that member.
+	MemberID string
+}
+
+// UserChange lists the fields of an account to change; nil leaves one as it is.
+type UserChange struct {
+	Name         *string
+	PasswordHash *string
+	Disabled     *bool
+}
+
+// PublishedKey is the public half of a token-signing key.
+type PublishedKey struct {
+	Kid       string
+	PublicKey []byte
+	RetiredAt time.Time // zero for the current key
+}

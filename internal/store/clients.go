@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type clientRow struct {
+	ID             string `gorm:"primaryKey"`
+	OrganizationID *string
+	Name           string
+	Scopes         string
+	SecretHash     []byte
+	RevokedAt      *time.Time
+	CreatedAt      time.Time
+	CreatedBy      string
+	UpdatedAt      time.Time
+	UpdatedBy      string
+}
+
+func (clientRow) TableName() string { return "api_clients" }
+
+func (r clientRow) client() recert.Client {
+	return recert.Client{
+		ID: r.ID, Name: r.Name, OrganizationID: deref(r.OrganizationID), Scopes: strings.Fields(r.Scopes),
+		Revoked: r.RevokedAt != nil,
+		Audit:   recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
+	}
+}
+
+// CreateClient registers an app with the hash of its secret.
+func (s *Store) CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error) {
+	now := s.now()
+	row := clientRow{
+		ID: recert.NewID(recert.PrefixClient), OrganizationID: nullable(c.OrganizationID), Name: c.Name,
+		Scopes: strings.Join(c.Scopes, " "), SecretHash: secretHash,
+		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor,
+	}
+	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+		err = TranslateError(err, "client")
+		if recert.ErrorCode(err) == recert.ECONFLICT {
+			return recert.Client{}, recert.Errorf(recert.EINVALID, "organization %s does not exist", c.OrganizationID)
+		}
+		return recert.Client{}, err
+	}
+	return row.client(), nil
+}
+
+// Client returns an app with the hash of its secret.
+func (s *Store) Client(ctx context.Context, id string) (recert.Client, []byte, error) {
+	var row clientRow
+	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return recert.Client{}, nil, TranslateError(err, "client "+id)
+	}
+	return row.client(), row.SecretHash, nil
+}
+
+// Clients lists apps by id, a page at a time; orgIDs, when not nil, keeps those of the
+// organizations.
+func (s *Store) Clients(ctx context.Context, p Page, orgIDs []string) ([]recert.Client, string, error) {
+	var rows []clientRow
+	q := s.db.WithContext(ctx).Order("id").Limit(p.Limit + 1)
+	if p.After != "" {
+		q = q.Where("id > ?", p.After)
+	}
+	if orgIDs != nil {
+		q = q.Where("organization_id IN ?", append(orgIDs, ""))
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", TranslateError(err, "clients")
+	}
+	out := make([]recert.Client, len(rows))
+	for i, r := range rows {
+		out[i] = r.client()
+	}
+	out, next := cut(out, p.Limit, func(c recert.Client) string { return c.ID })
+	return out, next, nil
+}
+
+// RotateClientSecret replaces an active app's secret hash.
+func (s *Store) RotateClientSecret(ctx context.Context, id string, secretHash []byte, actor string) (recert.Client, error) {
+	res := s.db.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND revoked_at IS NULL", id).
+		Updates(map[string]any{"secret_hash": secretHash, "updated_at": s.now(), "updated_by": actor})
+	if res.Error != nil {
+		return recert.Client{}, TranslateError(res.Error, "client")
+	}
+	c, _, err := s.Client(ctx, id)
+	if err == nil && res.RowsAffected == 0 {
+		return recert.Client{}, recert.Errorf(recert.ECONFLICT, "client %s is revoked", id)
+	}
+	return c, err
+}
+
+// RevokeClient stops an app for good; revoking twice is harmless.
+func (s *Store) RevokeClient(ctx context.Context, id, actor string) error {
+	now := s.now()
+	return TranslateError(s.db.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND revoked_at IS NULL", id).
+		Updates(map[string]any{"revoked_at": now, "updated_at": now, "updated_by": actor}).Error, "client")
+}

@@ -1,0 +1,265 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type memberRow struct {
+	ID                string `gorm:"primaryKey"`
+	Name              string
+	Email             *string
+	AbcpID            *string
+	CertificationDate *recert.Date
+	AbcpCycle         *int
+	BirthMonth        *int
+	SocietyClass      *string
+	Status            string
+	Version           int
+	CreatedAt         time.Time
+	CreatedBy         string
+	UpdatedAt         time.Time
+	UpdatedBy         string
+	Claimed           bool `gorm:"->;-:migration"`
+}
+
+func (memberRow) TableName() string { return "members" }
+
+type licenseRow struct {
+	MemberID  string `gorm:"primaryKey"`
+	State     string `gorm:"primaryKey"`
+	Number    string
+	IssuedOn  *recert.Date
+	ExpiresOn *recert.Date
+}
+
+func (licenseRow) TableName() string { return "member_licenses" }
+
+type organizationMemberRow struct {
+	OrganizationID string `gorm:"primaryKey"`
+	MemberID       string `gorm:"primaryKey"`
+	CreatedAt      time.Time
+	CreatedBy      string
+}
+
+func (organizationMemberRow) TableName() string { return "organization_members" }
+
+func toMemberRow(m recert.Member) memberRow {
+	return memberRow{
+		ID: m.ID, Name: m.Name, Email: nullable(m.Email), AbcpID: nullable(m.ABCPID),
+		CertificationDate: nullableDate(m.CertificationDate), AbcpCycle: nullableInt(m.ABCPCycle),
+		BirthMonth: nullableInt(m.BirthMonth), SocietyClass: nullable(m.SocietyClass), Status: m.Status,
+		Version: m.Version, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+	}
+}
+
+func (r memberRow) member(licenses []licenseRow) recert.Member {
+	m := recert.Member{
+		ID: r.ID, Name: r.Name, Email: deref(r.Email), ABCPID: deref(r.AbcpID), SocietyClass: deref(r.SocietyClass),
+		Status: r.Status, Claimed: r.Claimed, Version: r.Version, Licenses: []recert.License{},
+		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
+	}
+	if r.CertificationDate != nil {
+		m.CertificationDate = *r.CertificationDate
+	}
+	if r.AbcpCycle != nil {
+		m.ABCPCycle = *r.AbcpCycle
+	}
+	if r.BirthMonth != nil {
+		m.BirthMonth = *r.BirthMonth
+	}
+	for _, l := range licenses {
+		lic := recert.License{State: l.State, Number: l.Number}
+		if l.IssuedOn != nil {
+			lic.IssuedOn = *l.IssuedOn
+		}
+		if l.ExpiresOn != nil {
+			lic.ExpiresOn = *l.ExpiresOn
+		}
+		m.Licenses = append(m.Licenses, lic)
+	}
+	return m
+}
+
+func licenseRows(memberID string, ls []recert.License) []licenseRow {
+	rows := make([]licenseRow, 0, len(ls))
+	for _, l := range ls {
+		rows = append(rows, licenseRow{MemberID: memberID, State: l.State, Number: l.Number,
+			IssuedOn: nullableDate(l.IssuedOn), ExpiresOn: nullableDate(l.ExpiresOn)})
+	}
+	return rows
+}
+
+// CreateMember stores a new member record, with its licences and, when orgID is set, its
+// relation to that organization, in one transaction.
+func (s *Store) CreateMember(ctx context.Context, m recert.Member, orgID, actor string) (recert.Member, error) {
+	now := s.now()
+	m.ID = recert.NewID(recert.PrefixMember)
+	m.Version = 1
+	if m.Status == "" {
+		m.Status = "active"
+	}
+	m.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := toMemberRow(m)
+		if err := tx.Omit("Claimed").Create(&row).Error; err != nil {
+			return TranslateError(err, "a member with this email or ABCP ID")
+		}
+		if err := insertLicenses(tx, m.ID, m.Licenses); err != nil {
+			return err
+		}
+		if orgID == "" {
+			return nil
+		}
+		rel := organizationMemberRow{OrganizationID: orgID, MemberID: m.ID, CreatedAt: now, CreatedBy: actor}
+		return TranslateError(tx.Create(&rel).Error, "organization "+orgID)
+	})
+	if err != nil {
+		return recert.Member{}, err
+	}
+	return s.Member(ctx, m.ID)
+}
+
+func insertLicenses(tx *gorm.DB, memberID string, ls []recert.License) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	rows := licenseRows(memberID, ls)
+	return TranslateError(tx.Create(&rows).Error, "a licence (one per state)")
+}
+
+// memberQuery selects members with whether a login claims each.
+func memberQuery(db *gorm.DB) *gorm.DB {
+	return db.Table("members").
+		Select("members.*, EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed")
+}
+
+// Member returns one member record by id.
+func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
+	ms, err := s.loadMembers(ctx, memberQuery(s.db.WithContext(ctx)).Where("members.id = ?", id))
+	if err != nil {
+		return recert.Member{}, err
+	}
+	if len(ms) == 0 {
+		return recert.Member{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", id)
+	}
+	return ms[0], nil
+}
+
+// Members lists members by id, a page at a time.
+func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
+	q := memberQuery(s.db.WithContext(ctx)).Order("members.id").Limit(f.Limit + 1)
+	if f.After != "" {
+		q = q.Where("members.id > ?", f.After)
+	}
+	if f.ABCPID != "" {
+		q = q.Where("members.abcp_id = ?", f.ABCPID)
+	}
+	if f.Email != "" {
+		q = q.Where("members.email = ?", f.Email)
+	}
+	if f.MemberID != "" {
+		q = q.Where("members.id = ?", f.MemberID)
+	}
+	if f.OrganizationIDs != nil {
+		q = q.Where("members.id IN (SELECT member_id FROM organization_members WHERE organization_id IN ?)",
+			append(f.OrganizationIDs, ""))
+	}
+	ms, err := s.loadMembers(ctx, q)
+	if err != nil {
+		return nil, "", err
+	}
+	ms, next := cut(ms, f.Limit, func(m recert.Member) string { return m.ID })
+	return ms, next, nil
+}
+
+// loadMembers runs q and fetches the licences of every member found in one more query.
+func (s *Store) loadMembers(ctx context.Context, q *gorm.DB) ([]recert.Member, error) {
+	var rows []memberRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "members")
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var lics []licenseRow
+	if len(ids) > 0 {
+		if err := s.db.WithContext(ctx).Where("member_id IN ?", ids).Order("state").Find(&lics).Error; err != nil {
+			return nil, TranslateError(err, "licences")
+		}
+	}
+	byMember := map[string][]licenseRow{}
+	for _, l := range lics {
+		byMember[l.MemberID] = append(byMember[l.MemberID], l)
+	}
+	out := make([]recert.Member, len(rows))
+	for i, r := range rows {
+		out[i] = r.member(byMember[r.ID])
+	}
+	return out, nil
+}
+
+// MemberRelated reports whether the member is related to any of the organizations.
+func (s *Store) MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
+	if len(orgIDs) == 0 {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Model(&organizationMemberRow{}).
+		Where("member_id = ? AND organization_id IN ?", memberID, orgIDs).Count(&n).Error
+	return n > 0, TranslateError(err, "member relations")
+}
+
+// UpdateMember applies change to the stored member when its version is still ifVersion
+// (0: any), replacing its licences, and records actor as the last writer.
+func (s *Store) UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ms, err := s.loadMembers(ctx, memberQuery(tx).Where("members.id = ?", id))
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			return recert.Errorf(recert.ENOTFOUND, "member %s not found", id)
+		}
+		m := ms[0]
+		if ifVersion != 0 && m.Version != ifVersion {
+			return recert.Errorf(recert.EPRECONDITION, "member %s has changed (version %d, not %d); fetch it again", id, m.Version, ifVersion)
+		}
+		if err := change(&m); err != nil {
+			return err
+		}
+		m.Version++
+		m.UpdatedAt, m.UpdatedBy = s.now(), actor
+		row := toMemberRow(m)
+		if err := tx.Omit("Claimed", "CreatedAt", "CreatedBy").Save(&row).Error; err != nil {
+			return TranslateError(err, "a member with this email or ABCP ID")
+		}
+		if err := tx.Where("member_id = ?", id).Delete(&licenseRow{}).Error; err != nil {
+			return TranslateError(err, "licences")
+		}
+		return insertLicenses(tx, id, m.Licenses)
+	})
+	if err != nil {
+		return recert.Member{}, err
+	}
+	return s.Member(ctx, id)
+}
+
+func nullableInt(v int) *int {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+func nullableDate(d recert.Date) *recert.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type userRow struct {
+	ID           string `gorm:"primaryKey"`
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash *string
+	MemberID     *string
+	DisabledAt   *time.Time
+	CreatedAt    time.Time
+	CreatedBy    string
+	UpdatedAt    time.Time
+	UpdatedBy    string
+}
+
+func (userRow) TableName() string { return "users" }
+
+type organizerRow struct {
+	OrganizationID string `gorm:"primaryKey"`
+	UserID         string `gorm:"primaryKey"`
+	CreatedAt      time.Time
+	CreatedBy      string
+}
+
+func (organizerRow) TableName() string { return "organization_organizers" }
+
+func (r userRow) user(orgIDs []string) recert.User {
+	if orgIDs == nil {
+		orgIDs = []string{}
+	}
+	return recert.User{
+		ID: r.ID, Email: r.Email, Name: r.Name, Role: r.Role, MemberID: deref(r.MemberID),
+		OrganizationIDs: orgIDs, Disabled: r.DisabledAt != nil,
+		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
+	}
+}
+
+// NormalizeEmail is the form emails are stored and compared in.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// CreateUser stores a login account with its password hash and, for an organizer, the
+// organizations it acts for, in one transaction.
+func (s *Store) CreateUser(ctx context.Context, u recert.User, passwordHash, actor string) (recert.User, error) {
+	now := s.now()
+	row := userRow{
+		ID: recert.NewID(recert.PrefixUser), Email: NormalizeEmail(u.Email), Name: u.Name, Role: u.Role,
+		PasswordHash: nullable(passwordHash), MemberID: nullable(u.MemberID),
+		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor,
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return TranslateError(err, "a user with this email, or a login for this member,")
+		}
+		for _, org := range u.OrganizationIDs {
+			if err := addOrganizer(tx, org, row.ID, actor, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return recert.User{}, err
+	}
+	return s.User(ctx, row.ID)
+}
+
+func addOrganizer(tx *gorm.DB, orgID, userID, actor string, now time.Time) error {
+	rel := organizerRow{OrganizationID: orgID, UserID: userID, CreatedAt: now, CreatedBy: actor}
+	err := tx.Where(organizerRow{OrganizationID: orgID, UserID: userID}).FirstOrCreate(&rel).Error
+	if recert.ErrorCode(TranslateError(err, "")) == recert.ECONFLICT {
+		return recert.Errorf(recert.EINVALID, "organization %s does not exist", orgID)
+	}
+	return TranslateError(err, "organizer")
+}
+
+// User returns one login account by id, disabled or not.
+func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
+	var row userRow
+	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return recert.User{}, TranslateError(err, "user "+id)
+	}
+	orgs, err := s.organizationsOf(ctx, []string{id})
+	return row.user(orgs[id]), err
+}
+
+// UserByEmail returns the account with email and its password hash.
+func (s *Store) UserByEmail(ctx context.Context, email string) (recert.User, string, error) {
+	var row userRow
+	if err := s.db.WithContext(ctx).Take(&row, "email = ?", NormalizeEmail(email)).Error; err != nil {
+		return recert.User{}, "", TranslateError(err, "user")
+	}
+	orgs, err := s.organizationsOf(ctx, []string{row.ID})
+	return row.user(orgs[row.ID]), deref(row.PasswordHash), err
+}
+
+// Users lists login accounts by id, a page at a time.
+func (s *Store) Users(ctx context.Context, p Page) ([]recert.User, string, error) {
+	var rows []userRow
+	q := s.db.WithContext(ctx).Order("id").Limit(p.Limit + 1)
+	if p.After != "" {
+		q = q.Where("id > ?", p.After)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", TranslateError(err, "users")
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	orgs, err := s.organizationsOf(ctx, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]recert.User, len(rows))
+	for i, r := range rows {
+		out[i] = r.user(orgs[r.ID])
+	}
+	out, next := cut(out, p.Limit, func(u recert.User) string { return u.ID })
+	return out, next, nil
+}
+
+func (s *Store) organizationsOf(ctx context.Context, userIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	var rels []organizerRow
+	if err := s.db.WithContext(ctx).Where("user_id IN ?", userIDs).Order("organization_id").Find(&rels).Error; err != nil {
+		return nil, TranslateError(err, "organizers")
+	}
+	for _, r := range rels {
+		out[r.UserID] = append(out[r.UserID], r.OrganizationID)
+	}
+	return out, nil
+}
+
+// OrganizerIDs returns the users acting for each of the organizations.
+func (s *Store) OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	var rels []organizerRow
+	if err := s.db.WithContext(ctx).Where("organization_id IN ?", orgIDs).Order("user_id").Find(&rels).Error; err != nil {
+		return nil, TranslateError(err, "organizers")
+	}
+	for _, r := range rels {
+		out[r.OrganizationID] = append(out[r.OrganizationID], r.UserID)
+	}
+	return out, nil
+}
+
+// UpdateUser changes an account. Disabling it also revokes its refresh tokens.
+func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error) {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row userRow
+		if err := tx.Take(&row, "id = ?", id).Error; err != nil {
+			return TranslateError(err, "user "+id)
+		}
+		now := s.now()
+		if c.Name != nil {
+			row.Name = *c.Name
+		}
+		if c.PasswordHash != nil {
+			row.PasswordHash = c.PasswordHash
+		}
+		if c.Disabled != nil && *c.Disabled != (row.DisabledAt != nil) {
+			row.DisabledAt = nil
+			if *c.Disabled {
+				row.DisabledAt = &now
+				if err := revokeUserTokens(tx, id, now); err != nil {
+					return err
+				}
+			}
+		}
+		row.UpdatedAt, row.UpdatedBy = now, actor
+		return TranslateError(tx.Save(&row).Error, "user")
+	})
+	if err != nil {
+		return recert.User{}, err
+	}
+	return s.User(ctx, id)
+}
+
+// AddOrganizer lets an organizer act for an organization; adding twice is harmless.
+func (s *Store) AddOrganizer(ctx context.Context, orgID, userID, actor string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var u userRow
+		if err := tx.Take(&u, "id = ?", userID).Error; err != nil {
+			return TranslateError(err, "user "+userID)
+		}
+		if u.Role != recert.RoleOrganizer {
+			return recert.Errorf(recert.EINVALID, "user %s is a %s, not an organizer", userID, u.Role)
+		}
+		return addOrganizer(tx, orgID, userID, actor, s.now())
+	})
+}
+
+// RemoveOrganizer stops an organizer acting for an organization.
+func (s *Store) RemoveOrganizer(ctx context.Context, orgID, userID string) error {
+	res := s.db.WithContext(ctx).Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&organizerRow{})
+	if res.Error != nil {
+		return TranslateError(res.Error, "organizer")
+	}
+	if res.RowsAffected == 0 {
+		return recert.Errorf(recert.ENOTFOUND, "user %s does not act for organization %s", userID, orgID)
+	}
+	return nil
+}
+
+// HasAdmin reports whether any enabled administrator exists.
+func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&userRow{}).Where("role = ? AND disabled_at IS NULL", recert.RoleAdmin).Count(&n).Error
+	return n > 0, TranslateError(err, "users")
+}
