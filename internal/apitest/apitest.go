@@ -22,8 +22,8 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/app"
 	"github.com/recert-dev/recert/internal/auth"
-	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/config"
+	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/store"
 )
 
