@@ -165,9 +165,31 @@ func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.Auth
 			return err
 		},
 		MultiErrorHandler: func(me openapi3.MultiError) *echo.HTTPError {
+			if he := securityError(me); he != nil {
+				return he
+			}
 			return &echo.HTTPError{Code: http.StatusBadRequest, Message: "invalid request", Internal: me}
 		},
 	})
+}
+
+// securityError finds the answer of the authentication hook among the validator's errors:
+// a missing or bad token (401) or a missing scope (403) comes before any other problem.
+func securityError(me openapi3.MultiError) *echo.HTTPError {
+	for _, err := range me {
+		var se *openapi3filter.SecurityRequirementsError
+		if !errors.As(err, &se) {
+			continue
+		}
+		for _, inner := range se.Errors {
+			var he *echo.HTTPError
+			if errors.As(inner, &he) {
+				return he
+			}
+		}
+		return &echo.HTTPError{Code: http.StatusForbidden, Message: "the token does not allow this operation", Internal: se}
+	}
+	return nil
 }
 
 // attachLogger gives the request a logger that carries its id, for every line about it.

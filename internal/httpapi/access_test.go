@@ -1,0 +1,193 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"testing"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+type statusCoder interface{ StatusCode() int }
+
+// call runs one request as a caller and returns the status it got.
+type call func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error)
+
+// An access row: the operation, how to call it, and the status each caller gets, in the
+// order of callers: anonymous, member, other member, organizer A, organizer B, client
+// with scope, client without scope, admin. Objects belong to organization A and its
+// member unless the call says otherwise.
+type accessRow struct {
+	op   string
+	call call
+	want [8]int
+}
+
+var public = [8]int{200, 200, 200, 200, 200, 200, 200, 200}
+
+func adminOnly(ok int) [8]int { return [8]int{401, 403, 403, 403, 403, 403, 403, ok} }
+
+var accessTable = []accessRow{
+	{"getHealth", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetHealthWithResponse(t.Context(), as)
+	}, public},
+	{"getReadiness", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetReadinessWithResponse(t.Context(), as)
+	}, public},
+	{"getVersion", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetVersionWithResponse(t.Context(), as)
+	}, public},
+	{"getOpenAPISpec", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetOpenAPISpecWithResponse(t.Context(), as)
+	}, public},
+	{"getDocs", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetDocsWithResponse(t.Context(), as)
+	}, public},
+	{"getDocsAsset", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetDocsAssetWithResponse(t.Context(), "swagger-ui.css", as)
+	}, public},
+	{"getMetrics", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetMetricsWithResponse(t.Context(), as)
+	}, public},
+	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
+	}, public},
+	{"createToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{
+			GrantType: "password", Username: ptr("pat@example.org"), Password: ptr(apitest.Password)}, as)
+	}, public},
+	{"revokeToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RevokeTokenWithFormdataBodyWithResponse(t.Context(), api.RevokeRequest{Token: "rct_unknown"}, as)
+	}, public},
+	{"claimMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		m := w.unclaimedMemberOfA(t)
+		token := claimToken(t, w, m.ID)
+		return w.env.Client.ClaimMemberWithResponse(t.Context(), api.ClaimRequest{
+			ClaimToken: token, Email: openapi_types.Email(apitest.Email(t, "claimer")), Password: apitest.Password}, as)
+	}, [8]int{201, 201, 201, 201, 201, 201, 201, 201}},
+	{"getMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetMeWithResponse(t.Context(), as)
+	}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+
+	{"listOrganizations", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListOrganizationsWithResponse(t.Context(), nil, as)
+	}, [8]int{401, 403, 403, 200, 200, 200, 403, 200}},
+	{"createOrganization", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateOrganizationWithResponse(t.Context(), api.OrganizationCreate{Name: "New", Code: uniqueCode()}, as)
+	}, adminOnly(201)},
+	{"getOrganization", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetOrganizationWithResponse(t.Context(), w.orgA.ID, as)
+	}, [8]int{401, 403, 403, 200, 404, 200, 403, 200}},
+	{"updateOrganization", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UpdateOrganizationWithResponse(t.Context(), w.orgA.ID, nil, api.OrganizationUpdate{ContactPhone: ptr("608-555-0100")}, as)
+	}, adminOnly(200)},
+	{"addOrganizer", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.AddOrganizerWithResponse(t.Context(), w.orgA.ID, w.freshOrganizer(t).ID, as)
+	}, adminOnly(204)},
+	{"removeOrganizer", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RemoveOrganizerWithResponse(t.Context(), w.orgA.ID, w.freshOrganizer(t, w.orgA.ID).ID, as)
+	}, adminOnly(204)},
+
+	{"listUsers", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListUsersWithResponse(t.Context(), nil, as)
+	}, adminOnly(200)},
+	{"createUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateUserWithResponse(t.Context(), api.UserCreate{Email: openapi_types.Email(apitest.Email(t, "new")),
+			Name: "New Organizer", Role: "organizer", Password: apitest.Password, OrganizationIds: []string{w.orgA.ID}}, as)
+	}, adminOnly(201)},
+	{"getUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetUserWithResponse(t.Context(), w.organizerA, as)
+	}, adminOnly(200)},
+	{"updateUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UpdateUserWithResponse(t.Context(), w.freshOrganizer(t).ID, api.UserUpdate{Name: ptr("Renamed")}, as)
+	}, adminOnly(200)},
+
+	{"listMembers", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListMembersWithResponse(t.Context(), nil, as)
+	}, [8]int{401, 200, 200, 200, 200, 200, 403, 200}},
+	{"createMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateMemberWithResponse(t.Context(), api.MemberCreate{Name: "Walk-in Attendee"}, as)
+	}, [8]int{401, 403, 403, 201, 201, 201, 403, 201}},
+	{"getMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetMemberWithResponse(t.Context(), w.member.ID, as)
+	}, [8]int{401, 200, 404, 200, 404, 200, 403, 200}},
+	{"updateMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UpdateMemberWithResponse(t.Context(), w.member.ID, nil, api.MemberUpdate{BirthMonth: ptr(3)}, as)
+	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
+	{"createClaimToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateClaimTokenWithResponse(t.Context(), w.unclaimedMemberOfA(t).ID, as)
+	}, [8]int{401, 404, 404, 201, 404, 201, 403, 201}},
+
+	{"listClients", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListClientsWithResponse(t.Context(), nil, as)
+	}, [8]int{401, 403, 403, 200, 200, 403, 403, 200}},
+	{"createClient", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateClientWithResponse(t.Context(), api.APIClientCreate{Name: "Check-in kiosk",
+			OrganizationID: &w.orgA.ID, Scopes: []api.APIClientScope{"attendance:write"}}, as)
+	}, [8]int{401, 403, 403, 201, 422, 403, 403, 201}},
+	{"getClient", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetClientWithResponse(t.Context(), w.clientA.ID, as)
+	}, [8]int{401, 403, 403, 200, 404, 403, 403, 200}},
+	{"rotateClientSecret", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		c, _ := w.newClient(t, w.orgA.ID, "events:read")
+		return w.env.Client.RotateClientSecretWithResponse(t.Context(), c.ID, as)
+	}, [8]int{401, 403, 403, 200, 404, 403, 403, 200}},
+	{"revokeClient", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		c, _ := w.newClient(t, w.orgA.ID, "events:read")
+		return w.env.Client.RevokeClientWithResponse(t.Context(), c.ID, as)
+	}, [8]int{401, 403, 403, 204, 404, 403, 403, 204}},
+}
+
+// TestAccess walks every operation of the contract as every kind of caller.
+func TestAccess(t *testing.T) {
+	spec, err := api.GetSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]bool{}
+	for _, r := range accessTable {
+		rows[r.op] = true
+	}
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			if !rows[op.OperationID] {
+				t.Errorf("%s %s (%s) has no row in the access table", method, path, op.OperationID)
+			}
+		}
+	}
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		for _, r := range accessTable {
+			t.Run(r.op, func(t *testing.T) {
+				for i, caller := range callers {
+					res, err := r.call(t, w, w.as(caller))
+					if err != nil {
+						t.Fatalf("%s as %s: %v", r.op, caller, err)
+					}
+					if got := res.StatusCode(); got != r.want[i] {
+						t.Errorf("%s as %s = %d, want %d", r.op, caller, got, r.want[i])
+					}
+				}
+			})
+		}
+	})
+}
+
+func claimToken(t *testing.T, w *world, memberID string) string {
+	t.Helper()
+	res, err := w.env.Client.CreateClaimTokenWithResponse(t.Context(), memberID, w.as("admin"))
+	if err != nil || res.JSON201 == nil {
+		t.Fatalf("claim token: %v %s", err, res.Body)
+	}
+	return res.JSON201.ClaimToken
+}
+
+var codeSeq int
+
+func uniqueCode() string { codeSeq++; return fmt.Sprintf("ORG%d", codeSeq) }
+
+func ptr[T any](v T) *T { return &v }

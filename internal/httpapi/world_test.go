@@ -1,0 +1,98 @@
+package httpapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// world is a registry with two organizations, their organizers, members on each side,
+// apps of organization A and an administrator, each with a token.
+type world struct {
+	env                 *apitest.Env
+	orgA, orgB          recert.Organization
+	member, otherMember recert.Member
+	tokens              map[string]string // by caller name
+	clientA             recert.Client     // an app of A, with every app scope
+	adminID, organizerA string
+}
+
+// Callers, in the order the access table lists their outcomes.
+var callers = []string{"anonymous", "member", "other member", "organizer A", "organizer B", "client with scope", "client without scope", "admin"}
+
+func newWorld(t *testing.T, env *apitest.Env) *world {
+	t.Helper()
+	ctx := context.Background()
+	st := env.Store
+	w := &world{env: env, tokens: map[string]string{"anonymous": ""}}
+	var err error
+	if w.orgA, err = st.CreateOrganization(ctx, recert.Organization{Name: "Wisconsin Perfusion Society", Code: "WPS"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if w.orgB, err = st.CreateOrganization(ctx, recert.Organization{Name: "Ohio State Perfusion", Code: "OSP"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if w.member, err = st.CreateMember(ctx, recert.Member{Name: "Pat Perfusionist", ABCPID: "123456"}, w.orgA.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if w.otherMember, err = st.CreateMember(ctx, recert.Member{Name: "Sam Other", ABCPID: "654321"}, w.orgB.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	people := []struct {
+		caller string
+		user   recert.User
+	}{
+		{"member", recert.User{Email: "pat@example.org", Role: recert.RoleMember, MemberID: w.member.ID}},
+		{"other member", recert.User{Email: "sam@example.org", Role: recert.RoleMember, MemberID: w.otherMember.ID}},
+		{"organizer A", recert.User{Email: "org-a@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{w.orgA.ID}}},
+		{"organizer B", recert.User{Email: "org-b@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{w.orgB.ID}}},
+		{"admin", recert.User{Email: "admin@example.org", Role: recert.RoleAdmin}},
+	}
+	for _, p := range people {
+		u := env.CreateUser(t, p.user)
+		w.tokens[p.caller] = env.Login(t, p.user.Email)
+		switch p.caller {
+		case "admin":
+			w.adminID = u.ID
+		case "organizer A":
+			w.organizerA = u.ID
+		}
+	}
+	var secret string
+	w.clientA, secret = w.newClient(t, w.orgA.ID, recert.ClientScopes...)
+	w.tokens["client with scope"] = env.ClientToken(t, w.clientA.ID, secret)
+	narrow, narrowSecret := w.newClient(t, w.orgA.ID, "events:read")
+	w.tokens["client without scope"] = env.ClientToken(t, narrow.ID, narrowSecret)
+	return w
+}
+
+func (w *world) newClient(t *testing.T, orgID string, scopes ...string) (recert.Client, string) {
+	t.Helper()
+	plain, hash := auth.NewSecret(auth.PrefixClientSecret)
+	c, err := w.env.Store.CreateClient(context.Background(), recert.Client{Name: "app", OrganizationID: orgID, Scopes: scopes}, hash, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, plain
+}
+
+// unclaimedMemberOfA is a fresh member record related to organization A, without a login.
+func (w *world) unclaimedMemberOfA(t *testing.T) recert.Member {
+	t.Helper()
+	m, err := w.env.Store.CreateMember(context.Background(), recert.Member{Name: "New Person"}, w.orgA.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (w *world) freshOrganizer(t *testing.T, orgIDs ...string) recert.User {
+	t.Helper()
+	return w.env.CreateUser(t, recert.User{Email: apitest.Email(t, "organizer"), Role: recert.RoleOrganizer, OrganizationIDs: orgIDs})
+}
+
+func (w *world) as(caller string) api.RequestEditorFn { return apitest.Bearer(w.tokens[caller]) }
