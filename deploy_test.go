@@ -34,8 +34,13 @@ func TestComposeFile(t *testing.T) {
 	if url := api.Environment["RECERT_DATABASE_URL"]; url == nil || !strings.HasPrefix(*url, "postgres://") {
 		t.Errorf("api is not configured for PostgreSQL: %v", api.Environment)
 	}
-	if _, ok := p.Volumes["pgdata"]; !ok {
-		t.Error("no named volume pgdata")
+	for _, v := range []string{"pgdata", "apidata"} {
+		if _, ok := p.Volumes[v]; !ok {
+			t.Errorf("no named volume %s", v)
+		}
+	}
+	if key := api.Environment["RECERT_SIGNING_KEY_FILE"]; key == nil || len(api.Volumes) == 0 || !strings.HasPrefix(*key, api.Volumes[0].Target) {
+		t.Errorf("the API's signing key is not kept in its volume: %v %+v", key, api.Volumes)
 	}
 	db := p.Services["db"]
 	if len(db.Volumes) == 0 || db.Volumes[0].Source != "pgdata" {

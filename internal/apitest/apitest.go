@@ -41,6 +41,8 @@ var CheapPasswords = auth.Argon2Params{Memory: 64, Time: 1, Threads: 1, SaltLen:
 type Env struct {
 	// Store is the service's database, for arranging a test's world directly.
 	Store *store.Store
+	// SigningKeyFile holds the key the service signs tokens with.
+	SigningKeyFile string
 	// URL is the service's base URL (http://127.0.0.1:port).
 	URL string
 	// Client is the generated client; every response it receives is checked against the contract.
@@ -97,7 +99,7 @@ func Start(t testing.TB, st *store.Store, opts ...app.Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st}
+	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st, SigningKeyFile: cfg.SigningKeyFile}
 }
 
 func newRouter(t testing.TB) routers.Router {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/recert-dev/recert/api"
@@ -96,3 +97,5 @@ func (w *world) freshOrganizer(t *testing.T, orgIDs ...string) recert.User {
 }
 
 func (w *world) as(caller string) api.RequestEditorFn { return apitest.Bearer(w.tokens[caller]) }
+
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
