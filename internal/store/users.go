@@ -161,7 +161,8 @@ func (s *Store) OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][
 	return out, nil
 }
 
-// UpdateUser changes an account. Disabling it also revokes its refresh tokens.
+// UpdateUser changes an account. Disabling it or changing its password also revokes its
+// refresh tokens.
 func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row userRow
@@ -173,7 +174,11 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, 
 			row.Name = *c.Name
 		}
 		if c.PasswordHash != nil {
+			// A new password ends every sign-in made with the old one.
 			row.PasswordHash = c.PasswordHash
+			if err := revokeUserTokens(tx, id, now); err != nil {
+				return err
+			}
 		}
 		if c.Disabled != nil && *c.Disabled != (row.DisabledAt != nil) {
 			row.DisabledAt = nil
