@@ -19,6 +19,7 @@ import (
 
 // Defines values for APIClientScope.
 const (
+	APIClientScopeAttendanceRead    APIClientScope = "attendance:read"
 	APIClientScopeAttendanceWrite   APIClientScope = "attendance:write"
 	APIClientScopeEventsRead        APIClientScope = "events:read"
 	APIClientScopeEventsWrite       APIClientScope = "events:write"
@@ -31,6 +32,8 @@ const (
 // Valid indicates whether the value is a known member of the APIClientScope enum.
 func (e APIClientScope) Valid() bool {
 	switch e {
+	case APIClientScopeAttendanceRead:
+		return true
 	case APIClientScopeAttendanceWrite:
 		return true
 	case APIClientScopeEventsRead:
@@ -44,6 +47,93 @@ func (e APIClientScope) Valid() bool {
 	case APIClientScopeOrganizationsRead:
 		return true
 	case APIClientScopeProgressRead:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AttendanceChangeAction.
+const (
+	AttendanceChangeActionCreated AttendanceChangeAction = "created"
+	AttendanceChangeActionRevoked AttendanceChangeAction = "revoked"
+	AttendanceChangeActionUpdated AttendanceChangeAction = "updated"
+)
+
+// Valid indicates whether the value is a known member of the AttendanceChangeAction enum.
+func (e AttendanceChangeAction) Valid() bool {
+	switch e {
+	case AttendanceChangeActionCreated:
+		return true
+	case AttendanceChangeActionRevoked:
+		return true
+	case AttendanceChangeActionUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for Category.
+const (
+	I   Category = "I"
+	II  Category = "II"
+	III Category = "III"
+)
+
+// Valid indicates whether the value is a known member of the Category enum.
+func (e Category) Valid() bool {
+	switch e {
+	case I:
+		return true
+	case II:
+		return true
+	case III:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventFormat.
+const (
+	InPerson     EventFormat = "in_person"
+	LiveWebinar  EventFormat = "live_webinar"
+	SelfDirected EventFormat = "self_directed"
+	Simulation   EventFormat = "simulation"
+)
+
+// Valid indicates whether the value is a known member of the EventFormat enum.
+func (e EventFormat) Valid() bool {
+	switch e {
+	case InPerson:
+		return true
+	case LiveWebinar:
+		return true
+	case SelfDirected:
+		return true
+	case Simulation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventStatus.
+const (
+	Cancelled EventStatus = "cancelled"
+	Draft     EventStatus = "draft"
+	Published EventStatus = "published"
+)
+
+// Valid indicates whether the value is a known member of the EventStatus enum.
+func (e EventStatus) Valid() bool {
+	switch e {
+	case Cancelled:
+		return true
+	case Draft:
+		return true
+	case Published:
 		return true
 	default:
 		return false
@@ -245,8 +335,51 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for RosterResultMode.
+const (
+	RosterResultModeAtomic  RosterResultMode = "atomic"
+	RosterResultModePartial RosterResultMode = "partial"
+)
+
+// Valid indicates whether the value is a known member of the RosterResultMode enum.
+func (e RosterResultMode) Valid() bool {
+	switch e {
+	case RosterResultModeAtomic:
+		return true
+	case RosterResultModePartial:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RosterRowResultStatus.
+const (
+	RosterRowResultStatusCreated   RosterRowResultStatus = "created"
+	RosterRowResultStatusRejected  RosterRowResultStatus = "rejected"
+	RosterRowResultStatusUnchanged RosterRowResultStatus = "unchanged"
+	RosterRowResultStatusUpdated   RosterRowResultStatus = "updated"
+)
+
+// Valid indicates whether the value is a known member of the RosterRowResultStatus enum.
+func (e RosterRowResultStatus) Valid() bool {
+	switch e {
+	case RosterRowResultStatusCreated:
+		return true
+	case RosterRowResultStatusRejected:
+		return true
+	case RosterRowResultStatusUnchanged:
+		return true
+	case RosterRowResultStatusUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Scope.
 const (
+	ScopeAttendanceRead     Scope = "attendance:read"
 	ScopeAttendanceWrite    Scope = "attendance:write"
 	ScopeClientsRead        Scope = "clients:read"
 	ScopeClientsWrite       Scope = "clients:write"
@@ -264,6 +397,8 @@ const (
 // Valid indicates whether the value is a known member of the Scope enum.
 func (e Scope) Valid() bool {
 	switch e {
+	case ScopeAttendanceRead:
+		return true
 	case ScopeAttendanceWrite:
 		return true
 	case ScopeClientsRead:
@@ -413,6 +548,24 @@ func (e VersionDatabase) Valid() bool {
 	}
 }
 
+// Defines values for PostRosterParamsMode.
+const (
+	PostRosterParamsModeAtomic  PostRosterParamsMode = "atomic"
+	PostRosterParamsModePartial PostRosterParamsMode = "partial"
+)
+
+// Valid indicates whether the value is a known member of the PostRosterParamsMode enum.
+func (e PostRosterParamsMode) Valid() bool {
+	switch e {
+	case PostRosterParamsModeAtomic:
+		return true
+	case PostRosterParamsModePartial:
+		return true
+	default:
+		return false
+	}
+}
+
 // ABCPID The six-digit ABCP ID.
 //
 // Example: 123456
@@ -472,6 +625,69 @@ type APIClientWithSecret struct {
 	UpdatedBy string `json:"updated_by"`
 }
 
+// Attendance defines model for Attendance.
+type Attendance struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus CEUs `json:"ceus"`
+
+	// CeusAwarded A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	CeusAwarded *CEUs     `json:"ceus_awarded,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy    string          `json:"created_by"`
+	EventID      string          `json:"event_id"`
+	ID           string          `json:"id"`
+	MemberID     string          `json:"member_id"`
+	RevokeReason *string         `json:"revoke_reason,omitempty"`
+	Revoked      bool            `json:"revoked"`
+	Sessions     []SessionCredit `json:"sessions"`
+	UpdatedAt    time.Time       `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+	Version   int    `json:"version"`
+}
+
+// AttendanceChange defines model for AttendanceChange.
+type AttendanceChange struct {
+	Action AttendanceChangeAction `json:"action"`
+	Actor  string                 `json:"actor"`
+	After  Attendance             `json:"after"`
+	At     time.Time              `json:"at"`
+	Before *Attendance            `json:"before,omitempty"`
+	ID     string                 `json:"id"`
+	Reason *string                `json:"reason,omitempty"`
+}
+
+// AttendanceChangeAction defines model for AttendanceChange.Action.
+type AttendanceChangeAction string
+
+// AttendanceCorrection defines model for AttendanceCorrection.
+type AttendanceCorrection struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus     *CEUs    `json:"ceus,omitempty"`
+	Reason   string   `json:"reason"`
+	Sessions []string `json:"sessions,omitempty"`
+}
+
+// AttendanceHistory defines model for AttendanceHistory.
+type AttendanceHistory struct {
+	Items []AttendanceChange `json:"items"`
+}
+
+// AttendancePage defines model for AttendancePage.
+type AttendancePage struct {
+	Items      []Attendance `json:"items"`
+	NextCursor *string      `json:"next_cursor,omitempty"`
+}
+
 // Audit defines model for Audit.
 type Audit struct {
 	CreatedAt time.Time `json:"created_at"`
@@ -482,6 +698,44 @@ type Audit struct {
 
 	// UpdatedBy The user or client that changed it last.
 	UpdatedBy string `json:"updated_by"`
+}
+
+// CEUs A decimal amount with at most two places; responses always give two.
+//
+// Example: 1.50
+type CEUs = string
+
+// Category ABCP category.
+type Category string
+
+// Certificate defines model for Certificate.
+type Certificate struct {
+	ABCPID       *string `json:"abcp_id,omitempty"`
+	ApprovalRef  *string `json:"approval_ref,omitempty"`
+	AttendanceID string  `json:"attendance_id"`
+	AttendeeName string  `json:"attendee_name"`
+
+	// Category ABCP category.
+	Category Category `json:"category"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus       CEUs               `json:"ceus"`
+	EndDate    openapi_types.Date `json:"end_date"`
+	EventTitle string             `json:"event_title"`
+	Format     EventFormat        `json:"format"`
+	IssuedAt   time.Time          `json:"issued_at"`
+	Sessions   []struct {
+		// Ceus A decimal amount with at most two places; responses always give two.
+		//
+		// Example: 1.50
+		Ceus  CEUs               `json:"ceus"`
+		Date  openapi_types.Date `json:"date"`
+		Title string             `json:"title"`
+	} `json:"sessions"`
+	Sponsor   string             `json:"sponsor"`
+	StartDate openapi_types.Date `json:"start_date"`
 }
 
 // ClaimRequest defines model for ClaimRequest.
@@ -497,6 +751,110 @@ type ClaimToken struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	MemberID   string    `json:"member_id"`
 }
+
+// Credit defines model for Credit.
+type Credit struct {
+	ApprovalRef  *string `json:"approval_ref,omitempty"`
+	AttendanceID string  `json:"attendance_id"`
+
+	// Category ABCP category.
+	Category Category `json:"category"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus             CEUs               `json:"ceus"`
+	Date             openapi_types.Date `json:"date"`
+	EventID          string             `json:"event_id"`
+	EventTitle       string             `json:"event_title"`
+	Format           EventFormat        `json:"format"`
+	ID               string             `json:"id"`
+	OrganizationID   string             `json:"organization_id"`
+	OrganizationName string             `json:"organization_name"`
+	SessionID        *string            `json:"session_id,omitempty"`
+	SessionTitle     *string            `json:"session_title,omitempty"`
+	Topics           []string           `json:"topics,omitempty"`
+
+	// Verified Posted by the event's organizer (not self-reported).
+	Verified bool `json:"verified"`
+}
+
+// CreditList defines model for CreditList.
+type CreditList struct {
+	Items    []Credit `json:"items"`
+	MemberID string   `json:"member_id"`
+
+	// TotalCeus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	TotalCeus CEUs `json:"total_ceus"`
+}
+
+// Event defines model for Event.
+type Event struct {
+	ApprovalRef *string `json:"approval_ref,omitempty"`
+
+	// Category ABCP category.
+	Category Category `json:"category"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus      CEUs      `json:"ceus"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy      string             `json:"created_by"`
+	Description    *string            `json:"description,omitempty"`
+	EndDate        openapi_types.Date `json:"end_date"`
+	Format         EventFormat        `json:"format"`
+	ID             string             `json:"id"`
+	Location       *string            `json:"location,omitempty"`
+	OrganizationID string             `json:"organization_id"`
+	Sessions       []Session          `json:"sessions"`
+	StartDate      openapi_types.Date `json:"start_date"`
+	Status         EventStatus        `json:"status"`
+	TimeZone       string             `json:"time_zone"`
+	Title          string             `json:"title"`
+	UpdatedAt      time.Time          `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string  `json:"updated_by"`
+	URL       *string `json:"url,omitempty"`
+	Version   int     `json:"version"`
+}
+
+// EventFormat defines model for EventFormat.
+type EventFormat string
+
+// EventInput defines model for EventInput.
+type EventInput struct {
+	// ApprovalRef The ABCP approval reference.
+	ApprovalRef *string `json:"approval_ref,omitempty"`
+
+	// Category ABCP category.
+	Category    *Category          `json:"category,omitempty"`
+	Description *string            `json:"description,omitempty"`
+	EndDate     openapi_types.Date `json:"end_date"`
+	Format      EventFormat        `json:"format"`
+	Location    *string            `json:"location,omitempty"`
+	Sessions    []SessionInput     `json:"sessions"`
+	StartDate   openapi_types.Date `json:"start_date"`
+
+	// TimeZone Example: America/Chicago
+	TimeZone string  `json:"time_zone"`
+	Title    string  `json:"title"`
+	URL      *string `json:"url,omitempty"`
+}
+
+// EventPage defines model for EventPage.
+type EventPage struct {
+	Items      []Event `json:"items"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// EventStatus defines model for EventStatus.
+type EventStatus string
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -760,8 +1118,110 @@ type RevokeRequestTokenTypeHint string
 // Role `client` is a third-party app.
 type Role string
 
+// RosterInput defines model for RosterInput.
+type RosterInput struct {
+	// Rows At most 10,000 rows (more is 413).
+	Rows []RosterRowInput `json:"rows"`
+}
+
+// RosterResult defines model for RosterResult.
+type RosterResult struct {
+	DryRun  bool              `json:"dry_run"`
+	EventID string            `json:"event_id"`
+	Mode    RosterResultMode  `json:"mode"`
+	Rows    []RosterRowResult `json:"rows"`
+	Totals  struct {
+		Created        int `json:"created"`
+		MembersCreated int `json:"members_created"`
+		Rejected       int `json:"rejected"`
+		Rows           int `json:"rows"`
+		Unchanged      int `json:"unchanged"`
+		Updated        int `json:"updated"`
+	} `json:"totals"`
+}
+
+// RosterResultMode defines model for RosterResult.Mode.
+type RosterResultMode string
+
+// RosterRowInput defines model for RosterRowInput.
+type RosterRowInput struct {
+	ABCPID *string `json:"abcp_id,omitempty"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus     *CEUs    `json:"ceus,omitempty"`
+	Email    *string  `json:"email,omitempty"`
+	Name     *string  `json:"name,omitempty"`
+	Sessions []string `json:"sessions,omitempty"`
+}
+
+// RosterRowResult defines model for RosterRowResult.
+type RosterRowResult struct {
+	AttendanceID *string      `json:"attendance_id,omitempty"`
+	Errors       []FieldError `json:"errors,omitempty"`
+
+	// Index The row's position in the roster, from 0.
+	Index int `json:"index"`
+
+	// Line The CSV line the row was on.
+	Line *int `json:"line,omitempty"`
+
+	// MemberCreated The attendee matched no member; an unclaimed member record was created.
+	MemberCreated *bool                 `json:"member_created,omitempty"`
+	MemberID      *string               `json:"member_id,omitempty"`
+	Reason        *string               `json:"reason,omitempty"`
+	Status        RosterRowResultStatus `json:"status"`
+}
+
+// RosterRowResultStatus defines model for RosterRowResult.Status.
+type RosterRowResultStatus string
+
 // Scope defines model for Scope.
 type Scope string
+
+// Session defines model for Session.
+type Session struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus      CEUs               `json:"ceus"`
+	Date      openapi_types.Date `json:"date"`
+	EndTime   *string            `json:"end_time,omitempty"`
+	ID        string             `json:"id"`
+	StartTime *string            `json:"start_time,omitempty"`
+	Title     string             `json:"title"`
+	Topics    []string           `json:"topics"`
+}
+
+// SessionCredit defines model for SessionCredit.
+type SessionCredit struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus      CEUs   `json:"ceus"`
+	SessionID string `json:"session_id"`
+}
+
+// SessionInput defines model for SessionInput.
+type SessionInput struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus CEUs               `json:"ceus"`
+	Date openapi_types.Date `json:"date"`
+
+	// EndTime Example: 10:00
+	EndTime *string `json:"end_time,omitempty"`
+
+	// ID An existing session's id, to keep it (on update).
+	ID *string `json:"id,omitempty"`
+
+	// StartTime Example: 08:30
+	StartTime *string  `json:"start_time,omitempty"`
+	Title     string   `json:"title"`
+	Topics    []string `json:"topics,omitempty"`
+}
 
 // SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
 type SocietyClass string
@@ -871,14 +1331,23 @@ type Version struct {
 // VersionDatabase The storage engine in use.
 type VersionDatabase string
 
+// AttendanceID defines model for AttendanceID.
+type AttendanceID = string
+
 // ClientID defines model for ClientID.
 type ClientID = string
 
 // Cursor defines model for Cursor.
 type Cursor = string
 
+// EventID defines model for EventID.
+type EventID = string
+
 // IfMatch defines model for IfMatch.
 type IfMatch = string
+
+// IfMatchRequired defines model for IfMatchRequired.
+type IfMatchRequired = string
 
 // Limit defines model for Limit.
 type Limit = int
@@ -907,6 +1376,9 @@ type InternalError = Problem
 // NotFound An RFC 9457 problem detail.
 type NotFound = Problem
 
+// PayloadTooLarge An RFC 9457 problem detail.
+type PayloadTooLarge = Problem
+
 // PreconditionFailed An RFC 9457 problem detail.
 type PreconditionFailed = Problem
 
@@ -922,6 +1394,11 @@ type Unauthorized = Problem
 // UnprocessableEntity An RFC 9457 problem detail.
 type UnprocessableEntity = Problem
 
+// RevokeAttendanceParams defines parameters for RevokeAttendance.
+type RevokeAttendanceParams struct {
+	Reason string `form:"reason" json:"reason"`
+}
+
 // ListClientsParams defines parameters for ListClients.
 type ListClientsParams struct {
 	// Limit Page size.
@@ -930,6 +1407,54 @@ type ListClientsParams struct {
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// From Events ending on or after this date.
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Events starting on or before this date.
+	To             *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+	Category       *Category           `form:"category,omitempty" json:"category,omitempty"`
+	Format         *EventFormat        `form:"format,omitempty" json:"format,omitempty"`
+	OrganizationID *string             `form:"organization_id,omitempty" json:"organization_id,omitempty"`
+
+	// Q Text in the title, description or location.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+}
+
+// UpdateEventParams defines parameters for UpdateEvent.
+type UpdateEventParams struct {
+	// IfMatch The `ETag` last read; the change applies only if the object still has it.
+	IfMatch IfMatchRequired `json:"If-Match"`
+}
+
+// ListEventAttendanceParams defines parameters for ListEventAttendance.
+type ListEventAttendanceParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// PostRosterParams defines parameters for PostRoster.
+type PostRosterParams struct {
+	Mode   *PostRosterParamsMode `form:"mode,omitempty" json:"mode,omitempty"`
+	DryRun *bool                 `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+
+	// IdempotencyKey A unique key for this roster post (a UUID, say), to retry it safely.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// PostRosterParamsMode defines parameters for PostRoster.
+type PostRosterParamsMode string
 
 // ListMembersParams defines parameters for ListMembers.
 type ListMembersParams struct {
@@ -952,6 +1477,22 @@ type UpdateMemberParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListMemberAttendanceParams defines parameters for ListMemberAttendance.
+type ListMemberAttendanceParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListCreditsParams defines parameters for ListCredits.
+type ListCreditsParams struct {
+	From     *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+	To       *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+	Category *Category           `form:"category,omitempty" json:"category,omitempty"`
+}
+
 // ListOrganizationsParams defines parameters for ListOrganizations.
 type ListOrganizationsParams struct {
 	// Limit Page size.
@@ -967,6 +1508,16 @@ type UpdateOrganizationParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListOrganizationEventsParams defines parameters for ListOrganizationEvents.
+type ListOrganizationEventsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
+	Status *EventStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Limit Page size.
@@ -975,6 +1526,9 @@ type ListUsersParams struct {
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
+type CorrectAttendanceJSONRequestBody = AttendanceCorrection
 
 // ClaimMemberJSONRequestBody defines body for ClaimMember for application/json ContentType.
 type ClaimMemberJSONRequestBody = ClaimRequest
@@ -994,6 +1548,12 @@ type CreateTokenFormdataRequestBody = TokenRequest
 // CreateClientJSONRequestBody defines body for CreateClient for application/json ContentType.
 type CreateClientJSONRequestBody = APIClientCreate
 
+// UpdateEventJSONRequestBody defines body for UpdateEvent for application/json ContentType.
+type UpdateEventJSONRequestBody = EventInput
+
+// PostRosterJSONRequestBody defines body for PostRoster for application/json ContentType.
+type PostRosterJSONRequestBody = RosterInput
+
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
 type CreateMemberJSONRequestBody = MemberCreate
 
@@ -1006,6 +1566,9 @@ type CreateOrganizationJSONRequestBody = OrganizationCreate
 // UpdateOrganizationJSONRequestBody defines body for UpdateOrganization for application/json ContentType.
 type UpdateOrganizationJSONRequestBody = OrganizationUpdate
 
+// CreateEventJSONRequestBody defines body for CreateEvent for application/json ContentType.
+type CreateEventJSONRequestBody = EventInput
+
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
 
@@ -1017,132 +1580,192 @@ type UpdateUserJSONRequestBody = UserUpdate
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tcts4tuCroDi3KvZdWpIdp3ui1P5w3Ok7ntvpuOJksrPtrAWTRxLGFMAAoBVNylX3IfYZ9sHuk2zh",
-	"AKBACpRkx3Z/TH4lFgng4OCcg/PNL0kmZqXgwLVKhl+SKdAcJP731Ts6Mf/moDLJSs0ET4bJuymQa5CK",
-	"CU7EmOgpEHH5D8h0SsZCktHJeO811dl01EvSRGVTmFEziV6UkAwTpSXjk+TmJk3egpaLo7EGubrIGWSC",
-	"54poQeaUaXIJYyGBSDOE8Ulz6hnjbFbNkuEg9cswrmECMrkxC5VU0hlot6vjggHXJz+Y/zOzVkn1NEkT",
-	"TmdmZIaPL1iepImETxWTkCdDLSsIlyyp1iDN6P+TFeziF7r3z4O97z9+OTi8+bckjWz2uJJKyDg2Rxw+",
-	"64sM3xh5nJYSrpmoFCnpBF4QMWMa8WuejZlUGh8YROAmPlUgF8Eu7HINLNHPPwGf6GkyfLZ/EIPxZIwH",
-	"1wGkoYYRKajSRALNXyAk2ZTyCRBalgUDRQQvFoSFREGUZkVBplQRpmtoLZEtwfU00wXwd4cxeH9iM6ZX",
-	"oT2lEyCK/bMTOQWOC5fKYUyrQifDZ4PUrGvJ6dnA/OWJaz9CXGnyGmaXIDupaYaPb0FNM5htQU1v5IRy",
-	"9k9qdty5tgheugUEQk62gOC9WrPrSt1qz5WSG1e8MXOpUnAFyMUvaf4WPlWgkAAywTVw/C+SYoab7pdS",
-	"XBYw+x//UIYwvgSr/5uEcTJM/tRfCr++far6p3aUXXSVEaRdljBFZrQYCzmDnAhJxpQVyjKF4FrSTD9R",
-	"5JoWLEdgeomRAoKPC5b9ajBnbn1F5kxPEVgJSlQygyeKZJWUwA3LUg0I749CXrI8B/7YAGtxBZwUNLuy",
-	"KFWZKMFgWYoCiJ4yRUQJEiEgHCBXCO8JNzRFi1dSWmH7WDAfcVJx+FxCpiFHUqgkWBGZg0bKoBII43Y3",
-	"IK9BkkJMSMVzkO4gHF3luJWfhf5RVDx/zF38LIiqsmlNE6nBOBeaCA6WsmlRgCQzuiAKLImcSryqmZni",
-	"R8oKyB+bVtxFY6+inCjGMwutu7Im7Bq4QX2omtykyRnIa5bBe06vKSvoZQGPSjEkhxJ4DjxbkB0kFKrp",
-	"JVWwa0RLxSXQbGqgMtdYoJWh2rRX602x5d3b/UDDQgjeCfGa8oUTnOpRD0oIMqN84clcvbDKHKEGPDwu",
-	"e045FHRxf1t+z2mlp0Kyf8JjsxLKfkKzDJSyAq21rQ8fPuwdVXoKXBs4oLnwyg2IuymlMPMZunjFNdOL",
-	"X/H6m0NR7LkL8LLS5FICvVKEkstKMW52LStDvmYiN7tZ/Ojl8alVHVZnV+zzXs4mTBPzFjn5waAMPtNZ",
-	"abgz2T94evjsuyQNtYdfBnvPP375LqY1pMlRyay+j7gpijfjZPjL+v0fVTnTyU36JSmluWM0sxoHyyOn",
-	"4lWeyIO2+hV7R8K1uILw2aUQBVCeIMpE6ZbWMFObzq3e6pkZZyZwU1Ip6SKxGpTXxn5JUD1D4OuVlvB8",
-	"rAdb4ZrcfAyReSzBkSvNreSnxWmArDEtFKQt/HlEBWr9gVOw/d/76VZojFwBwUsoS2hZEmr0nLGQL4jf",
-	"NxpQ7l2QqhejmK/G+ozxEztyv3UEaVJx9qkC99hoxO1TaR7I6jEEh2DMHFSkm1Tqgb4d9KvkkiaBVRo3",
-	"4BvkhMutBdhiaPglAW7sqV8aR6uGxqhMUmcxrfw5l0wbzMC12YB/6v7yD41Q4DnlGdQ/lVJMJCg34uM6",
-	"EfGB6ekZZBJuIywCBLaPwnkSVD1ly8UxFXNOpiABzeYXRGlhVERNFB1DsehF7a4Q580FOngWpdkKmWTI",
-	"wfkFxWdGhpv/JTnVsKcZ0uAKovyYy0WcCY3VZxRGCxbRU6qJG+Ns/5UpqzK/NRh+zK3AcLoh0+jA2AK1",
-	"S/w0Nt4AuQFLjPSPC8pmgZnapg/KZheoGLTk4v7BnyMbhxllRQNP9pe0IVKfHUaGllSpuZB5Y3T9Y2uC",
-	"7zbT3RLwtAainq4TE+/8VtfiYXXfn0smQd2KSJZ+l42SK3TRtHa2XDi2px8ZFHltaTb3ZI0+FHa18jKr",
-	"lCaXQKgmM6E0eTYYxEAvhFXfVqn7AwoLc70xbpXLa1pUQOYUrzIvVi9FbgjVO72ca8a53GISsBSMR72w",
-	"R+SvZ29+Jqf2Odl5++Mx+e75YD8lY0knM8Ne5jh2iRYxsJieMk6YVsTvaXjOR3/qK1DKiPz+oJ9BpUbG",
-	"NqPEgJ2S0Z/66J4b1c7Okfsb90NqX27vnDdUQzduI2fX6F3uO/XHFTvlvwAt9HT1hJWmulKN6+wqgt3W",
-	"6m5UbKG/fvjP1VVoMQmXeJX/cHYUPcNMXjdfPHj2bP959NWrDmX0yhoTfoo3/3kaHV6pxiWu2CT62ue4",
-	"dC6ry4Jl5AoWKTHG7neHlSw2y2MDm92kmdnuIUXsWIA6EHq2itErWGyvH5kz2aRI44Sx9X9iGXB1WzXZ",
-	"Cx0rABrSLiYtmFIV5Nu+zSsj61q3zeFmJRw9gk1p9uGkZYYd7f3vj18OOtzFbR4w0DlgYqh7HdFsrZze",
-	"dGLWH982HLY/8dCz/hbGMb1YCuspWjfNW/PO7a2JDtMtTVRlcbONxsPyuK6lNmPvvXJhjcZ5ubXdzgNz",
-	"sYni+EH6Q/s645teZuVFtsgKb0LamMzT9fGZ1I6z8m7tstYlcZMml0zq6cVMcCvz65X2DzYtlRlox873",
-	"cpE7htnIkqhyQB697fUUJKGkEBPGCXxmyhq01v8tIRMyPOrAdVCriqvyIm8pJTC7+PTnq4P86edn9DLL",
-	"YTyZsn9cFTMuyqh2YoXa9iTtpWDMwOxynSiRMdCLi6ygajPP2JeP8V0nqyq1nZw4s+/epImLaAfghFG+",
-	"TseJHR+gZXmgyznjlpmF4E6ulD8uN3yFjfM1lDmjn51T5rtBN53et+fqRyEJ5UuHFBFjouAaJC0aHi2V",
-	"2oC6C8LYi5CgCCjQutYi7sq6OxvF3FLd8v0+XFHLi/uB/FANjg8UWJppdg2YKlD/V4LGCY1lkAFVEHcd",
-	"2Snfl/k2LDxjPPx1/xtT/x6Z+tGvppsIKYdK6tfrVpnI49dwJrimmb7o1ib8G+VUcNhK3xBycvH9p4Or",
-	"bfWNTeEV9Nw0yWPl1fbR3+2uRzS11910yYcndaer3h9OYHidnq1aXoO95x/dv3sfv+ynT/fj8bCVI709",
-	"S66cecuU7DzCYAtMZYIrxskpyHGFqYSOV1oQbOTIePwEsfZxA+fcx63V4MSHu7vaVulwax6+XdRyE/lv",
-	"gu2erkK/m98hkd+WeFfQ6cPvq85YTt7+eEyeHz77nrjIvsst6iVpp/u5bVNSTebANZlLwSc+CwxVSYxS",
-	"2BxeSkqQSnCiBeZ6RrVL8J7v5hJvbADWJnABz9HJahXYN0eVnpKD3oDgWGKO2TmVvz98ThRkGL991jvY",
-	"Df3Zzqt84UBETc3+Yh0ewQ8TSfHvKsj6WL5VcVWVpZAa3JsXuKnlcHRsRDU9BFjFdgsEuJYLg7Ha/z1m",
-	"UGBO4NJbbVbZRqAEQYWIOGFcacoziPuBfGpGSV1unycTkWFqX04Ejx6lG9gZXl+mppEdWijh89hG/2vP",
-	"Rbf2TvIR8QmaxMYaMCzwqRIayHwKnFB1xfgECWwKRRk3WZbqub8tDgeNnNznz0MtdTCI6ama6QJi4Qw1",
-	"FVITVc1mVC6WmdYWS2aeZrrJS5qTtzXVdegVq6u8f3tCJIxBAs+AsBy4ZuOF2Xt7uRdkRC9FpYeXBeVX",
-	"I4snzBBEPBBFF4owTWhRNCELRm30tzoit0hJ14Ug3mL6R2fAcvtQJb6J3HUxZTb5xnOzhLEENa2DbDY/",
-	"yv25MX7Sfi2AXcSOfGSZf2SsZWokncz3Sir1gtCyDIUMzWeMh+pdnXuALh2UIDHBsF1SQ/NHn5tQqSDR",
-	"wf7hH23IgrAA1Y/9nw+XJNGwZFZTGexT55lQU1YStI+G5IhYmzolR/23xJnVKXlJlK4MX6TkmIhKK5ZD",
-	"TfeY50u5QO9nKcXYhgvD0zpK0uSo/zZJk5dJmhxHQcZo85rguy/z2FhpkK5mcmyIoceZIrhyAnoJZnDL",
-	"ZBJQZNDCpmSF/PLx/oP77SW24W/lqb5FByXNYE+BufY05DZrG4t4OJVSzAPNwLqswoUGg0FH1MLrVqsX",
-	"E+pzZMdvliCKd3ubNbyWWAmOJiZbHCnZ2y0SpA1F2LoMBsa7K50qrllhc9eCjFHihgaXZXDPrRzcqn8R",
-	"bxyPHspz4sZYVK1JgYtb0rVcD0n4JVAZTS1oYbmBp8ZkDRR5AGIn8V7dRzQpZ5hA25F3uSl4cqtkk+0T",
-	"RG/pxPBRyC0usI0Hg3aet42cvedifStApkvsxV0e5oju5Or4CnOtcQJNJngb5n5i9Yh9eRj60m0szVpC",
-	"NtrG4qxxP6EAFedVhK4+P+f0DzUH/AWjvT63tWFXrKKl9oA+i3hAv/7euEcSjFPf2pwyQ2j34cOxQe8H",
-	"892Y6e/JL7Jebt2RNr8+N3Bly39bOlhbG3AlLh3J/1pIOjEG9YRxLJaqFIRqn/pUOIVVKG001qg+ZM/1",
-	"IvDyri5VUG0MWg8PmbGJKyazpax5w9zaT5eYYVx/dxi9jTsXfFmxIq9rpncokVCAWVXTCZZYGbb+2/EZ",
-	"kXDNfF01JTlcQyFKTLO7NFPsNm3A60FvvzfYaP55sFYQky6PY5VuDR4hqyTTizMzzJ6fhAykPqp0pEj4",
-	"KFBbFBlLMSOj0zdn70j/er9PKz3t46PRkGAW255iEw45+euHdyolymySqnM+OnKOG5svSKxuQc6rweBp",
-	"hhPgf2HUI0c8qAEsMDliWSrItC0LtDV4KFkvYcp4fs4DJXSKBUcZy0GR+ZRlU1dMpiLVbubg3HWBZc56",
-	"CjMFxTgllJ/zZRDXKFkU6ah+j8mmHH/yorZvNHDK9RPlq9goV3OQihwODnd75/ycn1kd+nKBmxgSFLJM",
-	"aUm1kIpMRZETuAa5sBt/EdQ32IejVYt0lJ7zUWhijlIyatiY5ofQyAz/rl8IzEycMTQ0zfO2pWl+a5ia",
-	"oxfeZHSgNmEKgIyvuTqdQ7yZLaAG9KHMDXlJmDClwegDc6anNol0XIh5YBQeB/YXVk35FK4Vy3mIgogs",
-	"f2+b5sPE/EOOTk9ccpZasdbNKxamlEiB5q9V06/FFbRGhna9m/r4FbG/tg39YYKplmraeKXhV3BTNHQg",
-	"teJtGLr8dwTL1fs3h6QEsxAJZr44AbDi9AhXbOaNxd0jsWWbypB50GAukGrFmeFWtIKrjl0T/1LTC+Ne",
-	"thogzTJRWayFvhkPV1r3PuA5cRdze6S3mN7LIhkmTTnYvnqdXRZ9Nf1GhN+I8GGIMFDfzM8HtuyT8bGI",
-	"mVIGfo9wbHPAeMX4ZA/yyu1p5/jVrjtpexPWZIkGWOnjvXhdI1bFrKw0qHMONJs2XniiahQRLeZUrqJw",
-	"B8tEj49PcS7rPcSckQyUvT+PBTfQ4KGe8z13V9oAFDMgrEbVdkZdVbSjXRsyo0FI5IWZleW2wF+U9FNl",
-	"NFmjiin/ssEwKSWM2WeyY+60i//+r/9nbzON/93FSTSbgdJ0Vtq5DFxPnz59bhTh9++OU6Otgn00+vvf",
-	"//73vdev9374YYRDMwk504TO8MzxHaPXzGjRhEXPBSkLmoEiO6PzZL/3bHCeuOWtClUpINboISWdMO70",
-	"MCOq6lIMR/TNHjVPVKuRDVVk5P5v79limRDvGoUclTSbwt4BqrEVEuhU61IN+/35fN6j+Lgn5KTvE4H6",
-	"P50cv/r57BWOWYZ6PG0enZ4EORnDxKrIxgIvgdOSJcPkaW/Qe+rqYlCi9ntYyHzFxZz3/zG/Uj1fMD2B",
-	"joxrV14RVDMoW2h2DZKNF8RC80Q1fHnKxjq/f7b//W6PYI06oWbsOUeZ62tXa6xewcKQ9ELh0UAe+Ajd",
-	"hEwTp0ZP6TU4Z2FusV3rxidGpkxAYz1Eq43KwWCwpoD8doXjOH9H1ThuBTT2XXhm14xNVcPWb3byCM2R",
-	"ZPjLxzRxMbxkmJzaMzB4YHyCZ2FsIjpR6JMwtspHM76fi0x1nurZnE4mIMn7EyKB5yBtuI6puptLatt2",
-	"5Na0oUqBVsRcQXkOuY+IXjJO5eKc7zCtiJ1fOdG0KMAc5DW4nh8jBKg/2u04rh8MuBuPS8Nn3Z/qWbGh",
-	"eUCkYclf3r3+yTWRWodfPAkbxSG5yCpjj/oKKo/lGngV4Lr/BZF0s5aTHI5SjyCDK5aZm9VFZxtLIrhp",
-	"B9Z7XVg8MmAkzT5gv0QbF1H3ZnfbojZiP248oX/v/3vzbGpXggU73uxoFVMIGzLQ4eBwMwPV/WPWne0P",
-	"DeRaml53rFMshvtn54keOev1YDAw9nQBPuKNUpApZCHDWb4LSI/8bC5kokWVTcGabN4rET1PV473gGLM",
-	"rdBxCsFeqGHmh5BoP7Fr4FYv7DyJGWjJ1sizt3XHp8qrYgXVwDPmnQmVU2ttPkBKyqJS5D8EkeaWmRn1",
-	"GleInsJrt/p24qksKOO3lE9uBc/hp1LMQE+hUsRMaW46odCRSiw7rZdhwfBZDXonbp2u0FtQK1Y7hdeb",
-	"ErgxjryMsr6miuNFhC47MqeKTICDDYjaq4Pnvi+YEXgTyrgtSV9Bs5v/rITsdhTvIQ873LWkfxv2INxR",
-	"+wCjHOAHoh4VDL9/PngXXr/rDswYTIttpZLLsKldv97jRknJXEqcIbq5IMqGZlPybPCUoLtuzjrE0lug",
-	"OXM8+ytIJrP8gmhhVRSiJR2PWXbnMzGjnm4eFWmgte44Qxx1HqU3T9GMxwCCUDHuq6QxvongtgdAaPaT",
-	"HcdmTV8pCXu/7BLGtahr61yt+TlvxgOZJkYxUDZW6HIis6kQyl5VTLoMBMPS3pnTI8sGdnMhrxQRPIOY",
-	"kocwv/ZJRu5KfCnyxb1RTKMBxU0zMoDtZ1aodf/e1na1pHFdxjonCBdzV9f4AhV4I+7RTh0tMzL+p0fs",
-	"yCk/W9Bz0B0ShzzfPKRuzWgGHBxsHhDrxYVjt1is3Yjt/mUnnjyhTSdZ3C7yLGe9fd08t0zftcRt3vdu",
-	"GDRsB4Pnu0PXy9AmmdgXDXdYt4v9W4yxKYQ58D3Gz7nSokRWYXzSIy1pjVES14ZwGbkx1yreoT3SjDtl",
-	"lJs3L+Gcu2ZWGAFaONvYi/cZ45UGFeNKO+ydc7w+BFc20yzNGYRzfd6bz+fYVm2vkgXwTOQ24nu3ybfg",
-	"+UFMfUTc+QaQU7SGhXMI35UP75nELYzoiwuobT2N15lSHddKI0u9mcO+zFTfxSz52Z47G4Ojv569+Rnd",
-	"i1HB5WSaz2UbkR28NnaRM0b1a6lzkYqygBftyVaTA/20dSqjdcyNGtmKI7LjjWSRL4iQ55wQqshf3r07",
-	"JS+pYhkJprQ7a+fJqhVgGolnHo7mj0NCCYd5M5sNPcL4s3vZQIOPbJxWFHlLdhjZoLxwSO1FK0EZePkE",
-	"U6ON/uwIU1kxU09KzOkCz73mjQFBOgMvetBBjIRmXabO1avIfCoUkBF6iUdehmZUSuZs1FgpQ48caQ2z",
-	"0vpfz7lR+ffQYwo5lgf4Ww83AXW/BprnElRUFlkv/0PKokaW7D2Lotbc20qi+9yXS9mMO8DWtOY8Rr/0",
-	"sbE9RLG5L+edlJL9bXSMoHvpb0e5+A/QqF4H+OsUuz5w2GmcNfMZFIDTFezARj6DeRhLp/DRyVXTrGBK",
-	"H9ehy5YDMIaO5St9217+Jt34ouvtv4Uv8O703Gz7GO0nXNIJGN0qCNfeXWO+C3FuYzMuO4rfC1k2U5J+",
-	"aQa+P9603GpKt2LZnmT9Lx9v0g7N4KhlTaak3bwBe4tycH7rNo2mxEfYlU9SMbemzUZaJqnM6AKT3tCG",
-	"tDc4Yc4LhlV6rsJK8GLRfWEc+4q3h7gx2l1gH9msjLXrjLCDBS5PrW6C5ga++xvniK+xPB+Om2zSQYud",
-	"3jp6Xq2rijJW8zrof6m11hvLbAXoSFroia4tu9BKJFSjV8WGi7Sx+ggXpBB8ApJMQKOOKThErgSrKgYs",
-	"0iDUw05byJU+2lLGAl2OTu3Md3/rVHW7gNGvQErWkuOBeO6Qzk6HWHHAdp3nA9zAXU4tp87vcIxoLUXO",
-	"N+r4qmvbKZsbKeN2yl39FSisWemQTP1lxd+dZ+9UKFBE2QXS+AW/tImNXtGwhL0AjIg3TN9zHbct+I/B",
-	"FOtv44A96vt4uf0/Gn/c2t/82OLWZ3gGTPXES6t1l7etL+kMh7p8eZtnHzhr//u//i8mr6dtldjpveYS",
-	"b/ipO2LOD0nIr6GTbnFXvTsT3L0fbus0P0wFoTNy0mmBu0za21vgdmDDAkcHXlnWpnidv79sRWetn7oi",
-	"wuXJ7vhO8Je2cgLtp7kBHRNEwWfR2tTR3RfL0IUC63PDYouYzWNs/Ndujw9u46erHUBsjYcHd9lSJfiC",
-	"SewrdL5vW7qtqHUN3G4DArqZuwDwJXeRzCT/6PbZTl/DgXUrwbXuDUdx/3KujUbWfMy1Mat5wMsB/8sa",
-	"t0aT9w17B9zukt/bifaGvkSl6+j5znlScdf29DzZ7Z3zo9AxQjPt+75Eu1vaGPvmFped7o4HDaE32rQ+",
-	"sq/D98TsdG+0vNb+g63rPpCF7zyu0/oOGtcjBuwfjlOjytexKyjpjMwvmbZ5f/e/1FXuYUptRE+queFB",
-	"JXWXvmSh/MNS5q9uK6+7B9BWJnXfoug9cCv9qP68LRqy8a8DR+6QQIZ7zc1XKtnvF0ORK/fBv52Rr+0Y",
-	"EQmuOAWTseZTUQDWPuy+sLW0reJXN+XIprCOeuQDBqLrzzym9QeJubgU+eKc+w8B2SQVTPLC70XGLhf7",
-	"cZ+anW6HOP8tZasyPdS15PoKPHJsdT3/u28ifZMDX+cTONzf4kqLfHz193UbWgJeL7O6r0GbJbrnij1v",
-	"7aVrCreofuxatNfqbfPWHhJqXRwpUfg1tzom4fpACkn2D0lOF05rtk0GbNDPp5OiPuDTSV3tpm63TsDl",
-	"Rz1yolSF7j8f4CDXguVOXgKVBcP2BKDWBQfrT3E9oOoarLLuE88vCMMAJxfafv/ONqmqs/gcXjHJ55ub",
-	"8HF58wTrqeM51usYdeXDO7fzOoXD1/qemCRizuM5H29axd2/48yPlZbVa70jDeT/y/lIItX+MU9Ju/S/",
-	"rkZofs8o8JrEBGmj9/fDaHmR9vGP7IJoNjj/5oj4XTkiYi0tOtwRvMEUa3giJuT7X1oN7tY6KFb45hEE",
-	"Z5cSEsL9zVR5KJfFZrHsgvxb0uBt7/OQEtb7Mo7RP6BWvBQbXQvhJ4atR6HDn9Ci/t+WVyHyLYdH9i1s",
-	"w7Tew/CNeb/5GW512Xlvwz1fdv2lkdL/Uqmli36Z1dhOQZyJay8JYr76wzUf+lzmOfomsCuNYr8lnN0D",
-	"sZxpUTYzvINAZhvjD3hZbbZC36ulF6uK6Fw0z+9Ia50UFkuGVeIPl+n4u5NwPzX0KHuCtyVYJ/Sw31yn",
-	"Hl8wpd+rR0m5eUjnSt1Deq1TBVHxL+dMCXoSxpwoKw0KPT1Zwtm+lKZ2gdOVGpsGKe+05K8NHzaodxer",
-	"cryT3kJYMH5lE9PopixDCwg2LngY/Trojf8b6cZQ+2+++WEeTnCHrTu70kEa7BThplAqN7XMLj9LTccP",
-	"KDs7TTRVp8x+00LvIGFtIscmmrjt1Rsqih25HL6LbI5H+OQO1Veuj0uX/+OBpeuv47VYywrOW/FHZIk/",
-	"rlx2rgIh67bKW4vo4DsQXaL5b/UnGB6MJP0SHVTZ7FLnc7bqpmh2lvqbFUyTKVXLb2P8pvqKvay30IS6",
-	"s80YziWvvdBsIsccc0YL4j+1SXZGE2yKSHqj3UaX4mG/j69OhdLDPw/+PEDB6pZsT2t7t6X4OVVsgpbW",
-	"yPXI953uCNNY6rDM1A/AX83+xyQLlTYa4KY2Vm8zRRpKr22hMp+K8AsX9mNHvi7BMMfqMsevSCnFNctB",
-	"KrJjP4POQKVkKlTJNC2wnmcqRKF26y0F0Xus9Vgao7Nwew0DdHXpnxqWBn4cpZE8kLazBOoSgXoJy6Kr",
-	"U5+G/cifNFPcsUKlmeoezOjTHiIH0uqeE/SID1rtBFP5Oqubjzf/PwAA//8=",
+	"7H3rcts4uuCroDSnKvZZWpYdp3si19SW250+45mk44qTyc7GXgsmIRFjCmAA0Io666p5iPMM+2DzJFv4",
+	"AJAgCeriWE7S4z/dsUji+t2vn3sxn+acEaZkb/i5lxKcEAH/fPEWT/T/EyJjQXNFOesNe29Tgm6IkJQz",
+	"xMdIpQTxq3+QWEVozAUanYx3XmEVp6N+L+rJOCVTrAdR85z0hj2pBGWT3u1t1HtDlJgfjRUR7UnOSMxZ",
+	"IpHiaIapQldkzAVBQn9C2aQ+9JQyOi2mveEgctNQpsiEiN6tnijHAk+Jsrs6UoqwBLOYnPys/6Z6vhyr",
+	"tBf1GJ7qr3H5yiVNelFPkI8FFSTpDZUoiD91rl8VeoT/g5W6/IB3ftvf+fHi8/7B7X/0osCmjzNKmOqc",
+	"OYbHa8waZ3SVWQshuQjf5YiRT+oyhjdG7kZzQW4oLyTK8YQcIj6lCm5XPxtTIRU80NcAm/hYEDH3dmGm",
+	"q90R/vSSsIlKe8Nne/uhNb64WXQw5Ga9cyE3q9zGyRhAteNgNPyPUIalQoLg5BB2H6eYTQjCeZ5RIhFn",
+	"2RxRHw2QVDTLUIoloqo8IYNW1X4clnQd0g8HC9b7pjyBr7nu7ntYuo+XdEpVe/WneEKQpL91AlYG3/lT",
+	"JWSMi0z1hs8GkZ7XEIJnA/2XIwt7AbIQ9V6R6RURnQA3hcdrQNyUTFeAuNdighn9Desdd87NvZfWWAEX",
+	"kxVW8E4u2HUh19pzIcXSGW/1WDLnTBKgvz/hRMMvkQAAMWeKMPgngGYMm97NBb/KyPR//ENqwPjszf4f",
+	"gox7w94fdiu2tWueyt1T85WZtI0YwkyLqERTnI25mJIEcYHGmGbSIAlnSuBYPZHoBmc0gcX0e5qCcjbO",
+	"aPzV1hzb+SWaUZXCYgWRvBAxeSJRXAhBmEZhrAis9xcurmiSEPbQC1b8mjCU4fjaHKmMeU70KQueEaRS",
+	"KhHPiYAVIEZIImG9J0zDFM5eCGEY1UOt+YihgpFPOYkVSQAUCkEMyUyIAsjAgiDKzG6IuCECZXyCCpYQ",
+	"YS/CwlUCW/mVq194wZKH3MWvHMkiTkuYiPSJM64QZ8RANs4yItAUz5EkBkRO8TzjOHnL+UssJuShAeWK",
+	"J3ONipmeXB8kZk3wwHFMcmUA5FSASEj1g18wzUjy0Au2bNIw0gRJymJztpbhTugNYRpQfBH4NuqdEXFD",
+	"Y/KO4RtMM3yVPehRH6GE5IQlhMVztAVgjRW+wpJs69MvmCA4TvWqNNP1pH8Qz3dK+Tw0vX1715PkYQVv",
+	"OX+F2dySefmgF8U5mmI2d0gpD43SgLBeHlyXuaeEZHh+f1t+x3ChUi7ob+ShER84FeCKlIb8Nrb1/v37",
+	"naNCpYQpvQ5Sn7jFr2E3ueB6PA0XL5iiav4VmfWMZNmOZddXhUJXguBriTC6KiRletei0OCrB7Kjg6L3",
+	"0/GpEXTao0v6aSehE6qQfgud/KyPjHzC01xjZ29v/+nBsx96kS/rfBjsPL/4/ENIxol6Rzk1mh2cTZa9",
+	"HveGHxbv/6hIqOrdRp97udAkT1EjH9EkcCtOQAs8aAqLoXcEueHXxH92xXlGMOvBkfHcTq3IVC67t3Kr",
+	"Z/o7PYAdEguB5z0j7znZ8UMPhElYfDlTtZ6L8mNDXHu3F/5hHgtiwRUnhvLj7NQ7rDHOJIka5+cOylNC",
+	"9q064P7ei1Y6xgAL8F4CWoLzHGEtlY25OERu36Aq23eJkP0QxHzxqU8pOzFf7jWuIOoVjH4siH2s5ffm",
+	"rdQvpH0N3iVopQzE/jqUukWvt/o2uEQ9z/4QNhTVwAmmW7hgc0LDzz3CtPb3oXa1cqhV4l5k9bvWnzNB",
+	"lT4ZsDeUT+1f7mFlH3IveL+4l3LBJ4JIO8bFIqLxnqr0jMSCrEM+vCNtXo61IslyyIZxLeUzhlIiCJgB",
+	"DpFUXIu4Ckk8Jtm8H9Qb/VuoT9CBxeWRfDlNjEmxFMaOX7yT+lT1u5d4hkViCN4q35TWpRDx7Pi5MhB0",
+	"U9xLQbBlimvSZCKlhtaVMezMfHAsiDnBFpZZk603nW8MaVFsz97mW0LKdZlz9kh5NcMycDgGAbpNUnCs",
+	"7AId4sZA//XYRZ7Yf7VZR3WkOFZBGhL18CKZroS+CmL1J4A5WuzQ/+rp+XcUBbLZGt6Yp9cbvxNwOiAm",
+	"dEtY9dyuI3d+brNBGlldAheClAe+BntdBxWrvfjm3xWYcRD8F1sVwfpnOZ7j9x38sXmUdpmLD+zPVFPJ",
+	"+RdzwiYaLJWfuhleOdS9sOgacG6KRwN9b63U4vnlOijnvrmah0W1QhItgyHDqpBKsUL2G2vfbg1picxa",
+	"y3DfrLUMa0GgCoz0K7Db6nxqG68tubaW0OEDVrYWeYQSEtMpzhCe8oIpY1/ECk25VEjNOMozHBPQo60V",
+	"F+FshucSFGn9RkN36j8bhDSnvejgduv8vO/+2r/d/p9BXeoYKzKxqNZYq9bVYvsYZrWM4qQX9U7Mf06C",
+	"nOFYA9u41H4bjOcqzrv4OM5zwW9wdgmoE3qh5ivsfoOQy04VLvZ2vJCuuvesmLOyeMOSy8RuvQbWoeM3",
+	"nF9RlYUX6wZYPDV4834xr2pmJ2WxJmYFecDdedHK++/aeQMnzWuRGwaWEsK6JiUFHOqQUqTCQq16U431",
+	"NH3Wdair5q1fsAd75c3W1uEBTynyeUJgda9BipNhOvWcPU0tBdPpJRisGux9b/+PIcCcYprVDsb8EtVU",
+	"/Wch0SDHUs64SGpflz82BvhhufZTLTwqF1EO13kSb91WF55De9+fciqIXAt5Fiknjd344n1jZ9XEwT0Z",
+	"XaNNTr+cZG6aIK5JDDtWuRlKmdzZyld7p5PZWOztGsQ97t6W4jmN62S5/U5b+6RjGopYOOVSi2RXc7Cn",
+	"wZE+kZXxDG0xrpAk2XhHkJwLRZJtT2AqVeawdlQniY6KVRTPEjRP2a0Tx5Iitj3y7cP2dtmNLi9piBSu",
+	"J6p3K/mLbRKKK5xdro4nCwiFWWdtyNCeAba/3PyzlKJsnF74IBuiBOsIWPdJFjJufDB3phl3NTQFRZt1",
+	"xBd4XS2/AjiHM/MqSGdTcvkbZx2kqZNoFSIL/r6mWaxNB1qkolphtyBltx6iRZ5wtdig5gOIZzOj7DIn",
+	"QoIhKKM35HJGrijDEI1HsvFlQgWEOui/6bTIDPiEdCYTkMfyQq1pImqia1srBkXOvYYEGRNBWAwe6GVW",
+	"nrugegN9fUlzMBgMoq+B0D7megt6GlzOXbHU3F7bNvaFmFtDwkrzP5oSQWO8e5zSGE94+zKXWP1K7G2e",
+	"x5LvLG6Xyy4Ebcj0oUvu0OfWw2N3L53M7z5Mc4aLbs4q55NYj5IkAo/1QeTFVUZlCiQj1tJUlnXY33+h",
+	"JEvKCK76lk0wVR1gpoVU6IqU1qZng0EI3HxUqdOS9+DE0oIjZSYM4gZnBUEzLH3z0BVPNIV1waQ25NGG",
+	"toY2knPNBUTIWvaXs9e/olPzHG29+eUY/fB8sBehscCTKWEQJj3dRoqHlkVVShmiSiK3p+E5G/1h18HR",
+	"7mBXs4ERogxhiJCK0OgPuxD2OioDsEf2b9gPKqPb++esZoiz3y21HJTHW+07ctcVApc/E5yptH3DsgVB",
+	"/Dpwuo3Z7Vehif7y/q8B7TKb+FO8SH4+OwreYSxu6i/uP3u29zz46nWHcHRtwl7cEK//ehr8vJA1d7Ok",
+	"k+Brn8K8ENArRtdkHqErLMkPB4XIltuE9drMJvXIZg8RnI5ZUMeBnrVP9JrMV6dF+k6WuSxgwND8L2lM",
+	"mFw3oMOZIQwBWMqcrElqxbdZoZWaBtM5WMFDpSyzrPDt/UnD7H20878vPu93hGE3cUCvzi4mdHSvAlzE",
+	"KGTLbszEuTf1gdVv3I9Yf0PGIT4keLbU+flGv7N+3EtHkFHUk4U5m1W8LjQJ+3vk8tN7JwOqgJvb7twL",
+	"bKofcfgi3aV9oU58FeeX8TwuJSaT6/B0cd5D5Ds7Fk5rguduo94VFSq9nHJmaH45097+sqni0umitaWV",
+	"pUswQoZMRe9TolIiEEYZn1CGyCcqTeiVCRwWJOYiCVmHPONxR3iHJ5SQ6eXHP17vJ08/PcNXcULGk5T+",
+	"4zqbMp4HpRND1FYHaUcFQwJdp9GOx5So+WWcYbkcZ8zLx/Duyoq2AcxK015TM3ZuBqfZlsdSXegyjdas",
+	"4E5Bf79fbPgCr8eXQGalMP4w6IbT+46x/IULhJln/eVjJMkNETirxV7KyCSu2eQGwwgRkIAMPPyKh4Mu",
+	"745GoQDKbvp+H2pfxbg3pPfVMN4TYHGs6A2BFLzyn4IoGFBrBjHBskMDNEO+y5NVUHhKmf/r3iNSf49I",
+	"/eCs6TYAyr6Qeg/hpjzpCNTgTOFYXXZLE+6NPO2yUTflDS4mlz9+3L9eVd5YlggALpr13XN34PVwTM15",
+	"lzF5/6buxOrd5XiK1+lZW/Ma7Dy/sP/fufi8Fz3dC2dutK50fZRs3XlDley8Qm8LVMacScrQKRHjAoor",
+	"WFxpmTKXYGQ40h9O7WIJ5twH16ph4uZ4V1MrHa6Mw+vl1ywD/2VruydW6HbzHQL5usDbOk6XKNY2xjL0",
+	"5pdj9Pzg2Y/I5qDZnN1+L+o0Pzd1SqzQjDCFZoKzicuuBlES4pZMVROMjFMNKQ41FYLSJXGW7/oUr02q",
+	"kEmMJiwBI6sRYF8fFSpF+/0Bgm+RvmZrVP7x4DmSJkIbPevvb/v2bGtVvrRLBEnN/GIMHt4PE4Hh78LL",
+	"T6zeKpgschNVYd68hE1Vn4NhIyjpwYJlaLcEEabEXJ9Yaf8eU5JBrn1lrS6jCJYQFM+pECAnlEnlcky6",
+	"kwhzbHPmHZjwGFLmE8RZ8Crth52JYFXKN9rCmeQuP3z0v3ZsvNvOSTIqQ2aR8TWAW+BjwRVBs5QwhOU1",
+	"ZRMAsJRkeX+xl7zkFgeDWq2L5899KXUwCMmppWut6c6QKRcKyWI6xWJeVX8xp6THqQf3/oQT9KaEug65",
+	"oj3LuzcnlZcX0YQwRcdzvffmdIdohK94oYZXGWbXI3NOkHkP54AknktEFcJZVl+Z99VSe6sFcufyW+CC",
+	"eAPZJp0hjKsHL8KbgF2XKWU1j70gY0FkWobdmUxe++dS/0nzNW/tPHTlI4P8I60tY03pRLKTY6HmCOe5",
+	"T2RwMqXMF+/KVCAw6QAFCRGGN1wqIu4SNyD4LBSgbp2De4NoMBgg/RLamkLCmkQHe0+3V6YkZmVv+Kx0",
+	"iy9OC9HLCR8sjEMkFJ5pOTrF/FIULJzXtTCecOokW3cDik9pDKKtUBRnweN2h7beCdjFBwgqRHTJzhyN",
+	"kIpQZk9eLnxJkH+YyJPwU7uP9pOC2YSJjsc2NWy57gJTRMGssmoOb53tfbWhoTGFnzZntCMHDuXJRksB",
+	"ywHoHUygBrL8+In9kCy3Tu6AExmXSohdAt9GsrtamNt9mF2IujwMuZJx7kVSSUiHC1jw2ROJci7hrp0s",
+	"IWADERoLPkUDTzjwgD+jrEP0OT77G9JP7VAzNMOyLu208NdH3/aALqEATbGKU5Igxq3h9RBhhgpmzfzO",
+	"Gmu8MTCtHTfsmVmWR9uZQNuON1gZs5dyVXNZC0WD1dLM6z+63PBCeqnn5g/3aEleumG85WP350OmrbsI",
+	"0IdJxyEsuYQshzV0eROu1fnVfYa2h+wDodSgcuwgKNWSt7/oXBdG9zfd2NW7CxKYaqGEm8sVvhNAeFmH",
+	"g+GgkXa49WGwdwHZhv93/8Ng5+nF9vDDYOeZ+SloJglpe0fWz6yVFXtgTySiSaR1uWtCcq2NbHGGDMnZ",
+	"7lLiPICsVj344/DpF6/6rmGTAWCvVkZUqh/Wzap457cL/Z/BzvPLi8970Q9Pw+Ymn1cvQZhV0+hqjoN2",
+	"RQvz1LIemdIcgTtiiI6QcWFF6Gj3DbJerAj9hKQqtBoaoWPECyVpQko1E8rVYcYh2CAXfGyu3VeOjnpR",
+	"72j3TS/q/dSLesdBOgnpXguy32ilCiwNem4W9FiSxBbWQT0Lj8e2vBHsNLEgoKFbabWmnl7cf3Zdc4pV",
+	"1GnpmG8DDnIckx1JcizADWzicjSmMiy0EFQZ4oyHuBEK3hEk5CTbtlAE0jHacptFcMTb/eUG1QYaeFcT",
+	"gn4LSsaYFKqc4VkMFqUQUtZdarlgimamqJFXSgzZT8NyY+vi2u58MPC448EsQfYbc1QLaiN1MGhnRvFB",
+	"+CeCRTCSt5kj659TbbDaEbkFhG7inbyP4K2EQmW1juIvy2KV1ixFs2rlsDV9hi7obwV70XJxO/ESaa17",
+	"xYbWtRYZVacX9jDqK7qTZ/ELvCO1G6gjwRu/KBgUQTUvD/3QFassgePBBLfRMGrcT+SNDOMqrK68Pxtj",
+	"4ysw8AsEV7qiZzXj2wJB4Fkg4ODL+cY9gmAY+hYmdWtAuw+XqYkx3ZirVA9/T27IxXTrjrD55cn5rS3/",
+	"rYpnaGzA1j7tqAqpuMATggibUAY1fwtJfLFPfsyslsyl0mpyUB4y93rpBVW0p8qwIlKVtVjRlE5c0Vuo",
+	"0J7UvBt7VZKZZr8/HAS5ceeEPxU0S8qmDVsYCZIRPavCE6gUrNH6b8dnSJAb6ho7YJSQG5LxHLJarvQQ",
+	"23WXy82gv9cfLPW2uGW1DiaqriNoWJUkLgRV8zP9mXURkJgIdVSoQM3+I09skcZqNjp9ffYW7d7s7eJC",
+	"pbvwaDREkDSyI+mEkQT95f1bGSGpN4nlORsdWT+pSc9BRrZA58Vg8DSGAeCfZNRHR8yrVZxBLHJV8Zoq",
+	"U9360BrgMoKuSEpZcs48ITSFSrQxTYhEs5TGqa0yLANFm/XFWXYB1ftVSqaSZOMIYXbOqphJLWRhgKPy",
+	"PSrqdPzJYanfKMKwSbk35Y0xkzMiJDoYHGz3z9k5OzMy9NUcNjFEQGSpVAIrLiRKeZYgckPE3Gz80Ct8",
+	"aR6O2oaxUXTORr6laxShUc3UpX/wbV3+3+ULnrULRvTtXfp5w+DV+Kl8rWbyGh06LRJWv8o6a8sIztqc",
+	"QV+Yvh89gwc04NmcYYkEmVCpiJYaZlSlJrNrnFkXSeyKo5ZaGhTddXkVTTPfsKf/h6qfrbRhgmipQKkp",
+	"bQaAUwU0Quh2y0A4BNJnXjUl5LyBm/ZJO/PR6YnNxJAtk6V+xew1QoKD8m2UhBt+TRpf+sZNO/TxC1My",
+	"QjatnUOXtlh7pWZctUPUJDDZMrkOrVXZbNk00ah/EiFIOUJg/7bkp2X59WesJ4mEbcShaeuimH5QQ20i",
+	"ZMt+a2c0ZLMMVEXupbop2r5s5E8cx7wwp+YbqN26orKhCEuQFQuaXzp97Z3IesNenQo3Gb/VCoOvRo/A",
+	"/Qjc3xdwe0Kp/nnfVDmnbMxDCqJevztw6EFCWUHZZIckhd3T1vGLbXvThr9X8K7VytwFjYIQYuB3mheK",
+	"yHNGcJzWXngiyyNCis+waB/hFhRoOD4+hbGMTRQCz2MijVRwzJleDVzqOduxEoCJYqN6Ce3QvK1RV9H4",
+	"0batOujFVR3qUWlium/wHH8stHyuBUzpXtYnjHJBxvQT2tJs+fJf//x/hiEr+Oc2DKLolEiFp7kZS6/r",
+	"6dOnz7V4/+7tcaRlcGIejf7+97//fefVq52ffx7BpzF4ZGxlRPOOq5ZYW0tVJhFtjc6hBOJ5z05vBMNC",
+	"EmRUOZTjCWVWutQksMzntkBfb771RDY6dGGJRvbfRi7Iqqxa28XnKMdxSnb2QTiH6gi9VKlcDnd3Z7NZ",
+	"H8PjPheTXZdNsPvy5PjFr2cv4JvKp+Bg8+j0xAvsHvaM4H8b9XhOGM5pb9h72h/0n9rkeqDUu32o23/N",
+	"+Izt/mN2LfuuP8CEdKRt2hxtLyVamoqZUFhpjsxqnsiahVKagMkfn+39uN1H0JIBYf3tOQOa60q1l6d6",
+	"TeYapOcSroYknuXTDkgVsspBim+INYEm5rRLif9E05QJUZBU3ehxtD8YLOiXsF6fBBi/o0kCbIUoaDPy",
+	"zMwZGqpc2269zY6vZPWGHy6ing0E7A17p+YO9DlQNoG70JoenkiwtGgN7EJ/v5tw40QK3urZDE8mRKB3",
+	"J0gQlhBhYv6oLFstRaanTmIUNiwlURJpFpQkJHGhEFDBZn7OtqiSyIwvLWmaZ0Rf5A2xDXlGsKDd0XbH",
+	"df3MY7n8uhT5pHZTNc2W9MoIdBP689tXL213vEXnCzdhfFMo4XGhtWxXhsGdcrl46Z317mc4pNuFmGTP",
+	"KHIHpM+Kxpqz2hDP2pSw3Kjj1Ptdp3ikl9Grt1f8EO6naN/s7inWPNiLpTf0n7v/Wb+b0kBilh3uRBYI",
+	"a5EOgQ4GB8sRqGzutOhuf64droHpRdeaQkWN3zpv9Mjq5PuDAZqlNCMubBaoIJWAQhqzXNObPvpVM2Sk",
+	"eBGnxGiYztYSvE9b02ODZMzO0HEL3l6wRuZNULSX9IYwIxd23sSUKEEX0LM3ZTu2woliGVaExdSZSAor",
+	"1prIoQjlWSHRf3EkNJeZavEaZgjewis7+2rkKc8wZWvSJzuDw/BTwadEpaSQSA+pOZ0LQjPotJiGeZ9P",
+	"y6V3nq2VFfpzbMhqJ/F6nROmlSNHo4wFrWDAiMAQCUaSCWHEuHkN62CJa9qnCd4EU2Zqa7eO2Y5/lpN4",
+	"PYh3K/fbTzaof3PtnhOntGwGMcB9CHKU9/n948Fbn/0uujCtMM1XpUo2TL80aDs7IkY5tXk1GuhmHEnj",
+	"cI7Qs8FTBEbIGe0gS28ITqjF2a9AmfT0c6S4EVGQEng8pvGd70R/9XT5V4F+cYuu0z+jzqvU6mmpMu5+",
+	"roW+3pqrzYgKuEVOFJKK59JQPMom1p5t/JUgVihZGlm0WN2+SGPvOPItKSGZodHr1UZ+rthndnlXiRVk",
+	"irvDkN89oaufGfQt8TR3K3SsAEdey1T4ZG/5J7V+dPDRCpBXNQ1dXxzSHzxf/kHZR/Ve6FrdIfShbdG7",
+	"uG3gCljeMGsbDH3lprrMi9vIEb8WcaoB9FeErN8vRG0UQEx8cx0+/ouoNYGjQchCS61e2a31ntdT5+H2",
+	"42fE+RJtqoSLvk+ct/b4xTuJbJerqLKeaZKJrkmukK0zaClzmyhbA3cDiAEkfuLJfAPw67Ucuq37iKFD",
+	"3VfFIXsaj/TZp88H+/urbKTdKvSr0PZj57FZA3+Xika7cb1xTFAQhhxyjGyHDQRVTaE3TrkUQqKyeqf7",
+	"5YksTf5g0S8SqsJqod+8ZoNY4k/ThSbVK4/Sy0MzJ+9+ID7Hp9yb4E7LkSOteqItF5JcA7UHofNusgAc",
+	"v84SIhUaUyHVo8D0hTD5Atx+1luq+EMKTw48C5Xugncaov24DBmVCqFFKMSZ6Zjje7PRlrUe1QObkN/B",
+	"dxtRpjdnfcCWkp+zevAuVUirrtIE9tp6IXHKuTQWWCpsuoAm9y72oY/eltFgMy6uJeJa9Aj4LmDNr1wC",
+	"/iZEtVq7ppVEtL17m9vWWQ0rOMbnjhif2Zqfh+CX0jIuSL6jKn3iT+5gR3fH7QcUkw72V5is2U7//k2C",
+	"cPMI12M/wu4+h3LGntGNc1VpGwPc+n0XXQD+2sHg+fbQGpNMRoh5UWOHiSYwf/MxKDL6wncoO2dS8RxQ",
+	"hbJJHzWMkBDSyAViXHm5PjMsjWm4j+pBojFm+s0rcs6sfQbMW3Pr8nVWyyllhSIyhJXms7c2TmkTWFkv",
+	"QXJrehKWY33amc1m0Bx/pxAZYTG3bY/vNviqalnTTgpnF9mTT8HJy63J6654eM8g7kw/dWhbDONlWlMH",
+	"W6lVcKrXd6qqOG2D6D/dsXejz+gvZ69/haiZIOGyNM0lno3QFrCNbcCMUflaZCN/eJ6Rw+Zg7Uw+N2yZ",
+	"d2jiTUa11MIR2nK+X57MERfnDCEs0Z/fvj1FP2FJY+QNue2UmloNGdlaTC1LzK2j/uMQYcTIrJ56BmoR",
+	"/Gxf1quBR8YIzbOkQTuMqdoSh8gwWkEkAcs1lA2aYMosYEpDZspBkb5dY2QBkQDsL3hKHOmBuCcANBMJ",
+	"ZCOYJJqlXBI0guCnkaOhMRaCWtdrqMxXH2l5ZpqbsKJzJrAiOxAIRBIoneW4HmyClLXMcZIIIoO0yASv",
+	"bZIW1VJa75kUNcZ+UANRPb8yHNfhg2a/bB8CSzmGcKtjzpTgyyJGHlLh+DaEC2dU9c6vk+y6eNhOn2M9",
+	"+UASYmUF82Et+UA/DOU+uKDbtq0lo1IdlxG562knL6HXym209MVjk9C1WXdUTs0+ID0tBM8Q8qNlKy8K",
+	"+RvXhu9fua3Fczc025dUqkaItgNZ9wuosEHJ4KihTUaoWdhcM07OiA3HasJoVGaASJfKo7mmSR2qUkWm",
+	"eA4ZaqBDGg6OqA3ugAqWtvogZ9m8m2Ecu2qQGzH/O0i0GbkPrFaW07+nKj0z5RMC6GAW5xwpoG7Au9+6",
+	"feibMtDXcx9anlcDz+2ag0HEqrOD3c+l1LokWKHU7HwtEWEFVhUbrqC1PsQ4yjibEIEmRIGMyRmRXbEL",
+	"HorUAPWgUxeyZUFNmc8MImlcCMD2o9XxC0HJOfEr8txBnbus0l33uQEO3OlKMeL8FoNAzYrkPELHF7Ft",
+	"K2wuhYz1hDtzlb7ZOUCZdqvyPHcevVOgABJlJojCDL7SibVcUdOEHQEMkDfISjMLsOzxIZBiMTf20KPk",
+	"x9X2Hx2PD0xuXeKih1RPHLVaxLxtYmKXKnfq2oqafDXXWNRmuUVIcs2RraPuUDNsY6VhhCQk6aOfBR7b",
+	"nKwyjychIiBOhxW9FzcPo+dFzY2biRFhiUZNzkA3gLQlQOoEnOtRMCZyLPi0F4WSHsLV8jonh4J01fRX",
+	"ZMyhkeqS+RVfd/bQKF7T6xUdU2Uv564hy669qw1Y68XcNWa713cw8vSHgxWO/S35pFzQPeTWRch7QV+B",
+	"68LadfQfu+YP1djdqHGh6mu80LBg8PhBqfW9U8aL2+jzbSN4vuzYGmOFMz4pYLd+IrajiPaHBkHc/eyK",
+	"RN/ekTYa6zMs4hBhBH2aTamPMTei5GLqNyGG+PU2DSRdzB220bChvniLJ12D2td24Z2HNaF+dWm3DYJW",
+	"xCU3dem2hLZ1OZrp82+lz6LDzzVLeWYvDmGTIZvyIkvQFYlc0xSCRvqGRijDUkGbFE3yRifjnVdYxemo",
+	"j85cOKsJWGXnbASOKEFM0OpWVRAg2Y6q6Ff9Oi8USLb6ZZxA2CvkWbl3MqKxoFDWnUKm/IYk6F///G9E",
+	"PsV6cGXD9MwHdglVsErpC0buWy5cZIvGqcQUBj1nEHq7dTB4vt1HR03kdMOYD0NGN1Mn1iHgeld1MoaT",
+	"dCXlrBH5/q12BiRMl4SH9cQspBu2qvd3RT++wbDevRWshqcCsrQgF/AXTDPnUfqWDI61migtIxHUYygJ",
+	"5RNpW0PJGtVYh1t7kZCdEY+lYrEo2+m78iSV+1gu8VXnE5XpTpTFWaH1tUer1pdFWh5VgHz/kb81ESBo",
+	"gHqXI8VdDx4Xwi4jLQv85ez1r6DDSmg6sTWC7ORY3owihG3nK+hAwfBUq5wxz4opk+dsZFuWQMmWKaaZ",
+	"/ocNeeECjUDzvzQ/QKyKlivM39sRGjkcHqEtx9NpIs9ZVf75ao5GhyMbOBOTQo62++gFjlO3HBufUba2",
+	"uJojqHxz8rPeUBWtSahKibDut1ZKzlZCxrjI1BDhLNsOZeg4M+/UaNmYIT4eE0ESU0znDZ8Zob7IJRF2",
+	"5TaOxIbDMTVE+mZczywITDEdQmxQi5E4ZBmAhVmixaCcC5tLBJ2TRmU/DFPAsNz6LOW2s4esOnugKxLz",
+	"KdSPqBp8NOJe+2g05Qn5k+lWNCpPYxsBYa4WRMcIszkcPTgpTWe4rYP9fTDgUDY5Z8aZf4UT/dr2oR3a",
+	"9j8auRH1bszXsCdTU6vaKOQUy8NzNrLNd/6kpZZR+Y6TJvVolE3gCt4bgRSNThIyzbkiLJ7v/JXMAYYF",
+	"UWJeSblw9tfE1BSDQKlJma+luCBJaZg9Z1vVgGoHmNKcJEMEC9o+rA9nhWJTlxHGpRId7O8fVktwxR/O",
+	"GSAH1H5QNMvK9Hj9xeB5H/2VzGUlV/+4j1JeCGkCiaCqZEg01QBm2uaslqJrWxz56fBw9b1h1btqjWZW",
+	"XYaYqoVSYCZbubZZjbZtgjlCBaMfC3PUNm5NOhSCum9bGL17d/JzhCSeb0cmglGfulZ28Jhk89I2Y4ha",
+	"tcIG0HSaap49WylJeQNBpF5TNihOZkn00vIRDyf517qqBeQMyLK6IrHGFj5GxJLxhhoQwLZvKCDrm9QG",
+	"VljTKZ5nHCdvOX+JxYR8f8mBp1DXsVL2t7DF/O0lqYFtLcAo/Ot7+ZbLWCcKKXxt+a+WFKoFHfqLd/EE",
+	"ehSS2FpmW7aqJDVWkqs5/I+OIU4IMhL5diALGDbzda2BDQvKo3/vQRXlYzj9hQbFTlSwVUg3hAs4zwkW",
+	"Za2iytwOdRIBUfxk7ZYwYxb3dWE7Lw35j7D9fRmQrAum9K8sw44pWVjTypZyNyXgvdSkf/3zv6GuetQM",
+	"ALVRnhrW6+pWuHDYJiH8VXc+uFElviWHXe0S36cc4Sk66Yw3t+WQ1483d50vvXhzSFfJ8zLwvKwjL0gG",
+	"5gjFTXBCWazfFjvesn0rNdNWKZlCtLDWx0sLg80eBZDbPqwS9SQx2jD0AQhpdFqxfmX3+PCRDq9t+wG3",
+	"3Kq5vrWydDm7XS/bVf35ejjNTtZZAlh3uhbgusEEYh3co4d0uZsrXG6BtRD3bxfIXyt9Hgrkn5Y44OiA",
+	"+2VBEH8d9zV6e9huK5g3q6U725LLFd8671WGs952/5wd+WkAOAaL3phrXL4hAmeNQuiVkZIzn6og6tOV",
+	"7uD+jSaMm8G/TmS/3Vh3MP/v1j/4XYtc9f4DTV3EdgXozEOvkLbOv3c/lw3YbhdVI/GwYaOUukteMqt8",
+	"9Fxvyoe2iA9A2Iy9gS4+sJZ8ZK56cSG3AA/xaLiT3MoCKilBY0qyREL9KIa2Rq5AP3gvTIcBMP+beBwt",
+	"3m0fmtivRl8mO+TI1CEe9RF4OKpgnMh8RceI8SuezM+dX8iv7ylpRzESE4lRotOdolg2Fr1ilmVb3j2w",
+	"FXsx/rsAlkc68BjBspQbGgBeTLO62WA4WqWpOPh6JM6yMh1VHtbTVbmo+slhFU6rdgG/3Trov3dQzGMI",
+	"zJeGwFhw3UgIjMfNFyAVaHI7tg3W2mbvusQQVDp/MYnipc5YF4WHCBu7YYRkymesSms14RBaj9w7QAme",
+	"W1XUNJU0gSuuIhkI2a4ime1qpZqtMmH6UR+dSFlANInLkUU3nCZWCCFYZBTaURK5KL8c02lVlWRD+qA3",
+	"SwfztZVjKERNMK5csIYNsbfBv+ZcIaTm0RP1sAzvBDrNhcv0rcv9TOeubsPua0Zcdy8otuMsrTa6y3QF",
+	"S5DtHWV/fSI1akFwmsYE/SEwvertc0aVNPHvCZ5HJv8buCaEg82IIC4mDKLH1+O/5wyGsnsrqxR1smI0",
+	"OopjkqshKkPyQLGQUK1Wk1iZEqK6DMfH9gxXigW6S2rat5litknJwRzpSyrXDMMJuF7M5USIP9YzXYMA",
+	"1TtIdgsYljZkJJnURO97ljHq3TLX9kL5ny/0RWkSMetIhH3d6Nj5HQvm/laWi+a1w/+385kEWriGPCfN",
+	"fq5li5na774XJSQD+hezIWeEP8XXcUnUNvnomPi+HBOhPsUd7glWQ4oFOBEi8rufG3nlCx0WLbx5AMLZ",
+	"JXE0k4ofTZdfhyzb/N8VYXBdfu5DwmLfxrFNOGl6LZa6GlyGr+mzGwzeM4byBvR/W14Gf3Ffx9ewCtI6",
+	"j8Mj8j76HdZids77cM/Mrl0VaLFC8oBVekJ2BOM9Xa+uzJn55t+1CMt3yXUXRQIf1VHgiSxLVCWmBJXL",
+	"cb6PYhwh9ttVYtZW47A9OF1eah+dKGmzT4WJKZDFtGyjYN96YorGOjsZsvl0Eil+zk5s3Upm4jRxngt+",
+	"gzMkyJgIwmKCqOX1ETo58Xq4dvoAqij8r1+sYm/zof9lPVksXQD5I9Nl31kJiTIazdV2QlvVdW4vSAVY",
+	"xgIrO93u50JWUWtVWdtmDdopv3HCcCh87SCcc6DH9grd4ljJsgtdXR58ZA9fLC+dKZ7XfTZebG/zxDeo",
+	"ry0Xed7JygddBEQwnCR3hLVOCAtVQ5b8d1fq9rsT8l/WTAnmBtcFWEv0NAAsFuvfyQfJQtmk1K23sFzo",
+	"hqP4t/MnwK67/Qg20MQ0tfEdCQZwVu+lUAaw4FaThRoobzXor4morUEv1Gopo83NCjPKrk2uFl6WeGcW",
+	"Ap3rNiPZ6qG/jiujqx1f6cJ4dEVsjnAbTFosk9bQKYBNPlWuS5ldroYSjjdIOzutlLLMIn2UQu9AYU1u",
+	"wzKYWJf1+oJiR3oDSiigQwJX+OQO7TdsI88uF8CGqevXMdwvRAVrsP89osTvly5bazkXDiFWJ9E3REhq",
+	"oKeLNP/NvrJBkHRTdEClKy92VdAsKdOYEqzwFZYEmVGQ3YpG8hRLBKuxwsJdbkN/tQJMnhFxQ2PyjuEb",
+	"TDN9+Avb0f1UbqG+al/FcRcA1wRjiRtHNOuHg6Fwe4Yok8pUFhpNuD4u1B9t96JeIbLesJcqlQ93d+HV",
+	"lEs1/OPgjwMgrHbK5rB/JjhTaQRFlCkjUkbl4brD19cutL5GFWT/e4Xrq+UHKtEDgY6A7uobvSZzGZlI",
+	"WxPnXRN6TY3lWcptCRYoYkGlNxnUU2hPc/wC5YLf0IQIibYkjylRlMgIpVzmVOEMSlyknGdyu9ySF8AG",
+	"5Q8qZXTaD9flD+3wZU3TgByMWvxc1AyUK7PmyykMiraHPiViXOhboFLJJ/WsbyjaUM/+9kZ0QcuBC2m0",
+	"T3WnQYXfa9UbyjXaCB66qxBfjuEM/pEJFzbFTBT3KtNolcqVYPKmsVbNQCG9qhKVrUB1NfeONAI/Q8yF",
+	"ILHJYdeLSU1D/ghpgkrHmkjVqpvIJy6i1YetKtjy9uL2/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

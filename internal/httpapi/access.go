@@ -34,6 +34,7 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 	}
 	p, err := s.principal(c)
 	if err != nil {
+		c.Set(authFailureKey, err)
 		return err
 	}
 	for _, scope := range in.Scopes {
@@ -44,7 +45,23 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 	return nil
 }
 
-const principalCacheKey = "recert.principal"
+const (
+	principalCacheKey = "recert.principal"
+	authFailureKey    = "recert.auth_failure"
+)
+
+// rejectBadTokens fails a request that sent a token the authentication hook refused, even
+// on an operation where a token is optional: a bad token is an error, not anonymity.
+func rejectBadTokens(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err, ok := c.Get(authFailureKey).(error); ok && c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+			if _, loaded := c.Get(principalCacheKey).(recert.Principal); !loaded {
+				return err
+			}
+		}
+		return next(c)
+	}
+}
 
 func (s *Server) principal(c echo.Context) (recert.Principal, error) {
 	if p, ok := c.Get(principalCacheKey).(recert.Principal); ok {

@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -142,14 +144,86 @@ var accessTable = []accessRow{
 	}, [8]int{401, 403, 403, 204, 404, 403, 403, 204}},
 }
 
+var eventRows = []accessRow{
+	{"listEvents", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListEventsWithResponse(t.Context(), nil, as)
+	}, public},
+	{"getEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetEventWithResponse(t.Context(), w.event.ID, as)
+	}, public},
+	{"getEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) { // a draft
+		return w.env.Client.GetEventWithResponse(t.Context(), w.draftEvent(t).ID, as)
+	}, [8]int{404, 404, 404, 200, 404, 200, 200, 200}},
+	{"listOrganizationEvents", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListOrganizationEventsWithResponse(t.Context(), w.orgA.ID, nil, as)
+	}, organizerWrite(200)},
+	{"createEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateEventWithResponse(t.Context(), w.orgA.ID, eventInput(), as)
+	}, organizerWrite(201)},
+	{"updateEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UpdateEventWithResponse(t.Context(), w.draftEvent(t).ID, &api.UpdateEventParams{IfMatch: `"v1"`}, eventInput(), as)
+	}, organizerWrite(200)},
+	{"publishEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.PublishEventWithResponse(t.Context(), w.draftEvent(t).ID, as)
+	}, organizerWrite(200)},
+	{"cancelEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CancelEventWithResponse(t.Context(), w.publishedEvent(t).ID, as)
+	}, organizerWrite(200)},
+	{"listEventAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListEventAttendanceWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"postRoster", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil,
+			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID)}}}, as)
+	}, organizerWrite(200)},
+	{"getAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetAttendanceWithResponse(t.Context(), w.attendance.ID, as)
+	}, memberRead(200)},
+	{"correctAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CorrectAttendanceWithResponse(t.Context(), w.freshAttendance(t).ID,
+			api.AttendanceCorrection{Sessions: []string{w.event.Sessions[0].ID}, Reason: "left after the first session"}, as)
+	}, organizerWrite(200)},
+	{"revokeAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RevokeAttendanceWithResponse(t.Context(), w.freshAttendance(t).ID,
+			&api.RevokeAttendanceParams{Reason: "posted to the wrong event"}, as)
+	}, organizerWrite(200)},
+	{"getAttendanceHistory", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetAttendanceHistoryWithResponse(t.Context(), w.attendance.ID, as)
+	}, memberRead(200)},
+	{"getCertificate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCertificateWithResponse(t.Context(), w.attendance.ID, as)
+	}, memberRead(200)},
+	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)
+	}, memberRead(200)},
+	{"listCredits", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListCreditsWithResponse(t.Context(), w.member.ID, nil, as)
+	}, [8]int{401, 200, 404, 200, 404, 200, 403, 200}},
+}
+
+// organizerWrite: organizers and apps of A and administrators may; B's organizer gets 404.
+func organizerWrite(ok int) [8]int { return [8]int{401, 403, 403, ok, 404, ok, 403, ok} }
+
+// memberRead: the member, A's organizer and apps, administrators; others 404.
+func memberRead(ok int) [8]int { return [8]int{401, ok, 404, ok, 404, ok, 403, ok} }
+
+func eventInput() api.EventInput {
+	return api.EventInput{Title: "Fall Meeting", Format: "in_person", TimeZone: "America/Chicago",
+		StartDate: openapi_types.Date{Time: time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)},
+		EndDate:   openapi_types.Date{Time: time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)},
+		Sessions: []api.SessionInput{{Title: "Cardioplegia", Date: openapi_types.Date{Time: time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)},
+			Ceus: "2.00"}}}
+}
+
 // TestAccess walks every operation of the contract as every kind of caller.
 func TestAccess(t *testing.T) {
 	spec, err := api.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
+	table := append(slices.Clone(accessTable), eventRows...)
 	rows := map[string]bool{}
-	for _, r := range accessTable {
+	for _, r := range table {
 		rows[r.op] = true
 	}
 	for path, item := range spec.Paths.Map() {
@@ -161,7 +235,7 @@ func TestAccess(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
-		for _, r := range accessTable {
+		for _, r := range table {
 			t.Run(r.op, func(t *testing.T) {
 				for i, caller := range callers {
 					res, err := r.call(t, w, w.as(caller))

@@ -60,6 +60,7 @@ func (e *rateLimited) Unwrap() error { return recert.Errorf(recert.ERATELIMITED,
 type requestInfo struct {
 	ip                   string
 	basicUser, basicPass string
+	accept               string
 }
 
 type requestInfoKey struct{}
@@ -73,7 +74,7 @@ func requestInfoFrom(ctx context.Context) requestInfo {
 // HTTP Basic credentials (the token endpoint's client authentication).
 func withRequestInfo(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		info := requestInfo{ip: c.RealIP()}
+		info := requestInfo{ip: c.RealIP(), accept: c.Request().Header.Get(echo.HeaderAccept)}
 		info.basicUser, info.basicPass, _ = c.Request().BasicAuth()
 		c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), requestInfoKey{}, info)))
 		return next(c)

@@ -60,6 +60,7 @@ type Server struct {
 	dummyHash      string
 	refreshTTL     time.Duration
 	limiter        *limiter
+	inflight       inflight
 	now            func() time.Time
 }
 
@@ -97,7 +98,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e := s.newEcho(reg)
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
-	e.Use(withRequestInfo, validator(spec, e.Routes(), s.authenticate))
+	e.Use(withRequestInfo, validator(spec, e.Routes(), s.authenticate), rejectBadTokens)
 
 	docs := docsHandler()
 	e.GET("/docs", docs)
@@ -134,10 +135,20 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 			Registerer:                reg,
 			DoNotUseRequestPathFor404: true,
 		}),
-		middleware.BodyLimit(fmt.Sprintf("%dB", s.maxBody)),
+		// Rosters may be large; everything else gets the default limit.
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", s.maxBody), Skipper: isRosterPost}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", rosterBodyLimit), Skipper: not(isRosterPost)}),
 	)
 
 	return e
+}
+
+func isRosterPost(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && c.Path() == "/v1/events/:event_id/attendance"
+}
+
+func not(f func(echo.Context) bool) func(echo.Context) bool {
+	return func(c echo.Context) bool { return !f(c) }
 }
 
 // validator checks every request to an operation of the contract before its handler runs.

@@ -39,6 +39,22 @@ type Store interface {
 	RotateClientSecret(ctx context.Context, id string, secretHash []byte, actor string) (recert.Client, error)
 	RevokeClient(ctx context.Context, id, actor string) error
 
+	CreateEvent(ctx context.Context, e recert.Event, actor string) (recert.Event, error)
+	Event(ctx context.Context, id string) (recert.Event, error)
+	Events(ctx context.Context, f recert.EventFilter) ([]recert.Event, string, error)
+	UpdateEvent(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Event) error) (recert.Event, error)
+	SetEventStatus(ctx context.Context, id, to, actor string) (recert.Event, error)
+
+	ApplyRoster(ctx context.Context, eventID string, rows []recert.RosterRow, o recert.RosterOptions) ([]recert.RosterOutcome, error)
+	IdempotentResponse(ctx context.Context, principal, key string) (requestHash string, status int, body []byte, found bool, err error)
+	Attendance(ctx context.Context, id string) (recert.Attendance, error)
+	EventAttendance(ctx context.Context, eventID string, p recert.Page) ([]recert.Attendance, string, error)
+	MemberAttendance(ctx context.Context, memberID string, orgIDs []string, p recert.Page) ([]recert.Attendance, string, error)
+	CorrectAttendance(ctx context.Context, id string, sessionIDs []string, ceus *recert.Units, reason, actor string) (recert.Attendance, error)
+	RevokeAttendance(ctx context.Context, id, reason, actor string) (recert.Attendance, error)
+	AttendanceHistory(ctx context.Context, id string) ([]recert.AttendanceChange, error)
+	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
+
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
@@ -64,6 +65,8 @@ func checkRoleFields(u recert.User) error {
 	}
 	return nil
 }
+
+func pointerf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func fieldError(pointer, detail string) error {
 	return &recert.Error{Code: recert.EINVALID, Message: pointer[2:] + ": " + detail,

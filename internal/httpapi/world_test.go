@@ -20,6 +20,8 @@ type world struct {
 	tokens              map[string]string // by caller name
 	clientA             recert.Client     // an app of A, with every app scope
 	adminID, organizerA string
+	event               recert.Event      // published, of A, two sessions
+	attendance          recert.Attendance // the member's at event
 }
 
 // Callers, in the order the access table lists their outcomes.
@@ -68,7 +70,62 @@ func newWorld(t *testing.T, env *apitest.Env) *world {
 	w.tokens["client with scope"] = env.ClientToken(t, w.clientA.ID, secret)
 	narrow, narrowSecret := w.newClient(t, w.orgA.ID, "events:read")
 	w.tokens["client without scope"] = env.ClientToken(t, narrow.ID, narrowSecret)
+	w.event = w.publishedEvent(t)
+	w.attendance = w.attend(t, w.event, w.member)
 	return w
+}
+
+// draftEvent is a fresh two-session draft event of organization A.
+func (w *world) draftEvent(t *testing.T) recert.Event {
+	t.Helper()
+	e, err := w.env.Store.CreateEvent(context.Background(), recert.Event{
+		OrganizationID: w.orgA.ID, Title: "Spring Meeting", Format: "in_person", TimeZone: "America/Chicago",
+		StartDate: recert.Date{Year: 2026, Month: 4, Day: 17}, EndDate: recert.Date{Year: 2026, Month: 4, Day: 18},
+		Category: "I", ApprovalRef: "ABCP-2026-0417",
+		Sessions: []recert.Session{
+			{Title: "ECMO update", Date: recert.Date{Year: 2026, Month: 4, Day: 17}, CEUs: 300, Topics: []string{"ecmo"}},
+			{Title: "Ethics", Date: recert.Date{Year: 2026, Month: 4, Day: 18}, CEUs: 150, Topics: []string{"ethics"}},
+		},
+	}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (w *world) publishedEvent(t *testing.T) recert.Event {
+	t.Helper()
+	e, err := w.env.Store.SetEventStatus(context.Background(), w.draftEvent(t).ID, recert.EventPublished, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// attend posts m's attendance at every session of e.
+func (w *world) attend(t *testing.T, e recert.Event, m recert.Member) recert.Attendance {
+	t.Helper()
+	ctx := context.Background()
+	out, err := w.env.Store.ApplyRoster(ctx, e.ID, []recert.RosterRow{{ABCPID: m.ABCPID, Email: m.Email, Name: m.Name}},
+		recert.RosterOptions{Actor: "test"})
+	if err != nil || len(out) != 1 || out[0].AttendanceID == "" {
+		t.Fatalf("attend: %+v %v", out, err)
+	}
+	a, err := w.env.Store.Attendance(ctx, out[0].AttendanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// freshAttendance is a new member's attendance at the world's event.
+func (w *world) freshAttendance(t *testing.T) recert.Attendance {
+	t.Helper()
+	m, err := w.env.Store.CreateMember(context.Background(), recert.Member{Name: "Walk In", Email: apitest.Email(t, "walkin")}, w.orgA.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.attend(t, w.event, m)
 }
 
 func (w *world) newClient(t *testing.T, orgID string, scopes ...string) (recert.Client, string) {

@@ -173,3 +173,17 @@ type CreditFilter struct {
 	Category        string
 	OrganizationIDs []string // nil: any organization's events
 }
+
+// RosterOptions say how a roster is applied.
+type RosterOptions struct {
+	Partial bool   // write valid rows, report the others; default atomic: any rejected row writes nothing
+	DryRun  bool   // validate and report, write nothing
+	Actor   string // who posts
+	// Respond, when set and something is written, renders the response inside the transaction so
+	// it can be stored with the rows under Idempotency (both or neither are committed).
+	Respond     func(outcomes []RosterOutcome) (status int, body []byte, err error)
+	Idempotency *IdempotencyKey
+}
+
+// IdempotencyKey identifies a caller's retry-safe request and the request it was first used for.
+type IdempotencyKey struct{ Principal, Key, RequestHash string }

@@ -80,10 +80,11 @@ func (p Principal) ActsFor(orgID string) bool {
 // Scopes held by each role of person; an app holds what it was registered with.
 var roleScopes = map[string][]string{
 	RoleAdmin: {"organizations:read", "organizations:write", "users:read", "users:write", "members:read",
-		"members:write", "clients:read", "clients:write", "events:read", "events:write", "attendance:write", "progress:read"},
+		"members:write", "clients:read", "clients:write", "events:read", "events:write", "attendance:read",
+		"attendance:write", "progress:read"},
 	RoleOrganizer: {"organizations:read", "members:read", "members:write", "clients:read", "clients:write",
-		"events:read", "events:write", "attendance:write", "progress:read"},
-	RoleMember: {"members:read", "members:write", "events:read", "progress:read"},
+		"events:read", "events:write", "attendance:read", "attendance:write", "progress:read"},
+	RoleMember: {"members:read", "members:write", "events:read", "attendance:read", "progress:read"},
 }
 
 // RoleScopes returns the scopes a person of role holds.
@@ -91,7 +92,7 @@ func RoleScopes(role string) []string { return slices.Clone(roleScopes[role]) }
 
 // ClientScopes are the scopes an app may be registered with.
 var ClientScopes = []string{"organizations:read", "members:read", "members:write", "events:read",
-	"events:write", "attendance:write", "progress:read"}
+	"events:write", "attendance:read", "attendance:write", "progress:read"}
 
 // RefreshToken is one link in a chain of refresh tokens issued from one sign-in.
 type RefreshToken struct {

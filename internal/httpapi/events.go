@@ -1,0 +1,211 @@
+package httpapi
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// ListEvents is the public catalogue: published and cancelled events.
+func (s *Server) ListEvents(ctx context.Context, req api.ListEventsRequestObject) (api.ListEventsResponseObject, error) {
+	q := req.Params
+	pg, err := page(q.Limit, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	f := recert.EventFilter{Page: pg, From: fromDate(q.From), To: fromDate(q.To), Category: string(value(q.Category)),
+		Format: string(value(q.Format)), Text: strings.TrimSpace(value(q.Q)),
+		Statuses: []string{recert.EventPublished, recert.EventCancelled}}
+	if q.OrganizationID != nil {
+		f.OrganizationIDs = []string{*q.OrganizationID}
+	}
+	events, next, err := s.store.Events(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return api.ListEvents200JSONResponse{Items: toEvents(events), NextCursor: nextCursor(next)}, nil
+}
+
+func toEvents(events []recert.Event) []api.Event {
+	items := make([]api.Event, len(events))
+	for i, e := range events {
+		items[i] = toEvent(e)
+	}
+	return items
+}
+
+// ListOrganizationEvents lists an organization's events, drafts included, for its organizers.
+func (s *Server) ListOrganizationEvents(ctx context.Context, req api.ListOrganizationEventsRequestObject) (api.ListOrganizationEventsResponseObject, error) {
+	if !canSeeOrganization(principalFrom(ctx), req.OrganizationID) {
+		return nil, notFound("organization", req.OrganizationID)
+	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	f := recert.EventFilter{Page: pg, OrganizationIDs: []string{req.OrganizationID}}
+	if req.Params.Status != nil {
+		f.Statuses = []string{string(*req.Params.Status)}
+	}
+	events, next, err := s.store.Events(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return api.ListOrganizationEvents200JSONResponse{Items: toEvents(events), NextCursor: nextCursor(next)}, nil
+}
+
+// CreateEvent creates a draft event for an organization the caller acts for.
+func (s *Server) CreateEvent(ctx context.Context, req api.CreateEventRequestObject) (api.CreateEventResponseObject, error) {
+	p := principalFrom(ctx)
+	if !canSeeOrganization(p, req.OrganizationID) {
+		return nil, notFound("organization", req.OrganizationID)
+	}
+	if _, err := s.store.Organization(ctx, req.OrganizationID); err != nil {
+		return nil, err
+	}
+	e, err := fromEventInput(*req.Body)
+	if err != nil {
+		return nil, err
+	}
+	e.OrganizationID = req.OrganizationID
+	created, err := s.store.CreateEvent(ctx, e, p.Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateEvent201JSONResponse{Body: toEvent(created), Headers: api.CreateEvent201ResponseHeaders{ETag: ptr(etag(created.Version))}}, nil
+}
+
+// GetEvent returns a published or cancelled event to anyone, a draft to its organization.
+func (s *Server) GetEvent(ctx context.Context, req api.GetEventRequestObject) (api.GetEventResponseObject, error) {
+	e, err := s.store.Event(ctx, req.EventID)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status == recert.EventDraft && !canSeeOrganization(principalFrom(ctx), e.OrganizationID) {
+		return nil, notFound("event", req.EventID)
+	}
+	return api.GetEvent200JSONResponse{Body: toEvent(e), Headers: api.GetEvent200ResponseHeaders{ETag: ptr(etag(e.Version))}}, nil
+}
+
+// managedEvent returns an event the caller manages: administrators any, organizers and apps
+// their organizations'.
+func (s *Server) managedEvent(ctx context.Context, id string) (recert.Event, error) {
+	e, err := s.store.Event(ctx, id)
+	if err != nil {
+		return e, err
+	}
+	if !canSeeOrganization(principalFrom(ctx), e.OrganizationID) {
+		return e, notFound("event", id)
+	}
+	return e, nil
+}
+
+// UpdateEvent replaces an event's details and sessions.
+func (s *Server) UpdateEvent(ctx context.Context, req api.UpdateEventRequestObject) (api.UpdateEventResponseObject, error) {
+	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
+		return nil, err
+	}
+	version, err := ifMatch(&req.Params.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	in, err := fromEventInput(*req.Body)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.store.UpdateEvent(ctx, req.EventID, version, principalFrom(ctx).Subject, func(e *recert.Event) error {
+		in.ID, in.OrganizationID, in.Status, in.Version, in.Audit = e.ID, e.OrganizationID, e.Status, e.Version, e.Audit
+		*e = in
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateEvent200JSONResponse{Body: toEvent(e), Headers: api.UpdateEvent200ResponseHeaders{ETag: ptr(etag(e.Version))}}, nil
+}
+
+// PublishEvent puts a draft in the catalogue and opens it to attendance.
+func (s *Server) PublishEvent(ctx context.Context, req api.PublishEventRequestObject) (api.PublishEventResponseObject, error) {
+	e, err := s.setStatus(ctx, req.EventID, recert.EventPublished)
+	if err != nil {
+		return nil, err
+	}
+	return api.PublishEvent200JSONResponse(toEvent(e)), nil
+}
+
+// CancelEvent closes an event to attendance.
+func (s *Server) CancelEvent(ctx context.Context, req api.CancelEventRequestObject) (api.CancelEventResponseObject, error) {
+	e, err := s.setStatus(ctx, req.EventID, recert.EventCancelled)
+	if err != nil {
+		return nil, err
+	}
+	return api.CancelEvent200JSONResponse(toEvent(e)), nil
+}
+
+func (s *Server) setStatus(ctx context.Context, id, to string) (recert.Event, error) {
+	if _, err := s.managedEvent(ctx, id); err != nil {
+		return recert.Event{}, err
+	}
+	return s.store.SetEventStatus(ctx, id, to, principalFrom(ctx).Subject)
+}
+
+// fromEventInput checks what the contract cannot: dates in order, sessions within the
+// event's dates, a known time zone.
+func fromEventInput(in api.EventInput) (recert.Event, error) {
+	e := recert.Event{
+		Title: in.Title, Description: value(in.Description), Format: string(in.Format), Location: value(in.Location),
+		URL: value(in.URL), TimeZone: in.TimeZone, StartDate: recert.DateOf(in.StartDate.Time), EndDate: recert.DateOf(in.EndDate.Time),
+		ApprovalRef: strings.TrimSpace(value(in.ApprovalRef)), Category: string(value(in.Category)),
+	}
+	if e.Category == "" {
+		// ABCP approval makes a meeting Category I; without it, Category II.
+		e.Category = "II"
+		if e.ApprovalRef != "" {
+			e.Category = "I"
+		}
+	}
+	if _, err := time.LoadLocation(e.TimeZone); err != nil || !strings.Contains(e.TimeZone, "/") && e.TimeZone != "UTC" {
+		return e, fieldError("#/time_zone", "not an IANA time zone such as America/Chicago")
+	}
+	if e.EndDate.Time().Before(e.StartDate.Time()) {
+		return e, fieldError("#/end_date", "ends before it starts")
+	}
+	for i, si := range in.Sessions {
+		ceus, err := recert.ParseUnits(si.Ceus)
+		if err != nil || ceus <= 0 {
+			return e, fieldError(pointerf("#/sessions/%d/ceus", i), "must be more than zero")
+		}
+		d := recert.DateOf(si.Date.Time)
+		if d.Time().Before(e.StartDate.Time()) || d.Time().After(e.EndDate.Time()) {
+			return e, fieldError(pointerf("#/sessions/%d/date", i), "outside the event's dates")
+		}
+		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Title: si.Title, Date: d,
+			StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics})
+	}
+	return e, nil
+}
+
+func toEvent(e recert.Event) api.Event {
+	out := api.Event{
+		ID: e.ID, OrganizationID: e.OrganizationID, Title: e.Title, Description: optional(e.Description),
+		Format: api.EventFormat(e.Format), Location: optional(e.Location), URL: optional(e.URL), TimeZone: e.TimeZone,
+		StartDate: openapi_types.Date{Time: e.StartDate.Time()}, EndDate: openapi_types.Date{Time: e.EndDate.Time()},
+		Status: api.EventStatus(e.Status), ApprovalRef: optional(e.ApprovalRef), Category: api.Category(e.Category),
+		Ceus: e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
+		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
+	}
+	for i, s := range e.Sessions {
+		topics := s.Topics
+		if topics == nil {
+			topics = []string{}
+		}
+		out.Sessions[i] = api.Session{ID: s.ID, Title: s.Title, Date: openapi_types.Date{Time: s.Date.Time()},
+			StartTime: optional(s.StartTime), EndTime: optional(s.EndTime), Ceus: s.CEUs.String(), Topics: topics}
+	}
+	return out
+}

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// creditRow is one line of the credits query: a session credit or a CEUs-awarded one.
+type creditRow struct {
+	AttendanceID     string
+	MemberID         string
+	Date             recert.Date
+	Category         string
+	CEUs             recert.Units `gorm:"column:ceus"`
+	EventID          string
+	EventTitle       string
+	Format           string
+	SessionID        string
+	SessionTitle     string
+	Topics           string
+	OrganizationID   string
+	OrganizationName string
+	ApprovalRef      *string
+}
+
+func (r creditRow) credit() recert.Credit {
+	id := r.AttendanceID
+	if r.SessionID != "" {
+		id += ":" + r.SessionID
+	}
+	return recert.Credit{
+		ID: id, AttendanceID: r.AttendanceID, MemberID: r.MemberID, Date: r.Date, Category: r.Category,
+		CEUs: r.CEUs, EventID: r.EventID, EventTitle: r.EventTitle, Format: r.Format,
+		SessionID: r.SessionID, SessionTitle: r.SessionTitle, Topics: strings.Fields(r.Topics),
+		OrganizationID: r.OrganizationID, OrganizationName: r.OrganizationName, ApprovalRef: deref(r.ApprovalRef),
+		// Attendance is posted by the event's organizer, never self-reported.
+		Verified: true,
+	}
+}
+
+// The two kinds of credit an attendance yields: one per attended session, dated on the
+// session's day, and one for CEUs awarded without a breakdown, dated on the event's last
+// day (rules, decision 2). Both start from the member's index on attendance.
+const (
+	sessionCreditsSQL = `SELECT a.id AS attendance_id, a.member_id, s.date AS date, e.category, x.ceus,
+       e.id AS event_id, e.title AS event_title, e.format, s.id AS session_id, s.title AS session_title,
+       s.topics, o.id AS organization_id, o.name AS organization_name, e.approval_ref
+FROM attendance a
+JOIN attendance_sessions x ON x.attendance_id = a.id
+JOIN sessions s ON s.id = x.session_id
+JOIN events e ON e.id = a.event_id
+JOIN organizations o ON o.id = e.organization_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	awardedCreditsSQL = `SELECT a.id, a.member_id, e.end_date, e.category, a.ceus_awarded,
+       e.id, e.title, e.format, '', '', '', o.id, o.name, e.approval_ref
+FROM attendance a
+JOIN events e ON e.id = a.event_id
+JOIN organizations o ON o.id = e.organization_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0`
+)
+
+// Credits returns a member's ledger of verified credits from attendance that is not
+// revoked, in date order (then id), in one query.
+func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error) {
+	q1, args1 := creditFilter(sessionCreditsSQL, "s.date", f)
+	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", f)
+	var rows []creditRow
+	err := s.db.WithContext(ctx).Raw(q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...).Scan(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "credits")
+	}
+	out := make([]recert.Credit, len(rows))
+	for i, r := range rows {
+		out[i] = r.credit()
+	}
+	// Sorted here rather than in SQL: PostgreSQL's collation and SQLite's byte order could
+	// order ids differently, and the ledger must read the same on both.
+	slices.SortFunc(out, func(a, b recert.Credit) int {
+		if c := strings.Compare(a.Date.String(), b.Date.String()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// creditFilter appends f's conditions to one branch of the credits query; date is that
+// branch's credit date column.
+func creditFilter(query, date string, f recert.CreditFilter) (string, []any) {
+	var b strings.Builder
+	b.WriteString(query)
+	args := []any{f.MemberID}
+	if !f.From.IsZero() {
+		b.WriteString(" AND " + date + " >= ?")
+		args = append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		b.WriteString(" AND " + date + " <= ?")
+		args = append(args, f.To)
+	}
+	if f.Category != "" {
+		b.WriteString(" AND e.category = ?")
+		args = append(args, f.Category)
+	}
+	if f.OrganizationIDs != nil {
+		b.WriteString(" AND e.organization_id IN ?")
+		args = append(args, slices.Concat(f.OrganizationIDs, []string{""}))
+	}
+	return b.String(), args
+}

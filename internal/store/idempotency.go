@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// idempotencyTTL is how long a response stays replayable: long enough for any client's
+// retries, short enough that the table stays small.
+const idempotencyTTL = 72 * time.Hour
+
+type idempotencyRow struct {
+	Principal   string `gorm:"primaryKey"`
+	Key         string `gorm:"primaryKey;column:key"`
+	RequestHash string
+	Status      int
+	Response    string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+func (idempotencyRow) TableName() string { return "idempotency_keys" }
+
+// IdempotentResponse returns the response stored for the principal's Idempotency-Key, with
+// the hash of the request it answered; found is false when there is none or it expired.
+func (s *Store) IdempotentResponse(ctx context.Context, principal, key string) (requestHash string, status int, body []byte, found bool, err error) {
+	var rows []idempotencyRow
+	err = s.db.WithContext(ctx).Where(`principal = ? AND "key" = ? AND expires_at > ?`, principal, key, s.now()).
+		Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return "", 0, nil, false, TranslateError(err, "idempotency key")
+	}
+	r := rows[0]
+	return r.RequestHash, r.Status, []byte(r.Response), true, nil
+}
+
+// PurgeIdempotencyKeys deletes the expired keys and says how many.
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at <= ?", s.now()).Delete(&idempotencyRow{})
+	return res.RowsAffected, TranslateError(res.Error, "idempotency keys")
+}
+
+// storeResponse renders the response with o.Respond and stores it under o.Idempotency in
+// tx, so that the writes and their replayable response are committed together or not at all.
+func storeResponse(tx *gorm.DB, o RosterOptions, outcomes []recert.RosterOutcome, now time.Time) error {
+	if o.Respond == nil || o.Idempotency == nil {
+		return nil
+	}
+	status, body, err := o.Respond(outcomes)
+	if err != nil {
+		return err
+	}
+	k := o.Idempotency
+	// An expired key not yet purged is free for reuse.
+	err = tx.Where(`principal = ? AND "key" = ? AND expires_at <= ?`, k.Principal, k.Key, now).Delete(&idempotencyRow{}).Error
+	if err != nil {
+		return TranslateError(err, "idempotency key")
+	}
+	row := idempotencyRow{
+		Principal: k.Principal, Key: k.Key, RequestHash: k.RequestHash, Status: status, Response: string(body),
+		CreatedAt: now, ExpiresAt: now.Add(idempotencyTTL),
+	}
+	err = TranslateError(tx.Create(&row).Error, "idempotency key")
+	if recert.ErrorCode(err) == recert.ECONFLICT {
+		return recert.Wrap(err, recert.ECONFLICT, "a request with this Idempotency-Key was already made")
+	}
+	return err
+}
