@@ -165,7 +165,9 @@ func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.Auth
 			return !inSpec[c.Request().Method+" "+c.Path()]
 		},
 		Options: openapi3filter.Options{
-			MultiError:         true,
+			MultiError: true,
+			// Hand the decoded body to the handler, so large rosters are not decoded twice.
+			KeepValidatedValue: true,
 			AuthenticationFunc: authn,
 		},
 		// Keep the validator's error whole; handleError turns it into field errors.

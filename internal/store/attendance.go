@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -450,13 +451,14 @@ type rosterPlan struct {
 
 func (p *rosterPlan) reject(field, detail string) {
 	p.out.Status, p.out.Reason = recert.RowRejected, detail
+	p.out.MemberCreated, p.member = false, ""
 	p.out.Fields = []recert.FieldError{{Location: "body", Pointer: fmt.Sprintf("#/rows/%d/%s", p.row.Index, field), Detail: detail}}
 }
 
 func (p *rosterPlan) rejected() bool { return p.out.Status == recert.RowRejected }
 
 // errRollback ends a dry run's transaction without it being an error for the caller.
-var errRollback = recert.Errorf(recert.EINTERNAL, "dry run")
+var errRollback = errors.New("dry run: roll back")
 
 // ApplyRoster posts the attendance of a published event, one row per attendee, in one
 // transaction. Attendees are found by ABCP ID, then email; unknown ones become unclaimed
@@ -496,7 +498,7 @@ func (s *Store) ApplyRoster(ctx context.Context, eventID string, rows []recert.R
 		outcomes = rosterOutcomes(plans)
 		return storeResponse(tx, o, outcomes, now)
 	})
-	if err == errRollback {
+	if errors.Is(err, errRollback) {
 		err = nil
 	}
 	if err != nil && !keep {
@@ -637,7 +639,13 @@ func firstSeen(seen map[string]int, keys []string) (int, string) {
 			continue
 		}
 		if i, ok := seen[k]; ok {
-			return i, map[byte]string{'a': "abcp_id", 'e': "email"}[k[0]]
+			switch k[0] {
+			case 'a':
+				return i, "abcp_id"
+			case 'e':
+				return i, "email"
+			}
+			return i, ""
 		}
 	}
 	return -1, ""
@@ -809,18 +817,12 @@ func (w *rosterWrites) add(ev recert.Event, p *rosterPlan, actor string, now tim
 
 // flush writes in batches, parents first: members, relations, attendance, then sessions.
 func (w *rosterWrites) flush(tx *gorm.DB) error {
-	t0 := time.Now()
-	defer func() { fmt.Println("flush total", time.Since(t0)) }()
-	lap := func(s string) { fmt.Println(s, time.Since(t0)); t0 = time.Now() }
-	defer lap("history")
 	if err := insertAll(tx.Omit("Claimed"), w.members, "a member with this email or ABCP ID"); err != nil {
 		return err
 	}
-	lap("members")
 	if err := insertAll(tx.Clauses(clause.OnConflict{DoNothing: true}), w.relations, "organization member"); err != nil {
 		return err
 	}
-	lap("relations")
 	if err := insertAll(tx, w.created, "attendance of this member at this event"); err != nil {
 		return err
 	}
@@ -839,10 +841,8 @@ func (w *rosterWrites) flush(tx *gorm.DB) error {
 			return TranslateError(err, "attended sessions")
 		}
 	}
-	lap("updated")
 	if err := insertAll(tx, w.sessions, "credit for this member at this session"); err != nil {
 		return err
 	}
-	lap("sessions")
 	return insertAll(tx, w.history, "attendance history")
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -258,7 +259,7 @@ func TestRosterRejections(t *testing.T) {
 				if len(re.Fields) != 1 || re.Fields[0].Pointer != c.pointer || re.Fields[0].Location != "body" || c.detail != "" && re.Fields[0].Detail != c.detail {
 					t.Errorf("fields = %+v", re.Fields)
 				}
-				if last.Status != recert.RowRejected || last.Reason == "" || len(last.Fields) != 1 || last.Fields[0] != re.Fields[0] {
+				if last.Status != recert.RowRejected || last.Reason == "" || len(last.Fields) != 1 || last.Fields[0] != re.Fields[0] || last.MemberCreated || last.MemberID != "" {
 					t.Errorf("rejected outcome = %+v", last)
 				}
 				if out[0].Status != recert.RowCreated || out[0].MemberID != "" || out[0].AttendanceID != "" || !out[0].MemberCreated {
@@ -719,6 +720,39 @@ func TestCredits(t *testing.T) {
 					t.Errorf("credits (-want +got):\n%s", diff)
 				}
 			})
+		}
+	})
+}
+
+func TestConcurrentRostersTakeTurns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		var rows []recert.RosterRow
+		for i := range 50 {
+			rows = append(rows, recert.RosterRow{Index: i, ABCPID: strconv.Itoa(200000 + i), Name: "M"})
+		}
+		results := make(chan []recert.RosterOutcome, 2)
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				out, err := st.ApplyRoster(context.Background(), f.event.ID, rows, store.RosterOptions{Actor: "usr_org"})
+				results <- out
+				errs <- err
+			}()
+		}
+		var got []string
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, (<-results)[49].Status)
+		}
+		slices.Sort(got)
+		if diff := cmp.Diff([]string{recert.RowCreated, recert.RowUnchanged}, got); diff != "" {
+			t.Errorf("the second roster did not see the first (-want +got):\n%s", diff)
+		}
+		if n := f.count(t, "attendance"); n != 50 {
+			t.Errorf("attendance = %d, want 50", n)
 		}
 	})
 }

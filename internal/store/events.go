@@ -95,6 +95,9 @@ func (s *Store) CreateEvent(ctx context.Context, e recert.Event, actor string) (
 	if e.Status == "" {
 		e.Status = recert.EventDraft
 	}
+	if e.Status == recert.EventPublished && len(e.Sessions) == 0 {
+		return recert.Event{}, recert.Errorf(recert.EINVALID, "a published event needs at least one session")
+	}
 	e.Version = 1
 	e.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	sessions := make([]sessionRow, len(e.Sessions))
@@ -432,4 +435,4 @@ func pageLimit(limit int) int {
 
 // batchSize is how many rows one multi-row INSERT carries: large enough to cut round trips,
 // small enough to stay far below both engines' bound-parameter limits.
-const batchSize = 500
+const batchSize = 1000

@@ -1,0 +1,59 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// BenchmarkPostRoster5000 posts a 5,000-row JSON roster of new attendees over HTTP, through
+// validation, the handler and the store, to PostgreSQL (SQLite without the variable).
+// Each iteration uses a fresh event, so every row creates a member and an attendance.
+func BenchmarkPostRoster5000(b *testing.B) {
+	engine := store.SQLite
+	if dbtest.Engines(b)[len(dbtest.Engines(b))-1] == store.Postgres {
+		engine = store.Postgres
+	}
+	env := apitest.Start(b, dbtest.New(b, engine))
+	ctx := context.Background()
+	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.CreateUser(b, recert.User{Email: "bench@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{org.ID}})
+	token := apitest.Bearer(env.Login(b, "bench@example.org"))
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		e := benchEvent(b, env, org.ID)
+		in := api.RosterInput{Rows: make([]api.RosterRowInput, 5000)}
+		for r := range in.Rows {
+			in.Rows[r] = api.RosterRowInput{ABCPID: ptr(fmt.Sprintf("%06d", i*5000+r)), Name: ptr("Attendee")}
+		}
+		b.StartTimer()
+		res, err := env.Client.PostRosterWithResponse(ctx, e.ID, nil, in, token)
+		if err != nil || res.JSON200 == nil || res.JSON200.Totals.Created != 5000 {
+			b.Fatalf("post: %v %d %.300s", err, res.StatusCode(), res.Body)
+		}
+	}
+}
+
+func benchEvent(b *testing.B, env *apitest.Env, orgID string) recert.Event {
+	ctx := context.Background()
+	d := recert.Date{Year: 2026, Month: 9, Day: 12}
+	e, err := env.Store.CreateEvent(ctx, recert.Event{OrganizationID: orgID, Title: "Annual Meeting", Format: "in_person",
+		TimeZone: "America/Chicago", StartDate: d, EndDate: d, Category: "I", Sessions: []recert.Session{
+			{Title: "A", Date: d, CEUs: 100}, {Title: "B", Date: d, CEUs: 100}, {Title: "C", Date: d, CEUs: 100}, {Title: "D", Date: d, CEUs: 150}}}, "bench")
+	if err == nil {
+		e, err = env.Store.SetEventStatus(ctx, e.ID, recert.EventPublished, "bench")
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
