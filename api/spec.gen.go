@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"path"
@@ -97,22 +98,22 @@ func (e Category) Valid() bool {
 
 // Defines values for EventFormat.
 const (
-	InPerson     EventFormat = "in_person"
-	LiveWebinar  EventFormat = "live_webinar"
-	SelfDirected EventFormat = "self_directed"
-	Simulation   EventFormat = "simulation"
+	EventFormatInPerson     EventFormat = "in_person"
+	EventFormatLiveWebinar  EventFormat = "live_webinar"
+	EventFormatSelfDirected EventFormat = "self_directed"
+	EventFormatSimulation   EventFormat = "simulation"
 )
 
 // Valid indicates whether the value is a known member of the EventFormat enum.
 func (e EventFormat) Valid() bool {
 	switch e {
-	case InPerson:
+	case EventFormatInPerson:
 		return true
-	case LiveWebinar:
+	case EventFormatLiveWebinar:
 		return true
-	case SelfDirected:
+	case EventFormatSelfDirected:
 		return true
-	case Simulation:
+	case EventFormatSimulation:
 		return true
 	default:
 		return false
@@ -293,6 +294,90 @@ func (e ProblemError) Valid() bool {
 	}
 }
 
+// Defines values for ProgramProgressKind.
+const (
+	ProgramProgressKindCEU      ProgramProgressKind = "ceu"
+	ProgramProgressKindClinical ProgramProgressKind = "clinical"
+)
+
+// Valid indicates whether the value is a known member of the ProgramProgressKind enum.
+func (e ProgramProgressKind) Valid() bool {
+	switch e {
+	case ProgramProgressKindCEU:
+		return true
+	case ProgramProgressKindClinical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramSummaryKind.
+const (
+	ProgramSummaryKindCEU      ProgramSummaryKind = "ceu"
+	ProgramSummaryKindClinical ProgramSummaryKind = "clinical"
+)
+
+// Valid indicates whether the value is a known member of the ProgramSummaryKind enum.
+func (e ProgramSummaryKind) Valid() bool {
+	switch e {
+	case ProgramSummaryKindCEU:
+		return true
+	case ProgramSummaryKindClinical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressPeriodRelation.
+const (
+	Current  ProgressPeriodRelation = "current"
+	Next     ProgressPeriodRelation = "next"
+	Previous ProgressPeriodRelation = "previous"
+)
+
+// Valid indicates whether the value is a known member of the ProgressPeriodRelation enum.
+func (e ProgressPeriodRelation) Valid() bool {
+	switch e {
+	case Current:
+		return true
+	case Next:
+		return true
+	case Previous:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressPeriodStatus.
+const (
+	Behind    ProgressPeriodStatus = "behind"
+	Complete  ProgressPeriodStatus = "complete"
+	Deficient ProgressPeriodStatus = "deficient"
+	OnTrack   ProgressPeriodStatus = "on_track"
+	Upcoming  ProgressPeriodStatus = "upcoming"
+)
+
+// Valid indicates whether the value is a known member of the ProgressPeriodStatus enum.
+func (e ProgressPeriodStatus) Valid() bool {
+	switch e {
+	case Behind:
+		return true
+	case Complete:
+		return true
+	case Deficient:
+		return true
+	case OnTrack:
+		return true
+	case Upcoming:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RevokeRequestTokenTypeHint.
 const (
 	RevokeRequestTokenTypeHintAccessToken  RevokeRequestTokenTypeHint = "access_token"
@@ -389,6 +474,7 @@ const (
 	ScopeMembersWrite       Scope = "members:write"
 	ScopeOrganizationsRead  Scope = "organizations:read"
 	ScopeOrganizationsWrite Scope = "organizations:write"
+	ScopeProgramsWrite      Scope = "programs:write"
 	ScopeProgressRead       Scope = "progress:read"
 	ScopeUsersRead          Scope = "users:read"
 	ScopeUsersWrite         Scope = "users:write"
@@ -416,6 +502,8 @@ func (e Scope) Valid() bool {
 	case ScopeOrganizationsRead:
 		return true
 	case ScopeOrganizationsWrite:
+		return true
+	case ScopeProgramsWrite:
 		return true
 	case ScopeProgressRead:
 		return true
@@ -542,6 +630,54 @@ func (e VersionDatabase) Valid() bool {
 	case Postgres:
 		return true
 	case Sqlite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WhatIfCreditActivityType.
+const (
+	WhatIfCreditActivityTypeCategoryIiMeeting    WhatIfCreditActivityType = "category_ii_meeting"
+	WhatIfCreditActivityTypeCategoryIiiSelfStudy WhatIfCreditActivityType = "category_iii_self_study"
+	WhatIfCreditActivityTypeClinicalInstructor   WhatIfCreditActivityType = "clinical_instructor"
+	WhatIfCreditActivityTypeEditorialReview      WhatIfCreditActivityType = "editorial_review"
+	WhatIfCreditActivityTypeKnowledgeBaseSurvey  WhatIfCreditActivityType = "knowledge_base_survey"
+	WhatIfCreditActivityTypeMeetingAttendance    WhatIfCreditActivityType = "meeting_attendance"
+	WhatIfCreditActivityTypeOther                WhatIfCreditActivityType = "other"
+	WhatIfCreditActivityTypePoster               WhatIfCreditActivityType = "poster"
+	WhatIfCreditActivityTypePresentation         WhatIfCreditActivityType = "presentation"
+	WhatIfCreditActivityTypePublication          WhatIfCreditActivityType = "publication"
+	WhatIfCreditActivityTypeSdce                 WhatIfCreditActivityType = "sdce"
+	WhatIfCreditActivityTypeSimulation           WhatIfCreditActivityType = "simulation"
+)
+
+// Valid indicates whether the value is a known member of the WhatIfCreditActivityType enum.
+func (e WhatIfCreditActivityType) Valid() bool {
+	switch e {
+	case WhatIfCreditActivityTypeCategoryIiMeeting:
+		return true
+	case WhatIfCreditActivityTypeCategoryIiiSelfStudy:
+		return true
+	case WhatIfCreditActivityTypeClinicalInstructor:
+		return true
+	case WhatIfCreditActivityTypeEditorialReview:
+		return true
+	case WhatIfCreditActivityTypeKnowledgeBaseSurvey:
+		return true
+	case WhatIfCreditActivityTypeMeetingAttendance:
+		return true
+	case WhatIfCreditActivityTypeOther:
+		return true
+	case WhatIfCreditActivityTypePoster:
+		return true
+	case WhatIfCreditActivityTypePresentation:
+		return true
+	case WhatIfCreditActivityTypePublication:
+		return true
+	case WhatIfCreditActivityTypeSdce:
+		return true
+	case WhatIfCreditActivityTypeSimulation:
 		return true
 	default:
 		return false
@@ -997,6 +1133,13 @@ type MemberPage struct {
 	NextCursor *string  `json:"next_cursor,omitempty"`
 }
 
+// MemberProgress defines model for MemberProgress.
+type MemberProgress struct {
+	AsOf     openapi_types.Date `json:"as_of"`
+	MemberID string             `json:"member_id"`
+	Programs []ProgramProgress  `json:"programs"`
+}
+
 // MemberStatus defines model for MemberStatus.
 type MemberStatus string
 
@@ -1105,6 +1248,84 @@ type Problem struct {
 
 // ProblemError On the token endpoint, the OAuth 2.0 error code (RFC 6749 section 5.2).
 type ProblemError string
+
+// Program A program as data: `id`, `name`, `version`, `kind` (ceu or clinical), `effective_from`,
+// `sources`, `period`, `deadline`, `unit`, `accept`, `total`, `categories`, `caps`,
+// `topics`, `carry_over`, first-period and short-circuit rules, or `clinical` numbers.
+// Amounts are decimal strings; every value rules.md could not verify carries
+// `"verified": false`. The built-in programs are complete examples. Recert validates the
+// whole document and answers 422 with a pointer to each problem.
+type Program map[string]interface{}
+
+// ProgramList defines model for ProgramList.
+type ProgramList struct {
+	Items []ProgramSummary `json:"items"`
+}
+
+// ProgramProgress defines model for ProgramProgress.
+type ProgramProgress struct {
+	Kind    ProgramProgressKind `json:"kind"`
+	Periods []ProgressPeriod    `json:"periods,omitempty"`
+
+	// Problem Why this program cannot be evaluated yet (for example, the ABCP cycle is unknown).
+	Problem        *string `json:"problem,omitempty"`
+	ProgramID      string  `json:"program_id"`
+	ProgramName    string  `json:"program_name"`
+	ProgramVersion int     `json:"program_version"`
+	Unit           *string `json:"unit,omitempty"`
+}
+
+// ProgramProgressKind defines model for ProgramProgress.Kind.
+type ProgramProgressKind string
+
+// ProgramSummary defines model for ProgramSummary.
+type ProgramSummary struct {
+	Authority     *string             `json:"authority,omitempty"`
+	BuiltIn       *bool               `json:"built_in,omitempty"`
+	EffectiveFrom *openapi_types.Date `json:"effective_from,omitempty"`
+	EffectiveTo   *openapi_types.Date `json:"effective_to,omitempty"`
+
+	// ID Example: abcp-ccp-ceu
+	ID      string             `json:"id"`
+	Kind    ProgramSummaryKind `json:"kind"`
+	Name    string             `json:"name"`
+	Version int                `json:"version"`
+}
+
+// ProgramSummaryKind defines model for ProgramSummary.Kind.
+type ProgramSummaryKind string
+
+// ProgressPeriod One period of a program; credit programs report amounts, clinical programs counts.
+type ProgressPeriod struct {
+	// Counted Credit programs: a decimal string. Clinical programs: counts by role (primary, secondary, total).
+	Counted interface{} `json:"counted,omitempty"`
+
+	// Credits With explain=true, each credit's allocation.
+	Credits  []map[string]interface{} `json:"credits,omitempty"`
+	Cuts     []map[string]interface{} `json:"cuts,omitempty"`
+	Deadline time.Time                `json:"deadline"`
+	End      openapi_types.Date       `json:"end"`
+
+	// Excess What caps removed: a decimal string, or for clinical programs a count.
+	Excess   interface{}            `json:"excess,omitempty"`
+	Relation ProgressPeriodRelation `json:"relation"`
+
+	// Remaining Credit programs: a decimal string. Clinical programs: counts still needed (primary, total).
+	Remaining interface{} `json:"remaining,omitempty"`
+
+	// Required Credit programs: the total required, a decimal string. Clinical programs: `requirement` instead.
+	Required             interface{}              `json:"required,omitempty"`
+	Requirements         []map[string]interface{} `json:"requirements,omitempty"`
+	Start                openapi_types.Date       `json:"start"`
+	Status               ProgressPeriodStatus     `json:"status"`
+	AdditionalProperties map[string]interface{}   `json:"-"`
+}
+
+// ProgressPeriodRelation defines model for ProgressPeriod.Relation.
+type ProgressPeriodRelation string
+
+// ProgressPeriodStatus defines model for ProgressPeriod.Status.
+type ProgressPeriodStatus string
 
 // RevokeRequest defines model for RevokeRequest.
 type RevokeRequest struct {
@@ -1331,6 +1552,35 @@ type Version struct {
 // VersionDatabase The storage engine in use.
 type VersionDatabase string
 
+// WhatIf defines model for WhatIf.
+type WhatIf struct {
+	Credits []WhatIfCredit `json:"credits,omitempty"`
+
+	// EventID A published event: as if the member attended all its sessions.
+	EventID *string `json:"event_id,omitempty"`
+}
+
+// WhatIfCredit defines model for WhatIfCredit.
+type WhatIfCredit struct {
+	ActivityType *WhatIfCreditActivityType `json:"activity_type,omitempty"`
+
+	// Category ABCP category.
+	Category *Category `json:"category,omitempty"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus   CEUs               `json:"ceus"`
+	Date   openapi_types.Date `json:"date"`
+	Topics []string           `json:"topics,omitempty"`
+}
+
+// WhatIfCreditActivityType defines model for WhatIfCredit.ActivityType.
+type WhatIfCreditActivityType string
+
+// AsOf defines model for AsOf.
+type AsOf = openapi_types.Date
+
 // AttendanceID defines model for AttendanceID.
 type AttendanceID = string
 
@@ -1342,6 +1592,9 @@ type Cursor = string
 
 // EventID defines model for EventID.
 type EventID = string
+
+// Explain defines model for Explain.
+type Explain = bool
 
 // IfMatch defines model for IfMatch.
 type IfMatch = string
@@ -1357,6 +1610,9 @@ type MemberID = string
 
 // OrganizationID defines model for OrganizationID.
 type OrganizationID = string
+
+// ProgressProgram defines model for ProgressProgram.
+type ProgressProgram = string
 
 // UserID defines model for UserID.
 type UserID = string
@@ -1456,6 +1712,18 @@ type PostRosterParams struct {
 // PostRosterParamsMode defines parameters for PostRoster.
 type PostRosterParamsMode string
 
+// GetMyProgressParams defines parameters for GetMyProgress.
+type GetMyProgressParams struct {
+	// Program Only this program.
+	Program *ProgressProgram `form:"program,omitempty" json:"program,omitempty"`
+
+	// AsOf Evaluate as of this date (default today); any past or future date.
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
+	// Explain Include each credit's allocation.
+	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+}
+
 // ListMembersParams defines parameters for ListMembers.
 type ListMembersParams struct {
 	// Limit Page size.
@@ -1493,6 +1761,30 @@ type ListCreditsParams struct {
 	Category *Category           `form:"category,omitempty" json:"category,omitempty"`
 }
 
+// GetMemberProgressParams defines parameters for GetMemberProgress.
+type GetMemberProgressParams struct {
+	// Program Only this program.
+	Program *ProgressProgram `form:"program,omitempty" json:"program,omitempty"`
+
+	// AsOf Evaluate as of this date (default today); any past or future date.
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
+	// Explain Include each credit's allocation.
+	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+}
+
+// WhatIfProgressParams defines parameters for WhatIfProgress.
+type WhatIfProgressParams struct {
+	// Program Only this program.
+	Program *ProgressProgram `form:"program,omitempty" json:"program,omitempty"`
+
+	// AsOf Evaluate as of this date (default today); any past or future date.
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
+	// Explain Include each credit's allocation.
+	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+}
+
 // ListOrganizationsParams defines parameters for ListOrganizations.
 type ListOrganizationsParams struct {
 	// Limit Page size.
@@ -1516,6 +1808,11 @@ type ListOrganizationEventsParams struct {
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Status *EventStatus `form:"status,omitempty" json:"status,omitempty"`
+}
+
+// GetProgramParams defines parameters for GetProgram.
+type GetProgramParams struct {
+	Version *int `form:"version,omitempty" json:"version,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -1560,6 +1857,9 @@ type CreateMemberJSONRequestBody = MemberCreate
 // UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
 type UpdateMemberJSONRequestBody = MemberUpdate
 
+// WhatIfProgressJSONRequestBody defines body for WhatIfProgress for application/json ContentType.
+type WhatIfProgressJSONRequestBody = WhatIf
+
 // CreateOrganizationJSONRequestBody defines body for CreateOrganization for application/json ContentType.
 type CreateOrganizationJSONRequestBody = OrganizationCreate
 
@@ -1569,203 +1869,453 @@ type UpdateOrganizationJSONRequestBody = OrganizationUpdate
 // CreateEventJSONRequestBody defines body for CreateEvent for application/json ContentType.
 type CreateEventJSONRequestBody = EventInput
 
+// CreateProgramJSONRequestBody defines body for CreateProgram for application/json ContentType.
+type CreateProgramJSONRequestBody = Program
+
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdate
 
+// Getter for additional properties for ProgressPeriod. Returns the specified
+// element and whether it was found
+func (a ProgressPeriod) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ProgressPeriod
+func (a *ProgressPeriod) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ProgressPeriod to handle AdditionalProperties
+func (a *ProgressPeriod) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["counted"]; found {
+		err = json.Unmarshal(raw, &a.Counted)
+		if err != nil {
+			return fmt.Errorf("error reading 'counted': %w", err)
+		}
+		delete(object, "counted")
+	}
+
+	if raw, found := object["credits"]; found {
+		err = json.Unmarshal(raw, &a.Credits)
+		if err != nil {
+			return fmt.Errorf("error reading 'credits': %w", err)
+		}
+		delete(object, "credits")
+	}
+
+	if raw, found := object["cuts"]; found {
+		err = json.Unmarshal(raw, &a.Cuts)
+		if err != nil {
+			return fmt.Errorf("error reading 'cuts': %w", err)
+		}
+		delete(object, "cuts")
+	}
+
+	if raw, found := object["deadline"]; found {
+		err = json.Unmarshal(raw, &a.Deadline)
+		if err != nil {
+			return fmt.Errorf("error reading 'deadline': %w", err)
+		}
+		delete(object, "deadline")
+	}
+
+	if raw, found := object["end"]; found {
+		err = json.Unmarshal(raw, &a.End)
+		if err != nil {
+			return fmt.Errorf("error reading 'end': %w", err)
+		}
+		delete(object, "end")
+	}
+
+	if raw, found := object["excess"]; found {
+		err = json.Unmarshal(raw, &a.Excess)
+		if err != nil {
+			return fmt.Errorf("error reading 'excess': %w", err)
+		}
+		delete(object, "excess")
+	}
+
+	if raw, found := object["relation"]; found {
+		err = json.Unmarshal(raw, &a.Relation)
+		if err != nil {
+			return fmt.Errorf("error reading 'relation': %w", err)
+		}
+		delete(object, "relation")
+	}
+
+	if raw, found := object["remaining"]; found {
+		err = json.Unmarshal(raw, &a.Remaining)
+		if err != nil {
+			return fmt.Errorf("error reading 'remaining': %w", err)
+		}
+		delete(object, "remaining")
+	}
+
+	if raw, found := object["required"]; found {
+		err = json.Unmarshal(raw, &a.Required)
+		if err != nil {
+			return fmt.Errorf("error reading 'required': %w", err)
+		}
+		delete(object, "required")
+	}
+
+	if raw, found := object["requirements"]; found {
+		err = json.Unmarshal(raw, &a.Requirements)
+		if err != nil {
+			return fmt.Errorf("error reading 'requirements': %w", err)
+		}
+		delete(object, "requirements")
+	}
+
+	if raw, found := object["start"]; found {
+		err = json.Unmarshal(raw, &a.Start)
+		if err != nil {
+			return fmt.Errorf("error reading 'start': %w", err)
+		}
+		delete(object, "start")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ProgressPeriod to handle AdditionalProperties
+func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["counted"], err = json.Marshal(a.Counted)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'counted': %w", err)
+	}
+
+	if a.Credits != nil {
+		object["credits"], err = json.Marshal(a.Credits)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'credits': %w", err)
+		}
+	}
+
+	if a.Cuts != nil {
+		object["cuts"], err = json.Marshal(a.Cuts)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'cuts': %w", err)
+		}
+	}
+
+	object["deadline"], err = json.Marshal(a.Deadline)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'deadline': %w", err)
+	}
+
+	object["end"], err = json.Marshal(a.End)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'end': %w", err)
+	}
+
+	object["excess"], err = json.Marshal(a.Excess)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'excess': %w", err)
+	}
+
+	object["relation"], err = json.Marshal(a.Relation)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'relation': %w", err)
+	}
+
+	object["remaining"], err = json.Marshal(a.Remaining)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'remaining': %w", err)
+	}
+
+	object["required"], err = json.Marshal(a.Required)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'required': %w", err)
+	}
+
+	if a.Requirements != nil {
+		object["requirements"], err = json.Marshal(a.Requirements)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'requirements': %w", err)
+		}
+	}
+
+	object["start"], err = json.Marshal(a.Start)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'start': %w", err)
+	}
+
+	object["status"], err = json.Marshal(a.Status)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'status': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rcts4uuCroDSnKvZZWpYdp3si19SW250+45mk44qTyc7GXgsmIRFjCmAA0Io666p5iPMM+2DzJFv4",
-	"AJAgCeriWE7S4z/dsUji+t2vn3sxn+acEaZkb/i5lxKcEAH/fPEWT/T/EyJjQXNFOesNe29Tgm6IkJQz",
-	"xMdIpQTxq3+QWEVozAUanYx3XmEVp6N+L+rJOCVTrAdR85z0hj2pBGWT3u1t1HtDlJgfjRUR7UnOSMxZ",
-	"IpHiaIapQldkzAVBQn9C2aQ+9JQyOi2mveEgctNQpsiEiN6tnijHAk+Jsrs6UoqwBLOYnPys/6Z6vhyr",
-	"tBf1GJ7qr3H5yiVNelFPkI8FFSTpDZUoiD91rl8VeoT/g5W6/IB3ftvf+fHi8/7B7X/0osCmjzNKmOqc",
-	"OYbHa8waZ3SVWQshuQjf5YiRT+oyhjdG7kZzQW4oLyTK8YQcIj6lCm5XPxtTIRU80NcAm/hYEDH3dmGm",
-	"q90R/vSSsIlKe8Nne/uhNb64WXQw5Ga9cyE3q9zGyRhAteNgNPyPUIalQoLg5BB2H6eYTQjCeZ5RIhFn",
-	"2RxRHw2QVDTLUIoloqo8IYNW1X4clnQd0g8HC9b7pjyBr7nu7ntYuo+XdEpVe/WneEKQpL91AlYG3/lT",
-	"JWSMi0z1hs8GkZ7XEIJnA/2XIwt7AbIQ9V6R6RURnQA3hcdrQNyUTFeAuNdighn9Desdd87NvZfWWAEX",
-	"kxVW8E4u2HUh19pzIcXSGW/1WDLnTBKgvz/hRMMvkQAAMWeKMPgngGYMm97NBb/KyPR//ENqwPjszf4f",
-	"gox7w94fdiu2tWueyt1T85WZtI0YwkyLqERTnI25mJIEcYHGmGbSIAlnSuBYPZHoBmc0gcX0e5qCcjbO",
-	"aPzV1hzb+SWaUZXCYgWRvBAxeSJRXAhBmEZhrAis9xcurmiSEPbQC1b8mjCU4fjaHKmMeU70KQueEaRS",
-	"KhHPiYAVIEZIImG9J0zDFM5eCGEY1UOt+YihgpFPOYkVSQAUCkEMyUyIAsjAgiDKzG6IuCECZXyCCpYQ",
-	"YS/CwlUCW/mVq194wZKH3MWvHMkiTkuYiPSJM64QZ8RANs4yItAUz5EkBkRO8TzjOHnL+UssJuShAeWK",
-	"J3ONipmeXB8kZk3wwHFMcmUA5FSASEj1g18wzUjy0Au2bNIw0gRJymJztpbhTugNYRpQfBH4NuqdEXFD",
-	"Y/KO4RtMM3yVPehRH6GE5IQlhMVztAVgjRW+wpJs69MvmCA4TvWqNNP1pH8Qz3dK+Tw0vX1715PkYQVv",
-	"OX+F2dySefmgF8U5mmI2d0gpD43SgLBeHlyXuaeEZHh+f1t+x3ChUi7ob+ShER84FeCKlIb8Nrb1/v37",
-	"naNCpYQpvQ5Sn7jFr2E3ueB6PA0XL5iiav4VmfWMZNmOZddXhUJXguBriTC6KiRletei0OCrB7Kjg6L3",
-	"0/GpEXTao0v6aSehE6qQfgud/KyPjHzC01xjZ29v/+nBsx96kS/rfBjsPL/4/ENIxol6Rzk1mh2cTZa9",
-	"HveGHxbv/6hIqOrdRp97udAkT1EjH9EkcCtOQAs8aAqLoXcEueHXxH92xXlGMOvBkfHcTq3IVC67t3Kr",
-	"Z/o7PYAdEguB5z0j7znZ8UMPhElYfDlTtZ6L8mNDXHu3F/5hHgtiwRUnhvLj7NQ7rDHOJIka5+cOylNC",
-	"9q064P7ei1Y6xgAL8F4CWoLzHGEtlY25OERu36Aq23eJkP0QxHzxqU8pOzFf7jWuIOoVjH4siH2s5ffm",
-	"rdQvpH0N3iVopQzE/jqUukWvt/o2uEQ9z/4QNhTVwAmmW7hgc0LDzz3CtPb3oXa1cqhV4l5k9bvWnzNB",
-	"lT4ZsDeUT+1f7mFlH3IveL+4l3LBJ4JIO8bFIqLxnqr0jMSCrEM+vCNtXo61IslyyIZxLeUzhlIiCJgB",
-	"DpFUXIu4Ckk8Jtm8H9Qb/VuoT9CBxeWRfDlNjEmxFMaOX7yT+lT1u5d4hkViCN4q35TWpRDx7Pi5MhB0",
-	"U9xLQbBlimvSZCKlhtaVMezMfHAsiDnBFpZZk603nW8MaVFsz97mW0LKdZlz9kh5NcMycDgGAbpNUnCs",
-	"7AId4sZA//XYRZ7Yf7VZR3WkOFZBGhL18CKZroS+CmL1J4A5WuzQ/+rp+XcUBbLZGt6Yp9cbvxNwOiAm",
-	"dEtY9dyuI3d+brNBGlldAheClAe+BntdBxWrvfjm3xWYcRD8F1sVwfpnOZ7j9x38sXmUdpmLD+zPVFPJ",
-	"+RdzwiYaLJWfuhleOdS9sOgacG6KRwN9b63U4vnlOijnvrmah0W1QhItgyHDqpBKsUL2G2vfbg1picxa",
-	"y3DfrLUMa0GgCoz0K7Db6nxqG68tubaW0OEDVrYWeYQSEtMpzhCe8oIpY1/ECk25VEjNOMozHBPQo60V",
-	"F+FshucSFGn9RkN36j8bhDSnvejgduv8vO/+2r/d/p9BXeoYKzKxqNZYq9bVYvsYZrWM4qQX9U7Mf06C",
-	"nOFYA9u41H4bjOcqzrv4OM5zwW9wdgmoE3qh5ivsfoOQy04VLvZ2vJCuuvesmLOyeMOSy8RuvQbWoeM3",
-	"nF9RlYUX6wZYPDV4834xr2pmJ2WxJmYFecDdedHK++/aeQMnzWuRGwaWEsK6JiUFHOqQUqTCQq16U431",
-	"NH3Wdair5q1fsAd75c3W1uEBTynyeUJgda9BipNhOvWcPU0tBdPpJRisGux9b/+PIcCcYprVDsb8EtVU",
-	"/Wch0SDHUs64SGpflz82BvhhufZTLTwqF1EO13kSb91WF55De9+fciqIXAt5Fiknjd344n1jZ9XEwT0Z",
-	"XaNNTr+cZG6aIK5JDDtWuRlKmdzZyld7p5PZWOztGsQ97t6W4jmN62S5/U5b+6RjGopYOOVSi2RXc7Cn",
-	"wZE+kZXxDG0xrpAk2XhHkJwLRZJtT2AqVeawdlQniY6KVRTPEjRP2a0Tx5Iitj3y7cP2dtmNLi9piBSu",
-	"J6p3K/mLbRKKK5xdro4nCwiFWWdtyNCeAba/3PyzlKJsnF74IBuiBOsIWPdJFjJufDB3phl3NTQFRZt1",
-	"xBd4XS2/AjiHM/MqSGdTcvkbZx2kqZNoFSIL/r6mWaxNB1qkolphtyBltx6iRZ5wtdig5gOIZzOj7DIn",
-	"QoIhKKM35HJGrijDEI1HsvFlQgWEOui/6bTIDPiEdCYTkMfyQq1pImqia1srBkXOvYYEGRNBWAwe6GVW",
-	"nrugegN9fUlzMBgMoq+B0D7megt6GlzOXbHU3F7bNvaFmFtDwkrzP5oSQWO8e5zSGE94+zKXWP1K7G2e",
-	"x5LvLG6Xyy4Ebcj0oUvu0OfWw2N3L53M7z5Mc4aLbs4q55NYj5IkAo/1QeTFVUZlCiQj1tJUlnXY33+h",
-	"JEvKCK76lk0wVR1gpoVU6IqU1qZng0EI3HxUqdOS9+DE0oIjZSYM4gZnBUEzLH3z0BVPNIV1waQ25NGG",
-	"toY2knPNBUTIWvaXs9e/olPzHG29+eUY/fB8sBehscCTKWEQJj3dRoqHlkVVShmiSiK3p+E5G/1h18HR",
-	"7mBXs4ERogxhiJCK0OgPuxD2OioDsEf2b9gPKqPb++esZoiz3y21HJTHW+07ctcVApc/E5yptH3DsgVB",
-	"/Dpwuo3Z7Vehif7y/q8B7TKb+FO8SH4+OwreYSxu6i/uP3u29zz46nWHcHRtwl7cEK//ehr8vJA1d7Ok",
-	"k+Brn8K8ENArRtdkHqErLMkPB4XIltuE9drMJvXIZg8RnI5ZUMeBnrVP9JrMV6dF+k6WuSxgwND8L2lM",
-	"mFw3oMOZIQwBWMqcrElqxbdZoZWaBtM5WMFDpSyzrPDt/UnD7H20878vPu93hGE3cUCvzi4mdHSvAlzE",
-	"KGTLbszEuTf1gdVv3I9Yf0PGIT4keLbU+flGv7N+3EtHkFHUk4U5m1W8LjQJ+3vk8tN7JwOqgJvb7twL",
-	"bKofcfgi3aV9oU58FeeX8TwuJSaT6/B0cd5D5Ds7Fk5rguduo94VFSq9nHJmaH45097+sqni0umitaWV",
-	"pUswQoZMRe9TolIiEEYZn1CGyCcqTeiVCRwWJOYiCVmHPONxR3iHJ5SQ6eXHP17vJ08/PcNXcULGk5T+",
-	"4zqbMp4HpRND1FYHaUcFQwJdp9GOx5So+WWcYbkcZ8zLx/Duyoq2AcxK015TM3ZuBqfZlsdSXegyjdas",
-	"4E5Bf79fbPgCr8eXQGalMP4w6IbT+46x/IULhJln/eVjJMkNETirxV7KyCSu2eQGwwgRkIAMPPyKh4Mu",
-	"745GoQDKbvp+H2pfxbg3pPfVMN4TYHGs6A2BFLzyn4IoGFBrBjHBskMDNEO+y5NVUHhKmf/r3iNSf49I",
-	"/eCs6TYAyr6Qeg/hpjzpCNTgTOFYXXZLE+6NPO2yUTflDS4mlz9+3L9eVd5YlggALpr13XN34PVwTM15",
-	"lzF5/6buxOrd5XiK1+lZW/Ma7Dy/sP/fufi8Fz3dC2dutK50fZRs3XlDley8Qm8LVMacScrQKRHjAoor",
-	"WFxpmTKXYGQ40h9O7WIJ5twH16ph4uZ4V1MrHa6Mw+vl1ywD/2VruydW6HbzHQL5usDbOk6XKNY2xjL0",
-	"5pdj9Pzg2Y/I5qDZnN1+L+o0Pzd1SqzQjDCFZoKzicuuBlES4pZMVROMjFMNKQ41FYLSJXGW7/oUr02q",
-	"kEmMJiwBI6sRYF8fFSpF+/0Bgm+RvmZrVP7x4DmSJkIbPevvb/v2bGtVvrRLBEnN/GIMHt4PE4Hh78LL",
-	"T6zeKpgschNVYd68hE1Vn4NhIyjpwYJlaLcEEabEXJ9Yaf8eU5JBrn1lrS6jCJYQFM+pECAnlEnlcky6",
-	"kwhzbHPmHZjwGFLmE8RZ8Crth52JYFXKN9rCmeQuP3z0v3ZsvNvOSTIqQ2aR8TWAW+BjwRVBs5QwhOU1",
-	"ZRMAsJRkeX+xl7zkFgeDWq2L5899KXUwCMmppWut6c6QKRcKyWI6xWJeVX8xp6THqQf3/oQT9KaEug65",
-	"oj3LuzcnlZcX0YQwRcdzvffmdIdohK94oYZXGWbXI3NOkHkP54AknktEFcJZVl+Z99VSe6sFcufyW+CC",
-	"eAPZJp0hjKsHL8KbgF2XKWU1j70gY0FkWobdmUxe++dS/0nzNW/tPHTlI4P8I60tY03pRLKTY6HmCOe5",
-	"T2RwMqXMF+/KVCAw6QAFCRGGN1wqIu4SNyD4LBSgbp2De4NoMBgg/RLamkLCmkQHe0+3V6YkZmVv+Kx0",
-	"iy9OC9HLCR8sjEMkFJ5pOTrF/FIULJzXtTCecOokW3cDik9pDKKtUBRnweN2h7beCdjFBwgqRHTJzhyN",
-	"kIpQZk9eLnxJkH+YyJPwU7uP9pOC2YSJjsc2NWy57gJTRMGssmoOb53tfbWhoTGFnzZntCMHDuXJRksB",
-	"ywHoHUygBrL8+In9kCy3Tu6AExmXSohdAt9GsrtamNt9mF2IujwMuZJx7kVSSUiHC1jw2ROJci7hrp0s",
-	"IWADERoLPkUDTzjwgD+jrEP0OT77G9JP7VAzNMOyLu208NdH3/aALqEATbGKU5Igxq3h9RBhhgpmzfzO",
-	"Gmu8MTCtHTfsmVmWR9uZQNuON1gZs5dyVXNZC0WD1dLM6z+63PBCeqnn5g/3aEleumG85WP350OmrbsI",
-	"0IdJxyEsuYQshzV0eROu1fnVfYa2h+wDodSgcuwgKNWSt7/oXBdG9zfd2NW7CxKYaqGEm8sVvhNAeFmH",
-	"g+GgkXa49WGwdwHZhv93/8Ng5+nF9vDDYOeZ+SloJglpe0fWz6yVFXtgTySiSaR1uWtCcq2NbHGGDMnZ",
-	"7lLiPICsVj344/DpF6/6rmGTAWCvVkZUqh/Wzap457cL/Z/BzvPLi8970Q9Pw+Ymn1cvQZhV0+hqjoN2",
-	"RQvz1LIemdIcgTtiiI6QcWFF6Gj3DbJerAj9hKQqtBoaoWPECyVpQko1E8rVYcYh2CAXfGyu3VeOjnpR",
-	"72j3TS/q/dSLesdBOgnpXguy32ilCiwNem4W9FiSxBbWQT0Lj8e2vBHsNLEgoKFbabWmnl7cf3Zdc4pV",
-	"1GnpmG8DDnIckx1JcizADWzicjSmMiy0EFQZ4oyHuBEK3hEk5CTbtlAE0jHacptFcMTb/eUG1QYaeFcT",
-	"gn4LSsaYFKqc4VkMFqUQUtZdarlgimamqJFXSgzZT8NyY+vi2u58MPC448EsQfYbc1QLaiN1MGhnRvFB",
-	"+CeCRTCSt5kj659TbbDaEbkFhG7inbyP4K2EQmW1juIvy2KV1ixFs2rlsDV9hi7obwV70XJxO/ESaa17",
-	"xYbWtRYZVacX9jDqK7qTZ/ELvCO1G6gjwRu/KBgUQTUvD/3QFassgePBBLfRMGrcT+SNDOMqrK68Pxtj",
-	"4ysw8AsEV7qiZzXj2wJB4Fkg4ODL+cY9gmAY+hYmdWtAuw+XqYkx3ZirVA9/T27IxXTrjrD55cn5rS3/",
-	"rYpnaGzA1j7tqAqpuMATggibUAY1fwtJfLFPfsyslsyl0mpyUB4y93rpBVW0p8qwIlKVtVjRlE5c0Vuo",
-	"0J7UvBt7VZKZZr8/HAS5ceeEPxU0S8qmDVsYCZIRPavCE6gUrNH6b8dnSJAb6ho7YJSQG5LxHLJarvQQ",
-	"23WXy82gv9cfLPW2uGW1DiaqriNoWJUkLgRV8zP9mXURkJgIdVSoQM3+I09skcZqNjp9ffYW7d7s7eJC",
-	"pbvwaDREkDSyI+mEkQT95f1bGSGpN4nlORsdWT+pSc9BRrZA58Vg8DSGAeCfZNRHR8yrVZxBLHJV8Zoq",
-	"U9360BrgMoKuSEpZcs48ITSFSrQxTYhEs5TGqa0yLANFm/XFWXYB1ftVSqaSZOMIYXbOqphJLWRhgKPy",
-	"PSrqdPzJYanfKMKwSbk35Y0xkzMiJDoYHGz3z9k5OzMy9NUcNjFEQGSpVAIrLiRKeZYgckPE3Gz80Ct8",
-	"aR6O2oaxUXTORr6laxShUc3UpX/wbV3+3+ULnrULRvTtXfp5w+DV+Kl8rWbyGh06LRJWv8o6a8sIztqc",
-	"QV+Yvh89gwc04NmcYYkEmVCpiJYaZlSlJrNrnFkXSeyKo5ZaGhTddXkVTTPfsKf/h6qfrbRhgmipQKkp",
-	"bQaAUwU0Quh2y0A4BNJnXjUl5LyBm/ZJO/PR6YnNxJAtk6V+xew1QoKD8m2UhBt+TRpf+sZNO/TxC1My",
-	"QjatnUOXtlh7pWZctUPUJDDZMrkOrVXZbNk00ah/EiFIOUJg/7bkp2X59WesJ4mEbcShaeuimH5QQ20i",
-	"ZMt+a2c0ZLMMVEXupbop2r5s5E8cx7wwp+YbqN26orKhCEuQFQuaXzp97Z3IesNenQo3Gb/VCoOvRo/A",
-	"/Qjc3xdwe0Kp/nnfVDmnbMxDCqJevztw6EFCWUHZZIckhd3T1vGLbXvThr9X8K7VytwFjYIQYuB3mheK",
-	"yHNGcJzWXngiyyNCis+waB/hFhRoOD4+hbGMTRQCz2MijVRwzJleDVzqOduxEoCJYqN6Ce3QvK1RV9H4",
-	"0batOujFVR3qUWlium/wHH8stHyuBUzpXtYnjHJBxvQT2tJs+fJf//x/hiEr+Oc2DKLolEiFp7kZS6/r",
-	"6dOnz7V4/+7tcaRlcGIejf7+97//fefVq52ffx7BpzF4ZGxlRPOOq5ZYW0tVJhFtjc6hBOJ5z05vBMNC",
-	"EmRUOZTjCWVWutQksMzntkBfb771RDY6dGGJRvbfRi7Iqqxa28XnKMdxSnb2QTiH6gi9VKlcDnd3Z7NZ",
-	"H8PjPheTXZdNsPvy5PjFr2cv4JvKp+Bg8+j0xAvsHvaM4H8b9XhOGM5pb9h72h/0n9rkeqDUu32o23/N",
-	"+Izt/mN2LfuuP8CEdKRt2hxtLyVamoqZUFhpjsxqnsiahVKagMkfn+39uN1H0JIBYf3tOQOa60q1l6d6",
-	"TeYapOcSroYknuXTDkgVsspBim+INYEm5rRLif9E05QJUZBU3ehxtD8YLOiXsF6fBBi/o0kCbIUoaDPy",
-	"zMwZGqpc2269zY6vZPWGHy6ing0E7A17p+YO9DlQNoG70JoenkiwtGgN7EJ/v5tw40QK3urZDE8mRKB3",
-	"J0gQlhBhYv6oLFstRaanTmIUNiwlURJpFpQkJHGhEFDBZn7OtqiSyIwvLWmaZ0Rf5A2xDXlGsKDd0XbH",
-	"df3MY7n8uhT5pHZTNc2W9MoIdBP689tXL213vEXnCzdhfFMo4XGhtWxXhsGdcrl46Z317mc4pNuFmGTP",
-	"KHIHpM+Kxpqz2hDP2pSw3Kjj1Ptdp3ikl9Grt1f8EO6naN/s7inWPNiLpTf0n7v/Wb+b0kBilh3uRBYI",
-	"a5EOgQ4GB8sRqGzutOhuf64droHpRdeaQkWN3zpv9Mjq5PuDAZqlNCMubBaoIJWAQhqzXNObPvpVM2Sk",
-	"eBGnxGiYztYSvE9b02ODZMzO0HEL3l6wRuZNULSX9IYwIxd23sSUKEEX0LM3ZTu2woliGVaExdSZSAor",
-	"1prIoQjlWSHRf3EkNJeZavEaZgjewis7+2rkKc8wZWvSJzuDw/BTwadEpaSQSA+pOZ0LQjPotJiGeZ9P",
-	"y6V3nq2VFfpzbMhqJ/F6nROmlSNHo4wFrWDAiMAQCUaSCWHEuHkN62CJa9qnCd4EU2Zqa7eO2Y5/lpN4",
-	"PYh3K/fbTzaof3PtnhOntGwGMcB9CHKU9/n948Fbn/0uujCtMM1XpUo2TL80aDs7IkY5tXk1GuhmHEnj",
-	"cI7Qs8FTBEbIGe0gS28ITqjF2a9AmfT0c6S4EVGQEng8pvGd70R/9XT5V4F+cYuu0z+jzqvU6mmpMu5+",
-	"roW+3pqrzYgKuEVOFJKK59JQPMom1p5t/JUgVihZGlm0WN2+SGPvOPItKSGZodHr1UZ+rthndnlXiRVk",
-	"irvDkN89oaufGfQt8TR3K3SsAEdey1T4ZG/5J7V+dPDRCpBXNQ1dXxzSHzxf/kHZR/Ve6FrdIfShbdG7",
-	"uG3gCljeMGsbDH3lprrMi9vIEb8WcaoB9FeErN8vRG0UQEx8cx0+/ouoNYGjQchCS61e2a31ntdT5+H2",
-	"42fE+RJtqoSLvk+ct/b4xTuJbJerqLKeaZKJrkmukK0zaClzmyhbA3cDiAEkfuLJfAPw67Ucuq37iKFD",
-	"3VfFIXsaj/TZp88H+/urbKTdKvSr0PZj57FZA3+Xika7cb1xTFAQhhxyjGyHDQRVTaE3TrkUQqKyeqf7",
-	"5YksTf5g0S8SqsJqod+8ZoNY4k/ThSbVK4/Sy0MzJ+9+ID7Hp9yb4E7LkSOteqItF5JcA7UHofNusgAc",
-	"v84SIhUaUyHVo8D0hTD5Atx+1luq+EMKTw48C5Xugncaov24DBmVCqFFKMSZ6Zjje7PRlrUe1QObkN/B",
-	"dxtRpjdnfcCWkp+zevAuVUirrtIE9tp6IXHKuTQWWCpsuoAm9y72oY/eltFgMy6uJeJa9Aj4LmDNr1wC",
-	"/iZEtVq7ppVEtL17m9vWWQ0rOMbnjhif2Zqfh+CX0jIuSL6jKn3iT+5gR3fH7QcUkw72V5is2U7//k2C",
-	"cPMI12M/wu4+h3LGntGNc1VpGwPc+n0XXQD+2sHg+fbQGpNMRoh5UWOHiSYwf/MxKDL6wncoO2dS8RxQ",
-	"hbJJHzWMkBDSyAViXHm5PjMsjWm4j+pBojFm+s0rcs6sfQbMW3Pr8nVWyyllhSIyhJXms7c2TmkTWFkv",
-	"QXJrehKWY33amc1m0Bx/pxAZYTG3bY/vNviqalnTTgpnF9mTT8HJy63J6654eM8g7kw/dWhbDONlWlMH",
-	"W6lVcKrXd6qqOG2D6D/dsXejz+gvZ69/haiZIOGyNM0lno3QFrCNbcCMUflaZCN/eJ6Rw+Zg7Uw+N2yZ",
-	"d2jiTUa11MIR2nK+X57MERfnDCEs0Z/fvj1FP2FJY+QNue2UmloNGdlaTC1LzK2j/uMQYcTIrJ56BmoR",
-	"/Gxf1quBR8YIzbOkQTuMqdoSh8gwWkEkAcs1lA2aYMosYEpDZspBkb5dY2QBkQDsL3hKHOmBuCcANBMJ",
-	"ZCOYJJqlXBI0guCnkaOhMRaCWtdrqMxXH2l5ZpqbsKJzJrAiOxAIRBIoneW4HmyClLXMcZIIIoO0yASv",
-	"bZIW1VJa75kUNcZ+UANRPb8yHNfhg2a/bB8CSzmGcKtjzpTgyyJGHlLh+DaEC2dU9c6vk+y6eNhOn2M9",
-	"+UASYmUF82Et+UA/DOU+uKDbtq0lo1IdlxG562knL6HXym209MVjk9C1WXdUTs0+ID0tBM8Q8qNlKy8K",
-	"+RvXhu9fua3Fczc025dUqkaItgNZ9wuosEHJ4KihTUaoWdhcM07OiA3HasJoVGaASJfKo7mmSR2qUkWm",
-	"eA4ZaqBDGg6OqA3ugAqWtvogZ9m8m2Ecu2qQGzH/O0i0GbkPrFaW07+nKj0z5RMC6GAW5xwpoG7Au9+6",
-	"feibMtDXcx9anlcDz+2ag0HEqrOD3c+l1LokWKHU7HwtEWEFVhUbrqC1PsQ4yjibEIEmRIGMyRmRXbEL",
-	"HorUAPWgUxeyZUFNmc8MImlcCMD2o9XxC0HJOfEr8txBnbus0l33uQEO3OlKMeL8FoNAzYrkPELHF7Ft",
-	"K2wuhYz1hDtzlb7ZOUCZdqvyPHcevVOgABJlJojCDL7SibVcUdOEHQEMkDfISjMLsOzxIZBiMTf20KPk",
-	"x9X2Hx2PD0xuXeKih1RPHLVaxLxtYmKXKnfq2oqafDXXWNRmuUVIcs2RraPuUDNsY6VhhCQk6aOfBR7b",
-	"nKwyjychIiBOhxW9FzcPo+dFzY2biRFhiUZNzkA3gLQlQOoEnOtRMCZyLPi0F4WSHsLV8jonh4J01fRX",
-	"ZMyhkeqS+RVfd/bQKF7T6xUdU2Uv564hy669qw1Y68XcNWa713cw8vSHgxWO/S35pFzQPeTWRch7QV+B",
-	"68LadfQfu+YP1djdqHGh6mu80LBg8PhBqfW9U8aL2+jzbSN4vuzYGmOFMz4pYLd+IrajiPaHBkHc/eyK",
-	"RN/ekTYa6zMs4hBhBH2aTamPMTei5GLqNyGG+PU2DSRdzB220bChvniLJ12D2td24Z2HNaF+dWm3DYJW",
-	"xCU3dem2hLZ1OZrp82+lz6LDzzVLeWYvDmGTIZvyIkvQFYlc0xSCRvqGRijDUkGbFE3yRifjnVdYxemo",
-	"j85cOKsJWGXnbASOKEFM0OpWVRAg2Y6q6Ff9Oi8USLb6ZZxA2CvkWbl3MqKxoFDWnUKm/IYk6F///G9E",
-	"PsV6cGXD9MwHdglVsErpC0buWy5cZIvGqcQUBj1nEHq7dTB4vt1HR03kdMOYD0NGN1Mn1iHgeld1MoaT",
-	"dCXlrBH5/q12BiRMl4SH9cQspBu2qvd3RT++wbDevRWshqcCsrQgF/AXTDPnUfqWDI61migtIxHUYygJ",
-	"5RNpW0PJGtVYh1t7kZCdEY+lYrEo2+m78iSV+1gu8VXnE5XpTpTFWaH1tUer1pdFWh5VgHz/kb81ESBo",
-	"gHqXI8VdDx4Xwi4jLQv85ez1r6DDSmg6sTWC7ORY3owihG3nK+hAwfBUq5wxz4opk+dsZFuWQMmWKaaZ",
-	"/ocNeeECjUDzvzQ/QKyKlivM39sRGjkcHqEtx9NpIs9ZVf75ao5GhyMbOBOTQo62++gFjlO3HBufUba2",
-	"uJojqHxz8rPeUBWtSahKibDut1ZKzlZCxrjI1BDhLNsOZeg4M+/UaNmYIT4eE0ESU0znDZ8Zob7IJRF2",
-	"5TaOxIbDMTVE+mZczywITDEdQmxQi5E4ZBmAhVmixaCcC5tLBJ2TRmU/DFPAsNz6LOW2s4esOnugKxLz",
-	"KdSPqBp8NOJe+2g05Qn5k+lWNCpPYxsBYa4WRMcIszkcPTgpTWe4rYP9fTDgUDY5Z8aZf4UT/dr2oR3a",
-	"9j8auRH1bszXsCdTU6vaKOQUy8NzNrLNd/6kpZZR+Y6TJvVolE3gCt4bgRSNThIyzbkiLJ7v/JXMAYYF",
-	"UWJeSblw9tfE1BSDQKlJma+luCBJaZg9Z1vVgGoHmNKcJEMEC9o+rA9nhWJTlxHGpRId7O8fVktwxR/O",
-	"GSAH1H5QNMvK9Hj9xeB5H/2VzGUlV/+4j1JeCGkCiaCqZEg01QBm2uaslqJrWxz56fBw9b1h1btqjWZW",
-	"XYaYqoVSYCZbubZZjbZtgjlCBaMfC3PUNm5NOhSCum9bGL17d/JzhCSeb0cmglGfulZ28Jhk89I2Y4ha",
-	"tcIG0HSaap49WylJeQNBpF5TNihOZkn00vIRDyf517qqBeQMyLK6IrHGFj5GxJLxhhoQwLZvKCDrm9QG",
-	"VljTKZ5nHCdvOX+JxYR8f8mBp1DXsVL2t7DF/O0lqYFtLcAo/Ot7+ZbLWCcKKXxt+a+WFKoFHfqLd/EE",
-	"ehSS2FpmW7aqJDVWkqs5/I+OIU4IMhL5diALGDbzda2BDQvKo3/vQRXlYzj9hQbFTlSwVUg3hAs4zwkW",
-	"Za2iytwOdRIBUfxk7ZYwYxb3dWE7Lw35j7D9fRmQrAum9K8sw44pWVjTypZyNyXgvdSkf/3zv6GuetQM",
-	"ALVRnhrW6+pWuHDYJiH8VXc+uFElviWHXe0S36cc4Sk66Yw3t+WQ1483d50vvXhzSFfJ8zLwvKwjL0gG",
-	"5gjFTXBCWazfFjvesn0rNdNWKZlCtLDWx0sLg80eBZDbPqwS9SQx2jD0AQhpdFqxfmX3+PCRDq9t+wG3",
-	"3Kq5vrWydDm7XS/bVf35ejjNTtZZAlh3uhbgusEEYh3co4d0uZsrXG6BtRD3bxfIXyt9Hgrkn5Y44OiA",
-	"+2VBEH8d9zV6e9huK5g3q6U725LLFd8671WGs952/5wd+WkAOAaL3phrXL4hAmeNQuiVkZIzn6og6tOV",
-	"7uD+jSaMm8G/TmS/3Vh3MP/v1j/4XYtc9f4DTV3EdgXozEOvkLbOv3c/lw3YbhdVI/GwYaOUukteMqt8",
-	"9Fxvyoe2iA9A2Iy9gS4+sJZ8ZK56cSG3AA/xaLiT3MoCKilBY0qyREL9KIa2Rq5AP3gvTIcBMP+beBwt",
-	"3m0fmtivRl8mO+TI1CEe9RF4OKpgnMh8RceI8SuezM+dX8iv7ylpRzESE4lRotOdolg2Fr1ilmVb3j2w",
-	"FXsx/rsAlkc68BjBspQbGgBeTLO62WA4WqWpOPh6JM6yMh1VHtbTVbmo+slhFU6rdgG/3Trov3dQzGMI",
-	"zJeGwFhw3UgIjMfNFyAVaHI7tg3W2mbvusQQVDp/MYnipc5YF4WHCBu7YYRkymesSms14RBaj9w7QAme",
-	"W1XUNJU0gSuuIhkI2a4ime1qpZqtMmH6UR+dSFlANInLkUU3nCZWCCFYZBTaURK5KL8c02lVlWRD+qA3",
-	"SwfztZVjKERNMK5csIYNsbfBv+ZcIaTm0RP1sAzvBDrNhcv0rcv9TOeubsPua0Zcdy8otuMsrTa6y3QF",
-	"S5DtHWV/fSI1akFwmsYE/SEwvertc0aVNPHvCZ5HJv8buCaEg82IIC4mDKLH1+O/5wyGsnsrqxR1smI0",
-	"OopjkqshKkPyQLGQUK1Wk1iZEqK6DMfH9gxXigW6S2rat5litknJwRzpSyrXDMMJuF7M5USIP9YzXYMA",
-	"1TtIdgsYljZkJJnURO97ljHq3TLX9kL5ny/0RWkSMetIhH3d6Nj5HQvm/laWi+a1w/+385kEWriGPCfN",
-	"fq5li5na774XJSQD+hezIWeEP8XXcUnUNvnomPi+HBOhPsUd7glWQ4oFOBEi8rufG3nlCx0WLbx5AMLZ",
-	"JXE0k4ofTZdfhyzb/N8VYXBdfu5DwmLfxrFNOGl6LZa6GlyGr+mzGwzeM4byBvR/W14Gf3Ffx9ewCtI6",
-	"j8Mj8j76HdZids77cM/Mrl0VaLFC8oBVekJ2BOM9Xa+uzJn55t+1CMt3yXUXRQIf1VHgiSxLVCWmBJXL",
-	"cb6PYhwh9ttVYtZW47A9OF1eah+dKGmzT4WJKZDFtGyjYN96YorGOjsZsvl0Eil+zk5s3Upm4jRxngt+",
-	"gzMkyJgIwmKCqOX1ETo58Xq4dvoAqij8r1+sYm/zof9lPVksXQD5I9Nl31kJiTIazdV2QlvVdW4vSAVY",
-	"xgIrO93u50JWUWtVWdtmDdopv3HCcCh87SCcc6DH9grd4ljJsgtdXR58ZA9fLC+dKZ7XfTZebG/zxDeo",
-	"ry0Xed7JygddBEQwnCR3hLVOCAtVQ5b8d1fq9rsT8l/WTAnmBtcFWEv0NAAsFuvfyQfJQtmk1K23sFzo",
-	"hqP4t/MnwK67/Qg20MQ0tfEdCQZwVu+lUAaw4FaThRoobzXor4morUEv1Gopo83NCjPKrk2uFl6WeGcW",
-	"Ap3rNiPZ6qG/jiujqx1f6cJ4dEVsjnAbTFosk9bQKYBNPlWuS5ldroYSjjdIOzutlLLMIn2UQu9AYU1u",
-	"wzKYWJf1+oJiR3oDSiigQwJX+OQO7TdsI88uF8CGqevXMdwvRAVrsP89osTvly5bazkXDiFWJ9E3REhq",
-	"oKeLNP/NvrJBkHRTdEClKy92VdAsKdOYEqzwFZYEmVGQ3YpG8hRLBKuxwsJdbkN/tQJMnhFxQ2PyjuEb",
-	"TDN9+Avb0f1UbqG+al/FcRcA1wRjiRtHNOuHg6Fwe4Yok8pUFhpNuD4u1B9t96JeIbLesJcqlQ93d+HV",
-	"lEs1/OPgjwMgrHbK5rB/JjhTaQRFlCkjUkbl4brD19cutL5GFWT/e4Xrq+UHKtEDgY6A7uobvSZzGZlI",
-	"WxPnXRN6TY3lWcptCRYoYkGlNxnUU2hPc/wC5YLf0IQIibYkjylRlMgIpVzmVOEMSlyknGdyu9ySF8AG",
-	"5Q8qZXTaD9flD+3wZU3TgByMWvxc1AyUK7PmyykMiraHPiViXOhboFLJJ/WsbyjaUM/+9kZ0QcuBC2m0",
-	"T3WnQYXfa9UbyjXaCB66qxBfjuEM/pEJFzbFTBT3KtNolcqVYPKmsVbNQCG9qhKVrUB1NfeONAI/Q8yF",
-	"ILHJYdeLSU1D/ghpgkrHmkjVqpvIJy6i1YetKtjy9uL2/wcAAP//",
+	"7L3rchs5kij8KgjuRFjar0RdbHePpdj4Qq1272jGbisse3zmtLwiVAWSGBWBagAlmu2jiH2IfYbzYPMk",
+	"J5AJVKGKKF5kUXbP6Ee3RRJ3ZCbynp97qZwUUjBhdO/wc2/MaMYU/PnyHR3ZfzOmU8ULw6XoHfbejRm5",
+	"YUpzKYgcEjNmRF79naUmIUOpyOB0uPOamnQ86PeSnk7HbELtIGZWsN5hTxvFxah3e5v03jKjZsdDw9T8",
+	"JOcslSLTxEgypdyQKzaUihFlu3Axag494YJPyknvcC/x03Bh2Iip3q2dqKCKTphxuzrWb4bzE768oXlJ",
+	"DSNU4664Jpn9vJWxIS1zQ4zM6Gz7iFAxIwXVhkhFhqUpFYOGdkncjvRrydSsl/QEndiVUH0ph43lDqWa",
+	"UNM77NluvSRyMsfGMJFRkbLTH20PGLegZhwMWzW55Fkv6Sn2a8kVy3qHRpUsnK6wTZUd4b+oMZe/0J3f",
+	"Dna+//j54NntH6Kzn+ScCdM5cwo/rzFrmvNVZi2VlioObgPBPpnLFFoMPNAVit1wWWpS0BE7InLCDQCg",
+	"/W3IlTbwQ9e14GBNMKKfXjExMuPe4fP9g9gaX94sOhh2s965sJtVbuPlpyKndrb2wZyKNC8zRhhNxyRV",
+	"LOPmiSY0z2VKbZOunTM3YLgqB+O9wyHNNauWcSVlzqiAdZwOAas7LsiSigHJLVooRrMjuIV0TMWIEVoU",
+	"OWeaSJHPCA8pBtGG5zkZU024qdaLFKhesCcoXZf13bPYubn1vq1u4muuuxselu7jFZ9wM7/6MzpiRPPf",
+	"OgE8h37RS36+l9h5kWY+37OfPAXdj1DQpPeaTa6Y6gT8Cfy8BuRP2GQFyH+jRlTw3wCYO+eWQaM1ViDV",
+	"aIUVnCk5Ukxr+JdO5m/hjQUNeCsKbNJ1G+7n9UD4vV5w6KVe68hLrZZu+NaOpQspNIOX8geaWfRhGuAv",
+	"lcIwAX8CZiCV2S2UvMrZ5P/7u5ZApOrZ/6DYsHfY+7fdmsHYxV/17hn2wknn8VLhtIRrMqG5fTBZBu8t",
+	"5blGHJXCKJpakndDc545kmcfEimGOU+/2ppTN78mU27GsFjFtCxVyp5okpZKMWEpCPAMt0nvJ6mueJYx",
+	"8dALNvKaCZLT9BqPVKeyYPaUlcwZQrUsmIIVEMFYpmG9p8LCFM1fKoXv9UOt+ViQUrBPBUsNywAUSsWQ",
+	"YmfMAGRQxQgXuBumbpgiuRyRUmRMuYtwcJXBVn6W5idZiuwhd/GzJLpMxxVMJPbEhTRECoaQTfOcKTKh",
+	"M6IZgsgZneWSZu+kfEXViD00oFzJbGZRMbeT24Okog0eNE1ZYRBAzhQw79z+8BPlOcseesHulcZ3PCOa",
+	"ixTP1r33I37DhAWUUFi5TXrnTN3wlL0X9IbynF7lD3rUxyRjBRMZE+mMbAFYU0OvqGbb9vRLoSyrZ1dl",
+	"X5lATgNBaqeSpGLTu9a7gcwFK3gn5WsqZo7M6we9KCnJxApTDin1EYp3hNrlwXXhPWUsp7P72/J7QUsz",
+	"lor/xh4a8eGlAlzRGslva1sfPnzYOS7NmAlj18GaE8+917CbQkk7noWLl8JwM/uKj/WU5fmOe66vSkOu",
+	"FKPXmlByVWou7K5VacHXDuRGB5H8h5MzZHTmR9f8007GR9wQ24qc/miPjH2ik8JiZ2//4Omz59/1kpDX",
+	"+WVv58XHz9/FeJykd1xwFHDhbPL8zbB3+Mvi/R+XGTe92+SzZeMKpgxH/ohnkVvxDFrkhzavGmuj2I28",
+	"ZuFvlRBmj0wWbmrDJnrZvVVbPbf97ABuSKoUnfWQ3/O84y89YCZh8dVM9Xo+Vp2RuPZuP4aHeaKYA1ea",
+	"IeWn+VlwWE6ubJ6fP6iAET5w0oj/vJ+sdIyRJyBoBLSEFgWhlisbSnVE/L5BY+DaMqX7MYj54lOfcHGK",
+	"PfdbV5D0SsF/LZn72fLv7VtpXsj8NQSXYGVCYPubUOoXvd7q58El6QVqmLhKrwFOMN3CBeMJHX7uMWGF",
+	"z18aV6sPrUTeS5x4Ofdxqjioz0DtUv3qPvkfazWZbxB84xsVTszDJh8XEY0P3IzPWarYOuQjONL25Thl",
+	"mq6GbKlBx3IqyJgpBlqII6KNtCyuIZoOWT7rR8XW8BaaE3RgcXUkX04TU1YuhbGTl++1PVXb9pJOqcqQ",
+	"4K3Sp1KyxYhnx9e1fqKb4l4qRt2juCZNZlpbaF0Zw86xwwlo7GJY5pTrwXShLmaOYgdqx1ARU60Lzzkg",
+	"5fUMy8DhBBjoeZJCU+MW6BE3Bfpvxy6LzP01/3TUR0pTE6UhSY8u4ukq6Ksh1nYxc2r1HcMnLEbM0ZCw",
+	"3vidgNMBMbFboqbnd5348/ObjdLI+hKkUqw68DWe13VQsd5LqAVf4TGOgv9izRYoH92L59/7jvexfZRu",
+	"mYsP7E/cUsnZF7+EbTRYyj91P3jVUPfyRDeAc1NvNND3uZU6PL9cB+V8n6tZnFUrNbM8GMGnipgxNcT1",
+	"cer1uSEdkVlrGb7PWstwGgRuwEawwnNbn09j440lN9YSO3zAyrlFHpOMpXxCc0InshQG9YvUkInUhpip",
+	"JEVOUwZytNPiEppP6UyDIG1btGSn/vO9mOS0nzy73bq46PtPB7fb/39Uljqhho0cqrXWamW11P0Ms7qH",
+	"4rSX9E7xf6fRl+HEAtuwkn5bD89VWnS947QolLyh+SWgTqxBw2Ta3YKxy04RLg12vJCu+naOzVmZvRHZ",
+	"Zea2vsRO7F9+w00eX6wfYPHUYNT8CZvax07rck3Mir4Bd3+LVt5/185bOInNEj8MLCWGdW1KCjjUwaVo",
+	"Q5VZ9aZa62mb7ptQV8/bvOAA9qqbbawjAJ6K5QuYwPpeoxQnp3wSGHvaUgrlk0tQWLWe9/2DP8YAc0J5",
+	"3jgY/CZpiPrPY6xBQbWeSpU1eldftgb4brn0Uy88qRZRDdd5Eu/8Vheew/y+PxVcMb0W8iwSTlq7Cdn7",
+	"1s7qiaN7Qlljnpx+OcncNEFckxh2rHIzlDK7s5av0abzsXHY2zWI/7l7W0YWPG2S5fk289InH/KYw8SZ",
+	"1JYlu5qBPg2O9ImulWdkS0hDNMuHO4oVUhmWbQcMU+hLEpGOmiTRU7Ga4jmCFgi7TeJYUcR5h4D5ww52",
+	"2Y0ur3iMFK7HqncL+Yt1EkYaml+ujicLCAWuszFkbM8A21+u/llKUTZOL0KQjVGCdRis+yQL3i3rzjTj",
+	"roqmKGuzDvsCzc3yK4BzOMemwJ1N2OVvUnSQpk6iVao8+v2aarF5OjBHKuoVdjNSbusxWhQwV4sVaiGA",
+	"BDozLi4LpjQognJ+wy6n7IoLCk6JLB9eZlyBq4P9zCdljuATk5nQL1EUpVlTRdRG13mpGAQ534woNmSK",
+	"iRQs0Mu0PHdB9Rb6hpzm3t7eXvI1EDrE3GBBT6PLuSuW4u3N68a+EHMbSFhL/scTpnhKd0/GPKUjOX+Z",
+	"S7R+Ffa2z2NJP4fb1bJLxVs8feySO+S59fDY30vn43cfqjl8RTenlQtJbEBJMkWH9iCK8irnegwkI7Xc",
+	"VJ536N9/4izPKg+u5pbRmaoJMJNSG3LFKm3T8729GLiFqNKkJR/AiGUZRy7QDeKG5iUjU6pD9dCVzCyF",
+	"9d6TzuXRedbGNlJI+wqomLbsz+dvfiZn+DvZevvTCfnuxd5+QoaKjiZMgLf4ZJsYGVsWN2MuCDea+D0d",
+	"XojBv+16ONrd27XPwIBwQSh4SCVk8G+74HU7qPzQB+4z7IdUcQj9C9FQxLl+SzUH1fHW+078dcXA5U+M",
+	"5mY8f8N6DoLkdeR0W7O7XrGJ/vzhLxHpMh+FU7zMfjw/jt5hqm6aDQ+eP99/EW163cEcXaPbix/izV/O",
+	"ot1L3TA3az6KNvsUfwsBvVJyzWYJuaKaffesVPlynbBdG27Sjox7SOB0cEEdB3o+f6LXbLY6LbJ3ssxk",
+	"AQPG5n/FUyb0ug4dXg2BBGDp4+RUUiu2FqUValqPzrMVLFTGPZY1vn04bam9j3f+98fPBx1e4G0csKtz",
+	"i4kd3evIK4IC2bIbQzf7tjyw+o2HDvNv2TD2DimZLzV+vrVt1vd76XAySnq6xLNZxerCs7i9Ry8/vfc6",
+	"Igr4ud3OA8em5hHHL9Jf2hfKxFdpcZnO0opjwlCLp4vDLpLQ2LFwWnSeu016V1yZ8eVECqT51Uz7B8um",
+	"Siuji5WWVuYuQQkZUxV9GDMzZopQkssRF4R94hpdr9BxWLFUqiymHQqUxx3uHQFTwiaXv/7x+iB7+uk5",
+	"vUozNhyN+d+v84mQRZQ7QaK2Okh7Khhj6DqVdjLlzMwu05zq5TiDjU+g7cqCNgJmLWmvKRl7M4OXbKtj",
+	"qS90mUSLK7iT098/LzZ8gdXjSyCzFhi/2+uG0/v2sfxJKkJFoP2VQ6LZDVM0b/he6gTj5lxwAz6EBEhA",
+	"DhZ+I+NOl3dHo5gDZTd9vw+xr364NyT3uaU6P8UIqw1BxqsA6WK9swtTW33nLjKuWtkyhjPUTPvI6GrS",
+	"7p3Pi7w0NfyGQbRd9adiBuaxMlHKqO6QfXHI90W2CvGacBF+u/9Izn6P5OzBH+XbCCiH7Pk9ONrKrMNF",
+	"RQpDU3PZzUf5FsW4Szvf5rSkGl1+/+vB9aqc1rIQCCAB6xsm78DlwDG1513G3oQ3dScmx19OIHKenc/L",
+	"nHs7Lz66f3c+ft5Pnu7HY1bmrnR9lJy785YQ3XmFwRa4TqXQXJAzpoYlJABxuDKnxF2CkfEYBzi1j0sw",
+	"5z7e6wYmbu7Vbsvjhyvj8HqRRcvAf9na7ukp9Lv5HQL5usA7d5w+RG5eDS3I259OyItnz78nLvrORSv3",
+	"e0mn4r0tTVNDpkwYMlVSjHxcOTDR4LGFmXcoQXMiMRKSWUT5auZ1/u1EBsCeY0g4Exmol5F1f3NcmjE5",
+	"6O8R6EvsNTt1+vfPXhCNvunkef9gO9TkO336pVsicGr4Dap6gi9GisLnMojMrFuVQpcF+pNgy0vYVN0d",
+	"VDpRTg8WrGO7ZYQJo2b2xCrN/5CzHLIM1Hr6yn9iCUEJzCkRcsKFNj66pjt8sqAuW4AHE5lCsoCMYC6X",
+	"SPwBdOwMgauD3ckWzbX0kfGD/7XjPP12TrNB5SxM0MoCBpFfS2kYmY6ZIFRfczECABuzvOgv9g+oXotn",
+	"e40kIy9ehFzq3l6MT62Mim1Djh5LZYguJxOqZnX6HzwlO07TrfkHmpG3FdR18BXzs7x/e1rbtwnPmDB8",
+	"OLN7b093RAb0Spbm8Cqn4nqA5wQ5B+AciKYzTbghNM+bKwt6LdU0OyD3xs4FxpcgO0mcfmNakPZ+ndhF",
+	"KCS6oodkwLNBQgaWJtp/HYtk/7zmIhuQrZSVTlUreErz7YQM2HDIQPy6HCo5GSQXYoBpDbTtVzDFJQya",
+	"MZrlXMDApeDG/os5A+xf4Jtk/3AuAxy7p7TQMCT6seFXSs0u5Q1TgwSzPO3gJISKDAFlJ+UqLbmBUGMN",
+	"6RUGfskDgop73b8Qx+BEjzkjvGM93oU+IuyGqZmzBcI4/UlGUlnmGeRqAPexGbGr4UxfiMFF5VF20Tsk",
+	"8GAO+gSSJ5Q8Nztc+PPGCS0NyZlhxAGH7pO3zApqPpsJg5wcF2I6ljkjmUxLMFnaXVKhp0xp8uzgwIUA",
+	"EGcNtKgL6aActKKdsQtg7sPBzQ11jrj5BSEybUXCvO2LY56OKuKMlaCwxIuN24YBMtbcDNP6DPrFKHnR",
+	"9cx/GDfzAJGUCgsoV4wwl1kuIzNmyJYlpO7S8X3FUIlZmjPM8nAt5FRsR+msG3yJ9qbbodQ3WCBKQUSy",
+	"Wc5kBktpTTw/TYKXt+DaPfzMK7aQIUDr7nwwn8WtSy7ikZlN2rSazqPqYuRqJsyWoEyv0mIntf8BeEbs",
+	"12tDcedt3k0gXvVSajxY612xrJWjyHJoKRNe8JHLUFdTQfQRdqFMOqlelbpFCr/Ms8nwfczqdNKc4pDQ",
+	"FmHvk5P2LIduGnI1w7xHW4XiFhYTy9lKkcGf8EBt9100W8ZNhKn8YEmxS673H3A0i1PzeYq06GyXxqik",
+	"pWnSty8azb/Sq0cvMJGthlifUkfVI6KNfeeJYhN5w7L5S4MXfBjwHcFLipfXR244p+2oZJ8i0qIY5t3q",
+	"oXAfRTRl5UxhP9wvZGGyQMFYxrIAvAKYUp1JCucmRinNgC8mdkpWW8zAtbdsxIBYkQRExHr2ic8Aez+w",
+	"BI54a3oXV1TRcUe9pCfFpVE0tfzyFRtbimXBdMhTLx0WqZzYgZa6L1UA4teG0BtA/UIu+y1Es3eGSK0e",
+	"HAUtQYa9HHPR8AhWbKiYHldhPZgpyH1cusF2s2DtMiZYDVDEHli2g1ruRWU7BVVmRmhRhKI8zSaQL7RS",
+	"olapBvDtsjcRQ6i3Uhum7uKXrOQ0FgDrnA/395K9vT1iG5GtCSTE0OTZ/tPtleV1XNlbOa3cbheHndvl",
+	"xA8WxmEa8mrOOVKq2aUqu7iTRfFKE68/9jdg5ISnoEBWhncwCv7Q1jsBt/gIBgOZ0Z0x4HHu0WVnuVzY",
+	"SLG/o2d7/Fe3jxhr6gKyO352qSeWM0QwRRLNWlHPEaxzfl/z0NCaIkzLgTYIDw7VySZLAcsD6B1cLBCy",
+	"Qv/sg5jGdJ3YZK+YXaqH7VKrbiR7xBzmdh9mF6IuD3OsNYn3og/MWIeLqZLTJ5oUUsNde42dgg0kxMox",
+	"ZC8QDQPg93zb/Jgn538l9lc31JRMqW7qFOfwN0Tf+QF9wDKZUJOOWUaEdI4dR4QKUgrnRuS9PdDbC6Z1",
+	"48Y9v5bl6elM0BPhIFbF7KWvKl7WQtZgtTRWzS997qlSB6mt8IP/aUneK3x4q5/9x02lxar9NFyD2BPk",
+	"Q84eJv6fiewSBJM1TGgYH9LZ6z5jaWNCeCwXQTV2FLYa2aK+6FwXhhO3/WbrtgsyJjRilzaXnOhOABGk",
+	"Odk73GvlOdn6ZW//I6Q3+T8Hv+ztPP24ffjL3s5z/OoP3YqeOdseOLZyMSLuwJ5owjMr25FrxgrCDdmS",
+	"giAN2u6ynQQAWa9674+HT7941XeN04oAe70yZsb2x6Y3A9357aP9397Oi8uPn/eT757Grbzh470EYVbN",
+	"29Hw15lPoYe/urdIj3lBwAvokBwT9BxLyPHuW+KcxxLyA9GmzJgwCTkhsjSaZ6yy7kB+bCokeDcXSg7x",
+	"2kNp6biX9I533/aS3g+9pHcSpZOQX2JBug1eywZLoyzbGQSXZM2IC6WBYTXUn9QjuGlSxcAw5tjXhrz6",
+	"8f7TebSnWEW+1v41bsFBQVO2o1lBFSjjMRDAYqqgynJFtf0bXVJbsacdUQme1Z3nkoBdJlt+swSOeLu/",
+	"3I+hhQbB1cSg34ES2nBjqfoCFcKinCWxEiO+Ck8pDM8xi2qQu5i4rnFGcu7i5v2Hwa7qj4eKjLg+eFQL",
+	"krF2PNBerxKC8A+MqmjoYDspT3hOjcEaR+QXELuJ9/o+okUyDqmcO7JNLguOWNPfd9VUxWu66vkooxUU",
+	"SMv57yzI3ONsGC6WZ26RSX16ccc+e0V3cuj7Aqekxg00keBtmIUYrA/Y+DD0lXfSE1gXMZqGx1Hjflz9",
+	"dRxXYXXV/Tmn/lCigW8gmstnWW5o4xYwAs8jfr5f/m7cIwjGoW9hFikLaPfhqYhBbRvzULTD35P332K6",
+	"dUfY/PJsYHNb/mttNW1twBVb6EhDb6SiI0aYGHEBRUZKzUK2T/+aO7FZamPl5ig/hPcaGuDnp8qpYdpU",
+	"xR/IhI98lQ2oSJU1nIr266wW9vn97ln0Ne6c8IeS51lVz2+LEsVyZmc1FC1vFq3/enJOFLvhvuYfJRm7",
+	"YbkswCflyg6x3fR0utnr7/f3ljo51cbo1sEk9XXE4PbDmJrT4Zd7rNa23JWwEaetkzqFNCxCxEIV/5z3",
+	"lU/VgIm0DgnVvsaYo/tOy5YRmueQiMArS+MR5x1nVCsO1lEgW7mIm9ll7SvnSof1JoxZefey1hcFOBD9",
+	"EaPmq7wFimkmjP9oFycVhww0N5xNHf4Aeb4WcpqzbMQuLRxc6lLdsFkzGU7tOnHJhTaqdAmWdZaG+cMu",
+	"Ob90a2t+yy8h044V+OzIINbFUxR8K2nuIpL5OvryJSL3YlEbdEhpqbiZndv1O1sd+K0dlyZSG/A4EBc0",
+	"qq8HZ2/O35Hdm/1dWprxLvw0OCSQHWJH85FgGfnzh3c6IRoc3vSFGBw7t2DMw0GQpycX5d7e0xQGgD/Z",
+	"oE+ORVCUKIeg47q0FTdYxurIacJzRtCmfCEC4W8MJWdSnjFNpmOejl05IR2pzmQJpkNXiaXg2MRCVEKo",
+	"uBB1cCS67UENCt+Oqyb/9OSo0isYJijm1sM6RpXD396z7f6FuBDnKLs6l5VDAswN10ZRI5UmY5lnzoMR",
+	"Nn4UVLjAHwfzGmpwtAxVzoOEDBo6Z/C/DJTO4eeqQaB2hhFDxTM4fTY1z62vqmYN3fPgyGtvYPWrrLOx",
+	"jOis7Rnshdn7sTMEQAOOvFOqiWIjbgkTy8DpEl0rh7mzVaa+CkqlHYHqOj6BQlvfftiz/5D6a8flY7Qs",
+	"V2SMOcwBcOr4PYjRntPUHwLJxKaYK540CHDDUOBmPj47dSkX9JztwDbBvSZESVB6oXB+I69Zq2doZXBD",
+	"n7zEJ023zQ6HPj9Ro0nDyuGGaEg+es72cejMO7hlLNbZ7JIQyC1CwBDlyM+cCSacsZkNIm6siU3bFIHs",
+	"Dw3UZkrPG04O7VNMkGxWcZmBU5Oo+DE9Z4Vxy412tpQWlua4moZxyXVEAZKm6JrUMjn5DSZVBVSREcfX",
+	"t3t6hct7lfcOe01y3ubcnVon2jR5xJJHLPkXxZKAa7dfH2CBNS6GMqYqgugAd3NQ/pSLkovRDstKt7+t",
+	"k5fbDmSQ46gRZygVKXzUJrBFiAiTojRMXwiMGggaPNH1cRk5pWr+OLfAc/3k5AxjLwAFIPI7ZRr5lBMp",
+	"7GoAOi7EjuNJMIyM2yXMx8ZtDbrq1Q22fbRDHdh0ZEflGcZUyIL+WjIfw+Eb2xMmhWJD/olsWUbh8h//",
+	"/X+RRTDw5zYMYviEaUMnBY5l1/X06dMXVtB//+4kIRiSYX8a/O1vf/vbzuvXOz/+OICuzrOZdseTuIi9",
+	"qkID2RpcQPWFi56bHlnVUjOCSh1S0BEXjt+1tLRKJeewp1n+/Ilu1Uinmgzc38ip5HVCL1dA+Lig6Zjt",
+	"HICYDokZe2NjCn24uzudTvsUfu5LNdr14fy7r05PXv58/hL61NZFD5vHZ6eBf/lhD1UAt0lPFkzQgvcO",
+	"e0/7e/2nLq8fkPzdPpQMhJiH3b9Pr3XflyYcsY6MUS49XJCNTWOxDheUg6t5ohu2Co0Ri98/3/9+u0+g",
+	"GiShtu+FAOLtq8RVp3rNZhakZxquhmWBDcQNyA1x4sqY3jBnDMnwtCsZ5NTSlBEzkM+tVV75YG9vQanG",
+	"9Uo0wvgd9RlhKwy9pJ/jnLGhqrXtNiv8hmJf7/CXj0lP+2iN3hnegT0HLkZwF1ZopSMNOlcrE360/Xcz",
+	"iUJr9FbPp3Q0Yoq8PyWKiYwpDLrjuqrynGA53wxFSKo1M5rYtyzLWOa9pCB57uxCbIGyBMbXjjTNcmYv",
+	"8oa5WsADWNDuYLvjun6UqV5+XYZ9MrtjM8mXlOmMFDL+07vXrwBz+wvPF24CrdRVDJjXfPhTrhavg7Pe",
+	"/QyHdLsQk9wZJf6A7Fnx1D7RLsayMSUsN+k49X7XKR7bZaDjKsbUarCMRQqaU9eyu5x5+2A/Lr2hf9/9",
+	"9+bdVPoVXHa8CHrE4017BHq292w5AlV1pRfd7Y+Nw0WYXnStY0jm+VvnjR47LcHB3h6ZjnnOfNwqUEGu",
+	"AYUsZvl6u33ys32QiZFlOsZ4w0rpHL1Pl050g2TMzdBxC8FeqEXmTVC0V/yGCaYX3sSEGcUX0LO3VSX4",
+	"0rNiOTVMpNwrbUrHH6NTYUKKvNTkPyVR9pWZWD4dZojewms3+2rkCcKR1qRPbgaP4WdKTpgZs1ITO6R9",
+	"6bx/KqLTYhoWdJ9US+88W8cr9GcUyWon8XpTMGGlrCo0FnR6pYCHCEwSoLYZMcHQ4QOfDpEFEbZ0RLnA",
+	"sl5zx+zGPy9Yuh7E+5XXBz5H/dtr789H6cYxwHcEPirofv948C58fhddmBWYZqtSJRcnX5m2vGaTkoK7",
+	"xBYW6KbSBd/phDzfe0pALTrlHWTpLaMZdzj7FSiTnX5GjEQWhRhFh0Oe3vlObK+ny3tFStUvus7wjDqv",
+	"0oqnlci4+7nhFX+LVwtRWXOXfGqINrJwIZtcjJyGHT0XgK0wutLWWLZ6/iJRcXLcsBxFeAafGdwxDc4p",
+	"fBHXsFZByxV4irvDUFi4sauUOpRMDSR3x3SsAEc/0Mx7FEKX/eVdGqXwodMKkPeTVFc8y1DNtyY7ZDu8",
+	"WN7hRIphztGM+eV0rWmi+mVeNfjxtoUroMKjYl7zGAo39WV+vE088ZsjTg2A/oqQ9c8LURsFEKwI3oSP",
+	"/2RmTeBoEbLYUusmwWWe/tizUxfUpOOYd6a3bjrHgNplwPltnLx8r4krsJ3U2jNLMsk1KwxxJQ4cZZ4n",
+	"yk5T3gJiAIkfZDbbAPwG1Y5vm9ZpKI7/VXHIncYjfQ7p87ODg1U24mQ3y6i8FMbi3Veh7Sfe9LMG/i5l",
+	"jXbTZs3aKCMMmQ4occU9CRRUgbK81VIYS6rCIf6bJ7pS+YNGv8y4iYuFYd3cDWJJOE0XmtRNHrmXh36c",
+	"gvsBT72Qcm/idVqOHOO6HPtyJsnXbn8QOu8ni8Dxmzxj2mCGsUeG6Qth8iWY/Zy11MiHZJ48eJZmvAtm",
+	"bvD7lTqmVCqVZaGIFJjuJjSLky2nPWq6WhEZ2LC3CRd2c84G7Cj5hWi68XNDrOjqMrm4hJ3pWEqNGliu",
+	"XOCQJffeiQIzyeFKplJdayIt6xGxXcCaX/vcHJtg1RqVoldi0fbvbW5X4iUu4KDNnQg5deVGjsAuZXlc",
+	"4HwHdSDVf/iDHdwdtx+QTXp2sMJk76R8TcXMrVFvQCUIN09o04kkbu7zKIf6jG6cq3PLInDb9t67AOy1",
+	"e3svtg+dMgljw7ChxQ70JsDPcogu0nwkdri4ENrIAlAF0iG1lJDgZCkVZHKsHT+nVKNquE+abqtVKr8L",
+	"4fQzoN6aOZOv11pOuCgN0zGsxG7vnMPTJrCymZ3I3kE41qed6XS6M5RqslOqnIlUZhiocbfBVxXL2npS",
+	"OLvEnfwYjLzSqbzuiof3DOJe9dOEtsUwXgU4djwrjRTKzQTLdRrlbWD9JzvubuwZ/fn8zc/gNRMlXI6m",
+	"+RDUAdmCZ2MbMGNQNUuc548scnbUHmw+ptcPW0Ugo7/JoBFkPCBb3vYrsxmR6kIQQjX507t3Z+QHqnlK",
+	"giG3vVDTSC+l5xbTiBf162h+eUgoEWzaDEIFsQi+do3tauAnVELLPGvRDlRVO+KQ4EOLUQkWJLlBs5AD",
+	"TI1kphqU2NtFJQuwBKB/oRPmSQ/4PQGgoSeQ82DSZDqWmpEBOD8NPA11CWQ782z3ieVnJgW6FV0IRQ3b",
+	"AUcglkHuav/qwSZYVUaNZpliOkqL0Hltk7SoEdx+z6SoNfaDKoiakdZxv44QNPtV5VJYygm4W51IYZRc",
+	"5jHykALHt8FceKVqcH6dZNc71nbaHJvhEJoxxytgx0Y4hP0xFo3hvXfndS051+akcu1dTzp5BWVeb5Ol",
+	"DU8wtHOz5qiC4z4gUDUGz+DyY3mrwJ35G5eG71+4bTiGtyTbV1yblq+3B1n/DYiwUc7guCVNJqRdU80+",
+	"nFIw547VhtGkiknRPrjIvpoYzFQHr0zoDGJVQYbEF5xw59wBJSRc+n8p8ln3g3HiyzFsRP3vIdHF5j+w",
+	"WFlN/4Gb8TkmUomgAy7OG1IwItO2/db1Q9+Ugr4ZRDFneUV4nk9HGkWs5nOw+7niWpc4K1SSXSglEmpA",
+	"q+LcFazUR4QkuRQjpsiIGeAxpWC6y3chQJEGoD7rlIVcXQ6ss5GDJ413Adh+1Dp+ISh5I35Nnjuoc5dW",
+	"uus+N/ACd5pSkJ3fEuCoWZOcR+j4omfbMZtLIWM95g6vMlQ7RyjTbp2o686jdzIUQKJwgiT+wNcyseUr",
+	"GpKwJ4AR8gbhbbgA9zw+BFIsfo0D9Kje43r7j4bHBya3PgIyQKonnloterxdhGOXKHdWpcmAeDUqUpbn",
+	"PmmGToiW9kV2hroj+2Cjlgaz7ffJj4oOXUxWFceTMRVhp+OC3subh5HzkvbGcWLCRGZRUwqQDSBsCZA6",
+	"A+N6EvWJhGonSSzoIZ5UonNySE1ZT3/FhlKx5fMbue7ssVGqjBvJqoapKvVG15BuJasOCKfwE/bpHLNd",
+	"KLvD8/S7Zysc+zv2yXine4itS0jQwF5Bo4BIZDW/ds0fS7+9UeUCHN5yxQLi8YNS63unjB9vk8+3Led5",
+	"5sMTU2poLkcl7DaM6PYU0X3RIoi7n33yoNs70kbUPsMijgglmSWEmHxkKJGVXEz9RgyJX2/TQNL1uMM2",
+	"WjrUl+/oqGtQ12wX2jysCvWrc7vzIOhYXHbT5G4raFv3RYOr8txn2WHnwmJ1MAfkszJEj6Fm3hVLfNVS",
+	"Rgb2hgYkp9pAnVJL8ganw53X1KTjQZ+ce3dWdFgVF2IAhijF0Gl1q84skG0ntferbS5LA5ytbUwzcHuF",
+	"OCvfJmcWC0rjzClYc4j847//h7BPqR3cODc97OCWUDur1GXdfF+pvGeLxakMUwRfCHC93Xq292K7T47b",
+	"yOmHwY4xpRtmjPYIuN5VnQ7hJH1ySadEvn+tHYIEFlB5WEvMQrrhEv7/rujHN+jWu7+C1vBMQZQWxAL+",
+	"RHnuLUrfksKxkVxlTkkE+RgqQvlEu9rMukE11nmtA0/ITo/HSrBYFO30u7IkVftYzvHV55NU4U5cpHlp",
+	"5bVHrdaXeVoe14B8/56/DRYgqoB6XxAjfXku78KuE8sL/Pn8zc8gw2qoR7M1gOjkVN8MEkJd6WkoTiPo",
+	"xIqcqczLidAXYuCqGUHKlgnleVWjmGxJRQYg+V/iF+CrYvkK/LydkIHH4QHZ8m86z/SFqBPBX83I4Gjg",
+	"HGdSVurBdp+8pOnYL8f5Z1RVb65mWLP19Ee7odpbk3EzZsqZ3+ZCcrZcDs1DQvN8Oxah49W8E5SyqSBy",
+	"OGSKZZhM562cIlNfFpopt3KfK1RUeUTtzfii1eCYgsWDnFMLchy6csCiIrNsUCGViyWComqDqlQOplSs",
+	"tj4dS1f0R9dFf8gVS+UE8kfUtX9afq99MpjIjP0HFjIbVKexTYAw1wviQ0LFDI4ejJRYmn3r2cEBKHC4",
+	"GF0INOZf0cw22z5yQ7vSaAM/ot0N9oY9YXKueqMQU6yPLsTA1eWCmp2Dqo3nJu1oXIzgCj4gQ0oGpxmb",
+	"FNIwkc52/sJmAMOKGTWruVw4+2uGycnAUWpUxWsZqVhWKWYvxFY9oNmBR2nGskMCC9o+ag7nmGLMFAnj",
+	"cigFfVQvwSd/uBCAHJD7AWpQ+vB422PvRZ/8hc10zVd/f0DGslQaHYkgz2WMNbUA9tbnaF0hRNdVPwvD",
+	"4X0y2aqs3Rp17roUMXV1tchMLsttOy/1vArmmJSC/1riUTu/Ne1RCBLIbVHy/v3pjwnRdLadoAejPXUr",
+	"7NAhy2eVbgaJWr3CFtB0qmqeP18pSHkDTqRBvUZITuZI9NL0EQ/H+TcKLkb4DIiyumKpxRY5xAK8Sk5b",
+	"YkAE274hh6xvUhpYYU1ndJZLmr2T8hVVlg38vQUHnkGCyFrY36IO87eXhAbOSwEo8K9v5VvOY50aYui1",
+	"e38tp1Av6ChcvPcngHTamctltuXSU3LUklzN4B8+BD8hiEiU25EoYNjM19UGtjQoj/a9BxWUT+D0FyoU",
+	"O1HBpTPdEC7QomBUVbmKanU75EkERAmDteeYGVzc14XtVi2Ax5Dy340CyZlgKvvKMuyYsIU5rVxyeUxK",
+	"H4Qm/eO//wcyvSdtB1Dn5WlhvSluxROHbRLCX3fHg6Mo8S0Z7BqX+GEsCZ2Q005/8wnb9blwV7i+J5rI",
+	"aZ1sGMNffNTcE1fDKX5BszM/zbq6Gd/xDPMjr6IYPNZvhqu0e/kJc8htVIOIIavV9jtNgjQvnb3yn4xG",
+	"flMkr5lNu4Uur2cVbAcYU30VYA1kI18/SsOXkg6iNCDIqyiqcI2qHoRiOSjxjESXnqrohss1vuUKQVtW",
+	"14zZBHzspxbhvV7OxVwDod4+qsNbNUMdEtTziOlBcq7Na7fHh/cPeuPKiPjlOr0T11432eUi4ovDr+oF",
+	"Y4ezTNg6SwCdaNcCfDW1iIeQ/+khHVUc5Vlqt3AQ9y8X/tKoPBALf5lUOOBpgf9mQehLE/ctegfY7goI",
+	"tIsVeI2sz7CwddGr1c297f6FOA6DZ2gKenD7+mpLWGjeqkNQq/alCKkK4SFd6Q6J2WiaBRz868TDuI11",
+	"h8D801rVf9eCSrP8R1uCd0U5OrM31EjbfL93P1cFTG8X5fAJsGGjlLqLN8RVPvp7bMryvOgdAGczdwNd",
+	"78Ba/BFe9eL0h5E3JKDhnnOr0g6NGRlylmcasq4JsjXwZS3A5od1OcBohl5slr3bPkKPyVZ9NTfkALN3",
+	"D/oE7IK1C1uCvfiQCHkls9mFt6aGWXE170jhg/5LFTrdyfdrYz5fuCxXMvaBbT+L8d+7fT3SgUe/r6Wv",
+	"IQLwYprV/QzGfbzagkMoR9I8r4K49VEzyFuqui4kNfFkBN5NvlsG/dd2JXt0HPtSx7FaP3n/jmPBa74A",
+	"qUCS23FV6NY2FjU5hqjQ+ROmV6hkxiYrfEgoatsTosdyKupgcHQisnLk/jOS0ZkTRbE4LLp7+Tx+wGT7",
+	"PH6uFpxpl7yF6Qd9cqp1CT5YPrKc3EieOSaEUZVzKCvL9KKsDJRP6lw+G5IHg1k6Hl+Xb4mDr5GQxrs4",
+	"ucAU5zKP5wqOaI/224d98E6h0GM8ueW6r19QNT369L0RzNfEK8I65s4nEmvpZcRVXHPfPtEWtcCl02KC",
+	"7QiPXt36QnCjMWoko7MEsybAqwlOlFOmmPekhJiL9d7fCwFDub1Vub06n2IyOE5TVphDUjmygmChIcez",
+	"JbF6zJjpUhyfVNUnV/Cgu0tA57cZmLlJzgGP9BXXazqvRex4eDkJkY9ZgO/LahQwGI42QGl/9bA8xlIz",
+	"ruUR0ArlKs229MJMKAleSByt8lUJVF/baIbVIKnwdpgEfazBE7FRI9W1lnmGQWeuiuaYQjkkN7vlOuw8",
+	"YW3KhKSlUgyz/l0IwT4BoeUy04fEi+MJ1uJBy5dHWXSCLnNmqSc1RLEJ5QLLKbtaZF6PciEyRrOcC4YR",
+	"dNDeZVGjRRX9hj/N+mTA0EzsvKhplmn0vsTbfqIvBM2r8GXypsO2V9Wc7SbAnkR35auqdJGPxvRHY/q3",
+	"bkw/W1xjOW5g3yxt3LWovsOHG5HB3vlQhhr66pAJVMzWr68KA/N8RE2Ccb1HdcSIhhgNwyJONXYrp8Nv",
+	"nxDcv6L2A+z866hoV6c89d2PZ4U0Y2Z4SnMPAo906evTJbig2OUs9P1pPNnrewCF3Rf6AVnuYNqRuudN",
+	"Yw2/a6VouJXlatHG4f/L+as0dt/ttSJb0FEVxWx8H3qwxPRv4cVsyBEknOLruIM0NvnoFPL7cgpposNC",
+	"1xDRQIoFOBEj8rufW5mwFjqLzOHNAxDOLm6knQbp0Wz8dciyy1i0Igyu+56HkLDYr+TEhci3PUaWunn4",
+	"nEQQCsyj4UbopNCC/m/LwyNc3Nfx81gFab23xyPyPvp8rPXYec+Pe37s5vOYLhZIHjCvaMyGg7re9TJh",
+	"nmOff9W0kb/LV3dR7OJxEwWe6CqpboZJc31WpvtIHxh7fruKYrj8gZCGv9b79cmp0S5fjkJ/Tl1OqsJv",
+	"rtUTLHNRGTxcBhBNjLwQpy7TvrPN0KJQ8obmRLEhU2CS4e6tT8jpKWaImXLNuv0v6rjhr59eb3/zwcpV",
+	"BQywUQGYPD664neW9K6KBPDZaMlWfZ3bC4KXlz2BtZ5u93Op64iBuhBHu2rGRN6wyhK4UuEM4P00U0Fp",
+	"DpoaXdXNbvKDj8/DF/NL50YWTX+ZIK6qfeIblNeWszzvdW17KiMsGM2yO8JaJ4TF6rdouf1ot/jKTP6r",
+	"hioBb3BdgHVEzzliLA78941q9wWuvZWLZejxqE3TYWTr5OV79I/MuQDDSkGV0ZiHEBxFLoTzFNHQ86rk",
+	"uSFcJKTIS00M1JNsRaY40yhaUW6YsjxRlwvamd/ZBtl5N4dzyprjJ142PG38ejdS17VhVq8urNO+3lFf",
+	"xS8VKyDQQ+93kxAjDc11UnOe9l4m5QS+KqBBwVP4pNRsR94wlaBj2Q6OcSHg4sdSmZ2Uq7TkBlx1LD/u",
+	"PHH6BCu8uIMCF3iBxa4tRfaLE4xl9kEf8xHkoxy49pjLkYtUCs21vdxwP5Q8Ozhw2QUJVKdlihiJTjyu",
+	"imk3I+wt5JthhSv7+8PywY1p26bL30O62t+15cLjaIf0mmW1mxz6irRxQwq20EjtJ9j97P5aWG3hFJyP",
+	"DdPGz5H4JK5SMFIhGYaVR/O71EiygtOvG6+ZJRJpSpgT0uLpCKLiPm6ejncmsMKf744PD84Jt3xTi+pm",
+	"VnG3gusqqBnXt1VDUK9NocILLKixi+od9v7rF7rz297Oi4/u352Pn/eT757e/iGW/sIBrGVGF6sY3+sH",
+	"yUaySVCzW1iuAISj+JfzbYBdd/s0uIAjLAke8jYIOKtXoq0CmehcidoGW73VkgXRga/BSW+TIPuVW2HO",
+	"xTXm7KHL0pbhQixMbIi1sEN/HbcK2NQid4pH5mJzzAVi0mL9WAOdItgUUuWmxqvL7aGC4w3Szk6Lqa5y",
+	"8D1qxO5AYTHHxTKYWPfpDZVWHWkuSMYBHTK4wid3KF6s+cjKfV3uCBumrl/HiWAhKjjngX9GlPjnpcvO",
+	"ci+VR4jVSbSXpRaQ5r9W4tbGQNJP0QGVvjjDVcnzrEpnk1FDr6hmBEep5FvuIsXsahyzcJfbsL1WgMlz",
+	"pm54yt4LekN5bg9/oUD1Q7WF5qpDdau/ALgmGEvdeKLZPBwKZS9zwoU2mJd9MJL2uEh/sN1LeqXKe4e9",
+	"sTHF4e4uNB1LbQ7/uPfHPSCsbsr2sH9iNDfjBErQcQGZWv3h+sO3165oagg3kAUyKPtZLz9SxxMIdAJ0",
+	"197oNZvpBCOuMd6/wfT6+DrpElhDCmCug8kgG+38NCcvrdx6wzOmNNnSMuXMcKYTMpa64KiO1OlYytxp",
+	"lQPtt+0CaTBrxfikH69qGtvhq4akAYrIhiI6aTvtV9kTqykQReeHPmNqWNpb4NroJ83sf5C8s5kFMBjR",
+	"B69HLmTMVbZTUGVmGD7gToODpJMxYTjNw8X5MsXRQ/f1Nasx6tAkiFrEVNBGBnm9rUjlE9gH0zgL6/ws",
+	"XfpqQlHxjDADqtkqrLZohZK1rrRSaESKntRVA1y1gKtZcIEJeFikUimWYuZEO/mYayPVLCH1ShuZqOtI",
+	"zRCS6xDf24+3/y8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

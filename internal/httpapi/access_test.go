@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,6 +202,36 @@ var eventRows = []accessRow{
 	}, [8]int{401, 200, 404, 200, 404, 200, 403, 200}},
 }
 
+var progressRows = []accessRow{
+	{"listPrograms", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListProgramsWithResponse(t.Context(), as)
+	}, public},
+	{"getProgram", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetProgramWithResponse(t.Context(), "abcp-ccp-ceu", nil, as)
+	}, public},
+	{"createProgram", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		tx, err := w.env.Client.GetProgramWithResponse(t.Context(), "us-nc-perfusionist", nil)
+		if err != nil {
+			return nil, err
+		}
+		doc := *tx.JSON200
+		doc["id"] = fmt.Sprintf("test-program-%d", programSeq.Add(1))
+		return w.env.Client.CreateProgramWithResponse(t.Context(), doc, as)
+	}, adminOnly(201)},
+	{"getMemberProgress", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetMemberProgressWithResponse(t.Context(), w.member.ID, nil, as)
+	}, memberRead(200)},
+	{"whatIfProgress", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.WhatIfProgressWithResponse(t.Context(), w.member.ID, nil, api.WhatIf{Credits: []api.WhatIfCredit{
+			{Date: openapi_types.Date{Time: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}, Ceus: "3.00"}}}, as)
+	}, memberRead(200)},
+	{"getMyProgress", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetMyProgressWithResponse(t.Context(), nil, as)
+	}, [8]int{401, 200, 200, 404, 404, 404, 403, 404}},
+}
+
+var programSeq atomic.Int64
+
 // organizerWrite: organizers and apps of A and administrators may; B's organizer gets 404.
 func organizerWrite(ok int) [8]int { return [8]int{401, 403, 403, ok, 404, ok, 403, ok} }
 
@@ -221,7 +252,7 @@ func TestAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := append(slices.Clone(accessTable), eventRows...)
+	table := slices.Concat(accessTable, eventRows, progressRows)
 	rows := map[string]bool{}
 	for _, r := range table {
 		rows[r.op] = true

@@ -25,6 +25,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/progress"
 )
 
 // Options configure a Server.
@@ -61,6 +62,7 @@ type Server struct {
 	refreshTTL     time.Duration
 	limiter        *limiter
 	inflight       inflight
+	builtIn        []progress.Program
 	now            func() time.Time
 }
 
@@ -87,8 +89,13 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	builtIn, err := progress.BuiltIn()
+	if err != nil {
+		return nil, fmt.Errorf("built-in programs: %w", err)
+	}
 	s := &Server{
-		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
+		builtIn: builtIn,
+		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
 		now: func() time.Time { return o.Now().UTC() },

@@ -55,6 +55,9 @@ type Store interface {
 	AttendanceHistory(ctx context.Context, id string) ([]recert.AttendanceChange, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
 
+	AddProgram(ctx context.Context, id string, version int, document []byte, actor string) error
+	Programs(ctx context.Context) ([][]byte, error)
+
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error

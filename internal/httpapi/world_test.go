@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/recert-dev/recert/api"
@@ -156,3 +160,14 @@ func (w *world) freshOrganizer(t *testing.T, orgIDs ...string) recert.User {
 func (w *world) as(caller string) api.RequestEditorFn { return apitest.Bearer(w.tokens[caller]) }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+func join(xs []string) string { return strings.Join(xs, " ") }
+
+func jsonReader(t *testing.T, v any) io.Reader {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(b)
+}

@@ -81,7 +81,7 @@ func (p Principal) ActsFor(orgID string) bool {
 var roleScopes = map[string][]string{
 	RoleAdmin: {"organizations:read", "organizations:write", "users:read", "users:write", "members:read",
 		"members:write", "clients:read", "clients:write", "events:read", "events:write", "attendance:read",
-		"attendance:write", "progress:read"},
+		"attendance:write", "progress:read", "programs:write"},
 	RoleOrganizer: {"organizations:read", "members:read", "members:write", "clients:read", "clients:write",
 		"events:read", "events:write", "attendance:read", "attendance:write", "progress:read"},
 	RoleMember: {"members:read", "members:write", "events:read", "attendance:read", "progress:read"},

@@ -1,0 +1,390 @@
+package httpapi
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// catalogue is every program version: the built-in ones and those administrators added.
+func (s *Server) catalogue(ctx context.Context) ([]progress.Program, error) {
+	docs, err := s.store.Programs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(s.builtIn)
+	for _, doc := range docs {
+		p, err := progress.ParseProgram(doc)
+		if err != nil {
+			// Stored programs were validated when added; one that no longer parses is a defect.
+			return nil, fmt.Errorf("stored program: %w", err)
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b progress.Program) int { return cmp.Or(strings.Compare(a.ID, b.ID), a.Version-b.Version) })
+	return out, nil
+}
+
+// ListPrograms lists every program version.
+func (s *Server) ListPrograms(ctx context.Context, _ api.ListProgramsRequestObject) (api.ListProgramsResponseObject, error) {
+	programs, err := s.catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ProgramList{Items: make([]api.ProgramSummary, len(programs))}
+	for i, p := range programs {
+		out.Items[i] = api.ProgramSummary{ID: p.ID, Name: p.Name, Version: p.Version, Kind: api.ProgramSummaryKind(p.Kind),
+			Authority: optional(p.Authority), BuiltIn: ptr(s.isBuiltIn(p)),
+			EffectiveFrom: civilDate(p.EffectiveFrom), EffectiveTo: civilDate(p.EffectiveTo)}
+	}
+	return api.ListPrograms200JSONResponse(out), nil
+}
+
+func (s *Server) isBuiltIn(p progress.Program) bool {
+	return slices.ContainsFunc(s.builtIn, func(b progress.Program) bool { return b.ID == p.ID && b.Version == p.Version })
+}
+
+func civilDate(d progress.Date) *openapi_types.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &openapi_types.Date{Time: time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)}
+}
+
+// GetProgram returns a program's latest version, or the one asked for.
+func (s *Server) GetProgram(ctx context.Context, req api.GetProgramRequestObject) (api.GetProgramResponseObject, error) {
+	programs, err := s.catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found *progress.Program
+	for i, p := range programs {
+		if p.ID == req.ProgramID && (req.Params.Version == nil || *req.Params.Version == p.Version) {
+			found = &programs[i] // sorted by version: the last match is the latest
+		}
+	}
+	if found == nil {
+		return nil, notFound("program", req.ProgramID)
+	}
+	doc, err := toAPIProgram(*found)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetProgram200JSONResponse(doc), nil
+}
+
+func toAPIProgram(p progress.Program) (api.Program, error) {
+	out := api.Program{}
+	b, err := json.Marshal(p)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	return out, err
+}
+
+// CreateProgram adds a program or a new version of one, after validating it.
+func (s *Server) CreateProgram(ctx context.Context, req api.CreateProgramRequestObject) (api.CreateProgramResponseObject, error) {
+	doc, err := json.Marshal(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	p, err := progress.ParseProgram(doc)
+	var ve *progress.ValidationError
+	if errors.As(err, &ve) {
+		e := &recert.Error{Code: recert.EINVALID, Message: "the program is inconsistent"}
+		for _, f := range ve.Errors {
+			e.Fields = append(e.Fields, recert.FieldError{Location: "body", Pointer: f.Pointer, Detail: f.Message})
+		}
+		return nil, e
+	} else if err != nil {
+		return nil, fieldError("#", err.Error())
+	}
+	programs, err := s.catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range programs {
+		if q.ID == p.ID && q.Version >= p.Version {
+			return nil, recert.Errorf(recert.ECONFLICT, "program %s already has version %d; a new version must be higher", p.ID, q.Version)
+		}
+	}
+	canonical, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.AddProgram(ctx, p.ID, p.Version, canonical, principalFrom(ctx).Subject); err != nil {
+		return nil, err
+	}
+	out, err := toAPIProgram(p)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateProgram201JSONResponse(out), nil
+}
+
+// progressQuery is what a progress request asks for.
+type progressQuery struct {
+	program string
+	asOf    *openapi_types.Date
+	explain bool
+}
+
+// GetMemberProgress evaluates a member's progress in every program they are enrolled in.
+func (s *Server) GetMemberProgress(ctx context.Context, req api.GetMemberProgressRequestObject) (api.GetMemberProgressResponseObject, error) {
+	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
+	return s.progress(ctx, req.MemberID, q, nil)
+}
+
+// GetMyProgress evaluates the caller's own progress.
+func (s *Server) GetMyProgress(ctx context.Context, req api.GetMyProgressRequestObject) (api.GetMyProgressResponseObject, error) {
+	p := principalFrom(ctx)
+	if p.MemberID == "" {
+		return nil, recert.Errorf(recert.ENOTFOUND, "this account has no member record")
+	}
+	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
+	return s.progress(ctx, p.MemberID, q, nil)
+}
+
+// WhatIfProgress evaluates with hypothetical credits added; it writes nothing.
+func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressRequestObject) (api.WhatIfProgressResponseObject, error) {
+	extra, err := s.hypothetical(ctx, *req.Body)
+	if err != nil {
+		return nil, err
+	}
+	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
+	return s.progress(ctx, req.MemberID, q, extra)
+}
+
+func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Credit, error) {
+	var out []progress.Credit
+	for i, c := range w.Credits {
+		amount, err := progress.ParseUnits(c.Ceus)
+		if err != nil || amount <= 0 {
+			return nil, fieldError(pointerf("#/credits/%d/ceus", i), "must be more than zero")
+		}
+		activity := progress.ActivityType("meeting_attendance")
+		if c.ActivityType != nil {
+			activity = progress.ActivityType(*c.ActivityType)
+		}
+		out = append(out, progress.Credit{ID: fmt.Sprintf("what-if-%d", i), Date: progress.DateOf(c.Date.Time),
+			ActivityType: activity, Category: progress.Category(value(c.Category)), Amount: amount, Topics: c.Topics})
+	}
+	if w.EventID != nil {
+		e, err := s.store.Event(ctx, *w.EventID)
+		if err != nil || e.Status == recert.EventDraft && !canSeeOrganization(principalFrom(ctx), e.OrganizationID) {
+			return nil, fieldError("#/event_id", "no such event")
+		}
+		for _, sess := range e.Sessions {
+			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: progress.DateOf(sess.Date.Time()),
+				ActivityType: activityOf(e.Format), Category: progress.Category(e.Category), Amount: progress.Units(sess.CEUs),
+				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID})
+		}
+	}
+	return out, nil
+}
+
+// progress evaluates the member's programs over their credits (loaded in one query) and any
+// hypothetical ones. Organizers and apps evaluate over their organizations' credits only.
+func (s *Server) progress(ctx context.Context, memberID string, q progressQuery, extra []progress.Credit) (progressResponse, error) {
+	orgs, err := s.memberScope(ctx, memberID)
+	if err != nil {
+		return progressResponse{}, err
+	}
+	m, err := s.store.Member(ctx, memberID)
+	if err != nil {
+		return progressResponse{}, err
+	}
+	asOf := progress.DateOf(s.now())
+	if q.asOf != nil {
+		asOf = progress.DateOf(q.asOf.Time)
+	}
+	programs, err := s.catalogue(ctx)
+	if err != nil {
+		return progressResponse{}, err
+	}
+	selected, err := selectPrograms(programs, m, q.program, asOf)
+	if err != nil {
+		return progressResponse{}, err
+	}
+	credits, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
+	if err != nil {
+		return progressResponse{}, err
+	}
+	all := append(toProgressCredits(credits), extra...)
+	out := memberProgress{MemberID: memberID, AsOf: asOf, Programs: []programProgress{}}
+	for _, p := range selected {
+		pp, err := evaluate(p, factsFor(m, p), all, asOf, q.explain)
+		if err != nil && q.program != "" {
+			return progressResponse{}, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
+		}
+		out.Programs = append(out.Programs, pp)
+	}
+	body, err := json.Marshal(out)
+	return progressResponse{body: body}, err
+}
+
+// selectPrograms returns the programs the member is enrolled in — ABCP when they have an
+// ABCP ID, each licence state's programs — or the one program asked for, in the version in
+// force on asOf.
+func selectPrograms(programs []progress.Program, m recert.Member, only string, asOf progress.Date) ([]progress.Program, error) {
+	ids := map[string]bool{}
+	for _, p := range programs {
+		if only == "" && enrolled(m, p.ID) || p.ID == only {
+			ids[p.ID] = true
+		}
+	}
+	if only != "" && !ids[only] {
+		return nil, notFound("program", only)
+	}
+	var out []progress.Program
+	for id := range ids {
+		p, found := progress.Select(programs, id, asOf)
+		if !found {
+			p, found = latest(programs, id)
+		}
+		if found {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b progress.Program) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func latest(programs []progress.Program, id string) (progress.Program, bool) {
+	var best progress.Program
+	for _, p := range programs {
+		if p.ID == id && p.Version > best.Version {
+			best = p
+		}
+	}
+	return best, best.ID != ""
+}
+
+func enrolled(m recert.Member, programID string) bool {
+	if strings.HasPrefix(programID, "abcp-") {
+		return m.ABCPID != ""
+	}
+	return licenseFor(m, programID) != nil
+}
+
+// licenseFor finds the licence a state program (us-<state>-…) is about.
+func licenseFor(m recert.Member, programID string) *recert.License {
+	for i, l := range m.Licenses {
+		if strings.HasPrefix(programID, "us-"+strings.ToLower(l.State)+"-") {
+			return &m.Licenses[i]
+		}
+	}
+	return nil
+}
+
+// factsFor gives a program what it needs to know of the member.
+func factsFor(m recert.Member, p progress.Program) progress.Facts {
+	f := progress.Facts{ABCPCycle: m.ABCPCycle, BirthMonth: time.Month(m.BirthMonth),
+		ABCPCurrent: m.ABCPID != "" && !m.CertificationDate.IsZero() && m.Status == "active"}
+	if !m.CertificationDate.IsZero() {
+		f.CertifiedOn = progress.DateOf(m.CertificationDate.Time())
+	}
+	if l := licenseFor(m, p.ID); l != nil && !l.IssuedOn.IsZero() {
+		f.LicenseIssued = progress.DateOf(l.IssuedOn.Time())
+		f.FirstLicensed = f.LicenseIssued
+	}
+	return f
+}
+
+func activityOf(format string) progress.ActivityType {
+	switch format {
+	case "self_directed":
+		return "sdce"
+	case "simulation":
+		return "simulation"
+	}
+	return "meeting_attendance"
+}
+
+func toProgressCredits(cs []recert.Credit) []progress.Credit {
+	out := make([]progress.Credit, len(cs))
+	for i, c := range cs {
+		out[i] = progress.Credit{ID: c.ID, Date: progress.DateOf(c.Date.Time()), ActivityType: activityOf(c.Format),
+			Category: progress.Category(c.Category), Amount: progress.Units(c.CEUs), Topics: c.Topics,
+			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID}
+	}
+	return out
+}
+
+// memberProgress is the response: the engine's own evaluation per program.
+type memberProgress struct {
+	MemberID string            `json:"member_id"`
+	AsOf     progress.Date     `json:"as_of"`
+	Programs []programProgress `json:"programs"`
+}
+
+type programProgress struct {
+	ProgramID      string                       `json:"program_id"`
+	ProgramName    string                       `json:"program_name"`
+	ProgramVersion int                          `json:"program_version"`
+	Kind           string                       `json:"kind"`
+	Unit           string                       `json:"unit,omitempty"`
+	Periods        []map[string]json.RawMessage `json:"periods,omitempty"`
+	Problem        string                       `json:"problem,omitempty"`
+}
+
+func evaluate(p progress.Program, f progress.Facts, credits []progress.Credit, asOf progress.Date, explain bool) (programProgress, error) {
+	out := programProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version, Kind: string(p.Kind)}
+	var periods any
+	if p.Kind == "clinical" {
+		ev, err := progress.EvaluateClinical(p, f, nil, asOf)
+		if err != nil {
+			out.Problem = err.Error()
+			return out, err
+		}
+		periods = ev.Periods
+	} else {
+		ev, err := progress.Evaluate(p, f, credits, asOf)
+		if err != nil {
+			out.Problem = err.Error()
+			return out, err
+		}
+		out.Unit = string(ev.Unit)
+		periods = ev.Periods
+	}
+	b, err := json.Marshal(periods)
+	if err == nil {
+		err = json.Unmarshal(b, &out.Periods)
+	}
+	if !explain {
+		// The per-credit (or per-entry) allocation is long; it is there only when asked for.
+		for _, p := range out.Periods {
+			delete(p, "credits")
+			delete(p, "entries")
+		}
+	}
+	return out, err
+}
+
+// progressResponse writes an evaluation the engine rendered.
+type progressResponse struct{ body []byte }
+
+func (r progressResponse) write(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(r.body)
+	return err
+}
+
+func (r progressResponse) VisitGetMemberProgressResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+func (r progressResponse) VisitGetMyProgressResponse(w http.ResponseWriter) error  { return r.write(w) }
+func (r progressResponse) VisitWhatIfProgressResponse(w http.ResponseWriter) error { return r.write(w) }
