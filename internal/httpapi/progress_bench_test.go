@@ -1,0 +1,68 @@
+package httpapi_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// BenchmarkMemberProgress200 asks for the progress of a member with 200 credits (50 events
+// of 4 sessions) in all their programs, over HTTP, on PostgreSQL (SQLite without the variable).
+func BenchmarkMemberProgress200(b *testing.B) {
+	engine := store.SQLite
+	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
+		engine = store.Postgres
+	}
+	env := apitest.Start(b, dbtest.New(b, engine))
+	ctx := context.Background()
+	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := env.Store.CreateMember(ctx, recert.Member{Name: "Busy Perfusionist", ABCPID: "246810", ABCPCycle: 1,
+		CertificationDate: recert.Date{Year: 2012, Month: 10, Day: 1}, BirthMonth: 5,
+		Licenses: []recert.License{{State: "TX", Number: "1", IssuedOn: recert.Date{Year: 2024, Month: 1, Day: 1}},
+			{State: "PA", Number: "2", IssuedOn: recert.Date{Year: 2019, Month: 1, Day: 1}}}}, org.ID, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 50 {
+		d := recert.Date{Year: 2024 + i/20, Month: time.Month(1 + i%12), Day: 10}
+		e, err := env.Store.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: "Meeting", Format: "in_person",
+			TimeZone: "America/Chicago", StartDate: d, EndDate: d, Category: []string{"I", "II", "III"}[i%3], Sessions: []recert.Session{
+				{Title: "A", Date: d, CEUs: 100}, {Title: "B", Date: d, CEUs: 100}, {Title: "C", Date: d, CEUs: 50, Topics: []string{"ethics"}},
+				{Title: "D", Date: d, CEUs: 150}}}, "bench")
+		if err == nil {
+			_, err = env.Store.SetEventStatus(ctx, e.ID, recert.EventPublished, "bench")
+		}
+		if err == nil {
+			_, err = env.Store.ApplyRoster(ctx, e.ID, []recert.RosterRow{{ABCPID: m.ABCPID}}, recert.RosterOptions{Actor: "bench"})
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	admin := env.CreateUser(b, recert.User{Email: "admin@example.org", Role: recert.RoleAdmin})
+	token := env.Login(b, admin.Email)
+	url := env.URL + "/v1/members/" + m.ID + "/progress?as_of=2025-11-01"
+	for b.Loop() {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("progress: %d %.300s", res.StatusCode, body)
+		}
+	}
+}
