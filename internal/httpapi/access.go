@@ -157,6 +157,15 @@ func forbidden(format string, args ...any) error {
 	return recert.Errorf(recert.EFORBIDDEN, format, args...)
 }
 
+// orgScope is nil (every organization) for administrators, else the organizations the
+// caller acts for: what list queries are narrowed to.
+func orgScope(p recert.Principal) []string {
+	if p.IsAdmin() {
+		return nil
+	}
+	return append([]string{}, p.OrganizationIDs...)
+}
+
 // canSeeOrganization: administrators see all; others the organizations they act for.
 func canSeeOrganization(p recert.Principal, orgID string) bool {
 	return p.IsAdmin() || p.ActsFor(orgID)

@@ -91,10 +91,10 @@ func (s *Server) memberScope(ctx context.Context, memberID string) ([]string, er
 		return nil, err
 	}
 	p := principalFrom(ctx)
-	if p.IsAdmin() || p.Role == recert.RoleMember {
-		return nil, nil
+	if p.Role == recert.RoleMember {
+		return nil, nil // their own record: everything
 	}
-	return append([]string{}, p.OrganizationIDs...), nil
+	return orgScope(p), nil
 }
 
 // CorrectAttendance sets the sessions or CEUs of an attendance, with a reason.

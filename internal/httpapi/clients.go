@@ -15,11 +15,7 @@ func (s *Server) ListClients(ctx context.Context, req api.ListClientsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	var only []string
-	if !p.IsAdmin() {
-		only = append([]string{}, p.OrganizationIDs...)
-	}
-	cs, next, err := s.store.Clients(ctx, pg, only)
+	cs, next, err := s.store.Clients(ctx, pg, orgScope(p))
 	if err != nil {
 		return nil, err
 	}

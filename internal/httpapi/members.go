@@ -28,7 +28,7 @@ func (s *Server) ListMembers(ctx context.Context, req api.ListMembersRequestObje
 			f.MemberID = "none"
 		}
 	default:
-		f.OrganizationIDs = append([]string{}, p.OrganizationIDs...)
+		f.OrganizationIDs = orgScope(p)
 	}
 	ms, next, err := s.store.Members(ctx, f)
 	if err != nil {

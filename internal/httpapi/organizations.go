@@ -14,11 +14,7 @@ func (s *Server) ListOrganizations(ctx context.Context, req api.ListOrganization
 	if err != nil {
 		return nil, err
 	}
-	var only []string
-	if !p.IsAdmin() {
-		only = append([]string{}, p.OrganizationIDs...)
-	}
-	orgs, next, err := s.store.Organizations(ctx, pg, only)
+	orgs, next, err := s.store.Organizations(ctx, pg, orgScope(p))
 	if err != nil {
 		return nil, err
 	}

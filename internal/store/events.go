@@ -161,10 +161,7 @@ func loadEvents(db, q *gorm.DB) ([]recert.Event, error) {
 	if err := db.Where("event_id IN ?", ids).Order("event_id, position").Find(&sessions).Error; err != nil {
 		return nil, TranslateError(err, "sessions")
 	}
-	byEvent := map[string][]sessionRow{}
-	for _, ses := range sessions {
-		byEvent[ses.EventID] = append(byEvent[ses.EventID], ses)
-	}
+	byEvent := groupBy(sessions, func(r sessionRow) string { return r.EventID })
 	out := make([]recert.Event, len(rows))
 	for i, r := range rows {
 		out[i] = r.event(byEvent[r.ID])

@@ -193,10 +193,7 @@ func (s *Store) loadMembers(ctx context.Context, q *gorm.DB) ([]recert.Member, e
 			return nil, TranslateError(err, "licences")
 		}
 	}
-	byMember := map[string][]licenseRow{}
-	for _, l := range lics {
-		byMember[l.MemberID] = append(byMember[l.MemberID], l)
-	}
+	byMember := groupBy(lics, func(l licenseRow) string { return l.MemberID })
 	out := make([]recert.Member, len(rows))
 	for i, r := range rows {
 		out[i] = r.member(byMember[r.ID])

@@ -21,6 +21,16 @@ func cut[T any](items []T, limit int, key func(T) string) ([]T, string) {
 // now is the store's clock: UTC at microsecond precision, what both engines keep exactly.
 func (s *Store) now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
+// groupBy gathers child rows under their parent's key, for loading children of a page of
+// parents in one query.
+func groupBy[T any](rows []T, key func(T) string) map[string][]T {
+	out := map[string][]T{}
+	for _, r := range rows {
+		out[key(r)] = append(out[key(r)], r)
+	}
+	return out
+}
+
 func nullable(s string) *string {
 	if s == "" {
 		return nil
