@@ -760,12 +760,11 @@ func rejection(plans []*rosterPlan) error {
 
 // rosterWrites collects a roster's rows to write, so each table gets a few batched statements.
 type rosterWrites struct {
-	members   []memberRow
-	relations []organizationMemberRow
-	created   []attendanceRow
-	updated   []attendanceRow
-	sessions  []attendanceSessionRow
-	history   []historyRow
+	members  []memberRow
+	created  []attendanceRow
+	updated  []attendanceRow
+	sessions []attendanceSessionRow
+	history  []historyRow
 }
 
 // writeRoster creates the new members, relates every posted attendee to the organization,
@@ -791,8 +790,6 @@ func (w *rosterWrites) add(ev recert.Event, p *rosterPlan, actor string, now tim
 			Status: "active", Version: 1, CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor,
 		})
 	}
-	// Attendance relates the member to the organization (kept if it already is).
-	w.relations = append(w.relations, organizationMemberRow{OrganizationID: ev.OrganizationID, MemberID: p.member, CreatedAt: now, CreatedBy: actor})
 	a := p.want
 	a.MemberID, a.UpdatedAt, a.UpdatedBy = p.member, now, actor
 	action := "created"
@@ -815,12 +812,10 @@ func (w *rosterWrites) add(ev recert.Event, p *rosterPlan, actor string, now tim
 	return nil
 }
 
-// flush writes in batches, parents first: members, relations, attendance, then sessions.
+// flush writes in batches, parents first: members, attendance, then sessions. Attendance
+// itself relates a member to the event's organization (see relatedMembers).
 func (w *rosterWrites) flush(tx *gorm.DB) error {
 	if err := insertAll(tx.Omit("Claimed"), w.members, "a member with this email or ABCP ID"); err != nil {
-		return err
-	}
-	if err := insertAll(tx.Clauses(clause.OnConflict{DoNothing: true}), w.relations, "organization member"); err != nil {
 		return err
 	}
 	if err := insertAll(tx, w.created, "attendance of this member at this event"); err != nil {

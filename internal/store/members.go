@@ -166,8 +166,7 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 		q = q.Where("members.id = ?", f.MemberID)
 	}
 	if f.OrganizationIDs != nil {
-		q = q.Where("members.id IN (SELECT member_id FROM organization_members WHERE organization_id IN ?)",
-			append(f.OrganizationIDs, ""))
+		q = q.Where("members.id IN ("+relatedMembers+")", append(f.OrganizationIDs, ""), append(f.OrganizationIDs, ""))
 	}
 	ms, err := s.loadMembers(ctx, q)
 	if err != nil {
@@ -201,15 +200,23 @@ func (s *Store) loadMembers(ctx context.Context, q *gorm.DB) ([]recert.Member, e
 	return out, nil
 }
 
+// relatedMembers selects the members related to the organizations given twice as
+// parameters: those an organization created (organization_members) and those with
+// attendance at its events. Attendance needs no relation row of its own, which keeps large
+// rosters to the rows they must write.
+const relatedMembers = `SELECT member_id FROM organization_members WHERE organization_id IN ?
+	UNION SELECT attendance.member_id FROM attendance JOIN events ON events.id = attendance.event_id
+	WHERE events.organization_id IN ?`
+
 // MemberRelated reports whether the member is related to any of the organizations.
 func (s *Store) MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
 	if len(orgIDs) == 0 {
 		return false, nil
 	}
-	var n int64
-	err := s.db.WithContext(ctx).Model(&organizationMemberRow{}).
-		Where("member_id = ? AND organization_id IN ?", memberID, orgIDs).Count(&n).Error
-	return n > 0, TranslateError(err, "member relations")
+	var ids []string
+	err := s.db.WithContext(ctx).Raw("SELECT member_id FROM ("+relatedMembers+") related WHERE member_id = ? LIMIT 1",
+		orgIDs, orgIDs, memberID).Scan(&ids).Error
+	return len(ids) > 0, TranslateError(err, "member relations")
 }
 
 // UpdateMember applies change to the stored member when its version is still ifVersion
