@@ -18,8 +18,139 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ActivityDocumentationStatus.
+const (
+	ActivityDocumentationStatusAttached ActivityDocumentationStatus = "attached"
+	ActivityDocumentationStatusNone     ActivityDocumentationStatus = "none"
+	ActivityDocumentationStatusVerified ActivityDocumentationStatus = "verified"
+)
+
+// Valid indicates whether the value is a known member of the ActivityDocumentationStatus enum.
+func (e ActivityDocumentationStatus) Valid() bool {
+	switch e {
+	case ActivityDocumentationStatusAttached:
+		return true
+	case ActivityDocumentationStatusNone:
+		return true
+	case ActivityDocumentationStatusVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityReviewStatus.
+const (
+	ActivityReviewStatusPending  ActivityReviewStatus = "pending"
+	ActivityReviewStatusRejected ActivityReviewStatus = "rejected"
+	ActivityReviewStatusVerified ActivityReviewStatus = "verified"
+)
+
+// Valid indicates whether the value is a known member of the ActivityReviewStatus enum.
+func (e ActivityReviewStatus) Valid() bool {
+	switch e {
+	case ActivityReviewStatusPending:
+		return true
+	case ActivityReviewStatusRejected:
+		return true
+	case ActivityReviewStatusVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityInputDocumentationStatus.
+const (
+	ActivityInputDocumentationStatusAttached ActivityInputDocumentationStatus = "attached"
+	ActivityInputDocumentationStatusNone     ActivityInputDocumentationStatus = "none"
+	ActivityInputDocumentationStatusVerified ActivityInputDocumentationStatus = "verified"
+)
+
+// Valid indicates whether the value is a known member of the ActivityInputDocumentationStatus enum.
+func (e ActivityInputDocumentationStatus) Valid() bool {
+	switch e {
+	case ActivityInputDocumentationStatusAttached:
+		return true
+	case ActivityInputDocumentationStatusNone:
+		return true
+	case ActivityInputDocumentationStatusVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityReviewDecision.
+const (
+	ActivityReviewDecisionRejected ActivityReviewDecision = "rejected"
+	ActivityReviewDecisionVerified ActivityReviewDecision = "verified"
+)
+
+// Valid indicates whether the value is a known member of the ActivityReviewDecision enum.
+func (e ActivityReviewDecision) Valid() bool {
+	switch e {
+	case ActivityReviewDecisionRejected:
+		return true
+	case ActivityReviewDecisionVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ActivityType.
+const (
+	ActivityTypeCategoryIiMeeting    ActivityType = "category_ii_meeting"
+	ActivityTypeCategoryIiiSelfStudy ActivityType = "category_iii_self_study"
+	ActivityTypeClinicalInstructor   ActivityType = "clinical_instructor"
+	ActivityTypeEditorialReview      ActivityType = "editorial_review"
+	ActivityTypeKnowledgeBaseSurvey  ActivityType = "knowledge_base_survey"
+	ActivityTypeMeetingAttendance    ActivityType = "meeting_attendance"
+	ActivityTypeOther                ActivityType = "other"
+	ActivityTypePoster               ActivityType = "poster"
+	ActivityTypePresentation         ActivityType = "presentation"
+	ActivityTypePublication          ActivityType = "publication"
+	ActivityTypeSdce                 ActivityType = "sdce"
+	ActivityTypeSimulation           ActivityType = "simulation"
+)
+
+// Valid indicates whether the value is a known member of the ActivityType enum.
+func (e ActivityType) Valid() bool {
+	switch e {
+	case ActivityTypeCategoryIiMeeting:
+		return true
+	case ActivityTypeCategoryIiiSelfStudy:
+		return true
+	case ActivityTypeClinicalInstructor:
+		return true
+	case ActivityTypeEditorialReview:
+		return true
+	case ActivityTypeKnowledgeBaseSurvey:
+		return true
+	case ActivityTypeMeetingAttendance:
+		return true
+	case ActivityTypeOther:
+		return true
+	case ActivityTypePoster:
+		return true
+	case ActivityTypePresentation:
+		return true
+	case ActivityTypePublication:
+		return true
+	case ActivityTypeSdce:
+		return true
+	case ActivityTypeSimulation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for APIClientScope.
 const (
+	APIClientScopeActivitiesRead    APIClientScope = "activities:read"
+	APIClientScopeActivitiesWrite   APIClientScope = "activities:write"
 	APIClientScopeAttendanceRead    APIClientScope = "attendance:read"
 	APIClientScopeAttendanceWrite   APIClientScope = "attendance:write"
 	APIClientScopeEventsRead        APIClientScope = "events:read"
@@ -33,6 +164,10 @@ const (
 // Valid indicates whether the value is a known member of the APIClientScope enum.
 func (e APIClientScope) Valid() bool {
 	switch e {
+	case APIClientScopeActivitiesRead:
+		return true
+	case APIClientScopeActivitiesWrite:
+		return true
 	case APIClientScopeAttendanceRead:
 		return true
 	case APIClientScopeAttendanceWrite:
@@ -90,6 +225,84 @@ func (e Category) Valid() bool {
 	case II:
 		return true
 	case III:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalEntryRole.
+const (
+	ClinicalEntryRolePrimary   ClinicalEntryRole = "primary"
+	ClinicalEntryRoleSecondary ClinicalEntryRole = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalEntryRole enum.
+func (e ClinicalEntryRole) Valid() bool {
+	switch e {
+	case ClinicalEntryRolePrimary:
+		return true
+	case ClinicalEntryRoleSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalEntryInputRole.
+const (
+	ClinicalEntryInputRolePrimary   ClinicalEntryInputRole = "primary"
+	ClinicalEntryInputRoleSecondary ClinicalEntryInputRole = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalEntryInputRole enum.
+func (e ClinicalEntryInputRole) Valid() bool {
+	switch e {
+	case ClinicalEntryInputRolePrimary:
+		return true
+	case ClinicalEntryInputRoleSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalEntryInputType.
+const (
+	ClinicalEntryInputTypeBypassPrimary    ClinicalEntryInputType = "bypass_primary"
+	ClinicalEntryInputTypeCps              ClinicalEntryInputType = "cps"
+	ClinicalEntryInputTypeEcmo             ClinicalEntryInputType = "ecmo"
+	ClinicalEntryInputTypeFirstAssistant   ClinicalEntryInputType = "first_assistant"
+	ClinicalEntryInputTypeInstructor       ClinicalEntryInputType = "instructor"
+	ClinicalEntryInputTypeOrganPerfusion   ClinicalEntryInputType = "organ_perfusion"
+	ClinicalEntryInputTypeOther            ClinicalEntryInputType = "other"
+	ClinicalEntryInputTypeStandby          ClinicalEntryInputType = "standby"
+	ClinicalEntryInputTypeVad              ClinicalEntryInputType = "vad"
+	ClinicalEntryInputTypeVenoVenousBypass ClinicalEntryInputType = "veno_venous_bypass"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalEntryInputType enum.
+func (e ClinicalEntryInputType) Valid() bool {
+	switch e {
+	case ClinicalEntryInputTypeBypassPrimary:
+		return true
+	case ClinicalEntryInputTypeCps:
+		return true
+	case ClinicalEntryInputTypeEcmo:
+		return true
+	case ClinicalEntryInputTypeFirstAssistant:
+		return true
+	case ClinicalEntryInputTypeInstructor:
+		return true
+	case ClinicalEntryInputTypeOrganPerfusion:
+		return true
+	case ClinicalEntryInputTypeOther:
+		return true
+	case ClinicalEntryInputTypeStandby:
+		return true
+	case ClinicalEntryInputTypeVad:
+		return true
+	case ClinicalEntryInputTypeVenoVenousBypass:
 		return true
 	default:
 		return false
@@ -464,6 +677,9 @@ func (e RosterRowResultStatus) Valid() bool {
 
 // Defines values for Scope.
 const (
+	ScopeActivitiesRead     Scope = "activities:read"
+	ScopeActivitiesReview   Scope = "activities:review"
+	ScopeActivitiesWrite    Scope = "activities:write"
 	ScopeAttendanceRead     Scope = "attendance:read"
 	ScopeAttendanceWrite    Scope = "attendance:write"
 	ScopeClientsRead        Scope = "clients:read"
@@ -483,6 +699,12 @@ const (
 // Valid indicates whether the value is a known member of the Scope enum.
 func (e Scope) Valid() bool {
 	switch e {
+	case ScopeActivitiesRead:
+		return true
+	case ScopeActivitiesReview:
+		return true
+	case ScopeActivitiesWrite:
+		return true
 	case ScopeAttendanceRead:
 		return true
 	case ScopeAttendanceWrite:
@@ -707,6 +929,101 @@ func (e PostRosterParamsMode) Valid() bool {
 // Example: 123456
 type ABCPID = string
 
+// Activity defines model for Activity.
+type Activity struct {
+	ApprovalRef *string `json:"approval_ref,omitempty"`
+
+	// Category ABCP category.
+	Category Category `json:"category"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus      CEUs      `json:"ceus"`
+	Citation  *string   `json:"citation,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// CreatedBy The user or client that created it.
+	CreatedBy           string                      `json:"created_by"`
+	Date                openapi_types.Date          `json:"date"`
+	DocumentationStatus ActivityDocumentationStatus `json:"documentation_status"`
+	ID                  string                      `json:"id"`
+	MemberID            string                      `json:"member_id"`
+	Minutes             *int                        `json:"minutes,omitempty"`
+	PostTestScore       *int                        `json:"post_test_score,omitempty"`
+	Provider            *string                     `json:"provider,omitempty"`
+	ReviewReason        *string                     `json:"review_reason,omitempty"`
+	ReviewStatus        ActivityReviewStatus        `json:"review_status"`
+	SelfReported        bool                        `json:"self_reported"`
+	Title               string                      `json:"title"`
+	Topics              []string                    `json:"topics"`
+	Type                ActivityType                `json:"type"`
+	UpdatedAt           time.Time                   `json:"updated_at"`
+
+	// UpdatedBy The user or client that changed it last.
+	UpdatedBy string `json:"updated_by"`
+	Withdrawn bool   `json:"withdrawn"`
+}
+
+// ActivityDocumentationStatus defines model for Activity.DocumentationStatus.
+type ActivityDocumentationStatus string
+
+// ActivityReviewStatus defines model for Activity.ReviewStatus.
+type ActivityReviewStatus string
+
+// ActivityInput defines model for ActivityInput.
+type ActivityInput struct {
+	ApprovalRef *string `json:"approval_ref,omitempty"`
+
+	// Category ABCP category.
+	Category *Category `json:"category,omitempty"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus *CEUs `json:"ceus,omitempty"`
+
+	// Citation For publications: authors, title, journal, volume.
+	Citation *string `json:"citation,omitempty"`
+
+	// Date The completion date; the credit is dated on it.
+	Date                openapi_types.Date                `json:"date"`
+	DocumentationStatus *ActivityInputDocumentationStatus `json:"documentation_status,omitempty"`
+
+	// Minutes When CEUs are not known: 50 minutes make 1 CEU.
+	Minutes *int `json:"minutes,omitempty"`
+
+	// PostTestScore SDCE: the post-test score, at least 80.
+	PostTestScore *int         `json:"post_test_score,omitempty"`
+	Provider      *string      `json:"provider,omitempty"`
+	Title         string       `json:"title"`
+	Topics        []string     `json:"topics,omitempty"`
+	Type          ActivityType `json:"type"`
+}
+
+// ActivityInputDocumentationStatus defines model for ActivityInput.DocumentationStatus.
+type ActivityInputDocumentationStatus string
+
+// ActivityPage defines model for ActivityPage.
+type ActivityPage struct {
+	Items      []Activity `json:"items"`
+	NextCursor *string    `json:"next_cursor,omitempty"`
+}
+
+// ActivityReview defines model for ActivityReview.
+type ActivityReview struct {
+	Decision ActivityReviewDecision `json:"decision"`
+
+	// Reason Required to reject.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// ActivityReviewDecision defines model for ActivityReview.Decision.
+type ActivityReviewDecision string
+
+// ActivityType defines model for ActivityType.
+type ActivityType string
+
 // APIClient defines model for ApiClient.
 type APIClient struct {
 	CreatedAt time.Time `json:"created_at"`
@@ -886,6 +1203,45 @@ type ClaimToken struct {
 	ClaimToken string    `json:"claim_token"`
 	ExpiresAt  time.Time `json:"expires_at"`
 	MemberID   string    `json:"member_id"`
+}
+
+// ClinicalEntry defines model for ClinicalEntry.
+type ClinicalEntry struct {
+	Count            int                `json:"count"`
+	CreatedAt        time.Time          `json:"created_at"`
+	CreatedBy        string             `json:"created_by"`
+	Date             openapi_types.Date `json:"date"`
+	HasCaseReference bool               `json:"has_case_reference"`
+	ID               string             `json:"id"`
+	MemberID         string             `json:"member_id"`
+	Role             ClinicalEntryRole  `json:"role"`
+	Type             string             `json:"type"`
+}
+
+// ClinicalEntryRole defines model for ClinicalEntry.Role.
+type ClinicalEntryRole string
+
+// ClinicalEntryInput defines model for ClinicalEntryInput.
+type ClinicalEntryInput struct {
+	// CaseReference An institutional case number; only its hash is kept.
+	CaseReference *string `json:"case_reference,omitempty"`
+
+	// Count Shifts, for ECMO and VAD; otherwise 1.
+	Count *int                   `json:"count,omitempty"`
+	Date  openapi_types.Date     `json:"date"`
+	Role  ClinicalEntryInputRole `json:"role"`
+	Type  ClinicalEntryInputType `json:"type"`
+}
+
+// ClinicalEntryInputRole defines model for ClinicalEntryInput.Role.
+type ClinicalEntryInputRole string
+
+// ClinicalEntryInputType defines model for ClinicalEntryInput.Type.
+type ClinicalEntryInputType string
+
+// ClinicalEntryList defines model for ClinicalEntryList.
+type ClinicalEntryList struct {
+	Items []ClinicalEntry `json:"items"`
 }
 
 // Credit defines model for Credit.
@@ -1578,6 +1934,9 @@ type WhatIfCredit struct {
 // WhatIfCreditActivityType defines model for WhatIfCredit.ActivityType.
 type WhatIfCreditActivityType string
 
+// ActivityID defines model for ActivityID.
+type ActivityID = string
+
 // AsOf defines model for AsOf.
 type AsOf = openapi_types.Date
 
@@ -1745,6 +2104,15 @@ type UpdateMemberParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListActivitiesParams defines parameters for ListActivities.
+type ListActivitiesParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListMemberAttendanceParams defines parameters for ListMemberAttendance.
 type ListMemberAttendanceParams struct {
 	// Limit Page size.
@@ -1752,6 +2120,12 @@ type ListMemberAttendanceParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// ListClinicalEntriesParams defines parameters for ListClinicalEntries.
+type ListClinicalEntriesParams struct {
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+	To   *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 }
 
 // ListCreditsParams defines parameters for ListCredits.
@@ -1824,6 +2198,12 @@ type ListUsersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// UpdateActivityJSONRequestBody defines body for UpdateActivity for application/json ContentType.
+type UpdateActivityJSONRequestBody = ActivityInput
+
+// ReviewActivityJSONRequestBody defines body for ReviewActivity for application/json ContentType.
+type ReviewActivityJSONRequestBody = ActivityReview
+
 // CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
 type CorrectAttendanceJSONRequestBody = AttendanceCorrection
 
@@ -1856,6 +2236,12 @@ type CreateMemberJSONRequestBody = MemberCreate
 
 // UpdateMemberJSONRequestBody defines body for UpdateMember for application/json ContentType.
 type UpdateMemberJSONRequestBody = MemberUpdate
+
+// CreateActivityJSONRequestBody defines body for CreateActivity for application/json ContentType.
+type CreateActivityJSONRequestBody = ActivityInput
+
+// CreateClinicalEntryJSONRequestBody defines body for CreateClinicalEntry for application/json ContentType.
+type CreateClinicalEntryJSONRequestBody = ClinicalEntryInput
 
 // WhatIfProgressJSONRequestBody defines body for WhatIfProgress for application/json ContentType.
 type WhatIfProgressJSONRequestBody = WhatIf
@@ -2098,224 +2484,250 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rchs5kij8KgjuRFjar0RdbHePpdj4Qq1272jGbisse3zmtLwiVAWSGBWBagAlmu2jiH2IfYbzYPMk",
-	"J5AJVKGKKF5kUXbP6Ee3RRJ3ZCbynp97qZwUUjBhdO/wc2/MaMYU/PnyHR3ZfzOmU8ULw6XoHfbejRm5",
-	"YUpzKYgcEjNmRF79naUmIUOpyOB0uPOamnQ86PeSnk7HbELtIGZWsN5hTxvFxah3e5v03jKjZsdDw9T8",
-	"JOcslSLTxEgypdyQKzaUihFlu3Axag494YJPyknvcC/x03Bh2Iip3q2dqKCKTphxuzrWb4bzE768oXlJ",
-	"DSNU4664Jpn9vJWxIS1zQ4zM6Gz7iFAxIwXVhkhFhqUpFYOGdkncjvRrydSsl/QEndiVUH0ph43lDqWa",
-	"UNM77NluvSRyMsfGMJFRkbLTH20PGLegZhwMWzW55Fkv6Sn2a8kVy3qHRpUsnK6wTZUd4b+oMZe/0J3f",
-	"Dna+//j54NntH6Kzn+ScCdM5cwo/rzFrmvNVZi2VlioObgPBPpnLFFoMPNAVit1wWWpS0BE7InLCDQCg",
-	"/W3IlTbwQ9e14GBNMKKfXjExMuPe4fP9g9gaX94sOhh2s965sJtVbuPlpyKndrb2wZyKNC8zRhhNxyRV",
-	"LOPmiSY0z2VKbZOunTM3YLgqB+O9wyHNNauWcSVlzqiAdZwOAas7LsiSigHJLVooRrMjuIV0TMWIEVoU",
-	"OWeaSJHPCA8pBtGG5zkZU024qdaLFKhesCcoXZf13bPYubn1vq1u4muuuxselu7jFZ9wM7/6MzpiRPPf",
-	"OgE8h37RS36+l9h5kWY+37OfPAXdj1DQpPeaTa6Y6gT8Cfy8BuRP2GQFyH+jRlTw3wCYO+eWQaM1ViDV",
-	"aIUVnCk5Ukxr+JdO5m/hjQUNeCsKbNJ1G+7n9UD4vV5w6KVe68hLrZZu+NaOpQspNIOX8geaWfRhGuAv",
-	"lcIwAX8CZiCV2S2UvMrZ5P/7u5ZApOrZ/6DYsHfY+7fdmsHYxV/17hn2wknn8VLhtIRrMqG5fTBZBu8t",
-	"5blGHJXCKJpakndDc545kmcfEimGOU+/2ppTN78mU27GsFjFtCxVyp5okpZKMWEpCPAMt0nvJ6mueJYx",
-	"8dALNvKaCZLT9BqPVKeyYPaUlcwZQrUsmIIVEMFYpmG9p8LCFM1fKoXv9UOt+ViQUrBPBUsNywAUSsWQ",
-	"YmfMAGRQxQgXuBumbpgiuRyRUmRMuYtwcJXBVn6W5idZiuwhd/GzJLpMxxVMJPbEhTRECoaQTfOcKTKh",
-	"M6IZgsgZneWSZu+kfEXViD00oFzJbGZRMbeT24Okog0eNE1ZYRBAzhQw79z+8BPlOcseesHulcZ3PCOa",
-	"ixTP1r33I37DhAWUUFi5TXrnTN3wlL0X9IbynF7lD3rUxyRjBRMZE+mMbAFYU0OvqGbb9vRLoSyrZ1dl",
-	"X5lATgNBaqeSpGLTu9a7gcwFK3gn5WsqZo7M6we9KCnJxApTDin1EYp3hNrlwXXhPWUsp7P72/J7QUsz",
-	"lor/xh4a8eGlAlzRGslva1sfPnzYOS7NmAlj18GaE8+917CbQkk7noWLl8JwM/uKj/WU5fmOe66vSkOu",
-	"FKPXmlByVWou7K5VacHXDuRGB5H8h5MzZHTmR9f8007GR9wQ24qc/miPjH2ik8JiZ2//4Omz59/1kpDX",
-	"+WVv58XHz9/FeJykd1xwFHDhbPL8zbB3+Mvi/R+XGTe92+SzZeMKpgxH/ohnkVvxDFrkhzavGmuj2I28",
-	"ZuFvlRBmj0wWbmrDJnrZvVVbPbf97ABuSKoUnfWQ3/O84y89YCZh8dVM9Xo+Vp2RuPZuP4aHeaKYA1ea",
-	"IeWn+VlwWE6ubJ6fP6iAET5w0oj/vJ+sdIyRJyBoBLSEFgWhlisbSnVE/L5BY+DaMqX7MYj54lOfcHGK",
-	"PfdbV5D0SsF/LZn72fLv7VtpXsj8NQSXYGVCYPubUOoXvd7q58El6QVqmLhKrwFOMN3CBeMJHX7uMWGF",
-	"z18aV6sPrUTeS5x4Ofdxqjioz0DtUv3qPvkfazWZbxB84xsVTszDJh8XEY0P3IzPWarYOuQjONL25Thl",
-	"mq6GbKlBx3IqyJgpBlqII6KNtCyuIZoOWT7rR8XW8BaaE3RgcXUkX04TU1YuhbGTl++1PVXb9pJOqcqQ",
-	"4K3Sp1KyxYhnx9e1fqKb4l4qRt2juCZNZlpbaF0Zw86xwwlo7GJY5pTrwXShLmaOYgdqx1ARU60Lzzkg",
-	"5fUMy8DhBBjoeZJCU+MW6BE3Bfpvxy6LzP01/3TUR0pTE6UhSY8u4ukq6Ksh1nYxc2r1HcMnLEbM0ZCw",
-	"3vidgNMBMbFboqbnd5348/ObjdLI+hKkUqw68DWe13VQsd5LqAVf4TGOgv9izRYoH92L59/7jvexfZRu",
-	"mYsP7E/cUsnZF7+EbTRYyj91P3jVUPfyRDeAc1NvNND3uZU6PL9cB+V8n6tZnFUrNbM8GMGnipgxNcT1",
-	"cer1uSEdkVlrGb7PWstwGgRuwEawwnNbn09j440lN9YSO3zAyrlFHpOMpXxCc0InshQG9YvUkInUhpip",
-	"JEVOUwZytNPiEppP6UyDIG1btGSn/vO9mOS0nzy73bq46PtPB7fb/39Uljqhho0cqrXWamW11P0Ms7qH",
-	"4rSX9E7xf6fRl+HEAtuwkn5bD89VWnS947QolLyh+SWgTqxBw2Ta3YKxy04RLg12vJCu+naOzVmZvRHZ",
-	"Zea2vsRO7F9+w00eX6wfYPHUYNT8CZvax07rck3Mir4Bd3+LVt5/185bOInNEj8MLCWGdW1KCjjUwaVo",
-	"Q5VZ9aZa62mb7ptQV8/bvOAA9qqbbawjAJ6K5QuYwPpeoxQnp3wSGHvaUgrlk0tQWLWe9/2DP8YAc0J5",
-	"3jgY/CZpiPrPY6xBQbWeSpU1eldftgb4brn0Uy88qRZRDdd5Eu/8Vheew/y+PxVcMb0W8iwSTlq7Cdn7",
-	"1s7qiaN7Qlljnpx+OcncNEFckxh2rHIzlDK7s5av0abzsXHY2zWI/7l7W0YWPG2S5fk289InH/KYw8SZ",
-	"1JYlu5qBPg2O9ImulWdkS0hDNMuHO4oVUhmWbQcMU+hLEpGOmiTRU7Ga4jmCFgi7TeJYUcR5h4D5ww52",
-	"2Y0ur3iMFK7HqncL+Yt1EkYaml+ujicLCAWuszFkbM8A21+u/llKUTZOL0KQjVGCdRis+yQL3i3rzjTj",
-	"roqmKGuzDvsCzc3yK4BzOMemwJ1N2OVvUnSQpk6iVao8+v2aarF5OjBHKuoVdjNSbusxWhQwV4sVaiGA",
-	"BDozLi4LpjQognJ+wy6n7IoLCk6JLB9eZlyBq4P9zCdljuATk5nQL1EUpVlTRdRG13mpGAQ534woNmSK",
-	"iRQs0Mu0PHdB9Rb6hpzm3t7eXvI1EDrE3GBBT6PLuSuW4u3N68a+EHMbSFhL/scTpnhKd0/GPKUjOX+Z",
-	"S7R+Ffa2z2NJP4fb1bJLxVs8feySO+S59fDY30vn43cfqjl8RTenlQtJbEBJMkWH9iCK8irnegwkI7Xc",
-	"VJ536N9/4izPKg+u5pbRmaoJMJNSG3LFKm3T8729GLiFqNKkJR/AiGUZRy7QDeKG5iUjU6pD9dCVzCyF",
-	"9d6TzuXRedbGNlJI+wqomLbsz+dvfiZn+DvZevvTCfnuxd5+QoaKjiZMgLf4ZJsYGVsWN2MuCDea+D0d",
-	"XojBv+16ONrd27XPwIBwQSh4SCVk8G+74HU7qPzQB+4z7IdUcQj9C9FQxLl+SzUH1fHW+078dcXA5U+M",
-	"5mY8f8N6DoLkdeR0W7O7XrGJ/vzhLxHpMh+FU7zMfjw/jt5hqm6aDQ+eP99/EW163cEcXaPbix/izV/O",
-	"ot1L3TA3az6KNvsUfwsBvVJyzWYJuaKaffesVPlynbBdG27Sjox7SOB0cEEdB3o+f6LXbLY6LbJ3ssxk",
-	"AQPG5n/FUyb0ug4dXg2BBGDp4+RUUiu2FqUValqPzrMVLFTGPZY1vn04bam9j3f+98fPBx1e4G0csKtz",
-	"i4kd3evIK4IC2bIbQzf7tjyw+o2HDvNv2TD2DimZLzV+vrVt1vd76XAySnq6xLNZxerCs7i9Ry8/vfc6",
-	"Igr4ud3OA8em5hHHL9Jf2hfKxFdpcZnO0opjwlCLp4vDLpLQ2LFwWnSeu016V1yZ8eVECqT51Uz7B8um",
-	"Siuji5WWVuYuQQkZUxV9GDMzZopQkssRF4R94hpdr9BxWLFUqiymHQqUxx3uHQFTwiaXv/7x+iB7+uk5",
-	"vUozNhyN+d+v84mQRZQ7QaK2Okh7Khhj6DqVdjLlzMwu05zq5TiDjU+g7cqCNgJmLWmvKRl7M4OXbKtj",
-	"qS90mUSLK7iT098/LzZ8gdXjSyCzFhi/2+uG0/v2sfxJKkJFoP2VQ6LZDVM0b/he6gTj5lxwAz6EBEhA",
-	"DhZ+I+NOl3dHo5gDZTd9vw+xr364NyT3uaU6P8UIqw1BxqsA6WK9swtTW33nLjKuWtkyhjPUTPvI6GrS",
-	"7p3Pi7w0NfyGQbRd9adiBuaxMlHKqO6QfXHI90W2CvGacBF+u/9Izn6P5OzBH+XbCCiH7Pk9ONrKrMNF",
-	"RQpDU3PZzUf5FsW4Szvf5rSkGl1+/+vB9aqc1rIQCCAB6xsm78DlwDG1513G3oQ3dScmx19OIHKenc/L",
-	"nHs7Lz66f3c+ft5Pnu7HY1bmrnR9lJy785YQ3XmFwRa4TqXQXJAzpoYlJABxuDKnxF2CkfEYBzi1j0sw",
-	"5z7e6wYmbu7Vbsvjhyvj8HqRRcvAf9na7ukp9Lv5HQL5usA7d5w+RG5eDS3I259OyItnz78nLvrORSv3",
-	"e0mn4r0tTVNDpkwYMlVSjHxcOTDR4LGFmXcoQXMiMRKSWUT5auZ1/u1EBsCeY0g4Exmol5F1f3NcmjE5",
-	"6O8R6EvsNTt1+vfPXhCNvunkef9gO9TkO336pVsicGr4Dap6gi9GisLnMojMrFuVQpcF+pNgy0vYVN0d",
-	"VDpRTg8WrGO7ZYQJo2b2xCrN/5CzHLIM1Hr6yn9iCUEJzCkRcsKFNj66pjt8sqAuW4AHE5lCsoCMYC6X",
-	"SPwBdOwMgauD3ckWzbX0kfGD/7XjPP12TrNB5SxM0MoCBpFfS2kYmY6ZIFRfczECABuzvOgv9g+oXotn",
-	"e40kIy9ehFzq3l6MT62Mim1Djh5LZYguJxOqZnX6HzwlO07TrfkHmpG3FdR18BXzs7x/e1rbtwnPmDB8",
-	"OLN7b093RAb0Spbm8Cqn4nqA5wQ5B+AciKYzTbghNM+bKwt6LdU0OyD3xs4FxpcgO0mcfmNakPZ+ndhF",
-	"KCS6oodkwLNBQgaWJtp/HYtk/7zmIhuQrZSVTlUreErz7YQM2HDIQPy6HCo5GSQXYoBpDbTtVzDFJQya",
-	"MZrlXMDApeDG/os5A+xf4Jtk/3AuAxy7p7TQMCT6seFXSs0u5Q1TgwSzPO3gJISKDAFlJ+UqLbmBUGMN",
-	"6RUGfskDgop73b8Qx+BEjzkjvGM93oU+IuyGqZmzBcI4/UlGUlnmGeRqAPexGbGr4UxfiMFF5VF20Tsk",
-	"8GAO+gSSJ5Q8Nztc+PPGCS0NyZlhxAGH7pO3zApqPpsJg5wcF2I6ljkjmUxLMFnaXVKhp0xp8uzgwIUA",
-	"EGcNtKgL6aActKKdsQtg7sPBzQ11jrj5BSEybUXCvO2LY56OKuKMlaCwxIuN24YBMtbcDNP6DPrFKHnR",
-	"9cx/GDfzAJGUCgsoV4wwl1kuIzNmyJYlpO7S8X3FUIlZmjPM8nAt5FRsR+msG3yJ9qbbodQ3WCBKQUSy",
-	"Wc5kBktpTTw/TYKXt+DaPfzMK7aQIUDr7nwwn8WtSy7ikZlN2rSazqPqYuRqJsyWoEyv0mIntf8BeEbs",
-	"12tDcedt3k0gXvVSajxY612xrJWjyHJoKRNe8JHLUFdTQfQRdqFMOqlelbpFCr/Ms8nwfczqdNKc4pDQ",
-	"FmHvk5P2LIduGnI1w7xHW4XiFhYTy9lKkcGf8EBt9100W8ZNhKn8YEmxS673H3A0i1PzeYq06GyXxqik",
-	"pWnSty8azb/Sq0cvMJGthlifUkfVI6KNfeeJYhN5w7L5S4MXfBjwHcFLipfXR244p+2oZJ8i0qIY5t3q",
-	"oXAfRTRl5UxhP9wvZGGyQMFYxrIAvAKYUp1JCucmRinNgC8mdkpWW8zAtbdsxIBYkQRExHr2ic8Aez+w",
-	"BI54a3oXV1TRcUe9pCfFpVE0tfzyFRtbimXBdMhTLx0WqZzYgZa6L1UA4teG0BtA/UIu+y1Es3eGSK0e",
-	"HAUtQYa9HHPR8AhWbKiYHldhPZgpyH1cusF2s2DtMiZYDVDEHli2g1ruRWU7BVVmRmhRhKI8zSaQL7RS",
-	"olapBvDtsjcRQ6i3Uhum7uKXrOQ0FgDrnA/395K9vT1iG5GtCSTE0OTZ/tPtleV1XNlbOa3cbheHndvl",
-	"xA8WxmEa8mrOOVKq2aUqu7iTRfFKE68/9jdg5ISnoEBWhncwCv7Q1jsBt/gIBgOZ0Z0x4HHu0WVnuVzY",
-	"SLG/o2d7/Fe3jxhr6gKyO352qSeWM0QwRRLNWlHPEaxzfl/z0NCaIkzLgTYIDw7VySZLAcsD6B1cLBCy",
-	"Qv/sg5jGdJ3YZK+YXaqH7VKrbiR7xBzmdh9mF6IuD3OsNYn3og/MWIeLqZLTJ5oUUsNde42dgg0kxMox",
-	"ZC8QDQPg93zb/Jgn538l9lc31JRMqW7qFOfwN0Tf+QF9wDKZUJOOWUaEdI4dR4QKUgrnRuS9PdDbC6Z1",
-	"48Y9v5bl6elM0BPhIFbF7KWvKl7WQtZgtTRWzS997qlSB6mt8IP/aUneK3x4q5/9x02lxar9NFyD2BPk",
-	"Q84eJv6fiewSBJM1TGgYH9LZ6z5jaWNCeCwXQTV2FLYa2aK+6FwXhhO3/WbrtgsyJjRilzaXnOhOABGk",
-	"Odk73GvlOdn6ZW//I6Q3+T8Hv+ztPP24ffjL3s5z/OoP3YqeOdseOLZyMSLuwJ5owjMr25FrxgrCDdmS",
-	"giAN2u6ynQQAWa9674+HT7941XeN04oAe70yZsb2x6Y3A9357aP9397Oi8uPn/eT757Grbzh470EYVbN",
-	"29Hw15lPoYe/urdIj3lBwAvokBwT9BxLyPHuW+KcxxLyA9GmzJgwCTkhsjSaZ6yy7kB+bCokeDcXSg7x",
-	"2kNp6biX9I533/aS3g+9pHcSpZOQX2JBug1eywZLoyzbGQSXZM2IC6WBYTXUn9QjuGlSxcAw5tjXhrz6",
-	"8f7TebSnWEW+1v41bsFBQVO2o1lBFSjjMRDAYqqgynJFtf0bXVJbsacdUQme1Z3nkoBdJlt+swSOeLu/",
-	"3I+hhQbB1cSg34ES2nBjqfoCFcKinCWxEiO+Ck8pDM8xi2qQu5i4rnFGcu7i5v2Hwa7qj4eKjLg+eFQL",
-	"krF2PNBerxKC8A+MqmjoYDspT3hOjcEaR+QXELuJ9/o+okUyDqmcO7JNLguOWNPfd9VUxWu66vkooxUU",
-	"SMv57yzI3ONsGC6WZ26RSX16ccc+e0V3cuj7Aqekxg00keBtmIUYrA/Y+DD0lXfSE1gXMZqGx1Hjflz9",
-	"dRxXYXXV/Tmn/lCigW8gmstnWW5o4xYwAs8jfr5f/m7cIwjGoW9hFikLaPfhqYhBbRvzULTD35P332K6",
-	"dUfY/PJsYHNb/mttNW1twBVb6EhDb6SiI0aYGHEBRUZKzUK2T/+aO7FZamPl5ig/hPcaGuDnp8qpYdpU",
-	"xR/IhI98lQ2oSJU1nIr266wW9vn97ln0Ne6c8IeS51lVz2+LEsVyZmc1FC1vFq3/enJOFLvhvuYfJRm7",
-	"YbkswCflyg6x3fR0utnr7/f3ljo51cbo1sEk9XXE4PbDmJrT4Zd7rNa23JWwEaetkzqFNCxCxEIV/5z3",
-	"lU/VgIm0DgnVvsaYo/tOy5YRmueQiMArS+MR5x1nVCsO1lEgW7mIm9ll7SvnSof1JoxZefey1hcFOBD9",
-	"EaPmq7wFimkmjP9oFycVhww0N5xNHf4Aeb4WcpqzbMQuLRxc6lLdsFkzGU7tOnHJhTaqdAmWdZaG+cMu",
-	"Ob90a2t+yy8h044V+OzIINbFUxR8K2nuIpL5OvryJSL3YlEbdEhpqbiZndv1O1sd+K0dlyZSG/A4EBc0",
-	"qq8HZ2/O35Hdm/1dWprxLvw0OCSQHWJH85FgGfnzh3c6IRoc3vSFGBw7t2DMw0GQpycX5d7e0xQGgD/Z",
-	"oE+ORVCUKIeg47q0FTdYxurIacJzRtCmfCEC4W8MJWdSnjFNpmOejl05IR2pzmQJpkNXiaXg2MRCVEKo",
-	"uBB1cCS67UENCt+Oqyb/9OSo0isYJijm1sM6RpXD396z7f6FuBDnKLs6l5VDAswN10ZRI5UmY5lnzoMR",
-	"Nn4UVLjAHwfzGmpwtAxVzoOEDBo6Z/C/DJTO4eeqQaB2hhFDxTM4fTY1z62vqmYN3fPgyGtvYPWrrLOx",
-	"jOis7Rnshdn7sTMEQAOOvFOqiWIjbgkTy8DpEl0rh7mzVaa+CkqlHYHqOj6BQlvfftiz/5D6a8flY7Qs",
-	"V2SMOcwBcOr4PYjRntPUHwLJxKaYK540CHDDUOBmPj47dSkX9JztwDbBvSZESVB6oXB+I69Zq2doZXBD",
-	"n7zEJ023zQ6HPj9Ro0nDyuGGaEg+es72cejMO7hlLNbZ7JIQyC1CwBDlyM+cCSacsZkNIm6siU3bFIHs",
-	"Dw3UZkrPG04O7VNMkGxWcZmBU5Oo+DE9Z4Vxy412tpQWlua4moZxyXVEAZKm6JrUMjn5DSZVBVSREcfX",
-	"t3t6hct7lfcOe01y3ubcnVon2jR5xJJHLPkXxZKAa7dfH2CBNS6GMqYqgugAd3NQ/pSLkovRDstKt7+t",
-	"k5fbDmSQ46gRZygVKXzUJrBFiAiTojRMXwiMGggaPNH1cRk5pWr+OLfAc/3k5AxjLwAFIPI7ZRr5lBMp",
-	"7GoAOi7EjuNJMIyM2yXMx8ZtDbrq1Q22fbRDHdh0ZEflGcZUyIL+WjIfw+Eb2xMmhWJD/olsWUbh8h//",
-	"/X+RRTDw5zYMYviEaUMnBY5l1/X06dMXVtB//+4kIRiSYX8a/O1vf/vbzuvXOz/+OICuzrOZdseTuIi9",
-	"qkID2RpcQPWFi56bHlnVUjOCSh1S0BEXjt+1tLRKJeewp1n+/Ilu1Uinmgzc38ip5HVCL1dA+Lig6Zjt",
-	"HICYDokZe2NjCn24uzudTvsUfu5LNdr14fy7r05PXv58/hL61NZFD5vHZ6eBf/lhD1UAt0lPFkzQgvcO",
-	"e0/7e/2nLq8fkPzdPpQMhJiH3b9Pr3XflyYcsY6MUS49XJCNTWOxDheUg6t5ohu2Co0Ri98/3/9+u0+g",
-	"GiShtu+FAOLtq8RVp3rNZhakZxquhmWBDcQNyA1x4sqY3jBnDMnwtCsZ5NTSlBEzkM+tVV75YG9vQanG",
-	"9Uo0wvgd9RlhKwy9pJ/jnLGhqrXtNiv8hmJf7/CXj0lP+2iN3hnegT0HLkZwF1ZopSMNOlcrE360/Xcz",
-	"iUJr9FbPp3Q0Yoq8PyWKiYwpDLrjuqrynGA53wxFSKo1M5rYtyzLWOa9pCB57uxCbIGyBMbXjjTNcmYv",
-	"8oa5WsADWNDuYLvjun6UqV5+XYZ9MrtjM8mXlOmMFDL+07vXrwBz+wvPF24CrdRVDJjXfPhTrhavg7Pe",
-	"/QyHdLsQk9wZJf6A7Fnx1D7RLsayMSUsN+k49X7XKR7bZaDjKsbUarCMRQqaU9eyu5x5+2A/Lr2hf9/9",
-	"9+bdVPoVXHa8CHrE4017BHq292w5AlV1pRfd7Y+Nw0WYXnStY0jm+VvnjR47LcHB3h6ZjnnOfNwqUEGu",
-	"AYUsZvl6u33ys32QiZFlOsZ4w0rpHL1Pl050g2TMzdBxC8FeqEXmTVC0V/yGCaYX3sSEGcUX0LO3VSX4",
-	"0rNiOTVMpNwrbUrHH6NTYUKKvNTkPyVR9pWZWD4dZojewms3+2rkCcKR1qRPbgaP4WdKTpgZs1ITO6R9",
-	"6bx/KqLTYhoWdJ9US+88W8cr9GcUyWon8XpTMGGlrCo0FnR6pYCHCEwSoLYZMcHQ4QOfDpEFEbZ0RLnA",
-	"sl5zx+zGPy9Yuh7E+5XXBz5H/dtr789H6cYxwHcEPirofv948C58fhddmBWYZqtSJRcnX5m2vGaTkoK7",
-	"xBYW6KbSBd/phDzfe0pALTrlHWTpLaMZdzj7FSiTnX5GjEQWhRhFh0Oe3vlObK+ny3tFStUvus7wjDqv",
-	"0oqnlci4+7nhFX+LVwtRWXOXfGqINrJwIZtcjJyGHT0XgK0wutLWWLZ6/iJRcXLcsBxFeAafGdwxDc4p",
-	"fBHXsFZByxV4irvDUFi4sauUOpRMDSR3x3SsAEc/0Mx7FEKX/eVdGqXwodMKkPeTVFc8y1DNtyY7ZDu8",
-	"WN7hRIphztGM+eV0rWmi+mVeNfjxtoUroMKjYl7zGAo39WV+vE088ZsjTg2A/oqQ9c8LURsFEKwI3oSP",
-	"/2RmTeBoEbLYUusmwWWe/tizUxfUpOOYd6a3bjrHgNplwPltnLx8r4krsJ3U2jNLMsk1KwxxJQ4cZZ4n",
-	"yk5T3gJiAIkfZDbbAPwG1Y5vm9ZpKI7/VXHIncYjfQ7p87ODg1U24mQ3y6i8FMbi3Veh7Sfe9LMG/i5l",
-	"jXbTZs3aKCMMmQ4occU9CRRUgbK81VIYS6rCIf6bJ7pS+YNGv8y4iYuFYd3cDWJJOE0XmtRNHrmXh36c",
-	"gvsBT72Qcm/idVqOHOO6HPtyJsnXbn8QOu8ni8Dxmzxj2mCGsUeG6Qth8iWY/Zy11MiHZJ48eJZmvAtm",
-	"bvD7lTqmVCqVZaGIFJjuJjSLky2nPWq6WhEZ2LC3CRd2c84G7Cj5hWi68XNDrOjqMrm4hJ3pWEqNGliu",
-	"XOCQJffeiQIzyeFKplJdayIt6xGxXcCaX/vcHJtg1RqVoldi0fbvbW5X4iUu4KDNnQg5deVGjsAuZXlc",
-	"4HwHdSDVf/iDHdwdtx+QTXp2sMJk76R8TcXMrVFvQCUIN09o04kkbu7zKIf6jG6cq3PLInDb9t67AOy1",
-	"e3svtg+dMgljw7ChxQ70JsDPcogu0nwkdri4ENrIAlAF0iG1lJDgZCkVZHKsHT+nVKNquE+abqtVKr8L",
-	"4fQzoN6aOZOv11pOuCgN0zGsxG7vnMPTJrCymZ3I3kE41qed6XS6M5RqslOqnIlUZhiocbfBVxXL2npS",
-	"OLvEnfwYjLzSqbzuiof3DOJe9dOEtsUwXgU4djwrjRTKzQTLdRrlbWD9JzvubuwZ/fn8zc/gNRMlXI6m",
-	"+RDUAdmCZ2MbMGNQNUuc548scnbUHmw+ptcPW0Ugo7/JoBFkPCBb3vYrsxmR6kIQQjX507t3Z+QHqnlK",
-	"giG3vVDTSC+l5xbTiBf162h+eUgoEWzaDEIFsQi+do3tauAnVELLPGvRDlRVO+KQ4EOLUQkWJLlBs5AD",
-	"TI1kphqU2NtFJQuwBKB/oRPmSQ/4PQGgoSeQ82DSZDqWmpEBOD8NPA11CWQ782z3ieVnJgW6FV0IRQ3b",
-	"AUcglkHuav/qwSZYVUaNZpliOkqL0Hltk7SoEdx+z6SoNfaDKoiakdZxv44QNPtV5VJYygm4W51IYZRc",
-	"5jHykALHt8FceKVqcH6dZNc71nbaHJvhEJoxxytgx0Y4hP0xFo3hvXfndS051+akcu1dTzp5BWVeb5Ol",
-	"DU8wtHOz5qiC4z4gUDUGz+DyY3mrwJ35G5eG71+4bTiGtyTbV1yblq+3B1n/DYiwUc7guCVNJqRdU80+",
-	"nFIw547VhtGkiknRPrjIvpoYzFQHr0zoDGJVQYbEF5xw59wBJSRc+n8p8ln3g3HiyzFsRP3vIdHF5j+w",
-	"WFlN/4Gb8TkmUomgAy7OG1IwItO2/db1Q9+Ugr4ZRDFneUV4nk9HGkWs5nOw+7niWpc4K1SSXSglEmpA",
-	"q+LcFazUR4QkuRQjpsiIGeAxpWC6y3chQJEGoD7rlIVcXQ6ss5GDJ413Adh+1Dp+ISh5I35Nnjuoc5dW",
-	"uus+N/ACd5pSkJ3fEuCoWZOcR+j4omfbMZtLIWM95g6vMlQ7RyjTbp2o686jdzIUQKJwgiT+wNcyseUr",
-	"GpKwJ4AR8gbhbbgA9zw+BFIsfo0D9Kje43r7j4bHBya3PgIyQKonnloterxdhGOXKHdWpcmAeDUqUpbn",
-	"PmmGToiW9kV2hroj+2Cjlgaz7ffJj4oOXUxWFceTMRVhp+OC3subh5HzkvbGcWLCRGZRUwqQDSBsCZA6",
-	"A+N6EvWJhGonSSzoIZ5UonNySE1ZT3/FhlKx5fMbue7ssVGqjBvJqoapKvVG15BuJasOCKfwE/bpHLNd",
-	"KLvD8/S7Zysc+zv2yXine4itS0jQwF5Bo4BIZDW/ds0fS7+9UeUCHN5yxQLi8YNS63unjB9vk8+3Led5",
-	"5sMTU2poLkcl7DaM6PYU0X3RIoi7n33yoNs70kbUPsMijgglmSWEmHxkKJGVXEz9RgyJX2/TQNL1uMM2",
-	"WjrUl+/oqGtQ12wX2jysCvWrc7vzIOhYXHbT5G4raFv3RYOr8txn2WHnwmJ1MAfkszJEj6Fm3hVLfNVS",
-	"Rgb2hgYkp9pAnVJL8ganw53X1KTjQZ+ce3dWdFgVF2IAhijF0Gl1q84skG0ntferbS5LA5ytbUwzcHuF",
-	"OCvfJmcWC0rjzClYc4j847//h7BPqR3cODc97OCWUDur1GXdfF+pvGeLxakMUwRfCHC93Xq292K7T47b",
-	"yOmHwY4xpRtmjPYIuN5VnQ7hJH1ySadEvn+tHYIEFlB5WEvMQrrhEv7/rujHN+jWu7+C1vBMQZQWxAL+",
-	"RHnuLUrfksKxkVxlTkkE+RgqQvlEu9rMukE11nmtA0/ITo/HSrBYFO30u7IkVftYzvHV55NU4U5cpHlp",
-	"5bVHrdaXeVoe14B8/56/DRYgqoB6XxAjfXku78KuE8sL/Pn8zc8gw2qoR7M1gOjkVN8MEkJd6WkoTiPo",
-	"xIqcqczLidAXYuCqGUHKlgnleVWjmGxJRQYg+V/iF+CrYvkK/LydkIHH4QHZ8m86z/SFqBPBX83I4Gjg",
-	"HGdSVurBdp+8pOnYL8f5Z1RVb65mWLP19Ee7odpbk3EzZsqZ3+ZCcrZcDs1DQvN8Oxah49W8E5SyqSBy",
-	"OGSKZZhM562cIlNfFpopt3KfK1RUeUTtzfii1eCYgsWDnFMLchy6csCiIrNsUCGViyWComqDqlQOplSs",
-	"tj4dS1f0R9dFf8gVS+UE8kfUtX9afq99MpjIjP0HFjIbVKexTYAw1wviQ0LFDI4ejJRYmn3r2cEBKHC4",
-	"GF0INOZf0cw22z5yQ7vSaAM/ot0N9oY9YXKueqMQU6yPLsTA1eWCmp2Dqo3nJu1oXIzgCj4gQ0oGpxmb",
-	"FNIwkc52/sJmAMOKGTWruVw4+2uGycnAUWpUxWsZqVhWKWYvxFY9oNmBR2nGskMCC9o+ag7nmGLMFAnj",
-	"cigFfVQvwSd/uBCAHJD7AWpQ+vB422PvRZ/8hc10zVd/f0DGslQaHYkgz2WMNbUA9tbnaF0hRNdVPwvD",
-	"4X0y2aqs3Rp17roUMXV1tchMLsttOy/1vArmmJSC/1riUTu/Ne1RCBLIbVHy/v3pjwnRdLadoAejPXUr",
-	"7NAhy2eVbgaJWr3CFtB0qmqeP18pSHkDTqRBvUZITuZI9NL0EQ/H+TcKLkb4DIiyumKpxRY5xAK8Sk5b",
-	"YkAE274hh6xvUhpYYU1ndJZLmr2T8hVVlg38vQUHnkGCyFrY36IO87eXhAbOSwEo8K9v5VvOY50aYui1",
-	"e38tp1Av6ChcvPcngHTamctltuXSU3LUklzN4B8+BD8hiEiU25EoYNjM19UGtjQoj/a9BxWUT+D0FyoU",
-	"O1HBpTPdEC7QomBUVbmKanU75EkERAmDteeYGVzc14XtVi2Ax5Dy340CyZlgKvvKMuyYsIU5rVxyeUxK",
-	"H4Qm/eO//wcyvSdtB1Dn5WlhvSluxROHbRLCX3fHg6Mo8S0Z7BqX+GEsCZ2Q005/8wnb9blwV7i+J5rI",
-	"aZ1sGMNffNTcE1fDKX5BszM/zbq6Gd/xDPMjr6IYPNZvhqu0e/kJc8htVIOIIavV9jtNgjQvnb3yn4xG",
-	"flMkr5lNu4Uur2cVbAcYU30VYA1kI18/SsOXkg6iNCDIqyiqcI2qHoRiOSjxjESXnqrohss1vuUKQVtW",
-	"14zZBHzspxbhvV7OxVwDod4+qsNbNUMdEtTziOlBcq7Na7fHh/cPeuPKiPjlOr0T11432eUi4ovDr+oF",
-	"Y4ezTNg6SwCdaNcCfDW1iIeQ/+khHVUc5Vlqt3AQ9y8X/tKoPBALf5lUOOBpgf9mQehLE/ctegfY7goI",
-	"tIsVeI2sz7CwddGr1c297f6FOA6DZ2gKenD7+mpLWGjeqkNQq/alCKkK4SFd6Q6J2WiaBRz868TDuI11",
-	"h8D801rVf9eCSrP8R1uCd0U5OrM31EjbfL93P1cFTG8X5fAJsGGjlLqLN8RVPvp7bMryvOgdAGczdwNd",
-	"78Ba/BFe9eL0h5E3JKDhnnOr0g6NGRlylmcasq4JsjXwZS3A5od1OcBohl5slr3bPkKPyVZ9NTfkALN3",
-	"D/oE7IK1C1uCvfiQCHkls9mFt6aGWXE170jhg/5LFTrdyfdrYz5fuCxXMvaBbT+L8d+7fT3SgUe/r6Wv",
-	"IQLwYprV/QzGfbzagkMoR9I8r4K49VEzyFuqui4kNfFkBN5NvlsG/dd2JXt0HPtSx7FaP3n/jmPBa74A",
-	"qUCS23FV6NY2FjU5hqjQ+ROmV6hkxiYrfEgoatsTosdyKupgcHQisnLk/jOS0ZkTRbE4LLp7+Tx+wGT7",
-	"PH6uFpxpl7yF6Qd9cqp1CT5YPrKc3EieOSaEUZVzKCvL9KKsDJRP6lw+G5IHg1k6Hl+Xb4mDr5GQxrs4",
-	"ucAU5zKP5wqOaI/224d98E6h0GM8ueW6r19QNT369L0RzNfEK8I65s4nEmvpZcRVXHPfPtEWtcCl02KC",
-	"7QiPXt36QnCjMWoko7MEsybAqwlOlFOmmPekhJiL9d7fCwFDub1Vub06n2IyOE5TVphDUjmygmChIcez",
-	"JbF6zJjpUhyfVNUnV/Cgu0tA57cZmLlJzgGP9BXXazqvRex4eDkJkY9ZgO/LahQwGI42QGl/9bA8xlIz",
-	"ruUR0ArlKs229MJMKAleSByt8lUJVF/baIbVIKnwdpgEfazBE7FRI9W1lnmGQWeuiuaYQjkkN7vlOuw8",
-	"YW3KhKSlUgyz/l0IwT4BoeUy04fEi+MJ1uJBy5dHWXSCLnNmqSc1RLEJ5QLLKbtaZF6PciEyRrOcC4YR",
-	"dNDeZVGjRRX9hj/N+mTA0EzsvKhplmn0vsTbfqIvBM2r8GXypsO2V9Wc7SbAnkR35auqdJGPxvRHY/q3",
-	"bkw/W1xjOW5g3yxt3LWovsOHG5HB3vlQhhr66pAJVMzWr68KA/N8RE2Ccb1HdcSIhhgNwyJONXYrp8Nv",
-	"nxDcv6L2A+z866hoV6c89d2PZ4U0Y2Z4SnMPAo906evTJbig2OUs9P1pPNnrewCF3Rf6AVnuYNqRuudN",
-	"Yw2/a6VouJXlatHG4f/L+as0dt/ttSJb0FEVxWx8H3qwxPRv4cVsyBEknOLruIM0NvnoFPL7cgpposNC",
-	"1xDRQIoFOBEj8rufW5mwFjqLzOHNAxDOLm6knQbp0Wz8dciyy1i0Igyu+56HkLDYr+TEhci3PUaWunn4",
-	"nEQQCsyj4UbopNCC/m/LwyNc3Nfx81gFab23xyPyPvp8rPXYec+Pe37s5vOYLhZIHjCvaMyGg7re9TJh",
-	"nmOff9W0kb/LV3dR7OJxEwWe6CqpboZJc31WpvtIHxh7fruKYrj8gZCGv9b79cmp0S5fjkJ/Tl1OqsJv",
-	"rtUTLHNRGTxcBhBNjLwQpy7TvrPN0KJQ8obmRLEhU2CS4e6tT8jpKWaImXLNuv0v6rjhr59eb3/zwcpV",
-	"BQywUQGYPD664neW9K6KBPDZaMlWfZ3bC4KXlz2BtZ5u93Op64iBuhBHu2rGRN6wyhK4UuEM4P00U0Fp",
-	"DpoaXdXNbvKDj8/DF/NL50YWTX+ZIK6qfeIblNeWszzvdW17KiMsGM2yO8JaJ4TF6rdouf1ot/jKTP6r",
-	"hioBb3BdgHVEzzliLA78941q9wWuvZWLZejxqE3TYWTr5OV79I/MuQDDSkGV0ZiHEBxFLoTzFNHQ86rk",
-	"uSFcJKTIS00M1JNsRaY40yhaUW6YsjxRlwvamd/ZBtl5N4dzyprjJ142PG38ejdS17VhVq8urNO+3lFf",
-	"xS8VKyDQQ+93kxAjDc11UnOe9l4m5QS+KqBBwVP4pNRsR94wlaBj2Q6OcSHg4sdSmZ2Uq7TkBlx1LD/u",
-	"PHH6BCu8uIMCF3iBxa4tRfaLE4xl9kEf8xHkoxy49pjLkYtUCs21vdxwP5Q8Ozhw2QUJVKdlihiJTjyu",
-	"imk3I+wt5JthhSv7+8PywY1p26bL30O62t+15cLjaIf0mmW1mxz6irRxQwq20EjtJ9j97P5aWG3hFJyP",
-	"DdPGz5H4JK5SMFIhGYaVR/O71EiygtOvG6+ZJRJpSpgT0uLpCKLiPm6ejncmsMKf744PD84Jt3xTi+pm",
-	"VnG3gusqqBnXt1VDUK9NocILLKixi+od9v7rF7rz297Oi4/u352Pn/eT757e/iGW/sIBrGVGF6sY3+sH",
-	"yUaySVCzW1iuAISj+JfzbYBdd/s0uIAjLAke8jYIOKtXoq0CmehcidoGW73VkgXRga/BSW+TIPuVW2HO",
-	"xTXm7KHL0pbhQixMbIi1sEN/HbcK2NQid4pH5mJzzAVi0mL9WAOdItgUUuWmxqvL7aGC4w3Szk6Lqa5y",
-	"8D1qxO5AYTHHxTKYWPfpDZVWHWkuSMYBHTK4wid3KF6s+cjKfV3uCBumrl/HiWAhKjjngX9GlPjnpcvO",
-	"ci+VR4jVSbSXpRaQ5r9W4tbGQNJP0QGVvjjDVcnzrEpnk1FDr6hmBEep5FvuIsXsahyzcJfbsL1WgMlz",
-	"pm54yt4LekN5bg9/oUD1Q7WF5qpDdau/ALgmGEvdeKLZPBwKZS9zwoU2mJd9MJL2uEh/sN1LeqXKe4e9",
-	"sTHF4e4uNB1LbQ7/uPfHPSCsbsr2sH9iNDfjBErQcQGZWv3h+sO3165oagg3kAUyKPtZLz9SxxMIdAJ0",
-	"197oNZvpBCOuMd6/wfT6+DrpElhDCmCug8kgG+38NCcvrdx6wzOmNNnSMuXMcKYTMpa64KiO1OlYytxp",
-	"lQPtt+0CaTBrxfikH69qGtvhq4akAYrIhiI6aTvtV9kTqykQReeHPmNqWNpb4NroJ83sf5C8s5kFMBjR",
-	"B69HLmTMVbZTUGVmGD7gToODpJMxYTjNw8X5MsXRQ/f1Nasx6tAkiFrEVNBGBnm9rUjlE9gH0zgL6/ws",
-	"XfpqQlHxjDADqtkqrLZohZK1rrRSaESKntRVA1y1gKtZcIEJeFikUimWYuZEO/mYayPVLCH1ShuZqOtI",
-	"zRCS6xDf24+3/y8AAP//",
+	"7H3tchs3luiroLhbZWm3KVGynYylmrqlyMqOZuxYZdnxnRv5ilA3SCJqAh0ALZrxddU8xD7DPtg8yS2c",
+	"A/Qnmh+yKNsZ/UgskvjGOQfn+3zsxXKaScGE0b2Dj70JowlT8OfJGzq2/yZMx4pnhkvRO+i9mTByw5Tm",
+	"UhA5ImbCiLz6lcUmIiOpyPB01H9JTTwZ7vSino4nbErtIGaesd5BTxvFxbj36VPUe82Mmh+NDFPtSc5Z",
+	"LEWiiZFkRrkhV2wkFSPKduFiXB96ygWf5tPewSDy03Bh2Jip3ic7UUYVnTLjdnUUG37Dzfz0uf3E7WwZ",
+	"NZNe1BN0avtS1+CSJ72op9hvOVcs6R0YlbPqtBk1hinb///S2Fz+Qvu/7/e/f/9x/8mnf+9FgQ0f6Vej",
+	"9lZPbmiaU8MI1XieXJPEft5K2IjmqSFGJnS+fUiomJOMakOkIqPc5IpBQ3sYsI3fcqbmlX3oSzmqHdRI",
+	"qik1vYOe7RZeojFMJFTErPt4iibrHJBZ5YCOU86E6Zw5hp/XmDVO+Sqz5kpLFQb0oWAfzGUMLYYe3DPF",
+	"brjMNcnomB0SOeUGQN/+NuJKG/ih61pwsDoA0w8vmBibSe/g6d5+aI0nN4sOht2sdy7sZpXbOPmQpdTO",
+	"1jyYUxGnecIIo/GExIol3DzShKapjKlt0rVz5gasrsrBeO9gRFPNimVcSZkyKmAdpyOgJx0XZInUkKQW",
+	"LRSjySHcQjyhYswIzbKUM02kSOeEV2kV0YanKZlQTbgp1ou0r1ywJ2Vdl/Xdk9C5ufW+Lm7iS667Gx6W",
+	"7uMFn3LTXv0ZHTOi+e+dAJ5Cv+AlPx1Edl6k1k8H9pOn3XsB2h31XrLpFVOdgD+Fn9eA/CmbrgD5r9SY",
+	"Cv47AHPn3LLSaI0VSDVeYQVnSo4V0xr+pdP2LbyyoAFvRYZNum7D/bweCL/VCw4912sdea7V0g1/smPp",
+	"TArN4I3+gSYWfZgG+IulMEzAn4AZSGV2MyWvUjb9z1+1BCJVzv7vio16B71/2y1Zm138Ve+eYS+ctI2X",
+	"CqclXJMpTe2DyRJ4bylPNeKoFEbR2JK8G5ryxJE8+5BIMUp5/MXWHLv5NZlxM4HFKqZlrmL2SJM4V4oJ",
+	"S0GAZ/gU9X6U6oonCRP3vWAjr5kgKY2v8Uh1LDNmT1nJlCFUy4wpWAERjCUa1nsqLEzR9EQpfK/va81H",
+	"guSCfchYbFgCoJArhhQ7YQYggypGuMDdMHXDFEnlmOQiYcpdhIOrBLbykzQ/ylwk97mLnyTReTwpYCKy",
+	"Jy6kIVIwhGyapkyRKZ0TzRBEzug8lTR5I+ULqsbsvgHlSiZzi4qpndweJBVN8KBxzDKDAHKmQGzg9ocf",
+	"KU9Zct8Ldq80vuMJ0VzEeLbuvR/zGyYsoFTFpE9R75ypGx6zt4LeUJ7Sq/Rej/qIJCxjImEinpMtAGtq",
+	"6BXVbNuefi6UZfXsquwrU5EQQYTrFzJcaHrXerci7cEK3kj5koq5I/P6Xi9KSjK1wpRDSn2IgiWhdnlw",
+	"XXhPCUvp/O62/FbQ3Eyk4r+z+0Z8eKkAV7RG8tvY1rt37/pHuZkwYew6WH3i1nsNu8mUtONZuDgRhpv5",
+	"F3ysZyxN++65vsoNuVKMXmtCyVWuubC7VrkFXzuQGx2UAT8cnyGj0x5d8w/9hI+5IbYVOX1uj4x9oNPM",
+	"Ymdvb//xk6ff9aIqr/PLoP/s/cfvQjxOVCge4GjS9NWod/DL4u0f5Qk3vU/RR8vFZUwZjuwRzTIlb2h6",
+	"CX0/tqeyNziWar7sfI99O9uH5Xpp+5O3GtpyQ/GkApMnDnyWaBuiXiLjfMoEDnVp+RJcARNWIPilJ6Sw",
+	"/agxNJ4wy3DeMMVHnCW994HheBJcTikjBH/lIjd4qk3xI+plUptLw7S51LFUrKORkjc8QWrQGl6xG85m",
+	"l4pR3XFarkV795Yg2zaVXdvWvwITEjwAzdLRpWKZVIZVd1sI01HPcJOy4DqMzHgMC+CGTXW4DX5BlaLz",
+	"8vMSGHZQ/8a2/RT1LGuaKDoToQV+qsoUv/RAyKjKeNA+8gAFEFsBdr+9YjMdINY89ObJVRdZnjM+7b1P",
+	"7yuofCqyHEldglwHTc8qmOp0GouRd7Ewdr+4XCeCP0pFsvzK03B9QPD90hGBg47IrzK3DHlEbmSaT4E7",
+	"qGxnfzAYRN30oU1x7SpTBmydbeR0IqBgIk4rmhApnOrj1vSlUEd4CnNLglOhHfW9vJswQez5glhgWexr",
+	"IWfigDwdENeJTOk1I3u2lTs1pwYZDAbL9CJBwtTQnz8/PjlAZaXUpm+bEmgaEWpIyqg25E+D5szRQlV6",
+	"ndRV7vlx8JoLUtNsOeXCf96LViJE1ReW9n9/b/836D+7fP9xL/rucfi1ndIPp9h/f3AXlKtBmuqUCPfa",
+	"phUlpTijKD3VaUGxw+KPVRYUIsUVPXXY2lKjqzDbouW+BgK5JmVLWMy1oyQepVZ9u8oXsg7IXotKjCQ4",
+	"QIPIPA0AX2O7xboW7fiNg4ji+S0Jn+XxFNOekvQQ/0DhakmTVByoOZxY1LOonrJkzC6tAHWpc3XD7Nuk",
+	"k9iCiubTPPXjxCkXPKbpJRfaqDw2YBjwFP+S88spYwa5gMq3/BIeLG3yZA4vJLS5LC0zvagnzYSp4FEf",
+	"ZRwNLZ/PiHYwVagoDPzQ1Jl2METyuot/AU3RGhjjt3pu+7XxJsRvwOKLmcr1dHACfoZjxdy7tgbG+IOq",
+	"P5pLSWTgGAOqiEojeAlolhEaG01GUh0Sv2+wXLm2TOmdEC397FOfcuGI8V7jCqJeLvhvOXM/G5Wz5q3U",
+	"LySIw37CO6GyBXpskMzWT6hCdqq3pg8UoyUL3Po4UxxeHzD/Fb+6T/7Hkij4BpVvfKPMmRuKJkgUOQt9",
+	"g50WUpZ33EzOWazYOjSmcu7NG3SWX10M2eB2JnImyIQpBiazQ6KNVIxwQzQdsXS+01v2RNQn6ED1krx+",
+	"NuFci0Fnub6kM6oSpIqr9CkswiEKeytBGcngEkl2AeFm2j7Bq6PhOXY4Bu4/hIrOByUklIfIesVGXpUo",
+	"i3UV4qTfRjnDMnA4Bm1vm+5YnKlzQzE8EnbsPEvcX+33pTxSChxB6LDpIgVkAX0lxNoupqWV6Rs+DYpO",
+	"6G+z3vidgNMBMaFboqbndx358/ObDRLS8hKkUqw48DXe4HVQsdxLkwNd8mIHwX+Z5F8VYQaLHtHmUbpl",
+	"Lj6wv3BLJeef/Vw20WApk9X9KhZD3ck7XgPOTT3kQN9bK3V4frkOyvk+V/MwP5drZhk1gk8VMRNqiOvj",
+	"FCKtIR2RWWsZvs9ay3DmLm7AoWWF57Y8n9rGa0uurSV0+ICVrUUeESvvTWlK6FTmwqAxnBoyldoQM5Mk",
+	"S2nMwOjjXA4ITWd0rsHqY1s0FP07TwchNf9e9OTT1sXFjv+0/2n7fwVVEccVDV5jrT8cnxEv2O1UNFGn",
+	"vah3iv87Db4MxxbYRoWppvHwXMVZ1zu+1HZQ9+/rbsHYZaect2mdJRPJ5cpmBnz5uzXffoDFU4MH3o/Y",
+	"1D52WudrYlbwDbj9W7Ty/rt23tRoOd15VbkewromJQUc6uBStKHKrHpTjfU0/UzrUFfOW7/gmjnATVhb",
+	"RwV4CpavwgSW9xqkOCnl04pnUlNKoXx6CdbVxvO+t/+nEGBOKU9rB4Pf1JXoT0OsQUa1nkmV1HoXXzYG",
+	"+G659FMuPCoWUQzXeRJv/FYXnkN73x8yrpheC3kWCSeN3VTZ+8bOyonDe0Jt3IkwIb4otq9J2Ab4+e/9",
+	"7a2oE6ovY6qtaDZiijnxtC2B3U7qk2ldK6r4lAJuaXC1sX+HnievX1+B5a9eV3WPbvLInXtwo1EnJ7H0",
+	"fm9jumsfc8tPjAttuMlxQGI7EJHbDR46b16jyYTqCeGaXLPMtE1mIVDxkFdYrvailgqEj4zGEIyT45ev",
+	"CBUJ+fno+SEBRfCMa0b2Fth7gmamlWHwc8HE97uaW6JzWXav6cVvmJCX9n+5vsSWPacLvcyYGuXaKdUz",
+	"+z2Lp9L2Ae2VNlQkwF+Cf/4l1Zrb78wCRXnTiNAGzaUw9oKHnon1xJg6Ubq9cOUUKQdr+5Is5wc3ze2t",
+	"yel1rHIzbGByaztHrU0nJ+1Yk65B/M9369dRGO3azv9SW3nzag4WBTjSR7o0H5AtIQ3RLB31vTfFdkUa",
+	"XOjn0eT3PItWsnOOW6to8uqcX8HutV3z24cdtO030eVOELhTg7n46TXS0PRydTxZwAXhOmtDhvYMsP0H",
+	"8E6rgWyIEqwjPd4lWfABUremGbfVogfltnVkM2hull8BnMM5NgXRc8ouf5eigzR1Eq1cpcHv19T5t+lA",
+	"i1SUK+yWEgs3sTYtqkiOi60FVQCpMDwcWBcNfEvKb9jljF1xQZX3SUu4Qp+JmuNAiJXCCME78Edrq/xA",
+	"S+WbkYL/bbCud+a81kDfqhg9CHuUbR6hq5i71PPptliKt9dW/H8m5taQsFRrHk2Z4jHdPZ7wmI5l+zKX",
+	"+Wnd0r/L4Xax7FzxFdwGO5RV6+Gxv5fOx+8u7A74im7O5FAlsRVKkig6sgcBfksavRdjy02laYdx8UfO",
+	"0qSIpWq6chmnmyoBZpprQ65YoUp/OhiEwK2KKi23SIXRMFxgQMINTXNGZlRXdd9XEryafByjCz50Ma6h",
+	"jWTSvgIqZAr46/mrn8gZ/k62Xv94TL57NtiLyEjR8ZQJiNuebhMjQ8viZsIFSOx+TwcXYvhvux6Odge7",
+	"9hkYEi4IhViliAz/bRfiX4dFRPjQfYb9kCIXwc6FqFkZXL+latHieMt9R/66QuDyF0ZTM2nfcNvhXF4v",
+	"l4Jdr9BEf333t4B0mY6rU5wkz8+PgncYq5t6w/2nT/eeBZtedzBH1xha4Yd49bezYPdc11QOmo+DzT6E",
+	"30J0CyTXbB6RK6rZd09ylS43eNm14SbtyLiHCE4HF9RxoOftE71m89Vpkb2TZSoDGDA0/wseM6HXdWnz",
+	"OlYkAEsfJ6dvX7E1qtIaj86TFczvxj2WJb69O23Y9I76/+f9x/2OeOwmDtjVucWEju5l4BVBgWzZjWHA",
+	"e1MeWP3Gq6Hrr9ko9A55Zd2iYV7bNut7/nW4WUY9nePZrGJS5knYmK2Xn95bHRAF/NyFQrlw7awfcfgi",
+	"/aV9pkx8FWeX8TwuOCbUuj5epoGtWHIXTothbJ+i3hVXZnI5lQJpfqnt3V82VVxYlK20tDJ3CRaWkKro",
+	"3YSZCVOEklSOuSDsA9fofIohvIrFUiUh7VDFMtbhu1ZhStj08rc/Xe8njz88pVdxwkbjCf/1Op0KmQW5",
+	"EyRqq4O0p4Ihhq5TaSdjzsz8Mk6pXo4z2PgY2q4saCNglpL2mpKxt6F6ybY4lvJCl0m0uIJbuT3/cbHh",
+	"M0y6nwOZpcD43aAbTu/ay/xHqQgVFe2vHBHNbpiiac37XEeYwcalGcCHkAAJSMF9yciw2/nt0SjkQt5N",
+	"3+9C7Csf7g3JfW6pzlM7wGpDuq9VgHSx3tkljFl95y5HTbGyZQxnVTPtc5QVk3bvvC3ygk86Ayth8adi",
+	"BuaxMlHMqO6QfXHIt1myCvGaclH9du+BnH2L5OzeH+VPAVCusud3EEUgkw7/OykMjc1lNx/lW2STLu18",
+	"k9OSanz5/W/716tyWsuCwIAErG+YvAWXA8fUnHcZe1O9qVsxOf5yKiLn2Xlb5hz0n713//bff9yLHu+F",
+	"41lbV7o+SrbuvCFEd15hZQtcx1JoLsiZ97ggDlcCjiwLMTIc5QWn9n4J5tzFe13DxM292k15/GBlHF4v",
+	"tnIZ+C9b2x09hX433yCQrwu8reP0yWpCbmGvfzwmz548/Z64PDgub9hOL+pUvDelaWrIjAlDZkqKsc/w",
+	"Bkw0uKOi6xclaE7EcGka1qQwr/NvphQE9hyTszGRgHoZWfdXR7mZkP2dAYG+xF6zU6d//+QZ0Rh4Q57u",
+	"7G9XNflOn37plgicGn6Dqp7KF2OF3lh5JUdS2SoXOs/QnwRbXjo/LN8dVDpBTg8WrEO7ZYQJo+b2xArN",
+	"/4izFPL9lXr6wn9iCUGpmFMC5IQLbWjQabCayCijLm+fBxMZQ9q+hGBW1UBwFXTsDAIu086RLZpq6XPU",
+	"Df9337kx90+TYREJQdDKAgaR33JpGJlNmCBUX3MxBgCbsDTbWewfULwWTwa1dJ/PnlW51EEww0RhVGwa",
+	"cvREKkN0Pp1SNS8T8eIp2XHqMRs/0IS8LqCu0++wOcvb16elfZvwhAnDR3O79+Z0h2RIr2RuDq5SKq6H",
+	"eE6Q/Q/OgWg614QbQtO0vrJKr6WaZgfk3ti5wPhSyRMapt+YoLO5Xyd2EQrJVegBGfJkGJGhpYn2X8ci",
+	"2T+vuUiGZCtmuVPVglfidkSGbDRiIH5djpScDqMLMcQEg9r2y5jiEgZNGE1SLmDgXHBj/8XsffYv8E2y",
+	"fziXAY7dY5ppGBL92PArpeaX8oapYYT5lvs4Cfi8AqD0Y67inBtI+qUh0eHQL3noHHL1zoU4ggghTNPi",
+	"o4bwLvQhYTdMzZ0tEMbZmSYklnmaQEoXcB+bE7sazvSFGF4UHmUXvQMCD+Zwh0Aaw5ynps+FP2+c0GW7",
+	"YcQBh94hr5kV1HxeUQbZMS/EbCJTRnw2G9glFXrGlCZP9vddfBNx1kCLupCY2UEr2hm7AOYuHNzcUOeI",
+	"m5/hotpUJLRtXxwzZhbhtCyvJNEI24YBMtbcDNP6DPqFKHnW9cy/m9Qz8pKYCgsoV4wwl+M9IXNmyJYl",
+	"pO7S8X3FOLB5nDLMtwjpgraDdNYNvkR70+1Q6hssEKUgJ4NZzmRWltKYuD1NhJe34No9/LQVW8gQmHCc",
+	"BODWJRfhoIc6bVpN51F0MXI1E2ZDUKZXcdaP7X8AngH79dpQ3HmbtxOIV72UEg/Welcsa+UoshxZyoQX",
+	"fOhTeRVUEH2EXZymjopXpWwBkQ+6zSbD9yGr03F9igNCG4R9hxw3Zzlw05CrOWYg3nIBCBEpwhciAg/U",
+	"9o4L3Um4CSX+sqTYpbn/MxzN4iT5niItOtulAXhxbur07bNG86/06oFMTCSrIdaH2FH1gGhj33mi2FTe",
+	"sKR9afCCjyp8R+UlxcvbQW44pc2UC75Yg0UxzIDdQ+G+Iw3VlHJhP9wtZGHafsFYwpIKeFVgSnWWC2hN",
+	"jFKaAV9M7BSttpiha2/ZiCGEKoGIWM4+9VVg7gaWwBFvTe/igio67qgX9aS4NIrGll++YhNLsSyYjnjs",
+	"pcMsllM70FL3pQJA/NoQeitQv5DLfg2pOjrjP1eP/ISWIMNeTrioeQQrNlJMT4qYRczZ6z4u3WCzWWXt",
+	"MiRYDVHEHlq2g1ruRSX9jCozJzTLqqI8TaZQuaNQohaRe/h22ZsIIdRryJR2G79kJWeh6H7nfLg3iAaD",
+	"AbGNyNYUsv1o8mTv8fbK8jqu7LWcFW63i3Nq2OWEDxbGYRoC81qOlGp+qfIu7mRRvNLU64/9DRg55TEo",
+	"kJXhHYyCP7T1TsAtPpTh1ZIZ3ZngIsw9uvxUlwsbFdkAw7+6fYRYU5dtouNnl1dnOUMEU0TBlDzlHJV1",
+	"tvfVhobGFNWcQ2iD8OBQnGy0FLA8gN7CxQIhq+qfvR/SmK6TeMErZpfqYbvUqhtJjdPC3O7D7ELU5WGO",
+	"pSbxTvSBCetwMVVy9kiTTGq4a6+xU7CBiFg5hgwqomEF+D3f1h7z+PxnYn91Q83IjOq6TrGFv1X0bQ/o",
+	"szGQKTXxhCVESOfYcUioILlwbkTe2wO9vWBaN27Y82tZErLO7GMBDmJVzF76quJlLWQNVkvkV//SZ9/L",
+	"dSW5H37wPy3J/IcPb/Gz/7i5xIAFL1mMsjxTYKMRpEkNvV0+Vu1+sqIwkVyCRLOG7Q0DSzp73WUQbkh6",
+	"D2VoKcYOAmUth95nnevCOOSmw23ZdkEemVrQ0+ZStt0KICrJnwYHg0b2p61fBnvvIenT/9v/ZdB//H77",
+	"4JdB/yl+9e/dGqKWURA8YrkYE3dgjzThiRUKyTVjGeGGbElBkHhtdxldKgBZrnrwp4PHn73qO0zgXa6M",
+	"mQlm5r/rnN63zGZUc/RpJxbFX90jpic8I+A+dECOCLqcReRo9zVxXmcR+YFokydMmIgcE5kbzRNWmIWg",
+	"xBUVkHDCSuUjvPaqmHXUi3pHu697Ue+HXtQ7DtJJyLqzIAkRL4WKpeGZzbyqS3IJhaXZikW2qngpR3DT",
+	"xIqBRc3xvTVB9/3dJzlqTrGKYK79M96Ag4zGrK9ZRhVo8TGCwGKqoMqyU6XhHH1ZG0GrHeEMnkdus1fA",
+	"Z5Mtv1kCR7y9s9wBooEGlasJQb8DJTT+hhKYVnQPizI5haqE+hK+uTA8xQTUlfJDxHUNc6Cti2s7HoNB",
+	"1h8PFQlxffCoFuSx7nigvUKmCsI/MKpWyQ1TO6faYLUj8gsI3cRbfRdhJgmHakwdOXiXRVWs6Si8apb3",
+	"NX38mrmEFmieljPuSSWfmTN+uCCg1iKj8vTCHoH2im7lCfgZ3ky1G+iojDDyhROx8UHVyd6JXWCWxDAc",
+	"HkaNu4kR0GFchdUV9+eiAaqiEHwDYWA+QX1NjbeAEXgacBD+/HfjDkEwDH0Lc+tZQLsLF0eMhtuYa6Md",
+	"/o7cBhfTrVvC5ufnSGxt+efS3NrYgKuX2FFJzkhFx4wwMeYC6oTmmlXZPv1b6uRtqY0VuMP1veBeq5b7",
+	"9lQphVo/fj1kyse+UCYUlU5q3kh7lSpKXJjvngRf484Jf8h5mhD3M9miRLGU2VkNRZOdReufj8+Jlfqh",
+	"DdiDE3bDUpmBM8uVHWK77iJ1M9jZ2xks9Y4qrdiNg4nK6wjB7bsJNaejz3d1LY3AK2EjTltmg6rSsAAR",
+	"q9oGWm5bPscDZuA6IFT7MuGO7jv1XEJomkIGA69lDYeqd5xRqThYR/PsCupclk52vtxWsFCNx4Hgjwur",
+	"8ASK7xSFeTqr8Cwvv+MK9axbhae74M5Xkx8vIJmvo2hfInIvFrVBhxTnipv5uV2/M/KBw9tRbgLl/Y8q",
+	"4oJGvffw7NX5G7J7s7dLczPZhZ+GBwTSSvQ1HwuWkL++e6MjosFTTl+I4ZHzJ8YEHgR5enKRDwaPYxgA",
+	"/mTDHXIkKnWFU4hWLqtTc4OVqA+dCj1lBI3RF6Ii/E2gamzME6bJbMLjiasIrAMFli3BdOgqsZo7m1qI",
+	"iggVF6KMqkR/Pyjf49txVeefHh0WegXDBMWkfFiKuPAUHDzZ3rkQF+IcZVfn63JAgLnh2ihqpNJkItPE",
+	"uT7Cxg8rxYHwx2FbtQ0emlVd9TAiw5qyGhw3K9rq6ueiQUVfDSNWNdbgLVpXWTe+KprVlNbDQ6+9gdWv",
+	"ss7aMoKz1mewS23owdG3ta4IHx76a7QLqcAWOArPqCaKjbmlXywBp0503RylzhYa+zpThRIF6uj6BA1N",
+	"TfxBz/7jN/+onpWRlK0Bvgq/GshYm8qxDqrtD3rO69Uy9WA+6Rw2ZAmwS0KPr/rsqRzXV6AD9gm3n/Jr",
+	"J9xgdDFXZIIFLXA/ZXp8HbJsHMBLgU2xcAipvTs1w4qb+ejs1KWo0C1bi22CdxcRJUHXhzqJG3nNGj2r",
+	"Vhk39PEJvuS6aaY58Pmcak1qVqHaPfszadmKDpw5DLcMNrBGl4hALhYChjtHdVsmq+qM9ewZYeNWaNq6",
+	"5Gd/qFE0pnTb0HRgORCCr0URx1pxAhMFG6pbViu33GBn+8DA0hwzVzPGuY4oN9MYXbkaJjq/wcjvzo7m",
+	"xJlmT69neqvS3kGv/oo1BRanzQo2jR6w/gHrH7D+D4H1FeHLfr2Ppe65GMmQxg+iQ9zNkVgKw0XOxbjP",
+	"ktztb+v4ZNuBDDKOJeKMpCJFnnTgbhERpllumL4QGDVSafBIl8dl5Iyq9nFuQeTC8fEZxt4ACkDkf8w0",
+	"spvHUtjVAHRciL5jLTGMkNsltGMjt4agq8Apdt23//mrlmK47aNdysC2QzsqTzCmRmb0t5z5GB7f2J4w",
+	"yRQb8Q9ky/J7l//8x/8gp2fgz20YxPAp04ZOMxzLruvx48fPCBfk7ZvjiGBIjv1p+Pe///3v/Zcv+8+f",
+	"D6Gr82yn3fFELmKzKD9EtoYXUFroouemR4kj14ygbo5kdMyFE1vs21CkEnTYQ7xvs23JHmkyrGj2hoRq",
+	"MnR/IyeZlgndUKXWO8poPGH9fdC2QGLO3sSYTB/s7s5msx0KP+9INd716Rx2X5wen/x0fgJ9SiOxh82j",
+	"s9NKfMFBDzU5n6KezJigGe8d9B7vDHYeu7yO8ITt7sxYmvYh5mX319m13vnVOfmMWUfGMJcesJKNT2Ml",
+	"KvdQ4Woe6ZrJSWPE6vdP977f3iFHIwPJqa7Z/EIA8fZ1UotTvWZzC9JzDVfDkoopyw3IDXFS54TeMGfT",
+	"SvC0C1Hy1NKUMTOQz8+KzK7qlN3a/mCA4QzC+NzbFdD354AC/wrJ/s6RfLQPDLbC0Ev+Kc4ZGqpY2+6p",
+	"MEwJmjoHtor03jv45X3U0z5ap3eGd2DPgYsx3EUv6hk61qA6t6L9e9t/N5Goewje6vmMjsdMkbenRDGR",
+	"MIVBlxzJnKKxsTK9umEJagKo1sxoYt+yJGGJ95KD5MnzC7EFOi8YXzvSNE+ZvcgbRnI7PhnCgnaH2x3X",
+	"9VzGevl1GfbB7E7MNK3fU1PF1rqUI0H+8ublC8DcnYXnCzeBzgakVtG+csrF4nXlrHc/wiF9WohJ7owi",
+	"f0D2rHhsn2gXY1ubEpYbdZz6TtcpHtlloOMyxlRrMHByAfp4yO7q6BF1LUu1EkYadB/s+6U39B+7/1G/",
+	"m0JNhssOKESDKARrAwR6MniyHIF+kuZHmYtk4d0+rx0uwvSia51AMtffO2/0yCl79gcDMpvwlPm4ZaCC",
+	"XAMKWcxyz6feIT/ZB5kYmccTjDctbAfB+3TpZDdIxtwMHbdQ2Qu1yLwJivaC3zDB9MKbmDKj+AJ65vxz",
+	"fPwPyDvUMBFzr3vLHX+MTqURydJck/+SRNlXZmr5dJgheAsv3eyrkScIR1uTPrkZPIafKTllZsJyTeyQ",
+	"9qXz/smITotpWKX7tFh659k6XmFnTpGsdhKvVxkTVsoqQqNBNZsLeIjAsgRqtTETDP128OkQSSXCmo4p",
+	"F1izsnXMbvzzjMXrQbxfeXngLerfXPtOO0o7jAG+I/BRle53jwdvqs/voguzAtN8Vark8iQUFkqvoKYk",
+	"4y6xiQW6mXTBlzoiTwePyzJWwZt6zWjCHc5+Acpkp58TI5FFIUbR0YjHt74T2+vx8l7nlpjH7K2gN5Sn",
+	"VvZceJ3VM+q8SiueFmqa3Y+FMY8nn/BiISavdcWnhmgjMxewy8XYmUnQ/cTVOovIlKprp9xOFJ2J9l3i",
+	"BEdu2vZtPgkH3brR4HFe4bx/oIl3oIQue8u7vK0kpsFOK9zQj1Jd8SRB9d6abMNdoHPdwPZLoIr/pxqI",
+	"+KMEQ0V5BwUzX+r53n+KPLK3kLH79u4OF4s5urg19/sDTKwBE6D/aoDEfzGzGjQ0uPvQCssmxf2dPu/Z",
+	"+VwMQNPRwSdUKTXPpbZ5TsbS8lI0vsZsVzeczfB94b4kdYB7Qnf6GojCpf8gk/mdQ6cLLa1byq1I8+kB",
+	"Ne4cNZ7s76+yLidB2OfyRBg4py9Bal8z0AOugltL3uVdb6b5+Jk4KHUQCduIF37qqZaCuIR0oAZr4R4u",
+	"9J5w7zWeyleGfHgElcN8wMJ7wkIfeVhHw5+blk0atm0uRc7CzrL7sRZK/BlsM+jijC5MnNrQeRCp5DU7",
+	"qnnNBRRtvpyS07S5SNpFqraKa9jT5Qkx328SqcrNdaOVtJJFefR/OLwaPFve4ViKUcrRhXMDyNS0p7ee",
+	"NLB72xetaa6vYk95mQuFiCpAf0HI+uNC1EYBZJEosTpwrMnPFJ09R0NNPAlFpnnPTucUXbpLO5/145O3",
+	"mtAZVQlLotLkDBzONcsMcXXhHGVuE2XnXtIA4g0wO8UExzgjZLO+Z5ZnKQ6503igz1X6/JUxSkto+7H3",
+	"l1oDf5eyRrsVh61O7TGkh6MEdiUVgSqUY35TeWcYi4pqi/6bR7rwkwE3mDzhJmxLOa6sYYNYUp2mC03K",
+	"Jg/cy30/TpX7gSilKuXexOu0HDnc41JBjAVM0l9c43uh836yABy/ShOmDaZlfmCYPhMmT8BXzrkYGnmf",
+	"zJMHz9xMdsE3FNRLQQ3Rm1xZFopIgTlCq76kZMuZXOthJkRWHD+3CRd2c85x0lHyC1EPYeaGWNHVpb90",
+	"VQ7iiZQa3Ra4ckkTLLn3ntSYfhtXMpPqWhNpWY+Aww+s+aVPaLgJVu3YzlBA+Sos2t6dze3qYnaog0H5",
+	"QIScuRqNh+DMZXlc4HyHZRKJP/uDHd4et++RTXqyv8Jkb6R8ScXcrVFvwI4ON09o3fM67CPnUQ71Gd04",
+	"VxbkQOC27b1LLjg5DgbPtg+cMgnzYmBDix3ogouf5QjDQ/lY9Lm4ENrIDFAFcsg2LPcQYCYVpL8vg95m",
+	"VKM/xQ6ph+wV+c8vhNPPgHpr7vwkval/ykVumA5hJXZ746IeNoGV9ZSu9g6qY33oz2az/kiqaT9XKROx",
+	"TDBI/XaDryqWNZ0L4Owid/IT8IyUTuV1Wzy8YxD3qp86tC2G8SK5S8ezUqs7U69KU9ae2QbWf9p3d2PP",
+	"6K/nr34CV/Mg4XI0zaffGZIteDa2ATOGRbPIucvLLGWHzcHa+Yz8sEX2JXTSHtYSLA3JlneYlMmcSHUh",
+	"CKGa/OXNmzPyA9U8JpUht71QU8vJq1uLqeXK8euof3lAKBFsVk/AA2IRfO0a29XAT6iElmnSoB2oqnbE",
+	"IcKHFiOyLUhyg75UDjA1kpliUGJvF5UswBKA/oVOmSc9ECwAgIbu887tX5PZRGpGhhAxMPQ01FXd6CxO",
+	"tEMsPzPN0Bf/QihqWB+851kCBX/8qwebYEXtaZokiukgLcKIj03SolpirzsmRY2x71VBVM8yFXaGroKm",
+	"FdOxEBEs5RhiFI6lMEouc7O+T4Hj62AuCv+M8vw6ya6PRut01KuHgmvGHK+AHWuh4PbHUCS6D3lr61pS",
+	"rs1xEQ+3nnTywqIuJLxa0vAY09ps1hyVcdwHJOkJwTP4yVveqhID+JVLw3cv3NaiKRuS7QuuTSNA0oOs",
+	"/wZE2LBLQkOajEizELV9OKVgLoahCaNREWivfUS+fTUxkUMZkT+lc8jTAzIkvuCEO49ocHNwNdOkSOfd",
+	"D8axr2G3EfW/h0SXl+yexcpi+nfcTM4xiWQAHXBx3pCC2Whs269dP/RVKejrkcctyyvCc7uGQxCx6s/B",
+	"7seCa13irFBIdlUpkVADWhXnrmClPiIkSaUYM0XGzACPKUXIGQ9ZxQqKLPP1dbKQK2aIxQlTcD/3LgDb",
+	"D1rHzwQlb8QvyXMHde7SSnfd5wZe4E5TCrLzWwKim0qS8wAdn/VsO2ZzKWSsx9zhVVbVzgHKtFsmKb71",
+	"6N0+jpZE4QRR+IEvZWLLV9QkYU8AA+QNckLgAtzzeB9Isfg1rqBH8R6X238wPN4zufVpQypI9chTqyWP",
+	"N2RO6VfdgqGgcfsdD4XY+PJgJ7bLQ5zNl4qzKTPgMHcRq4VXBIKn/eUvdOqspN2PU3H5C+3/vt///v3H",
+	"/SehlPsFQXZJaLoUB2dFQkpIKUJFzNLUp6fUEdHS8n/OLHxo2UPUCWJBvB3yXNGRS5tRpFpImAoIb2G1",
+	"wsnN/WgVoubGcWLCRGIfAilAEoXMEvCEJODKEQU9cKEgaRSKSw+nb+ycHIpAlNNfsZFUbPn8Rq47e2iU",
+	"IrdltKoZtEhy2TWkW8mqA8Ip/Ih9Osds5Knudfg5f/dkhWN/wz4YHxcN6U8iUmlgr6BW4zOwmt+65g9V",
+	"yNqoKgsOb7kaC/H4Xun+nRPl95+ij58a8c3MZ5CJqaGpHOew22rSLU+N3RfF84ufdz/6NL2fbkkb0dYB",
+	"izgklCSWEGKaz5FEwWUx9RszJH69TQNJFysJ22ho7E/e0HHXoK7ZLrS5X4X9F+cL2iDoBCp2U5elCmhb",
+	"90WDq1oUU2mvDOvJwxyQOdoQPYGy9lfM6egsaRvaGxqSlGpDICMaF2R4Ouq/pCaeDHfIuXeeRvdocSGG",
+	"YPZUDF2kt8rkb8l2VPpa2+YyNyBH2cY0ASdrSIXh26TMYkFunPEOywKTf/7jvwn7ENvBjXMKxQ5uCaVr",
+	"VFl53feVyvtRWZxKsBjPhQBH760ng2fbO+SoiZx+GOwYUvFiMKlHwPWu6nQEJ+nLODiTxd3riBEkvkQg",
+	"6kK64WryfVP04yt0It9bQUd9piCRBqRr+ZHylH2FgXq1/JfdobLQ7JEmCTOUp7pGNdZ5rSt+t53+tYVg",
+	"sSi27puyWxb7WM7xlecTFcF1XMRpbuW1B/n/8/x6j0pAvns/8xoLEFR3vs2Ikb6Ctg+Y0JHlBf56/uon",
+	"kGE1lIzdGkICqVjfDCNCCdJeqB8r6NSKnLFM86nQF2LoCg5DVs0p5an9wzlYSUWGIPlf4hfgGWX5Cvy8",
+	"HZGhx+Eh2fJvOk/0hShLrl3NyfBw6Ny0Ypbr4fYOOaHxxC/HeQMVhWmv5gSSk54+txsqfYMZNxOmnLG3",
+	"FQC25apVHBCaptuheDBvVJiilE0FkaMRUyzBfKev5QyZ+jzTTLmV+6ocoqjYYW8GUxw6Nyis7+tcqFz2",
+	"isLdj4rEskGZVC5yDeqeD4tqtli8oNj6bCJdXV5d1uUlVyyWU0jxV5bnbXhZ75DhVCbsz1hrfFicxjYB",
+	"wlwuiI8IFXM4ejCJg/8n2Xqyvw8KHC7GFwJdR65oYpttH7qhXfXyoR/R7gZ7w54wf3K5UUj7pA8vxNCV",
+	"zv6z5VqGRRvPTdrRuBjDFbxDhpQMTxM2zaRhIp73/8bmAMOKGTUvuVw4+2uG+aPBLW9cRAcaqVhSmAEu",
+	"xFY5oOnDozRnyQGBBW0f1odzTDHWZIBxuSZP9vcPyyX4/HwXApAD0vMZnqZFBjPbY/Bsh/yNzXXJV3+/",
+	"TyYyVxrd1qCiRIg1tQD22ldDWSEg3BUor2Ys82Vbisrza5Si71LElAXQAzO5ejLNClBtFcwRyQX/Lcej",
+	"dl6S2qMQ5PjeouTt29PnEdF0vh2hv6w9dSvs0BFL54VuBolaucIG0HSqap4+XSkkfgMuy7BNz9FHPU+i",
+	"l2b4uz/O31Vbx1LrAT4DYvquWGyxRY4Ic2S8IQYEsO0rcv/7KqWBFdZ0RueppMkbKV9QZdnAby0U9Qxy",
+	"+JfC/hZ1mL+9JBC1LQWgwL++TXk5j3VqiKHX7v21nEK5oMPq4r33ChSuSly66S1XQYCjluRqDv/wEXil",
+	"Qfyr3A7EnMNmvqw2sKFBebAm36ugfAynv1Ch2IkKruLEhnCBZhmjqkgnW6rbIZU9IEo1NUCLmcHFfVnY",
+	"blTde0hg8M0okJwJprCvLMOOKVuYdtiVccPyb5VAuH/+47+hplrUdDd2PsUW1uviVji38yYh/GV39gEU",
+	"Jb4mg13dZ2IiCZ2S087ohinb9eVKVri+R5rIWVkPBoOtfIzmI1ctOXxB8zM/zbq6Gd/xDEvYrKIYPNKv",
+	"Rqu0O/mAab43qkHEAOli+50mQZrmzl75kNxucySvXvCogS4v5wVsVzCm+KqCNVAwav2YIOxYiwmCkMIs",
+	"K4KDisqLiqWgxDMSXXqK8pauHNQWxkqArsxM2BQiOmYW4b1ezkX4A6HePiyDqTVDHRJUzgzpQVKuzUu3",
+	"x/v3D3rlCnb65Tq9E9deN9nlIuLUqSt7wdjhLBO2zhJAJ9q1AF+3POAh5H+6T0cVR3mW2i0cxP3LBVvV",
+	"isOFgq2mBQ54WuC/WRBoVcd9i94VbHc13pr15LxG1ufz2Lrolerm3vbOhTiqhmrRGPTg9vXVlrDQtFEq",
+	"rlTtWyG4Asi8Sle6A7A2mtQDB/8y0VduY90BV39Yq/o3LajUKzQ2JXhXN7EzV0iJtPX3e/cj/tFwRQtI",
+	"FwU2bJRSd/GGuMoHf49NWZ4XvQPgbOZuoOsdWIs/wqtenGwz8IZUaLjn3IokVxNGRpyliYYcf4JsDX3l",
+	"QbD5YelEMJqhF5tl77YP0WOyUcncDTnEAkvDHQJ2wdKFLcJefESEvJLJ/MJbU6s5mDXvSBiF/ksFOt3K",
+	"92tjPl+4rLewxPu2/SzGf+/29UAHHvy+lr6GCMCLaVb3M1gpmLDQx+uoWr36W3bvcpnqV3DuKnYcEcFm",
+	"Dwkb76pYzlGpP1xQIf1OCujU396OsFYMLABginyuJvcJ1pdwl5d5KpM8ZWTr/PnxSURmEx5PIDgLyrJJ",
+	"bfrGAomOpbIAdCGoISmj2pA/DbYjMmUMhDh8R4nftZtEmzyZ//Mf/0NOjfaFknnjgA4gcwDUSrwQKb9m",
+	"3iBa9UMcpXQ8tsNiHd5WUklXLUiX1Rw04Qbyd1wIH6hERjJN5UyXWaigOvRswhRz9QNTpsmIf7B9O6XK",
+	"r6+A0N691DB5DWzRH88H9JsrHiSVWaN2UPB5DLlANylIVc1K07TIqKMP6xl3pII8OsiHm3BmKB9F1q2i",
+	"/df2tH54fj/Xr7p8fu/er7ry4C5AKlB09jFNzvq+FCs86j9irqtCpVrXFB0QisboiOiJnIkyMw/62I6k",
+	"IntPSELnTlOLbz16Q/ukyvDA+aTKqMSlhgzPXp2/IfWk0MMdcqp1Di7KPs0PuZE8cTI6oyrlTGH2nwUp",
+	"siiflokVN/SqVWbpkE1d8ktkT4Q03gPYxW26iDI8V/DTfnBvul950MIa68g0vq5wGMifsVBKrObLCIqK",
+	"dxXjfwex+pt82mp5Q15w3R0YjAcVEflQEmAjEmaROSSmmlk6fa+iJUy6JRU6zpwcv3wFdPLno+cRoSjK",
+	"We5GT/jI6G1CNckUt5sgYOmLpUjsh4ypUa65tFLczoVw4yo2YoqBc6+jwchYWnF0QvVkm8QuvKUIuvCH",
+	"APrbGbevXjklRvguytHYyIWzifT/lTm+iFhX32UAa1/A6T34NX5TouALOS4pwWdIg6iY6fYDeiWYV95A",
+	"/mzvmONC6CKCen0pqpXVHmnLakIEoOUMbUcQAsvWF4IbjUkGEjqPMKUjIDvE3M2YYj7wDkL015NHLwQM",
+	"5fZWqHw6RVMyPIpjlpkDUsQ9gh1KQwEqS4/1hDHT5Wd07M7wa+YNNpDHZ6PsBhyp4zPWiHUKuH3i5Tzw",
+	"I3foZFjlRpA2pCwZ1yw19yBzL/X6tTIzOi1m6HjbcCNiQkkIWuHoxA2+ecfHZ0iNoGTJhGLFOee2F2FI",
+	"LgSuacjgB2bqmLnWMk0wR8lrOEzLtBBazG45JjsPCN2K3XCZ64jEuVIMSxJcCME+AKHlMtEHRUntCBkr",
+	"dJQsNNoQM5unzFJPaohiU8qFjlwQKzV5YXa/EAmjScoFw4Qr0N6leKdZkSwFf5rvkCFDr2IXdEuTRGOw",
+	"Ht72I30haFpkuyKvOlxB/QUtIMCeRHcl0y5cVx58rx98r79232t/ScRIy7oQ7IrVBbkUYX/szdLGXYvq",
+	"fT7aiE7yjRfCSugrI+zRj6d8fVU1j4tPwBBhGqjDMsGAhpB+wwIxGHYrp6OvnxDcvRD5Dnb+ZTx6Vqc8",
+	"5d1P5pk0E2ZQTYEg8ECXvjxdggsKXc7CUJHak71+wEi1+8KwEcsdzDoyvb6qreGbNhJWt7LcTFg7/H+5",
+	"8Iba7ruDHGQDOjws17+vBjyE1IHVi9mQNrA6xZeJHqht8iGG4NtSCtbRYWEkgaghxQKcCBH53Y+NxMkL",
+	"YwtaeHMPhLOLG2lmzX3wMv4yZNkluF0RBtd9z6uQsDgM4dhlVGsGGCyNCvApbCFzFA9mp0Cf9gb0f10B",
+	"AdXFfZmwgFWQ1gcHPCDvQ4jAWo+dDxS448euXfZisUByj2UoQjYc1PWuVzjhHPv8q1YZ+CZf3UWpbo7q",
+	"KPBIFzVYEqyx4pP43kW2+dDz21Wx06WbhxqBpd5vB4ICML2q87/X+bSoSu9aPcIanIXBwyWM1MTIC3Hq",
+	"ygA62wzNMiVvaFrxIeHurY/I6SkmFJ1xzbrdQco0U18+G/ve5nNbFeU5wUYFYPLw6IpvLEd6ETjui5eQ",
+	"rfI6txfkulr2BJZ6ut2PuS4DzLuqi6ENsbAErlRZDHg/zVSlbiiNjXaZXZvC3MPz8Nn80rmRWd1fppKG",
+	"o3niG5TXlrM8b3Vpe8oDLBhNklvCWieEhYrLarn9YLf4wkz+i5oqAW9wXYB1RM85YizOE+cble4LXHsr",
+	"F0swAkCbusPI1vHJW4wX8C55GVXg/yoSdBS5EM5TREPPq5ynhnARkSzNNTETqVkzkYEzjaIV5YYpyxN1",
+	"uaCd+Z1tkJ13c3Q5f5/UPG38eu8GbBpRcDWzenFhnfb1rihZt1QsmEcPvN9NRIw0NNVRyXnae5nmU/gq",
+	"gwYZj+GTUvO+vGEqQseyPo5xIeDiJ1KZfsxVnHODAaYR8Z44OwTLz7qDgpAwQdgHTKNfLM5H4074GMoX",
+	"DF17TP3PRSyF5tpebnU/lDzZ33fJ6EkmuYDShBKdeDIlr1I27WaEvYV8M6xwYX+/Xz64Nm3TdPktRLZ+",
+	"05YLj6Md0muSlG5y6CvSxA0p2EIjtZ9g96P7a2FxvlNwPobgdjdH5Gt+SMFIgWSYhSyYDrREkhWcft14",
+	"9aICSFOqJQQsno4hicr7zdPxznzH+PPt8eHeOeGGb2pW3Mwq7laBirolBK1aU/cX2v990H/23v3bf/9x",
+	"L/ru8cLSupYZXaxifKvvJXnlJkHNbmG5AhCO4l/OtwF23e3T4AJwY8yOUQFmBJwFjE0zP4YP7G0mzojq",
+	"bPVWQxZEB74aJ71NKsmS3QpTLq4xxStdluUaF2JhYkOshR36y7hVwKYWuVM8MBebYy4Qkxbrx2roFMCm",
+	"KlWua7y63B4KON4g7ey0mOoiZfuDRuwWFBZTIi6DiXWf3qrSqiMrIkk4oEMCV/hIYxC7JtrIjMykuoac",
+	"CqbM38ChHG1FQ6r52Mp9Xe4IG6auX8aJYCEqOOeBPyJK/HHpsrPcS+URYnUS7WWpBaT550Lc2hhI+ik6",
+	"oNLX8rvKeZoU2U8TaugV1YzgKIV8y12kmF2NYxZucxu21wowec7UDY/ZW0FvKE/t4S8UqH4otlBfdVXd",
+	"6i8ArgnGUjeeaNYPx15zTFPChTZYxms4lva4yM5wuxf1cpX2DnoTY7KD3V1oOpHaHPxp8KcBEFY3ZXPY",
+	"vzCamkkEFcu5gMIe/nD94dtrVzQ2hBsoGlDKe5Xlt/PoQ+oYHQHdtTd6zeY6wgwkmP+mxvT6+Drp6h1B",
+	"xRiuK5NB8ZL2NMcnVm694QlTmmxpGXOGiRonUmcc1ZE6nkiZOq1yRfttu0DVhFIxPq1ur6YMb0/9oiZp",
+	"gCKypoiOmk77RbL9YgpE0fbQZ5U0D/pRPVk81HqoJ42vjOiTuQQuZMJV0s+oMnMMH3CnwUHSSZgwnKbV",
+	"xcUpB9tn8NDRLloZowxNgqhFrBxkZKUMlBWpfL2zyjTOwtqepUtfTSgqnhFmQDVbhNVmjVCyxpUWCo32",
+	"bFBjsSzAAQnjXLrlG2d8KHMDVM+umVYEmzrHDcVuOJtVwbjMLxCo01kWunP5HK/mFSCKYMhYKsViTPZv",
+	"p5lwbaSaR6Q8rVrxpDJatLqMMsz40/tP/z8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -12,6 +12,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -230,6 +231,51 @@ var progressRows = []accessRow{
 	}, [8]int{401, 200, 200, 404, 404, 404, 403, 404}},
 }
 
+// selfReport: the member, A's app with the scope, administrators; organizers hold no
+// activity scopes.
+func selfReport(ok int) [8]int { return [8]int{401, ok, 404, 403, 403, ok, 403, ok} }
+
+var activityRows = []accessRow{
+	{"listActivities", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListActivitiesWithResponse(t.Context(), w.member.ID, nil, as)
+	}, selfReport(200)},
+	{"createActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateActivityWithResponse(t.Context(), w.member.ID, activityInput(), as)
+	}, selfReport(201)},
+	{"getActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetActivityWithResponse(t.Context(), w.activity(t).ID, as)
+	}, selfReport(200)},
+	{"updateActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UpdateActivityWithResponse(t.Context(), w.activity(t).ID, activityInput(), as)
+	}, selfReport(200)},
+	{"deleteActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.DeleteActivityWithResponse(t.Context(), w.activity(t).ID, as)
+	}, selfReport(204)},
+	{"reviewActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ReviewActivityWithResponse(t.Context(), w.activity(t).ID, api.ActivityReview{Decision: "verified"}, as)
+	}, adminOnly(200)},
+	{"listClinicalEntries", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListClinicalEntriesWithResponse(t.Context(), w.member.ID, nil, as)
+	}, selfReport(200)},
+	{"createClinicalEntry", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateClinicalEntryWithResponse(t.Context(), w.member.ID, api.ClinicalEntryInput{
+			Date: openapi_types.Date{Time: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}, Type: "bypass_primary", Role: "primary"}, as)
+	}, selfReport(201)},
+	{"deleteClinicalEntry", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		e, err := w.env.Store.CreateClinicalEntry(t.Context(), recert.ClinicalEntry{MemberID: w.member.ID,
+			Date: recert.Date{Year: 2026, Month: 3, Day: 3}, Type: "ecmo", Role: "primary", Count: 2}, "test")
+		if err != nil {
+			return nil, err
+		}
+		return w.env.Client.DeleteClinicalEntryWithResponse(t.Context(), e.ID, as)
+	}, selfReport(204)},
+}
+
+func activityInput() api.ActivityInput {
+	return api.ActivityInput{Type: "publication", Date: openapi_types.Date{Time: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
+		Ceus: ptr("5.00"), Title: "Cerebral oximetry during CPB", Citation: ptr("J Extra Corpor Technol 58(1)")}
+}
+
 var programSeq atomic.Int64
 
 // organizerWrite: organizers and apps of A and administrators may; B's organizer gets 404.
@@ -252,7 +298,7 @@ func TestAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := slices.Concat(accessTable, eventRows, progressRows)
+	table := slices.Concat(accessTable, eventRows, progressRows, activityRows)
 	rows := map[string]bool{}
 	for _, r := range table {
 		rows[r.op] = true

@@ -218,14 +218,14 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 	if err != nil {
 		return progressResponse{}, err
 	}
-	credits, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
+	credits, entries, err := s.ledger(ctx, memberID, orgs)
 	if err != nil {
 		return progressResponse{}, err
 	}
-	all := append(toProgressCredits(credits), extra...)
+	credits = append(credits, extra...)
 	out := memberProgress{MemberID: memberID, AsOf: asOf, Programs: []programProgress{}}
 	for _, p := range selected {
-		pp, err := evaluate(p, factsFor(m, p), all, asOf, q.explain)
+		pp, err := evaluate(p, factsFor(m, p), credits, entries, asOf, q.explain)
 		if err != nil && q.program != "" {
 			return progressResponse{}, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
 		}
@@ -233,6 +233,35 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 	}
 	body, err := json.Marshal(out)
 	return progressResponse{body: body}, err
+}
+
+// ledger loads what progress counts: posted credits (one query) and, in the member's own or
+// an administrator's view, the member's self-reported activities and clinical case log.
+// Organizers and apps see only their organizations' credits.
+func (s *Server) ledger(ctx context.Context, memberID string, orgs []string) ([]progress.Credit, []progress.ClinicalEntry, error) {
+	posted, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
+	if err != nil || orgs != nil {
+		return toProgressCredits(posted), nil, err
+	}
+	credits := toProgressCredits(posted)
+	activities, _, err := s.store.Activities(ctx, memberID, recert.Page{}, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, a := range activities {
+		credits = append(credits, progress.Credit{ID: a.ID, Date: progress.DateOf(a.Date.Time()), ActivityType: progress.ActivityType(a.Type),
+			Category: progress.Category(a.Category), Amount: progress.Units(a.CEUs), Minutes: int64(a.Minutes), Topics: a.Topics,
+			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef})
+	}
+	logged, err := s.store.ClinicalEntries(ctx, memberID, recert.Date{}, recert.Date{})
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := make([]progress.ClinicalEntry, len(logged))
+	for i, e := range logged {
+		entries[i] = progress.ClinicalEntry{ID: e.ID, Date: progress.DateOf(e.Date.Time()), Type: e.Type, Role: progress.Role(e.Role), Count: e.Count}
+	}
+	return credits, entries, nil
 }
 
 // selectPrograms returns the programs the member is enrolled in — ABCP when they have an
@@ -340,11 +369,11 @@ type programProgress struct {
 	Problem        string                       `json:"problem,omitempty"`
 }
 
-func evaluate(p progress.Program, f progress.Facts, credits []progress.Credit, asOf progress.Date, explain bool) (programProgress, error) {
+func evaluate(p progress.Program, f progress.Facts, credits []progress.Credit, entries []progress.ClinicalEntry, asOf progress.Date, explain bool) (programProgress, error) {
 	out := programProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version, Kind: string(p.Kind)}
 	var periods any
 	if p.Kind == "clinical" {
-		ev, err := progress.EvaluateClinical(p, f, nil, asOf)
+		ev, err := progress.EvaluateClinical(p, f, entries, asOf)
 		if err != nil {
 			out.Problem = err.Error()
 			return out, err

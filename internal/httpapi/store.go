@@ -55,6 +55,16 @@ type Store interface {
 	AttendanceHistory(ctx context.Context, id string) ([]recert.AttendanceChange, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
 
+	CreateActivity(ctx context.Context, a recert.Activity, actor string) (recert.Activity, error)
+	Activity(ctx context.Context, id string) (recert.Activity, error)
+	Activities(ctx context.Context, memberID string, p recert.Page, counting bool) ([]recert.Activity, string, error)
+	UpdateActivity(ctx context.Context, id, actor string, change func(*recert.Activity) error) (recert.Activity, error)
+	WithdrawActivity(ctx context.Context, id, actor string) error
+	CreateClinicalEntry(ctx context.Context, e recert.ClinicalEntry, actor string) (recert.ClinicalEntry, error)
+	ClinicalEntry(ctx context.Context, id string) (recert.ClinicalEntry, error)
+	ClinicalEntries(ctx context.Context, memberID string, from, to recert.Date) ([]recert.ClinicalEntry, error)
+	WithdrawClinicalEntry(ctx context.Context, id, actor string) error
+
 	AddProgram(ctx context.Context, id string, version int, document []byte, actor string) error
 	Programs(ctx context.Context) ([][]byte, error)
 

@@ -171,3 +171,14 @@ func jsonReader(t *testing.T, v any) io.Reader {
 	}
 	return bytes.NewReader(b)
 }
+
+// activity is a fresh publication the member reported.
+func (w *world) activity(t *testing.T) recert.Activity {
+	t.Helper()
+	a, err := w.env.Store.CreateActivity(context.Background(), recert.Activity{MemberID: w.member.ID, Type: "publication",
+		Date: recert.Date{Year: 2026, Month: 1, Day: 5}, CEUs: 500, Category: "I", Title: "Case report", DocumentationStatus: "none"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

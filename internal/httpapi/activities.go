@@ -1,0 +1,252 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"strings"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// minPostTestScore is the SDCE post-test pass mark (rules.md §1.3).
+const minPostTestScore = 80
+
+// ListActivities lists a member's self-reported activities.
+func (s *Server) ListActivities(ctx context.Context, req api.ListActivitiesRequestObject) (api.ListActivitiesResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	as, next, err := s.store.Activities(ctx, req.MemberID, pg, false)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]api.Activity, len(as))
+	for i, a := range as {
+		items[i] = toActivity(a)
+	}
+	return api.ListActivities200JSONResponse{Items: items, NextCursor: nextCursor(next)}, nil
+}
+
+// CreateActivity records an activity the member reports.
+func (s *Server) CreateActivity(ctx context.Context, req api.CreateActivityRequestObject) (api.CreateActivityResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	a, err := fromActivityInput(principalFrom(ctx), *req.Body)
+	if err != nil {
+		return nil, err
+	}
+	a.MemberID = req.MemberID
+	created, err := s.store.CreateActivity(ctx, a, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateActivity201JSONResponse(toActivity(created)), nil
+}
+
+// visibleActivity returns an activity of a member the caller may see.
+func (s *Server) visibleActivity(ctx context.Context, id string) (recert.Activity, error) {
+	a, err := s.store.Activity(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if ok, err := s.canSeeMember(ctx, principalFrom(ctx), a.MemberID); err != nil || !ok {
+		return a, orElse(err, notFound("activity", id))
+	}
+	return a, nil
+}
+
+func orElse(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}
+
+// GetActivity returns one activity.
+func (s *Server) GetActivity(ctx context.Context, req api.GetActivityRequestObject) (api.GetActivityResponseObject, error) {
+	a, err := s.visibleActivity(ctx, req.ActivityID)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetActivity200JSONResponse(toActivity(a)), nil
+}
+
+// UpdateActivity replaces an activity; a reviewed one goes back to review.
+func (s *Server) UpdateActivity(ctx context.Context, req api.UpdateActivityRequestObject) (api.UpdateActivityResponseObject, error) {
+	if _, err := s.visibleActivity(ctx, req.ActivityID); err != nil {
+		return nil, err
+	}
+	p := principalFrom(ctx)
+	in, err := fromActivityInput(p, *req.Body)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.UpdateActivity(ctx, req.ActivityID, p.Subject, func(a *recert.Activity) error {
+		in.ID, in.MemberID, in.Version, in.Audit = a.ID, a.MemberID, a.Version, a.Audit
+		in.ReviewStatus, in.ReviewReason = recert.ReviewPending, ""
+		*a = in
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.UpdateActivity200JSONResponse(toActivity(a)), nil
+}
+
+// DeleteActivity withdraws an activity; it stays on record.
+func (s *Server) DeleteActivity(ctx context.Context, req api.DeleteActivityRequestObject) (api.DeleteActivityResponseObject, error) {
+	if _, err := s.visibleActivity(ctx, req.ActivityID); err != nil {
+		return nil, err
+	}
+	if err := s.store.WithdrawActivity(ctx, req.ActivityID, principalFrom(ctx).Subject); err != nil {
+		return nil, err
+	}
+	return api.DeleteActivity204Response{}, nil
+}
+
+// ReviewActivity verifies or rejects a self-reported activity (administrators).
+func (s *Server) ReviewActivity(ctx context.Context, req api.ReviewActivityRequestObject) (api.ReviewActivityResponseObject, error) {
+	b := req.Body
+	reason := strings.TrimSpace(value(b.Reason))
+	if string(b.Decision) == recert.ReviewRejected && reason == "" {
+		return nil, fieldError("#/reason", "a rejection needs a reason")
+	}
+	a, err := s.store.UpdateActivity(ctx, req.ActivityID, principalFrom(ctx).Subject, func(a *recert.Activity) error {
+		a.ReviewStatus, a.ReviewReason = string(b.Decision), reason
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.ReviewActivity200JSONResponse(toActivity(a)), nil
+}
+
+// fromActivityInput applies the rules the contract cannot state: CEUs or minutes, the
+// category the type fixes, the SDCE pass mark, who may mark documentation verified.
+func fromActivityInput(p recert.Principal, in api.ActivityInput) (recert.Activity, error) {
+	a := recert.Activity{
+		Type: string(in.Type), Date: recert.DateOf(in.Date.Time), Minutes: value(in.Minutes), Title: strings.TrimSpace(in.Title),
+		Citation: value(in.Citation), Provider: value(in.Provider), ApprovalRef: value(in.ApprovalRef),
+		PostTestScore: in.PostTestScore, Topics: in.Topics, DocumentationStatus: "none",
+	}
+	if in.DocumentationStatus != nil {
+		a.DocumentationStatus = string(*in.DocumentationStatus)
+	}
+	if a.DocumentationStatus == "verified" && !p.IsAdmin() {
+		return a, fieldError("#/documentation_status", "only an administrator marks documentation verified")
+	}
+	switch {
+	case in.Ceus != nil:
+		u, err := recert.ParseUnits(*in.Ceus)
+		if err != nil || u <= 0 {
+			return a, fieldError("#/ceus", "must be more than zero")
+		}
+		a.CEUs = u
+	case a.Minutes > 0:
+		a.CEUs = recert.Units(progress.FromMinutes(int64(a.Minutes), progress.MinutesPerCEU))
+		if a.CEUs <= 0 {
+			return a, fieldError("#/minutes", "too few minutes for 0.01 CEU")
+		}
+	default:
+		return a, fieldError("#/ceus", "give the CEUs claimed or the minutes spent")
+	}
+	fixed := string(progress.ActivityType(a.Type).DefaultCategory())
+	given := string(value(in.Category))
+	switch {
+	case fixed != "" && given != "" && given != fixed:
+		return a, fieldError("#/category", a.Type+" is Category "+fixed)
+	case fixed == "" && given == "":
+		return a, fieldError("#/category", "say which ABCP category this "+a.Type+" earns")
+	case fixed != "":
+		a.Category = fixed
+	default:
+		a.Category = given
+	}
+	if a.Type == "sdce" && (a.PostTestScore == nil || *a.PostTestScore < minPostTestScore) {
+		return a, fieldError("#/post_test_score", "an SDCE module counts with a post-test score of at least 80")
+	}
+	return a, nil
+}
+
+func toActivity(a recert.Activity) api.Activity {
+	topics := a.Topics
+	if topics == nil {
+		topics = []string{}
+	}
+	return api.Activity{
+		ID: a.ID, MemberID: a.MemberID, Type: api.ActivityType(a.Type), Date: openapi_types.Date{Time: a.Date.Time()},
+		Ceus: a.CEUs.String(), Minutes: optionalInt(a.Minutes), Category: api.Category(a.Category), Title: a.Title,
+		Citation: optional(a.Citation), Provider: optional(a.Provider), ApprovalRef: optional(a.ApprovalRef),
+		PostTestScore: a.PostTestScore, Topics: topics, DocumentationStatus: api.ActivityDocumentationStatus(a.DocumentationStatus),
+		ReviewStatus: api.ActivityReviewStatus(a.ReviewStatus), ReviewReason: optional(a.ReviewReason), SelfReported: true,
+		Withdrawn: a.Withdrawn, CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, UpdatedAt: a.UpdatedAt, UpdatedBy: a.UpdatedBy,
+	}
+}
+
+// ListClinicalEntries lists a member's clinical case log.
+func (s *Server) ListClinicalEntries(ctx context.Context, req api.ListClinicalEntriesRequestObject) (api.ListClinicalEntriesResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	es, err := s.store.ClinicalEntries(ctx, req.MemberID, fromDate(req.Params.From), fromDate(req.Params.To))
+	if err != nil {
+		return nil, err
+	}
+	out := api.ClinicalEntryList{Items: make([]api.ClinicalEntry, len(es))}
+	for i, e := range es {
+		out.Items[i] = toClinicalEntry(e)
+	}
+	return api.ListClinicalEntries200JSONResponse(out), nil
+}
+
+// CreateClinicalEntry logs clinical activity.
+func (s *Server) CreateClinicalEntry(ctx context.Context, req api.CreateClinicalEntryRequestObject) (api.CreateClinicalEntryResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	b := req.Body
+	e := recert.ClinicalEntry{MemberID: req.MemberID, Date: recert.DateOf(b.Date.Time), Type: string(b.Type), Role: string(b.Role), Count: 1}
+	if b.Count != nil {
+		e.Count = *b.Count
+	}
+	if ref := strings.TrimSpace(value(b.CaseReference)); ref != "" {
+		// Only a hash is kept: enough to spot a case claimed twice, nothing to identify a patient by.
+		h := sha256.Sum256([]byte(req.MemberID + "\x00" + strings.ToUpper(ref)))
+		e.CaseRefHash = h[:]
+	}
+	created, err := s.store.CreateClinicalEntry(ctx, e, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateClinicalEntry201JSONResponse(toClinicalEntry(created)), nil
+}
+
+// DeleteClinicalEntry withdraws a clinical entry.
+func (s *Server) DeleteClinicalEntry(ctx context.Context, req api.DeleteClinicalEntryRequestObject) (api.DeleteClinicalEntryResponseObject, error) {
+	e, err := s.store.ClinicalEntry(ctx, req.EntryID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.canSeeMember(ctx, principalFrom(ctx), e.MemberID); err != nil || !ok {
+		return nil, orElse(err, notFound("clinical entry", req.EntryID))
+	}
+	if err := s.store.WithdrawClinicalEntry(ctx, req.EntryID, principalFrom(ctx).Subject); err != nil {
+		return nil, err
+	}
+	return api.DeleteClinicalEntry204Response{}, nil
+}
+
+func toClinicalEntry(e recert.ClinicalEntry) api.ClinicalEntry {
+	return api.ClinicalEntry{ID: e.ID, MemberID: e.MemberID, Date: openapi_types.Date{Time: e.Date.Time()}, Type: e.Type,
+		Role: api.ClinicalEntryRole(e.Role), Count: e.Count, HasCaseReference: e.CaseRefHash != nil,
+		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy}
+}

@@ -1,0 +1,144 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+func day(y int, m time.Month, d int) openapi_types.Date {
+	return openapi_types.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// TestActivitiesFlowThroughProgress reports activities whose caps rules.md fixes and reads
+// what ABCP's current period counts: publications 5 per item and 10 per period, SDCE 10.
+func TestActivitiesFlowThroughProgress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		if _, err := st.UpdateMember(context.Background(), w.member.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		report := func(in api.ActivityInput) *api.CreateActivityResponse {
+			t.Helper()
+			res, err := w.env.Client.CreateActivityWithResponse(ctx, w.member.ID, in, w.as("member"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		// Three articles claimed at 6, 5 and 5 CEUs: 5 + 5 + 5 after the per-item cap, 10 after the period cap.
+		for i, ceus := range []string{"6.00", "5.00", "5.00"} {
+			res := report(api.ActivityInput{Type: "publication", Date: day(2025, time.Month(i+1), 10), Ceus: ptr(ceus), Title: fmt.Sprintf("Article %d", i)})
+			if res.JSON201 == nil || res.JSON201.Category != "I" || !res.JSON201.SelfReported || res.JSON201.ReviewStatus != "pending" {
+				t.Fatalf("publication: %d %s", res.StatusCode(), res.Body)
+			}
+		}
+		// SDCE: 14 claimed in two modules, 10 count.
+		for i, ceus := range []string{"8.00", "6.00"} {
+			res := report(api.ActivityInput{Type: "sdce", Date: day(2025, time.Month(i+5), 1), Ceus: ptr(ceus), Title: "Module", PostTestScore: ptr(85)})
+			if res.JSON201 == nil {
+				t.Fatalf("sdce: %s", res.Body)
+			}
+		}
+		failed := report(api.ActivityInput{Type: "sdce", Date: day(2025, 7, 1), Ceus: ptr("2.00"), Title: "Module", PostTestScore: ptr(79)})
+		if failed.StatusCode() != 422 || failed.ApplicationProblemJSON422.Errors[0].Pointer != "#/post_test_score" {
+			t.Errorf("SDCE with 79: %d %s", failed.StatusCode(), failed.Body)
+		}
+		// Self-study in minutes: 100 minutes are 2.00 CEUs, Category III by type.
+		study := report(api.ActivityInput{Type: "category_iii_self_study", Date: day(2025, 8, 1), Minutes: ptr(100), Title: "Reading"})
+		if study.JSON201 == nil || study.JSON201.Ceus != "2.00" || study.JSON201.Category != "III" {
+			t.Fatalf("self-study: %s", study.Body)
+		}
+
+		progress := func() api.ProgressPeriod {
+			res, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID,
+				&api.GetMemberProgressParams{AsOf: date(2026, 5, 1), Program: ptr("abcp-ccp-ceu")}, w.as("member"))
+			if res.JSON200 == nil {
+				t.Fatalf("progress: %s", res.Body)
+			}
+			return period(t, res.JSON200, "abcp-ccp-ceu", "current")
+		}
+		// Counted: attendance 4.50 + publications 10 + SDCE 10 + self-study 2 = 26.50; excess: 1 by the
+		// per-item cap, 5 by the publication period cap, 4 by the SDCE period cap = 10.
+		cur := progress()
+		if fmt.Sprint(cur.Counted) != "26.50" || fmt.Sprint(cur.Excess) != "10.00" {
+			t.Fatalf("counted %v, excess %v", cur.Counted, cur.Excess)
+		}
+		// An administrator rejects the self-study: it stops counting.
+		rejected, _ := w.env.Client.ReviewActivityWithResponse(ctx, study.JSON201.ID, api.ActivityReview{Decision: "rejected", Reason: ptr("no documentation")}, w.as("admin"))
+		if rejected.JSON200 == nil || rejected.JSON200.ReviewStatus != "rejected" {
+			t.Fatalf("review: %s", rejected.Body)
+		}
+		if cur := progress(); fmt.Sprint(cur.Counted) != "24.50" {
+			t.Errorf("after rejecting 2.00: counted %v", cur.Counted)
+		}
+		noReason, _ := w.env.Client.ReviewActivityWithResponse(ctx, study.JSON201.ID, api.ActivityReview{Decision: "rejected"}, w.as("admin"))
+		if noReason.StatusCode() != 422 {
+			t.Errorf("rejection without a reason: %d", noReason.StatusCode())
+		}
+	})
+}
+
+// TestClinicalLog logs a clinical year with too many secondary activities and a case claimed
+// twice as primary.
+func TestClinicalLog(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		if _, err := st.UpdateMember(context.Background(), w.member.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		logEntry := func(in api.ClinicalEntryInput) *api.CreateClinicalEntryResponse {
+			t.Helper()
+			res, err := w.env.Client.CreateClinicalEntryWithResponse(ctx, w.member.ID, in, w.as("member"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		// rules.md E6: 22 primary and 20 secondary in the year ending 30 June 2025.
+		for i := range 22 {
+			if res := logEntry(api.ClinicalEntryInput{Date: day(2024, 8, 1+i), Type: "bypass_primary", Role: "primary",
+				CaseReference: ptr(fmt.Sprintf("OR-2024-%03d", i))}); res.StatusCode() != 201 {
+				t.Fatalf("primary %d: %s", i, res.Body)
+			}
+		}
+		for i := range 20 {
+			logEntry(api.ClinicalEntryInput{Date: day(2025, 1, 1+i), Type: "standby", Role: "secondary"})
+		}
+		dup := logEntry(api.ClinicalEntryInput{Date: day(2024, 9, 1), Type: "bypass_primary", Role: "primary", CaseReference: ptr("or-2024-000")})
+		if dup.StatusCode() != 409 {
+			t.Errorf("the same case twice as primary: %d %s", dup.StatusCode(), dup.Body)
+		}
+		list, _ := w.env.Client.ListClinicalEntriesWithResponse(ctx, w.member.ID, nil, w.as("member"))
+		if list.JSON200 == nil || len(list.JSON200.Items) != 42 || !list.JSON200.Items[0].HasCaseReference {
+			t.Fatalf("log: %d entries", len(list.JSON200.Items))
+		}
+		res, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID,
+			&api.GetMemberProgressParams{AsOf: date(2025, 8, 15), Program: ptr("abcp-ccp-clinical")}, w.as("member"))
+		if res.JSON200 == nil {
+			t.Fatalf("clinical progress: %s", res.Body)
+		}
+		prev := period(t, res.JSON200, "abcp-ccp-clinical", "previous")
+		counted, _ := prev.Counted.(map[string]any)
+		if prev.Status != "deficient" || counted["primary"] != float64(22) || counted["secondary"] != float64(15) || counted["total"] != float64(37) {
+			t.Errorf("clinical year 2024-25: status %s, counted %v", prev.Status, prev.Counted)
+		}
+	})
+}

@@ -1,0 +1,54 @@
+package recert
+
+// Id prefixes of what members report.
+const (
+	PrefixActivity      = "act"
+	PrefixClinicalEntry = "cln"
+)
+
+// Review states of a self-reported activity: it counts while pending or verified.
+const (
+	ReviewPending  = "pending"
+	ReviewVerified = "verified"
+	ReviewRejected = "rejected"
+)
+
+// Activity is CE a member reports themself: a publication, a presentation, an SDCE module, a
+// meeting nobody posted, self-study. Its credit is self-reported (rules.md Decision 10).
+type Activity struct {
+	ID                  string
+	MemberID            string
+	Type                string // an activity type of rules.md §1.3, e.g. publication, sdce
+	Date                Date   // completion date
+	CEUs                Units  // as claimed; from Minutes when only those are known
+	Minutes             int
+	Category            string // I, II or III
+	Title               string
+	Citation            string
+	Provider            string
+	ApprovalRef         string
+	PostTestScore       *int
+	Topics              []string
+	DocumentationStatus string // none, attached, verified
+	ReviewStatus        string // pending, verified, rejected
+	ReviewReason        string
+	Withdrawn           bool
+	Version             int
+	Audit
+}
+
+// Counts reports whether the activity counts toward progress.
+func (a Activity) Counts() bool { return !a.Withdrawn && a.ReviewStatus != ReviewRejected }
+
+// ClinicalEntry is one line of a member's clinical case log.
+type ClinicalEntry struct {
+	ID          string
+	MemberID    string
+	Date        Date
+	Type        string // bypass_primary, ecmo, standby, …
+	Role        string // primary or secondary
+	Count       int    // shifts for ECMO/VAD, else 1
+	CaseRefHash []byte // SHA-256 of the member id and the case reference; nil without one
+	Withdrawn   bool
+	Audit
+}

@@ -1,0 +1,51 @@
+-- What members report themselves: CE activities (self-reported credits, reviewed by
+-- administrators) and the clinical case log. Withdrawn rows are kept, marked.
+-- +goose Up
+CREATE TABLE activities (
+    id                   text PRIMARY KEY,
+    member_id            text NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    type                 text NOT NULL,
+    date                 date NOT NULL,
+    ceus                 integer NOT NULL CHECK (ceus > 0),
+    minutes              integer,
+    category             text NOT NULL CHECK (category IN ('I', 'II', 'III')),
+    title                text NOT NULL,
+    citation             text,
+    provider             text,
+    approval_ref         text,
+    post_test_score      integer CHECK (post_test_score BETWEEN 0 AND 100),
+    topics               text NOT NULL DEFAULT '',
+    documentation_status text NOT NULL CHECK (documentation_status IN ('none', 'attached', 'verified')),
+    review_status        text NOT NULL CHECK (review_status IN ('pending', 'verified', 'rejected')),
+    review_reason        text,
+    withdrawn_at         timestamptz,
+    version              integer NOT NULL DEFAULT 1,
+    created_at           timestamptz NOT NULL,
+    created_by           text NOT NULL,
+    updated_at           timestamptz NOT NULL,
+    updated_by           text NOT NULL
+);
+CREATE INDEX activities_member_idx ON activities (member_id, date);
+
+CREATE TABLE clinical_entries (
+    id            text PRIMARY KEY,
+    member_id     text NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    date          date NOT NULL,
+    type          text NOT NULL,
+    role          text NOT NULL CHECK (role IN ('primary', 'secondary')),
+    count         integer NOT NULL CHECK (count BETWEEN 1 AND 100),
+    case_ref_hash bytea,
+    withdrawn_at  timestamptz,
+    created_at    timestamptz NOT NULL,
+    created_by    text NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    updated_by    text NOT NULL
+);
+CREATE INDEX clinical_entries_member_idx ON clinical_entries (member_id, date);
+-- The same case claimed twice as primary by one member is refused by the database too.
+CREATE UNIQUE INDEX clinical_entries_primary_case_key ON clinical_entries (member_id, case_ref_hash)
+    WHERE role = 'primary' AND case_ref_hash IS NOT NULL AND withdrawn_at IS NULL;
+
+-- +goose Down
+DROP TABLE clinical_entries;
+DROP TABLE activities;

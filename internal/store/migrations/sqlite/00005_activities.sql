@@ -1,0 +1,51 @@
+-- What members report themselves: CE activities (self-reported credits, reviewed by
+-- administrators) and the clinical case log. Withdrawn rows are kept, marked.
+-- +goose Up
+CREATE TABLE activities (
+    id                   TEXT PRIMARY KEY,
+    member_id            TEXT NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    type                 TEXT NOT NULL,
+    date                 DATE NOT NULL,
+    ceus                 INTEGER NOT NULL CHECK (ceus > 0),
+    minutes              INTEGER,
+    category             TEXT NOT NULL CHECK (category IN ('I', 'II', 'III')),
+    title                TEXT NOT NULL,
+    citation             TEXT,
+    provider             TEXT,
+    approval_ref         TEXT,
+    post_test_score      INTEGER CHECK (post_test_score BETWEEN 0 AND 100),
+    topics               TEXT NOT NULL DEFAULT '',
+    documentation_status TEXT NOT NULL CHECK (documentation_status IN ('none', 'attached', 'verified')),
+    review_status        TEXT NOT NULL CHECK (review_status IN ('pending', 'verified', 'rejected')),
+    review_reason        TEXT,
+    withdrawn_at         TIMESTAMP,
+    version              INTEGER NOT NULL DEFAULT 1,
+    created_at           TIMESTAMP NOT NULL,
+    created_by           TEXT NOT NULL,
+    updated_at           TIMESTAMP NOT NULL,
+    updated_by           TEXT NOT NULL
+);
+CREATE INDEX activities_member_idx ON activities (member_id, date);
+
+CREATE TABLE clinical_entries (
+    id            TEXT PRIMARY KEY,
+    member_id     TEXT NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    date          DATE NOT NULL,
+    type          TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('primary', 'secondary')),
+    count         INTEGER NOT NULL CHECK (count BETWEEN 1 AND 100),
+    case_ref_hash BLOB,
+    withdrawn_at  TIMESTAMP,
+    created_at    TIMESTAMP NOT NULL,
+    created_by    TEXT NOT NULL,
+    updated_at    TIMESTAMP NOT NULL,
+    updated_by    TEXT NOT NULL
+);
+CREATE INDEX clinical_entries_member_idx ON clinical_entries (member_id, date);
+-- The same case claimed twice as primary by one member is refused by the database too.
+CREATE UNIQUE INDEX clinical_entries_primary_case_key ON clinical_entries (member_id, case_ref_hash)
+    WHERE role = 'primary' AND case_ref_hash IS NOT NULL AND withdrawn_at IS NULL;
+
+-- +goose Down
+DROP TABLE clinical_entries;
+DROP TABLE activities;
