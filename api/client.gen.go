@@ -173,6 +173,16 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/activities/{activity_id} (the `UpdateActivity` operationId).
 	UpdateActivity(ctx context.Context, activityID ActivityID, body UpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UploadActivityEvidenceWithBody Attach a certificate or document to an activity
+	//
+	// A PDF, JPEG or PNG of at most 10 MB. The type is read from the content, not from the
+	// name or the Content-Type header. The activity's documentation becomes `attached`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
+	UploadActivityEvidenceWithBody(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReviewActivityWithBody Verify or reject a self-reported activity
 	//
 	// A rejected activity stops counting; the reason is required.
@@ -492,6 +502,27 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 	PublishEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DownloadEvidence Download evidence
+	//
+	// Only the member it belongs to and administrators may read it.
+	//
+	// Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
+	DownloadEvidence(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetLeaveApprovalWithBody Record whether ABCP approved a leave period
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+	SetLeaveApprovalWithBody(ctx context.Context, leaveID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetLeaveApproval Record whether ABCP approved a leave period
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+	SetLeaveApproval(ctx context.Context, leaveID string, body SetLeaveApprovalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMe Who am I
 	//
 	// The caller behind the token — role, organizations, scopes and member record.
@@ -639,6 +670,33 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/members/{member_id}/credits (the `ListCredits` operationId).
 	ListCredits(ctx context.Context, memberID MemberID, params *ListCreditsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListLeave A member's leave periods
+	//
+	// Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
+	ListLeave(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLeaveWithBody Report a leave period
+	//
+	// A qualifying life event (parental leave, military deployment, jury duty, family medical
+	// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+	// requirement (whole weeks, rounded up, at most 26 a year).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+	CreateLeaveWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLeave Report a leave period
+	//
+	// A qualifying life event (parental leave, military deployment, jury duty, family medical
+	// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+	// requirement (whole weeks, rounded up, at most 26 a year).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+	CreateLeave(ctx context.Context, memberID MemberID, body CreateLeaveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMemberProgress Progress toward recertification
 	//
@@ -1018,6 +1076,26 @@ func (c *Client) UpdateActivityWithBody(ctx context.Context, activityID Activity
 // Corresponds with PUT /v1/activities/{activity_id} (the `UpdateActivity` operationId).
 func (c *Client) UpdateActivity(ctx context.Context, activityID ActivityID, body UpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateActivityRequest(c.Server, activityID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UploadActivityEvidenceWithBody Attach a certificate or document to an activity
+//
+// A PDF, JPEG or PNG of at most 10 MB. The type is read from the content, not from the
+// name or the Content-Type header. The activity's documentation becomes `attached`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
+func (c *Client) UploadActivityEvidenceWithBody(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadActivityEvidenceRequestWithBody(c.Server, activityID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1667,6 +1745,57 @@ func (c *Client) PublishEvent(ctx context.Context, eventID EventID, reqEditors .
 	return c.Client.Do(req)
 }
 
+// DownloadEvidence Download evidence
+//
+// Only the member it belongs to and administrators may read it.
+//
+// Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
+func (c *Client) DownloadEvidence(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadEvidenceRequest(c.Server, evidenceID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetLeaveApprovalWithBody Record whether ABCP approved a leave period
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+func (c *Client) SetLeaveApprovalWithBody(ctx context.Context, leaveID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetLeaveApprovalRequestWithBody(c.Server, leaveID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetLeaveApproval Record whether ABCP approved a leave period
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+func (c *Client) SetLeaveApproval(ctx context.Context, leaveID string, body SetLeaveApprovalJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetLeaveApprovalRequest(c.Server, leaveID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMe Who am I
 //
 // The caller behind the token — role, organizations, scopes and member record.
@@ -1975,6 +2104,63 @@ func (c *Client) CreateClinicalEntry(ctx context.Context, memberID MemberID, bod
 // Corresponds with GET /v1/members/{member_id}/credits (the `ListCredits` operationId).
 func (c *Client) ListCredits(ctx context.Context, memberID MemberID, params *ListCreditsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListCreditsRequest(c.Server, memberID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListLeave A member's leave periods
+//
+// Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
+func (c *Client) ListLeave(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLeaveRequest(c.Server, memberID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLeaveWithBody Report a leave period
+//
+// A qualifying life event (parental leave, military deployment, jury duty, family medical
+// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+// requirement (whole weeks, rounded up, at most 26 a year).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+func (c *Client) CreateLeaveWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLeaveRequestWithBody(c.Server, memberID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLeave Report a leave period
+//
+// A qualifying life event (parental leave, military deployment, jury duty, family medical
+// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+// requirement (whole weeks, rounded up, at most 26 a year).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+func (c *Client) CreateLeave(ctx context.Context, memberID MemberID, body CreateLeaveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLeaveRequest(c.Server, memberID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2733,6 +2919,42 @@ func NewUpdateActivityRequestWithBody(server string, activityID ActivityID, cont
 	}
 
 	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUploadActivityEvidenceRequestWithBody constructs an http.Request for the UploadActivityEvidence method, with any body, and a specified content type
+func NewUploadActivityEvidenceRequestWithBody(server string, activityID ActivityID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "activity_id", activityID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/activities/%s/evidence", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -3853,6 +4075,87 @@ func NewPublishEventRequest(server string, eventID EventID) (*http.Request, erro
 	return req, nil
 }
 
+// NewDownloadEvidenceRequest constructs an http.Request for the DownloadEvidence method
+func NewDownloadEvidenceRequest(server string, evidenceID string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "evidence_id", evidenceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/evidence/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetLeaveApprovalRequest calls the generic SetLeaveApproval builder with application/json body
+func NewSetLeaveApprovalRequest(server string, leaveID string, body SetLeaveApprovalJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetLeaveApprovalRequestWithBody(server, leaveID, "application/json", bodyReader)
+}
+
+// NewSetLeaveApprovalRequestWithBody constructs an http.Request for the SetLeaveApproval method, with any body, and a specified content type
+func NewSetLeaveApprovalRequestWithBody(server string, leaveID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "leave_id", leaveID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/leave/%s/approval", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetMeRequest constructs an http.Request for the GetMe method
 func NewGetMeRequest(server string) (*http.Request, error) {
 	var err error
@@ -4612,6 +4915,87 @@ func NewListCreditsRequest(server string, memberID MemberID, params *ListCredits
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListLeaveRequest constructs an http.Request for the ListLeave method
+func NewListLeaveRequest(server string, memberID MemberID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "member_id", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/members/%s/leave", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateLeaveRequest calls the generic CreateLeave builder with application/json body
+func NewCreateLeaveRequest(server string, memberID MemberID, body CreateLeaveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateLeaveRequestWithBody(server, memberID, "application/json", bodyReader)
+}
+
+// NewCreateLeaveRequestWithBody constructs an http.Request for the CreateLeave method, with any body, and a specified content type
+func NewCreateLeaveRequestWithBody(server string, memberID MemberID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "member_id", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/members/%s/leave", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5700,6 +6084,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /v1/activities/{activity_id} (the `UpdateActivity` operationId).
 	UpdateActivityWithResponse(ctx context.Context, activityID ActivityID, body UpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateActivityResponse, error)
 
+	// UploadActivityEvidenceWithBodyWithResponse Attach a certificate or document to an activity
+	//
+	// A PDF, JPEG or PNG of at most 10 MB. The type is read from the content, not from the
+	// name or the Content-Type header. The activity's documentation becomes `attached`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
+	UploadActivityEvidenceWithBodyWithResponse(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadActivityEvidenceResponse, error)
+
 	// ReviewActivityWithBodyWithResponse Verify or reject a self-reported activity
 	//
 	// A rejected activity stops counting; the reason is required.
@@ -6047,6 +6441,29 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 	PublishEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*PublishEventResponse, error)
 
+	// DownloadEvidenceWithResponse Download evidence
+	//
+	// Only the member it belongs to and administrators may read it.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
+	DownloadEvidenceWithResponse(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*DownloadEvidenceResponse, error)
+
+	// SetLeaveApprovalWithBodyWithResponse Record whether ABCP approved a leave period
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+	SetLeaveApprovalWithBodyWithResponse(ctx context.Context, leaveID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetLeaveApprovalResponse, error)
+
+	// SetLeaveApprovalWithResponse Record whether ABCP approved a leave period
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+	SetLeaveApprovalWithResponse(ctx context.Context, leaveID string, body SetLeaveApprovalJSONRequestBody, reqEditors ...RequestEditorFn) (*SetLeaveApprovalResponse, error)
+
 	// GetMeWithResponse Who am I
 	//
 	// The caller behind the token — role, organizations, scopes and member record.
@@ -6212,6 +6629,35 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/members/{member_id}/credits (the `ListCredits` operationId).
 	ListCreditsWithResponse(ctx context.Context, memberID MemberID, params *ListCreditsParams, reqEditors ...RequestEditorFn) (*ListCreditsResponse, error)
+
+	// ListLeaveWithResponse A member's leave periods
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
+	ListLeaveWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*ListLeaveResponse, error)
+
+	// CreateLeaveWithBodyWithResponse Report a leave period
+	//
+	// A qualifying life event (parental leave, military deployment, jury duty, family medical
+	// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+	// requirement (whole weeks, rounded up, at most 26 a year).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+	CreateLeaveWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLeaveResponse, error)
+
+	// CreateLeaveWithResponse Report a leave period
+	//
+	// A qualifying life event (parental leave, military deployment, jury duty, family medical
+	// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+	// requirement (whole weeks, rounded up, at most 26 a year).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+	CreateLeaveWithResponse(ctx context.Context, memberID MemberID, body CreateLeaveJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLeaveResponse, error)
 
 	// GetMemberProgressWithResponse Progress toward recertification
 	//
@@ -6990,6 +7436,103 @@ func (r UpdateActivityResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateActivityResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UploadActivityEvidenceResponse401Headers the declared response headers of an HTTP 401 response for UploadActivityEvidence
+type UploadActivityEvidenceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UploadActivityEvidenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Evidence
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UploadActivityEvidenceResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r UploadActivityEvidenceResponse) GetJSON201() *Evidence {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UploadActivityEvidenceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadActivityEvidenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadActivityEvidenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadActivityEvidenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadActivityEvidenceResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -8878,6 +9421,165 @@ func (r PublishEventResponse) ContentType() string {
 	return ""
 }
 
+// DownloadEvidenceResponse401Headers the declared response headers of an HTTP 401 response for DownloadEvidence
+type DownloadEvidenceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type DownloadEvidenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DownloadEvidenceResponse401Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DownloadEvidenceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DownloadEvidenceResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DownloadEvidenceResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DownloadEvidenceResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DownloadEvidenceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DownloadEvidenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DownloadEvidenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DownloadEvidenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DownloadEvidenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetLeaveApprovalResponse401Headers the declared response headers of an HTTP 401 response for SetLeaveApproval
+type SetLeaveApprovalResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type SetLeaveApprovalResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Leave
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetLeaveApprovalResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetLeaveApprovalResponse) GetJSON200() *Leave {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SetLeaveApprovalResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SetLeaveApprovalResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SetLeaveApprovalResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SetLeaveApprovalResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SetLeaveApprovalResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetLeaveApprovalResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetLeaveApprovalResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetLeaveApprovalResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetLeaveApprovalResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetMeResponse401Headers the declared response headers of an HTTP 401 response for GetMe
 type GetMeResponse401Headers struct {
 	WWWAuthenticate *string
@@ -10007,6 +10709,179 @@ func (r ListCreditsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListCreditsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListLeaveResponse401Headers the declared response headers of an HTTP 401 response for ListLeave
+type ListLeaveResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListLeaveResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeaveList
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListLeaveResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListLeaveResponse) GetJSON200() *LeaveList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListLeaveResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListLeaveResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListLeaveResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListLeaveResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListLeaveResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListLeaveResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListLeaveResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListLeaveResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListLeaveResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateLeaveResponse401Headers the declared response headers of an HTTP 401 response for CreateLeave
+type CreateLeaveResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type CreateLeaveResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Leave
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateLeaveResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateLeaveResponse) GetJSON201() *Leave {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateLeaveResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateLeaveResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateLeaveResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r CreateLeaveResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateLeaveResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateLeaveResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateLeaveResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateLeaveResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateLeaveResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateLeaveResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11679,6 +12554,22 @@ func (c *ClientWithResponses) UpdateActivityWithResponse(ctx context.Context, ac
 	return ParseUpdateActivityResponse(rsp)
 }
 
+// UploadActivityEvidenceWithBodyWithResponse Attach a certificate or document to an activity
+//
+// A PDF, JPEG or PNG of at most 10 MB. The type is read from the content, not from the
+// name or the Content-Type header. The activity's documentation becomes `attached`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
+func (c *ClientWithResponses) UploadActivityEvidenceWithBodyWithResponse(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadActivityEvidenceResponse, error) {
+	rsp, err := c.UploadActivityEvidenceWithBody(ctx, activityID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadActivityEvidenceResponse(rsp)
+}
+
 // ReviewActivityWithBodyWithResponse Verify or reject a self-reported activity
 //
 // A rejected activity stops counting; the reason is required.
@@ -12218,6 +13109,47 @@ func (c *ClientWithResponses) PublishEventWithResponse(ctx context.Context, even
 	return ParsePublishEventResponse(rsp)
 }
 
+// DownloadEvidenceWithResponse Download evidence
+//
+// Only the member it belongs to and administrators may read it.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
+func (c *ClientWithResponses) DownloadEvidenceWithResponse(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*DownloadEvidenceResponse, error) {
+	rsp, err := c.DownloadEvidence(ctx, evidenceID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDownloadEvidenceResponse(rsp)
+}
+
+// SetLeaveApprovalWithBodyWithResponse Record whether ABCP approved a leave period
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+func (c *ClientWithResponses) SetLeaveApprovalWithBodyWithResponse(ctx context.Context, leaveID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetLeaveApprovalResponse, error) {
+	rsp, err := c.SetLeaveApprovalWithBody(ctx, leaveID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetLeaveApprovalResponse(rsp)
+}
+
+// SetLeaveApprovalWithResponse Record whether ABCP approved a leave period
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/leave/{leave_id}/approval (the `SetLeaveApproval` operationId).
+func (c *ClientWithResponses) SetLeaveApprovalWithResponse(ctx context.Context, leaveID string, body SetLeaveApprovalJSONRequestBody, reqEditors ...RequestEditorFn) (*SetLeaveApprovalResponse, error) {
+	rsp, err := c.SetLeaveApproval(ctx, leaveID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetLeaveApprovalResponse(rsp)
+}
+
 // GetMeWithResponse Who am I
 //
 // The caller behind the token — role, organizations, scopes and member record.
@@ -12484,6 +13416,53 @@ func (c *ClientWithResponses) ListCreditsWithResponse(ctx context.Context, membe
 		return nil, err
 	}
 	return ParseListCreditsResponse(rsp)
+}
+
+// ListLeaveWithResponse A member's leave periods
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
+func (c *ClientWithResponses) ListLeaveWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*ListLeaveResponse, error) {
+	rsp, err := c.ListLeave(ctx, memberID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListLeaveResponse(rsp)
+}
+
+// CreateLeaveWithBodyWithResponse Report a leave period
+//
+// A qualifying life event (parental leave, military deployment, jury duty, family medical
+// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+// requirement (whole weeks, rounded up, at most 26 a year).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+func (c *ClientWithResponses) CreateLeaveWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLeaveResponse, error) {
+	rsp, err := c.CreateLeaveWithBody(ctx, memberID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLeaveResponse(rsp)
+}
+
+// CreateLeaveWithResponse Report a leave period
+//
+// A qualifying life event (parental leave, military deployment, jury duty, family medical
+// leave). Once an administrator records ABCP's approval, it reduces that clinical year's
+// requirement (whole weeks, rounded up, at most 26 a year).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/members/{member_id}/leave (the `CreateLeave` operationId).
+func (c *ClientWithResponses) CreateLeaveWithResponse(ctx context.Context, memberID MemberID, body CreateLeaveJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLeaveResponse, error) {
+	rsp, err := c.CreateLeave(ctx, memberID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLeaveResponse(rsp)
 }
 
 // GetMemberProgressWithResponse Progress toward recertification
@@ -13276,6 +14255,94 @@ func ParseUpdateActivityResponse(rsp *http.Response) (*UpdateActivityResponse, e
 	switch {
 	case rsp.StatusCode == 401:
 		var headers UpdateActivityResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUploadActivityEvidenceResponse parses an HTTP response from a UploadActivityEvidenceWithResponse call
+func ParseUploadActivityEvidenceResponse(rsp *http.Response) (*UploadActivityEvidenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadActivityEvidenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Evidence
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UploadActivityEvidenceResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14991,6 +16058,147 @@ func ParsePublishEventResponse(rsp *http.Response) (*PublishEventResponse, error
 	return response, nil
 }
 
+// ParseDownloadEvidenceResponse parses an HTTP response from a DownloadEvidenceWithResponse call
+func ParseDownloadEvidenceResponse(rsp *http.Response) (*DownloadEvidenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DownloadEvidenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DownloadEvidenceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetLeaveApprovalResponse parses an HTTP response from a SetLeaveApprovalWithResponse call
+func ParseSetLeaveApprovalResponse(rsp *http.Response) (*SetLeaveApprovalResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetLeaveApprovalResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Leave
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SetLeaveApprovalResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetMeResponse parses an HTTP response from a GetMeWithResponse call
 func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -16008,6 +17216,161 @@ func ParseListCreditsResponse(rsp *http.Response) (*ListCreditsResponse, error) 
 	switch {
 	case rsp.StatusCode == 401:
 		var headers ListCreditsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListLeaveResponse parses an HTTP response from a ListLeaveWithResponse call
+func ParseListLeaveResponse(rsp *http.Response) (*ListLeaveResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListLeaveResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeaveList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListLeaveResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateLeaveResponse parses an HTTP response from a CreateLeaveWithResponse call
+func ParseCreateLeaveResponse(rsp *http.Response) (*CreateLeaveResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateLeaveResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Leave
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateLeaveResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -39,6 +39,9 @@ type ServerInterface interface {
 	// UpdateActivity Replace an activity
 	// (PUT /v1/activities/{activity_id})
 	UpdateActivity(ctx echo.Context, activityID ActivityID) error
+	// UploadActivityEvidence Attach a certificate or document to an activity
+	// (POST /v1/activities/{activity_id}/evidence)
+	UploadActivityEvidence(ctx echo.Context, activityID ActivityID) error
 	// ReviewActivity Verify or reject a self-reported activity
 	// (POST /v1/activities/{activity_id}/review)
 	ReviewActivity(ctx echo.Context, activityID ActivityID) error
@@ -105,6 +108,12 @@ type ServerInterface interface {
 	// PublishEvent Publish a draft event
 	// (POST /v1/events/{event_id}/publish)
 	PublishEvent(ctx echo.Context, eventID EventID) error
+	// DownloadEvidence Download evidence
+	// (GET /v1/evidence/{evidence_id})
+	DownloadEvidence(ctx echo.Context, evidenceID string) error
+	// SetLeaveApproval Record whether ABCP approved a leave period
+	// (PUT /v1/leave/{leave_id}/approval)
+	SetLeaveApproval(ctx echo.Context, leaveID string) error
 	// GetMe Who am I
 	// (GET /v1/me)
 	GetMe(ctx echo.Context) error
@@ -144,6 +153,12 @@ type ServerInterface interface {
 	// ListCredits A member's credit ledger
 	// (GET /v1/members/{member_id}/credits)
 	ListCredits(ctx echo.Context, memberID MemberID, params ListCreditsParams) error
+	// ListLeave A member's leave periods
+	// (GET /v1/members/{member_id}/leave)
+	ListLeave(ctx echo.Context, memberID MemberID) error
+	// CreateLeave Report a leave period
+	// (POST /v1/members/{member_id}/leave)
+	CreateLeave(ctx echo.Context, memberID MemberID) error
 	// GetMemberProgress Progress toward recertification
 	// (GET /v1/members/{member_id}/progress)
 	GetMemberProgress(ctx echo.Context, memberID MemberID, params GetMemberProgressParams) error
@@ -286,6 +301,22 @@ func (w *ServerInterfaceWrapper) UpdateActivity(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateActivity(ctx, activityID)
+	return err
+}
+
+// UploadActivityEvidence converts echo context to params.
+func (w *ServerInterfaceWrapper) UploadActivityEvidence(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UploadActivityEvidence(ctx, activityID)
 	return err
 }
 
@@ -753,6 +784,38 @@ func (w *ServerInterfaceWrapper) PublishEvent(ctx echo.Context) error {
 	return err
 }
 
+// DownloadEvidence converts echo context to params.
+func (w *ServerInterfaceWrapper) DownloadEvidence(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "evidence_id" -------------
+	var evidenceID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "evidence_id", ctx.Param("evidence_id"), &evidenceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter evidence_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DownloadEvidence(ctx, evidenceID)
+	return err
+}
+
+// SetLeaveApproval converts echo context to params.
+func (w *ServerInterfaceWrapper) SetLeaveApproval(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "leave_id" -------------
+	var leaveID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "leave_id", ctx.Param("leave_id"), &leaveID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter leave_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetLeaveApproval(ctx, leaveID)
+	return err
+}
+
 // GetMe converts echo context to params.
 func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	var err error
@@ -1074,6 +1137,38 @@ func (w *ServerInterfaceWrapper) ListCredits(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListCredits(ctx, memberID, params)
+	return err
+}
+
+// ListLeave converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLeave(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLeave(ctx, memberID)
+	return err
+}
+
+// CreateLeave converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateLeave(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateLeave(ctx, memberID)
 	return err
 }
 
@@ -1569,6 +1664,11 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/members/:member_id/clinical-activities", wrapper.ListClinicalEntries, options.OperationMiddlewares["listClinicalEntries"]...)
 	router.POST(options.BaseURL+"/v1/members/:member_id/clinical-activities", wrapper.CreateClinicalEntry, options.OperationMiddlewares["createClinicalEntry"]...)
 	router.DELETE(options.BaseURL+"/v1/clinical-activities/:entry_id", wrapper.DeleteClinicalEntry, options.OperationMiddlewares["deleteClinicalEntry"]...)
+	router.GET(options.BaseURL+"/v1/members/:member_id/leave", wrapper.ListLeave, options.OperationMiddlewares["listLeave"]...)
+	router.POST(options.BaseURL+"/v1/members/:member_id/leave", wrapper.CreateLeave, options.OperationMiddlewares["createLeave"]...)
+	router.PUT(options.BaseURL+"/v1/leave/:leave_id/approval", wrapper.SetLeaveApproval, options.OperationMiddlewares["setLeaveApproval"]...)
+	router.POST(options.BaseURL+"/v1/activities/:activity_id/evidence", wrapper.UploadActivityEvidence, options.OperationMiddlewares["uploadActivityEvidence"]...)
+	router.GET(options.BaseURL+"/v1/evidence/:evidence_id", wrapper.DownloadEvidence, options.OperationMiddlewares["downloadEvidence"]...)
 
 }
 
@@ -2103,6 +2203,145 @@ type UpdateActivity500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateActivity500ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidenceRequestObject struct {
+	ActivityID  ActivityID `json:"activity_id"`
+	ContentType string
+	Body        io.Reader
+}
+
+type UploadActivityEvidenceResponseObject interface {
+	VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error
+}
+
+type UploadActivityEvidence201JSONResponse Evidence
+
+func (response UploadActivityEvidence201JSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence400ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence401ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence403ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence404ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence413ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence422ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence500ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -4569,6 +4808,224 @@ func (response PublishEvent500ApplicationProblemPlusJSONResponse) VisitPublishEv
 	return err
 }
 
+type DownloadEvidenceRequestObject struct {
+	EvidenceID string `json:"evidence_id"`
+}
+
+type DownloadEvidenceResponseObject interface {
+	VisitDownloadEvidenceResponse(w http.ResponseWriter) error
+}
+
+type DownloadEvidence200AsteriskResponse struct {
+	Body          io.Reader
+	ContentType   string
+	ContentLength int64
+}
+
+func (response DownloadEvidence200AsteriskResponse) VisitDownloadEvidenceResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", response.ContentType)
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DownloadEvidence400ApplicationProblemPlusJSONResponse) VisitDownloadEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DownloadEvidence401ApplicationProblemPlusJSONResponse) VisitDownloadEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEvidence403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DownloadEvidence403ApplicationProblemPlusJSONResponse) VisitDownloadEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEvidence404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DownloadEvidence404ApplicationProblemPlusJSONResponse) VisitDownloadEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DownloadEvidence500ApplicationProblemPlusJSONResponse) VisitDownloadEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetLeaveApprovalRequestObject struct {
+	LeaveID string `json:"leave_id"`
+	Body    *SetLeaveApprovalJSONRequestBody
+}
+
+type SetLeaveApprovalResponseObject interface {
+	VisitSetLeaveApprovalResponse(w http.ResponseWriter) error
+}
+
+type SetLeaveApproval200JSONResponse Leave
+
+func (response SetLeaveApproval200JSONResponse) VisitSetLeaveApprovalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetLeaveApproval400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SetLeaveApproval400ApplicationProblemPlusJSONResponse) VisitSetLeaveApprovalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetLeaveApproval401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SetLeaveApproval401ApplicationProblemPlusJSONResponse) VisitSetLeaveApprovalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetLeaveApproval403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SetLeaveApproval403ApplicationProblemPlusJSONResponse) VisitSetLeaveApprovalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetLeaveApproval404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SetLeaveApproval404ApplicationProblemPlusJSONResponse) VisitSetLeaveApprovalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetLeaveApproval500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SetLeaveApproval500ApplicationProblemPlusJSONResponse) VisitSetLeaveApprovalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMeRequestObject struct {
 }
 
@@ -6060,6 +6517,233 @@ type ListCredits500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response ListCredits500ApplicationProblemPlusJSONResponse) VisitListCreditsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLeaveRequestObject struct {
+	MemberID MemberID `json:"member_id"`
+}
+
+type ListLeaveResponseObject interface {
+	VisitListLeaveResponse(w http.ResponseWriter) error
+}
+
+type ListLeave200JSONResponse LeaveList
+
+func (response ListLeave200JSONResponse) VisitListLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLeave400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListLeave400ApplicationProblemPlusJSONResponse) VisitListLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLeave401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListLeave401ApplicationProblemPlusJSONResponse) VisitListLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLeave403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListLeave403ApplicationProblemPlusJSONResponse) VisitListLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLeave404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListLeave404ApplicationProblemPlusJSONResponse) VisitListLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLeave500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListLeave500ApplicationProblemPlusJSONResponse) VisitListLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeaveRequestObject struct {
+	MemberID MemberID `json:"member_id"`
+	Body     *CreateLeaveJSONRequestBody
+}
+
+type CreateLeaveResponseObject interface {
+	VisitCreateLeaveResponse(w http.ResponseWriter) error
+}
+
+type CreateLeave201JSONResponse Leave
+
+func (response CreateLeave201JSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeave400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateLeave400ApplicationProblemPlusJSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeave401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateLeave401ApplicationProblemPlusJSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeave403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateLeave403ApplicationProblemPlusJSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeave404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateLeave404ApplicationProblemPlusJSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeave422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateLeave422ApplicationProblemPlusJSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLeave500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateLeave500ApplicationProblemPlusJSONResponse) VisitCreateLeaveResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8031,6 +8715,9 @@ type StrictServerInterface interface {
 	// UpdateActivity Replace an activity
 	// (PUT /v1/activities/{activity_id})
 	UpdateActivity(ctx context.Context, request UpdateActivityRequestObject) (UpdateActivityResponseObject, error)
+	// UploadActivityEvidence Attach a certificate or document to an activity
+	// (POST /v1/activities/{activity_id}/evidence)
+	UploadActivityEvidence(ctx context.Context, request UploadActivityEvidenceRequestObject) (UploadActivityEvidenceResponseObject, error)
 	// ReviewActivity Verify or reject a self-reported activity
 	// (POST /v1/activities/{activity_id}/review)
 	ReviewActivity(ctx context.Context, request ReviewActivityRequestObject) (ReviewActivityResponseObject, error)
@@ -8097,6 +8784,12 @@ type StrictServerInterface interface {
 	// PublishEvent Publish a draft event
 	// (POST /v1/events/{event_id}/publish)
 	PublishEvent(ctx context.Context, request PublishEventRequestObject) (PublishEventResponseObject, error)
+	// DownloadEvidence Download evidence
+	// (GET /v1/evidence/{evidence_id})
+	DownloadEvidence(ctx context.Context, request DownloadEvidenceRequestObject) (DownloadEvidenceResponseObject, error)
+	// SetLeaveApproval Record whether ABCP approved a leave period
+	// (PUT /v1/leave/{leave_id}/approval)
+	SetLeaveApproval(ctx context.Context, request SetLeaveApprovalRequestObject) (SetLeaveApprovalResponseObject, error)
 	// GetMe Who am I
 	// (GET /v1/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
@@ -8136,6 +8829,12 @@ type StrictServerInterface interface {
 	// ListCredits A member's credit ledger
 	// (GET /v1/members/{member_id}/credits)
 	ListCredits(ctx context.Context, request ListCreditsRequestObject) (ListCreditsResponseObject, error)
+	// ListLeave A member's leave periods
+	// (GET /v1/members/{member_id}/leave)
+	ListLeave(ctx context.Context, request ListLeaveRequestObject) (ListLeaveResponseObject, error)
+	// CreateLeave Report a leave period
+	// (POST /v1/members/{member_id}/leave)
+	CreateLeave(ctx context.Context, request CreateLeaveRequestObject) (CreateLeaveResponseObject, error)
 	// GetMemberProgress Progress toward recertification
 	// (GET /v1/members/{member_id}/progress)
 	GetMemberProgress(ctx context.Context, request GetMemberProgressRequestObject) (GetMemberProgressResponseObject, error)
@@ -8388,6 +9087,34 @@ func (sh *strictHandler) UpdateActivity(ctx echo.Context, activityID ActivityID)
 		return err
 	} else if validResponse, ok := response.(UpdateActivityResponseObject); ok {
 		return validResponse.VisitUpdateActivityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadActivityEvidence operation middleware
+func (sh *strictHandler) UploadActivityEvidence(ctx echo.Context, activityID ActivityID) error {
+	var request UploadActivityEvidenceRequestObject
+
+	request.ActivityID = activityID
+	request.ContentType = ctx.Request().Header.Get("Content-Type")
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadActivityEvidence(ctx.Request().Context(), request.(UploadActivityEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadActivityEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadActivityEvidenceResponseObject); ok {
+		return validResponse.VisitUploadActivityEvidenceResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -9157,6 +9884,79 @@ func (sh *strictHandler) PublishEvent(ctx echo.Context, eventID EventID) error {
 	return nil
 }
 
+// DownloadEvidence operation middleware
+func (sh *strictHandler) DownloadEvidence(ctx echo.Context, evidenceID string) error {
+	var request DownloadEvidenceRequestObject
+
+	request.EvidenceID = evidenceID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadEvidence(ctx.Request().Context(), request.(DownloadEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DownloadEvidenceResponseObject); ok {
+		return validResponse.VisitDownloadEvidenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetLeaveApproval operation middleware
+func (sh *strictHandler) SetLeaveApproval(ctx echo.Context, leaveID string) error {
+	var request SetLeaveApprovalRequestObject
+
+	request.LeaveID = leaveID
+
+	var body SetLeaveApprovalJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetLeaveApproval(ctx.Request().Context(), request.(SetLeaveApprovalRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetLeaveApproval")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetLeaveApprovalResponseObject); ok {
+		return validResponse.VisitSetLeaveApprovalResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetMe operation middleware
 func (sh *strictHandler) GetMe(ctx echo.Context) error {
 	var request GetMeRequestObject
@@ -9569,6 +10369,79 @@ func (sh *strictHandler) ListCredits(ctx echo.Context, memberID MemberID, params
 		return err
 	} else if validResponse, ok := response.(ListCreditsResponseObject); ok {
 		return validResponse.VisitListCreditsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListLeave operation middleware
+func (sh *strictHandler) ListLeave(ctx echo.Context, memberID MemberID) error {
+	var request ListLeaveRequestObject
+
+	request.MemberID = memberID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLeave(ctx.Request().Context(), request.(ListLeaveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLeave")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListLeaveResponseObject); ok {
+		return validResponse.VisitListLeaveResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateLeave operation middleware
+func (sh *strictHandler) CreateLeave(ctx echo.Context, memberID MemberID) error {
+	var request CreateLeaveRequestObject
+
+	request.MemberID = memberID
+
+	var body CreateLeaveJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateLeave(ctx.Request().Context(), request.(CreateLeaveRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateLeave")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateLeaveResponseObject); ok {
+		return validResponse.VisitCreateLeaveResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -354,6 +354,27 @@ func (e EventStatus) Valid() bool {
 	}
 }
 
+// Defines values for EvidenceContentType.
+const (
+	ApplicationPdf EvidenceContentType = "application/pdf"
+	ImageJpeg      EvidenceContentType = "image/jpeg"
+	ImagePng       EvidenceContentType = "image/png"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceContentType enum.
+func (e EvidenceContentType) Valid() bool {
+	switch e {
+	case ApplicationPdf:
+		return true
+	case ImageJpeg:
+		return true
+	case ImagePng:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FieldErrorLocation.
 const (
 	Body   FieldErrorLocation = "body"
@@ -447,6 +468,33 @@ const (
 func (e JWKUse) Valid() bool {
 	switch e {
 	case Sig:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LeaveInputType.
+const (
+	LeaveInputTypeFamilyMedical LeaveInputType = "family_medical"
+	LeaveInputTypeJuryDuty      LeaveInputType = "jury_duty"
+	LeaveInputTypeMilitary      LeaveInputType = "military"
+	LeaveInputTypeOther         LeaveInputType = "other"
+	LeaveInputTypeParental      LeaveInputType = "parental"
+)
+
+// Valid indicates whether the value is a known member of the LeaveInputType enum.
+func (e LeaveInputType) Valid() bool {
+	switch e {
+	case LeaveInputTypeFamilyMedical:
+		return true
+	case LeaveInputTypeJuryDuty:
+		return true
+	case LeaveInputTypeMilitary:
+		return true
+	case LeaveInputTypeOther:
+		return true
+	case LeaveInputTypeParental:
 		return true
 	default:
 		return false
@@ -1348,6 +1396,21 @@ type EventPage struct {
 // EventStatus defines model for EventStatus.
 type EventStatus string
 
+// Evidence defines model for Evidence.
+type Evidence struct {
+	ActivityID  *string             `json:"activity_id,omitempty"`
+	ContentType EvidenceContentType `json:"content_type"`
+	CreatedAt   time.Time           `json:"created_at"`
+	CreatedBy   string              `json:"created_by"`
+	ID          string              `json:"id"`
+	MemberID    string              `json:"member_id"`
+	Sha256      string              `json:"sha256"`
+	Size        int                 `json:"size"`
+}
+
+// EvidenceContentType defines model for Evidence.ContentType.
+type EvidenceContentType string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Detail Example: must be at most 500
@@ -1402,6 +1465,35 @@ type JWKUse string
 // JWKS defines model for JWKS.
 type JWKS struct {
 	Keys []JWK `json:"keys"`
+}
+
+// Leave defines model for Leave.
+type Leave struct {
+	Approved  bool               `json:"approved"`
+	CreatedAt time.Time          `json:"created_at"`
+	CreatedBy string             `json:"created_by"`
+	End       openapi_types.Date `json:"end"`
+	ID        string             `json:"id"`
+	MemberID  string             `json:"member_id"`
+	Start     openapi_types.Date `json:"start"`
+	Type      string             `json:"type"`
+	UpdatedAt time.Time          `json:"updated_at"`
+	UpdatedBy string             `json:"updated_by"`
+}
+
+// LeaveInput defines model for LeaveInput.
+type LeaveInput struct {
+	End   openapi_types.Date `json:"end"`
+	Start openapi_types.Date `json:"start"`
+	Type  LeaveInputType     `json:"type"`
+}
+
+// LeaveInputType defines model for LeaveInput.Type.
+type LeaveInputType string
+
+// LeaveList defines model for LeaveList.
+type LeaveList struct {
+	Items []Leave `json:"items"`
 }
 
 // License defines model for License.
@@ -2071,6 +2163,11 @@ type PostRosterParams struct {
 // PostRosterParamsMode defines parameters for PostRoster.
 type PostRosterParamsMode string
 
+// SetLeaveApprovalJSONBody defines parameters for SetLeaveApproval.
+type SetLeaveApprovalJSONBody struct {
+	Approved bool `json:"approved"`
+}
+
 // GetMyProgressParams defines parameters for GetMyProgress.
 type GetMyProgressParams struct {
 	// Program Only this program.
@@ -2231,6 +2328,9 @@ type UpdateEventJSONRequestBody = EventInput
 // PostRosterJSONRequestBody defines body for PostRoster for application/json ContentType.
 type PostRosterJSONRequestBody = RosterInput
 
+// SetLeaveApprovalJSONRequestBody defines body for SetLeaveApproval for application/json ContentType.
+type SetLeaveApprovalJSONRequestBody SetLeaveApprovalJSONBody
+
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
 type CreateMemberJSONRequestBody = MemberCreate
 
@@ -2242,6 +2342,9 @@ type CreateActivityJSONRequestBody = ActivityInput
 
 // CreateClinicalEntryJSONRequestBody defines body for CreateClinicalEntry for application/json ContentType.
 type CreateClinicalEntryJSONRequestBody = ClinicalEntryInput
+
+// CreateLeaveJSONRequestBody defines body for CreateLeave for application/json ContentType.
+type CreateLeaveJSONRequestBody = LeaveInput
 
 // WhatIfProgressJSONRequestBody defines body for WhatIfProgress for application/json ContentType.
 type WhatIfProgressJSONRequestBody = WhatIf
@@ -2484,250 +2587,263 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3tchs3luiroLhbZWm3KVGynYylmrqlyMqOZuxYZdnxnRv5ilA3SCJqAh0ALZrxddU8xD7DPtg8yS2c",
-	"A/Qnmh+yKNsZ/UgskvjGOQfn+3zsxXKaScGE0b2Dj70JowlT8OfJGzq2/yZMx4pnhkvRO+i9mTByw5Tm",
-	"UhA5ImbCiLz6lcUmIiOpyPB01H9JTTwZ7vSino4nbErtIGaesd5BTxvFxbj36VPUe82Mmh+NDFPtSc5Z",
-	"LEWiiZFkRrkhV2wkFSPKduFiXB96ygWf5tPewSDy03Bh2Jip3ic7UUYVnTLjdnUUG37Dzfz0uf3E7WwZ",
-	"NZNe1BN0avtS1+CSJ72op9hvOVcs6R0YlbPqtBk1hinb///S2Fz+Qvu/7/e/f/9x/8mnf+9FgQ0f6Vej",
-	"9lZPbmiaU8MI1XieXJPEft5K2IjmqSFGJnS+fUiomJOMakOkIqPc5IpBQ3sYsI3fcqbmlX3oSzmqHdRI",
-	"qik1vYOe7RZeojFMJFTErPt4iibrHJBZ5YCOU86E6Zw5hp/XmDVO+Sqz5kpLFQb0oWAfzGUMLYYe3DPF",
-	"brjMNcnomB0SOeUGQN/+NuJKG/ih61pwsDoA0w8vmBibSe/g6d5+aI0nN4sOht2sdy7sZpXbOPmQpdTO",
-	"1jyYUxGnecIIo/GExIol3DzShKapjKlt0rVz5gasrsrBeO9gRFPNimVcSZkyKmAdpyOgJx0XZInUkKQW",
-	"LRSjySHcQjyhYswIzbKUM02kSOeEV2kV0YanKZlQTbgp1ou0r1ywJ2Vdl/Xdk9C5ufW+Lm7iS667Gx6W",
-	"7uMFn3LTXv0ZHTOi+e+dAJ5Cv+AlPx1Edl6k1k8H9pOn3XsB2h31XrLpFVOdgD+Fn9eA/CmbrgD5r9SY",
-	"Cv47AHPn3LLSaI0VSDVeYQVnSo4V0xr+pdP2LbyyoAFvRYZNum7D/bweCL/VCw4912sdea7V0g1/smPp",
-	"TArN4I3+gSYWfZgG+IulMEzAn4AZSGV2MyWvUjb9z1+1BCJVzv7vio16B71/2y1Zm138Ve+eYS+ctI2X",
-	"CqclXJMpTe2DyRJ4bylPNeKoFEbR2JK8G5ryxJE8+5BIMUp5/MXWHLv5NZlxM4HFKqZlrmL2SJM4V4oJ",
-	"S0GAZ/gU9X6U6oonCRP3vWAjr5kgKY2v8Uh1LDNmT1nJlCFUy4wpWAERjCUa1nsqLEzR9EQpfK/va81H",
-	"guSCfchYbFgCoJArhhQ7YQYggypGuMDdMHXDFEnlmOQiYcpdhIOrBLbykzQ/ylwk97mLnyTReTwpYCKy",
-	"Jy6kIVIwhGyapkyRKZ0TzRBEzug8lTR5I+ULqsbsvgHlSiZzi4qpndweJBVN8KBxzDKDAHKmQGzg9ocf",
-	"KU9Zct8Ldq80vuMJ0VzEeLbuvR/zGyYsoFTFpE9R75ypGx6zt4LeUJ7Sq/Rej/qIJCxjImEinpMtAGtq",
-	"6BXVbNuefi6UZfXsquwrU5EQQYTrFzJcaHrXerci7cEK3kj5koq5I/P6Xi9KSjK1wpRDSn2IgiWhdnlw",
-	"XXhPCUvp/O62/FbQ3Eyk4r+z+0Z8eKkAV7RG8tvY1rt37/pHuZkwYew6WH3i1nsNu8mUtONZuDgRhpv5",
-	"F3ysZyxN++65vsoNuVKMXmtCyVWuubC7VrkFXzuQGx2UAT8cnyGj0x5d8w/9hI+5IbYVOX1uj4x9oNPM",
-	"Ymdvb//xk6ff9aIqr/PLoP/s/cfvQjxOVCge4GjS9NWod/DL4u0f5Qk3vU/RR8vFZUwZjuwRzTIlb2h6",
-	"CX0/tqeyNziWar7sfI99O9uH5Xpp+5O3GtpyQ/GkApMnDnyWaBuiXiLjfMoEDnVp+RJcARNWIPilJ6Sw",
-	"/agxNJ4wy3DeMMVHnCW994HheBJcTikjBH/lIjd4qk3xI+plUptLw7S51LFUrKORkjc8QWrQGl6xG85m",
-	"l4pR3XFarkV795Yg2zaVXdvWvwITEjwAzdLRpWKZVIZVd1sI01HPcJOy4DqMzHgMC+CGTXW4DX5BlaLz",
-	"8vMSGHZQ/8a2/RT1LGuaKDoToQV+qsoUv/RAyKjKeNA+8gAFEFsBdr+9YjMdINY89ObJVRdZnjM+7b1P",
-	"7yuofCqyHEldglwHTc8qmOp0GouRd7Ewdr+4XCeCP0pFsvzK03B9QPD90hGBg47IrzK3DHlEbmSaT4E7",
-	"qGxnfzAYRN30oU1x7SpTBmydbeR0IqBgIk4rmhApnOrj1vSlUEd4CnNLglOhHfW9vJswQez5glhgWexr",
-	"IWfigDwdENeJTOk1I3u2lTs1pwYZDAbL9CJBwtTQnz8/PjlAZaXUpm+bEmgaEWpIyqg25E+D5szRQlV6",
-	"ndRV7vlx8JoLUtNsOeXCf96LViJE1ReW9n9/b/836D+7fP9xL/rucfi1ndIPp9h/f3AXlKtBmuqUCPfa",
-	"phUlpTijKD3VaUGxw+KPVRYUIsUVPXXY2lKjqzDbouW+BgK5JmVLWMy1oyQepVZ9u8oXsg7IXotKjCQ4",
-	"QIPIPA0AX2O7xboW7fiNg4ji+S0Jn+XxFNOekvQQ/0DhakmTVByoOZxY1LOonrJkzC6tAHWpc3XD7Nuk",
-	"k9iCiubTPPXjxCkXPKbpJRfaqDw2YBjwFP+S88spYwa5gMq3/BIeLG3yZA4vJLS5LC0zvagnzYSp4FEf",
-	"ZRwNLZ/PiHYwVagoDPzQ1Jl2METyuot/AU3RGhjjt3pu+7XxJsRvwOKLmcr1dHACfoZjxdy7tgbG+IOq",
-	"P5pLSWTgGAOqiEojeAlolhEaG01GUh0Sv2+wXLm2TOmdEC397FOfcuGI8V7jCqJeLvhvOXM/G5Wz5q3U",
-	"LySIw37CO6GyBXpskMzWT6hCdqq3pg8UoyUL3Po4UxxeHzD/Fb+6T/7Hkij4BpVvfKPMmRuKJkgUOQt9",
-	"g50WUpZ33EzOWazYOjSmcu7NG3SWX10M2eB2JnImyIQpBiazQ6KNVIxwQzQdsXS+01v2RNQn6ED1krx+",
-	"NuFci0Fnub6kM6oSpIqr9CkswiEKeytBGcngEkl2AeFm2j7Bq6PhOXY4Bu4/hIrOByUklIfIesVGXpUo",
-	"i3UV4qTfRjnDMnA4Bm1vm+5YnKlzQzE8EnbsPEvcX+33pTxSChxB6LDpIgVkAX0lxNoupqWV6Rs+DYpO",
-	"6G+z3vidgNMBMaFboqbndx358/ObDRLS8hKkUqw48DXe4HVQsdxLkwNd8mIHwX+Z5F8VYQaLHtHmUbpl",
-	"Lj6wv3BLJeef/Vw20WApk9X9KhZD3ck7XgPOTT3kQN9bK3V4frkOyvk+V/MwP5drZhk1gk8VMRNqiOvj",
-	"FCKtIR2RWWsZvs9ay3DmLm7AoWWF57Y8n9rGa0uurSV0+ICVrUUeESvvTWlK6FTmwqAxnBoyldoQM5Mk",
-	"S2nMwOjjXA4ITWd0rsHqY1s0FP07TwchNf9e9OTT1sXFjv+0/2n7fwVVEccVDV5jrT8cnxEv2O1UNFGn",
-	"vah3iv87Db4MxxbYRoWppvHwXMVZ1zu+1HZQ9+/rbsHYZaect2mdJRPJ5cpmBnz5uzXffoDFU4MH3o/Y",
-	"1D52WudrYlbwDbj9W7Ty/rt23tRoOd15VbkewromJQUc6uBStKHKrHpTjfU0/UzrUFfOW7/gmjnATVhb",
-	"RwV4CpavwgSW9xqkOCnl04pnUlNKoXx6CdbVxvO+t/+nEGBOKU9rB4Pf1JXoT0OsQUa1nkmV1HoXXzYG",
-	"+G659FMuPCoWUQzXeRJv/FYXnkN73x8yrpheC3kWCSeN3VTZ+8bOyonDe0Jt3IkwIb4otq9J2Ab4+e/9",
-	"7a2oE6ovY6qtaDZiijnxtC2B3U7qk2ldK6r4lAJuaXC1sX+HnievX1+B5a9eV3WPbvLInXtwo1EnJ7H0",
-	"fm9jumsfc8tPjAttuMlxQGI7EJHbDR46b16jyYTqCeGaXLPMtE1mIVDxkFdYrvailgqEj4zGEIyT45ev",
-	"CBUJ+fno+SEBRfCMa0b2Fth7gmamlWHwc8HE97uaW6JzWXav6cVvmJCX9n+5vsSWPacLvcyYGuXaKdUz",
-	"+z2Lp9L2Ae2VNlQkwF+Cf/4l1Zrb78wCRXnTiNAGzaUw9oKHnon1xJg6Ubq9cOUUKQdr+5Is5wc3ze2t",
-	"yel1rHIzbGByaztHrU0nJ+1Yk65B/M9369dRGO3azv9SW3nzag4WBTjSR7o0H5AtIQ3RLB31vTfFdkUa",
-	"XOjn0eT3PItWsnOOW6to8uqcX8HutV3z24cdtO030eVOELhTg7n46TXS0PRydTxZwAXhOmtDhvYMsP0H",
-	"8E6rgWyIEqwjPd4lWfABUremGbfVogfltnVkM2hull8BnMM5NgXRc8ouf5eigzR1Eq1cpcHv19T5t+lA",
-	"i1SUK+yWEgs3sTYtqkiOi60FVQCpMDwcWBcNfEvKb9jljF1xQZX3SUu4Qp+JmuNAiJXCCME78Edrq/xA",
-	"S+WbkYL/bbCud+a81kDfqhg9CHuUbR6hq5i71PPptliKt9dW/H8m5taQsFRrHk2Z4jHdPZ7wmI5l+zKX",
-	"+Wnd0r/L4Xax7FzxFdwGO5RV6+Gxv5fOx+8u7A74im7O5FAlsRVKkig6sgcBfksavRdjy02laYdx8UfO",
-	"0qSIpWq6chmnmyoBZpprQ65YoUp/OhiEwK2KKi23SIXRMFxgQMINTXNGZlRXdd9XEryafByjCz50Ma6h",
-	"jWTSvgIqZAr46/mrn8gZ/k62Xv94TL57NtiLyEjR8ZQJiNuebhMjQ8viZsIFSOx+TwcXYvhvux6Odge7",
-	"9hkYEi4IhViliAz/bRfiX4dFRPjQfYb9kCIXwc6FqFkZXL+latHieMt9R/66QuDyF0ZTM2nfcNvhXF4v",
-	"l4Jdr9BEf333t4B0mY6rU5wkz8+PgncYq5t6w/2nT/eeBZtedzBH1xha4Yd49bezYPdc11QOmo+DzT6E",
-	"30J0CyTXbB6RK6rZd09ylS43eNm14SbtyLiHCE4HF9RxoOftE71m89Vpkb2TZSoDGDA0/wseM6HXdWnz",
-	"OlYkAEsfJ6dvX7E1qtIaj86TFczvxj2WJb69O23Y9I76/+f9x/2OeOwmDtjVucWEju5l4BVBgWzZjWHA",
-	"e1MeWP3Gq6Hrr9ko9A55Zd2iYV7bNut7/nW4WUY9nePZrGJS5knYmK2Xn95bHRAF/NyFQrlw7awfcfgi",
-	"/aV9pkx8FWeX8TwuOCbUuj5epoGtWHIXTothbJ+i3hVXZnI5lQJpfqnt3V82VVxYlK20tDJ3CRaWkKro",
-	"3YSZCVOEklSOuSDsA9fofIohvIrFUiUh7VDFMtbhu1ZhStj08rc/Xe8njz88pVdxwkbjCf/1Op0KmQW5",
-	"EyRqq4O0p4Ihhq5TaSdjzsz8Mk6pXo4z2PgY2q4saCNglpL2mpKxt6F6ybY4lvJCl0m0uIJbuT3/cbHh",
-	"M0y6nwOZpcD43aAbTu/ay/xHqQgVFe2vHBHNbpiiac37XEeYwcalGcCHkAAJSMF9yciw2/nt0SjkQt5N",
-	"3+9C7Csf7g3JfW6pzlM7wGpDuq9VgHSx3tkljFl95y5HTbGyZQxnVTPtc5QVk3bvvC3ygk86Ayth8adi",
-	"BuaxMlHMqO6QfXHIt1myCvGaclH9du+BnH2L5OzeH+VPAVCusud3EEUgkw7/OykMjc1lNx/lW2STLu18",
-	"k9OSanz5/W/716tyWsuCwIAErG+YvAWXA8fUnHcZe1O9qVsxOf5yKiLn2Xlb5hz0n713//bff9yLHu+F",
-	"41lbV7o+SrbuvCFEd15hZQtcx1JoLsiZ97ggDlcCjiwLMTIc5QWn9n4J5tzFe13DxM292k15/GBlHF4v",
-	"tnIZ+C9b2x09hX433yCQrwu8reP0yWpCbmGvfzwmz548/Z64PDgub9hOL+pUvDelaWrIjAlDZkqKsc/w",
-	"Bkw0uKOi6xclaE7EcGka1qQwr/NvphQE9hyTszGRgHoZWfdXR7mZkP2dAYG+xF6zU6d//+QZ0Rh4Q57u",
-	"7G9XNflOn37plgicGn6Dqp7KF2OF3lh5JUdS2SoXOs/QnwRbXjo/LN8dVDpBTg8WrEO7ZYQJo+b2xArN",
-	"/4izFPL9lXr6wn9iCUGpmFMC5IQLbWjQabCayCijLm+fBxMZQ9q+hGBW1UBwFXTsDAIu086RLZpq6XPU",
-	"Df9337kx90+TYREJQdDKAgaR33JpGJlNmCBUX3MxBgCbsDTbWewfULwWTwa1dJ/PnlW51EEww0RhVGwa",
-	"cvREKkN0Pp1SNS8T8eIp2XHqMRs/0IS8LqCu0++wOcvb16elfZvwhAnDR3O79+Z0h2RIr2RuDq5SKq6H",
-	"eE6Q/Q/OgWg614QbQtO0vrJKr6WaZgfk3ti5wPhSyRMapt+YoLO5Xyd2EQrJVegBGfJkGJGhpYn2X8ci",
-	"2T+vuUiGZCtmuVPVglfidkSGbDRiIH5djpScDqMLMcQEg9r2y5jiEgZNGE1SLmDgXHBj/8XsffYv8E2y",
-	"fziXAY7dY5ppGBL92PArpeaX8oapYYT5lvs4Cfi8AqD0Y67inBtI+qUh0eHQL3noHHL1zoU4ggghTNPi",
-	"o4bwLvQhYTdMzZ0tEMbZmSYklnmaQEoXcB+bE7sazvSFGF4UHmUXvQMCD+Zwh0Aaw5ynps+FP2+c0GW7",
-	"YcQBh94hr5kV1HxeUQbZMS/EbCJTRnw2G9glFXrGlCZP9vddfBNx1kCLupCY2UEr2hm7AOYuHNzcUOeI",
-	"m5/hotpUJLRtXxwzZhbhtCyvJNEI24YBMtbcDNP6DPqFKHnW9cy/m9Qz8pKYCgsoV4wwl+M9IXNmyJYl",
-	"pO7S8X3FOLB5nDLMtwjpgraDdNYNvkR70+1Q6hssEKUgJ4NZzmRWltKYuD1NhJe34No9/LQVW8gQmHCc",
-	"BODWJRfhoIc6bVpN51F0MXI1E2ZDUKZXcdaP7X8AngH79dpQ3HmbtxOIV72UEg/Welcsa+UoshxZyoQX",
-	"fOhTeRVUEH2EXZymjopXpWwBkQ+6zSbD9yGr03F9igNCG4R9hxw3Zzlw05CrOWYg3nIBCBEpwhciAg/U",
-	"9o4L3Um4CSX+sqTYpbn/MxzN4iT5niItOtulAXhxbur07bNG86/06oFMTCSrIdaH2FH1gGhj33mi2FTe",
-	"sKR9afCCjyp8R+UlxcvbQW44pc2UC75Yg0UxzIDdQ+G+Iw3VlHJhP9wtZGHafsFYwpIKeFVgSnWWC2hN",
-	"jFKaAV9M7BSttpiha2/ZiCGEKoGIWM4+9VVg7gaWwBFvTe/igio67qgX9aS4NIrGll++YhNLsSyYjnjs",
-	"pcMsllM70FL3pQJA/NoQeitQv5DLfg2pOjrjP1eP/ISWIMNeTrioeQQrNlJMT4qYRczZ6z4u3WCzWWXt",
-	"MiRYDVHEHlq2g1ruRSX9jCozJzTLqqI8TaZQuaNQohaRe/h22ZsIIdRryJR2G79kJWeh6H7nfLg3iAaD",
-	"AbGNyNYUsv1o8mTv8fbK8jqu7LWcFW63i3Nq2OWEDxbGYRoC81qOlGp+qfIu7mRRvNLU64/9DRg55TEo",
-	"kJXhHYyCP7T1TsAtPpTh1ZIZ3ZngIsw9uvxUlwsbFdkAw7+6fYRYU5dtouNnl1dnOUMEU0TBlDzlHJV1",
-	"tvfVhobGFNWcQ2iD8OBQnGy0FLA8gN7CxQIhq+qfvR/SmK6TeMErZpfqYbvUqhtJjdPC3O7D7ELU5WGO",
-	"pSbxTvSBCetwMVVy9kiTTGq4a6+xU7CBiFg5hgwqomEF+D3f1h7z+PxnYn91Q83IjOq6TrGFv1X0bQ/o",
-	"szGQKTXxhCVESOfYcUioILlwbkTe2wO9vWBaN27Y82tZErLO7GMBDmJVzF76quJlLWQNVkvkV//SZ9/L",
-	"dSW5H37wPy3J/IcPb/Gz/7i5xIAFL1mMsjxTYKMRpEkNvV0+Vu1+sqIwkVyCRLOG7Q0DSzp73WUQbkh6",
-	"D2VoKcYOAmUth95nnevCOOSmw23ZdkEemVrQ0+ZStt0KICrJnwYHg0b2p61fBnvvIenT/9v/ZdB//H77",
-	"4JdB/yl+9e/dGqKWURA8YrkYE3dgjzThiRUKyTVjGeGGbElBkHhtdxldKgBZrnrwp4PHn73qO0zgXa6M",
-	"mQlm5r/rnN63zGZUc/RpJxbFX90jpic8I+A+dECOCLqcReRo9zVxXmcR+YFokydMmIgcE5kbzRNWmIWg",
-	"xBUVkHDCSuUjvPaqmHXUi3pHu697Ue+HXtQ7DtJJyLqzIAkRL4WKpeGZzbyqS3IJhaXZikW2qngpR3DT",
-	"xIqBRc3xvTVB9/3dJzlqTrGKYK79M96Ag4zGrK9ZRhVo8TGCwGKqoMqyU6XhHH1ZG0GrHeEMnkdus1fA",
-	"Z5Mtv1kCR7y9s9wBooEGlasJQb8DJTT+hhKYVnQPizI5haqE+hK+uTA8xQTUlfJDxHUNc6Cti2s7HoNB",
-	"1h8PFQlxffCoFuSx7nigvUKmCsI/MKpWyQ1TO6faYLUj8gsI3cRbfRdhJgmHakwdOXiXRVWs6Si8apb3",
-	"NX38mrmEFmieljPuSSWfmTN+uCCg1iKj8vTCHoH2im7lCfgZ3ky1G+iojDDyhROx8UHVyd6JXWCWxDAc",
-	"HkaNu4kR0GFchdUV9+eiAaqiEHwDYWA+QX1NjbeAEXgacBD+/HfjDkEwDH0Lc+tZQLsLF0eMhtuYa6Md",
-	"/o7cBhfTrVvC5ufnSGxt+efS3NrYgKuX2FFJzkhFx4wwMeYC6oTmmlXZPv1b6uRtqY0VuMP1veBeq5b7",
-	"9lQphVo/fj1kyse+UCYUlU5q3kh7lSpKXJjvngRf484Jf8h5mhD3M9miRLGU2VkNRZOdReufj8+Jlfqh",
-	"DdiDE3bDUpmBM8uVHWK77iJ1M9jZ2xks9Y4qrdiNg4nK6wjB7bsJNaejz3d1LY3AK2EjTltmg6rSsAAR",
-	"q9oGWm5bPscDZuA6IFT7MuGO7jv1XEJomkIGA69lDYeqd5xRqThYR/PsCupclk52vtxWsFCNx4Hgjwur",
-	"8ASK7xSFeTqr8Cwvv+MK9axbhae74M5Xkx8vIJmvo2hfInIvFrVBhxTnipv5uV2/M/KBw9tRbgLl/Y8q",
-	"4oJGvffw7NX5G7J7s7dLczPZhZ+GBwTSSvQ1HwuWkL++e6MjosFTTl+I4ZHzJ8YEHgR5enKRDwaPYxgA",
-	"/mTDHXIkKnWFU4hWLqtTc4OVqA+dCj1lBI3RF6Ii/E2gamzME6bJbMLjiasIrAMFli3BdOgqsZo7m1qI",
-	"iggVF6KMqkR/Pyjf49txVeefHh0WegXDBMWkfFiKuPAUHDzZ3rkQF+IcZVfn63JAgLnh2ihqpNJkItPE",
-	"uT7Cxg8rxYHwx2FbtQ0emlVd9TAiw5qyGhw3K9rq6ueiQUVfDSNWNdbgLVpXWTe+KprVlNbDQ6+9gdWv",
-	"ss7aMoKz1mewS23owdG3ta4IHx76a7QLqcAWOArPqCaKjbmlXywBp0503RylzhYa+zpThRIF6uj6BA1N",
-	"TfxBz/7jN/+onpWRlK0Bvgq/GshYm8qxDqrtD3rO69Uy9WA+6Rw2ZAmwS0KPr/rsqRzXV6AD9gm3n/Jr",
-	"J9xgdDFXZIIFLXA/ZXp8HbJsHMBLgU2xcAipvTs1w4qb+ejs1KWo0C1bi22CdxcRJUHXhzqJG3nNGj2r",
-	"Vhk39PEJvuS6aaY58Pmcak1qVqHaPfszadmKDpw5DLcMNrBGl4hALhYChjtHdVsmq+qM9ewZYeNWaNq6",
-	"5Gd/qFE0pnTb0HRgORCCr0URx1pxAhMFG6pbViu33GBn+8DA0hwzVzPGuY4oN9MYXbkaJjq/wcjvzo7m",
-	"xJlmT69neqvS3kGv/oo1BRanzQo2jR6w/gHrH7D+D4H1FeHLfr2Ppe65GMmQxg+iQ9zNkVgKw0XOxbjP",
-	"ktztb+v4ZNuBDDKOJeKMpCJFnnTgbhERpllumL4QGDVSafBIl8dl5Iyq9nFuQeTC8fEZxt4ACkDkf8w0",
-	"spvHUtjVAHRciL5jLTGMkNsltGMjt4agq8Apdt23//mrlmK47aNdysC2QzsqTzCmRmb0t5z5GB7f2J4w",
-	"yRQb8Q9ky/J7l//8x/8gp2fgz20YxPAp04ZOMxzLruvx48fPCBfk7ZvjiGBIjv1p+Pe///3v/Zcv+8+f",
-	"D6Gr82yn3fFELmKzKD9EtoYXUFroouemR4kj14ygbo5kdMyFE1vs21CkEnTYQ7xvs23JHmkyrGj2hoRq",
-	"MnR/IyeZlgndUKXWO8poPGH9fdC2QGLO3sSYTB/s7s5msx0KP+9INd716Rx2X5wen/x0fgJ9SiOxh82j",
-	"s9NKfMFBDzU5n6KezJigGe8d9B7vDHYeu7yO8ITt7sxYmvYh5mX319m13vnVOfmMWUfGMJcesJKNT2Ml",
-	"KvdQ4Woe6ZrJSWPE6vdP977f3iFHIwPJqa7Z/EIA8fZ1UotTvWZzC9JzDVfDkoopyw3IDXFS54TeMGfT",
-	"SvC0C1Hy1NKUMTOQz8+KzK7qlN3a/mCA4QzC+NzbFdD354AC/wrJ/s6RfLQPDLbC0Ev+Kc4ZGqpY2+6p",
-	"MEwJmjoHtor03jv45X3U0z5ap3eGd2DPgYsx3EUv6hk61qA6t6L9e9t/N5Goewje6vmMjsdMkbenRDGR",
-	"MIVBlxzJnKKxsTK9umEJagKo1sxoYt+yJGGJ95KD5MnzC7EFOi8YXzvSNE+ZvcgbRnI7PhnCgnaH2x3X",
-	"9VzGevl1GfbB7E7MNK3fU1PF1rqUI0H+8ublC8DcnYXnCzeBzgakVtG+csrF4nXlrHc/wiF9WohJ7owi",
-	"f0D2rHhsn2gXY1ubEpYbdZz6TtcpHtlloOMyxlRrMHByAfp4yO7q6BF1LUu1EkYadB/s+6U39B+7/1G/",
-	"m0JNhssOKESDKARrAwR6MniyHIF+kuZHmYtk4d0+rx0uwvSia51AMtffO2/0yCl79gcDMpvwlPm4ZaCC",
-	"XAMKWcxyz6feIT/ZB5kYmccTjDctbAfB+3TpZDdIxtwMHbdQ2Qu1yLwJivaC3zDB9MKbmDKj+AJ65vxz",
-	"fPwPyDvUMBFzr3vLHX+MTqURydJck/+SRNlXZmr5dJgheAsv3eyrkScIR1uTPrkZPIafKTllZsJyTeyQ",
-	"9qXz/smITotpWKX7tFh659k6XmFnTpGsdhKvVxkTVsoqQqNBNZsLeIjAsgRqtTETDP128OkQSSXCmo4p",
-	"F1izsnXMbvzzjMXrQbxfeXngLerfXPtOO0o7jAG+I/BRle53jwdvqs/voguzAtN8Vark8iQUFkqvoKYk",
-	"4y6xiQW6mXTBlzoiTwePyzJWwZt6zWjCHc5+Acpkp58TI5FFIUbR0YjHt74T2+vx8l7nlpjH7K2gN5Sn",
-	"VvZceJ3VM+q8SiueFmqa3Y+FMY8nn/BiISavdcWnhmgjMxewy8XYmUnQ/cTVOovIlKprp9xOFJ2J9l3i",
-	"BEdu2vZtPgkH3brR4HFe4bx/oIl3oIQue8u7vK0kpsFOK9zQj1Jd8SRB9d6abMNdoHPdwPZLoIr/pxqI",
-	"+KMEQ0V5BwUzX+r53n+KPLK3kLH79u4OF4s5urg19/sDTKwBE6D/aoDEfzGzGjQ0uPvQCssmxf2dPu/Z",
-	"+VwMQNPRwSdUKTXPpbZ5TsbS8lI0vsZsVzeczfB94b4kdYB7Qnf6GojCpf8gk/mdQ6cLLa1byq1I8+kB",
-	"Ne4cNZ7s76+yLidB2OfyRBg4py9Bal8z0AOugltL3uVdb6b5+Jk4KHUQCduIF37qqZaCuIR0oAZr4R4u",
-	"9J5w7zWeyleGfHgElcN8wMJ7wkIfeVhHw5+blk0atm0uRc7CzrL7sRZK/BlsM+jijC5MnNrQeRCp5DU7",
-	"qnnNBRRtvpyS07S5SNpFqraKa9jT5Qkx328SqcrNdaOVtJJFefR/OLwaPFve4ViKUcrRhXMDyNS0p7ee",
-	"NLB72xetaa6vYk95mQuFiCpAf0HI+uNC1EYBZJEosTpwrMnPFJ09R0NNPAlFpnnPTucUXbpLO5/145O3",
-	"mtAZVQlLotLkDBzONcsMcXXhHGVuE2XnXtIA4g0wO8UExzgjZLO+Z5ZnKQ6503igz1X6/JUxSkto+7H3",
-	"l1oDf5eyRrsVh61O7TGkh6MEdiUVgSqUY35TeWcYi4pqi/6bR7rwkwE3mDzhJmxLOa6sYYNYUp2mC03K",
-	"Jg/cy30/TpX7gSilKuXexOu0HDnc41JBjAVM0l9c43uh836yABy/ShOmDaZlfmCYPhMmT8BXzrkYGnmf",
-	"zJMHz9xMdsE3FNRLQQ3Rm1xZFopIgTlCq76kZMuZXOthJkRWHD+3CRd2c85x0lHyC1EPYeaGWNHVpb90",
-	"VQ7iiZQa3Ra4ckkTLLn3ntSYfhtXMpPqWhNpWY+Aww+s+aVPaLgJVu3YzlBA+Sos2t6dze3qYnaog0H5",
-	"QIScuRqNh+DMZXlc4HyHZRKJP/uDHd4et++RTXqyv8Jkb6R8ScXcrVFvwI4ON09o3fM67CPnUQ71Gd04",
-	"VxbkQOC27b1LLjg5DgbPtg+cMgnzYmBDix3ogouf5QjDQ/lY9Lm4ENrIDFAFcsg2LPcQYCYVpL8vg95m",
-	"VKM/xQ6ph+wV+c8vhNPPgHpr7vwkval/ykVumA5hJXZ746IeNoGV9ZSu9g6qY33oz2az/kiqaT9XKROx",
-	"TDBI/XaDryqWNZ0L4Owid/IT8IyUTuV1Wzy8YxD3qp86tC2G8SK5S8ezUqs7U69KU9ae2QbWf9p3d2PP",
-	"6K/nr34CV/Mg4XI0zaffGZIteDa2ATOGRbPIucvLLGWHzcHa+Yz8sEX2JXTSHtYSLA3JlneYlMmcSHUh",
-	"CKGa/OXNmzPyA9U8JpUht71QU8vJq1uLqeXK8euof3lAKBFsVk/AA2IRfO0a29XAT6iElmnSoB2oqnbE",
-	"IcKHFiOyLUhyg75UDjA1kpliUGJvF5UswBKA/oVOmSc9ECwAgIbu887tX5PZRGpGhhAxMPQ01FXd6CxO",
-	"tEMsPzPN0Bf/QihqWB+851kCBX/8qwebYEXtaZokiukgLcKIj03SolpirzsmRY2x71VBVM8yFXaGroKm",
-	"FdOxEBEs5RhiFI6lMEouc7O+T4Hj62AuCv+M8vw6ya6PRut01KuHgmvGHK+AHWuh4PbHUCS6D3lr61pS",
-	"rs1xEQ+3nnTywqIuJLxa0vAY09ps1hyVcdwHJOkJwTP4yVveqhID+JVLw3cv3NaiKRuS7QuuTSNA0oOs",
-	"/wZE2LBLQkOajEizELV9OKVgLoahCaNREWivfUS+fTUxkUMZkT+lc8jTAzIkvuCEO49ocHNwNdOkSOfd",
-	"D8axr2G3EfW/h0SXl+yexcpi+nfcTM4xiWQAHXBx3pCC2Whs269dP/RVKejrkcctyyvCc7uGQxCx6s/B",
-	"7seCa13irFBIdlUpkVADWhXnrmClPiIkSaUYM0XGzACPKUXIGQ9ZxQqKLPP1dbKQK2aIxQlTcD/3LgDb",
-	"D1rHzwQlb8QvyXMHde7SSnfd5wZe4E5TCrLzWwKim0qS8wAdn/VsO2ZzKWSsx9zhVVbVzgHKtFsmKb71",
-	"6N0+jpZE4QRR+IEvZWLLV9QkYU8AA+QNckLgAtzzeB9Isfg1rqBH8R6X238wPN4zufVpQypI9chTqyWP",
-	"N2RO6VfdgqGgcfsdD4XY+PJgJ7bLQ5zNl4qzKTPgMHcRq4VXBIKn/eUvdOqspN2PU3H5C+3/vt///v3H",
-	"/SehlPsFQXZJaLoUB2dFQkpIKUJFzNLUp6fUEdHS8n/OLHxo2UPUCWJBvB3yXNGRS5tRpFpImAoIb2G1",
-	"wsnN/WgVoubGcWLCRGIfAilAEoXMEvCEJODKEQU9cKEgaRSKSw+nb+ycHIpAlNNfsZFUbPn8Rq47e2iU",
-	"IrdltKoZtEhy2TWkW8mqA8Ip/Ih9Osds5Knudfg5f/dkhWN/wz4YHxcN6U8iUmlgr6BW4zOwmt+65g9V",
-	"yNqoKgsOb7kaC/H4Xun+nRPl95+ij58a8c3MZ5CJqaGpHOew22rSLU+N3RfF84ufdz/6NL2fbkkb0dYB",
-	"izgklCSWEGKaz5FEwWUx9RszJH69TQNJFysJ22ho7E/e0HHXoK7ZLrS5X4X9F+cL2iDoBCp2U5elCmhb",
-	"90WDq1oUU2mvDOvJwxyQOdoQPYGy9lfM6egsaRvaGxqSlGpDICMaF2R4Ouq/pCaeDHfIuXeeRvdocSGG",
-	"YPZUDF2kt8rkb8l2VPpa2+YyNyBH2cY0ASdrSIXh26TMYkFunPEOywKTf/7jvwn7ENvBjXMKxQ5uCaVr",
-	"VFl53feVyvtRWZxKsBjPhQBH760ng2fbO+SoiZx+GOwYUvFiMKlHwPWu6nQEJ+nLODiTxd3riBEkvkQg",
-	"6kK64WryfVP04yt0It9bQUd9piCRBqRr+ZHylH2FgXq1/JfdobLQ7JEmCTOUp7pGNdZ5rSt+t53+tYVg",
-	"sSi27puyWxb7WM7xlecTFcF1XMRpbuW1B/n/8/x6j0pAvns/8xoLEFR3vs2Ikb6Ctg+Y0JHlBf56/uon",
-	"kGE1lIzdGkICqVjfDCNCCdJeqB8r6NSKnLFM86nQF2LoCg5DVs0p5an9wzlYSUWGIPlf4hfgGWX5Cvy8",
-	"HZGhx+Eh2fJvOk/0hShLrl3NyfBw6Ny0Ypbr4fYOOaHxxC/HeQMVhWmv5gSSk54+txsqfYMZNxOmnLG3",
-	"FQC25apVHBCaptuheDBvVJiilE0FkaMRUyzBfKev5QyZ+jzTTLmV+6ocoqjYYW8GUxw6Nyis7+tcqFz2",
-	"isLdj4rEskGZVC5yDeqeD4tqtli8oNj6bCJdXV5d1uUlVyyWU0jxV5bnbXhZ75DhVCbsz1hrfFicxjYB",
-	"wlwuiI8IFXM4ejCJg/8n2Xqyvw8KHC7GFwJdR65oYpttH7qhXfXyoR/R7gZ7w54wf3K5UUj7pA8vxNCV",
-	"zv6z5VqGRRvPTdrRuBjDFbxDhpQMTxM2zaRhIp73/8bmAMOKGTUvuVw4+2uG+aPBLW9cRAcaqVhSmAEu",
-	"xFY5oOnDozRnyQGBBW0f1odzTDHWZIBxuSZP9vcPyyX4/HwXApAD0vMZnqZFBjPbY/Bsh/yNzXXJV3+/",
-	"TyYyVxrd1qCiRIg1tQD22ldDWSEg3BUor2Ys82Vbisrza5Si71LElAXQAzO5ejLNClBtFcwRyQX/Lcej",
-	"dl6S2qMQ5PjeouTt29PnEdF0vh2hv6w9dSvs0BFL54VuBolaucIG0HSqap4+XSkkfgMuy7BNz9FHPU+i",
-	"l2b4uz/O31Vbx1LrAT4DYvquWGyxRY4Ic2S8IQYEsO0rcv/7KqWBFdZ0RueppMkbKV9QZdnAby0U9Qxy",
-	"+JfC/hZ1mL+9JBC1LQWgwL++TXk5j3VqiKHX7v21nEK5oMPq4r33ChSuSly66S1XQYCjluRqDv/wEXil",
-	"Qfyr3A7EnMNmvqw2sKFBebAm36ugfAynv1Ch2IkKruLEhnCBZhmjqkgnW6rbIZU9IEo1NUCLmcHFfVnY",
-	"blTde0hg8M0okJwJprCvLMOOKVuYdtiVccPyb5VAuH/+47+hplrUdDd2PsUW1uviVji38yYh/GV39gEU",
-	"Jb4mg13dZ2IiCZ2S087ohinb9eVKVri+R5rIWVkPBoOtfIzmI1ctOXxB8zM/zbq6Gd/xDEvYrKIYPNKv",
-	"Rqu0O/mAab43qkHEAOli+50mQZrmzl75kNxucySvXvCogS4v5wVsVzCm+KqCNVAwav2YIOxYiwmCkMIs",
-	"K4KDisqLiqWgxDMSXXqK8pauHNQWxkqArsxM2BQiOmYW4b1ezkX4A6HePiyDqTVDHRJUzgzpQVKuzUu3",
-	"x/v3D3rlCnb65Tq9E9deN9nlIuLUqSt7wdjhLBO2zhJAJ9q1AF+3POAh5H+6T0cVR3mW2i0cxP3LBVvV",
-	"isOFgq2mBQ54WuC/WRBoVcd9i94VbHc13pr15LxG1ufz2Lrolerm3vbOhTiqhmrRGPTg9vXVlrDQtFEq",
-	"rlTtWyG4Asi8Sle6A7A2mtQDB/8y0VduY90BV39Yq/o3LajUKzQ2JXhXN7EzV0iJtPX3e/cj/tFwRQtI",
-	"FwU2bJRSd/GGuMoHf49NWZ4XvQPgbOZuoOsdWIs/wqtenGwz8IZUaLjn3IokVxNGRpyliYYcf4JsDX3l",
-	"QbD5YelEMJqhF5tl77YP0WOyUcncDTnEAkvDHQJ2wdKFLcJefESEvJLJ/MJbU6s5mDXvSBiF/ksFOt3K",
-	"92tjPl+4rLewxPu2/SzGf+/29UAHHvy+lr6GCMCLaVb3M1gpmLDQx+uoWr36W3bvcpnqV3DuKnYcEcFm",
-	"Dwkb76pYzlGpP1xQIf1OCujU396OsFYMLABginyuJvcJ1pdwl5d5KpM8ZWTr/PnxSURmEx5PIDgLyrJJ",
-	"bfrGAomOpbIAdCGoISmj2pA/DbYjMmUMhDh8R4nftZtEmzyZ//Mf/0NOjfaFknnjgA4gcwDUSrwQKb9m",
-	"3iBa9UMcpXQ8tsNiHd5WUklXLUiX1Rw04Qbyd1wIH6hERjJN5UyXWaigOvRswhRz9QNTpsmIf7B9O6XK",
-	"r6+A0N691DB5DWzRH88H9JsrHiSVWaN2UPB5DLlANylIVc1K07TIqKMP6xl3pII8OsiHm3BmKB9F1q2i",
-	"/df2tH54fj/Xr7p8fu/er7ry4C5AKlB09jFNzvq+FCs86j9irqtCpVrXFB0QisboiOiJnIkyMw/62I6k",
-	"IntPSELnTlOLbz16Q/ukyvDA+aTKqMSlhgzPXp2/IfWk0MMdcqp1Di7KPs0PuZE8cTI6oyrlTGH2nwUp",
-	"siiflokVN/SqVWbpkE1d8ktkT4Q03gPYxW26iDI8V/DTfnBvul950MIa68g0vq5wGMifsVBKrObLCIqK",
-	"dxXjfwex+pt82mp5Q15w3R0YjAcVEflQEmAjEmaROSSmmlk6fa+iJUy6JRU6zpwcv3wFdPLno+cRoSjK",
-	"We5GT/jI6G1CNckUt5sgYOmLpUjsh4ypUa65tFLczoVw4yo2YoqBc6+jwchYWnF0QvVkm8QuvKUIuvCH",
-	"APrbGbevXjklRvguytHYyIWzifT/lTm+iFhX32UAa1/A6T34NX5TouALOS4pwWdIg6iY6fYDeiWYV95A",
-	"/mzvmONC6CKCen0pqpXVHmnLakIEoOUMbUcQAsvWF4IbjUkGEjqPMKUjIDvE3M2YYj7wDkL015NHLwQM",
-	"5fZWqHw6RVMyPIpjlpkDUsQ9gh1KQwEqS4/1hDHT5Wd07M7wa+YNNpDHZ6PsBhyp4zPWiHUKuH3i5Tzw",
-	"I3foZFjlRpA2pCwZ1yw19yBzL/X6tTIzOi1m6HjbcCNiQkkIWuHoxA2+ecfHZ0iNoGTJhGLFOee2F2FI",
-	"LgSuacjgB2bqmLnWMk0wR8lrOEzLtBBazG45JjsPCN2K3XCZ64jEuVIMSxJcCME+AKHlMtEHRUntCBkr",
-	"dJQsNNoQM5unzFJPaohiU8qFjlwQKzV5YXa/EAmjScoFw4Qr0N6leKdZkSwFf5rvkCFDr2IXdEuTRGOw",
-	"Ht72I30haFpkuyKvOlxB/QUtIMCeRHcl0y5cVx58rx98r79232t/ScRIy7oQ7IrVBbkUYX/szdLGXYvq",
-	"fT7aiE7yjRfCSugrI+zRj6d8fVU1j4tPwBBhGqjDMsGAhpB+wwIxGHYrp6OvnxDcvRD5Dnb+ZTx6Vqc8",
-	"5d1P5pk0E2ZQTYEg8ECXvjxdggsKXc7CUJHak71+wEi1+8KwEcsdzDoyvb6qreGbNhJWt7LcTFg7/H+5",
-	"8Iba7ruDHGQDOjws17+vBjyE1IHVi9mQNrA6xZeJHqht8iGG4NtSCtbRYWEkgaghxQKcCBH53Y+NxMkL",
-	"YwtaeHMPhLOLG2lmzX3wMv4yZNkluF0RBtd9z6uQsDgM4dhlVGsGGCyNCvApbCFzFA9mp0Cf9gb0f10B",
-	"AdXFfZmwgFWQ1gcHPCDvQ4jAWo+dDxS448euXfZisUByj2UoQjYc1PWuVzjhHPv8q1YZ+CZf3UWpbo7q",
-	"KPBIFzVYEqyx4pP43kW2+dDz21Wx06WbhxqBpd5vB4ICML2q87/X+bSoSu9aPcIanIXBwyWM1MTIC3Hq",
-	"ygA62wzNMiVvaFrxIeHurY/I6SkmFJ1xzbrdQco0U18+G/ve5nNbFeU5wUYFYPLw6IpvLEd6ETjui5eQ",
-	"rfI6txfkulr2BJZ6ut2PuS4DzLuqi6ENsbAErlRZDHg/zVSlbiiNjXaZXZvC3MPz8Nn80rmRWd1fppKG",
-	"o3niG5TXlrM8b3Vpe8oDLBhNklvCWieEhYrLarn9YLf4wkz+i5oqAW9wXYB1RM85YizOE+cble4LXHsr",
-	"F0swAkCbusPI1vHJW4wX8C55GVXg/yoSdBS5EM5TREPPq5ynhnARkSzNNTETqVkzkYEzjaIV5YYpyxN1",
-	"uaCd+Z1tkJ13c3Q5f5/UPG38eu8GbBpRcDWzenFhnfb1rihZt1QsmEcPvN9NRIw0NNVRyXnae5nmU/gq",
-	"gwYZj+GTUvO+vGEqQseyPo5xIeDiJ1KZfsxVnHODAaYR8Z44OwTLz7qDgpAwQdgHTKNfLM5H4074GMoX",
-	"DF17TP3PRSyF5tpebnU/lDzZ33fJ6EkmuYDShBKdeDIlr1I27WaEvYV8M6xwYX+/Xz64Nm3TdPktRLZ+",
-	"05YLj6Md0muSlG5y6CvSxA0p2EIjtZ9g96P7a2FxvlNwPobgdjdH5Gt+SMFIgWSYhSyYDrREkhWcft14",
-	"9aICSFOqJQQsno4hicr7zdPxznzH+PPt8eHeOeGGb2pW3Mwq7laBirolBK1aU/cX2v990H/23v3bf/9x",
-	"L/ru8cLSupYZXaxifKvvJXnlJkHNbmG5AhCO4l/OtwF23e3T4AJwY8yOUQFmBJwFjE0zP4YP7G0mzojq",
-	"bPVWQxZEB74aJ71NKsmS3QpTLq4xxStdluUaF2JhYkOshR36y7hVwKYWuVM8MBebYy4Qkxbrx2roFMCm",
-	"KlWua7y63B4KON4g7ey0mOoiZfuDRuwWFBZTIi6DiXWf3qrSqiMrIkk4oEMCV/hIYxC7JtrIjMykuoac",
-	"CqbM38ChHG1FQ6r52Mp9Xe4IG6auX8aJYCEqOOeBPyJK/HHpsrPcS+URYnUS7WWpBaT550Lc2hhI+ik6",
-	"oNLX8rvKeZoU2U8TaugV1YzgKIV8y12kmF2NYxZucxu21wowec7UDY/ZW0FvKE/t4S8UqH4otlBfdVXd",
-	"6i8ArgnGUjeeaNYPx15zTFPChTZYxms4lva4yM5wuxf1cpX2DnoTY7KD3V1oOpHaHPxp8KcBEFY3ZXPY",
-	"vzCamkkEFcu5gMIe/nD94dtrVzQ2hBsoGlDKe5Xlt/PoQ+oYHQHdtTd6zeY6wgwkmP+mxvT6+Drp6h1B",
-	"xRiuK5NB8ZL2NMcnVm694QlTmmxpGXOGiRonUmcc1ZE6nkiZOq1yRfttu0DVhFIxPq1ur6YMb0/9oiZp",
-	"gCKypoiOmk77RbL9YgpE0fbQZ5U0D/pRPVk81HqoJ42vjOiTuQQuZMJV0s+oMnMMH3CnwUHSSZgwnKbV",
-	"xcUpB9tn8NDRLloZowxNgqhFrBxkZKUMlBWpfL2zyjTOwtqepUtfTSgqnhFmQDVbhNVmjVCyxpUWCo32",
-	"bFBjsSzAAQnjXLrlG2d8KHMDVM+umVYEmzrHDcVuOJtVwbjMLxCo01kWunP5HK/mFSCKYMhYKsViTPZv",
-	"p5lwbaSaR6Q8rVrxpDJatLqMMsz40/tP/z8AAP//",
+	"7L37chs3sjj8KiieU2XpnKFEyXaylmrrK0WWd7VrxyrLTr79In8iNAOSiIbABMCIZvxT1T7EeYbzYPsk",
+	"v0I3MDdieJFI2c7qj8QiiTu6G33vz51YjjMpmDC6c/C5M2I0YQr+PHlPh/bfhOlY8cxwKToHnfcjRm6Y",
+	"0lwKIgfEjBiRV7+y2ERkIBXpnw66b6iJR/2dTtTR8YiNqR3ETDPWOehoo7gYdm5vo847ZtT0aGCYmp3k",
+	"nMVSJJoYSSaUG3LFBlIxomwXLob1ocdc8HE+7hz0Ij8NF4YNmerc2okyquiYGbero9jwG26mpy/tJ25n",
+	"y6gZdaKOoGPbl7oGlzzpRB3Ffsu5YknnwKicVafNqDFM2f7/P43N5S+0+/t+9/uPn/ef3f5nJwps+Ei/",
+	"Hcxu9eSGpjk1jFCN58k1SeznrYQNaJ4aYmRCp9uHhIopyag2RCoyyE2uGDS0hwHb+C1nalrZh76Ug9pB",
+	"DaQaU9M56Nhu4SUaw0RCRczaj6dossoBmWUO6DjlTJjWmWP4eYVZ45QvM2uutFRhQO8L9slcxtCi78E9",
+	"U+yGy1yTjA7ZIZFjbgD07W8DrrSBH9quBQerAzD99JqJoRl1Dp7v7YfWeHIz72DYzWrnwm6WuY2TT1lK",
+	"7WzNgzkVcZonjDAaj0isWMLNE01omsqY2iZtO2duwOqqHIx3DgY01axYxpWUKaMC1nE6AHrSckGWSPVJ",
+	"atFCMZocwi3EIyqGjNAsSznTRIp0SniVVhFteJqSEdWEm2K9SPvKBXtS1nZZ3z0LnZtb77viJr7kutvh",
+	"YeE+XvMxN7OrP6NDRjT/vRXAU+gXvOTnvcjOi9T6ec9+8rR7L0C7o84bNr5iqhXwx/DzCpA/ZuMlIP+t",
+	"GlLBfwdgbp1bVhqtsAKphkus4EzJoWJaw790PHsLby1owFuRYZO223A/rwbCH/ScQ8/1Skeea7Vww7d2",
+	"LJ1JoRm80T/QxKIP0wB/sRSGCfgTMAOpzG6m5FXKxv/9q5ZApMrZ/1OxQeeg8x+7JWuzi7/q3TPshZPO",
+	"4qXCaQnXZExT+2CyBN5bylONOCqFUTS2JO+GpjxxJM8+JFIMUh5/sTXHbn5NJtyMYLGKaZmrmD3RJM6V",
+	"YsJSEOAZbqPOK6mueJIw8dALNvKaCZLS+BqPVMcyY/aUlUwZQrXMmIIVEMFYomG9p8LCFE1PlML3+qHW",
+	"fCRILtinjMWGJQAKuWJIsRNmADKoYoQL3A1TN0yRVA5JLhKm3EU4uEpgKz9K80rmInnIXfwoic7jUQET",
+	"kT1xIQ2RgiFk0zRliozplGiGIHJGp6mkyXspX1M1ZA8NKFcymVpUTO3k9iCpaIIHjWOWGQSQMwViA7c/",
+	"vKI8ZclDL9i90viOJ0RzEePZuvd+yG+YsIBSFZNuo845Uzc8Zh8EvaE8pVfpgx71EUlYxkTCRDwlWwDW",
+	"1NArqtm2Pf1cKMvq2VXZV6YiIYII1y1kuND0rvVuRdqDFbyX8g0VU0fm9YNelJRkbIUph5T6EAVLQu3y",
+	"4LrwnhKW0un6tvxB0NyMpOK/s4dGfHipAFe0RvLb2NbPP//cPcrNiAlj18HqE8+817CbTEk7noWLE2G4",
+	"mX7Bx3rC0rTrnuur3JArxei1JpRc5ZoLu2uVW/C1A7nRQRnww/EZMjqzo2v+qZvwITfEtiKnL+2RsU90",
+	"nFns7OztP332/LtOVOV1ful1X3z8/F2Ix4kKxQMcTZq+HXQOfpm//aM84aZzG322XFzGlOHIHtEsU/KG",
+	"ppfQ9/PsVPYGh1JNF53vsW9n+7BcL2x/8kFDW24onlRg8sSBzwJtQ9RJZJyPmcChLi1fgitgwgoEv3SE",
+	"FLYfNYbGI2YZzhum+ICzpPMxMBxPgsspZYTgr1zkBk+1KX5EnUxqc2mYNpc6loq1NFLyhidIDWaGV+yG",
+	"s8mlYlS3nJZrMbt7S5Btm8qubetfgQkJHoBm6eBSsUwqw6q7LYTpqGO4SVlwHUZmPIYFcMPGOtwGv6BK",
+	"0Wn5eQEMO6h/b9veRh3LmiaKTkRogbdVmeKXDggZVRkP2kceoABiK8Dut1dspgXEmofePLnqIstzxqe9",
+	"c/uxgsqnIsuR1CXIddD0rIKpTqcxH3nnC2MPi8t1IvhKKpLlV56G6wOC75eOCBx0RH6VuWXII3Ij03wM",
+	"3EFlO/u9Xi9qpw+zFNeuMmXA1tlGTicCCibitKIJkcKpPu5MXwp1hKcwdyQ4FdpR38vPIyaIPV8QCyyL",
+	"fS3kRByQ5z3iOpExvWZkz7Zyp+bUIL1eb5FeJEiYGvrzl8cnB6islNp0bVMCTSNCDUkZ1Yb8qdecOZqr",
+	"Sq+Tuso9Pw1ec0Fqmi3HXPjPe9FShKj6wtLu7x/t/3rdF5cfP+9F3z0Nv7Zj+ukU++/31kG5GqSpTolw",
+	"r7O0oqQUZxSlpzotKHZY/LHMgkKkuKKnDltbanQVZpu33HdAIFekbAmLuXaUxKPUsm9X+ULWAdlrUYmR",
+	"BAdoEJnnAeBrbLdY17wdv3cQUTy/JeGzPJ5i2lOSDuIfKFwtaZKKAzWHE4s6FtVTlgzZpRWgLnWubph9",
+	"m3QSW1DRfJynfpw45YLHNL3kQhuVxwYMA57iX3J+OWbMIBdQ+ZZfwoOlTZ5M4YWENpelZaYTdaQZMRU8",
+	"6qOMo6Hl/oxoC1OFisLAD02daQtDJK/b+BfQFK2AMX6r57bfLN6E+A1YfDFTuZ4WTsDPcKyYe9dWwBh/",
+	"UPVHcyGJDBxjQBVRaQQvAc0yQmOjyUCqQ+L3DZYr15YpvROipfc+9TEXjhjvNa4g6uSC/5Yz97NROWve",
+	"Sv1CgjjsJ1wLlS3QY4Nktn5CFbJTvTV9oBgtWeCZjxPF4fUB81/xq/vkfyyJgm9Q+cY3ypy5oWiCRJGz",
+	"0DfYaS5l+Zmb0TmLFVuFxlTOvXmDzvKriyEb3M5ITgQZMcXAZHZItJGKEW6IpgOWTnc6i56I+gQtqF6S",
+	"13sTzpUYdJbrSzqhKkGquEyfwiIcorB3EpSRDC6QZOcQbqbtE7w8Gp5jh2Pg/kOo6HxQQkJ5iKxXbORV",
+	"ibJYVyFO+m2UMywCh2PQ9s7SHYszdW4ohkfCjp1niftr9n0pj5QCRxA6bDpPAVlAXwmxtouZ0cp0DR8H",
+	"RSf0t1lt/FbAaYGY0C1R0/G7jvz5+c0GCWl5CVIpVhz4Cm/wKqhY7qXJgS54sYPgv0jyr4owvXmPaPMo",
+	"3TLnH9hfuaWS03s/l000WMhktb+KxVBrecdrwLmphxzo+8xKHZ5froJyvs/VNMzP5ZpZRo3gU0XMiBri",
+	"+jiFyMyQjsistAzfZ6VlOHMXN+DQssRzW55PbeO1JdfWEjp8wMqZRR4RK++NaUroWObCoDGcGjKW2hAz",
+	"kSRLaczA6ONcDghNJ3SqwepjWzQU/TvPeyE1/1707Hbr4mLHf9q/3f5/gqqI44oGr7HWH47PiBfsdiqa",
+	"qNNO1DnF/50GX4ZjC2yDwlTTeHiu4qztHV9oO6j797W3YOyyVc7btM6SieRyaTMDvvztmm8/wPypwQPv",
+	"FTa1j53W+YqYFXwD7v4WLb3/tp03NVpOd15VroewrklJAYdauBRtqDLL3lRjPU0/0zrUlfPWL7hmDnAT",
+	"1tZRAZ6C5aswgeW9BilOSvm44pnUlFIoH1+CdbXxvO/t/ykEmGPK09rB4Dd1JfrzEGuQUa0nUiW13sWX",
+	"jQG+Wyz9lAuPikUUw7WexHu/1bnnMLvvTxlXTK+EPPOEk8Zuqux9Y2flxOE9oTbuRJgQXxTb1yRsA7z/",
+	"e393K+qI6suYaiuaDZhiTjydlcDuJvXJtK4VVXxMAbc0uNrYv0PPk9evL8HyV6+rukc3eeTOPbjRqJWT",
+	"WHi/dzHdzR7zjJ8YF9pwk+OAxHYgIrcbPHTevEaTEdUjwjW5ZpmZNZmFQMVDXmG52otmVCB8YDSGYJwc",
+	"v3lLqEjIT0cvDwkogidcM7I3x94TNDMtDYP3BRPf72pqic5l2b2mF79hQl7a/+X6Elt2nC70MmNqkGun",
+	"VM/s9yweS9sHtFfaUJEAfwn++ZdUa26/M3MU5U0jwixoLoSx1zz0TKwmxtSJ0t2FK6dIOVjZl2QxP7hp",
+	"bm9FTq9llZthA5M72zlqbVo5aceatA3if16vX0dhtJt1/pfayptXU7AowJE+0aX5gGwJaYhm6aDrvSm2",
+	"K9LgXD+PJr/nWbSSnXPcWkWTV+f8CnZv1jV/9rCDtv0muqwFgVs1mPOfXiMNTS+Xx5M5XBCuszZkaM8A",
+	"238A77QayIYowSrS4zrJgg+QujPNuKsWPSi3rSKbQXOz+ArgHM6xKYieY3b5uxQtpKmVaOUqDX6/os5/",
+	"lg7MkIpyhe1SYuEmNkuLKpLjfGtBFUAqDA8H1kUD35LyG3Y5YVdcUOV90hKu0Gei5jgQYqUwQnAN/miz",
+	"Kj/QUvlmpOB/G6zr2pzXGuhbFaN7YY+yzSN0FXMXej7dFUvx9mYV//fE3BoSlmrNozFTPKa7xyMe06Gc",
+	"vcxFflp39O9yuF0sO1d8CbfBFmXVanjs76X18VuH3QFf0c2ZHKoktkJJEkUH9iDAb0mj92Jsuak0bTEu",
+	"ntzwxMuxs4ZLHwEffMDRx/+yKb7VHP6TgeU8xnTIdn/N2LD4kIlhcDkb0KHcSeWhR3T/+Xfhn/jvbNm3",
+	"p6aFqp6XG6aYaDUdxivO0qQIgGv63xmnUCyxfJxrQ65YYf943uuFDrJK32Z8WRWGMHGBUSQ3NM0ZmVBd",
+	"NVhcSXBF88GnLmLUBSaHrjuT9vhUyH7zt/O3P5Iz/J1svXt1TL570duLyEDR4ZgJCLYfbxMjQ8viZsQF",
+	"qFn8ng4uRP8/dj3y7/Z27dvdJ1wQCgFmEen/xy4ELfeLMP6++wz7IUUCiZ0LUTMNuX4LddnF8Zb7jvx1",
+	"hW75r4ymZjR7w7NRAvJ6serC9QpN9Lef/x5A/3RYneIkeXl+1IKyN/WG+8+f770INr1uwbZrjIfxQ7z9",
+	"+1mwe65rhEbzMA35FGZg0JeTXLNpRK6oZt89y1W62Epp14abtCPjHiI4HVxQy4Gez57oNZsu/4DYO1mk",
+	"54EBQ/O/ZvSGtWl52pxzNkB6mUiWYk7uRqLtA78c7xPWQ6/DNL6iatvTflg6nk9UXku0JpM4XP9dpIBl",
+	"72v1oy90wlQxYSiYt3jKDSp4f83V9DLJAdMGdMzT6eWYJTyGdkuqZgNH23o269DoII7dXRX7msdM6FV9",
+	"hb3xCh/pxYiFhswlW6ONosHNP1vCr8k4KaR8E38+bThLHHX/v4+f91sSXTTfKbs6t5jQ0b0J0DbEskWX",
+	"hplEmoqW5S+9mhPkHRuEGHxvBZk3zDvbZnWX6hb/9aijczybZXx1eBL2EtKLT++DDvC5fu7CUlf4zNeP",
+	"OHyR/tLuqWy8irPLeBoXoiias54uMm1VXGTmTovxwbdR54orM7ocS4F8WWlG2180VVy46nAplhfbwXQd",
+	"0sH/PGKWLhJKUjnkgrBPXKNXP+ZGUCyWKgmp3SsuBy0PcUVwYOPL3/50vZ88/fScXsUJGwxH/NfrdCxk",
+	"FpQgkKitQEUdFQxJyq3WEBlzZqaXcUr1YpzBxsfQdmkNJgJmqcJcUeXonVO8yrA4lvJCF6kKcQV3iif5",
+	"42LDPXxl7gOZpSbuu147nK47fOeVVISKillNDohmN0zRtBbWoyNMDebyt+BDSIAEpOAXamQ4nufuaBSK",
+	"zWmn7+vQp5UP94YUam6pLgQmIDtBHsVlgHS+1OIycS2/c5f8q1jZIo6zKm745I/FpO07n9Ulgv6PgftF",
+	"8adiBuaJOgmLGdUtSkUc8kOWLEO8xlxUv917JGffIjl78Ef5NgDKVfZ8DeFZMmGtmm8am8t2Psq3yEZt",
+	"Zs8mpyXV8PL73/avl+W0FkXXAglY3ePjDlwOHFNz3kXsTfWm7sTk+MupiJxn57MyZ6/74qP7t/vx8170",
+	"dC+cKGDmSldHyZk7bwjRrVdY2QLXsRSaC3LmXdmIw5WAh+BcjAyHz8KpfVyAOet4r2uYuLlXuymPHyyN",
+	"w6sFrS8C/0VrW9NT6HfzDQL5qsA7c5w+C1jI3/bdq2Py4tnz74lLMOYSMu50olbjWFOapoZMmDBkoqQY",
+	"+tSZwESDnz/61FKCfhqYh4KGNSnM2+WauVqBPcesl0wkYAJC1v3tUW5GZH+nR6AvsdfsTF7fP3tBNEY0",
+	"kuc7+9tVa5uzeV26JQKnht+gqqfyxVChm2teST5XtsqFzjN01MOW3kbpu4NKJ8jpwYJ1aLeMMGHU1J5Y",
+	"YZ0bcJZCItXSllY4pi0gKBWTZ4CccKENDXpjVzPEZdQlRPVgImPIh5oQTFcdiFqFjq3ZFcp8nmSLplr6",
+	"5J/9/7fr4kO6p0m/CDEjaAkFo+VvuTSMTEZMEKqvuRgCgI1Ymu3Md7wqXotnvVoe5RcvqlxqL5i6p/DW",
+	"aBpb9UgqQ3Q+HlM1LTOc4ynZcerBcD/QhLwroK5V6d+c5cO709JxiPCECcMHU7v35nSHpE+vZG4OrlIq",
+	"rvt4TpBWFc6BaDrVhBtC07S+skqvzpIWA+9FMsdAWknAHKbfmPm4uV8ndhEKWavoAenzpB+RvqWJ9l/H",
+	"Itk/r7lI+mQrZrlT1YK793ZE+mwwYCB+XQ6UHPejC9HHzK3a9suY4hIGTRhNUi5g4FxwY//FtKj2L3D6",
+	"tH84XyyO3WOaaRgSHYTxK6Wml/KGqX6Eiey7OAkEEwCgdGOu4pwbyKaoIYNs3y+57yId9M6FOILQS8x/",
+	"5cMx8S70IWE3TE2dvR7G2RknJJZ5mkCuLPDLnRK7Gs70hehfFK66F50DAg9mf4dAfticp6bLhT9vnNCl",
+	"EWPEAYfeIe+YFdR8wmYGaYcvxGQkU0Z8mjDYJRV6wpQmz/b3XeAocRZ7i7qQ8d5BK/oCtAHMOuxMbqhz",
+	"xM17GJyaioRZ+zRH81+Rp4DllexEYf8NgIwVN8O0PoN+IUqetT3zP4/qqc5JTIUFlCtGmCuekZApM2TL",
+	"ElJ36fi+YoDtNE4ZJrKFPGzbQTrrBl+gvWn31PcN5ohSkOzGLGYyK0tpTDw7TYSXN+faPfzMKraQITBh",
+	"Cz7g1iUXYZeBOm1aTudRdDFyBd+AKoWPs25s/wPwDPiYrAzFrbd5N4F42Usp8WCld8WyVo4iy4GlTHjB",
+	"hz5HYkEFMfjCBcDrqHhVyhYQUqZn2WT4PmR1Oq5PcUBog7DvkOPmLAduGnI1xdTuWy6yKyJFXFhE4IHa",
+	"3nFOJQk3oYyKlhS7+iF/hqOZX33EU6R5Z7swsjnOTZ2+3Ws0/0ov72+yrE8G+xQ7qh4Qbew7TxQbyxuW",
+	"zF4avOCDCt9ReUnx8naQG05pM5eNr4JjUQxLC3RQuG/J7zemXNgP64UsrIciGEtYUgGvCkyp1josMxOj",
+	"lGbAyR07Rcstpu/aWzaiDzGgICKWs499ea31wNLyXjizHoOeO+pEHSkujaKx5Zev2IgL1O4PeOylwyyW",
+	"Yx70153JOFPkNKx7OBVQP5fLfgc5kFoD65cPqYeWIMNejriohVooNlBMj4pgcEyG7j4u9jFqNKusXYYE",
+	"qz6K2H3LdlDLvaikm1FlpoRmWVWUp8kYSiIVStTCbwzfLnsTIYR6Byko7+LqpeQklDbFOQjv9aJer0ds",
+	"I7I1hjRqmjzbe7q9tLyOK3snJ0U8w/xkRXY54YOFcZiGiOcZZ2c1vVR5G3cyLxB07PXH/gaMHPMYFMjK",
+	"8BZGwR/aaifgFh9KnW3JjG7NHBTmHl3iv8u5jYo0q+Ff3T5CrKlL49Pys0tYtpghgimiYK6zco7KOmf3",
+	"NQsNjSmqydzQBuHBoTjZaCFgeQC9g4sFQlY18GU/pDFdJaONV8wu1MO2qVU3knNsBnPbD7MNURfHj5ea",
+	"xLXoAxPW4gau5OSJJpnUcNdeY6dgAxGxcgzpVUTDCvB7vm12zOPzn4j91Q01IROq6zrFGfytou/sgD7N",
+	"DRlTE49YQoR0jh2HhAqSC+dG5L090NsLpnXjhj2/FmV3bE3rGOAglsXsha8qXtZc1mC5DKn1L31a01xX",
+	"sqbiB//TgpSq+PAWP/uPm8u4WvCSxSiLU7A2GkH+6dDb5YOAHybdFBPJJUg0K9jeMGKvtdc6sxuEpPdQ",
+	"6qti7CBQ1pKT3utc5yZ4aDrclm3nJOiqRZNuLhfmnQCiklWvd9BrpNXb+qW39xGy6f2f/V963acftw9+",
+	"6XWf41f/2a4hmjEKgkcsF0PiDuyJJjyxQiG5Ziwj3JAtKQgSr+2d1jCHwKp7fzp4eu9Vr7EyQrkyZkZY",
+	"8mTdxRLumCau5ugzm7EZf3WPmB7xjID70AE5IuhyFpGj3XfEeZ1F5AeiTZ4wYSJyTGRuNE9YYRaC2oFU",
+	"QLiIlcoHeO1VMeuoE3WOdt91os4PnahzHKSTkM5sTnY3XgoVC+PemwmrFyRpC0uzFYtsLZCmGMFNEysG",
+	"FjXH99YE3Y/rzx7XnGIZwVz7Z7wBBxmNWVezjCrQ4mMEgcVUQZVlp0rDOfqyNrIBtIQzeB55lr0CPpts",
+	"+c0SOOLtncUOEA00qFxNCPodKKHxNxRgXdE9zEuRFyq/7Guj58LwFDP7V+q6Edc1zIHOXNys4zEYZP3x",
+	"UJEQ1wePak6BgJYH2itkqiD8A6Nqmciu2jnVBqsdkV9A6CY+6HWEmSQcyty1xE8uiqpY0VF42fIZK/r4",
+	"NZO0zdE8LWbck0qiSGf8cEFAM4uMytMLewTaK7qTJ+A9vJlqN9BScmbgK9Ji44Oqk70Tu8AsiWE4PIwa",
+	"64kR0GFchdUV9+eiAaqiEHwDYWC+8kdNjTeHEXgecBC+/7uxRhAMQ9/cpKUW0Nbh4ojRcBtzbbTDr8lt",
+	"cD7duiNs3j/57MyWfyrNrY0NuEK0LSU6jVR0yAgTQy6gAHOuWZXt07+lTt6W2liBO1w4Ee61armfnSql",
+	"UETNr4eM+dBXIIZq/UnNG2mvUp6OC/Pds+Br3DrhDzlPE+J+JluUKJYyO6uhaLKzaP3T8TmxUj+0AXtw",
+	"wm5YKjNwZrmyQ2zXXaRuejt7O72F3lGlFbtxMFF5HSG4/XlEzeng/q6upRF4KWzEacs0e1UaFiBiVdvA",
+	"jNuWT56DqQ0PCNWED6p036nnEkLTFLKMeC1rOJ1EyxmVioNVNM8+K0/pZOfrGAYrgHkcCP44t7xZoKpZ",
+	"UfGstbzZ4rpmrgLaquXN2iuZfTWJRwOS+SqK9gUi93xRG3RIca64mZ7b9TsjHzi8HeUY0NSA84q4oFHv",
+	"3T97e/6e7N7s7dLcjHbhp/4BgdQvXc2HgiXkbz+/1xHR4CmnL0T/yPkTY5Idgjw9uch7vacxDAB/sv4O",
+	"ORKVgu0pRCuXZf+5wRL/h06FnjKCxugLURH+RlCOO+YJ02Qy4vHIlVrXgcr1lmA6dIWcy2bExhaiIkLF",
+	"hSijKtHfD+qi+XZc1fmnJ4eFXsEwQTHbKdZ4LzwFe8+2dy7EhThH2dX5uhwQYG64NooaqTQZyTRxro+w",
+	"8cNK1TX8sT+r2gYPzaquuh+Rfk1ZDY6bFW119XPRoKKvhhGrGmvwFq2rrBtfFc1qSuv+odfewOqXWWdt",
+	"GcFZ6zPYpTb04OjbWleE9w/9NdqFVGALHIUnVBPFhtzSL5aAUye6bg5SZwuNfQG/QokCBcp9goamJv6g",
+	"Y//xm39ST3dLytYAX4VfDaQCT+VQB9X2Bx3n9WqZejCftA4bsgTYJaHHV332VA7rK9AB+4TbT/m1E24w",
+	"upgrMsJKQbifsu6IDlk2DuClwKZYkYnU3p2aYcXNfHR26lJU6Blbi22CdxcRJUHXhzqJG3nNGj2rVhk3",
+	"9PEJvuS6aaY58Inyak1qVqHaPfszmbEVHThzGG4ZbGCNLhGBXCwEDHeO6s6YrKoz1rNnhI1boWnrkp/9",
+	"oUbRmNKzhqYDy4EQfC2KONaKE5go2FA9Y7Vyyw12tg8MLM0xczVjnOuIcjON0ZWrYaLzG4z87uxoTpxp",
+	"9vR6pg8q7Rx06q9YU2Bx2qxg0+gR6x+x/hHr/xBYXxG+7Nf7ndtb8A4ZyJDGD6JD3M2RWArDRc7FsMuS",
+	"3O1v6/hk24EMMo4l4gykIkUBCuBuERHGWW6YvhAYNVJp8ESXx2XkhKrZ49yCyIXj4zOMvQEUgMj/mGlk",
+	"N4+lsKsB6LgQXcdaYhght0uYjY3c6tcytOK3//2rlqK/7aNdysC2QzsqTzCmRmb0t5z5GB7f2J4wyRQb",
+	"8E9ky/J7l//65/8ip2fgz20YxPAx04aOMxzLruvp06cvCBfkw/vjiGBIjv2p/49//OMf3Tdvui9f9qGr",
+	"82yn7fFELmKzqOtGtvoXULPtouOmR4kj14ygbo5kdMiFE1vs21Ck+3TYQ7xvs23JnmjSr2j2+oRq0nd/",
+	"IyeZlgndUKXWOcpoPGLdfdC2QMbjzsiYTB/s7k4mkx0KP+9INdz16Rx2X58en/x4fgJ9SiOxh82js9NK",
+	"fMFBBzU5t1FHZkzQjHcOOk93ejtPXe5VeMJ2dyYsTbsQ87L76+Ra7/zqnHyGrCVjmEvhWcmYqbHEn3uo",
+	"cDVPdM3kpDFi9fvne99v75CjgYHkVNdseiGAePsC1MWpXrOpBemphqthScWU5Qbkhjipc0RvmLNpJXja",
+	"hSh5amnKkBnIuWlFZlfOz25tv9fDcAbIvOtSYBag788BBf4lEnKeI/mYPTDYCkMv+ec4Z2ioYm27p8Iw",
+	"JWjqHNgq0nvn4JePUUf7aJ3OGd6BPQcuhnAXnahj6FCD6tyK9h9t/91Eou4heKvnEzocMkU+nBLFRMIU",
+	"Bl1yJHOKxsbK9OqGJagJoFozo4l9y5KEJd5LDrLSTy/EFui8YHztSNM0ZfYibxjJ7fikDwva7W+3XNdL",
+	"GevF12XYJ7M7MuO0fk9NFdvMpRwJ8tf3b14D5u7MPV+4CXQ2KGIAvQLLn3KxeF05693PcEi3czHJnVHk",
+	"D8ieFY/tE+1ibGtTwnKjllPfaTvFI7sMdFzGmGoNBk4uQB8PGZgdPaKuZalWwkiD9oP9uPCG/mv3v+p3",
+	"U6jJcNkBhWgQhWBtgEDPes8WI9CP0rySuUjm3u3L2uEiTM+71hEkXP699UaPnLJnv9cjkxFPmY9bBirI",
+	"NaCQxSz3fOod8qN9kImReTzCeNPCdhC8T5fyeYNkzM3QcguVvVCLzJugaK/5DRNMz72JMTOKz6Fnzj/H",
+	"x/+AvEMNEzH3urfc8cfoVBqRLM01+Yskyr4yY8unwwzBW3jjZl+OPEE42or0yc3gMfxMyTEzI5ZrYoe0",
+	"L533T0Z0mk/DKt3HxdJbz9bxCjtTimS1lXi9zZiwUlYRGg2q2VzAQwSWJVCrDZlg6LeDT4dIKhHWdEi5",
+	"wGLAM8fsxj/PWLwaxPuVlwc+Q/2ba9+ZjdIOY4DvCHxUpfv68eB99fmdd2FWYJouS5VcnoTCQukV1JRk",
+	"3CU2sUA3kS74Ukfkee9pWR8weFPvGE24w9kvQJns9FNiJLIoxCg6GPD4zndiez1d3OvcEvOYfRD0hvLU",
+	"yp5zr7N6Rq1XacXTQk2z+7lSYuMWLxZi8mau+NQQbWTmAna5GDozCbqfuCKSERlTde2U24miEzF7lzjB",
+	"kZt29jafhYNu3WjwOC9x3j/QxDtQQpe9xV0+VBLTYKclbuiVVFc8SVC9tyLbsA50rhvYfpnVzX28rYGI",
+	"P0owVJR3UDDzpZ7v423kkX0GGdtvb324WMzRxq253x9hYgWYAP1XAyT+wsxy0NDg7kMrLJsU93f6smPn",
+	"czEATUcHn1Cl1DyX2uYpGUrLS9H4GrNd3XA2wfeF+1r/Ae4J3elrIAqX/oNMpmuHThdaWreUW5Hm9hE1",
+	"1o4az/b3l1mXkyDsc3kiDJzTlyC17xjoAZfBrQXv8i6rVsi6FxZKHUTDs5evIvK3s5O/WDw8+/Ev4MZV",
+	"BGKTNz9gmiNQs0JGOupYbXB6QJiOIGmS//ZCWInfu4gdY5PuezsApiDDEf02n+iGHuKKxXLMNBjnaTxi",
+	"ST+kxcmzVNLEb7IoJDYP59elLRjwlD2xkp5h+pBoJhLIBqZJo/hYRMraY/7vTAwhUqTSUsaGma42itHx",
+	"TmcxNdlbGzUpTi2w0XMjFUv+cHRkb4kpzujUwtZ7KV9TNWTfHv05AsQhtGo0tVBXytJyHbTJm5A3RJlm",
+	"mYKwGEK1FMQlywQV/QytwIU+EF/wDk/lK2MM8Agqh/nIITwQhvqo6DqK/tT0uqBhv4uFyFnYgHc/19Ic",
+	"3EOkBzuB0YX7hTZ0GkQqec2Oah69ASOAL8forAAuyn+eGaDitvp8cbLej5tEqnJz7Wglr1nVFP+Hw6ve",
+	"i8UdjqUYpBzdyzeATE1fnxl2G3xy7IvWdCWqYk95mXMVHFWA/oKQ9ceFqI0CyDw1x/LAsSI/U3T2HA01",
+	"8SgUNeu9zl3ARhnK4YWlkw+a0AlVCUui0h0GOJxrlhni6so6yjxLlJ3rWwOIN8DsFBMc44yQaf+BWZ6F",
+	"OORO45E+V+nzV8YoLaDtx96XcwX8Xcga7VbkolbLFqSupAR2JRWBKtZDflN5ZxiLimrN/psnuvDhAxe9",
+	"POEmbOc9rqxhg1hSnaYNTcomj9zLQz9Ox1URfVD3Wd7E67QYOdzjUkGMOUzSX13jB6HzfrIAHL9NE6YN",
+	"pox/ZJjuCZMn4Mfr3J+druiBmCcPnrkZ7YLfOqiXghqi97myLBSRAvMXV/3cyZZzB6mHwBFZcUrfJlzY",
+	"zTmnbkfJL0Q9vQI3xIquLjWvq8ASj6TU6FLFlUvoYsm9j/JwOnNYyUSqa02kZT0CamxY8xufbHUTrNqx",
+	"naGA8mVYtPUpmF3N3hZTFSgfiJATVz/2EBxNLY8LnG+/THDzZ3+w/bvj9gOySc/2l5jsvZRvqJi6NeoN",
+	"+PjAzRNajwoJ++96lEN9RjvOlcWCELhtex8uAA7Yvd6L7QOnTMKcPdjQYgeGB+BnOcDQdT4UXS4uhDYy",
+	"A1SB/NYNryIIfpUKrExlQO6EavT12iH1cOKiNsOFcPoZUG9NnQ+3d0Mac5EbpkNYid3eu4isTWBlPd20",
+	"vYPqWJ+6k8mkO5Bq3M1VykQsE0ygcbfBlxXLmo5PcHaRO/kReG1Lp/K6Kx6uGcS96qcObfNhvEg81fKs",
+	"1Gpi1StmlXWxtoH1H3fd3dgz+tv52x8hDCZIuBxN86nB+mQLno1twIx+0SxyoTwyS9lhc7DZXGt+2CIz",
+	"HAaQ9GvJ3/pkyztzy2RKpLoQhFBN/vr+/Rn5gWoek8qQ216oqeUL1zOLqeXx8uuof3lAKBFsUk8OBmIR",
+	"fO0a29XAT6iElmnSoB2oqnbEIcKHFrNFWJDkBv08HWBqJDPFoMTeLipZCrO1pmPmSQ8EMgGgYWiPC0nS",
+	"ZDKSmpE+RDP1PQ11FYFaC6ftEMvPjDOME7oQihrWhcgelkAxMv/qwSZYURefJoliOkiLMBptk7SolnRw",
+	"zaSoMfaDKojqGfDCgRpV0LRiOnoowFKOIX7qWAqj5KIQkIcUOL4O5qLwHSvPr5Xs+kjZVifiepoKzZjj",
+	"FbBjLU2F/TGUJcOH487qWlKuzXERq7uadPLaoi4k41vQ8BhTbm3WHJVx3AckEAvBM8TwWN6qEp/8lUvD",
+	"6xdua5HeDcn2NdemEbztQdZ/AyJs2CWhIU1GpFkk3z6cUjAXX9WE0ahIAqJ9thD7amKSmTJbyJhOIYcY",
+	"yJD4ghPuojXAzcHVc5QinbY/GMe+vuZG1P8eEl3OxAcWK4vpf+ZmdI4JbgPogIvzhhTMlGXbfu36oa9K",
+	"QV/PijBjeUV4nq0vE0Ss+nOw+7ngWhc4KxSSXVVKJNSAVsW5K1ipjwhJUimGTJEhM8BjShFyFEZWsYIi",
+	"i+IQnCzkCq1i4dQUQmO8C8D2o9bxnqDkjfgleW6hzm1a6bb73MAL3GpKQXZ+S0DkZUlyHqHjXs+2YzYX",
+	"QsZqzB1eZVXtHKBMu2UC9TuP3u7jaEkUThCFH/hSJrZ8RU0S9gQwQN4gXw0uwD2PD4EU81/jCnoU73G5",
+	"/UfD4wOTW5/SqIJUTzy1WvB4Q1anbtUtGIqtz77jofA/X7rwxHZ5jAH8UjGAZXYu5i5iudCvQGIHf/lz",
+	"nTorJUHiVFz+Qru/73e///h5/1moHEhBkF2CrDbFwVmRLBfSHVERszT1qXN1RLS0/J8zCx9a9hB1glis",
+	"c4e8VHTgUvoUaWASpgLCW1itcHLzMFqFqLlxnJgwkdiHQAqQRCHrDTwhCbhyREEPXCiWHIWiYMKpZVsn",
+	"hwI15fRXbCAVWzy/kavOHhqlyLsbLWsGLRLwtg3pVhItHTzDhHmFfVrHbOTQ77T4OX/3bIljf88+GZ+z",
+	"AVIzRaTSwF5Brf5wYDW/tc0fqt63UVUWHN5iNRbi8YPS/bUT5Y+30efbRu4F5rNbxdTQVA5z2G01IaCn",
+	"xu6L4vnFz7uffQrx2zvSRrR1wCIOCSWJJYSYgnggUXCZT/2GDIlfZ9NA0sZKwjYaGvuT93TYNqhrtgtt",
+	"HlZh/8X5glkQdAIVu6nLUgW0rfqiwVXNi/e2VzYZydRdHGS1N0SPZJ4m5Io5HZ0lbX17Q32SUm0w2pQL",
+	"0j8ddN9QE4/6O+TcO0+je7S4EH0weyqGLtJbZWLKZDsqfa1tc5kbkKNsY5qAkzWk6fFtUmaxIDfOeIcl",
+	"y8m//vk/hH2K7eDGOYViB7eE0jWq8Dzw5c4tVXZ+VBanEgzEuxDg6L31rPdie4ccNZHTD4Mdw8GvdiSP",
+	"gKtd1ekATtKXmHEmi/XriBEkvkSQ/Fy64eqFflP04yt0It9bQkd9piDJD6SSekV5yr7CQL1abt72MH5o",
+	"9kSThBnKU12jGqu81hW/21b/2kKwmBdb903ZLYt9LOb4yvOJiuA6LuI0T/54wegP7td7VALy+v3MayxA",
+	"UN35ISNG+ur+PmBCR5YX+Nv52x9BhtVQznqrD8ntYn3Tjwh1aSOgtrWgYytyxjLNx0JfiL4rhg4Zf8eU",
+	"p/YP52AlFemD5H+JX4BnlOUr8PN2RPoeh/tky7/pPNEXoiwHeTUl/cO+c9OKWa772zvkhMYjvxznDVQU",
+	"zb6aEkicfPrSbqj0DWbcjJhyxt6ZALAtV0nngNA03Q7Fg3mjwhilbCqIHAyYYgnmYn4nJ8jU55lmyq3c",
+	"VwwSRTUhezOYftW5QWHtcedC5TLrFO5+VCSWDcqkcpFrys7SLyptY2GVYuuTkXQ1w3VZM7zI51EtHd7w",
+	"st4h/bFM2J+pkWMe94vT2CZAmMsF8QGhYgpHDyZx8P8kW8/290GBw8XwQqDryBVNbLPtQzd0RpXhNO37",
+	"Ee1usDfsCXO7lxuFlHT68EL0XVn/P1uupV+08dykHY2LIVzBz8iQkv5pwsaZNEzE0+7f2RRgWDGjpiWX",
+	"C2d/zTC3PbjlDYvoQMi8UZgBLsRWOaDpwqM0ZckBgQVtH9aHc0wx1ouBcbkmz/b3D8sl+NyhFwKQA1KH",
+	"Gp6mRXZF26P3Yof8nU11yVd/v09GMlca3dag2k2INbUA9s5XaloiINxeTk0tUZaUQmiolJEqvnCXGazQ",
+	"F57G3WJ4JlfrqlmdblYFc0RywX/L8aidl6T2KAT1B7Yo+fDh9GVENJ1uR+gva0/dCjt0wNJpoZtBolau",
+	"sAE0raqa58+XConfgMsybNNz9FHHk+iF2UcfjvPHJb5j2l5rgM+AmL4rFkN+ogFhjow3xIAAtn1F7n9f",
+	"pTTwh8iqsyAU9Qzqi5TC/hZ1mL+9IBB1VgpAgX91m/JiHuvUEEOv3ftrOYVyQYfVxXvvFSiql7hU+Fuu",
+	"uglHLcnVFP7hA/BKg/hXuR2IOYfNfFltYEOD8mhNflBB+RhOf65CsRUVXDWcDeECzTJGVZHqulS3Q5kN",
+	"QJRqaoAZZgYX92Vhu1ER9DGBwTejQHImmMK+shg7MB+fxQ/8a66F562rGOkFLW55m1SKocag3aRZ/3FM",
+	"p06lHsiJnsiJsA90LZXig1RfKNLSUU0wrWPNabeWQXJrTo5FKzUXWRYfPe7umx34pQMIwkqIuLuTSAnQ",
+	"y/qJsJtkaT+RlNEbtvsZ/kE9a5YpeUNDPFZgdb7fsktLb9jipRWWsDqeaWZe2+mO/ArvLq2tUrkZZgtX",
+	"YW/U+i2afgxWLXg4aQ6OqY1owJWRjCkuHxXD989H+A6zHfhga9BgekAgtHbaCzISjtncuh6uTjLWV65E",
+	"c//rn/8DRYujZsyMC4yxz1ldZxgunrJJNu1Newod1Id9TV4ndce/kSR0TE5bQ/TGbNfXA1zi+p5oIidl",
+	"wUWMGPaJBp5ozKgRvqDpmZ9mVQOD73iGNSKXsW4d6beDZdqdfMI6Ohs1g2GWj2L7rX4tNM2d081jhtbN",
+	"8e31iqINdHkzLWC7gjHFVxWsgYqsqwe2YsdaYCvw61lWRLgWpc0VS8ESZST6pRb141291S0M+AODjxmx",
+	"MYQlTizCe+OSS1MD0sb2YZkRRDM0hEBp+pAyP+XavHF7fHgn16Z844wnXHsDW5ufo7MJLu3KaYc7fRlS",
+	"+LcvAQx7bQuAH8Nurv6nh/S2dJRnofHdQdy/XcRwrfpyKGJ4XOCApwX+mznRwnXct+hdwXZXRLlZsNmb",
+	"FX1Sqq2LTmkz7WzvXIijaryx5b/EEF5fbQkLTRu1mEv7tBSspiuo0pX2KOKNZqbCwb9MCLHbWHvU8B/W",
+	"Neyb1rbVS6A31dCuMHlrwqsSaevv9+5n/KOhbQtIFwU2bJRSt/GGuMpHp8VNScnz3gHwmHY30PYOrMQf",
+	"4VXPzxgdeEMqNNxzbkWmRqhNw9JEQ6JaQbb6vrQ3OK5gbXLw/EBXbMvebR+i239DVeyG7GMF0/4OAeeW",
+	"0g87wl58QIS8ksn0wrsEVQsJaN6S9RCdcAt0upMD88Ycl3FZH2CJD63ymo//3nf5kQ48Oi8vfA0RgOfT",
+	"rPZnsFL1Z66j8lHZ7Nv2UXblVpbwUC52HBHBJo9Zh9dlbzoq9YfBUjgIY2upUFl/e1tyM2B0HABT5BMO",
+	"uk+wvoS74gJjmeQpI1vnL49PIjIZ8XgEEcZQ91hq0zUWSHQslQWgC0ENSRnVhvyptx2RMWMgxOE7Svyu",
+	"3STa5Mn0X//8X3JqQGhMODpsVg/oANLfQDHyC5Hya+a9eqrO9IOUDod22FwY8EhuZEZ25Th1WZJIE24g",
+	"CdWF8NG2ZCDTVE50mUoR6gJORkwxV6A7ZZoM+Cfbt1Wq/PoqdO49SCEuNLL8AavqfWvVOaUyKxTACz6P",
+	"oTieJgWpqllpmhZp4fRhPW0cFoR0fLgJpzf0odDtKtp/73Chx+f3vsFB5fO7/uCgyoM7B6lA0dnFXG+r",
+	"OwQu8ai/woSNhUq1rik6IBSN0RHRIzkRZXo5DBQZSEX2npGETp2mFt96DOnxlQHggfOVAVCJSw3pn709",
+	"f0/qlQ36O+RU6xzibHyuOnIjeeJkdEZVypnCFHZz8jxSPi6zA2/oVavM0iKbugzOyJ4IaXwYi0s+4MKi",
+	"8Vwh2OjRR/dh5UELa6ylXMaqwmEgCdRcKbGa9CkoKq4rUc0aEs5s8mmrJb96zXV7dgs8qIjIx7o2G5Ew",
+	"i/RXMdXM0ukHFS1h0i2p0HHm5PjNW6CTPx29jAhFUc5yN3rEB0ZvE6pJprjdBAFLXyxFYj9kTA1yzaWV",
+	"4nYuhBtXsQFTDCJUHA1GxtKKoyOqR9skdjGaReSgPwTQ3064ffXKKTFNxbxEw42EbpuoYVOZ44uIdfVd",
+	"BrD2NZzeo3P+NyUKvpbDkhLcQxpExYye46nPvPIGikB4xxwXBx4R1OtLUS0P+kRbVhPC2C1naDuCEFi2",
+	"vhDcaMyUk9BphHmJAdkhcHzCFPPR45BnZjV59ELAUG5vhcqnVTQl/aM4Zpk5IEXwPtihNFRRtPRYjxgz",
+	"bX5Gx+4Mv2beYAPJ6DbKbsCROj5jhYDdgNsnXs4jP7JGJ8MqN4K0IWXJsGapeQCZGzy75zLv6Ia/aT//",
+	"edxw1fv8EQY3xhPXjvlB+eHfcprywZSLIUn5wOeI28qoYsLQFFcWkTFPubEsacKyVE7H8Bj+mtsvcjON",
+	"yICOeTolY5bYB/1CQLftHfIW9TgNi4ev03v0w/HZE018xFBEuCGKJTk6S1BTcghTRtUTfSEc2wkxa1vo",
+	"SjFh7FpHRNl7ZAnJs4hQQ8ZSG7L/HaHQdQ4TXeLY+plnGPuLMM2tATzeEBKBpmjKTBFr8mga+RpMI6vF",
+	"+8w+KgtDSV5J5TzhM4zmaPimMqEkhPNzjAwCh+/j4zNkcaGY44hiLW7nCx5hsiJI6aEhtzn4PsXMtZZp",
+	"gtj8Dk7ESsKEFrNbMdzOA5pcxW64zHVE4lwphsXaLoRgn4wnjgfEI1GE0jp63xdmUsgmlKfMsuTUUpMx",
+	"5UJHLr0PNXnhy3UhEkaTlAuGqSihvSt+RbMijST+NN0hfYahKi4dEU0SjWlMkIWw1ImmRR5g8rYlvsBf",
+	"0Byu3vP9bWWGCn/Ix4Cex4Cerz2gx18SMdLKwwS7Yt11e1XBIJ/NMNx+gl2L6l0+2Iih673X7JXQV+Ye",
+	"Q+fQUqRT1QyXPjVdhAlyD8vUaxqSnRkWCOyzWzkdfP2EYP3M1c+w8y/jJro85SnvfjTNpBkxg7pvBIFH",
+	"uvTl6RJcUOhy5sYf1p7s1aMQq93nxiJa7mDSUgPjbW0N37TnSXUri31Paof/bxczV9t9e+ScbECHh+X6",
+	"99UoupB4XL2YDUnJ1Sm+TEhabZOPgWnflqWpjg5zw9NEDSnm4ESIyO9+bpSUmRuwNoM3D0A427iRZj2R",
+	"x9CVL0OWXemPJWFw1fe8CgnzY9uOXa7pZtTawlAzX9wDcuryYN4+DJRqQP/XFWVWXdyXiTVbBml9xNkj",
+	"8j7Gna302PnoszU/drMFAecLJA9YoC/kGIC63tVKyp1jn3/X+mvf5Ks7LwnoUR0FnuiiOmWC1Sd9eZN1",
+	"1OEKPb9hm6vwhbigenqp99uBSDMsPOGCunQ+tsBQbfUEAsNKg4dLpa+JkRfi1BVIF9U0cjStOCZy99ZH",
+	"5PQUSy1MuGbt5tEyAe+Xr1O1t/msv07Si9BnE8Dk8dEV31j1qCIbiS/rSLbK69yekwV40RNY6ul2P+e6",
+	"zFrSVncZbYiFJXCpmsvA+2mmiJAklWKIuYa0q3nRFOYen4d780vnRmZ1J8xKbqfmiW9QXlvM8nzQpe0p",
+	"lN+WJskdYa0VwsgWTbV0r4orXKDl9qPd4gsz+a9rqgS8wVUB1hE954gxP/mob1S6L3DtrVwswbAybeoO",
+	"I1vHJx8wCM17cWVUQVCFSNBR5EI4TxENPa9ynhrCRUSyNNfEjKRmzew4zjSKVpQbpixP1ObXfOZ3tkF2",
+	"3s3R5kN5UvO08etdD9g0swhXzerFhbXa19tSL7ilYilxelD6fhppaKqjkvO09zLOx/BVBg0yHsMnpaZd",
+	"ecNUhJ6iXRzjQsDFj6Qy3ZirOOcGsxZExHvi7JAjiMd0BwVxxoKwT1hgrFicT/Ew4kMo7NZ37bEoGhex",
+	"FJpre7nV/VDybH/flekimeQCirZLdOLJlLxK2bidEfYW8s2wwoX9/WH54Nq0TdPlt5Au4Zu2XHgcbZFe",
+	"k6R0k0NfkSZuSMHmGqn9BLuf3V9zi1qcQkQLZExxc0S+GqIUjBRIhqktgzmmSyRZIpLEjVcvt4Y0pVpc",
+	"zeLpEDJzfdw8HW+tBIM/3x0fHpwTbriaZ8XNLONuFSjUUELQsqUafqHd33vdFx/dv92Pn/ei757OLSZh",
+	"mdH5KsYP+kEyIm8S1OwWFisA4Sj+7XwbYNftPg0uq0OMKZcqwIyAM4exaYYg+GwRzdiEqM5WbzVkQXTg",
+	"q3HS26SSgd+tMOXiGvOG00WlE3AhFiY2xFrYob+MWwVsap47xSNzsTnmAjFpvn6shk4BbKpS5brGq83t",
+	"oYDjDdLOVoupLuqAPGrE7kBhMc/uIphY9emtKq1aUu2ShAM6JHCFTzRmRtFEG5mRiVTXkKjHlEmBuCEx",
+	"FRUNqeZDK/e1uSNsmLp+GSeCuajgnAf+iCjxx6XLznIvlUeI5Um0l6XmkOafCnFrYyDpp2iBSl/l/Crn",
+	"aVKk1E6ooVdUM4KjFPItd5FidjWOWbjLbdheS8DkOVM3PGYfBL2hPLWHP1eg+qHYQn3VVXWrvwC4JhhL",
+	"3XiiWT8ce80xTQkX2mCB4/5Q2uMiO/3tTtTJVdo56IyMyQ52d6HpSGpz8Kfen3pAWN2UzWH/ymhqRhEU",
+	"nuQCqkX5w/WHb69d0dgQbqASTSnvVZY/W5wF8pHpCOiuvdFrNtURprXCpGo1ptfH10lXCRbKkHFdmQwq",
+	"Ys1Oc3xi5dYbnjClyZaWMWeY/XckdcZRHanjkZSp0ypXtN+2C5TiKRXj4+r2asrw2alf1yQNUETWFNFR",
+	"02m/qOBSTIEoOjv0WSV3kH5Sr0ACBYTqlUgqI/oMYYELGXGVdDOqzBTDB9xpcJB0EiYMp2l1cXHKwfYZ",
+	"PHS0i1bGKEOTIGoRa6oaWSmQa0UqXwl6p1p8smWWNn01oah4RpgB1WwRJZ81QskaV1ooNGZng+rzZVUn",
+	"CLV1OfxvnPGhDLCtnl0zVxU2dY4bWM+vCsZlkO7sGsrkmj5J8NW0AkQRDBlLpViMFWTsNCOujVTTiJSn",
+	"VavIV0aLVpdR5q64/Xj7fwMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

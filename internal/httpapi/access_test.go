@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sync/atomic"
@@ -271,6 +272,31 @@ var activityRows = []accessRow{
 	}, selfReport(204)},
 }
 
+var leaveAndEvidenceRows = []accessRow{
+	{"listLeave", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListLeaveWithResponse(t.Context(), w.member.ID, as)
+	}, selfReport(200)},
+	{"createLeave", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateLeaveWithResponse(t.Context(), w.member.ID, api.LeaveInput{Type: "jury_duty",
+			Start: openapi_types.Date{Time: time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)},
+			End:   openapi_types.Date{Time: time.Date(2026, 2, 13, 0, 0, 0, 0, time.UTC)}}, as)
+	}, selfReport(201)},
+	{"setLeaveApproval", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		l, err := w.env.Store.CreateLeave(t.Context(), recert.Leave{MemberID: w.member.ID, Type: "military",
+			Start: recert.Date{Year: 2026, Month: 1, Day: 5}, End: recert.Date{Year: 2026, Month: 3, Day: 1}}, "test")
+		if err != nil {
+			return nil, err
+		}
+		return w.env.Client.SetLeaveApprovalWithResponse(t.Context(), l.ID, api.SetLeaveApprovalJSONRequestBody{Approved: true}, as)
+	}, adminOnly(200)},
+	{"uploadActivityEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UploadActivityEvidenceWithBodyWithResponse(t.Context(), w.activity(t).ID, "image/png", bytes.NewReader(tinyPNG), as)
+	}, selfReport(201)},
+	{"downloadEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.DownloadEvidenceWithResponse(t.Context(), w.evidence(t).ID, as)
+	}, [8]int{401, 200, 404, 403, 403, 404, 403, 200}},
+}
+
 func activityInput() api.ActivityInput {
 	return api.ActivityInput{Type: "publication", Date: openapi_types.Date{Time: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
 		Ceus: ptr("5.00"), Title: "Cerebral oximetry during CPB", Citation: ptr("J Extra Corpor Technol 58(1)")}
@@ -298,7 +324,7 @@ func TestAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := slices.Concat(accessTable, eventRows, progressRows, activityRows)
+	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows)
 	rows := map[string]bool{}
 	for _, r := range table {
 		rows[r.op] = true

@@ -115,11 +115,7 @@ func (s *Server) httpProblem(he *echo.HTTPError, c echo.Context) api.Problem {
 	case http.StatusMethodNotAllowed:
 		return newProblem(he.Code, fmt.Sprintf("%s is not allowed on %s", req.Method, req.URL.Path))
 	case http.StatusRequestEntityTooLarge:
-		limit := s.maxBody
-		if isRosterPost(c) {
-			limit = rosterBodyLimit
-		}
-		return newProblem(he.Code, fmt.Sprintf("the body exceeds the limit of %d bytes", limit))
+		return newProblem(he.Code, fmt.Sprintf("the body exceeds the limit of %d bytes", s.bodyLimitOf(c)))
 	case http.StatusUnauthorized, http.StatusForbidden:
 		return newProblem(he.Code, fmt.Sprint(he.Message))
 	}

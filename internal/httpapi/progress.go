@@ -218,14 +218,16 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 	if err != nil {
 		return progressResponse{}, err
 	}
-	credits, entries, err := s.ledger(ctx, memberID, orgs)
+	credits, entries, leave, err := s.ledger(ctx, memberID, orgs)
 	if err != nil {
 		return progressResponse{}, err
 	}
 	credits = append(credits, extra...)
 	out := memberProgress{MemberID: memberID, AsOf: asOf, Programs: []programProgress{}}
 	for _, p := range selected {
-		pp, err := evaluate(p, factsFor(m, p), credits, entries, asOf, q.explain)
+		facts := factsFor(m, p)
+		facts.Leave = leave
+		pp, err := evaluate(p, facts, credits, entries, asOf, q.explain)
 		if err != nil && q.program != "" {
 			return progressResponse{}, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
 		}
@@ -236,17 +238,17 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 }
 
 // ledger loads what progress counts: posted credits (one query) and, in the member's own or
-// an administrator's view, the member's self-reported activities and clinical case log.
-// Organizers and apps see only their organizations' credits.
-func (s *Server) ledger(ctx context.Context, memberID string, orgs []string) ([]progress.Credit, []progress.ClinicalEntry, error) {
+// an administrator's view, the member's self-reported activities, clinical case log and
+// approved leave. Organizers and apps see only their organizations' credits.
+func (s *Server) ledger(ctx context.Context, memberID string, orgs []string) ([]progress.Credit, []progress.ClinicalEntry, []progress.Leave, error) {
 	posted, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
 	if err != nil || orgs != nil {
-		return toProgressCredits(posted), nil, err
+		return toProgressCredits(posted), nil, nil, err
 	}
 	credits := toProgressCredits(posted)
 	activities, _, err := s.store.Activities(ctx, memberID, recert.Page{}, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, a := range activities {
 		credits = append(credits, progress.Credit{ID: a.ID, Date: progress.DateOf(a.Date.Time()), ActivityType: progress.ActivityType(a.Type),
@@ -255,13 +257,17 @@ func (s *Server) ledger(ctx context.Context, memberID string, orgs []string) ([]
 	}
 	logged, err := s.store.ClinicalEntries(ctx, memberID, recert.Date{}, recert.Date{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	entries := make([]progress.ClinicalEntry, len(logged))
 	for i, e := range logged {
 		entries[i] = progress.ClinicalEntry{ID: e.ID, Date: progress.DateOf(e.Date.Time()), Type: e.Type, Role: progress.Role(e.Role), Count: e.Count}
 	}
-	return credits, entries, nil
+	leave, err := s.store.LeavePeriods(ctx, memberID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return credits, entries, leaveWeeks(leave), nil
 }
 
 // selectPrograms returns the programs the member is enrolled in — ABCP when they have an

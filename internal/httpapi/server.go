@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -142,20 +144,35 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 			Registerer:                reg,
 			DoNotUseRequestPathFor404: true,
 		}),
-		// Rosters may be large; everything else gets the default limit.
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", s.maxBody), Skipper: isRosterPost}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", rosterBodyLimit), Skipper: not(isRosterPost)}),
+		s.bodyLimit(),
 	)
 
 	return e
 }
 
-func isRosterPost(c echo.Context) bool {
-	return c.Request().Method == http.MethodPost && c.Path() == "/v1/events/:event_id/attendance"
+// routeBodyLimits are the operations that take more than the default body limit.
+var routeBodyLimits = map[string]int64{
+	"POST /v1/events/:event_id/attendance":      rosterBodyLimit,
+	"POST /v1/activities/:activity_id/evidence": evidenceLimit,
 }
 
-func not(f func(echo.Context) bool) func(echo.Context) bool {
-	return func(c echo.Context) bool { return !f(c) }
+// bodyLimitOf is the body limit of the request's route.
+func (s *Server) bodyLimitOf(c echo.Context) int64 {
+	if l, ok := routeBodyLimits[c.Request().Method+" "+c.Path()]; ok {
+		return l
+	}
+	return s.maxBody
+}
+
+// bodyLimit refuses bodies over the route's limit with 413.
+func (s *Server) bodyLimit() echo.MiddlewareFunc {
+	limits := map[int64]echo.MiddlewareFunc{}
+	for _, l := range append([]int64{s.maxBody}, slices.Collect(maps.Values(routeBodyLimits))...) {
+		limits[l] = middleware.BodyLimit(fmt.Sprintf("%dB", l))
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error { return limits[s.bodyLimitOf(c)](next)(c) }
+	}
 }
 
 // validator checks every request to an operation of the contract before its handler runs.

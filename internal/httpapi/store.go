@@ -65,6 +65,12 @@ type Store interface {
 	ClinicalEntries(ctx context.Context, memberID string, from, to recert.Date) ([]recert.ClinicalEntry, error)
 	WithdrawClinicalEntry(ctx context.Context, id, actor string) error
 
+	CreateLeave(ctx context.Context, l recert.Leave, actor string) (recert.Leave, error)
+	LeavePeriods(ctx context.Context, memberID string) ([]recert.Leave, error)
+	SetLeaveApproval(ctx context.Context, id string, approved bool, actor string) (recert.Leave, error)
+	AddActivityEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error)
+	Evidence(ctx context.Context, id string) (recert.Evidence, error)
+
 	AddProgram(ctx context.Context, id string, version int, document []byte, actor string) error
 	Programs(ctx context.Context) ([][]byte, error)
 

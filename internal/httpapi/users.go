@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
@@ -69,7 +70,11 @@ func checkRoleFields(u recert.User) error {
 func pointerf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func fieldError(pointer, detail string) error {
-	return &recert.Error{Code: recert.EINVALID, Message: pointer[2:] + ": " + detail,
+	msg := detail
+	if field := strings.TrimPrefix(pointer, "#/"); field != pointer {
+		msg = field + ": " + detail
+	}
+	return &recert.Error{Code: recert.EINVALID, Message: msg,
 		Fields: []recert.FieldError{{Location: "body", Pointer: pointer, Detail: detail}}}
 }
 

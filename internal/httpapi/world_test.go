@@ -182,3 +182,18 @@ func (w *world) activity(t *testing.T) recert.Activity {
 	}
 	return a
 }
+
+// tinyPNG is a 1×1 PNG.
+var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// evidence is a fresh PNG attached to a fresh activity of the member.
+func (w *world) evidence(t *testing.T) recert.Evidence {
+	t.Helper()
+	ev, err := w.env.Store.AddActivityEvidence(context.Background(), recert.Evidence{MemberID: w.member.ID,
+		ActivityID: w.activity(t).ID, ContentType: "image/png", SHA256: "test", Data: tinyPNG}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}

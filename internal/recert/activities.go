@@ -52,3 +52,33 @@ type ClinicalEntry struct {
 	Withdrawn   bool
 	Audit
 }
+
+// More id prefixes.
+const (
+	PrefixLeave    = "lve"
+	PrefixEvidence = "evd"
+)
+
+// Leave is a period of a qualifying life event; approved leave relieves the clinical
+// requirement of the clinical years it falls in.
+type Leave struct {
+	ID       string
+	MemberID string
+	Type     string // parental, military, jury_duty, family_medical, other
+	Start    Date
+	End      Date // inclusive
+	Approved bool
+	Audit
+}
+
+// Evidence is a document a member attached, stored with its digest.
+type Evidence struct {
+	ID          string
+	MemberID    string
+	ActivityID  string
+	ContentType string // application/pdf, image/jpeg or image/png, sniffed from the content
+	Size        int
+	SHA256      string
+	Data        []byte // empty when only the metadata was loaded
+	Audit
+}

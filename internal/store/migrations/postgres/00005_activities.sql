@@ -46,6 +46,37 @@ CREATE INDEX clinical_entries_member_idx ON clinical_entries (member_id, date);
 CREATE UNIQUE INDEX clinical_entries_primary_case_key ON clinical_entries (member_id, case_ref_hash)
     WHERE role = 'primary' AND case_ref_hash IS NOT NULL AND withdrawn_at IS NULL;
 
+-- Leave periods (qualifying life events); approved ones reduce a clinical year's requirement.
+CREATE TABLE leave_periods (
+    id         text PRIMARY KEY,
+    member_id  text NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    type       text NOT NULL,
+    start_date date NOT NULL,
+    end_date   date NOT NULL CHECK (end_date >= start_date),
+    approved   integer NOT NULL DEFAULT 0 CHECK (approved IN (0, 1)),
+    created_at timestamptz NOT NULL,
+    created_by text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    updated_by text NOT NULL
+);
+CREATE INDEX leave_periods_member_idx ON leave_periods (member_id, start_date);
+
+-- Certificates and documents members attach, kept in the database with their digest.
+CREATE TABLE evidence (
+    id           text PRIMARY KEY,
+    member_id    text NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    activity_id  text REFERENCES activities (id) ON DELETE RESTRICT,
+    content_type text NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+    size         integer NOT NULL CHECK (size BETWEEN 1 AND 10485760),
+    sha256       text NOT NULL,
+    data         bytea NOT NULL,
+    created_at   timestamptz NOT NULL,
+    created_by   text NOT NULL
+);
+CREATE INDEX evidence_activity_idx ON evidence (activity_id);
+
 -- +goose Down
+DROP TABLE evidence;
+DROP TABLE leave_periods;
 DROP TABLE clinical_entries;
 DROP TABLE activities;

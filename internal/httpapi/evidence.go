@@ -1,0 +1,74 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// evidenceLimit is the largest document a member may attach.
+const evidenceLimit = 10 << 20
+
+// evidenceTypes are the document types accepted, as sniffed from the content.
+var evidenceTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
+
+func init() {
+	// Documents arrive as their own media type; the contract describes them as binary strings.
+	for ct := range evidenceTypes {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+	}
+}
+
+// UploadActivityEvidence stores a certificate or document for an activity.
+func (s *Server) UploadActivityEvidence(ctx context.Context, req api.UploadActivityEvidenceRequestObject) (api.UploadActivityEvidenceResponseObject, error) {
+	a, err := s.visibleActivity(ctx, req.ActivityID)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, fieldError("#", "the document is empty")
+	}
+	// The name and the Content-Type header are the sender's word; the bytes are not.
+	ct := http.DetectContentType(data)
+	if !evidenceTypes[ct] {
+		return nil, fieldError("#", "not a PDF, JPEG or PNG document (its content looks like "+ct+")")
+	}
+	sum := sha256.Sum256(data)
+	ev, err := s.store.AddActivityEvidence(ctx, recert.Evidence{MemberID: a.MemberID, ActivityID: a.ID, ContentType: ct,
+		SHA256: hex.EncodeToString(sum[:]), Data: data}, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.UploadActivityEvidence201JSONResponse(toEvidence(ev)), nil
+}
+
+// DownloadEvidence returns a document to the member it belongs to or an administrator.
+func (s *Server) DownloadEvidence(ctx context.Context, req api.DownloadEvidenceRequestObject) (api.DownloadEvidenceResponseObject, error) {
+	ev, err := s.store.Evidence(ctx, req.EvidenceID)
+	if err != nil {
+		return nil, err
+	}
+	p := principalFrom(ctx)
+	if !p.IsAdmin() && !(p.Role == recert.RoleMember && p.MemberID == ev.MemberID) {
+		return nil, notFound("evidence", req.EvidenceID)
+	}
+	return api.DownloadEvidence200AsteriskResponse{Body: bytes.NewReader(ev.Data), ContentType: ev.ContentType,
+		ContentLength: int64(len(ev.Data))}, nil
+}
+
+func toEvidence(e recert.Evidence) api.Evidence {
+	return api.Evidence{ID: e.ID, MemberID: e.MemberID, ActivityID: optional(e.ActivityID), ContentType: api.EvidenceContentType(e.ContentType),
+		Size: e.Size, Sha256: e.SHA256, CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy}
+}

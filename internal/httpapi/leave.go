@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// ListLeave lists a member's leave periods.
+func (s *Server) ListLeave(ctx context.Context, req api.ListLeaveRequestObject) (api.ListLeaveResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	ls, err := s.store.LeavePeriods(ctx, req.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	out := api.LeaveList{Items: make([]api.Leave, len(ls))}
+	for i, l := range ls {
+		out.Items[i] = toLeave(l)
+	}
+	return api.ListLeave200JSONResponse(out), nil
+}
+
+// CreateLeave records a leave period, to be approved by an administrator.
+func (s *Server) CreateLeave(ctx context.Context, req api.CreateLeaveRequestObject) (api.CreateLeaveResponseObject, error) {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
+		return nil, err
+	}
+	b := req.Body
+	l := recert.Leave{MemberID: req.MemberID, Type: string(b.Type), Start: recert.DateOf(b.Start.Time), End: recert.DateOf(b.End.Time)}
+	if l.End.Time().Before(l.Start.Time()) {
+		return nil, fieldError("#/end", "ends before it starts")
+	}
+	created, err := s.store.CreateLeave(ctx, l, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.CreateLeave201JSONResponse(toLeave(created)), nil
+}
+
+// SetLeaveApproval records ABCP's decision on a leave period (administrators).
+func (s *Server) SetLeaveApproval(ctx context.Context, req api.SetLeaveApprovalRequestObject) (api.SetLeaveApprovalResponseObject, error) {
+	l, err := s.store.SetLeaveApproval(ctx, req.LeaveID, req.Body.Approved, principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.SetLeaveApproval200JSONResponse(toLeave(l)), nil
+}
+
+func toLeave(l recert.Leave) api.Leave {
+	return api.Leave{ID: l.ID, MemberID: l.MemberID, Type: l.Type, Start: openapi_types.Date{Time: l.Start.Time()},
+		End: openapi_types.Date{Time: l.End.Time()}, Approved: l.Approved,
+		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, UpdatedAt: l.UpdatedAt, UpdatedBy: l.UpdatedBy}
+}
+
+// leaveWeeks turns approved leave into weeks per clinical year (1 July – 30 June): the days
+// of leave falling in each year, in whole weeks rounded up. The engine caps them at 26.
+func leaveWeeks(ls []recert.Leave) []progress.Leave {
+	days := map[progress.Date]int{} // by the clinical year's last day
+	for _, l := range ls {
+		if !l.Approved {
+			continue
+		}
+		for d := l.Start.Time(); !d.After(l.End.Time()); d = d.AddDate(0, 0, 1) {
+			end := time.Date(d.Year(), time.June, 30, 0, 0, 0, 0, time.UTC)
+			if d.After(end) {
+				end = end.AddDate(1, 0, 0)
+			}
+			days[progress.DateOf(end)]++
+		}
+	}
+	var out []progress.Leave
+	for end, n := range days {
+		out = append(out, progress.Leave{PeriodEnd: end, Weeks: (n + 6) / 7})
+	}
+	return out
+}

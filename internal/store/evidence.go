@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type evidenceRow struct {
+	ID          string `gorm:"primaryKey"`
+	MemberID    string
+	ActivityID  *string
+	ContentType string
+	Size        int
+	SHA256      string `gorm:"column:sha256"`
+	Data        []byte
+	CreatedAt   time.Time
+	CreatedBy   string
+}
+
+func (evidenceRow) TableName() string { return "evidence" }
+
+func (r evidenceRow) evidence() recert.Evidence {
+	return recert.Evidence{ID: r.ID, MemberID: r.MemberID, ActivityID: deref(r.ActivityID), ContentType: r.ContentType,
+		Size: r.Size, SHA256: r.SHA256, Data: r.Data,
+		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.CreatedAt.UTC(), UpdatedBy: r.CreatedBy}}
+}
+
+// AddActivityEvidence stores a document for an activity and marks the activity's
+// documentation attached (unless an administrator already verified it), in one transaction.
+func (s *Store) AddActivityEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error) {
+	now := s.now()
+	row := evidenceRow{ID: recert.NewID(recert.PrefixEvidence), MemberID: e.MemberID, ActivityID: nullable(e.ActivityID),
+		ContentType: e.ContentType, Size: len(e.Data), SHA256: e.SHA256, Data: e.Data, CreatedAt: now, CreatedBy: actor}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return TranslateError(err, "evidence")
+		}
+		return TranslateError(tx.Model(&activityRow{}).Where("id = ? AND documentation_status = 'none'", e.ActivityID).
+			Updates(map[string]any{"documentation_status": "attached", "updated_at": now, "updated_by": actor}).Error, "activity")
+	})
+	if err != nil {
+		return recert.Evidence{}, err
+	}
+	row.Data = nil
+	return row.evidence(), nil
+}
+
+// Evidence returns a stored document with its bytes.
+func (s *Store) Evidence(ctx context.Context, id string) (recert.Evidence, error) {
+	var row evidenceRow
+	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return recert.Evidence{}, TranslateError(err, "evidence "+id)
+	}
+	return row.evidence(), nil
+}
