@@ -191,15 +191,24 @@ func (e APIClientScope) Valid() bool {
 
 // Defines values for AttendanceChangeAction.
 const (
-	AttendanceChangeActionCreated AttendanceChangeAction = "created"
-	AttendanceChangeActionRevoked AttendanceChangeAction = "revoked"
-	AttendanceChangeActionUpdated AttendanceChangeAction = "updated"
+	AttendanceChangeActionCreated         AttendanceChangeAction = "created"
+	AttendanceChangeActionDisputeAccepted AttendanceChangeAction = "dispute_accepted"
+	AttendanceChangeActionDisputeRejected AttendanceChangeAction = "dispute_rejected"
+	AttendanceChangeActionDisputed        AttendanceChangeAction = "disputed"
+	AttendanceChangeActionRevoked         AttendanceChangeAction = "revoked"
+	AttendanceChangeActionUpdated         AttendanceChangeAction = "updated"
 )
 
 // Valid indicates whether the value is a known member of the AttendanceChangeAction enum.
 func (e AttendanceChangeAction) Valid() bool {
 	switch e {
 	case AttendanceChangeActionCreated:
+		return true
+	case AttendanceChangeActionDisputeAccepted:
+		return true
+	case AttendanceChangeActionDisputeRejected:
+		return true
+	case AttendanceChangeActionDisputed:
 		return true
 	case AttendanceChangeActionRevoked:
 		return true
@@ -303,6 +312,81 @@ func (e ClinicalEntryInputType) Valid() bool {
 	case ClinicalEntryInputTypeVad:
 		return true
 	case ClinicalEntryInputTypeVenoVenousBypass:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeKind.
+const (
+	DisputeKindMissing DisputeKind = "missing"
+	DisputeKindWrong   DisputeKind = "wrong"
+)
+
+// Valid indicates whether the value is a known member of the DisputeKind enum.
+func (e DisputeKind) Valid() bool {
+	switch e {
+	case DisputeKindMissing:
+		return true
+	case DisputeKindWrong:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeStatus.
+const (
+	DisputeStatusAccepted DisputeStatus = "accepted"
+	DisputeStatusOpen     DisputeStatus = "open"
+	DisputeStatusRejected DisputeStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the DisputeStatus enum.
+func (e DisputeStatus) Valid() bool {
+	switch e {
+	case DisputeStatusAccepted:
+		return true
+	case DisputeStatusOpen:
+		return true
+	case DisputeStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeInputKind.
+const (
+	DisputeInputKindMissing DisputeInputKind = "missing"
+	DisputeInputKindWrong   DisputeInputKind = "wrong"
+)
+
+// Valid indicates whether the value is a known member of the DisputeInputKind enum.
+func (e DisputeInputKind) Valid() bool {
+	switch e {
+	case DisputeInputKindMissing:
+		return true
+	case DisputeInputKindWrong:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DisputeResolutionDecision.
+const (
+	DisputeResolutionDecisionAccepted DisputeResolutionDecision = "accepted"
+	DisputeResolutionDecisionRejected DisputeResolutionDecision = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the DisputeResolutionDecision enum.
+func (e DisputeResolutionDecision) Valid() bool {
+	switch e {
+	case DisputeResolutionDecisionAccepted:
+		return true
+	case DisputeResolutionDecisionRejected:
 		return true
 	default:
 		return false
@@ -1330,6 +1414,64 @@ type CreditList struct {
 	TotalCeus CEUs `json:"total_ceus"`
 }
 
+// Dispute defines model for Dispute.
+type Dispute struct {
+	AttendanceID *string `json:"attendance_id,omitempty"`
+
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus             *CEUs         `json:"ceus,omitempty"`
+	CreatedAt        time.Time     `json:"created_at"`
+	CreatedBy        string        `json:"created_by"`
+	EventID          string        `json:"event_id"`
+	ID               string        `json:"id"`
+	Kind             DisputeKind   `json:"kind"`
+	MemberID         string        `json:"member_id"`
+	Message          string        `json:"message"`
+	ResolutionReason *string       `json:"resolution_reason,omitempty"`
+	ResolvedAt       *time.Time    `json:"resolved_at,omitempty"`
+	ResolvedBy       *string       `json:"resolved_by,omitempty"`
+	Sessions         []string      `json:"sessions,omitempty"`
+	Status           DisputeStatus `json:"status"`
+}
+
+// DisputeKind defines model for Dispute.Kind.
+type DisputeKind string
+
+// DisputeStatus defines model for Dispute.Status.
+type DisputeStatus string
+
+// DisputeInput defines model for DisputeInput.
+type DisputeInput struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus     *CEUs            `json:"ceus,omitempty"`
+	Kind     DisputeInputKind `json:"kind"`
+	Message  string           `json:"message"`
+	Sessions []string         `json:"sessions,omitempty"`
+}
+
+// DisputeInputKind defines model for DisputeInput.Kind.
+type DisputeInputKind string
+
+// DisputeList defines model for DisputeList.
+type DisputeList struct {
+	Items []Dispute `json:"items"`
+}
+
+// DisputeResolution defines model for DisputeResolution.
+type DisputeResolution struct {
+	Decision DisputeResolutionDecision `json:"decision"`
+
+	// Reason Required to reject.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// DisputeResolutionDecision defines model for DisputeResolution.Decision.
+type DisputeResolutionDecision string
+
 // Event defines model for Event.
 type Event struct {
 	ApprovalRef *string `json:"approval_ref,omitempty"`
@@ -2041,6 +2183,9 @@ type ClientID = string
 // Cursor defines model for Cursor.
 type Cursor = string
 
+// DisputeID defines model for DisputeID.
+type DisputeID = string
+
 // EventID defines model for EventID.
 type EventID = string
 
@@ -2322,11 +2467,17 @@ type CreateTokenFormdataRequestBody = TokenRequest
 // CreateClientJSONRequestBody defines body for CreateClient for application/json ContentType.
 type CreateClientJSONRequestBody = APIClientCreate
 
+// ResolveDisputeJSONRequestBody defines body for ResolveDispute for application/json ContentType.
+type ResolveDisputeJSONRequestBody = DisputeResolution
+
 // UpdateEventJSONRequestBody defines body for UpdateEvent for application/json ContentType.
 type UpdateEventJSONRequestBody = EventInput
 
 // PostRosterJSONRequestBody defines body for PostRoster for application/json ContentType.
 type PostRosterJSONRequestBody = RosterInput
+
+// CreateDisputeJSONRequestBody defines body for CreateDispute for application/json ContentType.
+type CreateDisputeJSONRequestBody = DisputeInput
 
 // SetLeaveApprovalJSONRequestBody defines body for SetLeaveApproval for application/json ContentType.
 type SetLeaveApprovalJSONRequestBody SetLeaveApprovalJSONBody
@@ -2587,263 +2738,272 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs3sjj8KiieU2XpnKFEyXaylmrrK0WWd7VrxyrLTr79In8iNAOSiIbABMCIZvxT1T7EeYbzYPsk",
-	"v0I3MDdieJFI2c7qj8QiiTu6G33vz51YjjMpmDC6c/C5M2I0YQr+PHlPh/bfhOlY8cxwKToHnfcjRm6Y",
-	"0lwKIgfEjBiRV7+y2ERkIBXpnw66b6iJR/2dTtTR8YiNqR3ETDPWOehoo7gYdm5vo847ZtT0aGCYmp3k",
-	"nMVSJJoYSSaUG3LFBlIxomwXLob1ocdc8HE+7hz0Ij8NF4YNmerc2okyquiYGbero9jwG26mpy/tJ25n",
-	"y6gZdaKOoGPbl7oGlzzpRB3Ffsu5YknnwKicVafNqDFM2f7/P43N5S+0+/t+9/uPn/ef3f5nJwps+Ei/",
-	"Hcxu9eSGpjk1jFCN58k1SeznrYQNaJ4aYmRCp9uHhIopyag2RCoyyE2uGDS0hwHb+C1nalrZh76Ug9pB",
-	"DaQaU9M56Nhu4SUaw0RCRczaj6dossoBmWUO6DjlTJjWmWP4eYVZ45QvM2uutFRhQO8L9slcxtCi78E9",
-	"U+yGy1yTjA7ZIZFjbgD07W8DrrSBH9quBQerAzD99JqJoRl1Dp7v7YfWeHIz72DYzWrnwm6WuY2TT1lK",
-	"7WzNgzkVcZonjDAaj0isWMLNE01omsqY2iZtO2duwOqqHIx3DgY01axYxpWUKaMC1nE6AHrSckGWSPVJ",
-	"atFCMZocwi3EIyqGjNAsSznTRIp0SniVVhFteJqSEdWEm2K9SPvKBXtS1nZZ3z0LnZtb77viJr7kutvh",
-	"YeE+XvMxN7OrP6NDRjT/vRXAU+gXvOTnvcjOi9T6ec9+8rR7L0C7o84bNr5iqhXwx/DzCpA/ZuMlIP+t",
-	"GlLBfwdgbp1bVhqtsAKphkus4EzJoWJaw790PHsLby1owFuRYZO223A/rwbCH/ScQ8/1Skeea7Vww7d2",
-	"LJ1JoRm80T/QxKIP0wB/sRSGCfgTMAOpzG6m5FXKxv/9q5ZApMrZ/1OxQeeg8x+7JWuzi7/q3TPshZPO",
-	"4qXCaQnXZExT+2CyBN5bylONOCqFUTS2JO+GpjxxJM8+JFIMUh5/sTXHbn5NJtyMYLGKaZmrmD3RJM6V",
-	"YsJSEOAZbqPOK6mueJIw8dALNvKaCZLS+BqPVMcyY/aUlUwZQrXMmIIVEMFYomG9p8LCFE1PlML3+qHW",
-	"fCRILtinjMWGJQAKuWJIsRNmADKoYoQL3A1TN0yRVA5JLhKm3EU4uEpgKz9K80rmInnIXfwoic7jUQET",
-	"kT1xIQ2RgiFk0zRliozplGiGIHJGp6mkyXspX1M1ZA8NKFcymVpUTO3k9iCpaIIHjWOWGQSQMwViA7c/",
-	"vKI8ZclDL9i90viOJ0RzEePZuvd+yG+YsIBSFZNuo845Uzc8Zh8EvaE8pVfpgx71EUlYxkTCRDwlWwDW",
-	"1NArqtm2Pf1cKMvq2VXZV6YiIYII1y1kuND0rvVuRdqDFbyX8g0VU0fm9YNelJRkbIUph5T6EAVLQu3y",
-	"4LrwnhKW0un6tvxB0NyMpOK/s4dGfHipAFe0RvLb2NbPP//cPcrNiAlj18HqE8+817CbTEk7noWLE2G4",
-	"mX7Bx3rC0rTrnuur3JArxei1JpRc5ZoLu2uVW/C1A7nRQRnww/EZMjqzo2v+qZvwITfEtiKnL+2RsU90",
-	"nFns7OztP332/LtOVOV1ful1X3z8/F2Ix4kKxQMcTZq+HXQOfpm//aM84aZzG322XFzGlOHIHtEsU/KG",
-	"ppfQ9/PsVPYGh1JNF53vsW9n+7BcL2x/8kFDW24onlRg8sSBzwJtQ9RJZJyPmcChLi1fgitgwgoEv3SE",
-	"FLYfNYbGI2YZzhum+ICzpPMxMBxPgsspZYTgr1zkBk+1KX5EnUxqc2mYNpc6loq1NFLyhidIDWaGV+yG",
-	"s8mlYlS3nJZrMbt7S5Btm8qubetfgQkJHoBm6eBSsUwqw6q7LYTpqGO4SVlwHUZmPIYFcMPGOtwGv6BK",
-	"0Wn5eQEMO6h/b9veRh3LmiaKTkRogbdVmeKXDggZVRkP2kceoABiK8Dut1dspgXEmofePLnqIstzxqe9",
-	"c/uxgsqnIsuR1CXIddD0rIKpTqcxH3nnC2MPi8t1IvhKKpLlV56G6wOC75eOCBx0RH6VuWXII3Ij03wM",
-	"3EFlO/u9Xi9qpw+zFNeuMmXA1tlGTicCCibitKIJkcKpPu5MXwp1hKcwdyQ4FdpR38vPIyaIPV8QCyyL",
-	"fS3kRByQ5z3iOpExvWZkz7Zyp+bUIL1eb5FeJEiYGvrzl8cnB6islNp0bVMCTSNCDUkZ1Yb8qdecOZqr",
-	"Sq+Tuso9Pw1ec0Fqmi3HXPjPe9FShKj6wtLu7x/t/3rdF5cfP+9F3z0Nv7Zj+ukU++/31kG5GqSpTolw",
-	"r7O0oqQUZxSlpzotKHZY/LHMgkKkuKKnDltbanQVZpu33HdAIFekbAmLuXaUxKPUsm9X+ULWAdlrUYmR",
-	"BAdoEJnnAeBrbLdY17wdv3cQUTy/JeGzPJ5i2lOSDuIfKFwtaZKKAzWHE4s6FtVTlgzZpRWgLnWubph9",
-	"m3QSW1DRfJynfpw45YLHNL3kQhuVxwYMA57iX3J+OWbMIBdQ+ZZfwoOlTZ5M4YWENpelZaYTdaQZMRU8",
-	"6qOMo6Hl/oxoC1OFisLAD02daQtDJK/b+BfQFK2AMX6r57bfLN6E+A1YfDFTuZ4WTsDPcKyYe9dWwBh/",
-	"UPVHcyGJDBxjQBVRaQQvAc0yQmOjyUCqQ+L3DZYr15YpvROipfc+9TEXjhjvNa4g6uSC/5Yz97NROWve",
-	"Sv1CgjjsJ1wLlS3QY4Nktn5CFbJTvTV9oBgtWeCZjxPF4fUB81/xq/vkfyyJgm9Q+cY3ypy5oWiCRJGz",
-	"0DfYaS5l+Zmb0TmLFVuFxlTOvXmDzvKriyEb3M5ITgQZMcXAZHZItJGKEW6IpgOWTnc6i56I+gQtqF6S",
-	"13sTzpUYdJbrSzqhKkGquEyfwiIcorB3EpSRDC6QZOcQbqbtE7w8Gp5jh2Pg/kOo6HxQQkJ5iKxXbORV",
-	"ibJYVyFO+m2UMywCh2PQ9s7SHYszdW4ohkfCjp1niftr9n0pj5QCRxA6bDpPAVlAXwmxtouZ0cp0DR8H",
-	"RSf0t1lt/FbAaYGY0C1R0/G7jvz5+c0GCWl5CVIpVhz4Cm/wKqhY7qXJgS54sYPgv0jyr4owvXmPaPMo",
-	"3TLnH9hfuaWS03s/l000WMhktb+KxVBrecdrwLmphxzo+8xKHZ5froJyvs/VNMzP5ZpZRo3gU0XMiBri",
-	"+jiFyMyQjsistAzfZ6VlOHMXN+DQssRzW55PbeO1JdfWEjp8wMqZRR4RK++NaUroWObCoDGcGjKW2hAz",
-	"kSRLaczA6ONcDghNJ3SqwepjWzQU/TvPeyE1/1707Hbr4mLHf9q/3f5/gqqI44oGr7HWH47PiBfsdiqa",
-	"qNNO1DnF/50GX4ZjC2yDwlTTeHiu4qztHV9oO6j797W3YOyyVc7btM6SieRyaTMDvvztmm8/wPypwQPv",
-	"FTa1j53W+YqYFXwD7v4WLb3/tp03NVpOd15VroewrklJAYdauBRtqDLL3lRjPU0/0zrUlfPWL7hmDnAT",
-	"1tZRAZ6C5aswgeW9BilOSvm44pnUlFIoH1+CdbXxvO/t/ykEmGPK09rB4Dd1JfrzEGuQUa0nUiW13sWX",
-	"jQG+Wyz9lAuPikUUw7WexHu/1bnnMLvvTxlXTK+EPPOEk8Zuqux9Y2flxOE9oTbuRJgQXxTb1yRsA7z/",
-	"e393K+qI6suYaiuaDZhiTjydlcDuJvXJtK4VVXxMAbc0uNrYv0PPk9evL8HyV6+rukc3eeTOPbjRqJWT",
-	"WHi/dzHdzR7zjJ8YF9pwk+OAxHYgIrcbPHTevEaTEdUjwjW5ZpmZNZmFQMVDXmG52otmVCB8YDSGYJwc",
-	"v3lLqEjIT0cvDwkogidcM7I3x94TNDMtDYP3BRPf72pqic5l2b2mF79hQl7a/+X6Elt2nC70MmNqkGun",
-	"VM/s9yweS9sHtFfaUJEAfwn++ZdUa26/M3MU5U0jwixoLoSx1zz0TKwmxtSJ0t2FK6dIOVjZl2QxP7hp",
-	"bm9FTq9llZthA5M72zlqbVo5aceatA3if16vX0dhtJt1/pfayptXU7AowJE+0aX5gGwJaYhm6aDrvSm2",
-	"K9LgXD+PJr/nWbSSnXPcWkWTV+f8CnZv1jV/9rCDtv0muqwFgVs1mPOfXiMNTS+Xx5M5XBCuszZkaM8A",
-	"238A77QayIYowSrS4zrJgg+QujPNuKsWPSi3rSKbQXOz+ArgHM6xKYieY3b5uxQtpKmVaOUqDX6/os5/",
-	"lg7MkIpyhe1SYuEmNkuLKpLjfGtBFUAqDA8H1kUD35LyG3Y5YVdcUOV90hKu0Gei5jgQYqUwQnAN/miz",
-	"Kj/QUvlmpOB/G6zr2pzXGuhbFaN7YY+yzSN0FXMXej7dFUvx9mYV//fE3BoSlmrNozFTPKa7xyMe06Gc",
-	"vcxFflp39O9yuF0sO1d8CbfBFmXVanjs76X18VuH3QFf0c2ZHKoktkJJEkUH9iDAb0mj92Jsuak0bTEu",
-	"ntzwxMuxs4ZLHwEffMDRx/+yKb7VHP6TgeU8xnTIdn/N2LD4kIlhcDkb0KHcSeWhR3T/+Xfhn/jvbNm3",
-	"p6aFqp6XG6aYaDUdxivO0qQIgGv63xmnUCyxfJxrQ65YYf943uuFDrJK32Z8WRWGMHGBUSQ3NM0ZmVBd",
-	"NVhcSXBF88GnLmLUBSaHrjuT9vhUyH7zt/O3P5Iz/J1svXt1TL570duLyEDR4ZgJCLYfbxMjQ8viZsQF",
-	"qFn8ng4uRP8/dj3y7/Z27dvdJ1wQCgFmEen/xy4ELfeLMP6++wz7IUUCiZ0LUTMNuX4LddnF8Zb7jvx1",
-	"hW75r4ymZjR7w7NRAvJ6serC9QpN9Lef/x5A/3RYneIkeXl+1IKyN/WG+8+f770INr1uwbZrjIfxQ7z9",
-	"+1mwe65rhEbzMA35FGZg0JeTXLNpRK6oZt89y1W62Epp14abtCPjHiI4HVxQy4Gez57oNZsu/4DYO1mk",
-	"54EBQ/O/ZvSGtWl52pxzNkB6mUiWYk7uRqLtA78c7xPWQ6/DNL6iatvTflg6nk9UXku0JpM4XP9dpIBl",
-	"72v1oy90wlQxYSiYt3jKDSp4f83V9DLJAdMGdMzT6eWYJTyGdkuqZgNH23o269DoII7dXRX7msdM6FV9",
-	"hb3xCh/pxYiFhswlW6ONosHNP1vCr8k4KaR8E38+bThLHHX/v4+f91sSXTTfKbs6t5jQ0b0J0DbEskWX",
-	"hplEmoqW5S+9mhPkHRuEGHxvBZk3zDvbZnWX6hb/9aijczybZXx1eBL2EtKLT++DDvC5fu7CUlf4zNeP",
-	"OHyR/tLuqWy8irPLeBoXoiias54uMm1VXGTmTovxwbdR54orM7ocS4F8WWlG2180VVy46nAplhfbwXQd",
-	"0sH/PGKWLhJKUjnkgrBPXKNXP+ZGUCyWKgmp3SsuBy0PcUVwYOPL3/50vZ88/fScXsUJGwxH/NfrdCxk",
-	"FpQgkKitQEUdFQxJyq3WEBlzZqaXcUr1YpzBxsfQdmkNJgJmqcJcUeXonVO8yrA4lvJCF6kKcQV3iif5",
-	"42LDPXxl7gOZpSbuu147nK47fOeVVISKillNDohmN0zRtBbWoyNMDebyt+BDSIAEpOAXamQ4nufuaBSK",
-	"zWmn7+vQp5UP94YUam6pLgQmIDtBHsVlgHS+1OIycS2/c5f8q1jZIo6zKm745I/FpO07n9Ulgv6PgftF",
-	"8adiBuaJOgmLGdUtSkUc8kOWLEO8xlxUv917JGffIjl78Ef5NgDKVfZ8DeFZMmGtmm8am8t2Psq3yEZt",
-	"Zs8mpyXV8PL73/avl+W0FkXXAglY3ePjDlwOHFNz3kXsTfWm7sTk+MupiJxn57MyZ6/74qP7t/vx8170",
-	"dC+cKGDmSldHyZk7bwjRrVdY2QLXsRSaC3LmXdmIw5WAh+BcjAyHz8KpfVyAOet4r2uYuLlXuymPHyyN",
-	"w6sFrS8C/0VrW9NT6HfzDQL5qsA7c5w+C1jI3/bdq2Py4tnz74lLMOYSMu50olbjWFOapoZMmDBkoqQY",
-	"+tSZwESDnz/61FKCfhqYh4KGNSnM2+WauVqBPcesl0wkYAJC1v3tUW5GZH+nR6AvsdfsTF7fP3tBNEY0",
-	"kuc7+9tVa5uzeV26JQKnht+gqqfyxVChm2teST5XtsqFzjN01MOW3kbpu4NKJ8jpwYJ1aLeMMGHU1J5Y",
-	"YZ0bcJZCItXSllY4pi0gKBWTZ4CccKENDXpjVzPEZdQlRPVgImPIh5oQTFcdiFqFjq3ZFcp8nmSLplr6",
-	"5J/9/7fr4kO6p0m/CDEjaAkFo+VvuTSMTEZMEKqvuRgCgI1Ymu3Md7wqXotnvVoe5RcvqlxqL5i6p/DW",
-	"aBpb9UgqQ3Q+HlM1LTOc4ynZcerBcD/QhLwroK5V6d+c5cO709JxiPCECcMHU7v35nSHpE+vZG4OrlIq",
-	"rvt4TpBWFc6BaDrVhBtC07S+skqvzpIWA+9FMsdAWknAHKbfmPm4uV8ndhEKWavoAenzpB+RvqWJ9l/H",
-	"Itk/r7lI+mQrZrlT1YK793ZE+mwwYCB+XQ6UHPejC9HHzK3a9suY4hIGTRhNUi5g4FxwY//FtKj2L3D6",
-	"tH84XyyO3WOaaRgSHYTxK6Wml/KGqX6Eiey7OAkEEwCgdGOu4pwbyKaoIYNs3y+57yId9M6FOILQS8x/",
-	"5cMx8S70IWE3TE2dvR7G2RknJJZ5mkCuLPDLnRK7Gs70hehfFK66F50DAg9mf4dAfticp6bLhT9vnNCl",
-	"EWPEAYfeIe+YFdR8wmYGaYcvxGQkU0Z8mjDYJRV6wpQmz/b3XeAocRZ7i7qQ8d5BK/oCtAHMOuxMbqhz",
-	"xM17GJyaioRZ+zRH81+Rp4DllexEYf8NgIwVN8O0PoN+IUqetT3zP4/qqc5JTIUFlCtGmCuekZApM2TL",
-	"ElJ36fi+YoDtNE4ZJrKFPGzbQTrrBl+gvWn31PcN5ohSkOzGLGYyK0tpTDw7TYSXN+faPfzMKraQITBh",
-	"Cz7g1iUXYZeBOm1aTudRdDFyBd+AKoWPs25s/wPwDPiYrAzFrbd5N4F42Usp8WCld8WyVo4iy4GlTHjB",
-	"hz5HYkEFMfjCBcDrqHhVyhYQUqZn2WT4PmR1Oq5PcUBog7DvkOPmLAduGnI1xdTuWy6yKyJFXFhE4IHa",
-	"3nFOJQk3oYyKlhS7+iF/hqOZX33EU6R5Z7swsjnOTZ2+3Ws0/0ov72+yrE8G+xQ7qh4Qbew7TxQbyxuW",
-	"zF4avOCDCt9ReUnx8naQG05pM5eNr4JjUQxLC3RQuG/J7zemXNgP64UsrIciGEtYUgGvCkyp1josMxOj",
-	"lGbAyR07Rcstpu/aWzaiDzGgICKWs499ea31wNLyXjizHoOeO+pEHSkujaKx5Zev2IgL1O4PeOylwyyW",
-	"Yx70153JOFPkNKx7OBVQP5fLfgc5kFoD65cPqYeWIMNejriohVooNlBMj4pgcEyG7j4u9jFqNKusXYYE",
-	"qz6K2H3LdlDLvaikm1FlpoRmWVWUp8kYSiIVStTCbwzfLnsTIYR6Byko7+LqpeQklDbFOQjv9aJer0ds",
-	"I7I1hjRqmjzbe7q9tLyOK3snJ0U8w/xkRXY54YOFcZiGiOcZZ2c1vVR5G3cyLxB07PXH/gaMHPMYFMjK",
-	"8BZGwR/aaifgFh9KnW3JjG7NHBTmHl3iv8u5jYo0q+Ff3T5CrKlL49Pys0tYtpghgimiYK6zco7KOmf3",
-	"NQsNjSmqydzQBuHBoTjZaCFgeQC9g4sFQlY18GU/pDFdJaONV8wu1MO2qVU3knNsBnPbD7MNURfHj5ea",
-	"xLXoAxPW4gau5OSJJpnUcNdeY6dgAxGxcgzpVUTDCvB7vm12zOPzn4j91Q01IROq6zrFGfytou/sgD7N",
-	"DRlTE49YQoR0jh2HhAqSC+dG5L090NsLpnXjhj2/FmV3bE3rGOAglsXsha8qXtZc1mC5DKn1L31a01xX",
-	"sqbiB//TgpSq+PAWP/uPm8u4WvCSxSiLU7A2GkH+6dDb5YOAHybdFBPJJUg0K9jeMGKvtdc6sxuEpPdQ",
-	"6qti7CBQ1pKT3utc5yZ4aDrclm3nJOiqRZNuLhfmnQCiklWvd9BrpNXb+qW39xGy6f2f/V963acftw9+",
-	"6XWf41f/2a4hmjEKgkcsF0PiDuyJJjyxQiG5Ziwj3JAtKQgSr+2d1jCHwKp7fzp4eu9Vr7EyQrkyZkZY",
-	"8mTdxRLumCau5ugzm7EZf3WPmB7xjID70AE5IuhyFpGj3XfEeZ1F5AeiTZ4wYSJyTGRuNE9YYRaC2oFU",
-	"QLiIlcoHeO1VMeuoE3WOdt91os4PnahzHKSTkM5sTnY3XgoVC+PemwmrFyRpC0uzFYtsLZCmGMFNEysG",
-	"FjXH99YE3Y/rzx7XnGIZwVz7Z7wBBxmNWVezjCrQ4mMEgcVUQZVlp0rDOfqyNrIBtIQzeB55lr0CPpts",
-	"+c0SOOLtncUOEA00qFxNCPodKKHxNxRgXdE9zEuRFyq/7Guj58LwFDP7V+q6Edc1zIHOXNys4zEYZP3x",
-	"UJEQ1wePak6BgJYH2itkqiD8A6Nqmciu2jnVBqsdkV9A6CY+6HWEmSQcyty1xE8uiqpY0VF42fIZK/r4",
-	"NZO0zdE8LWbck0qiSGf8cEFAM4uMytMLewTaK7qTJ+A9vJlqN9BScmbgK9Ji44Oqk70Tu8AsiWE4PIwa",
-	"64kR0GFchdUV9+eiAaqiEHwDYWC+8kdNjTeHEXgecBC+/7uxRhAMQ9/cpKUW0Nbh4ojRcBtzbbTDr8lt",
-	"cD7duiNs3j/57MyWfyrNrY0NuEK0LSU6jVR0yAgTQy6gAHOuWZXt07+lTt6W2liBO1w4Ee61armfnSql",
-	"UETNr4eM+dBXIIZq/UnNG2mvUp6OC/Pds+Br3DrhDzlPE+J+JluUKJYyO6uhaLKzaP3T8TmxUj+0AXtw",
-	"wm5YKjNwZrmyQ2zXXaRuejt7O72F3lGlFbtxMFF5HSG4/XlEzeng/q6upRF4KWzEacs0e1UaFiBiVdvA",
-	"jNuWT56DqQ0PCNWED6p036nnEkLTFLKMeC1rOJ1EyxmVioNVNM8+K0/pZOfrGAYrgHkcCP44t7xZoKpZ",
-	"UfGstbzZ4rpmrgLaquXN2iuZfTWJRwOS+SqK9gUi93xRG3RIca64mZ7b9TsjHzi8HeUY0NSA84q4oFHv",
-	"3T97e/6e7N7s7dLcjHbhp/4BgdQvXc2HgiXkbz+/1xHR4CmnL0T/yPkTY5Idgjw9uch7vacxDAB/sv4O",
-	"ORKVgu0pRCuXZf+5wRL/h06FnjKCxugLURH+RlCOO+YJ02Qy4vHIlVrXgcr1lmA6dIWcy2bExhaiIkLF",
-	"hSijKtHfD+qi+XZc1fmnJ4eFXsEwQTHbKdZ4LzwFe8+2dy7EhThH2dX5uhwQYG64NooaqTQZyTRxro+w",
-	"8cNK1TX8sT+r2gYPzaquuh+Rfk1ZDY6bFW119XPRoKKvhhGrGmvwFq2rrBtfFc1qSuv+odfewOqXWWdt",
-	"GcFZ6zPYpTb04OjbWleE9w/9NdqFVGALHIUnVBPFhtzSL5aAUye6bg5SZwuNfQG/QokCBcp9goamJv6g",
-	"Y//xm39ST3dLytYAX4VfDaQCT+VQB9X2Bx3n9WqZejCftA4bsgTYJaHHV332VA7rK9AB+4TbT/m1E24w",
-	"upgrMsJKQbifsu6IDlk2DuClwKZYkYnU3p2aYcXNfHR26lJU6Blbi22CdxcRJUHXhzqJG3nNGj2rVhk3",
-	"9PEJvuS6aaY58Inyak1qVqHaPfszmbEVHThzGG4ZbGCNLhGBXCwEDHeO6s6YrKoz1rNnhI1boWnrkp/9",
-	"oUbRmNKzhqYDy4EQfC2KONaKE5go2FA9Y7Vyyw12tg8MLM0xczVjnOuIcjON0ZWrYaLzG4z87uxoTpxp",
-	"9vR6pg8q7Rx06q9YU2Bx2qxg0+gR6x+x/hHr/xBYXxG+7Nf7ndtb8A4ZyJDGD6JD3M2RWArDRc7FsMuS",
-	"3O1v6/hk24EMMo4l4gykIkUBCuBuERHGWW6YvhAYNVJp8ESXx2XkhKrZ49yCyIXj4zOMvQEUgMj/mGlk",
-	"N4+lsKsB6LgQXcdaYhght0uYjY3c6tcytOK3//2rlqK/7aNdysC2QzsqTzCmRmb0t5z5GB7f2J4wyRQb",
-	"8E9ky/J7l//65/8ip2fgz20YxPAx04aOMxzLruvp06cvCBfkw/vjiGBIjv2p/49//OMf3Tdvui9f9qGr",
-	"82yn7fFELmKzqOtGtvoXULPtouOmR4kj14ygbo5kdMiFE1vs21Ck+3TYQ7xvs23JnmjSr2j2+oRq0nd/",
-	"IyeZlgndUKXWOcpoPGLdfdC2QMbjzsiYTB/s7k4mkx0KP+9INdz16Rx2X58en/x4fgJ9SiOxh82js9NK",
-	"fMFBBzU5t1FHZkzQjHcOOk93ejtPXe5VeMJ2dyYsTbsQ87L76+Ra7/zqnHyGrCVjmEvhWcmYqbHEn3uo",
-	"cDVPdM3kpDFi9fvne99v75CjgYHkVNdseiGAePsC1MWpXrOpBemphqthScWU5Qbkhjipc0RvmLNpJXja",
-	"hSh5amnKkBnIuWlFZlfOz25tv9fDcAbIvOtSYBag788BBf4lEnKeI/mYPTDYCkMv+ec4Z2ioYm27p8Iw",
-	"JWjqHNgq0nvn4JePUUf7aJ3OGd6BPQcuhnAXnahj6FCD6tyK9h9t/91Eou4heKvnEzocMkU+nBLFRMIU",
-	"Bl1yJHOKxsbK9OqGJagJoFozo4l9y5KEJd5LDrLSTy/EFui8YHztSNM0ZfYibxjJ7fikDwva7W+3XNdL",
-	"GevF12XYJ7M7MuO0fk9NFdvMpRwJ8tf3b14D5u7MPV+4CXQ2KGIAvQLLn3KxeF05693PcEi3czHJnVHk",
-	"D8ieFY/tE+1ibGtTwnKjllPfaTvFI7sMdFzGmGoNBk4uQB8PGZgdPaKuZalWwkiD9oP9uPCG/mv3v+p3",
-	"U6jJcNkBhWgQhWBtgEDPes8WI9CP0rySuUjm3u3L2uEiTM+71hEkXP699UaPnLJnv9cjkxFPmY9bBirI",
-	"NaCQxSz3fOod8qN9kImReTzCeNPCdhC8T5fyeYNkzM3QcguVvVCLzJugaK/5DRNMz72JMTOKz6Fnzj/H",
-	"x/+AvEMNEzH3urfc8cfoVBqRLM01+Yskyr4yY8unwwzBW3jjZl+OPEE42or0yc3gMfxMyTEzI5ZrYoe0",
-	"L533T0Z0mk/DKt3HxdJbz9bxCjtTimS1lXi9zZiwUlYRGg2q2VzAQwSWJVCrDZlg6LeDT4dIKhHWdEi5",
-	"wGLAM8fsxj/PWLwaxPuVlwc+Q/2ba9+ZjdIOY4DvCHxUpfv68eB99fmdd2FWYJouS5VcnoTCQukV1JRk",
-	"3CU2sUA3kS74Ukfkee9pWR8weFPvGE24w9kvQJns9FNiJLIoxCg6GPD4zndiez1d3OvcEvOYfRD0hvLU",
-	"yp5zr7N6Rq1XacXTQk2z+7lSYuMWLxZi8mau+NQQbWTmAna5GDozCbqfuCKSERlTde2U24miEzF7lzjB",
-	"kZt29jafhYNu3WjwOC9x3j/QxDtQQpe9xV0+VBLTYKclbuiVVFc8SVC9tyLbsA50rhvYfpnVzX28rYGI",
-	"P0owVJR3UDDzpZ7v423kkX0GGdtvb324WMzRxq253x9hYgWYAP1XAyT+wsxy0NDg7kMrLJsU93f6smPn",
-	"czEATUcHn1Cl1DyX2uYpGUrLS9H4GrNd3XA2wfeF+1r/Ae4J3elrIAqX/oNMpmuHThdaWreUW5Hm9hE1",
-	"1o4az/b3l1mXkyDsc3kiDJzTlyC17xjoAZfBrQXv8i6rVsi6FxZKHUTDs5evIvK3s5O/WDw8+/Ev4MZV",
-	"BGKTNz9gmiNQs0JGOupYbXB6QJiOIGmS//ZCWInfu4gdY5PuezsApiDDEf02n+iGHuKKxXLMNBjnaTxi",
-	"ST+kxcmzVNLEb7IoJDYP59elLRjwlD2xkp5h+pBoJhLIBqZJo/hYRMraY/7vTAwhUqTSUsaGma42itHx",
-	"TmcxNdlbGzUpTi2w0XMjFUv+cHRkb4kpzujUwtZ7KV9TNWTfHv05AsQhtGo0tVBXytJyHbTJm5A3RJlm",
-	"mYKwGEK1FMQlywQV/QytwIU+EF/wDk/lK2MM8Agqh/nIITwQhvqo6DqK/tT0uqBhv4uFyFnYgHc/19Ic",
-	"3EOkBzuB0YX7hTZ0GkQqec2Oah69ASOAL8forAAuyn+eGaDitvp8cbLej5tEqnJz7Wglr1nVFP+Hw6ve",
-	"i8UdjqUYpBzdyzeATE1fnxl2G3xy7IvWdCWqYk95mXMVHFWA/oKQ9ceFqI0CyDw1x/LAsSI/U3T2HA01",
-	"8SgUNeu9zl3ARhnK4YWlkw+a0AlVCUui0h0GOJxrlhni6so6yjxLlJ3rWwOIN8DsFBMc44yQaf+BWZ6F",
-	"OORO45E+V+nzV8YoLaDtx96XcwX8Xcga7VbkolbLFqSupAR2JRWBKtZDflN5ZxiLimrN/psnuvDhAxe9",
-	"POEmbOc9rqxhg1hSnaYNTcomj9zLQz9Ox1URfVD3Wd7E67QYOdzjUkGMOUzSX13jB6HzfrIAHL9NE6YN",
-	"pox/ZJjuCZMn4Mfr3J+druiBmCcPnrkZ7YLfOqiXghqi97myLBSRAvMXV/3cyZZzB6mHwBFZcUrfJlzY",
-	"zTmnbkfJL0Q9vQI3xIquLjWvq8ASj6TU6FLFlUvoYsm9j/JwOnNYyUSqa02kZT0CamxY8xufbHUTrNqx",
-	"naGA8mVYtPUpmF3N3hZTFSgfiJATVz/2EBxNLY8LnG+/THDzZ3+w/bvj9gOySc/2l5jsvZRvqJi6NeoN",
-	"+PjAzRNajwoJ++96lEN9RjvOlcWCELhtex8uAA7Yvd6L7QOnTMKcPdjQYgeGB+BnOcDQdT4UXS4uhDYy",
-	"A1SB/NYNryIIfpUKrExlQO6EavT12iH1cOKiNsOFcPoZUG9NnQ+3d0Mac5EbpkNYid3eu4isTWBlPd20",
-	"vYPqWJ+6k8mkO5Bq3M1VykQsE0ygcbfBlxXLmo5PcHaRO/kReG1Lp/K6Kx6uGcS96qcObfNhvEg81fKs",
-	"1Gpi1StmlXWxtoH1H3fd3dgz+tv52x8hDCZIuBxN86nB+mQLno1twIx+0SxyoTwyS9lhc7DZXGt+2CIz",
-	"HAaQ9GvJ3/pkyztzy2RKpLoQhFBN/vr+/Rn5gWoek8qQ216oqeUL1zOLqeXx8uuof3lAKBFsUk8OBmIR",
-	"fO0a29XAT6iElmnSoB2oqnbEIcKHFrNFWJDkBv08HWBqJDPFoMTeLipZCrO1pmPmSQ8EMgGgYWiPC0nS",
-	"ZDKSmpE+RDP1PQ11FYFaC6ftEMvPjDOME7oQihrWhcgelkAxMv/qwSZYURefJoliOkiLMBptk7SolnRw",
-	"zaSoMfaDKojqGfDCgRpV0LRiOnoowFKOIX7qWAqj5KIQkIcUOL4O5qLwHSvPr5Xs+kjZVifiepoKzZjj",
-	"FbBjLU2F/TGUJcOH487qWlKuzXERq7uadPLaoi4k41vQ8BhTbm3WHJVx3AckEAvBM8TwWN6qEp/8lUvD",
-	"6xdua5HeDcn2NdemEbztQdZ/AyJs2CWhIU1GpFkk3z6cUjAXX9WE0ahIAqJ9thD7amKSmTJbyJhOIYcY",
-	"yJD4ghPuojXAzcHVc5QinbY/GMe+vuZG1P8eEl3OxAcWK4vpf+ZmdI4JbgPogIvzhhTMlGXbfu36oa9K",
-	"QV/PijBjeUV4nq0vE0Ss+nOw+7ngWhc4KxSSXVVKJNSAVsW5K1ipjwhJUimGTJEhM8BjShFyFEZWsYIi",
-	"i+IQnCzkCq1i4dQUQmO8C8D2o9bxnqDkjfgleW6hzm1a6bb73MAL3GpKQXZ+S0DkZUlyHqHjXs+2YzYX",
-	"QsZqzB1eZVXtHKBMu2UC9TuP3u7jaEkUThCFH/hSJrZ8RU0S9gQwQN4gXw0uwD2PD4EU81/jCnoU73G5",
-	"/UfD4wOTW5/SqIJUTzy1WvB4Q1anbtUtGIqtz77jofA/X7rwxHZ5jAH8UjGAZXYu5i5iudCvQGIHf/lz",
-	"nTorJUHiVFz+Qru/73e///h5/1moHEhBkF2CrDbFwVmRLBfSHVERszT1qXN1RLS0/J8zCx9a9hB1glis",
-	"c4e8VHTgUvoUaWASpgLCW1itcHLzMFqFqLlxnJgwkdiHQAqQRCHrDTwhCbhyREEPXCiWHIWiYMKpZVsn",
-	"hwI15fRXbCAVWzy/kavOHhqlyLsbLWsGLRLwtg3pVhItHTzDhHmFfVrHbOTQ77T4OX/3bIljf88+GZ+z",
-	"AVIzRaTSwF5Brf5wYDW/tc0fqt63UVUWHN5iNRbi8YPS/bUT5Y+30efbRu4F5rNbxdTQVA5z2G01IaCn",
-	"xu6L4vnFz7uffQrx2zvSRrR1wCIOCSWJJYSYgnggUXCZT/2GDIlfZ9NA0sZKwjYaGvuT93TYNqhrtgtt",
-	"HlZh/8X5glkQdAIVu6nLUgW0rfqiwVXNi/e2VzYZydRdHGS1N0SPZJ4m5Io5HZ0lbX17Q32SUm0w2pQL",
-	"0j8ddN9QE4/6O+TcO0+je7S4EH0weyqGLtJbZWLKZDsqfa1tc5kbkKNsY5qAkzWk6fFtUmaxIDfOeIcl",
-	"y8m//vk/hH2K7eDGOYViB7eE0jWq8Dzw5c4tVXZ+VBanEgzEuxDg6L31rPdie4ccNZHTD4Mdw8GvdiSP",
-	"gKtd1ekATtKXmHEmi/XriBEkvkSQ/Fy64eqFflP04yt0It9bQkd9piDJD6SSekV5yr7CQL1abt72MH5o",
-	"9kSThBnKU12jGqu81hW/21b/2kKwmBdb903ZLYt9LOb4yvOJiuA6LuI0T/54wegP7td7VALy+v3MayxA",
-	"UN35ISNG+ur+PmBCR5YX+Nv52x9BhtVQznqrD8ntYn3Tjwh1aSOgtrWgYytyxjLNx0JfiL4rhg4Zf8eU",
-	"p/YP52AlFemD5H+JX4BnlOUr8PN2RPoeh/tky7/pPNEXoiwHeTUl/cO+c9OKWa772zvkhMYjvxznDVQU",
-	"zb6aEkicfPrSbqj0DWbcjJhyxt6ZALAtV0nngNA03Q7Fg3mjwhilbCqIHAyYYgnmYn4nJ8jU55lmyq3c",
-	"VwwSRTUhezOYftW5QWHtcedC5TLrFO5+VCSWDcqkcpFrys7SLyptY2GVYuuTkXQ1w3VZM7zI51EtHd7w",
-	"st4h/bFM2J+pkWMe94vT2CZAmMsF8QGhYgpHDyZx8P8kW8/290GBw8XwQqDryBVNbLPtQzd0RpXhNO37",
-	"Ee1usDfsCXO7lxuFlHT68EL0XVn/P1uupV+08dykHY2LIVzBz8iQkv5pwsaZNEzE0+7f2RRgWDGjpiWX",
-	"C2d/zTC3PbjlDYvoQMi8UZgBLsRWOaDpwqM0ZckBgQVtH9aHc0wx1ouBcbkmz/b3D8sl+NyhFwKQA1KH",
-	"Gp6mRXZF26P3Yof8nU11yVd/v09GMlca3dag2k2INbUA9s5XaloiINxeTk0tUZaUQmiolJEqvnCXGazQ",
-	"F57G3WJ4JlfrqlmdblYFc0RywX/L8aidl6T2KAT1B7Yo+fDh9GVENJ1uR+gva0/dCjt0wNJpoZtBolau",
-	"sAE0raqa58+XConfgMsybNNz9FHHk+iF2UcfjvPHJb5j2l5rgM+AmL4rFkN+ogFhjow3xIAAtn1F7n9f",
-	"pTTwh8iqsyAU9Qzqi5TC/hZ1mL+9IBB1VgpAgX91m/JiHuvUEEOv3ftrOYVyQYfVxXvvFSiql7hU+Fuu",
-	"uglHLcnVFP7hA/BKg/hXuR2IOYfNfFltYEOD8mhNflBB+RhOf65CsRUVXDWcDeECzTJGVZHqulS3Q5kN",
-	"QJRqaoAZZgYX92Vhu1ER9DGBwTejQHImmMK+shg7MB+fxQ/8a66F562rGOkFLW55m1SKocag3aRZ/3FM",
-	"p06lHsiJnsiJsA90LZXig1RfKNLSUU0wrWPNabeWQXJrTo5FKzUXWRYfPe7umx34pQMIwkqIuLuTSAnQ",
-	"y/qJsJtkaT+RlNEbtvsZ/kE9a5YpeUNDPFZgdb7fsktLb9jipRWWsDqeaWZe2+mO/ArvLq2tUrkZZgtX",
-	"YW/U+i2afgxWLXg4aQ6OqY1owJWRjCkuHxXD989H+A6zHfhga9BgekAgtHbaCzISjtncuh6uTjLWV65E",
-	"c//rn/8DRYujZsyMC4yxz1ldZxgunrJJNu1Newod1Id9TV4ndce/kSR0TE5bQ/TGbNfXA1zi+p5oIidl",
-	"wUWMGPaJBp5ozKgRvqDpmZ9mVQOD73iGNSKXsW4d6beDZdqdfMI6Ohs1g2GWj2L7rX4tNM2d081jhtbN",
-	"8e31iqINdHkzLWC7gjHFVxWsgYqsqwe2YsdaYCvw61lWRLgWpc0VS8ESZST6pRb141291S0M+AODjxmx",
-	"MYQlTizCe+OSS1MD0sb2YZkRRDM0hEBp+pAyP+XavHF7fHgn16Z844wnXHsDW5ufo7MJLu3KaYc7fRlS",
-	"+LcvAQx7bQuAH8Nurv6nh/S2dJRnofHdQdy/XcRwrfpyKGJ4XOCApwX+mznRwnXct+hdwXZXRLlZsNmb",
-	"FX1Sqq2LTmkz7WzvXIijaryx5b/EEF5fbQkLTRu1mEv7tBSspiuo0pX2KOKNZqbCwb9MCLHbWHvU8B/W",
-	"Neyb1rbVS6A31dCuMHlrwqsSaevv9+5n/KOhbQtIFwU2bJRSt/GGuMpHp8VNScnz3gHwmHY30PYOrMQf",
-	"4VXPzxgdeEMqNNxzbkWmRqhNw9JEQ6JaQbb6vrQ3OK5gbXLw/EBXbMvebR+i239DVeyG7GMF0/4OAeeW",
-	"0g87wl58QIS8ksn0wrsEVQsJaN6S9RCdcAt0upMD88Ycl3FZH2CJD63ymo//3nf5kQ48Oi8vfA0RgOfT",
-	"rPZnsFL1Z66j8lHZ7Nv2UXblVpbwUC52HBHBJo9Zh9dlbzoq9YfBUjgIY2upUFl/e1tyM2B0HABT5BMO",
-	"uk+wvoS74gJjmeQpI1vnL49PIjIZ8XgEEcZQ91hq0zUWSHQslQWgC0ENSRnVhvyptx2RMWMgxOE7Svyu",
-	"3STa5Mn0X//8X3JqQGhMODpsVg/oANLfQDHyC5Hya+a9eqrO9IOUDod22FwY8EhuZEZ25Th1WZJIE24g",
-	"CdWF8NG2ZCDTVE50mUoR6gJORkwxV6A7ZZoM+Cfbt1Wq/PoqdO49SCEuNLL8AavqfWvVOaUyKxTACz6P",
-	"oTieJgWpqllpmhZp4fRhPW0cFoR0fLgJpzf0odDtKtp/73Chx+f3vsFB5fO7/uCgyoM7B6lA0dnFXG+r",
-	"OwQu8ai/woSNhUq1rik6IBSN0RHRIzkRZXo5DBQZSEX2npGETp2mFt96DOnxlQHggfOVAVCJSw3pn709",
-	"f0/qlQ36O+RU6xzibHyuOnIjeeJkdEZVypnCFHZz8jxSPi6zA2/oVavM0iKbugzOyJ4IaXwYi0s+4MKi",
-	"8Vwh2OjRR/dh5UELa6ylXMaqwmEgCdRcKbGa9CkoKq4rUc0aEs5s8mmrJb96zXV7dgs8qIjIx7o2G5Ew",
-	"i/RXMdXM0ukHFS1h0i2p0HHm5PjNW6CTPx29jAhFUc5yN3rEB0ZvE6pJprjdBAFLXyxFYj9kTA1yzaWV",
-	"4nYuhBtXsQFTDCJUHA1GxtKKoyOqR9skdjGaReSgPwTQ3064ffXKKTFNxbxEw42EbpuoYVOZ44uIdfVd",
-	"BrD2NZzeo3P+NyUKvpbDkhLcQxpExYye46nPvPIGikB4xxwXBx4R1OtLUS0P+kRbVhPC2C1naDuCEFi2",
-	"vhDcaMyUk9BphHmJAdkhcHzCFPPR45BnZjV59ELAUG5vhcqnVTQl/aM4Zpk5IEXwPtihNFRRtPRYjxgz",
-	"bX5Gx+4Mv2beYAPJ6DbKbsCROj5jhYDdgNsnXs4jP7JGJ8MqN4K0IWXJsGapeQCZGzy75zLv6Ia/aT//",
-	"edxw1fv8EQY3xhPXjvlB+eHfcprywZSLIUn5wOeI28qoYsLQFFcWkTFPubEsacKyVE7H8Bj+mtsvcjON",
-	"yICOeTolY5bYB/1CQLftHfIW9TgNi4ev03v0w/HZE018xFBEuCGKJTk6S1BTcghTRtUTfSEc2wkxa1vo",
-	"SjFh7FpHRNl7ZAnJs4hQQ8ZSG7L/HaHQdQ4TXeLY+plnGPuLMM2tATzeEBKBpmjKTBFr8mga+RpMI6vF",
-	"+8w+KgtDSV5J5TzhM4zmaPimMqEkhPNzjAwCh+/j4zNkcaGY44hiLW7nCx5hsiJI6aEhtzn4PsXMtZZp",
-	"gtj8Dk7ESsKEFrNbMdzOA5pcxW64zHVE4lwphsXaLoRgn4wnjgfEI1GE0jp63xdmUsgmlKfMsuTUUpMx",
-	"5UJHLr0PNXnhy3UhEkaTlAuGqSihvSt+RbMijST+NN0hfYahKi4dEU0SjWlMkIWw1ImmRR5g8rYlvsBf",
-	"0Byu3vP9bWWGCn/Ix4Cex4Cerz2gx18SMdLKwwS7Yt11e1XBIJ/NMNx+gl2L6l0+2Iih673X7JXQV+Ye",
-	"Q+fQUqRT1QyXPjVdhAlyD8vUaxqSnRkWCOyzWzkdfP2EYP3M1c+w8y/jJro85SnvfjTNpBkxg7pvBIFH",
-	"uvTl6RJcUOhy5sYf1p7s1aMQq93nxiJa7mDSUgPjbW0N37TnSXUri31Paof/bxczV9t9e+ScbECHh+X6",
-	"99UoupB4XL2YDUnJ1Sm+TEhabZOPgWnflqWpjg5zw9NEDSnm4ESIyO9+bpSUmRuwNoM3D0A427iRZj2R",
-	"x9CVL0OWXemPJWFw1fe8CgnzY9uOXa7pZtTawlAzX9wDcuryYN4+DJRqQP/XFWVWXdyXiTVbBml9xNkj",
-	"8j7Gna302PnoszU/drMFAecLJA9YoC/kGIC63tVKyp1jn3/X+mvf5Ks7LwnoUR0FnuiiOmWC1Sd9eZN1",
-	"1OEKPb9hm6vwhbigenqp99uBSDMsPOGCunQ+tsBQbfUEAsNKg4dLpa+JkRfi1BVIF9U0cjStOCZy99ZH",
-	"5PQUSy1MuGbt5tEyAe+Xr1O1t/msv07Si9BnE8Dk8dEV31j1qCIbiS/rSLbK69yekwV40RNY6ul2P+e6",
-	"zFrSVncZbYiFJXCpmsvA+2mmiJAklWKIuYa0q3nRFOYen4d780vnRmZ1J8xKbqfmiW9QXlvM8nzQpe0p",
-	"lN+WJskdYa0VwsgWTbV0r4orXKDl9qPd4gsz+a9rqgS8wVUB1hE954gxP/mob1S6L3DtrVwswbAybeoO",
-	"I1vHJx8wCM17cWVUQVCFSNBR5EI4TxENPa9ynhrCRUSyNNfEjKRmzew4zjSKVpQbpixP1ObXfOZ3tkF2",
-	"3s3R5kN5UvO08etdD9g0swhXzerFhbXa19tSL7ilYilxelD6fhppaKqjkvO09zLOx/BVBg0yHsMnpaZd",
-	"ecNUhJ6iXRzjQsDFj6Qy3ZirOOcGsxZExHvi7JAjiMd0BwVxxoKwT1hgrFicT/Ew4kMo7NZ37bEoGhex",
-	"FJpre7nV/VDybH/flekimeQCirZLdOLJlLxK2bidEfYW8s2wwoX9/WH54Nq0TdPlt5Au4Zu2XHgcbZFe",
-	"k6R0k0NfkSZuSMHmGqn9BLuf3V9zi1qcQkQLZExxc0S+GqIUjBRIhqktgzmmSyRZIpLEjVcvt4Y0pVpc",
-	"zeLpEDJzfdw8HW+tBIM/3x0fHpwTbriaZ8XNLONuFSjUUELQsqUafqHd33vdFx/dv92Pn/ei757OLSZh",
-	"mdH5KsYP+kEyIm8S1OwWFisA4Sj+7XwbYNftPg0uq0OMKZcqwIyAM4exaYYg+GwRzdiEqM5WbzVkQXTg",
-	"q3HS26SSgd+tMOXiGvOG00WlE3AhFiY2xFrYob+MWwVsap47xSNzsTnmAjFpvn6shk4BbKpS5brGq83t",
-	"oYDjDdLOVoupLuqAPGrE7kBhMc/uIphY9emtKq1aUu2ShAM6JHCFTzRmRtFEG5mRiVTXkKjHlEmBuCEx",
-	"FRUNqeZDK/e1uSNsmLp+GSeCuajgnAf+iCjxx6XLznIvlUeI5Um0l6XmkOafCnFrYyDpp2iBSl/l/Crn",
-	"aVKk1E6ooVdUM4KjFPItd5FidjWOWbjLbdheS8DkOVM3PGYfBL2hPLWHP1eg+qHYQn3VVXWrvwC4JhhL",
-	"3XiiWT8ce80xTQkX2mCB4/5Q2uMiO/3tTtTJVdo56IyMyQ52d6HpSGpz8Kfen3pAWN2UzWH/ymhqRhEU",
-	"nuQCqkX5w/WHb69d0dgQbqASTSnvVZY/W5wF8pHpCOiuvdFrNtURprXCpGo1ptfH10lXCRbKkHFdmQwq",
-	"Ys1Oc3xi5dYbnjClyZaWMWeY/XckdcZRHanjkZSp0ypXtN+2C5TiKRXj4+r2asrw2alf1yQNUETWFNFR",
-	"02m/qOBSTIEoOjv0WSV3kH5Sr0ACBYTqlUgqI/oMYYELGXGVdDOqzBTDB9xpcJB0EiYMp2l1cXHKwfYZ",
-	"PHS0i1bGKEOTIGoRa6oaWSmQa0UqXwl6p1p8smWWNn01oah4RpgB1WwRJZ81QskaV1ooNGZng+rzZVUn",
-	"CLV1OfxvnPGhDLCtnl0zVxU2dY4bWM+vCsZlkO7sGsrkmj5J8NW0AkQRDBlLpViMFWTsNCOujVTTiJSn",
-	"VavIV0aLVpdR5q64/Xj7fwMAAP//",
+	"7L37chs5kjf6KgjuRljaLUmUbHePpZg4oZblGc3YbYVlt8+clo8IVYEkWkWgGkCRZvtzxDzEPsM+2DzJ",
+	"F8gE6kYULxIpX0Z/dFskq3DPRF5/+akTy1EmBRNGdw4/dYaMJkzBn6dv6cD+mzAdK54ZLkXnsPN2yMiY",
+	"Kc2lILJPzJARef0bi01E+lKR3ll/5xU18bC324k6Oh6yEbWNmGnGOocdbRQXg87nz1HnDTNqetw3TM12",
+	"csFiKRJNjCQTyg25Zn2pGFH2FS4G9aZHXPBRPuocdiPfDReGDZjqfLYdZVTRETNuVsex4WNupmfP7Sdu",
+	"e8uoGXaijqAj+y51D1zxpBN1FPs954olnUOjclbtNqPGMGXf//9pbK5+pTt/HOz8+OHTwZPP/9mJAhM+",
+	"1q/7s1M9HdM0p4YRqnE9uSaJ/byVsD7NU0OMTOh0+4hQMSUZ1YZIRfq5yRWDB+1iwDR+z5maVuahr2S/",
+	"tlB9qUbUdA479rXwEI1hIqEiZu3LUzyyygKZZRboJOVMmNaeY/h5hV7jlC/Ta660VOGD3hPso7mK4Yme",
+	"P+6ZYmMuc00yOmBHRI64gaNvf+tzpQ380LYt2Fj9ANOPL5kYmGHn8On+QWiMz7nOctO+KQn+vsLaJDpb",
+	"Ym1Ox/M2hI1X2w82XuYUnH7MUmp7a27ImYjTPGGE0XhIYsUSbh5pQtNUxtQ+0rbizDVYHZWjrc5hn6aa",
+	"FcO4ljJlVMA4zvrAx1oOhmWOPZJaclSMJkew+/GQigEjNMtSzjSRIp0SXuWRRBuepmRINeGmGC/y3HLA",
+	"noW2HZIfnoTWzY33TbETX3Lc7edh4Txe8hE3s6M/pwNGNP+jlbBSeC+4yU+7ke0Xb4mnXfvJ3xn7gTsj",
+	"6rxio2umWg/+CH5e4eSP2GiJk/9aDajgf8Bhbu1bVh5aYQRSDZYYwbmSA8W0hn/paHYXXtujAXdUho+0",
+	"7Yb7ebUj/E7PWfRcr7TkuVYLJ/zZtqUzKTQD2eAnmljyYRrOXyyFYQL+BMpALrOXKXmdstF//6YlMKmy",
+	"9/9UrN857PzHXilS7eGveu8c38JOZ+lSYbeEazKiqb2oWQL3POWpRhqVwigaW5Y3pilPHMuzF5gU/ZTH",
+	"X2zMsetfkwk3QxisYlrmKmaPNIlzpZiwHARklc9R54VU1zxJmLjvARt5wwRJaXyDS6pjmTG7ykqmDE+1",
+	"zJiCERDBWKJhvGfCnimaniqFcsJ9jflYkFywjxmLDUvgKOSKIcdOmIGTQRUjXOBsmBozRVI5ILlImHIb",
+	"4c5VAlP5WZoXMhfJfc7iZ0l0Hg+LMxHZFRfSECkYnmyapkyREZ0SzfCInNNpKmnyVsqXVA3YfR+Ua5lM",
+	"LSmmtnO7kFQ0jweNY5YZPCDnCtQVbn94QXnKkvsesLul8R5PiOYixrV19/2Aj5mwB6Wqnn2OOhdMjXnM",
+	"3gk6pjyl1+m9LvUxSVjGRMJEPCVbcKypoddUs227+rlQVtSzo7K3TEUzBdVxp9AdQ927p/cqWiaM4K2U",
+	"r6iYOjav73WjpCQjq8Q5otRHqNASaocH24X7lLCUTtc35XeC5mYoFf+D3Tfhw00FtKI1st/GtN6/f79z",
+	"nJshE8aOg9U7nrmvYTaZkrY9ey5OheFm+gUv6wlL0x13XV/nhlwrRm80oeQ611zYWavcHl/bkGsdjBA/",
+	"nZyjoDPbuuYfdxI+4IbYp8jZc7tk7CMdZZY6O/sHj588/aETVWWdX7s7zz58+iEk40SFwQOWJk1f9zuH",
+	"v86f/nGecNP5HH2yUlzGlOEoHtEsU3JM0yt499NsV3YHB1JNF63viX/OvsNyvfD503canuWG4koFOk/c",
+	"8Vlg5Yg6iYzzERPY1JWVS3AETFiF4NeOkMK+R42h8ZBZgXPMFO9zlnQ+BJrjSXA4pY4Q/JWL3OCqNtWP",
+	"qJNJba4M0+ZKx1KxloeUHPMEucFM84qNOZtcKUZ1y2q5J2ZnbxmyfaYya/v0byCEBBdAs7R/pVgmlWHV",
+	"2RbKdNQx3KQsOA4jMx7DALhhIx1+Br+gStFp+XnBGXan/q199nPUsaJpouhEhAb4uapT/NoBJaOq48Hz",
+	"kT9QcGIrh91Pr5hMyxFrLnpz5aqDLNcZr/bO5w8VUj4TWY6sLkGpg6bnFUp1No35xDtfGbtfWq4zwRdS",
+	"kSy/9jxcHxK8v3REYKEj8pvMrUAekbFM8xFIB5XpHHS73aidP8xyXDvKlIFYZx9yNhEwMBFnjU2IFM70",
+	"cWv+UpgjPIe5JcOp8I76XN4PmSB2fUEtsCL2jZATcUiedol7iYzoDSP79im3as4M0u12F9lFgoypYbd/",
+	"fnJ6iEZSqc2OfZTAoxGhhqSMakP+1G32HM014ddZXWWfHwe3uWA1zSdHXPjP+9FSjKh6w9KdPz7Y/3V3",
+	"nl19+LQf/fA4fNuO6MczfP+guw7O1WBNdU6Ec53lFSWnOKeoPdV5QTHD4o9lBhRixRX7eNjLU+Or0Nu8",
+	"4b4BBrkiZ0tYzLXjJJ6klr27yhuyfpC9FZUYSbCBBpN5Gjh8jekW45o347fuRBTXb8n4rIynmPacpIP0",
+	"BwZXy5qk4sDNYcWijiX1lCUDdmUVqCudqzGzd5NOYntUNB/lqW8nTrngMU2vuNBG5bEBh4Tn+FecX40Y",
+	"MygFVL7lV3BhaZMnU7gh4Zmr0iPUiTrSDJkKLvVxxtHBc3dBtEWoQkNh4IemzbRFIJI3bfILWIpWoBg/",
+	"1Qv73izdhOQNGHzRUzmeFknA93CimLvXVqAYv1D1S3MhiwwsY8AUUXkIbgKaZYTGRpO+VEfEzxs8Zu5Z",
+	"pvRuiJfeedVHXDhmvN/YgqiTC/57ztzPRuWsuSv1DQnSsO9wLVy2II8Nstn6ClXYTnXX9KFitBSBZz5O",
+	"FIfbB9x/xa/uk/+xZAr+gco3/qHMuRuKR5Apchb6Bl+ay1neczO8YLFiq/CYyro3d9B5nHXRZEPaGcqJ",
+	"IEOmGLjMjog2UjHCDdG0z9LpbmfRFVHvoIXUS/Z6Z8a5koDOcn1FJ1QlyBWXeafwCIc47K0UZWSDCzTZ",
+	"OYybaXsFL0+GF/jCCUj/IVJ0sS8hpTzE1is+8qpGWYyrUCf9NMoeFh2HE7D2zvIdSzN1aSiGS8K2nWeJ",
+	"+6vszwUPVP68Qut27au5YhQFESK0O3SexbI4ruURt6+YGTPOjuGjoK6FgUGrtd960lqOWGhbqen4WUd+",
+	"wf1kg5y33DWpFCt2aIVLexXaLefSFFkXXPFBellkKqjqPN15t25zKd0w5y/YX7llq9M7369NulkolbVf",
+	"o0VTa7n4a4dzUzc/XAgzI3WM4WoVkvPvXE/DAmCumZXsCN5txAypIe4dZ0GZadJxpZWG4d9ZaRjOP8YN",
+	"RMAscT+X61ObeG3ItbGEFh+ocmaQx8QqiCOaEjqSuTDoPaeGjKQ2xEwkyVIaM/ASuRgFQtMJnWpwE9kn",
+	"Gp6B3afdkF9gP3ryeevyctd/Ovi8/f8EbRcnFZNfY6w/nZwTrwnuVkxXZ52oc4b/OwveDCf2sPUL307j",
+	"prqOs7aLf6GzoR6I2P4EY1etiuGmjZxMJFdL+yVQVGg3lfsG5ncNIXsv8FF72Wmdr0hZwTvg9nfR0vNv",
+	"m3nTBOaM7VVrfIjqmpwUaKhFStGGKrPsTjXG0wyIrZ+6st/6Btf8B67D2jgqh6eQEStSY7mvQY6TUj6q",
+	"hDI11RrKR1fgjm1c7/sHfwodzBHlaW1h8Ju61f1pSDTIqNYTqZLa28WXjQZ+WKwulQOPikEUzbWuxFs/",
+	"1bnrMDvvjxlXTK9EPPO0mcZsqvpAY2Zlx+E5ofnuVJiQXBTb2yTsNLz7fX97t+uQ6quYaqtJ9JliTp+d",
+	"VdlupybKtG5GVXxEgbY0xObYv0PXkzfILyHyV7erOkfXeeTWPTjRqFWSWLi/t/H1zS7zTGAZF9pwk2OD",
+	"xL5ARG4neOTCf40mQ6qHhGtywzIz62MLHRV/8gpX1340YzPhfaMxV+T05NVrQkVCfjl+fkTAcjzhmpH9",
+	"OQ6ioF9q6TN412Pi37ueWqZzVb5eM6SPmZBX9n+5vsInO854epUx1c+1s8Jn9nsWj6R9B8xd2lCRgHwJ",
+	"iQRXVGtuvzNzLOtNr8Ps0Vx4xl7y0DWxmhpTZ0q3V66c5eVw5eCTxfLgpqW9FSW9llFuRgxMbu0YqT3T",
+	"Kkk70aStEf/zegNBCi/fbLaA1FbfvJ6CCwKW9JEu/Q1kS0hDNEv7Oz78YruiDc4NDGnKe15EK8U5J61V",
+	"TH91ya8Q92Zj+WcXOxgM0CSXtRBwq8lz/tVrpKHp1fJ0MkcKwnHWmgzN2WVDBXjEYhawigF8/cLSbezj",
+	"Nxzjtf3dM+Jao2t2oqQYhENE5gefMa2d4SpgBdUyBbFgvs1dy3S84toUL7UsTlDvXMgDZiPYZAZCdMWG",
+	"Pcd2vYLNHjaiXL2i69WEO5/KdxuxboXDe7tTU5yLmXCqr8pu3NiJOcu8Dsbo2c3tZRrXwpuCttYQ4bLc",
+	"8f6CES4ggXwHQce1ZQvx9FVsfOsU3nze660lu9s6R1vY8PIWtCrXXrgOF/goGAhH7OoPKVoEyFbRMldp",
+	"8PsVXbmz0tqMQFeOsN2WV94aMxJjxb433wlcPSAVnsBBwdSgXaZ8zK4m7JoLqnyoccIVMopaPFiIa2Di",
+	"9xrCjGcdM+BL8I+RwkrR4D5ri0lukG/V2NkNBwpvnqCrlLswoPW2VIq7N3vN3pFya0RYOp+OR0zxmO6d",
+	"DHlMB3J2MxeF394ybNfRdjHsXPElosFbXAqr0bHfl9bLbx3eYbxFN+cYrrLYCidJFO3bhYBwVI1B6bFV",
+	"rNK0Rc44HfPEWxtn41E8oErwAsfUraumka2Wx5X0rX44ogO291vGBsWHrEWW3YDydivDtB7Sg6c/hH/i",
+	"f7Bl756ar6C6Xq6ZoqPVlJEXnKVJkdfcFDqNc/uUVD7KtSHXrPBSP+12QwtZ5W8zKQoKM1O5wOTAMU1z",
+	"RiZUV93K1xIijD2mgAMCcHgToe3OpF0+FfKy/+3i9c/kHH8nW29enJAfnnX3I9JXdDBiArBbRttWDA4M",
+	"i5shF2AM93M6vBS9/9jzxL/X3bN3d49wQSjkDUek9x97gEXRK1Bheu4zzIcUeES7l6LmwHfvLfQ4Fstb",
+	"zjvy2xXa5b8ymprh7A4HVOebxSqyeyvU0d/e/z1A/umg2sVp8vziuIVkx/UHD54+3X8WfPSmzVaCaY6+",
+	"idd/Pw++nusao9E8zEM+hgUYDNEnN2wakWuq2Q9PcpUujiWxY8NJ2pZxDhGsDg6oZUEvZlf0hk2Xv0Ds",
+	"nizSXKHBUP8vGR2zNlt8W8zlJuxmIllKOLkdi7YX/HKyT9hbuI4AphUdkJ73w9BxfaJyW6I1BS7B9t9G",
+	"C1h2v1Zf+sJzRxUThkIQAk+5QTfcb7maXiU5UFqfjng6vRqxhMfw3JIOtMDStq7NOsxLSGO3Ny695DET",
+	"etUUEB9igJf0YsLCcJMln0ZPckOaf7KEFdE4LaS8E9+fNULajnf+vw+fDlrwi5r3lB2dG0xo6V4FeBtS",
+	"2aJNQ4CopqFl+U2vQj29Yf2QgO991fOaeWOfWT1TpiUtKeroHNdmmYhKnoRjOfXi1XunA3Ku77uIpyhS",
+	"oepLHN5Iv2l3NDZex9lVPI0LVRSDDh4vCkCoBDLO7RZhHz5HnWuuzPBqJAXKZWWww8GiruIioJJLsbza",
+	"DgFGIU/p+yGzfJFQksoBF4R95BqTtRDyRrFYqiTkHK0EhrVcxBXFgY2ufv/TzUHy+ONTeh0nrD8Y8t9u",
+	"0pGQWVCDQKa2Ahd1XDCkKbf6rGXMmZlexSnVi2kGHz6BZ5e2YOLBLE2YK5ocfQihNxkWy1Ju6CJTIY7g",
+	"VmmC3y813CGi8S4ns7TE/dBtP6frzsp8IRWhohL8IPtEszFTNK1la+oIER8dLBdehARYQArR+0aG0zRv",
+	"T0ahlMt2/r4Oe1p5cW/IoOaG6jIbA7oTwPIuc0jnay0OYHH5mTtMx2JkiyTOqrrhsYSLTttnPmtLBPsf",
+	"gyC54k/FDPQTdRIWM6pbjIrY5LssWYZ5jbiofrv/wM6+RXZ275fy58BRrorna8i6lQlrtXzT2Fy1y1H+",
+	"iWzY5vZsSlpSDa5+/P3gZllJaxFoArCA1ePybiHlwDI1+10k3lR36lZCjt+cisp5fjGrc3Z3nn1w/+58",
+	"+LQfPd4P47/MbOnqJDmz5w0lunULK1PgOpZCc0HOfcAxcbQSiOOeS5FhVARYtQ8LKGcd93WNEjd3azf1",
+	"8cOlaXg1LJJFx3/R2NZ0FfrZfIOHfNXDO7OcHtwxlBXx5sUJefbk6Y/E4UY6nN3dTtTqHGtq09SQCROG",
+	"QJidR0QGIRqysTDzgRKM08DgKxq2pDDvl2tCcIN4jmDGTCTgAkLR/fVxbobkYLdL4F1it9m5vH588oxo",
+	"zDsnT3cPtqveNufzunJDBEkNv0FTT+WLgcJkhLyCKVo+lQudZxhOjU96H6V/HUw6QUkPBqxDs2WECaOm",
+	"dsUK71yfsxTwsUtfWhE+vIChVFyeAXbChTY0mDNTBf7MqMO59sdExgBznRCsQhAIwoMXW0FzSphmskVT",
+	"LT2mc+//3XFZfDtnSa9IBCboCQWn5e+5NIxMhkwQqm+4GMABG7I0250feFXcFk+6NXj8Z8+qUmo3iMhW",
+	"RGs0na16KJUhOh+NqJqWBTNwlWw79ZTln2hC3hSnrtXo3+zl3ZuzMnCI8IQJw/tTO/dmd0ekR69lbg6v",
+	"UypuerhOgJYN60A0nWrCDaFpWh9Z5a3Okh4DH0Uyx0FawdUP828EtG/O16ldhAIYIT0kPZ70ItKzPNH+",
+	"60Qk++cNF0mPbMUsd6ZaSMrZjkiP9fsM1K+rvpKjXnQpegjIre17GVNcQqMJo0nKBTScC27svxhsav+C",
+	"0Hz7h4vF4vh6TDMNTWIaB36l1PRKjpnqRVgXZQc7gZQvOCg7MVdxzg2A5GoABu/5IfdcPprevRTHkCCP",
+	"sIY+aR73Qh8RNmZq6vz10M7uKCGxzNMEIBAhe2JK7Gg405eid1kkVFx2DglcmL1dArDfOU/NDhd+vbFD",
+	"hw7JiDscepe8YVZR8zj8DNDkL8VkKFNGPPojzJIKPWFKkycHBy69nziPvSVdKGTiTivGArQdmHX4mVxT",
+	"F0ibd3A4NQ0Js/7pRux5zPIK6Fw4fgNOxoqTYVqfw3shTp61XfPvh/UKFiSmwh6Ua0aYq8WUkCkzZMsy",
+	"UrfpeL8iDMI0ThnikwO85naQz7rGF1hv2vOp/ANzVCnAMDOLhczKUBodz3bjEgfmbLs/P7OGLRQITNiD",
+	"D7R1xUU4ZKDOm5azeRSvGLlCbECVw8fZTmz/g+O5MO9miVPcupu3U4iX3ZSSDla6V6xo5Tiy7FvOhBt8",
+	"5KFvCy6IKXIOpkRHxa1SPgGJv3pWTIbvQ16nk3oXh4Q2GPsuOWn2cui6IddTrNix5fJvI1Jk70YELqjt",
+	"XRdUknATAsq1rNiVhfozLM38olKeI81b24X4E3Fu6vztTq35W3r5eJNlYzLYx9hx9YBqY+95othIjlky",
+	"u2lwg/crckflJsXN20VpOKVNiDJfVM2SGFaM6aBy35LUMqJc2A/rPVlY5kowlrCkcrwqZ0q1ltea6Ri1",
+	"NANB7vhStNxgeu55K0b0IFMfVMSy95Gv1ries7R8FM5sxKCXjjpRR4oro2hs5eVrNsQUrYT1eey1wyyW",
+	"Ix6M153BBSugausRTsWpnytlvwFou1b4k+WBT+BJ0GGvhlzUUi0U6yumhwVkB9a4cB8Xxxg1HquMXYYU",
+	"qx6q2D0rdlArvahkJ6PKTAnNsqoqT5MRVLorjKhF3BjeXXYnQgT1BpCFbxPqpeQkBG7lAoT3u1G32yX2",
+	"IbI1AnRMTZ7sP95eWl/Hkb2RkyKfYT6knB1OeGGhHaYBl2Im2FlNr1TeJp3My9odefux3wEjRzwGA7Iy",
+	"vEVQ8Iu22gq4wYcqIlg2o1vx3cLSo8NzvZr7UJFbGP7VzSMkmjqwtZafHQ7lYoEIuoiCEJZlH5Vxzs5r",
+	"9jQ0uqjm+6IPwh+HYmWjhQfLH9BbhFjgyaomvhxEd0tdLwyzC+2wbWbVjWT4zlBu+2K2EeriFP/SkrgW",
+	"e2DCWsLAlZw80iSTGvbaW+wUTCAiVo8h3YpqWDn8Xm6bbfPk4hdif3VNTciE6rpNcYZ+q+Q726AHIyMj",
+	"auIhS4iQLrDjiFBBcuHCiHy0B0Z7Qbeu3XDk1yLQ3lbkgIAEsSxlL07eh82aKxosB3xd/9KjVee6AoaN",
+	"H/xPC5Cy8eItfvYfNwekXciSRSuLkbUbD0FZgdDd5ZOA7wcUkInkCjSaFXxvmLHX+tY6MWhC2nsIoLBo",
+	"O3goa5jTd1rXuTA8zYDb8tk5MIq1bNLN4VXc6kBUsE+7h90G+OnWr939D4B5+n8Ofu3uPP6wffhrd+cp",
+	"fvWf7RaiGacgRMRyMSBuwR5pwhOrFJIbxjLCDdmSgiDz2t5tTXMIjLr7p8PHdx71GgvelCNjZoiVrNZd",
+	"A+eWYJ61QJ9ZIH781V1iesgzAuFDh+SYYMhZRI733hAXdRaRn4g2ecKEicgJkbnRPGGFWwhKwlIB6SJW",
+	"K+/jtlfVrONO1Dnee9OJOj91os5JkE8C6OQcDE5eKhUL896bdQgWQGmGtdmKR7aWSFO04LqJFQOPmpN7",
+	"a4ruh/VjfDa7WEYx1/4ab5yDjMZsR7OMKrDiYwaBpVRBlRWnSsc5xrI20ABa0hm8jDwrXoGcTbb8ZAks",
+	"8fbu4gCIBhlUtiZ0+t1RQudvKMG6YnuYB2Qaqqp/AaZTTXJheIoFWyrlOol7NSyBzmzcbOAxOGT98lCR",
+	"EPcOLtWcui8tF7Q3yFSP8E+MqmUyu2rrVGustkR+AKGdeKfXkWaScKhe2pI/uSirYsVA4WWrIq0Y49eE",
+	"0pxjeVoSdcuFDjnnh0sCmhlkVK5eOCLQbtGtIgHvEM1U24EWnKW+LzSODx9Wg+yd2gVuSUzD4WHSWE+O",
+	"gA7TKoyu2D+XDVBVheAbSAPzBZ1qZrw5gsDTQIDw3e+NNR7B8OmbCy1tD9o6QhwxG25joY22+TWFDc7n",
+	"W7c8m3eHCJ+Z8i+lu7UxAVdfvKXyspGKDhhhYsAF1NXPNauKffr31OnbUhurcIfr4cK+Vj33s12lFGpj",
+	"+vGQER/4wvJZlnI0uxTi+H6l6igX5ocnwdu4tcOfcp4mxP1MtihRLGW2V0PRZWfJ+peTC2K1fngG/MEJ",
+	"G7NUZhDMcm2b2K6HSI27u/u73YXRUaUXu7EwUbkdoXP7fkjNWf/uoa6lE3gpasRuSzDUKg8LMLGqb2Am",
+	"bMuD5yAA7SGhmvB+le8781xCaJoCyoi3sobhJFrWqDQcrGJ59qg8ZZCdL08bLOxYAEmGfpxbtTJQrLIo",
+	"ZNlatXJxuUpX2HLVqpXtBSq/GnjogGa+iqF9gco9X9UGG1KcK26mF3b8zskHAW/HOSY0Nc55RV3QaPfu",
+	"nb++eEv2xvt7NDfDPfipd0gA+mVH84FgCfnb+7c6Ihoi5fSl6B27eGIE2SEo05PLvNt9HEMD8Cfr7ZJj",
+	"QexBRnaZQrYyqO5WaCfcgPteHzkTesoIOqMvRUX5GzIBjviEaTIZ8nhIcP7YUkzTlCkyolOiGbMM05Er",
+	"IOObIRvZExURKi5FmVWJ8X5Q7tI/x1Vdfnp0VNgVDBMUMamh4zJSsPtke/dSXIoL1F1drMshAeGGa6Oo",
+	"kUqToUwTF/oIEz+qFNPEH3uzpm2I0KzaqnsR6dWM1RC4WbFWVz8XD1Ts1dBi1WIN0aJ1k3Xjq+KxmtG6",
+	"d+StNzD6ZcZZG0aw13oPdqgNOzjGttYN4b0jv412IJWzBYHCE6qJYgNu+RdLIKgTQzf7qfOFxr4ua2FE",
+	"OfxUAWhoWuIPO/YfP/lHdVByUj4N56uIq4GCDakc6KDZ/rDjol6tUA/uk9ZmQ54AOySM+Cp+iWxn9e5x",
+	"RCmjYxYRVyWQ1G6FpuvCTbX82uk9mHjMFRliqTecalk4SoecHodwieCjWFKv3nnN5+J6Pj4/c+gVesYN",
+	"Yx/BbY2IkmAGRHPFWN6wxptVh41r+uQUL3nd9OAcegy92iM1h1HtCPg1mXEjHTpPGU4Z3GONVyICMC0E",
+	"fHqOIc94s6o91oE1wn6vULd1pdD+UGN2TOlZH9ShFU4IXiRFimslPkwUEqqecWi54QZftncPDM3JeTU/",
+	"nXsRVWoaY5RXw3vnJxj52dnWnKbTfNOboN6ptHPYqV9wTV3GGbqCj0YPDOGBITwwhO+dIVRUNvv1Qefz",
+	"Z4gp6cuQnRByStzOkVgKw0XOxWCHJbmb39bJ6bY7MihuloTTl4oUxYVAJkZCGFkq1JcCc00qDzzS5XIZ",
+	"OaFqdjm3IN/h5OQcM3aABAAvIGYahdQTKexo4HRcih0nkGLyIbdDmM2o3OrVcF3x2//+TUvR2/Y5MmU6",
+	"3JFtlSeYiSMz+nvOfOaPf9iuMMkU6/OPZMtKiVf/+uf/onxo4M9taMTwEdOGjjJsy47r8ePHzwgX5N3b",
+	"k4hgIo/9qfePf/zjHzuvXu08f96DV108PG3PQnJ5nkXNTrLVu4R6nJcd1z3qKblmBC16JKMDLpyyY6+N",
+	"AiTUUQ/xEdH2SfZIk17FHtgjVJOe+xvlz7SEgUNDXOc4o/GQ7RyAjQZwkjtDYzJ9uLc3mUx2Kfy8K9Vg",
+	"z4NA7L08Ozn9+eIU3ildy/5sHp+fVbISDjto//kcQcUNmvHOYefxbnf3sUNshdttb3fC0nQHMmX2fpvc",
+	"6N3fXGjQgLXgjDngzwrOpsbyre4Ow9E80jVHlcY81x+f7v+4vUuO+wYgrW7Y9FIA87bnubaqN2xqj/RU",
+	"w9awpOIAcw1yQ5yuOqRj5jxhCa52oYCeWZ4yYAaQOqHGCZZqtVM76HYxCQLweh1wZnH0/TqgmWAJGM8L",
+	"ZB+zCwZTYRhb/xT7DDVVjG3vTBimBE1d2FtF5+8c/voh6mif49M5xz2w68DFAPaiE3UMHWgwuOdm2Plg",
+	"399LJFosgrt6MaGDAVPk3RlRTCRMYaomRzanaGwiopkaswTtB1RrZjSxd1mSsMTH1gGW/fRSbIGlDNrX",
+	"jjVNU2Y3csxIbtsnPRjQXm+7Zbuey1gv3i7DPpq9oRml9X1qGuZmNuVYkL++ffUSKHd37vrCTmCIQpE5",
+	"6M1efpWLwevKWu99gkX6PJeS3BpFfoHsWvHYXtEuM7fWJQw3aln13bZVPLbDwHBnzMTW4BblAqz4gNvs",
+	"+BF1T5bGKMxPaF/YDwt36L/2/qu+N4VxDYcdMKMGSQjGBgT0pPtkMQH9LM0LmYtk7t4+ry0unul52zoE",
+	"mOY/Wnf02JmIDrpdMhnylPlsZ+CCXAMJWcpy16feJT/bC5kYmcdDzFItPA7B/XRA0RtkY66Hll2ozIVa",
+	"Yt4ER3vJx0wwPXcnRswoPoefuagenzUEag81TMTcW+xyJx9jKGpEsjTX5C+SKHvLjKycDj0Ed+GV6305",
+	"9gRJbCvyJ9eDp/BzJUfMDFmuiW3S3nQ+qhnJaT4Pq7w+KobeurZOVtidUmSrrczrdcaE1bKKhGow6OYC",
+	"LiLwR4ExbsAEw2gfvDpEUsnLpgPKBRZ6n1lm1/5FxuLVTrwfebngM9y/Ofbd2dzuMAX4F0GOqry+fjp4",
+	"W71+522YVZimy3Ilh65Q+DW9WZuSjDs4FHvoJtKlbOqIPO0+Lmu/BnfqDaMJdzT7BTiT7X5KjEQRhRhF",
+	"+30e33pP7FuPF791YZl5zN4JOqY8tbrn3O2srlHrVlr1tLDg7H2qFOb4jBsLmXwzW3xmiDYyc2m+XAyc",
+	"cwWDVlyB4IiMqLpxJvFE0YmY3Uvs4Nh1O7ubT8Kpuq41uJyXWO+faOLDLuGV/cWvvKvA2eBLS+zQC6mu",
+	"eZKg5W9FsWEd5Fx3y/06a7b78Ll2RPxSgnuj3INCmC9NgB8+R57YZ4ixfffWR4tFH23Smvv94UyscCbA",
+	"/tU4En9hZrnT0JDuQyMsHyn27+x5x/bnMgea4REehqU0SpeG6CkZSCtL0fgGMbLGnE3wfuHG2eUC0hMG",
+	"4deOKGz6TzKZrv10uoTUun/dqjSfH0hj7aTx5OBgmXE5DcJel6fCwDp9CVb7hoEdcBnaWnAv77FqXa07",
+	"UaHUQTI8f/4iIn87P/2LpcPzn/8CwV9F+jZ59ROCI4GZFXDsqBO1IVQCz3QEUEv+20thNX4fWHaCj+y8",
+	"tQ0gcBm26Kf5SDfsENcsliOmwaVP4yFLeiErTp6lkiZ+kkX5sXk0vy5rQZ+n7JHV9AzTR0QzkQCGmCaN",
+	"kmURKSuW+b8zMYD8ksqTMjbM7GijGB3tdhZzk/21cZNi1QITvTBSseS74yP7S3RxTqf2bL2V8iVVA/bt",
+	"8Z9jIBxCq05Te+pKXVqugzd57/KGONOsUBBWQ6iWgjiITTDRz/AKHOg9yQVvcFW+MsEAl6CymA8Swj1R",
+	"qM+lrpPoL82ADBoOyVhInIUPeO9TDRzhDio9+AmMLsIvtKHTIFHJG3ZciwMOOAF8EUfnBXDYAPPcAM0i",
+	"5PMhfj9skqjKybWTlbxhVVf8d0dX3WeLXziRop9yDErfADE1Y31mxG2IybE3WjOUqEo95WbONXBUD/QX",
+	"PFnf74na6AGZZ+ZY/nCsKM8UL3uJhpp4GMq19bHqLs2jTADxytLpO03ohKqEJVEZDgMSzg3LDHHVaB1n",
+	"nmXKLvStcYg3IOwUHZxgj4DPf88iz0IacqvxwJ+r/PkrE5QW8PYTH8u5Av0uFI32KnpRq2cLAC8pgVlJ",
+	"RaD29YCPK/cMY1FR49l/80gXMXwQopcn3IT9vCeVMWyQSqrdtJFJ+ciD9HLfl9NJVUXv12OWN3E7LSYO",
+	"d7lUCGOOkPRX9/C98HnfWeAcv04Tpg0CzT8ITHc8k6cQx+vCn52t6J6EJ388czPcg7h1MC8FLURvc2VF",
+	"KCIFoh5X49zJlgsHqSfOEVkJSt8mXNjJuaBux8kvRR2UgRtiVVcH6OvqtsRDKTWGVHHlYGAsu/cJIM5m",
+	"DiOZSHWjibSiR8CMDWN+5SFaNyGqndgeilO+jIi2PgOzq/Tb4qoC4wMRcuKqzh5BoKmVcUHy7ZWwOH/2",
+	"C9u7PW3fo5j05GCJzt5K+YqKqRuj3kCMD+w8ofWskHD8ric5tGe001xZYggPt33epwtAAHa3+2z70BmT",
+	"EOkHH7TUgekB+Fn2MeGdD8QOF5dCG5kBqQAqdiOqCFJmpQIvU5nGO6EaY712ST0JuajocCmcfQbMW1MX",
+	"w+3DkEZc5IbpEFXia29dstYmqLIOUm33oNrWx53JZLLTl2q0k6uUiVgmCLtxu8aXVcuagU+wdpFb+SFE",
+	"bUtn8rotHa75iHvTT/20zT/jBVxVy7VSq6RVr7NVVtPaBtF/tOP2xq7R3y5e/wxpMEHG5XiaBxTrkS24",
+	"NraBMnrFY5FL5ZFZyo6ajc0itPlmCzw5TCDp1SDjemTLB3PLZEqkuhSEUE3++vbtOfmJah6TSpPbXqmp",
+	"oYzrmcHU0L/8OOpfHhJKBJvUIcVALYKv3cN2NPATGqFlmjR4B5qqHXOI8KJFjAl7JLnBOE93MDWymaJR",
+	"YncXjSyF21rTEfOsBxKZ4KBhao9LSdJkMpSakR5kM/U8D3V1hFrLre0SK8+MMswTuhSKGrYDmT0sgRJm",
+	"/taDSbCimj5NEsV0kBdhNtomeVENqnDNrKjR9r0aiOq4eeFEjerRtGo6RijAUE4gf+pECqPkohSQ+1Q4",
+	"vg7hoogdK9evle36TNnWIOI6uIVmzMkK+GIN3ML+GMLW8Om4s7aWlGtzUuTqrqadvLSkCxB+Cx48QaCu",
+	"zbqjMo7zANix0HmGHB4rW1Xyk79ybXj9ym0t07uh2b7k2jSSt/2R9d+AChsOSWhokxFplta3F6cUzOVX",
+	"Nc9oVECHaI8xYm9NhKYpMUZGdArIY6BD4g1OuMvWgDAHVwVSinTafmGc+KqcGzH/+5PokBbvWa0sun/P",
+	"zfACYXED5ICD844UxNeyz37t9qGvykBfR0WY8bzieZ6tShMkrPp1sPepkFoXBCsUml1VSyTUgFXFhStY",
+	"rY8ISVIpBkyRATMgY0oRChRGUbFCIovyEJwu5MqzYrnVFFJjfAjA9oPV8Y5HyTvxS/bcwp3brNJt+7mB",
+	"G7jVlYLi/JaAzMuS5Tycjjtd207YXHgyVhPucCurZucAZ9orYddv3Xp7jKNlUdhBFL7gS53YyhU1Tdgz",
+	"wAB7A7waHIC7Hu+DKObfxhXyKO7jcvoPjsd7Zrce0qhCVI88t1pweQPm0041LBhKtM/e46H0P1/w8NS+",
+	"8pAD+KVyAEvsLuY2YrnUrwCwg9/8uUGdlUIicSqufqU7fxzs/Pjh08GTUBGRgiE7HDG998n95Q9Zmwzw",
+	"HB/bJL/zXbTwODfQh8O6jqg9v5rr8ja7vave+cEjZuck09yXqb19J61XP5TUt7e4/V1DtX4MddKVeCLw",
+	"t1Ndw4zW4M/CqHH7PuDdFmGCIV1Hy3TMqoSxfoOAa/1NuWr3bOtdQJRuEZLvlTq/8yhApJZatsQCxuCI",
+	"2wEsthmezwuIdoDLs++mqQds1xHRUooirOiICOl8Slgiepc8V7TvIOEKGLGEqYDxL2yWPh3fj1U6ak4c",
+	"OyZMJJaFSAGWTEBNAxUkgVDAKJjBASX6o1AWZRjQvLVzKItWdn/N+lKxxf0buWrvoVYKtPdo2TCaAva9",
+	"rUk3kmjp5EsmzAt8p7XNRuWWTkuezA9Pllj2t+yj8Zg/AO0XkcoDdgtqVe8Do/m9rf9QzdiNukJg8Ra7",
+	"QZCO75XZr505fvgcffrcwO5hHh0xpoamcpDDbKuAsp4pui8aDHHvky9c8fmWvBF95TCII8uNLSNE4Pu+",
+	"RMPXfO43YMj8Ops+JG0SAUyj4fE9fUsHbY26x/bgmft1+H5xUX32CDqDHBvXbXHFaVv1RoOtmocXYrds",
+	"MpSp2ziopWKIHso8Tcg1cz4ey9p6dod6JKXaIFoBF6R31t95RU087O2SC598g+k14lL0IGxGMUyx2SqB",
+	"jZPtqMzVsY/L3IAdzj5ME0jSAZg3/0zKLBXkxgV/sJG0Mue//vk/hH0ECca4pAJ8wQ2hFPWLyDXi37V6",
+	"AcbhWppKMJH7UkCi0NaT7rPtXXLcJE7fDL4YBk+wLXkCXG2rzvqwkr6wmXN5r1+lwCPxJUBW5vINV6X6",
+	"m+IfX6H6sb+E+nGuACQOoAhfUJ6yrzDRu4bt3g4DA4890iRhhvJU17jGKrd1JW+j1QpWKBbzcrO/qbiX",
+	"Yh6LJb5yfaIiOZuLOM2T7w/M5N5NcsflQV5/nlJNBAjazN5lxEiy34263W6RcKcjKwv87eL1z6DDanJy",
+	"8QvZ6gE4aqzHvYhQBztElJwQQUdW5Yxlmo+EvhQ9eh1nVxxKAUFArv3DBehKRXqg+V/hFxBZa+UK/Lwd",
+	"kZ6n4R7Z8nc6T/SlKIsQX09J76jnwnxjluve9i45pfHQD4fpWgKhfQGA98+e2wmVuSWMmyFTLlhoJoF4",
+	"y9VvOyQ0TbdD+cTeKT1CLZsKIvt9pliCWP5v5ASF+jzTTLmRe5ujKGrY2Z1B+G4XRqskBoBACK5DZivC",
+	"xalIrBiUSeXMmsr20suFk6+wnFcx9clQkpEVLqAJ37vHg6KC5ALyZVjSyNLZJb2RTNifqZEjHveK1dgm",
+	"wJjLAfE+oWIKSw8hVZA/QLaeHByAAYeLwaXA0MNrmtjHto9c0xlVhtO051u0s8G3YU5YG6ScKECa6qNL",
+	"0UvU9Erl4s9WaukVz3hp0rbGxQC24D0KpKR3lrBRJg0T8XTn72wKZ1gxo6allAtrf8OwNgqEdQ+K7HJA",
+	"bircyJdiq2zQ7MClNGXJIYEBbR/Vm3NCMVYpg3a5Jk8ODo7KIXjs6UsBxAHQ04anaYHOa9/oPtslf2dT",
+	"XcrVPx6QocyVxrBnqLEWEk3tAXvj6wMuAShiN6dmligLGeJpqBQvLL5wmxmsCxvuxu1iuCdXYbFZE3XW",
+	"BHNMcsF/z3GpXZS99iQE9Wu2KHn37ux5RDSdbkeYb2FX3So7tM/SaWGbQaZWjrBxaFpNNU+fLgWpsoGU",
+	"F5iml+ijjmfRC9Gr70/yxyG+Ydpua0DOgJzwaxYDvl2fMMfGG2pAgNq+ovDxr1Ib+C5Q2RY4Mc6hPlWp",
+	"7G9RR/nbSzkxqloAKvyreyYXy1hnhhh64+5fKymUAzqqOSVd9COUck1cKZUtVx2Lo5Xkegr/8D5ENQN+",
+	"gtwOYJbAZL6sNbBhQXmIRrpXRfkEVn+uQbGVFLz7vtWO/cLJwl5zqdqlMRmtln0yx1H33He1eT/2S67N",
+	"ggATHRH5AHqwPuXW7y6h12DB/bK67rHXfjSdepyBCvvlmoy41pAPKRWZKOkzIydWRKmaxgvNVBeW423M",
+	"LakULwb/uiZbjdATrj2DL+NTWLJdOuK9Fd1qeVRLceSLEhuWFUkr1SYfleBVrakr9xKqsoJlef8+olRe",
+	"8PQ7hNv9xsNSFoRTuu0kU5nXqJMGnWPLiXauOuiGZDuaZYyqgi5L9zGUHQTBrwqVNqOc4+C+rKyWFY7p",
+	"B1nt23KIuJCCIl5gsbSH+OSWPvCvuRELr13dfX91cqurp1IMNIIYNUU9yLREF3GgRlQiJ8IqnDVo+Xup",
+	"RlfAdFNNEOa+lsRYQ9TfmoM5b6/pAnX+IQPprtVSnrsDQVh5Im4fNF8e6GXj5tk4WTpuHspw732Cf9Bv",
+	"mGVKjmnIZhAYnX9v2aGlY7Z4aEVkR53ONDMvbXfHfoS3F/togs5imp4r2wnsh7fOZpWvoCElx2iYm7Xb",
+	"Vmb9a/noh2AVt/uzTsIytTEN2DKSMcXlg6Pz7vjsbxD9zYNPgUfOHwRCa6u9AKF9xObWOURPCLlmQ+4q",
+	"P2OI8b/++T9EyZRFTQwBBxRgr7O6DyxcTHKTYtqrdkhR9O98TVGU9USooSR0RM5aIUtGbM/XR19i+x5p",
+	"IidlAXpEUPLAa480IgyGN2h67rtZ1YjgXzzHmvnLRGsc69f9ZZ47/Yh1RTca1oGoh8X0W+M0aZq7INKH",
+	"ihWbk9v92Q2KPq+mxdmuUEzxVYVq7JbeAugHX6wB/YC8nmUF4o97RhPFUoisMBLtYpeixiHJFlqRIIDB",
+	"DNkILWSW4H2whIPtBG1j+6hESNQMHfsjzdJ+yD6Vcm1euTnef9JGU79xwQBc+4CRtrh9F+OydGqCbe7s",
+	"eciB3T4ECFRpGwD8GE7b8D/dZ/aA4zwLg8ncifu3Q1By825HUBoVNOB5gf9mDnpSnfYteVeoHWm2LtHo",
+	"qAiT8SC9W5edMgaos717KY5FzY4NwUn29tWWsdC0Lj1V4q2kYDVbQZWvtJumN4rUi41/GUglN7F2FKXv",
+	"NtT5m7a2eUoNu1WRptoBgEuird/fe5/wj0XJ9hVq2CinbpMNcZQPQfib0pLn3QOYnj/yJyB4D6wkH+FW",
+	"z6+gE7hDKjzcS24Fcj3U6mRpoqFwhyBbvZTHzK4DBGKmNMbL4FJgapEV77aPMI2tYSp2Tfa0oSbXvV0C",
+	"wZplXlGEb/E+EfJaJtNLH+JaLaymeQsKPCaVFOR0q4ScjSXi4LDewRDv2+Q1n/59Ls4DH3hIxll4G+IB",
+	"ns+z2q/BShXUuYk3x+Vj33bOjSs/uUTGTTHjiAg2eQhIWpe/6bi0HwZLg+IZW0vF/vrd2xKQhNnecJgi",
+	"D8DuPsH4Eu6KrY1kkqeMbF08PzmNyGTI42GBUmMb3zH2kOhYKnuALgU1JGVUG/Kn7nZERowhrg3co8TP",
+	"2nWiTZ5M//XP/yVnBpTGhGMCQnWBDgEOVObC6EuR8hvmg5iqyWH9lA4GttlcGMiwaVSKGTPF+5zpaqwT",
+	"NxA4dSk8egTpyzSVE11Cy0Od9MmQKRQ/VJ4yTfr8o323Vau8p8rEXyTkaV5hYnSyfIdhT99UFNMbIJsV",
+	"CoIHr8dQXmpbSCNjmtA0LWCy9VEdRhsL5Ds53ITh3j20R7uJ9t87/fXh+r1rsmt5/a4/ALhy4c4hKjB0",
+	"7iD29eoBgUtc6i8QwL4wqdYtRYeEojM6InooJ6KE28bEx75UZP8JSejUWWrxrscUVV8pDS44H8GMRlxq",
+	"SO/89cVbUq/01tslZ1rnkDfqsbvJWPLE6eiMqpQzhZDec3DvKR+V1VI2dKtVemnRTV1FGxRPhDQ+LdOB",
+	"6TiYD1xXSJ59yDm5X33QnjXWUj5wVeUwAIo7V0usguAGVcV1Aa+tAUBtk1dbDQx4Xs4Lw4V6SHnZlIZZ",
+	"wAHHVDPLp+9VtYROt6TCwJnTk1evgU/+cvw8IhRVOSvd6CHvG71NqCaZ4nYSBDx9sRSJ/ZAx1c81l1aL",
+	"270Url3F+kwxyLh0PBgFS6uODqkebpPYYQ4UmfB+EcB+O+EIwuq7RNileYVXGgDXm6jpWenji6h19VkG",
+	"qPYlrN5DcP43pQq+lIOSE9xBG0TDjJ4Tqc+88QaK4vnAHJepFhG060vMUnHfPtJW1ARYFisZ2hdBCSyf",
+	"vhTcaER+S+g0wjotQOwAhDJhink0FMBNW00fvRTQlJtbYfJpVU1JD2FrD0kBRgN+KA1V5S0/1kPGTFuc",
+	"0Ylbw69ZNtgAuOpGxQ1YUidnrABAEQj7xM15kEfWGGRYlUaQN6QsGdQ8Nfegc0Nk91zhHcPwNx3nP08a",
+	"rkafP5zBjcnEtWW+V3n495ymvD/lYkBS3veYp1sZVUwYmuLIIjLiKTdWJE1YlsrpCC7D33L7RW6mEenT",
+	"EU+nZMQSe6FfCnhte5e8RjtOw+Phgu4gmPSRJj5jKCLcEMWSHIMlqCklhCmj6pG+FE7shJy1LQylmDB2",
+	"oyOi7D6yhORZRKghI6kNOfiBUHh1jhBd0tj6hWdo+4sIza0JPN4REoGlaMpMkWvy4Br5Glwjq+X7zF4q",
+	"C1NJXkjlIuEzzOZoxKYyoSTA03DMDIKA75OTcxRxobj90I6QCh8LHiH4HkBUaaj1BLFPMXNPyzRBan4D",
+	"K2I1YUKL3q0abvsBS65iYy5zHZE4V4ph8epLIdhH45njIfFEFKG2jtH3hZsU0PHylEUIT6HYiHKhIwdX",
+	"R01exHJdioTRJOWCVeAsXDFgmhWwyPjTdJf0GKaqOHg9miQaYblQhLDciaYFrj153ZJf4DdojlTv5f62",
+	"sqtFPORDQs9DQs/XntDjN4kYafVhgq/yvtv4cJLPZgRu38GeJfUd3t+Io+utt+yVp6/E0sTg0FKlU1Xw",
+	"Hw+eEyHg+1EJJaoBvNOwQGKfncpZ/+tnBOsXrt7DzL9MmOjynKfc++E0k2bIDNq+8Qg88KUvz5dgg0Kb",
+	"Mzf/sHZlr56FWH19bi6ilQ4mLTWdXtfG8E1HnlSnsjj2pLb4/3Y5c7XZt2fOycbp8Ge5/n01iy6kHlc3",
+	"ZkNacrWLL5OSVpvkQ2Lat+VpqpPD3PQ0USOKOTQRYvJ7nxol0uYmrM3QzT0wzjZppFkf6yF15cuwZVfK",
+	"askzuOp9Xj0J83PbTlzthGbW2sJUM1+sClA/eRC3DxOlGqf/68oyqw7uy+SaLUO0PuPsgXgf8s5Wuux8",
+	"9tmaL7vZArfzFZJ7LDgbCgxAW+9qJVIv8J1/13qi3+StOw8E9LhOAo90UW05wWrKvlzXOupKhq7fsM9V",
+	"+MKSIgGUTW/324VMMyyk5JK6dD6yh6H61CNE1C4cHq40jCZGXooz9NJ434x3rFYCE7m76yNydoalgyZc",
+	"s3b3aAnA++XrLu5vHvXXaXoRxmzCMXm4dMU3Vg2xQCPxZYrJVrmd23NQgBddgaWdbu9TrkvUkoSlzLDZ",
+	"OxF9iIUncFYPfBL2H9i2iZAklWKAWEPa1XBqKnMP18Od5aULI7N6EGYF26m54hvU1xaLPO906XsK4dvS",
+	"JLnlWWs9YWSLplq6W8UV4tFy+8Fv8YWF/Jc1UwLu4KoH1jE9F4gxH3zUP1SGL3DtvVwswbQybeoBI1sn",
+	"p+8wCc1HcWVUQVKFSDBQ5FK4SBENb17nPDWEi4hkaa6JGUrNmug4zjWKXpQxU1YmaotrPvcz26A47/po",
+	"i6E8rUXa+PGu59g0UYSrbvViw1r9623QC26oHEqA08My9tNIQ1MdlZKn3ZdRPoKvMngg4zF8Umq6I8dM",
+	"RRgpuoNtXArY+KFUZifmKs65QdSCiPhInF1yDPmYbqEgz1gQ9hELZhaD8xAPQz6AQqU99zwW+eQilkJz",
+	"bTe3Oh9KnhwcuCoyJJPcri0xEoN4MiWvUzZqF4S9h3wzonDhf79fObjWbdN1+S3AJXzTngtPoy3aa5KU",
+	"YXIYK9KkDSnYXCe172Dvk/trblGLM8hoAcQU10fkq/tKwUhBZAhtGcSYLolkiUwS1169fCjylGqxUEun",
+	"A0Dm+rB5Pt5aCQZ/vj093Lsk3Ag1z4qdWSbcKlCooTxBy5Zq+JXu/NHdefbB/bvz4dN+9MPjucUkrDA6",
+	"38T4Tt8LIvImj5qdwmIDICzFv11sA8y6PabBoTrECLlUOcx4cOYINs0UBI8W0cxNiOpi9VZDF8QAvpok",
+	"vU0qCPxuhCkXN4gbTheVTsCB2DOxIdHCNv1lwipgUvPCKR6Ei80JF0hJ8+1jNXIKUFOVK9ctXm1hD8U5",
+	"3iDvbPWY6qIOyINF7BYcFnF2F52JVa/eqtGqBWqXJBzIIYEtfKQRGUUTbWRGJlLdAFCPKUGBuCExFRUL",
+	"qeYDq/e1hSNsmLt+mSCCuaTggge+R5L4fvmy89xL5QlieRbtdak5rPmXQt3a2JH0XbScSpULYUn5Oudp",
+	"UkBqJ9TQa6oZwVYK/Za7TDE7Gics3GY37FtLnMkLpsY8Zu8EHVOe2sWfq1D9VEyhPuqqudVvAGwTtKXG",
+	"nmnWF8duc0xTwoU2WLC/N5B2uchub7sTdXKVdg47Q2Oyw709eHQotTn8U/dPXWCsrstms39lNDXDCApP",
+	"cgHVovzi+sW3265obAg3UImm1Pcqw58tzgJ4ZDoCvmt39IZNdYSwVgiqVhN6fX6ddJVgoQwZ15XOoCLW",
+	"bDcnp1ZvHfOEKU22tIw5Q/TfodQZR3OkjodSps6qbKq1pjWW4ikN46Pq9GrG8NmuX9Y0DTBE1gzRUTNo",
+	"v6jgUnSBJDrb9HkFO0g/qlcggQJC9UoklRY9QlhgQ4ZcJTsZVWaK6QNuNThoOgkThtO0Org45eD7DC46",
+	"+kUrbZSpSZC1iDVVjawUyLUqFdTWTzFOuig+2dJLm72aUDQ845kB02yRJZ81UskaW1oYNGZ7ez+kplLV",
+	"CVJtHYb/2DkfygTb6to1sarwURe4gfX8qse4TNKdHUMJrulBgq+nlUMUQZOu8jlUkLHduArmESlXq1aR",
+	"r8wWrQ6jxK74/OHz/w0AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -297,6 +297,22 @@ var leaveAndEvidenceRows = []accessRow{
 	}, [8]int{401, 200, 404, 403, 403, 404, 403, 200}},
 }
 
+var disputeRows = []accessRow{
+	{"createDispute", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateDisputeWithResponse(t.Context(), w.publishedEvent(t).ID,
+			api.DisputeInput{Kind: "missing", Message: "I signed in at the registration desk"}, as)
+	}, [8]int{401, 201, 201, 403, 403, 403, 403, 403}},
+	{"listEventDisputes", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListEventDisputesWithResponse(t.Context(), w.event.ID, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"getDispute", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetDisputeWithResponse(t.Context(), w.dispute(t).ID, as)
+	}, memberRead(200)},
+	{"resolveDispute", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ResolveDisputeWithResponse(t.Context(), w.dispute(t).ID, api.DisputeResolution{Decision: "accepted"}, as)
+	}, organizerWrite(200)},
+}
+
 func activityInput() api.ActivityInput {
 	return api.ActivityInput{Type: "publication", Date: openapi_types.Date{Time: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
 		Ceus: ptr("5.00"), Title: "Cerebral oximetry during CPB", Citation: ptr("J Extra Corpor Technol 58(1)")}
@@ -324,7 +340,7 @@ func TestAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows)
+	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows, disputeRows)
 	rows := map[string]bool{}
 	for _, r := range table {
 		rows[r.op] = true

@@ -71,6 +71,12 @@ type Store interface {
 	AddActivityEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error)
 	Evidence(ctx context.Context, id string) (recert.Evidence, error)
 
+	CreateDispute(ctx context.Context, d recert.Dispute, actor string) (recert.Dispute, error)
+	Dispute(ctx context.Context, id string) (recert.Dispute, error)
+	EventDisputes(ctx context.Context, eventID string) ([]recert.Dispute, error)
+	ResolveDispute(ctx context.Context, id, status, reason, attendanceID, actor string) (recert.Dispute, error)
+	AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error)
+
 	AddProgram(ctx context.Context, id string, version int, document []byte, actor string) error
 	Programs(ctx context.Context) ([][]byte, error)
 

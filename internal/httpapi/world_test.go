@@ -197,3 +197,14 @@ func (w *world) evidence(t *testing.T) recert.Evidence {
 	}
 	return ev
 }
+
+// dispute is a fresh dispute by the member: missing attendance at a fresh event of A.
+func (w *world) dispute(t *testing.T) recert.Dispute {
+	t.Helper()
+	d, err := w.env.Store.CreateDispute(context.Background(), recert.Dispute{EventID: w.publishedEvent(t).ID,
+		MemberID: w.member.ID, Kind: "missing", Message: "I was there"}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

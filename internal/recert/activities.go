@@ -1,5 +1,7 @@
 package recert
 
+import "time"
+
 // Id prefixes of what members report.
 const (
 	PrefixActivity      = "act"
@@ -81,4 +83,26 @@ type Evidence struct {
 	SHA256      string
 	Data        []byte // empty when only the metadata was loaded
 	Audit
+}
+
+// PrefixDispute is the id prefix of disputes.
+const PrefixDispute = "dsp"
+
+// Dispute is a member's claim that their attendance at an event is missing or wrong, with
+// what it should be, and its resolution by the event's organization.
+type Dispute struct {
+	ID               string
+	EventID          string
+	MemberID         string
+	AttendanceID     string // the disputed attendance; for a missing one, set once accepted
+	Kind             string // missing or wrong
+	SessionIDs       []string
+	CEUs             *Units
+	Message          string
+	Status           string // open, accepted, rejected
+	ResolutionReason string
+	ResolvedAt       time.Time
+	ResolvedBy       string
+	CreatedAt        time.Time
+	CreatedBy        string
 }

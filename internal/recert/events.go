@@ -118,6 +118,7 @@ type AttendanceChange struct {
 // event or the members).
 type RosterRow struct {
 	Index      int    // 0-based position in the roster
+	MemberID   string // a known member, for postings that name one directly (an accepted dispute)
 	Line       int    // CSV line number, 0 for JSON
 	ABCPID     string // at least one of ABCPID and Email
 	Email      string

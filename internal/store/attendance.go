@@ -539,7 +539,7 @@ func planRoster(ev recert.Event, rows []recert.RosterRow) []*rosterPlan {
 		p.out.Index = r.Index
 		plans[i] = p
 		switch {
-		case p.abcp == "" && p.email == "":
+		case p.abcp == "" && p.email == "" && p.row.MemberID == "":
 			p.reject("abcp_id", "give the attendee's ABCP ID or email")
 			continue
 		case p.abcp != "" && !isABCPID(p.abcp):
@@ -604,6 +604,10 @@ func matchMembers(tx *gorm.DB, plans []*rosterPlan) error {
 
 // resolveMember sets the plan's member, or marks it for creation; false when rejected.
 func resolveMember(p *rosterPlan, byABCP, byEmail map[string]string) bool {
+	if p.row.MemberID != "" {
+		p.member, p.via = p.row.MemberID, "abcp_id"
+		return true
+	}
 	byID, byMail := "", ""
 	if p.abcp != "" {
 		byID = byABCP[p.abcp]

@@ -70,7 +70,7 @@ CREATE TABLE attendance_history (
     attendance_id text NOT NULL REFERENCES attendance (id) ON DELETE RESTRICT,
     at            timestamptz NOT NULL,
     actor         text NOT NULL,
-    action        text NOT NULL CHECK (action IN ('created', 'updated', 'revoked')),
+    action        text NOT NULL CHECK (action IN ('created', 'updated', 'revoked', 'disputed', 'dispute_accepted', 'dispute_rejected')),
     reason        text,
     before_state  text,
     after_state   text NOT NULL

@@ -75,7 +75,27 @@ CREATE TABLE evidence (
 );
 CREATE INDEX evidence_activity_idx ON evidence (activity_id);
 
+-- A member's dispute about their attendance at an event, and how the organizer resolved it.
+CREATE TABLE disputes (
+    id                text PRIMARY KEY,
+    event_id          text NOT NULL REFERENCES events (id) ON DELETE RESTRICT,
+    member_id         text NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    attendance_id     text REFERENCES attendance (id) ON DELETE RESTRICT,
+    kind              text NOT NULL CHECK (kind IN ('missing', 'wrong')),
+    session_ids       text NOT NULL DEFAULT '',
+    ceus              integer CHECK (ceus > 0),
+    message           text NOT NULL,
+    status            text NOT NULL CHECK (status IN ('open', 'accepted', 'rejected')),
+    resolution_reason text,
+    resolved_at       timestamptz,
+    resolved_by       text,
+    created_at        timestamptz NOT NULL,
+    created_by        text NOT NULL
+);
+CREATE INDEX disputes_event_idx ON disputes (event_id, created_at);
+
 -- +goose Down
+DROP TABLE disputes;
 DROP TABLE evidence;
 DROP TABLE leave_periods;
 DROP TABLE clinical_entries;

@@ -70,7 +70,7 @@ CREATE TABLE attendance_history (
     attendance_id TEXT NOT NULL REFERENCES attendance (id) ON DELETE RESTRICT,
     at            TIMESTAMP NOT NULL,
     actor         TEXT NOT NULL,
-    action        TEXT NOT NULL CHECK (action IN ('created', 'updated', 'revoked')),
+    action        TEXT NOT NULL CHECK (action IN ('created', 'updated', 'revoked', 'disputed', 'dispute_accepted', 'dispute_rejected')),
     reason        TEXT,
     before_state  TEXT,
     after_state   TEXT NOT NULL

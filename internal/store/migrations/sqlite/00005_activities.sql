@@ -75,7 +75,27 @@ CREATE TABLE evidence (
 );
 CREATE INDEX evidence_activity_idx ON evidence (activity_id);
 
+-- A member's dispute about their attendance at an event, and how the organizer resolved it.
+CREATE TABLE disputes (
+    id                TEXT PRIMARY KEY,
+    event_id          TEXT NOT NULL REFERENCES events (id) ON DELETE RESTRICT,
+    member_id         TEXT NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
+    attendance_id     TEXT REFERENCES attendance (id) ON DELETE RESTRICT,
+    kind              TEXT NOT NULL CHECK (kind IN ('missing', 'wrong')),
+    session_ids       TEXT NOT NULL DEFAULT '',
+    ceus              INTEGER CHECK (ceus > 0),
+    message           TEXT NOT NULL,
+    status            TEXT NOT NULL CHECK (status IN ('open', 'accepted', 'rejected')),
+    resolution_reason TEXT,
+    resolved_at       TIMESTAMP,
+    resolved_by       TEXT,
+    created_at        TIMESTAMP NOT NULL,
+    created_by        TEXT NOT NULL
+);
+CREATE INDEX disputes_event_idx ON disputes (event_id, created_at);
+
 -- +goose Down
+DROP TABLE disputes;
 DROP TABLE evidence;
 DROP TABLE leave_periods;
 DROP TABLE clinical_entries;
