@@ -698,25 +698,70 @@ func (e ProgressPeriodRelation) Valid() bool {
 
 // Defines values for ProgressPeriodStatus.
 const (
-	Behind    ProgressPeriodStatus = "behind"
-	Complete  ProgressPeriodStatus = "complete"
-	Deficient ProgressPeriodStatus = "deficient"
-	OnTrack   ProgressPeriodStatus = "on_track"
-	Upcoming  ProgressPeriodStatus = "upcoming"
+	ProgressPeriodStatusBehind    ProgressPeriodStatus = "behind"
+	ProgressPeriodStatusComplete  ProgressPeriodStatus = "complete"
+	ProgressPeriodStatusDeficient ProgressPeriodStatus = "deficient"
+	ProgressPeriodStatusOnTrack   ProgressPeriodStatus = "on_track"
+	ProgressPeriodStatusUpcoming  ProgressPeriodStatus = "upcoming"
 )
 
 // Valid indicates whether the value is a known member of the ProgressPeriodStatus enum.
 func (e ProgressPeriodStatus) Valid() bool {
 	switch e {
-	case Behind:
+	case ProgressPeriodStatusBehind:
 		return true
-	case Complete:
+	case ProgressPeriodStatusComplete:
 		return true
-	case Deficient:
+	case ProgressPeriodStatusDeficient:
 		return true
-	case OnTrack:
+	case ProgressPeriodStatusOnTrack:
 		return true
-	case Upcoming:
+	case ProgressPeriodStatusUpcoming:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportStatus.
+const (
+	ReportStatusBehind    ReportStatus = "behind"
+	ReportStatusComplete  ReportStatus = "complete"
+	ReportStatusDeficient ReportStatus = "deficient"
+	ReportStatusOnTrack   ReportStatus = "on_track"
+	ReportStatusUpcoming  ReportStatus = "upcoming"
+)
+
+// Valid indicates whether the value is a known member of the ReportStatus enum.
+func (e ReportStatus) Valid() bool {
+	switch e {
+	case ReportStatusBehind:
+		return true
+	case ReportStatusComplete:
+		return true
+	case ReportStatusDeficient:
+		return true
+	case ReportStatusOnTrack:
+		return true
+	case ReportStatusUpcoming:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportLineRole.
+const (
+	ReportLineRolePrimary   ReportLineRole = "primary"
+	ReportLineRoleSecondary ReportLineRole = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ReportLineRole enum.
+func (e ReportLineRole) Valid() bool {
+	switch e {
+	case ReportLineRolePrimary:
+		return true
+	case ReportLineRoleSecondary:
 		return true
 	default:
 		return false
@@ -1917,6 +1962,47 @@ type ProgressPeriodRelation string
 // ProgressPeriodStatus defines model for ProgressPeriod.Status.
 type ProgressPeriodStatus string
 
+// Report defines model for Report.
+type Report struct {
+	ABCPID      *string            `json:"abcp_id,omitempty"`
+	Deadline    time.Time          `json:"deadline"`
+	End         openapi_types.Date `json:"end"`
+	Lines       []ReportLine       `json:"lines"`
+	MemberID    string             `json:"member_id"`
+	MemberName  string             `json:"member_name"`
+	ProgramID   string             `json:"program_id"`
+	ProgramName string             `json:"program_name"`
+	Start       openapi_types.Date `json:"start"`
+	Status      ReportStatus       `json:"status"`
+}
+
+// ReportStatus defines model for Report.Status.
+type ReportStatus string
+
+// ReportLine defines model for ReportLine.
+type ReportLine struct {
+	// Category ABCP category.
+	Category *Category `json:"category,omitempty"`
+
+	// Claimed CEUs claimed (credit programs) or activities logged (clinical).
+	Claimed *string `json:"claimed,omitempty"`
+
+	// Counted What counted after the program's caps.
+	Counted string             `json:"counted"`
+	Date    openapi_types.Date `json:"date"`
+
+	// Description Title, sponsor or provider, approval reference.
+	Description string `json:"description"`
+
+	// Kind The activity type, or the clinical activity type.
+	Kind     string          `json:"kind"`
+	Role     *ReportLineRole `json:"role,omitempty"`
+	Verified *bool           `json:"verified,omitempty"`
+}
+
+// ReportLineRole defines model for ReportLine.Role.
+type ReportLineRole string
+
 // RevokeRequest defines model for RevokeRequest.
 type RevokeRequest struct {
 	Token         string                      `json:"token"`
@@ -2401,6 +2487,12 @@ type WhatIfProgressParams struct {
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 }
 
+// GetReportParams defines parameters for GetReport.
+type GetReportParams struct {
+	Program string              `form:"program" json:"program"`
+	Period  *openapi_types.Date `form:"period,omitempty" json:"period,omitempty"`
+}
+
 // ListOrganizationsParams defines parameters for ListOrganizations.
 type ListOrganizationsParams struct {
 	// Limit Page size.
@@ -2738,272 +2830,278 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs5kjf6KgjuRljaLUmUbHePpZg4oZblGc3YbYVlt8+clo8IVYEkWkWgGkCRZvtzxDzEPsM+2DzJ",
-	"F8gE6kYULxIpX0Z/dFskq3DPRF5/+akTy1EmBRNGdw4/dYaMJkzBn6dv6cD+mzAdK54ZLkXnsPN2yMiY",
-	"Kc2lILJPzJARef0bi01E+lKR3ll/5xU18bC324k6Oh6yEbWNmGnGOocdbRQXg87nz1HnDTNqetw3TM12",
-	"csFiKRJNjCQTyg25Zn2pGFH2FS4G9aZHXPBRPuocdiPfDReGDZjqfLYdZVTRETNuVsex4WNupmfP7Sdu",
-	"e8uoGXaijqAj+y51D1zxpBN1FPs954olnUOjclbtNqPGMGXf//9pbK5+pTt/HOz8+OHTwZPP/9mJAhM+",
-	"1q/7s1M9HdM0p4YRqnE9uSaJ/byVsD7NU0OMTOh0+4hQMSUZ1YZIRfq5yRWDB+1iwDR+z5maVuahr2S/",
-	"tlB9qUbUdA479rXwEI1hIqEiZu3LUzyyygKZZRboJOVMmNaeY/h5hV7jlC/Ta660VOGD3hPso7mK4Yme",
-	"P+6ZYmMuc00yOmBHRI64gaNvf+tzpQ380LYt2Fj9ANOPL5kYmGHn8On+QWiMz7nOctO+KQn+vsLaJDpb",
-	"Ym1Ox/M2hI1X2w82XuYUnH7MUmp7a27ImYjTPGGE0XhIYsUSbh5pQtNUxtQ+0rbizDVYHZWjrc5hn6aa",
-	"FcO4ljJlVMA4zvrAx1oOhmWOPZJaclSMJkew+/GQigEjNMtSzjSRIp0SXuWRRBuepmRINeGmGC/y3HLA",
-	"noW2HZIfnoTWzY33TbETX3Lc7edh4Txe8hE3s6M/pwNGNP+jlbBSeC+4yU+7ke0Xb4mnXfvJ3xn7gTsj",
-	"6rxio2umWg/+CH5e4eSP2GiJk/9aDajgf8Bhbu1bVh5aYQRSDZYYwbmSA8W0hn/paHYXXtujAXdUho+0",
-	"7Yb7ebUj/E7PWfRcr7TkuVYLJ/zZtqUzKTQD2eAnmljyYRrOXyyFYQL+BMpALrOXKXmdstF//6YlMKmy",
-	"9/9UrN857PzHXilS7eGveu8c38JOZ+lSYbeEazKiqb2oWQL3POWpRhqVwigaW5Y3pilPHMuzF5gU/ZTH",
-	"X2zMsetfkwk3QxisYlrmKmaPNIlzpZiwHARklc9R54VU1zxJmLjvARt5wwRJaXyDS6pjmTG7ykqmDE+1",
-	"zJiCERDBWKJhvGfCnimaniqFcsJ9jflYkFywjxmLDUvgKOSKIcdOmIGTQRUjXOBsmBozRVI5ILlImHIb",
-	"4c5VAlP5WZoXMhfJfc7iZ0l0Hg+LMxHZFRfSECkYnmyapkyREZ0SzfCInNNpKmnyVsqXVA3YfR+Ua5lM",
-	"LSmmtnO7kFQ0jweNY5YZPCDnCtQVbn94QXnKkvsesLul8R5PiOYixrV19/2Aj5mwB6Wqnn2OOhdMjXnM",
-	"3gk6pjyl1+m9LvUxSVjGRMJEPCVbcKypoddUs227+rlQVtSzo7K3TEUzBdVxp9AdQ927p/cqWiaM4K2U",
-	"r6iYOjav73WjpCQjq8Q5otRHqNASaocH24X7lLCUTtc35XeC5mYoFf+D3Tfhw00FtKI1st/GtN6/f79z",
-	"nJshE8aOg9U7nrmvYTaZkrY9ey5OheFm+gUv6wlL0x13XV/nhlwrRm80oeQ611zYWavcHl/bkGsdjBA/",
-	"nZyjoDPbuuYfdxI+4IbYp8jZc7tk7CMdZZY6O/sHj588/aETVWWdX7s7zz58+iEk40SFwQOWJk1f9zuH",
-	"v86f/nGecNP5HH2yUlzGlOEoHtEsU3JM0yt499NsV3YHB1JNF63viX/OvsNyvfD503canuWG4koFOk/c",
-	"8Vlg5Yg6iYzzERPY1JWVS3AETFiF4NeOkMK+R42h8ZBZgXPMFO9zlnQ+BJrjSXA4pY4Q/JWL3OCqNtWP",
-	"qJNJba4M0+ZKx1KxloeUHPMEucFM84qNOZtcKUZ1y2q5J2ZnbxmyfaYya/v0byCEBBdAs7R/pVgmlWHV",
-	"2RbKdNQx3KQsOA4jMx7DALhhIx1+Br+gStFp+XnBGXan/q199nPUsaJpouhEhAb4uapT/NoBJaOq48Hz",
-	"kT9QcGIrh91Pr5hMyxFrLnpz5aqDLNcZr/bO5w8VUj4TWY6sLkGpg6bnFUp1No35xDtfGbtfWq4zwRdS",
-	"kSy/9jxcHxK8v3REYKEj8pvMrUAekbFM8xFIB5XpHHS73aidP8xyXDvKlIFYZx9yNhEwMBFnjU2IFM70",
-	"cWv+UpgjPIe5JcOp8I76XN4PmSB2fUEtsCL2jZATcUiedol7iYzoDSP79im3as4M0u12F9lFgoypYbd/",
-	"fnJ6iEZSqc2OfZTAoxGhhqSMakP+1G32HM014ddZXWWfHwe3uWA1zSdHXPjP+9FSjKh6w9KdPz7Y/3V3",
-	"nl19+LQf/fA4fNuO6MczfP+guw7O1WBNdU6Ec53lFSWnOKeoPdV5QTHD4o9lBhRixRX7eNjLU+Or0Nu8",
-	"4b4BBrkiZ0tYzLXjJJ6klr27yhuyfpC9FZUYSbCBBpN5Gjh8jekW45o347fuRBTXb8n4rIynmPacpIP0",
-	"BwZXy5qk4sDNYcWijiX1lCUDdmUVqCudqzGzd5NOYntUNB/lqW8nTrngMU2vuNBG5bEBh4Tn+FecX40Y",
-	"MygFVL7lV3BhaZMnU7gh4Zmr0iPUiTrSDJkKLvVxxtHBc3dBtEWoQkNh4IemzbRFIJI3bfILWIpWoBg/",
-	"1Qv73izdhOQNGHzRUzmeFknA93CimLvXVqAYv1D1S3MhiwwsY8AUUXkIbgKaZYTGRpO+VEfEzxs8Zu5Z",
-	"pvRuiJfeedVHXDhmvN/YgqiTC/57ztzPRuWsuSv1DQnSsO9wLVy2II8Nstn6ClXYTnXX9KFitBSBZz5O",
-	"FIfbB9x/xa/uk/+xZAr+gco3/qHMuRuKR5Apchb6Bl+ay1neczO8YLFiq/CYyro3d9B5nHXRZEPaGcqJ",
-	"IEOmGLjMjog2UjHCDdG0z9LpbmfRFVHvoIXUS/Z6Z8a5koDOcn1FJ1QlyBWXeafwCIc47K0UZWSDCzTZ",
-	"OYybaXsFL0+GF/jCCUj/IVJ0sS8hpTzE1is+8qpGWYyrUCf9NMoeFh2HE7D2zvIdSzN1aSiGS8K2nWeJ",
-	"+6vszwUPVP68Qut27au5YhQFESK0O3SexbI4ruURt6+YGTPOjuGjoK6FgUGrtd960lqOWGhbqen4WUd+",
-	"wf1kg5y33DWpFCt2aIVLexXaLefSFFkXXPFBellkKqjqPN15t25zKd0w5y/YX7llq9M7369NulkolbVf",
-	"o0VTa7n4a4dzUzc/XAgzI3WM4WoVkvPvXE/DAmCumZXsCN5txAypIe4dZ0GZadJxpZWG4d9ZaRjOP8YN",
-	"RMAscT+X61ObeG3ItbGEFh+ocmaQx8QqiCOaEjqSuTDoPaeGjKQ2xEwkyVIaM/ASuRgFQtMJnWpwE9kn",
-	"Gp6B3afdkF9gP3ryeevyctd/Ovi8/f8EbRcnFZNfY6w/nZwTrwnuVkxXZ52oc4b/OwveDCf2sPUL307j",
-	"prqOs7aLf6GzoR6I2P4EY1etiuGmjZxMJFdL+yVQVGg3lfsG5ncNIXsv8FF72Wmdr0hZwTvg9nfR0vNv",
-	"m3nTBOaM7VVrfIjqmpwUaKhFStGGKrPsTjXG0wyIrZ+6st/6Btf8B67D2jgqh6eQEStSY7mvQY6TUj6q",
-	"hDI11RrKR1fgjm1c7/sHfwodzBHlaW1h8Ju61f1pSDTIqNYTqZLa28WXjQZ+WKwulQOPikEUzbWuxFs/",
-	"1bnrMDvvjxlXTK9EPPO0mcZsqvpAY2Zlx+E5ofnuVJiQXBTb2yTsNLz7fX97t+uQ6quYaqtJ9JliTp+d",
-	"VdlupybKtG5GVXxEgbY0xObYv0PXkzfILyHyV7erOkfXeeTWPTjRqFWSWLi/t/H1zS7zTGAZF9pwk2OD",
-	"xL5ARG4neOTCf40mQ6qHhGtywzIz62MLHRV/8gpX1340YzPhfaMxV+T05NVrQkVCfjl+fkTAcjzhmpH9",
-	"OQ6ioF9q6TN412Pi37ueWqZzVb5eM6SPmZBX9n+5vsInO854epUx1c+1s8Jn9nsWj6R9B8xd2lCRgHwJ",
-	"iQRXVGtuvzNzLOtNr8Ps0Vx4xl7y0DWxmhpTZ0q3V66c5eVw5eCTxfLgpqW9FSW9llFuRgxMbu0YqT3T",
-	"Kkk70aStEf/zegNBCi/fbLaA1FbfvJ6CCwKW9JEu/Q1kS0hDNEv7Oz78YruiDc4NDGnKe15EK8U5J61V",
-	"TH91ya8Q92Zj+WcXOxgM0CSXtRBwq8lz/tVrpKHp1fJ0MkcKwnHWmgzN2WVDBXjEYhawigF8/cLSbezj",
-	"Nxzjtf3dM+Jao2t2oqQYhENE5gefMa2d4SpgBdUyBbFgvs1dy3S84toUL7UsTlDvXMgDZiPYZAZCdMWG",
-	"Pcd2vYLNHjaiXL2i69WEO5/KdxuxboXDe7tTU5yLmXCqr8pu3NiJOcu8Dsbo2c3tZRrXwpuCttYQ4bLc",
-	"8f6CES4ggXwHQce1ZQvx9FVsfOsU3nze660lu9s6R1vY8PIWtCrXXrgOF/goGAhH7OoPKVoEyFbRMldp",
-	"8PsVXbmz0tqMQFeOsN2WV94aMxJjxb433wlcPSAVnsBBwdSgXaZ8zK4m7JoLqnyoccIVMopaPFiIa2Di",
-	"9xrCjGcdM+BL8I+RwkrR4D5ri0lukG/V2NkNBwpvnqCrlLswoPW2VIq7N3vN3pFya0RYOp+OR0zxmO6d",
-	"DHlMB3J2MxeF394ybNfRdjHsXPElosFbXAqr0bHfl9bLbx3eYbxFN+cYrrLYCidJFO3bhYBwVI1B6bFV",
-	"rNK0Rc44HfPEWxtn41E8oErwAsfUraumka2Wx5X0rX44ogO291vGBsWHrEWW3YDydivDtB7Sg6c/hH/i",
-	"f7Bl756ar6C6Xq6ZoqPVlJEXnKVJkdfcFDqNc/uUVD7KtSHXrPBSP+12QwtZ5W8zKQoKM1O5wOTAMU1z",
-	"RiZUV93K1xIijD2mgAMCcHgToe3OpF0+FfKy/+3i9c/kHH8nW29enJAfnnX3I9JXdDBiArBbRttWDA4M",
-	"i5shF2AM93M6vBS9/9jzxL/X3bN3d49wQSjkDUek9x97gEXRK1Bheu4zzIcUeES7l6LmwHfvLfQ4Fstb",
-	"zjvy2xXa5b8ymprh7A4HVOebxSqyeyvU0d/e/z1A/umg2sVp8vziuIVkx/UHD54+3X8WfPSmzVaCaY6+",
-	"idd/Pw++nusao9E8zEM+hgUYDNEnN2wakWuq2Q9PcpUujiWxY8NJ2pZxDhGsDg6oZUEvZlf0hk2Xv0Ds",
-	"nizSXKHBUP8vGR2zNlt8W8zlJuxmIllKOLkdi7YX/HKyT9hbuI4AphUdkJ73w9BxfaJyW6I1BS7B9t9G",
-	"C1h2v1Zf+sJzRxUThkIQAk+5QTfcb7maXiU5UFqfjng6vRqxhMfw3JIOtMDStq7NOsxLSGO3Ny695DET",
-	"etUUEB9igJf0YsLCcJMln0ZPckOaf7KEFdE4LaS8E9+fNULajnf+vw+fDlrwi5r3lB2dG0xo6V4FeBtS",
-	"2aJNQ4CopqFl+U2vQj29Yf2QgO991fOaeWOfWT1TpiUtKeroHNdmmYhKnoRjOfXi1XunA3Ku77uIpyhS",
-	"oepLHN5Iv2l3NDZex9lVPI0LVRSDDh4vCkCoBDLO7RZhHz5HnWuuzPBqJAXKZWWww8GiruIioJJLsbza",
-	"DgFGIU/p+yGzfJFQksoBF4R95BqTtRDyRrFYqiTkHK0EhrVcxBXFgY2ufv/TzUHy+ONTeh0nrD8Y8t9u",
-	"0pGQWVCDQKa2Ahd1XDCkKbf6rGXMmZlexSnVi2kGHz6BZ5e2YOLBLE2YK5ocfQihNxkWy1Ju6CJTIY7g",
-	"VmmC3y813CGi8S4ns7TE/dBtP6frzsp8IRWhohL8IPtEszFTNK1la+oIER8dLBdehARYQArR+0aG0zRv",
-	"T0ahlMt2/r4Oe1p5cW/IoOaG6jIbA7oTwPIuc0jnay0OYHH5mTtMx2JkiyTOqrrhsYSLTttnPmtLBPsf",
-	"gyC54k/FDPQTdRIWM6pbjIrY5LssWYZ5jbiofrv/wM6+RXZ275fy58BRrorna8i6lQlrtXzT2Fy1y1H+",
-	"iWzY5vZsSlpSDa5+/P3gZllJaxFoArCA1ePybiHlwDI1+10k3lR36lZCjt+cisp5fjGrc3Z3nn1w/+58",
-	"+LQfPd4P47/MbOnqJDmz5w0lunULK1PgOpZCc0HOfcAxcbQSiOOeS5FhVARYtQ8LKGcd93WNEjd3azf1",
-	"8cOlaXg1LJJFx3/R2NZ0FfrZfIOHfNXDO7OcHtwxlBXx5sUJefbk6Y/E4UY6nN3dTtTqHGtq09SQCROG",
-	"QJidR0QGIRqysTDzgRKM08DgKxq2pDDvl2tCcIN4jmDGTCTgAkLR/fVxbobkYLdL4F1it9m5vH588oxo",
-	"zDsnT3cPtqveNufzunJDBEkNv0FTT+WLgcJkhLyCKVo+lQudZxhOjU96H6V/HUw6QUkPBqxDs2WECaOm",
-	"dsUK71yfsxTwsUtfWhE+vIChVFyeAXbChTY0mDNTBf7MqMO59sdExgBznRCsQhAIwoMXW0FzSphmskVT",
-	"LT2mc+//3XFZfDtnSa9IBCboCQWn5e+5NIxMhkwQqm+4GMABG7I0250feFXcFk+6NXj8Z8+qUmo3iMhW",
-	"RGs0na16KJUhOh+NqJqWBTNwlWw79ZTln2hC3hSnrtXo3+zl3ZuzMnCI8IQJw/tTO/dmd0ekR69lbg6v",
-	"UypuerhOgJYN60A0nWrCDaFpWh9Z5a3Okh4DH0Uyx0FawdUP828EtG/O16ldhAIYIT0kPZ70ItKzPNH+",
-	"60Qk++cNF0mPbMUsd6ZaSMrZjkiP9fsM1K+rvpKjXnQpegjIre17GVNcQqMJo0nKBTScC27svxhsav+C",
-	"0Hz7h4vF4vh6TDMNTWIaB36l1PRKjpnqRVgXZQc7gZQvOCg7MVdxzg2A5GoABu/5IfdcPprevRTHkCCP",
-	"sIY+aR73Qh8RNmZq6vz10M7uKCGxzNMEIBAhe2JK7Gg405eid1kkVFx2DglcmL1dArDfOU/NDhd+vbFD",
-	"hw7JiDscepe8YVZR8zj8DNDkL8VkKFNGPPojzJIKPWFKkycHBy69nziPvSVdKGTiTivGArQdmHX4mVxT",
-	"F0ibd3A4NQ0Js/7pRux5zPIK6Fw4fgNOxoqTYVqfw3shTp61XfPvh/UKFiSmwh6Ua0aYq8WUkCkzZMsy",
-	"UrfpeL8iDMI0ThnikwO85naQz7rGF1hv2vOp/ANzVCnAMDOLhczKUBodz3bjEgfmbLs/P7OGLRQITNiD",
-	"D7R1xUU4ZKDOm5azeRSvGLlCbECVw8fZTmz/g+O5MO9miVPcupu3U4iX3ZSSDla6V6xo5Tiy7FvOhBt8",
-	"5KFvCy6IKXIOpkRHxa1SPgGJv3pWTIbvQ16nk3oXh4Q2GPsuOWn2cui6IddTrNix5fJvI1Jk70YELqjt",
-	"XRdUknATAsq1rNiVhfozLM38olKeI81b24X4E3Fu6vztTq35W3r5eJNlYzLYx9hx9YBqY+95othIjlky",
-	"u2lwg/crckflJsXN20VpOKVNiDJfVM2SGFaM6aBy35LUMqJc2A/rPVlY5kowlrCkcrwqZ0q1ltea6Ri1",
-	"NANB7vhStNxgeu55K0b0IFMfVMSy95Gv1ries7R8FM5sxKCXjjpRR4oro2hs5eVrNsQUrYT1eey1wyyW",
-	"Ix6M153BBSugausRTsWpnytlvwFou1b4k+WBT+BJ0GGvhlzUUi0U6yumhwVkB9a4cB8Xxxg1HquMXYYU",
-	"qx6q2D0rdlArvahkJ6PKTAnNsqoqT5MRVLorjKhF3BjeXXYnQgT1BpCFbxPqpeQkBG7lAoT3u1G32yX2",
-	"IbI1AnRMTZ7sP95eWl/Hkb2RkyKfYT6knB1OeGGhHaYBl2Im2FlNr1TeJp3My9odefux3wEjRzwGA7Iy",
-	"vEVQ8Iu22gq4wYcqIlg2o1vx3cLSo8NzvZr7UJFbGP7VzSMkmjqwtZafHQ7lYoEIuoiCEJZlH5Vxzs5r",
-	"9jQ0uqjm+6IPwh+HYmWjhQfLH9BbhFjgyaomvhxEd0tdLwyzC+2wbWbVjWT4zlBu+2K2EeriFP/SkrgW",
-	"e2DCWsLAlZw80iSTGvbaW+wUTCAiVo8h3YpqWDn8Xm6bbfPk4hdif3VNTciE6rpNcYZ+q+Q726AHIyMj",
-	"auIhS4iQLrDjiFBBcuHCiHy0B0Z7Qbeu3XDk1yLQ3lbkgIAEsSxlL07eh82aKxosB3xd/9KjVee6AoaN",
-	"H/xPC5Cy8eItfvYfNwekXciSRSuLkbUbD0FZgdDd5ZOA7wcUkInkCjSaFXxvmLHX+tY6MWhC2nsIoLBo",
-	"O3goa5jTd1rXuTA8zYDb8tk5MIq1bNLN4VXc6kBUsE+7h90G+OnWr939D4B5+n8Ofu3uPP6wffhrd+cp",
-	"fvWf7RaiGacgRMRyMSBuwR5pwhOrFJIbxjLCDdmSgiDz2t5tTXMIjLr7p8PHdx71GgvelCNjZoiVrNZd",
-	"A+eWYJ61QJ9ZIH781V1iesgzAuFDh+SYYMhZRI733hAXdRaRn4g2ecKEicgJkbnRPGGFWwhKwlIB6SJW",
-	"K+/jtlfVrONO1Dnee9OJOj91os5JkE8C6OQcDE5eKhUL896bdQgWQGmGtdmKR7aWSFO04LqJFQOPmpN7",
-	"a4ruh/VjfDa7WEYx1/4ab5yDjMZsR7OMKrDiYwaBpVRBlRWnSsc5xrI20ABa0hm8jDwrXoGcTbb8ZAks",
-	"8fbu4gCIBhlUtiZ0+t1RQudvKMG6YnuYB2Qaqqp/AaZTTXJheIoFWyrlOol7NSyBzmzcbOAxOGT98lCR",
-	"EPcOLtWcui8tF7Q3yFSP8E+MqmUyu2rrVGustkR+AKGdeKfXkWaScKhe2pI/uSirYsVA4WWrIq0Y49eE",
-	"0pxjeVoSdcuFDjnnh0sCmhlkVK5eOCLQbtGtIgHvEM1U24EWnKW+LzSODx9Wg+yd2gVuSUzD4WHSWE+O",
-	"gA7TKoyu2D+XDVBVheAbSAPzBZ1qZrw5gsDTQIDw3e+NNR7B8OmbCy1tD9o6QhwxG25joY22+TWFDc7n",
-	"W7c8m3eHCJ+Z8i+lu7UxAVdfvKXyspGKDhhhYsAF1NXPNauKffr31OnbUhurcIfr4cK+Vj33s12lFGpj",
-	"+vGQER/4wvJZlnI0uxTi+H6l6igX5ocnwdu4tcOfcp4mxP1MtihRLGW2V0PRZWfJ+peTC2K1fngG/MEJ",
-	"G7NUZhDMcm2b2K6HSI27u/u73YXRUaUXu7EwUbkdoXP7fkjNWf/uoa6lE3gpasRuSzDUKg8LMLGqb2Am",
-	"bMuD5yAA7SGhmvB+le8781xCaJoCyoi3sobhJFrWqDQcrGJ59qg8ZZCdL08bLOxYAEmGfpxbtTJQrLIo",
-	"ZNlatXJxuUpX2HLVqpXtBSq/GnjogGa+iqF9gco9X9UGG1KcK26mF3b8zskHAW/HOSY0Nc55RV3QaPfu",
-	"nb++eEv2xvt7NDfDPfipd0gA+mVH84FgCfnb+7c6Ihoi5fSl6B27eGIE2SEo05PLvNt9HEMD8Cfr7ZJj",
-	"QexBRnaZQrYyqO5WaCfcgPteHzkTesoIOqMvRUX5GzIBjviEaTIZ8nhIcP7YUkzTlCkyolOiGbMM05Er",
-	"IOObIRvZExURKi5FmVWJ8X5Q7tI/x1Vdfnp0VNgVDBMUMamh4zJSsPtke/dSXIoL1F1drMshAeGGa6Oo",
-	"kUqToUwTF/oIEz+qFNPEH3uzpm2I0KzaqnsR6dWM1RC4WbFWVz8XD1Ts1dBi1WIN0aJ1k3Xjq+KxmtG6",
-	"d+StNzD6ZcZZG0aw13oPdqgNOzjGttYN4b0jv412IJWzBYHCE6qJYgNu+RdLIKgTQzf7qfOFxr4ua2FE",
-	"OfxUAWhoWuIPO/YfP/lHdVByUj4N56uIq4GCDakc6KDZ/rDjol6tUA/uk9ZmQ54AOySM+Cp+iWxn9e5x",
-	"RCmjYxYRVyWQ1G6FpuvCTbX82uk9mHjMFRliqTecalk4SoecHodwieCjWFKv3nnN5+J6Pj4/c+gVesYN",
-	"Yx/BbY2IkmAGRHPFWN6wxptVh41r+uQUL3nd9OAcegy92iM1h1HtCPg1mXEjHTpPGU4Z3GONVyICMC0E",
-	"fHqOIc94s6o91oE1wn6vULd1pdD+UGN2TOlZH9ShFU4IXiRFimslPkwUEqqecWi54QZftncPDM3JeTU/",
-	"nXsRVWoaY5RXw3vnJxj52dnWnKbTfNOboN6ptHPYqV9wTV3GGbqCj0YPDOGBITwwhO+dIVRUNvv1Qefz",
-	"Z4gp6cuQnRByStzOkVgKw0XOxWCHJbmb39bJ6bY7MihuloTTl4oUxYVAJkZCGFkq1JcCc00qDzzS5XIZ",
-	"OaFqdjm3IN/h5OQcM3aABAAvIGYahdQTKexo4HRcih0nkGLyIbdDmM2o3OrVcF3x2//+TUvR2/Y5MmU6",
-	"3JFtlSeYiSMz+nvOfOaPf9iuMMkU6/OPZMtKiVf/+uf/onxo4M9taMTwEdOGjjJsy47r8ePHzwgX5N3b",
-	"k4hgIo/9qfePf/zjHzuvXu08f96DV108PG3PQnJ5nkXNTrLVu4R6nJcd1z3qKblmBC16JKMDLpyyY6+N",
-	"AiTUUQ/xEdH2SfZIk17FHtgjVJOe+xvlz7SEgUNDXOc4o/GQ7RyAjQZwkjtDYzJ9uLc3mUx2Kfy8K9Vg",
-	"z4NA7L08Ozn9+eIU3ildy/5sHp+fVbISDjto//kcQcUNmvHOYefxbnf3sUNshdttb3fC0nQHMmX2fpvc",
-	"6N3fXGjQgLXgjDngzwrOpsbyre4Ow9E80jVHlcY81x+f7v+4vUuO+wYgrW7Y9FIA87bnubaqN2xqj/RU",
-	"w9awpOIAcw1yQ5yuOqRj5jxhCa52oYCeWZ4yYAaQOqHGCZZqtVM76HYxCQLweh1wZnH0/TqgmWAJGM8L",
-	"ZB+zCwZTYRhb/xT7DDVVjG3vTBimBE1d2FtF5+8c/voh6mif49M5xz2w68DFAPaiE3UMHWgwuOdm2Plg",
-	"399LJFosgrt6MaGDAVPk3RlRTCRMYaomRzanaGwiopkaswTtB1RrZjSxd1mSsMTH1gGW/fRSbIGlDNrX",
-	"jjVNU2Y3csxIbtsnPRjQXm+7Zbuey1gv3i7DPpq9oRml9X1qGuZmNuVYkL++ffUSKHd37vrCTmCIQpE5",
-	"6M1efpWLwevKWu99gkX6PJeS3BpFfoHsWvHYXtEuM7fWJQw3aln13bZVPLbDwHBnzMTW4BblAqz4gNvs",
-	"+BF1T5bGKMxPaF/YDwt36L/2/qu+N4VxDYcdMKMGSQjGBgT0pPtkMQH9LM0LmYtk7t4+ry0unul52zoE",
-	"mOY/Wnf02JmIDrpdMhnylPlsZ+CCXAMJWcpy16feJT/bC5kYmcdDzFItPA7B/XRA0RtkY66Hll2ozIVa",
-	"Yt4ER3vJx0wwPXcnRswoPoefuagenzUEag81TMTcW+xyJx9jKGpEsjTX5C+SKHvLjKycDj0Ed+GV6305",
-	"9gRJbCvyJ9eDp/BzJUfMDFmuiW3S3nQ+qhnJaT4Pq7w+KobeurZOVtidUmSrrczrdcaE1bKKhGow6OYC",
-	"LiLwR4ExbsAEw2gfvDpEUsnLpgPKBRZ6n1lm1/5FxuLVTrwfebngM9y/Ofbd2dzuMAX4F0GOqry+fjp4",
-	"W71+522YVZimy3Ilh65Q+DW9WZuSjDs4FHvoJtKlbOqIPO0+Lmu/BnfqDaMJdzT7BTiT7X5KjEQRhRhF",
-	"+30e33pP7FuPF791YZl5zN4JOqY8tbrn3O2srlHrVlr1tLDg7H2qFOb4jBsLmXwzW3xmiDYyc2m+XAyc",
-	"cwWDVlyB4IiMqLpxJvFE0YmY3Uvs4Nh1O7ubT8Kpuq41uJyXWO+faOLDLuGV/cWvvKvA2eBLS+zQC6mu",
-	"eZKg5W9FsWEd5Fx3y/06a7b78Ll2RPxSgnuj3INCmC9NgB8+R57YZ4ixfffWR4tFH23Smvv94UyscCbA",
-	"/tU4En9hZrnT0JDuQyMsHyn27+x5x/bnMgea4REehqU0SpeG6CkZSCtL0fgGMbLGnE3wfuHG2eUC0hMG",
-	"4deOKGz6TzKZrv10uoTUun/dqjSfH0hj7aTx5OBgmXE5DcJel6fCwDp9CVb7hoEdcBnaWnAv77FqXa07",
-	"UaHUQTI8f/4iIn87P/2LpcPzn/8CwV9F+jZ59ROCI4GZFXDsqBO1IVQCz3QEUEv+20thNX4fWHaCj+y8",
-	"tQ0gcBm26Kf5SDfsENcsliOmwaVP4yFLeiErTp6lkiZ+kkX5sXk0vy5rQZ+n7JHV9AzTR0QzkQCGmCaN",
-	"kmURKSuW+b8zMYD8ksqTMjbM7GijGB3tdhZzk/21cZNi1QITvTBSseS74yP7S3RxTqf2bL2V8iVVA/bt",
-	"8Z9jIBxCq05Te+pKXVqugzd57/KGONOsUBBWQ6iWgjiITTDRz/AKHOg9yQVvcFW+MsEAl6CymA8Swj1R",
-	"qM+lrpPoL82ADBoOyVhInIUPeO9TDRzhDio9+AmMLsIvtKHTIFHJG3ZciwMOOAF8EUfnBXDYAPPcAM0i",
-	"5PMhfj9skqjKybWTlbxhVVf8d0dX3WeLXziRop9yDErfADE1Y31mxG2IybE3WjOUqEo95WbONXBUD/QX",
-	"PFnf74na6AGZZ+ZY/nCsKM8UL3uJhpp4GMq19bHqLs2jTADxytLpO03ohKqEJVEZDgMSzg3LDHHVaB1n",
-	"nmXKLvStcYg3IOwUHZxgj4DPf88iz0IacqvxwJ+r/PkrE5QW8PYTH8u5Av0uFI32KnpRq2cLAC8pgVlJ",
-	"RaD29YCPK/cMY1FR49l/80gXMXwQopcn3IT9vCeVMWyQSqrdtJFJ+ciD9HLfl9NJVUXv12OWN3E7LSYO",
-	"d7lUCGOOkPRX9/C98HnfWeAcv04Tpg0CzT8ITHc8k6cQx+vCn52t6J6EJ388czPcg7h1MC8FLURvc2VF",
-	"KCIFoh5X49zJlgsHqSfOEVkJSt8mXNjJuaBux8kvRR2UgRtiVVcH6OvqtsRDKTWGVHHlYGAsu/cJIM5m",
-	"DiOZSHWjibSiR8CMDWN+5SFaNyGqndgeilO+jIi2PgOzq/Tb4qoC4wMRcuKqzh5BoKmVcUHy7ZWwOH/2",
-	"C9u7PW3fo5j05GCJzt5K+YqKqRuj3kCMD+w8ofWskHD8ric5tGe001xZYggPt33epwtAAHa3+2z70BmT",
-	"EOkHH7TUgekB+Fn2MeGdD8QOF5dCG5kBqQAqdiOqCFJmpQIvU5nGO6EaY712ST0JuajocCmcfQbMW1MX",
-	"w+3DkEZc5IbpEFXia29dstYmqLIOUm33oNrWx53JZLLTl2q0k6uUiVgmCLtxu8aXVcuagU+wdpFb+SFE",
-	"bUtn8rotHa75iHvTT/20zT/jBVxVy7VSq6RVr7NVVtPaBtF/tOP2xq7R3y5e/wxpMEHG5XiaBxTrkS24",
-	"NraBMnrFY5FL5ZFZyo6ajc0itPlmCzw5TCDp1SDjemTLB3PLZEqkuhSEUE3++vbtOfmJah6TSpPbXqmp",
-	"oYzrmcHU0L/8OOpfHhJKBJvUIcVALYKv3cN2NPATGqFlmjR4B5qqHXOI8KJFjAl7JLnBOE93MDWymaJR",
-	"YncXjSyF21rTEfOsBxKZ4KBhao9LSdJkMpSakR5kM/U8D3V1hFrLre0SK8+MMswTuhSKGrYDmT0sgRJm",
-	"/taDSbCimj5NEsV0kBdhNtomeVENqnDNrKjR9r0aiOq4eeFEjerRtGo6RijAUE4gf+pECqPkohSQ+1Q4",
-	"vg7hoogdK9evle36TNnWIOI6uIVmzMkK+GIN3ML+GMLW8Om4s7aWlGtzUuTqrqadvLSkCxB+Cx48QaCu",
-	"zbqjMo7zANix0HmGHB4rW1Xyk79ybXj9ym0t07uh2b7k2jSSt/2R9d+AChsOSWhokxFplta3F6cUzOVX",
-	"Nc9oVECHaI8xYm9NhKYpMUZGdArIY6BD4g1OuMvWgDAHVwVSinTafmGc+KqcGzH/+5PokBbvWa0sun/P",
-	"zfACYXED5ICD844UxNeyz37t9qGvykBfR0WY8bzieZ6tShMkrPp1sPepkFoXBCsUml1VSyTUgFXFhStY",
-	"rY8ISVIpBkyRATMgY0oRChRGUbFCIovyEJwu5MqzYrnVFFJjfAjA9oPV8Y5HyTvxS/bcwp3brNJt+7mB",
-	"G7jVlYLi/JaAzMuS5Tycjjtd207YXHgyVhPucCurZucAZ9orYddv3Xp7jKNlUdhBFL7gS53YyhU1Tdgz",
-	"wAB7A7waHIC7Hu+DKObfxhXyKO7jcvoPjsd7Zrce0qhCVI88t1pweQPm0041LBhKtM/e46H0P1/w8NS+",
-	"8pAD+KVyAEvsLuY2YrnUrwCwg9/8uUGdlUIicSqufqU7fxzs/Pjh08GTUBGRgiE7HDG998n95Q9Zmwzw",
-	"HB/bJL/zXbTwODfQh8O6jqg9v5rr8ja7vave+cEjZuck09yXqb19J61XP5TUt7e4/V1DtX4MddKVeCLw",
-	"t1Ndw4zW4M/CqHH7PuDdFmGCIV1Hy3TMqoSxfoOAa/1NuWr3bOtdQJRuEZLvlTq/8yhApJZatsQCxuCI",
-	"2wEsthmezwuIdoDLs++mqQds1xHRUooirOiICOl8Slgiepc8V7TvIOEKGLGEqYDxL2yWPh3fj1U6ak4c",
-	"OyZMJJaFSAGWTEBNAxUkgVDAKJjBASX6o1AWZRjQvLVzKItWdn/N+lKxxf0buWrvoVYKtPdo2TCaAva9",
-	"rUk3kmjp5EsmzAt8p7XNRuWWTkuezA9Pllj2t+yj8Zg/AO0XkcoDdgtqVe8Do/m9rf9QzdiNukJg8Ra7",
-	"QZCO75XZr505fvgcffrcwO5hHh0xpoamcpDDbKuAsp4pui8aDHHvky9c8fmWvBF95TCII8uNLSNE4Pu+",
-	"RMPXfO43YMj8Ops+JG0SAUyj4fE9fUsHbY26x/bgmft1+H5xUX32CDqDHBvXbXHFaVv1RoOtmocXYrds",
-	"MpSp2ziopWKIHso8Tcg1cz4ey9p6dod6JKXaIFoBF6R31t95RU087O2SC598g+k14lL0IGxGMUyx2SqB",
-	"jZPtqMzVsY/L3IAdzj5ME0jSAZg3/0zKLBXkxgV/sJG0Mue//vk/hH0ECca4pAJ8wQ2hFPWLyDXi37V6",
-	"AcbhWppKMJH7UkCi0NaT7rPtXXLcJE7fDL4YBk+wLXkCXG2rzvqwkr6wmXN5r1+lwCPxJUBW5vINV6X6",
-	"m+IfX6H6sb+E+nGuACQOoAhfUJ6yrzDRu4bt3g4DA4890iRhhvJU17jGKrd1JW+j1QpWKBbzcrO/qbiX",
-	"Yh6LJb5yfaIiOZuLOM2T7w/M5N5NcsflQV5/nlJNBAjazN5lxEiy34263W6RcKcjKwv87eL1z6DDanJy",
-	"8QvZ6gE4aqzHvYhQBztElJwQQUdW5Yxlmo+EvhQ9eh1nVxxKAUFArv3DBehKRXqg+V/hFxBZa+UK/Lwd",
-	"kZ6n4R7Z8nc6T/SlKIsQX09J76jnwnxjluve9i45pfHQD4fpWgKhfQGA98+e2wmVuSWMmyFTLlhoJoF4",
-	"y9VvOyQ0TbdD+cTeKT1CLZsKIvt9pliCWP5v5ASF+jzTTLmRe5ujKGrY2Z1B+G4XRqskBoBACK5DZivC",
-	"xalIrBiUSeXMmsr20suFk6+wnFcx9clQkpEVLqAJ37vHg6KC5ALyZVjSyNLZJb2RTNifqZEjHveK1dgm",
-	"wJjLAfE+oWIKSw8hVZA/QLaeHByAAYeLwaXA0MNrmtjHto9c0xlVhtO051u0s8G3YU5YG6ScKECa6qNL",
-	"0UvU9Erl4s9WaukVz3hp0rbGxQC24D0KpKR3lrBRJg0T8XTn72wKZ1gxo6allAtrf8OwNgqEdQ+K7HJA",
-	"bircyJdiq2zQ7MClNGXJIYEBbR/Vm3NCMVYpg3a5Jk8ODo7KIXjs6UsBxAHQ04anaYHOa9/oPtslf2dT",
-	"XcrVPx6QocyVxrBnqLEWEk3tAXvj6wMuAShiN6dmligLGeJpqBQvLL5wmxmsCxvuxu1iuCdXYbFZE3XW",
-	"BHNMcsF/z3GpXZS99iQE9Wu2KHn37ux5RDSdbkeYb2FX3So7tM/SaWGbQaZWjrBxaFpNNU+fLgWpsoGU",
-	"F5iml+ijjmfRC9Gr70/yxyG+Ydpua0DOgJzwaxYDvl2fMMfGG2pAgNq+ovDxr1Ib+C5Q2RY4Mc6hPlWp",
-	"7G9RR/nbSzkxqloAKvyreyYXy1hnhhh64+5fKymUAzqqOSVd9COUck1cKZUtVx2Lo5Xkegr/8D5ENQN+",
-	"gtwOYJbAZL6sNbBhQXmIRrpXRfkEVn+uQbGVFLz7vtWO/cLJwl5zqdqlMRmtln0yx1H33He1eT/2S67N",
-	"ggATHRH5AHqwPuXW7y6h12DB/bK67rHXfjSdepyBCvvlmoy41pAPKRWZKOkzIydWRKmaxgvNVBeW423M",
-	"LakULwb/uiZbjdATrj2DL+NTWLJdOuK9Fd1qeVRLceSLEhuWFUkr1SYfleBVrakr9xKqsoJlef8+olRe",
-	"8PQ7hNv9xsNSFoRTuu0kU5nXqJMGnWPLiXauOuiGZDuaZYyqgi5L9zGUHQTBrwqVNqOc4+C+rKyWFY7p",
-	"B1nt23KIuJCCIl5gsbSH+OSWPvCvuRELr13dfX91cqurp1IMNIIYNUU9yLREF3GgRlQiJ8IqnDVo+Xup",
-	"RlfAdFNNEOa+lsRYQ9TfmoM5b6/pAnX+IQPprtVSnrsDQVh5Im4fNF8e6GXj5tk4WTpuHspw732Cf9Bv",
-	"mGVKjmnIZhAYnX9v2aGlY7Z4aEVkR53ONDMvbXfHfoS3F/togs5imp4r2wnsh7fOZpWvoCElx2iYm7Xb",
-	"Vmb9a/noh2AVt/uzTsIytTEN2DKSMcXlg6Pz7vjsbxD9zYNPgUfOHwRCa6u9AKF9xObWOURPCLlmQ+4q",
-	"P2OI8b/++T9EyZRFTQwBBxRgr7O6DyxcTHKTYtqrdkhR9O98TVGU9USooSR0RM5aIUtGbM/XR19i+x5p",
-	"IidlAXpEUPLAa480IgyGN2h67rtZ1YjgXzzHmvnLRGsc69f9ZZ47/Yh1RTca1oGoh8X0W+M0aZq7INKH",
-	"ihWbk9v92Q2KPq+mxdmuUEzxVYVq7JbeAugHX6wB/YC8nmUF4o97RhPFUoisMBLtYpeixiHJFlqRIIDB",
-	"DNkILWSW4H2whIPtBG1j+6hESNQMHfsjzdJ+yD6Vcm1euTnef9JGU79xwQBc+4CRtrh9F+OydGqCbe7s",
-	"eciB3T4ECFRpGwD8GE7b8D/dZ/aA4zwLg8ncifu3Q1By825HUBoVNOB5gf9mDnpSnfYteVeoHWm2LtHo",
-	"qAiT8SC9W5edMgaos717KY5FzY4NwUn29tWWsdC0Lj1V4q2kYDVbQZWvtJumN4rUi41/GUglN7F2FKXv",
-	"NtT5m7a2eUoNu1WRptoBgEuird/fe5/wj0XJ9hVq2CinbpMNcZQPQfib0pLn3QOYnj/yJyB4D6wkH+FW",
-	"z6+gE7hDKjzcS24Fcj3U6mRpoqFwhyBbvZTHzK4DBGKmNMbL4FJgapEV77aPMI2tYSp2Tfa0oSbXvV0C",
-	"wZplXlGEb/E+EfJaJtNLH+JaLaymeQsKPCaVFOR0q4ScjSXi4LDewRDv2+Q1n/59Ls4DH3hIxll4G+IB",
-	"ns+z2q/BShXUuYk3x+Vj33bOjSs/uUTGTTHjiAg2eQhIWpe/6bi0HwZLg+IZW0vF/vrd2xKQhNnecJgi",
-	"D8DuPsH4Eu6KrY1kkqeMbF08PzmNyGTI42GBUmMb3zH2kOhYKnuALgU1JGVUG/Kn7nZERowhrg3co8TP",
-	"2nWiTZ5M//XP/yVnBpTGhGMCQnWBDgEOVObC6EuR8hvmg5iqyWH9lA4GttlcGMiwaVSKGTPF+5zpaqwT",
-	"NxA4dSk8egTpyzSVE11Cy0Od9MmQKRQ/VJ4yTfr8o323Vau8p8rEXyTkaV5hYnSyfIdhT99UFNMbIJsV",
-	"CoIHr8dQXmpbSCNjmtA0LWCy9VEdRhsL5Ds53ITh3j20R7uJ9t87/fXh+r1rsmt5/a4/ALhy4c4hKjB0",
-	"7iD29eoBgUtc6i8QwL4wqdYtRYeEojM6InooJ6KE28bEx75UZP8JSejUWWrxrscUVV8pDS44H8GMRlxq",
-	"SO/89cVbUq/01tslZ1rnkDfqsbvJWPLE6eiMqpQzhZDec3DvKR+V1VI2dKtVemnRTV1FGxRPhDQ+LdOB",
-	"6TiYD1xXSJ59yDm5X33QnjXWUj5wVeUwAIo7V0usguAGVcV1Aa+tAUBtk1dbDQx4Xs4Lw4V6SHnZlIZZ",
-	"wAHHVDPLp+9VtYROt6TCwJnTk1evgU/+cvw8IhRVOSvd6CHvG71NqCaZ4nYSBDx9sRSJ/ZAx1c81l1aL",
-	"270Url3F+kwxyLh0PBgFS6uODqkebpPYYQ4UmfB+EcB+O+EIwuq7RNileYVXGgDXm6jpWenji6h19VkG",
-	"qPYlrN5DcP43pQq+lIOSE9xBG0TDjJ4Tqc+88QaK4vnAHJepFhG060vMUnHfPtJW1ARYFisZ2hdBCSyf",
-	"vhTcaER+S+g0wjotQOwAhDJhink0FMBNW00fvRTQlJtbYfJpVU1JD2FrD0kBRgN+KA1V5S0/1kPGTFuc",
-	"0Ylbw69ZNtgAuOpGxQ1YUidnrABAEQj7xM15kEfWGGRYlUaQN6QsGdQ8Nfegc0Nk91zhHcPwNx3nP08a",
-	"rkafP5zBjcnEtWW+V3n495ymvD/lYkBS3veYp1sZVUwYmuLIIjLiKTdWJE1YlsrpCC7D33L7RW6mEenT",
-	"EU+nZMQSe6FfCnhte5e8RjtOw+Phgu4gmPSRJj5jKCLcEMWSHIMlqCklhCmj6pG+FE7shJy1LQylmDB2",
-	"oyOi7D6yhORZRKghI6kNOfiBUHh1jhBd0tj6hWdo+4sIza0JPN4REoGlaMpMkWvy4Br5Glwjq+X7zF4q",
-	"C1NJXkjlIuEzzOZoxKYyoSTA03DMDIKA75OTcxRxobj90I6QCh8LHiH4HkBUaaj1BLFPMXNPyzRBan4D",
-	"K2I1YUKL3q0abvsBS65iYy5zHZE4V4ph8epLIdhH45njIfFEFKG2jtH3hZsU0PHylEUIT6HYiHKhIwdX",
-	"R01exHJdioTRJOWCVeAsXDFgmhWwyPjTdJf0GKaqOHg9miQaYblQhLDciaYFrj153ZJf4DdojlTv5f62",
-	"sqtFPORDQs9DQs/XntDjN4kYafVhgq/yvtv4cJLPZgRu38GeJfUd3t+Io+utt+yVp6/E0sTg0FKlU1Xw",
-	"Hw+eEyHg+1EJJaoBvNOwQGKfncpZ/+tnBOsXrt7DzL9MmOjynKfc++E0k2bIDNq+8Qg88KUvz5dgg0Kb",
-	"Mzf/sHZlr56FWH19bi6ilQ4mLTWdXtfG8E1HnlSnsjj2pLb4/3Y5c7XZt2fOycbp8Ge5/n01iy6kHlc3",
-	"ZkNacrWLL5OSVpvkQ2Lat+VpqpPD3PQ0USOKOTQRYvJ7nxol0uYmrM3QzT0wzjZppFkf6yF15cuwZVfK",
-	"askzuOp9Xj0J83PbTlzthGbW2sJUM1+sClA/eRC3DxOlGqf/68oyqw7uy+SaLUO0PuPsgXgf8s5Wuux8",
-	"9tmaL7vZArfzFZJ7LDgbCgxAW+9qJVIv8J1/13qi3+StOw8E9LhOAo90UW05wWrKvlzXOupKhq7fsM9V",
-	"+MKSIgGUTW/324VMMyyk5JK6dD6yh6H61CNE1C4cHq40jCZGXooz9NJ434x3rFYCE7m76yNydoalgyZc",
-	"s3b3aAnA++XrLu5vHvXXaXoRxmzCMXm4dMU3Vg2xQCPxZYrJVrmd23NQgBddgaWdbu9TrkvUkoSlzLDZ",
-	"OxF9iIUncFYPfBL2H9i2iZAklWKAWEPa1XBqKnMP18Od5aULI7N6EGYF26m54hvU1xaLPO906XsK4dvS",
-	"JLnlWWs9YWSLplq6W8UV4tFy+8Fv8YWF/Jc1UwLu4KoH1jE9F4gxH3zUP1SGL3DtvVwswbQybeoBI1sn",
-	"p+8wCc1HcWVUQVKFSDBQ5FK4SBENb17nPDWEi4hkaa6JGUrNmug4zjWKXpQxU1YmaotrPvcz26A47/po",
-	"i6E8rUXa+PGu59g0UYSrbvViw1r9623QC26oHEqA08My9tNIQ1MdlZKn3ZdRPoKvMngg4zF8Umq6I8dM",
-	"RRgpuoNtXArY+KFUZifmKs65QdSCiPhInF1yDPmYbqEgz1gQ9hELZhaD8xAPQz6AQqU99zwW+eQilkJz",
-	"bTe3Oh9KnhwcuCoyJJPcri0xEoN4MiWvUzZqF4S9h3wzonDhf79fObjWbdN1+S3AJXzTngtPoy3aa5KU",
-	"YXIYK9KkDSnYXCe172Dvk/trblGLM8hoAcQU10fkq/tKwUhBZAhtGcSYLolkiUwS1169fCjylGqxUEun",
-	"A0Dm+rB5Pt5aCQZ/vj093Lsk3Ag1z4qdWSbcKlCooTxBy5Zq+JXu/NHdefbB/bvz4dN+9MPjucUkrDA6",
-	"38T4Tt8LIvImj5qdwmIDICzFv11sA8y6PabBoTrECLlUOcx4cOYINs0UBI8W0cxNiOpi9VZDF8QAvpok",
-	"vU0qCPxuhCkXN4gbTheVTsCB2DOxIdHCNv1lwipgUvPCKR6Ei80JF0hJ8+1jNXIKUFOVK9ctXm1hD8U5",
-	"3iDvbPWY6qIOyINF7BYcFnF2F52JVa/eqtGqBWqXJBzIIYEtfKQRGUUTbWRGJlLdAFCPKUGBuCExFRUL",
-	"qeYDq/e1hSNsmLt+mSCCuaTggge+R5L4fvmy89xL5QlieRbtdak5rPmXQt3a2JH0XbScSpULYUn5Oudp",
-	"UkBqJ9TQa6oZwVYK/Za7TDE7Gics3GY37FtLnMkLpsY8Zu8EHVOe2sWfq1D9VEyhPuqqudVvAGwTtKXG",
-	"nmnWF8duc0xTwoU2WLC/N5B2uchub7sTdXKVdg47Q2Oyw709eHQotTn8U/dPXWCsrstms39lNDXDCApP",
-	"cgHVovzi+sW3265obAg3UImm1Pcqw58tzgJ4ZDoCvmt39IZNdYSwVgiqVhN6fX6ddJVgoQwZ15XOoCLW",
-	"bDcnp1ZvHfOEKU22tIw5Q/TfodQZR3OkjodSps6qbKq1pjWW4ikN46Pq9GrG8NmuX9Y0DTBE1gzRUTNo",
-	"v6jgUnSBJDrb9HkFO0g/qlcggQJC9UoklRY9QlhgQ4ZcJTsZVWaK6QNuNThoOgkThtO0Org45eD7DC46",
-	"+kUrbZSpSZC1iDVVjawUyLUqFdTWTzFOuig+2dJLm72aUDQ845kB02yRJZ81UskaW1oYNGZ7ez+kplLV",
-	"CVJtHYb/2DkfygTb6to1sarwURe4gfX8qse4TNKdHUMJrulBgq+nlUMUQZOu8jlUkLHduArmESlXq1aR",
-	"r8wWrQ6jxK74/OHz/w0AAP//",
+	"7L37chs3tjf6KijuXWVp76ZEyXYykWrqlCLbM5qxY5VlJ2dO5CNC3SCJqAl0ADRpxp+r5iH2M+wHmyf5",
+	"CmsBfSOaF4mUL6M/EotkN64LC+v6Wx87sRxnUjBhdOfoY2fEaMIU/Pn8LR3afxOmY8Uzw6XoHHXejhiZ",
+	"MKW5FEQOiBkxIq9/Y7GJyEAq0j8bdF9RE4/6e52oo+MRG1PbiJllrHPU0UZxMex8+hR13jCjZicDw9R8",
+	"JxcsliLRxEgypdyQazaQihFlX+FiWG96zAUf5+POUS/y3XBh2JCpzifbUUYVHTPjZnUSGz7hZnb2zH7i",
+	"treMmlEn6gg6tu9S98AVTzpRR7Hfc65Y0jkyKmfVbjNqDFP2/f+fxubqV9r947D7/fuPh08+/WcnCkz4",
+	"RL8ezE/1+YSmOTWMUI3ryTVJ7OedhA1onhpiZEJnu8eEihnJqDZEKjLITa4YPGgXA6bxe87UrDIPfSUH",
+	"tYUaSDWmpnPUsa+Fh2gMEwkVMWtfnuKRdRbIrLJApylnwrT2HMPPa/Qap3yVXnOlpQoTel+wD+Yqhif6",
+	"ntwzxSZc5ppkdMiOiRxzA6RvfxtwpQ380LYt2FidgOmHl0wMzahz9PTgMDTGZ1xnuWnflAR/X2NtEp2t",
+	"sDbPJ4s2hE3W2w82WYUKnn/IUmp7a27ImYjTPGGE0XhEYsUSbh5pQtNUxtQ+0rbizDVYHZU7W52jAU01",
+	"K4ZxLWXKqIBxnA2Aj7UQhmWOfZLa46gYTY5h9+MRFUNGaJalnGkiRTojvMojiTY8TcmIasJNMV7kueWA",
+	"PQttI5LvnoTWzY33TbETn3Pc7fSwdB4v+Zib+dGf0yEjmv/RerBSeC+4yU97ke0Xb4mnPfvJ3xkHgTsj",
+	"6rxi42umWgl/DD+vQfljNl6B8l+rIRX8DyDm1r5l5aE1RiDVcIURnCs5VExr+JeO53fhtSUNuKMyfKRt",
+	"N9zP65HwO71g0XO91pLnWi2d8Cfbls6k0Axkgx9pYo8P00B/sRSGCfgTTgZymf1MyeuUjf/7Ny2BSZW9",
+	"/6dig85R5z/2S5FqH3/V++f4FnY6fy4Vdku4JmOa2ouaJXDPU55qPKNSGEVjy/ImNOWJY3n2ApNikPL4",
+	"s405dv1rMuVmBINVTMtcxeyRJnGuFBOWg4Cs8inqvJDqmicJE/c9YCNvmCApjW9wSXUsM2ZXWcmUIVXL",
+	"jCkYARGMJRrGeyYsTdH0uVIoJ9zXmE8EyQX7kLHYsARIIVcMOXbCDFAGVYxwgbNhasIUSeWQ5CJhym2E",
+	"o6sEpvKTNC9kLpL7nMVPkug8HhU0EdkVF9IQKRhSNk1TpsiYzohmSCLndJZKmryV8iVVQ3bfhHItk5k9",
+	"iqnt3C4kFU3yoHHMMoMEcq5AXeH2hxeUpyy57wG7Wxrv8YRoLmJcW3ffD/mECUsoVfXsU9S5YGrCY/ZO",
+	"0AnlKb1O73WpT0jCMiYSJuIZ2QGypoZeU8127ernQllRz47K3jIVzRRUx26hO4a6d0/vV7RMGMFbKV9R",
+	"MXNsXt/rRklJxlaJc4dSH6NCS6gdHmwX7lPCUjrb3JTfCZqbkVT8D3bfBx9uKjgrWiP7bUzrl19+6Z7k",
+	"ZsSEseNg9Y7n7muYTaakbc/SxXNhuJl9xst6ytK0667r69yQa8XojSaUXOeaCztrlVvytQ251sEI8ePp",
+	"OQo6861r/qGb8CE3xD5Fzp7ZJWMf6Dizp7NzcPj4ydPvOlFV1vm11/3h/cfvQjJOVBg8YGnS9PWgc/Tr",
+	"4umf5Ak3nU/RRyvFZUwZjuIRzTIlJzS9gnc/zndld3Ao1WzZ+p765+w7LNdLn3/+TsOz3FBcqUDniSOf",
+	"JVaOqJPIOB8zgU1dWbkER8CEVQh+7Qgp7HvUGBqPmBU4J0zxAWdJ532gOZ4Eh1PqCMFfucgNrmpT/Yg6",
+	"mdTmyjBtrnQsFWt5SMkJT5AbzDWv2ISz6ZViVLeslntifvaWIdtnKrO2T/8GQkhwATRLB1eKZVIZVp1t",
+	"oUxHHcNNyoLjMDLjMQyAGzbW4WfwC6oUnZWfl9Cwo/q39tlPUceKpomiUxEa4KeqTvFrB5SMqo4Hz0ee",
+	"oIBiK8Tup1dMpoXEmoveXLnqIMt1xqu98+l95SifiSxHVpeg1EHT88pJdTaNxYd3sTJ2v2e5zgRfSEWy",
+	"/NrzcH1E8P7SEYGFjshvMrcCeUQmMs3HIB1UpnPY6/Widv4wz3HtKFMGYp19yNlEwMBEnDU2IVI408et",
+	"+UthjvAc5pYMp8I76nP5ZcQEsesLaoEVsW+EnIoj8rRH3EtkTG8YObBPuVVzZpBer7fMLhJkTA27/bPT",
+	"50doJJXadO2jBB6NCDUkZVQb8qdes+dooQm/zuoq+/w4uM0Fq2k+OebCfz6IVmJE1RuWdv94b//X6/5w",
+	"9f7jQfTd4/BtO6YfzvD9w94mOFeDNdU5Ec51nleUnOKcovZU5wXFDIs/VhlQiBVX7ONhL0+Nr0Jvi4b7",
+	"BhjkmpwtYTHXjpP4I7Xq3VXekHVC9lZUYiTBBhpM5mmA+BrTLca1aMZvHUUU12/J+KyMp5j2nKSD5w8M",
+	"rpY1ScWBm8OKRR171FOWDNmVVaCudK4mzN5NOoktqWg+zlPfTpxywWOaXnGhjcpjAw4Jz/GvOL8aM2ZQ",
+	"Cqh8y6/gwtImT2ZwQ8IzV6VHqBN1pBkxFVzqk4yjg+fugmiLUIWGwsAPTZtpi0Akb9rkF7AUrXFi/FQv",
+	"7Hvz5yYkb8Dgi57K8bRIAr6HU8XcvbbGifELVb80l7LIwDIGTBGVh+AmoFlGaGw0GUh1TPy8wWPmnmVK",
+	"74V46Z1XfcyFY8YHjS2IOrngv+fM/WxUzpq7Ut+Q4Bn2HW6EyxbHY4tstr5CFbZT3TV9pBgtReC5j1PF",
+	"4fYB91/xq/vkfyyZgn+g8o1/KHPuhuIRZIqchb7BlxZyll+4GV2wWLF1eExl3Zs76DzOumiyIe2M5FSQ",
+	"EVMMXGbHRBupGOGGaDpg6Wyvs+yKqHfQctRL9npnxrmWgM5yfUWnVCXIFVd5p/AIhzjsrRRlZINLNNkF",
+	"jJtpewWvfgwv8IVTkP5DR9HFvoSU8hBbr/jIqxplMa5CnfTTKHtYRg6nYO2d5zv2zNSloRguCdt2niXu",
+	"r7I/FzxQ+fMKrdu1rxaKURREiNDu0EUWy4JcSxK3r5g5M07X8HFQ18LAoPXab6W0FhILbSs1HT/ryC+4",
+	"n2yQ85a7JpVixQ6tcWmvc3bLuTRF1iVXfPC8LDMVVHWe3qJbt7mUbpiLF+yv3LLV2Z3v1+a5WSqVtV+j",
+	"RVMbufhrxLmtmx8uhLmROsZwtc6R8+9cz8ICYK6ZlewI3m3EjKgh7h1nQZlr0nGltYbh31lrGM4/xg1E",
+	"wKxwP5frU5t4bci1sYQWH07l3CBPiFUQxzQldCxzYdB7Tg0ZS22ImUqSpTRm4CVyMQqEplM60+Amsk80",
+	"PAN7T3shv8BB9OTTzuXlnv90+Gn3/wnaLk4rJr/GWH88PSdeE9yrmK7OOlHnDP93FrwZTi2xDQrfTuOm",
+	"uo6ztot/qbOhHojY/gRjV62K4baNnEwkVyv7JVBUaDeV+wYWdw0hey/wUXvZaZ2vebKCd8Dt76KV5982",
+	"86YJzBnbq9b40KlrclI4Qy1SijZUmVV3qjGeZkBsnerKfusbXPMfuA5r46gQTyEjVqTGcl+DHCelfFwJ",
+	"ZWqqNZSPr8Ad27jeDw7/FCLMMeVpbWHwm7rV/WlINMio1lOpktrbxZeNBr5bri6VA4+KQRTNta7EWz/V",
+	"heswP+8PGVdMr3V4FmkzjdlU9YHGzMqOw3NC891zYUJyUWxvk7DT8O73/e3driOqr2KqrSYxYIo5fXZe",
+	"ZbudmijTuhlV8TGFs6UhNsf+HbqevEF+BZG/ul3VObrOI7fuwYlGrZLE0v29ja9vfpnnAsu40IabHBsk",
+	"9gUicjvBYxf+azQZUT0iXJMblpl5H1uIVDzlFa6ug2jOZsIHRmOuyPPTV68JFQn5+eTZMQHL8ZRrRg4W",
+	"OIiCfqmVafCuZOLfu55ZpnNVvl4zpE+YkFf2f7m+wic7znh6lTE1yLWzwmf2exaPpX0HzF3aUJGAfAmJ",
+	"BFdUa26/Mwss602vwzxpLqWxlzx0TaynxtSZ0u2VK2d5OVo7+GS5PLhtaW9NSa9llNsRA5NbO0Zqz7RK",
+	"0k40aWvE/7zZQJDCyzefLSC11TevZ+CCgCV9pEt/A9kR0hDN0kHXh1/sVrTBhYEhTXnPi2ilOOektYrp",
+	"ry75FeLefCz//GIHgwGax2UjB7jV5Ln46jXS0PRq9XOyQArCcdaaDM3ZZUMFeMRyFrCOAXzzwtJt7OM3",
+	"HOO1/d0z5lqja3aqpBiGQ0QWB58xrZ3hKmAF1TIFsWCxzV3LdLLm2hQvtSxOUO9cygPmI9hkBkJ0xYa9",
+	"wHa9hs0eNqJcvaLr9YQ7n8p3G7FuDeK9HdUUdDEXTvVF2Y0bO7FgmTfBGD27ub1M41p4U5ytDUS4rEbe",
+	"nzHCBSSQbyDouLZsIZ6+jo1vk8Kbz3u9tWR3W+doCxte3YJW5dpL1+ECHwUD4Zhd/SFFiwDZKlrmKg1+",
+	"v6Yrd15amxPoyhG22/LKW2NOYqzY9xY7gasEUuEJHBRMDdplyifsasquuaDKhxonXCGjqMWDhbgGJn5v",
+	"IMx43jEDvgT/GCmsFA3us7GY5MbxrRo7e+FA4e0f6OrJXRrQettTirs3f83e8eTWDmHpfDoZM8Vjun86",
+	"4jEdyvnNXBZ+e8uwXXe2i2Hniq8QDd7iUljvHPt9ab38NuEdxlt0e47hKoutcJJE0YFdCAhH1RiUHlvF",
+	"Kk1b5IznE554a+N8PIoHVAle4Ji6ddU0stXyuJKB1Q/HdMj2f8vYsPiQtciyW1DebmWY1iN6+PS78E/8",
+	"D7bq3VPzFVTXyzVTdLSeMvKCszQp8pqbQqdxbp/ylI9zbcg1K7zUT3u90EJW+dtcioLCzFQuMDlwQtOc",
+	"kSnVVbfytYQIY48p4IAAHN5EaLszaZdPhbzsf7t4/RM5x9/JzpsXp+S7H3oHERkoOhwzAdgt410rBgeG",
+	"xc2ICzCG+zkdXYr+f+z7w7/f27d3d59wQSjkDUek/x/7gEXRL1Bh+u4zzIcUeER7l6LmwHfvLfU4Fstb",
+	"zjvy2xXa5b8ymprR/A4HVOeb5SqyeyvU0d9++Xvg+KfDahfPk2cXJy1HdlJ/8PDp04Mfgo/etNlKMM3R",
+	"N/H67+fB13NdYzSah3nIh7AAgyH65IbNInJNNfvuSa7S5bEkdmw4SdsyziGC1cEBtSzoxfyK3rDZ6heI",
+	"3ZNlmis0GOr/JaMT1maLb4u53IbdTCQrCSe3Y9H2gl9N9gl7CzcRwLSmA9Lzfhg6rk9Ubku0ocAl2P7b",
+	"aAGr7tf6S1947qhiwlAIQuApN+iG+y1Xs6skh5M2oGOezq7GLOExPLeiAy2wtK1rswnzEp6x2xuXXvKY",
+	"Cb1uCogPMcBLevnBwnCTFZ9GT3JDmn+yghXROC2kvBN/OWuEtJ10/7/3Hw9b8Iua95QdnRtMaOleBXgb",
+	"nrJlm4YAUU1Dy+qbXoV6esMGIQHf+6oXNfPGPrN+pkxLWlLU0TmuzSoRlTwJx3Lq5av3TgfkXN93EU9R",
+	"pELVlzi8kX7T7mhsvI6zq3gWF6ooBh08XhaAUAlkXNgtwj58ijrXXJnR1VgKlMvKYIfDZV3FRUAll2J1",
+	"tR0CjEKe0l9GzPJFQkkqh1wQ9oFrTNZCyBvFYqmSkHO0EhjWchFXFAc2vvr9TzeHyeMPT+l1nLDBcMR/",
+	"u0nHQmZBDQKZ2hpc1HHBkKbc6rOWMWdmdhWnVC8/M/jwKTy7sgUTCbM0Ya5pcvQhhN5kWCxLuaHLTIU4",
+	"glulCX67p+EOEY13oczSEvddr51ON52V+UIqQkUl+EEOiGYTpmhay9bUESI+OlguvAgJsIAUoveNDKdp",
+	"3v4YhVIu2/n7Juxp5cW9JYOaG6rLbAzoTgDLuwqRLtZaHMDi6jN3mI7FyJZJnFV1w2MJF522z3zelgj2",
+	"PwZBcsWfihnoJ+okLGZUtxgVscl3WbIK8xpzUf324IGdfY3s7N4v5U8BUq6K5xvIupUJa7V809hctctR",
+	"/ols1Ob2bEpaUg2vvv/98GZVSWsZaAKwgPXj8m4h5cAyNftdJt5Ud+pWQo7fnIrKeX4xr3P2uj+8d/92",
+	"3388iB4fhPFf5rZ0/SM5t+cNJbp1CytT4DqWQnNBzn3AMXFnJRDHvfBEhlERYNXeLzk5m7ivaydxe7d2",
+	"Ux8/WvkMr4dFsoz8l41tQ1ehn81XSOTrEu/ccnpwx1BWxJsXp+SHJ0+/Jw430uHs7nWiVudYU5umhkyZ",
+	"MATC7DwiMgjRkI2FmQ+UYJwGBl/RsCWFeb9cE4IbxHMEM2YiARcQiu6vT3IzIod7PQLvErvNzuX1/ZMf",
+	"iMa8c/J073C36m1zPq8rN0SQ1PAbNPVUvhgqTEbIK5ii5VO50HmG4dT4pPdR+tfBpBOU9GDAOjRbRpgw",
+	"amZXrPDODThLAR+79KUV4cNLGErF5RlgJ1xoQ4M5M1Xgz4w6nGtPJjIGmOuEYBWCQBAevNgKmlPCNJMd",
+	"mmrpMZ37/2/XZfF1z5J+kQhM0BMKTsvfc2kYmY6YIFTfcDEEAhuxNNtbHHhV3BZPejV4/B9+qEqpvSAi",
+	"WxGt0XS26pFUhuh8PKZqVhbMwFWy7dRTln+kCXlTUF2r0b/Zy7s3Z2XgEOEJE4YPZnbuze6OSZ9ey9wc",
+	"XadU3PRxnQAtG9aBaDrThBtC07Q+sspbnRU9Bj6KZIGDtIKrH+bfCGjfnK9TuwgFMEJ6RPo86Uekb3mi",
+	"/deJSPbPGy6SPtmJWe5MtZCUsxuRPhsMGKhfVwMlx/3oUvQRkFvb9zKmuIRGE0aTlAtoOBfc2H8x2NT+",
+	"BaH59g8Xi8Xx9ZhmGprENA78SqnZlZww1Y+wLkoXO4GULyCUbsxVnHMDILkagMH7fsh9l4+m9y7FCSTI",
+	"I6yhT5rHvdDHhE2Ymjl/PbSzN05ILPM0AQhEyJ6YETsazvSl6F8WCRWXnSMCF2Z/jwDsd85T0+XCrzd2",
+	"6NAhGXHEoffIG2YVNY/DzwBN/lJMRzJlxKM/wiyp0FOmNHlyeOjS+4nz2NujC4VMHLViLEAbwWzCz+Sa",
+	"usCzeQeHU9OQMO+fbsSexyyvgM6F4zeAMtacDNP6HN4LcfKs7Zr/ZVSvYEFiKiyhXDPCXC2mhMyYITuW",
+	"kbpNx/sVYRBmccoQnxzgNXeDfNY1vsR6055P5R9YoEoBhplZLmRWhtLoeL4blziwYNs9/cwbtlAgMGEP",
+	"PpytKy7CIQN13rSazaN4xcg1YgOqHD7OurH9D8hzad7NClTcupu3U4hX3ZTyHKx1r1jRynFkObCcCTf4",
+	"2EPfFlwQU+QcTImOilulfAISf/W8mAzfh7xOp/UujghtMPY9ctrs5ch1Q65nWLFjx+XfRqTI3o0IXFC7",
+	"ey6oJOEmBJRrWbErC/VnWJrFRaU8R1q0tkvxJ+Lc1PnbnVrzt/Tq8SarxmSwD7Hj6gHVxt7zRLGxnLBk",
+	"ftPgBh9U5I7KTYqbt4fScEqbEGW+qJo9YlgxpoPKfUtSy5hyYT9slrKwzJVgLGFJhbwqNKVay2vNdYxa",
+	"moEgd3wpWm0wffe8FSP6kKkPKmLZ+9hXa9wMLa0ehTMfMeilo07UkeLKKBpbefmajTBFK2EDHnvtMIvl",
+	"mAfjdedwwQqo2nqEU0H1C6XsN8Cv1oMb2t55sq2uLtjg2F/akaydiet+XSpT3FYm+eLopOqiqk4+Wijz",
+	"LCMpv2XtpPXSEUoTdeMWiWhtYRkA4+5+JTuNG3nX8tkSGpWkcjiEx7y6t9dpQ+cIh4BYzo6/VorRuN4e",
+	"aeD6wSZXr7lRz8JpWEAQ1d8BJYFZxyG+Ry2JQq3C2rxpxWcfgDkALihA9/dct/bz3iYxQ6rgBEtwBdyq",
+	"3fizUM6h3LUwNU7kDWvFeVod4QmeBGPd1YiLWk6ZYgPF9KjAJsJiPu7j8mDKxmOVscuQBamPtsS+1a+o",
+	"VdNU0s2oMjNLCFWbJU3GUNKz8BYVLACFdMtKQrvyBiDUbxPTquQ0hOLnMiEOelGv1yP2IbIzBhhgTZ4c",
+	"PN5d2TCJI3sjp0Xi1mLsTDuc8MJCO0wDAM9cVoeaXam8TQ1bBE8w9o4yvwNGjnkMnjJleItG5BdtvRVw",
+	"gw+VfrHylG4FsgyryQ64+mrhQ0USdfhXN4+QDu5QJVt+doC7yzU/6CIKYvWWfVTGOT+veWpodFEFNkBn",
+	"qyeHYmWjpYTlCfQWsWRIWdUMv8PobhgdhQdqqcOpzX+0FSiDuZPbvphtB3U5lknpMtmI4yNhLfkuSk4f",
+	"aZJJDXvtXRMKJhCRgZJj0qvcnBXi9wL1fJunFz8T+6trakqmVNedJ3Pnt3p8A9e8Q10kY2riEUuIkC6C",
+	"7ZhQQXLhZSkX1oZhrdCtazcc4roMnbwVIiUgAq96spejlMBmLdSBVkP4r3/pYflzXUH9xw/+pyUlAfDi",
+	"LX72H7dXMaBQmotWlpcQaDwE9VNCd5dHO7gf9FMmkitQNdcIMsDU5Na3Ngm2FTJThpBYi7aDRFkD17/T",
+	"ui7EG2tmFpTPLsCLraXNbw+Y51YEUQF57h31GijPO7/2Dt4DuPP/Ofy11338fvfo1173KX71n+2m8Lno",
+	"Bwj952JI3II90oQnETGS3DCWEW7IjhQEmdfuXms+V2DUvT8dPb7zqDdY2ascGTMjLNm36WJft0QtrkU0",
+	"zlccwV/dJaZHPCMQJ3lETlCTZRE52X9DXHhtRH4k2uQJEyYip0TmRvOEFf5vqH1NBeTFWZV7gNteVbNO",
+	"OlHnZP9NJ+r82Ik6p0E+Cei6C8CGealULAX4aBZcWYIZHNZmK6EntYzBogXXTawYhA44ubem6L7fPJhx",
+	"s4tVFHPtr/EGHWQ0Zl3NMqrAXYmpUvakCqqsOFVGCGHQfgP2pCVvy8vI8+IVyNlkx0+WwBLv7i2P9Goc",
+	"g8rWhKjfkRJGuYSQJCq2h0WIzTxgZboAa40muTA8xcpUlbrExL0alkDnNm4+wwIsZn55qEiIeweXakGB",
+	"q5YL2htkqiT8I6NqlRTW2jrVGqstkR9AaCfe6U3k0yUcyjS3JIovSx9bMyNi1fJvawYzN+1/CyxPK8IL",
+	"uhhJZ4522Y5zg4zK1QuHPtstulXI8x3CNms70AIoN5AK/bP48FE1m8ipXRB/gfmGPHw0NpMMpcNnFUZX",
+	"7J9Le6qqQvAN5Lv6ynU1M94CQeBpIBPi7vfGBkkwTH0LMfQtoW0ilhvTfrcWw22b31B89GK+dUvavHst",
+	"hLkp/1zGlTQmQA29prrlNtdGKjpkhIkhF4xwYWm9Kvbp31Onb0ttrMIdLvwN+1oNUZrvKqVQBNiPh4z5",
+	"UGFtSIB3QrNLIY4fVMorc2G+exK8jVs7/DHnaULcz2SHEsVSZns1dFi4fn4+vSBW64dnIPAlYROWygyi",
+	"9q5tE7v1WNBJb+9gr7c0DLQM12ksTFRuR4hufxlRcza4e0x/Ge2y0mnEbkvU5yoPCzCxqm9gLj7Vo4Qh",
+	"0vYRoZrwQZXvO/NcQmiaApySt7KGcXNa1qg0HKxjefbwY2U0sa/DHaxgWyDmhn5cWJ43UJW3qNjbWp53",
+	"eV1eV8F33fK87ZV4vxgc/IBmvo6hfYnKvVjVBhtSnCtuZhd2/M7JB5G9JzlmbjbovKIuaLR7989fX7wl",
+	"+5ODfZqb0T781D8igHHV1XwoWEL+9stbHRENIcH6UvRPXOIEookRlOnJZd7rPY6hAfiT9ffIiSCWkJFd",
+	"pgDLAKq7FdoJNxCnpI+dCT1lBKMpLkVF+RsxARFHCdNkOuLxiOD8saWYpilTZExnRDNmGaY7rlACxIzY",
+	"2FJURKi4FGX6OAY2Q11f/xxXdfnp0XFhVzBMUATfh47LkOjek929S3EpLlB3dUF9RwSEG66NokYqTUYy",
+	"TVyMN0z8uFI1GH/sz5u2IRS9aqvuR6RfM1ZDhHrFWl39XDxQsVdDi1WLNYTF103Wja+Kx2pG6/6xt97A",
+	"6FcZZ20YwV7rPdihNuzgGMRfN4T3j/022oFUaAsyIqZUE8WG3PIvlkD0OsaoD1LnC419AerCiHL0sYJE",
+	"07TEH3XsP37yj+rVF6rRLJa+ivgMqEyTyqEOmu2POi683wr14D5pbTbkCbBDwtDW4pfIdlbvHkeUMjph",
+	"EXHlUEntVmi6LtxUy6+d3oMIC1yREda0xKmWFfJ0yOlxBJcIPoq1Q+ud13wurueT8zMH06Pn3DD2EdzW",
+	"iCgJZkA0V0zkDWu8WXXYuKZPn+Mlr5senCMPFlp7pOYwqpGAX5M5N9KR85ThlME91nglIoBHhfFRjiHP",
+	"ebOqPdYRhMJ+r1C3daXQ/lBjdkzpeR/UkRVOCF4kRS5/JRBWFBKqnnNoueEGX7Z3DwzNyXk1P517EVVq",
+	"GmM4a8N75ycY+dnZ1pym03zTm6DeqbRz1KlfcE1dxhm6go9GDwzhgSE8MIRvnSFUVDb79WHn0yeIKRnI",
+	"kJ0QkufczpFYCsNFzsWwy5LczW/n9PmuIxkUN8uDM5CKFFXUQCbGgzC2p1BfCkyqqzzwSJfLZeSUqvnl",
+	"3IHErtPTc0xNhCMAwCgx0yiknkphRwPUcSm6TiDFLGtuhzCfOr7TrwFY47f//ZuWor/rkwHLvN9j2ypP",
+	"MOVQZvT3nPkUR/+wXWGSKTbgH8iOlRKv/vXP/0X50MCfu9CI4WOmDR1n2JYd1+PHj38gXJB3b08jghmL",
+	"9qf+P/7xj390X73qPnvWh1ddmDFtT7d0Ce1FcWKy07+EwsOXHdc96im5ZgQteiSjQy6csmOvjQIN2Z0e",
+	"4lM/7JPskSb9ij2wT6gmffc3yp9piXeJhrjOSUbjEesego0GAOE7I2MyfbS/P51O9yj8vCfVcN+j3ey/",
+	"PDt9/tPFc3indC172jw5P6ukXx110P7zKYLSQjTjnaPO473e3mMHTQ232/7elKVpF1IC93+b3ui931xo",
+	"0JC1ACo6hOMKoLDGOtXuDsPRPNI1R5XGhP7vnx58v7tHTiBam9p3LwUwb0vPtVW9YTNL0jMNW8OSigPM",
+	"NcgNcbrqiE6Y84QluNqFAnpmecqQGYAkhmJOWJPaTu2w18NsLwAmdwjBBen7dUAzwQp4xRfIPuYXDKbC",
+	"MInoKfYZaqoY2/6ZMEwJmrqwt4rO3zn69X3U0T6ZsXOOe2DXgYsh7EUn6hg61GBwz82o896+v59ItFgE",
+	"d/ViSodDpsi7M6KYSJjCnHSObE7R2EREMzVhCdoPqNbMaGLvsiRhiY+tg6Ids0uxA5YyaF871jRLmd3I",
+	"CSO5bZ/0YUD7/d2W7XomY718uwz7YPZHZpzW96lpmJvblBNB/vr21Us4uXsL1xd2AkMUihRpb/byq1wM",
+	"XlfWev8jLNKnhSfJrVHkF8iuFY/tFe0gCGpdwnCjllXfa1vFEzsMDHdGyAkNblEuwIoPAPWOH1H3ZGmM",
+	"wkSs9oV9v3SH/mv/v+p7UxjXcNgBM2rwCMHY4AA96T1ZfoB+kuaFzEWycG+f1RYXaXrRto4Aj/6P1h09",
+	"cSaiw16PTEc8ZT4dBbgg13CE7Mly16feIz/ZC5kYmccjTMcvPA7B/XSI+FtkY66Hll2ozIXaw7wNjvaS",
+	"T5hgeuFOjJlRfAE/c1E9Pj0S1B5qmIi5t9jlTj7GUNSIZGmuyV8kUfaWGVs5HXoI7sIr1/tq7Amyddfk",
+	"T64Hf8LPlRwzM2K5JrZJe9P5qGY8Tot5WOX1cTH01rV1ssLejCJbbWVerzMmrJZVIEeAQTcXcBGBPwqM",
+	"cUMmGEb74NUhkgoABR1SLrQJLrNr/yJj8XoU70deLvgc92+OfW8exCJ8AvyLIEdVXt/8OXhbvX4XbZhV",
+	"mGarciUHI1P4Nb1Zm5KMO9wnS3RT6XLTdUSe9h6XRa6DO/WG0YS7M/sZOJPtfkaMRBGFGEUHAx7fek/s",
+	"W4+Xv3VhmXnM3gk6oTy1uufC7ayuUetWWvW0sODsf6xUIPqEGwupqHNbfGaINjJzeAZcDJ1zBYNWXCX0",
+	"iIypunEm8UTRqZjfS+zgxHU7v5tPwpgErjW4nFdY7x9p4sMu4ZWD5a+8q+B24Usr7NALqa55kqDlb02x",
+	"YRPHue6W+3XebPf+U41E/FKCe6Pcg0KYL02A7z9F/rDPHcb23dvcWSz6aJPW3O8PNLEGTYD9q0ESf2Fm",
+	"NWpoSPehEZaPFPt39qxj+3OZA83wCJ8JXBqlS0P0jAyllaVofINggBPOpni/cOPscgHpCYPwayQKm/6j",
+	"TGYbp06XkFr3r1uV5tPD0dj40XhyeLjKuJwGYa/L58LAOn0OVvuGgR1wlbO15F7eZ9UCgnc6hVIHj+H5",
+	"sxcR+dv587/Yc3j+018g+KtI3yavfkQUODCzAmAndaI2hEogTUeAKee/vRRW4/eBZaf4SPetbQARGrFF",
+	"P81HumGHuGaxHDMNLn0aj1jSD1lx8iyVNPGTLOosLjrzm7IWDHjKHllNzzB9TDQTCYAlatKozRiRsjSj",
+	"/zsTQ8gvqTwpY8NMVxvF6Hivs5ybHGyMmxSrFpjohZGKJd8cHzlYoYtzOrO09VbKl1QN2dfHf07g4BBa",
+	"dZpaqit1abkJ3uS9y1viTPNCQVgNoVoK4rCEwUQ/xytwoPckF7zBVfnCBANcgspiPkgI93RCfS51/Yj+",
+	"3AzIoOGQjKWHs/AB73+sgSPcQaUHP4HRRfiFNnQWPFTyhp3U4oADTgBfrdZ5ARw2wCI3QCXY9elyLPP3",
+	"2zxU5eTaj5W8YVVX/Dd3rno/LH/hVIpByjEofQuHqRnrMyduQ0yOvdGaoUTV01Nu5kIDR5WgPyNlfbsU",
+	"tVUCWWTmWJ041pRnipe9RENNPArl2vpYdZfmUSaAeGXp+TtN6JSqhCVRGQ4DEs4NywxxZbcdZ55nyi70",
+	"rUHEWxB2ig5OsUcoRHLPIs/SM+RW44E/V/nzFyYoLeHtpz6Wc43zu1Q02q/oRa2eLcB/pAX+IhT5H/JJ",
+	"5Z5hLCqK2ftvHukihg9C9PKEm7Cf97Qyhi2ekmo3bcekfORBernvy+m0qqIP6jHL27idlh8Od7lUDsYC",
+	"Iemv7uF74fO+swAdv04Tpg1W1HgQmO5Ik88hjteFPztb0T0JT548czPah7h1MC8FLURvc2VFKCIFwlFX",
+	"49zJjgsHqSfOEVkJSt8lXNjJuaBux8kvRR2UgRtiVVeHXO4KVMUjKTWGVHHlYGAsu/cJIM5mDiOZSnWj",
+	"ibSiR8CMDWN+5SFatyGqndoeCipfRUTbnIHZlTRvcVWB8YEIOXXltY8h0NTKuCD59ktYnD/7he3f/mzf",
+	"o5j05HCFzt5K+YqKmRuj3kKMD+w8ofWskHD8rj9yaM9oP3NlLTUkbvu8TxeAAOxe74fdI2dMQqQffNCe",
+	"DkwPwM9ygAnvfCi6XFwKbWQGRwXg/xtRRZAyKxV4mco03inVGOu1R+pJyEXpmkvh7DNg3pq5GG4fhjTm",
+	"IjdMh04lvvbWJWtt41TWQartHlTb+tCdTqfdgVTjbq5SJmKZIOzG7RpfVS1rBj7B2kVu5UcQtS2dyeu2",
+	"53DDJO5NP3VqW0zjBVxVy7VSKxlYLyhYlg3cBdF/3HV7Y9fobxevf4I0mCDjcjzNA4r1yQ5cG7twMvrF",
+	"Y5FL5ZFZyo6bjc0jtPlmCzw5TCDp1yDj+mTHB3PLZEakuhSEUE3++vbtOfmRah6TSpO7XqmpoYzrucHU",
+	"0L/8OOpfHhFKBJvWIcVALYKv3cN2NPATGqFlmjR4B5qqHXOI8KJFjAlLktxgnKcjTI1spmiU2N1FI0vh",
+	"ttZ0zDzrgUQmIDRM7XEpSZpMR1Iz0odspr7noa5gWmtdyT1i5ZlxhnlCl0JRw7qQ2cMSqNXobz2YBFMu",
+	"iZDQJFFMB3kRZqNtkxfVoAo3zIoabd+rgaiOmxdO1KiSplXTMUIBhnIK+VOnUhgll6WA3KfC8WUIF0Xs",
+	"WLl+rWzXZ8q2BhHXwS00Y05WwBdr4Bb2xxC2hk/Hnbe1pFyb0yJXdz3t5KU9ugDht+TBUwTq2q47KuM4",
+	"D4AdC9Ez5PBY2aqSn/yFa8ObV25rmd4NzfYl16aRvO1J1n8DKmw4JKGhTUaIFFtSJ1ycUjCXX9Wk0aiA",
+	"DtEeY8TemghNU2KMjOkMkMdAh8QbnHCXrQFhDq7crRTprP3COPXlh7di/veU6JAW71mtLLr/hZvRBcLi",
+	"Bo4DDs47UhBfyz77pduHvigDfR0VYc7zivQ8X5UmeLDq18H+x0JqXRKsUGh2VS2RUANWFReuYLU+IiRJ",
+	"pRgyRYbMgIwpRShQGEXFyhFZlofgdCFXhxrrSqeQGuNDAHYfrI53JCXvxC/Zcwt3brNKt+3nFm7gVlcK",
+	"ivM7AjIvS5bzQB13uradsLmUMtYT7nArq2bnAGfaL2HXb916e4yjZVHYQRS+4Eud2MoVNU3YM8AAewO8",
+	"GhyAux7v41Asvo0rx6O4j8vpPzge75ndekijyqF65LnVkssbMJ+61bBgJowK5BGG0v98Zdfn9pWHHMDP",
+	"lQNYYncxtxGrpX4FgB385i8M6qwUEolTcfUr7f5x2P3+/cfDJ6EiIgVDdjhiev+j+8sTWZsM8Awf2ya/",
+	"81208Dg30Adi3UTUnl/NTXmb3d5V7/wgidk5yTT3lVlv30nr1R/HLAP7tf1dE7AfQ6iTrsQTgb+d6hpm",
+	"tAZ/FkaN2/cB77YIEwzpOlqmE1Y9GJs3CLjW35Srds+23iWH0i1C8q2ezm88ChBPSy1bYgljcIfbASy2",
+	"GZ7PC4h2gMuz76apB2zXEdFSiiKs6JgI6XxKWAt/jzxTdOAg4QoYsQQLRTeMf2Gz9PPJ/Vilo+bEsWPC",
+	"RGJZiBRgyXQ1rrkGNDyo7RHI4BgoOe5EoSzKMKB5a+dQFq3s/poNpGLL+zdy3d5DrRRo79GqYTQF7Htb",
+	"k24k0crJl0yYF/hOa5uNyi2dljyZ756ssOxv2QfjMX8MFhevPGC3IHWxHG1L/3tb/6GasVt1hcDiLXeD",
+	"4Dm+V2a/ceb4/lP08VMDu4d5dMSYGprKYQ6zrQLKeqbovmgwxP2PvnDFp1vyRvSVwyCOLTe2jBCB7wcS",
+	"DV+Lud+QIfPrbJtI2iQCmEbD4/v8LR22Neoe24dn7tfh+9lF9XkSdAY5Nqnb4gpqW/dGg61ahBdit2w6",
+	"kqnbOKilYogeyTxNyDVzPh7L2vp2h/okpdogWgEXpH826L6iJh7198iFT77B9BpxKfoQNqMYptjslMDG",
+	"yW5U5urYx2VuwA5nH6YJJOkAzJt/JmX2FOTGBX+wsbQy57/++T+EfQAJxrikAnzBDaEU9YvINeLftXoB",
+	"xuHaM5VgIvelgEShnSe9H3b3yEnzcPpm8MUweIJtyR/A9bbqbAAr6QubOZf35lUKJInPAbKykG+4KtVf",
+	"Ff/4AtWPgxXUj3MFIHEARfiC8pR9gYneNWz3dhgYeOyRJgkzlKe6xjXWua0reRutVrBCsViUm/1Vxb0U",
+	"81gu8ZXrExXJ2VzEaZ58e2Am926SOykJefN5SjURIGgze5cRI8lBL+r1ekXCnY6sLPC3i9c/gQ6ryenF",
+	"z2SnD+CosZ70I0Id7BBRckoEHVuVM5ZpPhb6UvTpdZxdcSgFBAG59g8XoCsV6YPmf4VfQGStlSvw825E",
+	"+v4M98mOv9N5oi9FWYT4ekb6x30X5huzXPd398hzGo/8cJiuJRDaFwB4/+yZnVCZW8K4GTHlgoXmEoh3",
+	"XP22I0LTdDeUT+yd0mPUsqkgcjBgiiWI5f9GTlGozzPNlBu5tzmKooad3RmE73ZhtEpiAAiE4DpktiJc",
+	"nIrEikGZVM6sqWwv/Vw4+QrLeRVTn44kGVvhAprwvXs8KCpILiBfhiWNLJ090h/LhP2ZGjnmcb9YjV0C",
+	"jLkcEB8QKmaw9BBSBfkDZOfJ4SEYcLgYXgoMPbymiX1s99g1nVFlOE37vkU7G3wb5oS1QcqJAqSpPr4U",
+	"/UTNrlQu/mylln7xjJcmbWtcDGELfkGBlPTPEjbOpGEinnX/zmZAw4oZNSulXFj7G4a1USCse1hklwNy",
+	"U+FGvhQ7ZYOmC5fSjCVHBAa0e1xvzgnFWKUM2uWaPDk8PC6H4LGnLwUcDoCeNjxNC3Re+0bvhz3ydzbT",
+	"pVz9/SEZyVxpDHuGGmsh0dQS2BtfH3AFQBG7OTWzRFnIEKmhUryw+MJtZrAubLgbt4vhnlyFxWZN1HkT",
+	"zAnJBf89x6V2UfbaHyGoX7NDybt3Z88ioulsN8J8C7vqVtmhA5bOCtsMMrVyhA2iaTXVPH26EqTKFlJe",
+	"YJpeoo86nkUvRa++P8kfh/iGabutATkDcsKvWQz4dgPCHBtvqAGB0/YFhY9/kdrAN4HKtsSJcQ71qUpl",
+	"f4e6k7+7khOjqgWgwr++Z3K5jHVmiKE37v61kkI5oOOaU9JFP0Ip18SVUtlx1bE4WkmuZ/APH0BUM+An",
+	"yN0AZglM5vNaAxsWlIdopHtVlE9h9RcaFFuPgnfft9qxXzhZ2GsuVbs0JqPVsk8WOOqe+a6278d+ybVZ",
+	"EmCiIyIfQA82p9z63SX0Giy4n1fXPfHaj6YzjzNQYb9ckzHXGvIhpSJTJX1m5NSKKFXTeKGZ6sJyvIu5",
+	"JZXixeBf12SnEXrCtWfwZXwKS3ZLR7y3olstj2opjn1RYsOyImml2uSjEryqNXXlXkJV1rAsH9xHlMoL",
+	"nn6DcLtfeVjKknBKt51kJvPa6aRB59hqop2rDrol2Y5mGaOqOJel+xjKDoLgV4VKm1POcXCfV1bLCsf0",
+	"g6z2dTlEXEhBES+wXNpDfHJ7PvCvhRELr13dfX91cqurp1IMNYIYNUU9yLREF3GgRlQip8IqnDVo+Xup",
+	"RlfAdFNNEOa+lsRYQ9TfWYA5b6/pAnX+IQPprtVSnjmCIKykiNsHzZcEvWrcPJskK8fNQxnu/Y/wD/oN",
+	"s0zJCQ3ZDAKj8++tOrR0wpYPrYjsqJ8zzcxL292JH+HtxT6aoLOYpufKdgL74a2zWeUraEjJCRrm5u22",
+	"lVn/Wj76PljF7f6sk7BMbUwDtoxkTHH54Oi8Oz77G0R/8+BT4JHzhEBobbWXILSP2cI6h+gJIddsxF3l",
+	"Zwwx/tc//4combKoiSHggALsdVb3gYWLSW5TTHvVDimK/p0vKYqyngg1koSOyVkrZMmY7fv66Cts3yNN",
+	"5LQsQI8ISh547ZFGhMHwBs3OfTfrGhH8i+dYM3+VaI0T/XqwynPPP2Bd0a2GdSDqYTH91jhNmuYuiPSh",
+	"YsX25HZPu0HR59WsoO3KiSm+qpwau6W3APrBF2tAPyCvZ1mB+OOe0USxFCIrjES72KWocUiyg1YkCGAw",
+	"IzZGC5k98D5YwsF2graxe1wiJGqGjv2xZukgZJ9KuTav3BzvP2mjqd+4YACufcBIW9y+i3FZOTXBNnf2",
+	"LOTAbh8CBKq0DQB+DKdt+J/uM3vAcZ6lwWSO4v7tEJTcvNsRlMbFGfC8wH+zAD2pfvbt8a6cdjyzdYlG",
+	"R0WYjAfp3bnslDFAnd29S3EianZsCE6yt6+2jIWmdempEm8lBavZCqp8pd00vVWkXmz880AquYm1oyh9",
+	"s6HOX7W1zZ/UsFsVz1Q7AHB5aOv39/5H/GNZsn3lNGyVU7fJhjjKhyD8bWnJi+4BTM8fewoI3gNryUe4",
+	"1Ysr6ATukAoP95JbgVwPtTpZmmgo3CHITj/lMbPrAIGYKY3xMrgUmFpkxbvdY0xja5iKXZN9bajJdX+P",
+	"QLBmmVcU4Vt8QIS8lsns0oe4Vgurad6CAo9JJcVxulVCztYScXBY72CI923yWnz+fS7OAx94SMZZehsi",
+	"AS/mWe3XYKUK6sLEm5Pysa8758aVn1wh46aYcUQEmz4EJG3K33RS2g+DpUGRxjZSsb9+97YEJGG2NxBT",
+	"5AHY3ScYX8JdsbWxTPKUkZ2LZ6fPIzId8XhUoNTYxrvGEomOpbIEdCmoISmj2pA/9XYjMmYMcW3gHiV+",
+	"1q4TbfJk9q9//i85M6A0JhwTEKoLdARwoDIXRl+KlN8wH8RUTQ4bpHQ4tM3mwkCGTaNSzIQpPuBMV2Od",
+	"uIHAqUvh0SPIQKapnOoSWh7qpE9HTKH4ofKUaTLgH+y7rVrlPVUm/iwhT4sKE6OT5RsMe/qqopjewLFZ",
+	"oyB48HoM5aW2hTQypglN0wImWx/XYbSxQL6Tw00Y7t1De7SbaP+9018frt+7JruW1+/mA4ArF+6CQwWG",
+	"zi5iX68fELjCpf4CAewLk2rdUnREKDqjI6JHcipKuG1MfBxIRQ6ekITOnKUW73pMUfWV0uCC8xHMaMSl",
+	"hvTPX1+8JfVKb/09cqZ1DnmjHrubTCRPnI7OqEo5UwjpvQD3nvJxWS1lS7dapZcW3dRVtEHxREjj0zId",
+	"mI6D+cB1heTZh5yT+9UHLa2xlvKB6yqHAVDchVpiFQQ3qCpuCnhtAwBq27zaamDAi3JeGC7UQ8rLtjTM",
+	"Ag44pppZPn2vqiV0uiMVBs48P331GvjkzyfPIkJRlbPSjR7xgdG7hGqSKW4nQcDTF0uR2A8ZU4Ncc2m1",
+	"uL1L4dpVbMAUg4xLx4NRsLTq6Ijq0S6JHeZAkQnvFwHst1OOIKy+S4RdWlR4pQFwvY2anpU+PotaV59l",
+	"4NS+hNV7CM7/qlTBl3JYcoI7aINomNELIvWZN95AUTwfmOMy1SKCdn2JWSru20faipoAy2IlQ/siKIHl",
+	"05eCG43IbwmdRVinBQ47AKFMmWIeDQVw09bTRy8FNOXmVph8WlVT0kfY2iNSgNGAH0pDVXnLj/WIMdMW",
+	"Z3Tq1vBLlg22AK66VXEDltTJGWsAUATCPnFzHuSRDQYZVqUR5A0pS4Y1T8096NwQ2b1QeMcw/G3H+S+S",
+	"hqvR5w80uDWZuLbM9yoP/57TlA9mXAxJygce83Qno4oJQ1McWUTGPOXGiqQJy1I5G8Nl+Ftuv8jNLCID",
+	"OubpjIxZYi/0SwGv7e6R12jHaXg8XNAdBJM+0sRnDEWEG6JYkmOwBDWlhDBjVD3Sl8KJnZCztoOhFFPG",
+	"bnRElN1HlpA8iwg1ZCy1IYffEQqvLhCiyzO2eeEZ2v4sQnNrAo93hERgKZoxU+SaPLhGvgTXyHr5PvOX",
+	"ytJUkhdSuUj4DLM5GrGpTCgJ8DQcM4Mg4Pv09BxFXChuP7IjpMLHgkcIvgcQVRpqPUHsU8zc0zJN8DS/",
+	"gRWxmjChRe9WDbf9gCVXsQmXuY5InCvFsHj1pRDsg/HM8Yj4QxShto7R94WbFNDx8pRFCE+h2JhyoSMH",
+	"V0dNXsRyXYqE0STlglXgLFwxYJoVsMj402yP9Bmmqjh4PZokGmG5UISw3ImmBa49ed2SX+A3aIFU7+X+",
+	"trKrRTzkQ0LPQ0LPl57Q4zeJGGn1YYKv8oHb+HCSz3YEbt/Bvj3qXT7YiqPrrbfsldRXYmlicGip0qkq",
+	"+I8Hz4kQ8P24hBLVAN5pWCCxz07lbPDlM4LNC1e/wMw/T5jo6pyn3PvRLJNmxAzavpEEHvjS5+dLsEGh",
+	"zVkl/7DGXzAqrD0qBSWmrjazlLloMyIH3sTIZVJ8crJRKRfJATKHirHUtXApdgBZuhvb/1gO8eFWBHOG",
+	"S2fgcE5zROxyglMB3jxniA227R6a64Bq1k3lEMs77mI6OSA2GkmMosKuwTUjXGAaJbmWVCVWXBrw1LI3",
+	"PdOGjfdIHxehb/kdFTMsQcGF5glGuLk18ojLxMiEzqxm12r9tG/ZcWp0wSwxhQ6ZQSl8NUOo26SFwBXL",
+	"CycFW/bC/5fhOnWLckc7JlLUA8P7bAzvhLjz5jjPoPRu1FXNjcphNdVm/Wzt6usLc7atFjVtqX33ujaG",
+	"rzpCrzqV5TF6tcX/t8strs2+PcNYNqjDH4P699Vs45AZsboxW7ImVrv4PKm7tUk+JPB+XR75+nFYmMYr",
+	"aodiwZkIMfn9j41SkgsTe+fOzT0wzjYRpVlH8CHF7/OwZVfyb0UaXPc+r1LC4hzgU1djppnduzQl1xf1",
+	"A3RkHsQ3xYTSBvV/Wdm41cF9npzcVQ6tz8x9OLwP+blrXXY+S3fDl918IfDFCsk9FuYO2RrQJ7ZeKekL",
+	"fOffte7yV3nrLgJLPqkfgUe6qEqfYNV5X9ZwE/V3Q9dvODZF+AK8IgE0Yu8f2YOMXCw455JfdT62xFB9",
+	"6hFWHigcw85qqImRl+IMvdneh+0DUCoB3Nzd9RE5O8MSa1OuWXsYSQlU/vnr0x5sHx3daXoRGlaBTB4u",
+	"XfGVVY0tUJt8OXeyU27n7gK09GVXYGmn2/+Y6xLdKWEpM2z+TsRYiyJiYl4PfBL2s9q2iZAklWKImGza",
+	"1bprKnMP18Od5aULI7N6sHoFA6+54lvU15aLPO906aMP4YDTJLklrbVSGNmhqZbuVnEFy7TcfXB3fGYh",
+	"/2XNlIA7uC7BOqbn/H2LQZr9Q2WYF9c+GoAlmH6rTT2wbuf0+TtM1vVu2IwqSD4TCQbUXQoXUafhzeuc",
+	"p4ZwEZEszTUxI6lZE0XMhZCgF2XClJWJ2vI/zv3MtijOuz7aYs2f1yIS/Xg3QzZNtPVq+FGxYa3+rzaI",
+	"GjdUrklCDT0qY+SNNDTVUSl52n0Z52P4KoMHMh7DJ6VmXTlhKsKI+i62cSlg40dSmW7MVZxzg+guEfER",
+	"i3vkBPLW3UIBHoMg7AMWFi4G56FwRnwIBZ377nkshsxFLIXm2m5udT6UPDk8dNW2SCa5XVtiJAY7Zkpe",
+	"p2zcLgif19zimxaFizil+5WDa902XZdfA6zMV+258Ge0RXtNkjKcGGPqmmdDCrYwmMd3sP/R/bWw+M8Z",
+	"ZP4BspTrI/KBNFIwUhwyhAAOYvGXh2SFQBPXXr3MMvKUalFle06HgGD4fvt8vLViFv58+/Nw75JwI0ai",
+	"jOpZJRwiUNCmpKBVS9r8Srt/9Lo/vHf/dt9/PIi+e7yw6I4VRhebGN/pe0GO3yap2SksNwDCUvzbxTbA",
+	"rNtjGhz6TYzQdBViRsJZINg0U7U8qk4zhyuqi9U7DV0QA51rkvQuqVQqcSNMubjB+gp0WYkZHIiliS2J",
+	"FrbpzxNWAZNaFE7xIFxsT7jAk7TYPlY7ToHTVOXKdYtXW9hDQcdb5J2tHlNd1Et6sIjdgsMiHvkymlj3",
+	"6q0arVogyUnC4TgksIWPNCJIaaKNzMhUqhsANDMleBo3JKaiYiHVfGj1vrZwhC1z188TRLDwKLjggW/x",
+	"SHy7fNl57qXyB2J1Fu11qQWs+edC3doaSfou2kLlcyHsUb7OeZoUpQcSaug11YxgK4V+y11GrR2NExZu",
+	"sxv2rRVo8oKpCY/ZO0EnlKd28RcqVD8WU6iPumpu9RsA2wRtqYlnmvXFsdsc05RwoQ2Uv97pD6VdLrLX",
+	"3+1EnVylnaPOyJjsaH8fHh1JbY7+1PtTDxir67LZ7F8ZTc0ogqwVLqCqnl9cv/h22xWNDeEGKnaV+l5l",
+	"+PNFrAC3UUfAd+2O3rCZjhD+D8Ena0Kvz0OWrmI2lGvkutIZVA6c7+b0udVbJzxhSpMdLWPOECV9JHXG",
+	"0Ryp45GUqbMqm2pNfo0ly0rD+Lg6vZoxfL7rlzVNAwyRNUN01AzaLypdFV3gEZ1v+ryCsaYf1Ss1QaG1",
+	"esWmSoseSTGwISOukm5GlZlh+oBbDY6JUkwYTtPq4OKUg+8zuOjoF620UaZwQnY31p42slJI3KpUlnTT",
+	"FOOkiyK9Lb202asJRcMz0gyYZgs0kayRctvY0sKgMd/bLyNqKtXvIE/E1TqZOOdDCURQXbsmph8+6gI3",
+	"sO5plYxLMIP5MZQgxB5M/XpWIaIImoylUizGSlu2mxHXRqpZRMrVqlUuLbPqq8MoMX4+vf/0fwMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

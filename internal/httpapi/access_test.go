@@ -298,6 +298,9 @@ var leaveAndEvidenceRows = []accessRow{
 }
 
 var disputeRows = []accessRow{
+	{"getReport", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetReportWithResponse(t.Context(), w.member.ID, &api.GetReportParams{Program: "abcp-ccp-clinical"}, as)
+	}, memberRead(200)},
 	{"createDispute", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CreateDisputeWithResponse(t.Context(), w.publishedEvent(t).ID,
 			api.DisputeInput{Kind: "missing", Message: "I signed in at the registration desk"}, as)

@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -89,6 +91,21 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 		if noReason.StatusCode() != 422 {
 			t.Errorf("rejection without a reason: %d", noReason.StatusCode())
 		}
+
+		// The filing report lists every credit of the period with what it counted.
+		filing, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu", Period: date(2026, 5, 1)}, w.as("member"))
+		if filing.JSON200 == nil || filing.JSON200.Start.String() != "2023-07-01" || len(filing.JSON200.Lines) != 7 {
+			t.Fatalf("report: %s", filing.Body)
+		}
+		var sdceCounted []string
+		for _, l := range filing.JSON200.Lines {
+			if l.Kind == "sdce" {
+				sdceCounted = append(sdceCounted, l.Counted)
+			}
+		}
+		if fmt.Sprint(sdceCounted) != "[8.00 2.00]" {
+			t.Errorf("SDCE lines counted %v, want the earlier module whole and 2.00 of the later", sdceCounted)
+		}
 	})
 }
 
@@ -139,6 +156,27 @@ func TestClinicalLog(t *testing.T) {
 		counted, _ := prev.Counted.(map[string]any)
 		if prev.Status != "deficient" || counted["primary"] != float64(22) || counted["secondary"] != float64(15) || counted["total"] != float64(37) {
 			t.Errorf("clinical year 2024-25: status %s, counted %v", prev.Status, prev.Counted)
+		}
+
+		// The clinical activity report of that year, as CSV: 42 lines, 5 secondary not counted.
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.env.URL+"/v1/members/"+w.member.ID+
+			"/report?program=abcp-ccp-clinical&period=2025-03-01", nil)
+		req.Header.Set("Accept", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+w.tokens["member"])
+		res2, err := w.env.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(res2.Body).ReadAll()
+		res2.Body.Close()
+		uncounted := 0
+		for _, r := range rows[1:] {
+			if r[3] == "secondary" && r[6] == "0" {
+				uncounted++
+			}
+		}
+		if err != nil || len(rows) != 43 || rows[0][0] != "date" || uncounted != 5 {
+			t.Errorf("clinical report CSV: %d rows, %d secondary uncounted, %v", len(rows), uncounted, err)
 		}
 	})
 }

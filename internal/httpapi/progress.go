@@ -218,16 +218,16 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 	if err != nil {
 		return progressResponse{}, err
 	}
-	credits, entries, leave, err := s.ledger(ctx, memberID, orgs)
+	l, err := s.loadLedger(ctx, memberID, orgs)
 	if err != nil {
 		return progressResponse{}, err
 	}
-	credits = append(credits, extra...)
+	credits := append(l.credits, extra...)
 	out := memberProgress{MemberID: memberID, AsOf: asOf, Programs: []programProgress{}}
 	for _, p := range selected {
 		facts := factsFor(m, p)
-		facts.Leave = leave
-		pp, err := evaluate(p, facts, credits, entries, asOf, q.explain)
+		facts.Leave = l.leave
+		pp, err := evaluate(p, facts, credits, l.entries, asOf, q.explain)
 		if err != nil && q.program != "" {
 			return progressResponse{}, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
 		}
@@ -237,37 +237,56 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 	return progressResponse{body: body}, err
 }
 
-// ledger loads what progress counts: posted credits (one query) and, in the member's own or
-// an administrator's view, the member's self-reported activities, clinical case log and
+// ledger is what progress counts, with a line describing each credit and entry.
+type ledger struct {
+	credits []progress.Credit
+	entries []progress.ClinicalEntry
+	leave   []progress.Leave
+	about   map[string]string // by credit or entry id
+}
+
+// loadLedger loads posted credits (one query) and, in the member's own or an
+// administrator's view, the member's self-reported activities, clinical case log and
 // approved leave. Organizers and apps see only their organizations' credits.
-func (s *Server) ledger(ctx context.Context, memberID string, orgs []string) ([]progress.Credit, []progress.ClinicalEntry, []progress.Leave, error) {
+func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string) (ledger, error) {
+	l := ledger{about: map[string]string{}}
 	posted, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
-	if err != nil || orgs != nil {
-		return toProgressCredits(posted), nil, nil, err
+	if err != nil {
+		return l, err
 	}
-	credits := toProgressCredits(posted)
+	l.credits = toProgressCredits(posted)
+	for _, c := range posted {
+		l.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
+	}
+	if orgs != nil {
+		return l, nil
+	}
 	activities, _, err := s.store.Activities(ctx, memberID, recert.Page{}, true)
 	if err != nil {
-		return nil, nil, nil, err
+		return l, err
 	}
 	for _, a := range activities {
-		credits = append(credits, progress.Credit{ID: a.ID, Date: progress.DateOf(a.Date.Time()), ActivityType: progress.ActivityType(a.Type),
+		l.credits = append(l.credits, progress.Credit{ID: a.ID, Date: progress.DateOf(a.Date.Time()), ActivityType: progress.ActivityType(a.Type),
 			Category: progress.Category(a.Category), Amount: progress.Units(a.CEUs), Minutes: int64(a.Minutes), Topics: a.Topics,
 			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef})
+		l.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
 	}
 	logged, err := s.store.ClinicalEntries(ctx, memberID, recert.Date{}, recert.Date{})
 	if err != nil {
-		return nil, nil, nil, err
+		return l, err
 	}
-	entries := make([]progress.ClinicalEntry, len(logged))
-	for i, e := range logged {
-		entries[i] = progress.ClinicalEntry{ID: e.ID, Date: progress.DateOf(e.Date.Time()), Type: e.Type, Role: progress.Role(e.Role), Count: e.Count}
+	for _, e := range logged {
+		l.entries = append(l.entries, progress.ClinicalEntry{ID: e.ID, Date: progress.DateOf(e.Date.Time()), Type: e.Type, Role: progress.Role(e.Role), Count: e.Count})
+		l.about[e.ID] = strings.ReplaceAll(e.Type, "_", " ")
 	}
 	leave, err := s.store.LeavePeriods(ctx, memberID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return credits, entries, leaveWeeks(leave), nil
+	l.leave = leaveWeeks(leave)
+	return l, err
+}
+
+// describe joins the non-empty parts of a credit's description.
+func describe(parts ...string) string {
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return strings.TrimSpace(p) == "" }), " — ")
 }
 
 // selectPrograms returns the programs the member is enrolled in — ABCP when they have an
