@@ -238,6 +238,16 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
+	//
+	// The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
+	// most 10 MB, its type read from the content. Only the member and administrators read it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/attendance/{attendance_id}/evidence (the `UploadAttendanceEvidence` operationId).
+	UploadAttendanceEvidenceWithBody(ctx context.Context, attendanceID AttendanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAttendanceHistory Every change to an attendance record
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/history (the `GetAttendanceHistory` operationId).
@@ -1284,6 +1294,26 @@ func (c *Client) CorrectAttendance(ctx context.Context, attendanceID AttendanceI
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCertificateRequest(c.Server, attendanceID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
+//
+// The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
+// most 10 MB, its type read from the content. Only the member and administrators read it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/attendance/{attendance_id}/evidence (the `UploadAttendanceEvidence` operationId).
+func (c *Client) UploadAttendanceEvidenceWithBody(ctx context.Context, attendanceID AttendanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadAttendanceEvidenceRequestWithBody(c.Server, attendanceID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3375,6 +3405,42 @@ func NewGetCertificateRequest(server string, attendanceID AttendanceID) (*http.R
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewUploadAttendanceEvidenceRequestWithBody constructs an http.Request for the UploadAttendanceEvidence method, with any body, and a specified content type
+func NewUploadAttendanceEvidenceRequestWithBody(server string, attendanceID AttendanceID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "attendance_id", attendanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/attendance/%s/evidence", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -6582,6 +6648,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
 
+	// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
+	//
+	// The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
+	// most 10 MB, its type read from the content. Only the member and administrators read it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/attendance/{attendance_id}/evidence (the `UploadAttendanceEvidence` operationId).
+	UploadAttendanceEvidenceWithBodyWithResponse(ctx context.Context, attendanceID AttendanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadAttendanceEvidenceResponse, error)
+
 	// GetAttendanceHistoryWithResponse Every change to an attendance record
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -8479,6 +8555,103 @@ func (r GetCertificateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UploadAttendanceEvidenceResponse401Headers the declared response headers of an HTTP 401 response for UploadAttendanceEvidence
+type UploadAttendanceEvidenceResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type UploadAttendanceEvidenceResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Evidence
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UploadAttendanceEvidenceResponse401Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r UploadAttendanceEvidenceResponse) GetJSON201() *Evidence {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r UploadAttendanceEvidenceResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadAttendanceEvidenceResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadAttendanceEvidenceResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadAttendanceEvidenceResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadAttendanceEvidenceResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13619,6 +13792,22 @@ func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, at
 	return ParseGetCertificateResponse(rsp)
 }
 
+// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
+//
+// The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
+// most 10 MB, its type read from the content. Only the member and administrators read it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/attendance/{attendance_id}/evidence (the `UploadAttendanceEvidence` operationId).
+func (c *ClientWithResponses) UploadAttendanceEvidenceWithBodyWithResponse(ctx context.Context, attendanceID AttendanceID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadAttendanceEvidenceResponse, error) {
+	rsp, err := c.UploadAttendanceEvidenceWithBody(ctx, attendanceID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadAttendanceEvidenceResponse(rsp)
+}
+
 // GetAttendanceHistoryWithResponse Every change to an attendance record
 //
 // Returns a wrapper object for the known response body format(s).
@@ -15805,6 +15994,94 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 	switch {
 	case rsp.StatusCode == 401:
 		var headers GetCertificateResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUploadAttendanceEvidenceResponse parses an HTTP response from a UploadAttendanceEvidenceWithResponse call
+func ParseUploadAttendanceEvidenceResponse(rsp *http.Response) (*UploadAttendanceEvidenceResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadAttendanceEvidenceResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Evidence
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers UploadAttendanceEvidenceResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -57,6 +57,9 @@ type ServerInterface interface {
 	// GetCertificate Certificate of attendance
 	// (GET /v1/attendance/{attendance_id}/certificate)
 	GetCertificate(ctx echo.Context, attendanceID AttendanceID) error
+	// UploadAttendanceEvidence Attach a certificate to your attendance
+	// (POST /v1/attendance/{attendance_id}/evidence)
+	UploadAttendanceEvidence(ctx echo.Context, attendanceID AttendanceID) error
 	// GetAttendanceHistory Every change to an attendance record
 	// (GET /v1/attendance/{attendance_id}/history)
 	GetAttendanceHistory(ctx echo.Context, attendanceID AttendanceID) error
@@ -421,6 +424,22 @@ func (w *ServerInterfaceWrapper) GetCertificate(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCertificate(ctx, attendanceID)
+	return err
+}
+
+// UploadAttendanceEvidence converts echo context to params.
+func (w *ServerInterfaceWrapper) UploadAttendanceEvidence(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attendance_id" -------------
+	var attendanceID AttendanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attendance_id", ctx.Param("attendance_id"), &attendanceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attendance_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UploadAttendanceEvidence(ctx, attendanceID)
 	return err
 }
 
@@ -1785,6 +1804,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/disputes/:dispute_id", wrapper.GetDispute, options.OperationMiddlewares["getDispute"]...)
 	router.POST(options.BaseURL+"/v1/disputes/:dispute_id/resolution", wrapper.ResolveDispute, options.OperationMiddlewares["resolveDispute"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/report", wrapper.GetReport, options.OperationMiddlewares["getReport"]...)
+	router.POST(options.BaseURL+"/v1/attendance/:attendance_id/evidence", wrapper.UploadAttendanceEvidence, options.OperationMiddlewares["uploadAttendanceEvidence"]...)
 
 }
 
@@ -3066,6 +3086,145 @@ type GetCertificate500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetCertificate500ApplicationProblemPlusJSONResponse) VisitGetCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidenceRequestObject struct {
+	AttendanceID AttendanceID `json:"attendance_id"`
+	ContentType  string
+	Body         io.Reader
+}
+
+type UploadAttendanceEvidenceResponseObject interface {
+	VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error
+}
+
+type UploadAttendanceEvidence201JSONResponse Evidence
+
+func (response UploadAttendanceEvidence201JSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence400ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence401ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence403ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence404ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence413ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence422ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadAttendanceEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadAttendanceEvidence500ApplicationProblemPlusJSONResponse) VisitUploadAttendanceEvidenceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9477,6 +9636,9 @@ type StrictServerInterface interface {
 	// GetCertificate Certificate of attendance
 	// (GET /v1/attendance/{attendance_id}/certificate)
 	GetCertificate(ctx context.Context, request GetCertificateRequestObject) (GetCertificateResponseObject, error)
+	// UploadAttendanceEvidence Attach a certificate to your attendance
+	// (POST /v1/attendance/{attendance_id}/evidence)
+	UploadAttendanceEvidence(ctx context.Context, request UploadAttendanceEvidenceRequestObject) (UploadAttendanceEvidenceResponseObject, error)
 	// GetAttendanceHistory Every change to an attendance record
 	// (GET /v1/attendance/{attendance_id}/history)
 	GetAttendanceHistory(ctx context.Context, request GetAttendanceHistoryRequestObject) (GetAttendanceHistoryResponseObject, error)
@@ -10046,6 +10208,34 @@ func (sh *strictHandler) GetCertificate(ctx echo.Context, attendanceID Attendanc
 		return err
 	} else if validResponse, ok := response.(GetCertificateResponseObject); ok {
 		return validResponse.VisitGetCertificateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadAttendanceEvidence operation middleware
+func (sh *strictHandler) UploadAttendanceEvidence(ctx echo.Context, attendanceID AttendanceID) error {
+	var request UploadAttendanceEvidenceRequestObject
+
+	request.AttendanceID = attendanceID
+	request.ContentType = ctx.Request().Header.Get("Content-Type")
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadAttendanceEvidence(ctx.Request().Context(), request.(UploadAttendanceEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadAttendanceEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadAttendanceEvidenceResponseObject); ok {
+		return validResponse.VisitUploadAttendanceEvidenceResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

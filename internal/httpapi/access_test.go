@@ -292,6 +292,9 @@ var leaveAndEvidenceRows = []accessRow{
 	{"uploadActivityEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UploadActivityEvidenceWithBodyWithResponse(t.Context(), w.activity(t).ID, "image/png", bytes.NewReader(tinyPNG), as)
 	}, selfReport(201)},
+	{"uploadAttendanceEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.UploadAttendanceEvidenceWithBodyWithResponse(t.Context(), w.attendance.ID, "image/png", bytes.NewReader(tinyPNG), as)
+	}, [8]int{401, 201, 404, 403, 403, 404, 403, 201}},
 	{"downloadEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.DownloadEvidenceWithResponse(t.Context(), w.evidence(t).ID, as)
 	}, [8]int{401, 200, 404, 403, 403, 404, 403, 200}},

@@ -33,25 +33,46 @@ func (s *Server) UploadActivityEvidence(ctx context.Context, req api.UploadActiv
 	if err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(req.Body)
-	if err != nil {
-		return nil, err
-	}
-	if len(data) == 0 {
-		return nil, fieldError("#", "the document is empty")
-	}
-	// The name and the Content-Type header are the sender's word; the bytes are not.
-	ct := http.DetectContentType(data)
-	if !evidenceTypes[ct] {
-		return nil, fieldError("#", "not a PDF, JPEG or PNG document (its content looks like "+ct+")")
-	}
-	sum := sha256.Sum256(data)
-	ev, err := s.store.AddActivityEvidence(ctx, recert.Evidence{MemberID: a.MemberID, ActivityID: a.ID, ContentType: ct,
-		SHA256: hex.EncodeToString(sum[:]), Data: data}, principalFrom(ctx).Subject)
+	ev, err := s.addEvidence(ctx, req.Body, recert.Evidence{MemberID: a.MemberID, ActivityID: a.ID})
 	if err != nil {
 		return nil, err
 	}
 	return api.UploadActivityEvidence201JSONResponse(toEvidence(ev)), nil
+}
+
+// UploadAttendanceEvidence stores the certificate of the member's own attendance.
+func (s *Server) UploadAttendanceEvidence(ctx context.Context, req api.UploadAttendanceEvidenceRequestObject) (api.UploadAttendanceEvidenceResponseObject, error) {
+	a, err := s.store.Attendance(ctx, req.AttendanceID)
+	if err != nil {
+		return nil, err
+	}
+	if p := principalFrom(ctx); !p.IsAdmin() && !(p.Role == recert.RoleMember && p.MemberID == a.MemberID) {
+		return nil, notFound("attendance", req.AttendanceID)
+	}
+	ev, err := s.addEvidence(ctx, req.Body, recert.Evidence{MemberID: a.MemberID, AttendanceID: a.ID})
+	if err != nil {
+		return nil, err
+	}
+	return api.UploadAttendanceEvidence201JSONResponse(toEvidence(ev)), nil
+}
+
+// addEvidence checks a document by its content and stores it.
+func (s *Server) addEvidence(ctx context.Context, body io.Reader, ev recert.Evidence) (recert.Evidence, error) {
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return ev, err
+	}
+	if len(data) == 0 {
+		return ev, fieldError("#", "the document is empty")
+	}
+	// The name and the Content-Type header are the sender's word; the bytes are not.
+	ct := http.DetectContentType(data)
+	if !evidenceTypes[ct] {
+		return ev, fieldError("#", "not a PDF, JPEG or PNG document (its content looks like "+ct+")")
+	}
+	sum := sha256.Sum256(data)
+	ev.ContentType, ev.SHA256, ev.Data = ct, hex.EncodeToString(sum[:]), data
+	return s.store.AddEvidence(ctx, ev, principalFrom(ctx).Subject)
 }
 
 // DownloadEvidence returns a document to the member it belongs to or an administrator.
@@ -69,6 +90,7 @@ func (s *Server) DownloadEvidence(ctx context.Context, req api.DownloadEvidenceR
 }
 
 func toEvidence(e recert.Evidence) api.Evidence {
-	return api.Evidence{ID: e.ID, MemberID: e.MemberID, ActivityID: optional(e.ActivityID), ContentType: api.EvidenceContentType(e.ContentType),
-		Size: e.Size, Sha256: e.SHA256, CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy}
+	return api.Evidence{ID: e.ID, MemberID: e.MemberID, ActivityID: optional(e.ActivityID), AttendanceID: optional(e.AttendanceID),
+		ContentType: api.EvidenceContentType(e.ContentType),
+		Size:        e.Size, Sha256: e.SHA256, CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy}
 }

@@ -68,7 +68,7 @@ type Store interface {
 	CreateLeave(ctx context.Context, l recert.Leave, actor string) (recert.Leave, error)
 	LeavePeriods(ctx context.Context, memberID string) ([]recert.Leave, error)
 	SetLeaveApproval(ctx context.Context, id string, approved bool, actor string) (recert.Leave, error)
-	AddActivityEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error)
+	AddEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error)
 	Evidence(ctx context.Context, id string) (recert.Evidence, error)
 
 	CreateDispute(ctx context.Context, d recert.Dispute, actor string) (recert.Dispute, error)

@@ -190,7 +190,7 @@ var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x0
 // evidence is a fresh PNG attached to a fresh activity of the member.
 func (w *world) evidence(t *testing.T) recert.Evidence {
 	t.Helper()
-	ev, err := w.env.Store.AddActivityEvidence(context.Background(), recert.Evidence{MemberID: w.member.ID,
+	ev, err := w.env.Store.AddEvidence(context.Background(), recert.Evidence{MemberID: w.member.ID,
 		ActivityID: w.activity(t).ID, ContentType: "image/png", SHA256: "test", Data: tinyPNG}, "test")
 	if err != nil {
 		t.Fatal(err)

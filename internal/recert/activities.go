@@ -75,13 +75,14 @@ type Leave struct {
 
 // Evidence is a document a member attached, stored with its digest.
 type Evidence struct {
-	ID          string
-	MemberID    string
-	ActivityID  string
-	ContentType string // application/pdf, image/jpeg or image/png, sniffed from the content
-	Size        int
-	SHA256      string
-	Data        []byte // empty when only the metadata was loaded
+	ID           string
+	MemberID     string
+	ActivityID   string // the activity it documents, or
+	AttendanceID string // the attendance it documents
+	ContentType  string // application/pdf, image/jpeg or image/png, sniffed from the content
+	Size         int
+	SHA256       string
+	Data         []byte // empty when only the metadata was loaded
 	Audit
 }
 

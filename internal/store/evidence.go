@@ -10,33 +10,36 @@ import (
 )
 
 type evidenceRow struct {
-	ID          string `gorm:"primaryKey"`
-	MemberID    string
-	ActivityID  *string
-	ContentType string
-	Size        int
-	SHA256      string `gorm:"column:sha256"`
-	Data        []byte
-	CreatedAt   time.Time
-	CreatedBy   string
+	ID           string `gorm:"primaryKey"`
+	MemberID     string
+	ActivityID   *string
+	AttendanceID *string
+	ContentType  string
+	Size         int
+	SHA256       string `gorm:"column:sha256"`
+	Data         []byte
+	CreatedAt    time.Time
+	CreatedBy    string
 }
 
 func (evidenceRow) TableName() string { return "evidence" }
 
 func (r evidenceRow) evidence() recert.Evidence {
-	return recert.Evidence{ID: r.ID, MemberID: r.MemberID, ActivityID: deref(r.ActivityID), ContentType: r.ContentType,
+	return recert.Evidence{ID: r.ID, MemberID: r.MemberID, ActivityID: deref(r.ActivityID), AttendanceID: deref(r.AttendanceID), ContentType: r.ContentType,
 		Size: r.Size, SHA256: r.SHA256, Data: r.Data,
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.CreatedAt.UTC(), UpdatedBy: r.CreatedBy}}
 }
 
-// AddActivityEvidence stores a document for an activity and marks the activity's
-// documentation attached (unless an administrator already verified it), in one transaction.
-func (s *Store) AddActivityEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error) {
+// AddEvidence stores a document for an activity or an attendance; an activity's
+// documentation becomes attached (unless an administrator already verified it), in the same
+// transaction.
+func (s *Store) AddEvidence(ctx context.Context, e recert.Evidence, actor string) (recert.Evidence, error) {
 	now := s.now()
 	row := evidenceRow{ID: recert.NewID(recert.PrefixEvidence), MemberID: e.MemberID, ActivityID: nullable(e.ActivityID),
-		ContentType: e.ContentType, Size: len(e.Data), SHA256: e.SHA256, Data: e.Data, CreatedAt: now, CreatedBy: actor}
+		AttendanceID: nullable(e.AttendanceID),
+		ContentType:  e.ContentType, Size: len(e.Data), SHA256: e.SHA256, Data: e.Data, CreatedAt: now, CreatedBy: actor}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(&row).Error; err != nil {
+		if err := tx.Create(&row).Error; err != nil || e.ActivityID == "" {
 			return TranslateError(err, "evidence")
 		}
 		return TranslateError(tx.Model(&activityRow{}).Where("id = ? AND documentation_status = 'none'", e.ActivityID).

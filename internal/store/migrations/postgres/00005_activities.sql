@@ -66,6 +66,7 @@ CREATE TABLE evidence (
     id           text PRIMARY KEY,
     member_id    text NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
     activity_id  text REFERENCES activities (id) ON DELETE RESTRICT,
+    attendance_id text REFERENCES attendance (id) ON DELETE RESTRICT,
     content_type text NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png')),
     size         integer NOT NULL CHECK (size BETWEEN 1 AND 10485760),
     sha256       text NOT NULL,

@@ -66,6 +66,7 @@ CREATE TABLE evidence (
     id           TEXT PRIMARY KEY,
     member_id    TEXT NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
     activity_id  TEXT REFERENCES activities (id) ON DELETE RESTRICT,
+    attendance_id TEXT REFERENCES attendance (id) ON DELETE RESTRICT,
     content_type TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png')),
     size         INTEGER NOT NULL CHECK (size BETWEEN 1 AND 10485760),
     sha256       TEXT NOT NULL,
