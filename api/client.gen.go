@@ -183,6 +183,13 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
 	UploadActivityEvidenceWithBody(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetActivityHistory Every step of an activity
+	//
+	// Reported, changed, verified or rejected (with the reason), withdrawn — in the same history as attendance changes.
+	//
+	// Corresponds with GET /v1/activities/{activity_id}/history (the `GetActivityHistory` operationId).
+	GetActivityHistory(ctx context.Context, activityID ActivityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ReviewActivityWithBody Verify or reject a self-reported activity
 	//
 	// A rejected activity stops counting; the reason is required.
@@ -1169,6 +1176,23 @@ func (c *Client) UpdateActivity(ctx context.Context, activityID ActivityID, body
 // Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
 func (c *Client) UploadActivityEvidenceWithBody(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUploadActivityEvidenceRequestWithBody(c.Server, activityID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetActivityHistory Every step of an activity
+//
+// Reported, changed, verified or rejected (with the reason), withdrawn — in the same history as attendance changes.
+//
+// Corresponds with GET /v1/activities/{activity_id}/history (the `GetActivityHistory` operationId).
+func (c *Client) GetActivityHistory(ctx context.Context, activityID ActivityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActivityHistoryRequest(c.Server, activityID)
 	if err != nil {
 		return nil, err
 	}
@@ -3186,6 +3210,40 @@ func NewUploadActivityEvidenceRequestWithBody(server string, activityID Activity
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetActivityHistoryRequest constructs an http.Request for the GetActivityHistory method
+func NewGetActivityHistoryRequest(server string, activityID ActivityID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "activity_id", activityID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/activities/%s/history", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -6587,6 +6645,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/activities/{activity_id}/evidence (the `UploadActivityEvidence` operationId).
 	UploadActivityEvidenceWithBodyWithResponse(ctx context.Context, activityID ActivityID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadActivityEvidenceResponse, error)
 
+	// GetActivityHistoryWithResponse Every step of an activity
+	//
+	// Reported, changed, verified or rejected (with the reason), withdrawn — in the same history as attendance changes.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/activities/{activity_id}/history (the `GetActivityHistory` operationId).
+	GetActivityHistoryWithResponse(ctx context.Context, activityID ActivityID, reqEditors ...RequestEditorFn) (*GetActivityHistoryResponse, error)
+
 	// ReviewActivityWithBodyWithResponse Verify or reject a self-reported activity
 	//
 	// A rejected activity stops counting; the reason is required.
@@ -8105,6 +8172,89 @@ func (r UploadActivityEvidenceResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UploadActivityEvidenceResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetActivityHistoryResponse401Headers the declared response headers of an HTTP 401 response for GetActivityHistory
+type GetActivityHistoryResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetActivityHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ActivityHistory
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetActivityHistoryResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetActivityHistoryResponse) GetJSON200() *ActivityHistory {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetActivityHistoryResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetActivityHistoryResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetActivityHistoryResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetActivityHistoryResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetActivityHistoryResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetActivityHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetActivityHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetActivityHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetActivityHistoryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13689,6 +13839,21 @@ func (c *ClientWithResponses) UploadActivityEvidenceWithBodyWithResponse(ctx con
 	return ParseUploadActivityEvidenceResponse(rsp)
 }
 
+// GetActivityHistoryWithResponse Every step of an activity
+//
+// Reported, changed, verified or rejected (with the reason), withdrawn — in the same history as attendance changes.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/activities/{activity_id}/history (the `GetActivityHistory` operationId).
+func (c *ClientWithResponses) GetActivityHistoryWithResponse(ctx context.Context, activityID ActivityID, reqEditors ...RequestEditorFn) (*GetActivityHistoryResponse, error) {
+	rsp, err := c.GetActivityHistory(ctx, activityID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetActivityHistoryResponse(rsp)
+}
+
 // ReviewActivityWithBodyWithResponse Verify or reject a self-reported activity
 //
 // A rejected activity stops counting; the reason is required.
@@ -15589,6 +15754,80 @@ func ParseUploadActivityEvidenceResponse(rsp *http.Response) (*UploadActivityEvi
 	switch {
 	case rsp.StatusCode == 401:
 		var headers UploadActivityEvidenceResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetActivityHistoryResponse parses an HTTP response from a GetActivityHistoryWithResponse call
+func ParseGetActivityHistoryResponse(rsp *http.Response) (*GetActivityHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetActivityHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ActivityHistory
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetActivityHistoryResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -42,6 +42,9 @@ type ServerInterface interface {
 	// UploadActivityEvidence Attach a certificate or document to an activity
 	// (POST /v1/activities/{activity_id}/evidence)
 	UploadActivityEvidence(ctx echo.Context, activityID ActivityID) error
+	// GetActivityHistory Every step of an activity
+	// (GET /v1/activities/{activity_id}/history)
+	GetActivityHistory(ctx echo.Context, activityID ActivityID) error
 	// ReviewActivity Verify or reject a self-reported activity
 	// (POST /v1/activities/{activity_id}/review)
 	ReviewActivity(ctx echo.Context, activityID ActivityID) error
@@ -335,6 +338,22 @@ func (w *ServerInterfaceWrapper) UploadActivityEvidence(ctx echo.Context) error 
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UploadActivityEvidence(ctx, activityID)
+	return err
+}
+
+// GetActivityHistory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetActivityHistory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetActivityHistory(ctx, activityID)
 	return err
 }
 
@@ -1805,6 +1824,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/disputes/:dispute_id/resolution", wrapper.ResolveDispute, options.OperationMiddlewares["resolveDispute"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/report", wrapper.GetReport, options.OperationMiddlewares["getReport"]...)
 	router.POST(options.BaseURL+"/v1/attendance/:attendance_id/evidence", wrapper.UploadAttendanceEvidence, options.OperationMiddlewares["uploadAttendanceEvidence"]...)
+	router.GET(options.BaseURL+"/v1/activities/:activity_id/history", wrapper.GetActivityHistory, options.OperationMiddlewares["getActivityHistory"]...)
 
 }
 
@@ -2478,6 +2498,111 @@ type UploadActivityEvidence500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UploadActivityEvidence500ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistoryRequestObject struct {
+	ActivityID ActivityID `json:"activity_id"`
+}
+
+type GetActivityHistoryResponseObject interface {
+	VisitGetActivityHistoryResponse(w http.ResponseWriter) error
+}
+
+type GetActivityHistory200JSONResponse ActivityHistory
+
+func (response GetActivityHistory200JSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory400ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory401ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory403ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory404ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory500ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9621,6 +9746,9 @@ type StrictServerInterface interface {
 	// UploadActivityEvidence Attach a certificate or document to an activity
 	// (POST /v1/activities/{activity_id}/evidence)
 	UploadActivityEvidence(ctx context.Context, request UploadActivityEvidenceRequestObject) (UploadActivityEvidenceResponseObject, error)
+	// GetActivityHistory Every step of an activity
+	// (GET /v1/activities/{activity_id}/history)
+	GetActivityHistory(ctx context.Context, request GetActivityHistoryRequestObject) (GetActivityHistoryResponseObject, error)
 	// ReviewActivity Verify or reject a self-reported activity
 	// (POST /v1/activities/{activity_id}/review)
 	ReviewActivity(ctx context.Context, request ReviewActivityRequestObject) (ReviewActivityResponseObject, error)
@@ -10036,6 +10164,31 @@ func (sh *strictHandler) UploadActivityEvidence(ctx echo.Context, activityID Act
 		return err
 	} else if validResponse, ok := response.(UploadActivityEvidenceResponseObject); ok {
 		return validResponse.VisitUploadActivityEvidenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetActivityHistory operation middleware
+func (sh *strictHandler) GetActivityHistory(ctx echo.Context, activityID ActivityID) error {
+	var request GetActivityHistoryRequestObject
+
+	request.ActivityID = activityID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetActivityHistory(ctx.Request().Context(), request.(GetActivityHistoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetActivityHistory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetActivityHistoryResponseObject); ok {
+		return validResponse.VisitGetActivityHistoryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

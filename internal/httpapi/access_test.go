@@ -252,6 +252,9 @@ var activityRows = []accessRow{
 	{"deleteActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.DeleteActivityWithResponse(t.Context(), w.activity(t).ID, as)
 	}, selfReport(204)},
+	{"getActivityHistory", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetActivityHistoryWithResponse(t.Context(), w.activity(t).ID, as)
+	}, selfReport(200)},
 	{"reviewActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ReviewActivityWithResponse(t.Context(), w.activity(t).ID, api.ActivityReview{Decision: "verified"}, as)
 	}, adminOnly(200)},

@@ -90,7 +90,7 @@ func (s *Server) UpdateActivity(ctx context.Context, req api.UpdateActivityReque
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.store.UpdateActivity(ctx, req.ActivityID, p.Subject, func(a *recert.Activity) error {
+	a, err := s.store.UpdateActivity(ctx, req.ActivityID, "updated", "", p.Subject, func(a *recert.Activity) error {
 		in.ID, in.MemberID, in.Version, in.Audit = a.ID, a.MemberID, a.Version, a.Audit
 		in.ReviewStatus, in.ReviewReason = recert.ReviewPending, ""
 		*a = in
@@ -120,7 +120,7 @@ func (s *Server) ReviewActivity(ctx context.Context, req api.ReviewActivityReque
 	if string(b.Decision) == recert.ReviewRejected && reason == "" {
 		return nil, fieldError("#/reason", "a rejection needs a reason")
 	}
-	a, err := s.store.UpdateActivity(ctx, req.ActivityID, principalFrom(ctx).Subject, func(a *recert.Activity) error {
+	a, err := s.store.UpdateActivity(ctx, req.ActivityID, string(b.Decision), reason, principalFrom(ctx).Subject, func(a *recert.Activity) error {
 		a.ReviewStatus, a.ReviewReason = string(b.Decision), reason
 		return nil
 	})
@@ -249,4 +249,24 @@ func toClinicalEntry(e recert.ClinicalEntry) api.ClinicalEntry {
 	return api.ClinicalEntry{ID: e.ID, MemberID: e.MemberID, Date: openapi_types.Date{Time: e.Date.Time()}, Type: e.Type,
 		Role: api.ClinicalEntryRole(e.Role), Count: e.Count, HasCaseReference: e.CaseRefHash != nil,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy}
+}
+
+// GetActivityHistory returns every step of an activity, oldest first.
+func (s *Server) GetActivityHistory(ctx context.Context, req api.GetActivityHistoryRequestObject) (api.GetActivityHistoryResponseObject, error) {
+	if _, err := s.visibleActivity(ctx, req.ActivityID); err != nil {
+		return nil, err
+	}
+	changes, err := s.store.ActivityHistory(ctx, req.ActivityID)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ActivityHistory{Items: make([]api.ActivityChange, len(changes))}
+	for i, c := range changes {
+		out.Items[i] = api.ActivityChange{ID: c.ID, At: c.At, Actor: c.Actor, Action: api.ActivityChangeAction(c.Action),
+			Reason: optional(c.Reason), After: toActivity(c.After)}
+		if c.Before != nil {
+			out.Items[i].Before = ptr(toActivity(*c.Before))
+		}
+	}
+	return api.GetActivityHistory200JSONResponse(out), nil
 }

@@ -92,6 +92,12 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 			t.Errorf("rejection without a reason: %d", noReason.StatusCode())
 		}
 
+		history, _ := w.env.Client.GetActivityHistoryWithResponse(ctx, study.JSON201.ID, w.as("member"))
+		if history.JSON200 == nil || len(history.JSON200.Items) != 2 || history.JSON200.Items[1].Action != "rejected" ||
+			value(history.JSON200.Items[1].Reason) != "no documentation" || history.JSON200.Items[1].Before.ReviewStatus != "pending" {
+			t.Errorf("activity history: %s", history.Body)
+		}
+
 		// The filing report lists every credit of the period with what it counted.
 		filing, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu", Period: date(2026, 5, 1)}, w.as("member"))
 		if filing.JSON200 == nil || filing.JSON200.Start.String() != "2023-07-01" || len(filing.JSON200.Lines) != 7 {

@@ -58,7 +58,8 @@ type Store interface {
 	CreateActivity(ctx context.Context, a recert.Activity, actor string) (recert.Activity, error)
 	Activity(ctx context.Context, id string) (recert.Activity, error)
 	Activities(ctx context.Context, memberID string, p recert.Page, counting bool) ([]recert.Activity, string, error)
-	UpdateActivity(ctx context.Context, id, actor string, change func(*recert.Activity) error) (recert.Activity, error)
+	UpdateActivity(ctx context.Context, id, action, reason, actor string, change func(*recert.Activity) error) (recert.Activity, error)
+	ActivityHistory(ctx context.Context, id string) ([]recert.ActivityChange, error)
 	WithdrawActivity(ctx context.Context, id, actor string) error
 	CreateClinicalEntry(ctx context.Context, e recert.ClinicalEntry, actor string) (recert.ClinicalEntry, error)
 	ClinicalEntry(ctx context.Context, id string) (recert.ClinicalEntry, error)

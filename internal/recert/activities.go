@@ -107,3 +107,14 @@ type Dispute struct {
 	CreatedAt        time.Time
 	CreatedBy        string
 }
+
+// ActivityChange is one step in an activity's history: reported, changed, reviewed, withdrawn.
+type ActivityChange struct {
+	ID     string
+	At     time.Time
+	Actor  string
+	Action string // created, updated, verified, rejected, withdrawn
+	Reason string
+	Before *Activity
+	After  Activity
+}

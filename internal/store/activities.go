@@ -69,8 +69,14 @@ func (s *Store) CreateActivity(ctx context.Context, a recert.Activity, actor str
 	a.ID, a.Version, a.ReviewStatus, a.ReviewReason = recert.NewID(recert.PrefixActivity), 1, recert.ReviewPending, ""
 	a.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	row := toActivityRow(a)
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
-		return recert.Activity{}, TranslateError(err, "activity")
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return TranslateError(err, "activity")
+		}
+		return recordActivity(tx, nil, row.activity(), "created", "", actor, now)
+	})
+	if err != nil {
+		return recert.Activity{}, err
 	}
 	return row.activity(), nil
 }
@@ -112,9 +118,9 @@ func (s *Store) Activities(ctx context.Context, memberID string, p recert.Page, 
 	return out, next, nil
 }
 
-// UpdateActivity applies change to an activity and records actor; a withdrawn activity
-// cannot change.
-func (s *Store) UpdateActivity(ctx context.Context, id, actor string, change func(*recert.Activity) error) (recert.Activity, error) {
+// UpdateActivity applies change to an activity and enters it in the history as action
+// (updated, verified, rejected) with reason; a withdrawn activity cannot change.
+func (s *Store) UpdateActivity(ctx context.Context, id, action, reason, actor string, change func(*recert.Activity) error) (recert.Activity, error) {
 	var out recert.Activity
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row activityRow
@@ -136,17 +142,30 @@ func (s *Store) UpdateActivity(ctx context.Context, id, actor string, change fun
 			return TranslateError(err, "activity")
 		}
 		out = next.activity()
-		return nil
+		before := row.activity()
+		return recordActivity(tx, &before, out, action, reason, actor, a.UpdatedAt)
 	})
 	return out, err
 }
 
 // WithdrawActivity marks an activity withdrawn: it stops counting and stays on record.
+// Withdrawing twice is harmless.
 func (s *Store) WithdrawActivity(ctx context.Context, id, actor string) error {
-	now := s.now()
-	res := s.db.WithContext(ctx).Model(&activityRow{}).Where("id = ? AND withdrawn_at IS NULL", id).
-		Updates(map[string]any{"withdrawn_at": now, "updated_at": now, "updated_by": actor, "version": gorm.Expr("version + 1")})
-	return TranslateError(res.Error, "activity")
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var row activityRow
+		if err := tx.Take(&row, "id = ?", id).Error; err != nil {
+			return TranslateError(err, "activity "+id)
+		}
+		if row.WithdrawnAt != nil {
+			return nil
+		}
+		before, now := row.activity(), s.now()
+		row.WithdrawnAt, row.UpdatedAt, row.UpdatedBy, row.Version = &now, now, actor, row.Version+1
+		if err := tx.Save(&row).Error; err != nil {
+			return TranslateError(err, "activity")
+		}
+		return recordActivity(tx, &before, row.activity(), "withdrawn", "", actor, now)
+	})
 }
 
 type clinicalRow struct {

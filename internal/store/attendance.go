@@ -52,7 +52,7 @@ type historyRow struct {
 	AfterState   string
 }
 
-func (historyRow) TableName() string { return "attendance_history" }
+func (historyRow) TableName() string { return "history" }
 
 // toAttendanceRow keeps revokedAt as given: the domain type only says whether it is revoked.
 func toAttendanceRow(a recert.Attendance, revokedAt *time.Time) attendanceRow {

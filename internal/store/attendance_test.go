@@ -76,7 +76,7 @@ func (f fixture) count(t *testing.T, table string) int64 {
 func (f fixture) counts(t *testing.T) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
-	for _, table := range []string{"members", "organization_members", "attendance", "attendance_sessions", "attendance_history", "idempotency_keys"} {
+	for _, table := range []string{"members", "organization_members", "attendance", "attendance_sessions", "history", "idempotency_keys"} {
 		out[table] = f.count(t, table)
 	}
 	return out
@@ -111,7 +111,7 @@ func TestRosterRepeatedIsUnchanged(t *testing.T) {
 		}
 		before := f.counts(t)
 		// Attendance relates members to the organization by itself: no relation rows.
-		want := map[string]int64{"members": 3, "organization_members": 0, "attendance": 3, "attendance_sessions": 5, "attendance_history": 3, "idempotency_keys": 0}
+		want := map[string]int64{"members": 3, "organization_members": 0, "attendance": 3, "attendance_sessions": 5, "history": 3, "idempotency_keys": 0}
 		if diff := cmp.Diff(want, before); diff != "" {
 			t.Errorf("rows after the first post (-want +got):\n%s", diff)
 		}

@@ -1,5 +1,5 @@
 -- CE events with their sessions, attendance (by session, or CEUs awarded without a
--- breakdown), the append-only history of every attendance change, and idempotency keys.
+-- breakdown), the append-only history of every change to credit, and idempotency keys.
 -- +goose Up
 CREATE TABLE events (
     id              text PRIMARY KEY,
@@ -65,17 +65,20 @@ CREATE TABLE attendance_sessions (
     UNIQUE (session_id, member_id)
 );
 
-CREATE TABLE attendance_history (
+-- One history for everything that changes a member's credit: attendance here, and (from a
+-- later migration) self-reported activities. Each row belongs to one of them.
+CREATE TABLE history (
     id            text PRIMARY KEY,
-    attendance_id text NOT NULL REFERENCES attendance (id) ON DELETE RESTRICT,
+    attendance_id text REFERENCES attendance (id) ON DELETE RESTRICT,
     at            timestamptz NOT NULL,
     actor         text NOT NULL,
-    action        text NOT NULL CHECK (action IN ('created', 'updated', 'revoked', 'disputed', 'dispute_accepted', 'dispute_rejected')),
+    action        text NOT NULL CHECK (action IN ('created', 'updated', 'revoked', 'disputed', 'dispute_accepted', 'dispute_rejected',
+                                                  'verified', 'rejected', 'withdrawn')),
     reason        text,
     before_state  text,
     after_state   text NOT NULL
 );
-CREATE INDEX attendance_history_attendance_idx ON attendance_history (attendance_id, at);
+CREATE INDEX history_attendance_idx ON history (attendance_id, at);
 
 -- A replayable response per (caller, Idempotency-Key), stored with the writes it answers.
 CREATE TABLE idempotency_keys (
@@ -92,7 +95,7 @@ CREATE INDEX idempotency_keys_expiry_idx ON idempotency_keys (expires_at);
 
 -- +goose Down
 DROP TABLE idempotency_keys;
-DROP TABLE attendance_history;
+DROP TABLE history;
 DROP TABLE attendance_sessions;
 DROP TABLE attendance;
 DROP TABLE sessions;

@@ -27,6 +27,10 @@ CREATE TABLE activities (
 );
 CREATE INDEX activities_member_idx ON activities (member_id, date);
 
+-- Activity changes and reviews go into the same history as attendance changes.
+ALTER TABLE history ADD COLUMN activity_id TEXT REFERENCES activities (id) ON DELETE RESTRICT;
+CREATE INDEX history_activity_idx ON history (activity_id, at);
+
 CREATE TABLE clinical_entries (
     id            TEXT PRIMARY KEY,
     member_id     TEXT NOT NULL REFERENCES members (id) ON DELETE RESTRICT,
@@ -100,4 +104,6 @@ DROP TABLE disputes;
 DROP TABLE evidence;
 DROP TABLE leave_periods;
 DROP TABLE clinical_entries;
+DROP INDEX history_activity_idx;
+ALTER TABLE history DROP COLUMN activity_id;
 DROP TABLE activities;
