@@ -91,6 +91,11 @@ func TestLeaveRelievesTheClinicalYear(t *testing.T) {
 		if leave.JSON201 == nil || leave.JSON201.Approved {
 			t.Fatalf("leave: %s", leave.Body)
 		}
+		endless, _ := w.env.Client.CreateLeaveWithResponse(ctx, w.member.ID, api.LeaveInput{Type: "other",
+			Start: day(2001, 1, 1), End: day(2099, 1, 1)}, w.as("member"))
+		if endless.StatusCode() != 422 {
+			t.Errorf("a 98-year leave: %d", endless.StatusCode())
+		}
 		requirement := func() string {
 			res, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID,
 				&api.GetMemberProgressParams{AsOf: date(2025, 8, 15), Program: ptr("abcp-ccp-clinical")}, w.as("member"))

@@ -11,6 +11,9 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
+// maxLeave bounds one leave period; relief is at most 26 weeks a year anyway.
+const maxLeave = 2 * 366 * 24 * time.Hour
+
 // ListLeave lists a member's leave periods.
 func (s *Server) ListLeave(ctx context.Context, req api.ListLeaveRequestObject) (api.ListLeaveResponseObject, error) {
 	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
@@ -34,8 +37,11 @@ func (s *Server) CreateLeave(ctx context.Context, req api.CreateLeaveRequestObje
 	}
 	b := req.Body
 	l := recert.Leave{MemberID: req.MemberID, Type: string(b.Type), Start: recert.DateOf(b.Start.Time), End: recert.DateOf(b.End.Time)}
-	if l.End.Time().Before(l.Start.Time()) {
+	switch {
+	case l.End.Time().Before(l.Start.Time()):
 		return nil, fieldError("#/end", "ends before it starts")
+	case l.End.Time().Sub(l.Start.Time()) > maxLeave:
+		return nil, fieldError("#/end", "a leave period is at most two years; report longer leave in parts")
 	}
 	created, err := s.store.CreateLeave(ctx, l, principalFrom(ctx).Subject)
 	if err != nil {
