@@ -30,24 +30,6 @@ type ServerInterface interface {
 	// GetReadiness Readiness
 	// (GET /readyz)
 	GetReadiness(ctx echo.Context) error
-	// DeleteActivity Withdraw an activity
-	// (DELETE /v1/activities/{activity_id})
-	DeleteActivity(ctx echo.Context, activityID ActivityID) error
-	// GetActivity Get an activity
-	// (GET /v1/activities/{activity_id})
-	GetActivity(ctx echo.Context, activityID ActivityID) error
-	// UpdateActivity Replace an activity
-	// (PUT /v1/activities/{activity_id})
-	UpdateActivity(ctx echo.Context, activityID ActivityID) error
-	// UploadActivityEvidence Attach a certificate or document to an activity
-	// (POST /v1/activities/{activity_id}/evidence)
-	UploadActivityEvidence(ctx echo.Context, activityID ActivityID) error
-	// GetActivityHistory Every step of an activity
-	// (GET /v1/activities/{activity_id}/history)
-	GetActivityHistory(ctx echo.Context, activityID ActivityID) error
-	// ReviewActivity Verify or reject a self-reported activity
-	// (POST /v1/activities/{activity_id}/review)
-	ReviewActivity(ctx echo.Context, activityID ActivityID) error
 	// RevokeAttendance Revoke an attendance record
 	// (DELETE /v1/attendance/{attendance_id})
 	RevokeAttendance(ctx echo.Context, attendanceID AttendanceID, params RevokeAttendanceParams) error
@@ -90,9 +72,6 @@ type ServerInterface interface {
 	// RotateClientSecret Rotate an API client's secret
 	// (POST /v1/clients/{client_id}/secret)
 	RotateClientSecret(ctx echo.Context, clientID ClientID) error
-	// DeleteClinicalEntry Withdraw a clinical entry
-	// (DELETE /v1/clinical-activities/{entry_id})
-	DeleteClinicalEntry(ctx echo.Context, entryID string) error
 	// GetDispute Get a dispute
 	// (GET /v1/disputes/{dispute_id})
 	GetDispute(ctx echo.Context, disputeID DisputeID) error
@@ -156,6 +135,24 @@ type ServerInterface interface {
 	// CreateActivity Report an activity
 	// (POST /v1/members/{member_id}/activities)
 	CreateActivity(ctx echo.Context, memberID MemberID) error
+	// DeleteActivity Withdraw an activity
+	// (DELETE /v1/members/{member_id}/activities/{activity_id})
+	DeleteActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	// GetActivity Get an activity
+	// (GET /v1/members/{member_id}/activities/{activity_id})
+	GetActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	// UpdateActivity Replace an activity
+	// (PUT /v1/members/{member_id}/activities/{activity_id})
+	UpdateActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	// UploadActivityEvidence Attach a certificate or document to an activity
+	// (POST /v1/members/{member_id}/activities/{activity_id}/evidence)
+	UploadActivityEvidence(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	// GetActivityHistory Every step of an activity
+	// (GET /v1/members/{member_id}/activities/{activity_id}/history)
+	GetActivityHistory(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	// ReviewActivity Verify or reject a self-reported activity
+	// (POST /v1/members/{member_id}/activities/{activity_id}/review)
+	ReviewActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
 	// ListMemberAttendance A member's attendance
 	// (GET /v1/members/{member_id}/attendance)
 	ListMemberAttendance(ctx echo.Context, memberID MemberID, params ListMemberAttendanceParams) error
@@ -168,6 +165,9 @@ type ServerInterface interface {
 	// CreateClinicalEntry Log clinical activity
 	// (POST /v1/members/{member_id}/clinical-activities)
 	CreateClinicalEntry(ctx echo.Context, memberID MemberID) error
+	// DeleteClinicalEntry Withdraw a clinical entry
+	// (DELETE /v1/members/{member_id}/clinical-activities/{entry_id})
+	DeleteClinicalEntry(ctx echo.Context, memberID MemberID, entryID string) error
 	// ListCredits A member's credit ledger
 	// (GET /v1/members/{member_id}/credits)
 	ListCredits(ctx echo.Context, memberID MemberID, params ListCreditsParams) error
@@ -274,102 +274,6 @@ func (w *ServerInterfaceWrapper) GetReadiness(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReadiness(ctx)
-	return err
-}
-
-// DeleteActivity converts echo context to params.
-func (w *ServerInterfaceWrapper) DeleteActivity(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "activity_id" -------------
-	var activityID ActivityID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteActivity(ctx, activityID)
-	return err
-}
-
-// GetActivity converts echo context to params.
-func (w *ServerInterfaceWrapper) GetActivity(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "activity_id" -------------
-	var activityID ActivityID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetActivity(ctx, activityID)
-	return err
-}
-
-// UpdateActivity converts echo context to params.
-func (w *ServerInterfaceWrapper) UpdateActivity(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "activity_id" -------------
-	var activityID ActivityID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UpdateActivity(ctx, activityID)
-	return err
-}
-
-// UploadActivityEvidence converts echo context to params.
-func (w *ServerInterfaceWrapper) UploadActivityEvidence(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "activity_id" -------------
-	var activityID ActivityID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.UploadActivityEvidence(ctx, activityID)
-	return err
-}
-
-// GetActivityHistory converts echo context to params.
-func (w *ServerInterfaceWrapper) GetActivityHistory(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "activity_id" -------------
-	var activityID ActivityID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetActivityHistory(ctx, activityID)
-	return err
-}
-
-// ReviewActivity converts echo context to params.
-func (w *ServerInterfaceWrapper) ReviewActivity(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "activity_id" -------------
-	var activityID ActivityID
-
-	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ReviewActivity(ctx, activityID)
 	return err
 }
 
@@ -584,22 +488,6 @@ func (w *ServerInterfaceWrapper) RotateClientSecret(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateClientSecret(ctx, clientID)
-	return err
-}
-
-// DeleteClinicalEntry converts echo context to params.
-func (w *ServerInterfaceWrapper) DeleteClinicalEntry(ctx echo.Context) error {
-	var err error
-	// ------------- Path parameter "entry_id" -------------
-	var entryID string
-
-	err = runtime.BindStyledParameterWithOptions("simple", "entry_id", ctx.Param("entry_id"), &entryID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter entry_id: %s", err))
-	}
-
-	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DeleteClinicalEntry(ctx, entryID)
 	return err
 }
 
@@ -1122,6 +1010,150 @@ func (w *ServerInterfaceWrapper) CreateActivity(ctx echo.Context) error {
 	return err
 }
 
+// DeleteActivity converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteActivity(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteActivity(ctx, memberID, activityID)
+	return err
+}
+
+// GetActivity converts echo context to params.
+func (w *ServerInterfaceWrapper) GetActivity(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetActivity(ctx, memberID, activityID)
+	return err
+}
+
+// UpdateActivity converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateActivity(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateActivity(ctx, memberID, activityID)
+	return err
+}
+
+// UploadActivityEvidence converts echo context to params.
+func (w *ServerInterfaceWrapper) UploadActivityEvidence(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UploadActivityEvidence(ctx, memberID, activityID)
+	return err
+}
+
+// GetActivityHistory converts echo context to params.
+func (w *ServerInterfaceWrapper) GetActivityHistory(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetActivityHistory(ctx, memberID, activityID)
+	return err
+}
+
+// ReviewActivity converts echo context to params.
+func (w *ServerInterfaceWrapper) ReviewActivity(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "activity_id" -------------
+	var activityID ActivityID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "activity_id", ctx.Param("activity_id"), &activityID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ReviewActivity(ctx, memberID, activityID)
+	return err
+}
+
 // ListMemberAttendance converts echo context to params.
 func (w *ServerInterfaceWrapper) ListMemberAttendance(ctx echo.Context) error {
 	var err error
@@ -1215,6 +1247,30 @@ func (w *ServerInterfaceWrapper) CreateClinicalEntry(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateClinicalEntry(ctx, memberID)
+	return err
+}
+
+// DeleteClinicalEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteClinicalEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// ------------- Path parameter "entry_id" -------------
+	var entryID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "entry_id", ctx.Param("entry_id"), &entryID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter entry_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteClinicalEntry(ctx, memberID, entryID)
 	return err
 }
 
@@ -1806,17 +1862,17 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/me/progress", wrapper.GetMyProgress, options.OperationMiddlewares["getMyProgress"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/activities", wrapper.ListActivities, options.OperationMiddlewares["listActivities"]...)
 	router.POST(options.BaseURL+"/v1/members/:member_id/activities", wrapper.CreateActivity, options.OperationMiddlewares["createActivity"]...)
-	router.DELETE(options.BaseURL+"/v1/activities/:activity_id", wrapper.DeleteActivity, options.OperationMiddlewares["deleteActivity"]...)
-	router.GET(options.BaseURL+"/v1/activities/:activity_id", wrapper.GetActivity, options.OperationMiddlewares["getActivity"]...)
-	router.PUT(options.BaseURL+"/v1/activities/:activity_id", wrapper.UpdateActivity, options.OperationMiddlewares["updateActivity"]...)
-	router.POST(options.BaseURL+"/v1/activities/:activity_id/review", wrapper.ReviewActivity, options.OperationMiddlewares["reviewActivity"]...)
+	router.DELETE(options.BaseURL+"/v1/members/:member_id/activities/:activity_id", wrapper.DeleteActivity, options.OperationMiddlewares["deleteActivity"]...)
+	router.GET(options.BaseURL+"/v1/members/:member_id/activities/:activity_id", wrapper.GetActivity, options.OperationMiddlewares["getActivity"]...)
+	router.PUT(options.BaseURL+"/v1/members/:member_id/activities/:activity_id", wrapper.UpdateActivity, options.OperationMiddlewares["updateActivity"]...)
+	router.POST(options.BaseURL+"/v1/members/:member_id/activities/:activity_id/review", wrapper.ReviewActivity, options.OperationMiddlewares["reviewActivity"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/clinical-activities", wrapper.ListClinicalEntries, options.OperationMiddlewares["listClinicalEntries"]...)
 	router.POST(options.BaseURL+"/v1/members/:member_id/clinical-activities", wrapper.CreateClinicalEntry, options.OperationMiddlewares["createClinicalEntry"]...)
-	router.DELETE(options.BaseURL+"/v1/clinical-activities/:entry_id", wrapper.DeleteClinicalEntry, options.OperationMiddlewares["deleteClinicalEntry"]...)
+	router.DELETE(options.BaseURL+"/v1/members/:member_id/clinical-activities/:entry_id", wrapper.DeleteClinicalEntry, options.OperationMiddlewares["deleteClinicalEntry"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/leave", wrapper.ListLeave, options.OperationMiddlewares["listLeave"]...)
 	router.POST(options.BaseURL+"/v1/members/:member_id/leave", wrapper.CreateLeave, options.OperationMiddlewares["createLeave"]...)
 	router.PUT(options.BaseURL+"/v1/leave/:leave_id/approval", wrapper.SetLeaveApproval, options.OperationMiddlewares["setLeaveApproval"]...)
-	router.POST(options.BaseURL+"/v1/activities/:activity_id/evidence", wrapper.UploadActivityEvidence, options.OperationMiddlewares["uploadActivityEvidence"]...)
+	router.POST(options.BaseURL+"/v1/members/:member_id/activities/:activity_id/evidence", wrapper.UploadActivityEvidence, options.OperationMiddlewares["uploadActivityEvidence"]...)
 	router.GET(options.BaseURL+"/v1/evidence/:evidence_id", wrapper.DownloadEvidence, options.OperationMiddlewares["downloadEvidence"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/disputes", wrapper.ListEventDisputes, options.OperationMiddlewares["listEventDisputes"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/disputes", wrapper.CreateDispute, options.OperationMiddlewares["createDispute"]...)
@@ -1824,7 +1880,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/disputes/:dispute_id/resolution", wrapper.ResolveDispute, options.OperationMiddlewares["resolveDispute"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/report", wrapper.GetReport, options.OperationMiddlewares["getReport"]...)
 	router.POST(options.BaseURL+"/v1/attendance/:attendance_id/evidence", wrapper.UploadAttendanceEvidence, options.OperationMiddlewares["uploadAttendanceEvidence"]...)
-	router.GET(options.BaseURL+"/v1/activities/:activity_id/history", wrapper.GetActivityHistory, options.OperationMiddlewares["getActivityHistory"]...)
+	router.GET(options.BaseURL+"/v1/members/:member_id/activities/:activity_id/history", wrapper.GetActivityHistory, options.OperationMiddlewares["getActivityHistory"]...)
 
 }
 
@@ -2040,698 +2096,6 @@ func (response GetReadiness503ApplicationProblemPlusJSONResponse) VisitGetReadin
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
 	w.WriteHeader(503)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteActivityRequestObject struct {
-	ActivityID ActivityID `json:"activity_id"`
-}
-
-type DeleteActivityResponseObject interface {
-	VisitDeleteActivityResponse(w http.ResponseWriter) error
-}
-
-type DeleteActivity204Response struct {
-}
-
-func (response DeleteActivity204Response) VisitDeleteActivityResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
-}
-
-type DeleteActivity400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteActivity400ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteActivity401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteActivity401ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteActivity403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteActivity403ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteActivity404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteActivity404ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteActivity500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteActivity500ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityRequestObject struct {
-	ActivityID ActivityID `json:"activity_id"`
-}
-
-type GetActivityResponseObject interface {
-	VisitGetActivityResponse(w http.ResponseWriter) error
-}
-
-type GetActivity200JSONResponse Activity
-
-func (response GetActivity200JSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivity400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivity400ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivity401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivity401ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivity403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivity403ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivity404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivity404ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivity500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivity500ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivityRequestObject struct {
-	ActivityID ActivityID `json:"activity_id"`
-	Body       *UpdateActivityJSONRequestBody
-}
-
-type UpdateActivityResponseObject interface {
-	VisitUpdateActivityResponse(w http.ResponseWriter) error
-}
-
-type UpdateActivity200JSONResponse Activity
-
-func (response UpdateActivity200JSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivity400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateActivity400ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivity401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateActivity401ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivity403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateActivity403ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivity404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateActivity404ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivity422ApplicationProblemPlusJSONResponse struct {
-	UnprocessableEntityApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateActivity422ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(422)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateActivity500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response UpdateActivity500ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidenceRequestObject struct {
-	ActivityID  ActivityID `json:"activity_id"`
-	ContentType string
-	Body        io.Reader
-}
-
-type UploadActivityEvidenceResponseObject interface {
-	VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error
-}
-
-type UploadActivityEvidence201JSONResponse Evidence
-
-func (response UploadActivityEvidence201JSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence400ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence401ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence403ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence404ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence413ApplicationProblemPlusJSONResponse struct {
-	PayloadTooLargeApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence413ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(413)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence422ApplicationProblemPlusJSONResponse struct {
-	UnprocessableEntityApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence422ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(422)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UploadActivityEvidence500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response UploadActivityEvidence500ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityHistoryRequestObject struct {
-	ActivityID ActivityID `json:"activity_id"`
-}
-
-type GetActivityHistoryResponseObject interface {
-	VisitGetActivityHistoryResponse(w http.ResponseWriter) error
-}
-
-type GetActivityHistory200JSONResponse ActivityHistory
-
-func (response GetActivityHistory200JSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityHistory400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivityHistory400ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityHistory401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivityHistory401ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityHistory403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivityHistory403ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityHistory404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivityHistory404ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetActivityHistory500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response GetActivityHistory500ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivityRequestObject struct {
-	ActivityID ActivityID `json:"activity_id"`
-	Body       *ReviewActivityJSONRequestBody
-}
-
-type ReviewActivityResponseObject interface {
-	VisitReviewActivityResponse(w http.ResponseWriter) error
-}
-
-type ReviewActivity200JSONResponse Activity
-
-func (response ReviewActivity200JSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivity400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response ReviewActivity400ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivity401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response ReviewActivity401ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivity403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response ReviewActivity403ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivity404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response ReviewActivity404ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivity422ApplicationProblemPlusJSONResponse struct {
-	UnprocessableEntityApplicationProblemPlusJSONResponse
-}
-
-func (response ReviewActivity422ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(422)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ReviewActivity500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response ReviewActivity500ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4231,105 +3595,6 @@ type RotateClientSecret500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response RotateClientSecret500ApplicationProblemPlusJSONResponse) VisitRotateClientSecretResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteClinicalEntryRequestObject struct {
-	EntryID string `json:"entry_id"`
-}
-
-type DeleteClinicalEntryResponseObject interface {
-	VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error
-}
-
-type DeleteClinicalEntry204Response struct {
-}
-
-func (response DeleteClinicalEntry204Response) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
-	w.WriteHeader(204)
-	return nil
-}
-
-type DeleteClinicalEntry400ApplicationProblemPlusJSONResponse struct {
-	BadRequestApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteClinicalEntry400ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(400)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteClinicalEntry401ApplicationProblemPlusJSONResponse struct {
-	UnauthorizedApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteClinicalEntry401ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	if response.Headers.WWWAuthenticate != nil {
-		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
-	}
-	w.WriteHeader(401)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteClinicalEntry403ApplicationProblemPlusJSONResponse struct {
-	ForbiddenApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteClinicalEntry403ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(403)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteClinicalEntry404ApplicationProblemPlusJSONResponse struct {
-	NotFoundApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteClinicalEntry404ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(404)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type DeleteClinicalEntry500ApplicationProblemPlusJSONResponse struct {
-	InternalErrorApplicationProblemPlusJSONResponse
-}
-
-func (response DeleteClinicalEntry500ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6817,6 +6082,704 @@ func (response CreateActivity500ApplicationProblemPlusJSONResponse) VisitCreateA
 	return err
 }
 
+type DeleteActivityRequestObject struct {
+	MemberID   MemberID   `json:"member_id"`
+	ActivityID ActivityID `json:"activity_id"`
+}
+
+type DeleteActivityResponseObject interface {
+	VisitDeleteActivityResponse(w http.ResponseWriter) error
+}
+
+type DeleteActivity204Response struct {
+}
+
+func (response DeleteActivity204Response) VisitDeleteActivityResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteActivity400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteActivity400ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActivity401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteActivity401ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActivity403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteActivity403ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActivity404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteActivity404ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteActivity500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteActivity500ApplicationProblemPlusJSONResponse) VisitDeleteActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityRequestObject struct {
+	MemberID   MemberID   `json:"member_id"`
+	ActivityID ActivityID `json:"activity_id"`
+}
+
+type GetActivityResponseObject interface {
+	VisitGetActivityResponse(w http.ResponseWriter) error
+}
+
+type GetActivity200JSONResponse Activity
+
+func (response GetActivity200JSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivity400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivity400ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivity401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivity401ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivity403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivity403ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivity404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivity404ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivity500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivity500ApplicationProblemPlusJSONResponse) VisitGetActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivityRequestObject struct {
+	MemberID   MemberID   `json:"member_id"`
+	ActivityID ActivityID `json:"activity_id"`
+	Body       *UpdateActivityJSONRequestBody
+}
+
+type UpdateActivityResponseObject interface {
+	VisitUpdateActivityResponse(w http.ResponseWriter) error
+}
+
+type UpdateActivity200JSONResponse Activity
+
+func (response UpdateActivity200JSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivity400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateActivity400ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivity401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateActivity401ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivity403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateActivity403ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivity404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateActivity404ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivity422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateActivity422ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateActivity500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateActivity500ApplicationProblemPlusJSONResponse) VisitUpdateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidenceRequestObject struct {
+	MemberID    MemberID   `json:"member_id"`
+	ActivityID  ActivityID `json:"activity_id"`
+	ContentType string
+	Body        io.Reader
+}
+
+type UploadActivityEvidenceResponseObject interface {
+	VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error
+}
+
+type UploadActivityEvidence201JSONResponse Evidence
+
+func (response UploadActivityEvidence201JSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence400ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence401ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence403ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence404ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence413ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence422ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadActivityEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadActivityEvidence500ApplicationProblemPlusJSONResponse) VisitUploadActivityEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistoryRequestObject struct {
+	MemberID   MemberID   `json:"member_id"`
+	ActivityID ActivityID `json:"activity_id"`
+}
+
+type GetActivityHistoryResponseObject interface {
+	VisitGetActivityHistoryResponse(w http.ResponseWriter) error
+}
+
+type GetActivityHistory200JSONResponse ActivityHistory
+
+func (response GetActivityHistory200JSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory400ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory401ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory403ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory404ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActivityHistory500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActivityHistory500ApplicationProblemPlusJSONResponse) VisitGetActivityHistoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivityRequestObject struct {
+	MemberID   MemberID   `json:"member_id"`
+	ActivityID ActivityID `json:"activity_id"`
+	Body       *ReviewActivityJSONRequestBody
+}
+
+type ReviewActivityResponseObject interface {
+	VisitReviewActivityResponse(w http.ResponseWriter) error
+}
+
+type ReviewActivity200JSONResponse Activity
+
+func (response ReviewActivity200JSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivity400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewActivity400ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivity401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewActivity401ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivity403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewActivity403ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivity404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewActivity404ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivity422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewActivity422ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewActivity500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewActivity500ApplicationProblemPlusJSONResponse) VisitReviewActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMemberAttendanceRequestObject struct {
 	MemberID MemberID `json:"member_id"`
 	Params   ListMemberAttendanceParams
@@ -7277,6 +7240,106 @@ type CreateClinicalEntry500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CreateClinicalEntry500ApplicationProblemPlusJSONResponse) VisitCreateClinicalEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClinicalEntryRequestObject struct {
+	MemberID MemberID `json:"member_id"`
+	EntryID  string   `json:"entry_id"`
+}
+
+type DeleteClinicalEntryResponseObject interface {
+	VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error
+}
+
+type DeleteClinicalEntry204Response struct {
+}
+
+func (response DeleteClinicalEntry204Response) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteClinicalEntry400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteClinicalEntry400ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClinicalEntry401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteClinicalEntry401ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClinicalEntry403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteClinicalEntry403ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClinicalEntry404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteClinicalEntry404ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteClinicalEntry500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteClinicalEntry500ApplicationProblemPlusJSONResponse) VisitDeleteClinicalEntryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9734,24 +9797,6 @@ type StrictServerInterface interface {
 	// GetReadiness Readiness
 	// (GET /readyz)
 	GetReadiness(ctx context.Context, request GetReadinessRequestObject) (GetReadinessResponseObject, error)
-	// DeleteActivity Withdraw an activity
-	// (DELETE /v1/activities/{activity_id})
-	DeleteActivity(ctx context.Context, request DeleteActivityRequestObject) (DeleteActivityResponseObject, error)
-	// GetActivity Get an activity
-	// (GET /v1/activities/{activity_id})
-	GetActivity(ctx context.Context, request GetActivityRequestObject) (GetActivityResponseObject, error)
-	// UpdateActivity Replace an activity
-	// (PUT /v1/activities/{activity_id})
-	UpdateActivity(ctx context.Context, request UpdateActivityRequestObject) (UpdateActivityResponseObject, error)
-	// UploadActivityEvidence Attach a certificate or document to an activity
-	// (POST /v1/activities/{activity_id}/evidence)
-	UploadActivityEvidence(ctx context.Context, request UploadActivityEvidenceRequestObject) (UploadActivityEvidenceResponseObject, error)
-	// GetActivityHistory Every step of an activity
-	// (GET /v1/activities/{activity_id}/history)
-	GetActivityHistory(ctx context.Context, request GetActivityHistoryRequestObject) (GetActivityHistoryResponseObject, error)
-	// ReviewActivity Verify or reject a self-reported activity
-	// (POST /v1/activities/{activity_id}/review)
-	ReviewActivity(ctx context.Context, request ReviewActivityRequestObject) (ReviewActivityResponseObject, error)
 	// RevokeAttendance Revoke an attendance record
 	// (DELETE /v1/attendance/{attendance_id})
 	RevokeAttendance(ctx context.Context, request RevokeAttendanceRequestObject) (RevokeAttendanceResponseObject, error)
@@ -9794,9 +9839,6 @@ type StrictServerInterface interface {
 	// RotateClientSecret Rotate an API client's secret
 	// (POST /v1/clients/{client_id}/secret)
 	RotateClientSecret(ctx context.Context, request RotateClientSecretRequestObject) (RotateClientSecretResponseObject, error)
-	// DeleteClinicalEntry Withdraw a clinical entry
-	// (DELETE /v1/clinical-activities/{entry_id})
-	DeleteClinicalEntry(ctx context.Context, request DeleteClinicalEntryRequestObject) (DeleteClinicalEntryResponseObject, error)
 	// GetDispute Get a dispute
 	// (GET /v1/disputes/{dispute_id})
 	GetDispute(ctx context.Context, request GetDisputeRequestObject) (GetDisputeResponseObject, error)
@@ -9860,6 +9902,24 @@ type StrictServerInterface interface {
 	// CreateActivity Report an activity
 	// (POST /v1/members/{member_id}/activities)
 	CreateActivity(ctx context.Context, request CreateActivityRequestObject) (CreateActivityResponseObject, error)
+	// DeleteActivity Withdraw an activity
+	// (DELETE /v1/members/{member_id}/activities/{activity_id})
+	DeleteActivity(ctx context.Context, request DeleteActivityRequestObject) (DeleteActivityResponseObject, error)
+	// GetActivity Get an activity
+	// (GET /v1/members/{member_id}/activities/{activity_id})
+	GetActivity(ctx context.Context, request GetActivityRequestObject) (GetActivityResponseObject, error)
+	// UpdateActivity Replace an activity
+	// (PUT /v1/members/{member_id}/activities/{activity_id})
+	UpdateActivity(ctx context.Context, request UpdateActivityRequestObject) (UpdateActivityResponseObject, error)
+	// UploadActivityEvidence Attach a certificate or document to an activity
+	// (POST /v1/members/{member_id}/activities/{activity_id}/evidence)
+	UploadActivityEvidence(ctx context.Context, request UploadActivityEvidenceRequestObject) (UploadActivityEvidenceResponseObject, error)
+	// GetActivityHistory Every step of an activity
+	// (GET /v1/members/{member_id}/activities/{activity_id}/history)
+	GetActivityHistory(ctx context.Context, request GetActivityHistoryRequestObject) (GetActivityHistoryResponseObject, error)
+	// ReviewActivity Verify or reject a self-reported activity
+	// (POST /v1/members/{member_id}/activities/{activity_id}/review)
+	ReviewActivity(ctx context.Context, request ReviewActivityRequestObject) (ReviewActivityResponseObject, error)
 	// ListMemberAttendance A member's attendance
 	// (GET /v1/members/{member_id}/attendance)
 	ListMemberAttendance(ctx context.Context, request ListMemberAttendanceRequestObject) (ListMemberAttendanceResponseObject, error)
@@ -9872,6 +9932,9 @@ type StrictServerInterface interface {
 	// CreateClinicalEntry Log clinical activity
 	// (POST /v1/members/{member_id}/clinical-activities)
 	CreateClinicalEntry(ctx context.Context, request CreateClinicalEntryRequestObject) (CreateClinicalEntryResponseObject, error)
+	// DeleteClinicalEntry Withdraw a clinical entry
+	// (DELETE /v1/members/{member_id}/clinical-activities/{entry_id})
+	DeleteClinicalEntry(ctx context.Context, request DeleteClinicalEntryRequestObject) (DeleteClinicalEntryResponseObject, error)
 	// ListCredits A member's credit ledger
 	// (GET /v1/members/{member_id}/credits)
 	ListCredits(ctx context.Context, request ListCreditsRequestObject) (ListCreditsResponseObject, error)
@@ -10038,205 +10101,6 @@ func (sh *strictHandler) GetReadiness(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetReadinessResponseObject); ok {
 		return validResponse.VisitGetReadinessResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// DeleteActivity operation middleware
-func (sh *strictHandler) DeleteActivity(ctx echo.Context, activityID ActivityID) error {
-	var request DeleteActivityRequestObject
-
-	request.ActivityID = activityID
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.DeleteActivity(ctx.Request().Context(), request.(DeleteActivityRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "DeleteActivity")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(DeleteActivityResponseObject); ok {
-		return validResponse.VisitDeleteActivityResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// GetActivity operation middleware
-func (sh *strictHandler) GetActivity(ctx echo.Context, activityID ActivityID) error {
-	var request GetActivityRequestObject
-
-	request.ActivityID = activityID
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.GetActivity(ctx.Request().Context(), request.(GetActivityRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "GetActivity")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(GetActivityResponseObject); ok {
-		return validResponse.VisitGetActivityResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// UpdateActivity operation middleware
-func (sh *strictHandler) UpdateActivity(ctx echo.Context, activityID ActivityID) error {
-	var request UpdateActivityRequestObject
-
-	request.ActivityID = activityID
-
-	var body UpdateActivityJSONRequestBody
-	var err error
-	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
-		// A request validator built on kin-openapi's openapi3filter with
-		// KeepValidatedValue leaves the value it validated on the body. Bind
-		// that value, matching member names exactly, so the handler receives
-		// what was validated instead of a second, case-insensitive decode.
-		// Otherwise bind only the request body, so that path and query
-		// parameters are not also bound into the body struct.
-		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
-			err = binder.BindBody(ctx, &body)
-		}
-	} else {
-		// A custom binder is installed on the Echo instance; defer to it
-		// entirely, since echo.Binder does not expose body-only binding and
-		// the binder may do more than decode (for example call ctx.Validate).
-		err = ctx.Bind(&body)
-	}
-	if err != nil {
-		return err
-	}
-	request.Body = &body
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.UpdateActivity(ctx.Request().Context(), request.(UpdateActivityRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "UpdateActivity")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(UpdateActivityResponseObject); ok {
-		return validResponse.VisitUpdateActivityResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// UploadActivityEvidence operation middleware
-func (sh *strictHandler) UploadActivityEvidence(ctx echo.Context, activityID ActivityID) error {
-	var request UploadActivityEvidenceRequestObject
-
-	request.ActivityID = activityID
-	request.ContentType = ctx.Request().Header.Get("Content-Type")
-
-	request.Body = ctx.Request().Body
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.UploadActivityEvidence(ctx.Request().Context(), request.(UploadActivityEvidenceRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "UploadActivityEvidence")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(UploadActivityEvidenceResponseObject); ok {
-		return validResponse.VisitUploadActivityEvidenceResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// GetActivityHistory operation middleware
-func (sh *strictHandler) GetActivityHistory(ctx echo.Context, activityID ActivityID) error {
-	var request GetActivityHistoryRequestObject
-
-	request.ActivityID = activityID
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.GetActivityHistory(ctx.Request().Context(), request.(GetActivityHistoryRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "GetActivityHistory")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(GetActivityHistoryResponseObject); ok {
-		return validResponse.VisitGetActivityHistoryResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// ReviewActivity operation middleware
-func (sh *strictHandler) ReviewActivity(ctx echo.Context, activityID ActivityID) error {
-	var request ReviewActivityRequestObject
-
-	request.ActivityID = activityID
-
-	var body ReviewActivityJSONRequestBody
-	var err error
-	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
-		// A request validator built on kin-openapi's openapi3filter with
-		// KeepValidatedValue leaves the value it validated on the body. Bind
-		// that value, matching member names exactly, so the handler receives
-		// what was validated instead of a second, case-insensitive decode.
-		// Otherwise bind only the request body, so that path and query
-		// parameters are not also bound into the body struct.
-		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
-			err = binder.BindBody(ctx, &body)
-		}
-	} else {
-		// A custom binder is installed on the Echo instance; defer to it
-		// entirely, since echo.Binder does not expose body-only binding and
-		// the binder may do more than decode (for example call ctx.Validate).
-		err = ctx.Bind(&body)
-	}
-	if err != nil {
-		return err
-	}
-	request.Body = &body
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.ReviewActivity(ctx.Request().Context(), request.(ReviewActivityRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "ReviewActivity")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(ReviewActivityResponseObject); ok {
-		return validResponse.VisitReviewActivityResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -10726,31 +10590,6 @@ func (sh *strictHandler) RotateClientSecret(ctx echo.Context, clientID ClientID)
 		return err
 	} else if validResponse, ok := response.(RotateClientSecretResponseObject); ok {
 		return validResponse.VisitRotateClientSecretResponse(ctx.Response())
-	} else if response != nil {
-		return fmt.Errorf("unexpected response type: %T", response)
-	}
-	return nil
-}
-
-// DeleteClinicalEntry operation middleware
-func (sh *strictHandler) DeleteClinicalEntry(ctx echo.Context, entryID string) error {
-	var request DeleteClinicalEntryRequestObject
-
-	request.EntryID = entryID
-
-	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
-		return sh.ssi.DeleteClinicalEntry(ctx.Request().Context(), request.(DeleteClinicalEntryRequestObject))
-	}
-	for _, middleware := range sh.middlewares {
-		handler = middleware(handler, "DeleteClinicalEntry")
-	}
-
-	response, err := handler(ctx, request)
-
-	if err != nil {
-		return err
-	} else if validResponse, ok := response.(DeleteClinicalEntryResponseObject); ok {
-		return validResponse.VisitDeleteClinicalEntryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -11472,6 +11311,211 @@ func (sh *strictHandler) CreateActivity(ctx echo.Context, memberID MemberID) err
 	return nil
 }
 
+// DeleteActivity operation middleware
+func (sh *strictHandler) DeleteActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+	var request DeleteActivityRequestObject
+
+	request.MemberID = memberID
+	request.ActivityID = activityID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteActivity(ctx.Request().Context(), request.(DeleteActivityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteActivity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteActivityResponseObject); ok {
+		return validResponse.VisitDeleteActivityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetActivity operation middleware
+func (sh *strictHandler) GetActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+	var request GetActivityRequestObject
+
+	request.MemberID = memberID
+	request.ActivityID = activityID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetActivity(ctx.Request().Context(), request.(GetActivityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetActivity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetActivityResponseObject); ok {
+		return validResponse.VisitGetActivityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateActivity operation middleware
+func (sh *strictHandler) UpdateActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+	var request UpdateActivityRequestObject
+
+	request.MemberID = memberID
+	request.ActivityID = activityID
+
+	var body UpdateActivityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateActivity(ctx.Request().Context(), request.(UpdateActivityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateActivity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateActivityResponseObject); ok {
+		return validResponse.VisitUpdateActivityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UploadActivityEvidence operation middleware
+func (sh *strictHandler) UploadActivityEvidence(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+	var request UploadActivityEvidenceRequestObject
+
+	request.MemberID = memberID
+	request.ActivityID = activityID
+	request.ContentType = ctx.Request().Header.Get("Content-Type")
+
+	request.Body = ctx.Request().Body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadActivityEvidence(ctx.Request().Context(), request.(UploadActivityEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadActivityEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UploadActivityEvidenceResponseObject); ok {
+		return validResponse.VisitUploadActivityEvidenceResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetActivityHistory operation middleware
+func (sh *strictHandler) GetActivityHistory(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+	var request GetActivityHistoryRequestObject
+
+	request.MemberID = memberID
+	request.ActivityID = activityID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetActivityHistory(ctx.Request().Context(), request.(GetActivityHistoryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetActivityHistory")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetActivityHistoryResponseObject); ok {
+		return validResponse.VisitGetActivityHistoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ReviewActivity operation middleware
+func (sh *strictHandler) ReviewActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+	var request ReviewActivityRequestObject
+
+	request.MemberID = memberID
+	request.ActivityID = activityID
+
+	var body ReviewActivityJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReviewActivity(ctx.Request().Context(), request.(ReviewActivityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReviewActivity")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ReviewActivityResponseObject); ok {
+		return validResponse.VisitReviewActivityResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListMemberAttendance operation middleware
 func (sh *strictHandler) ListMemberAttendance(ctx echo.Context, memberID MemberID, params ListMemberAttendanceParams) error {
 	var request ListMemberAttendanceRequestObject
@@ -11591,6 +11635,32 @@ func (sh *strictHandler) CreateClinicalEntry(ctx echo.Context, memberID MemberID
 		return err
 	} else if validResponse, ok := response.(CreateClinicalEntryResponseObject); ok {
 		return validResponse.VisitCreateClinicalEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteClinicalEntry operation middleware
+func (sh *strictHandler) DeleteClinicalEntry(ctx echo.Context, memberID MemberID, entryID string) error {
+	var request DeleteClinicalEntryRequestObject
+
+	request.MemberID = memberID
+	request.EntryID = entryID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteClinicalEntry(ctx.Request().Context(), request.(DeleteClinicalEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteClinicalEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteClinicalEntryResponseObject); ok {
+		return validResponse.VisitDeleteClinicalEntryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -244,19 +244,19 @@ var activityRows = []accessRow{
 		return w.env.Client.CreateActivityWithResponse(t.Context(), w.member.ID, activityInput(), as)
 	}, selfReport(201)},
 	{"getActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetActivityWithResponse(t.Context(), w.activity(t).ID, as)
+		return w.env.Client.GetActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
 	}, selfReport(200)},
 	{"updateActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.UpdateActivityWithResponse(t.Context(), w.activity(t).ID, activityInput(), as)
+		return w.env.Client.UpdateActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, activityInput(), as)
 	}, selfReport(200)},
 	{"deleteActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.DeleteActivityWithResponse(t.Context(), w.activity(t).ID, as)
+		return w.env.Client.DeleteActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
 	}, selfReport(204)},
 	{"getActivityHistory", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetActivityHistoryWithResponse(t.Context(), w.activity(t).ID, as)
+		return w.env.Client.GetActivityHistoryWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
 	}, selfReport(200)},
 	{"reviewActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.ReviewActivityWithResponse(t.Context(), w.activity(t).ID, api.ActivityReview{Decision: "verified"}, as)
+		return w.env.Client.ReviewActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, api.ActivityReview{Decision: "verified"}, as)
 	}, adminOnly(200)},
 	{"listClinicalEntries", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListClinicalEntriesWithResponse(t.Context(), w.member.ID, nil, as)
@@ -271,7 +271,7 @@ var activityRows = []accessRow{
 		if err != nil {
 			return nil, err
 		}
-		return w.env.Client.DeleteClinicalEntryWithResponse(t.Context(), e.ID, as)
+		return w.env.Client.DeleteClinicalEntryWithResponse(t.Context(), w.member.ID, e.ID, as)
 	}, selfReport(204)},
 }
 
@@ -293,7 +293,7 @@ var leaveAndEvidenceRows = []accessRow{
 		return w.env.Client.SetLeaveApprovalWithResponse(t.Context(), l.ID, api.SetLeaveApprovalJSONRequestBody{Approved: true}, as)
 	}, adminOnly(200)},
 	{"uploadActivityEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.UploadActivityEvidenceWithBodyWithResponse(t.Context(), w.activity(t).ID, "image/png", bytes.NewReader(tinyPNG), as)
+		return w.env.Client.UploadActivityEvidenceWithBodyWithResponse(t.Context(), w.member.ID, w.activity(t).ID, "image/png", bytes.NewReader(tinyPNG), as)
 	}, selfReport(201)},
 	{"uploadAttendanceEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UploadAttendanceEvidenceWithBodyWithResponse(t.Context(), w.attendance.ID, "image/png", bytes.NewReader(tinyPNG), as)

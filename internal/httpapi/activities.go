@@ -53,15 +53,15 @@ func (s *Server) CreateActivity(ctx context.Context, req api.CreateActivityReque
 }
 
 // visibleActivity returns an activity of a member the caller may see.
-func (s *Server) visibleActivity(ctx context.Context, id string) (recert.Activity, error) {
+func (s *Server) visibleActivity(ctx context.Context, memberID, id string) (recert.Activity, error) {
+	if err := s.mustSeeMember(ctx, memberID); err != nil {
+		return recert.Activity{}, err
+	}
 	a, err := s.store.Activity(ctx, id)
-	if err != nil {
-		return a, err
+	if err == nil && a.MemberID != memberID {
+		err = notFound("activity", id)
 	}
-	if ok, err := s.canSeeMember(ctx, principalFrom(ctx), a.MemberID); err != nil || !ok {
-		return a, orElse(err, notFound("activity", id))
-	}
-	return a, nil
+	return a, err
 }
 
 func orElse(err, otherwise error) error {
@@ -73,7 +73,7 @@ func orElse(err, otherwise error) error {
 
 // GetActivity returns one activity.
 func (s *Server) GetActivity(ctx context.Context, req api.GetActivityRequestObject) (api.GetActivityResponseObject, error) {
-	a, err := s.visibleActivity(ctx, req.ActivityID)
+	a, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Server) GetActivity(ctx context.Context, req api.GetActivityRequestObje
 
 // UpdateActivity replaces an activity; a reviewed one goes back to review.
 func (s *Server) UpdateActivity(ctx context.Context, req api.UpdateActivityRequestObject) (api.UpdateActivityResponseObject, error) {
-	if _, err := s.visibleActivity(ctx, req.ActivityID); err != nil {
+	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
 	p := principalFrom(ctx)
@@ -104,7 +104,7 @@ func (s *Server) UpdateActivity(ctx context.Context, req api.UpdateActivityReque
 
 // DeleteActivity withdraws an activity; it stays on record.
 func (s *Server) DeleteActivity(ctx context.Context, req api.DeleteActivityRequestObject) (api.DeleteActivityResponseObject, error) {
-	if _, err := s.visibleActivity(ctx, req.ActivityID); err != nil {
+	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
 	if err := s.store.WithdrawActivity(ctx, req.ActivityID, principalFrom(ctx).Subject); err != nil {
@@ -119,6 +119,9 @@ func (s *Server) ReviewActivity(ctx context.Context, req api.ReviewActivityReque
 	reason := strings.TrimSpace(value(b.Reason))
 	if string(b.Decision) == recert.ReviewRejected && reason == "" {
 		return nil, fieldError("#/reason", "a rejection needs a reason")
+	}
+	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
+		return nil, err
 	}
 	a, err := s.store.UpdateActivity(ctx, req.ActivityID, string(b.Decision), reason, principalFrom(ctx).Subject, func(a *recert.Activity) error {
 		a.ReviewStatus, a.ReviewReason = string(b.Decision), reason
@@ -232,12 +235,15 @@ func (s *Server) CreateClinicalEntry(ctx context.Context, req api.CreateClinical
 
 // DeleteClinicalEntry withdraws a clinical entry.
 func (s *Server) DeleteClinicalEntry(ctx context.Context, req api.DeleteClinicalEntryRequestObject) (api.DeleteClinicalEntryResponseObject, error) {
-	e, err := s.store.ClinicalEntry(ctx, req.EntryID)
-	if err != nil {
+	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
 		return nil, err
 	}
-	if ok, err := s.canSeeMember(ctx, principalFrom(ctx), e.MemberID); err != nil || !ok {
-		return nil, orElse(err, notFound("clinical entry", req.EntryID))
+	e, err := s.store.ClinicalEntry(ctx, req.EntryID)
+	if err == nil && e.MemberID != req.MemberID {
+		err = notFound("clinical entry", req.EntryID)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := s.store.WithdrawClinicalEntry(ctx, req.EntryID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
@@ -253,7 +259,7 @@ func toClinicalEntry(e recert.ClinicalEntry) api.ClinicalEntry {
 
 // GetActivityHistory returns every step of an activity, oldest first.
 func (s *Server) GetActivityHistory(ctx context.Context, req api.GetActivityHistoryRequestObject) (api.GetActivityHistoryResponseObject, error) {
-	if _, err := s.visibleActivity(ctx, req.ActivityID); err != nil {
+	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
 	changes, err := s.store.ActivityHistory(ctx, req.ActivityID)

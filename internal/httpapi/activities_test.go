@@ -80,19 +80,19 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 			t.Fatalf("counted %v, excess %v", cur.Counted, cur.Excess)
 		}
 		// An administrator rejects the self-study: it stops counting.
-		rejected, _ := w.env.Client.ReviewActivityWithResponse(ctx, study.JSON201.ID, api.ActivityReview{Decision: "rejected", Reason: ptr("no documentation")}, w.as("admin"))
+		rejected, _ := w.env.Client.ReviewActivityWithResponse(ctx, w.member.ID, study.JSON201.ID, api.ActivityReview{Decision: "rejected", Reason: ptr("no documentation")}, w.as("admin"))
 		if rejected.JSON200 == nil || rejected.JSON200.ReviewStatus != "rejected" {
 			t.Fatalf("review: %s", rejected.Body)
 		}
 		if cur := progress(); fmt.Sprint(cur.Counted) != "24.50" {
 			t.Errorf("after rejecting 2.00: counted %v", cur.Counted)
 		}
-		noReason, _ := w.env.Client.ReviewActivityWithResponse(ctx, study.JSON201.ID, api.ActivityReview{Decision: "rejected"}, w.as("admin"))
+		noReason, _ := w.env.Client.ReviewActivityWithResponse(ctx, w.member.ID, study.JSON201.ID, api.ActivityReview{Decision: "rejected"}, w.as("admin"))
 		if noReason.StatusCode() != 422 {
 			t.Errorf("rejection without a reason: %d", noReason.StatusCode())
 		}
 
-		history, _ := w.env.Client.GetActivityHistoryWithResponse(ctx, study.JSON201.ID, w.as("member"))
+		history, _ := w.env.Client.GetActivityHistoryWithResponse(ctx, w.member.ID, study.JSON201.ID, w.as("member"))
 		if history.JSON200 == nil || len(history.JSON200.Items) != 2 || history.JSON200.Items[1].Action != "rejected" ||
 			value(history.JSON200.Items[1].Reason) != "no documentation" || history.JSON200.Items[1].Before.ReviewStatus != "pending" {
 			t.Errorf("activity history: %s", history.Body)

@@ -29,7 +29,7 @@ func init() {
 
 // UploadActivityEvidence stores a certificate or document for an activity.
 func (s *Server) UploadActivityEvidence(ctx context.Context, req api.UploadActivityEvidenceRequestObject) (api.UploadActivityEvidenceResponseObject, error) {
-	a, err := s.visibleActivity(ctx, req.ActivityID)
+	a, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func TestEvidence(t *testing.T) {
 		a := w.activity(t)
 		upload := func(contentType string, body []byte) *api.UploadActivityEvidenceResponse {
 			t.Helper()
-			res, err := w.env.Client.UploadActivityEvidenceWithBodyWithResponse(ctx, a.ID, contentType, bytes.NewReader(body), w.as("member"))
+			res, err := w.env.Client.UploadActivityEvidenceWithBodyWithResponse(ctx, w.member.ID, a.ID, contentType, bytes.NewReader(body), w.as("member"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -54,7 +54,7 @@ func TestEvidence(t *testing.T) {
 			})
 		}
 		first := upload("application/pdf", pdf)
-		got, _ := w.env.Client.GetActivityWithResponse(ctx, a.ID, w.as("member"))
+		got, _ := w.env.Client.GetActivityWithResponse(ctx, w.member.ID, a.ID, w.as("member"))
 		if got.JSON200 == nil || got.JSON200.DocumentationStatus != "attached" {
 			t.Errorf("documentation after an upload: %s", got.Body)
 		}

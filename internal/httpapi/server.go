@@ -152,9 +152,9 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 
 // routeBodyLimits are the operations that take more than the default body limit.
 var routeBodyLimits = map[string]int64{
-	"POST /v1/events/:event_id/attendance":        rosterBodyLimit,
-	"POST /v1/activities/:activity_id/evidence":   evidenceLimit,
-	"POST /v1/attendance/:attendance_id/evidence": evidenceLimit,
+	"POST /v1/events/:event_id/attendance":                         rosterBodyLimit,
+	"POST /v1/members/:member_id/activities/:activity_id/evidence": evidenceLimit,
+	"POST /v1/attendance/:attendance_id/evidence":                  evidenceLimit,
 }
 
 // bodyLimitOf is the body limit of the request's route.
