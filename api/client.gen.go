@@ -798,11 +798,11 @@ type ClientInterface interface {
 
 	// GetReport A filing report for one period
 	//
-	// An ABCP-style report of one period of one program — the professional activity report
-	// (`abcp-ccp-ceu`, one line per credit with what it counted) or the clinical activity report
-	// (`abcp-ccp-clinical`, one line per case-log entry) — ready to transcribe into the board's
-	// filing system. `period` is any date inside the period (default today).
-	// `Accept: text/csv` gives the lines as a spreadsheet.
+	// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
+	// (one line per credit with what it counted) and the clinical activity report (one line per
+	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
+	// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
 	//
 	// Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 	GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2461,11 +2461,11 @@ func (c *Client) WhatIfProgress(ctx context.Context, memberID MemberID, params *
 
 // GetReport A filing report for one period
 //
-// An ABCP-style report of one period of one program — the professional activity report
-// (`abcp-ccp-ceu`, one line per credit with what it counted) or the clinical activity report
-// (`abcp-ccp-clinical`, one line per case-log entry) — ready to transcribe into the board's
-// filing system. `period` is any date inside the period (default today).
-// `Accept: text/csv` gives the lines as a spreadsheet.
+// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+// into the board's filing system: `program=abcp-ccp` gives the professional activity report
+// (one line per credit with what it counted) and the clinical activity report (one line per
+// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
+// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
 //
 // Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 func (c *Client) GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7367,11 +7367,11 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportWithResponse A filing report for one period
 	//
-	// An ABCP-style report of one period of one program — the professional activity report
-	// (`abcp-ccp-ceu`, one line per credit with what it counted) or the clinical activity report
-	// (`abcp-ccp-clinical`, one line per case-log entry) — ready to transcribe into the board's
-	// filing system. `period` is any date inside the period (default today).
-	// `Accept: text/csv` gives the lines as a spreadsheet.
+	// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
+	// (one line per credit with what it counted) and the clinical activity report (one line per
+	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
+	// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14957,11 +14957,11 @@ func (c *ClientWithResponses) WhatIfProgressWithResponse(ctx context.Context, me
 
 // GetReportWithResponse A filing report for one period
 //
-// An ABCP-style report of one period of one program — the professional activity report
-// (`abcp-ccp-ceu`, one line per credit with what it counted) or the clinical activity report
-// (`abcp-ccp-clinical`, one line per case-log entry) — ready to transcribe into the board's
-// filing system. `period` is any date inside the period (default today).
-// `Accept: text/csv` gives the lines as a spreadsheet.
+// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+// into the board's filing system: `program=abcp-ccp` gives the professional activity report
+// (one line per credit with what it counted) and the clinical activity report (one line per
+// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
+// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
 //
 // Returns a wrapper object for the known response body format(s).
 //

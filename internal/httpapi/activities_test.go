@@ -100,11 +100,12 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 
 		// The filing report lists every credit of the period with what it counted.
 		filing, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu", Period: date(2026, 5, 1)}, w.as("member"))
-		if filing.JSON200 == nil || filing.JSON200.Start.String() != "2023-07-01" || len(filing.JSON200.Lines) != 7 {
+		if filing.JSON200 == nil || len(filing.JSON200.Reports) != 1 || filing.JSON200.Reports[0].Start.String() != "2023-07-01" ||
+			len(filing.JSON200.Reports[0].Lines) != 7 {
 			t.Fatalf("report: %s", filing.Body)
 		}
 		var sdceCounted []string
-		for _, l := range filing.JSON200.Lines {
+		for _, l := range filing.JSON200.Reports[0].Lines {
 			if l.Kind == "sdce" {
 				sdceCounted = append(sdceCounted, l.Counted)
 			}
@@ -164,9 +165,11 @@ func TestClinicalLog(t *testing.T) {
 			t.Errorf("clinical year 2024-25: status %s, counted %v", prev.Status, prev.Counted)
 		}
 
-		// The clinical activity report of that year, as CSV: 42 lines, 5 secondary not counted.
+		// ABCP's reports as of 1 March 2025, as CSV: the professional report's 2 lines (the world's
+		// April 2026 meeting is in the same 2023–2026 CEU period), then the clinical report's 42,
+		// 5 secondary not counted.
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.env.URL+"/v1/members/"+w.member.ID+
-			"/report?program=abcp-ccp-clinical&period=2025-03-01", nil)
+			"/report?program=abcp-ccp&period=2025-03-01", nil)
 		req.Header.Set("Accept", "text/csv")
 		req.Header.Set("Authorization", "Bearer "+w.tokens["member"])
 		res2, err := w.env.HTTP.Do(req)
@@ -177,11 +180,11 @@ func TestClinicalLog(t *testing.T) {
 		res2.Body.Close()
 		uncounted := 0
 		for _, r := range rows[1:] {
-			if r[3] == "secondary" && r[6] == "0" {
+			if r[0] == "abcp-ccp-clinical" && r[4] == "secondary" && r[7] == "0" {
 				uncounted++
 			}
 		}
-		if err != nil || len(rows) != 43 || rows[0][0] != "date" || uncounted != 5 {
+		if err != nil || len(rows) != 45 || rows[0][0] != "program" || rows[1][0] != "abcp-ccp-ceu" || uncounted != 5 {
 			t.Errorf("clinical report CSV: %d rows, %d secondary uncounted, %v", len(rows), uncounted, err)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"strconv"
+	"strings"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -32,7 +33,7 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	selected, err := selectPrograms(programs, m, req.Params.Program, asOf)
+	selected, err := reportPrograms(programs, m, req.Params.Program, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -40,17 +41,20 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	p := selected[0]
-	facts := factsFor(m, p)
-	facts.Leave = l.leave
-	rep := api.Report{MemberID: m.ID, MemberName: m.Name, ABCPID: optional(m.ABCPID), ProgramID: p.ID, ProgramName: p.Name, Lines: []api.ReportLine{}}
-	if p.Kind == "clinical" {
-		err = clinicalReport(&rep, p, facts, l, asOf)
-	} else {
-		err = creditReport(&rep, p, facts, l, asOf)
-	}
-	if err != nil {
-		return nil, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
+	rep := api.Report{MemberID: m.ID, MemberName: m.Name, ABCPID: optional(m.ABCPID)}
+	for _, p := range selected {
+		facts := factsFor(m, p)
+		facts.Leave = l.leave
+		pr := api.ProgramReport{ProgramID: p.ID, ProgramName: p.Name, Lines: []api.ReportLine{}}
+		if p.Kind == "clinical" {
+			err = clinicalReport(&pr, p, facts, l, asOf)
+		} else {
+			err = creditReport(&pr, p, facts, l, asOf)
+		}
+		if err != nil {
+			return nil, &recert.Error{Code: recert.EINVALID, Message: p.ID + ": " + err.Error(), Err: err}
+		}
+		rep.Reports = append(rep.Reports, pr)
 	}
 	if wantsCSV(requestInfoFrom(ctx).accept) {
 		b := reportCSV(rep)
@@ -59,7 +63,28 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	return api.GetReport200JSONResponse(rep), nil
 }
 
-func creditReport(rep *api.Report, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
+// reportPrograms selects a program by id, or a family of programs by the prefix of their
+// ids: abcp-ccp is ABCP's professional (abcp-ccp-ceu) and clinical (abcp-ccp-clinical) reports.
+func reportPrograms(programs []progress.Program, m recert.Member, name string, asOf progress.Date) ([]progress.Program, error) {
+	var out []progress.Program
+	seen := map[string]bool{}
+	for _, p := range programs {
+		if (p.ID == name || strings.HasPrefix(p.ID, name+"-")) && !seen[p.ID] {
+			seen[p.ID] = true
+			one, err := selectPrograms(programs, m, p.ID, asOf)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, one...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, notFound("program", name)
+	}
+	return out, nil
+}
+
+func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
 	ev, err := progress.Evaluate(p, f, l.credits, asOf)
 	if err != nil {
 		return err
@@ -80,7 +105,7 @@ func creditReport(rep *api.Report, p progress.Program, f progress.Facts, l ledge
 	return nil
 }
 
-func clinicalReport(rep *api.Report, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
+func clinicalReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
 	ev, err := progress.EvaluateClinical(p, f, l.entries, asOf)
 	if err != nil {
 		return err
@@ -109,8 +134,8 @@ func currentPeriod[T any](periods []T, info func(T) progress.PeriodInfo) *T {
 	return nil
 }
 
-func setPeriod(rep *api.Report, p progress.PeriodInfo) {
-	rep.Start, rep.End, rep.Deadline, rep.Status = civil(p.Start), civil(p.End), p.Deadline, api.ReportStatus(p.Status)
+func setPeriod(rep *api.ProgramReport, p progress.PeriodInfo) {
+	rep.Start, rep.End, rep.Deadline, rep.Status = civil(p.Start), civil(p.End), p.Deadline, api.ProgramReportStatus(p.Status)
 }
 
 func civil(d progress.Date) openapi_types.Date { return *civilDate(d) }
@@ -118,14 +143,16 @@ func civil(d progress.Date) openapi_types.Date { return *civilDate(d) }
 func reportCSV(rep api.Report) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"date", "kind", "category", "role", "description", "claimed", "counted", "verified"})
-	for _, l := range rep.Lines {
-		verified := ""
-		if l.Verified != nil {
-			verified = strconv.FormatBool(*l.Verified)
+	_ = w.Write([]string{"program", "date", "kind", "category", "role", "description", "claimed", "counted", "verified"})
+	for _, pr := range rep.Reports {
+		for _, l := range pr.Lines {
+			verified := ""
+			if l.Verified != nil {
+				verified = strconv.FormatBool(*l.Verified)
+			}
+			_ = w.Write([]string{pr.ProgramID, l.Date.String(), l.Kind, string(value(l.Category)), string(value(l.Role)),
+				l.Description, value(l.Claimed), l.Counted, verified})
 		}
-		_ = w.Write([]string{l.Date.String(), l.Kind, string(value(l.Category)), string(value(l.Role)), l.Description,
-			value(l.Claimed), l.Counted, verified})
 	}
 	w.Flush()
 	return buf.Bytes()
