@@ -10,23 +10,9 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// activityHistoryRow is a row of the history table about an activity.
-type activityHistoryRow struct {
-	ID          string `gorm:"primaryKey"`
-	ActivityID  string
-	At          time.Time
-	Actor       string
-	Action      string
-	Reason      *string
-	BeforeState *string
-	AfterState  string
-}
-
-func (activityHistoryRow) TableName() string { return "history" }
-
 // recordActivity appends a step to an activity's history, with its state before and after.
 func recordActivity(tx *gorm.DB, before *recert.Activity, after recert.Activity, action, reason, actor string, at time.Time) error {
-	row := activityHistoryRow{ID: recert.NewID(recert.PrefixChange), ActivityID: after.ID, At: at, Actor: actor,
+	row := historyRow{ID: recert.NewID(recert.PrefixChange), ActivityID: &after.ID, At: at, Actor: actor,
 		Action: action, Reason: nullable(reason)}
 	b, err := json.Marshal(toActivityRow(after))
 	if err != nil {
@@ -45,7 +31,7 @@ func recordActivity(tx *gorm.DB, before *recert.Activity, after recert.Activity,
 
 // ActivityHistory returns an activity's history, oldest first.
 func (s *Store) ActivityHistory(ctx context.Context, id string) ([]recert.ActivityChange, error) {
-	var rows []activityHistoryRow
+	var rows []historyRow
 	if err := s.db.WithContext(ctx).Where("activity_id = ?", id).Order("at, id").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "activity history")
 	}

@@ -41,9 +41,11 @@ type attendanceSessionRow struct {
 
 func (attendanceSessionRow) TableName() string { return "attendance_sessions" }
 
+// historyRow is one step in the history of an attendance or (ActivityID) an activity.
 type historyRow struct {
 	ID           string `gorm:"primaryKey"`
-	AttendanceID string
+	AttendanceID *string
+	ActivityID   *string
 	At           time.Time
 	Actor        string
 	Action       string
@@ -391,7 +393,7 @@ func decodeState(s string) (recert.Attendance, error) {
 
 // historyEntry records the change from before (nil when created) to after.
 func historyEntry(before *recert.Attendance, after recert.Attendance, action, reason, actor string, at time.Time) (historyRow, error) {
-	h := historyRow{ID: recert.NewID(recert.PrefixChange), AttendanceID: after.ID, At: at, Actor: actor, Action: action, Reason: nullable(reason)}
+	h := historyRow{ID: recert.NewID(recert.PrefixChange), AttendanceID: &after.ID, At: at, Actor: actor, Action: action, Reason: nullable(reason)}
 	var err error
 	if h.AfterState, err = encodeState(after); err != nil {
 		return h, err
@@ -407,7 +409,7 @@ func historyEntry(before *recert.Attendance, after recert.Attendance, action, re
 }
 
 func (r historyRow) change() (recert.AttendanceChange, error) {
-	c := recert.AttendanceChange{ID: r.ID, AttendanceID: r.AttendanceID, At: r.At.UTC(), Actor: r.Actor, Action: r.Action, Reason: deref(r.Reason)}
+	c := recert.AttendanceChange{ID: r.ID, AttendanceID: deref(r.AttendanceID), At: r.At.UTC(), Actor: r.Actor, Action: r.Action, Reason: deref(r.Reason)}
 	var err error
 	if c.After, err = decodeState(r.AfterState); err != nil {
 		return c, err
