@@ -155,7 +155,7 @@ func fromActivityInput(p recert.Principal, in api.ActivityInput) (recert.Activit
 		}
 		a.CEUs = u
 	case a.Minutes > 0:
-		a.CEUs = recert.Units(progress.FromMinutes(int64(a.Minutes), progress.MinutesPerCEU))
+		a.CEUs = progress.FromMinutes(int64(a.Minutes), progress.MinutesPerCEU)
 		if a.CEUs <= 0 {
 			return a, fieldError("#/minutes", "too few minutes for 0.01 CEU")
 		}

@@ -188,7 +188,7 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 		}
 		for _, sess := range e.Sessions {
 			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: progress.DateOf(sess.Date.Time()),
-				ActivityType: activityOf(e.Format), Category: progress.Category(e.Category), Amount: progress.Units(sess.CEUs),
+				ActivityType: activityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
 				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID})
 		}
 	}
@@ -267,7 +267,7 @@ func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string)
 	}
 	for _, a := range activities {
 		l.credits = append(l.credits, progress.Credit{ID: a.ID, Date: progress.DateOf(a.Date.Time()), ActivityType: progress.ActivityType(a.Type),
-			Category: progress.Category(a.Category), Amount: progress.Units(a.CEUs), Minutes: int64(a.Minutes), Topics: a.Topics,
+			Category: progress.Category(a.Category), Amount: a.CEUs, Minutes: int64(a.Minutes), Topics: a.Topics,
 			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef})
 		l.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
 	}
@@ -371,7 +371,7 @@ func toProgressCredits(cs []recert.Credit) []progress.Credit {
 	out := make([]progress.Credit, len(cs))
 	for i, c := range cs {
 		out[i] = progress.Credit{ID: c.ID, Date: progress.DateOf(c.Date.Time()), ActivityType: activityOf(c.Format),
-			Category: progress.Category(c.Category), Amount: progress.Units(c.CEUs), Topics: c.Topics,
+			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics,
 			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID}
 	}
 	return out

@@ -1,42 +1,16 @@
 package progress
 
-import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "github.com/recert-dev/recert/internal/recert"
 
-// Units is an exact credit amount in hundredths of a unit (150 is "1.50"). Amounts are never
-// binary floats: a sum of many 0.1 credits must stay exact. The unit itself (a 50-minute CEU or
-// a 60-minute hour) is given by the program or, on a credit, is always the CEU.
-// Units marshals to JSON as a decimal string with two places ("1.50").
-type Units int64
+// Units is recert's exact amount in hundredths; the engine reads every amount in the unit of
+// the program it evaluates (a 50-minute CEU or a 60-minute hour).
+type Units = recert.Units
 
 // MinutesPerCEU is the length of one ABCP CEU (rules.md Decision 1).
 const MinutesPerCEU = 50
 
-// ParseUnits parses a decimal with at most two places ("1.5", "1.50", "2", "-0.25"). More places
-// are refused rather than rounded, because an awarded amount is exact.
-func ParseUnits(s string) (Units, error) {
-	bad := fmt.Errorf("progress: amount %q: want a decimal with at most two places", s)
-	neg := strings.HasPrefix(s, "-")
-	whole, frac, hasDot := strings.Cut(strings.TrimPrefix(s, "-"), ".")
-	if whole == "" || len(frac) > 2 || (hasDot && frac == "") || !digits(whole) || !digits(frac) {
-		return 0, bad
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w > (1<<62)/100 {
-		return 0, bad
-	}
-	f, _ := strconv.Atoi((frac + "00")[:2])
-	u := Units(w*100 + int64(f))
-	if neg {
-		u = -u
-	}
-	return u, nil
-}
+// ParseUnits parses a decimal with at most two places; see recert.ParseUnits.
+func ParseUnits(s string) (Units, error) { return recert.ParseUnits(s) }
 
 // MustUnits is ParseUnits for constants known to be valid; it panics on a bad literal.
 func MustUnits(s string) Units {
@@ -47,50 +21,8 @@ func MustUnits(s string) Units {
 	return u
 }
 
-// String formats u with exactly two places ("1.50", "-0.25").
-func (u Units) String() string {
-	sign := ""
-	if u < 0 {
-		sign, u = "-", -u
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
-}
-
 // FromMinutes converts minutes to units of minutesPerUnit minutes, rounded down to 0.01
 // (Decision 1: 149 minutes is 2.98 CEUs, never 2.99).
 func FromMinutes(minutes int64, minutesPerUnit int64) Units {
 	return Units(minutes * 100 / minutesPerUnit)
-}
-
-// MarshalJSON writes u as a JSON string with two places.
-func (u Units) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + u.String() + `"`), nil
-}
-
-// UnmarshalJSON accepts a decimal string ("1.50") or a bare JSON number (1.5), both read as
-// text so no float ever touches the value.
-func (u *Units) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		b = []byte(s)
-	}
-	v, err := ParseUnits(string(b))
-	if err != nil {
-		return err
-	}
-	*u = v
-	return nil
-}
-
-func digits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -1,42 +1,77 @@
 package recert
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 )
 
-// Units is an amount of credit in hundredths (CEUs or hours): exact, never a float.
+// Units is an exact credit amount in hundredths of a unit (150 is "1.50"): CEUs, or hours for
+// a program that counts them. Amounts are never binary floats: a sum of many 0.1 credits must
+// stay exact. Units marshals to JSON as a decimal string with two places ("1.50").
 type Units int64
 
-// ParseUnits reads a decimal with at most two places, such as "1.5" or "1.50".
+// ParseUnits parses a decimal with at most two places ("1.5", "1.50", "2", "-0.25"). More places
+// are refused rather than rounded, because an awarded amount is exact.
 func ParseUnits(s string) (Units, error) {
-	s = strings.TrimSpace(s)
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || hasFrac && frac == "" || strings.HasPrefix(whole, "-") || strings.HasPrefix(whole, "+") {
-		return 0, fmt.Errorf("%q is not an amount with at most two decimal places", s)
+	bad := fmt.Errorf("amount %q: want a decimal with at most two places", s)
+	neg := strings.HasPrefix(s, "-")
+	whole, frac, hasDot := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	if whole == "" || len(frac) > 2 || (hasDot && frac == "") || !digits(whole) || !digits(frac) {
+		return 0, bad
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w > 1_000_000 {
-		return 0, fmt.Errorf("%q is not an amount with at most two decimal places", s)
+	if err != nil || w > (1<<62)/100 {
+		return 0, bad
 	}
-	f := int64(0)
-	if frac != "" {
-		for len(frac) < 2 {
-			frac += "0"
-		}
-		if f, err = strconv.ParseInt(frac, 10, 64); err != nil || strings.HasPrefix(frac, "-") || strings.HasPrefix(frac, "+") {
-			return 0, fmt.Errorf("%q is not an amount with at most two decimal places", s)
-		}
+	f, _ := strconv.Atoi((frac + "00")[:2])
+	u := Units(w*100 + int64(f))
+	if neg {
+		u = -u
 	}
-	return Units(w*100 + f), nil
+	return u, nil
 }
 
-// String writes the amount with two places: "1.50".
+// String formats u with exactly two places ("1.50", "-0.25").
 func (u Units) String() string {
 	sign := ""
 	if u < 0 {
 		sign, u = "-", -u
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+}
+
+// MarshalJSON writes u as a JSON string with two places.
+func (u Units) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + u.String() + `"`), nil
+}
+
+// UnmarshalJSON accepts a decimal string ("1.50") or a bare JSON number (1.5), both read as
+// text so no float ever touches the value.
+func (u *Units) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	v, err := ParseUnits(string(b))
+	if err != nil {
+		return err
+	}
+	*u = v
+	return nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
