@@ -47,20 +47,13 @@ func (s *Server) ListPrograms(ctx context.Context, _ api.ListProgramsRequestObje
 	for i, p := range programs {
 		out.Items[i] = api.ProgramSummary{ID: p.ID, Name: p.Name, Version: p.Version, Kind: api.ProgramSummaryKind(p.Kind),
 			Authority: optional(p.Authority), BuiltIn: ptr(s.isBuiltIn(p)),
-			EffectiveFrom: civilDate(p.EffectiveFrom), EffectiveTo: civilDate(p.EffectiveTo)}
+			EffectiveFrom: toDate(p.EffectiveFrom), EffectiveTo: toDate(p.EffectiveTo)}
 	}
 	return api.ListPrograms200JSONResponse(out), nil
 }
 
 func (s *Server) isBuiltIn(p progress.Program) bool {
 	return slices.ContainsFunc(s.builtIn, func(b progress.Program) bool { return b.ID == p.ID && b.Version == p.Version })
-}
-
-func civilDate(d progress.Date) *openapi_types.Date {
-	if d.IsZero() {
-		return nil
-	}
-	return &openapi_types.Date{Time: time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)}
 }
 
 // GetProgram returns a program's latest version, or the one asked for.
@@ -187,7 +180,7 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 			return nil, fieldError("#/event_id", "no such event")
 		}
 		for _, sess := range e.Sessions {
-			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: progress.DateOf(sess.Date.Time()),
+			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: sess.Date,
 				ActivityType: activityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
 				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID})
 		}
@@ -266,7 +259,7 @@ func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string)
 		return l, err
 	}
 	for _, a := range activities {
-		l.credits = append(l.credits, progress.Credit{ID: a.ID, Date: progress.DateOf(a.Date.Time()), ActivityType: progress.ActivityType(a.Type),
+		l.credits = append(l.credits, progress.Credit{ID: a.ID, Date: a.Date, ActivityType: progress.ActivityType(a.Type),
 			Category: progress.Category(a.Category), Amount: a.CEUs, Minutes: int64(a.Minutes), Topics: a.Topics,
 			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef})
 		l.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
@@ -276,7 +269,7 @@ func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string)
 		return l, err
 	}
 	for _, e := range logged {
-		l.entries = append(l.entries, progress.ClinicalEntry{ID: e.ID, Date: progress.DateOf(e.Date.Time()), Type: e.Type, Role: progress.Role(e.Role), Count: e.Count})
+		l.entries = append(l.entries, progress.ClinicalEntry{ID: e.ID, Date: e.Date, Type: e.Type, Role: progress.Role(e.Role), Count: e.Count})
 		l.about[e.ID] = strings.ReplaceAll(e.Type, "_", " ")
 	}
 	leave, err := s.store.LeavePeriods(ctx, memberID)
@@ -348,10 +341,10 @@ func factsFor(m recert.Member, p progress.Program) progress.Facts {
 	f := progress.Facts{ABCPCycle: m.ABCPCycle, BirthMonth: time.Month(m.BirthMonth),
 		ABCPCurrent: m.ABCPID != "" && !m.CertificationDate.IsZero() && m.Status == "active"}
 	if !m.CertificationDate.IsZero() {
-		f.CertifiedOn = progress.DateOf(m.CertificationDate.Time())
+		f.CertifiedOn = m.CertificationDate
 	}
 	if l := licenseFor(m, p.ID); l != nil && !l.IssuedOn.IsZero() {
-		f.LicenseIssued = progress.DateOf(l.IssuedOn.Time())
+		f.LicenseIssued = l.IssuedOn
 		f.FirstLicensed = f.LicenseIssued
 	}
 	return f
@@ -370,7 +363,7 @@ func activityOf(format string) progress.ActivityType {
 func toProgressCredits(cs []recert.Credit) []progress.Credit {
 	out := make([]progress.Credit, len(cs))
 	for i, c := range cs {
-		out[i] = progress.Credit{ID: c.ID, Date: progress.DateOf(c.Date.Time()), ActivityType: activityOf(c.Format),
+		out[i] = progress.Credit{ID: c.ID, Date: c.Date, ActivityType: activityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics,
 			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID}
 	}

@@ -138,7 +138,8 @@ func setPeriod(rep *api.ProgramReport, p progress.PeriodInfo) {
 	rep.Start, rep.End, rep.Deadline, rep.Status = civil(p.Start), civil(p.End), p.Deadline, api.ProgramReportStatus(p.Status)
 }
 
-func civil(d progress.Date) openapi_types.Date { return *civilDate(d) }
+// civil is a date the contract writes as YYYY-MM-DD.
+func civil(d progress.Date) openapi_types.Date { return openapi_types.Date{Time: d.Time()} }
 
 func reportCSV(rep api.Report) []byte {
 	var buf bytes.Buffer

@@ -12,7 +12,7 @@ func BenchmarkEvaluateABCP1000(b *testing.B) {
 	p := builtIn(b, "abcp-ccp-ceu")
 	credits := randomLedger(rand.New(rand.NewPCG(42, 42)), 1000)
 	f := Facts{ABCPCycle: 1}
-	asOf := Date{2025, time.July, 1}
+	asOf := Date{Year: 2025, Month: time.July, Day: 1}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Evaluate(p, f, credits, asOf); err != nil {
@@ -31,11 +31,11 @@ func BenchmarkEvaluateClinical1000(b *testing.B) {
 		if i%3 == 0 {
 			role = Secondary
 		}
-		entries[i] = ClinicalEntry{ID: itoa(i), Date: Date{2022, time.July, 1}.AddDays(r.IntN(1460)), Role: role, Count: 1}
+		entries[i] = ClinicalEntry{ID: itoa(i), Date: Date{Year: 2022, Month: time.July, Day: 1}.AddDays(r.IntN(1460)), Role: role, Count: 1}
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := EvaluateClinical(p, Facts{}, entries, Date{2025, time.July, 1}); err != nil {
+		if _, err := EvaluateClinical(p, Facts{}, entries, Date{Year: 2025, Month: time.July, Day: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}

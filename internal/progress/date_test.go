@@ -14,8 +14,8 @@ func TestParseDate(t *testing.T) {
 		want    Date
 		wantErr bool
 	}{
-		{in: "2024-02-29", want: Date{2024, time.February, 29}},
-		{in: "2026-06-30", want: Date{2026, time.June, 30}},
+		{in: "2024-02-29", want: Date{Year: 2024, Month: time.February, Day: 29}},
+		{in: "2026-06-30", want: Date{Year: 2026, Month: time.June, Day: 30}},
 		{in: "2025-02-29", wantErr: true},
 		{in: "2025-13-01", wantErr: true},
 		{in: "2025-6-30", wantErr: true},
@@ -73,7 +73,7 @@ func TestDateJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"d":"2024-02-29"}`), &got); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(doc{D: Date{2024, time.February, 29}}, got); diff != "" {
+	if diff := cmp.Diff(doc{D: Date{Year: 2024, Month: time.February, Day: 29}}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	b, _ := json.Marshal(got)

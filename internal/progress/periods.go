@@ -95,7 +95,7 @@ func (l layout) containing(d Date) span {
 	case PeriodRollingMonths:
 		return l.rolling(d)
 	}
-	return span{Date{d.Year, time.January, 1}, Date{d.Year, time.December, 31}}
+	return span{Date{Year: d.Year, Month: time.January, Day: 1}, Date{Year: d.Year, Month: time.December, Day: 31}}
 }
 
 // rolling returns the rolling period containing d; every start is computed from the anchor, not
@@ -121,7 +121,7 @@ func nextBoundary(md MonthDay, d Date) Date {
 	return md.in(d.Year + 1)
 }
 
-func endOfMonth(y int, m time.Month) Date { return Date{y, m, daysIn(y, m)} }
+func endOfMonth(y int, m time.Month) Date { return Date{Year: y, Month: m, Day: daysIn(y, m)} }
 
 // period is one evaluated period of a program for a member.
 type period struct {

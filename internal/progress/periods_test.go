@@ -33,12 +33,12 @@ func TestPeriodKinds(t *testing.T) {
 		{"fixed biennium from 1 July, before the anchor", PeriodRule{Kind: PeriodFixedBiennium, Start: jul1, AnchorYear: 2023}, Facts{}, "2023-06-30", [2]string{"2021-07-01", "2023-06-30"}},
 		{"fixed biennium from 1 November, even anchor", PeriodRule{Kind: PeriodFixedBiennium, Start: &MonthDay{time.November, 1}, AnchorYear: 2022}, Facts{}, "2025-03-01", [2]string{"2024-11-01", "2026-10-31"}},
 		{"birth-month biennium ends on a leap day", PeriodRule{Kind: PeriodBirthMonthBiennium, AnchorYear: 2024}, Facts{BirthMonth: time.February}, "2023-05-05", [2]string{"2022-03-01", "2024-02-29"}},
-		{"birth-month biennium, parity from the licence year", PeriodRule{Kind: PeriodBirthMonthBiennium}, Facts{BirthMonth: time.August, LicenseIssued: Date{2015, time.January, 10}}, "2023-08-31", [2]string{"2021-09-01", "2023-08-31"}},
-		{"birth-month biennium, day after the birth month", PeriodRule{Kind: PeriodBirthMonthBiennium}, Facts{BirthMonth: time.August, LicenseIssued: Date{2015, time.January, 10}}, "2023-09-01", [2]string{"2023-09-01", "2025-08-31"}},
-		{"rolling 24 months", PeriodRule{Kind: PeriodRollingMonths, Months: 24}, Facts{LicenseIssued: Date{2021, time.September, 15}}, "2024-01-10", [2]string{"2023-09-15", "2025-09-14"}},
-		{"rolling 24 months from a leap day", PeriodRule{Kind: PeriodRollingMonths, Months: 24}, Facts{LicenseIssued: Date{2024, time.February, 29}}, "2026-02-28", [2]string{"2026-02-28", "2028-02-28"}},
-		{"rolling 12 months before the anchor", PeriodRule{Kind: PeriodRollingMonths, Months: 12}, Facts{LicenseIssued: Date{2021, time.March, 31}}, "2020-04-01", [2]string{"2020-03-31", "2021-03-30"}},
-		{"rolling 1 month from 31 January", PeriodRule{Kind: PeriodRollingMonths, Months: 1}, Facts{LicenseIssued: Date{2024, time.January, 31}}, "2024-03-15", [2]string{"2024-02-29", "2024-03-30"}},
+		{"birth-month biennium, parity from the licence year", PeriodRule{Kind: PeriodBirthMonthBiennium}, Facts{BirthMonth: time.August, LicenseIssued: Date{Year: 2015, Month: time.January, Day: 10}}, "2023-08-31", [2]string{"2021-09-01", "2023-08-31"}},
+		{"birth-month biennium, day after the birth month", PeriodRule{Kind: PeriodBirthMonthBiennium}, Facts{BirthMonth: time.August, LicenseIssued: Date{Year: 2015, Month: time.January, Day: 10}}, "2023-09-01", [2]string{"2023-09-01", "2025-08-31"}},
+		{"rolling 24 months", PeriodRule{Kind: PeriodRollingMonths, Months: 24}, Facts{LicenseIssued: Date{Year: 2021, Month: time.September, Day: 15}}, "2024-01-10", [2]string{"2023-09-15", "2025-09-14"}},
+		{"rolling 24 months from a leap day", PeriodRule{Kind: PeriodRollingMonths, Months: 24}, Facts{LicenseIssued: Date{Year: 2024, Month: time.February, Day: 29}}, "2026-02-28", [2]string{"2026-02-28", "2028-02-28"}},
+		{"rolling 12 months before the anchor", PeriodRule{Kind: PeriodRollingMonths, Months: 12}, Facts{LicenseIssued: Date{Year: 2021, Month: time.March, Day: 31}}, "2020-04-01", [2]string{"2020-03-31", "2021-03-30"}},
+		{"rolling 1 month from 31 January", PeriodRule{Kind: PeriodRollingMonths, Months: 1}, Facts{LicenseIssued: Date{Year: 2024, Month: time.January, Day: 31}}, "2024-03-15", [2]string{"2024-02-29", "2024-03-30"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +60,7 @@ func TestPeriodsTile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := Facts{ABCPCycle: 2, BirthMonth: time.February, LicenseIssued: Date{2016, time.January, 31}}
+	f := Facts{ABCPCycle: 2, BirthMonth: time.February, LicenseIssued: Date{Year: 2016, Month: time.January, Day: 31}}
 	for _, p := range programs {
 		l, err := newLayout(p, f)
 		if err != nil {

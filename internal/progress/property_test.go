@@ -13,10 +13,10 @@ import (
 
 var propertyFacts = Facts{
 	ABCPCycle: 1, BirthMonth: time.May,
-	LicenseIssued: Date{2015, time.March, 10}, FirstLicensed: Date{2015, time.March, 10},
+	LicenseIssued: Date{Year: 2015, Month: time.March, Day: 10}, FirstLicensed: Date{Year: 2015, Month: time.March, Day: 10},
 }
 
-var propertyAsOf = []Date{{2022, 5, 1}, {2024, 2, 29}, {2025, 7, 1}, {2026, 6, 30}}
+var propertyAsOf = []Date{{Year: 2022, Month: 5, Day: 1}, {Year: 2024, Month: 2, Day: 29}, {Year: 2025, Month: 7, Day: 1}, {Year: 2026, Month: 6, Day: 30}}
 
 // randomCredit draws a credit dated 2019-2028 of any type, sometimes from minutes only,
 // sometimes sharing a session.
@@ -25,7 +25,7 @@ func randomCredit(r *rand.Rand, id int) Credit {
 	typ := types[r.IntN(len(types))]
 	c := Credit{
 		ID:           fmt.Sprintf("c%04d", id),
-		Date:         Date{2019, time.January, 1}.AddDays(r.IntN(3650)),
+		Date:         Date{Year: 2019, Month: time.January, Day: 1}.AddDays(r.IntN(3650)),
 		ActivityType: typ,
 		Amount:       Units(r.IntN(1200)),
 		Verified:     r.IntN(2) == 0,
@@ -154,11 +154,11 @@ func TestPropertyInputOrderDoesNotMatter(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, p := range ceuPrograms(t) {
 		credits := randomLedger(r, 80)
-		want := mustEvaluate(t, p, credits, Date{2025, time.July, 1})
+		want := mustEvaluate(t, p, credits, Date{Year: 2025, Month: time.July, Day: 1})
 		for range 10 {
 			shuffled := append([]Credit(nil), credits...)
 			r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-			if diff := cmp.Diff(want, mustEvaluate(t, p, shuffled, Date{2025, time.July, 1})); diff != "" {
+			if diff := cmp.Diff(want, mustEvaluate(t, p, shuffled, Date{Year: 2025, Month: time.July, Day: 1})); diff != "" {
 				t.Fatalf("%s: shuffled input changed the result:\n%s", p.ID, diff)
 			}
 		}
@@ -172,14 +172,14 @@ func TestPropertyClinical(t *testing.T) {
 		if r.IntN(2) == 0 {
 			role = Secondary
 		}
-		return ClinicalEntry{ID: fmt.Sprintf("e%04d", id), Date: Date{2021, time.January, 1}.AddDays(r.IntN(2200)), Role: role, Count: 1 + r.IntN(6)}
+		return ClinicalEntry{ID: fmt.Sprintf("e%04d", id), Date: Date{Year: 2021, Month: time.January, Day: 1}.AddDays(r.IntN(2200)), Role: role, Count: 1 + r.IntN(6)}
 	}
 	all, err := BuiltIn()
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := propertyFacts
-	f.CertifiedOn = Date{2021, time.October, 1}
+	f.CertifiedOn = Date{Year: 2021, Month: time.October, Day: 1}
 	for _, p := range all {
 		if p.Kind != KindClinical {
 			continue

@@ -84,7 +84,7 @@ func TestValidateClinical(t *testing.T) {
 func TestEvaluateRejectsBadCredits(t *testing.T) {
 	credits := []Credit{
 		{ID: "a", Date: date(t, "2024-01-01"), ActivityType: MeetingAttendance, Amount: -1},
-		{ID: "a", Date: Date{2024, 2, 30}, ActivityType: "lecture", Category: "IV"},
+		{ID: "a", Date: Date{Year: 2024, Month: 2, Day: 30}, ActivityType: "lecture", Category: "IV"},
 	}
 	_, err := Evaluate(builtIn(t, "abcp-ccp-ceu"), Facts{ABCPCycle: 1}, credits, date(t, "2025-01-01"))
 	var ve *ValidationError

@@ -1,6 +1,7 @@
 package recert
 
 import (
+	"cmp"
 	"crypto/rand"
 	"database/sql/driver"
 	"encoding/base32"
@@ -44,14 +45,28 @@ type Organization struct {
 	Audit
 }
 
-// Date is a calendar date without a time zone, stored and written as YYYY-MM-DD.
+// Date is a civil date (year, month, day) with no time of day and no time zone: a credit
+// earned on 30 June belongs to 30 June wherever the server runs. It is stored and written as
+// YYYY-MM-DD; the zero Date writes as "" in JSON.
 type Date struct {
 	Year  int
 	Month time.Month
 	Day   int
 }
 
-// ParseDate reads YYYY-MM-DD.
+// NewDate returns the date y-m-d, normalised the way time.Date normalises (so 2025-02-29
+// becomes 2025-03-01).
+func NewDate(y int, m time.Month, d int) Date {
+	return DateOf(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+}
+
+// DateOf is the date of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate reads YYYY-MM-DD and rejects dates that do not exist (2025-02-29).
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
@@ -60,19 +75,70 @@ func ParseDate(s string) (Date, error) {
 	return DateOf(t), nil
 }
 
-// DateOf is the date of t in t's location.
-func DateOf(t time.Time) Date {
-	y, m, d := t.Date()
-	return Date{y, m, d}
+// String formats d as YYYY-MM-DD.
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// IsZero reports whether d is the zero Date (no date given).
+func (d Date) IsZero() bool { return d == Date{} }
+
+// Valid reports whether d names a day that exists.
+func (d Date) Valid() bool {
+	return d.Month >= time.January && d.Month <= time.December && d.Day >= 1 && d.Day <= daysIn(d.Year, d.Month)
+}
+
+// Compare returns -1, 0 or +1 as d is before, equal to or after o.
+func (d Date) Compare(o Date) int {
+	return cmp.Or(cmp.Compare(d.Year, o.Year), cmp.Compare(d.Month, o.Month), cmp.Compare(d.Day, o.Day))
+}
+
+// Before reports whether d is before o.
+func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
+
+// After reports whether d is after o.
+func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
+
+// Within reports whether start <= d <= end.
+func (d Date) Within(start, end Date) bool { return !d.Before(start) && !d.After(end) }
+
+// AddDays returns d plus n days (n may be negative).
+func (d Date) AddDays(n int) Date { return NewDate(d.Year, d.Month, d.Day+n) }
+
+// AddMonths returns d plus n months, clamped to the last day of the target month, so that
+// 31 January + 1 month is 28 (or 29) February and 29 February + 12 months is 28 February.
+func (d Date) AddMonths(n int) Date {
+	first := time.Date(d.Year, d.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	return Date{first.Year(), first.Month(), min(d.Day, daysIn(first.Year(), first.Month()))}
+}
+
+// DaysSince returns the number of days from o to d (negative when d is before o).
+func (d Date) DaysSince(o Date) int { return int(d.Time().Sub(o.Time()).Hours() / 24) }
+
+// In returns midnight at the start of d in loc.
+func (d Date) In(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 }
 
 // Time is midnight UTC at the start of the date.
-func (d Date) Time() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+func (d Date) Time() time.Time { return d.In(time.UTC) }
 
-// IsZero reports whether d is the zero Date.
-func (d Date) IsZero() bool { return d == Date{} }
+// MarshalText writes YYYY-MM-DD, or "" for the zero Date.
+func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(d.String()), nil
+}
 
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+// UnmarshalText reads YYYY-MM-DD; "" is the zero Date.
+func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(string(b))
+	*d = p
+	return err
+}
 
 // Value stores the date as text both engines read as a date.
 func (d Date) Value() (driver.Value, error) { return d.String(), nil }
@@ -99,3 +165,6 @@ func (d *Date) scanText(s string) error {
 	*d = p
 	return err
 }
+
+// daysIn returns the number of days in month m of year y.
+func daysIn(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
