@@ -411,25 +411,49 @@ type ClientInterface interface {
 
 	// ListEventAttendance An event's attendance
 	//
+	// A page of the event's attendance, revoked included. With `Accept: text/csv`, the whole
+	// attendance as a spreadsheet (name, ABCP ID, email, session codes, CEUs, status; no
+	// paging), with cells a spreadsheet would run as formulas neutralised.
+	//
 	// Corresponds with GET /v1/events/{event_id}/attendance (the `ListEventAttendance` operationId).
 	ListEventAttendance(ctx context.Context, eventID EventID, params *ListEventAttendanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostRosterWithBody Post attendance (a roster)
 	//
-	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-	// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-	// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-	// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+	// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+	// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+	// sessions attended in one of two layouts:
 	//
-	// Rows are upserted by member and event: posting the same roster again changes nothing and
-	// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-	// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-	// every bad row); `mode=partial` writes the valid rows and reports the others;
-	// `dry_run=true` reports without writing.
+	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+	//   (case-insensitive; empty means every session);
+	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
-	// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-	// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-	// first is still running is 409. Keys are kept 72 hours per caller.
+	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+	// code or title.
+	//
+	// Each row names the attendee by ABCP ID or email (or both, which must name the same
+	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+	// member record. Rows are upserted by member and event: posting the same roster again
+	// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+	// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+	// re-applies the roster and records in the history that it overrode each decision.
+	//
+	// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+	// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+	// writes nothing and reports what every row would do, errors included.
+	//
+	// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+	// the 1-based position in a JSON roster.
+	//
+	// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+	// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+	// another request is 422; a retry while the first is still running is 409. Keys are kept
+	// 72 hours per caller.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -438,20 +462,40 @@ type ClientInterface interface {
 
 	// PostRoster Post attendance (a roster)
 	//
-	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-	// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-	// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-	// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+	// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+	// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+	// sessions attended in one of two layouts:
 	//
-	// Rows are upserted by member and event: posting the same roster again changes nothing and
-	// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-	// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-	// every bad row); `mode=partial` writes the valid rows and reports the others;
-	// `dry_run=true` reports without writing.
+	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+	//   (case-insensitive; empty means every session);
+	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
-	// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-	// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-	// first is still running is 409. Keys are kept 72 hours per caller.
+	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+	// code or title.
+	//
+	// Each row names the attendee by ABCP ID or email (or both, which must name the same
+	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+	// member record. Rows are upserted by member and event: posting the same roster again
+	// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+	// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+	// re-applies the roster and records in the history that it overrode each decision.
+	//
+	// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+	// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+	// writes nothing and reports what every row would do, errors included.
+	//
+	// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+	// the 1-based position in a JSON roster.
+	//
+	// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+	// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+	// another request is 422; a retry while the first is still running is 409. Keys are kept
+	// 72 hours per caller.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -494,12 +538,47 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/disputes (the `CreateDispute` operationId).
 	CreateDispute(ctx context.Context, eventID EventID, body CreateDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListRosterPostings The rosters posted for an event
+	//
+	// Every roster written for the event, newest first, withdrawn ones included.
+	//
+	// Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
+	ListRosterPostings(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawRosterPostingWithBody Withdraw a whole roster
+	//
+	// Revokes every attendance the posting created that is not revoked already, with the
+	// reason, each in its history. Attendance the posting only updated is left as it is.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+	WithdrawRosterPostingWithBody(ctx context.Context, eventID EventID, postingID PostingID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// WithdrawRosterPosting Withdraw a whole roster
+	//
+	// Revokes every attendance the posting created that is not revoked already, with the
+	// reason, each in its history. Attendance the posting only updated is left as it is.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+	WithdrawRosterPosting(ctx context.Context, eventID EventID, postingID PostingID, body WithdrawRosterPostingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PublishEvent Publish a draft event
 	//
 	// It appears in the catalogue and takes attendance.
 	//
 	// Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 	PublishEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRosterTemplate A roster spreadsheet for the event
+	//
+	// The CSV header of a grid roster for the event (identity columns, then one column per
+	// session, headed by its code) and one example row, ready to fill in a spreadsheet.
+	//
+	// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
+	GetRosterTemplate(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadEvidence Download evidence
 	//
@@ -606,7 +685,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-	CreateActivityWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateActivityWithBody(ctx context.Context, memberID MemberID, params *CreateActivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateActivity Report an activity
 	//
@@ -618,7 +697,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-	CreateActivity(ctx context.Context, memberID MemberID, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateActivity(ctx context.Context, memberID MemberID, params *CreateActivityParams, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteActivity Withdraw an activity
 	//
@@ -714,7 +793,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-	CreateClinicalEntryWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateClinicalEntryWithBody(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateClinicalEntry Log clinical activity
 	//
@@ -724,7 +803,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-	CreateClinicalEntry(ctx context.Context, memberID MemberID, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateClinicalEntry(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DeleteClinicalEntry Withdraw a clinical entry
 	//
@@ -1644,6 +1723,10 @@ func (c *Client) UpdateEvent(ctx context.Context, eventID EventID, params *Updat
 
 // ListEventAttendance An event's attendance
 //
+// A page of the event's attendance, revoked included. With `Accept: text/csv`, the whole
+// attendance as a spreadsheet (name, ABCP ID, email, session codes, CEUs, status; no
+// paging), with cells a spreadsheet would run as formulas neutralised.
+//
 // Corresponds with GET /v1/events/{event_id}/attendance (the `ListEventAttendance` operationId).
 func (c *Client) ListEventAttendance(ctx context.Context, eventID EventID, params *ListEventAttendanceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListEventAttendanceRequest(c.Server, eventID, params)
@@ -1659,20 +1742,40 @@ func (c *Client) ListEventAttendance(ctx context.Context, eventID EventID, param
 
 // PostRosterWithBody Post attendance (a roster)
 //
-// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+// sessions attended in one of two layouts:
 //
-// Rows are upserted by member and event: posting the same roster again changes nothing and
-// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-// every bad row); `mode=partial` writes the valid rows and reports the others;
-// `dry_run=true` reports without writing.
+//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+//     (case-insensitive; empty means every session);
+//   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+//     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
-// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-// first is still running is 409. Keys are kept 72 hours per caller.
+// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+// code or title.
+//
+// Each row names the attendee by ABCP ID or email (or both, which must name the same
+// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+// member record. Rows are upserted by member and event: posting the same roster again
+// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+// re-applies the roster and records in the history that it overrode each decision.
+//
+// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+// writes nothing and reports what every row would do, errors included.
+//
+// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+// the 1-based position in a JSON roster.
+//
+// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+// another request is 422; a retry while the first is still running is 409. Keys are kept
+// 72 hours per caller.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1691,20 +1794,40 @@ func (c *Client) PostRosterWithBody(ctx context.Context, eventID EventID, params
 
 // PostRoster Post attendance (a roster)
 //
-// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+// sessions attended in one of two layouts:
 //
-// Rows are upserted by member and event: posting the same roster again changes nothing and
-// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-// every bad row); `mode=partial` writes the valid rows and reports the others;
-// `dry_run=true` reports without writing.
+//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+//     (case-insensitive; empty means every session);
+//   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+//     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
-// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-// first is still running is 409. Keys are kept 72 hours per caller.
+// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+// code or title.
+//
+// Each row names the attendee by ABCP ID or email (or both, which must name the same
+// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+// member record. Rows are upserted by member and event: posting the same roster again
+// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+// re-applies the roster and records in the history that it overrode each decision.
+//
+// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+// writes nothing and reports what every row would do, errors included.
+//
+// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+// the 1-based position in a JSON roster.
+//
+// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+// another request is 422; a retry while the first is still running is 409. Keys are kept
+// 72 hours per caller.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1797,6 +1920,63 @@ func (c *Client) CreateDispute(ctx context.Context, eventID EventID, body Create
 	return c.Client.Do(req)
 }
 
+// ListRosterPostings The rosters posted for an event
+//
+// Every roster written for the event, newest first, withdrawn ones included.
+//
+// Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
+func (c *Client) ListRosterPostings(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRosterPostingsRequest(c.Server, eventID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawRosterPostingWithBody Withdraw a whole roster
+//
+// Revokes every attendance the posting created that is not revoked already, with the
+// reason, each in its history. Attendance the posting only updated is left as it is.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+func (c *Client) WithdrawRosterPostingWithBody(ctx context.Context, eventID EventID, postingID PostingID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawRosterPostingRequestWithBody(c.Server, eventID, postingID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// WithdrawRosterPosting Withdraw a whole roster
+//
+// Revokes every attendance the posting created that is not revoked already, with the
+// reason, each in its history. Attendance the posting only updated is left as it is.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+func (c *Client) WithdrawRosterPosting(ctx context.Context, eventID EventID, postingID PostingID, body WithdrawRosterPostingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewWithdrawRosterPostingRequest(c.Server, eventID, postingID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PublishEvent Publish a draft event
 //
 // It appears in the catalogue and takes attendance.
@@ -1804,6 +1984,24 @@ func (c *Client) CreateDispute(ctx context.Context, eventID EventID, body Create
 // Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 func (c *Client) PublishEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishEventRequest(c.Server, eventID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRosterTemplate A roster spreadsheet for the event
+//
+// The CSV header of a grid roster for the event (identity columns, then one column per
+// session, headed by its code) and one example row, ready to fill in a spreadsheet.
+//
+// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
+func (c *Client) GetRosterTemplate(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRosterTemplateRequest(c.Server, eventID)
 	if err != nil {
 		return nil, err
 	}
@@ -2039,8 +2237,8 @@ func (c *Client) ListActivities(ctx context.Context, memberID MemberID, params *
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-func (c *Client) CreateActivityWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActivityRequestWithBody(c.Server, memberID, contentType, body)
+func (c *Client) CreateActivityWithBody(ctx context.Context, memberID MemberID, params *CreateActivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateActivityRequestWithBody(c.Server, memberID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2061,8 +2259,8 @@ func (c *Client) CreateActivityWithBody(ctx context.Context, memberID MemberID, 
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-func (c *Client) CreateActivity(ctx context.Context, memberID MemberID, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateActivityRequest(c.Server, memberID, body)
+func (c *Client) CreateActivity(ctx context.Context, memberID MemberID, params *CreateActivityParams, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateActivityRequest(c.Server, memberID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2277,8 +2475,8 @@ func (c *Client) ListClinicalEntries(ctx context.Context, memberID MemberID, par
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-func (c *Client) CreateClinicalEntryWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClinicalEntryRequestWithBody(c.Server, memberID, contentType, body)
+func (c *Client) CreateClinicalEntryWithBody(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateClinicalEntryRequestWithBody(c.Server, memberID, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2297,8 +2495,8 @@ func (c *Client) CreateClinicalEntryWithBody(ctx context.Context, memberID Membe
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-func (c *Client) CreateClinicalEntry(ctx context.Context, memberID MemberID, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClinicalEntryRequest(c.Server, memberID, body)
+func (c *Client) CreateClinicalEntry(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateClinicalEntryRequest(c.Server, memberID, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4111,6 +4309,18 @@ func NewPostRosterRequestWithBody(server string, eventID EventID, params *PostRo
 
 		}
 
+		if params.Override != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "override", *params.Override, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -4257,6 +4467,94 @@ func NewCreateDisputeRequestWithBody(server string, eventID EventID, contentType
 	return req, nil
 }
 
+// NewListRosterPostingsRequest constructs an http.Request for the ListRosterPostings method
+func NewListRosterPostingsRequest(server string, eventID EventID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/postings", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewWithdrawRosterPostingRequest calls the generic WithdrawRosterPosting builder with application/json body
+func NewWithdrawRosterPostingRequest(server string, eventID EventID, postingID PostingID, body WithdrawRosterPostingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewWithdrawRosterPostingRequestWithBody(server, eventID, postingID, "application/json", bodyReader)
+}
+
+// NewWithdrawRosterPostingRequestWithBody constructs an http.Request for the WithdrawRosterPosting method, with any body, and a specified content type
+func NewWithdrawRosterPostingRequestWithBody(server string, eventID EventID, postingID PostingID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "posting_id", postingID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/postings/%s/withdraw", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPublishEventRequest constructs an http.Request for the PublishEvent method
 func NewPublishEventRequest(server string, eventID EventID) (*http.Request, error) {
 	var err error
@@ -4284,6 +4582,40 @@ func NewPublishEventRequest(server string, eventID EventID) (*http.Request, erro
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRosterTemplateRequest constructs an http.Request for the GetRosterTemplate method
+func NewGetRosterTemplateRequest(server string, eventID EventID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/roster-template", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -4553,6 +4885,18 @@ func NewListMembersRequest(server string, params *ListMembersParams) (*http.Requ
 
 		}
 
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -4777,18 +5121,18 @@ func NewListActivitiesRequest(server string, memberID MemberID, params *ListActi
 }
 
 // NewCreateActivityRequest calls the generic CreateActivity builder with application/json body
-func NewCreateActivityRequest(server string, memberID MemberID, body CreateActivityJSONRequestBody) (*http.Request, error) {
+func NewCreateActivityRequest(server string, memberID MemberID, params *CreateActivityParams, body CreateActivityJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateActivityRequestWithBody(server, memberID, "application/json", bodyReader)
+	return NewCreateActivityRequestWithBody(server, memberID, params, "application/json", bodyReader)
 }
 
 // NewCreateActivityRequestWithBody constructs an http.Request for the CreateActivity method, with any body, and a specified content type
-func NewCreateActivityRequestWithBody(server string, memberID MemberID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateActivityRequestWithBody(server string, memberID MemberID, params *CreateActivityParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4819,6 +5163,21 @@ func NewCreateActivityRequestWithBody(server string, memberID MemberID, contentT
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -5278,18 +5637,18 @@ func NewListClinicalEntriesRequest(server string, memberID MemberID, params *Lis
 }
 
 // NewCreateClinicalEntryRequest calls the generic CreateClinicalEntry builder with application/json body
-func NewCreateClinicalEntryRequest(server string, memberID MemberID, body CreateClinicalEntryJSONRequestBody) (*http.Request, error) {
+func NewCreateClinicalEntryRequest(server string, memberID MemberID, params *CreateClinicalEntryParams, body CreateClinicalEntryJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateClinicalEntryRequestWithBody(server, memberID, "application/json", bodyReader)
+	return NewCreateClinicalEntryRequestWithBody(server, memberID, params, "application/json", bodyReader)
 }
 
 // NewCreateClinicalEntryRequestWithBody constructs an http.Request for the CreateClinicalEntry method, with any body, and a specified content type
-func NewCreateClinicalEntryRequestWithBody(server string, memberID MemberID, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateClinicalEntryRequestWithBody(server string, memberID MemberID, params *CreateClinicalEntryParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5320,6 +5679,21 @@ func NewCreateClinicalEntryRequestWithBody(server string, memberID MemberID, con
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -6940,6 +7314,10 @@ type ClientWithResponsesInterface interface {
 
 	// ListEventAttendanceWithResponse An event's attendance
 	//
+	// A page of the event's attendance, revoked included. With `Accept: text/csv`, the whole
+	// attendance as a spreadsheet (name, ABCP ID, email, session codes, CEUs, status; no
+	// paging), with cells a spreadsheet would run as formulas neutralised.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/events/{event_id}/attendance (the `ListEventAttendance` operationId).
@@ -6947,20 +7325,40 @@ type ClientWithResponsesInterface interface {
 
 	// PostRosterWithBodyWithResponse Post attendance (a roster)
 	//
-	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-	// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-	// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-	// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+	// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+	// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+	// sessions attended in one of two layouts:
 	//
-	// Rows are upserted by member and event: posting the same roster again changes nothing and
-	// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-	// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-	// every bad row); `mode=partial` writes the valid rows and reports the others;
-	// `dry_run=true` reports without writing.
+	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+	//   (case-insensitive; empty means every session);
+	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
-	// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-	// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-	// first is still running is 409. Keys are kept 72 hours per caller.
+	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+	// code or title.
+	//
+	// Each row names the attendee by ABCP ID or email (or both, which must name the same
+	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+	// member record. Rows are upserted by member and event: posting the same roster again
+	// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+	// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+	// re-applies the roster and records in the history that it overrode each decision.
+	//
+	// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+	// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+	// writes nothing and reports what every row would do, errors included.
+	//
+	// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+	// the 1-based position in a JSON roster.
+	//
+	// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+	// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+	// another request is 422; a retry while the first is still running is 409. Keys are kept
+	// 72 hours per caller.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6969,20 +7367,40 @@ type ClientWithResponsesInterface interface {
 
 	// PostRosterWithResponse Post attendance (a roster)
 	//
-	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-	// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-	// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-	// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+	// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+	// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+	// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+	// sessions attended in one of two layouts:
 	//
-	// Rows are upserted by member and event: posting the same roster again changes nothing and
-	// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-	// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-	// every bad row); `mode=partial` writes the valid rows and reports the others;
-	// `dry_run=true` reports without writing.
+	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+	//   (case-insensitive; empty means every session);
+	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
-	// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-	// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-	// first is still running is 409. Keys are kept 72 hours per caller.
+	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+	// code or title.
+	//
+	// Each row names the attendee by ABCP ID or email (or both, which must name the same
+	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+	// member record. Rows are upserted by member and event: posting the same roster again
+	// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+	// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+	// re-applies the roster and records in the history that it overrode each decision.
+	//
+	// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+	// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+	// writes nothing and reports what every row would do, errors included.
+	//
+	// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+	// the 1-based position in a JSON roster.
+	//
+	// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+	// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+	// another request is 422; a retry while the first is still running is 409. Keys are kept
+	// 72 hours per caller.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7029,6 +7447,35 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/disputes (the `CreateDispute` operationId).
 	CreateDisputeWithResponse(ctx context.Context, eventID EventID, body CreateDisputeJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateDisputeResponse, error)
 
+	// ListRosterPostingsWithResponse The rosters posted for an event
+	//
+	// Every roster written for the event, newest first, withdrawn ones included.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
+	ListRosterPostingsWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*ListRosterPostingsResponse, error)
+
+	// WithdrawRosterPostingWithBodyWithResponse Withdraw a whole roster
+	//
+	// Revokes every attendance the posting created that is not revoked already, with the
+	// reason, each in its history. Attendance the posting only updated is left as it is.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+	WithdrawRosterPostingWithBodyWithResponse(ctx context.Context, eventID EventID, postingID PostingID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*WithdrawRosterPostingResponse, error)
+
+	// WithdrawRosterPostingWithResponse Withdraw a whole roster
+	//
+	// Revokes every attendance the posting created that is not revoked already, with the
+	// reason, each in its history. Attendance the posting only updated is left as it is.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+	WithdrawRosterPostingWithResponse(ctx context.Context, eventID EventID, postingID PostingID, body WithdrawRosterPostingJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawRosterPostingResponse, error)
+
 	// PublishEventWithResponse Publish a draft event
 	//
 	// It appears in the catalogue and takes attendance.
@@ -7037,6 +7484,16 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 	PublishEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*PublishEventResponse, error)
+
+	// GetRosterTemplateWithResponse A roster spreadsheet for the event
+	//
+	// The CSV header of a grid roster for the event (identity columns, then one column per
+	// session, headed by its code) and one example row, ready to fill in a spreadsheet.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
+	GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error)
 
 	// DownloadEvidenceWithResponse Download evidence
 	//
@@ -7155,7 +7612,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-	CreateActivityWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error)
+	CreateActivityWithBodyWithResponse(ctx context.Context, memberID MemberID, params *CreateActivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error)
 
 	// CreateActivityWithResponse Report an activity
 	//
@@ -7167,7 +7624,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-	CreateActivityWithResponse(ctx context.Context, memberID MemberID, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error)
+	CreateActivityWithResponse(ctx context.Context, memberID MemberID, params *CreateActivityParams, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error)
 
 	// DeleteActivityWithResponse Withdraw an activity
 	//
@@ -7275,7 +7732,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-	CreateClinicalEntryWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error)
+	CreateClinicalEntryWithBodyWithResponse(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error)
 
 	// CreateClinicalEntryWithResponse Log clinical activity
 	//
@@ -7285,7 +7742,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-	CreateClinicalEntryWithResponse(ctx context.Context, memberID MemberID, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error)
+	CreateClinicalEntryWithResponse(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error)
 
 	// DeleteClinicalEntryWithResponse Withdraw a clinical entry
 	//
@@ -9957,6 +10414,179 @@ func (r CreateDisputeResponse) ContentType() string {
 	return ""
 }
 
+// ListRosterPostingsResponse401Headers the declared response headers of an HTTP 401 response for ListRosterPostings
+type ListRosterPostingsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type ListRosterPostingsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RosterPostingList
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRosterPostingsResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRosterPostingsResponse) GetJSON200() *RosterPostingList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRosterPostingsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListRosterPostingsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListRosterPostingsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRosterPostingsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRosterPostingsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRosterPostingsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRosterPostingsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRosterPostingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// WithdrawRosterPostingResponse401Headers the declared response headers of an HTTP 401 response for WithdrawRosterPosting
+type WithdrawRosterPostingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type WithdrawRosterPostingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RosterPosting
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *WithdrawRosterPostingResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r WithdrawRosterPostingResponse) GetJSON200() *RosterPosting {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r WithdrawRosterPostingResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r WithdrawRosterPostingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r WithdrawRosterPostingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r WithdrawRosterPostingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r WithdrawRosterPostingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PublishEventResponse401Headers the declared response headers of an HTTP 401 response for PublishEvent
 type PublishEventResponse401Headers struct {
 	WWWAuthenticate *string
@@ -10048,6 +10678,75 @@ func (r PublishEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetRosterTemplateResponse401Headers the declared response headers of an HTTP 401 response for GetRosterTemplate
+type GetRosterTemplateResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetRosterTemplateResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRosterTemplateResponse401Headers
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRosterTemplateResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetRosterTemplateResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRosterTemplateResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetRosterTemplateResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRosterTemplateResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRosterTemplateResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRosterTemplateResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRosterTemplateResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10840,6 +11539,8 @@ type CreateActivityResponse struct {
 	ApplicationProblemJSON403 *Forbidden
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
 	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationProblemJSON422 *UnprocessableEntity
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -10871,6 +11572,11 @@ func (r CreateActivityResponse) GetApplicationProblemJSON403() *Forbidden {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r CreateActivityResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r CreateActivityResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
 }
 
 // GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
@@ -14272,6 +14978,10 @@ func (c *ClientWithResponses) UpdateEventWithResponse(ctx context.Context, event
 
 // ListEventAttendanceWithResponse An event's attendance
 //
+// A page of the event's attendance, revoked included. With `Accept: text/csv`, the whole
+// attendance as a spreadsheet (name, ABCP ID, email, session codes, CEUs, status; no
+// paging), with cells a spreadsheet would run as formulas neutralised.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/events/{event_id}/attendance (the `ListEventAttendance` operationId).
@@ -14285,20 +14995,40 @@ func (c *ClientWithResponses) ListEventAttendanceWithResponse(ctx context.Contex
 
 // PostRosterWithBodyWithResponse Post attendance (a roster)
 //
-// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+// sessions attended in one of two layouts:
 //
-// Rows are upserted by member and event: posting the same roster again changes nothing and
-// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-// every bad row); `mode=partial` writes the valid rows and reports the others;
-// `dry_run=true` reports without writing.
+//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+//     (case-insensitive; empty means every session);
+//   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+//     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
-// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-// first is still running is 409. Keys are kept 72 hours per caller.
+// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+// code or title.
+//
+// Each row names the attendee by ABCP ID or email (or both, which must name the same
+// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+// member record. Rows are upserted by member and event: posting the same roster again
+// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+// re-applies the roster and records in the history that it overrode each decision.
+//
+// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+// writes nothing and reports what every row would do, errors included.
+//
+// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+// the 1-based position in a JSON roster.
+//
+// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+// another request is 422; a retry while the first is still running is 409. Keys are kept
+// 72 hours per caller.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14313,20 +15043,40 @@ func (c *ClientWithResponses) PostRosterWithBodyWithResponse(ctx context.Context
 
 // PostRosterWithResponse Post attendance (a roster)
 //
-// Up to 10,000 attendees, as JSON or as CSV (`text/csv`, a header row naming columns
-// `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `sessions` (session ids
-// separated by `;`) and `ceus`). Each row names the attendee by ABCP ID or email and either
-// the sessions attended (default: all) or the CEUs awarded (never more than offered).
+// Up to 10,000 attendees, as JSON or as CSV (`text/csv`; UTF-8, with or without a
+// byte-order mark; a file that is not UTF-8 is read as Windows-1252, as Excel's plain "CSV"
+// export writes it, with a warning). A CSV has a header row naming its columns, in any order
+// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
+// sessions attended in one of two layouts:
 //
-// Rows are upserted by member and event: posting the same roster again changes nothing and
-// reports the rows `unchanged`. An attendee who matches no member becomes an unclaimed
-// member record. `mode=atomic` (default) writes nothing if any row is invalid (422 listing
-// every bad row); `mode=partial` writes the valid rows and reports the others;
-// `dry_run=true` reports without writing.
+//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
+//     (case-insensitive; empty means every session);
+//   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
+//     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
-// With an `Idempotency-Key`, a retry with the same key and body gets the stored response
-// (`Idempotent-Replayed: true`); the same key with another body is 422; a retry while the
-// first is still running is 409. Keys are kept 72 hours per caller.
+// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
+// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
+// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
+// code or title.
+//
+// Each row names the attendee by ABCP ID or email (or both, which must name the same
+// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
+// member record. Rows are upserted by member and event: posting the same roster again
+// reports the rows `unchanged`. A re-post never undoes a revocation, a correction or a
+// decided dispute: such rows are `kept`, with the reason, unless `override=true`, which
+// re-applies the roster and records in the history that it overrode each decision.
+//
+// `mode=atomic` (default) writes nothing if any row is rejected (422 listing every bad
+// row); `mode=partial` writes the valid rows and reports the others; `dry_run=true`
+// writes nothing and reports what every row would do, errors included.
+//
+// Results count rows as people do: `line` is the CSV line (the header is line 1), `row`
+// the 1-based position in a JSON roster.
+//
+// With an `Idempotency-Key`, a retry with the same key and request (body, `mode` and
+// `override`) gets the stored response (`Idempotent-Replayed: true`); the same key with
+// another request is 422; a retry while the first is still running is 409. Keys are kept
+// 72 hours per caller.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14403,6 +15153,53 @@ func (c *ClientWithResponses) CreateDisputeWithResponse(ctx context.Context, eve
 	return ParseCreateDisputeResponse(rsp)
 }
 
+// ListRosterPostingsWithResponse The rosters posted for an event
+//
+// Every roster written for the event, newest first, withdrawn ones included.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
+func (c *ClientWithResponses) ListRosterPostingsWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*ListRosterPostingsResponse, error) {
+	rsp, err := c.ListRosterPostings(ctx, eventID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRosterPostingsResponse(rsp)
+}
+
+// WithdrawRosterPostingWithBodyWithResponse Withdraw a whole roster
+//
+// Revokes every attendance the posting created that is not revoked already, with the
+// reason, each in its history. Attendance the posting only updated is left as it is.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+func (c *ClientWithResponses) WithdrawRosterPostingWithBodyWithResponse(ctx context.Context, eventID EventID, postingID PostingID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*WithdrawRosterPostingResponse, error) {
+	rsp, err := c.WithdrawRosterPostingWithBody(ctx, eventID, postingID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawRosterPostingResponse(rsp)
+}
+
+// WithdrawRosterPostingWithResponse Withdraw a whole roster
+//
+// Revokes every attendance the posting created that is not revoked already, with the
+// reason, each in its history. Attendance the posting only updated is left as it is.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/postings/{posting_id}/withdraw (the `WithdrawRosterPosting` operationId).
+func (c *ClientWithResponses) WithdrawRosterPostingWithResponse(ctx context.Context, eventID EventID, postingID PostingID, body WithdrawRosterPostingJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawRosterPostingResponse, error) {
+	rsp, err := c.WithdrawRosterPosting(ctx, eventID, postingID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWithdrawRosterPostingResponse(rsp)
+}
+
 // PublishEventWithResponse Publish a draft event
 //
 // It appears in the catalogue and takes attendance.
@@ -14416,6 +15213,22 @@ func (c *ClientWithResponses) PublishEventWithResponse(ctx context.Context, even
 		return nil, err
 	}
 	return ParsePublishEventResponse(rsp)
+}
+
+// GetRosterTemplateWithResponse A roster spreadsheet for the event
+//
+// The CSV header of a grid roster for the event (identity columns, then one column per
+// session, headed by its code) and one example row, ready to fill in a spreadsheet.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
+func (c *ClientWithResponses) GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error) {
+	rsp, err := c.GetRosterTemplate(ctx, eventID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRosterTemplateResponse(rsp)
 }
 
 // DownloadEvidenceWithResponse Download evidence
@@ -14607,8 +15420,8 @@ func (c *ClientWithResponses) ListActivitiesWithResponse(ctx context.Context, me
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-func (c *ClientWithResponses) CreateActivityWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error) {
-	rsp, err := c.CreateActivityWithBody(ctx, memberID, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateActivityWithBodyWithResponse(ctx context.Context, memberID MemberID, params *CreateActivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error) {
+	rsp, err := c.CreateActivityWithBody(ctx, memberID, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14625,8 +15438,8 @@ func (c *ClientWithResponses) CreateActivityWithBodyWithResponse(ctx context.Con
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/members/{member_id}/activities (the `CreateActivity` operationId).
-func (c *ClientWithResponses) CreateActivityWithResponse(ctx context.Context, memberID MemberID, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error) {
-	rsp, err := c.CreateActivity(ctx, memberID, body, reqEditors...)
+func (c *ClientWithResponses) CreateActivityWithResponse(ctx context.Context, memberID MemberID, params *CreateActivityParams, body CreateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateActivityResponse, error) {
+	rsp, err := c.CreateActivity(ctx, memberID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14805,8 +15618,8 @@ func (c *ClientWithResponses) ListClinicalEntriesWithResponse(ctx context.Contex
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-func (c *ClientWithResponses) CreateClinicalEntryWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error) {
-	rsp, err := c.CreateClinicalEntryWithBody(ctx, memberID, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateClinicalEntryWithBodyWithResponse(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error) {
+	rsp, err := c.CreateClinicalEntryWithBody(ctx, memberID, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14821,8 +15634,8 @@ func (c *ClientWithResponses) CreateClinicalEntryWithBodyWithResponse(ctx contex
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/members/{member_id}/clinical-activities (the `CreateClinicalEntry` operationId).
-func (c *ClientWithResponses) CreateClinicalEntryWithResponse(ctx context.Context, memberID MemberID, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error) {
-	rsp, err := c.CreateClinicalEntry(ctx, memberID, body, reqEditors...)
+func (c *ClientWithResponses) CreateClinicalEntryWithResponse(ctx context.Context, memberID MemberID, params *CreateClinicalEntryParams, body CreateClinicalEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClinicalEntryResponse, error) {
+	rsp, err := c.CreateClinicalEntry(ctx, memberID, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17012,6 +17825,9 @@ func ParseListEventAttendanceResponse(rsp *http.Response) (*ListEventAttendanceR
 		}
 		response.ApplicationProblemJSON500 = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
@@ -17378,6 +18194,161 @@ func ParseCreateDisputeResponse(rsp *http.Response) (*CreateDisputeResponse, err
 	return response, nil
 }
 
+// ParseListRosterPostingsResponse parses an HTTP response from a ListRosterPostingsWithResponse call
+func ParseListRosterPostingsResponse(rsp *http.Response) (*ListRosterPostingsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRosterPostingsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RosterPostingList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListRosterPostingsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseWithdrawRosterPostingResponse parses an HTTP response from a WithdrawRosterPostingWithResponse call
+func ParseWithdrawRosterPostingResponse(rsp *http.Response) (*WithdrawRosterPostingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &WithdrawRosterPostingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RosterPosting
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers WithdrawRosterPostingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePublishEventResponse parses an HTTP response from a PublishEventWithResponse call
 func ParsePublishEventResponse(rsp *http.Response) (*PublishEventResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17453,6 +18424,66 @@ func ParsePublishEventResponse(rsp *http.Response) (*PublishEventResponse, error
 	switch {
 	case rsp.StatusCode == 401:
 		var headers PublishEventResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRosterTemplateResponse parses an HTTP response from a GetRosterTemplateWithResponse call
+func ParseGetRosterTemplateResponse(rsp *http.Response) (*GetRosterTemplateResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRosterTemplateResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetRosterTemplateResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18210,6 +19241,13 @@ func ParseCreateActivityResponse(rsp *http.Response) (*CreateActivityResponse, e
 			return nil, err
 		}
 		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity

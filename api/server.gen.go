@@ -102,9 +102,18 @@ type ServerInterface interface {
 	// CreateDispute Dispute your attendance at an event
 	// (POST /v1/events/{event_id}/disputes)
 	CreateDispute(ctx echo.Context, eventID EventID) error
+	// ListRosterPostings The rosters posted for an event
+	// (GET /v1/events/{event_id}/postings)
+	ListRosterPostings(ctx echo.Context, eventID EventID) error
+	// WithdrawRosterPosting Withdraw a whole roster
+	// (POST /v1/events/{event_id}/postings/{posting_id}/withdraw)
+	WithdrawRosterPosting(ctx echo.Context, eventID EventID, postingID PostingID) error
 	// PublishEvent Publish a draft event
 	// (POST /v1/events/{event_id}/publish)
 	PublishEvent(ctx echo.Context, eventID EventID) error
+	// GetRosterTemplate A roster spreadsheet for the event
+	// (GET /v1/events/{event_id}/roster-template)
+	GetRosterTemplate(ctx echo.Context, eventID EventID) error
 	// DownloadEvidence Download evidence
 	// (GET /v1/evidence/{evidence_id})
 	DownloadEvidence(ctx echo.Context, evidenceID string) error
@@ -134,7 +143,7 @@ type ServerInterface interface {
 	ListActivities(ctx echo.Context, memberID MemberID, params ListActivitiesParams) error
 	// CreateActivity Report an activity
 	// (POST /v1/members/{member_id}/activities)
-	CreateActivity(ctx echo.Context, memberID MemberID) error
+	CreateActivity(ctx echo.Context, memberID MemberID, params CreateActivityParams) error
 	// DeleteActivity Withdraw an activity
 	// (DELETE /v1/members/{member_id}/activities/{activity_id})
 	DeleteActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
@@ -164,7 +173,7 @@ type ServerInterface interface {
 	ListClinicalEntries(ctx echo.Context, memberID MemberID, params ListClinicalEntriesParams) error
 	// CreateClinicalEntry Log clinical activity
 	// (POST /v1/members/{member_id}/clinical-activities)
-	CreateClinicalEntry(ctx echo.Context, memberID MemberID) error
+	CreateClinicalEntry(ctx echo.Context, memberID MemberID, params CreateClinicalEntryParams) error
 	// DeleteClinicalEntry Withdraw a clinical entry
 	// (DELETE /v1/members/{member_id}/clinical-activities/{entry_id})
 	DeleteClinicalEntry(ctx echo.Context, memberID MemberID, entryID string) error
@@ -703,10 +712,17 @@ func (w *ServerInterfaceWrapper) PostRoster(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dry_run: %s", err))
 	}
 
+	// ------------- Optional query parameter "override" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "override", ctx.QueryParams(), &params.Override, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter override: %s", err))
+	}
+
 	headers := ctx.Request().Header
 	// ------------- Optional header parameter "Idempotency-Key" -------------
 	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
-		var IdempotencyKey string
+		var IdempotencyKey IdempotencyKey
 		n := len(valueList)
 		if n != 1 {
 			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
@@ -773,6 +789,46 @@ func (w *ServerInterfaceWrapper) CreateDispute(ctx echo.Context) error {
 	return err
 }
 
+// ListRosterPostings converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRosterPostings(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRosterPostings(ctx, eventID)
+	return err
+}
+
+// WithdrawRosterPosting converts echo context to params.
+func (w *ServerInterfaceWrapper) WithdrawRosterPosting(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// ------------- Path parameter "posting_id" -------------
+	var postingID PostingID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "posting_id", ctx.Param("posting_id"), &postingID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter posting_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.WithdrawRosterPosting(ctx, eventID, postingID)
+	return err
+}
+
 // PublishEvent converts echo context to params.
 func (w *ServerInterfaceWrapper) PublishEvent(ctx echo.Context) error {
 	var err error
@@ -786,6 +842,22 @@ func (w *ServerInterfaceWrapper) PublishEvent(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublishEvent(ctx, eventID)
+	return err
+}
+
+// GetRosterTemplate converts echo context to params.
+func (w *ServerInterfaceWrapper) GetRosterTemplate(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetRosterTemplate(ctx, eventID)
 	return err
 }
 
@@ -894,6 +966,13 @@ func (w *ServerInterfaceWrapper) ListMembers(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "email", ctx.QueryParams(), &params.Email, runtime.BindQueryParameterOptions{Type: "string", Format: "email"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter email: %s", err))
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", ctx.QueryParams(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1005,8 +1084,28 @@ func (w *ServerInterfaceWrapper) CreateActivity(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateActivityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateActivity(ctx, memberID)
+	err = w.Handler.CreateActivity(ctx, memberID, params)
 	return err
 }
 
@@ -1245,8 +1344,28 @@ func (w *ServerInterfaceWrapper) CreateClinicalEntry(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateClinicalEntryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.CreateClinicalEntry(ctx, memberID)
+	err = w.Handler.CreateClinicalEntry(ctx, memberID, params)
 	return err
 }
 
@@ -1847,6 +1966,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/events/:event_id/cancel", wrapper.CancelEvent, options.OperationMiddlewares["cancelEvent"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/attendance", wrapper.ListEventAttendance, options.OperationMiddlewares["listEventAttendance"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/attendance", wrapper.PostRoster, options.OperationMiddlewares["postRoster"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id/roster-template", wrapper.GetRosterTemplate, options.OperationMiddlewares["getRosterTemplate"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id/postings", wrapper.ListRosterPostings, options.OperationMiddlewares["listRosterPostings"]...)
+	router.POST(options.BaseURL+"/v1/events/:event_id/postings/:posting_id/withdraw", wrapper.WithdrawRosterPosting, options.OperationMiddlewares["withdrawRosterPosting"]...)
 	router.DELETE(options.BaseURL+"/v1/attendance/:attendance_id", wrapper.RevokeAttendance, options.OperationMiddlewares["revokeAttendance"]...)
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id", wrapper.GetAttendance, options.OperationMiddlewares["getAttendance"]...)
 	router.PATCH(options.BaseURL+"/v1/attendance/:attendance_id", wrapper.CorrectAttendance, options.OperationMiddlewares["correctAttendance"]...)
@@ -4209,6 +4331,26 @@ func (response ListEventAttendance200JSONResponse) VisitListEventAttendanceRespo
 	return err
 }
 
+type ListEventAttendance200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ListEventAttendance200TextCsvResponse) VisitListEventAttendanceResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
 type ListEventAttendance400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }
@@ -4822,6 +4964,234 @@ func (response CreateDispute500ApplicationProblemPlusJSONResponse) VisitCreateDi
 	return err
 }
 
+type ListRosterPostingsRequestObject struct {
+	EventID EventID `json:"event_id"`
+}
+
+type ListRosterPostingsResponseObject interface {
+	VisitListRosterPostingsResponse(w http.ResponseWriter) error
+}
+
+type ListRosterPostings200JSONResponse RosterPostingList
+
+func (response ListRosterPostings200JSONResponse) VisitListRosterPostingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRosterPostings401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRosterPostings401ApplicationProblemPlusJSONResponse) VisitListRosterPostingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRosterPostings403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListRosterPostings403ApplicationProblemPlusJSONResponse) VisitListRosterPostingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRosterPostings404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListRosterPostings404ApplicationProblemPlusJSONResponse) VisitListRosterPostingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRosterPostings500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRosterPostings500ApplicationProblemPlusJSONResponse) VisitListRosterPostingsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPostingRequestObject struct {
+	EventID   EventID   `json:"event_id"`
+	PostingID PostingID `json:"posting_id"`
+	Body      *WithdrawRosterPostingJSONRequestBody
+}
+
+type WithdrawRosterPostingResponseObject interface {
+	VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error
+}
+
+type WithdrawRosterPosting200JSONResponse RosterPosting
+
+func (response WithdrawRosterPosting200JSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting400ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting401ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting403ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting404ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting409ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting422ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawRosterPosting500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawRosterPosting500ApplicationProblemPlusJSONResponse) VisitWithdrawRosterPostingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type PublishEventRequestObject struct {
 	EventID EventID `json:"event_id"`
 }
@@ -4948,6 +5318,101 @@ type PublishEvent500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PublishEvent500ApplicationProblemPlusJSONResponse) VisitPublishEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRosterTemplateRequestObject struct {
+	EventID EventID `json:"event_id"`
+}
+
+type GetRosterTemplateResponseObject interface {
+	VisitGetRosterTemplateResponse(w http.ResponseWriter) error
+}
+
+type GetRosterTemplate200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetRosterTemplate200TextCsvResponse) VisitGetRosterTemplateResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetRosterTemplate401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRosterTemplate401ApplicationProblemPlusJSONResponse) VisitGetRosterTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRosterTemplate403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetRosterTemplate403ApplicationProblemPlusJSONResponse) VisitGetRosterTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRosterTemplate404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetRosterTemplate404ApplicationProblemPlusJSONResponse) VisitGetRosterTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRosterTemplate500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRosterTemplate500ApplicationProblemPlusJSONResponse) VisitGetRosterTemplateResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -5962,6 +6427,7 @@ func (response ListActivities500ApplicationProblemPlusJSONResponse) VisitListAct
 
 type CreateActivityRequestObject struct {
 	MemberID MemberID `json:"member_id"`
+	Params   CreateActivityParams
 	Body     *CreateActivityJSONRequestBody
 }
 
@@ -6046,6 +6512,22 @@ func (response CreateActivity404ApplicationProblemPlusJSONResponse) VisitCreateA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateActivity409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateActivity409ApplicationProblemPlusJSONResponse) VisitCreateActivityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7115,6 +7597,7 @@ func (response ListClinicalEntries500ApplicationProblemPlusJSONResponse) VisitLi
 
 type CreateClinicalEntryRequestObject struct {
 	MemberID MemberID `json:"member_id"`
+	Params   CreateClinicalEntryParams
 	Body     *CreateClinicalEntryJSONRequestBody
 }
 
@@ -9869,9 +10352,18 @@ type StrictServerInterface interface {
 	// CreateDispute Dispute your attendance at an event
 	// (POST /v1/events/{event_id}/disputes)
 	CreateDispute(ctx context.Context, request CreateDisputeRequestObject) (CreateDisputeResponseObject, error)
+	// ListRosterPostings The rosters posted for an event
+	// (GET /v1/events/{event_id}/postings)
+	ListRosterPostings(ctx context.Context, request ListRosterPostingsRequestObject) (ListRosterPostingsResponseObject, error)
+	// WithdrawRosterPosting Withdraw a whole roster
+	// (POST /v1/events/{event_id}/postings/{posting_id}/withdraw)
+	WithdrawRosterPosting(ctx context.Context, request WithdrawRosterPostingRequestObject) (WithdrawRosterPostingResponseObject, error)
 	// PublishEvent Publish a draft event
 	// (POST /v1/events/{event_id}/publish)
 	PublishEvent(ctx context.Context, request PublishEventRequestObject) (PublishEventResponseObject, error)
+	// GetRosterTemplate A roster spreadsheet for the event
+	// (GET /v1/events/{event_id}/roster-template)
+	GetRosterTemplate(ctx context.Context, request GetRosterTemplateRequestObject) (GetRosterTemplateResponseObject, error)
 	// DownloadEvidence Download evidence
 	// (GET /v1/evidence/{evidence_id})
 	DownloadEvidence(ctx context.Context, request DownloadEvidenceRequestObject) (DownloadEvidenceResponseObject, error)
@@ -10946,6 +11438,80 @@ func (sh *strictHandler) CreateDispute(ctx echo.Context, eventID EventID) error 
 	return nil
 }
 
+// ListRosterPostings operation middleware
+func (sh *strictHandler) ListRosterPostings(ctx echo.Context, eventID EventID) error {
+	var request ListRosterPostingsRequestObject
+
+	request.EventID = eventID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRosterPostings(ctx.Request().Context(), request.(ListRosterPostingsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRosterPostings")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRosterPostingsResponseObject); ok {
+		return validResponse.VisitListRosterPostingsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// WithdrawRosterPosting operation middleware
+func (sh *strictHandler) WithdrawRosterPosting(ctx echo.Context, eventID EventID, postingID PostingID) error {
+	var request WithdrawRosterPostingRequestObject
+
+	request.EventID = eventID
+	request.PostingID = postingID
+
+	var body WithdrawRosterPostingJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawRosterPosting(ctx.Request().Context(), request.(WithdrawRosterPostingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawRosterPosting")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(WithdrawRosterPostingResponseObject); ok {
+		return validResponse.VisitWithdrawRosterPostingResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // PublishEvent operation middleware
 func (sh *strictHandler) PublishEvent(ctx echo.Context, eventID EventID) error {
 	var request PublishEventRequestObject
@@ -10965,6 +11531,31 @@ func (sh *strictHandler) PublishEvent(ctx echo.Context, eventID EventID) error {
 		return err
 	} else if validResponse, ok := response.(PublishEventResponseObject); ok {
 		return validResponse.VisitPublishEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetRosterTemplate operation middleware
+func (sh *strictHandler) GetRosterTemplate(ctx echo.Context, eventID EventID) error {
+	var request GetRosterTemplateRequestObject
+
+	request.EventID = eventID
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRosterTemplate(ctx.Request().Context(), request.(GetRosterTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRosterTemplate")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetRosterTemplateResponseObject); ok {
+		return validResponse.VisitGetRosterTemplateResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -11264,10 +11855,11 @@ func (sh *strictHandler) ListActivities(ctx echo.Context, memberID MemberID, par
 }
 
 // CreateActivity operation middleware
-func (sh *strictHandler) CreateActivity(ctx echo.Context, memberID MemberID) error {
+func (sh *strictHandler) CreateActivity(ctx echo.Context, memberID MemberID, params CreateActivityParams) error {
 	var request CreateActivityRequestObject
 
 	request.MemberID = memberID
+	request.Params = params
 
 	var body CreateActivityJSONRequestBody
 	var err error
@@ -11594,10 +12186,11 @@ func (sh *strictHandler) ListClinicalEntries(ctx echo.Context, memberID MemberID
 }
 
 // CreateClinicalEntry operation middleware
-func (sh *strictHandler) CreateClinicalEntry(ctx echo.Context, memberID MemberID) error {
+func (sh *strictHandler) CreateClinicalEntry(ctx echo.Context, memberID MemberID, params CreateClinicalEntryParams) error {
 	var request CreateClinicalEntryRequestObject
 
 	request.MemberID = memberID
+	request.Params = params
 
 	var body CreateClinicalEntryJSONRequestBody
 	var err error

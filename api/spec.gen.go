@@ -246,6 +246,39 @@ func (e AttendanceChangeAction) Valid() bool {
 	}
 }
 
+// Defines values for AttendanceChangeSource.
+const (
+	AttendanceChangeSourceCorrection AttendanceChangeSource = "correction"
+	AttendanceChangeSourceDispute    AttendanceChangeSource = "dispute"
+	AttendanceChangeSourceNote       AttendanceChangeSource = "note"
+	AttendanceChangeSourceOverride   AttendanceChangeSource = "override"
+	AttendanceChangeSourceRevocation AttendanceChangeSource = "revocation"
+	AttendanceChangeSourceRoster     AttendanceChangeSource = "roster"
+	AttendanceChangeSourceWithdrawal AttendanceChangeSource = "withdrawal"
+)
+
+// Valid indicates whether the value is a known member of the AttendanceChangeSource enum.
+func (e AttendanceChangeSource) Valid() bool {
+	switch e {
+	case AttendanceChangeSourceCorrection:
+		return true
+	case AttendanceChangeSourceDispute:
+		return true
+	case AttendanceChangeSourceNote:
+		return true
+	case AttendanceChangeSourceOverride:
+		return true
+	case AttendanceChangeSourceRevocation:
+		return true
+	case AttendanceChangeSourceRoster:
+		return true
+	case AttendanceChangeSourceWithdrawal:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Category.
 const (
 	I   Category = "I"
@@ -837,6 +870,27 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for RosterMemberMatchedBy.
+const (
+	RosterMemberMatchedByABCPID   RosterMemberMatchedBy = "abcp_id"
+	RosterMemberMatchedByEmail    RosterMemberMatchedBy = "email"
+	RosterMemberMatchedByMemberID RosterMemberMatchedBy = "member_id"
+)
+
+// Valid indicates whether the value is a known member of the RosterMemberMatchedBy enum.
+func (e RosterMemberMatchedBy) Valid() bool {
+	switch e {
+	case RosterMemberMatchedByABCPID:
+		return true
+	case RosterMemberMatchedByEmail:
+		return true
+	case RosterMemberMatchedByMemberID:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RosterResultMode.
 const (
 	RosterResultModeAtomic  RosterResultMode = "atomic"
@@ -858,6 +912,7 @@ func (e RosterResultMode) Valid() bool {
 // Defines values for RosterRowResultStatus.
 const (
 	RosterRowResultStatusCreated   RosterRowResultStatus = "created"
+	RosterRowResultStatusKept      RosterRowResultStatus = "kept"
 	RosterRowResultStatusRejected  RosterRowResultStatus = "rejected"
 	RosterRowResultStatusUnchanged RosterRowResultStatus = "unchanged"
 	RosterRowResultStatusUpdated   RosterRowResultStatus = "updated"
@@ -867,6 +922,8 @@ const (
 func (e RosterRowResultStatus) Valid() bool {
 	switch e {
 	case RosterRowResultStatusCreated:
+		return true
+	case RosterRowResultStatusKept:
 		return true
 	case RosterRowResultStatusRejected:
 		return true
@@ -1337,11 +1394,48 @@ type AttendanceChange struct {
 	At     time.Time              `json:"at"`
 	Before *Attendance            `json:"before,omitempty"`
 	ID     string                 `json:"id"`
-	Reason *string                `json:"reason,omitempty"`
+
+	// PostingID The roster posting that made the change.
+	PostingID *string `json:"posting_id,omitempty"`
+	Reason    *string `json:"reason,omitempty"`
+
+	// Source What made the change: a roster, a roster overriding an earlier decision, a
+	// correction, a revocation, a dispute's decision, a posting's withdrawal, or a note.
+	Source *AttendanceChangeSource `json:"source,omitempty"`
 }
 
 // AttendanceChangeAction defines model for AttendanceChange.Action.
 type AttendanceChangeAction string
+
+// AttendanceChangeSource What made the change: a roster, a roster overriding an earlier decision, a
+// correction, a revocation, a dispute's decision, a posting's withdrawal, or a note.
+type AttendanceChangeSource string
+
+// AttendanceChanges What an update changes, before and after.
+type AttendanceChanges struct {
+	Ceus *struct {
+		// After A decimal amount with at most two places; responses always give two.
+		//
+		// Example: 1.50
+		After CEUs `json:"after"`
+
+		// Before A decimal amount with at most two places; responses always give two.
+		//
+		// Example: 1.50
+		Before CEUs `json:"before"`
+	} `json:"ceus,omitempty"`
+	Revoked *struct {
+		After  bool `json:"after"`
+		Before bool `json:"before"`
+	} `json:"revoked,omitempty"`
+	Sessions *struct {
+		// After Session codes.
+		After []string `json:"after"`
+
+		// Before Session codes.
+		Before []string `json:"before"`
+	} `json:"sessions,omitempty"`
+}
 
 // AttendanceCorrection defines model for AttendanceCorrection.
 type AttendanceCorrection struct {
@@ -2073,20 +2167,78 @@ type RosterInput struct {
 	Rows []RosterRowInput `json:"rows"`
 }
 
+// RosterMember The member the row was matched to (or created). `id` and `name` are given only when the
+// caller may see that member; otherwise the row speaks of "another member".
+type RosterMember struct {
+	// Created No member matched; an unclaimed member record is created.
+	Created   bool                   `json:"created"`
+	ID        *string                `json:"id,omitempty"`
+	MatchedBy *RosterMemberMatchedBy `json:"matched_by,omitempty"`
+	Name      *string                `json:"name,omitempty"`
+}
+
+// RosterMemberMatchedBy defines model for RosterMember.MatchedBy.
+type RosterMemberMatchedBy string
+
+// RosterPosting defines model for RosterPosting.
+type RosterPosting struct {
+	// Created Attendance records it created.
+	Created   int       `json:"created"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+	EventID   string    `json:"event_id"`
+	ID        string    `json:"id"`
+
+	// Rows Rows in the roster.
+	Rows int `json:"rows"`
+
+	// Updated Attendance records it updated.
+	Updated        int        `json:"updated"`
+	WithdrawReason *string    `json:"withdraw_reason,omitempty"`
+	WithdrawnAt    *time.Time `json:"withdrawn_at,omitempty"`
+	WithdrawnBy    *string    `json:"withdrawn_by,omitempty"`
+}
+
+// RosterPostingList defines model for RosterPostingList.
+type RosterPostingList struct {
+	Items []RosterPosting `json:"items"`
+}
+
 // RosterResult defines model for RosterResult.
 type RosterResult struct {
-	DryRun  bool              `json:"dry_run"`
-	EventID string            `json:"event_id"`
-	Mode    RosterResultMode  `json:"mode"`
-	Rows    []RosterRowResult `json:"rows"`
-	Totals  struct {
+	DryRun  bool   `json:"dry_run"`
+	EventID string `json:"event_id"`
+
+	// IgnoredColumns CSV columns that are neither identity columns nor sessions of the event.
+	IgnoredColumns []string         `json:"ignored_columns"`
+	Mode           RosterResultMode `json:"mode"`
+
+	// NotListed Attendees of the event, posted earlier and not revoked, whom this roster does not
+	// list. They are not revoked: revoke them one by one, or withdraw the posting.
+	NotListed []struct {
+		AttendanceID string `json:"attendance_id"`
+
+		// Member The member the row was matched to (or created). `id` and `name` are given only when the
+		// caller may see that member; otherwise the row speaks of "another member".
+		Member *RosterMember `json:"member,omitempty"`
+	} `json:"not_listed"`
+	Override bool `json:"override"`
+
+	// PostingID The posting that wrote the rows; absent when nothing was written.
+	PostingID *string           `json:"posting_id,omitempty"`
+	Rows      []RosterRowResult `json:"rows"`
+	Totals    struct {
 		Created        int `json:"created"`
+		Kept           int `json:"kept"`
 		MembersCreated int `json:"members_created"`
 		Rejected       int `json:"rejected"`
 		Rows           int `json:"rows"`
 		Unchanged      int `json:"unchanged"`
 		Updated        int `json:"updated"`
 	} `json:"totals"`
+
+	// Warnings About the file as a whole, such as its encoding.
+	Warnings []string `json:"warnings"`
 }
 
 // RosterResultMode defines model for RosterResult.Mode.
@@ -2099,31 +2251,48 @@ type RosterRowInput struct {
 	// Ceus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
-	Ceus     *CEUs    `json:"ceus,omitempty"`
-	Email    *string  `json:"email,omitempty"`
-	Name     *string  `json:"name,omitempty"`
+	Ceus  *CEUs   `json:"ceus,omitempty"`
+	Email *string `json:"email,omitempty"`
+	Name  *string `json:"name,omitempty"`
+
+	// Sessions The sessions attended, by id, code or exact title; empty or absent means all.
 	Sessions []string `json:"sessions,omitempty"`
 }
 
 // RosterRowResult defines model for RosterRowResult.
 type RosterRowResult struct {
-	AttendanceID *string      `json:"attendance_id,omitempty"`
-	Errors       []FieldError `json:"errors,omitempty"`
+	AttendanceID *string `json:"attendance_id,omitempty"`
 
-	// Index The row's position in the roster, from 0.
-	Index int `json:"index"`
+	// Changes What an update changes, before and after.
+	Changes *AttendanceChanges `json:"changes,omitempty"`
+	Errors  []FieldError       `json:"errors,omitempty"`
 
-	// Line The CSV line the row was on.
+	// Line The CSV line the row is on (the header is line 1).
 	Line *int `json:"line,omitempty"`
 
-	// MemberCreated The attendee matched no member; an unclaimed member record was created.
-	MemberCreated *bool                 `json:"member_created,omitempty"`
-	MemberID      *string               `json:"member_id,omitempty"`
-	Reason        *string               `json:"reason,omitempty"`
-	Status        RosterRowResultStatus `json:"status"`
+	// Member The member the row was matched to (or created). `id` and `name` are given only when the
+	// caller may see that member; otherwise the row speaks of "another member".
+	Member *RosterMember `json:"member,omitempty"`
+
+	// Proposed Changes to the member's record the row suggests; never written by a roster.
+	Proposed *struct {
+		ABCPID *string `json:"abcp_id,omitempty"`
+	} `json:"proposed,omitempty"`
+
+	// Reason Why the row was rejected or kept, in words.
+	Reason *string `json:"reason,omitempty"`
+
+	// Row The row's position in a JSON roster, from 1.
+	Row *int `json:"row,omitempty"`
+
+	// Status `kept`: the attendance was revoked, corrected or settled by a dispute after it was
+	// posted, and the roster does not undo that (see `reason`; `override=true` would).
+	Status   RosterRowResultStatus `json:"status"`
+	Warnings []string              `json:"warnings"`
 }
 
-// RosterRowResultStatus defines model for RosterRowResult.Status.
+// RosterRowResultStatus `kept`: the attendance was revoked, corrected or settled by a dispute after it was
+// posted, and the roster does not undo that (see `reason`; `override=true` would).
 type RosterRowResultStatus string
 
 // Scope defines model for Scope.
@@ -2131,10 +2300,21 @@ type Scope string
 
 // Session defines model for Session.
 type Session struct {
+	// Category The session's ABCP category; the event's unless the session has its own.
+	Category Category `json:"category"`
+
 	// Ceus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
-	Ceus      CEUs               `json:"ceus"`
+	Ceus CEUs `json:"ceus"`
+
+	// Code The organizer's short name for the session, unique within its event, as a roster
+	// spreadsheet names it ("A1", "Tue-AM"). Given `S1`…`Sn` in session order when none is
+	// chosen; a code once given never changes unless the organizer changes it.
+	//
+	//
+	// Example: Tue-AM
+	Code      SessionCode        `json:"code"`
 	Date      openapi_types.Date `json:"date"`
 	EndTime   *string            `json:"end_time,omitempty"`
 	ID        string             `json:"id"`
@@ -2142,6 +2322,13 @@ type Session struct {
 	Title     string             `json:"title"`
 	Topics    []string           `json:"topics"`
 }
+
+// SessionCode The organizer's short name for the session, unique within its event, as a roster
+// spreadsheet names it ("A1", "Tue-AM"). Given `S1`…`Sn` in session order when none is
+// chosen; a code once given never changes unless the organizer changes it.
+//
+// Example: Tue-AM
+type SessionCode = string
 
 // SessionCredit defines model for SessionCredit.
 type SessionCredit struct {
@@ -2154,10 +2341,21 @@ type SessionCredit struct {
 
 // SessionInput defines model for SessionInput.
 type SessionInput struct {
+	// Category ABCP category.
+	Category *Category `json:"category,omitempty"`
+
 	// Ceus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
-	Ceus CEUs               `json:"ceus"`
+	Ceus CEUs `json:"ceus"`
+
+	// Code The organizer's short name for the session, unique within its event, as a roster
+	// spreadsheet names it ("A1", "Tue-AM"). Given `S1`…`Sn` in session order when none is
+	// chosen; a code once given never changes unless the organizer changes it.
+	//
+	//
+	// Example: Tue-AM
+	Code *SessionCode       `json:"code,omitempty"`
 	Date openapi_types.Date `json:"date"`
 
 	// EndTime Example: 10:00
@@ -2330,6 +2528,9 @@ type EventID = string
 // Explain defines model for Explain.
 type Explain = bool
 
+// IdempotencyKey defines model for IdempotencyKey.
+type IdempotencyKey = string
+
 // IfMatch defines model for IfMatch.
 type IfMatch = string
 
@@ -2344,6 +2545,9 @@ type MemberID = string
 
 // OrganizationID defines model for OrganizationID.
 type OrganizationID = string
+
+// PostingID defines model for PostingID.
+type PostingID = string
 
 // ProgressProgram defines model for ProgressProgram.
 type ProgressProgram = string
@@ -2439,12 +2643,21 @@ type PostRosterParams struct {
 	Mode   *PostRosterParamsMode `form:"mode,omitempty" json:"mode,omitempty"`
 	DryRun *bool                 `form:"dry_run,omitempty" json:"dry_run,omitempty"`
 
-	// IdempotencyKey A unique key for this roster post (a UUID, say), to retry it safely.
-	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+	// Override Re-apply the roster over revocations, corrections and decided disputes.
+	Override *bool `form:"override,omitempty" json:"override,omitempty"`
+
+	// IdempotencyKey A unique key for this request (a UUID, say), to retry it safely: a retry with the same
+	// key and request gets the stored response, marked `Idempotent-Replayed: true`.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // PostRosterParamsMode defines parameters for PostRoster.
 type PostRosterParamsMode string
+
+// WithdrawRosterPostingJSONBody defines parameters for WithdrawRosterPosting.
+type WithdrawRosterPostingJSONBody struct {
+	Reason string `json:"reason"`
+}
 
 // SetLeaveApprovalJSONBody defines parameters for SetLeaveApproval.
 type SetLeaveApprovalJSONBody struct {
@@ -2476,6 +2689,10 @@ type ListMembersParams struct {
 
 	// Email Only the member with this email.
 	Email *openapi_types.Email `form:"email,omitempty" json:"email,omitempty"`
+
+	// Q Members whose name, email or ABCP ID contains this text, ignoring case, accents
+	// and repeated spaces ("renee roy" finds "Renée  Roy").
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
 }
 
 // UpdateMemberParams defines parameters for UpdateMember.
@@ -2493,6 +2710,13 @@ type ListActivitiesParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// CreateActivityParams defines parameters for CreateActivity.
+type CreateActivityParams struct {
+	// IdempotencyKey A unique key for this request (a UUID, say), to retry it safely: a retry with the same
+	// key and request gets the stored response, marked `Idempotent-Replayed: true`.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListMemberAttendanceParams defines parameters for ListMemberAttendance.
 type ListMemberAttendanceParams struct {
 	// Limit Page size.
@@ -2506,6 +2730,13 @@ type ListMemberAttendanceParams struct {
 type ListClinicalEntriesParams struct {
 	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To   *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+}
+
+// CreateClinicalEntryParams defines parameters for CreateClinicalEntry.
+type CreateClinicalEntryParams struct {
+	// IdempotencyKey A unique key for this request (a UUID, say), to retry it safely: a retry with the same
+	// key and request gets the stored response, marked `Idempotent-Replayed: true`.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ListCreditsParams defines parameters for ListCredits.
@@ -2616,6 +2847,9 @@ type PostRosterJSONRequestBody = RosterInput
 
 // CreateDisputeJSONRequestBody defines body for CreateDispute for application/json ContentType.
 type CreateDisputeJSONRequestBody = DisputeInput
+
+// WithdrawRosterPostingJSONRequestBody defines body for WithdrawRosterPosting for application/json ContentType.
+type WithdrawRosterPostingJSONRequestBody WithdrawRosterPostingJSONBody
 
 // SetLeaveApprovalJSONRequestBody defines body for SetLeaveApproval for application/json ContentType.
 type SetLeaveApprovalJSONRequestBody SetLeaveApprovalJSONBody
@@ -2882,283 +3116,321 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs3tjf6KijuXWXp+5q62U4mUk2dUmR5j2bsWGXZ4zMn8idC3SCJqAkwAFo04+OqeYj9DPvB5km+",
-	"wlpAN7qJ5kUiZSejPxKLZDeuCwvr+lufO6kcjaVgwujO4efOkNGMKfjz9B0d2H8zplPFx4ZL0TnsvBsy",
-	"csuU5lIQ2SdmyIi8/oWlJiF9qUjvrN99TU067O10ko5Oh2xEbSNmOmadw442iotB58uXpPOWGTU97hum",
-	"Zju5YKkUmSZGkgnlhlyzvlSMKPsKF4N60yMu+KgYdQ73Et8NF4YNmOp8sR2NqaIjZtysjlPDb7mZnr2w",
-	"n7jtbUzNsJN0BB3Zd6l74IpnnaSj2K8FVyzrHBpVsLDbMTWGKfv+/6GpufqZdn876H7/8fPBsy//2Uki",
-	"Ez7Wb/qzUz29pXlBDSNU43pyTTL7eStjfVrkhhiZ0en2EaFiSsZUGyIV6RemUAwetIsB0/i1YGoazENf",
-	"yX5tofpSjajpHHbsa/EhGsNERkXK2penfGSVBTLLLNBJzpkwrT2n8PMKvaY5X6bXQmmp4oTeE+yTuUrh",
-	"iZ4n97Fit1wWmozpgB0ROeIGSN/+1udKG/ihbVuwsToB00+vmBiYYefw+f5BbIwvuB4Xpn1TMvx9hbXJ",
-	"9HiJtTm9nbch7Ha1/WC3y1DB6adxTm1vzQ05E2leZIwwmg5JqljGzRNNaJ7LlNpH2lacuQbDUbmz1Tns",
-	"01yzchjXUuaMChjHWR/4WAthWObYI7k9jorR7Ah2Px1SMWCEjsc5Z5pIkU8JD3kk0YbnORlSTbgpx4s8",
-	"txqwZ6FtRPLds9i6ufG+LXfia467nR4WzuMVH3EzO/pzOmBE899aD1YO70U3+fleYvvFW+L5nv3k74z9",
-	"yJ2RdF6z0TVTrYQ/gp9XoPwRGy1B+W/UgAr+GxBza98yeGiFEUg1WGIE50oOFNMa/qWj2V14Y0kD7qgx",
-	"PtK2G+7n1Uj4vZ6z6IVeackLrRZO+IttS4+l0Axkgx9pZo8P00B/qRSGCfgTTgZymd2xktc5G/3vX7QE",
-	"JlX1/p+K9TuHnf/YrUSqXfxV757jW9jp7LlU2C3hmoxobi9qlsE9T3mu8YxKYRRNLcu7pTnPHMuzF5gU",
-	"/ZynX23Mqetfkwk3QxisYloWKmVPNEkLpZiwHARklS9J56VU1zzLmHjoARt5wwTJaXqDS6pTOWZ2lZXM",
-	"GVK1HDMFIyCCsUzDeM+EpSmanyqFcsJDjflYkEKwT2OWGpYBKRSKIcfOmAHKoIoRLnA2TN0yRXI5IIXI",
-	"mHIb4egqg6n8JM1LWYjsIWfxkyS6SIclTSR2xYU0RAqGlE3znCkyolOiGZLIOZ3mkmbvpHxF1YA9NKFc",
-	"y2xqj2JuO7cLSUWTPGiasrFBAjlXoK5w+8NLynOWPfSA3S2N93hGNBcprq277wf8lglLKKF69iXpXDB1",
-	"y1P2XtBbynN6nT/oUh+TjI2ZyJhIp2QLyJoaek0127arXwhlRT07KnvLBJopqI7dUneMde+e3g20TBjB",
-	"OylfUzF1bF4/6EZJSUZWiXOHUh+hQkuoHR5sF+5TxnI6Xd+U3wtamKFU/Df20Acfbio4K1oj+21M68OH",
-	"D93jwgyZMHYcrN7xzH0NsxkraduzdHEqDDfTr3hZT1ied911fV0Ycq0YvdGEkutCc2FnrQpLvrYh1zoY",
-	"IX48OUdBZ7Z1zT91Mz7ghtinyNkLu2TsEx2N7ens7B88ffb8u04Syjo/73V/+Pj5u5iMk5QGD1iaPH/T",
-	"7xz+PH/6x0XGTedL8tlKcWOmDEfxiI7HSt7S/Are/Tzbld3BgVTTRet74p+z77BCL3z+9L2GZ7mhuFKR",
-	"zjNHPgusHEknk2kxYgKburJyCY6ACasQ/NwRUtj3qDE0HTIrcN4yxfucZZ2PkeZ4Fh1OpSNEf+WiMLiq",
-	"TfUj6YylNleGaXOlU6lYy0NK3vIMucFM84rdcja5UozqltVyT8zO3jJk+0wwa/v0LyCERBdAs7x/pdhY",
-	"KsPC2ZbKdNIx3OQsOg4jxzyFAXDDRjr+DH5BlaLT6vMCGnZU/84++yXpWNE0U3QiYgP8EuoUP3dAyQh1",
-	"PHg+8QQFFBsQu59eOZkWEmsuenPlwkFW64xXe+fLx+Aon8A9DwpP/YCm/nT43UwVo9h2Mc7cX7F9jfdd",
-	"bQFNjYyTGp13JTV3A14wM6e0a/goelTR7rtK6y3nrfUkxLaemo6fceLX1E90dmOqbfkL18Zxv/q+lKRd",
-	"/rHMdNwuzxyA5pChzXnjOhPjAm/GDIVUmp8H43MmsPm8fr7u/rCsv35nvpSKjItrf+XrQ4Lijk4InMuE",
-	"/CILq78l5FbmxQiEyWA6B3t7e0n7dTJ7QdtR5gy0APuQM6GBPZI4431GpHCWsjtfR6X1yl9Id7yfgqum",
-	"PpcPQyaIXV/QIq1GdiPkRByS53vEvURG9IaRffuUWzVnNdvb21tkRoveYw03z4uT00O0qUttuvZRAo8m",
-	"hBqSM6oN+dNes+dkrsenfjMG+/w0us3lzdR8csSF/7yfLHVvhQIZ7f720f5vr/vD1cfP+8l3T+PC2Yh+",
-	"OsP3D/bWcdE1eEP94sK5zuMU5zR2rdyNfcVu7sCdsgQvXsjY3sJ9uiJny1jKdeOaXFbUqa6ROiF7ozsx",
-	"kmADDSbzPEJ8jemW45o343eOIkpprWJ8ViVQTHtO0sHzB/Z5y5qk4sDNYcWSjj3qOcsG7Mrq21e6ULfM",
-	"ijI6Sy2paD4qct9OmnPBU5pfcaGNKtzF6Dn+FedXI8YMCo3Bt/wK5BttimwKAhU8c1U5EDtJR5ph7VIN",
-	"1JYxR3/g/fWWFpkA7cqRH5om9hb5Wd60ibtgWFzhxPipXtj3Fl/4mTeKlz1V42kRHH0PJyAPrnhi/ELV",
-	"L82FLDKyjBHLVfAQ3AR0PCY0NZr0pToift7gYHXPMqV3Yrz03qs+4sIx4/3GFiSdQvBfC+Z+NqpgzV2p",
-	"b0j0DPsO18Jly+OxQTZbX6GA7YS7pg8Vo5XGNPNxojjcPuAtLn91n/yPFVPwDwTf+IfGzjtVPoJMkbPY",
-	"N/jSXM7ygZvhBUsVW4XHBOve3EEXoKDLJhvSzlBOBBkyxcDDekSstsAIN0TTPsunO51FV0S9g5ajXrHX",
-	"ezPOlQR0VugrOqEqQ664zDtlAEGMw97JroJscIHhYw7jZtpewcsfwwt84QSk/9hRdKFSMRtOjK0HIRWh",
-	"AaIcV2l98NOoelhEDvczGlT9uViT4M8rdIbUvporRt3XmlCR+GbsCbX2v4pFodo1qRQrd2iFS3uVs1vN",
-	"pSmyLrjio+dlkakg1Hn25t26zaV0w5y/YOsywjTPzT3MMGVTa7n4a8S5qZsfLoSZkTrGcLXKkfPvXE/j",
-	"AmChmZXsCN5txAypIe4dZ0GZadJxpZWG4d9ZaRjOncoNBEwtcT9X61ObeG3ItbHEFh9O5cwgj4lVEEc0",
-	"J3QkC2Ew2IIaMpLaEDORZJzTlIFT0YW0EJpP6FSDV9E+0XAk7Tzfi7mR9pNnX7YuL3f8p4Mv2/9P1HZx",
-	"Epj8GmP98eSceE1wJzBdnXWSzhn+7yx6M5xYYuuXrsDGTXWdjtsu/oW+qXrcavsTjF21KoabNnIykV0t",
-	"7cZCUaHds+IbmN81RHi+xEftZad1seLJit4Bd7+Llp5/28ybJjDnmwmdN7FT1+SkcIZapBRtqDLL7lRj",
-	"PM346TrVVf3WN7jmbnId1sYREE8pIwZSY7WvUY6TUz4KIt+aag3loyvw3jeu9/2DP8UIc0R5XlsY/KZu",
-	"dX8eEw3GVOuJVFnt7fLLRgPfLVaXqoEn5SDK5lpX4p2f6tx1mJ33pzFXTK90eOZpM43ZhPpAY2ZVx/E5",
-	"ofnuVJiYXJTa2yTuY77/fX93L/2Q6quUaqtJ9JliTp+dVdnupibKvG5GVXxE4WxpCOWyf8euJ2+QX0Lk",
-	"D7crnKPrPHHrHp1o0ipJLNzfu/j6Zpd5Jg6RC224KbBBYl8gorATPHLR4kaTIdVDwjW5YWMz62OLkYqn",
-	"vNLVtZ/M2Ex432hMLTo9ef2GUJGRvx+/OCJgOZ5wzcj+HAdR1C+1NA3el0z8e9dTy3SuqtdrhvRbJuSV",
-	"/V+hr/DJjjOeXo2Z6hfaWeHH9nuWjqR9B8xd2lCRgXwJeSdXVGtuvzNzLOtNr8MsaS6ksVc8dk2spsbU",
-	"mdLdlStneTlcOVZpsTy4aWlvRUmvZZSbEQOzOztGas+0StJONGlrxP+83rih0ss3m1witdU3r6fggoAl",
-	"faIrfwPZEtIQzfJ+10frbAfa4Nw4oqa850W0Spxz0lpg+qtLfqW4N5v6MbvY0WCA5nFZywFuNXnOv3qN",
-	"NDS/Wv6czJGCcJy1JmNzdslzER6xmAWsYgBfv7B0F/v4Dcfwfn/3jLjW6JqdKCkG8RCR+bGKTGtnuIpY",
-	"QbXMQSyYb3PXMr9dcW3Kl1oWJ6p3LuQBswGPcgxCdGDDnmO7XsFmDxtRrV7Z9WrCnc/8vItYtwLx3o1q",
-	"SrqYCaf6puzGjZ2Ys8zrYIye3dxdpnEtvC3P1hoiXJYj768Y4QISyB8gRr22bDGevoqNb53Cm0+TvrNk",
-	"d1fnaAsbXt6CFnLthetwgY+CgXDErn6TokWAbBUtC5VHv1/RlTsrrc0IdNUI22151a0xIzEG9r35TuCQ",
-	"QAKewEHB1KBd5vyWXU3YNRdU+cj0jCsfHR7Eg8W4BuIErCHMeNYxA74E/xgprRQN7rO2mOTG8Q2NnXvx",
-	"QOHNH+jw5C4MaL3rKcXdm71m73lya4ewcj4dj5jiKd09GfKUDuTsZi4Kv71j2K472+WwC8WXiAZvcSms",
-	"do79vrRefuvwDuMtujnHcMhiA06SKdq3CwHhqBqD0lOrWOV5i5xxesszb22cjUfx+Dt3NNxgLuBV0wxX",
-	"SwzM+laDHNEB2/1lzAblh3GLtLsB9e5Opms9pAfPv4v/xH9jy95ONW9CuF6umbKj1dSVl5zlWZko3xRL",
-	"jXMMVXxgVGhDrlnpx36+txdbyJADziQxKEx15gKzTW9pXjAyoTp0PF9LiEH2IBUOWcIBmMS2eyzt8qmY",
-	"H/6vF29+Iuf4O9l6+/KEfPfD3n5C+ooORkwAGNBo2wrKkWFxM+QCzOV+ToeXovcfu5497O7t2tu9R7gg",
-	"FBLRE9L7j10AN+mVMEM99xnmQ0qAq51LUXPxu/cW+iTL5a3mnfjtiu3yXxjNzXB2hyPK9c1iJdq9Fevo",
-	"rx/+FmEQ+SDs4jR7cXHccmRv6w8ePH++/0P00Zs2awrmzfom3vztPPp6oWuMRvM4D/kUF3EwiJ/csGlC",
-	"rqlm3z0rVL442sSODSdpW8Y5JLA6OKCWBb2YXdEbNl3+irF7ski3hQZj/b9i9Ja1WevbojI3YVkT2VLi",
-	"y91YtBUBlpOO4v7EdYQ4reii9Lwfho7rk1TbkqwptAm2/y56wrL7tfrSl749qpgwFMIUeM4NOup+KdT0",
-	"KivgpPXpiOfTqxHLeArPLeliiyxt69qswwCFZ+zu5qdXPGVCr5ok4oMQ8JJefLAwIGXJp9HX3JD3ny1h",
-	"ZzROT6nuxA9njaC34+7/9/HzQQsgVvOesqNzg4kt3esIb8NTtmjTEHGsaYpZftND7LC3rB9TAbw3e14z",
-	"b+0zq+fStCQuJR1d4NosE3PJs3i0p168eu91RM71fZcRF2WyVH2J4xvpN+2e5sjrdHyVTtNSWcWwhKeL",
-	"QhSCUMe53SKOyJekc82VGV6NpEC5rAqHOFjUVVqGXHIpllfsIQQp5kv9MGSWLxJKcjnggrBPXGM6F2Io",
-	"KZZKlcXcp0HoWMtFHCgObHT1659uDrKnn57T6zRj/cGQ/3KTj4QcRzUIZGorcFHHBWO6dKtXW6acmelV",
-	"mlO9+Mzgwyfw7NI2TiTMysi5olHSBxl6o2K5LNWGLjIm4gjulEj4xz0N94h5vA9lVra67/ba6XTdeZsv",
-	"pSJUBOERsk80u2WK5rV8Tp0ghKjDecOLkAALyCG+38h4Iufdj1EsKbOdv6/D4lZd3BsyubmhutzHiO4E",
-	"OM/LEOl8rcUhdi4/cwcSWo5skcQZqhsenLrstH3ms9ZGsBAyCKMr/1TMQD9JJ2Mpo7rF7IhNvh9nyzCv",
-	"ERfht/uP7Oz3yM4e/FL+EiHlUDxfQ16uzFir5Zum5qpdjvJPjIdtjtGmpCXV4Or7Xw9ulpW0FsEqAAtY",
-	"PXLvDlIOLFOz30XiTbhTdxJy/OYEKuf5xazOudf94aP7t/vx837ydD+OEDOzpasfyZk9byjRrVsYTIHr",
-	"VArNBTn3IcnEnZVIpPfcExnHTYBV+7jg5Kzjvq6dxM3d2k19/HDpM7waWski8l80tjVdhX42v0MiX5V4",
-	"Z5bTo4XG8ibevjwhPzx7/j1xQKQOuHmnk7Q6x5raNDVkwoQhEIjnIbZBiIZ8LcyNoAQjOTA8i8YtKcz7",
-	"5ZqY7iCeIzo2Exm4gFB0f3NcmCE52Nkj8C6x2+xcXt8/+4FozEwnz3cOtkNvm/N5XbkhgqSG36CpJ/hi",
-	"oDBdoQhAaqunCqGLMQZc45PeR+lfB5NOVNKDAevYbBlhwqipXbHSO9fnLAfA9cqXVgYYL2Aogcszwk64",
-	"0IZGs2pCJNkxdcDpnkxkCrjpGcGyFpEwPXixFVanwv0mWzTX0oOE9/7frsvz655lvTJVmKAnFJyWvxbS",
-	"MDIZMkGovuFiAAQ2ZPl4Z35oVnlbPNur1Vv44YdQSt2LYraV8RxNZ6seSmWILkYjqqZVBRZcJdtOPan5",
-	"R5qRtyXVtRr9m728f3tWhRYRnjFheH9q597s7oj06LUszOF1TsVND9cJ4NdhHYimU024ITTP6yML3uos",
-	"6THwcSZzHKRBoYY4/8YKCc35OrWLUIArpIekx7NeQnqWJ9p/nYhk/7zhIuuRrZQVzlQLaTvbCemxfp+B",
-	"+nXVV3LUSy5FDxHetX1vzBSX0GjGaJZzAQ0Xghv7L4aj2r8geN/+4aK1OL6e0rGGJjHRA79Sanolb5nq",
-	"JVhop4udQFIYEEo35SotuAHUZQ1I8z0/5J7LWNM7l+IYUugR+NCn1eNe6CPCbpmaOn89tLMzykgqizwD",
-	"kETIr5gSOxrO9KXoXZYpF5edQwIXZm+HAI58wXPT5cKvN3bo8CMZccShd8hbZhU1X9iBQXmCSzEZypwR",
-	"jw8Js6RCT5jS5NnBgQMAIM5jb48uVMZx1IqxAG0Esw4/k2vqAs/mPRxOTUPCrH+6EZ2esiKApYvHbwBl",
-	"rDgZpvU5vBfj5OO2a/7DsF4ShaRUWEK5ZoS54l4ZmTJDtiwjdZuO9ysCJUzTnCHgPQBwbkf5rGt8gfWm",
-	"PePKPzBHlQKUM7NYyAyG0uh4thuXWjBn299CRlUsXAjZxvIO8GWdxLbV5SkDx/fKjiROFffaluUd1rPB",
-	"NZ6RWB1XXBlFU3u1XLMh5jtkrM9TL0iNUzni0dC2FTa3Hh1QblDNnyDY3EPuucWsGRPFPxOP1wBOesVF",
-	"PECkfhMtZ+EqXzFyhUiQ8D5Px93U/gfMaGEe1hI8q5VI7mb+WPYIVlxvJSnCCtLu/pV9ew/hBh95KOTy",
-	"zsOUSQdbo5NShqiegERwPasUwfcxH+NJvYtDQhvX+A45afZy6Loh11Ms+LPl8rETUmZzJwTEke0dF0KU",
-	"cRMDTrYXr6sq92dYmvk16TyXmbe2C/FI0sLUeda9Wtscc2WfUneHRxRZK9URxUbylmWzmwbyWj+QMgO5",
-	"CTdvB3WfnDYh63xNRnvEsOBUB005LUlOI8qF/bBeysIqeYKxjGUBeQU0pVqr8810jDq5gaQHfClZbjA9",
-	"97wVGnuA3AAGgar3kS/2uh5a+uausJJAFt9YMabYJpDMg59alEELv7byd+SQK0vebqCr+N3CkVT9tq/C",
-	"K8cjmoAhd8iha4sXAQR69yvZalwe25YlVKiuJJeDATzm9dCdThuwSDw2xTIh/DUou+R6e6KBQUWbXL66",
-	"TD2BqGGawYIEDuMJ7E0OrD5pyXFqlStmbT4+cQLsFMBLoTCBZxC1n3fWCXcS4iosgERwq3bjj3c1h2rX",
-	"4tR4K29YK0TV8uBU8CRYEa+GXNTS4RTrK6aHJawSlq1yHxdHeTYeC8YuY6atHho5e1bxo1Z/VFl3TJWZ",
-	"WkIIjak0G0Hx2tKNVR5jlCctd4ztyltAf79LsK2SkxgAoUvR2N9L9vb2iH2IbI0AwViTZ/tPt5e2mOLI",
-	"3spJmXM2H/bTDie+sNAO04AdNKM/qumVKto0hnnICiPvwfM7YOSIp+DCU4a3CO9+0VZbATf4WJEje/Xr",
-	"VgzOuP7uMLev5j5U5n/Hf3XziBkHHCBmy88OK3ixkgJdJFGY4aqPWnGi5rxmqaHRRYjJgF5gTw7lyiYL",
-	"CcsT6B2C3JCywuTEg+R+8CKla2yhJ6zNsbURFIaZk9u+mG0HdXFCX+XLWYtHJmMtiThKTp5oMpYa9tr7",
-	"TBRMICF9JUdkL7g5A+L3utRsmycXfyf2V9fUhEyornt1Zs5veHwj17wDjCQjatIhy4iQLrTuiFBBCuFl",
-	"KRdvh/G20K1rNx57uwhYvRXdJSLVL3uyFwOswGbNFdeXK05Q/9JXFCh0ULAAP/ifFlQzwIu3/Nl/3Fyx",
-	"g1K/K1tZXP2g8RCUfondXR6o4WGAW5nIrsDKsEL0A2ZVt761TpywmEUtBiJbth0lylpdgHut61yotGbK",
-	"Q/XsHKjbWsb/5jCF7kQQAT713uFeA6B66+e9/Y+AS/3/H/y81336cfvw573uc/zqP9uttjNhGZCTwMWA",
-	"uAV7ognPEmIkuWFsTLghW1IQZF7bO62JZpFR7/3p8Om9R73GomTVyJgZYnHKddcpuyPgci3UcrZYCv7q",
-	"LjE95GMCAZyH5Bg1WZaQ4923xMX9JuRHok2RMWESckJkYTTPWOmYhyrvVEDCnlW5+7jtoZp13Ek6x7tv",
-	"O0nnx07SOYnySQAGnoOTzCulYiE2SbNWzAK447g2G8TE1FIZyxZcN6liENPg5N6aovtx/TjMzS6WUcy1",
-	"v8YbdDCmKetqNqYK/KiYw2VPqqDKilNV6BJmEzQQW1oSyryMPCtegZxNtvxkCSzx9s7iELTGMQi2Jkb9",
-	"jpQw/CYGghHYHuaBTfOIlekCrDWaFMLwHItqBRW4iXs1LoHObNxs6gdYzPzyUJER9w4u1ZzaXC0XtDfI",
-	"hCT8I6Nqmdza2jrVGqstkR9AbCfe63Uk+mUcCpK3ZLAvymtb0Z68bOW6FaOsm/a/OZanJZERXfCmNzdj",
-	"GubMIJNq9eIx2XaL7hSLfY940toOtGDh9aVCVyI+fBimOTm1CwJDMBGSx4/GerK0dPyswujK/XP5WKEq",
-	"BN9AIq4vulcz480RBJ5HUjTuf2+skQTj1DcX/t8S2jqCzDEfeWPB5bb5NQVuz+dbd6TN+5dxmJny36sQ",
-	"iMYEqKHXVLfc5tpIRQeMMDHgghEuLK2HYp/+NXf6ttTGKtzxEvewr2Hs1GxXOYX6xX48ZMQHCstaAu4U",
-	"ml1KcXw/qAzNhfnuWfQ2bu3wx4LnGXE/ky1KFMuZ7dXQQen6+fvJBbFaPzwDMRoZu2W5HEM44bVtYrse",
-	"pHq7t7O/s7cwPrWKLGksTFJtR4xuPwypOevfP9mgCsxY6jRitxVgdcjDIkws9A3MBM56gDMECT8kVBPe",
-	"D/m+M89lhOY54Dx5K2sc0KdljSrDwSqWZ4+cVoU5+xLi0eK7Jdhv7Me5lYUjBYXLYsOtlYUXlxR2xYdX",
-	"rSzcXkT4m4Hwj2jmqxjaF6jc81VtsCGlheJmemHH75x8EHJ8XGBKaYPOA3VBo927d/7m4h3Zvd3fpYUZ",
-	"7sJPvUMC4FtdzQeCZeSvH97phGiIVdaXonfsMjoQ5oygTE8ui729pyk0AH+y3g45FsQSMrLLHPAiQHW3",
-	"QjvhBkJq9JEzoeeMYIDIpQiUvyETEByTMU0mQ54OCc4fW0ppnjNFRnRKNGOWYbrjCtVLzJCNLEUlhIpL",
-	"UeW1Y8Q1lCT2z3FVl5+eHJV2BcMExboB0HEVq733bHvnUlyKC9RdXfzZIQHhhmujqJFKk6HMMxd8DhM/",
-	"Cgoe44+9WdM2xMiHtupeQno1YzWEzgfW6vBz+UBgr4YWQ4s1xOvXTdaNr8rHakbr3pG33sDolxlnbRjR",
-	"Xus92KE27OCYXVA3hPeO/DbagQS0BakaE6qJYgNu+RfLIKweg+f7ufOFpr52dmlEOfwcQOQ0LfGHHfuP",
-	"n/yTeuGIMJrF0lcZnwFFdXI50FGz/WHH5R1YoR7cJ63NxjwBhx0fhVn+ktjO6t3jiHJGb1lCXCVXUrsV",
-	"mq4LN9Xqa6f3IPQDV2SI5ThxqlVxPx1zehzCJYKPYtnTeuc1n4vr+fj8zOEH6Rk3jH0EtzUhSoIZEM0V",
-	"t/KGNd4MHTau6ZNTvOR104Nz6HFOa4/UHEY1EvBrMuNGOnSeMpwyuMcaryQEgLIwPsox5BlvVthjHdoo",
-	"7veKdVtXCu0PNWbHlJ71QR1a4YTgRVKCDAQxm6KUUPWMQ8sNN/qyvXtgaE7Oq/np3IuoUtMUIy8b3js/",
-	"wcTPzrbmNJ3mm94E9V7lncNO/YJr6jLO0BV9NHlkCI8M4ZEh/NEZQqCy2a8POl++QExJX8bshJDV53aO",
-	"pFIYLgouBl2WFW5+Wyen245kUNysDk5fKlIWgAOZGA/CyJ5CfSkw2y944ImulsvICVWzy7kFGWcnJ+eY",
-	"MwlHABBbUqZRSD2Rwo4GqONSdJ1Aiunf3A5hNqd9q1dD1sZv//cvWorets9SrBKSj2yrPMNcSDmmvxbM",
-	"5176h+0Kk7Fiff6JbFkp8epf//wflA8N/LkNjRg+YtrQ0RjbsuN6+vTpD4QL8v7dSUIwldL+1PvHP/7x",
-	"j+7r190XL3rwqgszpu15oC7TvqyrTLZ6l1Az+bLjukc9pdCMoEWPjOmAC6fs2GujhGl2p4f4LAX7JHui",
-	"SS+wB/YI1aTn/kb5M6+AONEQ1zke03TIugdgowEs+87QmLE+3N2dTCY7FH7ekWqw62F4dl+dnZz+dHEK",
-	"71SuZU+bx+dnQabQYQftP18SqIpEx7xz2Hm6s7fz1GFmw+22uzNhed6FXMXdXyY3eucXFxo0YC1Ijw56",
-	"OUA61lhi291hOJonuuao0og08P3z/e+3d8gxRGtT++6lAOZt6bm2qjdsakl6qmFrWBY4wFyD3BCnqw7p",
-	"LXOesAxXu1RAzyxPGTADWMlQhwrLadupHeztYWISIKY76OKS9P06oJlgCSDlC2QfswsGU2GY7/Ic+4w1",
-	"VY5t90wYpgTNXdhboPN3Dn/+mHS0z7vrnOMe2HXgYgB70Uk6hg40GNwLM+x8tO/vZhItFtFdvZjQwYAp",
-	"8v6MKCYypjBZniObUzQ1CdFM3bIM7QdUa2Y0sXdZlrHMx9ZBvZHppdgCSxm0rx1rmubMbuQtI4Vtn/Rg",
-	"QLu97ZbteiFTvXi7DPtkdodmlNf3qWmYm9mUY0H+8u71Kzi5O3PXF3YCQxTK3G1v9vKrXA5eB2u9+xkW",
-	"6cvck+TWKPELZNeKp/aKdtgItS5huEnLqu+0reKxHQaGOyMWhga3KBdgxQfkfMePqHuyMkZhzlD7wn5c",
-	"uEP/a/d/1femNK7hsCNm1OgRgrHBAXq292zxAfpJmpeyENncvX1RW1yk6XnbOgSg/N9ad/TYmYgO9vbI",
-	"ZMhz5tNRgAtyDUfInix3feod8pO9kImRRTpEnIDS4xDdTwfVv0E25npo2YVgLtQe5k1wtFf8lgmm5+7E",
-	"iBnF5/AzF9XjM/lA7aGGiZR7i13h5GMMRU3IOC80+S9JlL1lRlZOhx6iu/Da9b4ce4LE0hX5k+vBn/Bz",
-	"JUfMDFmhiW3S3nQ+qhmP03weFrw+KofeurZOVtiZUmSrrczrzZgJq2WVkBZg0C0EXETgjwJj3IAJhtE+",
-	"eHWILEDGoAPKhTbRZXbtX4xZuhrF+5FXCz7D/Ztj35lF14ifAP8iyFHB6+s/B+/C63fehlmFabosV3L4",
-	"NqVf05u1KRlzB0hliW4iXRq1TsjzvadVfe7oTr1lNOPuzH4FzmS7nxIjUUQhRtF+n6d33hP71tPFb11Y",
-	"Zp6y94LeUp5b3XPudoZr1LqVVj0tVcbdz7Vcii+4tZBfO7PJZ4ZoI8cu+Z6LgXOvYNgKiBVGl9YaK1bP",
-	"biQaTo5rbsOIzOCr7jihwaUSzJMamnUl52OyfdwgDQWTaznfuAih5u6EjiXo6Eea+XBSeGV/8SvvA6A0",
-	"fGkJynsp1TXPMrRorigO2Rd+WPzCiRT9nKMP+/58re6f/HnWNPjxS+OsgAmPilnLY6jcVJv58Uvimd8M",
-	"c6oR9FekrD8uRW2UQMAq2KCP/2JmReJoMLLYUKtHgs08e9GxXY+pSYex0Fzv2nZRIVW8iAvagXR4OqEq",
-	"Y1lSWc8syyQ3bGyIKx/mOPMsU3aW8gYRA0n8KLPpBuj3BHsEQNV6aILl61++6hlyq/HIn0P+/OzgYJmJ",
-	"ON3NCiqnwthz91V4+4l3/axwfheKRruB76lVEAa4CFrCNUCxwgG/De4ZxpKyKJ//5okuTf5g0S8ybuJq",
-	"4Ukwhg2ekrCbtmNSPfIovTz05RTsD4Rphpx7E7fT4sPBwuqs97wIpW6xBjjH5g1jY3cn4jl7okNy9IjH",
-	"oTh0SCg5f/EyIX89P/0ve3Ge//RfuHKXwmFUkNc/JnBPgi8JPIRgTIBgMDxUO+SNC+oqYzftca0HZcGb",
-	"3MRszsU4lzSrJlyWtJ13367LutnnuWU011ODmTyL7tz9tXGTcpqRkV0YqVj2h+Mg+0t0cU6nlhzeSfmK",
-	"qgH7Bq/ZZghIgwsdG0NTK2yGh89IMpWFWoInLWYqTmINbts5mtdf3MMPIjz6ziIU/SbPmDYIN/yohd3z",
-	"ojuFWAIXgmHkQ2pknjwLM9yF2Bm42uJ3U6GsXkakQDTEMNaGbDmTdP2eIDIIjNkmXNjJucASJx5einpi",
-	"GDdE0BFzQH8OvT8dSqnRrcOVS0W1l5IPQkNYaRzJRKobTaTVZyKXE4z5tYeJ2oT+d2J7KKl8Gb1vfXeQ",
-	"q/cYt5pgIA8RcuJqDx6Bs9sqziBL9KrU3D/7he3d/Ww/oO717GCJzt5J+ZqKqRuj3oCfAXae0HpkWjyG",
-	"wB85NJK2n7mq0AQSt33ehyxBEMje3g/bh85CjdnG+KA9HRiihJ9lH5Nu+EB0ubgU2sgxHBVAy2x4NiBs",
-	"XyqAda9SCSZUo79ph9QTIUpc70vhjL5gM5+6OBLvChlxUVipLHIq8bV3LmB0E6eyDpRn9yBs61N3Mpl0",
-	"rcjZLVTORCozTP27W+PL2nqazhdYu8St/BAiR6Szo9/1HK6ZxL09uU5t82m8TJlvV3maZO6rrVQ1VbbB",
-	"njDqur2xa/TXizc/QShelHE5nuZBDXpkC66NbTgZvfKxxIUTynHOjpqNzaJE+GZLTAsMYuvVYCt6ZMsH",
-	"lMhsSqS6FIRQTf7y7t05+ZFqnpKgyW1vKakhHeqZwdQQCPw46l9a/U+wSR3WAJQ3+No9bEcDP6FnS+ZZ",
-	"g3eg/8sxhwQvWsxzsyTJDfqaHWFqZDNlo8TuLlpuS8VS0xHzrAeCKYHQMLzQhUVqMhlKzUgPIip7noe6",
-	"ahKtRXd2iJVnRmOMVbwUihrWhehClkEhG3/rwSRYWVOZZpliOsqLMCJ2k7yoBpeyZlbUaPtBrc517I54",
-	"sFhImlY/xwI7MJQTiOE8kcIouSgM7SEVjm9DuPCemmD9Wtmuj9ZvDWSo23I0Y05WwBdrCXb2x1h+n08J",
-	"mDXg5lybkzJfYDXt5JU9ugAjsuDBEwQL2KyPe8xxHgB9EKNniCO0slWQI/GNa8PrV25r2SYNzfYV16aR",
-	"QOJJ1n8DKmxUMjhuaJMJaRZYthenFMzFeDZpNCnTF7XPc7S3JqbHVnmOIzoF9APQIfEGJ9xFjEE9OVcL",
-	"TIp82n5hnPjabBvxKXpKdGgvD6xWlt1/4GZ4gdBckeOAg/PeWczxt89+6/ahb8ocWc/MmgnnQHqeRcaO",
-	"Hqz6dbD7uZRaF0RAlZpdqCUSasCq4mKgrNZHhCS5FAOmyIAZkDGlYLotICo4IjVCfdaqC7kifVh0L4fw",
-	"PB9XtP1odbwnKfnIoIo9t3DnNqt0235u4AZu9c+iOL8lIPq7YjmP1HGva9sJmwspYzXhDrcyNDtHONNu",
-	"Bf1459ZbBQpgUdhBEr/gK53YyhU1TdgzwAh7g5xZHIC7Hh/iUMy/jYPjUd7H1fQfoxkemN36tOrgUD3x",
-	"3Gre5e2yy/XuZ/eXv77buPILfGyTFOi7aKE6N9BHFryO4Ey/muvy/7m9C7lwlMTsnGRe+Ho9d++klRlD",
-	"qVvLV+3vGqroYkSbboS1EKpr0SgaPAwI7mDfBxSkMho0Jn1qmd+y8GCsX0Vzrb+tVu2BrW8LDqVbhOyP",
-	"ejr/4MGeeFoCUJOFjMEdbge70WYKPC+B+wBEwb6b5x7GTydES6vRuUCPI6vwoZUfi/ntkBeK9h1QQJlc",
-	"nmH5sIY5Jm4oPL19GDth0pw4dkyYyCwLkQJsS67yGYfy3yDoxRJ1oJhqEotVi8PctXYOYPlV99esLxVb",
-	"3L+Rq/Yea6XEAEyWDWwowQDbmnQjSZaOmGPCvMR3Wtts4Pl2WtKhvnu2xLK/Y5+MzwQ1WHIueMBuQa0+",
-	"aWQ0v7b1H6sktFHjNCzeYsM0nuMHZfZrZ44fvySfvzQyOpnHzEipobkcFDDbEGbIM0X3RYMh7n72cKZf",
-	"7sgb0XsJgziy3NgyQoRD7Es0RcznfgOGzK+zaSJpkwhgGg0f3Ok7Omhr1D22C888rAvuq4vqsyToTCTs",
-	"tm4dKalt1RsNtsoLzEVLnMRkKHO3cYCwa4geyiLPyDVLqoDwnt2hHsmpNi5OW5DeWb/7mpp02NshFz7H",
-	"CrOoxKXoQSCDYphJtVXBXWXbSZWSZR+XhQHLiH2YZpCLBcn//pmc2VNQGOeOx5LG5F///G/CPoEEY1zu",
-	"CL7ghlCJ+mUskS+HDHoBRkbaM5Vh0ZJLAflgW8/2ftjeIcfNw+mbwRfjQeq2JX8AV9uqsz6spIe7d07I",
-	"9asUSBJYC/JhdYm5fMPVLvtd8Y9vUP3YX0L9OFcAHQAAFS8pz31EwrekudQQ/2acDAASVjLKJ5pkzFCe",
-	"6xrXWOW2DiLpW61gpWIxLwX/dxWJUM5jscRXrU9S5uBzkeZF9sfLQHlwk9xxRcjrT0eriQBRm9n7MTHS",
-	"Vxr2eZU6sbLAXy/e/AQ6rIbSmls9gMxJ9W0vIZQg74U6m4KOrMqZyrwYCX0peq4wK+AIjijP7R8uZFIq",
-	"0gPN/wq/gFhHK1fg5+2E9PwZ7pEtf6fzTF+KqjTV9ZT0jnou8DJlhe5t75BTmg79cJiu5YnaFwCO8eyF",
-	"nVAV7c+4GTLlwjdm8sS3HKr/IaF5vh1LG/duwhFq2VQQ2e8zxTJEeHwrJyjUF2PNlBt5kAHnKhvYnUFQ",
-	"NxfYiHVQXVAkShy6DOClIrNiENST96VONemVVT8R5L2c+mQoXf1SXdUvJdcslSMANavKmDbyJnZIbyQz",
-	"9mesydwrV2ObAGOuBsT7hIopLD0EuUBEN9l6dnAABhwuBpcCg8GuaWYf2z5yTbsqzz3fop0Nvg1zQsTY",
-	"aqIAdKOPLkXPlRj+s5VaeuUzXpq0rXExgC34gAIp6Z1lbDSWhol02v0bmwINK2bUtJJyYe1vGCLmQqDt",
-	"oAQRgHS70rF3KbaqBk0XLqUpyw4JDGj7qN6cE4oRux7a5Zo8Ozg4qobgEckuBRwOACQzPM9LzCb7xt4P",
-	"O+RvbKorufr7AzKUhdIYiArI+zHR1BLYW181YgncGFfIOcRo8uUtygrdK5TsbjPEVIWiIz25uhuzVe5n",
-	"XbCF4L8WuNQu7ln7IwSoxluUvH9/9iIhmk63E4yAt6tulR3aZ/m0tM0gU6tG2CCaVlPN8+dLIedsIAkh",
-	"KD0PiLmORS/ENHs4yb9WOz4iZ0Dq/zVL7WmRfcIcG2+oAZHT9g0F9H6T2sAfIpV2gRPjHFDLK2V/i7qT",
-	"v72UEyPUAlDhX90zuVjGOjPE0Bt3/1pJoRrQUc0p6eLRoMBP5gB2txxmOkcryfUU/uF9iDMFmAy5HYGm",
-	"gcl8XWtgw4LyGB/yoIryCaz+XINi61Hw7vtWO7YvTuo1l9AuHcF2mOOoe+G72rwf+xXXZkGAiU6IfExD",
-	"X59y63eX0Guw4H5dXffYaz+aTn3md8B+uSYjrjVkqElFJkr6XLWJFVFC03ipmerScryN0f5BSSvwr2uy",
-	"1Qg94doz+Co+hWXblSPeW9Gtlke1FEe+VJVh4zKNIGzySYVR1ppM8CChKitYlvcfIkrlJc//gBgpv/Ow",
-	"lAXgKG47m2AohEadY8uJdq5mzIZkOzoeM6rKc1m5j6EYBQh+ISLejHKOg/u6slqj2ubjmfndOERcSEEZ",
-	"L7BY2kNQKXs+8K+5EQtN4C5udfVcioFGWJkZGK8RnZZQXjO0nsmJsApnDcDrQWoUlEDoVBOEE6ullZ1g",
-	"j91307FVIsMiO1k/IXxEB2z3lzEb2GsaP43F4DEnZBV2HxUQHUEQVlFEydursmoRaTBSIyMg6LmY12PL",
-	"jpV9//+w2+zqZ9r97aD7/cfPB8++/GeEnnxQMxRn2/0M/6DfcDxW8pbGbAaR0fn3lh1afssWD62M7Kif",
-	"M83MK9vdsR/h3cW+VaoiQ2/xCueNOrrlox+j2P4PZ52EZWpjGrBlZMwUl4+OztWOOlROnPHdAx6XhwMC",
-	"j5wnBEJrq93GBtxRHLG51S9cDWKsXRzgDf3rn/8NBYGTZla3S92211ndBxYvMbJJMe11O3Is+ne+pSjK",
-	"2vZ+GEpCR+SsFURixHZ91bwltu+JJnJSlSVETBsPhfVEI+ZbfIOm576bVY0I/sVzrKS4TLTGsX7TX+a5",
-	"009YbWajYR2IQ1dOvzVOk+aFCyL9gwn635TcXq+72Tgur6clbQcnpvwqODVQt3R16BV8sQa9AvL6eFxi",
-	"sJRlwxXLIbLCSLSLlbXZXVXSLbQiQQCDGbIRWsjsgffBEg5IEbSN7aMKs04zdOxD2feYfSrn2rx2c3z4",
-	"pI2mfuOCAbj2ASNtcfsuxmXp1ATb3NmLmAO7fQgQqNI2APgxnrbhf3rI7AHHeRYGkzmK+7fDtKnVKI5h",
-	"2ozKM+B5gf9mDp5N/ezb4x2cdldquFnW2IfJeNjUrctOFQPU2d65FMeiZseG4CR7+2rLWGjeqFhcxVtJ",
-	"wWq2gpCvtJumN4qdio1/HZAbN7F2XJs/bKjz79raVi8U3nSruvLdrZCs1aGt39+7n/GPRcn2wWnYKKdu",
-	"kw1xlI9B+JvSkufdA5ieP/IUEL0HVpKPcKvnF0qK3CEBD/eSW4klDhURWJ5pqM8iyFbPF8CGQEys4A2R",
-	"jJhaZMW77SNMY2uYil2TPazz2dshEKxZ5RUl+BbvEyGvZTa99CGuYf08zVtwuTGppDxOd0rI2VgiDg7r",
-	"PQzxoU1e88+/z8V55AOPyTgLb0Mk4Pk8q/0a3A1Me/MSb46rx37fOTc4j+kSGTfljBMi2OQxIGld/qbj",
-	"yn5ob7Uupg6wLFjxpT1QK929LQFJmO0NxJR4SGz3CcaXcVdTbySzImdk6+LFyWlCJkOeDkuUGtt411gi",
-	"0alUloAuBTUkZ1Qb8qe97YSMGENcG7hHiZ+160SbIpv+65//Q84MKI0ZxwSEcIEOAaARSnZfipzfMB/E",
-	"FCaH9XM6GNhmC2Egw6ZRu+OWKd7nTIexTtxA4NSl8OgRpC/zXE50BfYNhaUmQ6aYK2OdM036/FNLtSjU",
-	"Kv1h2xR+qmv+q4Q8lXOLFly2YtEfMOzpdxXF9BaODcJrl3Q436M173rc/eybuV+xaa4hbyghI6puWAam",
-	"oEzRScSPgh3UTtEiiNUPVWuP19T96Mcv5TIUNKe8cuvu7T0IL8IiQfj7I03cU3Qp4foXUcNdxZQlXJ3+",
-	"0psDKnLsb/msuuUr+WpKBpJpck3TG1eJhrMJojFzD64RSRdApfTbu9Ifj9G/3bXu0Sc2cK/foxjsfU5x",
-	"i2oSL/tKqqqvrkSeFc65jhd+TaDgl//2UghI8nR59GHIJRqPsEW/JE90GbWJiUU+ab1HoYAmy3pzisW6",
-	"Rr5aqdgjohnC2lNN5gSUJlU4KYAtBE/K1DDT1UYxOnqsPPtYeXZDlWelqqKjXanQDfC22Zq0Tb3V2ySc",
-	"kT+JCxJbJVwDZkdtJ5UWAwF+Lg0D0Bdcp3AEA0SwNjEjEJkfoipuo6vHmribFaBPqyw6e5V9Q6L0Xc6T",
-	"C7H9FiSFWSE/boKwxxVFBbzHolVdOJs8kJz/FlfwGxP0cQmCxXyU+B/oxowHrf/dXkLTGkx21HNwp8sy",
-	"BjzXlrPMmCY0z8vKZPqoXrkMhUfnaDfxCnseu7c9BvPfG9/u8Y69L5pd5V9bf4Z/4FGbc6ggkrGL5cbu",
-	"cz22XngvsWZgGTNZDwU7JBSzTRKih3IiqgpniGzWl4rsPyMZnbpQTHTmIQadL04PHiwPUYBRmtSQ3vmb",
-	"i3ekXly/t0POtC4AGM6XSyO3kmcuCIdRlXOmsIranFKDlI+qArUb0iqDXlouP1dEGP2PQhqPu+bQsh2O",
-	"L64roOM9gso8bMCHpTVGqCWnruEjRoAIZ4rHLhX9keZc8JTm3SXDQE7c86fCqGgsyLoqK6yhQsImr7Zw",
-	"HabzQG0YLtQjps2mQkg8BZOUamb59IPGjkCnW1JhZtzpyes3wCf/fvwiIRSVLyvd6CHvG71NqCZjxe0k",
-	"CITyp1Jk9sOYqX6huRRcm51L4dpVrM8UA0g1x4NRsNSEkiHVw22SOlDR0tjiFwECNCccqyz5LhFXfV6t",
-	"24qmN6T31fr4KnEb9VlGTu0rWL1H9I3flVH1lRxUnOAe2mDkPtz9bHl4JOgjFqsxe4YeAza+QsBGRQvM",
-	"bcT6jYsx8AtHKMvCS6S5WBr5IkqtECeo5wDHMB9LOGaqyhN1wGkJwTBz6az1+O0TbRUjQAm3eox9EUwW",
-	"1dOXghuNhUgyOk0wdACuJsDlnjDFPDg3lPFYzXpyKaApN7fScdlqSCE9rKJ2SEpsdEiLsLekHlvpQQ8Z",
-	"M21pryduDb9lSXYDtb42KhzDkjqpeAU85AgKAW7Oo/S8xpz3UHZG3pCzbFBLHHgACxEAjcxVNREVZtOw",
-	"M/N0txAM5ZEGN6bB1Zb5QbW3Xwua8/6UiwHJed+X4NoaU8WEoTmOLCEjnnNjFaiMjXM5HcFl+EthvyjM",
-	"NCF9OuL5lIxYZkWOSwGvbe+QN8KFKdUC8F0OOGAbPNHEA1glhBuiWFZg7h41lQwzZVQ90ZfCyRQQJLCF",
-	"mX0Txm50QpTdR5aRYpyU8UEH3xEKr85R+aoztn5VD9r+KipeK56Uj8vHkKgpMyX00aOD71uI1F8Nfmr2",
-	"UlmIbPRSKgfMMkZwoQZUAhNKAlo6xzgWwB85OTlHEdcM2ZQM7Qip8NAkCdaCgYoJGorBQypuytzTMs/w",
-	"NL+FFSFDsN743vtSQT/gd1DslstCJyQtlAKYRNuyYJ+MZ46Hpds+QdsSgsGUWTtQrKXIWYJoyYqNKBc6",
-	"cdVTqCnK1OJLkTGa5VywAF0ZVyal47JKH/403SE9hshJrtoLzTKNVSJQhLDcieZlmVXypgXuxm/QHKne",
-	"y/1WCYgxrjI9/xFf6hFf6lvHl/KbRIy0+jDBVzHoz25VFHNqMwK372DXHvUu72/ELfvO26Er6qtKOyFW",
-	"QaXSqRCL3mO5J1h/9KiqbKWhlpRhkfwoO5Wz/rfPCNYvXH2AmX8d1ILlOU+198PpWJohM+ipQRJ45Etf",
-	"ny/BBsU2Zxk4vBp/wVis9hiqH0/Ou9pMc1aWikMzoJNtIFuBcqiz1sOvqnJ3xMgMyoZhbR4jiVFU2Oav",
-	"2aXgAhHzyLWkKnuiSZ/nthk91YaNDknPSVt/ptfpuJumY28fRKlL9pH1BI4DN8RLsSWFFeicGdSZS1zA",
-	"CJajcGLYdonZMuOFcI2RWluXIqWadXM5QAs1oPV5qZBnZKvnB9tNWdFLSK/QXfOpGzoKewn51z//Z7uc",
-	"DIXqRDuXotUgasdnR6DRhxhYR4M6034UUqCEZ19oEcRQbl/OdOqanWsaX1z5P9qyVxe+jdAAtyj3tHwi",
-	"0TyyyK/GIo89G3HHt1/5Q+rK6Volt5oytDrcaPj6XNBRq3fFMs5zrs2b2hh+1xGo4VQWx6DWFv/fDhyz",
-	"Nvt2iEzZoA5/DOrfh3CZMcNjuDEbsj+GXXwd7MnaJB8RKH9fESf14zAXh1LUDsWcMxFj8rufw4+LkCln",
-	"zs0DMM42ESUc9yNG3ab8aIvZsgOlWJIGV73PQ0qYD2J54oqkN+EpF2JK+mxTKO/HowW6EHyiQf3fFpxk",
-	"OLivAyq5zKH10JKPh/cRYHKly87DTK75snOVAudGgoR0fYqPP0SRgpitAb1oSwdcwWgv8J3NWh2gp8Uq",
-	"jk8+fLx1717t77h+BJ5ot6oJVv/ThIs0LzKWxSoAruP6jUezOF8KqPrcVB6VHYCUhMhM6tAbdTGyxBA+",
-	"9QRxX0pXsrO8amLkpThD/7f3evuQlSBBgbu7PiFnZ0SaIVMTrll74ElVaXP9FzEWDP0agSet5T2dppeg",
-	"3RXI5PHS/RZNgnOrufuyAyenPlKs2s7tOeU+F12BlZ1u93Ohq/IEbakGGJ1RxlgslWYAsp9mighJcikG",
-	"WFREg1nTzChzj9fDveWlCyPH9fD2oIhLc8U3qK8tFnne68qrHytkSbPsjrTWSmFki+ZaulslR6+eltuP",
-	"7o6vLOS/qpkScAdXJVjH9Jy/b36VQf9QFRjGtY8fYBmml2tTD8XbOjl9j8no3tM6pgqSK0WGIXiXwsXg",
-	"aXjzuuC5IVwkZJwXmpih1KxZBsMFnaAX5ZYpKxO1ZYyc+5ltUJx3fbRFp5/WYhj9eNdDNs1yoWHAUrlh",
-	"rf6vNox179rWJKOGHlZR9UYamuukkjztvoyKEXw1hgfGPIVPSk278papBGPwu9jGpYCNH0pluilXacEN",
-	"wpMnxMc47pBjwGVwC+Wgp9gnroEj+8F5LPchHwyZuhQ993xvhxwLK9VLobm2mxvOh5JnBwfoPqdkLLld",
-	"W2IkOs/HSl7nbNQuCJ/X3OLrFoXLyKaHlYNr3TZdl78HXPTftefCn9EW7TXLqlATjMJrng0p2NzwH9/B",
-	"7mf319zq9WeQKwilEVwfiYcflYKR8pBhDbsoIGB1SJYINHHt1Ww0jqd0DvfLWBB7TgdQgufj5vl4mzXW",
-	"rd/dz8ODS8KNGIkqqmeZcIhIymxFQcsmzf5Mu7/tdX/46P7tfvy8n3z3dG7urBVG55sY3+sHKX26SVKz",
-	"U1hsAISl+LeLbYBZt8c0OHSnFGurBMSMhDNHsGkmd3nUqGbWV1IXq7cauiCGRtck6W0SlNp2I8y5uMEC",
-	"wXRRjXQciKWJDYkWtumvE1YBk5oXTvEoXGxOuMCTNN8+VjtOkdMUcuW6xast7KGk4w3yzlaPqS4L/j9a",
-	"xO7AYbGg5iKaWPXqDY1WLTU1ScbhOGSwhU80IqRpAMYlE6luALDPVOCA3JCUisBCqvnA6n1t4Qgb5q5f",
-	"J4hg7lFwwQN/xCPxx+XLznMvlT8Qy7Nor0vNYc1/L9WtjZGk76ItVL4QkDZyXfA8K/MwMmroNdWMYCul",
-	"fstdDq4djRMW7rIb9q0laPKCqVuesveC3lKe28Wfq1D9WE6hPurQ3Oo3ALYJ2lK3nmnWF8duc0pzwoU2",
-	"ALq/1RtIu1xkp7fdSTqFyjuHnaEx48PdXXh0KLU5/NPen/aAsboum83+hdHcDDEZhwumdVIubpkEI4VR",
-	"NDWEG83y/k6l7wXDt3pTYzeBQSfAd+2O3rCpThDeEsFVa0Kvz1zG5J+U5jkkcQedWSYS6ebk1Oqttzxj",
-	"SpMtLVPOsMznUOoxR3OkTodS5rrK6wmC6W2XgWF8FE6vZgyf7fpVTdMAQ2TNEJ00g/ZdqlXQBR7R2abP",
-	"g9Qg/cTDTLjEHqngX1mUd3HQokcKjWzIkKusO6bKTDF9wK0Gx2QoJgyneTi4NOfg+4wuOvpFgzaqpE/I",
-	"BwdHqtVuoCKnHmLVidSSbp5jnLQH2rpt6aXNXk0oGp6RZsA0W+KPjBtJuo0tLQ0as719GFLjd8jnibhi",
-	"3bfO+VBBF4Rr18SsxEdd4AZioIdkXMEfzI6hAtn21UCvpwERJdBkKpViKRAldONqciRhDZIavT2pkjSr",
-	"YVSoQF8+fvm/AQAA//8=",
+	"7L37chs5sjf4KgieE2Hp+4q62e6ZluLEhlqWZzRjtxWW3d6zTX8iVAWSaBUBNoASzfbniHmHPX/u3ydi",
+	"n2PfZJ5kA5lAFaqI4kUSZXeP/ui2SFbhmshM5OWXnzupHE+kYMLozuHnzojRjCn48/QdHdp/M6ZTxSeG",
+	"S9E57LwbMXLDlOZSEDkgZsSIvPqFpSYhA6lI/2zQfU1NOurvdJKOTkdsTG0jZjZhncOONoqLYefLl6Tz",
+	"lhk1Ox4YpuY7uWCpFJkmRpIp5YZcsYFUjCj7ChfDetNjLvi4GHcO9xLfDReGDZnqfLEdTaiiY2bcrI5T",
+	"w2+4mZ29sJ+47W1CzaiTdAQd23epe+CSZ52ko9ivBVcs6xwaVbCw2wk1hin7/v+iqbn8mXZ/O+j+6ePn",
+	"g2df/r2TRCZ8rN8M5qd6ekPzghpGqMb15Jpk9vNWxga0yA0xMqOz7SNCxYxMqDZEKjIoTKEYPGgXA6bx",
+	"a8HULJiHvpSD2kINpBpT0zns2NfiQzSGiYyKlLUvT/nIOgtkVlmgk5wzYVp7TuHnNXpNc75Kr4XSUsUJ",
+	"vS/YJ3OZwhN9T+4TxW64LDSZ0CE7InLMDZC+/W3AlTbwQ9u2YGN1AqafXjExNKPO4fP9g9gYX3A9KUz7",
+	"pmT4+xprk+nJCmtzerNoQ9jNevvBblahgtNPk5za3pobcibSvMgYYTQdkVSxjJsnmtA8lym1j7StOHMN",
+	"hqNyZ6tzOKC5ZuUwrqTMGRUwjrOMjSfSMJHO/s5m88M5JoXgvxaMXLOZ23+uiV0Ipg3ZouT9+7MXCdF0",
+	"tp1YRgbMi3BDNB2wfHZIqPtqys0IiEfTMesJ2xwVWdnSkBmNPxupmP1eT6TQLCFjqq5ZRvrlSE33LZvk",
+	"dMayQ2L3ob/TE35RkLFXqxJMr2vn10KQB8+fJ5bD+s/7sS07GwDLbzlDVo70SW45l2I0O4LJpCMqhozQ",
+	"ySTnTBMp8hnhoTgh2vA8JyOqCTc7rbNw0qZt+N89WzDetyXRfs1xtx+dpfN4xcfczI/+nA4Z0fy3Vh6U",
+	"w3vR8/B8L7H9okB9vreXVOJ1PyJek85rNr5iqpVHjOHnNZjEmI1XYBJv1JAK/huc+9a+ZfDQGiOQarjC",
+	"CM6lNlwMWzuf4O9r9DvRq7DHcyWHimkN/9Lx/O6/sSQJvGiCj7RRgft5vaPzXi/Y7EKvtdWFVksn/MW2",
+	"hQwP1LcfaPYWGaP9lEph2Z79E04kCoLdiZJXORv/z1+0BDlS9f7vig06h51/26203l38Ve+e41vY6Tw/",
+	"8PyYazKmudWlWAaqGOU5Mmg7GkVTK5VuaM4zJ5WsjiHFIOfpVxtz6vrXlbBRTMtCpeyJJmmhFBOWc4E6",
+	"+SXpvJTqimcZEw89YCOvmSA5Ta+dzEvlhNlVVjJnSNVywhSMgAjGMg3jPROWpmh+qhSqcg815mNBCsE+",
+	"TVhqWAakUCiGkiJjBiiDKka4wNkwdcMUyeWQFCJjym2Eo6sMpvKjNC9lIbKHnMWPkugiHZU0kdgVF9IQ",
+	"KRhSNs1zpsiYzohmSCLndJZLmr2T8hVVQ/bQhHIls5k9irnt3C4kFU3yoGnKJgYJ5FzBjZLbH15SnrPs",
+	"oQfstAPUHzKiuUhxbZ2eMeQ3TFhCCW/QX5LOBVM3PGXvBb2hPKdX+YMu9THJ2ISJzKqJZAvImhp6RTXb",
+	"tqtfCGW1cTsqK2UC4wHc7rvl9T7WvXt6NzAEwAjeSfmaiplj8/pBN0pKMrb3bHco9ZHT0akdHmwX7lPG",
+	"cjq7vym/F7QwI6n4b+yhDz5IKjgrWiP7bUzrw4cP3ePCjJgwdhys3vGcvIbZTJS07Vm6OBWGm9lXFNZT",
+	"luddJ66vCkOuFKPXmlByVWgu7KxVYcnXNuRaBzvRDyfnqOjMt675p27Gh9wQ+xQ5e2GXjH2i44k9nZ39",
+	"g6fPnn/XSUJd5+e97vcfP38X03GS0iYFS5Pnbwadw58XT/+4yLjpfEk+Wy1uwpThqB7RyUTJG5pfwruf",
+	"57uyOziUarZsfU/8c/YdVuilz5++1/AsNxRXKtJ55shniSEq6WQyLcZMYFOXVi/BETBhLyI/d4QU9j1q",
+	"DE1HzCqcN0zxAWdZ52OkOZ5Fh1PdTaK/clEYXNXmtScB7f7SMG0udSoVa3lIyRueITeYa16xG86ml4pR",
+	"3bJa7on52VuGbJ8JZm2f/gWUkOgCaJYPLhWbSGVYONvS3pF0DDc5i47DyAlPYQDcsLGOP4NfUKXorPq8",
+	"hIYd1b+zz35JOlY1zRSditgAv4R3ip87cMkI75bwfOIJCig2IHY/vXIyLSTWXPTmyoWDrNYZRXvny8fg",
+	"KJ+AnIcLT/2Apv50+N1MFaPYdjHJ3F+xfY33XW0BTY2MkxpdJJKauwEvmLlT2jV8HD2qaJpfp/WW89Z6",
+	"EmJbT03Hzzjxa+onOr8x1bb8lWvjuF99X0rSLv9YZTpul+cOQHPI0OaicZ2JSYGSMUMllebnwficlXIx",
+	"r198d39Y1l+XmS+lIpPiyot8fUhQ3dEJgXOZkF9kYe9vCbmReTEGZTI0Qu7t7SXt4mReQNtR5gxuAfYh",
+	"Z7oDkzFx/pWMSOEsdLcWR6XVzAukW8qnQNTU5/JhxASx6wu3SHsjuxZyKg7J8z3iXiJjes3Ivn3KrZqz",
+	"1u3t7S0z30XlWMMT9+Lk9BDdHlKbrn2UwKMJoYbkjGpD/rzX7DlZ6JSrS8Zgn59Gt7mUTM0nF5qlo3Ir",
+	"VMho97eP9n973e8vP37eT757GlfOxvTTGb5/sHcfgq7BG+qCC+e6iFOc05hYuR37iknuwOO1Ai9eytje",
+	"gjxdk7NlLOW6ISZXVXUqMVInZG/sR1eMbaDBZJ5HiK8x3XJci2b8zlFEqa1VjM9eCRTTnpN08PyBX8Cy",
+	"Jqk4cHNYsaRjj3rOsiG7tPftS12oG/TTZKklFc3HRe7bSXMueErzSy60UYUTjJ7jX3J+OWbMoNIYfMsv",
+	"Qb/RpshmoFDBM5eVj7eTdKQZ1YRqcG2ZcHTZ3v3e0qIToF058kPTtN+iP8vrNnUXDItrnBg/1Qv73nKB",
+	"n3mjeNlTNZ4WxdH3cAL64Jonxi9UXWguZZGRZYxYroKHQBLQyYTQ1GgykOqI+HmDD9Q9y5TeifHSO6/6",
+	"mAvHjPcbW5B00B3rfjaqYM1dqW9I9Az7Du+Fy5bHY4Nstr5CAdsJd00fKkarG9Pcx6niIH3AoV/+6j75",
+	"Hyum4B8IvvEPTZx3qnwEmSJnsW/wpYWc5QM3owuWKrYOjwnWvbmDLoZEl002tJ2RnAoyYoqBZ/cIfe6V",
+	"036ns0xE1DtoOeoVe70z41xLQWeFvqRTqjLkiqu8U8Z4xDjsrewqyAaXGD4WMG6mrQhe/Rhe4AsnoP3H",
+	"jqKLZovZcGJsPYh6CQ0Q5bhK64OfRtXDMnK4m9Gg6s+FAwV/XqIzpPbVQjXqrtaEisQ3Y0+otd9CaYEL",
+	"PirYFChfxD1GzIgaMqYZCwI9olJsAemi/yx2kZtvGyKAYAhJ+ReRN0wpntnxUEEYVTlninjFMyG0J1Kp",
+	"FAOKgPfYjYt/sp/c3j7R4St+hk/Q/ZspOrVXbakItXdKhlFCnrSUV0ndUMCeVnbp6KzUZ12HgXWK5lb3",
+	"kVHOfi+mnMZx0S2rTQXBs+GWWyc+jJSKDB06O52khZ02zt8qJO855moEjE831sO9umj2AW9sGeM8y6xG",
+	"tMSqukL/IfttGUAzlBdeIKnMGCiFqxuRq3HfU5PrTvfLYvKrDsV6yvo6MrviNc2r6hLVPionl5kIQ1vH",
+	"3iJtu7mUbpiLz+t9GV+b8vIO5teyqXtR+GtCaVMaPyiCcyN1CsHlOqLWv3M1i8vHQluBpAjqtCgf3TvO",
+	"cjrXpNNG1hqGf2etYbgwCm4gQHMFvbxan9rEa0OujSW2+HAqI5HAVtiOaU7oWBbCYJCVFfhSG2Kmkkxy",
+	"mjIIJnChbITmUzrTEE1gn2g4kHee78Xcx/vJsy9bvd6O/3TwZfv/iNosTwJTf2OsP5ycE28B2gnE/lkn",
+	"6Zzh/86iGuGJJbZBGQLQYP5X6aRN4V/qk66nFLQ/wdhlq0Fo084NJrLLld3XeEVo96j6BhZ3DcH3L/FR",
+	"q+RqXax5sqIy4PayaOX5t828afp2PtnQaRs7dU1OCmeo5XaiDVVm1Z1qjKeZ2lKnuqrf+gbX3Myuw9o4",
+	"AuIp74bBbbHa1yjHySkfBxGvTXMG5eNLiNppiPf9gz/HCHNMeV5bGPym7m17HlMNJlTrqVRZ7e3yy0YD",
+	"3y03k1QDT8pBlM21rsQ7P9WF6zA/708Trphe6/AssmI0ZhPaARozqzqOzwnN9qfCxPSi1EqTeGzJ3eX9",
+	"7aNzRlRfplQzy9CZYs6ONX/vuJ15SOZ194niYwpnS0MIp/07Jp68I26FG2e4XeEcXeeJW/foRJNWTWLp",
+	"/t7Gxz+/zHPxx1xow02BDRL7AhGFneCRy04xmoyoHhGuyTWbmHnfeoxUPOWVLu79ZM5WygdGY9bn6cnr",
+	"N3Ct/un4xREBj9GUa0b2FziGo/7olWnwrmTi37uaWaZzWb1ec6DdMCEv7f8KfYlPdpzT5HLC1KDQzvs2",
+	"sd+zdCztO2Dm1oaKDPRLSAm8pFpz+51Z4FFrehvnSXMpjb3iMTGx3jWmzpRuf7lyFtfDtWMUl+uDm9b2",
+	"1tT0Wka5GTUwu7VDtPZMqybtVJO2RvzP9xsvWHr355PZpLb3zasZWE5hSZ/oys9ItoQ0RLN80PVRetvB",
+	"bXBh/GBT3/MqWqXOOW0tMPnXNb9S3ZtPNZtf7GgQUPO43MsBbnV1LBa9RhqaX65+ThZoQTjOWpOxObu8",
+	"5giPWM4C1nF83b+ydBu/2DXHtB4ve8ZcawzJmCophvHQsMUxykxrZ7iKeCm0zEEtWOxr0zK/WXNtypda",
+	"Fid671zKA+YDneUElOjAd7XAZ7WGrw42olq9suv1lDuflH8btW4N4r0d1ZR0MRdG+U3ZjRs7sWCZ74Mx",
+	"enZze53GtfC2PFv3ENm2Gnl/xcg20ED+ALkptWWL8fR1bHz3qbx5BItba3a3DYpoYcOrW9BCrr10HS7w",
+	"UTAQjtnlb1K0KJCtqmWh8uj3a4ZwzGtrcwpdNcJ2W14lNeY0xsC+tzj4IySQgCdwuGBquF3m/IZdTtkV",
+	"F1T5jJSMK58VEsSBxrgGQrjcQ3rBvGMGfAn+MVJaKRrc595yERrHNzR27sUTBDZ/oMOTuzSQ/banFHdv",
+	"Xsze8eTWDmHlfDoeM8VTunsy4ikdyvnNXBZ2f8twfXe2y2EXiq+QBdLiUljvHPt9aRV+9+EdRim6Ocdw",
+	"yGIDTpIpOrALAWHoGpNRUnuxyvMWPeP0hmfe2jgfh+ah0W5puMEc4MumGa6WEJwN7A1yTIds95cJG5Yf",
+	"Ji3a7gaud7cyXesRPXj+Xfwn/htbVTrVvAnherlmyo7Wu6685CzPSoCMplpqnGOo4gPjQhtyxUo/9vO9",
+	"vdhChhxwLnlJYbwbF5hlfkPzgpEp1aHj+UpC7oEHp3GIMg4wKbbdE2mXT8X88H+7ePMjOcffydbblyfk",
+	"u+/39hMyUHQ4ZgJw2sbbVlGODIubERdgLvdzOuyJ/r/tevawu7drpXufcEEoAFAkpP9vuwCm1C8R4Pru",
+	"M8yHlNiDLsauXF333lKfZF6F2vl5J367Yrv8V0ZzM5rf4cjl+nr5Jdq9Fevobx/+HmEQ+TDs4jR7cXHc",
+	"cmRv6g8ePH++/3300es2awrmy/sm3vz9PPp6oWuMRvM4D/kUV3EweYdcs1lCrqhm3z0rVL482sSODSdp",
+	"W8Y5JLA6OKCWBb2YX9FrNltdxNg9WXa3hQZj/b9i9Ia1WevborE3YVkT2Urqy+1YtFUBVtOO4v7E+whx",
+	"WtNF6Xk/DB3XJ6m2Jbmn0CbY/tvcE1bdr/WXvvTtUcWEgbjiMc+5QUfdL4WaXWYFnLQBHfN8djlmGU/h",
+	"uRVdbJGlbV2b+zBA4Rm7vfnpFU+Z0Osmh/kgBBTSyw8WBqSs+DT6mhv6/rMV7IzG3VMqmfjhrBH0dtz9",
+	"vz5+PmgBwmvKKTs6N5jY0r2O8DY8Zcs2DREOm6aY1Tc9xCp8ywaxK4D3Zi9q5q19Zv0cupaExaSjC1yb",
+	"VWIueRaP9tTLV++9jui5vu8y4qJMkqwvcXwj/abd0Rx5lU4u01laXlYxLOHpshCFINRxYbeIH/Ql6Vxx",
+	"ZUaXYylQL6vCIQ6WdZWWIZdcitUv9hCCFPOlfhgxyxcJJbkcckHYJ64xjdOD16ZSZTH3aRA61iKIg4sD",
+	"G1/++ufrg+zpp+f0Ks3YYDjiv1znYyEn0RsEMrU1uKjjgrG7dKtXW6acmdllmlO9/Mzgwyfw7Mo2TiTM",
+	"ysi5plHSBxl6o2K5LNWGLjMm4ghulUD8xz0Nd4h5vAtlVra67/ba6fS+87VfSkWoCMIj5IBodsMUzWt5",
+	"3DpByGKH74iCkAALyCG+38h4Avftj1EsGbudv9+Hxa0S3BsyubmhupznyN0JIPhXIdLFtxaH1Lv6zB04",
+	"cDmyZRpneN3wdQPKTttnPm9tBAshgzC68k/FDPSTdDKWMqpbzI7Y5PtJtgrzGnMRfrv/yM5+j+zswYVy",
+	"LKEvVM/vIR9fZqzV8k1Tc9muR/knJqM2x2hT05JqePmnXw+uV9W0lsGpAAtYP3LvFloOLFOz32XqTbhT",
+	"t1Jy/OYEV87zi/k75173+4/u3+7Hz/vJ0/04MtTclq5/JOf2vHGJbt3CYApcp1JoLsi5D0km7qxEIr2X",
+	"lXKI4KXAqn1ccnLuQ17XTuLmpHbzPn648hleD6VoGfkvG9s9iUI/m98hka9LvHPL6VGCY3kTb1+ekO+f",
+	"Pf8TcQDEDrB9HhOgco5FUAamTBgCgXgeWr8qAoO5EZRgJAeGZ9G4JYV5v1yzlgOo54iKz0QGLiBU3d8c",
+	"F2ZEDnb2CLwLyfDO5fWnZ98TjZnp5PnOwXbobXM+r0s3RNDU8Bs09QRfDBWmKxQBOHX1VCF0McGAa3zS",
+	"+yj962DSiWp6MGAdmy0jTBg1sytWeucGnOVQaKHypYUp/4sYSuDyjLATLrSh0ayaEEF6Ql3BBE8mMoV6",
+	"CRnBikORMD14sR11pMT7J1s019IXB+j/n12X59c9y/plqjBBTyg4LX8tpGFkOmKCUH3NxRAIbMTyyc7i",
+	"0KxSWjzbq9V3+f77UEvdi2I1lvEcTWerHklliC7GY6pmVXEsXCXbTj2p+Qeakbcl1bUa/Zu9vH97VoUW",
+	"EZ4xYfhghngt9e6OSJ9eycIcXuVUXPdxnbBwkl0HoulME24IzfP6yIK3Oit6DHycyQIHaVCgJc6/sTJK",
+	"c77u2kUowJTSQ9LnWT8hfcsT7b9ORbJ/XnOR9clWygpnqoW0ne2E9NlgwOD6dTlQctxPeqKPyDTavjdh",
+	"iktoNGM0y7mAhgvBjf0Xw1HtXxC8b/9w0VocX0/pREOTmOiBXyk1u5Q3TPUTrIHWxU4gKQwIpZtylRbc",
+	"ANq6BvSZvh9y32Ws6Z2eOIYUegQ89Wn1uBf6iLAbpmbOXw/t7IwzksoizwAcFfIrZsSOhjPdE/1emXLR",
+	"6xwSEJj9HQL1Iwqemy4Xfr2xQ4cby4gjDr1D3jJ7UfMFXRiUJemJ6UjmjHhcWESUEXrKlCbPDg4cAABx",
+	"Hnt7dKFomaNWjAVoI5j78DO5pi7wbN7B4dQ0JMz7pxvR6SkrAjjKePwGUMaak2Fan8N7MU4+aRPzH0b1",
+	"UkgkpcISyhUjzNVdzMiMGbJlGanbdJSvCJQwS3OGhS4AeHc7ymdd40usN+0ZV/6BBVcpQDc0y5XMYCiN",
+	"jue7cakFC7b9LWRUxcKFkG2s7gBf1UlsW12dMnB8r+xI4lRxp21Z3WE9H1zjGYm944pLo2hqRcsVG2G+",
+	"Q8YGPPWK1CSVYx4NbVtjc+vRAeUG1fwJgi085J5bzJsxUf0z8XgN4KSXXMQDROqSaDULV/mKkWtEgoTy",
+	"PJ10U/sfMKOleVgr8KxWIrmd+WPVI1hxvbW0CKtIO/krB1YO4QYfeQj0UuZhyqSDrdFJqUNUT0AiuI4A",
+	"pdnvYz7Gk3oXh4Q2xPgOOWn2cui6IVczLPS15fKxE1JmcycE1JHtHRdClHETQ36zgtcV/PwPWJrF5UI9",
+	"l1m0tkvxSNLC1HnWnVrbHHNln1InwyMXWavVEcXG8oZl85sG+tog0DIDvQk3bwfvPjltQlX6crn2iGGh",
+	"uQ6aclqSnMaUC/vhfikLq3IKxjKWBeQV0JRqrQY61zHeyQ0kPeBLyWqD6bvnrdLYB+QGMAhUvY99He77",
+	"oaVvToSVBLJcYsWYYptCsgh+alkGLfzayt+RQ66tebuBruN3C0dS9du+Cq8cj2gChtwih64tXgQqT7hf",
+	"yVZDeGwDgGiJ5kxyORzCY/4eutNpAxaJx6ZYJoS/BuXWXG9PNDCoaJOrV5WqJxA1TDNYiMRhPIG9yRWp",
+	"SFpynFr1inmbj0+cADsF8FKAgfUMovbzzn3CnYS4CksgEdyqXfvjXc2h2rU4Nd7Ia9YKUbU6OBU8CVbE",
+	"yxEXtXQ4xQaK6VEJq4Tl6tzH5VGejceCscuYaauPRs6+vfhRe39UWXdClZlZQgiNqTQbQ13x0o1VHmPU",
+	"Jy13jO3KW4DYvU2wrZLTGAChS9HY30v29vaIfYhsjQG5XJNn+0+3V7aY4sjeymkk56yeZdeCA2rHF19p",
+	"23AVuzd/RlwMCpRElVMypZqMqUlHmNi8ZXUPjG3e3gGbGBhd0CwGthsszAiQR97y1xP1wqUO4pk5dKQS",
+	"psj3qSdQGlAOSK9DBfzunu510GgTBd2cn8+P0k/HTeEI4IiF56XuR4y3s5vkWoqH3rWJLmzaBZWXNOlE",
+	"YYWqVgmZNW42cfjMBVvr6mG3IpPGqNZni7mFAOvs/EpsFvXsNkAe8VP41h47Z8xHEO34JDxi+4oL4h6P",
+	"t+VBtxdBfJRl49ZatuqtlZMWArQNWKEkClO/Ts5ajbTuwzBap9Xb20Udn2QasNHm7GNqdqmKNovIQoIb",
+	"CqlYdpnKvBiLCJGdXPxE3I/IzaAwGOPAq9A7YmblE0Iq4tPXvIcG+l8PiHvs4yY8jzFyzFMInFCGt5lM",
+	"pLnMuV5A6YzVB5UAUD3LSth7y+GFNMSBnidkOpJj52JFuPxMMjtL0xO2KzDtz8paae61Q/eH7WgMIY9X",
+	"M/sP6GGezMsSZ/bqBqy+BTB1eY7ralkFNYG4GIl0FUzUEqw/SnPLKiHUSiBMlTSlTNRHhF5pcHJboWqF",
+	"on3QSuep4naYLfrqdN1D+VZO3XmK1RO1t229ULjMM8drNmlBz3SFby4Xvl6CscR/dTOMWeodOnXLzxX7",
+	"X2IxXMBEqz7cNGuFQpvTixHQlCrBxTCmTV7JwsD+D3jOCLVKMPi7EqwSTzUkyTKRysyeltsD8IfwTBgQ",
+	"5jlnrfqE2/xSqpRDn+eXNbazgHF7BfcWQfJ4hkJwg4PkbvBkZWjN0kiatsCYhVATkfrVXiQ4hOMssSyR",
+	"ZwlGkaArLDVYnPOIsPHEzOC2j5xgzKjQ3o0ew4iKw18sRK/4smiv2uTsCngDVYmQdUoK6HqYyj0Em3iL",
+	"7vxmWIlufy1vIVwTKbDYPsZ+2G/gif3tuBZ4G4mDtC111O6Di+Dz5LH5Jz4/qLouFcMhFskX7IYpLxAs",
+	"LdFAA17VVPclWu4kjnmFjt3qpuiZn6VSyw8Tq4hPrQrdJp7aSgJNn2grDoElYKY/gAr4Qj0DJccIazu/",
+	"DWFh2Jo9wY6oj2bjimTduJ1m4yrs4Aw0MyZH0MuypI+ziXFj3+sJ1JQSUJGqC0epD5FCZBLF+Za9+PZx",
+	"IftHpO8ZK7hH+mQqizzbrpcAWlfixNS/UL7cUjyUrsuyrRhHX63yXf1LX66u0EE1PPzgf1pSKg+tO+XP",
+	"/uPmKumVToSyleWl9RoPQV3R2F55NLCF1uTV4uIru/LHpF3yPNGkVojiqAbuWoicaY2hW67Uz8gpHXIq",
+	"dtZG/3S3l1WKxNlH18L/Fdkl3KDXsB4gDFHrW/cJrBu7pbvQ+1jxhaA8frnz0SMXrNaikqEgNDBM0Gou",
+	"JUaK29WEYMnOEHrFXQRB6USe1hN6YglcjxjDdsAsstXrHO/3Ognpdd4VrHv8utfZ3iF/ASNg/2K//89/",
+	"/Hf/QgBYiyciqawwdfcYwQjXPZGOpGbiCLyYVvWxjBktiSjTnAIR0mSVXOd/5KYJ74JDmk8twHrTH6s/",
+	"L3e6Hz/vJfvP49HX9eKFd6resRDXucl5q2cX1OWowZOti2u/4Vr0D3Tmg5o9e4d7jaI9Wz/v7X+EWj3/",
+	"++Dnve7Tj9uHP+91n+NX/94eyTIXqg552vbaXbFPq6wbSa4Zm8BpkL7a3fZOK/hGZNR7fz58eudR32OB",
+	"9mpkzIyQE913zfZbFqGppZ/Nl6TDX52qrEd8QiCp7ZAco3ePJeR49y1xuZAJ+YFoU2TA606ILIzmrjYk",
+	"QFnAZcs5ICZKDnDbQ9fTcSfpHO++7SSdHzpJ5yQq1qFYyoLaMbwyRC7Fa2zWzV1SAibu4QvyBGrwLmUL",
+	"rptUMbBkult/zfn38f5r0zS7WMVZqb3W2aCDCU1ZV7MJVRBbirgW9qQKquxlpUrnwAzrBoplC8iGv/fP",
+	"S1qwHZAtP1kCS7y9szwtp3EMgq2JUb8jJUxJiAEDBv7YRQV4uIiVc0ylyKyINTzHSxI059Ne8NX4lWtu",
+	"4+bT4cGw65fHXpfcO7hUC+qUt+hg3kkdkvAPjKpV8IZq61RrrLZEfgCxnXiv7wP8JOOaXuVtqF7LsD7W",
+	"jLFZtYr/mpmnzZiIBd74FdHincPUh+AgNM3cIJNq9eJ5qnaLbpWfeoccu9oOtOCDW/Ubwivx4cMQ+qE0",
+	"7XDtwGF4/GjcD3KFjp9VGF25f0mobuPNHb4BcCKaInLNYvNzpQg8j6St311u3CMJxqlvYUk0S2j3kXiL",
+	"GE0bS7i1zd9TMutivnVL2rx7abu5Kf9UhYU3JkANvaK6RZprIxUdMsLEkNsLqrC0Hqp9+tfcmYekNkNV",
+	"C+gPxZfd1zCfZL6rnBqmDfHjIWM+VHDGCGDxYsBBqY7vV/jYVvx+9ywqjVs7/KHgeUbcz2SLEsVyZns1",
+	"dFiGw/10ckEUu+F4Vx9ARO0Ny+UEUqyubBPb9cS9m72d/Z29pTl7VbR9Y2GSajtidPthRM3Z4O4J2FWw",
+	"+kqnEbutiviEPCzCxMJ4grlkQg/6jHaVQ/DdDUK+7z1AhOY5GGC8bygOctqyRpV9Yh1vmkeTrlI/Xa25",
+	"zpgx8FdXdtHgDER/RKDWEipXMc2E8R/t4KTigGUPRlA8P8Cer4Wc5iwbsktLB5e6UDdsVofVr3JDLmvV",
+	"4XSWhvWiLjm/dGOrf8svAbPfXvhmC7Apv6GyZpGb+TolYJZcuRdftcFUlRaKm9mFHb8LfIQ0zOMCYXYa",
+	"dB5cFzR6aPrnby7ekd2b/V1amNEu/NQ/JABI3NV8KFhG/vbhnU4IeDSp7on+sctyR+hngjo96RV7e09T",
+	"aAD+ZP0dciyIJWRklzlg6MHV3SrthBtIM9BHzi+TM4JB8z0RXP5GTEDCQMY0mY54OiI4f2ypEba4Rf1x",
+	"hfBGM2JjS1EJoaInKnMkZqFa/l0+x1Vdf3pyVNoVDBMUa6lBx1X+6t6z7Z2e6IkLvLu6nJxDAsoN10ZR",
+	"I5UmI5lnLiEXJn5UKW7ux/68JwbyhkPXSj8h/ZpvBdKJA+dK+Ll8IHCvQIuhgwVymOselsZX5WM1H0v/",
+	"yFtvYPSrjLM2jGiv9R7sUBtuG8y4rvtt+kd+G+1AAtrSzv1HFBtyy79YBrZztD4PcheSgst1EhhRDj8H",
+	"sKFNx9Fhx/7jJ/+kXkwvjPC39FXGrEOh0VxCFMa8l+mw43KxrVIPbsLWZmOOq8OOz0wrf0lsZ/XucUQ5",
+	"ozcsqdykoVRoetrcVOlcoGXiDsuIWxVshlOtCp7rmI/uEIQIPore23rnNReh6/n4/Mxhquo5r6F9BLc1",
+	"IUqCGRDNFRC8Vn8z9C+6pk9OUcjrpsPx0Nd+qD1S82/WSMCvyZzX89A5hnHK4PtovJIQAA/GnBHHkOec",
+	"r2GPdbjXuJs21m39Uuic4BWzY0rPu0wPrXJCUJCUwGtBHpsoNVQ95391w42+bGUPDM3peTW3snsRr9Q0",
+	"xWy0hrPZTzDxs7OtuZtO801vgnqv8s5hpy7gmncZZ+iKPpo8MoRHhvDIEP7oDCG4stmvDzpfvgDy0UDG",
+	"7ISAdOJTD1IpDBcFF8Muywo3v62T021HMqhuVgdnIBUpi2KDTowHYWxPoe4JREAJHniiq+UyckrV/HJu",
+	"QZTIyck54sjAEQAUy5RpVFJPpLCjAeroia5TSBESi9shzON8bfVr1Ybw2//5i5aiv+2RWyqQpiPbKs8Q",
+	"H0ZO6K8F83g0/mG7wmSi2IB/IltWS7z85z/+G/VDA39uQyOGj5k2dDzBtuy4nj59+j3hgrx/d5IQhJex",
+	"P/X/8z//8z+7r193X7zow6su9ZK2Y+M49LGpJJOcpkyTrX6vs7/zfK/Xcd3jPaXQjKBFj0zokAt32bFi",
+	"oyxd42PKfOa2fZI90aQf2AP7hGrSd3+j/plXxQnQENc5ntB0xLoHYKOB+l6dkTETfbi7O51Odyj8vCPV",
+	"cNdDk+6+Ojs5/fHiFN6pXMueNo/PzwL0hMMO2n++JFAplk5457DzdGdv56mrIwTSbXdnyvK8C/gtu79M",
+	"r/XOLy6kcMha0O9dOZqg+otLtnAyDEfzRNccVRrR1/70fP9P2zvkGKL1qH23J4B5W3qureo1m1mSnmmC",
+	"8cqBA8w1yA1xd9URvWHOE5bhapcX0DPLU4bMQP0YqM0LTjqY+8HeHoI1QBUpV86lJH2/DmgmWKG4zAWy",
+	"j/kFg6kwxAB4jn3GmirHtnsmDFOC5i5eNrjzdw5//ph0tMci6ZzjHth14GIIe9FJOoYONRjcCzPqfLTv",
+	"72YSLRbRXb2Y0uGQKfL+jCgmMqYw24Ejm1M0NQnRTN2wDO0HVGtmNLGyLMtY5tO6oAbjrCe2wFIG7WvH",
+	"mmY5sxt5w0hh2yd9GNBuf7tlu17IVC/fLsM+md2RGef1fWoa5uY25ViQv757/QpO7s7C9YWdwBCFEs/K",
+	"m738KpeD18Fa736GRfqy8CS5NUr8Atm14mmQjVTrEoabtKz6TtsqHtthYDIS4gNqcItyAVZ8qCbm+BF1",
+	"T1bGKMRRaF/Yj0t36H/s/o/63pTGNRx2xIwaPUIwNjhAz/aeLT9AP0rzUhYiW7i3L2qLizS9aFtHUDzs",
+	"t9YdPXYmooO9PTId8Zz5FH3gglzDEbIny4lPvUN+hCg6I4t0hNhppcchup+ufNkG2ZjroWUXgrlQe5g3",
+	"wdFe8RsmmF64E2NmFF/Az1xUj0c3gWsPNUyk3FvsCqcfYxB1QiZ5oclfJFFWyoytng49RHfhtet9NfYE",
+	"YDtr8ifXgz/h50qOmRmxQhPbpJV0PgQfj9NiHha8Pi6H3rq2TlfYmVFkq63M682ECXvLKmH+wKBbCBBE",
+	"4I8CY9yQCYbRPig6RBagBdIh5UKb6DK79i8mLF2P4v3IqwWf4/7Nse/MIw7GT4B/EfSo4PX7PwfvQvG7",
+	"aMPshWm2KldymJ+lX9ObtSmZcAfSa4luKh20lE7I872nFRhAdKfeMppxd2a/Amey3c+IkaiiEKPoYMDT",
+	"W++Jfevp8rcuLDNP2XtBbyjP7d1z4XaGa9S6lfZ6Wl4Zdz/XEri+4NYC5tDcJp8Zoo2cOEAyLobOvYJh",
+	"K6BWGF1aa6xaPb+RaDg5rrkNIzqDr0TqlAaXgrRIa2jW2l+MU/1xgzQUTK7lfLuMo+Dm7pSOFejoB5r5",
+	"cFJ4ZX/5K+8D8Gh8aQXKeynVFc8ytGiuqQ7ZF75f/sKJFIOcow/77nyt7p/8ed40+PFL46yACY+Kectj",
+	"eLmpNvPjl8QzvznmVCPor0hZf1yK2iiBgFWwQR9/YWZN4mgwsthQq0eCzTx7AZlaE2rSUSw019TysKqM",
+	"YR+0AxBhdEoVZBGX1jPLMiERk7i8HseZ55mys5Q3iBhI4geZzTZAvyfYIxSZqIcmWL7+5aueoSoN9JE/",
+	"l/z52cHBKhNxdzerqJwCDMrX4e0n3vWzxvldqhrtBr6nVkUYIPRoCWEHBdyH/CaQM4wlZRKe/6bM63YW",
+	"/SLjJn4tPAnGsMFTEnbTdkyqRx61l4cWTsH+QJhmyLk3IZ2WHw52wzPmKnncVRBKbRbi010zNnEyEc/Z",
+	"Ex2So68CE6pDh4SS8xcvE/K389O/WMF5/uNfcOV6wuH2kdc/JCAnwZcEHkIwJkAwGB6qHfLGBXWVsZv2",
+	"uNaDsuBNn45aP8DFJJc0qyZ86hdtkby9L+vmgOeW0VzNDGbyLJO5+/fGTcppRkZ2YaRi2R+Og+yv0MU5",
+	"nVlyeCflK6qG7BsUs80QkAYXOjaGplbZDA+fkWQmC7UCT1rOVJzGGkjbBTevv7qHH0R59J1FKPpNnjFt",
+	"sATL4y3sjoLuFGIJXAiGkQ95I/PkWZjRLsTOgGiLy6ZC2XsZkQLBHMNYG7LlTNJ1OUFkEBizTbiwk3OB",
+	"JU497IkGRqmDXsCkMVfRLB1JqdGtw5VLRbVCyQehYakdHMlUqmsN+Aox4QRjfu2hczdx/zuxPZRUvsq9",
+	"7/5kkKuBH7eaYCAPEXLq6rEfgbMbAIysLtGvUnP/wy9s//Zn+wHvXs8OVujsnZSvqZi5MeoN+Blg5wmt",
+	"R6bFYwj8kUMjafuZq4rvIXHb533IEgSB7O19v33oLNSYbYwP2tOBIUr4WQ4w6YYPRZeLntBGTuCoQAWB",
+	"hmcDwvalAnynKpVgSjX6m3ZIPRGirHXUE87oCzbzmYsj8a6QMReF1coipxJfe+cCRjdxKuvg4XYPwrY+",
+	"dafTadeqnN1C5QA4iKl/t2t8VVtP0/niILpw5QH+Eko52q9vew7vmcS9PblObYtpvEyZb7/yNMncV6Cs",
+	"6kxugz1h3HV7Y9fobxdvfoRQvCjjcjzNgxr0yRaIjW1E8y4fS1w4oZzk7KjZ2DxKhG+2xLRw6OA12Io+",
+	"2fIBJTKbEal6ghCqyV/fvTsnP1DNUxI0ue0tJTX0dz03mBoCgR9H/Ut7/xNsWoc1gMsbfO0etqOBn9Cz",
+	"JfOswTvQ/+WYAyK/uTw3S5LcoK/ZEaZGNlM2SuzuouW2vFhqOmae9UAwJRAahhe6sEhNpiOpGelDRGXf",
+	"81BXYa+1EOkOsfrMeIKxij2hqGFdiC5kGRT39FIPJsGUC2QmNMsU01FehBGxm+RFNbiUe2ZFjbYf1Opc",
+	"x+6IB4uFpGnv5wg8CUM5gRjOEymMksvC0B7ywvFtKBfeUxOsXyvb9dH6rYEMdVuOZszpCvhiLcEOqxnM",
+	"5/f5lIB5A27OtTkp8wXWu528skcXYESWPHiCYAGb9XFPOM4DoA9i9AxxhFa3CnIkvvHb8P1fbmvZJo2b",
+	"7SuuTSOBxJOs/+bjlzZj6HHjNpkgWlWAi2cFpxTMxXg2aTQp0xe1z3O0UhPTY6s8xzGdAfoBQdxIK8EJ",
+	"dxFjUGPb1UeWIp+1C4wTX696Iz5FT4kO7eWBr5Vl9x+4GV0gNFfkOODgvHcWc/zts9+6feibMkfWM7Pm",
+	"wjmQnuerBUUPVl0c7H4utdYlEVDlzS68JRJqELUSY6DsrY8ISXIphkyRITOgY0rBdFtAVHBEaoT6rPUu",
+	"5AqXYyHyHMLzfFzR9qPV8Y6k5CODKvbcwp3brNJt+7kBCdzqn0V1fgsxVCuW80gddxLbTtlcShnrKXe4",
+	"laHZOcKZdivox1u33qpQAIvCDpK4gK/uxFavqN2EPQOMsDfImcUBOPH4EIdisTQOjkcpj6vpP0YzPDC7",
+	"9WnVwaF64rnVIuHtssv17mf3lxffbVz5BT62SQr0XbRQnRvoIwu+j+BMv5r35f9zexdy4SiJ2TnJvPA1",
+	"TG/fSSszTlM2AYui/V0TsOhBRJtuFrCguhaNosHDgOAO9n1AQSqjQWPap5b5DQsPxv1f0Vzrb6tVe2Dr",
+	"25JD6RYh+6Oezj94sCeelgDUZCljcIfbwW60mQLPS+A+AFGw7+a5h/HTCdHS3uhcoMeRvfChlR8LnO+Q",
+	"F4oOHFBAmVyeYXXVhjkmbig8vXkYO2HSnDh2TJjILAuBog1lNWiuASMBEF8jiToDJcedJBarFoe5a+0c",
+	"wPKr7q/YQCq2vH8j1+091kqJAZisGthQggG2NelGkqwcMceEeYnvtLbZwPPttKRDffdshWV/xz4Znwlq",
+	"sAx38IDdgtx519uW/te2/mPV0TZqnIbFW26YxnP8oMz+3pnjxy/J5y+NjE7mMTNSamguhwXMNoQZ8kzR",
+	"fdFgiLufPZzpl1vyRvRewiCOLDe2jBDhEAcSTRGLud+QIfPrbJpI2jSCsj5r4IM7fUeHbY26x3bhmYd1",
+	"wX11VX2eBJ2JhN3UrSMlta0r0WCrvMJctMRJQHVM7BOrYxI9kkWekSuWVAHhfbtDfZJTbVyctiD9s0H3",
+	"NTXpqL9DLnyOFWZRiZ7AMueKYSbVVgV3lW0nVUqWfVwWBiwj9mGaZb4yXPlMzuwpKIxzx7OxtDrnP//x",
+	"X4R9Ag3GuNwRVyoJh1Cp+mUsEfHvSl/+CM5UhkVLegLywbae7X2/vUOOm4fTN4MvxoPUbUv+AK63VWcD",
+	"WEkPd++ckPd/pUCSwPr4D3uXWMg3XKm+3xX/+AavH/srXD/OFUAHAEDFS8pzH5HwLd1caoh/c04GAAkr",
+	"GeUTTTJmKM91jWusI62DSPr2+IZS/Qmr/VUvJmVyOhdpXsBF5gPEU+E16xDAQXZTfdPH0hDAd3uibpKg",
+	"JKwXt2U1xASrDZ69SDBIuWSeEKykE8hiTRxUir1N9QSAow23Hfu2TKzZMhTOJKoQtlOrYhc51USwwiia",
+	"cx3H6SrvVotQCH5XwRjlPJzSm3T8Jq0LWVVSxyKKIFv2QpjnGDkLhQJPLn569Cvd1ah5LCIH8r6MmzUl",
+	"Kmp1fD8hRpL9vWRvb6/MTNWwvVB+12467DTZ6pdM4Ii8f/ey+2d3Rl0xf1ByeuJqZlgXCz6Oqbq2V4EB",
+	"AlZRCCOxagi8TbjLmqOafOAik1Pd3T94fgB9n35KWf5EE4A4Ir3OycVPvU5PsE+ARQu8VQMZusR3V6gW",
+	"dB872BHwI1fFWckpEXSMwZqauJLl4PCiYobVKXsC7zSaHZK+K5UMSJKWbdk/XNCsVKQPtp9L/AKiXa1m",
+	"iZ+3E9JPWaH7ZYHgnphP4eeijNKZSpLTmSyMPuyJnugSSvr+hb4bKliSgiqEyDwb1cI1qYqfXc1I/6hv",
+	"H+j/735PELJlJ9blQjOhueE3ZW1xrCjuwOSxdQStpGSoeHYI43SjmDBVFRCFpYWecEmxerkzItiNZxnp",
+	"f7ILN2Ma/ukndiT9ffsBKyDb8f3z//m/+y6eoSyIAVDCA0OuciquccmFtK/t9bd9FVEDcbP9v5xisYF5",
+	"sYg1TLuGjSc5NawPCdloN7czg0upF8M75ARpAqnU7mRPCFmud2DNs1eHRu37/hGsEryKuPGBXLRLoR0g",
+	"KoTpJj2hJaFkzLXlzFltU13tU81zJkw+Izlk+SAI6Y6vhz3VWNS1pCssId8TtV3AuGKajjz5M13LPrdv",
+	"OeEMlITl7KQiV9KMElcaATLZoTMfttwTmIJUFo9xhdN9SeptKNJQdjIdSTK2lwOoju09FlcslWMAJSSF",
+	"gAwkljXynnbIWztRu/LFRDPlyDpIwHWFVSxbQ0xJF1ftCnJDTLa9cVmOof1QNemX9bT7llko1gXsaFz4",
+	"QkAdbxrklSRQodYDVwA/7AksIFH6Dg6JLnChHYws1B0PbqDoiUl8MdtGKXC32nawXawBpMPS4gg9jUAB",
+	"zljn4ZaQqRoC7dndB6xfOzooWwlHZCwz9h/UyDFP+2TLlXrZ9jzUJ1bwAfDCxm6SrWcHByX7QTZxRbOe",
+	"UHK6fUSw7QlVhtO875u0A4S8GLcgMPxqFwDwSx+RfqZml6oQuAY90RhQ+NrUThN7h7rzoABmMsETpSut",
+	"1U74LdNFbhxelRuCdhkNJJOHpJ9zwfp2moCjcvET1viP1/1PSF/JaR9jJPe7V1SzrL1MPQzgA1oRSP8s",
+	"Y+OJNEyks+7f2czKBKKYUbOKMIBir9nMTRexBbeuZDZLcHVBwvRESTH9bTIssWEgi7qK19iqejRduGrM",
+	"WHZIYH23j+r9YeCnL0lSoi5r8uzg4KgaZ4k1CTIPkCYNz/MSjM++sPf9Dvk7m+nSYNITfzogI1kojSkG",
+	"UFMlppTbk/fW1wNaARFsjBW0Q/Q9X7gICTwoVlR+4cgzWgcu3o0jzHhPrqJSswbavHH9LR7mWXiU7S4G",
+	"vEUnAWvBk9LgLLrN8O7pYe1BLrPlVDT7dzbbmCkHd93bcta4ujyczQeHiNwkdm0C0JcrltoTJQfIeZWc",
+	"NgxAkRP5DaVyfJN2oD8EiMIS9/U51Kuo1MQtX3R/eyX3dajooql3/ZiU5XfDM0MMvXaam1RhCMpRLRzF",
+	"RSJDabfMQatvuWoZHO3jVzP4hw8gwwAAkuR2BJQMJvN1/UAN2/ljZOCDmkhPYPUXupJaj4IXmq2GUF+W",
+	"2ltcQo9kBNVnQYjGC9/V5iOYXnFtloQW6oTIRwCS+zPK+d0l9ArMWl/XRnfsr72azjzmR8B+uSZjrjXk",
+	"JktFpkr6LOWpux6WTlGyVRoNvM9wG/O8gmKGYPLXeB+qd+MYfBWZyLLtKgTL+0/tPdZed4+8XcmwSZlA",
+	"Fjb5pEKnbE0je5AgxTV8ivsPEZ/4kud/QHSs33lA4hJYLLedTRgsQqNhEaupds621S7PTp1NBC6XdliG",
+	"lUBC2GdCBJuWggFNUpmiU7BAB5aTqKTDK9C5H8XGL1uup0UCzy/JzqO8asR/IRWUTDq0b9+/qFpKsruf",
+	"3V/wrae6O9xSlpsuHPUsFKVvQ4yO8JiairYISp6s5rIq0dvxrlPZdr20S9AC0EBdJsfxLiAuzgeOcBcm",
+	"hBFMPIrC4VewdlDuIBXXKBfucPjXhtuv1552rXyMVsN4aKuOX78WJlMxSbdfj7L4d2Vd+eD2j1AXIai8",
+	"kXlN+YsBrxuyrdDJhFFV6sVV4C54jsHwEmKRzxnPcXBf11YyKUOCH20lv69QNBfMXUZqr29taXjYF1Z0",
+	"gpgM9K3JgQsu8HprTV8lWxyAwMysitOAmv31QIQyqiIWiYCYZvYF9omOJ3D+pwlRvpjPgOc5uu6CsLKW",
+	"aoEoL975Oa5WmGv9GCyA63Sd/OuqtvFML08nYQxgjWY2qN4ihLWlevxrYX5EEyacG3LFcimGGkFs50DD",
+	"x3RWAofPEV8mpyKXNKvBhT9IRcSy7BrVBMHLayA2J9hj991swshWraRvNkgIH9Mh2/1lwoZEKvdpIoaP",
+	"kYLrmBiiRklHEIRVFFHSfVXEPUL3kYqcAUEvrLA1sSdK2ff/F7vJLn+m3d8Oun/6+Png2Zd/j9CTPzlQ",
+	"Cn73M/yDUcqTiZI3NOaniozOv7fq0PIbtnxoZR5J/ZxpZl7Z7o79CB/kUoXrgc7geTd97eZUPvq1706w",
+	"TG1MA7bMimYus8ejvtZRv+FsOp8pAOjfHnwYIvU8IRBaW+02NuCO4nixZobROeSKjbirPo4Jzf/8x38R",
+	"JXOWNDHkHFCcFWf1iL14QdNNXk1et9epwZijbylns35DHUlCx+SsFbJyzHZ9jf4Vtu+JJnIqyqr+iKDr",
+	"gbefaESYj2/Q7Nx3s6665F+Ef+l4FRPdsX4zWOW5009Y23ajGRSIel9OvzUrlOaFS1n9g11uv6m7qqfd",
+	"qOrzelbSdnBiyq+CU2O39BZAr/hiDegV9PXJpER8dc9ooliO5mGJvtieqHFIsuXtx1dwGxijV9YeeB/h",
+	"7so2wI16+6hCyNcMw2fHmuWDtiym126ODw8R0bzfOBM41z6QvC1Y0eVTrAyEYJuz97B1hgAB7G0DgB/j",
+	"IBH+p6VgCW7dHS43Zrdh1LxUZSS9ZUyUQyIBx5LaCYF0AfArUM0S8K8LozHhRLEJ0oqe0JRpstXrKCYY",
+	"I0rOeh0y4CLTpNd5y8T/9/8yQt7ab7eRMtaHY/h61XEdq12KzuCO2L8cZLCbdztk8Lg89J75+W8WwAXX",
+	"mR3YxCr2hkyqrsLppMrkclVptnqdKkUDSO9Y1IJFwJ1l1Q1tOSnN6+pikHiCOTKVcSRkpO3xHxstTYON",
+	"fx0MYTexdtjgP2wm+e/apO5Pajx2Ec9Ue8Wb6tDWFZbdz/jHMizD4DRslFO3KcM4ykeMg02ZBRbJAUQ/",
+	"HHsKiMqBtRRC3OrFdagjMiTg4V5VLUu1QaIQyzMN2ZaCbPVznjK7Dn2r6uSg40DQBPplrT67fYTREA3b",
+	"uGuyj9gAfQ9IUMK2JPgWHxAhr2Q26/m0PpdwB+YTzVvKnmHoRXmcboV3srHkGBzWexjiQ9v4Fp9/H7Hy",
+	"yAcesU6WSkMk4MU8q10M7ga2zDaJaNnHcfXY7xvPA+cxW35JqhamHtz5aHW/o4PtuDKYWqnWxfRjlgUr",
+	"vrLLbS3Z2xL1j2B6LgvdVRxzn2B8GccYfDKWWZEzsnXx4uTUp+57EGDbeNdYItGpVJaAeoIakjOqDfnz",
+	"3nZCxowhbDDIUeJn7TrRpshm//zHf5Mz45EIIA04XKBDqH8hCzBr5Pya+SDUEFBmkNPh0DZbCAPlShul",
+	"UW+Y4gOOuBY+oYAbyE7oCQ/OSQYyz+VUV7XUoG73dMQUqh+qyJkmA/6ppRg33ir9YVtf9D9Meqwf31dJ",
+	"TCgXJ8KF0C31mJzwO0tOeAsHFeullZS/2Gm4SCDvfvbNLK+d42pGAHfgYngUqudcA15ACRhTxt1GomGg",
+	"g+DcLq+Z86Fq7VEw3o1+qoDa5RTUXh+nfff2HoR5YdVn/P2RJu6oLJX1F5dRw20VoxW8yV5KLkCJPfZ6",
+	"RVbpFZVGNyNDyTS5oum1Ky3M2RQhprhHS41kAeM1uEbO34QO8HiM/lg+8RXEuocT3YBcL8Nf189/uMsp",
+	"brkMnb94mZC/nZ/+xZ7j8x//gniVZCy1Ift75PUPmMcM1wGPLFheEtyZSCCVy3/bE4Bs5iKJa1GtaK7C",
+	"Fv2SPNFlYCziBXgUsz41hqYjlvXjlsZc0sxPshbM28Yz7iuOd8Bz9kSTq5lh+ohohnUKqSYLYnaTKmIX",
+	"sM6CJ2VqmOlqoxgd73Qe8kZSrlpkohcAgvWH40N/DBScJfzrGA4OocS+xAeWOOA8lgHoEDa/Ed7mEjRb",
+	"I4XellYQ51ZI4orEVgPjbztMsf7nP/7LZ3cB8JqH7aM1iMhWNSNQmf/qhvsAIt93FTlrbx4xRu5PgT6t",
+	"wDGsKPuGVOnbnCcXxfwtaArzSn7cBGGPK6oKKMeiZXo5mz6Qnv8WV/AbU/RxCYLFfNT4H0hixvMCfrJC",
+	"aFarexb1VdxKWK5SSSAMVXVw8BDOqo/qpehReXSufRMrR/+kLMbUHub6h0XrXwmF/1HG3hVcv/Lo3T9w",
+	"V+DDW3CoIHayi/Xj7yIeWwXeSwR6KaM068Fnh4RiQk9C9EgC7I8rWY8QzQOpyP4zktGZC/70WNSAVgJQ",
+	"3y5U1COPYVwoNaR//uYC0dctIeFE+zvkTOsCAJx9/XtyI3nmwn4YVTm33EEw3e6eO7FNvbOj7mzwVhn0",
+	"0paRbX88QlAWMB04xGVX/swVZsJ1BbzxR6zIhw0xsbTGCLXk1DV8zAgQIe7buvEmac4FT2neXTHw5MQ9",
+	"fyqMikaf3FepzHsoeblJ0Rauw2wRdBfDhXqEqtxU0IqnYEg0sXz6QaNVoNMtqTD58PTk9Rvgkz8dv8AS",
+	"CoUwVrvRIz4wehsw+RW3kyCQPJBKkdkPE6YGheZScG12esK1q9iAKQZIyY4Ho2IJVV6oHm2T1FWZKI0t",
+	"fhEgJHTKsUaV7xIL5S0QQAFNf6tBIrVBfpVIkfoyRY79K1j+x2CR35VV9pUcVqzkDtfJiEDd/WyFQCRq",
+	"JBbs0TyEjxEfXyXio6IF5jbi/q2TMYASRyirQoCkuVgZnSRKrRDaqBeA+zAf/jhhqsrlLXGoMDJeOnM/",
+	"fvtE25sVlFWyFyH7okNl9U/3BDcaS9NmdJZg7AHINijoOmWKETqlKsPSSmuaX3oCmnJzKz2frZaYSMFH",
+	"VzdrKVYWqMRuDb9lVXgD1d83ql3Dkjq1OrkLvJgjgkf1+x5xCULlG3lDzrJhO9LkZkxMAAaz8K6KyD2b",
+	"hgZadPkLAWseaXBjV8DaMj/o9e/XguZ8MONiSHI+KNEcJ1QxYWiOI0vImOfc2BtYxia5nI1BGP5S2C8K",
+	"M0vIgI55PiNjllmVoyfgte0d8ka4OKdazoAvi3f8w8n5E008yFhCuCGKZQWmG1JT6TAzRtUT3RNOp4Ao",
+	"gy1MRpwydq0Touw+sowUk6QMMDr4jlB4dcGdsTpj93/Vg7a/yhWvFfPLZwJgTNWMmRKe6tFD+C2E+q8H",
+	"ETYvVJaiT72UyoHnTBAAqoHuwISSUEWJYyAMQKScnJyjimtGbEZGdoRUVEXCodYh4KhrQw0jkD2M0Okz",
+	"qK2Kp/ktrIgr8ut7H0gF/YDjQrEbLgudkLRQCqAsbcuCfTKeOR6Wfv8EjVMI2FMmGgE6S5GzBKuoKDam",
+	"3IHRunrlVYXfjNEs54IFVVdwZVI6sW8iaBv8NNshfYboVlj4ktAs04gdjyqE5U40z12JwB3ypgWSyG/Q",
+	"Aq3e6/32EtCCb9sAwXrEAHvEAPtGMcD8JhEj7X2Y4KsYNWi3KooLthmF23ewa496lw824td95w3ZFfVV",
+	"dWMRXqG60qmwRpWv8ZRY3sKyo6rIr/ZFYuZjLuxUzgbfPiO4f+XqA8z86wAtrM55qr0fzSbSjJhBVw+S",
+	"wCNf+vp8CTYotjmrQBbW+AsGc7UHYf1wct7VZpazskI2mgGdbuNR6OyR7+NXVeVvYmRGZ9sBHL5RVNjm",
+	"r1hPcIGohuRKUpU90WTAc9uMnmnDxoek77St/6BX6aSbppOwrv5EyQGynsBx4IbYE1tSMKyqDUWh0Vzi",
+	"Ik6wTJ1Tw7ZLmJk5L4RrjNTa6omUatbN5RAt1ICo6LVCnpGtvh9sN2VFPyH9QnfNp27oaewn5J//+O/t",
+	"cjIUqpbu9ESrQdSOz45AoxMysI4Gdd/9KKRADc++0FZoAPd8JdOpa3ahaTwA//vu2cpm0PK68G3EFrhF",
+	"uaPlE4nmkUV+NRZ57NmIO76Dyh9Sv5zeq+ZWuwytDwkbvr4QGNbeu2Ip6znX5k1tDL/rENZwKsuDWGuL",
+	"/y+H51mbfTuqp2xQhz8G9e9DhM+Y4THcmA3ZH8Muvg5cZm2Sj6CZv6+Ik/pxWAidKWqHYsGZiDH53c/h",
+	"x2VgmnPn5gEYZ5uKEo77EVZvU3605WzZoVqsSIPryvOQEhbjbp5gTugcouZSGEyfrgplv3m0cCCiVzSo",
+	"/9tCwAwH93VwMFc5tB4N8/HwPmJiriXsPDLmPQs7V6NxYSRISNen+PhDFJKI2RrQi7ZywBWM9gLf2azV",
+	"AXpafsXx2YuPUvf2VUiP60fgiXarmmBV0qpAfawy6X2I33g0i/OlwFWfm8qjsgMomBCZSR3gpC7GlhjC",
+	"p54gcEzpSnaWV02M7Ikz9H97r7cPWQkyHLiT9Qk5OyPSjJiacs3aA0+qCsD3L4ixJObXCDxpLTvsbnoJ",
+	"2l2BTB6F7rdoElx07stKCSenPlKs2s7tBWWIl4nAyk63+7nQVUWFtlQDjM4oYyxWSjMA3U8zRYQkuRRD",
+	"rIOiy6K0dX3wUTzcWV+6MHJSD28P6s40V3yD97XlKs97XXn1Y8VGaZbdktZaKYxs0VxLJ1Vy9Oppuf3o",
+	"7vjKSv6rmikBd3BdgnVMz/n7FleC9A9VgWFc+/gBlmF+ujb1ULytk9P3mM3uPa0TqiA7U2QYgtcTLgZP",
+	"w5tXBc8N4SIhk7zQxEAttEblDhd0gl6UG6asTtSWMXLuZ7ZBdd710RadflqLYfTjvR+yaZZ0DQOWyg1r",
+	"9X+1wcJ717YmGTX0sIqqN9LQXCeV5mn3ZVyM4asJPDDhKXxSataVN0wlGIPfxTawKJ0eSWW6KVdpwQ0i",
+	"qifExzjukGMAdnAL5bCr2CeugSP7wXn4+REfjpjqib57vr9DjoXV6qXQXNvNDedDybODA3SfUzKR3K4t",
+	"MRKd5xMlr3I2bleEz2tu8ftWhcvIpofVg2vdNl2Xvwck9t+158Kf0Zbba5ZVoSYYhdc8G1KwheE/voPd",
+	"z+6vhteiCaeuSU6hmoPrI/H4pVIwUh4yLLsXRRSsDskKgSauvXpVSeQpYQ1Je06HUDXo4+b5eJs11q3f",
+	"7c/Dg2vCjRiJKqpnlXCISMpsRUGrJs3+TLu/7XW//+j+7X78vJ9893Rh7qxVRhebGN/rBylPu0lSs1NY",
+	"bgCEpfiXi22AWbfHNDh4qBTLwQTEjISzQLFpJnd52Klm1ldSV6u3GndBDI2uadLbJCiH7kaYc3GNRZzp",
+	"sjr2OBBLExtSLWzTXyesAia1KJziUbnYnHKBJ2mxfax2nCKnKeTKdYtXW9hDSccb5J2tHlPN1KNF7PYc",
+	"FmuALqOJdUVvaLRqKQNKMg7HIYMtfKIRYk0Dsi6ZSnUNiH+mQhfkhqRUBBZSzYf23tcWjrBh7vp1gggW",
+	"HgUXPPBHPBJ/XL7sPPdS+QOxOov2d6kFrPmn8rq1MZL0XbSFyhcC0kauCp5nZR5GRg29opoRbKW833KX",
+	"g2tH45SF2+yGfWsFmrxg6oan7L2gN5TndvEXXqh+KKdQH3VobvUbANsEbakbzzTri2O3OaU54UIbQO3f",
+	"6g+lXS6y09/uJJ1C5Z3DzsiYyeHuLjw6ktoc/nnvz3vAWF2XzWb/ymhuRpiMwwXTOikXt0yCkcIomhrC",
+	"jWb5YKe67wXDt/emxm4Cg06A79odvWYznSA+JqKz1pRen7mMyT8pzXNI4g46s0wk0s3Jqb233vCMKU22",
+	"tEw5w8qkI6knHM2ROh1JmesqrycIprddBobxcTi9mjF8vutXtZsGGCJrhuikGbTvUq2CLvCIzjd9HqQG",
+	"6SceZsIl9kgF/8qilMVBix5qNLIhI66y7oQqM8P0AbcaHJOhmDCc5uHg0pyD7zO66OgXDdqokj4hHxwc",
+	"qfZ2A0VE9QjLVqSWdPMc46Q90NZNSy9t9mpC0fCMNAOm2RJ/ZNJI0m1saWnQmO/tw4gav0M+T8TVF79x",
+	"zocKuiBcuyboJT7qAjcQRD0k4wr+YH4MFUq3L2B6NQuIKIEmU6kUS4EooRtX1CMJi5jU6O1JlaRZDaNC",
+	"Bfry8cv/HwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

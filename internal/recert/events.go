@@ -8,6 +8,7 @@ const (
 	PrefixSession    = "ses"
 	PrefixAttendance = "att"
 	PrefixChange     = "chg"
+	PrefixPosting    = "pst"
 )
 
 // Event statuses: drafts are visible to their organization only; attendance can be posted
@@ -39,6 +40,14 @@ type Event struct {
 	Audit
 }
 
+// SessionCategory is the ABCP category credit for the session carries.
+func (e Event) SessionCategory(s Session) string {
+	if s.Category != "" {
+		return s.Category
+	}
+	return e.Category
+}
+
 // CEUs is what the whole event offers: the sum of its sessions'.
 func (e Event) CEUs() Units {
 	var sum Units
@@ -48,9 +57,12 @@ func (e Event) CEUs() Units {
 	return sum
 }
 
-// Session is one part of an event, dated on its day, worth CEUs in the event's category.
+// Session is one part of an event, dated on its day, worth CEUs in its own category or,
+// when it has none, the event's.
 type Session struct {
 	ID        string
+	Code      string // short, unique within the event, as spreadsheets name it: "A1", "Tue-AM"
+	Category  string // I, II or III; "" means the event's
 	Title     string
 	Date      Date
 	StartTime string // HH:MM in the event's time zone, optional
@@ -108,42 +120,12 @@ type AttendanceChange struct {
 	AttendanceID string
 	At           time.Time
 	Actor        string
-	Action       string // created, updated, revoked
+	Action       string // created, updated, revoked, or a note (disputed, ...)
+	Source       string // what made the change: one of the Source constants
+	PostingID    string // the roster posting that made it, if one did
 	Reason       string
 	Before       *Attendance // nil for created
 	After        Attendance
-}
-
-// RosterRow is one attendee of a posted roster, as parsed (not yet checked against the
-// event or the members).
-type RosterRow struct {
-	Index      int    // 0-based position in the roster
-	MemberID   string // a known member, for postings that name one directly (an accepted dispute)
-	Line       int    // CSV line number, 0 for JSON
-	ABCPID     string // at least one of ABCPID and Email
-	Email      string
-	Name       string   // needed when the attendee is unknown and a member must be created
-	SessionIDs []string // sessions attended; empty with CEUs unset means all
-	CEUs       *Units   // CEUs awarded instead of sessions
-}
-
-// Roster outcomes.
-const (
-	RowCreated   = "created"
-	RowUpdated   = "updated"
-	RowUnchanged = "unchanged"
-	RowRejected  = "rejected"
-)
-
-// RosterOutcome says what became of one roster row.
-type RosterOutcome struct {
-	Index         int
-	Status        string
-	MemberID      string
-	AttendanceID  string
-	MemberCreated bool // the attendee matched no member: an unclaimed record was created
-	Reason        string
-	Fields        []FieldError
 }
 
 // Credit is one entry of a member's ledger: attendance at one session (dated on its day) or
@@ -175,16 +157,37 @@ type CreditFilter struct {
 	OrganizationIDs []string // nil: any organization's events
 }
 
-// RosterOptions say how a roster is applied.
-type RosterOptions struct {
-	Partial bool   // write valid rows, report the others; default atomic: any rejected row writes nothing
-	DryRun  bool   // validate and report, write nothing
-	Actor   string // who posts
-	// Respond, when set and something is written, renders the response inside the transaction so
-	// it can be stored with the rows under Idempotency (both or neither are committed).
-	Respond     func(outcomes []RosterOutcome) (status int, body []byte, err error)
-	Idempotency *IdempotencyKey
+// What made a change to an attendance, as its history records it.
+const (
+	SourceRoster     = "roster"     // a posted roster
+	SourceOverride   = "override"   // a roster posted with override, over a decision
+	SourceCorrection = "correction" // an organizer's correction
+	SourceRevocation = "revocation" // an organizer's revocation
+	SourceDispute    = "dispute"    // a dispute's decision
+	SourceWithdrawal = "withdrawal" // a whole posting withdrawn
+	SourceNote       = "note"       // a note that changes no credit (a dispute filed or rejected)
+)
+
+// IsDecision reports whether a change from source is a person's decision about one
+// attendance, which a re-posted roster must not undo unless told to.
+func IsDecision(source string) bool {
+	switch source {
+	case SourceCorrection, SourceRevocation, SourceDispute, SourceWithdrawal:
+		return true
+	}
+	return false
 }
 
-// IdempotencyKey identifies a caller's retry-safe request and the request it was first used for.
-type IdempotencyKey struct{ Principal, Key, RequestHash string }
+// RosterPosting is one roster written for an event: what a whole-roster withdrawal undoes.
+type RosterPosting struct {
+	ID             string
+	EventID        string
+	Rows           int
+	Created        int
+	Updated        int
+	CreatedAt      time.Time
+	CreatedBy      string
+	WithdrawnAt    time.Time // zero while in force
+	WithdrawnBy    string
+	WithdrawReason string
+}

@@ -3,7 +3,6 @@ package roster
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -25,8 +24,8 @@ var colNames = [numCols]string{"abcp_id", "email", "name", "first_name", "last_n
 
 // aliases maps each accepted header name, lowercased, to its column.
 var aliases = map[string]int{
-	"abcp_id": colABCPID, "abcp id": colABCPID, "abcpid": colABCPID,
-	"email": colEmail, "e-mail": colEmail,
+	"abcp_id": colABCPID, "abcp id": colABCPID, "abcpid": colABCPID, "abcp #": colABCPID, "abcp": colABCPID,
+	"email": colEmail, "e-mail": colEmail, "email address": colEmail,
 	"name":       colName,
 	"first_name": colFirst, "first name": colFirst,
 	"last_name": colLast, "last name": colLast,
@@ -34,27 +33,36 @@ var aliases = map[string]int{
 	"ceus":     colCEUs,
 }
 
-// columns holds the record index of each column, -1 when the header lacks it.
-type columns [numCols]int
+// columns holds the record index of each known column (-1 when the header lacks it) and
+// of the other columns, with their headers.
+type columns struct {
+	at           [numCols]int
+	extra        []int
+	extraHeaders []string
+}
 
 // parseHeader finds the columns in the header record on line.
 func parseHeader(rec []string, line int) (columns, error) {
 	var c columns
-	for i := range c {
-		c[i] = -1
+	for i := range c.at {
+		c.at[i] = -1
 	}
 	for i, h := range rec {
-		col, ok := aliases[strings.ToLower(strings.TrimSpace(h))]
+		h = strings.TrimSpace(h)
+		col, ok := aliases[strings.ToLower(h)]
 		if !ok {
+			if h != "" {
+				c.extra, c.extraHeaders = append(c.extra, i), append(c.extraHeaders, strings.Clone(h))
+			}
 			continue
 		}
-		if c[col] >= 0 { // which of two cells to believe is a guess: refuse rather than pick
+		if c.at[col] >= 0 { // which of two cells to believe is a guess: refuse rather than pick
 			return c, headerError(line, fmt.Sprintf("more than one column is %s", colNames[col]),
-				fmt.Sprintf("columns %d and %d are both %s", c[col]+1, i+1, colNames[col]))
+				fmt.Sprintf("columns %d and %d are both %s", c.at[col]+1, i+1, colNames[col]))
 		}
-		c[col] = i
+		c.at[col] = i
 	}
-	if c[colABCPID] < 0 && c[colEmail] < 0 {
+	if c.at[colABCPID] < 0 && c.at[colEmail] < 0 {
 		return c, headerError(line, "the header has no abcp_id or email column",
 			"needs an abcp_id or email column to identify attendees; found "+list(rec))
 	}
@@ -86,7 +94,11 @@ func list(rec []string) string {
 
 // cell returns the trimmed value of column col in rec; "" when absent. It shares rec's memory.
 func (c *columns) cell(rec []string, col int) string {
-	i := c[col]
+	return at(rec, c.at[col])
+}
+
+// at returns the trimmed cell i of rec; "" when absent.
+func at(rec []string, i int) string {
 	if i < 0 || i >= len(rec) {
 		return ""
 	}
@@ -111,37 +123,52 @@ func (c *columns) name(rec []string) string {
 	return first + " " + last
 }
 
-// sessions splits the sessions column into ids; nil when empty, which means all sessions.
+// sessions splits the sessions column into references; nil when empty, which means all.
 func (c *columns) sessions(rec []string) []string {
-	ids := strings.FieldsFunc(c.value(rec, colSessions), isSessionSep)
-	if len(ids) == 0 {
+	refs := strings.FieldsFunc(c.value(rec, colSessions), func(r rune) bool { return r == ';' || r == '|' })
+	out := refs[:0]
+	for _, r := range refs {
+		if r = strings.TrimSpace(r); r != "" {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
 		return nil
 	}
-	return ids
+	return out
 }
 
-// isSessionSep reports whether r separates session ids. Commas count too: a quoted cell
-// "ses_a, ses_b" means two sessions, never an id ending in a comma.
-func isSessionSep(r rune) bool {
-	return r == ';' || r == '|' || r == ',' || unicode.IsSpace(r)
+// marks copies the cells of the extra columns; nil when they are all blank.
+func (c *columns) marks(rec []string) []string {
+	var out []string
+	for j, i := range c.extra {
+		if v := at(rec, i); v != "" {
+			if out == nil {
+				out = make([]string, len(c.extra))
+			}
+			out[j] = strings.Clone(v)
+		}
+	}
+	return out
 }
 
 // parseRow reads the data record rec on line as the row at index, with its problems.
 func parseRow(rec []string, c *columns, index, line int) (recert.RosterRow, []recert.FieldError) {
 	row := recert.RosterRow{
-		Index:      index,
-		Line:       line,
-		ABCPID:     c.value(rec, colABCPID),
-		Email:      c.value(rec, colEmail),
-		Name:       c.name(rec),
-		SessionIDs: c.sessions(rec),
+		Index:    index,
+		Line:     line,
+		ABCPID:   c.value(rec, colABCPID),
+		Email:    c.value(rec, colEmail),
+		Name:     c.name(rec),
+		Sessions: c.sessions(rec),
+		Marks:    c.marks(rec),
 	}
 	var problems []recert.FieldError
 	if s := c.cell(rec, colCEUs); s != "" {
 		if u, err := recert.ParseUnits(s); err == nil {
 			row.CEUs = &u
 		} else { // the row keeps CEUs nil; the problem says why
-			problems = append(problems, rowError(row, "ceus", quote(s)+" is not an amount with at most two decimal places, such as 1.5"))
+			problems = append(problems, row.Field("ceus", recert.Quote(s)+" is not an amount with at most two decimal places, such as 1.5"))
 		}
 	}
 	return row, append(problems, CheckRow(row)...)

@@ -1,73 +1,91 @@
-// Package roster reads the attendance rosters organizers post: CSV exported from spreadsheets
-// and check-in systems, turned into recert.RosterRows and checked field by field. It knows
-// nothing of events or members; matching rows against them is the caller's job.
+// Package roster reads the attendance rosters organizers post: CSV exported from
+// spreadsheets and check-in systems, turned into recert.RosterRows and checked field by
+// field. It knows nothing of events or members: which columns are sessions, and who a row
+// is, is decided in internal/ledger, where a roster row becomes a credit.
 package roster
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
 
 // MaxRows is the most rows one roster may hold.
-const MaxRows = 10_000
+const MaxRows = recert.MaxRosterRows
 
 // bom is the UTF-8 byte-order mark Excel writes at the start of "CSV UTF-8" files.
 var bom = []byte("\uFEFF")
 
+// File is a roster read from CSV.
+type File struct {
+	Rows []recert.RosterRow
+	// Extra are the headers of the columns that are not identity, sessions or CEUs columns,
+	// in file order; each row's Marks holds its cells in those columns. A grid roster's
+	// sessions are among them.
+	Extra []string
+	// Warnings are about the file as a whole, such as its encoding.
+	Warnings []string
+}
+
 // ReadCSV reads a roster: a header row, then one attendee per row.
 //
 // The header names the columns, in any order and case, surrounding spaces ignored:
-// abcp_id (or "abcp id", abcpid), email (or e-mail), name (or first_name and last_name, also
-// "first name" and "last name", joined with a space), sessions (ids separated by ";", "|",
-// "," or spaces; empty means all sessions) and ceus (a decimal with at most two places).
-// Other columns are ignored; an abcp_id or an email column is required.
+// abcp_id (or "abcp id", abcpid, "abcp #"), email (or e-mail), name (or first_name and
+// last_name, also "first name" and "last name", joined with a space), sessions (session
+// codes, ids or titles separated by ";" or "|"; empty means all sessions) and ceus (a
+// decimal with at most two places). Other columns are kept as Extra, for the caller to
+// read as a grid of sessions or ignore; an abcp_id or an email column is required.
 //
 // ReadCSV accepts a UTF-8 byte-order mark, CRLF or LF line ends, quoted fields, rows with
 // fewer or more cells than the header, and blank lines, which it skips along with rows whose
-// cells are all empty (spreadsheets export formatted empty rows as ",,,"). Values are trimmed.
-// Each row's Index counts the data rows read, from 0; its Line is the line it starts on.
+// cells are all empty (spreadsheets export formatted empty rows as ",,,"). A file that is not
+// UTF-8 is read as Windows-1252, what Excel's plain "CSV" export writes, with a warning.
+// Values are trimmed. Each row's Index counts the data rows read, from 0; its Line is the
+// line it starts on.
 //
 // Every error is a *recert.Error: EBADREQUEST when the input is not CSV or has no usable
-// header (a FieldError points to "#/line/<n>"), ETOOLARGE past MaxRows rows (ReadCSV stops
-// reading there), and EINVALID when rows break the rules of CheckRow or have unreadable CEUs.
-// With EINVALID, which collects the problems of all rows, ReadCSV still returns every row,
-// bad ones included (CEUs that cannot be read are left nil), so a caller taking the valid
-// rows must tell them apart with Invalid.
-// An error of r's passes through when it is a *recert.Error, and is wrapped as EBADREQUEST
-// (keeping it as the cause) otherwise.
-func ReadCSV(r io.Reader) ([]recert.RosterRow, error) {
-	cr, err := newCSVReader(r)
+// header (a FieldError points to "#/line/<n>"), ETOOLARGE past MaxRows rows, and EINVALID
+// when rows break the rules of CheckRow or have unreadable CEUs. With EINVALID, which
+// collects the problems of all rows, ReadCSV still returns the whole file, bad rows included
+// (CEUs that cannot be read are left nil); Invalid tells them apart.
+func ReadCSV(r io.Reader) (File, error) {
+	raw, err := io.ReadAll(r)
 	if err != nil {
-		return nil, readError(err)
+		return File{}, readError(err)
 	}
+	var f File
+	raw = bytes.TrimPrefix(raw, bom)
+	if !utf8.Valid(raw) {
+		if raw, err = charmap.Windows1252.NewDecoder().Bytes(raw); err != nil {
+			return File{}, recert.Wrap(err, recert.EBADREQUEST, "the roster is neither UTF-8 nor Windows-1252 text")
+		}
+		f.Warnings = append(f.Warnings, "the file is not UTF-8; it was read as Windows-1252 (Excel's plain CSV): check accented names, or save it as \"CSV UTF-8\"")
+	}
+	cr := newCSVReader(bytes.NewReader(raw))
 	cols, err := readHeader(cr)
 	if err != nil {
-		return nil, err
+		return File{}, err
 	}
-	return readRows(cr, &cols)
+	f.Extra = cols.extraHeaders
+	f.Rows, err = readRows(cr, &cols)
+	return f, err
 }
 
-// newCSVReader skips a byte-order mark and sets csv.Reader up to stream, one record at a time.
-func newCSVReader(r io.Reader) (*csv.Reader, error) {
-	br := bufio.NewReader(r)
-	b, err := br.Peek(len(bom))
-	if bytes.Equal(b, bom) {
-		_, _ = br.Discard(len(bom)) // cannot fail: the bytes are buffered
-	} else if err != nil && err != io.EOF {
-		return nil, err
-	}
-	cr := csv.NewReader(br)    // reuses br: it is already a large enough bufio.Reader
+// newCSVReader sets csv.Reader up to stream, one record at a time.
+func newCSVReader(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1    // spreadsheets drop trailing empty cells
 	cr.ReuseRecord = true      // rows copy what they keep, so the record slice can be reused
 	cr.TrimLeadingSpace = true // so `a, "b,c"` is read as a quoted field, not a bare quote
-	return cr, nil
+	return cr
 }
 
 // readHeader reads the first non-blank record and finds the columns in it.
@@ -163,9 +181,4 @@ func malformed(pe *csv.ParseError) error {
 		Fields:  []recert.FieldError{lineError(pe.Line, detail)},
 		Err:     pe,
 	}
-}
-
-// lineError points to a line of the CSV body.
-func lineError(line int, detail string) recert.FieldError {
-	return recert.FieldError{Location: "body", Pointer: fmt.Sprintf("#/line/%d", line), Detail: detail}
 }

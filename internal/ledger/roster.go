@@ -1,0 +1,243 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// MemberRef is what a roster needs to know of a member.
+type MemberRef struct {
+	ID     string
+	Name   string
+	ABCPID string
+	Email  string
+}
+
+// Held is an attendance already on file, with the last change made to its credit.
+type Held struct {
+	recert.Attendance
+	Last Change
+}
+
+// Change is one step of an attendance's history, as a roster reports it.
+type Change struct {
+	Source string // recert.Source*
+	At     time.Time
+	By     string // who made it, in words (a name or email)
+	Reason string
+}
+
+// Update is an attendance a roster changes, from Before to After.
+type Update struct {
+	Before, After recert.Attendance
+	Source        string
+}
+
+// RosterWrite is everything a roster writes, in one go.
+type RosterWrite struct {
+	Posting    *recert.RosterPosting // nil for a posting that is not a roster (an accepted dispute)
+	NewMembers []MemberRef
+	Created    []recert.Attendance
+	Updated    []Update
+	Source     string // of the created attendance's history
+	Reason     string // of every history entry
+	Actor      string
+	At         time.Time
+}
+
+// RosterStore is the storage a roster needs. Every method runs in the transaction of its
+// context (see Transactor).
+type RosterStore interface {
+	Transactor
+	// LockEvent locks the event against concurrent rosters and corrections until the
+	// transaction ends, then reads it (ENOTFOUND when there is none).
+	LockEvent(ctx context.Context, eventID string) (recert.Event, error)
+	// FindMembers returns the members having any of the ABCP IDs or emails (compared
+	// normalized), or any of the ids.
+	FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]MemberRef, error)
+	// RelatedMembers returns which of the members the organizations may see: those they
+	// created or credited.
+	RelatedMembers(ctx context.Context, orgIDs, memberIDs []string) (map[string]bool, error)
+	// EventAttendance returns all attendance at the event, revoked included, each with the
+	// last change to its credit.
+	EventAttendance(ctx context.Context, eventID string) ([]Held, error)
+	// WriteRoster stores the new members, attendance, history and posting.
+	WriteRoster(ctx context.Context, w RosterWrite) error
+	// Postings lists the event's roster postings, newest first.
+	Postings(ctx context.Context, eventID string) ([]recert.RosterPosting, error)
+	// WithdrawPosting revokes, with the reason, every attendance the posting created that
+	// is not revoked yet, and marks the posting withdrawn.
+	WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, error)
+}
+
+// Viewer is who will read a roster's result: administrators see every member; others only
+// the members their organizations created or credited.
+type Viewer struct {
+	All    bool
+	OrgIDs []string
+}
+
+// RosterInput is a roster to post.
+type RosterInput struct {
+	EventID  string
+	Rows     []recert.RosterRow
+	Invalid  map[int][]recert.FieldError // by row index: problems found while reading
+	Extra    []string                    // a CSV's other columns, whose cells are each row's Marks
+	Warnings []string                    // about the file
+	Partial  bool                        // write the valid rows; default: any rejected row writes nothing
+	DryRun   bool                        // report what would happen; write nothing
+	Override bool                        // re-apply rows over people's decisions
+	Actor    string
+	Viewer   Viewer
+	// Dispute, when set, posts on the acceptance of that dispute: a decision, not a roster.
+	Dispute string
+}
+
+// Row outcomes.
+const (
+	RowCreated   = "created"
+	RowUpdated   = "updated"
+	RowUnchanged = "unchanged"
+	RowKept      = "kept"
+	RowRejected  = "rejected"
+)
+
+// RowResult says what became (or, in a dry run, would become) of one row.
+type RowResult struct {
+	Row            recert.RosterRow
+	Status         string
+	Member         *RowMember
+	AttendanceID   string
+	Reason         string
+	Changes        *Changes
+	ProposedABCPID string
+	Warnings       []string
+	Errors         []recert.FieldError
+}
+
+// RowMember is the member a row was matched to, or is to create.
+type RowMember struct {
+	ID, Name  string // empty unless the viewer may see the member
+	MatchedBy string // abcp_id, email or member_id; "" when created
+	Created   bool
+}
+
+// Changes is what an update changes.
+type Changes struct {
+	SessionsBefore, SessionsAfter []string // codes
+	CEUsBefore, CEUsAfter         recert.Units
+	RevokedBefore, RevokedAfter   bool
+	Sessions, CEUs, Revoked       bool // which of the three changed
+}
+
+// NotListed is an attendee of the event whom the roster does not list.
+type NotListed struct {
+	AttendanceID string
+	Member       RowMember
+}
+
+// RosterResult is the report of a posted roster.
+type RosterResult struct {
+	EventID   string
+	PostingID string
+	Rows      []RowResult
+	Warnings  []string
+	Ignored   []string
+	NotListed []NotListed
+	Totals    map[string]int // by status, and "members_created"
+}
+
+// Rosters posts rosters.
+type Rosters struct {
+	store RosterStore
+	now   func() time.Time
+}
+
+// NewRosters returns the roster use cases over store; now is the clock (nil: time.Now).
+func NewRosters(store RosterStore, now func() time.Time) *Rosters {
+	if now == nil {
+		now = time.Now
+	}
+	return &Rosters{store: store, now: now}
+}
+
+// Post checks every row, matches it to a member, plans what it changes and, unless this is a
+// dry run or (atomic) a row is rejected, writes it all in one transaction. An atomic roster
+// with rejected rows returns its full report together with an EINVALID error listing every
+// rejected row's problems; a dry run returns the report without error.
+func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error) {
+	var res RosterResult
+	var rejected error
+	err := r.store.InTx(ctx, func(ctx context.Context) error {
+		ev, err := r.store.LockEvent(ctx, in.EventID)
+		if err != nil {
+			return err
+		}
+		if err := ev.AttendanceProblem(); err != nil {
+			return err
+		}
+		p := newPlan(ev, in)
+		if err := p.match(ctx, r.store); err != nil {
+			return err
+		}
+		if err := p.compare(ctx, r.store); err != nil {
+			return err
+		}
+		res = p.result()
+		if rejected = p.rejection(); rejected != nil && !in.Partial {
+			return nil
+		}
+		if in.DryRun {
+			return nil
+		}
+		w := p.write(r.now().UTC())
+		if err := r.store.WriteRoster(ctx, w); err != nil {
+			return err
+		}
+		res = p.result()
+		if w.Posting != nil {
+			res.PostingID = w.Posting.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return RosterResult{}, err
+	}
+	if rejected != nil && !in.Partial && !in.DryRun {
+		return res, rejected
+	}
+	return res, nil
+}
+
+// Postings lists the rosters posted for the event.
+func (r *Rosters) Postings(ctx context.Context, eventID string) ([]recert.RosterPosting, error) {
+	return r.store.Postings(ctx, eventID)
+}
+
+// Withdraw revokes every attendance a posting created, with the reason.
+func (r *Rosters) Withdraw(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, error) {
+	if reason == "" {
+		return recert.RosterPosting{}, &recert.Error{Code: recert.EINVALID, Message: "a reason is required",
+			Fields: []recert.FieldError{{Location: "body", Pointer: "#/reason", Detail: "say why the roster is withdrawn"}}}
+	}
+	return r.store.WithdrawPosting(ctx, eventID, postingID, reason, actor)
+}
+
+// describe says in words what a person decided about an attendance.
+func describe(c Change) string {
+	what := map[string]string{
+		recert.SourceRevocation: "revoked", recert.SourceCorrection: "corrected",
+		recert.SourceDispute: "settled by a dispute", recert.SourceWithdrawal: "revoked with its roster",
+	}[c.Source]
+	s := fmt.Sprintf("%s on %s", what, c.At.UTC().Format(time.DateOnly))
+	if c.By != "" {
+		s += " by " + c.By
+	}
+	if c.Reason != "" {
+		s += ": " + c.Reason
+	}
+	return s + "; the roster does not undo it (override=true would)"
+}
