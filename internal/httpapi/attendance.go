@@ -52,8 +52,16 @@ func (s *Server) GetAttendance(ctx context.Context, req api.GetAttendanceRequest
 
 // ListEventAttendance lists an event's attendance for its organization.
 func (s *Server) ListEventAttendance(ctx context.Context, req api.ListEventAttendanceRequestObject) (api.ListEventAttendanceResponseObject, error) {
-	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
+	ev, err := s.managedEvent(ctx, req.EventID)
+	if err != nil {
 		return nil, err
+	}
+	if wantsCSV(requestInfoFrom(ctx).accept) {
+		b, err := s.attendanceCSV(ctx, ev)
+		if err != nil {
+			return nil, err
+		}
+		return api.ListEventAttendance200TextCsvResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 	}
 	pg, err := page(req.Params.Limit, req.Params.Cursor)
 	if err != nil {
@@ -114,7 +122,7 @@ func (s *Server) CorrectAttendance(ctx context.Context, req api.CorrectAttendanc
 		}
 		ceus = &u
 	}
-	a, err := s.store.CorrectAttendance(ctx, req.AttendanceID, b.Sessions, ceus, b.Reason, principalFrom(ctx).Subject)
+	a, err := s.store.CorrectAttendance(ctx, req.AttendanceID, b.Sessions, ceus, b.Reason, recert.SourceCorrection, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -278,4 +286,38 @@ func toAttendance(a recert.Attendance) api.Attendance {
 		out.CeusAwarded = ptr(a.CEUsAwarded.String())
 	}
 	return out
+}
+
+// attendanceCSV is the event's whole attendance as a spreadsheet, in the roster's own
+// vocabulary: people, session codes, CEUs and whether it counts.
+func (s *Server) attendanceCSV(ctx context.Context, ev recert.Event) ([]byte, error) {
+	held, err := s.store.HeldAttendance(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	who, err := s.store.EventAttendees(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	codes := map[string]string{}
+	for _, ses := range ev.Sessions {
+		codes[ses.ID] = ses.Code
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"name", "abcp_id", "email", "sessions", "ceus", "status", "attendance_id", "member_id"})
+	for _, h := range held {
+		m := who[h.ID]
+		var cs []string
+		for _, x := range h.Sessions {
+			cs = append(cs, codes[x.SessionID])
+		}
+		status := "counts"
+		if h.Revoked {
+			status = "revoked: " + h.RevokeReason
+		}
+		_ = w.Write([]string{m.Name, m.ABCPID, m.Email, strings.Join(cs, ";"), h.Total().String(), status, h.ID, h.MemberID})
+	}
+	w.Flush()
+	return buf.Bytes(), nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -130,21 +131,22 @@ func (s *Server) ResolveDispute(ctx context.Context, req api.ResolveDisputeReque
 	return api.ResolveDispute200JSONResponse(toDispute(resolved)), nil
 }
 
-// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked.
+// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked:
+// a decision that later rosters keep.
 func (s *Server) applyDispute(ctx context.Context, d recert.Dispute, actor string) (string, error) {
 	if d.Kind == "wrong" {
-		a, err := s.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", actor)
+		a, err := s.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
 		return a.ID, err
 	}
-	out, err := s.store.ApplyRoster(ctx, d.EventID, []recert.RosterRow{{MemberID: d.MemberID, SessionIDs: d.SessionIDs, CEUs: d.CEUs}},
-		recert.RosterOptions{Actor: actor})
+	res, err := s.rosters.Post(ctx, ledger.RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: ledger.Viewer{All: true},
+		Rows: []recert.RosterRow{{MemberID: d.MemberID, Sessions: d.SessionIDs, CEUs: d.CEUs}}})
 	if err != nil {
 		return "", err
 	}
-	if out[0].Status == recert.RowRejected {
-		return "", recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", out[0].Reason)
+	if r := res.Rows[0]; r.Status == ledger.RowRejected {
+		return "", recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", r.Reason)
 	}
-	return out[0].AttendanceID, nil
+	return res.Rows[0].AttendanceID, nil
 }
 
 func toDispute(d recert.Dispute) api.Dispute {

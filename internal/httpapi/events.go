@@ -184,7 +184,7 @@ func fromEventInput(in api.EventInput) (recert.Event, error) {
 		if d.Time().Before(e.StartDate.Time()) || d.Time().After(e.EndDate.Time()) {
 			return e, fieldError(pointerf("#/sessions/%d/date", i), "outside the event's dates")
 		}
-		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Title: si.Title, Date: d,
+		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Code: value(si.Code), Category: string(value(si.Category)), Title: si.Title, Date: d,
 			StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics})
 	}
 	return e, nil
@@ -204,7 +204,7 @@ func toEvent(e recert.Event) api.Event {
 		if topics == nil {
 			topics = []string{}
 		}
-		out.Sessions[i] = api.Session{ID: s.ID, Title: s.Title, Date: openapi_types.Date{Time: s.Date.Time()},
+		out.Sessions[i] = api.Session{ID: s.ID, Code: s.Code, Category: api.Category(e.SessionCategory(s)), Title: s.Title, Date: openapi_types.Date{Time: s.Date.Time()},
 			StartTime: optional(s.StartTime), EndTime: optional(s.EndTime), Ceus: s.CEUs.String(), Topics: topics}
 	}
 	return out

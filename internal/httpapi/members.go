@@ -19,7 +19,7 @@ func (s *Server) ListMembers(ctx context.Context, req api.ListMembersRequestObje
 	if err != nil {
 		return nil, err
 	}
-	f := recert.MemberFilter{Page: pg, ABCPID: string(value(req.Params.ABCPID)), Email: string(value(req.Params.Email))}
+	f := recert.MemberFilter{Page: pg, ABCPID: string(value(req.Params.ABCPID)), Email: string(value(req.Params.Email)), Text: value(req.Params.Q)}
 	switch p.Role {
 	case recert.RoleAdmin:
 	case recert.RoleMember:

@@ -230,8 +230,8 @@ func (s *Server) progress(ctx context.Context, memberID string, q progressQuery,
 	return progressResponse{body: body}, err
 }
 
-// ledger is what progress counts, with a line describing each credit and entry.
-type ledger struct {
+// memberLedger is what progress counts, with a line describing each credit and entry.
+type memberLedger struct {
 	credits []progress.Credit
 	entries []progress.ClinicalEntry
 	leave   []progress.Leave
@@ -241,8 +241,8 @@ type ledger struct {
 // loadLedger loads posted credits (one query) and, in the member's own or an
 // administrator's view, the member's self-reported activities, clinical case log and
 // approved leave. Organizers and apps see only their organizations' credits.
-func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string) (ledger, error) {
-	l := ledger{about: map[string]string{}}
+func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string) (memberLedger, error) {
+	l := memberLedger{about: map[string]string{}}
 	posted, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
 	if err != nil {
 		return l, err

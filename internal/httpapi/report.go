@@ -84,7 +84,7 @@ func reportPrograms(programs []progress.Program, m recert.Member, name string, a
 	return out, nil
 }
 
-func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
+func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l memberLedger, asOf progress.Date) error {
 	ev, err := progress.Evaluate(p, f, l.credits, asOf)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, 
 	return nil
 }
 
-func clinicalReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
+func clinicalReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l memberLedger, asOf progress.Date) error {
 	ev, err := progress.EvaluateClinical(p, f, l.entries, asOf)
 	if err != nil {
 		return err

@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
-	"slices"
+	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/roster"
 )
@@ -20,13 +21,14 @@ import (
 // rosterBodyLimit is the body limit of a roster post: 10,000 rows fit with room to spare.
 const rosterBodyLimit = 8 << 20
 
-// PostRoster upserts an event's attendance from a JSON or CSV roster.
+// PostRoster reads a JSON or CSV roster and hands it to the ledger, under the request's
+// Idempotency-Key when it has one.
 func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject) (api.PostRosterResponseObject, error) {
 	p := principalFrom(ctx)
 	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
 		return nil, err
 	}
-	in, err := readRoster(req)
+	in, raw, err := readRoster(req)
 	if err != nil {
 		return nil, err
 	}
@@ -34,250 +36,237 @@ func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject
 	if mode == "" {
 		mode = "atomic"
 	}
-	dry := value(req.Params.DryRun)
-	key := value(req.Params.IdempotencyKey)
-	if key == "" || dry {
-		body, err := s.applyRoster(ctx, req.EventID, in, mode, dry, nil)
-		if err != nil {
-			return nil, err
-		}
-		return rosterResponse{body: body}, nil
-	}
+	in.EventID, in.Actor = req.EventID, p.Subject
+	in.Partial, in.DryRun, in.Override = mode == "partial", value(req.Params.DryRun), value(req.Params.Override)
+	in.Viewer = ledger.Viewer{All: p.IsAdmin(), OrgIDs: p.OrganizationIDs}
 
-	hash := requestHash(req.EventID, mode, in.raw)
-	if res, err := s.replay(ctx, p.Subject, key, hash); res != nil || err != nil {
-		return res, err
+	var key *ledger.IdempotencyKey
+	if k := value(req.Params.IdempotencyKey); k != "" && !in.DryRun {
+		key = &ledger.IdempotencyKey{Principal: p.Subject, Key: k,
+			RequestHash: requestHash(req.EventID, mode, strconv.FormatBool(in.Override), raw)}
 	}
-	release, ok := s.inflight.acquire(p.Subject + "\x00" + key)
-	if !ok {
-		return nil, recert.Errorf(recert.ECONFLICT, "a request with this Idempotency-Key is still being processed; retry shortly")
-	}
-	defer release()
-	if res, err := s.replay(ctx, p.Subject, key, hash); res != nil || err != nil {
-		return res, err // it finished while this one waited for the key
-	}
-	idem := &recert.IdempotencyKey{Principal: p.Subject, Key: key, RequestHash: hash}
-	body, err := s.applyRoster(ctx, req.EventID, in, mode, false, idem)
+	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {
+		out, err := s.rosters.Post(ctx, in)
+		if err != nil {
+			return ledger.Response{}, err
+		}
+		body, err := json.Marshal(rosterResult(out, mode, in))
+		return ledger.Response{Status: http.StatusOK, Body: body}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	return rosterResponse{body: body}, nil
+	return rawResponse(res), nil
 }
 
-// rosterInput is a parsed roster: its rows, the field errors of rows the parser already
-// knows are bad, and the bytes the request is identified by.
-type rosterInput struct {
-	rows    []recert.RosterRow
-	invalid map[int][]recert.FieldError
-	raw     []byte
-}
-
-func readRoster(req api.PostRosterRequestObject) (rosterInput, error) {
+// readRoster reads the request's rows (syntax only) and the bytes that identify it.
+func readRoster(req api.PostRosterRequestObject) (ledger.RosterInput, []byte, error) {
 	if req.JSONBody != nil {
 		return jsonRoster(*req.JSONBody)
 	}
 	raw, err := io.ReadAll(req.Body)
 	if err != nil {
-		return rosterInput{}, recert.Wrap(err, recert.EBADREQUEST, "the roster could not be read")
+		return ledger.RosterInput{}, nil, recert.Wrap(err, recert.EBADREQUEST, "the roster could not be read")
 	}
-	rows, err := roster.ReadCSV(bytes.NewReader(raw))
-	invalid := roster.Invalid(err)
+	f, err := roster.ReadCSV(bytes.NewReader(raw))
+	invalid := roster.Invalid(err, f.Rows)
 	if err != nil && invalid == nil {
-		return rosterInput{}, err
+		return ledger.RosterInput{}, nil, err
 	}
-	return rosterInput{rows: rows, invalid: invalid, raw: raw}, nil
+	return ledger.RosterInput{Rows: f.Rows, Invalid: invalid, Extra: f.Extra, Warnings: f.Warnings}, raw, nil
 }
 
-func jsonRoster(body api.RosterInput) (rosterInput, error) {
+func jsonRoster(body api.RosterInput) (ledger.RosterInput, []byte, error) {
 	if len(body.Rows) > roster.MaxRows {
-		return rosterInput{}, recert.Errorf(recert.ETOOLARGE, "the roster has %d rows; at most %d are accepted per request", len(body.Rows), roster.MaxRows)
+		return ledger.RosterInput{}, nil, recert.Errorf(recert.ETOOLARGE, "the roster has %d rows; at most %d are accepted per request", len(body.Rows), roster.MaxRows)
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return rosterInput{}, err
+		return ledger.RosterInput{}, nil, err
 	}
-	in := rosterInput{raw: raw, invalid: map[int][]recert.FieldError{}}
+	in := ledger.RosterInput{Invalid: map[int][]recert.FieldError{}}
 	for i, r := range body.Rows {
 		row := recert.RosterRow{Index: i, ABCPID: strings.TrimSpace(value(r.ABCPID)), Email: strings.TrimSpace(value(r.Email)),
-			Name: strings.TrimSpace(value(r.Name)), SessionIDs: r.Sessions}
+			Name: strings.TrimSpace(value(r.Name)), Sessions: r.Sessions}
 		if r.Ceus != nil {
 			u, err := recert.ParseUnits(*r.Ceus)
 			if err != nil {
-				in.invalid[i] = append(in.invalid[i], recert.FieldError{Location: "body", Pointer: pointerf("#/rows/%d/ceus", i), Detail: err.Error()})
+				in.Invalid[i] = append(in.Invalid[i], row.Field("ceus", err.Error()))
 			}
 			row.CEUs = &u
 		}
 		if fe := roster.CheckRow(row); len(fe) > 0 {
-			in.invalid[i] = append(in.invalid[i], fe...)
+			in.Invalid[i] = append(in.Invalid[i], fe...)
 		}
-		in.rows = append(in.rows, row)
+		in.Rows = append(in.Rows, row)
 	}
-	return in, nil
+	return in, raw, nil
 }
 
-// applyRoster applies the rows the parser found valid and reports on all of them. In atomic
-// mode a roster with bad rows is refused whole, listing every bad row: those the parser
-// found and those the store would reject.
-func (s *Server) applyRoster(ctx context.Context, eventID string, in rosterInput, mode string, dry bool, idem *recert.IdempotencyKey) ([]byte, error) {
-	valid := slices.DeleteFunc(slices.Clone(in.rows), func(r recert.RosterRow) bool { return in.invalid[r.Index] != nil })
-	opts := recert.RosterOptions{Partial: mode == "partial", DryRun: dry, Actor: principalFrom(ctx).Subject}
-	if len(in.invalid) > 0 && !opts.Partial {
-		opts.DryRun, opts.Partial = true, true // only to learn which other rows are bad
-		outcomes, err := s.store.ApplyRoster(ctx, eventID, valid, opts)
-		if err != nil {
-			return nil, err
-		}
-		return nil, rejectRoster(in, mergeOutcomes(in, outcomes))
+// rosterResult converts the ledger's report.
+func rosterResult(r ledger.RosterResult, mode string, in ledger.RosterInput) api.RosterResult {
+	res := api.RosterResult{EventID: r.EventID, PostingID: optional(r.PostingID), Mode: api.RosterResultMode(mode),
+		DryRun: in.DryRun, Override: in.Override, Warnings: r.Warnings, IgnoredColumns: r.Ignored,
+		NotListed: make([]api.RosterNotListed, len(r.NotListed)), Rows: make([]api.RosterRowResult, len(r.Rows))}
+	for i, n := range r.NotListed {
+		res.NotListed[i] = api.RosterNotListed{AttendanceID: n.AttendanceID, Member: rosterMember(n.Member)}
 	}
-	var body []byte
-	render := func(outcomes []recert.RosterOutcome) (int, []byte, error) {
-		b, err := json.Marshal(rosterResult(eventID, mode, dry, in, mergeOutcomes(in, outcomes)))
-		body = b
-		return http.StatusOK, b, err
+	for i, row := range r.Rows {
+		res.Rows[i] = rosterRow(row)
 	}
-	if idem != nil {
-		opts.Respond, opts.Idempotency = render, idem
-	}
-	outcomes, err := s.store.ApplyRoster(ctx, eventID, valid, opts)
-	if err != nil {
-		return nil, err
-	}
-	if body == nil {
-		if _, _, err := render(outcomes); err != nil {
-			return nil, err
-		}
-	}
-	return body, nil
-}
-
-// mergeOutcomes puts the parser's rejections and the store's outcomes back in roster order.
-func mergeOutcomes(in rosterInput, stored []recert.RosterOutcome) []recert.RosterOutcome {
-	out := slices.Clone(stored)
-	for i, fields := range in.invalid {
-		out = append(out, recert.RosterOutcome{Index: i, Status: recert.RowRejected, Reason: fields[0].Detail, Fields: fields})
-	}
-	slices.SortFunc(out, func(a, b recert.RosterOutcome) int { return a.Index - b.Index })
-	return out
-}
-
-func rejectRoster(in rosterInput, outcomes []recert.RosterOutcome) error {
-	var fields []recert.FieldError
-	for _, o := range outcomes {
-		if o.Status == recert.RowRejected {
-			fields = append(fields, o.Fields...)
-		}
-	}
-	return &recert.Error{Code: recert.EINVALID, Fields: fields,
-		Message: pointerf("%d of %d rows are invalid; nothing was written (mode=partial writes the valid rows)", countRejected(outcomes), len(in.rows))}
-}
-
-func countRejected(outcomes []recert.RosterOutcome) int {
-	n := 0
-	for _, o := range outcomes {
-		if o.Status == recert.RowRejected {
-			n++
-		}
-	}
-	return n
-}
-
-func rosterResult(eventID, mode string, dry bool, in rosterInput, outcomes []recert.RosterOutcome) api.RosterResult {
-	res := api.RosterResult{EventID: eventID, Mode: api.RosterResultMode(mode), DryRun: dry, Rows: make([]api.RosterRowResult, len(outcomes))}
-	lines := make(map[int]int, len(in.rows))
-	for _, r := range in.rows {
-		lines[r.Index] = r.Line
-	}
-	res.Totals.Rows = len(outcomes)
-	for i, o := range outcomes {
-		row := api.RosterRowResult{Index: o.Index, Status: api.RosterRowResultStatus(o.Status), MemberID: optional(o.MemberID),
-			AttendanceID: optional(o.AttendanceID), Reason: optional(o.Reason)}
-		if l := lines[o.Index]; l > 0 {
-			row.Line = ptr(l)
-		}
-		if o.MemberCreated {
-			row.MemberCreated = ptr(true)
-			res.Totals.MembersCreated++
-		}
-		for _, f := range o.Fields {
-			row.Errors = appendField(row.Errors, f.Location, f.Pointer, f.Detail)
-		}
-		res.Rows[i] = row
-		switch o.Status {
-		case recert.RowCreated:
-			res.Totals.Created++
-		case recert.RowUpdated:
-			res.Totals.Updated++
-		case recert.RowUnchanged:
-			res.Totals.Unchanged++
-		case recert.RowRejected:
-			res.Totals.Rejected++
-		}
-	}
+	t := &res.Totals
+	t.Rows, t.Created, t.Updated, t.Unchanged = len(r.Rows), r.Totals[ledger.RowCreated], r.Totals[ledger.RowUpdated], r.Totals[ledger.RowUnchanged]
+	t.Kept, t.Rejected, t.MembersCreated = r.Totals[ledger.RowKept], r.Totals[ledger.RowRejected], r.Totals["members_created"]
 	return res
 }
 
-// requestHash identifies a roster post, so a key reused for another request is caught.
-func requestHash(eventID, mode string, raw []byte) string {
+func rosterRow(r ledger.RowResult) api.RosterRowResult {
+	out := api.RosterRowResult{Status: api.RosterRowResultStatus(r.Status), AttendanceID: optional(r.AttendanceID),
+		Reason: optional(r.Reason), Warnings: r.Warnings}
+	if r.Row.Line > 0 {
+		out.Line = ptr(r.Row.Line)
+	} else {
+		out.Row = ptr(r.Row.Index + 1)
+	}
+	if r.Member != nil {
+		out.Member = ptr(rosterMember(*r.Member))
+	}
+	if r.ProposedABCPID != "" {
+		out.Proposed = &struct {
+			ABCPID *string `json:"abcp_id,omitempty"`
+		}{ABCPID: ptr(r.ProposedABCPID)}
+	}
+	if c := r.Changes; c != nil {
+		out.Changes = changes(c)
+	}
+	for _, f := range r.Errors {
+		out.Errors = appendField(out.Errors, f.Location, f.Pointer, f.Detail)
+	}
+	return out
+}
+
+func rosterMember(m ledger.RowMember) api.RosterMember {
+	out := api.RosterMember{ID: optional(m.ID), Name: optional(m.Name), Created: m.Created}
+	if m.MatchedBy != "" {
+		out.MatchedBy = ptr(api.RosterMemberMatchedBy(m.MatchedBy))
+	}
+	return out
+}
+
+func changes(c *ledger.Changes) *api.AttendanceChanges {
+	out := &api.AttendanceChanges{}
+	if c.Sessions {
+		out.Sessions = &struct {
+			After  []string `json:"after"`
+			Before []string `json:"before"`
+		}{After: c.SessionsAfter, Before: c.SessionsBefore}
+	}
+	if c.CEUs {
+		out.Ceus = &struct {
+			After  api.CEUs `json:"after"`
+			Before api.CEUs `json:"before"`
+		}{After: c.CEUsAfter.String(), Before: c.CEUsBefore.String()}
+	}
+	if c.Revoked {
+		out.Revoked = &struct {
+			After  bool `json:"after"`
+			Before bool `json:"before"`
+		}{After: c.RevokedAfter, Before: c.RevokedBefore}
+	}
+	return out
+}
+
+// requestHash identifies a request by its parts, so a key reused for another is caught.
+func requestHash(parts ...any) string {
 	h := sha256.New()
-	h.Write([]byte(eventID + "\x00" + mode + "\x00"))
-	h.Write(raw)
+	for _, p := range parts {
+		switch v := p.(type) {
+		case []byte:
+			h.Write(v)
+		case string:
+			h.Write([]byte(v))
+		}
+		h.Write([]byte{0})
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// replay answers a retried request with the stored response, or refuses a key reused for
-// a different request.
-func (s *Server) replay(ctx context.Context, principal, key, hash string) (api.PostRosterResponseObject, error) {
-	stored, status, body, found, err := s.store.IdempotentResponse(ctx, principal, key)
-	if err != nil || !found {
-		return nil, err
-	}
-	if stored != hash {
-		return nil, &recert.Error{Code: recert.EINVALID, Message: "this Idempotency-Key was used for a different request",
-			Fields: []recert.FieldError{{Location: "header", Pointer: "#/Idempotency-Key", Detail: "already used with another body or query"}}}
-	}
-	return rosterResponse{status: status, body: body, replayed: true}, nil
-}
+// rawResponse writes a rendered (or replayed) JSON response as is; it answers any
+// operation whose response objects it implements.
+type rawResponse ledger.Response
 
-// rosterResponse writes a rendered (or stored) roster result as is.
-type rosterResponse struct {
-	status   int
-	body     []byte
-	replayed bool
-}
-
-func (r rosterResponse) VisitPostRosterResponse(w http.ResponseWriter) error {
+func (r rawResponse) write(w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json")
-	if r.replayed {
+	if r.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	w.WriteHeader(r.status)
-	_, err := w.Write(r.body)
+	w.WriteHeader(r.Status)
+	_, err := w.Write(r.Body)
 	return err
 }
 
-// inflight holds the idempotency keys of requests being processed by this instance, so a
-// concurrent duplicate is refused (409) instead of waiting on the first one's transaction.
-type inflight struct {
-	mu   sync.Mutex
-	keys map[string]bool
+func (r rawResponse) VisitPostRosterResponse(w http.ResponseWriter) error          { return r.write(w) }
+func (r rawResponse) VisitCreateActivityResponse(w http.ResponseWriter) error      { return r.write(w) }
+func (r rawResponse) VisitCreateClinicalEntryResponse(w http.ResponseWriter) error { return r.write(w) }
+
+// GetRosterTemplate gives a grid roster's header for the event, and one example row.
+func (s *Server) GetRosterTemplate(ctx context.Context, req api.GetRosterTemplateRequestObject) (api.GetRosterTemplateResponseObject, error) {
+	ev, err := s.managedEvent(ctx, req.EventID)
+	if err != nil {
+		return nil, err
+	}
+	header := []string{"abcp_id", "email", "first_name", "last_name"}
+	example := []string{"012345", "jane.doe@example.org", "Jane", "Doe"}
+	for i, ses := range ev.Sessions {
+		header = append(header, ses.Code)
+		mark := ""
+		if i%2 == 0 {
+			mark = "x"
+		}
+		example = append(example, mark)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write(header) // a bytes.Buffer does not fail
+	_ = w.Write(example)
+	w.Flush()
+	return api.GetRosterTemplate200TextCsvResponse{Body: &b, ContentLength: int64(b.Len())}, nil
 }
 
-func (f *inflight) acquire(key string) (release func(), ok bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.keys == nil {
-		f.keys = map[string]bool{}
+// ListRosterPostings lists the rosters posted for an event.
+func (s *Server) ListRosterPostings(ctx context.Context, req api.ListRosterPostingsRequestObject) (api.ListRosterPostingsResponseObject, error) {
+	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
+		return nil, err
 	}
-	if f.keys[key] {
-		return nil, false
+	ps, err := s.rosters.Postings(ctx, req.EventID)
+	if err != nil {
+		return nil, err
 	}
-	f.keys[key] = true
-	return func() {
-		f.mu.Lock()
-		delete(f.keys, key)
-		f.mu.Unlock()
-	}, true
+	out := api.RosterPostingList{Items: make([]api.RosterPosting, len(ps))}
+	for i, p := range ps {
+		out.Items[i] = toPosting(p)
+	}
+	return api.ListRosterPostings200JSONResponse(out), nil
+}
+
+// WithdrawRosterPosting revokes every attendance a roster created.
+func (s *Server) WithdrawRosterPosting(ctx context.Context, req api.WithdrawRosterPostingRequestObject) (api.WithdrawRosterPostingResponseObject, error) {
+	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
+		return nil, err
+	}
+	p, err := s.rosters.Withdraw(ctx, req.EventID, req.PostingID, strings.TrimSpace(req.Body.Reason), principalFrom(ctx).Subject)
+	if err != nil {
+		return nil, err
+	}
+	return api.WithdrawRosterPosting200JSONResponse(toPosting(p)), nil
+}
+
+func toPosting(p recert.RosterPosting) api.RosterPosting {
+	out := api.RosterPosting{ID: p.ID, EventID: p.EventID, Rows: p.Rows, Created: p.Created, Updated: p.Updated,
+		CreatedAt: p.CreatedAt, CreatedBy: p.CreatedBy, WithdrawnBy: optional(p.WithdrawnBy), WithdrawReason: optional(p.WithdrawReason)}
+	if !p.WithdrawnAt.IsZero() {
+		out.WithdrawnAt = ptr(p.WithdrawnAt)
+	}
+	return out
 }

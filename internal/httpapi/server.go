@@ -27,6 +27,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
 )
 
@@ -63,7 +64,8 @@ type Server struct {
 	dummyHash      string
 	refreshTTL     time.Duration
 	limiter        *limiter
-	inflight       inflight
+	rosters        *ledger.Rosters
+	idem           *ledger.Idempotency
 	builtIn        []progress.Program
 	now            func() time.Time
 }
@@ -100,6 +102,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
+		rosters: ledger.NewRosters(o.Store, o.Now), idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() },
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -45,12 +46,13 @@ type Store interface {
 	UpdateEvent(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Event) error) (recert.Event, error)
 	SetEventStatus(ctx context.Context, id, to, actor string) (recert.Event, error)
 
-	ApplyRoster(ctx context.Context, eventID string, rows []recert.RosterRow, o recert.RosterOptions) ([]recert.RosterOutcome, error)
-	IdempotentResponse(ctx context.Context, principal, key string) (requestHash string, status int, body []byte, found bool, err error)
+	ledger.RosterStore
+	ledger.IdempotencyStore
+	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
 	EventAttendance(ctx context.Context, eventID string, p recert.Page) ([]recert.Attendance, string, error)
 	MemberAttendance(ctx context.Context, memberID string, orgIDs []string, p recert.Page) ([]recert.Attendance, string, error)
-	CorrectAttendance(ctx context.Context, id string, sessionIDs []string, ceus *recert.Units, reason, actor string) (recert.Attendance, error)
+	CorrectAttendance(ctx context.Context, id string, sessionIDs []string, ceus *recert.Units, reason, source, actor string) (recert.Attendance, error)
 	RevokeAttendance(ctx context.Context, id, reason, actor string) (recert.Attendance, error)
 	AttendanceHistory(ctx context.Context, id string) ([]recert.AttendanceChange, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)

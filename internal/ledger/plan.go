@@ -300,7 +300,7 @@ func (p *plan) dedupe(rp *rowPlan, seen map[string]recert.RosterRow) {
 // compare decides each matched row's outcome against the attendance on file, and lists
 // the attendees the roster leaves out.
 func (p *plan) compare(ctx context.Context, store RosterStore) error {
-	held, err := store.EventAttendance(ctx, p.ev.ID)
+	held, err := store.HeldAttendance(ctx, p.ev.ID)
 	if err != nil {
 		return err
 	}

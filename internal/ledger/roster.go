@@ -61,9 +61,9 @@ type RosterStore interface {
 	// RelatedMembers returns which of the members the organizations may see: those they
 	// created or credited.
 	RelatedMembers(ctx context.Context, orgIDs, memberIDs []string) (map[string]bool, error)
-	// EventAttendance returns all attendance at the event, revoked included, each with the
+	// HeldAttendance returns all attendance at the event, revoked included, each with the
 	// last change to its credit.
-	EventAttendance(ctx context.Context, eventID string) ([]Held, error)
+	HeldAttendance(ctx context.Context, eventID string) ([]Held, error)
 	// WriteRoster stores the new members, attendance, history and posting.
 	WriteRoster(ctx context.Context, w RosterWrite) error
 	// Postings lists the event's roster postings, newest first.

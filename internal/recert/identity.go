@@ -121,6 +121,8 @@ type MemberFilter struct {
 	OrganizationIDs []string
 	// MemberID, when set, keeps only that member.
 	MemberID string
+	// Text, when set, keeps the members whose name, email or ABCP ID contains it, folded.
+	Text string
 }
 
 // UserChange lists the fields of an account to change; nil leaves one as it is.

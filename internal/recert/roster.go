@@ -251,3 +251,17 @@ func (e Event) Credit(refs []string, ceus *Units) (sessions []SessionCredit, awa
 func SameCredit(a, b Attendance) bool {
 	return a.Revoked == b.Revoked && a.CEUsAwarded == b.CEUsAwarded && slices.Equal(a.Sessions, b.Sessions)
 }
+
+// CheckSessionCodes refuses two sessions of one event with the same code, ignoring case.
+func CheckSessionCodes(sessions []Session) error {
+	seen := map[string]int{}
+	for i, s := range sessions {
+		k := strings.ToLower(s.Code)
+		if j, ok := seen[k]; ok {
+			return &Error{Code: EINVALID, Message: fmt.Sprintf("sessions %d and %d have the same code %s", j+1, i+1, s.Code),
+				Fields: []FieldError{{Location: "body", Pointer: fmt.Sprintf("#/sessions/%d/code", i), Detail: "another session of the event has this code"}}}
+		}
+		seen[k] = i
+	}
+	return nil
+}

@@ -69,7 +69,7 @@ func (s *Store) CreateActivity(ctx context.Context, a recert.Activity, actor str
 	a.ID, a.Version, a.ReviewStatus, a.ReviewReason = recert.NewID(recert.PrefixActivity), 1, recert.ReviewPending, ""
 	a.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	row := toActivityRow(a)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return TranslateError(err, "activity")
 		}
@@ -84,7 +84,7 @@ func (s *Store) CreateActivity(ctx context.Context, a recert.Activity, actor str
 // Activity returns one activity, withdrawn or not.
 func (s *Store) Activity(ctx context.Context, id string) (recert.Activity, error) {
 	var row activityRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Activity{}, TranslateError(err, "activity "+id)
 	}
 	return row.activity(), nil
@@ -94,7 +94,7 @@ func (s *Store) Activity(ctx context.Context, id string) (recert.Activity, error
 // keeps only those that count toward progress (neither withdrawn nor rejected), all of them.
 func (s *Store) Activities(ctx context.Context, memberID string, p recert.Page, counting bool) ([]recert.Activity, string, error) {
 	var rows []activityRow
-	q := s.db.WithContext(ctx).Where("member_id = ?", memberID).Order("id DESC")
+	q := s.conn(ctx).Where("member_id = ?", memberID).Order("id DESC")
 	if p.Limit > 0 {
 		q = q.Limit(p.Limit + 1)
 	}
@@ -122,7 +122,7 @@ func (s *Store) Activities(ctx context.Context, memberID string, p recert.Page, 
 // (updated, verified, rejected) with reason; a withdrawn activity cannot change.
 func (s *Store) UpdateActivity(ctx context.Context, id, action, reason, actor string, change func(*recert.Activity) error) (recert.Activity, error) {
 	var out recert.Activity
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var row activityRow
 		if err := tx.Take(&row, "id = ?", id).Error; err != nil {
 			return TranslateError(err, "activity "+id)
@@ -151,7 +151,7 @@ func (s *Store) UpdateActivity(ctx context.Context, id, action, reason, actor st
 // WithdrawActivity marks an activity withdrawn: it stops counting and stays on record.
 // Withdrawing twice is harmless.
 func (s *Store) WithdrawActivity(ctx context.Context, id, actor string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var row activityRow
 		if err := tx.Take(&row, "id = ?", id).Error; err != nil {
 			return TranslateError(err, "activity "+id)
@@ -222,7 +222,7 @@ func (s *Store) CreateClinicalEntry(ctx context.Context, e recert.ClinicalEntry,
 	now := s.now()
 	row := clinicalRow{ID: recert.NewID(recert.PrefixClinicalEntry), MemberID: e.MemberID, Date: e.Date, Type: e.Type,
 		Role: e.Role, Count: e.Count, CaseRefHash: e.CaseRefHash, CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.conn(ctx).Create(&row).Error; err != nil {
 		err = TranslateError(err, "this case")
 		if recert.ErrorCode(err) == recert.ECONFLICT {
 			return recert.ClinicalEntry{}, recert.Errorf(recert.ECONFLICT, "this case is already logged as primary")
@@ -235,7 +235,7 @@ func (s *Store) CreateClinicalEntry(ctx context.Context, e recert.ClinicalEntry,
 // ClinicalEntry returns one entry.
 func (s *Store) ClinicalEntry(ctx context.Context, id string) (recert.ClinicalEntry, error) {
 	var row clinicalRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.ClinicalEntry{}, TranslateError(err, "clinical entry "+id)
 	}
 	return row.entry(), nil
@@ -245,7 +245,7 @@ func (s *Store) ClinicalEntry(ctx context.Context, id string) (recert.ClinicalEn
 // [from, to] (zero: open).
 func (s *Store) ClinicalEntries(ctx context.Context, memberID string, from, to recert.Date) ([]recert.ClinicalEntry, error) {
 	var rows []clinicalRow
-	q := s.db.WithContext(ctx).Where("member_id = ? AND withdrawn_at IS NULL", memberID).Order("date, id")
+	q := s.conn(ctx).Where("member_id = ? AND withdrawn_at IS NULL", memberID).Order("date, id")
 	if !from.IsZero() {
 		q = q.Where("date >= ?", from)
 	}
@@ -265,6 +265,6 @@ func (s *Store) ClinicalEntries(ctx context.Context, memberID string, from, to r
 // WithdrawClinicalEntry marks an entry withdrawn.
 func (s *Store) WithdrawClinicalEntry(ctx context.Context, id, actor string) error {
 	now := s.now()
-	return TranslateError(s.db.WithContext(ctx).Model(&clinicalRow{}).Where("id = ? AND withdrawn_at IS NULL", id).
+	return TranslateError(s.conn(ctx).Model(&clinicalRow{}).Where("id = ? AND withdrawn_at IS NULL", id).
 		Updates(map[string]any{"withdrawn_at": now, "updated_at": now, "updated_by": actor}).Error, "clinical entry")
 }

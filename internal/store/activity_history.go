@@ -32,7 +32,7 @@ func recordActivity(tx *gorm.DB, before *recert.Activity, after recert.Activity,
 // ActivityHistory returns an activity's history, oldest first.
 func (s *Store) ActivityHistory(ctx context.Context, id string) ([]recert.ActivityChange, error) {
 	var rows []historyRow
-	if err := s.db.WithContext(ctx).Where("activity_id = ?", id).Order("at, id").Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("activity_id = ?", id).Order("at, id").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "activity history")
 	}
 	out := make([]recert.ActivityChange, len(rows))

@@ -39,7 +39,7 @@ func (s *Store) CreateClient(ctx context.Context, c recert.Client, secretHash []
 		Scopes: strings.Join(c.Scopes, " "), SecretHash: secretHash,
 		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor,
 	}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.conn(ctx).Create(&row).Error; err != nil {
 		err = TranslateError(err, "client")
 		if recert.ErrorCode(err) == recert.ECONFLICT {
 			return recert.Client{}, recert.Errorf(recert.EINVALID, "organization %s does not exist", c.OrganizationID)
@@ -52,7 +52,7 @@ func (s *Store) CreateClient(ctx context.Context, c recert.Client, secretHash []
 // Client returns an app with the hash of its secret.
 func (s *Store) Client(ctx context.Context, id string) (recert.Client, []byte, error) {
 	var row clientRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Client{}, nil, TranslateError(err, "client "+id)
 	}
 	return row.client(), row.SecretHash, nil
@@ -62,7 +62,7 @@ func (s *Store) Client(ctx context.Context, id string) (recert.Client, []byte, e
 // organizations.
 func (s *Store) Clients(ctx context.Context, p Page, orgIDs []string) ([]recert.Client, string, error) {
 	var rows []clientRow
-	q := s.db.WithContext(ctx).Order("id").Limit(p.Limit + 1)
+	q := s.conn(ctx).Order("id").Limit(p.Limit + 1)
 	if p.After != "" {
 		q = q.Where("id > ?", p.After)
 	}
@@ -82,7 +82,7 @@ func (s *Store) Clients(ctx context.Context, p Page, orgIDs []string) ([]recert.
 
 // RotateClientSecret replaces an active app's secret hash.
 func (s *Store) RotateClientSecret(ctx context.Context, id string, secretHash []byte, actor string) (recert.Client, error) {
-	res := s.db.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND revoked_at IS NULL", id).
+	res := s.conn(ctx).Model(&clientRow{}).Where("id = ? AND revoked_at IS NULL", id).
 		Updates(map[string]any{"secret_hash": secretHash, "updated_at": s.now(), "updated_by": actor})
 	if res.Error != nil {
 		return recert.Client{}, TranslateError(res.Error, "client")
@@ -97,6 +97,6 @@ func (s *Store) RotateClientSecret(ctx context.Context, id string, secretHash []
 // RevokeClient stops an app for good; revoking twice is harmless.
 func (s *Store) RevokeClient(ctx context.Context, id, actor string) error {
 	now := s.now()
-	return TranslateError(s.db.WithContext(ctx).Model(&clientRow{}).Where("id = ? AND revoked_at IS NULL", id).
+	return TranslateError(s.conn(ctx).Model(&clientRow{}).Where("id = ? AND revoked_at IS NULL", id).
 		Updates(map[string]any{"revoked_at": now, "updated_at": now, "updated_by": actor}).Error, "client")
 }

@@ -45,7 +45,7 @@ func (r creditRow) credit() recert.Credit {
 // session's day, and one for CEUs awarded without a breakdown, dated on the event's last
 // day (rules, decision 2). Both start from the member's index on attendance.
 const (
-	sessionCreditsSQL = `SELECT a.id AS attendance_id, a.member_id, s.date AS date, e.category, x.ceus,
+	sessionCreditsSQL = `SELECT a.id AS attendance_id, a.member_id, s.date AS date, COALESCE(s.category, e.category) AS category, x.ceus,
        e.id AS event_id, e.title AS event_title, e.format, s.id AS session_id, s.title AS session_title,
        s.topics, o.id AS organization_id, o.name AS organization_name, e.approval_ref
 FROM attendance a
@@ -65,10 +65,10 @@ WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0`
 // Credits returns a member's ledger of verified credits from attendance that is not
 // revoked, in date order (then id), in one query.
 func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error) {
-	q1, args1 := creditFilter(sessionCreditsSQL, "s.date", f)
-	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", f)
+	q1, args1 := creditFilter(sessionCreditsSQL, "s.date", "COALESCE(s.category, e.category)", f)
+	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	var rows []creditRow
-	err := s.db.WithContext(ctx).Raw(q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...).Scan(&rows).Error
+	err := s.conn(ctx).Raw(q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...).Scan(&rows).Error
 	if err != nil {
 		return nil, TranslateError(err, "credits")
 	}
@@ -89,7 +89,7 @@ func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Cr
 
 // creditFilter appends f's conditions to one branch of the credits query; date is that
 // branch's credit date column.
-func creditFilter(query, date string, f recert.CreditFilter) (string, []any) {
+func creditFilter(query, date, category string, f recert.CreditFilter) (string, []any) {
 	var b strings.Builder
 	b.WriteString(query)
 	args := []any{f.MemberID}
@@ -102,7 +102,7 @@ func creditFilter(query, date string, f recert.CreditFilter) (string, []any) {
 		args = append(args, f.To)
 	}
 	if f.Category != "" {
-		b.WriteString(" AND e.category = ?")
+		b.WriteString(" AND " + category + " = ?")
 		args = append(args, f.Category)
 	}
 	if f.OrganizationIDs != nil {

@@ -45,7 +45,7 @@ func (s *Store) CreateDispute(ctx context.Context, d recert.Dispute, actor strin
 	row := disputeRow{ID: recert.NewID(recert.PrefixDispute), EventID: d.EventID, MemberID: d.MemberID,
 		AttendanceID: nullable(d.AttendanceID), Kind: d.Kind, SessionIDs: strings.Join(d.SessionIDs, " "), CEUs: d.CEUs,
 		Message: d.Message, Status: "open", CreatedAt: now, CreatedBy: actor}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return TranslateError(err, "dispute")
 		}
@@ -70,13 +70,18 @@ func (s *Store) noteAttendance(tx *gorm.DB, attendanceID, action, reason, actor 
 	if err != nil {
 		return err
 	}
+	source := recert.SourceNote
+	if action == "dispute_accepted" || action == "dispute_rejected" {
+		source = recert.SourceDispute // a decision a re-posted roster keeps
+	}
+	h.Source = &source
 	return TranslateError(tx.Create(&h).Error, "attendance history")
 }
 
 // Dispute returns one dispute.
 func (s *Store) Dispute(ctx context.Context, id string) (recert.Dispute, error) {
 	var row disputeRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Dispute{}, TranslateError(err, "dispute "+id)
 	}
 	return row.dispute(), nil
@@ -85,7 +90,7 @@ func (s *Store) Dispute(ctx context.Context, id string) (recert.Dispute, error) 
 // EventDisputes lists an event's disputes, oldest first.
 func (s *Store) EventDisputes(ctx context.Context, eventID string) ([]recert.Dispute, error) {
 	var rows []disputeRow
-	if err := s.db.WithContext(ctx).Where("event_id = ?", eventID).Order("created_at, id").Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("event_id = ?", eventID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "disputes")
 	}
 	out := make([]recert.Dispute, len(rows))
@@ -99,7 +104,7 @@ func (s *Store) EventDisputes(ctx context.Context, eventID string) ([]recert.Dis
 // (created or corrected when accepted), and enters the decision in that attendance's history.
 func (s *Store) ResolveDispute(ctx context.Context, id, status, reason, attendanceID, actor string) (recert.Dispute, error) {
 	now := s.now()
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&disputeRow{}).Where("id = ? AND status = 'open'", id).Updates(map[string]any{
 			"status": status, "resolution_reason": nullable(reason), "resolved_at": now, "resolved_by": actor,
 			"attendance_id": gorm.Expr("COALESCE(attendance_id, ?)", nullable(attendanceID))})
@@ -120,7 +125,7 @@ func (s *Store) ResolveDispute(ctx context.Context, id, status, reason, attendan
 // AttendanceOf finds a member's attendance at an event, revoked or not.
 func (s *Store) AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error) {
 	var ids []string
-	if err := s.db.WithContext(ctx).Table("attendance").Where("event_id = ? AND member_id = ?", eventID, memberID).Pluck("id", &ids).Error; err != nil {
+	if err := s.conn(ctx).Table("attendance").Where("event_id = ? AND member_id = ?", eventID, memberID).Pluck("id", &ids).Error; err != nil {
 		return recert.Attendance{}, false, TranslateError(err, "attendance")
 	}
 	if len(ids) == 0 {

@@ -38,6 +38,8 @@ type sessionRow struct {
 	ID        string `gorm:"primaryKey"`
 	EventID   string
 	Position  int
+	Code      string
+	Category  *string
 	Title     string
 	Date      recert.Date
 	StartTime *string
@@ -74,7 +76,7 @@ func (r eventRow) event(sessions []sessionRow) recert.Event {
 
 func toSessionRow(eventID string, position int, s recert.Session) sessionRow {
 	return sessionRow{
-		ID: s.ID, EventID: eventID, Position: position, Title: s.Title, Date: s.Date,
+		ID: s.ID, EventID: eventID, Position: position, Code: s.Code, Category: nullable(s.Category), Title: s.Title, Date: s.Date,
 		StartTime: nullable(s.StartTime), EndTime: nullable(s.EndTime), CEUs: s.CEUs,
 		Topics: strings.Join(s.Topics, " "),
 	}
@@ -82,7 +84,7 @@ func toSessionRow(eventID string, position int, s recert.Session) sessionRow {
 
 func (r sessionRow) session() recert.Session {
 	return recert.Session{
-		ID: r.ID, Title: r.Title, Date: r.Date, StartTime: deref(r.StartTime), EndTime: deref(r.EndTime),
+		ID: r.ID, Code: r.Code, Category: deref(r.Category), Title: r.Title, Date: r.Date, StartTime: deref(r.StartTime), EndTime: deref(r.EndTime),
 		CEUs: r.CEUs, Topics: strings.Fields(r.Topics),
 	}
 }
@@ -100,12 +102,16 @@ func (s *Store) CreateEvent(ctx context.Context, e recert.Event, actor string) (
 	}
 	e.Version = 1
 	e.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
+	recert.AssignSessionCodes(e.Sessions)
+	if err := recert.CheckSessionCodes(e.Sessions); err != nil {
+		return recert.Event{}, err
+	}
 	sessions := make([]sessionRow, len(e.Sessions))
 	for i, ses := range e.Sessions {
 		ses.ID = recert.NewID(recert.PrefixSession)
 		sessions[i] = toSessionRow(e.ID, i, ses)
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toEventRow(e)
 		if err := tx.Create(&row).Error; err != nil {
 			err = TranslateError(err, "event")
@@ -128,7 +134,7 @@ func (s *Store) CreateEvent(ctx context.Context, e recert.Event, actor string) (
 
 // Event returns one event with its sessions in order.
 func (s *Store) Event(ctx context.Context, id string) (recert.Event, error) {
-	return s.eventTx(s.db.WithContext(ctx), id)
+	return s.eventTx(s.conn(ctx), id)
 }
 
 // eventTx reads an event through db, which may be a transaction.
@@ -174,7 +180,7 @@ func loadEvents(db, q *gorm.DB) ([]recert.Event, error) {
 // page ended in date order.
 func (s *Store) Events(ctx context.Context, f recert.EventFilter) ([]recert.Event, string, error) {
 	limit := pageLimit(f.Limit)
-	db := s.db.WithContext(ctx)
+	db := s.conn(ctx)
 	q := db.Model(&eventRow{}).Order("start_date, id").Limit(limit + 1)
 	if f.After != "" {
 		date, id, err := parseEventCursor(f.After)
@@ -239,7 +245,7 @@ func parseEventCursor(c string) (recert.Date, string, error) {
 // keeps its date and CEUs and cannot be deleted, since credits were issued on them. The id,
 // organization and status cannot change here.
 func (s *Store) UpdateEvent(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Event) error) (recert.Event, error) {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		old, err := s.eventTx(tx, id)
 		if err != nil {
 			return err
@@ -256,6 +262,10 @@ func (s *Store) UpdateEvent(ctx context.Context, id string, ifVersion int, actor
 			return err
 		}
 		e.ID, e.OrganizationID, e.Status = old.ID, old.OrganizationID, old.Status
+		keepSessionCodes(old.Sessions, e.Sessions)
+		if err := recert.CheckSessionCodes(e.Sessions); err != nil {
+			return err
+		}
 		e.Version, e.CreatedAt, e.CreatedBy = old.Version+1, old.CreatedAt, old.CreatedBy
 		e.UpdatedAt, e.UpdatedBy = s.now(), actor
 		if e.Status == recert.EventPublished && len(e.Sessions) == 0 {
@@ -344,7 +354,7 @@ func saveSession(tx *gorm.DB, eventID string, pos int, ses recert.Session, old m
 	}
 	row := toSessionRow(eventID, pos, ses)
 	return TranslateError(tx.Model(&sessionRow{}).Where("id = ?", ses.ID).Updates(map[string]any{
-		"position": row.Position, "title": row.Title, "date": row.Date, "start_time": row.StartTime,
+		"position": row.Position, "code": row.Code, "category": row.Category, "title": row.Title, "date": row.Date, "start_time": row.StartTime,
 		"end_time": row.EndTime, "ceus": row.CEUs, "topics": row.Topics,
 	}).Error, "session "+ses.ID)
 }
@@ -383,7 +393,7 @@ func (s *Store) SetEventStatus(ctx context.Context, id, to, actor string) (recer
 	if !slices.Contains([]string{recert.EventDraft, recert.EventPublished, recert.EventCancelled}, to) {
 		return recert.Event{}, recert.Errorf(recert.EINVALID, "%q is not an event status (draft, published, cancelled)", to)
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		e, err := s.eventTx(tx, id)
 		if err != nil {
 			return err
@@ -433,3 +443,18 @@ func pageLimit(limit int) int {
 // batchSize is how many rows one multi-row INSERT carries: large enough to cut round trips,
 // small enough to stay far below both engines' bound-parameter limits.
 const batchSize = 1000
+
+// keepSessionCodes gives kept sessions that name no code their stored one, then new
+// sessions the first free default codes: a code once given never changes unless asked.
+func keepSessionCodes(old, next []recert.Session) {
+	codes := make(map[string]string, len(old))
+	for _, s := range old {
+		codes[s.ID] = s.Code
+	}
+	for i := range next {
+		if next[i].Code == "" && next[i].ID != "" {
+			next[i].Code = codes[next[i].ID]
+		}
+	}
+	recert.AssignSessionCodes(next)
+}

@@ -38,7 +38,7 @@ func (s *Store) AddEvidence(ctx context.Context, e recert.Evidence, actor string
 	row := evidenceRow{ID: recert.NewID(recert.PrefixEvidence), MemberID: e.MemberID, ActivityID: nullable(e.ActivityID),
 		AttendanceID: nullable(e.AttendanceID),
 		ContentType:  e.ContentType, Size: len(e.Data), SHA256: e.SHA256, Data: e.Data, CreatedAt: now, CreatedBy: actor}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil || e.ActivityID == "" {
 			return TranslateError(err, "evidence")
 		}
@@ -55,7 +55,7 @@ func (s *Store) AddEvidence(ctx context.Context, e recert.Evidence, actor string
 // Evidence returns a stored document with its bytes.
 func (s *Store) Evidence(ctx context.Context, id string) (recert.Evidence, error) {
 	var row evidenceRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Evidence{}, TranslateError(err, "evidence "+id)
 	}
 	return row.evidence(), nil

@@ -4,8 +4,7 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -27,41 +26,28 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
 // IdempotentResponse returns the response stored for the principal's Idempotency-Key, with
 // the hash of the request it answered; found is false when there is none or it expired.
-func (s *Store) IdempotentResponse(ctx context.Context, principal, key string) (requestHash string, status int, body []byte, found bool, err error) {
+func (s *Store) IdempotentResponse(ctx context.Context, principal, key string) (string, ledger.Response, bool, error) {
 	var rows []idempotencyRow
-	err = s.db.WithContext(ctx).Where(`principal = ? AND "key" = ? AND expires_at > ?`, principal, key, s.now()).
+	err := s.conn(ctx).Where(`principal = ? AND "key" = ? AND expires_at > ?`, principal, key, s.now()).
 		Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return "", 0, nil, false, TranslateError(err, "idempotency key")
+		return "", ledger.Response{}, false, TranslateError(err, "idempotency key")
 	}
 	r := rows[0]
-	return r.RequestHash, r.Status, []byte(r.Response), true, nil
+	return r.RequestHash, ledger.Response{Status: r.Status, Body: []byte(r.Response)}, true, nil
 }
 
-// PurgeIdempotencyKeys deletes the expired keys and says how many.
-func (s *Store) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
-	res := s.db.WithContext(ctx).Where("expires_at <= ?", s.now()).Delete(&idempotencyRow{})
-	return res.RowsAffected, TranslateError(res.Error, "idempotency keys")
-}
-
-// storeResponse renders the response with o.Respond and stores it under o.Idempotency in
-// tx, so that the writes and their replayable response are committed together or not at all.
-func storeResponse(tx *gorm.DB, o RosterOptions, outcomes []recert.RosterOutcome, now time.Time) error {
-	if o.Respond == nil || o.Idempotency == nil {
-		return nil
-	}
-	status, body, err := o.Respond(outcomes)
-	if err != nil {
-		return err
-	}
-	k := o.Idempotency
+// SaveIdempotentResponse stores r under the key, in the transaction of ctx, so that the
+// writes and their replayable response are committed together or not at all.
+func (s *Store) SaveIdempotentResponse(ctx context.Context, k ledger.IdempotencyKey, r ledger.Response) error {
+	tx, now := s.conn(ctx), s.now()
 	// An expired key not yet purged is free for reuse.
-	err = tx.Where(`principal = ? AND "key" = ? AND expires_at <= ?`, k.Principal, k.Key, now).Delete(&idempotencyRow{}).Error
+	err := tx.Where(`principal = ? AND "key" = ? AND expires_at <= ?`, k.Principal, k.Key, now).Delete(&idempotencyRow{}).Error
 	if err != nil {
 		return TranslateError(err, "idempotency key")
 	}
 	row := idempotencyRow{
-		Principal: k.Principal, Key: k.Key, RequestHash: k.RequestHash, Status: status, Response: string(body),
+		Principal: k.Principal, Key: k.Key, RequestHash: k.RequestHash, Status: r.Status, Response: string(r.Body),
 		CreatedAt: now, ExpiresAt: now.Add(idempotencyTTL),
 	}
 	err = TranslateError(tx.Create(&row).Error, "idempotency key")
@@ -69,4 +55,10 @@ func storeResponse(tx *gorm.DB, o RosterOptions, outcomes []recert.RosterOutcome
 		return recert.Wrap(err, recert.ECONFLICT, "a request with this Idempotency-Key was already made")
 	}
 	return err
+}
+
+// PurgeIdempotencyKeys deletes the expired keys and says how many.
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
+	res := s.conn(ctx).Where("expires_at <= ?", s.now()).Delete(&idempotencyRow{})
+	return res.RowsAffected, TranslateError(res.Error, "idempotency keys")
 }

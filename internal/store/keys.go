@@ -20,7 +20,7 @@ func (signingKeyRow) TableName() string { return "signing_keys" }
 
 // PublishSigningKey records kid as the current signing key; any other current key retires now.
 func (s *Store) PublishSigningKey(ctx context.Context, kid string, pub []byte) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if err := tx.Model(&signingKeyRow{}).Where("kid <> ? AND retired_at IS NULL", kid).Update("retired_at", now).Error; err != nil {
 			return TranslateError(err, "signing keys")
@@ -36,7 +36,7 @@ func (s *Store) PublishSigningKey(ctx context.Context, kid string, pub []byte) e
 // PublishedKeys returns the current key and the keys retired after since.
 func (s *Store) PublishedKeys(ctx context.Context, since time.Time) ([]recert.PublishedKey, error) {
 	var rows []signingKeyRow
-	if err := s.db.WithContext(ctx).Where("retired_at IS NULL OR retired_at > ?", since).Order("created_at DESC").Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("retired_at IS NULL OR retired_at > ?", since).Order("created_at DESC").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "signing keys")
 	}
 	out := make([]recert.PublishedKey, len(rows))

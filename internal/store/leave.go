@@ -32,7 +32,7 @@ func (s *Store) CreateLeave(ctx context.Context, l recert.Leave, actor string) (
 	now := s.now()
 	row := leaveRow{ID: recert.NewID(recert.PrefixLeave), MemberID: l.MemberID, Type: l.Type, StartDate: l.Start, EndDate: l.End,
 		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.conn(ctx).Create(&row).Error; err != nil {
 		return recert.Leave{}, TranslateError(err, "leave period")
 	}
 	return row.leave(), nil
@@ -41,7 +41,7 @@ func (s *Store) CreateLeave(ctx context.Context, l recert.Leave, actor string) (
 // LeavePeriods lists a member's leave, oldest first.
 func (s *Store) LeavePeriods(ctx context.Context, memberID string) ([]recert.Leave, error) {
 	var rows []leaveRow
-	if err := s.db.WithContext(ctx).Where("member_id = ?", memberID).Order("start_date, id").Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("member_id = ?", memberID).Order("start_date, id").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "leave periods")
 	}
 	out := make([]recert.Leave, len(rows))
@@ -54,7 +54,7 @@ func (s *Store) LeavePeriods(ctx context.Context, memberID string) ([]recert.Lea
 // LeavePeriod returns one leave period.
 func (s *Store) LeavePeriod(ctx context.Context, id string) (recert.Leave, error) {
 	var row leaveRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Leave{}, TranslateError(err, "leave period "+id)
 	}
 	return row.leave(), nil
@@ -66,7 +66,7 @@ func (s *Store) SetLeaveApproval(ctx context.Context, id string, approved bool, 
 	if approved {
 		flag = 1
 	}
-	res := s.db.WithContext(ctx).Model(&leaveRow{}).Where("id = ?", id).
+	res := s.conn(ctx).Model(&leaveRow{}).Where("id = ?", id).
 		Updates(map[string]any{"approved": flag, "updated_at": s.now(), "updated_by": actor})
 	if res.Error != nil {
 		return recert.Leave{}, TranslateError(res.Error, "leave period")

@@ -24,6 +24,7 @@ type memberRow struct {
 	CreatedBy         string
 	UpdatedAt         time.Time
 	UpdatedBy         string
+	SearchText        *string
 	Claimed           bool `gorm:"->;-:migration"`
 }
 
@@ -54,7 +55,30 @@ func toMemberRow(m recert.Member) memberRow {
 		CertificationDate: nullableDate(m.CertificationDate), AbcpCycle: nullableInt(m.ABCPCycle),
 		BirthMonth: nullableInt(m.BirthMonth), SocietyClass: nullable(m.SocietyClass), Status: m.Status,
 		Version: m.Version, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+		SearchText: searchText(m.Name, m.Email, m.ABCPID),
 	}
+}
+
+// searchText is what member search matches: name, email and ABCP ID, folded (see recert.Fold).
+func searchText(name, email, abcpID string) *string {
+	t := recert.Fold(name + " " + email + " " + abcpID)
+	return &t
+}
+
+// backfillSearch gives members stored before search existed their search text.
+func backfillSearch(ctx context.Context, db *gorm.DB) error {
+	var rows []memberRow
+	if err := db.WithContext(ctx).Select("id, name, email, abcp_id").Where("search_text IS NULL").Find(&rows).Error; err != nil {
+		return TranslateError(err, "members")
+	}
+	for _, r := range rows {
+		err := db.WithContext(ctx).Model(&memberRow{}).Where("id = ?", r.ID).
+			Update("search_text", searchText(r.Name, deref(r.Email), deref(r.AbcpID))).Error
+		if err != nil {
+			return TranslateError(err, "members")
+		}
+	}
+	return nil
 }
 
 func (r memberRow) member(licenses []licenseRow) recert.Member {
@@ -104,7 +128,7 @@ func (s *Store) CreateMember(ctx context.Context, m recert.Member, orgID, actor 
 		m.Status = "active"
 	}
 	m.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		row := toMemberRow(m)
 		if err := tx.Omit("Claimed").Create(&row).Error; err != nil {
 			return TranslateError(err, "a member with this email or ABCP ID")
@@ -140,7 +164,7 @@ func memberQuery(db *gorm.DB) *gorm.DB {
 
 // Member returns one member record by id.
 func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
-	ms, err := s.loadMembers(ctx, memberQuery(s.db.WithContext(ctx)).Where("members.id = ?", id))
+	ms, err := s.loadMembers(ctx, memberQuery(s.conn(ctx)).Where("members.id = ?", id))
 	if err != nil {
 		return recert.Member{}, err
 	}
@@ -152,7 +176,7 @@ func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
 
 // Members lists members by id, a page at a time.
 func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
-	q := memberQuery(s.db.WithContext(ctx)).Order("members.id").Limit(f.Limit + 1)
+	q := memberQuery(s.conn(ctx)).Order("members.id").Limit(f.Limit + 1)
 	if f.After != "" {
 		q = q.Where("members.id > ?", f.After)
 	}
@@ -164,6 +188,9 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 	}
 	if f.MemberID != "" {
 		q = q.Where("members.id = ?", f.MemberID)
+	}
+	if t := recert.Fold(f.Text); t != "" {
+		q = q.Where(`members.search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
 	}
 	if f.OrganizationIDs != nil {
 		q = q.Where("members.id IN ("+relatedMembers+")", append(f.OrganizationIDs, ""), append(f.OrganizationIDs, ""))
@@ -188,7 +215,7 @@ func (s *Store) loadMembers(ctx context.Context, q *gorm.DB) ([]recert.Member, e
 	}
 	var lics []licenseRow
 	if len(ids) > 0 {
-		if err := s.db.WithContext(ctx).Where("member_id IN ?", ids).Order("state").Find(&lics).Error; err != nil {
+		if err := s.conn(ctx).Where("member_id IN ?", ids).Order("state").Find(&lics).Error; err != nil {
 			return nil, TranslateError(err, "licences")
 		}
 	}
@@ -214,7 +241,7 @@ func (s *Store) MemberRelated(ctx context.Context, memberID string, orgIDs []str
 		return false, nil
 	}
 	var ids []string
-	err := s.db.WithContext(ctx).Raw("SELECT member_id FROM ("+relatedMembers+") related WHERE member_id = ? LIMIT 1",
+	err := s.conn(ctx).Raw("SELECT member_id FROM ("+relatedMembers+") related WHERE member_id = ? LIMIT 1",
 		orgIDs, orgIDs, memberID).Scan(&ids).Error
 	return len(ids) > 0, TranslateError(err, "member relations")
 }
@@ -222,7 +249,7 @@ func (s *Store) MemberRelated(ctx context.Context, memberID string, orgIDs []str
 // UpdateMember applies change to the stored member when its version is still ifVersion
 // (0: any), replacing its licences, and records actor as the last writer.
 func (s *Store) UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error) {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		ms, err := s.loadMembers(ctx, memberQuery(tx).Where("members.id = ?", id))
 		if err != nil {
 			return err

@@ -51,7 +51,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.goose.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.engine, err)
 	}
-	return nil
+	return backfillSearch(ctx, s.db)
 }
 
 // MigrationState is one migration and whether it has been applied.

@@ -48,7 +48,7 @@ func (s *Store) CreateOrganization(ctx context.Context, o recert.Organization, a
 	o.Version = 1
 	o.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	row := toOrganizationRow(o)
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.conn(ctx).Create(&row).Error; err != nil {
 		return recert.Organization{}, TranslateError(err, "an organization with this code")
 	}
 	return row.organization(), nil
@@ -57,7 +57,7 @@ func (s *Store) CreateOrganization(ctx context.Context, o recert.Organization, a
 // Organization returns one organization by id.
 func (s *Store) Organization(ctx context.Context, id string) (recert.Organization, error) {
 	var row organizationRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Organization{}, TranslateError(err, "organization "+id)
 	}
 	return row.organization(), nil
@@ -67,7 +67,7 @@ func (s *Store) Organization(ctx context.Context, id string) (recert.Organizatio
 // only those.
 func (s *Store) Organizations(ctx context.Context, p Page, ids []string) ([]recert.Organization, string, error) {
 	var rows []organizationRow
-	q := s.db.WithContext(ctx).Order("id").Limit(p.Limit + 1)
+	q := s.conn(ctx).Order("id").Limit(p.Limit + 1)
 	if p.After != "" {
 		q = q.Where("id > ?", p.After)
 	}
@@ -89,7 +89,7 @@ func (s *Store) Organizations(ctx context.Context, p Page, ids []string) ([]rece
 // ifVersion (0: any version), so that a concurrent update is never silently lost.
 func (s *Store) UpdateOrganization(ctx context.Context, o recert.Organization, ifVersion int, actor string) (recert.Organization, error) {
 	var out recert.Organization
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var row organizationRow
 		if err := tx.Take(&row, "id = ?", o.ID).Error; err != nil {
 			return TranslateError(err, "organization "+o.ID)

@@ -35,7 +35,7 @@ func (claimRow) TableName() string { return "claim_tokens" }
 // CreateRefreshToken stores a new refresh token (by hash).
 func (s *Store) CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error {
 	row := refreshRow{TokenHash: t.Hash, FamilyID: t.FamilyID, UserID: t.UserID, IssuedAt: t.IssuedAt, ExpiresAt: t.ExpiresAt}
-	return TranslateError(s.db.WithContext(ctx).Create(&row).Error, "refresh token")
+	return TranslateError(s.conn(ctx).Create(&row).Error, "refresh token")
 }
 
 // ExchangeRefreshToken spends the refresh token with hash and stores next in its family.
@@ -44,7 +44,7 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t recert.RefreshToken) e
 func (s *Store) ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error) {
 	var old refreshRow
 	invalid := recert.Errorf(recert.EUNAUTHORIZED, "the refresh token is invalid, expired or revoked")
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		if err := tx.Take(&old, "token_hash = ?", hash).Error; err != nil {
 			if recert.ErrorCode(TranslateError(err, "")) == recert.ENOTFOUND {
@@ -78,7 +78,7 @@ func (s *Store) ExchangeRefreshToken(ctx context.Context, hash []byte, next rece
 // RevokeRefreshFamily revokes the token with hash and every token of its sign-in.
 func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
 	now := s.now()
-	return TranslateError(s.db.WithContext(ctx).Model(&refreshRow{}).
+	return TranslateError(s.conn(ctx).Model(&refreshRow{}).
 		Where("family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = ?) AND revoked_at IS NULL", hash).
 		Update("revoked_at", now).Error, "refresh tokens")
 }
@@ -90,7 +90,7 @@ func revokeUserTokens(tx *gorm.DB, userID string, now time.Time) error {
 
 // CreateClaimToken stores a claim token (by hash) for an unclaimed member, voiding earlier ones.
 func (s *Store) CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var claimed int64
 		if err := tx.Model(&userRow{}).Where("member_id = ?", memberID).Count(&claimed).Error; err != nil {
 			return TranslateError(err, "users")
@@ -109,7 +109,7 @@ func (s *Store) CreateClaimToken(ctx context.Context, memberID string, hash []by
 // ClaimMember spends a claim token and creates the member login u in one transaction.
 func (s *Store) ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error) {
 	var userID string
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		var claim claimRow
 		err := tx.Take(&claim, "token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).Error

@@ -58,7 +58,7 @@ func (s *Store) CreateUser(ctx context.Context, u recert.User, passwordHash, act
 		PasswordHash: nullable(passwordHash), MemberID: nullable(u.MemberID),
 		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor,
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return TranslateError(err, "a user with this email, or a login for this member,")
 		}
@@ -87,7 +87,7 @@ func addOrganizer(tx *gorm.DB, orgID, userID, actor string, now time.Time) error
 // User returns one login account by id, disabled or not.
 func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
 	var row userRow
-	if err := s.db.WithContext(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.User{}, TranslateError(err, "user "+id)
 	}
 	orgs, err := s.organizationsOf(ctx, []string{id})
@@ -97,7 +97,7 @@ func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
 // UserByEmail returns the account with email and its password hash.
 func (s *Store) UserByEmail(ctx context.Context, email string) (recert.User, string, error) {
 	var row userRow
-	if err := s.db.WithContext(ctx).Take(&row, "email = ?", NormalizeEmail(email)).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "email = ?", NormalizeEmail(email)).Error; err != nil {
 		return recert.User{}, "", TranslateError(err, "user")
 	}
 	orgs, err := s.organizationsOf(ctx, []string{row.ID})
@@ -107,7 +107,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (recert.User, str
 // Users lists login accounts by id, a page at a time.
 func (s *Store) Users(ctx context.Context, p Page) ([]recert.User, string, error) {
 	var rows []userRow
-	q := s.db.WithContext(ctx).Order("id").Limit(p.Limit + 1)
+	q := s.conn(ctx).Order("id").Limit(p.Limit + 1)
 	if p.After != "" {
 		q = q.Where("id > ?", p.After)
 	}
@@ -136,7 +136,7 @@ func (s *Store) organizationsOf(ctx context.Context, userIDs []string) (map[stri
 		return out, nil
 	}
 	var rels []organizerRow
-	if err := s.db.WithContext(ctx).Where("user_id IN ?", userIDs).Order("organization_id").Find(&rels).Error; err != nil {
+	if err := s.conn(ctx).Where("user_id IN ?", userIDs).Order("organization_id").Find(&rels).Error; err != nil {
 		return nil, TranslateError(err, "organizers")
 	}
 	for _, r := range rels {
@@ -152,7 +152,7 @@ func (s *Store) OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][
 		return out, nil
 	}
 	var rels []organizerRow
-	if err := s.db.WithContext(ctx).Where("organization_id IN ?", orgIDs).Order("user_id").Find(&rels).Error; err != nil {
+	if err := s.conn(ctx).Where("organization_id IN ?", orgIDs).Order("user_id").Find(&rels).Error; err != nil {
 		return nil, TranslateError(err, "organizers")
 	}
 	for _, r := range rels {
@@ -164,7 +164,7 @@ func (s *Store) OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][
 // UpdateUser changes an account. Disabling it or changing its password also revokes its
 // refresh tokens.
 func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error) {
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var row userRow
 		if err := tx.Take(&row, "id = ?", id).Error; err != nil {
 			return TranslateError(err, "user "+id)
@@ -200,7 +200,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, 
 
 // AddOrganizer lets an organizer act for an organization; adding twice is harmless.
 func (s *Store) AddOrganizer(ctx context.Context, orgID, userID, actor string) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var u userRow
 		if err := tx.Take(&u, "id = ?", userID).Error; err != nil {
 			return TranslateError(err, "user "+userID)
@@ -214,7 +214,7 @@ func (s *Store) AddOrganizer(ctx context.Context, orgID, userID, actor string) e
 
 // RemoveOrganizer stops an organizer acting for an organization.
 func (s *Store) RemoveOrganizer(ctx context.Context, orgID, userID string) error {
-	res := s.db.WithContext(ctx).Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&organizerRow{})
+	res := s.conn(ctx).Where("organization_id = ? AND user_id = ?", orgID, userID).Delete(&organizerRow{})
 	if res.Error != nil {
 		return TranslateError(res.Error, "organizer")
 	}
@@ -227,6 +227,6 @@ func (s *Store) RemoveOrganizer(ctx context.Context, orgID, userID string) error
 // HasAdmin reports whether any enabled administrator exists.
 func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&userRow{}).Where("role = ? AND disabled_at IS NULL", recert.RoleAdmin).Count(&n).Error
+	err := s.conn(ctx).Model(&userRow{}).Where("role = ? AND disabled_at IS NULL", recert.RoleAdmin).Count(&n).Error
 	return n > 0, TranslateError(err, "users")
 }

@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// The store is the ledger's storage.
+var (
+	_ ledger.RosterStore      = (*Store)(nil)
+	_ ledger.IdempotencyStore = (*Store)(nil)
+)
+
+type postingRow struct {
+	ID             string `gorm:"primaryKey"`
+	EventID        string
+	RowCount       int
+	CreatedCount   int
+	UpdatedCount   int
+	CreatedAt      time.Time
+	CreatedBy      string
+	WithdrawnAt    *time.Time
+	WithdrawnBy    *string
+	WithdrawReason *string
+}
+
+func (postingRow) TableName() string { return "roster_postings" }
+
+func (r postingRow) posting() recert.RosterPosting {
+	p := recert.RosterPosting{ID: r.ID, EventID: r.EventID, Rows: r.RowCount, Created: r.CreatedCount, Updated: r.UpdatedCount,
+		CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, WithdrawnBy: deref(r.WithdrawnBy), WithdrawReason: deref(r.WithdrawReason)}
+	if r.WithdrawnAt != nil {
+		p.WithdrawnAt = r.WithdrawnAt.UTC()
+	}
+	return p
+}
+
+// LockEvent locks the event's row, so rosters and corrections for one event take turns and
+// a concurrent status change or session edit waits, then reads the event (after the lock,
+// so PostgreSQL reads its current state).
+func (s *Store) LockEvent(ctx context.Context, id string) (recert.Event, error) {
+	tx := s.conn(ctx)
+	res := tx.Exec("UPDATE events SET status = status WHERE id = ?", id)
+	if res.Error != nil {
+		return recert.Event{}, TranslateError(res.Error, "event")
+	}
+	if res.RowsAffected == 0 {
+		return recert.Event{}, recert.Errorf(recert.ENOTFOUND, "event %s not found", id)
+	}
+	return s.eventTx(tx, id)
+}
+
+// FindMembers returns the members having any of the ABCP IDs, emails (compared lowercased:
+// members.email is stored as given) or ids, in batches.
+func (s *Store) FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]ledger.MemberRef, error) {
+	var out []ledger.MemberRef
+	seen := map[string]bool{}
+	find := func(where string, keys []string) error {
+		for chunk := range slices.Chunk(keys, batchSize) {
+			var ms []memberRow
+			if err := s.conn(ctx).Select("id, name, email, abcp_id").Where(where, chunk).Order("id").Find(&ms).Error; err != nil {
+				return TranslateError(err, "members")
+			}
+			for _, m := range ms {
+				if !seen[m.ID] {
+					seen[m.ID] = true
+					out = append(out, ledger.MemberRef{ID: m.ID, Name: m.Name, ABCPID: deref(m.AbcpID), Email: deref(m.Email)})
+				}
+			}
+		}
+		return nil
+	}
+	if err := find("abcp_id IN ?", abcpIDs); err != nil {
+		return nil, err
+	}
+	if err := find("LOWER(email) IN ?", emails); err != nil {
+		return nil, err
+	}
+	return out, find("id IN ?", ids)
+}
+
+// RelatedMembers returns which of the members are related to any of the organizations.
+func (s *Store) RelatedMembers(ctx context.Context, orgIDs, memberIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	for chunk := range slices.Chunk(memberIDs, batchSize) {
+		var ids []string
+		err := s.conn(ctx).Raw("SELECT member_id FROM ("+relatedMembers+") related WHERE member_id IN ?", orgIDs, orgIDs, chunk).Scan(&ids).Error
+		if err != nil {
+			return nil, TranslateError(err, "member relations")
+		}
+		for _, id := range ids {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// lastChangeRow is the latest credit-changing step of an attendance's history.
+type lastChangeRow struct {
+	AttendanceID string
+	At           time.Time
+	Source       *string
+	Reason       *string
+	ActorName    string
+	AfterState   string
+}
+
+// HeldAttendance returns all attendance at the event with the last change to each.
+func (s *Store) HeldAttendance(ctx context.Context, eventID string) ([]ledger.Held, error) {
+	db := s.conn(ctx)
+	as, err := loadAttendance(db, db.Where("event_id = ?", eventID).Order("id"))
+	if err != nil {
+		return nil, err
+	}
+	var rows []lastChangeRow
+	err = db.Raw(`SELECT h.attendance_id, h.at, h.source, h.reason, h.after_state, COALESCE(u.name, h.actor) AS actor_name
+FROM history h JOIN attendance a ON a.id = h.attendance_id LEFT JOIN users u ON u.id = h.actor
+WHERE a.event_id = ? AND h.action IN ('created', 'updated', 'revoked', 'dispute_accepted', 'dispute_rejected')`, eventID).Scan(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "attendance history")
+	}
+	last := map[string]lastChangeRow{}
+	for _, r := range rows {
+		// Each change bumps the version, which orders changes even within one clock tick;
+		// notes repeat the version they are about, and the later of those wins by time.
+		if l, ok := last[r.AttendanceID]; !ok || later(r, l) {
+			last[r.AttendanceID] = r
+		}
+	}
+	out := make([]ledger.Held, len(as))
+	for i, a := range as {
+		l := last[a.ID]
+		out[i] = ledger.Held{Attendance: a, Last: ledger.Change{Source: deref(l.Source), At: l.At, By: l.ActorName, Reason: deref(l.Reason)}}
+	}
+	return out, nil
+}
+
+func later(a, b lastChangeRow) bool {
+	va, vb := stateVersion(a.AfterState), stateVersion(b.AfterState)
+	if va != vb {
+		return va > vb
+	}
+	return a.At.After(b.At)
+}
+
+func stateVersion(state string) int {
+	a, err := decodeState(state)
+	if err != nil {
+		return 0
+	}
+	return a.Version
+}
+
+// WriteRoster writes in batches, parents first: the posting, members, attendance, then
+// sessions and history.
+func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
+	tx := s.conn(ctx)
+	var postingID *string
+	if w.Posting != nil {
+		p := w.Posting
+		postingID = &p.ID
+		row := postingRow{ID: p.ID, EventID: p.EventID, RowCount: p.Rows, CreatedCount: p.Created, UpdatedCount: p.Updated,
+			CreatedAt: w.At, CreatedBy: w.Actor}
+		if err := tx.Create(&row).Error; err != nil {
+			return TranslateError(err, "roster posting")
+		}
+	}
+	members := make([]memberRow, len(w.NewMembers))
+	for i, m := range w.NewMembers {
+		members[i] = memberRow{ID: m.ID, Name: m.Name, Email: nullable(m.Email), AbcpID: nullable(m.ABCPID), Status: "active",
+			Version: 1, CreatedAt: w.At, CreatedBy: w.Actor, UpdatedAt: w.At, UpdatedBy: w.Actor, SearchText: searchText(m.Name, m.Email, m.ABCPID)}
+	}
+	if err := insertAll(tx.Omit("Claimed"), members, "a member with this email or ABCP ID"); err != nil {
+		return err
+	}
+	var created, updated []attendanceRow
+	var sessions []attendanceSessionRow
+	var history []historyRow
+	add := func(before *recert.Attendance, after recert.Attendance, action, source string) error {
+		h, err := historyEntry(before, after, action, w.Reason, w.Actor, w.At)
+		h.PostingID, h.Source = postingID, &source
+		history = append(history, h)
+		sessions = append(sessions, attendanceSessionRows(after)...)
+		return err
+	}
+	for _, a := range w.Created {
+		created = append(created, toAttendanceRow(a, nil))
+		if err := add(nil, a, "created", w.Source); err != nil {
+			return err
+		}
+	}
+	for _, u := range w.Updated {
+		updated = append(updated, toAttendanceRow(u.After, nil))
+		if err := add(&u.Before, u.After, "updated", u.Source); err != nil {
+			return err
+		}
+	}
+	if err := insertAll(tx, created, "attendance of this member at this event"); err != nil {
+		return err
+	}
+	// An upsert on the id updates many records in one statement on both engines.
+	upsert := clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns(
+		[]string{"ceus_awarded", "revoked_at", "revoke_reason", "version", "updated_at", "updated_by"})}
+	if err := insertAll(tx.Clauses(upsert), updated, "attendance"); err != nil {
+		return err
+	}
+	for chunk := range slices.Chunk(updated, batchSize) {
+		ids := make([]string, len(chunk))
+		for i, a := range chunk {
+			ids[i] = a.ID
+		}
+		if err := tx.Where("attendance_id IN ?", ids).Delete(&attendanceSessionRow{}).Error; err != nil {
+			return TranslateError(err, "attended sessions")
+		}
+	}
+	if err := insertAll(tx, sessions, "credit for this member at this session"); err != nil {
+		return err
+	}
+	return insertAll(tx, history, "attendance history")
+}
+
+// Postings lists the event's roster postings, newest first.
+func (s *Store) Postings(ctx context.Context, eventID string) ([]recert.RosterPosting, error) {
+	var rows []postingRow
+	if err := s.conn(ctx).Where("event_id = ?", eventID).Order("created_at DESC, id DESC").Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "roster postings")
+	}
+	out := make([]recert.RosterPosting, len(rows))
+	for i, r := range rows {
+		out[i] = r.posting()
+	}
+	return out, nil
+}
+
+// WithdrawPosting revokes every attendance the posting created that is not revoked yet,
+// each with its history entry, and marks the posting withdrawn.
+func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, error) {
+	var out recert.RosterPosting
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.LockEvent(ctx, eventID); err != nil {
+			return err
+		}
+		tx := s.conn(ctx)
+		var rows []postingRow
+		if err := tx.Where("id = ? AND event_id = ?", postingID, eventID).Limit(1).Find(&rows).Error; err != nil {
+			return TranslateError(err, "roster posting")
+		}
+		if len(rows) == 0 {
+			return recert.Errorf(recert.ENOTFOUND, "posting %s of event %s not found", postingID, eventID)
+		}
+		if rows[0].WithdrawnAt != nil {
+			return recert.Errorf(recert.ECONFLICT, "posting %s was already withdrawn", postingID)
+		}
+		q := tx.Where("revoked_at IS NULL AND id IN (SELECT attendance_id FROM history WHERE posting_id = ? AND action = 'created')", postingID)
+		as, err := loadAttendance(tx, q)
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			next := a
+			next.Revoked, next.RevokeReason = true, reason
+			if _, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor, false); err != nil {
+				return err
+			}
+		}
+		now := s.now()
+		r := rows[0]
+		r.WithdrawnAt, r.WithdrawnBy, r.WithdrawReason = &now, &actor, &reason
+		if err := tx.Model(&postingRow{}).Where("id = ?", r.ID).Updates(map[string]any{
+			"withdrawn_at": now, "withdrawn_by": actor, "withdraw_reason": reason}).Error; err != nil {
+			return TranslateError(err, "roster posting")
+		}
+		out = r.posting()
+		return nil
+	})
+	return out, err
+}
+
+// attendanceCSVRow is one line of an event's attendance export.
+type attendanceCSVRow struct {
+	ID, MemberID, Name string
+	Email, AbcpID      *string
+}
+
+// EventAttendees returns, for each attendance id at the event, the member's name, ABCP ID
+// and email, for exports.
+func (s *Store) EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error) {
+	var rows []attendanceCSVRow
+	err := s.conn(ctx).Raw(`SELECT a.id, a.member_id, m.name, m.email, m.abcp_id FROM attendance a
+JOIN members m ON m.id = a.member_id WHERE a.event_id = ?`, eventID).Scan(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "attendance")
+	}
+	out := make(map[string]ledger.MemberRef, len(rows))
+	for _, r := range rows {
+		out[r.ID] = ledger.MemberRef{ID: r.MemberID, Name: strings.TrimSpace(r.Name), Email: deref(r.Email), ABCPID: deref(r.AbcpID)}
+	}
+	return out, nil
+}
