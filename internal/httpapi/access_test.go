@@ -13,6 +13,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -179,6 +180,21 @@ var eventRows = []accessRow{
 		return w.env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil,
 			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID)}}}, as)
 	}, organizerWrite(200)},
+	{"getRosterTemplate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetRosterTemplateWithResponse(t.Context(), w.event.ID, as)
+	}, organizerWrite(200)},
+	{"listRosterPostings", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListRosterPostingsWithResponse(t.Context(), w.event.ID, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"withdrawRosterPosting", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		res, err := ledger.NewRosters(w.env.Store, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test",
+			Rows: []recert.RosterRow{{ABCPID: w.member.ABCPID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.env.Client.WithdrawRosterPostingWithResponse(t.Context(), w.event.ID, res.PostingID,
+			api.WithdrawRosterPostingJSONRequestBody{Reason: "posted to the wrong event"}, as)
+	}, organizerWrite(200)},
 	{"getAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetAttendanceWithResponse(t.Context(), w.attendance.ID, as)
 	}, memberRead(200)},
@@ -241,7 +257,7 @@ var activityRows = []accessRow{
 		return w.env.Client.ListActivitiesWithResponse(t.Context(), w.member.ID, nil, as)
 	}, selfReport(200)},
 	{"createActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.CreateActivityWithResponse(t.Context(), w.member.ID, activityInput(), as)
+		return w.env.Client.CreateActivityWithResponse(t.Context(), w.member.ID, nil, activityInput(), as)
 	}, selfReport(201)},
 	{"getActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
@@ -262,7 +278,7 @@ var activityRows = []accessRow{
 		return w.env.Client.ListClinicalEntriesWithResponse(t.Context(), w.member.ID, nil, as)
 	}, selfReport(200)},
 	{"createClinicalEntry", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.CreateClinicalEntryWithResponse(t.Context(), w.member.ID, api.ClinicalEntryInput{
+		return w.env.Client.CreateClinicalEntryWithResponse(t.Context(), w.member.ID, nil, api.ClinicalEntryInput{
 			Date: openapi_types.Date{Time: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}, Type: "bypass_primary", Role: "primary"}, as)
 	}, selfReport(201)},
 	{"deleteClinicalEntry", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {

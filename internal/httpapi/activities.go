@@ -3,11 +3,13 @@ package httpapi
 import (
 	"context"
 	"crypto/sha256"
+	"net/http"
 	"strings"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -45,11 +47,18 @@ func (s *Server) CreateActivity(ctx context.Context, req api.CreateActivityReque
 		return nil, err
 	}
 	a.MemberID = req.MemberID
-	created, err := s.store.CreateActivity(ctx, a, principalFrom(ctx).Subject)
+	key := s.idempotencyKey(ctx, value(req.Params.IdempotencyKey), "activity", req.MemberID, *req.Body)
+	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {
+		created, err := s.store.CreateActivity(ctx, a, principalFrom(ctx).Subject)
+		if err != nil {
+			return ledger.Response{}, err
+		}
+		return jsonResponse(http.StatusCreated, toActivity(created))
+	})
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateActivity201JSONResponse(toActivity(created)), nil
+	return rawResponse(res), nil
 }
 
 // visibleActivity returns an activity of a member the caller may see.
@@ -226,11 +235,18 @@ func (s *Server) CreateClinicalEntry(ctx context.Context, req api.CreateClinical
 		h := sha256.Sum256([]byte(req.MemberID + "\x00" + strings.ToUpper(ref)))
 		e.CaseRefHash = h[:]
 	}
-	created, err := s.store.CreateClinicalEntry(ctx, e, principalFrom(ctx).Subject)
+	key := s.idempotencyKey(ctx, value(req.Params.IdempotencyKey), "clinical", req.MemberID, *req.Body)
+	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {
+		created, err := s.store.CreateClinicalEntry(ctx, e, principalFrom(ctx).Subject)
+		if err != nil {
+			return ledger.Response{}, err
+		}
+		return jsonResponse(http.StatusCreated, toClinicalEntry(created))
+	})
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateClinicalEntry201JSONResponse(toClinicalEntry(created)), nil
+	return rawResponse(res), nil
 }
 
 // DeleteClinicalEntry withdraws a clinical entry.

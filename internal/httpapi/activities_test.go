@@ -35,7 +35,7 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 		}
 		report := func(in api.ActivityInput) *api.CreateActivityResponse {
 			t.Helper()
-			res, err := w.env.Client.CreateActivityWithResponse(ctx, w.member.ID, in, w.as("member"))
+			res, err := w.env.Client.CreateActivityWithResponse(ctx, w.member.ID, nil, in, w.as("member"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +130,7 @@ func TestClinicalLog(t *testing.T) {
 		}
 		logEntry := func(in api.ClinicalEntryInput) *api.CreateClinicalEntryResponse {
 			t.Helper()
-			res, err := w.env.Client.CreateClinicalEntryWithResponse(ctx, w.member.ID, in, w.as("member"))
+			res, err := w.env.Client.CreateClinicalEntryWithResponse(ctx, w.member.ID, nil, in, w.as("member"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -43,7 +44,8 @@ func BenchmarkMemberProgress200(b *testing.B) {
 			_, err = env.Store.SetEventStatus(ctx, e.ID, recert.EventPublished, "bench")
 		}
 		if err == nil {
-			_, err = env.Store.ApplyRoster(ctx, e.ID, []recert.RosterRow{{ABCPID: m.ABCPID}}, recert.RosterOptions{Actor: "bench"})
+			_, err = ledger.NewRosters(env.Store, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "bench",
+				Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}})
 		}
 		if err != nil {
 			b.Fatal(err)

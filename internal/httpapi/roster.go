@@ -191,6 +191,26 @@ func requestHash(parts ...any) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// idempotencyKey is the caller's key for a request made of parts (nil without a key).
+func (s *Server) idempotencyKey(ctx context.Context, key string, parts ...any) *ledger.IdempotencyKey {
+	if key == "" {
+		return nil
+	}
+	var raw []any
+	for _, p := range parts {
+		if b, err := json.Marshal(p); err == nil {
+			raw = append(raw, b)
+		}
+	}
+	return &ledger.IdempotencyKey{Principal: principalFrom(ctx).Subject, Key: key, RequestHash: requestHash(raw...)}
+}
+
+// jsonResponse renders v as a response to store and replay.
+func jsonResponse(status int, v any) (ledger.Response, error) {
+	b, err := json.Marshal(v)
+	return ledger.Response{Status: status, Body: b}, err
+}
+
 // rawResponse writes a rendered (or replayed) JSON response as is; it answers any
 // operation whose response objects it implements.
 type rawResponse ledger.Response

@@ -71,10 +71,10 @@ func TestRosters(t *testing.T) {
 				t.Fatalf("post: %d %s", res.StatusCode(), res.Body)
 			}
 			created := res.JSON200.Rows[1]
-			if created.MemberCreated == nil || !*created.MemberCreated || created.MemberID == nil {
-				t.Fatalf("row 1: %+v", created)
+			if created.Member == nil || !created.Member.Created || created.Member.ID == nil || value(created.Row) != 2 {
+				t.Fatalf("row 2: %+v", created)
 			}
-			m, _ := w.env.Client.GetMemberWithResponse(ctx, *created.MemberID, w.as("organizer A"))
+			m, _ := w.env.Client.GetMemberWithResponse(ctx, *created.Member.ID, w.as("organizer A"))
 			if m.JSON200 == nil || m.JSON200.Claimed || m.JSON200.Name != "New Attendee" {
 				t.Errorf("the created member: %s", m.Body)
 			}
@@ -94,6 +94,14 @@ func TestRosters(t *testing.T) {
 			if res.JSON200 == nil || res.JSON200.Totals.Updated != 1 {
 				t.Fatalf("update: %s", res.Body)
 			}
+			c := res.JSON200.Rows[0].Changes
+			if c == nil || c.Sessions == nil || strings.Join(c.Sessions.Before, ";") != "S1;S2" || strings.Join(c.Sessions.After, ";") != "S1" ||
+				c.Ceus == nil || c.Ceus.Before != "4.50" || c.Ceus.After != "3.00" {
+				t.Errorf("changes: %s", res.Body)
+			}
+			if len(res.JSON200.NotListed) != 1 || value(res.JSON200.NotListed[0].Member.ID) == w.member.ID {
+				t.Errorf("the attendee the roster leaves out: %s", res.Body)
+			}
 		})
 		t.Run("atomic mode refuses the whole roster, listing every bad row", func(t *testing.T) {
 			before := attendanceCount()
@@ -109,7 +117,8 @@ func TestRosters(t *testing.T) {
 			for _, f := range res.ApplicationProblemJSON422.Errors {
 				pointers = append(pointers, f.Pointer)
 			}
-			if strings.Join(pointers, " ") != "#/rows/1/abcp_id #/rows/2/ceus" || attendanceCount() != before {
+			if strings.Join(pointers, " ") != "#/rows/1/abcp_id #/rows/2/ceus" || attendanceCount() != before ||
+				!strings.HasPrefix(res.ApplicationProblemJSON422.Errors[0].Detail, "row 2: ") {
 				t.Errorf("pointers %v, attendance %d (was %d)", pointers, attendanceCount(), before)
 			}
 		})
@@ -140,7 +149,7 @@ func TestRosters(t *testing.T) {
 		t.Run("CSV with a byte-order mark, CRLF and quoted fields", func(t *testing.T) {
 			body := "\ufeffABCP ID,Name,Email,Sessions\r\n" +
 				"333333,\"Lee, Jordan \"\"JJ\"\"\",jj@example.org,\r\n" +
-				fmt.Sprintf("222222,Kim Park,kim@example.org,%s\r\n", e.Sessions[1].ID)
+				fmt.Sprintf("222222,Kim Park,kim@example.org,%s\r\n", e.Sessions[1].Code)
 			res, b := postCSV(t, w, e.ID, "", body)
 			if res.StatusCode != 200 || !strings.Contains(string(b), `"created":2`) {
 				t.Fatalf("csv: %d %s", res.StatusCode, b)

@@ -12,6 +12,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -110,12 +111,12 @@ func (w *world) publishedEvent(t *testing.T) recert.Event {
 func (w *world) attend(t *testing.T, e recert.Event, m recert.Member) recert.Attendance {
 	t.Helper()
 	ctx := context.Background()
-	out, err := w.env.Store.ApplyRoster(ctx, e.ID, []recert.RosterRow{{ABCPID: m.ABCPID, Email: m.Email, Name: m.Name}},
-		recert.RosterOptions{Actor: "test"})
-	if err != nil || len(out) != 1 || out[0].AttendanceID == "" {
+	out, err := ledger.NewRosters(w.env.Store, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Viewer: ledger.Viewer{All: true},
+		Rows: []recert.RosterRow{{ABCPID: m.ABCPID, Email: m.Email, Name: m.Name}}})
+	if err != nil || len(out.Rows) != 1 || out.Rows[0].AttendanceID == "" {
 		t.Fatalf("attend: %+v %v", out, err)
 	}
-	a, err := w.env.Store.Attendance(ctx, out[0].AttendanceID)
+	a, err := w.env.Store.Attendance(ctx, out.Rows[0].AttendanceID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -302,7 +302,8 @@ func bumpEvent(tx *gorm.DB, e recert.Event, was int) error {
 	return nil
 }
 
-// syncSessions makes the stored sessions of the event match next.
+// syncSessions makes the stored sessions of the event match next. Sessions that go are
+// deleted first, so a new session may take a code one of them had.
 func syncSessions(tx *gorm.DB, eventID string, old, next []recert.Session) error {
 	attended, err := attendedSessions(tx, old)
 	if err != nil {
@@ -313,12 +314,9 @@ func syncSessions(tx *gorm.DB, eventID string, old, next []recert.Session) error
 		byID[ses.ID] = ses
 	}
 	kept := map[string]bool{}
-	for i, ses := range next {
+	for _, ses := range next {
 		if ses.ID != "" && kept[ses.ID] {
 			return recert.Errorf(recert.EINVALID, "session %s is listed twice", ses.ID)
-		}
-		if err := saveSession(tx, eventID, i, ses, byID, attended); err != nil {
-			return err
 		}
 		kept[ses.ID] = true
 	}
@@ -332,10 +330,17 @@ func syncSessions(tx *gorm.DB, eventID string, old, next []recert.Session) error
 		}
 		gone = append(gone, ses.ID)
 	}
-	if len(gone) == 0 {
-		return nil
+	if len(gone) > 0 {
+		if err := tx.Where("id IN ?", gone).Delete(&sessionRow{}).Error; err != nil {
+			return TranslateError(err, "session")
+		}
 	}
-	return TranslateError(tx.Where("id IN ?", gone).Delete(&sessionRow{}).Error, "session")
+	for i, ses := range next {
+		if err := saveSession(tx, eventID, i, ses, byID, attended); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // saveSession inserts a new session (empty id) or updates a kept one when it changed.
