@@ -153,7 +153,10 @@ func (s *Server) GetAttendanceHistory(ctx context.Context, req api.GetAttendance
 	out := api.AttendanceHistory{Items: make([]api.AttendanceChange, len(changes))}
 	for i, c := range changes {
 		out.Items[i] = api.AttendanceChange{ID: c.ID, At: c.At, Actor: c.Actor, Action: api.AttendanceChangeAction(c.Action),
-			Reason: optional(c.Reason), After: toAttendance(c.After)}
+			Reason: optional(c.Reason), After: toAttendance(c.After), PostingID: optional(c.PostingID)}
+		if c.Source != "" {
+			out.Items[i].Source = ptr(api.AttendanceChangeSource(c.Source))
+		}
 		if c.Before != nil {
 			out.Items[i].Before = ptr(toAttendance(*c.Before))
 		}

@@ -187,7 +187,11 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 	var sessions []attendanceSessionRow
 	var history []historyRow
 	add := func(before *recert.Attendance, after recert.Attendance, action, source string) error {
-		h, err := historyEntry(before, after, action, w.Reason, w.Actor, w.At)
+		reason := w.Reason
+		if source == recert.SourceOverride {
+			reason += ", with override=true over an earlier decision"
+		}
+		h, err := historyEntry(before, after, action, reason, w.Actor, w.At)
 		h.PostingID, h.Source = postingID, &source
 		history = append(history, h)
 		sessions = append(sessions, attendanceSessionRows(after)...)
