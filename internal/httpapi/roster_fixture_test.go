@@ -335,3 +335,18 @@ func getCSV(t *testing.T, w *world, path string) (*http.Response, []byte) {
 	b, _ := io.ReadAll(res.Body)
 	return res, b
 }
+
+// TestUnknownQueryParameter: a misspelt filter is a 400 naming it and what is accepted.
+func TestUnknownQueryParameter(t *testing.T) {
+	env := apitest.Start(t, dbtest.New(t, store.SQLite))
+	res, err := env.HTTP.Get(env.URL + "/v1/events?catgory=I")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 400 || res.Header.Get("Content-Type") != "application/problem+json" ||
+		!strings.Contains(string(b), `"pointer":"#/catgory"`) || !strings.Contains(string(b), "category") {
+		t.Errorf("%d %s", res.StatusCode, b)
+	}
+}
