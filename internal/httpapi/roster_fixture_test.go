@@ -350,3 +350,19 @@ func TestUnknownQueryParameter(t *testing.T) {
 		t.Errorf("%d %s", res.StatusCode, b)
 	}
 }
+
+// TestReadmeRosterExample posts examples/roster.csv as the README does.
+func TestReadmeRosterExample(t *testing.T) {
+	w := newWorld(t, apitest.Start(t, dbtest.New(t, store.SQLite)))
+	b, err := os.ReadFile("../../examples/roster.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := w.publishedEvent(t)
+	res, body := postCSV(t, w, ev.ID, "?mode=partial", string(b), "Idempotency-Key", "roster-"+ev.ID+"-1")
+	var out api.RosterResult
+	if res.StatusCode != 200 || json.Unmarshal(body, &out) != nil || out.Totals.Created != 2 || out.Totals.Rejected != 1 ||
+		!strings.Contains(value(out.Rows[2].Reason), "leading zeros") || strings.Join(out.IgnoredColumns, ",") != "Badge #" {
+		t.Errorf("%d %s", res.StatusCode, body)
+	}
+}
