@@ -1,4 +1,7 @@
-// Package store keeps Recert's data in the embedded SQLite or in PostgreSQL, through gorm.
+// Package store keeps Recert's data in the embedded SQLite or in PostgreSQL, through gorm:
+// the repositories internal/ledger declares, migrations per engine, and one translation of
+// driver errors. It does I/O only; the rules it stores by live in internal/recert and the
+// use cases in internal/ledger.
 package store
 
 import (

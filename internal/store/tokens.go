@@ -123,7 +123,7 @@ func (s *Store) ClaimMember(ctx context.Context, hash []byte, u recert.User, pas
 			return recert.Errorf(recert.EINVALID, "the claim token is invalid, used or expired")
 		}
 		row := userRow{
-			ID: recert.NewID(recert.PrefixUser), Email: NormalizeEmail(u.Email), Name: u.Name, Role: recert.RoleMember,
+			ID: recert.NewID(recert.PrefixUser), Email: recert.NormalizeEmail(u.Email), Name: u.Name, Role: recert.RoleMember,
 			PasswordHash: &passwordHash, MemberID: &claim.MemberID,
 			CreatedAt: now, UpdatedAt: now,
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,15 +45,12 @@ func (r userRow) user(orgIDs []string) recert.User {
 	}
 }
 
-// NormalizeEmail is the form emails are stored and compared in.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
 // CreateUser stores a login account with its password hash and, for an organizer, the
 // organizations it acts for, in one transaction.
 func (s *Store) CreateUser(ctx context.Context, u recert.User, passwordHash, actor string) (recert.User, error) {
 	now := s.now()
 	row := userRow{
-		ID: recert.NewID(recert.PrefixUser), Email: NormalizeEmail(u.Email), Name: u.Name, Role: u.Role,
+		ID: recert.NewID(recert.PrefixUser), Email: recert.NormalizeEmail(u.Email), Name: u.Name, Role: u.Role,
 		PasswordHash: nullable(passwordHash), MemberID: nullable(u.MemberID),
 		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor,
 	}
@@ -97,7 +93,7 @@ func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
 // UserByEmail returns the account with email and its password hash.
 func (s *Store) UserByEmail(ctx context.Context, email string) (recert.User, string, error) {
 	var row userRow
-	if err := s.conn(ctx).Take(&row, "email = ?", NormalizeEmail(email)).Error; err != nil {
+	if err := s.conn(ctx).Take(&row, "email = ?", recert.NormalizeEmail(email)).Error; err != nil {
 		return recert.User{}, "", TranslateError(err, "user")
 	}
 	orgs, err := s.organizationsOf(ctx, []string{row.ID})
