@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -188,7 +189,7 @@ var eventRows = []accessRow{
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"withdrawRosterPosting", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		res, err := ledger.NewRosters(w.env.Store, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test",
-			Rows: []recert.RosterRow{{ABCPID: w.member.ABCPID}}})
+			Rows: []recert.RosterRow{{Email: strings.ToLower(recert.NewID("walkin")) + "@example.org", Name: "Walk In"}}})
 		if err != nil {
 			t.Fatal(err)
 		}

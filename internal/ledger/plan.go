@@ -59,7 +59,8 @@ func newPlan(ev recert.Event, in RosterInput) *plan {
 		rp := &rowPlan{res: RowResult{Row: row, Warnings: []string{}}}
 		p.rows = append(p.rows, rp)
 		if bad := in.Invalid[row.Index]; len(bad) > 0 {
-			rp.res.Status, rp.res.Errors, rp.res.Reason = RowRejected, bad, bad[0].Detail
+			rp.res.Status, rp.res.Errors = RowRejected, bad
+			rp.res.Reason = strings.TrimPrefix(bad[0].Detail, row.Where()+": ")
 			continue
 		}
 		p.checkSessions(rp)
@@ -415,6 +416,9 @@ func (p *plan) write(now time.Time) RosterWrite {
 	}
 	if w.Posting != nil {
 		w.Posting.Created, w.Posting.Updated = len(w.Created), len(w.Updated)
+		if len(w.Created)+len(w.Updated) == 0 {
+			w.Posting = nil // nothing written: nothing to withdraw
+		}
 	}
 	return w
 }

@@ -193,7 +193,7 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 		if in.DryRun {
 			return nil
 		}
-		w := p.write(r.now().UTC())
+		w := p.write(r.now().UTC().Truncate(time.Microsecond)) // as the database keeps it
 		if err := r.store.WriteRoster(ctx, w); err != nil {
 			return err
 		}

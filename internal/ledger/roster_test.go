@@ -65,14 +65,18 @@ func (f *fakeStore) RelatedMembers(_ context.Context, _, ids []string) (map[stri
 	return out, nil
 }
 
-func (f *fakeStore) HeldAttendance(context.Context, string) ([]ledger.Held, error) { return f.held, nil }
+func (f *fakeStore) HeldAttendance(context.Context, string) ([]ledger.Held, error) {
+	return f.held, nil
+}
 
 func (f *fakeStore) WriteRoster(_ context.Context, w ledger.RosterWrite) error {
 	f.writes = append(f.writes, w)
 	return nil
 }
 
-func (f *fakeStore) Postings(context.Context, string) ([]recert.RosterPosting, error) { return nil, nil }
+func (f *fakeStore) Postings(context.Context, string) ([]recert.RosterPosting, error) {
+	return nil, nil
+}
 
 func (f *fakeStore) WithdrawPosting(context.Context, string, string, string, string) (recert.RosterPosting, error) {
 	return recert.RosterPosting{}, nil
@@ -246,7 +250,9 @@ func TestIdempotency(t *testing.T) {
 	}
 	// A request that fails stores nothing, so its retry runs again.
 	failing := &ledger.IdempotencyKey{Principal: "usr_a", Key: "k2", RequestHash: "h"}
-	_, _ = idem.Do(t.Context(), failing, func(context.Context) (ledger.Response, error) { return ledger.Response{}, recert.Errorf(recert.EINVALID, "bad") })
+	_, _ = idem.Do(t.Context(), failing, func(context.Context) (ledger.Response, error) {
+		return ledger.Response{}, recert.Errorf(recert.EINVALID, "bad")
+	})
 	if _, err := idem.Do(t.Context(), failing, run); err != nil || runs != 2 {
 		t.Errorf("retry after a failure: %v runs=%d", err, runs)
 	}

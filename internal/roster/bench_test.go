@@ -11,9 +11,9 @@ func BenchmarkReadCSV10000(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	for b.Loop() {
-		rows, err := ReadCSV(strings.NewReader(in))
-		if err != nil || len(rows) != MaxRows {
-			b.Fatalf("got %d rows, %v", len(rows), err)
+		f, err := ReadCSV(strings.NewReader(in))
+		if err != nil || len(f.Rows) != MaxRows {
+			b.Fatalf("got %d rows, %v", len(f.Rows), err)
 		}
 	}
 }

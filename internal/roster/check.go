@@ -45,7 +45,7 @@ func CheckRow(row recert.RosterRow) []recert.FieldError {
 		}
 	}
 	if row.CEUs != nil && *row.CEUs <= 0 {
-		add(colNames[colCEUs], "must be more than 0")
+		add(colNames[colCEUs], "CEUs must be more than 0.00")
 	}
 	if row.CEUs != nil && len(row.Sessions) > 0 {
 		add(colNames[colCEUs], "cannot be given with sessions: CEUs are awarded instead of sessions")
@@ -70,6 +70,9 @@ func Invalid(err error, rows []recert.RosterRow) map[int][]recert.FieldError {
 		if i, ok := rowOf(f.Pointer, byLine); ok {
 			out[i] = append(out[i], f)
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

@@ -15,28 +15,38 @@ import (
 
 // readCSVTest is one case of TestReadCSV; its inputs also seed FuzzReadCSV.
 type readCSVTest struct {
-	name    string
-	in      string
-	want    []recert.RosterRow
-	wantErr *recert.Error // compared without Err, the cause kept for the log
+	name     string
+	in       string
+	want     []recert.RosterRow
+	extra    []string      // the File's Extra headers
+	warnings []string      // the File's Warnings
+	wantErr  *recert.Error // compared without Err, the cause kept for the log
 }
+
+// file is what a case expects ReadCSV to return.
+func (tt readCSVTest) file() File {
+	return File{Rows: tt.want, Extra: tt.extra, Warnings: tt.warnings}
+}
+
+// notUTF8 is the warning of a file read as Windows-1252.
+const notUTF8 = `the file is not UTF-8; it was read as Windows-1252 (Excel's plain CSV): check accented names, or save it as "CSV UTF-8"`
 
 // readCSVTests are the table of TestReadCSV.
 var readCSVTests = []readCSVTest{
 	{
 		name: "simple",
 		in: "abcp_id,email,name,sessions,ceus\n" +
-			"123456,jane@example.org,Jane Doe,ses_a;ses_b,\n" +
+			"123456,jane@example.org,Jane Doe,S1;S2,\n" +
 			"654321,,John Roe,,1.5\n",
 		want: []recert.RosterRow{
-			{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe", SessionIDs: []string{"ses_a", "ses_b"}},
+			{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe", Sessions: []string{"S1", "S2"}},
 			{Index: 1, Line: 3, ABCPID: "654321", Name: "John Roe", CEUs: units(150)},
 		},
 	},
 	{
 		name: "byte-order mark",
-		in:   "\uFEFFabcp_id,name\n123456,Jane\n",
-		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Name: "Jane"}},
+		in:   "\uFEFFabcp_id,name\n123456,Renée\n",
+		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Name: "Renée"}},
 	},
 	{
 		name: "byte-order mark before a quoted header",
@@ -57,9 +67,10 @@ var readCSVTests = []readCSVTest{
 			"123456,\"Doe, Jane\",\"said \"\"hi\"\"\r\nthen left\r\nearly\"\r\n" +
 			"654321, \"Roe, John\",x\r\n",
 		want: []recert.RosterRow{
-			{Index: 0, Line: 2, ABCPID: "123456", Name: "Doe, Jane"},
-			{Index: 1, Line: 5, ABCPID: "654321", Name: "Roe, John"},
+			{Index: 0, Line: 2, ABCPID: "123456", Name: "Doe, Jane", Marks: []string{"said \"hi\"\nthen left\nearly"}},
+			{Index: 1, Line: 5, ABCPID: "654321", Name: "Roe, John", Marks: []string{"x"}},
 		},
+		extra: []string{"notes"},
 	},
 	{
 		name: "newline inside a name",
@@ -97,9 +108,26 @@ var readCSVTests = []readCSVTest{
 		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456"}},
 	},
 	{
-		name: "unknown columns ignored",
-		in:   "badge,abcp_id,checked in at,name,\nB-12,123456,2025-03-01 08:00,Jane,extra\n",
-		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Name: "Jane"}},
+		name: "other columns kept with their cells",
+		in:   "badge,abcp_id, Checked in at ,name,\nB-12,123456,2025-03-01 08:00,Jane,under a blank header\n,654321\n",
+		want: []recert.RosterRow{
+			{Index: 0, Line: 2, ABCPID: "123456", Name: "Jane", Marks: []string{"B-12", "2025-03-01 08:00"}},
+			{Index: 1, Line: 3, ABCPID: "654321"},
+		},
+		extra: []string{"badge", "Checked in at"},
+	},
+	{
+		name: "a grid of sessions is read as other columns",
+		in: "abcp_id,name,S1,Day 2,Tue-AM\n" +
+			"123456,Jane, x ,,yes\n" +
+			"654321,John,,,\n" +
+			"111111,Ann,,1\n",
+		want: []recert.RosterRow{
+			{Index: 0, Line: 2, ABCPID: "123456", Name: "Jane", Marks: []string{"x", "", "yes"}},
+			{Index: 1, Line: 3, ABCPID: "654321", Name: "John"},
+			{Index: 2, Line: 4, ABCPID: "111111", Name: "Ann", Marks: []string{"", "1", ""}},
+		},
+		extra: []string{"S1", "Day 2", "Tue-AM"},
 	},
 	{
 		name: "values trimmed",
@@ -107,18 +135,19 @@ var readCSVTests = []readCSVTest{
 		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe"}},
 	},
 	{
+		// Titles hold spaces and commas, so only ";" and "|" separate sessions.
 		name: "sessions separators",
 		in: "abcp_id,sessions\n" +
-			"123456,ses_a;ses_b\n" +
-			"123457,ses_a|ses_b\n" +
+			"123456,S1;S2\n" +
+			"123457,S1|S2\n" +
 			"123458,ses_a ses_b\n" +
-			"123459,\" ses_a ; ses_b | ses_c  ses_d,ses_e \"\n" +
+			"123459,\" S1 ; Day 2 | Ethics, law and you  ;\"\n" +
 			"123450,; |\n",
 		want: []recert.RosterRow{
-			{Index: 0, Line: 2, ABCPID: "123456", SessionIDs: []string{"ses_a", "ses_b"}},
-			{Index: 1, Line: 3, ABCPID: "123457", SessionIDs: []string{"ses_a", "ses_b"}},
-			{Index: 2, Line: 4, ABCPID: "123458", SessionIDs: []string{"ses_a", "ses_b"}},
-			{Index: 3, Line: 5, ABCPID: "123459", SessionIDs: []string{"ses_a", "ses_b", "ses_c", "ses_d", "ses_e"}},
+			{Index: 0, Line: 2, ABCPID: "123456", Sessions: []string{"S1", "S2"}},
+			{Index: 1, Line: 3, ABCPID: "123457", Sessions: []string{"S1", "S2"}},
+			{Index: 2, Line: 4, ABCPID: "123458", Sessions: []string{"ses_a ses_b"}},
+			{Index: 3, Line: 5, ABCPID: "123459", Sessions: []string{"S1", "Day 2", "Ethics, law and you"}},
 			{Index: 4, Line: 6, ABCPID: "123450"},
 		},
 	},
@@ -161,6 +190,25 @@ var readCSVTests = []readCSVTest{
 		in:   "email",
 	},
 	{
+		name: "Windows-1252 is read with a warning",
+		in: "abcp_id,name,notes\r\n" +
+			"123456,Ren\xe9e Roy,\x93VIP\x94\r\n" +
+			"654321,Fran\xe7ois M\xfcller,\r\n",
+		want: []recert.RosterRow{
+			{Index: 0, Line: 2, ABCPID: "123456", Name: "Renée Roy", Marks: []string{"“VIP”"}},
+			{Index: 1, Line: 3, ABCPID: "654321", Name: "François Müller"},
+		},
+		extra:    []string{"notes"},
+		warnings: []string{notUTF8},
+	},
+	{
+		name:     "Windows-1252 in the header",
+		in:       "abcp_id,Pr\xe9sent\n123456,x\n",
+		want:     []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Marks: []string{"x"}}},
+		extra:    []string{"Présent"},
+		warnings: []string{notUTF8},
+	},
+	{
 		name: "invalid fields in several rows",
 		in: "abcp_id,email,name,ceus\n" +
 			"12345,jane@example.org,Jane,1.5\n" +
@@ -168,32 +216,35 @@ var readCSVTests = []readCSVTest{
 			",,Nobody,\n" +
 			"65432a,Ann <ann@example.org>,Ann,1.555\n" +
 			"111111,bob@example.org,Bob,1\n" +
-			"222222,,Jos\xe9,0\n",
+			"222222,,Jos\xe9,0\n" +
+			"333333,,\"Nul\x00\",\n",
 		want: []recert.RosterRow{
 			{Index: 0, Line: 2, ABCPID: "12345", Email: "jane@example.org", Name: "Jane", CEUs: units(150)},
 			{Index: 1, Line: 3, ABCPID: "123456", Email: "not-an-email", Name: "John"},
 			{Index: 2, Line: 4, Name: "Nobody"},
 			{Index: 3, Line: 5, ABCPID: "65432a", Email: "Ann <ann@example.org>", Name: "Ann"},
 			{Index: 4, Line: 6, ABCPID: "111111", Email: "bob@example.org", Name: "Bob", CEUs: units(100)},
-			{Index: 5, Line: 7, ABCPID: "222222", Name: "Jos\xe9", CEUs: units(0)},
+			{Index: 5, Line: 7, ABCPID: "222222", Name: "José", CEUs: units(0)},
+			{Index: 6, Line: 8, ABCPID: "333333", Name: "Nul\x00"},
 		},
-		wantErr: &recert.Error{Code: recert.EINVALID, Message: "the roster has invalid rows: 5 of 6", Fields: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `line 2: "12345" is not an ABCP ID: it must be exactly 6 digits (did the spreadsheet drop leading zeros? format the column as text)`},
-			{Location: "body", Pointer: "#/rows/1/email", Detail: `line 3: "not-an-email" is not a bare email address, such as jane@example.org`},
-			{Location: "body", Pointer: "#/rows/2/abcp_id", Detail: "line 4: needs an ABCP ID or an email to identify the attendee"},
-			{Location: "body", Pointer: "#/rows/3/ceus", Detail: `line 5: "1.555" is not an amount with at most two decimal places, such as 1.5`},
-			{Location: "body", Pointer: "#/rows/3/abcp_id", Detail: `line 5: "65432a" is not an ABCP ID: it must be exactly 6 digits`},
-			{Location: "body", Pointer: "#/rows/3/email", Detail: `line 5: "Ann <ann@example.org>" is not a bare email address, such as jane@example.org`},
-			{Location: "body", Pointer: "#/rows/5/name", Detail: `line 7: is not UTF-8 text: save the spreadsheet as "CSV UTF-8"`},
-			{Location: "body", Pointer: "#/rows/5/ceus", Detail: "line 7: must be more than 0"},
+		warnings: []string{notUTF8},
+		wantErr: &recert.Error{Code: recert.EINVALID, Message: "the roster has invalid rows: 6 of 7", Fields: []recert.FieldError{
+			{Location: "body", Pointer: "#/line/2/abcp_id", Detail: `line 2: "12345" is not an ABCP ID: it must be exactly 6 digits (did the spreadsheet drop leading zeros? format the column as text)`},
+			{Location: "body", Pointer: "#/line/3/email", Detail: `line 3: "not-an-email" is not a bare email address, such as jane@example.org`},
+			{Location: "body", Pointer: "#/line/4/abcp_id", Detail: "line 4: needs an ABCP ID or an email to identify the attendee"},
+			{Location: "body", Pointer: "#/line/5/ceus", Detail: `line 5: "1.555" is not an amount with at most two decimal places, such as 1.5`},
+			{Location: "body", Pointer: "#/line/5/abcp_id", Detail: `line 5: "65432a" is not an ABCP ID: it must be exactly 6 digits`},
+			{Location: "body", Pointer: "#/line/5/email", Detail: `line 5: "Ann <ann@example.org>" is not a bare email address, such as jane@example.org`},
+			{Location: "body", Pointer: "#/line/7/ceus", Detail: "line 7: CEUs must be more than 0.00"},
+			{Location: "body", Pointer: "#/line/8/name", Detail: "line 8: the name contains a NUL character"},
 		}},
 	},
 	{
 		name: "ceus with sessions",
-		in:   "abcp_id,sessions,ceus\n123456,ses_a,1\n",
-		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", SessionIDs: []string{"ses_a"}, CEUs: units(100)}},
+		in:   "abcp_id,sessions,ceus\n123456,S1,1\n",
+		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Sessions: []string{"S1"}, CEUs: units(100)}},
 		wantErr: &recert.Error{Code: recert.EINVALID, Message: "the roster has invalid rows: 1 of 1", Fields: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/ceus", Detail: "line 2: cannot be given with sessions: CEUs are awarded instead of sessions"},
+			{Location: "body", Pointer: "#/line/2/ceus", Detail: "line 2: cannot be given with sessions: CEUs are awarded instead of sessions"},
 		}},
 	},
 	{
@@ -263,9 +314,9 @@ var readCSVTests = []readCSVTest{
 func TestReadCSV(t *testing.T) {
 	for _, tt := range readCSVTests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadCSV(strings.NewReader(tt.in))
-			if diff := cmp.Diff(tt.want, rows); diff != "" {
-				t.Errorf("rows (-want +got):\n%s", diff)
+			f, err := ReadCSV(strings.NewReader(tt.in))
+			if diff := cmp.Diff(tt.file(), f); diff != "" {
+				t.Errorf("file (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantErr, withoutCause(t, err)); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
@@ -279,9 +330,9 @@ func TestReadCSV(t *testing.T) {
 func TestReadCSVOneByteAtATime(t *testing.T) {
 	for _, tt := range readCSVTests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadCSV(iotest.OneByteReader(strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.want, rows); diff != "" {
-				t.Errorf("rows (-want +got):\n%s", diff)
+			f, err := ReadCSV(iotest.OneByteReader(strings.NewReader(tt.in)))
+			if diff := cmp.Diff(tt.file(), f); diff != "" {
+				t.Errorf("file (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantErr, withoutCause(t, err)); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
@@ -290,17 +341,13 @@ func TestReadCSVOneByteAtATime(t *testing.T) {
 	}
 }
 
-// TestReadCSVStopsAtLimit feeds an endless roster: ReadCSV must give up once MaxRows is passed
-// rather than read (and buffer) the rest.
-func TestReadCSVStopsAtLimit(t *testing.T) {
-	r := &endless{}
-	_, err := ReadCSV(r)
-	if recert.ErrorCode(err) != recert.ETOOLARGE {
-		t.Fatalf("err = %v, want %s", err, recert.ETOOLARGE)
-	}
-	limit := len(generate(MaxRows+1)) + 64<<10 // the rows, plus read-ahead buffering
-	if r.read > limit {
-		t.Errorf("read %d bytes, want at most %d", r.read, limit)
+// TestReadCSVBodyLimit feeds a roster cut off at the API's body limit, far more rows than
+// MaxRows: ReadCSV reads the whole body (to tell its encoding), then refuses it as too large
+// rather than returning some of its rows.
+func TestReadCSVBodyLimit(t *testing.T) {
+	f, err := ReadCSV(io.LimitReader(&endless{}, 8<<20))
+	if recert.ErrorCode(err) != recert.ETOOLARGE || f.Rows != nil {
+		t.Fatalf("got %d rows, err = %v, want none and %s", len(f.Rows), err, recert.ETOOLARGE)
 	}
 }
 
@@ -323,9 +370,9 @@ func TestReadCSVReaderError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := ReadCSV(tt.r)
-			if rows != nil {
-				t.Errorf("rows = %v, want nil", rows)
+			f, err := ReadCSV(tt.r)
+			if diff := cmp.Diff(File{}, f); diff != "" {
+				t.Errorf("file (-want +got):\n%s", diff)
 			}
 			var re *recert.Error
 			if !errors.As(err, &re) || re.Code != tt.wantCode || !errors.Is(err, tt.wantIs) {
@@ -343,42 +390,58 @@ func TestCheckRow(t *testing.T) {
 	}{
 		{name: "ABCP ID only", row: recert.RosterRow{ABCPID: "012345"}},
 		{name: "email only", row: recert.RosterRow{Email: "jane.doe+ce@example.org"}},
-		{name: "sessions", row: recert.RosterRow{Email: "jane@example.org", SessionIDs: []string{"ses_a", "ses_b"}}},
+		{name: "member id only", row: recert.RosterRow{MemberID: "mem_1"}},
+		{name: "sessions", row: recert.RosterRow{Email: "jane@example.org", Sessions: []string{"S1", "Day 2", "ses_b"}}},
 		{name: "ceus", row: recert.RosterRow{Email: "jane@example.org", CEUs: units(1)}},
+		{name: "accented name", row: recert.RosterRow{Email: "renee@example.org", Name: "Renée  Roy"}},
 		{name: "neither ABCP ID nor email", row: recert.RosterRow{Index: 4, Name: "Jane"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/4/abcp_id", Detail: "needs an ABCP ID or an email to identify the attendee"},
+			{Location: "body", Pointer: "#/rows/4/abcp_id", Detail: "row 5: needs an ABCP ID or an email to identify the attendee"},
 		}},
 		{name: "ABCP ID too long", row: recert.RosterRow{Index: 1, ABCPID: "1234567"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/1/abcp_id", Detail: `"1234567" is not an ABCP ID: it must be exactly 6 digits`},
+			{Location: "body", Pointer: "#/rows/1/abcp_id", Detail: `row 2: "1234567" is not an ABCP ID: it must be exactly 6 digits`},
+		}},
+		{name: "ABCP ID short of its leading zeros", row: recert.RosterRow{ABCPID: "12345"}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `row 1: "12345" is not an ABCP ID: it must be exactly 6 digits (did the spreadsheet drop leading zeros? format the column as text)`},
 		}},
 		{name: "ABCP ID not ASCII digits", row: recert.RosterRow{ABCPID: "12345٦"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `"12345٦" is not an ABCP ID: it must be exactly 6 digits`},
+			{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `row 1: "12345٦" is not an ABCP ID: it must be exactly 6 digits`},
 		}},
 		{name: "ABCP ID untrimmed", row: recert.RosterRow{ABCPID: " 12345"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `" 12345" is not an ABCP ID: it must be exactly 6 digits`},
+			{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `row 1: " 12345" is not an ABCP ID: it must be exactly 6 digits`},
 		}},
 		{name: "email with a display name", row: recert.RosterRow{Index: 2, ABCPID: "123456", Email: `"Doe, Jane" <jane@example.org>`}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/2/email", Detail: `"\"Doe, Jane\" <jane@example.org>" is not a bare email address, such as jane@example.org`},
+			{Location: "body", Pointer: "#/rows/2/email", Detail: `row 3: "\"Doe, Jane\" <jane@example.org>" is not a bare email address, such as jane@example.org`},
 		}},
 		{name: "email in angle brackets", row: recert.RosterRow{Email: "<jane@example.org>"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/email", Detail: `"<jane@example.org>" is not a bare email address, such as jane@example.org`},
+			{Location: "body", Pointer: "#/rows/0/email", Detail: `row 1: "<jane@example.org>" is not a bare email address, such as jane@example.org`},
 		}},
 		{name: "two emails", row: recert.RosterRow{Email: "a@example.org, b@example.org"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/email", Detail: `"a@example.org, b@example.org" is not a bare email address, such as jane@example.org`},
+			{Location: "body", Pointer: "#/rows/0/email", Detail: `row 1: "a@example.org, b@example.org" is not a bare email address, such as jane@example.org`},
 		}},
 		{name: "long value cut short", row: recert.RosterRow{Email: strings.Repeat("é", 30)}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/email", Detail: `"` + strings.Repeat("é", 20) + `"… is not a bare email address, such as jane@example.org`},
+			{Location: "body", Pointer: "#/rows/0/email", Detail: `row 1: "` + strings.Repeat("é", 20) + `"… is not a bare email address, such as jane@example.org`},
 		}},
-		{name: "bad session ids", row: recert.RosterRow{ABCPID: "123456", SessionIDs: []string{"ses_a", "", "ses\x00", "s\xff"}}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/sessions/1", Detail: "is empty"},
-			{Location: "body", Pointer: "#/rows/0/sessions/2", Detail: "contains a NUL character"},
-			{Location: "body", Pointer: "#/rows/0/sessions/3", Detail: `is not UTF-8 text: save the spreadsheet as "CSV UTF-8"`},
+		{name: "name not storable", row: recert.RosterRow{ABCPID: "123456", Name: "Jos\xe9"}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/rows/0/name", Detail: "row 1: the name is not UTF-8 text"},
+		}},
+		{name: "name too long", row: recert.RosterRow{ABCPID: "123456", Name: strings.Repeat("é", 201)}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/rows/0/name", Detail: "row 1: a name has at most 200 characters"},
+		}},
+		{name: "bad session references", row: recert.RosterRow{ABCPID: "123456", Sessions: []string{"S1", "ses\x00", "s\xff"}}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/rows/0/sessions/1", Detail: "row 1: the session contains a NUL character"},
+			{Location: "body", Pointer: "#/rows/0/sessions/2", Detail: "row 1: the session is not UTF-8 text"},
+		}},
+		{name: "zero ceus", row: recert.RosterRow{ABCPID: "123456", CEUs: units(0)}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/rows/0/ceus", Detail: "row 1: CEUs must be more than 0.00"},
 		}},
 		{name: "negative ceus", row: recert.RosterRow{ABCPID: "123456", CEUs: units(-50)}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/0/ceus", Detail: "must be more than 0"},
+			{Location: "body", Pointer: "#/rows/0/ceus", Detail: "row 1: CEUs must be more than 0.00"},
 		}},
-		{name: "line named when set", row: recert.RosterRow{Index: 3, Line: 9, Email: "x"}, want: []recert.FieldError{
-			{Location: "body", Pointer: "#/rows/3/email", Detail: `line 9: "x" is not a bare email address, such as jane@example.org`},
+		{name: "ceus with sessions", row: recert.RosterRow{ABCPID: "123456", Sessions: []string{"S1"}, CEUs: units(100)}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/rows/0/ceus", Detail: "row 1: cannot be given with sessions: CEUs are awarded instead of sessions"},
+		}},
+		{name: "CSV line named when set", row: recert.RosterRow{Index: 3, Line: 9, Email: "x"}, want: []recert.FieldError{
+			{Location: "body", Pointer: "#/line/9/email", Detail: `line 9: "x" is not a bare email address, such as jane@example.org`},
 		}},
 	}
 	for _, tt := range tests {
@@ -391,24 +454,43 @@ func TestCheckRow(t *testing.T) {
 }
 
 func TestInvalid(t *testing.T) {
-	in := "abcp_id,email\n12345,\n123456,jane@example.org\n,\"x\"\n654321,y\n"
-	rows, err := ReadCSV(strings.NewReader(in))
-	if len(rows) != 4 {
-		t.Fatalf("got %d rows, want 4 (bad ones included)", len(rows))
+	in := "abcp_id,email\n12345,\n123456,jane@example.org\n\n,\"x\"\n654321,y\n"
+	f, err := ReadCSV(strings.NewReader(in))
+	if len(f.Rows) != 4 {
+		t.Fatalf("got %d rows, want 4 (bad ones included)", len(f.Rows))
 	}
 	want := map[int][]recert.FieldError{
-		0: {{Location: "body", Pointer: "#/rows/0/abcp_id", Detail: `line 2: "12345" is not an ABCP ID: it must be exactly 6 digits (did the spreadsheet drop leading zeros? format the column as text)`}},
-		2: {{Location: "body", Pointer: "#/rows/2/email", Detail: `line 4: "x" is not a bare email address, such as jane@example.org`}},
-		3: {{Location: "body", Pointer: "#/rows/3/email", Detail: `line 5: "y" is not a bare email address, such as jane@example.org`}},
+		0: {{Location: "body", Pointer: "#/line/2/abcp_id", Detail: `line 2: "12345" is not an ABCP ID: it must be exactly 6 digits (did the spreadsheet drop leading zeros? format the column as text)`}},
+		2: {{Location: "body", Pointer: "#/line/5/email", Detail: `line 5: "x" is not a bare email address, such as jane@example.org`}},
+		3: {{Location: "body", Pointer: "#/line/6/email", Detail: `line 6: "y" is not a bare email address, such as jane@example.org`}},
 	}
-	if diff := cmp.Diff(want, Invalid(err)); diff != "" {
+	if diff := cmp.Diff(want, Invalid(err, f.Rows)); diff != "" {
 		t.Errorf("Invalid (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, Invalid(fmt.Errorf("posting the roster: %w", err))); diff != "" {
+	if diff := cmp.Diff(want, Invalid(fmt.Errorf("posting the roster: %w", err), f.Rows)); diff != "" {
 		t.Errorf("Invalid of a wrapped error (-want +got):\n%s", diff)
 	}
-	for _, other := range []error{nil, errors.New("x"), recert.Errorf(recert.EBADREQUEST, "x"), &recert.Error{Code: recert.EINVALID}} {
-		if got := Invalid(other); got != nil {
+
+	t.Run("JSON rows by index", func(t *testing.T) {
+		rows := []recert.RosterRow{{Index: 0, ABCPID: "123456"}, {Index: 1, Name: "X"}, {Index: 2, ABCPID: "1"}}
+		var fields []recert.FieldError
+		for _, r := range rows {
+			fields = append(fields, CheckRow(r)...)
+		}
+		got := Invalid(&recert.Error{Code: recert.EINVALID, Fields: fields}, rows)
+		if len(got) != 2 || len(got[1]) != 1 || len(got[2]) != 1 || got[1][0].Pointer != "#/rows/1/abcp_id" {
+			t.Errorf("Invalid = %v", got)
+		}
+	})
+	t.Run("pointers to no row are left out", func(t *testing.T) {
+		e := &recert.Error{Code: recert.EINVALID, Fields: []recert.FieldError{
+			{Pointer: "#/line/99/email"}, {Pointer: "#/line/x/email"}, {Pointer: "#/rows/-1/email"}, {Pointer: "#/reason"}}}
+		if got := Invalid(e, f.Rows); len(got) != 0 {
+			t.Errorf("Invalid = %v, want nothing", got)
+		}
+	})
+	for _, other := range []error{nil, errors.New("x"), recert.Errorf(recert.EBADREQUEST, "x")} {
+		if got := Invalid(other, f.Rows); got != nil {
 			t.Errorf("Invalid(%v) = %v, want nil", other, got)
 		}
 	}
@@ -458,7 +540,7 @@ func generatedRows(n int) []recert.RosterRow {
 		if i%2 == 0 {
 			rows[i].Email = fmt.Sprintf("member%d@example.org", i)
 			rows[i].Name = fmt.Sprintf("Member, %d", i)
-			rows[i].SessionIDs = []string{"ses_a", "ses_b"}
+			rows[i].Sessions = []string{"ses_a", "ses_b"}
 			rows[i].CEUs = nil
 		}
 	}

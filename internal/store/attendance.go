@@ -391,4 +391,3 @@ func insertAll[T any](tx *gorm.DB, rows []T, what string) error {
 	}
 	return TranslateError(tx.CreateInBatches(&rows, batchSize).Error, what)
 }
-

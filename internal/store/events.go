@@ -102,6 +102,7 @@ func (s *Store) CreateEvent(ctx context.Context, e recert.Event, actor string) (
 	}
 	e.Version = 1
 	e.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
+	e.Sessions = slices.Clone(e.Sessions) // codes are assigned on the store's copy
 	recert.AssignSessionCodes(e.Sessions)
 	if err := recert.CheckSessionCodes(e.Sessions); err != nil {
 		return recert.Event{}, err
@@ -333,6 +334,15 @@ func syncSessions(tx *gorm.DB, eventID string, old, next []recert.Session) error
 	if len(gone) > 0 {
 		if err := tx.Where("id IN ?", gone).Delete(&sessionRow{}).Error; err != nil {
 			return TranslateError(err, "session")
+		}
+	}
+	// Kept sessions whose code changes take their unique id as a code for a moment, so two
+	// sessions may trade codes without colliding on the way.
+	for _, ses := range next {
+		if was, ok := byID[ses.ID]; ok && was.Code != ses.Code {
+			if err := tx.Model(&sessionRow{}).Where("id = ?", ses.ID).Update("code", ses.ID).Error; err != nil {
+				return TranslateError(err, "session")
+			}
 		}
 	}
 	for i, ses := range next {

@@ -2,12 +2,15 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -91,6 +94,7 @@ func TestEventRoundTrip(t *testing.T) {
 		want.Sessions = append([]recert.Session(nil), in.Sessions...)
 		for i := range want.Sessions {
 			want.Sessions[i].ID = got.Sessions[i].ID
+			want.Sessions[i].Code = "S" + strconv.Itoa(i+1)
 		}
 		if diff := cmp.Diff(want, got, equateEmpty); diff != "" {
 			t.Errorf("created (-want +got):\n%s", diff)
@@ -293,7 +297,7 @@ func TestUpdateEvent(t *testing.T) {
 		// Attendance freezes a session's date and CEUs.
 		publish(t, st, got)
 		d := got.Sessions[1]
-		if _, err := st.ApplyRoster(ctx, e.ID, []recert.RosterRow{{ABCPID: "100001", Name: "Jane", SessionIDs: []string{d.ID}}}, store.RosterOptions{Actor: "usr_org"}); err != nil {
+		if _, err := post(t, st, e.ID, []recert.RosterRow{{ABCPID: "100001", Name: "Jane", Sessions: []string{d.ID}}}, ledger.RosterInput{}); err != nil {
 			t.Fatal(err)
 		}
 		cases := []struct {
@@ -374,6 +378,103 @@ func TestSetEventStatus(t *testing.T) {
 		t.Run("unknown event is not found", func(t *testing.T) {
 			_, err := st.SetEventStatus(ctx, "evt_nope", recert.EventPublished, "usr_x")
 			wantCode(t, err, recert.ENOTFOUND)
+		})
+	})
+}
+
+func TestSessionCodes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		org := newOrg(t, st, "WPS")
+		codes := func(e recert.Event) []string {
+			var out []string
+			for _, s := range e.Sessions {
+				out = append(out, s.Code)
+			}
+			return out
+		}
+		withCodes := func(codes ...string) recert.Event {
+			e := meeting(org.ID, "Spring", "2026-04-17", "2026-04-17", t)
+			for i, c := range codes {
+				s := session(t, "Session "+strconv.Itoa(i+1), "2026-04-17", 100)
+				s.Code = c
+				e.Sessions = append(e.Sessions, s)
+			}
+			return e
+		}
+
+		cases := []struct {
+			name  string
+			codes []string
+			want  []string
+		}{
+			{"defaults", []string{"", "", ""}, []string{"S1", "S2", "S3"}},
+			{"chosen and default", []string{"", "Tue-AM", ""}, []string{"S1", "Tue-AM", "S3"}},
+			{"a default never repeats a chosen code", []string{"S2", "", ""}, []string{"S2", "S3", "S4"}},
+			{"a chosen code in another case", []string{"", "s1"}, []string{"S2", "s1"}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				e := createEvent(t, st, withCodes(c.codes...))
+				if diff := cmp.Diff(c.want, codes(e)); diff != "" {
+					t.Errorf("codes (-want +got):\n%s", diff)
+				}
+			})
+		}
+		t.Run("two sessions with one code are invalid", func(t *testing.T) {
+			_, err := st.CreateEvent(ctx, withCodes("A1", "", "a1"), "usr_org")
+			var re *recert.Error
+			if !errors.As(err, &re) || re.Code != recert.EINVALID || len(re.Fields) != 1 || re.Fields[0].Pointer != "#/sessions/2/code" {
+				t.Errorf("error = %v", err)
+			}
+		})
+
+		e := withCodes("", "", "")
+		e.Sessions[1].Category = "II"
+		e = createEvent(t, st, e)
+		t.Run("a session's own category", func(t *testing.T) {
+			read, err := st.Event(ctx, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{read.SessionCategory(read.Sessions[0]), read.SessionCategory(read.Sessions[1]), read.Sessions[0].Category}
+			if diff := cmp.Diff([]string{"I", "II", ""}, got); diff != "" {
+				t.Errorf("categories (-want +got):\n%s", diff)
+			}
+		})
+		t.Run("kept sessions keep their codes; new ones take free ones", func(t *testing.T) {
+			got, err := st.UpdateEvent(ctx, e.ID, 0, "usr_org", func(ev *recert.Event) error {
+				for i := range ev.Sessions {
+					ev.Sessions[i].Code = ""
+				}
+				ev.Sessions = append(ev.Sessions[1:], session(t, "Added", "2026-04-17", 50))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"S2", "S3", "S4"}, codes(got)); diff != "" {
+				t.Errorf("codes (-want +got):\n%s", diff)
+			}
+		})
+		t.Run("two sessions swap their codes", func(t *testing.T) {
+			got, err := st.UpdateEvent(ctx, e.ID, 0, "usr_org", func(ev *recert.Event) error {
+				ev.Sessions[0].Code, ev.Sessions[1].Code = ev.Sessions[1].Code, ev.Sessions[0].Code
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff([]string{"S3", "S2", "S4"}, codes(got)); diff != "" {
+				t.Errorf("codes (-want +got):\n%s", diff)
+			}
+		})
+		t.Run("a code given twice is refused", func(t *testing.T) {
+			_, err := st.UpdateEvent(ctx, e.ID, 0, "usr_org", func(ev *recert.Event) error {
+				ev.Sessions[2].Code = "s3"
+				return nil
+			})
+			wantCode(t, err, recert.EINVALID)
 		})
 	})
 }

@@ -176,6 +176,7 @@ func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
 
 // Members lists members by id, a page at a time.
 func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
+	f.Limit = pageLimit(f.Limit)
 	q := memberQuery(s.conn(ctx)).Order("members.id").Limit(f.Limit + 1)
 	if f.After != "" {
 		q = q.Where("members.id > ?", f.After)
@@ -184,7 +185,7 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 		q = q.Where("members.abcp_id = ?", f.ABCPID)
 	}
 	if f.Email != "" {
-		q = q.Where("members.email = ?", f.Email)
+		q = q.Where("LOWER(members.email) = ?", recert.NormalizeEmail(f.Email))
 	}
 	if f.MemberID != "" {
 		q = q.Where("members.id = ?", f.MemberID)
