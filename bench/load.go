@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// endpoint is one stream of requests at a fixed arrival rate (0: as fast as workers allow).
+type endpoint struct {
+	name    string
+	rate    int
+	workers uint64
+	target  vegeta.Targeter
+}
+
+// attack runs the endpoints together for d and returns each one's metrics.
+func attack(eps []endpoint, d time.Duration) map[string]*vegeta.Metrics {
+	out := map[string]*vegeta.Metrics{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, ep := range eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			opts := []func(*vegeta.Attacker){vegeta.Timeout(10 * time.Second), vegeta.KeepAlive(true)}
+			if ep.workers > 0 {
+				opts = append(opts, vegeta.Workers(ep.workers), vegeta.MaxWorkers(ep.workers))
+			}
+			a := vegeta.NewAttacker(opts...)
+			var m vegeta.Metrics
+			for res := range a.Attack(ep.target, vegeta.Rate{Freq: ep.rate, Per: time.Second}, d, ep.name) {
+				m.Add(res)
+			}
+			m.Close()
+			mu.Lock()
+			out[ep.name] = &m
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// roundRobin targets GET urls in turn, with a bearer token when given.
+func roundRobin(urls []string, token string) vegeta.Targeter {
+	var i atomic.Uint64
+	hdr := http.Header{}
+	if token != "" {
+		hdr.Set("Authorization", "Bearer "+token)
+	}
+	return func(t *vegeta.Target) error {
+		t.Method, t.URL, t.Header = http.MethodGet, urls[(i.Add(1)-1)%uint64(len(urls))], hdr
+		return nil
+	}
+}
+
+func memberURLs(base string, ids []string, suffix string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = base + "/members/" + id + suffix
+	}
+	return out
+}
+
+// rosterTarget posts 200-row rosters of new attendees to the roster events in turn.
+func rosterTarget(s *server, w *world) vegeta.Targeter {
+	var n atomic.Int64
+	n.Store(int64(w.nextRosterMemberNo))
+	var i atomic.Uint64
+	hdr := http.Header{"Authorization": {"Bearer " + w.organizer}, "Content-Type": {"application/json"}}
+	return func(t *vegeta.Target) error {
+		rows := make([]map[string]any, 200)
+		for j := range rows {
+			k := int(n.Add(1))
+			rows[j] = map[string]any{"abcp_id": abcpID(k), "name": fmt.Sprintf("Walk-in %d", k)}
+		}
+		body, err := json.Marshal(map[string]any{"rows": rows})
+		ev := w.rosterEvents[(i.Add(1)-1)%uint64(len(w.rosterEvents))]
+		t.Method, t.URL, t.Header, t.Body = http.MethodPost, s.url+"/v1/events/"+ev+"/attendance", hdr, body
+		return err
+	}
+}
+
+// tokenTarget has the app get tokens (client credentials).
+func tokenTarget(s *server, w *world) vegeta.Targeter {
+	body := []byte(url.Values{"grant_type": {"client_credentials"}, "client_id": {w.clientID}, "client_secret": {w.secret}}.Encode())
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	return func(t *vegeta.Target) error {
+		t.Method, t.URL, t.Header, t.Body = http.MethodPost, s.url+"/v1/auth/token", hdr, body
+		return nil
+	}
+}
+
+func progressTarget(s *server, w *world) vegeta.Targeter {
+	return roundRobin(memberURLs(s.url+"/v1", w.members, "/progress"), w.organizer)
+}
+
+func baselineTarget(b *server, w *world) vegeta.Targeter {
+	return roundRobin(memberURLs(b.url, w.members, ""), "")
+}
+
+// runMixed is the everyday mix, with the baseline in the same run.
+func runMixed(_ context.Context, s, b *server, w *world, d time.Duration) map[string]*vegeta.Metrics {
+	log.Printf("mixed workload for %s", d)
+	return attack([]endpoint{
+		{name: "GET /v1/members/{id}/progress", rate: 100, target: progressTarget(s, w)},
+		{name: "GET /v1/members/{id}/credits", rate: 50, target: roundRobin(memberURLs(s.url+"/v1", w.members, "/credits"), w.organizer)},
+		{name: "GET /v1/events (catalogue)", rate: 50, target: roundRobin([]string{s.url + "/v1/events?limit=20"}, "")},
+		{name: "POST /v1/events/{id}/attendance (200 rows)", rate: 2, target: rosterTarget(s, w)},
+		{name: "POST /v1/auth/token (client credentials)", rate: 10, target: tokenTarget(s, w)},
+		{name: "baseline: one SUM query", rate: 100, target: baselineTarget(b, w)},
+	}, d)
+}
+
+// capacityRound is one round of the capacity and latency phases.
+type capacityRound struct {
+	progressMax, baselineMax float64       // successful requests per second, at saturation
+	progressP99, baselineP99 time.Duration // at 300 requests per second
+	errorsAt500              float64       // share of failed progress requests at 500 per second
+}
+
+// runCapacity measures, per round: throughput at saturation (8 workers each), p99 at
+// 300 requests per second, and errors at 500 per second.
+func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacityRound {
+	d := c.duration / 3
+	var out []capacityRound
+	for r := range c.rounds {
+		log.Printf("capacity round %d of %d", r+1, c.rounds)
+		var cr capacityRound
+		cr.progressMax = attack([]endpoint{{name: "p", workers: 8, target: progressTarget(s, w)}}, d)["p"].Throughput
+		cr.baselineMax = attack([]endpoint{{name: "b", workers: 8, target: baselineTarget(b, w)}}, d)["b"].Throughput
+		cr.progressP99 = attack([]endpoint{{name: "p", rate: 300, target: progressTarget(s, w)}}, d)["p"].Latencies.P99
+		cr.baselineP99 = attack([]endpoint{{name: "b", rate: 300, target: baselineTarget(b, w)}}, d)["b"].Latencies.P99
+		cr.errorsAt500 = 1 - attack([]endpoint{{name: "p", rate: 500, target: progressTarget(s, w)}}, d)["p"].Success
+		out = append(out, cr)
+	}
+	return out
+}
+
+// growthPoint is progress latency for a member with a given number of credits.
+type growthPoint struct {
+	credits int
+	p50     time.Duration
+}
+
+// runGrowth gives members 10 to max credits (sessions of 200-session events) and measures
+// the p50 of their progress at a quiet rate.
+func runGrowth(ctx context.Context, s *server, w *world, most int) ([]growthPoint, error) {
+	var org struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	if err := call(ctx, http.MethodGet, s.url+"/v1/organizations", w.admin, nil, &org); err != nil || len(org.Items) == 0 {
+		return nil, fmt.Errorf("organizations: %v", err)
+	}
+	events := make([]string, (most+199)/200)
+	for i := range events {
+		id, err := newEvent(ctx, s, w.organizer, org.Items[0].ID, fmt.Sprintf("Big meeting %d", i), 200, "2026-06-06")
+		if err != nil {
+			return nil, err
+		}
+		events[i] = id
+	}
+	var points []growthPoint
+	sizes := slices.DeleteFunc([]int{10, 100, 1000, 5000}, func(n int) bool { return n > most })
+	for k, n := range sizes {
+		member, err := memberWithCredits(ctx, s, w, events, 890000+k, n)
+		if err != nil {
+			return nil, err
+		}
+		m := attack([]endpoint{{name: "g", rate: 20, target: roundRobin([]string{s.url + "/v1/members/" + member + "/progress"}, w.organizer)}}, 5*time.Second)["g"]
+		points = append(points, growthPoint{credits: n, p50: m.Latencies.P50})
+	}
+	return points, nil
+}
+
+// memberWithCredits posts a new member to as many sessions as make n credits.
+func memberWithCredits(ctx context.Context, s *server, w *world, events []string, no, n int) (string, error) {
+	id := ""
+	for i := 0; n > 0; i++ {
+		take := min(n, 200)
+		codes := make([]string, take)
+		for j := range codes {
+			codes[j] = fmt.Sprintf("S%d", j+1)
+		}
+		row := map[string]any{"abcp_id": abcpID(no), "name": fmt.Sprintf("Growth %d", no), "sessions": codes}
+		var res struct {
+			Rows []struct {
+				Member struct {
+					ID string `json:"id"`
+				} `json:"member"`
+			} `json:"rows"`
+		}
+		if err := call(ctx, http.MethodPost, s.url+"/v1/events/"+events[i]+"/attendance", w.organizer, map[string]any{"rows": []any{row}}, &res); err != nil {
+			return "", err
+		}
+		id = res.Rows[0].Member.ID
+		n -= take
+	}
+	return id, call(ctx, http.MethodPatch, s.url+"/v1/members/"+id, w.admin, map[string]any{"abcp_cycle": 1, "certification_date": "2012-10-01"}, nil)
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sort"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// report writes the run's tables in Markdown.
+type report struct{ out io.Writer }
+
+func (r report) printf(format string, args ...any) { fmt.Fprintf(r.out, format, args...) }
+
+func (r report) header(c config) {
+	r.printf("Run of %s on %d CPUs: %d members, %d events, %d attendance rows; phases of %s, %d capacity rounds.\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), c.members, c.events, c.events*c.perEvent, c.duration, c.rounds)
+}
+
+const baselineName = "baseline: one SUM query"
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Microseconds())/1000) }
+
+// mixed is the table of the mixed workload, each endpoint's p50 also as a ratio to the
+// baseline's p50 in the same run.
+func (r report) mixed(m map[string]*vegeta.Metrics) {
+	r.printf("### Mixed workload at fixed arrival rates\n\n")
+	r.printf("| endpoint | rate (req/s) | p50 ms | p95 ms | p99 ms | throughput (req/s) | errors | statuses | p50 / baseline p50 |\n")
+	r.printf("|---|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	base := m[baselineName]
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		x := m[n]
+		ratio := "1.00"
+		if base != nil && base.Latencies.P50 > 0 {
+			ratio = fmt.Sprintf("%.2f", float64(x.Latencies.P50)/float64(base.Latencies.P50))
+		}
+		r.printf("| %s | %.0f | %s | %s | %s | %.1f | %.2f%% | %s | %s |\n", n, x.Rate, ms(x.Latencies.P50), ms(x.Latencies.P95),
+			ms(x.Latencies.P99), x.Throughput, 100*(1-x.Success), statuses(x.StatusCodes), ratio)
+	}
+	r.printf("\n")
+}
+
+func median[T int64 | float64 | time.Duration](xs []T) T {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// capacity is the table of the progress targets: medians over the rounds.
+func (r report) capacity(rounds []capacityRound) {
+	var pMax, bMax, errs []float64
+	var pP99, bP99 []time.Duration
+	for _, c := range rounds {
+		pMax, bMax, errs = append(pMax, c.progressMax), append(bMax, c.baselineMax), append(errs, c.errorsAt500)
+		pP99, bP99 = append(pP99, c.progressP99), append(bP99, c.baselineP99)
+	}
+	r.printf("### Progress against the baseline (medians of %d rounds)\n\n", len(rounds))
+	r.printf("| measure | progress | baseline | ratio | target |\n|---|---:|---:|---:|---|\n")
+	r.printf("| throughput at saturation (req/s, 8 workers) | %.0f | %.0f | %.2f× | ≥ 0.3× |\n", median(pMax), median(bMax), median(pMax)/median(bMax))
+	r.printf("| p99 at 300 req/s (ms) | %s | %s | %.1f× | ≤ 5× |\n", ms(median(pP99)), ms(median(bP99)), float64(median(pP99))/float64(median(bP99)))
+	r.printf("| errors at 500 req/s | %.2f%% | | | none |\n\n", 100*median(errs))
+}
+
+// growth is progress p50 against the member's number of credits.
+func (r report) growth(points []growthPoint) {
+	r.printf("### Progress p50 against the member's credits\n\n| credits | p50 ms | ratio to 10 credits |\n|---:|---:|---:|\n")
+	for _, p := range points {
+		r.printf("| %d | %s | %.2f |\n", p.credits, ms(p.p50), float64(p.p50)/float64(points[0].p50))
+	}
+	r.printf("\n")
+}
+
+// statuses lists the status codes seen, most frequent first ("200×950 429×50").
+func statuses(codes map[string]int) string {
+	keys := make([]string, 0, len(codes))
+	for k := range codes {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return codes[keys[i]] > codes[keys[j]] })
+	out := ""
+	for _, k := range keys {
+		out += fmt.Sprintf("%s×%d ", k, codes[k])
+	}
+	return out
+}
