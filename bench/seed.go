@@ -16,7 +16,7 @@ import (
 // world is what the workloads need of the seeded data.
 type world struct {
 	admin, organizer   string // access tokens
-	clientID, secret   string
+	clients            [][2]string // id and secret of the apps
 	members            []string // member ids read by the workloads (enrolled in ABCP)
 	rosterEvents       []string // published events without attendance, for roster posts
 	growth             map[int]string
@@ -94,15 +94,17 @@ func seed(ctx context.Context, s *server, c config) (*world, error) {
 	if w.organizer, err = signIn(ctx, s.url, "organizer@bench.example.org", adminPassword); err != nil {
 		return nil, err
 	}
-	var cl struct {
-		ID     string `json:"id"`
-		Secret string `json:"client_secret"`
+	for i := range 5 {
+		var cl struct {
+			ID     string `json:"id"`
+			Secret string `json:"client_secret"`
+		}
+		if err := call(ctx, http.MethodPost, s.url+"/v1/clients", w.admin, map[string]any{"name": fmt.Sprintf("Bench app %d", i), "organization_id": org.ID,
+			"scopes": []string{"events:read", "attendance:read", "progress:read", "members:read"}}, &cl); err != nil {
+			return nil, err
+		}
+		w.clients = append(w.clients, [2]string{cl.ID, cl.Secret})
 	}
-	if err := call(ctx, http.MethodPost, s.url+"/v1/clients", w.admin, map[string]any{"name": "Bench app", "organization_id": org.ID,
-		"scopes": []string{"events:read", "attendance:read", "progress:read", "members:read"}}, &cl); err != nil {
-		return nil, err
-	}
-	w.clientID, w.secret = cl.ID, cl.Secret
 
 	first := make([]string, c.members) // member id by number, from the rosters that created them
 	var mu sync.Mutex
