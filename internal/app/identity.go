@@ -68,9 +68,22 @@ func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, par
 	if err != nil {
 		return err
 	}
-	u, err := st.CreateUser(ctx, recert.User{Email: email, Name: "Administrator", Role: recert.RoleAdmin}, hash, "bootstrap")
+	// Instances starting together take turns, and only the first creates the administrator.
+	var u recert.User
+	created := false
+	err = st.Locked(ctx, "first administrator", func(ctx context.Context) error {
+		if has, err := st.HasAdmin(ctx); err != nil || has {
+			return err
+		}
+		u, err = st.CreateUser(ctx, recert.User{Email: email, Name: "Administrator", Role: recert.RoleAdmin}, hash, "bootstrap")
+		created = err == nil
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("create the first administrator: %w", err)
+	}
+	if !created {
+		return nil
 	}
 	if generated {
 		log.Warn("FIRST ADMINISTRATOR CREATED: sign in with this email and password, then change the password; it is not shown again",

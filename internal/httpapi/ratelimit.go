@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -22,28 +20,32 @@ type RateLimit struct {
 
 // limiter throttles sign-in attempts per client address ("ip:…") and per account
 // ("account:…"), so that neither one address nor many addresses can guess passwords fast.
+// The counts live in the database, so every instance behind a load balancer shares them.
 type limiter struct {
-	perIP, perAccount     *middleware.RateLimiterMemoryStore
-	retryIP, retryAccount int
+	ip, account RateLimit
+	store       AttemptStore
 }
 
-func newLimiter(ip, account RateLimit) *limiter {
-	store := func(l RateLimit) *middleware.RateLimiterMemoryStore {
-		return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(l.PerMinute / 60), Burst: l.Burst, ExpiresIn: 10 * time.Minute,
-		})
-	}
-	retry := func(l RateLimit) int { return int(math.Ceil(60 / l.PerMinute)) }
-	return &limiter{perIP: store(ip), perAccount: store(account), retryIP: retry(ip), retryAccount: retry(account)}
+// AttemptStore counts attempts per key against a limit.
+type AttemptStore interface {
+	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 }
 
-func (l *limiter) allow(key string) error {
-	st, retry := l.perIP, l.retryIP
+func newLimiter(ip, account RateLimit, store AttemptStore) *limiter {
+	return &limiter{ip: ip, account: account, store: store}
+}
+
+func (l *limiter) allow(ctx context.Context, key string) error {
+	lim := l.ip
 	if strings.HasPrefix(key, "account:") {
-		st, retry = l.perAccount, l.retryAccount
+		lim = l.account
 	}
-	if ok, _ := st.Allow(key); !ok {
-		return &rateLimited{retryAfter: retry}
+	ok, wait, err := l.store.AllowAttempt(ctx, key, lim.PerMinute, lim.Burst)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &rateLimited{retryAfter: max(1, int(math.Ceil(wait.Seconds())))}
 	}
 	return nil
 }

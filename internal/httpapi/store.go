@@ -46,6 +46,7 @@ type Store interface {
 	UpdateEvent(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Event) error) (recert.Event, error)
 	SetEventStatus(ctx context.Context, id, to, actor string) (recert.Event, error)
 
+	AttemptStore
 	ledger.RosterStore
 	ledger.IdempotencyStore
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)

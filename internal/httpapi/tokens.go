@@ -41,7 +41,7 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 	if info.basicUser != "" && r.ClientID == nil {
 		r.ClientID, r.ClientSecret = &info.basicUser, &info.basicPass
 	}
-	if err := s.limiter.allow("ip:" + info.ip); err != nil {
+	if err := s.limiter.allow(ctx, "ip:"+info.ip); err != nil {
 		return nil, err
 	}
 	var (
@@ -68,7 +68,7 @@ func (s *Server) passwordGrant(ctx context.Context, r api.TokenRequest) (api.Tok
 	if r.Username == nil || r.Password == nil {
 		return api.TokenResponse{}, invalidRequest("the password grant needs username and password")
 	}
-	if err := s.limiter.allow("account:" + strings.ToLower(*r.Username)); err != nil {
+	if err := s.limiter.allow(ctx, "account:"+strings.ToLower(*r.Username)); err != nil {
 		return api.TokenResponse{}, err
 	}
 	u, hash, err := s.store.UserByEmail(ctx, *r.Username)
@@ -97,7 +97,7 @@ func (s *Server) clientGrant(ctx context.Context, r api.TokenRequest) (api.Token
 	if r.ClientID == nil || r.ClientSecret == nil {
 		return api.TokenResponse{}, invalidRequest("the client_credentials grant needs client_id and client_secret")
 	}
-	if err := s.limiter.allow("account:" + *r.ClientID); err != nil {
+	if err := s.limiter.allow(ctx, "account:"+*r.ClientID); err != nil {
 		return api.TokenResponse{}, err
 	}
 	cl, hash, err := s.store.Client(ctx, *r.ClientID)
@@ -217,7 +217,7 @@ func (s *Server) RevokeToken(ctx context.Context, req api.RevokeTokenRequestObje
 
 // ClaimMember turns a claim token into the member's login.
 func (s *Server) ClaimMember(ctx context.Context, req api.ClaimMemberRequestObject) (api.ClaimMemberResponseObject, error) {
-	if err := s.limiter.allow("ip:" + requestInfoFrom(ctx).ip); err != nil {
+	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
 		return nil, err
 	}
 	b := req.Body

@@ -23,6 +23,9 @@ type IdempotencyStore interface {
 	// IdempotentResponse returns the live response stored under the key, with the hash of
 	// the request it answered; found is false when there is none or it expired.
 	IdempotentResponse(ctx context.Context, principal, key string) (requestHash string, r Response, found bool, err error)
+	// LockIdempotencyKey holds the key until the transaction of ctx ends, across
+	// instances sharing the database.
+	LockIdempotencyKey(ctx context.Context, principal, key string) error
 	// SaveIdempotentResponse stores r under the key (ECONFLICT when a live one exists).
 	SaveIdempotentResponse(ctx context.Context, k IdempotencyKey, r Response) error
 }
@@ -63,6 +66,14 @@ func (i *Idempotency) Do(ctx context.Context, k *IdempotencyKey, run func(ctx co
 	}
 	var out Response
 	err := i.tx.InTx(ctx, func(ctx context.Context) error {
+		// Another instance may be running the same key: wait for it, then replay.
+		if err := i.store.LockIdempotencyKey(ctx, k.Principal, k.Key); err != nil {
+			return err
+		}
+		if r, found, err := i.replay(ctx, *k); found || err != nil {
+			out = r
+			return err
+		}
 		r, err := run(ctx)
 		if err != nil {
 			return err

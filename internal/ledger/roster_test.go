@@ -87,6 +87,8 @@ func (f *fakeStore) IdempotentResponse(_ context.Context, principal, key string)
 	return f.hashes[principal+key], r, ok, nil
 }
 
+func (f *fakeStore) LockIdempotencyKey(context.Context, string, string) error { return nil }
+
 func (f *fakeStore) SaveIdempotentResponse(_ context.Context, k ledger.IdempotencyKey, r ledger.Response) error {
 	f.saved[k.Principal+k.Key], f.hashes[k.Principal+k.Key] = r, k.RequestHash
 	return nil

@@ -37,6 +37,12 @@ func (s *Store) IdempotentResponse(ctx context.Context, principal, key string) (
 	return r.RequestHash, ledger.Response{Status: r.Status, Body: []byte(r.Response)}, true, nil
 }
 
+// LockIdempotencyKey holds the key until the transaction of ctx ends, so the same key sent
+// to two instances at once runs once: the second waits, then finds the stored response.
+func (s *Store) LockIdempotencyKey(ctx context.Context, principal, key string) error {
+	return s.lock(ctx, "idempotency "+principal+" "+key)
+}
+
 // SaveIdempotentResponse stores r under the key, in the transaction of ctx, so that the
 // writes and their replayable response are committed together or not at all.
 func (s *Store) SaveIdempotentResponse(ctx context.Context, k ledger.IdempotencyKey, r ledger.Response) error {

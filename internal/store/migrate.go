@@ -8,6 +8,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed migrations
@@ -36,10 +37,17 @@ func MigrateDB(ctx context.Context, db *sql.DB, e Engine) error {
 
 func newProvider(db *sql.DB, e Engine) (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if e == Postgres {
 		dialect = goose.DialectPostgres
+		// Instances starting together take turns: one migrates, the others find it done.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(dialect, db, Migrations(e))
+	p, err := goose.NewProvider(dialect, db, Migrations(e), opts...)
 	if err != nil {
 		return nil, fmt.Errorf("load %s migrations: %w", e, err)
 	}
