@@ -15,10 +15,10 @@ import (
 
 // world is what the workloads need of the seeded data.
 type world struct {
-	admin, organizer   string // access tokens
+	admin, organizer   string      // access tokens
 	clients            [][2]string // id and secret of the apps
-	members            []string // member ids read by the workloads (enrolled in ABCP)
-	rosterEvents       []string // published events without attendance, for roster posts
+	members            []string    // member ids read by the workloads (enrolled in ABCP)
+	rosterEvents       []string    // published events without attendance, for roster posts
 	growth             map[int]string
 	nextRosterMemberNo int
 }
