@@ -66,6 +66,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		RefreshTTL:     cfg.RefreshTokenTTL,
 		IPLimit:        defaultIPLimit,
 		AccountLimit:   defaultAccountLimit,
+		Unreachable:    store.Unreachable,
 	}
 	for _, opt := range opts {
 		opt(&o)

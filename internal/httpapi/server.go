@@ -45,6 +45,10 @@ type Options struct {
 	IPLimit        RateLimit     // sign-in attempts per client address
 	AccountLimit   RateLimit     // sign-in attempts per account
 	Now            func() time.Time
+
+	// Unreachable reports whether an error the repositories did not translate means the
+	// database cannot be reached; such failures answer 503 rather than 500.
+	Unreachable func(error) bool
 }
 
 // Server implements the API operations.
@@ -66,6 +70,7 @@ type Server struct {
 	inflight       inflight
 	builtIn        []progress.Program
 	now            func() time.Time
+	unreachable    func(error) bool
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -100,7 +105,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
-		now: func() time.Time { return o.Now().UTC() },
+		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 	}
 
 	reg := prometheus.NewRegistry()
@@ -196,9 +201,17 @@ func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.Auth
 			AuthenticationFunc: authn,
 		},
 		// Keep the validator's error whole; handleError turns it into field errors.
-		ErrorHandler: func(_ echo.Context, err *echo.HTTPError) error {
+		ErrorHandler: func(c echo.Context, err *echo.HTTPError) error {
 			if errors.Is(err.Internal, echo.ErrStatusRequestEntityTooLarge) {
 				return echo.ErrStatusRequestEntityTooLarge
+			}
+			// Authentication that could not load the caller (the database is down) is
+			// neither a bad token nor a missing right: answer with what went wrong.
+			if failure, ok := c.Get(authFailureKey).(error); ok {
+				var he *echo.HTTPError
+				if !errors.As(failure, &he) {
+					return failure
+				}
 			}
 			return err
 		},

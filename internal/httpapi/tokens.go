@@ -127,6 +127,10 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 	var issueErr error
 	_, err := s.exchange(ctx, *r.RefreshToken, func(userID string, next string) {
 		u, err := s.store.User(ctx, userID)
+		if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
+			issueErr = err
+			return
+		}
 		if err != nil || u.Disabled {
 			issueErr = invalidGrant("the refresh token's account is disabled")
 			return
