@@ -953,7 +953,8 @@ type ClientInterface interface {
 
 	// UpdateUserWithBody Update or disable a login account
 	//
-	// A disabled user's tokens stop working at once and it can no longer sign in.
+	// A disabled user's tokens stop working at once and it can no longer sign in; a new
+	// password ends every access and refresh token issued before it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -962,12 +963,21 @@ type ClientInterface interface {
 
 	// UpdateUser Update or disable a login account
 	//
-	// A disabled user's tokens stop working at once and it can no longer sign in.
+	// A disabled user's tokens stop working at once and it can no longer sign in; a new
+	// password ends every access and refresh token issued before it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /v1/users/{user_id} (the `UpdateUser` operationId).
 	UpdateUser(ctx context.Context, userID UserID, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SignOutUser Sign a user out everywhere
+	//
+	// Ends every access token and refresh token issued to the user before this call; the
+	// user signs in again to continue. A password change or disabling the account does the same.
+	//
+	// Corresponds with POST /v1/users/{user_id}/sign-out (the `SignOutUser` operationId).
+	SignOutUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetVersion Build and schema version
 	//
@@ -2816,7 +2826,8 @@ func (c *Client) GetUser(ctx context.Context, userID UserID, reqEditors ...Reque
 
 // UpdateUserWithBody Update or disable a login account
 //
-// A disabled user's tokens stop working at once and it can no longer sign in.
+// A disabled user's tokens stop working at once and it can no longer sign in; a new
+// password ends every access and refresh token issued before it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2835,13 +2846,32 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, userID UserID, contentT
 
 // UpdateUser Update or disable a login account
 //
-// A disabled user's tokens stop working at once and it can no longer sign in.
+// A disabled user's tokens stop working at once and it can no longer sign in; a new
+// password ends every access and refresh token issued before it.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with PATCH /v1/users/{user_id} (the `UpdateUser` operationId).
 func (c *Client) UpdateUser(ctx context.Context, userID UserID, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateUserRequest(c.Server, userID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SignOutUser Sign a user out everywhere
+//
+// Ends every access token and refresh token issued to the user before this call; the
+// user signs in again to continue. A password change or disabling the account does the same.
+//
+// Corresponds with POST /v1/users/{user_id}/sign-out (the `SignOutUser` operationId).
+func (c *Client) SignOutUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSignOutUserRequest(c.Server, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -6514,6 +6544,40 @@ func NewUpdateUserRequestWithBody(server string, userID UserID, contentType stri
 	return req, nil
 }
 
+// NewSignOutUserRequest constructs an http.Request for the SignOutUser method
+func NewSignOutUserRequest(server string, userID UserID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user_id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/users/%s/sign-out", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetVersionRequest constructs an http.Request for the GetVersion method
 func NewGetVersionRequest(server string) (*http.Request, error) {
 	var err error
@@ -7542,7 +7606,8 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateUserWithBodyWithResponse Update or disable a login account
 	//
-	// A disabled user's tokens stop working at once and it can no longer sign in.
+	// A disabled user's tokens stop working at once and it can no longer sign in; a new
+	// password ends every access and refresh token issued before it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7551,12 +7616,23 @@ type ClientWithResponsesInterface interface {
 
 	// UpdateUserWithResponse Update or disable a login account
 	//
-	// A disabled user's tokens stop working at once and it can no longer sign in.
+	// A disabled user's tokens stop working at once and it can no longer sign in; a new
+	// password ends every access and refresh token issued before it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /v1/users/{user_id} (the `UpdateUser` operationId).
 	UpdateUserWithResponse(ctx context.Context, userID UserID, body UpdateUserJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateUserResponse, error)
+
+	// SignOutUserWithResponse Sign a user out everywhere
+	//
+	// Ends every access token and refresh token issued to the user before this call; the
+	// user signs in again to continue. A password change or disabling the account does the same.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/users/{user_id}/sign-out (the `SignOutUser` operationId).
+	SignOutUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*SignOutUserResponse, error)
 
 	// GetVersionWithResponse Build and schema version
 	//
@@ -14583,6 +14659,96 @@ func (r UpdateUserResponse) ContentType() string {
 	return ""
 }
 
+// SignOutUserResponse401Headers the declared response headers of an HTTP 401 response for SignOutUser
+type SignOutUserResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SignOutUserResponse503Headers the declared response headers of an HTTP 503 response for SignOutUser
+type SignOutUserResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SignOutUserResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SignOutUserResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SignOutUserResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SignOutUserResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SignOutUserResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SignOutUserResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SignOutUserResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SignOutUserResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SignOutUserResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SignOutUserResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SignOutUserResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SignOutUserResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SignOutUserResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetVersionResponse503Headers the declared response headers of an HTTP 503 response for GetVersion
 type GetVersionResponse503Headers struct {
 	RetryAfter *int
@@ -16190,7 +16356,8 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userID Us
 
 // UpdateUserWithBodyWithResponse Update or disable a login account
 //
-// A disabled user's tokens stop working at once and it can no longer sign in.
+// A disabled user's tokens stop working at once and it can no longer sign in; a new
+// password ends every access and refresh token issued before it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16205,7 +16372,8 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 
 // UpdateUserWithResponse Update or disable a login account
 //
-// A disabled user's tokens stop working at once and it can no longer sign in.
+// A disabled user's tokens stop working at once and it can no longer sign in; a new
+// password ends every access and refresh token issued before it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -16216,6 +16384,22 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userID
 		return nil, err
 	}
 	return ParseUpdateUserResponse(rsp)
+}
+
+// SignOutUserWithResponse Sign a user out everywhere
+//
+// Ends every access token and refresh token issued to the user before this call; the
+// user signs in again to continue. A password change or disabling the account does the same.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/users/{user_id}/sign-out (the `SignOutUser` operationId).
+func (c *ClientWithResponses) SignOutUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*SignOutUserResponse, error) {
+	rsp, err := c.SignOutUser(ctx, userID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSignOutUserResponse(rsp)
 }
 
 // GetVersionWithResponse Build and schema version
@@ -22779,6 +22963,93 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers UpdateUserResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSignOutUserResponse parses an HTTP response from a SignOutUserWithResponse call
+func ParseSignOutUserResponse(rsp *http.Response) (*SignOutUserResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SignOutUserResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SignOutUserResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers SignOutUserResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {

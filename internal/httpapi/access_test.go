@@ -110,6 +110,9 @@ var accessTable = []accessRow{
 	{"updateUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateUserWithResponse(t.Context(), w.freshOrganizer(t).ID, api.UserUpdate{Name: ptr("Renamed")}, as)
 	}, adminOnly(200)},
+	{"signOutUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.SignOutUserWithResponse(t.Context(), w.freshOrganizer(t).ID, as)
+	}, adminOnly(204)},
 
 	{"listMembers", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMembersWithResponse(t.Context(), nil, as)

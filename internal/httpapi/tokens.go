@@ -176,7 +176,7 @@ func (s *Server) issueWithRefresh(ctx context.Context, u recert.User, scopes []s
 
 func (s *Server) issueAccess(u recert.User, scopes []string) (api.TokenResponse, error) {
 	token, exp, err := s.tokens.Issue(auth.Claims{Subject: u.ID, Role: auth.Role(u.Role), Scopes: scopes,
-		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID})
+		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
 	if err != nil {
 		return api.TokenResponse{}, err
 	}
