@@ -6,6 +6,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
@@ -90,6 +91,28 @@ func TestSignOutEndsEarlierTokens(t *testing.T) {
 				again := signIn(c.password)
 				if again.JSON200 == nil || status(again.JSON200.AccessToken) != http.StatusOK {
 					t.Errorf("a new sign-in does not work: %s", again.Body)
+				}
+			})
+		}
+	})
+}
+
+// TestClaimTokenIsCheckedFirst: a claim with a bad token and a weak password is refused for
+// the token, which shows the token is checked before the password is looked at or hashed.
+func TestClaimTokenIsCheckedFirst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		unknown, _ := auth.NewSecret(auth.PrefixClaimToken)
+		for name, token := range map[string]string{"malformed": "rcc_short", "unknown": unknown, "other kind": "rct_" + unknown[4:]} {
+			t.Run(name, func(t *testing.T) {
+				res, err := env.Client.ClaimMemberWithResponse(t.Context(), api.ClaimRequest{ClaimToken: token,
+					Email: "claimer@example.org", Password: "password123"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := res.ApplicationProblemJSON422
+				if p == nil || len(p.Errors) != 1 || p.Errors[0].Pointer != "#/claim_token" {
+					t.Fatalf("%d %s; want 422 at #/claim_token", res.StatusCode(), res.Body)
 				}
 			})
 		}
