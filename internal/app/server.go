@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -67,6 +68,8 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		IPLimit:        defaultIPLimit,
 		AccountLimit:   defaultAccountLimit,
 		Unreachable:    store.Unreachable,
+		HSTS:           strings.HasPrefix(cfg.PublicURL, "https://"),
+		CORSOrigins:    cfg.CORSOrigins,
 	}
 	for _, opt := range opts {
 		opt(&o)

@@ -46,6 +46,11 @@ type Options struct {
 	AccountLimit   RateLimit     // sign-in attempts per account
 	Now            func() time.Time
 
+	// HSTS sends Strict-Transport-Security: the service is public over https.
+	HSTS bool
+	// CORSOrigins may call the API from a browser; none (the default) turns CORS off.
+	CORSOrigins []string
+
 	// Unreachable reports whether an error the repositories did not translate means the
 	// database cannot be reached; such failures answer 503 rather than 500.
 	Unreachable func(error) bool
@@ -71,6 +76,8 @@ type Server struct {
 	builtIn        []progress.Program
 	now            func() time.Time
 	unreachable    func(error) bool
+	hsts           bool
+	corsOrigins    []string
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -106,6 +113,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
+		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
 
 	reg := prometheus.NewRegistry()
@@ -136,6 +144,8 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 			RequestIDHandler: s.attachLogger,
 		}),
 		s.requestLogger(),
+		secureHeaders(s.hsts),
+		cors(s.corsOrigins),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableErrorHandler: true,
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
