@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
@@ -43,10 +44,12 @@ func TestDatabaseOutageIsServiceUnavailable(t *testing.T) {
 		{name: "authenticated write", method: "POST", path: "/v1/organizations", token: token,
 			contentType: "application/json", body: `{"name":"Outage Society"}`},
 	}
+	secret, _ := auth.NewSecret(auth.PrefixClientSecret)
+	refresh, _ := auth.NewSecret(auth.PrefixRefreshToken)
 	for _, grant := range []url.Values{
 		{"grant_type": {"password"}, "username": {admin.Email}, "password": {apitest.Password}},
-		{"grant_type": {"client_credentials"}, "client_id": {"cli_aaaaaaaaaaaaaaaaaaaaaaaa"}, "client_secret": {"x"}},
-		{"grant_type": {"refresh_token"}, "refresh_token": {"rt_x"}},
+		{"grant_type": {"client_credentials"}, "client_id": {"cli_aaaaaaaaaaaaaaaaaaaaaaaa"}, "client_secret": {secret}},
+		{"grant_type": {"refresh_token"}, "refresh_token": {refresh}},
 	} {
 		ct, body := form(grant)
 		cases = append(cases, struct{ name, method, path, token, contentType, body string }{

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/httpapi"
@@ -22,6 +24,7 @@ import (
 // Server is the HTTP server with its timeouts and shutdown grace.
 type Server struct {
 	http  *http.Server
+	admin *http.Server // metrics and profiling, on RECERT_ADMIN_ADDR
 	grace time.Duration
 	log   *slog.Logger
 }
@@ -70,6 +73,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		Unreachable:    store.Unreachable,
 		HSTS:           strings.HasPrefix(cfg.PublicURL, "https://"),
 		CORSOrigins:    cfg.CORSOrigins,
+		Metrics:        prometheus.NewRegistry(),
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -88,6 +92,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 			MaxHeaderBytes:    64 << 10,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
+		admin: newAdminServer(o.Metrics),
 		grace: cfg.ShutdownGrace,
 		log:   log,
 	}, nil
@@ -123,6 +128,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down", "grace", s.grace)
 	sctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
+	_ = s.admin.Close() // nothing there is worth waiting for
 	if err := s.http.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

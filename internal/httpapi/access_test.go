@@ -55,9 +55,6 @@ var accessTable = []accessRow{
 	{"getDocsAsset", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetDocsAssetWithResponse(t.Context(), "swagger-ui.css", as)
 	}, public},
-	{"getMetrics", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetMetricsWithResponse(t.Context(), as)
-	}, public},
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},

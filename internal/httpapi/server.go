@@ -51,6 +51,10 @@ type Options struct {
 	// CORSOrigins may call the API from a browser; none (the default) turns CORS off.
 	CORSOrigins []string
 
+	// Metrics receives the request metrics and Go runtime collectors; nil keeps them in a
+	// registry of the handler's own. It is served apart from the API (see internal/app).
+	Metrics *prometheus.Registry
+
 	// Unreachable reports whether an error the repositories did not translate means the
 	// database cannot be reached; such failures answer 503 rather than 500.
 	Unreachable func(error) bool
@@ -85,7 +89,7 @@ var _ api.StrictServerInterface = (*Server)(nil)
 const loggerKey = "recert.logger"
 
 // NewHandler builds the HTTP handler: routes from the contract, request validation,
-// problem responses, request ids and logs, metrics and the documentation.
+// problem responses, request ids and logs, request metrics and the documentation.
 func NewHandler(o Options) (http.Handler, error) {
 	spec, err := api.GetSpec()
 	if err != nil {
@@ -116,7 +120,10 @@ func NewHandler(o Options) (http.Handler, error) {
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
 
-	reg := prometheus.NewRegistry()
+	reg := o.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e := s.newEcho(reg)
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
@@ -125,7 +132,6 @@ func NewHandler(o Options) (http.Handler, error) {
 	docs := docsHandler()
 	e.GET("/docs", docs)
 	e.GET("/docs/*", docs)
-	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
 	return e, nil
 }
 
