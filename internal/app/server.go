@@ -89,8 +89,10 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 			ReadTimeout:       60 * time.Second,
 			WriteTimeout:      120 * time.Second,
 			IdleTimeout:       120 * time.Second,
-			MaxHeaderBytes:    64 << 10,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+			// Well above the API's own limit, which answers with a problem; past this one
+			// the server refuses in plain text.
+			MaxHeaderBytes: 16 * httpapi.MaxHeaderBytes,
+			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
 		admin: newAdminServer(o.Metrics),
 		grace: cfg.ShutdownGrace,

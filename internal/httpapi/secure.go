@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -67,4 +68,28 @@ func cors(origins []string) echo.MiddlewareFunc {
 			"WWW-Authenticate"},
 		MaxAge: 600,
 	})
+}
+
+// MaxHeaderBytes is how much request-line and header text a request may carry. The HTTP
+// server's own limit is set well above it, so that a request over this one still gets a
+// problem response (the server's own refusal is plain text).
+const MaxHeaderBytes = 64 << 10
+
+// headerLimit refuses requests whose request line and headers exceed MaxHeaderBytes with a
+// 431 problem.
+func headerLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		n := len(req.Method) + len(req.RequestURI) + len(req.Proto) + len(req.Host) + 4
+		for k, vs := range req.Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > MaxHeaderBytes {
+			return echo.NewHTTPError(http.StatusRequestHeaderFieldsTooLarge,
+				"the request line and headers exceed the limit of "+strconv.Itoa(MaxHeaderBytes)+" bytes")
+		}
+		return next(c)
+	}
 }

@@ -98,3 +98,22 @@ func TestHSTSAndCORSByConfiguration(t *testing.T) {
 		t.Errorf("headers %v", res.Header)
 	}
 }
+
+// TestLargeHeadersAreAProblem: headers over the API's limit get a 431 problem, not the HTTP
+// server's plain-text refusal.
+func TestLargeHeadersAreAProblem(t *testing.T) {
+	env := apitest.Start(t, dbtest.New(t, store.SQLite))
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", env.URL+"/healthz", nil)
+	req.Header.Set("X-Padding", strings.Repeat("a", httpapi.MaxHeaderBytes))
+	res, err := http.DefaultClient.Do(req) // 431 is not among /healthz's answers in the contract
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("%d %s, want a 431 problem", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if p := apitest.Problem(t, res); p.Status != http.StatusRequestHeaderFieldsTooLarge || p.RequestID == nil {
+		t.Errorf("problem %+v", p)
+	}
+}

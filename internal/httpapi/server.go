@@ -151,6 +151,7 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 		}),
 		s.requestLogger(),
 		secureHeaders(s.hsts),
+		headerLimit,
 		cors(s.corsOrigins),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableErrorHandler: true,
