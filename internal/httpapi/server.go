@@ -143,6 +143,7 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	// The peer address is the client: X-Forwarded-For and X-Real-IP are not trusted.
 	e.IPExtractor = echo.ExtractIPDirect()
+	e.Pre(sanitizeRequestID)
 
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{

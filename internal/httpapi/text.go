@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,7 +18,23 @@ import (
 )
 
 // valueHeaders are the request headers whose values the API reads as text.
-var valueHeaders = []string{"Idempotency-Key", "If-Match", echo.HeaderXRequestID}
+var valueHeaders = []string{"Idempotency-Key", "If-Match"}
+
+// requestIDShape is what a caller's X-Request-Id must look like to be kept; any other is
+// replaced by one of ours, since it is echoed in headers, bodies and logs.
+var requestIDShape = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+// sanitizeRequestID drops a caller's X-Request-Id that is not a plain token (runs before
+// routing, ahead of the request id middleware).
+func sanitizeRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header
+		if id := h.Get(echo.HeaderXRequestID); id != "" && !requestIDShape.MatchString(id) {
+			h.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
+	}
+}
 
 // checkText refuses, before any handler or the database sees them, a NUL character or
 // invalid UTF-8 in a path parameter, a query value, a header read as a value, a form field
