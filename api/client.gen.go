@@ -168,7 +168,9 @@ type ClientInterface interface {
 
 	// GetCertificate Certificate of attendance
 	//
-	// What a sponsor must give an attendee, for the attendee's records and audits.
+	// What a sponsor must give an attendee, for the attendee's records and audits. It may be
+	// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
+	// while it is unchanged.
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1154,7 +1156,9 @@ func (c *Client) CorrectAttendance(ctx context.Context, attendanceID AttendanceI
 
 // GetCertificate Certificate of attendance
 //
-// What a sponsor must give an attendee, for the attendee's records and audits.
+// What a sponsor must give an attendee, for the attendee's records and audits. It may be
+// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
+// while it is unchanged.
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6690,7 +6694,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetCertificateWithResponse Certificate of attendance
 	//
-	// What a sponsor must give an attendee, for the attendee's records and audits.
+	// What a sponsor must give an attendee, for the attendee's records and audits. It may be
+	// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
+	// while it is unchanged.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15443,7 +15449,9 @@ func (c *ClientWithResponses) CorrectAttendanceWithResponse(ctx context.Context,
 
 // GetCertificateWithResponse Certificate of attendance
 //
-// What a sponsor must give an attendee, for the attendee's records and audits.
+// What a sponsor must give an attendee, for the attendee's records and audits. It may be
+// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
+// while it is unchanged.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17496,6 +17504,9 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest

@@ -2740,6 +2740,14 @@ func (response GetCertificate200JSONResponse) VisitGetCertificateResponse(w http
 	return err
 }
 
+type GetCertificate304Response struct {
+}
+
+func (response GetCertificate304Response) VisitGetCertificateResponse(w http.ResponseWriter) error {
+	w.WriteHeader(304)
+	return nil
+}
+
 type GetCertificate400ApplicationProblemPlusJSONResponse struct {
 	BadRequestApplicationProblemPlusJSONResponse
 }

@@ -1,6 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,4 +96,86 @@ func headerLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// revalidatedRoutes are the answers a client may keep in a private cache and revalidate
+// with If-None-Match, rather than never store, with the top-level fields that change on
+// every answer and so stay out of the ETag (a certificate's issued_at is the time of the copy).
+var revalidatedRoutes = map[string][]string{
+	"GET /v1/attendance/:attendance_id/certificate": {"issued_at"},
+}
+
+// revalidate gives a revalidated route's 200 answer an ETag of its content and
+// Cache-Control: private, no-cache, and answers 304 when If-None-Match holds that ETag.
+func revalidate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		volatile, ok := revalidatedRoutes[c.Request().Method+" "+c.Path()]
+		if !ok {
+			return next(c)
+		}
+		res := c.Response()
+		buf := &bufferedWriter{ResponseWriter: res.Writer, status: http.StatusOK}
+		res.Writer = buf
+		err := next(c)
+		res.Writer = buf.ResponseWriter
+		h := res.Header()
+		if err != nil || buf.status != http.StatusOK {
+			if buf.wroteHeader {
+				buf.ResponseWriter.WriteHeader(buf.status)
+				_, _ = buf.ResponseWriter.Write(buf.body.Bytes())
+			}
+			return err
+		}
+		etag := contentTag(buf.body.Bytes(), volatile)
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "private, no-cache")
+		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+			h.Del(echo.HeaderContentType)
+			h.Del(echo.HeaderContentLength)
+			buf.ResponseWriter.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		buf.ResponseWriter.WriteHeader(http.StatusOK)
+		_, err = buf.ResponseWriter.Write(buf.body.Bytes())
+		return err
+	}
+}
+
+// contentTag is an ETag of a JSON answer without its volatile top-level fields.
+func contentTag(body []byte, volatile []string) string {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err == nil {
+		for _, f := range volatile {
+			delete(m, f)
+		}
+		body, _ = json.Marshal(m) // map keys are sorted: the same content, the same bytes
+	}
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
+// etagMatches reports whether an If-None-Match header names etag (weakly, RFC 9110 13.1.2).
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// bufferedWriter holds a handler's answer so that headers can still change after it.
+type bufferedWriter struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func (w *bufferedWriter) WriteHeader(status int) { w.status, w.wroteHeader = status, true }
+
+func (w *bufferedWriter) Write(b []byte) (int, error) {
+	w.wroteHeader = true
+	return w.body.Write(b)
 }

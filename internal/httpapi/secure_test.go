@@ -117,3 +117,40 @@ func TestLargeHeadersAreAProblem(t *testing.T) {
 		t.Errorf("problem %+v", p)
 	}
 }
+
+// TestCertificateIsRevalidated: a certificate may be kept privately and revalidated with
+// its ETag; other personal answers are never stored.
+func TestCertificateIsRevalidated(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		w := newWorld(t, env)
+		get := func(ifNoneMatch string) *http.Response {
+			req, _ := http.NewRequestWithContext(t.Context(), "GET", env.URL+"/v1/attendance/"+w.attendance.ID+"/certificate", nil)
+			req.Header.Set("Authorization", "Bearer "+w.tokens["member"])
+			if ifNoneMatch != "" {
+				req.Header.Set("If-None-Match", ifNoneMatch)
+			}
+			res, err := env.HTTP.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res
+		}
+		first := get("")
+		etag := first.Header.Get("ETag")
+		if first.StatusCode != http.StatusOK || etag == "" || first.Header.Get("Cache-Control") != "private, no-cache" {
+			t.Fatalf("first: %d ETag %q Cache-Control %q", first.StatusCode, etag, first.Header.Get("Cache-Control"))
+		}
+		if again := get(etag); again.StatusCode != http.StatusNotModified || again.Header.Get("ETag") != etag {
+			t.Errorf("with its ETag: %d %q, want 304", again.StatusCode, again.Header.Get("ETag"))
+		}
+		if other := get(`"something-else"`); other.StatusCode != http.StatusOK {
+			t.Errorf("with another ETag: %d, want 200", other.StatusCode)
+		}
+		list, _ := env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, w.as("member"))
+		if cc := list.HTTPResponse.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("attendance list Cache-Control %q, want no-store", cc)
+		}
+	})
+}

@@ -127,7 +127,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e := s.newEcho(reg)
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
-	e.Use(withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens)
+	e.Use(withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, revalidate)
 
 	docs := docsHandler()
 	e.GET("/docs", docs)
