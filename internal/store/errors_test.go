@@ -36,3 +36,16 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 		})
 	}
 }
+
+func TestPostgresURLGetsAConnectTimeout(t *testing.T) {
+	cases := map[string]string{
+		"postgres://u@db:5432/recert?sslmode=disable": "postgres://u@db:5432/recert?connect_timeout=5&sslmode=disable",
+		"postgres://u@db/recert?connect_timeout=2":    "postgres://u@db/recert?connect_timeout=2",
+		"postgresql://u:p%40ss@db/recert":             "postgresql://u:p%40ss@db/recert?connect_timeout=5",
+	}
+	for in, want := range cases {
+		if got := withConnectTimeout(in); got != want {
+			t.Errorf("withConnectTimeout(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
