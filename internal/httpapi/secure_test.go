@@ -154,3 +154,22 @@ func TestCertificateIsRevalidated(t *testing.T) {
 		}
 	})
 }
+
+// TestCallersRequestIDIsKeptOnlyWhenPlain: a caller's X-Request-Id is echoed only when it is
+// a plain token; anything else is replaced by one of ours.
+func TestCallersRequestIDIsKeptOnlyWhenPlain(t *testing.T) {
+	env := apitest.Start(t, dbtest.New(t, store.SQLite))
+	for in, keep := range map[string]bool{"trace-42.a:b_c": true, "two words": false, "\xff\xfe": false, strings.Repeat("a", 65): false} {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", env.URL+"/healthz", nil)
+		req.Header.Set("X-Request-Id", in)
+		res, err := env.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		got := res.Header.Get("X-Request-Id")
+		if (got == in) != keep || got == "" {
+			t.Errorf("X-Request-Id %q answered %q (keep %v)", in, got, keep)
+		}
+	}
+}
