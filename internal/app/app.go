@@ -103,6 +103,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
+		if cfg.AdminAddr != "off" {
+			aln, err := Listen(cfg.AdminAddr)
+			if err != nil {
+				return err
+			}
+			srv.ServeAdmin(aln)
+		}
 		return srv.Serve(ctx, ln)
 	})
 }

@@ -9,8 +9,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/config"
@@ -21,6 +24,7 @@ import (
 // Server is the HTTP server with its timeouts and shutdown grace.
 type Server struct {
 	http  *http.Server
+	admin *http.Server // metrics and profiling, on RECERT_ADMIN_ADDR
 	grace time.Duration
 	log   *slog.Logger
 }
@@ -66,6 +70,10 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		RefreshTTL:     cfg.RefreshTokenTTL,
 		IPLimit:        defaultIPLimit,
 		AccountLimit:   defaultAccountLimit,
+		Unreachable:    store.Unreachable,
+		HSTS:           strings.HasPrefix(cfg.PublicURL, "https://"),
+		CORSOrigins:    cfg.CORSOrigins,
+		Metrics:        prometheus.NewRegistry(),
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -81,9 +89,12 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 			ReadTimeout:       60 * time.Second,
 			WriteTimeout:      120 * time.Second,
 			IdleTimeout:       120 * time.Second,
-			MaxHeaderBytes:    64 << 10,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+			// Well above the API's own limit, which answers with a problem; past this one
+			// the server refuses in plain text.
+			MaxHeaderBytes: 16 * httpapi.MaxHeaderBytes,
+			ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
+		admin: newAdminServer(o.Metrics),
 		grace: cfg.ShutdownGrace,
 		log:   log,
 	}, nil
@@ -119,6 +130,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down", "grace", s.grace)
 	sctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
+	_ = s.admin.Close() // nothing there is worth waiting for
 	if err := s.http.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

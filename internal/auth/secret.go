@@ -3,6 +3,8 @@ package auth
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
+	"strings"
 )
 
 // Prefixes of opaque secrets. A readable prefix tells a person (and a secret scanner)
@@ -21,6 +23,16 @@ const secretBytes = 32
 func NewSecret(prefix string) (plain string, hash []byte) {
 	plain = prefix + randomToken(secretBytes)
 	return plain, HashSecret(plain)
+}
+
+// WellFormed reports whether plain could be a secret NewSecret made with prefix: the
+// prefix and 43 base64url characters. Anything else is refused before a lookup or a hash.
+func WellFormed(plain, prefix string) bool {
+	rest, ok := strings.CutPrefix(plain, prefix)
+	return ok && len(rest) == base64.RawURLEncoding.EncodedLen(secretBytes) &&
+		!strings.ContainsFunc(rest, func(r rune) bool {
+			return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+		})
 }
 
 // HashSecret returns the SHA-256 of a secret, the form stored in the database.

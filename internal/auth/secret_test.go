@@ -68,3 +68,24 @@ func TestEqualHash(t *testing.T) {
 		})
 	}
 }
+
+func TestWellFormed(t *testing.T) {
+	plain, _ := NewSecret(PrefixClaimToken)
+	cases := []struct {
+		name, plain, prefix string
+		want                bool
+	}{
+		{"made by NewSecret", plain, PrefixClaimToken, true},
+		{"another kind", plain, PrefixRefreshToken, false},
+		{"short", plain[:len(plain)-1], PrefixClaimToken, false},
+		{"long", plain + "A", PrefixClaimToken, false},
+		{"not base64url", plain[:len(plain)-1] + "+", PrefixClaimToken, false},
+		{"NUL", plain[:len(plain)-1] + "\x00", PrefixClaimToken, false},
+		{"empty", "", PrefixClaimToken, false},
+	}
+	for _, c := range cases {
+		if got := WellFormed(c.plain, c.prefix); got != c.want {
+			t.Errorf("%s: WellFormed = %v", c.name, got)
+		}
+	}
+}

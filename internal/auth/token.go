@@ -56,6 +56,9 @@ type Claims struct {
 	MemberID string
 	// Scopes are the OAuth scopes granted, sent as the space-separated `scope` claim.
 	Scopes []string
+	// Version is the user's token version when the token was issued (the `ver` claim);
+	// a token whose version is behind the user's has been signed out.
+	Version int
 
 	// ID is the unique token id (`jti`), set by Verify.
 	ID string
@@ -74,6 +77,7 @@ type tokenClaims struct {
 	OrganizationIDs []string `json:"org_ids,omitempty"`
 	MemberID        string   `json:"member_id,omitempty"`
 	Scope           string   `json:"scope,omitempty"`
+	Version         int      `json:"ver,omitempty"`
 }
 
 // Validate runs after the registered claims check (golang-jwt's ClaimsValidator). exp,
@@ -190,6 +194,7 @@ func (i *Issuer) Issue(c Claims) (token string, expiresAt time.Time, err error) 
 		OrganizationIDs: c.OrganizationIDs,
 		MemberID:        c.MemberID,
 		Scope:           strings.Join(c.Scopes, " "),
+		Version:         c.Version,
 	})
 	t.Header["kid"] = key.ID()
 	token, err = t.SignedString(key.priv)
@@ -233,6 +238,7 @@ func (i *Issuer) Verify(token string) (Claims, error) {
 		OrganizationIDs: tc.OrganizationIDs,
 		MemberID:        tc.MemberID,
 		Scopes:          splitScopes(tc.Scope),
+		Version:         tc.Version,
 		ID:              tc.ID,
 		IssuedAt:        tc.IssuedAt.UTC(),
 		ExpiresAt:       tc.ExpiresAt.UTC(),

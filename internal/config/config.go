@@ -41,6 +41,11 @@ type Config struct {
 	// AdminEmail and AdminPassword create the first administrator when there is none.
 	AdminEmail    string
 	AdminPassword string
+	// AdminAddr is the TCP address of the operations listener (metrics, profiling); it is
+	// not the public one. "off" turns it off.
+	AdminAddr string
+	// CORSOrigins are the browser origins allowed to call the API; none turns CORS off.
+	CORSOrigins []string
 }
 
 // Var documents one environment variable.
@@ -64,6 +69,8 @@ var Vars = []Var{
 	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens"},
 	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none"},
 	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
+	{"RECERT_ADMIN_ADDR", "127.0.0.1:9090", "address of the operations listener (/metrics, /debug/pprof/); keep it off the public network; off: none"},
+	{"RECERT_CORS_ORIGINS", "", "comma-separated browser origins (https://app.example.org) allowed to call the API; empty: CORS off"},
 }
 
 // Load reads and validates the configuration; it reports every invalid variable at once.
@@ -130,6 +137,23 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.AdminPassword != "" && c.AdminEmail == "" {
 		bad("RECERT_ADMIN_PASSWORD", errors.New("set RECERT_ADMIN_EMAIL too"))
 	}
+	c.AdminAddr = get("RECERT_ADMIN_ADDR")
+	if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil && c.AdminAddr != "off" {
+		bad("RECERT_ADMIN_ADDR", errors.New("want host:port, or off"))
+	}
+	if c.AdminAddr != "off" && c.AdminAddr == c.ListenAddr {
+		bad("RECERT_ADMIN_ADDR", errors.New("must differ from RECERT_LISTEN_ADDR: the operations endpoints are not public"))
+	}
+	for _, o := range strings.Split(get("RECERT_CORS_ORIGINS"), ",") {
+		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			bad("RECERT_CORS_ORIGINS", fmt.Errorf("%q is not an origin such as https://app.example.org", o))
+			continue
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -173,6 +197,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("refresh_token_ttl", c.RefreshTokenTTL),
 		slog.String("admin_email", c.AdminEmail),
 		slog.String("admin_password", setOrNot(c.AdminPassword)),
+		slog.String("admin_addr", c.AdminAddr),
+		slog.String("cors_origins", strings.Join(c.CORSOrigins, ",")),
 	)
 }
 

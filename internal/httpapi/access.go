@@ -102,6 +102,9 @@ func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
 		} else if err != nil {
 			return p, err
 		}
+		if claims.Version != u.TokenVersion {
+			return p, unauthorized("invalid_token", "the access token was signed out: sign in again")
+		}
 		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
 		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
 	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):

@@ -57,9 +57,6 @@ var accessTable = []accessRow{
 	{"getDocsAsset", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetDocsAssetWithResponse(t.Context(), "swagger-ui.css", as)
 	}, public},
-	{"getMetrics", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetMetricsWithResponse(t.Context(), as)
-	}, public},
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},
@@ -112,6 +109,9 @@ var accessTable = []accessRow{
 	{"updateUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateUserWithResponse(t.Context(), w.freshOrganizer(t).ID, api.UserUpdate{Name: ptr("Renamed")}, as)
 	}, adminOnly(200)},
+	{"signOutUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.SignOutUserWithResponse(t.Context(), w.freshOrganizer(t).ID, as)
+	}, adminOnly(204)},
 
 	{"listMembers", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMembersWithResponse(t.Context(), nil, as)

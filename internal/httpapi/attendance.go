@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/safecsv"
 )
 
 // visibleAttendance returns an attendance the caller may read: the member's own, or at an
@@ -247,7 +247,7 @@ func wantsCSV(accept string) bool {
 
 func creditsCSV(credits []recert.Credit) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := safecsv.NewWriter(&buf)
 	_ = w.Write([]string{"date", "category", "ceus", "event_title", "session_title", "organization", "approval_ref",
 		"format", "verified", "event_id", "session_id", "attendance_id"})
 	for _, c := range credits {
@@ -307,7 +307,7 @@ func (s *Server) attendanceCSV(ctx context.Context, ev recert.Event) ([]byte, er
 		codes[ses.ID] = ses.Code
 	}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := safecsv.NewWriter(&buf)
 	_ = w.Write([]string{"name", "abcp_id", "email", "sessions", "ceus", "status", "attendance_id", "member_id"})
 	for _, h := range held {
 		m := who[h.ID]

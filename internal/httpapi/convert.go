@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -142,7 +143,7 @@ func page(limit *int, cursor *string) (recert.Page, error) {
 	}
 	if cursor != nil && *cursor != "" {
 		b, err := base64.RawURLEncoding.DecodeString(*cursor)
-		if err != nil || len(b) == 0 {
+		if err != nil || !cursorText(b) {
 			return p, &recert.Error{Code: recert.EBADREQUEST, Message: "the cursor is not one this API issued",
 				Fields: []recert.FieldError{{Location: "query", Pointer: "#/cursor", Detail: "not a cursor from next_cursor"}}}
 		}
@@ -150,6 +151,12 @@ func page(limit *int, cursor *string) (recert.Page, error) {
 	}
 	return p, nil
 }
+
+// cursorShape is what a cursor this API issues decodes to: an id, after an event's date.
+var cursorShape = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}\|)?[a-z]{2,5}_[a-z2-7]{24}$`)
+
+// cursorText reports whether a decoded cursor could be one this API issued.
+func cursorText(b []byte) bool { return cursorShape.Match(b) }
 
 func nextCursor(after string) *string {
 	if after == "" {

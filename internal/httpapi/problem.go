@@ -42,6 +42,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	var he *echo.HTTPError
+	if !errors.As(err, &he) && recert.ErrorCode(err) == recert.EINTERNAL && s.unreachable != nil && s.unreachable(err) {
+		err = recert.Wrap(err, recert.EUNAVAILABLE, "the database cannot be reached; retry later")
+	}
 	p := s.problemFor(err, c)
 	p.Instance = ptr(c.Request().URL.Path)
 	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/safecsv"
 )
 
 // GetReport renders one period of one program as the lines a member transcribes into the
@@ -143,7 +143,7 @@ func civil(d progress.Date) openapi_types.Date { return openapi_types.Date{Time:
 
 func reportCSV(rep api.Report) []byte {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := safecsv.NewWriter(&buf)
 	_ = w.Write([]string{"program", "date", "kind", "category", "role", "description", "claimed", "counted", "verified"})
 	for _, pr := range rep.Reports {
 		for _, l := range pr.Lines {

@@ -46,6 +46,19 @@ type Options struct {
 	IPLimit        RateLimit     // sign-in attempts per client address
 	AccountLimit   RateLimit     // sign-in attempts per account
 	Now            func() time.Time
+
+	// HSTS sends Strict-Transport-Security: the service is public over https.
+	HSTS bool
+	// CORSOrigins may call the API from a browser; none (the default) turns CORS off.
+	CORSOrigins []string
+
+	// Metrics receives the request metrics and Go runtime collectors; nil keeps them in a
+	// registry of the handler's own. It is served apart from the API (see internal/app).
+	Metrics *prometheus.Registry
+
+	// Unreachable reports whether an error the repositories did not translate means the
+	// database cannot be reached; such failures answer 503 rather than 500.
+	Unreachable func(error) bool
 }
 
 // Server implements the API operations.
@@ -68,6 +81,9 @@ type Server struct {
 	idem           *ledger.Idempotency
 	builtIn        []progress.Program
 	now            func() time.Time
+	unreachable    func(error) bool
+	hsts           bool
+	corsOrigins    []string
 }
 
 var _ api.StrictServerInterface = (*Server)(nil)
@@ -75,7 +91,7 @@ var _ api.StrictServerInterface = (*Server)(nil)
 const loggerKey = "recert.logger"
 
 // NewHandler builds the HTTP handler: routes from the contract, request validation,
-// problem responses, request ids and logs, metrics and the documentation.
+// problem responses, request ids and logs, request metrics and the documentation.
 func NewHandler(o Options) (http.Handler, error) {
 	spec, err := api.GetSpec()
 	if err != nil {
@@ -103,19 +119,22 @@ func NewHandler(o Options) (http.Handler, error) {
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: ledger.NewRosters(o.Store, o.Now), idem: ledger.NewIdempotency(o.Store, o.Store),
-		now: func() time.Time { return o.Now().UTC() },
+		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
+		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
 
-	reg := prometheus.NewRegistry()
+	reg := o.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e := s.newEcho(reg)
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
-	e.Use(withRequestInfo, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, rejectUnknownQuery(spec))
+	e.Use(withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, rejectUnknownQuery(spec), revalidate)
 
 	docs := docsHandler()
 	e.GET("/docs", docs)
 	e.GET("/docs/*", docs)
-	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
 	return e, nil
 }
 
@@ -127,6 +146,7 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	// The peer address is the client: X-Forwarded-For and X-Real-IP are not trusted.
 	e.IPExtractor = echo.ExtractIPDirect()
+	e.Pre(sanitizeRequestID)
 
 	e.Use(
 		middleware.RequestIDWithConfig(middleware.RequestIDConfig{
@@ -134,6 +154,9 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 			RequestIDHandler: s.attachLogger,
 		}),
 		s.requestLogger(),
+		secureHeaders(s.hsts),
+		headerLimit,
+		cors(s.corsOrigins),
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			DisableErrorHandler: true,
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
@@ -199,9 +222,17 @@ func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.Auth
 			AuthenticationFunc: authn,
 		},
 		// Keep the validator's error whole; handleError turns it into field errors.
-		ErrorHandler: func(_ echo.Context, err *echo.HTTPError) error {
+		ErrorHandler: func(c echo.Context, err *echo.HTTPError) error {
 			if errors.Is(err.Internal, echo.ErrStatusRequestEntityTooLarge) {
 				return echo.ErrStatusRequestEntityTooLarge
+			}
+			// Authentication that could not load the caller (the database is down) is
+			// neither a bad token nor a missing right: answer with what went wrong.
+			if failure, ok := c.Get(authFailureKey).(error); ok {
+				var he *echo.HTTPError
+				if !errors.As(failure, &he) {
+					return failure
+				}
 			}
 			return err
 		},

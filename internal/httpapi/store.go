@@ -32,6 +32,7 @@ type Store interface {
 	MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error)
 	UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error)
 	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
+	CheckClaimToken(ctx context.Context, hash []byte) error
 	ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error)
 
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)

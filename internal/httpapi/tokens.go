@@ -100,6 +100,9 @@ func (s *Server) clientGrant(ctx context.Context, r api.TokenRequest) (api.Token
 	if err := s.limiter.allow(ctx, "account:"+*r.ClientID); err != nil {
 		return api.TokenResponse{}, err
 	}
+	if !auth.WellFormed(*r.ClientSecret, auth.PrefixClientSecret) {
+		return api.TokenResponse{}, invalidClient("the client id or secret is wrong, or the client is revoked")
+	}
 	cl, hash, err := s.store.Client(ctx, *r.ClientID)
 	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
 		return api.TokenResponse{}, err
@@ -127,6 +130,10 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 	var issueErr error
 	_, err := s.exchange(ctx, *r.RefreshToken, func(userID string, next string) {
 		u, err := s.store.User(ctx, userID)
+		if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
+			issueErr = err
+			return
+		}
 		if err != nil || u.Disabled {
 			issueErr = invalidGrant("the refresh token's account is disabled")
 			return
@@ -143,6 +150,9 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 // exchange spends a refresh token for a new one in its family and hands the user id and
 // the new token to issue.
 func (s *Server) exchange(ctx context.Context, presented string, issue func(userID, next string)) (recert.RefreshToken, error) {
+	if !auth.WellFormed(presented, auth.PrefixRefreshToken) {
+		return recert.RefreshToken{}, invalidGrant("the refresh token is invalid, expired, revoked or already used")
+	}
 	plain, hash := auth.NewSecret(auth.PrefixRefreshToken)
 	now := s.now()
 	next := recert.RefreshToken{Hash: hash, IssuedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
@@ -172,7 +182,7 @@ func (s *Server) issueWithRefresh(ctx context.Context, u recert.User, scopes []s
 
 func (s *Server) issueAccess(u recert.User, scopes []string) (api.TokenResponse, error) {
 	token, exp, err := s.tokens.Issue(auth.Claims{Subject: u.ID, Role: auth.Role(u.Role), Scopes: scopes,
-		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID})
+		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
 	if err != nil {
 		return api.TokenResponse{}, err
 	}
@@ -207,7 +217,7 @@ func (s *Server) RevokeToken(ctx context.Context, req api.RevokeTokenRequestObje
 	case req.FormdataBody != nil:
 		token = req.FormdataBody.Token
 	}
-	if strings.HasPrefix(token, auth.PrefixRefreshToken) {
+	if auth.WellFormed(token, auth.PrefixRefreshToken) {
 		if err := s.store.RevokeRefreshFamily(ctx, auth.HashSecret(token)); err != nil {
 			return nil, err
 		}
@@ -221,6 +231,18 @@ func (s *Server) ClaimMember(ctx context.Context, req api.ClaimMemberRequestObje
 		return nil, err
 	}
 	b := req.Body
+	// Cheap failures first: a bad claim token costs a format check or one indexed lookup,
+	// never a password hash.
+	badClaim := &recert.Error{Code: recert.EINVALID, Message: "the claim token is invalid, used or expired",
+		Fields: []recert.FieldError{{Location: "body", Pointer: "#/claim_token", Detail: "not a usable claim token"}}}
+	if !auth.WellFormed(b.ClaimToken, auth.PrefixClaimToken) {
+		return nil, badClaim
+	}
+	if err := s.store.CheckClaimToken(ctx, auth.HashSecret(b.ClaimToken)); recert.ErrorCode(err) == recert.EINVALID {
+		return nil, badClaim
+	} else if err != nil {
+		return nil, err
+	}
 	if err := checkPassword(b.Password, "#/password", string(b.Email)); err != nil {
 		return nil, err
 	}

@@ -114,3 +114,11 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 	}
 	return api.UpdateUser200JSONResponse(toUser(u)), nil
 }
+
+// SignOutUser ends every token issued to a user so far.
+func (s *Server) SignOutUser(ctx context.Context, req api.SignOutUserRequestObject) (api.SignOutUserResponseObject, error) {
+	if _, err := s.store.UpdateUser(ctx, req.UserID, recert.UserChange{SignOut: true}, principalFrom(ctx).Subject); err != nil {
+		return nil, err
+	}
+	return api.SignOutUser204Response{}, nil
+}

@@ -22,6 +22,9 @@ type User struct {
 	MemberID        string   // for RoleMember: the record this login is
 	OrganizationIDs []string // for RoleOrganizer: the organizations acted for
 	Disabled        bool
+	// TokenVersion counts sign-outs everywhere: an access token issued under an earlier
+	// version no longer works.
+	TokenVersion int
 	Audit
 }
 
@@ -130,6 +133,7 @@ type UserChange struct {
 	Name         *string
 	PasswordHash *string
 	Disabled     *bool
+	SignOut      bool // end every token issued so far
 }
 
 // PublishedKey is the public half of a token-signing key.

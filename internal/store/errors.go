@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
+	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/ncruces/go-sqlite3"
@@ -54,9 +59,32 @@ func TranslateError(err error, what string) error {
 			return recert.Wrap(err, recert.EUNAVAILABLE, "the database is busy; retry")
 		}
 	}
-	var netErr net.Error
-	if errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
-		return recert.Wrap(err, recert.EUNAVAILABLE, "the database cannot be reached")
+	if Unreachable(err) {
+		return recert.Wrap(err, recert.EUNAVAILABLE, "the database cannot be reached; retry later")
 	}
 	return err
+}
+
+// Unreachable reports whether err says the database could not be reached or will not serve
+// now: a refused, reset or timed-out connection, a closed pool, or PostgreSQL's connection
+// exceptions (class 08), insufficient resources (53) and shutdowns (57P0x).
+func Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var lite *sqlite3.Error
+	if errors.As(err, &lite) {
+		return false // the embedded engine is never out of reach; TranslateError handles busy
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "53") || strings.HasPrefix(pg.Code, "57P")
+	}
+	var netErr net.Error
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &netErr) || errors.As(err, &connectErr) ||
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "conn closed")
 }

@@ -8,8 +8,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/ncruces/go-sqlite3/gormlite"
@@ -71,9 +73,11 @@ func OpenSQLite(path string) (*Store, error) {
 	return newStore(db, sqlDB, SQLite)
 }
 
-// OpenPostgres connects to PostgreSQL at url.
+// OpenPostgres connects to PostgreSQL at url. Without a connect_timeout in url, a new
+// connection gives up after connectTimeout, so an unreachable server is an answer (503), not
+// a request that hangs until the client gives up.
 func OpenPostgres(url string) (*Store, error) {
-	db, err := gorm.Open(postgres.Open(url), gormConfig())
+	db, err := gorm.Open(postgres.Open(withConnectTimeout(url)), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
@@ -85,6 +89,20 @@ func OpenPostgres(url string) (*Store, error) {
 	sqlDB.SetMaxIdleConns(10)
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	return newStore(db, sqlDB, Postgres)
+}
+
+// connectTimeout bounds how long opening one connection to PostgreSQL may take.
+const connectTimeout = 5 * time.Second
+
+func withConnectTimeout(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil || u.Query().Has("connect_timeout") {
+		return raw
+	}
+	q := u.Query()
+	q.Set("connect_timeout", strconv.Itoa(int(connectTimeout.Seconds())))
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 func newStore(db *gorm.DB, sqlDB *sql.DB, e Engine) (*Store, error) {

@@ -107,6 +107,21 @@ func (s *Store) CreateClaimToken(ctx context.Context, memberID string, hash []by
 }
 
 // ClaimMember spends a claim token and creates the member login u in one transaction.
+// CheckClaimToken reports, without using it, whether the claim token with hash can still
+// be used: it lets the caller refuse a bad token before any expensive work.
+func (s *Store) CheckClaimToken(ctx context.Context, hash []byte) error {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&claimRow{}).
+		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, s.now()).Count(&n).Error
+	if err != nil {
+		return TranslateError(err, "claim token")
+	}
+	if n == 0 {
+		return recert.Errorf(recert.EINVALID, "the claim token is invalid, used or expired")
+	}
+	return nil
+}
+
 func (s *Store) ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error) {
 	var userID string
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {

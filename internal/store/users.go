@@ -17,6 +17,7 @@ type userRow struct {
 	PasswordHash *string
 	MemberID     *string
 	DisabledAt   *time.Time
+	TokenVersion int
 	CreatedAt    time.Time
 	CreatedBy    string
 	UpdatedAt    time.Time
@@ -40,7 +41,7 @@ func (r userRow) user(orgIDs []string) recert.User {
 	}
 	return recert.User{
 		ID: r.ID, Email: r.Email, Name: r.Name, Role: r.Role, MemberID: deref(r.MemberID),
-		OrganizationIDs: orgIDs, Disabled: r.DisabledAt != nil,
+		OrganizationIDs: orgIDs, Disabled: r.DisabledAt != nil, TokenVersion: r.TokenVersion,
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
 }
@@ -157,8 +158,8 @@ func (s *Store) OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][
 	return out, nil
 }
 
-// UpdateUser changes an account. Disabling it or changing its password also revokes its
-// refresh tokens.
+// UpdateUser changes an account. Disabling it, changing its password or signing it out
+// ends every token issued before: its refresh tokens are revoked and its token version moves on.
 func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error) {
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var row userRow
@@ -169,20 +170,23 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, 
 		if c.Name != nil {
 			row.Name = *c.Name
 		}
+		signOut := c.SignOut
 		if c.PasswordHash != nil {
 			// A new password ends every sign-in made with the old one.
 			row.PasswordHash = c.PasswordHash
-			if err := revokeUserTokens(tx, id, now); err != nil {
-				return err
-			}
+			signOut = true
 		}
 		if c.Disabled != nil && *c.Disabled != (row.DisabledAt != nil) {
 			row.DisabledAt = nil
 			if *c.Disabled {
 				row.DisabledAt = &now
-				if err := revokeUserTokens(tx, id, now); err != nil {
-					return err
-				}
+				signOut = true
+			}
+		}
+		if signOut {
+			row.TokenVersion++
+			if err := revokeUserTokens(tx, id, now); err != nil {
+				return err
 			}
 		}
 		row.UpdatedAt, row.UpdatedBy = now, actor

@@ -1,0 +1,120 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestSignOutEndsEarlierTokens: a new password, an administrator's sign-out everywhere and
+// disabling the account each end the access and refresh tokens issued before them, while a
+// new sign-in (where the account still may) works.
+func TestSignOutEndsEarlierTokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		boss := env.CreateUser(t, recert.User{Email: apitest.Email(t, "boss"), Role: recert.RoleAdmin})
+		bossToken := env.Login(t, boss.Email)
+		cases := []struct {
+			name     string
+			act      func(t *testing.T, id string) int
+			password string // the password a new sign-in uses; "" when it must fail
+		}{
+			{"password change", func(t *testing.T, id string) int {
+				res, err := env.Client.UpdateUserWithResponse(t.Context(), id,
+					api.UserUpdate{Password: ptr("a brand new passphrase 42")}, apitest.Bearer(bossToken))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res.StatusCode()
+			}, "a brand new passphrase 42"},
+			{"sign out everywhere", func(t *testing.T, id string) int {
+				res, err := env.Client.SignOutUserWithResponse(t.Context(), id, apitest.Bearer(bossToken))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res.StatusCode()
+			}, apitest.Password},
+			{"disabled", func(t *testing.T, id string) int {
+				res, err := env.Client.UpdateUserWithResponse(t.Context(), id,
+					api.UserUpdate{Disabled: ptr(true)}, apitest.Bearer(bossToken))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res.StatusCode()
+			}, ""},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				u := env.CreateUser(t, recert.User{Email: apitest.Email(t, "target"), Role: recert.RoleAdmin})
+				signIn := func(password string) *api.CreateTokenResponse {
+					res, err := env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{
+						GrantType: "password", Username: &u.Email, Password: &password})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return res
+				}
+				first := signIn(apitest.Password)
+				if first.JSON200 == nil {
+					t.Fatalf("sign in: %s", first.Body)
+				}
+				status := func(token string) int {
+					res, err := env.Client.ListOrganizationsWithResponse(t.Context(), nil, apitest.Bearer(token))
+					if err != nil {
+						t.Fatal(err)
+					}
+					return res.StatusCode()
+				}
+				if got := status(first.JSON200.AccessToken); got != http.StatusOK {
+					t.Fatalf("before: %d", got)
+				}
+				if got := c.act(t, u.ID); got >= 300 {
+					t.Fatalf("action answered %d", got)
+				}
+				if got := status(first.JSON200.AccessToken); got != http.StatusUnauthorized {
+					t.Errorf("earlier access token answered %d, want 401", got)
+				}
+				rt := *first.JSON200.RefreshToken
+				res, err := env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{GrantType: "refresh_token", RefreshToken: &rt})
+				if err != nil || res.StatusCode() != http.StatusBadRequest {
+					t.Errorf("earlier refresh token: %v %d", err, res.StatusCode())
+				}
+				if c.password == "" {
+					return
+				}
+				again := signIn(c.password)
+				if again.JSON200 == nil || status(again.JSON200.AccessToken) != http.StatusOK {
+					t.Errorf("a new sign-in does not work: %s", again.Body)
+				}
+			})
+		}
+	})
+}
+
+// TestClaimTokenIsCheckedFirst: a claim with a bad token and a weak password is refused for
+// the token, which shows the token is checked before the password is looked at or hashed.
+func TestClaimTokenIsCheckedFirst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		unknown, _ := auth.NewSecret(auth.PrefixClaimToken)
+		for name, token := range map[string]string{"malformed": "rcc_short", "unknown": unknown, "other kind": "rct_" + unknown[4:]} {
+			t.Run(name, func(t *testing.T) {
+				res, err := env.Client.ClaimMemberWithResponse(t.Context(), api.ClaimRequest{ClaimToken: token,
+					Email: "claimer@example.org", Password: "password123"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := res.ApplicationProblemJSON422
+				if p == nil || len(p.Errors) != 1 || p.Errors[0].Pointer != "#/claim_token" {
+					t.Fatalf("%d %s; want 422 at #/claim_token", res.StatusCode(), res.Body)
+				}
+			})
+		}
+	})
+}
