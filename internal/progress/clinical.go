@@ -68,8 +68,8 @@ func (s setup) clinicalPeriod(pd period, entries []ClinicalEntry) ClinicalPeriod
 		Total:   max(0, req.Total-res.Counted.Total),
 	}
 	met := res.Remaining == ClinicalRemaining{}
-	res.PeriodInfo = s.info(pd, met, req.Basis == BasisExempt, int64(res.Counted.Total), int64(req.Total))
-	if s.open(pd) {
+	res.PeriodInfo = s.info(pd, met, req.Basis == BasisExempt, int64(res.Counted.Total)*100, int64(req.Total)*100, int64(s.p.paceTolerance()))
+	if s.open(pd) && res.Status != StatusComplete {
 		target := int(paceTarget(pd.span, s.asOf, int64(req.Total)))
 		res.PaceTarget = &target
 	}
