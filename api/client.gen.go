@@ -601,7 +601,9 @@ type ClientInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -613,7 +615,9 @@ type ClientInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -859,7 +863,9 @@ type ClientInterface interface {
 	// CreateEventWithBody Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -869,7 +875,9 @@ type ClientInterface interface {
 	// CreateEvent Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2034,7 +2042,9 @@ func (c *Client) ListActivities(ctx context.Context, memberID MemberID, params *
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2056,7 +2066,9 @@ func (c *Client) CreateActivityWithBody(ctx context.Context, memberID MemberID, 
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2602,7 +2614,9 @@ func (c *Client) ListOrganizationEvents(ctx context.Context, organizationID Orga
 // CreateEventWithBody Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2622,7 +2636,9 @@ func (c *Client) CreateEventWithBody(ctx context.Context, organizationID Organiz
 // CreateEvent Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7150,7 +7166,9 @@ type ClientWithResponsesInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7162,7 +7180,9 @@ type ClientWithResponsesInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7436,7 +7456,9 @@ type ClientWithResponsesInterface interface {
 	// CreateEventWithBodyWithResponse Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7446,7 +7468,9 @@ type ClientWithResponsesInterface interface {
 	// CreateEventWithResponse Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14602,7 +14626,9 @@ func (c *ClientWithResponses) ListActivitiesWithResponse(ctx context.Context, me
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14620,7 +14646,9 @@ func (c *ClientWithResponses) CreateActivityWithBodyWithResponse(ctx context.Con
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15074,7 +15102,9 @@ func (c *ClientWithResponses) ListOrganizationEventsWithResponse(ctx context.Con
 // CreateEventWithBodyWithResponse Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -15090,7 +15120,9 @@ func (c *ClientWithResponses) CreateEventWithBodyWithResponse(ctx context.Contex
 // CreateEventWithResponse Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -248,19 +248,22 @@ func (e AttendanceChangeAction) Valid() bool {
 
 // Defines values for Category.
 const (
-	I   Category = "I"
-	II  Category = "II"
-	III Category = "III"
+	CategoryI    Category = "I"
+	CategoryII   Category = "II"
+	CategoryIII  Category = "III"
+	CategoryNone Category = "none"
 )
 
 // Valid indicates whether the value is a known member of the Category enum.
 func (e Category) Valid() bool {
 	switch e {
-	case I:
+	case CategoryI:
 		return true
-	case II:
+	case CategoryII:
 		return true
-	case III:
+	case CategoryIII:
+		return true
+	case CategoryNone:
 		return true
 	default:
 		return false
@@ -1135,9 +1138,11 @@ type ABCPID = string
 
 // Activity defines model for Activity.
 type Activity struct {
-	ApprovalRef *string `json:"approval_ref,omitempty"`
+	ApprovalRef *string  `json:"approval_ref,omitempty"`
+	ApprovedBy  []string `json:"approved_by,omitempty"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1198,7 +1203,13 @@ type ActivityHistory struct {
 type ActivityInput struct {
 	ApprovalRef *string `json:"approval_ref,omitempty"`
 
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1301,6 +1312,11 @@ type APIClientWithSecret struct {
 	UpdatedBy string `json:"updated_by"`
 }
 
+// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+type ApprovedBy = []string
+
 // Attendance defines model for Attendance.
 type Attendance struct {
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1381,7 +1397,8 @@ type Audit struct {
 // Example: 1.50
 type CEUs = string
 
-// Category ABCP category.
+// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+// body approved). Who approved a credit is told apart in `approved_by`.
 type Category string
 
 // Certificate defines model for Certificate.
@@ -1391,7 +1408,8 @@ type Certificate struct {
 	AttendanceID string  `json:"attendance_id"`
 	AttendeeName string  `json:"attendee_name"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1472,7 +1490,8 @@ type Credit struct {
 	ApprovalRef  *string `json:"approval_ref,omitempty"`
 	AttendanceID string  `json:"attendance_id"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1565,9 +1584,11 @@ type DisputeResolutionDecision string
 
 // Event defines model for Event.
 type Event struct {
-	ApprovalRef *string `json:"approval_ref,omitempty"`
+	ApprovalRef *string  `json:"approval_ref,omitempty"`
+	ApprovedBy  []string `json:"approved_by,omitempty"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1605,7 +1626,13 @@ type EventInput struct {
 	// ApprovalRef The ABCP approval reference.
 	ApprovalRef *string `json:"approval_ref,omitempty"`
 
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category    *Category          `json:"category,omitempty"`
 	Description *string            `json:"description,omitempty"`
 	EndDate     openapi_types.Date `json:"end_date"`
@@ -2033,7 +2060,8 @@ type Report struct {
 
 // ReportLine defines model for ReportLine.
 type ReportLine struct {
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Claimed CEUs claimed (credit programs) or activities logged (clinical).
@@ -2131,6 +2159,9 @@ type Scope string
 
 // Session defines model for Session.
 type Session struct {
+	// ApprovedBy Approvers of this session besides the event's.
+	ApprovedBy []string `json:"approved_by,omitempty"`
+
 	// Ceus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
@@ -2154,6 +2185,11 @@ type SessionCredit struct {
 
 // SessionInput defines model for SessionInput.
 type SessionInput struct {
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
 	// Ceus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
@@ -2292,7 +2328,13 @@ type WhatIf struct {
 type WhatIfCredit struct {
 	ActivityType *WhatIfCreditActivityType `json:"activity_type,omitempty"`
 
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -2882,283 +2924,291 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs3tjf6KijuXWXp+5q62U4mUk2dUmR5j2bsWGXZ4zMn8idC3SCJqAkwAFo04+OqeYj9DPvB5km+",
-	"wlpAN7qJ5kUiZSejPxKLZDeuCwvr+lufO6kcjaVgwujO4efOkNGMKfjz9B0d2H8zplPFx4ZL0TnsvBsy",
-	"csuU5lIQ2SdmyIi8/oWlJiF9qUjvrN99TU067O10ko5Oh2xEbSNmOmadw442iotB58uXpPOWGTU97hum",
-	"Zju5YKkUmSZGkgnlhlyzvlSMKPsKF4N60yMu+KgYdQ73Et8NF4YNmOp8sR2NqaIjZtysjlPDb7mZnr2w",
-	"n7jtbUzNsJN0BB3Zd6l74IpnnaSj2K8FVyzrHBpVsLDbMTWGKfv+/6GpufqZdn876H7/8fPBsy//2Uki",
-	"Ez7Wb/qzUz29pXlBDSNU43pyTTL7eStjfVrkhhiZ0en2EaFiSsZUGyIV6RemUAwetIsB0/i1YGoazENf",
-	"yX5tofpSjajpHHbsa/EhGsNERkXK2penfGSVBTLLLNBJzpkwrT2n8PMKvaY5X6bXQmmp4oTeE+yTuUrh",
-	"iZ4n97Fit1wWmozpgB0ROeIGSN/+1udKG/ihbVuwsToB00+vmBiYYefw+f5BbIwvuB4Xpn1TMvx9hbXJ",
-	"9HiJtTm9nbch7Ha1/WC3y1DB6adxTm1vzQ05E2leZIwwmg5JqljGzRNNaJ7LlNpH2lacuQbDUbmz1Tns",
-	"01yzchjXUuaMChjHWR/4WAthWObYI7k9jorR7Ah2Px1SMWCEjsc5Z5pIkU8JD3kk0YbnORlSTbgpx4s8",
-	"txqwZ6FtRPLds9i6ufG+LXfia467nR4WzuMVH3EzO/pzOmBE899aD1YO70U3+fleYvvFW+L5nv3k74z9",
-	"yJ2RdF6z0TVTrYQ/gp9XoPwRGy1B+W/UgAr+GxBza98yeGiFEUg1WGIE50oOFNMa/qWj2V14Y0kD7qgx",
-	"PtK2G+7n1Uj4vZ6z6IVeackLrRZO+IttS4+l0Axkgx9pZo8P00B/qRSGCfgTTgZymd2xktc5G/3vX7QE",
-	"JlX1/p+K9TuHnf/YrUSqXfxV757jW9jp7LlU2C3hmoxobi9qlsE9T3mu8YxKYRRNLcu7pTnPHMuzF5gU",
-	"/ZynX23Mqetfkwk3QxisYloWKmVPNEkLpZiwHARklS9J56VU1zzLmHjoARt5wwTJaXqDS6pTOWZ2lZXM",
-	"GVK1HDMFIyCCsUzDeM+EpSmanyqFcsJDjflYkEKwT2OWGpYBKRSKIcfOmAHKoIoRLnA2TN0yRXI5IIXI",
-	"mHIb4egqg6n8JM1LWYjsIWfxkyS6SIclTSR2xYU0RAqGlE3znCkyolOiGZLIOZ3mkmbvpHxF1YA9NKFc",
-	"y2xqj2JuO7cLSUWTPGiasrFBAjlXoK5w+8NLynOWPfSA3S2N93hGNBcprq277wf8lglLKKF69iXpXDB1",
-	"y1P2XtBbynN6nT/oUh+TjI2ZyJhIp2QLyJoaek0127arXwhlRT07KnvLBJopqI7dUneMde+e3g20TBjB",
-	"OylfUzF1bF4/6EZJSUZWiXOHUh+hQkuoHR5sF+5TxnI6Xd+U3wtamKFU/Df20Acfbio4K1oj+21M68OH",
-	"D93jwgyZMHYcrN7xzH0NsxkraduzdHEqDDfTr3hZT1ied911fV0Ycq0YvdGEkutCc2FnrQpLvrYh1zoY",
-	"IX48OUdBZ7Z1zT91Mz7ghtinyNkLu2TsEx2N7ens7B88ffb8u04Syjo/73V/+Pj5u5iMk5QGD1iaPH/T",
-	"7xz+PH/6x0XGTedL8tlKcWOmDEfxiI7HSt7S/Are/Tzbld3BgVTTRet74p+z77BCL3z+9L2GZ7mhuFKR",
-	"zjNHPgusHEknk2kxYgKburJyCY6ACasQ/NwRUtj3qDE0HTIrcN4yxfucZZ2PkeZ4Fh1OpSNEf+WiMLiq",
-	"TfUj6YylNleGaXOlU6lYy0NK3vIMucFM84rdcja5UozqltVyT8zO3jJk+0wwa/v0LyCERBdAs7x/pdhY",
-	"KsPC2ZbKdNIx3OQsOg4jxzyFAXDDRjr+DH5BlaLT6vMCGnZU/84++yXpWNE0U3QiYgP8EuoUP3dAyQh1",
-	"PHg+8QQFFBsQu59eOZkWEmsuenPlwkFW64xXe+fLx+Aon8A9DwpP/YCm/nT43UwVo9h2Mc7cX7F9jfdd",
-	"bQFNjYyTGp13JTV3A14wM6e0a/goelTR7rtK6y3nrfUkxLaemo6fceLX1E90dmOqbfkL18Zxv/q+lKRd",
-	"/rHMdNwuzxyA5pChzXnjOhPjAm/GDIVUmp8H43MmsPm8fr7u/rCsv35nvpSKjItrf+XrQ4Lijk4InMuE",
-	"/CILq78l5FbmxQiEyWA6B3t7e0n7dTJ7QdtR5gy0APuQM6GBPZI4431GpHCWsjtfR6X1yl9Id7yfgqum",
-	"PpcPQyaIXV/QIq1GdiPkRByS53vEvURG9IaRffuUWzVnNdvb21tkRoveYw03z4uT00O0qUttuvZRAo8m",
-	"hBqSM6oN+dNes+dkrsenfjMG+/w0us3lzdR8csSF/7yfLHVvhQIZ7f720f5vr/vD1cfP+8l3T+PC2Yh+",
-	"OsP3D/bWcdE1eEP94sK5zuMU5zR2rdyNfcVu7sCdsgQvXsjY3sJ9uiJny1jKdeOaXFbUqa6ROiF7ozsx",
-	"kmADDSbzPEJ8jemW45o343eOIkpprWJ8ViVQTHtO0sHzB/Z5y5qk4sDNYcWSjj3qOcsG7Mrq21e6ULfM",
-	"ijI6Sy2paD4qct9OmnPBU5pfcaGNKtzF6Dn+FedXI8YMCo3Bt/wK5BttimwKAhU8c1U5EDtJR5ph7VIN",
-	"1JYxR3/g/fWWFpkA7cqRH5om9hb5Wd60ibtgWFzhxPipXtj3Fl/4mTeKlz1V42kRHH0PJyAPrnhi/ELV",
-	"L82FLDKyjBHLVfAQ3AR0PCY0NZr0pToift7gYHXPMqV3Yrz03qs+4sIx4/3GFiSdQvBfC+Z+NqpgzV2p",
-	"b0j0DPsO18Jly+OxQTZbX6GA7YS7pg8Vo5XGNPNxojjcPuAtLn91n/yPFVPwDwTf+IfGzjtVPoJMkbPY",
-	"N/jSXM7ygZvhBUsVW4XHBOve3EEXoKDLJhvSzlBOBBkyxcDDekSstsAIN0TTPsunO51FV0S9g5ajXrHX",
-	"ezPOlQR0VugrOqEqQ664zDtlAEGMw97JroJscIHhYw7jZtpewcsfwwt84QSk/9hRdKFSMRtOjK0HIRWh",
-	"AaIcV2l98NOoelhEDvczGlT9uViT4M8rdIbUvporRt3XmlCR+GbsCbX2v4pFodo1qRQrd2iFS3uVs1vN",
-	"pSmyLrjio+dlkakg1Hn25t26zaV0w5y/YOsywjTPzT3MMGVTa7n4a8S5qZsfLoSZkTrGcLXKkfPvXE/j",
-	"AmChmZXsCN5txAypIe4dZ0GZadJxpZWG4d9ZaRjOncoNBEwtcT9X61ObeG3ItbHEFh9O5cwgj4lVEEc0",
-	"J3QkC2Ew2IIaMpLaEDORZJzTlIFT0YW0EJpP6FSDV9E+0XAk7Tzfi7mR9pNnX7YuL3f8p4Mv2/9P1HZx",
-	"Epj8GmP98eSceE1wJzBdnXWSzhn+7yx6M5xYYuuXrsDGTXWdjtsu/oW+qXrcavsTjF21KoabNnIykV0t",
-	"7cZCUaHds+IbmN81RHi+xEftZad1seLJit4Bd7+Llp5/28ybJjDnmwmdN7FT1+SkcIZapBRtqDLL7lRj",
-	"PM346TrVVf3WN7jmbnId1sYREE8pIwZSY7WvUY6TUz4KIt+aag3loyvw3jeu9/2DP8UIc0R5XlsY/KZu",
-	"dX8eEw3GVOuJVFnt7fLLRgPfLVaXqoEn5SDK5lpX4p2f6tx1mJ33pzFXTK90eOZpM43ZhPpAY2ZVx/E5",
-	"ofnuVJiYXJTa2yTuY77/fX93L/2Q6quUaqtJ9JliTp+dVdnupibKvG5GVXxE4WxpCOWyf8euJ2+QX0Lk",
-	"D7crnKPrPHHrHp1o0ipJLNzfu/j6Zpd5Jg6RC224KbBBYl8gorATPHLR4kaTIdVDwjW5YWMz62OLkYqn",
-	"vNLVtZ/M2Ex432hMLTo9ef2GUJGRvx+/OCJgOZ5wzcj+HAdR1C+1NA3el0z8e9dTy3SuqtdrhvRbJuSV",
-	"/V+hr/DJjjOeXo2Z6hfaWeHH9nuWjqR9B8xd2lCRgXwJeSdXVGtuvzNzLOtNr8MsaS6ksVc8dk2spsbU",
-	"mdLdlStneTlcOVZpsTy4aWlvRUmvZZSbEQOzOztGas+0StJONGlrxP+83rih0ss3m1witdU3r6fggoAl",
-	"faIrfwPZEtIQzfJ+10frbAfa4Nw4oqa850W0Spxz0lpg+qtLfqW4N5v6MbvY0WCA5nFZywFuNXnOv3qN",
-	"NDS/Wv6czJGCcJy1JmNzdslzER6xmAWsYgBfv7B0F/v4Dcfwfn/3jLjW6JqdKCkG8RCR+bGKTGtnuIpY",
-	"QbXMQSyYb3PXMr9dcW3Kl1oWJ6p3LuQBswGPcgxCdGDDnmO7XsFmDxtRrV7Z9WrCnc/8vItYtwLx3o1q",
-	"SrqYCaf6puzGjZ2Ys8zrYIye3dxdpnEtvC3P1hoiXJYj768Y4QISyB8gRr22bDGevoqNb53Cm0+TvrNk",
-	"d1fnaAsbXt6CFnLthetwgY+CgXDErn6TokWAbBUtC5VHv1/RlTsrrc0IdNUI22151a0xIzEG9r35TuCQ",
-	"QAKewEHB1KBd5vyWXU3YNRdU+cj0jCsfHR7Eg8W4BuIErCHMeNYxA74E/xgprRQN7rO2mOTG8Q2NnXvx",
-	"QOHNH+jw5C4MaL3rKcXdm71m73lya4ewcj4dj5jiKd09GfKUDuTsZi4Kv71j2K472+WwC8WXiAZvcSms",
-	"do79vrRefuvwDuMtujnHcMhiA06SKdq3CwHhqBqD0lOrWOV5i5xxesszb22cjUfx+Dt3NNxgLuBV0wxX",
-	"SwzM+laDHNEB2/1lzAblh3GLtLsB9e5Opms9pAfPv4v/xH9jy95ONW9CuF6umbKj1dSVl5zlWZko3xRL",
-	"jXMMVXxgVGhDrlnpx36+txdbyJADziQxKEx15gKzTW9pXjAyoTp0PF9LiEH2IBUOWcIBmMS2eyzt8qmY",
-	"H/6vF29+Iuf4O9l6+/KEfPfD3n5C+ooORkwAGNBo2wrKkWFxM+QCzOV+ToeXovcfu5497O7t2tu9R7gg",
-	"FBLRE9L7j10AN+mVMEM99xnmQ0qAq51LUXPxu/cW+iTL5a3mnfjtiu3yXxjNzXB2hyPK9c1iJdq9Fevo",
-	"rx/+FmEQ+SDs4jR7cXHccmRv6w8ePH++/0P00Zs2awrmzfom3vztPPp6oWuMRvM4D/kUF3EwiJ/csGlC",
-	"rqlm3z0rVL442sSODSdpW8Y5JLA6OKCWBb2YXdEbNl3+irF7ski3hQZj/b9i9Ja1WevbojI3YVkT2VLi",
-	"y91YtBUBlpOO4v7EdYQ4reii9Lwfho7rk1TbkqwptAm2/y56wrL7tfrSl749qpgwFMIUeM4NOup+KdT0",
-	"KivgpPXpiOfTqxHLeArPLeliiyxt69qswwCFZ+zu5qdXPGVCr5ok4oMQ8JJefLAwIGXJp9HX3JD3ny1h",
-	"ZzROT6nuxA9njaC34+7/9/HzQQsgVvOesqNzg4kt3esIb8NTtmjTEHGsaYpZftND7LC3rB9TAbw3e14z",
-	"b+0zq+fStCQuJR1d4NosE3PJs3i0p168eu91RM71fZcRF2WyVH2J4xvpN+2e5sjrdHyVTtNSWcWwhKeL",
-	"QhSCUMe53SKOyJekc82VGV6NpEC5rAqHOFjUVVqGXHIpllfsIQQp5kv9MGSWLxJKcjnggrBPXGM6F2Io",
-	"KZZKlcXcp0HoWMtFHCgObHT1659uDrKnn57T6zRj/cGQ/3KTj4QcRzUIZGorcFHHBWO6dKtXW6acmelV",
-	"mlO9+Mzgwyfw7NI2TiTMysi5olHSBxl6o2K5LNWGLjIm4gjulEj4xz0N94h5vA9lVra67/ba6XTdeZsv",
-	"pSJUBOERsk80u2WK5rV8Tp0ghKjDecOLkAALyCG+38h4Iufdj1EsKbOdv6/D4lZd3BsyubmhutzHiO4E",
-	"OM/LEOl8rcUhdi4/cwcSWo5skcQZqhsenLrstH3ms9ZGsBAyCKMr/1TMQD9JJ2Mpo7rF7IhNvh9nyzCv",
-	"ERfht/uP7Oz3yM4e/FL+EiHlUDxfQ16uzFir5Zum5qpdjvJPjIdtjtGmpCXV4Or7Xw9ulpW0FsEqAAtY",
-	"PXLvDlIOLFOz30XiTbhTdxJy/OYEKuf5xazOudf94aP7t/vx837ydD+OEDOzpasfyZk9byjRrVsYTIHr",
-	"VArNBTn3IcnEnZVIpPfcExnHTYBV+7jg5Kzjvq6dxM3d2k19/HDpM7waWski8l80tjVdhX42v0MiX5V4",
-	"Z5bTo4XG8ibevjwhPzx7/j1xQKQOuHmnk7Q6x5raNDVkwoQhEIjnIbZBiIZ8LcyNoAQjOTA8i8YtKcz7",
-	"5ZqY7iCeIzo2Exm4gFB0f3NcmCE52Nkj8C6x2+xcXt8/+4FozEwnz3cOtkNvm/N5XbkhgqSG36CpJ/hi",
-	"oDBdoQhAaqunCqGLMQZc45PeR+lfB5NOVNKDAevYbBlhwqipXbHSO9fnLAfA9cqXVgYYL2Aogcszwk64",
-	"0IZGs2pCJNkxdcDpnkxkCrjpGcGyFpEwPXixFVanwv0mWzTX0oOE9/7frsvz655lvTJVmKAnFJyWvxbS",
-	"MDIZMkGovuFiAAQ2ZPl4Z35oVnlbPNur1Vv44YdQSt2LYraV8RxNZ6seSmWILkYjqqZVBRZcJdtOPan5",
-	"R5qRtyXVtRr9m728f3tWhRYRnjFheH9q597s7oj06LUszOF1TsVND9cJ4NdhHYimU024ITTP6yML3uos",
-	"6THwcSZzHKRBoYY4/8YKCc35OrWLUIArpIekx7NeQnqWJ9p/nYhk/7zhIuuRrZQVzlQLaTvbCemxfp+B",
-	"+nXVV3LUSy5FDxHetX1vzBSX0GjGaJZzAQ0Xghv7L4aj2r8geN/+4aK1OL6e0rGGJjHRA79Sanolb5nq",
-	"JVhop4udQFIYEEo35SotuAHUZQ1I8z0/5J7LWNM7l+IYUugR+NCn1eNe6CPCbpmaOn89tLMzykgqizwD",
-	"kETIr5gSOxrO9KXoXZYpF5edQwIXZm+HAI58wXPT5cKvN3bo8CMZccShd8hbZhU1X9iBQXmCSzEZypwR",
-	"jw8Js6RCT5jS5NnBgQMAIM5jb48uVMZx1IqxAG0Esw4/k2vqAs/mPRxOTUPCrH+6EZ2esiKApYvHbwBl",
-	"rDgZpvU5vBfj5OO2a/7DsF4ShaRUWEK5ZoS54l4ZmTJDtiwjdZuO9ysCJUzTnCHgPQBwbkf5rGt8gfWm",
-	"PePKPzBHlQKUM7NYyAyG0uh4thuXWjBn299CRlUsXAjZxvIO8GWdxLbV5SkDx/fKjiROFffaluUd1rPB",
-	"NZ6RWB1XXBlFU3u1XLMh5jtkrM9TL0iNUzni0dC2FTa3Hh1QblDNnyDY3EPuucWsGRPFPxOP1wBOesVF",
-	"PECkfhMtZ+EqXzFyhUiQ8D5Px93U/gfMaGEe1hI8q5VI7mb+WPYIVlxvJSnCCtLu/pV9ew/hBh95KOTy",
-	"zsOUSQdbo5NShqiegERwPasUwfcxH+NJvYtDQhvX+A45afZy6Loh11Ms+LPl8rETUmZzJwTEke0dF0KU",
-	"cRMDTrYXr6sq92dYmvk16TyXmbe2C/FI0sLUeda9Wtscc2WfUneHRxRZK9URxUbylmWzmwbyWj+QMgO5",
-	"CTdvB3WfnDYh63xNRnvEsOBUB005LUlOI8qF/bBeysIqeYKxjGUBeQU0pVqr8810jDq5gaQHfClZbjA9",
-	"97wVGnuA3AAGgar3kS/2uh5a+uausJJAFt9YMabYJpDMg59alEELv7byd+SQK0vebqCr+N3CkVT9tq/C",
-	"K8cjmoAhd8iha4sXAQR69yvZalwe25YlVKiuJJeDATzm9dCdThuwSDw2xTIh/DUou+R6e6KBQUWbXL66",
-	"TD2BqGGawYIEDuMJ7E0OrD5pyXFqlStmbT4+cQLsFMBLoTCBZxC1n3fWCXcS4iosgERwq3bjj3c1h2rX",
-	"4tR4K29YK0TV8uBU8CRYEa+GXNTS4RTrK6aHJawSlq1yHxdHeTYeC8YuY6atHho5e1bxo1Z/VFl3TJWZ",
-	"WkIIjak0G0Hx2tKNVR5jlCctd4ztyltAf79LsK2SkxgAoUvR2N9L9vb2iH2IbI0AwViTZ/tPt5e2mOLI",
-	"3spJmXM2H/bTDie+sNAO04AdNKM/qumVKto0hnnICiPvwfM7YOSIp+DCU4a3CO9+0VZbATf4WJEje/Xr",
-	"VgzOuP7uMLev5j5U5n/Hf3XziBkHHCBmy88OK3ixkgJdJFGY4aqPWnGi5rxmqaHRRYjJgF5gTw7lyiYL",
-	"CcsT6B2C3JCywuTEg+R+8CKla2yhJ6zNsbURFIaZk9u+mG0HdXFCX+XLWYtHJmMtiThKTp5oMpYa9tr7",
-	"TBRMICF9JUdkL7g5A+L3utRsmycXfyf2V9fUhEyornt1Zs5veHwj17wDjCQjatIhy4iQLrTuiFBBCuFl",
-	"KRdvh/G20K1rNx57uwhYvRXdJSLVL3uyFwOswGbNFdeXK05Q/9JXFCh0ULAAP/ifFlQzwIu3/Nl/3Fyx",
-	"g1K/K1tZXP2g8RCUfondXR6o4WGAW5nIrsDKsEL0A2ZVt761TpywmEUtBiJbth0lylpdgHut61yotGbK",
-	"Q/XsHKjbWsb/5jCF7kQQAT713uFeA6B66+e9/Y+AS/3/H/y81336cfvw573uc/zqP9uttjNhGZCTwMWA",
-	"uAV7ognPEmIkuWFsTLghW1IQZF7bO62JZpFR7/3p8Om9R73GomTVyJgZYnHKddcpuyPgci3UcrZYCv7q",
-	"LjE95GMCAZyH5Bg1WZaQ4923xMX9JuRHok2RMWESckJkYTTPWOmYhyrvVEDCnlW5+7jtoZp13Ek6x7tv",
-	"O0nnx07SOYnySQAGnoOTzCulYiE2SbNWzAK447g2G8TE1FIZyxZcN6liENPg5N6aovtx/TjMzS6WUcy1",
-	"v8YbdDCmKetqNqYK/KiYw2VPqqDKilNV6BJmEzQQW1oSyryMPCtegZxNtvxkCSzx9s7iELTGMQi2Jkb9",
-	"jpQw/CYGghHYHuaBTfOIlekCrDWaFMLwHItqBRW4iXs1LoHObNxs6gdYzPzyUJER9w4u1ZzaXC0XtDfI",
-	"hCT8I6Nqmdza2jrVGqstkR9AbCfe63Uk+mUcCpK3ZLAvymtb0Z68bOW6FaOsm/a/OZanJZERXfCmNzdj",
-	"GubMIJNq9eIx2XaL7hSLfY940toOtGDh9aVCVyI+fBimOTm1CwJDMBGSx4/GerK0dPyswujK/XP5WKEq",
-	"BN9AIq4vulcz480RBJ5HUjTuf2+skQTj1DcX/t8S2jqCzDEfeWPB5bb5NQVuz+dbd6TN+5dxmJny36sQ",
-	"iMYEqKHXVLfc5tpIRQeMMDHgghEuLK2HYp/+NXf6ttTGKtzxEvewr2Hs1GxXOYX6xX48ZMQHCstaAu4U",
-	"ml1KcXw/qAzNhfnuWfQ2bu3wx4LnGXE/ky1KFMuZ7dXQQen6+fvJBbFaPzwDMRoZu2W5HEM44bVtYrse",
-	"pHq7t7O/s7cwPrWKLGksTFJtR4xuPwypOevfP9mgCsxY6jRitxVgdcjDIkws9A3MBM56gDMECT8kVBPe",
-	"D/m+M89lhOY54Dx5K2sc0KdljSrDwSqWZ4+cVoU5+xLi0eK7Jdhv7Me5lYUjBYXLYsOtlYUXlxR2xYdX",
-	"rSzcXkT4m4Hwj2jmqxjaF6jc81VtsCGlheJmemHH75x8EHJ8XGBKaYPOA3VBo927d/7m4h3Zvd3fpYUZ",
-	"7sJPvUMC4FtdzQeCZeSvH97phGiIVdaXonfsMjoQ5oygTE8ui729pyk0AH+y3g45FsQSMrLLHPAiQHW3",
-	"QjvhBkJq9JEzoeeMYIDIpQiUvyETEByTMU0mQ54OCc4fW0ppnjNFRnRKNGOWYbrjCtVLzJCNLEUlhIpL",
-	"UeW1Y8Q1lCT2z3FVl5+eHJV2BcMExboB0HEVq733bHvnUlyKC9RdXfzZIQHhhmujqJFKk6HMMxd8DhM/",
-	"Cgoe44+9WdM2xMiHtupeQno1YzWEzgfW6vBz+UBgr4YWQ4s1xOvXTdaNr8rHakbr3pG33sDolxlnbRjR",
-	"Xus92KE27OCYXVA3hPeO/DbagQS0BakaE6qJYgNu+RfLIKweg+f7ufOFpr52dmlEOfwcQOQ0LfGHHfuP",
-	"n/yTeuGIMJrF0lcZnwFFdXI50FGz/WHH5R1YoR7cJ63NxjwBhx0fhVn+ktjO6t3jiHJGb1lCXCVXUrsV",
-	"mq4LN9Xqa6f3IPQDV2SI5ThxqlVxPx1zehzCJYKPYtnTeuc1n4vr+fj8zOEH6Rk3jH0EtzUhSoIZEM0V",
-	"t/KGNd4MHTau6ZNTvOR104Nz6HFOa4/UHEY1EvBrMuNGOnSeMpwyuMcaryQEgLIwPsox5BlvVthjHdoo",
-	"7veKdVtXCu0PNWbHlJ71QR1a4YTgRVKCDAQxm6KUUPWMQ8sNN/qyvXtgaE7Oq/np3IuoUtMUIy8b3js/",
-	"wcTPzrbmNJ3mm94E9V7lncNO/YJr6jLO0BV9NHlkCI8M4ZEh/NEZQqCy2a8POl++QExJX8bshJDV53aO",
-	"pFIYLgouBl2WFW5+Wyen245kUNysDk5fKlIWgAOZGA/CyJ5CfSkw2y944ImulsvICVWzy7kFGWcnJ+eY",
-	"MwlHABBbUqZRSD2Rwo4GqONSdJ1Aiunf3A5hNqd9q1dD1sZv//cvWorets9SrBKSj2yrPMNcSDmmvxbM",
-	"5176h+0Kk7Fiff6JbFkp8epf//wflA8N/LkNjRg+YtrQ0RjbsuN6+vTpD4QL8v7dSUIwldL+1PvHP/7x",
-	"j+7r190XL3rwqgszpu15oC7TvqyrTLZ6l1Az+bLjukc9pdCMoEWPjOmAC6fs2GujhGl2p4f4LAX7JHui",
-	"SS+wB/YI1aTn/kb5M6+AONEQ1zke03TIugdgowEs+87QmLE+3N2dTCY7FH7ekWqw62F4dl+dnZz+dHEK",
-	"71SuZU+bx+dnQabQYQftP18SqIpEx7xz2Hm6s7fz1GFmw+22uzNhed6FXMXdXyY3eucXFxo0YC1Ijw56",
-	"OUA61lhi291hOJonuuao0og08P3z/e+3d8gxRGtT++6lAOZt6bm2qjdsakl6qmFrWBY4wFyD3BCnqw7p",
-	"LXOesAxXu1RAzyxPGTADWMlQhwrLadupHeztYWISIKY76OKS9P06oJlgCSDlC2QfswsGU2GY7/Ic+4w1",
-	"VY5t90wYpgTNXdhboPN3Dn/+mHS0z7vrnOMe2HXgYgB70Uk6hg40GNwLM+x8tO/vZhItFtFdvZjQwYAp",
-	"8v6MKCYypjBZniObUzQ1CdFM3bIM7QdUa2Y0sXdZlrHMx9ZBvZHppdgCSxm0rx1rmubMbuQtI4Vtn/Rg",
-	"QLu97ZbteiFTvXi7DPtkdodmlNf3qWmYm9mUY0H+8u71Kzi5O3PXF3YCQxTK3G1v9vKrXA5eB2u9+xkW",
-	"6cvck+TWKPELZNeKp/aKdtgItS5huEnLqu+0reKxHQaGOyMWhga3KBdgxQfkfMePqHuyMkZhzlD7wn5c",
-	"uEP/a/d/1femNK7hsCNm1OgRgrHBAXq292zxAfpJmpeyENncvX1RW1yk6XnbOgSg/N9ad/TYmYgO9vbI",
-	"ZMhz5tNRgAtyDUfInix3feod8pO9kImRRTpEnIDS4xDdTwfVv0E25npo2YVgLtQe5k1wtFf8lgmm5+7E",
-	"iBnF5/AzF9XjM/lA7aGGiZR7i13h5GMMRU3IOC80+S9JlL1lRlZOhx6iu/Da9b4ce4LE0hX5k+vBn/Bz",
-	"JUfMDFmhiW3S3nQ+qhmP03weFrw+KofeurZOVtiZUmSrrczrzZgJq2WVkBZg0C0EXETgjwJj3IAJhtE+",
-	"eHWILEDGoAPKhTbRZXbtX4xZuhrF+5FXCz7D/Ztj35lF14ifAP8iyFHB6+s/B+/C63fehlmFabosV3L4",
-	"NqVf05u1KRlzB0hliW4iXRq1TsjzvadVfe7oTr1lNOPuzH4FzmS7nxIjUUQhRtF+n6d33hP71tPFb11Y",
-	"Zp6y94LeUp5b3XPudoZr1LqVVj0tVcbdz7Vcii+4tZBfO7PJZ4ZoI8cu+Z6LgXOvYNgKiBVGl9YaK1bP",
-	"biQaTo5rbsOIzOCr7jihwaUSzJMamnUl52OyfdwgDQWTaznfuAih5u6EjiXo6Eea+XBSeGV/8SvvA6A0",
-	"fGkJynsp1TXPMrRorigO2Rd+WPzCiRT9nKMP+/58re6f/HnWNPjxS+OsgAmPilnLY6jcVJv58Uvimd8M",
-	"c6oR9FekrD8uRW2UQMAq2KCP/2JmReJoMLLYUKtHgs08e9GxXY+pSYex0Fzv2nZRIVW8iAvagXR4OqEq",
-	"Y1lSWc8syyQ3bGyIKx/mOPMsU3aW8gYRA0n8KLPpBuj3BHsEQNV6aILl61++6hlyq/HIn0P+/OzgYJmJ",
-	"ON3NCiqnwthz91V4+4l3/axwfheKRruB76lVEAa4CFrCNUCxwgG/De4ZxpKyKJ//5okuTf5g0S8ybuJq",
-	"4Ukwhg2ekrCbtmNSPfIovTz05RTsD4Rphpx7E7fT4sPBwuqs97wIpW6xBjjH5g1jY3cn4jl7okNy9IjH",
-	"oTh0SCg5f/EyIX89P/0ve3Ge//RfuHKXwmFUkNc/JnBPgi8JPIRgTIBgMDxUO+SNC+oqYzftca0HZcGb",
-	"3MRszsU4lzSrJlyWtJ13367LutnnuWU011ODmTyL7tz9tXGTcpqRkV0YqVj2h+Mg+0t0cU6nlhzeSfmK",
-	"qgH7Bq/ZZghIgwsdG0NTK2yGh89IMpWFWoInLWYqTmINbts5mtdf3MMPIjz6ziIU/SbPmDYIN/yohd3z",
-	"ojuFWAIXgmHkQ2pknjwLM9yF2Bm42uJ3U6GsXkakQDTEMNaGbDmTdP2eIDIIjNkmXNjJucASJx5einpi",
-	"GDdE0BFzQH8OvT8dSqnRrcOVS0W1l5IPQkNYaRzJRKobTaTVZyKXE4z5tYeJ2oT+d2J7KKl8Gb1vfXeQ",
-	"q/cYt5pgIA8RcuJqDx6Bs9sqziBL9KrU3D/7he3d/Ww/oO717GCJzt5J+ZqKqRuj3oCfAXae0HpkWjyG",
-	"wB85NJK2n7mq0AQSt33ehyxBEMje3g/bh85CjdnG+KA9HRiihJ9lH5Nu+EB0ubgU2sgxHBVAy2x4NiBs",
-	"XyqAda9SCSZUo79ph9QTIUpc70vhjL5gM5+6OBLvChlxUVipLHIq8bV3LmB0E6eyDpRn9yBs61N3Mpl0",
-	"rcjZLVTORCozTP27W+PL2nqazhdYu8St/BAiR6Szo9/1HK6ZxL09uU5t82m8TJlvV3maZO6rrVQ1VbbB",
-	"njDqur2xa/TXizc/QShelHE5nuZBDXpkC66NbTgZvfKxxIUTynHOjpqNzaJE+GZLTAsMYuvVYCt6ZMsH",
-	"lMhsSqS6FIRQTf7y7t05+ZFqnpKgyW1vKakhHeqZwdQQCPw46l9a/U+wSR3WAJQ3+No9bEcDP6FnS+ZZ",
-	"g3eg/8sxhwQvWsxzsyTJDfqaHWFqZDNlo8TuLlpuS8VS0xHzrAeCKYHQMLzQhUVqMhlKzUgPIip7noe6",
-	"ahKtRXd2iJVnRmOMVbwUihrWhehClkEhG3/rwSRYWVOZZpliOsqLMCJ2k7yoBpeyZlbUaPtBrc517I54",
-	"sFhImlY/xwI7MJQTiOE8kcIouSgM7SEVjm9DuPCemmD9Wtmuj9ZvDWSo23I0Y05WwBdrCXb2x1h+n08J",
-	"mDXg5lybkzJfYDXt5JU9ugAjsuDBEwQL2KyPe8xxHgB9EKNniCO0slWQI/GNa8PrV25r2SYNzfYV16aR",
-	"QOJJ1n8DKmxUMjhuaJMJaRZYthenFMzFeDZpNCnTF7XPc7S3JqbHVnmOIzoF9APQIfEGJ9xFjEE9OVcL",
-	"TIp82n5hnPjabBvxKXpKdGgvD6xWlt1/4GZ4gdBckeOAg/PeWczxt89+6/ahb8ocWc/MmgnnQHqeRcaO",
-	"Hqz6dbD7uZRaF0RAlZpdqCUSasCq4mKgrNZHhCS5FAOmyIAZkDGlYLotICo4IjVCfdaqC7kifVh0L4fw",
-	"PB9XtP1odbwnKfnIoIo9t3DnNqt0235u4AZu9c+iOL8lIPq7YjmP1HGva9sJmwspYzXhDrcyNDtHONNu",
-	"Bf1459ZbBQpgUdhBEr/gK53YyhU1TdgzwAh7g5xZHIC7Hh/iUMy/jYPjUd7H1fQfoxkemN36tOrgUD3x",
-	"3Gre5e2yy/XuZ/eXv77buPILfGyTFOi7aKE6N9BHFryO4Ey/muvy/7m9C7lwlMTsnGRe+Ho9d++klRlD",
-	"qVvLV+3vGqroYkSbboS1EKpr0SgaPAwI7mDfBxSkMho0Jn1qmd+y8GCsX0Vzrb+tVu2BrW8LDqVbhOyP",
-	"ejr/4MGeeFoCUJOFjMEdbge70WYKPC+B+wBEwb6b5x7GTydES6vRuUCPI6vwoZUfi/ntkBeK9h1QQJlc",
-	"nmH5sIY5Jm4oPL19GDth0pw4dkyYyCwLkQJsS67yGYfy3yDoxRJ1oJhqEotVi8PctXYOYPlV99esLxVb",
-	"3L+Rq/Yea6XEAEyWDWwowQDbmnQjSZaOmGPCvMR3Wtts4Pl2WtKhvnu2xLK/Y5+MzwQ1WHIueMBuQa0+",
-	"aWQ0v7b1H6sktFHjNCzeYsM0nuMHZfZrZ44fvySfvzQyOpnHzEipobkcFDDbEGbIM0X3RYMh7n72cKZf",
-	"7sgb0XsJgziy3NgyQoRD7Es0RcznfgOGzK+zaSJpkwhgGg0f3Ok7Omhr1D22C888rAvuq4vqsyToTCTs",
-	"tm4dKalt1RsNtsoLzEVLnMRkKHO3cYCwa4geyiLPyDVLqoDwnt2hHsmpNi5OW5DeWb/7mpp02NshFz7H",
-	"CrOoxKXoQSCDYphJtVXBXWXbSZWSZR+XhQHLiH2YZpCLBcn//pmc2VNQGOeOx5LG5F///G/CPoEEY1zu",
-	"CL7ghlCJ+mUskS+HDHoBRkbaM5Vh0ZJLAflgW8/2ftjeIcfNw+mbwRfjQeq2JX8AV9uqsz6spIe7d07I",
-	"9asUSBJYC/JhdYm5fMPVLvtd8Y9vUP3YX0L9OFcAHQAAFS8pz31EwrekudQQ/2acDAASVjLKJ5pkzFCe",
-	"6xrXWOW2DiLpW61gpWIxLwX/dxWJUM5jscRXrU9S5uBzkeZF9sfLQHlwk9xxRcjrT0eriQBRm9n7MTHS",
-	"Vxr2eZU6sbLAXy/e/AQ6rIbSmls9gMxJ9W0vIZQg74U6m4KOrMqZyrwYCX0peq4wK+AIjijP7R8uZFIq",
-	"0gPN/wq/gFhHK1fg5+2E9PwZ7pEtf6fzTF+KqjTV9ZT0jnou8DJlhe5t75BTmg79cJiu5YnaFwCO8eyF",
-	"nVAV7c+4GTLlwjdm8sS3HKr/IaF5vh1LG/duwhFq2VQQ2e8zxTJEeHwrJyjUF2PNlBt5kAHnKhvYnUFQ",
-	"NxfYiHVQXVAkShy6DOClIrNiENST96VONemVVT8R5L2c+mQoXf1SXdUvJdcslSMANavKmDbyJnZIbyQz",
-	"9mesydwrV2ObAGOuBsT7hIopLD0EuUBEN9l6dnAABhwuBpcCg8GuaWYf2z5yTbsqzz3fop0Nvg1zQsTY",
-	"aqIAdKOPLkXPlRj+s5VaeuUzXpq0rXExgC34gAIp6Z1lbDSWhol02v0bmwINK2bUtJJyYe1vGCLmQqDt",
-	"oAQRgHS70rF3KbaqBk0XLqUpyw4JDGj7qN6cE4oRux7a5Zo8Ozg4qobgEckuBRwOACQzPM9LzCb7xt4P",
-	"O+RvbKorufr7AzKUhdIYiArI+zHR1BLYW181YgncGFfIOcRo8uUtygrdK5TsbjPEVIWiIz25uhuzVe5n",
-	"XbCF4L8WuNQu7ln7IwSoxluUvH9/9iIhmk63E4yAt6tulR3aZ/m0tM0gU6tG2CCaVlPN8+dLIedsIAkh",
-	"KD0PiLmORS/ENHs4yb9WOz4iZ0Dq/zVL7WmRfcIcG2+oAZHT9g0F9H6T2sAfIpV2gRPjHFDLK2V/i7qT",
-	"v72UEyPUAlDhX90zuVjGOjPE0Bt3/1pJoRrQUc0p6eLRoMBP5gB2txxmOkcryfUU/uF9iDMFmAy5HYGm",
-	"gcl8XWtgw4LyGB/yoIryCaz+XINi61Hw7vtWO7YvTuo1l9AuHcF2mOOoe+G72rwf+xXXZkGAiU6IfExD",
-	"X59y63eX0Guw4H5dXffYaz+aTn3md8B+uSYjrjVkqElFJkr6XLWJFVFC03ipmerScryN0f5BSSvwr2uy",
-	"1Qg94doz+Co+hWXblSPeW9Gtlke1FEe+VJVh4zKNIGzySYVR1ppM8CChKitYlvcfIkrlJc//gBgpv/Ow",
-	"lAXgKG47m2AohEadY8uJdq5mzIZkOzoeM6rKc1m5j6EYBQh+ISLejHKOg/u6slqj2ubjmfndOERcSEEZ",
-	"L7BY2kNQKXs+8K+5EQtN4C5udfVcioFGWJkZGK8RnZZQXjO0nsmJsApnDcDrQWoUlEDoVBOEE6ullZ1g",
-	"j91307FVIsMiO1k/IXxEB2z3lzEb2GsaP43F4DEnZBV2HxUQHUEQVlFEydursmoRaTBSIyMg6LmY12PL",
-	"jpV9//+w2+zqZ9r97aD7/cfPB8++/GeEnnxQMxRn2/0M/6DfcDxW8pbGbAaR0fn3lh1afssWD62M7Kif",
-	"M83MK9vdsR/h3cW+VaoiQ2/xCueNOrrlox+j2P4PZ52EZWpjGrBlZMwUl4+OztWOOlROnPHdAx6XhwMC",
-	"j5wnBEJrq93GBtxRHLG51S9cDWKsXRzgDf3rn/8NBYGTZla3S92211ndBxYvMbJJMe11O3Is+ne+pSjK",
-	"2vZ+GEpCR+SsFURixHZ91bwltu+JJnJSlSVETBsPhfVEI+ZbfIOm576bVY0I/sVzrKS4TLTGsX7TX+a5",
-	"009YbWajYR2IQ1dOvzVOk+aFCyL9gwn635TcXq+72Tgur6clbQcnpvwqODVQt3R16BV8sQa9AvL6eFxi",
-	"sJRlwxXLIbLCSLSLlbXZXVXSLbQiQQCDGbIRWsjsgffBEg5IEbSN7aMKs04zdOxD2feYfSrn2rx2c3z4",
-	"pI2mfuOCAbj2ASNtcfsuxmXp1ATb3NmLmAO7fQgQqNI2APgxnrbhf3rI7AHHeRYGkzmK+7fDtKnVKI5h",
-	"2ozKM+B5gf9mDp5N/ezb4x2cdldquFnW2IfJeNjUrctOFQPU2d65FMeiZseG4CR7+2rLWGjeqFhcxVtJ",
-	"wWq2gpCvtJumN4qdio1/HZAbN7F2XJs/bKjz79raVi8U3nSruvLdrZCs1aGt39+7n/GPRcn2wWnYKKdu",
-	"kw1xlI9B+JvSkufdA5ieP/IUEL0HVpKPcKvnF0qK3CEBD/eSW4klDhURWJ5pqM8iyFbPF8CGQEys4A2R",
-	"jJhaZMW77SNMY2uYil2TPazz2dshEKxZ5RUl+BbvEyGvZTa99CGuYf08zVtwuTGppDxOd0rI2VgiDg7r",
-	"PQzxoU1e88+/z8V55AOPyTgLb0Mk4Pk8q/0a3A1Me/MSb46rx37fOTc4j+kSGTfljBMi2OQxIGld/qbj",
-	"yn5ob7Uupg6wLFjxpT1QK929LQFJmO0NxJR4SGz3CcaXcVdTbySzImdk6+LFyWlCJkOeDkuUGtt411gi",
-	"0alUloAuBTUkZ1Qb8qe97YSMGENcG7hHiZ+160SbIpv+65//Q84MKI0ZxwSEcIEOAaARSnZfipzfMB/E",
-	"FCaH9XM6GNhmC2Egw6ZRu+OWKd7nTIexTtxA4NSl8OgRpC/zXE50BfYNhaUmQ6aYK2OdM036/FNLtSjU",
-	"Kv1h2xR+qmv+q4Q8lXOLFly2YtEfMOzpdxXF9BaODcJrl3Q436M173rc/eybuV+xaa4hbyghI6puWAam",
-	"oEzRScSPgh3UTtEiiNUPVWuP19T96Mcv5TIUNKe8cuvu7T0IL8IiQfj7I03cU3Qp4foXUcNdxZQlXJ3+",
-	"0psDKnLsb/msuuUr+WpKBpJpck3TG1eJhrMJojFzD64RSRdApfTbu9Ifj9G/3bXu0Sc2cK/foxjsfU5x",
-	"i2oSL/tKqqqvrkSeFc65jhd+TaDgl//2UghI8nR59GHIJRqPsEW/JE90GbWJiUU+ab1HoYAmy3pzisW6",
-	"Rr5aqdgjohnC2lNN5gSUJlU4KYAtBE/K1DDT1UYxOnqsPPtYeXZDlWelqqKjXanQDfC22Zq0Tb3V2ySc",
-	"kT+JCxJbJVwDZkdtJ5UWAwF+Lg0D0Bdcp3AEA0SwNjEjEJkfoipuo6vHmribFaBPqyw6e5V9Q6L0Xc6T",
-	"C7H9FiSFWSE/boKwxxVFBbzHolVdOJs8kJz/FlfwGxP0cQmCxXyU+B/oxowHrf/dXkLTGkx21HNwp8sy",
-	"BjzXlrPMmCY0z8vKZPqoXrkMhUfnaDfxCnseu7c9BvPfG9/u8Y69L5pd5V9bf4Z/4FGbc6ggkrGL5cbu",
-	"cz22XngvsWZgGTNZDwU7JBSzTRKih3IiqgpniGzWl4rsPyMZnbpQTHTmIQadL04PHiwPUYBRmtSQ3vmb",
-	"i3ekXly/t0POtC4AGM6XSyO3kmcuCIdRlXOmsIranFKDlI+qArUb0iqDXlouP1dEGP2PQhqPu+bQsh2O",
-	"L64roOM9gso8bMCHpTVGqCWnruEjRoAIZ4rHLhX9keZc8JTm3SXDQE7c86fCqGgsyLoqK6yhQsImr7Zw",
-	"HabzQG0YLtQjps2mQkg8BZOUamb59IPGjkCnW1JhZtzpyes3wCf/fvwiIRSVLyvd6CHvG71NqCZjxe0k",
-	"CITyp1Jk9sOYqX6huRRcm51L4dpVrM8UA0g1x4NRsNSEkiHVw22SOlDR0tjiFwECNCccqyz5LhFXfV6t",
-	"24qmN6T31fr4KnEb9VlGTu0rWL1H9I3flVH1lRxUnOAe2mDkPtz9bHl4JOgjFqsxe4YeAza+QsBGRQvM",
-	"bcT6jYsx8AtHKMvCS6S5WBr5IkqtECeo5wDHMB9LOGaqyhN1wGkJwTBz6az1+O0TbRUjQAm3eox9EUwW",
-	"1dOXghuNhUgyOk0wdACuJsDlnjDFPDg3lPFYzXpyKaApN7fScdlqSCE9rKJ2SEpsdEiLsLekHlvpQQ8Z",
-	"M21pryduDb9lSXYDtb42KhzDkjqpeAU85AgKAW7Oo/S8xpz3UHZG3pCzbFBLHHgACxEAjcxVNREVZtOw",
-	"M/N0txAM5ZEGN6bB1Zb5QbW3Xwua8/6UiwHJed+X4NoaU8WEoTmOLCEjnnNjFaiMjXM5HcFl+EthvyjM",
-	"NCF9OuL5lIxYZkWOSwGvbe+QN8KFKdUC8F0OOGAbPNHEA1glhBuiWFZg7h41lQwzZVQ90ZfCyRQQJLCF",
-	"mX0Txm50QpTdR5aRYpyU8UEH3xEKr85R+aoztn5VD9r+KipeK56Uj8vHkKgpMyX00aOD71uI1F8Nfmr2",
-	"UlmIbPRSKgfMMkZwoQZUAhNKAlo6xzgWwB85OTlHEdcM2ZQM7Qip8NAkCdaCgYoJGorBQypuytzTMs/w",
-	"NL+FFSFDsN743vtSQT/gd1DslstCJyQtlAKYRNuyYJ+MZ46Hpds+QdsSgsGUWTtQrKXIWYJoyYqNKBc6",
-	"cdVTqCnK1OJLkTGa5VywAF0ZVyal47JKH/403SE9hshJrtoLzTKNVSJQhLDcieZlmVXypgXuxm/QHKne",
-	"y/1WCYgxrjI9/xFf6hFf6lvHl/KbRIy0+jDBVzHoz25VFHNqMwK372DXHvUu72/ELfvO26Er6qtKOyFW",
-	"QaXSqRCL3mO5J1h/9KiqbKWhlpRhkfwoO5Wz/rfPCNYvXH2AmX8d1ILlOU+198PpWJohM+ipQRJ45Etf",
-	"ny/BBsU2Zxk4vBp/wVis9hiqH0/Ou9pMc1aWikMzoJNtIFuBcqiz1sOvqnJ3xMgMyoZhbR4jiVFU2Oav",
-	"2aXgAhHzyLWkKnuiSZ/nthk91YaNDknPSVt/ptfpuJumY28fRKlL9pH1BI4DN8RLsSWFFeicGdSZS1zA",
-	"CJajcGLYdonZMuOFcI2RWluXIqWadXM5QAs1oPV5qZBnZKvnB9tNWdFLSK/QXfOpGzoKewn51z//Z7uc",
-	"DIXqRDuXotUgasdnR6DRhxhYR4M6034UUqCEZ19oEcRQbl/OdOqanWsaX1z5P9qyVxe+jdAAtyj3tHwi",
-	"0TyyyK/GIo89G3HHt1/5Q+rK6Volt5oytDrcaPj6XNBRq3fFMs5zrs2b2hh+1xGo4VQWx6DWFv/fDhyz",
-	"Nvt2iEzZoA5/DOrfh3CZMcNjuDEbsj+GXXwd7MnaJB8RKH9fESf14zAXh1LUDsWcMxFj8rufw4+LkCln",
-	"zs0DMM42ESUc9yNG3ab8aIvZsgOlWJIGV73PQ0qYD2J54oqkN+EpF2JK+mxTKO/HowW6EHyiQf3fFpxk",
-	"OLivAyq5zKH10JKPh/cRYHKly87DTK75snOVAudGgoR0fYqPP0SRgpitAb1oSwdcwWgv8J3NWh2gp8Uq",
-	"jk8+fLx1717t77h+BJ5ot6oJVv/ThIs0LzKWxSoAruP6jUezOF8KqPrcVB6VHYCUhMhM6tAbdTGyxBA+",
-	"9QRxX0pXsrO8amLkpThD/7f3evuQlSBBgbu7PiFnZ0SaIVMTrll74ElVaXP9FzEWDP0agSet5T2dppeg",
-	"3RXI5PHS/RZNgnOrufuyAyenPlKs2s7tOeU+F12BlZ1u93Ohq/IEbakGGJ1RxlgslWYAsp9mighJcikG",
-	"WFREg1nTzChzj9fDveWlCyPH9fD2oIhLc8U3qK8tFnne68qrHytkSbPsjrTWSmFki+ZaulslR6+eltuP",
-	"7o6vLOS/qpkScAdXJVjH9Jy/b36VQf9QFRjGtY8fYBmml2tTD8XbOjl9j8no3tM6pgqSK0WGIXiXwsXg",
-	"aXjzuuC5IVwkZJwXmpih1KxZBsMFnaAX5ZYpKxO1ZYyc+5ltUJx3fbRFp5/WYhj9eNdDNs1yoWHAUrlh",
-	"rf6vNox179rWJKOGHlZR9UYamuukkjztvoyKEXw1hgfGPIVPSk278papBGPwu9jGpYCNH0pluilXacEN",
-	"wpMnxMc47pBjwGVwC+Wgp9gnroEj+8F5LPchHwyZuhQ993xvhxwLK9VLobm2mxvOh5JnBwfoPqdkLLld",
-	"W2IkOs/HSl7nbNQuCJ/X3OLrFoXLyKaHlYNr3TZdl78HXPTftefCn9EW7TXLqlATjMJrng0p2NzwH9/B",
-	"7mf319zq9WeQKwilEVwfiYcflYKR8pBhDbsoIGB1SJYINHHt1Ww0jqd0DvfLWBB7TgdQgufj5vl4mzXW",
-	"rd/dz8ODS8KNGIkqqmeZcIhIymxFQcsmzf5Mu7/tdX/46P7tfvy8n3z3dG7urBVG55sY3+sHKX26SVKz",
-	"U1hsAISl+LeLbYBZt8c0OHSnFGurBMSMhDNHsGkmd3nUqGbWV1IXq7cauiCGRtck6W0SlNp2I8y5uMEC",
-	"wXRRjXQciKWJDYkWtumvE1YBk5oXTvEoXGxOuMCTNN8+VjtOkdMUcuW6xast7KGk4w3yzlaPqS4L/j9a",
-	"xO7AYbGg5iKaWPXqDY1WLTU1ScbhOGSwhU80IqRpAMYlE6luALDPVOCA3JCUisBCqvnA6n1t4Qgb5q5f",
-	"J4hg7lFwwQN/xCPxx+XLznMvlT8Qy7Nor0vNYc1/L9WtjZGk76ItVL4QkDZyXfA8K/MwMmroNdWMYCul",
-	"fstdDq4djRMW7rIb9q0laPKCqVuesveC3lKe28Wfq1D9WE6hPurQ3Oo3ALYJ2lK3nmnWF8duc0pzwoU2",
-	"ALq/1RtIu1xkp7fdSTqFyjuHnaEx48PdXXh0KLU5/NPen/aAsboum83+hdHcDDEZhwumdVIubpkEI4VR",
-	"NDWEG83y/k6l7wXDt3pTYzeBQSfAd+2O3rCpThDeEsFVa0Kvz1zG5J+U5jkkcQedWSYS6ebk1Oqttzxj",
-	"SpMtLVPOsMznUOoxR3OkTodS5rrK6wmC6W2XgWF8FE6vZgyf7fpVTdMAQ2TNEJ00g/ZdqlXQBR7R2abP",
-	"g9Qg/cTDTLjEHqngX1mUd3HQokcKjWzIkKusO6bKTDF9wK0Gx2QoJgyneTi4NOfg+4wuOvpFgzaqpE/I",
-	"BwdHqtVuoCKnHmLVidSSbp5jnLQH2rpt6aXNXk0oGp6RZsA0W+KPjBtJuo0tLQ0as719GFLjd8jnibhi",
-	"3bfO+VBBF4Rr18SsxEdd4AZioIdkXMEfzI6hAtn21UCvpwERJdBkKpViKRAldONqciRhDZIavT2pkjSr",
-	"YVSoQF8+fvm/AQAA//8=",
+	"7L39chs3ljd8KyjuVlnabUqybCcTqabeUmR7R7N2rLLs8Ttv5EeEukESURPoAGjRjF9XzUXsNeyFzZU8",
+	"hXOAbnQTzQ9JlJ2M/kgskt34PDg4n7/zuZfKSSEFE0b3Dj73xoxmTMGfL97Rkf03YzpVvDBcit5B792Y",
+	"kWumNJeCyCExY0bk5S8sNQkZSkUGJ8P+a2rS8WCnl/R0OmYTahsxs4L1DnraKC5GvS9fkt5bZtTsaGiY",
+	"mu/kjKVSZJoYSaaUG3LJhlIxouwrXIyaTU+44JNy0jvYS3w3XBg2Yqr3xXZUUEUnzLhZHaWGX3MzO3lu",
+	"P3HbW0HNuJf0BJ3Yd6l74IJnvaSn2K8lVyzrHRhVsrDbghrDlH3//9DUXPxM+7/t97//+Hn/6Zd/7yWR",
+	"CR/pN8P5qb64pnlJDSNU43pyTTL7eStjQ1rmhhiZ0dn2IaFiRgqqDZGKDEtTKgYP2sWAafxaMjUL5qEv",
+	"5LCxUEOpJtT0Dnr2tfgQjWEioyJl3ctTPbLOAplVFug450yYzp5T+HmNXtOcr9JrqbRUcUIfCPbJXKTw",
+	"xMCTe6HYNZelJgUdsUMiJ9wA6dvfhlxpAz90bQs21iRg+ukVEyMz7h08e7wfG+NzrovSdG9Khr+vsTaZ",
+	"LlZYmxfXizaEXa+3H+x6FSp48anIqe2tvSEnIs3LjBFG0zFJFcu4eaQJzXOZUvtI14oz12A4Kne2egdD",
+	"mmtWDeNSypxRAeM4GQIf6yAMyxwHJLfHUTGaHcLup2MqRozQosg500SKfEZ4yCOJNjzPyZhqwk01XuS5",
+	"9YA9C+0iku+extbNjfdttRNfc9zd9LB0Hq/4hJv50Z/SESOa/9Z5sHJ4L7rJz/YS2y/eEs/27Cd/ZzyO",
+	"3BlJ7zWbXDLVSfgT+HkNyp+wyQqU/0aNqOC/ATF39i2Dh9YYgVSjFUZwquRIMa3hXzqZ34U3ljTgjirw",
+	"ka7dcD+vR8Lv9YJFL/VaS15qtXTCX2xbupBCM5ANfqSZPT5MA/2lUhgm4E84GchldgslL3M2+c9ftAQm",
+	"Vff+74oNewe9f9utRapd/FXvnuJb2On8uVTYLeGaTGhuL2qWwT1Pea7xjEphFE0ty7umOc8cy7MXmBTD",
+	"nKdfbcyp61+TKTdjGKxiWpYqZY80SUulmLAcBGSVL0nvpVSXPMuYuO8BG3nFBMlpeoVLqlNZMLvKSuYM",
+	"qVoWTMEIiGAs0zDeE2FpiuYvlEI54b7GfCRIKdingqWGZUAKpWLIsTNmgDKoYoQLnA1T10yRXI5IKTKm",
+	"3EY4uspgKj9J81KWIrvPWfwkiS7TcUUTiV1xIQ2RgiFl0zxnikzojGiGJHJKZ7mk2TspX1E1YvdNKJcy",
+	"m9mjmNvO7UJS0SYPmqasMEggpwrUFW5/eEl5zrL7HrC7pfEez4jmIsW1dff9iF8zYQklVM++JL0zpq55",
+	"yt4Lek15Ti/ze13qI5KxgomMiXRGtoCsqaGXVLNtu/qlUFbUs6Oyt0ygmYLq2K90x1j37undQMuEEbyT",
+	"8jUVM8fm9b1ulJRkYpU4dyj1ISq0hNrhwXbhPmUsp7O7m/J7QUszlor/xu774MNNBWdFa2S/rWl9+PCh",
+	"f1SaMRPGjoM1O567r2E2hZK2PUsXL4ThZvYVL+spy/O+u64vS0MuFaNXmlByWWou7KxVacnXNuRaByPE",
+	"j8enKOjMt675p37GR9wQ+xQ5eW6XjH2ik8Kezt7j/SdPn33XS0JZ5+e9/g8fP38Xk3GSyuABS5Pnb4a9",
+	"g58XT/+ozLjpfUk+WymuYMpwFI9oUSh5TfMLePfzfFf4AMsuLqE3bthERx90X1Cl6Mx+tls/kmq2bGOO",
+	"/XP2HVbqpc+/eK/hWW4oLnFkMJmjuyXmkaSXybScMIFNXViBBkfAhNUkfu4JKex71BiajpmVVK+Z4kPO",
+	"st7HSHM8iw6nVi6iv3JRGhauaqW3JL1CanNhmDYXOpWKdTyk5DXPkI3MNa/YNWfTC8Wo7lgt98T87C0n",
+	"t88Es7ZP/wLSS3QBNMuHF4oVUhkWzrbSwpOe4SZncRKSBU/1emSGn5cQvzsu7+yzX5KelWkzRaciNsAv",
+	"oTLycw+0k1A5hOcTT1BAsQGx++lVk+kgsfait1cuHGS9zigT9L58DHjAMQgIoCk1T3bqT4ffzVQxim2X",
+	"Reb+iu1rvO+AJaRGxkmNLrrL2rsBL5i5U9o3fBI9qmgwXqf1jvPWeRJiW09Nz8848WvqJzq/MfW2/IVr",
+	"47hfc18q0q7+WGU6bpfnDkB7yNDmonGdiKLEKzVD6Zbmp8H4nO1s8SWxWOmfuzMWzs89+uO93xnNW/ql",
+	"VKQoL72QoQ8IClg6IXCgE/KLLK3GmJBrmZcTEF+Dddjf29tLuu+heZHAjjJnoHfYh5zRDiygxLkLMiKF",
+	"s83d+B6r7GX+JrvhxRbcUc25fBgzQez6gt5qdcArIafigDzbI+4lMqFXjDy2T7lVc3a6vb29ZYa76AXY",
+	"ciw9P35xgFZ8qU3fPkrg0YRQQ3JGtSF/2mv3nCz0MTWv1GCfn0S3ubrS2k9OuPCfHycrXXihCEj7v320",
+	"/9vr/3Dx8fPj5LsncXFwQj+d4Pv7e3dxQ7aYSvPGw7kuYjGnNHYf3Yzvxa78wIGzAhNfyhHfwkW8JkvM",
+	"WMp1635dVUaq758mIXszPzGSYAMtJvMsQnyt6VbjWjTjd44iKjGvZnxWCVFMe07Sw/MHHgHLmqTicA3A",
+	"iiU9e9Rzlo3YhdXwL3SprpmVgXSWWlLRfFLmvp0054KnNL/gQhtVuhvVc/wLzi8mjBmUNoNv+QUIRtqU",
+	"2QwkMXjmonZZ9pKeNOPGbRwoSgVHD+TtNaUOYQIt2ZEf2kb9DsFbXnXJyWDKXOPE+Kme2feWSwqZN8NX",
+	"PdXj6ZA4fQ/HIEiueWL8QjUvzaUsMrKMEVtZ8BDcBLQoCE2NJkOpDomfN7h03bNM6Z0YL731qk+4cMz4",
+	"cWsLkl4p+K8lcz8bVbL2rjQ3JHqGfYd3wmWr47FBNttcoYDthLumDxSjtao193GqONw+4J+ufnWf/I81",
+	"U/APBN/4hwrnD6seQabIWewbfGkhZ/nAzfiMpYqtw2OCdW/voAuJ0FWTLWlnLKeCjJli4NM9JFbNYIQb",
+	"oumQ5bOd3rIrotlB11GvxPKIxCeJl/DxsLlrJSGXM/+LIqnMrARWUGXIUMkJ4Uaj+ctz9wMyoJdpMUgI",
+	"RVfSubiUVIGTLJWTCTeGMbI1KHVf/NIvaDpIyE9sSv7KlGazR5qcMjUs7W3HtW07u+Zaqhk59u9uJ4SK",
+	"c0FTlKtZRnQ6ljInW4OU0jEr+vh5sL1DnHtUOy+AF8UvZ9Vw7bCCCe6c21utOma1Na8abvPytppSS7jb",
+	"6//w8T+3+tWf2/+xRLx7HBHv6vie299xa+lSrNQXdEpVhhfYKu9U0SWxy/BGtjO8sZYYtxbcsUxb+lmd",
+	"Y57hC8dAHTGu6eLoYna62A0cxNuERqZqXJWFyU+j7qHj5FbkcDvDUN2fC0QK/rzAM9L4aqHEe1uLUU3i",
+	"m7EZNdr/KlajetekUqzaoTXkq3XObj2XtnaxRBqLnpdl5qBQPd1bJCC1l9INc/GC3ZWhrX1ubmFqq5q6",
+	"ExmtQZybEtLgQpgbqWMMF+scOf/O5Swuq5eaKbjhQQwhZkzhsgV7Fxq75pp0XGmtYfh31hqG87VzA9F0",
+	"K4hS9fo0Jt4YcmMsscWHUzk3yCNidfkJzQmdyFIYjMShhkykNsRMJSlymjLwOLt4J0LzKZ1pcDnbJ1pe",
+	"xp1nezEf4+Pk6Zet8/Md/2n/y/b/E5VDjgPrbGusoVh3SAZCCjYAbYuKSjxE4S/jGVgJ3dNcM7JFSSpL",
+	"pVGiDYXBrBK3su0d0hA8aWAsNTLPnKTJBRkE5ucBSmn+ojvpJb0T/J/9P9hAY/fVsT0Cw8p73bo/L9Oi",
+	"SxxZ7k5thFp3P8HYRadlYdNWciayi5UdqCjAdPv0fAOLu4ag5Jf4qL2CtS7XPO/Rm+nmN+TK8++aeduG",
+	"6ryCodswxgva/B1OdofspA1VZtWdao2nHfLfpLq63+YGNxydrsPGOALiqSTXQJat9zXKB3PKJ0GwZlsv",
+	"pnxyAQEnLaHj8f6fYoQ5oTxvLAx+03TbPIsJLAXVeipV1ni7+rLVwHfL9e164Ek1iKq5zpV456e6cB3m",
+	"5/2p4IrptQ7PIh2rNZtQS2nNrO44Pie0/74QJiatpfaOi0c33F4KuXl8yJjqi5Rqq98MmWJOy55XJG+m",
+	"vMq8aYdXfELhbGmIPrR/x64n79FZQREJtyuco+s8cesenWjSKd8s3d+beJnnl3kudJYLbbgpsUFiXyCi",
+	"tBM8dAkORpMx1WMrFFyxwsw7aWOk4imv8pU+TuaMbnxoNGbDvTh+/YZQkZG/HT0/JOB6mFop5vECD2PU",
+	"sbkyDd6WTPx7lzPLdC7q1xuemGsm5IX9X6kv8Mmes75fFN7OZqmgsN+zdCLtO2Av1YaKDKReSJW6oFpz",
+	"+51Z4Jppu63mSXMpjb3isWtiPeWqyZRurvI5e9DB+uF1S+XBTUt7a0p6HaPcjBiY3diz1nimU5J2oklX",
+	"I/7nu41Yq9zE8/lQUlst+HIGZnVY0ke6dliRLas4aZYP+z5ObDvQURdGsLXlPS+i1eKck9YCg2RT8qvE",
+	"vflspfnFjkaTtI/LnRzgTkPs4qvXSEPzi9XPyQIpCMfZaDI2Z5fvGeERy1nAOmb5uxeWbmK1v+KYkeLv",
+	"ngnXGn37UyXFKB5jtDhKlmntzGkR26yWOYgFiz0BWubXa65N9VLH4kT1zqU8YD7UVhYgRAeW9QUW9TU8",
+	"CbAR9epVXa8n3Plk5ZuIdWsQ782opqKLuXi8b8qa3dqJBct8F4zRs5ubyzSuhbfV2bqDEKnVyPsrhkiB",
+	"BPKvnFbRWO/YZbCOcfAupT4PCXBjkfCmvt4O/r266S1k90vX4QwfBcvihF38JkWH5Nkpk5Yqj36/pmd6",
+	"XsybkwTrEXYbAevrZk7UDAyDi33aIYEEzISDZqpBLc35NbuYsksuqPLJFBlXPqEhiESMsRvExLiDyPh5",
+	"PxM4PfxjpDJv7MwHh3zdMPrWuQ/Nq3vx2PbNc4LwyC+Nwb7p8cZtn7/Yb3nkG6e3dsIdTZjiKd09HvOU",
+	"juQ8FSyLGL9hpLljCtWwS8VXSGDocGKsxwD8vnRet3fhJcd7e3MO8pA3BywoU3RoFwIiqDXmUaRWlcvz",
+	"DsnmxTXPvH1zPi7Hg1Td0FSECbMXbcNfI3s2G1qddUJHbPeXgo2qD0WHfL0BhfJGxnI9pvvPvov/xH9j",
+	"q15rDf9FuF6umaqj9RSkl5zlWYUm0RaEjXNF1XxgUmpDLlnlz3+2txdbyJADzuXdKMQD4AJTsq9pXjIy",
+	"pRDXXNl8JYTNeyQXB7/iUH5i211Iu3wqFo/w17M3P5FT/J1svX15TL77Ye9xQoaKjiZMAGLWZNuK5pFh",
+	"cTPmAgz0fk4H52Lwb7uePezu7VqxYEC4IBTQGhIy+LddQAAaVFhcA/cZ5kMqFDjn5a9W17231AtaLW89",
+	"78RvV2yX/8JobsbzOxxR56+Wq+3urVhHf/3w3xEGkY/CLl5kz8+OOo7sdfPB/WfPHv8QffSqy36DyeW+",
+	"iTf/fRp9vdQNRqN5nId8istGmHdCrtgsIZdUs++elipfHnVjx4aTtC3jHBJYHRxQx4Keza/oFZutfsXY",
+	"PVmmTUODsf5fMXrNuvwDXdGpm7DliWwl8eVmLNqKAKtJR3EP5l2Eeq3pFPW8H4aO61NL3gsugfVCvGD7",
+	"b6JgrLpf6y995U2kiglDITCC59yga/CXUs0ushJO2pBOeD67mLCMp/Dcik69yNJ2rs1dmLzwjN3c4PWK",
+	"p0zodfOafNgDXtLLDxaGwKz4NHq3W/L+0xUsm8bpKfWd+OGkFfx31P//Pn7e70CNa99TdnRuMLGlex3h",
+	"bXjKlm0awvK1bTirb3oIsPeWDWMqgPefL2rmrX1m/fSvjly7pKdLXJtVYk95Fo961ctX772OyLm+7yrG",
+	"o8rvay5xfCP9pt3SAHqZFhfpLK2UVQyEeLIsKCIIrlzYLYLtfEl6l1yZ8cVECpTL6gCM/WVdpVWQJ5di",
+	"dcUegp5i3tsPY2b5IqEklyMuCPsEaUkounJNFEulymIO2yBYreMiDhQHNrn49U9X+9mTT8/oZZqx4WjM",
+	"f7nKJ0IWUQ0CmdoaXNRxwZgu3elHlylnZnaR5lQvPzP48DE8u7JxFAmzto6uac30YY3eGlktS72hy6yQ",
+	"OIIb5b7+cU/DLaIsb0OZta3uu71uOr3rVOOXGNBeB2TIIdHsmimaN1KQdYI4uw4MES9CAiwghzwHI+O5",
+	"xzc/RrE84m7+fhcWt/ri3pDJzQ3VpetGdCcAQ1+FSBdrLQ7WdvWZu1TRamTLJM5Q3fAI7lWn3TOftzaC",
+	"hZBB4F71p2IG+kl6GUsZ1R1mR2zyfZGtwrwmXITfPn5gZ79Hdnbvl/KXCCmH4vkd5CfLjHVavmlqLrrl",
+	"KP9EMe7yqLYlLalGF9//un+1qqS1DAkEWMD6sYI3kHJgmdr9LhNvwp26kZDjNydQOU/P5nXOvf4PH92/",
+	"/Y+fHydPHsdBjea2dP0jObfnLSW6cwuDKXCdSqG5qMEGiDsrkdjyhScyDvUBq/Zxycm5i/u6cRI3d2u3",
+	"9fGDlc/wegA7y8h/2dju6Cr0s/kdEvm6xDu3nB5SN5ap8fblMfnh6bPviUPrdejmO72k0znW1qapIVMm",
+	"DIHQP49DD0I0ZIhhNgYlGAKCAWE0bklh3i/XLnwA4jlCyDORgQsIRfc3R6UZk/2dPQLvApiJc3l9//QH",
+	"ojFDnzzb2d8OvW3O53XhhgiSGn6Dpp7gi5HCBIkyQHKunyqFLgsM8cYnvY/Svw4mnaikBwPWsdkywoRR",
+	"M7tilXduyFkOgCu1Ly1ENVnEUAKXZ4SdcKENjebxhHDLBXXVBTyZyBSKC2QEa79EAgPhxU4kqBocn2zR",
+	"XEuPpD/4f/sus7B/kg2qlGmCnlBwWv5aSsPIdMwEofqKixEQ2Jjlxc7imK7qtni61yhK8sMPoZS6F4UZ",
+	"rOI52s5WPZbKEF1OJlTN6jJFuEq2nWZy9480I28rqus0+rd7ef/2pI5JIjxjwvDhzM693d0hGdBLWZqD",
+	"y5yKqwGuE9QogHUgms404YbQPG+OLHirt6LHwMeZLHCQBtVM4vwby4i05+vULkIBYZMekAHPBgkZWJ5o",
+	"/3Uikv3ziotsQLZSVjpTLSQKbSdkwIZDBurXxVDJySA5FwMsg6DtewVTXEKjGaNZzgU0XApu7L8YAGv/",
+	"gnQB+4fPhMfXU1poaBJTS/ArpWYX8pqpQYLVqPrYCaShAaH0U67SkhuAJtdQjmHghzxwOXJ651wcAZQA",
+	"YnV6eAHcC31I2DVTM+evh3Z2JhlJZZljxj5kdMyIHQ1n+lwMzqskj/PeAYELc7BDoNhCyXPT58KvN3bo",
+	"IE8ZccShd8hbZhU1X/2EQQ2PczEdy5wRD2kKs6RCT5nS5On+vgNCIM5jb48ulI9y1IqxAF0Ecxd+JtfU",
+	"GZ7NWzic2oaEef90Kx4+ZWWApBiP3wDKWHMyTOtTeC/GyYuua/7DuFk3iKRUWEK5ZIS5CngZmTFDtiwj",
+	"dZuO9ysCRszSnGFVCMCM3Y7yWdf4EutNd46Xf2CBKgXAfGa5kBkMpdXxfDcumWHBtr+FHK5YuBCyjdUd",
+	"4Ks6iW2rq1MGju+VHUmcKm61Las7rOeDazwjsTquuDCKpvZquWRjzLDI2JCnXpAqUjnh0dC2NTa3GR1Q",
+	"bVDDnyDYwkPuucW8GRPFPxOP1wBOesFFPECkeROtZuGqXjFyjUiQ8D5Pi35q/wNmtDTzawWe1UkkNzN/",
+	"rHoEa663lhRhBWl3/8qhvYdwgw89IE1152GSpoPv0UklQ9RPQOq5nleK4PuYj/G42cUBoa1rfIcct3s5",
+	"cN2QyxlWxdpyGeAJqfLHEwLiyPaOCyHKuIlhfduL15Ve/DMszeLCjZ7LLFrbpQgoaWmaPOtWrW2OubJP",
+	"qbvDI4qsleqIYhN5zbL5TQN5bRhImYHchJu3g7pPTtvQfb5wqT1iWJWth6acjrSqCeXCfrhbysJSkoKx",
+	"jGUBeQU0pTpLWM51jDq5gWwJfClZbTAD97wVGgeAFQEGgbr3ia+IfDe09M1dYRWBLL+xYkyxSyBZBHi1",
+	"LGcXfu3k78gh15a83UDX8buFI6n77V6FV45HtCFKbpB81xUvAkUT3K9kq3V5bFuWUAMRk1yORvCY10N3",
+	"el1QJvHYFMuE8NegNpnr7ZEGBhVtcvVKSs0EopZpBmtoOFQpsDe5+gpJR3JUp1wxb/OpAObsO8BLoZaG",
+	"ZxCNn3fuEmAlRHJYAsLgVu3KH+96DvWuxanxWl6xTlCs1eGw4EmwIl6MuWjk0Sk2VEyPKyAnrO3mPi6P",
+	"8mw9FoxdxkxbAzRyDqziR63+qLJ+QZUBqL/QmEqzCVR4rtxY1TFGedJyx9iuvIWCBTcJtlVyGgNidCka",
+	"j/eSvb09Yh8iWxMA3dbk6eMn2ytbTHFkb+W0yjlbDH9qhxNfWGiHaUArmtMf1exClV0awyIsh4n34Pkd",
+	"MHLCU3DhKcM7hHe/aOutgBt8rKCXvfp1JxZpXH93MPEXCx+qMs7jv7p5xIwDDhi042eHmbxcSYEukijc",
+	"ct1HoxBXe17z1NDqIkSBQC+wJ4dqZZOlhOUJ9AZBbkhZYXLifnI7QJPKNbbUE9bl2NoI7sPcye1ezK6D",
+	"ujyhr/bl3IlHJmMdiThKTh9pUkgNe+19JgomkCB6/15wcwbE73Wp+TaPz/5G7K+uqSmZUt306syd3/D4",
+	"Rq55B1FJJtSkY5YRIV1o3SGhgpTCy1Iu3g7jbaFb12489nYZwHwnnkxEql/1ZC+HdIHNWiiur1ZPo/ml",
+	"L4JR6qDGBn7wPy0pwIEXb/Wz/7i5+hyVfle1srxgR+shqFYUu7s8wkNnXlYUPtol2yuNbjmuiWMo5JJp",
+	"nqEXw8N3NYSD5egeGwFuE9kFWDfWiLrAbO7Ot+4SES1myYvB5VZtRw9Doy7DraB/F4LCtVMt6mcXgPo2",
+	"kAZuAjBxEwyITVNSACy+d7DXQhbf+nnv8UcAFP//93/e6z/5uH3w817/GX71791m5rk4Ekii4GLkj9gj",
+	"TXiWECPJFWMF4YZsSUGQ227vdGbGRUa996eDJ7ce9R0W/qtHxswYK8fedS3AG2JSN2JD5wsS4a/u1tVj",
+	"XhCIOD0gR6h6s4Qc7b4lLlA5IT8SbcqMCZOQYyJLY1lmFUnAwO4hIMOQFEoOcdtDvfCol/SOdt/2kt6P",
+	"vaR3HGXsgJ28AEqa11rQMrlvrh7TEkTouPodBPE0ci+rFlw3qWIQhOEE9YZm/vHuoarbXaxiSdBe7mjR",
+	"QUFT1tesoIpiqSVZ2KtQEkGVlf/qWCtMf2hBzHRkwHmhfl4eBMWAbPnJElji7Z3lMXOtYxBsTYz6HSlh",
+	"vFAMtSMwlizC4+YRs9gZmJc0KYXhuaulVdfVJ+7VuMg8t3HzuSpg4vPLQ0VG3Du4VAvq33Xc7N6CFJLw",
+	"j4yqVZKBG+vUaKyxRH4AsZ14r+8iMzHjml7mXSn3yxLx1jSAr1odcs2w8LbBcoGpbEXwSBdt6u3jmDc6",
+	"N8ikXr14ELndohsFj98iALaxAx1wgUOp0PeJDx+EeVlOTwRBHjM3efxo3E1amY6fVRhdtX8ugSzU3eAb",
+	"yBz2hS0Xqxa1IPAsklNy+3vjDkkwTn0LKyRYQruLqHhMoN5YNLxt/o4izRfzrRvS5u0rXcxN+W91zEZr",
+	"AtTQS6o7bnNtpKIjRpgYccEIF5bWQ7FP/5o7A4HUZqQa0Tbh9WX3NQz2mu8qp1Aj3I+HTPhIYelYAMpC",
+	"O1Eljj8Oqq9zYb57Gr2NOzv8seR5RtzPZIsSxXJmezV0VPmq/nZ8RhS7BlhSDCrJ2DXLZQHxj5e2ie1m",
+	"VO313s7jnb2lAbV1KExrYZJ6O2J0+2FMzcnw9tkRdSTJSqcRu60xvUMeFmFioTNjLtLXI7KhIeaAUE34",
+	"MOT7zp6YEZrnAEzlzcJxBKKONaotDuto9R7qrY7L9mX6owWuKzzk2I8Lq3dHinZXBb07q3cvL9vtCnyv",
+	"W727u1D3vWJdbqYQ1LxKv45LYYmuvlhHB6tVWipuZmd2/M6dCcHVRyUmz7YOSKBnaLTwD07fnL0ju9eP",
+	"d2lpxrvw0+CAAMxYX/ORYBn564d3OiEaorL1uRgcudwVBHQjqAyQ83Jv70kKDcCfbLBDjgSxJwD5bA7I",
+	"GKDzW2mfcAPBQ/rQOQtyRjAU5lwEWuOYCQgDypgm0zFPxwTnjy2lNM+ZIhM6I5pBUTl3zqEyjBmziSVF",
+	"rAhcZ/BjbDnUC/fPcdUUvB4dVgYJwwTFmgzQcR2Vvvd0e+dcnIszVHpdpN0BAamIa6OokUqTscwzF2YP",
+	"Ez8MqpHjj4N5Iz5kA4RW+UFCBg2zPCQJBHb58HP1QGCZhxZD2zxkJjSN862vqsca5vnBoTf7wOhXGWdj",
+	"GNFemz3YobYs/phH0TT5Dw79NtqBBLQFSSlTqoliI24ZH8sggQDTBIa58/qmvrB9ZX05+ByAAbV9Dgc9",
+	"+4+f/KNmUY4wbsfSVxWJAgWLcjnSUQfFQc9lWFhtABxFnc3GfB4HPR9vWv2S2M6a3eOIckavWUJc7V7S",
+	"uE7aTho31fprpzAhyAVXZIwFWHGqdeFEHXPvHMDtg49iodtm5w3vkuv56PTEISXpOYeTfQS3NSFKgv0Q",
+	"7RzX8oq13gxdU67p4xcoHei2r+rAI7o2Hmm4xhok4NdkzmF24HyCOGVwBLZeSQhAgmEkmGPIc367sMcm",
+	"iFPcwxfrtqlN2h8azI4pPe9tO7BSDcGLpIJTCKJTRSXa6jnXnRtu9GV798DQnIDY8Ei6F1EXpynGmLb8",
+	"lH6CiZ+dbc2pSO03ve3qvcp7B73mBddWgpyFLPpo8sAQHhjCA0P4ozOEQNezX+/3vnyB6JmhjBkYIX/R",
+	"7RxJpTBclFyM+iwr3fy2jl9sO5JBcbM+OEOpSFVcD2RiPAgTewr1ucC8xuCBR7peLiOnVM0v5xbk1h0f",
+	"n2J2KBwBwKZJmUYh9VgKOxqgjnPRdwIpJrpzO4T57P2tQQNDHL/9z1+0FINtn49Zp14f2lZ5hlmfsqC/",
+	"lsxnmfqH7QqTQrEh/0S2rJR48c9//C/Khwb+3IZGDJ8wbeikwLbsuJ48efID4YK8f3ecEEwatT8N/v73",
+	"v/+9//p1//nzAbzqAqppd8arwxSoKmmTrcE5VMk+77nuUU8pNSNoCiQFHXHhlB17bVSA1O70EJ+PYZ9k",
+	"jzQZBIbEAaGaDNzfKH/mNeQoWvB6RwVNx6y/D8YdQO3vjY0p9MHu7nQ63aHw845Uo10POLT76uT4xU9n",
+	"L+Cd2iftafPo9CTIiTrooeHoSwIVp2jBewe9Jzt7O08cOjjcbrs7U5bnfcjK3P1leqV3fnFBUCPWgWnp",
+	"QKYDTGeNRdXdHYajeaQbHi6NmArfP3v8/fYOOYK4dGrfPRfAvC09N1b1is0sSc80bA3LAs+Za5Ab4nTV",
+	"Mb1mzoWW4WpXCuiJ5SkjZgAVGmp8YQF1O7X9vT1MwQJseBeDUZG+Xwc0E6wAGX2G7GN+wWAqDDN7nmGf",
+	"saaqse2eCMOUoLkL8At0/t7Bzx+TnvYZhr1T3AO7DlyMYC96Sc/QkQZLfWnGvY/2/d1MosUiuqtnUzoa",
+	"MUXenxDFRMYUwgJwZHOKpiYhmqlrlqH9gGrNjCb2LssylvkoQijJMjsXW2Big/a1Y02znNmNvGaktO2T",
+	"AQxod7DdsV3PZaqXb5dhn8zu2Ezy5j61LXpzm3IkyF/evX4FJ3dn4frCTmBsQ5Wl7u1lfpWrwetgrXc/",
+	"wyJ9WXiS3BolfoHsWvHUXtEOBaLRJQw36Vj1na5VPLLDwMBuRP3Q4E/lAsz/UCPA8SPqnqyNUZgd1b2w",
+	"H5fu0H/s/kdzbyrjGg47Yn+NHiEYGxygp3tPlx+gn6R5KUuRLdzb543FRZpetK1jKAnwW+eOHjkT0f7e",
+	"HpmOec584g1wQYgdVNf2ZLnrU++Qn+yFTIws07GLJfS2+uh+uqIEG2RjroeOXQjmQu1h3gRHe8WvmWB6",
+	"4U5MmFF8AT9z4UA+ZxHUHmqYSLm32JVOPsag24QUeanJf0mi7C0zsXI69BDdhdeu99XYE6TQrsmfXA/+",
+	"hJ8qOWFmzEpNbJP2pvPx23icFvOw4PVJNfTOtXWyws6MIlvtZF5vCiasllWBd4BBtxRwEYEjC4xxIyYY",
+	"hgnh1SGyAAOEjigX2kSX2bV/VrB0PYr3I68XfI77t8e+M48jEj8B/kWQo4LX7/4cvAuv30UbZhWm2apc",
+	"ySH5VA5Rb9ampOAOessS3VS6hHGdkGd7T+ra59Gdestoxt2Z/QqcyXY/I0aiiEKMosMhT2+8J/atJ8vf",
+	"OrPMPGXvBb2mPLe658LtDNeocyutelqpjLufG1kjX3BrIZN4bpNPDNFGFg5mgIuRc69gvAuIFUZX1hor",
+	"Vs9vJBpOjhr+xojM4OsLOaHBJU0skhraNTsXo8993CANBZPrON+4CKHm7oSOFejoR5r5OFR45fHyV94H",
+	"kHD40gqU91KqS55laNFcUxyyL/yw/IVjKYY5R+f37fla0z/587xp8OOX1lkBEx4V85bHULmpN/Pjl8Qz",
+	"vznm1CDor0hZf1yK2iiBgFWwRR//xcyaxNFiZLGh1o8Em3nyvGe7LqhJx7GYXu/aduEkdaCJi/aBxH86",
+	"pSpjWVJbzyzLJFesMMQVSnOceZ4pO0t5i4iBJH6U2WwD9HuMPQJ0bDM0wfL1L1/1DLnVeODPIX9+ur+/",
+	"ykSc7mYFlRfC2HP3VXj7sXf9rHF+l4pGu4HvqVMQBmAMWgFTQFnGEb8O7hnGkqr8oP/mka5M/mDRLzNu",
+	"4mrhcTCGDZ6SsJuuY1I/8iC93PflFOwPxHeGnHsTt9Pyw8HCOrS3vAil7rAGOMfmFWOFuxPxnD3SITl6",
+	"bOdQHDoglJw+f5mQv56++C97cZ7+9F+4cufCoXGQ1z8mcE+CLwk8hGBMgGAwPFQ75I0L6qqCPu1xbQZl",
+	"wZvcxGzOZZFLmtUTror3Lrpv78q6OeS5ZTSXM4MpQMvu3Md3xk2qaUZGdmakYtkfjoM8XqGLUzqz5PBO",
+	"yldUjdg3eM22Q0BaXOjIGJpaYTM8fEaSmSzVCjxpOVNxEmtw2y7QvP7iHr4X4dF3FqHoN3nGtEFg5Qct",
+	"7JYX3QuIJXAhGEbep0bmybM0412InYGrLX43lcrqZUQKxH0MY23IljNJN+8JIoPAmG3ChZ2cCyxx4uG5",
+	"aGaUcUMEnTAHaejqFKRjKTW6dbhyOaz2UvJBaAigjSOZSnWlibT6TORygjG/9oBYm9D/jm0PFZWvovfd",
+	"3R3kKlvGrSYYyEOEnLoqi4fg7LaKM8gSgzqn989+YQc3P9v3qHs93V+hs3dSvqZi5saoN+BngJ0ntBmZ",
+	"Fo8h8EcOjaTdZ64uqYHEbZ/3IUsQBLK398P2gbNQY5oyPmhPB4Yo4Wc5xGwdPhJ9Ls6FNrKAowK4oC3P",
+	"BoTtSwUA9nUqwZRq9DftkGYiRIVgfi6c0Rds5jMXR+JdIRMuSiuVRU4lvvbOBYxu4lQ2IQG/YPJM1dan",
+	"/nQ67VuRs1+qnIlUZpgzeLPGV7X1tJ0vsHaJW/kxRI5IZ0e/6Tm8YxL39uQmtS2m8SrXvlvlaZO5rytT",
+	"V4/ZBnvCpO/2xq7RX8/e/ASheFHG5XiaR0MYkC24NrbhZAyqxxIXTiiLnB22G5uHl/DNVmAYGMQ2aOBd",
+	"DMiWDyiR2YxIdS4IoZr85d27U/Ij1TwlQZPb3lLSwHTUc4NpQBf4cTS/tPqfYNMmHgIob/C1e9iOBn5C",
+	"z5bMsxbvQP+XYw4JXrSYIGdJkhv0NTvC1MhmqkaJ3V203FaKpaYT5lkPBFMCoWF4oQuL1GQ6lpqRAURU",
+	"DjwPdXUzOssL7RArz0wKjFU8F4oa1ofoQpZByR5/68EkWFU9mmaZYjrKizAidpO8qIGzcsesqNX2vVqd",
+	"m6Af8WCxkDStfo6lhGAoxxDDeSyFUXJZGNp9KhzfhnDhPTXB+nWyXR+t3xnI0LTlaMacrIAvNhLs7I+x",
+	"/D6fEjBvwM25NsdVvsB62skre3QBf2TJg8eIMrBZH3fBcR6AmRCjZ4gjtLJVkCPxjWvDd6/cNrJNWprt",
+	"K65NK4HEk6z/BlTYqGRw1NImE9IuJW0vTimYi/Fs02hSpS9qn+dob01Mj63zHCd0BrAJoEPiDU64ixiD",
+	"ynmu6pkU+az7wjj2Veg24lP0lOhgYu5Zray6/8DN+AwxvSLHAQfnvbMIDmCf/dbtQ9+UObKZmTUXzoH0",
+	"PI8BHj1Yzetg93MltS6JgKo0u1BLJNSAVcXFQFmtjwhJcilGTJERMyBjSsF0V0BUcEQahPq0Uxdy5Qix",
+	"vGAO4Xk+rmj7wep4S1LykUE1e+7gzl1W6a793MAN3OmfRXF+S0D0d81yHqjjVte2EzaXUsZ6wh1uZWh2",
+	"jnCm3Roz8satdwoUwKKwgyR+wdc6sZUrGpqwZ4AR9gY5szgAdz3ex6FYfBsHx6O6j+vpP0Qz3DO79WnV",
+	"waF65LnVosvbZZfr3c/uL399d3Hl5/jYJinQd9FBdW6gDyz4LoIz/Wrelf/P7V3IhaMkZuck89JXJrp5",
+	"J53MGIr6Wr5qf9dQLxgj2nQrrIVQ3YhG0eBhQHAH+z6gIFXRoDHpU8v8moUH4+5VNNf623rV7tn6tuRQ",
+	"ukXI/qin8w8e7ImnJQA1WcoY3OF2sBtdpsDTCvEPQBTsu3nu8f90QrS0Gp0L9Di0Ch9a+bFs4Q55rujQ",
+	"AQVUyeUZFkprmWPihsIX1/djJ0zaE8eOCROZZSFSgG3J1XjjUOgcBL1Yog6UjU1isWpxmLvOzgFlv+7+",
+	"kg2lYsv7N3Ld3mOtVBiAyaqBDRUYYFeTbiTJyhFzTJiX+E5nmy0g4F5HOtR3T1dY9nfsk/GZoAaL6wUP",
+	"2C1oVGKNjObXrv5jNZM2apyGxVtumMZzfK/M/s6Z48cvyecvrYxO5jEzUmpoLkclzDaEGfJM0X3RYoi7",
+	"nz0O6pcb8kb0XsIgDi03towQ4RCHEk0Ri7nfiCHz622aSLokAphGywf34h0ddTXqHtuFZ+7XBffVRfV5",
+	"EnQmEnbdtI5U1LbujQZb5QXmsiNOYjqWuds4gOY1RI9lmWfkkiV1QPjA7tCA5FQbF6ctyOBk2H9NTToe",
+	"7JAzn2OFWVTiXAwgkEExzKTaquGusu2kTsmyj8vSgGXEPkwzyMWC5H//TM7sKSiNc8dj8Wbyz3/8D2Gf",
+	"QIIxLnfEFX/CIdSifhVL5As/g16AkZH2TGVY7eRcQD7Y1tO9H7Z3yFH7cPpm8MV4kLptyR/A9bbqZAgr",
+	"6XHynRPy7lUKJAmsenm/usRCvuGqtP2u+Mc3qH48XkH9OFUAHQAAFS8pz31EwrekuTQQ/+acDAASVjHK",
+	"R5pkzFCe6wbXWOe2DiLpO61glWKxKAX/dxWJUM1jucRXr09S5eBzkeZl9sfLQLl3k9xRTch3n47WEAGi",
+	"NrP3BTHS11T2eZU6sbLAX8/e/AQ6rIYiolsDgMxJ9fUgIZQg74WKooJOrMqZyrycCH0uBq4ELeAITijP",
+	"7R8uZFIqMgDN/wK/gFhHK1fg5+2EDPwZHpAtf6fzTJ+LuqbV5YwMDgcu8DJlpR5s75AXNB374TDdyBO1",
+	"LwAc48lzO6E62p9xM2bKhW/M5YlvuXIAB4Tm+XYsbdy7CSeoZVNB5HDIFMsQ4fGtnKJQXxaaKTfyIAPO",
+	"lUSwO4Ogbi6wESu+uqBIlDh0FcBLRWbFIKic74u6ajKo6psiyHs19elYukqtuq7USi5ZKicAalYXbG3l",
+	"TeyQwURm7M9YfXpQrcY2AcZcD4gPCRUzWHoIcoGIbrL1dH8fDDhcjM4FBoNd0sw+tn3omnb1rAe+RTsb",
+	"fBvmhIix9UQB6EYfnouBK6b8Zyu1DKpnvDRpW+NiBFvwAQVSMjjJ2KSQhol01v9vNgMaVsyoWS3lwtpf",
+	"MUTMhUDbUQUiAOl2lWPvXGzVDZo+XEozlh0QGND2YbM5JxQjdj20yzV5ur9/WA/BI5KdCzgcAEhmeJ5X",
+	"mE32jb0fdsh/s5mu5erv98lYlkpjICog78dEU0tgb325iRVwY1zJ6hCjydfFqGqRr1GcvMsQU5fEjvTk",
+	"CnbM1/Ofd8GWgv9a4lK7uGftjxCgGm9R8v79yfOEaDrbTjAC3q66VXbokOWzyjaDTK0eYYtoOk01z56t",
+	"hJyzgSSEoMg+IOY6Fr0U0+z+JH9Xf9sVmp+XMyD1/5Kl9rTIIWGOjbfUgMhp+4YCer9JbeAPkUq7xIlx",
+	"CqjltbK/Rd3J317JiRFqAajwr++ZXC5jnRhi6JW7f62kUA/osOGUdPFoUBkocwC7Ww4znaOV5HIG//Ah",
+	"xJkCTIbcjkDTwGS+rjWwZUF5iA+5V0X5GFZ/oUGx8yh4932nHdtXNfWaS2iXjmA7LHDUPfddbd6P/Ypr",
+	"syTARCdEPqSh351y63eX0Euw4H5dXffIaz+aznzmd8B+uSYTrjVkqElFpkr6XLWpFVFC03ilmerKcryN",
+	"0f5BSSvwr2uy1Qo94doz+Do+hWXbtSPeW9Gtlke1FIe+VJVhRZVGEDb5qMYo60wmuJdQlTUsy4/vI0rl",
+	"Jc//gBgpv/OwlCXgKG4722AohEadY6uJdq5mzIZkO1oUjKrqXNbuYyhGAYJfiIg3p5zj4L6urNYq0/lw",
+	"Zn43DhEXUlDFCyyX9hBUyp4P/GthxEIbuItbXT2XYqQRVmYOxmtCZxWU1xytZ3IqrMLZAPC6lxoFFRA6",
+	"1QThxBppZcfYY//drLBKZFhkJxsmhE/oiO3+UrCRvabxUyFGDzkh67D7qIDoCIKwmiIq3l6XVYtIg5Ea",
+	"GQFBL8S8Liw7Vvb9/8Ous4ufaf+3/f73Hz/vP/3y7xF68kHNUJxt9zP8g35DqIBLYzaDyOj8e6sOLb9m",
+	"y4dWRXY0z5lm5pXt7siP8OZi3zrllF1F4Fhp9FYd3erRj1Fs//uzTsIydTEN2DJSMMXlg6NzvaMOlRPn",
+	"fPeAx+XhgMAj5wmB0MZqd7EBdxQnbGH1C1eDGGsXB3hD//zH/0BB4KSd1e1St+111vSBxUuMbFJMe92N",
+	"HIv+nW8pirKxvR/GktAJOekEkZiwXV81b4Xte6SJnNZlCRHTxkNhPdKI+RbfoNmp72ZdI4J/8RQrKa4S",
+	"rXGk3wxXee7FJ6w2s9GwDsShq6bfGadJ89IFkf7BBP1vSm5v1t1sHZfXs4q2gxNTfRWcGqhbuj70Cr7Y",
+	"gF4Beb0oKgyWqmy4YjlEVhiJdrGqNrurSrqFViQIYDBjNkELmT3wPljCASmCtrF9WGPWaYaOfSj7HrNP",
+	"5Vyb126O95+00dZvXDAA1z5gpCtu38W4rJyaYJs7eR5zYHcPAQJVugYAP8bTNvxP95k94DjP0mAyR3H/",
+	"cpg2jRrFMUybSXUGPC/w3yzAs2mefXu8g9PuSg23yxr7MBkPm7p13qtjgHrbO+fiSDTs2BCcZG9fbRkL",
+	"zVsVi+t4KylYw1YQ8pVu0/RGsVOx8a8DcuMm1o1r84cNdf5dW9uahcLbblVXvrsTkrU+tM37e/cz/rEs",
+	"2T44DRvl1F2yIY7yIQh/U1ryonsA0/MnngKi98Ba8hFu9eJCSZE7JODhXnKrsMShIgLLMw31WQTZGvgC",
+	"2BCIiRW8IZIRU4useLd9iGlsLVOxa3KAdT4HOwSCNeu8ogTf4kMi5KXMZuc+xDWsn6d5By43JpVUx+lG",
+	"CTkbS8TBYb2HId63yWvx+fe5OA984CEZZ+ltiAS8mGd1X4O7gWlvUeLNUf3Y7zvnBucxWyHjpppxQgSb",
+	"PgQk3ZW/6ai2H9pbrY+pAywLVnxlD9Rad29HQBJmewMxJR4S232C8WXc1dSbyKzMGdk6e378IiHTMU/H",
+	"FUqNbbxvLJHoVCpLQOeCGpIzqg350952QiaMIa4N3KPEz9p1ok2Zzf75j/8lJwaUxoxjAkK4QAcA0Agl",
+	"u89Fzq+YD2IKk8OGOR2NbLOlMJBh06rdcc0UH3Kmw1gnbiBw6lx49AgylHkup7oG+4bCUtMxU8yVsc6Z",
+	"JkP+iXBzCLkdkFkx8Hs4Ax+0gHhywZJzASFcTunlhoypJsKqqlsD+w9gnKeyVA6vjVAoPO6g1r1/IoEG",
+	"M8LFuRj4Ly8uZ4PtbsXWn/dNQbi65r9K1FU1t2jNZyuZ/QEjr35XgVRv4eQiwndFh4udaotu6N3Pvpnb",
+	"1bvmGlKXEjKh6orhwcwUnUZcOdhB4xQtQ3n9ULf2cFPejn78Uq5CQQsqPHfu3t698CKsU4S/P9DELaWn",
+	"qmLAMmq4qaS0grfVX3oLcE2OvKCR1YJGLeLNyEgyTS5peuWK4XA2RUBo7vE9IhkLqBd/e1f6wzH6l7vW",
+	"PQDGBu71W9Sjvc0p7tCO4pVnSV141lXps/oB1/HaswnUHPPfngvUC1wqfxj1ifYrbNEvySNdBY5ibpPP",
+	"mx9QqOHJssGCerWuka9WrfaQaIbI+lSTBTGtSR3RCngPwZMyNcz0tVGMTh6K3z4Uv91Q8Vup6gBtV610",
+	"A7xtvixuW2/1ZhHnZ0jigsRWhRiBCVrbSa3FQIyhywQBAAjXKRzBAJSsS8wIROb7KMzb6uqhLO9mBegX",
+	"dSKfvcq+IVH6JufJRfl+C5LCvJAfN0HY44qiAt5j0cIynE3vSc5/iyv4jQn6uATBYj5I/Pd0Y8bj5v9m",
+	"L6FZA6k76ry40WUZw77rSptmTBOa51VxNH3YLJ6GwqOzopt4kT8PH9wdBvqvDbH3cMfeFlCvdvHdPchA",
+	"4NRbcKggmLKPFc9ucz12XngvsWxhFbbZjEY7IBQTXhKix3Iq6iJrCK42lIo8fkoyOnPRoOhPRBg8Xx8f",
+	"PFgeJQEDRakhg9M3Z+9Is77/YIecaF0CNp2v2EauJc9cHBCjKudMYSG3BdUOKZ/UNXI3pFUGvXRcfq6O",
+	"MbpAhTQe+s0BdjsoYVxXAOh7wLW535gTS2uMUEtOfcMnjAARztWvXSkAJc254CnN+ytGohy7518Io6Lh",
+	"KHdV3OEOijRs8moL12G2CFeH4UI9wOpsKorFUzBJqWaWT99r+Ap0uiUVJue9OH79Bvjk346eJxhUIYyV",
+	"bvSYD43eJlSTQnE7CQLZBKkUmf1QMDUsNZeCa7NzLly7ig2ZYoDq5ngwCpaaUDKmerxNUodrWhlb/CJA",
+	"jOiUY6En3yVCuy8qt1vT9Ib0vkYfXyVuoznLyKl9Bav3AADyuzKqvpKjmhPcQhuM3Ie7ny0PjwR9xGI1",
+	"5s/QQ8DGVwjYqGmBuY24e+NiDH/DEcqqCBdpLlYG34hSK4Qq6gXYNcyHMxZM1amqDrstIRjpLp21Hr99",
+	"pK1iBEDlVo+xL4LJon76XHCjsRZKRmcJhg7A1QTQ4FOmmMcHh0oi61lPzgU05eZWOS47DSlkgIXcDkgF",
+	"zw6ZGfaW1IWVHvSYMdOVeXvs1vBblmQ3UG5so8IxLKmTiteAZI4AIeDmPEjPd5h2H8rOyBtylo0auQv3",
+	"YCECrJOFqiYC02wa+WaR7hbisTzQ4MY0uMYy36v29mtJcz6ccTEiOR/6KmBbBVVMGJrjyBIy4Tk3VoHK",
+	"WJHL2QQuw19K+0VpZgkZ0gnPZ2TCMitynAt4bXuHvBEuTKmRA+DS0AFe4ZEmHkMrIdwQxbIS0wepqWWY",
+	"GaPqkT4XTqaAIIEtTC6cMnalE6LsPrKMlEVSxQftf0covLpA5avP2N2retD2V1HxOiGtfFw+hkTNmKmy",
+	"Gx4cfN9CpP56CFjzl8pScKWXUjlsmALxjVpoDUwoCYDtHONYAALl+PgURVwzZjMytiOkwqOjJFiOBoo2",
+	"YNYMZAOnzD0t8wxP81tYEci9oVXvQ6mgH/A7KHbNZakTkpZKAVKjbVmwT8Yzx4PKbZ+gbQnxaKrEIagX",
+	"U+YsQcBmxSaUC524Ai7UlFV287nIGM1yLlgA8Iwrk9KiKhSIP812yIAheJMrOEOzTGOhChQhLHeieVXp",
+	"lbzpQNzxG7RAqvdyv1UCYoyrQgh4gLh6gLj61iGu/CYRI60+TPBVDPqzWxWFvdqMwO072LVHvc+HG3HL",
+	"vvN26Jr66upSCJdQq3QqhMP3cPIJlkA9rItraShnZVgkP8pO5WT47TOCuxeuPsDMvw5wwuqcp9778ayQ",
+	"ZswMemqQBB740tfnS7BBsc1ZBZGvwV8wFqs7hurH49O+NrOcVdXq0AzoZBvIVqAcSr0N8Ku64h4xMoPK",
+	"ZVgeyEhiFBW2+Ut2LrhA0D5yKanKHmky5LltRs+0YZMDMnDS1p/pZVr007Tw9kGUuuQQWU/gOHBDPBdb",
+	"UliBzplBnbnEBYxgRQwnhm1XsDFzXgjXGGm0dS5Sqlk/lyO0UANgoJcKeUa2Bn6w/ZSVg4QMSt03n/qh",
+	"o3CQkH/+43+3q8lQKJC0cy46DaJ2fHYEGn2IgXU0KHXtRyEFSnj2hQ5BDOX21UynrtmFpvGgotx3T1c2",
+	"g1bqwrcRGuAW5ZaWTySaBxb51VjkkWcj7vgOa39IUzm9U8mtoQytj3gavr4Q99TqXbGM85xr86Yxht91",
+	"BGo4leUxqI3F/5fD52zMvhulU7aowx+D5vchYmfM8BhuzIbsj2EXXwf+sjHJBxDM31fESfM4LITCFI1D",
+	"seBMxJj87ufw4zJwzLlzcw+Ms0tECcf9AJO3KT/acrbsQClWpMF17/OQEhbjaB67Ou1thMylsJY+2xQq",
+	"DPJojTAEn2hR/7eFaBkO7uvgWq5yaD265cPhfcC4XOuy80iXd3zZuWKFCyNBQrp+gY/fR52EmK0BvWgr",
+	"B1zBaM/wnc1aHaCn5SqOTz58uHVvXnDwqHkEHmm3qgkWINSEizQvM5bFihDexfUbj2ZxvhRQ9bmpPSo7",
+	"gGoJkZnUAUjqcmKJIXzqEeK+VK5kZ3nVxMhzcYL+b+/19iErQYICd3d9Qk5OCKBRTrlmZAueR9RMAMlF",
+	"FE5uSMYzIqQ5Fy4Cg1BNfHgiOTnZPqycQ5CGxq6ZIohWuUMa8JOu+sJ0LAnLNasiOs4FN2TLQ1mmcjLh",
+	"xjC2nRAtg6GkVJBLFnaNiW6QuYEFl7AFsK7GgbZRpa3rl969bIFlWL9GLE1n0VSnvCZoSgbKf5AjvkUr",
+	"58Ia+b6Yw/ELH/xWb+f2giKqy2712vS4+7nUddGHruwJDDipwkZWypwAcVYzRYQkuRQjLNWi4dSaOf30",
+	"4ca7tQh4ZmTRjNgPSuO0V3yDKuhyKe69rgMVYuVBaZbdkNY6KYxs0VxLd1Hm6KjUcvvBg/OV9ZZXDesI",
+	"7uC6BOuYnnNhLq7d6B+qY9249iERLMOMeW2a0YVbxy/eo9jhnccFVZAvKjIUP86FCyvU8OZlyXNDuEhI",
+	"kZeamLG0kk+rjgnG0aBj6JopK+Z1JcGc+pltUENxfXQF3L9ohGX68d4N2bSLsIYxWNWGdbr0upDrvbde",
+	"k4waelAnChhpaK6TWpi2+zIpJ/BVAQ8UPIVPSs368pqpBNMK+tgGIrbrsVSmn3KVltwg6HtCfNjmDjkC",
+	"qAm3UA5Ni33iGjiyH5xHyB/z0ZipczFwzw92yJGwiooUmmu7ueF8KHm6v48RAZQUktu1JUZiPECh5GXO",
+	"Jt2C8GnD03/XonAVrHW/cnCj27Y39vcA9f67dsb4M9qhkGdZHT2DgYXtsyEFWxjR5DvY/ez+ajli2gDv",
+	"muQUCk64PhKPqCoFI9UhQ900inFYH5IVYmdcew2zk+MpvYPHVXiLPacjKGz0cfN8vMvA7Nbv5ufh3iXh",
+	"VthHHai0SoRHJAu4pqBV84B/pv3f9vo/fHT/9j9+fpx892RhOrAVRhdbTd/reykou0lSs1NYbtOEpfiX",
+	"C9eAWXeHaTjAqhRtbwExI+EsEGza+WoeCKudyJY0xeqtli6I0d4NSXqbBAXM3QhzLq6w7DJdVnkeB2Jp",
+	"YkOihW3660SKwKQWRYg8CBebEy7wJC22jzWOU+Q0hVy5afHqiuSo6HiDvLPTCayZerCI3ZzDYpnSZTSx",
+	"7tUbGq06KpWSjMNxyGALH2kEfdOA9UumUl0BBqGp8Q65AQ9HbSHVfGT1vq4Iiw1z168TF7HwKLh4iD/i",
+	"kfjj8mUXjCCVPxCrs2ivSy1gzX+r1K2NkaTvoiv6vxSQCXNZ8jyrUksyaugl1YxgK5V+60r6wWicsHCT",
+	"3bBvrUCTZ0xd85S9F/Sa8twu/kKF6sdqCs1Rh+ZWvwGwTdCWuvZMs7k4dptTmhMutIE6AluDkbTLRXYG",
+	"272kV6q8d9AbG1Mc7O7Co2OpzcGf9v60B4zVddlu9i+M5maM+UVcMK2TanGrvB4pjKKpIdxolg93an0v",
+	"GL7Vm1q7CQw6Ab5rd/SKzXSCiJ2IF9sQen0yNuYzpTTPIS896MwykUg3xy+s3nrNM6Y02dIy5QyLp46l",
+	"LjiaI3U6ljLXdapSkB9guwwM45Nweg1j+HzXrxqaBhgiG4bopJ2H4LLHgi7wiM43fRpkO+lHHjnD5SpJ",
+	"VdW0dIc/aNGDn0Y2ZMxV1i+oMjPMiHCrwTG/iwnDaR4OLs05+D6ji45+0aCNOo8VUtzBkWq1G6hzqsdY",
+	"SCO1pJvnGPrtscOuO3rpslcTioZnpBkwzVaQKkUr77i1pZVBY763D2Nq/A751BdXAv3aOR9qNIZw7dow",
+	"nPioi0VBWPeQjGtEh/kx1Ljhvsbq5SwgogSaTKVSLAWihG5cmZEkLKvSoLdHdd5pPYwa6OjLxy//NwAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -172,7 +172,8 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 			activity = progress.ActivityType(*c.ActivityType)
 		}
 		out = append(out, progress.Credit{ID: fmt.Sprintf("what-if-%d", i), Date: progress.DateOf(c.Date.Time),
-			ActivityType: activity, Category: progress.Category(value(c.Category)), Amount: amount, Topics: c.Topics})
+			ActivityType: activity, Category: progress.Category(value(c.Category)), Amount: amount, Topics: c.Topics,
+			ApprovedBy: value(c.ApprovedBy)})
 	}
 	if w.EventID != nil {
 		e, err := s.store.Event(ctx, *w.EventID)
@@ -182,7 +183,8 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 		for _, sess := range e.Sessions {
 			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: sess.Date,
 				ActivityType: activityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
-				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID})
+				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID,
+				ApprovedBy: slices.Concat(e.ApprovedBy, sess.ApprovedBy)})
 		}
 	}
 	return out, nil
@@ -254,14 +256,19 @@ func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string)
 	if orgs != nil {
 		return l, nil
 	}
-	activities, _, err := s.store.Activities(ctx, memberID, recert.Page{}, true)
+	// Rejected activities are evaluated too, so that progress lists them as not counted.
+	activities, _, err := s.store.Activities(ctx, memberID, recert.Page{}, false)
 	if err != nil {
 		return l, err
 	}
 	for _, a := range activities {
+		if a.Withdrawn {
+			continue
+		}
 		l.credits = append(l.credits, progress.Credit{ID: a.ID, Date: a.Date, ActivityType: progress.ActivityType(a.Type),
 			Category: progress.Category(a.Category), Amount: a.CEUs, Minutes: int64(a.Minutes), Topics: a.Topics,
-			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef})
+			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef,
+			ApprovedBy: a.ApprovedBy, Rejected: a.ReviewStatus == recert.ReviewRejected})
 		l.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
 	}
 	logged, err := s.store.ClinicalEntries(ctx, memberID, recert.Date{}, recert.Date{})
@@ -365,7 +372,7 @@ func toProgressCredits(cs []recert.Credit) []progress.Credit {
 	for i, c := range cs {
 		out[i] = progress.Credit{ID: c.ID, Date: c.Date, ActivityType: activityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics,
-			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID}
+			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID, ApprovedBy: c.ApprovedBy}
 	}
 	return out
 }

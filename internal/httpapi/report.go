@@ -95,6 +95,9 @@ func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, 
 	}
 	setPeriod(rep, per.PeriodInfo)
 	for _, c := range per.Credits {
+		if c.NotCounted == progress.ReasonRejected {
+			continue // nothing to file: an administrator rejected it
+		}
 		line := api.ReportLine{Date: civil(c.Date), Kind: string(c.ActivityType), Description: l.about[c.ID],
 			Claimed: ptr(c.Claimed.String()), Counted: c.Counted.String(), Verified: ptr(c.Verified)}
 		if c.Category != "" {
