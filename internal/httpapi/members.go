@@ -123,6 +123,8 @@ func (s *Server) UpdateMember(ctx context.Context, req api.UpdateMemberRequestOb
 		return nil, forbidden("organizers and apps cannot change member records")
 	case p.Role == recert.RoleMember && b.Status != nil:
 		return nil, forbidden("only administrators change a member's status")
+	case p.Role == recert.RoleMember && b.TrackingSince != nil:
+		return nil, forbidden("only administrators set the date Recert's record of a member starts")
 	}
 	version, err := ifMatch(req.Params.IfMatch)
 	if err != nil {
@@ -162,6 +164,9 @@ func applyMemberUpdate(m *recert.Member, b *api.MemberUpdate) {
 	}
 	if b.Status != nil {
 		m.Status = string(*b.Status)
+	}
+	if b.TrackingSince != nil {
+		m.TrackingSince = fromDate(b.TrackingSince)
 	}
 	if b.Licenses != nil {
 		m.Licenses = fromLicenses(b.Licenses)

@@ -345,7 +345,7 @@ func licenseFor(m recert.Member, programID string) *recert.License {
 
 // factsFor gives a program what it needs to know of the member.
 func factsFor(m recert.Member, p progress.Program) progress.Facts {
-	f := progress.Facts{ABCPCycle: m.ABCPCycle, BirthMonth: time.Month(m.BirthMonth),
+	f := progress.Facts{ABCPCycle: m.ABCPCycle, BirthMonth: time.Month(m.BirthMonth), TrackingSince: m.TrackingSince,
 		ABCPCurrent: m.ABCPID != "" && !m.CertificationDate.IsZero() && m.Status == "active"}
 	if !m.CertificationDate.IsZero() {
 		f.CertifiedOn = m.CertificationDate

@@ -25,7 +25,14 @@ func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (C
 	if err := validateClinical(entries); err != nil {
 		return ClinicalEvaluation{}, err
 	}
-	e := ClinicalEvaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Periods: []ClinicalPeriodResult{}}
+	s.track = trackingStart(f, func(yield func(Date) bool) {
+		for _, e := range entries {
+			if !yield(e.Date) {
+				return
+			}
+		}
+	})
+	e := ClinicalEvaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, TrackingSince: s.track, Periods: []ClinicalPeriodResult{}}
 	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
 		e.Periods = append(e.Periods, s.clinicalPeriod(pd, entries))
 	}
@@ -73,6 +80,7 @@ func (s setup) clinicalPeriod(pd period, entries []ClinicalEntry) ClinicalPeriod
 		target := int(paceTarget(pd.span, s.asOf, int64(req.Total)))
 		res.PaceTarget = &target
 	}
+	res.Summary = s.clinicalSummary(res)
 	return res
 }
 

@@ -3,6 +3,7 @@ package progress
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -28,8 +29,15 @@ func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, erro
 	if err := validateCredits(credits); err != nil {
 		return Evaluation{}, err
 	}
+	s.track = trackingStart(f, func(yield func(Date) bool) {
+		for _, c := range credits {
+			if !yield(c.Date) {
+				return
+			}
+		}
+	})
 	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}}
-	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, Periods: []PeriodResult{}}
+	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
 	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
 		e.Periods = append(e.Periods, r.result(pd))
 	}
@@ -43,6 +51,21 @@ type setup struct {
 	asOf   Date
 	loc    *time.Location
 	layout layout
+	track  Date // the start of the member's record in Recert (zero: none)
+}
+
+// trackingStart is the member's tracking date, else the earliest of dates (Decision 17).
+func trackingStart(f Facts, dates iter.Seq[Date]) Date {
+	if !f.TrackingSince.IsZero() {
+		return f.TrackingSince
+	}
+	var first Date
+	for d := range dates {
+		if first.IsZero() || d.Before(first) {
+			first = d
+		}
+	}
+	return first
 }
 
 // prepare validates the inputs and binds the period layout to the member.
@@ -79,6 +102,10 @@ func (s setup) info(pd period, met, exempt bool, counted, required, tolerance in
 		pi.MetBy, met = MetByABCPCertification, true
 	}
 	pi.Status = statusOf(pd.span, s.asOf, met, counted, required, tolerance)
+	if pi.Status == StatusDeficient && (s.track.IsZero() || pd.End.Before(s.track)) {
+		pi.Status = StatusNotTracked
+	}
+	pi.PartlyTracked = !s.track.IsZero() && pd.Start.Before(s.track) && !pd.End.Before(s.track)
 	return pi
 }
 
@@ -385,6 +412,7 @@ func (r *ceuRun) result(pd period) PeriodResult {
 	res.ByCategory = byCategory(r.p, t)
 	res.Credits = r.creditResults(t)
 	res.NotCounted, res.NotCountedTotals = notCounted(t)
+	res.Summary = r.ceuSummary(res)
 	return res
 }
 

@@ -91,6 +91,10 @@ type Facts struct {
 	LicenseIssued Date `json:"license_issued,omitzero"`
 	// FirstLicensed is the date of the member's first-ever licence in that state.
 	FirstLicensed Date `json:"first_licensed,omitzero"`
+	// TrackingSince is the date from which Recert holds the member's record (set by an
+	// administrator); zero means the date of the earliest credit or entry evaluated.
+	// Periods that ended before it are not_tracked rather than deficient (Decision 17).
+	TrackingSince Date `json:"tracking_since,omitzero"`
 	// Leave lists approved leave, in weeks per clinical period.
 	Leave []Leave `json:"leave,omitempty"`
 	// ClinicalOverrides are numbers issued by the ABCP office that replace computed ones.

@@ -22,6 +22,11 @@ type PeriodInfo struct {
 	// ElapsedDays and Days measure the period's progress for the pace of Decision 8.
 	ElapsedDays int `json:"elapsed_days"`
 	Days        int `json:"days"`
+	// PartlyTracked is true when the member's record in Recert starts inside the period: its
+	// judgment rests on the credits recorded since.
+	PartlyTracked bool `json:"partly_tracked,omitempty"`
+	// Summary says where the period stands in a member's words.
+	Summary Summary `json:"summary"`
 }
 
 // MetByABCPCertification is the PeriodInfo.MetBy value of the Texas/Missouri short-circuit.
@@ -36,6 +41,8 @@ type Evaluation struct {
 	AsOf Date `json:"as_of"`
 	// Unit is the unit every amount of the evaluation is in.
 	Unit Unit `json:"unit"`
+	// TrackingSince is when the member's record in Recert starts (Decision 17); zero: no record.
+	TrackingSince Date `json:"tracking_since,omitzero"`
 	// Periods are the previous, current and next periods, less those before the member's start.
 	Periods []PeriodResult `json:"periods"`
 }
@@ -245,6 +252,8 @@ type ClinicalEvaluation struct {
 	ProgramVersion int    `json:"program_version"`
 	// AsOf is the date the periods and statuses are relative to.
 	AsOf Date `json:"as_of"`
+	// TrackingSince is when the member's record in Recert starts (Decision 17); zero: no record.
+	TrackingSince Date `json:"tracking_since,omitzero"`
 	// Periods are the previous, current and next periods, less those before the member's start.
 	Periods []ClinicalPeriodResult `json:"periods"`
 }

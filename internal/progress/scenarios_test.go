@@ -86,7 +86,6 @@ func TestScenariosCEU(t *testing.T) {
 		{"nj-hour60-conversion", Current, facts{"2025-07-01", "2027-06-30", StatusOnTrack, false, "", "6.83", "0.00", "0.00", "23.17", "0.00"}},
 		{"status-on-track", Current, facts{"2023-07-01", "2026-06-30", StatusOnTrack, false, "", "16.00", "0.00", "0.00", "29.00", "0.00"}},
 		{"status-behind", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "10.00", "0.00", "0.00", "35.00", "0.00"}},
-		{"status-first-day-deficient-upcoming", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"status-first-day-deficient-upcoming", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"status-first-day-deficient-upcoming", Next, facts{"2029-07-01", "2032-06-30", StatusUpcoming, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"abcp-first-period-from-certification", Current, facts{"2025-02-10", "2027-06-30", StatusOnTrack, false, "", "12.00", "0.00", "0.00", "33.00", "0.00"}},
@@ -104,6 +103,10 @@ func TestScenariosCEU(t *testing.T) {
 		{"abcp-category-none-not-counted", Current, facts{"2024-02-10", "2026-06-30", StatusOnTrack, false, "", "22.00", "1.00", "0.00", "23.00", "0.00"}},
 		{"sdce-cap-exactly-reached", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "10.00", "0.00", "0.00", "35.00", "0.00"}},
 		{"tx-met-by-certification-requirements", Current, facts{"2023-09-15", "2025-09-14", StatusComplete, false, MetByABCPCertification, "3.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"not-tracked-six-weeks-into-cycle", Previous, facts{"2023-07-01", "2026-06-30", StatusNotTracked, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"not-tracked-six-weeks-into-cycle", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "1.00", "0.00", "0.00", "44.00", "0.00"}},
+		{"not-tracked-from-earliest-credit", Previous, facts{"2020-07-01", "2023-06-30", StatusNotTracked, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"status-first-day-deficient-upcoming", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"category-iii-hour-for-hour", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "4.98", "0.00", "0.00", "40.02", "0.00"}},
 	}
 	for _, tt := range tests {
@@ -333,5 +336,77 @@ func TestNotCountedListedWithTotals(t *testing.T) {
 				t.Errorf("totals (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestSummarySentences: each period says where it stands in one plain sentence, with what it
+// still needs (item: a summary a person can read).
+func TestSummarySentences(t *testing.T) {
+	tests := []struct {
+		name  string
+		rel   Relation
+		want  string
+		needs []string // rule:amount-or-count
+	}{
+		{"summary-needs-category-and-total", Current,
+			"Needs 11.50 more CEUs, 5.00 of them Category I, by 30 June 2028; report due 31 July 2028. At your pace you are on track.",
+			[]string{"total:11.50", "abcp-category-i:5.00"}},
+		{"not-tracked-six-weeks-into-cycle", Previous,
+			"Not tracked: this period ended on 30 June 2026, before your record in Recert starts (15 July 2026), so Recert cannot say whether it was met.",
+			[]string{}},
+		{"not-tracked-six-weeks-into-cycle", Current,
+			"Needs 44.00 more CEUs, 14.00 of them Category I, 4.00 of them Category I other than SDCE, by 30 June 2029; report due 31 July 2029. " +
+				"At your pace you are on track. This rests on what is recorded in Recert since 15 July 2026.",
+			[]string{"total:44.00", "abcp-category-i:14.00", "abcp-category-i-non-sdce:4.00"}},
+		{"status-behind", Current,
+			"Needs 35.00 more CEUs, 5.00 of them Category I, by 30 June 2026; report due 31 July 2026. You are behind: at an even pace you would have 15.07 CEUs by now. " +
+				"This rests on what is recorded in Recert since 1 April 2024.",
+			[]string{"total:35.00", "abcp-category-i:5.00"}},
+		{"tx-met-by-certification-requirements", Current, "Complete: met by your current ABCP certification.", []string{}},
+		{"abcp-last-day-exactly-met", Current, "Complete: 45.00 of 45.00 CEUs counted; report due 31 July 2026.", []string{}},
+		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. This rests on what is recorded in Recert since 1 January 2024.", []string{"total:0.02"}},
+		{"tx-human-trafficking-missing", Current,
+			"Needs 1 more course on human trafficking by 14 September 2025; report due 14 September 2025. At your pace you are on track. " +
+				"This rests on what is recorded in Recert since 10 January 2024.",
+			[]string{"tx-human-trafficking:1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/"+string(tt.rel), func(t *testing.T) {
+			e, _, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := periodOf(t, e, tt.rel)
+			if p.Summary.Sentence != tt.want {
+				t.Errorf("sentence:\n got %q\nwant %q", p.Summary.Sentence, tt.want)
+			}
+			if p.Summary.Status != p.Status {
+				t.Errorf("summary status %s, period status %s", p.Summary.Status, p.Status)
+			}
+			got := []string{}
+			for _, n := range p.Summary.Needs {
+				if n.By != p.End {
+					t.Errorf("need %s by %s, want the period's end %s", n.Rule, n.By, p.End)
+				}
+				got = append(got, n.Rule+":"+needAmount(n))
+			}
+			if diff := cmp.Diff(tt.needs, got); diff != "" {
+				t.Errorf("needs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestClinicalSummary: clinical counts speak of activities.
+func TestClinicalSummary(t *testing.T) {
+	_, c, err := loadScenario(t, "e6-clinical-secondary-excess")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := clinicalPeriodOf(t, c, Previous)
+	want := "Short by 3 clinical activities, 3 of them primary: the period ended on 30 June 2025; report due 31 July 2025. " +
+		"This rests on what is recorded in Recert since 1 August 2024."
+	if p.Summary.Sentence != want {
+		t.Errorf("sentence:\n got %q\nwant %q", p.Summary.Sentence, want)
 	}
 }

@@ -142,7 +142,7 @@ const (
 	// current ABCP certification).
 	StatusComplete Status = "complete"
 	// StatusOnTrack: not yet met, the period is open, and the counted total is at least the
-	// elapsed share of the period times the required total.
+	// elapsed share of the period times the required total, less the pace allowance (Decision 18).
 	StatusOnTrack Status = "on_track"
 	// StatusBehind: not yet met, the period is open, below that pace.
 	StatusBehind Status = "behind"
@@ -150,6 +150,9 @@ const (
 	StatusDeficient Status = "deficient"
 	// StatusUpcoming: the period has not started.
 	StatusUpcoming Status = "upcoming"
+	// StatusNotTracked: the period ended, not met, before the member's record in Recert starts
+	// (Decision 17): Recert does not know what happened then.
+	StatusNotTracked Status = "not_tracked"
 )
 
 // Relation says where a period lies relative to the as-of date.
