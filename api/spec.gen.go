@@ -8,6 +8,7 @@ import (
 	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
@@ -246,6 +248,57 @@ func (e AttendanceChangeAction) Valid() bool {
 	}
 }
 
+// Defines values for CEUPeriodKind.
+const (
+	CEUPeriodKindCEU CEUPeriodKind = "ceu"
+)
+
+// Valid indicates whether the value is a known member of the CEUPeriodKind enum.
+func (e CEUPeriodKind) Valid() bool {
+	switch e {
+	case CEUPeriodKindCEU:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CEUPeriodMetBy.
+const (
+	CEUPeriodMetByABCPCertification CEUPeriodMetBy = "abcp_certification"
+)
+
+// Valid indicates whether the value is a known member of the CEUPeriodMetBy enum.
+func (e CEUPeriodMetBy) Valid() bool {
+	switch e {
+	case CEUPeriodMetByABCPCertification:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CEUPeriodRelation.
+const (
+	CEUPeriodRelationCurrent  CEUPeriodRelation = "current"
+	CEUPeriodRelationNext     CEUPeriodRelation = "next"
+	CEUPeriodRelationPrevious CEUPeriodRelation = "previous"
+)
+
+// Valid indicates whether the value is a known member of the CEUPeriodRelation enum.
+func (e CEUPeriodRelation) Valid() bool {
+	switch e {
+	case CEUPeriodRelationCurrent:
+		return true
+	case CEUPeriodRelationNext:
+		return true
+	case CEUPeriodRelationPrevious:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Category.
 const (
 	CategoryI    Category = "I"
@@ -342,6 +395,99 @@ func (e ClinicalEntryInputType) Valid() bool {
 	case ClinicalEntryInputTypeVad:
 		return true
 	case ClinicalEntryInputTypeVenoVenousBypass:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalEntryResultRole.
+const (
+	ClinicalEntryResultRolePrimary   ClinicalEntryResultRole = "primary"
+	ClinicalEntryResultRoleSecondary ClinicalEntryResultRole = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalEntryResultRole enum.
+func (e ClinicalEntryResultRole) Valid() bool {
+	switch e {
+	case ClinicalEntryResultRolePrimary:
+		return true
+	case ClinicalEntryResultRoleSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalPeriodKind.
+const (
+	ClinicalPeriodKindClinical ClinicalPeriodKind = "clinical"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalPeriodKind enum.
+func (e ClinicalPeriodKind) Valid() bool {
+	switch e {
+	case ClinicalPeriodKindClinical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalPeriodMetBy.
+const (
+	ClinicalPeriodMetByABCPCertification ClinicalPeriodMetBy = "abcp_certification"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalPeriodMetBy enum.
+func (e ClinicalPeriodMetBy) Valid() bool {
+	switch e {
+	case ClinicalPeriodMetByABCPCertification:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalPeriodRelation.
+const (
+	ClinicalPeriodRelationCurrent  ClinicalPeriodRelation = "current"
+	ClinicalPeriodRelationNext     ClinicalPeriodRelation = "next"
+	ClinicalPeriodRelationPrevious ClinicalPeriodRelation = "previous"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalPeriodRelation enum.
+func (e ClinicalPeriodRelation) Valid() bool {
+	switch e {
+	case ClinicalPeriodRelationCurrent:
+		return true
+	case ClinicalPeriodRelationNext:
+		return true
+	case ClinicalPeriodRelationPrevious:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalRequirementBasis.
+const (
+	Exempt    ClinicalRequirementBasis = "exempt"
+	FirstYear ClinicalRequirementBasis = "first_year"
+	Override  ClinicalRequirementBasis = "override"
+	Standard  ClinicalRequirementBasis = "standard"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalRequirementBasis enum.
+func (e ClinicalRequirementBasis) Valid() bool {
+	switch e {
+	case Exempt:
+		return true
+	case FirstYear:
+		return true
+	case Override:
+		return true
+	case Standard:
 		return true
 	default:
 		return false
@@ -639,6 +785,36 @@ func (e MemberStatus) Valid() bool {
 	}
 }
 
+// Defines values for NotCountedReason.
+const (
+	NotCountedReasonActivityNotAccepted NotCountedReason = "activity_not_accepted"
+	NotCountedReasonDuplicate           NotCountedReason = "duplicate"
+	NotCountedReasonNotAccepted         NotCountedReason = "not_accepted"
+	NotCountedReasonOutsidePeriod       NotCountedReason = "outside_period"
+	NotCountedReasonOverCap             NotCountedReason = "over_cap"
+	NotCountedReasonRejected            NotCountedReason = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the NotCountedReason enum.
+func (e NotCountedReason) Valid() bool {
+	switch e {
+	case NotCountedReasonActivityNotAccepted:
+		return true
+	case NotCountedReasonDuplicate:
+		return true
+	case NotCountedReasonNotAccepted:
+		return true
+	case NotCountedReasonOutsidePeriod:
+		return true
+	case NotCountedReasonOverCap:
+		return true
+	case NotCountedReasonRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemError.
 const (
 	InvalidClient        ProblemError = "invalid_client"
@@ -663,6 +839,99 @@ func (e ProblemError) Valid() bool {
 	case UnauthorizedClient:
 		return true
 	case UnsupportedGrantType:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramKind.
+const (
+	ProgramKindCEU      ProgramKind = "ceu"
+	ProgramKindClinical ProgramKind = "clinical"
+)
+
+// Valid indicates whether the value is a known member of the ProgramKind enum.
+func (e ProgramKind) Valid() bool {
+	switch e {
+	case ProgramKindCEU:
+		return true
+	case ProgramKindClinical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramMemberStart.
+const (
+	Certification ProgramMemberStart = "certification"
+	FirstLicensed ProgramMemberStart = "first_licensed"
+)
+
+// Valid indicates whether the value is a known member of the ProgramMemberStart enum.
+func (e ProgramMemberStart) Valid() bool {
+	switch e {
+	case Certification:
+		return true
+	case FirstLicensed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramAcceptCategories.
+const (
+	ProgramAcceptCategoriesEmpty ProgramAcceptCategories = ""
+	ProgramAcceptCategoriesI     ProgramAcceptCategories = "I"
+	ProgramAcceptCategoriesII    ProgramAcceptCategories = "II"
+	ProgramAcceptCategoriesIII   ProgramAcceptCategories = "III"
+	ProgramAcceptCategoriesNone  ProgramAcceptCategories = "none"
+)
+
+// Valid indicates whether the value is a known member of the ProgramAcceptCategories enum.
+func (e ProgramAcceptCategories) Valid() bool {
+	switch e {
+	case ProgramAcceptCategoriesEmpty:
+		return true
+	case ProgramAcceptCategoriesI:
+		return true
+	case ProgramAcceptCategoriesII:
+		return true
+	case ProgramAcceptCategoriesIII:
+		return true
+	case ProgramAcceptCategoriesNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramPeriodKind.
+const (
+	ABCPCycle          ProgramPeriodKind = "abcp_cycle"
+	BirthMonthBiennium ProgramPeriodKind = "birth_month_biennium"
+	CalendarYear       ProgramPeriodKind = "calendar_year"
+	ClinicalYear       ProgramPeriodKind = "clinical_year"
+	FixedBiennium      ProgramPeriodKind = "fixed_biennium"
+	RollingMonths      ProgramPeriodKind = "rolling_months"
+)
+
+// Valid indicates whether the value is a known member of the ProgramPeriodKind enum.
+func (e ProgramPeriodKind) Valid() bool {
+	switch e {
+	case ABCPCycle:
+		return true
+	case BirthMonthBiennium:
+		return true
+	case CalendarYear:
+		return true
+	case ClinicalYear:
+		return true
+	case FixedBiennium:
+		return true
+	case RollingMonths:
 		return true
 	default:
 		return false
@@ -735,51 +1004,129 @@ func (e ProgramSummaryKind) Valid() bool {
 	}
 }
 
-// Defines values for ProgressPeriodRelation.
+// Defines values for ProgramUnit.
 const (
-	Current  ProgressPeriodRelation = "current"
-	Next     ProgressPeriodRelation = "next"
-	Previous ProgressPeriodRelation = "previous"
+	Ceu50  ProgramUnit = "ceu50"
+	Hour60 ProgramUnit = "hour60"
 )
 
-// Valid indicates whether the value is a known member of the ProgressPeriodRelation enum.
-func (e ProgressPeriodRelation) Valid() bool {
+// Valid indicates whether the value is a known member of the ProgramUnit enum.
+func (e ProgramUnit) Valid() bool {
 	switch e {
-	case Current:
+	case Ceu50:
 		return true
-	case Next:
-		return true
-	case Previous:
+	case Hour60:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ProgressPeriodStatus.
+// Defines values for ProgressCutKind.
 const (
-	ProgressPeriodStatusBehind     ProgressPeriodStatus = "behind"
-	ProgressPeriodStatusComplete   ProgressPeriodStatus = "complete"
-	ProgressPeriodStatusDeficient  ProgressPeriodStatus = "deficient"
-	ProgressPeriodStatusNotTracked ProgressPeriodStatus = "not_tracked"
-	ProgressPeriodStatusOnTrack    ProgressPeriodStatus = "on_track"
-	ProgressPeriodStatusUpcoming   ProgressPeriodStatus = "upcoming"
+	ProgressCutKindCategoryMax ProgressCutKind = "category_max"
+	ProgressCutKindDuplicate   ProgressCutKind = "duplicate"
+	ProgressCutKindPerActivity ProgressCutKind = "per_activity"
+	ProgressCutKindPerPeriod   ProgressCutKind = "per_period"
 )
 
-// Valid indicates whether the value is a known member of the ProgressPeriodStatus enum.
-func (e ProgressPeriodStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the ProgressCutKind enum.
+func (e ProgressCutKind) Valid() bool {
 	switch e {
-	case ProgressPeriodStatusBehind:
+	case ProgressCutKindCategoryMax:
 		return true
-	case ProgressPeriodStatusComplete:
+	case ProgressCutKindDuplicate:
 		return true
-	case ProgressPeriodStatusDeficient:
+	case ProgressCutKindPerActivity:
 		return true
-	case ProgressPeriodStatusNotTracked:
+	case ProgressCutKindPerPeriod:
 		return true
-	case ProgressPeriodStatusOnTrack:
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressLimitKind.
+const (
+	ProgressLimitKindCategoryMax ProgressLimitKind = "category_max"
+	ProgressLimitKindPerActivity ProgressLimitKind = "per_activity"
+	ProgressLimitKindPerPeriod   ProgressLimitKind = "per_period"
+)
+
+// Valid indicates whether the value is a known member of the ProgressLimitKind enum.
+func (e ProgressLimitKind) Valid() bool {
+	switch e {
+	case ProgressLimitKindCategoryMax:
 		return true
-	case ProgressPeriodStatusUpcoming:
+	case ProgressLimitKindPerActivity:
+		return true
+	case ProgressLimitKindPerPeriod:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressRequirementKind.
+const (
+	RequirementCategory ProgressRequirementKind = "category"
+	RequirementTopic    ProgressRequirementKind = "topic"
+	RequirementTotal    ProgressRequirementKind = "total"
+)
+
+// Valid indicates whether the value is a known member of the ProgressRequirementKind enum.
+func (e ProgressRequirementKind) Valid() bool {
+	switch e {
+	case RequirementCategory:
+		return true
+	case RequirementTopic:
+		return true
+	case RequirementTotal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressRequirementMetBy.
+const (
+	ProgressRequirementMetByABCPCertification ProgressRequirementMetBy = "abcp_certification"
+)
+
+// Valid indicates whether the value is a known member of the ProgressRequirementMetBy enum.
+func (e ProgressRequirementMetBy) Valid() bool {
+	switch e {
+	case ProgressRequirementMetByABCPCertification:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressStatus.
+const (
+	ProgressStatusBehind     ProgressStatus = "behind"
+	ProgressStatusComplete   ProgressStatus = "complete"
+	ProgressStatusDeficient  ProgressStatus = "deficient"
+	ProgressStatusNotTracked ProgressStatus = "not_tracked"
+	ProgressStatusOnTrack    ProgressStatus = "on_track"
+	ProgressStatusUpcoming   ProgressStatus = "upcoming"
+)
+
+// Valid indicates whether the value is a known member of the ProgressStatus enum.
+func (e ProgressStatus) Valid() bool {
+	switch e {
+	case ProgressStatusBehind:
+		return true
+	case ProgressStatusComplete:
+		return true
+	case ProgressStatusDeficient:
+		return true
+	case ProgressStatusNotTracked:
+		return true
+	case ProgressStatusOnTrack:
+		return true
+	case ProgressStatusUpcoming:
 		return true
 	default:
 		return false
@@ -1398,6 +1745,93 @@ type Audit struct {
 	UpdatedBy string `json:"updated_by"`
 }
 
+// CEUPeriod One period of a credit program. Amounts are decimal strings in the program's `unit`,
+// exact until displayed: counted amounts round down, remaining amounts and the pace target
+// up. `limits`, `cuts` and `credits` come with explain=true.
+type CEUPeriod struct {
+	ByCategory []ProgressCategory `json:"by_category"`
+
+	// CarriedIn An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	CarriedIn Decimal `json:"carried_in"`
+
+	// CarriedOut An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	CarriedOut Decimal `json:"carried_out"`
+
+	// Claimed An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Claimed Decimal `json:"claimed"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted     Decimal            `json:"counted"`
+	Credits     []ProgressCredit   `json:"credits,omitempty"`
+	Cuts        []ProgressCut      `json:"cuts,omitempty"`
+	Days        int                `json:"days"`
+	Deadline    time.Time          `json:"deadline"`
+	ElapsedDays int                `json:"elapsed_days"`
+	End         openapi_types.Date `json:"end"`
+
+	// Excess An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Excess           Decimal           `json:"excess"`
+	Exempt           *bool             `json:"exempt,omitempty"`
+	FirstPeriod      *bool             `json:"first_period,omitempty"`
+	Kind             CEUPeriodKind     `json:"kind"`
+	Limits           []ProgressLimit   `json:"limits,omitempty"`
+	MetBy            *CEUPeriodMetBy   `json:"met_by,omitempty"`
+	NotCounted       []NotCounted      `json:"not_counted"`
+	NotCountedTotals []NotCountedTotal `json:"not_counted_totals"`
+
+	// PaceTarget An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	PaceTarget *Decimal `json:"pace_target,omitempty"`
+
+	// PartlyTracked The member's record in Recert starts inside the period.
+	PartlyTracked *bool             `json:"partly_tracked,omitempty"`
+	Relation      CEUPeriodRelation `json:"relation"`
+
+	// Remaining An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Remaining Decimal `json:"remaining"`
+
+	// Required An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Required     Decimal               `json:"required"`
+	Requirements []ProgressRequirement `json:"requirements"`
+	Start        openapi_types.Date    `json:"start"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	Status  ProgressStatus  `json:"status"`
+	Summary ProgressSummary `json:"summary"`
+
+	// Surplus An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Surplus Decimal `json:"surplus"`
+}
+
+// CEUPeriodKind defines model for CEUPeriod.Kind.
+type CEUPeriodKind string
+
+// CEUPeriodMetBy defines model for CEUPeriod.MetBy.
+type CEUPeriodMetBy string
+
+// CEUPeriodRelation defines model for CEUPeriod.Relation.
+type CEUPeriodRelation string
+
 // CEUs A decimal amount with at most two places; responses always give two.
 //
 // Example: 1.50
@@ -1452,6 +1886,13 @@ type ClaimToken struct {
 	MemberID   string    `json:"member_id"`
 }
 
+// ClinicalCounts defines model for ClinicalCounts.
+type ClinicalCounts struct {
+	Primary   int `json:"primary"`
+	Secondary int `json:"secondary"`
+	Total     int `json:"total"`
+}
+
 // ClinicalEntry defines model for ClinicalEntry.
 type ClinicalEntry struct {
 	Count            int                `json:"count"`
@@ -1491,6 +1932,80 @@ type ClinicalEntryList struct {
 	Items []ClinicalEntry `json:"items"`
 }
 
+// ClinicalEntryResult defines model for ClinicalEntryResult.
+type ClinicalEntryResult struct {
+	Count       int                     `json:"count"`
+	Counted     int                     `json:"counted"`
+	Date        openapi_types.Date      `json:"date"`
+	Description *string                 `json:"description,omitempty"`
+	Excess      *int                    `json:"excess,omitempty"`
+	ID          string                  `json:"id"`
+	Role        ClinicalEntryResultRole `json:"role"`
+	Type        *string                 `json:"type,omitempty"`
+}
+
+// ClinicalEntryResultRole defines model for ClinicalEntryResult.Role.
+type ClinicalEntryResultRole string
+
+// ClinicalPeriod One period of a clinical-activity program; counts are integers. `entries` come with explain=true.
+type ClinicalPeriod struct {
+	Counted     ClinicalCounts        `json:"counted"`
+	Days        int                   `json:"days"`
+	Deadline    time.Time             `json:"deadline"`
+	ElapsedDays int                   `json:"elapsed_days"`
+	End         openapi_types.Date    `json:"end"`
+	Entries     []ClinicalEntryResult `json:"entries,omitempty"`
+
+	// Excess Secondary activities beyond the maximum.
+	Excess      int                  `json:"excess"`
+	Exempt      *bool                `json:"exempt,omitempty"`
+	FirstPeriod *bool                `json:"first_period,omitempty"`
+	Kind        ClinicalPeriodKind   `json:"kind"`
+	Logged      ClinicalCounts       `json:"logged"`
+	MetBy       *ClinicalPeriodMetBy `json:"met_by,omitempty"`
+
+	// PaceTarget The elapsed share of the required activities, rounded up to a whole activity.
+	PaceTarget    *int                   `json:"pace_target,omitempty"`
+	PartlyTracked *bool                  `json:"partly_tracked,omitempty"`
+	Relation      ClinicalPeriodRelation `json:"relation"`
+	Remaining     struct {
+		Primary int `json:"primary"`
+		Total   int `json:"total"`
+	} `json:"remaining"`
+	Requirement ClinicalRequirement `json:"requirement"`
+	Start       openapi_types.Date  `json:"start"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	Status  ProgressStatus  `json:"status"`
+	Summary ProgressSummary `json:"summary"`
+}
+
+// ClinicalPeriodKind defines model for ClinicalPeriod.Kind.
+type ClinicalPeriodKind string
+
+// ClinicalPeriodMetBy defines model for ClinicalPeriod.MetBy.
+type ClinicalPeriodMetBy string
+
+// ClinicalPeriodRelation defines model for ClinicalPeriod.Relation.
+type ClinicalPeriodRelation string
+
+// ClinicalRequirement defines model for ClinicalRequirement.
+type ClinicalRequirement struct {
+	Basis             ClinicalRequirementBasis `json:"basis"`
+	LeaveWeeks        *int                     `json:"leave_weeks,omitempty"`
+	OverrideReference *string                  `json:"override_reference,omitempty"`
+	PrimaryMin        int                      `json:"primary_min"`
+	SecondaryMax      int                      `json:"secondary_max"`
+	Total             int                      `json:"total"`
+	Verified          bool                     `json:"verified"`
+}
+
+// ClinicalRequirementBasis defines model for ClinicalRequirement.Basis.
+type ClinicalRequirementBasis string
+
 // Credit defines model for Credit.
 type Credit struct {
 	ApprovalRef  *string `json:"approval_ref,omitempty"`
@@ -1529,6 +2044,11 @@ type CreditList struct {
 	// Example: 1.50
 	TotalCeus CEUs `json:"total_ceus"`
 }
+
+// Decimal An exact amount with two places, in the program's unit.
+//
+// Example: 11.50
+type Decimal = string
 
 // Dispute defines model for Dispute.
 type Dispute struct {
@@ -1885,6 +2405,40 @@ type MemberUpdate struct {
 	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
 }
 
+// MonthDay defines model for MonthDay.
+type MonthDay struct {
+	Day   int `json:"day"`
+	Month int `json:"month"`
+}
+
+// NotCounted defines model for NotCounted.
+type NotCounted struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount   Decimal            `json:"amount"`
+	CreditID string             `json:"credit_id"`
+	Date     openapi_types.Date `json:"date"`
+	Detail   string             `json:"detail"`
+	Reason   NotCountedReason   `json:"reason"`
+
+	// Rule The cap or rule that removed the amount.
+	Rule *string `json:"rule,omitempty"`
+}
+
+// NotCountedReason defines model for NotCountedReason.
+type NotCountedReason string
+
+// NotCountedTotal defines model for NotCountedTotal.
+type NotCountedTotal struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount  Decimal          `json:"amount"`
+	Credits int              `json:"credits"`
+	Reason  NotCountedReason `json:"reason"`
+}
+
 // Organization defines model for Organization.
 type Organization struct {
 	Code         string    `json:"code"`
@@ -1972,30 +2526,175 @@ type Problem struct {
 // ProblemError On the token endpoint, the OAuth 2.0 error code (RFC 6749 section 5.2).
 type ProblemError string
 
-// Program A program as data: `id`, `name`, `version`, `kind` (ceu or clinical), `effective_from`,
-// `sources`, `period`, `deadline`, `unit`, `accept`, `total`, `categories`, `caps`,
-// `topics`, `carry_over`, first-period and short-circuit rules, or `clinical` numbers.
-// Amounts are decimal strings; every value rules.md could not verify carries
-// `"verified": false`. The built-in programs are complete examples. Recert validates the
-// whole document and answers 422 with a pointer to each problem.
-type Program map[string]interface{}
+// Program A program as data: periods, deadline, unit, what it accepts, the total, category minimums
+// and maximums, caps per activity type, topics, carry-over, first-period and short-circuit
+// rules, the pace tolerance, or for a clinical program its activity numbers. Amounts are
+// decimal strings; every value rules.md could not verify carries `"verified": false`. The
+// built-in programs are complete examples. Recert validates the whole document and answers
+// 422 with a pointer to each problem.
+type Program struct {
+	// Accept A credit counts when its category or one of its approvers is listed, and its activity type (when listed).
+	Accept     *ProgramAccept        `json:"accept,omitempty"`
+	Authority  *string               `json:"authority,omitempty"`
+	Caps       []ProgramCap          `json:"caps,omitempty"`
+	CarryOver  *ProgramAmount        `json:"carry_over,omitempty"`
+	Categories []ProgramCategoryRule `json:"categories,omitempty"`
+
+	// CategoryUnits A unit for one category (Category III "hour-for-hour"), keyed by category.
+	CategoryUnits                  map[string]ProgramUnit `json:"category_units,omitempty"`
+	Clinical                       *ProgramClinical       `json:"clinical,omitempty"`
+	Deadline                       ProgramDeadline        `json:"deadline"`
+	EffectiveFrom                  openapi_types.Date     `json:"effective_from"`
+	EffectiveTo                    *openapi_types.Date    `json:"effective_to,omitempty"`
+	FirstPeriodExempt              *bool                  `json:"first_period_exempt,omitempty"`
+	FirstPeriodStartsOnMemberStart *bool                  `json:"first_period_starts_on_member_start,omitempty"`
+
+	// ID Example: us-nj-perfusionist
+	ID                     string              `json:"id"`
+	Kind                   ProgramKind         `json:"kind"`
+	MemberStart            *ProgramMemberStart `json:"member_start,omitempty"`
+	MetByABCPCertification *bool               `json:"met_by_abcp_certification,omitempty"`
+	Name                   string              `json:"name"`
+	Notes                  []string            `json:"notes,omitempty"`
+	PaceTolerance          *ProgramAmount      `json:"pace_tolerance,omitempty"`
+	Period                 ProgramPeriod       `json:"period"`
+	Sources                []string            `json:"sources"`
+	Topics                 []ProgramTopic      `json:"topics,omitempty"`
+	Total                  *ProgramAmount      `json:"total,omitempty"`
+
+	// Unit ceu50: ABCP's 50-minute CEU; hour60: a 60-minute hour (New Jersey).
+	Unit    *ProgramUnit `json:"unit,omitempty"`
+	Version int          `json:"version"`
+}
+
+// ProgramKind defines model for Program.Kind.
+type ProgramKind string
+
+// ProgramMemberStart defines model for Program.MemberStart.
+type ProgramMemberStart string
+
+// ProgramAccept A credit counts when its category or one of its approvers is listed, and its activity type (when listed).
+type ProgramAccept struct {
+	ActivityTypes []ActivityType            `json:"activity_types,omitempty"`
+	ApprovedBy    []string                  `json:"approved_by,omitempty"`
+	Categories    []ProgramAcceptCategories `json:"categories,omitempty"`
+}
+
+// ProgramAcceptCategories defines model for ProgramAccept.Categories.
+type ProgramAcceptCategories string
+
+// ProgramAmount defines model for ProgramAmount.
+type ProgramAmount struct {
+	// Value Example: 45.00
+	Value    string `json:"value"`
+	Verified *bool  `json:"verified,omitempty"`
+}
+
+// ProgramCap defines model for ProgramCap.
+type ProgramCap struct {
+	ActivityType ActivityType   `json:"activity_type"`
+	ID           string         `json:"id"`
+	Note         *string        `json:"note,omitempty"`
+	PerActivity  *ProgramAmount `json:"per_activity,omitempty"`
+	PerPeriod    *ProgramAmount `json:"per_period,omitempty"`
+}
+
+// ProgramCategoryRule defines model for ProgramCategoryRule.
+type ProgramCategoryRule struct {
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category             Category       `json:"category"`
+	ExcludeActivityTypes []ActivityType `json:"exclude_activity_types,omitempty"`
+	ID                   string         `json:"id"`
+	Max                  *ProgramAmount `json:"max,omitempty"`
+	Min                  *ProgramAmount `json:"min,omitempty"`
+	Note                 *string        `json:"note,omitempty"`
+}
+
+// ProgramClinical defines model for ProgramClinical.
+type ProgramClinical struct {
+	FirstYear *struct {
+		From         MonthDay     `json:"from"`
+		PrimaryMin   ProgramCount `json:"primary_min"`
+		SecondaryMax ProgramCount `json:"secondary_max"`
+		To           MonthDay     `json:"to"`
+		Total        ProgramCount `json:"total"`
+	} `json:"first_year,omitempty"`
+	Leave *struct {
+		MaxWeeks     ProgramCount `json:"max_weeks"`
+		Verified     *bool        `json:"verified,omitempty"`
+		WeeksPerYear int          `json:"weeks_per_year"`
+	} `json:"leave,omitempty"`
+	PrimaryMin   ProgramCount `json:"primary_min"`
+	SecondaryMax ProgramCount `json:"secondary_max"`
+	Total        ProgramCount `json:"total"`
+}
+
+// ProgramCount defines model for ProgramCount.
+type ProgramCount struct {
+	Value    int   `json:"value"`
+	Verified *bool `json:"verified,omitempty"`
+}
+
+// ProgramDeadline defines model for ProgramDeadline.
+type ProgramDeadline struct {
+	AfterEnd *struct {
+		Days   *int `json:"days,omitempty"`
+		Months *int `json:"months,omitempty"`
+	} `json:"after_end,omitempty"`
+
+	// Time Example: 23:59
+	Time string `json:"time"`
+
+	// TimeZone Example: America/Los_Angeles
+	TimeZone string `json:"time_zone"`
+	Verified *bool  `json:"verified,omitempty"`
+}
 
 // ProgramList defines model for ProgramList.
 type ProgramList struct {
 	Items []ProgramSummary `json:"items"`
 }
 
+// ProgramPeriod defines model for ProgramPeriod.
+type ProgramPeriod struct {
+	AnchorYear *int `json:"anchor_year,omitempty"`
+
+	// CycleEndYearMod For abcp_cycle, the ABCP cycle (1, 2, 3) to the value of (end year mod years).
+	CycleEndYearMod map[string]int    `json:"cycle_end_year_mod,omitempty"`
+	Kind            ProgramPeriodKind `json:"kind"`
+	Months          *int              `json:"months,omitempty"`
+	Start           *MonthDay         `json:"start,omitempty"`
+	Verified        *bool             `json:"verified,omitempty"`
+	Years           *int              `json:"years,omitempty"`
+}
+
+// ProgramPeriodKind defines model for ProgramPeriod.Kind.
+type ProgramPeriodKind string
+
 // ProgramProgress defines model for ProgramProgress.
 type ProgramProgress struct {
+	// AsOf The date evaluated: the request's as_of, else today in the program's time zone.
+	AsOf    *openapi_types.Date `json:"as_of,omitempty"`
 	Kind    ProgramProgressKind `json:"kind"`
-	Periods []ProgressPeriod    `json:"periods,omitempty"`
+	Periods []ProgressPeriod    `json:"periods"`
 
 	// Problem Why this program cannot be evaluated yet (for example, the ABCP cycle is unknown).
 	Problem        *string `json:"problem,omitempty"`
 	ProgramID      string  `json:"program_id"`
 	ProgramName    string  `json:"program_name"`
 	ProgramVersion int     `json:"program_version"`
-	Unit           *string `json:"unit,omitempty"`
+
+	// TrackingSince Where the member's record in Recert starts.
+	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
+
+	// Unit ceu50: ABCP's 50-minute CEU; hour60: a 60-minute hour (New Jersey).
+	Unit *ProgramUnit `json:"unit,omitempty"`
+
+	// UnitName The unit in words: CEUs (50 minutes) or hours (60 minutes).
+	//
+	// Example: CEUs
+	UnitName *string `json:"unit_name,omitempty"`
 }
 
 // ProgramProgressKind defines model for ProgramProgress.Kind.
@@ -2032,37 +2731,192 @@ type ProgramSummary struct {
 // ProgramSummaryKind defines model for ProgramSummary.Kind.
 type ProgramSummaryKind string
 
-// ProgressPeriod One period of a program; credit programs report amounts, clinical programs counts.
-type ProgressPeriod struct {
-	// Counted Credit programs: a decimal string. Clinical programs: counts by role (primary, secondary, total).
-	Counted interface{} `json:"counted,omitempty"`
-
-	// Credits With explain=true, each credit's allocation.
-	Credits  []map[string]interface{} `json:"credits,omitempty"`
-	Cuts     []map[string]interface{} `json:"cuts,omitempty"`
-	Deadline time.Time                `json:"deadline"`
-	End      openapi_types.Date       `json:"end"`
-
-	// Excess What caps removed: a decimal string, or for clinical programs a count.
-	Excess   interface{}            `json:"excess,omitempty"`
-	Relation ProgressPeriodRelation `json:"relation"`
-
-	// Remaining Credit programs: a decimal string. Clinical programs: counts still needed (primary, total).
-	Remaining interface{} `json:"remaining,omitempty"`
-
-	// Required Credit programs: the total required, a decimal string. Clinical programs: `requirement` instead.
-	Required             interface{}              `json:"required,omitempty"`
-	Requirements         []map[string]interface{} `json:"requirements,omitempty"`
-	Start                openapi_types.Date       `json:"start"`
-	Status               ProgressPeriodStatus     `json:"status"`
-	AdditionalProperties map[string]interface{}   `json:"-"`
+// ProgramTopic defines model for ProgramTopic.
+type ProgramTopic struct {
+	ID       string         `json:"id"`
+	Min      *ProgramAmount `json:"min,omitempty"`
+	MinCount *ProgramCount  `json:"min_count,omitempty"`
+	Note     *string        `json:"note,omitempty"`
+	Topic    string         `json:"topic"`
 }
 
-// ProgressPeriodRelation defines model for ProgressPeriod.Relation.
-type ProgressPeriodRelation string
+// ProgramUnit ceu50: ABCP's 50-minute CEU; hour60: a 60-minute hour (New Jersey).
+type ProgramUnit string
 
-// ProgressPeriodStatus defines model for ProgressPeriod.Status.
-type ProgressPeriodStatus string
+// ProgressCategory defines model for ProgressCategory.
+type ProgressCategory struct {
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category Category `json:"category"`
+
+	// Claimed An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Claimed Decimal `json:"claimed"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted Decimal `json:"counted"`
+
+	// Excess An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Excess Decimal `json:"excess"`
+}
+
+// ProgressCredit One credit's allocation in a period (explain=true).
+type ProgressCredit struct {
+	ActivityType ActivityType `json:"activity_type"`
+	ApprovedBy   []string     `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category *Category `json:"category,omitempty"`
+
+	// Claimed An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Claimed Decimal `json:"claimed"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted      Decimal            `json:"counted"`
+	CountsToward []string           `json:"counts_toward,omitempty"`
+	Cuts         []ProgressCut      `json:"cuts,omitempty"`
+	Date         openapi_types.Date `json:"date"`
+	Description  *string            `json:"description,omitempty"`
+	ID           string             `json:"id"`
+	NotAccepted  *string            `json:"not_accepted,omitempty"`
+	NotCounted   *NotCountedReason  `json:"not_counted,omitempty"`
+	Verified     bool               `json:"verified"`
+}
+
+// ProgressCut defines model for ProgressCut.
+type ProgressCut struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount   Decimal         `json:"amount"`
+	CreditID *string         `json:"credit_id,omitempty"`
+	Kind     ProgressCutKind `json:"kind"`
+	Rule     string          `json:"rule"`
+}
+
+// ProgressCutKind defines model for ProgressCut.Kind.
+type ProgressCutKind string
+
+// ProgressLimit defines model for ProgressLimit.
+type ProgressLimit struct {
+	ActivityType *ActivityType `json:"activity_type,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category *Category `json:"category,omitempty"`
+
+	// Excess An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Excess Decimal `json:"excess"`
+	ID     string  `json:"id"`
+
+	// Kept An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Kept Decimal           `json:"kept"`
+	Kind ProgressLimitKind `json:"kind"`
+
+	// Limit An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Limit    Decimal `json:"limit"`
+	Verified bool    `json:"verified"`
+}
+
+// ProgressLimitKind defines model for ProgressLimit.Kind.
+type ProgressLimitKind string
+
+// ProgressNeed What one requirement still needs, as an amount (credit programs) or a count (courses, clinical activities).
+type ProgressNeed struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount *Decimal           `json:"amount,omitempty"`
+	By     openapi_types.Date `json:"by"`
+	Count  *int               `json:"count,omitempty"`
+
+	// Rule Example: abcp-category-i
+	Rule string `json:"rule"`
+
+	// What Example: Category I CEUs
+	What string `json:"what"`
+}
+
+// ProgressPeriod One period of a program, a credit (`kind` ceu) or a clinical (`kind` clinical) period.
+type ProgressPeriod struct {
+	union json.RawMessage
+}
+
+// ProgressRequirement defines model for ProgressRequirement.
+type ProgressRequirement struct {
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category *Category `json:"category,omitempty"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted              Decimal                   `json:"counted"`
+	CountedCount         *int                      `json:"counted_count,omitempty"`
+	ExcludeActivityTypes []ActivityType            `json:"exclude_activity_types,omitempty"`
+	ID                   string                    `json:"id"`
+	Kind                 ProgressRequirementKind   `json:"kind"`
+	Met                  bool                      `json:"met"`
+	MetBy                *ProgressRequirementMetBy `json:"met_by,omitempty"`
+
+	// Remaining An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Remaining Decimal `json:"remaining"`
+
+	// Required An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Required      Decimal `json:"required"`
+	RequiredCount *int    `json:"required_count,omitempty"`
+	Topic         *string `json:"topic,omitempty"`
+	Verified      bool    `json:"verified"`
+
+	// What The requirement in words.
+	What string `json:"what"`
+}
+
+// ProgressRequirementKind defines model for ProgressRequirement.Kind.
+type ProgressRequirementKind string
+
+// ProgressRequirementMetBy defines model for ProgressRequirement.MetBy.
+type ProgressRequirementMetBy string
+
+// ProgressStatus `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+// not behind; `behind` open and below the pace target by more than the allowance;
+// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+// Recert starts; `upcoming` not started.
+type ProgressStatus string
+
+// ProgressSummary defines model for ProgressSummary.
+type ProgressSummary struct {
+	Needs []ProgressNeed `json:"needs"`
+
+	// Sentence Example: Needs 11.50 more CEUs, 5.00 of them Category I, by 30 June 2028; report due 31 July 2028. At your pace you are on track.
+	Sentence string `json:"sentence"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	Status ProgressStatus `json:"status"`
+}
 
 // Report defines model for Report.
 type Report struct {
@@ -2718,219 +3572,105 @@ type CreateUserJSONRequestBody = UserCreate
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdate
 
-// Getter for additional properties for ProgressPeriod. Returns the specified
-// element and whether it was found
-func (a ProgressPeriod) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
+// AsCEUPeriod returns the union data inside the ProgressPeriod as a CEUPeriod
+func (t ProgressPeriod) AsCEUPeriod() (CEUPeriod, error) {
+	var body CEUPeriod
+	err := json.Unmarshal(t.union, &body)
+	return body, err
 }
 
-// Setter for additional properties for ProgressPeriod
-func (a *ProgressPeriod) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
+// FromCEUPeriod overwrites any union data inside the ProgressPeriod as the provided CEUPeriod
+func (t *ProgressPeriod) FromCEUPeriod(v CEUPeriod) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
 	}
-	a.AdditionalProperties[fieldName] = value
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"ceu"}`))
+	t.union = b
+	return err
 }
 
-// Override default JSON handling for ProgressPeriod to handle AdditionalProperties
-func (a *ProgressPeriod) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
+// MergeCEUPeriod performs a merge with any union data inside the ProgressPeriod, using the provided CEUPeriod
+func (t *ProgressPeriod) MergeCEUPeriod(v CEUPeriod) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"ceu"}`))
 	if err != nil {
 		return err
 	}
 
-	if raw, found := object["counted"]; found {
-		err = json.Unmarshal(raw, &a.Counted)
-		if err != nil {
-			return fmt.Errorf("error reading 'counted': %w", err)
-		}
-		delete(object, "counted")
-	}
-
-	if raw, found := object["credits"]; found {
-		err = json.Unmarshal(raw, &a.Credits)
-		if err != nil {
-			return fmt.Errorf("error reading 'credits': %w", err)
-		}
-		delete(object, "credits")
-	}
-
-	if raw, found := object["cuts"]; found {
-		err = json.Unmarshal(raw, &a.Cuts)
-		if err != nil {
-			return fmt.Errorf("error reading 'cuts': %w", err)
-		}
-		delete(object, "cuts")
-	}
-
-	if raw, found := object["deadline"]; found {
-		err = json.Unmarshal(raw, &a.Deadline)
-		if err != nil {
-			return fmt.Errorf("error reading 'deadline': %w", err)
-		}
-		delete(object, "deadline")
-	}
-
-	if raw, found := object["end"]; found {
-		err = json.Unmarshal(raw, &a.End)
-		if err != nil {
-			return fmt.Errorf("error reading 'end': %w", err)
-		}
-		delete(object, "end")
-	}
-
-	if raw, found := object["excess"]; found {
-		err = json.Unmarshal(raw, &a.Excess)
-		if err != nil {
-			return fmt.Errorf("error reading 'excess': %w", err)
-		}
-		delete(object, "excess")
-	}
-
-	if raw, found := object["relation"]; found {
-		err = json.Unmarshal(raw, &a.Relation)
-		if err != nil {
-			return fmt.Errorf("error reading 'relation': %w", err)
-		}
-		delete(object, "relation")
-	}
-
-	if raw, found := object["remaining"]; found {
-		err = json.Unmarshal(raw, &a.Remaining)
-		if err != nil {
-			return fmt.Errorf("error reading 'remaining': %w", err)
-		}
-		delete(object, "remaining")
-	}
-
-	if raw, found := object["required"]; found {
-		err = json.Unmarshal(raw, &a.Required)
-		if err != nil {
-			return fmt.Errorf("error reading 'required': %w", err)
-		}
-		delete(object, "required")
-	}
-
-	if raw, found := object["requirements"]; found {
-		err = json.Unmarshal(raw, &a.Requirements)
-		if err != nil {
-			return fmt.Errorf("error reading 'requirements': %w", err)
-		}
-		delete(object, "requirements")
-	}
-
-	if raw, found := object["start"]; found {
-		err = json.Unmarshal(raw, &a.Start)
-		if err != nil {
-			return fmt.Errorf("error reading 'start': %w", err)
-		}
-		delete(object, "start")
-	}
-
-	if raw, found := object["status"]; found {
-		err = json.Unmarshal(raw, &a.Status)
-		if err != nil {
-			return fmt.Errorf("error reading 'status': %w", err)
-		}
-		delete(object, "status")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
 }
 
-// Override default JSON handling for ProgressPeriod to handle AdditionalProperties
-func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
+// AsClinicalPeriod returns the union data inside the ProgressPeriod as a ClinicalPeriod
+func (t ProgressPeriod) AsClinicalPeriod() (ClinicalPeriod, error) {
+	var body ClinicalPeriod
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
 
-	object["counted"], err = json.Marshal(a.Counted)
+// FromClinicalPeriod overwrites any union data inside the ProgressPeriod as the provided ClinicalPeriod
+func (t *ProgressPeriod) FromClinicalPeriod(v ClinicalPeriod) error {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'counted': %w", err)
+		return err
 	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"clinical"}`))
+	t.union = b
+	return err
+}
 
-	if a.Credits != nil {
-		object["credits"], err = json.Marshal(a.Credits)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'credits': %w", err)
-		}
-	}
-
-	if a.Cuts != nil {
-		object["cuts"], err = json.Marshal(a.Cuts)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'cuts': %w", err)
-		}
-	}
-
-	object["deadline"], err = json.Marshal(a.Deadline)
+// MergeClinicalPeriod performs a merge with any union data inside the ProgressPeriod, using the provided ClinicalPeriod
+func (t *ProgressPeriod) MergeClinicalPeriod(v ClinicalPeriod) error {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'deadline': %w", err)
+		return err
 	}
-
-	object["end"], err = json.Marshal(a.End)
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"clinical"}`))
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'end': %w", err)
+		return err
 	}
 
-	object["excess"], err = json.Marshal(a.Excess)
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProgressPeriod) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"kind"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t ProgressPeriod) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'excess': %w", err)
+		return nil, err
 	}
+	switch discriminator {
+	case "ceu":
+		return t.AsCEUPeriod()
+	case "clinical":
+		return t.AsClinicalPeriod()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
 
-	object["relation"], err = json.Marshal(a.Relation)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'relation': %w", err)
-	}
+func (t ProgressPeriod) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
 
-	object["remaining"], err = json.Marshal(a.Remaining)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'remaining': %w", err)
-	}
-
-	object["required"], err = json.Marshal(a.Required)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'required': %w", err)
-	}
-
-	if a.Requirements != nil {
-		object["requirements"], err = json.Marshal(a.Requirements)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requirements': %w", err)
-		}
-	}
-
-	object["start"], err = json.Marshal(a.Start)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'start': %w", err)
-	}
-
-	object["status"], err = json.Marshal(a.Status)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'status': %w", err)
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
@@ -2938,292 +3678,336 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39chs3ljd8KyjuVlnabUqybCcTqabeUmR7R7N2rLLs8Ttv5EeEukESURPoAGjRjF9XzUXsNeyFzZU8",
-	"hXOAbnQTzQ9JlJ2M/kgskt34PDg4n7/zuZfKSSEFE0b3Dj73xoxmTMGfL97Rkf03YzpVvDBcit5B792Y",
-	"kWumNJeCyCExY0bk5S8sNQkZSkUGJ8P+a2rS8WCnl/R0OmYTahsxs4L1DnraKC5GvS9fkt5bZtTsaGiY",
-	"mu/kjKVSZJoYSaaUG3LJhlIxouwrXIyaTU+44JNy0jvYS3w3XBg2Yqr3xXZUUEUnzLhZHaWGX3MzO3lu",
-	"P3HbW0HNuJf0BJ3Yd6l74IJnvaSn2K8lVyzrHRhVsrDbghrDlH3//9DUXPxM+7/t97//+Hn/6Zd/7yWR",
-	"CR/pN8P5qb64pnlJDSNU43pyTTL7eStjQ1rmhhiZ0dn2IaFiRgqqDZGKDEtTKgYP2sWAafxaMjUL5qEv",
-	"5LCxUEOpJtT0Dnr2tfgQjWEioyJl3ctTPbLOAplVFug450yYzp5T+HmNXtOcr9JrqbRUcUIfCPbJXKTw",
-	"xMCTe6HYNZelJgUdsUMiJ9wA6dvfhlxpAz90bQs21iRg+ukVEyMz7h08e7wfG+NzrovSdG9Khr+vsTaZ",
-	"LlZYmxfXizaEXa+3H+x6FSp48anIqe2tvSEnIs3LjBFG0zFJFcu4eaQJzXOZUvtI14oz12A4Kne2egdD",
-	"mmtWDeNSypxRAeM4GQIf6yAMyxwHJLfHUTGaHcLup2MqRozQosg500SKfEZ4yCOJNjzPyZhqwk01XuS5",
-	"9YA9C+0iku+extbNjfdttRNfc9zd9LB0Hq/4hJv50Z/SESOa/9Z5sHJ4L7rJz/YS2y/eEs/27Cd/ZzyO",
-	"3BlJ7zWbXDLVSfgT+HkNyp+wyQqU/0aNqOC/ATF39i2Dh9YYgVSjFUZwquRIMa3hXzqZ34U3ljTgjirw",
-	"ka7dcD+vR8Lv9YJFL/VaS15qtXTCX2xbupBCM5ANfqSZPT5MA/2lUhgm4E84GchldgslL3M2+c9ftAQm",
-	"Vff+74oNewe9f9utRapd/FXvnuJb2On8uVTYLeGaTGhuL2qWwT1Pea7xjEphFE0ty7umOc8cy7MXmBTD",
-	"nKdfbcyp61+TKTdjGKxiWpYqZY80SUulmLAcBGSVL0nvpVSXPMuYuO8BG3nFBMlpeoVLqlNZMLvKSuYM",
-	"qVoWTMEIiGAs0zDeE2FpiuYvlEI54b7GfCRIKdingqWGZUAKpWLIsTNmgDKoYoQLnA1T10yRXI5IKTKm",
-	"3EY4uspgKj9J81KWIrvPWfwkiS7TcUUTiV1xIQ2RgiFl0zxnikzojGiGJHJKZ7mk2TspX1E1YvdNKJcy",
-	"m9mjmNvO7UJS0SYPmqasMEggpwrUFW5/eEl5zrL7HrC7pfEez4jmIsW1dff9iF8zYQklVM++JL0zpq55",
-	"yt4Lek15Ti/ze13qI5KxgomMiXRGtoCsqaGXVLNtu/qlUFbUs6Oyt0ygmYLq2K90x1j37undQMuEEbyT",
-	"8jUVM8fm9b1ulJRkYpU4dyj1ISq0hNrhwXbhPmUsp7O7m/J7QUszlor/xu774MNNBWdFa2S/rWl9+PCh",
-	"f1SaMRPGjoM1O567r2E2hZK2PUsXL4ThZvYVL+spy/O+u64vS0MuFaNXmlByWWou7KxVacnXNuRaByPE",
-	"j8enKOjMt675p37GR9wQ+xQ5eW6XjH2ik8Kezt7j/SdPn33XS0JZ5+e9/g8fP38Xk3GSyuABS5Pnb4a9",
-	"g58XT/+ozLjpfUk+WymuYMpwFI9oUSh5TfMLePfzfFf4AMsuLqE3bthERx90X1Cl6Mx+tls/kmq2bGOO",
-	"/XP2HVbqpc+/eK/hWW4oLnFkMJmjuyXmkaSXybScMIFNXViBBkfAhNUkfu4JKex71BiajpmVVK+Z4kPO",
-	"st7HSHM8iw6nVi6iv3JRGhauaqW3JL1CanNhmDYXOpWKdTyk5DXPkI3MNa/YNWfTC8Wo7lgt98T87C0n",
-	"t88Es7ZP/wLSS3QBNMuHF4oVUhkWzrbSwpOe4SZncRKSBU/1emSGn5cQvzsu7+yzX5KelWkzRaciNsAv",
-	"oTLycw+0k1A5hOcTT1BAsQGx++lVk+kgsfait1cuHGS9zigT9L58DHjAMQgIoCk1T3bqT4ffzVQxim2X",
-	"Reb+iu1rvO+AJaRGxkmNLrrL2rsBL5i5U9o3fBI9qmgwXqf1jvPWeRJiW09Nz8848WvqJzq/MfW2/IVr",
-	"47hfc18q0q7+WGU6bpfnDkB7yNDmonGdiKLEKzVD6Zbmp8H4nO1s8SWxWOmfuzMWzs89+uO93xnNW/ql",
-	"VKQoL72QoQ8IClg6IXCgE/KLLK3GmJBrmZcTEF+Dddjf29tLuu+heZHAjjJnoHfYh5zRDiygxLkLMiKF",
-	"s83d+B6r7GX+JrvhxRbcUc25fBgzQez6gt5qdcArIafigDzbI+4lMqFXjDy2T7lVc3a6vb29ZYa76AXY",
-	"ciw9P35xgFZ8qU3fPkrg0YRQQ3JGtSF/2mv3nCz0MTWv1GCfn0S3ubrS2k9OuPCfHycrXXihCEj7v320",
-	"/9vr/3Dx8fPj5LsncXFwQj+d4Pv7e3dxQ7aYSvPGw7kuYjGnNHYf3Yzvxa78wIGzAhNfyhHfwkW8JkvM",
-	"WMp1635dVUaq758mIXszPzGSYAMtJvMsQnyt6VbjWjTjd44iKjGvZnxWCVFMe07Sw/MHHgHLmqTicA3A",
-	"iiU9e9Rzlo3YhdXwL3SprpmVgXSWWlLRfFLmvp0054KnNL/gQhtVuhvVc/wLzi8mjBmUNoNv+QUIRtqU",
-	"2QwkMXjmonZZ9pKeNOPGbRwoSgVHD+TtNaUOYQIt2ZEf2kb9DsFbXnXJyWDKXOPE+Kme2feWSwqZN8NX",
-	"PdXj6ZA4fQ/HIEiueWL8QjUvzaUsMrKMEVtZ8BDcBLQoCE2NJkOpDomfN7h03bNM6Z0YL731qk+4cMz4",
-	"cWsLkl4p+K8lcz8bVbL2rjQ3JHqGfYd3wmWr47FBNttcoYDthLumDxSjtao193GqONw+4J+ufnWf/I81",
-	"U/APBN/4hwrnD6seQabIWewbfGkhZ/nAzfiMpYqtw2OCdW/voAuJ0FWTLWlnLKeCjJli4NM9JFbNYIQb",
-	"oumQ5bOd3rIrotlB11GvxPKIxCeJl/DxsLlrJSGXM/+LIqnMrARWUGXIUMkJ4Uaj+ctz9wMyoJdpMUgI",
-	"RVfSubiUVIGTLJWTCTeGMbI1KHVf/NIvaDpIyE9sSv7KlGazR5qcMjUs7W3HtW07u+Zaqhk59u9uJ4SK",
-	"c0FTlKtZRnQ6ljInW4OU0jEr+vh5sL1DnHtUOy+AF8UvZ9Vw7bCCCe6c21utOma1Na8abvPytppSS7jb",
-	"6//w8T+3+tWf2/+xRLx7HBHv6vie299xa+lSrNQXdEpVhhfYKu9U0SWxy/BGtjO8sZYYtxbcsUxb+lmd",
-	"Y57hC8dAHTGu6eLoYna62A0cxNuERqZqXJWFyU+j7qHj5FbkcDvDUN2fC0QK/rzAM9L4aqHEe1uLUU3i",
-	"m7EZNdr/KlajetekUqzaoTXkq3XObj2XtnaxRBqLnpdl5qBQPd1bJCC1l9INc/GC3ZWhrX1ubmFqq5q6",
-	"ExmtQZybEtLgQpgbqWMMF+scOf/O5Swuq5eaKbjhQQwhZkzhsgV7Fxq75pp0XGmtYfh31hqG87VzA9F0",
-	"K4hS9fo0Jt4YcmMsscWHUzk3yCNidfkJzQmdyFIYjMShhkykNsRMJSlymjLwOLt4J0LzKZ1pcDnbJ1pe",
-	"xp1nezEf4+Pk6Zet8/Md/2n/y/b/E5VDjgPrbGusoVh3SAZCCjYAbYuKSjxE4S/jGVgJ3dNcM7JFSSpL",
-	"pVGiDYXBrBK3su0d0hA8aWAsNTLPnKTJBRkE5ucBSmn+ojvpJb0T/J/9P9hAY/fVsT0Cw8p73bo/L9Oi",
-	"SxxZ7k5thFp3P8HYRadlYdNWciayi5UdqCjAdPv0fAOLu4ag5Jf4qL2CtS7XPO/Rm+nmN+TK8++aeduG",
-	"6ryCodswxgva/B1OdofspA1VZtWdao2nHfLfpLq63+YGNxydrsPGOALiqSTXQJat9zXKB3PKJ0GwZlsv",
-	"pnxyAQEnLaHj8f6fYoQ5oTxvLAx+03TbPIsJLAXVeipV1ni7+rLVwHfL9e164Ek1iKq5zpV456e6cB3m",
-	"5/2p4IrptQ7PIh2rNZtQS2nNrO44Pie0/74QJiatpfaOi0c33F4KuXl8yJjqi5Rqq98MmWJOy55XJG+m",
-	"vMq8aYdXfELhbGmIPrR/x64n79FZQREJtyuco+s8cesenWjSKd8s3d+beJnnl3kudJYLbbgpsUFiXyCi",
-	"tBM8dAkORpMx1WMrFFyxwsw7aWOk4imv8pU+TuaMbnxoNGbDvTh+/YZQkZG/HT0/JOB6mFop5vECD2PU",
-	"sbkyDd6WTPx7lzPLdC7q1xuemGsm5IX9X6kv8Mmes75fFN7OZqmgsN+zdCLtO2Av1YaKDKReSJW6oFpz",
-	"+51Z4Jppu63mSXMpjb3isWtiPeWqyZRurvI5e9DB+uF1S+XBTUt7a0p6HaPcjBiY3diz1nimU5J2oklX",
-	"I/7nu41Yq9zE8/lQUlst+HIGZnVY0ke6dliRLas4aZYP+z5ObDvQURdGsLXlPS+i1eKck9YCg2RT8qvE",
-	"vflspfnFjkaTtI/LnRzgTkPs4qvXSEPzi9XPyQIpCMfZaDI2Z5fvGeERy1nAOmb5uxeWbmK1v+KYkeLv",
-	"ngnXGn37UyXFKB5jtDhKlmntzGkR26yWOYgFiz0BWubXa65N9VLH4kT1zqU8YD7UVhYgRAeW9QUW9TU8",
-	"CbAR9epVXa8n3Plk5ZuIdWsQ782opqKLuXi8b8qa3dqJBct8F4zRs5ubyzSuhbfV2bqDEKnVyPsrhkiB",
-	"BPKvnFbRWO/YZbCOcfAupT4PCXBjkfCmvt4O/r266S1k90vX4QwfBcvihF38JkWH5Nkpk5Yqj36/pmd6",
-	"XsybkwTrEXYbAevrZk7UDAyDi33aIYEEzISDZqpBLc35NbuYsksuqPLJFBlXPqEhiESMsRvExLiDyPh5",
-	"PxM4PfxjpDJv7MwHh3zdMPrWuQ/Nq3vx2PbNc4LwyC+Nwb7p8cZtn7/Yb3nkG6e3dsIdTZjiKd09HvOU",
-	"juQ8FSyLGL9hpLljCtWwS8VXSGDocGKsxwD8vnRet3fhJcd7e3MO8pA3BywoU3RoFwIiqDXmUaRWlcvz",
-	"DsnmxTXPvH1zPi7Hg1Td0FSECbMXbcNfI3s2G1qddUJHbPeXgo2qD0WHfL0BhfJGxnI9pvvPvov/xH9j",
-	"q15rDf9FuF6umaqj9RSkl5zlWYUm0RaEjXNF1XxgUmpDLlnlz3+2txdbyJADzuXdKMQD4AJTsq9pXjIy",
-	"pRDXXNl8JYTNeyQXB7/iUH5i211Iu3wqFo/w17M3P5FT/J1svX15TL77Ye9xQoaKjiZMAGLWZNuK5pFh",
-	"cTPmAgz0fk4H52Lwb7uePezu7VqxYEC4IBTQGhIy+LddQAAaVFhcA/cZ5kMqFDjn5a9W17231AtaLW89",
-	"78RvV2yX/8JobsbzOxxR56+Wq+3urVhHf/3w3xEGkY/CLl5kz8+OOo7sdfPB/WfPHv8QffSqy36DyeW+",
-	"iTf/fRp9vdQNRqN5nId8istGmHdCrtgsIZdUs++elipfHnVjx4aTtC3jHBJYHRxQx4Keza/oFZutfsXY",
-	"PVmmTUODsf5fMXrNuvwDXdGpm7DliWwl8eVmLNqKAKtJR3EP5l2Eeq3pFPW8H4aO61NL3gsugfVCvGD7",
-	"b6JgrLpf6y995U2kiglDITCC59yga/CXUs0ushJO2pBOeD67mLCMp/Dcik69yNJ2rs1dmLzwjN3c4PWK",
-	"p0zodfOafNgDXtLLDxaGwKz4NHq3W/L+0xUsm8bpKfWd+OGkFfx31P//Pn7e70CNa99TdnRuMLGlex3h",
-	"bXjKlm0awvK1bTirb3oIsPeWDWMqgPefL2rmrX1m/fSvjly7pKdLXJtVYk95Fo961ctX772OyLm+7yrG",
-	"o8rvay5xfCP9pt3SAHqZFhfpLK2UVQyEeLIsKCIIrlzYLYLtfEl6l1yZ8cVECpTL6gCM/WVdpVWQJ5di",
-	"dcUegp5i3tsPY2b5IqEklyMuCPsEaUkounJNFEulymIO2yBYreMiDhQHNrn49U9X+9mTT8/oZZqx4WjM",
-	"f7nKJ0IWUQ0CmdoaXNRxwZgu3elHlylnZnaR5lQvPzP48DE8u7JxFAkzsI4qml5xMboAYLT4OQPMZcg9",
-	"m455OiZvmd1zMpZ5hmiByKIe+b1JyHTMBMQsZ5Z2tFHUSEU0M6viMKxpZPXRlt5IWu1WTWfLjKO4MDdK",
-	"yf3jHtJbBH/e5sDUJsTv9rqPz11nQL/EOPs6TkQOiWbXTNG8kRmtE4T/dRiNSPwEOFMO6RdGxlOib366",
-	"Y+nN3dfOXRgCa3liQ5ZAN1SXRRxR6QCjfRUiXaxMObTd1WfuMlirkS0ThEMtyAPLV512z3zeCAqGSwbx",
-	"hNWfihnoJ+llLGVUd1hDscn3RbYK85pwEX77+IGd/R7Z2TcoKxyFtz1ipSOg0LoCxA45ZYrLTJ8LSChj",
-	"ImOZr3TBDUAkDYQ0FzAiloG10wMSJJAXNcjYkKdWLxjskPdCM5NUQzkXrlxB1S2jKucA2IzJUAAYrNEc",
-	"ujwhZO6Eh8rUHWSTy4x1+iloai66pV7/RDHu8n+35WKpRhff/7p/tapcvAy3BTjj+pGdNxD+YJna/S6T",
-	"+sKdupHs5zcnMBCcns1bCPb6P3x0//Y/fn6cPHkch6Ca29L1OdXcnrdMHp1bGEyB61QKzUUNDUEcC4lk",
-	"AixkVHFgFli1j0tOzl2IMY2TuDlhpm09OVj5DK8Hh7SM/JeN7Y4kBD+b3yGRr0u8c8vpAZBjeTVvXx6T",
-	"H54++544bGWHRb/TSzpdmW3bBzVkyoQhEKjpqwaAbgH5fJg7QwkG7GD4Ho3bvZj3orbLVMDVh4D/TGTg",
-	"sMO78c1RacZkf2ePwLsAPeMclN8//YFoxFMgz3b2t0PfqPNQXrghggCL36BhLvhipDCdpQxwt+unSqHL",
-	"AgPy8UnvUfavgwEuKgDDgHVstowwYdTMrljlSx1ylgM8Tu35DDFoFjGUwEEdYSdcaEM77SgeHLugrhaE",
-	"JxOZQimIjGClnkgYJ7zYidtVlzIgWzTX0tc9GPy/fZcH2j/JBlWCO0G/NbiYfy2lYc5eo61wBwQ2Znmx",
-	"szgCr7otnu41Ssj88EMovO9FQSGr6Ju2a1yPpTJEl5MJVbO6qBSukm2nmYr/I83I24rqOl007V7evz2p",
-	"I8gIz5gwfDizc293d0gG9FKW5uAyp+JqgOsEFSVgHYimMw0CaZ43Rxa81VvRv+Ojgha4s4PaM3H+jUVf",
-	"2vN12iihgIdKD8iAZ4OEDCxPtP86Ecn+ecVFNiBbKSudYR3SurYTMmDDIQOt9MIK8oPkXAywaIW27xUg",
-	"r9u/MkaznAtouBTc2H8xXNn+Bckd9g+PW4Cvp7TQ0CQmAuFXSs0u5DVTgwRrh/WxE0gaBELpp1ylJTcA",
-	"JK+heMbAD3ngMhqtEH8EwA+IrOrBIHAv9CFh10zNXHQFtLMzyUgqyxzxFSD/ZkbsaDjT52JwXqXknPcO",
-	"CFyYgx0CpTFKnpu+10QAA0tVALWMOOLQO179cbVqGKhA52I6ljkjHoAWZkmFnjKlydP9fQdbQVx8hT26",
-	"UOzLUSuqKl0EcxdeQdfUGZ7NW7gH2/aV+WiCVvZCysoA9zIebYPq4nqTYVqjmhnj5EXXNf9h3KzyRFIq",
-	"LKFcMsJcvcKMzJghW5aRuk3H+xXhPWZpzrCGByD8bkf5rGt8iVGrOyPPP7BAlQIYRbNcyAyG0up4vhuX",
-	"erJg299Cxl0suAvZxurhCqu69G2rq1MGju+VHUmcKm61LauHF8yHQnlGYnVcgZaPXtK7ZGPMh6nsHRBF",
-	"kcoJJvwEVpLlkQaLtroZ2VFtV8PpItjCI+95x7ytF4VBE4+1Ab56wUU8uKd5L61mBqxeMXKNKJ7wdk+L",
-	"fmr/A9a0NGtvBQ7WSTI3M4aseiBrHriWTGHFancby6G9lXCDD739rLoBMcHWQS/ppJIo6icANkDPq0jw",
-	"fcw/fNzs4oDQ1qW+Q47bvRy4bsjlDCuabbns/YRUuf8JAeFke8eFf2XcxHDa7TXsymb+GZZmcdFNz3MW",
-	"re1S9Jq0NE0OdqvWNsdq2afU3egRtdbKeESxibxm2fymgfQ2DGTOQIrCzdtBTSinbdhFX3TWHjGsqNdD",
-	"w05HStyEcmE/3C1lYRlQwVjGsoC8AppSneVH5zpGDd1Apgu+lKw2mIF73oqQA8D5APNA3fvEV7O+G1r6",
-	"xi+0ilyW318xFtklrCyCLluWfQ2/dnJ75JdrS+VuoOu4KsOR1P12r8IrxzHaYDM3SKPsivyB8hfuV7LV",
-	"ukq2LYOoIaVJLkcjeMzrqDu9LlCaeJSRZUn4a1BlzvX2SAO7ija5ek2sZipYy2yD1VAcPhjYolyljKQj",
-	"za1Typi3B1VQgfYd4KxQFcWzi8bPO3cJlRNiciyB03CrduUPez2Hetfi1Hgtr1gnvNnqwGbwJFgYL8Zc",
-	"NDIiFRsqpscVJBdW6XMfl8frth4Lxi5jZq8BGkAHVimkVrdUWb+gygBoY2hohWiq0MVVHWOULi2vjO3K",
-	"Wyg9cZOwaSWnMUhNl2zzeC/Z29sj9iGyNQHfrCZPHz/ZXtmaiiN7K6dV9uBiIFs7nPjCQjtMA+7UnG6p",
-	"Zheq7NIfFqFyTLx3z++AkROegntPGd4hyvtFW28F3OBjpdmsIKA7UWXjur0D/L9Y+FCFHRD/1c0jZjhw",
-	"EK8dPzv06+UqC3SRRIGz6z4aJdXa85qnhlYXIZ4Heog9OVQrmywlLE+gN4gLRMoK00z3k9tB01Rus6Ve",
-	"si6n10YQPOZObvdidh3U5amZtZ/nTrw1GetIqVJy+kiTQmrYa+9PUTCBBENZ9oKbMyB+r1nNt3l89jdi",
-	"f3VNTcmU6qbHZ+78hsc3cs07sFEyoSYds4wI6UJaDgkVpBRelnIhihhcA926duNR1MtKBXQiA0Vk/FVP",
-	"9nJwHtisheL6apVRml/6cialDqql4Af/05JSKnjxVj/7j5urtFJpe1Ury0uvtB6CulOxu8tjdXRm2EWB",
-	"wB1sgtLosuOaOIZCLpnmGXo4PBBbQzhYjtOyEQg+kV2ArWONiAzMy+986y6x7WJ2vRjwcdV29DA0Kmzc",
-	"CsR5IbxfO2mmfnYBPHMDM+ImUCE3QfPYNCUFEPF7B3stjPitn/cefwRo+P9//+e9/pOP2wc/7/Wf4Vf/",
-	"3m10nosxgXQYLkb+iD3ShGcJMZJcMVYQbsiWFAS57fZOZ45jZNR7fzp4cutR32EJx3pkzIyxBvBdV3W8",
-	"Ibp4I5x2vrQU/upuXT3mBYEg3QNyhKo3S8jR7lviYrsT8iPRpsyYMAk5JrI0lmVWUQYM7B4CckVJoeQQ",
-	"tz3UC496Se9o920v6f3YS3rHUcYOKNgLQMF5rQUtk/vmKmstwfaOq99BgE8ji7ZqwXWTKgYBGk5Qb2jm",
-	"H+8edLzdxSqWBO3ljhYdFDRlfc0KqigWzZKFvQolEVRZ+a+Ow8KMkRZYUEcuoxfq5+VBUAzIlp8sgSXe",
-	"3lkeT9c6BsHWxKjfkRLGEsXwVwJjySJkdR4xi52BeUmTUhieu6potjkfr4avxkXmuY2bT+8BE59fHioy",
-	"4t7BpVpQybDjZvcWpJCEf2RUrZLW3VinRmONJfIDiO3Ee30XOaYZ1/Qy7wJPWJZSuaYBfNU6n2uGjLcN",
-	"lgtMZSvCgLpIVG8fxwzguUEm9erFA8ztFt0osPwWwbGNHegAfhxKhZ5QfPggTGVzeiII8piDy+NH424y",
-	"8XT8rMLoqv1zOXeh7gbfQA64L1G6WLWoBYFnkTSc298bd0iCcepbWOvCEtpdRMxjKvzGIuVt83cUhb6Y",
-	"b92QNm9fs2Ruyn+rIzhaE6CGXlLdcZtrIxUdMcLEiAtGuLC0Hop9+tfcGQikNiPViL0Jry+7r2Eg2HxX",
-	"OYVq7348ZMJHCosAA+QZ2okqcfxxkBPFhfnuafQ27uzwx5LnGXE/ky1KFMuZ7dXQUeWr+tvxGVHsGgBm",
-	"McQkY9cslwXERl7aJrabEbfXezuPd/aWBtvWgTGthUnq7YjR7YcxNSfD22dO1HElK51G7LZGZw95WISJ",
-	"hc6MuShgj62HhpgDQjXhYR6ctydmhOY5QIx5s/DOamlvjcGuqdV70L46ZtsVEYmXKq+QrWM/LqzDHim/",
-	"XpVm76zDvrwAuyvVvm4d9u6S6/eKWrqZkl7zKv06LoUluvpiHR2sVmmpuJmd2fE7dyYEXh+VmG/cOiCB",
-	"nqHRwj84fXP2juxeP96lpRnvwk+DAwKAcX3NR4Jl5K8f3umEaIjY1udicOTyWhCaj6AyQM7Lvb0nKTQA",
-	"f7LBDjkSxJ4A5LM5YJyAzm+lfcINhBLpQ+csyBnBwJhzEWiNYyYgKChj2mXW4vyxpZTmOVNkQmdEMygP",
-	"6M451PgxYzaxpIi1nWvQA4w7h8rv/jmumoLXo8PKIGGYoFhdAzquI9b3nm7vnItzcYZKr4u7O2gigmhI",
-	"AXYh+DDxw6CuPP44mDfiQ6ZAaJUfJGTQMMtDAkFglw8/Vw8ElnloMbTNQ9ZC0zjf+qp6rGGeHxx6sw+M",
-	"fpVxNoYR7bXZgx1qy+KPORZNk//g0G9jnWbtLBDcgA9IsRG3jI9lkFzgsp1z5/XF5ToOrC8HnwNYp7bP",
-	"4aBn//GTf9QsrxLG7Vj6qiJRoPRULkc66qA46LnsC6sNgKOos9mYz+Og56NPq18S21mzexxRzug1S4ir",
-	"wkwa10nbSeOmWn/tFCbEBeGKjLGULk61LoGpY+6dA7h98FEsWdzsvOFdcj0fnZ44zCs953Cyj+C2JkRJ",
-	"sB+ineNaXrHWm6FryjV9/AKlA932VR14bN7GIw3XWIME/JrMOcwOnE8QpwyOwNYrCQFwN4wEcwx5zm8X",
-	"9tiE44p7+GLdNrVJ+0OD2TGl571tB1aqIXiRVAgUQayqqERbPee6c8ONvmzvHhiaExAbHkn3IuriNMWI",
-	"05af0k8w8bOzrTkVqf2mt129V3nvoNe84NpKkLOQRR9NHhjCA0N4YAh/dIYQ6Hr26/3ely8QPTOUMQMj",
-	"5Da6nSOpFIaLkotRn2Wlm9/W8YttRzIobtYHZygVqcokgkyMB2FiT6E+F5jzGDzwSNfLZeSUqvnl3IK8",
-	"u+PjU8wchSMAcD4p0yikHkthRwPUcS76TiDFJHhuhzCf2b81aKDB47f/+YuWYrDtczXrtOxD2yrPMCNU",
-	"FvTXkvkMVP+wXWFSKDbkn8iWlRIv/vmP/0X50MCf29CI4ROmDZ0U2JYd15MnT34gXJD3744TggmlAJDz",
-	"97///e/916/7z58P4FUXUE27s2Ed3kBVE51sDc6h3vl5z3WPekqpGUFTICnoiAun7Nhro4IWd6eH+OwM",
-	"+yR7pMkgMCQOCNVk4P5G+TOvwWPRgtc7Kmg6Zv19MO5A/YXe2JhCH+zuTqfTHQo/70g12vUYTbuvTo5f",
-	"/HT2At6pfdKeNo9OT4IMqYMeGo6+JFA7jBa8d9B7srO388ThvMPttrszZXneh4zN3V+mV3rnFxcENWId",
-	"6KQOLjxA59ZYHt/dYTiaR7rh4dKIt/D9s8ffb++QI4hLp/bdcwHM29JzY1Wv2MyS9EzD1rAs8Jy5Brkh",
-	"Tlcd02vmXGgZrnalgJ5YnjJiBvC9oVoblsK3U9vf28OELED5dzEYFen7dUAzwQrg32fIPuYXDKbCMM/n",
-	"GfYZa6oa2+6JMEwJmrsAv0Dn7x38/DHpaZ9v2DvFPbDrwMUI9qKX9AwdabDUl2bc+2jf380kWiyiu3o2",
-	"paMRU+T9CVFMZEwhZABHNqdoahJEjsrQfkC1ZkYTe5dlGct8FCEU15mdiy0wsUH72rGmWc7sRl4zUtr2",
-	"yQAGtDvY7tiu5zLVy7fLsE9md2wmeXOf2ha9uU05EuQv716/gpO7s3B9YScwtqHKYPf2Mr/K1eB1sNa7",
-	"n2GRviw8SW6NEr9Adq14aq9ohxDR6BKGm3Ss+k7XKh7ZYWBgNyKCaPCncgHmf6j24PgRdU/WxijMlepe",
-	"2I9Ld+g/dv+juTeVcQ2HHbG/Ro8QjA0O0NO9p8sP0E/SvJSlyBbu7fPG4iJNL9rWMRR3+K1zR4+ciWh/",
-	"b49MxzxnPvEGuCDEDqpre7Lc9al3yE/2QiZGlunYxRJ6W310P115iQ2yMddDxy4Ec6H2MG+Co73i10ww",
-	"vXAnJswovoCfuXAgn8EIag81TKTcW+xKJx9j0G1CirzU5L8kUfaWmVg5HXqI7sJr1/tq7AkSatfkT64H",
-	"f8JPlZwwM2alJrZJe9P5+G08Tot5WPD6pBp659o6WWFnRpGtdjKvNwUTVsuqgD3AoFsKuIjAkQXGuBET",
-	"DMOE8OoQWYAPQkeUC22iy+zaPytYuh7F+5HXCz7H/dtj35nHGImfAP8iyFHB63d/Dt6F1++iDbMK02xV",
-	"ruRQfiqHqDdrU1JwB8tliW4qXfq4TsizvSd1FfvoTr1lNOPuzH4FzmS7nxEjUUQhRtHhkKc33hP71pPl",
-	"b51ZZp6y94JeU55b3XPhdoZr1LmVVj2tVMbdz42skS+4tZBXPLfJJ4ZoIwsHOsDFyLlXMN4FxAqjK2uN",
-	"FavnNxINJ0cNf2NEZvCVopzQ4JImFkkN7eqri5HpPm6QhoLJdZxvXIRQc3dCxwp09CPNfBwqvPJ4+Svv",
-	"A7g4fGkFynsp1SXPMrRorikO2Rd+WP7CsRTDnKPz+/Z8remf/HneNPjxS+usgAmPinnLY6jc1Jv58Uvi",
-	"md8cc2oQ9FekrD8uRW2UQMAq2KKP/2JmTeJoMbLYUOtHgs08ed6zXRfUpONYTK93bbtwkjrQxEX7QOI/",
-	"nVKVsSyprWeWZZIrVhjiSt45zjzPlJ2lvEXEQBI/ymy2Afo9xh4BVrYZmmD5+peveobcajzw55A/P93f",
-	"X2UiTnezgsoLYey5+yq8/di7ftY4v0tFo93A99QpCAMwBq2AKaDA5ohfB/cMY0lVSNJ/U0G3O4t+mXET",
-	"VwuPgzFs8JSE3XQdk/qRB+nlvi+nYH8gvjPk3Ju4nZYfDhZWFL7lRSh1hzXAOTavGCvcnYjn7JEOydHj",
-	"Pofi0AGh5PT5y4T89fTFf9mL8/Sn/8KVOxcOjYO8/jGBexJ8SeAhBGMCBIPhodohb1xQVxX0aY9rMygL",
-	"3uQmZnMui1zSrJ5wVYZ50X17V9bNIc8to7mcGUwBWnbnPr4zblJNMzKyMyMVy/5wHOTxCl2c0pklh3dS",
-	"vqJqxL7Ba7YdAtLiQkfG0NQKm+HhM5LMZKlW4EnLmYqTWIPbdoHm9Rf38L0Ij76zCEW/yTOmDYIuP2hh",
-	"t7zoXkAsgQvBMPI+NTJPnqUZ70LsDFxt8bupVFYvI1IgCmQYa0O2nEm6Vc5PBoEx24QLOzkXWOLEw3PR",
-	"zCjjhgg6YQ7g0NUwSMdSanTrcOVyWO2l5IPQEFwbRzKV6koTafWZyOUEY37tAbE2of8d2x4qKl9F77u7",
-	"O8jVKI1bTTCQhwg5dfUyD8HZbRVnkCUGdU7vn/3CDm5+tu9R93q6v0Jn76R8TcXMjVFvwM8AO09oMzIt",
-	"HkPgjxwaSbvPXF1uA4nbPu9DliAIZG/vh+0DZ6HGNGV80J4ODFHCz3KI2Tp8JPpcnAttZAFHBVBCW54N",
-	"CNuXCsDt61SCKdXob9ohzUSICt38XDijL9jMZy6OxLtCJlyUxlfMihnM37mA0U2cyiYk4BdMnqna+tSf",
-	"Tqd9K3L2S5UzkcoMcwZv1viqtp628wXWLnErP4bIEens6Dc9h3dM4t6e3KS2xTRe5dp3qzxtMvc1Z+rK",
-	"MttgT5j03d7YNfrr2ZufIBQvyrgcT/NoCAOyBdfGNpyMQfVY4sIJZZGzw3Zj8/ASvtkKDAOD2AYNvIsB",
-	"2fIBJTKbEanOBSFUk7+8e3dKfqSapyRocttbShqYjnpuMA3oAj+O5pdW/xNs2sRDAOUNvnYP29HAT+jZ",
-	"knnW4h3o/3LMIcGLFhPkLElyg75mR5ga2UzVKLG7i5bbSrHUdMI864FgSiA0DC90YZGaTMdSMzKAiMqB",
-	"56GupkZn6aEdYuWZSYGxiudCUcP6EF3IMijn4289mASr6oDTLFNMR3kRRsRukhc1cFbumBW12r5Xq3MT",
-	"9CMeLBaSptXPscwQDOUYYjiPpTBKLgtDu0+F49sQLrynJli/Trbro/U7AxmathzNmJMV8MVGgp39MZbf",
-	"51MC5g24OdfmuMoXWE87eWWPLuCPLHnwGFEGNuvjLjjOAzATYvQMcYRWtgpyJL5xbfjuldtGtklLs33F",
-	"tWklkHiS9d+AChuVDI5a2mRC2tW37cUpBXMxnm0aTar0Re3zHO2tiemxdZ7jhM4ANgF0SLzBCXcRY1BV",
-	"z1VEkyKfdV8Yx75C3UZ8ip4SHUzMPauVVfcfuBmfIaZX5Djg4Lx3FsEB7LPfun3omzJHNjOz5sI5kJ7n",
-	"McCjB6t5Hex+rqTWJRFQlWYXaomEGrCquBgoq/URIUkuxYgpMmIGZEwpmO4KiAqOSINQn3bqQq5UIZYe",
-	"zCE8z8cVbT9YHW9JSj4yqGbPHdy5yyrdtZ8buIE7/bMozm8JiP6uWc4Dddzq2nbC5lLKWE+4w60Mzc4R",
-	"zrRbY0beuPVOgQJYFHaQxC/4Wie2ckVDE/YMMMLeIGcWB+Cux/s4FItv4+B4VPdxPf2HaIZ7Zrc+rTo4",
-	"VI88t1p0ebvscr372f3lr+8urvwcH9skBfouOqjODfSBBd9FcKZfzbvy/7m9C7lwlMTsnGRe+spEN++k",
-	"kxlDwV/LV+3vGmoJY0SbboW1EKob0SgaPAwI7mDfBxSkKho0Jn1qmV+z8GDcvYrmWn9br9o9W9+WHEq3",
-	"CNkf9XT+wYM98bQEoCZLGYM73A52o8sUeFoh/gGIgn03zz3+n06Illajc4Eeh1bhQys/FjHcIc8VHTqg",
-	"gCq5PMNCaS1zTNxQ+OL6fuyESXvi2DFhIrMsRAqwLbkabxyKoIOgF0vUgSKySSxWLQ5z19k5oOzX3V+y",
-	"oVRsef9Grtt7rJUKAzBZNbChAgPsatKNJFk5Yo4J8xLf6WyzBQTc60iH+u7pCsv+jn0yPhPUYHG94AG7",
-	"BY26rJHR/NrVf6xm0kaN07B4yw3TeI7vldnfOXP8+CX5/KWV0ck8ZkZKDc3lqITZhjBDnim6L1oMcfez",
-	"x0H9ckPeiN5LGMSh5caWESIc4lCiKWIx9xsxZH69TRNJl0QA02j54F68o6OuRt1ju/DM/brgvrqoPk+C",
-	"zkTCrpvWkYra1r3RYKu8wFx2xElMxzJ3GwfQvIbosSzzjFyypA4IH9gdGpCcauPitAUZnAz7r6lJx4Md",
-	"cuZzrDCLSpyLAQQyKIaZVFs13FW2ndQpWfZxWRqwjNiHaQa5WJD875/JmT0FpXHueCzlTP75j/8h7BNI",
-	"MMbljrjiTziEWtSvYol8GWjQCzAy0p6pDKudnAvIB9t6uvfD9g45ah9O3wy+GA9Sty35A7jeVp0MYSU9",
-	"Tr5zQt69SoEkgVUv71eXWMg3XJW23xX/+AbVj8crqB+nCqADAKDiJeW5j0j4ljSXBuLfnJMBQMIqRvlI",
-	"k4wZynPd4Brr3NZBJH2nFaxSLBal4P+uIhGqeSyX+Or1SaocfC7SvMz+eBko926SO6oJ+e7T0RoiQNRm",
-	"9r4gRvqayj6vUidWFvjr2ZufQIfVUER0awCQOam+HiSEEuS9UFFU0IlVOVOZlxOhz8XAlaAFHMEJ5bn9",
-	"w4VMSkUGoPlf4BcQ62jlCvy8nZCBP8MDsuXvdJ7pc1HXtLqckcHhwAVepqzUg+0d8oKmYz8cpht5ovYF",
-	"gGM8eW4nVEf7M27GTLnwjbk88S1XDuCA0DzfjqWNezfhBLVsKogcDpliGSI8vpVTFOrLQjPlRh5kwLmS",
-	"CHZnENTNBTZixVcXFIkSh64CeKnIrBgElfN9UVdNBlV9UwR5r6Y+HUtXqVXXlVrJJUvlBEDN6oKtrbyJ",
-	"HTKYyIz9GatPD6rV2CbAmOsB8SGhYgZLD0EuENFNtp7u74MBh4vRucBgsEua2ce2D13Trp71wLdoZ4Nv",
-	"w5wQMbaeKADd6MNzMXDFlP9spZZB9YyXJm1rXIxgCz6gQEoGJxmbFNIwkc76/81mQMOKGTWrpVxY+yuG",
-	"iLkQaDuqQAQg3a5y7J2LrbpB04dLacayAwID2j5sNueEYsSuh3a5Jk/39w/rIXhEsnMBhwMAyQzP8wqz",
-	"yb6x98MO+W8207Vc/f0+GctSaQxEBeT9mGhqCeytLzexAm6MK1kdYjT5uhhVLfI1ipN3GWLqktiRnlzB",
-	"jnaJnXkTzBEpBf+1xKV2cc/aHyFANd6i5P37k+cJ0XS2nWAEvF11q+zQIctnlW0GmVo9whbRdJpqnj1b",
-	"CTlnA0kIQZF9QMx1LHopptn9Sf6NKvkROQNS/y9Zak+LHBLm2HhLDYictm8ooPeb1Ab+EKm0S5wYp4Ba",
-	"Xiv7W9Sd/O2VnBihFoAK//qeyeUy1okhhl65+9dKCvWADhtOSRePBpWBMgewu+Uw0zlaSS5n8A8fQpwp",
-	"wGTI7Qg0DUzm61oDWxaUh/iQe1WUj2H1FxoUO4+Cd9932rF9VVOvuYR26Qi2wwJH3XPf1eb92K+4NksC",
-	"THRC5EMa+t0pt353Cb0EC+7X1XWPvPaj6cxnfgfsl2sy4VpDhppUZKqkz1WbWhElNI1XmqmuLMfbGO0f",
-	"lLQC/7omW63QE649g6/jU1i2XTvivRXdanlUS3HoS1UZVlRpBGGTj2qMss5kgnsJVVnDsvz4PqJUXvL8",
-	"D4iR8jsPS1kCjuK2sw2GQmjUObaaaOdqxmxItqNFwaiqzmXtPoZiFCD4hYh4c8o5Du7rymqtMp0PZ+Z3",
-	"4xBxIQVVvMByaQ9Bpez5wL8WRiy0gbu41dVzKUYaYWXmYLwmdFZBec3ReianwiqcDQCve6lRUAGhU00Q",
-	"TqyRVnaMPfbfzQqrRIZFdrJhQviEjtjuLwUb2WsaPxVi9JATsg67jwqIjiAIqymi4u11WbWINBipkREQ",
-	"9ELM68KyY2Xf/z/sOrv4mfZ/2+9///Hz/tMv/x6hJx/UDMXZdj/DP+g3hAq4NGYziIzOv7fq0PJrtnxo",
-	"VWRH85xpZl7Z7o78CG8u9q1TTtlVBI6VRm/V0a0e/RjF9r8/6yQsUxfTgC0jBVNcPjg61zvqUDlxzncP",
-	"eFweDgg8cp4QCG2sdhcbcEdxwhZWv3A1iLF2cYA39M9//A8UBE7aWd0uddteZ00fWLzEyCbFtNfdyLHo",
-	"3/mWoigb2/thLAmdkJNOEIkJ2/VV81bYvkeayGldlhAxbTwU1iONmG/xDZqd+m7WNSL4F0+xkuIq0RpH",
-	"+s1wledefMJqMxsN60Acumr6nXGaNC9dEOkfTND/puT2Zt3N1nF5PatoOzgx1VfBqYG6petDr+CLDegV",
-	"kNeLosJgqcqGK5ZDZIWRaBerarO7qqRbaEWCAAYzZhO0kNkD74MlHJAiaBvbhzVmnWbo2Iey7zH7VM61",
-	"ee3meP9JG239xgUDcO0DRrri9l2My8qpCba5k+cxB3b3ECBQpWsA8GM8bcP/dJ/ZA47zLA0mcxT3L4dp",
-	"06hRHMO0mVRnwPMC/80CPJvm2bfHOzjtrtRwu6yxD5PxsKlb5706Bqi3vXMujkTDjg3BSfb21Zax0LxV",
-	"sbiOt5KCNWwFIV/pNk1vFDsVG/86IDduYt24Nn/YUOfftbWtWSi87VZ15bs7IVnrQ9u8v3c/4x/Lku2D",
-	"07BRTt0lG+IoH4LwN6UlL7oHMD1/4ikgeg+sJR/hVi8ulBS5QwIe7iW3CkscKiKwPNNQn0WQrYEvgA2B",
-	"mFjBGyIZMbXIinfbh5jG1jIVuyYHWOdzsEMgWLPOK0rwLT4kQl7KbHbuQ1zD+nmad+ByY1JJdZxulJCz",
-	"sUQcHNZ7GOJ9m7wWn3+fi/PABx6ScZbehkjAi3lW9zW4G5j2FiXeHNWP/b5zbnAesxUybqoZJ0Sw6UNA",
-	"0l35m45q+6G91fqYOsCyYMVX9kCtdfd2BCRhtjcQU+Ihsd0nGF/GXU29iczKnJGts+fHLxIyHfN0XKHU",
-	"2Mb7xhKJTqWyBHQuqCE5o9qQP+1tJ2TCGOLawD1K/KxdJ9qU2eyf//hfcmJAacw4JiCEC3QAAI1Qsvtc",
-	"5PyK+SCmMDlsmNPRyDZbCgMZNq3aHddM8SFnOox14gYCp86FR48gQ5nncqprsG8oLDUdM8VcGeucaTLk",
-	"nwg3h5DbAZkVA7+HM/BBC4gnFyw5FxDC5ZRebsiYaiKsqro1sP8AxnkqS+Xw2giFwuMOat37JxJoMCNc",
-	"nIuB//LicjbY7lZs/XnfFISra/6rRF1Vc4vWfLaS2R8w8up3FUj1Fk4uInxXdLjYqbboht797Ju5Xb1r",
-	"riF1KSETqq4YHsxM0WnElYMdNE7RMpTXD3VrDzfl7ejHL+UqFLSgwnPn7u3dCy/COkX4+wNN3FJ6qioG",
-	"LKOGm0pKK3hb/aW3ANfkyAsaWS1o1CLejIwk0+SSpleuGA5nUwSE5h7fI5KxgHrxt3elPxyjf7lr3QNg",
-	"bOBev0U92tuc4g7tKF55ltSFZ12VPqsfcB2vPZtAzTH/7blAvcCl8odRn2i/whb9kjzSVeAo5jb5vPkB",
-	"hRqeLBssqFfrGvlq1WoPiWaIrE81WRDTmtQRrYD3EDwpU8NMXxvF6OSh+O1D8dsNFb+Vqg7QdtVKN8Db",
-	"5svitvVWbxZxfoYkLkhsVYgRmKC1ndRaDMQYukwQAIBwncIRDEDJusSMQGS+j8K8ra4eyvJuVoB+USfy",
-	"2avsGxKlb3KeXJTvtyApzAv5cROEPa4oKuA9Fi0sw9n0nuT8t7iC35igj0sQLOaDxH9PN2Y8bv5v9hKa",
-	"NZC6o86LG12WMey7rrRpxjSheV4VR9OHzeJpKDw6K7qJF/nz8MHdYaD/2hB7D3fsbQH1ahff3YMMBE69",
-	"BYcKgin7WPHsNtdj54X3EssWVmGbzWi0A0Ix4SUheiynoi6yhuBqQ6nI46ckozMXDYr+RITB8/XxwYPl",
-	"URIwUJQaMjh9c/aONOv7D3bIidYlYNP5im3kWvLMxQExqnLOFBZyW1DtkPJJXSN3Q1pl0EvH5efqGKML",
-	"VEjjod8cYLeDEsZ1BYC+B1yb+405sbTGCLXk1Dd8wggQ4Vz92pUCUNKcC57SvL9iJMqxe/6FMCoajnJX",
-	"xR3uoEjDJq+2cB1mi3B1GC7UA6zOpqJYPAWTlGpm+fS9hq9Ap1tSYXLei+PXb4BP/u3oeYJBFcJY6UaP",
-	"+dDobUI1KRS3kyCQTZBKkdkPBVPDUnMpuDY758K1q9iQKQaobo4Ho2CpCSVjqsfbJHW4ppWxxS8CxIhO",
-	"ORZ68l0itPuicrs1TW9I72v08VXiNpqzjJzaV7B6DwAgvyuj6is5qjnBLbTByH24+9ny8EjQRyxWY/4M",
-	"PQRsfIWAjZoWmNuIuzcuxvA3HKGsinCR5mJl8I0otUKool6AXcN8OGPBVJ2q6rDbEoKR7tJZ6/HbR9oq",
-	"RgBUbvUY+yKYLOqnzwU3GmuhZHSWYOgAXE0ADT5linl8cKgksp715FxAU25uleOy05BCBljI7YBU8OyQ",
-	"mWFvSV1Y6UGPGTNdmbfHbg2/ZUl2A+XGNiocw5I6qXgNSOYIEAJuzoP0fIdp96HsjLwhZ9mokbtwDxYi",
-	"wDpZqGoiMM2mkW8W6W4hHssDDW5Mg2ss871qb7+WNOfDGRcjkvOhrwK2VVDFhKE5jiwhE55zYxWojBW5",
-	"nE3gMvyltF+UZpaQIZ3wfEYmLLMix7mA17Z3yBvhwpQaOQAuDR3gFR5p4jG0EsINUSwrMX2QmlqGmTGq",
-	"Hulz4WQKCBLYwuTCKWNXOiHK7iPLSFkkVXzQ/neEwqsLVL76jN29qgdtfxUVrxPSysflY0jUjJkqu+HB",
-	"wfctROqvh4A1f6ksBVd6KZXDhikQ36iF1sCEkgDYzjGOBSBQjo9PUcQ1YzYjYztCKjw6SoLlaKBoA2bN",
-	"QDZwytzTMs/wNL+FFYHcG1r1PpQK+gG/g2LXXJY6IWmpFCA12pYF+2Q8czyo3PYJ2pYQj6ZKHIJ6MWXO",
-	"EgRsVmxCudCJK+BCTVllN5+LjNEs54IFAM+4MiktqkKB+NNshwwYgje5gjM0yzQWqkARwnInmleVXsmb",
-	"DsQdv0ELpHov91slIMa4KoSAB4irB4irbx3iym8SMdLqwwRfxaA/u1VR2KvNCNy+g1171Pt8uBG37Dtv",
-	"h66pr64uhXAJtUqnQjh8DyefYAnUw7q4loZyVoZF8qPsVE6G3z4juHvh6gPM/OsAJ6zOeeq9H88KacbM",
-	"oKcGSeCBL319vgQbFNucVRD5GvwFY7G6Y6h+PD7tazPLWVWtDs2ATraBbAXKodTbAL+qK+4RIzOoXIbl",
-	"gYwkRlFhm79k54ILBO0jl5Kq7JEmQ57bZvRMGzY5IAMnbf2ZXqZFP00Lbx9EqUsOkfUEjgM3xHOxJYUV",
-	"6JwZ1JlLXMAIVsRwYth2BRsz54VwjZFGW+cipZr1czlCCzUABnqpkGdka+AH209ZOUjIoNR986kfOgoH",
-	"CfnnP/53u5oMhQJJO+ei0yBqx2dHoNGHGFhHg1LXfhRSoIRnX+gQxFBuX8106ppdaBoPKsp993RlM2il",
-	"LnwboQFuUW5p+USieWCRX41FHnk24o7vsPaHNJXTO5XcGsrQ+oin4esLcU+t3hXLOM+5Nm8aY/hdR6CG",
-	"U1keg9pY/H85fM7G7LtROmWLOvwxaH4fInbGDI/hxmzI/hh28XXgLxuTfADB/H1FnDSPw0IoTNE4FAvO",
-	"RIzJ734OPy4Dx5w7N/fAOLtElHDcDzB5m/KjLWfLDpRiRRpc9z4PKWExjuaxq9PeRshcCmvps02hwiCP",
-	"1ghD8IkW9X9biJbh4L4OruUqh9ajWz4c3geMy7UuO490eceXnStWuDASJKTrF/j4fdRJiNka0Iu2csAV",
-	"jPYM39ms1QF6Wq7i+OTDh1v35gUHj5pH4JF2q5pgAUJNuEjzMmNZrAjhXVy/8WgW50sBVZ+b2qOyA6iW",
-	"EJlJHYCkLieWGMKnHiHuS+VKdpZXTYw8Fyfo//Zebx+yEiQocHfXJ+TkhAAa5ZRrRrbgeUTNBJBcROHk",
-	"hmQ8I0Kac+EiMAjVxIcnkpOT7cPKOQRpaOyaKYJolTukAT/pqi9Mx5KwXLMqouNccEO2PJRlKicTbgxj",
-	"2wnRMhhKSgW5ZGHXmOgGmRtYcAlbAOtqHGgbVdq6fundyxZYhvVrxNJ0Fk11ymuCpmSg/Ac54lu0ci6s",
-	"ke+LORy/8MFv9XZuLyiiuuxWr02Pu59LXRd96MqewICTKmxkpcwJEGc1U0RIkksxwlItGk6tmdNPH268",
-	"W4uAZ0YWzYj9oDROe8U3qIIul+Le6zpQIVYelGbZDWmtk8LIFs21dBdljo5KLbcfPDhfWW951bCO4A6u",
-	"S7CO6TkX5uLajf6hOtaNax8SwTLMmNemGV24dfziPYod3nlcUAX5oiJD8eNcuLBCDW9eljw3hIuEFHmp",
-	"iRlLK/m06phgHA06hq6ZsmJeVxLMqZ/ZBjUU10dXwP2LRlimH+/dkE27CGsYg1VtWKdLrwu53nvrNcmo",
-	"oQd1ooCRhuY6qYVpuy+TcgJfFfBAwVP4pNSsL6+ZSjCtoI9tIGK7Hktl+ilXackNgr4nxIdt7pAjgJpw",
-	"C+XQtNgnroEj+8F5hPwxH42ZOhcD9/xghxwJq6hIobm2mxvOh5Kn+/sYEUBJIbldW2IkxgMUSl7mbNIt",
-	"CJ82PP13LQpXwVr3Kwc3um17Y38PUO+/a2eMP6MdCnmW1dEzGFjYPhtSsIURTb6D3c/ur5Yjpg3wrklO",
-	"oeCE6yPxiKpSMFIdMtRNoxiH9SFZIXbGtdcwOzme0jt4XIW32HM6gsJGHzfPx7sMzG79bn4e7l0SboV9",
-	"1IFKq0R4RLKAawpaNQ/4Z9r/ba//w0f3b//j58fJd08WpgNbYXSx1fS9vpeCspskNTuF5TZNWIp/uXAN",
-	"mHV3mIYDrErR9hYQMxLOAsGmna/mgbDaiWxJU6zeaumCGO3dkKS3SVDA3I0w5+IKyy7TZZXncSCWJjYk",
-	"Wtimv06kCExqUYTIg3CxOeECT9Ji+1jjOEVOU8iVmxavrkiOio43yDs7ncCaqQeL2M05LJYpXUYT6169",
-	"odGqo1IpyTgchwy28JFG0DcNWL9kKtUVYBCaGu+QG/Bw1BZSzUdW7+uKsNgwd/06cRELj4KLh/gjHok/",
-	"Ll92wQhS+QOxOov2utQC1vy3St3aGEn6Lrqi/0sBmTCXJc+zKrUko4ZeUs0ItlLpt66kH4zGCQs32Q37",
-	"1go0ecbUNU/Ze0GvKc/t4i9UqH6sptAcdWhu9RsA2wRtqWvPNJuLY7c5pTnhQhuoI7A1GEm7XGRnsN1L",
-	"eqXKewe9sTHFwe4uPDqW2hz8ae9Pe8BYXZftZv/CaG7GmF/EBdM6qRa3yuuRwiiaGsKNZvlwp9b3guFb",
-	"vam1m8CgE+C7dkev2EwniNiJeLENodcnY2M+U0rzHPLSg84sE4l0c/zC6q3XPGNKky0tU86weOpY6oKj",
-	"OVKnYylzXacqBfkBtsvAMD4Jp9cwhs93/aqhaYAhsmGITtp5CC57LOgCj+h806dBtpN+5JEzXK6SVFVN",
-	"S3f4gxY9+GlkQ8ZcZf2CKjPDjAi3Ghzzu5gwnObh4NKcg+8zuujoFw3aqPNYIcUdHKlWu4E6p3qMhTRS",
-	"S7p5jqHfHjvsuqOXLns1oWh4RpoB02wFqVK08o5bW1oZNOZ7+zCmxu+QT31xJdCvnfOhRmMI164Nw4mP",
-	"ulgUhHUPybhGdJgfQ40b7musXs4CIkqgyVQqxVIgSujGlRlJwrIqDXp7VOed1sOogY6+fPzyfwMAAP//",
+	"7L37chu3ljf6KijOVFmaaUqyfEks1a6vFNmZrWwndvmyc+ZE/kioGyQRNQEGQItmfFy1H2KeYR5sP8kp",
+	"rAV0o5voJimJspOtPxKLZDeuCwvr+lufeqmczqRgwuje0afehNGMKfjzxTs6tv9mTKeKzwyXonfUezdh",
+	"5IopzaUgckTMhBF58StLTUJGUpHh2aj/IzXpZLjXS3o6nbAptY2YxYz1jnraKC7Gvc+fk94bZtTiZGSY",
+	"Wu7kLUulyDQxkswpN+SCjaRiRNlXuBjXm55ywafFtHd0kPhuuDBszFTvs+1oRhWdMuNmdZIafsXN4uy5",
+	"/cRtbzNqJr2kJ+jUvkvdAwOe9ZKeYr8VXLGsd2RUwcJuZ9QYpuz7/5emZvAL7f9+2P/mw6fDx5//vZdE",
+	"JnyiX42Wp/riiuYFNYxQjevJNcns552MjWiRG2JkRhe7x4SKBZlRbYhUZFSYQjF40C4GTOO3gqlFMA89",
+	"kKPaQo2kmlLTO+rZ1+JDNIaJjIqUtS9P+cgmC2TWWaDTnDNhWntO4ecNek1zvk6vhdJSxQl9KNhHM0jh",
+	"iaEn95liV1wWmszomB0TOeUGSN/+NuJKG/ihbVuwsToB048vmRibSe/oycPD2Bifcz0rTPumZPj7BmuT",
+	"6dkaa/PiqmtD2NVm+8Gu1qGCFx9nObW9NTfkTKR5kTHCaDohqWIZNw80oXkuU2ofaVtx5hoMR+XOVu9o",
+	"RHPNymFcSJkzKmAcZyPgYy2EYZnjkOT2OCpGs2PY/XRCxZgROpvlnGkiRb4gPOSRRBue52RCNeGmHC/y",
+	"3GrAnoW2EcnTx7F1c+N9U+7Elxx3Oz2snMdLPuVmefSv6ZgRzX9vPVg5vBfd5CcHie0Xb4knB/aTvzMe",
+	"Ru6MpPcjm14w1Ur4U/h5A8qfsukalP9KjangvwMxt/Ytg4c2GIFU4zVG8FrJsWJaw790urwLryxpwB01",
+	"w0fadsP9vBkJv9cdi17ojZa80GrlhD/btvRMCs1ANviOZvb4MA30l0phmIA/4WQgl9mfKXmRs+l//qol",
+	"MKmq939XbNQ76v3bfiVS7eOvev81voWdLp9Lhd0SrsmU5vaiZhnc85TnGs+oFEbR1LK8K5rzzLE8e4FJ",
+	"Mcp5+sXGnLr+NZlzM4HBKqZloVL2QJO0UIoJy0FAVvmc9L6X6oJnGRN3PWAjL5kgOU0vcUl1KmfMrrKS",
+	"OUOqljOmYAREMJZpGO+ZsDRF8xdKoZxwV2M+EaQQ7OOMpYZlQAqFYsixM2aAMqhihAucDVNXTJFcjkkh",
+	"MqbcRji6ymAqP0nzvSxEdpez+EkSXaSTkiYSu+JCGiIFQ8qmec4UmdIF0QxJ5DVd5JJm76R8SdWY3TWh",
+	"XMhsYY9ibju3C0lFkzxomrKZQQJ5rUBd4faH7ynPWXbXA3a3NN7jGdFcpLi27r4f8ysmLKGE6tnnpPeW",
+	"qSuesveCXlGe04v8Tpf6hGRsxkTGRLogO0DW1NALqtmuXf1CKCvq2VHZWybQTEF17Je6Y6x79/R+oGXC",
+	"CN5J+SMVC8fm9Z1ulJRkapU4dyj1MSq0hNrhwXbhPmUsp4vbm/J7QQszkYr/zu764MNNBWdFa2S/jWn9",
+	"/PPP/ZPCTJgwdhys3vHSfQ2zmSlp27N08UIYbhZf8LKeszzvu+v6ojDkQjF6qQklF4Xmws5aFZZ8bUOu",
+	"dTBCfHf6GgWd5dY1/9jP+JgbYp8iZ8/tkrGPdDqzp7P38PDR4ydPe0ko6/xy0H/24dPTmIyTlAYPWJo8",
+	"fzXqHf3SPf2TIuOm9zn5ZKW4GVOGo3hEZzMlr2g+gHc/LXeFD7BscAG9ccOmOvqg+4IqRRf2s936sVSL",
+	"VRtz6p+z77BCr3z+xXsNz3JDcYkjg8kc3a0wjyS9TKbFlAlsamAFGhwBE1aT+KUnpLDvUWNoOmFWUr1i",
+	"io84y3ofIs3xLDqcSrmI/spFYVi4qqXekvRmUpuBYdoMdCoVa3lIySueIRtZal6xK87mA8Woblkt98Ty",
+	"7C0nt88Es7ZP/wrSS3QBNMtHA8VmUhkWzrbUwpOe4SZncRKSM57qzcgMP68gfndc3tlnPyc9K9Nmis5F",
+	"bICfQ2Xklx5oJ6FyCM8nnqCAYgNi99MrJ9NCYs1Fb65cOMhqnVEm6H3+EPCAUxAQQFOqn+zUnw6/m6li",
+	"FNsuZpn7K7av8b4DlpAaGSc12nWXNXcDXjBLp7Rv+DR6VNFgvEnrLeet9STEtp6anp9x4tfUT3R5Y6pt",
+	"+SvXxnG/+r6UpF3+sc503C4vHYDmkKHNrnGdiVmBV2qG0i3NXwfjc7az7kuiW+lfujM65+ce/e7O74z6",
+	"Lf29VGRWXHghQx8RFLB0QuBAJ+RXWViNMSFXMi+mIL4G63B4cHCQtN9DyyKBHWXOQO+wDzmjHVhAiXMX",
+	"ZEQKZ5u79j1W2sv8TXbNiy24o+pz+XnCBLHrC3qr1QEvhZyLI/LkgLiXyJReMvLQPuVWzdnpDg4OVhnu",
+	"ohdgw7H0/PTFEVrxpTZ9+yiBRxNCDckZ1YZ8e9DsOen0MdWv1GCfH0W3ubzSmk9OufCfHyZrXXihCEj7",
+	"v3+w/zvoPxt8+PQwefooLg5O6cczfP/w4DZuyAZTqd94ONcuFvOaxu6j6/G92JUfOHDWYOIrOeIbuIg3",
+	"ZIkZS7lu3K/rykjV/VMnZG/mJ0YSbKDBZJ5EiK8x3XJcXTN+5yiiFPMqxmeVEMW05yQ9PH/gEbCsSSoO",
+	"1wCsWNKzRz1n2ZgNrIY/0IW6YlYG0llqSUXzaZH7dtKcC57SfMCFNqpwN6rn+APOB1PGDEqbwbd8AIKR",
+	"NkW2AEkMnhlULste0pNmUruNA0VpxtEDeXNNqUWYQEt25IemUb9F8JaXbXIymDI3ODF+qm/te6slhcyb",
+	"4cueqvG0SJy+h1MQJDc8MX6h6pfmShYZWcaIrSx4CG4COpsRmhpNRlIdEz9vcOm6Z5nSezFeeuNVn3Lh",
+	"mPHDxhYkvULw3wrmfjaqYM1dqW9I9Az7Dm+Fy5bHY4tstr5CAdsJd00fKUYrVWvp41xxuH3AP13+6j75",
+	"Hyum4B8IvvEPzZw/rHwEmSJnsW/wpU7O8jM3k7csVWwTHhOse3MHXUiELptsSDsTORdkwhQDn+4xsWoG",
+	"I9wQTUcsX+z1Vl0R9Q7ajnoplkckPkm8hI+HzV0rCblY+F8USWVmJbAZVYaMlJwSbjSavzx3PyJDepHO",
+	"hgmh6Eo6FxeSKnCSpXI65cYwRnaGhe6LX/szmg4T8hObkx+Y0mzxQJPXTI0Ke9txbdvOrriWakFO/bu7",
+	"CaHiXNAU5WqWEZ1OpMzJzjCldMJmffw83N0jzj2qnRfAi+IXi3K4dljBBPfO7a1WHrPKmlcOt355W02p",
+	"Idwd9J99+M+dfvnn7n+sEO8eRsS7Kr7n5nfcRroUK/SAzqnK8AJb550yuiR2GV7LdoY31grjVscdy7Sl",
+	"n/U55lt84RSoI8Y1XRxdzE4Xu4GDeJvQyFSOq7Qw+WlUPbSc3JIcbmYYqvpzgUjBnwM8I7WvOiXem1qM",
+	"KhLfjs2o1v4XsRpVuyaVYuUObSBfbXJ2q7k0tYsV0lj0vKwyB4Xq6UGXgNRcSjfM7gW7LUNb89zcwNRW",
+	"NnUrMlqNOLclpMGFsDRSxxgGmxw5/87FIi6rF5opuOFBDCFmQuGyBXsXGruWmnRcaaNh+Hc2GobztXMD",
+	"0XRriFLV+tQmXhtybSyxxT998f41U1xmK098M3CLkRm8SOSIUC+y+CgucjKVhTBomMtYyqc0JzgR7QNM",
+	"3LMPNBkWgpthci7YR5oaUgjDc2KZe04XLDsiqW2LZYS6RpUsREYyORcJUWxKueBiXP5KBYqGM5oyYqga",
+	"M3MuitkeGUJInx4mZJgWRg/hySGOXA+t2Mcw5MhFeP7FakkoatVJ82IxCK3Fax0lHwoXmo+X3ZZKcZYN",
+	"MFq1q7XnuKThSxJN6+u+lVM+XS08hW/gJmzyBq7s5kvUKuDYbdu8uSLaVkYXLW7PjNEs54Ktf+BZTmea",
+	"ZYP2NhkGSa20pbOPKdN6g0VmH9l0ZuISJkSPD2bl+V5+4pLjuEppjBVRIQpPzsZLj7G3kcWfMuO4o+/Z",
+	"amOD1J6xkTcHxgYipBkElLjWaH6S5tS9ErvFqhYHRhqa62s0/M6+GGvdMqEBMqENNtUqrvliYBRNL9tC",
+	"r1Fkf6CJYqlUmeWqb5hdQKvPKmPZrOYZhm0hCQR3SkACiuW0KZT7lAR7s2C8ZQ+v+xabsmPBG8xQBWHl",
+	"m70y9alFG1Him+rl2DbBkq11QCv31jrdvsWn7XvFdEpXexfLF93j8Kaa5cX6PKEhJ8ARD7bZTxZ5UsDt",
+	"yrk1+JljldUUgvari6RkXdVNUbvQQjKp5lS/vurHO3o0k9rl2yCKFgEn4jk8KYUSlBrw3qeGTKU2xMwl",
+	"meU0ZRBS5wK6Cc3ndKEhps4+0Qij2ntyEAuiepg8/rxzfr7nPx1+3v0/UUPLaSBQNMYa2q2OyVBIwYZg",
+	"TqaitH+hdSvjGbhB3dNcM7JDrfikNJrsQmtXVtqTst09UrOs0cAbbGSeOVMaF2QY+NeHKBt5pnHWS3pn",
+	"+L8z2DwRt16elkw+ZiCw10CLFrw6XqyWS9b+BGODVtfJtsMAmLDHas0IMbTQtAct+Qa6u4asq+/x0c9J",
+	"j2tdbKjQRFXv65sA1p5/28ybTmIX9hTGRcV4wRLXtye7xTgETHLdnWqMp5nTWKe6qt/6BtciuVyHtXEE",
+	"xFOa5gJjXbWvUT5o+XSQjdI0/FM+HUBEbcOq8vDw2xhhTinPawuD39TjUp7ELDIzqvVcqro4XH7ZaODp",
+	"aodCNfCkHETZXOtKvPNT7VyHiHg+44rpjQ5PlxG5MZvQDNuYWdVxfE7o4AZxVG9ovZsp7kWTZcVFQy5C",
+	"689wLa9hcPZ9hA36t7sm9EKYmH0NpIL4iG5uN7p+RO+E6kFKNbM3FFPM+UWWZe7ruRtkXo+ciCxp7L71",
+	"MThrmI5D+gvn6Dp3ol0vOtGk1SK1cn+vExe4vMxLyU5caMNNgQ0S+wIRhZ3gsUtJNZpMqJ5YKeeSzcxy",
+	"WF2MVDzlldFtD5MlNykfGY34BS9Of3wFdqa/nzw/JhAsMrdi2cOOmLBoKNraNHhTMvHvXSwsFx1Ur9di",
+	"Z66YkAP7v0IP8Mmei5cYzLxn1FLBDNSJdCrtO+Dh1oaKDOyUaJ6gWnP7nekIpmkGGi2T5koae8lj995m",
+	"5vA6U7q+kb7WzhumgYw2o/4O/ldZR25ARTWK/tRlp1ru5MvxLzebBrPyK9K1FbdjBHeN9UutzNm4j9GE",
+	"7fMrYaX0HhkyYRRn7bbnXnTf1/B518WBr9faifO/3gF0Byci11fEGYOBoWpBqjAbcsEW0nkMHD8O7GTh",
+	"nG7X0OpmEre2yvH4Opt8batqw0q5bGx0W070xFKwAy4pQ9uq1UzQN8MyUsyIkYSS+UTmVZhOfGmXzZ1b",
+	"N1Pelni8ufzbLvMGtqx1975h1vx6zZh3Z5ScIhm4MxRaI0sDZUUJXVfCm/p2bEAxF1TzWi4byDwU1Ftk",
+	"FQtGQf1HnpL05BVTimdxg1nO6BUbzBm7bGG3/u2o2hGccqTBwZSLFbreYEo/bkjvQQ7H6sQ2bKU+omb3",
+	"iVvGaHJIsFvoLDzaPLl0pbFw26bADc2ALaPcjo0wu3Zcee2ZVjOrs1u1NeJ/vt18zZBCG2hAUhuWkYsF",
+	"XGywpA90Fa5NdoQ0RLN81PdZkrsxb1o8HKtuDPT2u8rW50x5QThe3SxY2gKXsXqWF3ut43IrylCrl77b",
+	"jAFnf7D+OekwkeE4a03G5uw9YzEbAUachE6gyvmTLEeqFALDhALHT4vn5z9Lp89hPHHKYbBFONdqxrRJ",
+	"qOztm8OuE0nblH+nXGt0Bc6VrF3Ea2euM61diFtE1NMyB8NPd3SulvnVhmtTvtSyOFFXyUrOtJz+Lmdg",
+	"9w2iXTuiXDeI7nWSl1+9QL7axHznAQSvY7jbgHivRzUlXSzlyH5VEaaNnehY5ttg157dXN9q5Vp4U56t",
+	"W0hbXI+8v2DaIshF/8pQJysNgZv4s29TFvUwndcWVK+bf9EaP7T+OqynfcM6VKq3vZEGv0vRIg+3SsqF",
+	"yqPfb5gtsix8Lsmn1Qjb/dbVdbMkAAe+7O48k5BAAmbCwfegwZyQc1CZL7gARRvyeDOuPMhIkB0cYzeI",
+	"U3sLaBXLljSI0/GPkVJh31tO2Pqy0BaNcx9GBBzE8Sa2zwnCI78SF+G6xxu3ffliv+GRr53eSn04mTLF",
+	"U7p/OuEpHctlKliF4nBN9AfHFMphF4qvASrSEnezGQPw+9J63d5G5gre29tLWgl5c8CCMkVHdiEA1UBP",
+	"XBCkSFmet0g2L6545i12y7lyHjj+mgYsBLEbNF27NUS7bGQ16Skds/1fZ2xcfpi1yNdbUCivFQ6hJ/Tw",
+	"ydP4T/x3tu61Vgu5CdfLNVN2tJmC9D1neVYivDYFYeOipyo+MC20IResDEF9cnDQS7qFniUsHIXB3lwg",
+	"TOIVzQtG5hSwBkqvvgQoC4+u7CCRHfJ21DUk7fKpWAjtD29f/URe4+9k5833p+Tps4OHCRkpOp4yASj2",
+	"010rmkeGxc2ECwjB8HM6OhfDf9v37GH/YN+KBUPCBaGAoJqQ4b/tQyLCsMTHH7rPMB9SVmZwganl6rr3",
+	"VgbulctbzTvx2xXb5b8ympvJ8g5H1PnL1Wq7eyvW0Q8//y3CIPJx2MWL7Pnbk5Yje1V/8PDJk4fPoo9e",
+	"ttlvTM2v+Opvr6OvF7rGaDSP85CPcdkIsWDIJVsk5IJq9vRxofLVmXB2bDhJ2zLOIYHVwQG1LOjb5RW9",
+	"ZIv1rxi7J6u0aWgw1v9LRq9Ym9eizQe6DVvemp7667Hotd2RLTEet5F+uWHYm+f9NXdkuS3JLaVdwvZf",
+	"R8FYd782X/rSqU4VE+iem/KcG3Su/lqoxSAr4KSN6JTni8GUZRDBsHbYVmRpW9fmNkxeeMaub/B6yVMm",
+	"9KZYQz5SFy/p1QcLo7bXfBrjFxvy/uM1LJvG6SnVnfjzWcNrcdL/f1ucFZF7yo7ODSa2dD9GeBueslWb",
+	"hqUymjac9Tc9LHrxho1iKoAPROtq5o19ZnNIphb8q6SnC1ybdfLBeRbPRNerV++9jsi5vu8yMK7E3Kov",
+	"cXwj/abd0AAKgUiLtFRWMdT10aqw1yAfqLNbBMD+nPQuuDKTwVQKlMuqENvDVV3VwqTWV+yDTOolidzy",
+	"RUJJLsdcEPYRoIJQdOU+bzOelFnmV7RcxIHiwKaD3769PMwefXxCL9KMjcYT/utlPhVyFtUgkKltwEUd",
+	"F4zp0q3efZlyZhaDNKerk5nf4sOn8OzaxlEkzMA6qmh6ycV4AMUK4ucM6qABHtR8wtOJz5edyDzDCh6N",
+	"nNqEzCdMQJpdZmlHG0WNVEQzsy426oZGVp8g5I2k5W6FiZbdxlFcmGvB5P15D+kN8pVucmAqE+LTg/bj",
+	"c9uohN9jamgVvSJHRLMrpmheQyvUCZbkcnVTkPgJcKYcIFGMjMMUXv90xyAH26+d2zAEVvLEliyBbqgu",
+	"4HHTEwdFFdeh4G5Ny0WobJgXT6flsFdJyaGK5CtBlp22L8uyhRSsmgzSSco/FTMumzxjKaO6xVSKTb6f",
+	"ZetwtikX4bcP73ndH5HXfYWCxEkoCmBxQ0QA31S62COYdKLPBSBAMYibd6VpuYFckaGQxsfFgynUI4gm",
+	"kOc/zNiIp1ZpGO6R90Izk5RDORcuTL/sllGVc6iwhsn9UOFLo610dYLz8gm3JP2cLjYNA6EtofTlEVkh",
+	"KOFzEAAe5TwB3MuGzHjqs6o2Ajhq48kb5FqZNmm/intZD4fmDT5v3yzyNvR/OoMidQUUqaOGKDat8FRh",
+	"DdZCH3NTr7KusO/Er2On5XxpyLW6NyZEeSz9YI3v5RVTg5RaLScr0KHF6qVEZGE0z5hPzIndKU0Inzuh",
+	"mJYw/utudhy5sOqs3JHYRoT2klsAcZUZa3VF0tQM2hVb/8Rs0hbi0lR9pRoPvvnt8HJd1XcVXDrIN5uH",
+	"lF9Dv4Nlava7SrELd+pa6p3fnMAG+PrtshHwoP/sg/u3/+HTw+TRw3gA89KWbi5vLO15w6rZuoXBFLhO",
+	"pdBcVIjMxAkCkXTuTnEjjocOq7bq5NyGplI7idvTV5oG0qO1z/BmVQhWkf+qsd2SnO9n8wck8k2Jd2k5",
+	"fd3BWOLDm+9PybPHT74hrqShKwG7nHJcSSdN8yY1ZM6EIRCL7Yv1gvkAUGYQAIESjMnDCF0aN20zHyjR",
+	"zK8GmQTr7DKRgU8eJdxXJ4WZkMO9AwLvAuK7i0H45vEzohHGmDzZO9wNwx9cEMLADRHUUPwGbe/BF2OF",
+	"mARFUO6yeqoQuphhJhA+6YNG/OtgY4+KHDBgHZstI0wYtbArVoZLjDjLAZW+Cm4Iod+7GEoQgxJhJ1xo",
+	"Q1tNpb4m5Yy6EsyeTGQKqbYZwQL5EYkVXmwtl1FVECY7NNfS59gM/5++Qyfqn2XDEnaNYGgKRJH8VkjD",
+	"nElWWxUNCGzC8tled5BteVs8PqhVbn/2LFTBD6K1mMoAu2b0i55IZYhLP/Up0X6VbDv1PKHvaEbelFTX",
+	"6oVt9vL+zVkVJEp4xoTho4Wde7O7YzKkF7IwRxc5FZdDXCco5AzrQDRdaFAr87w+suCt3pouXB/41xGx",
+	"EpR83wBR4cTnWhEKdcjokQNY0AnxOcEJZGElZG4ZkJ0Qlk5OHK8wNE+quglue/W5oCLzCf7aPjDTcM5K",
+	"qAY7g4RgWqH9XalF36oYCYGU3b4DerDNwNb3U67SgptzYTUp1z1iDsucKXu0oDQ1MkGf71/Ojxtd9Y2e",
+	"VF2DTT4XDdzkY8KumFq4ACrodG+akVQWOaL+QeLfgiCioibD8zIV8Lx3RGC9h3vk3YSdi4uC56bv7QlQ",
+	"ekKVdeEYccSh97wRw5WIZ2jIwJx+X/YNloQKPWdKn4vHh4cOTJG4ECp7dBlNJ55aY4jKuIdrGi1P8OHP",
+	"Sc9xZoxNWhkRbPd8UwPpKZ3VjVtPDuK4zYuBJZZ1Z4D6WBWavQkIRjkyJPE3Rc7WGaKramXPToeVeq2u",
+	"3wtM/GyeXds21jkSrDqCO36k5OzsjJz3JrJQ/ZFUffvHeW83IZdsgcm3/p2An1ccpYTMWHN9/OMNjJM1",
+	"Xn3uH7e39WjEwE49GCk5Xc8AW75i5HrB8AF8yGBdnJEBwvwOpBg443wZ89MGOLZUJyaoYXNbBWNiiNJJ",
+	"N9xJc/jVqyFuiZ+9s1G3lIoEBJRBBPYkuiwRSTvOOoQ0rDUtsKX+ZveBRMgVf1NszDcqrJl1vDz4MNjT",
+	"C5Xe8kwimfhrjOmdfWudxs3aJ75aHcuINuRl1zPk+LfKvNoGu6hWvNyygBt1yE0n5YW4kfTkLPsObQpE",
+	"QCtohGWkLG+WI5Q/XDkpTbgmOdeGZQnc5jXhxA6R7EBb+MzuXuT+djZa+/DmlTZ9cezm7t80K7J5rXZB",
+	"FSe9DvSxwCvaumOlLXgDkxzIcnXW/PjJ3kEDUKD/fzx89NP1wKQ3gGLBEXRQopWANrSKh8SwKQm0GZmk",
+	"aQG1YWrgO7wOFx1sxEn9q1Ggj9q0O1c0kNw2Rb3cPJOPfUzzImODLZ3RtshwRBDaaDumqwufLL3TQhix",
+	"DSoXr2tvAiFzg30JUJ02fNEJlZ0eau9oXcZwWkcO9iu1hO60ycsoya47yk1u7dPoiXK3p5ElYlo3WlRs",
+	"S3OfY7HBfkzpxwppa5MF6mK5SQ+atKympJFVTu5yHEsvx6b65cjipht93c2tNXrNS/dGGGYrL87ngdK5",
+	"ye05MkwNXJ7HZnEVuiOwQrcQ3TJIPm+62A4fHT15do2c5pdSD07EmOUg/t5ESPGZPmV/Hct+G5kjrqmg",
+	"CMs1U0jqCtiGhCDSiWxnGEkPotcspcAzg2lXD3Hk16Wo0TIoDs2ZWHrEfiY7DxNymJBHZT4nmiHliOww",
+	"kRE7AjKV+IfejRpwmqaBIAQvKNHuoBFH/KOV+zkTghf2Kgji6MKvU5ozyyn8e0rmORfjgSP6qJGg9TwE",
+	"eVPrXnXdfB9WYw12D0vTRUA3DC9tiYVndhOpYdlRCejKtHmgCbyYEJZrRozM6GIZCs0eRmIP41px8Ncw",
+	"CznD/8alniprx5LNpc0f+vNkga5Lb51PqRASErLLJSILZsjOSCpvHV86IlyTQlwKORe7UYeUa3xFDG87",
+	"ZqJ/oMNUsTp8scoTX1VAbK19vYalxb5STjKSDCU4VBqaS5XpI3L64r0mO08OyJSLwjC9S6QiE1koTXae",
+	"Vt/WXVoAXrTKlxVsR2Pxl5e6tO94ouw4q28AITKW9r8x0PaayZ621fXPCY7vpbNvR87IjYj0OhDEJVNw",
+	"/qde0pMCw14t42cT7kCBXbAr5NemcopQcEGI7Ooc1K5NXw1BjAvdsfdvK3jkBicOPVXLpaILnpsBb7FS",
+	"34ULoukgsHdzP7X/AaO+DX7eSjK3Ynrt2BQ0NW92c7ZZNa5hoZhyMUjXiRNtKletNi/jJ7SG0QOf7Vid",
+	"946D1zlxyoonB0dwuz3Q5MlBHxmtZcfHwH6fHhwRSp6WP9jvyM5PbE5+YEqzRS3sBlrrJT18MUodS/Vx",
+	"t28Yu4sauBvWc21GWQcYae11Fls3t6qlu3ldC/QkWFEw96goCMXi4iB2wkIVqzwCm9oY7xYN8S5KIYND",
+	"ZmDknKpswyndas3jWyr/0m6lryL02x5Yc/ViSQ0bmAzCzIQ6LQbNhMdqrdO0OSDg7eaUNK/dmvej5s8I",
+	"Qj4QTb/KkYgCrBbrFFqEp0pZuCOroF4A+g7dR9d0kGxWc7ttc9YIYQpaufZethbo3qDzTU+S23IPowVT",
+	"Da6iTsx5Tww/MbZphSUIMpairDUD8Wba8DwngrFMJ4RqyM9HAPcd5//2UW2gLFJ0h5MdrIOrkyoYrypc",
+	"E7vBNj26eFmtBoxor93lT2FTDne73+ex9uYTB4Naqb9lwBVZSxN2xxoagml07WJly+wuhuX2IKmKCe8M",
+	"LRUNScoKvzF+I8qf3Be7QcnyjNtuplxQIx30zWzmyvhYtaMdwPh1eXxKr153OZ3KdORIYfETKC1I/p+t",
+	"WsrWyI6quv6crFfHxz/+IVjo69efuZYUdD2ZhmWDDnr+Mq7nJmP1LqZAmm5qRe7lpPexb9/qX1Fl1Uxt",
+	"Xw/24Z1rKfjqtGq09iC0jxFpca3+2sW67rbcfuf+timiK92hjmXF0wM8n/dGwNXZqOEV5bhYWKK+rAAV",
+	"lqC3G7PmxVWhGNQHPPQGq6ELzQ5HP2WG7IC1mE1nBkLB7VcXC1Lb4t1jMvTGriGRM8Cbyc6d+XnCRXZM",
+	"hvhH9TO5YLmcBxHnULrNtj2VYN2laK23utucipQdn4sgV9ylmtuGbDdTZo4bmebwQOJ/TXxWetxsfC5q",
+	"duNjMvTWuSG0AF+zrF4tfhu2vmDHKjvcBnwTRIqNdS0Qa2KQX0wYj+xb3c32aU2gagxulr2hE/Jk7+DA",
+	"JZFMSXV/J3ZPHx2QHwrByOHB4bfHBAsQkaxg5NFD8kORL+CHPXJiyEIWCiliIQsI6ZeCwHrt3V4RuDhq",
+	"aTDfxC1k7Ei1Gce76v6vqgMDv7ZaF3G9Nvb9uoFugosSjqTqt30VXjpnwK1asuocCrwn7tcW6biqhIkl",
+	"88hOKYTttYqvcbwz6iJPLW8ZQeZHzWOY0pmONnlds0Tj+uAmZwlxxfUhZU7JK54xlbQA7rdKDsv3UiNN",
+	"yMEPNxWJRZn4dWvVbzdQ1NyqXXoOWs2h27rxhl3JS+aT05YIsqyGH9YAOPw2Fg9inwQZbzDhohbLr9hI",
+	"MT0p69nT1GqO7uNq5NDGY8HYZSw7b4h5mkPCNaHETLjK+jOqzMISQmiYBly3MBO/PMaoNTARryX6RmrD",
+	"1HUAXJWcRySJEwf7/fAgOTg4IPYhsgPXA9fk8cNHu2snfeLI3sh5Wcegk3/BcOILC+2Uxakbvky1GKii",
+	"zV/VVR9s6kEI/A4YOeVpD4vA8hbXkV+0zVagvUAwaAQ6wnsRz7cljAroQg86HyrRR+K/unks/1KIdELF",
+	"uO1FBye8hosMuiiRiSsk4l7YRw0lpTmvZWpodBFWFkMgC08O5comKwnLE+g1EAqRssKcncPkZkXyyuz+",
+	"lcn8bbn5W6kltjr3oEnr1ygmWKWj30pSecZawN2VnD/QZCY1974kCDmCCSSIm3UQLw/tgyaW2zx9+3di",
+	"f3VNzcmc6npi+tL5DY9v5JqH5WKMTKlJJ8zqR07hOSZUkEJ4WcqBJTodyHbr2o3juXaLsB01CiNBEuue",
+	"7NVlAmGzOrO4Ec84rGMQ4kceKUabpaH00VxxkEMKzVT5CH7wPzmW43/0H/3PePGWP/uP/mfgP+Wv7pP/",
+	"sSJ4/0DwjX/Io6j5R7xEXLVSSsVlK9U30YeuOJtH7y5fNawV699ZgRoCQZmaBUoh18QxFHLBNM9cIrYr",
+	"VFsTDlY7FLdSolhkAx85vK63ECsEtb51m7V/o5ERDsTAF+TFImSu7ehhwB1oqzi9ybp2lj9uKtjVs26U",
+	"HYO7ftGy69QV2zYlBWV2D46aWXE7vxw8/ACpcP/f4S8H/Ucfdo9+Oeg/wa/+vT3IKVIDmGvDxdgfsQea",
+	"8CwhRpJLxmaEG7IjBUFuu7vXWm0hMuqDb48e3XjU1y3xFTkl1ciYmdgfl7K8P7j87gFkGz6KgyKFYsqK",
+	"kxY7ZFHyDbE7lzbJ/epuXT3hMwKIoEfkBFVvlpCT/TfEAckm5DuiTZExYRJyShwMYAmGwsDuIaBqBZkp",
+	"OcJtD/XCk17SO9l/00t63/WS3mmUsb+zSmmr1oyX1rKsGpX73MOapYrVgydnVOu5VFk9PT+ufgc4RLV6",
+	"HmULrptUMcCRcYJ6TTOPBmL7FlYP7PDJ06jHIuxiHUuC9nJHgw5mNGV9zWZUQUg2FjKwJ1VQpZxFHOGi",
+	"ELu6UbawpapCezAyKAZkx0+WwBLv7q2G/Wocg2BrYtTvSAkhj2KV4AJjSVSGdzVHeMQs9hbMS5oUwvAc",
+	"vQLQnIfVwlfjIvPSxi2njKAPwi0PFRlx7+BSxe195e52WJBCEv6OUbVOgZnaOtUaqy2RH0BsJ97r26h2",
+	"kXFNL/I279eq4g4bGsBXwVp6oPgNkS2bBssOU9maBckdYJ63j2MtkqVBJtXqxXEw7RZdC//yBhh+tR1o",
+	"KUE9korYSblb6igE1Xd6IgjyWA2Ex4/G7dQE0PGzCqMr98+h/4e6G3wD1WhoiqVKulWLVRAnN703bpEE",
+	"49RXjqaNF9wGsCcW5dkaoKdt/pbAMrv51jVp84ZkEDN7/b3KGGgmwRp6QXXLba6NVHTMCBNjLhjhwtJ6",
+	"KPbp33JnIJDajBWL5w/ivoZpWMtd5dQwbYgfD5nyscIgaii+inaiUhx/GGRacWGePo7exq0dflfwPCPu",
+	"Z7JDiWI5s70aOi59VX8/fUsUu4JS9xihlbErlssZRCtc2CYaWVRXB3sP9w5WBl9UiRiNhUmq7YjR7c8T",
+	"as5GNwd4rSC11zqN2K1T4hs8LMLEQmfGElahr/KLhpgjQjXhIei+tydmhOY5oOp4s/Deehj7tcHeMIw2",
+	"YyMKNuLelDGr7w4qy1hwBqI/YmXOsjaqYpoJ4z/awUnFoeo5mMHw/AB7vhRynrNszAaWDga6UFdsUS/A",
+	"HuT+cqGNKlIjoWZ7Bl2Xoa+cD9zY6t/yAVR3twrfoqMY4R3XT9+KbSSi0m/iUlihq3fr6AgVUShuFm/t",
+	"+J07EyJ/Tgqs3NA4IIGeodHCP3z96u07sn/1cJ8WZrIPPw2PCJSu7Ws+FiwjP/z8TidEA7KkPhfDEwe/",
+	"i0WCCSoD5Lw4OHiUQgPwJxvukRNB7AlAPptDtTXQ+a20T7jBkOFj5yzImYuvOheB1jhhgmQsBQsrlvHA",
+	"+WNLKc1zpsiULohmzHJad86lyBcQu2NJMSFUnIuq/BLiY1rGXz7HVV3wenBcGiQME1SYB9p17JE1yeOD",
+	"x7t75+JcvEWl92IBkziq1ybTUG/EhaPBxI8ric/9OFw24g+TczEMrfLDhAxrZnn7RWiXDz+XDwSWeWgx",
+	"tM3b3xvG+cZX5WM18/zw2Jt9YPTrjLM2jGiv9R7sUBsWf3ivYfIfHvttrGq6OAsEN+ADUmzMLeNjGWCg",
+	"utIqufP64nKdBtaXo09Bgcmmz+GoZ//xk39ALGn1MarIXihV3I6lrzISJbX3fi7HOuqgOOo5kFirDYCj",
+	"qLXZmM/jyEU1BY8ltrN69zgiQN9JSMb1rDDes+auk6aTxk21+topTIiqyxWZcCu7LXCqZfgkDrLp3jmC",
+	"2wcflUrBGQo7r3mXXM8nr89c9U295HCyj+C2JkRJsB+ineNKXrLGm6FryjV9+gKlA930VR31nPxQe6Tm",
+	"GquRgF+TJYfZkfMJ4pTBEdh4JSFQZhYjwRxDXvLbhT3WC4PGPXyxbuvapP2hxuyY0svetiMr1RC8SMqw",
+	"2ACYWJSirV5y3bnhRl+2dw8MrSyDEngk3Yuoi9MU8/Mafko/wcTPzrbmVKTmm9529V7lvaNe/YJrKkHO",
+	"QhZ9NLlnCPcM4Z4h/NkZQqDr2a8Pe58/Q/TMSMYMjBBc73aOpFIYLgouxn2WFW5+O6cvdh3JoLhZHZyR",
+	"VCQEenZrIKf2FOpzgdDswQMPdLVcmLC8tJw7gHpzevoa4fDhCAAuc8o0CqmnUtjRAHWci74TSLFWB4eU",
+	"vaUCJDtDMI1gF/vu2//8VUsx3PWQ8lX1iGPbKs8QuF7O6G8F80D5/mEArp0pNuIfyY6VEgf//Mf/onxo",
+	"4M9daMTwKdOGTmfYlh3Xo0ePnhEuyPt3pwlB3Huoxvff//3f/93/8cf+8+dDeNUFVNMKtZ80QPtdWZS5",
+	"JLOcpkyTneF57+Hek4Pznuse9ZRCM4KmQDKjYy6csmOvDTKErMuhPz12SldcFto+yR5oMgwMiUNCNRm6",
+	"v1H+zKsy9mjB653MaDph/UMw7hRAoBNjZvpof38+n+9R+HlPqvG+Lwi5//Ls9MVPb1/AO5VP2tPmyeuz",
+	"AJHjqIeGo89JT86YoDPeO+o92jvYe4T+ZsTe2t+bszzvA17S/q/zS733qwuCGrOW5KAX2eGTJw+fod0l",
+	"JZdsobGCnbvDcDQPdM3DpbEszDdPHn6zu0dOIC6d2nfPBTBvS8+1Vb1kC0vSCw+JHHjOXIPcEKerTugV",
+	"cy40l99SKqBnlqeMmfnh57+9BTcrevdg7ocHB1ibSBif3ReQvl8HNBOsMiJA+8A+lhcMpsLMnt2KJ9hn",
+	"rKlybPtnwjAlaO4C/AKdv3f0y4ekp31eTe817oFdBy7GsBe9pGfoGHLmLFPrfbDv72cSLRbRXX07p+Mx",
+	"U+T9GVFMZExhZROObE7R1CRYpjJD+wHVmhlN7F2WZSzzUYQXXFC1OBc7YGKD9rVjTYuc2Y28YqSw7ZMh",
+	"DGh/uNuyXc9lqldvl2Efzf7ETPP6PjUtess1EgT567sfX8LJ3etcX9gJjG0oK214e5lf5XLwOljr/U+w",
+	"SJ87T5Jbo8QvEIB+p/aKdoVsal3CcJOWVd9rW8UTOwwM7MbCRRr8qVyA+R9KeDp+RN2TlTHKqIIlHQv7",
+	"YeUO/cf+f9T3pjSu4bAj9tfoEYKxwQF6fPB49QH6SZrvZSGyzr19XltcpOmubZ0wmpvJ7607euJMRIcH",
+	"B2Q+4TnziTfABSF2UF3Zk+WuT71HfrIXMjGySCcultDb6qP7+VcYwTbZmOuhZReCuVB7mLfB0V7yKyYQ",
+	"zqB1J6bMKN7Bz1w4kAfgB7WHGiZS7i12hZOPMeg2IbO80OS/JFH2lplaOR16iO7Cj6739dgTwPNsyJ9c",
+	"D/6Ev1ZyysyEFZrYJu1N5+O38Th187Dg9Wk59Na1dbLC3oIiW21lXq9mTFgtqyxABAbdQsBFBI4sMMaN",
+	"mWAYJoRXh1UbyjJGdEy50Ca6zK79tzOWbkbxfuTVgi9x/+bYI0Cp8RPgXwQ5Knj99s/Bu/D67dowqzAt",
+	"1uVKrhhZ6RD1Zm1KZtxVD7REN5cE8+F0Qp4cPCJgE5/zFrb0htGMuzP7BTiT7X5BjEQRhRhFRyOeXntP",
+	"7FuPVr/11jLzlL0X9Iry3OqendsZrlHrVlr1tFQZ9z/VskY+49ZCsvbSJp8Zoo2caeR4XIydewXjXXwt",
+	"EW+tsWL18kai4eSk5m+MyAy/FQyubSc0lGWO26WGwDf2ZHUBzQ9bpKFgci3nGxch1Nyd0LEGHX1HMx+H",
+	"Cq88XP3K+6CqJb60BuV9L9UFzzK0aG4oDtkXnq1+4VSKUc7R+X1zvlb3T/6ybBr88LlxVsCER8Wy5TFU",
+	"bqrN/PA58cxviTnVCPoLUtafl6K2SiBgFWzQx38xsyFxNBhZbKjVI8Fmnj3v2a5n1KSTWEyvd227cJIq",
+	"0MRF+0DiP51TBTgepfXMskxyyWYArhJw5mWm7CzlDSIGkvhOZost0O8p9gjVr+uhCZavf/6iZ8itxj1/",
+	"Dvnz48PDdSbidDcrqLwQxp67L8LbT73rZ4Pzu1I02g98T62CMABj0BKYYlpoQ8b8KrhnGMNi2SZIQS0R",
+	"dpxFv8i4iauFp8EYtnhKwm7ajkn1yL30cteXU7A/EN8Zcu5t3E6rDwe74plHQLrpRSh1izXAOTYvGZu5",
+	"OxHP2QMdkqMvTx+KQ0eEktfPv0/ID69f/Je9OF//9F+4cufCoXGQH79L4J4EXxJ4CMGYAMFgeKj2yCsX",
+	"1FUGfdrjWg/Kgje5idmci1kuaVZN+IVftK779rasmyOeW0ZzsTCYArTqzn14a9yknGZkZG+NVCz703GQ",
+	"h2t08ZouLDm8k/IlVWP2FV6zzRCQBhc6MYamVtgMD5+RCE22mietZipOYg1u2w7N66/u4TsRHn1nEYp+",
+	"lWdMG6wkf6+F3fCiewGxBC4Ew8i71Mg8eRZmsg+xM3C1xe+mQlm9jEiBBV7CWBuy40zS9XsCyvP6wJhd",
+	"woWdnAssceLhuahnlHFDAKgUs81mTFkFL51IqdGtw5XLYbWXkg9C2yPvyojnuVSXmkirz0QuJxjzjx4Q",
+	"axv636ntoaTydfS+27uDMDGrxWqCgTxEyDkCBOhjcHYDKqmVJYZVTu9f/MIOr3+271D3eny4RmfvpPyR",
+	"ioUbo96CnwF2ntB6ZFo8hsAfOTSStp+5V5aDkMO9A0fc9nkfsgRBIAcHz3Z9rTNMU8YH7enAECX87Apk",
+	"2w3vc3EutJEzOCpcjPdIw7MBYftSAdZplUowpxr9TXuknghR1hY7F87oCzbzhYsj8a4QV9kqdirxtXcu",
+	"YHQbp7IOCfgZk2fKtj725/N534qc/ULlTKQyw5zB6zW+rq2n6XyBtUvcyk8gckQ6O/p1z+Etk7i3J9ep",
+	"rZvGy1z7dpWnSeZMZDPJhUEif/rN42e7YE+Y9t3e2DX64e2rnyAUL8q4HE/zaAhDsgPXxi6cjGH5WOLC",
+	"CeUsZ8fNxpbhJXyzJRgGBrENa3gXQ7LjA0pktiBSnQtCqCZ/fffuNfmOap6SoMldbympYTrqpcHUoAv8",
+	"OOpfWv1PsHkdDwGUN/jaPWxHAz+hZ0vmWYN3oP/LMQesn+8S5CxJcoO+ZkeYGtlM2Sixu4uW21Kx1HTK",
+	"POuBYEogNAwvdGGRmswnUjMyhIjKoeehKVWKu3iOikgw6tISwh6x8sx0hrGK50JRw/oQXcgyKzyUtx5M",
+	"wjYIG0Volimmo7wII2K3yYtqOCu3zIoabd+p1bkO+hEPFgtJ0+rnE0Yzhmh9pxDDeSqFUXJVGNpdKhxf",
+	"h3DhPTXB+rWyXR+t3xrIULflaMacrIAv1hLs7I+x/D6fErBswM25NqdlvsBm2gmW12krMhE8eIooA9v1",
+	"cc84zgMwE2L0DHGEVrYKciS+cm349pXbWrZJQ7N9ybVpJJB4kvXfgAoblQxOGtpkgjBXFXXCxSkFczGe",
+	"TRpNyvRF7fMc7a2J6bFVnuOULgA2AXRIvMEJdxFjXBO/KpDq2n5hIKVsy6foKdHBxNyxWll2/zM3k7eI",
+	"6RU5Djg4751FcAD77NduH/qqzJH1zKylcA6k52UM8OjBql8H+59KqXVFBFSp2YVaIoHCVSlzMVBW6yNC",
+	"klyKMVNkzAzImFIw3RYQFRyRGqE+btWFyA7NtcRgO5pDeJ6PK9q9tzrekJR8ZFDFnlu4c5tVum0/t3AD",
+	"t/pnUZzfERD9XbGce+q40bXthM2VlLGZcIdbGZqdI5xpv8KMvHbrrQIFsCjsIIlf8JVObOWKmibsGWCE",
+	"vUHOLA7AXY93cSi6b+PgeJT3cTX9+2iGO2a3Pq06OFQPPLfqurxddrne/+T+8td3G1d+jo9tkwJ9Fy1U",
+	"5wZ6z4JvIzjTr+Zt+f/c3oVcOEpidk4yL3xlout30sqMoayy5av2d03AogcRbboR1kKorkWjaPAwILiD",
+	"fR9QkMpo0Jj0qWV+xcKDcfsqmmv9TbVqd2x9W3Eo3SJkf9bT+ScP9sTTEoCarGQM7nA72I02U+DrEvEP",
+	"QBTsu3nu8f90QrS0Gp0L9Di2Ch9a+e2ZY9keea7oyAEFlMnlGRZKa5hj4obCF1d3YydMmhPHjgkTmWUh",
+	"UoBtydV44xowEgAqNpKoM1Jy2ktisWpxmLvWzgFlv+q+rEm5on8jN+091kpQPHbNwIYSDLCtSTeSZO2I",
+	"OSbM9/hOa5sNIOBeSzrU08drLPs79tH4TFCDxfWCB+wW5M673rb0v7X1H6uZtFXjNCzeasM0nuM7Zfa3",
+	"zhw/fE4+fW5kdDKPmZFSQ3M5LmC2IcyQZ4ruiwZD3P/kcVA/X5M3ovcSBnFsubFlhAiHOJJoiujmfmOG",
+	"zK+3bSJpkwhgGg0f3It3tLUKs3tsH565WxfcFxfVl0nQmUjYVd06UlLbpjcabJUXmIuWOIn5ROZu4wCa",
+	"1xA9kUWekQuWVAHhQ7tDQ5JTbVyctiDDs1H/R2rSyXCPvPU5VphFJc7FEAIZFMNMqp0K7irbTaqULPu4",
+	"LAxYRuzDNINcLEj+98/kzJ6Cwjh3PJtKK3P+8x//Q9hHkGCMyx1xxZ9wCJWoX8YSEf+u1QswMtKeqQyr",
+	"nZwLyAfbeXzwbHePnDQPp28GX4wHqduW/AHcbKvORrCSHiffOSFvX6VAksCql3erS3TyDVel7Q/FP75C",
+	"9ePhGurHawXQAQBQ8T3luY9I+Jo0lxri35KTAUDCSkb5QJOMGcpzXeMam9zWQSR9qxWsVCy6UvD/UJEI",
+	"5TxWS3zV+iRlDj4XaV5kf74MlDs3yZ1UhHz76Wg1ESBqM3s/I0b6mso+r1InVhb44e2rn0CH1VBEdGcI",
+	"kDmpvhomhBLkvVBRVNCpVTlTmRdToc/F0JWgBRzBKeW5/cOFTEpFhqD5D/ALiHW0cgV+3k3I0J/hIdnx",
+	"dzrP9LmoalpdLMjweOgCL1NW6OHuHnlB04kfDtO1PFH7AsAxnj23E6qi/Rk3E6Zc+MZSnviOKwdwRGie",
+	"78bSxr2bcIpaNhVEjkZMsQwRHt/IOQr1xUwz5UYeZMC5kgh2ZxDUzQU2YsVXFxSJEocuA3ipyKwYBJXz",
+	"fVFXTYZlfVMEeS+nPp9IV6lVV5VayQVL5RRAzaqCrY28iT0ynMqM/QWrTw/L1dglwJirAfERoWIBSw9B",
+	"LhDRTXYeHx6CAYeL8bnAYLALmtnHdo9d066e9dC3aGeDb8OcEDG2migA3ejjczF0xZT/YqWWYfmMlyZt",
+	"a1yMYQt+RoGUDM8yNp1Jw0S66P+NLYCGFTNqUUm5sPaXDBFzIdB2XIIIQLpd6dg7FztVg6YPl9KCZUcE",
+	"BrR7XG/OCcWIXQ/tck0eHx4eV0PwiGTnAg4HAJIZnuclZpN94+DZHvkbW+hKrv7mkExkoTQGogLyfkw0",
+	"tQT2xpebWAM3xpWsDjGafF2Mshb5BsXJ2wwxVUnsSE+uYMdyPf9lF2wh+G8FLrWLe9b+CAGq8Q4l79+f",
+	"PU+IpovdBCPg7apbZYeOWL4obTPI1KoRNoim1VTz5MlayDlbSEIIiuwDYq5j0Ssxze5O8q9VyY/IGZD6",
+	"f8FSe1rkiDDHxhtqQOS0fUUBvV+lNvCnSKVd4cR4DajllbK/Q93J313LiRFqAajwb+6ZXC1jnRli6KW7",
+	"f62kUA3ouOaUdPFoUBkocwC7Ow4znaOV5GIB//ARxJkCTIbcjUDTwGS+rDWwYUG5jw+5U0X5FFa/06DY",
+	"ehS8+77Vju2rmnrNJbRLR7AdOhx1z31X2/djv+TarAgw0QmR92not6fc+t0l9AIsuF9W1z3x2o+mC5/5",
+	"HbBfrsmUaw0ZalKRuZI+V21uRZTQNF5qprq0HO9itH9Q0gr865rsNEJPuPYMvopPYdlu5Yj3VnSr5VEt",
+	"xbEvVWXYrEwjCJt8UGGUtSYT3EmoygaW5Yd3EaXyPc//hBgpf/CwlBXgKG47m2AohEadY+uJdq5mzJZk",
+	"OzqbMarKc1m5j6EYBQh+ISLeknKOg/uyslqjTOf9mfnDOERcSEEZL7Ba2kNQKXs+8K/OiIUmcBe3unou",
+	"xVgjrMwSjNeULkooryVaz+RcWIWzBuB1JzUKSiB0qgnCidXSyk6xx/67xcwqkWGRnWyUED6lY7b/64yN",
+	"7TWNn2ZifJ8Tsgm7jwqIjiAIqyii5O1VWbWINBipkREQdCfm9cyyY2Xf/7/sKhv8Qvu/H/a/+fDp8PHn",
+	"f4/Qkw9qhuJs+5/gH/QbQgVcGrMZREbn31t3aPkVWz20MrKjfs40My9tdyd+hNcX+zYpp+wqAsdKozfq",
+	"6JaPfohi+9+ddRKWqY1pwJaRGVNc3js6NzvqUDlxyXcPeFweDgg8cp4QCK2tdhsbcEdxyjqrX7gaxFi7",
+	"OMAb+uc//gcKAifNrG6Xum2vs7oPLF5iZJti2o/tyLHo3/maoihr2/vzRBI6JWetIBJTtu+r5q2xfQ80",
+	"kfOqLCFi2ngorAcaMd/iG7R47bvZ1IjgX3yNlRTXidY40a9G6zz34iNWm9lqWAfi0JXTb43TpHnhgkj/",
+	"ZIL+VyW31+tuNo7Lj4uStoMTU34VnBqoW7o59Aq+WINeAXl9NisxWMqy4YrlEFlhJNrFytrsrirpDlqR",
+	"IIDBTNgULWT2wPtgCQekCNrG7nGFWacZOvah7HvMPpVzbX50c7z7pI2mfuOCAbj2ASNtcfsuxmXt1ATb",
+	"3NnzmAO7fQgQqNI2APgxnrbhf7rL7AHHeVYGkzmK+5fDtKnVKI5h2kzLM+B5gf+mA8+mfvbt8Q5Ouys1",
+	"3Cxr7MNkPGzqznmvigHq7e6dixNRs2NDcJK9fbVlLDRvVCyu4q2kYDVbQchX2k3TW8VOxca/DMiNm1g7",
+	"rs2fNtT5D21tqxcKb7pVXfnuVkjW6tDW7+/9T/jHqmT74DRslVO3yYY4yvsg/G1pyV33AKbnTz0FRO+B",
+	"jeQj3OruQkmROyTg4V5yK7HEoSICyzMN9VkE2Rn6AtgQiIkVvCGSEVOLrHi3e4xpbA1TsWtyiHU+h3sE",
+	"gjWrvKIE3+IjIuSFzBbnPsQ1rJ+neQsuNyaVlMfpWgk5W0vEwWG9hyHetcmr+/z7XJx7PnCfjLPyNkQC",
+	"7uZZ7dfgfmDa60q8Oake+2Pn3OA8Fmtk3JQzTohg8/uApNvyN51U9kN7q/UxdYBlwYqv7YHa6O5tCUjC",
+	"bG8gpsRDYrtPML6Mu5p6U5kVOSM7b5+fvkjIfMLTSYlSYxvvG0skOpXKEtC5oIbkjGpDvj3YTciUMcS1",
+	"gXuU+Fm7TrQpssU///G/5MyA0phxTEAIF+gIABqhZPe5yPkl80FMYXLYKKfjsW22EAYybBq1O66Y4iPO",
+	"dBjrxA0ETp0Ljx5BRjLP5VxXYN9QWGo+YYq5MtY502TEPxJujiG3AzIrhn4PF+CDFhBPLlhyLiCEyym9",
+	"3JAJ1URYVXVnaP8BjPNUFsrhtREKhccd1Lr3TyTQYEa4OBdD/+XgYjHcbVds/XnfFoSra/6LRF2Vc4vW",
+	"fLaS2Z8w8uoPFUj1Bk4uInyXdNjtVOu6ofc/+WZuVu+aa0hdSsiUqkuGBzNTdB5x5WAHtVO0CuX156q1",
+	"+5vyZvTjl3IdCuqo8Ny6ewd3wouwThH+fk8TN5SeyooBq6jhupLSGt5Wf+l14JqceEEjqwSNSsRbkLFk",
+	"mlzQ9NIVw+FsjoDQ3ON7RDIWUC/++q70+2P0L3etewCMLdzrN6hHe5NT3KIdxSvPkqrwrKvSZ/UDruO1",
+	"ZxOoOea/PReoF7hU/jDqE+1X2KJfkge6DBzF3CafNz+kUMOTZcOOerWukS9WrfaYaIbI+lSTjpjWpIpo",
+	"BbyH4EmZGmb62ihGp/fFb++L326p+K1UVYC2q1a6Bd62XBa3qbd6s4jzMyRxQWKnRIzABK3dpNJiIMbQ",
+	"ZYIAAITrFI5gAErWJmYEIvNdFOZtdHVflne7AvSLKpHPXmVfkSh9nfPkony/BklhWciPmyDscUVRAe+x",
+	"aGEZzuZ3JOe/wRX8ygR9XIJgMe8l/ju6MeNx83+3l9CihtQddV5c67KMYd+1pU0zpgnN87I4mj6uF09D",
+	"4dFZ0U28yJ+HD24PA/3Xhti7v2NvCqhXufhuH2QgcOp1HCoIpuxjxbObXI+tF973WLawDNusR6MdEYoJ",
+	"LwnREzkXVZE1BFcbSUUePiYZXbhoUPQnIgyer48PHiyPkoCBotSQ4etXb9+Ren3/4R4507oAbDpfsY1c",
+	"SZ65OCBGVc6ZwkJuHdUOKZ9WNXK3pFUGvbRcfq6OMbpAhTQe+s0BdjsoYVxXAOi7x7W525gTS2uMUEtO",
+	"fcOnjAARLtWvXSsAJc254CnN+2tGopy6518Io6LhKLdV3OEWijRs82oL12HRhavDcKHuYXW2FcXiKZik",
+	"VDPLp+80fAU63ZEKk/NenP74Cvjk30+eJxhUIYyVbvSEj4zeJVSTmeJ2EgSyCVIpMvthxtSo0FwKrs3e",
+	"uXDtKjZiigGqm+PBKFhqQsmE6skuSR2uaWls8YsAMaJzjoWefJcI7d5Vbrei6S3pfbU+vkjcRn2WkVP7",
+	"ElbvHgDkD2VUfSnHFSe4gTYYuQ/3P1keHgn6iMVqLJ+h+4CNLxCwUdECcxtx+8bFGP6GI5R1ES7SXKwN",
+	"vhGlVghV1B3YNcyHM86YqlJVHXZbQjDSXTprPX77QFvFCIDKrR5jXwSTRfX0ueBGYy2UjC4SDB2Aqwmg",
+	"wedMMY8PDpVENrOenAtoys2tdFy2GlLIEAu5HZESnh0yM+wtqWdWetATxkxb5u2pW8OvWZLdQrmxrQrH",
+	"sKROKt4AkjkChICbcy8932LafSg7I2/IWTau5S7cgYUIsE46VU0Eptk28k2X7hbisdzT4NY0uNoy36n2",
+	"9ltBcz5acDEmOR/5KmA7M6qYMDTHkSVkynNurAKVsVkuF1O4DH8t7BeFWSRkRKc8X5Apy6zIcS7gtd09",
+	"8kq4MKVaDoBLQwd4hQeaeAythHBDFMsKTB+kppJhFoyqB/pcOJkCggR2MLlwztilToiy+8gyUsySMj7o",
+	"8Cmh8GqHyledsdtX9aDtL6LitUJa+bh8DIlaMFNmN9w7+L6GSP3NELCWL5WV4ErfS+WwYWaIb9RAa2BC",
+	"SQBs5xjHAhAop6evUcQ1E7YgEztCKjw6SoLlaKBoA2bNQDZwytzTMs/wNL+BFYHcG1r2PpIK+gG/g2JX",
+	"XBY6IWmhFCA12pYF+2g8czwq3fYJ2pYQj6ZMHIJ6MUXOEgRsVmxKudCJK+BCTVFmN5+LjNEs54IFAM+4",
+	"MimdlYUC8afFHhkyBG9yBWdolmksVIEihOVONC8rvZJXLYg7foM6pHov91slIMa4SoSAe4ire4irrx3i",
+	"ym8SMdLqwwRfxaA/u1VR2KvtCNy+g3171Pt8tBW37Dtvh66or6ouhXAJlUqnQjh8DyefYAnU46q4loZy",
+	"VoZF8qPsVM5GXz8juH3h6meY+ZcBTlif81R7P1nMpJkwg54aJIF7vvTl+RJsUGxz1kHkq/EXjMVqj6H6",
+	"7vR1X5tFzspqdWgGdLINZCtQDqXehvhVVXGPGJlB5TIsD2QkMYoK2/wFOxdcIGgfuZBUZQ80GfHcNqMX",
+	"2rDpERk6aesv9CKd9dN05u2DKHXJEbKewHHghngudqSwAp0zgzpziQsYwYoYTgzbLWFjlrwQrjFSa+tc",
+	"pFSzfi7HaKEGwEAvFfKM7Az9YPspK4YJGRa6bz72Q0fhMCH//Mf/7paToVAgae9ctBpE7fjsCDT6EAPr",
+	"aFDq2o9CCpTw7AstghjK7euZTl2znabxoKLc08drm0FLdeHrCA1wi3JDyycSzT2L/GIs8sSzEXd8R5U/",
+	"pK6c3qrkVlOGNkc8DV/vxD21elcs4zzn2ryqjeEPHYEaTmV1DGpt8f/l8Dlrs29H6ZQN6vDHoP59iNgZ",
+	"MzyGG7Ml+2PYxZeBv6xN8h4E848VcVI/Dp1QmKJ2KDrORIzJ738KP64Cx1w6N3fAONtElHDc9zB52/Kj",
+	"rWbLDpRiTRrc9D4PKaEbR/PU1WlvImSuhLX02aZQYZBHa4Qh+ESD+r8uRMtwcF8G13KdQ+vRLe8P7z3G",
+	"5UaXnUe6vOXLzhUr7IwECen6BT5+F3USYrYG9KKtHXAFo32L72zX6gA9rVZxfPLh/a17/YKDJ/Uj8EC7",
+	"VU2wAKEmXKR5kbEsVoTwNq7feDSL86WAqs9N5VHZA1RLiMykDkBSF1NLDOFTDxD3pXQlO8urJkaeizP0",
+	"f3uvtw9ZCRIUuLvrE3J2RgCNcs41IzvwPKJmAkguonByQzKeESHNuXARGIRq4sMTydnZ7nHpHII0NHbF",
+	"FEG0yj1Sg5901RfmE0lYrlkZ0XEuuCE7HsoyldMpN4ax3YRoGQwlpYJcsLBrTHSDzA0suIQtgHU1DrSN",
+	"Km1Vv/T2ZQssw/olYmlai6Y65TVBUzJQ/r0c8TVaOTtr5PtiDqcvfPBbtZ27HUVUV93qlelx/1Ohq6IP",
+	"bdkTGHBSho2slTkB4qxmighJcinGWKpFw6k1S/rp/Y13YxHwrZGzesR+UBqnueJbVEFXS3HvdRWoECsP",
+	"SrPsmrTWSmFkh+ZauosyR0ellrv3HpwvrLe8rFlHcAc3JVjH9JwLs7t2o3+oinXj2odEsAwz5rWpRxfu",
+	"nL54j2KHdx7PqIJ8UZGh+HEuXFihhjcvCp4bwkVCZnmhiZlIK/k06phgHA06hq6YsmJeWxLMaz+zLWoo",
+	"ro+2gPsXtbBMP97bIZtmEdYwBqvcsFaXXhtyvffWa5JRQ4+qRAEjDc11UgnTdl+mxRS+msEDM57CJ6UW",
+	"fXnFVIJpBX1sAxHb9UQq00+5SgtuEPQ9IT5sc4+cANSEWyiHpsU+cg0c2Q/OI+RP+HjC1LkYuueHe+RE",
+	"WEVFCs213dxwPpQ8PjzEiABKZpLbtSVGYjzATMmLnE3bBeHXNU//bYvCZbDW3crBtW6b3tg/AtT7H9oZ",
+	"489oi0KeZVX0DAYWNs+GFKwzosl3sP/J/dVwxDQB3jXJKRSccH0kHlFVCkbKQ4a6aRTjsDoka8TOuPZq",
+	"ZifHU3pHD8vwFntOx1DY6MP2+Xibgdmt3/XPw51Lwo2wjypQaZ0Ij0gWcEVB6+YB/0L7vx/0n31w//Y/",
+	"fHqYPH3UmQ5shdFuq+l7fScFZbdJanYKq22asBT/cuEaMOv2MA0HWJWi7S0gZiScDsGmma/mgbCaiWxJ",
+	"XazeaeiCGO1dk6R3SVDA3I0w5+ISyy7TVZXncSCWJrYkWtimv0ykCEyqK0LkXrjYnnCBJ6nbPlY7TpHT",
+	"FHLlusWrLZKjpOMt8s5WJ7Bm6t4idn0Oi2VKV9HEpldvaLRqqVRKMg7HIYMtfKAR9E0D1i+ZS3UJGISm",
+	"wjvkBjwclYVU87HV+9oiLLbMXb9MXETnUXDxEH/GI/Hn5csuGEEqfyDWZ9Fel+pgzX8v1a2tkaTvoi36",
+	"vxCQCXNR8DwrU0syaugF1YxgK6V+60r6wWicsHCd3bBvrUGTb5m64il7L+gV5bld/E6F6rtyCvVRh+ZW",
+	"vwGwTdCWuvJMs744dptTmhMutIE6AjvDsbTLRfaGu72kV6i8d9SbGDM72t+HRydSm6NvD749AMbqumw2",
+	"+1dGczPB/CIumNZJubhlXo8URtHUEG40y0d7lb4XDN/qTY3dBAadAN+1O3rJFjpBxE7Ei60JvT4ZG/OZ",
+	"UprnkJcedGaZSKSb0xdWb73iGVOa7GiZcobFUydSzziaI3U6kTLXVapSkB9guwwM49NwejVj+HLXL2ua",
+	"Bhgia4bopJmH4LLHgi7wiC43/TrIdtIPPHKGy1WSqqxp6Q5/0KIHP41syISrrD+jyiwwI8KtBsf8LiYM",
+	"p3k4uDTn4PuMLjr6RYM2qjxWSHEHR6rVbqDOqZ5gIY3Ukm6eY+i3xw67aumlzV5NKBqekWbANFtCqswa",
+	"eceNLS0NGsu9/Tyhxu+QT31xJdCvnPOhQmMI164Jw4mPulgUhHUPybhCdFgeQ4Ub7musXiwCIkqgyVQq",
+	"xVIgSujGlRlJwrIqNXp7UOWdVsOogI4+f/j8/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -65,7 +65,7 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 			t.Fatalf("self-study: %s", study.Body)
 		}
 
-		progress := func() api.ProgressPeriod {
+		progress := func() api.CEUPeriod {
 			res, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID,
 				&api.GetMemberProgressParams{AsOf: date(2026, 5, 1), Program: ptr("abcp-ccp-ceu")}, w.as("member"))
 			if res.JSON200 == nil {
@@ -159,9 +159,8 @@ func TestClinicalLog(t *testing.T) {
 		if res.JSON200 == nil {
 			t.Fatalf("clinical progress: %s", res.Body)
 		}
-		prev := period(t, res.JSON200, "abcp-ccp-clinical", "previous")
-		counted, _ := prev.Counted.(map[string]any)
-		if prev.Status != "deficient" || counted["primary"] != float64(22) || counted["secondary"] != float64(15) || counted["total"] != float64(37) {
+		prev := clinicalPeriod(t, res.JSON200, "abcp-ccp-clinical", "previous")
+		if c := prev.Counted; prev.Status != "deficient" || c.Primary != 22 || c.Secondary != 15 || c.Total != 37 {
 			t.Errorf("clinical year 2024-25: status %s, counted %v", prev.Status, prev.Counted)
 		}
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -71,20 +70,7 @@ func (s *Server) GetProgram(ctx context.Context, req api.GetProgramRequestObject
 	if found == nil {
 		return nil, notFound("program", req.ProgramID)
 	}
-	doc, err := toAPIProgram(*found)
-	if err != nil {
-		return nil, err
-	}
-	return api.GetProgram200JSONResponse(doc), nil
-}
-
-func toAPIProgram(p progress.Program) (api.Program, error) {
-	out := api.Program{}
-	b, err := json.Marshal(p)
-	if err == nil {
-		err = json.Unmarshal(b, &out)
-	}
-	return out, err
+	return api.GetProgram200JSONResponse(toAPIProgram(*found)), nil
 }
 
 // CreateProgram adds a program or a new version of one, after validating it.
@@ -120,11 +106,7 @@ func (s *Server) CreateProgram(ctx context.Context, req api.CreateProgramRequest
 	if err := s.store.AddProgram(ctx, p.ID, p.Version, canonical, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
-	out, err := toAPIProgram(p)
-	if err != nil {
-		return nil, err
-	}
-	return api.CreateProgram201JSONResponse(out), nil
+	return api.CreateProgram201JSONResponse(toAPIProgram(p)), nil
 }
 
 // progressQuery is what a progress request asks for.
@@ -137,7 +119,11 @@ type progressQuery struct {
 // GetMemberProgress evaluates a member's progress in every program they are enrolled in.
 func (s *Server) GetMemberProgress(ctx context.Context, req api.GetMemberProgressRequestObject) (api.GetMemberProgressResponseObject, error) {
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	return s.progress(ctx, req.MemberID, q, nil)
+	out, err := s.progress(ctx, req.MemberID, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetMemberProgress200JSONResponse(out), nil
 }
 
 // GetMyProgress evaluates the caller's own progress.
@@ -147,7 +133,11 @@ func (s *Server) GetMyProgress(ctx context.Context, req api.GetMyProgressRequest
 		return nil, recert.Errorf(recert.ENOTFOUND, "this account has no member record")
 	}
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	return s.progress(ctx, p.MemberID, q, nil)
+	out, err := s.progress(ctx, p.MemberID, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetMyProgress200JSONResponse(out), nil
 }
 
 // WhatIfProgress evaluates with hypothetical credits added; it writes nothing.
@@ -157,7 +147,11 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 		return nil, err
 	}
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	return s.progress(ctx, req.MemberID, q, extra)
+	out, err := s.progress(ctx, req.MemberID, q, extra)
+	if err != nil {
+		return nil, err
+	}
+	return api.WhatIfProgress200JSONResponse(out), nil
 }
 
 func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Credit, error) {
@@ -192,44 +186,52 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 
 // progress evaluates the member's programs over their credits (loaded in one query) and any
 // hypothetical ones. Organizers and apps evaluate over their organizations' credits only.
-func (s *Server) progress(ctx context.Context, memberID string, q progressQuery, extra []progress.Credit) (progressResponse, error) {
+// Without an as-of date each program is evaluated on today's date in its own time zone.
+func (s *Server) progress(ctx context.Context, memberID string, q progressQuery, extra []progress.Credit) (api.MemberProgress, error) {
+	out := api.MemberProgress{MemberID: memberID, Programs: []api.ProgramProgress{}}
 	orgs, err := s.memberScope(ctx, memberID)
 	if err != nil {
-		return progressResponse{}, err
+		return out, err
 	}
 	m, err := s.store.Member(ctx, memberID)
 	if err != nil {
-		return progressResponse{}, err
+		return out, err
 	}
-	asOf := progress.DateOf(s.now())
+	now := s.now()
+	asOf := progress.DateOf(now.UTC())
 	if q.asOf != nil {
 		asOf = progress.DateOf(q.asOf.Time)
 	}
+	out.AsOf = civil(asOf)
 	programs, err := s.catalogue(ctx)
 	if err != nil {
-		return progressResponse{}, err
+		return out, err
 	}
 	selected, err := selectPrograms(programs, m, q.program, asOf)
 	if err != nil {
-		return progressResponse{}, err
+		return out, err
 	}
 	l, err := s.loadLedger(ctx, memberID, orgs)
 	if err != nil {
-		return progressResponse{}, err
+		return out, err
 	}
 	credits := append(l.credits, extra...)
-	out := memberProgress{MemberID: memberID, AsOf: asOf, Programs: []programProgress{}}
 	for _, p := range selected {
+		day := asOf
+		if q.asOf == nil {
+			if day, err = progress.Today(p, now); err != nil {
+				return out, err
+			}
+		}
 		facts := factsFor(m, p)
 		facts.Leave = l.leave
-		pp, err := evaluate(p, facts, credits, l.entries, asOf, q.explain)
+		pp, err := evaluate(p, facts, credits, l.entries, day, explained{on: q.explain, about: l.about})
 		if err != nil && q.program != "" {
-			return progressResponse{}, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
+			return out, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
 		}
 		out.Programs = append(out.Programs, pp)
 	}
-	body, err := json.Marshal(out)
-	return progressResponse{body: body}, err
+	return out, nil
 }
 
 // ledger is what progress counts, with a line describing each credit and entry.
@@ -377,68 +379,40 @@ func toProgressCredits(cs []recert.Credit) []progress.Credit {
 	return out
 }
 
-// memberProgress is the response: the engine's own evaluation per program.
-type memberProgress struct {
-	MemberID string            `json:"member_id"`
-	AsOf     progress.Date     `json:"as_of"`
-	Programs []programProgress `json:"programs"`
-}
-
-type programProgress struct {
-	ProgramID      string                       `json:"program_id"`
-	ProgramName    string                       `json:"program_name"`
-	ProgramVersion int                          `json:"program_version"`
-	Kind           string                       `json:"kind"`
-	Unit           string                       `json:"unit,omitempty"`
-	Periods        []map[string]json.RawMessage `json:"periods,omitempty"`
-	Problem        string                       `json:"problem,omitempty"`
-}
-
-func evaluate(p progress.Program, f progress.Facts, credits []progress.Credit, entries []progress.ClinicalEntry, asOf progress.Date, explain bool) (programProgress, error) {
-	out := programProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version, Kind: string(p.Kind)}
-	var periods any
-	if p.Kind == "clinical" {
+// evaluate runs one program and converts its periods; a program that cannot be evaluated
+// says why in problem.
+func evaluate(p progress.Program, f progress.Facts, credits []progress.Credit, entries []progress.ClinicalEntry,
+	asOf progress.Date, x explained) (api.ProgramProgress, error) {
+	out := api.ProgramProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version,
+		Kind: api.ProgramProgressKind(p.Kind), AsOf: ptr(civil(asOf)), Periods: []api.ProgressPeriod{}}
+	if p.Kind == progress.KindClinical {
 		ev, err := progress.EvaluateClinical(p, f, entries, asOf)
 		if err != nil {
-			out.Problem = err.Error()
+			out.Problem = ptr(err.Error())
 			return out, err
 		}
-		periods = ev.Periods
-	} else {
-		ev, err := progress.Evaluate(p, f, credits, asOf)
-		if err != nil {
-			out.Problem = err.Error()
+		out.TrackingSince = optionalDate(ev.TrackingSince)
+		for _, per := range ev.Periods {
+			var u api.ProgressPeriod
+			if err := u.FromClinicalPeriod(toClinicalPeriod(per, x)); err != nil {
+				return out, err
+			}
+			out.Periods = append(out.Periods, u)
+		}
+		return out, nil
+	}
+	ev, err := progress.Evaluate(p, f, credits, asOf)
+	if err != nil {
+		out.Problem = ptr(err.Error())
+		return out, err
+	}
+	out.Unit, out.UnitName, out.TrackingSince = ptr(api.ProgramUnit(ev.Unit)), ptr(unitName(ev.Unit)), optionalDate(ev.TrackingSince)
+	for _, per := range ev.Periods {
+		var u api.ProgressPeriod
+		if err := u.FromCEUPeriod(toCEUPeriod(per, x)); err != nil {
 			return out, err
 		}
-		out.Unit = string(ev.Unit)
-		periods = ev.Periods
+		out.Periods = append(out.Periods, u)
 	}
-	b, err := json.Marshal(periods)
-	if err == nil {
-		err = json.Unmarshal(b, &out.Periods)
-	}
-	if !explain {
-		// The per-credit (or per-entry) allocation is long; it is there only when asked for.
-		for _, p := range out.Periods {
-			delete(p, "credits")
-			delete(p, "entries")
-		}
-	}
-	return out, err
+	return out, nil
 }
-
-// progressResponse writes an evaluation the engine rendered.
-type progressResponse struct{ body []byte }
-
-func (r progressResponse) write(w http.ResponseWriter) error {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(r.body)
-	return err
-}
-
-func (r progressResponse) VisitGetMemberProgressResponse(w http.ResponseWriter) error {
-	return r.write(w)
-}
-func (r progressResponse) VisitGetMyProgressResponse(w http.ResponseWriter) error  { return r.write(w) }
-func (r progressResponse) VisitWhatIfProgressResponse(w http.ResponseWriter) error { return r.write(w) }

@@ -20,21 +20,34 @@ func date(y int, m time.Month, d int) *openapi_types.Date {
 	return &openapi_types.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
-// period finds a program's period by relation in a progress response.
-func period(t *testing.T, res *api.MemberProgress, programID, relation string) api.ProgressPeriod {
+// period finds a credit program's period by relation in a progress response.
+func period(t *testing.T, res *api.MemberProgress, programID, relation string) api.CEUPeriod {
 	t.Helper()
 	for _, p := range res.Programs {
-		if p.ProgramID != programID {
-			continue
-		}
-		for _, per := range p.Periods {
-			if string(per.Relation) == relation {
+		for _, u := range p.Periods {
+			per, err := u.AsCEUPeriod()
+			if err == nil && p.ProgramID == programID && string(per.Relation) == relation {
 				return per
 			}
 		}
 	}
 	t.Fatalf("no %s period of %s in %+v", relation, programID, res.Programs)
-	return api.ProgressPeriod{}
+	return api.CEUPeriod{}
+}
+
+// clinicalPeriod finds a clinical program's period by relation in a progress response.
+func clinicalPeriod(t *testing.T, res *api.MemberProgress, programID, relation string) api.ClinicalPeriod {
+	t.Helper()
+	for _, p := range res.Programs {
+		for _, u := range p.Periods {
+			per, err := u.AsClinicalPeriod()
+			if err == nil && p.ProgramID == programID && string(per.Relation) == relation {
+				return per
+			}
+		}
+	}
+	t.Fatalf("no %s period of %s in %+v", relation, programID, res.Programs)
+	return api.ClinicalPeriod{}
 }
 
 func TestProgress(t *testing.T) {
@@ -121,30 +134,32 @@ func TestPrograms(t *testing.T) {
 		t.Fatalf("programs: %s", list.Body)
 	}
 	tx, _ := w.env.Client.GetProgramWithResponse(ctx, "us-tx-perfusionist", nil)
-	if tx.JSON200 == nil || (*tx.JSON200)["version"] != float64(1) {
+	if tx.JSON200 == nil || tx.JSON200.Version != 1 || tx.JSON200.Total.Value != "30.00" || len(tx.JSON200.Topics) != 1 {
 		t.Fatalf("TX: %s", tx.Body)
 	}
-	// A new version of Texas with a higher total.
-	doc := map[string]any{}
-	if err := json.Unmarshal(tx.Body, &doc); err != nil {
-		t.Fatal(err)
+	// The typed document reads back what the engine holds, field for field.
+	var raw map[string]any
+	if err := json.Unmarshal(tx.Body, &raw); err != nil || raw["met_by_abcp_certification"] != true || raw["period"].(map[string]any)["months"] != float64(24) {
+		t.Fatalf("TX document: %v %s", err, tx.Body)
 	}
-	doc["version"] = 2
-	created, err := w.env.Client.CreateProgramWithBodyWithResponse(ctx, "application/json", jsonReader(t, doc), w.as("admin"))
+	// A new version of Texas with a higher total.
+	doc := *tx.JSON200
+	doc.Version = 2
+	created, err := w.env.Client.CreateProgramWithResponse(ctx, doc, w.as("admin"))
 	if err != nil || created.StatusCode() != 201 {
 		t.Fatalf("new version: %v %d %s", err, created.StatusCode(), created.Body)
 	}
 	latest, _ := w.env.Client.GetProgramWithResponse(ctx, "us-tx-perfusionist", nil)
-	if latest.JSON200 == nil || (*latest.JSON200)["version"] != float64(2) {
+	if latest.JSON200 == nil || latest.JSON200.Version != 2 {
 		t.Errorf("latest TX: %s", latest.Body)
 	}
-	dup, _ := w.env.Client.CreateProgramWithBodyWithResponse(ctx, "application/json", jsonReader(t, doc), w.as("admin"))
+	dup, _ := w.env.Client.CreateProgramWithResponse(ctx, doc, w.as("admin"))
 	if dup.StatusCode() != 409 {
 		t.Errorf("same version again: %d", dup.StatusCode())
 	}
-	doc["version"] = 3
-	doc["total"] = map[string]any{"value": "-5.00", "verified": true}
-	bad, _ := w.env.Client.CreateProgramWithBodyWithResponse(ctx, "application/json", jsonReader(t, doc), w.as("admin"))
+	doc.Version = 3
+	doc.Total = &api.ProgramAmount{Value: "-5.00", Verified: ptr(true)}
+	bad, _ := w.env.Client.CreateProgramWithResponse(ctx, doc, w.as("admin"))
 	if bad.StatusCode() != 422 || bad.ApplicationProblemJSON422 == nil || len(bad.ApplicationProblemJSON422.Errors) == 0 ||
 		bad.ApplicationProblemJSON422.Errors[0].Pointer != "#/total" {
 		t.Errorf("inconsistent program: %d %s", bad.StatusCode(), bad.Body)

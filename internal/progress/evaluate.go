@@ -487,6 +487,9 @@ func (r *ceuRun) requirements(t *tally, have exact) []RequirementResult {
 	for _, tp := range r.p.Topics {
 		out = append(out, r.topic(t, tp))
 	}
+	for i := range out {
+		out[i].What = r.p.what(out[i])
+	}
 	return out
 }
 

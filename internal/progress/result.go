@@ -109,6 +109,8 @@ type RequirementResult struct {
 	ID string `json:"id"`
 	// Kind is total, category or topic.
 	Kind string `json:"kind"`
+	// What names the requirement for people ("Category I CEUs other than SDCE").
+	What string `json:"what"`
 	// Category, ExcludeActivityTypes and Topic say which credits the rule counts.
 	Category             Category       `json:"category,omitempty"`
 	ExcludeActivityTypes []ActivityType `json:"exclude_activity_types,omitempty"`
