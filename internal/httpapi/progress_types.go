@@ -201,8 +201,8 @@ func toAPIProgram(p progress.Program) api.Program {
 		FirstPeriodStartsOnMemberStart: optionalBool(p.FirstPeriodStartsOnMemberStart),
 		FirstPeriodExempt:              optionalBool(p.FirstPeriodExempt),
 		MetByABCPCertification:         optionalBool(p.MetByABCPCertification),
-		Deadline: api.ProgramDeadline{Time: p.Deadline.Time, TimeZone: p.Deadline.TimeZone, Verified: ptr(p.Deadline.Verified)},
-		PaceTolerance: toAPIAmount(p.PaceTolerance), Total: toAPIAmount(p.Total), CarryOver: toAPIAmount(p.CarryOver),
+		Deadline:                       api.ProgramDeadline{Time: p.Deadline.Time, TimeZone: p.Deadline.TimeZone, Verified: ptr(p.Deadline.Verified)},
+		PaceTolerance:                  toAPIAmount(p.PaceTolerance), Total: toAPIAmount(p.Total), CarryOver: toAPIAmount(p.CarryOver),
 	}
 	if out.Sources == nil {
 		out.Sources = []string{}

@@ -5,54 +5,45 @@ import (
 	"context"
 	"encoding/csv"
 	"strconv"
-	"strings"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// GetReport renders one period of one program as the lines a member transcribes into the
-// board's filing system.
+// GetReport renders one period of one program (or of a family of programs: abcp-ccp is
+// ABCP's professional and clinical activity reports) as the lines a member transcribes into
+// the board's filing system.
 func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) (api.GetReportResponseObject, error) {
 	orgs, err := s.memberScope(ctx, req.MemberID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.store.Member(ctx, req.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	asOf := progress.DateOf(s.now())
+	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, OrganizationIDs: orgs}
 	if req.Params.Period != nil {
-		asOf = progress.DateOf(req.Params.Period.Time)
+		q.AsOf = progress.DateOf(req.Params.Period.Time)
 	}
-	programs, err := s.catalogue(ctx)
+	res, err := s.progress.Evaluate(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	selected, err := reportPrograms(programs, m, req.Params.Program, asOf)
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.loadLedger(ctx, req.MemberID, orgs)
-	if err != nil {
-		return nil, err
-	}
+	m := res.Member
 	rep := api.Report{MemberID: m.ID, MemberName: m.Name, ABCPID: optional(m.ABCPID)}
-	for _, p := range selected {
-		facts := factsFor(m, p)
-		facts.Leave = l.leave
-		pr := api.ProgramReport{ProgramID: p.ID, ProgramName: p.Name, Lines: []api.ReportLine{}}
-		if p.Kind == "clinical" {
-			err = clinicalReport(&pr, p, facts, l, asOf)
-		} else {
-			err = creditReport(&pr, p, facts, l, asOf)
+	for _, e := range res.Programs {
+		pr := api.ProgramReport{ProgramID: e.Program.ID, ProgramName: e.Program.Name, Lines: []api.ReportLine{}}
+		switch {
+		case e.Problem != nil:
+			err = e.Problem
+		case e.Clinical != nil:
+			err = clinicalReport(&pr, *e.Clinical, res.About)
+		default:
+			err = creditReport(&pr, *e.CEU, res.About)
 		}
 		if err != nil {
-			return nil, &recert.Error{Code: recert.EINVALID, Message: p.ID + ": " + err.Error(), Err: err}
+			return nil, &recert.Error{Code: recert.EINVALID, Message: e.Program.ID + ": " + err.Error(), Err: err}
 		}
 		rep.Reports = append(rep.Reports, pr)
 	}
@@ -63,32 +54,7 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	return api.GetReport200JSONResponse(rep), nil
 }
 
-// reportPrograms selects a program by id, or a family of programs by the prefix of their
-// ids: abcp-ccp is ABCP's professional (abcp-ccp-ceu) and clinical (abcp-ccp-clinical) reports.
-func reportPrograms(programs []progress.Program, m recert.Member, name string, asOf progress.Date) ([]progress.Program, error) {
-	var out []progress.Program
-	seen := map[string]bool{}
-	for _, p := range programs {
-		if (p.ID == name || strings.HasPrefix(p.ID, name+"-")) && !seen[p.ID] {
-			seen[p.ID] = true
-			one, err := selectPrograms(programs, m, p.ID, asOf)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, one...)
-		}
-	}
-	if len(out) == 0 {
-		return nil, notFound("program", name)
-	}
-	return out, nil
-}
-
-func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
-	ev, err := progress.Evaluate(p, f, l.credits, asOf)
-	if err != nil {
-		return err
-	}
+func creditReport(rep *api.ProgramReport, ev progress.Evaluation, about map[string]string) error {
 	per := currentPeriod(ev.Periods, func(r progress.PeriodResult) progress.PeriodInfo { return r.PeriodInfo })
 	if per == nil {
 		return errNoPeriod
@@ -98,7 +64,7 @@ func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, 
 		if c.NotCounted == progress.ReasonRejected {
 			continue // nothing to file: an administrator rejected it
 		}
-		line := api.ReportLine{Date: civil(c.Date), Kind: string(c.ActivityType), Description: l.about[c.ID],
+		line := api.ReportLine{Date: civil(c.Date), Kind: string(c.ActivityType), Description: about[c.ID],
 			Claimed: ptr(c.Claimed.String()), Counted: c.Counted.String(), Verified: ptr(c.Verified)}
 		if c.Category != "" {
 			line.Category = ptr(api.Category(c.Category))
@@ -108,11 +74,7 @@ func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, 
 	return nil
 }
 
-func clinicalReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l ledger, asOf progress.Date) error {
-	ev, err := progress.EvaluateClinical(p, f, l.entries, asOf)
-	if err != nil {
-		return err
-	}
+func clinicalReport(rep *api.ProgramReport, ev progress.ClinicalEvaluation, about map[string]string) error {
 	per := currentPeriod(ev.Periods, func(r progress.ClinicalPeriodResult) progress.PeriodInfo { return r.PeriodInfo })
 	if per == nil {
 		return errNoPeriod
@@ -120,7 +82,7 @@ func clinicalReport(rep *api.ProgramReport, p progress.Program, f progress.Facts
 	setPeriod(rep, per.PeriodInfo)
 	for _, e := range per.Entries {
 		rep.Lines = append(rep.Lines, api.ReportLine{Date: civil(e.Date), Kind: e.Type, Role: ptr(api.ReportLineRole(e.Role)),
-			Description: l.about[e.ID], Claimed: ptr(strconv.Itoa(e.Count)), Counted: strconv.Itoa(e.Counted)})
+			Description: about[e.ID], Claimed: ptr(strconv.Itoa(e.Count)), Counted: strconv.Itoa(e.Counted)})
 	}
 	return nil
 }

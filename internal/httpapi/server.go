@@ -27,6 +27,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
 )
 
@@ -64,7 +65,7 @@ type Server struct {
 	refreshTTL     time.Duration
 	limiter        *limiter
 	inflight       inflight
-	builtIn        []progress.Program
+	progress       *ledger.Progress
 	now            func() time.Time
 }
 
@@ -96,12 +97,13 @@ func NewHandler(o Options) (http.Handler, error) {
 		return nil, fmt.Errorf("built-in programs: %w", err)
 	}
 	s := &Server{
-		builtIn: builtIn,
-		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
+		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
 		now: func() time.Time { return o.Now().UTC() },
 	}
+
+	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -80,6 +81,8 @@ type Store interface {
 
 	AddProgram(ctx context.Context, id string, version int, document []byte, actor string) error
 	Programs(ctx context.Context) ([][]byte, error)
+	// MemberRecord loads what a member's progress counts (see ledger.ProgressStore).
+	MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error)
 
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)

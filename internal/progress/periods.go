@@ -237,3 +237,22 @@ func Today(p Program, now time.Time) (Date, error) {
 	}
 	return DateOf(now.In(loc)), nil
 }
+
+// Window returns the first and last day of the credits an evaluation as of asOf reads: its
+// previous, current and next periods, and the period before them when the program carries
+// surplus over, so that a caller loads only those (ok is false when no period applies).
+func Window(p Program, f Facts, asOf Date) (from, to Date, ok bool, err error) {
+	s, err := prepare(p, f, asOf)
+	if err != nil {
+		return Date{}, Date{}, false, err
+	}
+	periods := plan(p, f, s.layout, asOf, s.loc)
+	if len(periods) == 0 {
+		return Date{}, Date{}, false, nil
+	}
+	from, to = periods[0].natural.Start, periods[len(periods)-1].natural.End
+	if p.CarryOver != nil {
+		from = s.layout.containing(from.AddDays(-1)).Start
+	}
+	return from, to, true, nil
+}

@@ -123,3 +123,24 @@ func TestDeadlineMinute(t *testing.T) {
 		t.Errorf("deadline = %s, want %s", got, want)
 	}
 }
+
+// TestWindow: an evaluation reads its three periods, and the one before for carry-over.
+func TestWindow(t *testing.T) {
+	tests := []struct {
+		program, asOf, from, to string
+		facts                   Facts
+	}{
+		{"abcp-ccp-ceu", "2025-01-15", "2020-07-01", "2029-06-30", Facts{ABCPCycle: 1}},
+		{"abcp-ccp-ceu", "2025-01-15", "2023-07-01", "2029-06-30", Facts{ABCPCycle: 1, CertifiedOn: date(t, "2024-02-10")}}, // listed: before certification
+		{"us-nj-perfusionist", "2025-09-01", "2021-07-01", "2029-06-30", Facts{FirstLicensed: date(t, "2015-01-01")}},
+		{"abcp-ccp-clinical", "2025-01-15", "2023-07-01", "2026-06-30", Facts{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.program+"/"+tt.from, func(t *testing.T) {
+			from, to, ok, err := Window(builtIn(t, tt.program), tt.facts, date(t, tt.asOf))
+			if err != nil || !ok || from.String() != tt.from || to.String() != tt.to {
+				t.Errorf("Window = %s, %s, %v, %v; want %s, %s", from, to, ok, err, tt.from, tt.to)
+			}
+		})
+	}
+}

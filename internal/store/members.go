@@ -54,8 +54,7 @@ func toMemberRow(m recert.Member) memberRow {
 		ID: m.ID, Name: m.Name, Email: nullable(m.Email), AbcpID: nullable(m.ABCPID),
 		CertificationDate: nullableDate(m.CertificationDate), AbcpCycle: nullableInt(m.ABCPCycle),
 		BirthMonth: nullableInt(m.BirthMonth), SocietyClass: nullable(m.SocietyClass), Status: m.Status,
-		TrackingSince: nullableDate(m.TrackingSince),
-		Version: m.Version, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+		TrackingSince: nullableDate(m.TrackingSince), Version: m.Version, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
 	}
 }
 
