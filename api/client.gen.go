@@ -784,7 +784,9 @@ type ClientInterface interface {
 
 	// WhatIfProgressWithBody Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -793,7 +795,9 @@ type ClientInterface interface {
 
 	// WhatIfProgress Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2435,7 +2439,9 @@ func (c *Client) GetMemberProgress(ctx context.Context, memberID MemberID, param
 
 // WhatIfProgressWithBody Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2454,7 +2460,9 @@ func (c *Client) WhatIfProgressWithBody(ctx context.Context, memberID MemberID, 
 
 // WhatIfProgress Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7369,7 +7377,9 @@ type ClientWithResponsesInterface interface {
 
 	// WhatIfProgressWithBodyWithResponse Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7378,7 +7388,9 @@ type ClientWithResponsesInterface interface {
 
 	// WhatIfProgressWithResponse Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12239,7 +12251,7 @@ type WhatIfProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *MemberProgress
+	JSON200 *WhatIfResult
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -12257,7 +12269,7 @@ type WhatIfProgressResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r WhatIfProgressResponse) GetJSON200() *MemberProgress {
+func (r WhatIfProgressResponse) GetJSON200() *WhatIfResult {
 	return r.JSON200
 }
 
@@ -14955,7 +14967,9 @@ func (c *ClientWithResponses) GetMemberProgressWithResponse(ctx context.Context,
 
 // WhatIfProgressWithBodyWithResponse Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14970,7 +14984,9 @@ func (c *ClientWithResponses) WhatIfProgressWithBodyWithResponse(ctx context.Con
 
 // WhatIfProgressWithResponse Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -19458,7 +19474,7 @@ func ParseWhatIfProgressResponse(rsp *http.Response) (*WhatIfProgressResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest MemberProgress
+		var dest WhatIfResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -102,7 +102,7 @@ type progressQuery struct {
 // GetMemberProgress evaluates a member's progress in every program they are enrolled in.
 func (s *Server) GetMemberProgress(ctx context.Context, req api.GetMemberProgressRequestObject) (api.GetMemberProgressResponseObject, error) {
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	out, err := s.memberProgress(ctx, req.MemberID, q, nil)
+	out, err := s.memberProgress(ctx, req.MemberID, q)
 	if err != nil {
 		return nil, err
 	}
@@ -116,23 +116,44 @@ func (s *Server) GetMyProgress(ctx context.Context, req api.GetMyProgressRequest
 		return nil, recert.Errorf(recert.ENOTFOUND, "this account has no member record")
 	}
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	out, err := s.memberProgress(ctx, p.MemberID, q, nil)
+	out, err := s.memberProgress(ctx, p.MemberID, q)
 	if err != nil {
 		return nil, err
 	}
 	return api.GetMyProgress200JSONResponse(out), nil
 }
 
-// WhatIfProgress evaluates with hypothetical credits added; it writes nothing.
+// WhatIfProgress says what hypothetical credits would change; it writes nothing.
 func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressRequestObject) (api.WhatIfProgressResponseObject, error) {
 	extra, err := s.hypothetical(ctx, *req.Body)
 	if err != nil {
 		return nil, err
 	}
-	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	out, err := s.memberProgress(ctx, req.MemberID, q, extra)
+	orgs, err := s.memberScope(ctx, req.MemberID)
 	if err != nil {
 		return nil, err
+	}
+	lq := ledger.Query{MemberID: req.MemberID, Program: string(value(req.Params.Program)), OrganizationIDs: orgs, Extra: extra}
+	if req.Params.AsOf != nil {
+		lq.AsOf = progress.DateOf(req.Params.AsOf.Time)
+	}
+	_, after, changes, err := s.progress.WhatIf(ctx, lq)
+	if err != nil {
+		return nil, err
+	}
+	projected, err := toMemberProgress(after, lq.AsOf, s.now(), value(req.Params.Explain))
+	if err != nil {
+		return nil, err
+	}
+	out := api.WhatIfResult{MemberID: projected.MemberID, AsOf: projected.AsOf, Programs: projected.Programs,
+		Changes: make([]api.ProgressChange, len(changes))}
+	for i, c := range changes {
+		out.Changes[i] = api.ProgressChange{ProgramID: c.ProgramID, ProgramName: c.ProgramName,
+			Relation: api.ProgressChangeRelation(c.Relation), Start: civil(c.Start), End: civil(c.End),
+			StatusBefore: api.ProgressStatus(c.StatusBefore), StatusAfter: api.ProgressStatus(c.StatusAfter),
+			CountedBefore: optionalDecimal(c.CountedBefore), CountedAfter: optionalDecimal(c.CountedAfter),
+			RemainingBefore: optionalDecimal(c.RemainingBefore), RemainingAfter: optionalDecimal(c.RemainingAfter),
+			ActivitiesBefore: c.ActivitiesBefore, ActivitiesAfter: c.ActivitiesAfter, Changed: c.Changed, Sentence: c.Sentence}
 	}
 	return api.WhatIfProgress200JSONResponse(out), nil
 }
@@ -167,14 +188,14 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 	return out, nil
 }
 
-// memberProgress evaluates the member's programs, with any hypothetical credits. Organizers
-// and apps evaluate over their organizations' credits only.
-func (s *Server) memberProgress(ctx context.Context, memberID string, q progressQuery, extra []progress.Credit) (api.MemberProgress, error) {
+// memberProgress evaluates the member's programs. Organizers and apps evaluate over their
+// organizations' credits only.
+func (s *Server) memberProgress(ctx context.Context, memberID string, q progressQuery) (api.MemberProgress, error) {
 	orgs, err := s.memberScope(ctx, memberID)
 	if err != nil {
 		return api.MemberProgress{}, err
 	}
-	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs, Extra: extra}
+	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs}
 	if q.asOf != nil {
 		lq.AsOf = progress.DateOf(q.asOf.Time)
 	}

@@ -94,8 +94,31 @@ func TestProgress(t *testing.T) {
 		other := w.publishedEvent(t)
 		whatIf, _ := w.env.Client.WhatIfProgressWithResponse(ctx, w.member.ID,
 			&api.WhatIfProgressParams{AsOf: asOf, Program: ptr("abcp-ccp-ceu")}, api.WhatIf{EventID: &other.ID}, w.as("member"))
-		if whatIf.JSON200 == nil || fmt.Sprint(period(t, whatIf.JSON200, "abcp-ccp-ceu", "current").Counted) != "9.00" {
+		if whatIf.JSON200 == nil || fmt.Sprint(period(t, &api.MemberProgress{Programs: whatIf.JSON200.Programs}, "abcp-ccp-ceu", "current").Counted) != "9.00" {
 			t.Fatalf("what-if: %s", whatIf.Body)
+		}
+		// The answer: what changes, period by period, before → after.
+		var changed []string
+		for _, c := range whatIf.JSON200.Changes {
+			if c.Changed {
+				changed = append(changed, fmt.Sprintf("%s %s %s→%s %s→%s", c.ProgramID, c.Relation, value(c.CountedBefore),
+					value(c.CountedAfter), c.StatusBefore, c.StatusAfter))
+			}
+		}
+		if want := "abcp-ccp-ceu current 4.50→9.00 behind→behind"; join(changed) != want || len(whatIf.JSON200.Changes) != 3 {
+			t.Errorf("what-if changes: %v, want %s", changed, want)
+		}
+		// Enough Category I credit to be on pace turns behind into on track.
+		more, _ := w.env.Client.WhatIfProgressWithResponse(ctx, w.member.ID, &api.WhatIfProgressParams{AsOf: asOf, Program: ptr("abcp-ccp-ceu")},
+			api.WhatIf{Credits: []api.WhatIfCredit{{Date: day(2026, 4, 1), Ceus: "40.00", Category: ptr(api.Category("I"))}}}, w.as("member"))
+		if more.JSON200 == nil {
+			t.Fatalf("what-if credits: %s", more.Body)
+		}
+		for _, c := range more.JSON200.Changes {
+			if c.Relation == "current" && (c.StatusBefore != "behind" || c.StatusAfter != "on_track" || value(c.RemainingAfter) != "0.50" ||
+				c.Sentence != "ABCP CCP recertification: professional activity (CEUs), 1 July 2023 to 30 June 2026: 4.50 → 44.50 CEUs counted; behind → on track.") {
+				t.Errorf("what-if current period: %+v", c)
+			}
 		}
 		again, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID, &api.GetMemberProgressParams{AsOf: asOf, Program: ptr("abcp-ccp-ceu")}, w.as("member"))
 		if fmt.Sprint(period(t, again.JSON200, "abcp-ccp-ceu", "current").Counted) != "4.50" {

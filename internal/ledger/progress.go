@@ -122,43 +122,75 @@ type Result struct {
 // read, and evaluates each program. A program that cannot be evaluated carries its Problem;
 // when one program was asked for by name, that problem is the error (EINVALID).
 func (p *Progress) Evaluate(ctx context.Context, q Query) (Result, error) {
-	m, err := p.store.Member(ctx, q.MemberID)
+	l, err := p.load(ctx, q)
 	if err != nil {
 		return Result{}, err
+	}
+	return l.run(q, q.Extra)
+}
+
+// WhatIf evaluates the member's programs without and with the hypothetical credits of q.Extra,
+// over one load of their record, and says what changed in each period.
+func (p *Progress) WhatIf(ctx context.Context, q Query) (before, after Result, changes []Change, err error) {
+	l, err := p.load(ctx, q)
+	if err != nil {
+		return before, after, nil, err
+	}
+	if before, err = l.run(q, nil); err != nil {
+		return before, after, nil, err
+	}
+	if after, err = l.run(q, q.Extra); err != nil {
+		return before, after, nil, err
+	}
+	return before, after, Changes(before, after), nil
+}
+
+// loaded is a member, their selected programs and their record, ready to evaluate.
+type loaded struct {
+	member   recert.Member
+	programs []Evaluated
+	rec      Record
+}
+
+func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
+	m, err := p.store.Member(ctx, q.MemberID)
+	if err != nil {
+		return loaded{}, err
 	}
 	catalogue, err := p.Catalogue(ctx)
 	if err != nil {
-		return Result{}, err
+		return loaded{}, err
 	}
-	res := Result{Member: m}
 	today := recert.DateOf(p.now().UTC())
 	if !q.AsOf.IsZero() {
 		today = q.AsOf
 	}
 	selected, err := selectPrograms(catalogue, m, q, today)
 	if err != nil {
-		return Result{}, err
+		return loaded{}, err
 	}
+	l := loaded{member: m}
 	for _, prog := range selected {
 		e := Evaluated{Program: prog, AsOf: q.AsOf}
 		if e.AsOf.IsZero() {
 			e.AsOf, e.Problem = progress.Today(prog, p.now())
 		}
-		res.Programs = append(res.Programs, e)
+		l.programs = append(l.programs, e)
 	}
-	var rec Record
-	if w, ok := window(res.Programs, m); ok {
-		rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, OrganizationIDs: q.OrganizationIDs, From: w.from, To: w.to})
-		if err != nil {
-			return Result{}, err
-		}
+	if w, ok := window(l.programs, m); ok {
+		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, OrganizationIDs: q.OrganizationIDs, From: w.from, To: w.to})
 	}
-	in := inputsOf(rec, q.Extra)
-	res.About = in.about
+	return l, err
+}
+
+// run evaluates every program over the record and the extra credits.
+func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
+	in := inputsOf(l.rec, extra)
+	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
 	for i := range res.Programs {
 		e := &res.Programs[i]
 		if e.Problem == nil {
-			e.Problem = evaluate(e, factsFor(m, e.Program, rec, in.leave), in)
+			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in)
 		}
 		if e.Problem != nil && q.Program != "" && !q.Family {
 			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
