@@ -810,7 +810,9 @@ type ClientInterface interface {
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-	// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+	// Each report carries its totals per requirement and category (required, claimed, counted,
+	// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+	// spreadsheet, with the program on each line, then a totals section.
 	//
 	// Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 	GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2485,7 +2487,9 @@ func (c *Client) WhatIfProgress(ctx context.Context, memberID MemberID, params *
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+// Each report carries its totals per requirement and category (required, claimed, counted,
+// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+// spreadsheet, with the program on each line, then a totals section.
 //
 // Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 func (c *Client) GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7403,7 +7407,9 @@ type ClientWithResponsesInterface interface {
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-	// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+	// Each report carries its totals per requirement and category (required, claimed, counted,
+	// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+	// spreadsheet, with the program on each line, then a totals section.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -15005,7 +15011,9 @@ func (c *ClientWithResponses) WhatIfProgressWithResponse(ctx context.Context, me
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+// Each report carries its totals per requirement and category (required, claimed, counted,
+// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+// spreadsheet, with the program on each line, then a totals section.
 //
 // Returns a wrapper object for the known response body format(s).
 //

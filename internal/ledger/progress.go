@@ -379,8 +379,3 @@ func LeaveWeeks(ls []recert.Leave) []progress.Leave {
 	slices.SortFunc(out, func(a, b progress.Leave) int { return a.PeriodEnd.Compare(b.PeriodEnd) })
 	return out
 }
-
-// ClinicalWords names a clinical case type for people ("bypass_primary": "Bypass, primary").
-func ClinicalWords(caseType string) string {
-	return strings.ReplaceAll(caseType, "_", " ")
-}
