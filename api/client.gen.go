@@ -572,8 +572,13 @@ type ClientInterface interface {
 	// UpdateMemberWithBody Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -583,8 +588,13 @@ type ClientInterface interface {
 	// UpdateMember Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1989,8 +1999,13 @@ func (c *Client) GetMember(ctx context.Context, memberID MemberID, reqEditors ..
 // UpdateMemberWithBody Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2010,8 +2025,13 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, memberID MemberID, pa
 // UpdateMember Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7147,8 +7167,13 @@ type ClientWithResponsesInterface interface {
 	// UpdateMemberWithBodyWithResponse Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7158,8 +7183,13 @@ type ClientWithResponsesInterface interface {
 	// UpdateMemberWithResponse Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14595,8 +14625,13 @@ func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberI
 // UpdateMemberWithBodyWithResponse Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14612,8 +14647,13 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // UpdateMemberWithResponse Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

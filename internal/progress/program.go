@@ -308,3 +308,28 @@ func (p Program) location() (*time.Location, error) {
 	}
 	return loc, nil
 }
+
+// The member facts a program may need before it can evaluate, named as on the member record.
+const (
+	NeedsABCPCycle     = "abcp_cycle"
+	NeedsBirthMonth    = "birth_month"
+	NeedsLicenseIssued = "issued_on"
+)
+
+// Needs lists the member facts the program cannot evaluate without: the ABCP cycle for ABCP's
+// periods, the birth month for birth-month bienniums, the licence issue date for periods or
+// obligations that run from it.
+func (p Program) Needs() []string {
+	var out []string
+	switch p.Period.Kind {
+	case PeriodABCPCycle:
+		out = append(out, NeedsABCPCycle)
+	case PeriodBirthMonthBiennium:
+		out = append(out, NeedsBirthMonth)
+	}
+	if p.Period.Kind == PeriodRollingMonths || p.Period.Kind == PeriodBirthMonthBiennium && p.Period.AnchorYear == 0 ||
+		p.MemberStart == StartFirstLicensed {
+		out = append(out, NeedsLicenseIssued)
+	}
+	return out
+}

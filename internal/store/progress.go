@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -60,7 +61,7 @@ func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.D
 	scope, args := "", []any{q.MemberID}
 	if q.OrganizationIDs != nil {
 		scope = " AND e.organization_id IN ?"
-		args = append(args, append(q.OrganizationIDs, ""))
+		args = append(args, slices.Concat(q.OrganizationIDs, []string{""}))
 	}
 	query := `SELECT MIN(d) AS d FROM (
 	SELECT MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
@@ -90,4 +91,21 @@ func (s *Store) earliest(ctx context.Context, query string, args ...any) (recert
 		return recert.Date{}, nil
 	}
 	return *row.D, nil
+}
+
+// MemberCreatedBy reports whether one of the organizations created the member record: directly,
+// or by posting a roster that matched no member (the relation or attendance was written in the
+// same instant as the record).
+func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
+	if len(orgIDs) == 0 {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM members m WHERE m.id = ? AND (
+		EXISTS (SELECT 1 FROM organization_members om
+			WHERE om.member_id = m.id AND om.organization_id IN ? AND om.created_at = m.created_at)
+		OR EXISTS (SELECT 1 FROM attendance a JOIN events e ON e.id = a.event_id
+			WHERE a.member_id = m.id AND e.organization_id IN ? AND a.created_at = m.created_at))`,
+		memberID, orgIDs, orgIDs).Scan(&n).Error
+	return n > 0, TranslateError(err, "member origin")
 }
