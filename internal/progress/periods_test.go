@@ -144,3 +144,24 @@ func TestWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestClinicalPaceTargetRounds: a clinical pace target is the elapsed share of the required
+// activities rounded up to a whole activity (so a whole count meets it exactly when it meets
+// the exact share); on the last day it is the whole requirement.
+func TestClinicalPaceTargetRounds(t *testing.T) {
+	year := span{date(t, "2025-07-01"), date(t, "2026-06-30")} // 365 days
+	tests := []struct {
+		day  string
+		want int64
+	}{
+		{"2025-07-01", 1},  // 40 × 1/365 = 0.11
+		{"2025-10-08", 11}, // day 100: 40 × 100/365 = 10.96
+		{"2025-12-30", 21}, // day 183: 40 × 183/365 = 20.05
+		{"2026-06-30", 40}, // the last day: the whole requirement
+	}
+	for _, tt := range tests {
+		if got := paceTarget(year, date(t, tt.day), 40); got != tt.want {
+			t.Errorf("pace target on %s = %d, want %d", tt.day, got, tt.want)
+		}
+	}
+}
