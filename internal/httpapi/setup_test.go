@@ -83,6 +83,15 @@ func TestOrganizerSetsABCPOfTheirUnclaimedMembers(t *testing.T) {
 		if claimed, _ := w.env.Client.UpdateMemberWithResponse(ctx, w.member.ID, nil, api.MemberUpdate{ABCPCycle: &cycle}, w.as("organizer A")); claimed.StatusCode() != 403 {
 			t.Errorf("organizer A on a claimed member: %d %s", claimed.StatusCode(), claimed.Body)
 		}
+		// A walk-in organization A's roster created is theirs too.
+		posted, err := st.ApplyRoster(context.Background(), w.event.ID,
+			[]recert.RosterRow{{Email: apitest.Email(t, "walkin2"), Name: "Second Walk In"}}, recert.RosterOptions{Actor: "test"})
+		if err != nil || len(posted) != 1 || !posted[0].MemberCreated {
+			t.Fatalf("roster: %+v %v", posted, err)
+		}
+		if res, _ := w.env.Client.UpdateMemberWithResponse(ctx, posted[0].MemberID, nil, api.MemberUpdate{ABCPCycle: &cycle}, w.as("organizer A")); res.JSON200 == nil {
+			t.Errorf("organizer A on a member their roster created: %d %s", res.StatusCode(), res.Body)
+		}
 		// A member organization A only saw attend: not theirs to set.
 		other, err := st.CreateMember(context.Background(), recert.Member{Name: "Elsewhere", Email: apitest.Email(t, "elsewhere")}, "", "test")
 		if err != nil {
