@@ -785,9 +785,12 @@ type ClientInterface interface {
 	//
 	// For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 	// each state licence they hold that Recert has a program for — the previous, current and
-	// next periods: required, counted by category and rule, what remains, the status and the
-	// deadline, and what every cap removed and why. `explain=true` adds each credit's
-	// allocation. Organizers and apps see progress from their organizations' credits only.
+	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+	// when), required, counted by category and rule, what remains, the deadline, and every
+	// credit the program does not count with why (`not_counted`, with totals).
+	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// program is evaluated on today's date in its own time zone. Organizers and apps see
+	// progress from their organizations' credits only.
 	//
 	// Corresponds with GET /v1/members/{member_id}/progress (the `GetMemberProgress` operationId).
 	GetMemberProgress(ctx context.Context, memberID MemberID, params *GetMemberProgressParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2442,9 +2445,12 @@ func (c *Client) CreateLeave(ctx context.Context, memberID MemberID, body Create
 //
 // For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 // each state licence they hold that Recert has a program for — the previous, current and
-// next periods: required, counted by category and rule, what remains, the status and the
-// deadline, and what every cap removed and why. `explain=true` adds each credit's
-// allocation. Organizers and apps see progress from their organizations' credits only.
+// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+// when), required, counted by category and rule, what remains, the deadline, and every
+// credit the program does not count with why (`not_counted`, with totals).
+// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// program is evaluated on today's date in its own time zone. Organizers and apps see
+// progress from their organizations' credits only.
 //
 // Corresponds with GET /v1/members/{member_id}/progress (the `GetMemberProgress` operationId).
 func (c *Client) GetMemberProgress(ctx context.Context, memberID MemberID, params *GetMemberProgressParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7400,9 +7406,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 	// each state licence they hold that Recert has a program for — the previous, current and
-	// next periods: required, counted by category and rule, what remains, the status and the
-	// deadline, and what every cap removed and why. `explain=true` adds each credit's
-	// allocation. Organizers and apps see progress from their organizations' credits only.
+	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+	// when), required, counted by category and rule, what remains, the deadline, and every
+	// credit the program does not count with why (`not_counted`, with totals).
+	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// program is evaluated on today's date in its own time zone. Organizers and apps see
+	// progress from their organizations' credits only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14996,9 +15005,12 @@ func (c *ClientWithResponses) CreateLeaveWithResponse(ctx context.Context, membe
 //
 // For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 // each state licence they hold that Recert has a program for — the previous, current and
-// next periods: required, counted by category and rule, what remains, the status and the
-// deadline, and what every cap removed and why. `explain=true` adds each credit's
-// allocation. Organizers and apps see progress from their organizations' credits only.
+// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+// when), required, counted by category and rule, what remains, the deadline, and every
+// credit the program does not count with why (`not_counted`, with totals).
+// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// program is evaluated on today's date in its own time zone. Organizers and apps see
+// progress from their organizations' credits only.
 //
 // Returns a wrapper object for the known response body format(s).
 //
