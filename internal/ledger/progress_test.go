@@ -108,13 +108,20 @@ func TestProgressToday(t *testing.T) {
 	}
 }
 
-// BenchmarkProgressLongHistory evaluates a member with ten years of credits before the
-// evaluated periods: the cost follows the credits in the window.
-func BenchmarkProgressLongHistory(b *testing.B) {
+// BenchmarkProgressLongHistory evaluates a member with 500 credits from 2008–2017, before the
+// evaluated periods, and 20 in them: compared with BenchmarkProgressAllInWindow, the cost
+// follows the credits in the window, not the whole history.
+func BenchmarkProgressLongHistory(b *testing.B) { benchmarkProgress(b, 2008) }
+
+// BenchmarkProgressAllInWindow evaluates a member with the same 520 credits, all in the
+// evaluated periods.
+func BenchmarkProgressAllInWindow(b *testing.B) { benchmarkProgress(b, 2021) }
+
+func benchmarkProgress(b *testing.B, firstYear int) {
 	st := dbtest.New(b, store.SQLite)
 	var days []recert.Date
 	for i := range 500 {
-		days = append(days, recert.Date{Year: 2008 + i%10, Month: time.Month(1 + i%12), Day: 1 + i%28})
+		days = append(days, recert.Date{Year: firstYear + i%4, Month: time.Month(1 + i%12), Day: 1 + i%28})
 	}
 	for i := range 20 {
 		days = append(days, recert.Date{Year: 2024, Month: time.Month(1 + i%12), Day: 1 + i})
