@@ -646,8 +646,13 @@ type ClientInterface interface {
 	// UpdateMemberWithBody Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -657,8 +662,13 @@ type ClientInterface interface {
 	// UpdateMember Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -675,7 +685,9 @@ type ClientInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -687,7 +699,9 @@ type ClientInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -845,16 +859,21 @@ type ClientInterface interface {
 	//
 	// For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 	// each state licence they hold that Recert has a program for — the previous, current and
-	// next periods: required, counted by category and rule, what remains, the status and the
-	// deadline, and what every cap removed and why. `explain=true` adds each credit's
-	// allocation. Organizers and apps see progress from their organizations' credits only.
+	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+	// when), required, counted by category and rule, what remains, the deadline, and every
+	// credit the program does not count with why (`not_counted`, with totals).
+	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// program is evaluated on today's date in its own time zone. Organizers and apps see
+	// progress from their organizations' credits only.
 	//
 	// Corresponds with GET /v1/members/{member_id}/progress (the `GetMemberProgress` operationId).
 	GetMemberProgress(ctx context.Context, memberID MemberID, params *GetMemberProgressParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WhatIfProgressWithBody Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -863,7 +882,9 @@ type ClientInterface interface {
 
 	// WhatIfProgress Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -876,7 +897,9 @@ type ClientInterface interface {
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-	// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+	// Each report carries its totals per requirement and category (required, claimed, counted,
+	// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+	// spreadsheet, with the program on each line, then a totals section.
 	//
 	// Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 	GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -933,7 +956,9 @@ type ClientInterface interface {
 	// CreateEventWithBody Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -943,7 +968,9 @@ type ClientInterface interface {
 	// CreateEvent Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2163,8 +2190,13 @@ func (c *Client) GetMember(ctx context.Context, memberID MemberID, reqEditors ..
 // UpdateMemberWithBody Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2184,8 +2216,13 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, memberID MemberID, pa
 // UpdateMember Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2222,7 +2259,9 @@ func (c *Client) ListActivities(ctx context.Context, memberID MemberID, params *
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes any type of body and a specified content type.
 //
@@ -2244,7 +2283,9 @@ func (c *Client) CreateActivityWithBody(ctx context.Context, memberID MemberID, 
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2592,9 +2633,12 @@ func (c *Client) CreateLeave(ctx context.Context, memberID MemberID, body Create
 //
 // For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 // each state licence they hold that Recert has a program for — the previous, current and
-// next periods: required, counted by category and rule, what remains, the status and the
-// deadline, and what every cap removed and why. `explain=true` adds each credit's
-// allocation. Organizers and apps see progress from their organizations' credits only.
+// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+// when), required, counted by category and rule, what remains, the deadline, and every
+// credit the program does not count with why (`not_counted`, with totals).
+// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// program is evaluated on today's date in its own time zone. Organizers and apps see
+// progress from their organizations' credits only.
 //
 // Corresponds with GET /v1/members/{member_id}/progress (the `GetMemberProgress` operationId).
 func (c *Client) GetMemberProgress(ctx context.Context, memberID MemberID, params *GetMemberProgressParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2611,7 +2655,9 @@ func (c *Client) GetMemberProgress(ctx context.Context, memberID MemberID, param
 
 // WhatIfProgressWithBody Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2630,7 +2676,9 @@ func (c *Client) WhatIfProgressWithBody(ctx context.Context, memberID MemberID, 
 
 // WhatIfProgress Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2653,7 +2701,9 @@ func (c *Client) WhatIfProgress(ctx context.Context, memberID MemberID, params *
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+// Each report carries its totals per requirement and category (required, claimed, counted,
+// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+// spreadsheet, with the program on each line, then a totals section.
 //
 // Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 func (c *Client) GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2790,7 +2840,9 @@ func (c *Client) ListOrganizationEvents(ctx context.Context, organizationID Orga
 // CreateEventWithBody Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2810,7 +2862,9 @@ func (c *Client) CreateEventWithBody(ctx context.Context, organizationID Organiz
 // CreateEvent Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7586,8 +7640,13 @@ type ClientWithResponsesInterface interface {
 	// UpdateMemberWithBodyWithResponse Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7597,8 +7656,13 @@ type ClientWithResponsesInterface interface {
 	// UpdateMemberWithResponse Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status`. With `If-Match`, only if nobody
-	// changed the record since.
+	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// cycle: the member sets them while their record has none, administrators always,
+	// organizers only on unclaimed members their organization created (and nothing else);
+	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+	// whose programs count from its issue date needs `issued_on` (422 at
+	// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+	// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7617,7 +7681,9 @@ type ClientWithResponsesInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7629,7 +7695,9 @@ type ClientWithResponsesInterface interface {
 	// A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 	// at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 	// like posted attendance, flagged, until an administrator verifies or rejects it. The
-	// category follows from the type where the rules fix it.
+	// category follows from the type where the rules fix it; an `other` activity may name one,
+	// and without it has none (`none`: a course only a state body approved, named in
+	// `approved_by`).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7805,9 +7873,12 @@ type ClientWithResponsesInterface interface {
 	//
 	// For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 	// each state licence they hold that Recert has a program for — the previous, current and
-	// next periods: required, counted by category and rule, what remains, the status and the
-	// deadline, and what every cap removed and why. `explain=true` adds each credit's
-	// allocation. Organizers and apps see progress from their organizations' credits only.
+	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+	// when), required, counted by category and rule, what remains, the deadline, and every
+	// credit the program does not count with why (`not_counted`, with totals).
+	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// program is evaluated on today's date in its own time zone. Organizers and apps see
+	// progress from their organizations' credits only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7816,7 +7887,9 @@ type ClientWithResponsesInterface interface {
 
 	// WhatIfProgressWithBodyWithResponse Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7825,7 +7898,9 @@ type ClientWithResponsesInterface interface {
 
 	// WhatIfProgressWithResponse Progress with hypothetical credits
 	//
-	// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+	// What the given credits, or an event's sessions, would change: for each program and
+	// period the counted total and the status before and after (`changes`), and the projected
+	// evaluation (`programs`). Nothing is written.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7838,7 +7913,9 @@ type ClientWithResponsesInterface interface {
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-	// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+	// Each report carries its totals per requirement and category (required, claimed, counted,
+	// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+	// spreadsheet, with the program on each line, then a totals section.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7903,7 +7980,9 @@ type ClientWithResponsesInterface interface {
 	// CreateEventWithBodyWithResponse Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7913,7 +7992,9 @@ type ClientWithResponsesInterface interface {
 	// CreateEventWithResponse Create a CE event (as a draft)
 	//
 	// An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-	// I when an ABCP approval reference is given, II otherwise.
+	// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+	// approve as Category II); an event is never `none`. `approved_by` names who else approved
+	// it (a state committee), so a meeting can be Category II and count for a state at once.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14118,7 +14199,7 @@ type WhatIfProgressResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *MemberProgress
+	JSON200 *WhatIfResult
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -14142,7 +14223,7 @@ type WhatIfProgressResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r WhatIfProgressResponse) GetJSON200() *MemberProgress {
+func (r WhatIfProgressResponse) GetJSON200() *WhatIfResult {
 	return r.JSON200
 }
 
@@ -17020,8 +17101,13 @@ func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberI
 // UpdateMemberWithBodyWithResponse Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17037,8 +17123,13 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // UpdateMemberWithResponse Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status`. With `If-Match`, only if nobody
-// changed the record since.
+// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// cycle: the member sets them while their record has none, administrators always,
+// organizers only on unclaimed members their organization created (and nothing else);
+// once set, a member's own change is a 403 saying how to ask for a correction. A licence
+// whose programs count from its issue date needs `issued_on` (422 at
+// `licenses/N/issued_on`); a licence in a state without a program is accepted with a
+// `warnings` entry. With `If-Match`, only if nobody changed the record since.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17069,7 +17160,9 @@ func (c *ClientWithResponses) ListActivitiesWithResponse(ctx context.Context, me
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17087,7 +17180,9 @@ func (c *ClientWithResponses) CreateActivityWithBodyWithResponse(ctx context.Con
 // A publication, presentation, self-directed module (SDCE, which needs a post-test score of
 // at least 80), meeting nobody reported, self-study… Its credit is self-reported: it counts
 // like posted attendance, flagged, until an administrator verifies or rejects it. The
-// category follows from the type where the rules fix it.
+// category follows from the type where the rules fix it; an `other` activity may name one,
+// and without it has none (`none`: a course only a state body approved, named in
+// `approved_by`).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17377,9 +17472,12 @@ func (c *ClientWithResponses) CreateLeaveWithResponse(ctx context.Context, membe
 //
 // For every program the member is enrolled in — ABCP CCP when they have an ABCP ID, and
 // each state licence they hold that Recert has a program for — the previous, current and
-// next periods: required, counted by category and rule, what remains, the status and the
-// deadline, and what every cap removed and why. `explain=true` adds each credit's
-// allocation. Organizers and apps see progress from their organizations' credits only.
+// next periods: a `summary` (the status, one plain sentence and what is still needed, by
+// when), required, counted by category and rule, what remains, the deadline, and every
+// credit the program does not count with why (`not_counted`, with totals).
+// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// program is evaluated on today's date in its own time zone. Organizers and apps see
+// progress from their organizations' credits only.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17394,7 +17492,9 @@ func (c *ClientWithResponses) GetMemberProgressWithResponse(ctx context.Context,
 
 // WhatIfProgressWithBodyWithResponse Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17409,7 +17509,9 @@ func (c *ClientWithResponses) WhatIfProgressWithBodyWithResponse(ctx context.Con
 
 // WhatIfProgressWithResponse Progress with hypothetical credits
 //
-// The same evaluation with the given credits, or an event's sessions, added; nothing is written.
+// What the given credits, or an event's sessions, would change: for each program and
+// period the counted total and the status before and after (`changes`), and the projected
+// evaluation (`programs`). Nothing is written.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17428,7 +17530,9 @@ func (c *ClientWithResponses) WhatIfProgressWithResponse(ctx context.Context, me
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
-// `Accept: text/csv` gives the lines as a spreadsheet, with the program on each line.
+// Each report carries its totals per requirement and category (required, claimed, counted,
+// remaining), the deadline and a plain summary. `Accept: text/csv` gives the lines as a
+// spreadsheet, with the program on each line, then a totals section.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -17541,7 +17645,9 @@ func (c *ClientWithResponses) ListOrganizationEventsWithResponse(ctx context.Con
 // CreateEventWithBodyWithResponse Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -17557,7 +17663,9 @@ func (c *ClientWithResponses) CreateEventWithBodyWithResponse(ctx context.Contex
 // CreateEventWithResponse Create a CE event (as a draft)
 //
 // An event and its sessions. Its CEUs are the sum of its sessions'. The category defaults to
-// I when an ABCP approval reference is given, II otherwise.
+// I when an ABCP approval reference is given, II otherwise (ABCP counts a meeting it did not
+// approve as Category II); an event is never `none`. `approved_by` names who else approved
+// it (a state committee), so a meeting can be Category II and count for a state at once.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -23492,7 +23600,7 @@ func ParseWhatIfProgressResponse(rsp *http.Response) (*WhatIfProgressResponse, e
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest MemberProgress
+		var dest WhatIfResult
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

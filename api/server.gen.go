@@ -10346,7 +10346,7 @@ type WhatIfProgressResponseObject interface {
 	VisitWhatIfProgressResponse(w http.ResponseWriter) error
 }
 
-type WhatIfProgress200JSONResponse MemberProgress
+type WhatIfProgress200JSONResponse WhatIfResult
 
 func (response WhatIfProgress200JSONResponse) VisitWhatIfProgressResponse(w http.ResponseWriter) error {
 

@@ -8,6 +8,7 @@ import (
 	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
@@ -279,21 +281,75 @@ func (e AttendanceChangeSource) Valid() bool {
 	}
 }
 
+// Defines values for CEUPeriodKind.
+const (
+	CEUPeriodKindCEU CEUPeriodKind = "ceu"
+)
+
+// Valid indicates whether the value is a known member of the CEUPeriodKind enum.
+func (e CEUPeriodKind) Valid() bool {
+	switch e {
+	case CEUPeriodKindCEU:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CEUPeriodMetBy.
+const (
+	CEUPeriodMetByABCPCertification CEUPeriodMetBy = "abcp_certification"
+)
+
+// Valid indicates whether the value is a known member of the CEUPeriodMetBy enum.
+func (e CEUPeriodMetBy) Valid() bool {
+	switch e {
+	case CEUPeriodMetByABCPCertification:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CEUPeriodRelation.
+const (
+	CEUPeriodRelationCurrent  CEUPeriodRelation = "current"
+	CEUPeriodRelationNext     CEUPeriodRelation = "next"
+	CEUPeriodRelationPrevious CEUPeriodRelation = "previous"
+)
+
+// Valid indicates whether the value is a known member of the CEUPeriodRelation enum.
+func (e CEUPeriodRelation) Valid() bool {
+	switch e {
+	case CEUPeriodRelationCurrent:
+		return true
+	case CEUPeriodRelationNext:
+		return true
+	case CEUPeriodRelationPrevious:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Category.
 const (
-	I   Category = "I"
-	II  Category = "II"
-	III Category = "III"
+	CategoryI    Category = "I"
+	CategoryII   Category = "II"
+	CategoryIII  Category = "III"
+	CategoryNone Category = "none"
 )
 
 // Valid indicates whether the value is a known member of the Category enum.
 func (e Category) Valid() bool {
 	switch e {
-	case I:
+	case CategoryI:
 		return true
-	case II:
+	case CategoryII:
 		return true
-	case III:
+	case CategoryIII:
+		return true
+	case CategoryNone:
 		return true
 	default:
 		return false
@@ -372,6 +428,99 @@ func (e ClinicalEntryInputType) Valid() bool {
 	case ClinicalEntryInputTypeVad:
 		return true
 	case ClinicalEntryInputTypeVenoVenousBypass:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalEntryResultRole.
+const (
+	ClinicalEntryResultRolePrimary   ClinicalEntryResultRole = "primary"
+	ClinicalEntryResultRoleSecondary ClinicalEntryResultRole = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalEntryResultRole enum.
+func (e ClinicalEntryResultRole) Valid() bool {
+	switch e {
+	case ClinicalEntryResultRolePrimary:
+		return true
+	case ClinicalEntryResultRoleSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalPeriodKind.
+const (
+	ClinicalPeriodKindClinical ClinicalPeriodKind = "clinical"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalPeriodKind enum.
+func (e ClinicalPeriodKind) Valid() bool {
+	switch e {
+	case ClinicalPeriodKindClinical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalPeriodMetBy.
+const (
+	ClinicalPeriodMetByABCPCertification ClinicalPeriodMetBy = "abcp_certification"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalPeriodMetBy enum.
+func (e ClinicalPeriodMetBy) Valid() bool {
+	switch e {
+	case ClinicalPeriodMetByABCPCertification:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalPeriodRelation.
+const (
+	ClinicalPeriodRelationCurrent  ClinicalPeriodRelation = "current"
+	ClinicalPeriodRelationNext     ClinicalPeriodRelation = "next"
+	ClinicalPeriodRelationPrevious ClinicalPeriodRelation = "previous"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalPeriodRelation enum.
+func (e ClinicalPeriodRelation) Valid() bool {
+	switch e {
+	case ClinicalPeriodRelationCurrent:
+		return true
+	case ClinicalPeriodRelationNext:
+		return true
+	case ClinicalPeriodRelationPrevious:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ClinicalRequirementBasis.
+const (
+	ClinicalRequirementBasisExempt    ClinicalRequirementBasis = "exempt"
+	ClinicalRequirementBasisFirstYear ClinicalRequirementBasis = "first_year"
+	ClinicalRequirementBasisOverride  ClinicalRequirementBasis = "override"
+	ClinicalRequirementBasisStandard  ClinicalRequirementBasis = "standard"
+)
+
+// Valid indicates whether the value is a known member of the ClinicalRequirementBasis enum.
+func (e ClinicalRequirementBasis) Valid() bool {
+	switch e {
+	case ClinicalRequirementBasisExempt:
+		return true
+	case ClinicalRequirementBasisFirstYear:
+		return true
+	case ClinicalRequirementBasisOverride:
+		return true
+	case ClinicalRequirementBasisStandard:
 		return true
 	default:
 		return false
@@ -669,6 +818,36 @@ func (e MemberStatus) Valid() bool {
 	}
 }
 
+// Defines values for NotCountedReason.
+const (
+	NotCountedReasonActivityNotAccepted NotCountedReason = "activity_not_accepted"
+	NotCountedReasonDuplicate           NotCountedReason = "duplicate"
+	NotCountedReasonNotAccepted         NotCountedReason = "not_accepted"
+	NotCountedReasonOutsidePeriod       NotCountedReason = "outside_period"
+	NotCountedReasonOverCap             NotCountedReason = "over_cap"
+	NotCountedReasonRejected            NotCountedReason = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the NotCountedReason enum.
+func (e NotCountedReason) Valid() bool {
+	switch e {
+	case NotCountedReasonActivityNotAccepted:
+		return true
+	case NotCountedReasonDuplicate:
+		return true
+	case NotCountedReasonNotAccepted:
+		return true
+	case NotCountedReasonOutsidePeriod:
+		return true
+	case NotCountedReasonOverCap:
+		return true
+	case NotCountedReasonRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemError.
 const (
 	InvalidClient        ProblemError = "invalid_client"
@@ -699,6 +878,99 @@ func (e ProblemError) Valid() bool {
 	}
 }
 
+// Defines values for ProgramKind.
+const (
+	ProgramKindCEU      ProgramKind = "ceu"
+	ProgramKindClinical ProgramKind = "clinical"
+)
+
+// Valid indicates whether the value is a known member of the ProgramKind enum.
+func (e ProgramKind) Valid() bool {
+	switch e {
+	case ProgramKindCEU:
+		return true
+	case ProgramKindClinical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramMemberStart.
+const (
+	Certification ProgramMemberStart = "certification"
+	FirstLicensed ProgramMemberStart = "first_licensed"
+)
+
+// Valid indicates whether the value is a known member of the ProgramMemberStart enum.
+func (e ProgramMemberStart) Valid() bool {
+	switch e {
+	case Certification:
+		return true
+	case FirstLicensed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramAcceptCategories.
+const (
+	ProgramAcceptCategoriesEmpty ProgramAcceptCategories = ""
+	ProgramAcceptCategoriesI     ProgramAcceptCategories = "I"
+	ProgramAcceptCategoriesII    ProgramAcceptCategories = "II"
+	ProgramAcceptCategoriesIII   ProgramAcceptCategories = "III"
+	ProgramAcceptCategoriesNone  ProgramAcceptCategories = "none"
+)
+
+// Valid indicates whether the value is a known member of the ProgramAcceptCategories enum.
+func (e ProgramAcceptCategories) Valid() bool {
+	switch e {
+	case ProgramAcceptCategoriesEmpty:
+		return true
+	case ProgramAcceptCategoriesI:
+		return true
+	case ProgramAcceptCategoriesII:
+		return true
+	case ProgramAcceptCategoriesIII:
+		return true
+	case ProgramAcceptCategoriesNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgramPeriodKind.
+const (
+	ABCPCycle          ProgramPeriodKind = "abcp_cycle"
+	BirthMonthBiennium ProgramPeriodKind = "birth_month_biennium"
+	CalendarYear       ProgramPeriodKind = "calendar_year"
+	ClinicalYear       ProgramPeriodKind = "clinical_year"
+	FixedBiennium      ProgramPeriodKind = "fixed_biennium"
+	RollingMonths      ProgramPeriodKind = "rolling_months"
+)
+
+// Valid indicates whether the value is a known member of the ProgramPeriodKind enum.
+func (e ProgramPeriodKind) Valid() bool {
+	switch e {
+	case ABCPCycle:
+		return true
+	case BirthMonthBiennium:
+		return true
+	case CalendarYear:
+		return true
+	case ClinicalYear:
+		return true
+	case FixedBiennium:
+		return true
+	case RollingMonths:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProgramProgressKind.
 const (
 	ProgramProgressKindCEU      ProgramProgressKind = "ceu"
@@ -719,11 +991,12 @@ func (e ProgramProgressKind) Valid() bool {
 
 // Defines values for ProgramReportStatus.
 const (
-	ProgramReportStatusBehind    ProgramReportStatus = "behind"
-	ProgramReportStatusComplete  ProgramReportStatus = "complete"
-	ProgramReportStatusDeficient ProgramReportStatus = "deficient"
-	ProgramReportStatusOnTrack   ProgramReportStatus = "on_track"
-	ProgramReportStatusUpcoming  ProgramReportStatus = "upcoming"
+	ProgramReportStatusBehind     ProgramReportStatus = "behind"
+	ProgramReportStatusComplete   ProgramReportStatus = "complete"
+	ProgramReportStatusDeficient  ProgramReportStatus = "deficient"
+	ProgramReportStatusNotTracked ProgramReportStatus = "not_tracked"
+	ProgramReportStatusOnTrack    ProgramReportStatus = "on_track"
+	ProgramReportStatusUpcoming   ProgramReportStatus = "upcoming"
 )
 
 // Valid indicates whether the value is a known member of the ProgramReportStatus enum.
@@ -734,6 +1007,8 @@ func (e ProgramReportStatus) Valid() bool {
 	case ProgramReportStatusComplete:
 		return true
 	case ProgramReportStatusDeficient:
+		return true
+	case ProgramReportStatusNotTracked:
 		return true
 	case ProgramReportStatusOnTrack:
 		return true
@@ -762,48 +1037,150 @@ func (e ProgramSummaryKind) Valid() bool {
 	}
 }
 
-// Defines values for ProgressPeriodRelation.
+// Defines values for ProgramUnit.
 const (
-	Current  ProgressPeriodRelation = "current"
-	Next     ProgressPeriodRelation = "next"
-	Previous ProgressPeriodRelation = "previous"
+	Ceu50  ProgramUnit = "ceu50"
+	Hour60 ProgramUnit = "hour60"
 )
 
-// Valid indicates whether the value is a known member of the ProgressPeriodRelation enum.
-func (e ProgressPeriodRelation) Valid() bool {
+// Valid indicates whether the value is a known member of the ProgramUnit enum.
+func (e ProgramUnit) Valid() bool {
 	switch e {
-	case Current:
+	case Ceu50:
 		return true
-	case Next:
-		return true
-	case Previous:
+	case Hour60:
 		return true
 	default:
 		return false
 	}
 }
 
-// Defines values for ProgressPeriodStatus.
+// Defines values for ProgressChangeRelation.
 const (
-	ProgressPeriodStatusBehind    ProgressPeriodStatus = "behind"
-	ProgressPeriodStatusComplete  ProgressPeriodStatus = "complete"
-	ProgressPeriodStatusDeficient ProgressPeriodStatus = "deficient"
-	ProgressPeriodStatusOnTrack   ProgressPeriodStatus = "on_track"
-	ProgressPeriodStatusUpcoming  ProgressPeriodStatus = "upcoming"
+	ProgressChangeRelationCurrent  ProgressChangeRelation = "current"
+	ProgressChangeRelationNext     ProgressChangeRelation = "next"
+	ProgressChangeRelationPrevious ProgressChangeRelation = "previous"
 )
 
-// Valid indicates whether the value is a known member of the ProgressPeriodStatus enum.
-func (e ProgressPeriodStatus) Valid() bool {
+// Valid indicates whether the value is a known member of the ProgressChangeRelation enum.
+func (e ProgressChangeRelation) Valid() bool {
 	switch e {
-	case ProgressPeriodStatusBehind:
+	case ProgressChangeRelationCurrent:
 		return true
-	case ProgressPeriodStatusComplete:
+	case ProgressChangeRelationNext:
 		return true
-	case ProgressPeriodStatusDeficient:
+	case ProgressChangeRelationPrevious:
 		return true
-	case ProgressPeriodStatusOnTrack:
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressCutKind.
+const (
+	ProgressCutKindCategoryMax ProgressCutKind = "category_max"
+	ProgressCutKindDuplicate   ProgressCutKind = "duplicate"
+	ProgressCutKindPerActivity ProgressCutKind = "per_activity"
+	ProgressCutKindPerPeriod   ProgressCutKind = "per_period"
+)
+
+// Valid indicates whether the value is a known member of the ProgressCutKind enum.
+func (e ProgressCutKind) Valid() bool {
+	switch e {
+	case ProgressCutKindCategoryMax:
 		return true
-	case ProgressPeriodStatusUpcoming:
+	case ProgressCutKindDuplicate:
+		return true
+	case ProgressCutKindPerActivity:
+		return true
+	case ProgressCutKindPerPeriod:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressLimitKind.
+const (
+	ProgressLimitKindCategoryMax ProgressLimitKind = "category_max"
+	ProgressLimitKindPerActivity ProgressLimitKind = "per_activity"
+	ProgressLimitKindPerPeriod   ProgressLimitKind = "per_period"
+)
+
+// Valid indicates whether the value is a known member of the ProgressLimitKind enum.
+func (e ProgressLimitKind) Valid() bool {
+	switch e {
+	case ProgressLimitKindCategoryMax:
+		return true
+	case ProgressLimitKindPerActivity:
+		return true
+	case ProgressLimitKindPerPeriod:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressRequirementKind.
+const (
+	RequirementCategory ProgressRequirementKind = "category"
+	RequirementTopic    ProgressRequirementKind = "topic"
+	RequirementTotal    ProgressRequirementKind = "total"
+)
+
+// Valid indicates whether the value is a known member of the ProgressRequirementKind enum.
+func (e ProgressRequirementKind) Valid() bool {
+	switch e {
+	case RequirementCategory:
+		return true
+	case RequirementTopic:
+		return true
+	case RequirementTotal:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressRequirementMetBy.
+const (
+	ProgressRequirementMetByABCPCertification ProgressRequirementMetBy = "abcp_certification"
+)
+
+// Valid indicates whether the value is a known member of the ProgressRequirementMetBy enum.
+func (e ProgressRequirementMetBy) Valid() bool {
+	switch e {
+	case ProgressRequirementMetByABCPCertification:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ProgressStatus.
+const (
+	ProgressStatusBehind     ProgressStatus = "behind"
+	ProgressStatusComplete   ProgressStatus = "complete"
+	ProgressStatusDeficient  ProgressStatus = "deficient"
+	ProgressStatusNotTracked ProgressStatus = "not_tracked"
+	ProgressStatusOnTrack    ProgressStatus = "on_track"
+	ProgressStatusUpcoming   ProgressStatus = "upcoming"
+)
+
+// Valid indicates whether the value is a known member of the ProgressStatus enum.
+func (e ProgressStatus) Valid() bool {
+	switch e {
+	case ProgressStatusBehind:
+		return true
+	case ProgressStatusComplete:
+		return true
+	case ProgressStatusDeficient:
+		return true
+	case ProgressStatusNotTracked:
+		return true
+	case ProgressStatusOnTrack:
+		return true
+	case ProgressStatusUpcoming:
 		return true
 	default:
 		return false
@@ -1192,9 +1569,11 @@ type ABCPID = string
 
 // Activity defines model for Activity.
 type Activity struct {
-	ApprovalRef *string `json:"approval_ref,omitempty"`
+	ApprovalRef *string  `json:"approval_ref,omitempty"`
+	ApprovedBy  []string `json:"approved_by,omitempty"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1255,7 +1634,13 @@ type ActivityHistory struct {
 type ActivityInput struct {
 	ApprovalRef *string `json:"approval_ref,omitempty"`
 
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1357,6 +1742,11 @@ type APIClientWithSecret struct {
 	// UpdatedBy The user or client that changed it last.
 	UpdatedBy string `json:"updated_by"`
 }
+
+// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+type ApprovedBy = []string
 
 // Attendance defines model for Attendance.
 type Attendance struct {
@@ -1470,12 +1860,100 @@ type Audit struct {
 	UpdatedBy string `json:"updated_by"`
 }
 
+// CEUPeriod One period of a credit program. Amounts are decimal strings in the program's `unit`,
+// exact until displayed: counted amounts round down, remaining amounts and the pace target
+// up. `limits`, `cuts` and `credits` come with explain=true.
+type CEUPeriod struct {
+	ByCategory []ProgressCategory `json:"by_category"`
+
+	// CarriedIn An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	CarriedIn Decimal `json:"carried_in"`
+
+	// CarriedOut An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	CarriedOut Decimal `json:"carried_out"`
+
+	// Claimed An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Claimed Decimal `json:"claimed"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted     Decimal            `json:"counted"`
+	Credits     []ProgressCredit   `json:"credits,omitempty"`
+	Cuts        []ProgressCut      `json:"cuts,omitempty"`
+	Days        int                `json:"days"`
+	Deadline    time.Time          `json:"deadline"`
+	ElapsedDays int                `json:"elapsed_days"`
+	End         openapi_types.Date `json:"end"`
+
+	// Excess An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Excess           Decimal           `json:"excess"`
+	Exempt           *bool             `json:"exempt,omitempty"`
+	FirstPeriod      *bool             `json:"first_period,omitempty"`
+	Kind             CEUPeriodKind     `json:"kind"`
+	Limits           []ProgressLimit   `json:"limits,omitempty"`
+	MetBy            *CEUPeriodMetBy   `json:"met_by,omitempty"`
+	NotCounted       []NotCounted      `json:"not_counted"`
+	NotCountedTotals []NotCountedTotal `json:"not_counted_totals"`
+
+	// PaceTarget An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	PaceTarget *Decimal `json:"pace_target,omitempty"`
+
+	// PartlyTracked The member's record in Recert starts inside the period.
+	PartlyTracked *bool             `json:"partly_tracked,omitempty"`
+	Relation      CEUPeriodRelation `json:"relation"`
+
+	// Remaining An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Remaining Decimal `json:"remaining"`
+
+	// Required An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Required     Decimal               `json:"required"`
+	Requirements []ProgressRequirement `json:"requirements"`
+	Start        openapi_types.Date    `json:"start"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	Status  ProgressStatus  `json:"status"`
+	Summary ProgressSummary `json:"summary"`
+
+	// Surplus An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Surplus Decimal `json:"surplus"`
+}
+
+// CEUPeriodKind defines model for CEUPeriod.Kind.
+type CEUPeriodKind string
+
+// CEUPeriodMetBy defines model for CEUPeriod.MetBy.
+type CEUPeriodMetBy string
+
+// CEUPeriodRelation defines model for CEUPeriod.Relation.
+type CEUPeriodRelation string
+
 // CEUs A decimal amount with at most two places; responses always give two.
 //
 // Example: 1.50
 type CEUs = string
 
-// Category ABCP category.
+// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+// body approved). Who approved a credit is told apart in `approved_by`.
 type Category string
 
 // Certificate defines model for Certificate.
@@ -1485,7 +1963,8 @@ type Certificate struct {
 	AttendanceID string  `json:"attendance_id"`
 	AttendeeName string  `json:"attendee_name"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1520,6 +1999,13 @@ type ClaimToken struct {
 	ClaimToken string    `json:"claim_token"`
 	ExpiresAt  time.Time `json:"expires_at"`
 	MemberID   string    `json:"member_id"`
+}
+
+// ClinicalCounts defines model for ClinicalCounts.
+type ClinicalCounts struct {
+	Primary   int `json:"primary"`
+	Secondary int `json:"secondary"`
+	Total     int `json:"total"`
 }
 
 // ClinicalEntry defines model for ClinicalEntry.
@@ -1561,12 +2047,87 @@ type ClinicalEntryList struct {
 	Items []ClinicalEntry `json:"items"`
 }
 
+// ClinicalEntryResult defines model for ClinicalEntryResult.
+type ClinicalEntryResult struct {
+	Count       int                     `json:"count"`
+	Counted     int                     `json:"counted"`
+	Date        openapi_types.Date      `json:"date"`
+	Description *string                 `json:"description,omitempty"`
+	Excess      *int                    `json:"excess,omitempty"`
+	ID          string                  `json:"id"`
+	Role        ClinicalEntryResultRole `json:"role"`
+	Type        *string                 `json:"type,omitempty"`
+}
+
+// ClinicalEntryResultRole defines model for ClinicalEntryResult.Role.
+type ClinicalEntryResultRole string
+
+// ClinicalPeriod One period of a clinical-activity program; counts are integers. `entries` come with explain=true.
+type ClinicalPeriod struct {
+	Counted     ClinicalCounts        `json:"counted"`
+	Days        int                   `json:"days"`
+	Deadline    time.Time             `json:"deadline"`
+	ElapsedDays int                   `json:"elapsed_days"`
+	End         openapi_types.Date    `json:"end"`
+	Entries     []ClinicalEntryResult `json:"entries,omitempty"`
+
+	// Excess Secondary activities beyond the maximum.
+	Excess      int                  `json:"excess"`
+	Exempt      *bool                `json:"exempt,omitempty"`
+	FirstPeriod *bool                `json:"first_period,omitempty"`
+	Kind        ClinicalPeriodKind   `json:"kind"`
+	Logged      ClinicalCounts       `json:"logged"`
+	MetBy       *ClinicalPeriodMetBy `json:"met_by,omitempty"`
+
+	// PaceTarget The elapsed share of the required activities, rounded up to a whole activity.
+	PaceTarget    *int                   `json:"pace_target,omitempty"`
+	PartlyTracked *bool                  `json:"partly_tracked,omitempty"`
+	Relation      ClinicalPeriodRelation `json:"relation"`
+	Remaining     struct {
+		Primary int `json:"primary"`
+		Total   int `json:"total"`
+	} `json:"remaining"`
+	Requirement ClinicalRequirement `json:"requirement"`
+	Start       openapi_types.Date  `json:"start"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	Status  ProgressStatus  `json:"status"`
+	Summary ProgressSummary `json:"summary"`
+}
+
+// ClinicalPeriodKind defines model for ClinicalPeriod.Kind.
+type ClinicalPeriodKind string
+
+// ClinicalPeriodMetBy defines model for ClinicalPeriod.MetBy.
+type ClinicalPeriodMetBy string
+
+// ClinicalPeriodRelation defines model for ClinicalPeriod.Relation.
+type ClinicalPeriodRelation string
+
+// ClinicalRequirement defines model for ClinicalRequirement.
+type ClinicalRequirement struct {
+	Basis             ClinicalRequirementBasis `json:"basis"`
+	LeaveWeeks        *int                     `json:"leave_weeks,omitempty"`
+	OverrideReference *string                  `json:"override_reference,omitempty"`
+	PrimaryMin        int                      `json:"primary_min"`
+	SecondaryMax      int                      `json:"secondary_max"`
+	Total             int                      `json:"total"`
+	Verified          bool                     `json:"verified"`
+}
+
+// ClinicalRequirementBasis defines model for ClinicalRequirement.Basis.
+type ClinicalRequirementBasis string
+
 // Credit defines model for Credit.
 type Credit struct {
 	ApprovalRef  *string `json:"approval_ref,omitempty"`
 	AttendanceID string  `json:"attendance_id"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1598,6 +2159,11 @@ type CreditList struct {
 	// Example: 1.50
 	TotalCeus CEUs `json:"total_ceus"`
 }
+
+// Decimal An exact amount with two places, in the program's unit.
+//
+// Example: 11.50
+type Decimal = string
 
 // Dispute defines model for Dispute.
 type Dispute struct {
@@ -1659,9 +2225,11 @@ type DisputeResolutionDecision string
 
 // Event defines model for Event.
 type Event struct {
-	ApprovalRef *string `json:"approval_ref,omitempty"`
+	ApprovalRef *string  `json:"approval_ref,omitempty"`
+	ApprovedBy  []string `json:"approved_by,omitempty"`
 
-	// Category ABCP category.
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category Category `json:"category"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -1699,7 +2267,13 @@ type EventInput struct {
 	// ApprovalRef The ABCP approval reference.
 	ApprovalRef *string `json:"approval_ref,omitempty"`
 
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category    *Category          `json:"category,omitempty"`
 	Description *string            `json:"description,omitempty"`
 	EndDate     openapi_types.Date `json:"end_date"`
@@ -1836,8 +2410,11 @@ type License struct {
 
 // Me defines model for Me.
 type Me struct {
-	Member        *Member           `json:"member,omitempty"`
-	Organizations []OrganizationRef `json:"organizations"`
+	Member *Member `json:"member,omitempty"`
+
+	// MissingForProgress What the member record still lacks for progress (the ABCP cycle, licence issue dates, birth month), each with a pointer into the record.
+	MissingForProgress []MissingFact     `json:"missing_for_progress,omitempty"`
+	Organizations      []OrganizationRef `json:"organizations"`
 
 	// Role `client` is a third-party app.
 	Role   Role    `json:"role"`
@@ -1875,11 +2452,17 @@ type Member struct {
 	// SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
 	SocietyClass *SocietyClass `json:"society_class,omitempty"`
 	Status       MemberStatus  `json:"status"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+
+	// TrackingSince The date from which Recert holds the member's record, when an administrator set it.
+	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
+	UpdatedAt     time.Time           `json:"updated_at"`
 
 	// UpdatedBy The user or client that changed it last.
 	UpdatedBy string `json:"updated_by"`
 	Version   int    `json:"version"`
+
+	// Warnings After a change: what was accepted but will not work as one might expect (a licence in a state without a CE program).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // MemberCreate defines model for MemberCreate.
@@ -1936,6 +2519,53 @@ type MemberUpdate struct {
 	// SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
 	SocietyClass *SocietyClass `json:"society_class,omitempty"`
 	Status       *MemberStatus `json:"status,omitempty"`
+
+	// TrackingSince Administrators only: the date from which Recert holds the member's record. Periods
+	// that ended before it are `not_tracked` in progress, not `deficient`. Unset, the date
+	// of the member's earliest credit serves.
+	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
+}
+
+// MissingFact defines model for MissingFact.
+type MissingFact struct {
+	Detail string `json:"detail"`
+
+	// Pointer Example: #/licenses/0/issued_on
+	Pointer string `json:"pointer"`
+}
+
+// MonthDay defines model for MonthDay.
+type MonthDay struct {
+	Day   int `json:"day"`
+	Month int `json:"month"`
+}
+
+// NotCounted defines model for NotCounted.
+type NotCounted struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount   Decimal            `json:"amount"`
+	CreditID string             `json:"credit_id"`
+	Date     openapi_types.Date `json:"date"`
+	Detail   string             `json:"detail"`
+	Reason   NotCountedReason   `json:"reason"`
+
+	// Rule The cap or rule that removed the amount.
+	Rule *string `json:"rule,omitempty"`
+}
+
+// NotCountedReason defines model for NotCountedReason.
+type NotCountedReason string
+
+// NotCountedTotal defines model for NotCountedTotal.
+type NotCountedTotal struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount  Decimal          `json:"amount"`
+	Credits int              `json:"credits"`
+	Reason  NotCountedReason `json:"reason"`
 }
 
 // Organization defines model for Organization.
@@ -2025,30 +2655,175 @@ type Problem struct {
 // ProblemError On the token endpoint, the OAuth 2.0 error code (RFC 6749 section 5.2).
 type ProblemError string
 
-// Program A program as data: `id`, `name`, `version`, `kind` (ceu or clinical), `effective_from`,
-// `sources`, `period`, `deadline`, `unit`, `accept`, `total`, `categories`, `caps`,
-// `topics`, `carry_over`, first-period and short-circuit rules, or `clinical` numbers.
-// Amounts are decimal strings; every value rules.md could not verify carries
-// `"verified": false`. The built-in programs are complete examples. Recert validates the
-// whole document and answers 422 with a pointer to each problem.
-type Program map[string]interface{}
+// Program A program as data: periods, deadline, unit, what it accepts, the total, category minimums
+// and maximums, caps per activity type, topics, carry-over, first-period and short-circuit
+// rules, the pace tolerance, or for a clinical program its activity numbers. Amounts are
+// decimal strings; every value rules.md could not verify carries `"verified": false`. The
+// built-in programs are complete examples. Recert validates the whole document and answers
+// 422 with a pointer to each problem.
+type Program struct {
+	// Accept A credit counts when its category or one of its approvers is listed, and its activity type (when listed).
+	Accept     *ProgramAccept        `json:"accept,omitempty"`
+	Authority  *string               `json:"authority,omitempty"`
+	Caps       []ProgramCap          `json:"caps,omitempty"`
+	CarryOver  *ProgramAmount        `json:"carry_over,omitempty"`
+	Categories []ProgramCategoryRule `json:"categories,omitempty"`
+
+	// CategoryUnits A unit for one category (Category III "hour-for-hour"), keyed by category.
+	CategoryUnits                  map[string]ProgramUnit `json:"category_units,omitempty"`
+	Clinical                       *ProgramClinical       `json:"clinical,omitempty"`
+	Deadline                       ProgramDeadline        `json:"deadline"`
+	EffectiveFrom                  openapi_types.Date     `json:"effective_from"`
+	EffectiveTo                    *openapi_types.Date    `json:"effective_to,omitempty"`
+	FirstPeriodExempt              *bool                  `json:"first_period_exempt,omitempty"`
+	FirstPeriodStartsOnMemberStart *bool                  `json:"first_period_starts_on_member_start,omitempty"`
+
+	// ID Example: us-nj-perfusionist
+	ID                     string              `json:"id"`
+	Kind                   ProgramKind         `json:"kind"`
+	MemberStart            *ProgramMemberStart `json:"member_start,omitempty"`
+	MetByABCPCertification *bool               `json:"met_by_abcp_certification,omitempty"`
+	Name                   string              `json:"name"`
+	Notes                  []string            `json:"notes,omitempty"`
+	PaceTolerance          *ProgramAmount      `json:"pace_tolerance,omitempty"`
+	Period                 ProgramPeriod       `json:"period"`
+	Sources                []string            `json:"sources"`
+	Topics                 []ProgramTopic      `json:"topics,omitempty"`
+	Total                  *ProgramAmount      `json:"total,omitempty"`
+
+	// Unit ceu50: ABCP's 50-minute CEU; hour60: a 60-minute hour (New Jersey).
+	Unit    *ProgramUnit `json:"unit,omitempty"`
+	Version int          `json:"version"`
+}
+
+// ProgramKind defines model for Program.Kind.
+type ProgramKind string
+
+// ProgramMemberStart defines model for Program.MemberStart.
+type ProgramMemberStart string
+
+// ProgramAccept A credit counts when its category or one of its approvers is listed, and its activity type (when listed).
+type ProgramAccept struct {
+	ActivityTypes []ActivityType            `json:"activity_types,omitempty"`
+	ApprovedBy    []string                  `json:"approved_by,omitempty"`
+	Categories    []ProgramAcceptCategories `json:"categories,omitempty"`
+}
+
+// ProgramAcceptCategories defines model for ProgramAccept.Categories.
+type ProgramAcceptCategories string
+
+// ProgramAmount defines model for ProgramAmount.
+type ProgramAmount struct {
+	// Value Example: 45.00
+	Value    string `json:"value"`
+	Verified *bool  `json:"verified,omitempty"`
+}
+
+// ProgramCap defines model for ProgramCap.
+type ProgramCap struct {
+	ActivityType ActivityType   `json:"activity_type"`
+	ID           string         `json:"id"`
+	Note         *string        `json:"note,omitempty"`
+	PerActivity  *ProgramAmount `json:"per_activity,omitempty"`
+	PerPeriod    *ProgramAmount `json:"per_period,omitempty"`
+}
+
+// ProgramCategoryRule defines model for ProgramCategoryRule.
+type ProgramCategoryRule struct {
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category             Category       `json:"category"`
+	ExcludeActivityTypes []ActivityType `json:"exclude_activity_types,omitempty"`
+	ID                   string         `json:"id"`
+	Max                  *ProgramAmount `json:"max,omitempty"`
+	Min                  *ProgramAmount `json:"min,omitempty"`
+	Note                 *string        `json:"note,omitempty"`
+}
+
+// ProgramClinical defines model for ProgramClinical.
+type ProgramClinical struct {
+	FirstYear *struct {
+		From         MonthDay     `json:"from"`
+		PrimaryMin   ProgramCount `json:"primary_min"`
+		SecondaryMax ProgramCount `json:"secondary_max"`
+		To           MonthDay     `json:"to"`
+		Total        ProgramCount `json:"total"`
+	} `json:"first_year,omitempty"`
+	Leave *struct {
+		MaxWeeks     ProgramCount `json:"max_weeks"`
+		Verified     *bool        `json:"verified,omitempty"`
+		WeeksPerYear int          `json:"weeks_per_year"`
+	} `json:"leave,omitempty"`
+	PrimaryMin   ProgramCount `json:"primary_min"`
+	SecondaryMax ProgramCount `json:"secondary_max"`
+	Total        ProgramCount `json:"total"`
+}
+
+// ProgramCount defines model for ProgramCount.
+type ProgramCount struct {
+	Value    int   `json:"value"`
+	Verified *bool `json:"verified,omitempty"`
+}
+
+// ProgramDeadline defines model for ProgramDeadline.
+type ProgramDeadline struct {
+	AfterEnd *struct {
+		Days   *int `json:"days,omitempty"`
+		Months *int `json:"months,omitempty"`
+	} `json:"after_end,omitempty"`
+
+	// Time Example: 23:59
+	Time string `json:"time"`
+
+	// TimeZone Example: America/Los_Angeles
+	TimeZone string `json:"time_zone"`
+	Verified *bool  `json:"verified,omitempty"`
+}
 
 // ProgramList defines model for ProgramList.
 type ProgramList struct {
 	Items []ProgramSummary `json:"items"`
 }
 
+// ProgramPeriod defines model for ProgramPeriod.
+type ProgramPeriod struct {
+	AnchorYear *int `json:"anchor_year,omitempty"`
+
+	// CycleEndYearMod For abcp_cycle, the ABCP cycle (1, 2, 3) to the value of (end year mod years).
+	CycleEndYearMod map[string]int    `json:"cycle_end_year_mod,omitempty"`
+	Kind            ProgramPeriodKind `json:"kind"`
+	Months          *int              `json:"months,omitempty"`
+	Start           *MonthDay         `json:"start,omitempty"`
+	Verified        *bool             `json:"verified,omitempty"`
+	Years           *int              `json:"years,omitempty"`
+}
+
+// ProgramPeriodKind defines model for ProgramPeriod.Kind.
+type ProgramPeriodKind string
+
 // ProgramProgress defines model for ProgramProgress.
 type ProgramProgress struct {
+	// AsOf The date evaluated: the request's as_of, else today in the program's time zone.
+	AsOf    *openapi_types.Date `json:"as_of,omitempty"`
 	Kind    ProgramProgressKind `json:"kind"`
-	Periods []ProgressPeriod    `json:"periods,omitempty"`
+	Periods []ProgressPeriod    `json:"periods"`
 
 	// Problem Why this program cannot be evaluated yet (for example, the ABCP cycle is unknown).
 	Problem        *string `json:"problem,omitempty"`
 	ProgramID      string  `json:"program_id"`
 	ProgramName    string  `json:"program_name"`
 	ProgramVersion int     `json:"program_version"`
-	Unit           *string `json:"unit,omitempty"`
+
+	// TrackingSince Where the member's record in Recert starts.
+	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
+
+	// Unit ceu50: ABCP's 50-minute CEU; hour60: a 60-minute hour (New Jersey).
+	Unit *ProgramUnit `json:"unit,omitempty"`
+
+	// UnitName The unit in words: CEUs (50 minutes) or hours (60 minutes).
+	//
+	// Example: CEUs
+	UnitName *string `json:"unit_name,omitempty"`
 }
 
 // ProgramProgressKind defines model for ProgramProgress.Kind.
@@ -2063,6 +2838,13 @@ type ProgramReport struct {
 	ProgramName string              `json:"program_name"`
 	Start       openapi_types.Date  `json:"start"`
 	Status      ProgramReportStatus `json:"status"`
+
+	// Summary Where the period stands, in one sentence.
+	Summary *string       `json:"summary,omitempty"`
+	Totals  []ReportTotal `json:"totals,omitempty"`
+
+	// UnitName What the amounts count: CEUs, hours, or clinical activities.
+	UnitName *string `json:"unit_name,omitempty"`
 }
 
 // ProgramReportStatus defines model for ProgramReport.Status.
@@ -2085,37 +2867,243 @@ type ProgramSummary struct {
 // ProgramSummaryKind defines model for ProgramSummary.Kind.
 type ProgramSummaryKind string
 
-// ProgressPeriod One period of a program; credit programs report amounts, clinical programs counts.
-type ProgressPeriod struct {
-	// Counted Credit programs: a decimal string. Clinical programs: counts by role (primary, secondary, total).
-	Counted interface{} `json:"counted,omitempty"`
-
-	// Credits With explain=true, each credit's allocation.
-	Credits  []map[string]interface{} `json:"credits,omitempty"`
-	Cuts     []map[string]interface{} `json:"cuts,omitempty"`
-	Deadline time.Time                `json:"deadline"`
-	End      openapi_types.Date       `json:"end"`
-
-	// Excess What caps removed: a decimal string, or for clinical programs a count.
-	Excess   interface{}            `json:"excess,omitempty"`
-	Relation ProgressPeriodRelation `json:"relation"`
-
-	// Remaining Credit programs: a decimal string. Clinical programs: counts still needed (primary, total).
-	Remaining interface{} `json:"remaining,omitempty"`
-
-	// Required Credit programs: the total required, a decimal string. Clinical programs: `requirement` instead.
-	Required             interface{}              `json:"required,omitempty"`
-	Requirements         []map[string]interface{} `json:"requirements,omitempty"`
-	Start                openapi_types.Date       `json:"start"`
-	Status               ProgressPeriodStatus     `json:"status"`
-	AdditionalProperties map[string]interface{}   `json:"-"`
+// ProgramTopic defines model for ProgramTopic.
+type ProgramTopic struct {
+	ID       string         `json:"id"`
+	Min      *ProgramAmount `json:"min,omitempty"`
+	MinCount *ProgramCount  `json:"min_count,omitempty"`
+	Note     *string        `json:"note,omitempty"`
+	Topic    string         `json:"topic"`
 }
 
-// ProgressPeriodRelation defines model for ProgressPeriod.Relation.
-type ProgressPeriodRelation string
+// ProgramUnit ceu50: ABCP's 50-minute CEU; hour60: a 60-minute hour (New Jersey).
+type ProgramUnit string
 
-// ProgressPeriodStatus defines model for ProgressPeriod.Status.
-type ProgressPeriodStatus string
+// ProgressCategory defines model for ProgressCategory.
+type ProgressCategory struct {
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category Category `json:"category"`
+
+	// Claimed An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Claimed Decimal `json:"claimed"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted Decimal `json:"counted"`
+
+	// Excess An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Excess Decimal `json:"excess"`
+}
+
+// ProgressChange What hypothetical credits change in one period: credit programs give `counted_*` and
+// `remaining_*` (decimal strings), clinical programs `activities_*` (counts).
+type ProgressChange struct {
+	ActivitiesAfter  *int `json:"activities_after,omitempty"`
+	ActivitiesBefore *int `json:"activities_before,omitempty"`
+	Changed          bool `json:"changed"`
+
+	// CountedAfter An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	CountedAfter *Decimal `json:"counted_after,omitempty"`
+
+	// CountedBefore An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	CountedBefore *Decimal               `json:"counted_before,omitempty"`
+	End           openapi_types.Date     `json:"end"`
+	ProgramID     string                 `json:"program_id"`
+	ProgramName   string                 `json:"program_name"`
+	Relation      ProgressChangeRelation `json:"relation"`
+
+	// RemainingAfter An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	RemainingAfter *Decimal `json:"remaining_after,omitempty"`
+
+	// RemainingBefore An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	RemainingBefore *Decimal `json:"remaining_before,omitempty"`
+
+	// Sentence Example: ABCP CCP recertification: professional activity (CEUs), 1 July 2023 to 30 June 2026: 4.50 → 10.50 CEUs counted; behind → on track.
+	Sentence string             `json:"sentence"`
+	Start    openapi_types.Date `json:"start"`
+
+	// StatusAfter `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	StatusAfter ProgressStatus `json:"status_after"`
+
+	// StatusBefore `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	StatusBefore ProgressStatus `json:"status_before"`
+}
+
+// ProgressChangeRelation defines model for ProgressChange.Relation.
+type ProgressChangeRelation string
+
+// ProgressCredit One credit's allocation in a period (explain=true).
+type ProgressCredit struct {
+	ActivityType ActivityType `json:"activity_type"`
+	ApprovedBy   []string     `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category *Category `json:"category,omitempty"`
+
+	// Claimed An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Claimed Decimal `json:"claimed"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted      Decimal            `json:"counted"`
+	CountsToward []string           `json:"counts_toward,omitempty"`
+	Cuts         []ProgressCut      `json:"cuts,omitempty"`
+	Date         openapi_types.Date `json:"date"`
+	Description  *string            `json:"description,omitempty"`
+	ID           string             `json:"id"`
+	NotAccepted  *string            `json:"not_accepted,omitempty"`
+	NotCounted   *NotCountedReason  `json:"not_counted,omitempty"`
+	Verified     bool               `json:"verified"`
+}
+
+// ProgressCut defines model for ProgressCut.
+type ProgressCut struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount   Decimal         `json:"amount"`
+	CreditID *string         `json:"credit_id,omitempty"`
+	Kind     ProgressCutKind `json:"kind"`
+	Rule     string          `json:"rule"`
+}
+
+// ProgressCutKind defines model for ProgressCut.Kind.
+type ProgressCutKind string
+
+// ProgressLimit defines model for ProgressLimit.
+type ProgressLimit struct {
+	ActivityType *ActivityType `json:"activity_type,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category *Category `json:"category,omitempty"`
+
+	// Excess An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Excess Decimal `json:"excess"`
+	ID     string  `json:"id"`
+
+	// Kept An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Kept Decimal           `json:"kept"`
+	Kind ProgressLimitKind `json:"kind"`
+
+	// Limit An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Limit    Decimal `json:"limit"`
+	Verified bool    `json:"verified"`
+}
+
+// ProgressLimitKind defines model for ProgressLimit.Kind.
+type ProgressLimitKind string
+
+// ProgressNeed What one requirement still needs, as an amount (credit programs) or a count (courses, clinical activities).
+type ProgressNeed struct {
+	// Amount An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Amount *Decimal           `json:"amount,omitempty"`
+	By     openapi_types.Date `json:"by"`
+	Count  *int               `json:"count,omitempty"`
+
+	// Rule Example: abcp-category-i
+	Rule string `json:"rule"`
+
+	// What Example: Category I CEUs
+	What string `json:"what"`
+}
+
+// ProgressPeriod One period of a program, a credit (`kind` ceu) or a clinical (`kind` clinical) period.
+type ProgressPeriod struct {
+	union json.RawMessage
+}
+
+// ProgressRequirement defines model for ProgressRequirement.
+type ProgressRequirement struct {
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
+	Category *Category `json:"category,omitempty"`
+
+	// Counted An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Counted              Decimal                   `json:"counted"`
+	CountedCount         *int                      `json:"counted_count,omitempty"`
+	ExcludeActivityTypes []ActivityType            `json:"exclude_activity_types,omitempty"`
+	ID                   string                    `json:"id"`
+	Kind                 ProgressRequirementKind   `json:"kind"`
+	Met                  bool                      `json:"met"`
+	MetBy                *ProgressRequirementMetBy `json:"met_by,omitempty"`
+
+	// Remaining An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Remaining Decimal `json:"remaining"`
+
+	// Required An exact amount with two places, in the program's unit.
+	//
+	// Example: 11.50
+	Required      Decimal `json:"required"`
+	RequiredCount *int    `json:"required_count,omitempty"`
+	Topic         *string `json:"topic,omitempty"`
+	Verified      bool    `json:"verified"`
+
+	// What The requirement in words.
+	What string `json:"what"`
+}
+
+// ProgressRequirementKind defines model for ProgressRequirement.Kind.
+type ProgressRequirementKind string
+
+// ProgressRequirementMetBy defines model for ProgressRequirement.MetBy.
+type ProgressRequirementMetBy string
+
+// ProgressStatus `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+// not behind; `behind` open and below the pace target by more than the allowance;
+// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+// Recert starts; `upcoming` not started.
+type ProgressStatus string
+
+// ProgressSummary defines model for ProgressSummary.
+type ProgressSummary struct {
+	Needs []ProgressNeed `json:"needs"`
+
+	// Sentence Example: Needs 11.50 more CEUs, 5.00 of them Category I, by 30 June 2028; report due 31 July 2028. At your pace you are on track.
+	Sentence string `json:"sentence"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts; `upcoming` not started.
+	Status ProgressStatus `json:"status"`
+}
 
 // Report defines model for Report.
 type Report struct {
@@ -2127,7 +3115,11 @@ type Report struct {
 
 // ReportLine defines model for ReportLine.
 type ReportLine struct {
-	// Category ABCP category.
+	// Activity The kind in words: Self-directed CE (SDCE), Cardiopulmonary bypass, ECMO (shifts).
+	Activity *string `json:"activity,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Claimed CEUs claimed (credit programs) or activities logged (clinical).
@@ -2148,6 +3140,17 @@ type ReportLine struct {
 
 // ReportLineRole defines model for ReportLine.Role.
 type ReportLineRole string
+
+// ReportTotal One total of a report, in people's words; amounts are decimal strings (credit programs) or counts (clinical).
+type ReportTotal struct {
+	Claimed   *string `json:"claimed,omitempty"`
+	Counted   string  `json:"counted"`
+	Remaining *string `json:"remaining,omitempty"`
+	Required  *string `json:"required,omitempty"`
+
+	// What Example: Category I CEUs
+	What string `json:"what"`
+}
 
 // RevokeRequest defines model for RevokeRequest.
 type RevokeRequest struct {
@@ -2303,6 +3306,9 @@ type Scope string
 
 // Session defines model for Session.
 type Session struct {
+	// ApprovedBy Approvers of this session besides the event's.
+	ApprovedBy []string `json:"approved_by,omitempty"`
+
 	// Category The session's ABCP category; the event's unless the session has its own.
 	Category Category `json:"category"`
 
@@ -2344,7 +3350,13 @@ type SessionCredit struct {
 
 // SessionInput defines model for SessionInput.
 type SessionInput struct {
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -2493,7 +3505,13 @@ type WhatIf struct {
 type WhatIfCredit struct {
 	ActivityType *WhatIfCreditActivityType `json:"activity_type,omitempty"`
 
-	// Category ABCP category.
+	// ApprovedBy Who approved the activity, by approver code, apart from its ABCP category: `abcp`, a state
+	// board or committee (`us-nj-pac`, New Jersey's Perfusionists Advisory Committee), an
+	// accredited school (`caahep-school`). Programs accept credit by category or by approver.
+	ApprovedBy *ApprovedBy `json:"approved_by,omitempty"`
+
+	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
+	// body approved). Who approved a credit is told apart in `approved_by`.
 	Category *Category `json:"category,omitempty"`
 
 	// Ceus A decimal amount with at most two places; responses always give two.
@@ -2506,6 +3524,16 @@ type WhatIfCredit struct {
 
 // WhatIfCreditActivityType defines model for WhatIfCredit.ActivityType.
 type WhatIfCreditActivityType string
+
+// WhatIfResult defines model for WhatIfResult.
+type WhatIfResult struct {
+	AsOf     openapi_types.Date `json:"as_of"`
+	Changes  []ProgressChange   `json:"changes"`
+	MemberID string             `json:"member_id"`
+
+	// Programs The evaluation with the hypothetical credits.
+	Programs []ProgramProgress `json:"programs"`
+}
 
 // ActivityID defines model for ActivityID.
 type ActivityID = string
@@ -2899,219 +3927,105 @@ type CreateUserJSONRequestBody = UserCreate
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdate
 
-// Getter for additional properties for ProgressPeriod. Returns the specified
-// element and whether it was found
-func (a ProgressPeriod) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
+// AsCEUPeriod returns the union data inside the ProgressPeriod as a CEUPeriod
+func (t ProgressPeriod) AsCEUPeriod() (CEUPeriod, error) {
+	var body CEUPeriod
+	err := json.Unmarshal(t.union, &body)
+	return body, err
 }
 
-// Setter for additional properties for ProgressPeriod
-func (a *ProgressPeriod) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
+// FromCEUPeriod overwrites any union data inside the ProgressPeriod as the provided CEUPeriod
+func (t *ProgressPeriod) FromCEUPeriod(v CEUPeriod) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
 	}
-	a.AdditionalProperties[fieldName] = value
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"ceu"}`))
+	t.union = b
+	return err
 }
 
-// Override default JSON handling for ProgressPeriod to handle AdditionalProperties
-func (a *ProgressPeriod) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
+// MergeCEUPeriod performs a merge with any union data inside the ProgressPeriod, using the provided CEUPeriod
+func (t *ProgressPeriod) MergeCEUPeriod(v CEUPeriod) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"ceu"}`))
 	if err != nil {
 		return err
 	}
 
-	if raw, found := object["counted"]; found {
-		err = json.Unmarshal(raw, &a.Counted)
-		if err != nil {
-			return fmt.Errorf("error reading 'counted': %w", err)
-		}
-		delete(object, "counted")
-	}
-
-	if raw, found := object["credits"]; found {
-		err = json.Unmarshal(raw, &a.Credits)
-		if err != nil {
-			return fmt.Errorf("error reading 'credits': %w", err)
-		}
-		delete(object, "credits")
-	}
-
-	if raw, found := object["cuts"]; found {
-		err = json.Unmarshal(raw, &a.Cuts)
-		if err != nil {
-			return fmt.Errorf("error reading 'cuts': %w", err)
-		}
-		delete(object, "cuts")
-	}
-
-	if raw, found := object["deadline"]; found {
-		err = json.Unmarshal(raw, &a.Deadline)
-		if err != nil {
-			return fmt.Errorf("error reading 'deadline': %w", err)
-		}
-		delete(object, "deadline")
-	}
-
-	if raw, found := object["end"]; found {
-		err = json.Unmarshal(raw, &a.End)
-		if err != nil {
-			return fmt.Errorf("error reading 'end': %w", err)
-		}
-		delete(object, "end")
-	}
-
-	if raw, found := object["excess"]; found {
-		err = json.Unmarshal(raw, &a.Excess)
-		if err != nil {
-			return fmt.Errorf("error reading 'excess': %w", err)
-		}
-		delete(object, "excess")
-	}
-
-	if raw, found := object["relation"]; found {
-		err = json.Unmarshal(raw, &a.Relation)
-		if err != nil {
-			return fmt.Errorf("error reading 'relation': %w", err)
-		}
-		delete(object, "relation")
-	}
-
-	if raw, found := object["remaining"]; found {
-		err = json.Unmarshal(raw, &a.Remaining)
-		if err != nil {
-			return fmt.Errorf("error reading 'remaining': %w", err)
-		}
-		delete(object, "remaining")
-	}
-
-	if raw, found := object["required"]; found {
-		err = json.Unmarshal(raw, &a.Required)
-		if err != nil {
-			return fmt.Errorf("error reading 'required': %w", err)
-		}
-		delete(object, "required")
-	}
-
-	if raw, found := object["requirements"]; found {
-		err = json.Unmarshal(raw, &a.Requirements)
-		if err != nil {
-			return fmt.Errorf("error reading 'requirements': %w", err)
-		}
-		delete(object, "requirements")
-	}
-
-	if raw, found := object["start"]; found {
-		err = json.Unmarshal(raw, &a.Start)
-		if err != nil {
-			return fmt.Errorf("error reading 'start': %w", err)
-		}
-		delete(object, "start")
-	}
-
-	if raw, found := object["status"]; found {
-		err = json.Unmarshal(raw, &a.Status)
-		if err != nil {
-			return fmt.Errorf("error reading 'status': %w", err)
-		}
-		delete(object, "status")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
 }
 
-// Override default JSON handling for ProgressPeriod to handle AdditionalProperties
-func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
+// AsClinicalPeriod returns the union data inside the ProgressPeriod as a ClinicalPeriod
+func (t ProgressPeriod) AsClinicalPeriod() (ClinicalPeriod, error) {
+	var body ClinicalPeriod
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
 
-	object["counted"], err = json.Marshal(a.Counted)
+// FromClinicalPeriod overwrites any union data inside the ProgressPeriod as the provided ClinicalPeriod
+func (t *ProgressPeriod) FromClinicalPeriod(v ClinicalPeriod) error {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'counted': %w", err)
+		return err
 	}
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"clinical"}`))
+	t.union = b
+	return err
+}
 
-	if a.Credits != nil {
-		object["credits"], err = json.Marshal(a.Credits)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'credits': %w", err)
-		}
-	}
-
-	if a.Cuts != nil {
-		object["cuts"], err = json.Marshal(a.Cuts)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'cuts': %w", err)
-		}
-	}
-
-	object["deadline"], err = json.Marshal(a.Deadline)
+// MergeClinicalPeriod performs a merge with any union data inside the ProgressPeriod, using the provided ClinicalPeriod
+func (t *ProgressPeriod) MergeClinicalPeriod(v ClinicalPeriod) error {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'deadline': %w", err)
+		return err
 	}
-
-	object["end"], err = json.Marshal(a.End)
+	b, err = runtime.JSONMerge(b, []byte(`{"kind":"clinical"}`))
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'end': %w", err)
+		return err
 	}
 
-	object["excess"], err = json.Marshal(a.Excess)
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ProgressPeriod) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"kind"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t ProgressPeriod) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
 	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'excess': %w", err)
+		return nil, err
 	}
+	switch discriminator {
+	case "ceu":
+		return t.AsCEUPeriod()
+	case "clinical":
+		return t.AsClinicalPeriod()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
 
-	object["relation"], err = json.Marshal(a.Relation)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'relation': %w", err)
-	}
+func (t ProgressPeriod) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
 
-	object["remaining"], err = json.Marshal(a.Remaining)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'remaining': %w", err)
-	}
-
-	object["required"], err = json.Marshal(a.Required)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'required': %w", err)
-	}
-
-	if a.Requirements != nil {
-		object["requirements"], err = json.Marshal(a.Requirements)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'requirements': %w", err)
-		}
-	}
-
-	object["start"], err = json.Marshal(a.Start)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'start': %w", err)
-	}
-
-	object["status"], err = json.Marshal(a.Status)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'status': %w", err)
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
@@ -3119,333 +4033,405 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L35chs51i/4Kgh+X4Sle5PabNciRceESpa71W2XFZZdnm+KviKUCZIoJYEsACma5euIfof5/py/O2Ke",
-	"Y96kn2QC5wC5EclNi5diR3RZJDOxHhyc9Xc+dmI5zqRgwujO4cfOiNGEKfjz9A0d2n8TpmPFM8Ol6Bx2",
-	"3owYuWFKcymIHBAzYkRe/cZiE5GBVKR/Nui+pCYe9Xc6UUfHIzamthEzzVjnsKON4mLY+fQp6rxmRk2P",
-	"B4ap2U4uWCxFoomRZEK5IVdsIBUjyr7CxbDe9ECqMTWdww4X5vFBJ+qMueDjfNw53It8v1wYNmSqE3U+",
-	"dIeyW37b+WTHklFFx8y4iR/Hht9wMz17Zj9xO6CMmlEn6gg6tu9R98AlTzpRR7Hfc65Y0jk0KmfVkY3p",
-	"hxdMDM2oc3jwg+3FGKZsc/+LxubyV9r946D7/fuPB08+/WcnCizRsX41mF2c0xua5tQwQjXuANcksZ+3",
-	"EjageWqIkQmdbh8RKqYko9oQqcggN7li8KBdPpjV7zlT08q09KUchJfWvhYeojFMJFTErH21ikdusV5m",
-	"mfU6STkTpnUgMfy8/iDilC8ziFxpqcIHpy/YB3MZwxN9f3wyxW64zDXJ6JAdETnmBo6S/W3AlTbwQ9um",
-	"YWOdlhk83T8IjfEZ11lu2rcswd/XX6pEZ0ss1enNvO1iN7faLXazDMmcfshSajtvbteZiNM8YYTReERi",
-	"xRJuHmlC01TG1D7Sth/MNVgdpDuXncMBTTUrhnElZcqogHGcJWycScNEPP0Hm84O55jkgv+eM3LNpo46",
-	"uCZ2XZg2ZIuSt2/PnkVE0+l2ZNkmsErCDdF0wNLpIaHuqwk3IyAtTcesJ2xzVCRFS0NmNP5spGL2e51J",
-	"oVlExlRds4T0i5Ga7muWpXTKkkNit6W/0xN+UfAaKVelMr2unV/bFj59Cuzbf94PbdnZAC6YlhNmb60+",
-	"SS3XU4wmRzCZeETFkBGaZSlnmkiRTgmvXl5EG56mZEQ14WandRbubmsb/ndP5oz3dUHDn3PcS52k8Dxe",
-	"8DE3s6M/p0NGNP+jlUOl8F7wPDzdiwLXN/2A1/fTvb3KZb6/1GUedV6y8RVTrVxlDD+vz1bGbLwEW3ml",
-	"hlTwP4BTtA5FVh5af0BSDZcY0LnUhoth61gy/H39YWR6GXZ7ruRQMa3hXzqepaZXlsSBt2X4SBtVuZ9X",
-	"O4pv9RzKyPVt6CLXauH8P9mmkZ+CoPkTTV4j37WfYiksV7V/woHHe2Y3U/IqZeP/+ZuWcE2Vg/lPxQad",
-	"w85/7JYi/C7+qnfP8S3sdJbdeHbPNRnT1B5BloCUSHmK/N+ORtHYXno3NOWJu/SsgCPFIOXxZxtz7PrX",
-	"5V2mmJa5itkjTeJcKSYsYwRJ91PUeS7VFU8SJh56wEZeM0FSGl+7KzWWGbOrrGTKkMhlxhSMgAjGEg3j",
-	"PROWpmh6qhTKkQ815mNBcsE+ZCw2LAFSyBXDiyhhBiiDKka4wNkwdcMUSeWQ5CJhym2Eo6sEpvKzNM9l",
-	"LpKHnMXPkug8HhU0EdkVF9IQKRhSNk1TpsiYTolmSCLndJpKmryR8gVVQ/bQhHIlk6k9iqnt3C4kFU3y",
-	"oHHMMoMEcq5APeb2h+eUpyx56AE74QPFk4RoLmJcWyfGDPkNE5ZQquaAT1HngqkbHrO3gt5QntKr9EGX",
-	"+pgkLGMisVIo2QKypoZeUc227ernQllh347KXjoVSwiYKrqFrSLUvXt6t2LVgBG8kfIlFVPH5vWDbpSU",
-	"ZEzF1B9KfeRUAGqHB9uF+5SwlE7vbspvBc3NSCr+B3vogw83FZwVrZH9Nqb17t277nFuRkwYOw5W73jm",
-	"vobZZEra9ixdnArDzfQzXtYTlqZdd11f5YZcKUavNaHkKtdc2Fmr3JKvbci1Dhatn07OUe6ZbV3zD92E",
-	"D7kh9ily9swuGftAx5k9nZ39g8dPnn6HYnkhXNUkn1/3uj++//hdSOKJClsaLFSavhp0Dn+dvxjHecJN",
-	"51P00Yp4GVOGo7BEs0zJG5pewrsfZ7uy+zmUarpotU/8c/YdluuFz5++1fAsNxTXLdB54ohpgcUs6iQy",
-	"zsdMYFOXVkrBETBhlZxfO0IK+x41hsYjZqXRG6b4gLOk8z7QHE+Cwym1nOCvXOQGV3VG+1qsY0WgLFwa",
-	"ps2ljqVi67ej5A1PkMPMDFKxG84ml4pR3bLm7onZNbRM3j5TWTv79G8g2ASXUbN0cKlYJpVh1TUrTDRR",
-	"x3CD19XMy0ZmPIYBcMPGOvwMfkGVotPy84KT4M7OG/vsp6hjxd1E0YkIDfBTVW35tQN6TFXXhecjT5ZA",
-	"95Uj46dXTKaFUJuL3ly56iDLdUZxofPpfYUhnIDsYGfSOOaxP2N+N2PFKLadZ4n7K7Sv4b7LLaCxkWFS",
-	"o/OuueZuwAtm5qx3DR8HDzz6LlZpveXUtp6E0NZT0/Ezjvya+onObky5LX/j2jgeWt+XgrSLP5aZjtvl",
-	"mQPQHDK0OW9cZyLL8bZNUPCl6XllfM6wOv/GmG8eeNgLpH4PP5eKZPmVFyP0IUERSkcEzmVEfpO51Qkj",
-	"ciPTfAwCatUWsbe3F7VfSrOXvh1lykCzsA85ayNYuYlzJyVECmdUXPtSKwx9/lpb85arXFj1ubwbMUHs",
-	"+oJmarW8ayEn4pA83SPuJTKm14zs26dqc5kxN+7v7e2tbnEM3oYNb+azk9NDdPVIbbr2UQKPRoQakjKq",
-	"Dflhb+HgVnVs1u/XCrU8DhJLcb81n5xrjw/efo2DVpUVafeP9/Y/e90fL99/3I++exyWG8f0wxk2d7B3",
-	"F7dng+HUb0Oc+jz2c05Dd9V6PDEkDlT8gksw+IXc8jVc0iuyy4TFXDfu3mXlp/JuqpO+d3qgS8o20OBc",
-	"TwO02JhuMa55M37jKKIQAUtu2rETZdqzpw6eWDgzlt9JxeGKgBWLOpZ/pCwZsssrqtmlztUN+quS2JKK",
-	"5uM89e3EKRc8puklF9qo3N22/hq55PxyzJhBSbTyLb8EoUmbPJmClAbPXJZ+8k7UkWZUu6krGlXG0c99",
-	"e5WqRdBAe3jgh6bDokUol9dtMjRYQFc4MX6qF/a9xVJE4o35RU/leFqkUd/DCQiZK54Yv1D1m3ghxwws",
-	"Y8DEVnkI7g6aZYTGRpOBVEfEzxt8we5ZpnRTLvghpOvcdhPqvHnMhfu039ifqIM+a/ezUTlrbll9t4IH",
-	"3Hd/Jyy4ODv3yIPr61XhSdUt1YeK0VJHm/k4URyuJgiCKH51n/yPJcfwD1S+8Q9lzuVWPIIck7PQN/jS",
-	"XLbzjpvRBYsVW4UBVda9uYMuKkcXTTaEp5GcCDJiioH7+wgDE8rIhp3Oovuj3kELHyh576256koqAcv1",
-	"JZ1QlSDLXOadIi4mxH7Xsgchj1xgapnD1Zm29/Pyx/ACXzgBfSN0FF2A4ZqGpdC1UAkmqlpFiqEXJhE/",
-	"03IQiyjmdpaMsj8XdFX58xK9PrWv5ophtzVxlKfgfowctfZbiLESiRC8GBUIb8Q9RsyIGjKmCasEzOx0",
-	"ohXMJ1EHHYUh7XK2bYikgiFExV9E3jCleGLHQwVhVKWcKeIF14jQnoilUgwoAt5jNy6OzH5ye/tIV1/x",
-	"M3yEfu5E0YnV/6Ui1Cq6DKOtPGkpL9K6oYCRr+jS0VkhD7sOKyYzmlrZSQaZ/53YlxrHRbesNhUEz4Zb",
-	"bh354F8qEvRc7XSiFo7bOH/LkLxnqssRMD7dWA/36rzZV9hnyxhnuWo5ogWm3iX6r3LolgE0A7DhBRLL",
-	"hIFQubxluxz3HTW56nQ/zSe/8lCsJuyvcq2XvKap6i5QDYJX6SK7ZVUenyuQN5fSDXP+eb0ri3DzvryF",
-	"Tbho6k50gtqldF9KAciKMyN1AsHlKletf+dqGr4fc20vJEVQ7MX70b3jzLkzTTppZKVh+HdWGoaLF+EG",
-	"Al2XEN3L9alNvDbk2lhCiw+nMhBRbS/bMU0JHctcGIwmsxe+1IaYiSRZSmMGURMuZo/QdEKnGsIm7BMN",
-	"T/nO0726+v19wE++Hz35tNXr7fhPB5+2/4+gBfSk4o1ojPynk3Pi7Uk7FSHgrBN1zvA/Z0H58MSS3qCI",
-	"fGhcBVdx1qYhLHS+15M82p9g7LLVvHTf/hcmksul/fSoMLQ7fX0D87uGDIfn+KgVebXOVzxnwRth/Ztp",
-	"6fm3zbxpSHdu46pfOXQGm3wVTlSLrqINVWbZnWqMp5lsVKe6st/6Btc84a7D2jgqxFNoihXdsdzXIP9J",
-	"KR9XAn2b9g/Kx5cQrNS47PeD5js2pjytLQx+Uzf8PQ0JChnVeiJVUnu7+LLRwHeL7SrlwKNiEEVzrSvx",
-	"xk917jrMzvtDxhXTKx2eeWaPxmyqVoHGzMqOw3NCJ8CpMCEpKbZ3y9oRMrcXENaPVBpRfRlTzSzPZ4o5",
-	"29isorKeyUmmdX+N4mMKx09DcKv9O3SDec/fEipqdUerc3SdR25rghONWkWPhSSwTqTC7DLPRGZzoQ03",
-	"OTZI7AtE5HaCRy4tyGgyonpEuCbXLDOzEQIhUvHEWTjq96MZ+ysfGI3JvacnL1+BHv7L8bMjAi6qCdeM",
-	"7K/iu17Sq740md6Wkvx7V1PLui7L12tOvRsm5KX9T64v8cmOc+RcZkwNcu08gpn9nsVjad8B67o2VCQg",
-	"s0Iy5yXVmtvvzBwvX9MDOku9C8nwBQ9dNqupRnXWtr7C5gy9hyuHdC6WKu9bZlxRXmwZ5f0Ik8naTtra",
-	"M63yuBNw2hrxP99tYGQRcTCbaCi11WGvpmCNhSV9pEvfJ9kS0hDN0kHXhyNuVzTMuYGSTanRC3qlUOhk",
-	"vooboS4/FkLjbFLf7GIHo52ax+VODnCrh2X+7Wykoenl8udkjiyF46w1GZqzy0gP8IjFLGAVf9vdy1Pr",
-	"uOOuOeZE+btnzLXGMJGJkmIYjoGbH9LNtHbGsIDnQ8sUJIf5Lj4t05sV16Z4qWVxgtrrQh4wG9EtMxDF",
-	"K/6wOX6wFfx/sBHl6hVdryb/eTiFdSS/FYh3Paop6GImXvSLskU3dmLOMt8FY/TsZn2ZxrXwujhbdxBt",
-	"txx5f8ZoO5BAvoFUntqyhXj6KpbCuxTePLrI2pLdurEYLWx4eTtclWsvXIcLfBTMjGN2+YcULQJkq2iZ",
-	"qzT4/d1HjswKdDMyXzmJdqNhebHMCJUVQ+L8mJMqDVXYBgcdVIMCmvIbdjlhV1xQ5bNzEq58hkwlfDXE",
-	"WBCQ5w5SLWb9QeC08I+RwtbRYFB3lpfROOFVq+peOFni/s989XAvDMdf9yDj7s3exLc83LVzWvq8jsdM",
-	"8Zjunox4TIdydjMXJQ+smXTgjn8x7FzxJTJiWnwXq51jvy+t9+NdOKXxor0/f3SVC1c4SaLowC4ERM9r",
-	"TMyJre6Vpi2iyOkNT7zNcjb8zYPkrWnbwRzry6alrpZwnQyskjmmQ7b7W8aGxYesRSC+Bw1wLQO4HtGD",
-	"p9+Ff+J/zOTUfvdk7Qus5tmoLqnrqRjLakrPc87SpMAoaQq3xjmpSlYxzrUhV6zwsD/d2wutdZVJzuR6",
-	"KYzE4wIT/W9omjMyobrqBL+SkFXh4YIcxo+DxApRRCbtgqpQhMDfL179TM7xd7L1+vkJ+e7Hvf2IDBQd",
-	"jpkAnL7xthW3A8PiZsQF2OX9nA57ov8fu56D7O7tWgGgT7ggFDBAItL/j12Ay+oXCIB99xnmQwqgShf9",
-	"V6yue2+hfzQtgwD9vCO/XaFd/hujqRnN7nBARb9erIq7t0Id/f3dPwI8JB1WuzhNnl0ct5zqm/qDB0+f",
-	"7v8YfPS6zSaDIAW+iVf/OA++nusaL9I8zGY+hKUgTEsi12wakSuq2XdPcpUujoOxY8NJ2pZxDhGsDg6o",
-	"ZUEvZlf0mk2Xv4XsnizSkKHBUP8vGL1hbTb/tlDy+7DPiWQpCWc9Lm6lhOUEqLDj8i6Cr1b0hXreD0PH",
-	"9YnKbYnuKOgKtn8dVWLZ/Vp96QsPIVVMGIh4HvOUG3T3/Zar6WWSw0kb0DFPp5djlvAYnlvSURdY2ta1",
-	"uQszFp6x9Y1YL3jMhF417c0HRDTU7NaDhcExSz6NTu2GSvBkCWulcapMeSe+O2voBPVwvOPu//X+40EL",
-	"UGHz1rJjdUMLLeTLAKfDM7doCxGusmneWZ4EqkiTr9kgpDN4D/m8Zl7bZ1ZPDmxJzIw6Ose1WSY2lCfh",
-	"qFS9ePXeakCdauyX67sI9CiSQetLHN5Iv2m3NHFexdllPI3TMDpOERvxePXIiEqc5tyRIebTp6hzxZUZ",
-	"XY6lQEFuTqDGweqjiYuQUi7F8vYECLEKeXnfjZjltYSSVA65IOwD15j06iGPY6mSkGO3EhrXcrlXlBE2",
-	"vvz9h+uD5PGHp/QqTthgOOK/XadjIbOgVoKMcgXO7DhrSIVv9bfLmDMzvYxTqhefPHz4BJ5d2vqK5F2a",
-	"X+/eXOrjLL25s1i5cs8XmTlxkGtlZG+O3YIolfWDR29zBEpb5Hd77QfirtPon0tFqKhEiMgB0eyGKZrW",
-	"0ut1hIjaDh8U720CvCaFtAkjl8qrX//4hrLi22+nuzAwlmLHPVkY3VBd8nlAD4RiE8vQ7HwNzOFALz9z",
-	"Bz1djGyR9FxVnXyFjKLT9pnPGlfBIMogsLD4UzED/USdhMWM6hYrKzb5NkuW4YhjLqrf7m945J+XRz64",
-	"SBFKvqyqKHcAryAT1uouoLG5bJcC/RPZqM3h3JQTpRpefv/7wfWycuIi6BxgJKtHRN6PjAYr2RzaIuGs",
-	"uplriWh+/yp6+vlF/XA9ntXU97o/vnf/dt9/3I8e74dxw2aIYPVDPEMlDUNE66ZXZsR1LIXmgpz74HDi",
-	"TlcgLH9RwZMAYA4s4vsFZ+0u5ITa2b0/aaFpxThc+tSvhmG16DQsGtsdXcF+Nl8/za9KyzOr67GvQzkv",
-	"r5+fkB+fPP2eOFhtV4ZgFgCi9DcGICUmTBgCEZK+YERZOQnzWijB+BmMm6NhcxTzrs5mwRJQGrDWAxMJ",
-	"eNVQoXh1nJsROdjZI/AuIB84L+L3T34kGmEIyNOdg+2qA9O5ES/dEEFgxG/QXlb5YqgwjySvQK6XT+VC",
-	"5xlGwuOT3u3rXwe7WFDghAHr0GwZYcKoqV2xwuE54CyF8iGle7KK7zCPv1S8yAHuwoU2NJgRVcVFz6gr",
-	"A+LJRMZQBSQhWKYrED8JL7ZDzBRVLMgWTbX0JS/6/2fXpXF2z5J+kRdO0LkMfuDfc2kYmYyYIFRfczEE",
-	"AhuxNNuZHzNXXB5P9uYXRfrxx6okvLckFGgRaNN0ceuRVIbofDymalqWpMOFtG3Uk9x/ogl5XRBmq6ul",
-	"2cvb12dlzBfhCROGD6aI31Pv7oj06ZXMzeFVSsV1H5cSC5LZpSKaTjXhhtA0rY+s8lZnST+NDwCa45au",
-	"FCoKc3ysENScr1MQCQUsXXpI+jzpR6Rv2ab918lY9s9rLpI+2YpZ7kzikHK1HZE+GwwYKIqXAyXH/agn",
-	"+ohUpO17GVNcQqMJo0nKBTScC27svxhKbP+CxAv7hwuj4/h6TDMNTWKSDn6l1PRS3jDVj7DyYBc7gZw/",
-	"IJRuzFWccwNlBjSgEfX9kPsuIVHv9MQxQCogKq+HWcC90EeE3TA1dVES0M7OOCGxzNMEEHwhN2ZK7Gg4",
-	"0z3R7xXpMr3OIYErtr9DoHBKzlPT5cKvN3bowI0ZccShd8hrZpVBX8mIQT2enpiMZMqIBy9GhCGhJ0xp",
-	"8uTgwAFCEBcnYU83FAN01IoRGG0EcxfePdfUBZ7NW7j5miaP2aiARmZBzPIKvGk4agYoY8XJMK3P4b0Q",
-	"s8/aJIF3o3pJMBJTYQnlihHmaqEmZMoM2bK81m06XsEIlTGNU4YVXgAdejvIil3jC+xM7dly/oHbqWuA",
-	"mWkWS66V0TbGNjsSlzkyhzJeQ8JcKI4LOcvykQnLeu9tq8sTD47vhR1JmHButXPLRxLMRj15XmP1aHFp",
-	"FI3t7XPFRpjOkrABj704lsVyzINhiStsbj1so9igmsdFsLl8wDOUWZssCpEmHEgDzPaSi3DkTv2yWs7Q",
-	"Vrxi5AohOtUrP866sf0/8KuFaXZLsLVWIrk3K8yyp7TknSvJIlZid7e4HNjbDGngyKP9FzcnJs06MCQd",
-	"FZJI+QSgBegA/J79PuTLPal3cUhoQxjYISfNXg5dN+RqinXytlxGfkSKfP6IgFCzvePCvxJuQniC9vp2",
-	"5Xj/Akszv5ivZ0Tz1nYhrk2cmzpbu1Vr98d/2YfYSQIBjdnKhkSxsbxhyeymgdQ3qMiqFekLN28HlayU",
-	"NgFQfalrewqxTmMHTUgtaW5jyoX9cLeUhTVzBWMJSyrkVaEp1Vqrd6ZjVP4N5LTgS9Fyg+m7563o2Qd4",
-	"D7A8lL2PfU3+u6GlL+6WKwhk8aUWYoptMss8GLNFOdTwa+sVgBxyZfndDXQVP2N1JGW/7avwwvGIJqrM",
-	"GlmUbXE5UGTF/Uq2GpfHNsDSFjDiJJXDITzmtdmdThv6TDgGyDIh/LVSrdD19kgDgwo2uXwZtnp+WMMG",
-	"hDV3HFYYGLZcJZWoJYWtVfSYNS75vBiwdgAvBXBhzyBqP+/cJeBNFVljASiGW7Vrf7zLOZS7FqbGG3nN",
-	"WqHOlgc5gyfBXHk54qKW7ajYQDE9KuC5sNqj+7g4QrfxWGXsMmQg66M1tW/VR2q1UJV0M6rM1BJC1WpL",
-	"kzFU/S+8acUxRpHTcsfQrrwG4OZ1AqWVnIRgLV16zf5etLe3R+xDZGsMkPl2Bk/29gg1pP8fu/aX/hGh",
-	"5OTilwLHekD8o0/2H28vbcXFSbyWk0D2YT3fsgWI1k4lvCm24TIoc/Y4uWgdKD4sJ2RCNRlTE48wC37L",
-	"iikYwr69A0Y4sPKgHQ6MRVgCFSC0vKmxJ+olgh3GOHNoWwXsle9TZ1CEUw5Ir0MF/O6e7nXQShREfZ2d",
-	"z8/ST8dN4QjwsIVnu+5HDIG0m+RaCkdDtt1y2LTLHSjI192aJZBfeR+toCeF8VvnbO3PEoBugtjYCxME",
-	"l4uwrtHQIrxI12T7gF0h/VYs39CJ9F24nQP7dWXrvhRkwHWQbMJM6LXlOs5pgqxl7Xn6SglLLqt7fO3u",
-	"PB7+PKScoszkSotfvrV01k4FtAbWOQpWkFglabNGw3dho64fivVN1O4GYRpQCGfskGp6qfI2y9Ncsh0K",
-	"qVhyGcs0H4sAqdrbz/2IfB4KCTIOXBwdVWZaPCGkIj5/0zvLoP/VMPLHPgbGc18jxzyGbFVleJtpSprL",
-	"tOCVocPAWH1QEdSQYElRkcLefUIa4uoRRGQykmPnEEcJIJHMztL0hO0KvCzToraie+3Q/WE7GkPY7NXU",
-	"/gPCrCfzot6h1X/hElyBnspbIbB4RYWLIDUsKh9SqxsyUdIU97g+IvRKQ7CAFQTsRW4ftBLFRHG7wC3i",
-	"+GTV4/JaThylhyoDS0NTPfd+WYuzXbNsfRxaV5bq8raDKGCN1m7ArfaarhWHQL9+C+VtdHsr8ByeXo7U",
-	"bVytznFzN0IMdUKV4GIY0hCuZG6A6Ac8ZYRatQA8oRHReTyyX3CjCROxTOzhXb9URxV0DWMNPSOv1alx",
-	"FF9ccsXQZ9l3jQvOuUe8JrJG9ggyjkZk1q1AB4u4rIVhWG1RVXPRYQIl/f0N5dDPk8hyaJ5EGIKETtLY",
-	"YG3hI8LGmZmCBQfZ35hRoX2ARQj5LYxYMxdw5tO8vWq79peACCmLCa1SfETXY5zuIFLJW+lnN8MKGPbX",
-	"Ql3kmkhBtuxHDByy38AT+9try63rqEJI/lIHzX24Th7aApt/5NPvStU3Hw6ZNvqICHbDlL8oLbnRiuS/",
-	"rIX2U7B2UhjsDqMCSq3f80dLyJZlRlYBmVi9oO3abqsvNnmkrZgAXAPBOQAHxFf9Gig5boG8XmanqtWx",
-	"a5YmO+g+OhRKwndTc+Kaq+iFk9TMmBQBcYsSYs5ayo19rydQ/ItA7it1sULII7lIJEpCW5ox0se17h+R",
-	"vmfP4Djrk4nM02S7XnJs1XsrJNNWb6k1L5nC7120FboXlivGWf/SV9DMdaVAJ37wPy2o3ol2v+Jn//H+",
-	"insW7qWilcXVPhsPQR3k0F55pMC5foblcjtKj8P7qP3+eqRJrdTNUQ34ORcp0xpDA11psZETXeRE7KyM",
-	"DOxUsmXqVtpHV8IGF8klmAVWMKwg/ljrW3cJuh0yPbjckFB5l6KLCjJf8MhVVmteiWO4VzAM1co/BfKR",
-	"29WIYBXhKqCS025BdEWe1hM6swSuR4xhO2AO2up1jvd7nYj0Om9y1j1+2ets75C/gs23f7Hf//c//9W/",
-	"EADB5IlIKnslOxVQMMJ1T8QjqZk4Av+2FaAsY0bDMV57Tgyp0mSZdep/5KYJ2oRDqsfn7383kweA5fLf",
-	"l39e7nTff9yL9p+G8wHq5VVvVS5oLgR8kxGXz84pBFSDKVy1Ssb9osI+FAuolAzbO9xr1Ax7Wtv+rV/3",
-	"9t9DqbD/ffDrXvfx++3DX/e6T/Gr/2yPkZpJpQAYBS6GFd5q9QEjyTVjGRwV6Utvbi+V7VzjT+WU9n44",
-	"fHzHU1oXJDLACctxMjNCHtYArKyePdr94/2v7si9/7gfffc4fODqBdHnMtdl62XVcjFna2nir04s1yOe",
-	"EcjwPCTH6EBmETnefU1cenFEfiLa5AkwzRMic6O5K2oL2Dag+znHVabkAEmk6t087kSd493XnajzUyfq",
-	"nATlA6jrNKfMFS/NtAsRX5s1wRdUqwo7kSs5LzX0p6IF102sGNh5nRGi5l9+f/dltJpdLOMP1158bdBB",
-	"RmPW1SyjCoKgEejGnmpBlVWMytSkGQyD/TAMrpVvvRli9soGUwbZ8pMlsMQz/CJg22gcg8rWhKjfkRKm",
-	"14SgRSsu/3m1wrgI1aGNpUjsXW14itoWNOdTuPDVtdW7mb2dxaQAy7hfQauauXdwNcPqakEAc0IlqlT+",
-	"E6NqGcSy2lLWGqutoh9AaLPe6rsATEq4pldpGy7gImSfFSO9FqVpe0yRFTO1m5E5c2JClqxa4XzxPhAM",
-	"4axmBhmVqxdO2rZbtFay9i1SSms70FKnwIr6EOSLDx9W8VcKSxPXDgqK62UEk7tBk9HhowuDLbYzqkr6",
-	"aDSAbwDfjMYIW9VmRA0OvpQkngZAIG5/8dwhgYZpc275R0uGd5GUjqhv95aMbpu/o0Tv+VxtTVK9fRnP",
-	"mSn/UmY3NCZADb2iukUc0EYqOmSEiSG3qrKwpF+VG/XvqTNUSW2GqpaXUr3c7L5WM6dmu0qpYdoQPx4y",
-	"5kMFR44AHDiGfBTi/X60ED27ntNR7/CnnKcJcT+TLUoUS5nt1dBhEbL5y8kFUeyGo9VgAFHfNyyVGSQT",
-	"Xtkmtuspqjd7O/s7ewuzU8uMkMbCROV2hOj23Yias8HtwQnKhIqlTiN2W5Yaq/KwABOrhmvMpM163Hm0",
-	"8ByCL3JQvRW8R4vQNAVTkPd1Lb4aPrUuWWkpWcVZ6PHty5xnV0OzM2YMYhBKg23lSAR/RFzoAplbMc2E",
-	"8R/t4KTiUF0DrLN4nIBbXws5SVkyZJeWLC51rm7YtF7oo8x4uqyVtNRJXC1yd8n5pRtb/Vt+CVVErAI5",
-	"nQOF+wXVYgwo/qvUrVqgws9X3cFoFueKm+mFHb+L1YX84+McYa4aZF9RPzR6l/rnry7ekN2b/V2am9Eu",
-	"/NQ/JIB/3tV8KFhC/v7ujY4IOGyp7on+sUOAQKR5ggoA6eV7e49jaAD+ZP0dciyIJWTkninAa4IpwEr4",
-	"hBvIjNFHzmGUMoJ5Hj1RUSZHTECOS8I0mYx4PCI4f2ypET67Rf3phTBbM2JjS1ERoaInSjsppl9bdl48",
-	"x1Vdunp0VNgpDBMUC0BCx2Xi9t6T7Z2e6IkL1IVdGtkhAVmHa6OokUqTkUwTl4kOEz8qxTr3Y3/WRQQJ",
-	"81WfTz8i/ZrTB/LoK16f6ufigYrfB1qsen4geb/u+ml8VTxWc/70j7w1CEa/zDhrwwj2Wu/BDrXhT0Ko",
-	"gbpDqX/kt9EOpEJb2vkliWJDbvkXS8CoD9v1xpG/TFM5Ia+fn/zw/cFTsgWe13fsisDv5CcrA5xg6hg5",
-	"V7brmOntQ4hCo+lQKm5GY7IFJ2UbbPe+qBpALSR9AnUowNFAK/cNIPJbCgS0ahURmiccwCrsl6AJYxwc",
-	"TSd0qkk8YvE1S9CiP0hdVBLu9EnFnnT4sQKp3HTGHXbsP37fHtWLl1bzaewYigwRqP2cSoiPmfXcHXYc",
-	"foLVVsD12tpsyBl42PF5oMUvke2s3j2OKGX0hkWl67l6oTW9l26qdCZoN3LnfMStMDnFqRbAfTjIpt/z",
-	"EO4/fBQ94vXOa25X1/Px+ZnDm9Yznlj7CFJkRJQEiyiaZSDKsf5m1Wfrmj45RXFFN524h76QTu2Rms+4",
-	"RgJ+TWY8yYfO2Y5TBn9S45UICRcztNxdMuPQrvZYh8IOu75D3da1XRdYUPJppvSsG/rQylUE78ACkLGS",
-	"NSoKWVvP+LTdcIMv22sThuYk1pqr3r2IpgMaY+5nw4HvJxj52dnWnM7WfNOb2t6qtHPYqd/NTa3MGfSC",
-	"j0YbhrBhCBuG8K0zhIq2ab8+6Hz6BIBmAxmyhwI6kU9jiaUwXORcDLssyd38tk5Otx3JoKRcHpyBVCTz",
-	"OJMgzuNBGNtTqHsCUYsqDzzS5XIZOaFqdjm3IPLm5OQcsZ/gCAC6rRW3QGA7kcKOBqijJ7pOlkakO26H",
-	"MAvft9WvlW7Db//nb1qK/rZHWyqx145sqzxBTCeZ0d9z5jGk/MN2hUmm2IB/IFtWwL389z//haKtgT+3",
-	"oRHDx0wbOs6wLTuux48f/0i4IG/fnEQEIaHsT/3/+q//+q/uy5fdZ8/68KpLdKbteFYOVHAiSZbSmGmy",
-	"1e919nee7vU6rntUsXLNCNomSUaHXDg9zV4bRZEvH6fncRLsk+yRJv2KZbNPqCZ99zfKn2lZxgVNip3j",
-	"jMYj1j0AaxMUS+yMjMn04e7uZDLZofDzjlTDXQ9ZvPvi7OT054tTeKd0unvaPD4/q2CVHHbQkvUpgsrc",
-	"NOOdw87jnb2dx67iGtxuuzsTlqZdwFza/W1yrXd+c5GcQ9ZSGcQV7qrUyXJZOe4Ow9E80jWfnUZQxe+f",
-	"7n+/vUOOIQKS2nd7Api3pefaql6zqSXpqSYYSV7xBboGuSFOzR7RG+acgk7aL3TnM8tThsxApS2ohQ7+",
-	"Spj7wd4eQqNAvT1X+Kogfb8OaOFYogzXBbKP2QWDqTBE3HiCfYaaKsa2+xNNvI/evrL/ePEr53SaSpq8",
-	"kfIFVUOIe3m6TFdnwjAlaOqCpiuWkc7hr++jjvY4RJ1z3G675FwMYds7UcfQoQYvRW5Gnff2/d1Eol0n",
-	"SEAXEzocMkXenhHFRMIU5vlw5KhWWYyIZuqGJWhloVozo4m9NpOEJT5hEWrnTntiC8yL0L52XHCaMksz",
-	"N4zktn3ShwHt9rdbKOOZjPViyjDsg9kdmXFaJ4mm+XJm/48F+dubly+ASTwsAczZSth0jEEpkPW8HdJv",
-	"aLFOurKtux9hPz7N5Q9uOyK/F6Cxx5VkvFqXsDJRywbvtG3YsR0G5uIhmKkGpzYX4GWBapKOy1L3ZGkd",
-	"RCyWcg/r8RazJun3C4njf+z+jzpZFNZPnEbAmxBkFDDWtalk78niV36W5rnMRXIvZPWstq94cudR1Ajq",
-	"Vv7RSkzHzlx4sLdHJiOeMo8wAtcK18AoLP9w8ojeIT9DqKeReTxCAMnCGRUkJVc58x7vBddDy4ZX5kIt",
-	"y/rKr4gX/IYJpuduupNFdqYUeWkrG3mVMWG1uAL6E2zduYDbBzx3YKccMsEwsArvC5FUEETpkHKhTXDv",
-	"XfsXGYtXIwA/8pIAZlh+c+w7syikYYLwL4KcVnn9qyaLN9XrfR5tWN1vuiw/cJDDhbPZOxcoybiDEbd3",
-	"yUQ6TDodkad7j0tokCBRvGY04Y6EPwNPsN1PiZEoAhGj6GDA469h++1bS/R2YTl2zN4KekN5ajX2uZRT",
-	"3Y5WqrFKfaFo736sJSR+QioCXLQZejozRBuZOdBELobOn4ZBTSC2GF3YuKwyMkszaG46rvmJAzKJr3Tt",
-	"hBKXL7ekVPJ0MWj/+3sk18rkWriWy32r2DvWF2L2F7/ytoKkjy8tQXnPpbriSYJ24NVlpb0fF79wIsUg",
-	"5fHXe/bqPvBfZ2247z81jifYWqmYNRFXVcOSft5/ijxrn2G9tTP0GYn5Gybib4wmwWLcIMm/MrMiPTbY",
-	"dWi85SMV+jl7BpmRGTXxKBTBbmp5j2Wevw9NA7BGOqEKcv8Ly6q9GCA3mrg8Onf/zF49zovSODdAhT/J",
-	"ZHoPR+YEe4QyQ/WIG3t7ffqsx7ZMu97cQre+hZ4cHCyzAE59tcf2FDCYvrob7MR7IldgGQtlzt2KK7RV",
-	"mQH8VFrgl0LEy5DfVG5TxqIiz9Z/U6A7OAdTnnCjd8iZgUCuK9YTnnVQkil+Qw0jMY1HhW/UqcbJIdHM",
-	"Cbj90zd0iB6Ls0H3ZylY96Vlan2riAwtPyWP9570BJpguMEqDQ5DoMWoelJZgXtkC9Vu2vhC+Yjjsm6+",
-	"YDp2o/CezG1EnjwBx8yJ1VhleugXMiJCdmEx+8BYHuPxDbGibEpGLE2wD9efiwJsLvI2YERitNSGX/0J",
-	"JJQKzUJEevX6vg8RZTG7Yjc8Ya6C122lIanNXAzYa8YyJxgh53ukq0fUV3+riuGHhJLzZ88j8vfz079a",
-	"6en857/iyvWEg9ElL3+KgJeBsxlCCMAaCIGueMR3yCsXsFqEqVsGWg84hTc9BkCdqeWZJbpywqd+0eYJ",
-	"XXflGBjw1LL+q6nBrMdFgtf+nXHYYpqBkV0YqViy0ZK+NZmpGV7WYGDHxtDYKivVc2skmcpcLcHOFvMj",
-	"p/FURKc5xoK/uYcfRPnwnQUOw6s0YdpgSbbNkfj6ruVTCI1yEWVGPqQRwZ+I3Ix2IRQQLuLwTZoroQkl",
-	"Vn40fFwLHSRbzgNWv9WIrMT5bRMu7ORcnJxTL3qigVru0Hkw19fVXY1HUmp0qnLlQAbsFepjarHaH45k",
-	"ItW1Bgie0FUKY37pcffvw2RxYnsoDtYypoq7uzEx8bXFtohxiUTICaK96CMIqAEYPNBNStCFv/iF7a/P",
-	"Tr4Cc8GTgyUG+UbKl1RM3dz0l+WkAmIjtB7bGw6N8qccHSbtx7ysSoznyT7vgz4hjG5v78ftQ+etQlwK",
-	"fBASYYCT4Wc5wARMPhRdLnpCG5nB6YSKRw2HKuRsSQWog2Ue2YRq9KjvkHoWXFHhsSecAwj8Z1MXiec9",
-	"sGMuciu2BhgBvvbGhdzfByOoFzuxe1Bt60N3Mpl0rUzezVUKYLqYBr5e48taRJs+XwcciSsPeNZQ49p+",
-	"/Wd2/aJvqU7g849VgefSroY2T5avBl7W/N4Gq9u468jBbsvfL179DPHTQfbsOLcH5emTLbgcnS2peCxy",
-	"MeAyS9lRs7FZlCPfbIHJ5Kqi1GCX+mTLx8vJZEqk6glCqCZ/e/PmnPxENY9Jpcltb0+sFcjRM4OpweP4",
-	"cdS/tDq5YJM6LA8o1PC1e9iOBn5Cx7pMkwa7Qve740eY2+fyqu0p4AYDeNxZ0MjZikaJ3V10qRTKvqZj",
-	"5rkdRMADjWJMuItl12QykpqRPoTB9z3bdqWMW4vC7xArtY0zDDDvCUUN60JIOEug0Lq/22ESTLnsE0KT",
-	"RDEdZH+YxnCf7K8G93XH3K/R9oO6g+rYU+Gw2ypp7nSiDuI4w1Bq9t0FAb0PqcmtLX597SKU99pWtqyV",
-	"0/usrtYosbpJTzPmJCJ8sZZDjoWjZlPYferYrNM15dqcFHllq6l9Lyy3AFitBQ+eIDzO/Ub1ZBznAWA/",
-	"oSMEkdlWgqzk0n3plo1vwVBRS4RsWClecG0auY3+lPhv3n9qM8MfNywDEWJKVmBwrXggBXOB+s1jERWg",
-	"ANqjB1jZAEEnSvSAMZ0CxBBBmGgrpxDuSk1xTfzSAIBE+7WIxHlfIQ2e+B3g2gObCIru33EzukAAzcAJ",
-	"xMH54BAE0rHPfqOH8JsxoNfzlGdi5vAIzVaqDJ7l+qW3+7FQBxZEthZaelXjJ9QgLjbGtloNnghJUimG",
-	"TIGr3wrvUjDdFuhaOZW1s/GkVa8lWzTVEuO1aQoR3j5edHtjJ/+Cr58FEZ/lJdRyB7W5btpI6B5Em9aY",
-	"EFTNthAYvmSsG4L82uQhpzgsJMbVBHWknqpvJsB/d0vk67Vbb5XUgBFjB1FYcipNKlZgqxlSPJsPMHHA",
-	"ycABOLnjIc7hfDGnciILQaec/iYm6tu/VDx6S+UcP/I8eZ5U5EBs9O5H95eXi9runmf42H0Sve+ihdDd",
-	"QDcXzVeaWuA38K5CARy5VO+aIFXbick0Nx4AeO1OWq8cgOCzt4f9XRMwe0NwtG6WO6O6FkanwfOHsFX2",
-	"fYCmLHIZQpqElukNq57Fu9fwXeuvy1V7YBP1Aj7gFiH5ZhnCJlXhjlMV8IBWEOIW8iLHTxyGWZu9/LzA",
-	"1wREKvtumnp0Zx0RLaUoItuOiJDO+2aPOUt2yDNFBw51qUDqSZgKGBDD1vTTm4cxpkfNiWPHhInEci2o",
-	"KuZKM4K0nVADEnQof3eg5LgTheJ6w3DHrZ1Dhaay+ys2kIot7t/IVXsPtVJgQUfLhlUVoNBtTbqRREtH",
-	"FzNhnuM7rW02qj50WrKkv3uyxLK/YR+Mh5gB9KyIVB6wW5C6QJu2pf+9rf+D9bBjbhOavZT3Bs/xw94v",
-	"34A0+P5T9PFTA8aCecyzmBqaymEOC1yFifR82H3R4MG7Hz2w/qc12TEGMsAgjuwFYHkvInEPJFqy5jPc",
-	"IUN+27lvumyTe2AaDXf86Rs6bGvUPbYLzzysN/7PqAPNUr2zsLGbunGtIPBV722gDq+J5C1RWlDqHvvE",
-	"UvdEj2SeJuTKJ/FZBu4S61KqjcvcEZBdh4l1O+TCp15jcrXoiT6EUSmGCdZbJUJqsh2Vmdr2cZkbxCtX",
-	"jNAk8QWai2dSZg9eblwwEBtLK8z/+5//TdgHkNOMy+90FUtxCKUOVQRPEv+u9FVI4RgnWPKvJyBNfOvJ",
-	"3o/bO+S4yQ98M/hiOG3JtuTP/GpbdTaAlfSVoFw8wt3rakgSUGz0gZW0uazKVcz+qljWl6jXLaGfnSuA",
-	"aIKyLs8pT9kmE6tksm2eOICyLXjzI00SZihPdY1RrSKTVHKy2qOrCrmyWue7fDEqwIC4iNMcNMR3EECK",
-	"+ushASTNWN/0sTIbsPqeqJuXKKlWit6yoneEdcbPnkWYe1Lwa4jO1BHgaUQEK81bNbUnAMJ3uO1uDMs3",
-	"my1DyXyicmE7tbpLnlJNBMuNoinX4fT2Qmmdh/r0VYWCFfNw2kTU8Zu0KtppQR3zKIJsWU07TTE7AUqE",
-	"n1z8snG+foU28WMR4AF3ZRuviYpBo/XbjBhJ9veivb29AiNDA0VBURpLZ0BcZKtf8J0j8vbN8+4Pji1I",
-	"Vch7tCeupoZ1sbr8mKprq2MNEHiUQhCbFbbgbcJdtjjV5B0XiZzo7v7B0wPo+/RDzNJHmmQp5YL0OicX",
-	"v/Q6PcE+QJEGYOcaKN+h/kyoEpZTWQnPDnYELBDlCKLkhAg6xoB4TWKZ5mOhwStMxRRL4fcEKouaHZI+",
-	"vYqzSw5lf4BT2j9cYoJUpA92vEv8AjIKrPyMn7cj0o9ZrvuRRznviVn8Ii6KGMGJJCmdytzow57oiS6h",
-	"pO9f6LuhglWwUtUc+bVdd/aBxgbNMJqUBZKvpqR/1LcP9P93vycI2bIT63KhmdDc8Bt2RNg4g9LaVGhf",
-	"IApbRzR3SoaKJ1hxyI0iY8o/E+HSQk+4pAmU13YGIbvxLCH9D3bhpkzDP/3IjqS/bz9YqRTH9+//5//u",
-	"u9CmouYd1NgYGHKVUnGNSy6kfW2vv43PCmkgN6H/11MsIDZ7EyuoHdc1bJyl1LA+QMOg28XODLR9f/Pv",
-	"kBOkCaRSu5M9IWSx3hXLrFWQ+FBIxZJLR0j9I1gleBVrQVWuYrsU2lUKgFSIqCe0JJSMubaXQVLbVILx",
-	"NJqnTJh0SlLIF0V0/h08kEpONBZ2KujKbkIS9URtFzB3g8YjT/5M13Bw7FtOHgBKwpLXUpEraUaRK3dW",
-	"VpHyqSE9gcmsRX1I2zqc5N8AO2obCq8VnUxGkoytCsTsyfcOrysWyzHgWpNcQC4rSxoZtDvktZ2oXfk8",
-	"00w5sq4AT7jaiZatIQK6y13Bjce8F6tXWo6h/VA16RfAO33LLBTrQlEVXPhcJJKh582nC0aEejees2/S",
-	"nsCicIXr6ZDoHBfa1VewynG/omejIy8iuUiZ1qQvb5hSPGF/gYPgVtsOtotlPv14cSaAO4SQRc7w6hE1",
-	"kakaAu3Z3YciGHZ0UNoejshYJuwv1Mgxj/tky5Vv3PY81OfL8QHwwsZukq0nBwcF+0E2cUWTnlBysn1E",
-	"sO2MKsNp2vdN2gFCuqNbEBh+uQsAH6uPSD9R00uVC1yDnmgMqPraxE4Te7cDRJkzkRGeKF0KynbCr5nO",
-	"U+MgSd0QtMsaI4k8JP2UC9a30wQQuYtfiP2CbMHC4o3BNX63b/m5kpM+Rmjvd6+oZomlOVC0ECXKHUu7",
-	"VzCAd2grIf2zhI0zaZiIp91/sKm9E4hiRk1LwgCKvWZTN10sCrJ1JZNphKsLN0xPFBTT3ybDAhgP0EPK",
-	"oKatskfTBe1mypJDAuu7fVTvD8POfZnBohyJJk8ODo7KcRaY4XDnAWK44WlaoEjbF/Z+3CH/YFNdmIV6",
-	"4vsDMpK50pjGBXUSQ3qAPXmvfY3PJUBf7YLUnAdlMVIk8EoB0uILR57BUs/hbhxhhntyVVKbZY5nHSWv",
-	"8TBPq0fZ7mKFt+iowlrwpDQ4i25zonh6WHmQiyxWJc3+g03vzWCFu+4tVitoSw9n2cIhIjcJaWoAP3fF",
-	"Ynui5AA5r5KThpkrcCK/oHS5TRTD1xfFcA414EoJc4s67rK9VBRDVUZGW/jq0VCL1cozQwy9dkKfVNXg",
-	"p6NaIJTLZ4BKz4krV7TlKtBxdCBcTeEfPoDUKEB5lNsBMFeYzOf1zTWcC5uQpG/BgDPPhnwCGz7Xvdd6",
-	"+vwV32opfu5ULG8fqjqmA9h7c4KDnvmu7j9c7wXXZkHoro6I3GB9fdVWS09QhF6B3e/zGjGPvV1A06mH",
-	"16pcMlyTMdcaADKkIhMlPVTGxOnPhW+cbBVWFe863sY03EoFd3DDaFQY6924a6yM/GXJdhlv6N3oVtGn",
-	"Woojb3gzLCvye6tNPiqxy1uzfB8kCHgF1/L+Q8T/PufpNwibuRGV7xhn01FQE1eT0GBAznIys7M3tt/a",
-	"p85OBQq/HZZhBUwg9hkRwSbF9YdmwkTRCXgFKtas4H2Oaum5H8W9K8Cup3nXul+SzUX+9V3kbwrjVHF7",
-	"VT0jd3+HLzxYux/dX/CtPxu3UFIXG70cjc+VMV5XEbSqzMSUJ4DglZzUnJ1FaSdUdUuvgBcDIrQdNYqV",
-	"kONwFxCq6gOruAujwwg/HsTI8itYO863EBdoglFGND1Xticoqe8tjlnlq4++SNfKtbiqUsavvpX3wQKA",
-	"D20P9OvXwgpLVu72ayOkbOx58+157xzJEOqCdpX3iKwomGDY+z1Z82iWMaoKHaUM34cwBzD1VasGzXh6",
-	"cHCf1zqXFYkBG+vc5mgusOy5LJIiRWR1+14jAmVuqV6IWULfsxy44BuvQ9R0B7LFAYzUTMs4JjNiohGo",
-	"U0QdhSJ1EFfVvsA+0HEGLGcSEeVLpw54mqJruxLp2VKmCG/FN36Oy1WBXz0sEoDRXScbNeMrLHR57Km5",
-	"Gjxco+x7VDWwAIs9m/jX3PSxZpEbbsgVS6UYaixqMFPyZkynRdmbmSOSyImwG1crdvMgpfCLqt9UEyy9",
-	"UwPCO8Eeu2+mGSNb1Rs3SwYR4WM6ZLu/ZWxIpHKfMjHchBh/kYevtIMFjfWOBgkribA4asWroaMGkScZ",
-	"hQL/LvCkcoaWrb588AMU+bRr0Tns/C92k1z+Srt/HHS/f//x4Mmn/wxQtD+7KaM3bPcj/IMJFlmm5A0N",
-	"Oa0Dg/XvrTnS9IYtHmmRhFc/+JqZF7b3Yz/gB9G4cXkwxmQ2+qemVhePfm7FGpapjYvBDlqJhstNnawv",
-	"nvfccDaZTbOCiji+OgbEHHvaI7S2wW18yTGD8XwZGuMMyRUbcQy9dzAb//7nfxMlUxY1sXgd4K690uux",
-	"xyFB9+W9Yl69bK++idGTG/CBVdOw60aWkSR0TM5aMdHHbDdTcqiY1ksQ2SNN5EQQ/wZWhfD1ax5prA0V",
-	"JqPpue9mVcHWvwj/0vEyhu1j/WqwzHOnHyDR5n6T5LBeVTH9VngDmuYOe2HD7r8pc4s/LkEh9eW0OE6V",
-	"Q1p8VTmolorWKF6AL9aKF4Ayl2VFFQP3jCaKpejHkRhN0hO1q4NseUfPFaiKY4wrsTzGJzG5Gm9gFNo+",
-	"KmtbaYYZEmPN0kFbbuxLN8eHR3RqKr/OV8W1zxVqi0d3KXNL4xbZ5qySvsoQIEepbQDwYxjTyf9UFfSf",
-	"LoN15PbBlbvBHGpMlJKqSJ6yvJFyyB3jGnKzIwIZYuAQpJpFEDEkjMYcQ8UypB2d0ZhpstXrKCYYI0pO",
-	"ex0y4CLRpNd5zcT/9/8yQl7bb7eRUlZHU5rvZ3sAbr8QXMkduU1ZjPvnv26p28tijAu+4/mv/2ZOSYw6",
-	"vwXLcslhkU/WxWsdlfnCrormVq9TJgICtR+LWsQduL6tkKUtM6dpXZSvpDdiJmZpvKvy8vYgunstpYmN",
-	"f546GW5i7aUxvllUlo0vbD3mEA5zx2PcXqGz5BN1MW33I/6xCFa6cgDv9T5q0zpwlBuIom/IMDXvtkMg",
-	"6rEnuuBtt5LkjdTlgyioiUdL3ZSVm8rrBEUBbUi6ZWmiAblAkK1+ymNmF6NvZcgUhEcII8OwEas4bB9h",
-	"fFjDQ+Wa7CO0T9/jCRVAbxG+xQdEyCuZTHs+Rd4lr4MBT/OWYtQYjFac4LUQ0u4t0RSH9RaG+NCG7fks",
-	"x8fwbVjPBh3tS7zz8czMZ5Ptl/1uxYDfdu9bjnVcPvZ1I4DhPKaLFd5yYep5ABtz59fnWT8uTf727u4i",
-	"YAlLKpu8tK99JQmjJQ0OcY0dbo2rA+0+wfgSjklpZCyTPGVk6+LZyakH+/FVJ2zjXWPpUsdSWZrtCWpI",
-	"yqg25Ie97YiMGcM6FSAtED9r14k2eTL99z//Rc6Mxy4C4JDqAh1C8TyZg1Us5dfMJx9UUe8GKR0ObbO5",
-	"MBySbGtyDblhig84ImH5DDtuIF2vJzw0OxnINJUTXVa4NtOMkcmIKRSyVJ4yTQb8g3231ULgz/fqAs7D",
-	"AGr48X2WTL1icQKMD92/m2y9jbSxKFvvNfAGrGJdHLb58QDzxI7dj76ZxbU+XfU3YEhcDI+qeg/XAGpU",
-	"oNoVKR6BYD/ooMIqFtf4fFe2trn+vzqSLXM3FhNtez3PdoLZexAWbbVRP/oNGX59UmhR+38RAa4rcS4R",
-	"aOLFjzllCY69wJaUAlspKk/JUDJNrmh8TYwkGEuGaJ/cw/MHIE7QilI7QV+EcLU5uZtwmfuXlzx+/T0I",
-	"TEXaxOoJhbdhHC2K7fmz5xH5+/npXy3rOP/5rwiQTsZSG7K/R17+hCAtoNp5XOlC4XPHMIJ0bP9tTwCu",
-	"rctAqWVDoIEVW/RL8kgXCRWIv+QxbPvUGBqPWNIP28YtefpJ1pJA2tjUXeV/DHjKHmlyNTVMHxHNsGA9",
-	"1WROrkdUZnoA0m3lSRkbZrraKEbHO52H1C6LVQtM9AIgUDes70/G+o7hzBFK7Et8YOkKjnKR8wSZWvfC",
-	"Fh0+Q2v84evCGOZ8aFFY7NlqgENvV3Fg/v3P//aZ1oDY6/GeaQ1bvFUoqugUf3PDfQABxXcVOKavNnBv",
-	"X7WGcVrilNmL9wvSNdY5wi5P5UuQa2a1oLAlynIIFGzw1g3VhLaTeiBF6DWu4BemCeESVBZzY3PeCBIL",
-	"stN+sXfztFYTOujJW0uGWKYYWDUvwFV0gtwBfWT5bBkDi+K4C+8xgdrQ+lFRqLY9p+CbLbi1VCGtjejx",
-	"FdbHKl3sdw8tW3GqzznHEJjehWRSfRupoVUOeI6Ie0UIfD3M9pBQzGSNiB5JQImMEXcJq6wMpCL7T0hC",
-	"py6y3peTAdg4qNbj4vA9Ni4G3VND+uevLrCAkqVdnGh/h5xpnUMNFiLYBELqbyRPXLQhoyrlliEJptv9",
-	"5Se2qTd21J17NA1UemkDjbE/HiE6Hth/XNEUVxraVZDFdYWSQRuZ4VsK/g1aDyx5M0ItBXcNHzMCdI+k",
-	"smqYW5xywWOadpeMdztxz58Ko4JBb6Ecr4GS43BqW4KgS0sWtjFypVbu8wKvrsN0Hrgsw4XaQMZ/Q7Fy",
-	"/tBAeqS9jR40SA463ZIKs/ZPT16+gtvgl+NnWOstF8aKjXrEB0ZvQ/Ewxe0kCOSfxVIk9kPG1CDXXAqu",
-	"zU5PuHYVGzDFoC6Lu2lQYodylFSPtknsyuEVxj2/CBBvP+FYv9d3iXXL51yzlWP0pcam1Qb5WQLU6ssU",
-	"4DQvYPk3d//GXjDf8fBCDkvudQvTQEBs2P1or7pAsFooxqx57jeBZn+WQLOS/Jjb+7s3wIdg3xxtromk",
-	"Fqdiacy34HmBMHI9B7SR+VDzjKkShqNAQcVcK+l8avjtI22VZih6a3Vc+6Krz+Cf7gluNEmpNvbJCMOR",
-	"4EI/OX2ryYQpRuiEqgQL365ozOsJaMrNrYhMaLXrkf4xlJ45JEUlblfVeCFSK6gebg2/ZJWjpRUfzL80",
-	"vMiJf+GetRhYUqe+RLcBt3VEsFFzvnhWPRfFqKrkIDtKWTJsR3O/H4MlYOrNNUMg5uJ9gzrO0+uruH8b",
-	"sv+WtPvazj6oZv97TlM+mHIxJCkfFIjpGVVMGJriyCIy5ik3VrlOWJbK6Riu/N9y+0VuphEZ0DFPp2TM",
-	"Eitn9QS8tr1DXgkXbVnLQvOl2Y9/Ojl/pIkHqI0IN0SxJMc0fWpKwW3KqHqke8IJUhCwtIVJ/BPGrnVE",
-	"lCUdlpA8i4owx4PvCIVX55gDymN991o8tP1ZtPdWgFifW4aRnVNmCmDRDQv5kyaPrYYnO3t1LgQBfS6V",
-	"AxTMEIezATfFhJJQAZhjGB/AxJ2cnKPuYEZsSkZ2hFR4BLkIS/xDEShtqGEEgD6w7tOUjGTqCkq9hhUh",
-	"IzAm+t4HUkE/4OxT7IbLXEckzpUC7HfbsmAfjOfHh0UIUYSmTgQxLLJlAaEuT1mEtTEVG1PuakwQhA/x",
-	"wCU9kTCapFywSi1NXJmYZvZNRPiFn6Y7pM8QZPQvll30CU0SjYWvUFCyDJGmqauMv0NetcA0+g2aoy55",
-	"hcpqVy1lKxpYpBso1g0U6waKtSh944+YkROqEoKvYpi1pY4gPOv9aDK+g13LXbp8cC/hF2+8J6Yk+KJI",
-	"nwNfKtVzVS127IsFR5adseTIyiEjK35y7Ut/zkZj2amcDb583nP3IuQ7mPnngWFantmVez+aZtKMmEFf",
-	"JZLAhhX+KVkh0ESIHpYBq66xNIwsbY8I/enkvKvNNGUOV0U7K7KT4DzesOUyffyqT7YSNqB5aoiRCZ1u",
-	"V2p5GUWFbf6K9QQXiGdNriRVySNNBjy1zeipNmx8SPpOpvwLvYqzbhxn3ryMsqUcILereL7cEHtiSwor",
-	"tjorujN9uVg0LLHuhM3tAvduxo3mGiO1tnoippp1UzlEfwdgaXvZlydkq+8H241Z3o9IP9dd86Fb9c73",
-	"I/Lvf/5ru5gMNUQKttMTrfZ0Oz47Ao2O+4pxvSzfWoxCCpRj7QttVdJwz5eyvLtml3W0fPdkaSt6oRR9",
-	"GSFAblFuaThHotlw5T8TVz72nMtxjEHpwatr/Xcqn9a0zNXrD1Rfn1uFwCq0IXSZlGvzqjaGrzqEvzqV",
-	"xUH8tcXfgMXf/wGsLXg7ZLxsEKQ/efXvq/DxIbt1lRbuyXxd7eLzYLHXJrlBZN/Eoq10AufisovaOZxz",
-	"DENX2e7H6sdFSO0zR/UBroc22a867g2A8jfkbF58+TjMqyXJflVBqUp880HdTxCDYQaufSHGuoeHsLox",
-	"Qqu3YFs1DtyXBa9eHdznAVlfhk94qPUNv9gArn/pV7qHXb/jK30XY0jnBoVVj9IpPv4QFehCpip0NS8d",
-	"7gmjvcB37tdoBT0tVld9Jv5GtvjiziBuTQuuVP3UPdJuIyOSKDowmnARp3nCqjYmd7DuRsgIB7Y5hyNY",
-	"irgp3Y47ALEOoejUoZnrfGzpr/rUI0SyK0I8nK9AEyN74gzjUnw0io9eq+SxcSfRROTsjEgzYmrCNWuP",
-	"QYMTck9KPLT9WWLQcFbtWnuEngIgk41osTFiL2Q1RUm1k1Mfp1pS0HaIvyx50ZeW5d2PuS5Lr7UllGGg",
-	"VhFutVQyGQjVmikiJEmlGGKNRg2GeDOjmG+o+msURC+MzOpZS5UynM1Nvkfde7Es+VaXAT55QLalSbIm",
-	"ebcSNdmiqZbu7kzR267l9obW/3wK24uaJQqJZtUz4li7c/23OxfflGEHuoyE5dpHL7EEQWy0qcceb52c",
-	"vkXIGx90kVEF4AYiwZjjnnBBxxrevMp5aggXEcnSXBMDBbAbVQVdyBt6N2+YssJmW+7huZ/ZPapmro+2",
-	"pKPTWtC2H++6B/ZrvAQaAfO1oM6CrFq9520lp3wsjiYJNfSwTOky0tBUR6XiYalnnI/hqwweyHgMn5Sa",
-	"duUNUxEmgHWxDayXrkdSmW7MVZxzg9WaIuJDz3fIMWBUue106KTsA9dwVfnB+dJWIz4cMdUTffd8f4cc",
-	"C6vUSaG5tiRYnQ8lTw4OMN6Hkkxyuy3ESIz2yZS8Stm4XQ86r8Xx3LUmVER/PqwaVOu2GfjwNVR52jgh",
-	"14jDoeM2e0mSlOF4GBzdPI5SsLkhkr6D3Y/ur4YDslmqSZOUQnE610fkIfylYKQ411gRPoiMXZ7LJYLx",
-	"XHvhmDkuzOODTtQZ0w+Wr3UO9/fgf1HHcbrO4X4RUme5ByYCf+gOZbf89p4NlnNObEWaWP/c/hm0p0bw",
-	"WRmhuUycWQBMo6T0VaI8K3Aav9LuH3vdH9+7f7vvP+5H3z2ei6ph9Zn55v+38MRXHVNmp7DYOA9LsYkh",
-	"u//LAxa6PXbMwZDGWAe0cpyQVudInc0cbA9v2kzOjuqa2VbDgoG5PTVlbBsvMZfPiSNMubhmCdSUqCOz",
-	"7rSIfpYM70nus01/nvA1mNS8sLWN5PdNSX54eOfbrmsnOHCAq3dP3RrdFl5WHJ17vCFaw0Q0UxsL3ld1",
-	"j0AY2EIyXFWmqRqUw2FfxyThcHgToJpHGtGDNZTvIBOprgE/25RY3dyQmIqKw0TzoSBcHKHK1BMZ1Xoi",
-	"VUKYSLSzqtHYMglMymcDxfQI+yFc65wl5IoNpGIthasx6ume76LPE/Q19xS7YK9v8jRvbrG7u8VcpJVU",
-	"/iyvfaHt2rPcleh7Wp/VBGXd0xlugByglSe4HE/wXzn+YEZck5im6RECd8BvdsyacAd7b1+zR5OLHIyq",
-	"BTfCMNVylSxfM1AYEZGSE1nBMg6xIdvPq7zlYg8439BO76sM4NRcBiyMe0SRy2Ys8Yx2c2l/sZd22LVs",
-	"rz6K2ylzhxozGTHF2o+ct8TNkR1/KYx193bx+C7aklFzAYnZVzlPkyLTOaGGXlHNCLZSWEe5w/Kxo7mF",
-	"AvXVW9R+KlarvkBVh6nfa6AIaEvdeBZb3wfLxGOaEi60gTKJW/2htDtDdvrbnaiTq7Rz2BkZkx3u7sKj",
-	"I6nN4Q97P+yBcZa7KXcOBzTVzFKuG0Wzp78xmpoRJttzwbSOiq0tktylMIrGhnCjWTrYKW2AlRl9imb8",
-	"vCBMRsCjLT1ds6mOsEwF1mWpmSE8/hIyfsvnAYqq0pnlYIFuTk5JpuQNT5jSZEvLmDMDtRZGUmccvXc6",
-	"HkmZ6jJvv5K5aruseLvH1enVPNyzXb+o2X7Ab1fzLkfNDFkHpVDpAhnEbNPnldR//cjj87nEfangX8t1",
-	"3G1fadFX/AhsyIirpJtRZaaYq+tWgyPYAROG07Q6uDjlELYVXHQM6aq0UeLIAKoVxIDZGznLr1KuR1g6",
-	"NLbUnKaYIehhmW9aemlz7xKKflqkGfBkFsCNWQP3p7GlhZF7trd3I2r8DvmkbPu2ZumNiygoAdiqa9cs",
-	"BIGPujBXrNhWJeMSxG12DGVJMGIlKcQ1K4kogiZjqRSLgSihG1dYNaoWkq3R26MS96UcRong+un9p/8/",
-	"AAD//w==",
+	"7P3pkhs3ti+KvwqCe0eoau9kTRpsV0XHiXKp3C23bCk0tP/7b+qQqEyQhCsJ0ACyKFpHEf3pPsC95+P9",
+	"vCPuc9w36Se5gbWATGQSyakGDa6OaKtIZmJcWFjjb33opHIylYIJozvHHzpjRjOm4M/zN3Rk/82YThWf",
+	"Gi5F57jzZszIFVOaS0HkkJgxI/LiN5aahAylIoNnw+5P1KTjwV4n6eh0zCbUNmLmU9Y57mijuBh1Pn5M",
+	"Oq+YUfPToWFqsZPXLJUi08RIMqPckAs2lIoRZV/hYlRveijVhJrOcYcL8/Cok3QmXPBJMekcHyS+Xy4M",
+	"GzHVSTrvuyPZrb7tfLRjmVJFJ8y4iZ+mhl9xM3/21H7idkBTasadpCPoxL5H3QN9nnWSjmK/F1yxrHNs",
+	"VMHCkU3o++dMjMy4c3z0re3FGKZsc/+Tpqb/K+3+cdT95t2Ho0cf/72TRJboVL8YLi7O+RXNC2oYoRp3",
+	"gGuS2c87GRvSIjfEyIzOd08IFXMypdoQqciwMIVi8KBdPpjV7wVT82Baui+H8aW1r8WHaAwTGRUpa1+t",
+	"8pFrrJdZZ73Ocs6EaR1ICj9vP4g05+sMolBaqvjBGQj23vRTeGLgj89UsSsuC02mdMROiJxwA0fJ/jbk",
+	"Shv4oW3TsLFOywweHx7FxviU62lh2rcsw9+3X6pMT9dYqvOrZdvFrq61W+xqHZI5fz/Nqe28uV3PRJoX",
+	"GSOMpmOSKpZx80ATmucypfaRtv1grsFwkO5cdo6HNNesHMaFlDmjAsbxLGOTqTRMpPO/s/nicE5JIfjv",
+	"BSOXbO6og2ti14VpQ3Yoefv22dOEaDrfTSzbBFZJuCGaDlk+PybUfTXjZgykpemE9YRtjoqsbGnEjMaf",
+	"jVTMfq+nUmiWkAlVlywjg3KkpvuKTXM6Z9kxsdsy2OsJvyh4jVSrEkyva+fXtoWPHwP79p8PY1v2bAgX",
+	"TMsJs7fWgOSW6ylGsxOYTDqmYsQInU5zzjSRIp8THl5eRBue52RMNeFmr3UW7m5rG/6TR0vG+6qk4U85",
+	"7rVOUnwez/mEm8XRv6QjRjT/o5VD5fBe9Dw8Pkgi1zd9j9f344OD4DI/XOsyTzo/sckFU61cZQI/b89W",
+	"JmyyBlt5oUZU8D+AU7QORQYPbT8gqUZrDOil1IaLUetYpvj79sOY6nXY7UslR4ppDf/SySI1vbAkDrxt",
+	"io+0UZX7ebOj+FYvoYxCX4cuCq1Wzv+jbRr5KQia39PsFfJd+ymVwnJV+ycceLxn9qdKXuRs8p+/aQnX",
+	"VDWYf1ds2Dnu/Nt+JcLv4696/yW+hZ0ushvP7rkmE5rbI8gykBIpz5H/29EomtpL74rmPHOXnhVwpBjm",
+	"PP1kY05d/7q6yxTTslApe6BJWijFhGWMIOl+TDo/SHXBs4yJux6wkZdMkJyml+5KTeWU2VVWMmdI5HLK",
+	"FIyACMYyDeN9JixN0fxcKZQj72rMp4IUgr2fstSwDEihUAwvoowZoAyqGOECZ8PUFVMklyNSiIwptxGO",
+	"rjKYys/S/CALkd3lLH6WRBfpuKSJxK64kIZIwZCyaZ4zRSZ0TjRDEnlJ57mk2Rspn1M1YndNKBcym9uj",
+	"mNvO7UJS0SQPmqZsapBAXipQj7n94QfKc5bd9YCd8IHiSUY0FymurRNjRvyKCUsooTngY9J5zdQVT9lb",
+	"Qa8oz+lFfqdLfUoyNmUis1Io2QGypoZeUM127eoXQllh347KXjqBJQRMFd3SVhHr3j29H1g1YARvpPyJ",
+	"irlj8/pON0pKMqFi7g+lPnEqALXDg+3CfcpYTuc3N+W3ghZmLBX/g931wYebCs6K1sh+G9P65ZdfuqeF",
+	"GTNh7DhYveOF+xpmM1XStmfp4lwYbuaf8LKesTzvuuv6ojDkQjF6qQklF4Xmws5aFZZ8bUOudbBofX/2",
+	"EuWexdY1f9/N+IgbYp8iz57aJWPv6WRqT2fn8Ojho8dPUCwvhaua5PPrQfe7dx+exCSepLSlwULl+Yth",
+	"5/jX5YtxWmTcdD4mH6yIN2XKcBSW6HSq5BXN+/Duh8Wu8AGW9S+gN27YREcfdF9QpejcfraEMJJqvmqb",
+	"zvxz9h1W6JXPn7/V8Cw3FBc8MpjMUeEKU1vSyWRaTJjApvpWvMERMGG1o187Qgr7HjWGpmNmxdgrpviQ",
+	"s6zzLtIcz6LDqdSj6K9cFAa3Y0FtW62cJaBl9A3Tpq9Tqdj27Sh5xTNkTQuDVOyKs1lfMapb1tw9sbiG",
+	"9nawzwRrZ5/+DSSi6DJqlg/7ik2lMixcs9K2k3QMN3jPLRKinPJUb0as+HnFEXKH7o199mPSsXJypuhM",
+	"xAb4MdR3fu2AAhQqyfB84skS6D44Mn565WRaCLW56M2VCwdZrTPKGZ2P7wJOcgZCh51Jgz+k/oz53UwV",
+	"o9h2Mc3cX7F9jfcdMJbUyDip0WX3Y3M34AWzcNa7hk+iBx6dHpu03nJqW09CbOup6fgZJ35N/UQXN6ba",
+	"lr9xbRwPre9LSdrlH+tMx+3ywgFoDhnaXDauZ2Ja4DWdocRM85fB+JxFdvlVs9yusHDzLJ2fe/T7O795",
+	"6jf/D1KRaXHhBRd9TFBo0wmBA52Q32RhtdCEXMm8mIBIHFo/Dg4OkvbbbFHMsKPMGegy9iFn3wS7OnEO",
+	"rIxI4cyYW9+GpWnR34dbXo/BTVefyy9jJohdX9CFrV55KeRMHJPHB8S9RCb0kpFD+1RtLgsGzsODg4PN",
+	"bZzRa7ThP316dn6MziWpTdc+SuDRhFBDcka1Id8erBzcpq7U+sUcUMvDKLGUF2PzyaUegOi12TihoXRK",
+	"u3+8s/856H7Xf/fhMHnyMC6pTuj7Z9jc0cFNXLsNTlW/RnHqy/jWSxq75LZjpjE5IvBErnEzrGSzr+B2",
+	"35DPZizlunFpryt4VZdanfS9mwWdYLaBBud6HKHFxnTLcS2b8RtHEaXsWHHTjp0o0549dfDEwpmx/E4q",
+	"DncLrFjSsfwjZ9mI9S+oZn1dqCv0kGWpJRXNJ0Xu20lzLnhK8z4X2qjCXdP+Gulz3p8wZlCEDb7lfZC2",
+	"tCmyOYh38Ey/8sx3ko4049oVH+hwU46e9esrcS0SClrgIz80XSQt0ry8bBO+wea6wYnxU31t31stfmTe",
+	"fVD2VI2nRYz1PZyBdLrhifELVb+JV3LMyDJGjHrBQ3B30OmU0NRoMpTqhPh5g/fZPcuUbsoF38aUpOtu",
+	"Qp03T7hwnw4b+5N00EvufjaqYM0tq+9W9ID77m+EBZdn5xZ5cH29Ap4Ubqk+VoxWyt3Cx5nicDVB2EX5",
+	"q/vkf6w4hn8g+MY/NHVOvvIR5Jicxb7Bl5aynV+4Gb9mqWKbMKBg3Zs76OKAdNlkQ3gay5kgY6YYONxP",
+	"MBSiiqXY66y6P+odtPGBUhGIyJiSeJ0CT6K7cxJyMfe/KJLKzAp0U6oMGSo5IdxoNOJ51n9MBvQinQ4S",
+	"QtEh1hMXkipw9aVyMuHGMEZ2BoXuit+6U5oOEvIzm5EfmdJs/kCTl0wNC3sVcm3bzq64lmpOzvy7uwmh",
+	"oidoipI8y4hOx1LmZGeQUjpm0y5+HuzuEefz1c6X4YX/i3k5XDusYIIunsQfs8omWQ63YZZclPwOut+9",
+	"+8+dbvnn7n+skP0OI7JfFeN2/QtwI+2NFbpPZ1RleLut804ZNBW7Kbey+eF1tsKctuQCZtrSz/oc8zW+",
+	"cAbUEeOaLvp0S+Nh7AYPIs1Cy1c59NLs5WdaDaLlcJcUcz1rVdWfi8gL/uzjMap9tVRivq4ZqzoFt2PI",
+	"qrXfQoxBmEpUhlEgZxP3GDFjasiEZiyIptrrJBuYyJIOepFjTHqxbQizgyEk5V/EsjLFMzseKgijKudM",
+	"Ea9jJIT2RCqVYkAR8B67ckGG9pPb2wc6fMXP8AEGQWSKzmgOnm5KhDQMWacnLeW1DzcUMOSWXTo6K1UX",
+	"12FgFqW5FXNl9J6+ERti47joltWmguDZcMutEx8ZTkWGbs29TtLCcRvnbx2S90x1PQLGpxvr4V5dNvuA",
+	"fbaMcZGrViNaYc5fo/+QQ7cMoBmdDy+A/AHy//rei2rcN9TkptP9uJz8qkOxmV62ybVe8ZqmVWKFFhe9",
+	"SlfZpkPVaanu1FxKN8zl5/WmrP7N+/Iadv+yqRtR32qX0m3pbyArLozUCQT9Ta5a/87FPH4/FtpeSIqg",
+	"hoL3o3vHWd4XmnTSyEbD8O9sNAwXTMQNREGvoWVV61ObeG3ItbHEFv/s/O1LprjMVp74ZqAqI1N4kcgh",
+	"oV6b8VGr5HQiC2HQS2Av7gnNCU5E+wg69+wDTQaF4GaQ9AR7T1NDCmF4Dhe/C69PbVssI9Q1qmQhMpLJ",
+	"mUiIYhPKBUgXvkuBWuOUpowYqkbM9EQx3SMDCMXWg4QM0sLoATw5wJHrgdUIGcZUuiSGvxhVOFGiTpoX",
+	"837oulrrKPnQ39CXtRiJoRRnWR8TMpa19hSXNHxJop9v3bdyyier9arwDdyETd7Ald18iVp1H7ttmzdX",
+	"RNvK6Hz7SI6M0Szngq3PE1hOp5pl/Wt1yzCWdKV7kL1PmdYbbBV7zyZTExe2IAmrPy25xOITlxzHVepy",
+	"rIiqYHj+Nt5AzLyIbOGEGcdjfc/0Ip32U3tSh94ZERuIkKYf0PNao/lZmjP3SuwurFrsG2lorrdo+I19",
+	"Mda6ZWV9ZGUbbOqUKpPP+0bR9LIt8QYV/geaKJZKlVne/IrZBSTaUGUss9bcKXlIAsHNFJCAYjltqvQ+",
+	"s8/eTxiW3kGhocWj5Rj5BjNUQVLRZq9MfMbvRpT4qno5tk2wZGsd0Mpjv063r/Fp+14xmdDVARPli+5x",
+	"eFNN82J9ntCQNuCIB9vsJ4s8KWCI5dwaLM8x3GoKQfvVdVSyruq+qV2LIZlUc6pfgvXjHT2aSe0KbxBF",
+	"i5ikY1mJXrRB2QOlB2rIRGpDzEySaU5TBpHHLu+F0HxG5xpCj+0TjWjTvccHdaPuN5FY08Pk0cedXm/P",
+	"fzr6uPs/onbds0BIaYw8NJOfkIGQgg3AtUVFaW5HY3rGM4jzcE9zzcgOtSKZ0ughCI3rWWm+znb3SM2Q",
+	"T4NwFyPzzFnuuSCDIIBoUDfdPOsknWf4n2ewlSLuLDkrWX7M2GgvhRaL2uqw2lr6dvsTjPVb3bi3HefE",
+	"hD1kawbSorW3PSrTN7C8a8hd/gEf/Zh0uNbFhkpSVJ3f3qyw9vzbZt4MWHFxnWHgZ4wzLNwB9py3GJqB",
+	"Za67U43xNGEE6lRX9Vvf4FqoquuwNo6AeEozf2D4r/Y1yhUt1w5S+Jp+RsonfUhDaFhqDqNucsvY89rC",
+	"4Dd1B/vjmJVnSrWeSVUXjssvGw08We2/rAaelIMom2tdiTd+qkvXISKsT7lieqPDs8xn1ZhN6NJpzKzq",
+	"OD4nDLYB4VRvaBGcKu4Fla00HQ05XtdpAa76m/GS+cmEw/IdLFu5c2FixkEQRrae1/XtYtsnYYyp7qdU",
+	"M3tbMsWcS3hRG9jO0yrzekRZZNVjd7+PTVzDMxOehXCOrnMndHaiE01aLW4rSWCbIOzFZV7IVuVCG24K",
+	"bJDYF4go7ARPHFSC0WRM9dhKXJdsahZjmGOk4omzDCU+TBYiRPjQaAQ8Oj/76QXY0f5x+vSEQBDdzIqI",
+	"h5tE164Z97s2mV6Xkvx7F3PL9PvV67WwwysmZN/+p9B9fLLjQs36Ux83YgllCrpQOpH2HYj/0YaKDEy1",
+	"aFuhWnP7nVkSh9iM0Vyk3pVk+JzHrunNPAJ11ra9n6LWziumgdI2OyDX46KV9Wc7A+DaeWvh0fmwzFS3",
+	"1Tg+HS91E24wTr+uy/b8ZhwOrrFuqa06f8IJugt8sj6snd4jAyaM4qzdzt+JEtgaoUd1MelrtyzjKm7H",
+	"L9w5j2hN1SmIIeFRNSdVzCS5YHPpfDzuQoleNmtN+2bt3m6yceO3HI22oaatjdwNo/Gi7dcRDtFje1Qc",
+	"HFsZ51wteIION5aRYkqMJJTMxjKvwjK3Xv1FA/WtG5bvUIW5FQWkXekIbJjrElnDnP35mq/vzhg9QWJy",
+	"hzW0QpeG6Yqell1yr+rbsQHdXVDNa2nZIC5SMGQgT5ozCoYeZF5BXFuU7zB6xfozxi63vx18B1G9L+A4",
+	"SKb9CRfXV/z7E/r+k5y9IDVydYAZdlSfenMSidvSaM5lQDno9j7eHPlhpYn6tg3QGxqfW0Z5O5bpbOvM",
+	"qtozrcZ9Zy1ta8T/fLMwCCGFNvAIpTYsIxdzuM1hSR/oKmGJ7AhpiGb5sOvBB3ZjHt14XGvdBO2txpWF",
+	"2RmQg4DyujG6tEAvYv8tLvZax+VGdNrWeJPlBis4+/31z8kSwyyOs9ZkbM7eOxuzBmHsVOiIrByQyWLM",
+	"VSEw4C1wPjrvY9Pf+J+lq/Eonjrs4HQjnGs1Y9okH+TmDZ/bpIs0hf4J1xrd0TMla0LB2rAyTGsXrBkR",
+	"XrXMwcS3PAVFy/xqw7UpX2pZnKiDbiVnWkSVkVPwNgT5GkvyNDbIT3FSoF+9QNbbxFDrsaC3MdFuQLzb",
+	"UU1JFwvQE59VrHRjJ5Ys802wa89utjc+uhZelWfrBhL31yPvT5i4D3LRnxmHbKUldpMoipuURT2m+taC",
+	"6rZJhq0xbOuvw3qWAFiHygxgb6T+H1K0yMOtknKh8uj3N58SuSifLoiw1STaAyqqG2lBRg6CLJYnU4Y0",
+	"FPAbDl4mDdaPnIOGf8EF2AUA7CLjysN7BRAaMY6EZQhuACdq0cIIAWT+MVIaD/YWE5c/LahUgzWEoSoH",
+	"caSn22cWIVdYiSW0LQfAbV+8+6/JFWoHvNIwTidM8ZTun415SkdykQpWIR9tiZjk+EY57ELxNeC8WgLC",
+	"NmMAfl9ab+SbSNPCq/32MrRC9h2woEzRoV0IgP7RYxerK1KW5y3Cz/kVz7z1cDEh3NcU2tLGhZC0/aYT",
+	"v4ZPmw2tsj2hI7b/25SNyg/TFhH8FnTOrWJj9JgePX4S/4n/sYAk+uTR1jdfLVwsXFLXUzmWzdSsHzjL",
+	"sxLSvSlOGxf5V7GKSaENuWBlMPXjg4NOslx0WgCqU5i2wAXiIl/RvGBkRiHBtgzxkAAJ5asruJIIroJI",
+	"1Ksm7YKqWDD4j69f/Exe4u9k59UPZ+TJdweHCRkqOpowAWWNJrtWwI8Mi5sxFxCy4+d03BODf9v3HGT/",
+	"YN9KDgPCBaEAmZ6Qwb/tQ0rNoCyYNHCfYT6krOvlgqrL1XXvrQw6zau0eD/vxG9XbJf/xmhuxos7HDEK",
+	"XK5W/t1bsY5+/OXvER6Sj8IuzrOnr09bTvVV/cGjx48Pv4s+etlmBTI1l+yLv7+Mvl7oGi/SPM5m3sfF",
+	"J8RUI5dsnpALqtmTR4XKV2eG2rHhJG3LOIcEVgcH1LKgrxdX9JLN17+F7J6s0smhwVj/zxm9Ym2+jzbf",
+	"8G1YBNeMg9iOi6/tYG2Jw7mJdOQNwyQ97685WMttSW4oDRm2fxsdZN392nzpy2ADqphAJ9+E59ygu/i3",
+	"Qs37WQEnbUgnPJ/3JyyD4I+1Y/giS9u6NjdhOMMztr3Z7DlPmdCbYvb5KPOGft56sDDjYM2nMd61oRI8",
+	"WsM+apwqU92Jvzxr6AR1T8hp9//f4gCJ3Fp2rG5osYX8KcLp8Myt2kKs7oUIvWBA7g+l6nvEuRbcGFPm",
+	"efosTyybhqV5rOjgG8CyIJgcNk9zlpDc7nnKCGwLwBTrhFxwZcZkIoUZ7yZYIhAz34iTEggXTsrBDmuQ",
+	"Jkvnh7P6gcaTa2qAfmvTfViN7BUbxhr28ZLLmnlln9kczrEFSjPp6AIJYh2ICJ7FwSn0apJ5q6EySYNI",
+	"Xd9l/GYJ31lf4jj1ekq9piUZwtgsmcXL2PpY8YebR4oHGX9LR4Z1QT4mHaDoPlD08sEcHm0+mlqo3vpG",
+	"lACiYUG1sRcMoSSXIy4Iew/whEFZTH/mFkWmMsmqRaIJNDA26f/+7eVR9vD9Y3qRZmw4GvPfLvOJkNOo",
+	"Koa3wwbXkbtOYnaL1mALmXJm5v00p6vxDV7jw2fw7Nq2aiTvwFitaHppOS2UeYqfVgDlAgzK2ZinY59C",
+	"P5Z5pgP2W6bZJ2Q2ZgJybTNLTdooaqQimpl1EeCvZ/NOOjOqBBejWFYz1EeiJabbzN4hM+qBK13pnZm9",
+	"QYQ0ZCbVJdRiFoxM+GhsCNZQIzu0uj2ETxKGi0IWhlBydu7DEXb34kCXQgYPAX3/8ozMmTmuLqxyGLBN",
+	"JKbTbgJi7O31JTGHqenL7fRIN1vBGt9zwhVRY9tnhl6HK1U28ScH7TzqprGof8Ak/CpiSw6JZldM0byG",
+	"Ua0TLITryvo5AQ/Yfw6AVkauBU69PUeNQUu3Cww3YeiuxN9bsnS7oQby9CbHGArIr0PQy80EjuFtCE9C",
+	"J+WwV7G8UL/3Ve/LTtuXZdEDAFZ7Bolx5Z+KGQfqkbGUUd3iCsAm306zddjlhIvw28N7BvrnZaCfoQh4",
+	"GgpxWKccy89sKhfuEcyN0z0BoIAMsm4cyCs3kNI2ENL4lBnwBnhZKAE5aJCxIU+t0jjYI2+FZiYph9IT",
+	"Lsmn7BbheHWJRg5VbTW6C1bjUyzyiUB93zSkyrQpJoHHpe7BQMLcP9ivbEarjDNreTF+smf3KZ1vOgU6",
+	"X8F9Djc/8LfCR5rXAfQBOTHR9QiQzza8ECc+R3cjxMC2e3GDnNtWYqrC79aDZHuFz9s3i7ytthedQlnr",
+	"AspaU0MUm1S1C2AN1oLzdFOvUmux78Sv41KiXRhyrTamCeHSS19743t5xVQ/pVa7zwp0mrN6oUBZGM0z",
+	"5pMiY/d6E83uTihm+8ymbekhjhZcjafctNhehQbJG6ipIDPWGhFBU9Nvt/n4J6bjtmC8plVIqlH/m9+P",
+	"Lte1Cq0qbQRi6ObJLzcc7ufUf1jJ5tBW6f3hZm6l/fv9C1wRL1/XRbOHi86Ig+5379y/3XcfDpOHh/Hk",
+	"jAUi2FwEXKCShq+lddODGXGdSqG5qEqqECebRUBJlkqA8YJGsIirztpNqKC1s3t7imjTZ3G89qnfrMbY",
+	"qtOwamw3pMD52Xz5NL8pLS+srq+GHsvxevXDGfnu0eNviCu0TlAgWMSuqCSgiD9wxoQhkHbi8sTQaQAw",
+	"bojqQwnGFmMyAo07n5iP5moCdYDcAyBjVoEBkRt1kBenhRmTo70DAu9CuQMXKPXNo++IxtoD5PHe0W4Y",
+	"o+UipfpuiGBuwG/QOxZ8MVKIolMERfirpwqhiykmPeKTPrLNvw5esKhYAwPWsdkywoRRc7tiZUzXkLMc",
+	"qkxVEVjrekCDQLkId+FCG9rqhvCV8qcUdpWVZCJTwEnIiBQt9V/gxfa6Mr4Ef0Z2aK6lTycc/P+6Dv6v",
+	"+ywblCinBOPnINTt90Ia5twd2irRQGBjlk/3lucTlJfHI3uM2tWfx999F+o/B2uWai1jiZtRfHoslSEO",
+	"GMCjYviFtG3Usya/pxl5VRJmazRJs5e3r55V8fCEZ0wYPpxj0Z56dydkQC9kYY4vciouB7iU9iFcKqLp",
+	"XINtIM/rIwve6qwZiuJjnJdE3jlb44boPaelF4dCsWN67MB8dEI8WkMCOakJ+pvshEAzcWZuSIxNqlJp",
+	"bsN1T1CReRgYbR+YajiKJSyQnUFCMMna/q7UvGs1nYQAmELXgQrZZmDruylXacFNT1iFznWPtQRkzpQ9",
+	"fVBpCPmkh3wp58eNrvrGGBBdK4fQE416CCeEXTE1d4Gg0OneJCOpLHJE3oU06DlBjGNNBr0yMbrXOSaw",
+	"3oM98mbMeuKi4LnpeqMQVJtTZfFpRhxx6D1viQJ2RQ1DaxTCuvja0lhVSOgZU7onHh0dNYM8jMTYD0et",
+	"sUoJuIdr2q9P8eGPSccxb4yxXJn8YPd8U1v5GZ3WLZSPD+L1GOZ9SyzrzgB1vioLZROopHJkSOKvipyt",
+	"M0RX5daenSUOi7W6fiu4WUiH6ZzCucS6p4JVR3DHj5Q8e/aM9DpjWajuUKqu/aPX2U3IJZsjFIF/J2D5",
+	"FUcpUZPWXB//eAMsa41Xn/rH7YU+HDJwWfSHSk7Ws6KXrxi5Xt5PgCDVXxdqqo/A+30p+s5PU8YutgFt",
+	"LpSGDMpW3lSNyFiNh2Q54lVz+NWrIXSVn72z57bUowcQrH4E+Sq6LBFhPM46hDSsNUm6pcj/8gOJqFv+",
+	"ptiYb1RwY+s4/PDhskrfzc4kgkuyxpje2LfWadysfeKr1bGMaENetsxYFMKRHmyOSLpEd/a9ligFDXZT",
+	"7Vi55QE3WyJ3nZYX6kbSl3PvOGREECGtoBJWnrW8XQ5RfnEVaDXhmuRcG5YlIA3UhBs7RLIDbeEzu3uR",
+	"+9+Zmu3Dm1fuhyLzK2mpLeN8fbyDJTdr8wZfVpkg6cSZ15J+Pi7Z6tIWvoExEYTI+p3w6PHeQaOqxGHd",
+	"ttL9H76UxJP1CktsAJCFA1pC0VYS29BJEBLVpqSEN+Yq0oBqn4uZwLF8MKb6fkDbcPv+RhzfvxqFZ6ot",
+	"y9IVDyTMTVGpN0+uZu/TvMhY/054wXrb66DlNtqryeqqbAvvrEtGse0sl3rZTgai8wa7GKAIbviiE5WX",
+	"Bk947/kiIOA60r1fugUcwE1eRvl83VFuIoucRc+fu9ONLBE6lyMCxrY09xlwG+zHhL6vkB03WaBlDDzp",
+	"QJOWMZU0ssT8FkYfHGwTfVDOYaHj2DJ9OpK6LpFsSxi1RreUBlaJvqHs2y2/umGszJWiwNNAnd9EHhga",
+	"pvouE3CzgB29ImLnyZPayuDnteN29KrAnfqyH617fBaLEPGmw/Xo4fHj7xoAUpsDdTyXun8qRiwHRWXV",
+	"rboJbKpLVS27X0IVN5H66JoK6uFtmQNZ17w3pFORjuU6PPXoqK6MfrfuYYQQWHsSoJP+ZNkQN2MKB+ui",
+	"1y+EspehuWhJr5ILyc5hQo4S8rCEREALuBySHSYyYqdAJhL/0LtR22HTKhUEAlfGKY+XPOTvrZLImRC8",
+	"sPd1EKobfp3SnFmW7N9TMs+5GPXdmY6qeLd23IPU5XXlmeWXO6zmqu2/pikEtmXZ8blmgH1LBhazBEQN",
+	"y45LKHumzQNN4MWEsFwzYmRG54t4qJYVEcuK1sq+2sIa6vxdG9ccrYx8C6bGtkiBX8ZzdOp7p1RKhZCA",
+	"p1IuEZkzQ3aGUnmn0MLx5JoU4lLImdiNumpd4yuyGNqBk/0D181kWxWdXSHBrCp2u9bWb2GDtK+U6xDJ",
+	"9RUc6mDOpMr0MTk7f6vJzuMDMuGiMEzvEqnIWBZKk50n1bd1Zy+AHK6Mfq52rLE/i7tRWi493S45zq8A",
+	"SToG7LNxLZM14Rxsq+sfJRzfc+f5iRyja9HxNmUTSr7hPLOdpCMFRvXbe4mNuStk4GL5AUEjlROEjA0y",
+	"AKKsJiiz0HYUnNcbSgsgPLQUjGgmjAfoi8Ndb7rorSWtl5yJErTAV/QHszUejARPQuJy49H3XpUq2bvW",
+	"GVhdRQLpbslReF0tfePuCl3aC2sLfntX9z+StH0HvsqmJ9FKUt3U/h+utpu4AVtP0K0F9DaY2ZJ9Q7fV",
+	"ZuLImrbGLeyGEy766TqR8E0rxfp2a+MnvHz8scXFV5cs5lt3RdaPdcqKxwfHIGE80OTxQRdvMnusT+BU",
+	"Pzk4JpQ8KX+w35Gdn9mM/MiUZvNaUCC01kk6+GKU3rwEFZbBvmVbd4DZsG4Cw3pVxoI3qlpZ2xRyD5Fo",
+	"24uut26uXU7ABdjQBQk8fTyfSjNmBpi2y5RwMAP+BsJ76dg7LMswJqiXPvBl3P9jQKjIemJQ1uKxX+00",
+	"Aqt2k4XwLE0G1WUB76BLdDcevFQ+CSamrSXUoCHM5du+bCEsVhscmludcrCbkWAwtnUpcU1p7boS1g3W",
+	"ANt4cao3N14eL001bGtWwzo7e2mVkDCSBUAthoj2WMk0c7JjxZ7dhBySH4t8To4Ojh4SI8nDA/JjIZj9",
+	"/OSYPNp7fED+9X/8n+TwwP4FKoTb1hOC4iT8LAUCZexdDyMN5aH11jJSBQzfXm89m69vIM611gerD6Ax",
+	"neqQBTu4lB+WdZs2LGeJPO6BJjT3QJuIlOKE852wPuWq4IpN3ah3C9N/B9ciMvK+kTOKheA3mFJhNrfL",
+	"nBVRiLIbKwzblscT5my2PbDm6sXSXDcw4oe5qnVaDJoJxYy1pIvNYehvNsu4qdjUAjxqIRtB9C2Weauy",
+	"ZqN3UJGvkYEFT5XGlyVJpH7BngOS7x1G0GwZA7KJzNpefGmNaPKgla33MlpI0S/0mp1vepLclntkZphq",
+	"IJovLYbmieFnxrJtJHMregcVMB1ApGAs0wmhGpDKsLLYTkMyB+skRWEDpGmlmU5itpnYDbbp0b2Yrwed",
+	"d63a4P6gNo0hjkC6PNblbOzqc1Qm2TI8nqxlnXUnHxqCmS7b6MoBubxMttumxG4RbtzOwBLagKSs8Hvn",
+	"96r8yX2x65qyG5dx282EC2qkA1ydTl1R3ZQVS4rvvCxPWBmttLwsbeXxcNQy/xk0AzwhH5OOFGyNfPmq",
+	"64/JevVw/ePvgoXevo7rVoLSdmIPy/rXI/kbjtGLR+WtvGp9hExgo2jamtzLdhL2re4VVVba1/b1YKve",
+	"uJaCr86qRmsPQvuYYhBXq7cuwF0rPL22uukZwsavXJMESoPgRnEdFeOLZ436C8W7t1Yb6MO70PHC8uew",
+	"HnO1urh3a96QFYhZfcAD74oZuHS8cPQTZsgOuErZZGrA+WC/upiTGhXsnpCBd+MMiJwCxGfWc75Xq4Sf",
+	"kAH+Uf1MLlguZ0GWIVRst21PJDhrKLqqrZI4oyJlJz0RgDw5jCjbkO1mwsxJAyIKHkj8r4mHk4o7RHui",
+	"5hE9IQPvdxpAC/A1y1xBiVv1YjWrgG/GfUF22VipA/kphtUcNeXYpzWBuqm4Weiherx3cOAShyekkgIS",
+	"u6eB2ebbE4IleElWMPKwsu98u0dODZnLQiFFzGUBaZyrjDdblGSPV9wI5pu4hYwdqTa3bwCZt3ElVPh1",
+	"iSHQ9rhx2Jcb6CawiOFIqn7bV+G5c3PH9aw4f7RMLvD7v2b5sOvLtpGzc7Lz+unZ+W5CzqjKuJwW+UQK",
+	"qubkYj6lWifk/OynF2RHj/nQ6HiIxjVtNfUho1ERf21RA0pZn2ABfbJTipJ7rXJ6HOKaGm/AJGCXa4Tr",
+	"pHSqo01ua39pbA83OUsIwBlIAGKfKnnFM6aSlnp2rcLN4r43UtNd6Z6mxjQvwQYWj4FDq69s4RBRHEYT",
+	"RznqBhqpW7VLz8GrOSw344Re/80toiAAouKCRw4iE6ZMTnP2QONBOSnDAixPbLh84nTp0t7qxNgQ1iuq",
+	"X0aly2W8KK6Gl+ZuQWN04tHy/biSl8wDVCwwKEBpaTqMozjB8CSoBf0xF7V8XsWGiulxHxvDSs9au4+r",
+	"q6A0HgvGLmMIHQOEcxkQrgklZsxV1p1SZeb2YIYeYoBWD+G8SraOuigTcV/RK6kNU9sUo1FyFsNTdyXM",
+	"Dg+Sg4MDYh8iOyAuwAweHRwQasjg3/btL4MTQsnZ638QBaOwZ8E/+ujw4e7aMDI4iVdyFqnwWK9pGb8L",
+	"YSrxTbENVzUgFtmbQ6KGCEw5A+T4CTXpGGsbWzHalQna3SMDnoErlwzsTTuAIz3iV0wAiGqJddITKc1z",
+	"psiEzolmDmYROzohUG5nxjUr+9RTRi+1Xbxehwr43T3d68Q8vW5Ai/P5WfrpuCmcECpIIfw1WC+rwrWf",
+	"Wrz4QpvUg03HlEysf+5Bq0r5ZIPomkWYSdrKK2Brf5bmOaTzblPPf70qNjUaao6w3knZZPuAX0ptHANe",
+	"c1dPyy7czgGATrB12/nmb6Eama98v4GDKM6EXlmu44KekbVsPU9XymvdZXWPb93djJtxpuisX0F1Ll6l",
+	"7hmx0eJXb61dGa3cELfO5Q5WJc42LIxZo+GbSHWpH4rtM13cDcJ0kcdCe9W8r4q2eMWlZDsSEq1VeTER",
+	"EVK1t5/7Efm8vRQE48DFESnLzMsnBJRNwRqZHq0L+q9dlStdwBMPwum5r5ETnkJFUGV4W0CjNP285JWx",
+	"w8BYfVAJmdplzRzwtirtNgrkNCgMIycOkQ8lgEwyO0vTE7YrwHma45JUrx27P9DkIAUjF3P7DygXnsxR",
+	"g0K6wEtwA3qqboVYWa4rphSv4VEG1OC6bAWXc7/jXs+UNOU9bmX9Cw1ohVYQsBe5fdBKFDPF7QK3qEez",
+	"TY/LKzlzlP6xBatEL71ftuJs3pm51ct4Ler+dQdRojtv3YBb7e3uEhFEtF33Nrp+7PASnl6NtHTNBsDY",
+	"zd2IMdQlFZcuZIER70OeM/C3IhZbQnSRju0X3GjCRCoze3g34GyNCQb31wTBjj0jD05xSfHlJVcOfZF9",
+	"17jgknvEayJbVEZaiLN+eBQTpdhq8ydo1WE9jJU4sG2wrksr8C/yuPKGQunWMvqLOeFZghiomIWVGgIA",
+	"jCeETaYGQHkc+5swKrRHeIzh2zxcge90dLAW8kyTGW6hAeApWe0xLBs6cy/UQFZvACrVJx4tboYVMOyv",
+	"pbrINZECa18iciniHglGDne3llu3UYWQ/KWOml9xnXyubNN1U6q+xWjEtNEnRLArpvxFacmNBpL/uhb7",
+	"GJVUgngs7bDS+j1/tIRsWWayzAsIvKbFjyhnD7QVE3gVIgm11nE6CVZYOdx6p3SbS9AOeoC5pBXhu6k5",
+	"cS2VSpWT1MyYHBEPKcm4nhaGOes1hxJ6PYHiH6JpVbpYKeSRQmQSJaEdzRgZ4FoPTsjAs2eIBh2QmSzy",
+	"bLfhh9vw3orJtOEtteUlU3qRyrZi9wLWRQ1LwofFzY4Vo1mzHOmxJWaGVcxV+Qh+8D+5m9j/6D/6n9Hu",
+	"V/7sP/qf4X4sf3Wf/I8VDfgHgm/8Q74aj3/EG6KrVkonSdlK9U30oSvOZtG9eo23SnvZdKfYNqSNEt0N",
+	"NBOu/e1ELpjmmcOChbk/0JtpUaG/ab2iFpXn6V3Sfm8+0C4x2T19Eg6RFCJnGkftZzJ2IpOcib1NhQOP",
+	"Rb+0rhT2c2Yf3cTpxETW92Ad6xp0wOXe/lYJZB1P8brOQUYcKpQTPTS0mxksaNnFCrSqcLWiHL400T/Q",
+	"Dn/byl2uom25qwAQ/XuBNUQ5Ihg6rRpEZuSlPaGn9mDpMWPYDpihdnqd08NeJyG9zpuCdU9/6nV298hf",
+	"wdY8eH04+Nc//3vwWkBBLU9EUllRwKmeghGueyIdS83ECUQ8WsHNXghosMbr1ok/IU1WlRz9j9w4vl16",
+	"fnBIDZC+JwsFEBxGa/Vnf6/77sNBcvg4XgjBL3yZodBQYDc4FW5RWqWE2gVQPesoZQlVbKUW1PnbUkHT",
+	"Pfr99skLnyHvqCjn8OC4ie74uEY3O78eHL4DRMf/dfTrQffhu93jXw+6j/Grf29PBV4oPgFlprkYBUzZ",
+	"KjBGkkvGpnDGpHDm3t21So/WGFs1pYNvjx/e8JRKJtnUmVYUG4yw0GqczIyR+S0HWH7noJX7ALD5MH5S",
+	"Q1VtBVeOceLo+QprHy5sqPvV6RF6zKcEKioek1OMQGAJOd1/RVw5z4R8T7QpMuC2Z8QVAivrEIAK6z1t",
+	"VR5b6I497SSd0/1XnaTzfSfpnEUFmjfykolWZzUKa/310q7dw5qlitWtbFOqtdVCmpCoMRINqoSE8RZV",
+	"C66bVDEwTDurSc0hHgWD8S2sHtjR4yfR2NKwi3Uc+NrL2w06mNKUdTWbUgWwMPAYaJmCKuUCE7GYy0JB",
+	"4ZbUciuQt6OdgO2F7PjJEljiBX7xeGUqerA1Mep3pIQFSWKRWUGMQtT19n7KFdMOk6GxZhBlYy95w3NU",
+	"D6E5X/QGX91aH13Y20VULYwWdStodUn3Dq5mXL8uCWBJbEdI5d8zqmqO15aNqC1lrbHaKvoBxDbrrUZL",
+	"yfUK4WVc04u8LU65vQreVqGKqwrb+QLfG9a2a4Z2LQliebdWJLUPHvCRjDJnncggk2r14mXu7BZtVd7u",
+	"GkW4ajvQ8Ge7eYKOYCflLrLjsBh6aRrjEJBoVQa9jmByM6XddfzowmDL7UxCFQGtHPCN5aH2HtZ2gm1W",
+	"3+jgV5UnuO7Fc4MEGqfNcjRtnOImyvgBx7m98n22+Rsqjbecq21Jqtckg5hV+B8ViE8TZtXQC6pbxAFt",
+	"pKIjRpgYcQEwIIVmodyof8+dZU1qM1IsDsCI+xpiyS12lVPDtCF+PGTCRwqz7ul0mnOMUSnF+8P67f3k",
+	"0eLtXYcuqnf4fcHzjLifyQ4liuXM9mroqIz5/cfZa6LYFUdzw5BQkrErlsspZJ1c2CYaOG9XB3uHewcr",
+	"I0Mr4KPGwiTVdsTo9pcxNc+G1y/nWFXlXes0YrfOTNHgYREmFsaXLNQZKy5yrscsQ9PQMThPw6rnpQuO",
+	"0DwHG5J3zq2+Gj62LtmaIBAr0rAzNqTgd+tMGIOgicrCHByJ6I8w8bKmzlQxzYTxH+3gpOI07ztzMh4n",
+	"4NaXQs5ylo1Y35JFXxfqikEsOZ8UJYBGiaXKhTaqSI20r+oMui5Tpznvu7HVv+V9zfJh3yqQtmVQE6PH",
+	"+LM17KxtpYlYDNavQ7JS91+l8yMxVt7bbcBVV2dXVy7ezRAzEDgqFn21VNT2LpQWfRIRTS0HddVMWRRo",
+	"au3Q6SZG7SZpQ7iI1RIFg1/cLoSkLxQ389e2bxdEDvl3pwWW/W+wt0DN1Oj2HLx88foN2b863KeFGe/D",
+	"T4Njcp49fX3a1XwkWEZ+/OWNTgDckVDdE4NTVxvV4Q6hokd6xcHBwxQagD/ZYI+cCmJpBJc359o4N4vV",
+	"5Ag3iBBw4jyZOXNZjj0RGA3GTECWRsY0mY15OiY4f2ypEde9Qz2XhvhvM2YTyzkSQkVPVIZ0rExor+3y",
+	"Oa7qUvSDk9IeZZig4CjCjn1NQ/Lo4NHuXk/0xGu0eVzMYRLHBGRaro2iRipNxjLPXFIoTPykEt/dj4NF",
+	"3+Ug6YlB6IwcJGRQ80baL0J3ZPi5fCBwSEKLoUvS/t7wSTa+Kh+reSUHJ97qB6NfZ5y1YUR7rfdgh9pw",
+	"dMJ7DU/n4MRvox1IQFvaOcyJYiNu7ymWwemG7XrjyF/muZyRVz+cffvN0WOyAyEBv7ALAr+T762sd4bQ",
+	"YOSlsl2nTO8eQ3gkzUdScTOekB04Kbvg3PG4OgkZXPJsQCaFdp4oGsgVl2zuqmFpXUBCWJFxKONqvwSL",
+	"BwZo0nxG55qkY5Ze+pTZYe7C5XCnzwK74fEHtJA0sOfQS3zcsf/4fXtA7KnoYo6UlWSqxDs7hjKVLLUC",
+	"Zy4hcGvRpXzccZVFrVYKMQGtzca81McuLTJ4LLGd1bvHEUFxk6SKiQgFl6Zb3U2VLkSTJ+6cj7lVGuY4",
+	"1TL/GgfZdMgfg5yDj2KoRr3zWjyA6/n05TPivl8IEbCPIEUmREmwfKP5DcJv62+GwQSu6bNzFEt1M7rg",
+	"uOMIrPZILZihRgJ+TRZCHI5dFAhOGbEV668kSLiYyunukoVIi7DH2i8tMRmxbutWDRfxUvFppvRifMSx",
+	"FVma0HhBNVtR6lR6IdjCDTf6sr02YWhOM6nFkLgX0UREU0wXbESW+Akmfna2NaebN9/0JtW3Ku8cd+p3",
+	"c1P7dobb6KPJPUO4Zwj3DOFrZwiBVcF+fdT5+BFK/Q9lzO4N6Bw+vyqVwnBRcDHqsqxw89s5O991JIOS",
+	"cnVwhlKRsDqwWwM5sadQ9wTW8w4eeKCr5UJoxYXl3CkRTaGGOhwBKOZrxS0Q2M6ksKMB6uiJrpOlIdoX",
+	"cmCFFeLId48ef1NWvt8ZgE0Ou9h33/7nb1qKwa6vQ+7qexCendhWeYYp4XJKfy9YmRHuHoZqpVPFhvw9",
+	"2bECbv9f//xvFG0N/LkLjRg+YdrQyRTbsuN6+PDhd4QL8vbNWUKwWLr9afBf//Vf/9X96afu06cDeNVl",
+	"ni/LTkcFdSbJNKcp02Rn0Osc7j0+6HVc96hiFZoRtEGTKR1x4fFhqdZkAPhwgzKA1OPg2ifZA00GgQV7",
+	"QKgmA/c3yp+uyjIgpCCo1umUpmPWPQKrYgEEOjZmqo/392ez2R6Fn/ekGu27d/X+82dn5z+/Pod3quAK",
+	"T5unL58F0OvHHbRYfkw6csoEnfLOcefh3sHeQzD1u6o5+3szluddqDay/9vsUu/95kKMR6wFXeg8O3r8",
+	"+PA7FMxTK5W7dDF3h+FoHuiab1aTHbul3zw+/GZ3j5xCaC617/YEMG9Lz7VVvWRzS9JzXwc38Pm6Brkh",
+	"Ts0e0yvmnL9O2i9152eWp4yY+fGXv7+GAAH0S8Pcjw4OQCGQwniQsYD0/TqgdWKV7QLaB/YRgRuxU2EG",
+	"4iEfYZ+xpsqx7X9PMx+LYV85fLj6lZd0nkuavZHyOVVo63m8TlfPhGFK0NxF8weWkc7xr++Cihadl7jd",
+	"dsm5GMG2d5KOoSOAALP8s/POvr+fSTTDRQno9YyORkyRt8+IYiJjChPQOHJUqywmRDN1xTK0slCtmdHE",
+	"XptZxjKfSXvBBVXzntgBMzK0rx0XnOfM0swVI4VtnwxgQPuD3RbKeCpTvZoyDHtv9sdmktdJommmXqzh",
+	"L8jf3vz0HJjE3RLAkq2ETcdYI5LJtJgEBmu/oeU66WBb9z/Afnxcyh/cdiR+L0BjT4Ms0VqXsDJJywbv",
+	"tW3YqR0GJonSCTNWgDn+9UOHC/CmmbH3bR53qHuyMhwaVbAk2MN6XM2i6+HdSuL4j/3/qJNFacnFaUS8",
+	"RlFGAWPdmkoOHq1+5WdpfpAFgjneOFk9re0rntxlFDVmNDfjP1qJ6dSZC48ODshszHPmoYjgWoHweXVl",
+	"+YeTR/Qe+RligY0s0rELp/detygp/Q1GcJv3guuhZcODuVDLsr7wK+I5v2ICQXNbN93JIntziry0lY28",
+	"mDJhtTjPLdDWXQi4fcBDC3bKERMMA+jwvrBqCc25ExdHlAttonvv2n89ZelmBOBHXhHAAstvjj1SQjFO",
+	"EP5FkNOC179osngTXu/LaMPqfvN1+QG6OKqgAu9coGQKueqYqmBlfsTm0gl5fPCwwqyJEsUrRjPuSPgT",
+	"8ATb/ZwYiSIQMYoOhzz9ErbfvrVGb68tx07ZW0GvKM+txr6UcsLtaKUaq9SXivb+h1qm7EekIsDIXKCn",
+	"Z4ZoI6euYAcXI+dPw+A1EFuMLm1cVhlZpBk0N53W4gEiMsnvBQMxwAklLpFzTank8cq4ojVklO3JNZhc",
+	"C9dySZmBvWN7IeZw9Stvhavp9geiYjxah/J+kOqCZxnagTeXlQ6+W/3CmRTDnKdf7tmr+8B/XbThvvvY",
+	"OJ5ga6Vi0UQcqoYV/bz7mHjWvsB6a2foExLzV0zEXxlNgsW4QZJ/ZWZDemyw69h4q0cC+nn2FFJnp9Sk",
+	"41imgqklxlYAFD4EEVBd6YwqAKUoLav2YoCkfeISLd39s3j1OC9K49wAFX4vs/ktHJkz7NHO8GM9GMfe",
+	"Xh8/6bGt8ADub6Fr30KPjo7WWQCnvtpjew7gYF/cDXbmPZEbsIyVMud+4AptVWYAaJmWQMcQ8QK1Fsuh",
+	"MJaUidj+mxJ2xDmYCgiwI88MBHJdsJ7wrIOSqeJX1DCS0nRc+kadapwdE82cgDs4f0NH6LF4Nuz+LAXr",
+	"/mSZ2sAqIiPLT8nDg0c9gSYYbrA+uQO3aDGqngUrcItsIeymjS9Ujzgu6+YLpmM3Cu/J3EVI1DNwzJxZ",
+	"jVXmx34hEyJkFxZzAIzlIR7fGCuazsmY5Rn24fpzUYDNRd4F8FKMlrrnV38CCSWgWcg8CK/v2xBRVrMr",
+	"dsUzX2PhutKQ1GYpOPElY1MnGCHne6DDI1pFEgerSCh5+fSHhPz48vyvVnp6+fNfceV6wuE7k5++T4CX",
+	"gbMZQgjAGgiBrnjE98gLF7BapiNYBloPOIU3PUhEnakVU0t01YTP/aItE7puyjEw5ADDfjE3mN26SvA6",
+	"vDEOW04zMrLXRiqW3WtJX5vM1AwvazCwU2NoapWV8NwaiXVTVrOz1fzIaTyB6LTEWPA39/CdKB++s8hh",
+	"eJFnTBsy5Eqb+yPx5V3L5xAa5SLKjLxLI4I/EYUZ70MoIFzE8Zu0UEITSqz8aPikFjpIdpwHrH6rERnE",
+	"+e0SLuzkXJycUy96ogGn7+CbMKd7ypSWgqRjKTU6VblyYBL2CvUxtQCQ7EYyk+pSA0ZT7CqFMf/kC0Lc",
+	"hsnizPZQHqx1TBU3d2NignOLbRHjEomQM0T10ScQUAP4jKCbVOAaf/ELO9ienXwB5oJHR2sM8o2UP1Ex",
+	"d3PTn5eTCoiN0Hpsbzw0yp9ydJi0H/MXlmmRo70Dd57s8z7oE8LoDg6+2z123irEH8EHIREGOBl+lkNM",
+	"tOUj0eWiJ7SRUzidXIz2SMOhCjlbUgEcZpVHNqMaPep7pJ4Fl1JXX68nnAMI/GdzF4nnPbATLgortkYY",
+	"Ab72xoXc3wYjqFfh+YiJrmVb77uz2axrZfJuoXJAecZ0/+0aX9ci2vT5OkRTXHkAWjfS+dT+zK5f9C3V",
+	"CXz5sSpxe9rV0ObJYiKbSi4Mnqsn3zz6bhesbpOuIwe7LT++fvEzxE9H2bPj3B58aUB24HJ0tqTyscTF",
+	"gMtpzk6ajS2iWflmS+wtV66nBq81IDs+Xk5mcyJVTxBCNfnbmzcvyfdU85QETe56e2KtcpNeGEwNBsmP",
+	"o/6l1ckFm9Xhl0Chhq/dw3Y08BM61mWeNdgVut8dP8LcPpc/b08BNxjA486CRs5WNkrs7qJLpVT2NZ0w",
+	"z+0gAh5oFGPCXSy7JrOx1IwMIAx+4Nl2SpXiLmasIhIMlbeEsEes1DaZYoB5TyhqWBdCwllmRaTybodJ",
+	"2AZhowjNMsV0lP1hGsNtsr8arNsNc79G23fqDqpjjMXDbkPS3OskHQQYh6HU7LsrAnrvUpPbWvz60kUo",
+	"77UNtqyV0/usrtYosbpJTzPmJCJ8sZZDjhXNFlPYferYotM159qclXllm6l9zy23aK2JHjx4hjBItxvV",
+	"M+U4DwB1ih0hiMy2EmSQS/e5Wza+BkNFLRGyYaV4zrVp5Db6U+K/efexzQx/2rAMJIgdGuAkW/FACuYC",
+	"9ZvHIilBAbRHD7CyAYJOVOgBEzoHKCmCOOJWTiHc1UDjmvilAQCJ9msRifO2Qho88TtgvTs2EZTd/8LN",
+	"+DUCpUZOIA7OB4cgYJJ99is9hF+NAb2ep7wQM4dHaLGEavQs1y+9/Q+lOrAisrXU0kONn1CDwOkY22o1",
+	"eCIkyaUYMQWufiu8S8F0W6BrcCprZ+NRq15LdmiuJcZr0xwivH286O69nfwzvn5WRHxWl1DLHdTmumkj",
+	"oVsQbVpjQlA128HKARVjvSfIL00ecorDSmLcTFBH6gl9MxH+u18hnG/dequkBowYO0jiklNlUrECW82Q",
+	"4tl8hIkDTgYOwMkdd3EOl4s5wYksBZ1q+vcxUV//peLRW4Jz/MDz5GVSkQOx0fsf3F9eLmq7e57iY7dJ",
+	"9L6LFkJ3A72/aL7Q1AK/gTcVCuDIJbxrolRtJybzwnig5607ab1yAILP3h72d03A7A3B0bpZh4/qWhid",
+	"Bs8fwlbZ9wGassxliGkSWuZXLDyLN6/hu9ZfVat2xybqFXzALUL21TKE+1SFG05VwAMaIMSt5EWOnzgM",
+	"szZ7+csSXxMQqey7ee5RvHVCtJSijGw7IUI675s95izbI08VHTrUpRKpJ2MqYkCMW9PPr+7GmJ40J44d",
+	"EyYyy7Wg7JyrGQrSdkYNSNCx/N2hkpNOEovrjUM3t3YOlbiq7i/YUCq2un8jN+091koJ3Z2sG1ZVYni3",
+	"NelGkqwdXcyE+QHfaW2zUd2j05Il/eTRGsv+hr03HmIG0LMSEjxgtyB3gTZtS/97W/9H22HHXCc0ey3v",
+	"DZ7ju71fvgJp8N3H5MPHBowF85hnKTU0l6MCFjiEifR82H3R4MH7H3wBhY9bsmMMZIBBnNgLwPJeROIe",
+	"SrRkLWe4I4b8tnPbdNkm98A0Gu748zd01Naoe2wfnrlbb/yfUQdapHpnYWNXdeNaSeCb3ttAHV4TKVqi",
+	"tGZjmTtagTIihuixLPKMXPgkPsvAXWJdTrVxmTsCsuswsW6PvPap15hcLXpiAGFUimGC9U6FkJrtJlWm",
+	"tn1cFgbxyhUjNMt85fDymZzZg1cYFwzEJtIK8//65/8m7D3Iacbld7qStjiESocqgyeJf1f6MrVwjDMs",
+	"7dgTkCa+8+jgu909ctrkB74ZfDGetmRb8md+s616NoSV9BW/XDzCzetqSBJQjfaOlbSlrMqVcv+iWNbn",
+	"qNetoZ+9VADRBBVTfqA8Z/eZWBWTbfPEAZRtyZsfaJIxQ3mua4xqE5kkyMlqj64q5cqwEHz1YlKCAXGR",
+	"5gVoiL9AACnqr8cEkDRTfTXACnzA6nuibl6iJCwlvmNF7wQL0T97mmDuScmvITpTJ4CnkQAKcqGtmtoT",
+	"AOE72nU3huWbzZZncKmoQthOre5S5FQTwQqjaM51PL29VFqXoT59UaFg5TycNpF0/CZtinZaUscyiiA7",
+	"VtPOc8xOgBryZ6//ce98/QJt4qciwgNuyjZeExWjRuu3U2IkOTxIDg4OSowMDRQFRWksnQFxkZ1ByXdO",
+	"yNs3P3S/dWxBqlLeoz1xMTesK1UGlZHUpdWxhgg8SiGIzQpb8DbhLlucavILF5mc6e7h0eMj6Pv8fcry",
+	"B5pMc8oF6XXOXv+j1+kJ9h6KNAA710D5DvVnRpWwnMpKeHawY2CBKEcQJWdE0AkGxGuSyryYCA1eYSrm",
+	"BAbbE6gsanZMBvQinfY5lP0BTmn/cIkJUpEB2PH6+AVkFFj5GT/vJmSQskIPEo9y3hOL+EVclDGCM0ly",
+	"OpeF0cc90RNdQsnAvzBwQwWrYFC9Hvm1XXf2nqYGzTCaVIWwL+ZkcDKwDwz+16AnCNmxE+tyoZnQ3PAr",
+	"dkLYZAol1KnQvkAUto5o7pSMFM+w4pAbxZQp/0yCSws94ZJmUEbdGYTsxrOMDN7bhZszDf8MEjuSwaH9",
+	"YKVSHN+//u//a+BCm8rahlBjY2jIRU7FJS65kPa1g8EuPiukgdyEwV/PsYDY4k2soEZg17DJNKeGDQAa",
+	"Bt0udmag7fubf4+cIU0gldqd7Akhy/UOLLNWQeIjIRXL+o6QBiewSvAq1oIKrmK7FNpVCoBUiKQntCSU",
+	"TLi2l0FW21SC8TSa50yYfE5yyBdFdP49PJBKzjQWdirpym5ClvREbRcwd4OmY0/+TNdwcOxbTh4ASsLS",
+	"5lKRC2nGiSt3VlWR8qkhPYHJrGUdUNs6nOTfADtqFwqvlZ3MxpJMrArE7Mn3Dq8LlsoJ4FqTQkAuK8sa",
+	"GbR75JWdqF35YqqZcmQdAE+4GpmWrSECustdwY3HvBerV1qOof1QNRmUwDsDyywU60JRFVz4QmSSoefN",
+	"pwsmhHo3nrNv0p7AonCl6+mY6AIX2tVXsMrxINCz0ZGXkELkTGsykFdMKZ6xv8BBcKttB9vFcq5+vDgT",
+	"wB1CyCJnePWImshUDYH27O5DEQw7OksZeEQmMmN/oUZOeDogO65M567noT5fjg+BFzZ2k+w8Ojoq2Q+y",
+	"iQua9YSSs90Tgm1PqTKc5gPfpB0gpDu6BYHhV7sA8LH6hAwyNe+rQuAa9ERjQOFrMztN7N0OEGXOTCZ4",
+	"onQlKNsJYwVJB0nqhqBd1hjJ5DEZ5FywgZ0mgMi9/gexX5AdWFi8MbjG7w4tP1dyNsAI7cPuBdUsszQH",
+	"ihaiRLljafcKBvAL2krI4FnGJlNpmEjn3b+zub0TiGJGzSvCAIq9ZHM3XSwKsnMhs3mCqws3TE+UFDPY",
+	"JaMSGA/QQ6qgpp2qR9MF7WbOsmMC67t7Uu8Pw859mcGyHIkmj46OTqpxlpjhcOcBYrjheV6iSNsXDr7b",
+	"I39nc12ahXrimyMyloXSmMYFdRJjeoA9ea98Ldc1QF/tgtScB1XRWSTwoNBs+YUjz2hJ73g3jjDjPbkC",
+	"pM1y1ouOkld4mOfhUba7GPAWnQSsBU9Kg7PoNieKp4eNB7nKYlXR7N/Z/NYMVrjr3mK1gbZ0d5YtHKKr",
+	"RxvR1AB+7oKl9kTJIXJeJWcNM1fkRH5G6XL3UQxfXhTDS6gBV0mYO9Rxl921ohhCGRlt4ZtHQ61WK58Z",
+	"YuilE/qkCoOfTmqBUC6fASp6Z65c0Y6rQMfRgXAxh3/4EFKjAOVR7kbAXGEyn9Y313Au3IckfQ0GnGU2",
+	"5DPY8KXuvdbT56/4VkvxD07F8vah0DEdwd5bEhz01Hd1++F6z7k2K0J3dULkPdbXF2219ARF6AXY/T6t",
+	"EfPU2wU0nXt4reCS4ZpMuNYAkCEVmSnpoTJmTn8ufeNkp7SqeNfxLqbhBhXcwQ2jUWGsd+OusSryl2W7",
+	"Vbyhd6NbRZ9qKU684c2waZnfGzb5oMIub83yvZMg4A1cy4d3Ef/7A8+/QtjMe1H5hnE2HQU1cTUJjQbk",
+	"rCczO3tj+6197uxUoPDbYRlWwgRinwkRbFZef2gmzBSdgVcgsGZF73NUS1/6Udy6Aux6Wnat+yW5v8i/",
+	"vIv8TWmcKm+v0DNy83f4yoO1/8H9Bd/6s3ENJXW10cvR+FIZ41WIoBUyE1OdAIJXclZzdpalnVDVrbwC",
+	"XgxI0HbUKFZCTuNdQKiqD6ziLowOI/x4FCPLr2DtOF9DXKAZRhnR/KWyPUFJfW9xnAZfffBFujauxRVK",
+	"Gb/6Vt5FCwDetT3Qr18LK6xYuduveyHl3p633J73iyMZQl3QrvIekQ0FEwx7vyVrHp1OGVWljlKF70OY",
+	"A5j6wqpBC54eHNyntc5Ny8SAe+vc/dFcYdlzWSRlisjm9r1GBMrSUr0Qs4S+Zzl0wTdeh6jpDmSHAxip",
+	"mVdxTGbMRCNQp4w6ikXqIK6qfYG9p5MpsJxZQpQvnTrkeY6u7SDSs6VMEd6Kb/wc16sCv3lYJACju07u",
+	"1YwvsNDlqafmMHi4Rtm3qGpgARZ7NvGvpeljzSI33JALlksx0ljUYKHkzYTOy7I3C0ckkzNhN65W7OZO",
+	"SuGXVb+pJlh6pwaEd4Y9dt/Mp4zshDfuNBsmhE/oiO3/NmUjIpX7NBWj+xDjz/LwVXawqLHe0SBhFRGW",
+	"R618NXbUIPJkSqHAvws8Cc7QutWXj76FIp92LTrHnf/JrrL+r7T7x1H3m3cfjh59/PcIRfuzmzN6xfY/",
+	"wD+YYDGdKnlFY07ryGD9e1uONL9iq0daJuHVD75m5rnt/dQP+E40blwejDFZjP6pqdXlo59asYZlauNi",
+	"sINWouHyvk7WZ897rjibLaZZQUUcXx0DYo497RFa2+A2vuSYwWS5DI1xhuSCjTmG3juYjX/9838TJXOW",
+	"NLF4HeCuvdLrsccxQfenW8W8+qm9+iZGT96DD2yahl03sowloRPyrBUTfcL2p0qOFNN6DSJ7oImcCeLf",
+	"wKoQvn7NA421oeJkNH/pu9lUsPUvwr90so5h+1S/GK7z3Pl7SLS53SQ5rFdVTr8V3oDmhcNeuGf3X5W5",
+	"xR+XqJD607w8TsEhLb8KDqqloi2KF+CLteIFoMxNp2UVA/eMJorl6MeRGE3SE7Wrg+x4R88FqIoTjCux",
+	"PMYnMbkab2AU2j2paltphhkSE83yYVtu7E9ujneP6NRUfp2vimufK9QWj+5S5tbGLbLNWSV9kyFAjlLb",
+	"AODHOKaT/ykU9B+vg3Xk9sGVu8EcakyUkqpMnrK8kXLIHeMacrMTAhli4BCkmiUQMSSMxhxDxaZIO3pK",
+	"U6bJTq+jmGCMKDnvdciQi0yTXucVE//v/8MIeWW/3UVK2RxNabmf7Q64/UpwJXfk7sti3D7/dUvdXhZj",
+	"UvIdz3/9N0tKYtT5LViWKw6LfLIuXuukyhd2VTR3ep0qERCo/VTUIu7A9W2FLG2ZOc3ronyQ3oiZmJXx",
+	"LuTl7UF0t1pKExv/NHUy3MTaS2N8tags976w7ZhDPMwdj3F7hc6KT9TFtP0P+McqWOngAN7qfdSmdeAo",
+	"7yGKviLD1LLbDoGoJ57oorfdRpI3UpcPoqAmHa91UwY3ldcJygLakHTL8kwDcoEgO4Ocp8wuxsDKkDkI",
+	"jxBGhmEjVnHYPcH4sIaHyjU5QGgfB1phFE0vuRj1NRcpG2CUuxdqIek4nac5Ow4HqV3q8aTKDOZlzesx",
+	"1URIYeXdxkzzGZ3rpFSirGAAw5RB/n+pey2i3pZhdQA35xPEWa7Z7klPQDkezUwSGmDkTJRYcJpQ8ujg",
+	"IdF0bt8byxk48vSls9pUKbh75JTAIqe4qpqhTkonPp0cymRyownXumCIMYdo3QP4JutLMcCseWp6otyy",
+	"/Z/3q99BH3T9OD87wPdXUpHrFcYO2QYsK3MHBg7rRA8IE0bNPTpUCduX4OLyIRESipo6vAOHRAB7BXve",
+	"jnZXsuOt4O5uLWsYh/UWhnjXXorl94cPyLy/R+6h7j5HAQ7PzPI7r11y2w+8MW1CnL1+TqvHvmw4N5zH",
+	"fLX1olqYelLHve36ywuTOK3EByuIdRF9hmXBJq8dOLGRuNiS04gg1Q6EyBX1dp9gfBnHDEMykVmRM7Lz",
+	"+unZuUdu8iVEbONdY+lSp1JZmu0JakjOqDbk24PdhEwYw6IjKCz4WbtOtCmy+b/++d/kmfFAVIACEy7Q",
+	"MVRCtPKR7omcXzKfSRJCGA5zOhrZZgthOGRM16REcsUUH3KENfPpktyAVNoTHmefDGWey5muypWb+ZSR",
+	"2ZgplJhVkTNNhvw94eYEQHgA4Gbg93AO0VqAaGUlVbTIermLm1KGJTsD+w9UaU9loVzJsFJUg6XyXuwE",
+	"GswIFz0x8F/2L+aD3XaLk2cxm8tYdwPQ4sf3STI/y8WJ8F4MJ7jP/rwXeFZlf74C9oRV0cvDtjy+ZJnk",
+	"s//BN7O6dqyrJgg8kYvRSah6cQ0gWSVKYpkyFAkehQ4CVrG6ZuwvVWv3EsgXR7JVLtBqom2vD9tOMAd3",
+	"wqKtQuxHf0+GX54g7ApWrCbAbYXeNQKXvPixpMzFqZcZs0pmrKT1ORlJpskFTS+JkQRjExE9lvtyDxHI",
+	"HDTk1E7QZyFc3Z/c+/Cr25eXfD2EWxCYyjSczRNUr8M4WnTrl09/SMiPL8//alnHy5//ioD7ZCK1IYcH",
+	"5Kfv0R0C2qXHKS91TncME0jv99/2BGqVmNFUy65BGy+26JfkgS4TdNDH4TGRB9QYmo5ZNoib5y15+knW",
+	"kora2NRN5RMNec4eaHIxN0yfEM1EZhkp1WRJ7lBSZQ4BcnLwpEwNM11tFKOTvc5dapflqkUm+hogde9Z",
+	"35+M9Z3CmSOU2Jf40NIVHOUyhw4y/26FLTq8j9Z41lelPc658ZK42LPTABvfDXGF/vXP/+0z9wEB2uOH",
+	"0xpWfatQFOgUf3PDvQMBxXcVOaYv7uEDv2gN47zCvbMX72eka2xzhF3e0+cg1yxqQXFLlOUQKNjgrRur",
+	"MW4ndUeK0Ctcwc9ME8IlCBbz3uZ8L0isyHb8h72b57Ua41Fn4lYyxDrF5cI8E1chDCKqNLjDqphqFMed",
+	"V8tEoq70g7LwcXuOyldbwG2twmz3oscXWG+t8vLfPFRx4Ndfco4h4rELycn6OlJDqxzwAyI4NmMrnQfq",
+	"mFDMjE6IHktAHU0Rxwur9gylIoePSEbnLlPDlycCGEKo/uQiMn2wJiZxUEMGL1+8xoJclnZxooM98kzr",
+	"Amr6EMFmkKJxJXnmolcZVTm3DEkw3e4vP7NNvbGj7tyiaSDopQ2EyP54gmiLYP9xRXhcqXFXkRjXFUpQ",
+	"3csMX1MwedR68Axigaml4K7hE0aA7pFUNo20S3MueErz7pohd2fu+XNhVDTuLpYzOFRyEk+VzBDEa81C",
+	"SUZu1MptXuDhOsyXgRUzXKj7EgRfUbiePzSQbmtvozuN04NOd6RCFIjzs59ewG3wj9OnWDuwEMaKjXrM",
+	"h0bvQjE6xe0kCOQzplJk9sOUqWGhuRRcm72ecO0qNmQKEgV23E2DEjuUN6V6vEtSV16xNO75RYCQ/xnH",
+	"etC+S6yDv+SaDY7R5xqbVhvkJwlQqy9ThNM8h+W/v/vv7QXLHQ/P5ajiXtcwDUTEhv0PkB60GKwWizFr",
+	"nvv7QLM/S6BZRX7M7f3NG+BjMIKONrdE5ktzsTaGYPS8QCS7XgICyny0+5SpCtalRNXFdC/pfGr47QNt",
+	"lWYoomx1XPuiq/fhn+4JbjTJqTb2yQTDkeBCPzt/q8mMKUbojKoMCylvaMzrCWjKza2MTGi165HBKSQX",
+	"HpOysrurkr0S+RdUD7eGn7PK0dKKzydYG67mzL9wy1oMLKlTX5LrgCU7IrhXcz57Vr0UFStUcpAd5Swb",
+	"tVcHuB2DJWA0LjVDIIbnbYOELtPrQxzJe7L/mrT72s7eqWb/e0FzPgTUgJwPSwT+KVVMGJrjyBIy4Tk3",
+	"VrnO2DSX8wlc+b8V9ovCzBMypBOez8mEZVbO6gl4bXePvBAu2rKWCOdL/Z9+f/bygSYe8Dgh3BDFsgJh",
+	"H6ipBLc5o+qB7gknSEHA0g6CQswYu9QJUZZ0WEaKaVKGOR49IRReXWIOqI71zWvx0PYn0d5bAYd9bhlG",
+	"ds6ZKVP87lnInzR5bDN84sWrcyWo7A9SOYBKD/pRhy9jQkmoKM0xjA8QWs7OXqLuYMZsTsZ2hFR48JYE",
+	"0VugqBhmq3qsEXxa5q5A2StYEch5rSBHhlJBP+DsU+yKy0InJC2UgloCtmXB3hvPj48JJQO3bAMsiYoo",
+	"MwnqQDnlgmhmT61zMs5cbTRteJ5DnrI9cBfznrAz2k3KmKQEbaeIsllmAAOEYpGzBBtSbEK5K4JCMkaz",
+	"nAMCjchwVXvCyU04H5xjJhk679A463ycc0j6NX3X68BXapOG5toyyQFDmNy/WAY1IDRDFyZJ6dRFQTtH",
+	"ICw99vsAFDeJfAqhWmRhyIDqvhwOsPRbTwR4Lw7/1imXMqMQKm530RWIkzNBwMv0hxRsj7yIw5m6Nple",
+	"pgd6TdGqjS31XRqgvfeYxfeYxfeYxWWNKH/EjJxRlRF8FePHLXVEcYxvR0XzHexbrtjlw1uJK/lljJFi",
+	"DpGssjGosAK4r6CdkBlU1caw8mO4WYAzem4HlwneIy6vBtk9cNwSHw2vE3LBhlLhDUKHhimyM3Dx6oPd",
+	"pHx4qiQGwPZEdSjJzsDDeA1298jPDkCMa1+eN1o2c0zNs+Hnz/huXjD/BWZ+18G42Osrpos8quMD7bkd",
+	"r/Y72OQy/2E8n0ozZgY9wkij93z5T8mXgSZi9LAOxHyNv2L8bnvc7fdnL7vazHPmAHS0s9U7OdmjhFu+",
+	"M8CvBmQnY0Na5AbFvN2gAp9RVNjmL1hPcIEo9ORCUpU90GTIc9uMnmvDJsfE87a/0It02k3TqTfiO344",
+	"RHYc+BfdEHtix4roVmAGX4UTlJ00TE2J6sOy3fLALTgrXWOk1lZPpFSzbi5H6FUCxMNSyM3IzsAPtpuy",
+	"YpCQQaG75n03jIEYJORf//zv3XIy1FiNYq8nzu0d4npNqVKcaRCMUVCHqYSWEIzMc9rDTqBcYGxkqWUk",
+	"PYHKBBej3bo+gbeOV2aQzJZ4T+yr9jUNYRo9EfhSqurP5XJIgbciKi5Qy5H6uWiHS9lSexFpci3/i+tt",
+	"XXfbk0dr+1JK1fjzCARzi3JN9wmS1/2t8We6NU49Z3W8ZVj5ceu2nxsV5msq+eZVTcLXl9Y2sdp/DGMo",
+	"59q8qI3hi07kCKeyOpWjtvj3JShu/wDWFry9EIVsEKQ/efXvw6IUMe9FSAu35MQIu/g0FR5qk7yv83Af",
+	"kbjRCVxa7UHUzuGSYxi7yvY/hB9X1X9YOKp3cD20yX7huO+RvL+ikIPVl49DPluT7DcVlELiW14q4gzt",
+	"XAtFINbH+ufGYfy3IJw1DtznhfMfDu7ToP2vwyc85v89v7hH/v/cr3SP/3/DV/o+RhIvDQ0Mj9I5Pn4X",
+	"dS1jpip0Ja0d9AujfY3v3K7RCnpara56PIZ72eKzO4O4NS3oYvVT90C7jUxIpujQaMJFmhcZC21M7mDd",
+	"jJARD290HluwFHFT+W33AOsfEhKog9XXxcTSX/jUA8QzLC3rzpehiZE98Qyjk3xMko9hDLIZuZNoEvLs",
+	"GQGM/hnXjOzA81hLAKqVYG0CbkjGofRTT7iQPEI18VH55Nmz3ZPSBQ2Z+eyKKYIY/nukBsrvikXOxhJK",
+	"SJUhfj3BDdnxAP+pnEy4MYztJkTLYCgpFeSChV2jhwHLQ0FBKWwB/BXxIktonoBDf0t2CWj7kwRX4qza",
+	"DREJ5q4C5d9LS/d2+ZXcs6w9eXbuA7ArCtqNscw1ZZfKWL7/odBVjcq2TEnFJvKKlfF2a2VJgp6gmSJC",
+	"klyKERaz1cAozIKt4Z6qv0TZ+rWR03o6XlCvuLnJt2hOWC0ev9VVgFcREddplm1J3q1ETXZorqUTB3IM",
+	"cNBy957W/3w66POacQ2JZtMz4li7D+dr9Ze+GQelO8tI6Fp4NaAzaVMPqt85O3+L8pyPc5lSBagdIkO5",
+	"ridcNL2GNy8KnhvCRUKmeaGJgaKhzfqnWcayE+ewvWJKt4R0WG35pZ/ZLWqbro+2bLrzWjaCH++2B/ZL",
+	"vAQamSC1oN6SrFoDAtrKuVUx/hk19LjKVcRgn6TSpSz1TIoJfDWFB6Y8hU9KzbvyiqkEMxu72AaWMdNj",
+	"qUw35SotuMFKaEkZwrRHTgF8zW2ng91l77mGq8oPzpeNG/PRmKmeGLjnB3vkVFg9VQrNtSXBWo1a8ujo",
+	"yBWoJVPJ7bYQI8to34ucTdr1oJe10KSb1oTKANy7VYNq3TZjOb6E8mX3ftUtQovopM0ElGVVBCQGzDeP",
+	"oxRsaVSq72D/g/ur4VNt1iDTJKdQ+NH1kfjaFFIwUp5rtIZEId+rc7lGfKFrLx4GyIV5eNRJOhP63vK1",
+	"zvHhAfwv6ThO1zk+LKMELffADPf33ZHsVt/esg12yYkNpIntz+2fQXtqxNNVQafrhM5FUGIqSt8kcDXA",
+	"ifmVdv846H73zv3bfffhMHnycClcjNVnlns03sITX3SYnJ3Can8DLMV9WNztXx6w0O3hcA5fN0W7eHCc",
+	"kFaXSJ1NcAGP29tEHUjqmtlOw4KB+V41ZWwXLzGXqIwjzLm4hPyt6gdEM9hrEf0sGd6S3Geb/jQReTCp",
+	"ZZF495LfVyX54eFdbruuneDIAQ7vnro1ui1irjw6t3hDtEa+aKbuLXhf1D0CkW0ryXBTmSY0KMcj2U5J",
+	"xuHwZkA1DzTCYmuoS0NmUl0CMLypQOi5AR9r5TDRfCQIFyeoMvXElGo9kyojTGTaWdVoapkEgkOwoWJ6",
+	"jP0QrnXBMp89zE28qF52+3fRp4ljW3qKXfzaV3ma72+xm7vFXPCYVP4sb32h7duz3JXoe9qe1URl3fMF",
+	"boAcoJUnuLRa8F85/mDGXJOU5vkJ1qaA3+yYNeGunoN9zR5NLgowqpbcCCNvq1WyfM1AxU+MDQHQGQ/S",
+	"HWNDtp8XRcvFHnG+oZ3el8/AqbmkYxj3mCKXnbLMM9r7S/uzvbTjrmV79VHcTlkYJO/ZmCnWfuS8JW6J",
+	"7PiP0lh3axeP76Itv7YQkAt/UfA8K5PLM2roBdWMYCuldZQ7kCqEWPrzuqK+L1ervkChw9TvNVAEtKWu",
+	"PIut74Nl4inNCRfaQP3PncFI2p0he4PdTtIpVN457oyNmR7v78OjY6nN8bcH3x6AcZa7KXeOhzTXzFKu",
+	"G0Wzp78xmpsx4htwwbROyq0tcQWkMIqmhnCjWT7cq2yAwYw+Jgt+XhAmE+DRlp4u2Vy71H4sOFQzQyQO",
+	"gEw62K48B4y1oDPLwSLdnJ2TqZJXPGNKkx0tU84MFBEZSz3l6L3T6VjKXFdQCUEyru0y8HZPwunVPNyL",
+	"XT+v2X7Ab1fzLifNpF+HXhF0gQxisemXAdqCfuCBJx1EgVTwr+U67rYPWvSlbCIbMuYq606pMnNMP3ar",
+	"wRFfggnDaR4OLs05hG1FFx1DuoI2KmwhQDWDGDB7I0+Li5zrMdbETS015zkmPXq88auWXtrcu4Sinzap",
+	"EN1KRNJpA/epsaWlkXuxN0Cxcavn88zt25rlVy6ioEIWDNeuWeEEH3WRu1iKMCTjCp1wcQxVrTtiJSnE",
+	"16uIKIEmU6kUgk/gMFzF4CSskFyjtwcV1E41jAqa+OO7j/9fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

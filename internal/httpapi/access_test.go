@@ -234,7 +234,7 @@ var progressRows = []accessRow{
 			return nil, err
 		}
 		doc := *tx.JSON200
-		doc["id"] = fmt.Sprintf("test-program-%d", programSeq.Add(1))
+		doc.ID = fmt.Sprintf("test-program-%d", programSeq.Add(1))
 		return w.env.Client.CreateProgramWithResponse(t.Context(), doc, as)
 	}, adminOnly(201)},
 	{"getMemberProgress", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {

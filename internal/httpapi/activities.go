@@ -148,7 +148,7 @@ func fromActivityInput(p recert.Principal, in api.ActivityInput) (recert.Activit
 	a := recert.Activity{
 		Type: string(in.Type), Date: recert.DateOf(in.Date.Time), Minutes: value(in.Minutes), Title: strings.TrimSpace(in.Title),
 		Citation: value(in.Citation), Provider: value(in.Provider), ApprovalRef: value(in.ApprovalRef),
-		PostTestScore: in.PostTestScore, Topics: in.Topics, DocumentationStatus: "none",
+		PostTestScore: in.PostTestScore, Topics: in.Topics, DocumentationStatus: "none", ApprovedBy: value(in.ApprovedBy),
 	}
 	if in.DocumentationStatus != nil {
 		a.DocumentationStatus = string(*in.DocumentationStatus)
@@ -171,17 +171,17 @@ func fromActivityInput(p recert.Principal, in api.ActivityInput) (recert.Activit
 	default:
 		return a, fieldError("#/ceus", "give the CEUs claimed or the minutes spent")
 	}
+	// The rules fix the category of every type but other, which may name one and otherwise
+	// has none (a course only a state body approved).
 	fixed := string(progress.ActivityType(a.Type).DefaultCategory())
 	given := string(value(in.Category))
 	switch {
-	case fixed != "" && given != "" && given != fixed:
-		return a, fieldError("#/category", a.Type+" is Category "+fixed)
-	case fixed == "" && given == "":
-		return a, fieldError("#/category", "say which ABCP category this "+a.Type+" earns")
-	case fixed != "":
-		a.Category = fixed
-	default:
+	case a.Type == string(progress.OtherActivity) && given != "":
 		a.Category = given
+	case given != "" && given != fixed:
+		return a, fieldError("#/category", a.Type+" is Category "+fixed)
+	default:
+		a.Category = fixed
 	}
 	if a.Type == "sdce" && (a.PostTestScore == nil || *a.PostTestScore < minPostTestScore) {
 		return a, fieldError("#/post_test_score", "an SDCE module counts with a post-test score of at least 80")
@@ -198,7 +198,7 @@ func toActivity(a recert.Activity) api.Activity {
 		ID: a.ID, MemberID: a.MemberID, Type: api.ActivityType(a.Type), Date: openapi_types.Date{Time: a.Date.Time()},
 		Ceus: a.CEUs.String(), Minutes: optionalInt(a.Minutes), Category: api.Category(a.Category), Title: a.Title,
 		Citation: optional(a.Citation), Provider: optional(a.Provider), ApprovalRef: optional(a.ApprovalRef),
-		PostTestScore: a.PostTestScore, Topics: topics, DocumentationStatus: api.ActivityDocumentationStatus(a.DocumentationStatus),
+		ApprovedBy: a.ApprovedBy, PostTestScore: a.PostTestScore, Topics: topics, DocumentationStatus: api.ActivityDocumentationStatus(a.DocumentationStatus),
 		ReviewStatus: api.ActivityReviewStatus(a.ReviewStatus), ReviewReason: optional(a.ReviewReason), SelfReported: true,
 		Withdrawn: a.Withdrawn, CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, UpdatedAt: a.UpdatedAt, UpdatedBy: a.UpdatedBy,
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,7 +66,7 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 			t.Fatalf("self-study: %s", study.Body)
 		}
 
-		progress := func() api.ProgressPeriod {
+		progress := func() api.CEUPeriod {
 			res, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID,
 				&api.GetMemberProgressParams{AsOf: date(2026, 5, 1), Program: ptr("abcp-ccp-ceu")}, w.as("member"))
 			if res.JSON200 == nil {
@@ -108,7 +109,22 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 		for _, l := range filing.JSON200.Reports[0].Lines {
 			if l.Kind == "sdce" {
 				sdceCounted = append(sdceCounted, l.Counted)
+				if value(l.Activity) != "Self-directed CE (SDCE)" {
+					t.Errorf("SDCE line in words: %q", value(l.Activity))
+				}
 			}
+		}
+		// A filing aid: totals, required, remaining and the deadline per period and category.
+		rep := filing.JSON200.Reports[0]
+		var totals []string
+		for _, tot := range rep.Totals {
+			totals = append(totals, fmt.Sprintf("%s %s/%s/%s", tot.What, value(tot.Required), tot.Counted, value(tot.Remaining)))
+		}
+		want := "[All CEUs 45.00/24.50/20.50 Category I CEUs 15.00/24.50/0.00 Category II CEUs /0.00/ Category III CEUs /0.00/ " +
+			"Category I CEUs other than SDCE 5.00/14.50/0.00]"
+		if fmt.Sprint(totals) != want || rep.Deadline.Format(time.RFC3339) != "2026-07-31T23:59:00-07:00" ||
+			!strings.HasPrefix(value(rep.Summary), "Needs 20.50 more CEUs by 30 June 2026; report due 31 July 2026.") {
+			t.Errorf("report totals:\n got %s\nwant %s\nsummary %q", totals, want, value(rep.Summary))
 		}
 		if fmt.Sprint(sdceCounted) != "[8.00 2.00]" {
 			t.Errorf("SDCE lines counted %v, want the earlier module whole and 2.00 of the later", sdceCounted)
@@ -159,9 +175,8 @@ func TestClinicalLog(t *testing.T) {
 		if res.JSON200 == nil {
 			t.Fatalf("clinical progress: %s", res.Body)
 		}
-		prev := period(t, res.JSON200, "abcp-ccp-clinical", "previous")
-		counted, _ := prev.Counted.(map[string]any)
-		if prev.Status != "deficient" || counted["primary"] != float64(22) || counted["secondary"] != float64(15) || counted["total"] != float64(37) {
+		prev := clinicalPeriod(t, res.JSON200, "abcp-ccp-clinical", "previous")
+		if c := prev.Counted; prev.Status != "deficient" || c.Primary != 22 || c.Secondary != 15 || c.Total != 37 {
 			t.Errorf("clinical year 2024-25: status %s, counted %v", prev.Status, prev.Counted)
 		}
 
@@ -179,13 +194,25 @@ func TestClinicalLog(t *testing.T) {
 		rows, err := csv.NewReader(res2.Body).ReadAll()
 		res2.Body.Close()
 		uncounted := 0
-		for _, r := range rows[1:] {
-			if r[0] == "abcp-ccp-clinical" && r[4] == "secondary" && r[7] == "0" {
+		for _, r := range rows[1:45] {
+			if r[0] == "abcp-ccp-clinical" && r[5] == "secondary" && r[8] == "0" {
 				uncounted++
 			}
 		}
-		if err != nil || len(rows) != 45 || rows[0][0] != "program" || rows[1][0] != "abcp-ccp-ceu" || uncounted != 5 {
-			t.Errorf("clinical report CSV: %d rows, %d secondary uncounted, %v", len(rows), uncounted, err)
+		if err != nil || len(rows) != 54 || rows[0][0] != "program" || rows[1][0] != "abcp-ccp-ceu" || uncounted != 5 {
+			t.Fatalf("clinical report CSV: %d rows, %d secondary uncounted, %v", len(rows), uncounted, err)
+		}
+		// Then the totals: program, what, required, claimed, counted, remaining, start, end, deadline, status.
+		totals := map[string][]string{}
+		for _, r := range rows[46:] {
+			totals[r[0]+": "+r[1]] = r[2:]
+		}
+		if got := totals["abcp-ccp-clinical: All clinical activities"]; len(got) != 8 || got[0] != "40" || got[1] != "42" || got[2] != "37" ||
+			got[3] != "3" || got[6] != "2025-07-31T23:59:00-07:00" {
+			t.Errorf("clinical totals: %v", got)
+		}
+		if got := totals["abcp-ccp-ceu: Category I CEUs"]; len(got) != 8 || got[0] != "15.00" || got[5] != "2026-06-30" {
+			t.Errorf("Category I totals: %v (all: %v)", got, totals)
 		}
 	})
 }

@@ -124,6 +124,14 @@ func (s *Server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMe
 			return nil, err
 		}
 		me.Member = ptr(toMember(m))
+		setup, err := s.progress.CheckSetup(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		me.MissingForProgress = make([]api.MissingFact, len(setup.Missing))
+		for i, f := range setup.Missing {
+			me.MissingForProgress[i] = api.MissingFact{Pointer: f.Pointer, Detail: f.Detail}
+		}
 	}
 	return api.GetMe200JSONResponse(me), nil
 }

@@ -40,6 +40,7 @@ func toMember(m recert.Member) api.Member {
 		Claimed: m.Claimed, Version: m.Version, Licenses: make([]api.License, 0, len(m.Licenses)),
 		CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
 		CertificationDate: toDate(m.CertificationDate), ABCPCycle: optionalInt(m.ABCPCycle), BirthMonth: optionalInt(m.BirthMonth),
+		TrackingSince: toDate(m.TrackingSince),
 	}
 	if m.ABCPID != "" {
 		out.ABCPID = ptr(api.ABCPID(m.ABCPID))

@@ -161,6 +161,10 @@ func fromEventInput(in api.EventInput) (recert.Event, error) {
 		Title: in.Title, Description: value(in.Description), Format: string(in.Format), Location: value(in.Location),
 		URL: value(in.URL), TimeZone: in.TimeZone, StartDate: recert.DateOf(in.StartDate.Time), EndDate: recert.DateOf(in.EndDate.Time),
 		ApprovalRef: strings.TrimSpace(value(in.ApprovalRef)), Category: string(value(in.Category)),
+		ApprovedBy: value(in.ApprovedBy),
+	}
+	if e.Category == "none" {
+		return e, fieldError("#/category", "ABCP counts a meeting it did not approve as Category II; name the body that approved it in approved_by")
 	}
 	if e.Category == "" {
 		// ABCP approval makes a meeting Category I; without it, Category II.
@@ -185,7 +189,8 @@ func fromEventInput(in api.EventInput) (recert.Event, error) {
 			return e, fieldError(pointerf("#/sessions/%d/date", i), "outside the event's dates")
 		}
 		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Code: value(si.Code), Category: string(value(si.Category)), Title: si.Title, Date: d,
-			StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics})
+			StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics,
+			ApprovedBy: value(si.ApprovedBy)})
 	}
 	return e, nil
 }
@@ -196,7 +201,8 @@ func toEvent(e recert.Event) api.Event {
 		Format: api.EventFormat(e.Format), Location: optional(e.Location), URL: optional(e.URL), TimeZone: e.TimeZone,
 		StartDate: openapi_types.Date{Time: e.StartDate.Time()}, EndDate: openapi_types.Date{Time: e.EndDate.Time()},
 		Status: api.EventStatus(e.Status), ApprovalRef: optional(e.ApprovalRef), Category: api.Category(e.Category),
-		Ceus: e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
+		ApprovedBy: e.ApprovedBy,
+		Ceus:       e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
 	for i, s := range e.Sessions {
@@ -205,7 +211,8 @@ func toEvent(e recert.Event) api.Event {
 			topics = []string{}
 		}
 		out.Sessions[i] = api.Session{ID: s.ID, Code: s.Code, Category: api.Category(e.SessionCategory(s)), Title: s.Title, Date: openapi_types.Date{Time: s.Date.Time()},
-			StartTime: optional(s.StartTime), EndTime: optional(s.EndTime), Ceus: s.CEUs.String(), Topics: topics}
+			StartTime: optional(s.StartTime), EndTime: optional(s.EndTime), Ceus: s.CEUs.String(), Topics: topics,
+			ApprovedBy: s.ApprovedBy}
 	}
 	return out
 }

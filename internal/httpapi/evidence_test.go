@@ -102,7 +102,8 @@ func TestLeaveRelievesTheClinicalYear(t *testing.T) {
 			if res.JSON200 == nil {
 				t.Fatalf("progress: %s", res.Body)
 			}
-			return fmt.Sprint(period(t, res.JSON200, "abcp-ccp-clinical", "previous").AdditionalProperties["requirement"])
+			r := clinicalPeriod(t, res.JSON200, "abcp-ccp-clinical", "previous").Requirement
+			return fmt.Sprintf("total:%d leave_weeks:%d", r.Total, value(r.LeaveWeeks))
 		}
 		before := requirement()
 		if !strings.Contains(before, "total:40") {

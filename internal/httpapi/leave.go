@@ -7,7 +7,6 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
-	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -63,27 +62,4 @@ func toLeave(l recert.Leave) api.Leave {
 	return api.Leave{ID: l.ID, MemberID: l.MemberID, Type: l.Type, Start: openapi_types.Date{Time: l.Start.Time()},
 		End: openapi_types.Date{Time: l.End.Time()}, Approved: l.Approved,
 		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, UpdatedAt: l.UpdatedAt, UpdatedBy: l.UpdatedBy}
-}
-
-// leaveWeeks turns approved leave into weeks per clinical year (1 July – 30 June): the days
-// of leave falling in each year, in whole weeks rounded up. The engine caps them at 26.
-func leaveWeeks(ls []recert.Leave) []progress.Leave {
-	days := map[progress.Date]int{} // by the clinical year's last day
-	for _, l := range ls {
-		if !l.Approved {
-			continue
-		}
-		for d := l.Start.Time(); !d.After(l.End.Time()); d = d.AddDate(0, 0, 1) {
-			end := time.Date(d.Year(), time.June, 30, 0, 0, 0, 0, time.UTC)
-			if d.After(end) {
-				end = end.AddDate(1, 0, 0)
-			}
-			days[progress.DateOf(end)]++
-		}
-	}
-	var out []progress.Leave
-	for end, n := range days {
-		out = append(out, progress.Leave{PeriodEnd: end, Weeks: (n + 6) / 7})
-	}
-	return out
 }

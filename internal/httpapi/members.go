@@ -6,6 +6,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -111,7 +112,9 @@ func (s *Server) mustSeeMember(ctx context.Context, id string) error {
 }
 
 // UpdateMember changes a member record: administrators any field, the member their own
-// record but not its status. Organizers and apps only read members.
+// record but not its status, nor an ABCP ID or cycle once set; organizers only the ABCP ID and
+// cycle of unclaimed members their organization created. Apps only read members. Licences are
+// checked against the programs they enrol the member in.
 func (s *Server) UpdateMember(ctx context.Context, req api.UpdateMemberRequestObject) (api.UpdateMemberResponseObject, error) {
 	p := principalFrom(ctx)
 	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
@@ -119,23 +122,79 @@ func (s *Server) UpdateMember(ctx context.Context, req api.UpdateMemberRequestOb
 	}
 	b := req.Body
 	switch {
-	case p.Role == recert.RoleOrganizer || p.Role == recert.RoleClient:
-		return nil, forbidden("organizers and apps cannot change member records")
+	case p.Role == recert.RoleClient:
+		return nil, forbidden("apps cannot change member records")
+	case p.Role == recert.RoleOrganizer:
+		if err := s.organizerMayUpdate(ctx, req.MemberID, b); err != nil {
+			return nil, err
+		}
 	case p.Role == recert.RoleMember && b.Status != nil:
 		return nil, forbidden("only administrators change a member's status")
+	case p.Role == recert.RoleMember && b.TrackingSince != nil:
+		return nil, forbidden("only administrators set the date Recert's record of a member starts")
 	}
 	version, err := ifMatch(req.Params.IfMatch)
 	if err != nil {
 		return nil, err
 	}
+	var setup ledger.Setup
 	m, err := s.store.UpdateMember(ctx, req.MemberID, version, p.Subject, func(m *recert.Member) error {
+		if p.Role == recert.RoleOrganizer && m.Claimed {
+			return forbidden("this member has claimed their record: they set their ABCP ID and cycle themselves")
+		}
+		if p.Role == recert.RoleMember {
+			if err := memberMayChangeABCP(*m, b); err != nil {
+				return err
+			}
+		}
 		applyMemberUpdate(m, b)
+		if b.Licenses == nil {
+			return nil
+		}
+		var err error
+		if setup, err = s.progress.CheckSetup(ctx, *m); err != nil {
+			return err
+		}
+		if len(setup.Invalid) > 0 {
+			return &recert.Error{Code: recert.EINVALID, Message: "a licence needs its issue date", Fields: setup.Invalid}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return api.UpdateMember200JSONResponse{Body: toMember(m), Headers: api.UpdateMember200ResponseHeaders{ETag: ptr(etag(m.Version))}}, nil
+	out := toMember(m)
+	out.Warnings = setup.Warnings
+	return api.UpdateMember200JSONResponse{Body: out, Headers: api.UpdateMember200ResponseHeaders{ETag: ptr(etag(m.Version))}}, nil
+}
+
+// organizerMayUpdate allows an organizer to set only the ABCP ID and cycle, of a member their
+// organization created.
+func (s *Server) organizerMayUpdate(ctx context.Context, memberID string, b *api.MemberUpdate) error {
+	if b.Name != nil || b.Email != nil || b.CertificationDate != nil || b.BirthMonth != nil || b.SocietyClass != nil ||
+		b.Status != nil || b.TrackingSince != nil || b.Licenses != nil {
+		return forbidden("organizers set only the ABCP ID and cycle of members their organization created")
+	}
+	created, err := s.store.MemberCreatedBy(ctx, memberID, orgScope(principalFrom(ctx)))
+	if err != nil {
+		return err
+	}
+	if !created {
+		return forbidden("organizers set the ABCP ID and cycle only of members their organization created")
+	}
+	return nil
+}
+
+// memberMayChangeABCP lets members enter their ABCP ID and cycle while the record has none; a
+// recorded one is corrected by an administrator, since progress and reports rest on it.
+func memberMayChangeABCP(m recert.Member, b *api.MemberUpdate) error {
+	if b.ABCPID != nil && m.ABCPID != "" && string(*b.ABCPID) != m.ABCPID {
+		return forbidden("your ABCP ID is on record as %s; to correct it, ask your registry's administrator, with your ABCP certificate", m.ABCPID)
+	}
+	if b.ABCPCycle != nil && m.ABCPCycle != 0 && *b.ABCPCycle != m.ABCPCycle {
+		return forbidden("your ABCP cycle is on record as %d; to correct it, ask your registry's administrator, with ABCP's notice of your cycle", m.ABCPCycle)
+	}
+	return nil
 }
 
 func applyMemberUpdate(m *recert.Member, b *api.MemberUpdate) {
@@ -162,6 +221,9 @@ func applyMemberUpdate(m *recert.Member, b *api.MemberUpdate) {
 	}
 	if b.Status != nil {
 		m.Status = string(*b.Status)
+	}
+	if b.TrackingSince != nil {
+		m.TrackingSince = fromDate(b.TrackingSince)
 	}
 	if b.Licenses != nil {
 		m.Licenses = fromLicenses(b.Licenses)

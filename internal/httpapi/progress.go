@@ -1,40 +1,24 @@
 package httpapi
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
 // catalogue is every program version: the built-in ones and those administrators added.
 func (s *Server) catalogue(ctx context.Context) ([]progress.Program, error) {
-	docs, err := s.store.Programs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := slices.Clone(s.builtIn)
-	for _, doc := range docs {
-		p, err := progress.ParseProgram(doc)
-		if err != nil {
-			// Stored programs were validated when added; one that no longer parses is a defect.
-			return nil, fmt.Errorf("stored program: %w", err)
-		}
-		out = append(out, p)
-	}
-	slices.SortFunc(out, func(a, b progress.Program) int { return cmp.Or(strings.Compare(a.ID, b.ID), a.Version-b.Version) })
-	return out, nil
+	return s.progress.Catalogue(ctx)
 }
 
 // ListPrograms lists every program version.
@@ -52,9 +36,7 @@ func (s *Server) ListPrograms(ctx context.Context, _ api.ListProgramsRequestObje
 	return api.ListPrograms200JSONResponse(out), nil
 }
 
-func (s *Server) isBuiltIn(p progress.Program) bool {
-	return slices.ContainsFunc(s.builtIn, func(b progress.Program) bool { return b.ID == p.ID && b.Version == p.Version })
-}
+func (s *Server) isBuiltIn(p progress.Program) bool { return s.progress.IsBuiltIn(p) }
 
 // GetProgram returns a program's latest version, or the one asked for.
 func (s *Server) GetProgram(ctx context.Context, req api.GetProgramRequestObject) (api.GetProgramResponseObject, error) {
@@ -71,20 +53,7 @@ func (s *Server) GetProgram(ctx context.Context, req api.GetProgramRequestObject
 	if found == nil {
 		return nil, notFound("program", req.ProgramID)
 	}
-	doc, err := toAPIProgram(*found)
-	if err != nil {
-		return nil, err
-	}
-	return api.GetProgram200JSONResponse(doc), nil
-}
-
-func toAPIProgram(p progress.Program) (api.Program, error) {
-	out := api.Program{}
-	b, err := json.Marshal(p)
-	if err == nil {
-		err = json.Unmarshal(b, &out)
-	}
-	return out, err
+	return api.GetProgram200JSONResponse(toAPIProgram(*found)), nil
 }
 
 // CreateProgram adds a program or a new version of one, after validating it.
@@ -120,11 +89,7 @@ func (s *Server) CreateProgram(ctx context.Context, req api.CreateProgramRequest
 	if err := s.store.AddProgram(ctx, p.ID, p.Version, canonical, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
-	out, err := toAPIProgram(p)
-	if err != nil {
-		return nil, err
-	}
-	return api.CreateProgram201JSONResponse(out), nil
+	return api.CreateProgram201JSONResponse(toAPIProgram(p)), nil
 }
 
 // progressQuery is what a progress request asks for.
@@ -137,7 +102,11 @@ type progressQuery struct {
 // GetMemberProgress evaluates a member's progress in every program they are enrolled in.
 func (s *Server) GetMemberProgress(ctx context.Context, req api.GetMemberProgressRequestObject) (api.GetMemberProgressResponseObject, error) {
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	return s.progress(ctx, req.MemberID, q, nil)
+	out, err := s.memberProgress(ctx, req.MemberID, q)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetMemberProgress200JSONResponse(out), nil
 }
 
 // GetMyProgress evaluates the caller's own progress.
@@ -147,17 +116,46 @@ func (s *Server) GetMyProgress(ctx context.Context, req api.GetMyProgressRequest
 		return nil, recert.Errorf(recert.ENOTFOUND, "this account has no member record")
 	}
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	return s.progress(ctx, p.MemberID, q, nil)
+	out, err := s.memberProgress(ctx, p.MemberID, q)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetMyProgress200JSONResponse(out), nil
 }
 
-// WhatIfProgress evaluates with hypothetical credits added; it writes nothing.
+// WhatIfProgress says what hypothetical credits would change; it writes nothing.
 func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressRequestObject) (api.WhatIfProgressResponseObject, error) {
 	extra, err := s.hypothetical(ctx, *req.Body)
 	if err != nil {
 		return nil, err
 	}
-	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	return s.progress(ctx, req.MemberID, q, extra)
+	orgs, err := s.memberScope(ctx, req.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	lq := ledger.Query{MemberID: req.MemberID, Program: string(value(req.Params.Program)), OrganizationIDs: orgs, Extra: extra}
+	if req.Params.AsOf != nil {
+		lq.AsOf = progress.DateOf(req.Params.AsOf.Time)
+	}
+	_, after, changes, err := s.progress.WhatIf(ctx, lq)
+	if err != nil {
+		return nil, err
+	}
+	projected, err := toMemberProgress(after, lq.AsOf, s.now(), value(req.Params.Explain))
+	if err != nil {
+		return nil, err
+	}
+	out := api.WhatIfResult{MemberID: projected.MemberID, AsOf: projected.AsOf, Programs: projected.Programs,
+		Changes: make([]api.ProgressChange, len(changes))}
+	for i, c := range changes {
+		out.Changes[i] = api.ProgressChange{ProgramID: c.ProgramID, ProgramName: c.ProgramName,
+			Relation: api.ProgressChangeRelation(c.Relation), Start: civil(c.Start), End: civil(c.End),
+			StatusBefore: api.ProgressStatus(c.StatusBefore), StatusAfter: api.ProgressStatus(c.StatusAfter),
+			CountedBefore: optionalDecimal(c.CountedBefore), CountedAfter: optionalDecimal(c.CountedAfter),
+			RemainingBefore: optionalDecimal(c.RemainingBefore), RemainingAfter: optionalDecimal(c.RemainingAfter),
+			ActivitiesBefore: c.ActivitiesBefore, ActivitiesAfter: c.ActivitiesAfter, Changed: c.Changed, Sentence: c.Sentence}
+	}
+	return api.WhatIfProgress200JSONResponse(out), nil
 }
 
 func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Credit, error) {
@@ -172,7 +170,8 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 			activity = progress.ActivityType(*c.ActivityType)
 		}
 		out = append(out, progress.Credit{ID: fmt.Sprintf("what-if-%d", i), Date: progress.DateOf(c.Date.Time),
-			ActivityType: activity, Category: progress.Category(value(c.Category)), Amount: amount, Topics: c.Topics})
+			ActivityType: activity, Category: progress.Category(value(c.Category)), Amount: amount, Topics: c.Topics,
+			ApprovedBy: value(c.ApprovedBy)})
 	}
 	if w.EventID != nil {
 		e, err := s.store.Event(ctx, *w.EventID)
@@ -181,257 +180,76 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 		}
 		for _, sess := range e.Sessions {
 			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: sess.Date,
-				ActivityType: activityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
-				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID})
+				ActivityType: ledger.ActivityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
+				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID,
+				ApprovedBy: slices.Concat(e.ApprovedBy, sess.ApprovedBy)})
 		}
 	}
 	return out, nil
 }
 
-// progress evaluates the member's programs over their credits (loaded in one query) and any
-// hypothetical ones. Organizers and apps evaluate over their organizations' credits only.
-func (s *Server) progress(ctx context.Context, memberID string, q progressQuery, extra []progress.Credit) (progressResponse, error) {
+// memberProgress evaluates the member's programs. Organizers and apps evaluate over their
+// organizations' credits only.
+func (s *Server) memberProgress(ctx context.Context, memberID string, q progressQuery) (api.MemberProgress, error) {
 	orgs, err := s.memberScope(ctx, memberID)
 	if err != nil {
-		return progressResponse{}, err
+		return api.MemberProgress{}, err
 	}
-	m, err := s.store.Member(ctx, memberID)
-	if err != nil {
-		return progressResponse{}, err
-	}
-	asOf := progress.DateOf(s.now())
+	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs}
 	if q.asOf != nil {
-		asOf = progress.DateOf(q.asOf.Time)
+		lq.AsOf = progress.DateOf(q.asOf.Time)
 	}
-	programs, err := s.catalogue(ctx)
+	res, err := s.progress.Evaluate(ctx, lq)
 	if err != nil {
-		return progressResponse{}, err
+		return api.MemberProgress{}, err
 	}
-	selected, err := selectPrograms(programs, m, q.program, asOf)
-	if err != nil {
-		return progressResponse{}, err
-	}
-	l, err := s.loadLedger(ctx, memberID, orgs)
-	if err != nil {
-		return progressResponse{}, err
-	}
-	credits := append(l.credits, extra...)
-	out := memberProgress{MemberID: memberID, AsOf: asOf, Programs: []programProgress{}}
-	for _, p := range selected {
-		facts := factsFor(m, p)
-		facts.Leave = l.leave
-		pp, err := evaluate(p, facts, credits, l.entries, asOf, q.explain)
-		if err != nil && q.program != "" {
-			return progressResponse{}, &recert.Error{Code: recert.EINVALID, Message: err.Error(), Err: err}
-		}
-		out.Programs = append(out.Programs, pp)
-	}
-	body, err := json.Marshal(out)
-	return progressResponse{body: body}, err
+	return toMemberProgress(res, lq.AsOf, s.now(), q.explain)
 }
 
-// memberLedger is what progress counts, with a line describing each credit and entry.
-type memberLedger struct {
-	credits []progress.Credit
-	entries []progress.ClinicalEntry
-	leave   []progress.Leave
-	about   map[string]string // by credit or entry id
-}
-
-// loadLedger loads posted credits (one query) and, in the member's own or an
-// administrator's view, the member's self-reported activities, clinical case log and
-// approved leave. Organizers and apps see only their organizations' credits.
-func (s *Server) loadLedger(ctx context.Context, memberID string, orgs []string) (memberLedger, error) {
-	l := memberLedger{about: map[string]string{}}
-	posted, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: memberID, OrganizationIDs: orgs})
-	if err != nil {
-		return l, err
+// toMemberProgress converts an evaluation; asOf is the date asked for (zero: today).
+func toMemberProgress(res ledger.Result, asOf progress.Date, now time.Time, explain bool) (api.MemberProgress, error) {
+	if asOf.IsZero() {
+		asOf = progress.DateOf(now.UTC())
 	}
-	l.credits = toProgressCredits(posted)
-	for _, c := range posted {
-		l.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
-	}
-	if orgs != nil {
-		return l, nil
-	}
-	activities, _, err := s.store.Activities(ctx, memberID, recert.Page{}, true)
-	if err != nil {
-		return l, err
-	}
-	for _, a := range activities {
-		l.credits = append(l.credits, progress.Credit{ID: a.ID, Date: a.Date, ActivityType: progress.ActivityType(a.Type),
-			Category: progress.Category(a.Category), Amount: a.CEUs, Minutes: int64(a.Minutes), Topics: a.Topics,
-			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef})
-		l.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
-	}
-	logged, err := s.store.ClinicalEntries(ctx, memberID, recert.Date{}, recert.Date{})
-	if err != nil {
-		return l, err
-	}
-	for _, e := range logged {
-		l.entries = append(l.entries, progress.ClinicalEntry{ID: e.ID, Date: e.Date, Type: e.Type, Role: progress.Role(e.Role), Count: e.Count})
-		l.about[e.ID] = strings.ReplaceAll(e.Type, "_", " ")
-	}
-	leave, err := s.store.LeavePeriods(ctx, memberID)
-	l.leave = leaveWeeks(leave)
-	return l, err
-}
-
-// describe joins the non-empty parts of a credit's description.
-func describe(parts ...string) string {
-	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return strings.TrimSpace(p) == "" }), " — ")
-}
-
-// selectPrograms returns the programs the member is enrolled in — ABCP when they have an
-// ABCP ID, each licence state's programs — or the one program asked for, in the version in
-// force on asOf.
-func selectPrograms(programs []progress.Program, m recert.Member, only string, asOf progress.Date) ([]progress.Program, error) {
-	ids := map[string]bool{}
-	for _, p := range programs {
-		if only == "" && enrolled(m, p.ID) || p.ID == only {
-			ids[p.ID] = true
+	out := api.MemberProgress{MemberID: res.Member.ID, AsOf: civil(asOf), Programs: make([]api.ProgramProgress, len(res.Programs))}
+	x := explained{on: explain, about: res.About}
+	for i, e := range res.Programs {
+		pp, err := toProgramProgress(e, x)
+		if err != nil {
+			return out, err
 		}
+		out.Programs[i] = pp
 	}
-	if only != "" && !ids[only] {
-		return nil, notFound("program", only)
-	}
-	var out []progress.Program
-	for id := range ids {
-		p, found := progress.Select(programs, id, asOf)
-		if !found {
-			p, found = latest(programs, id)
-		}
-		if found {
-			out = append(out, p)
-		}
-	}
-	slices.SortFunc(out, func(a, b progress.Program) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
-func latest(programs []progress.Program, id string) (progress.Program, bool) {
-	var best progress.Program
-	for _, p := range programs {
-		if p.ID == id && p.Version > best.Version {
-			best = p
+// toProgramProgress converts one program's evaluation, or says why there is none.
+func toProgramProgress(e ledger.Evaluated, x explained) (api.ProgramProgress, error) {
+	p := e.Program
+	out := api.ProgramProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version,
+		Kind: api.ProgramProgressKind(p.Kind), AsOf: ptr(civil(e.AsOf)), Periods: []api.ProgressPeriod{}}
+	switch {
+	case e.Problem != nil:
+		out.Problem = ptr(e.Problem.Error())
+	case e.Clinical != nil:
+		out.TrackingSince = optionalDate(e.Clinical.TrackingSince)
+		for _, per := range e.Clinical.Periods {
+			var u api.ProgressPeriod
+			if err := u.FromClinicalPeriod(toClinicalPeriod(per, x)); err != nil {
+				return out, err
+			}
+			out.Periods = append(out.Periods, u)
+		}
+	case e.CEU != nil:
+		ev := e.CEU
+		out.Unit, out.UnitName, out.TrackingSince = ptr(api.ProgramUnit(ev.Unit)), ptr(unitName(ev.Unit)), optionalDate(ev.TrackingSince)
+		for _, per := range ev.Periods {
+			var u api.ProgressPeriod
+			if err := u.FromCEUPeriod(toCEUPeriod(per, x)); err != nil {
+				return out, err
+			}
+			out.Periods = append(out.Periods, u)
 		}
 	}
-	return best, best.ID != ""
+	return out, nil
 }
-
-func enrolled(m recert.Member, programID string) bool {
-	if strings.HasPrefix(programID, "abcp-") {
-		return m.ABCPID != ""
-	}
-	return licenseFor(m, programID) != nil
-}
-
-// licenseFor finds the licence a state program (us-<state>-…) is about.
-func licenseFor(m recert.Member, programID string) *recert.License {
-	for i, l := range m.Licenses {
-		if strings.HasPrefix(programID, "us-"+strings.ToLower(l.State)+"-") {
-			return &m.Licenses[i]
-		}
-	}
-	return nil
-}
-
-// factsFor gives a program what it needs to know of the member.
-func factsFor(m recert.Member, p progress.Program) progress.Facts {
-	f := progress.Facts{ABCPCycle: m.ABCPCycle, BirthMonth: time.Month(m.BirthMonth),
-		ABCPCurrent: m.ABCPID != "" && !m.CertificationDate.IsZero() && m.Status == "active"}
-	if !m.CertificationDate.IsZero() {
-		f.CertifiedOn = m.CertificationDate
-	}
-	if l := licenseFor(m, p.ID); l != nil && !l.IssuedOn.IsZero() {
-		f.LicenseIssued = l.IssuedOn
-		f.FirstLicensed = f.LicenseIssued
-	}
-	return f
-}
-
-func activityOf(format string) progress.ActivityType {
-	switch format {
-	case "self_directed":
-		return "sdce"
-	case "simulation":
-		return "simulation"
-	}
-	return "meeting_attendance"
-}
-
-func toProgressCredits(cs []recert.Credit) []progress.Credit {
-	out := make([]progress.Credit, len(cs))
-	for i, c := range cs {
-		out[i] = progress.Credit{ID: c.ID, Date: c.Date, ActivityType: activityOf(c.Format),
-			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics,
-			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID}
-	}
-	return out
-}
-
-// memberProgress is the response: the engine's own evaluation per program.
-type memberProgress struct {
-	MemberID string            `json:"member_id"`
-	AsOf     progress.Date     `json:"as_of"`
-	Programs []programProgress `json:"programs"`
-}
-
-type programProgress struct {
-	ProgramID      string                       `json:"program_id"`
-	ProgramName    string                       `json:"program_name"`
-	ProgramVersion int                          `json:"program_version"`
-	Kind           string                       `json:"kind"`
-	Unit           string                       `json:"unit,omitempty"`
-	Periods        []map[string]json.RawMessage `json:"periods,omitempty"`
-	Problem        string                       `json:"problem,omitempty"`
-}
-
-func evaluate(p progress.Program, f progress.Facts, credits []progress.Credit, entries []progress.ClinicalEntry, asOf progress.Date, explain bool) (programProgress, error) {
-	out := programProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version, Kind: string(p.Kind)}
-	var periods any
-	if p.Kind == "clinical" {
-		ev, err := progress.EvaluateClinical(p, f, entries, asOf)
-		if err != nil {
-			out.Problem = err.Error()
-			return out, err
-		}
-		periods = ev.Periods
-	} else {
-		ev, err := progress.Evaluate(p, f, credits, asOf)
-		if err != nil {
-			out.Problem = err.Error()
-			return out, err
-		}
-		out.Unit = string(ev.Unit)
-		periods = ev.Periods
-	}
-	b, err := json.Marshal(periods)
-	if err == nil {
-		err = json.Unmarshal(b, &out.Periods)
-	}
-	if !explain {
-		// The per-credit (or per-entry) allocation is long; it is there only when asked for.
-		for _, p := range out.Periods {
-			delete(p, "credits")
-			delete(p, "entries")
-		}
-	}
-	return out, err
-}
-
-// progressResponse writes an evaluation the engine rendered.
-type progressResponse struct{ body []byte }
-
-func (r progressResponse) write(w http.ResponseWriter) error {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, err := w.Write(r.body)
-	return err
-}
-
-func (r progressResponse) VisitGetMemberProgressResponse(w http.ResponseWriter) error {
-	return r.write(w)
-}
-func (r progressResponse) VisitGetMyProgressResponse(w http.ResponseWriter) error  { return r.write(w) }
-func (r progressResponse) VisitWhatIfProgressResponse(w http.ResponseWriter) error { return r.write(w) }

@@ -20,21 +20,34 @@ func date(y int, m time.Month, d int) *openapi_types.Date {
 	return &openapi_types.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
-// period finds a program's period by relation in a progress response.
-func period(t *testing.T, res *api.MemberProgress, programID, relation string) api.ProgressPeriod {
+// period finds a credit program's period by relation in a progress response.
+func period(t *testing.T, res *api.MemberProgress, programID, relation string) api.CEUPeriod {
 	t.Helper()
 	for _, p := range res.Programs {
-		if p.ProgramID != programID {
-			continue
-		}
-		for _, per := range p.Periods {
-			if string(per.Relation) == relation {
+		for _, u := range p.Periods {
+			per, err := u.AsCEUPeriod()
+			if err == nil && p.ProgramID == programID && string(per.Relation) == relation {
 				return per
 			}
 		}
 	}
 	t.Fatalf("no %s period of %s in %+v", relation, programID, res.Programs)
-	return api.ProgressPeriod{}
+	return api.CEUPeriod{}
+}
+
+// clinicalPeriod finds a clinical program's period by relation in a progress response.
+func clinicalPeriod(t *testing.T, res *api.MemberProgress, programID, relation string) api.ClinicalPeriod {
+	t.Helper()
+	for _, p := range res.Programs {
+		for _, u := range p.Periods {
+			per, err := u.AsClinicalPeriod()
+			if err == nil && p.ProgramID == programID && string(per.Relation) == relation {
+				return per
+			}
+		}
+	}
+	t.Fatalf("no %s period of %s in %+v", relation, programID, res.Programs)
+	return api.ClinicalPeriod{}
 }
 
 func TestProgress(t *testing.T) {
@@ -81,8 +94,31 @@ func TestProgress(t *testing.T) {
 		other := w.publishedEvent(t)
 		whatIf, _ := w.env.Client.WhatIfProgressWithResponse(ctx, w.member.ID,
 			&api.WhatIfProgressParams{AsOf: asOf, Program: ptr("abcp-ccp-ceu")}, api.WhatIf{EventID: &other.ID}, w.as("member"))
-		if whatIf.JSON200 == nil || fmt.Sprint(period(t, whatIf.JSON200, "abcp-ccp-ceu", "current").Counted) != "9.00" {
+		if whatIf.JSON200 == nil || fmt.Sprint(period(t, &api.MemberProgress{Programs: whatIf.JSON200.Programs}, "abcp-ccp-ceu", "current").Counted) != "9.00" {
 			t.Fatalf("what-if: %s", whatIf.Body)
+		}
+		// The answer: what changes, period by period, before → after.
+		var changed []string
+		for _, c := range whatIf.JSON200.Changes {
+			if c.Changed {
+				changed = append(changed, fmt.Sprintf("%s %s %s→%s %s→%s", c.ProgramID, c.Relation, value(c.CountedBefore),
+					value(c.CountedAfter), c.StatusBefore, c.StatusAfter))
+			}
+		}
+		if want := "abcp-ccp-ceu current 4.50→9.00 behind→behind"; join(changed) != want || len(whatIf.JSON200.Changes) != 3 {
+			t.Errorf("what-if changes: %v, want %s", changed, want)
+		}
+		// Enough Category I credit to be on pace turns behind into on track.
+		more, _ := w.env.Client.WhatIfProgressWithResponse(ctx, w.member.ID, &api.WhatIfProgressParams{AsOf: asOf, Program: ptr("abcp-ccp-ceu")},
+			api.WhatIf{Credits: []api.WhatIfCredit{{Date: day(2026, 4, 1), Ceus: "40.00", Category: ptr(api.Category("I"))}}}, w.as("member"))
+		if more.JSON200 == nil {
+			t.Fatalf("what-if credits: %s", more.Body)
+		}
+		for _, c := range more.JSON200.Changes {
+			if c.Relation == "current" && (c.StatusBefore != "behind" || c.StatusAfter != "on_track" || value(c.RemainingAfter) != "0.50" ||
+				c.Sentence != "ABCP CCP recertification: professional activity (CEUs), 1 July 2023 to 30 June 2026: 4.50 → 44.50 CEUs counted; behind → on track.") {
+				t.Errorf("what-if current period: %+v", c)
+			}
 		}
 		again, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID, &api.GetMemberProgressParams{AsOf: asOf, Program: ptr("abcp-ccp-ceu")}, w.as("member"))
 		if fmt.Sprint(period(t, again.JSON200, "abcp-ccp-ceu", "current").Counted) != "4.50" {
@@ -121,30 +157,32 @@ func TestPrograms(t *testing.T) {
 		t.Fatalf("programs: %s", list.Body)
 	}
 	tx, _ := w.env.Client.GetProgramWithResponse(ctx, "us-tx-perfusionist", nil)
-	if tx.JSON200 == nil || (*tx.JSON200)["version"] != float64(1) {
+	if tx.JSON200 == nil || tx.JSON200.Version != 1 || tx.JSON200.Total.Value != "30.00" || len(tx.JSON200.Topics) != 1 {
 		t.Fatalf("TX: %s", tx.Body)
 	}
-	// A new version of Texas with a higher total.
-	doc := map[string]any{}
-	if err := json.Unmarshal(tx.Body, &doc); err != nil {
-		t.Fatal(err)
+	// The typed document reads back what the engine holds, field for field.
+	var raw map[string]any
+	if err := json.Unmarshal(tx.Body, &raw); err != nil || raw["met_by_abcp_certification"] != true || raw["period"].(map[string]any)["months"] != float64(24) {
+		t.Fatalf("TX document: %v %s", err, tx.Body)
 	}
-	doc["version"] = 2
-	created, err := w.env.Client.CreateProgramWithBodyWithResponse(ctx, "application/json", jsonReader(t, doc), w.as("admin"))
+	// A new version of Texas with a higher total.
+	doc := *tx.JSON200
+	doc.Version = 2
+	created, err := w.env.Client.CreateProgramWithResponse(ctx, doc, w.as("admin"))
 	if err != nil || created.StatusCode() != 201 {
 		t.Fatalf("new version: %v %d %s", err, created.StatusCode(), created.Body)
 	}
 	latest, _ := w.env.Client.GetProgramWithResponse(ctx, "us-tx-perfusionist", nil)
-	if latest.JSON200 == nil || (*latest.JSON200)["version"] != float64(2) {
+	if latest.JSON200 == nil || latest.JSON200.Version != 2 {
 		t.Errorf("latest TX: %s", latest.Body)
 	}
-	dup, _ := w.env.Client.CreateProgramWithBodyWithResponse(ctx, "application/json", jsonReader(t, doc), w.as("admin"))
+	dup, _ := w.env.Client.CreateProgramWithResponse(ctx, doc, w.as("admin"))
 	if dup.StatusCode() != 409 {
 		t.Errorf("same version again: %d", dup.StatusCode())
 	}
-	doc["version"] = 3
-	doc["total"] = map[string]any{"value": "-5.00", "verified": true}
-	bad, _ := w.env.Client.CreateProgramWithBodyWithResponse(ctx, "application/json", jsonReader(t, doc), w.as("admin"))
+	doc.Version = 3
+	doc.Total = &api.ProgramAmount{Value: "-5.00", Verified: ptr(true)}
+	bad, _ := w.env.Client.CreateProgramWithResponse(ctx, doc, w.as("admin"))
 	if bad.StatusCode() != 422 || bad.ApplicationProblemJSON422 == nil || len(bad.ApplicationProblemJSON422.Errors) == 0 ||
 		bad.ApplicationProblemJSON422.Errors[0].Pointer != "#/total" {
 		t.Errorf("inconsistent program: %d %s", bad.StatusCode(), bad.Body)

@@ -3,56 +3,50 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/safecsv"
 )
 
-// GetReport renders one period of one program as the lines a member transcribes into the
-// board's filing system.
+// GetReport renders one period of one program (or of a family of programs: abcp-ccp is
+// ABCP's professional and clinical activity reports) as the lines a member transcribes into
+// the board's filing system.
 func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) (api.GetReportResponseObject, error) {
 	orgs, err := s.memberScope(ctx, req.MemberID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.store.Member(ctx, req.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	asOf := progress.DateOf(s.now())
+	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, OrganizationIDs: orgs}
 	if req.Params.Period != nil {
-		asOf = progress.DateOf(req.Params.Period.Time)
+		q.AsOf = progress.DateOf(req.Params.Period.Time)
 	}
-	programs, err := s.catalogue(ctx)
+	res, err := s.progress.Evaluate(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	selected, err := reportPrograms(programs, m, req.Params.Program, asOf)
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.loadLedger(ctx, req.MemberID, orgs)
-	if err != nil {
-		return nil, err
-	}
+	m := res.Member
 	rep := api.Report{MemberID: m.ID, MemberName: m.Name, ABCPID: optional(m.ABCPID)}
-	for _, p := range selected {
-		facts := factsFor(m, p)
-		facts.Leave = l.leave
-		pr := api.ProgramReport{ProgramID: p.ID, ProgramName: p.Name, Lines: []api.ReportLine{}}
-		if p.Kind == "clinical" {
-			err = clinicalReport(&pr, p, facts, l, asOf)
-		} else {
-			err = creditReport(&pr, p, facts, l, asOf)
+	for _, e := range res.Programs {
+		pr := api.ProgramReport{ProgramID: e.Program.ID, ProgramName: e.Program.Name, Lines: []api.ReportLine{}}
+		switch {
+		case e.Problem != nil:
+			err = e.Problem
+		case e.Clinical != nil:
+			err = clinicalReport(&pr, *e.Clinical, res.About)
+		default:
+			err = creditReport(&pr, *e.CEU, res.About)
 		}
 		if err != nil {
-			return nil, &recert.Error{Code: recert.EINVALID, Message: p.ID + ": " + err.Error(), Err: err}
+			return nil, &recert.Error{Code: recert.EINVALID, Message: e.Program.ID + ": " + err.Error(), Err: err}
 		}
 		rep.Reports = append(rep.Reports, pr)
 	}
@@ -63,40 +57,20 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	return api.GetReport200JSONResponse(rep), nil
 }
 
-// reportPrograms selects a program by id, or a family of programs by the prefix of their
-// ids: abcp-ccp is ABCP's professional (abcp-ccp-ceu) and clinical (abcp-ccp-clinical) reports.
-func reportPrograms(programs []progress.Program, m recert.Member, name string, asOf progress.Date) ([]progress.Program, error) {
-	var out []progress.Program
-	seen := map[string]bool{}
-	for _, p := range programs {
-		if (p.ID == name || strings.HasPrefix(p.ID, name+"-")) && !seen[p.ID] {
-			seen[p.ID] = true
-			one, err := selectPrograms(programs, m, p.ID, asOf)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, one...)
-		}
-	}
-	if len(out) == 0 {
-		return nil, notFound("program", name)
-	}
-	return out, nil
-}
-
-func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l memberLedger, asOf progress.Date) error {
-	ev, err := progress.Evaluate(p, f, l.credits, asOf)
-	if err != nil {
-		return err
-	}
+func creditReport(rep *api.ProgramReport, ev progress.Evaluation, about map[string]string) error {
 	per := currentPeriod(ev.Periods, func(r progress.PeriodResult) progress.PeriodInfo { return r.PeriodInfo })
 	if per == nil {
 		return errNoPeriod
 	}
 	setPeriod(rep, per.PeriodInfo)
+	rep.UnitName = ptr(unitName(ev.Unit))
+	rep.Totals = creditTotals(*per, unitName(ev.Unit))
 	for _, c := range per.Credits {
-		line := api.ReportLine{Date: civil(c.Date), Kind: string(c.ActivityType), Description: l.about[c.ID],
-			Claimed: ptr(c.Claimed.String()), Counted: c.Counted.String(), Verified: ptr(c.Verified)}
+		if c.NotCounted == progress.ReasonRejected {
+			continue // nothing to file: an administrator rejected it
+		}
+		line := api.ReportLine{Date: civil(c.Date), Kind: string(c.ActivityType), Activity: ptr(ledger.ActivityWords(string(c.ActivityType))),
+			Description: about[c.ID], Claimed: ptr(c.Claimed.String()), Counted: c.Counted.String(), Verified: ptr(c.Verified)}
 		if c.Category != "" {
 			line.Category = ptr(api.Category(c.Category))
 		}
@@ -105,19 +79,57 @@ func creditReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, 
 	return nil
 }
 
-func clinicalReport(rep *api.ProgramReport, p progress.Program, f progress.Facts, l memberLedger, asOf progress.Date) error {
-	ev, err := progress.EvaluateClinical(p, f, l.entries, asOf)
-	if err != nil {
-		return err
+// creditTotals are a credit period's totals: everything, each category (with its minimum when
+// the program has one), then the other requirements.
+func creditTotals(per progress.PeriodResult, unit string) []api.ReportTotal {
+	out := []api.ReportTotal{{What: "All " + unit, Required: ptr(per.Required.String()), Claimed: ptr((per.Claimed + per.CarriedIn).String()),
+		Counted: (per.Counted + per.CarriedIn).String(), Remaining: ptr(per.Remaining.String())}}
+	used := map[string]bool{"total": true}
+	for _, c := range per.ByCategory {
+		t := api.ReportTotal{What: fmt.Sprintf("Category %s %s", c.Category, unit), Claimed: ptr(c.Claimed.String()), Counted: c.Counted.String()}
+		if c.Category == progress.CategoryNone {
+			t.What = "Without an ABCP category"
+		}
+		for _, q := range per.Requirements {
+			if q.Kind == progress.RequirementCategory && q.Category == c.Category && len(q.ExcludeActivityTypes) == 0 {
+				t.Required, t.Remaining, used[q.ID] = ptr(q.Required.String()), ptr(q.Remaining.String()), true
+			}
+		}
+		out = append(out, t)
 	}
+	for _, q := range per.Requirements {
+		if !used[q.ID] {
+			t := api.ReportTotal{What: q.What, Required: ptr(q.Required.String()), Counted: q.Counted.String(), Remaining: ptr(q.Remaining.String())}
+			if q.RequiredCount != nil {
+				t.What = "Courses on " + strings.ReplaceAll(q.Topic, "_", " ")
+				t.Required, t.Counted = ptr(strconv.Itoa(*q.RequiredCount)), strconv.Itoa(*q.CountedCount)
+				t.Remaining = ptr(strconv.Itoa(max(0, *q.RequiredCount-*q.CountedCount)))
+			}
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func clinicalReport(rep *api.ProgramReport, ev progress.ClinicalEvaluation, about map[string]string) error {
 	per := currentPeriod(ev.Periods, func(r progress.ClinicalPeriodResult) progress.PeriodInfo { return r.PeriodInfo })
 	if per == nil {
 		return errNoPeriod
 	}
 	setPeriod(rep, per.PeriodInfo)
+	rep.UnitName = ptr("clinical activities")
+	r, itoa := per.Requirement, strconv.Itoa
+	rep.Totals = []api.ReportTotal{
+		{What: "All clinical activities", Required: ptr(itoa(r.Total)), Claimed: ptr(itoa(per.Logged.Total)),
+			Counted: itoa(per.Counted.Total), Remaining: ptr(itoa(per.Remaining.Total))},
+		{What: "Primary", Required: ptr(itoa(r.PrimaryMin)), Claimed: ptr(itoa(per.Logged.Primary)),
+			Counted: itoa(per.Counted.Primary), Remaining: ptr(itoa(per.Remaining.Primary))},
+		{What: fmt.Sprintf("Secondary (counted up to %d)", r.SecondaryMax), Claimed: ptr(itoa(per.Logged.Secondary)),
+			Counted: itoa(per.Counted.Secondary)},
+	}
 	for _, e := range per.Entries {
-		rep.Lines = append(rep.Lines, api.ReportLine{Date: civil(e.Date), Kind: e.Type, Role: ptr(api.ReportLineRole(e.Role)),
-			Description: l.about[e.ID], Claimed: ptr(strconv.Itoa(e.Count)), Counted: strconv.Itoa(e.Counted)})
+		rep.Lines = append(rep.Lines, api.ReportLine{Date: civil(e.Date), Kind: e.Type, Activity: ptr(ledger.ClinicalWords(e.Type)),
+			Role: ptr(api.ReportLineRole(e.Role)), Description: about[e.ID], Claimed: ptr(strconv.Itoa(e.Count)), Counted: strconv.Itoa(e.Counted)})
 	}
 	return nil
 }
@@ -136,23 +148,33 @@ func currentPeriod[T any](periods []T, info func(T) progress.PeriodInfo) *T {
 
 func setPeriod(rep *api.ProgramReport, p progress.PeriodInfo) {
 	rep.Start, rep.End, rep.Deadline, rep.Status = civil(p.Start), civil(p.End), p.Deadline, api.ProgramReportStatus(p.Status)
+	rep.Summary = ptr(p.Summary.Sentence)
 }
 
 // civil is a date the contract writes as YYYY-MM-DD.
 func civil(d progress.Date) openapi_types.Date { return openapi_types.Date{Time: d.Time()} }
 
+// reportCSV writes the lines, a blank row, then the totals of each report with its deadline.
 func reportCSV(rep api.Report) []byte {
 	var buf bytes.Buffer
 	w := safecsv.NewWriter(&buf)
-	_ = w.Write([]string{"program", "date", "kind", "category", "role", "description", "claimed", "counted", "verified"})
+	_ = w.Write([]string{"program", "date", "kind", "activity", "category", "role", "description", "claimed", "counted", "verified"})
 	for _, pr := range rep.Reports {
 		for _, l := range pr.Lines {
 			verified := ""
 			if l.Verified != nil {
 				verified = strconv.FormatBool(*l.Verified)
 			}
-			_ = w.Write([]string{pr.ProgramID, l.Date.String(), l.Kind, string(value(l.Category)), string(value(l.Role)),
+			_ = w.Write([]string{pr.ProgramID, l.Date.String(), l.Kind, value(l.Activity), string(value(l.Category)), string(value(l.Role)),
 				l.Description, value(l.Claimed), l.Counted, verified})
+		}
+	}
+	_ = w.Write([]string{})
+	_ = w.Write([]string{"program", "totals", "required", "claimed", "counted", "remaining", "period start", "period end", "deadline", "status"})
+	for _, pr := range rep.Reports {
+		for _, t := range pr.Totals {
+			_ = w.Write([]string{pr.ProgramID, t.What, value(t.Required), value(t.Claimed), t.Counted, value(t.Remaining),
+				pr.Start.String(), pr.End.String(), pr.Deadline.Format(time.RFC3339), string(pr.Status)})
 		}
 	}
 	w.Flush()

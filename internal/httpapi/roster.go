@@ -153,7 +153,7 @@ func rosterMember(m ledger.RowMember) api.RosterMember {
 	return out
 }
 
-func changes(c *ledger.Changes) *api.AttendanceChanges {
+func changes(c *ledger.AttendanceChanges) *api.AttendanceChanges {
 	out := &api.AttendanceChanges{}
 	if c.Sessions {
 		out.Sessions = &struct {

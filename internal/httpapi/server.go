@@ -79,7 +79,7 @@ type Server struct {
 	limiter        *limiter
 	rosters        *ledger.Rosters
 	idem           *ledger.Idempotency
-	builtIn        []progress.Program
+	progress       *ledger.Progress
 	now            func() time.Time
 	unreachable    func(error) bool
 	hsts           bool
@@ -114,14 +114,15 @@ func NewHandler(o Options) (http.Handler, error) {
 		return nil, fmt.Errorf("built-in programs: %w", err)
 	}
 	s := &Server{
-		builtIn: builtIn,
-		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
+		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: ledger.NewRosters(o.Store, o.Now), idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
+
+	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)
 
 	reg := o.Metrics
 	if reg == nil {

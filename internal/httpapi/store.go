@@ -84,6 +84,10 @@ type Store interface {
 
 	AddProgram(ctx context.Context, id string, version int, document []byte, actor string) error
 	Programs(ctx context.Context) ([][]byte, error)
+	// MemberRecord loads what a member's progress counts (see ledger.ProgressStore).
+	MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error)
+	// MemberCreatedBy reports whether one of the organizations created the member record.
+	MemberCreatedBy(ctx context.Context, memberID string, orgIDs []string) (bool, error)
 
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)

@@ -338,7 +338,7 @@ func (p *plan) decide(rp *rowPlan, h *Held) {
 	rp.res.AttendanceID = h.ID
 	decided := recert.IsDecision(h.Last.Source)
 	if decided && !p.in.Override && p.in.Dispute == "" {
-		rp.res.Status, rp.res.Reason = RowKept, describe(h.Last)
+		rp.res.Status, rp.res.Reason = RowKept, describeDecision(h.Last)
 		return
 	}
 	rp.res.Status, rp.source = RowUpdated, recert.SourceRoster
@@ -347,14 +347,14 @@ func (p *plan) decide(rp *rowPlan, h *Held) {
 		rp.source = recert.SourceDispute
 	case decided:
 		rp.source = recert.SourceOverride
-		rp.warn("overrides the attendance %s", strings.TrimSuffix(describe(h.Last), "; the roster does not undo it (override=true would)"))
+		rp.warn("overrides the attendance %s", strings.TrimSuffix(describeDecision(h.Last), "; the roster does not undo it (override=true would)"))
 	}
 	rp.res.Changes = p.changes(h.Attendance, rp.want)
 }
 
 // changes describes the step from before to after in session codes and CEUs.
-func (p *plan) changes(before, after recert.Attendance) *Changes {
-	c := &Changes{
+func (p *plan) changes(before, after recert.Attendance) *AttendanceChanges {
+	c := &AttendanceChanges{
 		SessionsBefore: p.codes(before.Sessions), SessionsAfter: p.codes(after.Sessions),
 		CEUsBefore: before.Total(), CEUsAfter: after.Total(), RevokedBefore: before.Revoked, RevokedAfter: after.Revoked,
 	}

@@ -19,11 +19,11 @@ type MemberRef struct {
 // Held is an attendance already on file, with the last change made to its credit.
 type Held struct {
 	recert.Attendance
-	Last Change
+	Last Decision
 }
 
-// Change is one step of an attendance's history, as a roster reports it.
-type Change struct {
+// Decision is the last change made to an attendance's credit, as a roster reports it.
+type Decision struct {
 	Source string // recert.Source*
 	At     time.Time
 	By     string // who made it, in words (a name or email)
@@ -112,7 +112,7 @@ type RowResult struct {
 	Member         *RowMember
 	AttendanceID   string
 	Reason         string
-	Changes        *Changes
+	Changes        *AttendanceChanges
 	ProposedABCPID string
 	Warnings       []string
 	Errors         []recert.FieldError
@@ -125,8 +125,8 @@ type RowMember struct {
 	Created   bool
 }
 
-// Changes is what an update changes.
-type Changes struct {
+// AttendanceChanges is what an update changes.
+type AttendanceChanges struct {
 	SessionsBefore, SessionsAfter []string // codes
 	CEUsBefore, CEUsAfter         recert.Units
 	RevokedBefore, RevokedAfter   bool
@@ -227,7 +227,7 @@ func (r *Rosters) Withdraw(ctx context.Context, eventID, postingID, reason, acto
 }
 
 // describe says in words what a person decided about an attendance.
-func describe(c Change) string {
+func describeDecision(c Decision) string {
 	what := map[string]string{
 		recert.SourceRevocation: "revoked", recert.SourceCorrection: "corrected",
 		recert.SourceDispute: "settled by a dispute", recert.SourceWithdrawal: "revoked with its roster",

@@ -161,7 +161,7 @@ func TestDecisionsAreKept(t *testing.T) {
 			f := newFake()
 			f.held = []ledger.Held{{Attendance: recert.Attendance{ID: "att_1", EventID: "evt_1", MemberID: "mem_renee",
 				Sessions: []recert.SessionCredit{{SessionID: "ses_a", CEUs: 100}}, Revoked: source == recert.SourceRevocation, Version: 2},
-				Last: ledger.Change{Source: source, At: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), By: "Olive Organizer", Reason: "left early"}}}
+				Last: ledger.Decision{Source: source, At: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), By: "Olive Organizer", Reason: "left early"}}}
 			rows := []recert.RosterRow{{ABCPID: "104455"}} // all sessions
 			res, err := post(t, f, ledger.RosterInput{Rows: rows})
 			if err != nil || res.Rows[0].Status != ledger.RowKept || !strings.Contains(res.Rows[0].Reason, "on 2026-11-02 by Olive Organizer: left early") {

@@ -25,7 +25,14 @@ func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (C
 	if err := validateClinical(entries); err != nil {
 		return ClinicalEvaluation{}, err
 	}
-	e := ClinicalEvaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Periods: []ClinicalPeriodResult{}}
+	s.track = trackingStart(f, func(yield func(Date) bool) {
+		for _, e := range entries {
+			if !yield(e.Date) {
+				return
+			}
+		}
+	})
+	e := ClinicalEvaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, TrackingSince: s.track, Periods: []ClinicalPeriodResult{}}
 	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
 		e.Periods = append(e.Periods, s.clinicalPeriod(pd, entries))
 	}
@@ -68,11 +75,12 @@ func (s setup) clinicalPeriod(pd period, entries []ClinicalEntry) ClinicalPeriod
 		Total:   max(0, req.Total-res.Counted.Total),
 	}
 	met := res.Remaining == ClinicalRemaining{}
-	res.PeriodInfo = s.info(pd, met, req.Basis == BasisExempt, int64(res.Counted.Total), int64(req.Total))
-	if s.open(pd) {
+	res.PeriodInfo = s.info(pd, met, req.Basis == BasisExempt, int64(res.Counted.Total)*100, int64(req.Total)*100, int64(s.p.paceTolerance()))
+	if s.open(pd) && res.Status != StatusComplete {
 		target := int(paceTarget(pd.span, s.asOf, int64(req.Total)))
 		res.PaceTarget = &target
 	}
+	res.Summary = s.clinicalSummary(res)
 	return res
 }
 

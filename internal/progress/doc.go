@@ -13,8 +13,17 @@
 // rule that removed it. The rules follow the "Decisions for Recert" of
 // shared/domain/rules.md:
 //
-//   - amounts are exact hundredths (Units); minutes convert to a program's unit rounded down to
-//     0.01 (Decision 1);
+//   - amounts stay exact through the evaluation: every credit converts to 1/60000 of the
+//     program's unit without rounding, and only displayed amounts round, once, to 0.01: counted
+//     amounts down, remaining amounts and pace targets up (Decisions 1 and 13);
+//   - who approved a credit (approved_by) is apart from its ABCP category, which may be "none";
+//     a program accepts by category or by approver (Decision 16);
+//   - every credit, or part of one, a period does not count is listed in NotCounted with why,
+//     with totals per reason;
+//   - on day d of an n-day period d days have elapsed (Decision 14); a period is behind only
+//     when below the pace target by more than the program's pace tolerance times the share of
+//     the period still ahead (Decision 18); a program met by certification reports nothing
+//     remaining and every requirement met (Decision 15);
 //   - a credit belongs to the period containing its date (Decision 2);
 //   - caps apply per activity, then per period by activity type, then per category; minimums
 //     and the total are checked last (Decision 4); within a cap the earliest-dated credits are

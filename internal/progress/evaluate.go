@@ -3,7 +3,9 @@ package progress
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -27,8 +29,15 @@ func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, erro
 	if err := validateCredits(credits); err != nil {
 		return Evaluation{}, err
 	}
+	s.track = trackingStart(f, func(yield func(Date) bool) {
+		for _, c := range credits {
+			if !yield(c.Date) {
+				return
+			}
+		}
+	})
 	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}}
-	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, Periods: []PeriodResult{}}
+	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
 	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
 		e.Periods = append(e.Periods, r.result(pd))
 	}
@@ -42,6 +51,21 @@ type setup struct {
 	asOf   Date
 	loc    *time.Location
 	layout layout
+	track  Date // the start of the member's record in Recert (zero: none)
+}
+
+// trackingStart is the member's tracking date, else the earliest of dates (Decision 17).
+func trackingStart(f Facts, dates iter.Seq[Date]) Date {
+	if !f.TrackingSince.IsZero() {
+		return f.TrackingSince
+	}
+	var first Date
+	for d := range dates {
+		if first.IsZero() || d.Before(first) {
+			first = d
+		}
+	}
+	return first
 }
 
 // prepare validates the inputs and binds the period layout to the member.
@@ -66,18 +90,28 @@ func prepare(p Program, f Facts, asOf Date) (setup, error) {
 	return setup{p: p, f: f, asOf: asOf, loc: loc, layout: l}, nil
 }
 
-// info fills the fields every period reports.
-func (s setup) info(pd period, met, exempt bool, counted, required int64) PeriodInfo {
+// info fills the fields every period reports. counted, required and tolerance are the totals
+// compared for pace, in one scale (exact amounts, or hundredths of activities).
+func (s setup) info(pd period, met, exempt bool, counted, required, tolerance int64) PeriodInfo {
 	pi := PeriodInfo{
 		Relation: pd.Relation, Start: pd.Start, End: pd.End, Deadline: pd.deadline,
 		FirstPeriod: pd.first, Exempt: exempt,
 		ElapsedDays: elapsed(pd.span, s.asOf), Days: pd.days(),
 	}
-	if s.p.MetByABCPCertification && s.f.ABCPCurrent && !s.asOf.Before(pd.Start) {
+	if s.metBy(pd) {
 		pi.MetBy, met = MetByABCPCertification, true
 	}
-	pi.Status = statusOf(pd.span, s.asOf, met, counted, required)
+	pi.Status = statusOf(pd.span, s.asOf, met, counted, required, tolerance)
+	if pi.Status == StatusDeficient && (s.track.IsZero() || pd.End.Before(s.track)) {
+		pi.Status = StatusNotTracked
+	}
+	pi.PartlyTracked = !s.track.IsZero() && pd.Start.Before(s.track) && !pd.End.Before(s.track)
 	return pi
+}
+
+// metBy reports whether a current ABCP certification meets the period (Decision 15).
+func (s setup) metBy(pd period) bool {
+	return s.p.MetByABCPCertification && s.f.ABCPCurrent && !s.asOf.Before(pd.Start)
 }
 
 // open reports whether asOf falls inside the period, so a pace applies.
@@ -91,30 +125,45 @@ type ceuRun struct {
 	tallies map[Date]*tally
 }
 
-// item is one credit being counted in one period.
+// item is one credit being counted in one period; amounts are exact in the program's unit.
 type item struct {
-	c           *Credit
-	cat         Category
-	claimed     Units // in the program's unit
-	amount      Units // what is left after the caps applied so far
-	cuts        []Cut
-	notAccepted string
+	c       *Credit
+	cat     Category
+	claimed exact // in the program's unit
+	amount  exact // what is left after the rules applied so far
+	cuts    []cut
+	refused NotCountedReason // why nothing of it counts, if so
+	detail  string
+}
+
+// cut is an amount a rule removed from one credit, exact.
+type cut struct {
+	credit *item
+	rule   string
+	kind   string
+	amount exact
+}
+
+// limit is one maximum applied in a period, exact.
+type limit struct {
+	LimitResult
+	limit, kept, excess exact
 }
 
 // tally is the count of one period's own credits.
 type tally struct {
-	items    []*item // dated in the period, in allocation order
+	items    []*item // dated in the period's span, in allocation order
 	accepted []*item
-	cuts     []CreditCut
-	limits   []LimitResult
-	counted  Units
-	required Units
+	cuts     []cut
+	limits   []limit
+	counted  exact
+	required exact
 	exempt   bool
 }
 
 // ownSurplus is what the period's own credits count beyond its requirement; carried-in units
 // are never carried again (next period only).
-func (t *tally) ownSurplus() Units { return max(0, t.counted-t.required) }
+func (t *tally) ownSurplus() exact { return max(0, t.counted-t.required) }
 
 // tally counts the credits of a period, once per period.
 func (r *ceuRun) tally(pd period) *tally {
@@ -123,10 +172,10 @@ func (r *ceuRun) tally(pd period) *tally {
 	}
 	t := &tally{exempt: r.p.FirstPeriodExempt && pd.first, items: r.gather(pd)}
 	if !t.exempt {
-		t.required = r.p.Total.Value
+		t.required = exactOf(r.p.Total.Value)
 	}
 	allocationOrder(t.items)
-	t.accept(r.p)
+	t.accept(r.p, pd)
 	t.dedupe()
 	t.applyCaps(r.p)
 	for _, it := range t.accepted {
@@ -136,17 +185,18 @@ func (r *ceuRun) tally(pd period) *tally {
 	return t
 }
 
-// gather returns the credits dated in the period, converted to the program's unit.
+// gather returns the credits dated in the period's natural span, converted exactly to the
+// program's unit; those before the member's start are kept so that they can be listed.
 func (r *ceuRun) gather(pd period) []*item {
 	n := 0
 	for i := range r.credits {
-		if pd.contains(r.credits[i].Date) {
+		if pd.natural.contains(r.credits[i].Date) {
 			n++
 		}
 	}
 	store, items := make([]item, n), make([]*item, 0, n) // two allocations per period, not n
 	for i := range r.credits {
-		if c := &r.credits[i]; pd.contains(c.Date) {
+		if c := &r.credits[i]; pd.natural.contains(c.Date) {
 			it := &store[len(items)]
 			it.c, it.cat = c, c.category()
 			it.claimed = c.in(r.p.unitFor(it.cat))
@@ -165,19 +215,50 @@ func allocationOrder(items []*item) {
 }
 
 // accept keeps the credits the program counts and notes why the others are not.
-func (t *tally) accept(p Program) {
+func (t *tally) accept(p Program, pd period) {
 	for _, it := range t.items {
 		switch {
-		case len(p.Accept.Categories) > 0 && !slices.Contains(p.Accept.Categories, it.cat):
-			it.notAccepted = fmt.Sprintf("category %q is not accepted by this program", it.cat)
-		case len(p.Accept.ActivityTypes) > 0 && !slices.Contains(p.Accept.ActivityTypes, it.c.ActivityType):
-			it.notAccepted = fmt.Sprintf("activity type %q is not accepted by this program", it.c.ActivityType)
+		case !pd.contains(it.c.Date):
+			it.refused, it.detail = ReasonOutsidePeriod, fmt.Sprintf("dated before the period starts on %s", pd.Start)
+		case it.c.Rejected:
+			it.refused, it.detail = ReasonRejected, "rejected in review"
 		default:
+			it.refused = p.Accept.refuses(it.c, it.cat)
+			it.detail = refusal(it, p)
+		}
+		if it.refused == "" {
 			t.accepted = append(t.accepted, it)
 			continue
 		}
 		it.amount = 0
 	}
+}
+
+// refusal says in words why the program does not accept a credit.
+func refusal(it *item, p Program) string {
+	switch it.refused {
+	case ReasonNotAccepted:
+		approvers := "no approver"
+		if len(it.c.ApprovedBy) > 0 {
+			approvers = "approved by " + strings.Join(it.c.ApprovedBy, ", ")
+		}
+		return fmt.Sprintf("category %s, %s: this program counts %s", it.cat, approvers, acceptedWords(p.Accept))
+	case ReasonActivityNotAccepted:
+		return fmt.Sprintf("activity type %s is not counted by this program", it.c.ActivityType)
+	}
+	return ""
+}
+
+// acceptedWords lists what a program accepts, for people.
+func acceptedWords(a Accept) string {
+	var parts []string
+	for _, c := range a.Categories {
+		parts = append(parts, "category "+string(c))
+	}
+	for _, x := range a.ApprovedBy {
+		parts = append(parts, "credit approved by "+x)
+	}
+	return strings.Join(parts, " or ")
 }
 
 // dedupe counts one credit per session and activity type (Decision 11): the largest, ties by
@@ -211,38 +292,40 @@ func (t *tally) applyCaps(p Program) {
 	for _, c := range p.Caps {
 		if c.PerPeriod != nil {
 			group := t.filter(func(it *item) bool { return it.c.ActivityType == c.ActivityType })
-			kept, excess := t.allocate(group, c.PerPeriod.Value, c.ID, LimitPerPeriod)
-			t.limits = append(t.limits, LimitResult{ID: c.ID, Kind: LimitPerPeriod, ActivityType: c.ActivityType,
-				Limit: c.PerPeriod.Value, Kept: kept, Excess: excess, Verified: c.PerPeriod.Verified})
+			l := limit{LimitResult: LimitResult{ID: c.ID, Kind: LimitPerPeriod, ActivityType: c.ActivityType,
+				Verified: c.PerPeriod.Verified}, limit: exactOf(c.PerPeriod.Value)}
+			l.kept, l.excess = t.allocate(group, l.limit, c.ID, LimitPerPeriod)
+			t.limits = append(t.limits, l)
 		}
 	}
 	for _, r := range p.Categories {
 		if r.Max != nil {
-			kept, excess := t.allocate(t.filter(r.matches), r.Max.Value, r.ID, LimitCategoryMax)
-			t.limits = append(t.limits, LimitResult{ID: r.ID, Kind: LimitCategoryMax, Category: r.Category,
-				Limit: r.Max.Value, Kept: kept, Excess: excess, Verified: r.Max.Verified})
+			l := limit{LimitResult: LimitResult{ID: r.ID, Kind: LimitCategoryMax, Category: r.Category,
+				Verified: r.Max.Verified}, limit: exactOf(r.Max.Value)}
+			l.kept, l.excess = t.allocate(t.filter(r.matches), l.limit, r.ID, LimitCategoryMax)
+			t.limits = append(t.limits, l)
 		}
 	}
 }
 
 // perActivity bounds each credit of the cap's activity type.
 func (t *tally) perActivity(c Cap) {
-	res := LimitResult{ID: c.ID, Kind: LimitPerActivity, ActivityType: c.ActivityType,
-		Limit: c.PerActivity.Value, Verified: c.PerActivity.Verified}
+	l := limit{LimitResult: LimitResult{ID: c.ID, Kind: LimitPerActivity, ActivityType: c.ActivityType,
+		Verified: c.PerActivity.Verified}, limit: exactOf(c.PerActivity.Value)}
 	for _, it := range t.filter(func(it *item) bool { return it.c.ActivityType == c.ActivityType }) {
-		if over := it.amount - c.PerActivity.Value; over > 0 {
+		if over := it.amount - l.limit; over > 0 {
 			t.cut(it, c.ID, LimitPerActivity, over)
-			res.Excess += over
+			l.excess += over
 		}
-		res.Kept += it.amount
+		l.kept += it.amount
 	}
-	t.limits = append(t.limits, res)
+	t.limits = append(t.limits, l)
 }
 
-// allocate keeps up to limit of the group, earliest first (Decision 5), and cuts the rest.
-func (t *tally) allocate(group []*item, limit Units, rule, kind string) (kept, excess Units) {
+// allocate keeps up to max of the group, earliest first (Decision 5), and cuts the rest.
+func (t *tally) allocate(group []*item, most exact, rule, kind string) (kept, excess exact) {
 	allocationOrder(group)
-	left := limit
+	left := most
 	for _, it := range group {
 		keep := min(it.amount, left)
 		left -= keep
@@ -256,11 +339,11 @@ func (t *tally) allocate(group []*item, limit Units, rule, kind string) (kept, e
 }
 
 // cut removes amount from a credit and records why.
-func (t *tally) cut(it *item, rule, kind string, amount Units) {
+func (t *tally) cut(it *item, rule, kind string, amount exact) {
 	it.amount -= amount
-	c := Cut{Rule: rule, Kind: kind, Amount: amount}
+	c := cut{credit: it, rule: rule, kind: kind, amount: amount}
 	it.cuts = append(it.cuts, c)
-	t.cuts = append(t.cuts, CreditCut{CreditID: it.c.ID, Cut: c})
+	t.cuts = append(t.cuts, c)
 }
 
 // filter returns the accepted credits that still count something and satisfy keep.
@@ -280,7 +363,7 @@ func (r CategoryRule) matches(it *item) bool {
 }
 
 // carryIn is the surplus carried into pd from the period before it.
-func (r *ceuRun) carryIn(pd period) Units {
+func (r *ceuRun) carryIn(pd period) exact {
 	if r.p.CarryOver == nil {
 		return 0
 	}
@@ -288,50 +371,109 @@ func (r *ceuRun) carryIn(pd period) Units {
 	if !ok {
 		return 0
 	}
-	return min(r.tally(prev).ownSurplus(), r.p.CarryOver.Value)
+	return min(r.tally(prev).ownSurplus(), exactOf(r.p.CarryOver.Value))
 }
 
-// result builds the report of one period.
+// result builds the report of one period. Amounts are exact until here; each displayed one is
+// rounded once: counted amounts down, remaining amounts and pace targets up (Decision 13).
 func (r *ceuRun) result(pd period) PeriodResult {
 	t := r.tally(pd)
-	res := PeriodResult{
-		Required: t.required, Counted: t.counted, CarriedIn: r.carryIn(pd),
-		Limits: t.limits, Cuts: t.cuts,
-	}
+	carried := r.carryIn(pd)
+	var claimed exact
 	for _, it := range t.accepted {
-		res.Claimed += it.claimed
+		claimed += it.claimed
 	}
-	res.Excess = res.Claimed - res.Counted
-	have := res.Counted + res.CarriedIn
-	res.Remaining = max(0, t.required-have)
-	res.Surplus = max(0, have-t.required)
+	have := t.counted + carried
+	res := PeriodResult{
+		Required: t.required.down(), Counted: t.counted.down(), CarriedIn: carried.down(),
+		Claimed: claimed.down(), Excess: (claimed - t.counted).down(),
+		Remaining: max(0, t.required-have).up(), Surplus: max(0, have-t.required).down(),
+		Limits: limitResults(t.limits), Cuts: cutResults(t.cuts),
+	}
 	if r.p.CarryOver != nil {
-		res.CarriedOut = min(t.ownSurplus(), r.p.CarryOver.Value)
+		res.CarriedOut = min(t.ownSurplus(), exactOf(r.p.CarryOver.Value)).down()
 	}
 	res.Requirements = r.requirements(t, have)
 	met := true
 	for _, q := range res.Requirements {
 		met = met && q.Met
 	}
-	res.PeriodInfo = r.info(pd, met, t.exempt, int64(have), int64(t.required))
-	if r.open(pd) {
-		target := Units(paceTarget(pd.span, r.asOf, int64(t.required)))
+	res.PeriodInfo = r.info(pd, met, t.exempt, int64(have), int64(t.required), int64(exactOf(r.p.paceTolerance())))
+	if res.MetBy != "" {
+		res.Remaining = 0
+		for i := range res.Requirements {
+			res.Requirements[i].Remaining, res.Requirements[i].Met, res.Requirements[i].MetBy = 0, true, res.MetBy
+		}
+	}
+	if r.open(pd) && res.Status != StatusComplete {
+		target := exact(paceTarget(pd.span, r.asOf, int64(t.required))).up()
 		res.PaceTarget = &target
 	}
 	res.ByCategory = byCategory(r.p, t)
 	res.Credits = r.creditResults(t)
-	res.Limits = nonNil(res.Limits)
-	res.Cuts = nonNil(res.Cuts)
+	res.NotCounted, res.NotCountedTotals = notCounted(t)
+	res.Summary = r.ceuSummary(res)
 	return res
 }
 
+// limitResults rounds the applied maximums for display.
+func limitResults(ls []limit) []LimitResult {
+	out := make([]LimitResult, len(ls))
+	for i, l := range ls {
+		out[i] = l.LimitResult
+		out[i].Limit, out[i].Kept, out[i].Excess = l.limit.down(), l.kept.down(), l.excess.down()
+	}
+	return out
+}
+
+// cutResults rounds the cuts for display.
+func cutResults(cs []cut) []CreditCut {
+	out := make([]CreditCut, len(cs))
+	for i, c := range cs {
+		out[i] = CreditCut{CreditID: c.credit.c.ID, Cut: Cut{Rule: c.rule, Kind: c.kind, Amount: c.amount.down()}}
+	}
+	return out
+}
+
+// notCounted lists what the period does not count, refused credits and cuts alike, in
+// allocation order, with totals per reason.
+func notCounted(t *tally) ([]NotCounted, []NotCountedTotal) {
+	out := []NotCounted{}
+	sums := map[NotCountedReason]exact{}
+	counts := map[NotCountedReason]int{}
+	add := func(it *item, reason NotCountedReason, rule string, amount exact, detail string) {
+		out = append(out, NotCounted{CreditID: it.c.ID, Date: it.c.Date, Reason: reason, Rule: rule, Amount: amount.down(), Detail: detail})
+		sums[reason] += amount
+		counts[reason]++
+	}
+	for _, it := range t.items {
+		if it.refused != "" {
+			add(it, it.refused, "", it.claimed, it.detail)
+		}
+		for _, c := range it.cuts {
+			reason, detail := ReasonOverCap, "over the maximum of rule "+c.rule
+			if c.kind == LimitDuplicate {
+				reason, detail = ReasonDuplicate, "another credit for the same session counts instead"
+			}
+			add(it, reason, c.rule, c.amount, detail)
+		}
+	}
+	totals := []NotCountedTotal{}
+	for _, reason := range notCountedReasons {
+		if counts[reason] > 0 {
+			totals = append(totals, NotCountedTotal{Reason: reason, Credits: counts[reason], Amount: sums[reason].down()})
+		}
+	}
+	return out, totals
+}
+
 // requirements reports the total, each category minimum and each topic.
-func (r *ceuRun) requirements(t *tally, have Units) []RequirementResult {
-	zeroIf := func(a *Amount) Units {
+func (r *ceuRun) requirements(t *tally, have exact) []RequirementResult {
+	zeroIf := func(a *Amount) exact {
 		if t.exempt {
 			return 0
 		}
-		return a.Value
+		return exactOf(a.Value)
 	}
 	out := []RequirementResult{minimum(RequirementResult{ID: "total", Kind: RequirementTotal, Verified: r.p.Total.Verified}, t.required, have)}
 	for _, c := range r.p.Categories {
@@ -345,6 +487,9 @@ func (r *ceuRun) requirements(t *tally, have Units) []RequirementResult {
 	for _, tp := range r.p.Topics {
 		out = append(out, r.topic(t, tp))
 	}
+	for i := range out {
+		out[i].What = r.p.what(out[i])
+	}
 	return out
 }
 
@@ -352,9 +497,9 @@ func (r *ceuRun) requirements(t *tally, have Units) []RequirementResult {
 func (r *ceuRun) topic(t *tally, tp TopicRule) RequirementResult {
 	tagged := func(it *item) bool { return slices.Contains(it.c.Topics, tp.Topic) }
 	q := RequirementResult{ID: tp.ID, Kind: RequirementTopic, Topic: tp.Topic, Verified: true}
-	var need Units
+	var need exact
 	if tp.Min != nil && !t.exempt {
-		need = tp.Min.Value
+		need = exactOf(tp.Min.Value)
 	}
 	q.Verified = tp.Min == nil || tp.Min.Verified
 	q = minimum(q, need, sum(t.accepted, tagged))
@@ -375,17 +520,18 @@ func (r *ceuRun) topic(t *tally, tp TopicRule) RequirementResult {
 	return q
 }
 
-// minimum fills the required/counted/remaining/met fields of a minimum rule.
-func minimum(q RequirementResult, required, counted Units) RequirementResult {
-	q.Required, q.Counted = required, counted
-	q.Remaining = max(0, required-counted)
+// minimum fills the required/counted/remaining/met fields of a minimum rule: met compares the
+// exact amounts; the displayed counted amount rounds down and the remaining one up.
+func minimum(q RequirementResult, required, counted exact) RequirementResult {
+	q.Required, q.Counted = required.down(), counted.down()
+	q.Remaining = max(0, required-counted).up()
 	q.Met = counted >= required
 	return q
 }
 
 // sum adds the counted amounts of the credits that satisfy keep.
-func sum(items []*item, keep func(*item) bool) Units {
-	var s Units
+func sum(items []*item, keep func(*item) bool) exact {
+	var s exact
 	for _, it := range items {
 		if keep(it) {
 			s += it.amount
@@ -398,13 +544,18 @@ func sum(items []*item, keep func(*item) bool) Units {
 // accepts by name or has a rule for, even when empty.
 func byCategory(p Program, t *tally) []CategoryResult {
 	idx := map[Category]int{}
-	var out []CategoryResult
+	type sums struct{ claimed, counted exact }
+	var cats []Category
+	var totals []sums
 	add := func(c Category) int {
+		if c == NoCategory {
+			c = CategoryNone
+		}
 		if i, ok := idx[c]; ok {
 			return i
 		}
-		idx[c] = len(out)
-		out = append(out, CategoryResult{Category: c})
+		idx[c] = len(cats)
+		cats, totals = append(cats, c), append(totals, sums{})
 		return idx[c]
 	}
 	for _, c := range p.Accept.Categories {
@@ -414,13 +565,17 @@ func byCategory(p Program, t *tally) []CategoryResult {
 		add(r.Category)
 	}
 	for _, it := range t.accepted {
-		cr := &out[add(it.cat)]
-		cr.Claimed += it.claimed
-		cr.Counted += it.amount
-		cr.Excess += it.claimed - it.amount
+		i := add(it.cat)
+		totals[i].claimed += it.claimed
+		totals[i].counted += it.amount
+	}
+	out := make([]CategoryResult, len(cats))
+	for i, c := range cats {
+		s := totals[i]
+		out[i] = CategoryResult{Category: c, Claimed: s.claimed.down(), Counted: s.counted.down(), Excess: (s.claimed - s.counted).down()}
 	}
 	slices.SortStableFunc(out, func(a, b CategoryResult) int { return cmp.Compare(a.Category.rank(), b.Category.rank()) })
-	return nonNil(out)
+	return out
 }
 
 // creditResults explains each credit of the period.
@@ -428,8 +583,14 @@ func (r *ceuRun) creditResults(t *tally) []CreditResult {
 	out := make([]CreditResult, 0, len(t.items))
 	for _, it := range t.items {
 		cr := CreditResult{ID: it.c.ID, Date: it.c.Date, ActivityType: it.c.ActivityType, Category: it.cat,
-			Verified: it.c.Verified, Claimed: it.claimed, Counted: it.amount, Cuts: it.cuts, NotAccepted: it.notAccepted}
-		if it.notAccepted == "" && it.amount > 0 {
+			ApprovedBy: it.c.ApprovedBy, Verified: it.c.Verified, Claimed: it.claimed.down(), Counted: it.amount.down()}
+		for _, c := range it.cuts {
+			cr.Cuts = append(cr.Cuts, Cut{Rule: c.rule, Kind: c.kind, Amount: c.amount.down()})
+		}
+		if it.refused != "" {
+			cr.NotCounted, cr.NotAccepted = it.refused, it.detail
+		}
+		if it.refused == "" && it.amount > 0 {
 			cr.CountsToward = r.countsToward(it)
 		}
 		out = append(out, cr)
@@ -452,12 +613,4 @@ func (r *ceuRun) countsToward(it *item) []string {
 		}
 	}
 	return out
-}
-
-// nonNil returns an empty slice for nil so that JSON shows [] rather than null.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

@@ -14,8 +14,15 @@ type Credit struct {
 	Date Date `json:"date"`
 	// ActivityType is the kind of activity (see ActivityType for the names).
 	ActivityType ActivityType `json:"activity_type"`
-	// Category is the ABCP category; empty means the activity type's DefaultCategory.
+	// Category is the ABCP category ("none" for a credit ABCP did not categorise); empty means
+	// the activity type's DefaultCategory.
 	Category Category `json:"category,omitempty"`
+	// ApprovedBy lists who approved the activity, by approver code ("abcp", "us-nj-pac"),
+	// apart from its ABCP category (Decision 16).
+	ApprovedBy []string `json:"approved_by,omitempty"`
+	// Rejected is true for a self-reported credit an administrator rejected in review: it
+	// counts nowhere and is listed as not counted (Decision 3b, nothing vanishes).
+	Rejected bool `json:"rejected,omitempty"`
 	// Amount is the awarded amount in 50-minute CEUs. When zero and Minutes is set, it is
 	// derived from Minutes.
 	Amount Units `json:"amount"`
@@ -41,18 +48,19 @@ func (c Credit) category() Category {
 	return c.ActivityType.DefaultCategory()
 }
 
-// in converts the credit to u, rounding down to 0.01: from the stored minutes when known and the
-// unit is not the CEU the amount was awarded in, else from the awarded amount (Decision 1).
-func (c Credit) in(u Unit) Units {
+// in converts the credit to u exactly: from the stored minutes when known and the unit is not
+// the CEU the amount was awarded in, else from the awarded amount (Decision 1). Nothing is
+// rounded here; only displayed totals are (Decision 13).
+func (c Credit) in(u Unit) exact {
 	switch {
 	case c.Amount == 0 && c.Minutes > 0:
-		return FromMinutes(c.Minutes, u.Minutes())
+		return exactFromMinutes(c.Minutes, u.Minutes())
 	case u == CEU50:
-		return c.Amount
+		return exactOf(c.Amount)
 	case c.Minutes > 0:
-		return FromMinutes(c.Minutes, u.Minutes())
+		return exactFromMinutes(c.Minutes, u.Minutes())
 	}
-	return Units(int64(c.Amount) * MinutesPerCEU / u.Minutes())
+	return exact(int64(c.Amount) * MinutesPerCEU * perHundredth / u.Minutes())
 }
 
 // ClinicalEntry is one line of a member's clinical activity log.
@@ -83,6 +91,10 @@ type Facts struct {
 	LicenseIssued Date `json:"license_issued,omitzero"`
 	// FirstLicensed is the date of the member's first-ever licence in that state.
 	FirstLicensed Date `json:"first_licensed,omitzero"`
+	// TrackingSince is the date from which Recert holds the member's record (set by an
+	// administrator); zero means the date of the earliest credit or entry evaluated.
+	// Periods that ended before it are not_tracked rather than deficient (Decision 17).
+	TrackingSince Date `json:"tracking_since,omitzero"`
 	// Leave lists approved leave, in weeks per clinical period.
 	Leave []Leave `json:"leave,omitempty"`
 	// ClinicalOverrides are numbers issued by the ABCP office that replace computed ones.
@@ -117,7 +129,10 @@ func validateCredits(credits []Credit) error {
 		seen[c.ID] = true
 		v.elem(c.Date.Valid(), "credits", i, "date", "is not a valid date")
 		v.elem(c.ActivityType.Valid(), "credits", i, "activity_type", "is not a known activity type")
-		v.elem(c.Category.Valid(), "credits", i, "category", "must be I, II, III or empty")
+		v.elem(c.Category.Valid(), "credits", i, "category", "must be I, II, III, none or empty")
+		for j, a := range c.ApprovedBy {
+			v.check(approverCode.MatchString(a), fmt.Sprintf("#/credits/%d/approved_by/%d", i, j), "must be an approver code such as abcp or us-nj-pac")
+		}
 		v.elem(c.Amount >= 0, "credits", i, "amount", "must not be negative")
 		v.elem(c.Minutes >= 0, "credits", i, "minutes", "must not be negative")
 	}

@@ -193,9 +193,11 @@ func Late(deadline, filed time.Time) bool {
 	return !filed.Before(deadline.Add(time.Minute))
 }
 
-// statusOf applies Decision 8. met says every rule is met; counted and required are the totals
-// compared for pace (in hundredths or in activities).
-func statusOf(s span, asOf Date, met bool, counted, required int64) Status {
+// statusOf applies Decisions 8 and 18. met says every rule is met; counted, required and
+// tolerance are in one scale (exact amounts, or hundredths of activities). An open period is
+// behind only when counted falls short of the elapsed share of required by more than the
+// tolerance times the share of the period still ahead.
+func statusOf(s span, asOf Date, met bool, counted, required, tolerance int64) Status {
 	switch {
 	case asOf.Before(s.Start):
 		return StatusUpcoming
@@ -203,21 +205,54 @@ func statusOf(s span, asOf Date, met bool, counted, required int64) Status {
 		return StatusComplete
 	case asOf.After(s.End):
 		return StatusDeficient
-	case counted >= paceTarget(s, asOf, required):
+	}
+	e, n := int64(elapsed(s, asOf)), int64(s.days())
+	if counted*n >= required*e-tolerance*(n-e) {
 		return StatusOnTrack
 	}
 	return StatusBehind
 }
 
-// elapsed is the number of whole days of s before asOf: on a period's first day nothing has
-// elapsed yet, so a member who has not started is not already behind.
+// elapsed is the number of days of s that have begun by asOf (Decision 14): on day d of a
+// period of n days, d have elapsed, so on the last day the pace target is the whole requirement.
 func elapsed(s span, asOf Date) int {
-	return min(max(asOf.DaysSince(s.Start), 0), s.days())
+	return min(max(asOf.DaysSince(s.Start)+1, 0), s.days())
 }
 
-// paceTarget is the elapsed share of the period times required, rounded up, so that an
-// integer count meets it exactly when it meets the exact share.
+// paceTarget is the elapsed share of the period times required, rounded up to a whole number of
+// required's steps (hundredths' 1/600 for credit programs; whole activities for clinical ones),
+// so that an integer count meets it exactly when it meets the exact share. A clinical target of
+// 40 activities on day 100 of 365 is ceil(40 × 100 / 365) = 11.
 func paceTarget(s span, asOf Date, required int64) int64 {
 	e, n := int64(elapsed(s, asOf)), int64(s.days())
 	return (required*e + n - 1) / n
+}
+
+// Today is the civil date of now in the program's time zone (Decision 13: "today" and period
+// boundaries are the program's; for ABCP, America/Los_Angeles).
+func Today(p Program, now time.Time) (Date, error) {
+	loc, err := p.location()
+	if err != nil {
+		return Date{}, err
+	}
+	return DateOf(now.In(loc)), nil
+}
+
+// Window returns the first and last day of the credits an evaluation as of asOf reads: its
+// previous, current and next periods, and the period before them when the program carries
+// surplus over, so that a caller loads only those (ok is false when no period applies).
+func Window(p Program, f Facts, asOf Date) (from, to Date, ok bool, err error) {
+	s, err := prepare(p, f, asOf)
+	if err != nil {
+		return Date{}, Date{}, false, err
+	}
+	periods := plan(p, f, s.layout, asOf, s.loc)
+	if len(periods) == 0 {
+		return Date{}, Date{}, false, nil
+	}
+	from, to = periods[0].natural.Start, periods[len(periods)-1].natural.End
+	if p.CarryOver != nil {
+		from = s.layout.containing(from.AddDays(-1)).Start
+	}
+	return from, to, true, nil
 }

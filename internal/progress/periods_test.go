@@ -123,3 +123,45 @@ func TestDeadlineMinute(t *testing.T) {
 		t.Errorf("deadline = %s, want %s", got, want)
 	}
 }
+
+// TestWindow: an evaluation reads its three periods, and the one before for carry-over.
+func TestWindow(t *testing.T) {
+	tests := []struct {
+		program, asOf, from, to string
+		facts                   Facts
+	}{
+		{"abcp-ccp-ceu", "2025-01-15", "2020-07-01", "2029-06-30", Facts{ABCPCycle: 1}},
+		{"abcp-ccp-ceu", "2025-01-15", "2023-07-01", "2029-06-30", Facts{ABCPCycle: 1, CertifiedOn: date(t, "2024-02-10")}}, // listed: before certification
+		{"us-nj-perfusionist", "2025-09-01", "2021-07-01", "2029-06-30", Facts{FirstLicensed: date(t, "2015-01-01")}},
+		{"abcp-ccp-clinical", "2025-01-15", "2023-07-01", "2026-06-30", Facts{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.program+"/"+tt.from, func(t *testing.T) {
+			from, to, ok, err := Window(builtIn(t, tt.program), tt.facts, date(t, tt.asOf))
+			if err != nil || !ok || from.String() != tt.from || to.String() != tt.to {
+				t.Errorf("Window = %s, %s, %v, %v; want %s, %s", from, to, ok, err, tt.from, tt.to)
+			}
+		})
+	}
+}
+
+// TestClinicalPaceTargetRounds: a clinical pace target is the elapsed share of the required
+// activities rounded up to a whole activity (so a whole count meets it exactly when it meets
+// the exact share); on the last day it is the whole requirement.
+func TestClinicalPaceTargetRounds(t *testing.T) {
+	year := span{date(t, "2025-07-01"), date(t, "2026-06-30")} // 365 days
+	tests := []struct {
+		day  string
+		want int64
+	}{
+		{"2025-07-01", 1},  // 40 × 1/365 = 0.11
+		{"2025-10-08", 11}, // day 100: 40 × 100/365 = 10.96
+		{"2025-12-30", 21}, // day 183: 40 × 183/365 = 20.05
+		{"2026-06-30", 40}, // the last day: the whole requirement
+	}
+	for _, tt := range tests {
+		if got := paceTarget(year, date(t, tt.day), 40); got != tt.want {
+			t.Errorf("pace target on %s = %d, want %d", tt.day, got, tt.want)
+		}
+	}
+}

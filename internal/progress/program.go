@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -47,6 +48,11 @@ type Program struct {
 	MetByABCPCertification bool `json:"met_by_abcp_certification,omitempty"`
 	// Deadline says when a period's report or renewal is due.
 	Deadline DeadlineRule `json:"deadline"`
+	// PaceTolerance is how far below the pace target a member may be at a period's start and
+	// still be on track, in the program's unit (activities for a clinical program); the
+	// allowance shrinks in proportion to the share of the period still ahead, to nothing on the
+	// last day (Decision 18; ABCP: one sixth of the requirement). Nil: none.
+	PaceTolerance *Amount `json:"pace_tolerance,omitempty"`
 
 	// Unit is the unit a "ceu" program counts in.
 	Unit Unit `json:"unit,omitempty"`
@@ -156,11 +162,28 @@ type Offset struct {
 	Days   int `json:"days,omitempty"`
 }
 
-// Accept filters the credits a program counts; an empty list accepts anything. The category ""
-// names credits without an ABCP category (a state-approved course).
+// Accept filters the credits a program counts (Decision 16). A credit is accepted when its
+// category is in Categories or one of its approvers is in ApprovedBy (New Jersey: Category I,
+// or approved by its committee), and its activity type is in ActivityTypes. Empty lists accept
+// anything; Categories alone, or ApprovedBy alone, accepts only what it names.
 type Accept struct {
 	Categories    []Category     `json:"categories,omitempty"`
+	ApprovedBy    []string       `json:"approved_by,omitempty"`
 	ActivityTypes []ActivityType `json:"activity_types,omitempty"`
+}
+
+// refuses says why a credit of category cat is not accepted, or "" when it is. An empty
+// category in the list is read as "none", as earlier program versions wrote it.
+func (a Accept) refuses(c *Credit, cat Category) NotCountedReason {
+	byCategory := slices.Contains(a.Categories, cat) || cat == CategoryNone && slices.Contains(a.Categories, NoCategory)
+	byApprover := slices.ContainsFunc(c.ApprovedBy, func(x string) bool { return slices.Contains(a.ApprovedBy, x) })
+	switch {
+	case (len(a.Categories) > 0 || len(a.ApprovedBy) > 0) && !byCategory && !byApprover:
+		return ReasonNotAccepted
+	case len(a.ActivityTypes) > 0 && !slices.Contains(a.ActivityTypes, c.ActivityType):
+		return ReasonActivityNotAccepted
+	}
+	return ""
 }
 
 // CategoryRule is a minimum and/or a maximum over the counted credits of one category, less any
@@ -261,6 +284,14 @@ func Select(programs []Program, id string, d Date) (Program, bool) {
 	return best, found
 }
 
+// paceTolerance is the program's pace tolerance, zero when it has none.
+func (p Program) paceTolerance() Units {
+	if p.PaceTolerance == nil {
+		return 0
+	}
+	return p.PaceTolerance.Value
+}
+
 // unitFor returns the unit the program counts credits of category c in.
 func (p Program) unitFor(c Category) Unit {
 	if u, ok := p.CategoryUnits[c]; ok {
@@ -276,4 +307,29 @@ func (p Program) location() (*time.Location, error) {
 		return nil, fmt.Errorf("progress: program %s: time zone %q: %w", p.ID, p.Deadline.TimeZone, err)
 	}
 	return loc, nil
+}
+
+// The member facts a program may need before it can evaluate, named as on the member record.
+const (
+	NeedsABCPCycle     = "abcp_cycle"
+	NeedsBirthMonth    = "birth_month"
+	NeedsLicenseIssued = "issued_on"
+)
+
+// Needs lists the member facts the program cannot evaluate without: the ABCP cycle for ABCP's
+// periods, the birth month for birth-month bienniums, the licence issue date for periods or
+// obligations that run from it.
+func (p Program) Needs() []string {
+	var out []string
+	switch p.Period.Kind {
+	case PeriodABCPCycle:
+		out = append(out, NeedsABCPCycle)
+	case PeriodBirthMonthBiennium:
+		out = append(out, NeedsBirthMonth)
+	}
+	if p.Period.Kind == PeriodRollingMonths || p.Period.Kind == PeriodBirthMonthBiennium && p.Period.AnchorYear == 0 ||
+		p.MemberStart == StartFirstLicensed {
+		out = append(out, NeedsLicenseIssued)
+	}
+	return out
 }

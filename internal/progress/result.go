@@ -22,6 +22,11 @@ type PeriodInfo struct {
 	// ElapsedDays and Days measure the period's progress for the pace of Decision 8.
 	ElapsedDays int `json:"elapsed_days"`
 	Days        int `json:"days"`
+	// PartlyTracked is true when the member's record in Recert starts inside the period: its
+	// judgment rests on the credits recorded since.
+	PartlyTracked bool `json:"partly_tracked,omitempty"`
+	// Summary says where the period stands in a member's words.
+	Summary Summary `json:"summary"`
 }
 
 // MetByABCPCertification is the PeriodInfo.MetBy value of the Texas/Missouri short-circuit.
@@ -36,6 +41,8 @@ type Evaluation struct {
 	AsOf Date `json:"as_of"`
 	// Unit is the unit every amount of the evaluation is in.
 	Unit Unit `json:"unit"`
+	// TrackingSince is when the member's record in Recert starts (Decision 17); zero: no record.
+	TrackingSince Date `json:"tracking_since,omitzero"`
 	// Periods are the previous, current and next periods, less those before the member's start.
 	Periods []PeriodResult `json:"periods"`
 }
@@ -60,8 +67,14 @@ type PeriodResult struct {
 	Surplus Units `json:"surplus"`
 	// CarriedOut is the part of the own surplus that moves (or would move) to the next period.
 	CarriedOut Units `json:"carried_out"`
-	// PaceTarget is the counted total an open period needs today to be on track.
+	// PaceTarget is the counted total an open period needs today to be on track: the elapsed
+	// share of the required total, rounded up to 0.01 for display (the status compares exact
+	// amounts). Absent when the period is not open or is met.
 	PaceTarget *Units `json:"pace_target,omitempty"`
+	// NotCounted lists every credit of the period, or part of one, the program does not count,
+	// with why (Decision 3b: nothing vanishes); NotCountedTotals sums them by reason.
+	NotCounted       []NotCounted      `json:"not_counted"`
+	NotCountedTotals []NotCountedTotal `json:"not_counted_totals"`
 	// ByCategory sums the credits per ABCP category.
 	ByCategory []CategoryResult `json:"by_category"`
 	// Requirements reports every minimum: the total, category minimums and topics.
@@ -96,6 +109,8 @@ type RequirementResult struct {
 	ID string `json:"id"`
 	// Kind is total, category or topic.
 	Kind string `json:"kind"`
+	// What names the requirement for people ("Category I CEUs other than SDCE").
+	What string `json:"what"`
 	// Category, ExcludeActivityTypes and Topic say which credits the rule counts.
 	Category             Category       `json:"category,omitempty"`
 	ExcludeActivityTypes []ActivityType `json:"exclude_activity_types,omitempty"`
@@ -110,6 +125,8 @@ type RequirementResult struct {
 	CountedCount  *int `json:"counted_count,omitempty"`
 	// Met is true when the rule is satisfied.
 	Met bool `json:"met"`
+	// MetBy names a short-circuit that satisfies the rule: "abcp_certification".
+	MetBy string `json:"met_by,omitempty"`
 	// Verified is false when the rule's value is unverified or inferred.
 	Verified bool `json:"verified"`
 }
@@ -169,6 +186,7 @@ type CreditResult struct {
 	Date         Date         `json:"date"`
 	ActivityType ActivityType `json:"activity_type"`
 	Category     Category     `json:"category,omitempty"`
+	ApprovedBy   []string     `json:"approved_by,omitempty"`
 	Verified     bool         `json:"verified"`
 	// Claimed is the credit's worth in the program's unit.
 	Claimed Units `json:"claimed"`
@@ -179,8 +197,54 @@ type CreditResult struct {
 	// CountsToward lists the rule ids its counted amount counts toward ("total", category and
 	// topic rules).
 	CountsToward []string `json:"counts_toward,omitempty"`
-	// NotAccepted says why the program does not count the credit at all.
-	NotAccepted string `json:"not_accepted,omitempty"`
+	// NotCounted is the reason the program counts nothing of the credit, if so, and
+	// NotAccepted says it in words.
+	NotCounted  NotCountedReason `json:"not_counted,omitempty"`
+	NotAccepted string           `json:"not_accepted,omitempty"`
+}
+
+// NotCountedReason says why a credit, or part of one, does not count.
+type NotCountedReason string
+
+// The reasons a credit does not count.
+const (
+	// ReasonNotAccepted: neither its ABCP category nor its approver is one the program accepts.
+	ReasonNotAccepted NotCountedReason = "not_accepted"
+	// ReasonActivityNotAccepted: the program does not accept its activity type.
+	ReasonActivityNotAccepted NotCountedReason = "activity_not_accepted"
+	// ReasonOverCap: a per-activity, per-period or category maximum removed it.
+	ReasonOverCap NotCountedReason = "over_cap"
+	// ReasonDuplicate: another credit for the same session and activity type counts instead.
+	ReasonDuplicate NotCountedReason = "duplicate"
+	// ReasonRejected: an administrator rejected it in review.
+	ReasonRejected NotCountedReason = "rejected"
+	// ReasonOutsidePeriod: it is dated in the period's span but before the member's obligations
+	// start (before the certification date of a first period).
+	ReasonOutsidePeriod NotCountedReason = "outside_period"
+)
+
+// notCountedReasons lists the reasons in the order totals are reported.
+var notCountedReasons = []NotCountedReason{ReasonNotAccepted, ReasonActivityNotAccepted, ReasonOverCap,
+	ReasonDuplicate, ReasonRejected, ReasonOutsidePeriod}
+
+// NotCounted is a credit, or the part of one, that a period does not count.
+type NotCounted struct {
+	CreditID string           `json:"credit_id"`
+	Date     Date             `json:"date"`
+	Reason   NotCountedReason `json:"reason"`
+	// Rule is the id of the cap or rule that removed the amount, when one did.
+	Rule string `json:"rule,omitempty"`
+	// Amount is what does not count, in the program's unit, rounded down to 0.01.
+	Amount Units `json:"amount"`
+	// Detail says why in words.
+	Detail string `json:"detail"`
+}
+
+// NotCountedTotal sums the not-counted amounts of one reason.
+type NotCountedTotal struct {
+	Reason  NotCountedReason `json:"reason"`
+	Credits int              `json:"credits"`
+	Amount  Units            `json:"amount"`
 }
 
 // ClinicalEvaluation is the progress of one member under one clinical-activity program.
@@ -190,6 +254,8 @@ type ClinicalEvaluation struct {
 	ProgramVersion int    `json:"program_version"`
 	// AsOf is the date the periods and statuses are relative to.
 	AsOf Date `json:"as_of"`
+	// TrackingSince is when the member's record in Recert starts (Decision 17); zero: no record.
+	TrackingSince Date `json:"tracking_since,omitzero"`
 	// Periods are the previous, current and next periods, less those before the member's start.
 	Periods []ClinicalPeriodResult `json:"periods"`
 }

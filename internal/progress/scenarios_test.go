@@ -66,14 +66,14 @@ func TestScenariosCEU(t *testing.T) {
 		{"carry-over-ne-capped", Previous, facts{"2022-11-01", "2024-10-31", StatusComplete, false, "", "50.00", "0.00", "0.00", "0.00", "15.00"}},
 		{"carry-over-ne-capped", Current, facts{"2024-11-01", "2026-10-31", StatusOnTrack, false, "", "10.00", "0.00", "15.00", "5.00", "0.00"}},
 		{"carry-over-next-only-ne", Previous, facts{"2022-11-01", "2024-10-31", StatusComplete, false, "", "20.00", "0.00", "15.00", "0.00", "0.00"}},
-		{"carry-over-next-only-ne", Current, facts{"2024-11-01", "2026-10-31", StatusBehind, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"carry-over-next-only-ne", Current, facts{"2024-11-01", "2026-10-31", StatusOnTrack, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
 		{"topic-pa-child-abuse-missing", Previous, facts{"2023-01-01", "2024-12-31", StatusDeficient, false, "", "32.00", "0.00", "0.00", "0.00", "0.00"}},
 		{"topic-pa-child-abuse-met", Previous, facts{"2023-01-01", "2024-12-31", StatusComplete, false, "", "34.40", "0.00", "0.00", "0.00", "0.00"}},
-		{"tx-short-circuit-abcp-current", Current, facts{"2023-09-15", "2025-09-14", StatusComplete, false, MetByABCPCertification, "0.00", "0.00", "0.00", "30.00", "0.00"}},
+		{"tx-short-circuit-abcp-current", Current, facts{"2023-09-15", "2025-09-14", StatusComplete, false, MetByABCPCertification, "0.00", "0.00", "0.00", "0.00", "0.00"}},
 		{"tx-short-circuit-abcp-current", Next, facts{"2025-09-15", "2027-09-14", StatusUpcoming, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
 		{"tx-human-trafficking-not-ccp", Previous, facts{"2023-09-15", "2025-09-14", StatusComplete, false, "", "30.00", "0.00", "0.00", "0.00", "0.00"}},
 		{"tx-human-trafficking-missing", Current, facts{"2023-09-15", "2025-09-14", StatusOnTrack, false, "", "30.00", "0.00", "0.00", "0.00", "0.00"}},
-		{"mo-short-circuit-abcp-current", Previous, facts{"2024-01-01", "2024-12-31", StatusComplete, false, MetByABCPCertification, "0.00", "0.00", "0.00", "15.00", "0.00"}},
+		{"mo-short-circuit-abcp-current", Previous, facts{"2024-01-01", "2024-12-31", StatusComplete, false, MetByABCPCertification, "0.00", "0.00", "0.00", "0.00", "0.00"}},
 		{"pa-first-biennium-exempt", Current, facts{"2023-01-01", "2024-12-31", StatusComplete, true, "", "0.00", "0.00", "0.00", "0.00", "0.00"}},
 		{"nj-first-biennium-exempt-carry", Previous, facts{"2023-07-01", "2025-06-30", StatusComplete, true, "", "20.00", "0.00", "0.00", "0.00", "15.00"}},
 		{"nj-first-biennium-exempt-carry", Current, facts{"2025-07-01", "2027-06-30", StatusOnTrack, false, "", "0.00", "0.00", "15.00", "15.00", "0.00"}},
@@ -85,14 +85,28 @@ func TestScenariosCEU(t *testing.T) {
 		{"rolling-months-tx", Current, facts{"2023-09-15", "2025-09-14", StatusBehind, false, "", "0.00", "0.00", "0.00", "30.00", "0.00"}},
 		{"nj-hour60-conversion", Current, facts{"2025-07-01", "2027-06-30", StatusOnTrack, false, "", "6.83", "0.00", "0.00", "23.17", "0.00"}},
 		{"status-on-track", Current, facts{"2023-07-01", "2026-06-30", StatusOnTrack, false, "", "16.00", "0.00", "0.00", "29.00", "0.00"}},
-		{"status-behind", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "15.00", "0.00", "0.00", "30.00", "0.00"}},
-		{"status-first-day-deficient-upcoming", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"status-behind", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "10.00", "0.00", "0.00", "35.00", "0.00"}},
 		{"status-first-day-deficient-upcoming", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"status-first-day-deficient-upcoming", Next, facts{"2029-07-01", "2032-06-30", StatusUpcoming, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"abcp-first-period-from-certification", Current, facts{"2025-02-10", "2027-06-30", StatusOnTrack, false, "", "12.00", "0.00", "0.00", "33.00", "0.00"}},
 		{"duplicate-session", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "5.00", "3.00", "0.00", "40.00", "0.00"}},
 		{"ga-caps", Previous, facts{"2021-09-01", "2023-08-31", StatusDeficient, false, "", "7.00", "4.00", "0.00", "23.00", "0.00"}},
 		{"ga-caps", Current, facts{"2023-09-01", "2025-08-31", StatusBehind, false, "", "6.00", "1.00", "0.00", "24.00", "0.00"}},
+		{"nj-exact-minutes-add-up", Previous, facts{"2023-07-01", "2025-06-30", StatusComplete, false, "", "30.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"nj-exact-minutes-one-short", Previous, facts{"2023-07-01", "2025-06-30", StatusDeficient, false, "", "29.98", "0.00", "0.00", "0.02", "0.00"}},
+		{"abcp-last-day-elapsed", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "44.00", "0.00", "0.00", "1.00", "0.00"}},
+		{"abcp-last-day-exactly-met", Current, facts{"2023-07-01", "2026-06-30", StatusComplete, false, "", "45.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"abcp-first-day-of-next-period", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "0.50", "0.00", "0.00", "44.50", "0.00"}},
+		{"pace-allowance-exactly-on-track", Current, facts{"2023-07-01", "2026-06-30", StatusOnTrack, false, "", "18.75", "0.00", "0.00", "26.25", "0.00"}},
+		{"pace-allowance-just-behind", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "18.74", "0.00", "0.00", "26.26", "0.00"}},
+		{"nj-committee-approved-category-ii", Previous, facts{"2023-07-01", "2025-06-30", StatusDeficient, false, "", "11.50", "0.00", "0.00", "18.50", "0.00"}},
+		{"abcp-category-none-not-counted", Current, facts{"2024-02-10", "2026-06-30", StatusOnTrack, false, "", "22.00", "1.00", "0.00", "23.00", "0.00"}},
+		{"sdce-cap-exactly-reached", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "10.00", "0.00", "0.00", "35.00", "0.00"}},
+		{"tx-met-by-certification-requirements", Current, facts{"2023-09-15", "2025-09-14", StatusComplete, false, MetByABCPCertification, "3.00", "0.00", "0.00", "0.00", "0.00"}},
+		{"not-tracked-six-weeks-into-cycle", Previous, facts{"2023-07-01", "2026-06-30", StatusNotTracked, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"not-tracked-six-weeks-into-cycle", Current, facts{"2026-07-01", "2029-06-30", StatusOnTrack, false, "", "1.00", "0.00", "0.00", "44.00", "0.00"}},
+		{"not-tracked-from-earliest-credit", Previous, facts{"2020-07-01", "2023-06-30", StatusNotTracked, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
+		{"status-first-day-deficient-upcoming", Previous, facts{"2023-07-01", "2026-06-30", StatusDeficient, false, "", "0.00", "0.00", "0.00", "45.00", "0.00"}},
 		{"category-iii-hour-for-hour", Current, facts{"2023-07-01", "2026-06-30", StatusBehind, false, "", "4.98", "0.00", "0.00", "40.02", "0.00"}},
 	}
 	for _, tt := range tests {
@@ -233,5 +247,166 @@ func TestCapsOrder(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, periodOf(t, e, Previous).Cuts); diff != "" {
 		t.Errorf("cuts (-want +got):\n%s", diff)
+	}
+}
+
+// TestLastDayPaceTarget: Decision 14. On a period's last day the pace target is the whole
+// requirement; on its first day one day of n has elapsed.
+func TestLastDayPaceTarget(t *testing.T) {
+	tests := []struct {
+		name, want string
+		rel        Relation
+	}{
+		{"abcp-last-day-elapsed", "45.00", Current},
+		{"abcp-first-day-of-next-period", "0.05", Current}, // 45 × 1/1096 = 0.041…, rounded up
+		{"pace-allowance-just-behind", "22.50", Current},   // 45 × 548/1096
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, _, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := periodOf(t, e, tt.rel)
+			if p.PaceTarget == nil || p.PaceTarget.String() != tt.want {
+				t.Errorf("pace target = %v, want %s", p.PaceTarget, tt.want)
+			}
+		})
+	}
+}
+
+// TestMetByCertificationMeetsEveryRequirement: Decision 15.
+func TestMetByCertificationMeetsEveryRequirement(t *testing.T) {
+	e, _, err := loadScenario(t, "tx-met-by-certification-requirements")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := periodOf(t, e, Current)
+	if p.PaceTarget != nil {
+		t.Errorf("pace target %s shown for a period met by certification", p.PaceTarget)
+	}
+	if len(p.Requirements) != 3 {
+		t.Fatalf("got %d requirements, want total, Category I and human trafficking", len(p.Requirements))
+	}
+	for _, q := range p.Requirements {
+		if !q.Met || q.Remaining != 0 || q.MetBy != MetByABCPCertification {
+			t.Errorf("requirement %s: met %v, remaining %s, met_by %q; want met by certification", q.ID, q.Met, q.Remaining, q.MetBy)
+		}
+	}
+}
+
+// TestNotCountedListedWithTotals: nothing vanishes. Every credit, or part of one, a period
+// does not count is listed with why, with totals per reason.
+func TestNotCountedListedWithTotals(t *testing.T) {
+	tests := []struct {
+		name   string
+		rel    Relation
+		list   []string // credit:reason:amount
+		totals []NotCountedTotal
+	}{
+		{"abcp-category-none-not-counted", Current,
+			[]string{"before-cert:outside_period:4.00", "state-course:not_accepted:2.00", "rejected:rejected:3.00", "sdce:over_cap:1.00"},
+			[]NotCountedTotal{{ReasonNotAccepted, 1, 200}, {ReasonOverCap, 1, 100}, {ReasonRejected, 1, 300}, {ReasonOutsidePeriod, 1, 400}}},
+		{"nj-committee-approved-category-ii", Previous,
+			[]string{"other-meeting:not_accepted:5.00", "unapproved-course:not_accepted:2.00"},
+			[]NotCountedTotal{{ReasonNotAccepted, 2, 700}}},
+		{"sdce-cap-exactly-reached", Current, nil, []NotCountedTotal{}},
+		{"e3-publication-caps", Previous,
+			[]string{"chapter:over_cap:3.00", "chapter:over_cap:5.00", "article3:over_cap:5.00"},
+			[]NotCountedTotal{{ReasonOverCap, 3, 1300}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, _, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := periodOf(t, e, tt.rel)
+			var got []string
+			for _, n := range p.NotCounted {
+				got = append(got, n.CreditID+":"+string(n.Reason)+":"+n.Amount.String())
+				if n.Detail == "" {
+					t.Errorf("%s: no detail", n.CreditID)
+				}
+			}
+			if diff := cmp.Diff(tt.list, got); diff != "" {
+				t.Errorf("not counted (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.totals, p.NotCountedTotals); diff != "" {
+				t.Errorf("totals (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSummarySentences: each period says where it stands in one plain sentence, with what it
+// still needs (item: a summary a person can read).
+func TestSummarySentences(t *testing.T) {
+	tests := []struct {
+		name  string
+		rel   Relation
+		want  string
+		needs []string // rule:amount-or-count
+	}{
+		{"summary-needs-category-and-total", Current,
+			"Needs 11.50 more CEUs, 5.00 of them Category I, by 30 June 2028; report due 31 July 2028. At your pace you are on track.",
+			[]string{"total:11.50", "abcp-category-i:5.00"}},
+		{"not-tracked-six-weeks-into-cycle", Previous,
+			"Not tracked: this period ended on 30 June 2026, before your record in Recert starts (15 July 2026), so Recert cannot say whether it was met.",
+			[]string{}},
+		{"not-tracked-six-weeks-into-cycle", Current,
+			"Needs 44.00 more CEUs, 14.00 of them Category I, 4.00 of them Category I other than SDCE, by 30 June 2029; report due 31 July 2029. " +
+				"At your pace you are on track. This rests on what is recorded in Recert since 15 July 2026.",
+			[]string{"total:44.00", "abcp-category-i:14.00", "abcp-category-i-non-sdce:4.00"}},
+		{"status-behind", Current,
+			"Needs 35.00 more CEUs, 5.00 of them Category I, by 30 June 2026; report due 31 July 2026. You are behind: at an even pace you would have 15.07 CEUs by now. " +
+				"This rests on what is recorded in Recert since 1 April 2024.",
+			[]string{"total:35.00", "abcp-category-i:5.00"}},
+		{"tx-met-by-certification-requirements", Current, "Complete: met by your current ABCP certification.", []string{}},
+		{"abcp-last-day-exactly-met", Current, "Complete: 45.00 of 45.00 CEUs counted; report due 31 July 2026.", []string{}},
+		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. This rests on what is recorded in Recert since 1 January 2024.", []string{"total:0.02"}},
+		{"tx-human-trafficking-missing", Current,
+			"Needs 1 more course on human trafficking by 14 September 2025; report due 14 September 2025. At your pace you are on track. " +
+				"This rests on what is recorded in Recert since 10 January 2024.",
+			[]string{"tx-human-trafficking:1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"/"+string(tt.rel), func(t *testing.T) {
+			e, _, err := loadScenario(t, tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := periodOf(t, e, tt.rel)
+			if p.Summary.Sentence != tt.want {
+				t.Errorf("sentence:\n got %q\nwant %q", p.Summary.Sentence, tt.want)
+			}
+			if p.Summary.Status != p.Status {
+				t.Errorf("summary status %s, period status %s", p.Summary.Status, p.Status)
+			}
+			got := []string{}
+			for _, n := range p.Summary.Needs {
+				if n.By != p.End {
+					t.Errorf("need %s by %s, want the period's end %s", n.Rule, n.By, p.End)
+				}
+				got = append(got, n.Rule+":"+needAmount(n))
+			}
+			if diff := cmp.Diff(tt.needs, got); diff != "" {
+				t.Errorf("needs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestClinicalSummary: clinical counts speak of activities.
+func TestClinicalSummary(t *testing.T) {
+	_, c, err := loadScenario(t, "e6-clinical-secondary-excess")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := clinicalPeriodOf(t, c, Previous)
+	want := "Short by 3 clinical activities, 3 of them primary: the period ended on 30 June 2025; report due 31 July 2025. " +
+		"This rests on what is recorded in Recert since 1 August 2024."
+	if p.Summary.Sentence != want {
+		t.Errorf("sentence:\n got %q\nwant %q", p.Summary.Sentence, want)
 	}
 }

@@ -82,14 +82,32 @@ func TestCreditConversion(t *testing.T) {
 		{"CEU program derives from minutes when no amount", Credit{Minutes: 149}, CEU50, "2.98"},
 		{"hour program uses minutes when known", Credit{Amount: 300, Minutes: 150}, Hour60, "2.50"},
 		{"hour program converts the awarded CEUs otherwise", Credit{Amount: 300}, Hour60, "2.50"},
-		{"hour program rounds down", Credit{Amount: 100}, Hour60, "0.83"},
+		{"hour program displays rounded down", Credit{Amount: 100}, Hour60, "0.83"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.credit.in(tt.unit).String(); got != tt.want {
+			if got := tt.credit.in(tt.unit).down().String(); got != tt.want {
 				t.Errorf("in(%s) = %s, want %s", tt.unit, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestExactConversionAddsUp: Decision 13. Thirty 60-minute hours made of 50-minute credits
+// add up exactly; converting and flooring each credit would show 29.88.
+func TestExactConversionAddsUp(t *testing.T) {
+	var sum exact
+	for range 36 {
+		sum += Credit{Minutes: 50}.in(Hour60)
+	}
+	if sum != exactOf(MustUnits("30")) {
+		t.Errorf("36 × 50 minutes = %d exact, want 30 hours (%d)", sum, exactOf(MustUnits("30")))
+	}
+	if got, want := exact(1).down().String(), "0.00"; got != want {
+		t.Errorf("down = %s, want %s", got, want)
+	}
+	if got, want := exact(1).up().String(), "0.01"; got != want {
+		t.Errorf("up = %s, want %s (a remaining amount is never understated)", got, want)
 	}
 }
 

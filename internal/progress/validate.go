@@ -28,6 +28,7 @@ func (p Program) Validate() error {
 		"#/member_start", `must be "certification" or "first_licensed"`)
 	v.check(p.MemberStart != "" || !(p.FirstPeriodExempt || p.FirstPeriodStartsOnMemberStart),
 		"#/member_start", "is required by the first-period rules")
+	nonNegative(&v, "#/pace_tolerance", p.PaceTolerance)
 	p.validatePeriod(&v)
 	p.validateDeadline(&v)
 	switch p.Kind {
@@ -96,11 +97,14 @@ func (p Program) validateCEU(v *validator) {
 	for _, c := range slices.Sorted(maps.Keys(p.CategoryUnits)) {
 		u := p.CategoryUnits[c]
 		at := "#/category_units/" + string(c)
-		v.check(c.Valid() && c != NoCategory, at, "must be keyed by category I, II or III")
+		v.check(c.Valid() && c != NoCategory, at, "must be keyed by category I, II, III or none")
 		v.check(u.Minutes() > 0, at, `must be "ceu50" or "hour60"`)
 	}
 	for i, c := range p.Accept.Categories {
 		v.check(c.Valid(), fmt.Sprintf("#/accept/categories/%d", i), "is not a known category")
+	}
+	for i, a := range p.Accept.ApprovedBy {
+		v.check(approverCode.MatchString(a), fmt.Sprintf("#/accept/approved_by/%d", i), "must be an approver code such as abcp or us-nj-pac")
 	}
 	for i, t := range p.Accept.ActivityTypes {
 		v.check(t.Valid(), fmt.Sprintf("#/accept/activity_types/%d", i), "is not a known activity type")

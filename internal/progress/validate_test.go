@@ -96,7 +96,7 @@ func TestEvaluateRejectsBadCredits(t *testing.T) {
 		{"#/credits/1/id", "duplicates an earlier credit id"},
 		{"#/credits/1/date", "is not a valid date"},
 		{"#/credits/1/activity_type", "is not a known activity type"},
-		{"#/credits/1/category", "must be I, II, III or empty"},
+		{"#/credits/1/category", "must be I, II, III, none or empty"},
 	}
 	if diff := cmp.Diff(want, ve.Errors); diff != "" {
 		t.Errorf("field errors (-want +got):\n%s", diff)

@@ -1,6 +1,9 @@
 package progress
 
-import "slices"
+import (
+	"regexp"
+	"slices"
+)
 
 // ActivityType names a kind of CE activity (rules.md §1.3). The names are snake_case versions
 // of the engine enumeration there:
@@ -17,7 +20,7 @@ import "slices"
 //	category_ii_meeting      CAT2_MEETING: meeting not approved by ABCP
 //	category_iii_self_study  CAT3_SELF_STUDY: non-accredited or unsupervised self-study
 //	other                    anything else a state accepts (a state-approved course, for example
-//	                         the Texas human-trafficking course); no ABCP category by default
+//	                         the Texas human-trafficking course); ABCP category "none" by default
 type ActivityType string
 
 // The activity types; see ActivityType.
@@ -56,27 +59,36 @@ func (t ActivityType) DefaultCategory() Category {
 	case CategoryIIISelfStudy:
 		return CategoryIII
 	case OtherActivity:
-		return NoCategory
+		return CategoryNone
 	}
 	return CategoryI
 }
 
-// Category is an ABCP CEU category (rules.md §1.2): "I", "II", "III", or "" for a credit with no
-// ABCP category (a state-approved course).
+// Category is an ABCP CEU category (rules.md §1.2): "I", "II", "III", or "none" for a credit
+// ABCP did not categorise (a course only a state body approved). On a credit, "" means "the
+// activity type's default".
 type Category string
 
 // The categories; see Category.
 const (
-	NoCategory  Category = ""
-	CategoryI   Category = "I"
-	CategoryII  Category = "II"
-	CategoryIII Category = "III"
+	NoCategory   Category = ""
+	CategoryI    Category = "I"
+	CategoryII   Category = "II"
+	CategoryIII  Category = "III"
+	CategoryNone Category = "none"
 )
 
-// Valid reports whether c is a known category (including NoCategory).
+// Valid reports whether c is a known category (including NoCategory, the default).
 func (c Category) Valid() bool {
-	return c == NoCategory || c == CategoryI || c == CategoryII || c == CategoryIII
+	return c == NoCategory || c == CategoryI || c == CategoryII || c == CategoryIII || c == CategoryNone
 }
+
+// approverCode is the shape of an approver: "abcp", or a body named by its code ("us-nj-pac",
+// New Jersey's Perfusionists Advisory Committee; "caahep-school", an accredited school).
+var approverCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ApproverABCP is the approver code of the American Board of Cardiovascular Perfusion.
+const ApproverABCP = "abcp"
 
 // rank orders categories I, II, III, none for stable reports.
 func (c Category) rank() int {
@@ -130,7 +142,7 @@ const (
 	// current ABCP certification).
 	StatusComplete Status = "complete"
 	// StatusOnTrack: not yet met, the period is open, and the counted total is at least the
-	// elapsed share of the period times the required total.
+	// elapsed share of the period times the required total, less the pace allowance (Decision 18).
 	StatusOnTrack Status = "on_track"
 	// StatusBehind: not yet met, the period is open, below that pace.
 	StatusBehind Status = "behind"
@@ -138,6 +150,9 @@ const (
 	StatusDeficient Status = "deficient"
 	// StatusUpcoming: the period has not started.
 	StatusUpcoming Status = "upcoming"
+	// StatusNotTracked: the period ended, not met, before the member's record in Recert starts
+	// (Decision 17): Recert does not know what happened then.
+	StatusNotTracked Status = "not_tracked"
 )
 
 // Relation says where a period lies relative to the as-of date.

@@ -24,7 +24,8 @@ type Activity struct {
 	Date                Date   // completion date
 	CEUs                Units  // as claimed; from Minutes when only those are known
 	Minutes             int
-	Category            string // I, II or III
+	Category            string   // I, II, III, or none (no ABCP category)
+	ApprovedBy          []string // approver codes ("us-nj-pac")
 	Title               string
 	Citation            string
 	Provider            string

@@ -33,8 +33,9 @@ type Event struct {
 	StartDate      Date
 	EndDate        Date
 	Status         string
-	ApprovalRef    string // ABCP approval reference, when approved
-	Category       string // I, II or III
+	ApprovalRef    string   // ABCP approval reference, when approved
+	Category       string   // I, II or III
+	ApprovedBy     []string // approver codes besides ABCP's category ("us-nj-pac")
 	Sessions       []Session
 	Version        int
 	Audit
@@ -69,6 +70,8 @@ type Session struct {
 	EndTime   string
 	CEUs      Units
 	Topics    []string // e.g. ethics, child_abuse_recognition, human_trafficking
+	// ApprovedBy lists approvers of this session besides the event's.
+	ApprovedBy []string
 }
 
 // EventFilter selects events. Cursor pages run in (StartDate, ID) order.
@@ -146,7 +149,8 @@ type Credit struct {
 	OrganizationID   string
 	OrganizationName string
 	ApprovalRef      string
-	Verified         bool // posted by the event's organizer
+	ApprovedBy       []string // the event's approvers and the session's
+	Verified         bool     // posted by the event's organizer
 }
 
 // CreditFilter selects a member's credits.

@@ -39,6 +39,7 @@ type Member struct {
 	BirthMonth        int    // 1–12; 0 when unknown
 	SocietyClass      string // A, A/R, B or C; "" when not a society member
 	Status            string // active, inactive, retired, deceased
+	TrackingSince     Date   // when Recert's record of the member starts; zero: their earliest credit
 	Licenses          []License
 	Claimed           bool // a login exists for this record
 	Version           int

@@ -20,6 +20,7 @@ type activityRow struct {
 	CEUs                recert.Units `gorm:"column:ceus"`
 	Minutes             *int
 	Category            string
+	ApprovedBy          string
 	Title               string
 	Citation            *string
 	Provider            *string
@@ -42,7 +43,7 @@ func (activityRow) TableName() string { return "activities" }
 func toActivityRow(a recert.Activity) activityRow {
 	return activityRow{
 		ID: a.ID, MemberID: a.MemberID, Type: a.Type, Date: a.Date, CEUs: a.CEUs, Minutes: nullableInt(a.Minutes),
-		Category: a.Category, Title: a.Title, Citation: nullable(a.Citation), Provider: nullable(a.Provider),
+		Category: a.Category, ApprovedBy: strings.Join(a.ApprovedBy, " "), Title: a.Title, Citation: nullable(a.Citation), Provider: nullable(a.Provider),
 		ApprovalRef: nullable(a.ApprovalRef), PostTestScore: a.PostTestScore, Topics: strings.Join(a.Topics, " "),
 		DocumentationStatus: a.DocumentationStatus, ReviewStatus: a.ReviewStatus, ReviewReason: nullable(a.ReviewReason),
 		Version: a.Version, CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, UpdatedAt: a.UpdatedAt, UpdatedBy: a.UpdatedBy,
@@ -51,7 +52,7 @@ func toActivityRow(a recert.Activity) activityRow {
 
 func (r activityRow) activity() recert.Activity {
 	a := recert.Activity{
-		ID: r.ID, MemberID: r.MemberID, Type: r.Type, Date: r.Date, CEUs: r.CEUs, Category: r.Category, Title: r.Title,
+		ID: r.ID, MemberID: r.MemberID, Type: r.Type, Date: r.Date, CEUs: r.CEUs, Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), Title: r.Title,
 		Citation: deref(r.Citation), Provider: deref(r.Provider), ApprovalRef: deref(r.ApprovalRef), PostTestScore: r.PostTestScore,
 		Topics: strings.Fields(r.Topics), DocumentationStatus: r.DocumentationStatus, ReviewStatus: r.ReviewStatus,
 		ReviewReason: deref(r.ReviewReason), Withdrawn: r.WithdrawnAt != nil, Version: r.Version,

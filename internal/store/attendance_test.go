@@ -381,7 +381,7 @@ func TestRosterChangedRowIsUpdated(t *testing.T) {
 		if second.Rows[0].AttendanceID != first.Rows[0].AttendanceID {
 			t.Errorf("updated attendance got a new id: %s", second.Rows[0].AttendanceID)
 		}
-		wantChanges := &ledger.Changes{SessionsBefore: []string{"S1"}, SessionsAfter: []string{"S1", "S3"}, CEUsBefore: 200, CEUsAfter: 300, Sessions: true, CEUs: true}
+		wantChanges := &ledger.AttendanceChanges{SessionsBefore: []string{"S1"}, SessionsAfter: []string{"S1", "S3"}, CEUsBefore: 200, CEUsAfter: 300, Sessions: true, CEUs: true}
 		if diff := cmp.Diff(wantChanges, second.Rows[0].Changes); diff != "" {
 			t.Errorf("changes (-want +got):\n%s", diff)
 		}
@@ -527,7 +527,7 @@ func TestRosterDryRunWritesNothing(t *testing.T) {
 			EventID: f.event.ID,
 			Rows: []ledger.RowResult{
 				{Row: rows[0], Status: ledger.RowUpdated, Member: &ledger.RowMember{ID: f.jane.ID, Name: "Jane Doe", MatchedBy: "abcp_id"}, AttendanceID: att,
-					Changes:  &ledger.Changes{SessionsBefore: []string{"S1"}, SessionsAfter: []string{"S1", "S2", "S3"}, CEUsBefore: 200, CEUsAfter: 600, Sessions: true, CEUs: true},
+					Changes:  &ledger.AttendanceChanges{SessionsBefore: []string{"S1"}, SessionsAfter: []string{"S1", "S2", "S3"}, CEUsBefore: 200, CEUsAfter: 600, Sessions: true, CEUs: true},
 					Warnings: []string{}},
 				{Row: rows[1], Status: ledger.RowCreated, Member: &ledger.RowMember{Name: "Sam", Created: true}, Warnings: []string{}},
 				{Row: rows[2], Status: ledger.RowRejected, Reason: "CEUs must be more than 0.00", Errors: []recert.FieldError{rejected}, Warnings: []string{}},
@@ -861,7 +861,7 @@ func TestCorrectAndRevokeAttendance(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := res.Rows[0]
-			wantChanges := &ledger.Changes{SessionsBefore: []string{"S2"}, SessionsAfter: []string{"S2"}, CEUsBefore: 300, CEUsAfter: 300,
+			wantChanges := &ledger.AttendanceChanges{SessionsBefore: []string{"S2"}, SessionsAfter: []string{"S2"}, CEUsBefore: 300, CEUsAfter: 300,
 				RevokedBefore: true, RevokedAfter: false, Revoked: true}
 			if diff := cmp.Diff(wantChanges, r.Changes); diff != "" || r.Status != ledger.RowUpdated {
 				t.Errorf("%s, changes (-want +got):\n%s", r.Status, diff)

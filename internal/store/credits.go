@@ -24,6 +24,8 @@ type creditRow struct {
 	OrganizationID   string
 	OrganizationName string
 	ApprovalRef      *string
+	EventApprovers   string
+	SessionApprovers string
 }
 
 func (r creditRow) credit() recert.Credit {
@@ -36,9 +38,21 @@ func (r creditRow) credit() recert.Credit {
 		CEUs: r.CEUs, EventID: r.EventID, EventTitle: r.EventTitle, Format: r.Format,
 		SessionID: r.SessionID, SessionTitle: r.SessionTitle, Topics: strings.Fields(r.Topics),
 		OrganizationID: r.OrganizationID, OrganizationName: r.OrganizationName, ApprovalRef: deref(r.ApprovalRef),
+		ApprovedBy: approvers(r.EventApprovers, r.SessionApprovers),
 		// Attendance is posted by the event's organizer, never self-reported.
 		Verified: true,
 	}
+}
+
+// approvers joins an event's approvers and a session's, once each.
+func approvers(event, session string) []string {
+	out := strings.Fields(event)
+	for _, a := range strings.Fields(session) {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // The two kinds of credit an attendance yields: one per attended session, dated on the
@@ -47,7 +61,8 @@ func (r creditRow) credit() recert.Credit {
 const (
 	sessionCreditsSQL = `SELECT a.id AS attendance_id, a.member_id, s.date AS date, COALESCE(s.category, e.category) AS category, x.ceus,
        e.id AS event_id, e.title AS event_title, e.format, s.id AS session_id, s.title AS session_title,
-       s.topics, o.id AS organization_id, o.name AS organization_name, e.approval_ref
+       s.topics, o.id AS organization_id, o.name AS organization_name, e.approval_ref,
+       e.approved_by AS event_approvers, s.approved_by AS session_approvers
 FROM attendance a
 JOIN attendance_sessions x ON x.attendance_id = a.id
 JOIN sessions s ON s.id = x.session_id
@@ -55,7 +70,7 @@ JOIN events e ON e.id = a.event_id
 JOIN organizations o ON o.id = e.organization_id
 WHERE a.member_id = ? AND a.revoked_at IS NULL`
 	awardedCreditsSQL = `SELECT a.id, a.member_id, e.end_date, e.category, a.ceus_awarded,
-       e.id, e.title, e.format, '', '', '', o.id, o.name, e.approval_ref
+       e.id, e.title, e.format, '', '', '', o.id, o.name, e.approval_ref, e.approved_by, ''
 FROM attendance a
 JOIN events e ON e.id = a.event_id
 JOIN organizations o ON o.id = e.organization_id

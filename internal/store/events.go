@@ -25,6 +25,7 @@ type eventRow struct {
 	Status         string
 	ApprovalRef    *string
 	Category       string
+	ApprovedBy     string
 	Version        int
 	CreatedAt      time.Time
 	CreatedBy      string
@@ -46,6 +47,8 @@ type sessionRow struct {
 	EndTime   *string
 	CEUs      recert.Units `gorm:"column:ceus"`
 	Topics    string
+	// ApprovedBy holds approver codes separated by spaces, like Topics.
+	ApprovedBy string
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -55,7 +58,7 @@ func toEventRow(e recert.Event) eventRow {
 		ID: e.ID, OrganizationID: e.OrganizationID, Title: e.Title, Description: nullable(e.Description),
 		Format: e.Format, Location: nullable(e.Location), URL: nullable(e.URL), TimeZone: e.TimeZone,
 		StartDate: e.StartDate, EndDate: e.EndDate, Status: e.Status, ApprovalRef: nullable(e.ApprovalRef),
-		Category: e.Category, Version: e.Version,
+		Category: e.Category, ApprovedBy: strings.Join(e.ApprovedBy, " "), Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
 }
@@ -65,7 +68,7 @@ func (r eventRow) event(sessions []sessionRow) recert.Event {
 		ID: r.ID, OrganizationID: r.OrganizationID, Title: r.Title, Description: deref(r.Description),
 		Format: r.Format, Location: deref(r.Location), URL: deref(r.URL), TimeZone: r.TimeZone,
 		StartDate: r.StartDate, EndDate: r.EndDate, Status: r.Status, ApprovalRef: deref(r.ApprovalRef),
-		Category: r.Category, Version: r.Version, Sessions: make([]recert.Session, 0, len(sessions)),
+		Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), Version: r.Version, Sessions: make([]recert.Session, 0, len(sessions)),
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
 	for _, s := range sessions {
@@ -78,14 +81,14 @@ func toSessionRow(eventID string, position int, s recert.Session) sessionRow {
 	return sessionRow{
 		ID: s.ID, EventID: eventID, Position: position, Code: s.Code, Category: nullable(s.Category), Title: s.Title, Date: s.Date,
 		StartTime: nullable(s.StartTime), EndTime: nullable(s.EndTime), CEUs: s.CEUs,
-		Topics: strings.Join(s.Topics, " "),
+		Topics: strings.Join(s.Topics, " "), ApprovedBy: strings.Join(s.ApprovedBy, " "),
 	}
 }
 
 func (r sessionRow) session() recert.Session {
 	return recert.Session{
 		ID: r.ID, Code: r.Code, Category: deref(r.Category), Title: r.Title, Date: r.Date, StartTime: deref(r.StartTime), EndTime: deref(r.EndTime),
-		CEUs: r.CEUs, Topics: strings.Fields(r.Topics),
+		CEUs: r.CEUs, Topics: strings.Fields(r.Topics), ApprovedBy: strings.Fields(r.ApprovedBy),
 	}
 }
 
@@ -291,7 +294,7 @@ func bumpEvent(tx *gorm.DB, e recert.Event, was int) error {
 	res := tx.Model(&eventRow{}).Where("id = ? AND version = ?", e.ID, was).Updates(map[string]any{
 		"title": r.Title, "description": r.Description, "format": r.Format, "location": r.Location,
 		"url": r.URL, "time_zone": r.TimeZone, "start_date": r.StartDate, "end_date": r.EndDate,
-		"approval_ref": r.ApprovalRef, "category": r.Category, "version": r.Version,
+		"approval_ref": r.ApprovalRef, "category": r.Category, "approved_by": r.ApprovedBy, "version": r.Version,
 		"updated_at": r.UpdatedAt, "updated_by": r.UpdatedBy,
 	})
 	if res.Error != nil {
@@ -370,7 +373,7 @@ func saveSession(tx *gorm.DB, eventID string, pos int, ses recert.Session, old m
 	row := toSessionRow(eventID, pos, ses)
 	return TranslateError(tx.Model(&sessionRow{}).Where("id = ?", ses.ID).Updates(map[string]any{
 		"position": row.Position, "code": row.Code, "category": row.Category, "title": row.Title, "date": row.Date, "start_time": row.StartTime,
-		"end_time": row.EndTime, "ceus": row.CEUs, "topics": row.Topics,
+		"end_time": row.EndTime, "ceus": row.CEUs, "topics": row.Topics, "approved_by": row.ApprovedBy,
 	}).Error, "session "+ses.ID)
 }
 

@@ -19,6 +19,7 @@ type memberRow struct {
 	BirthMonth        *int
 	SocietyClass      *string
 	Status            string
+	TrackingSince     *recert.Date
 	Version           int
 	CreatedAt         time.Time
 	CreatedBy         string
@@ -54,7 +55,7 @@ func toMemberRow(m recert.Member) memberRow {
 		ID: m.ID, Name: m.Name, Email: nullable(m.Email), AbcpID: nullable(m.ABCPID),
 		CertificationDate: nullableDate(m.CertificationDate), AbcpCycle: nullableInt(m.ABCPCycle),
 		BirthMonth: nullableInt(m.BirthMonth), SocietyClass: nullable(m.SocietyClass), Status: m.Status,
-		Version: m.Version, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
+		TrackingSince: nullableDate(m.TrackingSince), Version: m.Version, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy, UpdatedAt: m.UpdatedAt, UpdatedBy: m.UpdatedBy,
 		SearchText: searchText(m.Name, m.Email, m.ABCPID),
 	}
 }
@@ -89,6 +90,9 @@ func (r memberRow) member(licenses []licenseRow) recert.Member {
 	}
 	if r.CertificationDate != nil {
 		m.CertificationDate = *r.CertificationDate
+	}
+	if r.TrackingSince != nil {
+		m.TrackingSince = *r.TrackingSince
 	}
 	if r.AbcpCycle != nil {
 		m.ABCPCycle = *r.AbcpCycle

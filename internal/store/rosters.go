@@ -140,7 +140,7 @@ WHERE a.event_id = ? AND h.action IN ('created', 'updated', 'revoked', 'dispute_
 	out := make([]ledger.Held, len(as))
 	for i, a := range as {
 		l := last[a.ID]
-		out[i] = ledger.Held{Attendance: a, Last: ledger.Change{Source: deref(l.Source), At: l.At, By: l.ActorName, Reason: deref(l.Reason)}}
+		out[i] = ledger.Held{Attendance: a, Last: ledger.Decision{Source: deref(l.Source), At: l.At, By: l.ActorName, Reason: deref(l.Reason)}}
 	}
 	return out, nil
 }

@@ -1,0 +1,381 @@
+package ledger
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// ProgressStore is what evaluating a member's progress reads.
+type ProgressStore interface {
+	Member(ctx context.Context, id string) (recert.Member, error)
+	// Programs returns the program documents administrators added.
+	Programs(ctx context.Context) ([][]byte, error)
+	// MemberRecord loads what a member's progress counts, dated in a window.
+	MemberRecord(ctx context.Context, q RecordQuery) (Record, error)
+}
+
+// RecordQuery selects the part of a member's record that an evaluation reads.
+type RecordQuery struct {
+	MemberID string
+	// From and To bound the dates loaded (inclusive); zero: open.
+	From, To recert.Date
+	// OrganizationIDs limits the record to credit those organizations posted, for organizers
+	// and apps; nil is the whole record, with self-reported activities, clinical entries and
+	// leave.
+	OrganizationIDs []string
+}
+
+// Record is a member's record as progress counts it.
+type Record struct {
+	// Credits are posted attendance credits dated in the window, not revoked.
+	Credits []recert.Credit
+	// Activities are self-reported activities dated in the window, not withdrawn (rejected ones
+	// included, so that progress lists them as not counted).
+	Activities []recert.Activity
+	// Entries are clinical entries dated in the window, not withdrawn.
+	Entries []recert.ClinicalEntry
+	// Leave is every leave period of the member.
+	Leave []recert.Leave
+	// FirstCredit and FirstEntry are the earliest dates of the whole record (credits and
+	// activities; clinical entries), where Recert's record of the member starts.
+	FirstCredit, FirstEntry recert.Date
+}
+
+// Progress evaluates members' progress: it loads a member's record, enrolment and facts once,
+// for progress, what-if and the filing report.
+type Progress struct {
+	store   ProgressStore
+	builtIn []progress.Program
+	now     func() time.Time
+}
+
+// NewProgress returns the progress use cases over st, with the built-in programs.
+func NewProgress(st ProgressStore, builtIn []progress.Program, now func() time.Time) *Progress {
+	return &Progress{store: st, builtIn: builtIn, now: now}
+}
+
+// Catalogue is every program version: the built-in ones and those administrators added, by id
+// then version.
+func (p *Progress) Catalogue(ctx context.Context) ([]progress.Program, error) {
+	docs, err := p.store.Programs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(p.builtIn)
+	for _, doc := range docs {
+		prog, err := progress.ParseProgram(doc)
+		if err != nil {
+			// Stored programs were validated when added; one that no longer parses is a defect.
+			return nil, fmt.Errorf("stored program: %w", err)
+		}
+		out = append(out, prog)
+	}
+	slices.SortFunc(out, func(a, b progress.Program) int { return cmp.Or(strings.Compare(a.ID, b.ID), a.Version-b.Version) })
+	return out, nil
+}
+
+// IsBuiltIn reports whether a program version ships with Recert.
+func (p *Progress) IsBuiltIn(prog progress.Program) bool {
+	return slices.ContainsFunc(p.builtIn, func(b progress.Program) bool { return b.ID == prog.ID && b.Version == prog.Version })
+}
+
+// Query is what a progress evaluation asks for.
+type Query struct {
+	MemberID string
+	// Program is one program id, or "" for every program the member is enrolled in; with
+	// Family, every program whose id starts with Program+"-" too (abcp-ccp: both ABCP reports).
+	Program string
+	Family  bool
+	// AsOf is the date evaluated; zero: today in each program's time zone.
+	AsOf recert.Date
+	// OrganizationIDs limits the record to those organizations' credits (organizers, apps).
+	OrganizationIDs []string
+	// Extra are hypothetical credits added to the record (what-if).
+	Extra []progress.Credit
+}
+
+// Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
+type Evaluated struct {
+	Program  progress.Program
+	AsOf     recert.Date
+	CEU      *progress.Evaluation
+	Clinical *progress.ClinicalEvaluation
+	Problem  error
+}
+
+// Result is a member's progress in the programs asked for.
+type Result struct {
+	Member   recert.Member
+	Programs []Evaluated
+	// About describes each credit and clinical entry in people's words, by id.
+	About map[string]string
+}
+
+// Evaluate loads the member, their programs and the part of their record the programs' periods
+// read, and evaluates each program. A program that cannot be evaluated carries its Problem;
+// when one program was asked for by name, that problem is the error (EINVALID).
+func (p *Progress) Evaluate(ctx context.Context, q Query) (Result, error) {
+	l, err := p.load(ctx, q)
+	if err != nil {
+		return Result{}, err
+	}
+	return l.run(q, q.Extra)
+}
+
+// WhatIf evaluates the member's programs without and with the hypothetical credits of q.Extra,
+// over one load of their record, and says what changed in each period.
+func (p *Progress) WhatIf(ctx context.Context, q Query) (before, after Result, changes []Change, err error) {
+	l, err := p.load(ctx, q)
+	if err != nil {
+		return before, after, nil, err
+	}
+	if before, err = l.run(q, nil); err != nil {
+		return before, after, nil, err
+	}
+	if after, err = l.run(q, q.Extra); err != nil {
+		return before, after, nil, err
+	}
+	return before, after, Changes(before, after), nil
+}
+
+// loaded is a member, their selected programs and their record, ready to evaluate.
+type loaded struct {
+	member   recert.Member
+	programs []Evaluated
+	rec      Record
+}
+
+func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
+	m, err := p.store.Member(ctx, q.MemberID)
+	if err != nil {
+		return loaded{}, err
+	}
+	catalogue, err := p.Catalogue(ctx)
+	if err != nil {
+		return loaded{}, err
+	}
+	today := recert.DateOf(p.now().UTC())
+	if !q.AsOf.IsZero() {
+		today = q.AsOf
+	}
+	selected, err := selectPrograms(catalogue, m, q, today)
+	if err != nil {
+		return loaded{}, err
+	}
+	l := loaded{member: m}
+	for _, prog := range selected {
+		e := Evaluated{Program: prog, AsOf: q.AsOf}
+		if e.AsOf.IsZero() {
+			e.AsOf, e.Problem = progress.Today(prog, p.now())
+		}
+		l.programs = append(l.programs, e)
+	}
+	if w, ok := window(l.programs, m); ok {
+		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, OrganizationIDs: q.OrganizationIDs, From: w.from, To: w.to})
+	}
+	return l, err
+}
+
+// run evaluates every program over the record and the extra credits.
+func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
+	in := inputsOf(l.rec, extra)
+	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
+	for i := range res.Programs {
+		e := &res.Programs[i]
+		if e.Problem == nil {
+			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in)
+		}
+		if e.Problem != nil && q.Program != "" && !q.Family {
+			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
+		}
+	}
+	return res, nil
+}
+
+// span is a window of dates; zero ends are open.
+type span struct{ from, to recert.Date }
+
+// window is the union of the windows the programs' evaluations read; ok is false when they
+// read nothing.
+func window(programs []Evaluated, m recert.Member) (w span, ok bool) {
+	for _, e := range programs {
+		if e.Problem != nil {
+			continue
+		}
+		from, to, reads, err := progress.Window(e.Program, factsFor(m, e.Program, Record{}, nil), e.AsOf)
+		if err != nil || !reads {
+			continue // the evaluation reports the problem; it reads nothing
+		}
+		ok = true
+		if w.from.IsZero() || from.Before(w.from) {
+			w.from = from
+		}
+		if w.to.IsZero() || to.After(w.to) {
+			w.to = to
+		}
+	}
+	return w, ok
+}
+
+// evaluate runs one program over the inputs.
+func evaluate(e *Evaluated, f progress.Facts, in inputs) error {
+	if e.Program.Kind == progress.KindClinical {
+		ev, err := progress.EvaluateClinical(e.Program, f, in.entries, e.AsOf)
+		e.Clinical = &ev
+		return err
+	}
+	ev, err := progress.Evaluate(e.Program, f, in.credits, e.AsOf)
+	e.CEU = &ev
+	return err
+}
+
+// inputs is a record converted for the engine.
+type inputs struct {
+	credits []progress.Credit
+	entries []progress.ClinicalEntry
+	leave   []progress.Leave
+	about   map[string]string
+}
+
+func inputsOf(rec Record, extra []progress.Credit) inputs {
+	in := inputs{about: map[string]string{}, leave: LeaveWeeks(rec.Leave)}
+	for _, c := range rec.Credits {
+		in.credits = append(in.credits, progress.Credit{ID: c.ID, Date: c.Date, ActivityType: ActivityOf(c.Format),
+			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics, ApprovedBy: c.ApprovedBy,
+			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID})
+		in.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
+	}
+	for _, a := range rec.Activities {
+		in.credits = append(in.credits, progress.Credit{ID: a.ID, Date: a.Date, ActivityType: progress.ActivityType(a.Type),
+			Category: progress.Category(a.Category), Amount: a.CEUs, Minutes: int64(a.Minutes), Topics: a.Topics,
+			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef,
+			ApprovedBy: a.ApprovedBy, Rejected: a.ReviewStatus == recert.ReviewRejected})
+		in.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
+	}
+	in.credits = append(in.credits, extra...)
+	for _, e := range rec.Entries {
+		in.entries = append(in.entries, progress.ClinicalEntry{ID: e.ID, Date: e.Date, Type: e.Type, Role: progress.Role(e.Role), Count: e.Count})
+		in.about[e.ID] = ClinicalWords(e.Type)
+	}
+	return in
+}
+
+// describe joins the non-empty parts of a credit's description.
+func describe(parts ...string) string {
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return strings.TrimSpace(p) == "" }), " — ")
+}
+
+// ActivityOf is the activity type of a credit from an event of the given format.
+func ActivityOf(format string) progress.ActivityType {
+	switch format {
+	case "self_directed":
+		return progress.SDCE
+	case "simulation":
+		return progress.Simulation
+	}
+	return progress.MeetingAttendance
+}
+
+// selectPrograms returns the programs the member is enrolled in — ABCP when they have an ABCP
+// ID, each licence state's programs — or those asked for, in the version in force on asOf.
+func selectPrograms(programs []progress.Program, m recert.Member, q Query, asOf recert.Date) ([]progress.Program, error) {
+	ids := map[string]bool{}
+	for _, p := range programs {
+		named := p.ID == q.Program || q.Family && strings.HasPrefix(p.ID, q.Program+"-")
+		if q.Program == "" && enrolled(m, p.ID) || named {
+			ids[p.ID] = true
+		}
+	}
+	if q.Program != "" && len(ids) == 0 {
+		return nil, recert.Errorf(recert.ENOTFOUND, "program %s not found", q.Program)
+	}
+	var out []progress.Program
+	for id := range ids {
+		p, found := progress.Select(programs, id, asOf)
+		if !found {
+			p, found = latest(programs, id)
+		}
+		if found {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b progress.Program) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func latest(programs []progress.Program, id string) (progress.Program, bool) {
+	var best progress.Program
+	for _, p := range programs {
+		if p.ID == id && p.Version > best.Version {
+			best = p
+		}
+	}
+	return best, best.ID != ""
+}
+
+func enrolled(m recert.Member, programID string) bool {
+	if strings.HasPrefix(programID, "abcp-") {
+		return m.ABCPID != ""
+	}
+	return licenseFor(m, programID) != nil
+}
+
+// licenseFor finds the licence a state program (us-<state>-…) is about.
+func licenseFor(m recert.Member, programID string) *recert.License {
+	for i, l := range m.Licenses {
+		if strings.HasPrefix(programID, "us-"+strings.ToLower(l.State)+"-") {
+			return &m.Licenses[i]
+		}
+	}
+	return nil
+}
+
+// factsFor gives a program what it needs to know of the member: the tracking start is the
+// member's tracking_since, else the earliest date of their record of the program's kind.
+func factsFor(m recert.Member, p progress.Program, rec Record, leave []progress.Leave) progress.Facts {
+	f := progress.Facts{ABCPCycle: m.ABCPCycle, BirthMonth: time.Month(m.BirthMonth), CertifiedOn: m.CertificationDate,
+		ABCPCurrent:   m.ABCPID != "" && !m.CertificationDate.IsZero() && m.Status == "active",
+		TrackingSince: m.TrackingSince, Leave: leave}
+	if f.TrackingSince.IsZero() {
+		f.TrackingSince = rec.FirstCredit
+		if p.Kind == progress.KindClinical {
+			f.TrackingSince = rec.FirstEntry
+		}
+	}
+	if l := licenseFor(m, p.ID); l != nil && !l.IssuedOn.IsZero() {
+		f.LicenseIssued = l.IssuedOn
+		f.FirstLicensed = f.LicenseIssued
+	}
+	return f
+}
+
+// LeaveWeeks turns approved leave into weeks per clinical year (1 July – 30 June): the days
+// of leave in each year, rounded up to whole weeks.
+func LeaveWeeks(ls []recert.Leave) []progress.Leave {
+	days := map[progress.Date]int{} // by the clinical year's last day
+	for _, l := range ls {
+		if !l.Approved {
+			continue
+		}
+		for d := l.Start.Time(); !d.After(l.End.Time()); d = d.AddDate(0, 0, 1) {
+			end := time.Date(d.Year(), time.June, 30, 0, 0, 0, 0, time.UTC)
+			if d.After(end) {
+				end = end.AddDate(1, 0, 0)
+			}
+			days[progress.DateOf(end)]++
+		}
+	}
+	var out []progress.Leave
+	for end, n := range days {
+		out = append(out, progress.Leave{PeriodEnd: end, Weeks: (n + 6) / 7})
+	}
+	slices.SortFunc(out, func(a, b progress.Leave) int { return a.PeriodEnd.Compare(b.PeriodEnd) })
+	return out
+}

@@ -1,0 +1,91 @@
+package ledger
+
+import (
+	"fmt"
+
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// Change is what hypothetical credits change in one period of one program: the counted total
+// and the status, before and after. A credit program counts Units (Counted*), a clinical
+// program activities (Activities*).
+type Change struct {
+	ProgramID                       string
+	ProgramName                     string
+	Relation                        progress.Relation
+	Start, End                      recert.Date
+	StatusBefore, StatusAfter       progress.Status
+	CountedBefore, CountedAfter     *progress.Units
+	RemainingBefore, RemainingAfter *progress.Units
+	ActivitiesBefore                *int
+	ActivitiesAfter                 *int
+	// Changed is true when the counted total or the status differs.
+	Changed bool
+	// Sentence says it in words.
+	Sentence string
+}
+
+// Changes pairs each period of before with the same period of after.
+func Changes(before, after Result) []Change {
+	out := []Change{}
+	for i, b := range before.Programs {
+		a := after.Programs[i]
+		switch {
+		case b.CEU != nil && a.CEU != nil:
+			for j, pb := range b.CEU.Periods {
+				out = append(out, ceuChange(b.Program, pb, a.CEU.Periods[j], b.CEU.Unit))
+			}
+		case b.Clinical != nil && a.Clinical != nil:
+			for j, pb := range b.Clinical.Periods {
+				out = append(out, clinicalChange(b.Program, pb, a.Clinical.Periods[j]))
+			}
+		}
+	}
+	return out
+}
+
+func ceuChange(p progress.Program, b, a progress.PeriodResult, u progress.Unit) Change {
+	cb, ca := b.Counted+b.CarriedIn, a.Counted+a.CarriedIn
+	c := Change{ProgramID: p.ID, ProgramName: p.Name, Relation: b.Relation, Start: b.Start, End: b.End,
+		StatusBefore: b.Status, StatusAfter: a.Status, CountedBefore: &cb, CountedAfter: &ca,
+		RemainingBefore: &b.Remaining, RemainingAfter: &a.Remaining}
+	c.Changed = cb != ca || b.Status != a.Status
+	unit := "CEUs"
+	if u == progress.Hour60 {
+		unit = "hours"
+	}
+	c.Sentence = changeWords(c, fmt.Sprintf("%s → %s %s counted", cb, ca, unit))
+	return c
+}
+
+func clinicalChange(p progress.Program, b, a progress.ClinicalPeriodResult) Change {
+	c := Change{ProgramID: p.ID, ProgramName: p.Name, Relation: b.Relation, Start: b.Start, End: b.End,
+		StatusBefore: b.Status, StatusAfter: a.Status, ActivitiesBefore: &b.Counted.Total, ActivitiesAfter: &a.Counted.Total}
+	c.Changed = b.Counted.Total != a.Counted.Total || b.Status != a.Status
+	c.Sentence = changeWords(c, fmt.Sprintf("%d → %d clinical activities counted", b.Counted.Total, a.Counted.Total))
+	return c
+}
+
+// changeWords says what changes in a period, for people.
+func changeWords(c Change, counted string) string {
+	period := fmt.Sprintf("%s, %s to %s", c.ProgramName, c.Start.Time().Format("2 January 2006"), c.End.Time().Format("2 January 2006"))
+	if !c.Changed {
+		return period + ": no change."
+	}
+	status := "status stays " + statusWords(c.StatusAfter)
+	if c.StatusBefore != c.StatusAfter {
+		status = fmt.Sprintf("%s → %s", statusWords(c.StatusBefore), statusWords(c.StatusAfter))
+	}
+	return fmt.Sprintf("%s: %s; %s.", period, counted, status)
+}
+
+func statusWords(s progress.Status) string {
+	switch s {
+	case progress.StatusOnTrack:
+		return "on track"
+	case progress.StatusNotTracked:
+		return "not tracked"
+	}
+	return string(s)
+}

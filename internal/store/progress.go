@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"slices"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// MemberRecord loads what a member's progress counts, dated in q's window: posted credits and,
+// for the whole record (no organizations named), self-reported activities that are not
+// withdrawn, clinical entries and leave; and where the member's record starts.
+func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
+	var rec ledger.Record
+	var err error
+	rec.Credits, err = s.Credits(ctx, recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, OrganizationIDs: q.OrganizationIDs})
+	if err != nil {
+		return rec, err
+	}
+	if rec.FirstCredit, err = s.firstCredit(ctx, q); err != nil || q.OrganizationIDs != nil {
+		return rec, err
+	}
+	if rec.Activities, err = s.activitiesIn(ctx, q); err != nil {
+		return rec, err
+	}
+	if rec.Entries, err = s.ClinicalEntries(ctx, q.MemberID, q.From, q.To); err != nil {
+		return rec, err
+	}
+	if rec.FirstEntry, err = s.earliest(ctx, `SELECT MIN(date) AS d FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`, q.MemberID); err != nil {
+		return rec, err
+	}
+	rec.Leave, err = s.LeavePeriods(ctx, q.MemberID)
+	return rec, err
+}
+
+// activitiesIn lists the member's activities dated in the window that are not withdrawn,
+// rejected ones included.
+func (s *Store) activitiesIn(ctx context.Context, q ledger.RecordQuery) ([]recert.Activity, error) {
+	var rows []activityRow
+	db := s.db.WithContext(ctx).Where("member_id = ? AND withdrawn_at IS NULL", q.MemberID).Order("date, id")
+	if !q.From.IsZero() {
+		db = db.Where("date >= ?", q.From)
+	}
+	if !q.To.IsZero() {
+		db = db.Where("date <= ?", q.To)
+	}
+	if err := db.Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "activities")
+	}
+	out := make([]recert.Activity, len(rows))
+	for i, r := range rows {
+		out[i] = r.activity()
+	}
+	return out, nil
+}
+
+// firstCredit is the date of the member's earliest credit in scope: attended sessions,
+// CEUs awarded without a breakdown, and (for the whole record) activities not withdrawn.
+func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.Date, error) {
+	scope, args := "", []any{q.MemberID}
+	if q.OrganizationIDs != nil {
+		scope = " AND e.organization_id IN ?"
+		args = append(args, slices.Concat(q.OrganizationIDs, []string{""}))
+	}
+	query := `SELECT MIN(d) AS d FROM (
+	SELECT MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
+		JOIN sessions s ON s.id = x.session_id JOIN events e ON e.id = a.event_id
+		WHERE a.member_id = ? AND a.revoked_at IS NULL` + scope + `
+	UNION ALL
+	SELECT MIN(e.end_date) FROM attendance a JOIN events e ON e.id = a.event_id
+		WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0` + scope
+	args = append(args, args...)
+	if q.OrganizationIDs == nil {
+		query += `
+	UNION ALL
+	SELECT MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`
+		args = append(args, q.MemberID)
+	}
+	return s.earliest(ctx, query+`
+) firsts`, args...)
+}
+
+// earliest runs a query of one nullable date column named d.
+func (s *Store) earliest(ctx context.Context, query string, args ...any) (recert.Date, error) {
+	var row struct{ D *recert.Date }
+	if err := s.db.WithContext(ctx).Raw(query, args...).Scan(&row).Error; err != nil {
+		return recert.Date{}, TranslateError(err, "record start")
+	}
+	if row.D == nil {
+		return recert.Date{}, nil
+	}
+	return *row.D, nil
+}
+
+// MemberCreatedBy reports whether one of the organizations created the member record: directly,
+// or by posting a roster that matched no member (the relation or attendance was written in the
+// same instant as the record).
+func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
+	if len(orgIDs) == 0 {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM members m WHERE m.id = ? AND (
+		EXISTS (SELECT 1 FROM organization_members om
+			WHERE om.member_id = m.id AND om.organization_id IN ? AND om.created_at = m.created_at)
+		OR EXISTS (SELECT 1 FROM attendance a JOIN events e ON e.id = a.event_id
+			WHERE a.member_id = m.id AND e.organization_id IN ? AND a.created_at = m.created_at))`,
+		memberID, orgIDs, orgIDs).Scan(&n).Error
+	return n > 0, TranslateError(err, "member origin")
+}
