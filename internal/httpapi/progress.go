@@ -134,8 +134,8 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 		return nil, err
 	}
 	lq := ledger.Query{MemberID: req.MemberID, Program: string(value(req.Params.Program)), OrganizationIDs: orgs, Extra: extra}
-	if req.Params.AsOf != nil {
-		lq.AsOf = progress.DateOf(req.Params.AsOf.Time)
+	if lq.AsOf, err = asOfDate(req.Params.AsOf); err != nil {
+		return nil, err
 	}
 	_, after, changes, err := s.progress.WhatIf(ctx, lq)
 	if err != nil {
@@ -196,8 +196,8 @@ func (s *Server) memberProgress(ctx context.Context, memberID string, q progress
 		return api.MemberProgress{}, err
 	}
 	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs}
-	if q.asOf != nil {
-		lq.AsOf = progress.DateOf(q.asOf.Time)
+	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
+		return api.MemberProgress{}, err
 	}
 	res, err := s.progress.Evaluate(ctx, lq)
 	if err != nil {
@@ -252,4 +252,17 @@ func toProgramProgress(e ledger.Evaluated, x explained) (api.ProgramProgress, er
 		}
 	}
 	return out, nil
+}
+
+// asOfDate reads the as_of parameter (zero when absent). Programs are dated in the
+// present era: a date outside 1900–2199 is a mistake, not a question.
+func asOfDate(d *openapi_types.Date) (progress.Date, error) {
+	if d == nil {
+		return progress.Date{}, nil
+	}
+	if y := d.Time.Year(); y < 1900 || y > 2199 {
+		return progress.Date{}, &recert.Error{Code: recert.EBADREQUEST, Message: "as_of is out of range",
+			Fields: []recert.FieldError{{Location: "query", Pointer: "#/as_of", Detail: "a date from 1900-01-01 to 2199-12-31"}}}
+	}
+	return progress.DateOf(d.Time), nil
 }
