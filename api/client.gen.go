@@ -129,9 +129,17 @@ type ClientInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetOpenAPISpecJSON This contract as JSON
+	//
+	// The same document as `/openapi.yaml`, in JSON.
+	//
+	// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+	GetOpenAPISpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetOpenAPISpec This contract
 	//
-	// The OpenAPI document the running build was generated from and validates against.
+	// The OpenAPI document the running build was generated from and validates against, byte for
+	// byte as written in the repository's `openapi.yaml`.
 	//
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPISpec` operationId).
 	GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -175,10 +183,12 @@ type ClientInterface interface {
 
 	// GetCertificate Certificate of attendance
 	//
-	// What a sponsor must give an attendee, for the attendee's records and audits.
+	// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+	// when the attendance was posted or last corrected, so the same attendance gives the same
+	// certificate; send its `ETag` in `If-None-Match` to be answered 304 while it is unchanged.
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-	GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
 	//
@@ -1062,9 +1072,27 @@ func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) 
 	return c.Client.Do(req)
 }
 
+// GetOpenAPISpecJSON This contract as JSON
+//
+// The same document as `/openapi.yaml`, in JSON.
+//
+// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+func (c *Client) GetOpenAPISpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpenAPISpecJSONRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetOpenAPISpec This contract
 //
-// The OpenAPI document the running build was generated from and validates against.
+// The OpenAPI document the running build was generated from and validates against, byte for
+// byte as written in the repository's `openapi.yaml`.
 //
 // Corresponds with GET /openapi.yaml (the `GetOpenAPISpec` operationId).
 func (c *Client) GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1168,11 +1196,13 @@ func (c *Client) CorrectAttendance(ctx context.Context, attendanceID AttendanceI
 
 // GetCertificate Certificate of attendance
 //
-// What a sponsor must give an attendee, for the attendee's records and audits.
+// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+// when the attendance was posted or last corrected, so the same attendance gives the same
+// certificate; send its `ETag` in `If-None-Match` to be answered 304 while it is unchanged.
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCertificateRequest(c.Server, attendanceID)
+func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCertificateRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3009,6 +3039,33 @@ func NewGetMetricsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetOpenAPISpecJSONRequest constructs an http.Request for the GetOpenAPISpecJSON method
+func NewGetOpenAPISpecJSONRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/openapi.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetOpenAPISpecRequest constructs an http.Request for the GetOpenAPISpec method
 func NewGetOpenAPISpecRequest(server string) (*http.Request, error) {
 	var err error
@@ -3202,7 +3259,7 @@ func NewCorrectAttendanceRequestWithBody(server string, attendanceID AttendanceI
 }
 
 // NewGetCertificateRequest constructs an http.Request for the GetCertificate method
-func NewGetCertificateRequest(server string, attendanceID AttendanceID) (*http.Request, error) {
+func NewGetCertificateRequest(server string, attendanceID AttendanceID, params *GetCertificateParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3230,6 +3287,21 @@ func NewGetCertificateRequest(server string, attendanceID AttendanceID) (*http.R
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -6632,9 +6704,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
 
+	// GetOpenAPISpecJSONWithResponse This contract as JSON
+	//
+	// The same document as `/openapi.yaml`, in JSON.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+	GetOpenAPISpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPISpecJSONResponse, error)
+
 	// GetOpenAPISpecWithResponse This contract
 	//
-	// The OpenAPI document the running build was generated from and validates against.
+	// The OpenAPI document the running build was generated from and validates against, byte for
+	// byte as written in the repository's `openapi.yaml`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6686,12 +6768,14 @@ type ClientWithResponsesInterface interface {
 
 	// GetCertificateWithResponse Certificate of attendance
 	//
-	// What a sponsor must give an attendee, for the attendee's records and audits.
+	// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+	// when the attendance was posted or last corrected, so the same attendance gives the same
+	// certificate; send its `ETag` in `If-None-Match` to be answered 304 while it is unchanged.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
+	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
 
 	// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
 	//
@@ -7771,6 +7855,54 @@ func (r GetMetricsResponse) ContentType() string {
 	return ""
 }
 
+type GetOpenAPISpecJSONResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOpenAPISpecJSONResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetOpenAPISpecJSONResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOpenAPISpecJSONResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOpenAPISpecJSONResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOpenAPISpecJSONResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOpenAPISpecJSONResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetOpenAPISpecResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8151,6 +8283,16 @@ func (r CorrectAttendanceResponse) ContentType() string {
 	return ""
 }
 
+// GetCertificateResponse200Headers the declared response headers of an HTTP 200 response for GetCertificate
+type GetCertificateResponse200Headers struct {
+	ETag *string
+}
+
+// GetCertificateResponse304Headers the declared response headers of an HTTP 304 response for GetCertificate
+type GetCertificateResponse304Headers struct {
+	ETag *string
+}
+
 // GetCertificateResponse401Headers the declared response headers of an HTTP 401 response for GetCertificate
 type GetCertificateResponse401Headers struct {
 	WWWAuthenticate *string
@@ -8173,6 +8315,10 @@ type GetCertificateResponse struct {
 	ApplicationProblemJSON409 *Conflict
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationProblemJSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCertificateResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetCertificateResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCertificateResponse401Headers
 }
@@ -13784,9 +13930,25 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEdi
 	return ParseGetMetricsResponse(rsp)
 }
 
+// GetOpenAPISpecJSONWithResponse This contract as JSON
+//
+// The same document as `/openapi.yaml`, in JSON.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+func (c *ClientWithResponses) GetOpenAPISpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPISpecJSONResponse, error) {
+	rsp, err := c.GetOpenAPISpecJSON(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpenAPISpecJSONResponse(rsp)
+}
+
 // GetOpenAPISpecWithResponse This contract
 //
-// The OpenAPI document the running build was generated from and validates against.
+// The OpenAPI document the running build was generated from and validates against, byte for
+// byte as written in the repository's `openapi.yaml`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -13874,13 +14036,15 @@ func (c *ClientWithResponses) CorrectAttendanceWithResponse(ctx context.Context,
 
 // GetCertificateWithResponse Certificate of attendance
 //
-// What a sponsor must give an attendee, for the attendee's records and audits.
+// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+// when the attendance was posted or last corrected, so the same attendance gives the same
+// certificate; send its `ETag` in `If-None-Match` to be answered 304 while it is unchanged.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error) {
-	rsp, err := c.GetCertificate(ctx, attendanceID, reqEditors...)
+func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error) {
+	rsp, err := c.GetCertificate(ctx, attendanceID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15417,6 +15581,39 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	return response, nil
 }
 
+// ParseGetOpenAPISpecJSONResponse parses an HTTP response from a GetOpenAPISpecJSONWithResponse call
+func ParseGetOpenAPISpecJSONResponse(rsp *http.Response) (*GetOpenAPISpecJSONResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOpenAPISpecJSONResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetOpenAPISpecResponse parses an HTTP response from a GetOpenAPISpecWithResponse call
 func ParseGetOpenAPISpecResponse(rsp *http.Response) (*GetOpenAPISpecResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -15767,6 +15964,9 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15812,6 +16012,26 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCertificateResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetCertificateResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetCertificateResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {

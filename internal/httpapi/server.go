@@ -55,7 +55,7 @@ type Server struct {
 	version  string
 	log      *slog.Logger
 	maxBody  int64
-	specYAML []byte
+	specJSON map[string]any
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
@@ -79,7 +79,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load embedded spec: %w", err)
 	}
-	yml, err := specYAML()
+	specDoc, err := specJSON()
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	s := &Server{
 		builtIn: builtIn,
 		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
-		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
+		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
 		now: func() time.Time { return o.Now().UTC() },
 	}
