@@ -42,7 +42,7 @@ func TestDocsTryItOut(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancelTab := chromedp.NewContext(alloc)
 	defer cancelTab()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
 
 	const op = `#operations-auth-getMe`
@@ -67,7 +67,7 @@ func TestDocsTryItOut(t *testing.T) {
 		t.Fatalf("start chromium: %v", err)
 	}
 	for _, s := range steps {
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		sctx, cancel := context.WithTimeout(ctx, 45*time.Second)
 		err := chromedp.Do(sctx, s.do)
 		cancel()
 		if err != nil {
