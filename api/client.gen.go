@@ -122,9 +122,17 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetOpenAPISpecJSON This contract as JSON
+	//
+	// The same document as `/openapi.yaml`, in JSON.
+	//
+	// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+	GetOpenAPISpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetOpenAPISpec This contract
 	//
-	// The OpenAPI document the running build was generated from and validates against.
+	// The OpenAPI document the running build was generated from and validates against, byte for
+	// byte as written in the repository's `openapi.yaml`.
 	//
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPISpec` operationId).
 	GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -168,12 +176,13 @@ type ClientInterface interface {
 
 	// GetCertificate Certificate of attendance
 	//
-	// What a sponsor must give an attendee, for the attendee's records and audits. It may be
-	// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
-	// while it is unchanged.
+	// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+	// when the attendance was posted or last corrected, so the same attendance gives the same
+	// certificate. It may be kept in a private cache and revalidated: send its `ETag` in
+	// `If-None-Match` to be answered 304 while it is unchanged.
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-	GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
 	//
@@ -1156,9 +1165,27 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
+// GetOpenAPISpecJSON This contract as JSON
+//
+// The same document as `/openapi.yaml`, in JSON.
+//
+// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+func (c *Client) GetOpenAPISpecJSON(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpenAPISpecJSONRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetOpenAPISpec This contract
 //
-// The OpenAPI document the running build was generated from and validates against.
+// The OpenAPI document the running build was generated from and validates against, byte for
+// byte as written in the repository's `openapi.yaml`.
 //
 // Corresponds with GET /openapi.yaml (the `GetOpenAPISpec` operationId).
 func (c *Client) GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1262,13 +1289,14 @@ func (c *Client) CorrectAttendance(ctx context.Context, attendanceID AttendanceI
 
 // GetCertificate Certificate of attendance
 //
-// What a sponsor must give an attendee, for the attendee's records and audits. It may be
-// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
-// while it is unchanged.
+// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+// when the attendance was posted or last corrected, so the same attendance gives the same
+// certificate. It may be kept in a private cache and revalidated: send its `ETag` in
+// `If-None-Match` to be answered 304 while it is unchanged.
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCertificateRequest(c.Server, attendanceID)
+func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCertificateRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3244,6 +3272,33 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetOpenAPISpecJSONRequest constructs an http.Request for the GetOpenAPISpecJSON method
+func NewGetOpenAPISpecJSONRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/openapi.json")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetOpenAPISpecRequest constructs an http.Request for the GetOpenAPISpec method
 func NewGetOpenAPISpecRequest(server string) (*http.Request, error) {
 	var err error
@@ -3437,7 +3492,7 @@ func NewCorrectAttendanceRequestWithBody(server string, attendanceID AttendanceI
 }
 
 // NewGetCertificateRequest constructs an http.Request for the GetCertificate method
-func NewGetCertificateRequest(server string, attendanceID AttendanceID) (*http.Request, error) {
+func NewGetCertificateRequest(server string, attendanceID AttendanceID, params *GetCertificateParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3465,6 +3520,21 @@ func NewGetCertificateRequest(server string, attendanceID AttendanceID) (*http.R
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7068,9 +7138,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// GetOpenAPISpecJSONWithResponse This contract as JSON
+	//
+	// The same document as `/openapi.yaml`, in JSON.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+	GetOpenAPISpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPISpecJSONResponse, error)
+
 	// GetOpenAPISpecWithResponse This contract
 	//
-	// The OpenAPI document the running build was generated from and validates against.
+	// The OpenAPI document the running build was generated from and validates against, byte for
+	// byte as written in the repository's `openapi.yaml`.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -7122,14 +7202,15 @@ type ClientWithResponsesInterface interface {
 
 	// GetCertificateWithResponse Certificate of attendance
 	//
-	// What a sponsor must give an attendee, for the attendee's records and audits. It may be
-	// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
-	// while it is unchanged.
+	// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+	// when the attendance was posted or last corrected, so the same attendance gives the same
+	// certificate. It may be kept in a private cache and revalidated: send its `ETag` in
+	// `If-None-Match` to be answered 304 while it is unchanged.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
+	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
 
 	// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
 	//
@@ -8353,6 +8434,54 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+type GetOpenAPISpecJSONResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOpenAPISpecJSONResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetOpenAPISpecJSONResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOpenAPISpecJSONResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOpenAPISpecJSONResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOpenAPISpecJSONResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOpenAPISpecJSONResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetOpenAPISpecResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -8824,6 +8953,16 @@ func (r CorrectAttendanceResponse) ContentType() string {
 	return ""
 }
 
+// GetCertificateResponse200Headers the declared response headers of an HTTP 200 response for GetCertificate
+type GetCertificateResponse200Headers struct {
+	ETag *string
+}
+
+// GetCertificateResponse304Headers the declared response headers of an HTTP 304 response for GetCertificate
+type GetCertificateResponse304Headers struct {
+	ETag *string
+}
+
 // GetCertificateResponse401Headers the declared response headers of an HTTP 401 response for GetCertificate
 type GetCertificateResponse401Headers struct {
 	WWWAuthenticate *string
@@ -8855,6 +8994,10 @@ type GetCertificateResponse struct {
 	ApplicationProblemJSON500 *InternalError
 	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCertificateResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetCertificateResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCertificateResponse401Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -16223,9 +16366,25 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// GetOpenAPISpecJSONWithResponse This contract as JSON
+//
+// The same document as `/openapi.yaml`, in JSON.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /openapi.json (the `GetOpenAPISpecJSON` operationId).
+func (c *ClientWithResponses) GetOpenAPISpecJSONWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPISpecJSONResponse, error) {
+	rsp, err := c.GetOpenAPISpecJSON(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpenAPISpecJSONResponse(rsp)
+}
+
 // GetOpenAPISpecWithResponse This contract
 //
-// The OpenAPI document the running build was generated from and validates against.
+// The OpenAPI document the running build was generated from and validates against, byte for
+// byte as written in the repository's `openapi.yaml`.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -16313,15 +16472,16 @@ func (c *ClientWithResponses) CorrectAttendanceWithResponse(ctx context.Context,
 
 // GetCertificateWithResponse Certificate of attendance
 //
-// What a sponsor must give an attendee, for the attendee's records and audits. It may be
-// kept in a private cache and revalidated: send its `ETag` as `If-None-Match` to get a 304
-// while it is unchanged.
+// What a sponsor must give an attendee, for the attendee's records and audits. It is issued
+// when the attendance was posted or last corrected, so the same attendance gives the same
+// certificate. It may be kept in a private cache and revalidated: send its `ETag` in
+// `If-None-Match` to be answered 304 while it is unchanged.
 //
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
-func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error) {
-	rsp, err := c.GetCertificate(ctx, attendanceID, reqEditors...)
+func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error) {
+	rsp, err := c.GetCertificate(ctx, attendanceID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -18053,6 +18213,39 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	return response, nil
 }
 
+// ParseGetOpenAPISpecJSONResponse parses an HTTP response from a GetOpenAPISpecJSONWithResponse call
+func ParseGetOpenAPISpecJSONResponse(rsp *http.Response) (*GetOpenAPISpecJSONResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOpenAPISpecJSONResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetOpenAPISpecResponse parses an HTTP response from a GetOpenAPISpecWithResponse call
 func ParseGetOpenAPISpecResponse(rsp *http.Response) (*GetOpenAPISpecResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -18565,6 +18758,26 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCertificateResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetCertificateResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetCertificateResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {

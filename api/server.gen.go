@@ -24,6 +24,9 @@ type ServerInterface interface {
 	// GetHealth Liveness
 	// (GET /healthz)
 	GetHealth(ctx echo.Context) error
+	// GetOpenAPISpecJSON This contract as JSON
+	// (GET /openapi.json)
+	GetOpenAPISpecJSON(ctx echo.Context) error
 	// GetOpenAPISpec This contract
 	// (GET /openapi.yaml)
 	GetOpenAPISpec(ctx echo.Context) error
@@ -41,7 +44,7 @@ type ServerInterface interface {
 	CorrectAttendance(ctx echo.Context, attendanceID AttendanceID) error
 	// GetCertificate Certificate of attendance
 	// (GET /v1/attendance/{attendance_id}/certificate)
-	GetCertificate(ctx echo.Context, attendanceID AttendanceID) error
+	GetCertificate(ctx echo.Context, attendanceID AttendanceID, params GetCertificateParams) error
 	// UploadAttendanceEvidence Attach a certificate to your attendance
 	// (POST /v1/attendance/{attendance_id}/evidence)
 	UploadAttendanceEvidence(ctx echo.Context, attendanceID AttendanceID) error
@@ -271,6 +274,15 @@ func (w *ServerInterfaceWrapper) GetHealth(ctx echo.Context) error {
 	return err
 }
 
+// GetOpenAPISpecJSON converts echo context to params.
+func (w *ServerInterfaceWrapper) GetOpenAPISpecJSON(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetOpenAPISpecJSON(ctx)
+	return err
+}
+
 // GetOpenAPISpec converts echo context to params.
 func (w *ServerInterfaceWrapper) GetOpenAPISpec(ctx echo.Context) error {
 	var err error
@@ -357,8 +369,28 @@ func (w *ServerInterfaceWrapper) GetCertificate(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attendance_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCertificateParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetCertificate(ctx, attendanceID)
+	err = w.Handler.GetCertificate(ctx, attendanceID, params)
 	return err
 }
 
@@ -1951,6 +1983,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadiness, options.OperationMiddlewares["getReadiness"]...)
 	router.GET(options.BaseURL+"/v1/version", wrapper.GetVersion, options.OperationMiddlewares["getVersion"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPISpec, options.OperationMiddlewares["getOpenAPISpec"]...)
+	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPISpecJSON, options.OperationMiddlewares["getOpenAPISpecJSON"]...)
 	router.GET(options.BaseURL+"/.well-known/jwks.json", wrapper.GetJWKS, options.OperationMiddlewares["getJWKS"]...)
 	router.POST(options.BaseURL+"/v1/auth/token", wrapper.CreateToken, options.OperationMiddlewares["createToken"]...)
 	router.POST(options.BaseURL+"/v1/auth/revoke", wrapper.RevokeToken, options.OperationMiddlewares["revokeToken"]...)
@@ -2196,6 +2229,43 @@ type GetHealth500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetHealth500ApplicationProblemPlusJSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpecJSONRequestObject struct {
+}
+
+type GetOpenAPISpecJSONResponseObject interface {
+	VisitGetOpenAPISpecJSONResponse(w http.ResponseWriter) error
+}
+
+type GetOpenAPISpecJSON200JSONResponse map[string]interface{}
+
+func (response GetOpenAPISpecJSON200JSONResponse) VisitGetOpenAPISpecJSONResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpecJSON500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpecJSON500ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecJSONResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -2842,30 +2912,49 @@ func (response CorrectAttendance503ApplicationProblemPlusJSONResponse) VisitCorr
 
 type GetCertificateRequestObject struct {
 	AttendanceID AttendanceID `json:"attendance_id"`
+	Params       GetCertificateParams
 }
 
 type GetCertificateResponseObject interface {
 	VisitGetCertificateResponse(w http.ResponseWriter) error
 }
 
-type GetCertificate200JSONResponse Certificate
+type GetCertificate200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetCertificate200JSONResponse struct {
+	Body    Certificate
+	Headers GetCertificate200ResponseHeaders
+}
 
 func (response GetCertificate200JSONResponse) VisitGetCertificateResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
+type GetCertificate304ResponseHeaders struct {
+	ETag *string
+}
+
 type GetCertificate304Response struct {
+	Headers GetCertificate304ResponseHeaders
 }
 
 func (response GetCertificate304Response) VisitGetCertificateResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
 	w.WriteHeader(304)
 	return nil
 }
@@ -13078,6 +13167,9 @@ type StrictServerInterface interface {
 	// GetHealth Liveness
 	// (GET /healthz)
 	GetHealth(ctx context.Context, request GetHealthRequestObject) (GetHealthResponseObject, error)
+	// GetOpenAPISpecJSON This contract as JSON
+	// (GET /openapi.json)
+	GetOpenAPISpecJSON(ctx context.Context, request GetOpenAPISpecJSONRequestObject) (GetOpenAPISpecJSONResponseObject, error)
 	// GetOpenAPISpec This contract
 	// (GET /openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
@@ -13360,6 +13452,29 @@ func (sh *strictHandler) GetHealth(ctx echo.Context) error {
 	return nil
 }
 
+// GetOpenAPISpecJSON operation middleware
+func (sh *strictHandler) GetOpenAPISpecJSON(ctx echo.Context) error {
+	var request GetOpenAPISpecJSONRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetOpenAPISpecJSON(ctx.Request().Context(), request.(GetOpenAPISpecJSONRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetOpenAPISpecJSON")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetOpenAPISpecJSONResponseObject); ok {
+		return validResponse.VisitGetOpenAPISpecJSONResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetOpenAPISpec operation middleware
 func (sh *strictHandler) GetOpenAPISpec(ctx echo.Context) error {
 	var request GetOpenAPISpecRequestObject
@@ -13506,10 +13621,11 @@ func (sh *strictHandler) CorrectAttendance(ctx echo.Context, attendanceID Attend
 }
 
 // GetCertificate operation middleware
-func (sh *strictHandler) GetCertificate(ctx echo.Context, attendanceID AttendanceID) error {
+func (sh *strictHandler) GetCertificate(ctx echo.Context, attendanceID AttendanceID, params GetCertificateParams) error {
 	var request GetCertificateRequestObject
 
 	request.AttendanceID = attendanceID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetCertificate(ctx.Request().Context(), request.(GetCertificateRequestObject))

@@ -25,8 +25,8 @@ func TestResponsesAreTyped(t *testing.T) {
 		for method, op := range item.Operations() {
 			for status, res := range op.Responses.Map() {
 				for ct, media := range res.Value.Content {
-					if !strings.Contains(ct, "json") {
-						continue // the YAML of the contract itself, CSV and files are not JSON objects
+					if !strings.Contains(ct, "json") || path == "/openapi.json" {
+						continue // the contract itself (as YAML or JSON), CSV and files are not API objects
 					}
 					w.walk(fmt.Sprintf("%s %s %s %s", method, path, status, ct), media.Schema)
 				}

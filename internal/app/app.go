@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"os"
 	"runtime/debug"
 	"text/tabwriter"
 
@@ -45,11 +47,20 @@ commands:
   migrate status    list migrations and whether each is applied
   version           print the build version
   healthcheck       exit 0 when the local API answers /healthz (for container health checks)
+  admin reset-password EMAIL [--password-stdin]
+                    give the account a new password, generated and printed once (or read
+                    from the first line of standard input), and end its sign-ins
 
 Configuration comes from RECERT_* environment variables; see the README.`
 
 // Run is the whole program: main only supplies the process's arguments, environment and output.
+// Standard input is the process's.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	return RunWithStdin(ctx, args, getenv, os.Stdin, stdout)
+}
+
+// RunWithStdin is Run reading standard input from stdin.
+func RunWithStdin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	cmd := "serve"
 	if len(args) > 1 {
 		cmd = args[1]
@@ -70,6 +81,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return withStore(cfg, func(st *store.Store) error { return migrate(ctx, st, log) })
 	case cmd == "healthcheck":
 		return healthcheck(ctx, cfg.ListenAddr)
+	case cmd == "admin":
+		return adminCommand(ctx, args[2:], func(f func(*store.Store) error) error { return withStore(cfg, f) }, stdin, stdout)
 	case cmd == "migrate" && args[2] == "status":
 		return withStore(cfg, func(st *store.Store) error { return printStatus(ctx, st, stdout) })
 	default:
@@ -86,21 +99,26 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// serve binds the listener before anything else, so that a start that cannot serve (the
+// port is taken) writes nothing: no database, no signing key, and no first administrator
+// whose generated password would be shown once and lost. That administrator is created
+// last, once everything else is ready.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("starting recert", "version", Version(), "config", cfg)
+	ln, err := Listen(cfg.ListenAddr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	return withStore(cfg, func(st *store.Store) error {
 		if err := migrate(ctx, st, log); err != nil {
-			return err
-		}
-		if err := bootstrapAdmin(ctx, cfg, st, auth.DefaultArgon2Params, log); err != nil {
 			return err
 		}
 		srv, err := NewServer(ctx, cfg, st, log)
 		if err != nil {
 			return err
 		}
-		ln, err := Listen(cfg.ListenAddr)
-		if err != nil {
+		if err := bootstrapAdmin(ctx, cfg, st, auth.DefaultArgon2Params, log); err != nil {
 			return err
 		}
 		if cfg.AdminAddr != "off" {
@@ -110,8 +128,26 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 			srv.ServeAdmin(aln)
 		}
+		base := baseURL(cfg, ln.Addr())
+		log.Info(fmt.Sprintf("Recert %s: the API is at %s/v1/, its documentation at %s/docs", Version(), base, base))
 		return srv.Serve(ctx, ln)
 	})
+}
+
+// baseURL is where clients reach the service: RECERT_PUBLIC_URL when it was set, else the
+// address the listener is bound to (localhost when bound to every interface).
+func baseURL(cfg config.Config, addr net.Addr) string {
+	if cfg.PublicURL != config.DefaultPublicURL {
+		return cfg.PublicURL
+	}
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return cfg.PublicURL
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func withStore(cfg config.Config, f func(*store.Store) error) error {

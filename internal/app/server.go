@@ -120,7 +120,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
-	s.log.Info("listening", "addr", ln.Addr().String())
+	s.log.Debug("listening", "addr", ln.Addr().String())
 
 	select {
 	case err := <-errc:

@@ -48,6 +48,9 @@ type Config struct {
 	CORSOrigins []string
 }
 
+// DefaultPublicURL is RECERT_PUBLIC_URL when it is not set.
+const DefaultPublicURL = "http://localhost:8080"
+
 // Var documents one environment variable.
 type Var struct {
 	Name, Default, Description string
@@ -62,7 +65,7 @@ var Vars = []Var{
 	{"RECERT_LOG_FORMAT", "text", "text or json"},
 	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT"},
 	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes"},
-	{"RECERT_PUBLIC_URL", "http://localhost:8080", "base URL clients use; the issuer of access tokens"},
+	{"RECERT_PUBLIC_URL", DefaultPublicURL, "base URL clients use; the issuer of access tokens"},
 	{"RECERT_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens"},
 	{"RECERT_SIGNING_KEY_FILE", "", "file holding the signing key, created when missing; default with SQLite: DATA_DIR/signing-key.pem"},
 	{"RECERT_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens"},

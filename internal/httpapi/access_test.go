@@ -51,6 +51,9 @@ var accessTable = []accessRow{
 	{"getOpenAPISpec", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetOpenAPISpecWithResponse(t.Context(), as)
 	}, public},
+	{"getOpenAPISpecJSON", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetOpenAPISpecJSONWithResponse(t.Context(), as)
+	}, public},
 	{"getDocs", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetDocsWithResponse(t.Context(), as)
 	}, public},
@@ -211,7 +214,7 @@ var eventRows = []accessRow{
 		return w.env.Client.GetAttendanceHistoryWithResponse(t.Context(), w.attendance.ID, as)
 	}, memberRead(200)},
 	{"getCertificate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetCertificateWithResponse(t.Context(), w.attendance.ID, as)
+		return w.env.Client.GetCertificateWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
 	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)

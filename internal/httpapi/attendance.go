@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -181,15 +180,17 @@ func (s *Server) GetCertificate(ctx context.Context, req api.GetCertificateReque
 	if err != nil {
 		return nil, err
 	}
-	return api.GetCertificate200JSONResponse(certificate(a, e, m, org, s.now())), nil
+	return certificateResponse(certificate(a, e, m, org), req.Params.IfNoneMatch)
 }
 
-func certificate(a recert.Attendance, e recert.Event, m recert.Member, org recert.Organization, now time.Time) api.Certificate {
+// certificate is issued when the attendance was posted or last corrected, so asking again
+// gives the same certificate.
+func certificate(a recert.Attendance, e recert.Event, m recert.Member, org recert.Organization) api.Certificate {
 	c := api.Certificate{
 		AttendanceID: a.ID, AttendeeName: m.Name, ABCPID: optional(m.ABCPID), Sponsor: org.Name, EventTitle: e.Title,
 		ApprovalRef: optional(e.ApprovalRef), Category: api.Category(e.Category), Format: api.EventFormat(e.Format),
 		StartDate: openapi_types.Date{Time: e.StartDate.Time()}, EndDate: openapi_types.Date{Time: e.EndDate.Time()},
-		Ceus: a.Total().String(), IssuedAt: now,
+		Ceus: a.Total().String(), IssuedAt: a.UpdatedAt.UTC(),
 	}
 	byID := map[string]recert.Session{}
 	for _, s := range e.Sessions {

@@ -45,10 +45,15 @@ func (s *Server) GetVersion(ctx context.Context, _ api.GetVersionRequestObject) 
 	}, nil
 }
 
-// GetOpenAPISpec serves the contract as YAML.
+// GetOpenAPISpec serves the contract as written in the repository.
 func (s *Server) GetOpenAPISpec(context.Context, api.GetOpenAPISpecRequestObject) (api.GetOpenAPISpecResponseObject, error) {
 	return api.GetOpenAPISpec200ApplicationYamlResponse{
-		Body:          bytesReader(s.specYAML),
-		ContentLength: int64(len(s.specYAML)),
+		Body:          bytesReader(api.ContractYAML),
+		ContentLength: int64(len(api.ContractYAML)),
 	}, nil
+}
+
+// GetOpenAPISpecJSON serves the contract as JSON.
+func (s *Server) GetOpenAPISpecJSON(context.Context, api.GetOpenAPISpecJSONRequestObject) (api.GetOpenAPISpecJSONResponseObject, error) {
+	return api.GetOpenAPISpecJSON200JSONResponse(s.specJSON), nil
 }

@@ -216,7 +216,7 @@ func TestCorrectionRevocationAndHistory(t *testing.T) {
 		if credits.JSON200 == nil || len(credits.JSON200.Items) != 0 {
 			t.Errorf("revoked attendance still counts: %s", credits.Body)
 		}
-		cert, _ := w.env.Client.GetCertificateWithResponse(ctx, id, w.as("member"))
+		cert, _ := w.env.Client.GetCertificateWithResponse(ctx, id, nil, w.as("member"))
 		if cert.StatusCode() != 409 {
 			t.Errorf("certificate of revoked attendance: %d", cert.StatusCode())
 		}
@@ -249,7 +249,7 @@ func TestCreditsAndCertificate(t *testing.T) {
 	if res.Header.Get("Content-Type") != "text/csv" || len(lines) != 3 || !strings.HasPrefix(lines[1], "2026-04-17,I,3.00,Spring Meeting,ECMO update") {
 		t.Errorf("CSV credits: %s %q", res.Header.Get("Content-Type"), b)
 	}
-	cert, _ := env.Client.GetCertificateWithResponse(ctx, w.attendance.ID, w.as("member"))
+	cert, _ := env.Client.GetCertificateWithResponse(ctx, w.attendance.ID, nil, w.as("member"))
 	c := cert.JSON200
 	if c == nil || c.AttendeeName != "Pat Perfusionist" || value(c.ABCPID) != "123456" || c.Sponsor != "Wisconsin Perfusion Society" ||
 		c.Ceus != "4.50" || len(c.Sessions) != 2 || value(c.ApprovalRef) != "ABCP-2026-0417" {

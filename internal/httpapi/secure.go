@@ -119,6 +119,9 @@ func revalidate(next echo.HandlerFunc) echo.HandlerFunc {
 		err := next(c)
 		res.Writer = buf.ResponseWriter
 		h := res.Header()
+		if err == nil && buf.status == http.StatusNotModified {
+			h.Set("Cache-Control", "private, no-cache")
+		}
 		if err != nil || buf.status != http.StatusOK {
 			if buf.wroteHeader {
 				buf.ResponseWriter.WriteHeader(buf.status)
@@ -126,8 +129,11 @@ func revalidate(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return err
 		}
-		etag := contentTag(buf.body.Bytes(), volatile)
-		h.Set("ETag", etag)
+		etag := h.Get("ETag") // the handler's own, when it keeps one
+		if etag == "" {
+			etag = contentTag(buf.body.Bytes(), volatile)
+			h.Set("ETag", etag)
+		}
 		h.Set("Cache-Control", "private, no-cache")
 		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			h.Del(echo.HeaderContentType)

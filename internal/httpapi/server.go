@@ -69,7 +69,7 @@ type Server struct {
 	version  string
 	log      *slog.Logger
 	maxBody  int64
-	specYAML []byte
+	specJSON map[string]any
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
@@ -97,7 +97,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load embedded spec: %w", err)
 	}
-	yml, err := specYAML()
+	specDoc, err := specJSON()
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
-		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
+		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: ledger.NewRosters(o.Store, o.Now), idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
