@@ -38,7 +38,7 @@ func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.
 // rejected ones included.
 func (s *Store) activitiesIn(ctx context.Context, q ledger.RecordQuery) ([]recert.Activity, error) {
 	var rows []activityRow
-	db := s.db.WithContext(ctx).Where("member_id = ? AND withdrawn_at IS NULL", q.MemberID).Order("date, id")
+	db := s.conn(ctx).Where("member_id = ? AND withdrawn_at IS NULL", q.MemberID).Order("date, id")
 	if !q.From.IsZero() {
 		db = db.Where("date >= ?", q.From)
 	}
@@ -84,7 +84,7 @@ func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.D
 // earliest runs a query of one nullable date column named d.
 func (s *Store) earliest(ctx context.Context, query string, args ...any) (recert.Date, error) {
 	var row struct{ D *recert.Date }
-	if err := s.db.WithContext(ctx).Raw(query, args...).Scan(&row).Error; err != nil {
+	if err := s.conn(ctx).Raw(query, args...).Scan(&row).Error; err != nil {
 		return recert.Date{}, TranslateError(err, "record start")
 	}
 	if row.D == nil {
@@ -101,7 +101,7 @@ func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, orgIDs []s
 		return false, nil
 	}
 	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT COUNT(*) FROM members m WHERE m.id = ? AND (
+	err := s.conn(ctx).Raw(`SELECT COUNT(*) FROM members m WHERE m.id = ? AND (
 		EXISTS (SELECT 1 FROM organization_members om
 			WHERE om.member_id = m.id AND om.organization_id IN ? AND om.created_at = m.created_at)
 		OR EXISTS (SELECT 1 FROM attendance a JOIN events e ON e.id = a.event_id

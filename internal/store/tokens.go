@@ -111,7 +111,7 @@ func (s *Store) CreateClaimToken(ctx context.Context, memberID string, hash []by
 // be used: it lets the caller refuse a bad token before any expensive work.
 func (s *Store) CheckClaimToken(ctx context.Context, hash []byte) error {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&claimRow{}).
+	err := s.conn(ctx).Model(&claimRow{}).
 		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, s.now()).Count(&n).Error
 	if err != nil {
 		return TranslateError(err, "claim token")
