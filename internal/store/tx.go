@@ -22,7 +22,7 @@ func (s *Store) conn(ctx context.Context) *gorm.DB {
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return tx.WithContext(ctx)
 	}
-	return s.conn(ctx)
+	return s.db.WithContext(ctx)
 }
 
 // Locked runs fn in one transaction that holds the database-wide lock name, so that
