@@ -84,6 +84,7 @@ func startRecert(ctx context.Context, dbURL string) (*server, error) {
 		"RECERT_ADMIN_EMAIL=admin@bench.example.org",
 		"RECERT_ADMIN_PASSWORD="+adminPassword,
 		"RECERT_LOG_LEVEL=warn",
+		"RECERT_ADMIN_ADDR=off",
 	)
 	logf, err := os.Create(filepath.Join(dir, "recert.log"))
 	if err != nil {

@@ -5,7 +5,7 @@
 # (--fail-with-body), and so does the script.
 #
 #   RECERT_ADMIN_PASSWORD='…' examples/walkthrough.sh          # against http://localhost:8080
-#   BASE=http://localhost:9090 RECERT_ADMIN_PASSWORD='…' examples/walkthrough.sh
+#   BASE=http://localhost:8081 RECERT_ADMIN_PASSWORD='…' examples/walkthrough.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -28,7 +28,7 @@ func TestStartWritesNothingWhenThePortIsTaken(t *testing.T) {
 	}
 	defer taken.Close()
 	dataDir := filepath.Join(t.TempDir(), "data")
-	env := map[string]string{"RECERT_LISTEN_ADDR": taken.Addr().String(), "RECERT_DATA_DIR": dataDir}
+	env := map[string]string{"RECERT_LISTEN_ADDR": taken.Addr().String(), "RECERT_DATA_DIR": dataDir, "RECERT_ADMIN_ADDR": "off"}
 	var out strings.Builder
 	err = app.Run(context.Background(), []string{"recert"}, func(k string) string { return env[k] }, &out)
 	if err == nil || !strings.Contains(err.Error(), "address already in use") {
@@ -54,7 +54,7 @@ func TestFirstStartAndPasswordReset(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	env := map[string]string{"RECERT_LISTEN_ADDR": addr, "RECERT_DATA_DIR": dataDir, "RECERT_LOG_FORMAT": "json"}
+	env := map[string]string{"RECERT_LISTEN_ADDR": addr, "RECERT_DATA_DIR": dataDir, "RECERT_LOG_FORMAT": "json", "RECERT_ADMIN_ADDR": "off"}
 	getenv := func(k string) string { return env[k] }
 
 	logs := &syncBuffer{}

@@ -111,6 +111,7 @@ func startService(t *testing.T) string {
 		"RECERT_ADMIN_EMAIL":    adminEmail,
 		"RECERT_ADMIN_PASSWORD": adminPassword,
 		"RECERT_LOG_LEVEL":      "warn",
+		"RECERT_ADMIN_ADDR":     "off", // the operations listener is not under test, and its port may be taken
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
