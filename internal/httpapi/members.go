@@ -60,11 +60,20 @@ func (s *Server) CreateMember(ctx context.Context, req api.CreateMemberRequestOb
 			return nil, fieldError("#/organization_id", "no such organization")
 		}
 	}
+	setup, err := s.progress.CheckSetup(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	if len(setup.Invalid) > 0 {
+		return nil, &recert.Error{Code: recert.EINVALID, Message: "a licence needs its issue date", Fields: setup.Invalid}
+	}
 	created, err := s.store.CreateMember(ctx, m, orgID, p.Subject)
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateMember201JSONResponse{Body: toMember(created),
+	out := toMember(created)
+	out.Warnings = setup.Warnings
+	return api.CreateMember201JSONResponse{Body: out,
 		Headers: api.CreateMember201ResponseHeaders{ETag: ptr(etag(created.Version))}}, nil
 }
 

@@ -37,6 +37,17 @@ func TestSetupCheckedWhenEntered(t *testing.T) {
 		if m, _ := st.Member(context.Background(), w.member.ID); len(m.Licenses) != 1 {
 			t.Errorf("the refused change was stored: %+v", m.Licenses)
 		}
+		// The same checks when a member record is created.
+		created, _ := w.env.Client.CreateMemberWithResponse(ctx, api.MemberCreate{Name: "Wynn Wisconsin",
+			Licenses: []api.License{{State: "WI", Number: "77"}}}, w.as("organizer A"))
+		if created.JSON201 == nil || len(created.JSON201.Warnings) != 1 {
+			t.Errorf("created with a WI licence: %d %s", created.StatusCode(), created.Body)
+		}
+		refused, _ := w.env.Client.CreateMemberWithResponse(ctx, api.MemberCreate{Name: "Tex Undated",
+			Licenses: []api.License{{State: "TX", Number: "PE-2"}}}, w.as("organizer A"))
+		if refused.StatusCode() != 422 || refused.ApplicationProblemJSON422 == nil || refused.ApplicationProblemJSON422.Errors[0].Pointer != "#/licenses/0/issued_on" {
+			t.Errorf("created with a TX licence without an issue date: %d %s", refused.StatusCode(), refused.Body)
+		}
 		// A member's own ABCP cycle: set while none is recorded, then a 403 that says how to correct it.
 		one, two := 1, 2
 		if set, _ := w.env.Client.UpdateMemberWithResponse(ctx, w.member.ID, nil, api.MemberUpdate{ABCPCycle: &one}, w.as("member")); set.JSON200 == nil {
