@@ -1,0 +1,54 @@
+package ledger
+
+import "context"
+
+// Notice kinds: what a change tells the people it concerns once it commits.
+const (
+	NoticeAttendanceCorrected = "attendance.corrected"
+	NoticeAttendanceRevoked   = "attendance.revoked"
+	NoticeDisputeFiled        = "dispute.filed"
+	NoticeDisputeDecided      = "dispute.decided"
+	NoticeActivityReviewed    = "activity.reviewed"
+)
+
+// Notice is one thing a change tells a person, named by ids: who and what it concerns are
+// read again when it is sent, after the change commits.
+type Notice struct {
+	Type         string `json:"type"`
+	MemberID     string `json:"member_id,omitempty"`
+	EventID      string `json:"event_id,omitempty"`
+	AttendanceID string `json:"attendance_id,omitempty"`
+	DisputeID    string `json:"dispute_id,omitempty"`
+	ActivityID   string `json:"activity_id,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+}
+
+// Outbox takes the notices of a change. Notify must be called with the context of the
+// change's transaction: the notices are sent once it commits, and never when it rolls back.
+type Outbox interface {
+	Notify(ctx context.Context, notices ...Notice) error
+}
+
+// Discard is an Outbox that sends nothing.
+type Discard struct{}
+
+// Notify drops the notices.
+func (Discard) Notify(context.Context, ...Notice) error { return nil }
+
+// rosterNotices tells each member whose attendance a roster corrected or revoked.
+func rosterNotices(w RosterWrite) []Notice {
+	var out []Notice
+	for _, u := range w.Updated {
+		n := Notice{MemberID: u.After.MemberID, EventID: u.After.EventID, AttendanceID: u.After.ID, Reason: w.Reason}
+		switch {
+		case u.After.Revoked && !u.Before.Revoked:
+			n.Type = NoticeAttendanceRevoked
+		case !u.After.Revoked:
+			n.Type = NoticeAttendanceCorrected
+		default:
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
