@@ -63,12 +63,23 @@ func (e *Env) Logs() string {
 // hashing and sign-in limits high enough not to get in the way (opts may change both).
 func Start(t testing.TB, st *store.Store, opts ...app.Option) *Env {
 	t.Helper()
+	return StartWith(t, st, nil, opts...)
+}
+
+// StartWith is Start with the configuration adjusted by configure (when not nil). The data
+// directory, where e-mails go when no mail server is set, is the test's own.
+func StartWith(t testing.TB, st *store.Store, configure func(*config.Config), opts ...app.Option) *Env {
+	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ShutdownGrace = 5 * time.Second
+	cfg.DataDir = t.TempDir()
 	cfg.SigningKeyFile = filepath.Join(t.TempDir(), "signing-key.pem")
+	if configure != nil {
+		configure(&cfg)
+	}
 	opts = append([]app.Option{
 		app.WithPasswordParams(CheapPasswords),
 		app.WithRateLimits(httpapi.RateLimit{PerMinute: 6000, Burst: 1000}, httpapi.RateLimit{PerMinute: 6000, Burst: 1000}),

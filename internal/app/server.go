@@ -15,6 +15,7 @@ import (
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/httpapi"
+	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -23,6 +24,7 @@ type Server struct {
 	http  *http.Server
 	grace time.Duration
 	log   *slog.Logger
+	jobs  *jobs.Runner
 }
 
 // Option adjusts how NewServer builds the API (tests use cheaper password hashing).
@@ -54,7 +56,12 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
+	runner, outbox, err := newJobs(cfg, st, log)
+	if err != nil {
+		return nil, err
+	}
 	o := httpapi.Options{
+		Outbox:         outbox,
 		Store:          st,
 		Engine:         string(st.Engine()),
 		Version:        Version(),
@@ -72,6 +79,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	}
 	h, err := httpapi.NewHandler(o)
 	if err != nil {
+		_ = runner.Stop(ctx)
 		return nil, err
 	}
 	return &Server{
@@ -86,6 +94,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		},
 		grace: cfg.ShutdownGrace,
 		log:   log,
+		jobs:  runner,
 	}, nil
 }
 
@@ -107,6 +116,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if err := s.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
 	s.log.Info("listening", "addr", ln.Addr().String())
@@ -120,7 +132,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), s.grace)
 	defer cancel()
 	if err := s.http.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return errors.Join(fmt.Errorf("shutdown: %w", err), s.jobs.Stop(sctx))
+	}
+	// Requests done, the jobs they enqueued are drained within what is left of the grace.
+	if err := s.jobs.Stop(sctx); err != nil {
+		return fmt.Errorf("stop jobs: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

@@ -41,6 +41,12 @@ type Config struct {
 	// AdminEmail and AdminPassword create the first administrator when there is none.
 	AdminEmail    string
 	AdminPassword string
+	// SMTPURL is the mail server (smtp:// or smtps://); empty: mail goes to DataDir/outbox.
+	SMTPURL string
+	// MailFrom is the sender of Recert's e-mails.
+	MailFrom string
+	// JobPollInterval is how often background work is looked for.
+	JobPollInterval time.Duration
 }
 
 // Var documents one environment variable.
@@ -64,6 +70,9 @@ var Vars = []Var{
 	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens"},
 	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none"},
 	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
+	{"RECERT_SMTP_URL", "", "mail server, smtp://user:pass@host:587 or smtps://…; empty: e-mails are written to DATA_DIR/outbox"},
+	{"RECERT_MAIL_FROM", "Recert <recert@localhost>", "sender of Recert's e-mails"},
+	{"RECERT_JOB_POLL_INTERVAL", "1s", "how often background work (e-mail) is looked for"},
 }
 
 // Load reads and validates the configuration; it reports every invalid variable at once.
@@ -130,6 +139,13 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.AdminPassword != "" && c.AdminEmail == "" {
 		bad("RECERT_ADMIN_PASSWORD", errors.New("set RECERT_ADMIN_EMAIL too"))
 	}
+	c.SMTPURL, c.MailFrom = get("RECERT_SMTP_URL"), get("RECERT_MAIL_FROM")
+	if u, err := url.Parse(c.SMTPURL); c.SMTPURL != "" && (err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "") {
+		bad("RECERT_SMTP_URL", errors.New("want smtp://host:port or smtps://host:port"))
+	}
+	if c.JobPollInterval, err = time.ParseDuration(get("RECERT_JOB_POLL_INTERVAL")); err != nil || c.JobPollInterval < time.Millisecond {
+		bad("RECERT_JOB_POLL_INTERVAL", errors.New("want a duration such as 1s"))
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -173,6 +189,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("refresh_token_ttl", c.RefreshTokenTTL),
 		slog.String("admin_email", c.AdminEmail),
 		slog.String("admin_password", setOrNot(c.AdminPassword)),
+		slog.String("smtp_url", Redact(c.SMTPURL)),
+		slog.String("mail_from", c.MailFrom),
 	)
 }
 

@@ -46,6 +46,7 @@ type Options struct {
 	IPLimit        RateLimit     // sign-in attempts per client address
 	AccountLimit   RateLimit     // sign-in attempts per account
 	Now            func() time.Time
+	Outbox         ledger.Outbox // tells people what changed; nil: nobody is told
 }
 
 // Server implements the API operations.
@@ -66,6 +67,7 @@ type Server struct {
 	limiter        *limiter
 	rosters        *ledger.Rosters
 	idem           *ledger.Idempotency
+	outbox         ledger.Outbox
 	builtIn        []progress.Program
 	now            func() time.Time
 }
@@ -88,6 +90,9 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
+	}
 	// Verifying against this hash when an account does not exist takes as long as a real check.
 	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
 	if err != nil {
@@ -102,7 +107,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
-		rosters: ledger.NewRosters(o.Store, o.Now), idem: ledger.NewIdempotency(o.Store, o.Store),
+		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() },
 	}
 

@@ -1,0 +1,120 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/config"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/notify/mailtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// Each change that concerns a person reaches them by e-mail through a real SMTP server,
+// once its write commits; a roster that rolls back sends nothing.
+func TestChangesAreMailedToThePeopleTheyConcern(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		smtp := mailtest.Start(t)
+		env := apitest.StartWith(t, st, func(c *config.Config) {
+			c.SMTPURL, c.MailFrom, c.JobPollInterval = smtp.URL, "CE Registry <ce@example.org>", 20*time.Millisecond
+		})
+		w := newWorld(t, env)
+		ctx := context.Background()
+		lee, err := st.CreateMember(ctx, recert.Member{Name: "Lee Notified", Email: "lee@example.org", ABCPID: "777777"}, w.orgA.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.CreateUser(t, recert.User{Email: "lee@example.org", Name: "Lee Notified", Role: recert.RoleMember, MemberID: lee.ID})
+		leeToken := env.Login(t, "lee@example.org")
+		a := w.attend(t, w.event, lee)
+		first := w.event.Sessions[0].ID
+		abcp := "777777"
+
+		// A roster with a rejected row writes nothing, so it tells nobody anything.
+		res, err := env.Client.PostRosterWithResponse(ctx, w.event.ID, nil, api.RosterInput{Rows: []api.RosterRowInput{
+			{ABCPID: &abcp, Sessions: []string{first}}, {ABCPID: &abcp, Sessions: []string{"no-such-session"}},
+		}}, w.as("organizer A"))
+		if err != nil || res.StatusCode() == http.StatusOK {
+			t.Fatalf("rejected roster: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+		res, err = env.Client.PostRosterWithResponse(ctx, w.event.ID, nil, api.RosterInput{Rows: []api.RosterRowInput{
+			{ABCPID: &abcp, Sessions: []string{first}},
+		}}, w.as("organizer A"))
+		if err != nil || res.StatusCode() != http.StatusOK {
+			t.Fatalf("roster: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+		steps := []struct {
+			name string
+			do   func() (int, error)
+		}{
+			{"correct", func() (int, error) {
+				r, err := env.Client.CorrectAttendanceWithResponse(ctx, a.ID, api.AttendanceCorrection{
+					Sessions: []string{first, w.event.Sessions[1].ID}, Reason: "sign-in sheet found"}, w.as("organizer A"))
+				return r.StatusCode(), err
+			}},
+			{"revoke", func() (int, error) {
+				r, err := env.Client.RevokeAttendanceWithResponse(ctx, a.ID, &api.RevokeAttendanceParams{Reason: "badge scanned for the wrong person"}, w.as("organizer A"))
+				return r.StatusCode(), err
+			}},
+			{"dispute", func() (int, error) {
+				r, err := env.Client.CreateDisputeWithResponse(ctx, w.event.ID, api.DisputeInput{Kind: "missing", Message: "I was at both sessions"}, apitest.Bearer(leeToken))
+				if err == nil && r.JSON201 != nil {
+					r2, err := env.Client.ResolveDisputeWithResponse(ctx, r.JSON201.ID, api.DisputeResolution{Decision: "rejected", Reason: ptr("no sign-in record")}, w.as("organizer A"))
+					return r2.StatusCode(), err
+				}
+				return r.StatusCode(), err
+			}},
+			{"review", func() (int, error) {
+				act, err := st.CreateActivity(ctx, recert.Activity{MemberID: lee.ID, Type: "publication", Date: recert.Date{Year: 2026, Month: 1, Day: 5},
+					CEUs: 500, Category: "I", Title: "Case report", DocumentationStatus: "none"}, "test")
+				if err != nil {
+					return 0, err
+				}
+				r, err := env.Client.ReviewActivityWithResponse(ctx, lee.ID, act.ID, api.ActivityReview{Decision: "rejected", Reason: ptr("no copy of the article")}, w.as("admin"))
+				return r.StatusCode(), err
+			}},
+		}
+		for _, s := range steps {
+			if code, err := s.do(); err != nil || code >= 300 {
+				t.Fatalf("%s: %v %d", s.name, err, code)
+			}
+		}
+
+		got := smtp.Wait(6)
+		want := []struct{ to, subject, text string }{
+			{"lee@example.org", "Your attendance at Spring Meeting was corrected", "posted by roster"},
+			{"lee@example.org", "Your attendance at Spring Meeting was corrected", "sign-in sheet found"},
+			{"lee@example.org", "Your attendance at Spring Meeting was revoked", "badge scanned for the wrong person"},
+			{"org-a@example.org", "Lee Notified disputes their attendance at Spring Meeting", "I was at both sessions"},
+			{"lee@example.org", "Your dispute about Spring Meeting was rejected", "no sign-in record"},
+			{"lee@example.org", `Your activity "Case report" was rejected`, "no copy of the article"},
+		}
+		ids := map[string]bool{}
+		for _, m := range got {
+			ids[m.MessageID] = true
+			if m.From != "ce@example.org" || !strings.Contains(m.HTML, "<p>") || m.MessageID == "" {
+				t.Errorf("message %q: from %q, id %q, html %q", m.Subject, m.From, m.MessageID, m.HTML)
+			}
+		}
+		for _, wm := range want {
+			i := slices.IndexFunc(got, func(m mailtest.Mail) bool {
+				return slices.Equal(m.To, []string{wm.to}) && m.Subject == wm.subject && strings.Contains(m.Text, wm.text) && strings.Contains(m.HTML, wm.text)
+			})
+			if i < 0 {
+				t.Errorf("no message to %s %q saying %q in %+v", wm.to, wm.subject, wm.text, got)
+				continue
+			}
+			got = slices.Delete(got, i, i+1)
+		}
+		if len(got) != 0 || len(ids) != len(want) {
+			t.Errorf("unexpected messages (the rolled-back roster must send none): %+v; %d distinct ids", got, len(ids))
+		}
+	})
+}
