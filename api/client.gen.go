@@ -197,8 +197,9 @@ type ClientInterface interface {
 
 	// ClaimMemberWithBody Claim a member record
 	//
-	// Turns a one-time claim token (from an administrator or organizer) into a login for the
-	// member record it names: the person chooses their email and password. The token works once.
+	// Turns a one-time claim token into a login for the member record it names: the person
+	// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+	// must be the address it was sent to, which becomes the login. The token works once.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -207,13 +208,56 @@ type ClientInterface interface {
 
 	// ClaimMember Claim a member record
 	//
-	// Turns a one-time claim token (from an administrator or organizer) into a login for the
-	// member record it names: the person chooses their email and password. The token works once.
+	// Turns a one-time claim token into a login for the member record it names: the person
+	// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+	// must be the address it was sent to, which becomes the login. The token works once.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/auth/claim (the `ClaimMember` operationId).
 	ClaimMember(ctx context.Context, body ClaimMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RequestPasswordResetWithBody Ask for a password reset link
+	//
+	// E-mails a one-time link, valid for one hour, to the account with this address, if there
+	// is one; the answer is the same whether or not there is, so it tells nobody which
+	// addresses have accounts. Attempts are rate-limited per client address.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+	RequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RequestPasswordReset Ask for a password reset link
+	//
+	// E-mails a one-time link, valid for one hour, to the account with this address, if there
+	// is one; the answer is the same whether or not there is, so it tells nobody which
+	// addresses have accounts. Attempts are rate-limited per client address.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+	RequestPasswordReset(ctx context.Context, body RequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResetPasswordWithBody Set a new password with a reset token
+	//
+	// Sets the password of the account the e-mailed reset token names. The token works once;
+	// every refresh token of the account stops working.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+	ResetPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ResetPassword Set a new password with a reset token
+	//
+	// Sets the password of the account the e-mailed reset token names. The token works once;
+	// every refresh token of the account stops working.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+	ResetPassword(ctx context.Context, body ResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RevokeTokenWithBody Revoke a refresh token
 	//
@@ -771,14 +815,33 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/members/{member_id}/attendance (the `ListMemberAttendance` operationId).
 	ListMemberAttendance(ctx context.Context, memberID MemberID, params *ListMemberAttendanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// CreateClaimToken Issue a one-time claim token
+	// CreateClaimTokenWithBody Invite a member to claim their record
 	//
-	// For an unclaimed member record: a token, shown once and valid for 14 days, with which
-	// the person creates their login at `POST /v1/auth/claim`. Issuing a new one voids the
-	// earlier ones.
+	// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+	// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+	// `/app/claim`). The token goes to the member's address on record and is never shown to
+	// the inviter. For a member with no address on record, an administrator gives one in
+	// `email`, which is saved on the record; others get 422. Inviting again voids the
+	// earlier tokens.
+	//
+	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
-	CreateClaimToken(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateClaimTokenWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateClaimToken Invite a member to claim their record
+	//
+	// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+	// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+	// `/app/claim`). The token goes to the member's address on record and is never shown to
+	// the inviter. For a member with no address on record, an administrator gives one in
+	// `email`, which is saved on the record; others get 422. Inviting again voids the
+	// earlier tokens.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
+	CreateClaimToken(ctx context.Context, memberID MemberID, body CreateClaimTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListClinicalEntries A member's clinical case log
 	//
@@ -1299,8 +1362,9 @@ func (c *Client) GetAttendanceHistory(ctx context.Context, attendanceID Attendan
 
 // ClaimMemberWithBody Claim a member record
 //
-// Turns a one-time claim token (from an administrator or organizer) into a login for the
-// member record it names: the person chooses their email and password. The token works once.
+// Turns a one-time claim token into a login for the member record it names: the person
+// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+// must be the address it was sent to, which becomes the login. The token works once.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1319,14 +1383,97 @@ func (c *Client) ClaimMemberWithBody(ctx context.Context, contentType string, bo
 
 // ClaimMember Claim a member record
 //
-// Turns a one-time claim token (from an administrator or organizer) into a login for the
-// member record it names: the person chooses their email and password. The token works once.
+// Turns a one-time claim token into a login for the member record it names: the person
+// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+// must be the address it was sent to, which becomes the login. The token works once.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/auth/claim (the `ClaimMember` operationId).
 func (c *Client) ClaimMember(ctx context.Context, body ClaimMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewClaimMemberRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RequestPasswordResetWithBody Ask for a password reset link
+//
+// E-mails a one-time link, valid for one hour, to the account with this address, if there
+// is one; the answer is the same whether or not there is, so it tells nobody which
+// addresses have accounts. Attempts are rate-limited per client address.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+func (c *Client) RequestPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRequestPasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RequestPasswordReset Ask for a password reset link
+//
+// E-mails a one-time link, valid for one hour, to the account with this address, if there
+// is one; the answer is the same whether or not there is, so it tells nobody which
+// addresses have accounts. Attempts are rate-limited per client address.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+func (c *Client) RequestPasswordReset(ctx context.Context, body RequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRequestPasswordResetRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResetPasswordWithBody Set a new password with a reset token
+//
+// Sets the password of the account the e-mailed reset token names. The token works once;
+// every refresh token of the account stops working.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+func (c *Client) ResetPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResetPasswordRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ResetPassword Set a new password with a reset token
+//
+// Sets the password of the account the e-mailed reset token names. The token works once;
+// every refresh token of the account stops working.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+func (c *Client) ResetPassword(ctx context.Context, body ResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewResetPasswordRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2433,15 +2580,44 @@ func (c *Client) ListMemberAttendance(ctx context.Context, memberID MemberID, pa
 	return c.Client.Do(req)
 }
 
-// CreateClaimToken Issue a one-time claim token
+// CreateClaimTokenWithBody Invite a member to claim their record
 //
-// For an unclaimed member record: a token, shown once and valid for 14 days, with which
-// the person creates their login at `POST /v1/auth/claim`. Issuing a new one voids the
-// earlier ones.
+// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+// `/app/claim`). The token goes to the member's address on record and is never shown to
+// the inviter. For a member with no address on record, an administrator gives one in
+// `email`, which is saved on the record; others get 422. Inviting again voids the
+// earlier tokens.
+//
+// Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
-func (c *Client) CreateClaimToken(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateClaimTokenRequest(c.Server, memberID)
+func (c *Client) CreateClaimTokenWithBody(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateClaimTokenRequestWithBody(c.Server, memberID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateClaimToken Invite a member to claim their record
+//
+// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+// `/app/claim`). The token goes to the member's address on record and is never shown to
+// the inviter. For a member with no address on record, an administrator gives one in
+// `email`, which is saved on the record; others get 422. Inviting again voids the
+// earlier tokens.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
+func (c *Client) CreateClaimToken(ctx context.Context, memberID MemberID, body CreateClaimTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateClaimTokenRequest(c.Server, memberID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3524,6 +3700,86 @@ func NewClaimMemberRequestWithBody(server string, contentType string, body io.Re
 	}
 
 	operationPath := fmt.Sprintf("/v1/auth/claim")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRequestPasswordResetRequest calls the generic RequestPasswordReset builder with application/json body
+func NewRequestPasswordResetRequest(server string, body RequestPasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRequestPasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRequestPasswordResetRequestWithBody constructs an http.Request for the RequestPasswordReset method, with any body, and a specified content type
+func NewRequestPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/auth/password-reset")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewResetPasswordRequest calls the generic ResetPassword builder with application/json body
+func NewResetPasswordRequest(server string, body ResetPasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewResetPasswordRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewResetPasswordRequestWithBody constructs an http.Request for the ResetPassword method, with any body, and a specified content type
+func NewResetPasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/auth/password-reset/confirm")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -5529,8 +5785,19 @@ func NewListMemberAttendanceRequest(server string, memberID MemberID, params *Li
 	return req, nil
 }
 
-// NewCreateClaimTokenRequest constructs an http.Request for the CreateClaimToken method
-func NewCreateClaimTokenRequest(server string, memberID MemberID) (*http.Request, error) {
+// NewCreateClaimTokenRequest calls the generic CreateClaimToken builder with application/json body
+func NewCreateClaimTokenRequest(server string, memberID MemberID, body CreateClaimTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateClaimTokenRequestWithBody(server, memberID, "application/json", bodyReader)
+}
+
+// NewCreateClaimTokenRequestWithBody constructs an http.Request for the CreateClaimToken method, with any body, and a specified content type
+func NewCreateClaimTokenRequestWithBody(server string, memberID MemberID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5555,10 +5822,12 @@ func NewCreateClaimTokenRequest(server string, memberID MemberID) (*http.Request
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -7086,8 +7355,9 @@ type ClientWithResponsesInterface interface {
 
 	// ClaimMemberWithBodyWithResponse Claim a member record
 	//
-	// Turns a one-time claim token (from an administrator or organizer) into a login for the
-	// member record it names: the person chooses their email and password. The token works once.
+	// Turns a one-time claim token into a login for the member record it names: the person
+	// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+	// must be the address it was sent to, which becomes the login. The token works once.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7096,13 +7366,56 @@ type ClientWithResponsesInterface interface {
 
 	// ClaimMemberWithResponse Claim a member record
 	//
-	// Turns a one-time claim token (from an administrator or organizer) into a login for the
-	// member record it names: the person chooses their email and password. The token works once.
+	// Turns a one-time claim token into a login for the member record it names: the person
+	// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+	// must be the address it was sent to, which becomes the login. The token works once.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/auth/claim (the `ClaimMember` operationId).
 	ClaimMemberWithResponse(ctx context.Context, body ClaimMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ClaimMemberResponse, error)
+
+	// RequestPasswordResetWithBodyWithResponse Ask for a password reset link
+	//
+	// E-mails a one-time link, valid for one hour, to the account with this address, if there
+	// is one; the answer is the same whether or not there is, so it tells nobody which
+	// addresses have accounts. Attempts are rate-limited per client address.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+	RequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RequestPasswordResetResponse, error)
+
+	// RequestPasswordResetWithResponse Ask for a password reset link
+	//
+	// E-mails a one-time link, valid for one hour, to the account with this address, if there
+	// is one; the answer is the same whether or not there is, so it tells nobody which
+	// addresses have accounts. Attempts are rate-limited per client address.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+	RequestPasswordResetWithResponse(ctx context.Context, body RequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestPasswordResetResponse, error)
+
+	// ResetPasswordWithBodyWithResponse Set a new password with a reset token
+	//
+	// Sets the password of the account the e-mailed reset token names. The token works once;
+	// every refresh token of the account stops working.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+	ResetPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ResetPasswordResponse, error)
+
+	// ResetPasswordWithResponse Set a new password with a reset token
+	//
+	// Sets the password of the account the e-mailed reset token names. The token works once;
+	// every refresh token of the account stops working.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+	ResetPasswordWithResponse(ctx context.Context, body ResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*ResetPasswordResponse, error)
 
 	// RevokeTokenWithBodyWithResponse Revoke a refresh token
 	//
@@ -7706,16 +8019,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/members/{member_id}/attendance (the `ListMemberAttendance` operationId).
 	ListMemberAttendanceWithResponse(ctx context.Context, memberID MemberID, params *ListMemberAttendanceParams, reqEditors ...RequestEditorFn) (*ListMemberAttendanceResponse, error)
 
-	// CreateClaimTokenWithResponse Issue a one-time claim token
+	// CreateClaimTokenWithBodyWithResponse Invite a member to claim their record
 	//
-	// For an unclaimed member record: a token, shown once and valid for 14 days, with which
-	// the person creates their login at `POST /v1/auth/claim`. Issuing a new one voids the
-	// earlier ones.
+	// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+	// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+	// `/app/claim`). The token goes to the member's address on record and is never shown to
+	// the inviter. For a member with no address on record, an administrator gives one in
+	// `email`, which is saved on the record; others get 422. Inviting again voids the
+	// earlier tokens.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
-	CreateClaimTokenWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*CreateClaimTokenResponse, error)
+	CreateClaimTokenWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClaimTokenResponse, error)
+
+	// CreateClaimTokenWithResponse Invite a member to claim their record
+	//
+	// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+	// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+	// `/app/claim`). The token goes to the member's address on record and is never shown to
+	// the inviter. For a member with no address on record, an administrator gives one in
+	// `email`, which is saved on the record; others get 422. Inviting again voids the
+	// earlier tokens.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
+	CreateClaimTokenWithResponse(ctx context.Context, memberID MemberID, body CreateClaimTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClaimTokenResponse, error)
 
 	// ListClinicalEntriesWithResponse A member's clinical case log
 	//
@@ -8955,6 +9285,144 @@ func (r ClaimMemberResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ClaimMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RequestPasswordResetResponse429Headers the declared response headers of an HTTP 429 response for RequestPasswordReset
+type RequestPasswordResetResponse429Headers struct {
+	RetryAfter *int
+}
+
+type RequestPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RequestPasswordResetResponse429Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RequestPasswordResetResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RequestPasswordResetResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RequestPasswordResetResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RequestPasswordResetResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RequestPasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RequestPasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RequestPasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RequestPasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ResetPasswordResponse429Headers the declared response headers of an HTTP 429 response for ResetPassword
+type ResetPasswordResponse429Headers struct {
+	RetryAfter *int
+}
+
+type ResetPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ResetPasswordResponse429Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ResetPasswordResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ResetPasswordResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ResetPasswordResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ResetPasswordResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ResetPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ResetPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ResetPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ResetPasswordResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12228,8 +12696,8 @@ type CreateClaimTokenResponse401Headers struct {
 type CreateClaimTokenResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *ClaimToken
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *ClaimInvitation
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
@@ -12240,15 +12708,17 @@ type CreateClaimTokenResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationProblemJSON500 *InternalError
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateClaimTokenResponse401Headers
 }
 
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r CreateClaimTokenResponse) GetJSON201() *ClaimToken {
-	return r.JSON201
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateClaimTokenResponse) GetJSON202() *ClaimInvitation {
+	return r.JSON202
 }
 
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -12274,6 +12744,11 @@ func (r CreateClaimTokenResponse) GetApplicationProblemJSON404() *NotFound {
 // GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r CreateClaimTokenResponse) GetApplicationProblemJSON409() *Conflict {
 	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateClaimTokenResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
 }
 
 // GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -14624,8 +15099,9 @@ func (c *ClientWithResponses) GetAttendanceHistoryWithResponse(ctx context.Conte
 
 // ClaimMemberWithBodyWithResponse Claim a member record
 //
-// Turns a one-time claim token (from an administrator or organizer) into a login for the
-// member record it names: the person chooses their email and password. The token works once.
+// Turns a one-time claim token into a login for the member record it names: the person
+// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+// must be the address it was sent to, which becomes the login. The token works once.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14640,8 +15116,9 @@ func (c *ClientWithResponses) ClaimMemberWithBodyWithResponse(ctx context.Contex
 
 // ClaimMemberWithResponse Claim a member record
 //
-// Turns a one-time claim token (from an administrator or organizer) into a login for the
-// member record it names: the person chooses their email and password. The token works once.
+// Turns a one-time claim token into a login for the member record it names: the person
+// chooses a password. The token comes by e-mail only (see `createClaimToken`), and `email`
+// must be the address it was sent to, which becomes the login. The token works once.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -14652,6 +15129,72 @@ func (c *ClientWithResponses) ClaimMemberWithResponse(ctx context.Context, body 
 		return nil, err
 	}
 	return ParseClaimMemberResponse(rsp)
+}
+
+// RequestPasswordResetWithBodyWithResponse Ask for a password reset link
+//
+// E-mails a one-time link, valid for one hour, to the account with this address, if there
+// is one; the answer is the same whether or not there is, so it tells nobody which
+// addresses have accounts. Attempts are rate-limited per client address.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+func (c *ClientWithResponses) RequestPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RequestPasswordResetResponse, error) {
+	rsp, err := c.RequestPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRequestPasswordResetResponse(rsp)
+}
+
+// RequestPasswordResetWithResponse Ask for a password reset link
+//
+// E-mails a one-time link, valid for one hour, to the account with this address, if there
+// is one; the answer is the same whether or not there is, so it tells nobody which
+// addresses have accounts. Attempts are rate-limited per client address.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/password-reset (the `RequestPasswordReset` operationId).
+func (c *ClientWithResponses) RequestPasswordResetWithResponse(ctx context.Context, body RequestPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestPasswordResetResponse, error) {
+	rsp, err := c.RequestPasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRequestPasswordResetResponse(rsp)
+}
+
+// ResetPasswordWithBodyWithResponse Set a new password with a reset token
+//
+// Sets the password of the account the e-mailed reset token names. The token works once;
+// every refresh token of the account stops working.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+func (c *ClientWithResponses) ResetPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ResetPasswordResponse, error) {
+	rsp, err := c.ResetPasswordWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResetPasswordResponse(rsp)
+}
+
+// ResetPasswordWithResponse Set a new password with a reset token
+//
+// Sets the password of the account the e-mailed reset token names. The token works once;
+// every refresh token of the account stops working.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
+func (c *ClientWithResponses) ResetPasswordWithResponse(ctx context.Context, body ResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*ResetPasswordResponse, error) {
+	rsp, err := c.ResetPassword(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseResetPasswordResponse(rsp)
 }
 
 // RevokeTokenWithBodyWithResponse Revoke a refresh token
@@ -15580,17 +16123,40 @@ func (c *ClientWithResponses) ListMemberAttendanceWithResponse(ctx context.Conte
 	return ParseListMemberAttendanceResponse(rsp)
 }
 
-// CreateClaimTokenWithResponse Issue a one-time claim token
+// CreateClaimTokenWithBodyWithResponse Invite a member to claim their record
 //
-// For an unclaimed member record: a token, shown once and valid for 14 days, with which
-// the person creates their login at `POST /v1/auth/claim`. Issuing a new one voids the
-// earlier ones.
+// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+// `/app/claim`). The token goes to the member's address on record and is never shown to
+// the inviter. For a member with no address on record, an administrator gives one in
+// `email`, which is saved on the record; others get 422. Inviting again voids the
+// earlier tokens.
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
-func (c *ClientWithResponses) CreateClaimTokenWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*CreateClaimTokenResponse, error) {
-	rsp, err := c.CreateClaimToken(ctx, memberID, reqEditors...)
+func (c *ClientWithResponses) CreateClaimTokenWithBodyWithResponse(ctx context.Context, memberID MemberID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateClaimTokenResponse, error) {
+	rsp, err := c.CreateClaimTokenWithBody(ctx, memberID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateClaimTokenResponse(rsp)
+}
+
+// CreateClaimTokenWithResponse Invite a member to claim their record
+//
+// For an unclaimed member record: e-mails the person a link with a one-time token, valid
+// for 14 days, with which they choose a password (`POST /v1/auth/claim`, or the page at
+// `/app/claim`). The token goes to the member's address on record and is never shown to
+// the inviter. For a member with no address on record, an administrator gives one in
+// `email`, which is saved on the record; others get 422. Inviting again voids the
+// earlier tokens.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/members/{member_id}/claim-tokens (the `CreateClaimToken` operationId).
+func (c *ClientWithResponses) CreateClaimTokenWithResponse(ctx context.Context, memberID MemberID, body CreateClaimTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateClaimTokenResponse, error) {
+	rsp, err := c.CreateClaimToken(ctx, memberID, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16863,6 +17429,132 @@ func ParseClaimMemberResponse(rsp *http.Response) (*ClaimMemberResponse, error) 
 	switch {
 	case rsp.StatusCode == 429:
 		var headers ClaimMemberResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRequestPasswordResetResponse parses an HTTP response from a RequestPasswordResetWithResponse call
+func ParseRequestPasswordResetResponse(rsp *http.Response) (*RequestPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RequestPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers RequestPasswordResetResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseResetPasswordResponse parses an HTTP response from a ResetPasswordWithResponse call
+func ParseResetPasswordResponse(rsp *http.Response) (*ResetPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ResetPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ResetPasswordResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
@@ -19837,12 +20529,12 @@ func ParseCreateClaimTokenResponse(rsp *http.Response) (*CreateClaimTokenRespons
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ClaimToken
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest ClaimInvitation
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
-		response.JSON201 = &dest
+		response.JSON202 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -19878,6 +20570,13 @@ func ParseCreateClaimTokenResponse(rsp *http.Response) (*CreateClaimTokenRespons
 			return nil, err
 		}
 		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest InternalError

@@ -43,6 +43,8 @@ type Env struct {
 	Store *store.Store
 	// SigningKeyFile holds the key the service signs tokens with.
 	SigningKeyFile string
+	// DataDir is the service's data directory; with no mail server its e-mails are in outbox/.
+	DataDir string
 	// URL is the service's base URL (http://127.0.0.1:port).
 	URL string
 	// Client is the generated client; every response it receives is checked against the contract.
@@ -76,6 +78,7 @@ func StartWith(t testing.TB, st *store.Store, configure func(*config.Config), op
 	}
 	cfg.ShutdownGrace = 5 * time.Second
 	cfg.DataDir = t.TempDir()
+	cfg.JobPollInterval = 50 * time.Millisecond
 	cfg.SigningKeyFile = filepath.Join(t.TempDir(), "signing-key.pem")
 	if configure != nil {
 		configure(&cfg)
@@ -110,7 +113,7 @@ func StartWith(t testing.TB, st *store.Store, configure func(*config.Config), op
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st, SigningKeyFile: cfg.SigningKeyFile}
+	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st, SigningKeyFile: cfg.SigningKeyFile, DataDir: cfg.DataDir}
 }
 
 func newRouter(t testing.TB) routers.Router {

@@ -11,6 +11,7 @@ const (
 	PrefixRefreshToken = "rct_"
 	PrefixClientSecret = "rcs_"
 	PrefixClaimToken   = "rcc_"
+	PrefixResetToken   = "rcp_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.

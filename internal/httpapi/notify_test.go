@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/config"
@@ -115,6 +117,81 @@ func TestChangesAreMailedToThePeopleTheyConcern(t *testing.T) {
 		}
 		if len(got) != 0 || len(ids) != len(want) {
 			t.Errorf("unexpected messages (the rolled-back roster must send none): %+v; %d distinct ids", got, len(ids))
+		}
+	})
+}
+
+// A password reset goes by e-mailed link only, tells nobody whether an address has an
+// account, works once, and ends the account's sign-ins.
+func TestPasswordResetByEmailedLink(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		ctx := t.Context()
+		email := apitest.Email(t, "forgetful")
+		env.CreateUser(t, recert.User{Email: email, Role: recert.RoleAdmin})
+		for _, addr := range []string{email, "nobody@example.org"} {
+			res, err := env.Client.RequestPasswordResetWithResponse(ctx, api.PasswordResetRequest{Email: openapi_types.Email(addr)})
+			if err != nil || res.StatusCode() != http.StatusAccepted || len(res.Body) != 0 {
+				t.Fatalf("reset for %s: %v %d %s", addr, err, res.StatusCode(), res.Body)
+			}
+		}
+		m := env.Outbox(t, email, 1)[0]
+		if m.Subject != "Reset your Recert password" || !strings.Contains(m.HTML, "/app/reset?token=rcp_") {
+			t.Fatalf("reset mail: %+v", m)
+		}
+		token := apitest.Link(t, m, "/app/reset?token=")
+		const fresh = "a wholly new passphrase"
+		for i, want := range []int{http.StatusNoContent, http.StatusUnprocessableEntity} {
+			res, err := env.Client.ResetPasswordWithResponse(ctx, api.PasswordReset{Token: token, Password: fresh})
+			if err != nil || res.StatusCode() != want {
+				t.Fatalf("reset %d: %v %d %s", i, err, res.StatusCode(), res.Body)
+			}
+		}
+		ok, _ := env.Client.CreateTokenWithFormdataBodyWithResponse(ctx, api.TokenRequest{GrantType: "password", Username: &email, Password: ptr(fresh)})
+		old, _ := env.Client.CreateTokenWithFormdataBodyWithResponse(ctx, api.TokenRequest{GrantType: "password", Username: &email, Password: ptr(apitest.Password)})
+		if ok.StatusCode() != http.StatusOK || old.StatusCode() != http.StatusBadRequest {
+			t.Errorf("sign in with the new password: %d, the old one: %d", ok.StatusCode(), old.StatusCode())
+		}
+		page, err := http.Get(env.URL + "/app/reset?token=" + token)
+		if err != nil || page.StatusCode != http.StatusOK || !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("reset page: %v %+v", err, page)
+		}
+		_ = page.Body.Close()
+	})
+}
+
+// An administrator invites a member with no address on record by entering one; an
+// organizer cannot, and the invitation's token is never in the answer.
+func TestClaimInvitationNeedsAnAddress(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		w := newWorld(t, env)
+		ctx := t.Context()
+		m, err := st.CreateMember(ctx, recert.Member{Name: "No Address"}, w.orgA.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := env.Client.CreateClaimTokenWithResponse(ctx, m.ID, api.ClaimInvitationInput{}, w.as("organizer A"))
+		if res.StatusCode() != http.StatusUnprocessableEntity {
+			t.Fatalf("invite without an address: %d %s", res.StatusCode(), res.Body)
+		}
+		addr := openapi_types.Email(apitest.Email(t, "entered"))
+		res, _ = env.Client.CreateClaimTokenWithResponse(ctx, m.ID, api.ClaimInvitationInput{Email: &addr}, w.as("organizer A"))
+		if res.StatusCode() != http.StatusUnprocessableEntity {
+			t.Fatalf("an organizer entered an address: %d %s", res.StatusCode(), res.Body)
+		}
+		res, _ = env.Client.CreateClaimTokenWithResponse(ctx, m.ID, api.ClaimInvitationInput{Email: &addr}, w.as("admin"))
+		if res.JSON202 == nil || res.JSON202.Email != addr || strings.Contains(string(res.Body), "rcc_") {
+			t.Fatalf("admin invitation: %d %s", res.StatusCode(), res.Body)
+		}
+		mail := env.Outbox(t, string(addr), 1)[0]
+		if mail.Subject != "Your continuing-education record is waiting for you" || !strings.Contains(mail.Text, "Hello No Address") {
+			t.Errorf("invitation: %+v", mail)
+		}
+		claimed, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: apitest.Link(t, mail, "/app/claim?token="),
+			Email: addr, Password: apitest.Password})
+		if claimed.JSON201 == nil || value(claimed.JSON201.MemberID) != m.ID {
+			t.Fatalf("claim: %d %s", claimed.StatusCode(), claimed.Body)
 		}
 	})
 }

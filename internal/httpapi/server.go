@@ -120,6 +120,8 @@ func NewHandler(o Options) (http.Handler, error) {
 	docs := docsHandler()
 	e.GET("/docs", docs)
 	e.GET("/docs/*", docs)
+	e.GET("/app/claim", htmlPage("claim.html"))
+	e.GET("/app/reset", htmlPage("reset.html"))
 	e.GET("/metrics", echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: reg}))
 	return e, nil
 }

@@ -33,6 +33,8 @@ type Store interface {
 	UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error)
 	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
 	ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error)
+	CreatePasswordReset(ctx context.Context, userID string, hash []byte, expiresAt time.Time) error
+	SpendPasswordReset(ctx context.Context, hash []byte) (string, error)
 
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)

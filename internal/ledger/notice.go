@@ -9,6 +9,8 @@ const (
 	NoticeDisputeFiled        = "dispute.filed"
 	NoticeDisputeDecided      = "dispute.decided"
 	NoticeActivityReviewed    = "activity.reviewed"
+	NoticeClaimInvitation     = "claim.invitation"
+	NoticePasswordReset       = "password.reset"
 )
 
 // Notice is one thing a change tells a person, named by ids: who and what it concerns are
@@ -21,6 +23,10 @@ type Notice struct {
 	DisputeID    string `json:"dispute_id,omitempty"`
 	ActivityID   string `json:"activity_id,omitempty"`
 	Reason       string `json:"reason,omitempty"`
+	UserID       string `json:"user_id,omitempty"`
+	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
+	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
+	Token string `json:"token,omitempty"`
 }
 
 // Outbox takes the notices of a change. Notify must be called with the context of the

@@ -94,6 +94,13 @@ func (w *Worker) Messages(ctx context.Context, n ledger.Notice) ([]Message, erro
 }
 
 func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, error) {
+	if n.Type == ledger.NoticePasswordReset {
+		u, err := w.dir.User(ctx, n.UserID)
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", n.UserID, err)
+		}
+		return []recipient{{email: u.Email, data: Data{Name: u.Name, Link: w.link("/app/reset?token=" + url.QueryEscape(n.Token))}}}, nil
+	}
 	m, err := w.dir.Member(ctx, n.MemberID)
 	if err != nil {
 		return nil, fmt.Errorf("member %s: %w", n.MemberID, err)
@@ -126,6 +133,8 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		}
 		d.Activity, d.Decision, d.Reason = a.Title, a.ReviewStatus, a.ReviewReason
 		d.Link = w.link("/v1/members/" + m.ID + "/activities/" + a.ID)
+	case ledger.NoticeClaimInvitation:
+		d.Link = w.link("/app/claim?token=" + url.QueryEscape(n.Token))
 	case ledger.NoticeDisputeFiled:
 		return w.organizers(ctx, n, d)
 	default:

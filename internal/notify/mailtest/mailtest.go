@@ -120,6 +120,11 @@ func Parse(raw []byte) (Mail, error) {
 	}
 	var m Mail
 	m.MessageID = strings.Trim(msg.Header.Get("Message-Id"), "<>")
+	if to, err := msg.Header.AddressList("To"); err == nil {
+		for _, a := range to {
+			m.To = append(m.To, strings.ToLower(a.Address))
+		}
+	}
 	if m.Subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		return m, err
 	}
