@@ -186,6 +186,8 @@ const (
 	APIClientScopeMembersWrite      APIClientScope = "members:write"
 	APIClientScopeOrganizationsRead APIClientScope = "organizations:read"
 	APIClientScopeProgressRead      APIClientScope = "progress:read"
+	APIClientScopeWebhooksRead      APIClientScope = "webhooks:read"
+	APIClientScopeWebhooksWrite     APIClientScope = "webhooks:write"
 )
 
 // Valid indicates whether the value is a known member of the APIClientScope enum.
@@ -210,6 +212,10 @@ func (e APIClientScope) Valid() bool {
 	case APIClientScopeOrganizationsRead:
 		return true
 	case APIClientScopeProgressRead:
+		return true
+	case APIClientScopeWebhooksRead:
+		return true
+	case APIClientScopeWebhooksWrite:
 		return true
 	default:
 		return false
@@ -955,6 +961,8 @@ const (
 	ScopeProgressRead       Scope = "progress:read"
 	ScopeUsersRead          Scope = "users:read"
 	ScopeUsersWrite         Scope = "users:write"
+	ScopeWebhooksRead       Scope = "webhooks:read"
+	ScopeWebhooksWrite      Scope = "webhooks:write"
 )
 
 // Valid indicates whether the value is a known member of the Scope enum.
@@ -993,6 +1001,10 @@ func (e Scope) Valid() bool {
 	case ScopeUsersRead:
 		return true
 	case ScopeUsersWrite:
+		return true
+	case ScopeWebhooksRead:
+		return true
+	case ScopeWebhooksWrite:
 		return true
 	default:
 		return false
@@ -1113,6 +1125,36 @@ func (e VersionDatabase) Valid() bool {
 	case Postgres:
 		return true
 	case Sqlite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	ActivityReviewed    WebhookEventType = "activity.reviewed"
+	AttendanceCorrected WebhookEventType = "attendance.corrected"
+	AttendancePosted    WebhookEventType = "attendance.posted"
+	AttendanceRevoked   WebhookEventType = "attendance.revoked"
+	DisputeDecided      WebhookEventType = "dispute.decided"
+	DisputeFiled        WebhookEventType = "dispute.filed"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case ActivityReviewed:
+		return true
+	case AttendanceCorrected:
+		return true
+	case AttendancePosted:
+		return true
+	case AttendanceRevoked:
+		return true
+	case DisputeDecided:
+		return true
+	case DisputeFiled:
 		return true
 	default:
 		return false
@@ -2499,6 +2541,94 @@ type Version struct {
 // VersionDatabase The storage engine in use.
 type VersionDatabase string
 
+// Webhook defines model for Webhook.
+type Webhook struct {
+	// ClientID The app that owns it, if an app subscribed.
+	ClientID       *string            `json:"client_id,omitempty"`
+	CreatedAt      time.Time          `json:"created_at"`
+	Description    *string            `json:"description,omitempty"`
+	DisabledReason *string            `json:"disabled_reason,omitempty"`
+	EventTypes     []WebhookEventType `json:"event_types"`
+	FailingSince   *time.Time         `json:"failing_since,omitempty"`
+	ID             string             `json:"id"`
+	OrganizationID *string            `json:"organization_id,omitempty"`
+
+	// Status active or disabled
+	Status string `json:"status"`
+	URL    string `json:"url"`
+}
+
+// WebhookDelivery defines model for WebhookDelivery.
+type WebhookDelivery struct {
+	Attempts    int              `json:"attempts"`
+	CreatedAt   time.Time        `json:"created_at"`
+	DeliveredAt *time.Time       `json:"delivered_at,omitempty"`
+	EventType   WebhookEventType `json:"event_type"`
+
+	// ID The webhook-id header: the same on every attempt.
+	ID             string     `json:"id"`
+	LastAttemptAt  *time.Time `json:"last_attempt_at,omitempty"`
+	LastError      *string    `json:"last_error,omitempty"`
+	LastStatusCode *int       `json:"last_status_code,omitempty"`
+
+	// Payload The body sent.
+	Payload map[string]interface{} `json:"payload"`
+
+	// Status pending, delivered or failed
+	Status string `json:"status"`
+}
+
+// WebhookDeliveryList defines model for WebhookDeliveryList.
+type WebhookDeliveryList struct {
+	Items []WebhookDelivery `json:"items"`
+}
+
+// WebhookEventType defines model for WebhookEventType.
+type WebhookEventType string
+
+// WebhookInput defines model for WebhookInput.
+type WebhookInput struct {
+	Description *string            `json:"description,omitempty"`
+	EventTypes  []WebhookEventType `json:"event_types"`
+
+	// OrganizationID Whose events: an organizer's organization (required when they act for several);
+	// administrators may leave it out for every event. Apps subscribe for themselves.
+	OrganizationID *string `json:"organization_id,omitempty"`
+	URL            string  `json:"url"`
+}
+
+// WebhookList defines model for WebhookList.
+type WebhookList struct {
+	Items []Webhook `json:"items"`
+}
+
+// WebhookUpdate defines model for WebhookUpdate.
+type WebhookUpdate struct {
+	Enabled    *bool              `json:"enabled,omitempty"`
+	EventTypes []WebhookEventType `json:"event_types,omitempty"`
+	URL        *string            `json:"url,omitempty"`
+}
+
+// WebhookWithSecret defines model for WebhookWithSecret.
+type WebhookWithSecret struct {
+	// ClientID The app that owns it, if an app subscribed.
+	ClientID       *string            `json:"client_id,omitempty"`
+	CreatedAt      time.Time          `json:"created_at"`
+	Description    *string            `json:"description,omitempty"`
+	DisabledReason *string            `json:"disabled_reason,omitempty"`
+	EventTypes     []WebhookEventType `json:"event_types"`
+	FailingSince   *time.Time         `json:"failing_since,omitempty"`
+	ID             string             `json:"id"`
+	OrganizationID *string            `json:"organization_id,omitempty"`
+
+	// Secret whsec_ and base64: shown once.
+	Secret string `json:"secret"`
+
+	// Status active or disabled
+	Status string `json:"status"`
+	URL    string `json:"url"`
+}
+
 // WhatIf defines model for WhatIf.
 type WhatIf struct {
 	Credits []WhatIfCredit `json:"credits,omitempty"`
@@ -2575,6 +2705,9 @@ type ProgressProgram = string
 
 // UserID defines model for UserID.
 type UserID = string
+
+// WebhookID defines model for WebhookID.
+type WebhookID = string
 
 // BadRequest An RFC 9457 problem detail.
 type BadRequest = Problem
@@ -2836,6 +2969,12 @@ type ListUsersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
 type CorrectAttendanceJSONRequestBody = AttendanceCorrection
 
@@ -2925,6 +3064,12 @@ type CreateUserJSONRequestBody = UserCreate
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdate
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = WebhookInput
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = WebhookUpdate
 
 // Getter for additional properties for ProgressPeriod. Returns the specified
 // element and whether it was found
@@ -3146,331 +3291,356 @@ func (a ProgressPeriod) MarshalJSON() ([]byte, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs5sjf4KgieE2Hp+4q62e6ZluLEhlqWZzRjtxWW3d6zTX8iVAWSaBUBNoASzfbniHmHPX/u3ydi",
-	"n2PfZJ5kA5lAFaqI4kUSZXeP/ui2SFbhmshM5OWXnzupHE+kYMLozuHnzojRjCn48/QdHdp/M6ZTxSeG",
-	"S9E57LwbMXLDlOZSEDkgZsSIvPqFpSYhA6lI/2zQfU1NOurvdJKOTkdsTG0jZjZhncOONoqLYefLl6Tz",
-	"lhk1Ox4YpuY7uWCpFJkmRpIp5YZcsYFUjCj7ChfDetNjLvi4GHcO9xLfDReGDZnqfLEdTaiiY2bcrI5T",
-	"w2+4mZ29sJ+47W1CzaiTdAQd23epe+CSZ52ko9ivBVcs6xwaVbCw2wk1hin7/v+iqbn8mXZ/O+j+6ePn",
-	"g2df/r2TRCZ8rN8M5qd6ekPzghpGqMb15Jpk9vNWxga0yA0xMqOz7SNCxYxMqDZEKjIoTKEYPGgXA6bx",
-	"a8HULJiHvpSD2kINpBpT0zns2NfiQzSGiYyKlLUvT/nIOgtkVlmgk5wzYVp7TuHnNXpNc75Kr4XSUsUJ",
-	"vS/YJ3OZwhN9T+4TxW64LDSZ0CE7InLMDZC+/W3AlTbwQ9u2YGN1AqafXjExNKPO4fP9g9gYX3A9KUz7",
-	"pmT4+xprk+nJCmtzerNoQ9jNevvBblahgtNPk5za3pobcibSvMgYYTQdkVSxjJsnmtA8lym1j7StOHMN",
-	"hqNyZ6tzOKC5ZuUwrqTMGRUwjrOMjSfSMJHO/s5m88M5JoXgvxaMXLOZ23+uiV0Ipg3ZouT9+7MXCdF0",
-	"tp1YRgbMi3BDNB2wfHZIqPtqys0IiEfTMesJ2xwVWdnSkBmNPxupmP1eT6TQLCFjqq5ZRvrlSE33LZvk",
-	"dMayQ2L3ob/TE35RkLFXqxJMr2vn10KQB8+fJ5bD+s/7sS07GwDLbzlDVo70SW45l2I0O4LJpCMqhozQ",
-	"ySTnTBMp8hnhoTgh2vA8JyOqCTc7rbNw0qZt+N89WzDetyXRfs1xtx+dpfN4xcfczI/+nA4Z0fy3Vh6U",
-	"w3vR8/B8L7H9okB9vreXVOJ1PyJek85rNr5iqpVHjOHnNZjEmI1XYBJv1JAK/huc+9a+ZfDQGiOQarjC",
-	"CM6lNlwMWzuf4O9r9DvRq7DHcyWHimkN/9Lx/O6/sSQJvGiCj7RRgft5vaPzXi/Y7EKvtdWFVksn/MW2",
-	"hQwP1LcfaPYWGaP9lEph2Z79E04kCoLdiZJXORv/z1+0BDlS9f7vig06h51/26203l38Ve+e41vY6Tw/",
-	"8PyYazKmudWlWAaqGOU5Mmg7GkVTK5VuaM4zJ5WsjiHFIOfpVxtz6vrXlbBRTMtCpeyJJmmhFBOWc4E6",
-	"+SXpvJTqimcZEw89YCOvmSA5Ta+dzEvlhNlVVjJnSNVywhSMgAjGMg3jPROWpmh+qhSqcg815mNBCsE+",
-	"TVhqWAakUCiGkiJjBiiDKka4wNkwdcMUyeWQFCJjym2Eo6sMpvKjNC9lIbKHnMWPkugiHZU0kdgVF9IQ",
-	"KRhSNs1zpsiYzohmSCLndJZLmr2T8hVVQ/bQhHIls5k9irnt3C4kFU3yoGnKJgYJ5FzBjZLbH15SnrPs",
-	"oQfstAPUHzKiuUhxbZ2eMeQ3TFhCCW/QX5LOBVM3PGXvBb2hPKdX+YMu9THJ2ISJzKqJZAvImhp6RTXb",
-	"tqtfCGW1cTsqK2UC4wHc7rvl9T7WvXt6NzAEwAjeSfmaiplj8/pBN0pKMrb3bHco9ZHT0akdHmwX7lPG",
-	"cjq7vym/F7QwI6n4b+yhDz5IKjgrWiP7bUzrw4cP3ePCjJgwdhys3vGcvIbZTJS07Vm6OBWGm9lXFNZT",
-	"luddJ66vCkOuFKPXmlByVWgu7KxVYcnXNuRaBzvRDyfnqOjMt675p27Gh9wQ+xQ5e2GXjH2i44k9nZ39",
-	"g6fPnn/XSUJd5+e97vcfP38X03GS0iYFS5Pnbwadw58XT/+4yLjpfEk+Wy1uwpThqB7RyUTJG5pfwruf",
-	"57uyOziUarZsfU/8c/YdVuilz5++1/AsNxRXKtJ55shniSEq6WQyLcZMYFOXVi/BETBhLyI/d4QU9j1q",
-	"DE1HzCqcN0zxAWdZ52OkOZ5Fh1PdTaK/clEYXNXmtScB7f7SMG0udSoVa3lIyRueITeYa16xG86ml4pR",
-	"3bJa7on52VuGbJ8JZm2f/gWUkOgCaJYPLhWbSGVYONvS3pF0DDc5i47DyAlPYQDcsLGOP4NfUKXorPq8",
-	"hIYd1b+zz35JOlY1zRSditgAv4R3ip87cMkI75bwfOIJCig2IHY/vXIyLSTWXPTmyoWDrNYZRXvny8fg",
-	"KJ+AnIcLT/2Apv50+N1MFaPYdjHJ3F+xfY33XW0BTY2MkxpdJJKauwEvmLlT2jV8HD2qaJpfp/WW89Z6",
-	"EmJbT03Hzzjxa+onOr8x1bb8lWvjuF99X0rSLv9YZTpul+cOQHPI0OaicZ2JSYGSMUMllebnwficlXIx",
-	"r198d39Y1l+XmS+lIpPiyot8fUhQ3dEJgXOZkF9kYe9vCbmReTEGZTI0Qu7t7SXt4mReQNtR5gxuAfYh",
-	"Z7oDkzFx/pWMSOEsdLcWR6XVzAukW8qnQNTU5/JhxASx6wu3SHsjuxZyKg7J8z3iXiJjes3Ivn3KrZqz",
-	"1u3t7S0z30XlWMMT9+Lk9BDdHlKbrn2UwKMJoYbkjGpD/rzX7DlZ6JSrS8Zgn59Gt7mUTM0nF5qlo3Ir",
-	"VMho97eP9n973e8vP37eT757GlfOxvTTGb5/sHcfgq7BG+qCC+e6iFOc05hYuR37iknuwOO1Ai9eytje",
-	"gjxdk7NlLOW6ISZXVXUqMVInZG/sR1eMbaDBZJ5HiK8x3XJci2b8zlFEqa1VjM9eCRTTnpN08PyBX8Cy",
-	"Jqk4cHNYsaRjj3rOsiG7tPftS12oG/TTZKklFc3HRe7bSXMueErzSy60UYUTjJ7jX3J+OWbMoNIYfMsv",
-	"Qb/RpshmoFDBM5eVj7eTdKQZ1YRqcG2ZcHTZ3v3e0qIToF058kPTtN+iP8vrNnUXDItrnBg/1Qv73nKB",
-	"n3mjeNlTNZ4WxdH3cAL64Jonxi9UXWguZZGRZYxYroKHQBLQyYTQ1GgykOqI+HmDD9Q9y5TeifHSO6/6",
-	"mAvHjPcbW5B00B3rfjaqYM1dqW9I9Az7Du+Fy5bHY4Nstr5CAdsJd00fKkarG9Pcx6niIH3AoV/+6j75",
-	"Hyum4B8IvvEPTZx3qnwEmSJnsW/wpYWc5QM3owuWKrYOjwnWvbmDLoZEl002tJ2RnAoyYoqBZ/cIfe6V",
-	"036ns0xE1DtoOeoVe70z41xLQWeFvqRTqjLkiqu8U8Z4xDjsrewqyAaXGD4WMG6mrQhe/Rhe4AsnoP3H",
-	"jqKLZovZcGJsPYh6CQ0Q5bhK64OfRtXDMnK4m9Gg6s+FAwV/XqIzpPbVQjXqrtaEisQ3Y0+otd9CaYEL",
-	"PirYFChfxD1GzIgaMqYZCwI9olJsAemi/yx2kZtvGyKAYAhJ+ReRN0wpntnxUEEYVTlninjFMyG0J1Kp",
-	"FAOKgPfYjYt/sp/c3j7R4St+hk/Q/ZspOrVXbakItXdKhlFCnrSUV0ndUMCeVnbp6KzUZ12HgXWK5lb3",
-	"kVHOfi+mnMZx0S2rTQXBs+GWWyc+jJSKDB06O52khZ02zt8qJO855moEjE831sO9umj2AW9sGeM8y6xG",
-	"tMSqukL/IfttGUAzlBdeIKnMGCiFqxuRq3HfU5PrTvfLYvKrDsV6yvo6MrviNc2r6hLVPionl5kIQ1vH",
-	"3iJtu7mUbpiLz+t9GV+b8vIO5teyqXtR+GtCaVMaPyiCcyN1CsHlOqLWv3M1i8vHQluBpAjqtCgf3TvO",
-	"cjrXpNNG1hqGf2etYbgwCm4gQHMFvbxan9rEa0OujSW2+HAqI5HAVtiOaU7oWBbCYJCVFfhSG2Kmkkxy",
-	"mjIIJnChbITmUzrTEE1gn2g4kHee78Xcx/vJsy9bvd6O/3TwZfv/iNosTwJTf2OsP5ycE28B2gnE/lkn",
-	"6Zzh/86iGuGJJbZBGQLQYP5X6aRN4V/qk66nFLQ/wdhlq0Fo084NJrLLld3XeEVo96j6BhZ3DcH3L/FR",
-	"q+RqXax5sqIy4PayaOX5t828afp2PtnQaRs7dU1OCmeo5XaiDVVm1Z1qjKeZ2lKnuqrf+gbX3Myuw9o4",
-	"AuIp74bBbbHa1yjHySkfn4mbwLdW30A2pjyPeo4UXjZ4+TKZUk00E3WnFzYQo+JPE66YXoviFl39G6sd",
-	"Xp79GIIuV1iM2zhNW5brOBtzwbVR1EiFYf2Yz0YJjhN5upCEZpli2j5CFEulyo4IOhU1vWFZdGVr6RTR",
-	"qOr4TINA56YVi/LxJQRrNbS6/YM/x3bST3rdoVkZpPVUqqz2dvllo4HvllvHqoFXu142F99z9GycChNT",
-	"HVMrcOPhN3dXiW4fwDSi+jKlmlmZxxRzpr75q9ntLGgyr3uYFB9TYD8aolzt3zEJ7n2VK1zKw8MZztF1",
-	"nrh1j040aVW2lu7vbU70/DLPhWhzoQ03BTZI7AtEFHaCRy6Bx2gyonpkj/E1m5j58IMYqXjKK6MA9pM5",
-	"czIfGI2M5PTk9RuwPPx0/OKIgFNtyjUj+wt851GX/co0eFcy8e9dzewBvaxer/kYb5iQl/Z/hb7EJzvO",
-	"r3Q5YWpQaOegnNjvWTqW9h3wBGhDRQYqOGRNXlKtuf3OLHA6Nh2y86S5lMZe8RhLXe+mV2dKt79/OqP0",
-	"4dphnMtV5k0rxGsqwy2j3IymnN3aZ1x7pvWy4bS3tkb8z/cbUlkGQMzn+0ltr+RXM9D3YEmf6MoVS7aE",
-	"NESzfND1gYzbwYV5YYhlUyX2Wmyl8TqFNvCK1JXjUiOez8abX+xonFTzuNzLAW71Bi0WvUYaml+ufk4W",
-	"6Lw4zlqTsTm71O8Ij1jOAtbxDd6/snQb1+E1x8wnL3vGXGuMWpkqKYbx6LnFYdxMa2fbizhytMxBLVjs",
-	"jtQyv1lzbcqXWhYnejVfygPmY8HlBFTpwL23wK23hjsTNqJavbLr9ZQ7j1twG7VuDeK9HdWUdDEXafpN",
-	"mdYbO7Fgme+DMXp2c3udxrXwtjxb9xD8txp5f8XgP9BA/gDpO7Vli/H0dcyg96m8eZCPW2t2t40baWHD",
-	"qxsZQ669dB0u8FGwoY7Z5W9StCiQraplofLo92tGucxra3MKXTXCdnNnJTXmNMbABLo4PiYkkIAncLhg",
-	"arhd5vyGXU7ZFRdU+aSdjCufOBOEysa4BqLc3EMGxrzvCtwt/jFSWika3Ofe0jUaxzc0DO7Fcyg2f6DD",
-	"k7s01v+2pxR3b17M3vHk1g5h5Z87HjPFU7p7MuIpHcr5zVyWmXDLjAZ3tsthF4qvkCjT4nVZ7xz7fWkV",
-	"fvfhQEcpujnfechiA06SKTqwCwGR+hrzdVJ7scrzFj3j9IZn3to4H6rn0eNuabjBNOnLphmuljOdDewN",
-	"ckyHbPeXCRuWHyYt2u4Grne3Ml3rET14/l38J/4bW1U6hTeV2nq5ZsqO1ruuvOQsz0oMkaZaapwTpeID",
-	"40IbcsVKV//zvb3YQoYccIGXDhLxb2heMDKlOvTNX0lIz/D4PQ50x2FKxbZ7Iu3yqViowt8u3vxIzvF3",
-	"svX25Qn57vu9/YQMFB2OmQAou/G2VZQjw+JmxAWYy/2cDnui/2+7nj3s7u1a6d4nXBAKGB0J6f/bLuBN",
-	"9UuQvL77DPMhJTyjC0MsV9e9t9Rtm1fRiH7eid+u2C7/ldHcjOZ3OHK5vl5+iXZvxTr624e/RxhEPgy7",
-	"OM1eXBy3HNmb+oMHz5/vfx999LrNmoKQAr6JN38/j75e6Bqj0TzOQz7FVRzMbyLXbJaQK6rZd88KlS8P",
-	"yLFjw0nalnEOCawODqhlQS/mV/SazVYXMXZPlt1tocFY/68YvWFt1vq2gPVNWNZEtpL6cjsWbVWA1bSj",
-	"uD/xPqLA1nRRet4PQ8f1SaptSe4p+gu2/1ZBByvu1/pLX/r2qGLCQOj1mOfcoKPul0LNLrMCTtqAjnk+",
-	"uxyzjKfw3IoutsjStq7NfRig8Izd3vz0iqdM6HXz53zgCQrp5QcLY3ZWfBp9zQ19/9kKdkbj7imVTPxw",
-	"1ogLPO7+Xx8/H7RgBTbllB2dG0xs6V5HeBuesmWbhiCQTVPM6psewjm+ZYPYFcB7sxc189Y+s36aYUtO",
-	"Z9LRBa7NKmGpPIsHxOrlq/deR/Rc33cZcVHmkdaXOL6RftPuaI68SieX6SwtL6sYlvB0WYhCEA26sFuE",
-	"WPqSdK64MqPLsRSol1XhEAfLukrLqFQuxeoXewhEivlSP4yY5YuEklwOuSDsE9eY6erxfVOpspj7NAiz",
-	"ahHEwcWBjS9//fP1Qfb003N6lWZsMBzxX67zsZCT6A0CmdoaXNRxwdhdutWrLVPOzOwyzalefmbw4RN4",
-	"dmUbJxJmZeRc0yjp4zC9UbFclmpDlxkTcQS3yrH+456GO8QH3oUyK1vdd3vtdHrfKe0vpSJUBOERckA0",
-	"u2GK5rVUd50gqrODwHRhoMACckiBMDKe4377YxTLV2/n7/dhcasE94ZMbm6oLi08cneCKgWrEOniW4sD",
-	"M1595g4/uRzZMo0zvG740gplp+0zn7c2goWQQRhd+adiBvpJOhlLGdUtZkds8v0kW4V5jbkIv91/ZGe/",
-	"R3b24EI5Fo0equf3AFkgM9Zq+aapuWzXo/wTk1GbY7SpaUk1vPzTrwfXq2payxBngAWsH7l3Cy0HlqnZ",
-	"7zL1JtypWyk5fnOCK+f5xfydc6/7/Uf3b/fj5/3k6X4cPGtuS9c/knN73rhEt25hMAWuUyk0F+TchyQT",
-	"d1Yikd7Lql1EIGVg1T4uOTn3Ia9rJ3FzUrt5Hz9c+QyvB+S0jPyXje2eRKGfze+QyNcl3rnlPHfJN2+Z",
-	"ZhHj3R3zf5LOqllKTbOjyxFamBtUG3trttStt6UxJHwrOg4HRh3LPXn78oR8/+z5n4jDuXZ1AeahJyoH",
-	"YwTMYsqEIRDM6Cs4VLWGfKIaRsNgiBuNW6OY9202S4bAFQeLLzCRgRsNrz9vjgszIgc7ewTeBcwF5zb8",
-	"07PviUYABPJ852A79Fg6v+GlGyJou/gNmsuCL4YKUz6KAAO9eqoQuphg0Do+6f28/nUwi0W1ZRiwjs2W",
-	"ESaMmtkVKz2cA85yqOdR+SNDZIlFTDlwG0dYMhfa0GhmUghUPqGuLocnE5lCWY6MYGGrSKgjvNgOblOW",
-	"lSBbNNfS16Do/59dd1K6Z1m/zEgn6E0Gx++vhTSMTEdMEKqvuRgCgY1YPtlZHN5WStxne7UyQt9/H2r6",
-	"e1FI0DImpumw1iOpDNHFeEzVrKrBhqtk26nnzv9AM/K2pLpWx0mzl/dvz6rwLMIzJgwfzBAWqN7dEenT",
-	"K1mYw6ucius+rhPW57LrQDSdacINoXleH1nwVmdFr4uP1VngZA7qAMVlIBbgac7XXV0JBTRcekj6POsn",
-	"pG/liv3XqZn2z2susj7ZSlnhzN2Q+rSdkD4bDBhcYS8HSo77SU/0EQBJ2/cmTHEJjWaMZjkX0HAhuLH/",
-	"Ykiv/QsSIOwfLuKN4+spnWhoEpNl8CulZpfyhql+gqX2utgJJNYBoXRTrtKCGwD11wBy1PdD7rusP73T",
-	"E8eA1IC4uh69AfdCHxF2w9TMxTxAOzvjjKSyyDPA4IUclRmxo+FM90S/V6at9DqHBJSO/g6BMiUFz02X",
-	"C7/e2KGDJ2bEEYfeIW+Zvez6ukEMqt/0xHQkc0Y8/DACFwk9ZUqTZwcHDmeCuKgHe3ShNp6jVoynaCOY",
-	"+/DVuaYu8GzewWnXNMbM+/gbEf4pKwLU03gMDFDGmpNhWp/DezFOPmkT8x9G9YpbJKXCEsoVI8yV98zI",
-	"jBmyZRmp23SUr4jHMUtzhvVUAN95O8pnXeNLLGDtWWv+gQXXUQDRNMsV9WAojY7nu3HpGQu2/S1kpcVC",
-	"rpBtrB5EsKqj3ba6OmXg+F7ZkcSp4k7bsrrTfz5AyTOSTtKR4tIomlrRcsVGmDOSsQFPvSI1SeWYR8MD",
-	"19jceoRFuUE1n4xgCw+55xbzpmBU/0w85gU46SUX8SCbuiRazUpYvmLkGtE0oTxPJ93U/gfMaGku2wo8",
-	"q5VIbmdCWvUIVlxvLS3CKtJO/sqBlUO4wUceab+UeZh26tCRdFLqENUTkEyvI3h89vuYn/ak3sUhoQ0x",
-	"vkNOmr0cum7I1QzryW25nPaElBnxCQF1ZHvHhWFl3MQABq3gdXVl/wOWZnFVWs9lFq3tUtibtDB1nnWn",
-	"1jbHXNmn1MnwyEXWanVEsbG8Ydn8poG+Ngi0zEBvws3bwbtPTpuIqL4qsz1iWM+wg+awlkSxMeXCfrhf",
-	"ysLir4KxjGUBeQU0pVqLzs51jHdyA4kj+FKy2mD67nmrNPYB/QIMAlXvY1/u/X5o6ZsTYSWBLJdYMabY",
-	"ppAsQjlbloUMv7byd+SQa2vebqDr+C7DkVT9tq/CK8cjmqArt8hDbIu5gQIn7ley1RAe24BTW4KGk1wO",
-	"h/CYv4fudNrAWeLxPZYJ4a9BVT/X2xMNDCra5OrFy+pJWA3TDNa7cVBiYG9ytVCSljyxVr1i3ubjk0/A",
-	"TgG8FNCGPYOo/bxzn5AxITbFElgJt2rX/nhXc6h2LU6NN/KatRp5VwfDgifBing54qKWUqjYQDE9KgGq",
-	"sCqi+/hxNZN1dOwyZtrqo5Gzby9+1N4fVdadUGVmlhBCYyrNxlC+vnQFlscY9UnLHWO78haQnG8TsKzk",
-	"NIZz6dJc9veSvb09Yh8iW2MAyNfk2f7T7ZUtpjiyt3IaydurZyq2wM3a8cVX2jZcxT/OnxEXxwOVd+UU",
-	"IPHG1KQjTA7fsroHxodv74BNDIwuaBYD2w3W/wTYKG/564l6fVyHJM4cwlQJ9eT71BOoQCkHpNehAn53",
-	"T/c6aLSJYrvOz+dH6afjpnAEqNfC81L3I8Ys2k1yLcXDF9tEFzbtAvNLmnSisEJxq4TMGjebOErrgq39",
-	"UQL+SxQBe2lq3WrBzDUaWoYR6ZpsH7CrE9+K2Bs7Zr4Lt3NgTp7fus1C3d0GvSXONt5aPuG8DwguH5+E",
-	"r2Sw4oK4x+NteTD6RbguZTnFtZatemvlTJUAYgVWKImWb1gnUbFGWvdhya3T6u0NuY6xMw2AeHMGPTW7",
-	"VEWbCWchwQ2FVCy7TGVejEWEyE4ufiLuR2S/UDCPcWCu6M4xs/IJIRXxOYvepQT9rwdQP/bBMp4pGjnm",
-	"KXitleFtNh5pLvOShcUonbH6oBIo4MCyshyEFUlCGuKKASRkOpJj5xPGMhKZZHaWpidsV+CLmJU1BN1r",
-	"h+4P29EY4lyvZvYfUBw9mZel/+xdE2TTGvRUMevI4pXlJaLUsKx2R61ox1RJU4pXfUTolQZ/uZXPVr7a",
-	"B62gnypuF7hF9Z2ue1zeyqmj9FgFXHtx1wvZ/jzbumaTFjBTV6rpcuHrJTZO/Fc3w5jR3+Gpt/xcMeYl",
-	"xscF7K3qw02zVtq2Ob0Yb5lSJbgYxhTTK1kY2P8BzxmhVp8G11lCdJGO7BfcaMJEKjNLx7cvGRGiZWF8",
-	"nudptXopbvNLfl8OfZ6T1RjCApbqdeVb5CzgGQqxJg6Su6HFlSE1SwOb2uKUFiJ/RCque2btMLmzxDIr",
-	"niUYkIJetdRgOdkjwsYTMwPDAXKCMaNCe498DLIrjkayEEzky6K9apOAK8A/VEVt1imCoesRL/cQt+KN",
-	"w/ObYWWt/bW80HCAw96yHzGMxH4DT+xvx/Wz22jiSNtSR01IuAgetgCbf+LTtaqbVzEcMm30ERHshikv",
-	"ECwt0UA3XdXq9yVaoCcOQYY+4urS6ZmfpVLLDxOrIk+tctsmntqKWE2faCsOgSUg8AJgPPjSUgMlx4gy",
-	"PL8NYSnjmmnCjqiPFuiKZN24nc7hakLhDDQzJkcM0rIIlTOvcWPf6wnUYRJQXqqrQKmpkEJkEsX5lr1D",
-	"93Eh+0ek7xkreFr6ZCqLPNuuF61aV+LEFLNQvtxSPJRe0LKtGEdfrVZj/UtfYLHQQf1G/OB/WlLcEQ1F",
-	"5c/+4+ZqP5b+iLKV5cUgGw9BJdzYXnlwtoWG6dXSFCoT9cekXfI80aRWOuWohrVbiJxpjVFgrjjVyCkd",
-	"cip21gZjdfeKVcoa2kfXgmMW2SXcbde41yMqVOtb94lzHLs/u0yIWLmQsosALy165ILVWlTkFoQGRhxa",
-	"zaWErHG7mhAsMhsi4bgrGiidyNN6Qk8sgesRY9gOGCy2ep3j/V4nIb3Ou4J1j1/3Ots75C9gT+xf7Pf/",
-	"+Y//7l8IwM7xRCSVFabuHiMY4bon0pHUTByBQ9SqPpYxo1ESZZpTIEKarHId/Y/cNNF2cEjzmR5YIf1j",
-	"9eflTvfj571k/3k8GL5ebvNO9WYWwmw3OW/17IJKMjW0uHXLDGwWefOhznxQZWrvcK9RZmrr5739j1Bd",
-	"6n8f/LzXffpx+/Dnve5z/Orf24Ni5qLeIW3eXrsr9mmVdSPJNWMTOA3S12fc3mnFQomMeu/Ph0/vPOrb",
-	"AvBF+Fk1MmZGyInCE0S7v3382R2cj5/3k++exo9NeNVYwhNXLZtUywacL6KIvzpVWY/4hECO4SE5Rkch",
-	"S8jx7lviUlMT8gPRpsiA150QWRjNXTVTQBaBy5bzZUyUHOC2h16s407SOd5920k6P3SSzklUrL+T10ws",
-	"KHvDKxPhUvjMZqXnJdkrcWdhkHJQQ9spW3DdpIqBjdHd+mt+xI/3X1an2cUqfk/ttc4GHUxoyrqaTaiC",
-	"MFWEGbEnVVBlLytVZggmvDdARVswT/y9f17Sgu2AbPnJElji7Z2103GCrYlRvyMlzG6I4TQGrt2o/8Mh",
-	"AnERK0CaSpFZEWt4jpckaM5n0OCr8SvX3MbNoxOAydUvj70uuXdwqRZU1m/Rwby/OyThHxhVq8A/1dap",
-	"1lhtifwAYjvxXt8HFk3GNb3K20DWlkGvrBmusywL2KNLrJkI3AyvWODYXxG83/lefTQPIgXNDTKpVi+e",
-	"Nmy36FbpwndIeaztQAtcu1W/IVITHz4MkThK0w7XDquHx4/G/QCJ6PhZhdGV+5eE6jbe3OEbwIqiKQIJ",
-	"LTY/V4rA8wiKwN3lxj2SYJz6FmZsWkK7jzxohMzaWP6zbf6ecosX861b0ubdq/LNTfmnKsK8MQFq6BXV",
-	"LdJcG6nokBEmhtxeUIWl9VDt07/mzjwktRmqWm5AKL7svoapKfNd5dQwbYgfDxnzocK6lgCNjKEApTq+",
-	"HxRi5MJ89ywqjVs7/KHgeUbcz2SLEsVyZns1dFhG1v10ckEUu+F4Vx9AcO4Ny+UEsrWubBPb9RzAm72d",
-	"/Z29pel/VeB+Y2GSajtidPthRM3Z4O758FXc+0qnEbutaiqFPCzCxEJP/1xeosfgRrvKIfjuBiHf9x4g",
-	"QvMcDDDeNxTHnG1Zo8o+sY43zYN7V1mkrvRfZ8wY+Ksru2hwBqI/Im5uiVysmGbC+I92cFJxKC0ARlA8",
-	"P8Cer4Wc5iwbsktLB5e6UDdsVq9yUKWZXNaK9eksDct3XXJ+6cZW/5ZfQgkFe+GbLYAK/YaqzEVu5utU",
-	"5Fly5V581QZTVVoobmYXdvwuhhIyOo8LRD1q0HlwXdDooemfv7l4R3Zv9ndpYUa78FP/kAA+dFfzoWAZ",
-	"+duHdzqBCr6E6p7oH7uEeUTiJqjTk16xt/c0hQbgT9bfIceCWEJGdpkDpCFc3a3STriBjAV95PwyOSMY",
-	"f98TweVvxATkHmRMk+mIpyOC88eWGhGQW2XdXIiUNCM2thSVECp6ojJHYkKr5d/lc1zV9acnR6VdwTBB",
-	"sbQddFylwu49297piZ64wLurS+85JLRe1Xck88zl9sLEjyrFzf3Yn/fEQApy6FrpJ6Rf861AZnLgXAk/",
-	"lw8E7hVoMXSwQDp03cPS+Kp8rOZj6R956w2MfpVx1oYR7bXegx1qw22Dydt1v03/yG+jHUhAW9q5/4hi",
-	"Q275F8vAdo7W50HuQlJwuU4CI8rh5wDFtek4OuzYf/zkn9RrG4bJApa+yvB3qPuaS4jCmPcyHXZcWrdV",
-	"6sFN2NpszHF12PFJbuUvie2s3j2OKGf0hiWVmzSUCk1Pm5sqnQuBTNxhGXGrgs1wqlWJfh3z0R2CEMFH",
-	"0Xtb77zmInQ9H5+fOYhbPec1tI/gtiZESTADorkCwsrqb4b+Rdf0ySkKed10OB76Uhy1R2r+zRoJ+DWZ",
-	"83oeOscwThl8H41XEgJYzph+4hjynPM17LGOvht308a6rV8KnRO8YnZM6XmX6aFVTggKkhIHL0iJE6WG",
-	"quf8r2640Zet7IGhOT2v5lZ2L+KVmqaY2NZwNvsJJn52tjV302m+6U1Q71XeOezUBVzzLuMMXdFHk0eG",
-	"8MgQHhnCH50hBFc2+/VB58sXAFEayJidEEBTfFJAKoXhouBi2GVZ4ea3dXK67UgG1c3q4AykImWNctCJ",
-	"8SCM7SnUPYFgKsEDT3S1XEZOqZpfzi2IEjk5OUdIGjgCACqaMo1K6okUdjRAHT3RdQopomtxO4R5yLCt",
-	"fq34E377P3/RUvS3PQhMhfd0ZFvlGULNyAn9tWAe2sY/bFeYTBQb8E9ky2qJl//8x3+jfmjgz21oxPAx",
-	"04aOJ9iWHdfTp0+/J1yQ9+9OEoJINfan/n/+53/+Z/f16+6LF3141WVx0naYHQdkNpVkktOUabLV73X2",
-	"d57v9Tque7ynFJoRtOiRCR1y4S47VmyUlYR8TJlPArdPsiea9AN7YJ9QTfrub9Q/86pWBBriOscTmo5Y",
-	"9wBsNFBurTMyZqIPd3en0+kOhZ93pBrueqTY3VdnJ6c/XpzCO5Vr2dPm8flZAMRw2EH7z5cECvfSCe8c",
-	"dp7u7O08dWWdQLrt7kxZnncBCmb3l+m13vnFhRQOWUsxAlcdKCjG49IgnAzD0TzRNUeVRiC3Pz3f/9P2",
-	"DjmGaD1q3+0JYN6Wnmures1mlqRnmmC8cuAAcw1yQ9xddURvmPOEZbja5QX0zPKUITNQzgdKJYOTDuZ+",
-	"sLeHuA9Q1MtV1ylJ368DmglWqPVzgexjfsFgKgzhBJ5jn7GmyrHtngnDlKC5i5cN7vydw58/Jh3tYU06",
-	"57gHdh24GMJedJKOoUMNBvfCjDof7fu7mUSLRXRXL6Z0OGSKvD8jiomMKcx24MjmFE1NQjRTNyxD+wHV",
-	"mhlNrCzLMpb5hCsoiTnriS2wlEH72rGmWc7sRt4wUtj2SR8GtNvfbtmuFzLVy7fLsE9md2TGeX2fmoa5",
-	"uU05FuSv716/gpO7s3B9YScwRKGExvJmL7/K5eB1sNa7n2GRviw8SW6NEr9Adq14GuQJ1bqE4SYtq77T",
-	"torHdhiYJoRQgxrcolyAFR+Kuzl+RN2TlTEKIRnaF/bj0h36H7v/o743pXENhx0xo0aPEIwNDtCzvWfL",
-	"D9CP0ryUhcgW7u2L2uIiTS/a1hHUcvutdUePnYnoYG+PTEc8Zz7bH7gg13CE7Mly4lPvkB8his7IIh0h",
-	"DFvpcYjup6smt0E25npo2YVgLtQe5k1wtFf8hgmmF+7EmBnFF/AzF9XjgVLg2kMNEyn3FrvC6ccYRJ2Q",
-	"SV5o8hdJlJUyY6unQw/RXXjtel+NPQFuz5r8yfXgT/i5kmNmRqzQxDZpJZ0PwcfjtJiHBa+Py6G3rq3T",
-	"FXZmFNlqK/N6M2HC3rJKxEAw6BYCBBH4o8AYN2SCYbQPig6RBcCDdEi50Ca6zK79iwlL16N4P/Jqwee4",
-	"f3PsO/PghfET4F8EPSp4/f7PwbtQ/C7aMHthmq3KlRx8aOnX9GZtSibc4f1aoptKh1KlE/J872mFKxDd",
-	"qbeMZtyd2a/AmWz3M2IkqijEKDoY8PTWe2Lferr8rQvLzFP2XtAbynN791y4neEatW6lvZ6WV8bdz7UE",
-	"ri+4tQBfNLfJZ4ZoIycO24yLoXOvYNgKqBVGl9Yaq1bPbyQaTo5rbsOIzuALwzqlwaUgLdIaAt/Y8+Ww",
-	"4R83SEPB5FrOt8s4Cm7uTulYgY5+oJkPJ4VX9pe/8j7AocaXVqC8l1Jd8SxDi+aa6pB94fvlL5xIMcg5",
-	"+rDvztfq/smf502DH780zgqY8KiYtzyGl5tqMz9+STzzm2NONYL+ipT1x6WojRIIWAUb9PEXZtYkjgYj",
-	"iw21eiTYzLMXkKk1oSYdxUJzTS0Pq8oY9kE7gDZGp1RBFnFpPbMsExIxicvrcZx5nik7S3mDiIEkfpDZ",
-	"bAP0e4I9Qs2PemiC5etfvuoZqtJAH/lzyZ+fHRysMhF3d7OKyikAlHwd3n7iXT9rnN+lqtFu4HtqVYQB",
-	"jY+WaHhQT3/IbwI5w1hSJuH5b8q8bmfRLzJu4tfCk2AMGzwlYTdtx6R65FF7eWjhFOwPhGmGnHsT0mn5",
-	"4WA3PGOuKMhdBaHUZiHU3TVjEycT8Zw90SE5+oIyoTp0SCg5f/EyIX87P/2LFZznP/4FV64nHAQgef1D",
-	"AnISfEngIQRjAgSD4aHaIW9cUFcZu2mPaz0oC9706aj1A1xMckmzasKnftEWydv7sm4OeG4ZzdXMYCbP",
-	"Mpm7f2/cpJxmZGQXRiqW/eE4yP4KXZzTmSWHd1K+omrIvkEx2wwBaXChY2NoapXN8PAZSWayUCvwpOVM",
-	"xWmsgbRdcPP6q3v4QZRH31mEot/kGdMGq7k83sLuKOhOIZbAhWAY+ZA3Mk+ehRntQuwMiLa4bCqUvZcR",
-	"KRBmMYy1IVzYcbuYEa/5NYBMHagCpoNh2TPARZAQUFXmTmIJHmw2lWP0M7Au5J9CuDECzWDkyokdAySN",
-	"9rcRpKYP+U39ngC19ApdRzTLIPzDhbVCLLaRiYuIvmLYj30SZhAOYSrVtQa8hpiwgzV47VF9N3GfhBmW",
-	"p2aVe+T9yTTM12qxwmBgEBFy6srtH4HzHACRrG7Sr1J9/8Pvbf/2vOIB73LPDlbo7J2Ur6mYuTHqDfgt",
-	"YOcJrR+jeEyCP8J+nbuqrAsZPcuncJxqpznn4johrqqeVIAsOZKFSjw6l9/wqpKhO1WJS/VRrCcAU4yh",
-	"zRw9IoQ7LZaOoTod5ARIBeBR8BLhOiFa2rNpWJ5rIuSVzGZ4NnvCdcI0xqb4eLQdYjnZeOKilBQ1rAth",
-	"RSyDAoEYseiHGDu67rDWK2lu5gxHK16udJYPIh6KQY2ljShEn7l1SSwT5uLagbtZTX9KZ7c+db//Q3Ss",
-	"r32hTZ+bD2cDVmmdw7SbSjHgaoGALI2YZU8u9sSfHMCegpPH/ChQxoBcjAudo57AUEOPJoAPNFpGl5V9",
-	"qwR8bRK7ZiWpPwSVr0bez1pgYv0Ccu3UoqwhXLj5F6bpC2YIJYJNq4UqDeIlUS2mbfTOtdNyVUAW6c0+",
-	"72NlIfpwb+/77UPnGg0J06pgSLAloUIMGx+KLhc9YSm1JFTScKk3ZIM/DFSjXNoh9Qy8sl5fTzhvIwie",
-	"mQtg9D74MReFYS0ywL72zq3XJg5FvQCG3YOwrU/d6XTaHUg17hYqB6RbzDm/XeOrOhmaXn+HDYkrD7jL",
-	"UI7Yfn3bY3bPJO8dmXVqW0zjJVZLu62tSea+inJVK3kbDNnjrtsbu0Z/u3jzI8SARzVcp/x6NJ0+2YIL",
-	"yTZeTsrHEhfHLic5O2o2Ng9P5JstwZRchYsaXlKfbPlIRqtASdUThFBN/vru3Tn5gWqekqDJbW+ir1Uw",
-	"0XODqUHf+HHUvzx07KiGpwNWQ/jaPWxHAz+heijzrME7alIMb3MuwdqSJDcY5OQIUyObKRsldnfRZVha",
-	"NEHndKwHoviB0FBjdPH4mkxHUjPSh1D+vle2XZXY1mLadfWzJ+b0Ty+ZYRIr6aN4od0kL6rhdN0zK2q0",
-	"/aDuzjpoVDxKOSTNnU7SQcRjGMoJJA+cSGGUXBb//JCWrm9D2fAhAsH6tbJdnybWGkFXdyJoxpyugC/W",
-	"MruxIs98YrnPRZv3HOZcm5MyUW09s9gre3QBv2rJgyeIUrPZ4KoJx3kA5k6MniGA3epWQXLeN26GvX+r",
-	"ai3NsWFSfcW1aWQuepL133z80uaFs+wipNQEYRIDQFZvIMFrWJNGkzJvXvsEeys1EZehSrAf0xnA7hAE",
-	"LLYS3F54QIRzXdX4lyKftQsMpJRNBbN4SnQwYw9sfyy7/8DN6AIxISPHAQfnw4IQXMY++607Jr4pP1g9",
-	"JXgujhDpeb7iXfRg1cXB7udSa10Selve7MJbIqEG4ZIx+Nbe+oiQJJdiyBQZMgM6phRMt0XiBkdkmfXB",
-	"3YXIFs21xChvmkNcuA9o3X50d92RlHxIasWeW7hzmzu0bT83IIFbA4NQnd9C8O6K5TxSx53EtlM2l1LG",
-	"esodbmXo74xwpt0Kc/jWrbcqFMCisIMkLuCrO7HVK2o3Yc8AI+wNwBpwAE48PsShWCyNg+NRyuNq+o9h",
-	"dA/Mbj2eR3ConnhutUh4O1gTvfvZ/eXFdxtXfoGPbZICfRctVOcG+siC7yMrwK/mfQWeuL0LuXCUxOyc",
-	"ZF74Oty376SVGacpm4BF0f6uCVj0IJRaNysnUV0Lg9TgYUBUIfs+wO+VaQgx7VPL/IaFB+P+r2iu9bfV",
-	"qj2w9W3JoXSLkP1RT+cfPMsAT0uAprWUMbjD7fCe2kyB5yViLKD32Hfz3OPHQkCIvdG5CMMje+FzrnLG",
-	"MpbtkBeKDlzsR4lqkmGF8IY5Jm4oPL15GDthMhd6g6BGTGSWhUC1IFdyDZTCDFINkmiG6EDJcSeJBUnH",
-	"8VVbO4cqLVX3V2wgFVvev5Hr9h5rpQSfTVaNgCtRaNuadCNJVg7VZsK8xHda22wAyXda8nC/e7bCsr9j",
-	"n4yHIACkoYQED9gtyJ13vW3pf23rP1aWc6PGaVi85YZpPMcPyuzvnTl+/JJ8/tKAEmAerCmlhuZyWMBs",
-	"Q3w7zxTdFw2GuPvZ42h/uSVvRO8lDOLIcmPLCDEwdiDRFLGY+w0ZMr/OpomkTSMoS3YHPrjTd3TY1qh7",
-	"bBeeeVgX3FdX1edJ0JlI2E3dOlJS27oSDbbKK8xFS5wElGXGPrEsM9EjWeQZuWJJlYnUtzvUJznVxiUI",
-	"CdI/G3RfU5OO+jvkwif3YrSS6Ik+BDIohim8WxXOYradVLnA9nFZGLCM2IdplvmSpOUzObOnoDDOHc/G",
-	"0uqc//zHfxH2CTQY45IWXY0+HEKl6pexRMS/K33dPThTGVbL6glIRN56tvf99g45bh5O3wy+GM+Osi35",
-	"A7jeVp0NYCV9nRXnhLz/KwWSBFTbe+C7xEK+4WrE/q74xzd4/dhf4fpxrgCzBpCRXkK86rd3c6lBzc45",
-	"GQCdsmSUTzTJmMGQ94BrrCOtgxSu9viGUv0Jy8xWLyYlKgoXaV7AReYDxFPhNesQUKl2U33Tx5pEwHd7",
-	"om6SoCQsVLplNcQEy9yevUiwUFvJPCFYSScAn5A4jC57m+oJQOUcbjv2nULkfb1lqNhMVCFsp1bFLnKq",
-	"iWCFUTTnOg4QWd6tFsHf/K6CMcp5OKU36fhNWhcrsaSORRRBtuyFMM8xchYq1J5c/PToV7qrUfNYRA7k",
-	"fRk3a0pU1Or4fkKMJPt7yd7eXgmJoGF7oe673XTYabLVL5nAEXn/7mX3z+6MSlVqQrQnrmaGdbHS8Jiq",
-	"a3sVGCBSIoUwEquGwNuEu3RtqskHLjI51d39g+cH0Pfpp5TlTzQBbD3S65xc/NTr9AT7BCDowFs1kKEL",
-	"MHcV0kH3sYOF7BOCEhaK5As6xmBNTVKZF2OhweFFxQzLIvcE3mk0OyR9V6MfIIwhay8hfRc0KxXpg+3n",
-	"Er+AaFerWeLn7YT0U1boflmZvifmsWO4KKN0ppLkdCYLow97oie6hJK+f6HvhgqWpKD8LTJPu+7sE00N",
-	"Xt01qapuXs1I/6hvH+j/735PELJlJ9blQjOhueE37Iiw8QTqtVKhfRUTbB3RkikZKp4dwjjdKCZMVZWr",
-	"YWmhJ1zSDGq2OiOC3XiWkf4nu3AzpuGffmJH0t+3H7D0vh3fP/+f/7vv4hnKSkyAYT8w5Cqn4hqXXEj7",
-	"2l5/25evNhA32//LKVa5mReLWDy7a9h4klPD+oAEgnZzOzNMvnFnb4ecIE0gldqd7Akhy/UOrHn26sCH",
-	"QiqWXTpC6h/BKsGrWLAkkIt2KbRD4oYw3aQntCSUjLm2nDmrbaoruq15zoTJZySHHFREv97BA6nkVGM1",
-	"8ZKu7CZkSU/UdgHjimk68uTPdA32xL7lhDNQEtZRlYpcSTPyGaiQqwqd+bDlnsAM2bJqmW0dTvIvgNuz",
-	"DdWByk6mI0nG9nLA7Mn3Hguf2EoFKQSkqrKsJ2r5hDvkrZ2oXflioplyZB0gP7iKXpatIZixi6vGjceY",
-	"bHvjshxD+6Fq0i+Eu8r1LbNQrAtFC3DhC5FJhq4Tn1eSQGl0j5gE/LAnsHJR6Ts4JLrAhXb45fba2A9u",
-	"oOiJSXwV9b68YUrxjP0HHITE5xQq1sXic368OBOoeYAINc5Y53H+kKkaAu3Z3QeQeTs6qJcMR2QsM/Yf",
-	"1MgxT/tky9UY2/Y81CdW8AHwwsZukq1nBwcl+0E2cUWznlByun1EsO0JVYbTvO+btAPEfE1cEBh+tQuA",
-	"NKmPSD9Ts0tVCFyDnmgMKHxtaqfp0s3k1CmAmUzwROlKa7UTfst0kRsHlOiGoF1GA8nkIennXLC+z/+0",
-	"0sJ+QbZgYVFicI3f7Vt+ruS0jzGS+90rqllGSnBWK0H8sbR7BQP4gFYE0j/L2HgiDRPprPt3NrMygShm",
-	"1KwiDKDYazZz00VQ260rmc0SXF2QMD1RUkx/mwxLUDKA76jiNbaqHk0Xrhozlh0SWN/to3p/GPjpa2GV",
-	"cP+aPDs4OKrGWYIcg8wDiGPD87xEgbUv7H2/Q/7OZro0mPTEnw4gR1djigEU84op5fbkvfWF6FaAorQL",
-	"UjM4VxXzkMCDKnnlF448owVI4904woz35Er5NYtvzhvX3+JhnoVH2e5iwFt0ErAWPCkNzqLbDO+eHtYe",
-	"5DJbTkWzf2ezjZlycNe9LWeNq8vD2XxwiMhNYtcmQBu7Yqk9UXKAnFfJacMAFDmR31AqxzdpB/pDoPcs",
-	"cV+fQ6GkSk3coo5FbK/kvg4VXTT1rh+TsvxueGaIoddOc5MqDEE5qoWjuEhkqCmauZoeW65ME0f7+NUM",
-	"/uEDyDAAZD65HUHDhMl8XT9Qw3b+GBn4oCbSE1j9ha6k1qPghWarIfSlu7R4i0vokYzAyS0I0Xjhu9p8",
-	"BNMrrs2S0EKdEPmIfHV/Rjm/u4RegVnr69rojv21V1MoxMR4iPBmdfAx1xpyk6UiUyV9lvLUXQ9LpyjZ",
-	"Ko0G3me4jXleQRVdMPlrvA/Vu3EMvopMZNl2FYLl/af2Hmuvu0fermTYpEwgC5t8UsEit6aRPUiQ4ho+",
-	"xf2HiE98yfM/ICzj7zwgcQkeo9vOJv4iodGwiNVUO2fbapdnp84mApdLOyzDKpg7aCchgk1LwYAmqUzR",
-	"KVigA8tJVNLhFejcj2Ljly3X0yKB55dk51FeNeK/kApKJh3at+9fVC0l2d3P7i/41lPdHW4py00XjnoW",
-	"itK3IUZHeExNRVsEJU9Wc1mVZUPwrlPZdr20S9AC0ID7J8fxLiAuzgeOcBcmhBFMPIrC4VewdlDuIBVp",
-	"hlEUND9XticoPOztRpPgq8++AMzadV5CYfqzb+VjtAzTQ1t1/Pq1MJmKSbr9epTFvyvryge3f4S6CEHl",
-	"jcxryl8MeN2QbYVOJoyqUi+uAnfBcwyGl7AIxpzxHAf3dW0lkzIk+NFW8vsKRXPB3GWk9vrWloaHfWEp",
-	"QYjJQN+aHLjgAq+31vRVssUBCMzMqjgNM2KiEYhQRlXEIhEQ08y+wD7R8QTO/zQhyleRG/A8R9ddEFbW",
-	"UqYW5cU7P8fVKkKuH4MFEJuuk39d1Tae6eXpJIwBrNHMBtVbrJ1gqR7/Wpgf0axPwQ25YrkUQ43o6XPV",
-	"KsZ0VlasmCO+TE5FLmlWq1PxIKV4y3qfVBOsmlEDsTnBHrvvZhNGtmq15LNBQviYDtnuLxM2JFK5TxMx",
-	"fIwUXMfEEDVKOoIgrKKIku7LV2N0HykFHRD0wtKOE3uilH3/f7Gb7PJn2v3toPunj58Pnn359wg9+ZOT",
-	"M3rDdj/DPxilPJkoeUNjfqrI6Px7qw4tv2HLh1bmkdTPmWbmle3u2I/wQS5VuB7oDJ5309duTuWjX/vu",
-	"BMvUxjRgy6xo5jJ7POprHfUbzqbzmQJQnMKDD0OknicEQmur3cYG3FEcL9bMMDqHXLERx4BVl9D8z3/8",
-	"F1EyZ0kTQ84BxVlxVo/Yi1fS3uTV5HV7gTSMOfqWcjbrN9SRJHRMzlohK8dsd6LkUDGtV9i+J5rIqSD+",
-	"jcRBy+P+PNGuekh0g2bnvpt11SX/IvxLx6uY6I71m8Eqz51+wqLqG82gwPIo5fRbs0JpXriU1T/Y5fab",
-	"uqt62o2qPq9nJW0HJ6b8Kjg1dktvAfSKL9aAXkFfn0xKxFf3jCaK5WgeluiL7YkahyRb3n58BbeBMXpl",
-	"7YH3Ee7owsUb9fZRVUpFMwyfHWuWD9qymF67OT48RETzflNVXHGB5G3Bii6fYmUgBNucvYetMwQIYG8b",
-	"APwYB4nwPy0FS3Dr7nC5MbsNo+alKiPpLWOiHBIJuIasuYRAugD4FahmCfjXhdGYcKLYBGlFT2jKNNnq",
-	"dRQTjBElZ70OGXCRadLrvGXi//t/GSFv7bfbSBnrwzF8vbLsjtUuRWdwR+xfDjLYzbsdMnhcHnrP/Pw3",
-	"C+CC68wObGIVe0MmVVfhdFJlcrmaaVu9TpWiAaR3LGrBIuDOsuqGtpyU5nV1MUg8wRyZyjgSMtL2+I+N",
-	"1jDDxr8OhrCbWDts8B82k/x3bVL3JzUeu4hnqr00WnVo6wrL7mf8YxmWYXAaNsqp25RhHOUjxsGmzAKL",
-	"5ACiH449BUTlwFoKIW6191JSk45WkiEBD/eqalkjFBKFWJ5pyLYUZKuf85TZdehbVScHHQeCJtAva/XZ",
-	"7SOMhmjYxl2TfcQG6HtAghK2JcG3+MDV5ev5tD6XcAfmE81b6mNi6EV5nG6Fd7Kx5Bgc1nsY4kPb+Baf",
-	"fx+x8sgHHrFOlkpDJODFPKtdDO4Gtsw2iWjZx3H12O8bzwPnMVt+SaoWph7c+Wh1v6OD7bgymFqp1sX0",
-	"Y5YFK76yy20t2dsS9Y9gei4L3VUcc59gfBnHGHwyllmRM7J18eLk1KfuexBg23jXWCLRqVSWgHqCGpIz",
-	"qg358952QsaMIWww1rf1s3adaFNks3/+47/JmfFIBJAGHC7QIdS/gPq3PZHza+aDUENAmUFOh0PbbCEM",
-	"hwSfmsQnN0zxAUdcC59QwA1kJ/SEB+ckA5nncqqrWmpmNoH6vQrVD1XkTJMB/2Tfbb1V+sO2vuh/mPRY",
-	"P76vkphQLk6EC6Fb6jE54XeWnPAWDirWSyspf7HTcJFA3v3sm1leO8fVjADuwMXwKFTPuQa8gBIwpoy7",
-	"jUTDQAfBuV1eM+dD1dqjYLwb/VQBtcspqL0+Tvvu7T0I83oHlanx90eauKOyVNZfXEYNt1WMVvAmeym5",
-	"ACX22OsVWaVXVBrdjAwl0+SKpteutDBnU4SY4h4tNZIFjNfgGjl/EzrA4zH6Y/nEVxDrHk50A3K9DH9d",
-	"P//hLqe45TJ0/uJlQv52fvoXe47Pf/wL4lWSsdSG7O+R1z9gHjNcBzyyYHlJcGcigVQu/21PALKZiySu",
-	"RbWiuQpb9EvyRJeBsYgX4FHM+tQYmo5Y1o9bGnNJMz/JWjBvG8+4rzjeAc/ZE02uZobpI6IZ1imkmiyI",
-	"2U2qiF3AOguelKlhpquNYnS803nIG0m5apGJXgAI1h+OD/0xUHCW8K9jODiEEvsSH1jigPNYBqBD2PxG",
-	"eJtL0GyNFHpbWkGcWyGJKxJbDYy/7TDF+p//+C+f3QXAax62j9YgIlvVjEBl/qsb7gOIfN9V5Ky9ecQY",
-	"uT8F+rQCx7Ci7BtSpW9znlwU87egKcwr+XEThD2uqCqgHIuW6eVs+kB6/ltcwW9M0cclCBbzUeN/IIkZ",
-	"zwv4yQqhWa3uWdRXcSthuUolgTBU1cHBQzirPqqXokfl0bn2Tawc/ZOyGFN7mOsfFq1/JRT+Rxl7V3D9",
-	"yqN3/8BdgQ9vwaGC2Mku1o+/i3hsFXgvEeiljNKsB58dEtYdQ4ERgB8B7G5CSc7FtcfOl4J1DR+7xJ8E",
-	"sZt7YiAV2X9GMjpzYaHOsWhGbEbSkZSaEUomVOupVBnZ6p+/uUAwdktXOO9+CRMOxE1NT/R36WTifnXY",
-	"Y5hwBJY4jKkPdi3LFNOaSOF9BlBtX3ug9JGcCmIkwjNzccONvba/DLJfcOhCzjeVzPsgESMegCpFT5Tg",
-	"/zhxrommUIFJBE6MIwdoDRX/nx0c7JAzOwyAsB5SLsiN5JkLemJU5ZwpnLBud0+e2NV5Zx/akM4BHcA4",
-	"sWtvYpzXNA421WebwsHLJ+yCS4TTmdLZo8fx9xP5A7scxMEaSeDAOy3gVmGxu2nOBU9p3l0xMOjEPX8q",
-	"jIpGB91XKdN7KEm6SdUjXIfZImg1hgv1CCW6qaAiT8GQCERyOXzQaCLodEsqTA49PXn9BmTpT8cvsMRF",
-	"IYzVPvWID4zehpoJittJEEjuSKXI7IcJU4NCc2mF5k5PuHYVGzDFAMnaVSVAxR+q8FA92iapqwJSGsP8",
-	"IkDI7pRjDTHfJRYyXCAgA5r+VoN4aoP8KpE89WWKHPtXsPyPovV3ZTV/JYcVK7nDdT8iUHc/WyEQieqJ",
-	"BeM0D+FjRM5XicipaIG5jbh/63EMQMYRyqoQLWkuVkaPiVIrhJ7qBeBLzIenTpiqcq1LnDDMXHB3N/ft",
-	"E23vt1D2yl767IsONdc/3RP2/gGlgzM6SzA2BGQbFNydMsUInVKVYemrNc1jPQFNubmVnulWS1mkIKe7",
-	"sy7FMgOV2K3ht6wKb6A6/0a1a1hSp1Ynd4F/c0TwqH7fI25EqHwjb8hZNmxHAt2MCRDAehbeVRFZadPQ",
-	"TYsufyGg0CMNbuwKWFvmB73+/VrQnA9mXAxJzgcl2uaEKiYMzXFkCRnznBt7A8vYJJezMQjDXwr7RWFm",
-	"CRnQMc9nZMwyq3L0BLy2vUPeCBeHVrOn+rKFxz+cnD/RxIPAJYQbolhWYDooNZUOM2NUPdE94XQKiALZ",
-	"wmTRKWPXOiHK7iPLSDFJygCwg+8IhVcX3BmrM3b/Vz1o+6tc8Vox2XymBsa8zZgp4cMePbjfQirGehBu",
-	"80JlKTrYS6kcuNEEAboa6BtMKAlVrjgGKgGEzcnJOaq44OUZ2RFSURVxh1qUgHOvDTWMQHY3QtvPoPYt",
-	"nua3sCKuCLPvfSAV9APeIMVuuCx0QtJCKYAatS0L9sl45nhYxmUkaJxCQKUyEQzQc4qcJVjlRrEx5Q4s",
-	"2NWTryowZ4xmORcsqIqDK5PSiX0TQfXgp9kO6TNEH8PCpIRmmUZsf1QhLHeiee5KOO6QNy2QUX6DFmj1",
-	"Xu+3l4AW/OEGSNkjRtsjRts3itHmN4kYae/DBF/FqE67VVHcts0o3L6DXXvUu3ywEb/7O2/IrqivquuL",
-	"8BfVlU6FNcR8Da7E8haWHVVFmLUv4jMfE2Oncjb49hnB/StXH2DmXwcIY3XOU+39aDaRZsQMunqQBB75",
-	"0tfnS7BBsc1ZBVKyxl8w2K49SO6Hk/OuNrOclRXM0QzodBuPEmiPfB+/qiqzEyMzOtsOyhUYRYVt/or1",
-	"BBcuQuZKUpU90WTAc9uMnmnDxoek77St/6BX6aSbphNvH0StSw6Q9QSOAzfEntiSgmHVcyjajeYSF/eD",
-	"ZQSdGrZdwgDNeSFcY6TWVk+kVLNuLodooQbES68V8oxs9f1guykr+gnpF7prPnVDT2M/If/8x39vl5Oh",
-	"UFV2pydaDaJ2fHYEGp2QgXU0qMvvRyEFanj2hbZCELjnK5lOXbMLTeMBOON3z1Y2g5bXhW8jtsAtyh0t",
-	"n0g0jyzyq7HIY89G3PEdVP6Q+uX0XjW32mVofcje8PWFwL323hWDFMi5Nm9qY/hdhxiHU1keZFxb/H85",
-	"vNXa7NtRV2WDOvwxqH8fIrDGDI/hxmzI/hh28XXgTGuTfAQ1/X1FnNSPw0JoU1E7FAvORIzJ734OPy4D",
-	"O507Nw/AONtUlHDcj7CHm/KjLWfLDnVkRRpcV56HlLAYF/UEc3bnEE+XwpT6dGIoy86jhR0RXaRB/d8W",
-	"Qmk4uK+DU7rKofVopY+H9xGzdC1h55FL71nYuRqaCyNBQro+xccfotBHzNaAXrSVA65gtBf4zmatDtDT",
-	"8iuOzy59lLq3rxJ7XD8CT7Rb1QSrxmrCRZoXGctilWPvQ/zGo1mcLwWTAU3lUdkBlFKIzKQOEFQXY0sM",
-	"4VNPMO2wdCU7y6uGRMIz9H97r7cPWQkyHLiT9Qk5O8PkvynXrD3wpKrQfP+CGEuWfo3Ak9ay0O6ml6Dd",
-	"FcjkUeh+iybBRee+rGRxcuojxart3F5QJnqZCKzsdLufC11VvGhLNcDojDLGYqU0A9D9NFNESJJLMcQ6",
-	"NbosGlzXBx/Fw531pQsjJ/Xw9qAuUHPFN3hfW67yvNeVVz9WDJZm2S1prZXCyBbNtXRSJUevnpbbj+6O",
-	"r6zkv6qZEnAH1yVYx/Scv29xpU7/UBUYxrWPH2AZggVoUw/F2zo5fQ9KTulpnVAF2ZkiwxC8nnAxeBre",
-	"vCp4bggXCZnkhSYGatU1Kqu4oBP0otwwZXWitoyRcz+zDarzro+26PTTWgyjH+/9kE2z5G4YsFRuWKv/",
-	"qw2237u2NcmooYdVVL2RhuY6qTRPuy/jYgxfTeCBCU/hk1KzrrxhKsEY/C62gUUD9Ugq0025SgtuEPE+",
-	"IT7GcYccE8GmfqEcthj7xDVwZD84Xx5gxIcjpnqi757v75BjYbV6KTTXdnPD+VDy7ODA44ZMJLdrS4xE",
-	"5/lEyaucjdsV4fOaW/y+VeEysulh9eBat03X5e8BKf937bnwZ7Tl9pplVagJRuE1z4YUbGH4j+9g97P7",
-	"q+G1aMLda5JTqLbh+igBcKRgpDxkWBYxivhYHZIVAk1ce/Wqn8hTwhqf9pwOoarTx83z8TZrrFu/25+H",
-	"B9eEGzESVVTPKuEQkZTZioJWTZr9mXZ/2+t+/9H92/34eT/57unC3FmrjC42Mb7XD1I+eJOkZqew3AAI",
-	"S/EvF9sAs26PacCyrjTFcj0BMSPhLFBsmsldKNT1XNZXUlertxp3QQyNrmnS2yQE7MIR5lxcY5HtRjnN",
-	"nRbtwtLEhlQL2/TXCauASS0Kp3hULjanXOBJWmwfqx2nyGkKuXLd4tUW9lDS8QZ5Z6vHVDP1aBG7PYfF",
-	"Gq3LaGJd0RsarVrKtJKMw3HIYAufaAcxCMjHZCrVNeARGiIxTRfCD1IqAgup5kN772sLR9gwd/06QQQL",
-	"j4ILHvgjHok/Ll92nnup/IFYnUX7u9QC1vxTed3aGEn6LtpC5QsBaSNXBc+zMg8jo4ZeUc0ItlLeb7nL",
-	"wbWjccrCbXbDvrUCTV4wdcNT9l7QG8pzu/gLL1Q/lFOojzo0t/oNgG2CttSNZ5r1xbHbnNKccKENVFXY",
-	"6g+lXS6y09/uJJ1C5Z3DzsiYyeHuLjw6ktoc/nnvz3vAWF2XzWb/ymhuRpiMwwXTOikXt0yCkcIomhrC",
-	"jWb5YKe67wXDt/emxm4Cg06A79odvWYznSBMJvDqutLrM5cx+SeleQ5J3EFnlolEujk5tffWG54xpcmW",
-	"lilnWDl2JPWEozlSpyMpc13l9QTB9LbLwDA+DqdXM4bPd/2qdtMAQ2TNEJ00g/ZdqlXQBR7R+abPg9Qg",
-	"/cTDTLjEHomYv7IoZXHQoocajWzIiKusO6HKzDB9wK0Gx2QoJgyneTi4NOfg+4wuOvpFgzaqpE/IBwdH",
-	"qr3dQJFXPcKyIqkl3TzHOGkPtHXT0kubvZpQNDwjzYBptsQfmTSSdBtbWho05nv7MKLG75DPE3H132+c",
-	"86GCLgjXrgl6iY+6wA0EuQ/JuII/mB9DhaLuC8xezQIiSqDJVCrFUiBK6MYVXUnCIjM1entSJWlWw6hQ",
-	"gb58/PL/BwAA//8=",
+	"7L37chs5sjf4KgieE2Hp+4q62e6ZluLEhlq2pz1jtxWWPd6zTX8iVAWSaBWBagAlmu3PEfMOe/7cv0/E",
+	"Pse+yTzJBjKBKlQRxYtudvfoj26LZBWuicxEXn75uZfKaSEFE0b3Dj/3JoxmTMGfz9/Rsf03YzpVvDBc",
+	"it5h792EkSumNJeCyBExE0bkxS8sNQkZSUWGL0f919Skk+FOL+npdMKm1DZi5gXrHfa0UVyMe1++JL23",
+	"zKj58cgwtdjJGUulyDQxkswoN+SCjaRiRNlXuBg3m55ywafltHe4l/huuDBszFTvi+2ooIpOmXGzOk4N",
+	"v+Jm/vKZ/cRtbwU1k17SE3Rq36XugXOe9ZKeYr+WXLGsd2hUycJuC2oMU/b9/0VTc/4z7f920P/Tx88H",
+	"T778ey+JTPhYvxktTvX5Fc1LahihGteTa5LZz1sZG9EyN8TIjM63jwgVc1JQbYhUZFSaUjF40C4GTOPX",
+	"kql5MA99LkeNhRpJNaWmd9izr8WHaAwTGRUp616e6pFNFsiss0AnOWfCdPacws8b9JrmfJ1eS6WlihP6",
+	"ULBP5jyFJ4ae3AvFrrgsNSnomB0ROeUGSN/+NuJKG/iha1uwsSYB00+vmBibSe/w6f5BbIzPuC5K070p",
+	"Gf6+wdpkulhjbZ5fLdsQdrXZfrCrdajg+acip7a39oa8FGleZowwmk5IqljGzSNNaJ7LlNpHulacuQbD",
+	"Ubmz1Tsc0VyzahgXUuaMChjHy4xNC2mYSOd/Y/PF4RyTUvBfS0Yu2dztP9fELgTThmxR8v79y2cJ0XS+",
+	"nVhGBsyLcEM0HbF8fkio+2rGzQSIR9MpGwjbHBVZ1dKYGY0/G6mY/V4XUmiWkClVlywjw2qkpv+WFTmd",
+	"s+yQ2H0Y7gyEXxRk7PWqBNPr2/l1EOTB06eJ5bD+835sy16OgOV3nCErR4Ykt5xLMZodwWTSCRVjRmhR",
+	"5JxpIkU+JzwUJ0QbnudkQjXhZqdzFk7adA3/uydLxvu2ItqvOe7uo7NyHq/4lJvF0Z/SMSOa/9bJg3J4",
+	"L3oenu4ltl8UqE/39pJavO5HxGvSe82mF0x18ogp/LwBk5iy6RpM4o0aU8F/g3Pf2bcMHtpgBFKN1xjB",
+	"qdSGi3Fn5wX+vkG/hV6HPZ4qOVZMa/iXThd3/40lSeBFBT7SRQXu582Oznu9ZLNLvdFWl1qtMeEP7GIi",
+	"5WVnpzP8fYN+Z5PLlf1+sW0howW18QeavUWGbD+lUlh2a/8EToACaLdQ8iJn0//5i5Ygv+re/12xUe+w",
+	"92+7tba9i7/q3VN8Cztd5ENeDnBNpjS3OhzLQAWkPEfBYEejaGql4RXNeeakodVtpBjlPP1qY05d/7oW",
+	"coppWaqUPdIkLZViwnJMUGO/JL0XUl3wLGPivgds5CUTJKfppZO1qSyYXWUlc4anSRZMwQiIYCzTMN6X",
+	"wtIUzZ8rhSrkfY35WJBSsE8FSw3LgBRKxVBCZcwAZVDFCBc4G6aumCK5HJNSZEy5jXB0lcFUfpLmhSxF",
+	"dp+z+EkSXaaTiiYSu+JCGiIFQ8qmec4UmdI50QxJ5JTOc0mzd1K+omrM7ptQLmQ2t0cxt53bhaSiTR40",
+	"TVlhkEBOFdxkuf3hBeU5y+57wE4rQb0lI5qLFNfW6TdjfsWEJZTw5v4l6Z0xdcVT9l7QK8pzepHf61If",
+	"k4wVTGRWPSVbQNbU0Auq2bZd/VIoewuwo7LSLTBagFWhX5kVYt27p3cDAwSM4J2Ur6mYOzav73WjpCRT",
+	"e793h1IfubsBtcOD7cJ9ylhO57c35feClmYiFf+N3ffBB0kFZ0VrZL+taX348KF/XJoJE8aOgzU7XpDX",
+	"MJtCSduepYvnwnAz/4rCesbyvO/E9UVpyIVi9FITSi5KzYWdtSot+dqGXOtgn/rh5BR1ncXWNf/Uz/iY",
+	"G2KfIi+f2SVjn+i0sKezt3/w+MnT73pJqOv8vNf//uPn72I6TlLZwmBp8vzNqHf48/LpH5cZN70vyWer",
+	"PRZMGY7qES0KJa9ofg7vfl7syu7gWKr5qvU98c/Zd1ipVz7//L2GZ7mhuFKRzjNHPisMYEkvk2k5ZQKb",
+	"Ord6CY6ACXsB+rknpLDvUWNoOmFW4bxiio84y3ofI83xLDqc+k4U/ZWL0uCqtq9bCdwqzg3T5lynUrGO",
+	"h5S84hlyg4XmFbvibHauGNUdq+WeWJy9Zcj2mWDW9ulfQAmJLoBm+ehcsUIqw8LZVnaWpGe4yVl0HEYW",
+	"PIUBcMOmOv4MfkGVovP68woadlT/zj77JelZ1TRTdCZiA/wS3il+7sElI7zTwvOJJyig2IDY/fSqyXSQ",
+	"WHvR2ysXDrJeZxTtvS8fg6N8AnIeLjzNA5r60+F3M1WMYttlkbm/Yvsa77veApoaGSc1ukwktXcDXjAL",
+	"p7Rv+DR6VNElsEnrHeet8yTEtp6anp9x4tfUT3RxY+pt+ZFr47hfc18q0q7+WGc6bpcXDkB7yNDmsnG9",
+	"FEWJkjFDJZXmp8H4nHV0Oa9fbjO4X9bflJkvpCJFeeFFvj4kqO7ohMC5TMgvsrT3t4RcybycgjIZGj/3",
+	"9vaSbnGyKKDtKHMGtwD7kDMZgqmaOL9ORqRwlsFri6PKWucF0jXlUyBqmnP5MGGC2PWFW6S9kV0KOROH",
+	"5OkecS+RKb1kZN8+5VbNWQn39vZWmQ2jcqzlAXx28vwQ3S1Sm759lMCjCaGG5IxqQ/681+45WeoMbErG",
+	"YJ8fR7e5kkztJ5eaw6NyK1TIaP+3j/Z/e/3vzz9+3k++exxXzqb000t8/2DvNgRdizc0BRfOdRmnOKUx",
+	"sXI99hWT3IGnbQ1evJKxvQV5uiFny1jKdUtMrqvq1GKkScjeyYAuINtAi8k8jRBfa7rVuJbN+J2jiEpb",
+	"qxmfvRIopj0n6eH5A3+EZU1SceDmsGJJzx71nGVjdm7v2+e6VFfoH8pSSyqaT8vct5PmXPCU5udcaKNK",
+	"Jxg9xz/n/HzKmEGlMfiWn4N+o02ZzUGhgmfOa99yL+lJM2kI1eDaUnB0Fd/83tKhE6BpOfJD26XQoT/L",
+	"yy51FwyLG5wYP9Uz+95qgZ95u3jVUz2eDsXR93AC+uCGJ8YvVFNormSRkWWMWK6Ch0AS0KIgNDWajKQ6",
+	"In7e4Ht1zzKld2K89MarPuXCMeP91hYkPXQDu5+NKll7V5obEj3DvsNb4bLV8bhDNttcoYDthLumDxWj",
+	"9Y1p4eNMcZA+EEhQ/eo++R9rpuAfCL7xDxXOK1Y9gkyRs9g3/iXnOaoeqT7jA0tZzwduJmcsVWwTJhRs",
+	"THuLXXCLrppsqUMTORNkwhQDl/MRBgPU0QQ7vVUypNlBBy+o+e+NOetGGjwr9TmdUZUh21znnSr4JMaC",
+	"r2V4QT65wjKyhLMzbWX0+uf0DF84getB7Ky6MLuYkSfG94NwnNBCUY2rMk/4adQ9rCKHm1kV6v5cnFLw",
+	"5zl6SxpfLdWzbmpuqEn8bgwOjfY7KC2IDYhKPgXaGXGPETOhhkxpxoIIlKiYW0K66GCL3fQW24bQJBhC",
+	"Uv1F5BVTimd2PFQQRlXOmSJeM00IHYhUKsWAIuA9duUCs+wnt7ePdPiKn+Ej9A9nis7sXVwqQu2lk2H4",
+	"kict5XVWNxQwuFVdOjqrFF7XYWC+orlVjmSUs9+Krad1XHTHalNB8Gy45daJj2+lIkOPz04v6WCnrfO3",
+	"Dsl7jrkeAePTrfVwry6bfcAbO8a4yDLrEa0wu67Rf8h+OwbQjjGGF0gqMwZa4/pW5nrct9TkptP9spz8",
+	"6kOxmTa/icyueU37LrtC94/KyVU2xNAYsrdMHW8vpRvm8vN6W9bZtry8gX22aupWbgQNoXRXVwJQBBdG",
+	"6hSC801ErX/nYh6Xj6W2AkkR1GlRPrp3nGl1oUmnjWw0DP/ORsNwcRbcQOToGnp5vT6NiTeG3BhLbPHh",
+	"VEZClK2wndKc0KkshcEoLCvwpTbEzCQpcpoyiDZwsW6E5jM61xBuYJ9oeZh3nu7F/Mv7yZMvW4PBjv90",
+	"8GX7/4gaNU8CX0BrrD+cnBJvItoJxP7LXtJ7if97GdUITyyxjaoYgRbzv0iLLoV/pdO6mevQ/QRj550W",
+	"o7v2fjCRna/t38YrQrfL1TewvGvICniBj1olV+tyw5MVlQHXl0Vrz79r5m3buHPahl7d2Klrc1I4Qx23",
+	"E22oMuvuVGs87ZybJtXV/TY3uOGHdh02xhEQT3U3DG6L9b5GOU5O+fSluAqcb80NZFPK86hrSeFlg1cv",
+	"kxnVRDPR9IphAzEq/lRwxfRGFLfs6t9a7fDy7McQdLnGYlzHq9qxXMfZlAuujaJGKsw3wEQ7SnCcyNOF",
+	"JDTLFNP2EaJYKlV2RNDrqOkVy6Ir28jziIZ7x2caREK3rViUT88hmqul1e0f/Dm2k37Smw7NyiCtZ1Jl",
+	"jberL1sNfLfaOlYPvN71qrn4nqPr47kwMdUxtQI3Hp9zc5Xo+hFOE6rPU6qZlXlMMWfqW7yaXc+CJvOm",
+	"C0rxKQX2oyEM1v4dk+DembnGpTw8nOEcXeeJW/foRJNOZWvl/l7nRC8u80IMNxfacFNig8S+QERpJ3jk",
+	"MouMJhOqJ/YYX7LCLMYnxEjFU14VJrCfLJiT+choZCTPT16/AcvD34+fHRHwus24ZmR/iXM96tNfmwZv",
+	"Sib+vYu5PaDn9esNJ+QVE/Lc/q/U5/hkzzmezgumRqV2HszCfs/SqbTvgB9AGyoyUMEhnfOcas3td2aJ",
+	"V7LtsV0kzZU09orHWOpmN70mU7r+/dMZpQ83jvNcrTLftUK8oTLcMcq70ZSzazuVG890Xjac9tbViP/5",
+	"dmMuqwiJxUREqe2V/GIO+h4s6SNd+2rJlpCGaJaP+j7ScTu4MC+NwWyrxF6LrTVep9AGXpGmclxpxItp",
+	"gouLHQ2kah+XWznAnd6g5aLXSEPz8/XPyRKdF8fZaDI2Z5eTHuERq1nAJr7B21eWruM6vOSYGuVlz5Rr",
+	"jWEtMyXFOB5etzzOm2ntbHsRR46WOagFy92RWuZXG65N9VLH4kSv5it5wGKwuCxAlQ7ce0vcehu4M2Ej",
+	"6tWrut5MufOACtdR6zYg3utRTUUXC6Go35RpvbUTS5b5NhijZzfX12lcC2+rs3UL0YHrkfdXjA4EDeQP",
+	"kN/TWLYYT9/EDHqbyptHH7m2ZnfduJEONry+kTHk2ivX4QwfBRvqlJ3/JkWHAtmpWpYqj36/YZTLora2",
+	"oNDVI+w2d9ZSY0FjDEygy+NjQgIJeAKHC6aG22XOr9j5jF1wQZXP6sm48pk1QSxtjGsg/M4tpGgs+q7A",
+	"3eIfI5WVosV9bi2fo3V8Q8PgXjzJ4u4PdHhyVyYDXPeU4u4titkbntzGIaz9c8dTpnhKd08mPKVjubiZ",
+	"q1IXrpny4M52NexS8TUyaTq8LpudY78vncLvNhzoKEXvzncestiAk2SKjuxCQCi/xoSe1F6s8rxDz3h+",
+	"xTNvbVwM1fOwdtc03GAe9XnbDNdIqs5G9gY5pWO2+0vBxtWHokPbvYPr3bVM13pCD55+F/+J/8bWlU7h",
+	"TaWxXq6ZqqPNrisvOMuzCmSkrZYa50Sp+cC01IZcsMrV/3RvL7aQIQdc4qWDTP0rmpeMzKgOffMXEvI3",
+	"PLCQA+ZxYFex7S6kXT4VC1X469mbn8gp/k623r44Id99v7efkJGi4ykTgLE33baKcmRY3Ey4AHO5n9Ph",
+	"QAz/bdezh929XSvdh4QLQgHEIyHDf9sFIKxhhd43dJ9hPqTCjXRhiNXquvdWum3zOhrRzzvx2xXb5R8Z",
+	"zc1kcYcjl+vL1Zdo91aso79++FuEQeTjsIvn2bOz444je9V88ODp0/3vo49edllTEHPAN/Hmb6fR10vd",
+	"YDSax3nIp7iKgwlQ5JLNE3JBNfvuSany1QE5dmw4SdsyziGB1cEBdSzo2eKKXrL5+iLG7smquy00GOv/",
+	"FaNXrMta3xWwfheWNZGtpb5cj0VbFWA97SjuT7yNKLANXZSe98PQcX2SeluSW4r+gu2/VtDBmvu1+dJX",
+	"vj2qmDAQej3lOTfoqPulVPPzrISTNqJTns/PpyzjKTy3postsrSda3MbBig8Y9c3P73iKRN60wQ7H3iC",
+	"Qnr1wcKYnTWfRl9zS99/soad0bh7Si0TP7xsxQUe9/+vj58POjD92nLKjs4NJrZ0ryO8DU/Zqk1DdMq2",
+	"KWb9TQ9xJt+yUewK4L3Zy5p5a5/ZPA+xI+kz6ekS12adsFSexQNi9erVe68jeq7vu4q4qBJNm0sc30i/",
+	"aTc0R16kxXk6T6vLKoYlPF4VohBEgy7tFjGYviS9C67M5HwqBepldTjEwaqu0ioqlUux/sUeApFivtQP",
+	"E2b5IqEkl2MuCPvENabCeuDhVKos5j4Nwqw6BHFwcWDT81//fHmQPf70lF6kGRuNJ/yXy3wqZBG9QSBT",
+	"24CLOi4Yu0t3erVlypmZn6c51avPDD58As+ubeNEwqyNnBsaJX0cpjcqVstSb+gqYyKO4FpJ2H/c03CD",
+	"+MCbUGZtq/tur5tObzvn/YVUhIogPEKOiGZXTNG8kQuvE4SbdhiZLgwUWEAOKRBGxpPgr3+MYgnt3fz9",
+	"NixuteC+I5ObG6rLG4/cnaB8wjpEuvzW4lCW15+5A3auRrZK4wyvG77mQ9Vp98wXrY1gIWQQRlf9qZiB",
+	"fpJexlJGdYfZEZt8X2TrMK8pF+G3+w/s7PfIzu5dKMei0UP1/BYgC2TGOi3fNDXn3XqUf6KYdDlG25qW",
+	"VOPzP/16cLmuprUKkgZYwOaRe9fQcmCZ2v2uUm/CnbqWkuM3J7hynp4t3jn3+t9/dP/2P37eTx7vx9G1",
+	"FrZ08yO5sOetS3TnFgZT4DqVQnNBTn1IMnFnJRLpvaoMRwRzBlbt44qTcxvyunES705qt+/jh2uf4c2Q",
+	"nlaR/6qx3ZIo9LP5HRL5psS7sJynLvnmLdMsYry7Yf5P0ls3S6ltdnQ5Qktzgxpj78yWuva2tIaEb0XH",
+	"4dCqY7knb1+ckO+fPP0TcUDYrnDAIvRE7WCMgFnMmDAEghl9iYe6CJJPVMNoGAxxo3FrFPO+zXYtE7ji",
+	"YHUGJjJwo+H1581xaSbkYGePwLuAueDchn968j3RCIBAnu4cbIceS+c3PHdDBG0Xv0FzWfDFWGHKRxmA",
+	"pNdPlUKXBQat45Pez+tfB7NYVFuGAevYbBlhwqi5XbHKwzniLIeCH7U/MkSWWMaUA7dxhCVzoQ2NZiaF",
+	"SOYFdYU7PJnIFOp2ZAQrbkVCHeHFbnCbqu4E2aK5lr5IxfD/7LuT0n+ZDauMdILeZHD8/lpKw8hswgSh",
+	"+pKLMRDYhOXFzvLwtkriPtlr1Df6/vtQ09+LYoZWMTFth7WeSGWILqdTquZ1cThcJdtOM3f+B5qRtxXV",
+	"dTpO2r28f/uyDs8iPGPC8NEcYYGa3R2RIb2QpTm8yKm4HOI6YeEwuw5E07km3BCa582RBW/11vS6+Fid",
+	"JU7moEBRXAZihZ72fN3VlVCAy6WHZMizYUKGVq7Yf52aaf+85CIbkq2Ulc7cDalP2wkZstGIwRX2fKTk",
+	"dJgMxBABkLR9r2CKS2g0YzTLuYCGS8GN/RdDeu1fkABh/3ARbxxfT2mhoUlMlsGvlJqfyyumhgnWAOxj",
+	"J5BYB4TST7lKS24A9V8DyNHQD3nosv70zkAcA1IDAu969AbcC31E2BVTcxfzAO3sTDOSyjLPAKQXclTm",
+	"xI6GMz0Qw0GVtjLoHRJQOoY7BOqYlDw3fS78emOHDr+YEUcceoe8Zfay6wsLMSiPMxCzicwZ8fjECFwk",
+	"9IwpTZ4cHDicCeKiHuzRhaJ9jloxnqKLYG7DV+eaOsOzeQOnXdsYs+jjb0X4p6wMYFHjMTBAGRtOhml9",
+	"Cu/FOHnRJeY/TJqlwEhKhSWUC0aYqzuakTkzZMsyUrfpKF8Rj2Oe5gwLrgAA9HaUz7rGV1jAurPW/ANL",
+	"rqOAsmlWK+rBUFodL3bj0jOWbPtbyEqLhVwh21g/iGBdR7ttdX3KwPG9siOJU8WNtmV9p/9igJJnJL2k",
+	"J8W5UTS1ouWCTTBnJGMjnnpFqkjllEfDAzfY3GaERbVBDZ+MYEsPuecWi6ZgVP9MPOYFOOk5F/Egm6Yk",
+	"Ws9KWL1i5AbRNKE8T4t+av8DZrQyl20NntVJJNczIa17BGuut5EWYRVpJ3/lyMoh3OAjD8VfyTxMO3Xo",
+	"SDqpdIj6CUim1xE8Pvt9zE970uzikNCWGN8hJ+1eDl035GKOBee2XE57QqqM+ISAOrK948KwMm5iAINW",
+	"8LqCt/8BS7O8XK7nMsvWdiXsTVqaJs+6UWt3x1zZp9TJ8MhF1mp1RLGpvGLZ4qaBvjYKtMxAb8LN28G7",
+	"T07biKi+XLQ9YljwsIfmsI5EsSnlwn64XcrCqrSCsYxlAXkFNKU6q+EudIx3cgOJI/hSst5ghu55qzQO",
+	"Af0CDAJ171Nfh/52aOmbE2EVgayWWDGm2KWQLEM5W5WFDL928nfkkBtr3m6gm/guw5HU/XavwivHI9qg",
+	"K9fIQ+yKuYEKKO5XstUSHtuAU1uhipNcjsfwmL+H7vS6wFni8T2WCeGvQdk/19sjDQwq2uT61c2aSVgt",
+	"0wwWxHFQYmBvcsVSko48sU69YtHm45NPwE4BvBTQhj2DaPy8c5uQMSE2xQpYCbdql/5413Oody1OjVfy",
+	"knUaedcHw4InwYp4PuGikVKo2EgxPakAqrBsovv4cT2TdXTsMmbaGqKRc2gvftTeH1XWL6gyc0sIoTGV",
+	"ZlOoq1+5AqtjjPqk5Y6xXXkLSM7XCVhWchbDuXRpLvt7yd7eHrEPka0pAORr8mT/8fbaFlMc2Vs5i+Tt",
+	"NTMVO+Bm7fjiK20bruMfF8+Ii+OB0rxyBpB4U2rSCSaHb1ndA+PDt3fAJgZGFzSLge0GC4QCbJS3/A1E",
+	"s4CuQxJnDmGqgnryfeoCSlTKERn0qIDf3dODHhptotiui/P5SfrpuCkcAeq18LzU/Ygxi3aTXEvx8MUu",
+	"0YVNu8D8iiadKKxR3Gohs8HNJo7SumRrf5KA/xJFwF6ZWrdeMHODhlZhRLomuwfsCth3IvbGjpnvwu0c",
+	"mJMXt+5uoe6ug94SZxtvLZ9w3gcEl49PwlcyWHNB3OPxtjwY/TJcl6re4kbLVr+1dqZKALECK5REyzds",
+	"kqjYIK3bsOQ2afX6hlzH2JkGQLwFg56an6uyy4SzlODGQiqWnacyL6ciQmQnZ38n7kdkv1BRj3FgrujO",
+	"MfPqCSEV8TmL3qUE/W8GUD/1wTKeKRo55Sl4rZXhXTYeac7zioXFKJ2x5qASKODAsqochBVJQhriigEk",
+	"ZDaRU+cTxjISmWR2lmYgbFfgi5hXRQbda4fuD9vRFOJcL+b2H1AcPZlXtQHtXRNk0wb0VDPryOJV5SWi",
+	"1LCqdkejaMdMSVOJV31E6IUGf7mVz1a+2getoJ8pbhe4Q/WdbXpc3sqZo/RYiVx7cddL2f4i27pkRQeY",
+	"qavldL709QobJ/6rm2HM6O/w1Dt+rhnzCuPjEvZW9+Gm2ah9255ejLfMqBJcjGOK6YUsDez/iOeMUKtP",
+	"g+ssIbpMJ/YLbjRhIpWZpePrl4wI0bIwPs/ztEa9FLf5Fb+vhr7IyRoMYQlL9bryNXIW8AyFWBMHyc3Q",
+	"4qqQmpWBTV1xSkuRPyIl2T2zdpjcWWKZFc8SDEhBr1pqsN7sEWHTwszBcICcYMqo0N4jH4PsiqORLAUT",
+	"+bJsr7ok4BrwD3VRm02KYOhmxMstxK144/DiZlhZa3+tLjQc4LC37EcMI7HfwBP723H97DqaONK21FET",
+	"Ei6Chy3A5h/5dK365lWOx0wbfUQEu2LKCwRLSzTQTde1+n2JFuiJQ5Chj7i+dHrmZ6nU8sPEqsgzq9x2",
+	"iaeuIlazR9qKQ2AJCLwAGA++tNRIySmiDC9uQ1jruGGasCMaogW6Jlk3bqdzuJpQOAPNjMkRg7QqQuXM",
+	"a9zY9wYCdZgElJf6KlBpKqQUmURxvmXv0ENcyOERGXrGCp6WIZnJMs+2m0WrNpU4McUslC/XFA+VF7Rq",
+	"K8bR1yvm2PzSF1MsdVDgET/4n1ZUf0RDUfWz/3h3xSErf0TVyjrVIhsPuVK516gg6dHbllqu18tjqG3Y",
+	"H5Nu0fRIk0ZtlaMGGG8pcqY1hom56lUTp5XImdjZGK3VXTzWqXtoH90Ir1lk53D53eDij7BRnW/dJhBy",
+	"7ILtUiVi9USqLgJAteiZDFZrWZlckCoYkmhVmwrTxu1qQrBMbQiV4+5woJUi0xsIXVhS1hPGsB2waGwN",
+	"esf7g15CBr13Jesfvx70tnfIX8DgODzbH/7zH/89PBMAruOJSCorbd1FRzDC9UCkE6mZOAKPqdWNLOdG",
+	"qyUKPadhhDRZJ0P6H7lpw/HgkBZTQbDG+sf6z/Od/sfPe8n+03i0fLMe540K0izF4W6z5vrZJaVmGnBy",
+	"m9YhuFtozvs680EZqr3DvVYdqq2f9/Y/Qvmp/33w817/8cftw5/3+k/xq3/vjppZCIuHvHp7L6/Zp9Xm",
+	"jSSXjBVwGqQv4Li90wmWEhn13p8PH9941NdF6Ivws3pkzEyQE4UniPZ/+/izOzgfP+8n3z2OH5vwLrKC",
+	"J65bV6mRLrhYZRF/dbq0nvCCQBLiITlGTyJLyPHuW+JyVxPyA9GmzIDXnRBZGs1duVOAHoHbmHN2FEqO",
+	"cNtDN9dxL+kd777tJb0feknvJCrW38lLJpbUxeG1DXElvma7FPSK9Ja4NzHISWjA8VQtuG5SxcAI6cwC",
+	"DUfjx9uvu9PuYh3HqPZqaYsOCpqyvmYFVRDHijgk9qQKquxtpk4dwYz4FupoByiKNwwsSlowLpAtP1kC",
+	"S7y9s3G+TrA1Mep3pITpDzEgx8D3G3WQOMggLmIVSlMpMitiDc/xFgXN+RQbfDV+J1vYuEX4ArDJ+uWx",
+	"9yn3Di7Vktr8HTqYd4iHJPwDo2odfKjGOjUaayyRH0BsJ97r2wCrybimF3kXCtsqbJYN43lWpQl7+IkN",
+	"M4Xb8RdLPP9rovs756wP90EooYVBJvXqxfOK7RZdK5/4BjmRjR3owHO36jeEcuLDhyFUR2X74dqB+fD4",
+	"0bgdpBEdP6swumr/klDdxqs9fANgUjRFpKHl9ulaEXgagRm4udy4RRKMU9/SlE5LaLeRKI2YWneWIG2b",
+	"v6Xk4+V865q0efOyfQtT/nsdgt6aADX0guoOaa6NVHTMCBNjbi+owtJ6qPbpX3NnP5LajFUjeSAUX3Zf",
+	"w9yVxa5yapg2xI+HTPlYYeFLwE7GWIFKHd8PKjVyYb57EpXGnR3+UPI8I+5nskWJYjmzvRo6rkLv/n5y",
+	"RhS74nhXH0H07hXLZQHpXBe2ie1mkuDV3s7+zt7K/MA6sr+1MEm9HTG6/YCWsxWqcySysCjQNitnQhNu",
+	"EsJHhMLCEl1e2McvWDzn+DqxKavKUPgzsyy8w5Whmm+CBOiWB3DC383joIAjynMuxueau6Te9aZ0g6Jk",
+	"XVZ6vIVZWqt4SLJuQYiYsmCfbK5bvOzPEsJ6xnJ+xaLZPcawaWH07dXqzLCvDd+qp3cdYug6H84i3eeZ",
+	"84ChJqLplBEpXEKpW4LoKcmpNufugY3mAy9Wef3xn3ETz1ugHcHyF3SeS7ph+g/kt8psXpUUXiCKLsIt",
+	"mMgg26PaQsj7oDxKwt0hVTU2LdJoRWOtaCo/vTUI9zaCqdpn4frhVAsk2Ag28h6YHXStNbwyO5V7rvm1",
+	"c9+hxl+Uhu2M3Kr7zxlLecYC78x8Bx0xHW4zN8brmEy7y5XEYwRui6V3F9+CBNhfS+Z+tmS/Dqbgh4nU",
+	"ztmjDxvognUhRtREtvzGV9HDc6v3w0XGoRBuHw0EbdajntI5yRm9YoQbIkt8HJkKhq2R46LQtST2bomp",
+	"ZvkV041M8I3KiTxZCdSyKDSWEPItnq6bn6pb0t+ZWGZ2+EoUe+2t7VqsD9xMzipT6XqWmnqnFkotVC01",
+	"z9Fsoll6DiYtLCVwSPREzgQ4sVbXFHDNxk0YHybUvBzdHCuqzgldbzeh27reaHh9j9zfwyjYBcwOX58G",
+	"D/0hxLWNQpOHj44iNM/B9+jjpuJrt7jZ4WA3jDTzhW9qhBVXFrs3ZQxiOWsxFFz/oj9iTYmqqodiVsXw",
+	"H+3gpOJQdssFCIAAVL2kdynkLGfZmJ1b+jnXpbpi82YFsDoF+7xRyFpnaVja9pzzcze25rf8HMqLaVNC",
+	"UZYuGP1vqAJzxCm1SbXKFXx2uZcJvLRpqbiZn9nxu/wiQDs5LhERtEXngaVcY/TS8PTN2Tuye7W/S0sz",
+	"2YWfhocEaqf0NR8LlpG/fninE1BFCdUDMTx2YFJYpYagOZsMyr29xyk0AH+y4Q45FsQSMsrnHOC+QXdP",
+	"ZQHyVjCW6SMXs5QzgrmpAxH4PawoR71Jk9mEpxOC88eWWtlBW9QfV8gicmJ6lBAqBqL2xCPYC9yw/XNc",
+	"NU2Hj44ql5phgmLZZ+i4honZe7K9MxADcYZuG5f6fkhaGsZE5pnTKGDiR7UK434cLkYpATxPGHY0TMiw",
+	"EXcEqD1B4FH4uXogCD2CFsPgI4AKakYftb6qHmvEH9kvGmFD0HIzcGh45J2bMMN15tIYanRkrVEMxLAV",
+	"9oTgR824p+GR32o7kID+tAufI4qNueVxVnHkZoIa3Sh3Id24pCeBj9EK2aoKQjvw6rBn//GTf9SsDR4m",
+	"21oarNJHU6oZySVEMS9GaR32HCySVC62sbPZWODXYc+DRFS/JLazZvc4ItCEkzrMMJQc7Ug1N1W6kEKU",
+	"uAM14dpIezm3U63whpmOxbgdgqDBR/F61ey8EWLnej4+felKROiFqDv7CG5rQpQELzl68yAto/lmGJ/n",
+	"mj557q4c7YC9Q1/KrvFIIz6wQQJ+TRaiBg/dPRqnDKFBrVcSArVQMH3bMe2F4MWwx2b1iniYY6zbps/E",
+	"BZHWDJEpvRhyeGgVGILCpsKRDiAlRGXA1Qvxi2640ZetfIKhOV2wEZbpXkSPE00RGKIVrOknmPjZ2dac",
+	"EW/xzWb4o2vffenvfEV7XZxpZe5PbCtm8rBXXxaNdERSUSEq0vYzc+1UjuL39mbRa8ritsfBuaOjjyYP",
+	"fOmBLz3wpQe+dC98Kbjk2q8Pel++ACTrSMaCCgCC0acYp1IYLkouxn2WlW6Zt06eb7tBoYJen9+RVKTw",
+	"8OJwi8DzOLXMQA8EQjMGDzzS9a4ZOaNqcVe3IKT85OQUAS5hDaBEQco0qvUnUtjRAJEORN8bBQGrl9sh",
+	"LAIQbw0bpWTx2//5i5ZiuO0hJWv02CPbKs8QuFIW9NeSeaBM/7BdYVIoNuKfyJbVmc//+Y//Rm3ZwJ/b",
+	"0IjhU6YNnRbYlh3X48ePvydckPfvThKCuJf2p+F//ud//mf/9ev+s2dDeNVhwtBu0E4HizyTpMhpyjTZ",
+	"Gg56+ztP9wY91z3e7ErNCLr/SUHHXLjroZVeVV1Sn6HiIaXsk+yRJsMgeGBIqCZD9zdq43ldeQ699r3j",
+	"gqYT1j8Ahy6Y5HoTYwp9uLs7m812KPy8I9V419ed2H318uT5T2fP4Z06DtXT5vHpywDW7bCHzuIvSU8W",
+	"TNCC9w57j3f2dh67IrEgZHd3ZizP+wAsufvL7FLv/OJcpmPWUdrM1RoNSnu6pGonSnE0j3Qjqk0jLPSf",
+	"nu7/aXuHHEPuD7XvDgScXkvPjVW9ZHNL0nNNMPsxiJZzDXJD3O1+Qq+YC5vLcLWrK/tLy3rGzEBx0KTn",
+	"AY1h7gd7e4giByWCXa3OivT9OqBhZY3KoWfIPhYXDKbCEJzsKfYZa6oa2+5LYZgSNHfZd4GVpHf488ek",
+	"pz1IYu8U98CuAxdj2Ite0jN0rMEJVJpJ76N9fzeTaOOJ7urZjI7HTJH3L4liImMKc6c5sjlFU5MQzdQV",
+	"y9DiQrVmRhMrUrOMZR6+AQrszwdiC2yL0L52rGmeM7uRV4yUtn0yhAHtDrc7tuuZTPXq7TLsk9mdmGne",
+	"3Ke2KXNhU44F+fHd61dwcneWri/shPOke6Bdbyj0q1wNXgdrvfsZFunL0pPk1ijxC2TXiqcB6kCjSxhu",
+	"0rHqO12reGyHgaADCFyuwTLPwdOKpaIdP6Luydp8h37d7oX9uHKH/sfu/2juTWWOxGFHDM/RIwRjgwP0",
+	"ZO/J6gP0kzQvZCmypXv7rLG4SNPLtnUClaF/69zRY2dUO9jbI7MJz5nHDgMuyDUcIXuynPjUO+QnSLkx",
+	"skwnCOpchSdF99PVpr5DNuZ66NiFYC7UHua74Giv+BUTTC/diSkzii/hZy4FwMMuwu2LGiZS7m2cpVPT",
+	"MTggIUVeavIXSZSVMlN7XYAeorvw2vW+HnsCFNAN+ZPrwZ/wUyWnzExYqYlt0ko6n9CLx2k5Dwten1ZD",
+	"71xbpyvszCmy1U7m9aZgwl72KvxxMIGXAgQRBK+BaXLMBMPUABQdIgtgzOmYcqFNdJld+2cFSzejeD/y",
+	"esEXuH977JH4lPgJ8C+CHhW8fvvn4F0ofpdtmL1XzdflSq4YQRUE6R0BlBTcVQ+xRDeTDvNWJ+Tp3uMa",
+	"pSy6U28Zzbg7s1+BM9nu5/Y6CCoKMYqORjy99p7Ytx6vfuvMMvOUvRf0ivLcXoGXbme4Rp1baa+n1ZVx",
+	"93MDDuILbi2AoS5s8ktDtJGFQ0rmYuwcUhjjDmqF0ZXRyKrVixuJ9pvjhqM1ojP8WjIQ205pcCGWy7SG",
+	"wJv4dHURoo93SEPB5DrOtwuACm7uTulYg45+oJnPPYNX9le/8j6oaoMvrUF5L6S64FmGhtUN1SH7wver",
+	"XziRYpRz9PrfnK81Pbo/L1ooP35pnRWwJFKxaAANLzf1Zn78knjmt8CcGgT9FSnrj0tRd0ogYDxs0cdf",
+	"mNmQOFqMLDbU+pFgM18+A1iHgpp0EsvjMw3Qhhp/yEf4A3YxnVEFmESV9cyyTIB1IQ4EwHHmRabsDPYt",
+	"IgaS+EFm8zug3xPsESoINoM5XPDYVzxDNajMA3+u+POTg4N1JuLublZReQ5wh1+Ht594D9QG53elarQb",
+	"uMA6FWHA9qYVtva01AaAL+qhMJZUiB3+mwolyln0y4yb+LXwJBjDHZ6SsJuuY1I/8qC93LdwCvYHcrpC",
+	"zn0X0mn14WBXPGMuG+mmglBqsxQ4+5KxwslEPGePdEiOvjxlqA4dEkpOn71IyF9Pn//FCs7Tn/6CKzcQ",
+	"DlCcvP4hATkJviRwJIIxAcLn8FDtkDcuDK6KdrXHtRnGBm967JrmAS6LXNKsnvBzv2jL5O1tWTdHPLeM",
+	"5mJuMO1/lczdvzVuUk0zMrIzIxXL/nAcZH+NLk4xJeidlK+oGrNvUMy2I1FaXOjYGJpaZTM8fEaSuSzV",
+	"GjxpNVNxGmsgbZfcvH50D9+L8ug7i1D0mzxj2mBtyIdb2A0F3XOIJXCRIEbe543Mk2dpJrsQwgOiLS6b",
+	"SmXvZUQKTJIMQ34IF3bcLnTFa36tsggOgQ0zNrGIMoCoSYjrqoBWsKAnNpvKKfoZWB/AaiBAG2ErMYDm",
+	"xI4BEGaG2wh5OQQwhOFAgFp6ga4jmmUQ/uGCfCF63cjExZBfMOzHPgkzCIcwk+pSY15MRNjBGrz2NULu",
+	"4j4JM6xOzTr3yNuTaQju0GGFwfgkIuQMQcb0ETjPAV7V6ibDGhfoP/zeDq/PK+7xLvfkYI3O3kn5moq5",
+	"G6O+A78F7DyhzWMUj0nwR9ivc19VVeajZ/k5HKfGac65uEyIq9EtFeDUT2SpEo/16ze8rovuTlXikqMU",
+	"GwhAKGZoM0ePCOG6TtGeTRhkUUgFULTwEuE6IVras2lYnmsiJGQ7w9kcCNcJ0xib4sPidsixS0KGKCVF",
+	"DetDWBHLoNw4Bk76IcaOrjuszbr8d3OGo/Xz1zrLBxEPxajB0iYUos/cuiSWCXNx6aCiraY/o/Nrn7rf",
+	"/yE61pe+bL8H8oKzAau0yWHaTaUYcbVEQFZGzKonF3viTw4A1cLJY34UKGNALsaFztFAYKihhx7DB1ot",
+	"o8vKvlWVj2gTu2YVqd8Hla9H3k86ik74BeTaqUVZS7hw8y9M02fMEEoEm9ULVRnEK6JaTtvoneum5TdW",
+	"dSUHO3uO3uzzPlYWog/39r7fPnSu0ZAwrQqGBFsRKsSw8bHoczEQllIrQiUtl3pLNvjDQDXKpR3SzFms",
+	"qn8PhPM2HmGiPwYweh/8lIvSsA4ZYF9759brLg5Fs5ye3YOwrU/92WzWH0k17Zcqh7oZmOF+vcbXdTK0",
+	"vf4OaR5XHqq4GOkcuNc9ZrdM8t6R2aS25TReATt229raZM5EBkX+kci/+9OT77fBkD3tu72xa/TXszc/",
+	"QQx4VMN1yq+H3hySLbiQbOPlpHoscXHsssjZUbuxRSxT32wFH+Xq5TXAVYdky0cyWgVKqoEghGry47t3",
+	"p+QHqnlKgia3vYm+UQ9RLwymgZPpx9H88tCxowb4JlgN4Wv3sB0N/ITqocyzFu9oSDG8zbmUdEuS3GCQ",
+	"kyNMjWymapTY3UWXYWXRBJ3TsR6I4gdCQ43RxeNrMgNMkSGE8g+9sp1Spbi7EtZEguH+lhCa6udALOif",
+	"XjLDJNbSR/FCe5e8qAHqe8usqNX2vbo7mwiz8SjlkDR3ekkP0aNgKCeQPHAihVFyVfzzfVq6vg1lw4cI",
+	"BOvXyXZ9tlpnBF3TiaAZc7oCvtjIhcf6noup+D4lbtFzmHNtTqp8uc3MYq/s0QUAlRUPniCk5d0GVxUc",
+	"5wEAnTF6hgB2q1sFOYLfuBn29q2qjWzLlkn1FdemlUDpSdZ/8/FLlxfOsouQUhPEVA+qN3gDCV7D2jSa",
+	"VCgC2sMNWKmJSBY13MCUzgGjk2B1EyvB7YUHRDjXxK8KGD27BQZSyl0Fs3hKdJjE92x/rLoPUJEixwEH",
+	"58OCEI7HPvutOya+KT9YMzN5IY4Q6Xmxfnb0YDXFwe7nSmtdEXpb3ezCWyKhBmurYPCtvfURIUkuxZgp",
+	"MmYGdEwpmO6KxA2OyCrrg7sLkS2aa4lR3jSHuHAf0Lr94O66ISn5kNSaPXdw5y53aNd+3oEE7gwMQnV+",
+	"Cyv91CzngTpuJLadsrmSMjZT7nArQ39nhDPt1lh51269U6EAFoUdJHEBX9+JrV7RuAl7Bhhhb5CtjwNw",
+	"4vE+DsVyaRwcj0oe19N/CKO7Z3brYUWCQ/XIc6tlwtuhq+jdz+4vL767uPIzfOwuKdB30UF1Hln3gQXf",
+	"QlaAX83bCjxxexdy4SiJ2TnJvPRYxdfvpJMZpykrwKJof9cELHoQSq3bdVipboRBavAwILiRfR8AC6s0",
+	"hJj2qWV+xcKDcftXNNf623rV7tn6tuJQukXI/qin8w+eZYCnJQD1WskY3OF2sFNdpsDTCmMX0Hvsu3nu",
+	"EXchIMTe6FyE4ZG98DlXOWMZy3bIM0VHLvajQjXJmIqYY+KGwudX92MnTBZCbxDUCJH5CZQWdQWcQSnM",
+	"INUgiWaIjpSc9pJYkHQckbazcyjpWHd/wUZSsdX9G7lp77FWKrjeZN0IuAq3t6tJN5Jk7VBtJswLfKez",
+	"zTYWfUce7ndP1lj2d+yT8RAEgDSUkOABuwW58653Lf2vXf3HAPzv1DgNi7faMI3n+F6Z/a0zx49fks9f",
+	"WlACzIM1pdTQXI5LmG0Is+eZovuixRB3P3vk8S/X5I3ovYRBHFlubBkhBsaOJJoilnO/MUPm17trIunS",
+	"CLCSQtMH9/wdHXc16h7bhWfu1wX31VX1RRJ0JhJ21bSOVNS2qUSDrfIKc9kRJzGbyNxtHIDhG6Insswz",
+	"csGSOhNpaHdoSHKqjUsQEmT4ctR/TU06Ge6QM5/ci9FKYiCGEMigGKbwbtVwj9l2UucC28dlacAyYh+m",
+	"GSQBA+qMfyZnI6zYge54NpVW5/znP/6LsE+gwRiXtOgKeuMQalW/iiUi/l3pi3TDmcqwtO5AQCLy1pO9",
+	"77d3yHH7cPpm8MV4dpRtyR/Azbbq5QhW0hdldE7I279SIElAnZl7vkss5Ru4dNnvin98g9eP/TWuH6cK",
+	"MGsAGekFlov65m4uDcTbBScDoFNWjPKRJhkzGPIecI1NpHWQwtUd31CpP8bLuUc64DJJhYrCRZqXcJH5",
+	"APFUeM06BFSq3VRfDbGAKfDdgWiaJCjRhWWvesKYIVtWQ0wIAJi+fJZgVeeKeUKwkk4APiFxGF32NjUQ",
+	"gMo53nbsO4XI+2bLM+DwqhS2U6tilznVRLDSKJpzHQeIrO5Wy+BvflfBGNU8nNKb9PwmbYqVWFHHMoog",
+	"W/ZCmOcYOZvYtT85+/uDX+mmRs1jETmQt2XcbChRUavj+4IYSfb3kr29vQoSQcP2/vXszU9gBYCdJlvD",
+	"igkckffvXvT/7M6oVJUmRAfiYm5YX6oMCp6oS3sVGCFSIoUwEquGwNuEu3RtqskHLjI50/39g6cH0Pfz",
+	"TynLH2kC2Hpk0Ds5+/ugNxDsE2CxA2/FMqQuwHxGlbBsw+o+drCQfeJKMRIlZ0TQKQZrapLKvJwKDQ4v",
+	"KuYEBjsQeKfR7JAM6UVanHOo1IFZewkZuqBZqcgQbD/n+AVEu0KRRfi8nZBhyko9TDyK8EAsYsdwUUXp",
+	"zCTJ6VyWRh8OxED0CSVD/8LQDRUsSXb0DeZp1519oqnBq7smdYn+izkZHg3tA8P/PRwIQrbsxPpcaCY0",
+	"N/yKHRE2LcycTBkV2td9wdYRLZmSseLZIYzTjaJgyj+T4NJCT7ikGdQhdUYEu/EsI8NPduHmTMM/w8SO",
+	"ZLhvP1h9Dcf3z//n/x66eIaqdhVA6Y8MucipuMQlF9K+tjfcxmeFNBA3O/zLc6wLtCgWFZSE6hs2LXJq",
+	"2BCQQNBubmeGyTfCl887QZpAKrU7ORBCVusdWPPs1YGPhVQsO3eENDyCVYJXsXxLIBftUmiHxA1huslA",
+	"aEkomXJtOXPW2FSCfnvNcyZMPic55KAi+vUOHkglZxpGWN8x7CZkyUA0dgHjimk68eTPdAP2xL7lhDNQ",
+	"EuSx2rW+kGbiM1AhVxU682HLA4EZslWJY9s6nORfALdnG+opVZ3MJpJM7eWA2ZPvPRY+sZUKUgpIVWXZ",
+	"QDTyCXfIWztRu/JloZlyZB0gP7gaaJatIZixi6vGjceYbHvjshxD+6FqMiyFu8oNLbNQrA+1E3DhS5FJ",
+	"hq4Tn1eSEOr9MM4mRgfC1cj0JudDoktcaIdfbq+Nw+AGip6YhJQiZ1qTobxiSvGM/QcchMTnFCrWx0rV",
+	"frw4Eyi9gAg1zljncf6QqRoC7dndB5B5OzpLGXhEpjJj/0GNnPJ0SLZcVbZtz0N9YgWUc563d5NsPTk4",
+	"qNgPsokLmg2EkrPtI4JtF1QZTvOhb9IOEPM1cUFg+PUuANKkPiLDTM3PVSlwDQaiNaDwtZmdpks3kzOn",
+	"AGYywROla63VTvgt02VuHFCiG4J2GQ0kk4dkmHPBhj7/00oL+wXZgoVFicE1frdv+bmSsyHGSO73L6hm",
+	"GanAWa0E8cfS7hUM4ANaEcjwZcamhTRMpPP+39jcygSimFHzmjCAYi/Z3E0XQW23LmQ2T3B1QcIMREUx",
+	"w20yrkDJAL6jjtfYqns0fbhqzFl2SGB9t4+a/WHgp68eVsH9a/Lk4OCoHmcFcgwyDyCODc/zCgXWvrD3",
+	"/Q75G5vrymAyEH86gBxdjSkGUP4sppTbk/fWl+5bA4rSLkjD4FzXGEQCD+oKVl848oyU6OsysTvCjPfk",
+	"ih+2S30uGtff4mGeh0fZ7mLAW3QSsBY8KS3OorsM754eNh7kKltOTbN/Y/M7M+XgrntbzgZXl/uz+eAQ",
+	"kZvErk2ANnbBUijxPULOq+SsZQCKnMhvKJXjm7QD/SHQe1a4r0+hXlOtJm5RxyK213Jfh4oumno3j0lZ",
+	"fTd8aYihl05zkyoMQTlqhKO4SGQsQ+5qemy5alEc7eMXc/iHjyDDAJD55HYEDRMm83X9QC3b+UNk4L2a",
+	"SE9g9Ze6kjqPgheanYbQF+7S4i0ujdLsi3ByS0I0nvmu7j6CCYqmLw8t1AmRD8hXt2eU87tL6AWYtb6u",
+	"je7YX3s1hUJMjIcIb1YHn3KtITdZKjJT0mcpz9z1sHKKkq3KaOB9htuY5xXUHQaTv8b7ULMbx+DryESW",
+	"bdchWN5/au+x9rp75O1KhhVVAlnY5KMaFrkzjexeghQ38Cnu30d84gue/wFhGX/nAYkr8BjddrbxFwmN",
+	"hkWsp9o521a3PHvubCJwubTDMqyGuYN2EiLYrBIMaJLKFJ2BBTqwnEQlHV6BTv0o7vyy5XpaJvD8kuw8",
+	"yKtW/BdSQcWkQ/v27YuqlSS7+9n9Bd96qrvBLWW16cJRz1JR+jbE6AiPqalpi6DkyRouq6psCN51atuu",
+	"l3YJWgBacP/kON4FxMX5wBHuwoQwgolHUTj8CjYOyg2kIs0wioLmp8r2BPWPvd2oCL767AvAbFznJRSm",
+	"P/tWPkbLMN23VcevXweTqZmk268HWfy7sq58cPtHqIsQVN7IvKH8xYDXO7Kt0KJgVFV6cR24C55jMLyE",
+	"RTAWjOc4uK9rKymqkOAHW8nvKxTNBXNXkdqbW1taHvalpQQhJgN9a3Lkggu83trQV8kWByAwM6/jNMyE",
+	"iVYgQhVVEYtEQEwz+wL7RKcFnP9ZQpSvIjfieY6uuyCsrKNMLcqLd36O61WE3DwGCyA2XSf/uqptPNPL",
+	"00kYA9igmTtUb7F2gqV6/GtpfkS7PgU35ILlUow1oqcvVKuY0nlVsWKB+DI5E7mkWaNOxb2U4q3qfVJN",
+	"sGpGA8TmBHvsv5sXjGw1aslno4TwKR2z3V8KNiZSuU+FGD9ECm5iYogaJR1BEFZTREX31asxuo+Ugg4I",
+	"emlpx8KeKGXf/1/sKjv/mfZ/O+j/6ePngydf/j1CT/7k5Ixesd3P8A9GKReFklc05qeKjM6/t+7Q8iu2",
+	"emhVHknznGlmXtnujv0I7+VSheuBzuBFN33j5lQ9+rXvTrBMXUwDtsyKZi6zh6O+0VG/4my2mCkAxSk8",
+	"+DBE6nlCILSx2l1swB3F6XLNDKNzyAWbcAxYdQnN//zHfxElc5a0MeQcUJwVZ82IvXgl7bu8mrzuLpCG",
+	"MUffUs5m84Y6kYROyctOyMop2y2UHCum9Rrb90gTORPEv5E4aHncn0faVQ+JbtD81HezqbrkX4R/6XQd",
+	"E92xfjNa57nnn7Co+p1mUGB5lGr6nVmhNC9dyuof7HL7Td1VPe1GVZ/X84q2gxNTfRWcGrul1wB6xRcb",
+	"QK+grxdFhfjqntFEsRzNwxJ9sQPR4JBky9uPL+A2MEWvrD3wPsIdXbh4o94+qkupaIbhs1PN8lFXFtNr",
+	"N8f7h4ho32/qiisukLwrWNHlU6wNhGCbs/ewTYYAAexdA4Af4yAR/qeVYAlu3R0uN2a3YdS8VFUkvWVM",
+	"lEMiAdeQNZcQSBcAvwLVLAH/ujAaE04UK5BWdEFTpsnWoKeYYIwoOR/0yIiLTJNB7y0T/9//ywh5a7/d",
+	"RsrYHI7h65Vld6x2JTqDO2L/cpDBbt7dkMHT6tB75ue/WQIX3GR2YBOr2RsyqaYKp5M6k8vVTNsa9OoU",
+	"DSC9Y9EIFgF3llU3tOWkNG+qi0HiCebI1MaRkJF2x3/caQ0zbPzrYAi7iXXDBv9hM8l/1yZ1f1LjsYt4",
+	"prpLo9WHtqmw7H7GP1ZhGQan4U45dZcyjKN8wDi4K7PAMjmA6IdTTwFRObCRQohb7b2U1KSTtWRIwMO9",
+	"qlrVCIVEIZZnGrItBdka5jxldh2GVtXJQceBoAn0y1p9dvsIoyFatnHX5BCxAYYekKCCbUnwLT5ydfkG",
+	"Pq3PJdyB+UTzjvqYGHpRHadr4Z3cWXIMDus9DPG+bXzLz7+PWHngAw9YJyulIRLwcp7VLQZ3A1tml0S0",
+	"7OO4fuz3jeeB85ivviTVC9MM7nywut/QwXZcG0ytVOtj+jHLghVf2+W2keztiPpHMD2Xhe4qjrlPML6M",
+	"Yww+mcqszBnZOnt28tyn7nsQYNt431gi0alUloAGghqSM6oN+fPedkKmjCFsMNa39bN2nWhTZvN//uO/",
+	"yUvjkQggDThcoEOofwH1bwci55fMB6GGgDKjnI7HttlSGA4JPg2JT66Y4iOOuBY+oYAbyE4YCA/OSUYy",
+	"z+VM17XUzLyA+r0K1Q9V5kyTEf9k3+28VfrDtrnov5/0WD++r5KYUC1OhAuhW+ohOeF3lpzwFg4q1kur",
+	"KH+503CZQN797JtZXTvH1YwA7sDF+ChUz7kGvIAKMKaKu41Ew0AHwbldXTPnQ93ag2C8Gf3UAbWrKai7",
+	"Pk737u3dC/N6B5Wp8fcHmrihslTVX1xFDddVjNbwJnspuQQl9tjrFVmtV9Qa3ZyMJdPkgqaXrrQwZzOE",
+	"mOIeLTWSBYzX4AY5fxM6wMMx+mP5xNcQ6x5O9A7kehX+unn+w01Occdl6PTZi4T89fT5X+w5Pv3pL4hX",
+	"SaZSG7K/R17/gHnMcB3wyILVJcGdiQRSufy3AwHIZi6SuBHViuYqbNEvySNdBcYiXoBHMRtSY2g6Ydkw",
+	"bmnMJc38JBvBvF0847bieEc8Z480uZgbpo+IZlinkGqyJGY3qSN2AesseFKmhpm+NorR6U7vPm8k1apF",
+	"JnoGIFh/OD70x0DBWcG/juHgEErsS3xkiQPOYxWADmHzd8LbXIJmZ6TQ28oK4twKSVyR2Gph/G2HKdb/",
+	"/Md/+ewuAF7zsH20ARHZqWYEKvOPbrj3IPJ9V5Gz9uYBY+T2FOjnNTiGFWXfkCp9nfPkopi/BU1hUcmP",
+	"myDscUVVAeVYtEwvZ7N70vPf4gp+Y4o+LkGwmA8a/z1JzHhewN+tEJo36p5FfRXXEpbrVBIIQ1UdHDyE",
+	"s+qjZil6VB6da9/EytE/qooxdYe5/mHR+tdC4X+QsTcF1689ercP3BX48JYcKoid7GP9+JuIx06B9wKB",
+	"XqoozWbw2SFh/SkUGAH4EcDuJpTkXFx67HwpWN/wqUv8SRC7eSBGUpH9JySjcxcW6hyLZsLmJJ1IqRmh",
+	"pKBaz6TKyNbw9M0ZgrFbusJ5DyuYcCBuagZiuEuLwv3qsMcw4QgscRhTH+xalimmNZHC+wyoAL+BA0qf",
+	"yJkgRiI8MxdX3Nhr+4sg+wWHLuRiU8miDxIx4gGoUgxEBf6PE+eaaAoVmETgxDhygNZkzAx5cnCwQ17a",
+	"YQCE9ZhyQa4kz1zQE6Mq50zhhHW3e/LErs47+9Ad6RzQAYwTu/YmxkVN4+Cu+uxSOHj1hF1wiXA6Mzp/",
+	"8Dj+fiJ/YJeDOFgjCRx4pwVcKyx2N8254CnN+2sGBp24558Lo6LRQbdVyvQWSpLepeoRrsN8GbQaw4V6",
+	"gBK9q6AiT8GQCERyOb7XaCLodEsqTA59fvL6DcjSvx8/wxIXpTBW+9QTPjJ6G2omKG4nQSC5I5Uisx8K",
+	"pkal5tIKzZ2BcO0qNmKKAZK1q0qAij9U4aF6sk1SVwWkMob5RYCQ3RnHGmK+SyxkuERABjT9rQbxNAb5",
+	"VSJ5mssUOfavYPkfROvvymr+So5rVnKD635EoO5+tkIgEtUTC8ZpH8KHiJyvEpFT0wJzG3H71uMYgIwj",
+	"lHUhWtJcrI0eE6VWCD3VS8CXmA9PLZiqc60rnDDMXHB3N/ftI23vt1D2yl767IsONdc/PRD2/gGlgzM6",
+	"TzA2BGQbFNydMcUInVGVYemrDc1jAwFNublVnulOS1mkIKe7s67EMgOV2K3ht6wK30F1/jvVrmFJnVqd",
+	"3AT+zRHBg/p9i7gRofKNvCFn2bgbCfRuTIAA1rP0rorISncN3bTs8hcCCj3Q4J1dARvLfK/Xv19LmvPR",
+	"nIsxyfmoQtssqGLC0BxHlpApz7mxN7CMFbmcT0EY/lLaL0ozT8iITnk+J1OWWZVjIOC17R3yRrg4tIY9",
+	"1ZctPP7h5PSRJh4ELiHcEMWyEtNBqal1mDmj6pEeCKdTQBTIFiaLzhi71AlRdh9ZRsoiqQLADr4jFF5d",
+	"cmesz9jtX/Wg7a9yxevEZPOZGhjzNmemgg978OB+C6kYm0G4LQqVlehgL6Ry4EYFAnS10DeYUBKqXHEM",
+	"VAIIm5OTU1RxwcszsSOkoi7iDrUoAedeG2oYgexuhLafQ+1bPM1vYUVcEWbf+0gq6Ae8QYpdcVnqhKSl",
+	"UgA1alsW7JPxzPGwistI0DiFgEpVIhig55Q5S7DKjWJTyh1YsKsnX1dgzhjNci5YUBUHVyalhX0TQfXg",
+	"p/kOGTJEH8PCpIRmmUZsf1QhLHeiee5KOO6QNx2QUX6Dlmj1Xu+3l4AO/OEWSNkDRtsDRts3itHmN4kY",
+	"ae/DBF/FqE67VVHctrtRuH0Hu/ao9/noTvzu77whu6a+uq4vwl/UVzoV1hDzNbgSy1tYdlQXYda+iM9i",
+	"TIydysvRt88Ibl+5+gAz/zpAGOtznnrvJ/NCmgkz6OpBEnjgS1+fL8EGxTZnHUjJBn/BYLvuILkfTk77",
+	"2sxzVlUwRzOg0208SqA98kP8qq7MTozM6Hw7KFdgFBW2+Qs2EFy4CJkLSVX2SJMRz20zeq4Nmx6SodO2",
+	"/oNepEU/TQtvH0StS46Q9QSOAzfEgdiSgmHVcyjajeYSF/eDZQSdGrZdwQAteCFcY6TR1kCkVLN+Lsdo",
+	"oQbES68V8oxsDf1g+ykrhwkZlrpvPvVDT+MwIf/8x39vV5OhUFV2ZyA6DaJ2fHYEGp2QgXU0qMvvRyEF",
+	"anj2ha5CELjna5lOXbNLTeMBOON3T9Y2g1bXhW8jtsAtyg0tn0g0Dyzyq7HIY89G3PEd1f6Q5uX0VjW3",
+	"xmVoc8je8PWlwL323hWDFMi5Nm8aY/hdhxiHU1kdZNxY/H85vNXG7LtRV2WLOvwxaH4fIrDGDI/hxtyR",
+	"/THs4uvAmTYm+QBq+vuKOGkeh6XQpqJxKJaciRiT3/0cflwFdrpwbu6BcXapKOG4H2AP78qPtpotO9SR",
+	"NWlwU3keUsJyXNQTzNldQDxdCVPq04mhLDuPFnZEdJEW9X9bCKXh4L4OTuk6h9ajlT4c3gfM0o2EnUcu",
+	"vWVh52poLo0ECen6OT5+H4U+YrYG9KKtHXAFoz3Dd+7W6gA9rb7i+OzSB6l7/Sqxx80j8Ei7VU2waqwm",
+	"XKR5mbEsVjn2NsRvPJrF+VIwGdDUHpUdQCmFyEzqAEF1ObXEED71CNMOK1eys7xqSCR8if5v7/X2IStB",
+	"hgN3sj4hL19i8t+Ma9YdeFJXaL59QYwlS79G4ElnWWh300vQ7gpk8iB0v0WT4LJzX1WyOHnuI8Xq7dxe",
+	"UiZ6lQis7XS7n0tdV7zoSjXA6IwqxmKtNAPQ/TRTREiSSzHGOjW6Khrc1AcfxMON9aUzI4tmeHtQF6i9",
+	"4nd4X1ut8rzXtVc/VgyWZtk1aa2TwsgWzbV0UiVHr56W2w/ujq+s5L9qmBJwBzclWMf0nL9veaVO/1Ad",
+	"GMa1jx9gGYIFaNMMxds6ef4elJzK01pQBdmZIsMQvIFwMXga3rwoeW4IFwkp8lITA7XqWpVVXNAJelGu",
+	"mLI6UVfGyKmf2R2q866Pruj0540YRj/e2yGbdsndMGCp2rBO/1cXbL93bWuSUUMP66h6Iw3NdVJrnnZf",
+	"puUUvirggYKn8EmpeV9eMZVgDH4f28CigXoilemnXKUlN4h4nxAf47hDjolgM79QDluMfeIaOLIfnC8P",
+	"MOHjCVMDMXTPD3fIsbBavRSaa7u54XwoeXJw4HFDCsnt2hIj0XleKHmRs2m3InzacIvftipcRTbdrx7c",
+	"6Lbtuvw9IOX/rj0X/ox23F6zrA41wSi89tmQgi0N//Ed7H52f7W8Fm24e01yCtU2XB8VAI4UjFSHDMsi",
+	"RhEf60OyRqCJa69Z9RN5Sljj057TMVR1+nj3fLzLGuvW7/rn4d414VaMRB3Vs044RCRltqagdZNmf6b9",
+	"3/b63390//Y/ft5Pvnu8NHfWKqPLTYzv9b2UD75LUrNTWG0AhKX4l4ttgFl3xzRgWVeaYrmegJiRcJYo",
+	"Nu3kLhTqeiHrK2mq1VutuyCGRjc06W0SAnbhCHMuLrHIdquc5k6HdmFp4o5UC9v01wmrgEktC6d4UC7u",
+	"TrnAk7TcPtY4TpHTFHLlpsWrK+yhouM75J2dHlPN1INF7PocFmu0rqKJTUVvaLTqKNNKMg7HIYMtfKQd",
+	"xCAgH5OZVJeAR2iIxDRdCD9IqQgspJqP7b2vKxzhjrnr1wkiWHoUXPDAH/FI/HH5svPcS+UPxPos2t+l",
+	"lrDmv1fXrTsjSd9FV6h8KSBt5KLkeVblYWTU0AuqGcFWqvstdzm4djROWbjObti31qDJM6aueMreC3pF",
+	"eW4Xf+mF6odqCs1Rh+ZWvwHBNs3YxUTKy+W2Vl1eVF9hkFZK85wpMqWCjpk+BKW1KMAtLGeipbKi2dRD",
+	"9wxEQ1mNwMbWQD/THXLGUsUMOqARpdZeuljWZWL94Cd0h1Tl+lgGANJYsp3f9Q3Ik0j3Jcg90Zx0QHgV",
+	"kXVfh1yO++mbs3cuPRz9pC7TK7UkJKAcEaAaD0uVDxOQsiyDDKszQ0VGVUY8AQzE1tB13OfZMCHVJ8On",
+	"TBs6LcIvbVPUlIodkqv9ZFDu7T1OLRP47gn58fXxSf/sx+ODp99BvddBj2c7VSM7UC69B2+wIblkc1d6",
+	"0SFjWfL1ZYMIHRmmyHA20Sw994DN+AzhGmCSzQSKKOBWYS47OW4sLeQCO2jlfO5CSAi9kKUh8sKXeoWT",
+	"yBRJZZlnA2E3z5/TR1AVthmJkjSOaTxM5YhQMRCNw/pIN4dmJ27HMWy5qoeJ85BASzjv929fkWmpDblg",
+	"AzExpthyrhj4Ukhjl0HmVwyvrYXiV9SwhORSFlBjTiq41/ZzCVlzDpF6qxQ5JE5P2EBo5KKWp8gZfDcF",
+	"YLERhNORjOUchgVrbhT3e8c+4anhNId6dnI0gis3rPJAHDwhE1kCDFlz/rZdfz33D4HrwiuUPsYmyLBB",
+	"SPE4S8PLuKPpO9IYXetfJe7F9f2Bmwly+nUYqks5hCAkPgYJ7s7QFkKYW738m3cJf1NKYMXk4xEJuPgX",
+	"cBKZj6OMsPeWVrH72f21qrDtTy5lfyoVw3rYwhzBBlcnNJdjBLV3e99V1DY8K6vCDZ7BG9nOv9aFe/le",
+	"45oQGpXqXUK9S8Xv3IxbV8bW4Rv/qvvcbVvZZI83s7J4obJW3oc96FYbkA4wFBU9cPYxYVmfJltD/CtD",
+	"HKFtQmuZKkVn3se9SM6vY27ZnPAfoqO+Aj9FGt/orC2TortOIDbrNXT6zeunEyLYrEKhdCoU3LSkYK6i",
+	"z7QwmPANCL1U6BlTO8uu2c/qwVzTA/rx7k+IG+TSag31Oj0Y7G8kV9qs51FThbt94bLmYdn97IfhMGfc",
+	"x83BrILO41jeQUfrRiZM9Xg1nHeX7eSMiSyoBOFyOcaUiwCbBX5qGkSc9YSOFNOTWLlGN5FOJe7grk7q",
+	"ilM6T8ivJSt9mOeD+h5e1ZjIrG7kzxys0DXEDF6ob3Q6lsDnCjZzV/YES/q2bV5HAUdGyEchZ0QKsAM7",
+	"wu28CCppatXPmRXuXsxsZsOoTRj1WjwQchg/DJvYsq89alt8OigbOlZXnmabW0EJGgy50AZKRm8Nx5Ko",
+	"UpCd4XYv6ZUq7x32JsYUh7u78OhEanP4570/7wFRuw7bzf7IaG4miDTGBdM6qTxHFcKXFEbR1Nh9Z/lo",
+	"p5YZgW/GSpUW7YD3OammfsnmOsEaYOCIbkb0eFhWGXpquA46s7QT6ebkOSmUvOIZU5psaZlyZkBxnEhd",
+	"cIy11ulEylzXoGWBHdN2GUT9T8PpNSL9F7t+1QijgijrRpR90kYkcjhyQRfof1xs+jTAPdOPPIa2k4xS",
+	"VRZr59kMWvR11CIbMuEq6xdUmTliI7nV4Ij0hnbjcHBpzsFoFl10b8Cv2qgRLYHzQZYYMZIU5UXO9QRr",
+	"pqeWdPMcQWB8FZGrjl66gvEJxah6pBm4DVTg6kULgbS1pVW05mJvHybU+B3yIFj2bc3yK5dZUeMyh2vX",
+	"ruiFjzqLOVbwDcm4xnZeHENdIpZYIYRwxzURJdBkKpViKbo1bTeuonwSVtBv0NujGoGyHkZd8mBxGGco",
+	"qn589+4UjuIFTS/BgwVkg1lM1fsJybguSt8nTlg7jIugx4rTffn45f8PAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -56,12 +56,13 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	runner, outbox, err := newJobs(cfg, st, log)
+	runner, outbox, hooks, err := newJobs(cfg, st, log)
 	if err != nil {
 		return nil, err
 	}
 	o := httpapi.Options{
 		Outbox:         outbox,
+		Webhooks:       webhookQueue{hooks, cfg.WebhookAllowPrivate},
 		Store:          st,
 		Engine:         string(st.Engine()),
 		Version:        Version(),

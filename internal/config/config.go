@@ -47,6 +47,11 @@ type Config struct {
 	MailFrom string
 	// JobPollInterval is how often background work is looked for.
 	JobPollInterval time.Duration
+	// WebhookAllowPrivate lets webhooks reach private, loopback and link-local addresses.
+	WebhookAllowPrivate bool
+	// WebhookRetryBase is the delay before a failed delivery's first retry (not read from
+	// the environment: 5 s, shortened by tests).
+	WebhookRetryBase time.Duration
 }
 
 // Var documents one environment variable.
@@ -72,7 +77,8 @@ var Vars = []Var{
 	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
 	{"RECERT_SMTP_URL", "", "mail server, smtp://user:pass@host:587 or smtps://…; empty: e-mails are written to DATA_DIR/outbox"},
 	{"RECERT_MAIL_FROM", "Recert <recert@localhost>", "sender of Recert's e-mails"},
-	{"RECERT_JOB_POLL_INTERVAL", "1s", "how often background work (e-mail) is looked for"},
+	{"RECERT_JOB_POLL_INTERVAL", "1s", "how often background work (e-mail, webhooks) is looked for"},
+	{"RECERT_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks reach private, loopback and link-local addresses (tests, closed networks)"},
 }
 
 // Load reads and validates the configuration; it reports every invalid variable at once.
@@ -146,6 +152,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.JobPollInterval, err = time.ParseDuration(get("RECERT_JOB_POLL_INTERVAL")); err != nil || c.JobPollInterval < time.Millisecond {
 		bad("RECERT_JOB_POLL_INTERVAL", errors.New("want a duration such as 1s"))
 	}
+	if c.WebhookAllowPrivate, err = strconv.ParseBool(get("RECERT_WEBHOOK_ALLOW_PRIVATE")); err != nil {
+		bad("RECERT_WEBHOOK_ALLOW_PRIVATE", errors.New("want true or false"))
+	}
+	c.WebhookRetryBase = 5 * time.Second
 	return c, errors.Join(errs...)
 }
 
@@ -191,6 +201,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("admin_password", setOrNot(c.AdminPassword)),
 		slog.String("smtp_url", Redact(c.SMTPURL)),
 		slog.String("mail_from", c.MailFrom),
+		slog.Bool("webhook_allow_private", c.WebhookAllowPrivate),
 	)
 }
 

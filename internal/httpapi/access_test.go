@@ -378,7 +378,7 @@ func TestAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows, disputeRows)
+	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows, disputeRows, webhookRows)
 	rows := map[string]bool{}
 	for _, r := range table {
 		rows[r.op] = true

@@ -47,6 +47,7 @@ type Options struct {
 	AccountLimit   RateLimit     // sign-in attempts per account
 	Now            func() time.Time
 	Outbox         ledger.Outbox // tells people what changed; nil: nobody is told
+	Webhooks       WebhookQueue  // nil: no subscriptions are taken
 }
 
 // Server implements the API operations.
@@ -68,6 +69,7 @@ type Server struct {
 	rosters        *ledger.Rosters
 	idem           *ledger.Idempotency
 	outbox         ledger.Outbox
+	webhooks       WebhookQueue
 	builtIn        []progress.Program
 	now            func() time.Time
 }
@@ -93,6 +95,9 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Outbox == nil {
 		o.Outbox = ledger.Discard{}
 	}
+	if o.Webhooks == nil {
+		o.Webhooks = noWebhooks{}
+	}
 	// Verifying against this hash when an account does not exist takes as long as a real check.
 	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
 	if err != nil {
@@ -107,7 +112,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
-		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, idem: ledger.NewIdempotency(o.Store, o.Store),
+		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() },
 	}
 

@@ -49,6 +49,7 @@ type Store interface {
 	SetEventStatus(ctx context.Context, id, to, actor string) (recert.Event, error)
 
 	ledger.RosterStore
+	WebhookStore
 	ledger.IdempotencyStore
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)

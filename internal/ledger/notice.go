@@ -4,6 +4,7 @@ import "context"
 
 // Notice kinds: what a change tells the people it concerns once it commits.
 const (
+	NoticeAttendancePosted    = "attendance.posted"
 	NoticeAttendanceCorrected = "attendance.corrected"
 	NoticeAttendanceRevoked   = "attendance.revoked"
 	NoticeDisputeFiled        = "dispute.filed"
@@ -11,6 +12,7 @@ const (
 	NoticeActivityReviewed    = "activity.reviewed"
 	NoticeClaimInvitation     = "claim.invitation"
 	NoticePasswordReset       = "password.reset"
+	NoticeWebhookDisabled     = "webhook.disabled"
 )
 
 // Notice is one thing a change tells a person, named by ids: who and what it concerns are
@@ -24,6 +26,11 @@ type Notice struct {
 	ActivityID   string `json:"activity_id,omitempty"`
 	Reason       string `json:"reason,omitempty"`
 	UserID       string `json:"user_id,omitempty"`
+	PostingID    string `json:"posting_id,omitempty"`
+	// Counts of a posted roster's rows, by what became of them (created, updated).
+	Counts         map[string]int `json:"counts,omitempty"`
+	OrganizationID string         `json:"organization_id,omitempty"`
+	WebhookID      string         `json:"webhook_id,omitempty"`
 	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
 	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
 	Token string `json:"token,omitempty"`
@@ -41,9 +48,14 @@ type Discard struct{}
 // Notify drops the notices.
 func (Discard) Notify(context.Context, ...Notice) error { return nil }
 
-// rosterNotices tells each member whose attendance a roster corrected or revoked.
-func rosterNotices(w RosterWrite) []Notice {
+// rosterNotices tells that a roster was posted, and each member whose attendance it
+// corrected or revoked.
+func rosterNotices(eventID string, w RosterWrite) []Notice {
 	var out []Notice
+	if w.Posting != nil {
+		out = append(out, Notice{Type: NoticeAttendancePosted, EventID: eventID, PostingID: w.Posting.ID,
+			Counts: map[string]int{"created": len(w.Created), "updated": len(w.Updated), "members_created": len(w.NewMembers)}})
+	}
 	for _, u := range w.Updated {
 		n := Notice{MemberID: u.After.MemberID, EventID: u.After.EventID, AttendanceID: u.After.ID, Reason: w.Reason}
 		switch {

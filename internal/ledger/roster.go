@@ -204,7 +204,7 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 		if err := r.store.WriteRoster(ctx, w); err != nil {
 			return err
 		}
-		if err := r.outbox.Notify(ctx, rosterNotices(w)...); err != nil {
+		if err := r.outbox.Notify(ctx, rosterNotices(in.EventID, w)...); err != nil {
 			return err
 		}
 		res = p.result()

@@ -24,6 +24,9 @@ func NewQueue(jobs Enqueuer) *Queue { return &Queue{jobs: jobs} }
 // Notify enqueues one job per notice.
 func (q *Queue) Notify(ctx context.Context, notices ...ledger.Notice) error {
 	for _, n := range notices {
+		if n.Type == ledger.NoticeAttendancePosted {
+			continue // for apps only: the members it concerns hear of their own changes
+		}
 		if err := q.jobs.Enqueue(ctx, NoticeArgs{Notice: n}, nil); err != nil {
 			return err
 		}

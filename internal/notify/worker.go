@@ -101,6 +101,10 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		}
 		return []recipient{{email: u.Email, data: Data{Name: u.Name, Link: w.link("/app/reset?token=" + url.QueryEscape(n.Token))}}}, nil
 	}
+	if n.Type == ledger.NoticeWebhookDisabled {
+		return w.organizersOf(ctx, n.OrganizationID, Data{Reason: "every delivery failed for 24 hours",
+			Link: w.link("/v1/webhooks/" + n.WebhookID + "/deliveries")})
+	}
 	m, err := w.dir.Member(ctx, n.MemberID)
 	if err != nil {
 		return nil, fmt.Errorf("member %s: %w", n.MemberID, err)
@@ -154,12 +158,20 @@ func (w *Worker) organizers(ctx context.Context, n ledger.Notice, d Data) ([]rec
 		return nil, err
 	}
 	d.Reason, d.Link = disp.Message, w.link("/v1/disputes/"+disp.ID)
-	ids, err := w.dir.OrganizerIDs(ctx, []string{e.OrganizationID})
+	return w.organizersOf(ctx, e.OrganizationID, d)
+}
+
+// organizersOf are the people who act for an organization, each with d addressed to them.
+func (w *Worker) organizersOf(ctx context.Context, orgID string, d Data) ([]recipient, error) {
+	if orgID == "" {
+		return nil, nil
+	}
+	ids, err := w.dir.OrganizerIDs(ctx, []string{orgID})
 	if err != nil {
 		return nil, err
 	}
 	var out []recipient
-	for _, id := range ids[e.OrganizationID] {
+	for _, id := range ids[orgID] {
 		u, err := w.dir.User(ctx, id)
 		if recert.ErrorCode(err) == recert.ENOTFOUND {
 			continue

@@ -1,4 +1,5 @@
--- Notifications: password reset tokens (by hash, like claim tokens).
+-- Notifications: password reset tokens (by hash, like claim tokens); webhook subscriptions
+-- (the secret is kept as is: it signs every delivery) and their delivery log.
 
 -- +goose Up
 CREATE TABLE password_resets (
@@ -10,5 +11,40 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_user_idx ON password_resets (user_id);
 
+CREATE TABLE webhook_subscriptions (
+    id              text PRIMARY KEY,
+    organization_id text REFERENCES organizations (id) ON DELETE CASCADE,
+    client_id       text REFERENCES api_clients (id) ON DELETE CASCADE,
+    url             text NOT NULL,
+    event_types     text NOT NULL,
+    description     text NOT NULL DEFAULT '',
+    secret          text NOT NULL,
+    status          text NOT NULL CHECK (status IN ('active', 'disabled')),
+    disabled_reason text NOT NULL DEFAULT '',
+    failing_since   timestamptz,
+    created_at      timestamptz NOT NULL,
+    created_by      text NOT NULL,
+    updated_at      timestamptz NOT NULL
+);
+CREATE INDEX webhook_subscriptions_organization_idx ON webhook_subscriptions (organization_id);
+CREATE INDEX webhook_subscriptions_client_idx ON webhook_subscriptions (client_id);
+
+CREATE TABLE webhook_deliveries (
+    id               text PRIMARY KEY,
+    subscription_id  text NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    event_type       text NOT NULL,
+    payload          text NOT NULL,
+    status           text NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts         integer NOT NULL DEFAULT 0,
+    last_status_code integer,
+    last_error       text NOT NULL DEFAULT '',
+    last_attempt_at  timestamptz,
+    delivered_at     timestamptz,
+    created_at       timestamptz NOT NULL
+);
+CREATE INDEX webhook_deliveries_subscription_idx ON webhook_deliveries (subscription_id, created_at);
+
 -- +goose Down
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_subscriptions;
 DROP TABLE password_resets;

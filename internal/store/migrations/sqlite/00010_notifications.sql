@@ -1,4 +1,5 @@
--- Notifications: password reset tokens (by hash, like claim tokens).
+-- Notifications: password reset tokens (by hash, like claim tokens); webhook subscriptions
+-- (the secret is kept as is: it signs every delivery) and their delivery log.
 
 -- +goose Up
 CREATE TABLE password_resets (
@@ -10,5 +11,40 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_user_idx ON password_resets (user_id);
 
+CREATE TABLE webhook_subscriptions (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT REFERENCES organizations (id) ON DELETE CASCADE,
+    client_id       TEXT REFERENCES api_clients (id) ON DELETE CASCADE,
+    url             TEXT NOT NULL,
+    event_types     TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    secret          TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+    disabled_reason TEXT NOT NULL DEFAULT '',
+    failing_since   TIMESTAMP,
+    created_at      TIMESTAMP NOT NULL,
+    created_by      TEXT NOT NULL,
+    updated_at      TIMESTAMP NOT NULL
+);
+CREATE INDEX webhook_subscriptions_organization_idx ON webhook_subscriptions (organization_id);
+CREATE INDEX webhook_subscriptions_client_idx ON webhook_subscriptions (client_id);
+
+CREATE TABLE webhook_deliveries (
+    id               TEXT PRIMARY KEY,
+    subscription_id  TEXT NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    event_type       TEXT NOT NULL,
+    payload          TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    last_status_code INTEGER,
+    last_error       TEXT NOT NULL DEFAULT '',
+    last_attempt_at  TIMESTAMP,
+    delivered_at     TIMESTAMP,
+    created_at       TIMESTAMP NOT NULL
+);
+CREATE INDEX webhook_deliveries_subscription_idx ON webhook_deliveries (subscription_id, created_at);
+
 -- +goose Down
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_subscriptions;
 DROP TABLE password_resets;
