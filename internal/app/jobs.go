@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/recert-dev/recert/internal/config"
+	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/notify"
@@ -39,7 +40,14 @@ func newJobs(cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Runner
 	mail := &lateQueue{}
 	hooks := webhook.New(st, webhook.Config{AllowPrivate: cfg.WebhookAllowPrivate, RetryBase: cfg.WebhookRetryBase, Outbox: notify.NewQueue(mail)})
 	hooks.Workers(workers)
-	runner, err := jobs.New(st, jobs.Config{Workers: workers, PollInterval: cfg.JobPollInterval, Logger: log.With("component", "jobs")})
+	standing, err := httpapi.NewStanding(st)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	reminders := notify.NewReminders(st, standing, notify.NewQueue(mail), nil)
+	river.AddWorker(workers, reminders)
+	runner, err := jobs.New(st, jobs.Config{Workers: workers, Periodic: []*river.PeriodicJob{reminders.Periodic()},
+		PollInterval: cfg.JobPollInterval, Logger: log.With("component", "jobs")})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -195,3 +195,25 @@ func TestClaimInvitationNeedsAnAddress(t *testing.T) {
 		}
 	})
 }
+
+// A person turns deadline reminders off and on through /v1/me.
+func TestReminderPreference(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		w := newWorld(t, env)
+		me, _ := env.Client.GetMeWithResponse(t.Context(), w.as("member"))
+		if me.JSON200 == nil || me.JSON200.Preferences == nil || !me.JSON200.Preferences.DeadlineReminders {
+			t.Fatalf("default preferences: %s", me.Body)
+		}
+		var off api.MeUpdate
+		off.Preferences.DeadlineReminders = ptr(false)
+		res, _ := env.Client.UpdateMeWithResponse(t.Context(), off, w.as("member"))
+		if res.JSON200 == nil || res.JSON200.Preferences.DeadlineReminders {
+			t.Fatalf("turned off: %s", res.Body)
+		}
+		me, _ = env.Client.GetMeWithResponse(t.Context(), w.as("member"))
+		if me.JSON200.Preferences.DeadlineReminders {
+			t.Errorf("reminders still on after turning them off: %s", me.Body)
+		}
+	})
+}

@@ -35,6 +35,8 @@ type Store interface {
 	ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error)
 	CreatePasswordReset(ctx context.Context, userID string, hash []byte, expiresAt time.Time) error
 	SpendPasswordReset(ctx context.Context, hash []byte) (string, error)
+	DeadlineReminders(ctx context.Context, userID string) (bool, error)
+	SetDeadlineReminders(ctx context.Context, userID string, on bool) error
 
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)

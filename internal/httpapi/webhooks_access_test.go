@@ -12,6 +12,11 @@ import (
 func webhookManage(ok int) [8]int { return [8]int{401, 403, 403, ok, 404, 404, 403, ok} }
 
 var webhookRows = []accessRow{
+	{"updateMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		var body api.MeUpdate
+		body.Preferences.DeadlineReminders = ptr(true)
+		return w.env.Client.UpdateMeWithResponse(t.Context(), body, as)
+	}, [8]int{401, 200, 200, 200, 200, 403, 403, 200}},
 	{"listWebhooks", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListWebhooksWithResponse(t.Context(), as)
 	}, [8]int{401, 403, 403, 200, 200, 200, 403, 200}},

@@ -13,6 +13,7 @@ const (
 	NoticeClaimInvitation     = "claim.invitation"
 	NoticePasswordReset       = "password.reset"
 	NoticeWebhookDisabled     = "webhook.disabled"
+	NoticeDeadlineReminder    = "deadline.reminder"
 )
 
 // Notice is one thing a change tells a person, named by ids: who and what it concerns are
@@ -31,9 +32,21 @@ type Notice struct {
 	Counts         map[string]int `json:"counts,omitempty"`
 	OrganizationID string         `json:"organization_id,omitempty"`
 	WebhookID      string         `json:"webhook_id,omitempty"`
+	Reminder       *Reminder      `json:"reminder,omitempty"`
 	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
 	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
 	Token string `json:"token,omitempty"`
+}
+
+// Reminder is what a deadline reminder says.
+type Reminder struct {
+	Threshold   string `json:"threshold"` // "180", "90", "30", "7" (days before the period ends) or "report"
+	ProgramID   string `json:"program_id"`
+	ProgramName string `json:"program_name"`
+	Date        string `json:"date"` // the period's last day, or the report's due date
+	Days        int    `json:"days"` // from the reminder to Date
+	Remaining   string `json:"remaining,omitempty"`
+	Unit        string `json:"unit,omitempty"`
 }
 
 // Outbox takes the notices of a change. Notify must be called with the context of the

@@ -35,6 +35,13 @@ type Data struct {
 	Decision string
 	Reason   string
 	Link     string
+	// Deadline reminders.
+	Program   string
+	Date      string
+	Days      int
+	Remaining string
+	Unit      string
+	Report    bool // the report comes due, rather than the period ends
 }
 
 // Render fills the templates of a kind of message (a ledger.Notice type, such as

@@ -101,6 +101,15 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		}
 		return []recipient{{email: u.Email, data: Data{Name: u.Name, Link: w.link("/app/reset?token=" + url.QueryEscape(n.Token))}}}, nil
 	}
+	if n.Type == ledger.NoticeDeadlineReminder && n.Reminder != nil {
+		u, err := w.dir.User(ctx, n.UserID)
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", n.UserID, err)
+		}
+		r := n.Reminder
+		return []recipient{{email: u.Email, data: Data{Name: u.Name, Program: r.ProgramName, Date: r.Date, Days: r.Days,
+			Remaining: r.Remaining, Unit: r.Unit, Report: r.Threshold == "report", Link: w.link("/v1/me/progress")}}}, nil
+	}
 	if n.Type == ledger.NoticeWebhookDisabled {
 		return w.organizersOf(ctx, n.OrganizationID, Data{Reason: "every delivery failed for 24 hours",
 			Link: w.link("/v1/webhooks/" + n.WebhookID + "/deliveries")})

@@ -1,5 +1,7 @@
 -- Notifications: password reset tokens (by hash, like claim tokens); webhook subscriptions
--- (the secret is kept as is: it signs every delivery) and their delivery log.
+-- (the secret is kept as is: it signs every delivery) and their delivery log; people's
+-- notification preferences; the deadline reminders sent, so each goes once; and the secret
+-- (by hash) of each member's calendar feed.
 
 -- +goose Up
 CREATE TABLE password_resets (
@@ -44,7 +46,32 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_subscription_idx ON webhook_deliveries (subscription_id, created_at);
 
+CREATE TABLE notification_preferences (
+    user_id            text PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    deadline_reminders boolean NOT NULL,
+    updated_at         timestamptz NOT NULL
+);
+
+CREATE TABLE reminders_sent (
+    member_id  text NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    program_id text NOT NULL,
+    period_end date NOT NULL,
+    threshold  text NOT NULL,
+    sent_at    timestamptz NOT NULL,
+    PRIMARY KEY (member_id, program_id, period_end, threshold)
+);
+
+CREATE TABLE calendar_feeds (
+    member_id  text PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    token_hash bytea NOT NULL,
+    created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX calendar_feeds_token_key ON calendar_feeds (token_hash);
+
 -- +goose Down
+DROP TABLE calendar_feeds;
+DROP TABLE reminders_sent;
+DROP TABLE notification_preferences;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_subscriptions;
 DROP TABLE password_resets;
