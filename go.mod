@@ -3,6 +3,7 @@ module github.com/recert-dev/recert
 go 1.26.0
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/compose-spec/compose-go/v2 v2.16.2
 	github.com/emersion/go-smtp v0.25.1
 	github.com/getkin/kin-openapi v0.152.0

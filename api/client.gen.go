@@ -346,6 +346,13 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/auth/token (the `CreateToken` operationId).
 	CreateTokenWithFormdataBody(ctx context.Context, body CreateTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCalendarFeed A member's deadlines as a calendar
+	//
+	// The iCalendar feed behind a secret address from `rotateCalendarFeed`.
+	//
+	// Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
+	GetCalendarFeed(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListClients List API clients
 	//
 	// Administrators see every client; organizers see their organizations' clients.
@@ -673,6 +680,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /v1/me (the `UpdateMe` operationId).
 	UpdateMe(ctx context.Context, body UpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateCalendarFeed Get a new secret calendar address
+	//
+	// A member's program deadlines as an iCalendar feed (RFC 5545) that Google, Apple and
+	// Outlook calendars subscribe to: the last day of each period to earn credit and each
+	// report's due date, each saying what is still needed. The address holds a secret, so
+	// anyone who has it can read the feed: asking again gives a new address and the old one
+	// stops working.
+	//
+	// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
+	RotateCalendarFeed(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMyProgress My progress
 	//
@@ -1746,6 +1764,23 @@ func (c *Client) CreateTokenWithFormdataBody(ctx context.Context, body CreateTok
 	return c.Client.Do(req)
 }
 
+// GetCalendarFeed A member's deadlines as a calendar
+//
+// The iCalendar feed behind a secret address from `rotateCalendarFeed`.
+//
+// Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
+func (c *Client) GetCalendarFeed(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCalendarFeedRequest(c.Server, calendarToken)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListClients List API clients
 //
 // Administrators see every client; organizers see their organizations' clients.
@@ -2374,6 +2409,27 @@ func (c *Client) UpdateMeWithBody(ctx context.Context, contentType string, body 
 // Corresponds with PATCH /v1/me (the `UpdateMe` operationId).
 func (c *Client) UpdateMe(ctx context.Context, body UpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewUpdateMeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateCalendarFeed Get a new secret calendar address
+//
+// A member's program deadlines as an iCalendar feed (RFC 5545) that Google, Apple and
+// Outlook calendars subscribe to: the last day of each period to earn credit and each
+// report's due date, each saying what is still needed. The address holds a secret, so
+// anyone who has it can read the feed: asking again gives a new address and the old one
+// stops working.
+//
+// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
+func (c *Client) RotateCalendarFeed(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateCalendarFeedRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -4251,6 +4307,40 @@ func NewCreateTokenRequestWithBody(server string, contentType string, body io.Re
 	return req, nil
 }
 
+// NewGetCalendarFeedRequest constructs an http.Request for the GetCalendarFeed method
+func NewGetCalendarFeedRequest(server string, calendarToken string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "calendar_token", calendarToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/calendars/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListClientsRequest constructs an http.Request for the ListClients method
 func NewListClientsRequest(server string, params *ListClientsParams) (*http.Request, error) {
 	var err error
@@ -5373,6 +5463,33 @@ func NewUpdateMeRequestWithBody(server string, contentType string, body io.Reade
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRotateCalendarFeedRequest constructs an http.Request for the RotateCalendarFeed method
+func NewRotateCalendarFeedRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/calendar")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -8212,6 +8329,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/auth/token (the `CreateToken` operationId).
 	CreateTokenWithFormdataBodyWithResponse(ctx context.Context, body CreateTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*CreateTokenResponse, error)
 
+	// GetCalendarFeedWithResponse A member's deadlines as a calendar
+	//
+	// The iCalendar feed behind a secret address from `rotateCalendarFeed`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
+	GetCalendarFeedWithResponse(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error)
+
 	// ListClientsWithResponse List API clients
 	//
 	// Administrators see every client; organizers see their organizations' clients.
@@ -8569,6 +8695,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /v1/me (the `UpdateMe` operationId).
 	UpdateMeWithResponse(ctx context.Context, body UpdateMeJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMeResponse, error)
+
+	// RotateCalendarFeedWithResponse Get a new secret calendar address
+	//
+	// A member's program deadlines as an iCalendar feed (RFC 5545) that Google, Apple and
+	// Outlook calendars subscribe to: the last day of each period to earn credit and each
+	// report's due date, each saying what is still needed. The address holds a secret, so
+	// anyone who has it can read the feed: asking again gives a new address and the old one
+	// stops working.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
+	RotateCalendarFeedWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateCalendarFeedResponse, error)
 
 	// GetMyProgressWithResponse My progress
 	//
@@ -10396,6 +10535,61 @@ func (r CreateTokenResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCalendarFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCalendarFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCalendarFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCalendarFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCalendarFeedResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12354,6 +12548,75 @@ func (r UpdateMeResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r UpdateMeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RotateCalendarFeedResponse401Headers the declared response headers of an HTTP 401 response for RotateCalendarFeed
+type RotateCalendarFeedResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type RotateCalendarFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CalendarFeed
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RotateCalendarFeedResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotateCalendarFeedResponse) GetJSON200() *CalendarFeed {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RotateCalendarFeedResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RotateCalendarFeedResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RotateCalendarFeedResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateCalendarFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateCalendarFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateCalendarFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateCalendarFeedResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16860,6 +17123,21 @@ func (c *ClientWithResponses) CreateTokenWithFormdataBodyWithResponse(ctx contex
 	return ParseCreateTokenResponse(rsp)
 }
 
+// GetCalendarFeedWithResponse A member's deadlines as a calendar
+//
+// The iCalendar feed behind a secret address from `rotateCalendarFeed`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
+func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error) {
+	rsp, err := c.GetCalendarFeed(ctx, calendarToken, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCalendarFeedResponse(rsp)
+}
+
 // ListClientsWithResponse List API clients
 //
 // Administrators see every client; organizers see their organizations' clients.
@@ -17402,6 +17680,25 @@ func (c *ClientWithResponses) UpdateMeWithResponse(ctx context.Context, body Upd
 		return nil, err
 	}
 	return ParseUpdateMeResponse(rsp)
+}
+
+// RotateCalendarFeedWithResponse Get a new secret calendar address
+//
+// A member's program deadlines as an iCalendar feed (RFC 5545) that Google, Apple and
+// Outlook calendars subscribe to: the last day of each period to earn credit and each
+// report's due date, each saying what is still needed. The address holds a secret, so
+// anyone who has it can read the feed: asking again gives a new address and the old one
+// stops working.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
+func (c *ClientWithResponses) RotateCalendarFeedWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateCalendarFeedResponse, error) {
+	rsp, err := c.RotateCalendarFeed(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateCalendarFeedResponse(rsp)
 }
 
 // GetMyProgressWithResponse My progress
@@ -19430,6 +19727,46 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 	return response, nil
 }
 
+// ParseGetCalendarFeedResponse parses an HTTP response from a GetCalendarFeedWithResponse call
+func ParseGetCalendarFeedResponse(rsp *http.Response) (*GetCalendarFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCalendarFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListClientsResponse parses an HTTP response from a ListClientsWithResponse call
 func ParseListClientsResponse(rsp *http.Response) (*ListClientsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21183,6 +21520,66 @@ func ParseUpdateMeResponse(rsp *http.Response) (*UpdateMeResponse, error) {
 	switch {
 	case rsp.StatusCode == 401:
 		var headers UpdateMeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRotateCalendarFeedResponse parses an HTTP response from a RotateCalendarFeedWithResponse call
+func ParseRotateCalendarFeedResponse(rsp *http.Response) (*RotateCalendarFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateCalendarFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CalendarFeed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RotateCalendarFeedResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -64,6 +64,9 @@ type ServerInterface interface {
 	// CreateToken Get an access token
 	// (POST /v1/auth/token)
 	CreateToken(ctx echo.Context) error
+	// GetCalendarFeed A member's deadlines as a calendar
+	// (GET /v1/calendars/{calendar_token})
+	GetCalendarFeed(ctx echo.Context, calendarToken string) error
 	// ListClients List API clients
 	// (GET /v1/clients)
 	ListClients(ctx echo.Context, params ListClientsParams) error
@@ -133,6 +136,9 @@ type ServerInterface interface {
 	// UpdateMe Change my preferences
 	// (PATCH /v1/me)
 	UpdateMe(ctx echo.Context) error
+	// RotateCalendarFeed Get a new secret calendar address
+	// (POST /v1/me/calendar)
+	RotateCalendarFeed(ctx echo.Context) error
 	// GetMyProgress My progress
 	// (GET /v1/me/progress)
 	GetMyProgress(ctx echo.Context, params GetMyProgressParams) error
@@ -467,6 +473,22 @@ func (w *ServerInterfaceWrapper) CreateToken(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateToken(ctx)
+	return err
+}
+
+// GetCalendarFeed converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCalendarFeed(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "calendar_token" -------------
+	var calendarToken string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "calendar_token", ctx.Param("calendar_token"), &calendarToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendar_token: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCalendarFeed(ctx, calendarToken)
 	return err
 }
 
@@ -960,6 +982,15 @@ func (w *ServerInterfaceWrapper) UpdateMe(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.UpdateMe(ctx)
+	return err
+}
+
+// RotateCalendarFeed converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateCalendarFeed(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateCalendarFeed(ctx)
 	return err
 }
 
@@ -2206,6 +2237,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/webhooks/:webhook_id/secret", wrapper.RotateWebhookSecret, options.OperationMiddlewares["rotateWebhookSecret"]...)
 	router.GET(options.BaseURL+"/v1/webhooks/:webhook_id/deliveries", wrapper.ListWebhookDeliveries, options.OperationMiddlewares["listWebhookDeliveries"]...)
 	router.POST(options.BaseURL+"/v1/webhooks/:webhook_id/deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
+	router.POST(options.BaseURL+"/v1/me/calendar", wrapper.RotateCalendarFeed, options.OperationMiddlewares["rotateCalendarFeed"]...)
+	router.GET(options.BaseURL+"/v1/calendars/:calendar_token", wrapper.GetCalendarFeed, options.OperationMiddlewares["getCalendarFeed"]...)
 
 }
 
@@ -3567,6 +3600,82 @@ type CreateToken500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CreateToken500ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCalendarFeedRequestObject struct {
+	CalendarToken string `json:"calendar_token"`
+}
+
+type GetCalendarFeedResponseObject interface {
+	VisitGetCalendarFeedResponse(w http.ResponseWriter) error
+}
+
+type GetCalendarFeed200TextCalendarResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetCalendarFeed200TextCalendarResponse) VisitGetCalendarFeedResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/calendar")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetCalendarFeed400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCalendarFeed400ApplicationProblemPlusJSONResponse) VisitGetCalendarFeedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCalendarFeed404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCalendarFeed404ApplicationProblemPlusJSONResponse) VisitGetCalendarFeedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCalendarFeed500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetCalendarFeed500ApplicationProblemPlusJSONResponse) VisitGetCalendarFeedResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -6161,6 +6270,78 @@ type UpdateMe500ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateMe500ApplicationProblemPlusJSONResponse) VisitUpdateMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateCalendarFeedRequestObject struct {
+}
+
+type RotateCalendarFeedResponseObject interface {
+	VisitRotateCalendarFeedResponse(w http.ResponseWriter) error
+}
+
+type RotateCalendarFeed200JSONResponse CalendarFeed
+
+func (response RotateCalendarFeed200JSONResponse) VisitRotateCalendarFeedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateCalendarFeed401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response RotateCalendarFeed401ApplicationProblemPlusJSONResponse) VisitRotateCalendarFeedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateCalendarFeed403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RotateCalendarFeed403ApplicationProblemPlusJSONResponse) VisitRotateCalendarFeedResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateCalendarFeed500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RotateCalendarFeed500ApplicationProblemPlusJSONResponse) VisitRotateCalendarFeedResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -11560,6 +11741,9 @@ type StrictServerInterface interface {
 	// CreateToken Get an access token
 	// (POST /v1/auth/token)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+	// GetCalendarFeed A member's deadlines as a calendar
+	// (GET /v1/calendars/{calendar_token})
+	GetCalendarFeed(ctx context.Context, request GetCalendarFeedRequestObject) (GetCalendarFeedResponseObject, error)
 	// ListClients List API clients
 	// (GET /v1/clients)
 	ListClients(ctx context.Context, request ListClientsRequestObject) (ListClientsResponseObject, error)
@@ -11629,6 +11813,9 @@ type StrictServerInterface interface {
 	// UpdateMe Change my preferences
 	// (PATCH /v1/me)
 	UpdateMe(ctx context.Context, request UpdateMeRequestObject) (UpdateMeResponseObject, error)
+	// RotateCalendarFeed Get a new secret calendar address
+	// (POST /v1/me/calendar)
+	RotateCalendarFeed(ctx context.Context, request RotateCalendarFeedRequestObject) (RotateCalendarFeedResponseObject, error)
 	// GetMyProgress My progress
 	// (GET /v1/me/progress)
 	GetMyProgress(ctx context.Context, request GetMyProgressRequestObject) (GetMyProgressResponseObject, error)
@@ -12308,6 +12495,31 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(CreateTokenResponseObject); ok {
 		return validResponse.VisitCreateTokenResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCalendarFeed operation middleware
+func (sh *strictHandler) GetCalendarFeed(ctx echo.Context, calendarToken string) error {
+	var request GetCalendarFeedRequestObject
+
+	request.CalendarToken = calendarToken
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCalendarFeed(ctx.Request().Context(), request.(GetCalendarFeedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCalendarFeed")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCalendarFeedResponseObject); ok {
+		return validResponse.VisitGetCalendarFeedResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13070,6 +13282,29 @@ func (sh *strictHandler) UpdateMe(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(UpdateMeResponseObject); ok {
 		return validResponse.VisitUpdateMeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateCalendarFeed operation middleware
+func (sh *strictHandler) RotateCalendarFeed(ctx echo.Context) error {
+	var request RotateCalendarFeedRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateCalendarFeed(ctx.Request().Context(), request.(RotateCalendarFeedRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateCalendarFeed")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateCalendarFeedResponseObject); ok {
+		return validResponse.VisitRotateCalendarFeedResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

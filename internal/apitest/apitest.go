@@ -29,7 +29,7 @@ import (
 
 func init() {
 	// The documentation page and its assets; the contract describes them as strings.
-	for _, ct := range []string{"text/html", "text/css", "application/javascript", "image/png"} {
+	for _, ct := range []string{"text/html", "text/css", "application/javascript", "image/png", "text/calendar"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 }

@@ -63,6 +63,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	o := httpapi.Options{
 		Outbox:         outbox,
 		Webhooks:       webhookQueue{hooks, cfg.WebhookAllowPrivate},
+		PublicURL:      cfg.PublicURL,
 		Store:          st,
 		Engine:         string(st.Engine()),
 		Version:        Version(),

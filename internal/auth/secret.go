@@ -12,6 +12,7 @@ const (
 	PrefixClientSecret = "rcs_"
 	PrefixClaimToken   = "rcc_"
 	PrefixResetToken   = "rcp_"
+	PrefixCalendar     = "rcf_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.

@@ -48,6 +48,7 @@ type Options struct {
 	Now            func() time.Time
 	Outbox         ledger.Outbox // tells people what changed; nil: nobody is told
 	Webhooks       WebhookQueue  // nil: no subscriptions are taken
+	PublicURL      string        // the service's base URL, for addresses it hands out
 }
 
 // Server implements the API operations.
@@ -70,6 +71,7 @@ type Server struct {
 	idem           *ledger.Idempotency
 	outbox         ledger.Outbox
 	webhooks       WebhookQueue
+	publicURL      string
 	builtIn        []progress.Program
 	now            func() time.Time
 }
@@ -112,7 +114,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		db:      o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specYAML: yml, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit),
-		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, idem: ledger.NewIdempotency(o.Store, o.Store),
+		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL, idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() },
 	}
 

@@ -37,6 +37,8 @@ type Store interface {
 	SpendPasswordReset(ctx context.Context, hash []byte) (string, error)
 	DeadlineReminders(ctx context.Context, userID string) (bool, error)
 	SetDeadlineReminders(ctx context.Context, userID string, on bool) error
+	SetCalendarFeed(ctx context.Context, memberID string, hash []byte) error
+	CalendarMember(ctx context.Context, hash []byte) (string, error)
 
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)

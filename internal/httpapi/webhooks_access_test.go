@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/recert-dev/recert/api"
@@ -12,6 +13,12 @@ import (
 func webhookManage(ok int) [8]int { return [8]int{401, 403, 403, ok, 404, 404, 403, ok} }
 
 var webhookRows = []accessRow{
+	{"rotateCalendarFeed", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RotateCalendarFeedWithResponse(t.Context(), as)
+	}, [8]int{401, 200, 200, 403, 403, 403, 403, 403}},
+	{"getCalendarFeed", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCalendarFeedWithResponse(t.Context(), "rcf_"+strings.Repeat("A", 43), as)
+	}, [8]int{404, 404, 404, 404, 404, 404, 404, 404}},
 	{"updateMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		var body api.MeUpdate
 		body.Preferences.DeadlineReminders = ptr(true)
