@@ -37,13 +37,14 @@ func newJobs(cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Runner
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, notify.NewWorker(st, mailer, cfg.PublicURL))
-	mail := &lateQueue{}
-	hooks := webhook.New(st, webhook.Config{AllowPrivate: cfg.WebhookAllowPrivate, RetryBase: cfg.WebhookRetryBase, Outbox: notify.NewQueue(mail)})
-	hooks.Workers(workers)
 	standing, err := httpapi.NewStanding(st)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	mail := &lateQueue{}
+	hooks := webhook.New(st, webhook.Config{AllowPrivate: cfg.WebhookAllowPrivate, RetryBase: cfg.WebhookRetryBase,
+		Outbox: notify.NewQueue(mail), Standing: standing, Progress: st})
+	hooks.Workers(workers)
 	reminders := notify.NewReminders(st, standing, notify.NewQueue(mail), nil)
 	river.AddWorker(workers, reminders)
 	runner, err := jobs.New(st, jobs.Config{Workers: workers, Periodic: []*river.PeriodicJob{reminders.Periodic()},

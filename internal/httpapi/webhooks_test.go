@@ -113,6 +113,27 @@ func (r *receiver) waitID(t *testing.T) {
 	}
 }
 
+// waitFor returns the first accepted event that matches.
+func (r *receiver) waitFor(t *testing.T, match func(event) bool) event {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r.mu.Lock()
+		i := slices.IndexFunc(r.got, match)
+		var e event
+		if i >= 0 {
+			e = r.got[i]
+		}
+		got := slices.Clone(r.got)
+		r.mu.Unlock()
+		if i >= 0 {
+			return e
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no matching event in %+v", got)
+		}
+	}
+}
+
 var allEventTypes = []api.WebhookEventType{"attendance.posted", "attendance.corrected", "attendance.revoked",
 	"dispute.filed", "dispute.decided", "activity.reviewed"}
 
@@ -294,6 +315,69 @@ func TestFailingWebhookIsDisabledAndOwnerTold(t *testing.T) {
 		on, _ := env.Client.UpdateWebhookWithResponse(ctx, sub.ID, api.WebhookUpdate{Enabled: ptr(true)}, w.as("organizer A"))
 		if on.JSON200 == nil || on.JSON200.Status != "active" || on.JSON200.FailingSince != nil {
 			t.Errorf("enabled again: %s", on.Body)
+		}
+	})
+}
+
+// After a write commits, a job evaluates the members it touched as each subscriber's owner
+// sees them, and tells of every period whose status changed.
+func TestProgressStatusChangedWebhook(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.StartWith(t, st, func(c *config.Config) { c.WebhookAllowPrivate = true })
+		w := newWorld(t, env)
+		ctx := t.Context()
+		if _, err := st.UpdateMember(ctx, w.member.ID, 0, "test", func(m *recert.Member) error {
+			m.CertificationDate, m.ABCPCycle = recert.NewDate(2025, 1, 10), 1
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r := newReceiver(t, 0)
+		res, _ := env.Client.CreateWebhookWithResponse(ctx, api.WebhookInput{URL: r.URL, EventTypes: []api.WebhookEventType{"progress.status_changed"}}, w.as("organizer A"))
+		if res.JSON201 == nil {
+			t.Fatalf("subscribe: %s", res.Body)
+		}
+		r.mu.Lock()
+		r.secret = res.JSON201.Secret
+		r.mu.Unlock()
+		big, err := st.CreateEvent(ctx, recert.Event{OrganizationID: w.orgA.ID, Title: "Annual Congress", Format: "in_person", TimeZone: "America/Chicago",
+			StartDate: recert.NewDate(2026, 3, 2), EndDate: recert.NewDate(2026, 3, 6), Category: "I", ApprovalRef: "ABCP-2026-0302",
+			Sessions: []recert.Session{{Title: "Everything", Date: recert.NewDate(2026, 3, 2), CEUs: 6000}}}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if big, err = st.SetEventStatus(ctx, big.ID, recert.EventPublished, "test"); err != nil {
+			t.Fatal(err)
+		}
+		abcp := w.member.ABCPID
+		post := func(eventID string) {
+			t.Helper()
+			res, err := env.Client.PostRosterWithResponse(ctx, eventID, nil, api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: &abcp}}}, w.as("organizer A"))
+			if err != nil || res.StatusCode() != http.StatusOK {
+				t.Fatalf("roster: %v %s", err, res.Body)
+			}
+		}
+		post(big.ID)
+		const held = "2026-03-02" // the congress: its period is the one that changes
+		current := func(e event) bool {
+			return e.Type == "progress.status_changed" && e.Data["program_id"] == "abcp-ccp-ceu" && e.Data["member_id"] == w.member.ID &&
+				e.Data["period_start"].(string) <= held && held <= e.Data["period_end"].(string)
+		}
+		first := r.waitFor(t, current)
+		if first.Data["previous_status"] != nil {
+			t.Fatalf("the first event about a period has a previous status: %+v", first)
+		}
+		// Revoking the credit changes the status back, and the event says from what.
+		att, found, err := st.AttendanceOf(ctx, big.ID, w.member.ID)
+		if err != nil || !found {
+			t.Fatal(err)
+		}
+		if res, _ := env.Client.RevokeAttendanceWithResponse(ctx, att.ID, &api.RevokeAttendanceParams{Reason: "wrong member"}, w.as("organizer A")); res.StatusCode() != http.StatusOK {
+			t.Fatalf("revoke: %s", res.Body)
+		}
+		again := r.waitFor(t, func(e event) bool { return current(e) && e.Data["previous_status"] != nil })
+		if again.Data["previous_status"] != first.Data["status"] || again.Data["status"] == first.Data["status"] {
+			t.Errorf("after revoking: %+v (status was %v)", again, first.Data["status"])
 		}
 	})
 }

@@ -33,6 +33,8 @@ type Notice struct {
 	OrganizationID string         `json:"organization_id,omitempty"`
 	WebhookID      string         `json:"webhook_id,omitempty"`
 	Reminder       *Reminder      `json:"reminder,omitempty"`
+	// MemberIDs are the members whose credit a posted roster changed.
+	MemberIDs []string `json:"member_ids,omitempty"`
 	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
 	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
 	Token string `json:"token,omitempty"`
@@ -66,8 +68,15 @@ func (Discard) Notify(context.Context, ...Notice) error { return nil }
 func rosterNotices(eventID string, w RosterWrite) []Notice {
 	var out []Notice
 	if w.Posting != nil {
-		out = append(out, Notice{Type: NoticeAttendancePosted, EventID: eventID, PostingID: w.Posting.ID,
-			Counts: map[string]int{"created": len(w.Created), "updated": len(w.Updated), "members_created": len(w.NewMembers)}})
+		n := Notice{Type: NoticeAttendancePosted, EventID: eventID, PostingID: w.Posting.ID,
+			Counts: map[string]int{"created": len(w.Created), "updated": len(w.Updated), "members_created": len(w.NewMembers)}}
+		for _, a := range w.Created {
+			n.MemberIDs = append(n.MemberIDs, a.MemberID)
+		}
+		for _, u := range w.Updated {
+			n.MemberIDs = append(n.MemberIDs, u.After.MemberID)
+		}
+		out = append(out, n)
 	}
 	for _, u := range w.Updated {
 		n := Notice{MemberID: u.After.MemberID, EventID: u.After.EventID, AttendanceID: u.After.ID, Reason: w.Reason}

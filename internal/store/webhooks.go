@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -240,4 +242,51 @@ func (s *Store) ResetDelivery(ctx context.Context, id string) (recert.WebhookDel
 		return recert.WebhookDelivery{}, TranslateError(res.Error, "delivery")
 	}
 	return s.Delivery(ctx, id)
+}
+
+type progressStateRow struct {
+	SubscriptionID string      `gorm:"primaryKey"`
+	MemberID       string      `gorm:"primaryKey"`
+	ProgramID      string      `gorm:"primaryKey"`
+	PeriodStart    recert.Date `gorm:"primaryKey"`
+	Status         string
+	UpdatedAt      time.Time
+}
+
+func (progressStateRow) TableName() string { return "webhook_progress" }
+
+// ProgressSeen returns the statuses a subscription was last told for the member, by
+// "program_id/period_start".
+func (s *Store) ProgressSeen(ctx context.Context, subscriptionID, memberID string) (map[string]string, error) {
+	var rows []progressStateRow
+	if err := s.conn(ctx).Where("subscription_id = ? AND member_id = ?", subscriptionID, memberID).Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "progress seen")
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ProgramID+"/"+r.PeriodStart.String()] = r.Status
+	}
+	return out, nil
+}
+
+// SeeProgress records the status a subscription is told for a member's program period.
+func (s *Store) SeeProgress(ctx context.Context, subscriptionID, memberID, programID string, periodStart recert.Date, status string) error {
+	row := progressStateRow{SubscriptionID: subscriptionID, MemberID: memberID, ProgramID: programID, PeriodStart: periodStart,
+		Status: status, UpdatedAt: s.now()}
+	return TranslateError(s.conn(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error, "progress seen")
+}
+
+// WebhooksFor returns every active subscription taking events of type t, whoever owns it.
+func (s *Store) WebhooksFor(ctx context.Context, t string) ([]recert.Webhook, error) {
+	var rows []webhookRow
+	if err := s.conn(ctx).Where("status = ?", recert.WebhookActive).Order("id").Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "webhooks")
+	}
+	var out []recert.Webhook
+	for _, r := range rows {
+		if w := r.webhook(); slices.Contains(w.EventTypes, t) {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }

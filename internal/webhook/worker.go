@@ -55,15 +55,21 @@ type Config struct {
 	AllowPrivate bool          // destinations on private, loopback and link-local addresses
 	RetryBase    time.Duration // the first retry's delay; later ones grow sixfold, to 12 h (default 5 s)
 	Outbox       ledger.Outbox // told when a failing subscription is disabled
+	// Standing and Progress evaluate members for progress.status_changed, which is
+	// delivered only when both are set.
+	Standing ledger.Standing
+	Progress ProgressStore
 }
 
 // Deliverer holds the workers of webhook jobs and queues their work.
 type Deliverer struct {
-	store   Store
-	jobs    Enqueuer
-	client  *http.Client
-	backoff []time.Duration
-	outbox  ledger.Outbox
+	store    Store
+	jobs     Enqueuer
+	client   *http.Client
+	backoff  []time.Duration
+	outbox   ledger.Outbox
+	standing ledger.Standing
+	progress ProgressStore
 }
 
 // New returns a Deliverer; SetJobs must give it its queue before it works.
@@ -74,7 +80,8 @@ func New(st Store, cfg Config) *Deliverer {
 	if cfg.Outbox == nil {
 		cfg.Outbox = ledger.Discard{}
 	}
-	return &Deliverer{store: st, client: Client(cfg.AllowPrivate, 15*time.Second), backoff: Backoff(cfg.RetryBase), outbox: cfg.Outbox}
+	return &Deliverer{store: st, client: Client(cfg.AllowPrivate, 15*time.Second), backoff: Backoff(cfg.RetryBase), outbox: cfg.Outbox,
+		standing: cfg.Standing, progress: cfg.Progress}
 }
 
 // SetJobs gives the deliverer the queue its jobs go to.
@@ -97,6 +104,7 @@ func Backoff(base time.Duration) []time.Duration {
 func (d *Deliverer) Workers(w *river.Workers) {
 	river.AddWorker(w, &eventWorker{d: d})
 	river.AddWorker(w, &deliveryWorker{d: d})
+	river.AddWorker(w, &progressWorker{d: d})
 }
 
 // webhookKinds are the notices subscribers may receive.
@@ -105,7 +113,8 @@ var webhookKinds = map[string]bool{
 	ledger.NoticeDisputeFiled: true, ledger.NoticeDisputeDecided: true, ledger.NoticeActivityReviewed: true,
 }
 
-// Notify queues the webhook events among the notices, in the transaction of ctx.
+// Notify queues the webhook events among the notices, and the look for progress changes
+// they may have caused, in the transaction of ctx.
 func (d *Deliverer) Notify(ctx context.Context, notices ...ledger.Notice) error {
 	for _, n := range notices {
 		if !webhookKinds[n.Type] {
@@ -114,6 +123,9 @@ func (d *Deliverer) Notify(ctx context.Context, notices ...ledger.Notice) error 
 		if err := d.jobs.Enqueue(ctx, EventArgs{Notice: n}, nil); err != nil {
 			return err
 		}
+	}
+	if members := membersOf(notices); len(members) > 0 && d.standing != nil && d.progress != nil {
+		return d.jobs.Enqueue(ctx, ProgressArgs{MemberIDs: members}, nil)
 	}
 	return nil
 }

@@ -1,5 +1,6 @@
 -- Notifications: password reset tokens (by hash, like claim tokens); webhook subscriptions
--- (the secret is kept as is: it signs every delivery) and their delivery log; people's
+-- (the secret is kept as is: it signs every delivery), their delivery log and the last
+-- progress status each was told of; people's
 -- notification preferences; the deadline reminders sent, so each goes once; and the secret
 -- (by hash) of each member's calendar feed.
 
@@ -46,6 +47,16 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_subscription_idx ON webhook_deliveries (subscription_id, created_at);
 
+CREATE TABLE webhook_progress (
+    subscription_id text NOT NULL REFERENCES webhook_subscriptions (id) ON DELETE CASCADE,
+    member_id       text NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    program_id      text NOT NULL,
+    period_start    date NOT NULL,
+    status          text NOT NULL,
+    updated_at      timestamptz NOT NULL,
+    PRIMARY KEY (subscription_id, member_id, program_id, period_start)
+);
+
 CREATE TABLE notification_preferences (
     user_id            text PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     deadline_reminders boolean NOT NULL,
@@ -72,6 +83,7 @@ CREATE UNIQUE INDEX calendar_feeds_token_key ON calendar_feeds (token_hash);
 DROP TABLE calendar_feeds;
 DROP TABLE reminders_sent;
 DROP TABLE notification_preferences;
+DROP TABLE webhook_progress;
 DROP TABLE webhook_deliveries;
 DROP TABLE webhook_subscriptions;
 DROP TABLE password_resets;
