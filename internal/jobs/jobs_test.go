@@ -97,3 +97,56 @@ func TestJobsCommitWithTheChange(t *testing.T) {
 		}
 	})
 }
+
+type slowArgs struct{}
+
+func (slowArgs) Kind() string { return "test_slow" }
+
+// slowWorker takes a while, as a mail server might.
+type slowWorker struct {
+	river.WorkerDefaults[slowArgs]
+	started, finished chan struct{}
+}
+
+func (w *slowWorker) Work(ctx context.Context, _ *river.Job[slowArgs]) error {
+	close(w.started)
+	select {
+	case <-time.After(300 * time.Millisecond):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	close(w.finished)
+	return nil
+}
+
+// Stopping drains: a job being worked finishes before Stop returns.
+func TestStopDrainsRunningJobs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := &slowWorker{started: make(chan struct{}), finished: make(chan struct{})}
+		workers := river.NewWorkers()
+		river.AddWorker(workers, w)
+		r, err := jobs.New(st, jobs.Config{Workers: workers, PollInterval: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Enqueue(t.Context(), slowArgs{}, nil); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-w.started:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the job never started")
+		}
+		if err := r.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-w.finished:
+		default:
+			t.Fatal("Stop returned before the running job finished")
+		}
+	})
+}
