@@ -18,7 +18,7 @@ func TestComposeFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("docker-compose.yml does not load: %v", err)
 	}
-	for _, name := range []string{"db", "api"} {
+	for _, name := range []string{"db", "api", "mailpit"} {
 		svc, ok := p.Services[name]
 		if !ok {
 			t.Fatalf("no %s service", name)
@@ -33,6 +33,9 @@ func TestComposeFile(t *testing.T) {
 	}
 	if url := api.Environment["RECERT_DATABASE_URL"]; url == nil || !strings.HasPrefix(*url, "postgres://") {
 		t.Errorf("api is not configured for PostgreSQL: %v", api.Environment)
+	}
+	if smtp := api.Environment["RECERT_SMTP_URL"]; smtp == nil || !strings.HasPrefix(*smtp, "smtp://mailpit:") {
+		t.Errorf("api does not send its mail to Mailpit: %v", api.Environment)
 	}
 	for _, v := range []string{"pgdata", "apidata"} {
 		if _, ok := p.Volumes[v]; !ok {

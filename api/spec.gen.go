@@ -188,6 +188,8 @@ const (
 	APIClientScopeMembersWrite      APIClientScope = "members:write"
 	APIClientScopeOrganizationsRead APIClientScope = "organizations:read"
 	APIClientScopeProgressRead      APIClientScope = "progress:read"
+	APIClientScopeWebhooksRead      APIClientScope = "webhooks:read"
+	APIClientScopeWebhooksWrite     APIClientScope = "webhooks:write"
 )
 
 // Valid indicates whether the value is a known member of the APIClientScope enum.
@@ -212,6 +214,10 @@ func (e APIClientScope) Valid() bool {
 	case APIClientScopeOrganizationsRead:
 		return true
 	case APIClientScopeProgressRead:
+		return true
+	case APIClientScopeWebhooksRead:
+		return true
+	case APIClientScopeWebhooksWrite:
 		return true
 	default:
 		return false
@@ -1332,6 +1338,8 @@ const (
 	ScopeProgressRead       Scope = "progress:read"
 	ScopeUsersRead          Scope = "users:read"
 	ScopeUsersWrite         Scope = "users:write"
+	ScopeWebhooksRead       Scope = "webhooks:read"
+	ScopeWebhooksWrite      Scope = "webhooks:write"
 )
 
 // Valid indicates whether the value is a known member of the Scope enum.
@@ -1370,6 +1378,10 @@ func (e Scope) Valid() bool {
 	case ScopeUsersRead:
 		return true
 	case ScopeUsersWrite:
+		return true
+	case ScopeWebhooksRead:
+		return true
+	case ScopeWebhooksWrite:
 		return true
 	default:
 		return false
@@ -1490,6 +1502,39 @@ func (e VersionDatabase) Valid() bool {
 	case Postgres:
 		return true
 	case Sqlite:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for WebhookEventType.
+const (
+	ActivityReviewed      WebhookEventType = "activity.reviewed"
+	AttendanceCorrected   WebhookEventType = "attendance.corrected"
+	AttendancePosted      WebhookEventType = "attendance.posted"
+	AttendanceRevoked     WebhookEventType = "attendance.revoked"
+	DisputeDecided        WebhookEventType = "dispute.decided"
+	DisputeFiled          WebhookEventType = "dispute.filed"
+	ProgressStatusChanged WebhookEventType = "progress.status_changed"
+)
+
+// Valid indicates whether the value is a known member of the WebhookEventType enum.
+func (e WebhookEventType) Valid() bool {
+	switch e {
+	case ActivityReviewed:
+		return true
+	case AttendanceCorrected:
+		return true
+	case AttendancePosted:
+		return true
+	case AttendanceRevoked:
+		return true
+	case DisputeDecided:
+		return true
+	case DisputeFiled:
+		return true
+	case ProgressStatusChanged:
 		return true
 	default:
 		return false
@@ -1952,6 +1997,12 @@ type CEUPeriodRelation string
 // Example: 1.50
 type CEUs = string
 
+// CalendarFeed defines model for CalendarFeed.
+type CalendarFeed struct {
+	// URL Secret: subscribe to it; do not share it.
+	URL string `json:"url"`
+}
+
 // Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
 // body approved). Who approved a credit is told apart in `approved_by`.
 type Category string
@@ -1989,18 +2040,25 @@ type Certificate struct {
 	StartDate openapi_types.Date `json:"start_date"`
 }
 
+// ClaimInvitation defines model for ClaimInvitation.
+type ClaimInvitation struct {
+	// Email Where the invitation was sent.
+	Email     openapi_types.Email `json:"email"`
+	ExpiresAt time.Time           `json:"expires_at"`
+	MemberID  string              `json:"member_id"`
+}
+
+// ClaimInvitationInput defines model for ClaimInvitationInput.
+type ClaimInvitationInput struct {
+	// Email Administrators only, for a member with no address on record; it is saved.
+	Email *openapi_types.Email `json:"email,omitempty"`
+}
+
 // ClaimRequest defines model for ClaimRequest.
 type ClaimRequest struct {
 	ClaimToken string              `json:"claim_token"`
 	Email      openapi_types.Email `json:"email"`
 	Password   string              `json:"password"`
-}
-
-// ClaimToken defines model for ClaimToken.
-type ClaimToken struct {
-	ClaimToken string    `json:"claim_token"`
-	ExpiresAt  time.Time `json:"expires_at"`
-	MemberID   string    `json:"member_id"`
 }
 
 // ClinicalCounts defines model for ClinicalCounts.
@@ -2417,6 +2475,7 @@ type Me struct {
 	// MissingForProgress What the member record still lacks for progress (the ABCP cycle, licence issue dates, birth month), each with a pointer into the record.
 	MissingForProgress []MissingFact     `json:"missing_for_progress,omitempty"`
 	Organizations      []OrganizationRef `json:"organizations"`
+	Preferences        *Preferences      `json:"preferences,omitempty"`
 
 	// Role `client` is a third-party app.
 	Role   Role    `json:"role"`
@@ -2425,6 +2484,13 @@ type Me struct {
 	// Subject The user or client id.
 	Subject string `json:"subject"`
 	User    *User  `json:"user,omitempty"`
+}
+
+// MeUpdate defines model for MeUpdate.
+type MeUpdate struct {
+	Preferences struct {
+		DeadlineReminders *bool `json:"deadline_reminders,omitempty"`
+	} `json:"preferences"`
 }
 
 // Member defines model for Member.
@@ -2621,6 +2687,23 @@ type OrganizationUpdate struct {
 	ContactEmail *openapi_types.Email `json:"contact_email,omitempty"`
 	ContactPhone *string              `json:"contact_phone,omitempty"`
 	Name         *string              `json:"name,omitempty"`
+}
+
+// PasswordReset defines model for PasswordReset.
+type PasswordReset struct {
+	Password string `json:"password"`
+	Token    string `json:"token"`
+}
+
+// PasswordResetRequest defines model for PasswordResetRequest.
+type PasswordResetRequest struct {
+	Email openapi_types.Email `json:"email"`
+}
+
+// Preferences defines model for Preferences.
+type Preferences struct {
+	// DeadlineReminders E-mails before a period ends or a report is due.
+	DeadlineReminders bool `json:"deadline_reminders"`
 }
 
 // Problem An RFC 9457 problem detail.
@@ -3495,6 +3578,96 @@ type Version struct {
 // VersionDatabase The storage engine in use.
 type VersionDatabase string
 
+// Webhook defines model for Webhook.
+type Webhook struct {
+	// ClientID The app that owns it, if an app subscribed.
+	ClientID       *string            `json:"client_id,omitempty"`
+	CreatedAt      time.Time          `json:"created_at"`
+	Description    *string            `json:"description,omitempty"`
+	DisabledReason *string            `json:"disabled_reason,omitempty"`
+	EventTypes     []WebhookEventType `json:"event_types"`
+	FailingSince   *time.Time         `json:"failing_since,omitempty"`
+	ID             string             `json:"id"`
+	OrganizationID *string            `json:"organization_id,omitempty"`
+
+	// Status active or disabled
+	Status string `json:"status"`
+	URL    string `json:"url"`
+}
+
+// WebhookDelivery defines model for WebhookDelivery.
+type WebhookDelivery struct {
+	Attempts    int              `json:"attempts"`
+	CreatedAt   time.Time        `json:"created_at"`
+	DeliveredAt *time.Time       `json:"delivered_at,omitempty"`
+	EventType   WebhookEventType `json:"event_type"`
+
+	// ID The webhook-id header: the same on every attempt.
+	ID             string     `json:"id"`
+	LastAttemptAt  *time.Time `json:"last_attempt_at,omitempty"`
+	LastError      *string    `json:"last_error,omitempty"`
+	LastStatusCode *int       `json:"last_status_code,omitempty"`
+
+	// Payload The body sent, exactly as signed (JSON text).
+	//
+	// Example: {"type":"attendance.posted","timestamp":"2026-11-02T10:00:00Z","data":{}}
+	Payload string `json:"payload"`
+
+	// Status pending, delivered or failed
+	Status string `json:"status"`
+}
+
+// WebhookDeliveryList defines model for WebhookDeliveryList.
+type WebhookDeliveryList struct {
+	Items []WebhookDelivery `json:"items"`
+}
+
+// WebhookEventType defines model for WebhookEventType.
+type WebhookEventType string
+
+// WebhookInput defines model for WebhookInput.
+type WebhookInput struct {
+	Description *string            `json:"description,omitempty"`
+	EventTypes  []WebhookEventType `json:"event_types"`
+
+	// OrganizationID Whose events: an organizer's organization (required when they act for several);
+	// administrators may leave it out for every event. Apps subscribe for themselves.
+	OrganizationID *string `json:"organization_id,omitempty"`
+	URL            string  `json:"url"`
+}
+
+// WebhookList defines model for WebhookList.
+type WebhookList struct {
+	Items []Webhook `json:"items"`
+}
+
+// WebhookUpdate defines model for WebhookUpdate.
+type WebhookUpdate struct {
+	Enabled    *bool              `json:"enabled,omitempty"`
+	EventTypes []WebhookEventType `json:"event_types,omitempty"`
+	URL        *string            `json:"url,omitempty"`
+}
+
+// WebhookWithSecret defines model for WebhookWithSecret.
+type WebhookWithSecret struct {
+	// ClientID The app that owns it, if an app subscribed.
+	ClientID       *string            `json:"client_id,omitempty"`
+	CreatedAt      time.Time          `json:"created_at"`
+	Description    *string            `json:"description,omitempty"`
+	DisabledReason *string            `json:"disabled_reason,omitempty"`
+	EventTypes     []WebhookEventType `json:"event_types"`
+	FailingSince   *time.Time         `json:"failing_since,omitempty"`
+	ID             string             `json:"id"`
+	OrganizationID *string            `json:"organization_id,omitempty"`
+
+	// Secret whsec_ and base64: shown once.
+	Secret string `json:"secret"`
+
+	// Status active or disabled
+	Status string `json:"status"`
+	URL    string `json:"url"`
+}
+
 // WhatIf defines model for WhatIf.
 type WhatIf struct {
 	Credits []WhatIfCredit `json:"credits,omitempty"`
@@ -3590,6 +3763,9 @@ type ProgressProgram = string
 
 // UserID defines model for UserID.
 type UserID = string
+
+// WebhookID defines model for WebhookID.
+type WebhookID = string
 
 // BadRequest An RFC 9457 problem detail.
 type BadRequest = Problem
@@ -3857,11 +4033,23 @@ type ListUsersParams struct {
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
+type ListWebhookDeliveriesParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
 type CorrectAttendanceJSONRequestBody = AttendanceCorrection
 
 // ClaimMemberJSONRequestBody defines body for ClaimMember for application/json ContentType.
 type ClaimMemberJSONRequestBody = ClaimRequest
+
+// RequestPasswordResetJSONRequestBody defines body for RequestPasswordReset for application/json ContentType.
+type RequestPasswordResetJSONRequestBody = PasswordResetRequest
+
+// ResetPasswordJSONRequestBody defines body for ResetPassword for application/json ContentType.
+type ResetPasswordJSONRequestBody = PasswordReset
 
 // RevokeTokenJSONRequestBody defines body for RevokeToken for application/json ContentType.
 type RevokeTokenJSONRequestBody = RevokeRequest
@@ -3896,6 +4084,9 @@ type WithdrawRosterPostingJSONRequestBody WithdrawRosterPostingJSONBody
 // SetLeaveApprovalJSONRequestBody defines body for SetLeaveApproval for application/json ContentType.
 type SetLeaveApprovalJSONRequestBody SetLeaveApprovalJSONBody
 
+// UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
+type UpdateMeJSONRequestBody = MeUpdate
+
 // CreateMemberJSONRequestBody defines body for CreateMember for application/json ContentType.
 type CreateMemberJSONRequestBody = MemberCreate
 
@@ -3910,6 +4101,9 @@ type UpdateActivityJSONRequestBody = ActivityInput
 
 // ReviewActivityJSONRequestBody defines body for ReviewActivity for application/json ContentType.
 type ReviewActivityJSONRequestBody = ActivityReview
+
+// CreateClaimTokenJSONRequestBody defines body for CreateClaimToken for application/json ContentType.
+type CreateClaimTokenJSONRequestBody = ClaimInvitationInput
 
 // CreateClinicalEntryJSONRequestBody defines body for CreateClinicalEntry for application/json ContentType.
 type CreateClinicalEntryJSONRequestBody = ClinicalEntryInput
@@ -3937,6 +4131,12 @@ type CreateUserJSONRequestBody = UserCreate
 
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdate
+
+// CreateWebhookJSONRequestBody defines body for CreateWebhook for application/json ContentType.
+type CreateWebhookJSONRequestBody = WebhookInput
+
+// UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
+type UpdateWebhookJSONRequestBody = WebhookUpdate
 
 // AsCEUPeriod returns the union data inside the ProgressPeriod as a CEUPeriod
 func (t ProgressPeriod) AsCEUPeriod() (CEUPeriod, error) {
@@ -4044,417 +4244,463 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchs5ti+IvwqCZ0dY2jupmy9VJUXHCZUsd6vaVXb40vXf/6IPCWWCJEpJgAUgRbN8HNGf5gFm9sf5",
-	"vCPmOeZN+kkmsBaQiUwieZPksl3qiC6LZCauCwvr+lsfOqmcTKVgwujO8YfOmNGMKfjz/A0d2X8zplPF",
-	"p4ZL0TnuvBkzcs2U5lIQOSRmzIi8/JWlJiFDqcjgYtj9kZp0PNjrJB2djtmE2kbMfMo6xx1tFBejzseP",
-	"SecVM2p+OjRMLXbymqVSZJoYSWaUG3LJhlIxouwrXIzqTQ+lmlDTOe5wYR4edZLOhAs+KSad44PE98uF",
-	"YSOmOknnfXcku9W3nY92LFOq6IQZN/HT1PBrbuYXT+0nbgc0pWbcSTqCTux71D3Q51kn6Sj2W8EVyzrH",
-	"RhUsHNmEvn/OxMiMO8dH39pejGHKNve/aGr6v9Du70fdb959OHr08d86SWSJTvWL4eLinF/TvKCGEapx",
-	"B7gmmf28k7EhLXJDjMzofPeEUDEnU6oNkYoMC1MoBg/a5YNZ/VYwNQ+mpftyGF9a+1p8iMYwkVGRsvbV",
-	"Kh+5wXqZddbrLOdMmNaBpPDz9oNIc77OIAqlpYofnIFg700/hScG/vhMFbvmstBkSkfshMgJN3CU7G9D",
-	"rrSBH9o2DRvrtMzg8eFRbIxPuZ4Wpn3LMvx9+6XK9HSNpTq/XrZd7PpGu8Wu1yGZ8/fTnNrOm9t1IdK8",
-	"yBhhNB2TVLGMmwea0DyXKbWPtO0Hcw2Gg3TnsnM8pLlm5TAupcwZFTCOi4xNptIwkc7/zuaLwzklheC/",
-	"FYxcsbmjDq6JXRemDdmh5O3bi6cJ0XS+m1i2CayScEM0HbJ8fkyo+2rGzRhIS9MJ6wnbHBVZ2dKIGY0/",
-	"G6mY/V5PpdAsIROqrlhGBuVITfcVm+Z0zrJjYrdlsNcTflHwGqlWJZhe186vbQsfPwb27T8fxrbsYggX",
-	"TMsJs7fWgOSW6ylGsxOYTDqmYsQInU5zzjSRIp8THl5eRBue52RMNeFmr3UW7m5rG/6TR0vG+6qk4T9y",
-	"3GudpLZ5/CQFa1l7HL89IHb0czJmeXZCZmMmiBSMcE3SQikmDAyeCj1jyn778OARkqSQ5FJm82VzsN0v",
-	"34DDg6Po0J/zCTeLg35JR4xo/nsrc83hvehRfnyQRCQP+h4lj8cHB4EccriWHJJ0fmSTS6ZaGeIEft6e",
-	"I07YZA2O+EKNqOC/A5NrHYoMHtp+QFKN1hjQS6kNF6PWsUzx9+2HMdXr3BQvlRwppjX8SyeL1PTCnk5g",
-	"y1N8pI2q3M+bcZG3egllFPomdFFotXL+H23TeBWAjPw9zV7hlWE/pVLYC8H+CbwKr8j9qZKXOZv8x69a",
-	"wg3L3tPJNGe4dIby3B+xYzIptBXzCTVkIrUhjw8OOkmHKSWtTP5L8EL8SX8tB6s9lfa0qc5x53/s40H+",
-	"+M5uiDZWFu0cd/avD/fxTGm3ckyDwHHc+ebqt6Ps4fvH9DLN2HAEDMdQU+jO8SN7tA03dh52GYhfh3LR",
-	"6KUszPFlTsVV52O4Bf+m2BCGU+lc+/ir3n+Ja4VLvXg/+PuZazKhuWU8LAOxnvIcL2y7B4qmVkq5pjnP",
-	"nJRiJVIphjlPb7pTlRxPrDj+27dXtSXiv17lEyGnBOSSa3ll5QIhScqU4UPbEessLH/V5v6yNvfrjay/",
-	"Vd9VW1WuwifZp9T1piuBSzEtC5WyB9VdaAfKYI+eSXXJs4yJG26S7cjIKyZIJpkmQhqQWWfImOSUKTwm",
-	"CzthWchmx+BhtbbV6O90cXFiOU2vnIyayimzp0DJnDVmSARjmYa1vbBsQND83HKTmx4CQQrB3k9ZalhG",
-	"gD8RmcJ+Zifkt0Ia5jbbndcMhSDFplLZa4qAQNFYfGdQ2WD5H4dcyE+QvGbqmimCE72zrTitrYHlQIVi",
-	"KLDiOmlCFSNc4CbhmHI5IoXImGosD+zQT9I8k4XIbrg5yMyJlXNauZM9EUPoq+0u2F/2/kYn5FG1RT9J",
-	"Q565bu9oW36SRBfpuOQziT0ZdrpWAIcbgua5XR46J5oh23lJ57mk2Rspn1M1YrfAfKwQT9j71J4+6BWu",
-	"XiKH5PDg0bePv3lCLueG6cXVB3V/Iw50GHAgdwmTc2G4mZM3UhKc0Z0yJJgs1yS3XVnKpqLJhmiasqlB",
-	"RvRSgV2T2x+eUZ6z7BYWHNbNaYoZ0dzez/Z7q5CREb9mwp7EQAWMrvs+uza3QvRgcHKbEs6XuAnf6X44",
-	"pXhxMZx6XS5HaKb+mHQs3+QpeyvoNeU5vcxv4yRk1NBLqllwE4Pa29gC0Jd/34j1B3TvRk7Cod8d4ycZ",
-	"mzKRMZHOyU44x117CgqhGE3HdgxW9QlcCWDr75bG/lj37un9wC0AI3gj5Y9UzN351jfdFynJhIo50Xwk",
-	"ulxYSZZNpkafOPNYTs3CDlk5tTDjfRA/NjkLR4H4aTmSnQgpZ3J3J8FP0g20nBy1ywrnAQ9CxnI6v72t",
-	"eivsMknFf78xY6PkklFlBwsinzN1gmIbubY3upQPqz2pDfgu72VQyOAq0Bqn1Fj1n3/+uXtamDETBpWc",
-	"4w9LnGe42FMlbXv2uOGtd2uXyZhafkU00zqqK2x+VR8dhasejNxd2J9MeZ6xPO869fmyMORSMXqlCSWX",
-	"hebCbo8qLPv6WPaNLsHvz16i9WWxdc3fdzM+4obYp8jFU7u35QJ3Do8ePnr8BI2DpYmnZn/55aD73bsP",
-	"T2J2l6R0RsKO5vmLIVhDli3GaZFx0/mYfOhMlZVDDEeTDZ1OlbymeR/e/bDYFT7Asv4l9MYNm+jog36r",
-	"lKJz+9lS7Eiq+aptOvPP2XdYoVc+f/5Ww7PcOONOZDCZOy4rfJVJJ5NpMWECm+p70vzQYaKYdI5/6Qgp",
-	"7HvUGJqOgSFcM8WHnGWdd5HmeBYdTmWkjf7KRWFwOxaMx6tNxAnYOvvGHjmdSsW2b0fJa54hi18YpGLX",
-	"nM36ilHdsubuicU1tNKBfSZYO/v0r6AqRpdRs3zYR+2YhWtWOsdKxhEjRDnlqd6MWPHziiPkDt0b++zH",
-	"pDPjZpwpOhOxAX4Mra6/dMAMG5rq4fnEkyXQfXBk/PTKybQQanPRmysXDrJaZxSIOx/fBZzkDKRjO5MG",
-	"f0j9GfO7mSpGse1imrm/Yvsa7ztgLKmRcVKjy+SM5m7AC2bhrHcNn0QPPEaNbNJ6y6ltPQmxraem42ec",
-	"+DX1E13cmGpb/sa1cTy0vi8laZd/rDMdt8sLB6A5ZGhz2bguxLRAeSJDTY7mL4PxOZf28qtmuXdj4eZZ",
-	"Oj/36Pef/Oap3/zPpCLT4tJLWPqYoCypEwIHOiG/ykIJmifkWubFBFSi0AdzcHCQtN9mi2KGHWXOQJW2",
-	"DzkHMQQmEBcBlBEpnB9469uwdHD6+3DL6zG46epz+XnMBLHrC0ZCqxZfCTkTx+TxAXEvkQm9YuTQPlWb",
-	"y4Kb9fDg4GBzT2v0Gm0EoD09Oz/G6BypTdc+SuDRhFBDcka1Id8erBzcprFo9Ys5oJaHUWIpL8bmk0tD",
-	"KKLXZuOEhtIp7f7+zv7noPtd/92Hw+TJw7ikOqHvL7C5o4PbuHYbnKp+jeLUl/GtlzR2yW3HTGNyRBDK",
-	"tcbNsJLNvoLbfUM+m7GU68alva7gVV1qddL3cSoYRWQbaHCuxxFabEy3HNeyGb9xFFHKjhU37diJMu3Z",
-	"UwdPLJwZy++k4nC3wIolHcs/cpaNWP+SatbXhbrGEKMstaSi+aTIfTtpzgVPad63Kq0q3DXtr5E+5/0J",
-	"YwZF2OBb3gdpS5sim4N4B8/0K/dlJ+lIM65d8YEON+UYmnhzJa5FQsE4gMgPzUCNFmleXrUJ3+Bj2+DE",
-	"+Km+tu+tFj8yH8RQ9lSNp0WM9T2cgXS64YnxC1W/iVdyzMgyRqzPwUMY5jSdEpoaTYZSnZQWLAjfc88y",
-	"pZtywbcxJemmm1DnzRMu3KfDxv4kHQwzdD8bVbDmltV3K3rAffe3woLLs3OHPLi+XgFPCrdUHytGK+Vu",
-	"4eNMcbia0Drmf3Wf/I8Vx/APBN/4h6Yu1Kh8BDkmZ7Fv8KWlbOdnbsavWarYJgwoWPfmDrpAal022RCe",
-	"xnImyJgpBhGLJxhLWgWj7nVW3R/1Dtr4QKkIRGRMSbxOgSfR3TkJuZz7XxRJZWYFuilVhgyVnBBuNBrx",
-	"POs/JgN6mU4HCaEYrNETl5IqCL1J5WTCjWGM7AwK3RW/dqc0HSTkJzYjPzCl2fyBJi+ZGhb2KuTatp1d",
-	"cy3VnJz5d3cTQkVP0BQleZYRnY6lzMnOIKV0zKZd/DzY3SMu8kw7n6IX/i/n5XDtsIIJuoBcf8wqm2Q5",
-	"3IZZclHyO+h+9+4/drrln7v/vkL2O4zIflWSwM0vwI20N1boPp1RleHtts47ZdR57KbcyuaH19kKc9qS",
-	"Cxit8OtzzNf4whlQR4xr+miT7YyHsRs8CNUPLV/l0Euzl59pNYiWw11SzM2sVVV/LqUh+LOPx6j21VKJ",
-	"+aZmrOoU3I0hq9Z+CzEGwbJRGUaBnE3cY8SMqSETmrEgHH2vk2xgIks6GI0SY9KLbUOeAgwhKf8ilpUp",
-	"ntnxUEEYVTlningdIyG0J1KpFAOKgPfYtQsHtZ/c3j7Q4St+hg8wQC9TdEZziJihREjDkHV60lJe+3BD",
-	"AUNu2aWjs1J1cR0GZlGaWzFXRu/pW7EhNo6LblltKgieDbfcOvGpdVRk6B7e6yQtHLdx/tYhec9U1yNg",
-	"fLqxHu7VZbMP2GfLGBe5ajWiFeb8NfoPOXTLAJrpjfACyB8g/6/vvajGfUtNbjrdj8vJrzoUm+llm1zr",
-	"Fa9pWiVWaHHRq3SVbTpUnZbqTs2ldMNcfl5vy+rfvC9vYPcvm7oV9a12Kd2V/gay4sJInUDQ3+Sq9e9c",
-	"zuP3Y6HthaQIaih4P7p3nOV9oUknjWw0DP/ORsNwUW/cQBrZGlpWtT61ideGXBtLbPHPzt++ZIrLbOWJ",
-	"b6bLMDKFF4kcEuq1GZ87Q04nshAGvQT24p7QnOBEtA8tds8+0GRQCG4GSU+w9zQ1pBCG53Dxu/zE1LbF",
-	"MkJdo0oWIiOZnImEKDahXIB04bsUqDVOacqIoWrETE8U0z0ygGBWPUjIIC2MHsCTAxy5HliNkGG8v8sC",
-	"/YtRhRMl6qR5Oe+Hrqu1jpJPQAp9WYuRGEpxlvUxo3VZa09xScOXJPr51n0rp3yyWq8K38BN2OQNXNnN",
-	"l6hV97HbtnlzRbStjM63j+TIGM1yLtj6PIHldKpZ1r9RtwyD7Fe6B9n7lGm9wVax92wyNXFhC7LY+9OS",
-	"Syw+ccVxXKUux4qoCobnb+MNxPzPyBZOmHE81vdML9Npv0o3qquogcFdmn5Az2uN5idpztwrsbuwarFv",
-	"pKG53qLhN/bFWOuWlfWRlW2wqVOqTD7vG0XTq7bMZVT4H2iiWCpVZnnzK2YXkGhDlbHMWnOn5CEJBDdT",
-	"QAKK5bSp0ntoBHs/YcpUB4WGFo+WY+QbzFAFWdmbvTLxkCkbUeKr6uXYNsGSrXVAK4/9Ot2+xqfte8Vk",
-	"QlcHTJQvusfhTTXNi/V5QkPagCMebLOfLPKkgCGWc2uwPMdwqykE7VfXUcm6qvumdi2GZFLNqX4J1o93",
-	"9GgmtSu8QRQtYpKOwTp40QZlD5QefGqrmUkyzWnKIILbZd8Sms/oXEMIt32iEW269/igbtT9JhJrepg8",
-	"+rjT6+35T0cfd/9n1K57FggpjZGHZvITMhBSsAG4tqgoze1oTM94BnEe7mmuGdmhViRTGj0EoXE9K83X",
-	"2e4eqRnyaRDuYmSeOcs9F2QQBBAN6qabi07SucD/XMBWiriz5CzIMF3U4+2l0GJRWx1WW8O/aX+CsX6r",
-	"G/eu45yYsIdszUBatPa2R2X6BpZ3DeAvz/DRj0mHa12USlIkYgi8OFUG8oxqMOFhFjTAZjiDHMsW4p9a",
-	"RaqoQWB7w8TaK9i2ds2QFxcZGoaOxnjLwi1iOUWLqRqY7rp73RhPE8mpTrdVv3USqQW7ug5r4wjIr3QU",
-	"BK6DijKifNXy/QCKoOmppHzSx8SdBlRI1NFur4a8tjD4Td1F/zhmJ5pSrWdS1cXr8stGA09We0CrgSfl",
-	"IMrmWlfijZ/q0nWIiPtTrpjeyEaxzOvVmE3oFGrMrOo4PicM1wHxVm9oU5wq7kWdrXQlDdmLN2kBhIXb",
-	"8bP5yYTD8h0sW7lzYWLmRRBntp7XzS1r26dxjKnup1Qze98yxZxTeVGf2M5XK/N6TFpk1WPSg49uXMO3",
-	"E56FcI6ucye2dqITTVptditJYJsw7sVlXgAC4EIbbgpskNgXiCjsBE8cWpXRZEz12MpsV2xqFqOgY6Ti",
-	"ibMMRj5MFmJM+NBoxJw8P/vxBVji/nH69IRAGN7MCpmHm8Tnrhk5vDaZ3pSS/HuXc8v0+9XrtcDFayZk",
-	"3/6n0H18suOC1fpTH3liCWUK2lQ6kfYdiCDShooMjL1onaFac/udWRLJ2IzyXKTelWT4nMeu6c18CnXW",
-	"tr2no9bOK6aB0jY7IDfjopX9aDsT4tqZb+HR+bDM2LfVOP44Xuom3GCcfl2X7fntuCxcY91S33UeiRN0",
-	"OHgcFFg7vUcGTBjFWbunoBMlsDWCl+pi0tdum8ZV3I5fuHMe0ZqqUxADI6ZqTqqoS3LJ5tJ5idyFEr1s",
-	"1pr27VrO3WTj5nM5Gm1DTVubyRtm50XrsSMcosf2qDhE3DJSulrwBF12LCPFlBhJKJmNZV4Fdm69+osm",
-	"7js3TX9CFeZOFJB2pSOwgq5LZA2D+OdrAP905uwJEpM7rKEduzRtV/S07JJ7Vd+ODejukmpeS+wGcZGC",
-	"IQN50pxRMPQg8woi46J8h9Fr1p8xdrX97eA7iOp9AcdBMu1PuLi54t+f0Pd/yNkLkitXh6hhR/WpNyeR",
-	"uC2NZm0GlIOO8+PNsSNWGrnv2oS9ofm6ZZR3Y9vOts7Nqj3T6h5w1tK2RvzPtwukEFJoA1cZDfOXc1Ji",
-	"yjzQVcoT2RHSEM3yYdfDF+zGfMLxyNi6CdpbjSsLszMgByHpdWN0aYFexDBeXOy1jsut6LStESvLDVZw",
-	"9vvrn5MlhlkcZ63J2Jy9fzdmDcLoq9CVWbkwk8WorUJgyFzgvnT+y6bH8j9KZ+VRPPnYVTSIcK7VjGmT",
-	"jJLbN3xuk3DSFPonXGt0aM+UrAkFawPTMK1duGdEeNUyBxPf8iQWLfPrDdemfKllcaIOupWcaRGXRk7B",
-	"2xBkfCzJ9Nggw8VJgX71AllvE0OtL8exjYl2A+LdjmpKulgAr/isoq0bO7FkmW+DXXt2s73x0bXwqjxb",
-	"t5D6vx55/4Gp/yAX/ZmRzFZaYjeJw7hNWbTCz99SUN02TbE1Cm79dVjPEgDrUJkB7I3U/12KFnm4VVIu",
-	"VB79/vaTKhfl0wURtppEe0BFdSMtyMhBkMXydMyQhgJ+w8HLpMH6kXPQ8C+5ALsAwGVkXHmAsACEI8aR",
-	"sBLULSBNLVoYIQTNP0ZK48HeYurzHwtL1WANtao2cayou2cWIVdYiUa0LQfAbV+8+2/IFWoHvNIwTidM",
-	"8ZTun415SkdykQpWYSdtibnk+EY57ELxNQDBWgLCNmMAfl9ab+TbSPTCq/3ucrxC9h2woEzRoV0IAA/S",
-	"YxftK1KW5y3Cz/k1z7z1cDGl3Jd13NLGhei7/aYTvwbFmw2tsj2hI7b/65SNyg/TFhH8DnTOrWJj9Jge",
-	"PX4S/4n/voBF+uTR1jdfLVwsXFLXUzmWzdSsZ5zlWVkEpClOGxf5V7GKeKWhpaLTQuCqwsQHLhAC+prm",
-	"BQSv7gUhypcSQKXKukVY2skVQIt61Xxlo8Vw8h9ev/iJvMTfyc6rZ2fkyXcHhwkZKjqaMAGVJSe7VsCP",
-	"DIubMRcQsuPndNwTg/+x7znI/sG+lRwGhAtCofhBQgauuNKgrFk5cJ9hPqQsrerCssvV9UWZVvG8vEqs",
-	"9/NO/HbFdvlvjOZmvLjDEaPA1Wrl370V6+iHn/8e4SH5KOziPHv6+rTlVF/XHzx6/Pjwu+ijV21WIFNz",
-	"yb74+8vo64Wu8SLN42zmfVx8QlQ2csXmCbmkmj15VKh8dW7pFWB620nalnEOCawODqhlQV8vrugVm69/",
-	"C9k9WaWTQ4Ox/p8zes3afB9tvuG7sAiuGQexHRdf28HaEodzGwnNG4ZJet5fc7CW25LcUiIzbP82Osi6",
-	"+7X50pfBBlQxgU6+Cc+5QXfxr4Wa97MCTtqQTng+709YBsEfa8fwRZa2dW1uw3CGZ2x7s9lznjKhN0X9",
-	"81HmDf289WBhxsGaT2O8a0MleLSGfdQ4Vaa6E3++aOgEdU/Iaff/3+IAidxadqxuaLGF/DHC6fDMrdpC",
-	"rFKKGL9gQO4Ppep7zLoW5BlTZor6PFGsXIvF3Kzo4BvAwjKYXjZPc5aQ3O55yghsCwAd64RccmXGZCKF",
-	"Ge8mWKUZc+eIkxIIF07KwQ5roChL54ezekbjyTU1SMC16T6sqvqKDWMN+3jJZc28ss9sDgjZAsaZdHSB",
-	"BLEOyATP4vAWejXJvNVQI6ZBpK7vMn6zBACtL3Gcej2l3tCSDGFslsyihrsyVvzh5pHiQc7g0pFhZZGP",
-	"SQcoug8UvXwwh0ebj6YWqre+ESUAeVhQbewFQyjJ5YgLwt4DwGFQmdyfuUWRqUyyapFoAg1seSW+CDwA",
-	"3A4bXEfuOonZLVqDLWTKmZn305yuRkh4jQ+fwbNr26qRvANjtaLpleW0UNEsfloB1gtQLGdjno59Ev5Y",
-	"5q4QXyNRP8HClFQQmllq0kZRIxXRzKyLIX8zm3fSmVEluBjF8qKhUhUtUeFm9g6ZUQ996Yr3zOwNIqQh",
-	"M6muCNVQ6XDCR2NDsDwl2aHV7SF8mjFcFLIwhJKzcx+OsLsXh8oUMngI6PvnCzJn5ri6sMphwDaRmE67",
-	"CQyyt9eXxBwmty+30yPdbAWMfM8JV0SNbZ8ZehOuVNnEnxy086jbRrN+hmn8VcSWHBLNrpmieQ3lWifA",
-	"WXyBUSfgAfvPARLLyLXgrbfnqDFw6naB4TYM3ZX4e0eWbjfUQJ7e5BjrvhyuRdDLzQSO4W0IcEIn5bBX",
-	"sbxQv8dBB522L8uiBwCs9lhavPxTMeNgQTKWMqpbXAHY5Ntptg67nHARfnt4z0D/vAz0MxQBT0MhTkPy",
-	"LRaw2VQu3COYG6d7AmAFGWTdOJhYbiClbSCk8Skz4A3wslACctAgY0OeWqVxsEfeCs1MUg6lJ1yST9kt",
-	"AvrqEs8cCoZrdBesxqdY5BOB+r5pSJVpU0wCj0vdg4GEuX+wX9mMVhln1vJi/GjP7lM633QKdL6C+xxu",
-	"fuDvhI80rwPoA3JiousRYKdteCFOfI7uRpiDbffiBjm3rcRUhd+tB+r2Cp+3bxZ5W3UwOiVSQfFSRANV",
-	"bFJVP4A1WAsQ1E29Sq3FvhO/jkuJdmHIteqaJgRcL33tje/lNVP9lFrtPivQac7qpQZlYTTPmE+KjN3r",
-	"TTy8T0Ix22c2bUsPcbzhajzlpsX2KjRI3kJVBpmx1ogImpp+u83HPzEdtwXjNa1CUo363/x2dLWuVWhV",
-	"cSQQQzdPfrnlcD+n/sNKNoe2Su8PN3Mr7d/vX+CKePm6Lpo9XHRGHHS/e+f+7b77cJg8PIwnZywQweYi",
-	"4AKVNHwtrZsezIjrVArNRVWUhTjZLAJKslQCjJdEgkVcddZuQwWtnd27U0SbPovjtU/9ZlXKVp2GVWO7",
-	"JQXOz+bLp/lNaXlhdX099ViO16tnZ+S7R4+/Ia6mPEGBYBG7opKAIv7AGROGQNqJyxMbuxr/TBtE9aEE",
-	"Y4sxGYHGnU/MR3M1gTpA7gGQMavAgMiNOsiL08KMydHeAYF3oWCCC5T65tF3RGP1AvJ472g3jNFykVJ9",
-	"N0QwN+A36B0LvhgpRNEpBFaE5b+z4KlC6GKKSY/4pI9s86+DFywq1sCAdWy2jDBh1NyuWBnTNeQsB3DE",
-	"KgJrXQ9oECgX4S5caENb3RC+1v6Uwq6ykkxkCjgJGZGipYIMvNhemcYX8c/IDs219OmEg/9f18H/dS+y",
-	"QYmTSjB+DkLdfiukYc7doa0SDQQ2Zvl0b3k+QXl5PLLHqF39efzdd6H+c7BmsdcylrgZxafHUhnigAE8",
-	"KoZfSNtGPWvye5qRVyVhtkaTNHt5++qiiocnPGPC8OEcy/7UuzshA3opC3N8mVNxNcCltA/hUhFN5xps",
-	"A3leH1nwVmfNUBQf47wk8s7ZGjdE7zktvTgUyiXTYwfmoxPi0RoSyElN0N9kJwSaiTNzQ2JsUhVbcxuu",
-	"e4KKzMPAaPvAVMNRLGGB7AwSgknW9nel5l2r6SQEwBS6DlTINgNb3025SgtuesIqdK57rEYgc6bs6YNa",
-	"RcgnPeRLOT9udNU3xoDoWkGFnmhUVDgh7JqpuQsEhU73JhlJZZEjdi+kQc8JoiRrMuiVidG9zjGB9R7s",
-	"kTdj1hOXBc9N1xuFoF6dKstXM+KIQ+95SxSwK2oYWqMQ1sVXp8a6RELPmNI98ejoqBnkYSTGfjhqjdVa",
-	"wD1c0359ig9/TDqOeWOM5crkB7vnm9rKz+i0bqF8fBCv6DDvW2JZdwao81VZKJtAJZUjQxJ/VeRsnSG6",
-	"Orn27CxxWKzV9VvBzUI6TOcUziVWThWsOoI7fqTk4uKC9DpjWajuUKqu/aPX2U3IFZsjFIF/J2D5FUcp",
-	"UZPWXB//eAMsa41Xn/rH7YU+HDJwWfSHSk7Ws6KXrxi5Xt5PgCDVXxdqqo/Q/X0p+s5PU8YutgFtLhSX",
-	"DApf3laVyViViGQ54lVz+NWrIXSVn72z57ZUtAcQrH4E+Sq6LBFhPM46hDSsNUn6KJ76tfxAIuqWvyk2",
-	"5hsV3Ng6Dj98uKzzd7szieCSrDGmN/atdRo3a5/4anUsI9qQly0zFoVwpAebI5Iu0Z19ryVKQYPdVDtW",
-	"bnnAzZbIXaflhbqR9OXcOw4ZEURIK6iEtWstb5dDlF9cDVtNuCY514ZlCUgDNeHGDpHsQFv4zO5e5P53",
-	"pmb78Oa1/6FM/Upaass4Xx/vYMnN2rzBl9U2SDpx5rWkn49Ltrq0hW9gTAQhsn4nPHq8d9CoS3FYt610",
-	"/6cvRvFkvdIUGwBk4YCWULSVxDZ0EoREtSkp4Y25ijSgXuhiJnAsH4ypvh/QNty+vxHH969G4Zlqy7J0",
-	"xQMJc1NU6s2Tq9n7NC8y1v8kvGC97XXQchvt1WR1XbeFd9Ylo9h2lku9bCcD0XmDXQxQBDd80YnKS4Mn",
-	"vPd8ERBwHeneL90CDuAmL6N8vu4oN5FFzqLnz93pRpYIncsRAWNbmvsMuA32Y0LfV8iOmyzQMgaedKBJ",
-	"y5hKGllifgujDw62iT4o57DQcWyZ/jiSuimRbEsYtUa3lAZWib6h7Nstv7plrMyVosDTQJ3fRB4YGqb6",
-	"LhNws4AdvSJi58mT2srg57XjdvSqwJ36sh+te3wWixDxpsP16OHx4+8aAFKbA3U8l7p/KkYsB0Vl1a26",
-	"CWyqS1Utu19CFbeR+uiaCirqbZkDWde8N6RTkY7lOjz16KiujH637mGEEFh7EqCT/mTZEDdjCgfrotcv",
-	"hLKXobloSa+SC8nOYUKOEvKwhERAC7gckh0mMmKnQCYS/9C7Udth0yoVBAJXximPlzzk762SyJkQvLD3",
-	"dRCqG36d0pxZluzfUzLPuRj13ZmOqnh3dtyD1OV15Znllzus5qrtv6EpBLZl2fG5YYB9SwYWswREDcuO",
-	"Syh7ps0DTeDFhLBcM2JkRueLeKiWFRHLitbKvtrCGur8XRtXLa2MfAumxrZIgZ/Hc3Tqe6dUSoWQgKdS",
-	"LhGZM0N2hlJ5p9DC8eSaFOJKyJnYjbpqXeMrshjagZP9AzfNZFsVnV0hwawql7vW1m9hg7SvlOsQyfUV",
-	"HCppzqTK9DE5O3+ryc7jAzLhojBM7xKpyFgWSpOdJ9W3dWcvgByujH6udqyxP4u7UVouPd0uOc6vAEk6",
-	"BuyzcS2TNeEcbKvrHyUc33Pn+YkcoxvR8TZlE0q+4TyznaQjBUb123uJjbkrZOBi+QFBI5UThIwNMgCi",
-	"rCYos9B2FJzXG0oLIDy0FIxoJowH6IvDXW+66K1FsZeciRK0gDqvOZit8WAkeBISlxuPvveqVMnejc7A",
-	"6ioSSHdLjsLraukbd1fo0l5YW/Db93mLO+tT+CqbnkQrSXVT+3+42m7jBmw9QXcW0NtgZkv2Dd1Wm4kj",
-	"a9oat7AbTrjop+tEwjetFOvbrY2f8PLxxxYXX12ymG/dFVk/1ikrHh8cg4TxQJPHB128yeyxPoFT/eTg",
-	"mFDypPzBfkd2fmIz8gNTms1rQYHQWifp4ItRevMSVFhI+45t3QFmw7oJDOtVGQveqGplbVMKPkSibS/b",
-	"3rq5djkBF2BDFyTw9PF8Ks2YGWDaLlPCwQz4GwjvpWPvsCzDmKDi+sAXgv/3AaEi64lBWYvHfrXTCKza",
-	"TRbCszQZVJcFvIMu0d148FL5JJiYtpZQg4Ywl2/7soWwWG1waG51ysFuRoLB2NalxDWltZtKWLdYA2zj",
-	"xane3Hh5vDTVsK1ZDevs7KVVQsJIFgC1GCLaYyXTzMmOFXt2E3JIfijyOTk6OHpIjCQPD8gPhWD285Nj",
-	"8mjv8QH51//xf5LDA/sXqBBuW08IipPwsxQIlLF3M4w0lIfWW8tIFTB8e731bL6+gTjXWh+sPoDGdKpD",
-	"FuzgUn5Y1m3asJwl8rgHmtDcA20iUooTznfC+pSrgis2daN+Wpj+T3AtIiPvGzmjWAh+gykVZnO7zFkR",
-	"hSi7tcKwbXk8Yc5m2wNrrl4szXUDI36Yq1qnxaCZUMxYS7rYHIb+drOMm4pNLcCjFrIRRN9imbcqazZ6",
-	"BxX5GhlY8FRpfFmSROoX7Dkg+X7CCJotY0A2kVnbiy+tEU0etLL1XkYLKfqFXrPzTU+S23KPzAxTDUTz",
-	"pcXQPDH8xFi2jWRuRe+gAqYDiBSMZTohVANSGVYW22lI5mCdpChsgDStNNNJzDYTu8E2PbqX8/Wg825U",
-	"G9wf1KYxxBFIl8e6nI1dfY7KJFuGx5O1rLPu5ENDMNNlG105IJeXyXbblNgtwo3bGVhCG5CUFX7v/F6V",
-	"P7kvdl1TduMybruZcEGNdICr06krqpuyYknxnZflCSujlZaXpa08Ho5a5j+BZoAn5GPSkYKtkS9fdf0x",
-	"Wa8ern/8XbDQ29dx3UpQ2k7sYVn/ZiR/yzF68ai8lVetj5AJbBRNW5N72U7CvtW9pspK+9q+HmzVG9dS",
-	"8NVZ1WjtQWgfUwziavXWBbhrhafXVjc9Q9j4lRuSQGkQ3Ciuo2J88axRf6F499ZqA314FzpeWP4c1mOu",
-	"Vhf3bs0bsgIxqw944F0xA5eOF45+wgzZAVcpm0wNOB/sV5dzUqOC3RMy8G6cAZFTgPjMes73apXwEzLA",
-	"P6qfySXL5SzIMoSK7bbtiQRnDUVXtVUSZ1Sk7KQnApAnhxFlG7LdTJg5aUBEwQOJ/zXxcFJxh2hP1Dyi",
-	"J2Tg/U4DaAG+ZpkrKHGnXqxmFfDNuC/ILhsrdSA/xbCao6Yc+7QmUDcVNws9VI/3Dg5c4vCEVFJAYvc0",
-	"MNt8e0KwBC/JCkYeVvadb/fIqSFzWSikiLksII1zlfFmi5Ls8YobwXwTt5CxI9Xm9g0g8zauhAq/LjEE",
-	"2h43DvtyA90EFjEcSdVv+yo8d27uuJ4V54+WyQV+/9csH3Z92TZydk52Xj89O99NyBlVGZfTIp9IQdWc",
-	"XM6nVOuEnJ/9+ILs6DEfGh0P0bihraY+ZDQq4q8takAp6xMsoE92SlFyr1VOj0NcU+MNmATsco1wnZRO",
-	"dbTJbe0vje3hJmcJATgDCUDsUyWvecZU0lLPrlW4Wdz3Rmq6K93T1JjmJdjA4jFwaPWVLRwiisNo4ihH",
-	"3UAjdat25Tl4NYflZpzQ67+5RRQEQFRc8MhBZMKUyWnOHmg8KCdlWIDliQ2XT5wuXdpbnRgbwnpF9cuo",
-	"dLmMF8XV8NLcHWiMTjxavh/X8op5gIoFBgUoLU2HcRQnGJ4EtaA/5qKWz6vYUDE97mNjWOlZa/dxdRWU",
-	"xmPB2GUMoWOAcC4DwjWhxIy5yrpTqszcHszQQwzQ6iGcV8nWURdlIu4reiW1YWqbYjRKzmJ46q6E2eFB",
-	"cnBwQOxDZAfEBZjBo4MDQg0Z/I99+8vghFBy9vofRMEo7Fnwjz46fLi7NowMTuKVnEUqPNZrWsbvQphK",
-	"fFNsw1UNiEX25pCoIQJTzgA5fkJNOsbaxlaMdmWCdvfIgGfgyiUDe9MO4EiP+DUTAKJaYp30RErznCky",
-	"oXOimYNZxI5OCJTbmXHNyj71lNErbRev16ECfndP9zoxT68b0OJ8fpJ+Om4KJ4QKUgh/DdbLqnDtpxYv",
-	"vtAm9WDTMSUT65970KpSPtkgumYRZpK28grY2p+keQ7pvNvU81+vik2NhpojrHdSNtk+4JdSG8eA19zV",
-	"07ILt3MAoBNs3Xa++TuoRuYr32/gIIozoVeW67igZ2QtW8/TlfJad1nd41t3N+NmnCk661dQnYtXqXtG",
-	"bLT41VtrV0YrN8Stc7mDVYmzDQtj1mj4NlJd6odi+0wXd4MwXeSx0F4176uiLV5xKdmOhERrVV5MRIRU",
-	"7e3nfkQ+by8FwThwcUTKMvPyCQFlU7BGpkfrgv5rV+VKF/DEg3B67mvkhKdQEVQZ3hbQKE0/L3ll7DAw",
-	"Vh9UQqZ2WTMHvK1Ku40COQ0Kw8iJQ+RDCSCTzM7S9ITtCnCe5rgk1WvH7g80OUjByOXc/gPKhSdz1KCQ",
-	"LvAS3ICeqlshVpbrminFa3iUATW4LlvB5dzvuNczJU15j1tZ/1IDWqEVBOxFbh+0EsVMcbvALerRbNPj",
-	"8krOHKV/bMEq0Uvvl604m3dmbvUyXou6f9NBlOjOWzfgVnu7u0QEEW03vY1uHju8hKdXIy1dswEwdnM3",
-	"Ygx1ScWlS1lgxPuQ5wz8rYjFlhBdpGP7BTeaMJHKzB7eDThbY4LB/TVBsGPPyINTXFJ8ecmVQ19k3zUu",
-	"uOQe8ZrIFpWRFuKsHx7FRCm22vwJWnVYD2MlDmwbrOvSCvyLPK68oVC6tYz+ck54liAGKmZhpYYAAOMJ",
-	"YZOpAVAex/4mjArtER5j+DYPV+A7HR2shTzTZIZbaAB4SlZ7DMuGztwLNZDVW4BK9YlHi5thBQz7a6ku",
-	"ck2kwNqXiFyKuEeCkcPdreXWbVQhJH+po+ZXXCefK9t03ZSqbzEaMW30CRHsmil/UVpyo4Hkv67FPkYl",
-	"lSAeSzustH7PHy0hW5aZLPMCAq9p8SPK2QNtxQRehUhCrXWcToIVVg633ind5hK0gx5gLmlF+G5qTlxL",
-	"pVLlJDUzJkfEQ0oyrqeFYc56zaGEXk+g+IdoWpUuVgp5pBCZREloRzNGBrjWgxMy8OwZokEHZCaLPNtt",
-	"+OE2vLdiMm14S215yZRepLKt2L2AdVHDkvBhcbNjxWjWLEd6bImZYRVzVT6CH/xP7ib2P/qP/me0+5U/",
-	"+4/+Z7gfy1/dJ/9jRQP+geAb/5CvxuMf8YboqpXSSVK2Un0Tfeias1l0r17jrdJeNt0ptg1po0R3A82E",
-	"a387kUumeeawYGHuD/RmWlTob1qvqEXleXqXtN+bD7RLTHZPn4RDJIXImcZR+5mMncgkZ2JvU+HAY9Ev",
-	"rSuF/ZzZRzdxOjGR9T1Yx7oGHXC5t79VAlnHU7xucpARhwrlRA8N7WYGC1p2sQKtKlytKIcvTfQPtMPf",
-	"tnKXq2hb7ioARP9WYA1RjgiGTqsGkRl5aU/oqT1YeswYtgNmqJ1e5/Sw10lIr/OmYN3TH3ud3T3yV7A1",
-	"D14fDv71z/8evBZQUMsTkVRWFHCqp2CE655Ix1IzcQIRj1ZwsxcCGqzxunXiT0iTVSVH/yM3jm+Xnh8c",
-	"UgOk78lCAQSH0Vr92d/rvvtwkBw+jhdC8AtfZig0FNgNToVblFYpoXYBVM86SllCFVupBXX+tlTQdI9+",
-	"v33ywmfIOyrKOTw4bqI7Pq7Rzc4vB4fvANHxfx/9ctB9+G73+JeD7mP86t/aU4EXik9AmWkuRgFTtgqM",
-	"keSKsSmcMSmcuXd3rdKjNcZWTeng2+OHtzylkkk2daYVxQYjLLQaJzNjZH7LAZbfOWjlPgBsPoyf1FBV",
-	"W8GVY5w4er7C2ocLG+p+dXqEHvMpgYqKx+QUIxBYQk73XxFXzjMh3xNtigy47RlxhcDKOgSgwnpPW5XH",
-	"FrpjTztJ53T/VSfpfN9JOmdRgeaNvGKi1VmNwlp/vbRr97BmqWJ1K9uUam21kCYkaoxEgyohYbxF1YLr",
-	"JlUMDNPOalJziEfBYHwLqwd29PhJNLY07GIdB7728naDDqY0ZV3NplQBLAw8BlqmoEq5wEQs5rJQULgl",
-	"tdwK5O1oJ2B7ITt+sgSWeIFfPF6Zih5sTYz6HSlhQZJYZFYQoxB1vb2fcsW0w2RorBlE2dhL3vAc1UNo",
-	"zhe9wVe31kcX9nYRVQujRd0KWl3SvYOrGdevSwJYEtsRUvn3jKqa47VlI2pLWWustop+ALHNeqvRUnKz",
-	"QngZ1/Qyb4tTbq+Ct1Wo4qrCdr7A94a17ZqhXUuCWN6tFUntgwd8JKPMWScyyKRavXiZO7tFW5W3u0ER",
-	"rtoONPzZbp6gI9hJuYvsOCyGXprGOAQkWpVBryOY3E5pdx0/ujDYcjuTUEVAKwd8Y3movYe1nWCb1Tc6",
-	"+FXlCW568dwigcZpsxxNG6e4jTJ+wHHurnyfbf6WSuMt52pbkuoNySBmFf5HBeLThFk19JLqFnFAG6no",
-	"iBEmRlwADEihWSg36t9yZ1mT2owUiwMw4r6GWHKLXeXUMG2IHw+Z8JHCrHs6neYcY1RK8f6wfns/ebR4",
-	"e9ehi+odfl/wPCPuZ7JDiWI5s70aOipjfv9x9poods3R3DAklGTsmuVyClknl7aJBs7b9cHe4d7BysjQ",
-	"CviosTBJtR0xuv15TM3F8OblHKuqvGudRuzWmSkaPCzCxML4koU6Y8VlzvWYZWgaOgbnaVj1vHTBEZrn",
-	"YEPyzrnVV8PH1iVbEwRiRRp2xoYU/G6dCWMQNFFZmIMjEf0RJl7W1Jkqppkw/qMdnFSc5n1nTsbjBNz6",
-	"SshZzrIR61uy6OtCXTOIJeeTogTQKLFUudBGFamR9lWdQddl6jTnfTe2+re8r1k+7FsF0rYMamL0GH+2",
-	"hp21rTQRi8H6dUhW6v6rdH4kxsp7uw246urs6srFuxliBgJHxaKvlora3oXSok8ioqnloK6aKYsCTa0d",
-	"Ot3EqN0kbQgXsVqiYPCL24WQ9IXiZv7a9u2CyCH/7rTAsv8N9haomRrdnoOXL16/IfvXh/u0MON9+Glw",
-	"TM6zp69Pu5qPBMvIDz+/0QmAOxKqe2Jw6mqjOtwhVPRIrzg4eJhCA/AnG+yRU0EsjeDy5lwb52axmhzh",
-	"BhECTpwnM2cuy7EnAqPBmAnI0siYJrMxT8cE548tNeK6d6jn0hD/bcZsYjlHQqjoicqQjpUJ7bVdPsdV",
-	"XYp+cFLaowwTFBxF2LGvaUgeHTza3euJnniNNo/LOUzimIBMy7VR1EilyVjmmUsKhYmfVOK7+3Gw6Lsc",
-	"JD0xCJ2Rg4QMat5I+0Xojgw/lw8EDkloMXRJ2t8bPsnGV+VjNa/k4MRb/WD064yzNoxor/Ue7FAbjk54",
-	"r+HpHJz4bbQDCWhLO4c5UWzE7T3FMjjdsF1vHPnLPJcz8urZ2bffHD0mOxAS8DO7JPA7+d7KemcIDUZe",
-	"Ktt1yvTuMYRH0nwkFTfjCdmBk7ILzh2Pq5OQwRXPBmRSaOeJooFcccXmrhqW1gUkhBUZhzKu9kuweGCA",
-	"Js1ndK5JOmbplU+ZHeYuXA53+iywGx5/QAtJA3sOvcTHHfuP37cHxJ6KLuZIWUmmSryzYyhTyVIrcOYS",
-	"ArcWXcrHHVdZ1GqlEBPQ2mzMS33s0iKDxxLbWb17HBEUN0mqmIhQcGm61d1U6UI0eeLO+ZhbpWGOUy3z",
-	"r3GQTYf8Mcg5+CiGatQ7r8UDuJ5PX14Q9/1CiIB9BCkyIUqC5RvNbxB+W38zDCZwTZ+do1iqm9EFxx1H",
-	"YLVHasEMNRLwa7IQ4nDsokBwyoitWH8lQcLFVE53lyxEWoQ91n5picmIdVu3ariIl4pPM6UX4yOOrcjS",
-	"hMYLqtmKUqfSC8EWbrjRl+21CUNzmkkthsS9iCYimmK6YCOyxE8w8bOzrTndvPmmN6m+VXnnuFO/m5va",
-	"tzPcRh9N7hnCPUO4ZwhfO0MIrAr266POx49Q6n8oY3ZvQOfw+VWpFIaLgotRl2WFm9/O2fmuIxmUlKuD",
-	"M5SKhNWB3RrIiT2FuiewnnfwwANdLRdCKy4s506JaAo11OEIQDFfK26BwHYmhR0NUEdPdJ0sDdG+kAMr",
-	"rBBHvnv0+Juy8v3OAGxy2MW++/Y/ftVSDHZ9HXJX34Pw7MS2yjNMCZdT+lvByoxw9zBUK50qNuTvyY4V",
-	"cPv/+ud/o2hr4M9daMTwCdOGTqbYlh3Xw4cPvyNckLdvzhKCxdLtT4P//M///M/ujz92nz4dwKsu83xZ",
-	"djoqqDNJpjlNmSY7g17ncO/xQa/jukcVq9CMoA2aTOmIC48PS7UmA8CHG5QBpB4H1z7JHmgyCCzYA0I1",
-	"Gbi/Uf50VZYBIQVBtU6nNB2z7hFYFQsg0LExU328vz+bzfYo/Lwn1Wjfvav3n1+cnf/0+hzeqYIrPG2e",
-	"vrwIoNePO2ix/Jh05JQJOuWd487DvYO9h2Dqd1Vz9vdmLM+7UG1k/9fZld771YUYj1gLutB5dvT48eF3",
-	"KJinVip36WLuDsPRPNA136wmO3ZLv3l8+M3uHjmF0Fxq3+0JYN6WnmuresXmlqTnvg5u4PN1DXJDnJo9",
-	"ptfMOX+dtF/qzheWp4yY+eHnv7+GAAH0S8Pcjw4OQCGQwniQsYD0/TqgdWKV7QLaB/YRgRuxU2EG4iEf",
-	"YZ+xpsqx7X9PMx+LYV85fLj6lZd0nkuavZHyOVVo63m8TlcXwjAlaO6i+QPLSOf4l3dBRYvOS9xuu+Rc",
-	"jGDbO0nH0BFAgFn+2Xln39/PJJrhogT0ekZHI6bI2wuimMiYwgQ0jhzVKosJ0UxdswytLFRrZjSx12aW",
-	"scxn0l5yQdW8J3bAjAzta8cF5zmzNHPNSGHbJwMY0P5gt4UynspUr6YMw96b/bGZ5HWSaJqpF2v4C/K3",
-	"Nz8+BybxaQlgyVbCpmOsEclkWkwCg7Xf0HKddLCt+x9gPz4u5Q9uOxK/F6Cxp0GWaK1LWJmkZYP32jbs",
-	"1A4Dk0TphBkrwBz/8qHDBXjTzNj7No871D1ZGQ6NKlgS7GE9rmbR9fBuJXH8+/6/18mitOTiNCJeoyij",
-	"gLFuTSUHj1a/8pM0z2SBYI63TlZPa/uKJ3cZRY0Zzc3491ZiOnXmwqODAzIb85x5KCK4ViB8Xl1b/uHk",
-	"Eb1HfoJYYCOLdOzC6b3XLUpKf4MR3OW94Hpo2fBgLtSyrC/8injOr5lA0NzWTXeyyGoxQ9NJxSpAnirf",
-	"ndNJPoCkph9ev/gpurMvpkycvrx4PWWpfeamW7zA1F375QAjRRLjW+5fBEkseP2L3vg34QVu98qt+Uoq",
-	"sDu5lAqa64wej0KADAJ+erBWj5hgGEaJUoNVTmnOndIwolxok5DLuQFNrCfgryqbvQToYJDsJtXcCvQ1",
-	"cmuRHgI624zG/MzvaWwbGltGW4rRbL7urYKOsio0xbuoKJkC4gEmvFjNERHedEIeHzyskI+izOcVoxl3",
-	"jPAPuFls93NiJArSxCg6HPL0S9h++9Yavb22937K3gp6TXlOL/Plckm4Ha1Uc324X5lr9j/U8q0/IhUB",
-	"0uoCPV0Yoo2curIvXIycVxZDIEH4Nbq0lFqVdpFm0Gh5WosqiUi2vxUMhEkn2rp04DVl28cro9PWkHS3",
-	"J9dgci1cy6X2Blaz7UXhw9WvvBWuMuDviK3yaB3KeybVJc8y9CZsLnEffLf6hTMphjlPv9yzV4+k+GXR",
-	"E/DuY+N4gsWeikVHQ2hgqOjn3cfEs/YF1ls7Q38gMX/FRPyV0ST4HRok+VdmNqTHBruOjbd6JKCfi6eQ",
-	"gD2lJh3H8l1MLb26gjHxgayADUxnVAG0SWmftxcDQD8Ql67r7p/Fq8f54hrnBqjwe5nN7+DInGGPdoYf",
-	"6yFd9vb6+Ice2wpV4v4WuvEt9OjoaJ0FcEYQe2zPAWLui7vBzrw/ewOWsVLm3A8c6q3KDMB10xIuG+Km",
-	"oGJnORTGkjKd339Tgtc4N2UBYZrkwhCu0SWd9USpGzUQWByOnlQkp9pUJyYhGgFywHATvGTHo8tfeiKY",
-	"F/Q5oXNyyUpuRclU8WtqGElpOi6d+k6bz46JZk6mHpy/oaMB1E4YXAy7P0nBuj9aRjqwys+lV+ZYRh4e",
-	"PHIWRG6wvL7DZmnR6s+Cpd+Ut18M7UBgHJ07lajDQbaxs+oRdzm4NQO/iRuFd+PvIh7wGXglz6yiLfNj",
-	"vxkJEbILGzKwdwiiNcGUbINx203Q+4OyN6TGxn7tdZJlTpWPSechcrmlndR2lmhuic+SnZszokVwEev8",
-	"k8/n/j75uiXI4HBCflEoXt2FCLn6OmHXPPOVVG4qrUptlkKQXzE2dSwfbyZ7XoIVKfMFglUklLx8+iwh",
-	"P7w8/6u9XV7+9FdcuZ5wKO7kx+8TYPwQUgKBQmDthXB2PI175IULSy+TjuwFVw8rhzc9FEyd9xdTS3TV",
-	"hM/9oi0Tim/L/TfkUGzhcm4wh32VYHx4a1dJOc3IyF4bqVh2r8V+bTJtM4i0wcBOjaGpVSbDc2skVkda",
-	"zc5W8yOnkQai7RJjzt/cw59EOfSdRQ7Dizxj2pAhV9rcH4kv71o+hwBIFzdq5Kc08vgTUZjxPgT8wkUc",
-	"v0kLJTShxAqUhk9qAcJkx3k467cakUE07y7hwk7ORcM69a8nGkUzHEgbIjdMmdJSkHQspUZ1jSsHGWOv",
-	"UB85DzDobiQzqa40ILHFrlIY84++7MtdmJTObA/lwVrHlHR7NybCGLTYfjH6mAg5Q+wufQJhc4DCCkpY",
-	"BaHzF7+wg+3ZyRdgznl0tMYg30j5IxVzNzf9eTkRgdgIrUfwxwMg/SlHh1b7MX9hmRY52jtw58k+70O7",
-	"IVj24OC73WPnTUSUIXwQ0t2Ak+FnOcR0ej4SXS56Qhs5hdPJxWiPNBzekJkpFYDeVtmiM6oxYmKP1HNd",
-	"U+qqaPaEc9CBf3Pu4m29h3zCRWHF1ggjwNfeuMSau2AE9VpbHzGdvWzrfXc2m3WtTN4tVA5Y7gjqsV3j",
-	"61qsmz55h1uMKw/lFIx0Ps8/s2sefX91Al9+rEp0rnY1tHmymMimkguD5+rJN4++2wW7zaTryMFuyw+v",
-	"X/wEWRJR9uw4t4dYG5AduByd0ax8LHGZHnKas5NmY4uYdb7ZEmHPFeWqgegNyI6PipXZnEjVE4RQTf72",
-	"5s1L8j3VPCVBk7ve3lurz6YXBlMDO/PjqH9pdXLBZnWQNVCo4Wv3sB0N/ISBDzLPGuwKwyMcP8IMXoeS",
-	"YU8BNxig5c6CRs5WNkrs7qLLq1T2wcLsuB3kuQCNYuaHy1jRZDaWmpEBJLsMPNtOqVLcWaMrIsGEGEsI",
-	"e8RKbZMpppH0hKKGdSHxg2VWRCrvdpiEbRA2itAsU0xH2R8mK90l+6uBN94y92u0/UnddXUkwXhwfUia",
-	"DUNuzZC9Imz/U2pyW4tfX7oI5b3qwZa1cnqfu9kaxVc36WnGnESEL9aQIrBu4SJQhU8QXXSK51ybszJ7",
-	"dDO177nlFgCSuOLBMwQ7u9uoqynHeQB0W+wIQf6FlSCDjNnP3bLxNRgqaunODSvFc65NI4PZnxL/zbuP",
-	"bWb404ZlIEGE4AAN3YoHUjCXjtM8FkkJ/aE9RoiVDRBapsIImdA5AMYRrBZg5RTwHgtXQ80tDcDEtF+L",
-	"SJx3FXLiid/BZ35iE0HZ/c/cjF8jHHLkBOLgfPAOwqLZZ7/SQ/jVGNDraAQLMY14hBYLJUfPcv3S2/9Q",
-	"qgMrIo9LLT3U+Ak1WB4BY4+tBk+EJLkUI6bIiBkQ3qVgui0QOTiVtbPxqFWvJTs01xLj6WkOEfg+nnf3",
-	"3k7+GV8/KyJyq0uo5Q5qc920kdAdiDatwS+omu1gfZCKsd4T5JcmDznFYSUxbiaoI/WEvpkI/92v6hhs",
-	"3XqrpAaMGDtI4pJTZVKxAlvNkOLZfISJAxoODsDJHZ/iHC4Xc4ITWQo61fTvY2y//kvFYzQF5/iB58nL",
-	"pCIHVaX3P7i/vFzUdvc8xcfukuh9Fy2E7gZ6f9F8oakffgNvKxTAkUt410Sp2k5M5oXxcO5bd9J65QDQ",
-	"pr097O+agNkbArh1M9ab6loYnQbPH4LT2fcBgLbMNYlpElrm1yw8i7ev4bvWX1Wr9olN1Cv4gFuE7Ktl",
-	"CPepJLecSoIHNMCBXMmLHD9xSIVt9vKXJYou4M7Zd/PcY/XrhGgpRRnZdkKEdN43e8xZtkeeKjp02Gol",
-	"HlfGVMSAGLemn19/GmN60pw4dkyYyCzXguKSrjIwSNsZNSBBx/Krh0pOaoH8KwDaWzuHentV95dsKBVb",
-	"3b+Rm/Yea6UE6E/WDasqkfrbmnQjSdaOLmbCPMN3Wtts1PDptGSxP3m0xrK/Ye+Nh/QAjLyEBA9A6pIL",
-	"tGlb+t/a+j/aDiHqJqHZa3lv8Bx/2vvlK5AG331MPnxswIwwj2yYUkNzOSpggUMwWM+H3RcNHrz/wZdJ",
-	"+bglO8ZABhjEib0ALO9FvP2hREvWcoY7YshvO3dNl21yD0yjJa8q1qh7bB+e+cT5UX9CHWiR6p2FjV3X",
-	"jWslgW96bwN1eE2kaInSmo1l7mgFigUZoseyyDNy6bMVg+w9SDbFzB3M4HOZduS1T43H5HfREwMIo1Iu",
-	"pXSnwkHOdpMqk94+LguDVQkUIzSDFHoAkfTP5MwevMK4YCA2kVaY/9c//4uw9yCnGZd/6wpX4xAqHaoM",
-	"niT+XemLUcMxzrCAa09AGv/Oo4PvdvfIaZMf+GbwxXjakm3Jn/lN81VhJX1dPxePcPu6GpIE1Jz+xEra",
-	"UlaFS5d9USzrc9Tr1tDPXiqA0IK6SM8oz9l9JlbFZNs8cQBYXfLmB5pkzFCe6xqj2kQmCXKy2qOrSrnS",
-	"+Nv8gQ4YW1KCNXGR5gVoiD9DACnqr8cE8HJTfT3AOpvA6nuibl6iRE8tR9djxgzZsaJ3QgDT/OJpgrkn",
-	"Jb+G6EydAN5JAljnhbZqak8AUPdo190Ylm82W57BpaIKYTu1ukuRU00EK4yiOddxFIBSaV2GyvVFhYKV",
-	"83DaRNLxm7QppnFJHcsoguxYTTvPMTshsWt/9vof987XL9AmfioiPOC2bOM1UTFqtH47JUaSw4Pk4OCg",
-	"xDDRiccZBYsOEBfZGZR854S8ffOs+61jC1KV8h5F9M+uVBnUP1NXVscaIrwwhSA2K2zB24S7bHGqyc9c",
-	"ZHKmu4dHj4+g7/P3KcsfaDLNKRek1zl7/Y9epyfYeyjFAuxcA+U7VKYZVcJyKivh2cGOgQWiHEGUnBFB",
-	"JxgQr0kq82IiNHiFqZgTGGxPoLKo2TEZ0Mt02udQ3As4pf3DJSZIRQZgx+vjF5BRYOVn/LybkEHKCj1I",
-	"fC2DnljEl+KijBGcSZLTuSyMPu6JnugSSgb+hYEbKlgF7ehr/NquO3tPU4NmGE2qcveXczI4GdgHBv97",
-	"0BOE7NiJdbnQTGhu+DU7IWwyNXMyYVRoXwYOW8eaDZSMFM+wrpgbxZQp/0yCSws94ZJmDFCz0CBkN55l",
-	"ZPDeLtycafhnkNiRDA7tByuV4vj+9X//XwMX2lRWMIVKOkNDLnMqrnDJhbSvHQx28VkhDeQmDP56jmUC",
-	"F29iBZVAu4ZNpjk1bBBA5diZgbbvb/49coY0gVQqAEpHyHK9A8usVZD4SEjFsr4jpMEJrBK8ihXfgqvY",
-	"LoV29UAgFSLpCS0JJROu7WWQ1TaVYDyN5jkTJp+THPJFsQbHHh5IJWcay7eVdGU3IUt6orYLmLtB07En",
-	"f6ZrOEX2LScPACVBNqpd60tpxokraljViqsghjCZtaz2a1uHk/wrIBXtQnnFspPZWJKJVYGYPfne4XXJ",
-	"UjkB9HpSCMhlZVkjg3aPvLITtStfTDVTjqwD4AlXCdeyNaxz4HJXcOMx78XqlZZjaD9UTQYlis3AMgvF",
-	"ulA6CRe+EJlk6Hnz6YIJod6N5+ybtCew9GPpejomusCFdlVUrHI8CPRsdOQlpBA505oM5DVTimfsL3AQ",
-	"3GrbwXaxaLMfL84EQJoQUsoZXj3iKTJVQ6A9u/tQ6saOzlIGHpGJzNhfqJETng7IjivGu+t5qM+X40Pg",
-	"hY3dJDuPjo5K9oNs4pJmPaHkbPeEYNtTqgyn+cA3aQcI6Y5uQWD41S4AvK8+IYNMzfuqELgGPdEYUPja",
-	"zE4Te7cDRJkzkwmeKF0JynbCWCfWQca6IWiXNUYyeUwGORdsYKcJIH+v/0HsF2QHFhZvDK7xu0PLz5Wc",
-	"DTBC+7B7STXLCABZW2oASC13LO1ewQB+RlsJGVxkbDKVhol03v07m9s7gShm1LwiDKDYKzZ308XSPzuX",
-	"MpsnuLpww/RESTGDXTIqgQsBPaQKatqpejRd0G7mLDsmsL67J/X+MOzcFxMtiw5p8ujo6KQaZ1kZAO48",
-	"qAtgeJ6XKOH2hYPv9sjf2VyXZqGe+OaIjGWhNKZxQTXUmB5gT94rX7F5DVBeuyA150FVWhoJPCgnXX7h",
-	"yDNauD/ejSPMeE+uzHCzaP2io+QVHuZ5eJTtLga8RScBa8GT0uAsus2J4ulh40GuslhVNPt3Nr8zgxXu",
-	"urdYbaAtfTrLFg7RVZ2OaGoAD3jJUnui5BA5r5KzhpkrciI/o3S5+yiGLy+K4SVUeqwkzB3quMvuWlEM",
-	"oYyMtvDNo6FWq5UXhhh65YQ+qcLgp5NaIJTLZ3DAl1iUbMfVmeToQLicwz98CKlRgMIpdyNguzCZP9Y3",
-	"13Au3IckfQ0GnGU25DPY8KXuvdbT56/4VkvxM6dieftQ6JiOYO8tCQ566ru6+3C951ybFaG7OiHyHuvr",
-	"i7ZaeoIi9BLsfn+sEfPU2wU0nXt4reCS4ZpMuNYAkCEVmSnpoTJmTn8ufeNkp7SqeNfxLqbhVim+WFBf",
-	"o8JY76bCby6hm3ereEPvRreKPtVSnHjDm2HTMr83bPJBhS3fmuX7SYKAN3AtH36K+N9nPP8KYTPvReVb",
-	"xtl0FNTE1SQ0GpCznszs7I3tt/a5s1OBwu9roA3Dqzwhgs3K6w/NhJmiM/AKBNas6H2OaulLP4o7V4Bd",
-	"T8uudb8k9xf5l3eRvymNU+XtFXpGbv8OX3mw9j+4v+BbfzZuoKSuNno5Gl8qY7wKEbRCZmKqE0DwSs5q",
-	"zs6y9BaqupVXwIsBCdqOGsVkyGm8CwhV9YFV3IXRYYQfj2Jk+RWsHecbiAs0wygjmr9UtifLfkuL4zT4",
-	"6oMvorZxrbRQyvjFt/IuWqDxU9sD/fq1sMKKlbv9uhdS7u15y+15PzuSIdQF7SrvEdlQMMGw9zuy5tHp",
-	"lFFV6ihV+D6EOYCpL6zqtODpwcH9sda5aZkYcG+duz+aKyx7LoukTBHZ3L7XiEBZWooZYpbQ9yyHLvjG",
-	"6xA13YHscAAjNfMqjsmMmWgE6pRRR7FIHcRVtS+w93QyBZYzS4jypW2HPM/RtR1EerZUc8Jb8Y2f48qj",
-	"vWVYJACju07u1YwvsBDpqafmMHi4Rtl3qGpgARZ7NvGvpeljzSI33JBLlksx0ljUYKHkzYTOy7I3C0ck",
-	"kzNhN65W7GbpCbmtijdheX8svVMDwjvDHrtv5lNGdsIbd5oNE8IndMT2f52yEZHKfZqK0X2I8Wd5+Co7",
-	"WNRY72iQsIoIy6NWvho7ahB5MqVmXAWeBGdo3erYR99CEVa7Fp3jzv9i11n/F9r9/aj7zbsPR48+/luE",
-	"ov3ZzRm9Zvsf4B9MsJhOlbymMad1ZLD+vS1Hml+z1SMtk/DqB18z89z2fuoH/Ek0blwejDFZjP6pqdXl",
-	"o3+0Yg3L1MbFYAetRMPlfZ2sz573XHM2W0yzgoo4vjoGxBx72iO0tsFtfMkxg8lyGRrjDMklG3MMvXcw",
-	"G//6538RJXOWNLF4HeCuvdLrsccxQffHO8W8+rG9zChGT96DD2yahl03sowloRNy0YqJPmH7UyVHimm9",
-	"BpE90ETOBPFvYFUIX7/mgcbaUHEymr/03Wwq2PoX4V86WcewfapfDNd57vw9JNrcbZIc1qsqp98Kb0Dz",
-	"wmEv3LP7r8rc4o9LVEj9cV4ep+CQll8FB9VS0RbFC/DFWvECUOam07KKgXtGE8Vy9ONIjCbpidrVQXa8",
-	"o+cSVMUJxpVYHuOTmFyNNzAK7Z5Uta00wwyJiWb5sC039kc3x0+P6NRUfp2vimufK9QWj+5S5tbGLbLN",
-	"WSV9kyFAjlLbAODHOKaT/ykU9B+vg3Xk9sGVu8EcakyUkqpMnrK8kXLIHeMacrMTAhli4BCkmiUQMSSM",
-	"xhxDxaZIO3pKU6bJTq+jmGCMKDnvdciQi0yTXucVE//v/8MIeWW/3UVK2RxNabmf7RNw+5XgSu7I3ZfF",
-	"uHv+65a6vSzGpOQ7nv/6b5aUxKjzW7AsVxwW+WRdvNZJlS/sqmju9DpVIiBQ+6moRdyB69sKWdoyc5rX",
-	"RfkgvREzMSvjXcjL24Po7rSUJjb+x9TJcBNrL43x1aKy3PvCtmMO8TB3PMbtFTorPlEX0/Y/4B+rYKWD",
-	"A3in91Gb1oGjvIco+ooMU8tuOwSinniii952G0neSF0+iIKadLzWTRncVF4nKAtoQ9ItyzMNyAWC7Axy",
-	"njK7GAMrQ+YgPEIYGYaNWMVh9wTjwxoeKtfkAKF9HGiFUTS94mLU11ykbIBR7l6ohaTjdJ7m7DgcpHap",
-	"x5MqM5iXNa/HVBMhhZV3GzPNZ3Suk1KJsoIBDFMG+f+l7rWIeluG1QHcnE8QZ7lmuyc9AeV4NDNJaICR",
-	"M1FiwWlCyaODh0TTuX1vLGfgyNNXzmpTpeDukVMCi5ziqmqGOimd+HRyKJPJjSZc64IhxhyidQ/gm6wv",
-	"xQCz5qnpiXLL9n/ar34HfdD14/zsAN9fSUWuVxg7ZBuwrMwdGDisEz0gTBg19+hQJWxfgovLh0RIKGrq",
-	"8A4cEgHsFex5O9pdyY63gru7s6xhHNZbGOKn9lIsvz98QOb9PXIPdfc5CnB4Zpbfee2S237gjWkT4uz1",
-	"c1o99mXDueE85qutF9XC1JM67m3XX16YxGklPlhBrIvoMywLNnntwImNxMWWnEYEqXYgRK6ot/sE48s4",
-	"ZhiSicyKnJGd10/Pzj1yky8hYhvvGkuXOpXK0mxPUENyRrUh3x7sJmTCGBYdQWHBz9p1ok2Rzf/1z/8m",
-	"F8YDUQEKTLhAx1AJ0cpHuidyfsV8JkkIYTjM6Whkmy2E4ZAxXZMSyTVTfMgR1synS3IDUmlPeJx9MpR5",
-	"Lme6Kldu5lNGZmOmUGJWRc40GfL3hJsTAOEBgJuB38M5RGsBopWVVNEi6+UubkoZluwM7D9QpT2VhXIl",
-	"w0pRDZbKe7ETaDAjXPTEwH/Zv5wPdtstTp7FbC5jfRqAFj++PyTzs1ycCO/FcIL77M97gWdV9ucrYE9Y",
-	"Fb08bMvjS5ZJPvsffDOra8e6aoLAE7kYnYSqF9cAklWiJJYpQ5HgUeggYBWra8b+XLV2L4F8cSRb5QKt",
-	"Jtr2+rDtBHPwSVi0VYj96O/J8MsThF3BitUEuK3Qu0bgkhc/lpS5OPUyY1bJjJW0PicjyTS5pOkVMZJg",
-	"bCKix3Jf7iECmYOGnNoJ+iyEq/uTex9+dffykq+HcAcCU5mGs3mC6k0YR4tu/fLps4T88PL8r5Z1vPzp",
-	"rwi4TyZSG3J4QH78Ht0hoF16nPJS53THMIH0fv9tT6BWiRlNtewatPFii35JHugyQQd9HB4TeUCNoemY",
-	"ZYO4ed6Sp59kLamojU3dVj7RkOfsgSaXc8P0CdFMZJaRUk2W5A4lVeYQICcHT8rUMNPVRjE62et8Su2y",
-	"XLXIRF8DpO496/uTsb5TOHOEEvsSH1q6gqNc5tBB5t+dsEWH99Eaz/qqtMc5N14SF3t2GmDjuyGu0L/+",
-	"+V8+cx8QoD1+OK1h1bcKRYFO8Tc33E8goPiuIsf0xT184BetYZxXuHf24v2MdI1tjrDLe/oc5JpFLShu",
-	"ibIcAgUbvHVjNcbtpD6RIvQKV/Az04RwCYLFvLc53wsSK7Id/2Hv5nmtxnjUmbiVDLFOcbkwz8RVCIOI",
-	"Kg3usCqmGsVx59Uykagr/aAsfNyeo/LVFnBbqzDbvejxBdZbq7z8tw9VHPj1l5xjiHjsQnKyvonU0CoH",
-	"PEMEx2ZspfNAHROKmdEJ0WMJqKMp4nhh1Z6hVOTwEcno3GVq+PJEAEMI1Z9cRKYP1sQkDmrI4OWL11iQ",
-	"y9IuTnSwRy60LqCmDxFsBika15JnLnqVUZVzy5AE0+3+8jPb1Bs76s4dmgaCXtpAiOyPJ4i2CPYfV4TH",
-	"lRp3FYlxXaEE1b3M8DUFk0etBxcQC0wtBXcNnzACdI+ksmmkXZpzwVOad9cMuTtzz58Lo6Jxd7GcwaGS",
-	"k3iqZIYgXmsWSjJyo1bu8gIP12G+DKyY4ULdlyD4isL1/KGBdFt7G33SOD3odEcqRIE4P/vxBdwG/zh9",
-	"irUDC2Gs2KjHfGj0LhSjU9xOgkA+YypFZj9MmRoWmkvBtdnrCdeuYkOmIFFgx900KLFDeVOqx7skdeUV",
-	"S+OeXwQI+Z9xrAftu8Q6+Euu2eAYfa6xabVB/iEBavVlinCa57D893f/vb1guePhuRxV3OsGpoGI2LD/",
-	"AdKDFoPVYjFmzXN/H2j2Zwk0q8iPub2/fQN8DEbQ0eaWyHxpLtbGEIyeF4hk10tAQJmPdp8yVcG6lKi6",
-	"mO4lnU8Nv32grdIMRZStjmtfdPU+/NM9wY0mOdXGPplgOBJc6GfnbzWZMcUInVGVYSHlDY15PQFNubmV",
-	"kQmtdj0yOIXkwmNSVnZ3VbJXIv+C6uHW8HNWOVpa8fkEa8PVnPkX7liLgSV16ktyE7BkRwT3as5nz6qX",
-	"omKFSg6yo5xlo/bqAHdjsASMxqVmCMTwvGuQ0GV6fYgjeU/2X5N2X9vZT6rZ/1bQnA8BNSDnwxKBf0oV",
-	"E4bmOLKETHjOjVWuMzbN5XwCV/6vhf2iMPOEDOmE53MyYZmVs3oCXtvdIy+Ei7asJcL5Uv+n35+9fKCJ",
-	"BzxOCDdEsaxA2AdqKsFtzqh6oHvCCVIQsLSDoBAzxq50QpQlHZaRYpqUYY5HTwiFV5eYA6pjfftaPLT9",
-	"h2jvrYDDPrcMIzvnzJQpfvcs5E+aPLYZPvHi1bkSVPaZVA6g0oN+1OHLmFASKkpzDOMDhJazs5eoO5gx",
-	"m5OxHSEVHrwlQfQWKCqG2aoeawSflrkrUPYKVgRyXivIkaFU0A84+xS75rLQCUkLpaCWgG1ZsPfG8+Nj",
-	"QsnALdsAS6IiykyCOlBOuSCa2VPrnIwzVxtNG57nkKdsD9zlvCfsjHaTMiYpQdspomyWGcAAoVjkLMGG",
-	"FJtQ7oqgkIzRLOeAQCMyXNWecHITzgfnmEmGzjs0zjof5xySfk3f9Trwldqkobm2THLAECb3L5ZBDQjN",
-	"0IVJUjp1UdDOEQhLj/0+AMVNIp9CqBZZGDKgui+HAyz91hMB3ovDv3XKpcwohIrbXXQF4uRMEPAy/S4F",
-	"2yMv4nCmrk2ml+mBXlO0amNLfZcGaO89ZvE9ZvE9ZnFZI8ofMSNnVGUEX8X4cUsdURzju1HRfAf7lit2",
-	"+fBO4kp+HmOkmEMkq2wMKqwA7itoJ2QGVbUxrPwYbhbgjJ7bwWWC94jLq0F2Dxy3xEfD64RcsqFUeIPQ",
-	"oWGK7AxcvPpgNykfniqJAbA9UR1KsjPwMF6D3T3ykwMQ49qX542WzRxTczH8/Bnf7QvmP8PMP3UwLvb6",
-	"iukij+r4QHtux6v9Dja5zH8Yz6fSjJlBjzDS6D1f/lPyZaCJGD2sAzFf468Yv9sed/v92cuuNvOcOQAd",
-	"7Wz1Tk72KOGW7wzwqwHZydiQFrlBMW83qMBnFBW2+UvWE1wgCj25lFRlDzQZ8tw2o+fasMkx8bztL/Qy",
-	"nXbTdOqN+I4fDpEdB/5FN8Se2LEiuhWYwVfhBGUnDVNTovqwbLc8cAvOStcYqbXVEynVrJvLEXqVAPGw",
-	"FHIzsjPwg+2mrBgkZFDornnfDWMgBgn51z//e7ecDDVWo9jriXN7h7heU6oUZxoEYxTUYSqhJQQj85z2",
-	"sBMoFxgbWWoZSU+gMsHFaLeuT+Ct45UZJLMl3hP7qn1NQ5hGTwS+lKr6c7kcUuCtiIoL1HKkfi7a4VK2",
-	"1F5EmlzL/+J6W9fd9uTR2r6UUjX+PALB3KLc0H2C5HV/a/yZbo1Tz1kdbxlWfty67edWhfmaSr55VZPw",
-	"9aW1Taz2H8MYyrk2L2pj+KITOcKprE7lqC3+fQmKuz+AtQVvL0QhGwTpT179+7AoRcx7EdLCHTkxwi7+",
-	"mAoPtUne13m4j0jc6AQurfYgaudwyTGMXWX7H8KPq+o/LBzVT3A9tMl+4bjvkby/opCD1ZePQz5bk+w3",
-	"FZRC4lteKuIM7VwLRSDWx/rnxmH8tyCcNQ7c54XzHw7uj0H7X4dPeMz/e35xj/z/uV/pHv//lq/0fYwk",
-	"XhoaGB6lc3z8U9S1jJmq0JW0dtAvjPY1vnO3RivoabW66vEY7mWLz+4M4ta0oIvVT90D7TYyIZmiQ6MJ",
-	"F2leZCy0MbmDdTtCRjy80XlswVLETeW33QOsf0hIoA5WXxcTS3/hUw8Qz7C0rDtfhiZG9sQFRif5mCQf",
-	"wxhkM3In0STk4oIARv+Ma0Z24HmsJQDVSrA2ATck41D6qSdcSB6hmviofHJxsXtSuqAhM59dM0UQw3+P",
-	"1ED5XbHI2VhCCakyxK8nuCE7HuA/lZMJN4ax3YRoGQwlpYJcsrBr9DBgeSgoKIUtgL8iXmQJzRNw6O/I",
-	"LgFt/yHBlTirdkNEgrmrQPn30tK9XX4l9yxrT56d+wDsioJ2YyxzTdmlMpbvfyh0VaOyLVNSsYm8ZmW8",
-	"3VpZkqAnaKaIkCSXYoTFbDUwCrNga7in6i9Rtn5t5LSejhfUK25u8h2aE1aLx291FeBVRMR1mmVbkncr",
-	"UZMdmmvpxIEcAxy03L2n9T+fDvq8ZlxDotn0jDjW7sP5Wv2lb8ZB6c4yEroWXg3oTNrUg+p3zs7fojzn",
-	"41ymVAFqh8hQrusJF02v4c3LgueGcJGQaV5oYqBoaLP+aZax7MQ5bK+Z0i0hHVZbfulndofapuujLZvu",
-	"vJaN4Me77YH9Ei+BRiZILai3JKvWgIC2cm5VjH9GDT2uchUx2CepdClLPZNiAl9N4YEpT+GTUvOuvGYq",
-	"wczGLraBZcz0WCrTTblKC26wElpShjDtkVMAX3Pb6WB32Xuu4aryg/Nl48Z8NGaqJwbu+cEeORVWT5VC",
-	"c21JsFajljw6OnIFaslUcrstxMgy2vcyZ5N2PehlLTTptjWhMgD306pBtW6bsRxfQvmye7/qFqFFdNJm",
-	"AsqyKgISA+abx1EKtjQq1Xew/8H91fCpNmuQaZJTKPzo+kh8bQopGCnPNVpDopDv1blcI77QtRcPA+TC",
-	"PDzqJJ0JfW/5Wuf48AD+l3Qcp+scH5ZRgpZ7YIb7++5Idqtv79gGu+TEBtLE9uf2z6A9NeLpqqDTdULn",
-	"IigxFaVvErga4MT8Qru/H3S/e+f+7b77cJg8ebgULsbqM8s9Gm/hiS86TM5OYbW/AZbiPizu7i8PWOj2",
-	"cDiHr5uiXTw4TkirS6TOJriAx+1tog4kdc1sp2HBwHyvmjK2i5eYS1TGEeZcXEH+VvUDohnstYh+lgzv",
-	"SO6zTf8xEXkwqWWRePeS31cl+eHhXW67rp3gyAEO7566NbotYq48Ond4Q7RGvmim7i14X9Q9ApFtK8lw",
-	"U5kmNCjHI9lOScbh8GZANQ80wmJrqEtDZlJdATC8qUDouQEfa+Uw0XwkCBcnqDL1xJRqPZMqI0xk2lnV",
-	"aGqZBIJDsKFieoz9EK51wTKfPcxNvKhedvd30R8Tx7b0FLv4ta/yNN/fYrd3i7ngMan8Wd76Qtu3Z7kr",
-	"0fe0PauJyrrnC9wAOUArT3BpteC/cvzBjLkmKc3zE6xNAb/ZMWvCXT0H+5o9mlwUYFQtuRFG3larZPma",
-	"gYqfGBsCoDMepDvGhmw/L4qWiz3ifEM7vS+fgVNzSccw7jFFLjtlmWe095f2Z3tpx13L9uqjuJ2yMEje",
-	"szFTrP3IeUvcEtnxH6Wx7s4uHt9FW35tISAX/rLgeVYml2fU0EuqGcFWSusodyBVCLH053VFfV+uVn2B",
-	"Qoep32ugCGhLXXsWW98HRC6GAWB6PTyqkQn6yqcJyWVK84RoQ0ccy/hOlcwKSExPiBSAFQDhdmOpMZoQ",
-	"0mfBBwXZe4XKO8edfbDocrdOneMhzTWz5O6G3hze3xjNzRhBEbhgWiclPZRgBFIYRVPbl2b5cK8yHAbL",
-	"8DFZcA6DBJoAY7dTumJz7fAAsEpRzXaRONQy6bC+8hyA2YLOLNuLdHN2blfqmmdMabKjZcqZgcojY6mn",
-	"HF1+Oh1LmesKXyHI4LVdBi7ySTi9mlt8sevnNYMROPtqLumkmSnsIC+CLpCrLDb9MoBo0A88WqXDNZAK",
-	"/rWsyokIQYu+/k1kQ8ZcZd0pVWaOOctuNTiCUjBhOM3DwaU5h1iv6KJjHFjQRgVIBFBoEDhmr/FpcZlz",
-	"PcZCuikVKctzzJT0IOXXLb20+YQJReduUsHAlTCm0wZYVGNLS8v4Ym8AfeNWzyen27c1y69dGEIFRxiu",
-	"XbMsCj7qwn2xfmFIxhWk4eIYqgJ5xIpfCMpXEVECTaZSKUSswGG4MsNJWFa5Rm8PKnyeahgVnvHHdx//",
-	"vwAAAP//",
+	"7P3dchu3ti+KvwqKe1dZWqupL38kkWrVLkW253RmErtsZ+a/dug/CXWDJKImwDTQohlvV82r8wDn7Mtz",
+	"varOc5w3mU9yCmMAaHQTTTYpybEzdZFYJLvxOTAwPn/jQy+Vs7kUTGjVO/3QmzKasQL+fPaWTsy/GVNp",
+	"weeaS9E77b2dMnLNCsWlIHJM9JQRefkrS3VCxrIgoxfj/g9Up9PRQS/pqXTKZtQ0opdz1jvtKV1wMel9",
+	"/Jj0XjNdLM/HmhWrnbxhqRSZIlqSBeWaXLKxLBgpzCtcTOpNj2Uxo7p32uNCPzzpJb0ZF3xWznqnR4nr",
+	"lwvNJqzoJb33/YnsV9/2PpqxzGlBZ0zbiZ+nml9zvXzx1HziZkBzqqe9pCfozLxH7QNDnvWSXsF+K3nB",
+	"st6pLkoWjmxG33/PxERPe6cnX5tetGaFae7/T1M9/IX2fz/pf/Xuw8mjj/+9l0SW6Fy9HK8uzrNrmpdU",
+	"M0IV7gBXJDOf9zI2pmWuiZYZXe6fESqWZE6VJrIg41KXBYMHzfLBrH4rWbEMpqWGchxfWvNafIhaM5FR",
+	"kbL21fKP3GC9dJf1usg5E7p1ICn8vPsg0px3GURZKFnED85IsPd6mMITI3d85gW75rJUZE4n7IzIGddw",
+	"lMxvY14oDT+0bRo21muZwePjk9gYn3I1L3X7lmX4++5Llal5h6V6dr1uu9j1jXaLXXchmWfv5zk1nTe3",
+	"64VI8zJjhNF0StKCZVw/UITmuUypeaRtP5htMBykPZe90zHNFfPDuJQyZ1TAOF5kbDaXmol0+Te2XB3O",
+	"OSkF/61k5IotLXVwRcy6MKXJHiU//fTiaUIUXe4nhm0CqyRcE0XHLF+eEmq/WnA9BdJSdMYGwjRHReZb",
+	"mjCt8GctC2a+V3MpFEvIjBZXLCMjP1Ldf83mOV2y7JSYbRkdDIRbFLxGqlUJptc382vbwsePgX27z8ex",
+	"LXsxhgum5YSZW2tEcsP1CkazM5hMOqViwgidz3POFJEiXxIeXl5EaZ7nZEoV4fqgdRb2bmsb/pNHa8b7",
+	"2tPwHznuTiepbR4/SsFa1h7Hbw6IGf2STFmenZHFlAkiBSNckbQsCiY0DJ4KtWCF+fbh0SMkSSHJpcyW",
+	"6+Zgul+/AcdHJ9Ghf89nXK8O+hWdMKL4763MNYf3okf58VESkTzoe5Q8Hh8dBXLIcSc5JOn9wGaXrGhl",
+	"iDP4eXeOOGOzDhzxZTGhgv8OTK51KDJ4aPcByWLSYUCvpNJcTFrHMsffdx/GXHW5KV4VclIwpeBfOlul",
+	"ppfmdAJbnuMjbVRlf96Oi/yk1lBGqW5CF6UqOsz/Z3Y5lfKqdQwL/H33YSymVxuH8dE0jTcSiOrf0uw1",
+	"3lzmUyqFuZfMn8Ay8aY+nBfyMmezf/9VSbjo2Xs6m+cMd1BTnruTfkpmpTLaBqGazKTS5PHRUS/psaKQ",
+	"RjX4JXgh/qSTDoJNn0tz6Iveae+/HSI/+fjO0IXSRiTunfYOr48P8Wgru3JMgdxz2vvq6reT7OH7x/Qy",
+	"zdh4AnxPU12q3ukjw2E012YeZhmIWwe/aPRSlvr0Mqfiqvcx3IL/XrAxDKdS/Q7xV3X4CtcKl3r1mnJi",
+	"AldkRnPD/1gG2gXlOcoNZg8Kmhph6ZrmPLPCkhGMpRjnPL3pTlXqBDFawW9fX9WWiP96lc+EnBMQj67l",
+	"lRFPhCQpKzQfm45Yb2X5qzYP17V5WG+k+1Z9U22VX4VPsk+p7U1Vcl/BlCyLlD2ormQzUAZ79FwWlzzL",
+	"mLjhJpmOtLxigmSSKSKkBtF5gfxRzlmBx2RlJwwn2+4YPKzWthr9nS4uTiyn6ZUVlVM5Z+YUFDJnjRkS",
+	"wVimYG1fGDYgaP7McJObHgJBSsHez1mqWUaAPxGZwn5mZ+S3UmpmN9ue1wxlsYLNZWFuSwJyTWPxrV1n",
+	"i+V/HHIhN0HyhhXXrCA40TvbivPaGhgOVBYM5WZcJ0VowQgXuEk4plxOSCkyVjSWB3boR6mfy1JkN9wc",
+	"ZObEiFut3MmciDH01XYXHK57f6sT8qjaoh+lJs9tt3e0LT9Kosp06vlMYk6Gma7RA+CGoHlulocuiWLI",
+	"dl7RZS5p9lbK72kxYbfAfIwuQdj71Jw+6BWuXiLH5Pjo0dePv3pCLpeaqdXVB6vDVhzoOOBA9hImz4Tm",
+	"ekneSklwRnfKkGCyXJHcdGUom4omG6JpyuYaGdGrAsyr3PzwnPKcZbew4LBuVmHNiOLmfjbfG72QTPg1",
+	"E+YkBppodN0P2bW+FaIHu5fdlHC+xE74TvfD6uari2G1fL8cobX8Y9IzfJOn7CdBrynP6WV+Gycho5pe",
+	"UsWCmxi078YWgNr++1asP6B7O3ISDv3uGD/J2JyJjIl0SfbCOe6bU1CKgtF0asZgNLDAowEuh773OcS6",
+	"t08fBt4JGMFbKX+gYmnPt7rpvkhJZlQsieIT0efCSLJsNtfqzFrpcqpXdsjIqaWeHoL4sc1ZOAnET8OR",
+	"zESIn8ndnQQ3STtQPzlqlhXOAx6EjOV0eXtb9ZMwyyQL/vuNGRsll4wWZrAg8lmLKyi2kWt7q0v5uNqT",
+	"2oDv8l4GhQyuAqVwSo1V//nnn/vnpZ4yoVHJOf2wxoeHiz0vpGnPHDe89W7tMplSw6+IYkpFdYXtr+qT",
+	"k3DVg5HbC/uTKc8Llud9qz5flppcFoxeKULJZam4MNtTlIZ9ffR9o2fy24tXaIBZbV3x9/2MT7gm5iny",
+	"4qnZW7/AveOTh48eP0Ebpbc01ewvvxz1v3n34UnM7pJ4nyjsaJ6/HIM1ZN1inJcZ172PyYfevDByiOZo",
+	"sqHzeSGvaT6Edz+sdoUPsGx4Cb1xzWYq+qDbqqKgS/PZUOxEFstN23ThnjPvsFJtfP7ZTwqe5doadyKD",
+	"yexx2eAyTXqZTMsZE9jU0JHmhx4T5ax3+ktPSGHeo1rTdAoM4ZoVfMxZ1nsXaY5n0eFUtuLor1yUGrdj",
+	"xYa92VKdgMl1qM2RU6ks2O7tFPKaZ8jiVwZZsGvOFsOCUdWy5vaJ1TU00oF5Jlg78/SvoCpGl1GxfDxE",
+	"7ZiFa+Z9dJ5xxAhRznmqtiNW/LzhCNlD99Y8+zHpLbieZgVdiNgAP4ZW1196YIYNPQbwfOLIEug+ODJu",
+	"en4yLYTaXPTmyoWDrNYZBeLex3cBJ7kA6djMpMEfUnfG3G6mBaPYdjnP7F+xfY33HTCWVMs4qdF1ckZz",
+	"N+AFvXLW+5rPogceg1e2ab3l1LaehNjWU91zM07cmrqJrm5MtS1/5UpbHlrfF0/a/o8u07G7vHIAmkOG",
+	"NteN64WYlyhPZKjJ0fxVMD7rWV9/1ax3sqzcPGvnZx/99pPfPPWb/7ksyLy8dBKWOiUoS6qEwIFOyK+y",
+	"LATNE3It83IGKlHogzk6Okrab7NVMcOMMmegSpuHrJ8a4iOIDUTKiBTWHb3zbej9rO4+3PF6DG66+lx+",
+	"njJBzPqCkdCoxVdCLsQpeXxE7EtkRq8YOTZP1eay4u09Pjo62t7hG71GG3FwTy+enWKQkFS6bx4l8GhC",
+	"qCY5o0qTr482Dm7bkLj6xRxQy8MosfiLsfnk2kiO6LXZOKGhdEr7v78z/zvqfzN89+E4efIwLqnO6PsX",
+	"2NzJ0W1cuw1OVb9Gcerr+NYrGrvkdmOmMTkiiCjrcDNsZLOv4Xbfks9mLOWqcWl3FbyqS61O+i5cBoOZ",
+	"TAMNzvU4QouN6fpxrZvxW0sRXnasuGnPTJQpx556eGLhzBh+JwsOdwusWNIz/CNn2YQNL6liQ1UW1xjp",
+	"lKWGVBSflblrJ8254CnNh0alLUp7TbtrZMj5cMaYRhE2+JYPQdpSusyWIN7BM8PKfdlLelJPa1d8oMPN",
+	"OUZI3lyJa5FQMBQg8kMzXqRFmpdXbcI3+Ni2ODFuqm/Me5vFj8zFMfieqvG0iLGuhwuQTrc8MW6h6jfx",
+	"Ro4ZWcaI9Tl4CKOt5nNCU63IWBZn3oIFUYT2WVaoplzwdUxJuukm1HnzjAv76bixP0kPox3tz7ooWXPL",
+	"6rsVPeCu+1thwf7s3CEPrq9XwJPCLVWnBaOVcrfycVFwuJrQOuZ+tZ/cjxXHcA8E37iH5jbiyT+CHJOz",
+	"2DfuJRsG5B/xn/GBtXzpZ66nb1hasG04VLAxzS22Ad/KN9mQrqZyIciUFQwiK88w5rUKmj3obbpg6h20",
+	"MQqvKUSEUEmc0oFH1V5KCblcul8KksrMSHxzWmgyLuSMcK3QyufuhlMyopfpfJQQitEcA3EpaQGxOamc",
+	"zbjWjJG9Uan64tf+nKajhPzIFuQ7Vii2fKDIK1aMS3NXcmXazq65ksWSXLh39xNCxUDQFEV9lhGVTqXM",
+	"yd4opXTK5n38PNo/IDZCTlmno9MOLpd+uGZYwQRt4LA7h5XR0g+3YbdcFQ2P+t+8+/e9vv9z/982CIfH",
+	"EeGwSma4+Q25lXrHSjWkC1pkeP11ecdHx8eu0p2MgnjfbbC3rbmh0UzfnaW+wRcugDpibNWFo+xmXYxd",
+	"8UFKQWga80P3djE302oQLYfbU8zNzFlVfzb1IvhziMeo9tVakfqmdq7qFNyNpavWfgsxBkG9USGnAEGc",
+	"2MeInlJNZjRjQdj8QS/ZwoaW9DBcJcakV9uGfAoYQuL/IoaVFTwz46GCMFrknBXEKSEJoQORyqJgQBHw",
+	"Hru28aLmk93bByp8xc3wAUbwZQVd0BxCaigRUjNknY60Cqee2KGApdd3aenM6za2w8BuSnMjB8voPX0r",
+	"RsbGcVEtq00FwbNhl1slLgWQigz9xwe9pIXjNs5fF5J3TLUbAePTjfWwr66bfcA+W8a4ylWrEW2w93fo",
+	"P+TQLQNopmHCCyB/gILQ3b1RjfuWmtx2uh/Xk191KLZT3La51ite0zRbbFDzolfpJuN1qFutVa6aS2mH",
+	"uf683pZboHlf3sAx4Ju6Ff2udindlYIHsuLKSK1AMNzmqnXvXC7j92OpzIVUENRQ8H6071jT/EqTVhrZ",
+	"ahjuna2GYcPiuIZ0tw5aVrU+tYnXhlwbS2zxL5799IoVXGYbT3wzrYeRObxI5JhQp824HB9yPpOl0OhG",
+	"MBf3jOYEJ6Jc7LF99oEio1JwPUoGgr2nqSal0DyHi9/mUaamLZYRahstZCkyksmFSEjBZpQLkC5clwK1",
+	"xjlNGdG0mDA9EOX8gIwg2lWNEjJKS61G8OQIR65GRiNkmBBgs1X/QxelFSXqpHm5HIa+rU5HySVKhc6u",
+	"1VCNouAsG2Lm7brWnuKShi9JdAR2fSunfLZZrwrfwE3Y5g1c2e2XqFX3Mdu2fXNltK2MLncP9cgYzXIu",
+	"WHeewHI6Vywb3qhbhlH4G/2H7H3KlNpiq9h7NpvruLAF2fbDuecSq09ccRyX1+VYGVXB8PxtvYGYpxrZ",
+	"whnTlse6nullOh9W+Uh1FTWwyEs9DOi502h+lPrCvhK7C6sWh1pqmqsdGn5rXoy1bljZEFnZFps6p4XO",
+	"l0Nd0PSqLcMaFf4HihQslUVmePNrZhaQKE0LbZi14lbJQxIIbqaABAqW06ZK7yAczP2EOVU9FBpaXF6W",
+	"kW8xwyLIHt/ulZmDdtmKEl9XL8e2CZas0wGtXPpdun2DT5v3ytmMbo6o8C/ax+HNYp6X3XlCQ9qAIx5s",
+	"s5ss8qSAIfq5NVieZbjVFIL2q+vIs67qvqldiyGZVHOqX4L14x09mkntCm8QRYuYpGLwE060QdkDpQeX",
+	"+6oXksxzmjII8bbpuYTmC7pUEONtnmiEox48Pqobdb+KBKMeJ48+7g0GB+7Tycf9/xG1617Q3IjvxXMW",
+	"06/LIo9iDBVMnxJVXpqvLxnRknB9RjIJ4SBqCtlj9TCWsuAbxVXTW3RlA0GqsbqhKf+MjIQUbAT+OSq8",
+	"SwAN/hnPYHT2aa4Y2aNGbCwUejFCB0DmTezZ/gGpORtoELOjZZ5Z7wIXZBREQY3q5qUXvaT3Av/3AshN",
+	"xB06F0Ga7KqtwVxcLVa/zbHBNSyh9icYG7b6ou86WIsJwwg6RgOjRbo9tNQ1sL5rANJ5jo9+THpcqdIr",
+	"cpGwJ/A0VWnUC6rAzIip3ABBYo2GLFsJ4moV+6JGi92NJ51XsG3tmnE7Nrw1jH+NndKVm85wsxZzOlwM",
+	"Xfe6MZ4mKladbqt+6yRSi9i1HdbGEZCfd2YE7o2KMqIcytxNL8R1EG1Y30BzI+VRoipQcOL+ZaAqxUSd",
+	"f2IDUTl+zgumtjI+rHNnNVY79Pa4MQRddliMXeJPW5brPJtxwZUuqJYFovogeB61QqpHxKFZZoQbIoWV",
+	"Ws8IsmxFrxtn082qhqYURRKJzzSA0Wg60SmfDTHprIG2Ew0S8ZPedmjm/ldqIYu65ue/bDTwZLNzvhp4",
+	"teu+ufieY1gWaClqy92eF9xJrDupvAqyVG/SAsh8t+MudZMJh+U6WLdyz4SOWYlBKt15Xjc3kO6erjOl",
+	"aphSxYxIwgpmYwNW1cLdXO4yr8ceRlY9JmC5KNYOLrqQ84VztJ1b7aMXnWjSanrdSAK7sMvVZV4BfOBC",
+	"aa5LbJCYF4gozQTPLDiaVmRK1dTwyCs216vR7jFSccTpg86Pk5VQIT7WCrn0s4sfXoJB9e/nT88IhFsu",
+	"jBx+vE0cdscI8c5kelNKcu9dLg2DHFav1wJUr5mQQ/O/Ug3xyZ4NShzOXQCRIZQ5KMXpTJp3IAxMaSoy",
+	"sNmjkY0qxc13ek3EajOad5V6N5Lh9zx2pW3nGqqztt0dVrV2XjMFlLbdAbkZF63MgLtZgjtnOIZH58M6",
+	"m+1O4/jjeKmdcINxunVdt+e343myjfW9ScA6ls7Qb+TwbmDt1AEZMaELztodPr0ogXWIQauLSX92FwOu",
+	"4m78wp7ziGJZnYIY9jUtlqSKriWXbCmts89eKNHLptO0b9cBYicb94LIyWQXatrZ29HwHqw6ASzhWOOe",
+	"BWD2EfHVgifoeWUZKedES0LJYirzKj5359Vf9VTcuYfhE6owd6KAtCsdgTG7K5E1/Bqfrx/j03klZkhM",
+	"9rCG7gjvoajoad0l97q+HVvQ3SVVvJbAD+IiBaUfedKSUbCFIfMKAhyjfIfRazZcMHa1++3gOojqfQHH",
+	"QTIdzri4ueI/nNH3f8jZC5JoN0caYkf1qTcnkdgtjWbnBpSD8Q+n22OEbPQD3LWVf0sLf8so78b8n+2c",
+	"g1d7ptWDYg3KbY24n28XMCOk0AaMN/ouLpfEYwc9UFVqG9kDdx7Lx30HU7Efc+3HA5zrVnpnWK+M8NbG",
+	"HmQW1O313ki/Cpm9utidjsut6LStgUfrDVZw9ofdz8kaMzyOs9ZkbM7OTR+zBmEQXeiRrjzRyWrwXSnQ",
+	"mxt4oa0buul4/nfvcz6JJ5nbAhoRzrWZMW2TGHT7hs9d8oaaQv+MK4VxCYtC1oSCzgBETCkbtRsRXpXM",
+	"wcS3PhdJyfx6y7XxL7UsTtSHuZEzreIPyTn4HILEnTUJO1skKlkp0K1eIOttY6h11V92MdFuQby7UY2n",
+	"ixWQks8qaL6xE2uW+TbYtWM3uxsfbQuv/dm6BYiHbuT9B0I8gFz0r4xYt9ESu02oym3KolWdhB0F1V2z",
+	"TVuDGbuvQzdLAKxDZQYwN9Lwdyla5OFWSdmGrq18f/u5savy6YoIW02iPeakupFWZOQgDmV9Vm1IQwG/",
+	"4eBlUmD9yDlo+JdcgF0AYFEyXjgguABsJcaRsPDYLSCKrVoYIUrPPUa88eBgNYP9j4Ufa7CGWhGlOCbY",
+	"3TOLkCtsRJ3alQPgtq/e/TfkCrUDXmkY5zNW8JQeXkx5SidylQo2YWTtiK1l+UYjcHUT8FtLzNx2DMDt",
+	"S+uNfBv5eni1312qXsi+AxaUFXRsFgJAotTUBm2LlOV5i/Dz7Jpnznq4igzgqojuaONClOVh04lfg1zO",
+	"xkbZntEJO/x1zib+w7xFBL8DnXOn2Bg1pSePn8R/4r+vYM4+ebTzzRdqWLUltT35sWynZj3nLM98sZem",
+	"OK1tlFzFKuIVpdaKTmvCMAHq+5rmJcT3HgRR3JcSwMN8fSqs4mXr7UW9aq6C1WpWwHdvXv5IXuHvZO/1",
+	"8wvy5Juj44SMCzqZMQGFTGf7RsCPDIvrKRcQsuPmdDoQo/926DjI4dGhkRxGhAtCochFQka2iNbIl0gd",
+	"2c8wH+Ir+drIdb+6rvjWJp6XV/gIbt6J267YLv+V0VxPV3c4YhS42qz827diHX33898iPCSfhF08y56+",
+	"OW851df1B08ePz7+JvroVZsVSNdcsi//9ir6eqlqvEjxOJt5HxefEH2PXLFlQi6pYk8elUW+OUX4CrDb",
+	"zSRNyziHBFYHB9SyoG9WV/SKLbvfQmZPNunk0GCs/+8ZvWZtvo823/BdWAQ7xkHsxsU7O1hb4nBuIy99",
+	"yzBJx/trDla/Lckt5aPD9u8UVd5xv7Zfeh9sQAsm0Mk34znX6C7+tSyWw6yEkzamM54vhzOWQfBH5xi+",
+	"yNK2rs1tGM7wjO1uNvuep0yobdEdXWZBQz9vPViYlNHxaYx3bagEjzrYR7VVZao78ecXDZ2g7gk57//P",
+	"FgdI5NYyY7VDiy3kDxFOh2du0xZiUVzEcgYD8nAsi6HDJmwBENI+4del+2KhZCzaZ0QH1wAWEMIMvGWa",
+	"s4TkZs9TRmBbANBaJeSSF3pKZlLo6X6CRcExBZJYKYFwYaUc7LCGbbN2fjir5zSef1SDfuxM92ER39ds",
+	"HM209raJDlEt1aNBpOW6V16bZ7aHDG2Ba016qkRS6oIywrM4vonaTGw/Kagi1CBv27eP/PQQsfXNidP9",
+	"T/Nse3zYxuasfXPGRfjt8arpHkODhgWbceFK/US836sISvWArGpI8Zm603xDazuE+pmjGDVu+nj6h9tH",
+	"0wepp2tHhlV2PiY9OPVDOPXrB3N8sv1oauGM3Q1NAZ7JivpnLmFCSS4nXBD2HrA8UU/iKuBLq2KlT9pq",
+	"kfoCLXV9VcoIEgbcoFtc2fbKjdl2WgNSZMqZXg7TnG4GA3mDD1/As53t+UjegUG/oOmVuY2gul+cLwGC",
+	"HQC2LqY8nTq8ianMbVHKBiZFgkVaqSA0TBEkiumu9RRu5hdIegtaCC4mMQgAqNpGPQDiwtyzC+pQXm0h",
+	"q4W5ZYXUZCGLK0IVVP2c8clUEyzVSvZodcMKl60Ol6ksNaHk4pkL2dg/iKPCChk8BPT98wuyZPq0utT9",
+	"MGCbSEzv3wYS3Pk0PDGHOA7rfRlINzuBhN9zwg2Rdbtnmt6EK1V+gydH7TzqtpHdnyMaRBXVJsdEsWtW",
+	"0LyG+K4S4Cyu2K4VgoH954D+pmUnqPfdOWoMqL1dYLgNZ0ClItyRN8AONdA5tjnGaijHnQh6vSnFMrwt",
+	"sXzozA97E8sLbSA46KDT9mVZ9ZKAZwPL7Ps/C6YtAk7GUkZVi7sEm+woM2+SfO8Z6L8OA/0MRcAIzgMW",
+	"c9pWLjwgmD+oBgIQNBlkJllEZK4h7W8kpHZpReAxcbJQAnLQKGNjnhr1eHRAfhKK6cQPZSBsIpTvFrGr",
+	"lYfuh+L5Cl0qm2FOVvlEYOLYNuxMtykmgVeq7uVBwjw8OqzsapsMWJ08PT+Ys/uULredAl1u4D7H2x/4",
+	"O+EjzesA+oC8oeh6BDCBW16IM5fHvBW8Ztu9uEVecisxVSGK3fALX+Pz5s0yb6uUR+dEFlDIF4FvCzar",
+	"Cn3AGnTCvrVTr9KPse/EreNaol0Zcq3SrA5rC/h4hMb38poVw5Qa7T4rMbCA1ctuylIrnjGXOBq715vQ",
+	"j5+EYnbP/tqVHuLQ2tV4/KbF9io02t5CARKZsdaoEZrqYbvNxz0xn7YFLDatQrKYDL/67eSqq1VoU6Ew",
+	"EEO3TxC65ZBIq/7DSjaHtknvDzdzJ+3f7V/grnn1pi6aPVx12Bz1v3ln/+2/+3CcPDyOJ7CsEMH2IuAK",
+	"lTT8Ua2bHsyIq1QKxUVVf4hY2SwC3LJWAoyXB4NF3HTWbkMFrZ3du1NEm36d086nfruKfZtOw6ax3ZIC",
+	"52bz5dP8trS8srqvLG7Za6ZYxC1+Q+i0pNcV4G0lGRjh1dbCqtXG3go0t/O2NIaEb0XHUfeqdXGT1cW6",
+	"Z33TtvLFaBw8CxOZwpo8mGEKlZBL1iHLNNJrfOTyMmezaBbk6+cX5JtHj78yGp95iKA4uIruUsm/EY/5",
+	"gglNIDHLZlKiywj2yqETYvQ9puvQuJOVuXjHJpQNSL1ALWa1QOFCDfTleamn5OTgiMC7UBnGhhJ+9egb",
+	"orBMC3l8cLIfRjHaWMKhHSIYm/Ab9AIHX0wKxJkqBdbG5r+z4KlSqHKOacH4pIv9dK+Dtzcq1MKAVWy2",
+	"jDChi6VZMR/1OOYsB4TVKkaxa4xAEEoauVu4UJq2OqHsApE5hV1lnkxkCkgiGZGipVQWvNhegss2zDOy",
+	"R3MlXcLt6P/Xt2e8/yIbeUBoghGmEAz6Wyk1s84udcXFBAhsyvL5wfqMGy86PDJMtF35ffzNN6H2e9Sx",
+	"7LWPtm/GuaqpOdUWOsPhxriFNG3U84q/pRl57QmzNd6q2ctPr19UGSOEZ0xoPl5ifbN6d2dkRC9lqU8v",
+	"cyquRriU5iFcKqLoUoFlKM/rIwve6nUM1nJZAGtiU62leUt8q3Pvw6NQOJ6eWn6qEuL4YgJZ2wl6G82E",
+	"QC+1Tg5IHU+qqpJ2w9VAUJE5oCRlHpgrOIoeOMvMICEIQ2B+L4pl3+i5CQG4kb7l66YZ2Pp+you05Hog",
+	"jDpvu8eyKzJnhTl9UJQN+aQDRfLz41pVfWOUlKpVjhmIRumYM8KuWbG0odLQ6cEsI6kscwQAB6CAJUE4",
+	"eEVGAw8dMOidEljv0QF5O2UDcVnyXPedSRAKcxa+kD8jljjUgbNDAruimqEtEoGPXJ1+LMAm1IIVaiAe",
+	"nZw0w6C0xOgoS62xojK4hx29F+f48MekZ5k3RiFvTA8ye76tp+SCzuv26cdH8dI1y6Ehlq4zQI2/ytPa",
+	"BkzMjwxJ/HWZsy5DtBXDzdlZ467q1PVPguuVhLHeOZxLrCEtWHUE99xIyYsXL8igN5Vl0R/Lom/+GPT2",
+	"E3LFlgjW4d4JWH7FUTyuWMf1cY834OQ6vPrUPW4u9PGYgcNqOC7krJsPxb+iZbfMuABjbdgVjG2INUqG",
+	"Ugytl85H97ZB0a5U0Q0q/N5WOd1YOZxkPSZcc/jVqyG4m5u9teZnLU3p4eVyGMGGiy5LRBWLsw4hNWuF",
+	"ETiJJ0euP5CIS+duiq35RgXI18Xdiw/7gqa3O5MIck+HMb01b3VpXHc+8dXqGEa0JS9bZyoMAXuPtsfs",
+	"XWM5cb16HI8Gu6l2zG95wM3WyF3n/kLdSvqyzj2LHQoipBFUwiLdhrfLMcovtli3MsptzpVmWQLSQE24",
+	"MUMke9AWPrN/ELn/raPBPLxFiUb72tvlvMMd2IbJ0B0RZM3N2rzB1xVISXpx5rWmn49rttp7QrYwJYMQ",
+	"Wb8THj0+OGoU4DmuW9b6/8NV3XnSrQbPFhByOKA1FG0ksS1dRCFRbUtKeGNuIg0ojLyaKx/LmGTF0A1o",
+	"F24/3Irju1ejAGa1ZVm74oGEuS1u+/bwA+x9mpcZG34SXtBtey344lZ7NdtcwHLlna5kFNtOv9TrdjIQ",
+	"nbfYxQBnc8sXrai8NnTGxU6sQmZ2ke7d0q0gZW7zMsrnXUe5jSxyET1/9k7X0mPYrsfMjG1p7nJEt9iP",
+	"GX1fYZ9us0DrGHjSgyYNY/I0ssb8FsaeHO0Se+LnsNJxbJn+OJK6KZHsShi1RneUBjaJvqHs2/df3TKa",
+	"7EZR4Gmgzm8jD4w1K4Y2V3a7cC21IV7ryZPayuDnzlFbalPYVn3ZT7oen9VKZrzpbj95ePr4mwbE2vZQ",
+	"Nt9LNTwXE5aDorLpVt0GWNgmc/vu11DFbSQH26aC0qE7ZgnXNe8t6VSkU9mFp56c1JXRb7oeRgiANicB",
+	"OhnO1g1xO6Zw1LW+w0oigw/MRkt6lX5L9o4TcpKQhx40BC3gckz2mMiImQKZSfxD7Udth02rVBAGXhmn",
+	"HKL4mL83SiJnQvDS3NdBoHb4dWorjLr3CpnnXEyG9kxHVbw7O+5Bcn9XeWb95Q6ruWn7b2gKgW1Zd3xu",
+	"mF7Rkn/HDAFRzbJTX+yBKf1AEXgxISxXjGiZ0eUqYrBhRcSwok65dztYQ62/a+vyzJWRbzWtuyVS4Ofp",
+	"Ep36zimVUiEkIA75JSJLpsneWBbOKbRyPLkipbgSciH2o65a2/iGHJZ2aHH3wE3zGDfF5ldYSZvqgnfa",
+	"+h1skOYVvw6RnHbBoRzvQhaZOiUXz35SZO/xEZlxUWqm9oksyFSWhSJ7T6pv685egAHdGPte7Vhjf1Z3",
+	"w1suHd2uOc6vIRKmPc5mi2o/HQFPTKvdjxKO73vr+YkcoxvR8S6FRTzfsJ7ZXtKTAnM6zL3EptyW+rCZ",
+	"HIAxk8oZgioH+R9RVhMUImk7CtbrDcU3EEBdCgZFXB2EZRwQfttFb63+v+ZMeFgPar3mYLbGg5HgSUgs",
+	"BgT63qtiPgc3OgOb66wg3a05Cm+qpW/cXaFLe2VtwW8/5C3urE/hq2x6Eo0k1U/Nf3C13cYN2HqC7iyc",
+	"u8HM1uwbuq22E0c62hp3sBvOuBimXfIgmlaK7nZr7Sa8fvyxxcVX1yzmT/aKrB/rlJWPj05BwnigyOOj",
+	"Pt5k5lifwal+cnRKKHnifzDfkb0f2YJ8xwrFlrWgQGitl/TwxSi9OQkqrMZ/x7buALGja/pKtzp8wRtV",
+	"NblOLzSzjAKsZo9r4Ks/rStw6JcTUCG2dEECT58u51JPmQambfNkLMiEu4HwXjp1DksfxjTh14yM7PCG",
+	"/zYiVGQDMfLVqsxXe43Aqv1kJTxLkVF1WcA76BLdjwcv+SfBxLSzhBo0hOHEuxf2hMVqAwy0q+MHux0J",
+	"BmPrSokdpbWbSli3WCVv68Wp3tx6eZw01bCtGQ3r4uKVUULCSBaANBkjHmol0yzJnhF79hNyTL4r8yU5",
+	"OTp5SLQkD4/Id6Vg5vOTU/Lo4PER+ef/8X+S4yPzF6gQdlvPCIqT8LMUCJNycDMUQZSHuq1lpE4evt1t",
+	"PZuvbyHOtVbQqw+gMZ3qkAU7uJYf+spmWxZ8RR73QBGaOyhaxMmxwvleWMF1U3DFtm7UT1vI4hNci8jI",
+	"h1ouKObGbDGlUm9vl7kooyB+t1Y6uS2LK8zYbXug4+rFkpy3MOKHmcp1WgyaCcWMTtLF9oUabjfHvKnY",
+	"1AI8aiEbQfQtFkKscqajd1CZd8i/g6e88WVNCrFbsO8B6/oTRtDsGAOyjczaXp6sQzR50MrOexktNeoW",
+	"umPn254ku+UOuxymGojma8sFOmL4kbFsF8nciN5BjVgLoSoYy1RCqAKcOqy9t9eQzPcxGS61P8qyUEwl",
+	"MdtM7Abb9uheLrsBJ96oer47qE1jiCWQPo91uZjaCjaVSdaHx5NO1ll78qEhmOm6ja4ckOsLydttSswW",
+	"4cbtjQyhjUjKSrd3bq/8T/aLfduU2biMm25mXFAtLSTxfG7LTqesXFOe6pU/YT5aaX3h5srjYall+SNo",
+	"BnhCPiY9KVgHtISq649Jt4rR7vF3wULvXul4J0FpN7GHZcObkfwtx+jFo/I2XrUuQiawUTRtTfZlMwnz",
+	"Vv+aFkbaV+b1YKve2paCry6qRmsPQvuYYhBXq3cuUV8rzd5Z3XQMYetXbkgC3iC4VVxHxfjiWaPuQnHu",
+	"rc0G+vAutLzQ/xxWLK9WF/eu4w1ZQdjVBzxyrpiRTccLRz9jmuyBq5TN5hqcD+aryyWpUcH+GRk5N86I",
+	"yDkAvGYD63s1SvgZGeEf1c/kkuVyEWQZ0mKCbc8kOGsouqqNkrigImVnAxFAfFmEMNOQ6WbG9FkDIAwe",
+	"SNyvictojztEB6LmET0jI+d3GkEL8DXLbMmVO/ViNevkb8d9QXbZWqkD+SmGSR415ZinFYHKwrhZ6KF6",
+	"fHB0ZBOHZ6SSAhKzp4HZ5uszByGQlYw8rOw7Xx+Qc02WsiyQIpayhDTOTcabDrh2G6wp3s/l55vYhYwd",
+	"qTa3bwCYuHWtYPh1jSHQ9Lh12Jcd6DagmOFIqn7bV+F76+aO61lx/miYXOD3f8Pycd8VNiQXz8jem6cX",
+	"z/YTckGLjMt5mc+koMWSXC7nVKmEPLv44SXZU1M+1ioeonFDW019yGhUxF9b1AAv65NcTibwmBMlD1rl",
+	"9DjAOdXOgEnALtcI10npXEWb3NX+0tgernOWEIAzkFBwYF7Ia56xImmp+Ngq3KzueyM13Ra3ampMSw82",
+	"sHoMbFWGyhYOEcVhNHGUo26hkdpVu3IcvJrDejNO6PXf3iIKAiAqLnjkIDJhzuQ8Zw8UHpQzHxZgeGLD",
+	"5ROnS5v2VifGhrBeUf06Kl0v40VxNZw0dwcaoxWP1u/HtbxirUA8XaGALGgQqAXDKRe1fN6CjQumpkMH",
+	"EETTlCllP77rBisUHbuMIXSMEM5lRLgilOgpL7L+nBZ6aQ5m6CEGYP0QzM2zddRFmYj7il5LpVmxS7mm",
+	"Qi5iaPq2yN/xUXJ0dETMQ2QPxAWYwaOjI0I1Gf23Q/PL6IxQcvHm76SAUZiz4B59dPxwvzOMDE7itVxE",
+	"aqDWq77G70KYSnxTTMNVBZBV9mZxyCECUy6gbsCM6nSK1b+NGG0Lae0fkBHPwJVLRuamHcGRnvBrJgBC",
+	"12OdDERK85wVZEaXRDELsokdnREoSLXgivk+1ZzRK2UWb9CjAn63Tw96MU+vHdDqfH6Ubjp2CmeEClIK",
+	"dw3WCw9x5aYWL73RJvVg0zElE2QRj43l5ZMtomtWQUZpK6+Arf1R6u8hnTcizmwsU9qtzlONhpojrHfi",
+	"m2wf8CuptGXAHXf13Hdhdw4AdIKt2803fwf1+q6ZaHVUtHwdZ0KvDdexQc/IWnaepy1213VZ7eM7d7fg",
+	"epoVdDGsgFpXr1L7jNhq8au3OtcO9Bti19nvYFUEcMvSsTUavo1Ul/qh2D3Txd4gTJV5LLS3WA6Lsi1e",
+	"cS3ZToREa1VezkSEVM3tZ39EPm8uBcE4cHFEytJL/4SAojlYRdahdUH/tatyowt45iBYHffVcsZTQDss",
+	"NG8LaJR6mHteGTsMjNUHlZC5WdbMwq4X3m5TgJwGZYHkzCLyoQSQSWZmqQfCdAU4T0tckuq1U/sHmhyk",
+	"YORyaf4B5cKROWpQSBd4CW5BT9WtECtcd82KgtfQSANqsF22gsvZ33GvF4XU/h43sv6lArRCIwiYi9w8",
+	"aCSKRcHNAreoR4ttj8trubCU/rEFq0StvV924mzOmbnTy3gtquFNB+GxvXduwK72bneJCCLabnob3Tx2",
+	"eA1Pr0bqXbMBLHpzN2IMdU29rUtZYsT7mOcM/K2IxZYQVaZT8wXXijCRyswc3i04WxMwtbq/Zgh17Rh5",
+	"cIo9xftLzg99lX3XuOCae8RpIjvUxVqJs354EhOl2GbzJ2jVYTWUjSjAbaC+q/ZXewfFeZy/oVC6NYz+",
+	"ckl4liAGKmZhpZoAAOMZYbO5BlAey/5mjArlEB5j+DYPN+A7nRx1Qp5pMsMdNAA8JZs9hr6hC/tCDWT1",
+	"FqBSXeLR6mYYAcP86tVFrogUWB0WkUsR90gwcry/s9y6iyqE5C9V1PyK6+RyZZuuG6/6lpMJU1qdEcGu",
+	"WeEuSkNuNJD8u1rsY1RSCeKxtMNK63f80RCyYZnJOi8g8JoWP6JcPFBGTOBViOR3b17+aKeTYH2d4513",
+	"SrW5BM2gR5hLWhG+nZoV11JZFH6SimmdI+IhJRlX81Iza73mUEBxIFD8QzStShfzQh4pRSZREtpTjJER",
+	"rvXojIwce4Zo0BFZyDLP9ht+uC3vrZhMG95SO14y3ovk24rdC1j/NxC5a6XtTgtGs2bZ3VNDzAzr/Bf+",
+	"EfzgfrI3sfvRfXQ/o93P/+w+up/hfvS/2k/ux4oG3APBN+4hV4vJPeIM0VUr3kniW6m+iT50zdkCwFEu",
+	"p1Je+df8Z3wptplv8NqJ8PF69G9DHPHwb6C6cOWuL3LJFM8sWCwszgO1nZoVOqS61TypXFPvkvaL9YGy",
+	"mcv26bNwiKQUOVM4ajeTqZWp5EIcbCs9uFIFa8uOYT8X5tFtvFJMZEOH5tHV4gM++fa3PNJ1PAfsJicd",
+	"gapQkHTY0XZmsKC+iw1wVuFqRa8Ab8N/oCxAtxHMbMFjv6uAIP1biSVmOUIcWrUbZGpktgOh5uYIqSlj",
+	"2A7YqfYGvfPjQS8hg97bkvXPfxj09g/IX8AYPXpzPPrnP/5r9EZAvTVHRLIwsoLVTQUjXA1EOpWKiTMI",
+	"iTSSnbkx0KKN97GVj0KarAp9uh+5tozdu4ZwSA0Uvycr9TEsiGv15/Cg/+7DUXL8OF4nwy28T2FoaLhb",
+	"nAq7KK1iRO2GqJ61lLKGKnbSG+r8ba0kah/9dvfshs+Qd1SUc3x02oR/fFyjm71fjo7fAeTj/zr55aj/",
+	"8N3+6S9H/cf41X9vzxVeqU4BVci5mARM2Wg4WpIrxuZwxqSw9uD9TpVpa4ytmtLR16cPb3lKnkk2laoN",
+	"tSgjLLQaJ9NTZH7rEZjfWezlISBwPoyf1FCX28CVY5w4er7C0pgrG2p/tYqGmvI5gYKbp+QcQxRYQs4P",
+	"XxNb7TUh3xKlywy47QWxdeJ8oQLQcZ0rrkp0C/21572kd374upf0vu0lvYuoQPNWXjHR6s1GaW7YLS/b",
+	"PqxYWjDdoZZO3C0elBEJAzKqFmw3acHAcm3NKjWPeRQt5qZFfupddPHwKyeQN+hgTlPWV2xOC8CNgcdA",
+	"DRW0KGzkIlZ7Wak33ZJ7biT2djgUMM6QPTdZAku8wi82FwcKtiZG/ZaUsGJJLHQrCGKI+ubez3nBlAVt",
+	"aKwZhOGYS17zHPVHaM5VxcFXd1ZYV/Z2FXYLw0ntChpl076DqxlXwD0BrAn+CKn8W0aLmme2ZSNqS1lr",
+	"rLaKbgCxzfpJoSnlZnUSM67oZd4WyNxeJHGnWMZNdQ9d/fctSx82Y7/WRLm86xRq7aILXKijzFkvMsik",
+	"Wr14FUSzRTtVP7xBjbbaDjQc3naeoCOYSdmL7DSsle9tZxwiFo3KoLoIJrdT+V/Fjy4M1m9nEqoIaAaB",
+	"bwwPNfewMhNsMwtHB7+pfsFNL55bJNA4ba4tQGfI8DaqPALHubvqjqb5W6qcuJ6r7UiqNySDmNn47xXK",
+	"TxOHVdNLqlrEAaVlQSeMMDHhAnBCSsVCuVH9llvTm1R6UrA4QiPuawg2t9pVTjVTmrjxkBmfFJiWT+fz",
+	"nGMQixfvj+u395NHq7d3Hduo3uG3Jc8zYn8me5QULGemV00nPij47xdvSMGuOZobxoSSjF2zXM4hLeXS",
+	"NNEAgrs+Ojg+ONoYOlohIzUWJqm2I0a3P6PRcYPsHYl5ns/RrC0XQhGuE8LHkFU6nxNVXprHL1m8zuAu",
+	"cVWbkuvdmVkXVIS+0u0S4ezyPDOvtiXDjSnPa3CF3abUImY07pQ2A2HUwYFqnKE1z0Ni0nqRd4yOMk/W",
+	"1y2ATgu2cQ1hPWU5v2ZRADWt2Wx+g0Lfu9ERDGfLt6oV2IVe2o6Qtff3eWa9lCjKKDqD1CDMWrOrFD1I",
+	"OVV6aB/Yaj7woi/3Gf/ZYqg4+9ZOOzSny1zSlulfymwJAIUJ+srzJaGKKD4RLCN74A/U7L1usMMPA+h5",
+	"0DsdBN6aA3TDDXrJADColaazOTxzcnTypH983D86eQuGs9Ojo/8JjxmuOOidfvj4cX32VX3gcyYyLiYJ",
+	"8YQEpQMpj5619ohDqy35w+QPQyPY0K1ghxN2G7GGzUO7e7ThykGoxeI19q3meTvwLtj619ZFi4rLvNTs",
+	"YGxX3X3OWMozFpZOOUBnG8sCR96Bo2zrRo0JF3b0u1iqGzfVxjiT27qV6vbEGRcuOaCxhYDU+VvJ7M+6",
+	"KFn81mnGAkhlHXDq1Fz0oQcnfJvsOQLx0f5Lo9eA3qYMU6P5/tlAgBrBlS6oloWCRAComEG4JrLEx5EF",
+	"YvQnOZ/PVSVaOFfRTLH8mil0r2zSlOzN53lZWfBmrfpHG8tmr16Ka+j/Fg/lzQ/jLeknTKwzunwW5Lzz",
+	"Rrct3c9cT994y3I3q1W1b839r2zU9UO2mCqWDjGJnCr25NEpUVO5EOB13Jxpb5uNm3N+nlL9Ynzzsv6I",
+	"8th9b6Fb649sGCsi1oow0nyl4nB5mXM1ZRlyhFMIoxyH5h8XjEdonoOz2IXpbbYBRfc+HPsNAZkyNqYQ",
+	"gdebMQbh09XVFui+0R9h4r665rxgRmpyH83gZMFpPvSBJXCpGpHsSshFzrIJGxpyGqqyuGaQVcpnpYfS",
+	"81UVuFC6KFMtzasqg649iBLnQzu2+rd8qFg+HipdZqZl8AdFr9TP1oPb2R0bcQ12r0i40cm3ybmHxFjF",
+	"ce5SZmEzzlIV7Lkddh5CyMbyMNba1F0wVYvjCGsbGKECKlVDPGcEcrZzEmWzWsU2AAK4iNUSBYNf3S4s",
+	"TlUWXC/fmL5tOikgcZyXhlxW2FvgT1IYADl69fLNW3J4fXxISz09hJ9Gp+RZ9vTNed/qSd/9/FYloEUR",
+	"qgZidI6o5L9bBFL06JBBeXT0MIUG4E82OiDnghgaweXNudI2niqVc5DBACbizMY05szinQxE4B004h3K",
+	"3IospjydEpw/ttTI8NyjjktDJqgV3cYJoWIgqogZrFEOZiT3HC/q5vIHZ97xrJmgEBGGHbvq5uTR0aP9",
+	"g4EYiDfo3LxcwiROSUPqnMo8s1ImTPysEmvtj6PVKMZRMhCjMCxxlJBRLS7RfBEGJoaf/QNBaCK0GAYn",
+	"mt8b0YmNr/xjtfhE80UtrBBargcWjs5cCADMsMtcakONjqwxioEYNcIi4b1GXOTozG21GUhAf8qG15KC",
+	"Tbi5y4wywfUUtvStPSIyz+WCvH5+8fVXJ4+tweBndkngd/ItU5pcIJAweVWYrlOm9k8hmYrmE1lwPZ2R",
+	"PThN+xDp5VA4EzK64tmIzEplw9JoIHtcsaWtnatUCfARZcaZSBl8Ce5PTOei+YIuFUmnLL1yADvj3CbX",
+	"IDVcBEEERiyEudeRqjE49LRn/nH79oCYk9NHRAUj7VQwHWYMHngipYqRXEKax2oA6inCR0BaAkYQtzYb",
+	"i2k9tSAqwWOJ6azePY4IFLukiqAOhZtmEK6dKl3JPU0sL5hypaVZYzNVj9bEVCx89xRkIXwUrQr1zmvR",
+	"w7bn81cviP1+JaDYPIIUmZBCQhgM+uIhWa/+Zhh6bJu+eGY16GYs8mnPEljtkVroc40E3JqsBESfWvMR",
+	"ThmR2OuvJEi4CPxi75uVuOywx9ovLRHcsW7rLk4bH1/xclao1WjqUyPWNIG0K6x304j1a6iV0Gw73OjL",
+	"5mqFoVntpRZxbl9EfzFNEVykEYfuJpi42ZnWrJF99c16ZLdt337pTBjz5rpYi+LSndhGOPhpr7J9aGmJ",
+	"xFMhqn7mM7Pt+DCPn4wu3KuLEU2PoA0miT6a3POle750z5fu+dIn4UuBHcZ8fdL7aL7iYixjIUGAbOiw",
+	"KVIpNBclF5M+y0q7zHsXz/btoFC3qM7vWBZkzopxafYNFCA8jzPDDNRAMJpOaw88UNWuISz9yq7u+WoQ",
+	"pi0MlM15auRDhRrJhRRmNECkA9F3Nu6ikJClSIURack3jx5/RWw9QLI3gnAF7OLQfvvvvyopRvuoGVNX",
+	"G5Hw7My0yjOE05Jz+lvJPJqWfdisMJkXbMzfkz0j7g//+Y//QkFfw5/70Ij3pGFbZlwPHz78hnBBfnp7",
+	"kUCNRvxp9J//+Z//2f/hh/7TpyN41aJ2rUP2QpV+Ick8pylTZG806B0fPD4a9Gz3qJSWihEMzyFzOuHC",
+	"1dagSpERYGuPfPKdqyFinmQPFBkFwT0jQhUZ2b9RGoeNwTAVjKrpnc9pOmX9Ewi4ACNyb6r1XJ0eHi4W",
+	"iwMKPx/IYnJo31WH37+4ePbjm2fwThV37mjz/NWLoGzVaQ+DOT4mPTlngs5577T38ODo4CG4+mzF0cOD",
+	"BcvzPlRqPPx1caUOfrUhDRPWgsz6LDt5/Pj4G1RTUqOjWKgNe5XiaB6oWtiqIntmS796fPzV/gE5h7RG",
+	"at4dCDi9hp5rq3rFloakl4pgengQDmsb5No5cKf0mtm4WKv7eGvDC8N6Jkx/9/Pf3kDsNIbswtxPjo5A",
+	"PZJCO4DmgPTdOqA9Z5O1B9oH9hGBajRTYRpSxR5hn7Gm/NgOv6WZC1M3rxw/3PzKK/TdvpXye1qgdexx",
+	"l65eCM0KQXObCR3Yknqnv7wLqgH2XuF2myXnYgLb3kt6mk4APtnwz9478/5hJtFwGSWgNws6mbCC/PSC",
+	"FExkrEDwDo4c1ajOCVGsuGYZ2qWoUkwrYm7vLGOZQyG65IIWy4HYA8M7tK8sF1zmzNDMNSOlaZ+MYECH",
+	"o/0WyngqU7WZMjR7rw+nepbXSaJp2F/Z/3NB/vr2h++BSXxaAlizlbDpNn4nk2k5C0z8bkP9OqlgWw8/",
+	"wH58XMsf7HYkbi/AfpEGCDu1LmFlkpYNPmjbsHMzDATYoTOmjRx1+suHHoewCaqnLuzztEftk5WpVRcl",
+	"S4I9rKccrDpr3m0kjn87/Lc6WXjbN04j4kyLMgoY685UcvRo8ys/Sv1clgiEf+tk9bS2r3hy11HUlNFc",
+	"T39vJaZza2A9OToiiynPmYNxhWsFMouLa8M/rDyiDsiPkCapZZlObaaxC0iMktJfYQR3eS/YHlo2PJgL",
+	"NSzrC78ivufXTGDBkdZNt7LIZjEDQtMcqwB5yr+7pLN8BIAQ3715+WN0Z1/OmTh/9eLNnKXmmZtu8QpT",
+	"t+37AUYKzMe33L0Ikljw+he98W/DC9zslV3zjVRgdnItFTTXGX1EpQAZBEKYwXY/YYJhhhlKDUZHpjm3",
+	"SsOEcqF0Qi6XGjSxgYC/KiQwD27IAChEFksj0NfIrUV6COhsOxpzM7+nsV1obB1tFYxmy663CroWq6h9",
+	"59SjZA5ocYgFYDRHRMdWCXl89LBCjY0yn9eMZtwywj/gZjHdL4mWKEgTXdDxmKdfwvabtzr09sbc+yn7",
+	"SdBrynN6ma+XS8LtaKWa6+PDylxz+KGGVfURqQiqVKzQ0wtNlJZzWzKTi4n1Y2N2GAi/WnmDrVFpV2kG",
+	"bafntTiciGT7W8lAmLSirU0/6CjbPt6YuNNB0t2dXIPJtXAtG3MbWM12F4WPN7/yk7BV1X9HXMpHXSjv",
+	"uSwueZahU2N7ifvom80vXEgxznn65Z69euzJL6sOiXcfG8cTHAdUrPo7QgNDRT/vPiaOta+w3toZ+gOJ",
+	"+U9MxH8ymgT3RIMk/8L0lvTYYNex8VaPBPTz4ilgU82pTqcxKABdQ56qICBdjh/UVaELWgAspLfPm4sB",
+	"YPOIRTKy98/q1WNdgo1zA1T4rcyWd3BkLrBHM8OP9SA4G1D9Bx7bCpHv/ha68S306OSkywJYI4g5ts8A",
+	"nvuLu8EunFt9C5axUeY8DPz6rcoMlDqivtQQRJFN+HVwmzKWeKQz940H/rRuyhICW8kLTbhCz3g2EF43",
+	"aqBXWgxyWZCcKl2dmIQoWeUUBi+Z8Sj/y0AE84I+Z3RJLpnnVpTMC35NNSMpTac+tsBq89kpUczK1KNn",
+	"b+lkBHXnRi/G/R+lYP0fDCMdGeXn0ilzLCMPjx5ZCyKHOXpcyxat/iJY+m15+4uxGQiMo3enEnU4yDZ2",
+	"Vj1iLwe7ZuA3saNw0QT7WEvlArySF0bRlvmp24yECNmHDRmZOwRzSGFKpsG47Sbo/YHvDamxsV8HvWSd",
+	"U+Vj0nuIXG5tJ7WdJZAhDWRn54xAelzEOv/k87m/T/7cEmRwOAF6IRSv7kKE3HydsGueuSqUN5VWpdJr",
+	"yzddMTa3LB9vJnNeghXxGRbBKhJKXj19npDvXj37i7ldXv34F1y5gbAVsMgP3ybA+CGkBOKJwNoLCQB4",
+	"Gg/ISxvI79O0zAVXD8SHNx1KZp33l3NDdNWEn7lFWycU35b7b8yhUN3lUiO81ybB+PjWrhI/zcjI3mhZ",
+	"sOxei/2zybTNWNYGAzvXmqZGmQzPrZZYWXYzO9vMj6xGGoi2a4w5f7UPfxLl0HUWOQwv84wpTca8UPr+",
+	"SHx51/IzCIC04atafkojjzsRpZ4eQtwxXMTxm7QshCKUGIFS81ktTplwYcZt422dZtcoJWiRqRHjZc4K",
+	"JQWAS0sIRvfYjlAPyjabyhnmrrE+QGhCQhyWEcCo3wszBsh3Gu1jUtIIENZGAwFq5yUK2zTLIGbVJlVB",
+	"tqCWic3Zu2TYj3kSZhAOYSGLK4Xp55GrGdbgB1eC8y5MVDBDf1C7mKZu7wZGxLgWWzIGVRMhFwiTrM4g",
+	"DA8qYoBSV6GV/ofb29Hu7OkLMA89OukwyLdS/kDF0s5NfV5OSSA2QusnNx5Q6biG29p+wRTemHH28QxO",
+	"cI2B5FxcJRgSATxDCkamsiwSVxHG0ZiVzLlyBzmxsAcFGwgodcPQv4m2FaNye5vPYsogUVYWUI0EXiJc",
+	"gWGIa6JZnisiJGAxATsYCNsJUxjD69IHDsi5xSiCaO6CataH8GuWGXZmE0zcEGPcwvKHV3bJXrMqCvC2",
+	"2Uatj63Yx0nEmzyucdEphSh9uy6J4ftcXNmaQ0YVWtDlp3bs/2uf23N1BSeoukUJHEfYmG3O72EqxZgX",
+	"a8QA7/3xPdkAWndYoUwJHHbmRoE3Kdz+8av1bCAwC8RhOuMDjZYxosG85es9Ns+XYv50fYqD1e1EtRgJ",
+	"/QJyZYW/rHGFcn1/jD7lMXrDNKFEsEW1N9556el4/XHCeJH24/PS6ATk5ODIkrh53mVOQS7K0dE3+6c2",
+	"WCc8C5BbD2fEnw1IM+AT0ediIMzh8GeDNOLJGjegO39U4e17QOrgGykV5slLNhA2/uUMUcwwncUFoM24",
+	"KDVruenMa2/tet3FOcQAjepmS2ptve8vFov+WBazflnkUGYS8bp2a7yrQ7gZ8mZLquHKQ6VXLW1I0b9y",
+	"5BuG1tQJfP2x8nUB2q28zZPFRDaXXGg8V0++evTNPrhFZn1LDmZbvnvz8kdIQoxqK1aRccUdRmQPlEvr",
+	"k/KPJTaRUs5zdtZsbLVahmvW4wtj+t6oVr5jRPZc0omRTGUxEIRQRf769u0r8i1VPCVBk/vOncqLrD+n",
+	"hV4SOp+rlcHUyiy4cdS/PLUcsFbeAezV8LV92IwGfkK5W+ZZg13V7mrUzC1slzkFXGP8sz0LCjmbb5SY",
+	"3cWIEm9LB2HecjtIIwUaRVHcJoQqsgCMxhHkko6cFpPSouBWva+IBPNNDSHU5fqBWBHsnfwBk+gk6KNx",
+	"4i7ZX61szC1zv0bbnzQapl7DJJ67FpJmw09a8xNvyIr7lIbSncWxL12kckFrwZa1cvqU5kxktFCHH9yf",
+	"yJTWp/bxC/swGTOWWZguQm3mvddaEVEMs/LdG88Zy0bRaPnwiU4pffURd87te3hSK55VpONhUOqu/+7D",
+	"yVFyfPJ1rIJWhzgOSBB1I9sySRScf+wmTrZ/BVN/XQ2vahhnjGY5F0xhnUa/BxXtOyCFgP4tQklrkkjd",
+	"Y6wYsxoBvliDbjM/xpDjHAzKKtHnXOkLj5GynVfhe3NbAszrhgcvsMzI3Qb1zznOA4qmxK4QSO81GlSA",
+	"C/O5O87+DH6wGqhPwwn2PVe6gdPjTor7BrxdUfnfCAXh4UiwNl9Qh9TZl9Gk1DwWicfZUw6Qz8jGiPVY",
+	"AfLN6BJKtRCs0wvXC1eYp8cVcUsDbqp2sRCJ864imh3x28JVn9hj5LsP4KIjJxAH52LDEafYPPsnPYR/",
+	"mviMOubWSsoMHiFCm4po9CzXL73DD14d3pDY5q1UocWLUI2FiTG1jaRUECFJLsWEFWTCNCivUjDVlucW",
+	"nMpNxltr1yF7NFcS0zVpDgmeLl1s/z4M4zO+fjYkfFWXUMsd1BYZ1EZCdyDatMZWo2liDytzV4z1niC/",
+	"NHnIKs4biXE7QR2pJwz9ifDfw6o6w86tt0pqwIixgyQuOVUmRSOw1QyJjs1HmDjq9TAAK3d8inO4XswJ",
+	"TqQXdKrp36dw/fkvFYdEGpzjB44nr5OKLCCrOvxg/3JyUdvd8xQfu0uid120ELqrQXV/0XyZmcVuA28r",
+	"0tSSS3jXRKnaTEzmpSsXtnsnrVcOoNqb28P8rgi4fSA/UDVTCamqZWko8HwjBLN5HypC+FTmmCahZH7N",
+	"wrN4+xq+bf11tWqf2EWzgQ/YRcj+tAzhPlP5ljOV8YAGaOcbeZHlJxaPu81e/sqXrABYY/NunrviWRAB",
+	"KoVPnDgjQrpANcYylh2QpwUd22BPD/easSJiQIxb059dfxpjerISa4toz1ipk0gB1lBAtwVpO6MaJOgY",
+	"fM+4kLNanuiGikmtnStNC111f8nGsmCb+9dy295jrfiKWUnXKHtfOqutSTuSpHPyGhP6Ob7T2maz5mSL",
+	"kzBSWGt12d+y99ohxgEEc0KCByAz3gaatS39b239n+wGQHqTzL9O3hs8x5/2fvkTSIPvPiYfPjZQ7JgD",
+	"zk6pprmclLDAYckDx4ftFw0efPjB1S38uCM7xkAeGMSZuQAM78V8n7FES9Z6hjthyG97d02XbXIPFmmN",
+	"p+3HGrWPHcIznzj9/l9QB1qlemthY9d145on8G3vbaAOp4mULcEqi6nMLa1A9U5N1FSWeUYuHRhGAA4B",
+	"WCaYGI4AERbIgbxxyEsYniwGYgRhhIVFLNmrqn1k+0kF1GQel6XGEmAFZHSwDKPz/DM5G2P9YQyGYzNp",
+	"hPl//uN/E/Ye5DRt4V3wBTuESofywcPEvWsULkxuNMc4A/SBYiAAJWrv0dE3+wfkvMkPXDP4Yjwr3rTk",
+	"zvy2cCiwkq+dzoS32e3rakgSUEP7Eytpa1kVLl32RbGsz1Gv66CfvSoAoRUKlT7HIvn3KuEv9RpLK544",
+	"qIfieTNEU2lMHgwY1TYySZDy3x5d5eVK7W7zBypgbInHAuUizUvQEH+GAGrUX08JRtup6xEUxEJWPxB1",
+	"8xIlam44upoypsmeEb0TAiVzXjxNCISXe34N0ckqATi9hGDRfqOmDgTUgZns2xsjhRzGessLuFSKUphO",
+	"je5S5lQRwUpd0JyrOMiUV1rXgb5+UaFgfh5Wm0h6bpO2LZnhqWMdRZA9o2nnOWbnJGbtL978/d75+gXa",
+	"xM9FhAfclm28JipGjdY/zYmW5PgoOTo68hB5KnEw9mDRAeIieyPPd87IT2+f97+2bEEWXt6jCC7fl0UG",
+	"BYmLK6NjjbF6BYUgNiNswduEWzAiqsjPXGRyofrHJ49PoO9n71OWP1BknlMuyKB38ebvg95AsPdQcBDY",
+	"uQLKt3lzC1oIw6mMhGcGC6nDBOUIUsgFEXSGCSGKpDIvZ0KBV5iKJYHBDgQqi4qdkhG9TOdDDpV0EeUh",
+	"ISObmCMLMgI73hC/gIwaIz/j5/2EjFJWqlHiSmUNxCp8KRc+RnAhSU6XstTqdCAGok8oGbkXRnaoYBU0",
+	"o6/xa7Pu7D1NNZphFFHM7LyRty6XZHQ2Mg+M/tdoIAjZMxPrc6GYUFzza3ZG2Gyul2TGqFCuLjO2jiXB",
+	"KJkUPMMivnYUc1a4ZxJcWugJlzRjAMqKBiGz8Swjo/dm4ZZMwT+jxIxkdGw+GKkUx/fP//v/GtnQJrc6",
+	"WC9yrMllTsUVLrmQ5rWj0T4+K6SG3JzRX55h3e7Vm7iA0vx9zWbznGo2CpAYzcwwjdmevQNygTSBVCoA",
+	"qVFIv96BZdYoSHwiZMGyoSWk0RmsEryK5ZWDq9gshbLl5iAVKBkIJQklM67MZZDVNpVgPI3iORM6X5Ic",
+	"MEuwxNsBHshCLhTWSvZ0ZTYhSwaitguYu0TTqSN/pmowmOYtKw8AJQHuiVnrS6mnDrGkKsxcIVgiokri",
+	"MHhN63CSfwUgzH2od+47WUwlmRkViJmT7xxeDgiFClIKgDZh2UDUwCAOyGszUbPy5VyxwpJ1gGsGO3cK",
+	"vjYso2Vzt3DjMe/L6JWGYyg3VEVGHiRxZJhFwfpQIBQXvhSZZOh5c+myCaHOjWftm3QgsBa7dz2dElXi",
+	"QtsifUY5HgV6NjryElKKnClFRvKaFQXP2H/AQUgcIETB+iCDMDdenAlggCJiqTW8OkB9ZKqaQHtm96GS",
+	"ohmdoQw8IjOZsf+gWs54OiJ7GRvTMtf7joe6fFE+Bl7Y2E2y9+jkxLMfZBOXNBuIQi72zwi2PaeF5jQf",
+	"uSbNABFsAxcEhl/tAlSPUGdklBXLYVEKXIOBaAwofG1hpmkT9+XCypyZTPBEqUpQNhN+zVSZa1uRwA5B",
+	"2axJkslTMsq5YCMH3mFuC/MF2YOFxRuDK/zu2PDzQi5GGKF93L+kimUE6qQYagDEVnsszV7BAH5GWwkZ",
+	"vcjYbC41E+my/ze2NHcCKZgulhVhAMVesaWdLlaW3LuU2TLB1YUbZiA8xYz2ycTjYgM4XRXUtFf1qPug",
+	"3SxZdkpgfffP6v1h2Lmr7u9rWiry6OTkrBqnLzwFdx6UndI8z30RGvPC0TcH5G9sqbxZaCC+OgGAFYVp",
+	"jDTPYWlW9ABz8l7DwnWr+WAWpOY8sNTcO+0hgfeSHhPlDOUm+4Ulz967zl4dS5jxnsY0V8w3dSllzqiI",
+	"OUpe42FehkfZ7GLAW1QSsBY8KQ3OotqcKI4eth7kJotVRbN/Y8s7M1jhrjuL1Rba0qezbOEQkZvENDVA",
+	"n75kqTlRcoyct5CLhpkrciI/o3TR+yiGLy+K4RXUM68kzD1quct+pyiGUEZGW/j20VCb1coXmmh6ZYU+",
+	"WYTBT2e1QCibz2Bx1bHm7Z6tps7RgXC5hH/4GFKjAORd7kdqOcBk/ljfXMO5cB+S9Gcw4KyzIV/Ahq91",
+	"77WePnfFt1qKn1sVy9mHQsd0BNp5TXDQU9fV3Yfrfc+V3hC6qxIi76Fkv2irpSMoQi/B7vfHGjFdPjxR",
+	"FMqxMx6iNBslZcaVAoAYWZBFIR1UzMLqz943Tva8VcW5jvcxDbdK8aXghlGoMNa7qcqD+Mog+1W8oXOj",
+	"G0WfKinOnOFNs7nP7w2bfFCVLmrN8v0kQcBbuJaPP0X873Oe/wlR2e9F5VuGcbcU1IRtJzQakNNNZrb2",
+	"xvZb+5m1U4HC70rsjsOrPCGCLfz1h2bCrKAL8AoE1qzofY5q6Ss3ijtXgG1P6651tyT3F/mXd5G/9cYp",
+	"f3uFnpHbv8M3HqzDD/Yv+NadjRsoqZuNXpbG18oYr0MEuZCZ6OoEELySs5qz01d2RVW38go4MSBB21Gj",
+	"ViE5j3cBoaousIrbMDqM8ONRjDi3grXjfANxgWYYZUTzV4XpybBfb3GcB199cDV6ty7FG0oZv7hW3kXr",
+	"f39qe6BbvxZWWLFyu1/3Qsq9PW+9Pe9nSzKE2qDdwnlEthRMMOz9jqx5dD5ntPA6ShW+D2EOYOoLi4au",
+	"eHpwcH+sdW7uEwPurXP3R3ODZc9mkfgUke3te40IlLXYkhCzhL5nObbBN06HqOkOZI8DGK9eVnFMespE",
+	"I1DHRx3FInUQV9i8wN7T2RxYziIhaInXkox5nqNrO4j0bCkWirfiWzfHjkiRW4dFApi/7eRezfgC69yf",
+	"O2oOg4drlH2HqgbW9zNnE/9amz7WrKHINblkuRQThTWzVioqzujSV1VcOSKZXAizcbVaimtPyG0VVMxk",
+	"Ws5s+g9WdqwB4V1gj/23yzkje+GNO8/GCeEzOmGHv87ZhMjCfpqLyX2I8Wd5+Co7WNRYb2mQsIoI/VHz",
+	"r8aOWgR/ODhDXcGHT76uYQ+z62z4C+3/ftL/6t2Hk0dxyGF7dnNGr9nhB/gHEyzm80Je05jTOjJY996O",
+	"I82v2eaR+iS8+sFXTH9vej93A/4kGjcuD8aYrEb/1NRq/+gfrVjDMrVxMdhBI9FweV+G9bPnPdecLVbT",
+	"rKAso6sOAzHHjvYIrW1wG1+yzGC2XobGOEOHy16Vn/nnP/43KWTOkiYWrwXcNVd6PfY4Juj+cKeYVz+0",
+	"V7HH6Ml78IFt07DrRpapJHRGXqzWBACGn06jeXoQ6f4AzLhYBJhLQeYFG7PCXIHqlIwc/vqwYDMuMlao",
+	"EdmTwkV667IQLCNyPN7HPOeqapkix18fJeSbo4Q8PAIi/IpkdKkchAm1h4IwkSkbicu9VdmsUs40SzA+",
+	"2L+DIdPmqaxkB+R8PrfVBYUMR072Hh093G9Pd/7hrhzKP7CfoINPfclsOmBJbXVshsA9TPRnbb9pxmJh",
+	"7v9sGW5laxGQGasVrFgfWPJAESijQGeNgguiWRUEikA9fvzo8T46gf4i5cRcPefzec7wrL4sdS7lla/V",
+	"oIgqL02vl+bGwppsgMiQ0aWPLLa8QEvCaCFsShDmwVBMHTHn/gEce4A+sF4lRZdcTGygi4ved8BTb8Ni",
+	"m5i55CFTlRwIKpZSYBLPFF1MKRWo62pbteOUUIWIqVBnCZOsbGUn27JNhHNIq1hCbn19xZXiKXd599b6",
+	"WVOg5IEvC3tfw+Hu5UpXtmQNkGQFcevPktuhtfVPZuzQf7lZoHygiFwI4t5IbAFUzxiwkndUZFy+ct1s",
+	"a8RyL75CrtPFiX2uXo67PPfsPSTV3m1CPJYq99NvhTKieWlxlu5Vuz+Va2Xt8f1h6Y/ThoNqqGiHQkX4",
+	"Yq1QERhujTRsKxbZZxQpWI4xGxIjRweipiaSPRfUcQlm4RnGkBp9wiUsY8ApOoD2z6qy5ophNuRMsXzc",
+	"hoPxg53jp0dvbBq6q+rnNi+4LffMpsd3xig0zb14GsuRax8C5CO3DQB+jOM3up9Co97jLriGdh9saUfE",
+	"S8GkaFn4RGnDGymHPHGuAIclIZANDsE/VBl1LE3N5BFPoGBzpB01p6B1DXoFE4yRQi4HPTLmRrUb9F4z",
+	"8f/+P4yQ1+Zbq5Vtj5y4PqbmE3D7jUCK9sjdi093z3/tUreXwJp5vuP4r/tmTfmrOr8FL3LFYZFP1k1p",
+	"KqmwQVBSMmegSvoHaj8Xteh6CHMzQpYyzJzmdbNdAGWAqAuVoy7k5e0B80isd2beMI3/MTWx7MTay2D9",
+	"aRHY7uNedmMO8ZQ2PMa0fpCjfKIuph1+wD82lZAIDuCd3kdtWgeO8h6O8E/khFp326GtYOaILnrbbSV5",
+	"I3W5gMkW58HqTRncVE4ncHClCLDB8kyBAU2QvVHOU2YWY2RkyByERwgZxxBRozjsn2EseCMaxTY5Qhg/",
+	"C1ClC5pecTEZKi5SNkLLnxNqwSiZLtOcnYaDVBZmZFahgHDHDcAcKKQw8m5jpvmCLlXilSgjGMAwZYD1",
+	"43WvVYR7H0IP0LIODIbliu2fDQSU3lNMJ6EBRi6Ex31VhJJHRw+d2XMqFxC0o66s1aaC2zgg5wQWOcVV",
+	"VcyZeB10DBRy5loRrpQ1qtrKHCP4JhtKMUKEHKoHwm/Z4Y+H1e+gD9p+bEwdlOqppCJnWDZjh8xClvk8",
+	"wZHFNVMjwoQulg4J0kP0Jri4fEyEhAL+1nNhUYdgr2DP17l67MnYCdr2zhBCcFh/lLNo3f3hki/u75F7",
+	"WNvPUYDDM7P+zmuX3A6DyIs2Ic5cP+fVY182dCvOY7nZelEtTD2B8952/eWFRAaOXSOI9dF9yrJgkzsH",
+	"SW4lLra4mbEghQUcnBdMMaHtJxhfxhFNgMxkVuaM7L15evHMoTS6cmGm8b42dKlSWRiaHQiqSc6o0uTr",
+	"o/2EzBjDAmMoLLhZ206ULrPlP//xX+SFdqCT4DMOF+gUvMBGPlIDkfMr5rJGQ7jicU4nE9NsKTQHdJSa",
+	"lEiuWcHHHCFMHTQC1yCVDoSrqUPGMs/lQqEcBuFcyzkjiykrUGIuypwpMubvCddnALgHYHYjt4dLiMwG",
+	"9EojqaJF1sldXHsZluyNzD+jU5APy8KWB/WiGiyVi1hLoMGMcDEQI/fl8HI52m+3ODkWs72M9WnA2Nz4",
+	"/hCUB784Ed6LoYP3SA/3As8mpIfXGPZmOE112NbHkq6TfA4/uGY214m3lYOBJ3IxOQtVL64AENMjIvv0",
+	"4EiiCHQQsIrN9eF/rlq7l0C+OJKt8n43E217Lfh2gjn6JCwaQsjs7/dk+OUJwrY41WYC3FXo7RC45MSP",
+	"NSWtzp3MmFUyYyWtL8lEMkUuaXpFtCSYh4BI8dyVdorA46Ehp3aCPgvh6v7k3odf3b285Gof3YHA5FNu",
+	"twejuAnjaNGtXz19npDvXj37i2Edr378CxbXITOpNDk+Ij98i+4Q0C5dTRKvc9pjmEDShft2IFCrxOzl",
+	"WiYt2nhtaLUd3wPlk3HRx+HqH4yo1jSdsmwUN88b8nSTrCUQt7Gp28odHvOcPVDkcqmZOiOKicwwUqrI",
+	"mjzhpMoShioJwZMy1Uz3lS4YnR30PqV26VctMtE3AJ9/z/r+xVjfOZw5Qol5CdO64Cj7fHnI8r8Ttmix",
+	"vVrjWV97e5x14yVxsWevUVhkP8QQ/Oc//rdD6YFqD65WCK3VpWkVigKd4q92uJ9AQHFdRY7py3uo4C9a",
+	"w3hWYdyai/cz0jV2OcI2x/lzkGtWtaC4JcpwCBRs8NZdPfM4qU+kCL3GFfzMNCFcgmAx723O94LEBmSD",
+	"v5u7eVndzJA9GXEm7iRDdCkkG+aZ2GqgEFGlwB1WxVSjOG69WjoSdaUe2PSVgzU5Kn/aYq2dirDeix5f",
+	"YG3Vyst/+2UJAr/+mnMMEY99ACJRN5EaWuWA54jW3IyttB6oUw82ARjCAGgBAYniypVOlYL1NZ9ZtJQE",
+	"S/cNxFgW5PgRIFJY1DAMNtBTtiTpVEoFEBVUqYUsMrI3evXyDdbiNKSM8x75KpFwniBK8pDO5/ZXW1kB",
+	"UVrAgos5eMGu2RRyKZxHjQrwqtk6mVO5EERLhNXg4pprVhyQ50GCLg5dyNWmktW4BMxeh2JDYiB87Vec",
+	"OFdE0WujiYnAxXdm6xmSCdPk0cnJAXlhhlFlxF9LntnYXUaLnLMCJ6za4wUuzOq8NQ/dkSgGHcA4sWtn",
+	"ml4VwE7uqs82OYz7J8yCS8TEXtB7cew+5nFdzCMQVpC0oiUBHlOLWt82EjLNueApzfsdQyIv7PPPhC6i",
+	"cZGxnM5xIWfxVNYMAVU7Fq3UcqtW7lLACtdhua5wBMOFui8H9ScKp3SHBtKhSS4nnzSOEjrdkwWidDy7",
+	"+OElSAx/P3+KdZxLoY1Yr6Z8rNU+FAYuuJkEgXzTVIrMfJizYlwqLo1ocDAQtl2PKkT2bOld1Kig1DxV",
+	"032S2lLX3vjqFgFSMhY8ZWGXe4+OvtlfJwYEx+hzjR2sDfIPCSCsL1OE03wPy38vQNzbc9Y7hr6Xk4p7",
+	"3cB0ExEbDj9A+tZqMGEsBrB57u8DAf9VAgEr8mN272/fQRKDdLa0uSNKcpqLznjO0fMCmQZqDSA7c9kI",
+	"c1ZUsDu+wgGm41m13H77QAF83p4sQJ83L9raa+7pgTCqpQPaSzBcDC70i2c/KbJgBSN0QYuMZfsHZFtj",
+	"60BAU3ZuPnKk1e5KRueQ/HlKXIWEkQfT21CFAVQPu4afs8rR0orL9+gMJ3ThXrhjLQaW1KovyU0KV1gi",
+	"uFdzvmzQwVDJQXaUs2zSXqnpbgzKgJe91gyBeOp3Ddi+Tq8PMb3vyf7PpN3XdvaTava/lTTnY0B1yPnY",
+	"V0Oa04IJTXMcWUJmPOfaKNcZm+dyOYMr/9fSfFHqZULGdMbzJZmxzMhZAwGv7R+Ql8JGw9YcAhbECqAy",
+	"Hijiik8khGtSsKxEWA6qK8FtyWjxQA2EFaQgoGwPQTsWjF2phBSGdFhGynniw1BPnhAKr64xB1TH+va1",
+	"eGj7D9HeW4s/uNw/jLxdMu1TMO9ZyL9oct92tSJWr86NoL/PZWEBRB0oSx1ejolC5jlk/0KYJSDoXFy8",
+	"Qt0BPKOAtU+FA9ex8PwIxQ3ZxA4LBp+WuS0W+xpWBHKSK0iYsSygH/CgFuyay1IlJC2LAuo6mZYFe68d",
+	"Pz4llIzsso2wPD2iACWoA+WUC6KYObUpC+rf12HBE3K5HAgzo/3Ex4wlaDtFFFSfoQ0Ql2XOEmyoYDPK",
+	"bUE6j5OOhfZhVQfCyk04H4unLpmraFAK7TzNS0jK1kPb68hVzZWa5sowyRFDGOP/MAxqRGiGTlaS0rmN",
+	"UmeZh0e38toDUNwk8imE0pGlJiOqhnI8SiySeoDHY/GJrXIpMwqh/GYXbbFecD/zGSO/S8EOyMs43Kxt",
+	"k6l1eqDTFI3a2FJrrwGqfI8pfY8pfY8p7et1uiOm5YIWGcFXfdmWOM703ahoroNDwxX7fHwncT8/TzGS",
+	"zyLGVTaGqng7gJuANUwlZCHLPLNh/6dws2BdCcvt4DJxRSYg7wnZPXBcj1+H14mvUGN43FizguyNbD7B",
+	"aD/xD88LiQHKA1EdSrI3cjBro/0D8qMFeOOKmKtfMxEtYT6l+sX482d8ty+Y/wwz/9TB0tjra6bKPKrj",
+	"A+3ZHa/2O9hkn58yXc6lnjKNHmGk0Xu+/C/Jl4EmYvTQpQRAjb9ifHV7XPS3F6/6Si9zZgGOlLXVuyI6",
+	"FsXd8J0RfjUiexkb0zLXKObtB9WQdUEFVucZCC5shOKlpEX2QJExz00zaqk0m50Sx9v+g16m836azp0R",
+	"3/LDMbLjwL9ohzgQe0ZENwIz+CqsoGylYao96hLL9v2BW3FWuupftbYGIqWK9XM5Qa8SIFJ6ITcjeyM3",
+	"2H7KylFCRqXq6/f9MAZilJB//uO/9v1kqDYaxcFAPDN3iO01pUXBmQLBGAV1mEpoCTEj99rDXqBcYOyq",
+	"1zKSgUBlgovJfl2fwFvHKTNIZmu8J1BMyZdrGojAl5JUbMothxR4K6LiAnW1qZuLsrihLXWwkSY7+V9s",
+	"b13dbU8edfaleNX48wgEs4tyQ/cJktf9rfGvdGucO85qecu48uPWbT+3KszXVPLtq86Er6+tPWO0/xgG",
+	"VM6VflkbwxedaBNOZXOqTW3x70uE3P0BrC14e6EQ2SBId/Lq34dFQ2Lei5AW7siJEXbxx1TgqE3yvg7H",
+	"fUTiVidwbTUOUTuHa45h7Co7/BB+3FSfY+WofoLroU32C8d9j7T+Jwo52Hz5WGS6jmS/raAUEt/6Uh5Y",
+	"VlitFOnoXouBa1uDoQWBrnHgPq86DOHg/phqDF34hKvJcM8v7iszfO5XuqvPcMtX+iFGEq8NDQyP0jN8",
+	"/FPUHY2ZqtCV1DnoF0b7Bt+5W6MV9LRZXXV4GfeyxWd3BnFrWtDf6qfugbIbmZCsoGOtCBdpXmYstDHZ",
+	"g3U7QkY8vNF6bBHeQFd+2wOoxQAJCdSWPVDlzNBf+NQDBFLwlnXry1AAjfACo5NcTJKLYQyyGbmVaBLy",
+	"4gXCGSy4YmQPnsdaD5BZjbUjuCYZh9JcA2FD8ghVxEXlkxcv9s+8C7rCasAaCwekVjTBFvNcTCWU+PIh",
+	"fgPBNdlzBRhSOZtx/f+xd33NbeNG/Ktg9GJ5hrITJ81M7Sc355k8pHOec9J7qDIVRMIiaghgAVCK67nv",
+	"3sEuAP4RKdtqdI4S5iW2TBEguLtY7P52f5ax44QYVZtKSiWZs/rQmGFA+i7oAoF3gHxFNwkWhidA6fcU",
+	"l4B7vwi4Ep+qPxCRYO0qSP7gLQ1x+UetZ+QGfX8VANiVBB13mcwn+i5VsPz0oTQVh2hfpaRmS7ViEW/3",
+	"pCpJOCcYpolURCi5QLJhA4bCbsQaBqk+RN/6xqqiWY5X45Nuv+Q9hhMed48/mwrgVXa46zTLdhTvXqEm",
+	"YyqM8u6AQICDUceDrP98Z9CPjeAaCs1zdcSb9gDn682Xfspr1KoRCd2AV0OrLGOboPrx+6vP6M8FnEtB",
+	"NXTtkBn6dVPp0fQGvjkvubCEy4QUojTEAqlrm582y1h24RO2K6ZND6TDnZavw5Pt8bTpx+irprtqVCOE",
+	"+e6qsIe4CbQqQRqg3ihWvYCAPrq9CuOfUUvPq1pFBPsk1VnKSc+yXMJHBVxQ8BR+0/p+olZMJ1jZOMF7",
+	"IM2cyZW2k5TrtOQWmeqSCGE6IZdEsnV4nb4tMvvKDWxVYXKB1i/ni5zpqZz562cn5FK6c6qShhsngg0O",
+	"YfL27Cz09isUd6+FWBXRvnPBlv3noOsGNOlbn4QiAPfPPQY1hm1jOQ6BXm7Iq+4ALaLLvhBQllUISATM",
+	"t9VRSbYVlRoGOH3wP7Vyqm2OOEMEBWJOP0bsi6kkI1GvMRrS2ZK/0ssn4Av9/bphgFzaN2ejZLSkX51d",
+	"G52/fgX/kpG3dKPz1xEl6KwHVrh/nSzUpPp0zzHYLRpb8yZ219uf4fTUwtNVoNOnQOc6usRUkv4c4Gqt",
+	"T8w/6eS/ryZ//eL/n3x5eJ28e7O1XYw7z2zPaHyGKw4aJuce4fF8AyzFAIvb/+YBC90PhxNqwSWhKcbF",
+	"a+qEsrrF62w3F0CPy2x0HUiaJ7NxK4KB9V6Nw9gxqXc8xhkKLu+gfqv6A3YzOOlx/ZwY7snvc7d+GUQe",
+	"PNQ2JN7g+f1Qnh8q7/bYdUODOxS4vvc0o9F9iLmoOnvcIXqRL4bpIYJ3UPsIINseFcPn+jT1gHI3ku2S",
+	"ZByUNwOpOTK+Ez3wBpG10nfQth5zpT4VDTnWKmFi+EISLi/wyDSVsf8/k5nxUTWaOiOBzSHYrWYm9y3+",
+	"uTEly0L1MLfdpIfZ/veil8GxbdVij1/7IbV52MW+3S7mwWNKB13eeUM7dbo8UZh72t3UdPq6VxvWAC1A",
+	"r03wZbWQv/L2webckJQKcYHsGfA3N2dD3NMCuYZVUMzLZQlB1WiNEHlbrZKzaxYYWREbAk1nQpPuLjPk",
+	"xvm17NnYO5JvGKdvEHyEomOYd07RyhYsC4Z22LS/2027O7Xstj6Kr1OVFsV7nTPN+lUuROK2+I7/iMG6",
+	"vW08YYi++tpSQi38vOQii8XlGbV0Tg0jeJcYHeW+SRW2WPp5U1F/i6vVXKB6wjS865pErNk8V+pue7bU",
+	"lPP4UWhrJQTTZEklXTBzDjGDogg9qFoRA0x8hv7EU9mIFXTQHlXdjJcn5IalmlmEGyJyT3Djjso9SdLf",
+	"wwPtsx8JjrGt5WhjyYYw2f4tZRDk/kiZv6L5amrqEVWhP2bmu+Jd/3rzyWAGE1FnfmtNnaBLYG4H7rBZ",
+	"qcUsASeBZdB84sZSmVGdkSCmUzme+YEnPJslJP5m+ZIZS5dF/UN3K2pLzc7J6nUyLV+9epM6q/juLfnw",
+	"98v3k5sPl2d/eUfU7VRORzw7iTc5mavsfjqCb7AZuWP3bucP/SYMKFlgWPdNlGbr3LD0X4EWDa8h3AAZ",
+	"GXhD4X1hkzhy2Vha6HjlCczEvYc1Ezp3e5Wa/5ul1gR7wTRJVSmyqXQvL1iTI+McpiY6OmkYk27o9AWh",
+	"ciobJuXINKe2Dq32WsC/WeK9RLgTPvfn3z6SZWksmbOpzK0txh7yAR9KZd0yKLFiGNssNF9RyxIilCrm",
+	"NL1zDyG4vJsIBb1RPO/buJQCHFHnSxoUd2gHuIbPltDj/RYKWUjGBIdpwZpbzcO7Y19RdTgVxI2lbm8R",
+	"Z+xWeSrP3pJcldARvvn87r4hhhsuAvBBOI8H3HetaQAS93UbXozYepne00HZ3/1FgMt+7N+5zXE/eorZ",
+	"9/1cABjPF+DSeB0aI1Ggkik7/kH3hh/m7Bv3lW4nHN/3HJSfhQqmjh2l5W6dPvifNoHFTaEKDemWEKIy",
+	"0C71AmQqGgWhFshW6cVtM6GCN6+r52Pnx1/gG0Nr4+/a0+mUSHxzhHa6O33eTt9hsFdkvrkv/RSDOkjj",
+	"ofndmFl4jiQ+L/AXfIInFcw7o+mcOeWpd9BPB+gTk+5RDRnP8KcM2zgfE1q5REr2Fsz/KY7PyyQJBvUc",
+	"XJ+e/DXGtJ+j3tucoFPvzzRJbXuBi9XVCZFsHflcvNMNZ3MlmWdaXxYWE4BAr0WlWTN9si189Es1mR2x",
+	"XF/2r5R+klspbat1GtTz0HbPtoE9ajr9334LfaJ+nj6Eafj2t/7X5yfuaoN3UwHWBtqRDXBpFo+zAfbF",
+	"+24ARhDZc31N/IJyWWvWCn9qBvF8xI9CZnHT0MQV6/Wvz/ZlKx6xE/cJ+U/JylACNdiMgzv/OZF1bmsw",
+	"FPAed9iOMVT1f6n0FvYsydY+GJYQLslmNPmitnMhS4lUa6Ik5IG8evXGO7SylVfuA3b7346fFx2sgoPV",
+	"WgzqdnDq9pvChh7tjboZ8e3RPxhYr4JmNQUG8zKYF4AO53CpQV3JVFoilxxkFRJiLF248ZQmhVZZmWIE",
+	"2slZTi3kTXNlsKELdDCGMkDIf5VajM5Hp1BUw/2ijs5vqTDMPaufeHt6HxgVNse+9FwyY5KYko/94JW0",
+	"mqZuLMPE7Um1rdcy0W7jb2kKgACTuIR37N74luyAB2zCxxNPHKXqeWluaoM5se8Y5v2VW6kVz5g2ZGxU",
+	"ypmF40SuTMGx6tKkuVLCVC3ua/kQN2StSnlZf7xGZfLm0B8bmH2ot2xUBSftZs2edaA2BAI7Nm99XeuS",
+	"b44CYaD3VpSOmS+P0qrd0Y/R9UJyrrNJQbW9x7bRfjU48gJg/qk+uVRwiIR3LnpIBMZ7VJwwYOehdwex",
+	"ihTlXHCTQxc9klKZMiGwWW3giV71jNJXlkso1tcmFRNXZJIsWnw9rVcai5M2RwP2Eb96oT+4+7ZhYuUr",
+	"wStGuPrahTLylBoGUXy41GfeNFtxtq6LccUqtzmHy0j0StyWi7xolRAlcMtUaY2kATiNnBurnMtXrRZr",
+	"yNtRRZFSTaOilN2cxg1uzB8+fboGVZzT9A4y4SA22Oghfj8hGTdFGcbEBzYeK1cbMVrMP7788b8AAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

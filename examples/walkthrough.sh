@@ -47,9 +47,13 @@ curl -sS --fail-with-body -X PATCH "$BASE/v1/members/$MEM" -H "Authorization: Be
   -H 'Content-Type: application/json' \
   -d '{"abcp_cycle":2,"certification_date":"2019-09-14","licenses":[{"state":"TX","number":"PR-2041","issued_on":"2021-03-01"}]}' | jq -c '{id, abcp_id, abcp_cycle, licenses}'
 
-# --- 6. The member claims the record and signs in
-CLAIM=$(curl -sS --fail-with-body -X POST "$BASE/v1/members/$MEM/claim-tokens" -H "Authorization: Bearer $ORGANIZER_TOKEN" | jq -er .claim_token)
-MEMBER_EMAIL=pat.perfusionist@example.org
+# --- 6. The member is invited by e-mail, claims the record and signs in
+OUTBOX=${OUTBOX:-data/outbox}
+curl -sS --fail-with-body -X POST "$BASE/v1/members/$MEM/claim-tokens" -H "Authorization: Bearer $ORGANIZER_TOKEN" | jq -c '{email, expires_at}'
+for _ in $(seq 1 50); do ls "$OUTBOX"/claim.invitation.*.eml >/dev/null 2>&1 && break; sleep 0.2; done
+CLAIM=$(tr -d '\r' <"$(ls -t "$OUTBOX"/claim.invitation.*.eml | head -1)" | sed -e ':a' -e '/=$/{N;s/=\n//;ba}' \
+  | grep -o 'token=3D[A-Za-z0-9_-]*' | head -1 | sed 's/^token=3D//')
+MEMBER_EMAIL=pat@example.org
 MEMBER_PASSWORD='pump primed and ready'
 curl -sS --fail-with-body "$BASE/v1/auth/claim" -H 'Content-Type: application/json' \
   -d "$(jq -n --arg token "$CLAIM" --arg email "$MEMBER_EMAIL" --arg password "$MEMBER_PASSWORD" \

@@ -29,7 +29,7 @@ import (
 
 func init() {
 	// The documentation page and its assets; the contract describes them as strings.
-	for _, ct := range []string{"text/html", "text/css", "application/javascript", "image/png"} {
+	for _, ct := range []string{"text/html", "text/css", "application/javascript", "image/png", "text/calendar"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 }
@@ -43,6 +43,8 @@ type Env struct {
 	Store *store.Store
 	// SigningKeyFile holds the key the service signs tokens with.
 	SigningKeyFile string
+	// DataDir is the service's data directory; with no mail server its e-mails are in outbox/.
+	DataDir string
 	// URL is the service's base URL (http://127.0.0.1:port).
 	URL string
 	// Client is the generated client; every response it receives is checked against the contract.
@@ -63,12 +65,24 @@ func (e *Env) Logs() string {
 // hashing and sign-in limits high enough not to get in the way (opts may change both).
 func Start(t testing.TB, st *store.Store, opts ...app.Option) *Env {
 	t.Helper()
+	return StartWith(t, st, nil, opts...)
+}
+
+// StartWith is Start with the configuration adjusted by configure (when not nil). The data
+// directory, where e-mails go when no mail server is set, is the test's own.
+func StartWith(t testing.TB, st *store.Store, configure func(*config.Config), opts ...app.Option) *Env {
+	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ShutdownGrace = 5 * time.Second
+	cfg.DataDir = t.TempDir()
+	cfg.JobPollInterval = 50 * time.Millisecond
 	cfg.SigningKeyFile = filepath.Join(t.TempDir(), "signing-key.pem")
+	if configure != nil {
+		configure(&cfg)
+	}
 	opts = append([]app.Option{
 		app.WithPasswordParams(CheapPasswords),
 		app.WithRateLimits(httpapi.RateLimit{PerMinute: 6000, Burst: 1000}, httpapi.RateLimit{PerMinute: 6000, Burst: 1000}),
@@ -99,7 +113,7 @@ func Start(t testing.TB, st *store.Store, opts ...app.Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st, SigningKeyFile: cfg.SigningKeyFile}
+	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st, SigningKeyFile: cfg.SigningKeyFile, DataDir: cfg.DataDir}
 }
 
 func newRouter(t testing.TB) routers.Router {

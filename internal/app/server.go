@@ -18,6 +18,7 @@ import (
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/httpapi"
+	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -27,6 +28,7 @@ type Server struct {
 	admin *http.Server // metrics and profiling, on RECERT_ADMIN_ADDR
 	grace time.Duration
 	log   *slog.Logger
+	jobs  *jobs.Runner
 }
 
 // Option adjusts how NewServer builds the API (tests use cheaper password hashing).
@@ -58,7 +60,14 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
+	runner, outbox, hooks, err := newJobs(cfg, st, log)
+	if err != nil {
+		return nil, err
+	}
 	o := httpapi.Options{
+		Outbox:         outbox,
+		Webhooks:       webhookQueue{hooks, cfg.WebhookAllowPrivate},
+		PublicURL:      cfg.PublicURL,
 		Store:          st,
 		Engine:         string(st.Engine()),
 		Version:        Version(),
@@ -80,6 +89,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	}
 	h, err := httpapi.NewHandler(o)
 	if err != nil {
+		_ = runner.Stop(ctx)
 		return nil, err
 	}
 	return &Server{
@@ -97,6 +107,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		admin: newAdminServer(o.Metrics),
 		grace: cfg.ShutdownGrace,
 		log:   log,
+		jobs:  runner,
 	}, nil
 }
 
@@ -118,6 +129,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if err := s.jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.http.Serve(ln) }()
 	s.log.Debug("listening", "addr", ln.Addr().String())
@@ -132,7 +146,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	_ = s.admin.Close() // nothing there is worth waiting for
 	if err := s.http.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		return errors.Join(fmt.Errorf("shutdown: %w", err), s.jobs.Stop(sctx))
+	}
+	// Requests done, the jobs they enqueued are drained within what is left of the grace.
+	if err := s.jobs.Stop(sctx); err != nil {
+		return fmt.Errorf("stop jobs: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)

@@ -13,6 +13,8 @@ const (
 	PrefixRefreshToken = "rct_"
 	PrefixClientSecret = "rcs_"
 	PrefixClaimToken   = "rcc_"
+	PrefixResetToken   = "rcp_"
+	PrefixCalendar     = "rcf_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.

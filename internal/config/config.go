@@ -46,6 +46,17 @@ type Config struct {
 	AdminAddr string
 	// CORSOrigins are the browser origins allowed to call the API; none turns CORS off.
 	CORSOrigins []string
+	// SMTPURL is the mail server (smtp:// or smtps://); empty: mail goes to DataDir/outbox.
+	SMTPURL string
+	// MailFrom is the sender of Recert's e-mails.
+	MailFrom string
+	// JobPollInterval is how often background work is looked for.
+	JobPollInterval time.Duration
+	// WebhookAllowPrivate lets webhooks reach private, loopback and link-local addresses.
+	WebhookAllowPrivate bool
+	// WebhookRetryBase is the delay before a failed delivery's first retry (not read from
+	// the environment: 5 s, shortened by tests).
+	WebhookRetryBase time.Duration
 }
 
 // DefaultPublicURL is RECERT_PUBLIC_URL when it is not set.
@@ -74,6 +85,10 @@ var Vars = []Var{
 	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
 	{"RECERT_ADMIN_ADDR", "127.0.0.1:9090", "address of the operations listener (/metrics, /debug/pprof/); keep it off the public network; off: none"},
 	{"RECERT_CORS_ORIGINS", "", "comma-separated browser origins (https://app.example.org) allowed to call the API; empty: CORS off"},
+	{"RECERT_SMTP_URL", "", "mail server, smtp://user:pass@host:587 or smtps://…; empty: e-mails are written to DATA_DIR/outbox"},
+	{"RECERT_MAIL_FROM", "Recert <recert@localhost>", "sender of Recert's e-mails"},
+	{"RECERT_JOB_POLL_INTERVAL", "1s", "how often background work (e-mail, webhooks) is looked for"},
+	{"RECERT_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks reach private, loopback and link-local addresses (tests, closed networks)"},
 }
 
 // Load reads and validates the configuration; it reports every invalid variable at once.
@@ -157,6 +172,17 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.CORSOrigins = append(c.CORSOrigins, o)
 	}
+	c.SMTPURL, c.MailFrom = get("RECERT_SMTP_URL"), get("RECERT_MAIL_FROM")
+	if u, err := url.Parse(c.SMTPURL); c.SMTPURL != "" && (err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "") {
+		bad("RECERT_SMTP_URL", errors.New("want smtp://host:port or smtps://host:port"))
+	}
+	if c.JobPollInterval, err = time.ParseDuration(get("RECERT_JOB_POLL_INTERVAL")); err != nil || c.JobPollInterval < time.Millisecond {
+		bad("RECERT_JOB_POLL_INTERVAL", errors.New("want a duration such as 1s"))
+	}
+	if c.WebhookAllowPrivate, err = strconv.ParseBool(get("RECERT_WEBHOOK_ALLOW_PRIVATE")); err != nil {
+		bad("RECERT_WEBHOOK_ALLOW_PRIVATE", errors.New("want true or false"))
+	}
+	c.WebhookRetryBase = 5 * time.Second
 	return c, errors.Join(errs...)
 }
 
@@ -202,6 +228,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("admin_password", setOrNot(c.AdminPassword)),
 		slog.String("admin_addr", c.AdminAddr),
 		slog.String("cors_origins", strings.Join(c.CORSOrigins, ",")),
+		slog.String("smtp_url", Redact(c.SMTPURL)),
+		slog.String("mail_from", c.MailFrom),
+		slog.Bool("webhook_allow_private", c.WebhookAllowPrivate),
 	)
 }
 

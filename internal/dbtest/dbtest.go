@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"net/url"
 	"os"
@@ -113,15 +114,18 @@ type migrator struct{}
 
 func (migrator) Hash() (string, error) {
 	h := sha256.New()
-	err := fs.WalkDir(store.Migrations(store.Postgres), ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	var err error
+	for _, fsys := range []fs.FS{store.Migrations(store.Postgres), store.JobMigrations(store.Postgres)} {
+		err = errors.Join(err, fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(fsys, path)
+			h.Write([]byte(path))
+			h.Write(b)
 			return err
-		}
-		b, err := fs.ReadFile(store.Migrations(store.Postgres), path)
-		h.Write([]byte(path))
-		h.Write(b)
-		return err
-	})
+		}))
+	}
 	return hex.EncodeToString(h.Sum(nil)), err
 }
 

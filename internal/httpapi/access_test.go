@@ -13,6 +13,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -72,10 +73,21 @@ var accessTable = []accessRow{
 	}, public},
 	{"claimMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		m := w.unclaimedMemberOfA(t)
-		token := claimToken(t, w, m.ID)
+		token := claimToken(t, w, m)
 		return w.env.Client.ClaimMemberWithResponse(t.Context(), api.ClaimRequest{
-			ClaimToken: token, Email: openapi_types.Email(apitest.Email(t, "claimer")), Password: apitest.Password}, as)
+			ClaimToken: token, Email: openapi_types.Email(m.Email), Password: apitest.Password}, as)
 	}, [8]int{201, 201, 201, 201, 201, 201, 201, 201}},
+	{"requestPasswordReset", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RequestPasswordResetWithResponse(t.Context(), api.PasswordResetRequest{Email: "pat@example.org"}, as)
+	}, [8]int{202, 202, 202, 202, 202, 202, 202, 202}},
+	{"resetPassword", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		u := w.freshOrganizer(t, w.orgA.ID)
+		plain, hash := auth.NewSecret(auth.PrefixResetToken)
+		if err := w.env.Store.CreatePasswordReset(t.Context(), u.ID, hash, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		return w.env.Client.ResetPasswordWithResponse(t.Context(), api.PasswordReset{Token: plain, Password: "a brand new passphrase"}, as)
+	}, [8]int{204, 204, 204, 204, 204, 204, 204, 204}},
 	{"getMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetMeWithResponse(t.Context(), as)
 	}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
@@ -129,8 +141,8 @@ var accessTable = []accessRow{
 		return w.env.Client.UpdateMemberWithResponse(t.Context(), w.member.ID, nil, api.MemberUpdate{BirthMonth: ptr(3)}, as)
 	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
 	{"createClaimToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.CreateClaimTokenWithResponse(t.Context(), w.unclaimedMemberOfA(t).ID, as)
-	}, [8]int{401, 404, 404, 201, 404, 201, 403, 201}},
+		return w.env.Client.CreateClaimTokenWithResponse(t.Context(), w.unclaimedMemberOfA(t).ID, api.ClaimInvitationInput{}, as)
+	}, [8]int{401, 404, 404, 202, 404, 202, 403, 202}},
 
 	{"listClients", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListClientsWithResponse(t.Context(), nil, as)
@@ -369,7 +381,7 @@ func TestAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows, disputeRows)
+	table := slices.Concat(accessTable, eventRows, progressRows, activityRows, leaveAndEvidenceRows, disputeRows, webhookRows)
 	rows := map[string]bool{}
 	for _, r := range table {
 		rows[r.op] = true
@@ -399,13 +411,14 @@ func TestAccess(t *testing.T) {
 	})
 }
 
-func claimToken(t *testing.T, w *world, memberID string) string {
+// claimToken invites the member as an administrator and reads the token from the e-mail.
+func claimToken(t *testing.T, w *world, m recert.Member) string {
 	t.Helper()
-	res, err := w.env.Client.CreateClaimTokenWithResponse(t.Context(), memberID, w.as("admin"))
-	if err != nil || res.JSON201 == nil {
-		t.Fatalf("claim token: %v %s", err, res.Body)
+	res, err := w.env.Client.CreateClaimTokenWithResponse(t.Context(), m.ID, api.ClaimInvitationInput{}, w.as("admin"))
+	if err != nil || res.JSON202 == nil {
+		t.Fatalf("claim invitation: %v %s", err, res.Body)
 	}
-	return res.JSON201.ClaimToken
+	return apitest.Link(t, w.env.Outbox(t, m.Email, 1)[0], "/app/claim?token=")
 }
 
 var codeSeq int

@@ -132,9 +132,13 @@ func (s *Server) ReviewActivity(ctx context.Context, req api.ReviewActivityReque
 	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
-	a, err := s.store.UpdateActivity(ctx, req.ActivityID, string(b.Decision), reason, principalFrom(ctx).Subject, func(a *recert.Activity) error {
-		a.ReviewStatus, a.ReviewReason = string(b.Decision), reason
-		return nil
+	var a recert.Activity
+	err := s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
+		a, err = s.store.UpdateActivity(ctx, req.ActivityID, string(b.Decision), reason, principalFrom(ctx).Subject, func(a *recert.Activity) error {
+			a.ReviewStatus, a.ReviewReason = string(b.Decision), reason
+			return nil
+		})
+		return []ledger.Notice{{Type: ledger.NoticeActivityReviewed, MemberID: a.MemberID, ActivityID: a.ID, Reason: reason}}, err
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/safecsv"
 )
@@ -121,7 +122,11 @@ func (s *Server) CorrectAttendance(ctx context.Context, req api.CorrectAttendanc
 		}
 		ceus = &u
 	}
-	a, err := s.store.CorrectAttendance(ctx, req.AttendanceID, b.Sessions, ceus, b.Reason, recert.SourceCorrection, principalFrom(ctx).Subject)
+	var a recert.Attendance
+	err := s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
+		a, err = s.store.CorrectAttendance(ctx, req.AttendanceID, b.Sessions, ceus, b.Reason, recert.SourceCorrection, principalFrom(ctx).Subject)
+		return attendanceNotice(ledger.NoticeAttendanceCorrected, a, b.Reason), err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +138,11 @@ func (s *Server) RevokeAttendance(ctx context.Context, req api.RevokeAttendanceR
 	if _, err := s.managedAttendance(ctx, req.AttendanceID); err != nil {
 		return nil, err
 	}
-	a, err := s.store.RevokeAttendance(ctx, req.AttendanceID, req.Params.Reason, principalFrom(ctx).Subject)
+	var a recert.Attendance
+	err := s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
+		a, err = s.store.RevokeAttendance(ctx, req.AttendanceID, req.Params.Reason, principalFrom(ctx).Subject)
+		return attendanceNotice(ledger.NoticeAttendanceRevoked, a, req.Params.Reason), err
+	})
 	if err != nil {
 		return nil, err
 	}

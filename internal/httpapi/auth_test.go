@@ -248,34 +248,40 @@ func TestClaimFlowAndSecretsStayOutOfLogs(t *testing.T) {
 		w := newWorld(t, env)
 		ctx := t.Context()
 		m := w.unclaimedMemberOfA(t)
-		claim, err := env.Client.CreateClaimTokenWithResponse(ctx, m.ID, w.as("organizer A"))
-		if err != nil || claim.JSON201 == nil {
-			t.Fatalf("claim token: %v %s", err, claim.Body)
+		claim, err := env.Client.CreateClaimTokenWithResponse(ctx, m.ID, api.ClaimInvitationInput{}, w.as("organizer A"))
+		if err != nil || claim.JSON202 == nil || string(claim.JSON202.Email) != m.Email || strings.Contains(string(claim.Body), "rcc_") {
+			t.Fatalf("claim invitation: %v %s", err, claim.Body)
 		}
-		secrets := []string{apitest.Password, claim.JSON201.ClaimToken}
+		claimToken := apitest.Link(t, env.Outbox(t, m.Email, 1)[0], "/app/claim?token=")
+		secrets := []string{apitest.Password, claimToken}
 		for _, tok := range w.tokens {
 			if tok != "" {
 				secrets = append(secrets, tok)
 			}
 		}
 
-		weak, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claim.JSON201.ClaimToken,
-			Email: "new.member@example.org", Password: "password123"})
+		weak, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claimToken,
+			Email: openapi_types.Email(m.Email), Password: "password123"})
 		if weak.StatusCode() != 422 || weak.ApplicationProblemJSON422 == nil || len(weak.ApplicationProblemJSON422.Errors) != 1 ||
 			weak.ApplicationProblemJSON422.Errors[0].Pointer != "#/password" {
 			t.Fatalf("weak password: %d %s", weak.StatusCode(), weak.Body)
 		}
-		good, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claim.JSON201.ClaimToken,
-			Email: openapi_types.Email("new.member@example.org"), Password: apitest.Password})
+		other, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claimToken,
+			Email: openapi_types.Email("someone.else@example.org"), Password: apitest.Password})
+		if other.StatusCode() != 422 || other.ApplicationProblemJSON422 == nil || other.ApplicationProblemJSON422.Errors[0].Pointer != "#/email" {
+			t.Fatalf("a claim with another address: %d %s", other.StatusCode(), other.Body)
+		}
+		good, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claimToken,
+			Email: openapi_types.Email(m.Email), Password: apitest.Password})
 		if good.JSON201 == nil || value(good.JSON201.MemberID) != m.ID || good.JSON201.Role != "member" {
 			t.Fatalf("claim: %d %s", good.StatusCode(), good.Body)
 		}
-		reuse, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claim.JSON201.ClaimToken,
-			Email: openapi_types.Email("someone.else@example.org"), Password: apitest.Password})
+		reuse, _ := env.Client.ClaimMemberWithResponse(ctx, api.ClaimRequest{ClaimToken: claimToken,
+			Email: openapi_types.Email(m.Email), Password: apitest.Password})
 		if reuse.StatusCode() != 422 {
 			t.Errorf("a claim token worked twice: %d", reuse.StatusCode())
 		}
-		token := env.Login(t, "new.member@example.org")
+		token := env.Login(t, m.Email)
 		me, _ := env.Client.GetMeWithResponse(ctx, apitest.Bearer(token))
 		if me.JSON200 == nil || me.JSON200.Member == nil || me.JSON200.Member.ID != m.ID || !me.JSON200.Member.Claimed {
 			t.Fatalf("me after claiming: %s", me.Body)

@@ -117,6 +117,9 @@ func (s *Server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMe
 			return nil, err
 		}
 		me.User = ptr(toUser(u))
+		if me.Preferences, err = s.preferences(ctx, u.ID); err != nil {
+			return nil, err
+		}
 	}
 	if p.MemberID != "" {
 		m, err := s.store.Member(ctx, p.MemberID)

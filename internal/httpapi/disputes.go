@@ -45,7 +45,11 @@ func (s *Server) CreateDispute(ctx context.Context, req api.CreateDisputeRequest
 	case found:
 		d.AttendanceID = current.ID
 	}
-	created, err := s.store.CreateDispute(ctx, d, p.Subject)
+	var created recert.Dispute
+	err = s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
+		created, err = s.store.CreateDispute(ctx, d, p.Subject)
+		return disputeNotice(ledger.NoticeDisputeFiled, created), err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -115,16 +119,22 @@ func (s *Server) ResolveDispute(ctx context.Context, req api.ResolveDisputeReque
 	}
 	reason := strings.TrimSpace(value(req.Body.Reason))
 	actor := principalFrom(ctx).Subject
-	status, attendanceID := "rejected", d.AttendanceID
-	if req.Body.Decision == "accepted" {
-		status, err = "accepted", nil
-		if attendanceID, err = s.applyDispute(ctx, d, actor); err != nil {
-			return nil, err
-		}
-	} else if reason == "" {
+	if req.Body.Decision != "accepted" && reason == "" {
 		return nil, fieldError("#/reason", "a rejection needs a reason")
 	}
-	resolved, err := s.store.ResolveDispute(ctx, d.ID, status, reason, attendanceID, actor)
+	var resolved recert.Dispute
+	// The attendance it posts, the decision and its notice commit together.
+	err = s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
+		status, attendanceID := "rejected", d.AttendanceID
+		if req.Body.Decision == "accepted" {
+			status = "accepted"
+			if attendanceID, err = s.applyDispute(ctx, d, actor); err != nil {
+				return nil, err
+			}
+		}
+		resolved, err = s.store.ResolveDispute(ctx, d.ID, status, reason, attendanceID, actor)
+		return disputeNotice(ledger.NoticeDisputeDecided, resolved), err
+	})
 	if err != nil {
 		return nil, err
 	}

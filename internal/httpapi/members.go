@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	openapi_types "github.com/oapi-codegen/runtime/types"
+
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
@@ -239,19 +241,55 @@ func applyMemberUpdate(m *recert.Member, b *api.MemberUpdate) {
 	}
 }
 
-// CreateClaimToken issues a one-time token with which the person creates their login.
+// CreateClaimToken e-mails the member a one-time link with which they create their login;
+// the token is never shown to the inviter.
 func (s *Server) CreateClaimToken(ctx context.Context, req api.CreateClaimTokenRequestObject) (api.CreateClaimTokenResponseObject, error) {
 	p := principalFrom(ctx)
 	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
 		return nil, err
 	}
 	if p.Role == recert.RoleMember {
-		return nil, forbidden("members cannot issue claim tokens")
+		return nil, forbidden("members cannot invite members")
+	}
+	email, err := s.invitationAddress(ctx, p, req)
+	if err != nil {
+		return nil, err
 	}
 	plain, hash := auth.NewSecret(auth.PrefixClaimToken)
 	expires := s.now().Add(claimTTL)
-	if err := s.store.CreateClaimToken(ctx, req.MemberID, hash, expires, p.Subject); err != nil {
+	err = s.notifying(ctx, func(ctx context.Context) ([]ledger.Notice, error) {
+		if req.Body != nil && req.Body.Email != nil {
+			if _, err := s.store.UpdateMember(ctx, req.MemberID, 0, p.Subject, func(m *recert.Member) error {
+				m.Email = email
+				return nil
+			}); err != nil {
+				return nil, err
+			}
+		}
+		err := s.store.CreateClaimToken(ctx, req.MemberID, hash, expires, p.Subject)
+		return []ledger.Notice{{Type: ledger.NoticeClaimInvitation, MemberID: req.MemberID, Token: plain}}, err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return api.CreateClaimToken201JSONResponse{MemberID: req.MemberID, ClaimToken: plain, ExpiresAt: expires}, nil
+	return api.CreateClaimToken202JSONResponse{MemberID: req.MemberID, Email: openapi_types.Email(email), ExpiresAt: expires}, nil
+}
+
+// invitationAddress is where a claim invitation goes: the member's address on record, or
+// the one an administrator enters.
+func (s *Server) invitationAddress(ctx context.Context, p recert.Principal, req api.CreateClaimTokenRequestObject) (string, error) {
+	if req.Body != nil && req.Body.Email != nil {
+		if !p.IsAdmin() {
+			return "", fieldError("#/email", "only an administrator enters an address for a member")
+		}
+		return recert.NormalizeEmail(string(*req.Body.Email)), nil
+	}
+	m, err := s.store.Member(ctx, req.MemberID)
+	if err != nil {
+		return "", err
+	}
+	if m.Email == "" {
+		return "", fieldError("#/email", "the member has no e-mail address on record: an administrator can enter one")
+	}
+	return m.Email, nil
 }

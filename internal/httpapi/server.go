@@ -59,6 +59,10 @@ type Options struct {
 	// Unreachable reports whether an error the repositories did not translate means the
 	// database cannot be reached; such failures answer 503 rather than 500.
 	Unreachable func(error) bool
+
+	Outbox         ledger.Outbox // tells people what changed; nil: nobody is told
+	Webhooks       WebhookQueue  // nil: no subscriptions are taken
+	PublicURL      string        // the service's base URL, for addresses it hands out
 }
 
 // Server implements the API operations.
@@ -80,6 +84,9 @@ type Server struct {
 	rosters        *ledger.Rosters
 	idem           *ledger.Idempotency
 	progress       *ledger.Progress
+	outbox         ledger.Outbox
+	webhooks       WebhookQueue
+	publicURL      string
 	now            func() time.Time
 	unreachable    func(error) bool
 	hsts           bool
@@ -104,6 +111,12 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
+	}
+	if o.Webhooks == nil {
+		o.Webhooks = noWebhooks{}
+	}
 	// Verifying against this hash when an account does not exist takes as long as a real check.
 	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
 	if err != nil {
@@ -117,7 +130,8 @@ func NewHandler(o Options) (http.Handler, error) {
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
-		rosters: ledger.NewRosters(o.Store, o.Now), idem: ledger.NewIdempotency(o.Store, o.Store),
+		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
+		idem: ledger.NewIdempotency(o.Store, o.Store),
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
@@ -136,6 +150,8 @@ func NewHandler(o Options) (http.Handler, error) {
 	docs := docsHandler()
 	e.GET("/docs", docs)
 	e.GET("/docs/*", docs)
+	e.GET("/app/claim", htmlPage("claim.html"))
+	e.GET("/app/reset", htmlPage("reset.html"))
 	return e, nil
 }
 

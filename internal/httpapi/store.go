@@ -34,6 +34,12 @@ type Store interface {
 	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
 	CheckClaimToken(ctx context.Context, hash []byte) error
 	ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error)
+	CreatePasswordReset(ctx context.Context, userID string, hash []byte, expiresAt time.Time) error
+	SpendPasswordReset(ctx context.Context, hash []byte) (string, error)
+	DeadlineReminders(ctx context.Context, userID string) (bool, error)
+	SetDeadlineReminders(ctx context.Context, userID string, on bool) error
+	SetCalendarFeed(ctx context.Context, memberID string, hash []byte) error
+	CalendarMember(ctx context.Context, hash []byte) (string, error)
 
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)
@@ -49,6 +55,7 @@ type Store interface {
 
 	AttemptStore
 	ledger.RosterStore
+	WebhookStore
 	ledger.IdempotencyStore
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)

@@ -146,7 +146,7 @@ func (w *world) newClient(t *testing.T, orgID string, scopes ...string) (recert.
 // unclaimedMemberOfA is a fresh member record related to organization A, without a login.
 func (w *world) unclaimedMemberOfA(t *testing.T) recert.Member {
 	t.Helper()
-	m, err := w.env.Store.CreateMember(context.Background(), recert.Member{Name: "New Person"}, w.orgA.ID, "test")
+	m, err := w.env.Store.CreateMember(context.Background(), recert.Member{Name: "New Person", Email: apitest.Email(t, "new")}, w.orgA.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -152,8 +152,9 @@ type RosterResult struct {
 
 // Rosters posts rosters.
 type Rosters struct {
-	store RosterStore
-	now   func() time.Time
+	store  RosterStore
+	now    func() time.Time
+	outbox Outbox
 }
 
 // NewRosters returns the roster use cases over store; now is the clock (nil: time.Now).
@@ -161,7 +162,13 @@ func NewRosters(store RosterStore, now func() time.Time) *Rosters {
 	if now == nil {
 		now = time.Now
 	}
-	return &Rosters{store: store, now: now}
+	return &Rosters{store: store, now: now, outbox: Discard{}}
+}
+
+// WithOutbox has the rosters tell the members whose attendance they change, through o.
+func (r *Rosters) WithOutbox(o Outbox) *Rosters {
+	r.outbox = o
+	return r
 }
 
 // Post checks every row, matches it to a member, plans what it changes and, unless this is a
@@ -195,6 +202,9 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 		}
 		w := p.write(r.now().UTC().Truncate(time.Microsecond)) // as the database keeps it
 		if err := r.store.WriteRoster(ctx, w); err != nil {
+			return err
+		}
+		if err := r.outbox.Notify(ctx, rosterNotices(in.EventID, w)...); err != nil {
 			return err
 		}
 		res = p.result()

@@ -85,9 +85,11 @@ func (p Principal) ActsFor(orgID string) bool {
 var roleScopes = map[string][]string{
 	RoleAdmin: {"organizations:read", "organizations:write", "users:read", "users:write", "members:read",
 		"members:write", "clients:read", "clients:write", "events:read", "events:write", "attendance:read",
-		"attendance:write", "progress:read", "programs:write", "activities:read", "activities:write", "activities:review"},
+		"attendance:write", "progress:read", "programs:write", "activities:read", "activities:write", "activities:review",
+		"webhooks:read", "webhooks:write"},
 	RoleOrganizer: {"organizations:read", "members:read", "members:write", "clients:read", "clients:write",
-		"events:read", "events:write", "attendance:read", "attendance:write", "progress:read"},
+		"events:read", "events:write", "attendance:read", "attendance:write", "progress:read",
+		"webhooks:read", "webhooks:write"},
 	RoleMember: {"members:read", "members:write", "events:read", "attendance:read", "progress:read",
 		"activities:read", "activities:write"},
 }
@@ -97,7 +99,8 @@ func RoleScopes(role string) []string { return slices.Clone(roleScopes[role]) }
 
 // ClientScopes are the scopes an app may be registered with.
 var ClientScopes = []string{"organizations:read", "members:read", "members:write", "events:read",
-	"events:write", "attendance:read", "attendance:write", "progress:read", "activities:read", "activities:write"}
+	"events:write", "attendance:read", "attendance:write", "progress:read", "activities:read", "activities:write",
+	"webhooks:read", "webhooks:write"}
 
 // RefreshToken is one link in a chain of refresh tokens issued from one sign-in.
 type RefreshToken struct {

@@ -32,7 +32,7 @@ func MigrateDB(ctx context.Context, db *sql.DB, e Engine) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", e, err)
 	}
-	return nil
+	return migrateRiver(ctx, db, e)
 }
 
 func newProvider(db *sql.DB, e Engine) (*goose.Provider, error) {
@@ -58,6 +58,9 @@ func newProvider(db *sql.DB, e Engine) (*goose.Provider, error) {
 func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.goose.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.engine, err)
+	}
+	if err := migrateRiver(ctx, s.sqlDB, s.engine); err != nil {
+		return err
 	}
 	return backfillSearch(ctx, s.db)
 }

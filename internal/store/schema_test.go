@@ -125,7 +125,7 @@ func scan(t *testing.T, db *gorm.DB, query string, args ...any) [][]string {
 func sqliteSchema(t *testing.T, db *gorm.DB) schema {
 	s := schema{}
 	for _, r := range scan(t, db, `SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version' ORDER BY name`) {
+		AND name NOT LIKE 'sqlite_%' AND name <> 'goose_db_version' AND name NOT LIKE 'river_%' ORDER BY name`) {
 		name := r[0]
 		var tb table
 		pk := map[int]string{}
@@ -170,7 +170,8 @@ func sqliteSchema(t *testing.T, db *gorm.DB) schema {
 func postgresSchema(t *testing.T, db *gorm.DB) schema {
 	s := schema{}
 	for _, r := range scan(t, db, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version'`) {
+		WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'goose_db_version'
+		AND table_name NOT LIKE 'river_%'`) {
 		name := r[0]
 		var tb table
 		for _, c := range scan(t, db, `SELECT column_name, data_type, is_nullable FROM information_schema.columns

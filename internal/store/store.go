@@ -36,6 +36,7 @@ type Store struct {
 	sqlDB  *sql.DB
 	engine Engine
 	goose  *goose.Provider
+	dsn    string // of the SQLite file, for River's own pool
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the SQLite file
@@ -70,7 +71,11 @@ func OpenSQLite(path string) (*Store, error) {
 	// queueing many writers on the busy timeout.
 	sqlDB.SetMaxOpenConns(4)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return newStore(db, sqlDB, SQLite)
+	s, err := newStore(db, sqlDB, SQLite)
+	if s != nil {
+		s.dsn = dsn
+	}
+	return s, err
 }
 
 // OpenPostgres connects to PostgreSQL at url. Without a connect_timeout in url, a new

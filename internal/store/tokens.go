@@ -133,6 +133,9 @@ func (s *Store) ClaimMember(ctx context.Context, hash []byte, u recert.User, pas
 		} else if err != nil {
 			return TranslateError(err, "claim token")
 		}
+		if err := claimAddress(tx, claim.MemberID, u.Email); err != nil {
+			return err
+		}
 		res := tx.Model(&claimRow{}).Where("token_hash = ? AND used_at IS NULL", hash).Update("used_at", now)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return recert.Errorf(recert.EINVALID, "the claim token is invalid, used or expired")
@@ -153,4 +156,18 @@ func (s *Store) ClaimMember(ctx context.Context, hash []byte, u recert.User, pas
 		return recert.User{}, err
 	}
 	return s.User(ctx, userID)
+}
+
+// claimAddress checks that a claim uses the member's address on record: the one its
+// invitation was sent to.
+func claimAddress(tx *gorm.DB, memberID, email string) error {
+	var onRecord *string
+	if err := tx.Table("members").Select("email").Where("id = ?", memberID).Scan(&onRecord).Error; err != nil {
+		return TranslateError(err, "member "+memberID)
+	}
+	if onRecord == nil || recert.NormalizeEmail(*onRecord) != recert.NormalizeEmail(email) {
+		return &recert.Error{Code: recert.EINVALID, Message: "claim with the address the invitation was sent to",
+			Fields: []recert.FieldError{{Location: "body", Pointer: "#/email", Detail: "not the address the invitation was sent to"}}}
+	}
+	return nil
 }

@@ -1,0 +1,30 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// notifying runs write and hands the notices it returns to the outbox in one transaction:
+// they are sent only if the write commits.
+func (s *Server) notifying(ctx context.Context, write func(ctx context.Context) ([]ledger.Notice, error)) error {
+	return s.store.InTx(ctx, func(ctx context.Context) error {
+		ns, err := write(ctx)
+		if err != nil {
+			return err
+		}
+		return s.outbox.Notify(ctx, ns...)
+	})
+}
+
+// attendanceNotice tells the member of a change to their attendance.
+func attendanceNotice(kind string, a recert.Attendance, reason string) []ledger.Notice {
+	return []ledger.Notice{{Type: kind, MemberID: a.MemberID, EventID: a.EventID, AttendanceID: a.ID, Reason: reason}}
+}
+
+// disputeNotice tells of a dispute: its filing to the organizers, its decision to the member.
+func disputeNotice(kind string, d recert.Dispute) []ledger.Notice {
+	return []ledger.Notice{{Type: kind, MemberID: d.MemberID, EventID: d.EventID, DisputeID: d.ID, Reason: d.ResolutionReason}}
+}

@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// resetTTL is how long a password reset link works.
+const resetTTL = time.Hour
+
+// RequestPasswordReset e-mails a reset link to the account with the address, if any; the
+// answer is the same either way.
+func (s *Server) RequestPasswordReset(ctx context.Context, req api.RequestPasswordResetRequestObject) (api.RequestPasswordResetResponseObject, error) {
+	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
+		return nil, err
+	}
+	u, hash, err := s.store.UserByEmail(ctx, string(req.Body.Email))
+	switch {
+	case recert.ErrorCode(err) == recert.ENOTFOUND, err == nil && (u.Disabled || hash == ""):
+		return api.RequestPasswordReset202Response{}, nil
+	case err != nil:
+		return nil, err
+	}
+	plain, tokenHash := auth.NewSecret(auth.PrefixResetToken)
+	err = s.notifying(ctx, func(ctx context.Context) ([]ledger.Notice, error) {
+		err := s.store.CreatePasswordReset(ctx, u.ID, tokenHash, s.now().Add(resetTTL))
+		return []ledger.Notice{{Type: ledger.NoticePasswordReset, UserID: u.ID, Token: plain}}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.RequestPasswordReset202Response{}, nil
+}
+
+// ResetPassword spends a reset token and sets the new password, ending every sign-in.
+func (s *Server) ResetPassword(ctx context.Context, req api.ResetPasswordRequestObject) (api.ResetPasswordResponseObject, error) {
+	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
+		return nil, err
+	}
+	if err := checkPassword(req.Body.Password, "#/password"); err != nil {
+		return nil, err
+	}
+	pwHash, err := auth.HashPassword(req.Body.Password, s.passwordParams)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(ctx context.Context) error {
+		userID, err := s.store.SpendPasswordReset(ctx, auth.HashSecret(req.Body.Token))
+		if err != nil {
+			return err
+		}
+		_, err = s.store.UpdateUser(ctx, userID, recert.UserChange{PasswordHash: &pwHash}, userID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return api.ResetPassword204Response{}, nil
+}

@@ -1,0 +1,94 @@
+package ledger
+
+import "context"
+
+// Notice kinds: what a change tells the people it concerns once it commits.
+const (
+	NoticeAttendancePosted    = "attendance.posted"
+	NoticeAttendanceCorrected = "attendance.corrected"
+	NoticeAttendanceRevoked   = "attendance.revoked"
+	NoticeDisputeFiled        = "dispute.filed"
+	NoticeDisputeDecided      = "dispute.decided"
+	NoticeActivityReviewed    = "activity.reviewed"
+	NoticeClaimInvitation     = "claim.invitation"
+	NoticePasswordReset       = "password.reset"
+	NoticeWebhookDisabled     = "webhook.disabled"
+	NoticeDeadlineReminder    = "deadline.reminder"
+)
+
+// Notice is one thing a change tells a person, named by ids: who and what it concerns are
+// read again when it is sent, after the change commits.
+type Notice struct {
+	Type         string `json:"type"`
+	MemberID     string `json:"member_id,omitempty"`
+	EventID      string `json:"event_id,omitempty"`
+	AttendanceID string `json:"attendance_id,omitempty"`
+	DisputeID    string `json:"dispute_id,omitempty"`
+	ActivityID   string `json:"activity_id,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	UserID       string `json:"user_id,omitempty"`
+	PostingID    string `json:"posting_id,omitempty"`
+	// Counts of a posted roster's rows, by what became of them (created, updated).
+	Counts         map[string]int `json:"counts,omitempty"`
+	OrganizationID string         `json:"organization_id,omitempty"`
+	WebhookID      string         `json:"webhook_id,omitempty"`
+	Reminder       *Reminder      `json:"reminder,omitempty"`
+	// MemberIDs are the members whose credit a posted roster changed.
+	MemberIDs []string `json:"member_ids,omitempty"`
+	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
+	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
+	Token string `json:"token,omitempty"`
+}
+
+// Reminder is what a deadline reminder says.
+type Reminder struct {
+	Threshold   string `json:"threshold"` // "180", "90", "30", "7" (days before the period ends) or "report"
+	ProgramID   string `json:"program_id"`
+	ProgramName string `json:"program_name"`
+	Date        string `json:"date"` // the period's last day, or the report's due date
+	Days        int    `json:"days"` // from the reminder to Date
+	Remaining   string `json:"remaining,omitempty"`
+	Unit        string `json:"unit,omitempty"`
+}
+
+// Outbox takes the notices of a change. Notify must be called with the context of the
+// change's transaction: the notices are sent once it commits, and never when it rolls back.
+type Outbox interface {
+	Notify(ctx context.Context, notices ...Notice) error
+}
+
+// Discard is an Outbox that sends nothing.
+type Discard struct{}
+
+// Notify drops the notices.
+func (Discard) Notify(context.Context, ...Notice) error { return nil }
+
+// rosterNotices tells that a roster was posted, and each member whose attendance it
+// corrected or revoked.
+func rosterNotices(eventID string, w RosterWrite) []Notice {
+	var out []Notice
+	if w.Posting != nil {
+		n := Notice{Type: NoticeAttendancePosted, EventID: eventID, PostingID: w.Posting.ID,
+			Counts: map[string]int{"created": len(w.Created), "updated": len(w.Updated), "members_created": len(w.NewMembers)}}
+		for _, a := range w.Created {
+			n.MemberIDs = append(n.MemberIDs, a.MemberID)
+		}
+		for _, u := range w.Updated {
+			n.MemberIDs = append(n.MemberIDs, u.After.MemberID)
+		}
+		out = append(out, n)
+	}
+	for _, u := range w.Updated {
+		n := Notice{MemberID: u.After.MemberID, EventID: u.After.EventID, AttendanceID: u.After.ID, Reason: w.Reason}
+		switch {
+		case u.After.Revoked && !u.Before.Revoked:
+			n.Type = NoticeAttendanceRevoked
+		case !u.After.Revoked:
+			n.Type = NoticeAttendanceCorrected
+		default:
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}

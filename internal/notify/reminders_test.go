@@ -1,0 +1,132 @@
+package notify_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/httpapi"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/notify"
+	"github.com/recert-dev/recert/internal/notify/mailtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// recording is an Outbox that keeps the notices.
+type recording struct {
+	mu      sync.Mutex
+	notices []ledger.Notice
+}
+
+func (r *recording) Notify(_ context.Context, ns ...ledger.Notice) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notices = append(r.notices, ns...)
+	return nil
+}
+
+// Deadline reminders go at 180, 90, 30 and 7 days before the period ends, each exactly once
+// however often the scan runs, with the clock the test sets; a member who turned them off
+// gets none.
+func TestRemindersGoOncePerThreshold(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		org, err := st.CreateOrganization(ctx, recert.Organization{Name: "Society", Code: "SOC"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := st.CreateMember(ctx, recert.Member{Name: "Robin Due", Email: "robin@example.org", ABCPID: "246810",
+			CertificationDate: recert.NewDate(2020, 3, 15), ABCPCycle: 1}, org.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := st.CreateUser(ctx, recert.User{Email: "robin@example.org", Name: "Robin Due", Role: recert.RoleMember, MemberID: m.ID}, "x", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		standing, err := httpapi.NewStanding(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viewer := recert.Principal{Subject: u.ID, Role: recert.RoleMember, MemberID: m.ID}
+		start := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+		periods, err := standing.Periods(ctx, m.ID, viewer, start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(periods, func(p ledger.PeriodStatus) bool { return p.ProgramID == "abcp-ccp-ceu" && p.Relation == "current" })
+		if i < 0 {
+			t.Fatalf("no current CEU period in %+v", periods)
+		}
+		end := periods[i].End.Time().Add(12 * time.Hour)
+
+		var now time.Time
+		out := &recording{}
+		r := notify.NewReminders(st, standing, out, func() time.Time { return now })
+		scan := func(daysBefore int) []string {
+			t.Helper()
+			now = end.AddDate(0, 0, -daysBefore)
+			out.mu.Lock()
+			out.notices = nil
+			out.mu.Unlock()
+			if err := r.Scan(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range out.notices {
+				if n.Reminder.ProgramID == "abcp-ccp-ceu" && n.Reminder.Threshold != "report" {
+					got = append(got, n.Reminder.Threshold)
+				}
+			}
+			return got
+		}
+		for _, c := range []struct {
+			daysBefore int
+			want       []string
+		}{
+			{181, nil}, {180, []string{"180"}}, {180, nil}, {179, nil}, {91, nil},
+			{90, []string{"90"}}, {60, nil}, {30, []string{"30"}}, {30, nil}, {8, nil}, {7, []string{"7"}}, {1, nil}, {0, nil},
+		} {
+			if got := scan(c.daysBefore); !slices.Equal(got, c.want) {
+				t.Errorf("%d days before the end: reminders %v, want %v", c.daysBefore, got, c.want)
+			}
+		}
+
+		// Each kind of reminder reaches a real SMTP server.
+		smtp := mailtest.Start(t)
+		sender, err := notify.NewSMTP(smtp.URL, "ce@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := notify.NewWorker(st, sender, "https://recert.example.org")
+		now = end.AddDate(0, 0, -7)
+		msgs, err := w.Messages(ctx, ledger.Notice{Type: ledger.NoticeDeadlineReminder, MemberID: m.ID, UserID: u.ID,
+			Reminder: &ledger.Reminder{Threshold: "7", ProgramID: "abcp-ccp-ceu", ProgramName: "ABCP CCP", Date: "2026-12-31", Days: 7, Remaining: "45.00", Unit: "ceu"}})
+		if err != nil || len(msgs) != 1 {
+			t.Fatalf("render: %v %v", msgs, err)
+		}
+		msgs[0].ID = "reminder.test@recert.example.org"
+		if err := sender.Send(ctx, msgs[0]); err != nil {
+			t.Fatal(err)
+		}
+		got := smtp.Wait(1)[0]
+		if got.Subject != "7 days left to complete ABCP CCP" || !strings.Contains(got.Text, "45.00 ceu still needed") || got.To[0] != "robin@example.org" {
+			t.Errorf("reminder mail: %+v", got)
+		}
+
+		// Turned off: nothing more, whatever the date.
+		if err := st.SetDeadlineReminders(ctx, u.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		now = end.AddDate(1, 0, 0)
+		out.notices = nil
+		if err := r.Scan(ctx); err != nil || len(out.notices) != 0 {
+			t.Errorf("reminders after turning them off: %+v %v", out.notices, err)
+		}
+	})
+}
