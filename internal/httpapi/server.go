@@ -60,9 +60,9 @@ type Options struct {
 	// database cannot be reached; such failures answer 503 rather than 500.
 	Unreachable func(error) bool
 
-	Outbox         ledger.Outbox // tells people what changed; nil: nobody is told
-	Webhooks       WebhookQueue  // nil: no subscriptions are taken
-	PublicURL      string        // the service's base URL, for addresses it hands out
+	Outbox    ledger.Outbox // tells people what changed; nil: nobody is told
+	Webhooks  WebhookQueue  // nil: no subscriptions are taken
+	PublicURL string        // the service's base URL, for addresses it hands out
 }
 
 // Server implements the API operations.
@@ -132,7 +132,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: ledger.NewIdempotency(o.Store, o.Store),
-		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
+		now:  func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
 
