@@ -8,6 +8,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/safecsv"
 )
@@ -227,7 +228,7 @@ func (s *Server) ListCredits(ctx context.Context, req api.ListCreditsRequestObje
 		return nil, err
 	}
 	if wantsCSV(requestInfoFrom(ctx).accept) {
-		b := creditsCSV(credits)
+		b := ledger.CreditsCSV(credits)
 		return api.ListCredits200TextCsvResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 	}
 	out := api.CreditList{MemberID: req.MemberID, Items: make([]api.Credit, len(credits))}
@@ -244,23 +245,6 @@ func (s *Server) ListCredits(ctx context.Context, req api.ListCreditsRequestObje
 func wantsCSV(accept string) bool {
 	csvAt, jsonAt := strings.Index(accept, "text/csv"), strings.Index(accept, "application/json")
 	return csvAt >= 0 && (jsonAt < 0 || csvAt < jsonAt)
-}
-
-func creditsCSV(credits []recert.Credit) []byte {
-	var buf bytes.Buffer
-	w := safecsv.NewWriter(&buf)
-	_ = w.Write([]string{"date", "category", "ceus", "event_title", "session_title", "organization", "approval_ref",
-		"format", "verified", "event_id", "session_id", "attendance_id"})
-	for _, c := range credits {
-		verified := "no"
-		if c.Verified {
-			verified = "yes"
-		}
-		_ = w.Write([]string{c.Date.String(), c.Category, c.CEUs.String(), c.EventTitle, c.SessionTitle, c.OrganizationName,
-			c.ApprovalRef, c.Format, verified, c.EventID, c.SessionID, c.AttendanceID})
-	}
-	w.Flush()
-	return buf.Bytes()
 }
 
 func toCredit(c recert.Credit) api.Credit {
