@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,7 +73,11 @@ func (p *Pages) cards(res ledger.Result) []card {
 				}
 				k := periodCard(e.Program, per.PeriodInfo, now)
 				for _, q := range per.Requirements {
-					k.Bars = append(k.Bars, bar{What: q.What + " (" + unit + ")", Counted: q.Counted.String(), Required: q.Required.String(),
+					what := q.What
+					if !strings.Contains(what, unit) {
+						what += " (" + unit + ")"
+					}
+					k.Bars = append(k.Bars, bar{What: what, Counted: q.Counted.String(), Required: q.Required.String(),
 						Value: int64(min(q.Counted, q.Required)), Max: int64(max(q.Required, 1)), Met: q.Met})
 				}
 				for _, n := range per.NotCounted {

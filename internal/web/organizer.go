@@ -97,7 +97,7 @@ func (p *Pages) eventData(c echo.Context, ev recert.Event) (eventData, error) {
 			for _, s := range a.Sessions {
 				ss = append(ss, codes[s.SessionID])
 			}
-			m := names[a.MemberID]
+			m := names[a.ID] // keyed by attendance
 			d.Attendees = append(d.Attendees, attendee{Attendance: a, Name: m.Name, ABCPID: m.ABCPID,
 				Sessions: strings.Join(ss, ", "), CEUs: a.Total().String()})
 		}
@@ -232,7 +232,7 @@ func rowOf(r ledger.RowResult) previewRow {
 	if out.Name == "" {
 		out.Name = cmpOr(r.Row.Email, r.Row.ABCPID)
 	}
-	if r.Reason != "" {
+	if r.Reason != "" && r.Status != ledger.RowRejected { // a rejection's reason is its first error
 		out.Outcome += ": " + r.Reason
 	}
 	switch m := r.Member; {
@@ -257,11 +257,9 @@ func rowOf(r ledger.RowResult) previewRow {
 			parts = append(parts, map[bool]string{true: "revoked", false: "restored"}[ch.RevokedAfter])
 		}
 		out.Changes = strings.Join(parts, "; ")
-	} else if r.Status == ledger.RowCreated && len(r.Row.Sessions) > 0 {
-		out.Changes = "sessions " + strings.Join(r.Row.Sessions, ", ")
 	}
 	for _, e := range r.Errors {
-		out.Errors = append(out.Errors, e.Detail)
+		out.Errors = append(out.Errors, strings.TrimPrefix(e.Detail, r.Row.Where()+": "))
 	}
 	return out
 }

@@ -83,6 +83,9 @@ func TestRosterPreviewConfirmAndRevoke(t *testing.T) {
 		}
 
 		_, body = b.get("/app/events/" + w.event.ID)
+		if !strings.Contains(html.UnescapeString(body), "<td>Renée Roy</td><td>104455</td>") {
+			t.Errorf("the attendance does not name Renée:\n%s", body)
+		}
 		id := regexp.MustCompile(`action="/app/attendance/([^/]+)/revoke"`).FindStringSubmatch(body)
 		if id == nil {
 			t.Fatalf("no revoke form on the event page:\n%s", body)
