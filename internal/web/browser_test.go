@@ -231,6 +231,10 @@ func TestBrowserJourneys(t *testing.T) {
 		if !strings.Contains(" Complete On track Behind Deficient Upcoming Not tracked ", " "+status+" ") {
 			t.Errorf("the card's status reads %q, not a status in words", status)
 		}
+		b.step("open what did not count", chromedp.Click(chromedp.CSS(`.card details summary`)), chromedp.WaitVisible(chromedp.CSS(`.notcounted`)))
+		if got := b.text(`.notcounted`); !strings.Contains(got, "Case report on circuit priming") {
+			t.Errorf("what did not count reads:\n%s", got)
+		}
 		b.check("dashboard")
 		b.step("open the credits", chromedp.Click(chromedp.Search(`//nav//a[.="Credits"]`)), chromedp.WaitVisible(chromedp.Search(`//h1[.="Your credits"]`)))
 		if got := b.text(`table`); !strings.Contains(got, "Fall Meeting") {

@@ -158,6 +158,9 @@ func TestMemberPages(t *testing.T) {
 		if !regexp.MustCompile(`class="badge">(Complete|On track|Behind|Deficient|Upcoming|Not tracked)<`).MatchString(text) {
 			t.Error("the dashboard does not say the status in words")
 		}
+		if !strings.Contains(text, "credit(s) that did not count") || !strings.Contains(text, "Case report on circuit priming") {
+			t.Errorf("the dashboard does not list the rejected activity as not counted:\n%s", text)
+		}
 		if !strings.Contains(text, "Deadline:") || !strings.Contains(text, " of ") {
 			t.Error("the dashboard lacks the deadline or counted of required")
 		}

@@ -53,6 +53,16 @@ func newWorld(t *testing.T, st *store.Store, opts ...app.Option) *world {
 	w.renee, err = st.CreateMember(ctx, recert.Member{Name: "Renée Roy", ABCPID: "104455", Email: "renee.roy@example.org",
 		CertificationDate: recert.Date{Year: 2024, Month: 3, Day: 1}, ABCPCycle: 1, Status: "active"}, w.org.ID, "test")
 	must(err)
+	// An activity an administrator rejected: the dashboard lists it among what did not count.
+	act, err := st.CreateActivity(ctx, recert.Activity{MemberID: w.renee.ID, Type: "publication", Date: recert.Date{Year: 2026, Month: 11, Day: 10},
+		CEUs: 200, Category: "I", Title: "Case report on circuit priming", DocumentationStatus: "none"}, "test")
+	must(err)
+	const why = "the article was not attached"
+	_, err = st.UpdateActivity(ctx, act.ID, recert.ReviewRejected, why, "test", func(a *recert.Activity) error {
+		a.ReviewStatus, a.ReviewReason = recert.ReviewRejected, why
+		return nil
+	})
+	must(err)
 	for _, m := range []recert.Member{{Name: "Nora NoID", Email: "nora@example.org"}} {
 		_, err = st.CreateMember(ctx, m, w.org.ID, "test")
 		must(err)
