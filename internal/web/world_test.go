@@ -77,12 +77,12 @@ func newWorld(t *testing.T, st *store.Store, opts ...app.Option) *world {
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	c    *http.Client
 }
 
-func (w *world) browser(t *testing.T) *browser {
+func (w *world) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, base: w.env.URL, c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
