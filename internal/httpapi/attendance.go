@@ -10,7 +10,6 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
-	"github.com/recert-dev/recert/internal/safecsv"
 )
 
 // visibleAttendance returns an attendance the caller may read: the member's own, or at an
@@ -287,25 +286,5 @@ func (s *Server) attendanceCSV(ctx context.Context, ev recert.Event) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	codes := map[string]string{}
-	for _, ses := range ev.Sessions {
-		codes[ses.ID] = ses.Code
-	}
-	var buf bytes.Buffer
-	w := safecsv.NewWriter(&buf)
-	_ = w.Write([]string{"name", "abcp_id", "email", "sessions", "ceus", "status", "attendance_id", "member_id"})
-	for _, h := range held {
-		m := who[h.ID]
-		var cs []string
-		for _, x := range h.Sessions {
-			cs = append(cs, codes[x.SessionID])
-		}
-		status := "counts"
-		if h.Revoked {
-			status = "revoked: " + h.RevokeReason
-		}
-		_ = w.Write([]string{m.Name, m.ABCPID, m.Email, strings.Join(cs, ";"), h.Total().String(), status, h.ID, h.MemberID})
-	}
-	w.Flush()
-	return buf.Bytes(), nil
+	return ledger.AttendanceCSV(ev, held, who), nil
 }

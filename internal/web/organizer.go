@@ -118,6 +118,26 @@ func (p *Pages) rosterTemplate(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", roster.Template(ev))
 }
 
+// attendanceCSV downloads the event's attendance, as the API exports it.
+func (p *Pages) attendanceCSV(c echo.Context) error {
+	ev, _, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	ctx := ctxOf(c)
+	held, err := p.store.HeldAttendance(ctx, ev.ID)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	who, err := p.store.EventAttendees(ctx, ev.ID)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="attendance.csv"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", ledger.AttendanceCSV(ev, held, who))
+}
+
 // preview is a roster's dry run and what confirming it needs.
 type preview struct {
 	Result  ledger.RosterResult

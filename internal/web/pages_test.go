@@ -104,6 +104,11 @@ func TestRosterPreviewConfirmAndRevoke(t *testing.T) {
 		if !strings.Contains(body, "Revoked: left before the first session") {
 			t.Error("the event page does not show the revocation")
 		}
+		res, export := b.get("/app/events/" + w.event.ID + "/attendance.csv")
+		if res.StatusCode != 200 || !strings.HasPrefix(export, "name,abcp_id,email,sessions,ceus,status") ||
+			!strings.Contains(export, "revoked: left before the first session") || strings.Count(export, "\n") != 5 {
+			t.Errorf("attendance export: %d\n%s", res.StatusCode, export)
+		}
 		// The template is the API's.
 		res, tmpl := b.get("/app/events/" + w.event.ID + "/roster-template.csv")
 		if res.StatusCode != 200 || !strings.HasPrefix(tmpl, "abcp_id,email,first_name,last_name,S1,Tue-AM,") {

@@ -73,6 +73,9 @@ func TestSignInSessionCSRFAndSignOut(t *testing.T) {
 			}
 		}
 
+		if res, body = b.get("/app/no-such-page"); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "That page does not exist") {
+			t.Errorf("unknown page: %d\n%s", res.StatusCode, body)
+		}
 		if res, _ = b.post("/app/sign-out", url.Values{}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign out: %d", res.StatusCode)
 		}

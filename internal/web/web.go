@@ -129,12 +129,16 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.GET("/events", p.events)
 	o.GET("/events/:event_id", p.event)
 	o.GET("/events/:event_id/roster-template.csv", p.rosterTemplate)
+	o.GET("/events/:event_id/attendance.csv", p.attendanceCSV)
 	o.POST("/events/:event_id/roster", p.rosterPreview)
 	o.POST("/events/:event_id/roster/confirm", p.rosterConfirm)
 	o.POST("/attendance/:attendance_id/revoke", p.revoke)
 
 	a := g.Group("", p.requireRole(recert.RoleAdmin))
 	a.GET("/members", p.members)
+
+	// Any other path under /app is a page that does not exist: say so as a page.
+	g.Any("/*", func(c echo.Context) error { return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such page")) })
 }
 
 // home sends people to their role's first page, or to sign in.
@@ -164,6 +168,8 @@ type view struct {
 	Flash string
 	Error string
 	Data  any
+	// Path is the request's path, for the navigation to mark the current page.
+	Path string
 }
 
 // render writes a page with status.
@@ -172,7 +178,8 @@ func (p *Pages) render(c echo.Context, status int, name, title string, data any)
 	if !ok {
 		return errors.New("no page " + name)
 	}
-	v := view{Title: title, CSRF: csrfToken(c), Data: data, Flash: flashes[c.QueryParam("done")]}
+	v := view{Title: title, CSRF: csrfToken(c), Data: data, Flash: flashes[c.QueryParam("done")],
+		Path: c.Request().URL.Path}
 	if u, ok := p.user(c); ok {
 		v.User = &u
 	}
