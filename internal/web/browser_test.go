@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,9 +98,46 @@ func (b *tab) step(name string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// until waits for a JavaScript predicate to hold on the page, evaluating it afresh each time
+// so that a navigation in between does no harm (DOM queries and polls do not survive one).
+func (b *tab) until(what, predicate string) {
+	b.t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!(`+predicate+`)`))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			page, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+			b.t.Fatalf("waiting for %s (%s): %v\nthe page reads:\n%s", what, predicate, err, page)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// heading is a predicate: the page's h1 reads text.
+func heading(text string) string {
+	return `document.querySelector("h1") && document.querySelector("h1").textContent === ` + strconv.Quote(text)
+}
+
+// flash is a predicate: the page confirms with text.
+func flash(text string) string {
+	return `document.querySelector(".flash") && document.querySelector(".flash").textContent === ` + strconv.Quote(text)
+}
+
+// present is a predicate: an element matches the CSS selector.
+func present(sel string) string { return `document.querySelector(` + strconv.Quote(sel) + `)` }
+
+// text is what the first element matching sel reads.
 func (b *tab) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	b.until(sel, present(sel))
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](present(sel)+`.innerText`))
 	if err != nil {
 		b.t.Fatalf("read %s: %v", sel, err)
 	}
@@ -159,17 +197,19 @@ func (b *tab) shot(name string) {
 
 func (b *tab) signIn(email, landing string) {
 	b.t.Helper()
-	b.step("open the sign-in page", chromedp.Navigate(b.base+"/app/sign-in"), chromedp.WaitVisible(chromedp.CSS(`#email`)))
+	b.step("open the sign-in page", chromedp.Navigate(b.base+"/app/sign-in"))
+	b.until("the sign-in form", present(`#email`))
 	b.step("sign in as "+email,
 		chromedp.SendKeys(chromedp.CSS(`#email`), email),
 		chromedp.SendKeys(chromedp.CSS(`#password`), "correct horse battery staple"),
-		chromedp.Click(chromedp.CSS(`form.narrow button`)),
-		chromedp.WaitVisible(chromedp.Search(`//h1[.="`+landing+`"]`)))
+		chromedp.Click(chromedp.CSS(`form.narrow button`)))
+	b.until("the first page", heading(landing))
 }
 
 func (b *tab) signOut() {
 	b.t.Helper()
-	b.step("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)), chromedp.WaitVisible(chromedp.Search(`//p[.="You are signed out."]`)))
+	b.step("sign out", chromedp.Click(chromedp.CSS(`form.signout button`)))
+	b.until("signed out", flash("You are signed out."))
 }
 
 // TestBrowserJourneys walks the organizer's journey (sign in, upload the messy roster, read
@@ -187,17 +227,19 @@ func TestBrowserJourneys(t *testing.T) {
 		if st.Engine() != store.SQLite {
 			b.shots = t.TempDir() // one set of screenshots
 		}
-		b.step("open the sign-in page", chromedp.Navigate(b.base+"/app/"), chromedp.WaitVisible(chromedp.CSS(`#email`)))
+		b.step("open the pages", chromedp.Navigate(b.base+"/app/"))
+		b.until("the sign-in form", present(`#email`))
 		b.check("sign-in")
 
 		// The organizer.
 		b.signIn(w.organizer, "Your events")
 		b.check("events")
-		b.step("open the event", chromedp.Click(chromedp.Search(`//a[.="Fall Meeting"]`)), chromedp.WaitVisible(chromedp.CSS(`#file`)))
+		b.step("open the event", chromedp.Click(chromedp.CSS(`.card h2 a`)))
+		b.until("the event page", present(`#file`))
 		b.step("upload the messy roster",
 			chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{roster}),
-			chromedp.Click(chromedp.CSS(`form.upload button`)),
-			chromedp.WaitVisible(chromedp.CSS(`#preview`)))
+			chromedp.Click(chromedp.CSS(`form.upload button`)))
+		b.until("the preview", present(`#preview`))
 		preview := b.text(`#preview`)
 		for _, want := range []string{"9 rows: 4 to post, 5 skipped", "Renée Roy (by ABCP ID)", "did the spreadsheet drop leading zeros",
 			"olga@example.org belongs to another member", "Confirm: post 4 row(s), skip 5"} {
@@ -206,17 +248,19 @@ func TestBrowserJourneys(t *testing.T) {
 			}
 		}
 		b.check("roster-preview")
-		b.step("confirm", chromedp.Click(chromedp.CSS(`#preview form button`)),
-			chromedp.WaitVisible(chromedp.Search(`//p[.="The roster is posted."]`)))
+		b.step("confirm", chromedp.Click(chromedp.CSS(`#preview form button`)))
+		b.until("the roster posted", flash("The roster is posted."))
 		if n := attendanceCount(t, st, w.event.ID); n != 4 {
 			t.Errorf("after confirming, %d attendance, want 4", n)
 		}
 		b.check("event-attendance")
-		b.step("revoke the first attendee",
-			chromedp.SendKeys(chromedp.CSS(`form.revoke input[name=reason]`), "left before the first session"),
-			chromedp.Click(chromedp.CSS(`form.revoke button`)),
-			chromedp.WaitVisible(chromedp.Search(`//p[.="The attendance is revoked."]`)))
-		if got := b.text(`#main`); !strings.Contains(got, "Revoked: left before the first session") {
+		// Pat, not Renée, whose credits the member's pages show next.
+		pat := `//tr[td[1][.="Pat Perfusionist"]]//form[contains(@class,"revoke")]`
+		b.step("revoke Pat's attendance",
+			chromedp.SendKeys(chromedp.Search(pat+`//input[@name="reason"]`), "left before the first session"),
+			chromedp.Click(chromedp.Search(pat+`//button`)))
+		b.until("the attendance revoked", flash("The attendance is revoked."))
+		if got := b.text(`#main`); !strings.Contains(got, "Pat Perfusionist\t123456\tTue-AM\t1.50\tRevoked: left before the first session") {
 			t.Errorf("the attendance does not show the revocation:\n%s", got)
 		}
 		b.signOut()
@@ -231,12 +275,14 @@ func TestBrowserJourneys(t *testing.T) {
 		if !strings.Contains(" Complete On track Behind Deficient Upcoming Not tracked ", " "+status+" ") {
 			t.Errorf("the card's status reads %q, not a status in words", status)
 		}
-		b.step("open what did not count", chromedp.Click(chromedp.CSS(`.card details summary`)), chromedp.WaitVisible(chromedp.CSS(`.notcounted`)))
+		b.step("open what did not count", chromedp.Click(chromedp.CSS(`.card details summary`)))
+		b.until("what did not count", `document.querySelector(".card details").open`)
 		if got := b.text(`.notcounted`); !strings.Contains(got, "Case report on circuit priming") {
 			t.Errorf("what did not count reads:\n%s", got)
 		}
 		b.check("dashboard")
-		b.step("open the credits", chromedp.Click(chromedp.Search(`//nav//a[.="Credits"]`)), chromedp.WaitVisible(chromedp.Search(`//h1[.="Your credits"]`)))
+		b.step("open the credits", chromedp.Click(chromedp.CSS(`nav a[href="/app/credits"]`)))
+		b.until("the credits page", heading("Your credits"))
 		if got := b.text(`table`); !strings.Contains(got, "Fall Meeting") {
 			t.Errorf("the credits table reads:\n%s", got)
 		}
@@ -245,8 +291,8 @@ func TestBrowserJourneys(t *testing.T) {
 
 		// The administrator.
 		b.signIn(w.admin, "Members")
-		b.step("search members", chromedp.SendKeys(chromedp.CSS(`#q`), "roy"), chromedp.Click(chromedp.CSS(`form.search button`)),
-			chromedp.WaitVisible(chromedp.CSS(`table`)))
+		b.step("search members", chromedp.SendKeys(chromedp.CSS(`#q`), "roy"), chromedp.Click(chromedp.CSS(`form.search button`)))
+		b.until("the members found", present(`table`))
 		if got := b.text(`table`); !strings.Contains(got, "Renée Roy") {
 			t.Errorf("the member search reads:\n%s", got)
 		}
