@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -109,8 +110,10 @@ func TestSignInLimits(t *testing.T) {
 	})
 }
 
-// TestSecureCookiesOverHTTPS: a public https URL makes both cookies Secure.
-func TestSecureCookiesOverHTTPS(t *testing.T) {
+// pagesAlone serves the pages alone over st at publicURL, with a clock the test moves, and
+// an administrator to sign in as.
+func pagesAlone(t *testing.T, publicURL string, now *time.Time) (*browser, *store.Store, recert.User) {
+	t.Helper()
 	st := dbtest.New(t, store.SQLite)
 	key, err := auth.GenerateKey()
 	if err != nil {
@@ -124,27 +127,36 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateUser(t.Context(), recert.User{Email: "ada@example.org", Name: "Ada", Role: recert.RoleAdmin}, hash, "test"); err != nil {
+	u, err := st.CreateUser(t.Context(), recert.User{Email: "ada@example.org", Name: "Ada", Role: recert.RoleAdmin}, hash, "test")
+	if err != nil {
 		t.Fatal(err)
 	}
-	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: "https://recert.example.org", PasswordParams: apitest.CheapPasswords,
-		IPLimit: web.RateLimit{PerMinute: 60, Burst: 10}, AccountLimit: web.RateLimit{PerMinute: 60, Burst: 10}})
+	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: publicURL, PasswordParams: apitest.CheapPasswords,
+		IPLimit: web.RateLimit{PerMinute: 60, Burst: 10}, AccountLimit: web.RateLimit{PerMinute: 60, Burst: 10},
+		Now: func() time.Time { return *now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := echo.New()
 	pages.Mount(e)
 	srv := httptest.NewServer(e)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	b := &browser{t: t, base: srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{t: t, base: srv.URL, c: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, st, u
+}
+
+// TestSecureCookiesOverHTTPS: a public https URL makes both cookies Secure.
+func TestSecureCookiesOverHTTPS(t *testing.T) {
+	now := time.Now()
+	b, _, _ := pagesAlone(t, "https://recert.example.org", &now)
 	res, _ := b.get("/app/sign-in")
 	csrf := cookieNamed(res, "recert_csrf")
 	if csrf == nil || !csrf.Secure || !csrf.HttpOnly {
 		t.Fatalf("csrf cookie over https = %+v", csrf)
 	}
 	// The jar does not send Secure cookies over http: post the value by hand.
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/app/sign-in", strings.NewReader(url.Values{"csrf_token": {csrf.Value},
+	req, _ := http.NewRequest(http.MethodPost, b.base+"/app/sign-in", strings.NewReader(url.Values{"csrf_token": {csrf.Value},
 		"email": {"ada@example.org"}, "password": {apitest.Password}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.AddCookie(csrf)
@@ -152,6 +164,38 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 	session := cookieNamed(res, "recert_session")
 	if res.StatusCode != http.StatusSeeOther || session == nil || !session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
 		t.Errorf("sign in over https: %d, session cookie %+v\n%s", res.StatusCode, session, body)
+	}
+}
+
+// TestSessionRenewsAndEnds: a page seen in the second half of the session renews it; an idle
+// session expires; signing out everywhere ends it at once.
+func TestSessionRenewsAndEnds(t *testing.T) {
+	now := time.Now()
+	b, st, u := pagesAlone(t, "http://localhost:8080", &now)
+	b.signIn(u.Email)
+	now = now.Add(5 * time.Minute) // a third of the 14.5 minutes: no renewal
+	if res, _ := b.get("/app/members"); res.StatusCode != 200 || cookieNamed(res, "recert_session") != nil {
+		t.Fatalf("early page: %d, renewed: %v", res.StatusCode, cookieNamed(res, "recert_session") != nil)
+	}
+	now = now.Add(5 * time.Minute) // past half: renewed
+	if res, _ := b.get("/app/members"); res.StatusCode != 200 || cookieNamed(res, "recert_session") == nil {
+		t.Fatalf("late page: %d, renewed: %v", res.StatusCode, cookieNamed(res, "recert_session") != nil)
+	}
+	now = now.Add(14 * time.Minute) // within the renewed session's life
+	if res, _ := b.get("/app/members"); res.StatusCode != 200 {
+		t.Fatalf("after renewal: %d", res.StatusCode)
+	}
+	now = now.Add(16 * time.Minute) // idle past it
+	if res, _ := b.get("/app/members"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("an idle session still works: %d", res.StatusCode)
+	}
+
+	b.signIn(u.Email)
+	if _, err := st.UpdateUser(t.Context(), u.ID, recert.UserChange{SignOut: true}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := b.get("/app/members"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a session outlived signing out everywhere: %d", res.StatusCode)
 	}
 }
 
