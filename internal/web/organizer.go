@@ -169,6 +169,9 @@ func (p *Pages) rosterPreview(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
+	if len(res.Rows) == 0 {
+		return p.fail(c, recert.Errorf(recert.EBADREQUEST, "the roster has no rows under its heading line"))
+	}
 	var key [16]byte
 	_, _ = rand.Read(key[:])
 	pv := &preview{Result: res, Raw: base64.StdEncoding.EncodeToString(raw), Key: hex.EncodeToString(key[:])}

@@ -189,3 +189,55 @@ func TestMemberPages(t *testing.T) {
 		}
 	})
 }
+
+// TestBadInputIsAPageNotAFailure: what people may send wrongly gets a page that says so, and
+// nothing is written.
+func TestBadInputIsAPageNotAFailure(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		ev := "/app/events/" + w.event.ID
+		cases := []struct {
+			name   string
+			do     func() (*http.Response, string)
+			status int
+			says   string
+		}{
+			{"nothing to preview", func() (*http.Response, string) { return b.post(ev+"/roster", url.Values{"rows": {"  "}}) },
+				400, "choose a CSV file or paste the roster"},
+			{"binary junk", func() (*http.Response, string) { return b.upload(w.event.ID, "junk.csv", []byte{0, 1, 2, 0xff, 0xfe, '\n'}) },
+				400, ""},
+			{"a roster of headings only", func() (*http.Response, string) {
+				return b.post(ev+"/roster", url.Values{"rows": {"abcp_id,email,S1"}})
+			}, 400, "no rows under its heading line"},
+			{"a confirmation without its roster", func() (*http.Response, string) {
+				return b.post(ev+"/roster/confirm", url.Values{"roster": {"%%%"}, "key": {"k"}})
+			}, 400, "upload it again"},
+			{"an unknown event", func() (*http.Response, string) { return b.get("/app/events/evt_nosuchevent") }, 404, "does not exist"},
+			{"revoking unknown attendance", func() (*http.Response, string) {
+				return b.post("/app/attendance/att_nosuchattendance/revoke", url.Values{"reason": {"x"}})
+			}, 404, "does not exist"},
+		}
+		for _, c := range cases {
+			res, body := c.do()
+			if res.StatusCode != c.status || !strings.Contains(html.UnescapeString(body), c.says) || !strings.Contains(body, "<h1>") {
+				t.Errorf("%s: %d, want %d saying %q\n%s", c.name, res.StatusCode, c.status, c.says, body)
+			}
+		}
+		if n := attendanceCount(t, st, w.event.ID); n != 0 {
+			t.Errorf("bad input wrote %d attendance", n)
+		}
+
+		// A roster that would change nothing offers nothing to confirm.
+		res, body := b.post(ev+"/roster", url.Values{"rows": {"abcp_id,S1\n20002,x"}})
+		if res.StatusCode != 200 || !strings.Contains(body, "Nothing to post") || strings.Contains(body, "/roster/confirm") {
+			t.Errorf("a roster of rejected rows: %d\n%s", res.StatusCode, body)
+		}
+		// Pasted rows work like a file.
+		res, body = b.post(ev+"/roster", url.Values{"rows": {"abcp_id,S1,Tue-AM\n104455,x,x"}})
+		if res.StatusCode != 200 || !strings.Contains(html.UnescapeString(body), "1 rows: 1 to post, 0 skipped") {
+			t.Errorf("pasted rows: %d\n%s", res.StatusCode, body)
+		}
+	})
+}
