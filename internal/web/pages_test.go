@@ -206,7 +206,9 @@ func TestBadInputIsAPageNotAFailure(t *testing.T) {
 		}{
 			{"nothing to preview", func() (*http.Response, string) { return b.post(ev+"/roster", url.Values{"rows": {"  "}}) },
 				400, "choose a CSV file or paste the roster"},
-			{"binary junk", func() (*http.Response, string) { return b.upload(w.event.ID, "junk.csv", []byte{0, 1, 2, 0xff, 0xfe, '\n'}) },
+			{"binary junk", func() (*http.Response, string) {
+				return b.upload(w.event.ID, "junk.csv", []byte{0, 1, 2, 0xff, 0xfe, '\n'})
+			},
 				400, ""},
 			{"a roster of headings only", func() (*http.Response, string) {
 				return b.post(ev+"/roster", url.Values{"rows": {"abcp_id,email,S1"}})
