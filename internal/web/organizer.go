@@ -38,10 +38,17 @@ func (p *Pages) events(c echo.Context) error {
 	return p.render(c, http.StatusOK, "events", "Your events", list)
 }
 
-// managedEvent is the event, when the user organizes it (or administers the service).
+// managedEvent is the event of the path, when the user organizes it (or administers the
+// service).
 func (p *Pages) managedEvent(c echo.Context) (recert.Event, recert.User, error) {
+	return p.managed(c, c.Param("event_id"))
+}
+
+// managed is the event, when the user organizes it (or administers the service); another
+// organization's event is not found, as in the API.
+func (p *Pages) managed(c echo.Context, eventID string) (recert.Event, recert.User, error) {
 	u, _ := p.user(c)
-	ev, err := p.store.Event(ctxOf(c), c.Param("event_id"))
+	ev, err := p.store.Event(ctxOf(c), eventID)
 	if err != nil {
 		return ev, u, err
 	}
@@ -316,9 +323,7 @@ func (p *Pages) revoke(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	c.SetParamNames("event_id")
-	c.SetParamValues(a.EventID)
-	if _, _, err := p.managedEvent(c); err != nil {
+	if _, _, err := p.managed(c, a.EventID); err != nil {
 		return p.fail(c, err)
 	}
 	reason := strings.TrimSpace(c.FormValue("reason"))

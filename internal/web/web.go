@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -106,7 +107,7 @@ func New(o Options) (*Pages, error) {
 	}, nil
 }
 
-func isHTTPS(u string) bool { return len(u) >= 8 && u[:8] == "https://" }
+func isHTTPS(u string) bool { return strings.HasPrefix(u, "https://") }
 
 // Mount adds the pages' routes to e. Every page lives under /app.
 func (p *Pages) Mount(e *echo.Echo) {
