@@ -20,6 +20,7 @@ import (
 	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/store"
+	"github.com/recert-dev/recert/internal/web"
 )
 
 // Server is the HTTP server with its timeouts and shutdown grace.
@@ -87,6 +88,12 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	for _, opt := range opts {
 		opt(&o)
 	}
+	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: cfg.PublicURL, PasswordParams: o.PasswordParams,
+		IPLimit: web.RateLimit(o.IPLimit), AccountLimit: web.RateLimit(o.AccountLimit), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	o.Pages = pages
 	h, err := httpapi.NewHandler(o)
 	if err != nil {
 		_ = runner.Stop(ctx)

@@ -10,7 +10,6 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
-	"github.com/recert-dev/recert/internal/safecsv"
 )
 
 // visibleAttendance returns an attendance the caller may read: the member's own, or at an
@@ -236,7 +235,7 @@ func (s *Server) ListCredits(ctx context.Context, req api.ListCreditsRequestObje
 		return nil, err
 	}
 	if wantsCSV(requestInfoFrom(ctx).accept) {
-		b := creditsCSV(credits)
+		b := ledger.CreditsCSV(credits)
 		return api.ListCredits200TextCsvResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 	}
 	out := api.CreditList{MemberID: req.MemberID, Items: make([]api.Credit, len(credits))}
@@ -253,23 +252,6 @@ func (s *Server) ListCredits(ctx context.Context, req api.ListCreditsRequestObje
 func wantsCSV(accept string) bool {
 	csvAt, jsonAt := strings.Index(accept, "text/csv"), strings.Index(accept, "application/json")
 	return csvAt >= 0 && (jsonAt < 0 || csvAt < jsonAt)
-}
-
-func creditsCSV(credits []recert.Credit) []byte {
-	var buf bytes.Buffer
-	w := safecsv.NewWriter(&buf)
-	_ = w.Write([]string{"date", "category", "ceus", "event_title", "session_title", "organization", "approval_ref",
-		"format", "verified", "event_id", "session_id", "attendance_id"})
-	for _, c := range credits {
-		verified := "no"
-		if c.Verified {
-			verified = "yes"
-		}
-		_ = w.Write([]string{c.Date.String(), c.Category, c.CEUs.String(), c.EventTitle, c.SessionTitle, c.OrganizationName,
-			c.ApprovalRef, c.Format, verified, c.EventID, c.SessionID, c.AttendanceID})
-	}
-	w.Flush()
-	return buf.Bytes()
 }
 
 func toCredit(c recert.Credit) api.Credit {
@@ -312,25 +294,5 @@ func (s *Server) attendanceCSV(ctx context.Context, ev recert.Event) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	codes := map[string]string{}
-	for _, ses := range ev.Sessions {
-		codes[ses.ID] = ses.Code
-	}
-	var buf bytes.Buffer
-	w := safecsv.NewWriter(&buf)
-	_ = w.Write([]string{"name", "abcp_id", "email", "sessions", "ceus", "status", "attendance_id", "member_id"})
-	for _, h := range held {
-		m := who[h.ID]
-		var cs []string
-		for _, x := range h.Sessions {
-			cs = append(cs, codes[x.SessionID])
-		}
-		status := "counts"
-		if h.Revoked {
-			status = "revoked: " + h.RevokeReason
-		}
-		_ = w.Write([]string{m.Name, m.ABCPID, m.Email, strings.Join(cs, ";"), h.Total().String(), status, h.ID, h.MemberID})
-	}
-	w.Flush()
-	return buf.Bytes(), nil
+	return ledger.AttendanceCSV(ev, held, who), nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -235,23 +234,8 @@ func (s *Server) GetRosterTemplate(ctx context.Context, req api.GetRosterTemplat
 	if err != nil {
 		return nil, err
 	}
-	header := []string{"abcp_id", "email", "first_name", "last_name"}
-	example := []string{"012345", "jane.doe@example.org", "Jane", "Doe"}
-	for i, ses := range ev.Sessions {
-		header = append(header, ses.Code)
-		mark := ""
-		if i%2 == 0 {
-			mark = "x"
-		}
-		example = append(example, mark)
-	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	_ = w.Write(header) // a bytes.Buffer does not fail
-	_ = w.Write(example)
-	w.Flush()
-	return api.GetRosterTemplate200TextCsvResponse{Body: &b, ContentLength: int64(b.Len())}, nil
+	b := bytes.NewReader(roster.Template(ev))
+	return api.GetRosterTemplate200TextCsvResponse{Body: b, ContentLength: b.Size()}, nil
 }
 
 // ListRosterPostings lists the rosters posted for an event.

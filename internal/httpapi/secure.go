@@ -19,6 +19,9 @@ const (
 	apiCSP  = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 	docsCSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
 		"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+	// The web pages (/app) load their own style sheet and post their forms to themselves;
+	// they run no script and allow no inline style.
+	appCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
 // secureHeaders sets the security headers every response carries (echo's Secure middleware)
@@ -35,8 +38,10 @@ func secureHeaders(hsts bool) echo.MiddlewareFunc {
 	api := middleware.SecureWithConfig(cfg)
 	cfg.ContentSecurityPolicy = docsCSP
 	docs := middleware.SecureWithConfig(cfg)
+	cfg.ContentSecurityPolicy = appCSP
+	app := middleware.SecureWithConfig(cfg)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		apiNext, docsNext := api(next), docs(next)
+		apiNext, docsNext, appNext := api(next), docs(next), app(next)
 		return func(c echo.Context) error {
 			req, h := c.Request(), c.Response().Header()
 			if hsts {
@@ -52,6 +57,9 @@ func secureHeaders(hsts bool) echo.MiddlewareFunc {
 			}
 			if req.URL.Path == "/docs" || strings.HasPrefix(req.URL.Path, "/docs/") {
 				return docsNext(c)
+			}
+			if req.URL.Path == "/app" || strings.HasPrefix(req.URL.Path, "/app/") {
+				return appNext(c)
 			}
 			return apiNext(c)
 		}

@@ -56,6 +56,10 @@ type Options struct {
 	// registry of the handler's own. It is served apart from the API (see internal/app).
 	Metrics *prometheus.Registry
 
+	// Pages, when set, adds the web pages' routes (see internal/web). They are not part of the
+	// contract, so the request validator leaves them alone, as it does the documentation.
+	Pages interface{ Mount(e *echo.Echo) }
+
 	// Unreachable reports whether an error the repositories did not translate means the
 	// database cannot be reached; such failures answer 503 rather than 500.
 	Unreachable func(error) bool
@@ -152,6 +156,9 @@ func NewHandler(o Options) (http.Handler, error) {
 	e.GET("/docs/*", docs)
 	e.GET("/app/claim", htmlPage("claim.html"))
 	e.GET("/app/reset", htmlPage("reset.html"))
+	if o.Pages != nil {
+		o.Pages.Mount(e)
+	}
 	return e, nil
 }
 
@@ -198,6 +205,8 @@ var routeBodyLimits = map[string]int64{
 	"POST /v1/events/:event_id/attendance":                         rosterBodyLimit,
 	"POST /v1/members/:member_id/activities/:activity_id/evidence": evidenceLimit,
 	"POST /v1/attendance/:attendance_id/evidence":                  evidenceLimit,
+	"POST /app/events/:event_id/roster":                            rosterBodyLimit,
+	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit, // the roster, base64
 }
 
 // bodyLimitOf is the body limit of the request's route.

@@ -1,0 +1,337 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/roster"
+)
+
+// events lists the events of the organizer's organizations (every event, for administrators).
+func (p *Pages) events(c echo.Context) error {
+	u, _ := p.user(c)
+	f := recert.EventFilter{Page: recert.Page{Limit: 100}}
+	if u.Role != recert.RoleAdmin {
+		f.OrganizationIDs = append([]string{}, u.OrganizationIDs...)
+		if len(f.OrganizationIDs) == 0 {
+			return p.render(c, http.StatusOK, "events", "Your events", []recert.Event{})
+		}
+	}
+	list, _, err := p.store.Events(ctxOf(c), f)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "events", "Your events", list)
+}
+
+// managedEvent is the event of the path, when the user organizes it (or administers the
+// service).
+func (p *Pages) managedEvent(c echo.Context) (recert.Event, recert.User, error) {
+	return p.managed(c, c.Param("event_id"))
+}
+
+// managed is the event, when the user organizes it (or administers the service); another
+// organization's event is not found, as in the API.
+func (p *Pages) managed(c echo.Context, eventID string) (recert.Event, recert.User, error) {
+	u, _ := p.user(c)
+	ev, err := p.store.Event(ctxOf(c), eventID)
+	if err != nil {
+		return ev, u, err
+	}
+	if u.Role != recert.RoleAdmin && !slices.Contains(u.OrganizationIDs, ev.OrganizationID) {
+		return ev, u, recert.Errorf(recert.ENOTFOUND, "no such event")
+	}
+	return ev, u, nil
+}
+
+// attendee is one attendance row of the event page.
+type attendee struct {
+	recert.Attendance
+	Name, ABCPID, Sessions, CEUs string
+}
+
+type eventData struct {
+	Event     recert.Event
+	Attendees []attendee
+	Preview   *preview
+}
+
+// event shows an event's sessions, its attendance with revoke, and the roster upload.
+func (p *Pages) event(c echo.Context) error {
+	ev, _, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	d, err := p.eventData(c, ev)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "event", ev.Title, d)
+}
+
+func (p *Pages) eventData(c echo.Context, ev recert.Event) (eventData, error) {
+	ctx := ctxOf(c)
+	names, err := p.store.EventAttendees(ctx, ev.ID)
+	if err != nil {
+		return eventData{}, err
+	}
+	codes := map[string]string{}
+	for _, s := range ev.Sessions {
+		codes[s.ID] = s.Code
+	}
+	d := eventData{Event: ev}
+	for pg := (recert.Page{Limit: 200}); ; {
+		list, next, err := p.store.EventAttendance(ctx, ev.ID, pg)
+		if err != nil {
+			return d, err
+		}
+		for _, a := range list {
+			var ss []string
+			for _, s := range a.Sessions {
+				ss = append(ss, codes[s.SessionID])
+			}
+			m := names[a.ID] // keyed by attendance
+			d.Attendees = append(d.Attendees, attendee{Attendance: a, Name: m.Name, ABCPID: m.ABCPID,
+				Sessions: strings.Join(ss, ", "), CEUs: a.Total().String()})
+		}
+		if next == "" {
+			return d, nil
+		}
+		pg.After = next
+	}
+}
+
+// rosterTemplate downloads the event's roster template, as the API serves it.
+func (p *Pages) rosterTemplate(c echo.Context) error {
+	ev, _, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="roster-template.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", roster.Template(ev))
+}
+
+// attendanceCSV downloads the event's attendance, as the API exports it.
+func (p *Pages) attendanceCSV(c echo.Context) error {
+	ev, _, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	ctx := ctxOf(c)
+	held, err := p.store.HeldAttendance(ctx, ev.ID)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	who, err := p.store.EventAttendees(ctx, ev.ID)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="attendance.csv"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", ledger.AttendanceCSV(ev, held, who))
+}
+
+// preview is a roster's dry run and what confirming it needs.
+type preview struct {
+	Result  ledger.RosterResult
+	Rows    []previewRow
+	Raw     string // the roster, base64, posted again on confirm
+	Key     string // the confirmation's idempotency key: a second click posts nothing twice
+	Writes  int
+	Skipped int
+}
+
+// previewRow is one line of the preview table.
+type previewRow struct {
+	Line, Name, Member, Outcome, Changes string
+	Warnings, Errors                     []string
+	Status                               string
+}
+
+// rosterPreview reads an uploaded or pasted roster and shows what posting it would do.
+func (p *Pages) rosterPreview(c echo.Context) error {
+	ev, u, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	raw, err := rosterBytes(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	res, err := p.postRoster(ctxOf(c), ev, u, raw, true)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if len(res.Rows) == 0 {
+		return p.fail(c, recert.Errorf(recert.EBADREQUEST, "the roster has no rows under its heading line"))
+	}
+	var key [16]byte
+	_, _ = rand.Read(key[:])
+	pv := &preview{Result: res, Raw: base64.StdEncoding.EncodeToString(raw), Key: hex.EncodeToString(key[:])}
+	for _, r := range res.Rows {
+		pv.Rows = append(pv.Rows, rowOf(r))
+		if r.Status == ledger.RowRejected {
+			pv.Skipped++
+		} else if r.Status == ledger.RowCreated || r.Status == ledger.RowUpdated {
+			pv.Writes++
+		}
+	}
+	d, err := p.eventData(c, ev)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	d.Preview = pv
+	return p.render(c, http.StatusOK, "event", ev.Title, d)
+}
+
+// rosterConfirm posts the previewed roster: its valid rows, once.
+func (p *Pages) rosterConfirm(c echo.Context) error {
+	ev, u, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(c.FormValue("roster"))
+	if err != nil || len(raw) == 0 {
+		return p.fail(c, recert.Errorf(recert.EBADREQUEST, "the roster to confirm is missing; upload it again"))
+	}
+	var key *ledger.IdempotencyKey
+	if k := c.FormValue("key"); k != "" {
+		sum := sha256.Sum256(append([]byte(ev.ID+"\x00"), raw...))
+		key = &ledger.IdempotencyKey{Principal: u.ID, Key: "app-roster-" + k, RequestHash: hex.EncodeToString(sum[:])}
+	}
+	_, err = p.idem.Do(ctxOf(c), key, func(ctx context.Context) (ledger.Response, error) {
+		res, err := p.postRoster(ctx, ev, u, raw, false)
+		if err != nil {
+			return ledger.Response{}, err
+		}
+		body, err := json.Marshal(res.Totals)
+		return ledger.Response{Status: http.StatusOK, Body: body}, err
+	})
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/events/"+ev.ID+"?done=posted#attendance")
+}
+
+// rosterBytes is the uploaded file, or else the pasted rows.
+func rosterBytes(c echo.Context) ([]byte, error) {
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		f, err := fh.Open()
+		if err != nil {
+			return nil, recert.Wrap(err, recert.EBADREQUEST, "the file could not be read")
+		}
+		defer f.Close()
+		return io.ReadAll(f)
+	}
+	pasted := strings.TrimSpace(c.FormValue("rows"))
+	if pasted == "" {
+		return nil, recert.Errorf(recert.EBADREQUEST, "choose a CSV file or paste the roster's rows")
+	}
+	return []byte(pasted + "\n"), nil
+}
+
+// postRoster reads the roster as the API does and hands it to the ledger: a dry run, or the
+// valid rows written.
+func (p *Pages) postRoster(ctx context.Context, ev recert.Event, u recert.User, raw []byte, dryRun bool) (ledger.RosterResult, error) {
+	f, err := roster.ReadCSV(bytes.NewReader(raw))
+	invalid := roster.Invalid(err, f.Rows)
+	if err != nil && invalid == nil {
+		return ledger.RosterResult{}, err
+	}
+	return p.rosters.Post(ctx, ledger.RosterInput{EventID: ev.ID, Rows: f.Rows, Invalid: invalid, Extra: f.Extra,
+		Warnings: f.Warnings, Partial: true, DryRun: dryRun, Actor: u.ID,
+		Viewer: ledger.Viewer{All: u.Role == recert.RoleAdmin, OrgIDs: u.OrganizationIDs}})
+}
+
+func rowOf(r ledger.RowResult) previewRow {
+	out := previewRow{Line: r.Row.Where(), Name: r.Row.Name, Outcome: outcomeWords[r.Status], Status: r.Status, Warnings: r.Warnings}
+	if out.Name == "" {
+		out.Name = cmpOr(r.Row.Email, r.Row.ABCPID)
+	}
+	if r.Reason != "" && r.Status != ledger.RowRejected { // a rejection's reason is its first error
+		out.Outcome += ": " + r.Reason
+	}
+	switch m := r.Member; {
+	case m == nil:
+		out.Member = "—"
+	case m.Created:
+		out.Member = "new member record"
+	case m.Name != "":
+		out.Member = m.Name + " (by " + matchWords[m.MatchedBy] + ")"
+	default:
+		out.Member = "a member of another organization (by " + matchWords[m.MatchedBy] + ")"
+	}
+	if ch := r.Changes; ch != nil {
+		var parts []string
+		if ch.Sessions {
+			parts = append(parts, "sessions "+listOr(ch.SessionsBefore)+" → "+listOr(ch.SessionsAfter))
+		}
+		if ch.CEUs {
+			parts = append(parts, "CEUs "+ch.CEUsBefore.String()+" → "+ch.CEUsAfter.String())
+		}
+		if ch.Revoked {
+			parts = append(parts, map[bool]string{true: "revoked", false: "restored"}[ch.RevokedAfter])
+		}
+		out.Changes = strings.Join(parts, "; ")
+	}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, strings.TrimPrefix(e.Detail, r.Row.Where()+": "))
+	}
+	return out
+}
+
+var outcomeWords = map[string]string{
+	ledger.RowCreated: "New attendance", ledger.RowUpdated: "Update", ledger.RowUnchanged: "Unchanged",
+	ledger.RowKept: "Kept as decided", ledger.RowRejected: "Skipped",
+}
+
+var matchWords = map[string]string{"abcp_id": "ABCP ID", "email": "email", "member_id": "member id", "": "—"}
+
+func listOr(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// revoke revokes one attendance of an event the user organizes.
+func (p *Pages) revoke(c echo.Context) error {
+	u, _ := p.user(c)
+	ctx := ctxOf(c)
+	a, err := p.store.Attendance(ctx, c.Param("attendance_id"))
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if _, _, err := p.managed(c, a.EventID); err != nil {
+		return p.fail(c, err)
+	}
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return p.fail(c, recert.Errorf(recert.EINVALID, "say why the attendance is revoked, in at most 500 characters"))
+	}
+	if _, err := p.store.RevokeAttendance(ctx, a.ID, reason, u.ID); err != nil {
+		return p.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/events/"+a.EventID+"?done=revoked#attendance")
+}

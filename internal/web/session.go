@@ -1,0 +1,183 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// Cookie names. The session cookie holds a signed token for the pages' audience only; the
+// CSRF cookie holds the random value every form must repeat (double submit).
+const (
+	sessionCookie = "recert_session"
+	csrfCookie    = "recert_csrf"
+	csrfField     = "csrf_token"
+	userKey       = "web.user"
+	csrfKey       = "web.csrf"
+)
+
+// csrf gives every visitor a CSRF value and refuses any POST whose form does not repeat it.
+func (p *Pages) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token := ""
+		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
+			token = ck.Value
+		} else {
+			var b [32]byte
+			_, _ = rand.Read(b[:])
+			token = base64.RawURLEncoding.EncodeToString(b[:])
+			c.SetCookie(p.cookie(csrfCookie, token, 0))
+		}
+		c.Set(csrfKey, token)
+		if c.Request().Method == http.MethodPost {
+			sent := c.FormValue(csrfField)
+			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+				c.Set(errorKey, "The form expired or did not come from this site. Go back, reload the page and try again.")
+				return p.render(c, http.StatusForbidden, "error", "Problem", nil)
+			}
+		}
+		return next(c)
+	}
+}
+
+func csrfToken(c echo.Context) string {
+	s, _ := c.Get(csrfKey).(string)
+	return s
+}
+
+// cookie is one of the pages' cookies: HttpOnly, SameSite=Lax, Secure over https, for /app.
+func (p *Pages) cookie(name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/app", MaxAge: maxAge, HttpOnly: true,
+		Secure: p.secure, SameSite: http.SameSiteLaxMode}
+}
+
+// user loads the signed-in user from the session cookie, once per request. A session ends
+// when its token expires, the account is disabled, or the user signs out everywhere.
+func (p *Pages) user(c echo.Context) (recert.User, bool) {
+	if u, ok := c.Get(userKey).(recert.User); ok {
+		return u, true
+	}
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return recert.User{}, false
+	}
+	claims, err := p.sessions.Verify(ck.Value)
+	if err != nil {
+		return recert.User{}, false
+	}
+	u, err := p.store.User(ctxOf(c), claims.Subject)
+	if err != nil || u.Disabled || u.TokenVersion != claims.Version {
+		return recert.User{}, false
+	}
+	c.Set(userKey, u)
+	if p.now().Sub(claims.IssuedAt) > p.ttl/2 {
+		if err := p.startSession(c, u); err != nil {
+			p.log.WarnContext(ctxOf(c), "renew session", "err", err)
+		}
+	}
+	return u, true
+}
+
+// startSession sets the session cookie: a signed token for the pages' audience, carrying the
+// user's token version so that signing out everywhere ends it too.
+func (p *Pages) startSession(c echo.Context, u recert.User) error {
+	token, _, err := p.sessions.Issue(auth.Claims{Subject: u.ID, Role: auth.Role(u.Role), Scopes: []string{"app"},
+		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
+	if err != nil {
+		return err
+	}
+	c.SetCookie(p.cookie(sessionCookie, token, int(p.ttl.Seconds())))
+	return nil
+}
+
+// requireRole lets signed-in users of the roles through and sends others to sign in.
+func (p *Pages) requireRole(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u, ok := p.user(c)
+			if !ok {
+				return c.Redirect(http.StatusSeeOther, "/app/sign-in")
+			}
+			if !slices.Contains(roles, u.Role) {
+				return p.fail(c, recert.Errorf(recert.ENOTFOUND, "not this role's page"))
+			}
+			return next(c)
+		}
+	}
+}
+
+func (p *Pages) signInPage(c echo.Context) error {
+	if u, ok := p.user(c); ok {
+		return c.Redirect(http.StatusSeeOther, homeOf(u))
+	}
+	return p.render(c, http.StatusOK, "sign-in", "Sign in", signInForm{})
+}
+
+type signInForm struct{ Email string }
+
+// signIn checks the password as the token endpoint's password grant does, under the same
+// limits (their counts are shared), and starts a session.
+func (p *Pages) signIn(c echo.Context) error {
+	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
+	again := func(status int, msg string) error {
+		c.Set(errorKey, msg)
+		return p.render(c, status, "sign-in", "Sign in", signInForm{Email: email})
+	}
+	ctx := ctxOf(c)
+	for _, key := range []string{"ip:" + c.RealIP(), "account:" + strings.ToLower(email)} {
+		if wait, err := p.allow(c, key); err != nil {
+			return p.fail(c, err)
+		} else if wait > 0 {
+			c.Response().Header().Set("Retry-After", fmt.Sprint(wait))
+			return again(http.StatusTooManyRequests, fmt.Sprintf("Too many attempts. Try again in %d seconds.", wait))
+		}
+	}
+	if email == "" || password == "" {
+		return again(http.StatusBadRequest, "Enter your email and password.")
+	}
+	u, hash, err := p.store.UserByEmail(ctx, email)
+	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
+		return p.fail(c, err)
+	}
+	if hash == "" {
+		hash = p.dummyHash // spend the same time whether or not the account exists
+	}
+	ok, verr := auth.VerifyPassword(password, hash)
+	if err != nil || verr != nil || !ok || u.Disabled {
+		return again(http.StatusUnauthorized, "The email or password is wrong, or the account is disabled.")
+	}
+	if err := p.startSession(c, u); err != nil {
+		return p.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, homeOf(u))
+}
+
+// signOut ends the session in this browser.
+func (p *Pages) signOut(c echo.Context) error {
+	c.SetCookie(p.cookie(sessionCookie, "", -1))
+	return c.Redirect(http.StatusSeeOther, "/app/sign-in?done=signed-out")
+}
+
+// allow counts a sign-in attempt against the limit of its key ("ip:…" or "account:…") and
+// returns how many seconds to wait when over it.
+func (p *Pages) allow(c echo.Context, key string) (int, error) {
+	lim := p.ip
+	if strings.HasPrefix(key, "account:") {
+		lim = p.acct
+	}
+	ok, wait, err := p.store.AllowAttempt(ctxOf(c), key, lim.PerMinute, lim.Burst)
+	if err != nil || ok {
+		return 0, err
+	}
+	return max(1, int(math.Ceil(wait.Seconds()))), nil
+}

@@ -1,0 +1,238 @@
+// Package web serves Recert's pages for people under /app: server-rendered HTML over the same
+// use cases as the API (internal/ledger) and the same store, with a cookie session.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// RateLimit is a token bucket: Burst attempts at once, refilled at PerMinute a minute.
+type RateLimit struct {
+	PerMinute float64
+	Burst     int
+}
+
+// Options configure the pages.
+type Options struct {
+	Store Store
+	// Keys sign the session cookies; they are the service's token keys.
+	Keys *auth.KeySet
+	// PublicURL is the service's base URL; https makes the cookies Secure.
+	PublicURL string
+	// SessionTTL is how long a session lasts without a request; zero: as long as the keys
+	// keep a rotated-out key (the access tokens' lifetime). Each page seen in the second half
+	// of that time renews it.
+	SessionTTL time.Duration
+	// PasswordParams is the cost of the hash checked when an account does not exist.
+	PasswordParams auth.Argon2Params
+	// IPLimit and AccountLimit are the sign-in limits; the token endpoint shares their counts.
+	IPLimit, AccountLimit RateLimit
+	Logger                *slog.Logger
+	Now                   func() time.Time
+}
+
+// Pages serves the web pages.
+type Pages struct {
+	store     Store
+	sessions  *auth.Issuer
+	secure    bool
+	ttl       time.Duration
+	ip, acct  RateLimit
+	dummyHash string
+	rosters   *ledger.Rosters
+	idem      *ledger.Idempotency
+	progress  *ledger.Progress
+	now       func() time.Time
+	log       *slog.Logger
+	pages     map[string]*template.Template
+}
+
+// sessionAudience is the aud claim of session cookies: they are not API access tokens.
+const sessionAudience = "recert-app"
+
+// New builds the pages.
+func New(o Options) (*Pages, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.SessionTTL == 0 {
+		o.SessionTTL = o.Keys.Retention() - auth.Leeway
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	sessions, err := auth.NewIssuer(o.Keys, auth.IssuerConfig{Issuer: o.PublicURL, Audience: sessionAudience, TTL: o.SessionTTL, Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
+	if err != nil {
+		return nil, err
+	}
+	builtIn, err := progress.BuiltIn()
+	if err != nil {
+		return nil, err
+	}
+	pages, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	now := func() time.Time { return o.Now().UTC() }
+	return &Pages{
+		store: o.Store, sessions: sessions, secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
+		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
+		rosters: ledger.NewRosters(o.Store, now), idem: ledger.NewIdempotency(o.Store, o.Store),
+		progress: ledger.NewProgress(o.Store, builtIn, now), now: now, log: o.Logger, pages: pages,
+	}, nil
+}
+
+func isHTTPS(u string) bool { return strings.HasPrefix(u, "https://") }
+
+// Mount adds the pages' routes to e. Every page lives under /app.
+func (p *Pages) Mount(e *echo.Echo) {
+	assets, _ := fs.Sub(assetFS, "assets")
+	e.GET("/app/assets/*", echo.WrapHandler(http.StripPrefix("/app/assets/", http.FileServerFS(assets))))
+
+	g := e.Group("/app", p.csrf)
+	g.GET("", p.home)
+	g.GET("/", p.home)
+	g.GET("/sign-in", p.signInPage)
+	g.POST("/sign-in", p.signIn)
+	g.POST("/sign-out", p.signOut)
+
+	m := g.Group("", p.requireRole(recert.RoleMember))
+	m.GET("/dashboard", p.dashboard)
+	m.GET("/credits", p.credits)
+	m.GET("/credits.csv", p.creditsCSV)
+
+	o := g.Group("", p.requireRole(recert.RoleOrganizer, recert.RoleAdmin))
+	o.GET("/events", p.events)
+	o.GET("/events/:event_id", p.event)
+	o.GET("/events/:event_id/roster-template.csv", p.rosterTemplate)
+	o.GET("/events/:event_id/attendance.csv", p.attendanceCSV)
+	o.POST("/events/:event_id/roster", p.rosterPreview)
+	o.POST("/events/:event_id/roster/confirm", p.rosterConfirm)
+	o.POST("/attendance/:attendance_id/revoke", p.revoke)
+
+	a := g.Group("", p.requireRole(recert.RoleAdmin))
+	a.GET("/members", p.members)
+
+	// Any other path under /app is a page that does not exist: say so as a page.
+	g.Any("/*", func(c echo.Context) error { return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such page")) })
+}
+
+// home sends people to their role's first page, or to sign in.
+func (p *Pages) home(c echo.Context) error {
+	u, ok := p.user(c)
+	if !ok {
+		return c.Redirect(http.StatusSeeOther, "/app/sign-in")
+	}
+	return c.Redirect(http.StatusSeeOther, homeOf(u))
+}
+
+func homeOf(u recert.User) string {
+	switch u.Role {
+	case recert.RoleMember:
+		return "/app/dashboard"
+	case recert.RoleAdmin:
+		return "/app/members"
+	}
+	return "/app/events"
+}
+
+// view is what every page template receives.
+type view struct {
+	Title string
+	User  *recert.User
+	CSRF  string
+	Flash string
+	Error string
+	Data  any
+	// Path is the request's path, for the navigation to mark the current page.
+	Path string
+}
+
+// render writes a page with status.
+func (p *Pages) render(c echo.Context, status int, name, title string, data any) error {
+	t, ok := p.pages[name]
+	if !ok {
+		return errors.New("no page " + name)
+	}
+	v := view{Title: title, CSRF: csrfToken(c), Data: data, Flash: flashes[c.QueryParam("done")],
+		Path: c.Request().URL.Path}
+	if u, ok := p.user(c); ok {
+		v.User = &u
+	}
+	if msg, ok := c.Get(errorKey).(string); ok {
+		v.Error = msg
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	return t.ExecuteTemplate(c.Response(), "layout", v)
+}
+
+const errorKey = "web.error"
+
+// flashes are the confirmations a redirect may ask a page to show (?done=…).
+var flashes = map[string]string{
+	"signed-out": "You are signed out.",
+	"posted":     "The roster is posted.",
+	"revoked":    "The attendance is revoked.",
+}
+
+// fail renders the error page for err: what people may read, never internals.
+func (p *Pages) fail(c echo.Context, err error) error {
+	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	switch recert.ErrorCode(err) {
+	case recert.ENOTFOUND:
+		status, msg = http.StatusNotFound, "That page does not exist, or it is not yours to see."
+	case recert.EFORBIDDEN:
+		status, msg = http.StatusForbidden, "Your account may not do that."
+	case recert.EINVALID, recert.EBADREQUEST, recert.ECONFLICT, recert.ETOOLARGE:
+		status, msg = http.StatusBadRequest, message(err)
+	case recert.ERATELIMITED:
+		status, msg = http.StatusTooManyRequests, message(err)
+	default:
+		p.log.ErrorContext(c.Request().Context(), "page failed", "path", c.Request().URL.Path, "err", err)
+	}
+	c.Set(errorKey, msg)
+	return p.render(c, status, "error", "Problem", nil)
+}
+
+func ctxOf(c echo.Context) context.Context { return c.Request().Context() }
+
+// message is what an error tells people: its message and each field's problem.
+func message(err error) string {
+	var e *recert.Error
+	if !errors.As(err, &e) {
+		return "The request could not be handled."
+	}
+	msg := e.Message
+	for _, f := range e.Fields {
+		msg += "; " + f.Detail
+	}
+	return msg
+}
