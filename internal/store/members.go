@@ -240,14 +240,20 @@ const relatedMembers = `SELECT member_id FROM organization_members WHERE organiz
 	UNION SELECT attendance.member_id FROM attendance JOIN events ON events.id = attendance.event_id
 	WHERE events.organization_id IN ?`
 
+// isRelated is the same relation asked of given members (members.id in the outer query),
+// through the member's own indexes: its cost follows the member's records, not the size of the
+// organizations' attendance.
+const isRelated = `(EXISTS (SELECT 1 FROM organization_members om WHERE om.member_id = members.id AND om.organization_id IN ?)
+	OR EXISTS (SELECT 1 FROM attendance a JOIN events e ON e.id = a.event_id WHERE a.member_id = members.id AND e.organization_id IN ?))`
+
 // MemberRelated reports whether the member is related to any of the organizations.
 func (s *Store) MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
 	if len(orgIDs) == 0 {
 		return false, nil
 	}
 	var ids []string
-	err := s.conn(ctx).Raw("SELECT member_id FROM ("+relatedMembers+") related WHERE member_id = ? LIMIT 1",
-		orgIDs, orgIDs, memberID).Scan(&ids).Error
+	err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE members.id = ? AND "+isRelated,
+		memberID, orgIDs, orgIDs).Scan(&ids).Error
 	return len(ids) > 0, TranslateError(err, "member relations")
 }
 

@@ -94,7 +94,7 @@ func (s *Store) RelatedMembers(ctx context.Context, orgIDs, memberIDs []string) 
 	}
 	for chunk := range slices.Chunk(memberIDs, batchSize) {
 		var ids []string
-		err := s.conn(ctx).Raw("SELECT member_id FROM ("+relatedMembers+") related WHERE member_id IN ?", orgIDs, orgIDs, chunk).Scan(&ids).Error
+		err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE members.id IN ? AND "+isRelated, chunk, orgIDs, orgIDs).Scan(&ids).Error
 		if err != nil {
 			return nil, TranslateError(err, "member relations")
 		}
