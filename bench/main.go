@@ -70,6 +70,10 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	log.Printf("seeded %d members, %d events, %d attendance rows in %s", c.members, c.events, c.events*c.perEvent, time.Since(t0).Round(time.Second))
+	// A registry in steady state has planner statistics; right after a bulk seed it has none.
+	if err := analyze(ctx, dbURL); err != nil {
+		return err
+	}
 
 	r := report{out: os.Stdout}
 	r.header(c)
