@@ -78,6 +78,7 @@ func run(ctx context.Context, c config) error {
 	r := report{out: os.Stdout}
 	r.header(c)
 	r.mixed(runMixed(ctx, srv, base, w, c.duration))
+	settle(srv, base)
 	r.capacity(runCapacity(ctx, srv, base, w, c))
 	if c.growthMax > 0 {
 		g, err := runGrowth(ctx, srv, w, c.growthMax)

@@ -122,6 +122,7 @@ func startBaseline(ctx context.Context, dbURL string) (*server, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.GET("/healthz", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
 	e.GET("/members/:id", func(c echo.Context) error {
 		var sum, n int64
 		if err := pool.QueryRow(c.Request().Context(), baselineSQL, c.Param("id")).Scan(&sum, &n); err != nil {
