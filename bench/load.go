@@ -163,7 +163,7 @@ type growthPoint struct {
 }
 
 // runGrowth gives members 10 to max credits (sessions of 200-session events) and measures
-// the p50 of their progress at a quiet rate.
+// the p50 of their progress at a quiet rate (two a second).
 func runGrowth(ctx context.Context, s *server, w *world, most int) ([]growthPoint, error) {
 	var org struct {
 		Items []struct{ ID string } `json:"items"`
@@ -186,7 +186,9 @@ func runGrowth(ctx context.Context, s *server, w *world, most int) ([]growthPoin
 		if err != nil {
 			return nil, err
 		}
-		m := attack([]endpoint{{name: "g", rate: 20, target: roundRobin([]string{s.url + "/v1/members/" + member + "/progress"}, w.organizer)}}, 5*time.Second)["g"]
+		// A quiet rate, so the p50 is the time of one request rather than of a queue.
+		settle(s)
+		m := attack([]endpoint{{name: "g", rate: 2, target: roundRobin([]string{s.url + "/v1/members/" + member + "/progress"}, w.organizer)}}, 10*time.Second)["g"]
 		points = append(points, growthPoint{credits: n, p50: m.Latencies.P50})
 	}
 	return points, nil
