@@ -3,7 +3,6 @@ package recert
 import (
 	"cmp"
 	"crypto/rand"
-	"database/sql/driver"
 	"encoding/base32"
 	"fmt"
 	"time"
@@ -136,32 +135,6 @@ func (d *Date) UnmarshalText(b []byte) error {
 		return nil
 	}
 	p, err := ParseDate(string(b))
-	*d = p
-	return err
-}
-
-// Value stores the date as text both engines read as a date.
-func (d Date) Value() (driver.Value, error) { return d.String(), nil }
-
-// Scan reads a date column from either engine (PostgreSQL gives time.Time, SQLite text).
-func (d *Date) Scan(src any) error {
-	switch v := src.(type) {
-	case time.Time:
-		*d = DateOf(v.UTC())
-		return nil
-	case string:
-		return d.scanText(v)
-	case []byte:
-		return d.scanText(string(v))
-	}
-	return fmt.Errorf("cannot scan %T into a date", src)
-}
-
-func (d *Date) scanText(s string) error {
-	if len(s) > 10 {
-		s = s[:10]
-	}
-	p, err := ParseDate(s)
 	*d = p
 	return err
 }

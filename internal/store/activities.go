@@ -16,7 +16,7 @@ type activityRow struct {
 	ID                  string `gorm:"primaryKey"`
 	MemberID            string
 	Type                string
-	Date                recert.Date
+	Date                date
 	CEUs                recert.Units `gorm:"column:ceus"`
 	Minutes             *int
 	Category            string
@@ -42,7 +42,7 @@ func (activityRow) TableName() string { return "activities" }
 
 func toActivityRow(a recert.Activity) activityRow {
 	return activityRow{
-		ID: a.ID, MemberID: a.MemberID, Type: a.Type, Date: a.Date, CEUs: a.CEUs, Minutes: nullableInt(a.Minutes),
+		ID: a.ID, MemberID: a.MemberID, Type: a.Type, Date: date(a.Date), CEUs: a.CEUs, Minutes: nullableInt(a.Minutes),
 		Category: a.Category, ApprovedBy: strings.Join(a.ApprovedBy, " "), Title: a.Title, Citation: nullable(a.Citation), Provider: nullable(a.Provider),
 		ApprovalRef: nullable(a.ApprovalRef), PostTestScore: a.PostTestScore, Topics: strings.Join(a.Topics, " "),
 		DocumentationStatus: a.DocumentationStatus, ReviewStatus: a.ReviewStatus, ReviewReason: nullable(a.ReviewReason),
@@ -52,7 +52,7 @@ func toActivityRow(a recert.Activity) activityRow {
 
 func (r activityRow) activity() recert.Activity {
 	a := recert.Activity{
-		ID: r.ID, MemberID: r.MemberID, Type: r.Type, Date: r.Date, CEUs: r.CEUs, Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), Title: r.Title,
+		ID: r.ID, MemberID: r.MemberID, Type: r.Type, Date: r.Date.day(), CEUs: r.CEUs, Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), Title: r.Title,
 		Citation: deref(r.Citation), Provider: deref(r.Provider), ApprovalRef: deref(r.ApprovalRef), PostTestScore: r.PostTestScore,
 		Topics: strings.Fields(r.Topics), DocumentationStatus: r.DocumentationStatus, ReviewStatus: r.ReviewStatus,
 		ReviewReason: deref(r.ReviewReason), Withdrawn: r.WithdrawnAt != nil, Version: r.Version,
@@ -172,7 +172,7 @@ func (s *Store) WithdrawActivity(ctx context.Context, id, actor string) error {
 type clinicalRow struct {
 	ID          string `gorm:"primaryKey"`
 	MemberID    string
-	Date        recert.Date
+	Date        date
 	Type        string
 	Role        string
 	Count       int
@@ -212,7 +212,7 @@ func (b *nullBytes) Scan(src any) error {
 }
 
 func (r clinicalRow) entry() recert.ClinicalEntry {
-	return recert.ClinicalEntry{ID: r.ID, MemberID: r.MemberID, Date: r.Date, Type: r.Type, Role: r.Role, Count: r.Count,
+	return recert.ClinicalEntry{ID: r.ID, MemberID: r.MemberID, Date: r.Date.day(), Type: r.Type, Role: r.Role, Count: r.Count,
 		CaseRefHash: []byte(r.CaseRefHash), Withdrawn: r.WithdrawnAt != nil,
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy}}
 }
@@ -221,7 +221,7 @@ func (r clinicalRow) entry() recert.ClinicalEntry {
 // as primary by one member is a conflict, enforced by a unique index.
 func (s *Store) CreateClinicalEntry(ctx context.Context, e recert.ClinicalEntry, actor string) (recert.ClinicalEntry, error) {
 	now := s.now()
-	row := clinicalRow{ID: recert.NewID(recert.PrefixClinicalEntry), MemberID: e.MemberID, Date: e.Date, Type: e.Type,
+	row := clinicalRow{ID: recert.NewID(recert.PrefixClinicalEntry), MemberID: e.MemberID, Date: date(e.Date), Type: e.Type,
 		Role: e.Role, Count: e.Count, CaseRefHash: e.CaseRefHash, CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	if err := s.conn(ctx).Create(&row).Error; err != nil {
 		err = TranslateError(err, "this case")
@@ -248,10 +248,10 @@ func (s *Store) ClinicalEntries(ctx context.Context, memberID string, from, to r
 	var rows []clinicalRow
 	q := s.conn(ctx).Where("member_id = ? AND withdrawn_at IS NULL", memberID).Order("date, id")
 	if !from.IsZero() {
-		q = q.Where("date >= ?", from)
+		q = q.Where("date >= ?", date(from))
 	}
 	if !to.IsZero() {
-		q = q.Where("date <= ?", to)
+		q = q.Where("date <= ?", date(to))
 	}
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "clinical entries")

@@ -12,7 +12,7 @@ import (
 type creditRow struct {
 	AttendanceID     string
 	MemberID         string
-	Date             recert.Date
+	Date             date
 	Category         string
 	CEUs             recert.Units `gorm:"column:ceus"`
 	EventID          string
@@ -34,7 +34,7 @@ func (r creditRow) credit() recert.Credit {
 		id += ":" + r.SessionID
 	}
 	return recert.Credit{
-		ID: id, AttendanceID: r.AttendanceID, MemberID: r.MemberID, Date: r.Date, Category: r.Category,
+		ID: id, AttendanceID: r.AttendanceID, MemberID: r.MemberID, Date: r.Date.day(), Category: r.Category,
 		CEUs: r.CEUs, EventID: r.EventID, EventTitle: r.EventTitle, Format: r.Format,
 		SessionID: r.SessionID, SessionTitle: r.SessionTitle, Topics: strings.Fields(r.Topics),
 		OrganizationID: r.OrganizationID, OrganizationName: r.OrganizationName, ApprovalRef: deref(r.ApprovalRef),
@@ -102,19 +102,19 @@ func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Cr
 	return out, nil
 }
 
-// creditFilter appends f's conditions to one branch of the credits query; date is that
+// creditFilter appends f's conditions to one branch of the credits query; dateColumn is that
 // branch's credit date column.
-func creditFilter(query, date, category string, f recert.CreditFilter) (string, []any) {
+func creditFilter(query, dateColumn, category string, f recert.CreditFilter) (string, []any) {
 	var b strings.Builder
 	b.WriteString(query)
 	args := []any{f.MemberID}
 	if !f.From.IsZero() {
-		b.WriteString(" AND " + date + " >= ?")
-		args = append(args, f.From)
+		b.WriteString(" AND " + dateColumn + " >= ?")
+		args = append(args, date(f.From))
 	}
 	if !f.To.IsZero() {
-		b.WriteString(" AND " + date + " <= ?")
-		args = append(args, f.To)
+		b.WriteString(" AND " + dateColumn + " <= ?")
+		args = append(args, date(f.To))
 	}
 	if f.Category != "" {
 		b.WriteString(" AND " + category + " = ?")

@@ -20,8 +20,8 @@ type eventRow struct {
 	Location       *string
 	URL            *string `gorm:"column:url"`
 	TimeZone       string
-	StartDate      recert.Date
-	EndDate        recert.Date
+	StartDate      date
+	EndDate        date
 	Status         string
 	ApprovalRef    *string
 	Category       string
@@ -42,7 +42,7 @@ type sessionRow struct {
 	Code      string
 	Category  *string
 	Title     string
-	Date      recert.Date
+	Date      date
 	StartTime *string
 	EndTime   *string
 	CEUs      recert.Units `gorm:"column:ceus"`
@@ -57,7 +57,7 @@ func toEventRow(e recert.Event) eventRow {
 	return eventRow{
 		ID: e.ID, OrganizationID: e.OrganizationID, Title: e.Title, Description: nullable(e.Description),
 		Format: e.Format, Location: nullable(e.Location), URL: nullable(e.URL), TimeZone: e.TimeZone,
-		StartDate: e.StartDate, EndDate: e.EndDate, Status: e.Status, ApprovalRef: nullable(e.ApprovalRef),
+		StartDate: date(e.StartDate), EndDate: date(e.EndDate), Status: e.Status, ApprovalRef: nullable(e.ApprovalRef),
 		Category: e.Category, ApprovedBy: strings.Join(e.ApprovedBy, " "), Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
@@ -67,7 +67,7 @@ func (r eventRow) event(sessions []sessionRow) recert.Event {
 	e := recert.Event{
 		ID: r.ID, OrganizationID: r.OrganizationID, Title: r.Title, Description: deref(r.Description),
 		Format: r.Format, Location: deref(r.Location), URL: deref(r.URL), TimeZone: r.TimeZone,
-		StartDate: r.StartDate, EndDate: r.EndDate, Status: r.Status, ApprovalRef: deref(r.ApprovalRef),
+		StartDate: r.StartDate.day(), EndDate: r.EndDate.day(), Status: r.Status, ApprovalRef: deref(r.ApprovalRef),
 		Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), Version: r.Version, Sessions: make([]recert.Session, 0, len(sessions)),
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
@@ -79,7 +79,7 @@ func (r eventRow) event(sessions []sessionRow) recert.Event {
 
 func toSessionRow(eventID string, position int, s recert.Session) sessionRow {
 	return sessionRow{
-		ID: s.ID, EventID: eventID, Position: position, Code: s.Code, Category: nullable(s.Category), Title: s.Title, Date: s.Date,
+		ID: s.ID, EventID: eventID, Position: position, Code: s.Code, Category: nullable(s.Category), Title: s.Title, Date: date(s.Date),
 		StartTime: nullable(s.StartTime), EndTime: nullable(s.EndTime), CEUs: s.CEUs,
 		Topics: strings.Join(s.Topics, " "), ApprovedBy: strings.Join(s.ApprovedBy, " "),
 	}
@@ -87,7 +87,7 @@ func toSessionRow(eventID string, position int, s recert.Session) sessionRow {
 
 func (r sessionRow) session() recert.Session {
 	return recert.Session{
-		ID: r.ID, Code: r.Code, Category: deref(r.Category), Title: r.Title, Date: r.Date, StartTime: deref(r.StartTime), EndTime: deref(r.EndTime),
+		ID: r.ID, Code: r.Code, Category: deref(r.Category), Title: r.Title, Date: r.Date.day(), StartTime: deref(r.StartTime), EndTime: deref(r.EndTime),
 		CEUs: r.CEUs, Topics: strings.Fields(r.Topics), ApprovedBy: strings.Fields(r.ApprovedBy),
 	}
 }
@@ -187,11 +187,11 @@ func (s *Store) Events(ctx context.Context, f recert.EventFilter) ([]recert.Even
 	db := s.conn(ctx)
 	q := db.Model(&eventRow{}).Order("start_date, id").Limit(limit + 1)
 	if f.After != "" {
-		date, id, err := parseEventCursor(f.After)
+		day, id, err := parseEventCursor(f.After)
 		if err != nil {
 			return nil, "", err
 		}
-		q = q.Where("(start_date > ? OR (start_date = ? AND id > ?))", date, date, id)
+		q = q.Where("(start_date > ? OR (start_date = ? AND id > ?))", date(day), date(day), id)
 	}
 	q = filterEvents(q, f)
 	es, err := loadEvents(db, q)
@@ -204,10 +204,10 @@ func (s *Store) Events(ctx context.Context, f recert.EventFilter) ([]recert.Even
 
 func filterEvents(q *gorm.DB, f recert.EventFilter) *gorm.DB {
 	if !f.From.IsZero() {
-		q = q.Where("end_date >= ?", f.From)
+		q = q.Where("end_date >= ?", date(f.From))
 	}
 	if !f.To.IsZero() {
-		q = q.Where("start_date <= ?", f.To)
+		q = q.Where("start_date <= ?", date(f.To))
 	}
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)

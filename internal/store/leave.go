@@ -11,8 +11,8 @@ type leaveRow struct {
 	ID        string `gorm:"primaryKey"`
 	MemberID  string
 	Type      string
-	StartDate recert.Date
-	EndDate   recert.Date
+	StartDate date
+	EndDate   date
 	Approved  int
 	CreatedAt time.Time
 	CreatedBy string
@@ -23,14 +23,14 @@ type leaveRow struct {
 func (leaveRow) TableName() string { return "leave_periods" }
 
 func (r leaveRow) leave() recert.Leave {
-	return recert.Leave{ID: r.ID, MemberID: r.MemberID, Type: r.Type, Start: r.StartDate, End: r.EndDate, Approved: r.Approved == 1,
+	return recert.Leave{ID: r.ID, MemberID: r.MemberID, Type: r.Type, Start: r.StartDate.day(), End: r.EndDate.day(), Approved: r.Approved == 1,
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy}}
 }
 
 // CreateLeave records a leave period, not yet approved.
 func (s *Store) CreateLeave(ctx context.Context, l recert.Leave, actor string) (recert.Leave, error) {
 	now := s.now()
-	row := leaveRow{ID: recert.NewID(recert.PrefixLeave), MemberID: l.MemberID, Type: l.Type, StartDate: l.Start, EndDate: l.End,
+	row := leaveRow{ID: recert.NewID(recert.PrefixLeave), MemberID: l.MemberID, Type: l.Type, StartDate: date(l.Start), EndDate: date(l.End),
 		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	if err := s.conn(ctx).Create(&row).Error; err != nil {
 		return recert.Leave{}, TranslateError(err, "leave period")

@@ -14,12 +14,12 @@ type memberRow struct {
 	Name              string
 	Email             *string
 	AbcpID            *string
-	CertificationDate *recert.Date
+	CertificationDate *date
 	AbcpCycle         *int
 	BirthMonth        *int
 	SocietyClass      *string
 	Status            string
-	TrackingSince     *recert.Date
+	TrackingSince     *date
 	Version           int
 	CreatedAt         time.Time
 	CreatedBy         string
@@ -35,8 +35,8 @@ type licenseRow struct {
 	MemberID  string `gorm:"primaryKey"`
 	State     string `gorm:"primaryKey"`
 	Number    string
-	IssuedOn  *recert.Date
-	ExpiresOn *recert.Date
+	IssuedOn  *date
+	ExpiresOn *date
 }
 
 func (licenseRow) TableName() string { return "member_licenses" }
@@ -89,10 +89,10 @@ func (r memberRow) member(licenses []licenseRow) recert.Member {
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
 	if r.CertificationDate != nil {
-		m.CertificationDate = *r.CertificationDate
+		m.CertificationDate = r.CertificationDate.day()
 	}
 	if r.TrackingSince != nil {
-		m.TrackingSince = *r.TrackingSince
+		m.TrackingSince = r.TrackingSince.day()
 	}
 	if r.AbcpCycle != nil {
 		m.ABCPCycle = *r.AbcpCycle
@@ -103,10 +103,10 @@ func (r memberRow) member(licenses []licenseRow) recert.Member {
 	for _, l := range licenses {
 		lic := recert.License{State: l.State, Number: l.Number}
 		if l.IssuedOn != nil {
-			lic.IssuedOn = *l.IssuedOn
+			lic.IssuedOn = l.IssuedOn.day()
 		}
 		if l.ExpiresOn != nil {
-			lic.ExpiresOn = *l.ExpiresOn
+			lic.ExpiresOn = l.ExpiresOn.day()
 		}
 		m.Licenses = append(m.Licenses, lic)
 	}
@@ -299,9 +299,10 @@ func nullableInt(v int) *int {
 	return &v
 }
 
-func nullableDate(d recert.Date) *recert.Date {
+func nullableDate(d recert.Date) *date {
 	if d.IsZero() {
 		return nil
 	}
-	return &d
+	v := date(d)
+	return &v
 }

@@ -40,10 +40,10 @@ func (s *Store) activitiesIn(ctx context.Context, q ledger.RecordQuery) ([]recer
 	var rows []activityRow
 	db := s.conn(ctx).Where("member_id = ? AND withdrawn_at IS NULL", q.MemberID).Order("date, id")
 	if !q.From.IsZero() {
-		db = db.Where("date >= ?", q.From)
+		db = db.Where("date >= ?", date(q.From))
 	}
 	if !q.To.IsZero() {
-		db = db.Where("date <= ?", q.To)
+		db = db.Where("date <= ?", date(q.To))
 	}
 	if err := db.Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "activities")
@@ -83,14 +83,14 @@ func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.D
 
 // earliest runs a query of one nullable date column named d.
 func (s *Store) earliest(ctx context.Context, query string, args ...any) (recert.Date, error) {
-	var row struct{ D *recert.Date }
+	var row struct{ D *date }
 	if err := s.conn(ctx).Raw(query, args...).Scan(&row).Error; err != nil {
 		return recert.Date{}, TranslateError(err, "record start")
 	}
 	if row.D == nil {
 		return recert.Date{}, nil
 	}
-	return *row.D, nil
+	return row.D.day(), nil
 }
 
 // MemberCreatedBy reports whether one of the organizations created the member record: directly,

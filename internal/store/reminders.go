@@ -51,10 +51,10 @@ func (s *Store) ReminderRecipients(ctx context.Context) ([]recert.User, error) {
 }
 
 type reminderRow struct {
-	MemberID  string      `gorm:"primaryKey"`
-	ProgramID string      `gorm:"primaryKey"`
-	PeriodEnd recert.Date `gorm:"primaryKey"`
-	Threshold string      `gorm:"primaryKey"`
+	MemberID  string `gorm:"primaryKey"`
+	ProgramID string `gorm:"primaryKey"`
+	PeriodEnd date   `gorm:"primaryKey"`
+	Threshold string `gorm:"primaryKey"`
 	SentAt    time.Time
 }
 
@@ -63,7 +63,7 @@ func (reminderRow) TableName() string { return "reminders_sent" }
 // MarkReminder records that the reminder at threshold for the member's program period is
 // sent; it reports false when it already was, so each goes once.
 func (s *Store) MarkReminder(ctx context.Context, memberID, programID string, periodEnd recert.Date, threshold string) (bool, error) {
-	row := reminderRow{MemberID: memberID, ProgramID: programID, PeriodEnd: periodEnd, Threshold: threshold, SentAt: s.now()}
+	row := reminderRow{MemberID: memberID, ProgramID: programID, PeriodEnd: date(periodEnd), Threshold: threshold, SentAt: s.now()}
 	res := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	if res.Error != nil {
 		return false, TranslateError(res.Error, "reminder")

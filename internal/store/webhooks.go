@@ -245,10 +245,10 @@ func (s *Store) ResetDelivery(ctx context.Context, id string) (recert.WebhookDel
 }
 
 type progressStateRow struct {
-	SubscriptionID string      `gorm:"primaryKey"`
-	MemberID       string      `gorm:"primaryKey"`
-	ProgramID      string      `gorm:"primaryKey"`
-	PeriodStart    recert.Date `gorm:"primaryKey"`
+	SubscriptionID string `gorm:"primaryKey"`
+	MemberID       string `gorm:"primaryKey"`
+	ProgramID      string `gorm:"primaryKey"`
+	PeriodStart    date   `gorm:"primaryKey"`
 	Status         string
 	UpdatedAt      time.Time
 }
@@ -264,14 +264,14 @@ func (s *Store) ProgressSeen(ctx context.Context, subscriptionID, memberID strin
 	}
 	out := make(map[string]string, len(rows))
 	for _, r := range rows {
-		out[r.ProgramID+"/"+r.PeriodStart.String()] = r.Status
+		out[r.ProgramID+"/"+r.PeriodStart.day().String()] = r.Status
 	}
 	return out, nil
 }
 
 // SeeProgress records the status a subscription is told for a member's program period.
 func (s *Store) SeeProgress(ctx context.Context, subscriptionID, memberID, programID string, periodStart recert.Date, status string) error {
-	row := progressStateRow{SubscriptionID: subscriptionID, MemberID: memberID, ProgramID: programID, PeriodStart: periodStart,
+	row := progressStateRow{SubscriptionID: subscriptionID, MemberID: memberID, ProgramID: programID, PeriodStart: date(periodStart),
 		Status: status, UpdatedAt: s.now()}
 	return TranslateError(s.conn(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error, "progress seen")
 }

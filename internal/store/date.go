@@ -1,0 +1,50 @@
+package store
+
+import (
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// date is how a recert.Date is kept: text both engines read as a date. The conversion lives
+// here so the vocabulary knows nothing of SQL.
+type date recert.Date
+
+// Value stores the date as YYYY-MM-DD.
+func (d date) Value() (driver.Value, error) { return recert.Date(d).String(), nil }
+
+// Scan reads a date column from either engine (PostgreSQL gives time.Time, SQLite text).
+func (d *date) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*d = date(recert.DateOf(v.UTC()))
+		return nil
+	case string:
+		return d.scanText(v)
+	case []byte:
+		return d.scanText(string(v))
+	}
+	return fmt.Errorf("cannot scan %T into a date", src)
+}
+
+func (d *date) scanText(s string) error {
+	if len(s) > 10 {
+		s = s[:10]
+	}
+	p, err := recert.ParseDate(s)
+	*d = date(p)
+	return err
+}
+
+// day returns the stored date as the vocabulary's.
+func (d date) day() recert.Date { return recert.Date(d) }
+
+// optionalDay returns a nullable column's date, the zero Date when NULL.
+func optionalDay(d *date) recert.Date {
+	if d == nil {
+		return recert.Date{}
+	}
+	return recert.Date(*d)
+}
