@@ -138,6 +138,11 @@ func (p *Pages) Mount(e *echo.Echo) {
 	a := g.Group("", p.requireRole(recert.RoleAdmin))
 	a.GET("/members", p.members)
 
+	// The pages of members' own records (activities, clinical log, disputes, report), and the
+	// pages that manage events, organizations and accounts.
+	p.mountRecords(m, o, a)
+	p.mountManage(m, o, a)
+
 	// Any other path under /app is a page that does not exist: say so as a page.
 	g.Any("/*", func(c echo.Context) error { return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such page")) })
 }

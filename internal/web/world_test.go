@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -133,5 +134,21 @@ func (b *browser) signIn(email string) {
 	res, body := b.post("/app/sign-in", url.Values{"email": {email}, "password": {apitest.Password}})
 	if res.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("sign in as %s: %d\n%s", email, res.StatusCode, body)
+	}
+}
+
+// confirmRoster uploads a roster to the event's preview and confirms it, as an organizer.
+func (b *browser) confirmRoster(eventID string, file []byte) {
+	b.t.Helper()
+	res, body := b.upload(eventID, "roster.csv", file)
+	if res.StatusCode != http.StatusOK {
+		b.t.Fatalf("roster preview: %d\n%s", res.StatusCode, body)
+	}
+	form := url.Values{}
+	for _, m := range hiddenField.FindAllStringSubmatch(body, -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if res, body = b.post("/app/events/"+eventID+"/roster/confirm", form); res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("roster confirm: %d\n%s", res.StatusCode, body)
 	}
 }
