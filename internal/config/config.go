@@ -29,6 +29,8 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// MaxBodyBytes is the default limit on request bodies.
 	MaxBodyBytes int64
+	// ProgressCacheBytes bounds the rendered progress answers kept in memory; zero: none.
+	ProgressCacheBytes int64
 	// PublicURL is the service's base URL as clients see it; it is the tokens' issuer.
 	PublicURL string
 	// SigningKey is an Ed25519 private key in PEM; SigningKeyFile a file holding one, created
@@ -76,6 +78,7 @@ var Vars = []Var{
 	{"RECERT_LOG_FORMAT", "text", "text or json"},
 	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT"},
 	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes"},
+	{"RECERT_PROGRESS_CACHE_MB", "64", "memory for rendered progress answers, in MiB; 0 turns the cache off"},
 	{"RECERT_PUBLIC_URL", DefaultPublicURL, "base URL clients use; the issuer of access tokens"},
 	{"RECERT_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens"},
 	{"RECERT_SIGNING_KEY_FILE", "", "file holding the signing key, created when missing; default with SQLite: DATA_DIR/signing-key.pem"},
@@ -132,6 +135,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(get("RECERT_MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		bad("RECERT_MAX_BODY_BYTES", errors.New("want a whole number of bytes, at least 1024"))
+	}
+	if mb, err := strconv.ParseInt(get("RECERT_PROGRESS_CACHE_MB"), 10, 64); err != nil || mb < 0 || mb > 1<<20 {
+		bad("RECERT_PROGRESS_CACHE_MB", errors.New("want a whole number of MiB, 0 or more"))
+	} else {
+		c.ProgressCacheBytes = mb << 20
 	}
 	c.PublicURL = strings.TrimSuffix(get("RECERT_PUBLIC_URL"), "/")
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -219,6 +227,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("shutdown_grace", c.ShutdownGrace),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+		slog.Int64("progress_cache_bytes", c.ProgressCacheBytes),
 		slog.String("public_url", c.PublicURL),
 		slog.String("signing_key", setOrNot(c.SigningKey)),
 		slog.String("signing_key_file", c.SigningKeyFile),

@@ -21,7 +21,7 @@ func TestLoad(t *testing.T) {
 		{
 			name: "defaults",
 			want: config.Config{ListenAddr: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
-				LogFormat: "text", ShutdownGrace: 20 * time.Second, MaxBodyBytes: 1 << 20,
+				LogFormat: "text", ShutdownGrace: 20 * time.Second, MaxBodyBytes: 1 << 20, ProgressCacheBytes: 64 << 20,
 				PublicURL: "http://localhost:8080", SigningKeyFile: "data/signing-key.pem",
 				AccessTokenTTL: 15 * time.Minute, RefreshTokenTTL: 720 * time.Hour, AdminAddr: "127.0.0.1:9090",
 				MailFrom: "Recert <recert@localhost>", JobPollInterval: time.Second, WebhookRetryBase: 5 * time.Second},
@@ -31,7 +31,7 @@ func TestLoad(t *testing.T) {
 			env: map[string]string{
 				"RECERT_LISTEN_ADDR": "127.0.0.1:9000", "RECERT_DATABASE_URL": "postgres://u:p@db:5432/recert",
 				"RECERT_DATA_DIR": "/var/lib/recert", "RECERT_LOG_LEVEL": "debug", "RECERT_LOG_FORMAT": "json",
-				"RECERT_SHUTDOWN_GRACE": "3s", "RECERT_MAX_BODY_BYTES": "4096",
+				"RECERT_SHUTDOWN_GRACE": "3s", "RECERT_MAX_BODY_BYTES": "4096", "RECERT_PROGRESS_CACHE_MB": "8",
 				"RECERT_PUBLIC_URL": "https://recert.example.org/", "RECERT_SIGNING_KEY_FILE": "/run/secrets/key.pem",
 				"RECERT_ACCESS_TOKEN_TTL": "5m", "RECERT_REFRESH_TOKEN_TTL": "24h",
 				"RECERT_ADMIN_EMAIL": "admin@example.org", "RECERT_ADMIN_PASSWORD": "a long passphrase",
@@ -41,7 +41,7 @@ func TestLoad(t *testing.T) {
 			},
 			want: config.Config{ListenAddr: "127.0.0.1:9000", DatabaseURL: "postgres://u:p@db:5432/recert",
 				DataDir: "/var/lib/recert", LogLevel: slog.LevelDebug, LogFormat: "json",
-				ShutdownGrace: 3 * time.Second, MaxBodyBytes: 4096,
+				ShutdownGrace: 3 * time.Second, MaxBodyBytes: 4096, ProgressCacheBytes: 8 << 20,
 				PublicURL: "https://recert.example.org", SigningKeyFile: "/run/secrets/key.pem",
 				AccessTokenTTL: 5 * time.Minute, RefreshTokenTTL: 24 * time.Hour,
 				AdminEmail: "admin@example.org", AdminPassword: "a long passphrase",

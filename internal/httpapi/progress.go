@@ -102,11 +102,11 @@ type progressQuery struct {
 // GetMemberProgress evaluates a member's progress in every program they are enrolled in.
 func (s *Server) GetMemberProgress(ctx context.Context, req api.GetMemberProgressRequestObject) (api.GetMemberProgressResponseObject, error) {
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	out, err := s.memberProgress(ctx, req.MemberID, q)
+	res, err := s.cachedProgress(ctx, req.MemberID, q)
 	if err != nil {
 		return nil, err
 	}
-	return api.GetMemberProgress200JSONResponse(out), nil
+	return res, nil
 }
 
 // GetMyProgress evaluates the caller's own progress.
@@ -116,11 +116,11 @@ func (s *Server) GetMyProgress(ctx context.Context, req api.GetMyProgressRequest
 		return nil, recert.Errorf(recert.ENOTFOUND, "this account has no member record")
 	}
 	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
-	out, err := s.memberProgress(ctx, p.MemberID, q)
+	res, err := s.cachedProgress(ctx, p.MemberID, q)
 	if err != nil {
 		return nil, err
 	}
-	return api.GetMyProgress200JSONResponse(out), nil
+	return res, nil
 }
 
 // WhatIfProgress says what hypothetical credits would change; it writes nothing.
@@ -188,13 +188,10 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 	return out, nil
 }
 
-// memberProgress evaluates the member's programs. Organizers and apps evaluate over their
-// organizations' credits only.
-func (s *Server) memberProgress(ctx context.Context, memberID string, q progressQuery) (api.MemberProgress, error) {
-	orgs, err := s.memberScope(ctx, memberID)
-	if err != nil {
-		return api.MemberProgress{}, err
-	}
+// evaluateProgress evaluates the member's programs over the credits in scope: organizers
+// and apps evaluate over their organizations' credits only (nil: the whole record).
+func (s *Server) evaluateProgress(ctx context.Context, memberID string, orgs []string, q progressQuery) (api.MemberProgress, error) {
+	var err error
 	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
 		return api.MemberProgress{}, err

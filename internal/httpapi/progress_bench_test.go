@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -15,13 +16,20 @@ import (
 )
 
 // BenchmarkMemberProgress200 asks for the progress of a member with 200 credits (50 events
-// of 4 sessions) in all their programs, over HTTP, on PostgreSQL (SQLite without the variable).
+// of 4 sessions) in all their programs, over HTTP, on PostgreSQL (SQLite without the
+// variable): answered from the progress cache (the same question again, nothing written in
+// between), and evaluated each time (the cache off).
 func BenchmarkMemberProgress200(b *testing.B) {
+	b.Run("cached", func(b *testing.B) { benchmarkProgress(b, 64<<20) })
+	b.Run("evaluated", func(b *testing.B) { benchmarkProgress(b, 0) })
+}
+
+func benchmarkProgress(b *testing.B, cacheBytes int64) {
 	engine := store.SQLite
 	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
 		engine = store.Postgres
 	}
-	env := apitest.Start(b, dbtest.New(b, engine))
+	env := apitest.StartWith(b, dbtest.New(b, engine), func(c *config.Config) { c.ProgressCacheBytes = cacheBytes })
 	ctx := context.Background()
 	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
 	if err != nil {

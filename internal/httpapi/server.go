@@ -38,6 +38,8 @@ type Options struct {
 	Version      string // the build version
 	Logger       *slog.Logger
 	MaxBodyBytes int64
+	// ProgressCacheBytes bounds the rendered progress answers kept in memory; zero: none.
+	ProgressCacheBytes int64
 
 	Tokens         *auth.Issuer // issues and verifies access tokens
 	Keys           *auth.KeySet // the keys published at /.well-known/jwks.json
@@ -71,13 +73,14 @@ type Options struct {
 
 // Server implements the API operations.
 type Server struct {
-	db       Database
-	store    Store
-	engine   string
-	version  string
-	log      *slog.Logger
-	maxBody  int64
-	specJSON map[string]any
+	progressCache *progressCache
+	db            Database
+	store         Store
+	engine        string
+	version       string
+	log           *slog.Logger
+	maxBody       int64
+	specJSON      map[string]any
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
@@ -137,7 +140,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: ledger.NewIdempotency(o.Store, o.Store),
 		now:  func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
-		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
+		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
 	}
 
 	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)

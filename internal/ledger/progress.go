@@ -19,7 +19,14 @@ type ProgressStore interface {
 	Programs(ctx context.Context) ([][]byte, error)
 	// MemberRecord loads what a member's progress counts, dated in a window.
 	MemberRecord(ctx context.Context, q RecordQuery) (Record, error)
+	// ProgressVersion is what the member's progress depends on besides the date and the question.
+	ProgressVersion(ctx context.Context, memberID string) (Version, error)
 }
+
+// Version identifies the state a member's progress is evaluated from: any write their progress
+// reads changes Ledger; an added program version changes Programs. Two evaluations of the same
+// question at the same Version and date are the same.
+type Version struct{ Ledger, Programs int64 }
 
 // RecordQuery selects the part of a member's record that an evaluation reads.
 type RecordQuery struct {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -94,10 +95,7 @@ func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Cr
 	// Sorted here rather than in SQL: PostgreSQL's collation and SQLite's byte order could
 	// order ids differently, and the ledger must read the same on both.
 	slices.SortFunc(out, func(a, b recert.Credit) int {
-		if c := strings.Compare(a.Date.String(), b.Date.String()); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
+		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }

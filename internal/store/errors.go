@@ -43,6 +43,8 @@ func TranslateError(err error, what string) error {
 			return recert.Wrap(err, recert.ECONFLICT, what+" refers to, or is referred to by, another object")
 		case "23514", "23502", "22P02":
 			return recert.Wrap(err, recert.EINVALID, what+" breaks a rule of the data")
+		case "40P01", "40001": // a deadlock or serialization failure: the transaction may be retried
+			return recert.Wrap(err, recert.EUNAVAILABLE, "the database is busy; retry")
 		case "22007", "22008": // a date the contract's format allows but PostgreSQL cannot hold (year 0)
 			return recert.Wrap(err, recert.EBADREQUEST, "a date is out of range: use years 1 to 9999")
 		}

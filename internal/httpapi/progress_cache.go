@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/recert-dev/recert/internal/ledger"
+)
+
+// progressCache keeps rendered progress answers by everything they depend on: the member,
+// their ledger version and the programs' (read in one statement per request, so a write on
+// any instance is seen at once), the question (program, as_of, explain, the caller's scope)
+// and, without as_of, the quarter hour: every time zone's date, hence "today" in every
+// program, is the same throughout a UTC quarter hour. It holds at most max bytes of answers.
+type progressCache struct {
+	mu    sync.Mutex
+	lru   *lru.Cache[progressKey, []byte]
+	bytes int64
+	max   int64
+}
+
+type progressKey struct {
+	member, question string
+	version          ledger.Version
+}
+
+// newProgressCache holds up to max bytes; zero or less: no cache.
+func newProgressCache(max int64) *progressCache {
+	if max <= 0 {
+		return nil
+	}
+	c := &progressCache{max: max}
+	// The entry count is bounded by bytes; this bound only keeps the index small.
+	c.lru, _ = lru.NewWithEvict(1<<20, func(_ progressKey, body []byte) { c.bytes -= int64(len(body)) })
+	return c
+}
+
+func (c *progressCache) get(k progressKey) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Get(k)
+}
+
+func (c *progressCache) add(k progressKey, body []byte) {
+	if c == nil || int64(len(body)) > c.max/16 {
+		return // one answer may not crowd out the rest
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.lru.Peek(k); ok {
+		c.bytes -= int64(len(old))
+	}
+	c.lru.Add(k, body)
+	c.bytes += int64(len(body))
+	for c.bytes > c.max {
+		c.lru.RemoveOldest()
+	}
+}
+
+// question is the part of a progress key that the request and the clock decide.
+func question(scope []string, q progressQuery, now time.Time) string {
+	var b strings.Builder
+	b.WriteString(q.program)
+	b.WriteByte('|')
+	if q.asOf != nil {
+		b.WriteString(q.asOf.Time.Format(time.DateOnly))
+	} else {
+		b.WriteString(strconv.FormatInt(now.Unix()/(15*60), 10))
+	}
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatBool(q.explain))
+	if scope != nil {
+		b.WriteString("|orgs:")
+		b.WriteString(strings.Join(scope, ","))
+	}
+	return b.String()
+}
+
+// cachedProgress answers from the cache or evaluates, renders and keeps the answer.
+func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
+	scope, err := s.memberScope(ctx, memberID)
+	if err != nil {
+		return rawResponse{}, err
+	}
+	v, err := s.store.ProgressVersion(ctx, memberID)
+	if err != nil {
+		return rawResponse{}, err
+	}
+	key := progressKey{member: memberID, question: question(scope, q, s.now()), version: v}
+	if body, ok := s.progressCache.get(key); ok {
+		return rawResponse{Status: http.StatusOK, Body: body}, nil
+	}
+	out, err := s.evaluateProgress(ctx, memberID, scope, q)
+	if err != nil {
+		return rawResponse{}, err
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(out); err != nil {
+		return rawResponse{}, err
+	}
+	s.progressCache.add(key, buf.Bytes())
+	return rawResponse{Status: http.StatusOK, Body: buf.Bytes()}, nil
+}
+
+func (r rawResponse) VisitGetMemberProgressResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r rawResponse) VisitGetMyProgressResponse(w http.ResponseWriter) error     { return r.write(w) }

@@ -1,0 +1,112 @@
+-- Each member's ledger version: a number that changes with anything their progress reads —
+-- their record (attendance and its sessions, activities, clinical entries, leave, licences),
+-- their member row, and the events, sessions and organizations their credits come from.
+-- Triggers keep it, so no write path can forget it; progress answers are cached by it.
+-- Statement-level triggers with transition tables bump each member once per statement,
+-- however many of their rows a roster writes; they lock the members in id order, so two
+-- rosters that share members queue rather than deadlock.
+-- +goose Up
+ALTER TABLE members ADD COLUMN ledger_version bigint NOT NULL DEFAULT 0;
+
+-- +goose StatementBegin
+CREATE FUNCTION ledger_bump_new() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE members m SET ledger_version = m.ledger_version + 1
+      FROM (SELECT id FROM members WHERE id IN (SELECT member_id FROM new_rows) ORDER BY id FOR NO KEY UPDATE) l
+     WHERE m.id = l.id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION ledger_bump_old() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE members m SET ledger_version = m.ledger_version + 1
+      FROM (SELECT id FROM members WHERE id IN (SELECT member_id FROM old_rows) ORDER BY id FOR NO KEY UPDATE) l
+     WHERE m.id = l.id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION ledger_bump_event() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE members m SET ledger_version = m.ledger_version + 1
+      FROM (SELECT id FROM members WHERE id IN (SELECT a.member_id FROM attendance a JOIN new_rows n ON n.id = a.event_id) ORDER BY id FOR NO KEY UPDATE) l
+     WHERE m.id = l.id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION ledger_bump_session() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE members m SET ledger_version = m.ledger_version + 1
+      FROM (SELECT id FROM members WHERE id IN (SELECT a.member_id FROM attendance a JOIN new_rows n ON n.event_id = a.event_id) ORDER BY id FOR NO KEY UPDATE) l
+     WHERE m.id = l.id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION ledger_bump_organization() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE members m SET ledger_version = m.ledger_version + 1
+      FROM (SELECT id FROM members WHERE id IN (SELECT a.member_id FROM attendance a JOIN events e ON e.id = a.event_id JOIN new_rows n ON n.id = e.organization_id) ORDER BY id FOR NO KEY UPDATE) l
+     WHERE m.id = l.id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE FUNCTION ledger_bump_member() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.ledger_version = OLD.ledger_version THEN
+        NEW.ledger_version := OLD.ledger_version + 1;
+    END IF;
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER members_ledger BEFORE UPDATE ON members FOR EACH ROW EXECUTE FUNCTION ledger_bump_member();
+CREATE TRIGGER attendance_ledger_ins AFTER INSERT ON attendance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER attendance_ledger_upd AFTER UPDATE ON attendance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER attendance_ledger_del AFTER DELETE ON attendance REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
+CREATE TRIGGER attendance_sessions_ledger_ins AFTER INSERT ON attendance_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER attendance_sessions_ledger_upd AFTER UPDATE ON attendance_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER attendance_sessions_ledger_del AFTER DELETE ON attendance_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
+CREATE TRIGGER activities_ledger_ins AFTER INSERT ON activities REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER activities_ledger_upd AFTER UPDATE ON activities REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER activities_ledger_del AFTER DELETE ON activities REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
+CREATE TRIGGER clinical_entries_ledger_ins AFTER INSERT ON clinical_entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER clinical_entries_ledger_upd AFTER UPDATE ON clinical_entries REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER clinical_entries_ledger_del AFTER DELETE ON clinical_entries REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
+CREATE TRIGGER leave_periods_ledger_ins AFTER INSERT ON leave_periods REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER leave_periods_ledger_upd AFTER UPDATE ON leave_periods REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER leave_periods_ledger_del AFTER DELETE ON leave_periods REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
+CREATE TRIGGER member_licenses_ledger_ins AFTER INSERT ON member_licenses REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER member_licenses_ledger_upd AFTER UPDATE ON member_licenses REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
+CREATE TRIGGER member_licenses_ledger_del AFTER DELETE ON member_licenses REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
+CREATE TRIGGER events_ledger_upd AFTER UPDATE ON events REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_event();
+CREATE TRIGGER sessions_ledger_upd AFTER UPDATE ON sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_session();
+CREATE TRIGGER organizations_ledger_upd AFTER UPDATE ON organizations REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_organization();
+
+-- +goose Down
+DROP TRIGGER attendance_ledger_ins ON attendance;
+DROP TRIGGER attendance_ledger_upd ON attendance;
+DROP TRIGGER attendance_ledger_del ON attendance;
+DROP TRIGGER attendance_sessions_ledger_ins ON attendance_sessions;
+DROP TRIGGER attendance_sessions_ledger_upd ON attendance_sessions;
+DROP TRIGGER attendance_sessions_ledger_del ON attendance_sessions;
+DROP TRIGGER activities_ledger_ins ON activities;
+DROP TRIGGER activities_ledger_upd ON activities;
+DROP TRIGGER activities_ledger_del ON activities;
+DROP TRIGGER clinical_entries_ledger_ins ON clinical_entries;
+DROP TRIGGER clinical_entries_ledger_upd ON clinical_entries;
+DROP TRIGGER clinical_entries_ledger_del ON clinical_entries;
+DROP TRIGGER leave_periods_ledger_ins ON leave_periods;
+DROP TRIGGER leave_periods_ledger_upd ON leave_periods;
+DROP TRIGGER leave_periods_ledger_del ON leave_periods;
+DROP TRIGGER member_licenses_ledger_ins ON member_licenses;
+DROP TRIGGER member_licenses_ledger_upd ON member_licenses;
+DROP TRIGGER member_licenses_ledger_del ON member_licenses;
+DROP TRIGGER events_ledger_upd ON events;
+DROP TRIGGER sessions_ledger_upd ON sessions;
+DROP TRIGGER organizations_ledger_upd ON organizations;
+DROP TRIGGER members_ledger ON members;
+DROP FUNCTION ledger_bump_new, ledger_bump_old, ledger_bump_event, ledger_bump_session, ledger_bump_organization, ledger_bump_member;
+ALTER TABLE members DROP COLUMN ledger_version;
