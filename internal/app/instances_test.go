@@ -205,6 +205,43 @@ func TestTwoInstances(t *testing.T) {
 		}
 	})
 
+	t.Run("a write on one instance changes progress cached on the other", func(t *testing.T) {
+		var org, ev, m struct{ ID string }
+		_, _, body := do(t, http.MethodPost, a.url+"/v1/organizations", tok.AccessToken, "application/json", `{"name":"Cache Society","code":"CACHE"}`)
+		_ = json.Unmarshal(body, &org)
+		_, _, body = do(t, http.MethodPost, a.url+"/v1/organizations/"+org.ID+"/events", tok.AccessToken, "application/json",
+			`{"title":"Cache Meeting","format":"in_person","time_zone":"America/Chicago","start_date":"2026-05-01","end_date":"2026-05-01","category":"I",
+			"sessions":[{"title":"A","date":"2026-05-01","ceus":"2.00"}]}`)
+		_ = json.Unmarshal(body, &ev)
+		_, _, body = do(t, http.MethodPost, a.url+"/v1/members", tok.AccessToken, "application/json",
+			`{"name":"Cached Member","abcp_id":"455001","abcp_cycle":1,"certification_date":"2024-03-01"}`)
+		if err := json.Unmarshal(body, &m); err != nil || m.ID == "" {
+			t.Fatalf("member: %s", body)
+		}
+		progress := func() string {
+			t.Helper()
+			s, _, body := do(t, http.MethodGet, b.url+"/v1/members/"+m.ID+"/progress?as_of=2026-06-01", tok.AccessToken, "", "")
+			if s != 200 {
+				t.Fatalf("progress on B: %d %s", s, body)
+			}
+			return string(body)
+		}
+		before := progress()
+		if again := progress(); again != before {
+			t.Fatalf("the same question twice, nothing written, two answers:\n%s\n%s", before, again)
+		}
+		if s, _, b := do(t, http.MethodPost, a.url+"/v1/events/"+ev.ID+"/publish", tok.AccessToken, "", ""); s != 200 {
+			t.Fatalf("publish: %d %s", s, b)
+		}
+		if s, _, b := do(t, http.MethodPost, a.url+"/v1/events/"+ev.ID+"/attendance", tok.AccessToken, "text/csv",
+			"abcp_id,name\n455001,Cached Member\n", "Idempotency-Key", "cache-1"); s != 200 {
+			t.Fatalf("roster on A: %d %s", s, b)
+		}
+		if after := progress(); after == before || !strings.Contains(after, `"counted":"2.00"`) {
+			t.Errorf("B still answers as before the roster posted on A:\n%s", after)
+		}
+	})
+
 	t.Run("sign-in limits hold across instances", func(t *testing.T) {
 		var got []int
 		for i := range 5 {
