@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -22,6 +24,8 @@ type userRow struct {
 	CreatedBy    string
 	UpdatedAt    time.Time
 	UpdatedBy    string
+	// OrgIDs are the organizations the user acts for, comma-separated, when a query selects them.
+	OrgIDs *string `gorm:"->;-:migration"`
 }
 
 func (userRow) TableName() string { return "users" }
@@ -82,13 +86,25 @@ func addOrganizer(tx *gorm.DB, orgID, userID, actor string, now time.Time) error
 }
 
 // User returns one login account by id, disabled or not.
+//
+// It is one statement, since every authenticated request reads its caller.
 func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
+	agg := "string_agg(organization_id, ',')"
+	if s.engine == SQLite {
+		agg = "group_concat(organization_id, ',')"
+	}
 	var row userRow
-	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
+	err := s.conn(ctx).Table("users").Select("users.*, (SELECT "+agg+" FROM organization_organizers o WHERE o.user_id = users.id) AS org_ids").
+		Where("users.id = ?", id).Take(&row).Error
+	if err != nil {
 		return recert.User{}, TranslateError(err, "user "+id)
 	}
-	orgs, err := s.organizationsOf(ctx, []string{id})
-	return row.user(orgs[id]), err
+	var orgs []string
+	if row.OrgIDs != nil {
+		orgs = strings.Split(*row.OrgIDs, ",")
+		slices.Sort(orgs)
+	}
+	return row.user(orgs), nil
 }
 
 // UserByEmail returns the account with email and its password hash.
