@@ -190,9 +190,9 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 
 // evaluateProgress evaluates the member's programs over the credits in scope: organizers
 // and apps evaluate over their organizations' credits only (nil: the whole record).
-func (s *Server) evaluateProgress(ctx context.Context, memberID string, orgs []string, q progressQuery) (api.MemberProgress, error) {
+func (s *Server) evaluateProgress(ctx context.Context, memberID string, orgs []string, v *ledger.Version, q progressQuery) (api.MemberProgress, error) {
 	var err error
-	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs}
+	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs, Version: v}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
 		return api.MemberProgress{}, err
 	}

@@ -101,7 +101,7 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 	if body, ok := s.progressCache.get(key); ok {
 		return rawResponse{Status: http.StatusOK, Body: body}, nil
 	}
-	out, err := s.evaluateProgress(ctx, memberID, scope, q)
+	out, err := s.evaluateProgress(ctx, memberID, scope, &v, q)
 	if err != nil {
 		return rawResponse{}, err
 	}

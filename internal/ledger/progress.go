@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/recert-dev/recert/internal/progress"
@@ -21,6 +22,8 @@ type ProgressStore interface {
 	MemberRecord(ctx context.Context, q RecordQuery) (Record, error)
 	// ProgressVersion is what the member's progress depends on besides the date and the question.
 	ProgressVersion(ctx context.Context, memberID string) (Version, error)
+	// ProgramCount is the number of program versions administrators added (never removed).
+	ProgramCount(ctx context.Context) (int64, error)
 }
 
 // Version identifies the state a member's progress is evaluated from: any write their progress
@@ -61,6 +64,14 @@ type Progress struct {
 	store   ProgressStore
 	builtIn []progress.Program
 	now     func() time.Time
+	// parsed is the catalogue as last read, with the count of added programs it holds:
+	// programs are only ever added, so an unchanged count is an unchanged catalogue.
+	parsed atomic.Pointer[parsedCatalogue]
+}
+
+type parsedCatalogue struct {
+	added    int64
+	programs []progress.Program
 }
 
 // NewProgress returns the progress use cases over st, with the built-in programs.
@@ -69,8 +80,20 @@ func NewProgress(st ProgressStore, builtIn []progress.Program, now func() time.T
 }
 
 // Catalogue is every program version: the built-in ones and those administrators added, by id
-// then version.
+// then version. The slice is shared: callers only read it.
 func (p *Progress) Catalogue(ctx context.Context) ([]progress.Program, error) {
+	n, err := p.store.ProgramCount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return p.catalogueOf(ctx, n)
+}
+
+// catalogueOf is the catalogue holding added programs, parsed again only when that changed.
+func (p *Progress) catalogueOf(ctx context.Context, added int64) ([]progress.Program, error) {
+	if c := p.parsed.Load(); c != nil && c.added == added {
+		return c.programs, nil
+	}
 	docs, err := p.store.Programs(ctx)
 	if err != nil {
 		return nil, err
@@ -85,6 +108,7 @@ func (p *Progress) Catalogue(ctx context.Context) ([]progress.Program, error) {
 		out = append(out, prog)
 	}
 	slices.SortFunc(out, func(a, b progress.Program) int { return cmp.Or(strings.Compare(a.ID, b.ID), a.Version-b.Version) })
+	p.parsed.Store(&parsedCatalogue{added: int64(len(docs)), programs: out})
 	return out, nil
 }
 
@@ -106,6 +130,8 @@ type Query struct {
 	OrganizationIDs []string
 	// Extra are hypothetical credits added to the record (what-if).
 	Extra []progress.Credit
+	// Version is the member's, when the caller has read it; nil: read it.
+	Version *Version
 }
 
 // Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
@@ -160,11 +186,18 @@ type loaded struct {
 }
 
 func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
-	m, err := p.store.Member(ctx, q.MemberID)
+	if q.Version == nil {
+		v, err := p.store.ProgressVersion(ctx, q.MemberID)
+		if err != nil {
+			return loaded{}, err
+		}
+		q.Version = &v
+	}
+	catalogue, err := p.catalogueOf(ctx, q.Version.Programs)
 	if err != nil {
 		return loaded{}, err
 	}
-	catalogue, err := p.Catalogue(ctx)
+	m, err := p.store.Member(ctx, q.MemberID)
 	if err != nil {
 		return loaded{}, err
 	}

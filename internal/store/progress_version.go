@@ -22,3 +22,12 @@ func (s *Store) ProgressVersion(ctx context.Context, memberID string) (ledger.Ve
 	}
 	return ledger.Version{Ledger: row.LedgerVersion, Programs: row.Programs}, nil
 }
+
+// ProgramCount is the number of program versions administrators added.
+func (s *Store) ProgramCount(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.conn(ctx).Raw(`SELECT COUNT(*) FROM programs`).Scan(&n).Error; err != nil {
+		return 0, TranslateError(err, "programs")
+	}
+	return n, nil
+}
