@@ -74,6 +74,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		Version:        Version(),
 		Logger:         log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		RequestTimeout: cfg.RequestTimeout,
 		Tokens:         tokens,
 		Keys:           keys,
 		PasswordParams: auth.DefaultArgon2Params,
