@@ -34,6 +34,9 @@ func load(ctx context.Context, workers int, send func(worker, n int) (string, re
 				mu.Lock()
 				samples = append(samples, sample{sent, what, r})
 				mu.Unlock()
+				if r.err != nil {
+					time.Sleep(20 * time.Millisecond) // a refused connection is answered at once
+				}
 			}
 		}()
 	}

@@ -67,6 +67,7 @@ func serviceEnv(t *testing.T, extra map[string]string) map[string]string {
 type service struct {
 	url, token string
 	logs       *syncBuffer
+	dataDir    string // of its SQLite database, when it has no PostgreSQL one
 }
 
 // startService runs app.Run in this process until the test ends.
@@ -85,6 +86,9 @@ func startService(t *testing.T, env map[string]string) *service {
 		}
 	})
 	s := &service{url: waitForBanner(t, logs, done), logs: logs}
+	if env["RECERT_DATABASE_URL"] == "" {
+		s.dataDir = env["RECERT_DATA_DIR"]
+	}
 	s.token = s.signIn(t)
 	return s
 }
