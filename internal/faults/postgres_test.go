@@ -63,10 +63,10 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	t.Logf("%d requests:%s", len(samples), tally(samples))
 }
 
-// TestBackendKilledMidRoster terminates the PostgreSQL backend writing a large roster: the
+// TestPostgresBackendKilledMidRoster terminates the PostgreSQL backend writing a large roster: the
 // request answers 503, nothing of the roster is stored, and the same Idempotency-Key then
 // posts it once, and replays it after.
-func TestBackendKilledMidRoster(t *testing.T) {
+func TestPostgresBackendKilledMidRoster(t *testing.T) {
 	admin, _ := faultCluster(t)
 	dbURL := newDatabase(t, admin)
 	s := startService(t, serviceEnv(t, map[string]string{"RECERT_DATABASE_URL": dbURL}))
@@ -139,11 +139,11 @@ func TestBackendKilledMidRoster(t *testing.T) {
 	}
 }
 
-// TestPoolExhausted holds a lock the members' reads wait on, and sends more of them than the
+// TestPostgresPoolExhausted holds a lock the members' reads wait on, and sends more of them than the
 // pool has connections: the pool's every connection waits on the lock, the other requests
 // wait for a connection, and all answer 503 with Retry-After at the request timeout; once the
 // lock is released every request succeeds.
-func TestPoolExhausted(t *testing.T) {
+func TestPostgresPoolExhausted(t *testing.T) {
 	admin, _ := faultCluster(t)
 	dbURL := newDatabase(t, admin)
 	s := startService(t, serviceEnv(t, map[string]string{"RECERT_DATABASE_URL": dbURL, "RECERT_REQUEST_TIMEOUT": requestTimeout.String()}))

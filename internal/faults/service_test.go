@@ -132,6 +132,7 @@ type result struct {
 	body       []byte
 	err        error
 	took       time.Duration
+	finished   time.Time
 	header     http.Header
 }
 
@@ -144,12 +145,11 @@ func (r result) String() string {
 
 // client sends every request on a connection of its own: a request never finds a
 // connection the server closed while it was idle, so every error is the request's own.
-var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
+var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true, ExpectContinueTimeout: 10 * time.Second}, Timeout: 30 * time.Second}
 
-// do sends a request with the administrator's token unless token says otherwise ("" for
-// none); body is JSON unless ctype names another type.
+// do sends a request with token ("" for none), body of type ctype (when not empty) and
+// headers (name, value, ...).
 func (s *service) do(ctx context.Context, method, path, token, ctype, body string, headers ...string) result {
-	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, method, s.url+path, strings.NewReader(body))
 	if err != nil {
 		return result{err: err}
@@ -163,14 +163,32 @@ func (s *service) do(ctx context.Context, method, path, token, ctype, body strin
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	return roundTrip(req)
+}
+
+// send sends a body read from r as the administrator, once the server asks for it
+// (Expect: 100-continue): when r is first read, the server is handling the request.
+func (s *service) send(method, path, ctype string, r io.Reader) result {
+	req, err := http.NewRequest(method, s.url+path, r)
+	if err != nil {
+		return result{err: err}
+	}
+	req.Header.Set("Content-Type", ctype)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	req.Header.Set("Expect", "100-continue")
+	return roundTrip(req)
+}
+
+func roundTrip(req *http.Request) result {
+	start := time.Now()
 	res, err := client.Do(req)
 	if err != nil {
-		return result{err: err, took: time.Since(start)}
+		return result{err: err, took: time.Since(start), finished: time.Now()}
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	return result{status: res.StatusCode, retryAfter: res.Header.Get("Retry-After"), body: b, err: err,
-		took: time.Since(start), header: res.Header}
+		took: time.Since(start), finished: time.Now(), header: res.Header}
 }
 
 // call sends a JSON request as the administrator, wants a 2xx and decodes the answer into out.
