@@ -117,7 +117,7 @@ func TestSQLiteConcurrentWriters(t *testing.T) {
 	w := newWorld(t, s, 3)
 	ids := members(t, s, w.events[0], 100000, 8)
 
-	const clients, writes, rosterRows = 16, 12, 20
+	const clients, writes, rosterRows = 16, 8, 20
 	results := make([][]result, clients)
 	rostersSent := make([]int, len(w.events))
 	var mu sync.Mutex
