@@ -63,9 +63,9 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	t.Logf("%d requests:%s", len(samples), tally(samples))
 }
 
-// TestPostgresBackendKilledMidRoster terminates the PostgreSQL backend writing a large roster: the
-// request answers 503, nothing of the roster is stored, and the same Idempotency-Key then
-// posts it once, and replays it after.
+// TestPostgresBackendKilledMidRoster terminates the PostgreSQL backend writing a large
+// roster: the request answers 503, nothing of the roster is stored, and the same
+// Idempotency-Key then posts it once, and replays it after.
 func TestPostgresBackendKilledMidRoster(t *testing.T) {
 	admin, _ := faultCluster(t)
 	dbURL := newDatabase(t, admin)
@@ -81,26 +81,33 @@ func TestPostgresBackendKilledMidRoster(t *testing.T) {
 
 	watch := connect(t, admin)
 	var killed int
+	posted := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		// The writer is the backend of the test's database with a transaction that has
-		// written for a while; the job runner's transactions are brief.
-		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && killed == 0; time.Sleep(10 * time.Millisecond) {
+		// The writer is the backend of the test's database in a transaction that has written
+		// for a while, and not the job runner's.
+		for {
+			select {
+			case <-posted:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
 			err := watch.QueryRow(context.Background(), `
 				SELECT pid FROM pg_stat_activity
-				WHERE datname = $1 AND backend_xid IS NOT NULL AND now() - xact_start > interval '300 milliseconds'
+				WHERE datname = $1 AND backend_xid IS NOT NULL AND now() - xact_start > interval '100 milliseconds'
+				  AND query NOT ILIKE '%river%'
 				ORDER BY xact_start LIMIT 1`, dbName(dbURL)).Scan(&killed)
-			if err != nil {
-				killed = 0
+			if err == nil {
+				_, _ = watch.Exec(context.Background(), "SELECT pg_terminate_backend($1)", killed)
+				return
 			}
-		}
-		if killed != 0 {
-			_, _ = watch.Exec(context.Background(), "SELECT pg_terminate_backend($1)", killed)
+			killed = 0
 		}
 	}()
 	first := post()
+	close(posted)
 	wg.Wait()
 	if killed == 0 {
 		t.Fatalf("no backend was seen writing the roster (it answered %v)", first)
@@ -139,10 +146,10 @@ func TestPostgresBackendKilledMidRoster(t *testing.T) {
 	}
 }
 
-// TestPostgresPoolExhausted holds a lock the members' reads wait on, and sends more of them than the
-// pool has connections: the pool's every connection waits on the lock, the other requests
-// wait for a connection, and all answer 503 with Retry-After at the request timeout; once the
-// lock is released every request succeeds.
+// TestPostgresPoolExhausted holds a lock the members' reads wait on, and sends more of them
+// than the pool has connections: the pool's every connection waits on the lock, the other
+// requests wait for a connection, and all answer 503 with Retry-After at the request
+// timeout; once the lock is released every request succeeds.
 func TestPostgresPoolExhausted(t *testing.T) {
 	admin, _ := faultCluster(t)
 	dbURL := newDatabase(t, admin)
