@@ -72,7 +72,7 @@ func TestPostgresBackendKilledMidRoster(t *testing.T) {
 	s := startService(t, serviceEnv(t, map[string]string{"RECERT_DATABASE_URL": dbURL}))
 	w := newWorld(t, s, 1)
 	event := w.events[0]
-	const rows = 5000
+	const rows = 3000
 	body := roster(200000, rows)
 	post := func() result {
 		return s.do(context.Background(), http.MethodPost, "/v1/events/"+event+"/attendance", s.token, "application/json", body,
