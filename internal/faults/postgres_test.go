@@ -13,6 +13,9 @@ import (
 // waiting on it stay short, and long enough for a sign-in's password hash on a busy machine.
 const requestTimeout = 4 * time.Second
 
+// slack is how late past the request timeout an answer may come on a busy machine.
+const slack = 2 * time.Second
+
 // TestPostgresRestartUnderLoad restarts the cluster while members' progress is read and
 // their activities written: during the outage every answer is 503 with Retry-After, none is
 // a 500 or waits past the request timeout; once the server is back every request succeeds,
@@ -39,7 +42,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	for _, x := range samples {
 		ok := x.err == nil && (x.status == http.StatusOK || x.status == http.StatusCreated)
 		switch {
-		case x.err != nil || x.took > requestTimeout+time.Second:
+		case x.err != nil || x.took > requestTimeout+slack:
 			t.Errorf("%s: %v", x.what, x.result)
 		case x.sent.After(up) && !ok:
 			t.Errorf("%s after the restart: %v", x.what, x.result)
@@ -193,7 +196,7 @@ func TestPostgresPoolExhausted(t *testing.T) {
 	}()
 	for i, r := range read() {
 		if r.err != nil || r.status != http.StatusServiceUnavailable || r.retryAfter == "" ||
-			r.took < requestTimeout*3/4 || r.took > requestTimeout+time.Second {
+			r.took < requestTimeout*3/4 || r.took > requestTimeout+slack {
 			t.Errorf("request %d with the pool exhausted: %v; want 503 with Retry-After at about %v", i, r, requestTimeout)
 		}
 	}
