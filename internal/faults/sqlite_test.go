@@ -51,7 +51,7 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	go func() {
 		rosterDone <- s.send(http.MethodPost, "/v1/events/"+w.events[1]+"/attendance", "application/json", sent)
 	}()
-	<-sent.done // the server asked for the body (100 Continue) and has read it: the roster is being written
+	<-sent.done // the handler asked for the body (100 Continue): the roster is in flight
 	signalled := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
