@@ -85,6 +85,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		HSTS:               strings.HasPrefix(cfg.PublicURL, "https://"),
 		CORSOrigins:        cfg.CORSOrigins,
 		Metrics:            prometheus.NewRegistry(),
+		RequestTimeout:     cfg.RequestTimeout,
 	}
 	for _, opt := range opts {
 		opt(&o)

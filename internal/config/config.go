@@ -27,6 +27,9 @@ type Config struct {
 	LogFormat string
 	// ShutdownGrace is how long in-flight requests may run after SIGTERM.
 	ShutdownGrace time.Duration
+	// RequestTimeout is how long one request may wait on the database, a connection of the
+	// pool included, before it is answered 503.
+	RequestTimeout time.Duration
 	// MaxBodyBytes is the default limit on request bodies.
 	MaxBodyBytes int64
 	// ProgressCacheBytes bounds the rendered progress answers kept in memory; zero: none.
@@ -77,6 +80,7 @@ var Vars = []Var{
 	{"RECERT_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"RECERT_LOG_FORMAT", "text", "text or json"},
 	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT"},
+	{"RECERT_REQUEST_TIMEOUT", "30s", "how long a request may take before it is answered 503 with Retry-After (a busy or unreachable database)"},
 	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes"},
 	{"RECERT_PROGRESS_CACHE_MB", "64", "memory for rendered progress answers, in MiB; 0 turns the cache off"},
 	{"RECERT_PUBLIC_URL", DefaultPublicURL, "base URL clients use; the issuer of access tokens"},
@@ -132,6 +136,9 @@ func Load(getenv func(string) string) (Config, error) {
 	var err error
 	if c.ShutdownGrace, err = time.ParseDuration(get("RECERT_SHUTDOWN_GRACE")); err != nil || c.ShutdownGrace < 0 {
 		bad("RECERT_SHUTDOWN_GRACE", errors.New("want a non-negative duration such as 20s"))
+	}
+	if c.RequestTimeout, err = time.ParseDuration(get("RECERT_REQUEST_TIMEOUT")); err != nil || c.RequestTimeout < 100*time.Millisecond || c.RequestTimeout > 2*time.Minute {
+		bad("RECERT_REQUEST_TIMEOUT", errors.New("want a duration from 100ms to 2m"))
 	}
 	if c.MaxBodyBytes, err = strconv.ParseInt(get("RECERT_MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
 		bad("RECERT_MAX_BODY_BYTES", errors.New("want a whole number of bytes, at least 1024"))
@@ -226,6 +233,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("shutdown_grace", c.ShutdownGrace),
+		slog.Duration("request_timeout", c.RequestTimeout),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
 		slog.Int64("progress_cache_bytes", c.ProgressCacheBytes),
 		slog.String("public_url", c.PublicURL),

@@ -40,6 +40,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// ProgressCacheBytes bounds the rendered progress answers kept in memory; zero: none.
 	ProgressCacheBytes int64
+	// RequestTimeout bounds each request's context, so a request waiting on a busy or
+	// unreachable database is answered 503 rather than held; zero: no bound.
+	RequestTimeout time.Duration
 
 	Tokens         *auth.Issuer // issues and verifies access tokens
 	Keys           *auth.KeySet // the keys published at /.well-known/jwks.json
@@ -81,6 +84,7 @@ type Server struct {
 	log           *slog.Logger
 	maxBody       int64
 	specJSON      map[string]any
+	timeout       time.Duration
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
@@ -135,6 +139,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
+		timeout:  o.RequestTimeout,
 		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
@@ -198,9 +203,24 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 			DoNotUseRequestPathFor404: true,
 		}),
 		s.bodyLimit(),
+		s.deadline,
 	)
 
 	return e
+}
+
+// deadline gives the request's context the request timeout: the database calls it makes
+// give up then, and their error answers 503 with Retry-After.
+func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
+	if s.timeout <= 0 {
+		return next
+	}
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		defer cancel()
+		c.SetRequest(c.Request().WithContext(ctx))
+		return next(c)
+	}
 }
 
 // routeBodyLimits are the operations that take more than the default body limit.
