@@ -57,6 +57,7 @@ func run(ctx context.Context, c config) error {
 	if err != nil {
 		return err
 	}
+	srv.dbURL = dbURL
 	defer srv.stop()
 	base, err := startBaseline(ctx, dbURL)
 	if err != nil {
@@ -77,6 +78,7 @@ func run(ctx context.Context, c config) error {
 
 	r := report{out: os.Stdout}
 	r.header(c)
+	r.ledger(w.ledger)
 	r.mixed(runMixed(ctx, srv, base, w, c.duration))
 	settle(srv, base)
 	r.capacity(runCapacity(ctx, srv, base, w, c))

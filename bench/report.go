@@ -72,9 +72,23 @@ func (r report) capacity(rounds []capacityRound) {
 
 // growth is progress p50 against the member's number of credits.
 func (r report) growth(points []growthPoint) {
-	r.printf("### Progress p50 against the member's credits\n\n| credits | p50 ms | ratio to 10 credits |\n|---:|---:|---:|\n")
+	r.printf("### Progress p50 against the member's credits\n\n")
+	r.printf("| credits | evaluated p50 ms | ratio to %d credits | cached p50 ms |\n|---:|---:|---:|---:|\n", points[0].credits)
 	for _, p := range points {
-		r.printf("| %d | %s | %.2f |\n", p.credits, ms(p.p50), float64(p.p50)/float64(points[0].p50))
+		r.printf("| %d | %s | %.2f | %s |\n", p.credits, ms(p.evaluated), float64(p.evaluated)/float64(points[0].evaluated), ms(p.cached))
+	}
+	r.printf("\n")
+}
+
+// ledger is progress p50 for one member of fixed credits against the size of the ledger.
+func (r report) ledger(points []ledgerPoint) {
+	if len(points) == 0 {
+		return
+	}
+	r.printf("### Progress p50 against the ledger's size (one member, %d credits)\n\n", ledgerMemberCredits)
+	r.printf("| attendance rows | session credits | evaluated p50 ms | ratio to the smallest |\n|---:|---:|---:|---:|\n")
+	for _, p := range points {
+		r.printf("| %d | %d | %s | %.2f |\n", p.attendance, p.credits, ms(p.p50), float64(p.p50)/float64(points[0].p50))
 	}
 	r.printf("\n")
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 )
 
 // world is what the workloads need of the seeded data.
@@ -21,7 +22,18 @@ type world struct {
 	rosterEvents       []string    // published events without attendance, for roster posts
 	growth             map[int]string
 	nextRosterMemberNo int
+	ledger             []ledgerPoint // progress p50 as the seed grew the ledger
 }
+
+// ledgerPoint is the evaluated progress p50 of a member of fixed credits, with the ledger at
+// a size: attendance rows, and session credits (four per attendance).
+type ledgerPoint struct {
+	attendance, credits int
+	p50                 time.Duration
+}
+
+// ledgerMemberCredits are the credits of the member whose progress is timed as the ledger grows.
+const ledgerMemberCredits = 100
 
 // api calls the service with a JSON body (or form, for the token endpoint) and decodes the
 // answer into out.
@@ -106,9 +118,14 @@ func seed(ctx context.Context, s *server, c config) (*world, error) {
 		w.clients = append(w.clients, [2]string{cl.ID, cl.Secret})
 	}
 
+	// One member of fixed credits, whose progress is timed at each stage of the seed.
+	reference, err := referenceMember(ctx, s, w, org.ID)
+	if err != nil {
+		return nil, err
+	}
 	first := make([]string, c.members) // member id by number, from the rosters that created them
 	var mu sync.Mutex
-	err = parallel(c.events, 2, func(e int) error {
+	seedEvent := func(e int) error {
 		id, err := newEvent(ctx, s, w.organizer, org.ID, fmt.Sprintf("Meeting %d", e), 4, "2026-03-14")
 		if err != nil {
 			return err
@@ -141,9 +158,26 @@ func seed(ctx context.Context, s *server, c config) (*world, error) {
 			log.Printf("seeded %d events", e+1)
 		}
 		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	// The ledger grows in stages of about 10^4, 10^5 and all the attendance rows (four session
+	// credits each); after each, the reference member's progress is timed.
+	done := 0
+	for _, rows := range []int{10_000, 100_000, c.events * c.perEvent} {
+		upto := min(c.events, max(done+1, rows/c.perEvent))
+		if upto <= done {
+			continue
+		}
+		if err := parallel(upto-done, 2, func(i int) error { return seedEvent(done + i) }); err != nil {
+			return nil, err
+		}
+		done = upto
+		if err := analyze(ctx, s.dbURL); err != nil {
+			return nil, err
+		}
+		settle(s)
+		p50 := quietP50(s, w, reference, true)
+		w.ledger = append(w.ledger, ledgerPoint{attendance: done * c.perEvent, credits: 4 * done * c.perEvent, p50: p50})
+		log.Printf("ledger of %d attendance rows: reference progress p50 %s", done*c.perEvent, p50)
 	}
 	read := min(500, c.members)
 	w.members = first[:read]
@@ -163,6 +197,15 @@ func seed(ctx context.Context, s *server, c config) (*world, error) {
 		w.rosterEvents = append(w.rosterEvents, id)
 	}
 	return w, nil
+}
+
+// referenceMember creates a member with ledgerMemberCredits credits at one event, enrolled in ABCP.
+func referenceMember(ctx context.Context, s *server, w *world, orgID string) (string, error) {
+	ev, err := newEvent(ctx, s, w.organizer, orgID, "Reference meeting", ledgerMemberCredits, "2026-06-06")
+	if err != nil {
+		return "", err
+	}
+	return memberWithCredits(ctx, s, w, []string{ev}, 880000, ledgerMemberCredits)
 }
 
 // newEvent creates and publishes an event of n sessions of 0.25 CEUs on date.

@@ -51,8 +51,9 @@ func freshDatabase(ctx context.Context, adminURL, name string) (string, func(), 
 
 // server is a service under test on 127.0.0.1.
 type server struct {
-	url  string
-	stop func()
+	url   string
+	dbURL string // the database it serves
+	stop  func()
 }
 
 // adminPassword is the bench's first administrator's password.

@@ -13,6 +13,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
 )
 
 // progressCache keeps rendered progress answers by everything they depend on: the member,
@@ -89,13 +90,16 @@ func question(scope []string, q progressQuery, now time.Time) string {
 
 // cachedProgress answers from the cache or evaluates, renders and keeps the answer.
 func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
-	scope, err := s.memberScope(ctx, memberID)
+	scope, err := progressScope(principalFrom(ctx), memberID)
 	if err != nil {
 		return rawResponse{}, err
 	}
-	v, err := s.store.ProgressVersion(ctx, memberID)
+	v, related, err := s.store.ProgressVersionFor(ctx, memberID, scope)
 	if err != nil {
 		return rawResponse{}, err
+	}
+	if !related {
+		return rawResponse{}, notFound("member", memberID)
 	}
 	key := progressKey{member: memberID, question: question(scope, q, s.now()), version: v}
 	if body, ok := s.progressCache.get(key); ok {
@@ -111,6 +115,21 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 	}
 	s.progressCache.add(key, buf.Bytes())
 	return rawResponse{Status: http.StatusOK, Body: buf.Bytes()}, nil
+}
+
+// progressScope is memberScope without the statement: the organizations whose credits the
+// caller sees (nil: all), to be checked for relation with the version (ProgressVersionFor).
+func progressScope(p recert.Principal, memberID string) ([]string, error) {
+	switch {
+	case p.IsAdmin():
+		return nil, nil
+	case p.Role == recert.RoleMember:
+		if p.MemberID != memberID {
+			return nil, notFound("member", memberID)
+		}
+		return nil, nil
+	}
+	return orgScope(p), nil
 }
 
 func (r rawResponse) VisitGetMemberProgressResponse(w http.ResponseWriter) error { return r.write(w) }

@@ -94,6 +94,7 @@ type Store interface {
 	// MemberRecord loads what a member's progress counts (see ledger.ProgressStore).
 	MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error)
 	ProgressVersion(ctx context.Context, memberID string) (ledger.Version, error)
+	ProgressVersionFor(ctx context.Context, memberID string, orgIDs []string) (ledger.Version, bool, error)
 	ProgramCount(ctx context.Context) (int64, error)
 	// MemberCreatedBy reports whether one of the organizations created the member record.
 	MemberCreatedBy(ctx context.Context, memberID string, orgIDs []string) (bool, error)

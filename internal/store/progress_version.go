@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -11,16 +13,33 @@ import (
 // date and the question: the member's ledger version, which triggers bump on any write their
 // progress reads (migration 00013), and the number of program versions (only ever added).
 func (s *Store) ProgressVersion(ctx context.Context, memberID string) (ledger.Version, error) {
-	var row struct{ LedgerVersion, Programs int64 }
-	res := s.conn(ctx).Raw(`SELECT m.ledger_version, (SELECT COUNT(*) FROM programs) AS programs
-		FROM members m WHERE m.id = ?`, memberID).Scan(&row)
+	v, _, err := s.ProgressVersionFor(ctx, memberID, nil)
+	return v, err
+}
+
+// ProgressVersionFor is ProgressVersion, and whether the member is related to any of the
+// organizations (organizers and apps see only those), in the same statement; nil orgIDs:
+// not asked (related is true).
+func (s *Store) ProgressVersionFor(ctx context.Context, memberID string, orgIDs []string) (ledger.Version, bool, error) {
+	var row struct {
+		LedgerVersion, Programs int64
+		Related                 bool
+	}
+	query, args := `SELECT m.ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `, []any{}
+	if orgIDs == nil {
+		query += `TRUE AS related`
+	} else {
+		ids := slices.Concat(orgIDs, []string{""}) // never an empty IN list
+		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{ids, ids}
+	}
+	res := s.conn(ctx).Raw(query+` FROM members m WHERE m.id = ?`, append(args, memberID)...).Scan(&row)
 	if res.Error != nil {
-		return ledger.Version{}, TranslateError(res.Error, "member "+memberID)
+		return ledger.Version{}, false, TranslateError(res.Error, "member "+memberID)
 	}
 	if res.RowsAffected == 0 {
-		return ledger.Version{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
+		return ledger.Version{}, false, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
 	}
-	return ledger.Version{Ledger: row.LedgerVersion, Programs: row.Programs}, nil
+	return ledger.Version{Ledger: row.LedgerVersion, Programs: row.Programs}, row.Related, nil
 }
 
 // ProgramCount is the number of program versions administrators added.
