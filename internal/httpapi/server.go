@@ -88,6 +88,8 @@ type Server struct {
 	rosters        *ledger.Rosters
 	idem           *ledger.Idempotency
 	progress       *ledger.Progress
+	records        *ledger.Records
+	accounts       *ledger.Accounts
 	outbox         ledger.Outbox
 	webhooks       WebhookQueue
 	publicURL      string
@@ -141,6 +143,8 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 
 	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)
+	s.records = ledger.NewRecords(o.Store, s.rosters, o.Outbox)
+	s.accounts = ledger.NewAccounts(o.Store, o.PasswordParams)
 
 	reg := o.Metrics
 	if reg == nil {
@@ -154,8 +158,6 @@ func NewHandler(o Options) (http.Handler, error) {
 	docs := docsHandler()
 	e.GET("/docs", docs)
 	e.GET("/docs/*", docs)
-	e.GET("/app/claim", htmlPage("claim.html"))
-	e.GET("/app/reset", htmlPage("reset.html"))
 	if o.Pages != nil {
 		o.Pages.Mount(e)
 	}
@@ -203,10 +205,11 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 // routeBodyLimits are the operations that take more than the default body limit.
 var routeBodyLimits = map[string]int64{
 	"POST /v1/events/:event_id/attendance":                         rosterBodyLimit,
-	"POST /v1/members/:member_id/activities/:activity_id/evidence": evidenceLimit,
-	"POST /v1/attendance/:attendance_id/evidence":                  evidenceLimit,
+	"POST /v1/members/:member_id/activities/:activity_id/evidence": ledger.EvidenceLimit,
+	"POST /v1/attendance/:attendance_id/evidence":                  ledger.EvidenceLimit,
 	"POST /app/events/:event_id/roster":                            rosterBodyLimit,
 	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit, // the roster, base64
+	"POST /app/activities":                                         ledger.EvidenceLimit + 64<<10, // the form and its document
 }
 
 // bodyLimitOf is the body limit of the request's route.
