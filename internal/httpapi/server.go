@@ -208,7 +208,7 @@ var routeBodyLimits = map[string]int64{
 	"POST /v1/members/:member_id/activities/:activity_id/evidence": ledger.EvidenceLimit,
 	"POST /v1/attendance/:attendance_id/evidence":                  ledger.EvidenceLimit,
 	"POST /app/events/:event_id/roster":                            rosterBodyLimit,
-	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit, // the roster, base64
+	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit,           // the roster, base64
 	"POST /app/activities":                                         ledger.EvidenceLimit + 64<<10, // the form and its document
 }
 
