@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -128,6 +129,8 @@ func CheckReview(decision, reason string) error {
 		return FieldError("#/decision", "verify or reject the activity")
 	case decision == recert.ReviewRejected && strings.TrimSpace(reason) == "":
 		return FieldError("#/reason", "a rejection needs a reason")
+	case utf8.RuneCountInString(reason) > 500:
+		return FieldError("#/reason", "at most 500 characters")
 	}
 	return nil
 }
@@ -167,6 +170,8 @@ type ClinicalInput struct {
 	Role          string // primary or secondary
 	Count         int    // shifts for ECMO and VAD; zero: 1
 	CaseReference string // an institutional case number; only its hash is kept
+	// Line is where the case is on the member's form, from 1; zero: its place in the list.
+	Line int
 }
 
 // NewClinicalEntry checks a clinical case for the member's log.
@@ -213,7 +218,7 @@ func (r *Records) LogClinical(ctx context.Context, memberID string, in []Clinica
 	for i, c := range in {
 		e, err := NewClinicalEntry(memberID, c)
 		if err != nil {
-			return nil, recert.Wrap(err, recert.EINVALID, fmt.Sprintf("line %d: %s", i+1, message(err)))
+			return nil, recert.Wrap(err, recert.EINVALID, fmt.Sprintf("line %d: %s", cmp.Or(c.Line, i+1), message(err)))
 		}
 		entries[i] = e
 	}

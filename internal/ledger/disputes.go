@@ -89,8 +89,8 @@ func (r *Records) DecideDispute(ctx context.Context, d recert.Dispute, decision,
 		return recert.Dispute{}, FieldError("#/decision", "accept or reject the dispute")
 	case decision == DisputeRejected && reason == "":
 		return recert.Dispute{}, FieldError("#/reason", "a rejection needs a reason")
-	case utf8.RuneCountInString(reason) > 2000:
-		return recert.Dispute{}, FieldError("#/reason", "at most 2,000 characters")
+	case utf8.RuneCountInString(reason) > 500:
+		return recert.Dispute{}, FieldError("#/reason", "at most 500 characters")
 	}
 	var resolved recert.Dispute
 	// The attendance it posts, the decision and its notice commit together.

@@ -240,7 +240,7 @@ func (p *Pages) logClinical(c echo.Context) error {
 		if l.Date == "" && l.Ref == "" || err != nil {
 			continue // a line left blank
 		}
-		ci := ledger.ClinicalInput{Type: l.Type, Role: l.Role, CaseReference: l.Ref}
+		ci := ledger.ClinicalInput{Type: l.Type, Role: l.Role, CaseReference: l.Ref, Line: i + 1}
 		if t, perr := time.Parse(time.DateOnly, l.Date); perr != nil {
 			err = recert.Errorf(recert.EINVALID, "line %d: give the date, such as 2026-03-31", i+1)
 		} else {

@@ -67,7 +67,7 @@ func (p *Pages) fileDispute(c echo.Context) error {
 		}
 		d.Sessions[s] = true
 	}
-	if _, found, _ := p.store.AttendanceOf(ctxOf(c), e.ID, u.MemberID); found {
+	if a, found, _ := p.store.AttendanceOf(ctxOf(c), e.ID, u.MemberID); found && !a.Revoked {
 		d.Posted = true
 	}
 	if u.MemberID == "" {
@@ -81,27 +81,36 @@ func (p *Pages) fileDispute(c echo.Context) error {
 
 type catalogueData struct {
 	Q      string
+	Past   bool
 	Events []recert.Event
 }
 
-// catalogue lists the published events, soonest first, searchable by words.
+// catalogue lists the published events to come, soonest first, or (past) those of the last
+// year, where a member finds an event whose credit is missing; searchable by words.
 func (p *Pages) catalogue(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
 	if len(q) > 200 {
 		q = q[:200]
 	}
-	list, _, err := p.store.Events(ctxOf(c), recert.EventFilter{Page: recert.Page{Limit: 50}, Text: q,
-		Statuses: []string{recert.EventPublished}, From: recert.DateOf(p.now())})
+	d := catalogueData{Q: q, Past: c.QueryParam("past") == "1"}
+	f := recert.EventFilter{Page: recert.Page{Limit: 50}, Text: q, Statuses: []string{recert.EventPublished}, From: recert.DateOf(p.now())}
+	if d.Past {
+		f.From, f.To = recert.DateOf(p.now().AddDate(-1, 0, 0)), recert.DateOf(p.now().AddDate(0, 0, -1))
+	}
+	list, _, err := p.store.Events(ctxOf(c), f)
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "catalogue", "Event catalogue", catalogueData{Q: q, Events: list})
+	d.Events = list
+	return p.render(c, http.StatusOK, "catalogue", "Event catalogue", d)
 }
 
 type whatIfData struct {
 	Event   recert.Event
 	Changes []ledger.Change
 	Same    []ledger.Change
+	// Started: the event has begun, so a member may have attended it.
+	Started bool
 }
 
 // whatIf says what attending every session of an event would change, by the API's what-if.
@@ -111,7 +120,7 @@ func (p *Pages) whatIf(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	d := whatIfData{Event: e}
+	d := whatIfData{Event: e, Started: !recert.DateOf(p.now()).Before(e.StartDate)}
 	if u.MemberID != "" {
 		_, _, changes, err := p.progress.WhatIf(ctxOf(c), ledger.Query{MemberID: u.MemberID, Extra: ledger.EventCredits(e)})
 		if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -100,8 +101,8 @@ func (p *Pages) claimPage(c echo.Context) error {
 func (p *Pages) claim(c echo.Context) error {
 	noReferrer(c)
 	f := claimForm{Token: c.FormValue("token"), Email: strings.TrimSpace(c.FormValue("email")), Usable: true}
-	if wait, err := p.allow(c, "ip:"+c.RealIP()); err != nil || wait > 0 {
-		return p.redo(c, orElse(err, recert.Errorf(recert.EBADREQUEST, "too many attempts: try again in a minute")), "claim", "Claim your record", f)
+	if err := p.limit(c); err != nil {
+		return p.fail(c, err)
 	}
 	u, err := p.accounts.Claim(ctxOf(c), f.Token, f.Email, c.FormValue("password"))
 	if err != nil {
@@ -129,8 +130,8 @@ func (p *Pages) resetPage(c echo.Context) error {
 func (p *Pages) reset(c echo.Context) error {
 	noReferrer(c)
 	f := resetForm{Token: c.FormValue("token")}
-	if wait, err := p.allow(c, "ip:"+c.RealIP()); err != nil || wait > 0 {
-		return p.redo(c, orElse(err, recert.Errorf(recert.EBADREQUEST, "too many attempts: try again in a minute")), "reset", "Choose a new password", f)
+	if err := p.limit(c); err != nil {
+		return p.fail(c, err)
 	}
 	if _, err := p.accounts.ResetPassword(ctxOf(c), f.Token, c.FormValue("password")); err != nil {
 		return p.redo(c, err, "reset", "Choose a new password", f)
@@ -139,11 +140,15 @@ func (p *Pages) reset(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/app/sign-in?done=password-set")
 }
 
-func orElse(err, otherwise error) error {
-	if err != nil {
-		return err
+// limit counts an attempt with an e-mailed link against the client address's sign-in limit,
+// as the API's claim and reset do.
+func (p *Pages) limit(c echo.Context) error {
+	wait, err := p.allow(c, "ip:"+c.RealIP())
+	if err == nil && wait > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(wait))
+		err = recert.Errorf(recert.ERATELIMITED, "Too many attempts. Try again in %d seconds.", wait)
 	}
-	return otherwise
+	return err
 }
 
 // preferencesPage shows the reminder preferences.

@@ -251,8 +251,8 @@ func TestActivityAndClinicalPages(t *testing.T) {
 		res, body = b.get("/app/clinical")
 		says(t, "the clinical page", res, body, 200, "Log the cases")
 		res, body = b.post("/app/clinical", url.Values{"date0": {"2026-09-01"}, "type0": {"bypass_primary"}, "role0": {"primary"},
-			"date1": {"2026-09-02"}, "type1": {"ecmo"}, "role1": {"wizard"}})
-		says(t, "a line with a bad role", res, body, 400, "line 2: role: primary or secondary")
+			"date3": {"2026-09-02"}, "type3": {"ecmo"}, "role3": {"wizard"}})
+		says(t, "a line with a bad role", res, body, 400, "line 4: role: primary or secondary")
 		res, body = b.post("/app/clinical", url.Values{"date0": {"2026-09-01"}, "type0": {"bypass_primary"}, "role0": {"primary"}, "count0": {"500"}})
 		says(t, "too many shifts", res, body, 400, "from 1 to 100")
 		res, body = b.post("/app/clinical", url.Values{})
@@ -353,6 +353,11 @@ func TestDisputeCatalogueReportAndReminderPages(t *testing.T) {
 		says(t, "what-if", res, body, 200, "If I attend Winter Symposium")
 		if !strings.Contains(html.UnescapeString(body), "CEUs counted") {
 			t.Errorf("what-if says no change in CEUs:\n%s", body)
+		}
+		res, body = b.get("/app/catalogue?past=1")
+		says(t, "the past events", res, body, 200, "I attended Fall Meeting: dispute")
+		if strings.Contains(body, "Winter Symposium") {
+			t.Error("the past events list an event to come")
 		}
 		if res, _ := b.get("/app/catalogue/" + draft.ID); res.StatusCode != http.StatusNotFound {
 			t.Errorf("what-if of a draft: %d", res.StatusCode)
