@@ -208,8 +208,8 @@ var routeBodyLimits = map[string]int64{
 	"POST /v1/members/:member_id/activities/:activity_id/evidence": ledger.EvidenceLimit,
 	"POST /v1/attendance/:attendance_id/evidence":                  ledger.EvidenceLimit,
 	"POST /app/events/:event_id/roster":                            rosterBodyLimit,
-	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit,           // the roster, base64
-	"POST /app/activities":                                         ledger.EvidenceLimit + 64<<10, // the form and its document
+	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit,      // the roster, base64
+	"POST /app/activities":                                         2 * ledger.EvidenceLimit, // the form and its document: the page says when the document is too large
 }
 
 // bodyLimitOf is the body limit of the request's route.

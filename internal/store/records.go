@@ -40,6 +40,19 @@ func (s *Store) ActivityEvidence(ctx context.Context, activityIDs []string) (map
 	return out, nil
 }
 
+// MemberDisputes lists a member's disputes, newest first.
+func (s *Store) MemberDisputes(ctx context.Context, memberID string) ([]recert.Dispute, error) {
+	var rows []disputeRow
+	if err := s.conn(ctx).Where("member_id = ?", memberID).Order("created_at DESC, id").Limit(200).Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "disputes")
+	}
+	out := make([]recert.Dispute, len(rows))
+	for i, r := range rows {
+		out[i] = r.dispute()
+	}
+	return out, nil
+}
+
 // OpenDisputes lists the open disputes about the organizations' events (every event's for
 // nil), oldest first, at most limit.
 func (s *Store) OpenDisputes(ctx context.Context, orgIDs []string, limit int) ([]recert.Dispute, error) {

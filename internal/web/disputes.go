@@ -137,6 +137,37 @@ func (p *Pages) whatIf(c echo.Context) error {
 	return p.render(c, http.StatusOK, "whatif", "If I attend "+e.Title, d)
 }
 
+// memberDispute is one of the member's disputes, in words.
+type memberDispute struct {
+	recert.Dispute
+	Event, Filed string
+}
+
+// memberDisputes are the member's disputes with their events' titles.
+func (p *Pages) memberDisputes(c echo.Context, u recert.User) ([]memberDispute, error) {
+	if u.MemberID == "" {
+		return nil, nil
+	}
+	ctx := ctxOf(c)
+	list, err := p.store.MemberDisputes(ctx, u.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	titles := map[string]string{}
+	out := make([]memberDispute, len(list))
+	for i, d := range list {
+		if _, ok := titles[d.EventID]; !ok {
+			e, err := p.store.Event(ctx, d.EventID)
+			if err != nil {
+				return nil, err
+			}
+			titles[d.EventID] = e.Title
+		}
+		out[i] = memberDispute{Dispute: d, Event: titles[d.EventID], Filed: d.CreatedAt.Format("2 January 2006")}
+	}
+	return out, nil
+}
+
 // inboxItem is one open dispute, in words.
 type inboxItem struct {
 	recert.Dispute

@@ -26,6 +26,8 @@ type recordsStore interface {
 	// OpenDisputes lists the open disputes about the organizations' events (nil: every event).
 	OpenDisputes(ctx context.Context, orgIDs []string, limit int) ([]recert.Dispute, error)
 	Dispute(ctx context.Context, id string) (recert.Dispute, error)
+	// MemberDisputes lists a member's disputes, newest first.
+	MemberDisputes(ctx context.Context, memberID string) ([]recert.Dispute, error)
 	DeadlineReminders(ctx context.Context, userID string) (bool, error)
 	SetDeadlineReminders(ctx context.Context, userID string, on bool) error
 }

@@ -198,6 +198,9 @@ func TestActivityAndClinicalPages(t *testing.T) {
 				t.Errorf("%s: the form is not shown again", c.name)
 			}
 		}
+		big := append(append([]byte{}, pdf...), make([]byte, 10<<20)...)
+		res, body = b.form("/app/activities", good, "evidence", "huge.pdf", big)
+		says(t, "a document over 10 MB", res, body, 400, "larger than 10 MB")
 		if n := activityCount(t, st, w.renee.ID); n != before {
 			t.Fatalf("bad input stored %d activities", n-before)
 		}
@@ -340,6 +343,9 @@ func TestDisputeCatalogueReportAndReminderPages(t *testing.T) {
 		}
 		if ds, _ := st.EventDisputes(ctx, w.event.ID); len(ds) != 1 || ds[0].Kind != "wrong" || len(ds[0].SessionIDs) != 2 || ds[0].MemberID != w.renee.ID {
 			t.Errorf("the filed dispute: %+v", ds)
+		}
+		if _, body := b.get("/app/credits"); !strings.Contains(body, "<td>Fall Meeting</td><td>wrong</td><td>awaiting the organizer</td>") {
+			t.Errorf("the credits page does not list the dispute:\n%s", body)
 		}
 
 		// The catalogue and what-if.
