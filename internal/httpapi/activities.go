@@ -2,20 +2,14 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
 	"net/http"
-	"strings"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
-	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
-
-// minPostTestScore is the SDCE post-test pass mark (rules.md §1.3).
-const minPostTestScore = 80
 
 // ListActivities lists a member's self-reported activities.
 func (s *Server) ListActivities(ctx context.Context, req api.ListActivitiesRequestObject) (api.ListActivitiesResponseObject, error) {
@@ -124,73 +118,29 @@ func (s *Server) DeleteActivity(ctx context.Context, req api.DeleteActivityReque
 
 // ReviewActivity verifies or rejects a self-reported activity (administrators).
 func (s *Server) ReviewActivity(ctx context.Context, req api.ReviewActivityRequestObject) (api.ReviewActivityResponseObject, error) {
-	b := req.Body
-	reason := strings.TrimSpace(value(b.Reason))
-	if string(b.Decision) == recert.ReviewRejected && reason == "" {
-		return nil, fieldError("#/reason", "a rejection needs a reason")
+	// The decision is checked before access, as it always was.
+	if err := ledger.CheckReview(string(req.Body.Decision), value(req.Body.Reason)); err != nil {
+		return nil, err
 	}
 	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
-	var a recert.Activity
-	err := s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
-		a, err = s.store.UpdateActivity(ctx, req.ActivityID, string(b.Decision), reason, principalFrom(ctx).Subject, func(a *recert.Activity) error {
-			a.ReviewStatus, a.ReviewReason = string(b.Decision), reason
-			return nil
-		})
-		return []ledger.Notice{{Type: ledger.NoticeActivityReviewed, MemberID: a.MemberID, ActivityID: a.ID, Reason: reason}}, err
-	})
+	a, err := s.records.ReviewActivity(ctx, req.ActivityID, string(req.Body.Decision), value(req.Body.Reason), principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
 	return api.ReviewActivity200JSONResponse(toActivity(a)), nil
 }
 
-// fromActivityInput applies the rules the contract cannot state: CEUs or minutes, the
-// category the type fixes, the SDCE pass mark, who may mark documentation verified.
+// fromActivityInput converts the contract's activity to the ledger's, whose rules decide.
 func fromActivityInput(p recert.Principal, in api.ActivityInput) (recert.Activity, error) {
-	a := recert.Activity{
-		Type: string(in.Type), Date: recert.DateOf(in.Date.Time), Minutes: value(in.Minutes), Title: strings.TrimSpace(in.Title),
-		Citation: value(in.Citation), Provider: value(in.Provider), ApprovalRef: value(in.ApprovalRef),
-		PostTestScore: in.PostTestScore, Topics: in.Topics, DocumentationStatus: "none", ApprovedBy: value(in.ApprovedBy),
-	}
+	li := ledger.ActivityInput{Type: string(in.Type), Date: recert.DateOf(in.Date.Time), CEUs: in.Ceus, Minutes: value(in.Minutes),
+		Category: string(value(in.Category)), Title: in.Title, Citation: value(in.Citation), Provider: value(in.Provider),
+		ApprovalRef: value(in.ApprovalRef), ApprovedBy: value(in.ApprovedBy), PostTestScore: in.PostTestScore, Topics: in.Topics}
 	if in.DocumentationStatus != nil {
-		a.DocumentationStatus = string(*in.DocumentationStatus)
+		li.DocumentationStatus = string(*in.DocumentationStatus)
 	}
-	if a.DocumentationStatus == "verified" && !p.IsAdmin() {
-		return a, fieldError("#/documentation_status", "only an administrator marks documentation verified")
-	}
-	switch {
-	case in.Ceus != nil:
-		u, err := recert.ParseUnits(*in.Ceus)
-		if err != nil || u <= 0 {
-			return a, fieldError("#/ceus", "must be more than zero")
-		}
-		a.CEUs = u
-	case a.Minutes > 0:
-		a.CEUs = progress.FromMinutes(int64(a.Minutes), progress.MinutesPerCEU)
-		if a.CEUs <= 0 {
-			return a, fieldError("#/minutes", "too few minutes for 0.01 CEU")
-		}
-	default:
-		return a, fieldError("#/ceus", "give the CEUs claimed or the minutes spent")
-	}
-	// The rules fix the category of every type but other, which may name one and otherwise
-	// has none (a course only a state body approved).
-	fixed := string(progress.ActivityType(a.Type).DefaultCategory())
-	given := string(value(in.Category))
-	switch {
-	case a.Type == string(progress.OtherActivity) && given != "":
-		a.Category = given
-	case given != "" && given != fixed:
-		return a, fieldError("#/category", a.Type+" is Category "+fixed)
-	default:
-		a.Category = fixed
-	}
-	if a.Type == "sdce" && (a.PostTestScore == nil || *a.PostTestScore < minPostTestScore) {
-		return a, fieldError("#/post_test_score", "an SDCE module counts with a post-test score of at least 80")
-	}
-	return a, nil
+	return ledger.NewActivity(li, p.IsAdmin())
 }
 
 func toActivity(a recert.Activity) api.Activity {
@@ -230,14 +180,10 @@ func (s *Server) CreateClinicalEntry(ctx context.Context, req api.CreateClinical
 		return nil, err
 	}
 	b := req.Body
-	e := recert.ClinicalEntry{MemberID: req.MemberID, Date: recert.DateOf(b.Date.Time), Type: string(b.Type), Role: string(b.Role), Count: 1}
-	if b.Count != nil {
-		e.Count = *b.Count
-	}
-	if ref := strings.TrimSpace(value(b.CaseReference)); ref != "" {
-		// Only a hash is kept: enough to spot a case claimed twice, nothing to identify a patient by.
-		h := sha256.Sum256([]byte(req.MemberID + "\x00" + strings.ToUpper(ref)))
-		e.CaseRefHash = h[:]
+	e, err := ledger.NewClinicalEntry(req.MemberID, ledger.ClinicalInput{Date: recert.DateOf(b.Date.Time), Type: string(b.Type),
+		Role: string(b.Role), Count: value(b.Count), CaseReference: value(b.CaseReference)})
+	if err != nil {
+		return nil, err
 	}
 	key := s.idempotencyKey(ctx, value(req.Params.IdempotencyKey), "clinical", req.MemberID, *req.Body)
 	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"strings"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
@@ -15,63 +14,13 @@ func (s *Server) CreateDispute(ctx context.Context, req api.CreateDisputeRequest
 	if p.MemberID == "" {
 		return nil, forbidden("only a member disputes their own attendance")
 	}
-	e, err := s.store.Event(ctx, req.EventID)
-	if err != nil || e.Status == recert.EventDraft {
-		return nil, orElse(err, notFound("event", req.EventID))
-	}
 	b := req.Body
-	d := recert.Dispute{EventID: e.ID, MemberID: p.MemberID, Kind: string(b.Kind), SessionIDs: b.Sessions, Message: strings.TrimSpace(b.Message)}
-	if b.Ceus != nil {
-		u, err := recert.ParseUnits(*b.Ceus)
-		if err != nil || u <= 0 || u > e.CEUs() {
-			return nil, fieldError("#/ceus", "must be more than zero and at most the "+e.CEUs().String()+" the event offers")
-		}
-		d.CEUs = &u
-	}
-	if err := checkSessions(e, b.Sessions); err != nil {
-		return nil, err
-	}
-	current, found, err := s.store.AttendanceOf(ctx, e.ID, p.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case d.Kind == "wrong" && (!found || current.Revoked):
-		return nil, recert.Errorf(recert.ECONFLICT, "you have no attendance at this event to correct: dispute it as missing")
-	case d.Kind == "wrong" && d.SessionIDs == nil && d.CEUs == nil:
-		return nil, fieldError("#/sessions", "say which sessions you attended, or the CEUs you were awarded")
-	case d.Kind == "missing" && found && !current.Revoked:
-		return nil, recert.Errorf(recert.ECONFLICT, "your attendance at this event is posted: dispute it as wrong")
-	case found:
-		d.AttendanceID = current.ID
-	}
-	var created recert.Dispute
-	err = s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
-		created, err = s.store.CreateDispute(ctx, d, p.Subject)
-		return disputeNotice(ledger.NoticeDisputeFiled, created), err
-	})
+	created, err := s.records.FileDispute(ctx, ledger.DisputeInput{EventID: req.EventID, MemberID: p.MemberID, Kind: string(b.Kind),
+		SessionIDs: b.Sessions, CEUs: b.Ceus, Message: b.Message}, p.Subject)
 	if err != nil {
 		return nil, err
 	}
 	return api.CreateDispute201JSONResponse(toDispute(created)), nil
-}
-
-func checkSessions(e recert.Event, ids []string) error {
-	for i, id := range ids {
-		if !hasSession(e, id) {
-			return fieldError(pointerf("#/sessions/%d", i), "not a session of this event")
-		}
-	}
-	return nil
-}
-
-func hasSession(e recert.Event, id string) bool {
-	for _, s := range e.Sessions {
-		if s.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // ListEventDisputes lists an event's disputes for its organization.
@@ -114,49 +63,11 @@ func (s *Server) ResolveDispute(ctx context.Context, req api.ResolveDisputeReque
 	if _, err := s.managedEvent(ctx, d.EventID); err != nil {
 		return nil, notFound("dispute", req.DisputeID)
 	}
-	if d.Status != "open" {
-		return nil, recert.Errorf(recert.ECONFLICT, "dispute %s is already %s", d.ID, d.Status)
-	}
-	reason := strings.TrimSpace(value(req.Body.Reason))
-	actor := principalFrom(ctx).Subject
-	if req.Body.Decision != "accepted" && reason == "" {
-		return nil, fieldError("#/reason", "a rejection needs a reason")
-	}
-	var resolved recert.Dispute
-	// The attendance it posts, the decision and its notice commit together.
-	err = s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
-		status, attendanceID := "rejected", d.AttendanceID
-		if req.Body.Decision == "accepted" {
-			status = "accepted"
-			if attendanceID, err = s.applyDispute(ctx, d, actor); err != nil {
-				return nil, err
-			}
-		}
-		resolved, err = s.store.ResolveDispute(ctx, d.ID, status, reason, attendanceID, actor)
-		return disputeNotice(ledger.NoticeDisputeDecided, resolved), err
-	})
+	resolved, err := s.records.DecideDispute(ctx, d, string(req.Body.Decision), value(req.Body.Reason), principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
 	return api.ResolveDispute200JSONResponse(toDispute(resolved)), nil
-}
-
-// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked:
-// a decision that later rosters keep.
-func (s *Server) applyDispute(ctx context.Context, d recert.Dispute, actor string) (string, error) {
-	if d.Kind == "wrong" {
-		a, err := s.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
-		return a.ID, err
-	}
-	res, err := s.rosters.Post(ctx, ledger.RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: ledger.Viewer{All: true},
-		Rows: []recert.RosterRow{{MemberID: d.MemberID, Sessions: d.SessionIDs, CEUs: d.CEUs}}})
-	if err != nil {
-		return "", err
-	}
-	if r := res.Rows[0]; r.Status == ledger.RowRejected {
-		return "", recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", r.Reason)
-	}
-	return res.Rows[0].AttendanceID, nil
 }
 
 func toDispute(d recert.Dispute) api.Dispute {

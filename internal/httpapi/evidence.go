@@ -3,26 +3,18 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
-	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// evidenceLimit is the largest document a member may attach.
-const evidenceLimit = 10 << 20
-
-// evidenceTypes are the document types accepted, as sniffed from the content.
-var evidenceTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
-
 func init() {
 	// Documents arrive as their own media type; the contract describes them as binary strings.
-	for ct := range evidenceTypes {
+	for _, ct := range ledger.EvidenceTypes() {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 }
@@ -56,23 +48,13 @@ func (s *Server) UploadAttendanceEvidence(ctx context.Context, req api.UploadAtt
 	return api.UploadAttendanceEvidence201JSONResponse(toEvidence(ev)), nil
 }
 
-// addEvidence checks a document by its content and stores it.
+// addEvidence reads a document and hands it to the ledger, which checks it by its content.
 func (s *Server) addEvidence(ctx context.Context, body io.Reader, ev recert.Evidence) (recert.Evidence, error) {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return ev, err
 	}
-	if len(data) == 0 {
-		return ev, fieldError("#", "the document is empty")
-	}
-	// The name and the Content-Type header are the sender's word; the bytes are not.
-	ct := http.DetectContentType(data)
-	if !evidenceTypes[ct] {
-		return ev, fieldError("#", "not a PDF, JPEG or PNG document (its content looks like "+ct+")")
-	}
-	sum := sha256.Sum256(data)
-	ev.ContentType, ev.SHA256, ev.Data = ct, hex.EncodeToString(sum[:]), data
-	return s.store.AddEvidence(ctx, ev, principalFrom(ctx).Subject)
+	return s.records.AddEvidence(ctx, ev, data, principalFrom(ctx).Subject)
 }
 
 // DownloadEvidence returns a document to the member it belongs to or an administrator.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -178,12 +177,7 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 		if err != nil || e.Status == recert.EventDraft && !canSeeOrganization(principalFrom(ctx), e.OrganizationID) {
 			return nil, fieldError("#/event_id", "no such event")
 		}
-		for _, sess := range e.Sessions {
-			out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: sess.Date,
-				ActivityType: ledger.ActivityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
-				Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID,
-				ApprovedBy: slices.Concat(e.ApprovedBy, sess.ApprovedBy)})
-		}
+		out = append(out, ledger.EventCredits(e)...)
 	}
 	return out, nil
 }

@@ -42,22 +42,7 @@ func (s *Server) ResetPassword(ctx context.Context, req api.ResetPasswordRequest
 	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
 		return nil, err
 	}
-	if err := checkPassword(req.Body.Password, "#/password"); err != nil {
-		return nil, err
-	}
-	pwHash, err := auth.HashPassword(req.Body.Password, s.passwordParams)
-	if err != nil {
-		return nil, err
-	}
-	err = s.store.InTx(ctx, func(ctx context.Context) error {
-		userID, err := s.store.SpendPasswordReset(ctx, auth.HashSecret(req.Body.Token))
-		if err != nil {
-			return err
-		}
-		_, err = s.store.UpdateUser(ctx, userID, recert.UserChange{PasswordHash: &pwHash}, userID)
-		return err
-	})
-	if err != nil {
+	if _, err := s.accounts.ResetPassword(ctx, req.Body.Token, req.Body.Password); err != nil {
 		return nil, err
 	}
 	return api.ResetPassword204Response{}, nil

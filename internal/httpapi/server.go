@@ -95,6 +95,8 @@ type Server struct {
 	rosters        *ledger.Rosters
 	idem           *ledger.Idempotency
 	progress       *ledger.Progress
+	records        *ledger.Records
+	accounts       *ledger.Accounts
 	outbox         ledger.Outbox
 	webhooks       WebhookQueue
 	publicURL      string
@@ -149,6 +151,8 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 
 	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)
+	s.records = ledger.NewRecords(o.Store, s.rosters, o.Outbox)
+	s.accounts = ledger.NewAccounts(o.Store, o.PasswordParams)
 
 	reg := o.Metrics
 	if reg == nil {
@@ -162,8 +166,6 @@ func NewHandler(o Options) (http.Handler, error) {
 	docs := docsHandler()
 	e.GET("/docs", docs)
 	e.GET("/docs/*", docs)
-	e.GET("/app/claim", htmlPage("claim.html"))
-	e.GET("/app/reset", htmlPage("reset.html"))
 	if o.Pages != nil {
 		o.Pages.Mount(e)
 	}
@@ -226,10 +228,11 @@ func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 // routeBodyLimits are the operations that take more than the default body limit.
 var routeBodyLimits = map[string]int64{
 	"POST /v1/events/:event_id/attendance":                         rosterBodyLimit,
-	"POST /v1/members/:member_id/activities/:activity_id/evidence": evidenceLimit,
-	"POST /v1/attendance/:attendance_id/evidence":                  evidenceLimit,
+	"POST /v1/members/:member_id/activities/:activity_id/evidence": ledger.EvidenceLimit,
+	"POST /v1/attendance/:attendance_id/evidence":                  ledger.EvidenceLimit,
 	"POST /app/events/:event_id/roster":                            rosterBodyLimit,
-	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit, // the roster, base64
+	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit,      // the roster, base64
+	"POST /app/activities":                                         2 * ledger.EvidenceLimit, // the form and its document: the page says when the document is too large
 }
 
 // bodyLimitOf is the body limit of the request's route.

@@ -2,13 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -231,44 +231,16 @@ func (s *Server) ClaimMember(ctx context.Context, req api.ClaimMemberRequestObje
 		return nil, err
 	}
 	b := req.Body
-	// Cheap failures first: a bad claim token costs a format check or one indexed lookup,
-	// never a password hash.
-	badClaim := &recert.Error{Code: recert.EINVALID, Message: "the claim token is invalid, used or expired",
-		Fields: []recert.FieldError{{Location: "body", Pointer: "#/claim_token", Detail: "not a usable claim token"}}}
-	if !auth.WellFormed(b.ClaimToken, auth.PrefixClaimToken) {
-		return nil, badClaim
-	}
-	if err := s.store.CheckClaimToken(ctx, auth.HashSecret(b.ClaimToken)); recert.ErrorCode(err) == recert.EINVALID {
-		return nil, badClaim
-	} else if err != nil {
-		return nil, err
-	}
-	if err := checkPassword(b.Password, "#/password", string(b.Email)); err != nil {
-		return nil, err
-	}
-	hash, err := auth.HashPassword(b.Password, s.passwordParams)
+	u, err := s.accounts.Claim(ctx, b.ClaimToken, string(b.Email), b.Password)
 	if err != nil {
 		return nil, err
-	}
-	u, err := s.store.ClaimMember(ctx, auth.HashSecret(b.ClaimToken), recert.User{Email: string(b.Email), Name: string(b.Email)}, hash)
-	if err != nil {
-		return nil, err
-	}
-	if m, err := s.store.Member(ctx, u.MemberID); err == nil {
-		u.Name = m.Name
 	}
 	return api.ClaimMember201JSONResponse(toUser(u)), nil
 }
 
 // checkPassword applies the password policy, as a field error at pointer.
 func checkPassword(pw, pointer string, context ...string) error {
-	err := auth.CheckPassword(pw, context...)
-	var pe *auth.PasswordPolicyError
-	if errors.As(err, &pe) {
-		return &recert.Error{Code: recert.EINVALID, Message: "the password does not meet the policy",
-			Fields: []recert.FieldError{{Location: "body", Pointer: pointer, Detail: pe.Error()}}}
-	}
-	return err
+	return ledger.CheckPassword(pw, pointer, context...)
 }
 
 // GetJWKS publishes the keys that verify access tokens.

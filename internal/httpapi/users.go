@@ -3,10 +3,10 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -69,14 +69,7 @@ func checkRoleFields(u recert.User) error {
 
 func pointerf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
-func fieldError(pointer, detail string) error {
-	msg := detail
-	if field := strings.TrimPrefix(pointer, "#/"); field != pointer {
-		msg = field + ": " + detail
-	}
-	return &recert.Error{Code: recert.EINVALID, Message: msg,
-		Fields: []recert.FieldError{{Location: "body", Pointer: pointer, Detail: detail}}}
-}
+func fieldError(pointer, detail string) error { return ledger.FieldError(pointer, detail) }
 
 // GetUser returns a login account.
 func (s *Server) GetUser(ctx context.Context, req api.GetUserRequestObject) (api.GetUserResponseObject, error) {

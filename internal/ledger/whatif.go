@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
@@ -88,4 +89,17 @@ func statusWords(s progress.Status) string {
 		return "not tracked"
 	}
 	return string(s)
+}
+
+// EventCredits are the credits attending every session of an event would earn: the
+// hypothetical credits of "if I attend this".
+func EventCredits(e recert.Event) []progress.Credit {
+	out := make([]progress.Credit, 0, len(e.Sessions))
+	for _, sess := range e.Sessions {
+		out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: sess.Date,
+			ActivityType: ActivityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
+			Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID,
+			ApprovedBy: slices.Concat(e.ApprovedBy, sess.ApprovedBy)})
+	}
+	return out
 }

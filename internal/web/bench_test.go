@@ -80,4 +80,6 @@ func BenchmarkPages1000(b *testing.B) {
 	b.Run("page-dashboard", func(b *testing.B) { get(b, page.c, "/app/dashboard", session) })
 	b.Run("api-credits", func(b *testing.B) { get(b, api, "/v1/members/"+m.ID+"/credits", bearer) })
 	b.Run("page-credits", func(b *testing.B) { get(b, page.c, "/app/credits", session) })
+	b.Run("api-report", func(b *testing.B) { get(b, api, "/v1/members/"+m.ID+"/report?program=abcp-ccp", bearer) })
+	b.Run("page-report", func(b *testing.B) { get(b, page.c, "/app/report", session) })
 }

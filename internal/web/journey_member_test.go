@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,13 +12,17 @@ import (
 	"github.com/recert-dev/recert/internal/store"
 )
 
-// TestMemberJourney walks the member's journey in Chromium on each engine: sign in, read
-// the progress card and what did not count, open the credits.
+// TestMemberJourney walks the member's journey in Chromium on each engine: claim the record
+// from the e-mailed link, land on the dashboard, report an activity with its PDF, log cases,
+// dispute a credit, look at an event in the catalogue, the report and the reminders; then, as
+// Renée, read the progress card and what did not count, and open the credits.
 func TestMemberJourney(t *testing.T) {
 	axe := need(t)
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, st)
-		// The organizer posts the messy roster, which credits Renée at the Fall Meeting.
+		// Jo is invited; the organizer posts the messy roster, which credits Renée at the
+		// Fall Meeting, and a roster crediting Jo.
+		_, token := w.invite(t, "Jo Doe", "jo@example.org")
 		file, err := os.ReadFile(messyRoster)
 		if err != nil {
 			t.Fatal(err)
@@ -25,12 +30,92 @@ func TestMemberJourney(t *testing.T) {
 		org := w.browser(t)
 		org.signIn(w.organizer)
 		org.confirmRoster(w.event.ID, file)
+		org.confirmRoster(w.event.ID, []byte("abcp_id,S1\n208866,x\n"))
+		future := w.futureEvent(t, "Winter Symposium", false)
+		certificate := filepath.Join(t.TempDir(), "certificate.pdf")
+		if err := os.WriteFile(certificate, pdf, 0o600); err != nil {
+			t.Fatal(err)
+		}
 
 		b := newTab(t, w.env.URL, axe)
 		if st.Engine() != store.SQLite {
 			b.shots = t.TempDir() // one set of screenshots
 		}
-		// The member: Renée's credits from the roster show on her card.
+		// Jo claims the record from the link in the invitation.
+		b.step("open the claim link", chromedp.Navigate(b.base+"/app/claim?token="+token))
+		b.until("the claim form", present(`#password`))
+		b.check("claim")
+		b.step("claim the record",
+			chromedp.SendKeys(chromedp.CSS(`#email`), "jo@example.org"),
+			chromedp.SendKeys(chromedp.CSS(`#password`), "correct horse battery staple"),
+			chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("the dashboard", heading("Your progress"))
+		if got := b.text(`.flash`); !strings.Contains(got, "your login is ready") {
+			t.Errorf("the dashboard after claiming says %q", got)
+		}
+
+		// An activity with its certificate.
+		b.step("open the activities", chromedp.Click(chromedp.CSS(`nav a[href="/app/activities"]`)))
+		b.until("the activities page", heading("Your activities"))
+		b.check("activities")
+		b.step("report a presentation",
+			chromedp.SetValue(chromedp.CSS(`#type`), "presentation"),
+			chromedp.SendKeys(chromedp.CSS(`#title`), "Talk on neonatal priming"),
+			chromedp.SetValue(chromedp.CSS(`#date`), "2026-10-05"),
+			chromedp.SendKeys(chromedp.CSS(`#ceus`), "2"),
+			chromedp.SetUploadFiles(chromedp.CSS(`#evidence`), []string{certificate}),
+			chromedp.Click(chromedp.CSS(`form.upload button`)))
+		b.until("the activity recorded", flash("The activity is recorded; an administrator reviews it."))
+		if got := b.text(`table`); !strings.Contains(got, "Talk on neonatal priming") || !strings.Contains(got, "document 1") {
+			t.Errorf("the activities read:\n%s", got)
+		}
+
+		// Two cases at once.
+		b.step("open the clinical log", chromedp.Click(chromedp.CSS(`nav a[href="/app/clinical"]`)))
+		b.until("the clinical page", heading("Your clinical log"))
+		b.check("clinical")
+		b.step("log two cases",
+			chromedp.SetValue(chromedp.CSS(`input[name="date0"]`), "2026-09-01"),
+			chromedp.SetValue(chromedp.CSS(`input[name="date1"]`), "2026-09-02"),
+			chromedp.SetValue(chromedp.CSS(`select[name="type1"]`), "ecmo"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="count1"]`), "2"),
+			chromedp.Click(chromedp.CSS(`#main form button`)))
+		b.until("the cases logged", flash("The cases are logged."))
+
+		// A dispute from the credit's row.
+		b.step("open the credits", chromedp.Click(chromedp.CSS(`nav a[href="/app/credits"]`)))
+		b.until("the credits page", heading("Your credits"))
+		b.step("dispute the credit", chromedp.Click(chromedp.CSS(`td a[href^="/app/dispute"]`)))
+		b.until("the dispute form", heading("Dispute a credit"))
+		b.check("dispute")
+		b.step("file the dispute",
+			chromedp.Click(chromedp.CSS(`input[name="session"][value="`+w.event.Sessions[1].ID+`"]`)),
+			chromedp.SendKeys(chromedp.CSS(`#message`), "I stayed for Tuesday morning too."),
+			chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("the dispute filed", flash("Your dispute is filed; the event's organizer decides it."))
+
+		// What attending an event would change.
+		b.step("open the catalogue", chromedp.Click(chromedp.CSS(`nav a[href="/app/catalogue"]`)))
+		b.until("the catalogue", heading("Event catalogue"))
+		b.check("catalogue")
+		b.step("ask what if", chromedp.Click(chromedp.CSS(`a[href="/app/catalogue/`+future.ID+`"]`)))
+		b.until("what-if", heading("If I attend Winter Symposium"))
+		b.check("what-if")
+
+		b.step("open the report", chromedp.Click(chromedp.CSS(`nav a[href="/app/report"]`)))
+		b.until("the report", heading("Filing report"))
+		if got := b.text(`#main`); !strings.Contains(got, "Cannulation") {
+			t.Errorf("the report reads:\n%s", got)
+		}
+		b.check("report")
+		b.step("open the reminders", chromedp.Click(chromedp.CSS(`nav a[href="/app/preferences"]`)))
+		b.until("the reminders", heading("Reminders"))
+		b.step("save the reminders", chromedp.Click(chromedp.CSS(`#deadline_reminders`)), chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("saved", flash("Your preferences are saved."))
+		b.check("reminders")
+		b.signOut()
+
+		// Renée: her credits from the roster show on her card.
 		b.signIn(w.member, "Your progress")
 		card := b.text(`.card`)
 		if !strings.Contains(card, "ABCP") || !strings.Contains(card, "Deadline:") || !strings.Contains(card, " of ") {

@@ -184,12 +184,17 @@ func (p *Pages) credits(c echo.Context) error {
 		total += cr.CEUs
 	}
 	slices.Reverse(list)
-	return p.render(c, http.StatusOK, "credits", "Your credits", creditsData{Credits: list, Total: total.String()})
+	disputes, err := p.memberDisputes(c, u)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "credits", "Your credits", creditsData{Credits: list, Total: total.String(), Disputes: disputes})
 }
 
 type creditsData struct {
-	Credits []recert.Credit
-	Total   string
+	Credits  []recert.Credit
+	Total    string
+	Disputes []memberDispute
 }
 
 func (p *Pages) memberCredits(c echo.Context, u recert.User) ([]recert.Credit, error) {

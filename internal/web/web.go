@@ -50,6 +50,8 @@ type Options struct {
 	IPLimit, AccountLimit RateLimit
 	Logger                *slog.Logger
 	Now                   func() time.Time
+	// Outbox tells people what the pages changed, as the API does; nil: nobody is told.
+	Outbox ledger.Outbox
 }
 
 // Pages serves the web pages.
@@ -63,6 +65,8 @@ type Pages struct {
 	rosters   *ledger.Rosters
 	idem      *ledger.Idempotency
 	progress  *ledger.Progress
+	records   *ledger.Records
+	accounts  *ledger.Accounts
 	now       func() time.Time
 	log       *slog.Logger
 	pages     map[string]*template.Template
@@ -99,11 +103,16 @@ func New(o Options) (*Pages, error) {
 		return nil, err
 	}
 	now := func() time.Time { return o.Now().UTC() }
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
+	}
+	rosters := ledger.NewRosters(o.Store, now).WithOutbox(o.Outbox)
 	return &Pages{
 		store: o.Store, sessions: sessions, secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
-		rosters: ledger.NewRosters(o.Store, now), idem: ledger.NewIdempotency(o.Store, o.Store),
+		rosters: rosters, idem: ledger.NewIdempotency(o.Store, o.Store),
 		progress: ledger.NewProgress(o.Store, builtIn, now), now: now, log: o.Logger, pages: pages,
+		records: ledger.NewRecords(o.Store, rosters, o.Outbox), accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
 	}, nil
 }
 
@@ -120,6 +129,11 @@ func (p *Pages) Mount(e *echo.Echo) {
 	g.GET("/sign-in", p.signInPage)
 	g.POST("/sign-in", p.signIn)
 	g.POST("/sign-out", p.signOut)
+	// The pages the e-mailed links open (see records.go).
+	g.GET("/claim", p.claimPage)
+	g.POST("/claim", p.claim)
+	g.GET("/reset", p.resetPage)
+	g.POST("/reset", p.reset)
 
 	m := g.Group("", p.requireRole(recert.RoleMember))
 	m.GET("/dashboard", p.dashboard)

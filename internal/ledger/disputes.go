@@ -1,0 +1,132 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// DisputeInput is what a member says about their attendance at an event.
+type DisputeInput struct {
+	EventID, MemberID string
+	Kind              string   // missing or wrong
+	SessionIDs        []string // the sessions they attended; nil: not said
+	CEUs              *string  // the CEUs they were awarded, for a certificate without sessions
+	Message           string
+}
+
+// Dispute kinds and statuses.
+const (
+	DisputeMissing  = "missing"
+	DisputeWrong    = "wrong"
+	DisputeOpen     = "open"
+	DisputeAccepted = "accepted"
+	DisputeRejected = "rejected"
+)
+
+// FileDispute files a member's dispute about their attendance at a published event and tells
+// the event's organizers. A missing attendance may not be disputed as wrong, nor a posted one
+// as missing.
+func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string) (recert.Dispute, error) {
+	e, err := r.store.Event(ctx, in.EventID)
+	if err != nil || e.Status == recert.EventDraft {
+		return recert.Dispute{}, orElse(err, recert.Errorf(recert.ENOTFOUND, "event %s not found", in.EventID))
+	}
+	if in.Kind != DisputeMissing && in.Kind != DisputeWrong {
+		return recert.Dispute{}, FieldError("#/kind", "say whether the attendance is missing or wrong")
+	}
+	if in.Message == "" || utf8.RuneCountInString(in.Message) > 2000 {
+		return recert.Dispute{}, FieldError("#/message", "say what happened, in at most 2,000 characters")
+	}
+	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, SessionIDs: in.SessionIDs, Message: strings.TrimSpace(in.Message)}
+	if in.CEUs != nil {
+		u, err := recert.ParseUnits(*in.CEUs)
+		if err != nil || u <= 0 || u > e.CEUs() {
+			return recert.Dispute{}, FieldError("#/ceus", "must be more than zero and at most the "+e.CEUs().String()+" the event offers")
+		}
+		d.CEUs = &u
+	}
+	for i, id := range in.SessionIDs {
+		if !slices.ContainsFunc(e.Sessions, func(s recert.Session) bool { return s.ID == id }) {
+			return recert.Dispute{}, FieldError(fmt.Sprintf("#/sessions/%d", i), "not a session of this event")
+		}
+	}
+	current, found, err := r.store.AttendanceOf(ctx, e.ID, in.MemberID)
+	if err != nil {
+		return recert.Dispute{}, err
+	}
+	switch {
+	case d.Kind == DisputeWrong && (!found || current.Revoked):
+		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "you have no attendance at this event to correct: dispute it as missing")
+	case d.Kind == DisputeWrong && d.SessionIDs == nil && d.CEUs == nil:
+		return recert.Dispute{}, FieldError("#/sessions", "say which sessions you attended, or the CEUs you were awarded")
+	case d.Kind == DisputeMissing && found && !current.Revoked:
+		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "your attendance at this event is posted: dispute it as wrong")
+	case found:
+		d.AttendanceID = current.ID
+	}
+	var created recert.Dispute
+	err = r.notifying(ctx, func(ctx context.Context) (_ []Notice, err error) {
+		created, err = r.store.CreateDispute(ctx, d, actor)
+		return DisputeNotice(NoticeDisputeFiled, created), err
+	})
+	return created, err
+}
+
+// DecideDispute accepts an open dispute, posting or correcting the attendance as the member
+// asked (a decision later rosters keep), or rejects it with a reason; the member is told.
+func (r *Records) DecideDispute(ctx context.Context, d recert.Dispute, decision, reason, actor string) (recert.Dispute, error) {
+	if d.Status != DisputeOpen {
+		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "dispute %s is already %s", d.ID, d.Status)
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case decision != DisputeAccepted && decision != DisputeRejected:
+		return recert.Dispute{}, FieldError("#/decision", "accept or reject the dispute")
+	case decision == DisputeRejected && reason == "":
+		return recert.Dispute{}, FieldError("#/reason", "a rejection needs a reason")
+	case utf8.RuneCountInString(reason) > 500:
+		return recert.Dispute{}, FieldError("#/reason", "at most 500 characters")
+	}
+	var resolved recert.Dispute
+	// The attendance it posts, the decision and its notice commit together.
+	err := r.notifying(ctx, func(ctx context.Context) (_ []Notice, err error) {
+		attendanceID := d.AttendanceID
+		if decision == DisputeAccepted {
+			if attendanceID, err = r.applyDispute(ctx, d, actor); err != nil {
+				return nil, err
+			}
+		}
+		resolved, err = r.store.ResolveDispute(ctx, d.ID, decision, reason, attendanceID, actor)
+		return DisputeNotice(NoticeDisputeDecided, resolved), err
+	})
+	return resolved, err
+}
+
+// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked.
+func (r *Records) applyDispute(ctx context.Context, d recert.Dispute, actor string) (string, error) {
+	if d.Kind == DisputeWrong {
+		a, err := r.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
+		return a.ID, err
+	}
+	res, err := r.rosters.Post(ctx, RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: Viewer{All: true},
+		Rows: []recert.RosterRow{{MemberID: d.MemberID, Sessions: d.SessionIDs, CEUs: d.CEUs}}})
+	if err != nil {
+		return "", err
+	}
+	if row := res.Rows[0]; row.Status == RowRejected {
+		return "", recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", row.Reason)
+	}
+	return res.Rows[0].AttendanceID, nil
+}
+
+func orElse(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// ReviewQueue lists the self-reported activities awaiting review, oldest first, at most limit.
+func (s *Store) ReviewQueue(ctx context.Context, limit int) ([]recert.Activity, error) {
+	var rows []activityRow
+	err := s.conn(ctx).Where("review_status = ? AND withdrawn_at IS NULL", recert.ReviewPending).
+		Order("created_at, id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "activities")
+	}
+	out := make([]recert.Activity, len(rows))
+	for i, r := range rows {
+		out[i] = r.activity()
+	}
+	return out, nil
+}
+
+// ActivityEvidence lists the documents attached to the activities, without their bytes,
+// by activity id, oldest first.
+func (s *Store) ActivityEvidence(ctx context.Context, activityIDs []string) (map[string][]recert.Evidence, error) {
+	out := map[string][]recert.Evidence{}
+	if len(activityIDs) == 0 {
+		return out, nil
+	}
+	var rows []evidenceRow
+	err := s.conn(ctx).Omit("data").Where("activity_id IN ?", activityIDs).Order("created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "evidence")
+	}
+	for _, r := range rows {
+		e := r.evidence()
+		out[e.ActivityID] = append(out[e.ActivityID], e)
+	}
+	return out, nil
+}
+
+// MemberDisputes lists a member's disputes, newest first.
+func (s *Store) MemberDisputes(ctx context.Context, memberID string) ([]recert.Dispute, error) {
+	var rows []disputeRow
+	if err := s.conn(ctx).Where("member_id = ?", memberID).Order("created_at DESC, id").Limit(200).Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "disputes")
+	}
+	out := make([]recert.Dispute, len(rows))
+	for i, r := range rows {
+		out[i] = r.dispute()
+	}
+	return out, nil
+}
+
+// OpenDisputes lists the open disputes about the organizations' events (every event's for
+// nil), oldest first, at most limit.
+func (s *Store) OpenDisputes(ctx context.Context, orgIDs []string, limit int) ([]recert.Dispute, error) {
+	q := s.conn(ctx).Table("disputes").Select("disputes.*").Where("disputes.status = 'open'")
+	if orgIDs != nil {
+		q = q.Joins("JOIN events ON events.id = disputes.event_id").Where("events.organization_id IN ?", append([]string{""}, orgIDs...))
+	}
+	var rows []disputeRow
+	if err := q.Order("disputes.created_at, disputes.id").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "disputes")
+	}
+	out := make([]recert.Dispute, len(rows))
+	for i, r := range rows {
+		out[i] = r.dispute()
+	}
+	return out, nil
+}

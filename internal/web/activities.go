@@ -1,0 +1,273 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// activityForm is the form that reports an activity, with what was typed.
+type activityForm struct {
+	Type, Date, Title, CEUs, Minutes, Score, Provider, Citation string
+}
+
+type activitiesData struct {
+	Activities []activityRow
+	Types      [][2]string
+	Form       activityForm
+}
+
+type activityRow struct {
+	recert.Activity
+	TypeWords string
+	Evidence  []recert.Evidence
+}
+
+// activities lists the member's reported activities and the form to report one.
+func (p *Pages) activities(c echo.Context) error {
+	d, err := p.activitiesData(c, activityForm{Type: "publication"})
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "activities", "Your activities", d)
+}
+
+func (p *Pages) activitiesData(c echo.Context, f activityForm) (activitiesData, error) {
+	u, _ := p.user(c)
+	d := activitiesData{Types: ledger.ActivityTypes(), Form: f}
+	if u.MemberID == "" {
+		return d, nil
+	}
+	ctx := ctxOf(c)
+	list, _, err := p.store.Activities(ctx, u.MemberID, recert.Page{Limit: 200}, false)
+	if err != nil {
+		return d, err
+	}
+	ids := make([]string, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	docs, err := p.store.ActivityEvidence(ctx, ids)
+	if err != nil {
+		return d, err
+	}
+	for _, a := range list {
+		d.Activities = append(d.Activities, activityRow{Activity: a, TypeWords: ledger.ActivityWords(a.Type), Evidence: docs[a.ID]})
+	}
+	return d, nil
+}
+
+// addActivity records an activity and its document together, by the API's rules: nothing is
+// stored when either is wrong.
+func (p *Pages) addActivity(c echo.Context) error {
+	u, _ := p.user(c)
+	f := activityForm{Type: c.FormValue("type"), Date: c.FormValue("date"), Title: c.FormValue("title"), CEUs: strings.TrimSpace(c.FormValue("ceus")),
+		Minutes: strings.TrimSpace(c.FormValue("minutes")), Score: strings.TrimSpace(c.FormValue("post_test_score")),
+		Provider: strings.TrimSpace(c.FormValue("provider")), Citation: strings.TrimSpace(c.FormValue("citation"))}
+	again := func(err error) error {
+		d, derr := p.activitiesData(c, f)
+		if derr != nil {
+			return p.fail(c, derr)
+		}
+		return p.redo(c, err, "activities", "Your activities", d)
+	}
+	if u.MemberID == "" {
+		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no member record"))
+	}
+	in, err := activityInput(f)
+	if err != nil {
+		return again(err)
+	}
+	a, err := ledger.NewActivity(in, false)
+	if err != nil {
+		return again(err)
+	}
+	a.MemberID = u.MemberID
+	doc, err := upload(c, "evidence")
+	if err != nil {
+		return again(err)
+	}
+	err = p.store.InTx(ctxOf(c), func(ctx context.Context) error {
+		created, err := p.store.CreateActivity(ctx, a, u.ID)
+		if err != nil || doc == nil {
+			return err
+		}
+		_, err = p.records.AddEvidence(ctx, recert.Evidence{MemberID: u.MemberID, ActivityID: created.ID}, doc, u.ID)
+		return err
+	})
+	if err != nil {
+		return again(err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/activities?done=activity-added")
+}
+
+// activityInput reads the form's fields into the ledger's input.
+func activityInput(f activityForm) (ledger.ActivityInput, error) {
+	in := ledger.ActivityInput{Type: f.Type, Title: f.Title, Provider: f.Provider, Citation: f.Citation}
+	if f.Date != "" {
+		t, err := time.Parse(time.DateOnly, f.Date)
+		if err != nil {
+			return in, ledger.FieldError("#/date", "a date such as 2026-03-31")
+		}
+		in.Date = recert.DateOf(t)
+	}
+	if f.CEUs != "" {
+		in.CEUs = &f.CEUs
+	}
+	var err error
+	if f.Minutes != "" {
+		if in.Minutes, err = strconv.Atoi(f.Minutes); err != nil || in.Minutes < 1 || in.Minutes > 100000 {
+			return in, ledger.FieldError("#/minutes", "a whole number of minutes, from 1 to 100,000")
+		}
+	}
+	if f.Score != "" {
+		n, err := strconv.Atoi(f.Score)
+		if err != nil {
+			return in, ledger.FieldError("#/post_test_score", "a score from 0 to 100")
+		}
+		in.PostTestScore = &n
+	}
+	return in, nil
+}
+
+// upload is the form's file, or nil when none was chosen.
+func upload(c echo.Context, field string) ([]byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil || fh.Size == 0 {
+		return nil, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, recert.Wrap(err, recert.EBADREQUEST, "the file could not be read")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, ledger.EvidenceLimit+1))
+	if err != nil {
+		return nil, recert.Wrap(err, recert.EBADREQUEST, "the file could not be read")
+	}
+	return data, nil
+}
+
+// memberEvidence downloads one of the member's own documents.
+func (p *Pages) memberEvidence(c echo.Context) error {
+	u, _ := p.user(c)
+	ev, err := p.store.Evidence(ctxOf(c), c.Param("evidence_id"))
+	if err == nil && (u.MemberID == "" || ev.MemberID != u.MemberID) {
+		err = recert.Errorf(recert.ENOTFOUND, "no such document")
+	}
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return sendEvidence(c, ev)
+}
+
+func sendEvidence(c echo.Context, ev recert.Evidence) error {
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+ev.ID+map[string]string{"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[ev.ContentType]+`"`)
+	return c.Blob(http.StatusOK, ev.ContentType, ev.Data)
+}
+
+// clinicalLines is how many cases the clinical form offers at once.
+const clinicalLines = 6
+
+type clinicalLine struct{ Date, Type, Role, Count, Ref string }
+
+type clinicalData struct {
+	Lines   []clinicalLine
+	Types   [][2]string
+	Entries []clinicalEntry
+}
+
+type clinicalEntry struct {
+	recert.ClinicalEntry
+	TypeWords string
+}
+
+// clinical shows the clinical case log and a form for several cases at once.
+func (p *Pages) clinical(c echo.Context) error {
+	d, err := p.clinicalData(c, make([]clinicalLine, clinicalLines))
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "clinical", "Your clinical log", d)
+}
+
+func (p *Pages) clinicalData(c echo.Context, lines []clinicalLine) (clinicalData, error) {
+	u, _ := p.user(c)
+	for i := range lines {
+		if lines[i].Role == "" {
+			lines[i].Role = "primary"
+		}
+		if lines[i].Type == "" {
+			lines[i].Type = "bypass_primary"
+		}
+	}
+	d := clinicalData{Lines: lines, Types: ledger.ClinicalTypes()}
+	if u.MemberID == "" {
+		return d, nil
+	}
+	list, err := p.store.ClinicalEntries(ctxOf(c), u.MemberID, recert.Date{}, recert.Date{})
+	if err != nil {
+		return d, err
+	}
+	for i := len(list) - 1; i >= 0 && len(d.Entries) < 100; i-- { // newest first
+		d.Entries = append(d.Entries, clinicalEntry{ClinicalEntry: list[i], TypeWords: ledger.ClinicalWords(list[i].Type)})
+	}
+	return d, nil
+}
+
+// logClinical logs the filled lines of the form, all or none.
+func (p *Pages) logClinical(c echo.Context) error {
+	u, _ := p.user(c)
+	lines := make([]clinicalLine, clinicalLines)
+	var in []ledger.ClinicalInput
+	var err error
+	for i := range lines {
+		n := strconv.Itoa(i)
+		l := clinicalLine{Date: strings.TrimSpace(c.FormValue("date" + n)), Type: c.FormValue("type" + n), Role: c.FormValue("role" + n),
+			Count: strings.TrimSpace(c.FormValue("count" + n)), Ref: strings.TrimSpace(c.FormValue("ref" + n))}
+		lines[i] = l
+		if l.Date == "" && l.Ref == "" || err != nil {
+			continue // a line left blank
+		}
+		ci := ledger.ClinicalInput{Type: l.Type, Role: l.Role, CaseReference: l.Ref, Line: i + 1}
+		if t, perr := time.Parse(time.DateOnly, l.Date); perr != nil {
+			err = recert.Errorf(recert.EINVALID, "line %d: give the date, such as 2026-03-31", i+1)
+		} else {
+			ci.Date = recert.DateOf(t)
+		}
+		if l.Count != "" {
+			if ci.Count, _ = strconv.Atoi(l.Count); ci.Count == 0 {
+				ci.Count = -1 // not a number: the ledger says what it must be
+			}
+		}
+		in = append(in, ci)
+	}
+	if err == nil && len(in) == 0 {
+		err = recert.Errorf(recert.EINVALID, "fill in at least one line: the date, the kind of case and your role")
+	}
+	if err == nil && u.MemberID == "" {
+		err = recert.Errorf(recert.EINVALID, "this account has no member record")
+	}
+	if err == nil {
+		_, err = p.records.LogClinical(ctxOf(c), u.MemberID, in, u.ID)
+	}
+	if err != nil {
+		d, derr := p.clinicalData(c, lines)
+		if derr != nil {
+			return p.fail(c, derr)
+		}
+		return p.redo(c, err, "clinical", "Your clinical log", d)
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/clinical?done=clinical-logged")
+}

@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestRecordsReviewJourney walks the deciding side in Chromium on each engine: the organizer
+// accepts a member's dispute from the inbox, and the administrator reads the review queue
+// with its document and rejects an activity with a reason.
+func TestRecordsReviewJourney(t *testing.T) {
+	axe := need(t)
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		org := w.browser(t)
+		org.signIn(w.organizer)
+		org.confirmRoster(w.event.ID, []byte("abcp_id,S1\n104455,x\n"))
+		m := w.browser(t)
+		m.signIn(w.member)
+		if res, body := m.post("/app/dispute", url.Values{"event": {w.event.ID}, "kind": {"wrong"}, "message": {"I stayed for Tuesday morning too."},
+			"session": {w.event.Sessions[0].ID, w.event.Sessions[1].ID}}); res.StatusCode != 303 {
+			t.Fatalf("file a dispute: %d\n%s", res.StatusCode, body)
+		}
+		if res, body := m.form("/app/activities", url.Values{"type": {"publication"}, "title": {"Priming volumes in neonates"},
+			"date": {"2026-10-01"}, "ceus": {"2.5"}}, "evidence", "article.pdf", pdf); res.StatusCode != 303 {
+			t.Fatalf("report an activity: %d\n%s", res.StatusCode, body)
+		}
+
+		b := newTab(t, w.env.URL, axe)
+		if st.Engine() != store.SQLite {
+			b.shots = t.TempDir() // one set of screenshots
+		}
+		b.signIn(w.organizer, "Your events")
+		b.step("open the disputes", chromedp.Click(chromedp.CSS(`nav a[href="/app/dispute-inbox"]`)))
+		b.until("the inbox", heading("Disputes"))
+		if got := b.text(`.dispute`); !strings.Contains(got, "Renée Roy · Fall Meeting") || !strings.Contains(got, "S1, Tue-AM") {
+			t.Errorf("the inbox reads:\n%s", got)
+		}
+		b.check("dispute-inbox")
+		b.step("reject without a reason", chromedp.Click(chromedp.CSS(`.dispute button[value="rejected"]`)))
+		b.until("the reason asked for", present(`.error`))
+		b.step("accept", chromedp.Click(chromedp.CSS(`.dispute button[value="accepted"]`)))
+		b.until("decided", flash("The dispute is decided; the member is told."))
+		if ds, _ := st.EventDisputes(t.Context(), w.event.ID); len(ds) != 1 || ds[0].Status != "accepted" {
+			t.Errorf("after accepting: %+v", ds)
+		}
+		b.signOut()
+
+		b.signIn(w.admin, "Members")
+		b.step("open the review queue", chromedp.Click(chromedp.CSS(`nav a[href="/app/review"]`)))
+		b.until("the queue", heading("Review queue"))
+		if got := b.text(`.review`); !strings.Contains(got, "Priming volumes in neonates") || !strings.Contains(got, "document 1 (application/pdf") {
+			t.Errorf("the queue reads:\n%s", got)
+		}
+		b.check("review-queue")
+		b.step("reject with a reason",
+			chromedp.SendKeys(chromedp.CSS(`.review input[name="reason"]`), "the article is not attached in full"),
+			chromedp.Click(chromedp.CSS(`.review button[value="rejected"]`)))
+		b.until("reviewed", flash("The activity is reviewed; the member is told."))
+		list, _, _ := st.Activities(t.Context(), w.renee.ID, recert.Page{}, false)
+		for _, a := range list {
+			if a.Title == "Priming volumes in neonates" && (a.ReviewStatus != recert.ReviewRejected || a.ReviewReason != "the article is not attached in full") {
+				t.Errorf("after rejecting: %s %q", a.ReviewStatus, a.ReviewReason)
+			}
+		}
+	})
+}

@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// memberReport is the filing report of every program the member is enrolled in, as the
+// API's report makes it.
+func (p *Pages) memberReport(c echo.Context) (ledger.Report, error) {
+	u, _ := p.user(c)
+	if u.MemberID == "" {
+		return ledger.Report{}, recert.Errorf(recert.ENOTFOUND, "no member record")
+	}
+	return p.progress.Report(ctxOf(c), ledger.Query{MemberID: u.MemberID})
+}
+
+// report shows the filing report: what to transcribe into each board's filing system.
+func (p *Pages) report(c echo.Context) error {
+	rep, err := p.memberReport(c)
+	if err != nil {
+		return p.redo(c, err, "report", "Filing report", ledger.Report{})
+	}
+	return p.render(c, http.StatusOK, "report", "Filing report", rep)
+}
+
+// reportCSV downloads it as the API's CSV.
+func (p *Pages) reportCSV(c echo.Context) error {
+	rep, err := p.memberReport(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="recert-report.csv"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", ledger.ReportCSV(rep))
+}
