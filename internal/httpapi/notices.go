@@ -19,11 +19,6 @@ func (s *Server) notifying(ctx context.Context, write func(ctx context.Context) 
 	})
 }
 
-// attendanceNotice tells the member of a change to their attendance.
-func attendanceNotice(kind string, a recert.Attendance, reason string) []ledger.Notice {
-	return []ledger.Notice{{Type: kind, MemberID: a.MemberID, EventID: a.EventID, AttendanceID: a.ID, Reason: reason}}
-}
-
 // disputeNotice tells of a dispute: its filing to the organizers, its decision to the member.
 func disputeNotice(kind string, d recert.Dispute) []ledger.Notice {
 	return []ledger.Notice{{Type: kind, MemberID: d.MemberID, EventID: d.EventID, DisputeID: d.ID, Reason: d.ResolutionReason}}

@@ -52,7 +52,7 @@ func (s *Server) organization(ctx context.Context, o recert.Organization) (api.O
 // CreateOrganization registers a CE provider.
 func (s *Server) CreateOrganization(ctx context.Context, req api.CreateOrganizationRequestObject) (api.CreateOrganizationResponseObject, error) {
 	b := req.Body
-	o, err := s.store.CreateOrganization(ctx, recert.Organization{
+	o, err := s.accounts.CreateOrganization(ctx, recert.Organization{
 		Name: b.Name, Code: b.Code, ContactEmail: string(value(b.ContactEmail)), ContactPhone: value(b.ContactPhone),
 	}, principalFrom(ctx).Subject)
 	if err != nil {

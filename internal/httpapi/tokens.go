@@ -2,13 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -262,13 +262,7 @@ func (s *Server) ClaimMember(ctx context.Context, req api.ClaimMemberRequestObje
 
 // checkPassword applies the password policy, as a field error at pointer.
 func checkPassword(pw, pointer string, context ...string) error {
-	err := auth.CheckPassword(pw, context...)
-	var pe *auth.PasswordPolicyError
-	if errors.As(err, &pe) {
-		return &recert.Error{Code: recert.EINVALID, Message: "the password does not meet the policy",
-			Fields: []recert.FieldError{{Location: "body", Pointer: pointer, Detail: pe.Error()}}}
-	}
-	return err
+	return ledger.CheckPassword(pw, pointer, context...)
 }
 
 // GetJWKS publishes the keys that verify access tokens.

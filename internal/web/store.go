@@ -13,6 +13,7 @@ type Store interface {
 	ledger.RosterStore
 	ledger.IdempotencyStore
 	ledger.ProgressStore
+	manageStore
 
 	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 	User(ctx context.Context, id string) (recert.User, error)

@@ -50,6 +50,8 @@ type Options struct {
 	IPLimit, AccountLimit RateLimit
 	Logger                *slog.Logger
 	Now                   func() time.Time
+	// Outbox tells people what changed, as the API's does; nil: nobody is told.
+	Outbox ledger.Outbox
 }
 
 // Pages serves the web pages.
@@ -63,6 +65,9 @@ type Pages struct {
 	rosters   *ledger.Rosters
 	idem      *ledger.Idempotency
 	progress  *ledger.Progress
+	evs       *ledger.Events
+	attend    *ledger.Attendances
+	accounts  *ledger.Accounts
 	now       func() time.Time
 	log       *slog.Logger
 	pages     map[string]*template.Template
@@ -81,6 +86,9 @@ func New(o Options) (*Pages, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
 	}
 	sessions, err := auth.NewIssuer(o.Keys, auth.IssuerConfig{Issuer: o.PublicURL, Audience: sessionAudience, TTL: o.SessionTTL, Now: o.Now})
 	if err != nil {
@@ -102,8 +110,10 @@ func New(o Options) (*Pages, error) {
 	return &Pages{
 		store: o.Store, sessions: sessions, secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
-		rosters: ledger.NewRosters(o.Store, now), idem: ledger.NewIdempotency(o.Store, o.Store),
+		rosters: ledger.NewRosters(o.Store, now).WithOutbox(o.Outbox), idem: ledger.NewIdempotency(o.Store, o.Store),
 		progress: ledger.NewProgress(o.Store, builtIn, now), now: now, log: o.Logger, pages: pages,
+		evs: ledger.NewEvents(o.Store), attend: ledger.NewAttendances(o.Store, o.Outbox),
+		accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
 	}, nil
 }
 
@@ -206,6 +216,15 @@ var flashes = map[string]string{
 	"signed-out": "You are signed out.",
 	"posted":     "The roster is posted.",
 	"revoked":    "The attendance is revoked.",
+	"corrected":  "The attendance is corrected.",
+	"created":    "The event is created as a draft. Publish it when it is ready.",
+	"saved":      "The event is saved.",
+	"published":  "The event is published.",
+	"org":        "The organization is created.",
+	"organizer":  "The organizer's account is created.",
+	"approved":   "The leave is approved.",
+	"rejected":   "The leave is rejected.",
+	"client-revoked": "The API client is revoked.",
 }
 
 // fail renders the error page for err: what people may read, never internals.
