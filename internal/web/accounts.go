@@ -230,6 +230,9 @@ func (p *Pages) createClient(c echo.Context) error {
 // revokeClient stops an app for good.
 func (p *Pages) revokeClient(c echo.Context) error {
 	u, _ := p.user(c)
+	if _, _, err := p.store.Client(ctxOf(c), c.Param("client_id")); err != nil {
+		return p.fail(c, err)
+	}
 	if err := p.store.RevokeClient(ctxOf(c), c.Param("client_id"), u.ID); err != nil {
 		return p.fail(c, err)
 	}

@@ -140,6 +140,9 @@ func (p *Pages) refused(c echo.Context, err error, again func() error) error {
 	case recert.EINVALID, recert.EBADREQUEST, recert.ECONFLICT:
 		c.Set(errorKey, message(err))
 		return again()
+	case recert.EPRECONDITION:
+		c.Set(errorKey, "Someone changed this since you opened it. Open it again to see their changes, then make yours.")
+		return again()
 	}
 	return p.fail(c, err)
 }

@@ -18,6 +18,7 @@ type manageStore interface {
 	Organizations(ctx context.Context, p recert.Page, ids []string) ([]recert.Organization, string, error)
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
 	Clients(ctx context.Context, p recert.Page, orgIDs []string) ([]recert.Client, string, error)
+	Client(ctx context.Context, id string) (recert.Client, []byte, error)
 	RevokeClient(ctx context.Context, id, actor string) error
 	PendingLeave(ctx context.Context, p recert.Page) ([]recert.Leave, string, error)
 	LeavePeriod(ctx context.Context, id string) (recert.Leave, error)
