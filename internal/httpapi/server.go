@@ -140,7 +140,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: ledger.NewIdempotency(o.Store, o.Store), events: ledger.NewEvents(o.Store),
 		attendances: ledger.NewAttendances(o.Store, o.Outbox), accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
-		now:  func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
+		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins,
 	}
 

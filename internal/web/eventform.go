@@ -25,7 +25,7 @@ type eventForm struct {
 }
 
 type sessionForm struct {
-	N                                    int // its row, from 1
+	N                                     int // its row, from 1
 	ID, Code, Title, Date, CEUs, Category string
 }
 

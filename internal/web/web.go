@@ -213,17 +213,17 @@ const errorKey = "web.error"
 
 // flashes are the confirmations a redirect may ask a page to show (?done=…).
 var flashes = map[string]string{
-	"signed-out": "You are signed out.",
-	"posted":     "The roster is posted.",
-	"revoked":    "The attendance is revoked.",
-	"corrected":  "The attendance is corrected.",
-	"created":    "The event is created as a draft. Publish it when it is ready.",
-	"saved":      "The event is saved.",
-	"published":  "The event is published.",
-	"org":        "The organization is created.",
-	"organizer":  "The organizer's account is created.",
-	"approved":   "The leave is approved.",
-	"rejected":   "The leave is rejected.",
+	"signed-out":     "You are signed out.",
+	"posted":         "The roster is posted.",
+	"revoked":        "The attendance is revoked.",
+	"corrected":      "The attendance is corrected.",
+	"created":        "The event is created as a draft. Publish it when it is ready.",
+	"saved":          "The event is saved.",
+	"published":      "The event is published.",
+	"org":            "The organization is created.",
+	"organizer":      "The organizer's account is created.",
+	"approved":       "The leave is approved.",
+	"rejected":       "The leave is rejected.",
 	"client-revoked": "The API client is revoked.",
 }
 
