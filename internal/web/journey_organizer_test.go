@@ -19,7 +19,7 @@ import (
 
 // TestOrganizerJourney walks the organizer's journey in Chromium on each engine: sign in,
 // create an event with the sessions the messy roster names, publish it, upload the roster,
-// read the preview, confirm, revoke one attendee, export the attendance.
+// read the preview, confirm, revoke one attendee, correct another, export the attendance.
 func TestOrganizerJourney(t *testing.T) {
 	axe := need(t)
 	roster, err := filepath.Abs(messyRoster)
@@ -93,6 +93,20 @@ func TestOrganizerJourney(t *testing.T) {
 		b.until("the attendance revoked", flash("The attendance is revoked."))
 		if got := b.text(`#main`); !strings.Contains(got, "Pat Perfusionist\t123456\tTue-AM\t1.50\tRevoked: left before the first session") {
 			t.Errorf("the attendance does not show the revocation:\n%s", got)
+		}
+
+		// Nora left before the ethics session: her correction, next to her revoke.
+		nora := `//tr[td[1][.="Nora NoID"]]//details[contains(@class,"correct")]`
+		b.step("open Nora's correction", chromedp.Click(chromedp.Search(nora+`/summary`)))
+		b.until("the correction form", `document.querySelector("details.correct[open]")`)
+		b.step("correct Nora's sessions",
+			chromedp.Click(chromedp.Search(nora+`//label[starts-with(., "S3")]`)),
+			chromedp.SendKeys(chromedp.Search(nora+`//input[@name="reason"]`), "left before the ethics session"))
+		b.check("attendance-correction")
+		b.step("save the correction", chromedp.Click(chromedp.Search(nora+`//button`)))
+		b.until("the attendance corrected", flash("The attendance is corrected."))
+		if got := b.text(`#main`); !strings.Contains(got, "Nora NoID		Tue-AM	1.50	Counts") {
+			t.Errorf("the attendance does not show the correction:\n%s", got)
 		}
 
 		// The export link downloads the attendance as the page lists it, with the browser's session.
