@@ -117,10 +117,7 @@ func (s *Server) UpdateOrganization(ctx context.Context, req api.UpdateOrganizat
 
 // AddOrganizer lets an organizer act for an organization.
 func (s *Server) AddOrganizer(ctx context.Context, req api.AddOrganizerRequestObject) (api.AddOrganizerResponseObject, error) {
-	if _, err := s.store.Organization(ctx, req.OrganizationID); err != nil {
-		return nil, err
-	}
-	if err := s.store.AddOrganizer(ctx, req.OrganizationID, req.UserID, principalFrom(ctx).Subject); err != nil {
+	if err := s.accounts.AddOrganizer(ctx, req.OrganizationID, req.UserID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.AddOrganizer204Response{}, nil

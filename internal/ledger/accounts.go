@@ -14,6 +14,8 @@ import (
 // AccountStore is the storage organizations, accounts and apps need.
 type AccountStore interface {
 	CreateOrganization(ctx context.Context, o recert.Organization, actor string) (recert.Organization, error)
+	Organization(ctx context.Context, id string) (recert.Organization, error)
+	AddOrganizer(ctx context.Context, orgID, userID, actor string) error
 	Member(ctx context.Context, id string) (recert.Member, error)
 	CreateUser(ctx context.Context, u recert.User, passwordHash, actor string) (recert.User, error)
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
@@ -46,6 +48,14 @@ func (x *Accounts) CreateOrganization(ctx context.Context, o recert.Organization
 		return o, FieldError("#/contact_phone", "at most 40 characters")
 	}
 	return x.store.CreateOrganization(ctx, o, actor)
+}
+
+// AddOrganizer lets an organizer's account act for one more organization.
+func (x *Accounts) AddOrganizer(ctx context.Context, orgID, userID, actor string) error {
+	if _, err := x.store.Organization(ctx, orgID); err != nil {
+		return err
+	}
+	return x.store.AddOrganizer(ctx, orgID, userID, actor)
 }
 
 // CreateUser creates a login account with its first password: a member login is linked to

@@ -137,6 +137,27 @@ func (p *Pages) createOrganizer(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/app/organizations/"+o.ID+"?done=organizer")
 }
 
+// addOrganizer lets an existing organizer's account, named by its email, act for the
+// organization too, as the API's AddOrganizer does.
+func (p *Pages) addOrganizer(c echo.Context) error {
+	u, _ := p.user(c)
+	orgID, email := c.Param("organization_id"), strings.TrimSpace(c.FormValue("email"))
+	if _, err := p.store.Organization(ctxOf(c), orgID); err != nil {
+		return p.fail(c, err)
+	}
+	who, _, err := p.store.UserByEmail(ctxOf(c), email)
+	if recert.ErrorCode(err) == recert.ENOTFOUND {
+		err = ledger.FieldError("#/email", "no account has this email; create the organizer's account below")
+	}
+	if err == nil {
+		err = p.accounts.AddOrganizer(ctxOf(c), orgID, who.ID, u.ID)
+	}
+	if err != nil {
+		return p.refused(c, err, func() error { return p.organizationPage(c, http.StatusBadRequest, recert.User{}) })
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/organizations/"+orgID+"?done=org-added")
+}
+
 // leaveRow is a pending leave request and whose it is.
 type leaveRow struct {
 	recert.Leave

@@ -38,6 +38,7 @@ func (p *Pages) mountManage(m, o, a *echo.Group) {
 	a.POST("/organizations", p.createOrganization)
 	a.GET("/organizations/:organization_id", p.organization)
 	a.POST("/organizations/:organization_id/organizers", p.createOrganizer)
+	a.POST("/organizations/:organization_id/organizers/add", p.addOrganizer)
 	a.GET("/leave", p.leave)
 	a.POST("/leave/:leave_id", p.decideLeave)
 	a.GET("/clients", p.clients)

@@ -395,6 +395,25 @@ func TestOrganizationPages(t *testing.T) {
 		if _, body = b.get(orgPath); !strings.Contains(body, "<td>Tex Organizer</td><td>tex@tps.example.org</td><td>active</td>") {
 			t.Errorf("the organizer is not listed:\n%s", body)
 		}
+		// An existing organizer acts for the new organization too; only organizers may.
+		for email, says := range map[string]string{"nobody@example.org": "no account has this email", w.member: "not an organizer"} {
+			res, body := b.post(orgPath+"/organizers/add", url.Values{"email": {email}})
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, says) {
+				t.Errorf("adding %s: %d, want 400 saying %q\n%s", email, res.StatusCode, says, body)
+			}
+		}
+		if res, _ = b.post(orgPath+"/organizers/add", url.Values{"email": {w.organizer}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add Olive: %d", res.StatusCode)
+		}
+		if _, body = b.get(orgPath); !strings.Contains(body, "<td>Olive Organizer</td>") {
+			t.Errorf("Olive is not listed:\n%s", body)
+		}
+		olive := w.browser(t)
+		olive.signIn(w.organizer)
+		if _, body = olive.get("/app/events/new"); !strings.Contains(body, "Texas Perfusion Society (TPS)") || !strings.Contains(body, "Wisconsin") {
+			t.Errorf("Olive's editor does not offer both organizations:\n%s", body)
+		}
+
 		// The new organizer signs in with the first password, to the new organization's events.
 		tex := w.browser(t)
 		res, _ = tex.post("/app/sign-in", url.Values{"email": {"tex@tps.example.org"}, "password": {"cardiopulmonary bypass 2026"}})

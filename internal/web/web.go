@@ -222,6 +222,7 @@ var flashes = map[string]string{
 	"published":      "The event is published.",
 	"org":            "The organization is created.",
 	"organizer":      "The organizer's account is created.",
+	"org-added":      "The organizer acts for this organization too.",
 	"approved":       "The leave is approved.",
 	"rejected":       "The leave is rejected.",
 	"client-revoked": "The API client is revoked.",
