@@ -112,6 +112,7 @@ func (p *Pages) updateEvent(c echo.Context) error {
 	f, ev, err := readEventForm(c)
 	f.ID, f.Status, f.OrganizationID = was.ID, was.Status, was.OrganizationID
 	if err == nil {
+		keepUnshown(was, &ev)
 		version, _ := strconv.Atoi(f.Version)
 		_, err = p.evs.Update(ctxOf(c), was.ID, max(version, 1), ev, u.ID)
 	}
@@ -119,6 +120,23 @@ func (p *Pages) updateEvent(c echo.Context) error {
 		return p.refused(c, err, func() error { return p.eventEditor(c, http.StatusBadRequest, f) })
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/events/"+was.ID+"?done=saved")
+}
+
+// keepUnshown carries over what the editor does not show (set through the API), since an
+// update replaces the whole event: its web address, and each kept session's times, topics
+// and approvers.
+func keepUnshown(was recert.Event, ev *recert.Event) {
+	ev.URL = was.URL
+	byID := map[string]recert.Session{}
+	for _, s := range was.Sessions {
+		byID[s.ID] = s
+	}
+	for i, s := range ev.Sessions {
+		if old, ok := byID[s.ID]; ok && s.ID != "" {
+			ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = old.StartTime, old.EndTime
+			ev.Sessions[i].Topics, ev.Sessions[i].ApprovedBy = old.Topics, old.ApprovedBy
+		}
+	}
 }
 
 // publishEvent puts a draft in the catalogue and opens it to attendance.

@@ -118,12 +118,21 @@ func TestEventEditor(t *testing.T) {
 			t.Errorf("the new event's page: %d\n%s", res.StatusCode, body)
 		}
 
+		// What the editor does not show, set through the API, survives a save.
+		ev, err = st.UpdateEvent(context.Background(), id, 0, "test", func(e *recert.Event) error {
+			e.URL, e.Sessions[2].Topics, e.Sessions[0].StartTime = "https://example.org/winter", []string{"ethics"}, "08:30"
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
 		// Edit: the form holds the event; a change made meanwhile is refused.
 		res, body = b.get("/app/events/" + id + "/edit")
-		if res.StatusCode != 200 || !strings.Contains(body, `value="Tue-AM"`) || !strings.Contains(body, `name="version" value="1"`) {
+		if res.StatusCode != 200 || !strings.Contains(body, `value="Tue-AM"`) || !strings.Contains(body, `name="version" value="2"`) {
 			t.Fatalf("edit page: %d\n%s", res.StatusCode, body)
 		}
-		edit := with(with(good, "s_id", ev.Sessions[0].ID, ev.Sessions[1].ID, ev.Sessions[2].ID, ""), "version", "1")
+		edit := with(with(good, "s_id", ev.Sessions[0].ID, ev.Sessions[1].ID, ev.Sessions[2].ID, ""), "version", "2")
 		edit = with(edit, "title", "Winter Meeting 2026")
 		delete(edit, "organization_id")
 		if res, _ = b.post("/app/events/"+id+"/edit", fresh(edit)); res.StatusCode != http.StatusSeeOther {
@@ -133,15 +142,16 @@ func TestEventEditor(t *testing.T) {
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Someone changed this") {
 			t.Errorf("a stale save: %d\n%s", res.StatusCode, body)
 		}
-		if ev, _ = st.Event(context.Background(), id); ev.Title != "Winter Meeting 2026" || ev.Sessions[1].ID != edit["s_id"][1] {
-			t.Errorf("after the saves: %q, sessions %+v", ev.Title, ev.Sessions)
+		if ev, _ = st.Event(context.Background(), id); ev.Title != "Winter Meeting 2026" || ev.Sessions[1].ID != edit["s_id"][1] ||
+			ev.URL != "https://example.org/winter" || len(ev.Sessions[2].Topics) != 1 || ev.Sessions[0].StartTime != "08:30" {
+			t.Errorf("after the saves: %+v", ev)
 		}
 
 		// Another organization's organizer can neither see nor change it.
 		w.env.CreateUser(t, recert.User{Email: "other@example.org", Name: "Otto Other", Role: recert.RoleOrganizer, OrganizationIDs: []string{w.otherOrg.ID}})
 		o := w.browser(t)
 		o.signIn("other@example.org")
-		for path, form := range map[string]url.Values{"/app/events/" + id + "/edit": with(edit, "version", "2"), "/app/events/" + id + "/publish": {}} {
+		for path, form := range map[string]url.Values{"/app/events/" + id + "/edit": with(edit, "version", "3"), "/app/events/" + id + "/publish": {}} {
 			if res, _ = o.post(path, form); res.StatusCode != http.StatusNotFound {
 				t.Errorf("other organizer posting %s: %d", path, res.StatusCode)
 			}
@@ -158,7 +168,7 @@ func TestEventEditor(t *testing.T) {
 		if res, _ = m.get("/app/events/new"); res.StatusCode != http.StatusNotFound {
 			t.Errorf("member on the editor: %d", res.StatusCode)
 		}
-		if ev, _ = st.Event(context.Background(), id); ev.Status != recert.EventDraft || ev.Version != 2 || len(orgEvents(t, st, w.otherOrg.ID)) != 0 {
+		if ev, _ = st.Event(context.Background(), id); ev.Status != recert.EventDraft || ev.Version != 3 || len(orgEvents(t, st, w.otherOrg.ID)) != 0 {
 			t.Errorf("after others tried: %+v", ev)
 		}
 
