@@ -91,7 +91,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		opt(&o)
 	}
 	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: cfg.PublicURL, PasswordParams: o.PasswordParams,
-		IPLimit: web.RateLimit(o.IPLimit), AccountLimit: web.RateLimit(o.AccountLimit), Logger: log, Outbox: outbox})
+		IPLimit: web.RateLimit(o.IPLimit), AccountLimit: web.RateLimit(o.AccountLimit), Logger: log, Outbox: o.Outbox})
 	if err != nil {
 		return nil, err
 	}

@@ -110,22 +110,8 @@ func (s *Server) CorrectAttendance(ctx context.Context, req api.CorrectAttendanc
 		return nil, err
 	}
 	b := req.Body
-	if (b.Sessions == nil) == (b.Ceus == nil) {
-		return nil, fieldError("#/sessions", "give either the sessions attended or the CEUs awarded")
-	}
-	var ceus *recert.Units
-	if b.Ceus != nil {
-		u, err := recert.ParseUnits(*b.Ceus)
-		if err != nil {
-			return nil, fieldError("#/ceus", err.Error())
-		}
-		ceus = &u
-	}
-	var a recert.Attendance
-	err := s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
-		a, err = s.store.CorrectAttendance(ctx, req.AttendanceID, b.Sessions, ceus, b.Reason, recert.SourceCorrection, principalFrom(ctx).Subject)
-		return attendanceNotice(ledger.NoticeAttendanceCorrected, a, b.Reason), err
-	})
+	a, err := s.attendances.Correct(ctx, req.AttendanceID, ledger.Correction{Sessions: b.Sessions, CEUs: b.Ceus, Reason: b.Reason},
+		principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +123,7 @@ func (s *Server) RevokeAttendance(ctx context.Context, req api.RevokeAttendanceR
 	if _, err := s.managedAttendance(ctx, req.AttendanceID); err != nil {
 		return nil, err
 	}
-	var a recert.Attendance
-	err := s.notifying(ctx, func(ctx context.Context) (_ []ledger.Notice, err error) {
-		a, err = s.store.RevokeAttendance(ctx, req.AttendanceID, req.Params.Reason, principalFrom(ctx).Subject)
-		return attendanceNotice(ledger.NoticeAttendanceRevoked, a, req.Params.Reason), err
-	})
+	a, err := s.attendances.Revoke(ctx, req.AttendanceID, req.Params.Reason, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"strings"
-	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
@@ -65,15 +64,7 @@ func (s *Server) CreateEvent(ctx context.Context, req api.CreateEventRequestObje
 	if !canSeeOrganization(p, req.OrganizationID) {
 		return nil, notFound("organization", req.OrganizationID)
 	}
-	if _, err := s.store.Organization(ctx, req.OrganizationID); err != nil {
-		return nil, err
-	}
-	e, err := fromEventInput(*req.Body)
-	if err != nil {
-		return nil, err
-	}
-	e.OrganizationID = req.OrganizationID
-	created, err := s.store.CreateEvent(ctx, e, p.Subject)
+	created, err := s.events.Create(ctx, req.OrganizationID, fromEventInput(*req.Body), p.Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -114,15 +105,7 @@ func (s *Server) UpdateEvent(ctx context.Context, req api.UpdateEventRequestObje
 	if err != nil {
 		return nil, err
 	}
-	in, err := fromEventInput(*req.Body)
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.store.UpdateEvent(ctx, req.EventID, version, principalFrom(ctx).Subject, func(e *recert.Event) error {
-		in.ID, in.OrganizationID, in.Status, in.Version, in.Audit = e.ID, e.OrganizationID, e.Status, e.Version, e.Audit
-		*e = in
-		return nil
-	})
+	e, err := s.events.Update(ctx, req.EventID, version, fromEventInput(*req.Body), principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -151,48 +134,25 @@ func (s *Server) setStatus(ctx context.Context, id, to string) (recert.Event, er
 	if _, err := s.managedEvent(ctx, id); err != nil {
 		return recert.Event{}, err
 	}
-	return s.store.SetEventStatus(ctx, id, to, principalFrom(ctx).Subject)
+	return s.events.SetStatus(ctx, id, to, principalFrom(ctx).Subject)
 }
 
-// fromEventInput checks what the contract cannot: dates in order, sessions within the
-// event's dates, a known time zone.
-func fromEventInput(in api.EventInput) (recert.Event, error) {
+// fromEventInput reads an event as the contract has it; ledger.CheckEvent checks it. A
+// session's CEUs that do not parse are zero, which it refuses.
+func fromEventInput(in api.EventInput) recert.Event {
 	e := recert.Event{
 		Title: in.Title, Description: value(in.Description), Format: string(in.Format), Location: value(in.Location),
 		URL: value(in.URL), TimeZone: in.TimeZone, StartDate: recert.DateOf(in.StartDate.Time), EndDate: recert.DateOf(in.EndDate.Time),
 		ApprovalRef: strings.TrimSpace(value(in.ApprovalRef)), Category: string(value(in.Category)),
 		ApprovedBy: value(in.ApprovedBy),
 	}
-	if e.Category == "none" {
-		return e, fieldError("#/category", "ABCP counts a meeting it did not approve as Category II; name the body that approved it in approved_by")
-	}
-	if e.Category == "" {
-		// ABCP approval makes a meeting Category I; without it, Category II.
-		e.Category = "II"
-		if e.ApprovalRef != "" {
-			e.Category = "I"
-		}
-	}
-	if _, err := time.LoadLocation(e.TimeZone); err != nil || !strings.Contains(e.TimeZone, "/") && e.TimeZone != "UTC" {
-		return e, fieldError("#/time_zone", "not an IANA time zone such as America/Chicago")
-	}
-	if e.EndDate.Time().Before(e.StartDate.Time()) {
-		return e, fieldError("#/end_date", "ends before it starts")
-	}
-	for i, si := range in.Sessions {
-		ceus, err := recert.ParseUnits(si.Ceus)
-		if err != nil || ceus <= 0 {
-			return e, fieldError(pointerf("#/sessions/%d/ceus", i), "must be more than zero")
-		}
-		d := recert.DateOf(si.Date.Time)
-		if d.Time().Before(e.StartDate.Time()) || d.Time().After(e.EndDate.Time()) {
-			return e, fieldError(pointerf("#/sessions/%d/date", i), "outside the event's dates")
-		}
-		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Code: value(si.Code), Category: string(value(si.Category)), Title: si.Title, Date: d,
-			StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics,
+	for _, si := range in.Sessions {
+		ceus, _ := recert.ParseUnits(si.Ceus)
+		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Code: value(si.Code), Category: string(value(si.Category)), Title: si.Title,
+			Date: recert.DateOf(si.Date.Time), StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics,
 			ApprovedBy: value(si.ApprovedBy)})
 	}
-	return e, nil
+	return e
 }
 
 func toEvent(e recert.Event) api.Event {

@@ -51,7 +51,7 @@ func (s *Server) CreateLeave(ctx context.Context, req api.CreateLeaveRequestObje
 
 // SetLeaveApproval records ABCP's decision on a leave period (administrators).
 func (s *Server) SetLeaveApproval(ctx context.Context, req api.SetLeaveApprovalRequestObject) (api.SetLeaveApprovalResponseObject, error) {
-	l, err := s.store.SetLeaveApproval(ctx, req.LeaveID, req.Body.Approved, principalFrom(ctx).Subject)
+	l, err := s.accounts.DecideLeave(ctx, req.LeaveID, req.Body.Approved, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}

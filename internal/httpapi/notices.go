@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/recert-dev/recert/internal/ledger"
-	"github.com/recert-dev/recert/internal/recert"
 )
 
 // notifying runs write and hands the notices it returns to the outbox in one transaction:
@@ -17,9 +16,4 @@ func (s *Server) notifying(ctx context.Context, write func(ctx context.Context) 
 		}
 		return s.outbox.Notify(ctx, ns...)
 	})
-}
-
-// attendanceNotice tells the member of a change to their attendance.
-func attendanceNotice(kind string, a recert.Attendance, reason string) []ledger.Notice {
-	return []ledger.Notice{{Type: kind, MemberID: a.MemberID, EventID: a.EventID, AttendanceID: a.ID, Reason: reason}}
 }

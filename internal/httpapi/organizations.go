@@ -52,7 +52,7 @@ func (s *Server) organization(ctx context.Context, o recert.Organization) (api.O
 // CreateOrganization registers a CE provider.
 func (s *Server) CreateOrganization(ctx context.Context, req api.CreateOrganizationRequestObject) (api.CreateOrganizationResponseObject, error) {
 	b := req.Body
-	o, err := s.store.CreateOrganization(ctx, recert.Organization{
+	o, err := s.accounts.CreateOrganization(ctx, recert.Organization{
 		Name: b.Name, Code: b.Code, ContactEmail: string(value(b.ContactEmail)), ContactPhone: value(b.ContactPhone),
 	}, principalFrom(ctx).Subject)
 	if err != nil {
@@ -117,10 +117,7 @@ func (s *Server) UpdateOrganization(ctx context.Context, req api.UpdateOrganizat
 
 // AddOrganizer lets an organizer act for an organization.
 func (s *Server) AddOrganizer(ctx context.Context, req api.AddOrganizerRequestObject) (api.AddOrganizerResponseObject, error) {
-	if _, err := s.store.Organization(ctx, req.OrganizationID); err != nil {
-		return nil, err
-	}
-	if err := s.store.AddOrganizer(ctx, req.OrganizationID, req.UserID, principalFrom(ctx).Subject); err != nil {
+	if err := s.accounts.AddOrganizer(ctx, req.OrganizationID, req.UserID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.AddOrganizer204Response{}, nil

@@ -42,7 +42,7 @@ func (s *Server) ResetPassword(ctx context.Context, req api.ResetPasswordRequest
 	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
 		return nil, err
 	}
-	if _, err := s.accounts.ResetPassword(ctx, req.Body.Token, req.Body.Password); err != nil {
+	if _, err := s.links.ResetPassword(ctx, req.Body.Token, req.Body.Password); err != nil {
 		return nil, err
 	}
 	return api.ResetPassword204Response{}, nil

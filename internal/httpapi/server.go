@@ -93,10 +93,13 @@ type Server struct {
 	refreshTTL     time.Duration
 	limiter        *limiter
 	rosters        *ledger.Rosters
+	events         *ledger.Events
+	attendances    *ledger.Attendances
+	accounts       *ledger.Accounts
 	idem           *ledger.Idempotency
 	progress       *ledger.Progress
 	records        *ledger.Records
-	accounts       *ledger.Accounts
+	links          *ledger.Links
 	outbox         ledger.Outbox
 	webhooks       WebhookQueue
 	publicURL      string
@@ -145,14 +148,15 @@ func NewHandler(o Options) (http.Handler, error) {
 		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
-		idem: ledger.NewIdempotency(o.Store, o.Store),
-		now:  func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
+		idem: ledger.NewIdempotency(o.Store, o.Store), events: ledger.NewEvents(o.Store),
+		attendances: ledger.NewAttendances(o.Store, o.Outbox), accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
+		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
 	}
 
 	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)
 	s.records = ledger.NewRecords(o.Store, s.rosters, o.Outbox)
-	s.accounts = ledger.NewAccounts(o.Store, o.PasswordParams)
+	s.links = ledger.NewLinks(o.Store, o.PasswordParams)
 
 	reg := o.Metrics
 	if reg == nil {

@@ -231,7 +231,7 @@ func (s *Server) ClaimMember(ctx context.Context, req api.ClaimMemberRequestObje
 		return nil, err
 	}
 	b := req.Body
-	u, err := s.accounts.Claim(ctx, b.ClaimToken, string(b.Email), b.Password)
+	u, err := s.links.Claim(ctx, b.ClaimToken, string(b.Email), b.Password)
 	if err != nil {
 		return nil, err
 	}

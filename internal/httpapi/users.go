@@ -31,40 +31,11 @@ func (s *Server) ListUsers(ctx context.Context, req api.ListUsersRequestObject) 
 func (s *Server) CreateUser(ctx context.Context, req api.CreateUserRequestObject) (api.CreateUserResponseObject, error) {
 	b := req.Body
 	u := recert.User{Email: string(b.Email), Name: b.Name, Role: string(b.Role), MemberID: value(b.MemberID), OrganizationIDs: b.OrganizationIds}
-	if err := checkRoleFields(u); err != nil {
-		return nil, err
-	}
-	if err := checkPassword(b.Password, "#/password", u.Email, u.Name); err != nil {
-		return nil, err
-	}
-	if u.MemberID != "" {
-		if _, err := s.store.Member(ctx, u.MemberID); recert.ErrorCode(err) == recert.ENOTFOUND {
-			return nil, fieldError("#/member_id", "no such member")
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	hash, err := auth.HashPassword(b.Password, s.passwordParams)
-	if err != nil {
-		return nil, err
-	}
-	created, err := s.store.CreateUser(ctx, u, hash, principalFrom(ctx).Subject)
+	created, err := s.accounts.CreateUser(ctx, u, b.Password, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
 	return api.CreateUser201JSONResponse(toUser(created)), nil
-}
-
-func checkRoleFields(u recert.User) error {
-	switch {
-	case u.Role == recert.RoleMember && u.MemberID == "":
-		return fieldError("#/member_id", "a member login needs the member record it is")
-	case u.Role != recert.RoleMember && u.MemberID != "":
-		return fieldError("#/member_id", "only a member login is linked to a member record")
-	case u.Role != recert.RoleOrganizer && len(u.OrganizationIDs) > 0:
-		return fieldError("#/organization_ids", "only organizers act for organizations")
-	}
-	return nil
 }
 
 func pointerf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

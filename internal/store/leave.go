@@ -73,3 +73,22 @@ func (s *Store) SetLeaveApproval(ctx context.Context, id string, approved bool, 
 	}
 	return s.LeavePeriod(ctx, id)
 }
+
+// PendingLeave lists the leave periods no one has decided on yet (never changed since they
+// were recorded, and not approved), by id, a page at a time.
+func (s *Store) PendingLeave(ctx context.Context, p Page) ([]recert.Leave, string, error) {
+	var rows []leaveRow
+	q := s.conn(ctx).Where("approved = 0 AND updated_at = created_at AND updated_by = created_by").Order("id").Limit(p.Limit + 1)
+	if p.After != "" {
+		q = q.Where("id > ?", p.After)
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", TranslateError(err, "leave periods")
+	}
+	out := make([]recert.Leave, len(rows))
+	for i, r := range rows {
+		out[i] = r.leave()
+	}
+	out, next := cut(out, p.Limit, func(l recert.Leave) string { return l.ID })
+	return out, next, nil
+}

@@ -1,10 +1,16 @@
 package web_test
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/recert-dev/recert/internal/dbtest"
@@ -12,7 +18,8 @@ import (
 )
 
 // TestOrganizerJourney walks the organizer's journey in Chromium on each engine: sign in,
-// upload the messy roster, read the preview, confirm, revoke one attendee.
+// create an event with the sessions the messy roster names, publish it, upload the roster,
+// read the preview, confirm, revoke one attendee, correct another, export the attendance.
 func TestOrganizerJourney(t *testing.T) {
 	axe := need(t)
 	roster, err := filepath.Abs(messyRoster)
@@ -29,11 +36,37 @@ func TestOrganizerJourney(t *testing.T) {
 		b.until("the sign-in form", present(`#email`))
 		b.check("sign-in")
 
-		// The organizer.
+		// The organizer creates the event: three sessions, as the roster's columns name them.
 		b.signIn(w.organizer, "Your events")
 		b.check("events")
-		b.step("open the event", chromedp.Click(chromedp.CSS(`.card h2 a`)))
-		b.until("the event page", present(`#file`))
+		b.step("create an event", chromedp.Click(chromedp.CSS(`main a[href="/app/events/new"]`)))
+		b.until("the event editor", heading("New event"))
+		b.step("fill in the event",
+			chromedp.SendKeys(chromedp.CSS(`#title`), "Perfusion Update 2026"),
+			chromedp.SendKeys(chromedp.CSS(`#time_zone`), "America/Chicago"),
+			chromedp.SetValue(chromedp.CSS(`#start_date`), "2026-11-03"),
+			chromedp.SendKeys(chromedp.CSS(`#approval_ref`), "ABCP-2026-1103"),
+			chromedp.SendKeys(chromedp.CSS(`#location`), "Madison, Wisconsin"),
+			chromedp.SendKeys(chromedp.CSS(`#s0-title`), "Cannulation"),
+			chromedp.SendKeys(chromedp.CSS(`#s0-ceus`), "1"),
+			chromedp.SendKeys(chromedp.CSS(`#s1-code`), "Tue-AM"),
+			chromedp.SendKeys(chromedp.CSS(`#s1-title`), "Tuesday morning"),
+			chromedp.SendKeys(chromedp.CSS(`#s1-ceus`), "1.50"),
+			chromedp.SendKeys(chromedp.CSS(`#s2-title`), "Ethics in ECMO"),
+			chromedp.SendKeys(chromedp.CSS(`#s2-ceus`), "0.5"),
+			chromedp.SetValue(chromedp.CSS(`#s2-category`), "II"))
+		b.check("event-new")
+		b.step("save the event", chromedp.Click(chromedp.CSS(`form.editor > button`)))
+		b.until("the draft", flash("The event is created as a draft. Publish it when it is ready."))
+		if got := b.text(`table`); !strings.Contains(got, "S1\tCannulation\t2026-11-03\t1.00") || !strings.Contains(got, "Tue-AM\tTuesday morning") ||
+			!strings.Contains(got, "S3\tEthics in ECMO") {
+			t.Errorf("the sessions read:\n%s", got)
+		}
+		b.step("publish", chromedp.Click(chromedp.CSS(`form.publish button`)))
+		b.until("published", flash("The event is published."))
+		eventID := b.eval(`location.pathname.split("/")[3]`)
+
+		// The messy roster: preview, then confirm.
 		b.step("upload the messy roster",
 			chromedp.SetUploadFiles(chromedp.CSS(`#file`), []string{roster}),
 			chromedp.Click(chromedp.CSS(`form.upload button`)))
@@ -48,7 +81,7 @@ func TestOrganizerJourney(t *testing.T) {
 		b.check("roster-preview")
 		b.step("confirm", chromedp.Click(chromedp.CSS(`#preview form button`)))
 		b.until("the roster posted", flash("The roster is posted."))
-		if n := attendanceCount(t, st, w.event.ID); n != 4 {
+		if n := attendanceCount(t, st, eventID); n != 4 {
 			t.Errorf("after confirming, %d attendance, want 4", n)
 		}
 		b.check("event-attendance")
@@ -61,5 +94,64 @@ func TestOrganizerJourney(t *testing.T) {
 		if got := b.text(`#main`); !strings.Contains(got, "Pat Perfusionist\t123456\tTue-AM\t1.50\tRevoked: left before the first session") {
 			t.Errorf("the attendance does not show the revocation:\n%s", got)
 		}
+
+		// Nora left before the ethics session: her correction, next to her revoke.
+		nora := `//tr[td[1][.="Nora NoID"]]//details[contains(@class,"correct")]`
+		b.step("open Nora's correction", chromedp.Click(chromedp.Search(nora+`/summary`)))
+		b.until("the correction form", `document.querySelector("details.correct[open]")`)
+		b.step("correct Nora's sessions",
+			chromedp.Click(chromedp.Search(nora+`//label[starts-with(., "S3")]`)),
+			chromedp.SendKeys(chromedp.Search(nora+`//input[@name="reason"]`), "left before the ethics session"))
+		b.check("attendance-correction")
+		b.step("save the correction", chromedp.Click(chromedp.Search(nora+`//button`)))
+		b.until("the attendance corrected", flash("The attendance is corrected."))
+		if got := b.text(`#main`); !strings.Contains(got, "Nora NoID		Tue-AM	1.50	Counts") {
+			t.Errorf("the attendance does not show the correction:\n%s", got)
+		}
+
+		// The export link downloads the attendance as the page lists it, with the browser's session.
+		href := b.eval(`document.querySelector('a[href$="/attendance.csv"]').href`)
+		res, export := b.download(href)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+			!strings.HasPrefix(export, "name,abcp_id,email,sessions,ceus,status") ||
+			!strings.Contains(export, "Pat Perfusionist,123456") || !strings.Contains(export, "revoked: left before the first session") ||
+			strings.Count(export, "\n") != 5 {
+			t.Errorf("the exported attendance: %d %q\n%s", res.StatusCode, res.Header.Get("Content-Type"), export)
+		}
 	})
+}
+
+// eval is what a JavaScript expression on the page comes to, awaited when it is a promise.
+func (b *tab) eval(expr string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return s
+}
+
+// download gets url with the browser's cookies, as following a download link does.
+func (b *tab) download(url string) (*http.Response, string) {
+	b.t.Helper()
+	cookies, err := chromedp.Run(b.ctx, func(ctx context.Context, t *chromedp.Target) ([]*network.Cookie, error) {
+		r, err := cdp.Call(ctx, t, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
+		return r.Cookies, err
+	})
+	if err != nil {
+		b.t.Fatalf("the browser's cookies: %v", err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for _, c := range cookies {
+		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
 }

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,21 +20,31 @@ import (
 	"github.com/recert-dev/recert/internal/roster"
 )
 
-// events lists the events of the organizer's organizations (every event, for administrators).
+// eventsPage is one page of the events list, and the cursor of the next.
+type eventsPage struct {
+	Events []recert.Event
+	Next   string
+}
+
+// eventsPerPage is how many events one page of the list shows.
+const eventsPerPage = 50
+
+// events lists the events of the organizer's organizations (every event, for administrators),
+// a page at a time (?after= the cursor of the page before).
 func (p *Pages) events(c echo.Context) error {
 	u, _ := p.user(c)
-	f := recert.EventFilter{Page: recert.Page{Limit: 100}}
+	f := recert.EventFilter{Page: recert.Page{Limit: eventsPerPage, After: c.QueryParam("after")}}
 	if u.Role != recert.RoleAdmin {
 		f.OrganizationIDs = append([]string{}, u.OrganizationIDs...)
 		if len(f.OrganizationIDs) == 0 {
-			return p.render(c, http.StatusOK, "events", "Your events", []recert.Event{})
+			return p.render(c, http.StatusOK, "events", "Your events", eventsPage{})
 		}
 	}
-	list, _, err := p.store.Events(ctxOf(c), f)
+	list, next, err := p.store.Events(ctxOf(c), f)
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "events", "Your events", list)
+	return p.render(c, http.StatusOK, "events", "Your events", eventsPage{Events: list, Next: next})
 }
 
 // managedEvent is the event of the path, when the user organizes it (or administers the
@@ -62,6 +71,7 @@ func (p *Pages) managed(c echo.Context, eventID string) (recert.Event, recert.Us
 type attendee struct {
 	recert.Attendance
 	Name, ABCPID, Sessions, CEUs string
+	Attended                     map[string]bool // by session id, for the correction form
 }
 
 type eventData struct {
@@ -101,12 +111,14 @@ func (p *Pages) eventData(c echo.Context, ev recert.Event) (eventData, error) {
 		}
 		for _, a := range list {
 			var ss []string
+			attended := map[string]bool{}
 			for _, s := range a.Sessions {
 				ss = append(ss, codes[s.SessionID])
+				attended[s.SessionID] = true
 			}
 			m := names[a.ID] // keyed by attendance
 			d.Attendees = append(d.Attendees, attendee{Attendance: a, Name: m.Name, ABCPID: m.ABCPID,
-				Sessions: strings.Join(ss, ", "), CEUs: a.Total().String()})
+				Sessions: strings.Join(ss, ", "), CEUs: a.Total().String(), Attended: attended})
 		}
 		if next == "" {
 			return d, nil
@@ -315,23 +327,25 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// revoke revokes one attendance of an event the user organizes.
+// revoke revokes one attendance of an event the user organizes, and tells the member, as
+// the API does.
 func (p *Pages) revoke(c echo.Context) error {
-	u, _ := p.user(c)
-	ctx := ctxOf(c)
-	a, err := p.store.Attendance(ctx, c.Param("attendance_id"))
+	a, u, err := p.managedAttendance(c)
 	if err != nil {
 		return p.fail(c, err)
 	}
-	if _, _, err := p.managed(c, a.EventID); err != nil {
-		return p.fail(c, err)
-	}
-	reason := strings.TrimSpace(c.FormValue("reason"))
-	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return p.fail(c, recert.Errorf(recert.EINVALID, "say why the attendance is revoked, in at most 500 characters"))
-	}
-	if _, err := p.store.RevokeAttendance(ctx, a.ID, reason, u.ID); err != nil {
+	if _, err := p.attend.Revoke(ctxOf(c), a.ID, strings.TrimSpace(c.FormValue("reason")), u.ID); err != nil {
 		return p.fail(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/events/"+a.EventID+"?done=revoked#attendance")
+}
+
+// managedAttendance is the attendance of the path, at an event the user organizes.
+func (p *Pages) managedAttendance(c echo.Context) (recert.Attendance, recert.User, error) {
+	a, err := p.store.Attendance(ctxOf(c), c.Param("attendance_id"))
+	if err != nil {
+		return a, recert.User{}, err
+	}
+	_, u, err := p.managed(c, a.EventID)
+	return a, u, err
 }

@@ -15,7 +15,7 @@ import (
 // recordsStore is what the pages of members' own records read and write beyond Store.
 type recordsStore interface {
 	ledger.RecordsStore
-	ledger.AccountStore
+	ledger.LinkStore
 	Activities(ctx context.Context, memberID string, p recert.Page, counting bool) ([]recert.Activity, string, error)
 	ClinicalEntries(ctx context.Context, memberID string, from, to recert.Date) ([]recert.ClinicalEntry, error)
 	Evidence(ctx context.Context, id string) (recert.Evidence, error)
@@ -57,17 +57,6 @@ func (p *Pages) mountRecords(m, o, a *echo.Group) {
 	a.GET("/review/evidence/:evidence_id", p.reviewEvidence)
 }
 
-func init() {
-	flashes["claimed"] = "Welcome: your login is ready and you are signed in."
-	flashes["password-set"] = "Your new password is set. Sign in with it."
-	flashes["activity-added"] = "The activity is recorded; an administrator reviews it."
-	flashes["clinical-logged"] = "The cases are logged."
-	flashes["disputed"] = "Your dispute is filed; the event's organizer decides it."
-	flashes["decided"] = "The dispute is decided; the member is told."
-	flashes["reviewed"] = "The activity is reviewed; the member is told."
-	flashes["preferences-saved"] = "Your preferences are saved."
-}
-
 // redo shows a form page again with what was wrong with its input; any other failure is
 // the error page.
 func (p *Pages) redo(c echo.Context, err error, name, title string, data any) error {
@@ -91,7 +80,7 @@ type claimForm struct {
 func (p *Pages) claimPage(c echo.Context) error {
 	noReferrer(c)
 	f := claimForm{Token: c.QueryParam("token")}
-	if err := p.accounts.CheckClaim(ctxOf(c), f.Token); err != nil {
+	if err := p.links.CheckClaim(ctxOf(c), f.Token); err != nil {
 		return p.redo(c, err, "claim", "Claim your record", f)
 	}
 	f.Usable = true
@@ -106,7 +95,7 @@ func (p *Pages) claim(c echo.Context) error {
 	if err := p.limit(c); err != nil {
 		return p.fail(c, err)
 	}
-	u, err := p.accounts.Claim(ctxOf(c), f.Token, f.Email, c.FormValue("password"))
+	u, err := p.links.Claim(ctxOf(c), f.Token, f.Email, c.FormValue("password"))
 	if err != nil {
 		f.Usable = recert.ErrorCode(err) != recert.EINVALID || !strings.Contains(message(err), "claim token")
 		return p.redo(c, err, "claim", "Claim your record", f)
@@ -135,7 +124,7 @@ func (p *Pages) reset(c echo.Context) error {
 	if err := p.limit(c); err != nil {
 		return p.fail(c, err)
 	}
-	if _, err := p.accounts.ResetPassword(ctxOf(c), f.Token, c.FormValue("password")); err != nil {
+	if _, err := p.links.ResetPassword(ctxOf(c), f.Token, c.FormValue("password")); err != nil {
 		return p.redo(c, err, "reset", "Choose a new password", f)
 	}
 	c.SetCookie(p.cookie(sessionCookie, "", -1))

@@ -14,6 +14,7 @@ type Store interface {
 	ledger.IdempotencyStore
 	ledger.ProgressStore
 	recordsStore
+	manageStore
 
 	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 	User(ctx context.Context, id string) (recert.User, error)

@@ -66,7 +66,10 @@ type Pages struct {
 	idem      *ledger.Idempotency
 	progress  *ledger.Progress
 	records   *ledger.Records
+	evs       *ledger.Events
+	attend    *ledger.Attendances
 	accounts  *ledger.Accounts
+	links     *ledger.Links
 	now       func() time.Time
 	log       *slog.Logger
 	pages     map[string]*template.Template
@@ -85,6 +88,9 @@ func New(o Options) (*Pages, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
 	}
 	sessions, err := auth.NewIssuer(o.Keys, auth.IssuerConfig{Issuer: o.PublicURL, Audience: sessionAudience, TTL: o.SessionTTL, Now: o.Now})
 	if err != nil {
@@ -112,7 +118,9 @@ func New(o Options) (*Pages, error) {
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: rosters, idem: ledger.NewIdempotency(o.Store, o.Store),
 		progress: ledger.NewProgress(o.Store, builtIn, now), now: now, log: o.Logger, pages: pages,
-		records: ledger.NewRecords(o.Store, rosters, o.Outbox), accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
+		records: ledger.NewRecords(o.Store, rosters, o.Outbox), links: ledger.NewLinks(o.Store, o.PasswordParams),
+		evs: ledger.NewEvents(o.Store), attend: ledger.NewAttendances(o.Store, o.Outbox),
+		accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
 	}, nil
 }
 
@@ -217,9 +225,27 @@ const errorKey = "web.error"
 
 // flashes are the confirmations a redirect may ask a page to show (?done=…).
 var flashes = map[string]string{
-	"signed-out": "You are signed out.",
-	"posted":     "The roster is posted.",
-	"revoked":    "The attendance is revoked.",
+	"signed-out":        "You are signed out.",
+	"posted":            "The roster is posted.",
+	"revoked":           "The attendance is revoked.",
+	"corrected":         "The attendance is corrected.",
+	"created":           "The event is created as a draft. Publish it when it is ready.",
+	"saved":             "The event is saved.",
+	"published":         "The event is published.",
+	"org":               "The organization is created.",
+	"organizer":         "The organizer's account is created.",
+	"org-added":         "The organizer acts for this organization too.",
+	"approved":          "The leave is approved.",
+	"rejected":          "The leave is rejected.",
+	"client-revoked":    "The API client is revoked.",
+	"claimed":           "Welcome: your login is ready and you are signed in.",
+	"password-set":      "Your new password is set. Sign in with it.",
+	"activity-added":    "The activity is recorded; an administrator reviews it.",
+	"clinical-logged":   "The cases are logged.",
+	"disputed":          "Your dispute is filed; the event's organizer decides it.",
+	"decided":           "The dispute is decided; the member is told.",
+	"reviewed":          "The activity is reviewed; the member is told.",
+	"preferences-saved": "Your preferences are saved.",
 }
 
 // fail renders the error page for err: what people may read, never internals.

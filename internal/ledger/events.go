@@ -1,0 +1,118 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// EventStore is the storage events need.
+type EventStore interface {
+	Organization(ctx context.Context, id string) (recert.Organization, error)
+	CreateEvent(ctx context.Context, e recert.Event, actor string) (recert.Event, error)
+	UpdateEvent(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Event) error) (recert.Event, error)
+	SetEventStatus(ctx context.Context, id, to, actor string) (recert.Event, error)
+}
+
+// Events creates, changes and publishes events. Callers check the caller may manage the
+// event's organization.
+type Events struct{ store EventStore }
+
+// NewEvents returns the events use case over store.
+func NewEvents(store EventStore) *Events { return &Events{store: store} }
+
+// Create stores a draft event for the organization, once it passes CheckEvent.
+func (x *Events) Create(ctx context.Context, orgID string, e recert.Event, actor string) (recert.Event, error) {
+	if _, err := x.store.Organization(ctx, orgID); err != nil {
+		return recert.Event{}, err
+	}
+	if err := CheckEvent(&e); err != nil {
+		return recert.Event{}, err
+	}
+	e.OrganizationID = orgID
+	return x.store.CreateEvent(ctx, e, actor)
+}
+
+// Update replaces an event's details and sessions (version 0: whatever the version), keeping
+// its id, organization, status and audit.
+func (x *Events) Update(ctx context.Context, id string, version int, in recert.Event, actor string) (recert.Event, error) {
+	if err := CheckEvent(&in); err != nil {
+		return recert.Event{}, err
+	}
+	return x.store.UpdateEvent(ctx, id, version, actor, func(e *recert.Event) error {
+		in.ID, in.OrganizationID, in.Status, in.Version, in.Audit = e.ID, e.OrganizationID, e.Status, e.Version, e.Audit
+		*e = in
+		return nil
+	})
+}
+
+// SetStatus publishes or cancels an event.
+func (x *Events) SetStatus(ctx context.Context, id, to, actor string) (recert.Event, error) {
+	return x.store.SetEventStatus(ctx, id, to, actor)
+}
+
+// categories are ABCP's, and none ("" is the event's, or for an event, chosen from its approval).
+var categories = []string{"", "I", "II", "III", "none"}
+
+// EventFormats are the ways an event is held.
+var EventFormats = []string{"in_person", "live_webinar", "self_directed", "simulation"}
+
+// CheckEvent checks an event as entered and fills in its category: dates in order, sessions
+// within the event's dates with CEUs above zero (an amount that did not parse is zero), a
+// known time zone. The API's contract also states the lengths and formats checked first.
+func CheckEvent(e *recert.Event) error {
+	switch {
+	case e.Title == "" || utf8.RuneCountInString(e.Title) > 300:
+		return FieldError("#/title", "give a title of at most 300 characters")
+	case !slices.Contains(EventFormats, e.Format):
+		return FieldError("#/format", "one of "+strings.Join(EventFormats, ", "))
+	case !slices.Contains(categories, e.Category):
+		return FieldError("#/category", "I, II or III")
+	case len(e.Sessions) > 200:
+		return FieldError("#/sessions", "at most 200 sessions")
+	}
+	for _, f := range []struct {
+		pointer, value string
+		max            int
+	}{{"#/location", e.Location, 300}, {"#/description", e.Description, 10000}, {"#/approval_ref", e.ApprovalRef, 64}, {"#/time_zone", e.TimeZone, 64}} {
+		if utf8.RuneCountInString(f.value) > f.max {
+			return FieldError(f.pointer, fmt.Sprintf("at most %d characters", f.max))
+		}
+	}
+	if e.Category == "none" {
+		return FieldError("#/category", "ABCP counts a meeting it did not approve as Category II; name the body that approved it in approved_by")
+	}
+	if e.Category == "" {
+		// ABCP approval makes a meeting Category I; without it, Category II.
+		e.Category = "II"
+		if e.ApprovalRef != "" {
+			e.Category = "I"
+		}
+	}
+	if _, err := time.LoadLocation(e.TimeZone); err != nil || !strings.Contains(e.TimeZone, "/") && e.TimeZone != "UTC" {
+		return FieldError("#/time_zone", "not an IANA time zone such as America/Chicago")
+	}
+	if e.EndDate.Time().Before(e.StartDate.Time()) {
+		return FieldError("#/end_date", "ends before it starts")
+	}
+	for i, s := range e.Sessions {
+		if s.CEUs <= 0 {
+			return FieldError(fmt.Sprintf("#/sessions/%d/ceus", i), "must be more than zero")
+		}
+		if s.Date.Time().Before(e.StartDate.Time()) || s.Date.Time().After(e.EndDate.Time()) {
+			return FieldError(fmt.Sprintf("#/sessions/%d/date", i), "outside the event's dates")
+		}
+		if s.Title == "" || utf8.RuneCountInString(s.Title) > 300 {
+			return FieldError(fmt.Sprintf("#/sessions/%d/title", i), "give a title of at most 300 characters")
+		}
+		if !slices.Contains(categories, s.Category) {
+			return FieldError(fmt.Sprintf("#/sessions/%d/category", i), "I, II or III")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,227 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// eventForm is the event editor: what was entered, as entered, so a refused form comes back
+// as it was sent.
+type eventForm struct {
+	ID, Status, Version                                   string
+	Title, OrganizationID, Format, TimeZone, Start, End   string
+	Category, ApprovalRef, ApprovedBy, Location, Describe string
+	Sessions                                              []sessionForm
+	Orgs                                                  []recert.Organization // to choose from
+	Formats, Categories                                   []string
+}
+
+type sessionForm struct {
+	N                                     int // its row, from 1
+	ID, Code, Title, Date, CEUs, Category string
+}
+
+// blankSessions is how many empty session rows the editor offers.
+const blankSessions = 3
+
+func formOf(ev recert.Event) eventForm {
+	f := eventForm{ID: ev.ID, Status: ev.Status, Version: strconv.Itoa(ev.Version), Title: ev.Title, OrganizationID: ev.OrganizationID,
+		Format: ev.Format, TimeZone: ev.TimeZone, Start: ev.StartDate.String(), End: ev.EndDate.String(), Category: ev.Category,
+		ApprovalRef: ev.ApprovalRef, ApprovedBy: strings.Join(ev.ApprovedBy, ", "), Location: ev.Location, Describe: ev.Description}
+	for _, s := range ev.Sessions {
+		f.Sessions = append(f.Sessions, sessionForm{ID: s.ID, Code: s.Code, Title: s.Title, Date: s.Date.String(), CEUs: s.CEUs.String(), Category: s.Category})
+	}
+	return f
+}
+
+// newEvent shows an empty event editor.
+func (p *Pages) newEvent(c echo.Context) error {
+	return p.eventEditor(c, http.StatusOK, eventForm{Format: "in_person"})
+}
+
+// eventEditor renders the editor with its organizations to choose from and blank session rows.
+func (p *Pages) eventEditor(c echo.Context, status int, f eventForm) error {
+	u, _ := p.user(c)
+	if f.ID == "" {
+		var ids []string
+		if u.Role != recert.RoleAdmin {
+			if ids = u.OrganizationIDs; len(ids) == 0 {
+				return p.fail(c, recert.Errorf(recert.EFORBIDDEN, "no organization to create events for"))
+			}
+		}
+		orgs, _, err := p.store.Organizations(ctxOf(c), recert.Page{Limit: 200}, ids)
+		if err != nil {
+			return p.fail(c, err)
+		}
+		f.Orgs = orgs
+	}
+	for range blankSessions {
+		f.Sessions = append(f.Sessions, sessionForm{})
+	}
+	f.Formats, f.Categories = ledger.EventFormats, []string{"I", "II", "III"}
+	for i := range f.Sessions {
+		f.Sessions[i].N = i + 1
+	}
+	title := "New event"
+	if f.ID != "" {
+		title = "Edit " + f.Title
+	}
+	return p.render(c, status, "event-form", title, f)
+}
+
+// createEvent creates a draft event from the editor, as the API's CreateEvent does.
+func (p *Pages) createEvent(c echo.Context) error {
+	u, _ := p.user(c)
+	f, ev, err := readEventForm(c)
+	if err == nil && u.Role != recert.RoleAdmin && !slices.Contains(u.OrganizationIDs, f.OrganizationID) {
+		err = ledger.FieldError("#/organization_id", "choose one of your organizations")
+	}
+	if err == nil {
+		ev, err = p.evs.Create(ctxOf(c), f.OrganizationID, ev, u.ID)
+	}
+	if err != nil {
+		return p.refused(c, err, func() error { return p.eventEditor(c, http.StatusBadRequest, f) })
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/events/"+ev.ID+"?done=created")
+}
+
+// editEvent shows the editor of an event the user organizes.
+func (p *Pages) editEvent(c echo.Context) error {
+	ev, _, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.eventEditor(c, http.StatusOK, formOf(ev))
+}
+
+// updateEvent saves the editor, as the API's UpdateEvent does, refusing a change made
+// meanwhile by someone else.
+func (p *Pages) updateEvent(c echo.Context) error {
+	was, u, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	f, ev, err := readEventForm(c)
+	f.ID, f.Status, f.OrganizationID = was.ID, was.Status, was.OrganizationID
+	if err == nil {
+		keepUnshown(was, &ev)
+		version, _ := strconv.Atoi(f.Version)
+		_, err = p.evs.Update(ctxOf(c), was.ID, max(version, 1), ev, u.ID)
+	}
+	if err != nil {
+		return p.refused(c, err, func() error { return p.eventEditor(c, http.StatusBadRequest, f) })
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/events/"+was.ID+"?done=saved")
+}
+
+// keepUnshown carries over what the editor does not show (set through the API), since an
+// update replaces the whole event: its web address, and each kept session's times, topics
+// and approvers.
+func keepUnshown(was recert.Event, ev *recert.Event) {
+	ev.URL = was.URL
+	byID := map[string]recert.Session{}
+	for _, s := range was.Sessions {
+		byID[s.ID] = s
+	}
+	for i, s := range ev.Sessions {
+		if old, ok := byID[s.ID]; ok && s.ID != "" {
+			ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = old.StartTime, old.EndTime
+			ev.Sessions[i].Topics, ev.Sessions[i].ApprovedBy = old.Topics, old.ApprovedBy
+		}
+	}
+}
+
+// publishEvent puts a draft in the catalogue and opens it to attendance.
+func (p *Pages) publishEvent(c echo.Context) error {
+	ev, u, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if _, err := p.evs.SetStatus(ctxOf(c), ev.ID, recert.EventPublished, u.ID); err != nil {
+		return p.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/events/"+ev.ID+"?done=published")
+}
+
+// refused shows what people may correct on the form again (again renders it); anything else
+// is the error page.
+func (p *Pages) refused(c echo.Context, err error, again func() error) error {
+	switch recert.ErrorCode(err) {
+	case recert.EINVALID, recert.EBADREQUEST, recert.ECONFLICT:
+		c.Set(errorKey, message(err))
+		return again()
+	case recert.EPRECONDITION:
+		c.Set(errorKey, "Someone changed this since you opened it. Open it again to see their changes, then make yours.")
+		return again()
+	}
+	return p.fail(c, err)
+}
+
+var approverCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// readEventForm reads the editor into the event it describes; what cannot be read is an
+// EINVALID error naming the field. Empty session rows are left out.
+func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
+	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
+	f := eventForm{Version: v("version"), Title: v("title"), OrganizationID: v("organization_id"), Format: v("format"),
+		TimeZone: v("time_zone"), Start: v("start_date"), End: v("end_date"), Category: v("category"),
+		ApprovalRef: v("approval_ref"), ApprovedBy: v("approved_by"), Location: v("location"), Describe: v("description")}
+	form, _ := c.FormParams()
+	col := func(name string, i int) string {
+		if vs := form[name]; i < len(vs) {
+			return strings.TrimSpace(vs[i])
+		}
+		return ""
+	}
+	for i := range min(len(form["s_title"]), 250) {
+		s := sessionForm{ID: col("s_id", i), Code: col("s_code", i), Title: col("s_title", i), Date: col("s_date", i),
+			CEUs: col("s_ceus", i), Category: col("s_category", i)}
+		if s.ID == "" && s.Code == "" && s.Title == "" && s.CEUs == "" {
+			continue
+		}
+		f.Sessions = append(f.Sessions, s)
+	}
+	ev := recert.Event{Title: f.Title, Format: f.Format, TimeZone: f.TimeZone, Category: f.Category, ApprovalRef: f.ApprovalRef,
+		Location: f.Location, Description: f.Describe}
+	var err error
+	if ev.StartDate, err = recert.ParseDate(f.Start); err != nil {
+		return f, ev, ledger.FieldError("#/start_date", "give the first day, as YYYY-MM-DD")
+	}
+	if ev.EndDate = ev.StartDate; f.End != "" {
+		if ev.EndDate, err = recert.ParseDate(f.End); err != nil {
+			return f, ev, ledger.FieldError("#/end_date", "give the last day, as YYYY-MM-DD")
+		}
+	}
+	for _, a := range strings.Split(f.ApprovedBy, ",") {
+		if a = strings.TrimSpace(a); a == "" {
+			continue
+		} else if !approverCode.MatchString(a) || len(ev.ApprovedBy) == 10 {
+			return f, ev, ledger.FieldError("#/approved_by", "up to 10 approver codes such as us-nj-pac, separated by commas")
+		}
+		ev.ApprovedBy = append(ev.ApprovedBy, a)
+	}
+	for i, s := range f.Sessions {
+		d := ev.StartDate
+		if s.Date != "" {
+			if d, err = recert.ParseDate(s.Date); err != nil {
+				return f, ev, ledger.FieldError("#/sessions/"+strconv.Itoa(i)+"/date", "give the session's day, as YYYY-MM-DD")
+			}
+		}
+		if s.Code != "" && !sessionCode.MatchString(s.Code) {
+			return f, ev, ledger.FieldError("#/sessions/"+strconv.Itoa(i)+"/code", "up to 16 letters, digits, dots, dashes or underscores, such as Tue-AM")
+		}
+		ceus, _ := recert.ParseUnits(s.CEUs) // an amount that does not read is zero, which is refused
+		ev.Sessions = append(ev.Sessions, recert.Session{ID: s.ID, Code: s.Code, Title: s.Title, Date: d, CEUs: ceus, Category: s.Category})
+	}
+	return f, ev, nil
+}
+
+var sessionCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$`)
