@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,8 +162,18 @@ func stateVersion(state string) int {
 	return a.Version
 }
 
-// WriteRoster writes in batches, parents first: the posting, members, attendance, then
-// sessions and history.
+// The columns a roster writes, in the order of the values below.
+var (
+	memberColumns = []string{"id", "name", "email", "abcp_id", "status", "version",
+		"created_at", "created_by", "updated_at", "updated_by", "search_text"}
+	attendanceColumns = []string{"id", "event_id", "member_id", "sessions", "ceus_awarded", "revoked_at", "revoke_reason", "version",
+		"created_at", "created_by", "updated_at", "updated_by"}
+	historyColumns = []string{"id", "attendance_id", "at", "actor", "action", "reason", "before_state", "after_state",
+		"posting_id", "source"}
+)
+
+// WriteRoster writes, parents first, the posting, the new members, attendance and history:
+// new rows in bulk (insertRows), changed attendance by an upsert on its id.
 func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 	tx := s.conn(ctx)
 	var postingID *string
@@ -175,62 +186,87 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 			return TranslateError(err, "roster posting")
 		}
 	}
-	members := make([]memberRow, len(w.NewMembers))
+	members := make([][]any, len(w.NewMembers))
 	for i, m := range w.NewMembers {
-		members[i] = memberRow{ID: m.ID, Name: m.Name, Email: nullable(m.Email), AbcpID: nullable(m.ABCPID), Status: "active",
-			Version: 1, CreatedAt: w.At, CreatedBy: w.Actor, UpdatedAt: w.At, UpdatedBy: w.Actor, SearchText: searchText(m.Name, m.Email, m.ABCPID)}
+		members[i] = []any{m.ID, m.Name, nullable(m.Email), nullable(m.ABCPID), "active", 1,
+			w.At, w.Actor, w.At, w.Actor, searchText(m.Name, m.Email, m.ABCPID)}
 	}
-	if err := insertAll(tx.Omit("Claimed"), members, "a member with this email or ABCP ID"); err != nil {
+	if err := s.insertRows(ctx, "members", memberColumns, members, "a member with this email or ABCP ID"); err != nil {
 		return err
 	}
-	var created, updated []attendanceRow
-	var sessions []attendanceSessionRow
-	var history []historyRow
-	add := func(before *recert.Attendance, after recert.Attendance, action, source string) error {
+	created := make([][]any, len(w.Created))
+	history := make([][]any, 0, len(w.Created)+len(w.Updated))
+	add := func(before *recert.Attendance, after recert.Attendance, action, source string) {
 		reason := w.Reason
 		if source == recert.SourceOverride {
 			reason += ", with override=true over an earlier decision"
 		}
-		h, err := historyEntry(before, after, action, reason, w.Actor, w.At)
-		h.PostingID, h.Source = postingID, &source
-		history = append(history, h)
-		sessions = append(sessions, attendanceSessionRows(after)...)
+		h := historyEntry(before, after, action, reason, w.Actor, w.At)
+		history = append(history, []any{h.ID, h.AttendanceID, h.At, h.Actor, h.Action, h.Reason, h.BeforeState, h.AfterState,
+			postingID, source})
+	}
+	for i, a := range w.Created {
+		created[i] = []any{a.ID, a.EventID, a.MemberID, encodeSessions(a.Sessions), int64(a.CEUsAwarded), nil, nullable(a.RevokeReason),
+			a.Version, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy}
+		add(nil, a, "created", w.Source)
+	}
+	if err := s.insertRows(ctx, "attendance", attendanceColumns, created, "attendance of this member at this event"); err != nil {
 		return err
 	}
-	for _, a := range w.Created {
-		created = append(created, toAttendanceRow(a, nil))
-		if err := add(nil, a, "created", w.Source); err != nil {
-			return err
-		}
-	}
-	for _, u := range w.Updated {
-		updated = append(updated, toAttendanceRow(u.After, nil))
-		if err := add(&u.Before, u.After, "updated", u.Source); err != nil {
-			return err
-		}
-	}
-	if err := insertAll(tx, created, "attendance of this member at this event"); err != nil {
-		return err
+	updated := make([]attendanceRow, len(w.Updated))
+	for i, u := range w.Updated {
+		updated[i] = toAttendanceRow(u.After, nil)
+		add(&u.Before, u.After, "updated", u.Source)
 	}
 	// An upsert on the id updates many records in one statement on both engines.
 	upsert := clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns(
-		[]string{"ceus_awarded", "revoked_at", "revoke_reason", "version", "updated_at", "updated_by"})}
+		[]string{"sessions", "ceus_awarded", "revoked_at", "revoke_reason", "version", "updated_at", "updated_by"})}
 	if err := insertAll(tx.Clauses(upsert), updated, "attendance"); err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(updated, batchSize) {
-		ids := make([]string, len(chunk))
-		for i, a := range chunk {
-			ids[i] = a.ID
+	return s.insertRows(ctx, "history", historyColumns, history, "attendance history")
+}
+
+// insertRows inserts rows of values for columns into table: with COPY on PostgreSQL, else
+// in multi-row INSERTs of batchSize rows sent straight to the driver.
+func (s *Store) insertRows(ctx context.Context, table string, columns []string, rows [][]any, what string) error {
+	if copied, err := s.copyFrom(ctx, table, columns, rows); copied {
+		return TranslateError(err, what)
+	}
+	pool := s.conn(ctx).Statement.ConnPool
+	for chunk := range slices.Chunk(rows, batchSize) {
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+		args := make([]any, 0, len(chunk)*len(columns))
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for j, v := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args = append(args, v)
+				s.placeholder(&b, len(args))
+			}
+			b.WriteByte(')')
 		}
-		if err := tx.Where("attendance_id IN ?", ids).Delete(&attendanceSessionRow{}).Error; err != nil {
-			return TranslateError(err, "attended sessions")
+		if _, err := pool.ExecContext(ctx, b.String(), args...); err != nil {
+			return TranslateError(err, what)
 		}
 	}
-	if err := insertAll(tx, sessions, "credit for this member at this session"); err != nil {
-		return err
+	return nil
+}
+
+// placeholder writes the n-th (from 1) parameter of a statement in the engine's syntax.
+func (s *Store) placeholder(b *strings.Builder, n int) {
+	if s.engine == Postgres {
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n))
+		return
 	}
-	return insertAll(tx, history, "attendance history")
+	b.WriteByte('?')
 }
 
 // Postings lists the event's roster postings, newest first.
@@ -273,7 +309,7 @@ func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason,
 		for _, a := range as {
 			next := a
 			next.Revoked, next.RevokeReason = true, reason
-			if _, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor, false); err != nil {
+			if _, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor); err != nil {
 				return err
 			}
 		}
