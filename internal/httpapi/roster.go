@@ -85,7 +85,7 @@ func jsonRoster(body api.RosterInput) (ledger.RosterInput, []byte, error) {
 	if len(body.Rows) > roster.MaxRows {
 		return ledger.RosterInput{}, nil, recert.Errorf(recert.ETOOLARGE, "the roster has %d rows; at most %d are accepted per request", len(body.Rows), roster.MaxRows)
 	}
-	in := ledger.RosterInput{Invalid: map[int][]recert.FieldError{}}
+	in := ledger.RosterInput{Invalid: map[int][]recert.FieldError{}, Rows: make([]recert.RosterRow, 0, len(body.Rows))}
 	for i, r := range body.Rows {
 		row := recert.RosterRow{Index: i, ABCPID: strings.TrimSpace(value(r.ABCPID)), Email: strings.TrimSpace(value(r.Email)),
 			Name: strings.TrimSpace(value(r.Name)), Sessions: r.Sessions}

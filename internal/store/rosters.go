@@ -59,32 +59,64 @@ func (s *Store) LockEvent(ctx context.Context, id string) (recert.Event, error) 
 }
 
 // FindMembers returns the members having any of the ABCP IDs, emails (compared lowercased:
-// members.email is stored as given) or ids, in batches.
+// members.email is stored as given) or ids: on PostgreSQL in one statement per kind of key,
+// the keys in one array; on SQLite in batches.
 func (s *Store) FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]ledger.MemberRef, error) {
 	var out []ledger.MemberRef
 	seen := map[string]bool{}
-	find := func(where string, keys []string) error {
+	add := func(ms []memberRow) {
+		for _, m := range ms {
+			if !seen[m.ID] {
+				seen[m.ID] = true
+				out = append(out, ledger.MemberRef{ID: m.ID, Name: m.Name, ABCPID: deref(m.AbcpID), Email: deref(m.Email)})
+			}
+		}
+	}
+	find := func(column string, keys []string) error {
+		if len(keys) == 0 {
+			return nil
+		}
+		if s.engine == Postgres {
+			ms, err := s.membersWhereAny(ctx, column, keys)
+			add(ms)
+			return err
+		}
 		for chunk := range slices.Chunk(keys, batchSize) {
 			var ms []memberRow
-			if err := s.conn(ctx).Select("id, name, email, abcp_id").Where(where, chunk).Order("id").Find(&ms).Error; err != nil {
+			if err := s.conn(ctx).Select("id, name, email, abcp_id").Where(column+" IN ?", chunk).Order("id").Find(&ms).Error; err != nil {
 				return TranslateError(err, "members")
 			}
-			for _, m := range ms {
-				if !seen[m.ID] {
-					seen[m.ID] = true
-					out = append(out, ledger.MemberRef{ID: m.ID, Name: m.Name, ABCPID: deref(m.AbcpID), Email: deref(m.Email)})
-				}
-			}
+			add(ms)
 		}
 		return nil
 	}
-	if err := find("abcp_id IN ?", abcpIDs); err != nil {
+	if err := find("abcp_id", abcpIDs); err != nil {
 		return nil, err
 	}
-	if err := find("LOWER(email) IN ?", emails); err != nil {
+	if err := find("LOWER(email)", emails); err != nil {
 		return nil, err
 	}
-	return out, find("id IN ?", ids)
+	return out, find("id", ids)
+}
+
+// membersWhereAny reads the members whose column is any of keys, passed to PostgreSQL as
+// one text array (pgx encodes a []string so; gorm would expand it into one parameter each).
+func (s *Store) membersWhereAny(ctx context.Context, column string, keys []string) ([]memberRow, error) {
+	rows, err := s.conn(ctx).Statement.ConnPool.QueryContext(ctx,
+		"SELECT id, name, email, abcp_id FROM members WHERE "+column+" = ANY($1) ORDER BY id", keys)
+	if err != nil {
+		return nil, TranslateError(err, "members")
+	}
+	defer rows.Close()
+	var out []memberRow
+	for rows.Next() {
+		var m memberRow
+		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID); err != nil {
+			return nil, TranslateError(err, "members")
+		}
+		out = append(out, m)
+	}
+	return out, TranslateError(rows.Err(), "members")
 }
 
 // RelatedMembers returns which of the members are related to any of the organizations.
@@ -186,10 +218,12 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 			return TranslateError(err, "roster posting")
 		}
 	}
+	// Values every row shares are boxed once.
+	at, actor, active, one := any(w.At), any(w.Actor), any("active"), any(1)
 	members := make([][]any, len(w.NewMembers))
 	for i, m := range w.NewMembers {
-		members[i] = []any{m.ID, m.Name, nullable(m.Email), nullable(m.ABCPID), "active", 1,
-			w.At, w.Actor, w.At, w.Actor, searchText(m.Name, m.Email, m.ABCPID)}
+		members[i] = []any{m.ID, m.Name, nullable(m.Email), nullable(m.ABCPID), active, one,
+			at, actor, at, actor, searchText(m.Name, m.Email, m.ABCPID)}
 	}
 	if err := s.insertRows(ctx, "members", memberColumns, members, "a member with this email or ABCP ID"); err != nil {
 		return err
@@ -202,7 +236,7 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 			reason += ", with override=true over an earlier decision"
 		}
 		h := historyEntry(before, after, action, reason, w.Actor, w.At)
-		history = append(history, []any{h.ID, h.AttendanceID, h.At, h.Actor, h.Action, h.Reason, h.BeforeState, h.AfterState,
+		history = append(history, []any{h.ID, h.AttendanceID, at, actor, h.Action, h.Reason, h.BeforeState, h.AfterState,
 			postingID, source})
 	}
 	for i, a := range w.Created {
@@ -234,29 +268,41 @@ func (s *Store) insertRows(ctx context.Context, table string, columns []string, 
 		return TranslateError(err, what)
 	}
 	pool := s.conn(ctx).Statement.ConnPool
+	args := make([]any, 0, min(len(rows), batchSize)*len(columns))
+	var query string // the statement of a full batch, which every batch but the last is
 	for chunk := range slices.Chunk(rows, batchSize) {
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
-		args := make([]any, 0, len(chunk)*len(columns))
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j, v := range r {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				args = append(args, v)
-				s.placeholder(&b, len(args))
-			}
-			b.WriteByte(')')
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r...)
 		}
-		if _, err := pool.ExecContext(ctx, b.String(), args...); err != nil {
+		if query == "" || len(chunk) < batchSize {
+			query = s.insertStatement(table, columns, len(chunk))
+		}
+		if _, err := pool.ExecContext(ctx, query, args...); err != nil {
 			return TranslateError(err, what)
 		}
 	}
 	return nil
+}
+
+// insertStatement is an INSERT of n rows into table's columns.
+func (s *Store) insertStatement(table string, columns []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range columns {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			s.placeholder(&b, i*len(columns)+j+1)
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // placeholder writes the n-th (from 1) parameter of a statement in the engine's syntax.
