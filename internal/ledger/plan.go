@@ -442,14 +442,15 @@ func (p *plan) writeCreated(w *RosterWrite, rp *rowPlan, now time.Time) {
 
 // result reports every row, in roster order, with the totals and the attendees left out.
 func (p *plan) result() RosterResult {
-	res := RosterResult{EventID: p.ev.ID, Warnings: p.in.Warnings, Ignored: p.ignored, Totals: map[string]int{}}
+	res := RosterResult{EventID: p.ev.ID, Warnings: p.in.Warnings, Ignored: p.ignored, Totals: map[string]int{},
+		Rows: make([]RowResult, 0, len(p.rows))}
 	if res.Warnings == nil {
 		res.Warnings = []string{}
 	}
 	if res.Ignored == nil {
 		res.Ignored = []string{}
 	}
-	listed := map[string]bool{}
+	listed := make(map[string]bool, len(p.rows))
 	for _, rp := range p.rows {
 		res.Rows = append(res.Rows, rp.res)
 		res.Totals[rp.res.Status]++
