@@ -19,7 +19,7 @@ func TestEncodeStateIsTheJSONOfItsState(t *testing.T) {
 			Sessions: []recert.SessionCredit{{SessionID: "ses_1", CEUs: 150}, {SessionID: "ses_2", CEUs: 25}},
 			Audit:    recert.Audit{CreatedAt: at, CreatedBy: "usr_1", UpdatedAt: at.Add(time.Hour), UpdatedBy: "usr_2"}},
 		"revoked with words to escape": {ID: "att_2", EventID: "evt_1", MemberID: "mem_2", Version: 1, Sessions: []recert.SessionCredit{},
-			CEUsAwarded: 1234, Revoked: true, RevokeReason: "Renée said \"no\" <twice> & left\n\ttab \\ slash",
+			CEUsAwarded: 1234, Revoked: true, RevokeReason: "Renée said \"no\" <twice> & left\n\ttab \\ slash \"version\":9",
 			Audit: recert.Audit{CreatedAt: at, CreatedBy: "usr_ü", UpdatedAt: at, UpdatedBy: "usr_1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -36,6 +36,9 @@ func TestEncodeStateIsTheJSONOfItsState(t *testing.T) {
 			}
 			if got != string(want) {
 				t.Errorf("encodeState =\n%s\nencoding/json =\n%s", got, want)
+			}
+			if v := stateVersion(got); v != a.Version {
+				t.Errorf("stateVersion = %d, want %d", v, a.Version)
 			}
 			back, err := decodeState(got)
 			if err != nil {
