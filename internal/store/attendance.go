@@ -84,33 +84,46 @@ type storedSession struct {
 // encodeSessions is the JSON of attended sessions (storedSession), written by hand as
 // encodeState is.
 func encodeSessions(ss []recert.SessionCredit) string {
-	b := make([]byte, 0, 2+len(ss)*64)
-	return string(appendSessions(b, ss, func(b []byte, u recert.Units) []byte { return strconv.AppendInt(b, int64(u), 10) }))
+	var b strings.Builder
+	b.Grow(2 + len(ss)*64)
+	writeSessions(&b, ss, func(b *strings.Builder, u recert.Units) { writeInt(b, int64(u)) })
+	return b.String()
 }
 
-// appendSessions appends attended sessions as a JSON array, their CEUs written by ceus.
-func appendSessions(b []byte, ss []recert.SessionCredit, ceus func([]byte, recert.Units) []byte) []byte {
-	b = append(b, '[')
+// writeSessions writes attended sessions as a JSON array, their CEUs written by ceus.
+func writeSessions(b *strings.Builder, ss []recert.SessionCredit, ceus func(*strings.Builder, recert.Units)) {
+	b.WriteByte('[')
 	for i, x := range ss {
 		if i > 0 {
-			b = append(b, ',')
+			b.WriteByte(',')
 		}
-		b = appendJSONString(append(b, `{"session_id":`...), x.SessionID)
-		b = append(ceus(append(b, `,"ceus":`...), x.CEUs), '}')
+		b.WriteString(`{"session_id":`)
+		writeJSONString(b, x.SessionID)
+		b.WriteString(`,"ceus":`)
+		ceus(b, x.CEUs)
+		b.WriteByte('}')
 	}
-	return append(b, ']')
+	b.WriteByte(']')
 }
 
-// appendJSONString appends s as a JSON string: as is when it needs no escaping (ids, names,
+// writeJSONString writes s as a JSON string: as is when it needs no escaping (ids, names,
 // most reasons), else as encoding/json writes it.
-func appendJSONString(b []byte, s string) []byte {
+func writeJSONString(b *strings.Builder, s string) {
 	for _, c := range []byte(s) {
 		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s)
-			return append(b, q...)
+			b.Write(q)
+			return
 		}
 	}
-	return append(append(append(b, '"'), s...), '"')
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+}
+
+func writeInt(b *strings.Builder, n int64) {
+	var buf [20]byte
+	b.Write(strconv.AppendInt(buf[:0], n, 10))
 }
 
 // Attendance returns one attendance record, revoked or not.
@@ -353,30 +366,46 @@ type sessionState struct {
 // encodeState writes the JSON of attendanceState by hand, field by field as encoding/json
 // would: a roster records thousands, and reflection made most of its allocations.
 func encodeState(a recert.Attendance) string {
-	b := make([]byte, 0, 384+64*len(a.Sessions))
-	b = appendJSONString(append(b, `{"id":`...), a.ID)
-	b = appendJSONString(append(b, `,"event_id":`...), a.EventID)
-	b = appendJSONString(append(b, `,"member_id":`...), a.MemberID)
-	b = appendSessions(append(b, `,"sessions":`...), a.Sessions, appendUnits)
-	b = appendUnits(append(b, `,"ceus_awarded":`...), a.CEUsAwarded)
-	b = strconv.AppendBool(append(b, `,"revoked":`...), a.Revoked)
-	if a.RevokeReason != "" {
-		b = appendJSONString(append(b, `,"revoke_reason":`...), a.RevokeReason)
+	var b strings.Builder
+	b.Grow(384 + 64*len(a.Sessions))
+	field := func(name string, value string) {
+		b.WriteString(name)
+		writeJSONString(&b, value)
 	}
-	b = strconv.AppendInt(append(b, `,"version":`...), int64(a.Version), 10)
-	b = appendTime(append(b, `,"created_at":`...), a.CreatedAt)
-	b = appendJSONString(append(b, `,"created_by":`...), a.CreatedBy)
-	b = appendTime(append(b, `,"updated_at":`...), a.UpdatedAt)
-	b = appendJSONString(append(b, `,"updated_by":`...), a.UpdatedBy)
-	return string(append(b, '}'))
+	field(`{"id":`, a.ID)
+	field(`,"event_id":`, a.EventID)
+	field(`,"member_id":`, a.MemberID)
+	b.WriteString(`,"sessions":`)
+	writeSessions(&b, a.Sessions, writeUnits)
+	b.WriteString(`,"ceus_awarded":`)
+	writeUnits(&b, a.CEUsAwarded)
+	b.WriteString(`,"revoked":` + strconv.FormatBool(a.Revoked))
+	if a.RevokeReason != "" {
+		field(`,"revoke_reason":`, a.RevokeReason)
+	}
+	b.WriteString(`,"version":`)
+	writeInt(&b, int64(a.Version))
+	b.WriteString(`,"created_at":`)
+	writeTime(&b, a.CreatedAt)
+	field(`,"created_by":`, a.CreatedBy)
+	b.WriteString(`,"updated_at":`)
+	writeTime(&b, a.UpdatedAt)
+	field(`,"updated_by":`, a.UpdatedBy)
+	b.WriteByte('}')
+	return b.String()
 }
 
-func appendUnits(b []byte, u recert.Units) []byte {
-	return append(append(append(b, '"'), u.String()...), '"')
+func writeUnits(b *strings.Builder, u recert.Units) {
+	b.WriteByte('"')
+	b.WriteString(u.String())
+	b.WriteByte('"')
 }
 
-func appendTime(b []byte, t time.Time) []byte {
-	return append(t.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
+func writeTime(b *strings.Builder, t time.Time) {
+	var buf [64]byte
+	b.WriteByte('"')
+	b.Write(t.AppendFormat(buf[:0], time.RFC3339Nano))
+	b.WriteByte('"')
 }
 
 func decodeState(s string) (recert.Attendance, error) {
