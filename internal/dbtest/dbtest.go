@@ -12,10 +12,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver pgtestdb connects with
 	"github.com/peterldowns/pgtestdb"
+	"github.com/pressly/goose/v3"
 
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -131,4 +133,36 @@ func (migrator) Hash() (string, error) {
 
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
 	return store.MigrateDB(ctx, db, store.Postgres)
+}
+
+// PostgresURLAt is PostgresURL for a database migrated up to version only (no job tables):
+// the schema as it was, for benchmarks that compare against it.
+func PostgresURLAt(t testing.TB, version int64) string {
+	t.Helper()
+	raw := os.Getenv(EnvURL)
+	if raw == "" {
+		t.Skipf("%s is not set; skipping the PostgreSQL run", EnvURL)
+	}
+	conf, err := pgConfig(raw)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvURL, err)
+	}
+	return pgtestdb.Custom(t, conf, migratorAt{version}).URL()
+}
+
+// migratorAt builds a template with the migrations up to a version.
+type migratorAt struct{ version int64 }
+
+func (m migratorAt) Hash() (string, error) {
+	h, err := migrator{}.Hash()
+	return h + "-at-" + strconv.FormatInt(m.version, 10), err
+}
+
+func (m migratorAt) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
+	p, err := goose.NewProvider(goose.DialectPostgres, db, store.Migrations(store.Postgres))
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, m.version)
+	return err
 }

@@ -41,6 +41,11 @@ func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject
 
 	var key *ledger.IdempotencyKey
 	if k := value(req.Params.IdempotencyKey); k != "" && !in.DryRun {
+		if req.JSONBody != nil { // a JSON roster is identified by its rows, re-encoded only when a key needs them
+			if raw, err = json.Marshal(*req.JSONBody); err != nil {
+				return nil, err
+			}
+		}
 		key = &ledger.IdempotencyKey{Principal: p.Subject, Key: k,
 			RequestHash: requestHash(req.EventID, mode, strconv.FormatBool(in.Override), raw)}
 	}
@@ -58,7 +63,8 @@ func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject
 	return rawResponse(res), nil
 }
 
-// readRoster reads the request's rows (syntax only) and the bytes that identify it.
+// readRoster reads the request's rows (syntax only) and, for a CSV file, the bytes that
+// identify it.
 func readRoster(req api.PostRosterRequestObject) (ledger.RosterInput, []byte, error) {
 	if req.JSONBody != nil {
 		return jsonRoster(*req.JSONBody)
@@ -79,11 +85,7 @@ func jsonRoster(body api.RosterInput) (ledger.RosterInput, []byte, error) {
 	if len(body.Rows) > roster.MaxRows {
 		return ledger.RosterInput{}, nil, recert.Errorf(recert.ETOOLARGE, "the roster has %d rows; at most %d are accepted per request", len(body.Rows), roster.MaxRows)
 	}
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return ledger.RosterInput{}, nil, err
-	}
-	in := ledger.RosterInput{Invalid: map[int][]recert.FieldError{}}
+	in := ledger.RosterInput{Invalid: map[int][]recert.FieldError{}, Rows: make([]recert.RosterRow, 0, len(body.Rows))}
 	for i, r := range body.Rows {
 		row := recert.RosterRow{Index: i, ABCPID: strings.TrimSpace(value(r.ABCPID)), Email: strings.TrimSpace(value(r.Email)),
 			Name: strings.TrimSpace(value(r.Name)), Sessions: r.Sessions}
@@ -99,7 +101,7 @@ func jsonRoster(body api.RosterInput) (ledger.RosterInput, []byte, error) {
 		}
 		in.Rows = append(in.Rows, row)
 	}
-	return in, raw, nil
+	return in, nil, nil
 }
 
 // rosterResult converts the ledger's report.

@@ -46,7 +46,7 @@ func (p *rowPlan) warn(format string, args ...any) {
 
 // newPlan reads the grid's columns and checks each row against the event.
 func newPlan(ev recert.Event, in RosterInput) *plan {
-	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra))}
+	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows))}
 	for i, h := range in.Extra {
 		p.grid[i] = -1
 		if s, ok := ev.SessionByRef(h); ok {
@@ -395,7 +395,8 @@ func (p *plan) rejection() error {
 
 // write turns the created and updated rows into writes, giving ids to what is new.
 func (p *plan) write(now time.Time) RosterWrite {
-	w := RosterWrite{Actor: p.in.Actor, At: now, Source: recert.SourceRoster, Reason: "posted by roster"}
+	w := RosterWrite{Actor: p.in.Actor, At: now, Source: recert.SourceRoster, Reason: "posted by roster",
+		Created: make([]recert.Attendance, 0, len(p.rows))}
 	if p.in.Dispute != "" {
 		w.Source, w.Reason = recert.SourceDispute, "dispute "+p.in.Dispute+" accepted"
 	} else {
@@ -441,14 +442,15 @@ func (p *plan) writeCreated(w *RosterWrite, rp *rowPlan, now time.Time) {
 
 // result reports every row, in roster order, with the totals and the attendees left out.
 func (p *plan) result() RosterResult {
-	res := RosterResult{EventID: p.ev.ID, Warnings: p.in.Warnings, Ignored: p.ignored, Totals: map[string]int{}}
+	res := RosterResult{EventID: p.ev.ID, Warnings: p.in.Warnings, Ignored: p.ignored, Totals: map[string]int{},
+		Rows: make([]RowResult, 0, len(p.rows))}
 	if res.Warnings == nil {
 		res.Warnings = []string{}
 	}
 	if res.Ignored == nil {
 		res.Ignored = []string{}
 	}
-	listed := map[string]bool{}
+	listed := make(map[string]bool, len(p.rows))
 	for _, rp := range p.rows {
 		res.Rows = append(res.Rows, rp.res)
 		res.Totals[rp.res.Status]++

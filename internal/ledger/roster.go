@@ -193,11 +193,8 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 		if err := p.compare(ctx, r.store); err != nil {
 			return err
 		}
-		res = p.result()
-		if rejected = p.rejection(); rejected != nil && !in.Partial {
-			return nil
-		}
-		if in.DryRun {
+		if rejected = p.rejection(); rejected != nil && !in.Partial || in.DryRun {
+			res = p.result()
 			return nil
 		}
 		w := p.write(r.now().UTC().Truncate(time.Microsecond)) // as the database keeps it

@@ -113,15 +113,24 @@ func CEUsProblem(ceus, offered Units) string {
 // Fold is s as names and search terms are compared: lowercased, accents removed, runs of
 // spaces, dots, hyphens and apostrophes made one space ("Renée  O'Roy" ~ "renee o roy").
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
+	if !isASCII(s) { // only then are there accents to remove: ASCII spares the transformer
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		if out, _, err := transform.String(t, s); err == nil {
+			s = out
+		}
 	}
-	out = strings.ToLower(out)
-	return strings.Join(strings.FieldsFunc(out, func(r rune) bool {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r)
 	}), " ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Quote quotes s for a message, cut short so one huge cell cannot bloat the response.

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ type attendanceRow struct {
 	ID           string `gorm:"primaryKey"`
 	EventID      string
 	MemberID     string
+	Sessions     string       // JSON: [{"session_id", "ceus"}], in the event's order
 	CEUsAwarded  recert.Units `gorm:"column:ceus_awarded"`
 	RevokedAt    *time.Time
 	RevokeReason *string
@@ -28,15 +31,6 @@ type attendanceRow struct {
 }
 
 func (attendanceRow) TableName() string { return "attendance" }
-
-type attendanceSessionRow struct {
-	AttendanceID string `gorm:"primaryKey"`
-	SessionID    string `gorm:"primaryKey"`
-	MemberID     string
-	CEUs         recert.Units `gorm:"column:ceus"`
-}
-
-func (attendanceSessionRow) TableName() string { return "attendance_sessions" }
 
 // historyRow is one step in the history of an attendance or (ActivityID) an activity.
 type historyRow struct {
@@ -58,31 +52,78 @@ func (historyRow) TableName() string { return "history" }
 // toAttendanceRow keeps revokedAt as given: the domain type only says whether it is revoked.
 func toAttendanceRow(a recert.Attendance, revokedAt *time.Time) attendanceRow {
 	return attendanceRow{
-		ID: a.ID, EventID: a.EventID, MemberID: a.MemberID, CEUsAwarded: a.CEUsAwarded,
+		ID: a.ID, EventID: a.EventID, MemberID: a.MemberID, Sessions: encodeSessions(a.Sessions), CEUsAwarded: a.CEUsAwarded,
 		RevokedAt: revokedAt, RevokeReason: nullable(a.RevokeReason), Version: a.Version,
 		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, UpdatedAt: a.UpdatedAt, UpdatedBy: a.UpdatedBy,
 	}
 }
 
-func (r attendanceRow) attendance(sessions []attendanceSessionRow) recert.Attendance {
+func (r attendanceRow) attendance() (recert.Attendance, error) {
 	a := recert.Attendance{
 		ID: r.ID, EventID: r.EventID, MemberID: r.MemberID, CEUsAwarded: r.CEUsAwarded,
 		Revoked: r.RevokedAt != nil, RevokeReason: deref(r.RevokeReason), Version: r.Version,
-		Sessions: make([]recert.SessionCredit, 0, len(sessions)),
-		Audit:    recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
+		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
-	for _, s := range sessions {
-		a.Sessions = append(a.Sessions, recert.SessionCredit{SessionID: s.SessionID, CEUs: s.CEUs})
+	var ss []storedSession
+	if err := json.Unmarshal([]byte(r.Sessions), &ss); err != nil {
+		return a, recert.Wrap(err, recert.EINTERNAL, "cannot read the attended sessions")
 	}
-	return a
+	a.Sessions = make([]recert.SessionCredit, len(ss))
+	for i, x := range ss {
+		a.Sessions[i] = recert.SessionCredit{SessionID: x.SessionID, CEUs: recert.Units(x.CEUs)}
+	}
+	return a, nil
 }
 
-func attendanceSessionRows(a recert.Attendance) []attendanceSessionRow {
-	rows := make([]attendanceSessionRow, len(a.Sessions))
-	for i, s := range a.Sessions {
-		rows[i] = attendanceSessionRow{AttendanceID: a.ID, SessionID: s.SessionID, MemberID: a.MemberID, CEUs: s.CEUs}
+// storedSession is an attended session as attendance.sessions keeps it: CEUs in hundredths.
+type storedSession struct {
+	SessionID string `json:"session_id"`
+	CEUs      int64  `json:"ceus"`
+}
+
+// encodeSessions is the JSON of attended sessions (storedSession), written by hand as
+// encodeState is.
+func encodeSessions(ss []recert.SessionCredit) string {
+	var b strings.Builder
+	b.Grow(2 + len(ss)*64)
+	writeSessions(&b, ss, func(b *strings.Builder, u recert.Units) { writeInt(b, int64(u)) })
+	return b.String()
+}
+
+// writeSessions writes attended sessions as a JSON array, their CEUs written by ceus.
+func writeSessions(b *strings.Builder, ss []recert.SessionCredit, ceus func(*strings.Builder, recert.Units)) {
+	b.WriteByte('[')
+	for i, x := range ss {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"session_id":`)
+		writeJSONString(b, x.SessionID)
+		b.WriteString(`,"ceus":`)
+		ceus(b, x.CEUs)
+		b.WriteByte('}')
 	}
-	return rows
+	b.WriteByte(']')
+}
+
+// writeJSONString writes s as a JSON string: as is when it needs no escaping (ids, names,
+// most reasons), else as encoding/json writes it.
+func writeJSONString(b *strings.Builder, s string) {
+	for _, c := range []byte(s) {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			b.Write(q)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+}
+
+func writeInt(b *strings.Builder, n int64) {
+	var buf [20]byte
+	b.Write(strconv.AppendInt(buf[:0], n, 10))
 }
 
 // Attendance returns one attendance record, revoked or not.
@@ -129,35 +170,50 @@ func attendancePage(db, q *gorm.DB, p recert.Page) ([]recert.Attendance, string,
 	return as, next, nil
 }
 
-// loadAttendance runs q and fetches the attended sessions of every record found with one
-// more query per batchSize records, each record's sessions in the event's order.
+// loadAttendance runs q and puts each record's sessions in the event's current order, with
+// one more query per batchSize sessions attended (few: a roster's records share theirs).
 func loadAttendance(db, q *gorm.DB) ([]recert.Attendance, error) {
 	var rows []attendanceRow
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "attendance")
 	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	byAttendance := map[string][]attendanceSessionRow{}
-	for chunk := range slices.Chunk(ids, batchSize) {
-		var ss []attendanceSessionRow
-		err := db.Table("attendance_sessions").Select("attendance_sessions.*").
-			Joins("JOIN sessions ON sessions.id = attendance_sessions.session_id").
-			Where("attendance_sessions.attendance_id IN ?", chunk).Order("sessions.position").Find(&ss).Error
-		if err != nil {
-			return nil, TranslateError(err, "attended sessions")
-		}
-		for _, x := range ss {
-			byAttendance[x.AttendanceID] = append(byAttendance[x.AttendanceID], x)
-		}
-	}
 	out := make([]recert.Attendance, len(rows))
+	position := map[string]int{}
 	for i, r := range rows {
-		out[i] = r.attendance(byAttendance[r.ID])
+		a, err := r.attendance()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = a
+		for _, x := range a.Sessions {
+			position[x.SessionID] = 0
+		}
+	}
+	if err := sessionPositions(db, position); err != nil {
+		return nil, err
+	}
+	for _, a := range out {
+		slices.SortStableFunc(a.Sessions, func(x, y recert.SessionCredit) int { return position[x.SessionID] - position[y.SessionID] })
 	}
 	return out, nil
+}
+
+// sessionPositions fills in the position of each session in the map's keys.
+func sessionPositions(db *gorm.DB, position map[string]int) error {
+	ids := slices.Collect(maps.Keys(position))
+	for chunk := range slices.Chunk(ids, batchSize) {
+		var ss []struct {
+			ID       string
+			Position int
+		}
+		if err := db.Table("sessions").Select("id, position").Where("id IN ?", chunk).Find(&ss).Error; err != nil {
+			return TranslateError(err, "attended sessions")
+		}
+		for _, x := range ss {
+			position[x.ID] = x.Position
+		}
+	}
+	return nil
 }
 
 // CorrectAttendance changes the sessions or CEUs of an attendance record, with the same
@@ -187,7 +243,7 @@ func (s *Store) CorrectAttendance(ctx context.Context, id string, sessionIDs []s
 			out = a
 			return nil
 		}
-		out, err = s.changeAttendance(tx, a, next, "updated", reason, source, actor, true)
+		out, err = s.changeAttendance(tx, a, next, "updated", reason, source, actor)
 		return err
 	})
 	return out, err
@@ -210,7 +266,7 @@ func (s *Store) RevokeAttendance(ctx context.Context, id, reason, actor string) 
 		}
 		next := a
 		next.Revoked, next.RevokeReason = true, reason
-		out, err = s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceRevocation, actor, false)
+		out, err = s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceRevocation, actor)
 		return err
 	})
 	return out, err
@@ -240,8 +296,8 @@ func (s *Store) lockAttendance(tx *gorm.DB, id string) (recert.Attendance, recer
 }
 
 // changeAttendance stores next over a (same id), bumping the version, and appends the
-// history entry; sessions says whether the attended sessions are rewritten.
-func (s *Store) changeAttendance(tx *gorm.DB, a, next recert.Attendance, action, reason, source, actor string, sessions bool) (recert.Attendance, error) {
+// history entry.
+func (s *Store) changeAttendance(tx *gorm.DB, a, next recert.Attendance, action, reason, source, actor string) (recert.Attendance, error) {
 	now := s.now()
 	next.Version, next.UpdatedAt, next.UpdatedBy = a.Version+1, now, actor
 	var revokedAt *time.Time
@@ -249,7 +305,7 @@ func (s *Store) changeAttendance(tx *gorm.DB, a, next recert.Attendance, action,
 		revokedAt = &now
 	}
 	res := tx.Model(&attendanceRow{}).Where("id = ? AND version = ?", a.ID, a.Version).Updates(map[string]any{
-		"ceus_awarded": next.CEUsAwarded, "revoked_at": revokedAt, "revoke_reason": nullable(next.RevokeReason),
+		"sessions": encodeSessions(next.Sessions), "ceus_awarded": next.CEUsAwarded, "revoked_at": revokedAt, "revoke_reason": nullable(next.RevokeReason),
 		"version": next.Version, "updated_at": now, "updated_by": actor,
 	})
 	if res.Error != nil {
@@ -258,18 +314,7 @@ func (s *Store) changeAttendance(tx *gorm.DB, a, next recert.Attendance, action,
 	if res.RowsAffected == 0 {
 		return recert.Attendance{}, recert.Errorf(recert.ECONFLICT, "attendance %s was changed meanwhile; try again", a.ID)
 	}
-	if sessions {
-		if err := tx.Where("attendance_id = ?", a.ID).Delete(&attendanceSessionRow{}).Error; err != nil {
-			return recert.Attendance{}, TranslateError(err, "attended sessions")
-		}
-		if err := insertAll(tx, attendanceSessionRows(next), "an attended session"); err != nil {
-			return recert.Attendance{}, err
-		}
-	}
-	h, err := historyEntry(&a, next, action, reason, actor, now)
-	if err != nil {
-		return recert.Attendance{}, err
-	}
+	h := historyEntry(&a, next, action, reason, actor, now)
 	h.Source = &source
 	return next, TranslateError(tx.Create(&h).Error, "attendance history")
 }
@@ -318,20 +363,49 @@ type sessionState struct {
 	CEUs      recert.Units `json:"ceus"`
 }
 
-func encodeState(a recert.Attendance) (string, error) {
-	st := attendanceState{
-		ID: a.ID, EventID: a.EventID, MemberID: a.MemberID, Sessions: make([]sessionState, len(a.Sessions)),
-		CEUsAwarded: a.CEUsAwarded, Revoked: a.Revoked, RevokeReason: a.RevokeReason, Version: a.Version,
-		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, UpdatedAt: a.UpdatedAt, UpdatedBy: a.UpdatedBy,
+// encodeState writes the JSON of attendanceState by hand, field by field as encoding/json
+// would: a roster records thousands, and reflection made most of its allocations.
+func encodeState(a recert.Attendance) string {
+	var b strings.Builder
+	b.Grow(384 + 64*len(a.Sessions))
+	field := func(name string, value string) {
+		b.WriteString(name)
+		writeJSONString(&b, value)
 	}
-	for i, s := range a.Sessions {
-		st.Sessions[i] = sessionState(s)
+	field(`{"id":`, a.ID)
+	field(`,"event_id":`, a.EventID)
+	field(`,"member_id":`, a.MemberID)
+	b.WriteString(`,"sessions":`)
+	writeSessions(&b, a.Sessions, writeUnits)
+	b.WriteString(`,"ceus_awarded":`)
+	writeUnits(&b, a.CEUsAwarded)
+	b.WriteString(`,"revoked":` + strconv.FormatBool(a.Revoked))
+	if a.RevokeReason != "" {
+		field(`,"revoke_reason":`, a.RevokeReason)
 	}
-	b, err := json.Marshal(st)
-	if err != nil {
-		return "", recert.Wrap(err, recert.EINTERNAL, "cannot record the attendance history")
-	}
-	return string(b), nil
+	b.WriteString(`,"version":`)
+	writeInt(&b, int64(a.Version))
+	b.WriteString(`,"created_at":`)
+	writeTime(&b, a.CreatedAt)
+	field(`,"created_by":`, a.CreatedBy)
+	b.WriteString(`,"updated_at":`)
+	writeTime(&b, a.UpdatedAt)
+	field(`,"updated_by":`, a.UpdatedBy)
+	b.WriteByte('}')
+	return b.String()
+}
+
+func writeUnits(b *strings.Builder, u recert.Units) {
+	b.WriteByte('"')
+	b.WriteString(u.String())
+	b.WriteByte('"')
+}
+
+func writeTime(b *strings.Builder, t time.Time) {
+	var buf [64]byte
+	b.WriteByte('"')
+	b.Write(t.AppendFormat(buf[:0], time.RFC3339Nano))
+	b.WriteByte('"')
 }
 
 func decodeState(s string) (recert.Attendance, error) {
@@ -351,20 +425,14 @@ func decodeState(s string) (recert.Attendance, error) {
 }
 
 // historyEntry records the change from before (nil when created) to after.
-func historyEntry(before *recert.Attendance, after recert.Attendance, action, reason, actor string, at time.Time) (historyRow, error) {
-	h := historyRow{ID: recert.NewID(recert.PrefixChange), AttendanceID: &after.ID, At: at, Actor: actor, Action: action, Reason: nullable(reason)}
-	var err error
-	if h.AfterState, err = encodeState(after); err != nil {
-		return h, err
-	}
+func historyEntry(before *recert.Attendance, after recert.Attendance, action, reason, actor string, at time.Time) historyRow {
+	h := historyRow{ID: recert.NewID(recert.PrefixChange), AttendanceID: &after.ID, At: at, Actor: actor, Action: action,
+		Reason: nullable(reason), AfterState: encodeState(after)}
 	if before != nil {
-		b, err := encodeState(*before)
-		if err != nil {
-			return h, err
-		}
+		b := encodeState(*before)
 		h.BeforeState = &b
 	}
-	return h, nil
+	return h
 }
 
 func (r historyRow) change() (recert.AttendanceChange, error) {

@@ -66,10 +66,7 @@ func (s *Store) noteAttendance(tx *gorm.DB, attendanceID, action, reason, actor 
 	if err != nil {
 		return err
 	}
-	h, err := historyEntry(&a, a, action, reason, actor, at)
-	if err != nil {
-		return err
-	}
+	h := historyEntry(&a, a, action, reason, actor, at)
 	source := recert.SourceNote
 	if action == "dispute_accepted" || action == "dispute_rejected" {
 		source = recert.SourceDispute // a decision a re-posted roster keeps

@@ -54,7 +54,7 @@ func TranslateError(err error, what string) error {
 		switch lite.ExtendedCode() {
 		case sqlite3.CONSTRAINT_UNIQUE, sqlite3.CONSTRAINT_PRIMARYKEY:
 			return recert.Wrap(err, recert.ECONFLICT, what+" already exists")
-		case sqlite3.CONSTRAINT_FOREIGNKEY:
+		case sqlite3.CONSTRAINT_FOREIGNKEY, sqlite3.CONSTRAINT_TRIGGER: // the triggers keep attended sessions' references
 			return recert.Wrap(err, recert.ECONFLICT, what+" refers to, or is referred to by, another object")
 		case sqlite3.CONSTRAINT_CHECK, sqlite3.CONSTRAINT_NOTNULL:
 			return recert.Wrap(err, recert.EINVALID, what+" breaks a rule of the data")

@@ -309,7 +309,7 @@ func bumpEvent(tx *gorm.DB, e recert.Event, was int) error {
 // syncSessions makes the stored sessions of the event match next. Sessions that go are
 // deleted first, so a new session may take a code one of them had.
 func syncSessions(tx *gorm.DB, eventID string, old, next []recert.Session) error {
-	attended, err := attendedSessions(tx, old)
+	attended, err := attendedSessions(tx, eventID, old)
 	if err != nil {
 		return err
 	}
@@ -379,7 +379,7 @@ func saveSession(tx *gorm.DB, eventID string, pos int, ses recert.Session, old m
 
 // attendedSessions returns which of the sessions have attendance, revoked or not: revoked
 // attendance is kept as a record and still refers to its sessions.
-func attendedSessions(tx *gorm.DB, sessions []recert.Session) (map[string]bool, error) {
+func attendedSessions(tx *gorm.DB, eventID string, sessions []recert.Session) (map[string]bool, error) {
 	out := map[string]bool{}
 	if len(sessions) == 0 {
 		return out, nil
@@ -389,7 +389,8 @@ func attendedSessions(tx *gorm.DB, sessions []recert.Session) (map[string]bool, 
 		ids[i] = ses.ID
 	}
 	var found []string
-	err := tx.Model(&attendanceSessionRow{}).Distinct("session_id").Where("session_id IN ?", ids).Pluck("session_id", &found).Error
+	err := tx.Table("attendance_sessions").Distinct("session_id").Where("event_id = ? AND session_id IN ?", eventID, ids).
+		Pluck("session_id", &found).Error
 	if err != nil {
 		return nil, TranslateError(err, "attendance")
 	}

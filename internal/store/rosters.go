@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,32 +59,64 @@ func (s *Store) LockEvent(ctx context.Context, id string) (recert.Event, error) 
 }
 
 // FindMembers returns the members having any of the ABCP IDs, emails (compared lowercased:
-// members.email is stored as given) or ids, in batches.
+// members.email is stored as given) or ids: on PostgreSQL in one statement per kind of key,
+// the keys in one array; on SQLite in batches.
 func (s *Store) FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]ledger.MemberRef, error) {
 	var out []ledger.MemberRef
 	seen := map[string]bool{}
-	find := func(where string, keys []string) error {
+	add := func(ms []memberRow) {
+		for _, m := range ms {
+			if !seen[m.ID] {
+				seen[m.ID] = true
+				out = append(out, ledger.MemberRef{ID: m.ID, Name: m.Name, ABCPID: deref(m.AbcpID), Email: deref(m.Email)})
+			}
+		}
+	}
+	find := func(column string, keys []string) error {
+		if len(keys) == 0 {
+			return nil
+		}
+		if s.engine == Postgres {
+			ms, err := s.membersWhereAny(ctx, column, keys)
+			add(ms)
+			return err
+		}
 		for chunk := range slices.Chunk(keys, batchSize) {
 			var ms []memberRow
-			if err := s.conn(ctx).Select("id, name, email, abcp_id").Where(where, chunk).Order("id").Find(&ms).Error; err != nil {
+			if err := s.conn(ctx).Select("id, name, email, abcp_id").Where(column+" IN ?", chunk).Order("id").Find(&ms).Error; err != nil {
 				return TranslateError(err, "members")
 			}
-			for _, m := range ms {
-				if !seen[m.ID] {
-					seen[m.ID] = true
-					out = append(out, ledger.MemberRef{ID: m.ID, Name: m.Name, ABCPID: deref(m.AbcpID), Email: deref(m.Email)})
-				}
-			}
+			add(ms)
 		}
 		return nil
 	}
-	if err := find("abcp_id IN ?", abcpIDs); err != nil {
+	if err := find("abcp_id", abcpIDs); err != nil {
 		return nil, err
 	}
-	if err := find("LOWER(email) IN ?", emails); err != nil {
+	if err := find("LOWER(email)", emails); err != nil {
 		return nil, err
 	}
-	return out, find("id IN ?", ids)
+	return out, find("id", ids)
+}
+
+// membersWhereAny reads the members whose column is any of keys, passed to PostgreSQL as
+// one text array (pgx encodes a []string so; gorm would expand it into one parameter each).
+func (s *Store) membersWhereAny(ctx context.Context, column string, keys []string) ([]memberRow, error) {
+	rows, err := s.conn(ctx).Statement.ConnPool.QueryContext(ctx,
+		"SELECT id, name, email, abcp_id FROM members WHERE "+column+" = ANY($1) ORDER BY id", keys)
+	if err != nil {
+		return nil, TranslateError(err, "members")
+	}
+	defer rows.Close()
+	var out []memberRow
+	for rows.Next() {
+		var m memberRow
+		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID); err != nil {
+			return nil, TranslateError(err, "members")
+		}
+		out = append(out, m)
+	}
+	return out, TranslateError(rows.Err(), "members")
 }
 
 // RelatedMembers returns which of the members are related to any of the organizations.
@@ -153,16 +186,35 @@ func later(a, b lastChangeRow) bool {
 	return a.At.After(b.At)
 }
 
+// stateVersion reads the version of a history state without decoding it: a roster compares
+// the history of every attendance at its event. The key "version" is found by its quoted
+// name, which a string value cannot hold unescaped; sessions have no version.
 func stateVersion(state string) int {
-	a, err := decodeState(state)
-	if err != nil {
+	i := strings.Index(state, `"version":`)
+	if i < 0 {
 		return 0
 	}
-	return a.Version
+	rest := state[i+len(`"version":`):]
+	end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(rest)
+	}
+	v, _ := strconv.Atoi(rest[:end])
+	return v
 }
 
-// WriteRoster writes in batches, parents first: the posting, members, attendance, then
-// sessions and history.
+// The columns a roster writes, in the order of the values below.
+var (
+	memberColumns = []string{"id", "name", "email", "abcp_id", "status", "version",
+		"created_at", "created_by", "updated_at", "updated_by", "search_text"}
+	attendanceColumns = []string{"id", "event_id", "member_id", "sessions", "ceus_awarded", "revoked_at", "revoke_reason", "version",
+		"created_at", "created_by", "updated_at", "updated_by"}
+	historyColumns = []string{"id", "attendance_id", "at", "actor", "action", "reason", "before_state", "after_state",
+		"posting_id", "source"}
+)
+
+// WriteRoster writes, parents first, the posting, the new members, attendance and history:
+// new rows in bulk (insertRows), changed attendance by an upsert on its id.
 func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 	tx := s.conn(ctx)
 	var postingID *string
@@ -175,62 +227,101 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 			return TranslateError(err, "roster posting")
 		}
 	}
-	members := make([]memberRow, len(w.NewMembers))
+	// Values every row shares are boxed once.
+	at, actor, active, one := any(w.At), any(w.Actor), any("active"), any(1)
+	members := make([][]any, len(w.NewMembers))
 	for i, m := range w.NewMembers {
-		members[i] = memberRow{ID: m.ID, Name: m.Name, Email: nullable(m.Email), AbcpID: nullable(m.ABCPID), Status: "active",
-			Version: 1, CreatedAt: w.At, CreatedBy: w.Actor, UpdatedAt: w.At, UpdatedBy: w.Actor, SearchText: searchText(m.Name, m.Email, m.ABCPID)}
+		members[i] = []any{m.ID, m.Name, nullable(m.Email), nullable(m.ABCPID), active, one,
+			at, actor, at, actor, searchText(m.Name, m.Email, m.ABCPID)}
 	}
-	if err := insertAll(tx.Omit("Claimed"), members, "a member with this email or ABCP ID"); err != nil {
+	if err := s.insertRows(ctx, "members", memberColumns, members, "a member with this email or ABCP ID"); err != nil {
 		return err
 	}
-	var created, updated []attendanceRow
-	var sessions []attendanceSessionRow
-	var history []historyRow
-	add := func(before *recert.Attendance, after recert.Attendance, action, source string) error {
+	created := make([][]any, len(w.Created))
+	history := make([][]any, 0, len(w.Created)+len(w.Updated))
+	add := func(before *recert.Attendance, after recert.Attendance, action, source string) {
 		reason := w.Reason
 		if source == recert.SourceOverride {
 			reason += ", with override=true over an earlier decision"
 		}
-		h, err := historyEntry(before, after, action, reason, w.Actor, w.At)
-		h.PostingID, h.Source = postingID, &source
-		history = append(history, h)
-		sessions = append(sessions, attendanceSessionRows(after)...)
+		h := historyEntry(before, after, action, reason, w.Actor, w.At)
+		history = append(history, []any{h.ID, h.AttendanceID, at, actor, h.Action, h.Reason, h.BeforeState, h.AfterState,
+			postingID, source})
+	}
+	for i, a := range w.Created {
+		created[i] = []any{a.ID, a.EventID, a.MemberID, encodeSessions(a.Sessions), int64(a.CEUsAwarded), nil, nullable(a.RevokeReason),
+			a.Version, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy}
+		add(nil, a, "created", w.Source)
+	}
+	if err := s.insertRows(ctx, "attendance", attendanceColumns, created, "attendance of this member at this event"); err != nil {
 		return err
 	}
-	for _, a := range w.Created {
-		created = append(created, toAttendanceRow(a, nil))
-		if err := add(nil, a, "created", w.Source); err != nil {
-			return err
-		}
-	}
-	for _, u := range w.Updated {
-		updated = append(updated, toAttendanceRow(u.After, nil))
-		if err := add(&u.Before, u.After, "updated", u.Source); err != nil {
-			return err
-		}
-	}
-	if err := insertAll(tx, created, "attendance of this member at this event"); err != nil {
-		return err
+	updated := make([]attendanceRow, len(w.Updated))
+	for i, u := range w.Updated {
+		updated[i] = toAttendanceRow(u.After, nil)
+		add(&u.Before, u.After, "updated", u.Source)
 	}
 	// An upsert on the id updates many records in one statement on both engines.
 	upsert := clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: clause.AssignmentColumns(
-		[]string{"ceus_awarded", "revoked_at", "revoke_reason", "version", "updated_at", "updated_by"})}
+		[]string{"sessions", "ceus_awarded", "revoked_at", "revoke_reason", "version", "updated_at", "updated_by"})}
 	if err := insertAll(tx.Clauses(upsert), updated, "attendance"); err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(updated, batchSize) {
-		ids := make([]string, len(chunk))
-		for i, a := range chunk {
-			ids[i] = a.ID
+	return s.insertRows(ctx, "history", historyColumns, history, "attendance history")
+}
+
+// insertRows inserts rows of values for columns into table: with COPY on PostgreSQL, else
+// in multi-row INSERTs of batchSize rows sent straight to the driver.
+func (s *Store) insertRows(ctx context.Context, table string, columns []string, rows [][]any, what string) error {
+	if copied, err := s.copyFrom(ctx, table, columns, rows); copied {
+		return TranslateError(err, what)
+	}
+	pool := s.conn(ctx).Statement.ConnPool
+	args := make([]any, 0, min(len(rows), batchSize)*len(columns))
+	var query string // the statement of a full batch, which every batch but the last is
+	for chunk := range slices.Chunk(rows, batchSize) {
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r...)
 		}
-		if err := tx.Where("attendance_id IN ?", ids).Delete(&attendanceSessionRow{}).Error; err != nil {
-			return TranslateError(err, "attended sessions")
+		if query == "" || len(chunk) < batchSize {
+			query = s.insertStatement(table, columns, len(chunk))
+		}
+		if _, err := pool.ExecContext(ctx, query, args...); err != nil {
+			return TranslateError(err, what)
 		}
 	}
-	if err := insertAll(tx, sessions, "credit for this member at this session"); err != nil {
-		return err
+	return nil
+}
+
+// insertStatement is an INSERT of n rows into table's columns.
+func (s *Store) insertStatement(table string, columns []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range columns {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			s.placeholder(&b, i*len(columns)+j+1)
+		}
+		b.WriteByte(')')
 	}
-	return insertAll(tx, history, "attendance history")
+	return b.String()
+}
+
+// placeholder writes the n-th (from 1) parameter of a statement in the engine's syntax.
+func (s *Store) placeholder(b *strings.Builder, n int) {
+	if s.engine == Postgres {
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(n))
+		return
+	}
+	b.WriteByte('?')
 }
 
 // Postings lists the event's roster postings, newest first.
@@ -273,7 +364,7 @@ func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason,
 		for _, a := range as {
 			next := a
 			next.Revoked, next.RevokeReason = true, reason
-			if _, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor, false); err != nil {
+			if _, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor); err != nil {
 				return err
 			}
 		}

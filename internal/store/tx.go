@@ -2,19 +2,60 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
-// txKey carries the transaction a context's store calls run in.
-type txKey struct{}
+// txKey carries the transaction a context's store calls run in; connKey, on PostgreSQL, the
+// connection it runs on.
+type (
+	txKey   struct{}
+	connKey struct{}
+)
 
 // InTx runs fn in one transaction: every store call made with the context fn is given
-// runs in it. Inside another transaction it is a savepoint of that one.
+// runs in it. Inside another transaction it is a savepoint of that one. On PostgreSQL the
+// transaction holds its own connection, which copyFrom reaches for COPY.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
+	run := func(db *gorm.DB, ctx context.Context) error {
+		return db.Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+	}
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || s.engine != Postgres {
+		return run(s.conn(ctx), ctx)
+	}
+	return s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
+		if c, ok := db.Statement.ConnPool.(*sql.Conn); ok {
+			ctx = context.WithValue(ctx, connKey{}, c)
+		}
+		return run(db, ctx)
 	})
+}
+
+// copyFrom writes rows into table's columns with COPY, in the context's transaction; false
+// when that is not possible (SQLite, or a transaction begun otherwise than by InTx).
+func (s *Store) copyFrom(ctx context.Context, table string, columns []string, rows [][]any) (bool, error) {
+	c, ok := ctx.Value(connKey{}).(*sql.Conn)
+	if !ok {
+		return false, nil
+	}
+	if len(rows) == 0 {
+		return true, nil
+	}
+	err := c.Raw(func(driverConn any) error {
+		pc, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: a %T is not a pgx connection", table, driverConn)
+		}
+		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+		return err
+	})
+	return true, err
 }
 
 // conn is the connection for ctx: its transaction when there is one, else the pool.
