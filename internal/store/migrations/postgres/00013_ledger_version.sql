@@ -1,5 +1,5 @@
 -- Each member's ledger version: a number that changes with anything their progress reads —
--- their record (attendance and its sessions, activities, clinical entries, leave, licences),
+-- their record (attendance with its sessions, activities, clinical entries, leave, licences),
 -- their member row, and the events, sessions and organizations their credits come from.
 -- Triggers keep it, so no write path can forget it; progress answers are cached by it.
 -- Statement-level triggers with transition tables bump each member once per statement,
@@ -66,9 +66,6 @@ CREATE TRIGGER members_ledger BEFORE UPDATE ON members FOR EACH ROW EXECUTE FUNC
 CREATE TRIGGER attendance_ledger_ins AFTER INSERT ON attendance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
 CREATE TRIGGER attendance_ledger_upd AFTER UPDATE ON attendance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
 CREATE TRIGGER attendance_ledger_del AFTER DELETE ON attendance REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
-CREATE TRIGGER attendance_sessions_ledger_ins AFTER INSERT ON attendance_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
-CREATE TRIGGER attendance_sessions_ledger_upd AFTER UPDATE ON attendance_sessions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
-CREATE TRIGGER attendance_sessions_ledger_del AFTER DELETE ON attendance_sessions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
 CREATE TRIGGER activities_ledger_ins AFTER INSERT ON activities REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
 CREATE TRIGGER activities_ledger_upd AFTER UPDATE ON activities REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
 CREATE TRIGGER activities_ledger_del AFTER DELETE ON activities REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
@@ -89,9 +86,6 @@ CREATE TRIGGER organizations_ledger_upd AFTER UPDATE ON organizations REFERENCIN
 DROP TRIGGER attendance_ledger_ins ON attendance;
 DROP TRIGGER attendance_ledger_upd ON attendance;
 DROP TRIGGER attendance_ledger_del ON attendance;
-DROP TRIGGER attendance_sessions_ledger_ins ON attendance_sessions;
-DROP TRIGGER attendance_sessions_ledger_upd ON attendance_sessions;
-DROP TRIGGER attendance_sessions_ledger_del ON attendance_sessions;
 DROP TRIGGER activities_ledger_ins ON activities;
 DROP TRIGGER activities_ledger_upd ON activities;
 DROP TRIGGER activities_ledger_del ON activities;

@@ -1,5 +1,5 @@
 -- Each member's ledger version: a number that changes with anything their progress reads —
--- their record (attendance and its sessions, activities, clinical entries, leave, licences),
+-- their record (attendance with its sessions, activities, clinical entries, leave, licences),
 -- their member row, and the events, sessions and organizations their credits come from.
 -- Triggers keep it, so no write path can forget it; progress answers are cached by it.
 -- +goose Up
@@ -26,24 +26,6 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER attendance_ledger_del AFTER DELETE ON attendance
-BEGIN
-    UPDATE members SET ledger_version = ledger_version + 1 WHERE id = OLD.member_id;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER attendance_sessions_ledger_ins AFTER INSERT ON attendance_sessions
-BEGIN
-    UPDATE members SET ledger_version = ledger_version + 1 WHERE id = NEW.member_id;
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER attendance_sessions_ledger_upd AFTER UPDATE ON attendance_sessions
-BEGIN
-    UPDATE members SET ledger_version = ledger_version + 1 WHERE id IN (OLD.member_id, NEW.member_id);
-END;
--- +goose StatementEnd
--- +goose StatementBegin
-CREATE TRIGGER attendance_sessions_ledger_del AFTER DELETE ON attendance_sessions
 BEGIN
     UPDATE members SET ledger_version = ledger_version + 1 WHERE id = OLD.member_id;
 END;
@@ -144,9 +126,6 @@ DROP TRIGGER members_ledger;
 DROP TRIGGER attendance_ledger_ins;
 DROP TRIGGER attendance_ledger_upd;
 DROP TRIGGER attendance_ledger_del;
-DROP TRIGGER attendance_sessions_ledger_ins;
-DROP TRIGGER attendance_sessions_ledger_upd;
-DROP TRIGGER attendance_sessions_ledger_del;
 DROP TRIGGER activities_ledger_ins;
 DROP TRIGGER activities_ledger_upd;
 DROP TRIGGER activities_ledger_del;
