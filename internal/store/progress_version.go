@@ -11,7 +11,7 @@ import (
 
 // ProgressVersion reads, in one statement, what a member's progress depends on besides the
 // date and the question: the member's ledger version, which triggers bump on any write their
-// progress reads (migration 00013), and the number of program versions (only ever added).
+// progress reads (member_ledger, migration 00013), and the number of program versions (only ever added).
 func (s *Store) ProgressVersion(ctx context.Context, memberID string) (ledger.Version, error) {
 	v, _, err := s.ProgressVersionFor(ctx, memberID, nil)
 	return v, err
@@ -25,14 +25,15 @@ func (s *Store) ProgressVersionFor(ctx context.Context, memberID string, orgIDs 
 		LedgerVersion, Programs int64
 		Related                 bool
 	}
-	query, args := `SELECT m.ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `, []any{}
+	query, args := `SELECT COALESCE(l.version, 0) AS ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `, []any{}
 	if orgIDs == nil {
 		query += `TRUE AS related`
 	} else {
 		ids := slices.Concat(orgIDs, []string{""}) // never an empty IN list
 		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{ids, ids}
 	}
-	res := s.conn(ctx).Raw(query+` FROM members m WHERE m.id = ?`, append(args, memberID)...).Scan(&row)
+	res := s.conn(ctx).Raw(query+` FROM members m LEFT JOIN member_ledger l ON l.member_id = m.id WHERE m.id = ?`,
+		append(args, memberID)...).Scan(&row)
 	if res.Error != nil {
 		return ledger.Version{}, false, TranslateError(res.Error, "member "+memberID)
 	}

@@ -1,68 +1,73 @@
--- Each member's ledger version: a number that changes with anything their progress reads —
--- their record (attendance with its sessions, activities, clinical entries, leave, licences),
--- their member row, and the events, sessions and organizations their credits come from.
--- Triggers keep it, so no write path can forget it; progress answers are cached by it.
+-- Each member's ledger version, in member_ledger: a number that changes with anything their
+-- progress reads — their record (attendance with its sessions, activities, clinical entries,
+-- leave, licences), their member row, and the events, sessions and organizations their credits
+-- come from. Triggers keep it, so no write path can forget it; progress answers are cached by
+-- it. A member without a row is at version 0. The table is narrow and apart from members, so
+-- a roster's bumps write small rows rather than rewrite wide member rows and their indexes.
 -- Statement-level triggers with transition tables bump each member once per statement,
--- however many of their rows a roster writes; they lock the members in id order, so two
--- rosters that share members queue rather than deadlock.
+-- however many of their rows a roster writes, in member order, so that two rosters sharing
+-- members queue rather than deadlock.
 -- +goose Up
-ALTER TABLE members ADD COLUMN ledger_version bigint NOT NULL DEFAULT 0;
+CREATE TABLE member_ledger (
+    member_id text PRIMARY KEY,
+    version   bigint NOT NULL
+);
 
 -- +goose StatementBegin
 CREATE FUNCTION ledger_bump_new() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE members m SET ledger_version = m.ledger_version + 1
-      FROM (SELECT id FROM members WHERE id IN (SELECT member_id FROM new_rows) ORDER BY id FOR NO KEY UPDATE) l
-     WHERE m.id = l.id;
+    INSERT INTO member_ledger (member_id, version)
+    SELECT DISTINCT member_id, 1 FROM (SELECT member_id FROM new_rows) changed ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET version = member_ledger.version + 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION ledger_bump_old() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE members m SET ledger_version = m.ledger_version + 1
-      FROM (SELECT id FROM members WHERE id IN (SELECT member_id FROM old_rows) ORDER BY id FOR NO KEY UPDATE) l
-     WHERE m.id = l.id;
+    INSERT INTO member_ledger (member_id, version)
+    SELECT DISTINCT member_id, 1 FROM (SELECT member_id FROM old_rows) changed ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET version = member_ledger.version + 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION ledger_bump_event() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE members m SET ledger_version = m.ledger_version + 1
-      FROM (SELECT id FROM members WHERE id IN (SELECT a.member_id FROM attendance a JOIN new_rows n ON n.id = a.event_id) ORDER BY id FOR NO KEY UPDATE) l
-     WHERE m.id = l.id;
+    INSERT INTO member_ledger (member_id, version)
+    SELECT DISTINCT member_id, 1 FROM (SELECT a.member_id FROM attendance a JOIN new_rows n ON n.id = a.event_id) changed ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET version = member_ledger.version + 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION ledger_bump_session() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE members m SET ledger_version = m.ledger_version + 1
-      FROM (SELECT id FROM members WHERE id IN (SELECT a.member_id FROM attendance a JOIN new_rows n ON n.event_id = a.event_id) ORDER BY id FOR NO KEY UPDATE) l
-     WHERE m.id = l.id;
+    INSERT INTO member_ledger (member_id, version)
+    SELECT DISTINCT member_id, 1 FROM (SELECT a.member_id FROM attendance a JOIN new_rows n ON n.event_id = a.event_id) changed ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET version = member_ledger.version + 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION ledger_bump_organization() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE members m SET ledger_version = m.ledger_version + 1
-      FROM (SELECT id FROM members WHERE id IN (SELECT a.member_id FROM attendance a JOIN events e ON e.id = a.event_id JOIN new_rows n ON n.id = e.organization_id) ORDER BY id FOR NO KEY UPDATE) l
-     WHERE m.id = l.id;
+    INSERT INTO member_ledger (member_id, version)
+    SELECT DISTINCT member_id, 1 FROM (SELECT a.member_id FROM attendance a JOIN events e ON e.id = a.event_id JOIN new_rows n ON n.id = e.organization_id) changed ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET version = member_ledger.version + 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE FUNCTION ledger_bump_member() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.ledger_version = OLD.ledger_version THEN
-        NEW.ledger_version := OLD.ledger_version + 1;
-    END IF;
-    RETURN NEW;
+    INSERT INTO member_ledger (member_id, version)
+    SELECT DISTINCT member_id, 1 FROM (SELECT id AS member_id FROM new_rows) changed ORDER BY member_id
+    ON CONFLICT (member_id) DO UPDATE SET version = member_ledger.version + 1;
+    RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER members_ledger BEFORE UPDATE ON members FOR EACH ROW EXECUTE FUNCTION ledger_bump_member();
+CREATE TRIGGER members_ledger_upd AFTER UPDATE ON members REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_member();
 CREATE TRIGGER attendance_ledger_ins AFTER INSERT ON attendance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
 CREATE TRIGGER attendance_ledger_upd AFTER UPDATE ON attendance REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_new();
 CREATE TRIGGER attendance_ledger_del AFTER DELETE ON attendance REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ledger_bump_old();
@@ -101,6 +106,6 @@ DROP TRIGGER member_licenses_ledger_del ON member_licenses;
 DROP TRIGGER events_ledger_upd ON events;
 DROP TRIGGER sessions_ledger_upd ON sessions;
 DROP TRIGGER organizations_ledger_upd ON organizations;
-DROP TRIGGER members_ledger ON members;
+DROP TRIGGER members_ledger_upd ON members;
 DROP FUNCTION ledger_bump_new, ledger_bump_old, ledger_bump_event, ledger_bump_session, ledger_bump_organization, ledger_bump_member;
-ALTER TABLE members DROP COLUMN ledger_version;
+DROP TABLE member_ledger;
