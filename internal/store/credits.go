@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -83,14 +84,9 @@ WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0`
 func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error) {
 	q1, args1 := creditFilter(sessionCreditsSQL, "s.date", "COALESCE(s.category, e.category)", f)
 	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
-	var rows []creditRow
-	err := s.conn(ctx).Raw(q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...).Scan(&rows).Error
+	out, err := s.scanCredits(ctx, q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...)
 	if err != nil {
 		return nil, TranslateError(err, "credits")
-	}
-	out := make([]recert.Credit, len(rows))
-	for i, r := range rows {
-		out[i] = r.credit()
 	}
 	// Sorted here rather than in SQL: PostgreSQL's collation and SQLite's byte order could
 	// order ids differently, and the ledger must read the same on both.
@@ -98,6 +94,34 @@ func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Cr
 		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// scanCredits runs a credits query and reads its rows by position: a member's ledger can hold
+// thousands of credits, and reading them by reflection cost more than the query.
+func (s *Store) scanCredits(ctx context.Context, query string, args ...any) ([]recert.Credit, error) {
+	rows, err := s.conn(ctx).Raw(query, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []recert.Credit{}
+	var r creditRow
+	var category, format, sessionID, sessionTitle, topics, approvalRef, eventApprovers, sessionApprovers sql.NullString
+	for rows.Next() {
+		err := rows.Scan(&r.AttendanceID, &r.MemberID, &r.Date, &category, &r.CEUs, &r.EventID, &r.EventTitle, &format,
+			&sessionID, &sessionTitle, &topics, &r.OrganizationID, &r.OrganizationName, &approvalRef, &eventApprovers, &sessionApprovers)
+		if err != nil {
+			return nil, err
+		}
+		r.Category, r.Format, r.SessionID, r.SessionTitle = category.String, format.String, sessionID.String, sessionTitle.String
+		r.Topics, r.EventApprovers, r.SessionApprovers = topics.String, eventApprovers.String, sessionApprovers.String
+		r.ApprovalRef = nil
+		if approvalRef.Valid {
+			r.ApprovalRef = &approvalRef.String
+		}
+		out = append(out, r.credit())
+	}
+	return out, rows.Err()
 }
 
 // creditFilter appends f's conditions to one branch of the credits query; dateColumn is that
