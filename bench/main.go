@@ -71,7 +71,8 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	log.Printf("seeded %d members, %d events, %d attendance rows in %s", c.members, c.events, c.events*c.perEvent, time.Since(t0).Round(time.Second))
-	// A registry in steady state has planner statistics; right after a bulk seed it has none.
+	// A registry in steady state is vacuumed and has planner statistics; right after a bulk
+	// seed (seconds of COPY) it has neither, and autovacuum would run during the first phase.
 	if err := analyze(ctx, dbURL); err != nil {
 		return err
 	}

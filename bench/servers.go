@@ -167,13 +167,13 @@ func waitReady(ctx context.Context, u string) error {
 	return errors.New("not ready after 60 s")
 }
 
-// analyze updates PostgreSQL's planner statistics of the database.
+// analyze vacuums the database and updates its planner statistics.
 func analyze(ctx context.Context, dbURL string) error {
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "ANALYZE")
+	_, err = conn.Exec(ctx, "VACUUM ANALYZE")
 	return err
 }
