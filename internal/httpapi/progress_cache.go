@@ -13,7 +13,6 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/recert-dev/recert/internal/ledger"
-	"github.com/recert-dev/recert/internal/recert"
 )
 
 // progressCache keeps rendered progress answers by everything they depend on: the member,
@@ -90,7 +89,7 @@ func question(scope []string, q progressQuery, now time.Time) string {
 
 // cachedProgress answers from the cache or evaluates, renders and keeps the answer.
 func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
-	scope, err := progressScope(principalFrom(ctx), memberID)
+	scope, err := memberSight(principalFrom(ctx), memberID)
 	if err != nil {
 		return rawResponse{}, err
 	}
@@ -115,21 +114,6 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 	}
 	s.progressCache.add(key, buf.Bytes())
 	return rawResponse{Status: http.StatusOK, Body: buf.Bytes()}, nil
-}
-
-// progressScope is memberScope without the statement: the organizations whose credits the
-// caller sees (nil: all), to be checked for relation with the version (ProgressVersionFor).
-func progressScope(p recert.Principal, memberID string) ([]string, error) {
-	switch {
-	case p.IsAdmin():
-		return nil, nil
-	case p.Role == recert.RoleMember:
-		if p.MemberID != memberID {
-			return nil, notFound("member", memberID)
-		}
-		return nil, nil
-	}
-	return orgScope(p), nil
 }
 
 func (r rawResponse) VisitGetMemberProgressResponse(w http.ResponseWriter) error { return r.write(w) }
