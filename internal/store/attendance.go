@@ -280,11 +280,11 @@ func reasonRequired() error {
 // lockAttendance locks the attendance's event row, as a roster does, so that a correction
 // and a roster for the same event never interleave, then reads the attendance and event.
 func (s *Store) lockAttendance(tx *gorm.DB, id string) (recert.Attendance, recert.Event, error) {
-	res := tx.Exec("UPDATE events SET status = status WHERE id = (SELECT event_id FROM attendance WHERE id = ?)", id)
-	if res.Error != nil {
-		return recert.Attendance{}, recert.Event{}, TranslateError(res.Error, "event")
+	found, err := s.lockEventRow(tx, "id = (SELECT event_id FROM attendance WHERE id = ?)", id)
+	if err != nil {
+		return recert.Attendance{}, recert.Event{}, err
 	}
-	if res.RowsAffected == 0 {
+	if !found {
 		return recert.Attendance{}, recert.Event{}, recert.Errorf(recert.ENOTFOUND, "attendance %s not found", id)
 	}
 	as, err := loadAttendance(tx, tx.Where("id = ?", id))

@@ -120,3 +120,34 @@ func TestLedgerVersionFollowsEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerVersionOfOtherAttendees checks that a roster or a correction at an event leaves
+// the ledger version of the event's other attendees alone: locking the event must not count
+// as changing it.
+func TestLedgerVersionOfOtherAttendees(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		bob, err := st.CreateMember(ctx, recert.Member{Name: "Bob Bystander", ABCPID: "100002"}, "", "usr_admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := post(t, st, f.event.ID, []recert.RosterRow{{ABCPID: "100002"}}, ledger.RosterInput{}); err != nil {
+			t.Fatal(err)
+		}
+		before, err := st.ProgressVersion(ctx, bob.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := post(t, st, f.event.ID, []recert.RosterRow{{ABCPID: "100001"}}, ledger.RosterInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CorrectAttendance(ctx, res.Rows[0].AttendanceID, []string{f.s1.ID}, nil, "left early", recert.SourceCorrection, "usr_org"); err != nil {
+			t.Fatal(err)
+		}
+		if after, err := st.ProgressVersion(ctx, bob.ID); err != nil || after != before {
+			t.Errorf("Bob's version went from %+v to %+v (%v) when Jane was posted and corrected", before, after, err)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -48,14 +49,31 @@ func (r postingRow) posting() recert.RosterPosting {
 // so PostgreSQL reads its current state).
 func (s *Store) LockEvent(ctx context.Context, id string) (recert.Event, error) {
 	tx := s.conn(ctx)
-	res := tx.Exec("UPDATE events SET status = status WHERE id = ?", id)
-	if res.Error != nil {
-		return recert.Event{}, TranslateError(res.Error, "event")
+	found, err := s.lockEventRow(tx, "id = ?", id)
+	if err != nil {
+		return recert.Event{}, err
 	}
-	if res.RowsAffected == 0 {
+	if !found {
 		return recert.Event{}, recert.Errorf(recert.ENOTFOUND, "event %s not found", id)
 	}
 	return s.eventTx(tx, id)
+}
+
+// lockEventRow locks the event row matching where until the transaction ends, and says
+// whether there is one. On PostgreSQL it is SELECT ... FOR UPDATE; an SQLite transaction
+// holds the database's write lock from its start, so there it only looks. It does not
+// update the row: an update would fire the ledger triggers and bump the version of every
+// member credited at the event, as if the event had changed.
+func (s *Store) lockEventRow(tx *gorm.DB, where string, args ...any) (bool, error) {
+	q := "SELECT id FROM events WHERE " + where
+	if s.engine == Postgres {
+		q += " FOR UPDATE"
+	}
+	var ids []string
+	if err := tx.Raw(q, args...).Scan(&ids).Error; err != nil {
+		return false, TranslateError(err, "event")
+	}
+	return len(ids) > 0, nil
 }
 
 // FindMembers returns the members having any of the ABCP IDs, emails (compared lowercased:
