@@ -114,20 +114,27 @@ var webhookKinds = map[string]bool{
 }
 
 // Notify queues the webhook events among the notices, and the look for progress changes
-// they may have caused, in the transaction of ctx.
+// they may have caused, in the transaction of ctx. A roster's event names its posting, not
+// its members (a roster of 10,000 would carry them all); the look for progress changes is
+// queued only while someone subscribes to them.
 func (d *Deliverer) Notify(ctx context.Context, notices ...ledger.Notice) error {
 	for _, n := range notices {
 		if !webhookKinds[n.Type] {
 			continue
 		}
+		n.MemberIDs = nil
 		if err := d.jobs.Enqueue(ctx, EventArgs{Notice: n}, nil); err != nil {
 			return err
 		}
 	}
-	if members := membersOf(notices); len(members) > 0 && d.standing != nil && d.progress != nil {
-		return d.jobs.Enqueue(ctx, ProgressArgs{MemberIDs: members}, nil)
+	members := membersOf(notices)
+	if len(members) == 0 || d.standing == nil || d.progress == nil {
+		return nil
 	}
-	return nil
+	if subs, err := d.progress.WebhooksFor(ctx, progressChanged); err != nil || len(subs) == 0 {
+		return err
+	}
+	return d.jobs.Enqueue(ctx, ProgressArgs{MemberIDs: members}, nil)
 }
 
 // Redeliver sends a delivery again, with the same webhook-id.
