@@ -182,7 +182,7 @@ func runGrowth(ctx context.Context, s *server, w *world, most int) ([]growthPoin
 		events[i] = id
 	}
 	var points []growthPoint
-	sizes := slices.DeleteFunc([]int{10, 100, 1000, 5000}, func(n int) bool { return n > most })
+	sizes := slices.DeleteFunc([]int{10, growthBase, 100, 1000, 5000}, func(n int) bool { return n > most })
 	for k, n := range sizes {
 		member, err := memberWithCredits(ctx, s, w, events, 890000+k, n)
 		if err != nil {
