@@ -108,7 +108,7 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	cfg, err := config.Load(func(k string) string {
 		return map[string]string{"RECERT_DATABASE_URL": "postgres://recert:s3cret@db:5432/recert?password=other",
 			"RECERT_DATABASE_READ_URL": "postgres://recert:s3cret@replica:5432/recert",
-			"RECERT_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
+			"RECERT_SIGNING_KEY":       "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
