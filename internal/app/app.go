@@ -114,6 +114,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err := migrate(ctx, st, log); err != nil {
 			return err
 		}
+		// After the migrations, which run on the primary alone.
+		if cfg.DatabaseReadURL != "" {
+			if err := st.UseReadReplica(cfg.DatabaseReadURL, log); err != nil {
+				return err
+			}
+		}
 		srv, err := NewServer(ctx, cfg, st, log)
 		if err != nil {
 			return err

@@ -87,6 +87,9 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		Metrics:            prometheus.NewRegistry(),
 		RequestTimeout:     cfg.RequestTimeout,
 	}
+	if st.HasReadReplica() {
+		o.Replica = st
+	}
 	for _, opt := range opts {
 		opt(&o)
 	}

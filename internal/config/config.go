@@ -19,6 +19,8 @@ type Config struct {
 	ListenAddr string
 	// DatabaseURL selects PostgreSQL when set (postgres://…); empty means the embedded SQLite.
 	DatabaseURL string
+	// DatabaseReadURL, with DatabaseURL, is a PostgreSQL read replica that answers reads.
+	DatabaseReadURL string
 	// DataDir holds the embedded SQLite database.
 	DataDir string
 	// LogLevel is debug, info, warn or error.
@@ -76,6 +78,7 @@ type Var struct {
 var Vars = []Var{
 	{"RECERT_LISTEN_ADDR", ":8080", "address the HTTP server listens on"},
 	{"RECERT_DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty: embedded SQLite"},
+	{"RECERT_DATABASE_READ_URL", "", "PostgreSQL read replica (streaming standby) of RECERT_DATABASE_URL that answers reads; empty: reads go to the primary"},
 	{"RECERT_DATA_DIR", "./data", "directory of the embedded SQLite database"},
 	{"RECERT_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"RECERT_LOG_FORMAT", "text", "text or json"},
@@ -123,6 +126,14 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.DatabaseURL != "" {
 		if err := checkPostgresURL(c.DatabaseURL); err != nil {
 			bad("RECERT_DATABASE_URL", err)
+		}
+	}
+	c.DatabaseReadURL = get("RECERT_DATABASE_READ_URL")
+	if c.DatabaseReadURL != "" {
+		if c.DatabaseURL == "" {
+			bad("RECERT_DATABASE_READ_URL", errors.New("a read replica needs RECERT_DATABASE_URL (PostgreSQL)"))
+		} else if err := checkPostgresURL(c.DatabaseReadURL); err != nil {
+			bad("RECERT_DATABASE_READ_URL", err)
 		}
 	}
 	c.DataDir = get("RECERT_DATA_DIR")
@@ -229,6 +240,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("listen_addr", c.ListenAddr),
 		slog.String("engine", c.Engine()),
 		slog.String("database_url", Redact(c.DatabaseURL)),
+		slog.String("database_read_url", Redact(c.DatabaseReadURL)),
 		slog.String("data_dir", c.DataDir),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),

@@ -64,6 +64,17 @@ func TestLoad(t *testing.T) {
 				"RECERT_SMTP_URL", "RECERT_JOB_POLL_INTERVAL", "RECERT_WEBHOOK_ALLOW_PRIVATE"},
 		},
 		{
+			name:    "a read replica without PostgreSQL is refused",
+			env:     map[string]string{"RECERT_DATABASE_READ_URL": "postgres://u@replica/recert"},
+			wantErr: []string{"RECERT_DATABASE_READ_URL"},
+		},
+		{
+			name: "a read replica that is not a PostgreSQL URL is refused",
+			env: map[string]string{"RECERT_DATABASE_URL": "postgres://u@db/recert", "RECERT_SIGNING_KEY": "k",
+				"RECERT_DATABASE_READ_URL": "mysql://replica/recert"},
+			wantErr: []string{"RECERT_DATABASE_READ_URL"},
+		},
+		{
 			name:    "PostgreSQL without a signing key is refused",
 			env:     map[string]string{"RECERT_DATABASE_URL": "postgres://u@db/recert"},
 			wantErr: []string{"RECERT_SIGNING_KEY"},
@@ -96,7 +107,8 @@ func TestLoad(t *testing.T) {
 func TestLogValueMasksSecrets(t *testing.T) {
 	cfg, err := config.Load(func(k string) string {
 		return map[string]string{"RECERT_DATABASE_URL": "postgres://recert:s3cret@db:5432/recert?password=other",
-			"RECERT_SIGNING_KEY": "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
+			"RECERT_DATABASE_READ_URL": "postgres://recert:s3cret@replica:5432/recert",
+			"RECERT_SIGNING_KEY":       "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -69,6 +69,10 @@ type Options struct {
 	// database cannot be reached; such failures answer 503 rather than 500.
 	Unreachable func(error) bool
 
+	// Replica, when set, is the store's read replica: reads go to it, except those that
+	// must see the caller's own writes (see readafter.go).
+	Replica ReadReplica
+
 	Outbox    ledger.Outbox // tells people what changed; nil: nobody is told
 	Webhooks  WebhookQueue  // nil: no subscriptions are taken
 	PublicURL string        // the service's base URL, for addresses it hands out
@@ -164,6 +168,9 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e := s.newEcho(reg)
+	if o.Replica != nil {
+		e.Use(newReadAfter(o.Replica, s.callerOf(o.Pages)).middleware)
+	}
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
 	e.Use(withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, rejectUnknownQuery(spec), revalidate)
 

@@ -49,8 +49,10 @@ func (s *Store) CreateClient(ctx context.Context, c recert.Client, secretHash []
 	return row.client(), nil
 }
 
-// Client returns an app with the hash of its secret.
+// Client returns an app with the hash of its secret, from the primary: a revoked app must be
+// refused at once.
 func (s *Store) Client(ctx context.Context, id string) (recert.Client, []byte, error) {
+	ctx = onPrimary(ctx)
 	var row clientRow
 	if err := s.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return recert.Client{}, nil, TranslateError(err, "client "+id)

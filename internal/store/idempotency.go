@@ -26,7 +26,9 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
 // IdempotentResponse returns the response stored for the principal's Idempotency-Key, with
 // the hash of the request it answered; found is false when there is none or it expired.
+// Read on the primary: a response stored a moment ago must be replayed, not run again.
 func (s *Store) IdempotentResponse(ctx context.Context, principal, key string) (string, ledger.Response, bool, error) {
+	ctx = onPrimary(ctx)
 	var rows []idempotencyRow
 	err := s.conn(ctx).Where(`principal = ? AND "key" = ? AND expires_at > ?`, principal, key, s.now()).
 		Limit(1).Find(&rows).Error

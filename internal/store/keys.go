@@ -34,7 +34,9 @@ func (s *Store) PublishSigningKey(ctx context.Context, kid string, pub []byte) e
 }
 
 // PublishedKeys returns the current key and the keys retired after since.
+// They are read from the primary: a key another instance just published must verify.
 func (s *Store) PublishedKeys(ctx context.Context, since time.Time) ([]recert.PublishedKey, error) {
+	ctx = onPrimary(ctx)
 	var rows []signingKeyRow
 	if err := s.conn(ctx).Where("retired_at IS NULL OR retired_at > ?", since).Order("created_at DESC").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "signing keys")

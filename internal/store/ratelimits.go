@@ -9,7 +9,9 @@ import (
 // with burst at once, shared by every instance on the database. It says whether the attempt
 // is allowed and, when not, how long until one would be. One statement decides and records,
 // so concurrent attempts cannot both take the last one.
+// The limit is read on the primary, where it is counted.
 func (s *Store) AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error) {
+	ctx = onPrimary(ctx)
 	now := s.now().UnixMicro()
 	emission := int64(60e6 / perMinute)
 	tolerance := emission * int64(burst)

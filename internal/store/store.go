@@ -37,6 +37,8 @@ type Store struct {
 	engine Engine
 	goose  *goose.Provider
 	dsn    string // of the SQLite file, for River's own pool
+	// replica, when set (UseReadReplica), is where dbresolver sends reads.
+	replica *replica
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the SQLite file
@@ -147,6 +149,9 @@ func (s *Store) Ping(ctx context.Context) error {
 func (s *Store) Close() error {
 	if s == nil || s.sqlDB == nil {
 		return nil
+	}
+	if s.replica != nil {
+		_ = s.replica.close()
 	}
 	return s.sqlDB.Close()
 }

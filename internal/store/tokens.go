@@ -109,7 +109,9 @@ func (s *Store) CreateClaimToken(ctx context.Context, memberID string, hash []by
 // ClaimMember spends a claim token and creates the member login u in one transaction.
 // CheckClaimToken reports, without using it, whether the claim token with hash can still
 // be used: it lets the caller refuse a bad token before any expensive work.
+// Read on the primary: a token just spent must be refused.
 func (s *Store) CheckClaimToken(ctx context.Context, hash []byte) error {
+	ctx = onPrimary(ctx)
 	var n int64
 	err := s.conn(ctx).Model(&claimRow{}).
 		Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, s.now()).Count(&n).Error

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
+	"gorm.io/plugin/dbresolver"
 )
 
 // txKey carries the transaction a context's store calls run in; connKey, on PostgreSQL, the
@@ -58,10 +59,14 @@ func (s *Store) copyFrom(ctx context.Context, table string, columns []string, ro
 	return true, err
 }
 
-// conn is the connection for ctx: its transaction when there is one, else the pool.
+// conn is the connection for ctx: its transaction when there is one, else the pool, whose
+// reads go to the read replica unless ctx asks for the primary (see replica.go).
 func (s *Store) conn(ctx context.Context) *gorm.DB {
 	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return tx.WithContext(ctx)
+	}
+	if s.replica != nil && readsFromPrimary(ctx) {
+		return s.db.WithContext(ctx).Clauses(dbresolver.Write)
 	}
 	return s.db.WithContext(ctx)
 }

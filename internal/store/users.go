@@ -87,8 +87,10 @@ func addOrganizer(tx *gorm.DB, orgID, userID, actor string, now time.Time) error
 
 // User returns one login account by id, disabled or not.
 //
-// It is one statement, since every authenticated request reads its caller.
+// It is one statement, since every authenticated request reads its caller. It reads the
+// primary: a signed-out or disabled account must be refused at once, whatever a replica says.
 func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
+	ctx = onPrimary(ctx)
 	agg := "string_agg(organization_id, ',')"
 	if s.engine == SQLite {
 		agg = "group_concat(organization_id, ',')"
@@ -107,8 +109,10 @@ func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
 	return row.user(orgs), nil
 }
 
-// UserByEmail returns the account with email and its password hash.
+// UserByEmail returns the account with email and its password hash, from the primary (it
+// signs people in).
 func (s *Store) UserByEmail(ctx context.Context, email string) (recert.User, string, error) {
+	ctx = onPrimary(ctx)
 	var row userRow
 	if err := s.conn(ctx).Take(&row, "email = ?", recert.NormalizeEmail(email)).Error; err != nil {
 		return recert.User{}, "", TranslateError(err, "user")

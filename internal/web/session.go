@@ -88,6 +88,20 @@ func (p *Pages) user(c echo.Context) (recert.User, bool) {
 	return u, true
 }
 
+// Caller is the subject of the request's session cookie when its signature verifies, ""
+// otherwise; it reads no database (user does the full check).
+func (p *Pages) Caller(r *http.Request) string {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	claims, err := p.sessions.Verify(ck.Value)
+	if err != nil {
+		return ""
+	}
+	return claims.Subject
+}
+
 // startSession sets the session cookie: a signed token for the pages' audience, carrying the
 // user's token version so that signing out everywhere ends it too.
 func (p *Pages) startSession(c echo.Context, u recert.User) error {
