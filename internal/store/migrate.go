@@ -32,7 +32,7 @@ func MigrateDB(ctx context.Context, db *sql.DB, e Engine) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", e, err)
 	}
-	return migrateRiver(ctx, db, e)
+	return inTurn(ctx, db, e, func() error { return migrateRiver(ctx, db, e) })
 }
 
 func newProvider(db *sql.DB, e Engine) (*goose.Provider, error) {
@@ -59,10 +59,37 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := s.goose.Up(ctx); err != nil {
 		return fmt.Errorf("migrate %s: %w", s.engine, err)
 	}
-	if err := migrateRiver(ctx, s.sqlDB, s.engine); err != nil {
-		return err
+	return inTurn(ctx, s.sqlDB, s.engine, func() error {
+		if err := migrateRiver(ctx, s.sqlDB, s.engine); err != nil {
+			return err
+		}
+		return backfillSearch(ctx, s.db)
+	})
+}
+
+// afterMigrationsLock names the PostgreSQL advisory lock that instances starting together
+// hold in turn for what follows goose's own migrations (River's, which take no lock, and
+// the search backfill), so that they never run them at once.
+const afterMigrationsLock = "recert: after migrations"
+
+// inTurn runs fn holding afterMigrationsLock on PostgreSQL (a session lock, on a connection
+// of its own); SQLite is one process's file.
+func inTurn(ctx context.Context, db *sql.DB, e Engine, fn func() error) error {
+	if e != Postgres {
+		return fn()
 	}
-	return backfillSearch(ctx, s.db)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtextextended($1, 0))", afterMigrationsLock); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(hashtextextended($1, 0))", afterMigrationsLock)
+	}()
+	return fn()
 }
 
 // MigrationState is one migration and whether it has been applied.
