@@ -212,12 +212,19 @@ func TestWebhooksAreSignedRetriedAndLogged(t *testing.T) {
 		}
 		orgA.mu.Unlock()
 		// Two from the roster (posted, and the member's corrected attendance), four from the rest.
-		log, _ := env.Client.ListWebhookDeliveriesWithResponse(ctx, subA.ID, nil, w.as("organizer A"))
-		if log.JSON200 == nil || len(log.JSON200.Items) != 6 {
-			t.Fatalf("delivery log: %s", log.Body)
+		// The worker logs an attempt after the receiver has answered it: wait for the log.
+		var d api.WebhookDelivery
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			log, _ := env.Client.ListWebhookDeliveriesWithResponse(ctx, subA.ID, nil, w.as("organizer A"))
+			if log.JSON200 == nil || len(log.JSON200.Items) != 6 {
+				t.Fatalf("delivery log: %s", log.Body)
+			}
+			d = log.JSON200.Items[slices.IndexFunc(log.JSON200.Items, func(d api.WebhookDelivery) bool { return d.ID == first })]
+			if d.Status == "delivered" || time.Now().After(deadline) {
+				break
+			}
 		}
-		i := slices.IndexFunc(log.JSON200.Items, func(d api.WebhookDelivery) bool { return d.ID == first })
-		if d := log.JSON200.Items[i]; d.Attempts != 3 || d.Status != "delivered" || value(d.LastStatusCode) != 200 || d.DeliveredAt == nil {
+		if d.Attempts != 3 || d.Status != "delivered" || value(d.LastStatusCode) != 200 || d.DeliveredAt == nil {
 			t.Errorf("the retried delivery's log: %+v", d)
 		}
 
@@ -234,7 +241,7 @@ func TestWebhooksAreSignedRetriedAndLogged(t *testing.T) {
 			t.Fatalf("redeliver: %s", again.Body)
 		}
 		redone, _ := env.Client.ListWebhookDeliveriesWithResponse(ctx, subA.ID, nil, w.as("organizer A"))
-		i = slices.IndexFunc(redone.JSON200.Items, func(d api.WebhookDelivery) bool { return d.ID == first })
+		i := slices.IndexFunc(redone.JSON200.Items, func(d api.WebhookDelivery) bool { return d.ID == first })
 		want := string(redone.JSON200.Items[i].EventType)
 		if got := orgA.wait(t, want); got[0].ID != first {
 			t.Errorf("redelivered with id %s, want %s", got[0].ID, first)
