@@ -195,6 +195,12 @@ func postgresSchema(t *testing.T, db *gorm.DB) schema {
 			FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ?::regclass`, name) {
 			tb.ForeignKeys = append(tb.ForeignKeys, fmt.Sprintf("(%s) -> %s(%s) on delete %s", f[0], f[1], f[2], f[3]))
 		}
+		// References checked by statement-level triggers (migration 00015) are named in the
+		// comment of their insert trigger, in the form above.
+		for _, c := range scan(t, db, `SELECT obj_description(tg.oid, 'pg_trigger') FROM pg_trigger tg
+			WHERE tg.tgrelid = ?::regclass AND obj_description(tg.oid, 'pg_trigger') LIKE 'references %'`, name) {
+			tb.ForeignKeys = append(tb.ForeignKeys, strings.Split(strings.TrimPrefix(c[0], "references "), "; ")...)
+		}
 		for _, ix := range scan(t, db, `SELECT i.indisunique,
 			(SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(i.indkey) WITH ORDINALITY k(att, n)
 				JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.att)
