@@ -20,11 +20,20 @@ import (
 // variable): answered from the progress cache (the same question again, nothing written in
 // between), and evaluated each time (the cache off).
 func BenchmarkMemberProgress200(b *testing.B) {
-	b.Run("cached", func(b *testing.B) { benchmarkProgress(b, 64<<20) })
-	b.Run("evaluated", func(b *testing.B) { benchmarkProgress(b, 0) })
+	b.Run("cached", func(b *testing.B) { benchmarkProgress(b, 64<<20, 50, 1) })
+	b.Run("evaluated", func(b *testing.B) { benchmarkProgress(b, 0, 50, 1) })
 }
 
-func benchmarkProgress(b *testing.B, cacheBytes int64) {
+// BenchmarkMemberProgressGrowth evaluates the progress of members with 32 and 5,000 credits
+// (events of 4 and 200 sessions): the target is the second within 3× the first.
+func BenchmarkMemberProgressGrowth(b *testing.B) {
+	b.Run("32", func(b *testing.B) { benchmarkProgress(b, 0, 8, 1) })
+	b.Run("5000", func(b *testing.B) { benchmarkProgress(b, 0, 25, 50) })
+}
+
+// benchmarkProgress asks for the progress of a member credited with every session of events
+// events of 4×wide sessions each.
+func benchmarkProgress(b *testing.B, cacheBytes int64, events, wide int) {
 	engine := store.SQLite
 	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
 		engine = store.Postgres
@@ -42,12 +51,15 @@ func benchmarkProgress(b *testing.B, cacheBytes int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for i := range 50 {
+	for i := range events {
 		d := recert.Date{Year: 2024 + i/20, Month: time.Month(1 + i%12), Day: 10}
+		var sessions []recert.Session
+		for range wide {
+			sessions = append(sessions, recert.Session{Title: "A", Date: d, CEUs: 100}, recert.Session{Title: "B", Date: d, CEUs: 100},
+				recert.Session{Title: "C", Date: d, CEUs: 50, Topics: []string{"ethics"}}, recert.Session{Title: "D", Date: d, CEUs: 150})
+		}
 		e, err := env.Store.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: "Meeting", Format: "in_person",
-			TimeZone: "America/Chicago", StartDate: d, EndDate: d, Category: []string{"I", "II", "III"}[i%3], Sessions: []recert.Session{
-				{Title: "A", Date: d, CEUs: 100}, {Title: "B", Date: d, CEUs: 100}, {Title: "C", Date: d, CEUs: 50, Topics: []string{"ethics"}},
-				{Title: "D", Date: d, CEUs: 150}}}, "bench")
+			TimeZone: "America/Chicago", StartDate: d, EndDate: d, Category: []string{"I", "II", "III"}[i%3], Sessions: sessions}, "bench")
 		if err == nil {
 			_, err = env.Store.SetEventStatus(ctx, e.ID, recert.EventPublished, "bench")
 		}
