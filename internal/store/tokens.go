@@ -106,7 +106,6 @@ func (s *Store) CreateClaimToken(ctx context.Context, memberID string, hash []by
 	})
 }
 
-// ClaimMember spends a claim token and creates the member login u in one transaction.
 // CheckClaimToken reports, without using it, whether the claim token with hash can still
 // be used: it lets the caller refuse a bad token before any expensive work.
 // Read on the primary: a token just spent must be refused.
@@ -124,6 +123,7 @@ func (s *Store) CheckClaimToken(ctx context.Context, hash []byte) error {
 	return nil
 }
 
+// ClaimMember spends a claim token and creates the member login u in one transaction.
 func (s *Store) ClaimMember(ctx context.Context, hash []byte, u recert.User, passwordHash string) (recert.User, error) {
 	var userID string
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
