@@ -172,7 +172,7 @@ func (p *plan) match(ctx context.Context, store RosterStore) error {
 	if err := p.loadVisible(ctx, store, found); err != nil {
 		return err
 	}
-	seen := map[string]recert.RosterRow{}
+	seen := make(map[string]*recert.RosterRow, 2*len(p.rows))
 	for _, rp := range p.rows {
 		if rp.rejected() || !p.identify(rp, byABCP, byEmail, byID) {
 			continue
@@ -269,8 +269,8 @@ func (p *plan) identify(rp *rowPlan, byABCP, byEmail, byID map[string]*MemberRef
 }
 
 // dedupe rejects a row whose attendee an earlier row already named.
-func (p *plan) dedupe(rp *rowPlan, seen map[string]recert.RosterRow) {
-	r := rp.res.Row
+func (p *plan) dedupe(rp *rowPlan, seen map[string]*recert.RosterRow) {
+	r := &rp.res.Row
 	var keys []string
 	if rp.member != nil {
 		keys = []string{"m:" + rp.member.ID}
