@@ -285,7 +285,9 @@ type inputs struct {
 }
 
 func inputsOf(rec Record, extra []progress.Credit) inputs {
-	in := inputs{about: map[string]string{}, leave: LeaveWeeks(rec.Leave)}
+	n := len(rec.Credits) + len(rec.Activities) + len(extra)
+	in := inputs{about: make(map[string]string, n+len(rec.Entries)), leave: LeaveWeeks(rec.Leave),
+		credits: make([]progress.Credit, 0, n), entries: make([]progress.ClinicalEntry, 0, len(rec.Entries))}
 	for _, c := range rec.Credits {
 		in.credits = append(in.credits, progress.Credit{ID: c.ID, Date: c.Date, ActivityType: ActivityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics, ApprovedBy: c.ApprovedBy,
