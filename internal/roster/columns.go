@@ -22,15 +22,21 @@ const (
 // colNames are the canonical column names, used in messages and pointers.
 var colNames = [numCols]string{"abcp_id", "email", "name", "first_name", "last_name", "sessions", "ceus"}
 
-// aliases maps each accepted header name, lowercased, to its column.
+// aliases maps each accepted header name, as headerKey writes it, to its column.
 var aliases = map[string]int{
-	"abcp_id": colABCPID, "abcp id": colABCPID, "abcpid": colABCPID, "abcp #": colABCPID, "abcp": colABCPID,
-	"email": colEmail, "e-mail": colEmail, "email address": colEmail,
+	"abcp id": colABCPID, "abcpid": colABCPID, "abcp #": colABCPID, "abcp": colABCPID,
+	"email": colEmail, "e mail": colEmail, "email address": colEmail, "e mail address": colEmail,
 	"name":       colName,
-	"first_name": colFirst, "first name": colFirst,
-	"last_name": colLast, "last name": colLast,
-	"sessions": colSessions,
-	"ceus":     colCEUs,
+	"first name": colFirst,
+	"last name":  colLast,
+	"sessions":   colSessions,
+	"ceus":       colCEUs,
+}
+
+// headerKey is a header as aliases know it: lowercased, with underscores, hyphens and runs of
+// spaces read as one space, so "E-mail Address", "email_address" and "First  Name" are known.
+func headerKey(h string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(h))), " ")
 }
 
 // columns holds the record index of each known column (-1 when the header lacks it) and
@@ -49,7 +55,7 @@ func parseHeader(rec []string, line int) (columns, error) {
 	}
 	for i, h := range rec {
 		h = strings.TrimSpace(h)
-		col, ok := aliases[strings.ToLower(h)]
+		col, ok := aliases[headerKey(h)]
 		if !ok {
 			if h != "" {
 				c.extra, c.extraHeaders = append(c.extra, i), append(c.extraHeaders, strings.Clone(h))

@@ -103,6 +103,11 @@ var readCSVTests = []readCSVTest{
 		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane", CEUs: units(150)}},
 	},
 	{
+		name: "headers as exports write them",
+		in:   "ABCP-ID,E-mail Address,First  Name,last_name\n123456,jane@example.org,Jane,Doe\n",
+		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe"}},
+	},
+	{
 		name: "abcpid alias",
 		in:   "AbcpId\n123456\n",
 		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456"}},
