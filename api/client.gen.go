@@ -1285,7 +1285,7 @@ type ClientInterface interface {
 
 	// RotateWebhookSecret Rotate a subscription's signing secret
 	//
-	// A new secret, in this response only; deliveries from now on are signed with it.
+	// A new secret, in this response only; deliveries from now on are signed with it. For 24 hours the secret it replaces signs them too: `webhook-signature` then carries both signatures, separated by a space (Standard Webhooks), so a consumer verifies with either secret while it switches. Rotating again within those 24 hours drops the oldest secret.
 	//
 	// Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecret(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -3724,7 +3724,7 @@ func (c *Client) RedeliverWebhook(ctx context.Context, webhookID WebhookID, deli
 
 // RotateWebhookSecret Rotate a subscription's signing secret
 //
-// A new secret, in this response only; deliveries from now on are signed with it.
+// A new secret, in this response only; deliveries from now on are signed with it. For 24 hours the secret it replaces signs them too: `webhook-signature` then carries both signatures, separated by a space (Standard Webhooks), so a consumer verifies with either secret while it switches. Rotating again within those 24 hours drops the oldest secret.
 //
 // Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 func (c *Client) RotateWebhookSecret(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9503,7 +9503,7 @@ type ClientWithResponsesInterface interface {
 
 	// RotateWebhookSecretWithResponse Rotate a subscription's signing secret
 	//
-	// A new secret, in this response only; deliveries from now on are signed with it.
+	// A new secret, in this response only; deliveries from now on are signed with it. For 24 hours the secret it replaces signs them too: `webhook-signature` then carries both signatures, separated by a space (Standard Webhooks), so a consumer verifies with either secret while it switches. Rotating again within those 24 hours drops the oldest secret.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -20964,7 +20964,7 @@ func (c *ClientWithResponses) RedeliverWebhookWithResponse(ctx context.Context, 
 
 // RotateWebhookSecretWithResponse Rotate a subscription's signing secret
 //
-// A new secret, in this response only; deliveries from now on are signed with it.
+// A new secret, in this response only; deliveries from now on are signed with it. For 24 hours the secret it replaces signs them too: `webhook-signature` then carries both signatures, separated by a space (Standard Webhooks), so a consumer verifies with either secret while it switches. Rotating again within those 24 hours drops the oldest secret.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/recert"
@@ -158,7 +159,7 @@ func (s *Server) RotateWebhookSecret(ctx context.Context, req api.RotateWebhookS
 	}
 	secret := s.webhooks.NewSecret()
 	w, err := s.store.UpdateWebhook(ctx, req.WebhookID, func(w *recert.Webhook) error {
-		w.Secret = secret
+		w.Rotate(secret, s.now())
 		return nil
 	})
 	if err != nil {
@@ -232,6 +233,9 @@ func toWebhook(w recert.Webhook) api.Webhook {
 	out := api.Webhook{ID: w.ID, URL: w.URL, Status: w.Status, CreatedAt: w.CreatedAt,
 		OrganizationID: optional(w.OrganizationID), ClientID: optional(w.ClientID), Description: optional(w.Description),
 		DisabledReason: optional(w.DisabledReason), FailingSince: w.FailingSince}
+	if len(w.SigningSecrets(time.Now())) > 1 {
+		out.PreviousSecretExpiresAt = w.PreviousSecretExpiresAt
+	}
 	for _, t := range w.EventTypes {
 		out.EventTypes = append(out.EventTypes, api.WebhookEventType(t))
 	}
@@ -242,7 +246,7 @@ func withSecret(w recert.Webhook) api.WebhookWithSecret {
 	v := toWebhook(w)
 	return api.WebhookWithSecret{ID: v.ID, URL: v.URL, Status: v.Status, CreatedAt: v.CreatedAt,
 		OrganizationID: v.OrganizationID, ClientID: v.ClientID, Description: v.Description, DisabledReason: v.DisabledReason,
-		FailingSince: v.FailingSince, EventTypes: v.EventTypes, Secret: w.Secret}
+		FailingSince: v.FailingSince, PreviousSecretExpiresAt: v.PreviousSecretExpiresAt, EventTypes: v.EventTypes, Secret: w.Secret}
 }
 
 func toDelivery(d recert.WebhookDelivery) api.WebhookDelivery {

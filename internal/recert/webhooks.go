@@ -31,11 +31,33 @@ type Webhook struct {
 	EventTypes     []string
 	Description    string
 	Secret         string // whsec_…; signs every delivery
-	Status         string
-	DisabledReason string
-	FailingSince   *time.Time
-	CreatedAt      time.Time
-	CreatedBy      string
+	// PreviousSecret, until PreviousSecretExpiresAt, signs every delivery too, so a
+	// consumer has a day to switch to a rotated secret.
+	PreviousSecret          string
+	PreviousSecretExpiresAt *time.Time
+	Status                  string
+	DisabledReason          string
+	FailingSince            *time.Time
+	CreatedAt               time.Time
+	CreatedBy               string
+}
+
+// SecretOverlap is how long a rotated-out secret keeps signing deliveries beside the new one.
+const SecretOverlap = 24 * time.Hour
+
+// Rotate makes secret the signing secret; the one it replaces signs beside it until
+// SecretOverlap has passed. Rotating again within the overlap drops the oldest secret.
+func (w *Webhook) Rotate(secret string, now time.Time) {
+	until := now.Add(SecretOverlap)
+	w.PreviousSecret, w.PreviousSecretExpiresAt, w.Secret = w.Secret, &until, secret
+}
+
+// SigningSecrets are the secrets that sign a delivery sent at now: the current one first.
+func (w Webhook) SigningSecrets(now time.Time) []string {
+	if w.PreviousSecret != "" && w.PreviousSecretExpiresAt != nil && now.Before(*w.PreviousSecretExpiresAt) {
+		return []string{w.Secret, w.PreviousSecret}
+	}
+	return []string{w.Secret}
 }
 
 // Wants reports whether the subscription takes events of type t about the organization's

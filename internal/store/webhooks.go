@@ -20,12 +20,15 @@ type webhookRow struct {
 	EventTypes     string // comma-separated
 	Description    string
 	Secret         string
-	Status         string
-	DisabledReason string
-	FailingSince   *time.Time
-	CreatedAt      time.Time
-	CreatedBy      string
-	UpdatedAt      time.Time
+	PreviousSecret string
+	// PreviousSecretExpiresAt is when PreviousSecret stops signing.
+	PreviousSecretExpiresAt *time.Time
+	Status                  string
+	DisabledReason          string
+	FailingSince            *time.Time
+	CreatedAt               time.Time
+	CreatedBy               string
+	UpdatedAt               time.Time
 }
 
 func (webhookRow) TableName() string { return "webhook_subscriptions" }
@@ -33,12 +36,14 @@ func (webhookRow) TableName() string { return "webhook_subscriptions" }
 func (r webhookRow) webhook() recert.Webhook {
 	return recert.Webhook{ID: r.ID, OrganizationID: deref(r.OrganizationID), ClientID: deref(r.ClientID), URL: r.URL,
 		EventTypes: strings.Split(r.EventTypes, ","), Description: r.Description, Secret: r.Secret, Status: r.Status,
+		PreviousSecret: r.PreviousSecret, PreviousSecretExpiresAt: r.PreviousSecretExpiresAt,
 		DisabledReason: r.DisabledReason, FailingSince: r.FailingSince, CreatedAt: r.CreatedAt, CreatedBy: r.CreatedBy}
 }
 
 func toWebhookRow(w recert.Webhook) webhookRow {
 	return webhookRow{ID: w.ID, OrganizationID: nullable(w.OrganizationID), ClientID: nullable(w.ClientID), URL: w.URL,
 		EventTypes: strings.Join(w.EventTypes, ","), Description: w.Description, Secret: w.Secret, Status: w.Status,
+		PreviousSecret: w.PreviousSecret, PreviousSecretExpiresAt: w.PreviousSecretExpiresAt,
 		DisabledReason: w.DisabledReason, FailingSince: w.FailingSince, CreatedAt: w.CreatedAt, CreatedBy: w.CreatedBy}
 }
 

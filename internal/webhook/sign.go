@@ -36,3 +36,18 @@ func Sign(secret, id string, at time.Time, body []byte) (string, error) {
 	mac.Write(body)
 	return "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil)), nil
 }
+
+// SignWith returns the webhook-signature header for several secrets: their signatures
+// separated by spaces, as Standard Webhooks allows, so a consumer holding any one of them
+// can verify the message.
+func SignWith(secrets []string, id string, at time.Time, body []byte) (string, error) {
+	sigs := make([]string, 0, len(secrets))
+	for _, secret := range secrets {
+		sig, err := Sign(secret, id, at, body)
+		if err != nil {
+			return "", err
+		}
+		sigs = append(sigs, sig)
+	}
+	return strings.Join(sigs, " "), nil
+}

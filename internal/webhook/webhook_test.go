@@ -39,6 +39,24 @@ func TestSignMatchesTheStandard(t *testing.T) {
 	}
 }
 
+// After a rotation both secrets sign: each signature in the header is the one its secret
+// alone gives, current first.
+func TestSignWithSeveralSecrets(t *testing.T) {
+	at, body := time.Unix(1614265330, 0), []byte(`{"test": 2432232314}`)
+	current, previous := "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", webhook.NewSecret()
+	got, err := webhook.SignWith([]string{current, previous}, "msg_p5jXN8AQM9LWM0D4loKWxJek", at, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := webhook.Sign(previous, "msg_p5jXN8AQM9LWM0D4loKWxJek", at, body)
+	if want := "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= " + old; got != want {
+		t.Errorf("SignWith = %q, want %q", got, want)
+	}
+	if _, err := webhook.SignWith([]string{current, "not-a-secret"}, "msg_x", at, body); err == nil {
+		t.Error("a secret without whsec_ was used")
+	}
+}
+
 func TestCheckURL(t *testing.T) {
 	for url, ok := range map[string]bool{
 		"https://hooks.example.org/recert": true, "http://93.184.215.14/h": true,

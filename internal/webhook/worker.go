@@ -261,7 +261,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 // send makes one attempt.
 func (d *Deliverer) send(ctx context.Context, sub recert.Webhook, del recert.WebhookDelivery) recert.WebhookAttempt {
 	now := time.Now()
-	sig, err := Sign(sub.Secret, del.ID, now, del.Payload)
+	sig, err := SignWith(sub.SigningSecrets(now), del.ID, now, del.Payload)
 	if err != nil {
 		return recert.WebhookAttempt{Error: err.Error()}
 	}
