@@ -77,7 +77,7 @@ func cors(origins []string) echo.MiddlewareFunc {
 		AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 		AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, "Idempotency-Key", "If-Match"},
 		ExposeHeaders: []string{"ETag", echo.HeaderLocation, "Retry-After", echo.HeaderXRequestID, "Link",
-			"WWW-Authenticate"},
+			"WWW-Authenticate", "Deprecation", "Sunset"},
 		MaxAge: 600,
 	})
 }

@@ -171,8 +171,12 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Replica != nil {
 		e.Use(newReadAfter(o.Replica, s.callerOf(o.Pages)).middleware)
 	}
+	deprecated, err := readDeprecations(spec)
+	if err != nil {
+		return nil, fmt.Errorf("the contract's deprecations: %w", err)
+	}
 	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
-	e.Use(withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, rejectUnknownQuery(spec), revalidate)
+	e.Use(deprecated.middleware, withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, rejectUnknownQuery(spec), revalidate)
 
 	docs := docsHandler()
 	e.GET("/docs", docs)
