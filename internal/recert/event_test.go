@@ -1,0 +1,110 @@
+package recert_test
+
+import (
+	"testing"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+func TestAssignSessionCodes(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		in   []string // codes chosen by the organizer ("" for none)
+		want []string
+	}{
+		{"none chosen", []string{"", "", ""}, []string{"S1", "S2", "S3"}},
+		{"a chosen code is kept", []string{"Tue-AM", "", ""}, []string{"Tue-AM", "S2", "S3"}},
+		{"a new session never takes a code in use", []string{"S2", "", ""}, []string{"S2", "S3", "S4"}},
+		{"codes in use compare without case", []string{"", "s2", ""}, []string{"S1", "s2", "S3"}},
+		{"an added session after removed ones", []string{"S1", "S3", ""}, []string{"S1", "S3", "S4"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sessions := make([]recert.Session, len(c.in))
+			for i, code := range c.in {
+				sessions[i].Code = code
+			}
+			recert.AssignSessionCodes(sessions)
+			for i, s := range sessions {
+				if s.Code != c.want[i] {
+					t.Errorf("session %d: %s, want %s", i+1, s.Code, c.want[i])
+				}
+			}
+			if err := recert.CheckSessionCodes(sessions); err != nil {
+				t.Errorf("assigned codes collide: %v", err)
+			}
+		})
+	}
+}
+
+func TestCheckSessionCodes(t *testing.T) {
+	err := recert.CheckSessionCodes([]recert.Session{{Code: "A1"}, {Code: "B1"}, {Code: "a1"}})
+	var e *recert.Error
+	if err == nil || recert.ErrorCode(err) != recert.EINVALID {
+		t.Fatalf("duplicate codes: %v", err)
+	}
+	e = err.(*recert.Error)
+	if len(e.Fields) != 1 || e.Fields[0].Pointer != "#/sessions/2/code" || e.Message != "sessions 1 and 3 have the same code a1" {
+		t.Errorf("names the wrong session: %+v", e)
+	}
+}
+
+func TestEventCredit(t *testing.T) {
+	e := recert.Event{Category: "I", Sessions: []recert.Session{
+		{ID: "ses_1", Code: "S1", Title: "ECMO Circuit Management Update", CEUs: 150},
+		{ID: "ses_2", Code: "S2", Title: "Pediatric Bypass", CEUs: 200, Category: "II"},
+	}}
+	if e.CEUs() != 350 {
+		t.Errorf("CEUs = %s", e.CEUs())
+	}
+	if e.SessionCategory(e.Sessions[0]) != "I" || e.SessionCategory(e.Sessions[1]) != "II" {
+		t.Error("a session without a category does not take the event's, or one with does not keep its own")
+	}
+	for ref, want := range map[string]string{"S2": "ses_2", "s2": "ses_2", " pediatric bypass ": "ses_2", "ses_1": "ses_1", "ECMO": ""} {
+		s, ok := e.SessionByRef(ref)
+		if s.ID != want || ok != (want != "") {
+			t.Errorf("SessionByRef(%q) = %s, %v; want %q", ref, s.ID, ok, want)
+		}
+	}
+	awarded := recert.Units(100)
+	if _, _, field, _ := e.Credit(nil, &awarded); field != "" {
+		t.Errorf("1.00 CEUs awarded at a 3.50 event refused on %s", field)
+	}
+	over := recert.Units(400)
+	if _, _, field, detail := e.Credit(nil, &over); field != "ceus" || detail != "awards 4.00 CEUs; the event offers 3.50" {
+		t.Errorf("4.00 CEUs at a 3.50 event: %s %q", field, detail)
+	}
+	sessions, _, field, _ := e.Credit([]string{"S2"}, nil)
+	if field != "" || len(sessions) != 1 || sessions[0].SessionID != "ses_2" || sessions[0].CEUs != 200 {
+		t.Errorf("S2 credits %+v (%s)", sessions, field)
+	}
+	att := recert.Attendance{Sessions: sessions}
+	if att.Total() != 200 {
+		t.Errorf("Total = %s", att.Total())
+	}
+	if (recert.Attendance{CEUsAwarded: 125}).Total() != 125 {
+		t.Error("an attendance without sessions does not total its awarded CEUs")
+	}
+}
+
+func TestEventTakesAttendance(t *testing.T) {
+	for status, code := range map[string]string{recert.EventPublished: "", recert.EventDraft: recert.ECONFLICT, recert.EventCancelled: recert.ECONFLICT} {
+		if got := recert.ErrorCode((recert.Event{ID: "evt_x", Status: status}).AttendanceProblem()); got != code {
+			t.Errorf("%s: %q, want %q", status, got, code)
+		}
+	}
+}
+
+func TestActivityCounts(t *testing.T) {
+	for _, c := range []struct {
+		a    recert.Activity
+		want bool
+	}{
+		{recert.Activity{}, true},
+		{recert.Activity{Withdrawn: true}, false},
+		{recert.Activity{ReviewStatus: recert.ReviewRejected}, false},
+	} {
+		if got := c.a.Counts(); got != c.want {
+			t.Errorf("%+v counts: %v", c.a, got)
+		}
+	}
+}
