@@ -108,3 +108,59 @@ func TestActivityCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestEventTransition(t *testing.T) {
+	withSession := []recert.Session{{ID: "ses_1", Code: "S1", CEUs: 100}}
+	for _, c := range []struct {
+		from     string
+		sessions []recert.Session
+		to       string
+		code     string // "" when allowed
+		detail   string
+	}{
+		{recert.EventDraft, withSession, recert.EventPublished, "", ""},
+		{recert.EventDraft, nil, recert.EventCancelled, "", ""},
+		{recert.EventPublished, withSession, recert.EventCancelled, "", ""},
+		{recert.EventDraft, nil, recert.EventPublished, recert.EINVALID, "event evt_x has no sessions; add at least one before publishing"},
+		{recert.EventPublished, withSession, recert.EventDraft, recert.ECONFLICT, "event evt_x is published and cannot go back to draft"},
+		{recert.EventPublished, withSession, recert.EventPublished, recert.ECONFLICT, "event evt_x is already published"},
+		{recert.EventCancelled, withSession, recert.EventPublished, recert.ECONFLICT, "event evt_x is cancelled; a cancelled event cannot be published"},
+		{recert.EventCancelled, withSession, recert.EventDraft, recert.ECONFLICT, "event evt_x is cancelled; a cancelled event cannot be draft"},
+		{recert.EventDraft, withSession, "archived", recert.EINVALID, `"archived" is not an event status (draft, published, cancelled)`},
+	} {
+		t.Run(c.from+" to "+c.to, func(t *testing.T) {
+			e := recert.Event{ID: "evt_x", Status: c.from, Sessions: c.sessions}
+			err := e.Transition(c.to)
+			if recert.ErrorCode(err) != c.code || (err != nil && err.(*recert.Error).Message != c.detail) {
+				t.Fatalf("got %v, want %s %q", err, c.code, c.detail)
+			}
+			if want := map[bool]string{true: c.to, false: c.from}[c.code == ""]; e.Status != want {
+				t.Errorf("status %s, want %s", e.Status, want)
+			}
+		})
+	}
+}
+
+func TestEventSessionsProblem(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		e    recert.Event
+		want string
+	}{
+		{"a draft without sessions", recert.Event{Status: recert.EventDraft}, ""},
+		{"a new published event without sessions", recert.Event{Status: recert.EventPublished}, "a published event needs at least one session"},
+		{"a published event losing its sessions", recert.Event{ID: "evt_x", Status: recert.EventPublished}, "published event evt_x must keep at least one session"},
+		{"two sessions with one code", recert.Event{Status: recert.EventDraft, Sessions: []recert.Session{{Code: "A"}, {Code: "a"}}}, "sessions 1 and 2 have the same code a"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.e.SessionsProblem()
+			got := ""
+			if err != nil {
+				got = err.(*recert.Error).Message
+			}
+			if got != c.want || (err != nil && recert.ErrorCode(err) != recert.EINVALID) {
+				t.Errorf("got %v, want %q", err, c.want)
+			}
+		})
+	}
+}

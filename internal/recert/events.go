@@ -1,6 +1,9 @@
 package recert
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Id prefixes of the CE vocabulary.
 const (
@@ -39,6 +42,44 @@ type Event struct {
 	Sessions       []Session
 	Version        int
 	Audit
+}
+
+// eventTransitions lists the status changes allowed: a draft is published or cancelled, a
+// published event can only be cancelled, and cancellation is final.
+var eventTransitions = map[string][]string{
+	EventDraft:     {EventPublished, EventCancelled},
+	EventPublished: {EventCancelled},
+}
+
+// Transition moves the event to status to, as eventTransitions allows; publishing needs a
+// session.
+func (e *Event) Transition(to string) error {
+	switch {
+	case !slices.Contains([]string{EventDraft, EventPublished, EventCancelled}, to):
+		return Errorf(EINVALID, "%q is not an event status (draft, published, cancelled)", to)
+	case e.Status == to:
+		return Errorf(ECONFLICT, "event %s is already %s", e.ID, to)
+	case e.Status == EventCancelled:
+		return Errorf(ECONFLICT, "event %s is cancelled; a cancelled event cannot be %s", e.ID, to)
+	case !slices.Contains(eventTransitions[e.Status], to):
+		return Errorf(ECONFLICT, "event %s is %s and cannot go back to %s", e.ID, e.Status, to)
+	case to == EventPublished && len(e.Sessions) == 0:
+		return Errorf(EINVALID, "event %s has no sessions; add at least one before publishing", e.ID)
+	}
+	e.Status = to
+	return nil
+}
+
+// SessionsProblem says why the event cannot be stored with its sessions as they are, or
+// returns nil: a published event has at least one session, and codes are unique.
+func (e Event) SessionsProblem() error {
+	if e.Status == EventPublished && len(e.Sessions) == 0 {
+		if e.ID == "" {
+			return Errorf(EINVALID, "a published event needs at least one session")
+		}
+		return Errorf(EINVALID, "published event %s must keep at least one session", e.ID)
+	}
+	return CheckSessionCodes(e.Sessions)
 }
 
 // SessionCategory is the ABCP category credit for the session carries.

@@ -100,14 +100,11 @@ func (s *Store) CreateEvent(ctx context.Context, e recert.Event, actor string) (
 	if e.Status == "" {
 		e.Status = recert.EventDraft
 	}
-	if e.Status == recert.EventPublished && len(e.Sessions) == 0 {
-		return recert.Event{}, recert.Errorf(recert.EINVALID, "a published event needs at least one session")
-	}
 	e.Version = 1
 	e.Audit = recert.Audit{CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
 	e.Sessions = slices.Clone(e.Sessions) // codes are assigned on the store's copy
 	recert.AssignSessionCodes(e.Sessions)
-	if err := recert.CheckSessionCodes(e.Sessions); err != nil {
+	if err := (recert.Event{Status: e.Status, Sessions: e.Sessions}).SessionsProblem(); err != nil {
 		return recert.Event{}, err
 	}
 	sessions := make([]sessionRow, len(e.Sessions))
@@ -267,14 +264,11 @@ func (s *Store) UpdateEvent(ctx context.Context, id string, ifVersion int, actor
 		}
 		e.ID, e.OrganizationID, e.Status = old.ID, old.OrganizationID, old.Status
 		keepSessionCodes(old.Sessions, e.Sessions)
-		if err := recert.CheckSessionCodes(e.Sessions); err != nil {
+		if err := e.SessionsProblem(); err != nil {
 			return err
 		}
 		e.Version, e.CreatedAt, e.CreatedBy = old.Version+1, old.CreatedAt, old.CreatedBy
 		e.UpdatedAt, e.UpdatedBy = s.now(), actor
-		if e.Status == recert.EventPublished && len(e.Sessions) == 0 {
-			return recert.Errorf(recert.EINVALID, "published event %s must keep at least one session", id)
-		}
 		// Bump the version first: in PostgreSQL the row lock it takes makes a concurrent
 		// roster (which locks the same row) wait, so the attendance checks below are current.
 		if err := bumpEvent(tx, e, old.Version); err != nil {
@@ -400,28 +394,15 @@ func attendedSessions(tx *gorm.DB, eventID string, sessions []recert.Session) (m
 	return out, nil
 }
 
-// eventTransitions lists the status changes allowed: a draft is published or cancelled, a
-// published event can only be cancelled, and cancellation is final.
-var eventTransitions = map[string][]string{
-	recert.EventDraft:     {recert.EventPublished, recert.EventCancelled},
-	recert.EventPublished: {recert.EventCancelled},
-}
-
 // SetEventStatus moves the event to status to. Publishing needs at least one session.
 func (s *Store) SetEventStatus(ctx context.Context, id, to, actor string) (recert.Event, error) {
-	if !slices.Contains([]string{recert.EventDraft, recert.EventPublished, recert.EventCancelled}, to) {
-		return recert.Event{}, recert.Errorf(recert.EINVALID, "%q is not an event status (draft, published, cancelled)", to)
-	}
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		e, err := s.eventTx(tx, id)
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(eventTransitions[e.Status], to) {
-			return statusConflict(e, to)
-		}
-		if to == recert.EventPublished && len(e.Sessions) == 0 {
-			return recert.Errorf(recert.EINVALID, "event %s has no sessions; add at least one before publishing", id)
+		if err := e.Transition(to); err != nil {
+			return err
 		}
 		res := tx.Model(&eventRow{}).Where("id = ? AND version = ?", id, e.Version).Updates(map[string]any{
 			"status": to, "version": e.Version + 1, "updated_at": s.now(), "updated_by": actor,
@@ -438,17 +419,6 @@ func (s *Store) SetEventStatus(ctx context.Context, id, to, actor string) (recer
 		return recert.Event{}, err
 	}
 	return s.Event(ctx, id)
-}
-
-func statusConflict(e recert.Event, to string) error {
-	switch {
-	case e.Status == to:
-		return recert.Errorf(recert.ECONFLICT, "event %s is already %s", e.ID, to)
-	case e.Status == recert.EventCancelled:
-		return recert.Errorf(recert.ECONFLICT, "event %s is cancelled; a cancelled event cannot be %s", e.ID, to)
-	default:
-		return recert.Errorf(recert.ECONFLICT, "event %s is %s and cannot go back to %s", e.ID, e.Status, to)
-	}
 }
 
 // pageLimit guards against a zero limit, which would otherwise return empty pages forever.
