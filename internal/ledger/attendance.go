@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"unicode/utf8"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -86,12 +85,7 @@ func (x *Attendances) notifying(ctx context.Context, write func(ctx context.Cont
 }
 
 // checkReason: a change to credit says why, briefly.
-func checkReason(reason string) error {
-	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return FieldError("#/reason", "say why, in at most 500 characters")
-	}
-	return nil
-}
+func checkReason(reason string) error { return recert.ReasonProblem(reason) }
 
 // attendanceNotice tells the member of a change to their attendance.
 func attendanceNotice(kind string, a recert.Attendance, reason string) []Notice {

@@ -164,3 +164,50 @@ func TestEventSessionsProblem(t *testing.T) {
 		})
 	}
 }
+
+func TestAttendanceRules(t *testing.T) {
+	ev := recert.Event{Sessions: []recert.Session{{ID: "ses_1", Code: "S1", Title: "Cannulation", CEUs: 100}, {ID: "ses_2", Code: "S2", CEUs: 50}}}
+	both := recert.Attendance{ID: "att_x", Sessions: []recert.SessionCredit{{SessionID: "ses_1", CEUs: 100}, {SessionID: "ses_2", CEUs: 50}}}
+
+	t.Run("a correction to fewer sessions changes the credit", func(t *testing.T) {
+		a := both
+		changed, err := a.Correct(ev, []string{"cannulation"}, nil)
+		if err != nil || !changed || a.Total() != 100 {
+			t.Errorf("changed %v, total %s, %v", changed, a.Total(), err)
+		}
+	})
+	t.Run("a correction to the same credit changes nothing", func(t *testing.T) {
+		a := both
+		if changed, err := a.Correct(ev, []string{"S2", "S1"}, nil); err != nil || changed {
+			t.Errorf("changed %v, %v", changed, err)
+		}
+	})
+	t.Run("a correction to an unknown session names the sessions", func(t *testing.T) {
+		a := both
+		_, err := a.Correct(ev, []string{"S9"}, nil)
+		if e, ok := err.(*recert.Error); !ok || e.Code != recert.EINVALID || e.Fields[0].Pointer != "#/sessions" || a.Total() != 150 {
+			t.Errorf("%v; total %s", err, a.Total())
+		}
+	})
+	t.Run("a revoked attendance is not corrected", func(t *testing.T) {
+		a := both
+		a.Revoked = true
+		if _, err := a.Correct(ev, []string{"S1"}, nil); recert.ErrorCode(err) != recert.ECONFLICT {
+			t.Errorf("%v", err)
+		}
+	})
+	t.Run("a revocation needs a reason, once", func(t *testing.T) {
+		a := both
+		for _, reason := range []string{"", "   ", string(make([]rune, 501))} {
+			if err := a.Revoke(reason); recert.ErrorCode(err) != recert.EINVALID || a.Revoked {
+				t.Errorf("reason %q: %v", reason, err)
+			}
+		}
+		if err := a.Revoke("  posted to the wrong event "); err != nil || !a.Revoked || a.RevokeReason != "posted to the wrong event" {
+			t.Errorf("%v %+v", err, a)
+		}
+		if err := a.Revoke("again"); recert.ErrorCode(err) != recert.ECONFLICT {
+			t.Errorf("revoked twice: %v", err)
+		}
+	})
+}

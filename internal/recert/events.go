@@ -2,7 +2,9 @@ package recert
 
 import (
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Id prefixes of the CE vocabulary.
@@ -138,6 +140,50 @@ type Attendance struct {
 	RevokeReason string
 	Version      int
 	Audit
+}
+
+// ReasonProblem says why reason cannot explain a change to credit, or returns nil: a change
+// says why, in at most 500 characters.
+func ReasonProblem(reason string) error {
+	if strings.TrimSpace(reason) == "" || utf8.RuneCountInString(reason) > 500 {
+		const detail = "say why, in at most 500 characters"
+		return &Error{Code: EINVALID, Message: "reason: " + detail,
+			Fields: []FieldError{{Location: "body", Pointer: "#/reason", Detail: detail}}}
+	}
+	return nil
+}
+
+// Correct gives the attendance what attending the sessions refs names, or being awarded
+// ceus, earns at ev (see Event.Credit), and reports whether that changes what it grants. A
+// revoked attendance is not corrected: a roster restores it.
+func (a *Attendance) Correct(ev Event, refs []string, ceus *Units) (changed bool, err error) {
+	if a.Revoked {
+		return false, Errorf(ECONFLICT, "attendance %s is revoked; post it on a roster again to restore it", a.ID)
+	}
+	sessions, awarded, field, detail := ev.Credit(refs, ceus)
+	if detail != "" {
+		return false, &Error{Code: EINVALID, Message: detail,
+			Fields: []FieldError{{Location: "body", Pointer: "#/" + field, Detail: detail}}}
+	}
+	next := *a
+	next.Sessions, next.CEUsAwarded = sessions, awarded
+	if SameCredit(*a, next) {
+		return false, nil
+	}
+	*a = next
+	return true, nil
+}
+
+// Revoke stops the attendance counting, for reason; its record stays.
+func (a *Attendance) Revoke(reason string) error {
+	if err := ReasonProblem(reason); err != nil {
+		return err
+	}
+	if a.Revoked {
+		return Errorf(ECONFLICT, "attendance %s is already revoked", a.ID)
+	}
+	a.Revoked, a.RevokeReason = true, strings.TrimSpace(reason)
+	return nil
 }
 
 // Total is the CEUs the attendance earns.

@@ -220,8 +220,8 @@ func sessionPositions(db *gorm.DB, position map[string]int) error {
 // checks as a roster row, and records why. A correction that changes nothing writes nothing.
 func (s *Store) CorrectAttendance(ctx context.Context, id string, sessionIDs []string, ceus *recert.Units, reason, source, actor string) (recert.Attendance, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return recert.Attendance{}, reasonRequired()
+	if err := recert.ReasonProblem(reason); err != nil {
+		return recert.Attendance{}, err
 	}
 	var out recert.Attendance
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
@@ -229,19 +229,10 @@ func (s *Store) CorrectAttendance(ctx context.Context, id string, sessionIDs []s
 		if err != nil {
 			return err
 		}
-		if a.Revoked {
-			return recert.Errorf(recert.ECONFLICT, "attendance %s is revoked; post it on a roster again to restore it", id)
-		}
-		sessions, awarded, field, detail := ev.Credit(sessionIDs, ceus)
-		if detail != "" {
-			fe := recert.FieldError{Location: "body", Pointer: "#/" + field, Detail: detail}
-			return &recert.Error{Code: recert.EINVALID, Message: detail, Fields: []recert.FieldError{fe}}
-		}
 		next := a
-		next.Sessions, next.CEUsAwarded = sessions, awarded
-		if recert.SameCredit(a, next) {
+		if changed, err := next.Correct(ev, sessionIDs, ceus); err != nil || !changed {
 			out = a
-			return nil
+			return err
 		}
 		out, err = s.changeAttendance(tx, a, next, "updated", reason, source, actor)
 		return err
@@ -252,8 +243,8 @@ func (s *Store) CorrectAttendance(ctx context.Context, id string, sessionIDs []s
 // RevokeAttendance withdraws an attendance record and its credits, keeping it on file.
 func (s *Store) RevokeAttendance(ctx context.Context, id, reason, actor string) (recert.Attendance, error) {
 	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return recert.Attendance{}, reasonRequired()
+	if err := recert.ReasonProblem(reason); err != nil {
+		return recert.Attendance{}, err
 	}
 	var out recert.Attendance
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
@@ -261,20 +252,14 @@ func (s *Store) RevokeAttendance(ctx context.Context, id, reason, actor string) 
 		if err != nil {
 			return err
 		}
-		if a.Revoked {
-			return recert.Errorf(recert.ECONFLICT, "attendance %s is already revoked", id)
-		}
 		next := a
-		next.Revoked, next.RevokeReason = true, reason
+		if err := next.Revoke(reason); err != nil {
+			return err
+		}
 		out, err = s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceRevocation, actor)
 		return err
 	})
 	return out, err
-}
-
-func reasonRequired() error {
-	fe := recert.FieldError{Location: "body", Pointer: "#/reason", Detail: "say why the attendance changes"}
-	return &recert.Error{Code: recert.EINVALID, Message: "a reason is required", Fields: []recert.FieldError{fe}}
 }
 
 // lockAttendance locks the attendance's event row, as a roster does, so that a correction
