@@ -3,6 +3,8 @@ package progress
 import (
 	"fmt"
 	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
 )
 
 // Credit is one CE credit from the member's ledger, as the engine needs it.
@@ -131,7 +133,7 @@ func validateCredits(credits []Credit) error {
 		v.elem(c.ActivityType.Valid(), "credits", i, "activity_type", "is not a known activity type")
 		v.elem(c.Category.Valid(), "credits", i, "category", "must be I, II, III, none or empty")
 		for j, a := range c.ApprovedBy {
-			v.check(approverCode.MatchString(a), fmt.Sprintf("#/credits/%d/approved_by/%d", i, j), "must be an approver code such as abcp or us-nj-pac")
+			v.check(recert.ValidApproverCode(a), fmt.Sprintf("#/credits/%d/approved_by/%d", i, j), "must be an approver code such as abcp or us-nj-pac")
 		}
 		v.elem(c.Amount >= 0, "credits", i, "amount", "must not be negative")
 		v.elem(c.Minutes >= 0, "credits", i, "minutes", "must not be negative")

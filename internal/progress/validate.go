@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
 )
 
 var programID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -104,7 +106,7 @@ func (p Program) validateCEU(v *validator) {
 		v.check(c.Valid(), fmt.Sprintf("#/accept/categories/%d", i), "is not a known category")
 	}
 	for i, a := range p.Accept.ApprovedBy {
-		v.check(approverCode.MatchString(a), fmt.Sprintf("#/accept/approved_by/%d", i), "must be an approver code such as abcp or us-nj-pac")
+		v.check(recert.ValidApproverCode(a), fmt.Sprintf("#/accept/approved_by/%d", i), "must be an approver code such as abcp or us-nj-pac")
 	}
 	for i, t := range p.Accept.ActivityTypes {
 		v.check(t.Valid(), fmt.Sprintf("#/accept/activity_types/%d", i), "is not a known activity type")

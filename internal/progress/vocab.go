@@ -1,7 +1,6 @@
 package progress
 
 import (
-	"regexp"
 	"slices"
 )
 
@@ -82,10 +81,6 @@ const (
 func (c Category) Valid() bool {
 	return c == NoCategory || c == CategoryI || c == CategoryII || c == CategoryIII || c == CategoryNone
 }
-
-// approverCode is the shape of an approver: "abcp", or a body named by its code ("us-nj-pac",
-// New Jersey's Perfusionists Advisory Committee; "caahep-school", an accredited school).
-var approverCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // ApproverABCP is the approver code of the American Board of Cardiovascular Perfusion.
 const ApproverABCP = "abcp"

@@ -1,6 +1,7 @@
 package recert
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,21 @@ type Event struct {
 	Version        int
 	Audit
 }
+
+// Shapes of the codes organizers choose, as the contract states them.
+var (
+	// An approver: "abcp", or a body named by its code ("us-nj-pac", New Jersey's
+	// Perfusionists Advisory Committee; "caahep-school", an accredited school).
+	approverCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	// A session's code, as spreadsheets name it: "S1", "Tue-AM", "A.2".
+	sessionCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$`)
+)
+
+// ValidApproverCode reports whether s is shaped as an approver code (at most 64 characters).
+func ValidApproverCode(s string) bool { return len(s) <= 64 && approverCode.MatchString(s) }
+
+// ValidSessionCode reports whether s is shaped as a session code.
+func ValidSessionCode(s string) bool { return sessionCode.MatchString(s) }
 
 // eventTransitions lists the status changes allowed: a draft is published or cancelled, a
 // published event can only be cancelled, and cancellation is final.

@@ -123,3 +123,18 @@ func TestRoles(t *testing.T) {
 		t.Error("an unknown role holds scopes")
 	}
 }
+
+func TestCodes(t *testing.T) {
+	for s, ok := range map[string]bool{"abcp": true, "us-nj-pac": true, "caahep-school": true, "US-NJ": false,
+		"us--nj": false, "-abcp": false, "abcp-": false, "": false, strings.Repeat("a", 65): false} {
+		if recert.ValidApproverCode(s) != ok {
+			t.Errorf("approver code %q: %v", s, !ok)
+		}
+	}
+	for s, ok := range map[string]bool{"S1": true, "Tue-AM": true, "A.2": true, "x_1": true, "-S1": false,
+		"S 1": false, "": false, "ABCDEFGHIJKLMNOP": true, "ABCDEFGHIJKLMNOPQ": false} {
+		if recert.ValidSessionCode(s) != ok {
+			t.Errorf("session code %q: %v", s, !ok)
+		}
+	}
+}

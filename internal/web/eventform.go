@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -165,8 +164,6 @@ func (p *Pages) refused(c echo.Context, err error, again func() error) error {
 	return p.fail(c, err)
 }
 
-var approverCode = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
 // readEventForm reads the editor into the event it describes; what cannot be read is an
 // EINVALID error naming the field. Empty session rows are left out.
 func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
@@ -203,7 +200,7 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 	for _, a := range strings.Split(f.ApprovedBy, ",") {
 		if a = strings.TrimSpace(a); a == "" {
 			continue
-		} else if !approverCode.MatchString(a) || len(ev.ApprovedBy) == 10 {
+		} else if !recert.ValidApproverCode(a) || len(ev.ApprovedBy) == 10 {
 			return f, ev, ledger.FieldError("#/approved_by", "up to 10 approver codes such as us-nj-pac, separated by commas")
 		}
 		ev.ApprovedBy = append(ev.ApprovedBy, a)
@@ -215,7 +212,7 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 				return f, ev, ledger.FieldError("#/sessions/"+strconv.Itoa(i)+"/date", "give the session's day, as YYYY-MM-DD")
 			}
 		}
-		if s.Code != "" && !sessionCode.MatchString(s.Code) {
+		if s.Code != "" && !recert.ValidSessionCode(s.Code) {
 			return f, ev, ledger.FieldError("#/sessions/"+strconv.Itoa(i)+"/code", "up to 16 letters, digits, dots, dashes or underscores, such as Tue-AM")
 		}
 		ceus, _ := recert.ParseUnits(s.CEUs) // an amount that does not read is zero, which is refused
@@ -223,5 +220,3 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 	}
 	return f, ev, nil
 }
-
-var sessionCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$`)
