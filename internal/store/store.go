@@ -57,9 +57,12 @@ func Open(databaseURL, dataDir string) (*Store, error) {
 // relies on: foreign keys enforced, WAL so readers never wait for the writer, a busy timeout
 // instead of immediate "database is locked" errors, and write transactions that take the
 // write lock when they begin (so two writers queue rather than deadlock on lock upgrade).
-func OpenSQLite(path string) (*Store, error) {
-	dsn := "file:" + filepath.ToSlash(path) +
-		"?_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)" +
+func OpenSQLite(path string) (*Store, error) { return openSQLite(path, "rwc") }
+
+// openSQLite opens path in mode rwc (created when missing) or rw (must exist).
+func openSQLite(path, mode string) (*Store, error) {
+	dsn := "file:" + filepath.ToSlash(path) + "?mode=" + mode +
+		"&_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(normal)&_txlock=immediate"
 	db, err := gorm.Open(gormlite.Open(dsn), gormConfig())
 	if err != nil {
