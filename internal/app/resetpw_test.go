@@ -127,4 +127,3 @@ func TestResetPasswordRefusesADatabaseWithoutSchema(t *testing.T) {
 		t.Errorf("reset-password left %d tables in the empty database", tables)
 	}
 }
-
