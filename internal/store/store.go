@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
@@ -86,14 +88,18 @@ func openSQLite(path, mode string) (*Store, error) {
 // OpenPostgres connects to PostgreSQL at url. Without a connect_timeout in url, a new
 // connection gives up after connectTimeout, so an unreachable server is an answer (503), not
 // a request that hangs until the client gives up.
+//
+// gorm takes connections through boundedPool (see budget.go): within PoolAcquireTimeout.
 func OpenPostgres(url string) (*Store, error) {
-	db, err := gorm.Open(postgres.Open(withConnectTimeout(url)), gormConfig())
+	config, err := pgx.ParseConfig(withConnectTimeout(url))
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	sqlDB, err := db.DB()
+	sqlDB := stdlib.OpenDB(*config)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: boundedPool{sqlDB}}), gormConfig())
 	if err != nil {
-		return nil, err
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	sqlDB.SetMaxOpenConns(20)
 	sqlDB.SetMaxIdleConns(10)
