@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -113,10 +114,14 @@ func (p boundedPool) QueryContext(ctx context.Context, query string, args ...any
 func (p boundedPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	c, err := p.conn(ctx)
 	if err != nil {
-		// A Row carries its error only from database/sql: a context already done gives one.
-		done, cancel := context.WithDeadline(ctx, time.Time{})
-		defer cancel()
-		return p.db.QueryRowContext(done, query, args...)
+		// A Row carries an error only from database/sql: past the acquire budget, a context
+		// already done gives it one; otherwise the pool is asked again, for its own error.
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			done, cancel := context.WithDeadline(ctx, time.Time{})
+			defer cancel()
+			ctx = done
+		}
+		return p.db.QueryRowContext(ctx, query, args...)
 	}
 	row := c.QueryRowContext(ctx, query, args...)
 	go c.Close()
