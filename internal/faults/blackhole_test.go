@@ -139,10 +139,17 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 	var longest time.Duration
 	var unavailable, succeededAfter int
 	var lastFailure time.Duration     // after up, when the last failed request was sent
-	firstSuccess := time.Duration(-1) // after up, when the first request sent then succeeded
+	var lastFailed time.Duration      // after up, when the last failure was answered (sent before up)
+	firstSuccess := time.Duration(-1) // after up, when the first success was answered
 	for _, x := range samples {
 		ok := x.err == nil && (x.status == http.StatusOK || x.status == http.StatusCreated)
 		longest = max(longest, x.took)
+		if d := x.finished.Sub(up); d > 0 && ok && (firstSuccess < 0 || d < firstSuccess) {
+			firstSuccess = d
+		}
+		if d := x.finished.Sub(up); d > 0 && !ok {
+			lastFailed = max(lastFailed, d)
+		}
 		if x.err != nil || x.took > requestTimeout+slack {
 			t.Errorf("%s sent %v into the outage: %v", x.what, x.sent.Sub(down).Round(time.Millisecond), x.result)
 			continue
@@ -150,9 +157,6 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 		if x.sent.After(up) {
 			if ok {
 				succeededAfter++
-				if d := x.finished.Sub(up); firstSuccess < 0 || d < firstSuccess {
-					firstSuccess = d
-				}
 			} else {
 				lastFailure = max(lastFailure, x.sent.Sub(up))
 				if x.sent.After(up.Add(recovery)) {
@@ -177,11 +181,13 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 		t.Errorf("%d of the %d activities answered 201 are stored", n, len(created))
 	}
 	t.Logf("blackhole of %v under %d concurrent clients: %d requests, longest answer %v (request timeout %v), "+
-		"p99 of those sent during the outage %v, %d answered 503 with Retry-After; after the database answered again "+
-		"the first success came %v later and the last failure was sent %v later:%s",
+		"p99 of those sent during the outage %v, %d answered 503 with Retry-After; after the database answered again: "+
+		"the first success %v later, the last failure answered %v later (a request waiting since the outage), "+
+		"the last failed request sent %v later (%d requests sent after it, all answered 2xx):%s",
 		outage, len(ids)+1, len(samples), longest.Round(time.Millisecond), requestTimeout,
 		p99(samples, down, up).Round(time.Millisecond), unavailable,
-		firstSuccess.Round(time.Millisecond), lastFailure.Round(time.Millisecond), tally(samples))
+		firstSuccess.Round(time.Millisecond), lastFailed.Round(time.Millisecond), lastFailure.Round(time.Millisecond),
+		succeededAfter, tally(samples))
 }
 
 // signInEvery returns a sender of password sign-ins, one every interval at most (more would
