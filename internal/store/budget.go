@@ -80,6 +80,9 @@ func (p boundedPool) conn(ctx context.Context) (*sql.Conn, error) {
 
 func (p boundedPool) GetDBConn() (*sql.DB, error) { return p.db, nil }
 
+// Ping lets gorm.Open check the server answers, as it does with a plain pool.
+func (p boundedPool) Ping() error { return p.db.Ping() }
+
 // PrepareContext prepares on the pool: gorm prepares only with PrepareStmt, which the store
 // does not use.
 func (p boundedPool) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
