@@ -172,6 +172,9 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 			t.Errorf("%s sent %v into the outage: %v; want a success or 503 with Retry-After", x.what, x.sent.Sub(down).Round(time.Millisecond), x.result)
 		}
 	}
+	if firstSuccess < 0 || firstSuccess > recovery {
+		t.Errorf("the first success came %v after the database answered again; want one within %v", firstSuccess, recovery)
+	}
 	if unavailable == 0 || succeededAfter < 10 {
 		t.Errorf("%d answers 503 during the outage, %d succeeded after it; want some of each:%s", unavailable, succeededAfter, tally(samples))
 	}
