@@ -137,7 +137,7 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 	samples := wait()
 
 	var longest time.Duration
-	var unavailable, succeededAfter int
+	var unavailable, succeededAfter, failedAfter int
 	var lastFailure time.Duration     // after up, when the last failed request was sent
 	var lastFailed time.Duration      // after up, when the last failure was answered (sent before up)
 	firstSuccess := time.Duration(-1) // after up, when the first success was answered
@@ -158,6 +158,7 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 			if ok {
 				succeededAfter++
 			} else {
+				failedAfter++
 				lastFailure = max(lastFailure, x.sent.Sub(up))
 				if x.sent.After(up.Add(recovery)) {
 					t.Errorf("%s sent %v after the database answered again: %v", x.what, x.sent.Sub(up).Round(time.Millisecond), x.result)
@@ -186,11 +187,11 @@ func TestPostgresBlackholeUnderLoad(t *testing.T) {
 	t.Logf("blackhole of %v under %d concurrent clients: %d requests, longest answer %v (request timeout %v), "+
 		"p99 of those sent during the outage %v, %d answered 503 with Retry-After; after the database answered again: "+
 		"the first success %v later, the last failure answered %v later (a request waiting since the outage), "+
-		"the last failed request sent %v later (%d requests sent after it, all answered 2xx):%s",
+		"of the requests sent after it %d answered 2xx and %d did not (the last of those sent %v after it):%s",
 		outage, len(ids)+1, len(samples), longest.Round(time.Millisecond), requestTimeout,
 		p99(samples, down, up).Round(time.Millisecond), unavailable,
-		firstSuccess.Round(time.Millisecond), lastFailed.Round(time.Millisecond), lastFailure.Round(time.Millisecond),
-		succeededAfter, tally(samples))
+		firstSuccess.Round(time.Millisecond), lastFailed.Round(time.Millisecond),
+		succeededAfter, failedAfter, lastFailure.Round(time.Millisecond), tally(samples))
 }
 
 // signInEvery returns a sender of password sign-ins, one every interval at most (more would
