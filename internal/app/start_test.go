@@ -74,6 +74,17 @@ func TestResetPasswordCreatesNothing(t *testing.T) {
 			}
 			return dir
 		}},
+		{"another application's database", func(dir string) string {
+			st, err := store.OpenSQLite(filepath.Join(dir, "recert.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.DB().Exec("CREATE TABLE users (name TEXT)").Error; err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
