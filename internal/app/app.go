@@ -82,7 +82,7 @@ func RunWithStdin(ctx context.Context, args []string, getenv func(string) string
 	case cmd == "healthcheck":
 		return healthcheck(ctx, cfg.ListenAddr)
 	case cmd == "admin":
-		return adminCommand(ctx, args[2:], func(f func(*store.Store) error) error { return withStore(cfg, f) }, stdin, stdout)
+		return adminCommand(ctx, args[2:], func(f func(*store.Store) error) error { return withExistingStore(ctx, cfg, f) }, stdin, stdout)
 	case cmd == "migrate" && args[2] == "status":
 		return withStore(cfg, func(st *store.Store) error { return printStatus(ctx, st, stdout) })
 	default:
@@ -99,17 +99,24 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// serve binds the listener before anything else, so that a start that cannot serve (the
-// port is taken) writes nothing: no database, no signing key, and no first administrator
-// whose generated password would be shown once and lost. That administrator is created
-// last, once everything else is ready.
+// serve binds its listeners, the API's and the operations one, before anything else, so
+// that a start that cannot serve (a port is taken) writes nothing: no database, no signing
+// key, and no first administrator whose generated password would be shown once and lost.
+// That administrator is created last, once everything else is ready.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	log.Info("starting recert", "version", Version(), "config", cfg)
 	ln, err := Listen(cfg.ListenAddr)
 	if err != nil {
-		return err
+		return fmt.Errorf("RECERT_LISTEN_ADDR: %w", err)
 	}
 	defer ln.Close()
+	var aln net.Listener
+	if cfg.AdminAddr != "off" {
+		if aln, err = Listen(cfg.AdminAddr); err != nil {
+			return fmt.Errorf("RECERT_ADMIN_ADDR (the operations listener; off turns it off): %w", err)
+		}
+		defer aln.Close()
+	}
 	return withStore(cfg, func(st *store.Store) error {
 		if err := migrate(ctx, st, log); err != nil {
 			return err
@@ -127,11 +134,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err := bootstrapAdmin(ctx, cfg, st, auth.DefaultArgon2Params, log); err != nil {
 			return err
 		}
-		if cfg.AdminAddr != "off" {
-			aln, err := Listen(cfg.AdminAddr)
-			if err != nil {
-				return err
-			}
+		if aln != nil {
 			srv.ServeAdmin(aln)
 		}
 		base := baseURL(cfg, ln.Addr())
@@ -158,6 +161,18 @@ func baseURL(cfg config.Config, addr net.Addr) string {
 
 func withStore(cfg config.Config, f func(*store.Store) error) error {
 	st, err := store.Open(cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return f(st)
+}
+
+// withExistingStore runs f on a database that already holds Recert's schema, creating
+// nothing: an administrative command pointed at the wrong data directory or database must
+// say so, not leave an empty database behind.
+func withExistingStore(ctx context.Context, cfg config.Config, f func(*store.Store) error) error {
+	st, err := store.OpenExisting(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/recert-dev/recert/internal/auth"
@@ -44,19 +45,19 @@ func signingKeys(ctx context.Context, cfg config.Config, st *store.Store) (*auth
 	return auth.NewKeySet(key, retain, retired...)
 }
 
-// defaultAdminEmail names the first administrator when RECERT_ADMIN_EMAIL is not set.
-const defaultAdminEmail = "admin@recert.local"
-
 // bootstrapAdmin creates the first administrator when there is none: from
 // RECERT_ADMIN_EMAIL and RECERT_ADMIN_PASSWORD, or with a generated password that is
 // logged once, so that a fresh installation can be signed in to.
 func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, params auth.Argon2Params, log *slog.Logger) error {
 	if has, err := st.HasAdmin(ctx); err != nil || has {
+		if has {
+			ignoredAdminVars(cfg, log)
+		}
 		return err
 	}
 	email, password := cfg.AdminEmail, cfg.AdminPassword
 	if email == "" {
-		email = defaultAdminEmail
+		email = config.DefaultAdminEmail
 	}
 	generated := password == ""
 	if generated {
@@ -83,6 +84,7 @@ func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, par
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	if !created {
+		ignoredAdminVars(cfg, log)
 		return nil
 	}
 	if generated {
@@ -92,4 +94,22 @@ func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, par
 		log.Info("first administrator created", "user_id", u.ID, "email", email)
 	}
 	return nil
+}
+
+// ignoredAdminVars says, in one line, that the administrator variables set for this start
+// changed nothing because an administrator exists: otherwise a reader who set a password
+// would sign in with it and get invalid_grant without knowing why.
+func ignoredAdminVars(cfg config.Config, log *slog.Logger) {
+	var set []string
+	if cfg.AdminEmail != "" {
+		set = append(set, "RECERT_ADMIN_EMAIL")
+	}
+	if cfg.AdminPassword != "" {
+		set = append(set, "RECERT_ADMIN_PASSWORD")
+	}
+	if len(set) == 0 {
+		return
+	}
+	log.Warn(strings.Join(set, " and ") + " ignored: this database already has an administrator, whose password is unchanged " +
+		"(start with an empty data directory or database for a fresh one, or give a new password with `recert admin reset-password EMAIL`)")
 }

@@ -41,6 +41,60 @@ func TestBootstrapAdmin(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("the password alone names the default administrator", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, st *store.Store) {
+			cfg := testConfig(t)
+			cfg.AdminPassword = "first light over the bypass"
+			if err := bootstrapAdmin(ctx, cfg, st, cheap, slog.New(slog.DiscardHandler)); err != nil {
+				t.Fatal(err)
+			}
+			_, hash, err := st.UserByEmail(ctx, "admin@recert.local")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := auth.VerifyPassword(cfg.AdminPassword, hash); !ok {
+				t.Error("the configured password does not sign in as admin@recert.local")
+			}
+		})
+	})
+	t.Run("variables ignored because an administrator exists are logged once", func(t *testing.T) {
+		dbtest.Each(t, func(t *testing.T, st *store.Store) {
+			first := testConfig(t)
+			first.AdminPassword = "the first of passphrases"
+			if err := bootstrapAdmin(ctx, first, st, cheap, slog.New(slog.DiscardHandler)); err != nil {
+				t.Fatal(err)
+			}
+			for _, tt := range []struct {
+				email, password string
+				want            string // the ignored variables named; empty: no line
+			}{
+				{"", "another passphrase entirely", "RECERT_ADMIN_PASSWORD ignored"},
+				{"someone@example.org", "another passphrase entirely", "RECERT_ADMIN_EMAIL and RECERT_ADMIN_PASSWORD ignored"},
+				{"", "", ""},
+			} {
+				cfg := testConfig(t)
+				cfg.AdminEmail, cfg.AdminPassword = tt.email, tt.password
+				var logs bytes.Buffer
+				if err := bootstrapAdmin(ctx, cfg, st, cheap, slog.New(slog.NewJSONHandler(&logs, nil))); err != nil {
+					t.Fatal(err)
+				}
+				lines := strings.Count(logs.String(), "\n")
+				if tt.want == "" && lines != 0 || tt.want != "" && (lines != 1 || !strings.Contains(logs.String(), tt.want)) {
+					t.Errorf("email %q, password set %v: logged %q, want one line with %q", tt.email, tt.password != "", logs.String(), tt.want)
+				}
+				if strings.Contains(logs.String(), "another passphrase") {
+					t.Error("the ignored password was logged")
+				}
+			}
+			_, hash, err := st.UserByEmail(ctx, "admin@recert.local")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, _ := auth.VerifyPassword(first.AdminPassword, hash); !ok {
+				t.Error("a later start changed the first administrator's password")
+			}
+		})
+	})
 	t.Run("a weak configured password is refused", func(t *testing.T) {
 		cfg := testConfig(t)
 		cfg.AdminEmail, cfg.AdminPassword = "registrar@example.org", "password"

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +101,29 @@ func TestResetPassword(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestResetPasswordRefusesADatabaseWithoutSchema: on PostgreSQL, an empty database is
+// refused and left empty.
+func TestResetPasswordRefusesADatabaseWithoutSchema(t *testing.T) {
+	ctx := context.Background()
+	url := emptyPostgres(t)
+	env := map[string]string{"RECERT_DATABASE_URL": url, "RECERT_SIGNING_KEY_FILE": t.TempDir() + "/key.pem"}
+	var out bytes.Buffer
+	err := RunWithStdin(ctx, []string{"recert", "admin", "reset-password", "admin@recert.local"}, func(k string) string { return env[k] }, nil, &out)
+	if !errors.Is(err, store.ErrNoSchema) || !strings.Contains(err.Error(), "RECERT_DATABASE_URL") {
+		t.Fatalf("reset-password on an empty database: %v, want %v naming RECERT_DATABASE_URL", err, store.ErrNoSchema)
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("reset-password left %d tables in the empty database", tables)
+	}
 }

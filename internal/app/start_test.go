@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -18,29 +19,106 @@ import (
 	"github.com/recert-dev/recert/internal/store"
 )
 
-// TestStartWritesNothingWhenThePortIsTaken: a start that cannot bind its port creates no
-// data directory, database, signing key or administrator, so a generated password is
-// never shown for an installation that did not start.
-func TestStartWritesNothingWhenThePortIsTaken(t *testing.T) {
+// TestStartWritesNothingWhenAPortIsTaken: a start that cannot bind one of its listeners (the
+// API's or the operations one, taken by another program or by the API itself under another
+// spelling) creates no data directory, database, signing key or administrator, so a
+// generated password is never shown for an installation that did not start.
+func TestStartWritesNothingWhenAPortIsTaken(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer taken.Close()
-	dataDir := filepath.Join(t.TempDir(), "data")
-	env := map[string]string{"RECERT_LISTEN_ADDR": taken.Addr().String(), "RECERT_DATA_DIR": dataDir, "RECERT_ADMIN_ADDR": "off"}
-	var out strings.Builder
-	err = app.Run(context.Background(), []string{"recert"}, func(k string) string { return env[k] }, &out)
-	if err == nil || !strings.Contains(err.Error(), "address already in use") {
-		t.Fatalf("start on a taken port: %v, want address already in use", err)
+	_, port, _ := net.SplitHostPort(taken.Addr().String())
+	tests := []struct {
+		name, listen, admin, want string
+	}{
+		{"the API's port", taken.Addr().String(), "off", "address already in use"},
+		{"the operations port", "127.0.0.1:0", taken.Addr().String(), "address already in use"},
+		{"the operations port is the API's, written otherwise", ":" + port, "127.0.0.1:" + port, "RECERT_ADMIN_ADDR"},
+		{"the operations port is the API's, by name", "localhost:" + port, "127.0.0.1:" + port, "RECERT_ADMIN_ADDR"},
 	}
-	if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
-		entries, _ := os.ReadDir(dataDir)
-		t.Errorf("the failed start wrote the data directory: %v %v", err, entries)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dataDir := filepath.Join(t.TempDir(), "data")
+			env := map[string]string{"RECERT_LISTEN_ADDR": tt.listen, "RECERT_DATA_DIR": dataDir, "RECERT_ADMIN_ADDR": tt.admin}
+			var out strings.Builder
+			err := app.Run(context.Background(), []string{"recert"}, func(k string) string { return env[k] }, &out)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("start: %v, want an error with %q", err, tt.want)
+			}
+			if _, err := os.Stat(dataDir); !os.IsNotExist(err) {
+				entries, _ := os.ReadDir(dataDir)
+				t.Errorf("the failed start wrote the data directory: %v %v", err, entries)
+			}
+			if strings.Contains(out.String(), "ADMINISTRATOR") {
+				t.Errorf("the failed start created an administrator:\n%s", out.String())
+			}
+		})
 	}
-	if strings.Contains(out.String(), "ADMINISTRATOR") {
-		t.Errorf("the failed start created an administrator:\n%s", out.String())
+}
+
+// TestResetPasswordCreatesNothing: `recert admin reset-password` pointed at a data
+// directory with no Recert database (missing, empty, or holding an empty file) refuses and
+// leaves it as it was.
+func TestResetPasswordCreatesNothing(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(dir string) string // the data directory to point at
+	}{
+		{"a missing directory", func(dir string) string { return filepath.Join(dir, "data") }},
+		{"an empty directory", func(dir string) string { return dir }},
+		{"an empty database file", func(dir string) string {
+			if err := os.WriteFile(filepath.Join(dir, "recert.db"), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}},
+		{"another application's database", func(dir string) string {
+			st, err := store.OpenSQLite(filepath.Join(dir, "recert.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.DB().Exec("CREATE TABLE users (name TEXT)").Error; err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dataDir := tt.setup(t.TempDir())
+			before := listDir(dataDir)
+			env := map[string]string{"RECERT_DATA_DIR": dataDir}
+			var out strings.Builder
+			err := app.RunWithStdin(context.Background(), []string{"recert", "admin", "reset-password", "admin@recert.local"},
+				func(k string) string { return env[k] }, nil, &out)
+			if !errors.Is(err, store.ErrNoSchema) || !strings.Contains(err.Error(), "RECERT_DATA_DIR") {
+				t.Errorf("reset-password: %v, want %v naming RECERT_DATA_DIR", err, store.ErrNoSchema)
+			}
+			if after := listDir(dataDir); after != before {
+				t.Errorf("reset-password changed the data directory: %q, was %q", after, before)
+			}
+			if out.Len() != 0 {
+				t.Errorf("reset-password printed %q", out.String())
+			}
+		})
+	}
+}
+
+// listDir names the files in dir with their sizes, or says it is missing.
+func listDir(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		fi, _ := e.Info()
+		fmt.Fprintf(&b, "%s:%d ", e.Name(), fi.Size())
+	}
+	return b.String()
 }
 
 // TestFirstStartAndPasswordReset starts the program as `go run .` does: one banner line

@@ -66,6 +66,9 @@ type Config struct {
 	WebhookRetryBase time.Duration
 }
 
+// DefaultAdminEmail names the first administrator when RECERT_ADMIN_EMAIL is not set.
+const DefaultAdminEmail = "admin@recert.local"
+
 // DefaultPublicURL is RECERT_PUBLIC_URL when it is not set.
 const DefaultPublicURL = "http://localhost:8080"
 
@@ -91,7 +94,7 @@ var Vars = []Var{
 	{"RECERT_SIGNING_KEY_FILE", "", "file holding the signing key, created when missing; default with SQLite: DATA_DIR/signing-key.pem"},
 	{"RECERT_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens"},
 	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens"},
-	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none"},
+	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none (empty: " + DefaultAdminEmail + ")"},
 	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
 	{"RECERT_ADMIN_ADDR", "127.0.0.1:9090", "address of the operations listener (/metrics, /debug/pprof/); keep it off the public network; off: none"},
 	{"RECERT_CORS_ORIGINS", "", "comma-separated browser origins (https://app.example.org) allowed to call the API; empty: CORS off"},
@@ -177,16 +180,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.RefreshTokenTTL, err = time.ParseDuration(get("RECERT_REFRESH_TOKEN_TTL")); err != nil || c.RefreshTokenTTL < c.AccessTokenTTL {
 		bad("RECERT_REFRESH_TOKEN_TTL", errors.New("want a duration at least the access-token lifetime"))
 	}
+	// The password alone is enough: the administrator is then DefaultAdminEmail.
 	c.AdminEmail, c.AdminPassword = get("RECERT_ADMIN_EMAIL"), get("RECERT_ADMIN_PASSWORD")
-	if c.AdminPassword != "" && c.AdminEmail == "" {
-		bad("RECERT_ADMIN_PASSWORD", errors.New("set RECERT_ADMIN_EMAIL too"))
+	if c.AdminEmail != "" && !strings.Contains(strings.TrimPrefix(c.AdminEmail, "@"), "@") {
+		bad("RECERT_ADMIN_EMAIL", errors.New("want an e-mail address"))
 	}
 	c.AdminAddr = get("RECERT_ADMIN_ADDR")
 	if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil && c.AdminAddr != "off" {
 		bad("RECERT_ADMIN_ADDR", errors.New("want host:port, or off"))
-	}
-	if c.AdminAddr != "off" && c.AdminAddr == c.ListenAddr {
-		bad("RECERT_ADMIN_ADDR", errors.New("must differ from RECERT_LISTEN_ADDR: the operations endpoints are not public"))
+	} else if c.AdminAddr != "off" && SameListener(c.AdminAddr, c.ListenAddr) {
+		bad("RECERT_ADMIN_ADDR", fmt.Errorf("%s and RECERT_LISTEN_ADDR %s are the same port: the operations endpoints need their own, off the public network", c.AdminAddr, c.ListenAddr))
 	}
 	for _, o := range strings.Split(get("RECERT_CORS_ORIGINS"), ",") {
 		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o == "" {

@@ -54,14 +54,29 @@ func TestLoad(t *testing.T) {
 			env: map[string]string{
 				"RECERT_LISTEN_ADDR": "8080", "RECERT_DATABASE_URL": "mysql://db/x", "RECERT_LOG_LEVEL": "loud",
 				"RECERT_LOG_FORMAT": "xml", "RECERT_SHUTDOWN_GRACE": "soon", "RECERT_REQUEST_TIMEOUT": "3m", "RECERT_MAX_BODY_BYTES": "10",
-				"RECERT_PUBLIC_URL": "ftp://x", "RECERT_ACCESS_TOKEN_TTL": "1s", "RECERT_ADMIN_PASSWORD": "p",
+				"RECERT_PUBLIC_URL": "ftp://x", "RECERT_ACCESS_TOKEN_TTL": "1s", "RECERT_ADMIN_EMAIL": "admin",
 				"RECERT_ADMIN_ADDR": "9090", "RECERT_CORS_ORIGINS": "*",
 				"RECERT_SMTP_URL": "mail.example.org", "RECERT_JOB_POLL_INTERVAL": "often", "RECERT_WEBHOOK_ALLOW_PRIVATE": "maybe",
 			},
 			wantErr: []string{"RECERT_LISTEN_ADDR", "RECERT_DATABASE_URL", "RECERT_LOG_LEVEL",
 				"RECERT_LOG_FORMAT", "RECERT_SHUTDOWN_GRACE", "RECERT_REQUEST_TIMEOUT", "RECERT_MAX_BODY_BYTES", "RECERT_PUBLIC_URL",
-				"RECERT_ACCESS_TOKEN_TTL", "RECERT_ADMIN_PASSWORD", "RECERT_ADMIN_ADDR", "RECERT_CORS_ORIGINS",
+				"RECERT_ACCESS_TOKEN_TTL", "RECERT_ADMIN_EMAIL", "RECERT_ADMIN_ADDR", "RECERT_CORS_ORIGINS",
 				"RECERT_SMTP_URL", "RECERT_JOB_POLL_INTERVAL", "RECERT_WEBHOOK_ALLOW_PRIVATE"},
+		},
+		{
+			name:    "the operations listener on the API's port, written otherwise, is refused",
+			env:     map[string]string{"RECERT_LISTEN_ADDR": ":9090"},
+			wantErr: []string{"RECERT_ADMIN_ADDR"},
+		},
+		{
+			name: "the administrator's password alone is enough",
+			env:  map[string]string{"RECERT_ADMIN_PASSWORD": "a long passphrase"},
+			want: config.Config{ListenAddr: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
+				LogFormat: "text", ShutdownGrace: 20 * time.Second, RequestTimeout: 30 * time.Second, MaxBodyBytes: 1 << 20,
+				ProgressCacheBytes: 64 << 20, PublicURL: "http://localhost:8080", SigningKeyFile: "data/signing-key.pem",
+				AccessTokenTTL: 15 * time.Minute, RefreshTokenTTL: 720 * time.Hour, AdminAddr: "127.0.0.1:9090",
+				AdminPassword: "a long passphrase", MailFrom: "Recert <recert@localhost>", JobPollInterval: time.Second,
+				WebhookRetryBase: 5 * time.Second},
 		},
 		{
 			name:    "a read replica without PostgreSQL is refused",
@@ -121,5 +136,31 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "recert:xxxxx@db:5432") {
 		t.Errorf("masked URL missing from log: %s", out.String())
+	}
+}
+
+func TestSameListener(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{":9090", "127.0.0.1:9090", true},
+		{"0.0.0.0:9090", "127.0.0.1:9090", true},
+		{"[::]:9090", "127.0.0.1:9090", true},
+		{"localhost:9090", "127.0.0.1:9090", true},
+		{"127.0.0.1:9090", "127.0.0.1:9090", true},
+		{":http", "127.0.0.1:80", true},
+		{":8080", "127.0.0.1:9090", false},
+		{"127.0.0.1:9090", "127.0.0.2:9090", false},
+		{"127.0.0.1:0", "127.0.0.1:0", false},
+		{":0", "127.0.0.1:0", false},
+	}
+	for _, tt := range tests {
+		if got := config.SameListener(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameListener(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		if got := config.SameListener(tt.b, tt.a); got != tt.want {
+			t.Errorf("SameListener(%q, %q) = %v, want %v", tt.b, tt.a, got, tt.want)
+		}
 	}
 }

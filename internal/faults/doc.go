@@ -1,7 +1,7 @@
 // Package faults holds the tests of how the running service behaves when things go wrong
 // around it: PostgreSQL restarted or a backend killed mid-write, the connection pool
-// exhausted, SIGTERM under load, many writers on the embedded SQLite. It has no code of its
-// own; the tests run the real service (app.Run, or this test binary re-executed as the
+// exhausted, a database that accepts connections and never answers, SIGTERM under load,
+// many writers on the embedded SQLite. It has no code of its own; the tests run the real service (app.Run, or this test binary re-executed as the
 // service) against real databases.
 //
 // The PostgreSQL tests need a private cluster they may restart, never a shared server:

@@ -150,9 +150,10 @@ func TestPostgresBackendKilledMidRoster(t *testing.T) {
 }
 
 // TestPostgresPoolExhausted holds a lock the members' reads wait on, and sends more of them
-// than the pool has connections: the pool's every connection waits on the lock, the other
-// requests wait for a connection, and all answer 503 with Retry-After at the request
-// timeout; once the lock is released every request succeeds.
+// than the pool has connections: the pool's every connection waits on the lock and answers
+// 503 with Retry-After at the request timeout; the other requests wait for a connection for
+// the pool acquire budget (half the time they have left) and answer 503 with Retry-After
+// then; once the lock is released every request succeeds.
 func TestPostgresPoolExhausted(t *testing.T) {
 	admin, _ := faultCluster(t)
 	dbURL := newDatabase(t, admin)
@@ -194,11 +195,21 @@ func TestPostgresPoolExhausted(t *testing.T) {
 		}
 		waiting <- most
 	}()
+	var atDeadline, atAcquire int
 	for i, r := range read() {
 		if r.err != nil || r.status != http.StatusServiceUnavailable || r.retryAfter == "" ||
-			r.took < requestTimeout*3/4 || r.took > requestTimeout+slack {
-			t.Errorf("request %d with the pool exhausted: %v; want 503 with Retry-After at about %v", i, r, requestTimeout)
+			r.took < requestTimeout/2-slack/4 || r.took > requestTimeout+slack {
+			t.Errorf("request %d with the pool exhausted: %v; want 503 with Retry-After between %v and %v", i, r, requestTimeout/2, requestTimeout)
+			continue
 		}
+		if r.took >= requestTimeout*3/4 {
+			atDeadline++
+		} else {
+			atAcquire++
+		}
+	}
+	if atDeadline != pool || atAcquire != readers-pool {
+		t.Errorf("%d requests answered at the request timeout and %d at the acquire budget; want %d and %d", atDeadline, atAcquire, pool, readers-pool)
 	}
 	if n := <-waiting; n != pool {
 		t.Errorf("%d connections waited on the lock at most; want the pool's %d", n, pool)

@@ -226,18 +226,36 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 	return e
 }
 
-// deadline gives the request's context the request timeout: the database calls it makes
-// give up then, and their error answers 503 with Retry-After.
+// deadline gives the request's context the request timeout (a roster, RosterTimeout): the
+// database calls it makes give up then, and their error answers 503 with Retry-After.
 func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	if s.timeout <= 0 {
 		return next
 	}
 	return func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), s.timeout)
+		timeout := s.timeout
+		if rosterRoutes[c.Request().Method+" "+c.Path()] {
+			timeout = RosterTimeout(s.timeout)
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
 		defer cancel()
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)
 	}
+}
+
+// rosterRoutes post a roster: up to recert.MaxRosterRows rows written in one transaction.
+var rosterRoutes = map[string]bool{
+	"POST /v1/events/:event_id/attendance":      true,
+	"POST /app/events/:event_id/roster":         true,
+	"POST /app/events/:event_id/roster/confirm": true,
+}
+
+// RosterTimeout is the deadline of a request that posts a roster: three times the request
+// timeout, within the HTTP server's 120 s write timeout (90 s with the default 30 s), for
+// the largest roster on a busy database.
+func RosterTimeout(requestTimeout time.Duration) time.Duration {
+	return max(requestTimeout, min(3*requestTimeout, 90*time.Second))
 }
 
 // routeBodyLimits are the operations that take more than the default body limit.

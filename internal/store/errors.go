@@ -45,6 +45,12 @@ func TranslateError(err error, what string) error {
 			return recert.Wrap(err, recert.EINVALID, what+" breaks a rule of the data")
 		case "40P01", "40001": // a deadlock or serialization failure: the transaction may be retried
 			return recert.Wrap(err, recert.EUNAVAILABLE, "the database is busy; retry")
+		case "55P03": // a lock timeout
+			return recert.Wrap(err, recert.EUNAVAILABLE, "the database did not answer in time")
+		case "57014": // cancelled: by the statement timeout of a request's transaction, or by hand (an internal error)
+			if strings.Contains(pg.Message, "statement timeout") {
+				return recert.Wrap(err, recert.EUNAVAILABLE, "the database did not answer in time")
+			}
 		case "22007", "22008": // a date the contract's format allows but PostgreSQL cannot hold (year 0)
 			return recert.Wrap(err, recert.EBADREQUEST, "a date is out of range: use years 1 to 9999")
 		}

@@ -25,7 +25,9 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 		{"refused", fmt.Errorf("dial: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), recert.EUNAVAILABLE},
 		{"conn closed", fmt.Errorf("query: %w", pgconn.ErrConnClosed), recert.EUNAVAILABLE},
 		{"unique violation", &pgconn.PgError{Code: "23505"}, recert.ECONFLICT},
-		{"query cancelled by user", &pgconn.PgError{Code: "57014"}, recert.EINTERNAL},
+		{"query cancelled by user", &pgconn.PgError{Code: "57014", Message: "canceling statement due to user request"}, recert.EINTERNAL},
+		{"statement timeout", &pgconn.PgError{Code: "57014", Message: "canceling statement due to statement timeout"}, recert.EUNAVAILABLE},
+		{"lock timeout", &pgconn.PgError{Code: "55P03"}, recert.EUNAVAILABLE},
 		{"other", errors.New("boom"), recert.EINTERNAL},
 	}
 	for _, c := range cases {

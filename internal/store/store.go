@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
@@ -57,9 +59,12 @@ func Open(databaseURL, dataDir string) (*Store, error) {
 // relies on: foreign keys enforced, WAL so readers never wait for the writer, a busy timeout
 // instead of immediate "database is locked" errors, and write transactions that take the
 // write lock when they begin (so two writers queue rather than deadlock on lock upgrade).
-func OpenSQLite(path string) (*Store, error) {
-	dsn := "file:" + filepath.ToSlash(path) +
-		"?_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)" +
+func OpenSQLite(path string) (*Store, error) { return openSQLite(path, "rwc") }
+
+// openSQLite opens path in mode rwc (created when missing) or rw (must exist).
+func openSQLite(path, mode string) (*Store, error) {
+	dsn := "file:" + filepath.ToSlash(path) + "?mode=" + mode +
+		"&_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(normal)&_txlock=immediate"
 	db, err := gorm.Open(gormlite.Open(dsn), gormConfig())
 	if err != nil {
@@ -83,14 +88,18 @@ func OpenSQLite(path string) (*Store, error) {
 // OpenPostgres connects to PostgreSQL at url. Without a connect_timeout in url, a new
 // connection gives up after connectTimeout, so an unreachable server is an answer (503), not
 // a request that hangs until the client gives up.
+//
+// gorm takes connections through boundedPool (see budget.go): within PoolAcquireTimeout.
 func OpenPostgres(url string) (*Store, error) {
-	db, err := gorm.Open(postgres.Open(withConnectTimeout(url)), gormConfig())
+	config, err := pgx.ParseConfig(withConnectTimeout(url))
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	sqlDB, err := db.DB()
+	sqlDB := stdlib.OpenDB(*config)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: boundedPool{sqlDB}}), gormConfig())
 	if err != nil {
-		return nil, err
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	sqlDB.SetMaxOpenConns(20)
 	sqlDB.SetMaxIdleConns(10)

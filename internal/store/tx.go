@@ -20,21 +20,28 @@ type (
 
 // InTx runs fn in one transaction: every store call made with the context fn is given
 // runs in it. Inside another transaction it is a savepoint of that one. On PostgreSQL the
-// transaction holds its own connection, which copyFrom reaches for COPY.
+// transaction holds its own connection, taken within the pool acquire timeout, which
+// copyFrom reaches for COPY; its statements time out a little before ctx's deadline (see
+// budget.go).
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	run := func(db *gorm.DB, ctx context.Context) error {
-		return db.Transaction(func(tx *gorm.DB) error {
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || s.engine != Postgres {
+		return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 			return fn(context.WithValue(ctx, txKey{}, tx))
 		})
 	}
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); inTx || s.engine != Postgres {
-		return run(s.conn(ctx), ctx)
+	c, err := boundedPool{s.sqlDB}.conn(ctx)
+	if err != nil {
+		return TranslateError(err, "connection")
 	}
-	return s.db.WithContext(ctx).Connection(func(db *gorm.DB) error {
-		if c, ok := db.Statement.ConnPool.(*sql.Conn); ok {
-			ctx = context.WithValue(ctx, connKey{}, c)
+	defer c.Close()
+	db := s.db.WithContext(ctx)
+	db.Statement.ConnPool = c
+	ctx = context.WithValue(ctx, connKey{}, c)
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := setStatementTimeout(ctx, tx); err != nil {
+			return TranslateError(err, "statement timeout")
 		}
-		return run(db, ctx)
+		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
 }
 
