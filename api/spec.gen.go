@@ -3761,6 +3761,9 @@ type PostingID = string
 // ProgressProgram defines model for ProgressProgram.
 type ProgressProgram = string
 
+// ReadAfter defines model for ReadAfter.
+type ReadAfter = string
+
 // UserID defines model for UserID.
 type UserID = string
 
@@ -3805,10 +3808,43 @@ type RevokeAttendanceParams struct {
 	Reason string `form:"reason" json:"reason"`
 }
 
+// GetAttendanceParams defines parameters for GetAttendance.
+type GetAttendanceParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // GetCertificateParams defines parameters for GetCertificate.
 type GetCertificateParams struct {
 	// IfNoneMatch `ETag`s already held; when one is current the answer is 304 with no body.
 	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetAttendanceHistoryParams defines parameters for GetAttendanceHistory.
+type GetAttendanceHistoryParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetCalendarFeedParams defines parameters for GetCalendarFeed.
+type GetCalendarFeedParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListClientsParams defines parameters for ListClients.
@@ -3818,6 +3854,30 @@ type ListClientsParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetClientParams defines parameters for GetClient.
+type GetClientParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetDisputeParams defines parameters for GetDispute.
+type GetDisputeParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListEventsParams defines parameters for ListEvents.
@@ -3839,6 +3899,21 @@ type ListEventsParams struct {
 
 	// Q Text in the title, description or location.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetEventParams defines parameters for GetEvent.
+type GetEventParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // UpdateEventParams defines parameters for UpdateEvent.
@@ -3854,6 +3929,12 @@ type ListEventAttendanceParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // PostRosterParams defines parameters for PostRoster.
@@ -3872,14 +3953,59 @@ type PostRosterParams struct {
 // PostRosterParamsMode defines parameters for PostRoster.
 type PostRosterParamsMode string
 
+// ListEventDisputesParams defines parameters for ListEventDisputes.
+type ListEventDisputesParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListRosterPostingsParams defines parameters for ListRosterPostings.
+type ListRosterPostingsParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // WithdrawRosterPostingJSONBody defines parameters for WithdrawRosterPosting.
 type WithdrawRosterPostingJSONBody struct {
 	Reason string `json:"reason"`
 }
 
+// GetRosterTemplateParams defines parameters for GetRosterTemplate.
+type GetRosterTemplateParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// DownloadEvidenceParams defines parameters for DownloadEvidence.
+type DownloadEvidenceParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // SetLeaveApprovalJSONBody defines parameters for SetLeaveApproval.
 type SetLeaveApprovalJSONBody struct {
 	Approved bool `json:"approved"`
+}
+
+// GetMeParams defines parameters for GetMe.
+type GetMeParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // GetMyProgressParams defines parameters for GetMyProgress.
@@ -3892,6 +4018,12 @@ type GetMyProgressParams struct {
 
 	// Explain Include each credit's allocation.
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListMembersParams defines parameters for ListMembers.
@@ -3911,6 +4043,21 @@ type ListMembersParams struct {
 	// Q Members whose name, email or ABCP ID contains this text, ignoring case, accents
 	// and repeated spaces ("renee roy" finds "Renée  Roy").
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetMemberParams defines parameters for GetMember.
+type GetMemberParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // UpdateMemberParams defines parameters for UpdateMember.
@@ -3926,6 +4073,12 @@ type ListActivitiesParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // CreateActivityParams defines parameters for CreateActivity.
@@ -3935,6 +4088,24 @@ type CreateActivityParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetActivityParams defines parameters for GetActivity.
+type GetActivityParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetActivityHistoryParams defines parameters for GetActivityHistory.
+type GetActivityHistoryParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // ListMemberAttendanceParams defines parameters for ListMemberAttendance.
 type ListMemberAttendanceParams struct {
 	// Limit Page size.
@@ -3942,12 +4113,24 @@ type ListMemberAttendanceParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListClinicalEntriesParams defines parameters for ListClinicalEntries.
 type ListClinicalEntriesParams struct {
 	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To   *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // CreateClinicalEntryParams defines parameters for CreateClinicalEntry.
@@ -3962,6 +4145,21 @@ type ListCreditsParams struct {
 	From     *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To       *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 	Category *Category           `form:"category,omitempty" json:"category,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListLeaveParams defines parameters for ListLeave.
+type ListLeaveParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // GetMemberProgressParams defines parameters for GetMemberProgress.
@@ -3974,6 +4172,12 @@ type GetMemberProgressParams struct {
 
 	// Explain Include each credit's allocation.
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // WhatIfProgressParams defines parameters for WhatIfProgress.
@@ -3992,6 +4196,12 @@ type WhatIfProgressParams struct {
 type GetReportParams struct {
 	Program string              `form:"program" json:"program"`
 	Period  *openapi_types.Date `form:"period,omitempty" json:"period,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListOrganizationsParams defines parameters for ListOrganizations.
@@ -4001,6 +4211,21 @@ type ListOrganizationsParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetOrganizationParams defines parameters for GetOrganization.
+type GetOrganizationParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // UpdateOrganizationParams defines parameters for UpdateOrganization.
@@ -4017,11 +4242,32 @@ type ListOrganizationEventsParams struct {
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Status *EventStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListProgramsParams defines parameters for ListPrograms.
+type ListProgramsParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // GetProgramParams defines parameters for GetProgram.
 type GetProgramParams struct {
 	Version *int `form:"version,omitempty" json:"version,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -4031,12 +4277,51 @@ type ListUsersParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetUserParams defines parameters for GetUser.
+type GetUserParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetWebhookParams defines parameters for GetWebhook.
+type GetWebhookParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
 type ListWebhookDeliveriesParams struct {
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
@@ -4244,466 +4529,470 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3dchu3ti+KvwqKe1dZWqspUfJHEqlW7VJke05nJrHLdqb/a4f+k2A3SCJqAgyAFs14u2penQc4Z1+e",
-	"61V1nuO8yXySUxgDQKOb3fyS5MSZukgskt34xvgev/Gxk8rZXAomjO6cfexMGc2Ygj+fvaUT+2/GdKr4",
-	"3HApOmedt1NGrpnSXAoix8RMGZGjX1hqEjKWigxfjLs/UJNOh0edpKPTKZtR24hZzlnnrKON4mLS+fQp",
-	"6bxmRi0vxoap1U7esFSKTBMjyYJyQ0ZsLBUjyr7CxaTa9FiqGTWdsw4X5uFpJ+nMuOCzYtY56yW+Xy4M",
-	"mzDVSTofuhPZLb/tfLJjmVNFZ8y4iV+khl9zs3zx1H7idkBzaqadpCPozL5H3QMDnnWSjmK/FlyxrHNm",
-	"VMHikc3oh++ZmJhp5+z0a9uLMUzZ5v7/NDWDn2n3t9PuV+8/nj769N87ScMSXeiX49XFeXZN84IaRqjG",
-	"HeCaZPbzQcbGtMgNMTKjy8NzQsWSzKk2RCoyLkyhGDxolw9m9WvB1DKalh7IcfPS2teah2gMExkVKWtf",
-	"rfDIDdbLbLNelzlnwrQOJIWf9x9EmvNtBlEoLVXzxRkK9sEMUnhi6K/PXLFrLgtN5nTCzomccQNXyf42",
-	"5kob+KFt07CxTssMHp+cNo3xKdfzwrRvWYa/779UmZ5vsVTPrtdtF7u+0W6x622OzLMP85zazuvb9UKk",
-	"eZExwmg6JaliGTcPNKF5LlNqH2nbD+YajAfp7mXnbExzzcIwRlLmjAoYx4uMzebSMJEu/8aWq8O5IIXg",
-	"vxaMXLGlOx1cE7suTBtyQMlPP714mhBNl4eJJZtAKgk3RNMxy5dnhLqvFtxM4WhpOmN9YZujIgstTZjR",
-	"+LORitnv9VwKzRIyo+qKZWQYRmq6r9k8p0uWnRG7LcOjvvCLgmykXJVoel07v7YtfPwYyLf/fNK0ZS/G",
-	"wGBabpjlWkOSW6qnGM3OYTLplIoJI3Q+zznTRIp8SXjMvIg2PM/JlGrCzVHrLBxvaxv+k0drxvs6nOHf",
-	"c9xb3aS2efwoBWtZexy/vSB29EsyZXl2ThZTJogUjHBN0kIpJgwMngq9YMp++7D3CI+kkGQks+W6Odju",
-	"12/ASe+0cejf8xk3q4N+RSeMaP5bK3HN4b3Gq/y4lzRIHvQDSh6Pe71IDjnZSg5JOj+w2YipVoI4g5/3",
-	"p4gzNtuCIr5UEyr4b0DkWocio4f2H5BUky0G9Epqw8WkdSxz/H3/Ycz1NpzilZITxbSGf+ls9TS9tLcT",
-	"yPIcH2k7Ve7n3ajIT3rNySj0Tc5FodUW83/HRlMpr1rHsMDf9x/GYnq1cRifbNPIkUBU/5Zmr5Fz2U+p",
-	"FJYv2T+BZCKnPp4rOcrZ7N9/0RIYPftAZ/Oc4Q4aynN/08/IrNBW2yDUkJnUhjzu9TpJhyklrWrwc/RC",
-	"85NeOog2fS7tpVeds85/O0Z68um9PRfaWJG4c9Y5vj45xqut3coxDXLPWeerq19Ps4cfHtNRmrHxBOie",
-	"oabQnbNHlsIYbuw87DIQvw5h0ehIFuZslFNx1fkUb8F/V2wMwylVv2P8VR+/wrXCpV5lU15M4JrMaG7p",
-	"H8tAu6A8R7nB7oGiqRWWrmnOMycsWcFYinHO05vuVKlOEKsV/Pr1VWWJ+C9X+UzIOQHx6FpeWfFESJIy",
-	"ZfjYdsQ6K8tftnm8rs3jaiPbb9U35VaFVfgs+5S63nQp9ymmZaFS9qBkyXagDPbouVQjnmVM3HCTbEdG",
-	"XjFBMsk0EdKA6LxA+ijnTOE1WdkJS8l2uwYPy7UtR3+ni4sTy2l65UTlVM6ZvQVK5qw2QyIYyzSs7QtL",
-	"BgTNn1lqctNLIEgh2Ic5Sw3LCNAnIlPYz+yc/FpIw9xmu/uaoSym2Fwqyy0JyDW1xXd2nR2W/3FMhfwE",
-	"yRumrpkiONE724qLyhpYClQohnIzrpMmVDHCBW4SjimXE1KIjKna8sAO/SjNc1mI7Iabg8ScWHGrlTrZ",
-	"GzGGvtp4wfG693e6IY/KLfpRGvLcdXtH2/KjJLpIp4HOJPZm2OlaPQA4BM1zuzx0STRDsvOKLnNJs7dS",
-	"fk/VhN0C8bG6BGEfUnv7oFdgvUSOyUnv0dePv3pCRkvD9Orqg9VhJwp0ElEgx4TJM2G4WZK3UhKc0Z0S",
-	"JJgs1yS3XdmTTUWdDNE0ZXODhOiVAvMqtz88pzxn2S0sOKybU1gzornlz/Z7qxeSCb9mwt7ESBNtXPdj",
-	"dm1u5dCD3cttSjxf4iZ8p/vhdPPVxXBafliO2Fr+KelYuslT9pOg15TndJTfxk3IqKEjqlnEiUH7rm0B",
-	"qO2/7UT6o3PvRk7iod8d4ScZmzORMZEuyUE8x0N7CwqhGE2ndgxWA4s8GuBy6AafQ1P37unjyDsBI3gr",
-	"5Q9ULN391jfdFynJjIol0XwiulxYSZbN5kafOytdTs3KDlk5tTDTYxA/drkLp5H4aSmSnQgJM7m7m+An",
-	"6QYaJkftssJ9wIuQsZwub2+rfhJ2maTiv92YsFEyYlTZwYLI5yyuoNg2sO2dmPJJuSeVAd8lXwaFDFiB",
-	"1jil2qq/e/eue1GYKRMGlZyzj2t8eLjYcyVte/a6Ide7NWYypZZeEc20btQVdmfVp6fxqkcjdwz7synP",
-	"C5bnXac+jwpDRorRK00oGRWaC7s9qrDk61PoGz2T316+QgPMauuaf+hmfMINsU+RF0/t3oYF7pycPnz0",
-	"+AnaKIOlqWJ/+bnX/eb9xydNdpck+ERhR/P85RisIesW46LIuOl8Sj525srKIYajyYbO50pe03wA735c",
-	"7QofYNlgBL1xw2a68UG/VUrRpf1sT+xEquWmbbr0z9l3WKE3Pv/sJw3PcuOMOw2Dydx12eAyTTqZTIsZ",
-	"E9jUwB/Njx0milnn7OeOkMK+R42h6RQIwjVTfMxZ1nnf0BzPGodT2oobf+WiMLgdKzbszZbqBEyuA2Ov",
-	"nE6lYvu3o+Q1z5DErwxSsWvOFgPFqG5Zc/fE6hpa6cA+E62dffoXUBUbl1GzfDxA7ZjFaxZ8dIFwNB1E",
-	"Oeep3u2w4ucNV8hdurf22U9JZ8HNNFN0IZoG+Cm2uv7cATNs7DGA5xN/LOHcR1fGTy9MpuWg1he9vnLx",
-	"IMt1RoG48+l9REkuQTq2M6nRh9TfMb+bqWIU2y7mmfuraV+b+44IS2pk81Gj6+SM+m7AC2blrncNnzVe",
-	"eAxe2aX1llvbehOatp6ajp9x4tfUT3R1Y8pt+SvXxtHQ6r6Eox3+2GY6bpdXLkB9yNDmunG9EPMC5YkM",
-	"NTmav4rG5zzr61nNeifLCudZOz/36LefnfNUOf9zqci8GHkJS58RlCV1QuBCJ+QXWShB84Rcy7yYgUoU",
-	"+2B6vV7Szs1WxQw7ypyBKm0fcn5qiI8gLhApI1I4d/Te3DD4WT0/3JM9RpyuOpd3UyaIXV8wElq1+ErI",
-	"hTgjj3vEvURm9IqRE/tUZS4r3t6TXq+3u8O3kY3W4uCeXj47wyAhqU3XPkrg0YRQQ3JGtSFf9zYObteQ",
-	"uCpjjk7Lw8bDEhhj/cm1kRyNbLN2Q2PplHZ/e2//1+t+M3j/8SR58rBZUp3RDy+wudPebbDdGqWqslGc",
-	"+jq69Yo2Mbn9iGmTHBFFlG3BGTaS2dfA3XeksxlLua4x7W0Fr5KpVY++D5fBYCbbQI1yPW44i7XphnGt",
-	"m/FbdyKC7FhS046dKNOePHXwxsKdsfROKg68BVYs6Vj6kbNswgYjqtlAF+oaI52y1B4VzWdF7ttJcy54",
-	"SvOBVWlV4di0ZyMDzgczxgyKsNG3fADSljZFtgTxDp4ZlO7LTtKRZlph8ZEON+cYIXlzJa5FQsFQgIYf",
-	"6vEiLdK8vGoTvsHHtsON8VN9Y9/bLH5kPo4h9FSOp0WM9T1cgnS6443xC1XlxBspZsMyNlifo4cw2mo+",
-	"JzQ1moylOg8WLIgidM8ypetywddNStJNN6FKm2dcuE8ntf1JOhjt6H42qmD1LavuVuMF993fCgkOd+cO",
-	"aXB1vSKaFG+pPlOMlsrdyseF4sCa0Drmf3Wf/I8lxfAPRN/4h+Yu4ik8ghSTs6Zv/EsuDCg8Ej7jA2vp",
-	"0jtupm9YqtguFCramPoWu4BvHZqsSVdTuRBkyhSDyMpzjHktg2aPOpsYTLWDNkIRNIUGIVQSr3TgVXVM",
-	"KSGjpf9FkVRmVuKbU2XIWMkZ4Uajlc/zhjMypKN0PkwIxWiOvhhJqiA2J5WzGTeGMXIwLHRX/NKd03SY",
-	"kB/ZgnzHlGbLB5q8YmpcWF7JtW07u+ZaqiW59O8eJoSKvqApivosIzqdSpmTg2FK6ZTNu/h5eHhEXISc",
-	"dk5Hrx2MlmG4dljRBF3gsL+HpdEyDLdmt1wVDXvdb97/+0E3/Hn4bxuEw5MG4bBMZrg5h9xJvWOFHtAF",
-	"VRmyv23eCdHxTax0L6Mg8rsN9rY1HBrN9NuT1Df4wiWcjiay6sNR9rMuNrH4KKUgNo2FoQe7mJ9pOYiW",
-	"yx1OzM3MWWV/LvUi+nOA16jy1VqR+qZ2rvIW3I2lq9J+y2GMgnobhRwFgjhxjxEzpYbMaMaisPmjTrKD",
-	"DS3pYLhKE5FebRvyKWAISfiLWFKmeGbHQwVhVOWcKeKVkITQvkilUgxOBLzHrl28qP3k9vaBjl/xM3yA",
-	"EXyZoguaQ0gNJUIahqTTHy3l1RM3FLD0hi7dOQu6jeswspvS3MrBspFP34qRsXZddMtqU0Hwbrjl1olP",
-	"AaQiQ//xUSdpobi1+7fNkfdEdbsDjE/X1sO9um72EflsGeMqVS1HtMHev0X/MYVuGUA9DRNeAPkDFITt",
-	"3RvluG+pyV2n+2n98SsvxW6K2y5svaQ1dbPFBjWvkZVuMl7HutVa5aq+lG6Y6+/rbbkF6vzyBo6B0NSt",
-	"6HcVpnRXCh7IiisjdQLBYBdW698ZLZv5Y6EtQ1IENRTkj+4dZ5pfadJJIzsNw7+z0zBcWBw3kO62hZZV",
-	"rk9l4pUhV8bStPiXz356xRSX2cYbX0/rYWQOLxI5JtRrMz7Hh1zMZCEMuhEs457RnOBEtI89ds8+0GRY",
-	"CG6GSV+wDzQ1pBCG58D4XR5lattiGaGuUSULkZFMLkRCFJtRLkC68F0K1BrnNGXEUDVhpi+K+REZQrSr",
-	"HiZkmBZGD+HJIY5cD61GyDAhwGWr/odRhRMlqkdztBzEvq2trpJPlIqdXauhGkpxlg0w83Zda09xSeOX",
-	"JDoCt30rp3y2Wa+K38BN2OUNXNndl6hV97HbtntzRWNbGV3uH+qRMZrlXLDtaQLL6VyzbHCjbhlG4W/0",
-	"H7IPKdN6h61iH9hsbpqFLci2H8wDlVh94orjuIIux4pGFQzv384biHmqDVs4Y8bRWN8zHaXzQZmPVFVR",
-	"I4u8NIPoPG81mh+luXSvNPHCssWBkYbmeo+G39oXm1q3pGyApGyHTZ1TZfLlwCiaXrVlWKPC/0ATxVKp",
-	"MkubXzO7gEQbqowl1po7JQ+PQMSZoiOgWE7rKr2HcLD8CXOqOig0tLi8HCHfYYYqyh7f7ZWZh3bZ6SS+",
-	"Ll9u2iZYsq0uaOnS36bbN/i0fa+YzejmiIrwonsc3lTzvNieJtSkDbji0Tb7ySJNighimFuN5DmCW04h",
-	"ar9kR4F0lfymwhbjY1LOqcoEq9e78WomFRZeOxQtYpJugp/wog3KHig9+NxXs5BkntOUQYi3S88lNF/Q",
-	"pYYYb/tELRz16HGvatT9qiEY9SR59Omg3z/yn04/Hf6PRrvuJc2t+K6esyb9ulB5I8aQYuaM6GJkvx4x",
-	"YiTh5pxkEsJB9BSyx6phLIXiG8VV21vjykaCVG11Y1P+ORkKKdgQ/HNUBJcAGvwznsHo3NNcM3JArdio",
-	"NHoxYgdAFkzs2eERqTgbaBSzY2SeOe8CF2QYRUENq+alF52k8wL/9wKOm2h26FxGabKrtgbLuFqsfptj",
-	"gytYQu1PMDZo9UXfdbAWE5YQbBkNjBbp9tBS38D6rgFI5zk++inpcK2LoMg1hD2Bp6lMo15QDWZGTOUG",
-	"CBJnNGTZShBXq9jXaLTY33iy9Qq2rV09bseFt8bxr023dIXTWWrWYk4HxrDtXtfGU0fFqp7bst/qEalE",
-	"7LoOK+OIjl9wZkTujfJkNFIoy5teiOso2rC6gZYj5Y2HSqHgxMPLcKo0E1X6iQ00yvFzrpjeyfiwzp1V",
-	"W+3Y2+PHEHW5xWLsE3/aslwX2YwLro2iRipE9UHwPOqE1ICIQ7PMCjdECie1nhMk2Zpe1+6mn1UFTakR",
-	"SaR5phGMRt2JTvlsgElnNbSdxiCRMOldh2b5v9YLqaqaX/iy1sCTzc75cuDlrofmmvccw7JAS9E77vZc",
-	"cS+x7qXyashSvUkLIPPdjrvUTyYelu9g3co9E6bJSgxS6d7zurmBdP90nSnVg5RqZkUSppiLDVhVC/dz",
-	"ucu8GnvYsOpNApaPYt3CRRdTvniOrnOnfXQaJ5q0ml43HoF9yOXqMq8APnChDTcFNkjsC0QUdoLnDhzN",
-	"aDKlempp5BWbm9Vo96aj4g9nCDo/SVZChfjYaKTSzy5/eAkG1b9fPD0nEG65sHL4yS5x2FtGiG99TG96",
-	"kvx7o6UlkIPy9UqA6jUTcmD/V+gBPtlxQYmDuQ8gsgdlDkpxOpP2HQgD04aKDGz2aGSjWnP7nVkTsVqP",
-	"5l09vRuP4fe8iaXt5hqqkrb9HVaVdl4zDSdttwtyMypamgH3swRvneEYX52P62y2e43j96OlbsI1wunX",
-	"dd2e347nyTXWDSYB51g6R7+Rx7uBtdNHZMiEUZy1O3w6jQdsixi0qpj0Z3cx4CruRy/cPW9QLMtb0IR9",
-	"TdWSlNG1ZMSW0jn7HENpZDZbTft2HSBuss1eEDmZ7HOa9vZ21LwHq04Ad3Cccc8BMIeI+HLBE/S8sowU",
-	"c2IkoWQxlXkZn7v36q96Ku7cw/AZVZg7UUDalY7ImL3tIav5Nf64fozP55WY4WFylzV2RwQPRXme1jG5",
-	"19Xt2OHcjajmlQR+EBcpKP1Ik5aMgi0MiVcU4NhIdxi9ZoMFY1f7cwffQaPeF1EcPKaDGRc3V/wHM/rh",
-	"d7l7URLt5khD7Kg69fokEreljdm50cnB+Iez3TFCNvoB7trKv6OFv2WUd2P+z/bOwas80+pBcQbltkb8",
-	"z7cLmBGf0BqMN/ouRksSsIMe6DK1jRyAO4/l466HqThscu03BzhXrfTesF4a4Z2NPcosqNrrg5F+FTJ7",
-	"dbG3ui63otO2Bh6tN1jB3R9sf0/WmOFxnJUmm+bs3fRN1iAMoos90qUnOlkNvisEenMjL7RzQ9cdz/8e",
-	"fM6nzUnmroBGA+XaTJh2SQy6fcPnPnlDdaF/xrXGuISFkhWhYGsAIqa1i9ptEF61zMHEtz4XScv8ese1",
-	"CS+1LE6jD3MjZVrFH5Jz8DlEiTtrEnZ2SFRyUqBfvUjW28VQ66u/7GOi3eHw7ndqwrlYASn5QwXN13Zi",
-	"zTLfBrn25GZ/46Nr4XW4W7cA8bDd8f4dIR5ALvpXRqzbaIndJVTlNmXRsk7CnoLqvtmmrcGM26/DdpYA",
-	"WIfSDGA50uA3KVrk4VZJ2YWurXx/+7mxq/LpighbTqI95qTkSCsychSHsj6rNj5DEb3h4GXSYP3IOWj4",
-	"Iy7ALgCwKBlXHgguAltpokhYeOwWEMVWLYwQpecfI8F4cLSawf77wo/VSEOliFIzJtjdE4uYKmxEndqX",
-	"AuC2r/L+G1KFygUvNYyLGVM8pceXU57SiVw9BZswsvbE1nJ0oxa4ugn4rSVmbjcC4PellSPfRr4esva7",
-	"S9WLyXdEgjJFx3YhACRKT13QtkhZnrcIP8+ueeath6vIAL6K6J42LkRZHtSd+BXI5Wxsle0ZnbDjX+Zs",
-	"Ej7MW0TwO9A594qN0VN6+vhJ80/8txXM2SeP9uZ8sYZVWVLXUxjLbmrWc87yLBR7qYvTxkXJlaSiuaLU",
-	"WtFpTRgmQH1f07yA+N6jKIp7JAE8LNSnwipert5eo1fNV7BazQr47s3LH8kr/J0cvH5+SZ580ztJyFjR",
-	"yYwJKGQ6O7QCfsOwuJlyASE7fk5nfTH8b8eeghz3jq3kMCRcEApFLhIydEW0hqFE6tB9hvmQUMnXRa6H",
-	"1fXFtzbRvLzER/DzTvx2Ne3yXxnNzXR1hxuMAleblX/3VlNH3737WwMNySdxF8+yp28uWm71dfXB08eP",
-	"T75pfPSqzQpkKi7Zl3971fh6oSu0SPNmMvOhWXxC9D1yxZYJGVHNnjwqVL45RfgKsNvtJG3LOIcEVgcH",
-	"1LKgb1ZX9Iott+dCdk826eTQYFP/3zN6zdp8H22+4buwCG4ZB7EfFd/awdoSh3Mbeek7hkl62l9xsIZt",
-	"SW4pHx22f6+o8i33a/elD8EGVDGBTr4Zz7lBd/EvhVoOsgJu2pjOeL4czFgGwR9bx/A1LG3r2tyG4Qzv",
-	"2P5ms+95yoTeFd3RZxbU9PPWi4VJGVs+jfGuNZXg0Rb2UeNUmZInvntR0wmqnpCL7v9scYA0cC07Vje0",
-	"poX8oYHS4Z3btIVYFBexnMGAPBhLNfDYhC0AQiYk/Pp0XyyUjEX7rOjgG8ACQpiBt0xzlpDc7nnKCGwL",
-	"AFrrhIy4MlMyk8JMDxMsCo4pkMRJCYQLJ+VghxVsm7Xzw1k9p835RxXox63PfVzE9zUbN2ZaB9vEFlEt",
-	"5aNRpOW6V17bZ3aHDG2Ba006usCjtA3KCM+a8U305sP2k4YqQrXj7foOkZ8BIra6Oc3n/qd5tjs+bG1z",
-	"1r454yL+9mTVdI+hQQPFZlz4Uj8N3u9VBKVqQFY5pOaZ+tt8Q2s7hPrZq9ho3Azx9A93j6aPUk/Xjgyr",
-	"7HxKOnDrB3Dr1w/m5HT30VTCGbc3NEV4Jivqn2XChJJcTrgg7ANgeaKexHVEl1bFypC01SL1RVrq+qqU",
-	"DUgYwEF3YNmO5TbZdloDUmTKmVkO0pxuBgN5gw9fwrNb2/PxeEcGfUXTK8uNoLpfM10CBDsAbF1MeTr1",
-	"eBNTmbuilDVMigSLtFJBaJwiSDQz29ZTuJlfIOksqBJcTJogAKBqGw0AiAvLZxfUo7y6QlYLy2WFNGQh",
-	"1RWhGqp+zvhkagiWaiUHtOSwwmerAzOVhSGUXD7zIRuHR82osEJGD8H5fveCLJk5K5l6GAZsE2nS+3eB",
-	"BPc+jXCYYxyH9b4MPDd7gYTfU8INkXX7Z5rehCqVfoMnvXYaddvI7s8RDaKMapNjotk1UzSvIL7rBCiL",
-	"L7brhGAg/zmgvxm5FdT7/hS1Cai9XWC4DWdAqSLckTfADTXSOXa5xnogx1sd6PWmFEfwdsTyobMw7E0k",
-	"L7aB4KCjTtuXZdVLAp4NLLMf/lTMOAScjKWM6hZ3CTa5pcy8SfK9J6D/OgT0DygCNuA8YDGnXeXCI4L5",
-	"g7ovAEGTQWaSQ0TmBtL+hkIan1YEHhMvCyUgBw0zNuapVY+HR+QnoZlJwlD6wiVChW4Ru1oH6H4onq/R",
-	"pbIZ5mSVTkQmjl3DzkybYhJ5papeHjyYx73j0q62yYC1lafnB3t3n9LlrlOgyw3U52T3C38ndKTODqAP",
-	"yBtqXI8IJnBHhjjzecw7wWu28cUd8pJbD1MZorgdfuFrfN6+WeRtlfLonEgFhXwR+FaxWVnoA9ZgK+xb",
-	"N/Uy/Rj7Tvw6rj20K0OuVJo1cW2BEI9Q+15eMzVIqdXuswIDC1i17KYsjOYZ84mjTXy9Dv34WU7M/tlf",
-	"+56HZmjtcjxh05r2Kjba3kIBEpmx1qgRmppBu83HPzGftgUs1q1CUk0GX/16erWtVWhToTAQQ3dPELrl",
-	"kEin/sNK1oe2Se+PN3Mv7d/vX+SuefWmKpo9XHXY9LrfvHf/dt9/PEkenjQnsKwcgt1FwJVTUvNHtW56",
-	"NCOuUyk0F2X9IeJkswbglrUSYHN5MFjETXftNlTQyt29O0W07tc52/rW71axb9Nt2DS2W1Lg/Gy+/DO/",
-	"61leWd1XDrfsNdOswS1+Q+i0pLMtwNtKMjDCq62FVauMvRVobu9tqQ0J32ocR9Wrto2brCrWPevatnUo",
-	"RuPhWZjINNbkwQxTqIRcsC2yTBt6bR65HOVs1pgF+fr5Jfnm0eOvrMZnHyIoDq6iu5Tyb4PHfMGEIZCY",
-	"5TIp0WUEe+XRCTH6HtN1aLOTlfl4xzqUDUi9cFrsaoHChRroy4vCTMnpUY/Au1AZxoUSfvXoG6KxTAt5",
-	"fHR6GEcxuljCgRsiGJvwG/QCR19MFOJMFQJrY/PfWPRUIXQxx7RgfNLHfvrXwdvbKNTCgHXTbBlhwqil",
-	"XbEQ9TjmLAeE1TJGcdsYgSiUtIG3cKENbXVCuQUicwq7ysIxkSkgiWREipZSWfBiewku1zDPyAHNtfQJ",
-	"t8P/X9fd8e6LbBgAoQlGmEIw6K+FNMw5u/QVFxM4YFOWz4/WZ9wE0eGRJaLtyu/jb76Jtd/elmWvQ7R9",
-	"Pc5VT+2tdtAZHjfGL6Rto5pX/C3NyOtwMFvjreq9/PT6RZkxQnjGhOHjJdY3q3Z3ToZ0JAtzNsqpuBri",
-	"UtqHcKmIpksNlqE8r44sequzZbCWzwJYE5vqLM074ltdBB8ehcLx9MzRU50QTxcTyNpO0NtoJwR6qXNy",
-	"QOp4UlaVdBuu+4KKzAMlafvAXMNVDMBZdgYJQRgC+7tSy67VcxMCcCNdR9dtM7D13ZSrtOCmL6w677rH",
-	"sisyZ8rePijKhnTSgyKF+XGjy74xSkpXKsf0Ra10zDlh10wtXag0dHo0y0gqixwBwAEoYEkQDl6TYT9A",
-	"B/Q7ZwTWe3hE3k5ZX4wKnpuuNwlCYU4VCvkz4g6HPvJ2SCBX1DC0RSLwka/TjwXYhF4wpfvi0elpPQzK",
-	"SIyOcqe1qagM7uGW3osLfPhT0nHEG6OQN6YH2T3f1VNySedV+/TjXnPpmuXAHpZtZ4Aaf5mntQuYWBgZ",
-	"HvHXRc62GaKrGG7vzhp31VZd/yS4WUkY61zAvcQa0oKVV/DAj5S8ePGC9DtTWajuWKqu/aPfOUzIFVsi",
-	"WId/JyL5JUUJuGJbro9/vAYnt8WrT/3jlqGPxwwcVoOxkrPtfCjhFSO3y4yLMNYG24KxDbBGyUCKgfPS",
-	"hejeNijalSq6UYXf2yqn21QOJ1mPCVcffvlqDO7mZ++s+VlLU2YwWg4asOEal6VBFWsmHUIa1gojcNqc",
-	"HLn+QiIunecUO9ONEpBvG3cvPhwKmt7uTBqQe7YY01v71jaNm61vfLk6lhDtSMvWmQpjwN7e7pi9aywn",
-	"vteA41EjN+WOhS2PqNkauesiMNSdpC/n3HPYoSBCWkElLtJtabsco/ziinVrq9zmXBuWJSANVIQbO0Ry",
-	"AG3hM4dHDfzfORrswzuUaHSvvV3Ot+CBbZgM2yOCrOGsdQ6+rkBK0mkmXmv6+bRmq4MnZAdTMgiRVZ7w",
-	"6PFRr1aA56RqWev+D19158l2NXh2gJDDAa050VYS29FFFB+qXY8ScsxNRwMKI6/myjdlTDI18APah9oP",
-	"dqL4/tVGALPKsqxd8UjC3BW3fXf4AfYhzYuMDT4LLdhuex344k57NdtcwHLlnW2PUdN2hqVet5OR6LzD",
-	"LkY4mzu+6ETltaEzPnZiFTJzG+neL90KUuYuL6N8vu0od5FFLhvvn+PpRgYM2/WYmU1bmvsc0R32Y0Y/",
-	"lNinuyzQOgKedKBJS5jCGVljfotjT3r7xJ6EOax03LRMv9+Ruukh2fdgVBrdUxrYJPrGsm83fHXLaLIb",
-	"RYGnkTq/izwwNkwNXK7sbuFaekO81pMnlZXBz1tHbelNYVvVZT/d9vqsVjLjdXf76cOzx9/UINZ2h7L5",
-	"XurBhZiwHBSVTVx1F2Bhl8wdul9zKm4jOdg1FZUO3TNLuKp573hORTqV29DU09OqMvrNtpcRAqDtTYBO",
-	"BrN1Q9yNKPS2re+wksgQArPRkl6m35KDk4ScJuRhAA1BC7gckwMmMmKnQGYS/9CHjbbDulUqCgMvjVMe",
-	"UXzMP1glkTMheGH5dRSoHX+dugqj/j0l85yLycDd6UYV786ue5Tcv608s565w2pu2v4bmkJgW9Zdnxum",
-	"V7Tk3zF7gKhh2Vko9sC0eaAJvJgQlmtGjMzochUx2JIiYknRVrl3e1hDnb9r5/LMpZFvNa27JVLg3XSJ",
-	"Tn3vlEqpEBIQh8ISkSUz5GAslXcKrVxPrkkhroRciMNGV61rfEMOSzu0uH/gpnmMm2LzS6ykTXXBt9r6",
-	"PWyQ9pWwDg057YJDOd6FVJk+I5fPftLk4HGPzLgoDNOHRCoylYXS5OBJ+W3V2QswoBtj38sdq+3P6m4E",
-	"y6U/t2uu82uIhGmPs9mh2s+WgCe21e2vEo7ve+f5abhGNzrH+xQWCXTDeWY7SUcKzOmwfIlNuSv14TI5",
-	"AGMmlTMEVY7yPxpJTVSIpO0qOK83FN9AAHUpGBRx9RCWzYDwuy56a/X/NXciwHpQ5zUHszVejARvQuIw",
-	"IND3XhbzObrRHdhcZwXP3Zqr8KZc+hrvil3aK2sLfvsBb3FnfQ5fZd2TaCWpbmr/A9Z2Gxyw9QbdWTh3",
-	"jZit2Td0W+0mjmxpa9zDbjjjYpBukwdRt1Jsb7c2fsLrx9+0uPjqmsX8ybHI6rVOWfG4dwYSxgNNHve6",
-	"yMnstT6HW/2kd0YoeRJ+sN+Rgx/ZgnzHlGbLSlAgtNZJOvhi43nzElRcjf+Obd0RYse26Svb1eGL3iir",
-	"yW31Qj3LKMJqDrgGofrTugKHYTkBFWJHFyTQ9OlyLs2UGSDaLk/GgUx4DoR86cw7LEMY04RfMzJ0wxv8",
-	"25BQkfXFMFSrsl8d1AKrDpOV8CxNhiWzgHfQJXrYHLwUngQT094SatQQhhPvX9gTFqsNMNCtThjsbkcw",
-	"Gtu2J3FLae2mEtYtVsnbeXHKN3deHi9N1WxrVsO6vHxllZA4kgUgTcaIh1rKNEtyYMWew4SckO+KfElO",
-	"e6cPiZHkYY98VwhmPz85I4+OHvfIP/+P/5Oc9OxfoEK4bT0nKE7Cz1IgTMrRzVAEUR7abi0b6uTh29ut",
-	"Z/31HcS51gp61QHUplNesmgH19LDUNlsx4KvSOMeaEJzD0WLODlOOD+IK7huCq7Y1Y36eQtZfAa2iIR8",
-	"YOSCYm7MDlMqzO52mcuiEcTv1kont2VxxRm7bQ9suXpNSc47GPHjTOXqWYyaicWMraSL3Qs13G6OeV2x",
-	"qQR4VEI2ouhbLIRY5kw38qAi3yL/Dp4Kxpc1KcR+wb4HrOvPGEGzZwzILjJre3myLaLJo1b23svGUqN+",
-	"obfsfNeb5LbcY5fDVCPRfG25QH8YfmQs20cyt6J3VCPWQagKxjKdEKoBpw5r7x3UJPNDTIZL3Y+yUJrp",
-	"pMk208TBdr26o+V2wIk3qp7vL2rdGOIOSJc3dbmYugo2pUk2hMeTrayz7uZDQzDTdRtdOiDXF5J325TY",
-	"LcKNOxjagzYkKSv83vm9Cj+5Lw5dU3bjMm67mXFBjXSQxPO5KzudsmJNeapX4YaFaKX1hZtLj4c7Lcsf",
-	"QTPAG/Ip6UjBtkBLKLv+lGxXMdo//j5a6P0rHe8lKO0n9rBscLMjf8sxes1ReRtZrY+QiWwUdVuTe9lO",
-	"wr7VvabKSvvavh5t1VvXUvTVZdlo5UFoH1MMmtXqvUvUV0qzb61ueoKw8ys3PALBILhTXEdJ+JqzRj1D",
-	"8e6tzQb6mBc6Whh+jiuWl6uLe7clhywh7KoDHnpXzNCl48WjnzFDDsBVymZzA84H+9VoSSqn4PCcDL0b",
-	"Z0jkHABes77zvVol/JwM8Y/yZzJiuVxEWYZUTbDtmQRnDUVXtVUSF1Sk7LwvIogvhxBmG7LdzJg5rwGE",
-	"wQOJ/zXxGe3NDtG+qHhEz8nQ+52G0AJ8zTJXcuVOvVj1Ovm7UV+QXXZW6kB+asIkbzTl2Kc1gcrCuFno",
-	"oXp81Ou5xOEZKaWAxO5pZLb5+txDCGQFIw9L+87XR+TCkKUsFJ6IpSwgjXOT8WYLXLsN1pTg5wrzTdxC",
-	"Nl2pNrdvBJi4c61g+HWNIdD2uHPYlxvoLqCY8UjKfttX4Xvn5m7Ws5rpoyVykd//DcvHXV/YkFw+Iwdv",
-	"nl4+O0zIJVUZl/Min0lB1ZKMlnOqdUKeXf7wkhzoKR8b3RyicUNbTXXIaFTEX1vUgCDrk1xOJvCYFyWP",
-	"WuX0ZoBzarwBk4Bdrhauk9K5bmxyX/tLbXu4yVlCAM5AQsGBuZLXPGMqaan42CrcrO57LTXdFbeqa0zL",
-	"ADaweg1cVYbSFg4RxXE0cSNF3UEjdat25Sl4OYf1ZpzY67+7RRQEQFRc8MpBZMKcyXnOHmi8KOchLMDS",
-	"xJrLp/lcurS36mGsCevlqV93StfLeI24Gl6auwON0YlH6/fjWl6xViCebaGAHGgQqAWDKReVfF7Fxorp",
-	"6cADBNE0ZVq7j++3gxVqHLtsQugYIpzLkHBNKDFTrrLunCqztBcz9hADsH4M5hbIOuqiTDT7il5LbZja",
-	"p1yTkosmNH1X5O+kl/R6PWIfIgcgLsAMHvV6hBoy/G/H9pfhOaHk8s3fiYJR2LvgH3108vBwaxgZnMRr",
-	"uWiogVqt+trMC2EqzZtiGy4rgKySN4dDDhGYcgF1A2bUpFOs/m3FaFdI6/CIDHkGrlwytJx2CFd6wq+Z",
-	"AAjdgHXSFynNc6bIjC6JZg5kEzs6J1CQasE1C33qOaNX2i5ev0MF/O6e7neaPL1uQKvz+VH66bgpnBMq",
-	"SCE8G6wWHuLaT6259Eab1INNNymZIIsEbKwgn+wQXbMKMkpbaQVs7Y/SfA/pvA3izMYypdvVeaqcofoI",
-	"q52EJtsH/Epq4wjwlrt6EbpwOwcAOtHW7eebv4N6fddMtDoqWr5uJkKvLdVxQc9IWvaepyt2t+2yusf3",
-	"7m7BzTRTdDEogVpXWal7Ruy0+OVbW9cODBvi1jnsYFkEcMfSsZUzfBupLtVLsX+mi+MgTBd5U2ivWg5U",
-	"0RavuPbYToREa1VezETDUbXcz/2IdN4yBcE4UHFEyjLL8ISAojlYRdajdUH/FVa50QU88xCsnvoaOeMp",
-	"oB0qw9sCGqUZ5IFWNl0GxqqDSsjcLmvmYNdVsNsokNOgLJCcOUQ+lAAyyewsTV/YrgDnaYlLUr525v5A",
-	"k4MUjIyW9h9QLvwxRw0KzwUywR3OU8kVmgrXXTOleAWNNDoNrstWcDn3O+71QkkT+LiV9Uca0AqtIGAZ",
-	"uX3QShQLxe0Ct6hHi12vy2u5cCf9UwtWiV7LX/aibN6ZudfLyBb14KaDCNjeezfgVns/XiKiiLabcqOb",
-	"xw6voenlSINrNoJFr+9GE0FdU29rJAuMeB/znIG/FbHYEqKLdGq/4EYTJlKZ2cu7A2WrA6aW/GuGUNee",
-	"kEe3OJz4wOTC0FfJd4UKruEjXhPZoy7WSpz1w9MmUYptNn+CVh1XQ9mIAtwG6rtqf3U8qJnGBQ6F0q0l",
-	"9KMl4VmCGKiYhZUaAgCM54TN5gZAeRz5mzEqtEd4bMK3ebgB3+m0txXyTJ0Y7qEB4C3Z7DEMDV26Fyog",
-	"q7cAleoTj1Y3wwoY9tegLnJNpMDqsIhcirhHgpGTw73l1n1UITz+UjeaX3GdfK5s3XUTVN9iMmHa6HMi",
-	"2DVTnlHa40YjyX9bi33TKSkF8aa0w1Lr9/TRHmRLMpN1XkCgNS1+RLl4oK2YwMsQye/evPzRTSfB+jon",
-	"e++UbnMJ2kEPMZe0PPhuak5cS6VSYZKaGZMj4iElGdfzwjBnveZQQLEvUPxDNK1SFwtCHilEJlESOtCM",
-	"kSGu9fCcDD15hmjQIVnIIs8Oa364HflWk0wbc6k9mUzwIoW2mvgC1v+NRO5KabszxWhWL7t7Zg8zwzr/",
-	"KjyCH/xPjhP7H/1H/zPa/cLP/qP/Gfhj+NV98j+WZ8A/EH3jH/K1mPwj3hBdthKcJKGV8pvGh645WwA4",
-	"ymgq5VV4LXzGl5o28w2ynQY6Xo3+rYkjAf4NVBeuPfsiI6Z55sBiYXEe6N3UrNghtV3Nk9I19T5pZ6wP",
-	"tMtcdk+fx0MkhciZxlH7mUydTCUX4mhX6cGXKlhbdgz7ubSP7uKVYiIbeDSPbS0+4JNvfysgXTfngN3k",
-	"piNQFQqSHjvazQwWNHSxAc4qXq1GFhBs+A+0A+i2gpkreBx2FRCkfy2wxCxHiEOndoNMjcS2L/TcXiE9",
-	"ZQzbATvVQb9zcdLvJKTfeVuw7sUP/c7hEfkLGKOHb06G//zHfw3fCKi35g+RVFZWcLqpYITrvkinUjNx",
-	"DiGRVrKzHAMt2siPnXwUn8my0Kf/kRtH2INrCIdUQ/F7slIfw4G4ln8OjrrvP/aSk8fNdTL8wocUhpqG",
-	"u8OtcIvSKkZUOET5rDspa07FXnpDlb6tlUTdo9/un93wB6Qd5ck56Z3V4R8fV87Nwc+9k/cA+fi/Tn/u",
-	"dR++Pzz7udd9jF/99/Zc4ZXqFFCFnItJRJSthmMkuWJsDndMCmcPPtyqMm2FsJVT6n199vCWpxSIZF2p",
-	"2lCLsoGEluNkZorEbz0C83uHvTwABM6HzTc11uU2UOUmStx4v+LSmCsb6n51ioae8jmBgptn5AJDFFhC",
-	"Lo5fE1ftNSHfEm2KDKjtJXF14kKhAtBxvSuuTHSL/bUXnaRzcfy6k3S+7SSdy0aB5q28YqLVm43S3GC7",
-	"vGz3sGapYmaLWjrNbvGojEgckFG24LpJFQPLtTOrVDzmjWgxNy3yU+1iGw+/9gJ57RzMacq6ms2pAtwY",
-	"eAzUUEGVcpGLWO1lpd50S+65ldjb4VDAOEMO/GQJLPEKvdhcHCjamqbT744SVixpCt2KghgafXMf5lwx",
-	"7UAbamsGYTiWyRueo/4IzfmqOPjq3grryt6uwm5hOKlbQatsundwNZsV8HAA1gR/xKf8W0ZVxTPbshGV",
-	"paw0VllFP4CmzfpJoynlZnUSM67pKG8LZG4vkrhXLOOmuoe+/vuOpQ/rsV9rolzebxVq7aMLfKijzFmn",
-	"YZBJuXrNVRDtFu1V/fAGNdoqO1BzeLt5go5gJ+UY2VlcKz/YzjhELFqVQW8jmNxO5X/dfHVhsGE7k1hF",
-	"QDMIfGNpqOXD2k6wzSzcOPhN9Qtuynhu8YA2n821BejsMbyNKo9Ace6uuqNt/pYqJ66nanse1Rsegyaz",
-	"8d9LlJ86DquhI6pbxAFtpKITRpiYcAE4IYVmsdyof82d6U1qM1GsGaER9zUGm1vtKqeGaUP8eMiMTxSm",
-	"5dP5POcYxBLE+5Mq937yaJV7V7GNqh1+W/A8I+5nckCJYjmzvRo6CUHBf798QxS75mhuGBNKMnbNcjmH",
-	"tJSRbaIGBHfdOzo56m0MHS2RkWoLk5Tb0XRu36HRcYPs3RDzPJ+jWVsuhCbcJISPIat0Pie6GNnHR6y5",
-	"zuA+cVWbkuv9nVkXVIS+0t0S4dzyPLOvtiXDjSnPK3CF202pRcyo8ZQ2A2GjgwPVOHvWAg1pktZVvmV0",
-	"lH2yum4RdFq0jWsO1lOW82vWCKBmDJvNb1Doe79zBMPZ8a1yBfY5L21XyNn7uzxzXkoUZTSdQWoQZq25",
-	"VWq8SDnVZuAe2Gk+8GIo99n8s8NQ8fatvXZoTpe5pC3TH8lsCQCFCfrK8yWhmmg+ESwjB+APNOyDqZHD",
-	"j33oud8560femiN0w/U7SR8wqLWhszk8c9o7fdI9Oen2Tt+C4eys1/uf8Jiliv3O2cdPn9ZnX1UHPmci",
-	"42KSkHCQoHQg5Y13rT3i0GlL4TKFy1ALNvQruMUNu41Yw/ql3T/acOUiVGLxavtW8bwdBRds9WvnokXF",
-	"ZV4YdjR2q+4/ZyzlGYtLpxyhs41lkSPvyJ9s50ZtEi7c6PexVNc41cY4k9viSlV74owLnxxQ20JA6vy1",
-	"YO5nowrWzHXqsQBSOwecPrOMPvbgxG+TA39AQrT/0uo1oLdpS9RofnjeF6BGcG0UNVJpSASAihmEGyIL",
-	"fBxJIEZ/kov5XJeihXcVzTTLr5lG98omTclxvkDLCsXrteofbSybvcoU15z/W7yUN7+Mt6SfMLHO6PKH",
-	"OM57b3Tb0r3jZvomWJa3s1qV+1bf/9JGXb1ki6lm6QCTyKlmTx6dET2VCwFex82Z9q7ZZnPOuyk1L8Y3",
-	"L+uPKI/b7y106/yRNWNFg7UijjRfqThcjHKupyxDinAGYZTj2Pzjg/EIzXNwFvswvc02oMa9j8d+Q0Cm",
-	"jI0pROB1ZoxB+HTJ2iLdt/FHmHiorjlXzEpN/qMdnFSc5oMQWAJM1YpkV0IucpZN2MAep4Eu1DWDrFI+",
-	"KwKUXqiqwIU2qkiNtK/qDLoOIEqcD9zYqt/ygWb5eKBNkdmWwR/UyFL/sB7crd2xDa7B7SsSbnTybXLu",
-	"4WEs4zj3KbOwGWepDPbcDTsPIWSb8jDW2tR9MFWL4whrG1ihAipVQzxnA+Ts1kmU9WoVuwAI4CKWSxQN",
-	"fnW7sDhVobhZvrF9u3RSQOK4KOxxWSFvkT9JYwDk8NXLN2/J8fXJMS3M9Bh+Gp6RZ9nTNxddpyd99+6t",
-	"TkCLIlT3xfACUcl/cwik6NEh/aLXe5hCA/AnGx6RC0HsGcHlzbk2Lp4qlXOQwQAm4tzFNObM4Z30ReQd",
-	"tOIdytyaLKY8nRKcP7ZUy/A8oJ5KQyaoE93GCaGiL8qIGaxRDmYk/xxXVXP5g/PgeDZMUIgIw459dXPy",
-	"qPfo8Kgv+uINOjdHS5jEGalJnVOZZ07KhImfl2Kt+3G4GsU4TPpiGIclDhMyrMQl2i/iwMT4c3ggCk2E",
-	"FuPgRPt7LTqx9lV4rBKfaL+ohBVCy9XAwuG5DwGAGW4zl8pQG0dWG0VfDGthkfBeLS5yeO632g4kOn/a",
-	"hdcSxSbc8jKrTHAzhS19666IzHO5IK+fX3791eljZzB4x0YEfiffMm3IJQIJk1fKdp0yfXgGyVQ0n0jF",
-	"zXRGDuA2HUKkl0fhTMjwimdDMiu0C0ujkexxxZaudq7WBcBHFBlnImXwJbg/MZ2L5gu61CSdsvTKA+yM",
-	"c5dcg6fhMgoisGIhzL2KVI3BoWcd+4/ftwfE3pwuIipYaaeE6bBjCMATKdWM5BLSPFYDUM8QPgLSEjCC",
-	"uLXZppjWMweiEj2W2M6q3eOIQLFLygjqWLipB+G6qdKV3NPE0YIp10baNbZTDWhNTDeF756BLISPolWh",
-	"2nkletj1fPHqBXHfrwQU20fwRCZESQiDQV88JOtV34xDj13Tl8+cBl2PRT7ruANWeaQS+lw5An5NVgKi",
-	"z5z5CKeMSOzVVxI8uAj84vjNSlx23GPll5YI7qZuqy5OFx9f0nKm9Go09ZkVa+pA2iXWu23E+TX0Smi2",
-	"G27jy5a1wtCc9lKJOHcvor+YpgguUotD9xNM/Oxsa87IvvpmNbLbte++9CaMeX1dnEVx6W9sLRz8rFPa",
-	"Pox0hyScQlT97Gfm2glhHj9ZXbhTFSPqHkEXTNL4aHJPl+7p0j1duqdLn4UuRXYY+/Vp55P9iouxbAoJ",
-	"AmRDj02RSmG4KLiYdFlWuGU+uHx26AaFukV5f8dSkTlT48LuGyhAeB9nlhjovmA0nVYeeKDLXUNY+pVd",
-	"PQjVIGxbGCib89TKhxo1kksp7GjgkPZF19u4lZKQpUiFFWnJN48ef0VcPUByMIRwBezi2H37779oKYaH",
-	"qBlTXxuR8OzctsozhNOSc/prwQKalnvYrjCZKzbmH8iBFfcH//zHf6Ggb+DPQ2gkeNKwLTuuhw8ffkO4",
-	"ID+9vUygRiP+NPzP//zP/+z+8EP36dMhvOpQu9Yhe6FKv5BkntOUaXIw7HdOjh73+h3XPSqlhWYEw3PI",
-	"nE648LU1qNZkCNjaw5B852uI2CfZA02GUXDPkFBNhu7vI9v+IhRP00xdc6DoNHPKNy2jRhSDxcfALdQw",
-	"7UmnzlfZ5cLpupC8CdvQF8RBGtElZGxa/VcsyYyZqczIqDDkL8/ewrj/+uzi6SFJqVKWTw7xTHdfM5p1",
-	"L8aGqWESjcW26/MmzyMt+wEkPrnx09z+63GV7BWGEUBOrH2FC23gAiAYB0yIZYltG24INEM0ejpJlEQ7",
-	"oukVObBTF8vQil0WJYvJFIGnrboFINS5pJltckRz+5g6xNONneEa21kRaiwb1gZHY++TMEfkHTdTWRjE",
-	"jbOrbzVCrl3ODXiN/Xj9QLkJ6TYOWOKIvMElsMtKM1xOPxn76pwqOmOGKVIai1BRgzuLEUwYcNW5mNN0",
-	"yrqnEIsD/oXO1Ji5Pjs+XiwWRxR+PpJqcuze1cffv7h89uObZ/BOmZLgydbFqxdRRbOzDsb5fEo6cs4E",
-	"nfPOWefhUe/oIXiBXTHa46MFy/MuFPE8/mVxpY9+cdEuE9YC2vssO338+OQb1GBTq746FBYnZeFoHuhK",
-	"RLMmB/a2f/X45KvDIwILR6h9ty+AsHMpqhfuii0ttVtqgsgBUaS0a5Ab79uf0mvmQqadWhwMUS8sV5ow",
-	"8927v72BsHqM5oa5n/Z6oDlLYTx2d0QV/TqgqW+TIRDaB87SgOJpp8IMZBE+wj6bmgpjO/6WZj6Dwb5y",
-	"8nDzK6/Qrf9Wyu+pQsPp4226eiEMU4LmLkk+MjN2zn5+HxWK7LzC7bZLbi+H3fZO0jF0AsjalrV23tv3",
-	"jzOJNu3GA/RmQScTpshPL4hiImMKKQJHZqtoahIgnv5GU62Z0cQKdlnGMg9QNeKCqmVfHIBPBtrXjkEu",
-	"c2bPzDUjhW2fDGFAx8PDlpPxVKZ688kw7IM5nppZXj0SdZ/Pyv5fCPLXtz98D/zj8x6ANVsJm+5CuzKZ",
-	"FrPI++M3NKyTjrb1+CPsx6e19MFtR+L3AkxbaQS+VOkSViZp2eCjtg27sMNA7CWktxqcpxwiaqiZ+ojg",
-	"sw51T5ZWeKMKlkR7WM1GWfXjvd94OP7t+N+qxyK4RXAaDX7WRkIBY937lPQebX7lR2meywJrJNz6sXpa",
-	"2Ve8uetO1JTR3Ex/az1MF872ftrrkcWU58wj/AJbgaRzdW3ph5OR9BH5Ebi5kUU6dUnoXtBpPEp/hRHc",
-	"JV9wPbRseDQXaknWF84ivufXTGAtmtZNd7LIZjEDohY9qQBRO7y7pLN8CFgh3715+WPjzr6cM3Hx6sWb",
-	"OUvtMzfd4hWi7toPA4xiKYLLrnHL/YsgiUWvf9Eb/zZm4Hav3JpvPAV2J9eegvo6o/uwECCDQHQ7uHUm",
-	"TDBMPkSpQWTkmubc6ZMTanWLhIyWBpT0voC/SpC4gHvJQBeSaml1vcpxa5EeonO22xnzM78/Y/ucsXVn",
-	"C3TVbbkKep1L1dz7eymZA5AgwkSYhSQInK4T8rj3sAQUbiQ+VjfkjhD+DpzlNSjrRqIgTYyi4zFPv4Tt",
-	"t29t0dsbtK78JOg15Tkd5evlkng7Wk/N9clxack7/liBMfuEpwgKmKycpxeGaCPnrpoqFxMX4oCJgyD8",
-	"Gh1s+ValXT0zaFa/qIRoNUi2vxYMhEkn2rrMlC1l28cbc7q2kHT3P67R5FqolgvHjgyq+4vCJ5tf+Um4",
-	"gvu/IWTpo21O3nOpRjzL0N+1u8Td+2bzC5dSjHOefrl3rxqW9POqr+r9p9r1BJ8SFauusNjAUJ6f958S",
-	"T9pXSG/lDv2Oh/lPfIj/ZGcSPFe1I/kXZnY8jzVy3TTe8pHo/Lx4CrBlc2rSaRNKhKmAkpXooD79E0ru",
-	"0AVVgBgaXDeWMQCiInEgV47/rLIe5y2u3Rs4hd/KbHkHV+YSe7Qz/FSNj3Sx9r/jtS3BGu+50I250KPT",
-	"020WwBlB7LV9BsjtXxwHu/QRFzuQjI0y53EU8tGqzEAVLBqqUEGA4YRfR9yUsSSA4PlvAias82AXEPNM",
-	"XoBDDIImsr4IulEN2NTB00tFcqpNeWMSomWZbhq9ZMejwy99Ec0L+pzRJRmxQK0omSt+TQ0jKU2nIezE",
-	"afPZGbjngKYNn72lkyGUJBy+GHd/lIJ1f7CEdGiVnxErnYMPe4+cBRGdfgHytEWrv4yWflfa/mJsBwLj",
-	"6NypRB0Pso2clY845uDWDPwmbhQ+0OQQy+xcglfy0iraMj/zm5EQIbuwIUPLQ9DlCVOyDTbbbqLeH4Te",
-	"8DTW9uuok6xzqnxKOg+Ryq3tpLKzBJLn0VeLc0aMRS6aOv/s87nnJ39uCTK6nIDKEYtXdyFCbmYn7Jpn",
-	"vkDpTaVVqc3ayl5XjM0dyUfOZO9LtCIh+SZaRULJq6fPE/Ldq2d/sdzl1Y9/wZXrC1ccjfzwbQKEH6KN",
-	"IKYErL0QtYK38Yi8dDkeIYPPMrhqjga86QFUq7S/mNtDV074mV+0dULxbbn/xhxqGI6WBpHfNgnGJ7fG",
-	"SsI0G0b2xkjFsnst9s8m09bDnGsE7MIYmkIIVnRvjcSiw5vJ2WZ65DTSSLRdY8z5q3v4syiHvrOGy/Ay",
-	"z5g2ZMyVNvdX4stjy88gNtZFNkPc4Wcz8vgbUZjpMYSkAyNu5qSFEppQYgVKw2eVEHbCBYSKYii21+xq",
-	"VSYdaDnC/8yZ0lIA7riEPIUA+wmlwlyzqZxhWiPrAroq5EpihQkMCL+0Y4BUuOEh5qsNAXxv2Begdo5Q",
-	"2KZZBuHMLt8OEkmNTFw654hhP/ZJmEE8hIVUVxqRCRpYM6zBD746612YqGCG4aJuY5q6PQ6MYIIttmSM",
-	"tydCLhBBW59DGB4USwGlrgSy/Q+/t8P9ydMXYB56dLrFIN9K+QMVSzc3/cdySsJhI7R6c5sDKj3V8Fvb",
-	"VUwjx2wmH8/gBlcISM7FVYIhEUAzpGBkKguV+GJB/ow5yZxrf5ETh4ihWF9AFSR2Hoet89KyQxZTBjnU",
-	"UkGhGniJcA2GIW6IYXmuiZAA0wXkoC9cJ0xjDK/PLDkiFw6+CgL9FTWsC5H5LLPkzIeFu7ebqIWjD6/c",
-	"kr1mZRTgbZONSh87kY/TBm/yuEJFpxQSONy6JJbuc3HlylFZVWhBl5/bsf+vfW8v9BXcoJKLEriOsDG7",
-	"3N/jVIoxV2vEgOD9CT25AFp/WaGCDVx25keBnBS4fzNrPe8LTBDycN/4QK1ljGiwb4VSoPX7pVm4XZ/j",
-	"Ym13o1qMhGEBuXbCX1ZjodzcX6PPeY3eMEMoEWxR7k1wXoZzvP46YbxI+/V5aXUCcnrUc0fcPu+T6iAX",
-	"pdf75vDMBevEdwFgF+COhLsBaQZ8Irpc9IW9HOFukFo8WY0D+vtHNXLfI1LFZUmpsE+OWF+4+JdzBLjD",
-	"dBYfgDbjojCshdPZ19669bqLe4gBGiVnSyptfeguFovuWKpZt1A5VCBFKLf9Gt/WIVwPeXPV9nDloQiw",
-	"kS6k6F858g1Da6oHfP21CiUj2q289ZvFRDaXXBi8V0++evTNIbhFZl13HOy2fPfm5Y+Qn9qorThFxtf9",
-	"GJIDUC6dTyo8lrgcWznP2Xm9sdVCKr7ZAD2NmZ3DSmWXITnwSSdWMpUK8gA1+evbt6/It1TzlERNHnp3",
-	"KldZd06VWRI6n+uVwVQqcPhxVL88cxSwUvkDEybt1+5hyPy0P6HcLfOsRq4qvBo1c4fo5pIYIf7Z3QWN",
-	"lC00SuzuYkRJsKWDMO+oHWQYwxlFUdzlCmuyAPjOIaQZD70W45NOTeWQYCqyPQhVub4vVgR7L3/AJLYS",
-	"9NE4cZfkr1JR6JapX63tzxoNUy1v05y7Fh/Nmp+04ifekBX3OQ2le4tjX7pI5YPWoi1rpfQpzZnIqNLH",
-	"H/2fSJTWp/bxS/cwGTOWOQQ3Qh0oQ9BaEWwOARv8G88Zy4aN0fLxE1ul9FVHvHVu38PTSl01lY4HURXE",
-	"7vuPp73k5PTrpuJqW8RxQIKoH9mOSaLg/GM3cbL9K5j6q2p4Wd46YzTLuWAaS3iGPSjPvsfYiM6/A69p",
-	"TRKpeow1Y04jwBcrqH4lKkIVVNAj5Kwe+pxrcxngc3bzKnxvuSUgAG948BIr0NxtUP+c4zygnk4TC4H0",
-	"XqtBRZBBf3TH2Z/BD1bBe6o5wb7n2tQgnPxN8d+At6tR/rdCQXw5EizbGJWo9fZlNCnVr0USIBi1x2q0",
-	"sjHCgJZYjTO6hCo+BEs4A3vhGvP0uCZ+acBN1S4W4uG8q4hmf/hdTbPP7DEK3UdI4g03EAfnY8MRwto+",
-	"+ye9hH+a+IwqHNtKygxeIULrimjjXa4yveOPQR3ekNgWrFSxxYtQgzWrMbWNpFQQIUkuxYQpMmEGlFcp",
-	"mG7Lc4tu5SbjrbPrkAOaa4npmh6MyJnLDu/DMP7A7GdDwlfJhFp4UFtkUNsRugPRpjW2Gk0TBwggVRLW",
-	"+wP5pclDTnHeeBh3E9Tx9MShPw3097gs3LF3662SGhBi7CBplpxKk6IV2CqGRE/mG4g46vUwACd3fI57",
-	"uF7MiW5kEHTK6d+ncP35mYoHqY3u8QNPk9dJRQ6rVx9/dH95uaiN9zzFx+7y0PsuWg66L092z2i+zMxi",
-	"v4G3FWnqjkvMaxpPtZ2YzAtfSW7/TlpZDhQ8sNzD/q4JuH0gP1DXUwmprmRpaPB8Izq3fR+KhYRU5iZN",
-	"Qsv8msV38fY1fNf663LVPrOLZgMdcIuQ/WkJwn2m8i1nKuMFjYDwN9IiR08cVHubvfxVqGYCiNf23Tz3",
-	"ddUgAlSKkDhxToT0gWqMZSw7Ik8VHbtgzwD3mjHVYEBstqY/u/48xvRkJdYWgcAdYrAUYA0FdFuQtjNq",
-	"QIJugu8ZKzmr5IluKKbV2rk2VJmy+xEbS4Ch3tC/kbv23tRKKKaWbBtlH6qqtTXpRpJsnbzGhHmO77S2",
-	"WS9H2uIkbKi5trrsb9kH4xHjAII5IdEDkBnvAs3alv7Xtv5P9wMgvUnm31beG7zHn5e//Amkwfefko+f",
-	"aih2zANnp9TQXE4KWOC4Goanw+6LGg0+/uhLWn7akxxjIA8M4twyAEt7Md9nLNGStZ7gThjS285dn8s2",
-	"uQfr9zan7Tc16h47hmc+c/r9v6AOtHrqnYWNXVeNa+GA78q34XR4TaRoCVZZTGXuzgoUdjVET2WRZ2Tk",
-	"wTAicAjAMsHEcASIcEAO5I1HXsLwZNEXQwgjVA6x5KAsBJMdJiVQ08LVG4DqcAoyOliWuPoC7pmcjbE0",
-	"NQbDsZm0wvw///G/CfsAcppx8C74ghtCqUOF4GHi37UKFyY32mucAfqA6gtAiTp41Pvm8Ihc1OmBbwZf",
-	"bM6Kty35O78rHAqs5GuvMyE3u31dDY8ElFf/zEraWlKFS5d9USTrj6jXbaGfvVKA0AqlTJ5DTsy9ShiI",
-	"bJsnDkrlBNoM0VQGkwcjQrWLTBKl/LdHVwW50nhu/kBHhC0JWKBcpHkBGuI7CKBG/fWMYLSdvh5iDR0g",
-	"9X1RNS9RoudQv2bKmCEHVvROCFRTevE0IRBeHug1RCfrBOD0EqiyVGirpvYFlAiaHDqOkUIOY7XlBTAV",
-	"VQjbqdVdipxqIlhhFM25bgaZCkrrOtDXLyoULMzDaRNJx2/SriUzwulYdyLIgdW08xyzcxK79pdv/n7v",
-	"fP0CbeIXooEG3JZtvCIqNhqtf5oTI8lJL+n1egEiTycexh4sOnC4yMEw0J1z8tPb592vHVmQKsh7FMHl",
-	"u1JlUKtaXVkda4zVKyiWnJIG3ybcgRFRTd5xkcmF7p6cPj6Fvp99SFn+QJN5Trkg/c7lm7/3O33BPkAt",
-	"SleAy558lze3oEpYSmUlPDtYSB32tamUXBBBZ5gQokkq82ImNHiFqVgSGGxfoLKo2RkZ0lE6H3Aosowo",
-	"DwkZusQcqcgQ7HgD/AIyaqz8jJ8PEzJMWaGHia+i1her8KVchBjBhSQ5XcrC6LO+6IsuoWToXxi6oYJV",
-	"0I6+Qq/turMPNDVohtFEM7vzVt4aLcnwfGgfGP6vYV8QcmAn1uVCM6G54dfsnLDZ3CzJjFGhfclubB2r",
-	"xVEyUTzD+s5uFHMoFQbPJLi00BMuacYAlBUNQnbjWUaGH+zCLZmGf4ZQYmx4Yj9YqRTH98//+/8autAm",
-	"vzpYSnRsyCin4gqXXEj7Wm94iM8KaSA3Z/iXZ1jSfZUTK6kNU13DZvOcGjaMkBjtzDCN2d29I3KJZwJP",
-	"qQCkRiHDekeWWasg8YmQimUDd5CG57BK8CpW3o5YsV0K7SoRQipQ0hdaEkpmXFtmkFU21Rdk4zkTJl+S",
-	"HDBLsPrfEV5IJRcay2iHc2U3IUv6orILmLtE06k//kxXYDDtW04egJMEuCd2rUfSTD1iSVmzu0SwRESV",
-	"xGPw2tbhJv8CQJiHUAo/dLKYSjKzKhCUkfMOLw+EQgUpBECbsKwvKmAQR+S1nahd+WKumXLHOsI1g507",
-	"A1+bL6wHuVu48Zj3ZfVKSzG0H6omwwCSOLTEQrEu1I7FhS9EJhl63ny6bEKod+M5+ybtCyzTH1xPZ0QX",
-	"uNCufqNVjoeRno2OvIQUImdak6G8ZkrxjP0HXITEA0Io1gUZhPnx4kwAAxQRS53h1QPqI1E1BNqzuw9F",
-	"Nu3o7MnAKzKTGfsPauSMp0NykLExLXJz6GmozxflY6CFtd0kB49OTwP5QTIxollfKLk4PCfY9pwqw2k+",
-	"9E3aASLYBi4IDL/cBageoc/JMFPLgSoErkFf1AYUv7aw03SJ+3LhZM5MJnijdCko2wm/ZrrIjatI4Iag",
-	"XdYkyeQZGeZcsKEH77Dcwn5BDqLSjFzjdyeWniu5GGKE9kl3RDXLQs1IRGx119LuFQzgHdpKyPBFxmZz",
-	"aZhIl92/sSWUnlTMqGV5MODEXrGlmy4WHT0YyWyZ4OoCh+mLcGKGh2QScLEBnK4MajooezRd0G6WLDsj",
-	"sL6H59X+MOycCtiNstypJo9OT8/LcYbCU8DzoOyU4XkeitDYF3rfHJG/saUOZqG++OoUAFY0pjFCTc0m",
-	"PcDevNewcNvVfLALUnEeuNPcOevgAe8kHSaKGcpN7gt3PDvvt/bquIPZ3NOY5pqFpkZS5oyKJkfJa7zM",
-	"y/gq212MaItOItKCN6VGWXSbE8Wfh50HucliVZ7Zv7HlnRmscNe9xWoHbenzWbZwiEhNmjQ1QJ8esdTe",
-	"KDlGyqvkombmariRf6B00fsohi8viuEVlLovJcwD6qjL4VZRDLGMjLbw3aOhNquVLwwx9MoJfVLFwU/n",
-	"lUAol8/gcNWx5u2BK7TP0YEwWsI/fAypUQDyLg8bajnAZH5f31zNuXAfkvRnMOCssyFfwoavde+13j7P",
-	"4lstxc+diuXtQ7FjugHaeU1w0FPf1d2H633PtdkQuqsTIu+hZL9oq6U/UISOwO73+xoxfT480RTKsTMe",
-	"ozRbJWXGtQaAGKnIQkkPFbNw+nPwjZODYFXxruNDTMMtU3wpuGE0KozVbsryIKEyyGEZb+jd6FbRp1qK",
-	"c294M2we8nvjJh+UpYtas3w/SxDwDq7lk88R//uc539CVPZ7UfmWYdzdCarDthPaGJCznczs7I3tXPuZ",
-	"s1OBwu9L7I5jVp4QwRaB/aGZMFN0AV6ByJrVyM9RLX3lR3HnCrDraR1b90tyz8i/PEb+NhinAveKPSO3",
-	"z8M3Xqzjj+4v+NbfjRsoqZuNXu6Mr5UxXscIcjExMeUNIMiSs4qzM1R2RVW39Ap4MSBB21GtViG5aO4C",
-	"QlV9YBV3YXQY4ccbMeL8Clau8w3EBZphlBHNXynbkyW/weI4j7766Gv07lyKN5YyfvatvG+s//257YF+",
-	"/VpIYUnK3X7dCyn39rz19rx37sgQ6oJ2lfeI7CiYYNj7HVnz6HzOqAo6Shm+D2EOYOqLi4aueHpwcL+v",
-	"dW4eEgPurXP3V3ODZc9lkYQUkd3te7UIlLXYkhCzhL5nOXbBN16HqOgO5IADGK9ZlnFMZspELVAnRB01",
-	"ReogrrB9gX2gszmQnEVC0BJvJBnzPEfXdhTp2VIsFLniWz/HLZEidw6LBDB/18m9mvEF1rm/8Kc5Dh6u",
-	"nOw7VDWwvp+9m/jX2vSxeg1FbsiI5VJMNNbMWqmoOKPLUFVx5YpkciHsxlVqKa69IbdVUDGTaTFz6T9Y",
-	"2bEChHeJPXbfLueMHMQcd56NE8JndMKOf5mzCZHKfZqLyX2I8R/y8pV2sEZjvTuDhJWHMFy18GrTVWvA",
-	"H47u0Lbgw6dfV7CH2XU2+Jl2fzvtfvX+4+mjZshhd3dzRq/Z8Uf4BxMs5nMlr2mT07phsP69PUeaX7PN",
-	"Iw1JeNWLr5n53vZ+4Qf8WTRuXB6MMVmN/qmo1eHR31uxhmVqo2Kwg1ai4fK+DOsfnvZcc7ZYTbOCsoy+",
-	"OgzEHPuzR2hlg9vokiMGs/UyNMYZelz2svzMP//xv4mSOUvqWLwOcNey9GrscZOg+8OdYl790F7FHqMn",
-	"78EHdk3DrhpZppLQGXmxWhMACH46bczTg0j3B2DGxSLAXAoyV2zMlGWB+owMPf76QLEZFxlTekgOpPCR",
-	"3qZQgmVEjseHmOdcVi3T5OTrXkK+6SXkYQ8O4Vcko0vtIUyouxSEiUy7SFwerMp2lXJmWILxweEdDJm2",
-	"T2UFOyIX87mrLihkPHJy8Kj38LA93fmHu3Io/8B+gg4+N5PZdMGSyuq4DIF7mOg/tP2mHouFuf+zZbyV",
-	"rUVAZqxSsGJ9YMkDTaCMAp3VCi6IelUQKAL1+PGjx4foBPqLlBPLei7m85zhXX1ZmFzKq1CrQRNdjGyv",
-	"I8uxsCYbIDJkdBkiix0tMJIwqoRLCcI8GIqpI/beP4BrD9AHzquk6ZKLiQt08dH7HnjqbVxsEzOXAmSq",
-	"ln1BxVIKTOKZoosppQJ1XeOqdpwRqhExFeosYZKVq+zkWnaJcB5pFUvIra+vuFI85S55b6WfNQVKHoSy",
-	"sPc1HO5ervRlS9YASZYQt+Eu+R1aW/9kxo7Dl5sFygeayIUg/o3EFUANhAEreTeKjMtXvptdjVj+xVdI",
-	"dbZxYl/ol+Ntnnv2AZJq7zYhHkuVh+m3QhnRvHA4S/eq3Z/KtbL2+v6wDNdpw0W1p2iPQkX4YqVQERhu",
-	"rTTsKha5ZzRRLMeYDYmRo31RURPJgQ/qGIFZeIYxpFaf8AnLGHCKDqDD87KsuWaYDTnTLB+34WD84Ob4",
-	"+dEb64busvq5ywtuyz1z6fFbYxTa5l48bcqRax8C5CO3DQB+bMZv9D/FRr3H2+Aaun1wpR0RLwWToqUK",
-	"idKWNlIOeeJcAw5LQiAbHIJ/qLbqWJraySOegGJzPDt6TkHr6ncUE4wRJZf9Dhlzq9r1O6+Z+H//H0bI",
-	"a/ut08p2R05cH1PzGaj9RiBFd+Xuxae7p79uqdtLYM0C3fH013+zpvxVld6CF7mksEgnq6Y0nZTYICgp",
-	"2TtQJv3Dab8Qleh6CHOzQpa2xJzmVbNdBGWAqAuloy6m5e0B83hY78y8YRv/fWpiuYm1l8H60yKw3ce9",
-	"7EccmlPa8BrT6kVupBNVMe34I/6xqYREdAHvlB+1aR04yns4wj+RE2odt0NbwcwfukZut5PkjafLB0y2",
-	"OA9WOWXEqbxO4OFKEWCD5ZkGA5ogB8Ocp8wuxtDKkDkIjxAyjiGiVnE4PMdY8Fo0imtyiDB+DqDKKJpe",
-	"cTEZaC5SNkTLnxdqwSiZLtOcncWD1A5mZFaigHBPDcAcKKSw8m5tpvmCLnUSlCgrGMAwZYT1E3SvVYT7",
-	"EEIP0LIeDIblmh2e9wWU3tPMJLEBRi5EwH3VhJJHvYfe7DmVCwja0VfOalPCbRyRCwKLnOKqauZNvB46",
-	"Bgo5c6MJ19oZVV1ljiF8kw2kGCJCDjV9Ebbs+Mfj8nfQB10/LqYOSvWUUpE3LNuxQ2Yhy0Ke4NDhmukh",
-	"YcKopUeCDBC9CS4uHxMhoYC/81w41CHYK9jzda4edzP2gra9M4QQHNbv5Sxaxz988sU9H7mHtf0jCnB4",
-	"Z9bzvHbJ7TiKvGgT4iz7uSgf+7KhW3Eey83Wi3Jhqgmc97brLy8kMnLsWkGsi+5TlkWbvHWQ5E7iYoub",
-	"GQtSOMDBuWKaCeM+wfgyjmgCZCazImfk4M3Ty2cepdGXC7ONd409lzqVyp7ZvqCG5IxqQ77uHSZkxhgW",
-	"GENhwc/adaJNkS3/+Y//Ii+MB50En3G8QGfgBbbyke6LnF8xnzUawxWPczqZ2GYLYTigo1SkRHLNFB9z",
-	"hDD10AjcgFTaF76mDhnLPJcLjXIYhHMt54wspkyhxKyKnGky5h8IN+cAuAdgdkO/h0uIzAb0SiupokXW",
-	"y13cBBmWHAztP8MzkA8L5cqDBlENlspHrCXQYEa46Iuh/3IwWg4P2y1OnsTsLmN9HjA2P77fBeUhLE4D",
-	"7cXQwXukh3uBZxPSw2sMe7OUprxs62NJ10k+xx99M5vrxLvKwUATuZicx6oX1wCIGRCRQ3pwQ6IIdBCR",
-	"is314d+Vrd1LIF/ckS3zfjcf2vZa8O0HpvdZSDSEkLnf74/hlycIu+JUmw/gvkLvFoFLXvxYU9LqwsuM",
-	"WSkzltL6kkwk02RE0ytiJME8BESK5760UwM8HhpyKjfoDyFc3d/c+/Cru5eXfO2jOxCYQsrt7mAUNyEc",
-	"Lbr1q6fPE/Ldq2d/saTj1Y9/weI6ZCa1ISc98sO36A4B7dLXJAk6p7uGCSRd+G/7ArVKzF6uZNKijdeF",
-	"VrvxPdAhGRd9HL7+wZAaQ9Mpy4bN5nl7PP0kKwnEbWTqtnKHxzxnDzQZLQ3T50QzkVlCSjVZkyeclFnC",
-	"UCUhelKmhpmuNorR2VHnc2qXYdUaJvoG4PPvSd+/GOm7gDtHKLEvYVoXXOWQLw9Z/ndCFh22V2s86+tg",
-	"j3NuvKRZ7DmoFRY5jDEE//mP/+1ReqDag68VQit1aVqFokin+Ksb7mcQUHxXDdf05T1U8BetYTwrMW4t",
-	"4/0D6Rr7XGGX4/xHkGtWtaBmS5SlECjYINddvfM4qc+kCL3GFfyDaUK4BNFi3tuc7wWJDcgGf7e8eVly",
-	"ZsiebHAm7iVDbFNINs4zcdVAIaJKgzusjKlGcdx5tUxD1JV+4NJXjtbkqPxpi7VuVYT1XvT4Amurll7+",
-	"2y9LEPn119xjiHjsAhCJvonU0CoHPEe05npspfNAnQWwCcAQBkALCEgUV750qhSsa/jMoaUkWLqvL8ZS",
-	"kZNHgEjhUMMw2MBM2ZKkUyk1QFRQrRdSZeRg+OrlG6zFaY8yznsYqkTCfYIoyWM6n7tfXWUFRGkBCy7m",
-	"4EW75lLIpfAeNSrAq+bqZE7lQhAjEVaDi2tumDoiz6MEXRy6kKtNJatxCZi9DsWGRF+E2q84ca6JptdW",
-	"ExORi+/c1TMkE2bIo9PTI/LCDqPMiL+WPHOxu4yqnDOFE9bt8QKXdnXe2ofuSBSDDmCc2LU3Ta8KYKd3",
-	"1WebHMbDE3bBJWJiL+i9OHYf87gu5hEOVpS0YiQBGlOJWt81EjLNueApzbtbhkReuuefCaMa4yKbcjrH",
-	"Ss6aU1kzBFTdsmilkTu1cpcCVrwOy3WFIxgu1H05qD9ROKW/NJAOTXI5+axxlNDpgVSI0vHs8oeXIDH8",
-	"/eIp1nEuhLFivZ7ysdGHUBhYcTsJAvmmqRSZ/TBnalxoLq1ocNQXrt2AKkQOXOld1Kig1DzV00OSulLX",
-	"wfjqFwFSMhY8ZXGXB4963xyuEwOia/RHjR2sDPJ3CSCsLlMDpfkelv9egLi356x3DH0vJyX1uoHppkFs",
-	"OP4I6VurwYRNMYD1e38fCPivEghYHj/m9v72HSRNkM7ubO6JkpzmYms858b7ApkGeg0gO/PZCHOmStid",
-	"UOEA0/GcWu6+faABPu9AKtDn7Yuu9pp/ui+saumB9hIMFwOGfvnsJ00WTDFCF1RlLDs8IrsaW/sCmnJz",
-	"C5EjrXZXMryA5M8z4iskDAOY3oYqDKB6uDX8I6scLa34fI+t4YQu/Qt3rMXAkjr1JblJ4Qp3CO7VnC8b",
-	"dDBWcpAc5SybtFdquhuDMuBlrzVDIJ76XQO2r9PrY0zv+2P/Z9LuKzv7WTX7Xwua8zGgOuR8HKohzali",
-	"wtAcR5aQGc+5scp1xua5XM6A5f9S2C8Ks0zImM54viQzllk5qy/gtcMj8lK4aNiKQ8CBWAFUxgNNfPGJ",
-	"hHBDFMsKhOWgphTcloyqB7ovnCAFAWUHCNqxYOxKJ0TZo8MyUsyTEIZ6+oRQeHWNOaC81revxUPbv4v2",
-	"3lr8wef+YeTtkpmQgnlPQv5Fk/t2qxWxyjo3gv4+l8oBiHpQliq8HBNK5jlk/0KYJSDoXF6+Qt0BPKOA",
-	"tU+FB9dx8PwIxQ3ZxB4LBp+WuSsW+xpWBHKSS0iYsVTQD3hQFbvmstAJSQuloK6TbVmwD8bT4zNCydAt",
-	"2xDL0yMKUII6UE65IJrZW5uyqP59FRY8IaNlX9gZHSYhZixB2ymioIYMbYC4LHKWYEOKzSh3BekCTjoW",
-	"2odV7QsnN+F8HJ66ZL6iQSGM9zQvISnbDFyvQ181Vxqaa0skhwxhjP/DEqghoRk6WUlK5y5KnWUBHt3J",
-	"aw9AcZNIpxBKRxaGDKkeyPEwcUjqER6Pwyd2yqXMKITy2110xXrB/cxnjPwmBTsiL5vhZl2bTK/TA72m",
-	"aNXGllp7NVDle0zpe0zpe0zpUK/TXzEjF1RlBF8NZVuacabvRkXzHRxbqtjl4zuJ+3k3xUg+hxhX2hjK",
-	"4u0AbgLWMJ2QhSzyzIX9nwFnwboSjtoBM/FFJiDvCck9UNyAX4fsJFSosTRubJgiB0OXTzA8TMLDcyUx",
-	"QLkvyktJDoYeZm14eER+dABvXBPL+g0TjSXMp9S8GP/xCd/tC+bvYOafO1gae33NdJE36vhw9tyOl/sd",
-	"bXLIT5ku59JMmUGPMJ7Re7r8L0mX4Uw0nYdtSgBU6CvGV7fHRX97+aqrzTJnDuBIO1u9L6LjUNwt3Rni",
-	"V0NykLExLXKDYt5hVA3ZKCqwOk9fcOEiFEeSquyBJmOe22b0Uhs2OyOetv0HHaXzbprOvRHf0cMxkuPI",
-	"v+iG2BcHVkS3AjP4Kpyg7KRhagLqEssOw4VbcVb66l+VtvoipZp1czlBrxIgUgYhNyMHQz/YbsqKYUKG",
-	"he6aD904BmKYkH/+478Ow2SosRrFUV88szzE9ZpSpTjTIBijoA5TiS0hduRBeziIlAuMXQ1aRtIXqExw",
-	"MTms6hPIdbwyg8dsjfcEiimFck19EflSkpJM+eWQArkiKi5QV5v6uWiHG9pSBxvP5Fb+F9fbtu62J4+2",
-	"9qUE1fiPEQjmFuWG7hM8Xvdc41+Ja1x4yupoy7j041ZtP7cqzFdU8t2rzsSvr609Y7X/JgyonGvzsjKG",
-	"LzrRJp7K5lSbyuLflwi5+wtYWfD2QiGydiD9zat+HxcNafJexGfhjpwYcRe/TwWOyiTv63DcRyTudAPX",
-	"VuMQlXu45ho2sbLjj/HHTfU5Vq7qZ2APbbJfPO57pPU/UcjBZubz/7F3Rb1t40j4rxB+iQPITpvtFbjk",
-	"KdcN0AA9bLBpbx/OxZmWGIsXidSJlN1csP/9wBmSomTJcXJxk7TqSxNHFilqZjic+WY+25luR7F/qKMU",
-	"Ct92Kg+kFVYbJB27czFwbTkYejrQtRTuZfEwhJN7HjaGXeyE42QY7MXAzPDSt3THz/DEW/oRIom3QgND",
-	"VTrHy78H72hXqApTSTuDfmG2V/id/QatYKT7j6uuX8bgW7w4HcRX09P9ral1B8q+yIgkJb3WinARZ1XC",
-	"whiTVayncTK64Y02Y4vtDXSdt50CFwMUJFBLe6Cq3MhfeNUBNlLwkXWby1DQGuEC0UkOk+QwjEE1I7ce",
-	"TUQuLrCdwZorRsZwPXI9QGU1ckdwTRIO1FwzYSF5hCriUPnk4uLw1Keg614NyLEwJQ3SBEvmuU4lUHx5",
-	"iN9McE3GjoAhlnnOtWbsMCJKBlOJqSALFg6NGQak74IuEHgHyFd0k2BheAKUfk9xCbj3s4Ar8an6AxER",
-	"1q6C5A/e0hCXv9d6em7QD+cOgF1L0GGXydzRd6mD5Ud3lao5RPsqJUuWyxXzeLudqiThnKBYSYQkmRRL",
-	"JBtWYCj0RqxhkOrX6FtfaVk0y/ECPun2S95jOOF+9/iLqgFeVYe7TpPkkeLdK9RkTDMlrTuQIcBBycNB",
-	"1n++M+inRnANheahOmJNu4Pz9eZLP6cBtapHQjfg1dAqS+kmqH784fwL+nMO51LQErp2iAT9upmwaHoF",
-	"31xUPNOEi4gUWaWIBlLXNj9tkrDk1CZsV6xUPZAOc1q+dE+2x9OmHaOvmu68UY3g5vtYhX2Nm0CrEqQB",
-	"6vVi1QsI6KPbqzH+CdX0pK5VRLBPVJ+ljPTkVQ4fFXBBwWP4rSxvJ3LFyggrGyd4D6SZU6ks9STmZVxx",
-	"jUx1kYcwTckZEWztXqdti8y+cQVblZuco/VL+TJl5UzM7fXzKTkT5pwqheLKiGCDQ5i8Oz52vf0Kyc1r",
-	"IVp6tO8iY3n/OeiyAU166pOQB+B+32NQY9g2luM10MsNedVHQIto3hcCSpIaAYmA+bY6SsG2olLdAEd3",
-	"9qdWTrXNEadIRoGY047h+2JKwYjXa4yGdLbkr/VyB3yhvV83DJAL/cvxKBrl9Juxa6OTt2/gXzSylm50",
-	"8tajBI31wAr3b5OlnNSf7jkGu0VjA2/i8Xr7M5yeWni6GnS6C3Suo0tMLekPAa4GfWL+SSf/fTP561f7",
-	"/+Tr3dvo/S9b28WY88z2jMYXuOJVw+TMI9yfb4ClGGBx+988YKH74XCZXHJBaIxx8UCdUFa3eJ3t5gLo",
-	"camNrgNR82Q2bkUwsN6rcRg7JGHHY5xhxsUN1G/Vf8BuBtMe18+I4Z78PnPr50HkwUNtQ+INnt8P5fmh",
-	"8m6PXTc0uEOBw72nGY3uQ8x51dnjDtGLfFGsHCJ4r2ofAWTbvWL4UJ8mDCh3I9nOSMJBeROQmgNlO9ED",
-	"bxBZy/IG2tZjrtSmoiHHWidMFF8KwsUpHplmwvf/ZyJRNqpGY2MksDkEuy6ZSm2Lf65UxRJXPcx1N+lh",
-	"sv+96HlwbFu12OLXfkhtHnaxp9vFLHhMlk6XH72hHRldnkjMPT3e1HT6uucb1gAtQK9NsGW1kL+y9kGn",
-	"XJGYZtkpsmfA38ycFTFPC+QaWkIxLxcVBFW9NULkbb1Kxq5pYGRFbAg0nXFNurvMkBnnt6pnY+9IvmGc",
-	"vkHw4YqOYd4pRStbsMQZ2mHTfrGbdndq2Wx9FF+nrDSK9zplJetXOReJ2+I7/sMH6/a28bgh+uprKwG1",
-	"8IuKZ4kvLk+opguqGMG7+Ogot02qsMXSz5uK+ptfreYChQlT964DiVizRSrlzfZsqaoW/iPX1irLWEly",
-	"KuiSqROIGRSF60HVihhg4tP1J56JRqygg/ao7macT8kVi0umEW6IyL2MK3NU7kmS/uEeaJ/9SHCMbS1H",
-	"G0s2hMn2bymdIPdHyuwVzVcTqIdXhf6Yme2Kd/nb1WeFGUxEndmtNTaCLoC5HbjD5lWZzSNwElgCzSeu",
-	"NBUJLRPixHQmxnM78IQn84j43zTPmdI0L8IPza2orkp2QlZvo1n15s0vsbGK79+Rj38/+zC5+nh2/Jf3",
-	"RF7PxGzEk6m/yXQhk9vZCL7B5uSG3Zqd3/WbUKBkjmHdNlGar1PF4n85WjS8hnAFZGTgDbn3hU3iyFlj",
-	"aaHjlSUwy24trJnQhdmr5OLfLNbK2QtWklhWWTIT5uU5a3KgjMPUREdHDWPSDZ0+JVTMRMOkHKjm1Nau",
-	"1V4L+DePrJcId8Ln/vL7J5JXSpMFm4lU62JsIR/woZDaLIPMVgxjm0XJV1SziGRSFgsa35iHyLi4mWQS",
-	"eqNY3rdxJTJwRI0vqVDcoR3gGj7Locf7NRSykIRlHKYFa65L7t4d+4aqw2lGzFjy+hpxxmaVZ+L4HUll",
-	"BR3hm89v7utiuO4iAB+487jDfQdNA5C4r9vwYsTWyvSeDsr27s8CXLZj/8F1ivvRLmbf9nMBYDxfgktj",
-	"dWiMRIFSxOzwB90bfpizr99Xup1wfN8LUH7mKpg6dpSWu3V0Z3/aBBY3hco1pMshRKWgXeopyJQ3Cplc",
-	"IlulFbfNhArePFTP+86Pv8I3htbGL9rT6ZRIfHOEdro7fd5O32GwV2Se3JfexaAO0vja/G7MLDxEEh8W",
-	"+HM+wU4F88ZoGmdOWuod9NMB+sSEeVRFxnP8KcE2zoeE1i6RFL0F89/F8XmeJMGgnoPr05O/xpj2Q9R7",
-	"mxN0ZP2ZJqltL3Cxvjoigq09n4t1uuFsLgWzTOt5oTEBCPRaVKg1K6fbwke/1pN5JJbr6/6V0k5yK6Vt",
-	"vU6Der623bNtYA+aTv/Tb6E76ufRnZuGbX9rf3144i4YvJsKMBjokWyAuVrezwbYF++7AhiBZ8+1NfFL",
-	"ykXQrBX+1Azi2YgfhczipqHxK9brXx/vy1bcYyduI/KfilWuBGqwGa/u/GdE1ritzlDAe3zEdoyhqv9L",
-	"pbewZwm2tsGwiHBBNqPJp8HOhSwlQq6JFJAHsurVG+8opa69chuw2/92/LDoYB0crNdiULdXp26/S2zo",
-	"0d6omxHfHv2DgcuV06ymwGBeBvMC0OEcLlWoK4mMK+SSg6xCRJSmSzOeLElRyqSKMQJt5CylGvKmqVTY",
-	"0AU6GEMZIOS/qjIbnYyOoKiG20UdnVzTTDHzrHbi7el9ZDTTKfal54IpFfmUvO8HL4UuaWzGUiy7ntbb",
-	"epCJNht/S1MABBj5Jbxht8q2ZAc8YBM+HlniKBnmpbkKBjNi3zHMh3OzUiuesFKRsZIxZxqOE6lUBceq",
-	"SxWnUmaqbnEf5EPMkEGVch4+XqMyeXPoTw3MPtRbNqqCo3azZss6EAyBwI7NW18GXfLVgSMMtN6KLH3m",
-	"y6K0gjvaMbpeSMrLZFLQUt9i22i7Ghx5ATD/FE4uzjhEwjsX3SUC/T1qThiw89C7g2hJimqRcZVCFz0S",
-	"UxGzLMNmtY4netUzSl9ZLqFYXxvVTFyeSbJo8fW0XqkvTtocDdhH7Oq5/uDm24plK1sJXjPChWvnyshj",
-	"qhhE8eFSm3kr2YqzdSjGNavc5hzOPNErMVsu8qLVQhTBLWNZlkgagNNIudLSuHz1arGGvB3UFCn1NGpK",
-	"2c1pXOHG/PHz50tQxQWNbyATDmKDjR789yOScFVUbkx8YGWxcsGI3mL++fXP/wUAAP//",
+	"7P3rchu3ti+KvwqKe1dZWqspUbKdi1SrdimyPaczk9jly/R/7dB/EuwGSURNgGmgRTPerpqfzgOcsz+e",
+	"z6vqPMd5k/kkpzAGgEY30bxJcpxMfUgskmg0bmNgXH/jYyeVs7kUTGjVOfvYmTKasQL+fPqGTsy/GVNp",
+	"weeaS9E567yZMnLNCsWlIHJM9JQROfqFpTohY1mQ4fNx90eq0+nwqJN0VDplM2o60cs565x1lC64mHQ+",
+	"fUo6r5gulhdjzYrVl7xmqRSZIlqSBeWajNhYFowU5hEuJvWux7KYUd0563ChH552ks6MCz4rZ52zXuLe",
+	"y4VmE1Z0ks6H7kR2q287n8xY5rSgM6btxC9Sza+5Xj5/Yj5xM6A51dNO0hF0Zp6jtsGAZ52kU7BfS16w",
+	"rHOmi5KFI5vRDz8wMdHTztnpN+YtWrPCdPf/p6ke/Ey7v512v37/8fTRp//eSSJLdKFejFcX5+k1zUuq",
+	"GaEKd4ArkpnPBxkb0zLXRMuMLg/PCRVLMqdKE1mQcanLgkFDs3wwq19LViyDaamBHMeX1jwWH6LWTGRU",
+	"pKx9tXyTG6yX3ma9LnPOhG4dSAo/7z+INOfbDKIslCzihDMU7IMepNBi6MhnXrBrLktF5nTCzomccQ2k",
+	"ZH4b80Jp+KFt07CzTssMHp+cxsb4hKt5qdu3LMPf91+qTM23WKqn1+u2i13faLfY9TZH5umHeU7Ny5vb",
+	"9VykeZkxwmg6JWnBMq4fKELzXKbUNGnbD2Y7DAdp6bJzNqa5Yn4YIylzRgWM43nGZnOpmUiXf2PL1eFc",
+	"kFLwX0tGrtjSng6uiFkXpjQ5oOTt2+dPEqLo8jAxbBNYJeGaKDpm+fKMUPvVguspHC1FZ6wvTHdUZL6n",
+	"CdMKf9ayYOZ7NZdCsYTMaHHFMjL0I9XdV2ye0yXLzojZluFRX7hFwWukWpVgel0zv7YtfPwY2Lf7fBLb",
+	"sudjuGBaKMzcWkOSG65XMJqdw2TSKRUTRuh8nnOmiBT5kvDw8iJK8zwnU6oI10ets7B3W9vwv3q0Zryv",
+	"/Bn+Pce9FSW1zeMnKVjL2uP4DYGY0S/JlOXZOVlMmSBSMMIVScuiYELD4KlQC1aYbx/2HuGRFJKMZLZc",
+	"Nwfz+vUbcNI7jQ79Bz7jenXQL+mEEcV/a2WuOTwXJeXHvSQiedAPKHk87vUCOeRkKzkk6fzIZiNWtDLE",
+	"Gfy8P0ecsdkWHPFFMaGC/wZMrnUoMmi0/4BkMdliQC+l0lxMWscyx9/3H8ZcbXNTvCzkpGBKwb90tnqa",
+	"XhjqBLY8xyZtp8r+vBsXecVo1iItX5DhK5aywjBkmnWh1ZAYKZGRcSFnhArCaJFzVljKOwMqNJRqaBC/",
+	"Yxk2zqimRE+p7guOdyBeCIuCa6acKM71EXnC0pya56Qg7JoVS/KXp2/gUejaXE+pLDKWYZ8HQmoiRV9M",
+	"Gc31NHFqRIKsTgpdUKNGcK1IJtNyxoSGA0asMKT4RHAxMVegMtKtnaIdqyKmf0rmUnF4Cu7HcalYhhzm",
+	"Ua+XGJnZSMUzmhviZRnxov+a22tldVv5z9e1g/Vzr/vtRfcZ7Y7ffzxJvvl03PwiftLeqjVMoFQ3YQGl",
+	"KrY46u/YaCrlVesYFvj7/sNYTK82DuOT6RqFD9DKvqPZKxRSzCdzXJiAP+F2RKHseF7IUc5m//6LkiDT",
+	"sQ90Ns8Z0oymPHdM/YzMSmUUS0I1mUmlyeNer5N0WFFIowX+HDwQb+kEwYC+59Lw96Jz1vlvx3h1fHpv",
+	"jpTSRvvpnHWOr0+OkYsru3JMgYh71vn66tfT7OGHx3SUZmw8gStOU12qzpk5uB3NtZmHWQbi1sEvGh3J",
+	"Up+NciquOp/CLfjvBRvDcCot/xh/Vccvca1wqVclEicRchVQi1EkKc9VjWQfKEOJPLNysdGBpBjnPL3p",
+	"TlWaIzEK4K/fXNWWiP9ylc+EnCOlX8srI4kKSQyx8rF5EeusLH/V5/G6Po/rnWy/Vd9WW+VX4bPsU2rf",
+	"pioRv2BKlkXKHlTSlxkogz16JosRzzImbrhJ5kVaXjFBMsksE85zucCrUM5ZgWSyshOGk+1GBg+rta1G",
+	"f6eLixPLaXpltaJUzpmhgkLmrDFDIhjLFKztc8MGBM2fGm5yUyIQpBTsw5ylmmUE+BORKexndk5+LaVm",
+	"drMtvWYodhdsLgsjGBEQYRuLb+/eHZb/cciF3ATJa1Zcs4LgRO9sKy5qa2A4UFkwVJFwnRShRigRuEk4",
+	"plxOSCkyVjSWB3boJ6mfyVJkN9wcZObESNat3MlQxBje1XYXHK97ficKeVRt0U9Sk2f2tXe0LT9Josp0",
+	"6vlMYigDpTw8kynNc7M8dEkUQ7bzki5zSbM3Uv5Aiwm7BeZj1EbCPqSG+uCtcPUSOSYnvUffPP76KzJa",
+	"aqZWVx8MTDtxoJOAA9lLmDwVmusleSMlwRndKUOCyXJFcvMqc7KpaLIhmqZsrpERvSzAkg4C8TPKc5bd",
+	"woLDulnbREYUN/ez+f7pGzohE37NhKHEwOgQXfdjdq1v5dCDidNuSjhfYid8p/thzTCri2ENOn45QsfI",
+	"p6Rj+CZP2VtBrynP6Si/DUowataIKhbcxKDaNbYALDS/7cT6g3NvR07Cod8d4ycZmzORMZEuyUE4x0ND",
+	"BaUoGE2nZgxG2Q6cV+Bd6nqFOfZ62/o4cETBCN5I+SMVS0vf6qb7IiWZGZXTaK9dLowky2Zzrc6tQTan",
+	"emWHjJxa6ukxiB+70MJpIH4ajmQmQvxM7o4S3CTtQP3kqFlWoAckhIzldHl7W/VWmGWSBf/txoyNkhGj",
+	"hRksiHzWuA6KbeTa3ulSPqn2pDbgu7yXQSGDq0ApnFJj1d+9e9e9KPWUCY1KztnHNe5aXOx5IU1/htzw",
+	"1ru1y2RKDb8iiikV1RV2v6pPT8NVD0ZuL+zPpjwvWJ53rfo8KjUZFYxeKULJqFRcmO0pSsO+Pvl3oxP6",
+	"u8uXaIBZ7V3xD92MT7gmphV5/sTsrV/gzsnpw0ePv0JztDcqrhim3n/8KmZ3Sbz7G3Y0z1+MwRqybjEu",
+	"yozrzqfkY2deGDlEczTZ0Pm8kNc0H8CzH1dfhQ1YNhjB27hmMxVt6LaqKOjSfDYndiKL5aZtunTtzDOs",
+	"VBvbP32roC3X1rgTGUxmyWWDdzzp1KyYA3c0P3aYKGeds587QgrzHNWaplNgCNes4GPOss77SHc8iw6n",
+	"cgtEf+Wi1LgdK+6KzU6JBKzrA21ITqWyYPv3U8hrniGLXxlkwa45WwwKRlXLmtsWq2topAPTJlg70/oX",
+	"UBWjy6hYPh6gdszCNfPuWM84YgdRznmqdjus+HkDCVmie2Pafko6C66nWUEXIjbAT6HV9ecOmGFD5xC0",
+	"T9yxhHMfkIybnp9My0FtLnpz5cJBVuuMAnHn0/uAk1yCdGxm0uAPqaMxt5tpwSj2Xc4z+1dsX+PvDhhL",
+	"qmX8qNF1ckZzN+ABvULrXc1nUYJH58guvbdQbSslxLae6o6bceLW1E10dWOqbfkrV9ry0Pq++KPt/9hm",
+	"OnaXVwigOWToc924not5ifJEhpoczV8G47NBFOuvmvX+tJWbZ+38bNPvPvvNU7/5n8mCzMuRk7DUGUFZ",
+	"UiUECDohv8iyEDRPyLXMyxmoRKEPptfrJe232aqYYUaZM1ClTSMbkgChMMTGnIHvDyMP9r4NvUvd3Yd7",
+	"Xo/BTVefy7spE8SsLxgJjVp8JeRCnJHHPWIfIjN6xciJaVWby4pj/6TX6+3u249eo42QxyeXT9Eta5p2",
+	"TVMCTRNCNckZVZp809s4uF2jH+sXc3BaHkYPi78Ymy3XBu1Er80GhYbSKe3+9t78r9f9dvD+40ny1cO4",
+	"pDqjH55jd6e927h2G5yqfo3i1NfxrZc0dsntx0xjckQQPLjFzbCRzb6C231HPpuxlKvGpb2t4FVdavWj",
+	"7yKjMG7NdNDgXI8jZ7ExXT+udTN+Y0+Elx0rbtoxE2XKsacOUizQjOF3suBwt8CKJR3DP3KWTdhgRBUb",
+	"qLK4xqC2LDVHRfFZmbt+0pwLntJ8YFTaorTXtLtGBpwPZoxpFGGDb/kApC2ly2wJ4h20GVTuy07SkXpa",
+	"u+IDHW7OMRj25kpci4SCoQCRH5qhQS3SvLxqE77Bx7YDxbipvjbPbRY/MhfH4N9UjadFjHVvuATpdEeK",
+	"cQtVv4k3cszIMkasz0EjDKybzwlNtSJjWZx7CxYEjNq2rFBNueCbmJJ0002o8+YZF/bTSWN/kg4Gttqf",
+	"dVGy5pbVdytK4O71t8KCPe3cIQ+ur1fAk8ItVWcFo5Vyt/IRQrIMhwLrmPvVfnI/VhzDNQi+cY3mNrjN",
+	"N0GOyVnsG/eQDQPyTfxnbLCWL73jevqapQXbhUMFG9PcYhvbr3yXDelqKheCTFnBIIj2HMObq/joo86m",
+	"C6b+gjZG4TWFiBAqiVM6kFTtpZSQ0dL9UpBUZkbim9NCYzge1wqtfO5uOCNDOkrnw4RQjOboi5GkBcTm",
+	"pHI241ozRg6GpeqKX7pzmg4T8hNbkO9ZodjygSIvWTEuzV3Jlek7u+ZKFkty6Z49TAgVfUFTFPVZRlQ6",
+	"lTInB8OU0imbd/Hz8PCI2GBIZZ2OTjsYLf1wzbCCCdooO0eHldHSD7dht1wVDXvdb9//+0HX/3n4bxuE",
+	"w5OIcFjlrdz8htxJvWOlGtAFLTK8/rZ5xidCxK7SvYyCeN9tsLetuaHRTL89S32ND1zC6YixVReOsp91",
+	"MXbFB9kjoWnMD93bxdxMq0G0ELc/MTczZ1Xvs1k2wZ8DJKPaV2tF6pvauSoquBtLV63/lsMYxG9HhZwC",
+	"BHFim2F88YxmLMiQOOokO9jQkg6Gq8SY9GrfkDoDQ0j8X8SwsoJnZjxBcLVTQhJC+yKVRcHgRMBz7NrG",
+	"i5pPdm8fqPARN8MHGMGXFXRBcwipoURIzZB1uqNVOPXEDgUsvf6V9px53ca+MLCb0tzIwTJ6T9+KkbFB",
+	"LqpltakgSBt2uVXiQsypyNB/fNRJWjhug/62OfKOqW53gLF1Yz3so+tmH7DPljGuctVqRBvs/Vu8P+TQ",
+	"LQNoZtzCAyB/gIKwvXujGvctdbnrdD+tP34VUeymuO1yrVe8pmm22KDmRa/STcbrULdaq1w1l9IOcz29",
+	"3pZboHlf3sAx4Lu6Ff2udindlYIHsuLKSK1AMNjlqnXPjJbx+7FU5kIqCGooeD/aZ6xpfqVLK43sNAz3",
+	"zE7DsGFxXENm4xZaVrU+tYnXhlwbS2zxL5++fckKLrONFN/M4GJkDg8SOSbUaTMunYtczGQpNLoRzMU9",
+	"oznBiSgXe2zbPlBkWAquh0lfsA801aQUmudw8duU2dT0xTJCbaeFLEVGMrkQCSnYjHLIdXK/mssQ+qcp",
+	"I5oWE6b7opwfkSFEu6phQoZpqdUQWg5x5GpoNEKGCQE2Mfk/dFFaUaJ+NEfLQejb2oqUXE5c6OxaDdUo",
+	"Cs6yASZZr+vtCS5p+JBER+C2T+WUzzbrVeETuAm7PIEru/sSteo+Ztt2766M9pXR5f6hHhmjWc4F254n",
+	"sJzOFcsGN3otwyj8jf5D9iFlSu2wVewDm811XNgCYIXB3HOJ1RZXHMfldTlWRlUwpL+dNxBTkiNbOGPa",
+	"8lj3ZjpK54MqH6muogYWeakHwXneajQ/SX1pH4ndhVWPAy01zdUeHb8xD8Z6N6xsgKxsh02d00Lny4Eu",
+	"aHrVlkyPCv8Dl4BqeDOmcBKlaaENs1bcKnl4BIKbKTgCBctpU6V3aB3mfsKcqg4KDS0uL8vId5hhEQAF",
+	"7PbIzKH47HQSX1UPx7YJlmwrAq1c+tu89jW2Ns+VsxndHFHhH7TN4clinpfb84SGtAEkHmyzmyzypIAh",
+	"+rk1WJ5luNUUgv6r68izruq+qV2L4TGp5lS/BOvkHSXNpHaFNw5Fi5ikYtnkTrRB2QOlB5f7qheSzHOa",
+	"Mgjxtum5hOYLulQQ421aNMJRjx736kbdryPBqCfJo08H/f6R+3T66fB/RO26lzQ34nvxjMX067LIo3BS",
+	"BdNnRJUj8/WIES0J1+ckkxAOoqYUU9rD6Iqy4BvFVfO26MoGglRjdUNT/jkZCinYEPxzVHiXABr8M57B",
+	"6Gxrrhg5oEZsLBR6MUIHQOZN7NnhEak5G2gQs6NlnlnvAhdkGERBDevmpeedpPMc//ccjpuIO3QugzTZ",
+	"VVuDubharH6bY4NrsFHtLRgbtPqi7zpYiwnDCLaMBkaLdHtoqetg/asBM+kZNv2UdLhSpVfkImFP4Gmq",
+	"0qgXVIGZEVO5AW3GGg1ZthLE1Sr2RY0W+xtPtl7BtrVrxu3Y8NYw/jVGpSs3neFmLeZ0uBi23evGeJoA",
+	"aPVzW723fkRqEbv2hbVxBMfPOzMC90Z1MqIcytxNz8V1EG1Y30BzI+XRQ1Wg4MT9w3CqFBN1/okdROX4",
+	"OS+Y2sn4sM6d1Vjt0NvjxhC8covF2Cf+tGW5LrIZF1zpgmpZIIAT4iRSK6R68COaZUa4IVJYqfWcIMtW",
+	"9LpBm25WNeCsKGhMfKYBjEbTiU75bIBJZw1gk2iQiJ/0rkMz979SC1nUNT//ZaODrzY756uBV7vuu4vv",
+	"OYZlgZaidtztecGdxLqXyqsgS/UmPYDMdzvuUjeZcFjuBetW7qnQMSsxSKV7z+vmBtL903WmVA1SqpgR",
+	"SVjBbGzAqlq4n8td5vXYw8iqxwQsF8W6hYsu5HzhHO3LrfbRiU40aTW9bjwC+7DL1WVeAXzgQmmuS+yQ",
+	"mAeIKM0Ezy0OnlZkStXU8MgrNter0e6xo+IOpw86P0lWQoX4WCvk0k8vf3wBBtW/Xzw5JxBuuTBy+Mku",
+	"cdhbRohvfUxvepLcc6OlYZCD6vFagOo1E3Jg/leqAbbs2KDEwdwFEJmDMgelOJ1J8wyEgSlNRQY2ezSy",
+	"UaW4+U6viVhtRvOunt6Nx/AHHrvSdnMN1Vnb/g6rWj+vmIKTthuB3IyLVmbA/SzBW2c4hqTzcZ3Ndq9x",
+	"/H681E64wTjduq7b89vxPNnOut4kYB1L5+g3cng3sHbqiAyZ0AVn7Q6fTvSAbRGDVheT/uwuBlzF/fiF",
+	"pfOIYllRQQzmnBZLUkXXkhFbSuvssxdK9LLZatq36wCxk417QeRkss9p2tvb0fAerDoB7MGxxj2Lte0j",
+	"4qsFT9DzyjJSzomWhJLFVOZVfO7eq7/qqbhzD8NnVGHuRAFpVzoCY/a2h6zh1/hy/Rifzysxw8NkiTV0",
+	"R3gPRXWe1l1yr+rbscO5G1HFawn8IC5SUPqRJy0ZBVsYMq8gwDHKdxi9ZoMFY1f73w7uBVG9L+A4eEwH",
+	"My5urvgPZvTD70J7QRLt5khDfFF96s1JJHZLo9m5wcnB+Iez3TFCNvoB7trKv6OFv2WUd2P+z/bOwau1",
+	"afWgWINyWyfu59sFzAhPaAOxHX0XoyXx2EEPVJXahhjTiuXjroOpOIy59uMBznUrvTOsV0Z4a2MPMgvq",
+	"9npvpF9FR19d7K3I5VZ02tbAo/UGK6D9wfZ0ssYMj+OsdRmbs3PTx6xBGEQXeqQrT3SyGnxXCvTmBl5o",
+	"64ZuOp7/3fucT+NJ5rZWSoRzbWZMuyQG3b7hc5+8oabQP+NKYVzCopA1oWBrACKmlI3ajQivSuZg4luf",
+	"i6Rkfr3j2viHWhYn6sPcyJlW8YfkHHwOQeLOmoSdHRKVrBToVi+Q9XYx1LpCP/uYaHc4vPudGn8uVkBK",
+	"vqig+cZOrFnm22DXjt3sb3y0PbzytHULEA/bHe/fEeIB5KJ/ZcS6jZbYXUJVblMWreok7Cmo7ptt2hrM",
+	"uP06bGcJgHWozADmRhr8JkWLPNwqKdvQtZXvbz83dlU+XRFhq0m0x5xUN9KKjBzEoazPqg3PUMBvOHiZ",
+	"FFg/cg4a/ogLsAsALErGCwcEF4CtxDgS1pi7BUSxVQsjROm5ZsQbD45WM9h/X/ixBmuo1cuKY4LdPbMI",
+	"ucJG1Kl9OQBu++rdf0OuUCPwSsO4mLGCp/T4cspTOpGrp2ATRtae2FqWbzQCVzcBv7XEzO3GANy+tN7I",
+	"t5Gvh1f73aXqhew7YEFZQcdmIQAkSk1t0LZIWZ63CD9Pr3nmrIeryACuYOyeNi5EWR40nfg1yOVsbJTt",
+	"GZ2w41/mbOI/zFtE8DvQOfeKjVFTevr4q/hP/LcVzNmvHu1984UaVm1J7Zv8WHZTs55xlme+2EtTnNY2",
+	"Sq5iFfGKUmtFpzVhmAD1jbXQFhQyrX2IhwTwMF+fCqt42fJmUa+aq2C1mhXw/esXP5GX+Ds5ePXsknz1",
+	"be8kIeOCTmZMQM3a2aER8CPD4nrKBYTsuDmd9cXwvx07DnLcOzaSw5BwQSgUuUjI0BbRGvpquEP7GebT",
+	"rNxWra4rvrWJ5+UVPoKbd+K2K7bLf4W6das7HDEKXG1W/u1TsRd9/+5vER6ST8JXPM2evL5ooerresPT",
+	"x49Pvo02vWqzAumaS/bF315GHy9VjRcpHmczH+LiE6LvkSu2TMiIKvbVo7LIN6cIXwF2u5mk6RnnkMDq",
+	"4IBaFvT16opeseX2t5DZk006OXQYe/8PjF6zNt9Hm2/4LiyCW8ZB7MfFt3awtsTh3EZe+o5hko731xys",
+	"fluSW8pHh+3fK6p8y/3afel9sAEtmEAn34znXKO7+JeyWA6yEihtTGc8Xw5mLIPgj61j+CJL27o2t2E4",
+	"Qxrb32z2A0+ZULuiO7rMgoZ+3kpYmJSxZWuMd22oBI+2sI9qq8pUd+K75w2doO4Juej+zxYHSOTWMmO1",
+	"Q4st5I8RToc0t2kLsf4xYjmDAXkwlsXAYRO2AAhpn/Dr0n2xJjYW7TOig+sACwhhBt4yzVlCcrPnKSOw",
+	"LQBorRIy4oWekpkUenqYYP13TIEkVkogXFgpB19Yw7ZZOz+c1TMazz+qQT9ufe7Des2v2Diaae1tE1tE",
+	"tVRNg0jLdY+8Mm12hwxtgWtNOqrEo7QNygjP4vgmavNhe6ugilDjeNt3+8hPDxFb35z4uX87z3bHh21s",
+	"ztonZ1yE356smu4xNGhQsBkXrtRPxPu9iqBUD8iqhhSfqaPmG1rbIdTPkGLUuOnj6R/uHk0fpJ6uHRlW",
+	"2fmUdIDqB0D16wdzcrr7aGrhjNsbmgI8kxX1z1zChJJcTrgg7ANgeaKexFXAl1bFSp+01SL1BVrq+qqU",
+	"ESQMuEF3uLLtlRuz7bQGpMiUM70cpDndDAbyGhtfQtut7fl4vAODfkHTK3MbQXW/OF8CBDsAbF1MeTp1",
+	"eBNTmduilA1MigSLtFJBaJgiSBTT29ZTuJlfIOksaCG4mMQgAKBqG/UAiAtzzy6oQ3m1hawW5pYVUpOF",
+	"LK4IVVD1c8YnU02wVCs5oNUNK1y2OlymstSEksunLmTj8CiOCitk0AjO97vnZMn0WXWp+2HANpGY3r8L",
+	"JLjzafjDHOI4rPdl4LnZCyT8nhNuiKzbP9P0Jlyp8ht81WvnUbeN7P4M0SCqqDY5Jopds4LmNcR3lQBn",
+	"ccV2rRAM7D8H9Dctt4J635+jxoDa2wWG23AGVCrCHXkD7FADnWMXMlYDOd7qQK83pViGtyOWD535YW9i",
+	"eaENBAcdvLR9WVa9JODZwDL7/s+CaYuAk7GUUdXiLsEut5SZN0m+9wz0X4eBfoEiYATnAYs57SoXHhHM",
+	"H1R9AQiaDDKTLCIy15D2NxRSu7Qi8Jg4WSgBOWiYsTFPjXo8PCJvhWI68UPpC5sI5V+L2NXKQ/dD8XyF",
+	"LpXNMCerfCIwcewadqbbFJPAK1X38uDBPO4dV3a1TQasrTw9PxrafUKXu06BLjdwn5PdCf5O+EjzOoB3",
+	"QN5QdD0CmMAdL8SZy2PeCV6z7V7cIS+59TBVIYrb4Re+wvbmyTJvq5RH50QWUMgXgW8LNqsKfcAabIV9",
+	"a6depR/juxO3jmsP7cqQa5VmdVhbwMcjNL6X16wYpNRo91mJgQWsXnZTllrxjLnE0di93oR+/CwnZv/s",
+	"r33PQxxauxqP37TYXoVG21soQCIz1ho1QlM9aLf5uBbzaVvAYtMqJIvJ4OtfT6+2tQptKhQGYujuCUK3",
+	"HBJp1X9YyebQNun94Wbupf27/QvcNS9f10Wzh6sOm1732/f23+77jyfJw5N4AsvKIdhdBFw5JQ1/VOum",
+	"BzPiKpVCcVHVHyJWNosAt6yVAOPlwWARN9HabaigNdq9O0W06dc525rqd6vYt4kaNo3tlhQ4N5s//pnf",
+	"9SyvrO5Li1v2iikWcYvfEDot6WwL8LaSDIzwamth1WpjbwWa23tbGkPCp6LjqHvVtnGT1cW6p13Tt/LF",
+	"aBw8CxOZwpo8mGEKlZBLtkWWaeSt8ZHLUc5m0SzIV88uybePHn9tND7TiKA4uIruUsm/EY/5gglNIDHL",
+	"ZlKiywj2yqETYvQ9puvQuJOVuXjHJpQNSL1wWsxqgcKFGuiLi1JPyelRj8CzUBnGhhJ+/ehborBMC3l8",
+	"dHoYRjHaWMKBHSIYm/Ab9AIHX0wKxJkqBdbG5r+xoFUpVDnHtGBs6WI/3ePg7Y0KtTBgFZstI0zoYmlW",
+	"zEc9jjnLAWG1ilHcNkYgCCWN3C1cKE1bnVB2gcicwq4yf0xkCkgiGZGipVQWPNhegst2zDNyQHMlXcLt",
+	"8P/XtTTefZ4NPSA0wQhTCAb9tZSaWWeXuuJiAgdsyvL50fqMGy86PDJMtF35ffztt6H229uy7LWPtm/G",
+	"uaqpoWoLneFwY9xCmj7qecXf0Yy88gezNd6q+Za3r55XGSOEZ0xoPl5ifbP6687JkI5kqc9GORVXQ1xK",
+	"0wiXiii6VGAZyvP6yIKnOlsGa7ksgDWxqdbSvCO+1YX34VEoHE/PLD9VCXF8MYGs7QS9jWZCoJdaJwek",
+	"jidVVUm74aovqMgcUJIyDeYKSNEDZ5kZJARhCMzvRbHsGj03IQA30rV83XQDW99NeZGWXPeFUeft67Hs",
+	"isxZYagPirIhn3SgSH5+XKvq3RglpWqVY/qiUTrmnLBrVixtqDS89GiWkVSWOQKAA1DAkiAcvCLDvocO",
+	"6HfOCKz38Ii8mbK+GJU8111nEoTCnIUv5M+IPRzqyNkhgV1RzdAWicBHrk4/FmATasEK1RePTk+bYVBa",
+	"YnSUPa2xojK4h1t6Ly6w8aekY5k3RiFvTA8ye76rp+SSzuv26ce9eOma5cAclm1ngBp/lae1C5iYHxke",
+	"8VdlzrYZoq0Ybmhnjbtqq1e/FVyvJIx1LoAusYa0YBUJHriRkufPn5N+ZyrLojuWRdf80e8cJuSKLRGs",
+	"wz0TsPyKo3hcsS3XxzVvwMlt8egT19xc6OMxA4fVYFzI2XY+FP+IlttlxgUYa4NtwdgGWKNkIMXAeul8",
+	"dG8bFO1KFd2gwu9tldONlcNJ1mPCNYdfPRqCu7nZW2t+1tKVHoyWgwg2XHRZIqpYnHUIqVkrjMBpPDly",
+	"PUEiLp27KXbmGxUg3zbuXmzsC5re7kwiyD1bjOmNeWqbzvXWFF+tjmFEO/KydabCELC3tztm7xrLiXur",
+	"x/FosJtqx/yWB9xsjdx14S/UnaQv69yz2KEgQhpBJSzSbXi7HKP8Yot1K6Pc5lxpliUgDdSEGzNEcgB9",
+	"YZvDo8j9bx0NpvEOJRrtY2+W8y3uwDZMhu0RQdbcrM0bfF2BlKQTZ15r3vNpzVZ7T8gOpmQQIut3wqPH",
+	"R71GAZ6TumWt+z9c1Z2vtqvBswOEHA5ozYk2ktiOLqLwUO16lPDG3HQ0oDDyaq58LGOSFQM3oH24/WAn",
+	"ju8ejQKY1ZZl7YoHEuauuO27ww+wD2leZmzwWXjBdttrwRd32qvZ5gKWK89se4xi2+mXet1OBqLzDrsY",
+	"4Gzu+KAVldeGzrjYiVXIzG2ke7d0K0iZuzyM8vm2o9xFFrmM0p+907X0GLbrMTNjW5q7HNEd9mNGP1TY",
+	"p7ss0DoGnnSgS8OY/BlZY34LY096+8Se+DmsvDi2TL/fkbrpIdn3YNQ63VMa2CT6hrJv1391y2iyG0WB",
+	"J4E6v4s8MNasGNhc2d3CtdSGeK2vvqqtDH7eOmpLbQrbqi/76bbks1rJjDfd7acPzx5/24BY2x3K5gep",
+	"BhdiwnJQVDbdqrsAC9tkbv/6NafiNpKDbVdB6dA9s4TrmveO51SkU7kNTz09rSuj325LjBAAbSgBXjKY",
+	"rRvibkyht219h5VEBh+YjZb0Kv2WHJwk5DQhDz1oCFrA5ZgcMJERMwUyk/iHOozaDptWqSAMvDJOOUTx",
+	"Mf9glETOhOClua+DQO3w69RWGHXPFTLPuZgMLE1HVbw7I/cguX9beWb95Q6ruWn7b2gKgW1ZRz43TK9o",
+	"yb9j5gBRzbIzX+yBKf1AEXgwISxXjGiZ0eUqYrBhRcSwoq1y7/awhlp/187lmSsj32pad0ukwLvpEp36",
+	"zimVUiEkIA75JSJLpsnBWBbOKbRCnlyRUlwJuRCHUVet7XxDDks7tLhrcNM8xk2x+RVW0qa64Ftt/R42",
+	"SPOIX4dITrvgUI53IYtMnZHLp28VOXjcIzMuSs3UIZEFmcqyUOTgq+rburMXYEA3xr5XO9bYn9Xd8JZL",
+	"d27XkPMriIRpj7PZodrPloAnptftSQnH94P1/ETI6EbneJ/CIp5vWM9sJ+lIgTkd5l5iU25LfdhMDsCY",
+	"SeUMQZWD/I8oqwkKkbSRgvV6Q/ENBFCXgkERVwdhGQeE33XRW6v/r6EJD+tBrdcczNZIGAlSQmIxIND3",
+	"XhXzOboRDWyus4Lnbg0pvK6WvnF3hS7tlbUFv/2At7izPoevsulJNJJUNzX/wdV2GzdgKwXdWTh3g5mt",
+	"2Td0W+0mjmxpa9zDbjjjYpBukwfRtFJsb7fWbsLrxx9bXHx0zWK+tVdknaxTVj7unYGE8UCRx70u3mSG",
+	"rM+Bqr/qnRFKvvI/mO/IwU9sQb5nhWLLWlAg9NZJOvhg9Lw5CSqsxn/Htu4AsWPb9JXt6vAFT1TV5LZ6",
+	"oJllFGA1e1wDX/1pXYFDv5yACrGjCxJ4+nQ5l3rKNDBtmydjQSbcDYT30plzWPowpgm/ZmRohzf4tyGh",
+	"IuuLoa9WZb46aARWHSYr4VmKDKvLAp5Bl+hhPHjJtwQT094SatARhhPvX9gTFqsNMNCujh/sbkcwGNu2",
+	"J3FLae2mEtYtVsnbeXGqJ3deHidNNWxrRsO6vHxplJAwkgUgTcaIh1rJNEtyYMSew4SckO/LfElOe6cP",
+	"iZbkYY98XwpmPn91Rh4dPe6Rf/4f/yc56Zm/QIWw23pOUJyEn6VAmJSjm6EIojy03VpG6uTh09utZ/Px",
+	"HcS51gp69QE0plMRWbCDa/mhr2y2Y8FX5HEPFKG5g6JFnBwrnB+EFVw3BVfs6kb9vIUsPsO1iIx8oOWC",
+	"Ym7MDlMq9e52mcsyCuJ3a6WT27K4wozdtgZbrl4syXkHI36YqVw/i0E3oZixlXSxe6GG280xbyo2tQCP",
+	"WshGEH2LhRCrnOnoHVTmW+TfQStvfFmTQuwW7AfAuv6METR7xoDsIrO2lyfbIpo86GXvvYyWGnULveXL",
+	"d6Uku+UOuxymGojma8sFusPwE2PZPpK5Eb2DGrEWQlUwlqmEUAU4dVh776AhmR9iMlxqf5RloZhKYraZ",
+	"2A22K+mOltsBJ96oer4j1KYxxB6QLo+9cjG1FWwqk6wPjydbWWct5UNHMNN1G105INcXkrfblJgtwo07",
+	"GJqDNiQpK93eub3yP9kvDm1XZuMybl4z44JqaSGJ53Nbdjpl5ZryVC89hflopfWFmyuPhz0ty59AM0AK",
+	"+ZR0pGBboCVUr/6UbFcx2jV/Hyz0/pWO9xKU9hN7WDa42ZG/5Ri9eFTexqvWRcgENoqmrck+bCZhnupe",
+	"08JI+8o8HmzVG9tT8NVl1WmtIfSPKQZxtXrvEvW10uxbq5uOIez8yA2PgDcI7hTXUTG+eNaou1Cce2uz",
+	"gT68Cy0v9D+HFcur1cW92/KGrCDs6gMeOlfM0KbjhaOfMU0OwFXKZnMNzgfz1WhJaqfg8JwMnRtnSOQc",
+	"AF6zvvW9GiX8nAzxj+pnMmK5XARZhrSYYN8zCc4aiq5qoyQuqEjZeV8EEF8WIcx0ZF4zY/q8ARAGDRL3",
+	"a+Iy2uMO0b6oeUTPydD5nYbQA3zNMlty5U69WM06+btxX5BddlbqQH6KYZJHTTmmtSJQWRg3Cz1Uj496",
+	"PZs4PCOVFJCYPQ3MNt+cOwiBrGTkYWXf+eaIXGiylGWBJ2IpS0jj3GS82QLXboM1xfu5/HwTu5Axkmpz",
+	"+waAiTvXCoZf1xgCzRt3DvuyA90FFDMcSfXe9lX4wbq543pWnD8aJhf4/V+zfNx1hQ3J5VNy8PrJ5dPD",
+	"hFzSIuNyXuYzKWixJKPlnCqVkKeXP74gB2rKx1rFQzRuaKupDxmNivhrixrgZX2Sy8kEmjlR8qhVTo8D",
+	"nFPtDJgE7HKNcJ2UzlW0y33tL43t4TpnCQE4AwkFB+aFvOYZK5KWio+tws3qvjdS021xq6bGtPRgA6tk",
+	"YKsyVLZwiCgOo4mjHHUHjdSu2pXj4NUc1ptxQq//7hZREABRcUGSg8iEOZPznD1QSCjnPizA8MSGyyd+",
+	"Lm3aW/0wNoT16tSvO6XrZbworoaT5u5AY7Ti0fr9uJZXrBWIZ1soIAsaBGrBYMpFLZ+3YOOCqenAAQTR",
+	"NGVK2Y/vt4MVio5dxhA6hgjnMiRcEUr0lBdZd04LvTSEGXqIAVg/BHPzbB11USbivqJXUmlW7FOuqZCL",
+	"GJq+LfJ30kt6vR4xjcgBiAswg0e9HqGaDP/bsflleE4ouXz9d1LAKAwtuKaPTh4ebg0jg5N4JReRGqj1",
+	"qq/xuxCmEt8U03FVAWSVvVkccojAlAuoGzCjOp1i9W8jRttCWodHZMgzcOWSoblph0DSE37NBEDoeqyT",
+	"vkhpnrOCzOiSKGZBNvFF5wQKUi24Yv6das7olTKL1+9QAb/b1v1OzNNrB7Q6n5+km46dwjmhgpTCXYP1",
+	"wkNcuanFS2+0ST3YdUzJBFnEY2N5+WSH6JpVkFHayitga3+S+gdI542IMxvLlG5X56l2hpojrL/Ed9k+",
+	"4JdSacuAt9zVC/8Ku3MAoBNs3X6++Tuo13fNRKujouXrOBN6ZbiODXpG1rL3PG2xu22X1Tbf+3ULrqdZ",
+	"QReDCqh19Sq1bcROi189tXXtQL8hdp39DlZFAHcsHVs7w7eR6lIniv0zXewNwlSZx0J7i+WgKNviFdce",
+	"24mQaK3Ky5mIHFVz+9kfkc+bS0EwDlwckbL00rcQUDQHq8g6tC54f+2q3OgCnjkIVsd9tZzxFNAOC83b",
+	"AhqlHuSeV8aIgbH6oBIyN8uaWdj1wtttCpDToCyQnFlEPpQAMsnMLHVfmFcBztMSl6R67Mz+gSYHKRgZ",
+	"Lc0/oFy4Y44aFJ4LvAR3OE/VrRArXHfNioLX0EiD02Bf2QouZ3/HvV4UUvt73Mj6IwVohUYQMBe5aWgk",
+	"ikXBzQK3qEeLXcnllVzYk/6pBatErb1f9uJszpm518N4LarBTQfhsb337sCu9n53iQgi2m56G908dngN",
+	"T69G6l2zASx6czdiDHVNva2RLDHifcxzBv5WxGJLiCrTqfmCa0WYSGVmiHcHztYETK3urxlCXTtGHlCx",
+	"P/H+kvNDX2XfNS645h5xmsgedbFW4qwfnsZEKbbZ/AladVgNZSMKcBuo76r91d5BcR7nbyiUbg2jHy0J",
+	"zxLEQMUsrFQTAGA8J2w21wDKY9nfjFGhHMJjDN/m4QZ8p9PeVsgzTWa4hwaAVLLZY+g7urQP1EBWbwEq",
+	"1SUerW6GETDMr15d5IpIgdVhEbkUcY8EIyeHe8ut+6hCePylippfcZ1crmzTdeNV33IyYUqrcyLYNSvc",
+	"RWmOGw0k/20t9rFTUgnisbTDSut3/NEcZMMyk3VeQOA1LX5EuXigjJjAqxDJ71+/+MlOJ8H6Oid775Rq",
+	"cwmaQQ8xl7Q6+HZqVlxLZVH4SSqmdY6Ih5RkXM1Lzaz1mkMBxb5A8Q/RtCpdzAt5pBSZREnoQDFGhrjW",
+	"w3MydOwZokGHZCHLPDts+OF2vLdiMm14S+15yXgvku8rdi9g/d9A5K6VtjsrGM2aZXfPzGFmWOe/8E3w",
+	"g/vJ3sTuR/fR/Yx2P/+z++h+hvvR/2o/uR+rM+AaBN+4Rq4Wk2viDNFVL95J4nupvok2uuZsAeAoo6mU",
+	"V/4x/xkfim3ma7x2Iny8Hv3bEEc8/BuoLly564uMmOKZBYuFxXmgdlOzQofUdjVPKtfU+6T9Yn2gbOay",
+	"bX0eDpGUImcKR+1mMrUylVyIo12lB1eqYG3ZMXzPpWm6i1eKiWzg0Dy2tfiAT779KY90Hc8BuwmlI1AV",
+	"CpIOO9rODBbUv2IDnFW4WtErwNvwHygL0G0EM1vw2O8qIEj/WmKJWY4Qh1btBpkamW1fqLkhITVlDPsB",
+	"O9VBv3Nx0u8kpN95U7LuxY/9zuER+QsYo4evT4b//Md/DV8LqLfmDpEsjKxgdVPBCFd9kU6lYuIcQiKN",
+	"ZGduDLRo431s5aPwTFaFPt2PXFvG7l1DOKQGit9XK/UxLIhr9efgqPv+Yy85eRyvk+EW3qcwNDTcHajC",
+	"LkqrGFG7Iaq29qSsORV76Q11/rZWErVNv9s/u+EL5B3VyTnpnTXhHx/Xzs3Bz72T9wD5+L9Of+51H74/",
+	"PPu5132MX/339lzhleoUUIWci0nAlI2GoyW5YmwONCaFtQcfblWZtsbYqin1vjl7eMtT8kyyqVRtqEUZ",
+	"YaHVOJmeIvNbj8D83mIvDwCB82GcUkNdbgNXjnHiKH2FpTFXNtT+ahUNNeVzAgU3z8gFhiiwhFwcvyK2",
+	"2mtCviNKlxlw20ti68T5QgWg4zpXXJXoFvprLzpJ5+L4VSfpfNdJOpdRgeaNvGKi1ZuN0txgu7xs21ix",
+	"tGB6i1o6cbd4UEYkDMioerCvSQsGlmtrVql5zKNoMTct8lN/xTYefuUE8sY5mNOUdRWb0wJwY6AZqKGC",
+	"FoWNXMRqLyv1pltyz43E3g6HAsYZcuAmS2CJV/jF5uJAwdbETr89SlixJBa6FQQxRH1zH+a8YMqCNjTW",
+	"DMJwzCWveY76I3TnquLgo3srrCt7uwq7heGkdgWNsmmfwdWMK+D+AKwJ/ghP+XeMFjXPbMtG1Jay1llt",
+	"Fd0AYpv1VqEp5WZ1EjOu6ChvC2RuL5K4VyzjprqHrv77jqUPm7Ffa6Jc3m8Vau2iC1yoo8xZJzLIpFq9",
+	"eBVEs0V7VT+8QY222g40HN52nqAjmEnZi+wsrJXvbWccIhaNyqC2EUxup/K/ipMuDNZvZxKqCGgGgW8M",
+	"DzX3sDITbDMLRwe/qX7BTS+eWzyg8bO5tgCdOYa3UeUROM7dVXc03d9S5cT1XG3Po3rDYxAzG/+9Qvlp",
+	"4rBqOqKqRRxQWhZ0wggTEy4AJ6RULJQb1a+5Nb1JpScFiyM04r6GYHOrr8qpZkoTNx4y45MC0/LpfJ5z",
+	"DGLx4v1J/fb+6tHq7V3HNqq/8LuS5xmxP5MDSgqWM/NWTSc+KPjvl69Jwa45mhvGhJKMXbNcziEtZWS6",
+	"aADBXfeOTo56G0NHK2SkxsIk1XbEzu07NDpukL0jMc/zOZq15UIownVC+BiySudzosqRaT5i8TqD+8RV",
+	"bUqudzSzLqgIfaW7JcLZ5XlqHm1LhhtTntfgCrebUouY0bhT2gyEUQcHqnHmrHkeEpPWi3zL6CjTsr5u",
+	"AXRasI1rDtYTlvNrFgVQ05rN5jco9L3fOYLh7PhUtQL7nJc2ErL2/i7PrJcSRRlFZ5AahFlrdpWihJRT",
+	"pQe2wU7zgQd9uc/4zxZDxdm39tqhOV3mkrZMfySzJQAUJugrz5eEKqL4RLCMHIA/ULMPusEOP/bhzf3O",
+	"WT/w1hyhG67fSfqAQa00nc2hzWnv9KvuyUm3d/oGDGdnvd7/hGaGK/Y7Zx8/fVqffVUf+JyJjItJQvxB",
+	"gtKBlEdprT3i0GpLnpg8MTSCDd0KbkFhtxFr2CTa/aMNVwihFovX2Lea5+3Iu2DrX1sXLSou81Kzo7Fd",
+	"dfc5YynPWFg65QidbSwLHHlH7mRbN2pMuLCj38dS3bipNsaZ3NatVLcnzrhwyQGNLQSkzl9LZn/WRcni",
+	"t04zFkAq64BTZ+aiDz044dPkwB0QH+2/NHoN6G3KMDWaH573BagRXOmCalkoSASAihmEayJLbI4sEKM/",
+	"ycV8rirRwrmKZorl10yhe2WTpmRvPs/LyoI3a9U/2lg2e/VSXHP+b5Eob06Mt6SfMLHO6PJFHOe9N7pt",
+	"6d5xPX3tLcvbWa2qfWvuf2WjrhPZYqpYOsAkcqrYV4/OiJrKhQCv4+ZMe9tt3Jzzbkr18/HNy/ojyuP2",
+	"ewuvtf7IhrEiYq0II81XKg6Xo5yrKcuQI5xBGOU4NP+4YDxC8xycxS5Mb7MNKLr34dhvCMiUsTGFCLzO",
+	"jDEIn66utkD3jf4IE/fVNecFM1KT+2gGJwtO84EPLIFL1YhkV0IucpZN2MAcp4Eqi2sGWaV8VnooPV9V",
+	"gQulizLV0jyqMni1B1HifGDHVv+WDxTLxwOly8z0DP6g6JX6xXpwt3bHRlyD21ck3Ojk2+Tcw8NYxXHu",
+	"U2ZhM85SFey5G3YeQsjG8jDW2tRdMFWL4whrGxihAipVQzxnBHJ26yTKZrWKXQAEcBGrJQoGv7pdWJyq",
+	"LLhevjbvtumkgMRxUZrjssLeAn+SwgDI4csXr9+Q4+uTY1rq6TH8NDwjT7Mnry+6Vk/6/t0blYAWRajq",
+	"i+EFopL/ZhFI0aND+mWv9zCFDuBPNjwiF4KYM4LLm3OlbTxVKucggwFMxLmNacyZxTvpi8A7aMQ7lLkV",
+	"WUx5OiU4f+ypkeF5QB2XhkxQK7qNE0JFX1QRM1ijHMxIrh0v6ubyB+fe8ayZoBARhi921c3Jo96jw6O+",
+	"6IvX6NwcLWESZ6QhdU5lnlkpEyZ+Xom19sfhahTjMOmLYRiWOEzIsBaXaL4IAxPDz75BEJoIPYbBieb3",
+	"RnRi4yvfrBafaL6ohRVCz/XAwuG5CwGAGW4zl9pQoyNrjKIvho2wSHiuERc5PHdbbQYSnD9lw2tJwSbc",
+	"3GVGmeB6Clv6xpKIzHO5IK+eXX7z9eljazB4x0YEfiffMaXJJQIJk5eFeXXK1OEZJFPRfCILrqczcgDU",
+	"dAiRXg6FMyHDK54NyaxUNiyNBrLHFVva2rlKlQAfUWaciZTBl+D+xHQumi/oUpF0ytIrB7Azzm1yDZ6G",
+	"yyCIwIiFMPc6UjUGh551zD9u3x4QQzldRFQw0k4F02HG4IEnUqoYySWkeawGoJ4hfASkJWAEcWu3sZjW",
+	"MwuiEjRLzMvqr8cRgWKXVBHUoXDTDMK1U6UruaeJ5QVTrrQ0a2ym6tGamIqF756BLIRN0apQf3kteti+",
+	"+eLlc2K/XwkoNk3wRCakkBAGg754SNarPxmGHtuuL59aDboZi3zWsQes1qQW+lw7Am5NVgKiz6z5CKeM",
+	"SOz1RxI8uAj8Yu+blbjs8I21X1oiuGOvrbs4bXx8xctZoVajqc+MWNME0q6w3k0n1q+hVkKz7XCjD5ur",
+	"FYZmtZdaxLl9EP3FNEVwkUYcuptg4mZnerNG9tUn65Hdtn/7pTNhzJvrYi2KS0exjXDws05l+9DSHhJ/",
+	"ClH1M5+Z7ceHebw1unCnLkY0PYI2mCTaNLnnS/d86Z4v3fOlz8KXAjuM+fq088l8xcVYxkKCANnQYVOk",
+	"UmguSi4mXZaVdpkPLp8e2kGhblHR71gWZM6KcWn2DRQgpMeZYQaqLxhNp7UGD1S1awhLv7KrB74ahOkL",
+	"A2Vznhr5UKFGcimFGQ0c0r7oOht3UUjIUqTCiLTk20ePvya2HiA5GEK4Ar7i2H77778oKYaHqBlTVxuR",
+	"8Ozc9MozhNOSc/pryTyalm1sVpjMCzbmH8iBEfcH//zHf6Ggr+HPQ+jEe9KwLzOuhw8ffku4IG/fXCZQ",
+	"oxF/Gv7nf/7nf3Z//LH75MkQHrWoXeuQvVClX0gyz2nKFDkY9jsnR497/Y59PSqlpWIEw3PInE64cLU1",
+	"qFJkCNjaQ59852qImJbsgSLDILhnSKgiQ/v3kel/4YunKVZcc+DoNLPKN62iRgoGi4+BW6hhmpNOra+y",
+	"y4XVdSF5E7ahL4iFNKJLyNg0+q9YkhnTU5mRUanJX56+gXH/9enFk0OS0qIw9+QQz3T3FaNZ92KsWTFM",
+	"grGYfl3e5HmgZT+AxCc7fpqbfx2ukiFhGAHkxJpHuFAaCADBOGBCLEtM30Ah0A1R6OkkQRLtiKZX5MBM",
+	"XSx9L2ZZCllOpgg8bdQtAKHOJc1MlyOam2bFIZ5ufBmusZkVodpcw0rjaAw9CX1E3nE9laVG3Diz+kYj",
+	"5Mrm3IDX2I3XDZRrn25jgSWOyGtcArOsNMPldJMxj85pQWdMs4JUxiJU1IBmMYIJA646F3OaTln3FGJx",
+	"wL/QmWo9V2fHx4vF4ojCz0eymBzbZ9XxD88vn/70+ik8U6UkOLZ18fJ5UNHsrINxPp+SjpwzQee8c9Z5",
+	"eNQ7egheYFuM9vhowfK8C0U8j39ZXKmjX2y0y4S1gPY+zU4fPz75FjXY1KivFoXFSlk4mgeqFtGsyIGh",
+	"9q8fn3x9eERg4Qg1z/YFMHYuRZ3grtjScLulIogcEERK2w65dr79Kb1mNmTaqsXeEPXc3EoTpr9/97fX",
+	"EFaP0dww99NeDzRnKbTD7g64olsHNPVtMgRC/3CzRFA8zVSYhizCR/jOWFd+bMff0cxlMJhHTh5ufuQl",
+	"uvXfSPkDLdBw+nibVz0XmhWC5jZJPjAzds5+fh8Uiuy8xO02S26Iw2x7J+loOgFkbXO1dt6b548ziTbt",
+	"6AF6vaCTCSvI2+ekYCJjBXIEjpdtQVOdAPN0FE2VYloRI9hlGcscQNWIC1os++IAfDLQv7IX5DJn5sxc",
+	"M1Ka/skQBnQ8PGw5GU9kqjafDM0+6OOpnuX1I9H0+azs/4Ugf33z4w9wf3zeA7BmK2HTbWhXJtNyFnh/",
+	"3Ib6dVLBth5/hP34tJY/2O1I3F6AaSsNwJdqr4SVSVo2+Khtwy7MMBB7CfmtAucph4gaqqcuIvisQ23L",
+	"ygqvi5IlwR7Ws1FW/XjvNx6Ofzv+t/qx8G4RnEbEzxplFDDWvU9J79HmR36S+pkssUbCrR+rJ7V9Rcpd",
+	"d6KmjOZ6+lvrYbqwtvfTXo8spjxnDuEXrhVIOi+uDf+wMpI6Ij/Bba5lmU5tEroTdKJH6a8wgru8F+wb",
+	"WjY8mAs1LOsPfkX8wK+ZwFo0rZtuZZHNYgZELTpWAaK2f3ZJZ/kQsEK+f/3ip+jOvpgzcfHy+es5S02b",
+	"m27xClO3/fsBBrEU3mUX3XL3IEhiweN/6I1/E17gZq/smm88BWYn156C5jqj+7AUIINAdDu4dSZMMEw+",
+	"RKlBZOSa5tzqkxNqdIuEjJYalPS+gL8qkDiPe8lAF5LF0uh6tePWIj0E52y3M+Zmfn/G9jlj684W6Krb",
+	"3iroda5Uc+fvpWQOQIIIE6EXkiBwukrI497DClA4ynyMbsgtI/wdbpZXoKxriYI00QUdj3n6R9h+89QW",
+	"b3uN1pW3gl5TntNRvl4uCbej9dRcnxxXlrzjjzUYs094iqCAycp5eq6J0nJuq6lyMbEhDpg4CMKvVt6W",
+	"b1Ta1TODZvWLWohWRLL9tWQgTFrR1mambCnbPt6Y07WFpLv/cQ0m18K1bDh2YFDdXxQ+2fzIW2EL7v+G",
+	"kKWPtjl5z2Qx4lmG/q7dJe7et5sfuJRinPP0j0t79bCkn1d9Ve8/NcgTfEpUrLrCQgNDdX7ef0oca19h",
+	"vetoKDaxqsmxt+h1fmdC+BMTwJ/sPIPXq3Gc/8L0jmd5t2NanZ/nT+CkzqlOpzGECV0DNKuQRV3qKJTr",
+	"oQtaANqod/uYSwXQGIkFyLJ31+q1ZT3NNZqzuvh3MlveAclc4hvNDD/VYyttnP7vSLYV0OP9DXbjG+zR",
+	"6ek2C2ANKIZsnwLq+x/u9rt00Ro7sIyN8upxEC7SqghBBS3qK1hBcOKEXwc3MWOJB9Bz33g8Wev9LiFe",
+	"mjwHZxoEXGR94fWqBiiqhbaXBcmp0hXFJETJKlU1eMiMR/lf+iKYF7xzRpdkxDy3omRe8GuqGUlpOvUh",
+	"K9YSkJ2Baw942vDpGzoZQjnD4fNx9ycpWPdHw0iHRnEascqx+LD3yFof0WHo4VJbLAKXwdLvytufj81A",
+	"YBytJWk/v8QSzqiN91VN7E1iFxgcNHYULqLlEOv5XIL789Jo9DI/czuXECG7sHtDc+GgbxWmZDqMG4mC",
+	"tz/wb8Oj29jco06yznvzKek8RJa49iW1Y0AgSx+dwjhnBHPkIvbyzz6f+8vnzy1uBsQJ8B+hLHYX8ubm",
+	"u4dd88xVQr2paCuVXltC7Iqxub0f8Boz9BKsiM/yCVaRUPLyybOEfP/y6V/MVfTyp7/gyvWFrcJGfvwu",
+	"gVsCwpogeAXMyhAeg9R4RF7YZBKfKmhuw3oyCDzpkFrrF0U5N4eumvBTt2jrJOjb8jOOORRLHC01Qsxt",
+	"kqJPbu0q8dOMjOy1lgXL7lXeP5sA3IynbjCwC61pCrFeAd1qidWNN7OzzfzIqq+BHLzGavRX2/iLNx65",
+	"gUYI6UWeMaXJmBdK35PTH+9KfwoBvDb8GoIjP5s1yVFTqafHEDcPl3j8Fi4LoQglRhjVfFaLsydcQDwr",
+	"xos7FbJRCtMiqyNG0ZwVSgoAR5eQTOGxSaGeme02lTPMvWRdgICFhE4sg4FR65dmDJCvNzzEpLohIAQO",
+	"+wL02xEK6jTLIObaJgVCtquWic05HTF8j2kJMwiHsJDFlUL4hMi1Dmvwoyshexe2MJihJ9RtbGC3d3sj",
+	"4mGL0RqTAoiQC4T5VucQKwgVXUAhrNB2/8Pt7XB/9vQHsEM9Ot1ikG+k/JGKpZ2b+rI8p3DYCK1Tbjzq",
+	"03ENt7Xdgim8bePs4ylQcI2B5FxcJRi3ATxDCkamsiwSV9HInTEr1XPlCDmxsB0F6wso1cTOw9h6XpmQ",
+	"yGLKINFbFlBNBx4iXIEFimuiWZ4rIiRgiQE76Av7EqYw0NilvxyRC4uxBdkIBdWsC+kDLDPszMWu26dj",
+	"3MLyh5d2yV6xKlTxttlG7R07sY/TiMt7XOOiUwpZJnZdEsP3ubiyNbOMGrWgy88dffCvTbcX6gooqLpF",
+	"CZAjbMwu9HucSjHmxRoxwLuZ/JtslK8jViizA8TO3CjwJoXbP361nvcFZjE5THJs0OgZwy7MU75eaZO+",
+	"FPPU9TkIazuKajEw+gXkygp/WeMK5fqejD4nGb1mmlAi2KLaG+8l9ed4PTlhUEs7+bwwOgE5PerZI27a",
+	"u8w/SJjp9b49PLMRRSEtADYE0IinDciF4BPR5aIvDHF42iCNoLfGDejojyq8fY9IHTwmpcK0HLG+sEE6",
+	"54jChzk3LkpuxkWpWctNZx57Y9frLugQo0iqmy2p9fWhu1gsumNZzLplkUOZVMSb26/zbT3Pzbg8WxIQ",
+	"Vx4qFWtp457+lcPzMP6nfsDXk5Wva9FuIW5SFhPZXHKhka6++vrRt4fgUpl17XEw2/L96xc/QRJtVFux",
+	"iowrTjIkB6BcWn+Wb5bYRGA5z9l5s7PVai+uW4+Pjemnw1r5mSE5cJkxRjKVBSQrKvLXN29eku+o4ikJ",
+	"ujx0flteZN05LfSS0PlcrQymVibEjaP+5ZnlgLXyJJjVab62jSE91fyEcrfMswa7qt3VqJlb2DmbaQlB",
+	"2pYWFHI23ykxu4uhK94OD8K85XaQBg1nFEVxm9CsyAIwRoeQCz10WozLjNW1Q4L50uYg1OX6vlgR7J38",
+	"AZPYStBH48Rdsr9a2aNb5n6Nvj9r2E29Bk88wS48mg0fa83HvCF173MaSvcWx/7oIpWLjgu2rJXTpzRn",
+	"IqOFOv7o/kSmtD7/kF/axmTMWGZh5gi1yBFea0VEPESVcE88YywbRkP6wxZb5R3WR7x1AuLD01rxtyId",
+	"D4JSjd33H097ycnpN7EKcLcdMAIpr24aO6a9gpeR3cSb96/gF6jr7FXB7ozRLOeCKSxK6vegIhSHGhIQ",
+	"i4XjaU17qbumFWNWfcAHaziFFc5DHSbRYf6sUkjOlb70gEC7uSB+MFfrNuFOl1hT58sJjLqYc5w0lBOK",
+	"XU6Q3Wx0swAx6Ut3yf0ZPGw1uKuGe+0HrnQDwcqRlfsG/GhRzcKIGyElJVi1MqjQ6yzXaKxq0lDiESiV",
+	"g6o0UjeioFZQlTO6hCJGBCtYw8XFFaYpckXc0oADrF3gxMN5V0HZ7vDbkm6f2RflXx8AqUcoEAfnwtsR",
+	"wdu0/ZMS4Z8maqSORreSMYQkRGhTxY3Scv2GPP7oFe0NeX3e/hXa0gjVWLIbM/tISgURkuRSTFhBJkyD",
+	"WiwFU21pfgFVbjILW4sROaC5kpit6rCYrCHu8D7A4wu+fjbku1WXUMsd1Bav5I/Qlxmk5Fhza7Q4GkwO",
+	"EHurYsr3h/mPJktZdX7jQd7tnOLpCQOSIrz7uKp5snfvrVIeMHF8QRKXuipDpxH2auZNd0VELgC0NsAA",
+	"rMzyOehwvYgUUKQXkqrp32ew/fkvJIfvG9DxA8eT10lUFuZYHX+0fzmZqu3eeoLNvtSLyw2vhUhcVbj7",
+	"S+qPmZTtNvC2YmftcQnvqShFmInJvHQF/PZ/Set1BXUmzM1jflcEHFmQWqmaWZhU1XJWFPjyERTdPA81",
+	"WnwWeEyDUTK/ZhUd34Vlwfb+qlq1z+x02sAH7CJkf1qGcJ/kfctJ3kigQf2BjbzI8hOLkN9m1H/pi8gA",
+	"0Lh5Ns9dOTuIaZXCp4KcEyFd6B1jGcuOyJOCjm34qkfZzVgRMVzGTf5Prz+bxb8RPYz46xaoWQqwwgKo",
+	"MEjqGdUgfcdQk8aFnNWyZjfUMGt9udK00NXrR2wsAf17w/u13PXtsV58Dbtk27wBX8yurUs7kmTrVD4m",
+	"9DN8prXPZhXYFrdnpNTd6rK/YR+0A+oD5OuEBA0AVMCGzrUt/a9t748V0v1y3Eyw0ptdTEj0n/cy+hOI",
+	"ju8/JR8/NZAGmQM3T6mmuZyUsMBhxRLHtO0XDYZ9/NGVHf20J+/GOCYYxLm5LQyjxnSnsUST2XruPGHI",
+	"nL9UVQsH1yJgYX3mOFpCrFPb7BjafGbUg39BZWuVYqwZkF3XLYCeOHY9hHA6nMpTtsT5LKYyt2cFCvdq",
+	"oqayzDMychgkASYH4M1gPj7iclj8DPLaoWNhZLfoiyFEYBYWVeagKvSTHSYVmNbC1pOA6n8FJMOwLLH1",
+	"I2ybnI2x9DjGEbKZNFrDP//xvwn7AAKhthA8+IAdQqWs+bhr4p41mh3mhRoWkAHoQ9EXgOR18Kj37eER",
+	"uWjyEtcNPhgHIzA97ccvno9hJV855Qy5xu0rhXgkoHz+Z9YG17IqXLrsD8WyvkQFcgtF8GUBCLxQquYZ",
+	"pBPd656eyba5GqEUkufNEFumMe8yYFS7yDMB0kJ7rJmXSbW7zR+ogLElHuuVizQvQRV9B7HnqCifEYw9",
+	"VNdDrJEErL4v6nYsStQc6hNNGdPkwMj4CYFqWc+fJAQi8z2/hsBulQDkYQJVtEpl9OG+gBJQk0N7Y6SQ",
+	"/lnveQGXSlEK81KjJJU5VUSwUhc05yoOBOa14xsAkv6BA+P8pK3aknTcju5aP8UfpXXHhxwY/T/PMQsq",
+	"MRt1+frv9+7kP6Cl/kJEGMZtWexrcmXUlP52TrQkJ72k1+t5zEOVuJoGYGeCw0UOhp5JnZO3b551v7E8",
+	"RBZeOKRYaaAriwwKlxdXRpkbYykTivXHpManCbeAUVSRd1xkcqG6J6ePT+HdTz+kLH+gyDynXJB+5/L1",
+	"3/udvmAfoDCprcZmTr7NT1zQQhi2ZsRBM1hI0XaFygq5IILOMPFGkVTm5Uwo8HNTsSQw2L5ArVSxMzKk",
+	"o3Q+4FBxG9E0EjK0CVCyIEOwLg7wC8hcMsI2fj5MyDBlpRomrqReX6zi0XLhIyYXkuR0KUutzvqiL7qE",
+	"kqF7YGiHCrZKM/oaczfrzj7QVKNxSBHFzM4b4Wy0JMPzoWkw/F/DviDkwEysy4ViQnHNr9k5YbO5XpIZ",
+	"o0K5+u3YO5YOpGRS8AyLfdtRzKFuHLRJcGnhTbikGQOUXTRTmY1nGRl+MAu3ZAr+GUK9ueGJ+WBEWBzf",
+	"P//v/2toA73c6mBd2bEmo5yKK1xyIc1jveEhthVSQw7U8C9Psb7/6rVdSKVZ0dVsNs+pZsMAWtPMDNPF",
+	"Le0dkUs8E3hKBUBvCunXO7AXG22KT4QsWDawB2l4DqsEj2IZ9uDeNkuhbFlKSLlK+kJJQsmMK3MZZLVN",
+	"ddX5eM6EzpckB2wYLAV5hARZyIXCmur+XJlNyJK+qO0C5ojRdOqOP1M1XFPzlBUe4CQBvoxZ65HUU4cM",
+	"UxVwryBJEbkmcaDKpneg5F8A2dRQYAWnagQZMjP6EtQUdG44BzhDBSkFQMiwrC9qoBtH5JWZqFn5cq5Y",
+	"YY91gD0HO3cGHkBXZRFy5HDjMb/OKKGGYyg3VEWGHshyaJhFwbpQSBgXvhSZZOgPdGnJCaHOuWitrrQv",
+	"MpbyrHKInRFV4kLbYp5Gkx4GSjm6FxNSipwpRYbymhUFz9h/ACEkDnijYF2QQZgbL84EQF0Rgtaag111",
+	"BWSqmkB/Zveh4qoZnTkZSCIzmbH/oFrOeDokBxkb0zLXh46HurxcPgZe2NhNcvDo9NSzH2QTI5r1RSEX",
+	"h+cE+57TQnOaD12XZoAIaoILAsOvdgFKiahzMsyK5aAoBa5BXzQGFD62MNO0AAlyYQXUTCZIUaqSqs2E",
+	"XzFV5tqWp7BDUDY7lWTyjAxzLtjQgaSY28J8QQ6COp1c4Xcnhp8XcjHEePWT7ogqlvkCogjBa8nS7BUM",
+	"4B0aVsjwecZmc6mZSJfdv7El1CEtmC6W1cGAE3vFlna6WIH2YCSzZYKrCzdMX/gTMzwkEw90DgCCVZjW",
+	"QfVG3QVVaMmyMwLre3hefx8G4VMBu1HVvlXk0enpeTVOX4UM7jyoQaZ5nvuKROaB3rdH5G9sqbwNqS++",
+	"PgUgG4XpolBgNaY0GMp7BQu3XQEQsyA1l4Y9zZ2zDh7wTtJhopyh3GS/sMez835rX5M9mPE3jWmumO9q",
+	"JGXOqIi5b14hMS9DUja7GPAWlQSsBSmlwVlUm2vHnYedB7nJvFWd2b+x5Z1Zt3DXnXlrB23p85nBcIjI",
+	"TWKaGsCJj1hqKEqOkfMWctGwiUUo8gtKy72PrfjjxVa8NOJKIGEeUMtdDreKrQhlZDSc7x6jtVmtfK6J",
+	"pldW6JNFGJJ1XgvPstkdFigfCyAfoLkDBBsBgqr5h48hUQxQ++VhpDgHTMYZ9X8f63jDE3EfKPVnMOCs",
+	"Mzhfwoav9QW2Up+74lvNys+siuXsQ6EHPAK/vSZk6Yl71ZcdiPwDV3pDMLJKiLyH+/1DWzzdYSR0BDbD",
+	"39cA6mAIiKJQ15/xEIXbKDgzrhSA+MiCLArp4HwWVvf2Tnhy4C0yzkd9iAnNVbI0BX+PQmWz/pqqVowv",
+	"E3NYRVA6f31foC3h3BntNJv7TOmwywdVHavWfOnPEta8gw/75HNEND/j+Z8Qdf9ezL5lmH57gpqw/IRG",
+	"I3+2k7etrbL9xn9qbVxgLHC1msehGJAQwRb++kMTY1bQBXgUAktYVBZAlfalG8UXKgzURrlOJHDLeS8E",
+	"/PGEgDfeKOZvvtAjc/v3/0aiPP5o/4JvHV3dQDnebGyzZ3ytfPIqRAgMGZGuKIDgdZ7VnKy+vDCq2JU3",
+	"wokQCdqsGkUvyUX8FRCL66K/uI31wzBEHsUAdCtYI+cbiBo0w1Aomr8szJsM6/aWznnw1UdXKHrnetCh",
+	"hPKz6+V9tAj957ZDuvVrYYXVNWD3617AubcjrrcjvrNHhlAbWVw4T8yOQg3G9d+RFZHO54wWXr+p8hMg",
+	"vAJMjGH12RUPEw7u97UKzn3mw71V8J40N1gUbZqMz4HZ3a7YiHxZix0KsVLo85ZjG/Tj9I+a3kEOOIAt",
+	"62UVP6WnTDQChHy0UyxCCHGjzQPsA53NgeUsEoIeAC3JmOc5utSDcNSWqrN4K75xc7xTVWbPUE4o9GAH",
+	"eK+ifNkqSjyL2VFCGB1do4o7VFOwbqSha/xrbW5dszYn12TEcikmCuuprVTqnNGlr9a5Ql6ZXAizcUGN",
+	"zjukrtsq8pnJtJzZ3CisNlqDQbzEN3bfLOeMHIQ3/TwbJ4TP6IQd/zJnEyIL+2kuJvch1V8k4Va2u6iD",
+	"wZ5fwqoD7MnUPxoj0wiudUB/24Jan35Tw7Rm19ngZ9r97bT79fuPp4+iUNaO7nNGr9nxR/gHs0/m80Je",
+	"05iTPjJY99yeI82v2eaR+gzFOtNQTP9g3n7hBvxZNH1cHoypWY12qqnzvunvrdDDMrVxMdhBI0lxeV8a",
+	"+IvnPdecLVZz0KDcp6s6BDHW7uwRWtvgNr5kmcFsveyOcZUO778qa/TPf/xvUsicJU0kZgu3bMSBeqx1",
+	"TMD+8YtFLfuRtYffQKTpPSLErvntdcPQVBI6I89X61TAZZFOowmQkBXwAEzPWNSaS0HmBRuzwlyf6owM",
+	"Hcz/oGAzLjJWqCE5kMJFxeuyECwjcjw+xATyqpKeIiff9BLybS8hD3twgL8mGV0qB0JDLUERJjJlo5a5",
+	"t4SbVcqZZgnGUvtnMLzctMpKdkQu5nNb8VLIcOTk4FHv4WF7HvmPd+VA/5G9hRd87gtqE4EltdWx2RT3",
+	"AONftM2pGbeGoAqzZbiVrYVpZqxWF2V9IM0DRaBaB5016nqIZqUaKEz2+PGjx4fouPqLlBNzbV3M5zlD",
+	"Wn1R6lzKK18SRBFVjsxbR+a2wzqBAHWR0aWPwra8QEvCaCFs+hTmDFFMszF0/wDIHjAlrCdM0SUXExvY",
+	"4zIdHHTYm7AALGZ5ecBcJfuCiqUUmPA0RbdYSgXq2NoWhzkjVCFeLtT+woQ0W23M9myTBh3OLpY1XF/z",
+	"c6Wgz13auWvvWVMH54EvVXxf/ePuZVJXHWcNFGgFcOxpye3Q2jI7M3bsv9wsjD5QRC4EcU8ktiivZwxY",
+	"XT4qbi5futfsKna6B18i19nG8X6hXoy3aff0AyQgf0FIA1hr369VK6AUzUuLlHWvQ/6pfEdraf3Hpae9",
+	"DVRtTtEexbPwwVrxLLAuG9HZVtGybRQpWI5BKRLDavuipo+SAxe1MgLb9QwDbI3y4TLBMRoXPVyH51Vd",
+	"fsUwzXSmWD5uQyP50c7x84N1Nq3xVfl+m3DdltRncQe2hqQ03T1/Eks+bB8CJHq3DQB+jMN1up9C6+Hj",
+	"bWAs7T7Y2qSIWoPZ5rLwGeiGN1IOCfhcARpOQiDNHqKbqDK6W5qaySNQQ8HmeHbUnIKK1u8UTDBGCrns",
+	"d8iYGz2w33nFxP/7/zBCXplvrQq3O1DmhqChL+xq2IibaenzXjC7e2Ztl7q9LNvMMynHrN03a0qy1Zkz",
+	"+NQrdoxMtW7gU0mF0IIymCGYCnoBSONC1PIUIOjPiG/KcH6a142JAaAEYl9UrseQ8benHuBhvTPDien8",
+	"96nTZifWXprtTwuadx8FtB9ziCcWIhnTOiFH+URdpjv+iH9sKk3iCfALtfG3UdEbz2ru0Sf/RG61dTcl",
+	"WjBm7sBGb8qdDjGeLhd62uLSWL1lg1vOKR8OnRYhUlieKTDrCXIwzHnKzGIMjbCag5QKwfcYbGs0lMNz",
+	"jKpvxObYLoeI2mghxnRB0ysuJgPFRcqGaI900jOYStNlmrOzcJDKAsXMKhwX7jgJGCmFFEawbsw0X9Cl",
+	"Sry2ZoQKGKYM0Jq8krdaOcEnIwCSsIPzYblih+d9AaUkFdNJaBaSC+FhfhWh5FHvoTPGTuUCQpjUlbUl",
+	"VYApR+SCwCKnuKqKOcOzA/+BkudcK8KVsqZeW/FlCN9kAymGiHFEdV/4LTv+6bj6HRRP+x4bnQjloyqJ",
+	"ypm7zdghv5NlPltzaJHp1JAwoYulA/70iMwJLi4fEyFHMls6f4rFjYK9gj1f54Dai5VbJOM7w3jBYf1e",
+	"Lqx194dLY7m/R+5RjL9E4Q9pZv2d1y71HQexJG0CoLl+Lqpm/0JIvTjp5WYzSbWK9Zzbe4v6Hy8iNPBN",
+	"G6mtix5glgWbvHWM6E6yZYunHAudWHzJecEUE9p+gvFlHAEgyExmZc7Iwesnl08dKKerWWc672pzLlUq",
+	"C3Nm+4JqkjOqNPmmd5iQGWNY5Q4lCzdr+xKly2z5z3/8F3muHcYouL3DBToDR7YRplRf5PyKuWTdEJ16",
+	"nNPJxHRbCs0BDKcmUpJrVvAxR8Rah2bBNYiwfeEKO5GxzHO5UCi0QTTbcs7IYsoKFK+LMmeKjPkHwvU5",
+	"4CsCduHQ7eESgtoBrNSItWgndkIa117gJQdD88/wDITJsrD1bb1cB0vlAvYS6DAjXPTF0H05GC2Hh+2m",
+	"LcdidhfIPg/2nhvf7wLM4RcnwnsxcvIenONeOtoEzvEKI/cMp6mIbX0o7Tox6fij68ZZzTKWM0ydW8lI",
+	"xYgc4IlcTM5DPY0rwD/1ANg+KzuSYwMvCFhFg+Ierb77XdXbvQTyhzuyVbr15kObtFpt975bPrN43aZ5",
+	"u5nfH+E/nhBti55tPrz7CsxbxG050WVNqbQLJ29mlbxZSfpLMpFMkRFNr4iWBFM4sKgAdyXDIkiKaDGq",
+	"sesvQjC7p9z7gLK7l7VcTa07ELZ8pvPu+CE3YRwtevnLJ88S8v3Lp38xrOPlT3/BOkxkJpUmJz3y43fo",
+	"dwHN1JWv8fqqJcMEck7ct32BGikmjdeSkNGYbCPL7fgeKJ/HjM4UVypjSLWm6ZRlw7gfwBxPN8kgb7ud",
+	"Td1W2vWY5+yBIqOlZuqcKCYyw0ipImtSrJMqwRoKagQtZaqZ7ipdMDo76nxOzdSvWmSir6HSwj3r+xdj",
+	"fRdAc4QS8xBmtQEpe6gBAFe4E7Zo4dhaI3RfeVue9RcmcbHnoFGD5jCEjPznP/63A1aCwiCurAytlTBq",
+	"FYoCfeSvdrhfuFrihhkh8Rf3qNJ/aO3kaQWHbC7tL0hP2Yf8bWr5lyATrWpQcQuY4S4oFOGNvcovcFKf",
+	"SYl6hSv4hWlRuATBYt7buu+FkA2AEn839/qyutUh8TTixNxL/timuHGYdWOLzkLYlwI3XBU0jqK89abp",
+	"SGiYemCTeY7WZOzcFxBm2xYGvpdT/oD1fqtQhNsvdxEEH6wheojh7AJYjLqJiNEqNDxDJO9mtKh1k515",
+	"UA/AlwbgEAixFFeunK8UrKv5zCLaJFhOsi/GsiAnjwD5wyK7YUSEnrIlSadSKoACoUotZJGRg+HLF6+x",
+	"Pqw5yjjvoa9cCvQEcZ/HdD63v9qKHYikA6ZiTF8Mds2m6kvh3H5UgOvP1m6dyoUgWiJ8CRfXXLPiiDwL",
+	"EqFx6EKudpWsBk8gSgAUwBJ94esR48S5IopeG5VPBH7Ic1tjk0yYJo9OT4/IczOMCnngWvLMRiMzWuSc",
+	"FThh1R7UcGlW541pdEdyG7wAxomvdjbwVWnt9K7e2Sa0cd/CLLhEvPQFvZfd7qM410VxwsEKUni0JMBj",
+	"anH4u8Z2pjkXPKV5d8sgz0vb/qnQRTTSM5YOOy7kLJ4FnCHY7paFVLXctZcvQxoLF225rgIJw1W9r0n2",
+	"JwoQdRQGaeckl5PPGhkKLz2QBUKnPL388QWIF3+/eIKFyEuhjQ6gpnys1SFUti64mQSBVN1Uisx8mLNi",
+	"XCoujRxx1Be2Xw/1RA5s7WjU1RShZErV9JCktla7Nwm7RYCMlAVPWfjKg0e9bw/XyQwBGX2p0ZC1Qf4u",
+	"IZH1ZYpwmh9g+e+ljXtL0Xp31Q9yUnGvGxiFIjLG8UfIXlsNj4xFNTbp/j608V8ltLE6fszu/e27XmIY",
+	"3fZs7gl7neZia4DuKL1A7oRag87PXH7FnBUVvJEvlYHZiFaHt98+UIBpeCALUP7Ng7YAoGvdF0YPdeiH",
+	"CQaxwYV++fStIgtWMEIXtMhYdnhEdjXj9gV0Zefm41laLbpkeAG5r2fElcsYeoTDDeU8QE+xa/iF6yex",
+	"XlwGy9awTZfugS9J5YH1t7pOcpOSJ/bE3OtEf2zYyFAjQt6Vs2zSXh/sbkzVgJa+1sCBaPpfaNwJDG6d",
+	"ASFEg78nmT+TGaG2s5/VhPBrSXM+BvSMnI99/a45LZjQNMeRJWTGc66NFp+xeS6XM5AtfinNF6VeJmRM",
+	"ZzxfkhnLjEDXF/DY4RF5IWwwcM1NYYHGAJLkgSKubElCuCYFy0qEP6G6khCXjBYPVF9YiQ3i6Q4QHGXB",
+	"2JVKSGGODstIOU98FO7pV4TCo2vsDo4l3IW5APr+XcwErWVDXNokBh4vmfbZq/cs5F80L3K3KiOr1+5G",
+	"yOdnsrCIsA78pg4ByEQh8xwSpyHKFJCKLi9fopIC/lqotECFAzGyxRkQiB0SsR3mDraWuS1v/ApWBNK5",
+	"K+idsSzgPeDXLdg1l6VKSFoWBVQEMz0L9kE7fnxGKBnaZRuSA1C7AG0pQWUrp1wQxQzVplhqNAYKn5DR",
+	"si/MjA4TH/aWoJEWYW19cjtglpY5S7Cjgs0otyUUPUp+ghD1ZlX7wspcOB+Lpi+Zq2dRCu3830vIZ9cD",
+	"+9ahq/MsNc2VYZJDhiDW/2EY1JDQDF2/JKVzG6TPMg+Ob2W9B6AhSuRTCFkkS02GVA3keJhYHP0A98gC",
+	"TlstVmYUMhnMLtry0uAU5zNGfpOCHZEXcfxg2ydT6xROp5Ia/bSlOmQDJfseUfweUfz+UtlLDXTngmi5",
+	"oEVG8FFf4SeOMn43uqB7wbFhoV0+vpPQpXdTjFy0MH6VMQMimkCUBhAZsNGphCxkmWc2ReIMriEsQWJZ",
+	"I9w8rh4J5Ijh3QDs2YMK4t3jixkZhmjonhwMbe7F8DDxjeeFxIDsvqiIkhwMHfbd8PCI/GRR97giRk7Q",
+	"TEQr9E+pfj7+ornkHTn93sHMP3dwOL71FVNlHjUIwNmzO17td7DJPpdnupxLPWUa/dR4Ru/58r8kX4Yz",
+	"ETsP2xSAqPFXjCdvjwP/7vJlV+llziyQlLIeBFdvyWL4G74zxK+G5CBjY1rmGmXCw6DYty6owEJOfcGF",
+	"DbIcSVpkDxQZ89x0o5ZKs9kZcbztP+gonXfTdO5cC5YfjpEdB15PO8S+ODDyvJGuwYNipWorOlPt0a1Y",
+	"dugJbsWF6grF1frqi5Qq1s3lBH1dABPqJeKMHAzdYLspK4cJ+f/Yu97dtnEk/ipEvsQB5KTN9gpc8inX",
+	"DdACe9hi095+OBdnWmIsXmTSJ1Jxc8EC9zT3YPckB86QFClL/pPGjdOoX5o4skhRM8PhzG/mN67UUH8d",
+	"hsiMcUL+95//HvmHodocP45H4tLsIXbUlJYlZwq8aPTq4VHCsImZuT9qDIKTCMJv/ZEkGQk8eXAxPYoP",
+	"H7jruJMPitmKnA7wbnlmr5EIMjxJbabcckiBuyKecoA2nrpnUbaZawfNO8rkRlkhO9qmScC3bzbO8Phz",
+	"9DPEstkV/MakDspiv8W8pC3mwplha4iu61R0HFV6VM8/OuxvT1AUfn0lTREviWxrzFVwpX+N5vByqpDC",
+	"515fhxS9qZ5NZvfaGi14N6eMbEivU9P485Bfpi2JEsrCjnIp4RBPQ9YSPWRP2dIjMLfSwJXELSLSwxVq",
+	"2LbvndyHv66jcmmo6l4iIdZpmnEyw2fum/L/QKiJ9RuX7S24ocpsK+Oh8K1mfUFebLXE57I5bQfXlq6j",
+	"o4fgNynrrik7wsk9DXHHJnbC0Xf09qIn8dh3d8BReTyyO3CCqOuVyMhQlS7x8u9xlG0LoGGCa2OANMz2",
+	"Cr+zR6E0mNb6c7FrcdI7InunsPhqOpr9xSp6qOyLTEhW0mutCBdpUWUsjHxZLXwcj6QdzmmTzthkQtep",
+	"52Og7YBKD2oZMlQ1M/IXXnWI7Sx8csCmYxQ0qPiAaCyHwXKYzaBMlFv3JyEfPmBTiQVXjAzgeqQFgfp2",
+	"pBnhmmQcKN9GwkIQCVXElTuQDx+Ozn0Wve6YgXQcxyTi17AEs4tcAnWchzSOBNdk4Lg6Ujmbca0ZO0qI",
+	"ksFUUirIhIVDY5IEaeGgFwfeAVIu7eRqGAcBpd9RAATu/SRgUnyq7ohHgkXBIPm9a9VnC9ZaT89X++7S",
+	"Ac5rCTpqM5kbOjp1CP/kvlI1r21XCWrJZvKWeXzhRuWncKhQrCRCkkKKKRJgKzAUeikw0Uv1c3TEr7Sc",
+	"x3WOAcd58yXvMPaw3pv9rGqMWtXi29Mse6B4dwo1GdBCSesOFIjRUPKol/WXd2D9JYrEodBsqyPWtDtE",
+	"YmcW91MeUPZ65HcEJ4eGZUrHRQSDd5ef0Z9zUJ05LaEdisjQrxsJWz2g4JuTiheacJGQeVEpooEsuMl7",
+	"nGUsO7dp5FtWqg5Uijlaf3RPtqfRdju/rsrDy6hywz3rQ5X9OW4gjaqZCNPsRbIT4tDF6ljXQ2RU07O6",
+	"rhOxTkl9DjOSN6tm8NEcLpjzFH4ry7uhvGVlglWgQ7wHshmqXJZ6mPIyrbhGQsTEI7iOyQURbOFep+2C",
+	"zb5yBducm5xjj8z5NGflSIzt9eNjciHMGVcKxZURwYjXmrw5PXXdGeeSm9dCtPRg50nBZt1nqI8RMuux",
+	"T1Eef/x9j1DRsE10ynNgMeyTvw8AS9FZV/goy2oAKNYLNNVRCrYSlOsGOLm3PzUSv00qQkUKCvyvdgzf",
+	"2VQKRrxeYySllb2h1ssN4JX2fu0oSC70T6cHycGMfjV27eDs9Sv4lxxYS3dw9tqDJI31wE4CX4dTOaw/",
+	"3adg7wr1DtyWhyv5SzimNeCENUB3E+RgS5+fWi22AfkGnX7+Tof/fjX88xf7//DL/evk7U8rG/6Yg9Pq",
+	"PMtnuOLloATN867PgsC69ajA3W9LsNDdaMBCTrkgNMVofaB7KNgr/Nlmiwf05dRS74ckPi8OGnEVLKSL",
+	"johHJOyGjTMsuLiBwrj6D9hT4rjDqTRiuCOP0tz6aQCJ8FCrgIi9T/lD+ZSovKsj6pEGtyhwuFHFMfIu",
+	"wKBVnb0MXXRpgAti9jHJZ7UHAbBvrQhvK4thiLwdyHdBMg6Kn4HUHCrLcADkVWQhyxugQ8Dsr02uQ9a4",
+	"TgEpPhWEi3M8yI2E55VgIlM2TkhTY2CwvQe7LpnKLXUEV6pimSvp5rqdtTPb/T72NDC+lVps4Xs/pDb3",
+	"O+Dj7YAWOydLp8sP3gxPjC4PJWbTHm5qWv3kyyVrgBag0ybYWmfIyFn7oHOuSEqL4hxZWeBvZs6KmKcF",
+	"0hYtocKaiwpCvd4aIfC4XiVj1zRQCiPaBdoGuX7ubWbIjPNrpb0dWpdOxOxBRBzjKsFh3jlFKztnmTO0",
+	"/aa9t5t2e7LcbH0UX6esNIr3Imcl61Y5Fx9c4Xf+zYcQd7bxuCG66pgrAQ0KJhUvMl/xn1FNJ1Qxgnfx",
+	"MVtu24xhk6yXmyD7i1+teIHCFLB714FELNgkl/Jmdf5XVRP/kWtMVhSsJDMq6JSpM4g3zOeui1gj2oCp",
+	"XNfKeiSiOEMLnVbd+Hp2TK5YWjKNAErEIhZcmWN2R9r3d/dAe3p2svNb1XA2Wu4+PLd7K+uUoDtCZ6+I",
+	"X02gWl6NumN1tifix1+vPinMySIGz27LqVESQfTdHPnsxlVZjBNwMFgG3USuNBUZLTPiRHwkBmM78JBn",
+	"44T43zSfMaXpbB5+aG5FdVWyM3L7OhlVr179lBqL+vYNef/Xi3fDq/cXp396S+T1SIwOeHbsb3I8kdnd",
+	"6AC+wcbkht0Zr8E1EFGgoIeKTO4g8ghdscaLXLH0H46qD68hXAFBHnhS7n1hi0ByES0ttDCzpHrFnQV5",
+	"Ezox+5yc/JOlWjlbw0qSyqrIRsK8PGeJDpVxtmKseBIZonYg+TmhYiQic3So4qktXKPFBgxynFgPE+6E",
+	"z/35t1/IrFKaTNhI5FrPBxYAAx8Kqc0yyOKWYUx1XvJbqllCCinnE5remIcouLgZFhKa3VguwkElCnBi",
+	"jR+qUNyhGeQCPpsBlcA11ACRjBUcpgVrrkvu3h37iqrDaUHMWPL6GlHXZpVH4vQNyWUFxAPx85v7utix",
+	"uwjgFO4s71DwQWMHJJNsN9oYKbYyvaNDtr37k8C47di/c53jXraJ2bcNeqBMgE/BHbI6NEDySilSdvSD",
+	"7g0/zLnZ7yvtDjy+7wkoP3PFXy07SsNVO7m3Py3DrGOhch0GZxDeUtAs9xxkyhuFQk6RQdWK23IiB28e",
+	"que6s+fP8I2+sfVeezqtEolvjtBWd6fL2+k6SNYis89++CbGuJfk5+azY0ZjGyneTkadP7FRnwJjcI0j",
+	"KC07FPr4AARjwjyqIoMx/pRhA/AjQmt3SorOPgXfxWl6muREr56929SRc8dY+jbqvcqBOrG+UEzS3Anj",
+	"rK9OiGALzwRkHXY410vBDhVQyM3mGhOPwABHhVqw8nhV2OrnejI7A6t93w3WPtFKiuZ6UXtdfm5bbdMa",
+	"H8ani8ffbzdU5pN7Nw3bONn+un12MRi8ndoyGOiB7JYzNV3PbtkVWLwCrINng7atCKaUi6DNL/wpjhba",
+	"0CKF9OeyVfIr1nn2O92VrVhjJ+4S8q+KVa7yrLcZz+6gaUTW+LjOUMB7fMDejTGxb1LpFSRtgi1s1C0h",
+	"XJDlsPV5sHMhGY6QCyIFJKusenUGVkqpaxfeRgZ3vx1vF4aso5D1WvTq9uzU7TeJfVSaG3UcWu7QPxi4",
+	"vHWaFQsMJoAwAQG98eFShbqSybRCykJIXyREaTo148mSzEuZVSmGuo2c5VRDcjeXCvvoQDtrqKCERFtV",
+	"FgdnBydQj8Ttoh6cXdNCMfOsduLN6b1ntNA5MhpwwZRKPG7AMwlIoUuamrEUK66P6209SJebjb+hKYBU",
+	"TPwS3rA7ZZv5A2gxxscnlp9MhslzroLBjNi3DPPu0qzULc9YqchAyZQzDWePXKo5x4JVleZSFqomRwgS",
+	"L2bIoDh8Fj5eVBC+PPQvUVEClKpGxdhJs3O35asIhkD0yfKtPwb8CurQ8VJab0WWPsVmoWTBHe0YbS8k",
+	"52U2nNNS32EPcbsaHBklMNEVTi4tOITcWxfdZRz9PWo2IbDz0DKFaEnm1aTgKodOhySlImVFgc2IHe/5",
+	"bccoXRXNhGJpclITvnnC0nmD6anxSn2p1vJowFtjV881izffVqy4tQX4NfFguHauej+likG6AC61Kb6S",
+	"3XK2CMW4Ji9cnsOF5yImZstF+r1aiBK4ZSrLEukmcBo5V1oal69eLRbJ22FNrlNPo2Y9Xp7GFW7M7z99",
+	"+giqOKHpDaTcQWywv4b/fkIyruaVGxMfWFlAXzCit5h/fPnj/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
