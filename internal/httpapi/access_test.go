@@ -61,6 +61,9 @@ var accessTable = []accessRow{
 	{"getDocsAsset", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetDocsAssetWithResponse(t.Context(), "swagger-ui.css", as)
 	}, public},
+	{"getProblemType", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetProblemTypeWithResponse(t.Context(), "not-found", as)
+	}, public},
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},
