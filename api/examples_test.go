@@ -112,3 +112,31 @@ func firstLines(s string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestListsPage checks every operation answering a list (an object with an items array)
+// takes limit and cursor and answers next_cursor, or says in x-bounded why the list is
+// bounded and by what.
+func TestListsPage(t *testing.T) {
+	doc := loadContract(t)
+	for _, o := range sortedOperations(doc) {
+		res := o.op.Responses.Status(200)
+		if res == nil || res.Value.Content.Get("application/json") == nil {
+			continue
+		}
+		schema := res.Value.Content.Get("application/json").Schema
+		if schema == nil || schema.Value.Properties["items"] == nil || !schema.Value.Properties["items"].Value.Type.Is("array") {
+			continue
+		}
+		if bound, ok := o.op.Extensions["x-bounded"].(string); ok && bound != "" {
+			continue
+		}
+		for _, name := range []string{"limit", "cursor"} {
+			if o.op.Parameters.GetByInAndName("query", name) == nil {
+				t.Errorf("%s answers a list without the %s parameter (or x-bounded: why and by what)", o.name, name)
+			}
+		}
+		if schema.Value.Properties["next_cursor"] == nil {
+			t.Errorf("%s answers a list without next_cursor", o.name)
+		}
+	}
+}
