@@ -83,5 +83,9 @@ func get(t *testing.T, env *apitest.Env, uri string) string {
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET %s: %d %s", u.Path, res.StatusCode, res.Header.Get("Content-Type"))
 	}
+	// The pages' style sheet loads; no script may run.
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "style-src 'self'") || strings.Contains(csp, "script-src") {
+		t.Errorf("GET %s: Content-Security-Policy %q", u.Path, csp)
+	}
 	return string(body)
 }
