@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/recert-dev/recert/api"
@@ -38,7 +40,16 @@ func TestListsPage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		events := []recert.Event{w.publishedEvent(t), w.publishedEvent(t)}
+		for _, e := range events {
+			w.attend(t, e, w.member) // two sessions each: four credits
+		}
+		for range 2 {
+			w.attend(t, events[0], w.unclaimedMemberOfA(t)) // three postings of the first event
+		}
 		member, organizer := w.as("member"), w.as("organizer A")
+		var totals []string // the credit list's total_ceus on each page
+		var wholeSum string // the sum of the whole list's credits
 
 		lists := map[string]pageFetch{
 			"leave": func(t *testing.T, limit int, cursor *string) ([]string, *string) {
@@ -54,6 +65,29 @@ func TestListsPage(t *testing.T) {
 					t.Fatalf("clinical activities: %v %s", err, res.Body)
 				}
 				return ids(res.JSON200.Items, func(e api.ClinicalEntry) string { return e.ID }), res.JSON200.NextCursor
+			},
+			"credits": func(t *testing.T, limit int, cursor *string) ([]string, *string) {
+				res, err := w.env.Client.ListCreditsWithResponse(ctx, w.member.ID, &api.ListCreditsParams{Limit: &limit, Cursor: cursor}, member)
+				if err != nil || res.JSON200 == nil {
+					t.Fatalf("credits: %v %s", err, res.Body)
+				}
+				totals = append(totals, res.JSON200.TotalCeus)
+				if limit == 500 {
+					sum := 0.0
+					for _, c := range res.JSON200.Items {
+						v, _ := strconv.ParseFloat(c.Ceus, 64)
+						sum += v
+					}
+					wholeSum = fmt.Sprintf("%.2f", sum)
+				}
+				return ids(res.JSON200.Items, func(c api.Credit) string { return c.ID }), res.JSON200.NextCursor
+			},
+			"roster postings": func(t *testing.T, limit int, cursor *string) ([]string, *string) {
+				res, err := w.env.Client.ListRosterPostingsWithResponse(ctx, events[0].ID, &api.ListRosterPostingsParams{Limit: &limit, Cursor: cursor}, organizer)
+				if err != nil || res.JSON200 == nil {
+					t.Fatalf("postings: %v %s", err, res.Body)
+				}
+				return ids(res.JSON200.Items, func(p api.RosterPosting) string { return p.ID }), res.JSON200.NextCursor
 			},
 			"programs": func(t *testing.T, limit int, cursor *string) ([]string, *string) {
 				res, err := w.env.Client.ListProgramsWithResponse(ctx, &api.ListProgramsParams{Limit: &limit, Cursor: cursor})
@@ -103,6 +137,11 @@ func TestListsPage(t *testing.T) {
 					t.Errorf("paged: %v\nwhole: %v", walked, whole)
 				}
 			})
+		}
+
+		// Every page of credits gives the total of all of them.
+		if len(totals) < 3 || slices.ContainsFunc(totals, func(s string) bool { return s != wholeSum }) {
+			t.Errorf("total_ceus by page: %v, want %s, the sum of every credit, on every page", totals, wholeSum)
 		}
 
 		// A cursor from another list names nothing in this one: a 400 on the cursor, not a
