@@ -16,9 +16,7 @@ func pageOf[T any](items []T, id func(T) string, p recert.Page) ([]T, *string, e
 	if p.After != "" {
 		i := slices.IndexFunc(items, func(t T) bool { return id(t) == p.After })
 		if i < 0 {
-			return nil, nil, &recert.Error{Code: recert.EBADREQUEST,
-				Message: "the cursor names an item no longer in this list; start again from the first page",
-				Fields:  []recert.FieldError{{Location: "query", Pointer: "#/cursor", Detail: "not a cursor of this list"}}}
+			return nil, nil, foreignCursor()
 		}
 		start = i + 1
 	}
@@ -28,4 +26,11 @@ func pageOf[T any](items []T, id func(T) string, p recert.Page) ([]T, *string, e
 		next = nextCursor(id(items[end-1]))
 	}
 	return items[start:end], next, nil
+}
+
+// foreignCursor is the answer to a cursor that names no item of the list asked for.
+func foreignCursor() error {
+	return &recert.Error{Code: recert.EBADREQUEST,
+		Message: "the cursor names an item no longer in this list; start again from the first page",
+		Fields:  []recert.FieldError{{Location: "query", Pointer: "#/cursor", Detail: "not a cursor of this list"}}}
 }

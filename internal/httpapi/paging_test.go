@@ -154,6 +154,12 @@ func TestListsPage(t *testing.T) {
 		if p := res.ApplicationProblemJSON400; len(p.Errors) != 1 || p.Errors[0].Pointer != "#/cursor" {
 			t.Errorf("a foreign cursor: %+v, want one error on #/cursor", p.Errors)
 		}
+		// So is a delivery of another subscription on a subscription's log.
+		_, delivery := lists["webhook deliveries"](t, 1, nil)
+		log, err := w.env.Client.ListWebhookDeliveriesWithResponse(ctx, hooks[1].ID, &api.ListWebhookDeliveriesParams{Cursor: delivery}, organizer)
+		if err != nil || log.ApplicationProblemJSON400 == nil {
+			t.Errorf("another subscription's delivery as cursor: %v %d %s", err, log.StatusCode(), log.Body)
+		}
 	})
 }
 

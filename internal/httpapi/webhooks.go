@@ -184,6 +184,15 @@ func (s *Server) ListWebhookDeliveries(ctx context.Context, req api.ListWebhookD
 	if err != nil {
 		return nil, err
 	}
+	if pg.After != "" {
+		d, err := s.store.Delivery(ctx, pg.After)
+		switch {
+		case recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && d.SubscriptionID != req.WebhookID:
+			return nil, foreignCursor()
+		case err != nil:
+			return nil, err
+		}
+	}
 	ds, err := s.store.Deliveries(ctx, req.WebhookID, pg.Limit+1, pg.After)
 	if err != nil {
 		return nil, err
