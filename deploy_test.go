@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,9 +46,38 @@ func TestComposeFile(t *testing.T) {
 	if key := api.Environment["RECERT_SIGNING_KEY_FILE"]; key == nil || len(api.Volumes) == 0 || !strings.HasPrefix(*key, api.Volumes[0].Target) {
 		t.Errorf("the API's signing key is not kept in its volume: %v %+v", key, api.Volumes)
 	}
+	for name, svc := range p.Services {
+		if svc.Image != "" && !pinned(svc.Image) {
+			t.Errorf("service %s runs %s: pin it to a version (name:1.2.3), not a moving tag", name, svc.Image)
+		}
+	}
 	db := p.Services["db"]
 	if len(db.Volumes) == 0 || db.Volumes[0].Source != "pgdata" {
 		t.Errorf("db does not keep its data in the named volume: %+v", db.Volumes)
+	}
+}
+
+// pinned reports whether an image reference names a version with at least a minor number
+// (postgres:17.10-alpine3.23, axllent/mailpit:v1.31.1) or a digest: latest, no tag or a
+// major-only tag moves under the file.
+func pinned(image string) bool {
+	if strings.Contains(image, "@sha256:") {
+		return true
+	}
+	_, tag, ok := strings.Cut(image[strings.LastIndex(image, "/")+1:], ":")
+	return ok && pinnedTag.MatchString(tag)
+}
+
+var pinnedTag = regexp.MustCompile(`^v?[0-9]+\.[0-9]+`)
+
+func TestPinned(t *testing.T) {
+	for image, want := range map[string]bool{
+		"postgres:17.10-alpine3.23": true, "axllent/mailpit:v1.31.1": true, "postgres@sha256:ab": true,
+		"postgres:17-alpine": false, "axllent/mailpit": false, "postgres:latest": false, "localhost:5000/recert": false,
+	} {
+		if got := pinned(image); got != want {
+			t.Errorf("pinned(%q) = %v, want %v", image, got, want)
+		}
 	}
 }
 

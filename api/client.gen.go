@@ -137,6 +137,16 @@ type ClientInterface interface {
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPISpec` operationId).
 	GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetProblemType What a problem type means
+	//
+	// The page a problem's `type` names (`<public URL>/problems/not-found`): what the problem
+	// means and what to do about it, for a person to read; plain HTML without scripts. The
+	// types are listed under the `Problem` schema; a client branches on `type`, not on
+	// `title` or `detail`.
+	//
+	// Corresponds with GET /problems/{problem_type} (the `GetProblemType` operationId).
+	GetProblemType(ctx context.Context, problemType string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetReadiness Readiness
 	//
 	// Answers 200 when the database answers a ping within two seconds, 503 otherwise.
@@ -154,7 +164,7 @@ type ClientInterface interface {
 	// GetAttendance Get an attendance record
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id} (the `GetAttendance` operationId).
-	GetAttendance(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAttendance(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CorrectAttendanceWithBody Correct an attendance record
 	//
@@ -197,7 +207,7 @@ type ClientInterface interface {
 	// GetAttendanceHistory Every change to an attendance record
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/history (the `GetAttendanceHistory` operationId).
-	GetAttendanceHistory(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetAttendanceHistory(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ClaimMemberWithBody Claim a member record
 	//
@@ -355,7 +365,7 @@ type ClientInterface interface {
 	// The iCalendar feed behind a secret address from `rotateCalendarFeed`.
 	//
 	// Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
-	GetCalendarFeed(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetCalendarFeed(ctx context.Context, calendarToken string, params *GetCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListClients List API clients
 	//
@@ -394,7 +404,7 @@ type ClientInterface interface {
 	// GetClient Get an API client
 	//
 	// Corresponds with GET /v1/clients/{client_id} (the `GetClient` operationId).
-	GetClient(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetClient(ctx context.Context, clientID ClientID, params *GetClientParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RotateClientSecret Rotate an API client's secret
 	//
@@ -406,7 +416,7 @@ type ClientInterface interface {
 	// GetDispute Get a dispute
 	//
 	// Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
-	GetDispute(ctx context.Context, disputeID DisputeID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDispute(ctx context.Context, disputeID DisputeID, params *GetDisputeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ResolveDisputeWithBody Accept or reject a dispute
 	//
@@ -438,7 +448,7 @@ type ClientInterface interface {
 	// Published and cancelled events are public; a draft only for its organization.
 	//
 	// Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
-	GetEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetEvent(ctx context.Context, eventID EventID, params *GetEventParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateEventWithBody Replace an event's details and sessions
 	//
@@ -569,7 +579,7 @@ type ClientInterface interface {
 	// For the event's organization and administrators.
 	//
 	// Corresponds with GET /v1/events/{event_id}/disputes (the `ListEventDisputes` operationId).
-	ListEventDisputes(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListEventDisputes(ctx context.Context, eventID EventID, params *ListEventDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateDisputeWithBody Dispute your attendance at an event
 	//
@@ -598,7 +608,7 @@ type ClientInterface interface {
 	// Every roster written for the event, newest first, withdrawn ones included.
 	//
 	// Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
-	ListRosterPostings(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListRosterPostings(ctx context.Context, eventID EventID, params *ListRosterPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// WithdrawRosterPostingWithBody Withdraw a whole roster
 	//
@@ -633,14 +643,14 @@ type ClientInterface interface {
 	// session, headed by its code) and one example row, ready to fill in a spreadsheet.
 	//
 	// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
-	GetRosterTemplate(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRosterTemplate(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadEvidence Download evidence
 	//
 	// Only the member it belongs to and administrators may read it.
 	//
 	// Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
-	DownloadEvidence(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DownloadEvidence(ctx context.Context, evidenceID string, params *DownloadEvidenceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SetLeaveApprovalWithBody Record whether ABCP approved a leave period
 	//
@@ -661,7 +671,7 @@ type ClientInterface interface {
 	// The caller behind the token — role, organizations, scopes and member record.
 	//
 	// Corresponds with GET /v1/me (the `GetMe` operationId).
-	GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMe(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMeWithBody Change my preferences
 	//
@@ -734,7 +744,7 @@ type ClientInterface interface {
 	// GetMember Get a member
 	//
 	// Corresponds with GET /v1/members/{member_id} (the `GetMember` operationId).
-	GetMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetMember(ctx context.Context, memberID MemberID, params *GetMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateMemberWithBody Update a member
 	//
@@ -811,7 +821,7 @@ type ClientInterface interface {
 	// GetActivity Get an activity
 	//
 	// Corresponds with GET /v1/members/{member_id}/activities/{activity_id} (the `GetActivity` operationId).
-	GetActivity(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetActivity(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateActivityWithBody Replace an activity
 	//
@@ -846,7 +856,7 @@ type ClientInterface interface {
 	// Reported, changed, verified or rejected (with the reason), withdrawn — in the same history as attendance changes.
 	//
 	// Corresponds with GET /v1/members/{member_id}/activities/{activity_id}/history (the `GetActivityHistory` operationId).
-	GetActivityHistory(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetActivityHistory(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReviewActivityWithBody Verify or reject a self-reported activity
 	//
@@ -935,7 +945,9 @@ type ClientInterface interface {
 	//
 	// One credit per attended session, dated on the session's day (or one per event, dated on
 	// its last day, when only CEUs were awarded). A member sees all of theirs; an organizer or app
-	// only credits from their organizations' events. `Accept: text/csv` gives a spreadsheet.
+	// only credits from their organizations' events. JSON answers page (`limit`, `cursor`);
+	// `total_ceus` sums every credit the filters select, on every page. `Accept: text/csv`
+	// gives a spreadsheet of all of them, unpaged.
 	//
 	// Corresponds with GET /v1/members/{member_id}/credits (the `ListCredits` operationId).
 	ListCredits(ctx context.Context, memberID MemberID, params *ListCreditsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -943,7 +955,7 @@ type ClientInterface interface {
 	// ListLeave A member's leave periods
 	//
 	// Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
-	ListLeave(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListLeave(ctx context.Context, memberID MemberID, params *ListLeaveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateLeaveWithBody Report a leave period
 	//
@@ -1040,7 +1052,7 @@ type ClientInterface interface {
 	// GetOrganization Get an organization
 	//
 	// Corresponds with GET /v1/organizations/{organization_id} (the `GetOrganization` operationId).
-	GetOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetOrganization(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateOrganizationWithBody Update an organization
 	//
@@ -1105,7 +1117,7 @@ type ClientInterface interface {
 	// licences — built in, plus those administrators added; every version.
 	//
 	// Corresponds with GET /v1/programs (the `ListPrograms` operationId).
-	ListPrograms(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListPrograms(ctx context.Context, params *ListProgramsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateProgramWithBody Add a program, or a new version of one
 	//
@@ -1162,7 +1174,7 @@ type ClientInterface interface {
 	// GetUser Get a login account
 	//
 	// Corresponds with GET /v1/users/{user_id} (the `GetUser` operationId).
-	GetUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetUser(ctx context.Context, userID UserID, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateUserWithBody Update or disable a login account
 	//
@@ -1203,7 +1215,7 @@ type ClientInterface interface {
 	// organizations, an administrator all of them. Secrets are never listed.
 	//
 	// Corresponds with GET /v1/webhooks (the `ListWebhooks` operationId).
-	ListWebhooks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateWebhookWithBody Subscribe to events
 	//
@@ -1249,7 +1261,7 @@ type ClientInterface interface {
 	// GetWebhook Get a webhook subscription
 	//
 	// Corresponds with GET /v1/webhooks/{webhook_id} (the `GetWebhook` operationId).
-	GetWebhook(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetWebhook(ctx context.Context, webhookID WebhookID, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateWebhookWithBody Change a webhook subscription
 	//
@@ -1271,7 +1283,7 @@ type ClientInterface interface {
 
 	// ListWebhookDeliveries The subscription's delivery log
 	//
-	// Its latest deliveries, newest first, with each one's attempts and last answer.
+	// Its deliveries, newest first, a page at a time, with each one's attempts and last answer.
 	//
 	// Corresponds with GET /v1/webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
 	ListWebhookDeliveries(ctx context.Context, webhookID WebhookID, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1396,6 +1408,26 @@ func (c *Client) GetOpenAPISpec(ctx context.Context, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
+// GetProblemType What a problem type means
+//
+// The page a problem's `type` names (`<public URL>/problems/not-found`): what the problem
+// means and what to do about it, for a person to read; plain HTML without scripts. The
+// types are listed under the `Problem` schema; a client branches on `type`, not on
+// `title` or `detail`.
+//
+// Corresponds with GET /problems/{problem_type} (the `GetProblemType` operationId).
+func (c *Client) GetProblemType(ctx context.Context, problemType string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProblemTypeRequest(c.Server, problemType)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetReadiness Readiness
 //
 // Answers 200 when the database answers a ping within two seconds, 503 otherwise.
@@ -1433,8 +1465,8 @@ func (c *Client) RevokeAttendance(ctx context.Context, attendanceID AttendanceID
 // GetAttendance Get an attendance record
 //
 // Corresponds with GET /v1/attendance/{attendance_id} (the `GetAttendance` operationId).
-func (c *Client) GetAttendance(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAttendanceRequest(c.Server, attendanceID)
+func (c *Client) GetAttendance(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttendanceRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1526,8 +1558,8 @@ func (c *Client) UploadAttendanceEvidenceWithBody(ctx context.Context, attendanc
 // GetAttendanceHistory Every change to an attendance record
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/history (the `GetAttendanceHistory` operationId).
-func (c *Client) GetAttendanceHistory(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetAttendanceHistoryRequest(c.Server, attendanceID)
+func (c *Client) GetAttendanceHistory(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttendanceHistoryRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1814,8 +1846,8 @@ func (c *Client) CreateTokenWithFormdataBody(ctx context.Context, body CreateTok
 // The iCalendar feed behind a secret address from `rotateCalendarFeed`.
 //
 // Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
-func (c *Client) GetCalendarFeed(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetCalendarFeedRequest(c.Server, calendarToken)
+func (c *Client) GetCalendarFeed(ctx context.Context, calendarToken string, params *GetCalendarFeedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCalendarFeedRequest(c.Server, calendarToken, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1903,8 +1935,8 @@ func (c *Client) RevokeClient(ctx context.Context, clientID ClientID, reqEditors
 // GetClient Get an API client
 //
 // Corresponds with GET /v1/clients/{client_id} (the `GetClient` operationId).
-func (c *Client) GetClient(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetClientRequest(c.Server, clientID)
+func (c *Client) GetClient(ctx context.Context, clientID ClientID, params *GetClientParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetClientRequest(c.Server, clientID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1935,8 +1967,8 @@ func (c *Client) RotateClientSecret(ctx context.Context, clientID ClientID, reqE
 // GetDispute Get a dispute
 //
 // Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
-func (c *Client) GetDispute(ctx context.Context, disputeID DisputeID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDisputeRequest(c.Server, disputeID)
+func (c *Client) GetDispute(ctx context.Context, disputeID DisputeID, params *GetDisputeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDisputeRequest(c.Server, disputeID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2007,8 +2039,8 @@ func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEd
 // Published and cancelled events are public; a draft only for its organization.
 //
 // Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
-func (c *Client) GetEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetEventRequest(c.Server, eventID)
+func (c *Client) GetEvent(ctx context.Context, eventID EventID, params *GetEventParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2208,8 +2240,8 @@ func (c *Client) CancelEvent(ctx context.Context, eventID EventID, reqEditors ..
 // For the event's organization and administrators.
 //
 // Corresponds with GET /v1/events/{event_id}/disputes (the `ListEventDisputes` operationId).
-func (c *Client) ListEventDisputes(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListEventDisputesRequest(c.Server, eventID)
+func (c *Client) ListEventDisputes(ctx context.Context, eventID EventID, params *ListEventDisputesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEventDisputesRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2267,8 +2299,8 @@ func (c *Client) CreateDispute(ctx context.Context, eventID EventID, body Create
 // Every roster written for the event, newest first, withdrawn ones included.
 //
 // Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
-func (c *Client) ListRosterPostings(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListRosterPostingsRequest(c.Server, eventID)
+func (c *Client) ListRosterPostings(ctx context.Context, eventID EventID, params *ListRosterPostingsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRosterPostingsRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2342,8 +2374,8 @@ func (c *Client) PublishEvent(ctx context.Context, eventID EventID, reqEditors .
 // session, headed by its code) and one example row, ready to fill in a spreadsheet.
 //
 // Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
-func (c *Client) GetRosterTemplate(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRosterTemplateRequest(c.Server, eventID)
+func (c *Client) GetRosterTemplate(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRosterTemplateRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2359,8 +2391,8 @@ func (c *Client) GetRosterTemplate(ctx context.Context, eventID EventID, reqEdit
 // Only the member it belongs to and administrators may read it.
 //
 // Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
-func (c *Client) DownloadEvidence(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDownloadEvidenceRequest(c.Server, evidenceID)
+func (c *Client) DownloadEvidence(ctx context.Context, evidenceID string, params *DownloadEvidenceParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDownloadEvidenceRequest(c.Server, evidenceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2410,8 +2442,8 @@ func (c *Client) SetLeaveApproval(ctx context.Context, leaveID string, body SetL
 // The caller behind the token — role, organizations, scopes and member record.
 //
 // Corresponds with GET /v1/me (the `GetMe` operationId).
-func (c *Client) GetMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMeRequest(c.Server)
+func (c *Client) GetMe(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMeRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2563,8 +2595,8 @@ func (c *Client) CreateMember(ctx context.Context, body CreateMemberJSONRequestB
 // GetMember Get a member
 //
 // Corresponds with GET /v1/members/{member_id} (the `GetMember` operationId).
-func (c *Client) GetMember(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetMemberRequest(c.Server, memberID)
+func (c *Client) GetMember(ctx context.Context, memberID MemberID, params *GetMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMemberRequest(c.Server, memberID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2710,8 +2742,8 @@ func (c *Client) DeleteActivity(ctx context.Context, memberID MemberID, activity
 // GetActivity Get an activity
 //
 // Corresponds with GET /v1/members/{member_id}/activities/{activity_id} (the `GetActivity` operationId).
-func (c *Client) GetActivity(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActivityRequest(c.Server, memberID, activityID)
+func (c *Client) GetActivity(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActivityRequest(c.Server, memberID, activityID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2785,8 +2817,8 @@ func (c *Client) UploadActivityEvidenceWithBody(ctx context.Context, memberID Me
 // Reported, changed, verified or rejected (with the reason), withdrawn — in the same history as attendance changes.
 //
 // Corresponds with GET /v1/members/{member_id}/activities/{activity_id}/history (the `GetActivityHistory` operationId).
-func (c *Client) GetActivityHistory(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetActivityHistoryRequest(c.Server, memberID, activityID)
+func (c *Client) GetActivityHistory(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActivityHistoryRequest(c.Server, memberID, activityID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2974,7 +3006,9 @@ func (c *Client) DeleteClinicalEntry(ctx context.Context, memberID MemberID, ent
 //
 // One credit per attended session, dated on the session's day (or one per event, dated on
 // its last day, when only CEUs were awarded). A member sees all of theirs; an organizer or app
-// only credits from their organizations' events. `Accept: text/csv` gives a spreadsheet.
+// only credits from their organizations' events. JSON answers page (`limit`, `cursor`);
+// `total_ceus` sums every credit the filters select, on every page. `Accept: text/csv`
+// gives a spreadsheet of all of them, unpaged.
 //
 // Corresponds with GET /v1/members/{member_id}/credits (the `ListCredits` operationId).
 func (c *Client) ListCredits(ctx context.Context, memberID MemberID, params *ListCreditsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2992,8 +3026,8 @@ func (c *Client) ListCredits(ctx context.Context, memberID MemberID, params *Lis
 // ListLeave A member's leave periods
 //
 // Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
-func (c *Client) ListLeave(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListLeaveRequest(c.Server, memberID)
+func (c *Client) ListLeave(ctx context.Context, memberID MemberID, params *ListLeaveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLeaveRequest(c.Server, memberID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3189,8 +3223,8 @@ func (c *Client) CreateOrganization(ctx context.Context, body CreateOrganization
 // GetOrganization Get an organization
 //
 // Corresponds with GET /v1/organizations/{organization_id} (the `GetOrganization` operationId).
-func (c *Client) GetOrganization(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetOrganizationRequest(c.Server, organizationID)
+func (c *Client) GetOrganization(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOrganizationRequest(c.Server, organizationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3334,8 +3368,8 @@ func (c *Client) AddOrganizer(ctx context.Context, organizationID OrganizationID
 // licences — built in, plus those administrators added; every version.
 //
 // Corresponds with GET /v1/programs (the `ListPrograms` operationId).
-func (c *Client) ListPrograms(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListProgramsRequest(c.Server)
+func (c *Client) ListPrograms(ctx context.Context, params *ListProgramsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListProgramsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3461,8 +3495,8 @@ func (c *Client) CreateUser(ctx context.Context, body CreateUserJSONRequestBody,
 // GetUser Get a login account
 //
 // Corresponds with GET /v1/users/{user_id} (the `GetUser` operationId).
-func (c *Client) GetUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetUserRequest(c.Server, userID)
+func (c *Client) GetUser(ctx context.Context, userID UserID, params *GetUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserRequest(c.Server, userID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3552,8 +3586,8 @@ func (c *Client) GetVersion(ctx context.Context, reqEditors ...RequestEditorFn) 
 // organizations, an administrator all of them. Secrets are never listed.
 //
 // Corresponds with GET /v1/webhooks (the `ListWebhooks` operationId).
-func (c *Client) ListWebhooks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListWebhooksRequest(c.Server)
+func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhooksRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3638,8 +3672,8 @@ func (c *Client) DeleteWebhook(ctx context.Context, webhookID WebhookID, reqEdit
 // GetWebhook Get a webhook subscription
 //
 // Corresponds with GET /v1/webhooks/{webhook_id} (the `GetWebhook` operationId).
-func (c *Client) GetWebhook(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetWebhookRequest(c.Server, webhookID)
+func (c *Client) GetWebhook(ctx context.Context, webhookID WebhookID, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWebhookRequest(c.Server, webhookID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -3690,7 +3724,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, webhookID WebhookID, body Up
 
 // ListWebhookDeliveries The subscription's delivery log
 //
-// Its latest deliveries, newest first, with each one's attempts and last answer.
+// Its deliveries, newest first, a page at a time, with each one's attempts and last answer.
 //
 // Corresponds with GET /v1/webhooks/{webhook_id}/deliveries (the `ListWebhookDeliveries` operationId).
 func (c *Client) ListWebhookDeliveries(ctx context.Context, webhookID WebhookID, params *ListWebhookDeliveriesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3908,6 +3942,40 @@ func NewGetOpenAPISpecRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetProblemTypeRequest constructs an http.Request for the GetProblemType method
+func NewGetProblemTypeRequest(server string, problemType string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "problem_type", problemType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/problems/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReadinessRequest constructs an http.Request for the GetReadiness method
 func NewGetReadinessRequest(server string) (*http.Request, error) {
 	var err error
@@ -3993,7 +4061,7 @@ func NewRevokeAttendanceRequest(server string, attendanceID AttendanceID, params
 }
 
 // NewGetAttendanceRequest constructs an http.Request for the GetAttendance method
-func NewGetAttendanceRequest(server string, attendanceID AttendanceID) (*http.Request, error) {
+func NewGetAttendanceRequest(server string, attendanceID AttendanceID, params *GetAttendanceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4021,6 +4089,21 @@ func NewGetAttendanceRequest(server string, attendanceID AttendanceID) (*http.Re
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4117,6 +4200,17 @@ func NewGetCertificateRequest(server string, attendanceID AttendanceID, params *
 			req.Header.Set("If-None-Match", headerParam0)
 		}
 
+		if params.RecertReadAfter != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -4159,7 +4253,7 @@ func NewUploadAttendanceEvidenceRequestWithBody(server string, attendanceID Atte
 }
 
 // NewGetAttendanceHistoryRequest constructs an http.Request for the GetAttendanceHistory method
-func NewGetAttendanceHistoryRequest(server string, attendanceID AttendanceID) (*http.Request, error) {
+func NewGetAttendanceHistoryRequest(server string, attendanceID AttendanceID, params *GetAttendanceHistoryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4184,9 +4278,63 @@ func NewGetAttendanceHistoryRequest(server string, attendanceID AttendanceID) (*
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4415,7 +4563,7 @@ func NewCreateTokenRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewGetCalendarFeedRequest constructs an http.Request for the GetCalendarFeed method
-func NewGetCalendarFeedRequest(server string, calendarToken string) (*http.Request, error) {
+func NewGetCalendarFeedRequest(server string, calendarToken string, params *GetCalendarFeedParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4443,6 +4591,21 @@ func NewGetCalendarFeedRequest(server string, calendarToken string) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4509,6 +4672,21 @@ func NewListClientsRequest(server string, params *ListClientsParams) (*http.Requ
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4589,7 +4767,7 @@ func NewRevokeClientRequest(server string, clientID ClientID) (*http.Request, er
 }
 
 // NewGetClientRequest constructs an http.Request for the GetClient method
-func NewGetClientRequest(server string, clientID ClientID) (*http.Request, error) {
+func NewGetClientRequest(server string, clientID ClientID, params *GetClientParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4617,6 +4795,21 @@ func NewGetClientRequest(server string, clientID ClientID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4657,7 +4850,7 @@ func NewRotateClientSecretRequest(server string, clientID ClientID) (*http.Reque
 }
 
 // NewGetDisputeRequest constructs an http.Request for the GetDispute method
-func NewGetDisputeRequest(server string, disputeID DisputeID) (*http.Request, error) {
+func NewGetDisputeRequest(server string, disputeID DisputeID, params *GetDisputeParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4685,6 +4878,21 @@ func NewGetDisputeRequest(server string, disputeID DisputeID) (*http.Request, er
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4872,11 +5080,26 @@ func NewListEventsRequest(server string, params *ListEventsParams) (*http.Reques
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetEventRequest constructs an http.Request for the GetEvent method
-func NewGetEventRequest(server string, eventID EventID) (*http.Request, error) {
+func NewGetEventRequest(server string, eventID EventID, params *GetEventParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -4904,6 +5127,21 @@ func NewGetEventRequest(server string, eventID EventID) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5037,6 +5275,21 @@ func NewListEventAttendanceRequest(server string, eventID EventID, params *ListE
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5190,7 +5443,7 @@ func NewCancelEventRequest(server string, eventID EventID) (*http.Request, error
 }
 
 // NewListEventDisputesRequest constructs an http.Request for the ListEventDisputes method
-func NewListEventDisputesRequest(server string, eventID EventID) (*http.Request, error) {
+func NewListEventDisputesRequest(server string, eventID EventID, params *ListEventDisputesParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5215,9 +5468,63 @@ func NewListEventDisputesRequest(server string, eventID EventID) (*http.Request,
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5271,7 +5578,7 @@ func NewCreateDisputeRequestWithBody(server string, eventID EventID, contentType
 }
 
 // NewListRosterPostingsRequest constructs an http.Request for the ListRosterPostings method
-func NewListRosterPostingsRequest(server string, eventID EventID) (*http.Request, error) {
+func NewListRosterPostingsRequest(server string, eventID EventID, params *ListRosterPostingsParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5296,9 +5603,63 @@ func NewListRosterPostingsRequest(server string, eventID EventID) (*http.Request
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5393,7 +5754,7 @@ func NewPublishEventRequest(server string, eventID EventID) (*http.Request, erro
 }
 
 // NewGetRosterTemplateRequest constructs an http.Request for the GetRosterTemplate method
-func NewGetRosterTemplateRequest(server string, eventID EventID) (*http.Request, error) {
+func NewGetRosterTemplateRequest(server string, eventID EventID, params *GetRosterTemplateParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5423,11 +5784,26 @@ func NewGetRosterTemplateRequest(server string, eventID EventID) (*http.Request,
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewDownloadEvidenceRequest constructs an http.Request for the DownloadEvidence method
-func NewDownloadEvidenceRequest(server string, evidenceID string) (*http.Request, error) {
+func NewDownloadEvidenceRequest(server string, evidenceID string, params *DownloadEvidenceParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5455,6 +5831,21 @@ func NewDownloadEvidenceRequest(server string, evidenceID string) (*http.Request
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5508,7 +5899,7 @@ func NewSetLeaveApprovalRequestWithBody(server string, leaveID string, contentTy
 }
 
 // NewGetMeRequest constructs an http.Request for the GetMe method
-func NewGetMeRequest(server string) (*http.Request, error) {
+func NewGetMeRequest(server string, params *GetMeParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5529,6 +5920,21 @@ func NewGetMeRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5676,6 +6082,21 @@ func NewGetMyProgressRequest(server string, params *GetMyProgressParams) (*http.
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -5778,6 +6199,21 @@ func NewListMembersRequest(server string, params *ListMembersParams) (*http.Requ
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -5822,7 +6258,7 @@ func NewCreateMemberRequestWithBody(server string, contentType string, body io.R
 }
 
 // NewGetMemberRequest constructs an http.Request for the GetMember method
-func NewGetMemberRequest(server string, memberID MemberID) (*http.Request, error) {
+func NewGetMemberRequest(server string, memberID MemberID, params *GetMemberParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -5850,6 +6286,21 @@ func NewGetMemberRequest(server string, memberID MemberID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5987,6 +6438,21 @@ func NewListActivitiesRequest(server string, memberID MemberID, params *ListActi
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -6094,7 +6560,7 @@ func NewDeleteActivityRequest(server string, memberID MemberID, activityID Activ
 }
 
 // NewGetActivityRequest constructs an http.Request for the GetActivity method
-func NewGetActivityRequest(server string, memberID MemberID, activityID ActivityID) (*http.Request, error) {
+func NewGetActivityRequest(server string, memberID MemberID, activityID ActivityID, params *GetActivityParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6129,6 +6595,21 @@ func NewGetActivityRequest(server string, memberID MemberID, activityID Activity
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -6232,7 +6713,7 @@ func NewUploadActivityEvidenceRequestWithBody(server string, memberID MemberID, 
 }
 
 // NewGetActivityHistoryRequest constructs an http.Request for the GetActivityHistory method
-func NewGetActivityHistoryRequest(server string, memberID MemberID, activityID ActivityID) (*http.Request, error) {
+func NewGetActivityHistoryRequest(server string, memberID MemberID, activityID ActivityID, params *GetActivityHistoryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6264,9 +6745,63 @@ func NewGetActivityHistoryRequest(server string, memberID MemberID, activityID A
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -6396,6 +6931,21 @@ func NewListMemberAttendanceRequest(server string, memberID MemberID, params *Li
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -6505,6 +7055,30 @@ func NewListClinicalEntriesRequest(server string, memberID MemberID, params *Lis
 
 		}
 
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6514,6 +7088,21 @@ func NewListClinicalEntriesRequest(server string, memberID MemberID, params *Lis
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -6693,6 +7282,30 @@ func NewListCreditsRequest(server string, memberID MemberID, params *ListCredits
 
 		}
 
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6704,11 +7317,26 @@ func NewListCreditsRequest(server string, memberID MemberID, params *ListCredits
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewListLeaveRequest constructs an http.Request for the ListLeave method
-func NewListLeaveRequest(server string, memberID MemberID) (*http.Request, error) {
+func NewListLeaveRequest(server string, memberID MemberID, params *ListLeaveParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -6733,9 +7361,63 @@ func NewListLeaveRequest(server string, memberID MemberID) (*http.Request, error
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -6868,6 +7550,21 @@ func NewGetMemberProgressRequest(server string, memberID MemberID, params *GetMe
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7037,6 +7734,21 @@ func NewGetReportRequest(server string, memberID MemberID, params *GetReportPara
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7103,6 +7815,21 @@ func NewListOrganizationsRequest(server string, params *ListOrganizationsParams)
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7147,7 +7874,7 @@ func NewCreateOrganizationRequestWithBody(server string, contentType string, bod
 }
 
 // NewGetOrganizationRequest constructs an http.Request for the GetOrganization method
-func NewGetOrganizationRequest(server string, organizationID OrganizationID) (*http.Request, error) {
+func NewGetOrganizationRequest(server string, organizationID OrganizationID, params *GetOrganizationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7175,6 +7902,21 @@ func NewGetOrganizationRequest(server string, organizationID OrganizationID) (*h
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7324,6 +8066,21 @@ func NewListOrganizationEventsRequest(server string, organizationID Organization
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7457,7 +8214,7 @@ func NewAddOrganizerRequest(server string, organizationID OrganizationID, userID
 }
 
 // NewListProgramsRequest constructs an http.Request for the ListPrograms method
-func NewListProgramsRequest(server string) (*http.Request, error) {
+func NewListProgramsRequest(server string, params *ListProgramsParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7475,9 +8232,63 @@ func NewListProgramsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7581,6 +8392,21 @@ func NewGetProgramRequest(server string, programID string, params *GetProgramPar
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7647,6 +8473,21 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -7691,7 +8532,7 @@ func NewCreateUserRequestWithBody(server string, contentType string, body io.Rea
 }
 
 // NewGetUserRequest constructs an http.Request for the GetUser method
-func NewGetUserRequest(server string, userID UserID) (*http.Request, error) {
+func NewGetUserRequest(server string, userID UserID, params *GetUserParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7719,6 +8560,21 @@ func NewGetUserRequest(server string, userID UserID) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7833,7 +8689,7 @@ func NewGetVersionRequest(server string) (*http.Request, error) {
 }
 
 // NewListWebhooksRequest constructs an http.Request for the ListWebhooks method
-func NewListWebhooksRequest(server string) (*http.Request, error) {
+func NewListWebhooksRequest(server string, params *ListWebhooksParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7851,9 +8707,63 @@ func NewListWebhooksRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7934,7 +8844,7 @@ func NewDeleteWebhookRequest(server string, webhookID WebhookID) (*http.Request,
 }
 
 // NewGetWebhookRequest constructs an http.Request for the GetWebhook method
-func NewGetWebhookRequest(server string, webhookID WebhookID) (*http.Request, error) {
+func NewGetWebhookRequest(server string, webhookID WebhookID, params *GetWebhookParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7962,6 +8872,21 @@ func NewGetWebhookRequest(server string, webhookID WebhookID) (*http.Request, er
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8061,6 +8986,18 @@ func NewListWebhookDeliveriesRequest(server string, webhookID WebhookID, params 
 
 		}
 
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8070,6 +9007,21 @@ func NewListWebhookDeliveriesRequest(server string, webhookID WebhookID, params 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8251,6 +9203,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /openapi.yaml (the `GetOpenAPISpec` operationId).
 	GetOpenAPISpecWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetOpenAPISpecResponse, error)
 
+	// GetProblemTypeWithResponse What a problem type means
+	//
+	// The page a problem's `type` names (`<public URL>/problems/not-found`): what the problem
+	// means and what to do about it, for a person to read; plain HTML without scripts. The
+	// types are listed under the `Problem` schema; a client branches on `type`, not on
+	// `title` or `detail`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /problems/{problem_type} (the `GetProblemType` operationId).
+	GetProblemTypeWithResponse(ctx context.Context, problemType string, reqEditors ...RequestEditorFn) (*GetProblemTypeResponse, error)
+
 	// GetReadinessWithResponse Readiness
 	//
 	// Answers 200 when the database answers a ping within two seconds, 503 otherwise.
@@ -8274,7 +9238,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id} (the `GetAttendance` operationId).
-	GetAttendanceWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetAttendanceResponse, error)
+	GetAttendanceWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceParams, reqEditors ...RequestEditorFn) (*GetAttendanceResponse, error)
 
 	// CorrectAttendanceWithBodyWithResponse Correct an attendance record
 	//
@@ -8321,7 +9285,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/history (the `GetAttendanceHistory` operationId).
-	GetAttendanceHistoryWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetAttendanceHistoryResponse, error)
+	GetAttendanceHistoryWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceHistoryParams, reqEditors ...RequestEditorFn) (*GetAttendanceHistoryResponse, error)
 
 	// ClaimMemberWithBodyWithResponse Claim a member record
 	//
@@ -8481,7 +9445,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
-	GetCalendarFeedWithResponse(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error)
+	GetCalendarFeedWithResponse(ctx context.Context, calendarToken string, params *GetCalendarFeedParams, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error)
 
 	// ListClientsWithResponse List API clients
 	//
@@ -8526,7 +9490,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/clients/{client_id} (the `GetClient` operationId).
-	GetClientWithResponse(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*GetClientResponse, error)
+	GetClientWithResponse(ctx context.Context, clientID ClientID, params *GetClientParams, reqEditors ...RequestEditorFn) (*GetClientResponse, error)
 
 	// RotateClientSecretWithResponse Rotate an API client's secret
 	//
@@ -8542,7 +9506,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
-	GetDisputeWithResponse(ctx context.Context, disputeID DisputeID, reqEditors ...RequestEditorFn) (*GetDisputeResponse, error)
+	GetDisputeWithResponse(ctx context.Context, disputeID DisputeID, params *GetDisputeParams, reqEditors ...RequestEditorFn) (*GetDisputeResponse, error)
 
 	// ResolveDisputeWithBodyWithResponse Accept or reject a dispute
 	//
@@ -8578,7 +9542,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
-	GetEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*GetEventResponse, error)
+	GetEventWithResponse(ctx context.Context, eventID EventID, params *GetEventParams, reqEditors ...RequestEditorFn) (*GetEventResponse, error)
 
 	// UpdateEventWithBodyWithResponse Replace an event's details and sessions
 	//
@@ -8715,7 +9679,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/events/{event_id}/disputes (the `ListEventDisputes` operationId).
-	ListEventDisputesWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*ListEventDisputesResponse, error)
+	ListEventDisputesWithResponse(ctx context.Context, eventID EventID, params *ListEventDisputesParams, reqEditors ...RequestEditorFn) (*ListEventDisputesResponse, error)
 
 	// CreateDisputeWithBodyWithResponse Dispute your attendance at an event
 	//
@@ -8746,7 +9710,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
-	ListRosterPostingsWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*ListRosterPostingsResponse, error)
+	ListRosterPostingsWithResponse(ctx context.Context, eventID EventID, params *ListRosterPostingsParams, reqEditors ...RequestEditorFn) (*ListRosterPostingsResponse, error)
 
 	// WithdrawRosterPostingWithBodyWithResponse Withdraw a whole roster
 	//
@@ -8785,7 +9749,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
-	GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error)
+	GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error)
 
 	// DownloadEvidenceWithResponse Download evidence
 	//
@@ -8794,7 +9758,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
-	DownloadEvidenceWithResponse(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*DownloadEvidenceResponse, error)
+	DownloadEvidenceWithResponse(ctx context.Context, evidenceID string, params *DownloadEvidenceParams, reqEditors ...RequestEditorFn) (*DownloadEvidenceResponse, error)
 
 	// SetLeaveApprovalWithBodyWithResponse Record whether ABCP approved a leave period
 	//
@@ -8817,7 +9781,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/me (the `GetMe` operationId).
-	GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
+	GetMeWithResponse(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*GetMeResponse, error)
 
 	// UpdateMeWithBodyWithResponse Change my preferences
 	//
@@ -8898,7 +9862,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/members/{member_id} (the `GetMember` operationId).
-	GetMemberWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*GetMemberResponse, error)
+	GetMemberWithResponse(ctx context.Context, memberID MemberID, params *GetMemberParams, reqEditors ...RequestEditorFn) (*GetMemberResponse, error)
 
 	// UpdateMemberWithBodyWithResponse Update a member
 	//
@@ -8981,7 +9945,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/members/{member_id}/activities/{activity_id} (the `GetActivity` operationId).
-	GetActivityWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*GetActivityResponse, error)
+	GetActivityWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityParams, reqEditors ...RequestEditorFn) (*GetActivityResponse, error)
 
 	// UpdateActivityWithBodyWithResponse Replace an activity
 	//
@@ -9018,7 +9982,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/members/{member_id}/activities/{activity_id}/history (the `GetActivityHistory` operationId).
-	GetActivityHistoryWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*GetActivityHistoryResponse, error)
+	GetActivityHistoryWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityHistoryParams, reqEditors ...RequestEditorFn) (*GetActivityHistoryResponse, error)
 
 	// ReviewActivityWithBodyWithResponse Verify or reject a self-reported activity
 	//
@@ -9113,7 +10077,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// One credit per attended session, dated on the session's day (or one per event, dated on
 	// its last day, when only CEUs were awarded). A member sees all of theirs; an organizer or app
-	// only credits from their organizations' events. `Accept: text/csv` gives a spreadsheet.
+	// only credits from their organizations' events. JSON answers page (`limit`, `cursor`);
+	// `total_ceus` sums every credit the filters select, on every page. `Accept: text/csv`
+	// gives a spreadsheet of all of them, unpaged.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9125,7 +10091,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
-	ListLeaveWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*ListLeaveResponse, error)
+	ListLeaveWithResponse(ctx context.Context, memberID MemberID, params *ListLeaveParams, reqEditors ...RequestEditorFn) (*ListLeaveResponse, error)
 
 	// CreateLeaveWithBodyWithResponse Report a leave period
 	//
@@ -9230,7 +10196,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/organizations/{organization_id} (the `GetOrganization` operationId).
-	GetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
+	GetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error)
 
 	// UpdateOrganizationWithBodyWithResponse Update an organization
 	//
@@ -9303,7 +10269,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/programs (the `ListPrograms` operationId).
-	ListProgramsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListProgramsResponse, error)
+	ListProgramsWithResponse(ctx context.Context, params *ListProgramsParams, reqEditors ...RequestEditorFn) (*ListProgramsResponse, error)
 
 	// CreateProgramWithBodyWithResponse Add a program, or a new version of one
 	//
@@ -9366,7 +10332,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/users/{user_id} (the `GetUser` operationId).
-	GetUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
+	GetUserWithResponse(ctx context.Context, userID UserID, params *GetUserParams, reqEditors ...RequestEditorFn) (*GetUserResponse, error)
 
 	// UpdateUserWithBodyWithResponse Update or disable a login account
 	//
@@ -9413,7 +10379,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/webhooks (the `ListWebhooks` operationId).
-	ListWebhooksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error)
+	ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error)
 
 	// CreateWebhookWithBodyWithResponse Subscribe to events
 	//
@@ -9463,7 +10429,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/webhooks/{webhook_id} (the `GetWebhook` operationId).
-	GetWebhookWithResponse(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error)
+	GetWebhookWithResponse(ctx context.Context, webhookID WebhookID, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error)
 
 	// UpdateWebhookWithBodyWithResponse Change a webhook subscription
 	//
@@ -9485,7 +10451,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListWebhookDeliveriesWithResponse The subscription's delivery log
 	//
-	// Its latest deliveries, newest first, with each one's attempts and last answer.
+	// Its deliveries, newest first, a page at a time, with each one's attempts and last answer.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -9856,6 +10822,61 @@ func (r GetOpenAPISpecResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetOpenAPISpecResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetProblemTypeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetProblemTypeResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetProblemTypeResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetProblemTypeResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProblemTypeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProblemTypeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProblemTypeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProblemTypeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -19004,6 +20025,24 @@ func (c *ClientWithResponses) GetOpenAPISpecWithResponse(ctx context.Context, re
 	return ParseGetOpenAPISpecResponse(rsp)
 }
 
+// GetProblemTypeWithResponse What a problem type means
+//
+// The page a problem's `type` names (`<public URL>/problems/not-found`): what the problem
+// means and what to do about it, for a person to read; plain HTML without scripts. The
+// types are listed under the `Problem` schema; a client branches on `type`, not on
+// `title` or `detail`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /problems/{problem_type} (the `GetProblemType` operationId).
+func (c *ClientWithResponses) GetProblemTypeWithResponse(ctx context.Context, problemType string, reqEditors ...RequestEditorFn) (*GetProblemTypeResponse, error) {
+	rsp, err := c.GetProblemType(ctx, problemType, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProblemTypeResponse(rsp)
+}
+
 // GetReadinessWithResponse Readiness
 //
 // Answers 200 when the database answers a ping within two seconds, 503 otherwise.
@@ -19039,8 +20078,8 @@ func (c *ClientWithResponses) RevokeAttendanceWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/attendance/{attendance_id} (the `GetAttendance` operationId).
-func (c *ClientWithResponses) GetAttendanceWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetAttendanceResponse, error) {
-	rsp, err := c.GetAttendance(ctx, attendanceID, reqEditors...)
+func (c *ClientWithResponses) GetAttendanceWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceParams, reqEditors ...RequestEditorFn) (*GetAttendanceResponse, error) {
+	rsp, err := c.GetAttendance(ctx, attendanceID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19116,8 +20155,8 @@ func (c *ClientWithResponses) UploadAttendanceEvidenceWithBodyWithResponse(ctx c
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/attendance/{attendance_id}/history (the `GetAttendanceHistory` operationId).
-func (c *ClientWithResponses) GetAttendanceHistoryWithResponse(ctx context.Context, attendanceID AttendanceID, reqEditors ...RequestEditorFn) (*GetAttendanceHistoryResponse, error) {
-	rsp, err := c.GetAttendanceHistory(ctx, attendanceID, reqEditors...)
+func (c *ClientWithResponses) GetAttendanceHistoryWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetAttendanceHistoryParams, reqEditors ...RequestEditorFn) (*GetAttendanceHistoryResponse, error) {
+	rsp, err := c.GetAttendanceHistory(ctx, attendanceID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19354,8 +20393,8 @@ func (c *ClientWithResponses) CreateTokenWithFormdataBodyWithResponse(ctx contex
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/calendars/{calendar_token} (the `GetCalendarFeed` operationId).
-func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, calendarToken string, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error) {
-	rsp, err := c.GetCalendarFeed(ctx, calendarToken, reqEditors...)
+func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, calendarToken string, params *GetCalendarFeedParams, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error) {
+	rsp, err := c.GetCalendarFeed(ctx, calendarToken, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19429,8 +20468,8 @@ func (c *ClientWithResponses) RevokeClientWithResponse(ctx context.Context, clie
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/clients/{client_id} (the `GetClient` operationId).
-func (c *ClientWithResponses) GetClientWithResponse(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*GetClientResponse, error) {
-	rsp, err := c.GetClient(ctx, clientID, reqEditors...)
+func (c *ClientWithResponses) GetClientWithResponse(ctx context.Context, clientID ClientID, params *GetClientParams, reqEditors ...RequestEditorFn) (*GetClientResponse, error) {
+	rsp, err := c.GetClient(ctx, clientID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19457,8 +20496,8 @@ func (c *ClientWithResponses) RotateClientSecretWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
-func (c *ClientWithResponses) GetDisputeWithResponse(ctx context.Context, disputeID DisputeID, reqEditors ...RequestEditorFn) (*GetDisputeResponse, error) {
-	rsp, err := c.GetDispute(ctx, disputeID, reqEditors...)
+func (c *ClientWithResponses) GetDisputeWithResponse(ctx context.Context, disputeID DisputeID, params *GetDisputeParams, reqEditors ...RequestEditorFn) (*GetDisputeResponse, error) {
+	rsp, err := c.GetDispute(ctx, disputeID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19517,8 +20556,8 @@ func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
-func (c *ClientWithResponses) GetEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*GetEventResponse, error) {
-	rsp, err := c.GetEvent(ctx, eventID, reqEditors...)
+func (c *ClientWithResponses) GetEventWithResponse(ctx context.Context, eventID EventID, params *GetEventParams, reqEditors ...RequestEditorFn) (*GetEventResponse, error) {
+	rsp, err := c.GetEvent(ctx, eventID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19696,8 +20735,8 @@ func (c *ClientWithResponses) CancelEventWithResponse(ctx context.Context, event
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/events/{event_id}/disputes (the `ListEventDisputes` operationId).
-func (c *ClientWithResponses) ListEventDisputesWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*ListEventDisputesResponse, error) {
-	rsp, err := c.ListEventDisputes(ctx, eventID, reqEditors...)
+func (c *ClientWithResponses) ListEventDisputesWithResponse(ctx context.Context, eventID EventID, params *ListEventDisputesParams, reqEditors ...RequestEditorFn) (*ListEventDisputesResponse, error) {
+	rsp, err := c.ListEventDisputes(ctx, eventID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19745,8 +20784,8 @@ func (c *ClientWithResponses) CreateDisputeWithResponse(ctx context.Context, eve
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/events/{event_id}/postings (the `ListRosterPostings` operationId).
-func (c *ClientWithResponses) ListRosterPostingsWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*ListRosterPostingsResponse, error) {
-	rsp, err := c.ListRosterPostings(ctx, eventID, reqEditors...)
+func (c *ClientWithResponses) ListRosterPostingsWithResponse(ctx context.Context, eventID EventID, params *ListRosterPostingsParams, reqEditors ...RequestEditorFn) (*ListRosterPostingsResponse, error) {
+	rsp, err := c.ListRosterPostings(ctx, eventID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19808,8 +20847,8 @@ func (c *ClientWithResponses) PublishEventWithResponse(ctx context.Context, even
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
-func (c *ClientWithResponses) GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error) {
-	rsp, err := c.GetRosterTemplate(ctx, eventID, reqEditors...)
+func (c *ClientWithResponses) GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error) {
+	rsp, err := c.GetRosterTemplate(ctx, eventID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19823,8 +20862,8 @@ func (c *ClientWithResponses) GetRosterTemplateWithResponse(ctx context.Context,
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/evidence/{evidence_id} (the `DownloadEvidence` operationId).
-func (c *ClientWithResponses) DownloadEvidenceWithResponse(ctx context.Context, evidenceID string, reqEditors ...RequestEditorFn) (*DownloadEvidenceResponse, error) {
-	rsp, err := c.DownloadEvidence(ctx, evidenceID, reqEditors...)
+func (c *ClientWithResponses) DownloadEvidenceWithResponse(ctx context.Context, evidenceID string, params *DownloadEvidenceParams, reqEditors ...RequestEditorFn) (*DownloadEvidenceResponse, error) {
+	rsp, err := c.DownloadEvidence(ctx, evidenceID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19864,8 +20903,8 @@ func (c *ClientWithResponses) SetLeaveApprovalWithResponse(ctx context.Context, 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/me (the `GetMe` operationId).
-func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMeResponse, error) {
-	rsp, err := c.GetMe(ctx, reqEditors...)
+func (c *ClientWithResponses) GetMeWithResponse(ctx context.Context, params *GetMeParams, reqEditors ...RequestEditorFn) (*GetMeResponse, error) {
+	rsp, err := c.GetMe(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -19993,8 +21032,8 @@ func (c *ClientWithResponses) CreateMemberWithResponse(ctx context.Context, body
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/members/{member_id} (the `GetMember` operationId).
-func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*GetMemberResponse, error) {
-	rsp, err := c.GetMember(ctx, memberID, reqEditors...)
+func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberID MemberID, params *GetMemberParams, reqEditors ...RequestEditorFn) (*GetMemberResponse, error) {
+	rsp, err := c.GetMember(ctx, memberID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20118,8 +21157,8 @@ func (c *ClientWithResponses) DeleteActivityWithResponse(ctx context.Context, me
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/members/{member_id}/activities/{activity_id} (the `GetActivity` operationId).
-func (c *ClientWithResponses) GetActivityWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*GetActivityResponse, error) {
-	rsp, err := c.GetActivity(ctx, memberID, activityID, reqEditors...)
+func (c *ClientWithResponses) GetActivityWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityParams, reqEditors ...RequestEditorFn) (*GetActivityResponse, error) {
+	rsp, err := c.GetActivity(ctx, memberID, activityID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20179,8 +21218,8 @@ func (c *ClientWithResponses) UploadActivityEvidenceWithBodyWithResponse(ctx con
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/members/{member_id}/activities/{activity_id}/history (the `GetActivityHistory` operationId).
-func (c *ClientWithResponses) GetActivityHistoryWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, reqEditors ...RequestEditorFn) (*GetActivityHistoryResponse, error) {
-	rsp, err := c.GetActivityHistory(ctx, memberID, activityID, reqEditors...)
+func (c *ClientWithResponses) GetActivityHistoryWithResponse(ctx context.Context, memberID MemberID, activityID ActivityID, params *GetActivityHistoryParams, reqEditors ...RequestEditorFn) (*GetActivityHistoryResponse, error) {
+	rsp, err := c.GetActivityHistory(ctx, memberID, activityID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20334,7 +21373,9 @@ func (c *ClientWithResponses) DeleteClinicalEntryWithResponse(ctx context.Contex
 //
 // One credit per attended session, dated on the session's day (or one per event, dated on
 // its last day, when only CEUs were awarded). A member sees all of theirs; an organizer or app
-// only credits from their organizations' events. `Accept: text/csv` gives a spreadsheet.
+// only credits from their organizations' events. JSON answers page (`limit`, `cursor`);
+// `total_ceus` sums every credit the filters select, on every page. `Accept: text/csv`
+// gives a spreadsheet of all of them, unpaged.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -20352,8 +21393,8 @@ func (c *ClientWithResponses) ListCreditsWithResponse(ctx context.Context, membe
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/members/{member_id}/leave (the `ListLeave` operationId).
-func (c *ClientWithResponses) ListLeaveWithResponse(ctx context.Context, memberID MemberID, reqEditors ...RequestEditorFn) (*ListLeaveResponse, error) {
-	rsp, err := c.ListLeave(ctx, memberID, reqEditors...)
+func (c *ClientWithResponses) ListLeaveWithResponse(ctx context.Context, memberID MemberID, params *ListLeaveParams, reqEditors ...RequestEditorFn) (*ListLeaveResponse, error) {
+	rsp, err := c.ListLeave(ctx, memberID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20517,8 +21558,8 @@ func (c *ClientWithResponses) CreateOrganizationWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/organizations/{organization_id} (the `GetOrganization` operationId).
-func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
-	rsp, err := c.GetOrganization(ctx, organizationID, reqEditors...)
+func (c *ClientWithResponses) GetOrganizationWithResponse(ctx context.Context, organizationID OrganizationID, params *GetOrganizationParams, reqEditors ...RequestEditorFn) (*GetOrganizationResponse, error) {
+	rsp, err := c.GetOrganization(ctx, organizationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20638,8 +21679,8 @@ func (c *ClientWithResponses) AddOrganizerWithResponse(ctx context.Context, orga
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/programs (the `ListPrograms` operationId).
-func (c *ClientWithResponses) ListProgramsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListProgramsResponse, error) {
-	rsp, err := c.ListPrograms(ctx, reqEditors...)
+func (c *ClientWithResponses) ListProgramsWithResponse(ctx context.Context, params *ListProgramsParams, reqEditors ...RequestEditorFn) (*ListProgramsResponse, error) {
+	rsp, err := c.ListPrograms(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20743,8 +21784,8 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, body C
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/users/{user_id} (the `GetUser` operationId).
-func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
-	rsp, err := c.GetUser(ctx, userID, reqEditors...)
+func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userID UserID, params *GetUserParams, reqEditors ...RequestEditorFn) (*GetUserResponse, error) {
+	rsp, err := c.GetUser(ctx, userID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20820,8 +21861,8 @@ func (c *ClientWithResponses) GetVersionWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/webhooks (the `ListWebhooks` operationId).
-func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error) {
-	rsp, err := c.ListWebhooks(ctx, reqEditors...)
+func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, params *ListWebhooksParams, reqEditors ...RequestEditorFn) (*ListWebhooksResponse, error) {
+	rsp, err := c.ListWebhooks(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20894,8 +21935,8 @@ func (c *ClientWithResponses) DeleteWebhookWithResponse(ctx context.Context, web
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/webhooks/{webhook_id} (the `GetWebhook` operationId).
-func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error) {
-	rsp, err := c.GetWebhook(ctx, webhookID, reqEditors...)
+func (c *ClientWithResponses) GetWebhookWithResponse(ctx context.Context, webhookID WebhookID, params *GetWebhookParams, reqEditors ...RequestEditorFn) (*GetWebhookResponse, error) {
+	rsp, err := c.GetWebhook(ctx, webhookID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -20934,7 +21975,7 @@ func (c *ClientWithResponses) UpdateWebhookWithResponse(ctx context.Context, web
 
 // ListWebhookDeliveriesWithResponse The subscription's delivery log
 //
-// Its latest deliveries, newest first, with each one's attempts and last answer.
+// Its deliveries, newest first, a page at a time, with each one's attempts and last answer.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -21232,6 +22273,46 @@ func ParseGetOpenAPISpecResponse(rsp *http.Response) (*GetOpenAPISpecResponse, e
 			return nil, err
 		}
 		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetProblemTypeResponse parses an HTTP response from a GetProblemTypeWithResponse call
+func ParseGetProblemTypeResponse(rsp *http.Response) (*GetProblemTypeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProblemTypeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
 
 	}
 

@@ -31,6 +31,9 @@ type ServerInterface interface {
 	// GetOpenAPISpec This contract
 	// (GET /openapi.yaml)
 	GetOpenAPISpec(ctx echo.Context) error
+	// GetProblemType What a problem type means
+	// (GET /problems/{problem_type})
+	GetProblemType(ctx echo.Context, problemType string) error
 	// GetReadiness Readiness
 	// (GET /readyz)
 	GetReadiness(ctx echo.Context) error
@@ -39,7 +42,7 @@ type ServerInterface interface {
 	RevokeAttendance(ctx echo.Context, attendanceID AttendanceID, params RevokeAttendanceParams) error
 	// GetAttendance Get an attendance record
 	// (GET /v1/attendance/{attendance_id})
-	GetAttendance(ctx echo.Context, attendanceID AttendanceID) error
+	GetAttendance(ctx echo.Context, attendanceID AttendanceID, params GetAttendanceParams) error
 	// CorrectAttendance Correct an attendance record
 	// (PATCH /v1/attendance/{attendance_id})
 	CorrectAttendance(ctx echo.Context, attendanceID AttendanceID) error
@@ -51,7 +54,7 @@ type ServerInterface interface {
 	UploadAttendanceEvidence(ctx echo.Context, attendanceID AttendanceID) error
 	// GetAttendanceHistory Every change to an attendance record
 	// (GET /v1/attendance/{attendance_id}/history)
-	GetAttendanceHistory(ctx echo.Context, attendanceID AttendanceID) error
+	GetAttendanceHistory(ctx echo.Context, attendanceID AttendanceID, params GetAttendanceHistoryParams) error
 	// ClaimMember Claim a member record
 	// (POST /v1/auth/claim)
 	ClaimMember(ctx echo.Context) error
@@ -69,7 +72,7 @@ type ServerInterface interface {
 	CreateToken(ctx echo.Context) error
 	// GetCalendarFeed A member's deadlines as a calendar
 	// (GET /v1/calendars/{calendar_token})
-	GetCalendarFeed(ctx echo.Context, calendarToken string) error
+	GetCalendarFeed(ctx echo.Context, calendarToken string, params GetCalendarFeedParams) error
 	// ListClients List API clients
 	// (GET /v1/clients)
 	ListClients(ctx echo.Context, params ListClientsParams) error
@@ -81,13 +84,13 @@ type ServerInterface interface {
 	RevokeClient(ctx echo.Context, clientID ClientID) error
 	// GetClient Get an API client
 	// (GET /v1/clients/{client_id})
-	GetClient(ctx echo.Context, clientID ClientID) error
+	GetClient(ctx echo.Context, clientID ClientID, params GetClientParams) error
 	// RotateClientSecret Rotate an API client's secret
 	// (POST /v1/clients/{client_id}/secret)
 	RotateClientSecret(ctx echo.Context, clientID ClientID) error
 	// GetDispute Get a dispute
 	// (GET /v1/disputes/{dispute_id})
-	GetDispute(ctx echo.Context, disputeID DisputeID) error
+	GetDispute(ctx echo.Context, disputeID DisputeID, params GetDisputeParams) error
 	// ResolveDispute Accept or reject a dispute
 	// (POST /v1/disputes/{dispute_id}/resolution)
 	ResolveDispute(ctx echo.Context, disputeID DisputeID) error
@@ -96,7 +99,7 @@ type ServerInterface interface {
 	ListEvents(ctx echo.Context, params ListEventsParams) error
 	// GetEvent Get an event
 	// (GET /v1/events/{event_id})
-	GetEvent(ctx echo.Context, eventID EventID) error
+	GetEvent(ctx echo.Context, eventID EventID, params GetEventParams) error
 	// UpdateEvent Replace an event's details and sessions
 	// (PUT /v1/events/{event_id})
 	UpdateEvent(ctx echo.Context, eventID EventID, params UpdateEventParams) error
@@ -111,13 +114,13 @@ type ServerInterface interface {
 	CancelEvent(ctx echo.Context, eventID EventID) error
 	// ListEventDisputes Disputes about an event's attendance
 	// (GET /v1/events/{event_id}/disputes)
-	ListEventDisputes(ctx echo.Context, eventID EventID) error
+	ListEventDisputes(ctx echo.Context, eventID EventID, params ListEventDisputesParams) error
 	// CreateDispute Dispute your attendance at an event
 	// (POST /v1/events/{event_id}/disputes)
 	CreateDispute(ctx echo.Context, eventID EventID) error
 	// ListRosterPostings The rosters posted for an event
 	// (GET /v1/events/{event_id}/postings)
-	ListRosterPostings(ctx echo.Context, eventID EventID) error
+	ListRosterPostings(ctx echo.Context, eventID EventID, params ListRosterPostingsParams) error
 	// WithdrawRosterPosting Withdraw a whole roster
 	// (POST /v1/events/{event_id}/postings/{posting_id}/withdraw)
 	WithdrawRosterPosting(ctx echo.Context, eventID EventID, postingID PostingID) error
@@ -126,16 +129,16 @@ type ServerInterface interface {
 	PublishEvent(ctx echo.Context, eventID EventID) error
 	// GetRosterTemplate A roster spreadsheet for the event
 	// (GET /v1/events/{event_id}/roster-template)
-	GetRosterTemplate(ctx echo.Context, eventID EventID) error
+	GetRosterTemplate(ctx echo.Context, eventID EventID, params GetRosterTemplateParams) error
 	// DownloadEvidence Download evidence
 	// (GET /v1/evidence/{evidence_id})
-	DownloadEvidence(ctx echo.Context, evidenceID string) error
+	DownloadEvidence(ctx echo.Context, evidenceID string, params DownloadEvidenceParams) error
 	// SetLeaveApproval Record whether ABCP approved a leave period
 	// (PUT /v1/leave/{leave_id}/approval)
 	SetLeaveApproval(ctx echo.Context, leaveID string) error
 	// GetMe Who am I
 	// (GET /v1/me)
-	GetMe(ctx echo.Context) error
+	GetMe(ctx echo.Context, params GetMeParams) error
 	// UpdateMe Change my preferences
 	// (PATCH /v1/me)
 	UpdateMe(ctx echo.Context) error
@@ -153,7 +156,7 @@ type ServerInterface interface {
 	CreateMember(ctx echo.Context) error
 	// GetMember Get a member
 	// (GET /v1/members/{member_id})
-	GetMember(ctx echo.Context, memberID MemberID) error
+	GetMember(ctx echo.Context, memberID MemberID, params GetMemberParams) error
 	// UpdateMember Update a member
 	// (PATCH /v1/members/{member_id})
 	UpdateMember(ctx echo.Context, memberID MemberID, params UpdateMemberParams) error
@@ -168,7 +171,7 @@ type ServerInterface interface {
 	DeleteActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
 	// GetActivity Get an activity
 	// (GET /v1/members/{member_id}/activities/{activity_id})
-	GetActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	GetActivity(ctx echo.Context, memberID MemberID, activityID ActivityID, params GetActivityParams) error
 	// UpdateActivity Replace an activity
 	// (PUT /v1/members/{member_id}/activities/{activity_id})
 	UpdateActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
@@ -177,7 +180,7 @@ type ServerInterface interface {
 	UploadActivityEvidence(ctx echo.Context, memberID MemberID, activityID ActivityID) error
 	// GetActivityHistory Every step of an activity
 	// (GET /v1/members/{member_id}/activities/{activity_id}/history)
-	GetActivityHistory(ctx echo.Context, memberID MemberID, activityID ActivityID) error
+	GetActivityHistory(ctx echo.Context, memberID MemberID, activityID ActivityID, params GetActivityHistoryParams) error
 	// ReviewActivity Verify or reject a self-reported activity
 	// (POST /v1/members/{member_id}/activities/{activity_id}/review)
 	ReviewActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error
@@ -201,7 +204,7 @@ type ServerInterface interface {
 	ListCredits(ctx echo.Context, memberID MemberID, params ListCreditsParams) error
 	// ListLeave A member's leave periods
 	// (GET /v1/members/{member_id}/leave)
-	ListLeave(ctx echo.Context, memberID MemberID) error
+	ListLeave(ctx echo.Context, memberID MemberID, params ListLeaveParams) error
 	// CreateLeave Report a leave period
 	// (POST /v1/members/{member_id}/leave)
 	CreateLeave(ctx echo.Context, memberID MemberID) error
@@ -222,7 +225,7 @@ type ServerInterface interface {
 	CreateOrganization(ctx echo.Context) error
 	// GetOrganization Get an organization
 	// (GET /v1/organizations/{organization_id})
-	GetOrganization(ctx echo.Context, organizationID OrganizationID) error
+	GetOrganization(ctx echo.Context, organizationID OrganizationID, params GetOrganizationParams) error
 	// UpdateOrganization Update an organization
 	// (PATCH /v1/organizations/{organization_id})
 	UpdateOrganization(ctx echo.Context, organizationID OrganizationID, params UpdateOrganizationParams) error
@@ -240,7 +243,7 @@ type ServerInterface interface {
 	AddOrganizer(ctx echo.Context, organizationID OrganizationID, userID UserID) error
 	// ListPrograms Recertification programs
 	// (GET /v1/programs)
-	ListPrograms(ctx echo.Context) error
+	ListPrograms(ctx echo.Context, params ListProgramsParams) error
 	// CreateProgram Add a program, or a new version of one
 	// (POST /v1/programs)
 	CreateProgram(ctx echo.Context) error
@@ -255,7 +258,7 @@ type ServerInterface interface {
 	CreateUser(ctx echo.Context) error
 	// GetUser Get a login account
 	// (GET /v1/users/{user_id})
-	GetUser(ctx echo.Context, userID UserID) error
+	GetUser(ctx echo.Context, userID UserID, params GetUserParams) error
 	// UpdateUser Update or disable a login account
 	// (PATCH /v1/users/{user_id})
 	UpdateUser(ctx echo.Context, userID UserID) error
@@ -267,7 +270,7 @@ type ServerInterface interface {
 	GetVersion(ctx echo.Context) error
 	// ListWebhooks List webhook subscriptions
 	// (GET /v1/webhooks)
-	ListWebhooks(ctx echo.Context) error
+	ListWebhooks(ctx echo.Context, params ListWebhooksParams) error
 	// CreateWebhook Subscribe to events
 	// (POST /v1/webhooks)
 	CreateWebhook(ctx echo.Context) error
@@ -276,7 +279,7 @@ type ServerInterface interface {
 	DeleteWebhook(ctx echo.Context, webhookID WebhookID) error
 	// GetWebhook Get a webhook subscription
 	// (GET /v1/webhooks/{webhook_id})
-	GetWebhook(ctx echo.Context, webhookID WebhookID) error
+	GetWebhook(ctx echo.Context, webhookID WebhookID, params GetWebhookParams) error
 	// UpdateWebhook Change a webhook subscription
 	// (PATCH /v1/webhooks/{webhook_id})
 	UpdateWebhook(ctx echo.Context, webhookID WebhookID) error
@@ -332,6 +335,22 @@ func (w *ServerInterfaceWrapper) GetOpenAPISpec(ctx echo.Context) error {
 	return err
 }
 
+// GetProblemType converts echo context to params.
+func (w *ServerInterfaceWrapper) GetProblemType(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "problem_type" -------------
+	var problemType string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "problem_type", ctx.Param("problem_type"), &problemType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter problem_type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetProblemType(ctx, problemType)
+	return err
+}
+
 // GetReadiness converts echo context to params.
 func (w *ServerInterfaceWrapper) GetReadiness(ctx echo.Context) error {
 	var err error
@@ -377,8 +396,28 @@ func (w *ServerInterfaceWrapper) GetAttendance(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attendance_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAttendanceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetAttendance(ctx, attendanceID)
+	err = w.Handler.GetAttendance(ctx, attendanceID, params)
 	return err
 }
 
@@ -428,6 +467,21 @@ func (w *ServerInterfaceWrapper) GetCertificate(ctx echo.Context) error {
 
 		params.IfNoneMatch = &IfNoneMatch
 	}
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCertificate(ctx, attendanceID, params)
@@ -461,8 +515,41 @@ func (w *ServerInterfaceWrapper) GetAttendanceHistory(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attendance_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAttendanceHistoryParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetAttendanceHistory(ctx, attendanceID)
+	err = w.Handler.GetAttendanceHistory(ctx, attendanceID, params)
 	return err
 }
 
@@ -522,8 +609,28 @@ func (w *ServerInterfaceWrapper) GetCalendarFeed(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter calendar_token: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCalendarFeedParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetCalendarFeed(ctx, calendarToken)
+	err = w.Handler.GetCalendarFeed(ctx, calendarToken, params)
 	return err
 }
 
@@ -545,6 +652,23 @@ func (w *ServerInterfaceWrapper) ListClients(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -588,8 +712,28 @@ func (w *ServerInterfaceWrapper) GetClient(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter client_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetClientParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetClient(ctx, clientID)
+	err = w.Handler.GetClient(ctx, clientID, params)
 	return err
 }
 
@@ -620,8 +764,28 @@ func (w *ServerInterfaceWrapper) GetDispute(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter dispute_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetDisputeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetDispute(ctx, disputeID)
+	err = w.Handler.GetDispute(ctx, disputeID, params)
 	return err
 }
 
@@ -703,6 +867,23 @@ func (w *ServerInterfaceWrapper) ListEvents(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListEvents(ctx, params)
 	return err
@@ -719,8 +900,28 @@ func (w *ServerInterfaceWrapper) GetEvent(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetEventParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetEvent(ctx, eventID)
+	err = w.Handler.GetEvent(ctx, eventID, params)
 	return err
 }
 
@@ -787,6 +988,23 @@ func (w *ServerInterfaceWrapper) ListEventAttendance(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -877,8 +1095,41 @@ func (w *ServerInterfaceWrapper) ListEventDisputes(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEventDisputesParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListEventDisputes(ctx, eventID)
+	err = w.Handler.ListEventDisputes(ctx, eventID, params)
 	return err
 }
 
@@ -909,8 +1160,41 @@ func (w *ServerInterfaceWrapper) ListRosterPostings(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRosterPostingsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListRosterPostings(ctx, eventID)
+	err = w.Handler.ListRosterPostings(ctx, eventID, params)
 	return err
 }
 
@@ -965,8 +1249,28 @@ func (w *ServerInterfaceWrapper) GetRosterTemplate(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRosterTemplateParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetRosterTemplate(ctx, eventID)
+	err = w.Handler.GetRosterTemplate(ctx, eventID, params)
 	return err
 }
 
@@ -981,8 +1285,28 @@ func (w *ServerInterfaceWrapper) DownloadEvidence(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter evidence_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadEvidenceParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.DownloadEvidence(ctx, evidenceID)
+	err = w.Handler.DownloadEvidence(ctx, evidenceID, params)
 	return err
 }
 
@@ -1006,8 +1330,28 @@ func (w *ServerInterfaceWrapper) SetLeaveApproval(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) GetMe(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetMeParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetMe(ctx)
+	err = w.Handler.GetMe(ctx, params)
 	return err
 }
 
@@ -1056,6 +1400,23 @@ func (w *ServerInterfaceWrapper) GetMyProgress(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter explain: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetMyProgress(ctx, params)
 	return err
@@ -1102,6 +1463,23 @@ func (w *ServerInterfaceWrapper) ListMembers(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter q: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListMembers(ctx, params)
 	return err
@@ -1127,8 +1505,28 @@ func (w *ServerInterfaceWrapper) GetMember(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetMemberParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetMember(ctx, memberID)
+	err = w.Handler.GetMember(ctx, memberID, params)
 	return err
 }
 
@@ -1193,6 +1591,23 @@ func (w *ServerInterfaceWrapper) ListActivities(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1279,8 +1694,28 @@ func (w *ServerInterfaceWrapper) GetActivity(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetActivityParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetActivity(ctx, memberID, activityID)
+	err = w.Handler.GetActivity(ctx, memberID, activityID, params)
 	return err
 }
 
@@ -1351,8 +1786,41 @@ func (w *ServerInterfaceWrapper) GetActivityHistory(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter activity_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetActivityHistoryParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetActivityHistory(ctx, memberID, activityID)
+	err = w.Handler.GetActivityHistory(ctx, memberID, activityID, params)
 	return err
 }
 
@@ -1407,6 +1875,23 @@ func (w *ServerInterfaceWrapper) ListMemberAttendance(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListMemberAttendance(ctx, memberID, params)
 	return err
@@ -1453,6 +1938,37 @@ func (w *ServerInterfaceWrapper) ListClinicalEntries(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1554,6 +2070,37 @@ func (w *ServerInterfaceWrapper) ListCredits(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter category: %s", err))
 	}
 
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListCredits(ctx, memberID, params)
 	return err
@@ -1570,8 +2117,41 @@ func (w *ServerInterfaceWrapper) ListLeave(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLeaveParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListLeave(ctx, memberID)
+	err = w.Handler.ListLeave(ctx, memberID, params)
 	return err
 }
 
@@ -1623,6 +2203,23 @@ func (w *ServerInterfaceWrapper) GetMemberProgress(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "explain", ctx.QueryParams(), &params.Explain, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter explain: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1696,6 +2293,23 @@ func (w *ServerInterfaceWrapper) GetReport(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter period: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReport(ctx, memberID, params)
 	return err
@@ -1719,6 +2333,23 @@ func (w *ServerInterfaceWrapper) ListOrganizations(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1746,8 +2377,28 @@ func (w *ServerInterfaceWrapper) GetOrganization(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter organization_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetOrganizationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetOrganization(ctx, organizationID)
+	err = w.Handler.GetOrganization(ctx, organizationID, params)
 	return err
 }
 
@@ -1819,6 +2470,23 @@ func (w *ServerInterfaceWrapper) ListOrganizationEvents(ctx echo.Context) error 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1894,8 +2562,41 @@ func (w *ServerInterfaceWrapper) AddOrganizer(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) ListPrograms(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListProgramsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListPrograms(ctx)
+	err = w.Handler.ListPrograms(ctx, params)
 	return err
 }
 
@@ -1928,6 +2629,23 @@ func (w *ServerInterfaceWrapper) GetProgram(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter version: %s", err))
 	}
 
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetProgram(ctx, programID, params)
 	return err
@@ -1951,6 +2669,23 @@ func (w *ServerInterfaceWrapper) ListUsers(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -1978,8 +2713,28 @@ func (w *ServerInterfaceWrapper) GetUser(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter user_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetUserParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetUser(ctx, userID)
+	err = w.Handler.GetUser(ctx, userID, params)
 	return err
 }
 
@@ -2028,8 +2783,41 @@ func (w *ServerInterfaceWrapper) GetVersion(ctx echo.Context) error {
 func (w *ServerInterfaceWrapper) ListWebhooks(ctx echo.Context) error {
 	var err error
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhooksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.ListWebhooks(ctx)
+	err = w.Handler.ListWebhooks(ctx, params)
 	return err
 }
 
@@ -2069,8 +2857,28 @@ func (w *ServerInterfaceWrapper) GetWebhook(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter webhook_id: %s", err))
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetWebhookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
 	// Invoke the callback with all the unmarshaled arguments
-	err = w.Handler.GetWebhook(ctx, webhookID)
+	err = w.Handler.GetWebhook(ctx, webhookID, params)
 	return err
 }
 
@@ -2108,6 +2916,30 @@ func (w *ServerInterfaceWrapper) ListWebhookDeliveries(ctx echo.Context) error {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
 	}
 
 	// Invoke the callback with all the unmarshaled arguments
@@ -2205,6 +3037,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealth, options.OperationMiddlewares["getHealth"]...)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadiness, options.OperationMiddlewares["getReadiness"]...)
 	router.GET(options.BaseURL+"/v1/version", wrapper.GetVersion, options.OperationMiddlewares["getVersion"]...)
+	router.GET(options.BaseURL+"/problems/:problem_type", wrapper.GetProblemType, options.OperationMiddlewares["getProblemType"]...)
 	router.GET(options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPISpec, options.OperationMiddlewares["getOpenAPISpec"]...)
 	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPISpecJSON, options.OperationMiddlewares["getOpenAPISpecJSON"]...)
 	router.GET(options.BaseURL+"/.well-known/jwks.json", wrapper.GetJWKS, options.OperationMiddlewares["getJWKS"]...)
@@ -2620,6 +3453,82 @@ func (response GetOpenAPISpec500ApplicationProblemPlusJSONResponse) VisitGetOpen
 	return err
 }
 
+type GetProblemTypeRequestObject struct {
+	ProblemType string `json:"problem_type"`
+}
+
+type GetProblemTypeResponseObject interface {
+	VisitGetProblemTypeResponse(w http.ResponseWriter) error
+}
+
+type GetProblemType200TextHTMLResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetProblemType200TextHTMLResponse) VisitGetProblemTypeResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetProblemType400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetProblemType400ApplicationProblemPlusJSONResponse) VisitGetProblemTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProblemType404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetProblemType404ApplicationProblemPlusJSONResponse) VisitGetProblemTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetProblemType413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetProblemType413ApplicationProblemPlusJSONResponse) VisitGetProblemTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadinessRequestObject struct {
 }
 
@@ -2867,6 +3776,7 @@ func (response RevokeAttendance503ApplicationProblemPlusJSONResponse) VisitRevok
 
 type GetAttendanceRequestObject struct {
 	AttendanceID AttendanceID `json:"attendance_id"`
+	Params       GetAttendanceParams
 }
 
 type GetAttendanceResponseObject interface {
@@ -3521,6 +4431,7 @@ func (response UploadAttendanceEvidence503ApplicationProblemPlusJSONResponse) Vi
 
 type GetAttendanceHistoryRequestObject struct {
 	AttendanceID AttendanceID `json:"attendance_id"`
+	Params       GetAttendanceHistoryParams
 }
 
 type GetAttendanceHistoryResponseObject interface {
@@ -4259,6 +5170,7 @@ func (response CreateToken503ApplicationProblemPlusJSONResponse) VisitCreateToke
 
 type GetCalendarFeedRequestObject struct {
 	CalendarToken string `json:"calendar_token"`
+	Params        GetCalendarFeedParams
 }
 
 type GetCalendarFeedResponseObject interface {
@@ -4768,6 +5680,7 @@ func (response RevokeClient503ApplicationProblemPlusJSONResponse) VisitRevokeCli
 
 type GetClientRequestObject struct {
 	ClientID ClientID `json:"client_id"`
+	Params   GetClientParams
 }
 
 type GetClientResponseObject interface {
@@ -5064,6 +5977,7 @@ func (response RotateClientSecret503ApplicationProblemPlusJSONResponse) VisitRot
 
 type GetDisputeRequestObject struct {
 	DisputeID DisputeID `json:"dispute_id"`
+	Params    GetDisputeParams
 }
 
 type GetDisputeResponseObject interface {
@@ -5485,6 +6399,7 @@ func (response ListEvents503ApplicationProblemPlusJSONResponse) VisitListEventsR
 
 type GetEventRequestObject struct {
 	EventID EventID `json:"event_id"`
+	Params  GetEventParams
 }
 
 type GetEventResponseObject interface {
@@ -6321,6 +7236,7 @@ func (response CancelEvent503ApplicationProblemPlusJSONResponse) VisitCancelEven
 
 type ListEventDisputesRequestObject struct {
 	EventID EventID `json:"event_id"`
+	Params  ListEventDisputesParams
 }
 
 type ListEventDisputesResponseObject interface {
@@ -6634,6 +7550,7 @@ func (response CreateDispute503ApplicationProblemPlusJSONResponse) VisitCreateDi
 
 type ListRosterPostingsRequestObject struct {
 	EventID EventID `json:"event_id"`
+	Params  ListRosterPostingsParams
 }
 
 type ListRosterPostingsResponseObject interface {
@@ -7120,6 +8037,7 @@ func (response PublishEvent503ApplicationProblemPlusJSONResponse) VisitPublishEv
 
 type GetRosterTemplateRequestObject struct {
 	EventID EventID `json:"event_id"`
+	Params  GetRosterTemplateParams
 }
 
 type GetRosterTemplateResponseObject interface {
@@ -7266,6 +8184,7 @@ func (response GetRosterTemplate503ApplicationProblemPlusJSONResponse) VisitGetR
 
 type DownloadEvidenceRequestObject struct {
 	EvidenceID string `json:"evidence_id"`
+	Params     DownloadEvidenceParams
 }
 
 type DownloadEvidenceResponseObject interface {
@@ -7553,6 +8472,7 @@ func (response SetLeaveApproval503ApplicationProblemPlusJSONResponse) VisitSetLe
 }
 
 type GetMeRequestObject struct {
+	Params GetMeParams
 }
 
 type GetMeResponseObject interface {
@@ -8370,6 +9290,7 @@ func (response CreateMember503ApplicationProblemPlusJSONResponse) VisitCreateMem
 
 type GetMemberRequestObject struct {
 	MemberID MemberID `json:"member_id"`
+	Params   GetMemberParams
 }
 
 type GetMemberResponseObject interface {
@@ -9171,6 +10092,7 @@ func (response DeleteActivity503ApplicationProblemPlusJSONResponse) VisitDeleteA
 type GetActivityRequestObject struct {
 	MemberID   MemberID   `json:"member_id"`
 	ActivityID ActivityID `json:"activity_id"`
+	Params     GetActivityParams
 }
 
 type GetActivityResponseObject interface {
@@ -9629,6 +10551,7 @@ func (response UploadActivityEvidence503ApplicationProblemPlusJSONResponse) Visi
 type GetActivityHistoryRequestObject struct {
 	MemberID   MemberID   `json:"member_id"`
 	ActivityID ActivityID `json:"activity_id"`
+	Params     GetActivityHistoryParams
 }
 
 type GetActivityHistoryResponseObject interface {
@@ -10868,6 +11791,7 @@ func (response ListCredits503ApplicationProblemPlusJSONResponse) VisitListCredit
 
 type ListLeaveRequestObject struct {
 	MemberID MemberID `json:"member_id"`
+	Params   ListLeaveParams
 }
 
 type ListLeaveResponseObject interface {
@@ -11947,6 +12871,7 @@ func (response CreateOrganization503ApplicationProblemPlusJSONResponse) VisitCre
 
 type GetOrganizationRequestObject struct {
 	OrganizationID OrganizationID `json:"organization_id"`
+	Params         GetOrganizationParams
 }
 
 type GetOrganizationResponseObject interface {
@@ -12890,6 +13815,7 @@ func (response AddOrganizer503ApplicationProblemPlusJSONResponse) VisitAddOrgani
 }
 
 type ListProgramsRequestObject struct {
+	Params ListProgramsParams
 }
 
 type ListProgramsResponseObject interface {
@@ -13521,6 +14447,7 @@ func (response CreateUser503ApplicationProblemPlusJSONResponse) VisitCreateUserR
 
 type GetUserRequestObject struct {
 	UserID UserID `json:"user_id"`
+	Params GetUserParams
 }
 
 type GetUserResponseObject interface {
@@ -14055,6 +14982,7 @@ func (response GetVersion503ApplicationProblemPlusJSONResponse) VisitGetVersionR
 }
 
 type ListWebhooksRequestObject struct {
+	Params ListWebhooksParams
 }
 
 type ListWebhooksResponseObject interface {
@@ -14453,6 +15381,7 @@ func (response DeleteWebhook503ApplicationProblemPlusJSONResponse) VisitDeleteWe
 
 type GetWebhookRequestObject struct {
 	WebhookID WebhookID `json:"webhook_id"`
+	Params    GetWebhookParams
 }
 
 type GetWebhookResponseObject interface {
@@ -15184,6 +16113,9 @@ type StrictServerInterface interface {
 	// GetOpenAPISpec This contract
 	// (GET /openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
+	// GetProblemType What a problem type means
+	// (GET /problems/{problem_type})
+	GetProblemType(ctx context.Context, request GetProblemTypeRequestObject) (GetProblemTypeResponseObject, error)
 	// GetReadiness Readiness
 	// (GET /readyz)
 	GetReadiness(ctx context.Context, request GetReadinessRequestObject) (GetReadinessResponseObject, error)
@@ -15548,6 +16480,31 @@ func (sh *strictHandler) GetOpenAPISpec(ctx echo.Context) error {
 	return nil
 }
 
+// GetProblemType operation middleware
+func (sh *strictHandler) GetProblemType(ctx echo.Context, problemType string) error {
+	var request GetProblemTypeRequestObject
+
+	request.ProblemType = problemType
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetProblemType(ctx.Request().Context(), request.(GetProblemTypeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetProblemType")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetProblemTypeResponseObject); ok {
+		return validResponse.VisitGetProblemTypeResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetReadiness operation middleware
 func (sh *strictHandler) GetReadiness(ctx echo.Context) error {
 	var request GetReadinessRequestObject
@@ -15598,10 +16555,11 @@ func (sh *strictHandler) RevokeAttendance(ctx echo.Context, attendanceID Attenda
 }
 
 // GetAttendance operation middleware
-func (sh *strictHandler) GetAttendance(ctx echo.Context, attendanceID AttendanceID) error {
+func (sh *strictHandler) GetAttendance(ctx echo.Context, attendanceID AttendanceID, params GetAttendanceParams) error {
 	var request GetAttendanceRequestObject
 
 	request.AttendanceID = attendanceID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetAttendance(ctx.Request().Context(), request.(GetAttendanceRequestObject))
@@ -15725,10 +16683,11 @@ func (sh *strictHandler) UploadAttendanceEvidence(ctx echo.Context, attendanceID
 }
 
 // GetAttendanceHistory operation middleware
-func (sh *strictHandler) GetAttendanceHistory(ctx echo.Context, attendanceID AttendanceID) error {
+func (sh *strictHandler) GetAttendanceHistory(ctx echo.Context, attendanceID AttendanceID, params GetAttendanceHistoryParams) error {
 	var request GetAttendanceHistoryRequestObject
 
 	request.AttendanceID = attendanceID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetAttendanceHistory(ctx.Request().Context(), request.(GetAttendanceHistoryRequestObject))
@@ -16008,10 +16967,11 @@ func (sh *strictHandler) CreateToken(ctx echo.Context) error {
 }
 
 // GetCalendarFeed operation middleware
-func (sh *strictHandler) GetCalendarFeed(ctx echo.Context, calendarToken string) error {
+func (sh *strictHandler) GetCalendarFeed(ctx echo.Context, calendarToken string, params GetCalendarFeedParams) error {
 	var request GetCalendarFeedRequestObject
 
 	request.CalendarToken = calendarToken
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetCalendarFeed(ctx.Request().Context(), request.(GetCalendarFeedRequestObject))
@@ -16129,10 +17089,11 @@ func (sh *strictHandler) RevokeClient(ctx echo.Context, clientID ClientID) error
 }
 
 // GetClient operation middleware
-func (sh *strictHandler) GetClient(ctx echo.Context, clientID ClientID) error {
+func (sh *strictHandler) GetClient(ctx echo.Context, clientID ClientID, params GetClientParams) error {
 	var request GetClientRequestObject
 
 	request.ClientID = clientID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetClient(ctx.Request().Context(), request.(GetClientRequestObject))
@@ -16179,10 +17140,11 @@ func (sh *strictHandler) RotateClientSecret(ctx echo.Context, clientID ClientID)
 }
 
 // GetDispute operation middleware
-func (sh *strictHandler) GetDispute(ctx echo.Context, disputeID DisputeID) error {
+func (sh *strictHandler) GetDispute(ctx echo.Context, disputeID DisputeID, params GetDisputeParams) error {
 	var request GetDisputeRequestObject
 
 	request.DisputeID = disputeID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetDispute(ctx.Request().Context(), request.(GetDisputeRequestObject))
@@ -16277,10 +17239,11 @@ func (sh *strictHandler) ListEvents(ctx echo.Context, params ListEventsParams) e
 }
 
 // GetEvent operation middleware
-func (sh *strictHandler) GetEvent(ctx echo.Context, eventID EventID) error {
+func (sh *strictHandler) GetEvent(ctx echo.Context, eventID EventID, params GetEventParams) error {
 	var request GetEventRequestObject
 
 	request.EventID = eventID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetEvent(ctx.Request().Context(), request.(GetEventRequestObject))
@@ -16456,10 +17419,11 @@ func (sh *strictHandler) CancelEvent(ctx echo.Context, eventID EventID) error {
 }
 
 // ListEventDisputes operation middleware
-func (sh *strictHandler) ListEventDisputes(ctx echo.Context, eventID EventID) error {
+func (sh *strictHandler) ListEventDisputes(ctx echo.Context, eventID EventID, params ListEventDisputesParams) error {
 	var request ListEventDisputesRequestObject
 
 	request.EventID = eventID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListEventDisputes(ctx.Request().Context(), request.(ListEventDisputesRequestObject))
@@ -16529,10 +17493,11 @@ func (sh *strictHandler) CreateDispute(ctx echo.Context, eventID EventID) error 
 }
 
 // ListRosterPostings operation middleware
-func (sh *strictHandler) ListRosterPostings(ctx echo.Context, eventID EventID) error {
+func (sh *strictHandler) ListRosterPostings(ctx echo.Context, eventID EventID, params ListRosterPostingsParams) error {
 	var request ListRosterPostingsRequestObject
 
 	request.EventID = eventID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListRosterPostings(ctx.Request().Context(), request.(ListRosterPostingsRequestObject))
@@ -16628,10 +17593,11 @@ func (sh *strictHandler) PublishEvent(ctx echo.Context, eventID EventID) error {
 }
 
 // GetRosterTemplate operation middleware
-func (sh *strictHandler) GetRosterTemplate(ctx echo.Context, eventID EventID) error {
+func (sh *strictHandler) GetRosterTemplate(ctx echo.Context, eventID EventID, params GetRosterTemplateParams) error {
 	var request GetRosterTemplateRequestObject
 
 	request.EventID = eventID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRosterTemplate(ctx.Request().Context(), request.(GetRosterTemplateRequestObject))
@@ -16653,10 +17619,11 @@ func (sh *strictHandler) GetRosterTemplate(ctx echo.Context, eventID EventID) er
 }
 
 // DownloadEvidence operation middleware
-func (sh *strictHandler) DownloadEvidence(ctx echo.Context, evidenceID string) error {
+func (sh *strictHandler) DownloadEvidence(ctx echo.Context, evidenceID string, params DownloadEvidenceParams) error {
 	var request DownloadEvidenceRequestObject
 
 	request.EvidenceID = evidenceID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.DownloadEvidence(ctx.Request().Context(), request.(DownloadEvidenceRequestObject))
@@ -16726,8 +17693,10 @@ func (sh *strictHandler) SetLeaveApproval(ctx echo.Context, leaveID string) erro
 }
 
 // GetMe operation middleware
-func (sh *strictHandler) GetMe(ctx echo.Context) error {
+func (sh *strictHandler) GetMe(ctx echo.Context, params GetMeParams) error {
 	var request GetMeRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetMe(ctx.Request().Context(), request.(GetMeRequestObject))
@@ -16914,10 +17883,11 @@ func (sh *strictHandler) CreateMember(ctx echo.Context) error {
 }
 
 // GetMember operation middleware
-func (sh *strictHandler) GetMember(ctx echo.Context, memberID MemberID) error {
+func (sh *strictHandler) GetMember(ctx echo.Context, memberID MemberID, params GetMemberParams) error {
 	var request GetMemberRequestObject
 
 	request.MemberID = memberID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetMember(ctx.Request().Context(), request.(GetMemberRequestObject))
@@ -17089,11 +18059,12 @@ func (sh *strictHandler) DeleteActivity(ctx echo.Context, memberID MemberID, act
 }
 
 // GetActivity operation middleware
-func (sh *strictHandler) GetActivity(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+func (sh *strictHandler) GetActivity(ctx echo.Context, memberID MemberID, activityID ActivityID, params GetActivityParams) error {
 	var request GetActivityRequestObject
 
 	request.MemberID = memberID
 	request.ActivityID = activityID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetActivity(ctx.Request().Context(), request.(GetActivityRequestObject))
@@ -17193,11 +18164,12 @@ func (sh *strictHandler) UploadActivityEvidence(ctx echo.Context, memberID Membe
 }
 
 // GetActivityHistory operation middleware
-func (sh *strictHandler) GetActivityHistory(ctx echo.Context, memberID MemberID, activityID ActivityID) error {
+func (sh *strictHandler) GetActivityHistory(ctx echo.Context, memberID MemberID, activityID ActivityID, params GetActivityHistoryParams) error {
 	var request GetActivityHistoryRequestObject
 
 	request.MemberID = memberID
 	request.ActivityID = activityID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetActivityHistory(ctx.Request().Context(), request.(GetActivityHistoryRequestObject))
@@ -17472,10 +18444,11 @@ func (sh *strictHandler) ListCredits(ctx echo.Context, memberID MemberID, params
 }
 
 // ListLeave operation middleware
-func (sh *strictHandler) ListLeave(ctx echo.Context, memberID MemberID) error {
+func (sh *strictHandler) ListLeave(ctx echo.Context, memberID MemberID, params ListLeaveParams) error {
 	var request ListLeaveRequestObject
 
 	request.MemberID = memberID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListLeave(ctx.Request().Context(), request.(ListLeaveRequestObject))
@@ -17717,10 +18690,11 @@ func (sh *strictHandler) CreateOrganization(ctx echo.Context) error {
 }
 
 // GetOrganization operation middleware
-func (sh *strictHandler) GetOrganization(ctx echo.Context, organizationID OrganizationID) error {
+func (sh *strictHandler) GetOrganization(ctx echo.Context, organizationID OrganizationID, params GetOrganizationParams) error {
 	var request GetOrganizationRequestObject
 
 	request.OrganizationID = organizationID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetOrganization(ctx.Request().Context(), request.(GetOrganizationRequestObject))
@@ -17917,8 +18891,10 @@ func (sh *strictHandler) AddOrganizer(ctx echo.Context, organizationID Organizat
 }
 
 // ListPrograms operation middleware
-func (sh *strictHandler) ListPrograms(ctx echo.Context) error {
+func (sh *strictHandler) ListPrograms(ctx echo.Context, params ListProgramsParams) error {
 	var request ListProgramsRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListPrograms(ctx.Request().Context(), request.(ListProgramsRequestObject))
@@ -18083,10 +19059,11 @@ func (sh *strictHandler) CreateUser(ctx echo.Context) error {
 }
 
 // GetUser operation middleware
-func (sh *strictHandler) GetUser(ctx echo.Context, userID UserID) error {
+func (sh *strictHandler) GetUser(ctx echo.Context, userID UserID, params GetUserParams) error {
 	var request GetUserRequestObject
 
 	request.UserID = userID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetUser(ctx.Request().Context(), request.(GetUserRequestObject))
@@ -18204,8 +19181,10 @@ func (sh *strictHandler) GetVersion(ctx echo.Context) error {
 }
 
 // ListWebhooks operation middleware
-func (sh *strictHandler) ListWebhooks(ctx echo.Context) error {
+func (sh *strictHandler) ListWebhooks(ctx echo.Context, params ListWebhooksParams) error {
 	var request ListWebhooksRequestObject
+
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.ListWebhooks(ctx.Request().Context(), request.(ListWebhooksRequestObject))
@@ -18298,10 +19277,11 @@ func (sh *strictHandler) DeleteWebhook(ctx echo.Context, webhookID WebhookID) er
 }
 
 // GetWebhook operation middleware
-func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookID WebhookID) error {
+func (sh *strictHandler) GetWebhook(ctx echo.Context, webhookID WebhookID, params GetWebhookParams) error {
 	var request GetWebhookRequestObject
 
 	request.WebhookID = webhookID
+	request.Params = params
 
 	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetWebhook(ctx.Request().Context(), request.(GetWebhookRequestObject))

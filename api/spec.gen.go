@@ -1673,6 +1673,9 @@ type ActivityChangeAction string
 // ActivityHistory defines model for ActivityHistory.
 type ActivityHistory struct {
 	Items []ActivityChange `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // ActivityInput defines model for ActivityInput.
@@ -1885,6 +1888,9 @@ type AttendanceCorrection struct {
 // AttendanceHistory defines model for AttendanceHistory.
 type AttendanceHistory struct {
 	Items []AttendanceChange `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // AttendancePage defines model for AttendancePage.
@@ -2105,6 +2111,9 @@ type ClinicalEntryInputType string
 // ClinicalEntryList defines model for ClinicalEntryList.
 type ClinicalEntryList struct {
 	Items []ClinicalEntry `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // ClinicalEntryResult defines model for ClinicalEntryResult.
@@ -2214,6 +2223,9 @@ type CreditList struct {
 	Items    []Credit `json:"items"`
 	MemberID string   `json:"member_id"`
 
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
+
 	// TotalCeus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
@@ -2270,6 +2282,9 @@ type DisputeInputKind string
 // DisputeList defines model for DisputeList.
 type DisputeList struct {
 	Items []Dispute `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // DisputeResolution defines model for DisputeResolution.
@@ -2456,6 +2471,9 @@ type LeaveInputType string
 // LeaveList defines model for LeaveList.
 type LeaveList struct {
 	Items []Leave `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // License defines model for License.
@@ -2731,9 +2749,30 @@ type Problem struct {
 	// Example: Bad Request
 	Title string `json:"title"`
 
-	// Type A URI reference identifying the problem type; `about:blank` when the status says it all.
+	// Type The problem's type: an absolute URI under the service's public URL
+	// (`RECERT_PUBLIC_URL`), stable across releases, whose page explains the problem and
+	// what to do (`GET /problems/{problem_type}`). Branch on it rather than on `title` or
+	// `detail`. Each status has one type today; new types may be added, so treat an unknown
+	// one by its status.
 	//
-	// Example: about:blank
+	// | type | status | meaning |
+	// |---|---|---|
+	// | `…/problems/bad-request` | 400 | The request does not match the contract; `errors` names each field. |
+	// | `…/problems/unauthorized` | 401 | No valid access token, or wrong credentials. |
+	// | `…/problems/forbidden` | 403 | The token lacks the scope or role the operation needs. |
+	// | `…/problems/not-found` | 404 | No such object, or not one the caller may see; no such operation. |
+	// | `…/problems/method-not-allowed` | 405 | The path exists, not with this method. |
+	// | `…/problems/conflict` | 409 | The object's current state forbids the change. |
+	// | `…/problems/precondition-failed` | 412 | The object changed since the `ETag` sent in `If-Match`. |
+	// | `…/problems/too-large` | 413 | The body exceeds the operation's limit. |
+	// | `…/problems/unsupported-media-type` | 415 | The body's `Content-Type` is not one the operation takes. |
+	// | `…/problems/invalid` | 422 | Well-formed input that breaks a rule of the record. |
+	// | `…/problems/rate-limited` | 429 | Too many attempts; wait `Retry-After` seconds. |
+	// | `…/problems/internal` | 500 | A failure of the service; quote `request_id`. |
+	// | `…/problems/unavailable` | 503 | The database cannot answer now; retry after `Retry-After`. |
+	//
+	//
+	// Example: http://localhost:8080/problems/bad-request
 	Type string `json:"type"`
 }
 
@@ -2868,6 +2907,9 @@ type ProgramDeadline struct {
 // ProgramList defines model for ProgramList.
 type ProgramList struct {
 	Items []ProgramSummary `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // ProgramPeriod defines model for ProgramPeriod.
@@ -3299,6 +3341,9 @@ type RosterPosting struct {
 // RosterPostingList defines model for RosterPostingList.
 type RosterPostingList struct {
 	Items []RosterPosting `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // RosterResult defines model for RosterResult.
@@ -3623,6 +3668,9 @@ type WebhookDelivery struct {
 // WebhookDeliveryList defines model for WebhookDeliveryList.
 type WebhookDeliveryList struct {
 	Items []WebhookDelivery `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // WebhookEventType defines model for WebhookEventType.
@@ -3642,6 +3690,9 @@ type WebhookInput struct {
 // WebhookList defines model for WebhookList.
 type WebhookList struct {
 	Items []Webhook `json:"items"`
+
+	// NextCursor Pass as `cursor` for the next page; absent on the last page.
+	NextCursor *string `json:"next_cursor,omitempty"`
 }
 
 // WebhookUpdate defines model for WebhookUpdate.
@@ -3767,6 +3818,9 @@ type PostingID = string
 // ProgressProgram defines model for ProgressProgram.
 type ProgressProgram = string
 
+// ReadAfter defines model for ReadAfter.
+type ReadAfter = string
+
 // UserID defines model for UserID.
 type UserID = string
 
@@ -3811,10 +3865,49 @@ type RevokeAttendanceParams struct {
 	Reason string `form:"reason" json:"reason"`
 }
 
+// GetAttendanceParams defines parameters for GetAttendance.
+type GetAttendanceParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // GetCertificateParams defines parameters for GetCertificate.
 type GetCertificateParams struct {
 	// IfNoneMatch `ETag`s already held; when one is current the answer is 304 with no body.
 	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetAttendanceHistoryParams defines parameters for GetAttendanceHistory.
+type GetAttendanceHistoryParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetCalendarFeedParams defines parameters for GetCalendarFeed.
+type GetCalendarFeedParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListClientsParams defines parameters for ListClients.
@@ -3824,6 +3917,30 @@ type ListClientsParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetClientParams defines parameters for GetClient.
+type GetClientParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetDisputeParams defines parameters for GetDispute.
+type GetDisputeParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListEventsParams defines parameters for ListEvents.
@@ -3845,6 +3962,21 @@ type ListEventsParams struct {
 
 	// Q Text in the title, description or location.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetEventParams defines parameters for GetEvent.
+type GetEventParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // UpdateEventParams defines parameters for UpdateEvent.
@@ -3860,6 +3992,12 @@ type ListEventAttendanceParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // PostRosterParams defines parameters for PostRoster.
@@ -3878,14 +4016,71 @@ type PostRosterParams struct {
 // PostRosterParamsMode defines parameters for PostRoster.
 type PostRosterParamsMode string
 
+// ListEventDisputesParams defines parameters for ListEventDisputes.
+type ListEventDisputesParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListRosterPostingsParams defines parameters for ListRosterPostings.
+type ListRosterPostingsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // WithdrawRosterPostingJSONBody defines parameters for WithdrawRosterPosting.
 type WithdrawRosterPostingJSONBody struct {
 	Reason string `json:"reason"`
 }
 
+// GetRosterTemplateParams defines parameters for GetRosterTemplate.
+type GetRosterTemplateParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// DownloadEvidenceParams defines parameters for DownloadEvidence.
+type DownloadEvidenceParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // SetLeaveApprovalJSONBody defines parameters for SetLeaveApproval.
 type SetLeaveApprovalJSONBody struct {
 	Approved bool `json:"approved"`
+}
+
+// GetMeParams defines parameters for GetMe.
+type GetMeParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // GetMyProgressParams defines parameters for GetMyProgress.
@@ -3898,6 +4093,12 @@ type GetMyProgressParams struct {
 
 	// Explain Include each credit's allocation.
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListMembersParams defines parameters for ListMembers.
@@ -3917,6 +4118,21 @@ type ListMembersParams struct {
 	// Q Members whose name, email or ABCP ID contains this text, ignoring case, accents
 	// and repeated spaces ("renee roy" finds "Renée  Roy").
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetMemberParams defines parameters for GetMember.
+type GetMemberParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // UpdateMemberParams defines parameters for UpdateMember.
@@ -3932,6 +4148,12 @@ type ListActivitiesParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // CreateActivityParams defines parameters for CreateActivity.
@@ -3941,6 +4163,30 @@ type CreateActivityParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetActivityParams defines parameters for GetActivity.
+type GetActivityParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetActivityHistoryParams defines parameters for GetActivityHistory.
+type GetActivityHistoryParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // ListMemberAttendanceParams defines parameters for ListMemberAttendance.
 type ListMemberAttendanceParams struct {
 	// Limit Page size.
@@ -3948,12 +4194,30 @@ type ListMemberAttendanceParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListClinicalEntriesParams defines parameters for ListClinicalEntries.
 type ListClinicalEntriesParams struct {
 	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To   *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // CreateClinicalEntryParams defines parameters for CreateClinicalEntry.
@@ -3968,6 +4232,33 @@ type ListCreditsParams struct {
 	From     *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
 	To       *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 	Category *Category           `form:"category,omitempty" json:"category,omitempty"`
+
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListLeaveParams defines parameters for ListLeave.
+type ListLeaveParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // GetMemberProgressParams defines parameters for GetMemberProgress.
@@ -3980,6 +4271,12 @@ type GetMemberProgressParams struct {
 
 	// Explain Include each credit's allocation.
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // WhatIfProgressParams defines parameters for WhatIfProgress.
@@ -3998,6 +4295,12 @@ type WhatIfProgressParams struct {
 type GetReportParams struct {
 	Program string              `form:"program" json:"program"`
 	Period  *openapi_types.Date `form:"period,omitempty" json:"period,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListOrganizationsParams defines parameters for ListOrganizations.
@@ -4007,6 +4310,21 @@ type ListOrganizationsParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetOrganizationParams defines parameters for GetOrganization.
+type GetOrganizationParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // UpdateOrganizationParams defines parameters for UpdateOrganization.
@@ -4023,11 +4341,38 @@ type ListOrganizationEventsParams struct {
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor      `form:"cursor,omitempty" json:"cursor,omitempty"`
 	Status *EventStatus `form:"status,omitempty" json:"status,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListProgramsParams defines parameters for ListPrograms.
+type ListProgramsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // GetProgramParams defines parameters for GetProgram.
 type GetProgramParams struct {
 	Version *int `form:"version,omitempty" json:"version,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListUsersParams defines parameters for ListUsers.
@@ -4037,12 +4382,60 @@ type ListUsersParams struct {
 
 	// Cursor The `next_cursor` of the previous page; omit for the first page.
 	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetUserParams defines parameters for GetUser.
+type GetUserParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ListWebhooksParams defines parameters for ListWebhooks.
+type ListWebhooksParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetWebhookParams defines parameters for GetWebhook.
+type GetWebhookParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // ListWebhookDeliveriesParams defines parameters for ListWebhookDeliveries.
 type ListWebhookDeliveriesParams struct {
 	// Limit Page size.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
 // CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
@@ -4250,474 +4643,612 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchu3ti+KvwqKe1dZWqspUbLlxFKt2qXI8pzOjC/ly/R/7dB/EuwGSURNgAHQohlvV81P5wHO2R/P",
-	"51V1nuO8yXySUxgDQF/YTTYpyYkz9SGxSHbjjnEfv/G5E8vZXAomjO6cfu5MGU2Ygj8v39GJ/TdhOlZ8",
-	"brgUndPOuykj10xpLgWRY2KmjMjRLyw2ERlLRYbPx90X1MTT4UEn6uh4ymbUNmKWc9Y57WijuJh0vnyJ",
-	"Om+YUcvzsWFqtZO3LJYi0cRIsqDckBEbS8WIsq9wMSk3PZZqRk3ntMOFeXjciTozLvgsm3VOe5HvlwvD",
-	"Jkx1os6n7kR28287X+xY5lTRGTNu4uex4dfcLJ8/tZ+4HdCcmmkn6gg6s+9R98CAJ52oo9ivGVcs6Zwa",
-	"lbHiyGb0009MTMy0c3r8ve3FGKZsc/9/GpvBz7T723H3u4+fjx99+e+dqGaJzvWr8eriXF7TNKOGEapx",
-	"B7gmif28l7AxzVJDjEzocv+MULEkc6oNkYqMM5MpBg/a5YNZ/ZoxtSxMSw/kuH5p7Wv1QzSGiYSKmDWv",
-	"VnjkButl2qzXRcqZMI0DieHn3QcRp7zNIDKlpaq/OEPBPplBDE8M/fWZK3bNZabJnE7YGZEzbuAq2d/G",
-	"XGkDPzRtGjbWaZjBydFx3Rifcj3PTPOWJfj77kuV6HmLpbq8Xrdd7PpGu8Wu2xyZy0/zlNrOq9v1XMRp",
-	"ljDCaDwlsWIJNw80oWkqY2ofadoP5hosDtLdy87pmKaahWGMpEwZFTCO5wmbzaVhIl7+jS1Xh3NOMsF/",
-	"zRi5Ykt3Orgmdl2YNmSPkvfvnz+NiKbL/ciSTSCVhBui6Zily1NC3VcLbqZwtDSdsb6wzVGRhJYmzGj8",
-	"2UjF7Pd6LoVmEZlRdcUSMgwjNd03bJ7SJUtOid2W4UFf+EVBNpKvSmF6XTu/pi08OQHy7T8f1W3Z8zEw",
-	"mIYbZrnWkKSW6ilGkzOYTDylYsIInc9TzjSRIl0SXmReRBuepmRKNeHmoHEWjrc1Df/xozXjfRPO8O85",
-	"7lY3qWkeL6VgDWuP47cXxI5+SaYsTc7IYsoEkYIRrkmcKcWEgcFToRdM2W8f9h7hkRSSjGSyXDcH2/36",
-	"DTjqHdcO/Sc+42Z10K/phBHNf2skrim8V3uVT3pRjeRBP6HkcdLrFeSQo1ZySNR5wWYjphoJ4gx+3p0i",
-	"ztisBUV8pSZU8N+AyDUORRYe2n1AUk1aDOi11IaLSeNY5vj77sOY6zac4rWSE8W0hn/pbPU0vbK3E8jy",
-	"HB9pOlXu5+2oyHu95mRk+ibnItOqxfw/sNFUyqvGMSzw992HsZhebRzGF9s0ciQQ1X+gyRvkXPZTLIXl",
-	"S/ZPIJnIqQ/nSo5SNvv3X7QERs8+0dk8ZbiDhvLU3/RTMsu01TYINWQmtSEnvV4n6jClpFUNfi68UP+k",
-	"lw4Kmz6X9tKrzmnnvx0iPfny0Z4LbaxI3DntHF4fHeLV1m7lmAa557Tz3dWvx8nDTyd0FCdsPAG6Z6jJ",
-	"dOf0kaUwhhs7D7sMxK9DWDQ6kpk5HaVUXHW+FLfgvys2huHkqt8h/qoPX+Na4VKvsikvJnBNZjS19I8l",
-	"oF1QnqLcYPdA0dgKS9c05YkTlqxgLMU45fFNdypXJ4jVCn79/qq0RPyXq3Qm5JyAeHQtr6x4IiSJmTJ8",
-	"bDtinZXlz9s8XNfmYbmR9lv1JN+qsApfZZ9i15vO5T7FtMxUzB7kLNkOlMEePZNqxJOEiRtuku3IyCsm",
-	"SCKZJkIaEJ0XSB/lnCm8Jis7YSnZdtfgYb62+ejvdHFxYimNr5yoHMs5s7dAyZRVZkgEY4mGtX1uyYCg",
-	"6aWlJje9BIJkgn2as9iwhAB9IjKG/UzOyK+ZNMxttruvCcpiis2lstySgFxTWXxn19li+U+KVMhPkLxl",
-	"6popghO9s604L62BpUCZYig34zppQhUjXOAm4ZhSOSGZSJiqLA/s0EtpnslMJDfcHCTmxIpbjdTJ3ogx",
-	"9NXECw7Xvb/VDXmUb9FLacgz1+0dbctLSXQWTwOdiezNsNO1egBwCJqmdnnokmiGZOc1XaaSJu+k/Imq",
-	"CbsF4mN1CcI+xfb2Qa/Aeokck6Peo+9PvntMRkvD9Orqg9VhKwp0VKBAjgmTS2G4WZJ3UhKc0Z0SJJgs",
-	"1yS1XdmTTUWVDNE4ZnODhOi1AvMqtz88ozxlyS0sOKybU1gTornlz/Z7qxeSCb9mwt7EgiZau+6H7Nrc",
-	"yqEHu5fblOJ8iZvwne6H081XF8Np+WE5itbyL1HH0k0es/eCXlOe0lF6GzchoYaOqGYFTgzad2ULQG3/",
-	"bSvSXzj3buSkOPS7I/wkYXMmEibiJdkrznHf3oJMKEbjqR2D1cAKHg1wOXSDz6Gue/f0YcE7ASN4J+UL",
-	"Kpbufuub7ouUZEbFkmg+EV0urCTLZnOjz5yVLqVmZYesnJqZ6SGIH9vcheOC+Gkpkp0ICTO5u5vgJ+kG",
-	"GiZH7bLCfcCLkLCULm9vq94Lu0xS8d9uTNgoGTGq7GBB5HMWV1Bsa9j2Vkz5KN+T0oDvki+DQgasQGuc",
-	"UmXVP3z40D3PzJQJg0rO6ec1Pjxc7LmStj173ZDr3RozmVJLr4hmWtfqCtuz6uPj4qoXRu4Y9ldTnhcs",
-	"TbtOfR5lhowUo1eaUDLKNBd2e1RmydeX0Dd6Jn+4eI0GmNXWNf/UTfiEG2KfIs+f2r0NC9w5On746OQx",
-	"2iiDpalkf/m5133y8fPjOrtLFHyisKNp+moM1pB1i3GeJdx0vkSfO3Nl5RDD0WRD53Mlr2k6gHc/r3aF",
-	"D7BkMILeuGEzXfug3yql6NJ+tid2ItVy0zZd+OfsOyzTG5+/fK/hWW6ccadmMIm7LhtcplEnkXE2YwKb",
-	"Gvij+bnDRDbrnP7cEVLY96gxNJ4CQbhmio85Szofa5rjSe1wcltx7a9cZAa3Y8WGvdlSHYHJdWDsldOx",
-	"VGz3dpS85gmS+JVBKnbN2WKgGNUNa+6eWF1DKx3YZwprZ5/+BVTF2mXULB0PUDtmxTULPrpAOOoOopzz",
-	"WG93WPHzhivkLt07++yXqLPgZpoouhB1A/xStLr+3AEzbNFjAM9H/ljCuS9cGT+9MJmGg1pd9OrKFQeZ",
-	"rzMKxJ0vHwuU5AKkYzuTCn2I/R3zuxkrRrHtbJ64v+r2tb7vAmGJjaw/anSdnFHdDXjBrNz1ruGz2guP",
-	"wSvbtN5waxtvQt3WU9PxM478mvqJrm5Mvi1/5do4Glrel3C0wx9tpuN2eeUCVIcMba4b13Mxz1CeSFCT",
-	"o+nrwvicZ309q1nvZFnhPGvn5x794atznjLnfyYVmWcjL2HpU4KypI4IXOiI/CIzJWgakWuZZjNQiYo+",
-	"mF6vFzVzs1Uxw44yZaBK24ecnxriI4gLREqIFM4dvTM3DH5Wzw93ZI8FTleey4cpE8SuLxgJrVp8JeRC",
-	"nJKTHnEvkRm9YuTIPlWay4q396jX623v8K1lo5U4uKcXl6cYJCS16dpHCTwaEWpIyqg25PvexsFtGxJX",
-	"ZsyF0/Kw9rAExlh9cm0kRy3brNzQonRKu799tP/rdZ8MPn4+ih4/rJdUZ/TTc2zuuHcbbLdCqcpsFKe+",
-	"jm69pnVMbjdiWidHFCLKWnCGjWT2DXD3LelswmKuK0y7reCVM7Xy0ffhMhjMZBuoUK6TmrNYmW4Y17oZ",
-	"v3MnIsiOOTXt2Iky7clTB28s3BlL76TiwFtgxaKOpR8pSyZsMKKaDXSmrjHSKYntUdF8lqW+nTjlgsc0",
-	"HViVVmWOTXs2MuB8MGPMoAhb+JYPQNrSJkuWIN7BM4PcfdmJOtJMSyy+oMPNOUZI3lyJa5BQMBSg5odq",
-	"vEiDNC+vmoRv8LFtcWP8VN/a9zaLH4mPYwg95eNpEGN9DxcgnW55Y/xClTnxRopZs4w11ufCQxhtNZ8T",
-	"GhtNxlKdBQsWRBG6Z5nSVbng+zol6aabUKbNMy7cp6PK/kQdjHZ0PxuVseqWlXer9oL77m+FBIe7c4c0",
-	"uLxeBZpU3FJ9qhjNlbuVjwvFgTWhdcz/6j75H3OK4R8ofOMfmruIp/AIUkzO6r7xL7kwoPBI+IwPrKVL",
-	"H7iZvmWxYttQqMLGVLfYBXzr0GRFuprKhSBTphhEVp5hzGseNHvQ2cRgyh00EYqgKdQIoZJ4pQOvqmNK",
-	"ERkt/S+KxDKxEt+cKkPGSs4INxqtfJ43nJIhHcXzYUQoRnP0xUhSBbE5sZzNuDGMkb1hprvil+6cxsOI",
-	"vGQL8iNTmi0faPKaqXFmeSXXtu3kmmupluTCv7sfESr6gsYo6rOE6HgqZUr2hjGlUzbv4ufh/gFxEXLa",
-	"OR29djBahuHaYRUm6AKH/T3MjZZhuBW75apo2Os++fjve93w5/6/bRAOj2qEwzyZ4eYcciv1jmV6QBdU",
-	"Jcj+2rwTouPrWOlORkHkdxvsbWs4NJrp25PUt/jCBZyOOrLqw1F2sy7WsfhCSkHRNBaGHuxifqb5IBou",
-	"dzgxNzNn5f251IvCnwO8RqWv1orUN7Vz5bfgbixdpfYbDmMhqLdWyFEgiBP3GDFTasiMJqwQNn/Qibaw",
-	"oUUdDFepI9KrbUM+BQwhCn8RS8oUT+x4qCCMqpQzRbwSEhHaF7FUisGJgPfYtYsXtZ/c3j7QxVf8DB9g",
-	"BF+i6IKmEFJDiZCGIen0R0t59cQNBSy9oUt3zoJu4zos2E1pauVgWcunb8XIWLkuumG1qSB4N9xy68in",
-	"AFKRoP/4oBM1UNzK/Wtz5D1RbXeA8enKerhX182+QD4bxrhKVfMRbbD3t+i/SKEbBlBNw4QXQP4ABaG9",
-	"eyMf9y01ue10v6w/fvml2E5x24at57SmarbYoObVstJNxuuibrVWuaoupRvm+vt6W26BKr+8gWMgNHUr",
-	"+l2JKd2Vggey4spInUAw2IbV+ndGy3r+mGnLkBRBDQX5o3vHmeZXmnTSyFbD8O9sNQwXFscNpLu10LLy",
-	"9SlNvDTk0ljqFv/i8v1rprhMNt74aloPI3N4kcgxoV6b8Tk+5HwmM2HQjWAZ94ymBCeifeyxe/aBJsNM",
-	"cDOM+oJ9orEhmTA8Bcbv8ihj2xZLCHWNKpmJhCRyISKi2IxyAdKF71Kg1jinMSOGqgkzfZHND8gQol31",
-	"MCLDODN6CE8OceR6aDVChgkBLlv1P4zKnChRPpqj5aDo22p1lXyiVNHZtRqqoRRnyQAzb9e19hSXtPiS",
-	"REdg27dSymeb9ariG7gJ27yBK7v9EjXqPnbbtm8uq20rocvdQz0SRpOUC9aeJrCUzjVLBjfqlmEU/kb/",
-	"IfsUM6232Cr2ic3mpl7Ygmz7wTxQidUnrjiOK+hyLKtVwfD+bb2BmKdas4UzZhyN9T3TUTwf5PlIZRW1",
-	"YJGXZlA4z61G81KaC/dKHS/MWxwYaWiqd2j4nX2xrnVLygZIyrbY1DlVJl0OjKLxVVOGNSr8DzRRLJYq",
-	"sbT5DbMLSLShylhirblT8vAIFDhT4QgoltKqSu8hHCx/wpyqDgoNDS4vR8i3mKEqZI9v98rMQ7tsdRLf",
-	"5C/XbRMsWasLmrv023T7Fp+272WzGd0cURFedI/Dm2qeZu1pQkXagCte2GY/WaRJBYIY5lYheY7g5lMo",
-	"tJ+zo0C6cn5TYovFY5LPqcwEy9e79mpGJRZeORQNYpKug5/wog3KHig9+NxXs5BkntKYQYi3S88lNF3Q",
-	"pYYYb/tEJRz14KRXNup+VxOMehQ9+rLX7x/4T8df9v9HrV33gqZWfFfPWJ1+nam0FmNIMXNKdDayX48Y",
-	"MZJwc0YSCeEgegrZY+UwlkzxjeKq7a12ZQuCVGV1i6b8MzIUUrAh+OeoCC4BNPgnPIHRuae5ZmSPWrFR",
-	"afRiFB0ASTCxJ/sHpORsoIWYHSPTxHkXuCDDQhTUsGxeet6JOs/xf8/huIl6h85FIU121dZgGVeD1W9z",
-	"bHAJS6j5CcYGjb7ouw7WYsISgpbRwGiRbg4t9Q2s7xqAdJ7ho1+iDtc6C4pcTdgTeJryNOoF1WBmxFRu",
-	"gCBxRkOWrARxNYp9tUaL3Y0nrVewae2qcTsuvLUY/1p3S1c4naVmDeZ0YAxt97oynioqVvnc5v2Wj0gp",
-	"Ytd1WBpH4fgFZ0bBvZGfjFoKZXnTc3FdiDYsb6DlSGntoVIoOPHwMpwqzUSZfmIDtXL8nCumtzI+rHNn",
-	"VVa76O3xYyh02WIxdok/bViu82TGBddGUSMVovogeB51QmpAxKFJYoUbIoWTWs8IkmxNryt308+qhKZU",
-	"iyRSP9MCjEbViU75bIBJZxW0ndogkTDpbYdm+b/WC6nKml/4stLA483O+Xzg+a6H5ur3HMOyQEvRW+72",
-	"XHEvse6k8mrIUr1JCyDz3Y671E+mOCzfwbqVuxSmzkoMUunO87q5gXT3dJ0p1YOYamZFEqaYiw1YVQt3",
-	"c7nLtBx7WLPqdQKWj2Jt4aIrUr7iHF3nTvvo1E40ajS9bjwCu5DL1WVeAXzgQhtuMmyQ2BeIyOwEzxw4",
-	"mtFkSvXU0sgrNjer0e51R8UfzhB0fhSthArxsdFIpS8vXrwCg+rfz5+eEQi3XFg5/GibOOyWEeKtj+lN",
-	"T5J/b7S0BHKQv14KUL1mQg7s/zI9wCc7LihxMPcBRPagzEEpjmfSvgNhYNpQkYDNHo1sVGtuvzNrIlar",
-	"0byrp3fjMfyJ17G07VxDZdK2u8Oq1M4bpuGkbXdBbkZFczPgbpbg1hmOxavzeZ3Ndqdx/H601E24Qjj9",
-	"uq7b89vxPLnGusEk4BxLZ+g38ng3sHb6gAyZMIqzZodPp/aAtYhBK4tJf3YXA67ibvTC3fMaxTK/BXXY",
-	"11QtSR5dS0ZsKZ2zzzGUWmbTatq36wBxk633gsjJZJfTtLO3o+I9WHUCuIPjjHsOgDlExOcLHqHnlSUk",
-	"mxMjCSWLqUzz+NydV3/VU3HnHoavqMLciQLSrHQUjNltD1nFr/HH9WN8Pa/EDA+Tu6xFd0TwUOTnaR2T",
-	"e1Peji3O3YhqXkrgB3GRgtKPNGnJKNjCkHgVAhxr6Q6j12ywYOxqd+7gO6jV+woUB4/pYMbFzRX/wYx+",
-	"+l3uXiGJdnOkIXZUnnp1EpHb0trs3MLJwfiH0+0xQjb6Ae7ayr+lhb9hlHdj/k92zsErPdPoQXEG5aZG",
-	"/M+3C5hRPKEVGG/0XYyWJGAHPdB5ahvZA3ceS8ddD1OxX+farw9wLlvpvWE9N8I7G3shs6Bsrw9G+lXI",
-	"7NXFbnVdbkWnbQw8Wm+wgrs/aH9P1pjhcZylJuvm7N30ddYgDKIreqRzT3S0GnyXCfTmFrzQzg1ddTz/",
-	"e/A5H9cnmbsCGjWUazNh2iYx6PYNn7vkDVWF/hnXGuMSFkqWhILWAERMaxe1WyO8apmCiW99LpKW6fWW",
-	"axNealicWh/mRsq0ij8k5+BzKCTurEnY2SJRyUmBfvUKst42hlpf/WUXE+0Wh3e3UxPOxQpIyR8qaL6y",
-	"E2uW+TbItSc3uxsfXQtvwt26BYiHdsf7d4R4ALnoXxmxbqMldptQlduURfM6CTsKqrtmmzYGM7Zfh3aW",
-	"AFiH3AxgOdLgNyka5OFGSdmFrq18f/u5savy6YoIm0+iOeYk50grMnIhDmV9Vm3xDBXoDQcvkwbrR8pB",
-	"wx9xAXYBgEVJuPJAcAWwlTqKhIXHbgFRbNXCCFF6/jESjAcHqxnsvy/8WIU0lIoo1WOC3T2xKFKFjahT",
-	"u1IA3PZV3n9DqlC64LmGcT5jisf08GLKYzqRq6dgE0bWjthajm5UAlc3Ab81xMxtRwD8vjRy5NvI10PW",
-	"fnepekXyXSBBiaJjuxAAEqWnLmhbxCxNG4Sfy2ueeOvhKjKAryK6o40LUZYHVSd+CXI5GVtle0Yn7PCX",
-	"OZuED/MGEfwOdM6dYmP0lB6fPK7/if+2gjn7+NHOnK+oYZWW1PUUxrKdmvWMszQJxV6q4rRxUXI5qaiv",
-	"KLVWdFoThglQ39c0zSC+96AQxT2SAB4W6lNhFS9Xb6/Wq+YrWK1mBfz49tVL8hp/J3tvnl2Qx096RxEZ",
-	"KzqZMQGFTGf7VsCvGRY3Uy4gZMfP6bQvhv/t0FOQw96hlRyGhAtCochFRIauiNYwlEgdus8wHxIq+brI",
-	"9bC6vvjWJpqX5vgIft6R3666Xf4ro6mZru5wjVHgarPy796q6+jHD3+roSHppNjFZfL07XnDrb4uP3h8",
-	"cnL0pPbRqyYrkCm5ZF/97XXt65ku0SLN68nMp3rxCdH3yBVbRmRENXv8KFPp5hThK8But5O0LeMcIlgd",
-	"HFDDgr5dXdErtmzPheyebNLJocG6/n9i9Jo1+T6afMN3YRFsGQexGxVv7WBtiMO5jbz0LcMkPe0vOVjD",
-	"tkS3lI8O279TVHnL/dp+6UOwAVVMoJNvxlNu0F38S6aWgySDmzamM54uBzOWQPBH6xi+mqVtXJvbMJzh",
-	"HdvdbPYTj5nQ26I7+syCin7eeLEwKaPl0xjvWlEJHrWwjxqnyuQ88cPzik5Q9oScd/9ngwOkhmvZsbqh",
-	"1S3kixpKh3du0xZiUVzEcgYD8mAs1cBjEzYACJmQ8OvTfbFQMhbts6KDbwALCGEG3jJOWURSu+cxI7At",
-	"AGitIzLiykzJTAoz3Y+wKDimQBInJRAunJSDHZawbdbOD2f1jNbnH5WgH1uf+2IR3zdsXJtpHWwTLaJa",
-	"8kcLkZbrXnljn9keMrQBrjXq6AyPUhuUEZ7U45vozYftvYYqQpXj7foOkZ8BIra8OfXn/v082R4ftrI5",
-	"a9+ccVH89mjVdI+hQQPFZlz4Uj813u9VBKVyQFY+pPqZ+tt8Q2s7hPrZq1hr3Azx9A+3j6YvpJ6uHRlW",
-	"2fkSdeDWD+DWrx/M0fH2oymFM7Y3NBXwTFbUP8uECSWpnHBB2CfA8kQ9iesCXVoVK0PSVoPUV9BS11el",
-	"rEHCAA66Bct2LLfOttMYkCJjzsxyEKd0MxjIW3z4Ap5tbc/H410w6CsaX1luBNX96ukSINgBYOtiyuOp",
-	"x5uYytQVpaxgUkRYpJUKQospgkQz07aews38AlFnQZXgYlIHAQBV22gAQFxYPrugHuXVFbJaWC4rpCEL",
-	"qa4I1VD1c8YnU0OwVCvZozmHFT5bHZipzAyh5OLSh2zsH9SjwgpZeAjO94fnZMnMac7UwzBgm0id3r8N",
-	"JLj3aYTDXMRxWO/LwHOzE0j4PSXcEFm3e6bpTahS7jd43GumUbeN7P4M0SDyqDY5JppdM0XTEuK7joCy",
-	"+GK7TggG8p8C+puRraDed6eodUDtzQLDbTgDchXhjrwBbqgFnWOba6wHctzqQK83pTiCtyWWD52FYW8i",
-	"eUUbCA660Gnzsqx6ScCzgWX2w5+KGYeAk7CYUd3gLsEmW8rMmyTfewL6r0NA/4AiYA3OAxZz2lYuPCCY",
-	"P6j7AhA0GWQmOURkbiDtbyik8WlF4DHxslAEctAwYWMeW/V4eEDeC81MFIbSFy4RKnSL2NU6QPdD8XyN",
-	"LpXNMCerdKJg4tg27Mw0KSYFr1TZy4MH87B3mNvVNhmwWnl6Xti7+5Qut50CXW6gPkfbX/g7oSNVdgB9",
-	"QN5Q7XoUYAK3ZIgzn8e8FbxmE1/cIi+58TDlIYrt8Avf4PP2zSxtqpRH50QqKOSLwLeKzfJCH7AGrbBv",
-	"3dTz9GPsO/LruPbQrgy5VGnWFGsLhHiEyvfymqlBTK12n2QYWMDKZTdlZjRPmE8crePrVejHr3Jids/+",
-	"2vU81ENr5+MJm1a3V0Wj7S0UIJEJa4waobEZNNt8/BPzaVPAYtUqJNVk8N2vx1dtrUKbCoWBGLp9gtAt",
-	"h0Q69R9Wsjq0TXp/cTN30v79/hXcNa/flkWzh6sOm173yUf3b/fj56Po4VF9AsvKIdheBFw5JRV/VOOm",
-	"F2bEdSyF5iKvP0ScbFYD3LJWAqwvDwaLuOmu3YYKWrq7d6eIVv06p61v/XYV+zbdhk1juyUFzs/m2z/z",
-	"257lldV97XDL3jDNatziN4ROizptAd5WkoERXm0trFpp7I1AcztvS2VI+FbtOMpetTZusrJYd9m1betQ",
-	"jMbDszCRaKzJgxmmUAk5Yy2yTGt6rR+5HKVsVpsF+ebZBXny6OQ7q/HZhwiKg6voLrn8W+MxXzBhCCRm",
-	"uUxKdBnBXnl0Qoy+x3QdWu9kZT7esQplA1IvnBa7WqBwoQb66jwzU3J80CPwLlSGcaGE3z16QjSWaSEn",
-	"B8f7xShGF0s4cEMEYxN+g17gwhcThThTmcDa2Pw3VngqEzqbY1owPuljP/3r4O2tFWphwLputowwYdTS",
-	"rliIehxzlgLCah6j2DZGoBBKWsNbuNCGNjqh3AKROYVdZeGYyBiQRBIiRUOpLHixuQSXa5gnZI+mWvqE",
-	"2+H/r+vuePd5MgyA0AQjTCEY9NdMGuacXfqKiwkcsClL5wfrM26C6PDIEtFm5ffkyZOi9ttrWfY6RNtX",
-	"41z11N5qB53hcWP8Qto2ynnFP9CEvAkHszHeqtrL+zfP84wRwhMmDB8vsb5ZubszMqQjmZnTUUrF1RCX",
-	"0j6ES0U0XWqwDKVpeWSFtzotg7V8FsCa2FRnad4S3+o8+PAoFI6np46e6oh4uhhB1naE3kY7IdBLnZMD",
-	"UsejvKqk23DdF1QkHihJ2wfmGq5iAM6yM4gIwhDY35Vadq2eGxGAG+k6um6bga3vxlzFGTd9YdV51z2W",
-	"XZEpU/b2QVE2pJMeFCnMjxud941RUrpUOaYvKqVjzgi7ZmrpQqWh04NZQmKZpQgADkABS4Jw8JoM+wE6",
-	"oN85JbDewwPybsr6YpTx1HS9SRAKc6pQyJ8Rdzj0gbdDArmihqEtEoGPfJ1+LMAm9IIp3RePjo+rYVBG",
-	"YnSUO611RWVwD1t6L87x4S9RxxFvjELemB5k93xbT8kFnZft0ye9+tI1y4E9LG1ngBp/nqe1DZhYGBke",
-	"8TdZytoM0VUMt3dnjbuqVdfvBTcrCWOdc7iXWENasPwK7vmRkufPn5N+Zyoz1R1L1bV/9Dv7EbliSwTr",
-	"8O8USH5OUQKuWMv18Y9X4ORavPrUP24Z+njMwGE1GCs5a+dDCa8Y2S4zroCxNmgLxjbAGiUDKQbOSxei",
-	"e5ugaFeq6BYq/N5WOd26cjjReky46vDzV4vgbn72zpqfNDRlBqPloAYbrnZZalSxetIhpGGNMALH9cmR",
-	"6y8k4tJ5TrE13cgB+dq4e/HhUND0dmdSg9zTYkzv7FttGjetb3y+OpYQbUnL1pkKi4C9ve0xe9dYTnyv",
-	"AcejQm7yHQtbXqBma+Su88BQt5K+nHPPYYeCCGkFlWKRbkvb5RjlF1esW1vlNuXasCQCaaAk3Nghkj1o",
-	"C5/ZP6jh/87RYB/eokSje+3dct6CBzZhMrRHBFnDWascfF2BlKhTT7zW9PNlzVYHT8gWpmQQIss84dHJ",
-	"Qa9SgOeobFnr/g9fdedxuxo8W0DI4YDWnGgriW3pIioeqm2PEnLMTUcDCiOv5srXZUwyNfAD2oXaD7ai",
-	"+P7VWgCz0rKsXfGChLktbvv28APsU5xmCRt8FVrQbnsd+OJWezXbXMBy5Z22x6huO8NSr9vJgui8xS4W",
-	"cDa3fNGJymtDZ3zsxCpkZhvp3i/dClLmNi+jfN52lNvIIhe198/xdCMDhu16zMy6LU19jugW+zGjn3Ls",
-	"020WaB0BjzrQpCVM4YysMb8VY096u8SehDmsdFy3TL/fkbrpIdn1YJQa3VEa2CT6FmXfbvjqltFkN4oC",
-	"Twvq/DbywNgwNXC5stuFa+kN8VqPH5dWBj+3jtrSm8K2yst+3Pb6rFYy41V3+/HD05MnFYi17aFsfpJ6",
-	"cC4mLAVFZRNX3QZY2CVzh+7XnIrbSA52TRVKh+6YJVzWvLc8pyKeyjY09fi4rIw+aXsZIQDa3gToZDBb",
-	"N8TtiEKvbX2HlUSGEJiNlvQ8/ZbsHUXkOCIPA2gIWsDlmOwxkRA7BTKT+Ifer7UdVq1ShTDw3DjlEcXH",
-	"/JNVEjkTgmeWXxcCtYtfx67CqH9PyTTlYjJwd7pWxbuz615I7m8rz6xn7rCam7b/hqYQ2JZ11+eG6RUN",
-	"+XfMHiBqWHIaij0wbR5oAi9GhKWaESMTulxFDLakiFhS1Cr3bgdrqPN3bV2eOTfyraZ1N0QKfJgu0anv",
-	"nVIxFUIC4lBYIrJkhuyNpfJOoZXryTXJxJWQC7Ff66p1jW/IYWmGFvcP3DSPcVNsfo6VtKkueKut38EG",
-	"aV8J61CT0y44lONdSJXoU3Jx+V6TvZMemXGRGab3iVRkKjOlyd7j/NuysxdgQDfGvuc7Vtmf1d0Ilkt/",
-	"btdc5zcQCdMcZ7NFtZ+WgCe21fZXCcf3k/P81FyjG53jXQqLBLrhPLOdqCMF5nRYvsSm3JX6cJkcgDET",
-	"yxmCKhfyP2pJTaEQSdNVcF5vKL6BAOpSMCji6iEs6wHht130xur/a+5EgPWgzmsOZmu8GBHehMhhQKDv",
-	"PS/mc3CjO7C5zgqeuzVX4W2+9BXeVXRpr6wt+O0HvMGd9TV8lVVPopWkurH9D1jbbXDAxht0Z+HcFWK2",
-	"Zt/QbbWdONLS1riD3XDGxSBukwdRtVK0t1sbP+H1469bXHx1zWK+dyyyfK1jlp30TkHCeKDJSa+LnMxe",
-	"6zO41Y97p4SSx+EH+x3Ze8kW5EemNFuWggKhtU7UwRdrz5uXoIrV+O/Y1l1A7GibvtKuDl/hjbyaXKsX",
-	"qllGBazmgGsQqj+tK3AYlhNQIbZ0QQJNny7n0kyZAaLt8mQcyITnQMiXTr3DMoQxTfg1I0M3vMG/DQkV",
-	"SV8MQ7Uq+9VeJbBqP1oJz9JkmDMLeAddovv1wUvhSTAx7SyhFhrCcOLdC3vCYjUBBrrVCYPd7ggWxtb2",
-	"JLaU1m4qYd1ilbytFyd/c+vl8dJUxbZmNayLi9dWCSlGsgCkyRjxUHOZZkn2rNizH5Ej8mOWLslx7/gh",
-	"MZI87JEfM8Hs58en5NHBSY/88//4P8lRz/4FKoTb1jOC4iT8LAXCpBzcDEUQ5aF2a1lTJw/fbree1de3",
-	"EOcaK+iVB1CZTn7JCju4lh6GymZbFnxFGvdAE5p6KFrEyXHC+V6xguum4Ipt3ahft5DFV2CLSMgHRi4o",
-	"5sZsMaXMbG+XuchqQfxurXRyUxZXMWO36YGWq1eX5LyFEb+YqVw+i4VmimJGK+li+0INt5tjXlVsSgEe",
-	"pZCNQvQtFkLMc6ZreVCWtsi/g6eC8WVNCrFfsJ8A6/orRtDsGAOyjczaXJ6sRTR5oZWd97K21Khf6Jad",
-	"b3uT3JZ77HKYakE0X1su0B+Gl4wlu0jmVvQu1Ih1EKqCsURHhGrAqcPae3sVyXwfk+Fi96PMlGY6qrPN",
-	"1HGwba/uaNkOOPFG1fP9Ra0aQ9wB6fK6LhdTV8EmN8mG8HjSyjrrbj40BDNdt9G5A3J9IXm3TZHdIty4",
-	"vaE9aEMSs8zvnd+r8JP7Yt81ZTcu4babGRfUSAdJPJ+7stMxy9aUp3odbliIVlpfuDn3eLjTsnwJmgHe",
-	"kC9RRwrWAi0h7/pL1K5itH/8Y2Ghd690vJOgtJvYw5LBzY78Lcfo1UflbWS1PkKmYKOo2prcy3YS9q3u",
-	"NVVW2tf29cJWvXMtFb66yBstPQjtY4pBvVq9c4n6Umn21uqmJwhbv3LDIxAMglvFdeSErz5r1DMU797a",
-	"bKAv8kJHC8PPxYrl+eri3rXkkDmEXXnAQ++KGbp0vOLoZ8yQPXCVstncgPPBfjVaktIp2D8jQ+/GGRI5",
-	"B4DXpO98r1YJPyND/CP/mYxYKheFLEOqJtj2TIKzhqKr2iqJCypidtYXBYgvhxBmG7LdzJg5qwCEwQOR",
-	"/zXyGe31DtG+KHlEz8jQ+52G0AJ8zRJXcuVOvVjVOvnbUV+QXbZW6kB+qsMkrzXl2Kc1gcrCuFnooTo5",
-	"6PVc4vCM5FJAZPe0YLb5/sxDCCQZIw9z+873B+TckKXMFJ6IpcwgjXOT8aYFrt0Ga0rwc4X5Rm4h665U",
-	"k9u3AJi4da1g+HWNIdD2uHXYlxvoNqCYxZHk/Tavwk/OzV2vZ9XTR0vkCn7/tywdd31hQ3JxSfbePr24",
-	"3I/IBVUJl/MsnUlB1ZKMlnOqdUQuL168Int6ysdG14do3NBWUx4yGhXx1wY1IMj6JJWTCTzmRcmDRjm9",
-	"HuCcGm/AJGCXq4TrxHSua5vc1f5S2R5uUhYRgDOQUHBgruQ1T5iKGio+Ngo3q/teSU13xa2qGtMygA2s",
-	"XgNXlSG3hUNEcTGauJaibqGRulW78hQ8n8N6M07R67+9RRQEQFRc8MpBZMKcyXnKHmi8KGchLMDSxIrL",
-	"p/5curS38mGsCOv5qV93StfLeLW4Gl6auwON0YlH6/fjWl6xRiCetlBADjQI1ILBlItSPq9iY8X0dOAB",
-	"gmgcM63dx4/tYIVqxy7rEDqGCOcyJFwTSsyUq6Q7p8os7cUseogBWL8I5hbIOuqiTNT7it5IbZjapVyT",
-	"kos6NH1X5O+oF/V6PWIfInsgLsAMHvV6hBoy/G+H9pfhGaHk4u3fiYJR2LvgH3109HC/NYwMTuKNXNTU",
-	"QC1Xfa3nhTCV+k2xDecVQFbJm8MhhwhMuYC6ATNq4ilW/7ZitCuktX9AhjwBVy4ZWk47hCs94ddMAIRu",
-	"wDrpi5imKVNkRpdEMweyiR2dEShIteCahT71nNErbRev36ECfndP9zt1nl43oNX5vJR+Om4KZ4QKkgnP",
-	"BsuFh7j2U6svvdEk9WDTdUomyCIBGyvIJ1tE16yCjNJGWgFb+1KanyCdt0ac2VimtF2dp9IZqo6w3Elo",
-	"snnAr6U2jgC33NXz0IXbOQDQKWzdbr75O6jXd81Eo6Oi4et6IvTGUh0X9IykZed5umJ3bZfVPb5zdwtu",
-	"pomii0EO1LrKSt0zYqvFz99qXTswbIhb57CDeRHALUvHls7wbaS6lC/F7pkujoMwnaV1ob1qOVBZU7zi",
-	"2mM7ERKtVWk2EzVH1XI/9yPSecsUBONAxREpyyzDEwKK5mAVWY/WBf2XWOVGF/DMQ7B66mvkjMeAdqgM",
-	"bwpolGaQBlpZdxkYKw8qInO7rImDXVfBbqNAToOyQHLmEPlQAkgks7M0fWG7ApynJS5J/tqp+wNNDlIw",
-	"Mlraf0C58MccNSg8F8gEtzhPOVeoK1x3zZTiJTTSwmlwXTaCy7nfca8XSprAx62sP9KAVmgFAcvI7YNW",
-	"olgobhe4QT1abHtd3siFO+lfGrBK9Fr+shNl887MnV5GtqgHNx1EwPbeuQG32rvxElGIaLspN7p57PAa",
-	"mp6PNLhmC7Do1d2oI6hr6m2NZIYR72OeMvC3IhZbRHQWT+0X3GjCRCwTe3m3oGxVwNScf80Q6toT8sIt",
-	"Dic+MLkw9FXyXaKCa/iI10R2qIu1Emf98LhOlGKbzZ+gVReroWxEAW4C9V21vzoeVE/jAodC6dYS+tGS",
-	"8CRCDFTMwooNAQDGM8JmcwOgPI78zRgV2iM81uHbPNyA73Tca4U8UyWGO2gAeEs2ewxDQxfuhRLI6i1A",
-	"pfrEo9XNsAKG/TWoi1wTKbA6LCKXIu6RYORof2e5dRdVCI+/1LXmV1wnnytbdd0E1TebTJg2+owIds2U",
-	"Z5T2uNGC5N/WYl93SnJBvC7tMNf6PX20B9mSzGidFxBoTYMfUS4eaCsm8DxE8se3r1666URYX+do553S",
-	"TS5BO+gh5pLmB99NzYlrsVQqTFIzY1JEPKQk4XqeGeas1xwKKPYFin+IppXrYkHII5lIJEpCe5oxMsS1",
-	"Hp6RoSfPEA06JAuZpcl+xQ+3Jd+qk2mLXGpHJhO8SKGtOr6A9X8LIneptN2pYjSplt09tYeZYZ1/FR7B",
-	"D/4nx4n9j/6j/xntfuFn/9H/DPwx/Oo++R/zM+AfKHzjH/K1mPwj3hCdtxKcJKGV/Jvah645WwA4ymgq",
-	"5VV4LXzGl+o28y2ynRo6Xo7+rYgjAf4NVBeuPfsiI6Z54sBiYXEe6O3UrKJDql3Nk9w19TFqZqwPtMtc",
-	"dk+fFYdIMpEyjaP2M5k6mUouxMG20oMvVbC27Bj2c2Ef3cYrxUQy8GgebS0+4JNvfisgXdfngN3kpiNQ",
-	"FQqSHjvazQwWNHSxAc6quFq1LCDY8B9oB9BtBTNX8DjsKiBI/5phiVmOEIdO7QaZGoltX+i5vUJ6yhi2",
-	"A3aqvX7n/KjfiUi/8y5j3fMX/c7+AfkLGKOHb4+G//zHfw3fCqi35g+RVFZWcLqpYITrvoinUjNxBiGR",
-	"VrKzHAMt2siPnXxUPJN5oU//IzeOsAfXEA6pguL3eKU+hgNxzf8cHHQ/fu5FRyf1dTL8wocUhoqGu8Wt",
-	"cIvSKEaUOET+rDspa07FTnpDmb6tlUTdoz/snt3wB6Qd+ck56p1W4R9PSudm7+fe0UeAfPxfxz/3ug8/",
-	"7p/+3Oue4Ff/vTlXeKU6BVQh52JSIMpWwzGSXDE2hzsmhbMH77eqTFsibPmUet+fPrzlKQUiWVWqNtSi",
-	"rCGh+TiZmSLxW4/A/NFhLw8AgfNh/U0t6nIbqHIdJa69X8XSmCsb6n51ioae8jmBgpun5BxDFFhEzg/f",
-	"EFftNSI/EG2yBKjtBXF14kKhAtBxvSsuT3Qr+mvPO1Hn/PBNJ+r80Ik6F7UCzTt5xUSjNxuluUG7vGz3",
-	"sGaxYqZFLZ16t3ihjEgxICNvwXUTKwaWa2dWKXnMa9Fiblrkp9xFGw+/9gJ55RzMacy6ms2pAtwYeAzU",
-	"UEGVcpGLWO1lpd50Q+65ldib4VDAOEP2/GQJLPEKvdhcHKiwNXWn3x0lrFhSF7pVCGKo9c19mnPFtANt",
-	"qKwZhOFYJm94ivojNOer4uCrOyusK3u7CruF4aRuBa2y6d7B1axXwMMBWBP8UTzlPzCqSp7Zho0oLWWp",
-	"sdIq+gHUbdZ7jaaUm9VJTLimo7QpkLm5SOJOsYyb6h76+u9blj6sxn6tiXL52CrU2kcX+FBHmbJOzSCj",
-	"fPXqqyDaLdqp+uENarSVdqDi8HbzBB3BTsoxstNirfxgO+MQsWhVBt1GMLmdyv+6/urCYMN2RkUVAc0g",
-	"8I2loZYPazvBJrNw7eA31S+4KeO5xQNafzbXFqCzx/A2qjwCxbm76o62+VuqnLiequ14VG94DOrMxn/P",
-	"UX6qOKyGjqhuEAe0kYpOGGFiwgXghGSaFeVG/WvqTG9Sm4li9QiNuK9FsLnVrlJqmDbEj4fM+ERhWj6d",
-	"z1OOQSxBvD8qc+/Hj1a5dxnbqNzhDxlPE+J+JnuUKJYy26uhkxAU/PeLt0Sxa47mhjGhJGHXLJVzSEsZ",
-	"2SYqQHDXvYOjg97G0NEcGamyMFG+HXXn9gMaHTfI3jUxz/M5mrXlQmjCTUT4GLJK53Ois5F9fMTq6wzu",
-	"Ele1Kbne35l1QUXoK90uEc4tz6V9tSkZbkx5WoIrbDelBjGjwlMaAFYQK8UpOwMvdNUlbp2Du4ISJQ20",
-	"GTkDm33RqvCKzVMaWz2AT4R2uVIJSzn8gQZieEWwBUSieBmYO4zNveNHiOG2HxEtwU4mdDZjisRUEL3g",
-	"Jp6CAU9mhqRSczEhlMyY1nSyCs7ZuFxNTh1UXe39CnSzTkNRacuIMPtk+awU4OIKR3fNZXrqVq/e3Tqb",
-	"36C4+W53B4az5Vv5CuxyR5rIhvNxdHniPLMovmk6g3QoPH1ulWqJR0q1GbgHtpoPvBhKnNb/7HBjvE1v",
-	"px2a02UqacP0RzJZAihjhPEB6ZJQDTePJWQPfKCGfTIVFvC5Dz33O6f9gofqAF2P/U7UB9xtbehsDs8c",
-	"944fd4+Our3jd2AsPO31/ic8ZjlBv3P6+cuXbW7YnImEi0lEwkGCcomU19615ihLpyGGyxQuQyXA0q9g",
-	"ixt2G/GV1Uu7e4TlykUoxR9W9q3kbTwIbufy184tjcraPDPsYOxW3X9OWMwTViwXc4AORpYUnJcH/mQ7",
-	"13GdQOVGv4t1vsKdN8bW3BYnLttQZ1z4hIjKFgI66a8Zcz8blbF6TluNf5DaOR31qRVuil6r4ttkzx+Q",
-	"kOGwtLoc6KraEjWa7p/1BahOXBtFjVQakh+gSojlw5Y7AnozkECMeCXn87nOxSnvHptpll4zjS6lTdqh",
-	"43yBlmWKV+vzP9pYKnyVKa45/7d4KW9+GW9JJ2NinaHpD3Gcd97opqX7wM30bbCmt7PU5ftW3f/cLl++",
-	"ZIupZvEAE+epZo8fnRI9lQsBntbN6AKu2XoT1ocpNc/HN958h2zZfm+hW+eDrRhoaiw0xej6lSrL2Sjl",
-	"esoSpAinEDo6Lpq8fAAioWkKDnIfmrjZ7lW798Wx3xCEKmFjClGHnRljEDKes7aCvl/7I0w8VBSdK2al",
-	"Jv/RDk4qTtNBCKYBpmpFsishFylLJmxgj9NAZ+qaQSYtn2UBPjBUkuBCG5XFRtpXdQJdB+AozgdubOVv",
-	"+UCzdDzQJktsy+ADq2Wpf1ivdWsXdI07tH0Vxo2OzU0OTTyMeezqLqUlNmNL5QGu2+EFImxuXe7JWj+C",
-	"DyBrcJZhPQcrVEB1bohhrYHZbZ04Wq3QsQ1oAi5ivkSFwa9uFxbkyhQ3y7e2b5dCC+gj55k9LivkreBD",
-	"0xj0OXz96u07cnh9dEgzMz2En4an5DJ5+va86/SkHz+80xFoUYTqvhieIxL7bw51Fb1YpJ/1eg9jaAD+",
-	"ZMMDci6IPSO4vCnXxsWQxXIOMhhAY5y5OM6UOYyXvih4RK14hzK3Jospj6cE548tVbJa96in0pD96kS3",
-	"cUSo6Is8SgjrsoPpzD/HVdlF8OAsONsNExSi4LBjX9GdPOo92j/oi754iw7d0RImcUoqUudUpomTMmHi",
-	"Z7lY634crkZuDqO+GBZDMYcRGZZiMe0XxWDM4ufwQCEcE1osBmTa3ysRmZWvwmOlmEz7RSmUElouB1MO",
-	"z3zYA8ywzVxKQ60dWWUUfTGshILCe5VY0OGZ32o7kML50y6kmCg24ZaXWWWCmyls6Tt3RWSaygV58+zi",
-	"+++OT5zB4AMbEfid/MC0IRcInkxeK9t1zPT+KZjtaDqRipvpjOzBbdqH6DaPPBqR4RVPhmSWaReKRwuy",
-	"xxVbunrBWmcAmZElnImYwZdgfcQUNpou6FKTeMriKw8qNE5dQhGehotC4IQVC2HuZXRuDIg97dh//L49",
-	"IPbmdBFFwko7OTSJHUMA24ipZiSVkNqyGnR7ipAZkIqBUdONzdbF8Z464JjCY5HtrNw9jggUuyiPGi8K",
-	"N9XAYzdVupJvGzlaMOXaSLvGdqoBoYrpupDlU5CF8FG0KpQ7L0VMu57PXz8n7vuVIGr7CJ7ICI3IzMUf",
-	"QIJi+c1iuLVr+uLSadDV+OvTjjtgpUdK4d6lI+DXZCUI/NSZj3DKiD5ffiXCg4tgN47frMSiF3ss/dIQ",
-	"tV7Xbdmt63ICclrOlF6NID+1Yk0VPDzHt7eNOF+OXglHd8OtfdmyVhia015KUfbuRfSR0xgBVSqx936C",
-	"kZ+dbc0Z2VffLEezu/bdl96EMa+uS/AzuBtbCYE/7eS2DyPdIQmnEFU/+5m5dkJoy3urC3fKYkTVC+oC",
-	"aGofje7p0j1duqdL93Tpq9Clgh3Gfn3c+WK/4mIs68KgAM3R43HEUhguMi4mXZZkbpn3Li733aBQt8jv",
-	"71gqMmdqnNl9AwUI7+PMEgPdF4zG09IDD3S+awjFv7Kre6EChm0Lg4NTHlv5UKNGciGFHQ0c0r7oehu3",
-	"UhIyM6mwIi158ujkO+JqIJK9IYRoYBeH7tt//0VLMdxHzZj6epCEJ2e2VZ4ghJic018zFhDE3MN2hclc",
-	"sTH/RPasuD/45z/+CwV9A3/uQyPBk4Zt2XE9fPjwCeGCvH93EUFdSvxp+J//+Z//2X3xovv06RBedUhl",
-	"69DMUKVfSAI+d032hv3O0cFJr99x3aNSmmlGMCSJzOmEC19PhGpNhoAnPgwJhz4WwD7JHmgyLAQ0DQnV",
-	"ZOj+PrDtL0LBOM3UNQeKThOnfNM8UkYxWHwMFkAN05506nyVXS6crgsJq7ANfUEcjBNdQpaq1X/FksyY",
-	"mcqEjDJD/nL5Dsb918vzp/skpkpZPjnEM919w2jShXCFYVQYi23X54qeFbTsB5Ds5cZPU/uvx5KyVxhG",
-	"AHnA9hUutIELgAAkMCGWRLZtuCHQDNHo6SSFxOERja/Inp26WIZW7LIomU2mCLZt1S0A3k4lTWyTI5ra",
-	"x9Q+nm7sDNfYzopQY9mwNjgae5+EOSAfXIwE9atvNUKuXZ4ReI39eP1AuQkpRg5M44C8xSWwy0oTXE4/",
-	"GfvqnCo6Y4YpkhuL4JK6cC59SoaW9Bw44g64bFh9FcKZcAsu/nr+8i+XP736C57YyNIM/wQeGj8uKvoC",
-	"HOZgfkAFk8aGSHFAzsUyREnZU2MZTjDQ6IjIOVr7yJizNAGKiuHd7gtE42Uim2GpYR3KfzKR6FOC2AZk",
-	"YVd5KTOSSMjJvRJycUB+QNjco4MeoWTGhVSlsYwUo1dRX1AhZCZilni0pTD1M5+nbBuAx+2W+PJXmlAI",
-	"mRkeXh8PD8g5SdhcMSsdJX2RW6Hgivsd0VZ5HuYPnhKXG2zJxvBTN/+lC8FGDmrtU1dnQjMz7AsgT5Gz",
-	"KKFdyEh/Qx38jqUu9uBQpZZk+NS1CVu9B3T4u0cn+9jyW98u/PD9yZNH+2dgp5DqykfDg88Bnovyg635",
-	"J4I1lMmeWbD0moXFcjnOwCEwRhBDGjvncxpPWfcYot3Am9WZGjPXp4eHi8XigMLPB1JNDt27+vCn5xeX",
-	"L99ewjt50o9nkuevnxdqBp52MJLuS9SRcybonHdOOw8PegcPIebAlXs+PFiwNO1CmdzDXxZX+uAXF082",
-	"YQ2w2JfJ8cnJ0RO0l8Tkii3dQjuZHkfzQJdyBjSu9XcnR9/tHxAfpHXFln3hI7XK5P2KLS1vXWqC2ByF",
-	"XATXIDc+kmRKr5lLSnBGmHDgnlsZaMLMjx/+9hYSV/BCwdyPez2w00hhPDp+gQf7dUDD8iazM7QPckwN",
-	"Tq6dCjOQp/sI+6xrKozt8Aea+Bwh+8rRw82vvMYgkndS/kQVmulP2nT1XBimBE0dDEXBqN05/fljoRRr",
-	"5zVut11ye+/ttneijqETwK63glzno33/MJHoQak9QG8XdDJhirx/ThQTCVPIfziKdorGJgJW7fkH1ZoZ",
-	"TawakSQ5URpxQdWyL/bgNkL72oljy5TZM3PNSGbbJ0MY0OFwv+FkPJWx3nwyDPtkDqdmlpaPRNXDuLL/",
-	"54L89d2Ln0Ba+boHYM1Wwqa7QMJExtms4Gv0G5rzpcK2Hn6G/fiylj647Yj8XoAhNS7Am5W6hJWJGjb4",
-	"oGnDzu0wEN0MeYkGVz2H+C1qpj7m/rRD3ZO5z8fymKiwh+V8r1Wv8ceNh+PfDv+tfCyCEw6nUePVryUU",
-	"MNadT0nv0eZXXkrzTGZYheTWj9XT0r7izV13oqaMpmb6W+NhOncc/bjXI4spT5nH0Aa2ArAO6trSD8/v",
-	"D8hLkB2NzOKpg3nwYnXtUforjOAu+YLroWHDC3OhlmR94yziJ37NBFZ7atx0J4tsFjMgRtaTClDswrtL",
-	"OkuHgMbz49tXL2t39tWcifPXz9/OWWyfuekWrxB1134YYCFyJziIa7fcvwiSWOH1b3rj3xUZuN0rt+Yb",
-	"T4HdybWnoLrOqJplAmQQyB8BJ+KECYbpvSg1iMRqSNxZLybUarIRGS0NmIT6Av7KYRgDsiwDzVuq5QNN",
-	"hqXj1iA9FM7ZdmfMz/z+jO1yxtadLbCMtOUqGOOQG4K8FknJHKA6EYjFLCTB0gQ6Iie9hzlkdy3xecNo",
-	"wh0h/B04yxswDRmJgjQxio7HPP4Wtt++1aK3t2jLey/oNeUpHaXr5ZLidjSemuujw9xufPi5BBT4BU8R",
-	"lAhaOU/PDdFGzl29Yi4mLqAGU3NB+DU6eI6sSrt6ZtCJc14KCKyRbH/NGAiTTrR1uV8tZduTjVmTLSTd",
-	"3Y9rYXINVMsF/xfM97uLwkebX3kvqAukQlDgR21O3jOpRjxJ0Lu6vcTde7L5hQspximPv927Vw6C+3nV",
-	"M/rxS+V6ggeTilXHa9HAkJ+fj18iT9pXSG/pDv2Oh/lPfIj/ZGcS/KSVI/kXZrY8jxVyXTfe/JHC+Xn+",
-	"FIAB59TE0zocFlOC/cvxd32CNRS1oguqAJM3OAotYwDMUuJg5Bz/WWU9Ljahcm/gFP4gk+UdXJkL7NHO",
-	"8Es5GtdldvyO1zaHQ73nQjfmQo+Oj9ssgDOC2Gt7CbURvjkOduHje7YgGRtlzsNCgFGjMgN15mio8wbe",
-	"xgm/LnBTxqIAM+m/CajLLl4igwh78hzcrxCik/RF0I0q0MGuAIRUJKXa5DcGsuFDcnPhJTseHX7pi8K8",
-	"oE/wPrJArSiZK35NDSMxjachyMlp88kpODuBpg0v39HJEIp+Dp+Puy+lYN0XlpAOrfIzYrkr+mHvkbMg",
-	"oos5gAo3aPUXhaXflrY/H9uBwDg6dypRFwfZRM7yRxxzcGsGfhM3Ch/W5HygF+CVvLCKtkxP/WZERMgu",
-	"bMjQ8hB0sMOUbIP1tptC7w9Cb3gaK/t10InWOVW+RJ2HSOXWdlLaWQIeY4wMwDkjiikXdZ1/9fnc85M/",
-	"twRZuJyAe1MUr+5ChNzMTtg1T3wJ4JtKq1KbtbXzrhibO5KPnMnel8KKhFSvwioSSl4/fRaRH19f/sVy",
-	"l9cv/4Ir1xeu/CB58UMEhB9i2yCCCay9EH6Dt/GAvHIZRSFf1DK4ckYQvOkhisu0P5vbQ5dP+NIv2jqh",
-	"+Lbcf2MOVUJHS4PYipsE46NbYyVhmjUje2ukYsm9Fvtnk2mrQfUVAnZuDI0h4K9wb43Est6bydlmeuQ0",
-	"0oJou8aY81f38FdRDn1nNZfhVZowbciYK23ur8S3x5YvIRLbxSxClOtXM/L4G5GZ6SEkQAAjruekmRKa",
-	"UGIFSsAcKyRMEC4gMBkD/71mV6nj6soCINjUnCktBSD7S8iKCcC6UIzPNRvLGSbRsi7gF0NmLtZwwfSD",
-	"CzsGSLwc7mPE5RDgLYd9AWrnCIVtmiQQPO+yOyFt2cjIJQ+PGPZjn4QZFIeAUZaAg1HDmmENXvj6x3dh",
-	"ooIZhovaxjR1exwY4TobbMmY3UGEXCBGvT6DMDwoRwRKXQ4V/R9+b4e7k6dvwDz06LjFIN9J+YKKpZub",
-	"/mM5JeGwEVq+ufUBlZ5q+K3tKqaRY9aTj0u4wSUCknJxFWFIBNAMKRiAGEa+HJc/Y04y59pf5MjhryjW",
-	"F1BnzEXEuyQJnlt2yGLKIGNfKgg7h5cI12AY4oYYlqaaCAmgcEAO+sJ1wjTG8Po8pgNy7sDSIK1EUcO6",
-	"kAfCEoi8d0kI7u06auHow2u3ZG9YHgV422Sj1MdW5OO4xps8LlHRKYV0IbcukaX7XFy5gm9WFVrQ5dd2",
-	"7P9r39tzfQU3KOeiBK4jbMw29/cwlmLM1RoxIHh/Qk8ugNZfVqgRBZed+VEgJwXuX89az/oC09E8oD4+",
-	"UGkZIxrsW6HYbvV+aRZu19e4WO1uVIORMCwg1074SyoslJv7a/Q1r9FbZlzCUNib4LwM53j9dcJ4kebr",
-	"88rqBOT4oOeOuH3ep3BCLkqv92T/1AXrFO8CgHzAHQl3A9IM+ER0uegLeznC3SCVeLIKB/T3j2rkvgek",
-	"jAIUU2GfHLG+cPEvZwiniOksPgBtxkVmWAOns6+9c+t1F/cQAzRyzhaV2vrUXSwW3bFUs26mUqjxi8CB",
-	"uzXe1iFcDXlz9Sxx5aHMNiSC2a//lSPfMLSmfMDXX6tQlKXZylu9WUwkc8mFwXv1+LtHT/bBLTLruuNg",
-	"t+XHt69eQjZ0rbbiFBlfWWdI9kC5dD6p8FjkMrrlPGVn1cZWSxX5ZgO4u8sgLNVOGpI9n3RiJVOpIOtU",
-	"k7++e/ea/EA1j0mhyX3vTuUq6c6pMktC53O9MphSjRs/jvKXp44ClmrrYHqu/do9DHnG9ieUu2WaVMhV",
-	"iVejZu7wA13KLMQ/u7vgEM9Do8TuLkaUBFs6CPOO2kGqLJxRFMVdZromCwCLHUJS+9BrMT7F2ZQOCSa+",
-	"24NQluv7YkWw9/IHTKKVoI/Gibskf6WaXbdM/Sptf9VomHIBqfrcteLRrPhJS37iDVlxX9NQurM49q2L",
-	"VD5orbBljZQ+pikTCVX68LP/E4nS+tQ+fuEeJmPGEocXSKgvr+C1VoQ2RHgQ/8YzxpJhbbR88YlWKX3l",
-	"EbfO7Xt4XKpcqOLxoFBntPvx83EvOjr+vq58YYs4DkgQ9SPbMkkUnH/sJk62fwVTf1kNzwvIJ4wmKRdM",
-	"Y5HcsAf52feILoXz76CSGpNEyh5jzZjTCPDFEoZkjsFRhrD0eEyrhz7l2lwEsKbtvAo/WW4JeNMbHrzA",
-	"Gk93G9Q/5zgPqFhVx0IgvddqUAWAqj+64+zP4AcroYtVnGA/cW0qgGH+pvhvwNtVK/9boaB4OSIsjFoo",
-	"Au3ty2hSql6LKAB+ao8MamVjBJ3NkUFndAl1ssi7QvUejXl6XOfAKFKky2axEA/nXUU0+8PvqgZ+ZY9R",
-	"6L6AW19zA3FwPjYcAdPts3/SS/inic8og/+tpMzgFSK0qojW3uUy0zv8HNThDYltwUpVtHgRarAqPKa2",
-	"QdUrIUkqxYQpMmHGV87STXluhVu5yXjr7Dpkj6ZaYrqmh75y5rL9+zCMPzD72ZDwlTOhBh7UFBnUdITu",
-	"QLRpjK1G08QewpXlhPX+QH5r8pBTnDcexu0EdTw9xdCfGvp7mJeJ2bn1RkkNCDF2ENVLTrlJ0QpsJUOi",
-	"J/M1RBz1ehiAkzu+xj1cL+YUbmQQdPLp36dw/fmZiodELtzjB54mr5OKHDK0Pvzs/vJyURPveYqP3eWh",
-	"9100HHRfDO+e0XybmcV+A28r0tQdlyKvqT3VdmIyzXzdwt07aWQ5UF7Dcg/7uybg9oH8QF1NJaS6lKWh",
-	"wfONWPD2fShNE1KZ6zQJLdNrVryLt6/hu9bf5Kv2lV00G+iAW4TkT0sQ7jOVbzlTGS9ooezCRlrk6Ikr",
-	"DNBkL38daucAvrp9N019FT+IAJUiJE6cESF9oBpjCUsOyFNFxy7YM8C9JkzVGBDrremX11/HmB6txNoi",
-	"7LzDp0aAYwrotiBtJ9SABF0H3zNWclbKE91Quq2xc22oMnn3IwR63ti/kdv2XtdKKN0XtY2yDzX8mpp0",
-	"I4laJ68xYZ7hO41tVovfNjgJayr8rS77O/bJeMQ4gGCOSOEByIx3gWZNS/9rU//HuwGQ3iTzr5X3Bu/x",
-	"1+UvfwJp8OOX6POXCood88DZMTU0lZMMFrhYe8XTYfdFhQYffvYFVL/sSI4xkAcGcWYZgKW9mO8zlmjJ",
-	"Wk9wJwzpbeeuz2WT3IPVouvT9usadY8dwjNfOf3+X1AHWj31zsLGrsvGtXDAt+XbcDq8JpI1BKsspjJ1",
-	"ZwXKCBuipzJLEzLyYBgFcAjAMsHEcASIcEAO5K1HXsLwZNEXQwgjVA6xZC8vO5TsRzlQ08JVt4BahAoy",
-	"OlgSuWoW7pmUjbEQOgbDsZm0wvw///G/CfsEcppx8C74ghtCrkOF4GHi37UKlyvIYJD7QzwjoETtPeo9",
-	"2T8g51V64JvBF+uz4m1L/s5vC4cCK/nG60zIzW5fV8MjAcX8v7KStpZU4dIl3xTJ+iPqdS30s9cKEFqh",
-	"cM4zyIm5VwkDkW3yxEFhpkCbIZrKYPJggVBtI5MUUv6bo6uCXGk8N3+gC4QtCligXMRpBhriBwigRv31",
-	"lGC0nb4eYvEdIPV9UTYvUaLnUC1pypghe1b0jgjU7nr+NCIQXh7oNUQn6wjg9CKo6ZVpq6b2BRSkmuw7",
-	"jhFDDmO55QUwFZUJ26nVXbKUaiJYZhRNua4HmQpK6zrQ128qFCzMw2kTUcdv0rYlM8LpWHciyJ7VtNMU",
-	"s3Miu/YXb/9+73z9Bm3i56KGBtyWbbwkKtYard/PiZHkqBf1er0AkacjD2MPFh04XGRvGOjOGXn/7ln3",
-	"e0cWpAryHkVw+a5UCVRGV1dWxxpj9QqKBc6kwbcJd2BEVJMPXCRyobtHxyfH0Pflp5ilDzSZp5QL0u9c",
-	"vP17v9MX7BNUPnXl3uzJd3lzC6qEpVRWwrODhdRhXwlNyQURdIYJIZrEMs1mQoNXmIolgcH2BSqLmp2S",
-	"IR3F8wGHkt6I8hCRoUvMkYoMwY43wC8go8bKz/h5PyLDmGV6GPmafX2xCl/KRYgRXEiS0qXMjD7ti77o",
-	"EkqG/oWhGypYBe3oS/Tarjv7RGODZhhNNLM7b+Wt0ZIMz4b2geH/GvYFIXt2Yl0uNBOaG37Nzgibzc2S",
-	"zBgV2heIx9axNiElE8UTrCbuRjGHwnTwTIRLCz3hkiYMQFnRIGQ3niVk+Mku3JJp+GcIBe2GR/YDVjqz",
-	"4/vn//1/DV1ok18dLFw7NmSUUnGFSy6kfa033MdnhTSQmzP8y+U7Us+JldSGqa5hs3lKDRsWkBjtzDCN",
-	"2d29A3KBZwJPqQCkRiHDehcss1ZBwkpzycAdpOEZrBK8inXeC6zYLoV2dS8hFSjqCy2hCJ22zCApbaov",
-	"/8dTJky6JClglmCtyQO8kEouNBZtD+fKbkIS9UVpFzB3icZTf/yZLsFg2recPAAnCXBP7FqPpJl6xJK8",
-	"QnyOYImIKpHH4LWtw03+BYAw7Q3M0TetbEJmVgWCooXe4eWBUKggmQBoE5b0RQkM4oC8sRO1K5/NNVPu",
-	"WBdwzWDnTsHX5ss4Qu4WbjzmfVm90lIM7YeqyTCAJEKhPsW6UKkYFz4TiWToefPpshGh3o3n7Ju0LxIW",
-	"8yR3PZ0SneFCu2qhVjkeFvRsdORFJBMp05oM5TVTiifsP+AiRB4QQrEuyCDMjxdnAhigiFjqDK8eUB+J",
-	"qiHQnt19KOlqR2dPBl6RmUzYf1AjZzwekr2EjWmWmn1PQ32+KB8DLazsJtl7dHwcyA+SiRFN+kLJxf4Z",
-	"wbbnVBlO06Fv0g4QwTZwQWD4+S5A9Qh9RoaJWg5UJnAN+qIyoOJrUNPRJe7LhZM5ExnhjdK5oGwn/Ibp",
-	"LDWuIoEbgnZZkySRp2SYcsFCpUvLLewXZK9QCJRr/O7I0nMlF0OM0D7qjqhmSahQioit7lravYIBfEBb",
-	"CRk+T9hsLg0T8bL7N7aEQqeKGbXMDwac2Cu2dNPFErd7I5ksI1zdIZa9DCdmuE8mARcbwOnyoKa9vEfT",
-	"Be1mGcpK7p+V+8OwcypgN/Liupo8Oj4+y8cZCk8Bz4OyU4anaShCY1/oPTkgf2NLHcxCffHdMQCsaExj",
-	"hAqudXqAvXlvYOHa1XywC1JyHrjT3Dnt4AHvRB0mshnKTe4Ldzw7H1t7ddzBrO9pTFPNQlMjKVNGRZ2j",
-	"5A1e5mXxKttdLNAWHRVIC96UCmXRTU4Ufx62HuQmi1V+Zv/GlndmsMJd9xarLbSlr2fZwiEiNanT1AB9",
-	"esRie6PkGCmvkouKmavmRv6B0kXvoxi+vSiG11ZcKUiYe9RRl/1WUQxFGRlt4dtHQ21WK58bYuiVE/qk",
-	"KgY/nZUCoVw+g8NVx5q3e2juAMFGgKBq/+FjSI0CkHe5X1PLASbz+/rmKs6F+5CkP4MBZ50N+QI2fK17",
-	"r/H2eRbfaCl+5lQsbx8qOqZroJ3XBAc99V3dfbjeT1ybDaG7OiLyHkr2m7Za+gNF6Ajsfr+vEdPnw2NN",
-	"fQybKzAZrsmMaw0AMVKRhZIeKmbh9OfgGyd7wariXcf7mIabp/hScMNoVBjL3eTlQUJlkP083tC70a2i",
-	"T7UUZ97wZtg85PcWm3yQly5qzPL9KkHAW7iWj75G/O8znv4JUdnvReVbhnF3J6gK205obUBOO5nZ2Rub",
-	"ufals1OBwu9L7I6LrDwigi0C+0MzYaLoArwCBWtWLT9HtfS1H8WdK8Cup3Vs3S/JPSP/9hj5u2CcCtyr",
-	"6Bm5fR6+8WIdfnZ/wbf+btxASd1s9HJnfK2M8aaIIFckJia/AQRZclJydobKrqjq5l4BLwZEaDuq1Cok",
-	"5/VdQKiqD6ziLowOI/x4LUacX8HSdb6BuEATjDKi6Wtle7LkN1gc54WvPvsavVuX4i1KGT/7Vj7W1v/+",
-	"2vZAv34NpDAn5W6/7oWUe3veenveB3dkCHVBu8p7RLYUTDDs/Y6seXQ+Z1QFHSUP34cwBzD1FYuGrnh6",
-	"cHC/r3VuHhID7q1z91dzg2XPZZGEFJHt7XuVCJS12JIQs4S+Zzl2wTdehyjpDmSPAxivWeZxTGbKRCVQ",
-	"J0Qd1UXqIK6wfYF9orM5kJxFRNASbyQZ8zRF13Yh0rOhWChyxXd+ji2RIrcOiwQwf9fJvZrxDda5P/en",
-	"uRg8XDrZd6hqYH0/ezfxr7XpY9UaityQEUulmGismbVSUXFGl6Gq4soVSeRC2I0r1VJce0Nuq6BiIuNs",
-	"5tJ/sLJjCQjvAnvsvlvOGdkrctx5Mo4In9EJO/xlziZEKvdpLib3IcZ/yMuX28FqjfXuDBKWH8Jw1cKr",
-	"dVetBn+4cIfagg8ff1/CHmbXyeBn2v3tuPvdx8/Hj+ohh93dTRm9Zoef4R9MsJjPlbymdU7rmsH693Yc",
-	"aXrNNo80JOGVL75m5ifb+7kf8FfRuHF5MMZkNfqnpFaHR39vxRqWqYmKwQ5aiYbL+zKsf3jac83ZYjXN",
-	"Csoy+uowEHPszx6hpQ1uokuOGMzWy9AYZ+hx2fPyM//8x/8mSqYsqmLxOsBdy9LLscd1gu6LO8W8etFc",
-	"xR6jJ+/BB7ZNwy4bWaaS0Bl5vloTAAh+PK3N04NI9wdgxsUiwFwKMldszJRlgfqUDD3++kCxGRcJU3pI",
-	"9qTwkd4mU4IlRI7H+5jnnFct0+To+15EnvQi8rAHh/A7ktCl9hAm1F0KwkSiXSQuD1Zlu0opMyzC+ODw",
-	"DoZM26eSjB2Q8/ncVRcUsjhysveo93C/Od35xV05lF+w99DB12Yymy5YVFodlyFwDxP9h7bfVGOxMPd/",
-	"tixuZWMRkBkrFaxYH1jyQBMoo0BnlYILoloVBIpAnZw8OtlHJ9BfpJxY1nM+n6cM7+qrzKRSXoVaDZro",
-	"bGR7HVmOhTXZAJEhocsQWexogZGEUSVcShDmwVBMHbH3/gFce4A+cF4lTZdcTFygi4/e98BT74rFNjFz",
-	"KUCmatkXVCylwCSeKbqYYipQ1zWuascpoRoRU6HOEiZZucpOrmWXCOeRVrGE3Pr6iivFU+6S95b6WVOg",
-	"5EEoC3tfw+Hu5UpftmQNkGQOcRvukt+htfVPZuwwfLlZoHygiVwI4t+IXAHUQBiwknetyLh87bvZ1ojl",
-	"X3yNVKeNE/tcvxq3ee7yEyTV3m1CPJYqD9NvhDKiaeZwlu5Vuz+Va2Xt9X2xDNdpw0W1p2iHQkX4YqlQ",
-	"ERhurTTsKha5ZzRRLMWYDYmRo31RUhPJng/qGIFZeIYxpFaf8AnLGHCKDqD9s7ysuWaYDTnTLB034WC8",
-	"cHP8+uiNVUN3Xv3c5QU35Z659PjWGIW2uedP63LkmocA+chNA4Af6/Eb/U9Fo95JG1xDtw+utCPipWBS",
-	"tFQhUdrSRsohT5xrwGGJCGSDQ/AP1VYdi2M7ecQTUGyOZ0fPKWhd/Y5igjGi5LLfIWNuVbt+5w0T/+//",
-	"wwh5Y791Wtn2yInrY2q+ArXfCKTorty9+HT39NctdXMJrFmgO57++m/WlL8q01vwIucUFulk2ZSmoxwb",
-	"BCUlewfypH847eeiFF0PYW5WyNKWmNO0bLYrQBkg6kLuqCvS8uaAeTysd2besI3/PjWx3MSay2D9aRHY",
-	"7uNediMO9SlteI1p+SLX0omymHb4Gf/YVEKicAHvlB81aR04yns4wj+RE2odt0Nbwcwfulput5XkjafL",
-	"B0w2OA9WOWWBU3mdwMOVIsAGSxMNBjRB9oYpj5ldjKGVIVMQHiFkHENEreKwf4ax4JVoFNfkEGH8HECV",
-	"UTS+4mIy0FzEbIiWPy/UglEyXsYpOy0OUjuYkVmOAsI9NQBzoJDCyruVmaYLutRRUKKsYADDlAWsn6B7",
-	"rSLchxB6gJb1YDAs1Wz/rC+g9J5mJioaYORCBNxXTSh51HvozZ5TuYCgHX3lrDY53MYBOSewyDGuqmbe",
-	"xOuhY6CQMzeacK2dUdVV5hjCN8lAiiEi5FDTF2HLDl8e5r+DPuj6cTF1UKonl4q8YdmOHTILWRLyBIcO",
-	"10wPCRNGLT0SZIDojXBx+ZgICQX8nefCoQ7BXsGer3P1uJuxE7TtnSGE4LB+L2fROv7hky/u+cg9rO0f",
-	"UYDDO7Oe5zVLboeFyIsmIc6yn/P8sW8buhXnsdxsvcgXppzAeW+7/vZCIguOXSuIddF9ypLCJrcOktxK",
-	"XGxwM2NBCgc4OFdMM2HcJxhfwhFNgMxkkqWM7L19enHpURp9uTDbeNfYc6ljqeyZ7QtqSMqoNuT73n5E",
-	"ZoxhgTEUFvysXSfaZMnyn//4L/LceNBJ8BkXF+gUvMBWPtJ9kfIr5rNGi3DF45ROJrbZTBgO6CglKZFc",
-	"M8XHHCFMPTQCNyCV9oWvqUPGMk3lQqMcBuFcyzkjiylTKDGrLGWajPknws0ZAO4BmN3Q7+ESIrMBvdJK",
-	"qmiR9XIXN0GGJXtD+8/wFOTDTLnyoEFUg6XyEWsRNJgQLvpi6L8cjJbD/WaLkycx28tYXweMzY/vd0F5",
-	"CItTQ3sxdPAe6eFe4NmE9PAGw94spckv2/pY0nWSz+Fn38zmOvGucjDQRC4mZ0XVi2sAxAyIyCE9uCZR",
-	"BDookIrN9eE/5K3dSyDf3JHN8343H9rmWvDNB6b3VUg0hJC53++P4bcnCLviVJsP4K5Cb4vAJS9+rClp",
-	"de5lxiSXGXNpfUkmkmkyovEVMZJgHgIixXNf2qkGHg8NOaUb9IcQru5v7n341d3LS7720R0ITCHldnsw",
-	"ipsQjgbd+vXTZxH58fXlXyzpeP3yL1hch8ykNuSoR178gO4Q0C59TZKgc7prGEHShf+2L1CrxOzlUiYt",
-	"2nhdaLUb3wMdknHRx+HrHwypMTSesmRYb563x9NPspRA3ESmbit3eMxT9kCT0dIwfUY0E4klpFSTNXnC",
-	"UZ4lDFUSCk/K2DDT1UYxOjvofE3tMqxazUTfAnz+Pen7FyN953DnCCX2JUzrgqsc8uUhy/9OyKLD9mqM",
-	"Z30T7HHOjRfViz17lcIi+0UMwX/+4397lB6o9uBrhdBSXZpGoaigU/zVDfcrCCi+q5pr+uoeKvib1jAu",
-	"c4xby3j/QLrGLlfY5Tj/EeSaVS2o3hJlKQQKNsh1V+88TuorKUJvcAX/YJoQLkFhMe9tzveCxAZkg79b",
-	"3rzMOTNkT9Y4E3eSIdoUki3mmbhqoBBRpcEdlsdUozjuvFqmJupKP3DpKwdrclT+tMVaWxVhvRc9vsHa",
-	"qrmX//bLEhT8+mvuMUQ8dgGIRN9EamiUA54hWnM1ttJ5oE4D2ARgCAOgBQQkiitfOlUK1jV85tBSIizd",
-	"1xdjqcjRI0CkcKhhGGxgpmxJ4qmUGiAqqNYLqRKyN3z96i3W4rRHGec9DFUi4T5BlOQhnc/dr66yAqK0",
-	"gAUXc/AKu+ZSyKXwHjUqwKvm6mRO5UIQIxFWg4trbpg6IM8KCbo4dCFXm4pW4xIwex2KDYm+CLVfceJc",
-	"E02vrSYmCi6+M1fPkEyYIY+Ojw/IczuMPCP+WvLExe4yqlLOFE5YN8cLXNjVeWcfuiNRDDqAcWLX3jS9",
-	"KoAd31WfTXIYD0/YBZeIib2g9+LYfczjuphHOFiFpBUjCdCYUtT6tpGQccoFj2nabRkSeeGevxRG1cZF",
-	"1uV0jpWc1aeyJgio2rJopZFbtXKXAlZxHZbrCkcwXKj7clB/onBKf2kgHZqkcvJV4yih0z2pEKXj8uLF",
-	"K5AY/n7+FOs4Z8JYsV5P+djofSgMrLidBIF801iKxH6YMzXONJdWNDjoC9duQBUie670LmpUUGqe6uk+",
-	"iV2p62B89YsAKRkLHrNil3uPek/214kBhWv0R40dLA3ydwkgLC9TDaX5CZb/XoC4t+esdwz9JCc59bqB",
-	"6aZGbDj8DOlbq8GEdTGA1Xt/Hwj4rxIImB8/5vb+9h0kdZDO7mzuiJIcp6I1nnPtfYFMA70GkJ35bIQ5",
-	"UznsTqhwgOl4Ti133z7QAJ+3JxXo8/ZFV3vNP90XVrX0QHsRhosBQ7+4fK/JgilG6IKqhCX7B2RbY2tf",
-	"QFNubiFypNHuSobnkPx5SnyFhGEA09tQhQFUD7eGf2SVo6EVn+/RGk7owr9wx1oMLKlTX6KbFK5wh+Be",
-	"zfm2QQeLSg6So5Qlk+ZKTXdjUAa87LVmCMRTv2vA9nV6fRHT+/7Y/5m0+9LOflXN/teMpnwMqA4pH4dq",
-	"SHOqmDA0xZFFZMZTbqxynbB5KpczYPm/ZPaLzCwjMqYzni7JjCVWzuoLeG3/gLwSLhq25BBwIFYAlfFA",
-	"E198IiLcEMWSDGE5qMkFtyWj6oHuCydIQUDZHoJ2LBi70hFR9uiwhGTzKIShHj8mFF5dYw7Ir/Xta/HQ",
-	"9u+ivTcWf/C5fxh5u2QmpGDek5B/0eS+7WpFrLLOjaC/z6RyAKIelKUML8eEkmkK2b8QZgkIOhcXr1F3",
-	"AM8oYO1T4cF1HDw/QnFDNrHHgsGnZeqKxb6BFYGc5BwSZiwV9AMeVMWuucx0ROJMKajrZFsW7JPx9PiU",
-	"UDJ0yzbE8vSIAhShDpRSLohm9tbGrFD/vgwLHpHRsi/sjPajEDMWoe0UUVBDhjZAXGYpi7AhxWaUu4J0",
-	"AScdC+3DqvaFk5twPg5PXTJf0SATxnual5CUbQau16GvmisNTbUlkkOGMMb/YQnUkNAEnawkpnMXpc6S",
-	"AI/u5LUHoLhJpFMIpSMzQ4ZUD+R4GDkk9QIej8MndsqlTCiE8ttddMV6wf3MZ4z8JgU7IK/q4WZdm0yv",
-	"0wO9pmjVxoZaexVQ5XtM6XtM6XtM6VCv018xIxdUJQRfDWVb6nGm70ZF8x0cWqrY5eM7ifv5MMVIPocY",
-	"l9sY8uLtAG4C1jAdkYXM0sSF/Z8CZ8G6Eo7aATPxRSYg7wnJPVDcgF+H7CRUqLE0bmyYIntDl08w3I/C",
-	"w3MlMUC5L/JLSfaGHmZtuH9AXjqAN66JZf2GidoS5lNqno//+ITv9gXzDzDzrx0sjb2+YTpLa3V8OHtu",
-	"x/P9LmxyyE+ZLufSTJlBjzCe0Xu6/C9Jl+FM1J2HNiUASvQV46ub46J/uHjd1WaZMgdwpJ2t3hfRcSju",
-	"lu4M8ash2UvY+P9j7wqX28aN8Ktg/MfyDCUnuTQztac/3Jw7ycx1LnNOej+qTAWRkIiaAlgCtOJ6bqZP",
-	"0wfrk3SwC4AARcqyz4rthPkTW6YIENxdLHa/3Y/WhUY37yhgQ9YVFcjOMxVcWITiXNIqO1RkwQtzG3Wt",
-	"NFudEGfb/kTnaTlO09IF8a09XKA5DvKLdopTMTIuunGYIVdhHWXrDVPtuy6x7Mgr3Eay0rF/RfeaipQq",
-	"Ni7kErNK0JHSO7kZGc3cZMcpq2cJmdVqrL+MQwzELCH/+89/j/zDUG1OFJOpODd7iB01pVXFmQLHGB11",
-	"eJQwEmJm7k8Po+BwgdhVf8pIpgIPE1wsj+LzBO467jCDYrYlewJkSp6uaSqCXErSmCm3HFLgrogHF+DV",
-	"pu5ZlO0b2sODjTK5U/7FjrZruu3N651zKf5o/DSAYHZRfmf6BMVr2DW+p13jzFlWa1sWTR43jv08qDMf",
-	"HcnvzjoTfn0r94w5/Xf1gCq40j9Hc3jWhTbho9xeahMt/kARsn8FjBa8nyhEtgTSaV78eUga0pW9CGVh",
-	"T0mMcIjHYeCIHnLg4RgQiXfSwK1sHCLSwy1q2LWVHd+Ev97Gz7Ghql9he+jz/cJ5D53WvyHIwe2bj+1M",
-	"t6PY39VRCoVvO5UH0gqrDZKO3bkYuLYcDD0d6FoK97R4GMLJPQ4bwy52wnEyDPZiYGZ46lu642d44C39",
-	"GJHEW6GBoSqd4+Vfg3e0K1SFqaSdQb8w2wv8zn6DVjDS7cdV1y9j8C2enA7iq+np/hZr3aGyLzIhWUUX",
-	"WhEu0qLOWBhjsor1ME5GN7zRZmyxvYFu8rYT4GKAggRqaQ9UvTLyF151iI0UfGTd5jIUtEZ4j+gkh0ly",
-	"GMagmpFbjyYh799jO4M1V4yM4HrkeoDKauSO4JpkHKi5psJC8ghVxKHyyfv3R6c+Bd30akCOhQmJSBMs",
-	"mec6l0Dx5SF+U8E1GTkChlSuVlxrxo4SomQwlZQKMmfh0JhhQPou6AKBd4B8RTcJFoYnQOn3FJeAez8K",
-	"uBKfqj8QkWDtKkj+4C0NcflbrafnBn177gDYjQQddZnMHX2XJlh+fFOrhkO0r1KyYit5xTzebqcqSTgn",
-	"KFYRIUkhxRLJhhUYCr0Raxik+jn61hdalnE5XsAn3X7Jewwn3O4ef1INwKvucNdplt1TvHuFmoxooaR1",
-	"BwoEOCh5NMj693cG/SkKrqHQ3FVHrGl3cL7efOnHPKBW9UjoCF4NrbKUjkH1o7fnn9CfcziXklbQtUNk",
-	"6NdNhUXTK/jmvOaFJlwkpCxqRTSQurb5abOMZac2YXvFKtUD6TCn5Q/uyfZ42rRj9FXTnUfVCG6+91XY",
-	"57gJtCpBIlCvF6teQEAf3V6D8c+opidNrSKCfZLmLGWkZ1Wv4KMSLih5Cr9V1fVYXrEqwcrGMd4DaeZU",
-	"Lis9TnmV1lwjU13iIUwTckYEW7vXadsisy9cwVblJudo/XK+zFk1FTN7/WxCzoQ5p0qhuDIiGHEIk9ev",
-	"XrnefqXk5rUQLT3ad16wVf856EMETXrok5AH4H7dY1A0bBvL8Rzo5Ya86j2gRXTVFwLKsgYBiYD5tjpK",
-	"wbaiUt0Axzf2p1ZOtc0Rp0hBgZjTjuH7YkrBiNdrjIZ0tuRv9HIHfKG9XzcMkAv9w6uD5GBFvxi7dnDy",
-	"8gX8Sw6spTs4eelRgsZ6YIX7l/FSjptP9xyD3aKxgTdxf739Hk5PLTxdAzrdBTrX0SWmkfS7AFeDPjF/",
-	"p+N/vxj/8bP9f/z55mXy5oet7WLMeWZ7RuMTXPGsYXLmEW7PN8BSDLC4/W8esND9cLhCLrkgNMW4eKBO",
-	"KKtbvM52cwH0uNRG14EkPpmNWhEMrPeKDmNHJOx4jDMsuLiE+q3mD9jNYNLj+hkx3JPfZ279OIg8eKht",
-	"SLzB8/umPD9U3u2x60iDOxQ43HviaHQfYs6rzh53iF7ki2LVEMF7VvsIINtuFcO7+jRhQLkbyXZGMg7K",
-	"m4HUHCrbiR54g8haVpfQth5zpTYVDTnWJmGi+FIQLk7xyDQVvv8/E5myUTWaGiOBzSHYomIqty3+uVI1",
-	"y1z1MNfdpIfZ/veix8GxbdVii1/7JrV52MUebhez4DFZOV2+94Z2bHR5LDH3dH9T0+nrnm9YA7QAvTbB",
-	"ltVC/sraB51zRVJaFKfIngF/M3NWxDwtkGtoCcW8XNQQVPXWCJG3zSoZu6aBkRWxIdB0xjXp7jJDZpyf",
-	"656NvSP5hnH6iODDFR3DvHOKVrZkmTO0w6b9ZDft7tSy2foovk5ZaxTvdc4q1q9yLhK3xXf8mw/W7W3j",
-	"cUP01dfWAmrh5zUvMl9cnlFN51Qxgnfx0VFum1Rhi6XvNxX1Z79a8QKFCVP3rgOJWLN5LuXl9mypquf+",
-	"I9fWqihYRVZU0CVTJxAzKEvXg6oVMcDEp+tPPBVRrKCD9qjpZryakAuWVkwj3BCRewVX5qjckyT91T3Q",
-	"PvuR4BjbWo5GSzaEyfZvKZ0g90fK7BXxqwnUw6tCf8zMdsX78PPFR4UZTESd2a01NYIugLkduMNmdVXM",
-	"EnASWAbNJy40FRmtMuLEdCpGMzvwmGezhPjfNF8xpemqDD80t6K6rtgJuXqZTOsXL35IjVV885q8++vZ",
-	"2/HFu7NXf3hD5GIqpgc8m/ibTOYyu54ewDfYjFyya7Pzu34TCpTMMazbJkqzda5Y+g9Hi4bXEK6AjAy8",
-	"Ife+sEkcOYuWFjpeWQKz4trCmgmdm71Kzv/JUq2cvWAVSWVdZFNhXp6zJofKOEwxOjqJjEk3dPqUUDEV",
-	"kUk5VPHU1q7VXgv4N0uslwh3wuf+9MtPZFUrTeZsKnKty5GFfMCHQmqzDLK4YhjbLCt+RTVLSCFlOafp",
-	"pXmIgovLcSGhN4rlfRvVogBH1PiSCsUd2gGu4bMV9HhfQCELyVjBYVqw5rri7t2xL6g6nBbEjCUXC8QZ",
-	"m1WeilevSS5r6AgfP7+5r4vhuosAfODO4w73HTQNQOK+bsOLEVsr03s6KNu7Pwpw2Y79K9c57ke7mH3b",
-	"zwWA8XwJLo3VoRESBUqRsqNvdG/4Zs6+fl/pdsLxfc9B+ZmrYOrYUVru1vGN/WkTWBwLlWtIt4IQlYJ2",
-	"qacgU94oFHKJbJVW3DYTKnjzUD1vOz/+CN8YWhs/aU+nUyLxzRHa6e70eTt9h8FekXlwX3oXgzpI43Pz",
-	"uzGzcBdJvFvgz/kEOxXMG6NpnDlpqXfQTwfoExPmURUZzfCnDNs4HxHauERS9BbMfxXH53GSBIN6Dq5P",
-	"T/4aY9p3Ue9tTtCx9WdiUtte4GJzdUIEW3s+F+t0w9lcCmaZ1lelxgQg0GtRodasmmwLH/3YTOaeWK7P",
-	"+1dKO8mtlLbNOg3q+dx2z7aBPYyd/offQnfUz+MbNw3b/tb+evfEXTB4NxVgMNA92QBXank7G2BfvO8C",
-	"YASePdfWxC8pF0GzVvhTHMSzET8KmcVNQ+NXrNe/frUvW3GLnbhOyL9qVrsSqMFmPLvznxFZ47Y6QwHv",
-	"8R7bMYaqfpdKb2HPEmxtg2EJ4YJsRpNPg50LWUqEXBMpIA9k1cvFO8hfwjCmDmLVmlSsLGjKlM3U65yt",
-	"iJbypCOkPsMGy65t9FzqnPg/qoQoZh7Tcs5QokqaMjLaiOi7phCpFKpesYqYh1hwF59hXOdA2wkzXOe8",
-	"YNCQa82BqntCfpGaAsAWIQXmS7BCUrHmIbNKlviolswO79dhaszd3AHFxi7375ncLVDaxEkbsRgsz7Oz",
-	"PCC4rJVqOGwHv3tMEQxcXTkjEwsMqjSmSKDZO1yq0GxkMq2RVg8SLAlRmi7NeLIiZSWzOsVgvJGznGpI",
-	"IedSYW8baOYMFZGQCqyr4uDk4Bjqi7hd1IOTBS0UM89qJ96e3jtGC51ji34umFKJRyf41vhS6IqmZizF",
-	"isWk8XCCpLzxgVqaAnjIxC/hJbtWtjs9WIgYSZ9YDi0Zpui5CgYzYt8xzNtzs1JXPGOVIiMlU840nKxy",
-	"qUqOBagqzaUsVNPtP0gNmSGDgu1V+HhRkfbm0D9F5QtQehoVSCftvtWWgCEYAjEum7f+EBAGqEPHnWgd",
-	"N1n5JKAFrAV3tGN0vZCcV9m4pJW+xg7adjU4UiRgKi6cXFpwSAp0LrrLifp7NPQ4sOVBGxOiJSnrecFV",
-	"Dg0FSUpFyooC+/Y6yuyrnlH6KpQJxVLjpCEl86SaZYu6qPVKfZ3W5mhAxGJXz7VKN99WrLiyRfENOV64",
-	"dq6iPqWKQUIDLrVJyIpdcbYOxbgh2Nucw5nnvCXG+8DtuhGiBG6ZyqpC/gScRs6Vlsb7bVaLRfJ22LDF",
-	"NNNo2HU3p3GBPsq7jx8/gCrOaXoJoAAQG+x54b+fkIyrsnZj4gMrCxsMRvQW87fPv/0/AAD//w==",
+	"7P3rdts4ti+Kvwq21v6P2L0oWfIllcijx94ux1XldC7edlLprlb+EkRCEsoUoCJAK6q0x1if9gPsh1hj",
+	"nCc43895k/UkZ2ACIEEKpCjZqe7qzoeujkUQxGViYl5/83Mr5PMFZ4RJ0ep/bpFPeL6ICfz7LJT0jsqV",
+	"+vcdjlOi/oEXi4Tf4XiYkEmr3zr79vyqfdg9fNruHvcOW4F5TqLheNXq/7WFx+Gi9TFohViSKU9WrX7r",
+	"shW0QpKKVr/V65x01V9UYkk5a/Vb13yFrgP09hZPeIJuOugHssAJZWiOGZ6SOWESRWlC2RRdnL9+20Ev",
+	"0cUnmWB0zpMFT9A7Es4YjztIjen05Nleb7/fO2z3nnfUdxKCJYmGWLb6LT3oo3bv+F3vpN897ndPfnLa",
+	"qOG3UpEMf/nm9jA6+nSCx2FEJtMZ/fk2njO+aAWtCEtS6En9xsNUjRImNBQSS5gp44y0ghaNWv0WDmVd",
+	"r3MyH5NkCE3nZF7blLJUqs3qBa0FF3IoiZBDEfKE6N8SfkcjkrT6rQ9UhJwJytAVSSapoJyhGx5SIlet",
+	"oJWQO0qWw4RgAdsgZwSFJJF0QtXOoYgTgRiXiOE5QeqpHmX+ajbTBWERZdNW0BIkngwTsuCJJFGrP8Gx",
+	"IEFLUhmrVXOGgSdErtD7hVpP2LhW0JJ8QUOhSIjImfrXx6AlVwv15iIdx2pYimKCVgqv1W+qbdNkU5dU",
+	"zqIEL5kZ8f19kJ2EH6iQQMTOgaCSzNU4P6t91URsaEidhlBytfovMMPow4zKCSUxPJhItS1fz9PX8/Sv",
+	"dp6CVl3XYzKB1f56Mr6ejH+9kwFbEc6mda9lSxfRCFYKS0lYBGsF1wrjnCFBhJpy6/5j0GLkkxyGaSLg",
+	"LvrL4Yz9+ejiCP/68vb10bT3lw8vf/7p+x/nPx3OFnguxfjDyV141nLvvUu2SGXh1nNPmXPMTjrd3/KY",
+	"FY7FYbunvm13vf47Le8eu3O+wlNSddF/5UxfOdO/FGdaZyIf3nS3ZCLXsEiFIxWRkApN9An5mYRaaN5+",
+	"B+AzC3oeU8JKfOqRyV0z6JjWtVGjUwyIiwWVOEavXt+0ghZPppjRX/WZgG54soHP3/Fbh2hEyBcEqMHt",
+	"SvQTgiNFGY9LBIUlPYcVKizsI00ynxS5I0ya2SgRUd1pmIWkv0yoJK2PhQHVMOevO77rjnskhU+Lpofc",
+	"7swHKmc3JExI6RzCw6EwT1riKEyOZFvM+JK1OQtJ+/aXwrC+wFX1r3V2swNU3Iei0EFSMcRLnERqrNmv",
+	"j7zucLL1spE7uXGHsHws0UDvQn6jx2QikVYwK6Rlz87pJ4a3FFbPPNJDEUTUH63HvqPvSKKvzl5xu89v",
+	"flQbLdL5HIOsmT9CWCCMxEJRnZgRIgNEGaxEwoUkyROB+JKhkMfpnAklLRq6gWMRKDl2SKOAzDGNA7sw",
+	"gVqUQIs+Qc62VcNsqwbsmrD/9/8i6Jqvgt7h0fHJ0yAhjJBOwlf/09icOzyZBmevT69eB4edk26AldxA",
+	"gjpyCOoIYMBaxYXhSUKMic45EVtRh0MNrbPX5lLKvvAFzINfz+s/4XltagH7uvn/lJvfxMijNFnKpnq4",
+	"CyEfzyAUtARPEyUWtDTXf6CJKON+dTL5V0L+5yPkdar583VTm8A5jhXVJN8RNWmHZtIkbvVbMykXon9w",
+	"4EgGBwkJSSILb1+e35REHWMQeCJQaNqgCSFRHxEczlBEcBRTpuUghoBCXCnn24vvL9/0fzw/e3Xx5sXZ",
+	"9SAZsB8vrm8u377pH3a66s+r67cvLl/02wcH1zCcg4MXpk9xcHDxRjUxnVz8ePHmnfr7/eWLvpKc2mG4",
+	"aB92D5+1u0/bR93/qeejWrx4d/Pu7PVVX21P9wg2p3vcPfkpe3b97vTHs1fvL/744uzdhWr2rPv0CMZz",
+	"8/7167Prv/TPvj2/QrpHbSyhnKG98/Or/T5akITyCBEWCfXKxZsXzujgL3fCSmY6z20uRd+/FgAVLYIM",
+	"l5k6a0yhrkC4+Zjp5oQMjR6Wi42tDfZTwqKhzxap2UBDg9uEJ3M4KZQNFyQRcDapEOmGE1RzXH1jajQa",
+	"db7EgjN9tupNl0LiRHqmD4clxnR+ye4y+7KzoSDJg/HNI4urxfu0oAkRtXNvzBk9g1n3K9SPKOvimvyS",
+	"ElE2MWA6H0p+S0DIjufDb0o2BTuUXxIh0zs1vw3zX2AhljyB+1prD2jGE0HQWBFqskJC4kVMzLgooyGO",
+	"L5gsqQAhT5kEW/RvYXyfYTEMsVAX0IQkBAwA5lYxBhD2WBcdBypeJBTYb2abHq/Uug3t72uL4/MmFcfb",
+	"enttuMjR8cn6PLuHD/j6K1qiG0dM+RffKJ8BMG16oyckorJmcR/5pqi9DKovgiby4CNcGQ0msLVNsfCC",
+	"uR83XAuNRcW8rZ32OU3ClEokYNIVzqg7ktAJzeRWRUBbkOVO0qMaiMTx0N3wnP7EuvXLEQl1kwDxOCJC",
+	"oglNREH+U/saWMLSdi2HFoLCEgXudgQucQeaJAK7OIGlvCDfj6KhbMBySg0uAzWnoI7sguLmBDVUEBTP",
+	"WZBRabAianY1trU6gqm1ymkh8gUVi7QsQG55xotq499XQYzEoq7NLWVA8lQI7fndxoVNhADluXVpdHdS",
+	"ob2fovlKez+pQFzbbgWdsjZlCCy6HVAmBY9TYBMFV2qhIYqpkKLsxhY8vtuwxFkjWOM1y2XZQgrCqfaK",
+	"8wXRIRaGNNblAM8iPurKuIO7MuZbM5i6m+sr1f7LU+2aaPTTD2+WDUUjQ2HX2QSrYiBwGJKFJJF+i4fi",
+	"TAjtR3XvMxEmdCERn8AyFGJt0AJPiXujHfzhv6GbJZ5OSYLeX6I/HBjezEPxw7vXr4pdv9vY3SDtdo/C",
+	"/xbxUEmQaCbnMfxEBkw/Ur+gGLPpHwctwgYt81Q/Izhy/4ZrVP+gjSno7OpSPzpwnplfym+PebRy/47o",
+	"HaLRHwctoafbTmnx8wcRvSv8Xe7hwJ2OWqWLu3I0yRcJ/HpsVYNoAtEkdcZYimOkTXzq7IUF0QFhFqFx",
+	"zHnkBJd1aswp1eLuBm4U89DGt72m8RKnt4QE6MPlTkEjrrllpzXnkZrZu5S0z15X6QssGkoKUnav24ew",
+	"xkZyNJhizIvdZ/0jNyaxgVB9/7HanONwpSjBEwk9z8nwV85Uy7M5SWiID85nNMRT3mocZ/bYRuJqI64O",
+	"8jlYiLRtvl10Y8ORW5cLHufc/R1ORg3V19gMDXluQ5q7kt0CSx2Yox99vA+cwXSdwVw1GcyxZzC9I/2j",
+	"Hcy3pTVt1VP8IxB4Rli/dUjvV87+lbN/5ew+V+FPf/6pqavw4o5GpBzGhk1M8bBJMPm2+htnEow+2kiK",
+	"FwsbaX2wiCZfKi6R3EWPZO0VM3x48rTVbz2fPHsadZ/1nj07Dr+Jnp48x4cTgnE3PDnBUbd3go/Gk+NJ",
+	"b3w47o6fHR6GUe8kehr2TsbdSbeLu89UX/RXkl3Neh++ozFZV0kwYyQqBGvvKe1kvJJEWFVlQmNyimbE",
+	"+MHhLKhnGF29+G7f1TP+f1cvvmv3Ot9oOfwHgmM5K+x/rp3dApG8/PCnm6IlgawME4mnrX7rInpxcwbb",
+	"cgd/HZ6c9J6D/qsW9Lan/inVXN7+6UqRuVCjEFRpxJ8Um+j98pezv/zp03ky+fFm+M271Yf/9cPb6Tez",
+	"8O4KL+jrOFleYnwV/vD+mrfuwarwiuA74pFhHB//o1sGQJUvMBWYXXxHHouy1I6tXdAmIQEnSm2MW18i",
+	"mBVW88xc0RWrKpOUZG09jkVndY7b3ZO16fT0j+XpZF1udG38025tyU305ePOxz/8FDe8HV4XD5kxCtlY",
+	"hXAVxjoLyBO6MKaJnA3nnCne0lOChBM84b2jwcP8Jbd5gzs638hn1dIYDQkTRBOm9d+DcFYkHx3UsP6A",
+	"pXoFW1dttVJGMgFf06XeKk9khtDOhmEYY6G48pkr0Og4XkVOCQ5vKZsOBdVe3sKHv1ykUtBa4oRRNgVx",
+	"jHF0foEWCZ8meI4mPEEfLtGKyL7+jQiBljSOIZAORoyoVHqRNZIOJzwZ2qawyhGRet9yQQOZgK4+Ksbk",
+	"QWQfZRDc2/q3A7tZB92DfEPUIheyBIxvGgTbD1c3lhA2iNINPITqS4vM+yy0NVKHMw0TMqcsIonIk1ON",
+	"GxlHc8pam3MaRDr+mYSygVApTKzzY+tLVOBx7JxXe74izHBnac2/vkO2oedtnJx6G9YsziXVyK5jdVcf",
+	"1zbgse9ZYKdafygw1cYkonuwHLgYNvaVFX9lxY/EijMq86QlurR2uJnWnlfSWu+5jtNsQAub9vm57qa0",
+	"z8ftXrfd7T3ePufrUmfn+noWv57FRzyL67L7hx/ln48ujhvJ7kCsmSjlHmMx5JPyUmxx65p5GJr3dWY8",
+	"3yFJVXMIkdatx6thbmH86+c1c6Ml9lYvMzmmTBZ+IZ9CmJD54R6MlklCSTSkzH3T/MiVrpr/2uALJpQp",
+	"yysDW5gXGqChEbXJN9UvYij5EieR7attO2pT6Da1g5rrWMrSiBsZ4MzWLEgytHNrBa0k1cJP6aNqcb0Y",
+	"FI9iLG8yXMblMPPc91vnZmzo8tJEnOW4BbCESK8g2MDyxmhOGZ2nc9NhvvyF7r0hd3+vRV9p0A0rD1bz",
+	"JxLjhSDRMHvFY88onRn1A5kvZHapQLDeUB/U7MfCIY7pvNmRKNH+2pe1MyAKSXtBkrb5ZNC6JQt3bf0L",
+	"BoNwWnkjJKXm1Poudq/X8uY/cE/952IbZTWLxClRYQ1dOBMYQqhmLW1qevB/BtRTHJKhxMmUuO8ucCLj",
+	"1RDuIUfwSEhsPVGLhNxRngqYwxxTdc85HSTkl5QmBfZmfpprJEwP4/czRBIN87Bx8imM04gMC/Sn/awO",
+	"BX60fKW0ehlNwbLBhZfTfz3VbDdHd8jgp2r1rZdqjWKD1nIGsofDqs4v3ovcbVvpyQq5EtKkknEyZ8Hn",
+	"FiMkqiAJmF9RtMzGWUFx9cMjTJqEgjfqqwg+hOY8IdAoQCedbte4J+YOMw7QeIWOuuhlysCV9uwUaQwf",
+	"FKUEHfXQyzRewYMOOpNoxdMEKUpV/0I4gRsGiLPjXY97tSDJIk6LMsIi4eOYzE3cG6R0gaSOqL49TOSc",
+	"FoNQQkKeRLmsM3RoKnRkIBsqXp0i5rR1pcMNcikDPheSFLZO/Wm/ZNY/F/E8NgVXDzn64iqUGsrbBWFn",
+	"V5cvTIBbOfSNiiz2De3hcUKjKYlcp9TnFmUTrv7f+l7zqDVXrm51O71OV+0xXxCGF7TVbx11up0j4Fty",
+	"pgRdsJS8dSxApXwhx9QXciZxKIdWCQrJ/1zShegUVSDbajHTDuN/76Hj3jE6OTlB3V63+6WcljyZDr/5",
+	"5fB2dxNkZggDwR5YZe2HvziQhrsrHvvCF9mbJqba0tDqkq2/ks/fiXzWleGjl+zPv0afXs/lJmXY3VwP",
+	"vyzvI4lSzcLXt1P1dmUSF6+JKAExOSmNGDGyBNUn5mxK1BUmxGKWYAFmCZNIuUjkpkTKtS/60jM3Z3Ze",
+	"acyDDwZ8ruTpLQSFa+QCtMQCLdQ/IyQ5XI7LhLOpzuzWfeqLrRQ8EoIoX9ITfHJavfZM9TuX4B7CqZzx",
+	"BODSbbwOQ99ypenxCTrHSUT5HRZhGuMkp2RQRxZNtJYKrYRxuObOOZvQZE4itKRy5o+wL6gq+YK0jg1q",
+	"Z1lX0W9YlWtze2vnWA35XcEFUPOFwkp+9qhmD5Kn5/hTs2HMKWvWsPFy3ztGlqGSjuDeD1qhyUVVn9M6",
+	"7YpgWKxJwoFOI7wC+cuaYNU+aNf7sDjMnm+AgoScRdC4MHlvY8krPqg1kNq374NWbINc5vjTcEnIrdj0",
+	"wXXlQr2laMwsw5edbZNJ5eaMzxqGaQjWis+5wQPWSZiF0uGAh0f9k+cVQXuvuBiesSmJifCSFJlMCNiC",
+	"h5oCSnaR7KnarFLIpmMTGdbYS4agpymBemhsqEZxc9ONU9FmPyu+ohkTFbJsJS2+2yrroFpDHXr0U/ud",
+	"JpqIOmBwwjcfscw8wGOSlJDu6pmaYWiYhTOeUd7zbjdogUqidhx+Hc6h4X22EI7a4tBBpgh7z9Iazaue",
+	"DfloKB6YrwHj+eiEjn42oYFWNW/MpeaUWRW//khscXuUDAX3H9cPVM2ISupiUeY2l3RdhNWul+s4pbEE",
+	"q7uNAdj5tBX067Y+EoXz0YS8a/FzPrz8OTzv/fyXozP5l8MfeyDAXIPdYRMMy1Zpe9DU56/SNg4b1LLR",
+	"qrtuxAUgnIIsszlEudoTseaIqE7ufxxrvz3kOXSmBzvBY9F9DAvM9qY0v02rbLnq2Ix5I2BtXN5NpkT9",
+	"S43VrcIUpAm5Lj9fk18fUSkQUFKgOJE2eukpoIXSUvSquvHC5qcAEvjVLgaW/vJ0frWRgUMngVmKwKxA",
+	"lq8/YHYLAyctPyeK+tT8y6CcnQ/p/PCfFREDNmB2tHpOgV3ctQFlOxEYCCegkSDHcwrsITXwm87ISxsT",
+	"9BRndobSO1L/PewenrS737S7vSBHpjL//KZ91As400Z2HYh9DX4Cn3JnlcXNuqJRLEGSH84o2H8TMkmI",
+	"mBnsHiAWuAw9xDJNaGS0vz7ijBiwUiAMkzwSoDlObtVdpojHZia75FIEMtWSEiCcxtj+6+x1cPV6wGqx",
+	"SjXvDK75KvgUfBqwQOB5hwNqf6HdDZ4HGsw/+BSYlYQZrEcpJ3zpxGkUefymMAhvBEIxrznQWe9Bro37",
+	"h5z3doPnphCBD/30Y75XRnn3ga9/EUSdLfPgN0Eowrr3MsuPDo8whojh9qYHB0K/dsZ5K19e+trq1mEX",
+	"fV3rh631mjgW/tC4xIHepGsi0ri4P1GyGiapI302X8kp49pTB2DM6sh9i6MpQcbV8VHpGGDoxZLPaWhc",
+	"xzEVmed4u7SnPHQ+IyVXPdwkVWIZziw5Webl40lgJeJ3JElolANebQV3mvHILfO6ZphNdQirzhn8bGGW",
+	"rVBjkXcNqpADy5k1NeO1LXM7hOWMWUsLJGGb5oDRJEl4Ugodn6dCojFBWKI5FxKdgB7lpFaOebRaix6f",
+	"U50+qwX13m+3iSDbLrgwa1O+rO63B6VN+NJq0kbkzVCy3TA1KAmir3z3OOQuUoKMWw5Azk8RlcA+zHHS",
+	"EWtWHi5yTR3fkS2iGLoPs/Ik8EfGwZgmqqjEz+4fe9AZj3lH5osYy3WU93czooWjCU8ycFOtzlviRGev",
+	"QfW5er2TMJQMWBf2N/gZM9KJOClIOS8xI8ELTpSMY3BE3yl5zoiLeW0WR5xjCC8WCItboYeNQAJEe7pa",
+	"RDtMSESYpErynyaYyX3XHWtKSjSp6rBL9Qn4oDXFmw6cAdkEiIK+qGuVILeUyX1pHa4y/0tRsNUp12B2",
+	"EYgytGcdNZ6ZF4aWOXSaw1XqlAtzrKv9Me6wr7WI7h/1E2E2jioljpElidCeEeo3Db8o+welv5toFM5Q",
+	"AS+VrDl7hMi6I6uXs/H3IX1LX37308X1u/91cyku53Lx0/nl08u5+HTJuh2yevlr9OFStemFRy8n4bso",
+	"eT3/X7+SFz/O/jJ/c/vTh58Y/j7+BR9+kuP586V6JzyM2Xj+XTf688vYAU6lrNUHu+L208rpy/AjoCdL",
+	"W5rQ1qrkuNpVq9/6luDElEd6L0pZGV+zbf6+2TZ6SzwhBoV1y9zbfvXsUSbanG2YJckGlU3jN6zH9JXO",
+	"HpZcG/35zaqhWqN21hOLkO+Azbn+0Vq13VZY4jHWifS/xJo5iXBG5rgQZZbHTd2ZwKn7oPWBjGec3/oq",
+	"SDW67huQ3ONYjO1SlNRWEhJ6R5QcJpYkIRE67nXR97r8oUEUtY7snIV3tIqrSGKCaeyPvCvMAdZiObt9",
+	"VJjZ9QSV5qAfzt69ILFagtUa/ud8YYJ+m+0S9LKhVb6kBWnMLqhVfkTtvEHcNQOs/Ro0BB2ucrtPuke2",
+	"oV7OoQ7K6ilmu4o5VuP5PIAE+0GrP1gf9KAVDMCbLCSeL6ANDKfXa3cP3wFsTb/b/QmaqZM2gKjCAo6M",
+	"XTrfrmxAu/y6R7/5Hq3Hjv35TdMaLGZz183JRSZXKmq3kRG5yDkdawr5WOYH8bwQfnagRiLcah1mdHW2",
+	"y6+s/R+fta8LEoezZDsC9cgShLnCnNO2vo7kV1L50qSyjankwSLDDMvLSVk7rUxwnBMCxuKCn96PCnek",
+	"41EKIQMn7e6h8UnrD3vs9t6U0cyAnI+JEjE09t5e4P5orb49+5qTHm3ShjLjcymdKLdC56VtykN5jIiD",
+	"DdlSa+PLn6yN0Em0gU+er38W8ogn2hKJY2T3FO2dX7wX+wHKc2qOkORuCMPTPjrunHTRf/3v/4N6XfUv",
+	"iHMwy3WKxmRGWQSPS2k3VQEV2dTcsAr9JJtanqzz8Wvm8dfM46+Zx18zj79mHn/NPP6aefw18/hr5vE/",
+	"fObxfdCaEayxyT63Lt7h6bo55N2MIPNVi1DLAbEuAGf06HLSfo1lOBt1Mss1hDpqxi5kooheR7bKZHVm",
+	"K3YXP3IDCSpCibRLTLM6sIl6hbJpsWsHglseHeqAf7iZ+90MjJMySaZQ9+RTe8rb+a8awG2BEzwn0kz8",
+	"zHCDyxc6fxncxXKWOzBcHGX33MokJe7I5vjTK8KmctbqHz6DPGZJEtXd/x+HcvhX3P71sP3Nx8+Hx/f/",
+	"PccNdZboTLydrC/OhdK3lFiEDUYwFQjEpL2ITHAaK4Elwqv9U4TZCi2wkIgnaJLKNCHQEAQl1dMvKYHg",
+	"bDstkLu9Sws3k3eI2a1UvVqFgKMd10s2WS8dLVE5kNwKstsgwpg2GYSx9PgOzsixBY3s8bFXH9SNOUV8",
+	"TiUcJQ3+nAiZFZTxbZoxLFXM4KR36BujLSVVtVKRfr77UkVi0WCpdN2KqkFkUX+7DYHcNSGZi0+LGOsE",
+	"oeJ2XTIQDXQJZC37PBEIxza4rGo/iOnQHaQ5l9kNbRGCOY8J1qHblxGZL7i6/VZ/Iqv14ZyhlNFfUoJu",
+	"ycpQB4SNQJgJ2sPo/fvLFwESeLUfKLYJrBIZhSle9RE2P+WpSnhOBkx1p5Qp29OUmEJRQvKEqN91dEgW",
+	"Hj7KRirb12QR45USRNW2jDoDZhdFXyP5qjjTa6v5VW3hyQmwb/t3z7dllxO4YCpOmLq1RihWXC8hODqF",
+	"yWhjEgJQeiIQZ/EKUffyQkLSOEYzLBCVncpZmLutavhPj2vGe53R8N9z3I1OUtU83nBGKtZej18dEDX6",
+	"FZqRODrVuQScgUQUpklClDY9I8a2q3496h5rkmQcjXm0qpuD+nz9BvS6h96hv9JaXnnQV3hKkKC/VjJX",
+	"rR16j/JJN/BIHviTljxOul1HDuk1kkMs7kslQ8ztabtxxDmZN+CILqRC5VDKlvHdBsSTaYMBmSj+yrE4",
+	"UdC7DWMhmtwUFnHRwUYoUtNbdTqBLTu5Vj6qMo+34yLXBEcV0vIZGulA2LZq1IZWIwRWeTRJ+BwCW3ES",
+	"08yr0kfa1YIjdQYzTws0jrDESM6wHDCq70BhkgeoJMKK4lR20AsSxli9xyFwNlmh7y/ewas6IteoPCTS",
+	"fe5pnWjAZlCZIrBqRKBZHWdKgZEBJLIVC+oZYUjQqVKZ1RUolHRrpmjGqnUujBZcUHgL7sdJKmx+7nG3",
+	"GyiZWUnFcxyrw0silIn+NbfX2upW8p9vCoT11277+Vn7O9yefPzcC57dH5R/8FPae1HDBFLxEBaQiqQB",
+	"qVvPeNUYlvr57sNYzm43DgOi4bXwAVrZtzhycuhMuRlTzCIvNaNV8n//Wei4KuND02fGGNKAqfeRP3dg",
+	"pywDe779aQaUCanz7FsHd70DE5dqVo4IYxr8ptpBqAg3LwSGI2TXIVu0mZSL/sGBGlI840L2n3Wfde1i",
+	"iIMxjtrmY2DLyHbov+u6Xf92EPL5gjPwMeqn4uDKWDfuNbxDWWCxAiMVzmFSeiamsSic6CdCHVQaGbFZ",
+	"qUicTWIaPnQjHYsoGFYrcIw1IzAWU8bdcjuttd3J+zyo6/Og2EnznXzuFL+yq9B0G0P7wmPvoe1Y5NpB",
+	"QjTIwpNccANsONi/73gyplFE2AM3UKco3xKWe1yUgrXUtyhfkCSD8SnukmKC252go3zd89E3XfhJ9sZj",
+	"rbyedYzDW6NthXxB1PFJeExK00dggYWFv1TsheH4QsdoPez0MJQy8mkBCToI+B7iIWx2dIp+SbkkhhLM",
+	"QTepwdqwqu5hEI1LO2MNks335sTlbnaC6IYkdyRBeqJN94matx9lm84K66PYWpoQrZbpNRRgOaamMLMe",
+	"b8ynKGURSUpLB7v3hsvveKphcR6wccaeXAfdDkdpAt+qun8ONkC/Nz9ax/n2veESfWc+22zLGJdtPdDH",
+	"2LM3HIk0nGXcK1BHyiaLwZ2E41itHV4hQTQzu9Jhi+84f4WTKXkElqb0WEQ+heDCUD+ALID4BPW6x89O",
+	"vnmqC7ytb42O8tlm8XsOXzNSAbpgksoVesc50jNquheS83YMbzwWm4OVoAJBr+pMYFZmbtp7qNnbVQJ2",
+	"fxDfv8M0JtEj7IZO6TPhRAh8I7ApF+/wFE3pHWHqDDsmEu+mHEDi8SMcFzDI2jKUznyRmXDTzVo477Yn",
+	"+t3H2jZjW1pfM2OlylbN9fbcBy3FtGlI3jN8h2mMx/FjnCabEeHICKCvlnYKzE6/bnXvOGfHjBy5Q2+6",
+	"E6nzzqNcPCgiC8IiwsKVrgdpl2BfnaWUJQSHM/W5TqvgsAOPWjszEvg+b1ofOM63e50JyF9jtjIsRDx0",
+	"2zhHc6VmWzgsGx1/aozQMZZrG6iE71TODvKUxoYn6tCRqRXTUxNB2Uya7mKCJWkDo36sg2QXwUwkmzyE",
+	"0cFx0ucoIjFePd5WvmcG9uvXB7NPjMaQCunmqRpl3yNWbCU09PI9Kwx4i0OXv/RIogNoqUinvuopl3bl",
+	"w4cP7bNUzgiTWvPrf65xcevNWCRc9aeOq76YH+1Km2HFDh0wgAdLE4eH7q44IzcyxRaCOKzllzA2LEkc",
+	"t425YZxKNE4IvhUIo3EqKFM7l6SKM95n39Y+/W/Pr7Q9a713QT+1IzqlUsdwXL6Agt927R24OMdGu2bn",
+	"+/j5qc+MFWTRBLDZcfx2AsalusU4SyOqlPzPABdBEkm1BaxYbf3z+qcKsaNZqoinoU0oShIMsBR56FT9",
+	"yGzEDbxj0EBq20NkSdAKqcwA29cGY7MbNgQbBK2CUXhoqfZzi7B0rosxQZIAlhKHs2Lw5UdPdzTyDseJ",
+	"WvY9pSyVejvWvD+bfTwasmUo1WkUIYRM79pPwu9opG+HtUEm5I6SHBSousX6GirBQ7Vx1s6B8fAtoyDx",
+	"ZKiNAsRds8y7nfEUHyEa0M5tiFX/veEImUP3TrW9d1CMfAO8d43Yf22BVdv1tUH7wJIl0L1zZOz0sslU",
+	"EGp50csr5w4yX2ctirfuPzqc5Bzkcl1jssAfQnvG7G7maDAWZcW/r/5vO4wllNxParhORCnvBrwg1856",
+	"G+CAPZ+1aQXNe684tZUnwbf1WLbsjAO7pnai6xuTb8sPVEjDQ4v7kpF29o8m0zG77DkAhYSydZ+2EAgL",
+	"NLJRRjaUSL1lQozwWCgBwsQnQsyBDTHasD4wgbpFyLIpcaR1UxxfOYthgatq77V6X+jaNVe7mKbpt7/5",
+	"NVfcle94gpyQYtFHWnwVAQLuEaCfeZowHAfojsfpHPbC9Z91u92g+upcl2lM7CrlDEL+TDiJTm8w8YLg",
+	"t9VRIztfvVk4hL18d7yLnWu1OJcPM8J05hJOCGj/t4wvWR+ddJF5Cc3xLUE91aowl7WgjF63290+LsN7",
+	"Z5fCVV+cX2iXumraVk0RNA0Qligm6oA9624c3LaRq0UpwKGWIy+xZLdwuWVtwJX3ji6dUFcUxu1fP6r/",
+	"dNvPhx8/94KnR36xeI4/XeruDruPcceXOFXxztZTr+NbForlMTh3A579UDZ7DaLElnw2IiEVJQmhqZSX",
+	"36BF0rdRbTrmUHVQ4lwnHlosTTcbV92M3xmKyATVQorQIiHCsqeWPrFwZhS/4wmFuwVWLGgp/hGTaEqG",
+	"YyzIUKTJnQ5IjCAjVtB5GmeZR6bsxFCp1klqZIKsQAWlQ5NVW/yVDkG0EzIF9EFv5i2Xs4I84SiMC5rD",
+	"vj1MY6wQh3QYh+fBWsKzX3Ww6I7rkr6tbt/0xNip3gBo19q58YlnMPjsS/l4KmRm+4UcMmqLE2MXqngT",
+	"b+SYnmX0GNmdRjoocrFAOJQA6neaWdpAfsugo0RZLnjm08geuglF3jynzPzVK+0PpJH8khLz2OIauVtW",
+	"3C3vAbeffxQWnJ2dL8iDi+vl8CR3Sw2QYVDAoXP+tMhzLuph9pd96CDVmQYe7DpbaTprkuXTe36xL5kQ",
+	"rqxJ9rduUMuXiiATDTmUszHlLS7hTK5JVzO+ZGhGIE0rXp3q0PQ8tn2z2lL8QBWjyDQFjxDKkVU69FG1",
+	"OPlovLJPEhTySEl8C5xIHUpJpTBpYeZu6KMRHoeLUYCwDqcZsLEux6Hens+plISgvZGpKoPDUYDekCV6",
+	"SRJBVk9EXqSDCtV3dEcFT1bo3L67HyDMBgyHWtQnERLhjPMY7Y1CjGdk0dZ/j/Y7yASyCuOCtdrBeJUN",
+	"Vw3LmaCJkLTnMLeQZsMtGUnXRcNu+/nHf99rZ//c/8MG4bDnEQ7znKOH35BbqXckFUO8xEmkr78m7+TQ",
+	"1Z8fyQKp77sNxr2aG9rBXG7EUm/0C+dAHT62epfD2O1gyvRd8U7mj2uHy4aeGeHsTPNBVBzujGIeZjvL",
+	"v2cypJx/uunW9qdakfqhRrX8FHwZs1qh/wpidBHIfUKOgaI3zXRs+BxHxMlu6bSCLQx2tviTj0mv9w1p",
+	"TzCEIPsXMjDqajxOYLxVQgKEB8wAeuo/IXhUaxrqL7O3T4T7ip3hEx1CqQsxQvQRRoxLolmnJa3EqicZ",
+	"onvQyj9p6CzTbcwHHSMtJJtDEaqPwRexaJaOi6hYbcwsQocB+QlsegBmkfZzd1pBBcctnb8mJG+ZajMC",
+	"1q1L62FerZu9wz4rxrjOVfMRbXAuNPi+y6ErBlDOloYXQP4ABaG5LyUf9yN1ue107+vJLz8U2ylu21zr",
+	"Oa8pmy02qHneq3ST8drVrWqVq/JSmmHWn9fH8kGU78vfixciG/ejKJOFG/BLaZMgmK6N1IXha3qvu3jQ",
+	"vss4Fer2S5BWh/RlbN4xfoC1Ll1Y5abDcGGWGw/DhBpSCYTQQKXL16cw8cKQC2PxLf75xfurvK5lHXsp",
+	"p/oRZAqK8QnCVnWyeX/oDJBStM9CSQlzHCM9EWEDxk3bJwKNUkblKBgw8gmHEqVM0hikDJNbbWBrEDad",
+	"JjxlEYr4kgUow5HJnmJTLQTgTTQQz4Cliw4aabylUaAOpRQjaDkyqD4jpX4Snf5hMtj/KJPUyC1F0iwA",
+	"rjU8SjZ50vWsrQeh5JBr9b290EvqvsS117HpWxY+rfkbFk2o+RsWL2nbJapUtDRu2Lbdpd6+NLTXjsEn",
+	"brHfZjyhiCi242dNReGNzkoLENZ4qyx0mU+yK+KY+VpoEChHcSSpV9+zeGdbbqDOXfdsoUWYyr/sgZry",
+	"DaQAWdZwNG+4PDev+O5CD4bY1h2/AxQtT+8FTLHGm1rGHPNdRU4RzZAnkeLNpqSQrv2MKBPUaJSaBJyb",
+	"ySGBHMjMcVDliGYmg66lhYYK/1oGCNZ4homDKLHdKwY0bUtKvM5f9m1TVs154wHN4weafPZGt74voJI1",
+	"etE0d+G7Gq5USdqAI+5ss52s5kkOQ8zmVmJ5huHmU3D6z6+jjHXl903hWnTJJJ9T8RIsHm/v0QwKV3iJ",
+	"KCrEJOGDHbCijZY9tPRgk6TlkqNFjEMCce8mjxvheIlXAgLfVYtSoK1GlXM0qG88Yba94Ph+bzDo2L8O",
+	"7/f/h9eIfI5jJb4n3xGfMg9Yyx7csYTIPhLpWP08JkhyROUpijjEnogZ1tgHbihHmtCN4qr6mndlHUGq",
+	"tLqu3+AUjRhnZGTLlGU4wNDKokCa1lQQtIeV2JgI7TJxvQ1RZs+P9juo4NnAToCQ5HFkXBmUoZETcjUq",
+	"2rIuW0HrUv/nEsiN+b1H507C9Lphw5bCqwxqrot6LhY0rGxByLDS8f2lI8MIU4ygYZyzQTmvDJq1HdR/",
+	"GsC1vtNN74MWFSLNFDlPjBW4tfKEeqd4KE+0cm4slLoocDOxz2sh2d1S03gFq9auHCRkAnfdyF7fKV27",
+	"6RQ3q7Ddw8XQdK9L4ykj5RXpNv9ukUQKscjmg4VxOOSXeU4cX0pOGV4Ope6mS3bnhDYWN9AUkvIQVaIF",
+	"J5q9DFQlDFRztjS6A68cr8vBbWN8qPOdlVbbdS3ZMTifbLAYuwS7VizXWTSnjAqZYMkTjfQVmOqOJt/b",
+	"omThKFLCDeLMSK1Q+JIKJPBd6WzaWRUQ1rzoQv6ZOngrZY89pnNbla+IgOONSMkmve3Q3DJrzttO9cZC",
+	"B083RwLkA893PevOv+c6Bgy0FLHlbi8SaiXWnVReAUm+D+lBYxM/im/WTsYdlv1A3cpdMOkzSRus4B3n",
+	"9XAD6e6JSDMshiEWRIkkJCEmEGFdLdzNv8/jYqCjZ9V9ApYNmW3gD3Q5nztH83EL4+ydaFBpet1IAruw",
+	"y/VlXkPpoExIKlPdIVIvmErBpwYwUQo0w2KmeOQtWcj10HofqVjizCLce8FaXBKdSKG59MX567dgUP3x",
+	"7MUpgtjOpZLDe9sEfTcMR29Mpg+lJPveeKUY5DB/vRANe0cYH6r/pGKoW9rKOcOFjVZShLIApTiccyhq",
+	"G2kRhUVgs9dGNiwEVb/JmvDYcujwOvVuJENbUushrqEia/udeMcKg87L92xzGh/GsnOb425m58aJou5q",
+	"f64zEO80jr8f4zYTLnFpu651e/44bi7TWTuzPxgv1ql2UllEJFg70UEjwmRCSbV3qeUlsAbRdUWZ7J/d",
+	"n6FXcTfmZM65h0Xlp8AHvo+TFcrjhtGYrLjxLJrby3uzNZr243pbzGT9Lhc+ne5CTTu7VkquinWPgyEc",
+	"Y0k0CPBZrH++4IF285IIpQskOcJoOeNxHnm88+qvu0W+uDvjN9SXvoi2U63hOJbzpkRWcqL84zpNfjsX",
+	"yFwTkzmsru8jc4fk9FR3yV0Xt2MLuhtjQQs4CCCbYrAwaJ60IjjJq1w5oZtevkPwHRkuCbnd/XawH/Aq",
+	"mQ7H0WQ6nFP2cCvDcI4//V3OnlvGaGMMpS235E69PInAbKk379ihHB1s0d8eamWj0+FLuxS2dCdUjPLL",
+	"+BqinbMLC20q3TXGel3ViX38uLgjLoWW9DntKBmvUIbO9ETkSXsa+VyQeNK2aB/7vjgCf+h20SVgrfi5",
+	"xd8Y9J2ciaJzIPMIrGP2ry92o+PyKAp0ZZRTvXXsN9SrDUcbNj+UNQ4GvSiFLn0LbAMQfHYuHR7o+tpz",
+	"H3uwHlaYMu2ndvzrWTW+okv93zNv+qE/V9+UC/Kwyc1ccJv8qsc36e6SflXWMOZUCB1xsUx4QQJpDBpF",
+	"hDDxyB5JWfAYjJf1KV2Cx3dbrk32UsXieL2zG9ngOmYUX4A3xS03WZ33tEW+lxE57eo5guU2Jmhb62oX",
+	"4/MWxLsb1WR0sYb18g+Ve1DaiZplfoy7wbKb34lZ1Qz3OjvIjwDL0ews/R1hOUDi+1eGNNxoY94m4ucx",
+	"pey8LsmOIviuGcKVMaHN16GZjQPWITdwqOtv+CtnFZJ+pQ5gIgDXfn/8fOZ1yXtNOM8nUR26k19/a9K/",
+	"E85Tnwnt0pDDbyg46wTYdWIKtosxZWDxACibiCYWKdAByPFxJF3T8RFQ4NZtpxDsaJuhzCzSWUcd+PtC",
+	"xpVYQ6E+nR/H7cszC5crbEQK25UD6G1fFzQeyBUKBzxXZ87mJKEhPjif0RBP+ToVbMI12xEPzfCNUvzv",
+	"JrC+itDD7RiA3ZfKG/kx0h711f7lMh5d9u2woCjBE7UQAOwlZib2nYUkjiuEn4s7Glm76Dqagy3QvKP1",
+	"TiN0D8uxEAW47miiNPs5npKDnxdkmv2xqJD3v4CCu1OIkZjhw5On/kf01zVQ4qfHO998rjpXWFLzpWws",
+	"2+l031ESR1kRpLI4LU2wYc4q/BXcakWnmmhWgInXtQeXGLLjs0gZDoBvWT04XTXPlBP0+gttxbj15IqX",
+	"N2/foCv9HO1df3eOnj7v9gI0SfB0rnQYtUX7SsD3DIvKGWUQ+WTn1B+w0b8dWA5y0D1QksMIUYYwlGkJ",
+	"0MgUrcv1ppH5G+ZTrpSYr64tdreJ58U5poWdd2C3y7fLP0CdyPUd9lggbjdbGsxbvg+9/PAnDw+Jp+4n",
+	"LqIXN2cVp/qu2PDw5KT33Nv0tsrkJAvO5rd/uvK+nooCLxLUz2Y++cUnjZiIbskqQGMsyNPjNIk3K763",
+	"gPuvJql61nMIYHX0gCoW9GZ9RW/JqvktpPZkE7oEdOj7/iuC70iVV6fK6/0lzI8NIzx24+KNXccVEUaP",
+	"kd6/ZbSp5f0F13G2LcEjpfXD9u8UnN9wv7Zf+iyMAieEafflnMZUakf4z2myGkYpnLQJntN4NZyTCMJa",
+	"GodCepa2cm0ew0qnz9jvxEb3ioaEiW3hP202SMkYUHmKdSJNw9Y6Rrmkfxw3sPxKozflF/CHy5ICUvTx",
+	"nLV/qnDteK5INVYzNN9CvvawVX3AN9GLLm6uwb7BND6c8GRowSsrEKZklqRtU7R1wXtdOVPRju1AV8rS",
+	"WZOrMCYBitWehwTBtgDiuQjQmCZyhuacydl+gAgOZyZtFRmRBFFmRCr9wQL4Ue389Ky+w/6csQI2aOND",
+	"5hZjvyYTb3Z8ZghpEByUN3UCVuteuea2qtlWmLIVeL5BS6SalJogw9DIj0kjNhPbewHlsErkbb6dBdBm",
+	"GMLFzfHT/ftFtD2AcGlzat+cU+b+2lv3E+gIq2FC5pTZmlSeIIJ1iK1iXFs+JP9M7Wl+oGkfIibVUfRa",
+	"UrMciKPtMyCcdOHakemaT/dBC079EE59/WB6h9uPphAV2tyq5WDQrOma6sZHGMV8ShkinwDsVV+UVDh8",
+	"aV2GzRLtKkRMRyWuL//qQS+BG3QL+cBcuT4JoTKuh4eUyNUwjPFmAJcb3fgc2jZ2HmjydrwHCQ5v1W0E",
+	"VS79fAkgDgHRdzmj4cxihMx4bAq8lnBEAl0pGTOE3bROJIhsWnDjYU6IoLXECaNs6oNtgPKDOEPIXKp7",
+	"doktDLApq7ZUtyzjEi15cqsENs4ImtPpTCJdExnt4fyGZRZhAC5TnkqE0fmFDUbZ7/hhgxl3GgF9f7hE",
+	"KyL7+aWeDQO2CfmMDNtgxlsHSkbMLvZGveNE081OKPJfOeGGAMXds4MfwpVyJ8XTbjWPemzo/+80gkce",
+	"HMgnSJA7kuC4UBJABMBZbOFqIwQD+48BsU/yRrUAdueoPiT/aoHhMTwPuYrwhVwPZqiOzrHNMRZDPmlE",
+	"0PV2G8PwtsRfwvNs2JtYnmtw0YN2Plq9LOsuGXCjEEj4zP6ZEGlQiyISEiwqfDO6y4Yy8ybJ9ysD/ddh",
+	"oP+AIqAHm0NX+9pWLuwgnYYpBgxQTwkkeBnIbCohe3LEuLTZWeCesbJQAHLQKCITGir1eNRB75kgMsiG",
+	"MmAmnyz7rAY3F1ltB0GSOyK0/2YzNM06n3BMHNvGuMkqxcRxgRVdSpowD7oHuV1tkwGrkVvptTq7L/Bq",
+	"2yng1Qbu09v+wH8RPlK+DuAbkH7lXQ8H2nHLC3Fu08G3gkStuhe3SO+uJKY8HrIZ5uS1bq/eTOOqUop4",
+	"gXgCZaU1WHFC5nklGFiDRnjFZup5Frf+dmDXsZZo14ZcqHss3eITWfBD6Xd+R5JhiJV2H6U6ioEUi8Dy",
+	"VAoaEZt/67vXy3CdvwnF7J5Etys9+LHX8/Fkm+bbK9do+wgVanhEKkNUcCiH1TYf22Ixq4qOLFuFeDId",
+	"fvPL4W1Tq9CmSnIghm6fZ/XI8ZdG/YeVLA9tk97vbuZO2r/dP8ddc3VTFM2O1h023fbzj+b/2x8/94Kj",
+	"nj81Z40IthcB16ik5I+q3HRnRlSEnAnK8gJVyMhmHrCdWgnQXz8OFnHTWXsMFbRwdr+cIlr26/Qbn/rt",
+	"SjpuOg2bxvZICpydze+f5rel5bXVvTJYc9dEEI8P/oFwd0GrKSjfWk61hsSrhcIrjL0SHHDnbSkNSb/l",
+	"HUfRq9bETVYU6y7aqm+RVSuyKDeERUIXbdKJulAqOyUNknU9X/WPnI9jMvfmd15/d46eH598ozQ+1Qhp",
+	"cXAdJCeXfz0e8yVhEkHKmckR1S4j2CuLKKlD/XVuEPY7WYkNriwjAoHUC9SiVgsULq2Bvj1L5QwddroI",
+	"3oXSQSZu8Zvj50joOj7opHO474ZMmsDFoRkiGJv0L9oL7PwwTTQ2WMp08XT6K3FapUykC51drVvaQFP7",
+	"Onh7vUItDFj4ZksQYTJZqRXLQiwnlMSAipsHRDaNEXDiVj13C2VC4konlFkgtMCwqyQjEx4CIEuEOKuo",
+	"pQYvVtdoMx3TCO3hWHCbSjz6c9uc8fZlNMpAvJEOZ4XI019SLolxdolbyqZAYDMSLzr16T2Z6HCsmGi1",
+	"8nvy/Lmr/XYb1kXPQvvLQbVipk61QSCx8Dt2IVUfxYzpb3GErjPCrAzu8sRa6i6fCOi0D67AMeQHEvT+",
+	"+hKlikXAxwVJ7mhInggbn/n++tWA7Y2uL84vrt8Nr95/++ryfPj++tVoP0BC4jGAACVcgCeAYEFEgJYz",
+	"LggESVl8LVGYGWbRgIGjT3IUcbQ3+v7iHTowj8XBZ/MvODL3o/0O+jbBLJwhzhCVKMHgkJYzzNQvI1je",
+	"EeLJgI00Mxp10AUOZ0jvMJoZh6HqDkke4dUpYmQJfws0xysIxo4iEgVIcCSVXA3V5BhU9x8w9fJYQzfq",
+	"LjsDNmB/0x3+zX7mb2hOMFS/+duA/a3dbmf/U21H//Uf/5lPcYyjtqH0EfobOu520d+QS/4RJwJMbHMs",
+	"Q33ClJSQ4FCeopFmESOk5ACh44aAD3SQ51sug9If66G/oTccaQaidHIhNBOFGoGaXSvdkjBJcSy8vU54",
+	"MqZRRJju8siMX/NiHRAFBKXYHBgseKx9R+ru0PjLjJDI3znjsj3hKTPjPdbjFamiAbi9YKBqeaxHKsRx",
+	"TBLYTEHIKWK2uf2a9ztzImc8aqvP4TjmS7tAJ2Y2wN10xIM2eOaXmH7V22vI2SSmodnZ56YvPfAnAhnA",
+	"KuOi1uso3BKUvj4XCQDKgNDbnmAam6H2DgvdZ6WrwHisGefFOzwdAdA1gOdfTtqvFU2NvN+RnLdjnEyJ",
+	"7t1uKyD1k0+h2rHiLj4RCOLtK0gvuwXbcxJRDJxRd33idP1EoNG5Tshov4MWVBS2NycaiW+Jn2jMjQi9",
+	"H6pl+UDiuK24OYkQZYvUVPcaJwTfCiVVpbEDeqZN4p5+EyxJG+Zo1vwQtpRzNMdsBTD184UUp2iJqUSj",
+	"ayKTVRviGtSqq12rGq9SN3Cs+jwBBnCG1M6mORSbYcen5mob5ZfnqOqo32EaK7ase7X7F2GJx1ioc8LU",
+	"umImlkSdoOUpStSAdX3M4ujhE4UbaCblon9wEPMQxzMuZP9Z91nXy9W2LUlhpCObiFaTHmH8j1uCR55l",
+	"kR1YwGr0jZQtAmSl5QBQSgIdg0KlCUExrm+ASgnyYtRGDBADhllkUQiFarAQIKBlqJRqBgHSGD/qeZKs",
+	"2vyOJAECLK+2kfZVNyAQtEOahCmVA6YI1HxeF1DjMVE3IQH2p6VniziYzU/dUtm3deysKNSAG7BSEbhT",
+	"RO5IsjLZOvDRzjxCIU9jXcoDUHhWSBd2EWg0yHB5Bq0+gvUedRSdDdg4pbFsW0cR1PNO1NWlCEgqeQBI",
+	"SXSsdwqOLJZEcxWNKhjxMIWcIqjbCpQqBkyd6VJwrOT67jME6CsPp/ewoU/7TDe+D1rmxtSJMBszVNWe",
+	"b+s/P8eLotfypOsvQrcaKmJpOgNtB85ThbdB6sxGpkn8Oo1JkyHq1kN1dmqCGBp9+j2jci1nuXUG5xLo",
+	"Xd0H2RHcsyNFl5eXaNCa8TRR/L6t/jFo7Qfolqw0EpZ9x1EEco6SgXY2XB/bvITV2uDVF7a5UvMmEwJh",
+	"DMNJwufNPOvZK5I3S852AEyHTZFOh7ra2JCzoYndyBJMqkDl14rvW7srhZvgUarw+wrbBfWAq+Xh56+6",
+	"yKl29sbHG1V0JYfj1dADvOpdFo+Bzs86GJekEjbn0J+fX38gNeirvSm25hs52m2TICDdOKuD/rgz8cDi",
+	"NRjTO/VWk85l4xOfr45iRFvysjoHkgu9390efb/Gnm6/muFWldhNvmPZljvcrEbuOssu1K2kLxPyYYC5",
+	"wUajBJWMlxvezidaftE5eIlQekBMhVSquZIGCsINqN970Jdus9/x3P/G/QzKfvNiy+Y1pYxspqUqWKDm",
+	"CFg1N2v5Bq8rdRa0/Myr5jv3NVud+ce3cDCCEFm8E45POt1SKb1e0d/S/h+2ft7TZtX0tsBn1QOqoWgl",
+	"iW0ZOOAS1bakpG/MTaSh7gUPXIsvaZ8kQzugXbj9cCuOb1/1ooMWlqV2xR0Jc9sKLNsj4JBPYZxGZPib",
+	"8IJm22uQjbfaq/nmUtRr7zQlI992Zktdt5OO6LzFLjog1lu+aETl2oBKG1G3jkfdRLq3S7cGQ73Ny1o+",
+	"bzrKbWSRc+/5M3e65BlAfD0gtW9LYwtTsMV+zPGnHFh8mwWqY+BBC7pUjCmjkRqnjBuR2N0lIjGbw9qH",
+	"fcv09yOphxLJroRR6HRHaWCT6OvKvu3sp0eGat8oCrxw1Plt5IGJJMnQwDVsF8QrNkTxPn1aWBn9d+NY",
+	"XrEpmLe47IdNj896TVJaDsI6POqfPC+hfG6PpvaKi+EZm5IYFJVNt+o2qP0GTyT7fA1VPAY+henKKQL+",
+	"ewCqKKr5Wx4KFs54EwZ+eFjUfJ83PfmQg6OOHXxkOK8b4nYcqNu0UtNaLl2WG6TN9jkCBNrrBegwQEcZ",
+	"SJY2t/MJ2iMsQmoKaM71P8S+11BZNoE5mUi5JczWBpnQT0ojpYQxmirhwMkVcn8OTWFy+17C45iy6dAw",
+	"EK8++cV4iwNm01R4qpckYDU3bf8D7S6wLXXH54EZfhUp4EQREJYk6mdlm4iQTxSfGPJJgEgsTLjDOhy/",
+	"4ntI8b1G6d87mF6Nc207/kiEyC2K68giFcFqH2Yr7ZK3HjDj4xw7S4RWRKI9xTTNHbN2PKmw8R773mgh",
+	"0/mGNMrqIiG2wUNT6Telh+XYgKV0L0UExummDfyNtn4Hg6d6JVsHD6wKoxCIsORJJPro/OK9QHsnXTSn",
+	"LJVE7COeoBlPE4H2nua/FiOhAPZ6Y/pVvmOl/VnfjcxMaum25jhfQzBmdajnFnX7GgJ8qV6bHyU9vlfG",
+	"zeQ5Rg+i411KhGV8w7iBW0GLM51WqO4lMqOmaJdJJgRMtZDPdcUCJwXRy2qckmJVR8G42KGMlq5OwhmB",
+	"kBgL2eyvtrLtoussJM+q15yJDFkKGxc92Mj1wQj0SQgMDJF29Odl+ToPOgObK6Zpuqs5Cjf50pfuLtd/",
+	"vra2ECQwpBW+s9/CMVp2WypJqh2q/8HV9hg3YOUJ+mIZRSVmVrNv2ke2nTjS0LC5g5FyTtkwbJKKVzaJ",
+	"NDeSSzvh+vH7Fle/WrOY780VWTzWIUlPun2QMJ4IdNJt65tMHetTONVPu32E0dPsgfoN7b0hS/SSJIKs",
+	"CnHp0FsraOkXvfRmJahzx0L+hQ3rDmhU0wzKZhV1nTfyurCNXignujq1CTJonayOY12p4mw5IaByS38n",
+	"8PTZasHljEhg2iZV08Rn2htI30t96x3NYqam9I6gkRne8A8jHTI9yupOqp/2SlFc+8FaLJhAo/yygHe0",
+	"/3XfHymVtQR71s4SqtORzmjZvUS3DmatAMg1q5MNdjsSdMbWlBIbSmsPlbAesd7t1ouTv7n18lhpqmTI",
+	"UxrW+fmVUkLcsBlA1Zpo/O9cplmhPSX27Aeoh16m8Qoddg+PkOToqItepoyov5/20XHnpIv+63//H9Tr",
+	"qn+BCmG29RRpcRIec6aRujoPQ83V8lCztfRUvNVvN1vP8utbiHOVtXCLAyhNJz9kzg7W8sOsRumWpds1",
+	"j3siEI4t9LqGajPC+Z5bi31TJMe2PtvftnDTb3AtakY+lHyJdXrmFlNK5fZ2mfPUiyO7BUpGfYGqqkRi",
+	"FzSiqkHD1fPhbGzhMXDBMoq06HTjihmNpIvtCxM9LsxJWbEpRJMU4kOcUF9d0jiH7fDeQWncIAUcWmXG",
+	"lxoUC7tgr6C2w28YrrNjwMk2Mmt17c8GoetOLzvvpbdouF3ohh/f9iSZLbe1OmCqjmheW/jXEsMb0gAl",
+	"yCOZK9HbqfZuULwhHS1AWEB+pC5su1eSzPd1PnZoHvI0gYxHj23Gd4Nte3THq2bYvbbb3UBpzEEtG0MM",
+	"gbSp75PLmanYlptks1h81Mg6a04+dAQzrdvo3AG5LlcY8YFPlCihtylQW6Q3bm+kCG2EQpLavbN7lT0y",
+	"P+ybrtTGRVR9Zk4Zltyg4i8Wahq6DmtNOcar7IRloVEVbc3z3ONhqGX1BjQDfULugxZnpAFgT/7p+2BD",
+	"y9KHPzoLfZ2fit/CfrCb2EOi4cNI/pEDAv0hgBuvWhuO49goyrYm87KahHqrfYcTSPlVrztb9c705Px0",
+	"nndaaAj963wGv1qtEx3WvcyFnIdapXMrddMyhK1feSAJZAbBrYJIcsbnBy6wF4p1bzWIvXDuQsMLs8f5",
+	"AXFXV+9dwxsyR1EtDnhkXTEjk/vnjn5OJNoDVymZL3SqtfppvEIFKtg/RSPrxhkhvgCM8WhgfK9KCT9F",
+	"I/2P/DEak5gvnZRGnEx133MOzhqsXdWQjo1ZSE4hq9+iTBqQStURJMcTeVrCqIQGgX0aWFAVv0N0wAoe",
+	"0VM0sn6nEfQAP5PIlBj7ol6sbMdyl8oW3Bdkl62VOpCffGUxvKacN5D8DWX79WZpD9VJp9s1+cpzlEsB",
+	"gdpTx2zz7NSi2EQpQUe5fedZB51JtOJpoilixVPIGd1kvGkArbrBmpL5ubL5BmYhfUeqyu3rYPZuXYgf",
+	"ntYYAtUXt44xMwPdBpfZHUn+3epVeGXc3H49y88fFZNz/P43JJ60bSFfdH6B9m5enF/sB+gcJxHlizSe",
+	"c4aTFRqvFliIAF2cv36L9sSMTqTwh2g80FZTHLI2KuqnFWpAJuujmE+n0MyKkp1KOd1fYwNLa8A0ifjF",
+	"cJ0QL4S3y13tL6XtoTImAQJEHQ41bxYJv6MRSYKKCseVws36vpfy4E3cYlljWmV4N+vHwBQGym3hEL7s",
+	"hi57OeoWGqlZtVvLwfM51JtxXK//9hZREAC14qKPHEQmLAhfxOSJ0AflNAsLUDyx5PLx06XJsSsSY0lY",
+	"z6m+jkrrZTwvtJOV5r6AxmjEo/r9uOO3pBILrikancGtA7VgOKOskDyckElCxGxoMeo0fo7582MzZDvv",
+	"2LkPJGqkEcUAEAUjOaNJ1F7gRK7UwXQ9xFDbxcUTzdi61kUJ8/uKrrmQJNmlPGHCl76CLqaoba8bdLtd",
+	"pBqhPRAXYAbH3S7CEo3+7UA9GZ0ijM5vfkQJjEKdBdv0uHe03xjJTE/imi89Nb+LVc79dyFMxb8pquO8",
+	"CNU6ezOlMCACky+hdA1ANkFNDBCjTeHI/Q4a0QhcuWikbtoRHOkpvSMMUNx1VqyckQErohlp2Br9oVME",
+	"BRiXVJDsm2IBgDZ8ggYtzOC5aT1o+Ty9ZkDr83nD7XTMFE41DJa9Bou176iwU/NXf6qSenTXPiUTZJEM",
+	"njGTT7aIrlnHucaVvAK29g2XryB32CPObCzL3azUYIGGyiMsfiTrsnrAV1xIw4Ab7upZ9gmzcwJR6W7d",
+	"br75L1Cf9o6wSkdFxc9+JnStuI4JetasZed5muKuTZfVNN/5c0sqZ1GCl8McK3z9KjVt2FaLn7/VuFZu",
+	"tiFmnbMdzIveblkqvUDDj5FXUzwUv5O0GnNdEZHGvjjiZDVM0qrgyNozMmVcm8bidM4850JdteahvlTU",
+	"DcQIhSuDAt6fXGUtGBSJ0yXaLSIZfL9wL2/0N88t5Lhl9ZLPaQjovomkVdGTXA7jjDH7Th4hxUEFaKGW",
+	"NTJlRpLMSJSAUAhl8PjcINBqccOCLA6Y+hQgWK30kuSv9c0/tH3DIEFypjUZe6a0uqaJUN+4WxBvfgX5",
+	"CrXekSShBfRthxrMJyvBVM1zvdfLhMtMaBAZYYPUoaQG1VCJL8uEqgWu0MWW257Na740lH5fgcIiai+z",
+	"ndio9Zzu9LK+g8XwoYPIalns3IFZ7d0uLuaEzz306nt4oHLNBZKPNPMDO2VAyrvhY6g19SXHPNXh9RMa",
+	"E3DuapS5QOODYgGYMoSFPFKHdwvOVgYIzy/LuS7tYBm5c4ozis9u1Gzo6+y7wAVr7hGr9uxQB3ItqPvo",
+	"0Ce3kc22VlDh3epfG1Hvq0Ds14295g7y87jshtKitGL04xWiUaAxv3XKVygRQEueIjJfSIAbMuxvTjCD",
+	"mLTC1m/E7cr1y8NuI0ydMjPcQd3Qp2SzezLr6Ny8UAAVfwRocJvltL4ZSsBQTzPdlAolOUE1dI3UrRGd",
+	"GEG9/Z2F5F30Lk3+XHhtvXqdbGJu2U+U6dnpdEqEFKeIkTuS2ItSkRt21Iym7gEfleRSvy/HMTcxWP6o",
+	"CFmxzKDO5Qi8psJpyZdPhBITaB6P+fLm7RsznUDXk+vtvFOiyv+oBj3Sias54ZupGXEt5EmSTVIQKWON",
+	"5YhRRMUilcSYyikUDB4wLf5pnLBc8cuRtFMWcS0J7QkCYLpqrUenaGTZM4SejtCSp3G0X3L6bXlv+WRa",
+	"95ba8ZLJXFZZX757Qde7d0TuQinXfkJwVC4z31fErO6nVJAka6L/sI/MTWwf2j/tY21kzB7bP+1juB+z",
+	"p+Yv+zCnAdvA+cU2srUHbRNr9c57yTwyWS/5L95Gd5QsAfZlPOP8Nnst+1u/5NvMG33tePh4MdS4JI5k",
+	"wHagulBhry80JoJGBgYXFueJ2E7Ncr1fzWp85X6wj0H1xfpEmDRp0/rUHSJKWQzo8Xl7gNtXMhVfss62",
+	"0oMtzVNbZlN/51w13cYFRlg0tDglTc1LEABQ/VZW2cGfcPaQk64huLQgaVGxzcxgQbNPbADqclfLewVk",
+	"DoMnwhSkUIJZZgkxuwrY2L+kuqQ61eCNRu0GmVoz2wETC3WExIwQaaoTUIn2Bq2z3qAVoEHrXUraZ68H",
+	"rf0O+h4s36Ob3ui//uM/RzcM6otaIuKJkhWMbsoIomLAwhkXhJ1C/KWS7NSNoc3n+j428pFLk3lha/uQ",
+	"yk4J1FwPqYRP+HStHpSBp83/Oey0P37uBr0Tf10ou/BZvkRJw93iVJhFqRQjCjdE3tZQSg1V7KQ3FPlb",
+	"rSRqmn67eyrFPyDvyCmn1+2XgS1PCnSz99du7yOAWf7t8K/d9tHH/f5fu+0T/dN/r05MXqvGBDUoKJs6",
+	"TFlpOJKjW0IWcMY4M8bn/UaV2AuMLZ9S91n/6JGnlDHJslK1ofayh4Xm4yRypplfPbb0R4MqPQRs0SP/",
+	"SXV1uQ1c2ceJvefLLQW9tqHmqVE0xIwuEBSY7qMzHQ9BAnR2cI1MdfMAfYuETCPgtufI1EXV3BlqiEAR",
+	"f+33y7PqXOfwWStonR1ct4LWt62gde4VaN7xW8IqXedamhs2SwI3jQUJEyIb1I7z++Cdsllu9Efeg/mM",
+	"U6kGJHDXPe+FpnloUbviJ5qEEwgrkJfoYIFD0hZkgRMAqYFmoIYynCQmTFJX1JG8dKorEt2VxF6NvQLG",
+	"GbRnJ4tgidf4xeZieM7W+KjfkJKu0OWLE3MiJryOwE8LmhBhECJKa6YrqqCUSRpr/dEpYITMqzsrrGt7",
+	"u47xpWNXzQoqZdO8o1fTr4BnBFATaeJS+bcEJwU3cMVGFJay0FlhFe0AfJv1XmhTysPqAkdU4HFcFTVd",
+	"XRR4p8DJTXV+QaXdvtRvOdCsJqTmY6O4bhvKYOMqeUxankEG+er5q/6qLdqp2u8DapIWdqDkXTfzBB0B",
+	"6nrpxn3HepbbziiERyqVQTQRTHYqberf+fWjC4PNtjNwVQRtBoFfFA9V97BQE6wyC3sHv6kyw0Mvnkck",
+	"UD9t1hZcVWT4GFWNgeN8uWrGqvtHqhRcz9V2JNUHkoHPbPxjDilURpjVdb8qXCeSJ1ClkU0pA1CSVBBX",
+	"bhS/xMb0xoWcJsQPB6n31UW2W/9UjCWUNbR1yOZ0agq64cUipjpiJhPve8Xb++nx+u1dBFIqfvDblMYR",
+	"Mo/RHra1KZHE0ywC+cfzG5SQO6rNDROEUUTuSMwXkAMzVl2UUOfuup1ep7sx7iOHYSotTJBvh49uP2ij",
+	"4wbZ2xNgvVhoszZfMoGoDBCdQArrYoFEOlbNx8RfV3eXIK5Nmfz2zNRFMGlf6XZZd2Z5LtSrVZl3E0zj",
+	"AjZisylViBmlO6UCzUUDsxhlZ2iFLl+WGFTVA1uZhD4DY2BTL0JhU7KIcQjFG6dMmMSsiMQU/qENxCY6",
+	"aQmRKFYGpgbQc+/wWAPG7UMhU4xCzkQ6JwkKMUNiSWU4AwMeTyWKuaBsijCaEyFMQFOz5apy6mjVVZ2v",
+	"jG/6NJQkbhh+ploWacXBpnNIt+YwvTCr53e3zhdy9/iK3c4ODGfLt/IV2OWMVLEN4+No08h4ZrX4JvAc",
+	"cq809ZlV8jKPGAs5NA22mg+8mJX09j82IDXWprfTDi3wKua4YvpQ0VSASQXiA+IVwgJOHonQHvhAJfkk",
+	"S1fA5wF8edDqDxwPVUe7HgetYACI4kLi+QLaHHYPn7Z7vXb38B0YC/vd7k/QTN0Eg1b/8/39NidsQVhE",
+	"2TRAGSFBIUgoB9ss1dShJecwZYehFM1pV7DBCXuMYM7yof2dhHOunbpCsGOJSAquzU7m4y7+bHzgWjNc",
+	"pJJ0JmaL7d8RCWlE3Ko7He3NJJHjKe3YY2T81D7pzYx+F1dASRTYGMjzWNd+0WA7p8ymepToBXBXf0mJ",
+	"eSyTlPiv9XKwBRfGwymgWLrrInPfRnuWQLLcjZVSHIHuhOKgON4/HTDQ06iQCZY80RXHodiKuvTVVQy4",
+	"1MBvdXgtOlssRC67WTKeCxLfEaH9V5tUUXPNlorwFrbo+Nkmml+/gWvo/xE5wO/s5D+StklYnQntH+Ls",
+	"7ExVVUv3gcrZTeYnaGaDzImkTGy5x6FIHsuZIOFQ4w9gQZ4e95GY8SUDH/JmAjDd+o1zH2ZYXk4evPkG",
+	"ILT53sJnjXe5ZHry2J7cvIG1ytjpOKZiRiLNfvoQFDtxjXk2tBLhOAbXvw263GzR8+69O/YHYnlFZIIh",
+	"nrI1JwSC4fN71LFkeB/CxLMqsIuEKAZh/1SD4wnF8TALE4IbXAmbt4wvYxJNyVCR01CkyR2BhGQ6TzMU",
+	"xqwgB2VCJmkouXpVRPDpDH+L0qEZW/FXOhQkngyFTCPVM3j3vPf3P6w/vrFz3ePobV45c6PLdpOrVhNj",
+	"HpW7S4WOzRBdeejudrCLGn3Yl1VT6yGxoXEVbkBdFkNJMFBRHaJzPWjFjfNvy4VOtsGe0IuYL5Ez+PXt",
+	"0kXU0oTK1Y36tslEBhCXs1SRyxp7c7yDQoezjq7e3rxDB3e9A5zK2QE8GvXRRfTi5qxtNMCXH96JAPRD",
+	"hMWAjc40oP2vBrxW++fQIO12j0LoAP5JRh10xpCiEb28MRXSRMeFfAECHyCMnJoI1ZgYqJwBc3y9SpbU",
+	"Ar5AyxkNZ0jPX/dUSg7ew5ZLQxKxkRMnAcJswPL4J11LH4yCth1Nis6PJ6dZGIEkDEN8n/6wrcKPjrvH",
+	"+50BG7Ab7aoer2ASfVQScWc8joxICxM/zWVo83C0HpM6CgZs5AaZjgI0KkSZqh/cMFP376yBE2gKPbqh",
+	"pup5Kda09FPWrBBtqn4oBIlCz8Uw0dGpDeiAGTaZS2Go3pGVRjFgo1KQK7xXinIdndqtVgNx6E+YYGmU",
+	"kClVd5nSXKicwZa+M0eExzFfouvvzp99c3hiTCEfyBjBc/QtERKdawxqdJWoT4dE7PfBIInjKU+onM3R",
+	"HpymfYjbswCuARrd0miE5qkwQYbYkT1uycrUeBYiBeSRNKKEhQR+BLuqTs7D8RKvBApnJLy12EyT2KRK",
+	"aWo4d0JClFgIcy+CnOtQ335L/Z/dtydInZy2BuNQ0k6O8KLGkGGWhFgQFHNI2lkPJ+5r5BFIMtHx4JXd",
+	"+iKU+wZ/x2kWqI8VP69HBFpkkMfDu8JNOaTaTBWvpS0HhhfMqJBcrbGaagb0RYQvGLsPspBuqk0YxY8X",
+	"YsHNl8+uLpH5fS08XDXRFBlo8zgxkRWQell80w0kN12fXxh1vRxZ3m8ZAis0KQSyF0jArslaeHvfGMb0",
+	"lDWIf/GVQBOuxgwy981alL37xcKTinh832eLDmuT7ZDzcpKI9dj4vhJryhjseZkA1YnxUom1QHszXO/L",
+	"6mqFoRntpZA/YF7U3n8calyaUlaBnWBgZ6d6M+6D9TeLcfqmf/OjtZcsyuuSeVDMiS0F9/dbuaFFckMk",
+	"GRVq1U/9TUw/WdDOe6ULt4piRNm/a0KDvE2Dr3zpK1/6ype+8qXfhC85dhj182HrXv1E2YT7ArwAFNPC",
+	"moScScpSyqZtEqVmmffOL/bNoLRukZ/fCU/QgiSTVO0bKED6PM4VMxADRnA4KzR4IvJd0xUN1nZ1Lysk",
+	"ovrSYc8xDZV8KLRGcs6ZGg0Q6YC1rUE9STjknGKmRFr0/PjkG2RKSaK9EQSf6E8cmF///WfB2Whfa8bY",
+	"ltVENDpVvdJII7HxBf4lJRkQm2msVhgtEjKhn9CeEveH//Uf/6kFfQn/3IdOMh+h7kuN6+jo6DmiDL1/",
+	"dx5AeU/9aPSXv/zlL+3Xr9svXozgVQP4VgcKp1X6JUcQTSDQ3mjQ6nVOuoOW+bxWSlNBkLaWowWeUmbL",
+	"smAh0Ahg2UdZKqWNcgCD+ROBRo4xfuTa3Tuq/2VWd0+Q5I4CR8eRUb5xHgOUEFh8HQahNUxF6dh4YduU",
+	"GV0XUnFhGwYMGTQsvIL8W6X/shWaEznjERqnEn1/8Q7G/cPF2Yt9FOIkUffkSNN0+5rgqA2BGKPAGYvq",
+	"12bBnjpa9hNIYzPjx7H6fwvJpY4wjEBYlwJlQsIB0NAqMCESBapvOCHQDRLah4uclOgxDm/Rnpo6W2W9",
+	"qGVJeDqdacxycF0kCKOY40h1Ocaxapbsa+rWH9NrrGaFsFTXsJB6NOo8MdlBH0z0B7arrzRCKkwGFfjD",
+	"7XjtQKnMkqcMTEgH3eglUMuKI72cdjLq1QVO8JxIkqDcWASH1ASqiT4aKdbTMcwd4O10EVsI1NJbcP7D",
+	"2ZvvL169/V5TbKB4hm2hicaOC7MBg1AAMD9oBROHEnHWQWdslcV/KapRF05moBEB4gtt7UMTSuIIOKoO",
+	"XDc/aFBjwtK5rtgssiqqhEWijzRqA1qqVV7xFEUcso1vGV920LcafbjX6SKM5pTxpDCWcULwbTBgmDGe",
+	"spBEFrQqm/qpzcBWHUBztSW2iphAGIKBRgd3h6MOOkMRWSRESUfRgOVWKDjidkeEUp5HecM+MlnPim2M",
+	"PrXzJ20IozKIdZ/aImWCyNGAAXsKjEVJ24UktyfUAAsp7qIIByfJCo1emD5hq/eAD39zfLKve76x/cKD",
+	"ZyfPj/dPwU7Bk1sb5w8+B2gX5IQt6CekS1GjPbkk8R3JFstkb8MNoaMfdbBm62yBwxlpH0IcH3izWjMp",
+	"F6J/cLBcLjsYHnd4Mj0w74qDV5fnF29uLuCdPJ3JXpJnV5dO6cV+S8cI3gctviAML2ir3zrqdDtHEE1h",
+	"qmYfdJYkjttQbfjg5+Wt6PxsIuWmpAJd/CI6PDnpPdf2khDdkpVZaCPT69E8EYVsCKHX+puT3jf7HWTD",
+	"z27JasBsDFqRvd+SlbpbVwJp1BEny8J0SKWNkZnhO2LSLYwRJiO4SyUDTYl8+eFPN5CSow8UzP2w2wU7",
+	"DWfSFhlw7mC7DibiBt6AXioM0LbdATS6z4JRNxmsTfN7X94zLAKRkLt8rEfr6yqb1cG3OLJ5U+qV3tHm",
+	"V650YM07zl/hRBv4T5p86pJJkjAcG2gOxxze6v/1o1MLt3WlCUVtluIYimBaQUviKRQPUCJg66N6/yDi",
+	"2vfiJb2bJZ5OSYLeX6KEsIgk+uaiWihMcCgDuOTtzYOFIFIgpYBEUc7OxpThZDVge3COoX9hBLlVTBS1",
+	"3RGUqv7RCAZ0MNqvoKkXPBSbaUqST/JgJudxmZjU6z+8e/1qI0FlDYtEVfZurlHQGUPqNRNa8FuSUA0x",
+	"ANmY8MyIh+nc8XNaksjvRIcwDj7Djt7X8iazoYHdTTDihg5oXOGTsDJBBYl0qrb8TA1DY8bpe0xAmACF",
+	"qDgsZzaTod/CpmXub1L3m7uHxSy6dY/1x43k9YeDP/gISw+yCWXplkXSypyIeik8UQledgXz3ZnSuseb",
+	"X3nD5Xc81cVoHp00XxRoQ/OPOqqcERzL2a+VBHlmJJLDbhctZzQmFkodrkUA3EjuFBez8koHvQHZV/I0",
+	"nBkADqsWeMnxBxjBw+81088mcjHNmt9t2QtecnFWAiu2+zu/5l7RO8J0ybBKkjGS2GYhC2KfLbMCtTZ7",
+	"d4Xn8QhQll7evH3jpYu3C8LOri5vFiRUbR5OIKZDe0I2Ukq5fZFk1q4p0zybsBMHlbnbvSRkXwS51nn9",
+	"d01I71yhRu292cONVKUoo5aqyuusFd2UgVwGeUbgkp0SRnQauJakWKT0TWpsQVNMmZABGq8kGNgGDP6V",
+	"w3VmcMcE7Bg8WT0RaFQg3wqJyqHb7WjWzvwrzf4j0GwdrRrTpjj4bP4F4XP1Up0S03RJPfWCIib1zsig",
+	"+uyNdOyL0UffX7/SATD5pxiX7YkSG0b7fW0dMRexejxgBneRReYZRxFHGNA6qQzAhgylgYXSUTmYzk4R",
+	"FAjW8rVNYzLCJ4D3DhjEx4JVNFNgI4POP7rSnx4hTV+nuV1tnGAGdz9nZpa6gBRnAzYCfX+EeIJGEZGY",
+	"Vp4j0/87nVtRElR9GZFCIkGmwBJs9cLCUhdTT7L1bAU+sdfd2KbS73HXD5jS/vgHD1BKA7nYp3a1+i1N",
+	"Kv8t4iEYyFUDTS0DHTYVql9QjNn0j4MWYYOWeaqfERy5f8+JxCic4UQQ+cdBK5WT9rPiG7Bj+oc3XCKQ",
+	"XdH/839bu521/gOt6DcOnFfML85nzSDHPFoVBoIpKwy0V/qm7anntlroPwB5S8dWqQ2Mcvat3Q0ZaiEg",
+	"/0DSqjHUcl2/dMVTGwLWMR9alBb1UP/9ITtfdkCHngGdz0h4q83Y0SmcHm1h5XFMQm0p4mgCNZxkB52Z",
+	"ODHX5+eNFoMbisRxYCzMx92j8nD1X+XVPCgv94FLNq2tdHKIefy0iDEzeZcAWfYgDf3vrjfBruICMWss",
+	"27p7APwXTXUnHYmYu2vsrmK0AKhwDQQnlxzpOkwiQCfdo7w+iVdIviY4okZg/93pT9fg/pFcm7yQTPBk",
+	"QsPfgxCh3mrwtRvtr3vP8B2mMR7H9TTobmYlzd31DnLf8MHnAszxvaZBqKa4Ro2XEgnJF0IXtKJsaoJm",
+	"NbAIGJmkyKJDhMQe65EO1DgrBP17LEi/pAQMLuYuNZnrDW/Rk42YDw1uzk3E7kxhE8E7TZsTfeElLwM1",
+	"OYmOo3935tnb/Mp7hk3ItS6McNyEfr/jyZhGkY7D2p5Hd59vfuGcs0lMw9/vCS6Gy/91PYbq433pkEOs",
+	"E2brIVquQyGnn4/3gb1e1th/3Un0TSxvcpB5mlv/FMfpn/gY/ZOdCojpKh2K74nc8kRsR+w5/Vy+AHpf",
+	"YBnOfGh4sgC+nFdBsDA3UMcUL3EClRGyoCZ1wQFyPDJgvuYeXb9CTRxl4eQaLeVbHq12Pnjnul+TO97w",
+	"CDov7XIYC6/fl+/3+38CtpKD5n+9px98Tx8fHjZZAONSUWzlAipo/e7u+HMbK70FS9so2x84wdqVKqdR",
+	"Y23pYYjcmtI7R94gJMiy+e0vWW0OE3uaQrYiugQLCYQ7RwOWabClAhOmTBhPtAkuOzGAmZRB4DgvqfGI",
+	"7MmAOfOCb0IkF8m4qVLK6R2WBIU4nGUB48aWH/UhcAx47ujiHZ6OoA796HLSfsMZab9WjH6klMwxycP6",
+	"jrrHxpuprUBZ6YkKW+S5s/Tb3j2XEzUQGAek2P+Wctl5kWRqOajbtjkLLb7l56F5E3Njmo2C8BUzGxuX",
+	"boLYziGs7JwzmfC4bykgQIy3gQrAmKsjJGGiqkO/3d35+pPsa/oIlIikU28Fuw9aR5q11n6kQE4IQv60",
+	"vVzPWQPsU+b7+G8+n6+X2D+3WO0cTnCJuDLnl5CrN99h5I5GxMhzDxXhuZC1NaRvCVmYe0Zfh+q8OCuS",
+	"5eo7q4gwunrxXYBeXl18r660qzff65UbMFOGG73+NoDbBkzEEIIODmZt3YfT2EFvTUp4BvihbtViSje8",
+	"aatnFC+cdKGILp/whV20Ok3BE0Nl3/uOxpvZf6Hxo0RSTSjU3R+vpAYQ36Qd9La83C4cWmo0tS2uNeeV",
+	"tbndSJ6Q6KuZ4Z9NqC9naJaY6ZmUOITsEYeHSI5WPE0asNbNvNGYDBzZvsbe94NpvC3HfkXnBnB+Q8Nz",
+	"DQ32W0us6zNsrvnbN3YxAOTvrp33t3FEhEQTmgj59dT//qSgC8hcNDk+kBX2mxka7aFP5ewAEoZB7vEL",
+	"LmnCBMJIye+APuwkGCPKIJFPJ8pa7b1YGYCaAmEadlZH+kCNLw5Z5FmJDYjsMd2GfK5BZ0gbKpkAko2u",
+	"5qjTdc/VGACoZLSvM5RGAHQ/GjAwLYy1boOjCJJNDRoKwPxIHhiwnTHR3wGYQDUDdwg6Kwlw4zySEKyB",
+	"KTn6EDMpzMMpxlOvCLuNt9CEi6/dP77AY0uL1I5eVwNoPGrT3O9T0RnZiPGljpsRp5AAA8VRQY/PC9f8",
+	"0dLXaHcW+TswQx4fNhjkO85fY7YycxP/WEEGQKYIF7mHP5XJci67te2EmIQMPwu7AC5SYGIxZbeBDrwF",
+	"vsUZAUj1wBYHtjRmlDEqLDMJDGZiQgYMqh6bLFaT2ExzCyJazoiJnoJwrv+Pve9dbttG+70VjL9Yeoey",
+	"HTftbu3ZD1432Wa32XiStJ05q04IkZCENQVoCdCKNqczvYezH8/nd+Zcx7mTXsk7eB4ABCVSJuU/sR31",
+	"SxMFAEEQePD8/f2gE+EKHJBcE82yTBEhAaIaRNJQ2IcwhXV3DnvggJxZ6GZIesypZgOo3WYpVMvaBEfb",
+	"u05iWRl1YZfsLSurZ7YTXZWR2oqw2k7thUJD9xYi7bgm72RcuSOmFMAD7IpH5lbj4tISWxu7ekGX950C",
+	"9GVLhDN16fKDHQ0XHHT4MF0kw2EixZjnG5QcH1/1T7IlbU4MABcuiBHmZoF6Aug29YrD6VAgOIUjDsMG",
+	"KyNj7pPpxcWk/uQq5s/t7R3Zbmd120Pa7nQ+b0pNtx+DK6smpysXPde7I3mfR/Id0xaKwH8bn2rgz8Tm",
+	"o4n5Zc1H8Y2xnsjxwZE9Lqa9A4eBKvejo2/7JzZFMDxXAB8I582fMyhD5hMx4GIozEHz54ys5MCu3NPu",
+	"LFOFOsIBqeKLJlSYliM2FDZf7hRR4bFQ3iXNzrgoNGu4j02393a9tj/TmLbV9v6ttm5/ptf7hfP6OFgs",
+	"FoOxzGeDIs+YSGSK8Oaff6Jtkz9WE4Dhm0Z2R0yhGl7a1MgvOQ8YUwSrB2/zcfcEm81hkdUTz0Q6l1xo",
+	"PO/f/OH5t32II84GdmuZz/LXd2/+DvhPtbaeNQMdS2pMeuAesEFc3yyyGFZynrHT1cHWaWfdsJ6oy2Km",
+	"VHhwY9Jzpe5Gr5c54Owo8v379xfkz1TxhARD9l3SA8/TwZzmeknofK7WJlPhK3XzqP54YiVzhScVAYnM",
+	"z7YxICuZf0KrRWbpihit6CPoW7GI6RYkCGoU7Vmw7FV+UGK+Lual+eATmEJWCgM4EOxRNGRcFRlZABdH",
+	"DDBesbMBHaiTrmwShPoyG6FqFQ3FmlnkdCx4iVZmErqXbi6WQ5blc3jqtSKvpssKXfNFgDjZeijfaWWw",
+	"t/jVO43l+rSXxxW26a3ujd1K1q7kHWQ1rtE5t3kb27rze/h+dcgqoQhbSUCpJOAg6PODyCTZ2px47CaB",
+	"S5EOPlmjRpDQjImU5urwk/sjXl6bS5T5uW1MxoylFkmfUEep6Dw4CPqPwJmux0vG0ri2Qi1s0Qpwpjrj",
+	"1sgzXx1Xim/zZPzhH2eD/0UH/z4afPth8Mun46Po2fEff62rxL3lGCeU7brXWAtF2N9fnV+PwhW27Yib",
+	"BAkY7CZpCl9CJLHqB7P60L4iKaNpxgVTWNrqv2V54BzAanDoLHJxYzVoNf9HMWbNaOxYoXQoITGrjBIO",
+	"Hnn9pGXc3cHq6eUEzDm+mmPL3pwPUGndIRdgpd/6hYkYDnIcAlU/9ISApxDfr6CMrwT3f+BKrwCHuyPq",
+	"foEofq1VbFSg8FSCIyIkKPQxK3Qmr57HyBN/KMcQYixGJJ8pGUJmdAlM4OC9dvzECiEKuCoBUqXIls3G",
+	"ktWwb1Qt5Lb4OYzY/ijZ9lscJt/zDuLh/iFV1rt2rxT02eK1Kr3XJAW+tKsPQ4I30/aJCosnkwJYJStY",
+	"K9zFo07oqhupVuZUtYLDT96ZdU2Rvvd9h350QjWEumyZPvCPC0kyKSYsJxOmHYe5aqrZD6THdSEh65Ul",
+	"PZopicAVDqrbOuH7uzS4B3xNXlN2Xl6WDXdlU/Kp30Kfs9DcCeD2gn4b8d5YyoSOzR6C75SCfXcgHpve",
+	"aN0p1x6Gbnsdd0+Y+lkj/w9LWt2tR2/UaOEiwAdE9RpmGZAwim0lDOGumZpLBL09MAGr99zeWX5o6ltw",
+	"0r0CVy7rrvz76V+WjpoqkA/7TtZv0vYsQ5c6/GT/5PS9pjv1O2z2eS9VN4lrkbZtu/YHruxRe8jsIu0u",
+	"z0eK2OI+4G1VT9jtEt6ftSfKvJjMCgd2sv1DGq9RoFg1N6L5d0UgEA64BmoVAoGqSqGnghwl5AM0/YGe",
+	"2EPE1FlnSmZXrJQD23t37BhvK2vT5kAHPTof7UrfOwiWfjbZZD9M+mSF1A715ZZRX1BoBHSg18pHK+Ms",
+	"YWVT4OjCczoD75/pm2Us9RSGSkrhCxRPiZAuZZqxlKUH5LucjnU9ivOKQ7s+rPTi6t6iSiv1JEiHaHnT",
+	"kHiLAusSWDUp1WCp1EFOjnM526utYU8Rw6UmBFz7cKVprsvHj5CA7Nrna9n16XWjJFSzCVb5tqxBcx0a",
+	"h7QzaV8Hz4R+iX0axwy30Aee7jWE6L953mLZ37OP2oE3A4p0RIIGgDJk05Sblv5fTc8/riOnuedQJqxn",
+	"qzBm2bILakGr8CUKjvu90J6ASvzLr9GnX1cIA5hjkEuoppmcFLDAIQmxE/z2hxWhf/gJ/r9iJnaR/5jf",
+	"CZM4NTeOEfZYyDuW6KLcLOEnDAX85zVBcQqtzkTX89CIYH5lCS9qYJfqBrXNDqHNPcMnfYEG6Pppsy5b",
+	"dlX11vqD1XUDw+5wZmDRkBO3mMrM7hVj6nFN1FQWWUpGDswsAPcCADwE9kGALwvERd45OFGs4hFDEUNW",
+	"e25h7nol73faj0r0UcfKIQWDxjQF2FGkk7VtMmYOfKFtbjabSWO1/P7bfwj7CAqptpiA2MFOoTRgfY0N",
+	"cX2NtWsZUTWqOZBeD9CnvedH3/YPyNmqHHLDYMd6VCMz0nay5tUYVvKtMy5R4mxrKOOHF/abXy9xsGlH",
+	"seM63YFN/BmEJX689FEJzYdoQrcwhS9yoH8A7uyXUAi7s769mG8KbgM3u78dIINTIxZBICq7aGMBUFNz",
+	"RqfXqLXTJ/ZVIFojD/LPRZIVYIz/DBVF6Co4IZgprK5i5N+Gy2Yoqt5FStQcCNOnjGnSM1ZORIC+/9V3",
+	"EYF6K39jQLmOigClOgJa/0KdEiGHAjjpJ317ZyUAiVAdeQHXWl4I81BjJhYZVUSwQuc046oeG9X7B26A",
+	"RP94IKna5Z9Wm28DRuU7uv2xAfb73U9d8L7f/dSZgNdv8k0bm/RkTmiWYTUwMAKdv/tplxbxCCM7Z6JG",
+	"lN1WhKeic9eGXn6cEy3Js6Po6OjIA1SryFFIgg8QNhfpxV58npIf378c/NFKN5l7xZkiseNA5inLyYzm",
+	"l8ZIHiOPLfUMYNCbcIvKSRX5mYtULtTg2fHXx/DsFx8Tlu0rS5k33Dt/99NwbyjYx7nMNZBGQq6vpwRY",
+	"0FwYgWtUZTNZgD0hqA6RXC6IoDMs9FQkkVkxEwryNahYEpjsUKC1r9gJiekomX/gaRw5/K2IxLbgVuYk",
+	"Bs/vB/wBKmWNIYJ/70ckTlihYrQa9JQNxTq5ARc+y3khSUaXstDqZCiGYkAoiV2H2E4V/Mhm9pVrx6w7",
+	"+0gTjY47RRQzX96ojaMliU+R9O9/x0NBSM+82IALxYTiml+xU8Jmc71Ezi1bGGFH75/iNCY5T09gnnYW",
+	"c5a7NhEuLTwJlzRlQNmALkTz4VlK4o9m4ZZMwf/iyMwkfmb+YhRznN/v//f/xDbp0a2OWTiwskYZFZe4",
+	"5EKabkdxH9sKqaHmNv7Li/ekXqHIpdIsH2g2m2dUszjAQTdvhhAs9uwdkHPcE7hLBeCkC+nXO/DlG0uT",
+	"T4TMWfrBbqT4FFYJuk5lloYHGZYC6YoFlvhGQ6EkoWTGlbkM0spHtTRzimdM6GxJMkCTS3KWcn2ABzKX",
+	"CwUzLE1S8xHSaCgqXwFrkmkyddufqQoIvell1RrYSYBIZ9Z6JPXUYckB6hw8rMSPR6y7yDF0mNHhJP8T",
+	"YOjNCSyx742KRWbGlgQ+QBe2dRB1VJBCAOgcS4eiApF1QN6aFzUrX8wVy+22DgB+4cudQMQYaf1tTTZ+",
+	"eKznNga6kRjKTVWR2KOFx0ZY5GxgRrALXwhgLqQBPEdEqAtGW484HYqUJTwtg5UnRBW40Djj+JLNdRw4",
+	"LDAcHZFCZEwpEssrluc8ZX+CgxA5mKycDUA7Ym6++CaAwI98AdZV72jDUKhqAuOZr8/MBzezMzsDj8hM",
+	"puxPVMsZT2LSS9mYFpnuOxnqcCD4GGThytckvefHx178oJgY0XQocrnonxIce05zzWkWuyHNBBGCDBcE",
+	"pl9+BWDYU6ckTvPlh7wQuAZDsTKhsBtwrFrQIbmwqnMqIzxRqtT3zQu/ZarItOVds1NQFg2BpPKExBkX",
+	"LHaQZua2MD+QHiws3hhc4W/PjDzP5SLGGpNngxFVLCXAUWx2A/Al2GNpvhVM4Gd0OpH4Vcpmc6mZSJaD",
+	"v7GluRNIznS+LDcG7NhLtrSvi+yZvZFMlxGuLtwwQ+F3TNwnE8+aA8jIZbphr3yiHoCRtmTpCYH17Z9W",
+	"n4eFM9QSYbonc0WeHx+flvP0FPRw5wEBveZZ5gmgTYejbw/I39hSef/aUPzhGGDnFMIT0CyDpVkzZ8zJ",
+	"ewsL147ZzizIXpVhGXbz3skebvC9aI+JYoZ6k/3Bbs+9X1rHAe3GrH/SmGaK+aFGUmaMirrQ2ls8zMvw",
+	"KJuvGMgWFQWiBU/KimRRTWE3tx86T/I611+5Z//Gljf0/OG3bef6C9t2AMZZ6dVkwWG7NtZb2fJay+22",
+	"HY34aJRfLedpG3ddMN9tzf4ERpsRS4yckGO8T3K5WPFB1siZBwRasMvmeXzZPBdGCQv05h61MrPfKpsn",
+	"1PwxVNI9U/F6Y/mVJppeWlVW5mFi4mklSdHWb1muJqXpUpEeOnFAXROgfpv/8TGUrAJxlOzX8NfBy7gw",
+	"zuOLZKzErXZpfU/BpbUpOHAOH3xj5Ljx5DqlpzEE8NIanc5jFuZa1LC+bEiw+8496qm5z+2L/cBbwBGG",
+	"bTtn8tpemyoNVETkjs3hUbun3TkhdAQO3s/rrXaYMUSZGxUzaoN7lysy40oBwp/MySKXDutvYR0lPpuE",
+	"9Lz7zCVb9BExokSjoBA2VOgZqD6mZGH0BIz9MhXZJZ4MBTp+Tp2HVbO5h6IIh9wvGWwbASlusWahnUVW",
+	"adxZPHRIyHj2GIoUXvLsCbJQ7eyYW6atsjtolaaK0NpkunYGjXVxN6tFL6xrFHxMZlqalbw1ME5EBFv4",
+	"ixg902lOFxCIChyotQoT+gwu3CyemsZUeb1WetN6j64OmGrfWh3KffWd1vT4tKb33uXrVYUw3nj7CtO1",
+	"suPwk/0T/OqO/w2cJNcfUrvHNyp0b0O85VBe6vIEENR/0koKgcuIsa6WMtbmdK4IfZccWU6cdkXO6h8B",
+	"Gfwu65LbLF9MQOa1iMpuBSvH+WY0FjjGz3Zgml1PZbHWoyqGaIppjTS7yM3sza3lYwPz4Cezu6mdUlDB",
+	"8/XRUbQ348KDftZEUALl7h9ulDLSIkdGHb5Lb7lb+U4ie1tx3SSqy9vU7qednrjzd2/2d7tDS6itechd",
+	"HLSjbojVSnfk7abzOaO5N1jLqitIbgJXeDnNdeXRTu7xeq/nvhZs573eHetrPN+2cNBXBXb3f6/krG1E",
+	"D4csR8xWkWObrudMwIrpR3ocaDn0ssx81FMmVlL7fJ5iXW4fMoyYDvackVwuIoJRLi3JmGcZJsMEKe51",
+	"atOEWWvyvXvHO62D3JwO4ObQPi0g7LEFQrj7sDuT7mGbdPV4E+50hVUclZN2h2Yd0uMbWYF/2ljB/EbY",
+	"rCPrLOeajFgmxUQhH/NqmAwQk7GOUq9f4qlcCPPhPEf/nZ7Y/zr8r/V7Hx/8kmdt6viDxtUj6lEhRlxQ",
+	"yKVqdWhTmRQzW49azM1KVKCGz3Hug/fLOSO9UIeZp+OI8BmdsMN/ztmEyNz+bS4mu1KNBykCSudubSzM",
+	"ngTCyqPgD7zvWnfga3g3gpPclnTj+I8Vzg12lX74Bx38+3jwh18+HT+vpdpwEiRj9IodfoL/Yb3dfJ7L",
+	"K1qXJlMzWddvy5lmV+z6mfqq8Kr4UUz/YJ5+5iZ8Ex9LdaTrZEm19da+FVxqzJBbz8isOFB80/txocAL",
+	"tluGDhaVa18rTWEnGX2Ty3QnAx+6DLzibLFe/ZsAQaplF4UaErdvCa184Cb5aIXSbLOFg3njjheppC/9",
+	"/bf/kFxmLFplh7AUEEbBqdaS1Jkhrz8zCujr6w/e6y6n7jVrTsGD/Psd/lBXRJSqw24qCZ2RV+ssYHDV",
+	"JdPagnWoldqHkAUf2+1A5jkbs9xc/uqExI786EPOZlykLFcx6UnhaoV0kQuWEjke9xFypOTsVuTZH48i",
+	"8u1RRL46gm3/B5LSpXKwadQeQ8JEqmwtB/cRFLNKGdMswgoT3weLbkyrtGAH5Gw+t6z9QoYzJ73nR1/1",
+	"m5FHXt8sU+U1+xGGaXFIbMMuR8V3uYNL9b4PdlT5Kra2bUd98qD9iKs5swj/M1uGn7KRbnDGKmx3mzPl",
+	"9hUB7jQ6W2FZE6v8g0BL/PXXz7/uY6D1L1JOzCV7Np9nDGXEm0JnUl56gjZFVDEyTx2ZuxnZywGUKaVL",
+	"Xz1iZZCWhNFc2GJWrOCkWPRo5M0+iBtAP7KRW0WXXExs5p6rO3Mgm2b7O4JEW3PrYfiVHAoqllJg+ekU",
+	"w7gJFejj0Jaq74RQhSj8wPyL5cGWa9iObEu4HXo/kq17+P5a/vM1msabxz0qo7XlMITG7YXMSrdGfsN9",
+	"5WmGd0xsd66LO9bDDZDgJVGCP5XuC22kT5yxQ//j9Ur4viJyIYjrgezetBQxmZzwerDD18sL95iu6rbr",
+	"eIHyq03KyZl6M27T7sVHAJa491Sz17BgF8HCX6MnVJp30RlWOjZAMtKssDiVO0v8ScUpN0qO10t/kq+R",
+	"EWYXbUGxih0rFKsQdTCmhOVatW0UyVmGyV0S8/mHomLVk57L/hpBTGOGmf3GGHN4IVgGgNHU/qkXS+ZJ",
+	"UCMwUywbN6FpvbbveP9w26tRGpvAxpWD5Wgq/bboNK1Bpc1wr76rK1FvngLAgTRNAP6xHnDb/VPoC/66",
+	"DRC1/Q7myypGEHUNMUlk7nFKjKSlHGBauAI0t4gAGAtkCVJlbNkkMS+PcD45m+PeUXMKJutwL2eCMZLL",
+	"5XCPjLmxi4d7b5n4//+PEfLW/GpN2u5Q19ckyn2Wi6YNgFrQtPMFcy32tT3lO2Xx7kW+Xepm2t6ZF3VO",
+	"5LtfNlD2VkU8ZIGUQh1Fc9XZqqISDQz1QnPsSpgfOGBnolJmBSm4RqVU5v6gWdWxG4AXIc5SGdgOr4/m",
+	"yincrDd0R5khWvL4Vhp3PVN3yeBrF6Ld/DvPfAM175OFsN3lz20npOpLx1Gc0KpAqZVXVQ318BP+4Tr6",
+	"Ny8IPmvc577P4HsvMHdI0k8oULvpvkff0Mxt99r7vtMRwN3l0sUbwl3rukJwVztDzGHdI6gYy1IFrldB",
+	"enHGE2YWIzaKewYaOxT0YIK8sdb6p1ips5K/ZoeMEYHZgnLqnCaXXEw+KC4SFqPP2FkS4M5OlknGTsJJ",
+	"KgutNiuRz7iTQ+BIFlIYI2PlTbMFXarIW65GNYJpygDf0Bu86zxQvsAJeAkcAB7LFOufDgUQkSumo9Dh",
+	"JhfCkwYoQsnzo6+cw3wqF5Dmpy6tl66EGDsgZwQWOcFVVcwFBxxc3jiXM0hr40pZd7zl1Ivhl/SDFDGi",
+	"AlI9FP6THf79sPx3MMLtc2xWMBB8lnqhC0mYuUORPUt9yXxssVxVTJjQ+dKBeHt+hwgXl4+JkCOZLl3M",
+	"yyItwreCb74pOLnVRWB5EW6IioYPbx3eDBp3vQ3uNsz5Oe4xV6K3u892zAgPUYXFE7f57m3WXQ+DLKkm",
+	"NdZcg2dlsyeH/o+vtmyH/R827oD8X+22CYPfL3QVQGEXL3l82dtBRoTRQweYd8DS4CO3zufupC035Gcg",
+	"iZzFmJ7nTDGh7d9gfilHXCEyk2mRMdJ79935CwfM7XiOzeADbfalSmRu9uxQUE0yRpUmfzzqR2TGGDIj",
+	"o67k3to+ROkiXf7+23+TV9rhjEOyRbhAJ5A+YdRDNRQZv2QO0iBkqBhndDIxwxZCc4B/qyjJ5IrlfMwR",
+	"td6BJHENSvlQOOJNMpZZJhcK1VDI+FzOGVlMWY4GQ15kTJEx/0i4PgWMZcAvjt03XEIpCwCWG0UdowBO",
+	"7eTaq/CkF5v/xSegHhe5YtausJoqLJVLao1gwJRwMRSx+/HDaBn3m12OTsR0VzFvE3/XzaId3lO1dXdx",
+	"eoeIT345277DFtOvuwkw13mH+7TT+q7DfXqLWbNG7pVHf3Py+yb17/CTG8b5NFOWMbQX16r0MSsNJDQX",
+	"k9PQDuYKENk9JYdHqqip84MHBIJr5cw+X3/2z+VoO33o0W3ZEoLi+k0bNfrUt77p7sRsuO8LAvJQ7b/v",
+	"DsHjMwosye31239bA6BFzqJTnzZQ4545/Tkt9efSclmSiWSKjGhySbQkWLaFREncUcTWYCGjL60i8J+c",
+	"ormTI7tkzMegOzo+1TtQHj16RHeMqJuIsQavx8V3LyPy14sXfzGC7OLvf0GmSzKTSpNnR+T1nzFOB3a/",
+	"Iwj03gB7kCOoX3O/DgXa+wjEUYFjQKe/rRax89tXHtEBg2+OjCymWtNkytK4Pm5ktqd7yQALo1loPjwo",
+	"izHP2L4io6Vm6pQoJlJzQVBFNsBWRCVoBZCfBS1lopkeKJ0zOjvYu32r/0WwcVutVCfYL99lbaneAa/W",
+	"Tgx/YWL4DM4/ocR0wmpdECseAAbAc+5ERFt40sZM+7fea2tj3VG9QthbYRzsh0jPv//2HwfkBzRwjkSQ",
+	"VggrG9XFwNb73k73qQafvi8/Rysl0LXvrguWPdek0Jsdc8ajNi1flJQPRsd5QEbmNhLKYoE8BBVy3fyt",
+	"d4AaAYg6JKol6yINX+pWLeC3fp1aSQ7bvLvg8B2fmBGMnyT4uLvQy05vuwaR6CejCi1LRQiwAGoi/Fup",
+	"bCWQY2MZZKXgkGYZELtPGc8VxKjLShe0n2yoWddkgqp9W8d4sKFY8SwkXnpiCph/tXb5P9XmHaTQasdN",
+	"OUABwPVOC3tsTBxB1s/tE5YFeT4bRAgkgA8Au0zdRIFqVIleIrXIaqq5jQGfeLQoILwARCrIzxaXNuea",
+	"SMEGms8swFqE7O1DMZY5efYcIKUs4CkmH+kpW5JkKqUCjCmq1ELmKenFF2/evSdmGcxWxveOI+eZg/ME",
+	"SeOHdD63/2o51xDYDaIYWAcefDWLxSKFi2lTAXFtZOxXU7kQREvExeLiimuWH5CXAT4FTl3I9aGi9Twl",
+	"hIEBZlYxFDGUIDuCfsiMolfG5hZBkP3UUtqTCdPk+fHxAXllplFCy1xJntpSBkbzjLMcX1g15w+dm9V5",
+	"bxrdSCuFYWA2+IBW4ZnaTh2gZOq7/7qulx7f7G26vsj279CkrHLfwmwNiVQzC7rTWXdJ4puSxGFjBXWO",
+	"WhKQhpVyo66p40nGBU9oNmiZQ35u278QOq9NJK9DQBjnclYP/JAiln8N7EHdOFp2HeWRK7bhai9bccyt",
+	"9+givtb71iMA4cff0fQ+oeR2JwgAEIVkcnKvWe3w0J7MESLsxfnrN6Cv/XT2XYS51kIbo0pN+VirPqGK",
+	"zHNuXoIA/EMiRWr+Mmf5uFBcGsXsYCjsuB4ckfQUxOisKa0IJVOqpn2SUJ1MLVgEBDncIkB94IInLHxk",
+	"7/nRt/1NSlhwjD5vJndlKm3VuLUuW0qQO0zsri5xp1fa9m3qZOEPsEF2atvO1bg5RPyDnJTy9QZexRpl",
+	"7fATVDuvp3vXZWmvSqZdqvaXkqpdbj9mv/3txxLr2Ers3tySACTJRGuqktrzApVpagPjEXPVa3OWl9CA",
+	"ntIMq8at28b+uq8Ap7gnc/D3mI6WK9u1Hgpj0DtE4whTakHlOH/xoyILljNCFzRPWdo/IF3jAEMBQ9l3",
+	"8/lsjSEB8td3b/5OqFALoBWmEwaYGTOu44jECRg2cf90KGItNc0+JKxQMVHFzNHr2hVC5I0MyIkVy1ii",
+	"I7My2MYMe0DiM0BlOCGOQC0eCgeQHNJfyXHwnrOIFML0T5vAFs/tZ3zgtmbdKK5Eca89orLt8CTMV/hw",
+	"7ezWsmkHBa3aqYm2z+6fNnx9QdMtiPrsmdzZxY8bIju0ilH2ZSydNLPs3k38J3MsS42+OGRMemrBXHir",
+	"VjKjbNmRZWqTbyskItqd5Kfk4ap82Xv1bv2roBkfA8xWxseeYHdOcyY0zXBmEZnxjGuaL0nK5plczkCp",
+	"/Gdhfij0MiJjOuPZksxYajT5oYBu/QPyRtgqkEpI0uKqAnbZviKOuS8iXJOcpQXipFFdmgZLRvN9NRRW",
+	"VYfk5R6iqC0Yu1QRyc3WYSkp5pEvvzj+hlDousEl5iTVDSn42nmwgqYd5cIdeqzumTPPIRBgzcuSaQ9L",
+	"sRNiXyjEQDeKvXV95Frej5cyd9agxemrYi4zkcssA0QUKCoAUMXz8wu0jyE7BAjDqHB4i5ZjDHl9AGHF",
+	"wQNia5mlKMLewooATkuJEjiWOTwHskhydsVloSKSFHkOtLxmZME+ancjnBBKYrtsMemBxQ/AkBHa+Rnl",
+	"gihmTjyI27SWYygio+VQmDfqRz6FOMIIBrIReNQagJovMhbhQDmbUW5Z1j3pUoSMR2ZVhyIwxD05k2SO",
+	"lq0Q2mXbLAGoRn+wT41tGg7Y98qI6Zghk8mfjHCLCU0x0YQkdG6ruljquZasErwPzgmJMg7RFWWhSUzV",
+	"BzmOI0vLFEA0Wp4Q60CRKYUiOvMVOaY8QAoOnzHybynYAXlTT/tgx2Rqk6/DeUOkyJYNBPIr5CY7Wpkd",
+	"rczuinoA1rbbF0TLBc1Tgl097WU91czdmNzuAYdGIA/4+E7SLn+eYg63xS8ufUaQjQmmAWDNgbNZRWQh",
+	"iyy19XUncKkhP54VtHCPObI8KHbGmwaEvUdTxpvMM3wa8WqkCOnFtnAv7ke+8TyXWCozFOWhJL3Ygf7G",
+	"/QPydws3zBUxWodmok7smnV8NX7QMvdG8fWf4f2ulZy2WXuJ6TvcQZkOjv2WqSLTLWduG3edv++2Ju/h",
+	"DNidV+67YLP5gtTpci71lGlMTcGzsrsfvsj7AfZE3X5ow0ZWkfNY4dNcmfPn84uB0suMWdxLZUNVjpTU",
+	"EkoZ+RfjTzHppWxMi0yjpgvKP02XkJeeU4Fsp0PBhU1UH0map/uKjHlmhlFLpdnshDgZ+yc6SuaDJJnH",
+	"NrXcyuUxXgtBGoGd4lD0jJVibAYISVpbwRoEVHswTpb2/YFby0lwLM6VsYYioYoNMjnB4DHgtHs9PyW9",
+	"2E12kLAijkhcqIH+OAiTseKI/P7bf/f9y1BtjKqDoXhh7jL71ITmOWcKbAO0VeBVQneUmbk3oHqBfYUl",
+	"DN7QioYC7SkuJv2qSYW3n7PncJvVhS6DhS/pb4ciiGNGpZhyyyEF3s5ou2lj2FL3Lsqi6debJ2imt4tx",
+	"2qe1jap/87x1vNJ7B24zy/ZWjZa3/uxuvLhss/ZXVtChKY6ITdqEEcuWW0QR8TTsLrkv6ZI7cxeBFYXj",
+	"Mruk6q27VRuo4kTpztcZdt/I2slzIuuwQzOu9JvKHJ5aMDN8u1a1qWsd2kuwmq4b6lMr335HtHj357+y",
+	"4M10i3LlPLiDX/09pF6sC7iFe+FGcbdwoJY8hjVdttvEd8lpWFmgLm+05bvsWA53aeTdJMRGrkNRkRMb",
+	"xETdTX/4KfzrdeyHK6LkM6I1P4QzaxT0cPV2XFJPKJfo+ivaAj+3PHxdT0u4+TaTJp6j73SNDrE96x3X",
+	"lu2uAeD5Rsf+dhjvwim05L2r6bLd2b9LDryHIsccK95Onu248R664uMY8m5Z8TnEIpmNadbhUXqBze/D",
+	"TVHnnsUw7l57tGIm9Dvsc++OWnh4K59H2bILEHPZZ4OXw8Gi7ZStB3fo8dM0YCpXj/m+sh8yImlOx1oR",
+	"LpKsSFnoGbUn+Xa0rvpEbpuegVBSukzSOAAePCjuo5ZyThUzs//CVvsIWuXDVzZgqACG6hVmQbrcR5et",
+	"HWAXcKviReTVK4SOWnDFSA/aI88eYMMgbx/XJOXACj0UNvWXUEVceRl59ap/6vNNSlws5Lc7IBXCOiCy",
+	"U2QxlcAu7VOJh4Jr0nPkd4mczbjWjPUjomQwlYQKMmLhozGMh8zRgLiFI0BQsJ5/Gb1acOhv5M6CEdql",
+	"kQdNO4qlO0wjxxVoNfWus97goYoQKwPO3k5B3MWzrpXfzk1Fzl+4YpdyB/XrhHZLda0MMh1+KhSmc2zC",
+	"PcjZTF4xn1ncCvMATCPFciIkyaSYsJzQRCsQVXrN/bPb1Y/RnHin5bxaXE8TuKzqPvIdeniu18l/VGU+",
+	"aVFjodA03XJ7N25q0qOZklYhyTCPScn+bq9/eWb3DxV/J26armfEinaXPdyYZ/C+zKNSxNd8VApJABhV",
+	"6Wr5UO/8xY+oUbp0tjnNASVMpKhZDoWtG1LQc1TwTBMuIjLPCkX0FBBpq1kONE1ZemoTHa5YrhoytzKu",
+	"9IV7s6eWvWBfrFUxdti2veZZ7bWmf76olJO5z7CtHHqMd9tKKV+lNMKflsb8oCYO+bJIK6WanpTl7piq",
+	"GJVGqjkUs2IGP82hwZwn8Lc8Xw7kFcsjLI4f4BjIna6mMteDhOdJwTXSr0c+AfOAnBHBFu5zWpoT9pEr",
+	"uIHd5BxX/ZRPpiwfiti2jw/ImSBcJFIorsxWDt+HkufHxw6gei65+SxES18zMcrYrNnAvKgkVm5nYrox",
+	"Wh6Y7oflbizLe5r2amrZY2BJ3+UxbJHpSGdNvr00LfPHsexpVRxIwTbm9LsHHH6yf1rJYVilOlcko5op",
+	"7Z7hweWlYMTLFXRz1TKYlXKhRXa2Ha8+iZoL/dXxXrQ3ox+NXN07eXYE/0V7VtLunTzzOdZGeiHuzMfB",
+	"RA7KX+/fm/9ZxEOgEW4vJL4EC3gll7isD2iTNlyD21ceqy41BgFy3z/o4N9Hg29/sf8f/PLpWfTNVxsB",
+	"/IxNujkQ9yO0eGpKtnmrVmEy37D92Qq6bAiSwcrvUoDv/mKEhW5O/c3khAtCEwzmBKcXj8YGjX4V+we1",
+	"WbUGChRVjfneitMLK5Ir9nufhJQoOMOMi0uoMC7/AcGGDhrUarMNb6RTmwFaZh8HTbudk7vMNoYFaDPz",
+	"jnPemFW806qflFaNwmNzuKUiQWoESHjVVgMoTdm/9uh+xqzf+zw7zje+c3U/qtsTsnKv3fxdd3EYeanP",
+	"wj0jKQeRkcKu2VeWoAuYZclC5pfA5oVpDTZrBNIhysii4hNBuDhFI3goPC0aE6kDYKaJEU2IF8XGOVNT",
+	"y3zGlSpY6lA9uK5zbGGS563cwC1zcIOm3U7kXebc3rsUsbm1T1Ka7O7u27u7bWKrzJ0s2foaPzSyZCAx",
+	"SLy9qKu1MF6sSSOUQI0yycJcQKDZyic95YokNMtOkdQQ/s3MWRHztsB5qCWAa3BRQJjAS0OsWihXychV",
+	"M75dI8TBc+w9dWLQPOdNob0cvC5KjpGnCu+iAwGBeU8pSvk5S52g3ykND1ZpqM8BMVcvxc8pC43bezFl",
+	"OWs+cs63u0Fj/sm7f294Zf1UPmvjreXatb+4yh71ABSFAGybUcGz1IPFpFTTEVWM4CjeX88t7iaiRn65",
+	"wdk/+9WqLlCYGeH2SrCjFmw0lfJyc1qEKkb+J4fUmWUsJzMq6ISpE/D0zOcOVnPFz4MZDo5WZCgqHp4a",
+	"NtuAnOOAvGNJzjRmNmOScMaVbmbr+Nm90FNz1NoXa5UNEbbtAJtW6VV7Nis7YeezvfsLxJ3PZretbVH9",
+	"NMGp9ye82YFr8Ysv3rx7rzBVAbNmrcaRmPMriF7Okek6LvIsjkB3YilgZL3TVKQ0T4k7fUPRi+2DBzyN",
+	"I+L/pvmMKU1n8/BHMxTVRc5OyNWzaFgcHX2VGGH/zXPy/euz88G778+Ov/6GyPFQDPd4euAHORjJdDnc",
+	"gx4sJpdsaRQiB4ulQHbsKzJagjsaMCfjxVSx5IMj8cY2hCugzgYl0X0vhPMlZ5WlBYBQS7edLW1hCKEj",
+	"c4XL0T9ZopUTgywniSyydCjMx3NCcl8ZPbJaXxJVZGR98ckpoWIoKpJyX1WntnCgyCuJy3FklWcYCd/7",
+	"x7c/kFmhNBmxoZhqPe/ZlDX4UUhtlkFmVwwd7fOcX1HNIpJJOR/R5NK8RMbF5SCTAOFmWcp7hchAPzcq",
+	"tsLtDsDNC/htBoxTY6g9JCnLOEwL1lzn3H079hGPDqcZMc+S4zFWaphVHorj52QqC+Cnqr6/GdcFFFwj",
+	"yDJybhJXOROABSHNfP19guEDu6dv5L+wY7Qr/ag07iy+77D8wz7hZ66neC23fZWgR+f3qfS99lKyoHhQ",
+	"+MQnoEfaE95D0n0pEtZ/ojfXk3FY+Fuv3nLC7z0C0cRcSWzNfbei4x5+sn9aL9uobiqHLjwDv6YC2P1T",
+	"2FNeZGVyQibG6rfbbT32iIOHwuM6o/876LGjyHjQeljtjsQvR2itMtakizVZ8OWW+YxhLzeJlgK+u1hv",
+	"I8x3J+GxWSQYCutyCrrtcafjtEKnMQLbqLnSUqSiBQPZl0yYV1WkF+OfUqQi6RNaKotSNKLT3KJK2DKq",
+	"VW3d+bTdZWxrJyp21WH3feHiEe8kajYpg4dWr+NMbczjLptFRLCFp2aMjIVMJ4AhQIFUyNoh4EyRgu0r",
+	"oHeezTUG0oGdGUmRDza5Mb8r5/VE/Zn2DZdd/JqVPp3FyUrvWtFSfuidYHlsOsjq1bBfNdtuXxFpKVkO",
+	"P7lpWBYI+9fu8fLg4fXE98GDtuS+n6nJ9dz3Tf7kd5A95OLhDrVmQrkIOAvgn6pOYutRphDQX5eLfsUa",
+	"jerjm8mgrvJne9lzjdxZRuRfBStcyfFOBj06j4A5AsaYcIIHvuMWionyftYbGUoNlbiCLax7NCJckPXo",
+	"x2lwEyL/oZALIgWEY+1xdR4w8jJ0u+sgtqJJzuYZTZiyCTd6ymZES3lSEwKKkbfEsbGMpJ4S/48qIoqZ",
+	"17RslpSoOU0Y6a1FoBwMVCKFKmYsJ+Ylxtx57BjXU5a7GS6mPGOASbrgOpkydUDeSk2hOgEzg0wnWCGp",
+	"WPmSaS7n+KqWqBvHqxFdZjRnNlpv9m1pUA/ZHV9648uttpNmj06awWFgK+G2/dUQS4N4gwfnV05wVTcM",
+	"igkMEwIvEzRVKIpSmRRIQw5BxogoTSfmeTIn81ymRYIhH7PPplRDdshUKkTIAyITKP+HcHiRZ3sne4dQ",
+	"zMrtou6djGmmmHlXO/HV6X3PaKanyKbFBVMq8olHnsVKCp3TxDxLsWx8UGphQb6N0dNWTgqkakd+CS/Z",
+	"UlkiKZA61dKmyDL+yjD7hqvgYWbb1zzm/IVZqSueslyRnpIJZxrM16lUc45oCyqZSpmpkpgrCI+aRwag",
+	"K7Pw9SpAK+uP/qFSTwY4CxWQk2iVs8VypQWPwPS39aEvAm4vte+45q1yKXMfCLe5rMGI9hl1H2TK83Qw",
+	"p7leInuMXQ2ObGYYjg4nl2QcQk+1i+7yAvwYJaMmXKMARUa0JPNilHE1BRxkklCRsCxDUgb7GBvgWn9K",
+	"ExwHoYirEZUUyvjW+wGujWU7Xfmkvk53/WnAmWhXz9EEmd6KZVcW2Kak8g7XzqHiJFQxCJtBUxuIz9kV",
+	"Z4twG5d04OtzONOaidSsETEaDaoA5SaKYMhE5jlSneE0plxpaTTqcrVYZb/tl8SO5TT8k2qm8Q71nu/f",
+	"v7+AoziiySUkxsC2Qdwq3z8iKVfzwj0TX1jZjOLgiV5i/vrLr/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

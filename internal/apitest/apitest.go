@@ -160,6 +160,9 @@ func (c *checker) check(req *http.Request, res *http.Response, body []byte) erro
 		if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
 			return errorf("error with Content-Type %q, want application/problem+json", ct)
 		}
+		if err := checkProblemType(req, body); err != nil {
+			return err
+		}
 	}
 	route, params, err := c.router.FindRoute(req)
 	if err != nil {
@@ -179,6 +182,24 @@ func (c *checker) check(req *http.Request, res *http.Response, body []byte) erro
 	}
 	in.SetBodyBytes(body)
 	return openapi3filter.ValidateResponse(req.Context(), in)
+}
+
+// checkProblemType checks a problem names its type by an absolute URI under /problems/, as
+// the contract promises, so clients can branch on it.
+func checkProblemType(req *http.Request, body []byte) error {
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	var p struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(p.Type, "http") || !strings.Contains(p.Type, "/problems/") {
+		return errorf("problem type %q: want <public URL>/problems/<name>; add the code to the problem table", p.Type)
+	}
+	return nil
 }
 
 func checkProblem(body []byte) error {

@@ -95,6 +95,45 @@ func TestDocsTryItOut(t *testing.T) {
 	}
 }
 
+// TestDocsShowExamples opens an operation in the docs page and reads the examples the
+// contract gives: its request body's and its answers', an error's type URI among them.
+func TestDocsShowExamples(t *testing.T) {
+	if _, err := exec.LookPath(chromium); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("chromium is required in CI: %v", err)
+		}
+		t.Skipf("no %s: the docs browser test needs Debian's chromium package", chromium)
+	}
+	base := startService(t)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(t.Context(),
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(alloc)
+	defer cancelTab()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+
+	const op = `#operations-organizations-createOrganization`
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(base+"/docs")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(op+` .opblock-summary-control`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.WaitVisible(chromedp.CSS(op+` .responses-table`))); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(op)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"contact_phone": "+1 414 555 0100"`, `"id": "org_`, `/problems/bad-request`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("POST /v1/organizations in the docs does not show %s:\n%s", want, text)
+		}
+	}
+}
+
 const (
 	adminEmail    = "registrar@example.org"
 	adminPassword = "docs page passphrase 42"

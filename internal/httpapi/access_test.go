@@ -61,6 +61,9 @@ var accessTable = []accessRow{
 	{"getDocsAsset", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetDocsAssetWithResponse(t.Context(), "swagger-ui.css", as)
 	}, public},
+	{"getProblemType", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetProblemTypeWithResponse(t.Context(), "not-found", as)
+	}, public},
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},
@@ -89,7 +92,7 @@ var accessTable = []accessRow{
 		return w.env.Client.ResetPasswordWithResponse(t.Context(), api.PasswordReset{Token: plain, Password: "a brand new passphrase"}, as)
 	}, [8]int{204, 204, 204, 204, 204, 204, 204, 204}},
 	{"getMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetMeWithResponse(t.Context(), as)
+		return w.env.Client.GetMeWithResponse(t.Context(), nil, as)
 	}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
 
 	{"listOrganizations", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
@@ -99,7 +102,7 @@ var accessTable = []accessRow{
 		return w.env.Client.CreateOrganizationWithResponse(t.Context(), api.OrganizationCreate{Name: "New", Code: uniqueCode()}, as)
 	}, adminOnly(201)},
 	{"getOrganization", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetOrganizationWithResponse(t.Context(), w.orgA.ID, as)
+		return w.env.Client.GetOrganizationWithResponse(t.Context(), w.orgA.ID, nil, as)
 	}, [8]int{401, 403, 403, 200, 404, 200, 403, 200}},
 	{"updateOrganization", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateOrganizationWithResponse(t.Context(), w.orgA.ID, nil, api.OrganizationUpdate{ContactPhone: ptr("608-555-0100")}, as)
@@ -119,7 +122,7 @@ var accessTable = []accessRow{
 			Name: "New Organizer", Role: "organizer", Password: apitest.Password, OrganizationIds: []string{w.orgA.ID}}, as)
 	}, adminOnly(201)},
 	{"getUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetUserWithResponse(t.Context(), w.organizerA, as)
+		return w.env.Client.GetUserWithResponse(t.Context(), w.organizerA, nil, as)
 	}, adminOnly(200)},
 	{"updateUser", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateUserWithResponse(t.Context(), w.freshOrganizer(t).ID, api.UserUpdate{Name: ptr("Renamed")}, as)
@@ -135,7 +138,7 @@ var accessTable = []accessRow{
 		return w.env.Client.CreateMemberWithResponse(t.Context(), api.MemberCreate{Name: "Walk-in Attendee"}, as)
 	}, [8]int{401, 403, 403, 201, 201, 201, 403, 201}},
 	{"getMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetMemberWithResponse(t.Context(), w.member.ID, as)
+		return w.env.Client.GetMemberWithResponse(t.Context(), w.member.ID, nil, as)
 	}, [8]int{401, 200, 404, 200, 404, 200, 403, 200}},
 	{"updateMember", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateMemberWithResponse(t.Context(), w.member.ID, nil, api.MemberUpdate{BirthMonth: ptr(3)}, as)
@@ -152,7 +155,7 @@ var accessTable = []accessRow{
 			OrganizationID: &w.orgA.ID, Scopes: []api.APIClientScope{"attendance:write"}}, as)
 	}, [8]int{401, 403, 403, 201, 422, 403, 403, 201}},
 	{"getClient", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetClientWithResponse(t.Context(), w.clientA.ID, as)
+		return w.env.Client.GetClientWithResponse(t.Context(), w.clientA.ID, nil, as)
 	}, [8]int{401, 403, 403, 200, 404, 403, 403, 200}},
 	{"rotateClientSecret", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		c, _ := w.newClient(t, w.orgA.ID, "events:read")
@@ -169,10 +172,10 @@ var eventRows = []accessRow{
 		return w.env.Client.ListEventsWithResponse(t.Context(), nil, as)
 	}, public},
 	{"getEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetEventWithResponse(t.Context(), w.event.ID, as)
+		return w.env.Client.GetEventWithResponse(t.Context(), w.event.ID, nil, as)
 	}, public},
 	{"getEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) { // a draft
-		return w.env.Client.GetEventWithResponse(t.Context(), w.draftEvent(t).ID, as)
+		return w.env.Client.GetEventWithResponse(t.Context(), w.draftEvent(t).ID, nil, as)
 	}, [8]int{404, 404, 404, 200, 404, 200, 200, 200}},
 	{"listOrganizationEvents", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListOrganizationEventsWithResponse(t.Context(), w.orgA.ID, nil, as)
@@ -197,10 +200,10 @@ var eventRows = []accessRow{
 			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID)}}}, as)
 	}, organizerWrite(200)},
 	{"getRosterTemplate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetRosterTemplateWithResponse(t.Context(), w.event.ID, as)
+		return w.env.Client.GetRosterTemplateWithResponse(t.Context(), w.event.ID, nil, as)
 	}, organizerWrite(200)},
 	{"listRosterPostings", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.ListRosterPostingsWithResponse(t.Context(), w.event.ID, as)
+		return w.env.Client.ListRosterPostingsWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"withdrawRosterPosting", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		res, err := ledger.NewRosters(w.env.Store, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test",
@@ -212,7 +215,7 @@ var eventRows = []accessRow{
 			api.WithdrawRosterPostingJSONRequestBody{Reason: "posted to the wrong event"}, as)
 	}, organizerWrite(200)},
 	{"getAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetAttendanceWithResponse(t.Context(), w.attendance.ID, as)
+		return w.env.Client.GetAttendanceWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
 	{"correctAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CorrectAttendanceWithResponse(t.Context(), w.freshAttendance(t).ID,
@@ -223,7 +226,7 @@ var eventRows = []accessRow{
 			&api.RevokeAttendanceParams{Reason: "posted to the wrong event"}, as)
 	}, organizerWrite(200)},
 	{"getAttendanceHistory", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetAttendanceHistoryWithResponse(t.Context(), w.attendance.ID, as)
+		return w.env.Client.GetAttendanceHistoryWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
 	{"getCertificate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCertificateWithResponse(t.Context(), w.attendance.ID, nil, as)
@@ -238,7 +241,7 @@ var eventRows = []accessRow{
 
 var progressRows = []accessRow{
 	{"listPrograms", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.ListProgramsWithResponse(t.Context(), as)
+		return w.env.Client.ListProgramsWithResponse(t.Context(), nil, as)
 	}, public},
 	{"getProgram", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetProgramWithResponse(t.Context(), "abcp-ccp-ceu", nil, as)
@@ -276,7 +279,7 @@ var activityRows = []accessRow{
 		return w.env.Client.CreateActivityWithResponse(t.Context(), w.member.ID, nil, activityInput(), as)
 	}, selfReport(201)},
 	{"getActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
+		return w.env.Client.GetActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, nil, as)
 	}, selfReport(200)},
 	{"updateActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, activityInput(), as)
@@ -285,7 +288,7 @@ var activityRows = []accessRow{
 		return w.env.Client.DeleteActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
 	}, selfReport(204)},
 	{"getActivityHistory", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetActivityHistoryWithResponse(t.Context(), w.member.ID, w.activity(t).ID, as)
+		return w.env.Client.GetActivityHistoryWithResponse(t.Context(), w.member.ID, w.activity(t).ID, nil, as)
 	}, selfReport(200)},
 	{"reviewActivity", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ReviewActivityWithResponse(t.Context(), w.member.ID, w.activity(t).ID, api.ActivityReview{Decision: "verified"}, as)
@@ -309,7 +312,7 @@ var activityRows = []accessRow{
 
 var leaveAndEvidenceRows = []accessRow{
 	{"listLeave", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.ListLeaveWithResponse(t.Context(), w.member.ID, as)
+		return w.env.Client.ListLeaveWithResponse(t.Context(), w.member.ID, nil, as)
 	}, selfReport(200)},
 	{"createLeave", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CreateLeaveWithResponse(t.Context(), w.member.ID, api.LeaveInput{Type: "jury_duty",
@@ -331,7 +334,7 @@ var leaveAndEvidenceRows = []accessRow{
 		return w.env.Client.UploadAttendanceEvidenceWithBodyWithResponse(t.Context(), w.attendance.ID, "image/png", bytes.NewReader(tinyPNG), as)
 	}, [8]int{401, 201, 404, 403, 403, 404, 403, 201}},
 	{"downloadEvidence", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.DownloadEvidenceWithResponse(t.Context(), w.evidence(t).ID, as)
+		return w.env.Client.DownloadEvidenceWithResponse(t.Context(), w.evidence(t).ID, nil, as)
 	}, [8]int{401, 200, 404, 403, 403, 404, 403, 200}},
 }
 
@@ -344,10 +347,10 @@ var disputeRows = []accessRow{
 			api.DisputeInput{Kind: "missing", Message: "I signed in at the registration desk"}, as)
 	}, [8]int{401, 201, 201, 403, 403, 403, 403, 403}},
 	{"listEventDisputes", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.ListEventDisputesWithResponse(t.Context(), w.event.ID, as)
+		return w.env.Client.ListEventDisputesWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"getDispute", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetDisputeWithResponse(t.Context(), w.dispute(t).ID, as)
+		return w.env.Client.GetDisputeWithResponse(t.Context(), w.dispute(t).ID, nil, as)
 	}, memberRead(200)},
 	{"resolveDispute", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ResolveDisputeWithResponse(t.Context(), w.dispute(t).ID, api.DisputeResolution{Decision: "accepted"}, as)

@@ -163,11 +163,19 @@ func (s *Server) ListClinicalEntries(ctx context.Context, req api.ListClinicalEn
 	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
 		return nil, err
 	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	es, err := s.store.ClinicalEntries(ctx, req.MemberID, fromDate(req.Params.From), fromDate(req.Params.To))
 	if err != nil {
 		return nil, err
 	}
-	out := api.ClinicalEntryList{Items: make([]api.ClinicalEntry, len(es))}
+	es, next, err := pageOf(es, func(e recert.ClinicalEntry) string { return e.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ClinicalEntryList{Items: make([]api.ClinicalEntry, len(es)), NextCursor: next}
 	for i, e := range es {
 		out.Items[i] = toClinicalEntry(e)
 	}
@@ -228,11 +236,19 @@ func (s *Server) GetActivityHistory(ctx context.Context, req api.GetActivityHist
 	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	changes, err := s.store.ActivityHistory(ctx, req.ActivityID)
 	if err != nil {
 		return nil, err
 	}
-	out := api.ActivityHistory{Items: make([]api.ActivityChange, len(changes))}
+	changes, next, err := pageOf(changes, func(c recert.ActivityChange) string { return c.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ActivityHistory{Items: make([]api.ActivityChange, len(changes)), NextCursor: next}
 	for i, c := range changes {
 		out.Items[i] = api.ActivityChange{ID: c.ID, At: c.At, Actor: c.Actor, Action: api.ActivityChangeAction(c.Action),
 			Reason: optional(c.Reason), After: toActivity(c.After)}

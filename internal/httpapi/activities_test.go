@@ -93,7 +93,7 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 			t.Errorf("rejection without a reason: %d", noReason.StatusCode())
 		}
 
-		history, _ := w.env.Client.GetActivityHistoryWithResponse(ctx, w.member.ID, study.JSON201.ID, w.as("member"))
+		history, _ := w.env.Client.GetActivityHistoryWithResponse(ctx, w.member.ID, study.JSON201.ID, nil, w.as("member"))
 		if history.JSON200 == nil || len(history.JSON200.Items) != 2 || history.JSON200.Items[1].Action != "rejected" ||
 			value(history.JSON200.Items[1].Reason) != "no documentation" || history.JSON200.Items[1].Before.ReviewStatus != "pending" {
 			t.Errorf("activity history: %s", history.Body)

@@ -135,11 +135,19 @@ func (s *Server) GetAttendanceHistory(ctx context.Context, req api.GetAttendance
 	if _, _, err := s.visibleAttendance(ctx, req.AttendanceID); err != nil {
 		return nil, err
 	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	changes, err := s.store.AttendanceHistory(ctx, req.AttendanceID)
 	if err != nil {
 		return nil, err
 	}
-	out := api.AttendanceHistory{Items: make([]api.AttendanceChange, len(changes))}
+	changes, next, err := pageOf(changes, func(c recert.AttendanceChange) string { return c.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.AttendanceHistory{Items: make([]api.AttendanceChange, len(changes)), NextCursor: next}
 	for i, c := range changes {
 		out.Items[i] = api.AttendanceChange{ID: c.ID, At: c.At, Actor: c.Actor, Action: api.AttendanceChangeAction(c.Action),
 			Reason: optional(c.Reason), After: toAttendance(c.After), PostingID: optional(c.PostingID)}
@@ -220,11 +228,21 @@ func (s *Server) ListCredits(ctx context.Context, req api.ListCreditsRequestObje
 		b := ledger.CreditsCSV(credits)
 		return api.ListCredits200TextCsvResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 	}
-	out := api.CreditList{MemberID: req.MemberID, Items: make([]api.Credit, len(credits))}
-	var total recert.Units
+	var total recert.Units // of every credit selected, not only this page's
+	for _, c := range credits {
+		total += c.CEUs
+	}
+	pg, err := page(q.Limit, q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	credits, next, err := pageOf(credits, func(c recert.Credit) string { return c.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.CreditList{MemberID: req.MemberID, Items: make([]api.Credit, len(credits)), NextCursor: next}
 	for i, c := range credits {
 		out.Items[i] = toCredit(c)
-		total += c.CEUs
 	}
 	out.TotalCeus = total.String()
 	return api.ListCredits200JSONResponse(out), nil

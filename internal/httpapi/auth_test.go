@@ -282,7 +282,7 @@ func TestClaimFlowAndSecretsStayOutOfLogs(t *testing.T) {
 			t.Errorf("a claim token worked twice: %d", reuse.StatusCode())
 		}
 		token := env.Login(t, m.Email)
-		me, _ := env.Client.GetMeWithResponse(ctx, apitest.Bearer(token))
+		me, _ := env.Client.GetMeWithResponse(ctx, nil, apitest.Bearer(token))
 		if me.JSON200 == nil || me.JSON200.Member == nil || me.JSON200.Member.ID != m.ID || !me.JSON200.Member.Claimed {
 			t.Fatalf("me after claiming: %s", me.Body)
 		}
@@ -302,7 +302,7 @@ func TestClaimFlowAndSecretsStayOutOfLogs(t *testing.T) {
 			t.Errorf("the old secret still works after rotation: %d", old.StatusCode())
 		}
 		appToken := env.ClientToken(t, created.JSON201.ID, rotated.JSON200.ClientSecret)
-		got, _ := env.Client.GetClientWithResponse(ctx, created.JSON201.ID, w.as("organizer A"))
+		got, _ := env.Client.GetClientWithResponse(ctx, created.JSON201.ID, nil, w.as("organizer A"))
 		if got.JSON200 == nil || strings.Contains(string(got.Body), "rcs_") {
 			t.Errorf("reading a client shows a secret: %s", got.Body)
 		}
@@ -324,7 +324,7 @@ func TestIfMatchPreventsLostUpdates(t *testing.T) {
 	env := apitest.Start(t, dbtest.New(t, store.SQLite))
 	w := newWorld(t, env)
 	ctx := t.Context()
-	got, _ := env.Client.GetMemberWithResponse(ctx, w.member.ID, w.as("member"))
+	got, _ := env.Client.GetMemberWithResponse(ctx, w.member.ID, nil, w.as("member"))
 	tag := got.HTTPResponse.Header.Get("ETag")
 	if tag == "" {
 		t.Fatal("no ETag")

@@ -153,8 +153,9 @@ func page(limit *int, cursor *string) (recert.Page, error) {
 	return p, nil
 }
 
-// cursorShape is what a cursor this API issues decodes to: an id, after an event's date.
-var cursorShape = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2}\|)?[a-z]{2,5}_[a-z2-7]{24}$`)
+// cursorShape is what a cursor this API issues decodes to: an id, after an event's date; a
+// credit's id (its attendance's, then its session's); or a program's id.
+var cursorShape = regexp.MustCompile(`^((\d{4}-\d{2}-\d{2}\|)?[a-z]{2,5}_[a-z2-7]{24}(:[a-z]{2,5}_[a-z2-7]{24})?|[a-z0-9][a-z0-9-]{1,63})$`)
 
 // cursorText reports whether a decoded cursor could be one this API issued.
 func cursorText(b []byte) bool { return cursorShape.Match(b) }

@@ -28,11 +28,19 @@ func (s *Server) ListEventDisputes(ctx context.Context, req api.ListEventDispute
 	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
 		return nil, err
 	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	ds, err := s.store.EventDisputes(ctx, req.EventID)
 	if err != nil {
 		return nil, err
 	}
-	out := api.DisputeList{Items: make([]api.Dispute, len(ds))}
+	ds, next, err := pageOf(ds, func(d recert.Dispute) string { return d.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.DisputeList{Items: make([]api.Dispute, len(ds)), NextCursor: next}
 	for i, d := range ds {
 		out.Items[i] = toDispute(d)
 	}

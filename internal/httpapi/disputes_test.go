@@ -27,7 +27,7 @@ func TestDisputeFlow(t *testing.T) {
 		if asMissing.StatusCode() != 409 {
 			t.Errorf("missing while posted: %d", asMissing.StatusCode())
 		}
-		listed, _ := w.env.Client.ListEventDisputesWithResponse(ctx, w.event.ID, w.as("organizer A"))
+		listed, _ := w.env.Client.ListEventDisputesWithResponse(ctx, w.event.ID, nil, w.as("organizer A"))
 		if listed.JSON200 == nil || len(listed.JSON200.Items) != 1 {
 			t.Fatalf("organizer's list: %s", listed.Body)
 		}
@@ -39,11 +39,11 @@ func TestDisputeFlow(t *testing.T) {
 		if again.StatusCode() != 409 {
 			t.Errorf("resolving twice: %d", again.StatusCode())
 		}
-		a, _ := w.env.Client.GetAttendanceWithResponse(ctx, w.attendance.ID, w.as("member"))
+		a, _ := w.env.Client.GetAttendanceWithResponse(ctx, w.attendance.ID, nil, w.as("member"))
 		if a.JSON200 == nil || a.JSON200.Ceus != "3.00" {
 			t.Fatalf("corrected attendance: %s", a.Body)
 		}
-		history, _ := w.env.Client.GetAttendanceHistoryWithResponse(ctx, w.attendance.ID, w.as("member"))
+		history, _ := w.env.Client.GetAttendanceHistoryWithResponse(ctx, w.attendance.ID, nil, w.as("member"))
 		var steps []string
 		for _, c := range history.JSON200.Items {
 			steps = append(steps, string(c.Action))
@@ -66,7 +66,7 @@ func TestDisputeFlow(t *testing.T) {
 		if rejected.JSON200 == nil || rejected.JSON200.Status != "rejected" || value(rejected.JSON200.ResolutionReason) != "not on the sign-in sheet" {
 			t.Fatalf("reject: %s", rejected.Body)
 		}
-		mine, _ := w.env.Client.GetDisputeWithResponse(ctx, missing.JSON201.ID, w.as("member"))
+		mine, _ := w.env.Client.GetDisputeWithResponse(ctx, missing.JSON201.ID, nil, w.as("member"))
 		if mine.JSON200 == nil || mine.JSON200.Status != "rejected" {
 			t.Errorf("member reads the outcome: %s", mine.Body)
 		}
@@ -78,7 +78,7 @@ func TestDisputeFlow(t *testing.T) {
 		if ok.JSON200 == nil || ok.JSON200.AttendanceID == nil {
 			t.Fatalf("accept missing: %s", ok.Body)
 		}
-		posted, _ := w.env.Client.GetAttendanceWithResponse(ctx, *ok.JSON200.AttendanceID, w.as("member"))
+		posted, _ := w.env.Client.GetAttendanceWithResponse(ctx, *ok.JSON200.AttendanceID, nil, w.as("member"))
 		if posted.JSON200 == nil || value(posted.JSON200.CeusAwarded) != "2.00" {
 			t.Errorf("posted from the dispute: %s", posted.Body)
 		}

@@ -54,12 +54,12 @@ func TestEvidence(t *testing.T) {
 			})
 		}
 		first := upload("application/pdf", pdf)
-		got, _ := w.env.Client.GetActivityWithResponse(ctx, w.member.ID, a.ID, w.as("member"))
+		got, _ := w.env.Client.GetActivityWithResponse(ctx, w.member.ID, a.ID, nil, w.as("member"))
 		if got.JSON200 == nil || got.JSON200.DocumentationStatus != "attached" {
 			t.Errorf("documentation after an upload: %s", got.Body)
 		}
 		for caller, want := range map[string]int{"member": 200, "admin": 200, "other member": 404, "client with scope": 404, "organizer A": 403} {
-			res, err := w.env.Client.DownloadEvidence(ctx, first.JSON201.ID, w.as(caller))
+			res, err := w.env.Client.DownloadEvidence(ctx, first.JSON201.ID, nil, w.as(caller))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -18,11 +18,19 @@ func (s *Server) ListLeave(ctx context.Context, req api.ListLeaveRequestObject) 
 	if err := s.mustSeeMember(ctx, req.MemberID); err != nil {
 		return nil, err
 	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	ls, err := s.store.LeavePeriods(ctx, req.MemberID)
 	if err != nil {
 		return nil, err
 	}
-	out := api.LeaveList{Items: make([]api.Leave, len(ls))}
+	ls, next, err := pageOf(ls, func(l recert.Leave) string { return l.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.LeaveList{Items: make([]api.Leave, len(ls)), NextCursor: next}
 	for i, l := range ls {
 		out.Items[i] = toLeave(l)
 	}

@@ -201,7 +201,7 @@ func TestReminderPreference(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		env := apitest.Start(t, st)
 		w := newWorld(t, env)
-		me, _ := env.Client.GetMeWithResponse(t.Context(), w.as("member"))
+		me, _ := env.Client.GetMeWithResponse(t.Context(), nil, w.as("member"))
 		if me.JSON200 == nil || me.JSON200.Preferences == nil || !me.JSON200.Preferences.DeadlineReminders {
 			t.Fatalf("default preferences: %s", me.Body)
 		}
@@ -211,7 +211,7 @@ func TestReminderPreference(t *testing.T) {
 		if res.JSON200 == nil || res.JSON200.Preferences.DeadlineReminders {
 			t.Fatalf("turned off: %s", res.Body)
 		}
-		me, _ = env.Client.GetMeWithResponse(t.Context(), w.as("member"))
+		me, _ = env.Client.GetMeWithResponse(t.Context(), nil, w.as("member"))
 		if me.JSON200.Preferences.DeadlineReminders {
 			t.Errorf("reminders still on after turning them off: %s", me.Body)
 		}

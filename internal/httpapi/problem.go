@@ -22,19 +22,95 @@ import (
 // problemType is the media type of every error response (RFC 9457).
 const problemType = "application/problem+json"
 
-// statusOf maps each domain error code to its HTTP status: the one table.
-var statusOf = map[string]int{
-	recert.EBADREQUEST:   http.StatusBadRequest,
-	recert.EINVALID:      http.StatusUnprocessableEntity,
-	recert.ENOTFOUND:     http.StatusNotFound,
-	recert.ECONFLICT:     http.StatusConflict,
-	recert.EPRECONDITION: http.StatusPreconditionFailed,
-	recert.EUNAUTHORIZED: http.StatusUnauthorized,
-	recert.EFORBIDDEN:    http.StatusForbidden,
-	recert.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	recert.ERATELIMITED:  http.StatusTooManyRequests,
-	recert.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	recert.EINTERNAL:     http.StatusInternalServerError,
+// problemKind is one error code: its status, the last segment of its type URI, and the
+// page that URI serves. Later features add their codes here; a type, once published, keeps
+// its meaning.
+type problemKind struct {
+	status int
+	slug   string // <public URL>/problems/<slug>
+	what   string // what the problem means
+	todo   string // what the caller does about it
+}
+
+// problemKinds is the one table of error codes. Codes that only the HTTP layer raises (a
+// method a path does not take, a body of the wrong type) have entries of their own.
+var problemKinds = map[string]problemKind{
+	recert.EBADREQUEST: {http.StatusBadRequest, "bad-request",
+		"The request does not match the API contract: a parameter or field is missing, malformed or out of range, or a cursor is not one the service gave out.",
+		"Read the problem's errors: each names a location (body, query, path or header), a JSON pointer and what is wrong. Fix the request before sending it again; the same request fails the same way."},
+	recert.EUNAUTHORIZED: {http.StatusUnauthorized, "unauthorized",
+		"The request carries no valid access token, the token has expired or been revoked, or the credentials sent to the token endpoint are wrong.",
+		"Get a new access token from POST /v1/auth/token (with a refresh token, or by signing in again) and send it as Authorization: Bearer. The WWW-Authenticate header says what was wrong with the token."},
+	recert.EFORBIDDEN: {http.StatusForbidden, "forbidden",
+		"The token is valid but lacks the scope or role the operation needs.",
+		"Ask for a token with the scope named in the operation's security requirement, or have an administrator give the account the role. Retrying with the same token does not help."},
+	recert.ENOTFOUND: {http.StatusNotFound, "not-found",
+		"The object named in the request does not exist, or it is not one you may see; or no operation answers at this path.",
+		"Check the id and the path; list the collection to find the object. Another organization's object answers 404 too, never 403, so its existence is not revealed."},
+	eMethodNotAllowed: {http.StatusMethodNotAllowed, "method-not-allowed",
+		"The path exists, but not with this HTTP method.",
+		"The Allow header lists the methods the path takes; the contract at /openapi.yaml lists its operations."},
+	recert.ECONFLICT: {http.StatusConflict, "conflict",
+		"The object's current state forbids the change: an event already published, attendance already revoked, a name already taken.",
+		"Read the object again, decide on its current state, and send a request that fits it. The detail says which state stood in the way."},
+	recert.EPRECONDITION: {http.StatusPreconditionFailed, "precondition-failed",
+		"The object changed since the ETag sent in If-Match: someone else's update came first.",
+		"Read the object again, apply your change to what it is now, and send it with the new ETag. Nothing was changed by the refused request."},
+	recert.ETOOLARGE: {http.StatusRequestEntityTooLarge, "too-large",
+		"The request body, or a list in it, exceeds the limit of this operation.",
+		"Send less at once: split a roster or a file into parts. The detail names the limit."},
+	eUnsupportedMediaType: {http.StatusUnsupportedMediaType, "unsupported-media-type",
+		"The body's Content-Type is not one this operation takes.",
+		"Send the body as one of the media types the operation lists in the contract, with a matching Content-Type header."},
+	recert.EINVALID: {http.StatusUnprocessableEntity, "invalid",
+		"The request is well-formed, but what it asks breaks a rule of the record: a date out of order, an event without a session, a category the program does not know.",
+		"Read the detail and the errors, which point at the fields concerned, and correct the input. The same request fails the same way."},
+	recert.ERATELIMITED: {http.StatusTooManyRequests, "rate-limited",
+		"Too many attempts in a short time, such as failed sign-ins for one account or from one address.",
+		"Wait the number of seconds in the Retry-After header before trying again; trying sooner extends the wait."},
+	recert.EINTERNAL: {http.StatusInternalServerError, "internal",
+		"The service failed in a way it did not expect. Nothing about the cause is shown to callers.",
+		"Retry later if the request is safe to repeat (a GET, or a POST with an Idempotency-Key). If it persists, report it to the service's operators with the problem's request_id, which finds the failure in their logs."},
+	recert.EUNAVAILABLE: {http.StatusServiceUnavailable, "unavailable",
+		"The service cannot reach its database or the database does not answer in time; nothing was changed.",
+		"Retry after the number of seconds in the Retry-After header. The service answers again by itself once the database does."},
+}
+
+// Codes only the HTTP layer raises.
+const (
+	eMethodNotAllowed     = "method_not_allowed"
+	eUnsupportedMediaType = "unsupported_media_type"
+)
+
+// statusOf maps each error code to its HTTP status.
+var statusOf = func() map[string]int {
+	m := make(map[string]int, len(problemKinds))
+	for code, k := range problemKinds {
+		m[code] = k.status
+	}
+	return m
+}()
+
+// kindOfStatus finds the type of a problem from its status: each status has one code.
+var kindOfStatus = func() map[int]problemKind {
+	m := make(map[int]problemKind, len(problemKinds))
+	for _, k := range problemKinds {
+		if _, dup := m[k.status]; dup {
+			panic(fmt.Sprintf("two problem codes answer %d", k.status))
+		}
+		m[k.status] = k
+	}
+	return m
+}()
+
+// problemTypeURI is the absolute type of a problem with this status, from the public URL;
+// about:blank for a status no code answers.
+func (s *Server) problemTypeURI(status int) string {
+	k, ok := kindOfStatus[status]
+	if !ok {
+		return "about:blank"
+	}
+	return s.publicURL + "/problems/" + k.slug
 }
 
 // handleError is echo's HTTPErrorHandler: every failure leaves as a problem response.
@@ -47,6 +123,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		err = recert.Wrap(err, recert.EUNAVAILABLE, "the database cannot be reached; retry later")
 	}
 	p := s.problemFor(err, c)
+	p.Type = s.problemTypeURI(p.Status)
 	p.Instance = ptr(c.Request().URL.Path)
 	if id := c.Response().Header().Get(echo.HeaderXRequestID); id != "" {
 		p.RequestID = &id

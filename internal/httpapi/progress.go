@@ -21,12 +21,20 @@ func (s *Server) catalogue(ctx context.Context) ([]progress.Program, error) {
 }
 
 // ListPrograms lists every program version.
-func (s *Server) ListPrograms(ctx context.Context, _ api.ListProgramsRequestObject) (api.ListProgramsResponseObject, error) {
+func (s *Server) ListPrograms(ctx context.Context, req api.ListProgramsRequestObject) (api.ListProgramsResponseObject, error) {
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	programs, err := s.catalogue(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := api.ProgramList{Items: make([]api.ProgramSummary, len(programs))}
+	programs, next, err := pageOf(programs, func(p progress.Program) string { return p.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ProgramList{Items: make([]api.ProgramSummary, len(programs)), NextCursor: next}
 	for i, p := range programs {
 		out.Items[i] = api.ProgramSummary{ID: p.ID, Name: p.Name, Version: p.Version, Kind: api.ProgramSummaryKind(p.Kind),
 			Authority: optional(p.Authority), BuiltIn: ptr(s.isBuiltIn(p)),

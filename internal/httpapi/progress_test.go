@@ -152,7 +152,7 @@ func TestProgressWithoutCycle(t *testing.T) {
 func TestPrograms(t *testing.T) {
 	w := newWorld(t, apitest.Start(t, dbtest.New(t, store.SQLite)))
 	ctx := t.Context()
-	list, _ := w.env.Client.ListProgramsWithResponse(ctx)
+	list, _ := w.env.Client.ListProgramsWithResponse(ctx, nil)
 	if list.JSON200 == nil || len(list.JSON200.Items) < 10 {
 		t.Fatalf("programs: %s", list.Body)
 	}

@@ -245,11 +245,19 @@ func (s *Server) ListRosterPostings(ctx context.Context, req api.ListRosterPosti
 	if _, err := s.managedEvent(ctx, req.EventID); err != nil {
 		return nil, err
 	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	ps, err := s.rosters.Postings(ctx, req.EventID)
 	if err != nil {
 		return nil, err
 	}
-	out := api.RosterPostingList{Items: make([]api.RosterPosting, len(ps))}
+	ps, next, err := pageOf(ps, func(p recert.RosterPosting) string { return p.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.RosterPostingList{Items: make([]api.RosterPosting, len(ps)), NextCursor: next}
 	for i, p := range ps {
 		out.Items[i] = toPosting(p)
 	}

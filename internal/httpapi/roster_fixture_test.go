@@ -143,7 +143,7 @@ func TestMessySpreadsheetRoster(t *testing.T) {
 		if credits.JSON200 == nil || credits.JSON200.TotalCeus != "2.50" {
 			t.Errorf("Renée's credits (S1 and Tue-AM): %s", credits.Body)
 		}
-		nora, _ := w.env.Client.GetMemberWithResponse(t.Context(), w.nora.ID, w.as("admin"))
+		nora, _ := w.env.Client.GetMemberWithResponse(t.Context(), w.nora.ID, nil, w.as("admin"))
 		if nora.JSON200 == nil || nora.JSON200.ABCPID != nil {
 			t.Errorf("a roster wrote an ABCP ID: %s", nora.Body)
 		}
@@ -213,7 +213,7 @@ func TestRePostKeepsDecisions(t *testing.T) {
 		if r := value(again.Rows[1].Reason); !strings.Contains(r, "corrected on ") || !strings.Contains(r, "only the first session") {
 			t.Errorf("kept correction reason: %q", r)
 		}
-		if a, _ := w.env.Client.GetAttendanceWithResponse(ctx, revoked, w.as("organizer A")); a.JSON200 == nil || !a.JSON200.Revoked {
+		if a, _ := w.env.Client.GetAttendanceWithResponse(ctx, revoked, nil, w.as("organizer A")); a.JSON200 == nil || !a.JSON200.Revoked {
 			t.Errorf("the re-post un-revoked: %s", a.Body)
 		}
 
@@ -225,7 +225,7 @@ func TestRePostKeepsDecisions(t *testing.T) {
 		if c := over.Rows[0].Changes; c == nil || c.Revoked == nil || !c.Revoked.Before || c.Revoked.After {
 			t.Errorf("override changes: %s", body)
 		}
-		h, _ := w.env.Client.GetAttendanceHistoryWithResponse(ctx, revoked, w.as("organizer A"))
+		h, _ := w.env.Client.GetAttendanceHistoryWithResponse(ctx, revoked, nil, w.as("organizer A"))
 		if h.JSON200 == nil || value(h.JSON200.Items[len(h.JSON200.Items)-1].Source) != "override" {
 			t.Errorf("history of the override: %s", h.Body)
 		}
@@ -243,7 +243,7 @@ func TestRePostKeepsDecisions(t *testing.T) {
 		if wd.JSON200 == nil || wd.JSON200.WithdrawnAt == nil {
 			t.Fatalf("withdraw: %s", wd.Body)
 		}
-		if a, _ := w.env.Client.GetAttendanceWithResponse(ctx, *first.Rows[2].AttendanceID, w.as("organizer A")); a.JSON200 == nil || !a.JSON200.Revoked {
+		if a, _ := w.env.Client.GetAttendanceWithResponse(ctx, *first.Rows[2].AttendanceID, nil, w.as("organizer A")); a.JSON200 == nil || !a.JSON200.Revoked {
 			t.Errorf("withdrawn posting's attendance: %s", a.Body)
 		}
 	})
@@ -293,7 +293,7 @@ func TestRosterIdentityRules(t *testing.T) {
 func TestRosterTemplateAndAttendanceCSV(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newRosterWorld(t, st)
-		tpl, err := w.env.Client.GetRosterTemplateWithResponse(t.Context(), w.event.ID, w.as("organizer A"))
+		tpl, err := w.env.Client.GetRosterTemplateWithResponse(t.Context(), w.event.ID, nil, w.as("organizer A"))
 		if err != nil || tpl.StatusCode() != 200 || !strings.HasPrefix(string(tpl.Body), "abcp_id,email,first_name,last_name,S1,Tue-AM,S3\r\n") {
 			t.Fatalf("template: %v %s", err, tpl.Body)
 		}

@@ -74,7 +74,7 @@ func TestRosters(t *testing.T) {
 			if created.Member == nil || !created.Member.Created || created.Member.ID == nil || value(created.Row) != 2 {
 				t.Fatalf("row 2: %+v", created)
 			}
-			m, _ := w.env.Client.GetMemberWithResponse(ctx, *created.Member.ID, w.as("organizer A"))
+			m, _ := w.env.Client.GetMemberWithResponse(ctx, *created.Member.ID, nil, w.as("organizer A"))
 			if m.JSON200 == nil || m.JSON200.Claimed || m.JSON200.Name != "New Attendee" {
 				t.Errorf("the created member: %s", m.Body)
 			}
@@ -201,7 +201,7 @@ func TestCorrectionRevocationAndHistory(t *testing.T) {
 		if revoked.JSON200 == nil || !revoked.JSON200.Revoked {
 			t.Fatalf("revoke: %s", revoked.Body)
 		}
-		history, _ := w.env.Client.GetAttendanceHistoryWithResponse(ctx, id, w.as("member"))
+		history, _ := w.env.Client.GetAttendanceHistoryWithResponse(ctx, id, nil, w.as("member"))
 		if history.JSON200 == nil || len(history.JSON200.Items) != 3 {
 			t.Fatalf("history: %s", history.Body)
 		}

@@ -19,8 +19,8 @@ const (
 	apiCSP  = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 	docsCSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; " +
 		"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-	// The web pages (/app) load their own style sheet and post their forms to themselves;
-	// they run no script and allow no inline style.
+	// The web pages (/app) and the problem types' pages (/problems/) load their own style
+	// sheet and post their forms to themselves; they run no script and allow no inline style.
 	appCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
@@ -58,7 +58,8 @@ func secureHeaders(hsts bool) echo.MiddlewareFunc {
 			if req.URL.Path == "/docs" || strings.HasPrefix(req.URL.Path, "/docs/") {
 				return docsNext(c)
 			}
-			if req.URL.Path == "/app" || strings.HasPrefix(req.URL.Path, "/app/") {
+			// The problem types' pages are pages too: the pages' style sheet, no script.
+			if req.URL.Path == "/app" || strings.HasPrefix(req.URL.Path, "/app/") || strings.HasPrefix(req.URL.Path, "/problems/") {
 				return appNext(c)
 			}
 			return apiNext(c)

@@ -18,7 +18,7 @@ func TestSetupCheckedWhenEntered(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
 		ctx := t.Context()
-		me, _ := w.env.Client.GetMeWithResponse(ctx, w.as("member"))
+		me, _ := w.env.Client.GetMeWithResponse(ctx, nil, w.as("member"))
 		if me.JSON200 == nil || len(me.JSON200.MissingForProgress) != 1 || me.JSON200.MissingForProgress[0].Pointer != "#/abcp_cycle" {
 			t.Fatalf("missing for progress without a cycle: %s", me.Body)
 		}
@@ -65,7 +65,7 @@ func TestSetupCheckedWhenEntered(t *testing.T) {
 		if admin, _ := w.env.Client.UpdateMemberWithResponse(ctx, w.member.ID, nil, api.MemberUpdate{ABCPCycle: &two}, w.as("admin")); admin.JSON200 == nil {
 			t.Errorf("admin corrects the cycle: %s", admin.Body)
 		}
-		me, _ = w.env.Client.GetMeWithResponse(ctx, w.as("member"))
+		me, _ = w.env.Client.GetMeWithResponse(ctx, nil, w.as("member"))
 		if me.JSON200 == nil || len(me.JSON200.MissingForProgress) != 0 {
 			t.Errorf("missing for progress with a cycle: %s", me.Body)
 		}

@@ -37,11 +37,15 @@ type WebhookStore interface {
 	UpdateWebhook(ctx context.Context, id string, change func(*recert.Webhook) error) (recert.Webhook, error)
 	DeleteWebhook(ctx context.Context, id string) error
 	Delivery(ctx context.Context, id string) (recert.WebhookDelivery, error)
-	Deliveries(ctx context.Context, subscriptionID string, limit int) ([]recert.WebhookDelivery, error)
+	Deliveries(ctx context.Context, subscriptionID string, limit int, after string) ([]recert.WebhookDelivery, error)
 }
 
 // ListWebhooks lists the subscriptions the caller manages.
-func (s *Server) ListWebhooks(ctx context.Context, _ api.ListWebhooksRequestObject) (api.ListWebhooksResponseObject, error) {
+func (s *Server) ListWebhooks(ctx context.Context, req api.ListWebhooksRequestObject) (api.ListWebhooksResponseObject, error) {
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
 	p := principalFrom(ctx)
 	clientID := ""
 	if p.Role == recert.RoleClient {
@@ -51,7 +55,11 @@ func (s *Server) ListWebhooks(ctx context.Context, _ api.ListWebhooksRequestObje
 	if err != nil {
 		return nil, err
 	}
-	out := api.WebhookList{Items: make([]api.Webhook, len(ws))}
+	ws, next, err := pageOf(ws, func(w recert.Webhook) string { return w.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.WebhookList{Items: make([]api.Webhook, len(ws)), NextCursor: next}
 	for i, w := range ws {
 		out.Items[i] = toWebhook(w)
 	}
@@ -173,15 +181,29 @@ func (s *Server) ListWebhookDeliveries(ctx context.Context, req api.ListWebhookD
 	if _, err := s.managedWebhook(ctx, req.WebhookID); err != nil {
 		return nil, err
 	}
-	limit := defaultLimit
-	if req.Params.Limit != nil {
-		limit = *req.Params.Limit
-	}
-	ds, err := s.store.Deliveries(ctx, req.WebhookID, limit)
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
 	if err != nil {
 		return nil, err
 	}
-	out := api.WebhookDeliveryList{Items: make([]api.WebhookDelivery, len(ds))}
+	if pg.After != "" {
+		d, err := s.store.Delivery(ctx, pg.After)
+		switch {
+		case recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && d.SubscriptionID != req.WebhookID:
+			return nil, foreignCursor()
+		case err != nil:
+			return nil, err
+		}
+	}
+	ds, err := s.store.Deliveries(ctx, req.WebhookID, pg.Limit+1, pg.After)
+	if err != nil {
+		return nil, err
+	}
+	var next *string
+	if len(ds) > pg.Limit {
+		ds = ds[:pg.Limit]
+		next = nextCursor(ds[len(ds)-1].ID)
+	}
+	out := api.WebhookDeliveryList{Items: make([]api.WebhookDelivery, len(ds)), NextCursor: next}
 	for i, d := range ds {
 		out.Items[i] = toDelivery(d)
 	}

@@ -17,7 +17,7 @@ var webhookRows = []accessRow{
 		return w.env.Client.RotateCalendarFeedWithResponse(t.Context(), as)
 	}, [8]int{401, 200, 200, 403, 403, 403, 403, 403}},
 	{"getCalendarFeed", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetCalendarFeedWithResponse(t.Context(), "rcf_"+strings.Repeat("A", 43), as)
+		return w.env.Client.GetCalendarFeedWithResponse(t.Context(), "rcf_"+strings.Repeat("A", 43), nil, as)
 	}, [8]int{404, 404, 404, 404, 404, 404, 404, 404}},
 	{"updateMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		var body api.MeUpdate
@@ -25,14 +25,14 @@ var webhookRows = []accessRow{
 		return w.env.Client.UpdateMeWithResponse(t.Context(), body, as)
 	}, [8]int{401, 200, 200, 200, 200, 403, 403, 200}},
 	{"listWebhooks", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.ListWebhooksWithResponse(t.Context(), as)
+		return w.env.Client.ListWebhooksWithResponse(t.Context(), nil, as)
 	}, [8]int{401, 403, 403, 200, 200, 200, 403, 200}},
 	{"createWebhook", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CreateWebhookWithResponse(t.Context(), api.WebhookInput{URL: "https://hooks.example.org/recert",
 			EventTypes: []api.WebhookEventType{"attendance.revoked"}}, as)
 	}, [8]int{401, 403, 403, 201, 201, 201, 403, 201}},
 	{"getWebhook", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
-		return w.env.Client.GetWebhookWithResponse(t.Context(), w.webhook(t).ID, as)
+		return w.env.Client.GetWebhookWithResponse(t.Context(), w.webhook(t).ID, nil, as)
 	}, webhookManage(200)},
 	{"updateWebhook", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.UpdateWebhookWithResponse(t.Context(), w.webhook(t).ID, api.WebhookUpdate{Enabled: ptr(true)}, as)

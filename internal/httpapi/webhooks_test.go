@@ -326,7 +326,7 @@ func TestFailingWebhookIsDisabledAndOwnerTold(t *testing.T) {
 		if mail.Subject != "A webhook subscription was disabled" || !strings.Contains(mail.Text, "/v1/webhooks/"+sub.ID+"/deliveries") {
 			t.Errorf("mail: %+v", mail)
 		}
-		got, _ := env.Client.GetWebhookWithResponse(ctx, sub.ID, w.as("organizer A"))
+		got, _ := env.Client.GetWebhookWithResponse(ctx, sub.ID, nil, w.as("organizer A"))
 		if got.JSON200 == nil || got.JSON200.Status != "disabled" || value(got.JSON200.DisabledReason) == "" {
 			t.Fatalf("after a day of failures: %s", got.Body)
 		}

@@ -186,10 +186,18 @@ func (s *Store) Delivery(ctx context.Context, id string) (recert.WebhookDelivery
 	return row.delivery(), nil
 }
 
-// Deliveries returns a subscription's latest deliveries, newest first.
-func (s *Store) Deliveries(ctx context.Context, subscriptionID string, limit int) ([]recert.WebhookDelivery, error) {
+// Deliveries returns a subscription's deliveries, newest first, after the one named by after (a
+// delivery id) when it is set.
+func (s *Store) Deliveries(ctx context.Context, subscriptionID string, limit int, after string) ([]recert.WebhookDelivery, error) {
 	var rows []deliveryRow
-	err := s.conn(ctx).Where("subscription_id = ?", subscriptionID).Order("created_at DESC, id DESC").Limit(limit).Find(&rows).Error
+	q := s.conn(ctx).Where("subscription_id = ?", subscriptionID)
+	if after != "" {
+		// Older than the delivery the cursor names, in the same (created_at, id) order; no
+		// rows when it is not this subscription's.
+		q = q.Where(`EXISTS (SELECT 1 FROM webhook_deliveries c WHERE c.id = ? AND c.subscription_id = webhook_deliveries.subscription_id
+			AND (webhook_deliveries.created_at < c.created_at OR (webhook_deliveries.created_at = c.created_at AND webhook_deliveries.id < c.id)))`, after)
+	}
+	err := q.Order("created_at DESC, id DESC").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, TranslateError(err, "deliveries")
 	}
