@@ -43,6 +43,10 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 		return recert.Dispute{}, FieldError("#/message", "say what happened, in at most 2,000 characters")
 	}
 	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, SessionIDs: in.SessionIDs, Message: strings.TrimSpace(in.Message)}
+	// Filing takes what accepting can apply: sessions or CEUs, never both.
+	if in.CEUs != nil && in.SessionIDs != nil {
+		return recert.Dispute{}, FieldError("#/ceus", "give either the sessions you attended or the CEUs you were awarded, not both")
+	}
 	if in.CEUs != nil {
 		u, err := recert.ParseUnits(*in.CEUs)
 		if err != nil || u <= 0 || u > e.CEUs() {
@@ -94,34 +98,57 @@ func (r *Records) DecideDispute(ctx context.Context, d recert.Dispute, decision,
 	}
 	var resolved recert.Dispute
 	// The attendance it posts, the decision and its notice commit together.
+	// The decision's notices: the decision to the member (with what the attendance earns
+	// once accepted) and, once accepted, the corrected attendance to apps (its mail is the
+	// decision's).
 	err := r.notifying(ctx, func(ctx context.Context) (_ []Notice, err error) {
+		var a recert.Attendance
 		attendanceID := d.AttendanceID
 		if decision == DisputeAccepted {
-			if attendanceID, err = r.applyDispute(ctx, d, actor); err != nil {
+			if a, err = r.applyDispute(ctx, d, actor); err != nil {
 				return nil, err
 			}
+			attendanceID = a.ID
 		}
-		resolved, err = r.store.ResolveDispute(ctx, d.ID, decision, reason, attendanceID, actor)
-		return DisputeNotice(NoticeDisputeDecided, resolved), err
+		if resolved, err = r.store.ResolveDispute(ctx, d.ID, decision, reason, attendanceID, actor); err != nil {
+			return nil, err
+		}
+		decided := DisputeNotice(NoticeDisputeDecided, resolved)
+		decided[0].Decision = decision
+		if decision != DisputeAccepted {
+			return decided, nil
+		}
+		decided[0].AttendanceID = a.ID
+		decided[0].SessionIDs, decided[0].CEUs = earned(a)
+		corrected := CorrectedNotice(a, "dispute accepted")
+		if reason != "" {
+			corrected.Reason = "dispute accepted: " + reason
+		}
+		corrected.DisputeID = d.ID
+		return append(decided, corrected), nil
 	})
 	return resolved, err
 }
 
-// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked.
-func (r *Records) applyDispute(ctx context.Context, d recert.Dispute, actor string) (string, error) {
+// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked,
+// and returns it.
+func (r *Records) applyDispute(ctx context.Context, d recert.Dispute, actor string) (recert.Attendance, error) {
 	if d.Kind == DisputeWrong {
-		a, err := r.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
-		return a.ID, err
+		return r.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
 	}
 	res, err := r.rosters.Post(ctx, RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: Viewer{All: true},
 		Rows: []recert.RosterRow{{MemberID: d.MemberID, Sessions: d.SessionIDs, CEUs: d.CEUs}}})
 	if err != nil {
-		return "", err
+		return recert.Attendance{}, err
 	}
 	if row := res.Rows[0]; row.Status == RowRejected {
-		return "", recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", row.Reason)
+		return recert.Attendance{}, recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", row.Reason)
 	}
-	return res.Rows[0].AttendanceID, nil
+	a, found, err := r.store.AttendanceOf(ctx, d.EventID, d.MemberID)
+	if err == nil && !found {
+		err = recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted")
+	}
+	return a, err
 }
 
 func orElse(err, otherwise error) error {

@@ -27,6 +27,9 @@ func (q *Queue) Notify(ctx context.Context, notices ...ledger.Notice) error {
 		if n.Type == ledger.NoticeAttendancePosted {
 			continue // for apps only: the members it concerns hear of their own changes
 		}
+		if n.Type == ledger.NoticeAttendanceCorrected && n.DisputeID != "" {
+			continue // for apps only: the member's mail is the dispute's decision, saying the same
+		}
 		if err := q.jobs.Enqueue(ctx, NoticeArgs{Notice: n}, nil); err != nil {
 			return err
 		}

@@ -214,6 +214,15 @@ func dataOf(n ledger.Notice) map[string]any {
 	set("activity_id", n.ActivityID)
 	set("posting_id", n.PostingID)
 	set("reason", n.Reason)
+	set("decision", n.Decision)
+	set("ceus", n.CEUs)
+	if n.CEUs != "" {
+		d["session_ids"] = append([]string{}, n.SessionIDs...)
+	}
+	if n.RevokedOn != "" {
+		d["reinstated"] = true
+		d["revoked_on"] = n.RevokedOn
+	}
 	if n.Counts != nil {
 		d["counts"] = n.Counts
 	}
