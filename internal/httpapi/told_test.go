@@ -106,7 +106,9 @@ func TestEveryChangeIsTold(t *testing.T) {
 		if r, _ := env.Client.ResolveDisputeWithResponse(ctx, filed.JSON201.ID, api.DisputeResolution{Decision: "accepted"}, w.as("organizer A")); r.StatusCode() != http.StatusOK {
 			t.Fatalf("accept: %s", r.Body)
 		}
-		corrected := recv.waitFor(t, func(e event) bool { return e.Type == "attendance.corrected" && e.Data["dispute_id"] == filed.JSON201.ID })
+		corrected := recv.waitFor(t, func(e event) bool {
+			return e.Type == "attendance.corrected" && e.Data["dispute_id"] == filed.JSON201.ID
+		})
 		if corrected.Data["attendance_id"] != *leeAtt || corrected.Data["ceus"] != "3.00" || !slices.Equal(strs(corrected.Data["session_ids"]), []string{first}) {
 			t.Errorf("attendance.corrected: %v", corrected.Data)
 		}
