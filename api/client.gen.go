@@ -1216,6 +1216,7 @@ type ClientInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1233,6 +1234,7 @@ type ClientInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3575,6 +3577,7 @@ func (c *Client) ListWebhooks(ctx context.Context, reqEditors ...RequestEditorFn
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes any type of body and a specified content type.
 //
@@ -3602,6 +3605,7 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, contentType string, 
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -9426,6 +9430,7 @@ type ClientWithResponsesInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -9443,6 +9448,7 @@ type ClientWithResponsesInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -20839,6 +20845,7 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, reqE
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20862,6 +20869,7 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/auth"
@@ -89,6 +91,7 @@ func TestEveryChangeIsTold(t *testing.T) {
 		}
 		recv.mu.Lock()
 		for _, e := range recv.got {
+			checkWebhookEvent(t, e)
 			for _, v := range e.Data {
 				if s, ok := v.(string); ok && strings.HasPrefix(s, "rcc_") {
 					t.Errorf("a claim token in a webhook payload: %v", e)
@@ -144,6 +147,11 @@ func TestEveryChangeIsTold(t *testing.T) {
 				t.Errorf("no mail to %s %q saying %q in %+v", wm.to, wm.subject, wm.text, mails)
 			}
 		}
+		recv.mu.Lock()
+		for _, e := range recv.got {
+			checkWebhookEvent(t, e)
+		}
+		recv.mu.Unlock()
 		// Kim's newer claim link voids the older one.
 		if err := st.CheckClaimToken(ctx, auth.HashSecret(token)); recert.ErrorCode(err) != recert.EINVALID {
 			t.Errorf("the older claim link still works: %v", err)
@@ -181,4 +189,24 @@ func strs(v any) []string {
 		}
 	}
 	return out
+}
+
+// checkWebhookEvent validates a received event against the contract's WebhookEvent.
+func checkWebhookEvent(t *testing.T, e event) {
+	t.Helper()
+	// The contract as served: the embedded spec of the generated code leaves out schemas no
+	// operation names, as this one.
+	spec, err := openapi3.NewLoader().LoadFromData(api.ContractYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]any{"type": e.Type, "timestamp": time.Now().UTC().Format(time.RFC3339), "data": e.Data}
+	if err := spec.Components.Schemas["WebhookEvent"].Value.VisitJSON(body); err != nil {
+		t.Errorf("%s: %v: %v", e.Type, e.Data, err)
+	}
+	for k := range e.Data {
+		if _, ok := spec.Components.Schemas["WebhookEventData"].Value.Properties[k]; !ok {
+			t.Errorf("%s: %q is not in the contract", e.Type, k)
+		}
+	}
 }
