@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -42,22 +41,9 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 	if in.Message == "" || utf8.RuneCountInString(in.Message) > 2000 {
 		return recert.Dispute{}, FieldError("#/message", "say what happened, in at most 2,000 characters")
 	}
-	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, SessionIDs: in.SessionIDs, Message: strings.TrimSpace(in.Message)}
-	// Filing takes what accepting can apply: sessions or CEUs, never both.
-	if in.CEUs != nil && in.SessionIDs != nil {
-		return recert.Dispute{}, FieldError("#/ceus", "give either the sessions you attended or the CEUs you were awarded, not both")
-	}
-	if in.CEUs != nil {
-		u, err := recert.ParseUnits(*in.CEUs)
-		if err != nil || u <= 0 || u > e.CEUs() {
-			return recert.Dispute{}, FieldError("#/ceus", "must be more than zero and at most the "+e.CEUs().String()+" the event offers")
-		}
-		d.CEUs = &u
-	}
-	for i, id := range in.SessionIDs {
-		if !slices.ContainsFunc(e.Sessions, func(s recert.Session) bool { return s.ID == id }) {
-			return recert.Dispute{}, FieldError(fmt.Sprintf("#/sessions/%d", i), "not a session of this event")
-		}
+	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, Message: strings.TrimSpace(in.Message)}
+	if err := disputedCredit(e, in, &d); err != nil {
+		return recert.Dispute{}, err
 	}
 	current, found, err := r.store.AttendanceOf(ctx, e.ID, in.MemberID)
 	if err != nil {
@@ -66,7 +52,7 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 	switch {
 	case d.Kind == DisputeWrong && (!found || current.Revoked):
 		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "you have no attendance at this event to correct: dispute it as missing")
-	case d.Kind == DisputeWrong && d.SessionIDs == nil && d.CEUs == nil:
+	case d.Kind == DisputeWrong && len(in.SessionIDs) == 0 && in.CEUs == nil:
 		return recert.Dispute{}, FieldError("#/sessions", "say which sessions you attended, or the CEUs you were awarded")
 	case d.Kind == DisputeMissing && found && !current.Revoked:
 		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "your attendance at this event is posted: dispute it as wrong")
@@ -79,6 +65,44 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 		return DisputeNotice(NoticeDisputeFiled, created), err
 	})
 	return created, err
+}
+
+// disputedCredit checks what the member asks for by the rule that accepting the dispute
+// applies (recert.Event.Credit), so every dispute filed can be accepted, and keeps it as
+// session ids: a member names sessions by id, code or title, as a roster does. Naming
+// neither sessions nor CEUs (for missing attendance) asks for every session, which the
+// dispute then lists.
+func disputedCredit(e recert.Event, in DisputeInput, d *recert.Dispute) error {
+	if in.CEUs != nil && len(in.SessionIDs) > 0 {
+		return FieldError("#/ceus", "give either the sessions you attended or the CEUs you were awarded, not both")
+	}
+	for i, ref := range in.SessionIDs {
+		if _, ok := e.SessionByRef(ref); !ok {
+			return FieldError(fmt.Sprintf("#/sessions/%d", i),
+				fmt.Sprintf("%s is not a session of this event; its sessions are %s", recert.Quote(ref), e.SessionCodes()))
+		}
+	}
+	var ceus *recert.Units
+	if in.CEUs != nil {
+		u, err := recert.ParseUnits(*in.CEUs)
+		if err != nil {
+			return FieldError("#/ceus", "must be more than zero and at most the "+e.CEUs().String()+" the event offers")
+		}
+		ceus = &u
+	}
+	sessions, awarded, field, detail := e.Credit(in.SessionIDs, ceus)
+	if field != "" {
+		return FieldError("#/"+field, detail)
+	}
+	if ceus != nil {
+		d.CEUs = &awarded
+		return nil
+	}
+	d.SessionIDs = make([]string, len(sessions))
+	for i, s := range sessions {
+		d.SessionIDs[i] = s.SessionID
+	}
+	return nil
 }
 
 // DecideDispute accepts an open dispute, posting or correcting the attendance as the member
