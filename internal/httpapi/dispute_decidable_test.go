@@ -88,3 +88,23 @@ func TestEveryFiledDisputeCanBeDecided(t *testing.T) {
 		}
 	})
 }
+
+// TestDisputeNamesSessionsAsRostersDo: codes and titles, in any case, name sessions; the
+// dispute keeps their ids in the event's order; an unknown one points at itself.
+func TestDisputeNamesSessionsAsRostersDo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ev := w.publishedEvent(t)
+		r, _ := w.env.Client.CreateDisputeWithResponse(t.Context(), ev.ID, api.DisputeInput{Kind: "missing", Message: "I was there",
+			Sessions: []string{"s2", " ecmo UPDATE "}}, w.as("member"))
+		if r.JSON201 == nil || fmt.Sprint(r.JSON201.Sessions) != fmt.Sprint([]string{ev.Sessions[0].ID, ev.Sessions[1].ID}) {
+			t.Fatalf("by code and title: %d %s", r.StatusCode(), r.Body)
+		}
+		bad, _ := w.env.Client.CreateDisputeWithResponse(t.Context(), w.publishedEvent(t).ID, api.DisputeInput{Kind: "missing", Message: "I was there",
+			Sessions: []string{"S1", "ECMO"}}, w.as("member"))
+		if bad.ApplicationProblemJSON422 == nil || bad.ApplicationProblemJSON422.Errors[0].Pointer != "#/sessions/1" ||
+			!strings.Contains(bad.ApplicationProblemJSON422.Errors[0].Detail, `"ECMO" is not a session of this event`) {
+			t.Errorf("unknown session: %d %s", bad.StatusCode(), bad.Body)
+		}
+	})
+}
