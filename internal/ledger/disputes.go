@@ -121,10 +121,9 @@ func (r *Records) DecideDispute(ctx context.Context, d recert.Dispute, decision,
 		return recert.Dispute{}, FieldError("#/reason", "at most 500 characters")
 	}
 	var resolved recert.Dispute
-	// The attendance it posts, the decision and its notice commit together.
-	// The decision's notices: the decision to the member (with what the attendance earns
-	// once accepted) and, once accepted, the corrected attendance to apps (its mail is the
-	// decision's).
+	// The attendance it posts, the decision and its notices commit together: the decision to
+	// the member (with what the attendance earns once accepted) and, once accepted, the
+	// corrected attendance to apps (the member's mail is the decision's).
 	err := r.notifying(ctx, func(ctx context.Context) (_ []Notice, err error) {
 		var a recert.Attendance
 		attendanceID := d.AttendanceID
