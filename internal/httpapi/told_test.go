@@ -132,6 +132,20 @@ func TestEveryChangeIsTold(t *testing.T) {
 			t.Errorf("reinstating attendance.corrected: %v", reinstated.Data)
 		}
 
+		// A review carries its decision (to the registry's subscription: an organization's
+		// does not read members' own activities).
+		registry := newReceiver(t, 0)
+		subscribe(t, env, registry, w.as("admin"))
+		act := w.activity(t)
+		if r, _ := env.Client.ReviewActivityWithResponse(ctx, w.member.ID, act.ID, api.ActivityReview{Decision: "verified"}, w.as("admin")); r.StatusCode() != http.StatusOK {
+			t.Fatalf("review: %s", r.Body)
+		}
+		reviewed := registry.waitFor(t, func(e event) bool { return e.Type == "activity.reviewed" })
+		if reviewed.Data["decision"] != "verified" || reviewed.Data["activity_id"] != act.ID {
+			t.Errorf("activity.reviewed: %v", reviewed.Data)
+		}
+		checkWebhookEvent(t, reviewed)
+
 		// Mails: the dispute to the organizer, its decision to Lee (one mail, with the CEUs),
 		// the reinstatement to Kim.
 		mails = smtp.Wait(5)[2:]
