@@ -1228,6 +1228,7 @@ type ClientInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1245,6 +1246,7 @@ type ClientInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3609,6 +3611,7 @@ func (c *Client) ListWebhooks(ctx context.Context, params *ListWebhooksParams, r
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes any type of body and a specified content type.
 //
@@ -3636,6 +3639,7 @@ func (c *Client) CreateWebhookWithBody(ctx context.Context, contentType string, 
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -10392,6 +10396,7 @@ type ClientWithResponsesInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10409,6 +10414,7 @@ type ClientWithResponsesInterface interface {
 	// http(s) and must not resolve to a private, loopback or link-local address (unless the
 	// service allows them). A failed delivery is retried with exponential backoff for about
 	// 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+	// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -21880,6 +21886,7 @@ func (c *ClientWithResponses) ListWebhooksWithResponse(ctx context.Context, para
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -21903,6 +21910,7 @@ func (c *ClientWithResponses) CreateWebhookWithBodyWithResponse(ctx context.Cont
 // http(s) and must not resolve to a private, loopback or link-local address (unless the
 // service allows them). A failed delivery is retried with exponential backoff for about
 // 24 hours; a subscription failing for 24 hours is disabled and its organizers e-mailed.
+// Each delivery's body is a `WebhookEvent` (see that schema for what each type carries).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/recert-dev/recert/api"
@@ -77,10 +78,11 @@ func TestStateApprovedCredit(t *testing.T) {
 		}
 		w.attend(t, ev, w.member)
 
-		none := api.Category("none")
+		// An event is never of category none: the contract does not offer it.
+		none := api.EventCategory("none")
 		in.Category = &none
 		bad, _ := w.env.Client.CreateEventWithResponse(ctx, w.orgA.ID, in, w.as("organizer A"))
-		if bad.StatusCode() != 422 || bad.ApplicationProblemJSON422 == nil || bad.ApplicationProblemJSON422.Errors[0].Pointer != "#/category" {
+		if bad.StatusCode() != 400 || !strings.Contains(string(bad.Body), "#/category") {
 			t.Errorf("event of category none: %d %s", bad.StatusCode(), bad.Body)
 		}
 

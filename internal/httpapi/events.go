@@ -160,7 +160,7 @@ func toEvent(e recert.Event) api.Event {
 		ID: e.ID, OrganizationID: e.OrganizationID, Title: e.Title, Description: optional(e.Description),
 		Format: api.EventFormat(e.Format), Location: optional(e.Location), URL: optional(e.URL), TimeZone: e.TimeZone,
 		StartDate: openapi_types.Date{Time: e.StartDate.Time()}, EndDate: openapi_types.Date{Time: e.EndDate.Time()},
-		Status: api.EventStatus(e.Status), ApprovalRef: optional(e.ApprovalRef), Category: api.Category(e.Category),
+		Status: api.EventStatus(e.Status), ApprovalRef: optional(e.ApprovalRef), Category: api.EventCategory(e.Category),
 		ApprovedBy: e.ApprovedBy,
 		Ceus:       e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,

@@ -113,5 +113,21 @@ func (r *Runner) Enqueue(ctx context.Context, args river.JobArgs, opts *river.In
 	return nil
 }
 
+// EnqueueMany inserts jobs in the transaction of ctx in one statement (or a few), for changes
+// that tell many people at once (a withdrawn roster).
+func (r *Runner) EnqueueMany(ctx context.Context, jobs []river.InsertManyParams) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	tx := r.store.SQLTx(ctx)
+	if tx == nil {
+		return r.store.InTx(ctx, func(ctx context.Context) error { return r.EnqueueMany(ctx, jobs) })
+	}
+	if _, err := r.client.InsertManyTx(ctx, tx, jobs); err != nil {
+		return fmt.Errorf("enqueue %d %s jobs: %w", len(jobs), jobs[0].Args.Kind(), err)
+	}
+	return nil
+}
+
 // Client is River's client, for tests and for workers that insert follow-up jobs.
 func (r *Runner) Client() *river.Client[*sql.Tx] { return r.client }

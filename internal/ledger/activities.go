@@ -117,7 +117,7 @@ func (r *Records) ReviewActivity(ctx context.Context, id, decision, reason, acto
 			a.ReviewStatus, a.ReviewReason = decision, reason
 			return nil
 		})
-		return []Notice{{Type: NoticeActivityReviewed, MemberID: a.MemberID, ActivityID: a.ID, Reason: reason}}, err
+		return []Notice{{Type: NoticeActivityReviewed, MemberID: a.MemberID, ActivityID: a.ID, Reason: reason, Decision: decision}}, err
 	})
 	return a, err
 }

@@ -55,7 +55,7 @@ func (x *Attendances) Correct(ctx context.Context, id string, c Correction, acto
 	err := x.notifying(ctx, func(ctx context.Context) (err error) {
 		a, err = x.store.CorrectAttendance(ctx, id, c.Sessions, ceus, c.Reason, recert.SourceCorrection, actor)
 		return err
-	}, func() []Notice { return attendanceNotice(NoticeAttendanceCorrected, a, c.Reason) })
+	}, func() []Notice { return []Notice{CorrectedNotice(a, c.Reason)} })
 	return a, err
 }
 

@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -42,18 +41,9 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 	if in.Message == "" || utf8.RuneCountInString(in.Message) > 2000 {
 		return recert.Dispute{}, FieldError("#/message", "say what happened, in at most 2,000 characters")
 	}
-	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, SessionIDs: in.SessionIDs, Message: strings.TrimSpace(in.Message)}
-	if in.CEUs != nil {
-		u, err := recert.ParseUnits(*in.CEUs)
-		if err != nil || u <= 0 || u > e.CEUs() {
-			return recert.Dispute{}, FieldError("#/ceus", "must be more than zero and at most the "+e.CEUs().String()+" the event offers")
-		}
-		d.CEUs = &u
-	}
-	for i, id := range in.SessionIDs {
-		if !slices.ContainsFunc(e.Sessions, func(s recert.Session) bool { return s.ID == id }) {
-			return recert.Dispute{}, FieldError(fmt.Sprintf("#/sessions/%d", i), "not a session of this event")
-		}
+	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, Message: strings.TrimSpace(in.Message)}
+	if err := disputedCredit(e, in, &d); err != nil {
+		return recert.Dispute{}, err
 	}
 	current, found, err := r.store.AttendanceOf(ctx, e.ID, in.MemberID)
 	if err != nil {
@@ -62,7 +52,7 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 	switch {
 	case d.Kind == DisputeWrong && (!found || current.Revoked):
 		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "you have no attendance at this event to correct: dispute it as missing")
-	case d.Kind == DisputeWrong && d.SessionIDs == nil && d.CEUs == nil:
+	case d.Kind == DisputeWrong && len(in.SessionIDs) == 0 && in.CEUs == nil:
 		return recert.Dispute{}, FieldError("#/sessions", "say which sessions you attended, or the CEUs you were awarded")
 	case d.Kind == DisputeMissing && found && !current.Revoked:
 		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "your attendance at this event is posted: dispute it as wrong")
@@ -75,6 +65,44 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 		return DisputeNotice(NoticeDisputeFiled, created), err
 	})
 	return created, err
+}
+
+// disputedCredit checks what the member asks for by the rule that accepting the dispute
+// applies (recert.Event.Credit), so every dispute filed can be accepted, and keeps it as
+// session ids: a member names sessions by id, code or title, as a roster does. Naming
+// neither sessions nor CEUs (for missing attendance) asks for every session, which the
+// dispute then lists.
+func disputedCredit(e recert.Event, in DisputeInput, d *recert.Dispute) error {
+	if in.CEUs != nil && len(in.SessionIDs) > 0 {
+		return FieldError("#/ceus", "give either the sessions you attended or the CEUs you were awarded, not both")
+	}
+	for i, ref := range in.SessionIDs {
+		if _, ok := e.SessionByRef(ref); !ok {
+			return FieldError(fmt.Sprintf("#/sessions/%d", i),
+				fmt.Sprintf("%s is not a session of this event; its sessions are %s", recert.Quote(ref), e.SessionCodes()))
+		}
+	}
+	var ceus *recert.Units
+	if in.CEUs != nil {
+		u, err := recert.ParseUnits(*in.CEUs)
+		if err != nil {
+			return FieldError("#/ceus", "must be more than zero and at most the "+e.CEUs().String()+" the event offers")
+		}
+		ceus = &u
+	}
+	sessions, awarded, field, detail := e.Credit(in.SessionIDs, ceus)
+	if field != "" {
+		return FieldError("#/"+field, detail)
+	}
+	if ceus != nil {
+		d.CEUs = &awarded
+		return nil
+	}
+	d.SessionIDs = make([]string, len(sessions))
+	for i, s := range sessions {
+		d.SessionIDs[i] = s.SessionID
+	}
+	return nil
 }
 
 // DecideDispute accepts an open dispute, posting or correcting the attendance as the member
@@ -93,35 +121,57 @@ func (r *Records) DecideDispute(ctx context.Context, d recert.Dispute, decision,
 		return recert.Dispute{}, FieldError("#/reason", "at most 500 characters")
 	}
 	var resolved recert.Dispute
-	// The attendance it posts, the decision and its notice commit together.
+	// The attendance it posts, the decision and its notices commit together: the decision to
+	// the member (with what the attendance earns once accepted) and, once accepted, the
+	// corrected attendance to apps (the member's mail is the decision's).
 	err := r.notifying(ctx, func(ctx context.Context) (_ []Notice, err error) {
+		var a recert.Attendance
 		attendanceID := d.AttendanceID
 		if decision == DisputeAccepted {
-			if attendanceID, err = r.applyDispute(ctx, d, actor); err != nil {
+			if a, err = r.applyDispute(ctx, d, actor); err != nil {
 				return nil, err
 			}
+			attendanceID = a.ID
 		}
-		resolved, err = r.store.ResolveDispute(ctx, d.ID, decision, reason, attendanceID, actor)
-		return DisputeNotice(NoticeDisputeDecided, resolved), err
+		if resolved, err = r.store.ResolveDispute(ctx, d.ID, decision, reason, attendanceID, actor); err != nil {
+			return nil, err
+		}
+		decided := DisputeNotice(NoticeDisputeDecided, resolved)
+		decided[0].Decision = decision
+		if decision != DisputeAccepted {
+			return decided, nil
+		}
+		decided[0].AttendanceID = a.ID
+		decided[0].SessionIDs, decided[0].CEUs = earned(a)
+		corrected := CorrectedNotice(a, "dispute accepted")
+		if reason != "" {
+			corrected.Reason = "dispute accepted: " + reason
+		}
+		corrected.DisputeID = d.ID
+		return append(decided, corrected), nil
 	})
 	return resolved, err
 }
 
-// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked.
-func (r *Records) applyDispute(ctx context.Context, d recert.Dispute, actor string) (string, error) {
+// applyDispute posts the missing attendance, or corrects the wrong one, as the member asked,
+// and returns it.
+func (r *Records) applyDispute(ctx context.Context, d recert.Dispute, actor string) (recert.Attendance, error) {
 	if d.Kind == DisputeWrong {
-		a, err := r.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
-		return a.ID, err
+		return r.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
 	}
 	res, err := r.rosters.Post(ctx, RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: Viewer{All: true},
 		Rows: []recert.RosterRow{{MemberID: d.MemberID, Sessions: d.SessionIDs, CEUs: d.CEUs}}})
 	if err != nil {
-		return "", err
+		return recert.Attendance{}, err
 	}
 	if row := res.Rows[0]; row.Status == RowRejected {
-		return "", recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", row.Reason)
+		return recert.Attendance{}, recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted: %s", row.Reason)
 	}
-	return res.Rows[0].AttendanceID, nil
+	a, found, err := r.store.AttendanceOf(ctx, d.EventID, d.MemberID)
+	if err == nil && !found {
+		err = recert.Errorf(recert.ECONFLICT, "the attendance cannot be posted")
+	}
+	return a, err
 }
 
 func orElse(err, otherwise error) error {

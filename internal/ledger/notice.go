@@ -1,6 +1,11 @@
 package ledger
 
-import "context"
+import (
+	"context"
+	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
 
 // Notice kinds: what a change tells the people it concerns once it commits.
 const (
@@ -35,6 +40,14 @@ type Notice struct {
 	Reminder       *Reminder      `json:"reminder,omitempty"`
 	// MemberIDs are the members whose credit a posted roster changed.
 	MemberIDs []string `json:"member_ids,omitempty"`
+	// Decision is a dispute's or a review's outcome (accepted, rejected; verified, rejected).
+	Decision string `json:"decision,omitempty"`
+	// SessionIDs and CEUs are what an attendance earns after the change: an accepted dispute,
+	// a correction.
+	SessionIDs []string `json:"session_ids,omitempty"`
+	CEUs       string   `json:"ceus,omitempty"`
+	// RevokedOn is set when a change reinstates a revoked attendance: the day it was revoked.
+	RevokedOn string `json:"revoked_on,omitempty"`
 	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
 	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
 	Token string `json:"token,omitempty"`
@@ -79,16 +92,38 @@ func rosterNotices(eventID string, w RosterWrite) []Notice {
 		out = append(out, n)
 	}
 	for _, u := range w.Updated {
-		n := Notice{MemberID: u.After.MemberID, EventID: u.After.EventID, AttendanceID: u.After.ID, Reason: w.Reason}
 		switch {
 		case u.After.Revoked && !u.Before.Revoked:
-			n.Type = NoticeAttendanceRevoked
+			out = append(out, RevokedNotice(u.After, w.Reason))
 		case !u.After.Revoked:
-			n.Type = NoticeAttendanceCorrected
-		default:
-			continue
+			n := CorrectedNotice(u.After, w.Reason)
+			if u.Before.Revoked {
+				n.RevokedOn = u.Before.UpdatedAt.UTC().Format(time.DateOnly)
+			}
+			out = append(out, n)
 		}
-		out = append(out, n)
 	}
 	return out
+}
+
+// RevokedNotice tells a member that their attendance was revoked, and why.
+func RevokedNotice(a recert.Attendance, reason string) Notice {
+	return Notice{Type: NoticeAttendanceRevoked, MemberID: a.MemberID, EventID: a.EventID, AttendanceID: a.ID, Reason: reason}
+}
+
+// CorrectedNotice tells a member what their attendance earns after a change, and why.
+func CorrectedNotice(a recert.Attendance, reason string) Notice {
+	n := Notice{Type: NoticeAttendanceCorrected, MemberID: a.MemberID, EventID: a.EventID, AttendanceID: a.ID, Reason: reason}
+	n.SessionIDs, n.CEUs = earned(a)
+	return n
+}
+
+// earned is what an attendance earns: its sessions (none for CEUs awarded without a session
+// breakdown) and its CEUs.
+func earned(a recert.Attendance) ([]string, string) {
+	ids := []string{}
+	for _, s := range a.Sessions {
+		ids = append(ids, s.SessionID)
+	}
+	return ids, a.Total().String()
 }

@@ -69,8 +69,8 @@ type RosterStore interface {
 	// Postings lists the event's roster postings, newest first.
 	Postings(ctx context.Context, eventID string) ([]recert.RosterPosting, error)
 	// WithdrawPosting revokes, with the reason, every attendance the posting created that
-	// is not revoked yet, and marks the posting withdrawn.
-	WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, error)
+	// is not revoked yet, and marks the posting withdrawn; it returns the attendance revoked.
+	WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, []recert.Attendance, error)
 }
 
 // Viewer is who will read a roster's result: administrators see every member; others only
@@ -201,8 +201,11 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 		if err := r.store.WriteRoster(ctx, w); err != nil {
 			return err
 		}
-		if err := r.outbox.Notify(ctx, rosterNotices(in.EventID, w)...); err != nil {
-			return err
+		// An accepted dispute's notices are the decision's (see DecideDispute).
+		if in.Dispute == "" {
+			if err := r.outbox.Notify(ctx, rosterNotices(in.EventID, w)...); err != nil {
+				return err
+			}
 		}
 		res = p.result()
 		if w.Posting != nil {
@@ -224,13 +227,29 @@ func (r *Rosters) Postings(ctx context.Context, eventID string) ([]recert.Roster
 	return r.store.Postings(ctx, eventID)
 }
 
-// Withdraw revokes every attendance a posting created, with the reason.
+// Withdraw revokes every attendance a posting created, with the reason, and tells each
+// member whose attendance it revoked (one notice per attendance: a member has one at an event).
 func (r *Rosters) Withdraw(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, error) {
 	if reason == "" {
 		return recert.RosterPosting{}, &recert.Error{Code: recert.EINVALID, Message: "a reason is required",
 			Fields: []recert.FieldError{{Location: "body", Pointer: "#/reason", Detail: "say why the roster is withdrawn"}}}
 	}
-	return r.store.WithdrawPosting(ctx, eventID, postingID, reason, actor)
+	var out recert.RosterPosting
+	err := r.store.InTx(ctx, func(ctx context.Context) error {
+		p, revoked, err := r.store.WithdrawPosting(ctx, eventID, postingID, reason, actor)
+		if err != nil {
+			return err
+		}
+		out = p
+		notices := make([]Notice, 0, len(revoked))
+		for _, a := range revoked {
+			n := RevokedNotice(a, reason)
+			n.PostingID = postingID
+			notices = append(notices, n)
+		}
+		return r.outbox.Notify(ctx, notices...)
+	})
+	return out, err
 }
 
 // describe says in words what a person decided about an attendance.

@@ -78,8 +78,8 @@ func (f *fakeStore) Postings(context.Context, string) ([]recert.RosterPosting, e
 	return nil, nil
 }
 
-func (f *fakeStore) WithdrawPosting(context.Context, string, string, string, string) (recert.RosterPosting, error) {
-	return recert.RosterPosting{}, nil
+func (f *fakeStore) WithdrawPosting(context.Context, string, string, string, string) (recert.RosterPosting, []recert.Attendance, error) {
+	return recert.RosterPosting{}, nil, nil
 }
 
 func (f *fakeStore) IdempotentResponse(_ context.Context, principal, key string) (string, ledger.Response, bool, error) {

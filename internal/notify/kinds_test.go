@@ -79,9 +79,9 @@ func TestEveryKindThroughSMTP(t *testing.T) {
 				"jo@example.org", "Reset your Recert password", "/app/reset?token=rcp_secret"},
 			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeDeadlineReminder, MemberID: m.ID, UserID: u.ID, Reminder: &ledger.Reminder{
 				Threshold: "report", ProgramID: "abcp-ccp-ceu", ProgramName: "ABCP CCP", Date: "2027-01-15", Days: 14}}},
-				"jo@example.org", "Your ABCP CCP report is due on 2027-01-15", "in 14 days"},
+				"jo@example.org", "Your ABCP CCP report is due on 15 January 2027", "in 14 days"},
 			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeWebhookDisabled, OrganizationID: org.ID, WebhookID: wh.ID}},
-				"coord@example.org", "A webhook subscription was disabled", "/v1/webhooks/" + wh.ID + "/deliveries"},
+				"coord@example.org", "A webhook subscription was disabled", wh.ID},
 		}
 		smtp := mailtest.Start(t)
 		sender, err := notify.NewSMTP(smtp.URL, "Recert <ce@example.org>")
@@ -91,6 +91,11 @@ func TestEveryKindThroughSMTP(t *testing.T) {
 			msgs, err := w.Messages(ctx, c.n.Notice)
 			if err != nil || len(msgs) != 1 {
 				t.Fatalf("%s: %v %v", c.n.Type, msgs, err)
+			}
+			// Links open pages people can act on (or, for organizers' webhooks, the API's documentation).
+			if m := msgs[0]; strings.Contains(m.Text+m.HTML, "/v1/") ||
+				!strings.Contains(m.Text, "https://recert.example.org/app/") && !strings.Contains(m.Text, "https://recert.example.org/docs") {
+				t.Errorf("%s: links %s", c.n.Type, m.Text)
 			}
 			msgs[0].ID = fmt.Sprintf("%s.%d@recert.example.org", c.n.Type, i)
 			must(sender.Send(ctx, msgs[0]))

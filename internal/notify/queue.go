@@ -21,15 +21,36 @@ type Queue struct {
 // NewQueue returns an Outbox over jobs.
 func NewQueue(jobs Enqueuer) *Queue { return &Queue{jobs: jobs} }
 
-// Notify enqueues one job per notice.
+// ManyEnqueuer inserts many jobs at once; internal/jobs implements it.
+type ManyEnqueuer interface {
+	EnqueueMany(ctx context.Context, jobs []river.InsertManyParams) error
+}
+
+// Notify enqueues one job per notice: in one insert when the queue takes many at once.
 func (q *Queue) Notify(ctx context.Context, notices ...ledger.Notice) error {
+	if many, ok := q.jobs.(ManyEnqueuer); ok && len(notices) > 1 {
+		var jobs []river.InsertManyParams
+		for _, n := range notices {
+			if mailed(n) {
+				jobs = append(jobs, river.InsertManyParams{Args: NoticeArgs{Notice: n}})
+			}
+		}
+		return many.EnqueueMany(ctx, jobs)
+	}
 	for _, n := range notices {
-		if n.Type == ledger.NoticeAttendancePosted {
-			continue // for apps only: the members it concerns hear of their own changes
+		if !mailed(n) {
+			continue
 		}
 		if err := q.jobs.Enqueue(ctx, NoticeArgs{Notice: n}, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mailed reports whether a notice is e-mailed. Some are for apps only: a posted roster (the
+// members it concerns hear of their own changes), the attendance an accepted dispute
+// corrected (the member's mail is the dispute's decision, saying the same).
+func mailed(n ledger.Notice) bool {
+	return n.Type != ledger.NoticeAttendancePosted && (n.Type != ledger.NoticeAttendanceCorrected || n.DisputeID == "")
 }

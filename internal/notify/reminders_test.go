@@ -115,7 +115,7 @@ func TestRemindersGoOncePerThreshold(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := smtp.Wait(1)[0]
-		if got.Subject != "7 days left to complete ABCP CCP" || !strings.Contains(got.Text, "45.00 ceu still needed") || got.To[0] != "robin@example.org" {
+		if got.Subject != "7 days left to complete ABCP CCP" || !strings.Contains(got.Text, "45.00 CEUs still needed") || got.To[0] != "robin@example.org" {
 			t.Errorf("reminder mail: %+v", got)
 		}
 

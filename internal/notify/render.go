@@ -35,6 +35,14 @@ type Data struct {
 	Decision string
 	Reason   string
 	Link     string
+	// Claim: Link is a claim link, for a member without a login.
+	Claim bool
+	// RevokedOn is the day of a revocation a change reversed ("2 October 2026").
+	RevokedOn string
+	// Webhook is the id of a subscription an organizer is told of.
+	Webhook string
+	// Preferences is the page where a person turns these messages off.
+	Preferences string
 	// Deadline reminders.
 	Program   string
 	Date      string

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -20,8 +23,8 @@ type NoticeArgs struct {
 // Kind names the job.
 func (NoticeArgs) Kind() string { return "notice_mail" }
 
-// Directory is what sending reads of the people and records a notice names;
-// internal/store implements it.
+// Directory is what sending reads of the people and records a notice names, and where it
+// keeps the claim links it sends; internal/store implements it.
 type Directory interface {
 	Member(ctx context.Context, id string) (recert.Member, error)
 	Event(ctx context.Context, id string) (recert.Event, error)
@@ -30,6 +33,9 @@ type Directory interface {
 	Activity(ctx context.Context, id string) (recert.Activity, error)
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
 	User(ctx context.Context, id string) (recert.User, error)
+	// CreateClaimToken stores a claim link's token by hash, voiding the member's earlier
+	// ones; ECONFLICT when the member has a login already.
+	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
 }
 
 // Worker sends the e-mails of notices.
@@ -94,25 +100,28 @@ func (w *Worker) Messages(ctx context.Context, n ledger.Notice) ([]Message, erro
 }
 
 func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, error) {
-	if n.Type == ledger.NoticePasswordReset {
-		u, err := w.dir.User(ctx, n.UserID)
+	switch n.Type {
+	case ledger.NoticePasswordReset:
+		u, name, err := w.user(ctx, n.UserID)
 		if err != nil {
-			return nil, fmt.Errorf("user %s: %w", n.UserID, err)
+			return nil, err
 		}
-		return []recipient{{email: u.Email, data: Data{Name: u.Name, Link: w.link("/app/reset?token=" + url.QueryEscape(n.Token))}}}, nil
-	}
-	if n.Type == ledger.NoticeDeadlineReminder && n.Reminder != nil {
-		u, err := w.dir.User(ctx, n.UserID)
+		return []recipient{{email: u.Email, data: Data{Name: name, Link: w.link("/app/reset?token=" + url.QueryEscape(n.Token))}}}, nil
+	case ledger.NoticeDeadlineReminder:
+		if n.Reminder == nil {
+			return nil, nil
+		}
+		u, name, err := w.user(ctx, n.UserID)
 		if err != nil {
-			return nil, fmt.Errorf("user %s: %w", n.UserID, err)
+			return nil, err
 		}
 		r := n.Reminder
-		return []recipient{{email: u.Email, data: Data{Name: u.Name, Program: r.ProgramName, Date: r.Date, Days: r.Days,
-			Remaining: r.Remaining, Unit: r.Unit, Report: r.Threshold == "report", Link: w.link("/v1/me/progress")}}}, nil
-	}
-	if n.Type == ledger.NoticeWebhookDisabled {
+		return []recipient{{email: u.Email, data: Data{Name: name, Program: r.ProgramName, Date: longDate(r.Date), Days: r.Days,
+			Remaining: r.Remaining, Unit: unitWords(r.Unit), Report: r.Threshold == "report",
+			Link: w.link("/app/dashboard"), Preferences: w.link("/app/preferences")}}}, nil
+	case ledger.NoticeWebhookDisabled:
 		return w.organizersOf(ctx, n.OrganizationID, Data{Reason: "every delivery failed for 24 hours",
-			Link: w.link("/v1/webhooks/" + n.WebhookID + "/deliveries")})
+			Webhook: n.WebhookID, Link: w.link("/docs")})
 	}
 	m, err := w.dir.Member(ctx, n.MemberID)
 	if err != nil {
@@ -126,34 +135,79 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		}
 		d.Event = e.Title
 	}
+	page := "/app/credits"
 	switch n.Type {
 	case ledger.NoticeAttendanceCorrected, ledger.NoticeAttendanceRevoked:
 		a, err := w.dir.Attendance(ctx, n.AttendanceID)
 		if err != nil {
 			return nil, err
 		}
-		d.CEUs, d.Link = a.Total().String(), w.link("/v1/attendance/"+a.ID+"/history")
+		d.CEUs, d.RevokedOn = a.Total().String(), longDate(n.RevokedOn)
 	case ledger.NoticeDisputeDecided:
 		disp, err := w.dir.Dispute(ctx, n.DisputeID)
 		if err != nil {
 			return nil, err
 		}
-		d.Decision, d.Reason, d.Link = disp.Status, disp.ResolutionReason, w.link("/v1/members/"+m.ID+"/attendance")
+		d.Decision, d.Reason, d.CEUs = disp.Status, disp.ResolutionReason, n.CEUs
 	case ledger.NoticeActivityReviewed:
 		a, err := w.dir.Activity(ctx, n.ActivityID)
 		if err != nil {
 			return nil, err
 		}
 		d.Activity, d.Decision, d.Reason = a.Title, a.ReviewStatus, a.ReviewReason
-		d.Link = w.link("/v1/members/" + m.ID + "/activities/" + a.ID)
+		page = "/app/activities"
 	case ledger.NoticeClaimInvitation:
 		d.Link = w.link("/app/claim?token=" + url.QueryEscape(n.Token))
+		return []recipient{{email: m.Email, data: d}}, nil
 	case ledger.NoticeDisputeFiled:
 		return w.organizers(ctx, n, d)
 	default:
 		return nil, fmt.Errorf("unknown notice %q", n.Type)
 	}
+	if d.Link, d.Claim, err = w.memberLink(ctx, m, page); err != nil {
+		return nil, err
+	}
 	return []recipient{{email: m.Email, data: d}}, nil
+}
+
+// claimTTL is how long a claim link works, as when an organizer sends one.
+const claimTTL = 14 * 24 * time.Hour
+
+// memberLink is where a member acts on a notice: the page, or, for a member without a login,
+// a fresh claim link (single use, for 14 days, voiding earlier ones), since the page would
+// ask them to sign in with a password they do not have. Claim is true for the latter.
+func (w *Worker) memberLink(ctx context.Context, m recert.Member, page string) (link string, claim bool, err error) {
+	if m.Email == "" {
+		return w.link(page), false, nil
+	}
+	plain, hash := auth.NewSecret(auth.PrefixClaimToken)
+	err = w.dir.CreateClaimToken(ctx, m.ID, hash, time.Now().Add(claimTTL), "recert")
+	switch {
+	case recert.ErrorCode(err) == recert.ECONFLICT:
+		return w.link(page), false, nil
+	case err != nil:
+		return "", false, err
+	}
+	return w.link("/app/claim?token=" + url.QueryEscape(plain)), true, nil
+}
+
+// user reads an account and the name to greet it by: a member's login by the member's name
+// (its own name may be the address it signed up with).
+func (w *Worker) user(ctx context.Context, id string) (recert.User, string, error) {
+	u, err := w.dir.User(ctx, id)
+	if err != nil {
+		return recert.User{}, "", fmt.Errorf("user %s: %w", id, err)
+	}
+	name := u.Name
+	if u.MemberID != "" {
+		if m, err := w.dir.Member(ctx, u.MemberID); err == nil && m.Name != "" {
+			name = m.Name
+		}
+	}
+	if strings.Contains(name, "@") {
+		name = "" // an address is not a name: the greeting goes without
+	}
+	return u, name, nil
 }
 
 // organizers are the people who act for the event's organization: a dispute is theirs to decide.
@@ -166,7 +220,7 @@ func (w *Worker) organizers(ctx context.Context, n ledger.Notice, d Data) ([]rec
 	if err != nil {
 		return nil, err
 	}
-	d.Reason, d.Link = disp.Message, w.link("/v1/disputes/"+disp.ID)
+	d.Reason, d.Link = disp.Message, w.link("/app/dispute-inbox")
 	return w.organizersOf(ctx, e.OrganizationID, d)
 }
 
@@ -193,9 +247,29 @@ func (w *Worker) organizersOf(ctx context.Context, orgID string, d Data) ([]reci
 		}
 		dd := d
 		dd.Name = u.Name
+		if strings.Contains(dd.Name, "@") {
+			dd.Name = ""
+		}
 		out = append(out, recipient{email: u.Email, data: dd})
 	}
 	return out, nil
 }
 
 func (w *Worker) link(path string) string { return w.publicURL + path }
+
+// unitWords names a program's unit for people, in the plural.
+func unitWords(unit string) string {
+	if progress.Unit(unit) == progress.Hour60 {
+		return "hours"
+	}
+	return "CEUs"
+}
+
+// longDate writes a YYYY-MM-DD date as people read it ("15 January 2027"); "" stays "".
+func longDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 January 2006")
+}

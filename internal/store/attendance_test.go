@@ -918,18 +918,32 @@ func TestWithdrawPosting(t *testing.T) {
 		t.Run("an unknown posting is not found", func(t *testing.T) {
 			other := publish(t, st, createEvent(t, st, meeting(f.org.ID, "Other", "2026-08-01", "2026-08-01", t, session(t, "X", "2026-08-01", 100))))
 			for _, c := range []struct{ event, posting string }{{f.event.ID, "pst_nope"}, {other.ID, first.PostingID}, {"evt_nope", first.PostingID}} {
-				_, err := st.WithdrawPosting(ctx, c.event, c.posting, "wrong event", "usr_org")
+				_, _, err := st.WithdrawPosting(ctx, c.event, c.posting, "wrong event", "usr_org")
 				wantCode(t, err, recert.ENOTFOUND)
 			}
 		})
 
-		p, err := st.WithdrawPosting(ctx, f.event.ID, first.PostingID, "posted to the wrong event", "usr_org")
+		p, revoked, err := st.WithdrawPosting(ctx, f.event.ID, first.PostingID, "posted to the wrong event", "usr_org")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if p.ID != first.PostingID || p.EventID != f.event.ID || p.Rows != 3 || p.Created != 3 || p.WithdrawnAt.IsZero() ||
 			p.WithdrawnBy != "usr_org" || p.WithdrawReason != "posted to the wrong event" {
 			t.Errorf("withdrawn posting = %+v", p)
+		}
+		// It returns what it revoked: jane's and sam's, not kim's (revoked already) nor lee's.
+		var revokedIDs []string
+		for _, a := range revoked {
+			if !a.Revoked || a.RevokeReason != "posted to the wrong event" {
+				t.Errorf("returned as revoked: %+v", a)
+			}
+			revokedIDs = append(revokedIDs, a.ID)
+		}
+		slices.Sort(revokedIDs)
+		want := []string{jane, sam}
+		slices.Sort(want)
+		if !slices.Equal(revokedIDs, want) {
+			t.Errorf("revoked %v, want %v", revokedIDs, want)
 		}
 		postings, err := st.Postings(ctx, f.event.ID)
 		if err != nil || len(postings) != 2 || postings[1].ID != p.ID || !postings[1].WithdrawnAt.Equal(p.WithdrawnAt) || !postings[0].WithdrawnAt.IsZero() {
@@ -974,7 +988,7 @@ func TestWithdrawPosting(t *testing.T) {
 
 		t.Run("a second withdrawal is a conflict", func(t *testing.T) {
 			before := f.counts(t)
-			_, err := st.WithdrawPosting(ctx, f.event.ID, first.PostingID, "again", "usr_org")
+			_, _, err := st.WithdrawPosting(ctx, f.event.ID, first.PostingID, "again", "usr_org")
 			wantCode(t, err, recert.ECONFLICT)
 			if diff := cmp.Diff(before, f.counts(t)); diff != "" {
 				t.Errorf("wrote (-before +after):\n%s", diff)

@@ -357,8 +357,9 @@ func (s *Store) Postings(ctx context.Context, eventID string) ([]recert.RosterPo
 
 // WithdrawPosting revokes every attendance the posting created that is not revoked yet,
 // each with its history entry, and marks the posting withdrawn.
-func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, error) {
+func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, []recert.Attendance, error) {
 	var out recert.RosterPosting
+	var revoked []recert.Attendance
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		if _, err := s.LockEvent(ctx, eventID); err != nil {
 			return err
@@ -382,9 +383,11 @@ func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason,
 		for _, a := range as {
 			next := a
 			next.Revoked, next.RevokeReason = true, reason
-			if _, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor); err != nil {
+			after, err := s.changeAttendance(tx, a, next, "revoked", reason, recert.SourceWithdrawal, actor)
+			if err != nil {
 				return err
 			}
+			revoked = append(revoked, after)
 		}
 		now := s.now()
 		r := rows[0]
@@ -396,7 +399,10 @@ func (s *Store) WithdrawPosting(ctx context.Context, eventID, postingID, reason,
 		out = r.posting()
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return recert.RosterPosting{}, nil, err
+	}
+	return out, revoked, nil
 }
 
 // attendanceCSVRow is one line of an event's attendance export.

@@ -118,13 +118,25 @@ var webhookKinds = map[string]bool{
 // its members (a roster of 10,000 would carry them all); the look for progress changes is
 // queued only while someone subscribes to them.
 func (d *Deliverer) Notify(ctx context.Context, notices ...ledger.Notice) error {
+	var jobs []river.InsertManyParams
 	for _, n := range notices {
 		if !webhookKinds[n.Type] {
 			continue
 		}
 		n.MemberIDs = nil
-		if err := d.jobs.Enqueue(ctx, EventArgs{Notice: n}, nil); err != nil {
+		jobs = append(jobs, river.InsertManyParams{Args: EventArgs{Notice: n}})
+	}
+	if many, ok := d.jobs.(interface {
+		EnqueueMany(ctx context.Context, jobs []river.InsertManyParams) error
+	}); ok && len(jobs) > 1 {
+		if err := many.EnqueueMany(ctx, jobs); err != nil {
 			return err
+		}
+	} else {
+		for _, j := range jobs {
+			if err := d.jobs.Enqueue(ctx, j.Args, nil); err != nil {
+				return err
+			}
 		}
 	}
 	members := membersOf(notices)
@@ -214,6 +226,15 @@ func dataOf(n ledger.Notice) map[string]any {
 	set("activity_id", n.ActivityID)
 	set("posting_id", n.PostingID)
 	set("reason", n.Reason)
+	set("decision", n.Decision)
+	set("ceus", n.CEUs)
+	if n.CEUs != "" {
+		d["session_ids"] = append([]string{}, n.SessionIDs...)
+	}
+	if n.RevokedOn != "" {
+		d["reinstated"] = true
+		d["revoked_on"] = n.RevokedOn
+	}
 	if n.Counts != nil {
 		d["counts"] = n.Counts
 	}
