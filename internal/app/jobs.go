@@ -20,7 +20,7 @@ import (
 // newJobs builds the background work: the mailer (SMTP, or the outbox folder when no server
 // is configured), the webhook deliverer, their workers, and the Outbox the use cases tell
 // what changed.
-func newJobs(cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Runner, ledger.Outbox, *webhook.Deliverer, error) {
+func newJobs(cfg config.Config, st *store.Store, lg *ledger.Ledger, log *slog.Logger) (*jobs.Runner, ledger.Outbox, *webhook.Deliverer, error) {
 	var mailer notify.Mailer
 	if cfg.SMTPURL != "" {
 		m, err := notify.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
@@ -37,7 +37,7 @@ func newJobs(cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Runner
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, notify.NewWorker(st, mailer, cfg.PublicURL))
-	standing, err := httpapi.NewStanding(st)
+	standing, err := httpapi.NewStanding(st, lg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -56,6 +56,9 @@ func newJobs(cfg config.Config, st *store.Store, log *slog.Logger) (*jobs.Runner
 	hooks.SetJobs(runner)
 	return runner, outboxes{notify.NewQueue(runner), hooks}, hooks, nil
 }
+
+// lateOutbox is the jobs' outbox, for use cases built before the jobs.
+type lateOutbox struct{ ledger.Outbox }
 
 // lateQueue is the runner, for workers built before it.
 type lateQueue struct{ *jobs.Runner }

@@ -19,6 +19,7 @@ import (
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/jobs"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/store"
 	"github.com/recert-dev/recert/internal/web"
 )
@@ -61,13 +62,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	runner, outbox, hooks, err := newJobs(cfg, st, log)
-	if err != nil {
-		return nil, err
-	}
 	o := httpapi.Options{
-		Outbox:             outbox,
-		Webhooks:           webhookQueue{hooks, cfg.WebhookAllowPrivate},
 		PublicURL:          cfg.PublicURL,
 		Store:              st,
 		Engine:             string(st.Engine()),
@@ -93,8 +88,21 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	for _, opt := range opts {
 		opt(&o)
 	}
+	// The use cases are built once and shared by the API, the pages and the jobs; the jobs
+	// that carry out their notices are built after them, hence the outbox set late.
+	outbox := &lateOutbox{}
+	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams})
+	if err != nil {
+		return nil, err
+	}
+	runner, notices, hooks, err := newJobs(cfg, st, lg, log)
+	if err != nil {
+		return nil, err
+	}
+	outbox.Outbox = notices
+	o.Ledger, o.Outbox, o.Webhooks = lg, outbox, webhookQueue{hooks, cfg.WebhookAllowPrivate}
 	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: cfg.PublicURL, PasswordParams: o.PasswordParams,
-		IPLimit: web.RateLimit(o.IPLimit), AccountLimit: web.RateLimit(o.AccountLimit), Logger: log, Outbox: o.Outbox})
+		IPLimit: web.RateLimit(o.IPLimit), AccountLimit: web.RateLimit(o.AccountLimit), Logger: log, Ledger: lg})
 	if err != nil {
 		return nil, err
 	}

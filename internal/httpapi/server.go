@@ -28,7 +28,6 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
-	"github.com/recert-dev/recert/internal/progress"
 )
 
 // Options configure a Server.
@@ -73,6 +72,9 @@ type Options struct {
 	// must see the caller's own writes (see readafter.go).
 	Replica ReadReplica
 
+	// Ledger is the use cases, shared with the pages and the jobs; nil: built here over
+	// Store, with Outbox, PasswordParams and Now.
+	Ledger    *ledger.Ledger
 	Outbox    ledger.Outbox // tells people what changed; nil: nobody is told
 	Webhooks  WebhookQueue  // nil: no subscriptions are taken
 	PublicURL string        // the service's base URL, for addresses it hands out
@@ -142,25 +144,23 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	builtIn, err := progress.BuiltIn()
-	if err != nil {
-		return nil, fmt.Errorf("built-in programs: %w", err)
+	lg := o.Ledger
+	if lg == nil {
+		if lg, err = ledger.New(o.Store, ledger.Config{Outbox: o.Outbox, PasswordParams: o.PasswordParams, Now: o.Now}); err != nil {
+			return nil, err
+		}
 	}
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		timeout:  o.RequestTimeout,
 		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
-		rosters: ledger.NewRosters(o.Store, o.Now).WithOutbox(o.Outbox), outbox: o.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
-		idem: ledger.NewIdempotency(o.Store, o.Store), events: ledger.NewEvents(o.Store),
-		attendances: ledger.NewAttendances(o.Store, o.Outbox), accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
+		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
+		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, accounts: lg.Accounts,
+		progress: lg.Progress, records: lg.Records, links: lg.Links,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
 	}
-
-	s.progress = ledger.NewProgress(o.Store, builtIn, s.now)
-	s.records = ledger.NewRecords(o.Store, s.rosters, o.Outbox)
-	s.links = ledger.NewLinks(o.Store, o.PasswordParams)
 
 	reg := o.Metrics
 	if reg == nil {

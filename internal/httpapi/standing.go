@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -14,14 +13,16 @@ import (
 // reminders), through the same evaluation the progress operations answer with.
 type Standing struct{ s *Server }
 
-// NewStanding returns a Standing over the store.
-func NewStanding(st Store) (*Standing, error) {
-	builtIn, err := progress.BuiltIn()
-	if err != nil {
-		return nil, fmt.Errorf("built-in programs: %w", err)
+// NewStanding returns a Standing over the store and the use cases the service shares; a
+// nil lg builds them over st.
+func NewStanding(st Store, lg *ledger.Ledger) (*Standing, error) {
+	if lg == nil {
+		var err error
+		if lg, err = ledger.New(st, ledger.Config{}); err != nil {
+			return nil, err
+		}
 	}
-	s := &Server{store: st, db: st, now: func() time.Time { return time.Now().UTC() }}
-	s.progress = ledger.NewProgress(st, builtIn, s.now)
+	s := &Server{store: st, db: st, now: lg.Now, progress: lg.Progress}
 	return &Standing{s: s}, nil
 }
 

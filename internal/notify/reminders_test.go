@@ -49,7 +49,7 @@ func TestRemindersGoOncePerThreshold(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		standing, err := httpapi.NewStanding(st)
+		standing, err := httpapi.NewStanding(st, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

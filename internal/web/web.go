@@ -17,7 +17,6 @@ import (
 
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
-	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -52,6 +51,9 @@ type Options struct {
 	Now                   func() time.Time
 	// Outbox tells people what the pages changed, as the API does; nil: nobody is told.
 	Outbox ledger.Outbox
+	// Ledger is the use cases, shared with the API and the jobs; nil: built here over Store,
+	// with Outbox, PasswordParams and Now.
+	Ledger *ledger.Ledger
 }
 
 // Pages serves the web pages.
@@ -100,27 +102,21 @@ func New(o Options) (*Pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	builtIn, err := progress.BuiltIn()
-	if err != nil {
-		return nil, err
-	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
-	now := func() time.Time { return o.Now().UTC() }
-	if o.Outbox == nil {
-		o.Outbox = ledger.Discard{}
+	lg := o.Ledger
+	if lg == nil {
+		if lg, err = ledger.New(o.Store, ledger.Config{Outbox: o.Outbox, PasswordParams: o.PasswordParams, Now: o.Now}); err != nil {
+			return nil, err
+		}
 	}
-	rosters := ledger.NewRosters(o.Store, now).WithOutbox(o.Outbox)
 	return &Pages{
 		store: o.Store, sessions: sessions, secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
-		rosters: rosters, idem: ledger.NewIdempotency(o.Store, o.Store),
-		progress: ledger.NewProgress(o.Store, builtIn, now), now: now, log: o.Logger, pages: pages,
-		records: ledger.NewRecords(o.Store, rosters, o.Outbox), links: ledger.NewLinks(o.Store, o.PasswordParams),
-		evs: ledger.NewEvents(o.Store), attend: ledger.NewAttendances(o.Store, o.Outbox),
-		accounts: ledger.NewAccounts(o.Store, o.PasswordParams),
+		rosters: lg.Rosters, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
+		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts,
 	}, nil
 }
 

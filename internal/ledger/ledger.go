@@ -1,0 +1,73 @@
+package ledger
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/progress"
+)
+
+// Store is all the storage the use cases need; internal/store implements it.
+type Store interface {
+	RosterStore
+	Transactor
+	IdempotencyStore
+	ProgressStore
+	RecordsStore
+	EventStore
+	AttendanceStore
+	AccountStore
+	LinkStore
+}
+
+// Config is what the use cases share besides their store.
+type Config struct {
+	Outbox         Outbox // tells people what changed; nil: nobody is told
+	PasswordParams auth.Argon2Params
+	Now            func() time.Time // nil: the clock
+}
+
+// Ledger holds every use case, built once per process, so the API, the pages and the jobs
+// share one idempotency guard and one program catalogue.
+type Ledger struct {
+	Rosters     *Rosters
+	Idempotency *Idempotency
+	Progress    *Progress
+	Records     *Records
+	Events      *Events
+	Attendances *Attendances
+	Accounts    *Accounts
+	Links       *Links
+	Outbox      Outbox
+	Now         func() time.Time // UTC
+}
+
+// New builds the use cases over st.
+func New(st Store, c Config) (*Ledger, error) {
+	if c.Outbox == nil {
+		c.Outbox = Discard{}
+	}
+	clock := c.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	now := func() time.Time { return clock().UTC() }
+	builtIn, err := progress.BuiltIn()
+	if err != nil {
+		return nil, fmt.Errorf("built-in programs: %w", err)
+	}
+	rosters := NewRosters(st, now).WithOutbox(c.Outbox)
+	return &Ledger{
+		Rosters:     rosters,
+		Idempotency: NewIdempotency(st, st),
+		Progress:    NewProgress(st, builtIn, now),
+		Records:     NewRecords(st, rosters, c.Outbox),
+		Events:      NewEvents(st),
+		Attendances: NewAttendances(st, c.Outbox),
+		Accounts:    NewAccounts(st, c.PasswordParams),
+		Links:       NewLinks(st, c.PasswordParams),
+		Outbox:      c.Outbox,
+		Now:         now,
+	}, nil
+}
