@@ -76,8 +76,14 @@ func (s setup) clinicalPeriod(pd period, entries []ClinicalEntry) ClinicalPeriod
 	}
 	met := res.Remaining == ClinicalRemaining{}
 	res.PeriodInfo = s.info(pd, met, req.Basis == BasisExempt, int64(res.Counted.Total)*100, int64(req.Total)*100, int64(s.p.paceTolerance()))
-	if s.open(pd) && res.Status != StatusComplete {
-		target := int(paceTarget(pd.span, s.asOf, int64(req.Total)))
+	if s.track.IsZero() && (res.Status == StatusOnTrack || res.Status == StatusBehind) {
+		res.Status = StatusNotTracked // Decision 19: the clinical log is kept elsewhere so far
+	}
+	if res.MetBy != "" {
+		res.Remaining = ClinicalRemaining{} // Decision 15: met by certification means met
+	}
+	if pace, _ := s.paceSpan(pd); s.open(pd) && res.Status != StatusComplete && res.Status != StatusNotTracked {
+		target := int(paceTarget(pace, s.asOf, int64(req.Total)))
 		res.PaceTarget = &target
 	}
 	res.Summary = s.clinicalSummary(res)

@@ -355,19 +355,18 @@ func TestSummarySentences(t *testing.T) {
 			"Not tracked: this period ended on 30 June 2026, before your record in Recert starts (15 July 2026), so Recert cannot say whether it was met.",
 			[]string{}},
 		{"not-tracked-six-weeks-into-cycle", Current,
-			"Needs 44.00 more CEUs, 14.00 of them Category I, 4.00 of them Category I other than SDCE, by 30 June 2029; report due 31 July 2029. " +
-				"At your pace you are on track. This rests on what is recorded in Recert since 15 July 2026.",
+			"Needs 44.00 more CEUs, 14.00 of them Category I, 4.00 of them Category I other than SDCE (self-directed continuing education), by 30 June 2029; report due 31 July 2029. " +
+				"At your pace you are on track. Your record in Recert starts on 15 July 2026: 1.00 of the 45.00 CEUs required in all are recorded since then; add credits earned before then as self-reported activities.",
 			[]string{"total:44.00", "abcp-category-i:14.00", "abcp-category-i-non-sdce:4.00"}},
 		{"status-behind", Current,
-			"Needs 35.00 more CEUs, 5.00 of them Category I, by 30 June 2026; report due 31 July 2026. You are behind: at an even pace you would have 15.07 CEUs by now. " +
-				"This rests on what is recorded in Recert since 1 April 2024.",
+			"Needs 35.00 more CEUs, 5.00 of them Category I, by 30 June 2026; report due 31 July 2026. You are behind: at an even pace you would have 15.07 CEUs by now.",
 			[]string{"total:35.00", "abcp-category-i:5.00"}},
 		{"tx-met-by-certification-requirements", Current, "Complete: met by your current ABCP certification.", []string{}},
 		{"abcp-last-day-exactly-met", Current, "Complete: 45.00 of 45.00 CEUs counted; report due 31 July 2026.", []string{}},
-		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. This rests on what is recorded in Recert since 1 January 2024.", []string{"total:0.02"}},
+		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. Your record in Recert starts on 1 January 2024: 29.98 of the 30.00 hours required in all are recorded since then; add credits earned before then as self-reported activities.", []string{"total:0.02"}},
 		{"tx-human-trafficking-missing", Current,
 			"Needs 1 more course on human trafficking by 14 September 2025; report due 14 September 2025. At your pace you are on track. " +
-				"This rests on what is recorded in Recert since 10 January 2024.",
+				"Your record in Recert starts on 10 January 2024: 30.00 of the 30.00 CEUs required in all are recorded since then; add credits earned before then as self-reported activities.",
 			[]string{"tx-human-trafficking:1"}},
 	}
 	for _, tt := range tests {
@@ -405,7 +404,7 @@ func TestClinicalSummary(t *testing.T) {
 	}
 	p := clinicalPeriodOf(t, c, Previous)
 	want := "Short by 3 clinical activities, 3 of them primary: the period ended on 30 June 2025; report due 31 July 2025. " +
-		"This rests on what is recorded in Recert since 1 August 2024."
+		"Clinical activities done by 30 June 2025 can still be reported until 31 July 2025. Your record in Recert starts on 1 August 2024: 37 of the 40 clinical activities required in all are recorded since then; add earlier activities to your clinical log."
 	if p.Summary.Sentence != want {
 		t.Errorf("sentence:\n got %q\nwant %q", p.Summary.Sentence, want)
 	}
