@@ -974,7 +974,10 @@ type ClientInterface interface {
 	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
 	// when), required, counted by category and rule, what remains, the deadline, and every
 	// credit the program does not count with why (`not_counted`, with totals).
-	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+	// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+	// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+	// and the others are evaluated as usual. Without `as_of`, each
 	// program is evaluated on today's date in its own time zone. Organizers and apps see
 	// progress from their organizations' credits only.
 	//
@@ -3053,7 +3056,10 @@ func (c *Client) CreateLeave(ctx context.Context, memberID MemberID, body Create
 // next periods: a `summary` (the status, one plain sentence and what is still needed, by
 // when), required, counted by category and rule, what remains, the deadline, and every
 // credit the program does not count with why (`not_counted`, with totals).
-// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+// and the others are evaluated as usual. Without `as_of`, each
 // program is evaluated on today's date in its own time zone. Organizers and apps see
 // progress from their organizations' credits only.
 //
@@ -5653,6 +5659,18 @@ func NewGetMyProgressRequest(server string, params *GetMyProgressParams) (*http.
 
 		}
 
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Explain != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "explain", *params.Explain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
@@ -6847,6 +6865,18 @@ func NewGetMemberProgressRequest(server string, memberID MemberID, params *GetMe
 
 		}
 
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Explain != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "explain", *params.Explain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
@@ -6934,6 +6964,18 @@ func NewWhatIfProgressRequestWithBody(server string, memberID MemberID, params *
 		if params.AsOf != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "as_of", *params.AsOf, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9156,7 +9198,10 @@ type ClientWithResponsesInterface interface {
 	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
 	// when), required, counted by category and rule, what remains, the deadline, and every
 	// credit the program does not count with why (`not_counted`, with totals).
-	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+	// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+	// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+	// and the others are evaluated as usual. Without `as_of`, each
 	// program is evaluated on today's date in its own time zone. Organizers and apps see
 	// progress from their organizations' credits only.
 	//
@@ -20401,7 +20446,10 @@ func (c *ClientWithResponses) CreateLeaveWithResponse(ctx context.Context, membe
 // next periods: a `summary` (the status, one plain sentence and what is still needed, by
 // when), required, counted by category and rule, what remains, the deadline, and every
 // credit the program does not count with why (`not_counted`, with totals).
-// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+// and the others are evaluated as usual. Without `as_of`, each
 // program is evaluated on today's date in its own time zone. Organizers and apps see
 // progress from their organizations' credits only.
 //

@@ -1106,6 +1106,24 @@ func (e ProgressCutKind) Valid() bool {
 	}
 }
 
+// Defines values for ProgressInclude.
+const (
+	ProgressIncludeCredits ProgressInclude = "credits"
+	ProgressIncludeExplain ProgressInclude = "explain"
+)
+
+// Valid indicates whether the value is a known member of the ProgressInclude enum.
+func (e ProgressInclude) Valid() bool {
+	switch e {
+	case ProgressIncludeCredits:
+		return true
+	case ProgressIncludeExplain:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProgressLimitKind.
 const (
 	ProgressLimitKindCategoryMax ProgressLimitKind = "category_max"
@@ -1168,6 +1186,7 @@ const (
 	ProgressStatusBehind     ProgressStatus = "behind"
 	ProgressStatusComplete   ProgressStatus = "complete"
 	ProgressStatusDeficient  ProgressStatus = "deficient"
+	ProgressStatusNeedsSetup ProgressStatus = "needs_setup"
 	ProgressStatusNotTracked ProgressStatus = "not_tracked"
 	ProgressStatusOnTrack    ProgressStatus = "on_track"
 	ProgressStatusUpcoming   ProgressStatus = "upcoming"
@@ -1181,6 +1200,8 @@ func (e ProgressStatus) Valid() bool {
 	case ProgressStatusComplete:
 		return true
 	case ProgressStatusDeficient:
+		return true
+	case ProgressStatusNeedsSetup:
 		return true
 	case ProgressStatusNotTracked:
 		return true
@@ -1907,24 +1928,28 @@ type Audit struct {
 
 // CEUPeriod One period of a credit program. Amounts are decimal strings in the program's `unit`,
 // exact until displayed: counted amounts round down, remaining amounts and the pace target
-// up. `limits`, `cuts` and `credits` come with explain=true.
+// up. By default a period carries its status, summary, deadline, requirement bars and what
+// did not count with why; `carried_in` when some surplus was carried in. With
+// `include=explain`: `elapsed_days`, `days`, `claimed`, `excess`, `carried_in`, `surplus`,
+// `carried_out`, `not_counted_totals`, `by_category`, `limits` and `cuts`; with
+// `include=credits`: `credits`, each credit's allocation.
 type CEUPeriod struct {
-	ByCategory []ProgressCategory `json:"by_category"`
+	ByCategory []ProgressCategory `json:"by_category,omitempty"`
 
 	// CarriedIn An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	CarriedIn Decimal `json:"carried_in"`
+	CarriedIn *Decimal `json:"carried_in,omitempty"`
 
 	// CarriedOut An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	CarriedOut Decimal `json:"carried_out"`
+	CarriedOut *Decimal `json:"carried_out,omitempty"`
 
 	// Claimed An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Claimed Decimal `json:"claimed"`
+	Claimed *Decimal `json:"claimed,omitempty"`
 
 	// Counted An exact amount with two places, in the program's unit.
 	//
@@ -1932,22 +1957,22 @@ type CEUPeriod struct {
 	Counted     Decimal            `json:"counted"`
 	Credits     []ProgressCredit   `json:"credits,omitempty"`
 	Cuts        []ProgressCut      `json:"cuts,omitempty"`
-	Days        int                `json:"days"`
+	Days        *int               `json:"days,omitempty"`
 	Deadline    time.Time          `json:"deadline"`
-	ElapsedDays int                `json:"elapsed_days"`
+	ElapsedDays *int               `json:"elapsed_days,omitempty"`
 	End         openapi_types.Date `json:"end"`
 
 	// Excess An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Excess           Decimal           `json:"excess"`
+	Excess           *Decimal          `json:"excess,omitempty"`
 	Exempt           *bool             `json:"exempt,omitempty"`
 	FirstPeriod      *bool             `json:"first_period,omitempty"`
 	Kind             CEUPeriodKind     `json:"kind"`
 	Limits           []ProgressLimit   `json:"limits,omitempty"`
 	MetBy            *CEUPeriodMetBy   `json:"met_by,omitempty"`
 	NotCounted       []NotCounted      `json:"not_counted"`
-	NotCountedTotals []NotCountedTotal `json:"not_counted_totals"`
+	NotCountedTotals []NotCountedTotal `json:"not_counted_totals,omitempty"`
 
 	// PaceTarget An exact amount with two places, in the program's unit.
 	//
@@ -1973,14 +1998,20 @@ type CEUPeriod struct {
 	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	Status  ProgressStatus  `json:"status"`
 	Summary ProgressSummary `json:"summary"`
 
 	// Surplus An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Surplus Decimal `json:"surplus"`
+	Surplus *Decimal `json:"surplus,omitempty"`
 }
 
 // CEUPeriodKind defines model for CEUPeriod.Kind.
@@ -2122,21 +2153,22 @@ type ClinicalEntryResult struct {
 // ClinicalEntryResultRole defines model for ClinicalEntryResult.Role.
 type ClinicalEntryResultRole string
 
-// ClinicalPeriod One period of a clinical-activity program; counts are integers. `entries` come with explain=true.
+// ClinicalPeriod One period of a clinical-activity program; counts are integers. `elapsed_days`, `days`,
+// `logged` and `excess` come with `include=explain`, `entries` with `include=credits`.
 type ClinicalPeriod struct {
 	Counted     ClinicalCounts        `json:"counted"`
-	Days        int                   `json:"days"`
+	Days        *int                  `json:"days,omitempty"`
 	Deadline    time.Time             `json:"deadline"`
-	ElapsedDays int                   `json:"elapsed_days"`
+	ElapsedDays *int                  `json:"elapsed_days,omitempty"`
 	End         openapi_types.Date    `json:"end"`
 	Entries     []ClinicalEntryResult `json:"entries,omitempty"`
 
 	// Excess Secondary activities beyond the maximum.
-	Excess      int                  `json:"excess"`
+	Excess      *int                 `json:"excess,omitempty"`
 	Exempt      *bool                `json:"exempt,omitempty"`
 	FirstPeriod *bool                `json:"first_period,omitempty"`
 	Kind        ClinicalPeriodKind   `json:"kind"`
-	Logged      ClinicalCounts       `json:"logged"`
+	Logged      *ClinicalCounts      `json:"logged,omitempty"`
 	MetBy       *ClinicalPeriodMetBy `json:"met_by,omitempty"`
 
 	// PaceTarget The elapsed share of the required activities, rounded up to a whole activity.
@@ -2147,13 +2179,21 @@ type ClinicalPeriod struct {
 		Primary int `json:"primary"`
 		Total   int `json:"total"`
 	} `json:"remaining"`
+
+	// Requirement `basis` and `verified` are present when not `standard` and true, and always with `include=explain`.
 	Requirement ClinicalRequirement `json:"requirement"`
 	Start       openapi_types.Date  `json:"start"`
 
 	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	Status  ProgressStatus  `json:"status"`
 	Summary ProgressSummary `json:"summary"`
 }
@@ -2167,15 +2207,15 @@ type ClinicalPeriodMetBy string
 // ClinicalPeriodRelation defines model for ClinicalPeriod.Relation.
 type ClinicalPeriodRelation string
 
-// ClinicalRequirement defines model for ClinicalRequirement.
+// ClinicalRequirement `basis` and `verified` are present when not `standard` and true, and always with `include=explain`.
 type ClinicalRequirement struct {
-	Basis             ClinicalRequirementBasis `json:"basis"`
-	LeaveWeeks        *int                     `json:"leave_weeks,omitempty"`
-	OverrideReference *string                  `json:"override_reference,omitempty"`
-	PrimaryMin        int                      `json:"primary_min"`
-	SecondaryMax      int                      `json:"secondary_max"`
-	Total             int                      `json:"total"`
-	Verified          bool                     `json:"verified"`
+	Basis             *ClinicalRequirementBasis `json:"basis,omitempty"`
+	LeaveWeeks        *int                      `json:"leave_weeks,omitempty"`
+	OverrideReference *string                   `json:"override_reference,omitempty"`
+	PrimaryMin        int                       `json:"primary_min"`
+	SecondaryMax      int                       `json:"secondary_max"`
+	Total             int                       `json:"total"`
+	Verified          *bool                     `json:"verified,omitempty"`
 }
 
 // ClinicalRequirementBasis defines model for ClinicalRequirement.Basis.
@@ -2893,11 +2933,28 @@ type ProgramProgress struct {
 	Kind    ProgramProgressKind `json:"kind"`
 	Periods []ProgressPeriod    `json:"periods"`
 
-	// Problem Why this program cannot be evaluated yet (for example, the ABCP cycle is unknown).
+	// Problem Why this program cannot be evaluated (a fact the member lacks is `needs_setup` instead).
 	Problem        *string `json:"problem,omitempty"`
 	ProgramID      string  `json:"program_id"`
 	ProgramName    string  `json:"program_name"`
 	ProgramVersion int     `json:"program_version"`
+
+	// Sentence With `status` `needs_setup`, what the program waits for and who can enter it.
+	//
+	// Example: Needs setup: ABCP gives each CCP a cycle (1, 2 or 3) that sets when their CEU periods end; enter it on your profile or ask your society.
+	Sentence *string `json:"sentence,omitempty"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
+	Status *ProgressStatus `json:"status,omitempty"`
 
 	// TrackingSince Where the member's record in Recert starts.
 	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
@@ -3024,13 +3081,25 @@ type ProgressChange struct {
 	// StatusAfter `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	StatusAfter ProgressStatus `json:"status_after"`
 
 	// StatusBefore `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	StatusBefore ProgressStatus `json:"status_before"`
 }
 
@@ -3079,6 +3148,9 @@ type ProgressCut struct {
 // ProgressCutKind defines model for ProgressCut.Kind.
 type ProgressCutKind string
 
+// ProgressInclude defines model for ProgressInclude.
+type ProgressInclude string
+
 // ProgressLimit defines model for ProgressLimit.
 type ProgressLimit struct {
 	ActivityType *ActivityType `json:"activity_type,omitempty"`
@@ -3109,20 +3181,29 @@ type ProgressLimit struct {
 // ProgressLimitKind defines model for ProgressLimit.Kind.
 type ProgressLimitKind string
 
-// ProgressNeed What one requirement still needs, as an amount (credit programs) or a count (courses, clinical activities).
+// ProgressNeed What one requirement still needs, as an amount (credit programs) or a count (courses,
+// clinical activities), and in a sentence. `what` and `by` (the period's last day) come
+// with `include=explain`; the requirement's bar has `what` too.
 type ProgressNeed struct {
 	// Amount An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Amount *Decimal           `json:"amount,omitempty"`
-	By     openapi_types.Date `json:"by"`
-	Count  *int               `json:"count,omitempty"`
+	Amount *Decimal            `json:"amount,omitempty"`
+	By     *openapi_types.Date `json:"by,omitempty"`
+	Count  *int                `json:"count,omitempty"`
 
-	// Rule Example: abcp-category-i
+	// Rule The requirement's id, for programs; `text` is for people.
+	//
+	// Example: abcp-category-i
 	Rule string `json:"rule"`
 
+	// Text The need in one sentence, saying when the rule's value is not confirmed by its authority.
+	//
+	// Example: 5.00 more Category I CEUs by 30 June 2028.
+	Text string `json:"text"`
+
 	// What Example: Category I CEUs
-	What string `json:"what"`
+	What *string `json:"what,omitempty"`
 }
 
 // ProgressPeriod One period of a program, a credit (`kind` ceu) or a clinical (`kind` clinical) period.
@@ -3130,7 +3211,8 @@ type ProgressPeriod struct {
 	union json.RawMessage
 }
 
-// ProgressRequirement defines model for ProgressRequirement.
+// ProgressRequirement One requirement's bar: counted of required, and what remains. `kind`, `category`,
+// `exclude_activity_types`, `topic` and `met_by` come with `include=explain`.
 type ProgressRequirement struct {
 	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
 	// body approved). Who approved a credit is told apart in `approved_by`.
@@ -3143,7 +3225,7 @@ type ProgressRequirement struct {
 	CountedCount         *int                      `json:"counted_count,omitempty"`
 	ExcludeActivityTypes []ActivityType            `json:"exclude_activity_types,omitempty"`
 	ID                   string                    `json:"id"`
-	Kind                 ProgressRequirementKind   `json:"kind"`
+	Kind                 *ProgressRequirementKind  `json:"kind,omitempty"`
 	Met                  bool                      `json:"met"`
 	MetBy                *ProgressRequirementMetBy `json:"met_by,omitempty"`
 
@@ -3158,7 +3240,9 @@ type ProgressRequirement struct {
 	Required      Decimal `json:"required"`
 	RequiredCount *int    `json:"required_count,omitempty"`
 	Topic         *string `json:"topic,omitempty"`
-	Verified      bool    `json:"verified"`
+
+	// Verified Present and false when the requirement's value is not confirmed by its authority; always present with `include=explain`.
+	Verified *bool `json:"verified,omitempty"`
 
 	// What The requirement in words.
 	What string `json:"what"`
@@ -3173,7 +3257,13 @@ type ProgressRequirementMetBy string
 // ProgressStatus `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 // not behind; `behind` open and below the pace target by more than the allowance;
 // `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-// Recert starts; `upcoming` not started.
+// Recert starts, or ended short when the record covers less than half of it, or a clinical
+// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+// `sentence` says which and who can enter it. A period whose record starts inside it is
+// `partly_tracked`: pace runs from the record's start when it covers at least half the
+// period, and it is never `behind` when it covers less. Clients must accept statuses added
+// later and show the `sentence`.
 type ProgressStatus string
 
 // ProgressSummary defines model for ProgressSummary.
@@ -3186,7 +3276,13 @@ type ProgressSummary struct {
 	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	Status ProgressStatus `json:"status"`
 }
 
@@ -3746,6 +3842,9 @@ type IfMatchRequired = string
 // IfNoneMatch defines model for IfNoneMatch.
 type IfNoneMatch = string
 
+// Include defines model for Include.
+type Include = []ProgressInclude
+
 // Limit defines model for Limit.
 type Limit = int
 
@@ -3890,7 +3989,12 @@ type GetMyProgressParams struct {
 	// AsOf Evaluate as of this date (default today); any past or future date.
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
-	// Explain Include each credit's allocation.
+	// Include What to add to the default answer, comma-separated: `credits` (each credit's or clinical
+	// entry's allocation) and `explain` (the caps applied and each period's arithmetic).
+	Include Include `form:"include,omitempty" json:"include,omitempty"`
+
+	// Explain Deprecated: `include=credits,explain` says the same.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 }
 
@@ -3972,7 +4076,12 @@ type GetMemberProgressParams struct {
 	// AsOf Evaluate as of this date (default today); any past or future date.
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
-	// Explain Include each credit's allocation.
+	// Include What to add to the default answer, comma-separated: `credits` (each credit's or clinical
+	// entry's allocation) and `explain` (the caps applied and each period's arithmetic).
+	Include Include `form:"include,omitempty" json:"include,omitempty"`
+
+	// Explain Deprecated: `include=credits,explain` says the same.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 }
 
@@ -3984,7 +4093,12 @@ type WhatIfProgressParams struct {
 	// AsOf Evaluate as of this date (default today); any past or future date.
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
-	// Explain Include each credit's allocation.
+	// Include What to add to the default answer, comma-separated: `credits` (each credit's or clinical
+	// entry's allocation) and `explain` (the caps applied and each period's arithmetic).
+	Include Include `form:"include,omitempty" json:"include,omitempty"`
+
+	// Explain Deprecated: `include=credits,explain` says the same.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 }
 
@@ -4244,466 +4358,482 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3dchu3ti+KvwqKe1dZWqspUfJHEqlW7VJke05nJrHLdqb/a4f+k2A3SCJqAgyAFs14u2penQc4Z1+e",
-	"61V1nuO8yXySUxgDQKOb3fyS5MSZukgskt34xvgev/Gxk8rZXAomjO6cfexMGc2Ygj+fvaUT+2/GdKr4",
-	"3HApOmedt1NGrpnSXAoix8RMGZGjX1hqEjKWigxfjLs/UJNOh0edpKPTKZtR24hZzlnnrKON4mLS+fQp",
-	"6bxmRi0vxoap1U7esFSKTBMjyYJyQ0ZsLBUjyr7CxaTa9FiqGTWdsw4X5uFpJ+nMuOCzYtY56yW+Xy4M",
-	"mzDVSTofuhPZLb/tfLJjmVNFZ8y4iV+khl9zs3zx1H7idkBzaqadpCPozL5H3QMDnnWSjmK/FlyxrHNm",
-	"VMHikc3oh++ZmJhp5+z0a9uLMUzZ5v7/NDWDn2n3t9PuV+8/nj769N87ScMSXeiX49XFeXZN84IaRqjG",
-	"HeCaZPbzQcbGtMgNMTKjy8NzQsWSzKk2RCoyLkyhGDxolw9m9WvB1DKalh7IcfPS2teah2gMExkVKWtf",
-	"rfDIDdbLbLNelzlnwrQOJIWf9x9EmvNtBlEoLVXzxRkK9sEMUnhi6K/PXLFrLgtN5nTCzomccQNXyf42",
-	"5kob+KFt07CxTssMHp+cNo3xKdfzwrRvWYa/779UmZ5vsVTPrtdtF7u+0W6x622OzLMP85zazuvb9UKk",
-	"eZExwmg6JaliGTcPNKF5LlNqH2nbD+YajAfp7mXnbExzzcIwRlLmjAoYx4uMzebSMJEu/8aWq8O5IIXg",
-	"vxaMXLGlOx1cE7suTBtyQMlPP714mhBNl4eJJZtAKgk3RNMxy5dnhLqvFtxM4WhpOmN9YZujIgstTZjR",
-	"+LORitnv9VwKzRIyo+qKZWQYRmq6r9k8p0uWnRG7LcOjvvCLgmykXJVoel07v7YtfPwYyLf/fNK0ZS/G",
-	"wGBabpjlWkOSW6qnGM3OYTLplIoJI3Q+zznTRIp8SXjMvIg2PM/JlGrCzVHrLBxvaxv+k0drxvs6nOHf",
-	"c9xb3aS2efwoBWtZexy/vSB29EsyZXl2ThZTJogUjHBN0kIpJgwMngq9YMp++7D3CI+kkGQks+W6Odju",
-	"12/ASe+0cejf8xk3q4N+RSeMaP5bK3HN4b3Gq/y4lzRIHvQDSh6Pe71IDjnZSg5JOj+w2YipVoI4g5/3",
-	"p4gzNtuCIr5UEyr4b0DkWocio4f2H5BUky0G9Epqw8WkdSxz/H3/Ycz1NpzilZITxbSGf+ls9TS9tLcT",
-	"yPIcH2k7Ve7n3ajIT3rNySj0Tc5FodUW83/HRlMpr1rHsMDf9x/GYnq1cRifbNPIkUBU/5Zmr5Fz2U+p",
-	"FJYv2T+BZCKnPp4rOcrZ7N9/0RIYPftAZ/Oc4Q4aynN/08/IrNBW2yDUkJnUhjzu9TpJhyklrWrwc/RC",
-	"85NeOog2fS7tpVeds85/O0Z68um9PRfaWJG4c9Y5vj45xqut3coxDXLPWeerq19Ps4cfHtNRmrHxBOie",
-	"oabQnbNHlsIYbuw87DIQvw5h0ehIFuZslFNx1fkUb8F/V2wMwylVv2P8VR+/wrXCpV5lU15M4JrMaG7p",
-	"H8tAu6A8R7nB7oGiqRWWrmnOMycsWcFYinHO05vuVKlOEKsV/Pr1VWWJ+C9X+UzIOQHx6FpeWfFESJIy",
-	"ZfjYdsQ6K8tftnm8rs3jaiPbb9U35VaFVfgs+5S63nQp9ymmZaFS9qBkyXagDPbouVQjnmVM3HCTbEdG",
-	"XjFBMsk0EdKA6LxA+ijnTOE1WdkJS8l2uwYPy7UtR3+ni4sTy2l65UTlVM6ZvQVK5qw2QyIYyzSs7QtL",
-	"BgTNn1lqctNLIEgh2Ic5Sw3LCNAnIlPYz+yc/FpIw9xmu/uaoSym2Fwqyy0JyDW1xXd2nR2W/3FMhfwE",
-	"yRumrpkiONE724qLyhpYClQohnIzrpMmVDHCBW4SjimXE1KIjKna8sAO/SjNc1mI7Iabg8ScWHGrlTrZ",
-	"GzGGvtp4wfG693e6IY/KLfpRGvLcdXtH2/KjJLpIp4HOJPZm2OlaPQA4BM1zuzx0STRDsvOKLnNJs7dS",
-	"fk/VhN0C8bG6BGEfUnv7oFdgvUSOyUnv0dePv3pCRkvD9Orqg9VhJwp0ElEgx4TJM2G4WZK3UhKc0Z0S",
-	"JJgs1yS3XdmTTUWdDNE0ZXODhOiVAvMqtz88pzxn2S0sOKybU1gzornlz/Z7qxeSCb9mwt7ESBNtXPdj",
-	"dm1u5dCD3cttSjxf4iZ8p/vhdPPVxXBafliO2Fr+KelYuslT9pOg15TndJTfxk3IqKEjqlnEiUH7rm0B",
-	"qO2/7UT6o3PvRk7iod8d4ScZmzORMZEuyUE8x0N7CwqhGE2ndgxWA4s8GuBy6AafQ1P37unjyDsBI3gr",
-	"5Q9ULN391jfdFynJjIol0XwiulxYSZbN5kafOytdTs3KDlk5tTDTYxA/drkLp5H4aSmSnQgJM7m7m+An",
-	"6QYaJkftssJ9wIuQsZwub2+rfhJ2maTiv92YsFEyYlTZwYLI5yyuoNg2sO2dmPJJuSeVAd8lXwaFDFiB",
-	"1jil2qq/e/eue1GYKRMGlZyzj2t8eLjYcyVte/a6Ide7NWYypZZeEc20btQVdmfVp6fxqkcjdwz7synP",
-	"C5bnXac+jwpDRorRK00oGRWaC7s9qrDk61PoGz2T316+QgPMauuaf+hmfMINsU+RF0/t3oYF7pycPnz0",
-	"+AnaKIOlqWJ/+bnX/eb9xydNdpck+ERhR/P85RisIesW46LIuOl8Sj525srKIYajyYbO50pe03wA735c",
-	"7QofYNlgBL1xw2a68UG/VUrRpf1sT+xEquWmbbr0z9l3WKE3Pv/sJw3PcuOMOw2Dydx12eAyTTqZTIsZ",
-	"E9jUwB/Njx0milnn7OeOkMK+R42h6RQIwjVTfMxZ1nnf0BzPGodT2oobf+WiMLgdKzbszZbqBEyuA2Ov",
-	"nE6lYvu3o+Q1z5DErwxSsWvOFgPFqG5Zc/fE6hpa6cA+E62dffoXUBUbl1GzfDxA7ZjFaxZ8dIFwNB1E",
-	"Oeep3u2w4ucNV8hdurf22U9JZ8HNNFN0IZoG+Cm2uv7cATNs7DGA5xN/LOHcR1fGTy9MpuWg1he9vnLx",
-	"IMt1RoG48+l9REkuQTq2M6nRh9TfMb+bqWIU2y7mmfuraV+b+44IS2pk81Gj6+SM+m7AC2blrncNnzVe",
-	"eAxe2aX1llvbehOatp6ajp9x4tfUT3R1Y8pt+SvXxtHQ6r6Eox3+2GY6bpdXLkB9yNDmunG9EPMC5YkM",
-	"NTmav4rG5zzr61nNeifLCudZOz/36LefnfNUOf9zqci8GHkJS58RlCV1QuBCJ+QXWShB84Rcy7yYgUoU",
-	"+2B6vV7Szs1WxQw7ypyBKm0fcn5qiI8gLhApI1I4d/Te3DD4WT0/3JM9RpyuOpd3UyaIXV8wElq1+ErI",
-	"hTgjj3vEvURm9IqRE/tUZS4r3t6TXq+3u8O3kY3W4uCeXj47wyAhqU3XPkrg0YRQQ3JGtSFf9zYObteQ",
-	"uCpjjk7Lw8bDEhhj/cm1kRyNbLN2Q2PplHZ/e2//1+t+M3j/8SR58rBZUp3RDy+wudPebbDdGqWqslGc",
-	"+jq69Yo2Mbn9iGmTHBFFlG3BGTaS2dfA3XeksxlLua4x7W0Fr5KpVY++D5fBYCbbQI1yPW44i7XphnGt",
-	"m/FbdyKC7FhS046dKNOePHXwxsKdsfROKg68BVYs6Vj6kbNswgYjqtlAF+oaI52y1B4VzWdF7ttJcy54",
-	"SvOBVWlV4di0ZyMDzgczxgyKsNG3fADSljZFtgTxDp4ZlO7LTtKRZlph8ZEON+cYIXlzJa5FQsFQgIYf",
-	"6vEiLdK8vGoTvsHHtsON8VN9Y9/bLH5kPo4h9FSOp0WM9T1cgnS6443xC1XlxBspZsMyNlifo4cw2mo+",
-	"JzQ1moylOg8WLIgidM8ypetywddNStJNN6FKm2dcuE8ntf1JOhjt6H42qmD1LavuVuMF993fCgkOd+cO",
-	"aXB1vSKaFG+pPlOMlsrdyseF4sCa0Drmf3Wf/I8lxfAPRN/4h+Yu4ik8ghSTs6Zv/EsuDCg8Ej7jA2vp",
-	"0jtupm9YqtguFCramPoWu4BvHZqsSVdTuRBkyhSDyMpzjHktg2aPOpsYTLWDNkIRNIUGIVQSr3TgVXVM",
-	"KSGjpf9FkVRmVuKbU2XIWMkZ4Uajlc/zhjMypKN0PkwIxWiOvhhJqiA2J5WzGTeGMXIwLHRX/NKd03SY",
-	"kB/ZgnzHlGbLB5q8YmpcWF7JtW07u+ZaqiW59O8eJoSKvqApivosIzqdSpmTg2FK6ZTNu/h5eHhEXISc",
-	"dk5Hrx2MlmG4dljRBF3gsL+HpdEyDLdmt1wVDXvdb97/+0E3/Hn4bxuEw5MG4bBMZrg5h9xJvWOFHtAF",
-	"VRmyv23eCdHxTax0L6Mg8rsN9rY1HBrN9NuT1Df4wiWcjiay6sNR9rMuNrH4KKUgNo2FoQe7mJ9pOYiW",
-	"yx1OzM3MWWV/LvUi+nOA16jy1VqR+qZ2rvIW3I2lq9J+y2GMgnobhRwFgjhxjxEzpYbMaMaisPmjTrKD",
-	"DS3pYLhKE5FebRvyKWAISfiLWFKmeGbHQwVhVOWcKeKVkITQvkilUgxOBLzHrl28qP3k9vaBjl/xM3yA",
-	"EXyZoguaQ0gNJUIahqTTHy3l1RM3FLD0hi7dOQu6jeswspvS3MrBspFP34qRsXZddMtqU0Hwbrjl1olP",
-	"AaQiQ//xUSdpobi1+7fNkfdEdbsDjE/X1sO9um72EflsGeMqVS1HtMHev0X/MYVuGUA9DRNeAPkDFITt",
-	"3RvluG+pyV2n+2n98SsvxW6K2y5svaQ1dbPFBjWvkZVuMl7HutVa5aq+lG6Y6+/rbbkF6vzyBo6B0NSt",
-	"6HcVpnRXCh7IiisjdQLBYBdW698ZLZv5Y6EtQ1IENRTkj+4dZ5pfadJJIzsNw7+z0zBcWBw3kO62hZZV",
-	"rk9l4pUhV8bStPiXz356xRSX2cYbX0/rYWQOLxI5JtRrMz7Hh1zMZCEMuhEs457RnOBEtI89ds8+0GRY",
-	"CG6GSV+wDzQ1pBCG58D4XR5lattiGaGuUSULkZFMLkRCFJtRLkC68F0K1BrnNGXEUDVhpi+K+REZQrSr",
-	"HiZkmBZGD+HJIY5cD61GyDAhwGWr/odRhRMlqkdztBzEvq2trpJPlIqdXauhGkpxlg0w83Zda09xSeOX",
-	"JDoCt30rp3y2Wa+K38BN2OUNXNndl6hV97HbtntzRWNbGV3uH+qRMZrlXLDtaQLL6VyzbHCjbhlG4W/0",
-	"H7IPKdN6h61iH9hsbpqFLci2H8wDlVh94orjuIIux4pGFQzv384biHmqDVs4Y8bRWN8zHaXzQZmPVFVR",
-	"I4u8NIPoPG81mh+luXSvNPHCssWBkYbmeo+G39oXm1q3pGyApGyHTZ1TZfLlwCiaXrVlWKPC/0ATxVKp",
-	"MkubXzO7gEQbqowl1po7JQ+PQMSZoiOgWE7rKr2HcLD8CXOqOig0tLi8HCHfYYYqyh7f7ZWZh3bZ6SS+",
-	"Ll9u2iZYsq0uaOnS36bbN/i0fa+YzejmiIrwonsc3lTzvNieJtSkDbji0Tb7ySJNighimFuN5DmCW04h",
-	"ar9kR4F0lfymwhbjY1LOqcoEq9e78WomFRZeOxQtYpJugp/wog3KHig9+NxXs5BkntOUQYi3S88lNF/Q",
-	"pYYYb/tELRz16HGvatT9qiEY9SR59Omg3z/yn04/Hf6PRrvuJc2t+K6esyb9ulB5I8aQYuaM6GJkvx4x",
-	"YiTh5pxkEsJB9BSyx6phLIXiG8VV21vjykaCVG11Y1P+ORkKKdgQ/HNUBJcAGvwznsHo3NNcM3JArdio",
-	"NHoxYgdAFkzs2eERqTgbaBSzY2SeOe8CF2QYRUENq+alF52k8wL/9wKOm2h26FxGabKrtgbLuFqsfptj",
-	"gytYQu1PMDZo9UXfdbAWE5YQbBkNjBbp9tBS38D6rgFI5zk++inpcK2LoMg1hD2Bp6lMo15QDWZGTOUG",
-	"CBJnNGTZShBXq9jXaLTY33iy9Qq2rV09bseFt8bxr023dIXTWWrWYk4HxrDtXtfGU0fFqp7bst/qEalE",
-	"7LoOK+OIjl9wZkTujfJkNFIoy5teiOso2rC6gZYj5Y2HSqHgxMPLcKo0E1X6iQ00yvFzrpjeyfiwzp1V",
-	"W+3Y2+PHEHW5xWLsE3/aslwX2YwLro2iRipE9UHwPOqE1ICIQ7PMCjdECie1nhMk2Zpe1+6mn1UFTakR",
-	"SaR5phGMRt2JTvlsgElnNbSdxiCRMOldh2b5v9YLqaqaX/iy1sCTzc75cuDlrofmmvccw7JAS9E77vZc",
-	"cS+x7qXyashSvUkLIPPdjrvUTyYelu9g3co9E6bJSgxS6d7zurmBdP90nSnVg5RqZkUSppiLDVhVC/dz",
-	"ucu8GnvYsOpNApaPYt3CRRdTvniOrnOnfXQaJ5q0ml43HoF9yOXqMq8APnChDTcFNkjsC0QUdoLnDhzN",
-	"aDKlempp5BWbm9Vo96aj4g9nCDo/SVZChfjYaKTSzy5/eAkG1b9fPD0nEG65sHL4yS5x2FtGiG99TG96",
-	"kvx7o6UlkIPy9UqA6jUTcmD/V+gBPtlxQYmDuQ8gsgdlDkpxOpP2HQgD04aKDGz2aGSjWnP7nVkTsVqP",
-	"5l09vRuP4fe8iaXt5hqqkrb9HVaVdl4zDSdttwtyMypamgH3swRvneEYX52P62y2e43j96OlbsI1wunX",
-	"dd2e347nyTXWDSYB51g6R7+Rx7uBtdNHZMiEUZy1O3w6jQdsixi0qpj0Z3cx4CruRy/cPW9QLMtb0IR9",
-	"TdWSlNG1ZMSW0jn7HENpZDZbTft2HSBuss1eEDmZ7HOa9vZ21LwHq04Ad3Cccc8BMIeI+HLBE/S8sowU",
-	"c2IkoWQxlXkZn7v36q96Ku7cw/AZVZg7UUDalY7ImL3tIav5Nf64fozP55WY4WFylzV2RwQPRXme1jG5",
-	"19Xt2OHcjajmlQR+EBcpKP1Ik5aMgi0MiVcU4NhIdxi9ZoMFY1f7cwffQaPeF1EcPKaDGRc3V/wHM/rh",
-	"d7l7URLt5khD7Kg69fokEreljdm50cnB+Iez3TFCNvoB7trKv6OFv2WUd2P+z/bOwas80+pBcQbltkb8",
-	"z7cLmBGf0BqMN/ouRksSsIMe6DK1jRyAO4/l466HqThscu03BzhXrfTesF4a4Z2NPcosqNrrg5F+FTJ7",
-	"dbG3ui63otO2Bh6tN1jB3R9sf0/WmOFxnJUmm+bs3fRN1iAMoos90qUnOlkNvisEenMjL7RzQ9cdz/8e",
-	"fM6nzUnmroBGA+XaTJh2SQy6fcPnPnlDdaF/xrXGuISFkhWhYGsAIqa1i9ptEF61zMHEtz4XScv8ese1",
-	"CS+1LE6jD3MjZVrFH5Jz8DlEiTtrEnZ2SFRyUqBfvUjW28VQ66u/7GOi3eHw7ndqwrlYASn5QwXN13Zi",
-	"zTLfBrn25GZ/46Nr4XW4W7cA8bDd8f4dIR5ALvpXRqzbaIndJVTlNmXRsk7CnoLqvtmmrcGM26/DdpYA",
-	"WIfSDGA50uA3KVrk4VZJ2YWurXx/+7mxq/LpighbTqI95qTkSCsychSHsj6rNj5DEb3h4GXSYP3IOWj4",
-	"Iy7ALgCwKBlXHgguAltpokhYeOwWEMVWLYwQpecfI8F4cLSawf77wo/VSEOliFIzJtjdE4uYKmxEndqX",
-	"AuC2r/L+G1KFygUvNYyLGVM8pceXU57SiVw9BZswsvbE1nJ0oxa4ugn4rSVmbjcC4PellSPfRr4esva7",
-	"S9WLyXdEgjJFx3YhACRKT13QtkhZnrcIP8+ueeath6vIAL6K6J42LkRZHtSd+BXI5Wxsle0ZnbDjX+Zs",
-	"Ej7MW0TwO9A594qN0VN6+vhJ80/8txXM2SeP9uZ8sYZVWVLXUxjLbmrWc87yLBR7qYvTxkXJlaSiuaLU",
-	"WtFpTRgmQH1f07yA+N6jKIp7JAE8LNSnwipert5eo1fNV7BazQr47s3LH8kr/J0cvH5+SZ580ztJyFjR",
-	"yYwJKGQ6O7QCfsOwuJlyASE7fk5nfTH8b8eeghz3jq3kMCRcEApFLhIydEW0hqFE6tB9hvmQUMnXRa6H",
-	"1fXFtzbRvLzER/DzTvx2Ne3yXxnNzXR1hxuMAleblX/3VlNH3737WwMNySdxF8+yp28uWm71dfXB08eP",
-	"T75pfPSqzQpkKi7Zl3971fh6oSu0SPNmMvOhWXxC9D1yxZYJGVHNnjwqVL45RfgKsNvtJG3LOIcEVgcH",
-	"1LKgb1ZX9Iott+dCdk826eTQYFP/3zN6zdp8H22+4buwCG4ZB7EfFd/awdoSh3Mbeek7hkl62l9xsIZt",
-	"SW4pHx22f6+o8i33a/elD8EGVDGBTr4Zz7lBd/EvhVoOsgJu2pjOeL4czFgGwR9bx/A1LG3r2tyG4Qzv",
-	"2P5ms+95yoTeFd3RZxbU9PPWi4VJGVs+jfGuNZXg0Rb2UeNUmZInvntR0wmqnpCL7v9scYA0cC07Vje0",
-	"poX8oYHS4Z3btIVYFBexnMGAPBhLNfDYhC0AQiYk/Pp0XyyUjEX7rOjgG8ACQpiBt0xzlpDc7nnKCGwL",
-	"AFrrhIy4MlMyk8JMDxMsCo4pkMRJCYQLJ+VghxVsm7Xzw1k9p835RxXox63PfVzE9zUbN2ZaB9vEFlEt",
-	"5aNRpOW6V17bZ3aHDG2Ba006usCjtA3KCM+a8U305sP2k4YqQrXj7foOkZ8BIra6Oc3n/qd5tjs+bG1z",
-	"1r454yL+9mTVdI+hQQPFZlz4Uj8N3u9VBKVqQFY5pOaZ+tt8Q2s7hPrZq9ho3Azx9A93j6aPUk/Xjgyr",
-	"7HxKOnDrB3Dr1w/m5HT30VTCGbc3NEV4Jivqn2XChJJcTrgg7ANgeaKexHVEl1bFypC01SL1RVrq+qqU",
-	"DUgYwEF3YNmO5TbZdloDUmTKmVkO0pxuBgN5gw9fwrNb2/PxeEcGfUXTK8uNoLpfM10CBDsAbF1MeTr1",
-	"eBNTmbuilDVMigSLtFJBaJwiSDQz29ZTuJlfIOksqBJcTJogAKBqGw0AiAvLZxfUo7y6QlYLy2WFNGQh",
-	"1RWhGqp+zvhkagiWaiUHtOSwwmerAzOVhSGUXD7zIRuHR82osEJGD8H5fveCLJk5K5l6GAZsE2nS+3eB",
-	"BPc+jXCYYxyH9b4MPDd7gYTfU8INkXX7Z5rehCqVfoMnvXYaddvI7s8RDaKMapNjotk1UzSvIL7rBCiL",
-	"L7brhGAg/zmgvxm5FdT7/hS1Cai9XWC4DWdAqSLckTfADTXSOXa5xnogx1sd6PWmFEfwdsTyobMw7E0k",
-	"L7aB4KCjTtuXZdVLAp4NLLMf/lTMOAScjKWM6hZ3CTa5pcy8SfK9J6D/OgT0DygCNuA8YDGnXeXCI4L5",
-	"g7ovAEGTQWaSQ0TmBtL+hkIan1YEHhMvCyUgBw0zNuapVY+HR+QnoZlJwlD6wiVChW4Ru1oH6H4onq/R",
-	"pbIZ5mSVTkQmjl3DzkybYhJ5papeHjyYx73j0q62yYC1lafnB3t3n9LlrlOgyw3U52T3C38ndKTODqAP",
-	"yBtqXI8IJnBHhjjzecw7wWu28cUd8pJbD1MZorgdfuFrfN6+WeRtlfLonEgFhXwR+FaxWVnoA9ZgK+xb",
-	"N/Uy/Rj7Tvw6rj20K0OuVJo1cW2BEI9Q+15eMzVIqdXuswIDC1i17KYsjOYZ84mjTXy9Dv34WU7M/tlf",
-	"+56HZmjtcjxh05r2Kjba3kIBEpmx1qgRmppBu83HPzGftgUs1q1CUk0GX/16erWtVWhToTAQQ3dPELrl",
-	"kEin/sNK1oe2Se+PN3Mv7d/vX+SuefWmKpo9XHXY9LrfvHf/dt9/PEkenjQnsKwcgt1FwJVTUvNHtW56",
-	"NCOuUyk0F2X9IeJkswbglrUSYHN5MFjETXftNlTQyt29O0W07tc52/rW71axb9Nt2DS2W1Lg/Gy+/DO/",
-	"61leWd1XDrfsNdOswS1+Q+i0pLMtwNtKMjDCq62FVauMvRVobu9tqQ0J32ocR9Wrto2brCrWPevatnUo",
-	"RuPhWZjINNbkwQxTqIRcsC2yTBt6bR65HOVs1pgF+fr5Jfnm0eOvrMZnHyIoDq6iu5Tyb4PHfMGEIZCY",
-	"5TIp0WUEe+XRCTH6HtN1aLOTlfl4xzqUDUi9cFrsaoHChRroy4vCTMnpUY/Au1AZxoUSfvXoG6KxTAt5",
-	"fHR6GEcxuljCgRsiGJvwG/QCR19MFOJMFQJrY/PfWPRUIXQxx7RgfNLHfvrXwdvbKNTCgHXTbBlhwqil",
-	"XbEQ9TjmLAeE1TJGcdsYgSiUtIG3cKENbXVCuQUicwq7ysIxkSkgiWREipZSWfBiewku1zDPyAHNtfQJ",
-	"t8P/X9fd8e6LbBgAoQlGmEIw6K+FNMw5u/QVFxM4YFOWz4/WZ9wE0eGRJaLtyu/jb76Jtd/elmWvQ7R9",
-	"Pc5VT+2tdtAZHjfGL6Rto5pX/C3NyOtwMFvjreq9/PT6RZkxQnjGhOHjJdY3q3Z3ToZ0JAtzNsqpuBri",
-	"UtqHcKmIpksNlqE8r44sequzZbCWzwJYE5vqLM074ltdBB8ehcLx9MzRU50QTxcTyNpO0NtoJwR6qXNy",
-	"QOp4UlaVdBuu+4KKzAMlafvAXMNVDMBZdgYJQRgC+7tSy67VcxMCcCNdR9dtM7D13ZSrtOCmL6w677rH",
-	"sisyZ8rePijKhnTSgyKF+XGjy74xSkpXKsf0Ra10zDlh10wtXag0dHo0y0gqixwBwAEoYEkQDl6TYT9A",
-	"B/Q7ZwTWe3hE3k5ZX4wKnpuuNwlCYU4VCvkz4g6HPvJ2SCBX1DC0RSLwka/TjwXYhF4wpfvi0elpPQzK",
-	"SIyOcqe1qagM7uGW3osLfPhT0nHEG6OQN6YH2T3f1VNySedV+/TjXnPpmuXAHpZtZ4Aaf5mntQuYWBgZ",
-	"HvHXRc62GaKrGG7vzhp31VZd/yS4WUkY61zAvcQa0oKVV/DAj5S8ePGC9DtTWajuWKqu/aPfOUzIFVsi",
-	"WId/JyL5JUUJuGJbro9/vAYnt8WrT/3jlqGPxwwcVoOxkrPtfCjhFSO3y4yLMNYG24KxDbBGyUCKgfPS",
-	"hejeNijalSq6UYXf2yqn21QOJ1mPCVcffvlqDO7mZ++s+VlLU2YwWg4asOEal6VBFWsmHUIa1gojcNqc",
-	"HLn+QiIunecUO9ONEpBvG3cvPhwKmt7uTBqQe7YY01v71jaNm61vfLk6lhDtSMvWmQpjwN7e7pi9aywn",
-	"vteA41EjN+WOhS2PqNkauesiMNSdpC/n3HPYoSBCWkElLtJtabsco/ziinVrq9zmXBuWJSANVIQbO0Ry",
-	"AG3hM4dHDfzfORrswzuUaHSvvV3Ot+CBbZgM2yOCrOGsdQ6+rkBK0mkmXmv6+bRmq4MnZAdTMgiRVZ7w",
-	"6PFRr1aA56RqWev+D19158l2NXh2gJDDAa050VYS29FFFB+qXY8ScsxNRwMKI6/myjdlTDI18APah9oP",
-	"dqL4/tVGALPKsqxd8UjC3BW3fXf4AfYhzYuMDT4LLdhuex344k57NdtcwHLlnW2PUdN2hqVet5OR6LzD",
-	"LkY4mzu+6ETltaEzPnZiFTJzG+neL90KUuYuL6N8vu0od5FFLhvvn+PpRgYM2/WYmU1bmvsc0R32Y0Y/",
-	"lNinuyzQOgKedKBJS5jCGVljfotjT3r7xJ6EOax03LRMv9+Ruukh2fdgVBrdUxrYJPrGsm83fHXLaLIb",
-	"RYGnkTq/izwwNkwNXK7sbuFaekO81pMnlZXBz1tHbelNYVvVZT/d9vqsVjLjdXf76cOzx9/UINZ2h7L5",
-	"XurBhZiwHBSVTVx1F2Bhl8wdul9zKm4jOdg1FZUO3TNLuKp573hORTqV29DU09OqMvrNtpcRAqDtTYBO",
-	"BrN1Q9yNKPS2re+wksgQArPRkl6m35KDk4ScJuRhAA1BC7gckwMmMmKnQGYS/9CHjbbDulUqCgMvjVMe",
-	"UXzMP1glkTMheGH5dRSoHX+dugqj/j0l85yLycDd6UYV786ue5Tcv608s565w2pu2v4bmkJgW9Zdnxum",
-	"V7Tk3zF7gKhh2Vko9sC0eaAJvJgQlmtGjMzochUx2JIiYknRVrl3e1hDnb9r5/LMpZFvNa27JVLg3XSJ",
-	"Tn3vlEqpEBIQh8ISkSUz5GAslXcKrVxPrkkhroRciMNGV61rfEMOSzu0uH/gpnmMm2LzS6ykTXXBt9r6",
-	"PWyQ9pWwDg057YJDOd6FVJk+I5fPftLk4HGPzLgoDNOHRCoylYXS5OBJ+W3V2QswoBtj38sdq+3P6m4E",
-	"y6U/t2uu82uIhGmPs9mh2s+WgCe21e2vEo7ve+f5abhGNzrH+xQWCXTDeWY7SUcKzOmwfIlNuSv14TI5",
-	"AGMmlTMEVY7yPxpJTVSIpO0qOK83FN9AAHUpGBRx9RCWzYDwuy56a/X/NXciwHpQ5zUHszVejARvQuIw",
-	"IND3XhbzObrRHdhcZwXP3Zqr8KZc+hrvil3aK2sLfvsBb3FnfQ5fZd2TaCWpbmr/A9Z2Gxyw9QbdWTh3",
-	"jZit2Td0W+0mjmxpa9zDbjjjYpBukwdRt1Jsb7c2fsLrx9+0uPjqmsX8ybHI6rVOWfG4dwYSxgNNHve6",
-	"yMnstT6HW/2kd0YoeRJ+sN+Rgx/ZgnzHlGbLSlAgtNZJOvhi43nzElRcjf+Obd0RYse26Svb1eGL3iir",
-	"yW31Qj3LKMJqDrgGofrTugKHYTkBFWJHFyTQ9OlyLs2UGSDaLk/GgUx4DoR86cw7LEMY04RfMzJ0wxv8",
-	"25BQkfXFMFSrsl8d1AKrDpOV8CxNhiWzgHfQJXrYHLwUngQT094SatQQhhPvX9gTFqsNMNCtThjsbkcw",
-	"Gtu2J3FLae2mEtYtVsnbeXHKN3deHi9N1WxrVsO6vHxllZA4kgUgTcaIh1rKNEtyYMWew4SckO+KfElO",
-	"e6cPiZHkYY98VwhmPz85I4+OHvfIP/+P/5Oc9OxfoEK4bT0nKE7Cz1IgTMrRzVAEUR7abi0b6uTh29ut",
-	"Z/31HcS51gp61QHUplNesmgH19LDUNlsx4KvSOMeaEJzD0WLODlOOD+IK7huCq7Y1Y36eQtZfAa2iIR8",
-	"YOSCYm7MDlMqzO52mcuiEcTv1kont2VxxRm7bQ9suXpNSc47GPHjTOXqWYyaicWMraSL3Qs13G6OeV2x",
-	"qQR4VEI2ouhbLIRY5kw38qAi3yL/Dp4Kxpc1KcR+wb4HrOvPGEGzZwzILjJre3myLaLJo1b23svGUqN+",
-	"obfsfNeb5LbcY5fDVCPRfG25QH8YfmQs20cyt6J3VCPWQagKxjKdEKoBpw5r7x3UJPNDTIZL3Y+yUJrp",
-	"pMk208TBdr26o+V2wIk3qp7vL2rdGOIOSJc3dbmYugo2pUk2hMeTrayz7uZDQzDTdRtdOiDXF5J325TY",
-	"LcKNOxjagzYkKSv83vm9Cj+5Lw5dU3bjMm67mXFBjXSQxPO5KzudsmJNeapX4YaFaKX1hZtLj4c7Lcsf",
-	"QTPAG/Ip6UjBtkBLKLv+lGxXMdo//j5a6P0rHe8lKO0n9rBscLMjf8sxes1ReRtZrY+QiWwUdVuTe9lO",
-	"wr7VvabKSvvavh5t1VvXUvTVZdlo5UFoH1MMmtXqvUvUV0qzb61ueoKw8ys3PALBILhTXEdJ+JqzRj1D",
-	"8e6tzQb6mBc6Whh+jiuWl6uLe7clhywh7KoDHnpXzNCl48WjnzFDDsBVymZzA84H+9VoSSqn4PCcDL0b",
-	"Z0jkHABes77zvVol/JwM8Y/yZzJiuVxEWYZUTbDtmQRnDUVXtVUSF1Sk7LwvIogvhxBmG7LdzJg5rwGE",
-	"wQOJ/zXxGe3NDtG+qHhEz8nQ+52G0AJ8zTJXcuVOvVj1Ovm7UV+QXXZW6kB+asIkbzTl2Kc1gcrCuFno",
-	"oXp81Ou5xOEZKaWAxO5pZLb5+txDCGQFIw9L+87XR+TCkKUsFJ6IpSwgjXOT8WYLXLsN1pTg5wrzTdxC",
-	"Nl2pNrdvBJi4c61g+HWNIdD2uHPYlxvoLqCY8UjKfttX4Xvn5m7Ws5rpoyVykd//DcvHXV/YkFw+Iwdv",
-	"nl4+O0zIJVUZl/Min0lB1ZKMlnOqdUKeXf7wkhzoKR8b3RyicUNbTXXIaFTEX1vUgCDrk1xOJvCYFyWP",
-	"WuX0ZoBzarwBk4Bdrhauk9K5bmxyX/tLbXu4yVlCAM5AQsGBuZLXPGMqaan42CrcrO57LTXdFbeqa0zL",
-	"ADaweg1cVYbSFg4RxXE0cSNF3UEjdat25Sl4OYf1ZpzY67+7RRQEQFRc8MpBZMKcyXnOHmi8KOchLMDS",
-	"xJrLp/lcurS36mGsCevlqV93StfLeI24Gl6auwON0YlH6/fjWl6xViCebaGAHGgQqAWDKReVfF7Fxorp",
-	"6cADBNE0ZVq7j++3gxVqHLtsQugYIpzLkHBNKDFTrrLunCqztBcz9hADsH4M5hbIOuqiTDT7il5LbZja",
-	"p1yTkosmNH1X5O+kl/R6PWIfIgcgLsAMHvV6hBoy/G/H9pfhOaHk8s3fiYJR2LvgH3108vBwaxgZnMRr",
-	"uWiogVqt+trMC2EqzZtiGy4rgKySN4dDDhGYcgF1A2bUpFOs/m3FaFdI6/CIDHkGrlwytJx2CFd6wq+Z",
-	"AAjdgHXSFynNc6bIjC6JZg5kEzs6J1CQasE1C33qOaNX2i5ev0MF/O6e7neaPL1uQKvz+VH66bgpnBMq",
-	"SCE8G6wWHuLaT6259Eab1INNNymZIIsEbKwgn+wQXbMKMkpbaQVs7Y/SfA/pvA3izMYypdvVeaqcofoI",
-	"q52EJtsH/Epq4wjwlrt6EbpwOwcAOtHW7eebv4N6fddMtDoqWr5uJkKvLdVxQc9IWvaepyt2t+2yusf3",
-	"7m7BzTRTdDEogVpXWal7Ruy0+OVbW9cODBvi1jnsYFkEcMfSsZUzfBupLtVLsX+mi+MgTBd5U2ivWg5U",
-	"0RavuPbYToREa1VezETDUbXcz/2IdN4yBcE4UHFEyjLL8ISAojlYRdajdUH/FVa50QU88xCsnvoaOeMp",
-	"oB0qw9sCGqUZ5IFWNl0GxqqDSsjcLmvmYNdVsNsokNOgLJCcOUQ+lAAyyewsTV/YrgDnaYlLUr525v5A",
-	"k4MUjIyW9h9QLvwxRw0KzwUywR3OU8kVmgrXXTOleAWNNDoNrstWcDn3O+71QkkT+LiV9Uca0AqtIGAZ",
-	"uX3QShQLxe0Ct6hHi12vy2u5cCf9UwtWiV7LX/aibN6ZudfLyBb14KaDCNjeezfgVns/XiKiiLabcqOb",
-	"xw6voenlSINrNoJFr+9GE0FdU29rJAuMeB/znIG/FbHYEqKLdGq/4EYTJlKZ2cu7A2WrA6aW/GuGUNee",
-	"kEe3OJz4wOTC0FfJd4UKruEjXhPZoy7WSpz1w9MmUYptNn+CVh1XQ9mIAtwG6rtqf3U8qJnGBQ6F0q0l",
-	"9KMl4VmCGKiYhZUaAgCM54TN5gZAeRz5mzEqtEd4bMK3ebgB3+m0txXyTJ0Y7qEB4C3Z7DEMDV26Fyog",
-	"q7cAleoTj1Y3wwoY9tegLnJNpMDqsIhcirhHgpGTw73l1n1UITz+UjeaX3GdfK5s3XUTVN9iMmHa6HMi",
-	"2DVTnlHa40YjyX9bi33TKSkF8aa0w1Lr9/TRHmRLMpN1XkCgNS1+RLl4oK2YwMsQye/evPzRTSfB+jon",
-	"e++UbnMJ2kEPMZe0PPhuak5cS6VSYZKaGZMj4iElGdfzwjBnveZQQLEvUPxDNK1SFwtCHilEJlESOtCM",
-	"kSGu9fCcDD15hmjQIVnIIs8Oa364HflWk0wbc6k9mUzwIoW2mvgC1v+NRO5KabszxWhWL7t7Zg8zwzr/",
-	"KjyCH/xPjhP7H/1H/zPa/cLP/qP/Gfhj+NV98j+WZ8A/EH3jH/K1mPwj3hBdthKcJKGV8pvGh645WwA4",
-	"ymgq5VV4LXzGl5o28w2ynQY6Xo3+rYkjAf4NVBeuPfsiI6Z55sBiYXEe6N3UrNghtV3Nk9I19T5pZ6wP",
-	"tMtcdk+fx0MkhciZxlH7mUydTCUX4mhX6cGXKlhbdgz7ubSP7uKVYiIbeDSPbS0+4JNvfysgXTfngN3k",
-	"piNQFQqSHjvazQwWNHSxAc4qXq1GFhBs+A+0A+i2gpkreBx2FRCkfy2wxCxHiEOndoNMjcS2L/TcXiE9",
-	"ZQzbATvVQb9zcdLvJKTfeVuw7sUP/c7hEfkLGKOHb06G//zHfw3fCKi35g+RVFZWcLqpYITrvkinUjNx",
-	"DiGRVrKzHAMt2siPnXwUn8my0Kf/kRtH2INrCIdUQ/F7slIfw4G4ln8OjrrvP/aSk8fNdTL8wocUhpqG",
-	"u8OtcIvSKkZUOET5rDspa07FXnpDlb6tlUTdo9/un93wB6Qd5ck56Z3V4R8fV87Nwc+9k/cA+fi/Tn/u",
-	"dR++Pzz7udd9jF/99/Zc4ZXqFFCFnItJRJSthmMkuWJsDndMCmcPPtyqMm2FsJVT6n199vCWpxSIZF2p",
-	"2lCLsoGEluNkZorEbz0C83uHvTwABM6HzTc11uU2UOUmStx4v+LSmCsb6n51ioae8jmBgptn5AJDFFhC",
-	"Lo5fE1ftNSHfEm2KDKjtJXF14kKhAtBxvSuuTHSL/bUXnaRzcfy6k3S+7SSdy0aB5q28YqLVm43S3GC7",
-	"vGz3sGapYmaLWjrNbvGojEgckFG24LpJFQPLtTOrVDzmjWgxNy3yU+1iGw+/9gJ57RzMacq6ms2pAtwY",
-	"eAzUUEGVcpGLWO1lpd50S+65ldjb4VDAOEMO/GQJLPEKvdhcHCjamqbT744SVixpCt2KghgafXMf5lwx",
-	"7UAbamsGYTiWyRueo/4IzfmqOPjq3grryt6uwm5hOKlbQatsundwNZsV8HAA1gR/xKf8W0ZVxTPbshGV",
-	"paw0VllFP4CmzfpJoynlZnUSM67pKG8LZG4vkrhXLOOmuoe+/vuOpQ/rsV9rolzebxVq7aMLfKijzFmn",
-	"YZBJuXrNVRDtFu1V/fAGNdoqO1BzeLt5go5gJ+UY2VlcKz/YzjhELFqVQW8jmNxO5X/dfHVhsGE7k1hF",
-	"QDMIfGNpqOXD2k6wzSzcOPhN9Qtuynhu8YA2n821BejsMbyNKo9Ace6uuqNt/pYqJ66nanse1Rsegyaz",
-	"8d9LlJ86DquhI6pbxAFtpKITRpiYcAE4IYVmsdyof82d6U1qM1GsGaER9zUGm1vtKqeGaUP8eMiMTxSm",
-	"5dP5POcYxBLE+5Mq937yaJV7V7GNqh1+W/A8I+5nckCJYjmzvRo6CUHBf798QxS75mhuGBNKMnbNcjmH",
-	"tJSRbaIGBHfdOzo56m0MHS2RkWoLk5Tb0XRu36HRcYPs3RDzPJ+jWVsuhCbcJISPIat0Pie6GNnHR6y5",
-	"zuA+cVWbkuv9nVkXVIS+0t0S4dzyPLOvtiXDjSnPK3CF202pRcyo8ZQ2A2GjgwPVOHvWAg1pktZVvmV0",
-	"lH2yum4RdFq0jWsO1lOW82vWCKBmDJvNb1Doe79zBMPZ8a1yBfY5L21XyNn7uzxzXkoUZTSdQWoQZq25",
-	"VWq8SDnVZuAe2Gk+8GIo99n8s8NQ8fatvXZoTpe5pC3TH8lsCQCFCfrK8yWhmmg+ESwjB+APNOyDqZHD",
-	"j33oud8560femiN0w/U7SR8wqLWhszk8c9o7fdI9Oen2Tt+C4eys1/uf8Jiliv3O2cdPn9ZnX1UHPmci",
-	"42KSkHCQoHQg5Y13rT3i0GlL4TKFy1ALNvQruMUNu41Yw/ql3T/acOUiVGLxavtW8bwdBRds9WvnokXF",
-	"ZV4YdjR2q+4/ZyzlGYtLpxyhs41lkSPvyJ9s50ZtEi7c6PexVNc41cY4k9viSlV74owLnxxQ20JA6vy1",
-	"YO5nowrWzHXqsQBSOwecPrOMPvbgxG+TA39AQrT/0uo1oLdpS9RofnjeF6BGcG0UNVJpSASAihmEGyIL",
-	"fBxJIEZ/kov5XJeihXcVzTTLr5lG98omTclxvkDLCsXrteofbSybvcoU15z/W7yUN7+Mt6SfMLHO6PKH",
-	"OM57b3Tb0r3jZvomWJa3s1qV+1bf/9JGXb1ki6lm6QCTyKlmTx6dET2VCwFex82Z9q7ZZnPOuyk1L8Y3",
-	"L+uPKI/b7y106/yRNWNFg7UijjRfqThcjHKupyxDinAGYZTj2Pzjg/EIzXNwFvswvc02oMa9j8d+Q0Cm",
-	"jI0pROB1ZoxB+HTJ2iLdt/FHmHiorjlXzEpN/qMdnFSc5oMQWAJM1YpkV0IucpZN2MAep4Eu1DWDrFI+",
-	"KwKUXqiqwIU2qkiNtK/qDLoOIEqcD9zYqt/ygWb5eKBNkdmWwR/UyFL/sB7crd2xDa7B7SsSbnTybXLu",
-	"4WEs4zj3KbOwGWepDPbcDTsPIWSb8jDW2tR9MFWL4whrG1ihAipVQzxnA+Ts1kmU9WoVuwAI4CKWSxQN",
-	"fnW7sDhVobhZvrF9u3RSQOK4KOxxWSFvkT9JYwDk8NXLN2/J8fXJMS3M9Bh+Gp6RZ9nTNxddpyd99+6t",
-	"TkCLIlT3xfACUcl/cwik6NEh/aLXe5hCA/AnGx6RC0HsGcHlzbk2Lp4qlXOQwQAm4tzFNObM4Z30ReQd",
-	"tOIdytyaLKY8nRKcP7ZUy/A8oJ5KQyaoE93GCaGiL8qIGaxRDmYk/xxXVXP5g/PgeDZMUIgIw459dXPy",
-	"qPfo8Kgv+uINOjdHS5jEGalJnVOZZ07KhImfl2Kt+3G4GsU4TPpiGIclDhMyrMQl2i/iwMT4c3ggCk2E",
-	"FuPgRPt7LTqx9lV4rBKfaL+ohBVCy9XAwuG5DwGAGW4zl8pQG0dWG0VfDGthkfBeLS5yeO632g4kOn/a",
-	"hdcSxSbc8jKrTHAzhS19666IzHO5IK+fX3791eljZzB4x0YEfiffMm3IJQIJk1fKdp0yfXgGyVQ0n0jF",
-	"zXRGDuA2HUKkl0fhTMjwimdDMiu0C0ujkexxxZaudq7WBcBHFBlnImXwJbg/MZ2L5gu61CSdsvTKA+yM",
-	"c5dcg6fhMgoisGIhzL2KVI3BoWcd+4/ftwfE3pwuIipYaaeE6bBjCMATKdWM5BLSPFYDUM8QPgLSEjCC",
-	"uLXZppjWMweiEj2W2M6q3eOIQLFLygjqWLipB+G6qdKV3NPE0YIp10baNbZTDWhNTDeF756BLISPolWh",
-	"2nkletj1fPHqBXHfrwQU20fwRCZESQiDQV88JOtV34xDj13Tl8+cBl2PRT7ruANWeaQS+lw5An5NVgKi",
-	"z5z5CKeMSOzVVxI8uAj84vjNSlx23GPll5YI7qZuqy5OFx9f0nKm9Go09ZkVa+pA2iXWu23E+TX0Smi2",
-	"G27jy5a1wtCc9lKJOHcvor+YpgguUotD9xNM/Oxsa87IvvpmNbLbte++9CaMeX1dnEVx6W9sLRz8rFPa",
-	"Pox0hyScQlT97Gfm2glhHj9ZXbhTFSPqHkEXTNL4aHJPl+7p0j1duqdLn4UuRXYY+/Vp55P9iouxbAoJ",
-	"AmRDj02RSmG4KLiYdFlWuGU+uHx26AaFukV5f8dSkTlT48LuGyhAeB9nlhjovmA0nVYeeKDLXUNY+pVd",
-	"PQjVIGxbGCib89TKhxo1kksp7GjgkPZF19u4lZKQpUiFFWnJN48ef0VcPUByMIRwBezi2H37779oKYaH",
-	"qBlTXxuR8OzctsozhNOSc/prwQKalnvYrjCZKzbmH8iBFfcH//zHf6Ggb+DPQ2gkeNKwLTuuhw8ffkO4",
-	"ID+9vUygRiP+NPzP//zP/+z+8EP36dMhvOpQu9Yhe6FKv5BkntOUaXIw7HdOjh73+h3XPSqlhWYEw3PI",
-	"nE648LU1qNZkCNjaw5B852uI2CfZA02GUXDPkFBNhu7vI9v+IhRP00xdc6DoNHPKNy2jRhSDxcfALdQw",
-	"7UmnzlfZ5cLpupC8CdvQF8RBGtElZGxa/VcsyYyZqczIqDDkL8/ewrj/+uzi6SFJqVKWTw7xTHdfM5p1",
-	"L8aGqWESjcW26/MmzyMt+wEkPrnx09z+63GV7BWGEUBOrH2FC23gAiAYB0yIZYltG24INEM0ejpJlEQ7",
-	"oukVObBTF8vQil0WJYvJFIGnrboFINS5pJltckRz+5g6xNONneEa21kRaiwb1gZHY++TMEfkHTdTWRjE",
-	"jbOrbzVCrl3ODXiN/Xj9QLkJ6TYOWOKIvMElsMtKM1xOPxn76pwqOmOGKVIai1BRgzuLEUwYcNW5mNN0",
-	"yrqnEIsD/oXO1Ji5Pjs+XiwWRxR+PpJqcuze1cffv7h89uObZ/BOmZLgydbFqxdRRbOzDsb5fEo6cs4E",
-	"nfPOWefhUe/oIXiBXTHa46MFy/MuFPE8/mVxpY9+cdEuE9YC2vssO338+OQb1GBTq746FBYnZeFoHuhK",
-	"RLMmB/a2f/X45KvDIwILR6h9ty+AsHMpqhfuii0ttVtqgsgBUaS0a5Ab79uf0mvmQqadWhwMUS8sV5ow",
-	"8927v72BsHqM5oa5n/Z6oDlLYTx2d0QV/TqgqW+TIRDaB87SgOJpp8IMZBE+wj6bmgpjO/6WZj6Dwb5y",
-	"8nDzK6/Qrf9Wyu+pQsPp4226eiEMU4LmLkk+MjN2zn5+HxWK7LzC7bZLbi+H3fZO0jF0AsjalrV23tv3",
-	"jzOJNu3GA/RmQScTpshPL4hiImMKKQJHZqtoahIgnv5GU62Z0cQKdlnGMg9QNeKCqmVfHIBPBtrXjkEu",
-	"c2bPzDUjhW2fDGFAx8PDlpPxVKZ688kw7IM5nppZXj0SdZ/Pyv5fCPLXtz98D/zj8x6ANVsJm+5CuzKZ",
-	"FrPI++M3NKyTjrb1+CPsx6e19MFtR+L3AkxbaQS+VOkSViZp2eCjtg27sMNA7CWktxqcpxwiaqiZ+ojg",
-	"sw51T5ZWeKMKlkR7WM1GWfXjvd94OP7t+N+qxyK4RXAaDX7WRkIBY937lPQebX7lR2meywJrJNz6sXpa",
-	"2Ve8uetO1JTR3Ex/az1MF872ftrrkcWU58wj/AJbgaRzdW3ph5OR9BH5Ebi5kUU6dUnoXtBpPEp/hRHc",
-	"JV9wPbRseDQXaknWF84ivufXTGAtmtZNd7LIZjEDohY9qQBRO7y7pLN8CFgh3715+WPjzr6cM3Hx6sWb",
-	"OUvtMzfd4hWi7toPA4xiKYLLrnHL/YsgiUWvf9Eb/zZm4Hav3JpvPAV2J9eegvo6o/uwECCDQHQ7uHUm",
-	"TDBMPkSpQWTkmubc6ZMTanWLhIyWBpT0voC/SpC4gHvJQBeSaml1vcpxa5EeonO22xnzM78/Y/ucsXVn",
-	"C3TVbbkKep1L1dz7eymZA5AgwkSYhSQInK4T8rj3sAQUbiQ+VjfkjhD+DpzlNSjrRqIgTYyi4zFPv4Tt",
-	"t29t0dsbtK78JOg15Tkd5evlkng7Wk/N9clxack7/liBMfuEpwgKmKycpxeGaCPnrpoqFxMX4oCJgyD8",
-	"Gh1s+ValXT0zaFa/qIRoNUi2vxYMhEkn2rrMlC1l28cbc7q2kHT3P67R5FqolgvHjgyq+4vCJ5tf+Um4",
-	"gvu/IWTpo21O3nOpRjzL0N+1u8Td+2bzC5dSjHOefrl3rxqW9POqr+r9p9r1BJ8SFauusNjAUJ6f958S",
-	"T9pXSG/lDv2Oh/lPfIj/ZGcSPFe1I/kXZnY8jzVy3TTe8pHo/Lx4CrBlc2rSaRNKhKmAkpXooD79E0ru",
-	"0AVVgBgaXDeWMQCiInEgV47/rLIe5y2u3Rs4hd/KbHkHV+YSe7Qz/FSNj3Sx9r/jtS3BGu+50I250KPT",
-	"020WwBlB7LV9BsjtXxwHu/QRFzuQjI0y53EU8tGqzEAVLBqqUEGA4YRfR9yUsSSA4PlvAias82AXEPNM",
-	"XoBDDIImsr4IulEN2NTB00tFcqpNeWMSomWZbhq9ZMejwy99Ec0L+pzRJRmxQK0omSt+TQ0jKU2nIezE",
-	"afPZGbjngKYNn72lkyGUJBy+GHd/lIJ1f7CEdGiVnxErnYMPe4+cBRGdfgHytEWrv4yWflfa/mJsBwLj",
-	"6NypRB0Pso2clY845uDWDPwmbhQ+0OQQy+xcglfy0iraMj/zm5EQIbuwIUPLQ9DlCVOyDTbbbqLeH4Te",
-	"8DTW9uuok6xzqnxKOg+Ryq3tpLKzBJLn0VeLc0aMRS6aOv/s87nnJ39uCTK6nIDKEYtXdyFCbmYn7Jpn",
-	"vkDpTaVVqc3ayl5XjM0dyUfOZO9LtCIh+SZaRULJq6fPE/Ldq2d/sdzl1Y9/wZXrC1ccjfzwbQKEH6KN",
-	"IKYErL0QtYK38Yi8dDkeIYPPMrhqjga86QFUq7S/mNtDV074mV+0dULxbbn/xhxqGI6WBpHfNgnGJ7fG",
-	"SsI0G0b2xkjFsnst9s8m09bDnGsE7MIYmkIIVnRvjcSiw5vJ2WZ65DTSSLRdY8z5q3v4syiHvrOGy/Ay",
-	"z5g2ZMyVNvdX4stjy88gNtZFNkPc4Wcz8vgbUZjpMYSkAyNu5qSFEppQYgVKw2eVEHbCBYSKYii21+xq",
-	"VSYdaDnC/8yZ0lIA7riEPIUA+wmlwlyzqZxhWiPrAroq5EpihQkMCL+0Y4BUuOEh5qsNAXxv2Begdo5Q",
-	"2KZZBuHMLt8OEkmNTFw654hhP/ZJmEE8hIVUVxqRCRpYM6zBD746612YqGCG4aJuY5q6PQ6MYIIttmSM",
-	"tydCLhBBW59DGB4USwGlrgSy/Q+/t8P9ydMXYB56dLrFIN9K+QMVSzc3/cdySsJhI7R6c5sDKj3V8Fvb",
-	"VUwjx2wmH8/gBlcISM7FVYIhEUAzpGBkKguV+GJB/ow5yZxrf5ETh4ihWF9AFSR2Hoet89KyQxZTBjnU",
-	"UkGhGniJcA2GIW6IYXmuiZAA0wXkoC9cJ0xjDK/PLDkiFw6+CgL9FTWsC5H5LLPkzIeFu7ebqIWjD6/c",
-	"kr1mZRTgbZONSh87kY/TBm/yuEJFpxQSONy6JJbuc3HlylFZVWhBl5/bsf+vfW8v9BXcoJKLEriOsDG7",
-	"3N/jVIoxV2vEgOD9CT25AFp/WaGCDVx25keBnBS4fzNrPe8LTBDycN/4QK1ljGiwb4VSoPX7pVm4XZ/j",
-	"Ym13o1qMhGEBuXbCX1ZjodzcX6PPeY3eMEMoEWxR7k1wXoZzvP46YbxI+/V5aXUCcnrUc0fcPu+T6iAX",
-	"pdf75vDMBevEdwFgF+COhLsBaQZ8Irpc9IW9HOFukFo8WY0D+vtHNXLfI1LFZUmpsE+OWF+4+JdzBLjD",
-	"dBYfgDbjojCshdPZ19669bqLe4gBGiVnSyptfeguFovuWKpZt1A5VCBFKLf9Gt/WIVwPeXPV9nDloQiw",
-	"kS6k6F858g1Da6oHfP21CiUj2q289ZvFRDaXXBi8V0++evTNIbhFZl13HOy2fPfm5Y+Qn9qorThFxtf9",
-	"GJIDUC6dTyo8lrgcWznP2Xm9sdVCKr7ZAD2NmZ3DSmWXITnwSSdWMpUK8gA1+evbt6/It1TzlERNHnp3",
-	"KldZd06VWRI6n+uVwVQqcPhxVL88cxSwUvkDEybt1+5hyPy0P6HcLfOsRq4qvBo1c4fo5pIYIf7Z3QWN",
-	"lC00SuzuYkRJsKWDMO+oHWQYwxlFUdzlCmuyAPjOIaQZD70W45NOTeWQYCqyPQhVub4vVgR7L3/AJLYS",
-	"9NE4cZfkr1JR6JapX63tzxoNUy1v05y7Fh/Nmp+04ifekBX3OQ2le4tjX7pI5YPWoi1rpfQpzZnIqNLH",
-	"H/2fSJTWp/bxS/cwGTOWOQQ3Qh0oQ9BaEWwOARv8G88Zy4aN0fLxE1ul9FVHvHVu38PTSl01lY4HURXE",
-	"7vuPp73k5PTrpuJqW8RxQIKoH9mOSaLg/GM3cbL9K5j6q2p4Wd46YzTLuWAaS3iGPSjPvsfYiM6/A69p",
-	"TRKpeow1Y04jwBcrqH4lKkIVVNAj5Kwe+pxrcxngc3bzKnxvuSUgAG948BIr0NxtUP+c4zygnk4TC4H0",
-	"XqtBRZBBf3TH2Z/BD1bBe6o5wb7n2tQgnPxN8d+At6tR/rdCQXw5EizbGJWo9fZlNCnVr0USIBi1x2q0",
-	"sjHCgJZYjTO6hCo+BEs4A3vhGvP0uCZ+acBN1S4W4uG8q4hmf/hdTbPP7DEK3UdI4g03EAfnY8MRwto+",
-	"+ye9hH+a+IwqHNtKygxeIULrimjjXa4yveOPQR3ekNgWrFSxxYtQgzWrMbWNpFQQIUkuxYQpMmEGlFcp",
-	"mG7Lc4tu5SbjrbPrkAOaa4npmh6MyJnLDu/DMP7A7GdDwlfJhFp4UFtkUNsRugPRpjW2Gk0TBwggVRLW",
-	"+wP5pclDTnHeeBh3E9Tx9MShPw3097gs3LF3662SGhBi7CBplpxKk6IV2CqGRE/mG4g46vUwACd3fI57",
-	"uF7MiW5kEHTK6d+ncP35mYoHqY3u8QNPk9dJRQ6rVx9/dH95uaiN9zzFx+7y0PsuWg66L092z2i+zMxi",
-	"v4G3FWnqjkvMaxpPtZ2YzAtfSW7/TlpZDhQ8sNzD/q4JuH0gP1DXUwmprmRpaPB8Izq3fR+KhYRU5iZN",
-	"Qsv8msV38fY1fNf663LVPrOLZgMdcIuQ/WkJwn2m8i1nKuMFjYDwN9IiR08cVHubvfxVqGYCiNf23Tz3",
-	"ddUgAlSKkDhxToT0gWqMZSw7Ik8VHbtgzwD3mjHVYEBstqY/u/48xvRkJdYWgcAdYrAUYA0FdFuQtjNq",
-	"QIJugu8ZKzmr5IluKKbV2rk2VJmy+xEbS4Ch3tC/kbv23tRKKKaWbBtlH6qqtTXpRpJsnbzGhHmO77S2",
-	"WS9H2uIkbKi5trrsb9kH4xHjAII5IdEDkBnvAs3alv7Xtv5P9wMgvUnm31beG7zHn5e//Amkwfefko+f",
-	"aih2zANnp9TQXE4KWOC4Goanw+6LGg0+/uhLWn7akxxjIA8M4twyAEt7Md9nLNGStZ7gThjS285dn8s2",
-	"uQfr9zan7Tc16h47hmc+c/r9v6AOtHrqnYWNXVeNa+GA78q34XR4TaRoCVZZTGXuzgoUdjVET2WRZ2Tk",
-	"wTAicAjAMsHEcASIcEAO5I1HXsLwZNEXQwgjVA6x5KAsBJMdJiVQ08LVG4DqcAoyOliWuPoC7pmcjbE0",
-	"NQbDsZm0wvw///G/CfsAcppx8C74ghtCqUOF4GHi37UKFyY32mucAfqA6gtAiTp41Pvm8Ihc1OmBbwZf",
-	"bM6Kty35O78rHAqs5GuvMyE3u31dDY8ElFf/zEraWlKFS5d9USTrj6jXbaGfvVKA0AqlTJ5DTsy9ShiI",
-	"bJsnDkrlBNoM0VQGkwcjQrWLTBKl/LdHVwW50nhu/kBHhC0JWKBcpHkBGuI7CKBG/fWMYLSdvh5iDR0g",
-	"9X1RNS9RoudQv2bKmCEHVvROCFRTevE0IRBeHug1RCfrBOD0EqiyVGirpvYFlAiaHDqOkUIOY7XlBTAV",
-	"VQjbqdVdipxqIlhhFM25bgaZCkrrOtDXLyoULMzDaRNJx2/SriUzwulYdyLIgdW08xyzcxK79pdv/n7v",
-	"fP0CbeIXooEG3JZtvCIqNhqtf5oTI8lJL+n1egEiTycexh4sOnC4yMEw0J1z8tPb592vHVmQKsh7FMHl",
-	"u1JlUKtaXVkda4zVKyiWnJIG3ybcgRFRTd5xkcmF7p6cPj6Fvp99SFn+QJN5Trkg/c7lm7/3O33BPkAt",
-	"SleAy558lze3oEpYSmUlPDtYSB32tamUXBBBZ5gQokkq82ImNHiFqVgSGGxfoLKo2RkZ0lE6H3Aosowo",
-	"DwkZusQcqcgQ7HgD/AIyaqz8jJ8PEzJMWaGHia+i1her8KVchBjBhSQ5XcrC6LO+6IsuoWToXxi6oYJV",
-	"0I6+Qq/turMPNDVohtFEM7vzVt4aLcnwfGgfGP6vYV8QcmAn1uVCM6G54dfsnLDZ3CzJjFGhfclubB2r",
-	"xVEyUTzD+s5uFHMoFQbPJLi00BMuacYAlBUNQnbjWUaGH+zCLZmGf4ZQYmx4Yj9YqRTH98//+/8autAm",
-	"vzpYSnRsyCin4gqXXEj7Wm94iM8KaSA3Z/iXZ1jSfZUTK6kNU13DZvOcGjaMkBjtzDCN2d29I3KJZwJP",
-	"qQCkRiHDekeWWasg8YmQimUDd5CG57BK8CpW3o5YsV0K7SoRQipQ0hdaEkpmXFtmkFU21Rdk4zkTJl+S",
-	"HDBLsPrfEV5IJRcay2iHc2U3IUv6orILmLtE06k//kxXYDDtW04egJMEuCd2rUfSTD1iSVmzu0SwRESV",
-	"xGPw2tbhJv8CQJiHUAo/dLKYSjKzKhCUkfMOLw+EQgUpBECbsKwvKmAQR+S1nahd+WKumXLHOsI1g507",
-	"A1+bL6wHuVu48Zj3ZfVKSzG0H6omwwCSOLTEQrEu1I7FhS9EJhl63ny6bEKod+M5+ybtCyzTH1xPZ0QX",
-	"uNCufqNVjoeRno2OvIQUImdak6G8ZkrxjP0HXITEA0Io1gUZhPnx4kwAAxQRS53h1QPqI1E1BNqzuw9F",
-	"Nu3o7MnAKzKTGfsPauSMp0NykLExLXJz6GmozxflY6CFtd0kB49OTwP5QTIxollfKLk4PCfY9pwqw2k+",
-	"9E3aASLYBi4IDL/cBageoc/JMFPLgSoErkFf1AYUv7aw03SJ+3LhZM5MJnijdCko2wm/ZrrIjatI4Iag",
-	"XdYkyeQZGeZcsKEH77Dcwn5BDqLSjFzjdyeWniu5GGKE9kl3RDXLQs1IRGx119LuFQzgHdpKyPBFxmZz",
-	"aZhIl92/sSWUnlTMqGV5MODEXrGlmy4WHT0YyWyZ4OoCh+mLcGKGh2QScLEBnK4MajooezRd0G6WLDsj",
-	"sL6H59X+MOycCtiNstypJo9OT8/LcYbCU8DzoOyU4XkeitDYF3rfHJG/saUOZqG++OoUAFY0pjFCTc0m",
-	"PcDevNewcNvVfLALUnEeuNPcOevgAe8kHSaKGcpN7gt3PDvvt/bquIPZ3NOY5pqFpkZS5oyKJkfJa7zM",
-	"y/gq212MaItOItKCN6VGWXSbE8Wfh50HucliVZ7Zv7HlnRmscNe9xWoHbenzWbZwiEhNmjQ1QJ8esdTe",
-	"KDlGyqvkombmariRf6B00fsohi8viuEVlLovJcwD6qjL4VZRDLGMjLbw3aOhNquVLwwx9MoJfVLFwU/n",
-	"lUAol8/gcNWx5u2BK7TP0YEwWsI/fAypUQDyLg8bajnAZH5f31zNuXAfkvRnMOCssyFfwoavde+13j7P",
-	"4lstxc+diuXtQ7FjugHaeU1w0FPf1d2H633PtdkQuqsTIu+hZL9oq6U/UISOwO73+xoxfT480RTKsTMe",
-	"ozRbJWXGtQaAGKnIQkkPFbNw+nPwjZODYFXxruNDTMMtU3wpuGE0KozVbsryIKEyyGEZb+jd6FbRp1qK",
-	"c294M2we8nvjJh+UpYtas3w/SxDwDq7lk88R//uc539CVPZ7UfmWYdzdCarDthPaGJCznczs7I3tXPuZ",
-	"s1OBwu9L7I5jVp4QwRaB/aGZMFN0AV6ByJrVyM9RLX3lR3HnCrDraR1b90tyz8i/PEb+NhinAveKPSO3",
-	"z8M3Xqzjj+4v+NbfjRsoqZuNXu6Mr5UxXscIcjExMeUNIMiSs4qzM1R2RVW39Ap4MSBB21GtViG5aO4C",
-	"QlV9YBV3YXQY4ccbMeL8Clau8w3EBZphlBHNXynbkyW/weI4j7766Gv07lyKN5YyfvatvG+s//257YF+",
-	"/VpIYUnK3X7dCyn39rz19rx37sgQ6oJ2lfeI7CiYYNj7HVnz6HzOqAo6Shm+D2EOYOqLi4aueHpwcL+v",
-	"dW4eEgPurXP3V3ODZc9lkYQUkd3te7UIlLXYkhCzhL5nOXbBN16HqOgO5IADGK9ZlnFMZspELVAnRB01",
-	"ReogrrB9gX2gszmQnEVC0BJvJBnzPEfXdhTp2VIsFLniWz/HLZEidw6LBDB/18m9mvEF1rm/8Kc5Dh6u",
-	"nOw7VDWwvp+9m/jX2vSxeg1FbsiI5VJMNNbMWqmoOKPLUFVx5YpkciHsxlVqKa69IbdVUDGTaTFz6T9Y",
-	"2bEChHeJPXbfLueMHMQcd56NE8JndMKOf5mzCZHKfZqLyX2I8R/y8pV2sEZjvTuDhJWHMFy18GrTVWvA",
-	"H47u0Lbgw6dfV7CH2XU2+Jl2fzvtfvX+4+mjZshhd3dzRq/Z8Uf4BxMs5nMlr2mT07phsP69PUeaX7PN",
-	"Iw1JeNWLr5n53vZ+4Qf8WTRuXB6MMVmN/qmo1eHR31uxhmVqo2Kwg1ai4fK+DOsfnvZcc7ZYTbOCsoy+",
-	"OgzEHPuzR2hlg9vokiMGs/UyNMYZelz2svzMP//xv4mSOUvqWLwOcNey9GrscZOg+8OdYl790F7FHqMn",
-	"78EHdk3DrhpZppLQGXmxWhMACH46bczTg0j3B2DGxSLAXAoyV2zMlGWB+owMPf76QLEZFxlTekgOpPCR",
-	"3qZQgmVEjseHmOdcVi3T5OTrXkK+6SXkYQ8O4Vcko0vtIUyouxSEiUy7SFwerMp2lXJmWILxweEdDJm2",
-	"T2UFOyIX87mrLihkPHJy8Kj38LA93fmHu3Io/8B+gg4+N5PZdMGSyuq4DIF7mOg/tP2mHouFuf+zZbyV",
-	"rUVAZqxSsGJ9YMkDTaCMAp3VCi6IelUQKAL1+PGjx4foBPqLlBPLei7m85zhXX1ZmFzKq1CrQRNdjGyv",
-	"I8uxsCYbIDJkdBkiix0tMJIwqoRLCcI8GIqpI/beP4BrD9AHzquk6ZKLiQt08dH7HnjqbVxsEzOXAmSq",
-	"ln1BxVIKTOKZoosppQJ1XeOqdpwRqhExFeosYZKVq+zkWnaJcB5pFUvIra+vuFI85S55b6WfNQVKHoSy",
-	"sPc1HO5ervRlS9YASZYQt+Eu+R1aW/9kxo7Dl5sFygeayIUg/o3EFUANhAEreTeKjMtXvptdjVj+xVdI",
-	"dbZxYl/ol+Ntnnv2AZJq7zYhHkuVh+m3QhnRvHA4S/eq3Z/KtbL2+v6wDNdpw0W1p2iPQkX4YqVQERhu",
-	"rTTsKha5ZzRRLMeYDYmRo31RURPJgQ/qGIFZeIYxpFaf8AnLGHCKDqDD87KsuWaYDTnTLB+34WD84Ob4",
-	"+dEb64busvq5ywtuyz1z6fFbYxTa5l48bcqRax8C5CO3DQB+bMZv9D/FRr3H2+Aaun1wpR0RLwWToqUK",
-	"idKWNlIOeeJcAw5LQiAbHIJ/qLbqWJraySOegGJzPDt6TkHr6ncUE4wRJZf9Dhlzq9r1O6+Z+H//H0bI",
-	"a/ut08p2R05cH1PzGaj9RiBFd+Xuxae7p79uqdtLYM0C3fH013+zpvxVld6CF7mksEgnq6Y0nZTYICgp",
-	"2TtQJv3Dab8Qleh6CHOzQpa2xJzmVbNdBGWAqAuloy6m5e0B83hY78y8YRv/fWpiuYm1l8H60yKw3ce9",
-	"7EccmlPa8BrT6kVupBNVMe34I/6xqYREdAHvlB+1aR04yns4wj+RE2odt0NbwcwfukZut5PkjafLB0y2",
-	"OA9WOWXEqbxO4OFKEWCD5ZkGA5ogB8Ocp8wuxtDKkDkIjxAyjiGiVnE4PMdY8Fo0imtyiDB+DqDKKJpe",
-	"cTEZaC5SNkTLnxdqwSiZLtOcncWD1A5mZFaigHBPDcAcKKSw8m5tpvmCLnUSlCgrGMAwZYT1E3SvVYT7",
-	"EEIP0LIeDIblmh2e9wWU3tPMJLEBRi5EwH3VhJJHvYfe7DmVCwja0VfOalPCbRyRCwKLnOKqauZNvB46",
-	"Bgo5c6MJ19oZVV1ljiF8kw2kGCJCDjV9Ebbs+Mfj8nfQB10/LqYOSvWUUpE3LNuxQ2Yhy0Ke4NDhmukh",
-	"YcKopUeCDBC9CS4uHxMhoYC/81w41CHYK9jzda4edzP2gra9M4QQHNbv5Sxaxz988sU9H7mHtf0jCnB4",
-	"Z9bzvHbJ7TiKvGgT4iz7uSgf+7KhW3Eey83Wi3Jhqgmc97brLy8kMnLsWkGsi+5TlkWbvHWQ5E7iYoub",
-	"GQtSOMDBuWKaCeM+wfgyjmgCZCazImfk4M3Ty2cepdGXC7ONd409lzqVyp7ZvqCG5IxqQ77uHSZkxhgW",
-	"GENhwc/adaJNkS3/+Y//Ii+MB50En3G8QGfgBbbyke6LnF8xnzUawxWPczqZ2GYLYTigo1SkRHLNFB9z",
-	"hDD10AjcgFTaF76mDhnLPJcLjXIYhHMt54wspkyhxKyKnGky5h8IN+cAuAdgdkO/h0uIzAb0SiupokXW",
-	"y13cBBmWHAztP8MzkA8L5cqDBlENlspHrCXQYEa46Iuh/3IwWg4P2y1OnsTsLmN9HjA2P77fBeUhLE4D",
-	"7cXQwXukh3uBZxPSw2sMe7OUprxs62NJ10k+xx99M5vrxLvKwUATuZicx6oX1wCIGRCRQ3pwQ6IIdBCR",
-	"is314d+Vrd1LIF/ckS3zfjcf2vZa8O0HpvdZSDSEkLnf74/hlycIu+JUmw/gvkLvFoFLXvxYU9LqwsuM",
-	"WSkzltL6kkwk02RE0ytiJME8BESK5760UwM8HhpyKjfoDyFc3d/c+/Cru5eXfO2jOxCYQsrt7mAUNyEc",
-	"Lbr1q6fPE/Ldq2d/saTj1Y9/weI6ZCa1ISc98sO36A4B7dLXJAk6p7uGCSRd+G/7ArVKzF6uZNKijdeF",
-	"VrvxPdAhGRd9HL7+wZAaQ9Mpy4bN5nl7PP0kKwnEbWTqtnKHxzxnDzQZLQ3T50QzkVlCSjVZkyeclFnC",
-	"UCUhelKmhpmuNorR2VHnc2qXYdUaJvoG4PPvSd+/GOm7gDtHKLEvYVoXXOWQLw9Z/ndCFh22V2s86+tg",
-	"j3NuvKRZ7DmoFRY5jDEE//mP/+1ReqDag68VQit1aVqFokin+Ksb7mcQUHxXDdf05T1U8BetYTwrMW4t",
-	"4/0D6Rr7XGGX4/xHkGtWtaBmS5SlECjYINddvfM4qc+kCL3GFfyDaUK4BNFi3tuc7wWJDcgGf7e8eVly",
-	"ZsiebHAm7iVDbFNINs4zcdVAIaJKgzusjKlGcdx5tUxD1JV+4NJXjtbkqPxpi7VuVYT1XvT4Amurll7+",
-	"2y9LEPn119xjiHjsAhCJvonU0CoHPEe05npspfNAnQWwCcAQBkALCEgUV750qhSsa/jMoaUkWLqvL8ZS",
-	"kZNHgEjhUMMw2MBM2ZKkUyk1QFRQrRdSZeRg+OrlG6zFaY8yznsYqkTCfYIoyWM6n7tfXWUFRGkBCy7m",
-	"4EW75lLIpfAeNSrAq+bqZE7lQhAjEVaDi2tumDoiz6MEXRy6kKtNJatxCZi9DsWGRF+E2q84ca6JptdW",
-	"ExORi+/c1TMkE2bIo9PTI/LCDqPMiL+WPHOxu4yqnDOFE9bt8QKXdnXe2ofuSBSDDmCc2LU3Ta8KYKd3",
-	"1WebHMbDE3bBJWJiL+i9OHYf87gu5hEOVpS0YiQBGlOJWt81EjLNueApzbtbhkReuuefCaMa4yKbcjrH",
-	"Ss6aU1kzBFTdsmilkTu1cpcCVrwOy3WFIxgu1H05qD9ROKW/NJAOTXI5+axxlNDpgVSI0vHs8oeXIDH8",
-	"/eIp1nEuhLFivZ7ysdGHUBhYcTsJAvmmqRSZ/TBnalxoLq1ocNQXrt2AKkQOXOld1Kig1DzV00OSulLX",
-	"wfjqFwFSMhY8ZXGXB4963xyuEwOia/RHjR2sDPJ3CSCsLlMDpfkelv9egLi356x3DH0vJyX1uoHppkFs",
-	"OP4I6VurwYRNMYD1e38fCPivEghYHj/m9v72HSRNkM7ubO6JkpzmYms858b7ApkGeg0gO/PZCHOmStid",
-	"UOEA0/GcWu6+faABPu9AKtDn7Yuu9pp/ui+saumB9hIMFwOGfvnsJ00WTDFCF1RlLDs8IrsaW/sCmnJz",
-	"C5EjrXZXMryA5M8z4iskDAOY3oYqDKB6uDX8I6scLa34fI+t4YQu/Qt3rMXAkjr1JblJ4Qp3CO7VnC8b",
-	"dDBWcpAc5SybtFdquhuDMuBlrzVDIJ76XQO2r9PrY0zv+2P/Z9LuKzv7WTX7Xwua8zGgOuR8HKohzali",
-	"wtAcR5aQGc+5scp1xua5XM6A5f9S2C8Ks0zImM54viQzllk5qy/gtcMj8lK4aNiKQ8CBWAFUxgNNfPGJ",
-	"hHBDFMsKhOWgphTcloyqB7ovnCAFAWUHCNqxYOxKJ0TZo8MyUsyTEIZ6+oRQeHWNOaC81revxUPbv4v2",
-	"3lr8wef+YeTtkpmQgnlPQv5Fk/t2qxWxyjo3gv4+l8oBiHpQliq8HBNK5jlk/0KYJSDoXF6+Qt0BPKOA",
-	"tU+FB9dx8PwIxQ3ZxB4LBp+WuSsW+xpWBHKSS0iYsVTQD3hQFbvmstAJSQuloK6TbVmwD8bT4zNCydAt",
-	"2xDL0yMKUII6UE65IJrZW5uyqP59FRY8IaNlX9gZHSYhZixB2ymioIYMbYC4LHKWYEOKzSh3BekCTjoW",
-	"2odV7QsnN+F8HJ66ZL6iQSGM9zQvISnbDFyvQ181Vxqaa0skhwxhjP/DEqghoRk6WUlK5y5KnWUBHt3J",
-	"aw9AcZNIpxBKRxaGDKkeyPEwcUjqER6Pwyd2yqXMKITy2110xXrB/cxnjPwmBTsiL5vhZl2bTK/TA72m",
-	"aNXGllp7NVDle0zpe0zpe0zpUK/TXzEjF1RlBF8NZVuacabvRkXzHRxbqtjl4zuJ+3k3xUg+hxhX2hjK",
-	"4u0AbgLWMJ2QhSzyzIX9nwFnwboSjtoBM/FFJiDvCck9UNyAX4fsJFSosTRubJgiB0OXTzA8TMLDcyUx",
-	"QLkvyktJDoYeZm14eER+dABvXBPL+g0TjSXMp9S8GP/xCd/tC+bvYOafO1gae33NdJE36vhw9tyOl/sd",
-	"bXLIT5ku59JMmUGPMJ7Re7r8L0mX4Uw0nYdtSgBU6CvGV7fHRX97+aqrzTJnDuBIO1u9L6LjUNwt3Rni",
-	"V0NykLExLXKDYt5hVA3ZKCqwOk9fcOEiFEeSquyBJmOe22b0Uhs2OyOetv0HHaXzbprOvRHf0cMxkuPI",
-	"v+iG2BcHVkS3AjP4Kpyg7KRhagLqEssOw4VbcVb66l+VtvoipZp1czlBrxIgUgYhNyMHQz/YbsqKYUKG",
-	"he6aD904BmKYkH/+478Ow2SosRrFUV88szzE9ZpSpTjTIBijoA5TiS0hduRBeziIlAuMXQ1aRtIXqExw",
-	"MTms6hPIdbwyg8dsjfcEiimFck19EflSkpJM+eWQArkiKi5QV5v6uWiHG9pSBxvP5Fb+F9fbtu62J4+2",
-	"9qUE1fiPEQjmFuWG7hM8Xvdc41+Ja1x4yupoy7j041ZtP7cqzFdU8t2rzsSvr609Y7X/JgyonGvzsjKG",
-	"LzrRJp7K5lSbyuLflwi5+wtYWfD2QiGydiD9zat+HxcNafJexGfhjpwYcRe/TwWOyiTv63DcRyTudAPX",
-	"VuMQlXu45ho2sbLjj/HHTfU5Vq7qZ2APbbJfPO57pPU/UcjBZubz/7F3Rb1t40j4rxB+iQPITpvtFbjk",
-	"KdcN0AA9bLBpbx/OxZmWGIsXidSJlN1csP/9wBmSomTJcXJxk7TqSxNHFilqZjic+WY+25luR7F/qKMU",
-	"Ct92Kg+kFVYbJB27czFwbTkYejrQtRTuZfEwhJN7HjaGXeyE42QY7MXAzPDSt3THz/DEW/oRIom3QgND",
-	"VTrHy78H72hXqApTSTuDfmG2V/id/QatYKT7j6uuX8bgW7w4HcRX09P9ral1B8q+yIgkJb3WinARZ1XC",
-	"whiTVayncTK64Y02Y4vtDXSdt50CFwMUJFBLe6Cq3MhfeNUBNlLwkXWby1DQGuEC0UkOk+QwjEE1I7ce",
-	"TUQuLrCdwZorRsZwPXI9QGU1ckdwTRIO1FwzYSF5hCriUPnk4uLw1Keg614NyLEwJQ3SBEvmuU4lUHx5",
-	"iN9McE3GjoAhlnnOtWbsMCJKBlOJqSALFg6NGQak74IuEHgHyFd0k2BheAKUfk9xCbj3s4Ar8an6AxER",
-	"1q6C5A/e0hCXv9d6em7QD+cOgF1L0GGXydzRd6mD5Ud3lao5RPsqJUuWyxXzeLudqiThnKBYSYQkmRRL",
-	"JBtWYCj0RqxhkOrX6FtfaVk0y/ECPun2S95jOOF+9/iLqgFeVYe7TpPkkeLdK9RkTDMlrTuQIcBBycNB",
-	"1n++M+inRnANheahOmJNu4Pz9eZLP6cBtapHQjfg1dAqS+kmqH784fwL+nMO51LQErp2iAT9upmwaHoF",
-	"31xUPNOEi4gUWaWIBlLXNj9tkrDk1CZsV6xUPZAOc1q+dE+2x9OmHaOvmu68UY3g5vtYhX2Nm0CrEqQB",
-	"6vVi1QsI6KPbqzH+CdX0pK5VRLBPVJ+ljPTkVQ4fFXBBwWP4rSxvJ3LFyggrGyd4D6SZU6ks9STmZVxx",
-	"jUx1kYcwTckZEWztXqdti8y+cQVblZuco/VL+TJl5UzM7fXzKTkT5pwqheLKiGCDQ5i8Oz52vf0Kyc1r",
-	"IVp6tO8iY3n/OeiyAU166pOQB+B+32NQY9g2luM10MsNedVHQIto3hcCSpIaAYmA+bY6SsG2olLdAEd3",
-	"9qdWTrXNEadIRoGY047h+2JKwYjXa4yGdLbkr/VyB3yhvV83DJAL/cvxKBrl9Juxa6OTt2/gXzSylm50",
-	"8tajBI31wAr3b5OlnNSf7jkGu0VjA2/i8Xr7M5yeWni6GnS6C3Suo0tMLekPAa4GfWL+SSf/fTP561f7",
-	"/+Tr3dvo/S9b28WY88z2jMYXuOJVw+TMI9yfb4ClGGBx+988YKH74XCZXHJBaIxx8UCdUFa3eJ3t5gLo",
-	"camNrgNR82Q2bkUwsN6rcRg7JGHHY5xhxsUN1G/Vf8BuBtMe18+I4Z78PnPr50HkwUNtQ+INnt8P5fmh",
-	"8m6PXTc0uEOBw72nGY3uQ8x51dnjDtGLfFGsHCJ4r2ofAWTbvWL4UJ8mDCh3I9nOSMJBeROQmgNlO9ED",
-	"bxBZy/IG2tZjrtSmoiHHWidMFF8KwsUpHplmwvf/ZyJRNqpGY2MksDkEuy6ZSm2Lf65UxRJXPcx1N+lh",
-	"sv+96HlwbFu12OLXfkhtHnaxp9vFLHhMlk6XH72hHRldnkjMPT3e1HT6uucb1gAtQK9NsGW1kL+y9kGn",
-	"XJGYZtkpsmfA38ycFTFPC+QaWkIxLxcVBFW9NULkbb1Kxq5pYGRFbAg0nXFNurvMkBnnt6pnY+9IvmGc",
-	"vkHw4YqOYd4pRStbsMQZ2mHTfrGbdndq2Wx9FF+nrDSK9zplJetXOReJ2+I7/sMH6/a28bgh+uprKwG1",
-	"8IuKZ4kvLk+opguqGMG7+Ogot02qsMXSz5uK+ptfreYChQlT964DiVizRSrlzfZsqaoW/iPX1irLWEly",
-	"KuiSqROIGRSF60HVihhg4tP1J56JRqygg/ao7macT8kVi0umEW6IyL2MK3NU7kmS/uEeaJ/9SHCMbS1H",
-	"G0s2hMn2bymdIPdHyuwVzVcTqIdXhf6Yme2Kd/nb1WeFGUxEndmtNTaCLoC5HbjD5lWZzSNwElgCzSeu",
-	"NBUJLRPixHQmxnM78IQn84j43zTPmdI0L8IPza2orkp2QlZvo1n15s0vsbGK79+Rj38/+zC5+nh2/Jf3",
-	"RF7PxGzEk6m/yXQhk9vZCL7B5uSG3Zqd3/WbUKBkjmHdNlGar1PF4n85WjS8hnAFZGTgDbn3hU3iyFlj",
-	"aaHjlSUwy24trJnQhdmr5OLfLNbK2QtWklhWWTIT5uU5a3KgjMPUREdHDWPSDZ0+JVTMRMOkHKjm1Nau",
-	"1V4L+DePrJcId8Ln/vL7J5JXSpMFm4lU62JsIR/woZDaLIPMVgxjm0XJV1SziGRSFgsa35iHyLi4mWQS",
-	"eqNY3rdxJTJwRI0vqVDcoR3gGj7Locf7NRSykIRlHKYFa65L7t4d+4aqw2lGzFjy+hpxxmaVZ+L4HUll",
-	"BR3hm89v7utiuO4iAB+487jDfQdNA5C4r9vwYsTWyvSeDsr27s8CXLZj/8F1ivvRLmbf9nMBYDxfgktj",
-	"dWiMRIFSxOzwB90bfpizr99Xup1wfN8LUH7mKpg6dpSWu3V0Z3/aBBY3hco1pMshRKWgXeopyJQ3Cplc",
-	"IlulFbfNhArePFTP+86Pv8I3htbGL9rT6ZRIfHOEdro7fd5O32GwV2Se3JfexaAO0vja/G7MLDxEEh8W",
-	"+HM+wU4F88ZoGmdOWuod9NMB+sSEeVRFxnP8KcE2zoeE1i6RFL0F89/F8XmeJMGgnoPr05O/xpj2Q9R7",
-	"mxN0ZP2ZJqltL3Cxvjoigq09n4t1uuFsLgWzTOt5oTEBCPRaVKg1K6fbwke/1pN5JJbr6/6V0k5yK6Vt",
-	"vU6Der623bNtYA+aTv/Tb6E76ufRnZuGbX9rf3144i4YvJsKMBjokWyAuVrezwbYF++7AhiBZ8+1NfFL",
-	"ykXQrBX+1Azi2YgfhczipqHxK9brXx/vy1bcYyduI/KfilWuBGqwGa/u/GdE1ritzlDAe3zEdoyhqv9L",
-	"pbewZwm2tsGwiHBBNqPJp8HOhSwlQq6JFJAHsurVG+8opa69chuw2/92/LDoYB0crNdiULdXp26/S2zo",
-	"0d6omxHfHv2DgcuV06ymwGBeBvMC0OEcLlWoK4mMK+SSg6xCRJSmSzOeLElRyqSKMQJt5CylGvKmqVTY",
-	"0AU6GEMZIOS/qjIbnYyOoKiG20UdnVzTTDHzrHbi7el9ZDTTKfal54IpFfmUvO8HL4UuaWzGUiy7ntbb",
-	"epCJNht/S1MABBj5Jbxht8q2ZAc8YBM+HlniKBnmpbkKBjNi3zHMh3OzUiuesFKRsZIxZxqOE6lUBceq",
-	"SxWnUmaqbnEf5EPMkEGVch4+XqMyeXPoTw3MPtRbNqqCo3azZss6EAyBwI7NW18GXfLVgSMMtN6KLH3m",
-	"y6K0gjvaMbpeSMrLZFLQUt9i22i7Ghx5ATD/FE4uzjhEwjsX3SUC/T1qThiw89C7g2hJimqRcZVCFz0S",
-	"UxGzLMNmtY4netUzSl9ZLqFYXxvVTFyeSbJo8fW0XqkvTtocDdhH7Oq5/uDm24plK1sJXjPChWvnyshj",
-	"qhhE8eFSm3kr2YqzdSjGNavc5hzOPNErMVsu8qLVQhTBLWNZlkgagNNIudLSuHz1arGGvB3UFCn1NGpK",
-	"2c1pXOHG/PHz50tQxQWNbyATDmKDjR789yOScFVUbkx8YGWxcsGI3mL++fXP/wUAAP//",
+	"7P3rchu3ti+KvwqKe1dZWqspUfIliVSrdimyPaczk9jly8x/7dB/EuwGSURNgAHQohlvV81P5wHO2R/P",
+	"51V1nuO8yXySUxgD6EY30bxJcuJMfUgskt24Y9zHb3zspHI2l4IJoztnHztTRjOm4M9nb+nE/psxnSo+",
+	"N1yKzlnn7ZSRa6Y0l4LIMTFTRuToF5aahIylIsMX4+4P1KTT4VEn6eh0ymbUNmKWc9Y562ijuJh0Pn1K",
+	"Oq+ZUcuLsWFqtZM3LJUi08RIsqDckBEbS8WIsq9wMak3PZZqRk3nrMOFeXjaSTozLvismHXOeonvlwvD",
+	"Jkx1ks6H7kR2q287n+xY5lTRGTNu4hep4dfcLF88tZ+4HdCcmmkn6Qg6s+9R98CAZ52ko9ivBVcs65wZ",
+	"VbBwZDP64XsmJmbaOTv92vZiDFO2uf8/Tc3gZ9r97bT71fuPp48+/fdOElmiC/1yvLo4z65pXlDDCNW4",
+	"A1yTzH4+yNiYFrkhRmZ0eXhOqFiSOdWGSEXGhSkUgwft8sGsfi2YWgbT0gM5ji+tfS0+RGOYyKhIWftq",
+	"lY/cYL3MNut1mXMmTOtAUvh5/0GkOd9mEIXSUsUvzlCwD2aQwhNDf33mil1zWWgypxN2TuSMG7hK9rcx",
+	"V9rAD22bho11Wmbw+OQ0NsanXM8L075lGf6+/1Jler7FUj27Xrdd7PpGu8Wutzkyzz7Mc2o7t9s1Vyyl",
+	"puqmvoFPy9/PyJCLNC8y9h+pYhk3OmHYzpBoutSwdZrOWjfNPV3bNXd5O2djmmtWjnUkZc6o6HyypEsX",
+	"QjN7H097p191e0+6D3v2hxcZm82lYSJd/o0tV4/eBSkE/7Vg5Iot3dHimthFZdqQA0revXvxNLFDP0ws",
+	"zQU6S7ghmo5Zvjwj1H214GZaTq4vbHNUZGVLE2bc3I1UzH6v51JolpAZVVcsI8NypKb7ms1zurSLaRd7",
+	"eNQXfrGQB1WrFUyva+fXtv+PHwPt959PYvv9YgzcqeV6WpY3JLklmYrR7Bwmk06pmDBC5/OcM02kyJeE",
+	"h5yPaMPznEypJtwctc7CMca24T95tGa8r8sL8HuOe6tr2DaPH6VgLWuP49eE5nb0SzJleXZOFlMmiBSM",
+	"cE3SQikmDAyeCr1gyn77sPcIj6SQZCSz5bo52O7Xb8BJ7zQ+dLzqq8P+aUotryU0y+w/dmyeA+MYE5LK",
+	"2Yx2NbMCBhIORzCG5IDRdErw4wNtWXSac8FTmvetNKaWD+yC5DKltrtDuGjDkswcwA7TuXb7m8Hv0OSc",
+	"KS4z+7biZjpjhqeHeLvs29LOxJGYGGlyhK22SNywGUhG/12xcees89+OK6HxGB/Tx6+UnCimtV+uT4ld",
+	"3Bf4asWFqFLUdocUyf1sj9OnpKPNMrfPWLHDvv89n3Gzuu6v6IQRzX9rJa85vBclro97SURgpB9QYHzc",
+	"6wXi48lW4mPS+YHNRky18rEZ/Lw/I5ux2RaM7KWaUMF/g8PSOhQZPLT/gKSabDGgV1IbLiatY5nj7/sP",
+	"Y663YfD+WMK/dLZ6ml5auggMcY6PtJ0q9/Nu9PudXnMyCn2Tc1FotcX8f2KjqZRXrWNY4O/7D2Mxvdo4",
+	"jE+2aZQFgI58S7PXKDPYT6kUViKwfwIxQ4p3PFdylLPZv/+iJchn7AOdzXNHhw3lub/pZ2RWaKskEmrI",
+	"TGpDHvd6ltwpJa1G93PwQvxJT2WDTZ9Le+kVUDukJ5/e23OhjdVkOmed4+uTY7za2q0c0yCunnW+uvr1",
+	"NHv44TEdpRkbT4DjGGoK3Tl7ZCmM4Qbo3Lc0I34dKgI5koU5G+VUXFkaWG3BBuJr1wqXelVA8AIa12RG",
+	"c0v/WAZKIeU5Smx2DxRNLSe6pjnPYDmO7AAupRjnPL3pTlVaILHK3K9fX9WWiP9ylc+EnBMQTK/llWWW",
+	"QpKUKcPHtiPWWVn+qs3jdW0e1xvZfqu+qbaqXIXPsk+p601XErdiWhYqZQ8qYcgOlMEePZdqxLOMiRtu",
+	"ku3IyCsmSCaZJkIaEEEWSB/lnCm8Jis7YSnZbtfgYbW21ejvdHFxYjlNr5ySkso5s7dAyZw1ZkgEY5mG",
+	"tX1hyYCg+TNLTW56CQQpBPswZ6lhGQH6RGQK+5mdk18LaZjbbHdfM5SCFZtLZbklAbmmsfjOHLfD8j8O",
+	"qZCfIHnD1DVTBCd6Z1txUVsDS4EKxc6d9GyAIFHFCBe4STimXE5IITKmGssDO/SjNM9lIbIbbg4Sc2LF",
+	"rVbqZG/EGPpq4wXH697f6YY8qrboR2nIc9ftHW3Lj5LoIp2WdCaxN8NO12pgqGzkuV0euiSaIdl5RZe5",
+	"pNlbKb+nasJugfhYLY6wD6m9fdArsF4ix+Sk9+jrx189IaOlYXp19cFYtBMFOgkokGPC5Jkw3CzJWykJ",
+	"zuhOCRJMlmuS267syaaiSYZomrK5QUL0SoFVnNsfnlOes+wWFhzWzZkKMqK55c/2e6uRkwm/ZsLexMAG",
+	"EF33Y3ZtbuXQg7nSbUo4X+ImfKf74awiq4vh7CvlcoROjk9Jx9JNnrJ3gl5TntNRfhs3IaOGjqhmAScG",
+	"m0JjC8Bg8ttOpD84927kJBz63RF+krE5ExkT6RLtF36Oh/YWFEIxmk7tGKwGFjiiwFPULV1Fse7d08eB",
+	"UwlG8FbKH6hYuvutb7ovUpIZFUui+UR0ubCSLJvNjT539tGcmpUdsnJqYabHIH7schdOA/HTUiQ7EVLO",
+	"5O5ugp+kG2g5OWqXFe4DXoSM5XR5e1v1Tthlkor/dmPCRsmIUWUHCyKfs3WDYhth2zsx5ZNqT2oDvku+",
+	"DAoZsAKtcUqNVf/pp5+6F4WZMmFQyTn7uMb1ios9V9K2Z68bcr1bYyZTaukV0UzrqK6wO6s+PQ1XPRi5",
+	"Y9ifTXlesDzvOvV5VBgyUoxeaULJqNBc2O1RhSVfn8q+0aH87eUrNMCstq75h27GJ9wQ+xR58fQIDLVu",
+	"gTsnpw8fPX6CNsrS0lSzv/zc637z/uOTmN0lKV3ZsKN5/nIM1pB1i3FRZNx0PiUfO3Nl5RDD0WRD53Ml",
+	"r2k+gHc/rnaFD7BsMFrWbMYrD9YMwZ+Sjj2xE6mWm7bp0j9n32HFRoP05bN3Gp7lxhl3IoPJ3HXZ4OlO",
+	"OplMixkT2NTAH82PHSaKWefs546Qwr5HjaHpFAjCNVN8zFnWeR9pjmfR4VS24uivXBQGt2PFhr3ZUp2A",
+	"yXVg7JXTqVRs/3aUvOYZkviVQSp2zdlioBjVLWvunlhdQysd2GeCtbNP/wKqYnQZNcvHA9SOWbhmgdfU",
+	"EY7YQZRznurdDit+3nCF3KV7a5/9lHQW3EwzRRciNsBPodX15w6YYUOPATyf+GMJ5z64Mn565WRaDmpz",
+	"0ZsrFw6yWmcUiDuf3geU5BKkYzuTBn1I/R3zu5kqRrHtYp65v2L7Gu87ICypkfGjRtfJGc3dgBfMyl3v",
+	"Gj6LXniMOdql9ZZb23oTYltPTcfPOPFr6ie6ujHVtvyVa+NoaH1fyqO9lROvscsrF6A5ZGhz3bheiHmB",
+	"8kSGmhzNXwXjc47I9axmvZNlhfOsnZ979NvPznnqnP+5VGRejLyEpc8IypI6IXChE/KLLJSgeUKuZV5g",
+	"JEnog+n1ekk7N1sVM+wocwaqtH3IRQiA85m4+LGMSOECAfbmhqWf1fPDPdljwOmaPncmiF1fMBJatfhK",
+	"yIU4I497xL1EZvSKkRP7VG0uK97ek16vt7vDN8pGG+GLTy+fnWFsl9Smax8l8GhCqCE5o9qQr3sbB7dr",
+	"JGOdMQen5WH0sJSMsfnk2hiaKNts3NBQOqXd397b//W63wzefzxJnjyMS6pBrEDvNthug1LV2ShOfR3d",
+	"ekVjTG4/YhqTI4JAwC04w0Yy+xq4+450NmMp1w2mva3gVTG1+tH3gUoYRmYbaFCux5Gz2JhuOa51M37r",
+	"TkQpO1bUtGMnyrQnTx28sXBnLL2TigNvgRVLOpZ+5CybsMGIajbQhbrGGLMshSgYPity346P0BlYlVYV",
+	"jk17NjLgfDBjzKAIG3zLByBtaVNkSxDv4JlB5b7sJB1ppjUWH+hwc46BrTdX4lokFAwFiPzQjBdpkebl",
+	"VZvwDT62HW6Mn+ob+95m8SPzcQxlT9V4WsRY38MlSKc73hi/UHVOvJFiRpYxYn0OHsI4t/mc0NRoMpbq",
+	"vLRgQfyme5Yp3ZQLvo4pSTfdhDptnnHhPp1sEdXV2LL6bkUvuO/+VkhweXfukAbX1yugSeGW6jPFaKXc",
+	"rXxcKA6sCa1j/lf3yf9YUQz/QPCNf2juIp7KR5Bichb7xr/kwoDKR8rP+MBauvQTN9M3LFVsFwoVbExz",
+	"i12cvi6bbEhXU7kQZMoUg5jWc4w2rsKVjzqbGEy9gzZCUWoKESFUEq904FV1TCkho6X/RZFUZlbim1Nl",
+	"yFjJGeFGo5XP84YzMqSjdD5MCMVojr4YSaogNieVsxk3hjFyMCx0V/zSndN0mJAf2YJ8x5RmyweavGJq",
+	"XFheybVtO7vmWqolufTvHiaEir6gKYr6LCM6nUqZk4NhSumUzbv4eXh4RFyEnHZOR68djJblcO2wggm6",
+	"kG1/DyujZTncht1yVTTsdb95/+8H3fLPw3/bIByeRITDKgfl5hxyJ/WOFXpAF1RlyP62eadMaoix0r2M",
+	"gsjvNtjb1nBoNNNvT1Lf4AuXcDpiZNWHo+xnXYyx+CATJDSNlUMv7WJ+ptUgWi53eWJuZs6q+nMZM8Gf",
+	"A7xGta/WitQ3tXNVt+BuLF219lsOYxDUGxVyFAjixD1GzJQaMqMZCxIWjjrJDja0pIPhKi3R+Y22IZMF",
+	"hpCUfxFLyhTP7HioIIyqnDNFvBKSENoXqVSKwYmA99i1ixe1n9zePtDhK36GDzCCL1N0QXMIqaFESMNc",
+	"PL47WsqrJ24oYOktu3TnrNRtXIeB3ZTmVg6WUT59K0bGxnXRLatNBcG74ZZbJz5zk4oM/cdHnaSF4jbu",
+	"3zZH3hPV7Q4wPt1YD/fqutkH5LNljKtUtRrRBnv/Fv2HFLplAM3sWXgB5A9QELZ3b1TjvqUmd53up/XH",
+	"r7oUuyluu7D1itY0zRYb1LwoK91kvA51q7XKVXMp3TDX39fbcgs0+eUNHANlU7ei39WY0l0peCArrozU",
+	"CQSDXVitf2e0jPPHQluGBKlgmO5GQQ4H6zya5leadNLITsPw7+w0DBcWxw0kGm6hZVXrU5t4bci1scQW",
+	"//LZu1eQ0LbxxjfTepjLhCNyTKjXZnyOD7mYyUIYdCNYxj2jOcGJaB977J59oMmwENwMk75gH2hqSCEM",
+	"z4HxuwzW1LbFMkJdo0oWIiOZXIiEKDajXIB04bsUqDXOacqIoWrCTF8U8yPy7bJKIPSDT6lSnGnQHdHP",
+	"khBdzGZULROSMZrlXLDEm4dmdrtGVGEniyk1fZHxDBwlMEhMKFhMl+dkiE1nAy6GGGau5YwRXah5Xmiy",
+	"oNp1nhEujojV8vuiTHz2mYhnZMhyOtcsG2R0qYcJGfp/05zyGcvsn+xDyjR+WXWakKHrzC5t+YssjP1J",
+	"SDNw6zow0tAcXh8tB14btR8hPFgPMTkyLYwensMMg4H6hMsg9zIh9dzLKs0S5bL6PQ+63DkZMvQcrsa9",
+	"+JXY1NpTPJ/hSxK9qtu+hTuxyxu48ru8gYu7+xK1KpJ2P3dvroi2Zc/k3vEu/pptT2DDK7F3twxTGjY6",
+	"Y/Fy7bBV7AObzU1ccgXEicG8JLmrT1xxHFepGLMiqs/i3dx5AzHpN7KFM2Ycw/I901E6H1TJXXV9P3Bv",
+	"VJRk69H8KM2leyUmWKzQpj0afmtfjLVu+cIA+cIOmzqnyuTLgVE0vWoDCkDryQNNFEulsnSdvGZ2AS1r",
+	"UcZyPs2dxoxHIGDzwRFQLKdN+4iHMbHMHhPUOiiBtfgPHVfcYYYqAEHY7ZWZhzfa6SS+rl6ObRMs2VYX",
+	"tIqP2KbbN/i0fQ/5/NYvusfhTeCrW69UQ3SDKx5ss58s0qSAIJZzqwYbtFSxkXDD6xeysUctIqCOgZp4",
+	"sQ3lKpRsfF6vWUgyz2nKIHzdpR4Tmi/oUkP8un2iEWp79LhXN1h/FQm0PUkefTro94/8p9NPh/8jarO+",
+	"pLlVTdRzFrMdFCqPwl4pZs6ILkb26xEjRhJuzkkmQYLTU8iMq4foFIpvFMVtb9GVDeSaxuqGbopzK40J",
+	"NgTfIxWluwOdGaV8iU9zzcgBtdKm0uihCZ0bWek+yA6PSM2RQoN4JCPzzHlOuCDDIMJrWDedvegknRf4",
+	"vxdwskTcWXUZpACv2lEsH2mxaG6Oe67BW7U/wdig1c9+14FoTFhRZMtIZ7S2t4fN+gbWdw3YTs/x0U9J",
+	"h2tdlEpqJKQLvGhVirhVPiBoA1xhAGzjDKIsWwlQa5XCogaZ/Q1DW69g29o1Y5Jc6G4Y2xu7pSuMx1Kz",
+	"FlcB0Olt97oxniZQW/3cVv3Wj0gtGtl1WBtHcPxKR03guqlORpRCWc3lhbgOIinrG2jZSh49VArlGF6+",
+	"DKdKM1Gnn9hAVKyec8X0ToaVda66xmqHniw/hqDLLRZjn9jaluW6yGZccG0UNVIhVhTiOVInM5Y4SzTL",
+	"rKxBpHBC5DlBkq3pdeNu+lnVMLqiKCnxmQYQIc0AAcpnA0yoa2A4RQNgyknvOjTL/7VeSFVXxMovGw08",
+	"2Rx4UA282vWyufieY8gZKA16x92eK+4FyL00UA0ZuDdpAbSj23EF+8mEw/IdrFu5Z8LELOAggO49r5sb",
+	"f/dPRZpSPUipZlYkYYq5uIdVLW2/cAKZ1+MqI6seE7B8hO4W7seQ8oVzdJ07raETnWjSalbeeAT2IZer",
+	"y7wCZsGFNtwU2CCxLxBR2AmeO8g9o8mU6qmlkVdsblYj+WNHxR/OMqD+JFkJg+Jjo5FKP7v84SXYQP9+",
+	"8fScQCjpwsrhJ7vEmG8Z/b71Mb3pSfLvjZaWQA6q12vBt9dMyIH9X6EH+GTHBVwO5j44yh6Uuf2epTNp",
+	"34EQN22oyMAfgTYvqjW335k10bjNSOXV07vxGH7PYyxtN7dXnbTt74yrtfOaaThpu12Qm1HRyiq3n2F2",
+	"6+zN8Op8XGdC3Wscvx8tdRNuEE6/ruv2/Ha8aq6xbmkScE6zc3Q3eSwfWDt91OYr6othLicTlg09zCW4",
+	"i0gqZwwlzxW/U0KGTBjFmR42nvBenpgvZ0u3RkPo+rP7D3Ad96M+jmpE1NTqTsXA3alakioOmYzYUjq3",
+	"qGNPUda11bRv17vhJht3ccCh3f007e3KaLgGVi387uA4U6FDGC9zB6oFT9BHzTJSzAHDliymMq8imfde",
+	"/VU3xJ27Dz6jQnQn6ky7ChOYxrc9ZA2nxR/XSXEXLocZq7G/8JysY4Wv68u8Az8cjqjmPv7A584Ngem5",
+	"FDSMrBDSkCEInFQ5JgcIqxgYiV6JOJ9bDZiELsOr49stJdklo2ClQ0IYhJVGaRij12ywYOxqf07jO4hq",
+	"pAH1wiM/mHFxc5PEYEY//C73OEhd3hzfiR3Vp96cRPRoYlTE2e4wLBvdEXftbNjR0dAyyrvxQmR7pznW",
+	"nml15Di7dlsj/ufbxSQJj2MDKR1dKKMlKeGZAGreZQ+SA/Aqsnzc9UgghzGHfzyGvO4s8Pb9yhfgTP1B",
+	"8kbdbVD6ClZRyVcXO4oX0Lwut6Jat4YjrbebwUUfbH9P1ngDcJy1JmNz9s77mFEK4xRDx3jlEE9W4xsL",
+	"gU7lwBnuvOFN//e/l67v03gevystE6FcmwnTLrlXt29/3Sc1q6ktzLjWGOOwULImdWyN8cS0doHREalX",
+	"yxwsjevTvbTMr3dcm/KllsWJulI3UqZViCc5B9dHkBu1Jidqh1wwJz761QuExF3sxb4u0j6W4h0O736n",
+	"pjwXKzgwf6i8hMZOrFnm2yDXntzsbwN1Lbwu79YtoGhsd7x/RxQNkIv+lUEBNxqEd4mYuU1ZtCpFsaeg",
+	"um9Cb2uI4/brsJ0JAdahsh9YjjT4TYoWebhVUnYRdCvf33768ap8uiLCVpNoD32pONKKjByEw6xPXA7P",
+	"UEBvODi7NJhNcg7q/IgLMAIA8kzGlcfaC/BsYhQJS/LdAmjbqmkSggX9Y6S0FBytggT8vghvDdJQqxAW",
+	"h127e2IRUoWNwF77UgDc9lXef0OqULvglYZxMWOKp/T4cspTOpGrp2ATDNme8GWObjTiZzdh67WE7u1G",
+	"APy+tHLk20iJRNZ+d9mQIfkOSFCm6NguBOBwaYT4S622l+ctws+za555U+Eq+IKvr7unjQuBrAfNWIIa",
+	"qnU2tsr2jE7Y8S9zNik/zFtE8DvQOfcK0dFTevr4Sfwn/tsKrO+TR3tzvlDDqi2p66kcy25q1nPO8qys",
+	"p9MUp40L1qtIRbxo11rRaU00KKCpX9O8gDDjoyCYfCQBn60sAYaF0lwxyag7zhcJW01O+O7Nyx/JK/yd",
+	"HLx+fkmefNM7SchY0QlkadotOvR1IxvD4mbKBUQO+Tmd9cXwvx17CnLcO7aSw5BwQSjUEUnI0NUpG5bF",
+	"g4fuM8yHlDWufS1Iv7q+vtkmmpdXEBR+3onfrtgu/5XR3ExXdzhiFLjarPy7t2IdfffT3yI0JJ+EXTzL",
+	"nr65aLnV1/UHTx8/Pvkm+uhVmxXI1Hy5L//2Kvp6oWu0SPM4mfkQF58Q4JBcsWVCRlSzJ48KlW/Owr4C",
+	"eHw7SdsyziGB1cEBtSzom9UVvWLL7bmQ3ZNNOjk0GOv/e0avWZvvo82pfBcWwS0DKPaj4lt7ZlvCgW4j",
+	"9X/HaE1P+2ue2XJbkltK+Yft3yu4fcv92n3pyygFqphAj96M59yg9/mXQi0HWQE3bUxnPF8OZiyDqJGt",
+	"QwkjS9u6NrdhOMM7tr/Z7HueMqF3BdD0CQ4N/bz1YmFuyJZPY9htQyV4tIV91DhVpuKJP71o6AR1T8hF",
+	"93+2OEAiXMuO1Q0ttpA/RCgd3rlNW4h1hxEuGwzIg7FUAw//2FavukwD9knAWAUc6yJa0cE3gDWaMBFw",
+	"meYsIbnd85QR2BbADNcJGXFlpmQmhZkeOmAFzMQkTkogXDgpBzuswQetnR/O6jmNp0HV0DW3PvdhneTX",
+	"bBzNvy5tE1uEw1SPBgGf6155bZ/ZHZW1BRE36egCj9I2QC48i0PI6M2H7Z2GQk2N4+36LgNQSxTe+ubE",
+	"z/27ebY7BG9jc9a+OeMi/PZk1XSPMUUDxWZc+GpKEe/3KkhVPZKrGlJ8pv4239DaDjGC9ipGjZtlWP/D",
+	"3YP6gwzYtSPDQkafkg7c+gHc+vWDOTndfTS1OMjtDU0BysmK+meZMKEklxMuCPsAcKmoJ3Ed0KVVsbLM",
+	"HWuR+gItdX3hzwg+BnDQHVi2Y7kx205rQIpMOTPLQZrTzRAhb/DhS3h2a3s+Hu/AoK9oemW5ERRQjNMl",
+	"AAkETNzFlKdTj0Ixlbmr+9lAqkgwjI4KQsNMRaKZ2bZkxc38AklnQZXgYhJDIoDCeLTEmFxYPrugHkjX",
+	"1QpbWC4rpCELqa4I1VBYdcYnU0OwGi45oBWHFT5pHpipLAyh5PKZD9k4PIoD7woZPATn+6cXZMnMWcXU",
+	"y2HANpGY3r8L6rr3aZSHubqGm3wZeG72wmG/p4QbIuv2T3i9CVWq/AZPeu006rbB858jKEUV1SbHRLNr",
+	"pmheA9XXCVAWX8/YCcFA/nMA2DNyKzT9/SlqDAu/XWC4DWdApSLckTfADTXQOXa5xnogx1sd6PWmFEfw",
+	"dkT4obNy2JtIXmgDwUEHnbYvy6qXBDwbDHIYyz8VMw4tJ2Mpo7rFXYJNbikzb5J87wnovw4B/QOKgBG4",
+	"CayXtatceEQwjVH3BYCUMkhpcqDT3EAiBiBJunwk8Jh4WSjBtIyMjXlq1ePhEXknNDNJOZS+cBlUZbcI",
+	"D67L6giaqWum0aWyGW1llU4EJo5dw85Mm2ISeKXqXh48mMe948qutsmAtZWn5wd7d5/S5a5ToMsN1Odk",
+	"9wt/J3SkyQ6gD0gKja5HAB64I0Oc+XTqnUA32/jiDunRrYepClHcDtXwNT5v3yzytmKEdE6kglrJiC2s",
+	"2KyqpQJrsBW8sJt6lQWNfSd+Hdce2pUh14r5mrB8QxmP0PheXjM1SKnV7rMCAwtYvbKpLIzmGfMZpzG+",
+	"3gSE/CwnZv9Ur33PQxy9vBpPuWmxvQqNtrdQ40VmrDVqhKZm0G7z8U/Mp20Bi02rkFSTwVe/nl5taxXa",
+	"VIsNxNDdE4RuOSTSqf+wks2hbdL7w83cS/v3+xe4a169qYtmD1cdNr3uN+/dv933H0+ShyfxBJaVQ7C7",
+	"CLhyShr+qNZND2bEdSqF5qIq8UScbBbBj1krAcYrsMEibrprt6GC1u7u3SmiTb/O2da3freiiJtuw6ax",
+	"3ZIC52fz5Z/5Xc/yyuq+cvBpr5lmEbf4DRHcks62OHMrmb+I8rYW3a029la8u723pTEkfCs6jrpXbRs3",
+	"WV2se9a1beuy3o9HiWEi01j2CDNModh0wbbIMo30Gh+5HOVsFs2CfP38knzz6PFXVuOzDxEUB1dT6iv5",
+	"N+IxX0AWv5Ji4jIp0WUEe+VBEjH6HtN1aNzJyny8YxNRB6ReOC12tUDhQg305UVhpuT0qEfgXSi+40IJ",
+	"v3r0DdFYCYc8Pjo9DKMYXSzhwA0RjE34DXqBgy8mCuGuCoHlx/lvLHiqELqYY1owPuljP/3r4O2NCrUw",
+	"YB2bLSNMGLW0K1ZGPY45ywHotYpR3DZGIAgljfAWLrShrU4ot0BkTmFXWXlMZAoQJBmRoqUaGbzYXuXM",
+	"NcwzckBzLX3C7fD/13V3vPsiG5a41AQjTCEY9NdCGuacXfqKiwkcsCnL50frM25K0eGRJaLtyu/jb74J",
+	"td/elpXFy2j7Zpyrntpb7ZA4POCMX0jbRj2v+FuakdflwWyNt2r28u71iypjhPCMCcPHSywhV+/unAzp",
+	"SBbmbJRTceUKm9iHcKmIpksNlqE8r48seKuzZbCWzwJYE5vqLM07wopclD48CrX56Zmjpzqs+VIIbhL0",
+	"NtoJgV7qnByQOp5UhTvdhuu+oCLzCEvaPjDXcBVL/C47g4QgDEECBWCWXavnJgSwRbqOrttmYOu7KVdp",
+	"wU1fWHXedY+VbWTOlL19UPcO6aRHUyrnx42u+sYoKV0rztMXjeo854RdM7V0odLQ6dEsI6kscsQhB6CA",
+	"ZVk4Z9gvoQP6nTMC6z08Im+nrC9GBc9N15sEofapYsSSmZwZRtzh0EfeDgnkihqGtkhETMpkWkBAN0C5",
+	"CL1gSvfFo9PTZhiUkRgd5U5rDJ4M93BL78UFPvwp6TjijVHIG9OD7J7v6im5pPO6ffpxL17QZjmwh2Xb",
+	"GaDGX+Vp7YJCVo4Mj/jrImfbDNEVZbd3Z427aquu3wluVhLGOhdwL7FMt2DVFTzwIyUvXrwg/c5UFqo7",
+	"lqpr/+h3DhNyxZYI1uHfCUh+RVFKQLIt18c/3sCh2+LVp/5xy9DHYwYOq8FYydl2PpTyFSO3y4wLwNkG",
+	"26K4DbByyUCKgfPSldG9bYi4K4WKgyLKt1WxOFYkJ1kPJtccfvVqiArnZ++s+VlLU2YwWg4ioHLRZYmo",
+	"YnHSIaRhrTACp/HkyPUXEgHtPKfYmW5USH7buHvx4bJm7O3OJILcs8WY3tq3tmncbH3jq9WxhGhHWrbO",
+	"VBjiBvd2hw5eYznxvZY4Hg1yU+1YueUBNVsjd12UDHUn6cs59xyEKYiQVlAJ66Bb2i7HKL+4eujaKrc5",
+	"14ZlCOxWE27sEMkBtIXPHB5F+L9zNNiHd6iC6V57u5xvwQPbMBm2RwRZw1mbHHxdnZakEydea/r5tGar",
+	"S0/IDqZkECLrPOHR46Neow7QSd2y1v0fvvjPk+1KAe2AF4cDWnOirSS2o4soPFS7HiXkmJuOBtSeXs2V",
+	"j2VMMjXwA9qH2g92ovj+1SiAWW1Z1q54IGHuCh+/O/wA+wAAkIPPQgu2216HtLjTXs02l7VceWfbYxTb",
+	"znKp1+1kIDrvsIsBqOaOLzpReW3ojI+dWMXH3Ea690u3Aou5y8son287yl1kkcvo/XM83cgS/HZ3gMzc",
+	"54jusB8z+qECOt1lgdYR8KQDTVrCVJ6RNea3MPakt0/sSTmHlY5jy/T7HambHpJ9D0at0T2lgU2ibyj7",
+	"dsuvbhk6dqMo8DRQ53eRB8aGqYHLld0tXEtviNd68qS2Mvh566gtvSlsq77sp9ten9WCarzpbj99ePb4",
+	"mwbE2u5QNt9LPbgQE5aDorKJq+6CIuySucvu15yK20gOdk0FBUX3zBKua947nlORTuU2NPX0tK6MfrPt",
+	"ZYQAaHsToJPBbN0QdyMKvW0LQ6wkMpSB2WhJr9JvycFJQk4T8rAEDUELuByTAyYyYqdAZhL/0IdR22HT",
+	"KhWEgVfGKQ8fPuYfrJLImRC8sPw6CNQOv05doVP/npJ5zsVk4O50VMW7s+seJPdvK8+sZ+6wmpu2/4am",
+	"ENiWddfnhukVLfl3zB4galh2VlaJYBrq4dsXE8JyzYiRGV2uIgZbUkQsKdoq924Pa6jzd+1ctLky8q2m",
+	"dbdECvw0XaJT3zulUiqEBMShconIASVjmtby5zFlnmsyFIxleqCZKeZDKAjGaA1JeyVVZUMmSzvAuH/g",
+	"ptmMmgkTL2n2E5QhQJfmsD4152wMTgJZUO4yaanIyGIq7eIRhnn/DUzpH21TBJo6Q8I24ddMo1fs8vIV",
+	"oSGlI1IBrbM9aubNcGbKuCKXz955hyhhIjsvOyRSkKUsAMRgzHMGoSf6Cr9ziRBHt1n9YlOmQ4U8tan2",
+	"+lYXaQ+Lrn2lPE8RhADBocbyQqpMn9mV1eTgcY/MuCgM04d2BaeyUJocPKm+rW8sgKpuzCSoTn7jnK+e",
+	"6tIO7KnAGuL4GuKK2qOWdii6tCV8jG11e8KE4/ve+dEiROlG9GCf+i4lFXZ+7k7SkQIzZCyXZ1PuKq64",
+	"vBhA7EnlrCre7qv7xAh3UA+m7Sq4GAKoW4Jw9FIw4klS9H6CNrjromNAfWTV19yJEiSFuhgEcALgxUjw",
+	"JiQOUQMjGaqaSkc3ugOby93guVtzFd5US9+QBMIAgZW1hSiIAW9xDn4Oz2/TL2vl0m5q/wNB4TbkidYb",
+	"dGfB8Q1itmbf0Am4m3C3peV2DyvsjItBuk1WSdPms70XwPgJrx9/bHHx1TWL+c6xyPq1TlnxuIdSxwNN",
+	"Hve6yMnstT6HW/2kd0YoeVL+YL8jBz+yBfmOKc2WtRBLaK2TdPDF6HnzosJl4AK4Y89BgH+ybTLQduUQ",
+	"gzeqon5bvdDM2QqQr0uUCNfk+qqV5XICxsaODl2g6dPlXJopM0C0XdaRg+zwHAj50pl3/5ZBYVZMJUM3",
+	"vMG/Qf2uvhiWxcXsVweNMLXDZCXYTZNhxSzgHXQwH8ZDwconwWC3t6QfNITB2ftXa4XFaoNfdKtTDna3",
+	"IxiMbduTuKW0dlMJ6xaLFe68ONWbOy9PqOAFlkqrdVlVS7FaXBAAxIwRXbaSaZbkwIo9hwk5Id8V+ZKc",
+	"9k4fEiPJwx75rhDMfn5yRh4dPe6Rf/4f/yc56dm/QIVw23pOUJyEn6VA0Jmjm2Eyojy03VpGyhXi29ut",
+	"Z/P1HcS51kKG9QE0plNdsmAH19LDsk7cjlV8kcY90ITmHtgXUYeccH7gChD+h1EF2xSqsqtT+vOWBfkM",
+	"bBEJ+cDIBcVMox2mVJjdrVyXRRQS8dbqYbflxIX5z20PbLl6sZTxHVwiYd53/SwGzYRixlbSxe5lL243",
+	"Y7+p2NTCZWoBMEEs84x+qGWgR3lQkW+RzQhPlcaXNQnZfsFeYLXSmi5WJnQ7CrI6Hitd2Me711RZcqnt",
+	"e40mL8tmGj88860Gw/geAMw/Y1jUnoE9u4jO7TXntkgRCFrZ+0hFi8X6hd6y810vtDt5HpAephpoCGtr",
+	"QPrD8CNj2T4KgtUAgjrCDhcX7N8JoRrAB7Gg4kFDQTjEDMfU/SgLpZlO+iJiIzp0kaGA7+cNXmS4mFLj",
+	"qgiPlkNE3sVdeaBJTrUhGV0eQj38vogXCj4PS33PsNLniCoypdq3b6SMqhq70rDRcjs8Tt/sfkATrfAh",
+	"9TnyLKlgi+lMn5OhYR/MkHAHZ8zkPGfNXK903vWHvcujBkcrzUe7tyeiabNMiKaQjlamm9nhP9DOR8s1",
+	"ZCalUoy5mmGSBwQHe7tcfXiPj3o9MpOKkSpnBMXq0TKUvb+OStJ2r+tSf6OVjWZKxwZMXaFZvWmVW39V",
+	"vnRipBxbkRK3JrF3BG/OwdDe9CFJWeEvj78r5U/ui0PXlJ1rxm03My6okQ7oez53VeBTVqwp+vaqJHFl",
+	"DOD6OuqVH9FdluWPoCEiifqUdKRgW2CQVF1/SrYr4O4fD/nb/gXKX4oITTjz6pndHr/xifPgIRwP5UIf",
+	"EdyKhAz9XRkmfTGMR6jax8A45+gY5qAMgWa11TaPEKO9JPz95HWWDW5Gom45VDcenLtRRvSBcoFxrWkk",
+	"XSd3BWfrrWsp+OqyarT2ILSPmUZxexBu/2qwSS0baa21ZCc7iSdeO79ywyNQWrLXhnc1qnIrpn3CKFza",
+	"gGvUruqWzOOc0HxBl5rMXcMtty2Kb+25xVo2WzqIN7u4QIyDRoPvqysa7i+ennUMpgLQrA9v6F2XQ5cM",
+	"HI51xgw5kIpgBiE46+xXoyWpHb7DczL0bs8hkXOAl876LvJjykV2Tob4R/UzGbFcLoIcZ6om2DawazOl",
+	"uI80z+WCipSd90UAMOjwCW1DtpsZM+cNeEJ4IPG/Jh5PIx5A0Be1CAKYKvaAWfnBsYI3UsxSypnWONQp",
+	"zceYxZTUuXBfQDgZHCQhHWRDFbGwhIF7p/AQhgtjYHbRatEwBwH7t4/RvkB+ftgWR4JxNpCOH8w7IbpI",
+	"p1YOb1alcJlWfTH00tgQs/wRQjIal0IuvICymErNqlIYdh0JF5pngB/JbbNzqky+LPfoDLdeFUIjVGW1",
+	"wg80NuFTxvyKU0NyZqV4WHAzZX4R/OjhktujXB25RhN2047IJWBzaAIV0dAS44ANmCY0y1jWFzkFOHJM",
+	"0MezWq2MK/51axEASSfY7bWOsMA5vYOWDq3vbB4DFTBWKyNqFMe4JKh476Ru8PWDFI6AFrNAEE+aQvi5",
+	"h7bJCkYeVpbyr4/IhXHRSPbALGUB8AKbzOB7xCHFa6UF83XbFCW2bQE0AZDvzjXs4dc1LhXb487hyG6g",
+	"u4A1hyOp+m1fhe9dwFDcVBTnk1YeCyKo3rB83PUFd8nlM3Lw5unls8OEXFKVcTkv8pkUVC3JaDmnWifk",
+	"2eUPL8mBnvKx0fGgwRtavetDRvcM/tpiySitFSSXkwk85pWxo1ZFP154g5pS1wAPRyOMNKVzHW1yX0t2",
+	"Y3u4sRwCYHYkFMKZK3nNM8tO4pWIW6Xt1X1vQKa4ootNm8+yBMFZvQauWlDlVYRMlzDLJUpRdzCquVW7",
+	"8vS8msN6g3gYP7W7wgkaCar+eOUgxgsNMQ80XpTzMsDK0sSG8zx+Ll06dv0wNrTH6tSvO6XrlY4o3pNX",
+	"L+7A3OKk5fX7cS2vWCtA3LYQdQ7MDvTUwZSLGs6EYmPF9HTggeuseKG1+/h+O7i76NhlzJA3RJgxMNNR",
+	"YqZcZV0raC3txQxjbaDgSwgyWpJ1tOYwEfe6v5baMLVPGUElF7EqL6747Ekv6fV6xD5EDkBcgBk86vWs",
+	"mDf8b8f2l+E5oeTyzd+JglHYu+AffXTy8HBreDOcxGu5iNTmrlcjj/NCmEp8U2zDVWWqVfLmgtxBuJUL",
+	"qGczoyadQqEMULBcgcfDIzLkmbP6WE47hCs94ddMALR7qYf0RUrznCkyo0uimQN/xo7OCRRKXHDNyj71",
+	"nNErbRev36ECfndP9ztR2xEOaHU+P0o/HTeFc0IFKYRng/WCeFz7qcVV5japB5uOWT1AFikxG0v5ZIc4",
+	"xVXwa9pKK2Brf5Tme4CZiIgzG8tnb1d/sHaGmiOsd1I22T7gV1IbR4C33NWLsgu3cwDsFmzdflFOd1BH",
+	"9pqJVpdvy9dxIvTaUh2XjIOkZe95uiKs2y6re3zv7hbcTDNFF4MKQHyVlbpnxE6LX721dU3bckPcOpc7",
+	"WBWn3bGkee0M30YKZv1S7J+B6TgI00UeS5JQy4Eq2iK/1x7biZBoPs2LmYgcVcv93I9I5y1TEIwDFUcE",
+	"R7MsnxBQzA2rm3sUSei/xio3BtPMZD0YgRo54ymg8CrD20LDpRnkJa2MXQbG6oNKyNwua+bKgajSoqdA",
+	"ToNydWAY4tpLAJlkYMftC9sV4A8ucUmq187cH2hykIKR0dL+A8qFP+aoQeG5QCa4w3mquEKsoOo1U4rX",
+	"ULKD0+C6bAU9db/jXi+UNCUft7L+CA3TVhCwjBxcpVSTheJ2gVvUo8Wu1+W1XLiT/qkFQ0uv5S97UTYf",
+	"j7HXy8gW9eCmgyhrTuzdgFvt/XiJCGKDb8qNbp6FsYamVyMto0uCch3N3YgR1DV1IEuTNaQeUqsWAEZo",
+	"ZbvmRhMmUpnZy7sDZWsCeVf8a4YlGDwhD25xeeJLJlcOfZV816jgGj7iNZE96jWuZKw8PI2JUmyz+RO0",
+	"6rBK10Z0+jaw+VX7q+NBcRpXciiUbi2hHy0hAgWwucHpBEnC3OTsnLDZ3ABYnCN/M0aF9sjDMdy1hxtw",
+	"B097WyGiNYnhHhoA3pLNLuyyoUv3Qg38+xYgvH0K5+pmWAHD/lqqi1wTKTB2ChG1EY9PMHJyuLfcuo8q",
+	"hMdf6qj5FdfJYzg0nXql6ltMJkwbfe7cQo5R2uNGA8l/W4t97JRUgngsHb7S+j19tAfZksxknTcYaE2L",
+	"P1kuHmgrJvAq2Py7Ny9/dNNJ0Jl2svdO6TZnsR30EDEOqoPvpubEtVQqVU5SM2Ny9LNTknE9Lwxz1msO",
+	"hX37AsU/9N5Vulgp5JFCZBIloQPNGBniWg/PydCTZ4irH5KFLPLssOGV25FvxWTakEvtyWRKL1LZVowv",
+	"YF36QOSulVw9U4xmzXLwZ/YwW/5UaKbKR/CD/8lxYv+j/+h/Rrtf+bP/6H8G/lj+6j75H6sz4B8IvvEP",
+	"+RqB/hFviK5aKZ0kZSvVN9GHrjlbAGjXaCrlVfla+Rlfim3mG2Q7ETpez6NoiCMlLCmoLlx79kVGTPPM",
+	"gZjD4jzQu6lZoUNqu1pclWvqfdLOWB9o59l3T5+HQySFcJEL5fMQ3GplKrkQR7tKD76EztpymNjPpX10",
+	"F68UE9nAo0xta/GByIH2t8oKDPFs2pvcdARQREHS1zRwM4MFLbvYALMYrlaUBZQ2/AfahahYwcwV4i93",
+	"FSob/Fpg1CBH6F2ndoNMjcS2L/TcXiE9ZQzbATvVQb9zcdLvJKTfeVuw7sUP/c7hEfkLGKOHb06G//zH",
+	"fw3fCKgD6g+RVFZWcLqpYBD0kU6lZuIcorqtZGc5Blq0kR87+Sg8k1UBav8jN46wl64hHFIDXfbJSt0m",
+	"By5e/Tk46r7/2EtOHsfrN/mFL5PBGhruDrfCLUqrGFHjENWz7qSsORV76Q11+rZWEnWPfrt/ntgfkHZU",
+	"J+ekd9aEJX5cOzcHP/dO3gMU8f86/bnXffj+8OznXvcxfvXf21EXVqomsQ8cLTkVUbYajpHkirE53DEp",
+	"nD34cKuK6TXCVk2p9/XZw1ueUkkkm0rVhhrJERJajZOZKRK/9ZUB3ruaAANAhn4Yv6mhLreBKscocfR+",
+	"hSWbVzbU/eoUDT3lcwKFoM/IBYYosIRcHL8mrgp5Qr4l2hQZUNtL4uqXlgV0EFDJueKqlOHQX3vRSToX",
+	"x687SefbTtK5jAo0b+UVE63ebJTmBtshXLiHNUsVM1vUeIu7xYPyVmFARtWC6yZVDCzXzqxS85hHUcxu",
+	"Wnyu3sU2Hn7tBfLGOZjTlHU1m1MFeGbwGKihgirl4gSxCpmRjVvdguJhJfZ2YCkwzpADP1kCS7xCLzYX",
+	"rQu2Jnb63VHCSlqx0K0giCHqm/sw54ppB3/TWDMIw7FM3vAc9Udozldrw1f3VlhX9nYVDhIDjd0KWmXT",
+	"vYOrGVfAywOwJvgjPOXfMqpqntmWjagtZa2x2ir6AcQ2651GU8rN6vdmXNNR3gZE0V68d69Yxk31eEGl",
+	"3b0kbzP2a02Uy/utQu59dIEPdZQ560QGmVSrF6/Oa7dor6q8N6gdWtuBhsPbzRN0BDspx8jOQiDG0nbG",
+	"IWLRqgx6G8FkrxKk8Z1fvbow2HI7k1BFQDMIfGNpqOXDEPveZhaODn5TXZ2bMp5bPKDxs7m2MKo9hrdR",
+	"fRgozt1VHbbN31JF3/VUbc+jesNjEDMb/73CS2vigxs6orpFHNBGKjphhIkJF4C4VGgWyo3619yZ3qQ2",
+	"E8XiyMG4ryH86WpXOTUMMqZxPGTGJwoBTuh8nnMMYinF+5M6937yaJV711Hi6h1+W/A8I+5nckCJYjmz",
+	"vRo6KYOC/375hih2zdHcMCaUZOya5XIOCUsj20QDUvO6d3Ry1NsYOlphzDUWJqm2I3Zuf0Kj4wbZOxLz",
+	"PJ+jWVsuhIa0IT6GxPj5nOhiZB8fsXj9233iqjbBlPg7sy6oCH2lu2VmuuV5Zl9ty84cU57XgF+3m1KL",
+	"mNHgKW0GwqiDA9U4e9ZKGhKT1lW+ZXSUfbK+bgEIZbCNaw7WU5bzaxaFojSGzeZm/1iD/c4RDGfHt6oV",
+	"2Oe8tF0hZ+/v8sx5KVGU0XQGqUGYz+hWKXqRcqrNwD2w03zgxbIMdfxnh0bl7Vt77dCcLnNJW6Y/ktkS",
+	"YBMS9JXnS0I10XwiWEYOwB9o2AfTIIcf+9Bzv3PWD7w1R+iG63eSPtRG0IbO5vDMae/0SffkpNs7fQuG",
+	"s7Ne73/CY5Yq9jtnHz99Wp99VR/4nImMi0lCyoMEJW0pj9619ohDpy2Vl6m8DI1gQ7+CW9yw24g1bF7a",
+	"/aMNVy5CLRavsW81z9tR6YKtf+1ctKi4zAvDjsZu1f3njKU8Y2FJryN0trEscOQd+ZPt3Kgx4cKNfh9L",
+	"dYNTbYwzuS2uVLcnzrjwyQGNLQTM418L5n42qmBxrtOMBZDaOeD0mWX0oQcnfJsc+ANSRvsvrV4Depu2",
+	"RI3mh+d9AWoE10ZRI5WGRACo5ATY7QU+jiQQoz/JxXyuK9HCu4pmmuXXTKN7ZZOm5DhfScsKxRtv9R59",
+	"vekWrzLFNef/Fi/lzS/jLeknTKwzuvwhjvPeG922dD9xM31TWpa3s1pV+9bc/8pGXb9ki6lm6QDhBahm",
+	"Tx6dQea2AK/jZsQF12zcnPPTlJoX4xtvvgd123pvoVvnj2wYKyLWijDSfKUSfjHKuZ6yDCnCGYRRjkPz",
+	"jw/GIzTPwVnsw/Q224Ciex+O/YaYchkbU4jA68wYg/DpirUFum/0R5h4WfXZYXv4j3ZwUnGaD8rAEmCq",
+	"ViS7EnKRs2zCBvY4DXShrhlklfJZUYKSltV+uNBGFamR9lWdQdclDhznAze2+rd8oFk+HmhTZLZl8AdF",
+	"Weof1oO7tTs24hrcvlLuRiffJuceHsYqjnOf8j+bgdqqYM/dUEgRjDuWh7HWpu6DqVocR1hzxwoVgD8C",
+	"8ZwR8O6tkyibVZR2ARDARayWKBj86nZh0cRCcbN8Y/t26aSAmXJR2OOyQt4Cf5JDExm+evnmLTm+Pjmm",
+	"hZkew0/DM/Ise/rmouv0pO9+eqsTgiBCui+GFwgF9JvDckaPDukXvd7DFBqAP9nwiFwIYs8ILm/OtXHx",
+	"VKmcgwwGMBEOSlDmzCHh9EXgHbTiHcrcHmIF548tNTI8D6in0pAJ6kS3cUKo6IsqYsbyPmdG8s9xVTeX",
+	"PzgvHc+GCQoRYdgxoUIvmNLkUe/R4VFf9MUbdG6OljCJM9KQOqcyz5yUCRM/r8Ra9+NwNYoRoM/CsMRh",
+	"Qoa1uEQASgsCE8PP5QNBaCKCqV3Xf29EJza+Kh+rxSfaL2phhdByPbBweO5DAGCG28ylNtToyBqj6Ith",
+	"IywS3mvERQ7P/VbbgQTnT7vwWqLYhFteZpUJbqawpW/dFZF5Lhfk9fPLr786fewMBj+xEYHfybdMG3KJ",
+	"kOzklbJdp0wfnkEyFc0nUnEznZEDuE2HEOnl8YwTMrzi2RChdSAsjQayxxVbOqwerQuAjygyzkTK4Etw",
+	"f2I6l4PiSqcsvWIZKijj3CXX4Gm4DIIIrFgIc69j/mNw6FnH/uP37QGxN6eLiApW2qlgOuwYSuCJlGpG",
+	"cglpHqsBqGcIHwFpCRhB3NpsLKb1zIGoBI8ltrN69zgiUOySKoI6FG6aQbhuqnQl9zRxtGDKtZF2je1U",
+	"SxwvpmPhu2cgC+GjaFWod16LHnY9X7x6Qdz3KwHF9hE8kQlREsJg0BcPyXr1N8PQY9f05TOnQTdjkc86",
+	"7oDVHqmFPteOgF+TlYDoM2c+wiljTYv6KwkeXAR+cfxmJS477LH2S0sEd6zbuovTxcdXtJwpvRpNfWbF",
+	"mmZJgqpqhm3E+TX0Smi2G270ZctaYWgllnQQce5eRH8xTRFcpBGH7ieY+NnZ1pyRffXNemS3a9996U0Y",
+	"8+a6OIvi0t/YRjj4WaeyfRjpDkl5ClH1s5+Za6cM83hndeFOXYxoegRdMEn00eSeLt3TpXu6dE+XPgtd",
+	"Cuww9uvTzif7FRdjGQsJAgxKj02RSmG4KLiYdFlWuGU+uHx26AaFukV1fxETXI0Lu2+gAOF9nFlioPsC",
+	"qpGGDzzQ1a5hgY+VXT0o6+oA7CKsQc5TKx9q1EgupbCjgUPaF11v41ZKQpYiFVakJd88evwVcXVqycEQ",
+	"whWwi2P37b//oqUYHqJmTH3NXsKzc9sqzxBOS87prwUr0bTcw3aFyVyxMf9ADqy4P/jnP/4LBX0Dfx5C",
+	"I6UnDduy43r48OE3hAvy7u1lArWD8afhf/7nf/5n94cfuk+fDuFVh9q1DtkLVfqFJPOcpkyTg2G/c3L0",
+	"uNfvuO5RKS00IxieQ+Z0woWvUkS1JkMoDzAsk+98NSb7JHsA5XjL4J4hoZoM3d9Htv1FWYZSM3XNgaLT",
+	"zCnftIoaUQwWHwO3UMO0J506X2WXC6frQvImbENfEAdpRJeQsWn1X7EkM2amMiOjwpC/PHsL4/7rs4un",
+	"hySlSlk+OcQz3X3NaNa9GBumhkkwFtuuz5s8D7TsB5D45MZPc/uvx1WyVxhGADmx9hUutIELgGAcMCGW",
+	"JbZtuCHQDNHo6SRBEu2IplfkwE5dLMtW7LIoWUymCBpr1S3Abs0lzWyTI5rbx9Qhnm7sDNfYzqpCRDUI",
+	"OJ6Cs+cnbqayMIgbZ1e/Bo0KXmM/Xj9Qbsp0GwcscUTe4BLYZaUZLqefjH11ThWdMcMUqYxFqKjBncUI",
+	"Jgy46lzMaTpl3VOIxQH/QmdqzFyfHR8vFosjCj8fSTU5du/q4+9fXD778c0zeKdKSfBk6+LVi6A25FkH",
+	"43w+JR05Z4LOeees8/Cod/QQvMCuSPrx0YLlefdKyIU4/mVxpY9+cdEuE9YC3vwsO338+OQb1GBTq746",
+	"FBYnZeFoHuhaRLMmB/a2f/X45KvDIwILR6h9ty+AsHMp6hfuii0ttVtqgsgBQaS0a5Ab79uf0mvmQqad",
+	"Wlwaol5YrjRh5ruf/vYGwuoxmhvmftrrgeYshfHo9wFV9OuApr5NhkBoHzhLBMXTToUZyCJ8hH3GmirH",
+	"dvwtzXwGg33l5OHmV16hW/+tlN9ThYbTx9t09UIYpgTNXZJ8YGbsnP38Pii523mF222X3F4Ou+2dpGPo",
+	"BKDeLWvtvLfvH2cSbdrRA/RmQScTpsi7F0QxkTGFFIEjs1U0NQkQT3+jqYYC3VawyzIsjmGPwIgLqpZ9",
+	"cQA+GWhfOwa5zJk9M9eMFLZ9MoQBHQ8PW07GU5nqzSfDsA/meGpmef1INH0+K/t/Ichf3/7wPfCPz3sA",
+	"1mwlbLoL7cpkWswC74/f0HKddLCtxx9hPz6tpQ9uOxK/F2DaSgPwpVqXsDJJywYftW3YhR0GYi8hvdXg",
+	"POUQUUPN1EcEn3Woe7KywhtVsCTYw3o2yqof7/3Gw/Fvx/9WPxalWwSnEfGzRgkFjHXvU9J7tPmVH6V5",
+	"LgusMnLrx+ppbV/x5q47UVNGczP9rfUwXTjb+2mvRxZTnjOP8AtsBZLO1bWlH05G0kfkR+DmRhbp1CWh",
+	"e0EnepT+CiO4S77gemjZ8GAu1JKsL5xFfM+vmcByWq2b7mSRzWIGRC16UgGidvnuks7yIWCFfPfm5Y/R",
+	"nX05Z+Li1Ys3c5baZ266xStE3bVfDjCIpShddtEt9y+CJBa8/kVv/NuQgdu9cmu+8RTYnVx7Cprr7Apg",
+	"CZBBILod3DoTJhgmH6LUIDJyTXPu9MkJtbpFQkZLA0p6X8BfFUhciXvJQBeSaml1vdpxa5EegnO22xnz",
+	"M78/Y/ucsXVnC3TVbbmKq2JSqube30vJHIAEESbCLCRB4HSdkMe9hxWgcJT4WN2QO0L4O3CW16CsG4mC",
+	"NDGKjsc8/RK23761RW9v0LryTtBrynM6ytfLJeF2tJ6a65PjypJ3/LEGY/YJTxGUM1k5Ty8M0UbOXV1q",
+	"LibnYV0cV0GmtOVblXb1zKBZ/aIWohWRbH8tGAiTTrR1mSlbyraPN+Z0bSHp7n9cg8m1UC0Xjh0YVPcX",
+	"hU82v/JOuCpXvyFk6aNtTt5zqUY8y9DftbvE3ftm8wuXUoxznn65d68elvTzqq/q/afG9QSfEhWrrrDQ",
+	"wFCdn/efEk/aV0hv7Q79jof5T3yI/2RnEjxXjSP5F2Z2PI8Nch0bb/VIcH5ePAXYsjk16TSGEmFqoGQV",
+	"OqhP/4SSO3RBFSCGlq4byxgAUZE4kCvHf1ZZj/MWN+4NnMJvZba8gytziT3aGX6qx0e6WPvf8dpWYI33",
+	"XOjGXOjR6ek2C+CMIPbaPgPk9i+Og136iIsdSMZGmfM4CPloVWagChYtq1BBgOGEXwfclLGkBMHz35SY",
+	"sM6DXUDMM3kBDjEImsj6otSNGsCmDp5eKiweXt6YhGhZpZsGL9nx6PKXvgjmBX3O6JKMWEmtKJkrfk0N",
+	"IylNp2XYidPmszNwzwFNGz57SydDKFY5fDHu/igF6/5gCenQKj8jVjkHH/YeOQsiOv1KyNMWrf4yWPpd",
+	"afuLsR0IjKNzpxJ1OMg2clY94piDWzPwm7hR+ECTQyyzcwleyUuraMv8zG9GQoTswoZAsVd0ecKUbINx",
+	"203Q+4OyNzyNjf066iTrnCqfks5DpHJrO6ntLIHkefTV4pwRY5GLWOeffT73/OTPLUEGlxNQOULx6i5E",
+	"yM3shF3zzBcovam0KrVZW9nrirG5I/nImex9CVakTL4JVpFQ8urp84R89+rZXyx3efXjX3Dl+sIVRyM/",
+	"fJsA4YdoI4gpKYvkutt4RF66HI8yg88yuHqOBrzpAVTrtL+Y20NXTfiZX7R1QvFtuf/GHGoYjpYGkd82",
+	"CcYnt8ZKymlGRvbGSMWyey32zybTNsOcGwTswhiaQghWcG+NxKLDm8nZZnrkNNJAtF1jzPmre/izKIe+",
+	"s8hleJlnTBsy5kqb+yvx5bHlZxAb6yKbIe7wsxl5/I0ozPQYQtKBEcc5aaGEJpRYgdLwWS2EnXABoaIY",
+	"iu01u0aVSQdajvA/c6a0FIA7LiFPoYT9hFJhrtlUzjCtkXUBXRVyJbHCBAaEX9oxQCrc8BDz1YYAvjfs",
+	"C1A7Ryhs0yyDcGaXbweJpEYmLp1zxLAf+yTMIBzCQqorjcgEEdYMa/CDr856FyYqmGF5UbcxTd0eB0Yw",
+	"wRZbMsbbEyEXiKCtzyEMD4qlgFJXAdn+h9/b4f7k6QswDz063WKQb6X8gYqlm5v+Yzkl4bARWr+58YBK",
+	"TzX81nYV08gx4+TjGdzgGgHJubhKMCQCaIYUjExloRJfLMifMSeZc+0vcuIQMRTrC6iCxM7DsHVeWXbI",
+	"Ysogh1oqKFQDLxGuwTDEDTEszzUREmC6gBz0heuEaYzh9ZklR+TCwVdBoL+ihnUhMp9llpz5sHD3doxa",
+	"OPrwyi3Za1ZFAd422aj1sRP5OI14k8c1KjqlkMDh1iWxdJ+LK1eOyqpCC7r83I79f+17e6Gv4AZVXJTA",
+	"dYSN2eX+HqdSjLlaIwaU3p+yJxdA6y8rVLCBy878KJCTAvePs9bzvsAEIQ/3jQ80WsaIBvtWWQq0eb80",
+	"K2/X57hY292oFiNhuYBcO+Eva7BQbu6v0ee8Rm+YIZQItqj2pnRelud4/XXCeJH26/PS6gTk9Kjnjrh9",
+	"3ifVQS5Kr/fN4ZkL1gnvAsAuwB0p7wakGfCJ6HLRF/ZylHeDNOLJGhzQ3z+qkfsekTouS0qFfXLE+sLF",
+	"v5wjwB2ms/gAtBkXhWEtnM6+9tat113cQwzQqDhbUmvrQ3exWHTHUs26hcqhAilCue3X+LYO4WbIm6u2",
+	"hysPRYCNdCFF/8qRbxhaUz/g669VWTKi3crbvFlMZHPJhcF79eSrR98cgltk1nXHwW7Ld29e/gj5qVFt",
+	"xSkyvu7HkByAcul8UuVjicuxlfOcnTcbWy2k4pstoacxs3NYq+wyJAc+6cRKplJBHqAmf3379hX5lmqe",
+	"kqDJQ+9O5SrrzqkyS0Lnc70ymFoFDj+O+pdnjgLWKn9gwqT92j0MmZ/2J5S7ZZ41yFWNV6Nm7hDdXBIj",
+	"xD+7u6CRspWNEru7GFFS2tJBmHfUDjKM4YyiKO5yhTVZAHznENKMh16L8UmnpnZIMBXZHoS6XN8XK4K9",
+	"lz9gElsJ+micuEvyV6sodMvUr9H2Z42GqZe3ieeuhUez4Set+Yk3ZMV9TkPp3uLYly5S+aC1YMtaKX1K",
+	"cyYyqvTxR/8nEqX1qX380j1MxoxlDsGNUAfKUGqtCDaHgA3+jeeMZcNotHz4xFYpffURb53b9/C0VldN",
+	"peNBUAWx+/7jaS85Of06VlxtizgOSBD1I9sxSRScf+wmTrZ/BVN/XQ2vyltnjGY5F0xjCc9yD6qz7zE2",
+	"gvPvwGtak0TqHmPNmNMI8MUaql+FilAHFfQIOauHPufaXJbwObt5Fb633BIQgDc8eIkVaO42qH/OcR5Q",
+	"TyfGQiC912pQAWTQH91x9mfwg9XwnhpOsO+5Ng0IJ39T/Dfg7YrK/1YoCC9HgmUbgxK13r6MJqXmtUhK",
+	"CEbtsRqtbIwwoBVW44wuoYoPwRLOwF64xjw9rolfGnBTtYuFeDjvKqLZH35X0+wze4zK7gMk8cgNxMH5",
+	"2HCEsLbP/kkv4Z8mPqMOx7aSMoNXiNCmIhq9y3Wmd/yxVIc3JLaVVqrQ4kWowZrVmNpGUiqIkCSXYsIU",
+	"mTADyqsUTLfluQW3cpPx1tl1yAHNtcR0TQ9G5Mxlh/dhGH9g9rMh4atiQi08qC0yqO0I3YFo0xpbjaaJ",
+	"AwSQqgjr/YH80uQhpzhvPIy7Cep4esLQnwj9Pa4Kd+zdequkBoQYO0jiklNlUrQCW82Q6Ml8hIijXg8D",
+	"cHLH57iH68Wc4EaWgk41/fsUrj8/U/EgtcE9fuBp8jqpyGH16uOP7i8vF7Xxnqf42F0eet9Fy0H35cnu",
+	"Gc2XmVnsN/C2Ik3dcQl5TfRU24nJvPCV5PbvpJXlQMEDyz3s75qA2wfyA3UzlZDqWpaGBs83onPb96FY",
+	"SJnKHNMktMyvWXgXb1/Dd62/rlbtM7toNtABtwjZn5Yg3Gcq33KmMl7QAAh/Iy1y9MRBtbfZy1+V1UwA",
+	"8dq+m+e+rhpEgEpRJk6cEyF9oBpjGcuOyFNFxy7Ys4R7zZiKGBDj1vRn15/HmJ6sxNoiELhDDJYCrKGA",
+	"bgvSdkYNSNAx+J6xkrNanuiGYlqtnWtDlam6H7GxBBjqDf0buWvvsVbKYmrJtlH2ZVW1tibdSJKtk9eY",
+	"MM/xndY2m+VIW5yEkZprq8v+ln0wHjEOIJgTEjwAmfEu0Kxt6X9t6/90PwDSm2T+beW9wXv8efnLn0Aa",
+	"fP8p+fipgWLHPHB2Sg3N5aSABQ6rYXg67L5o0ODjj76k5ac9yTEG8sAgzi0DsLQX833GEi1Z6wnuhCG9",
+	"7dz1uWyTe7B+bzxtP9aoe+wYnvnM6ff/gjrQ6ql3FjZ2XTeulQd8V74Np8NrIkVLsMpiKnN3VqCwqyF6",
+	"Kos8IyMPhhGAQwCWCSaGI0CEA3IgbzzyEoYni74YQhihcoglB1UhmOwwqYCaFq7eAFSHU5DRwbLE1Rdw",
+	"z+RsjKWpMRiOzaQV5v/5j/9N2AeQ04yDd8EX3BAqHaoMHib+XatwYXKjvcYZoA+ovgCUqINHvW8Oj8hF",
+	"kx74ZvDFeFa8bcnf+V3hUGAlX3udCbnZ7etqeCSgvPpnVtLWkipcuuyLIll/RL1uC/3slQKEVihl8hxy",
+	"Yu5VwpLItnnioFROSZshmspg8mBAqHaRSYKU//boqlKuNJ6bP9ABYUtKLFAu0rwADfEnCKBG/fWMYLSd",
+	"vh5iDR0g9X1RNy9RoudQv2bKmCEHVvROCFRTevE0IRBeXtJriE7WCcDpJVBlqdBWTe0LKBE0OXQcI4Uc",
+	"xnrLC2AqqhC2U6u7FDnVRLDCKJpzHQeZKpXWdaCvX1QoWDkPp00kHb9Ju5bMKE/HuhNBDqymneeYnZPY",
+	"tb988/d75+sXaBO/EBEacFu28ZqoGDVav5sTI8lJL+n1eiVEnk48jD1YdOBwkYNhSXfOybu3z7tfO7Ig",
+	"VSnvUQSX70qVQa1qdWV1rDFWr6BYckoafJtwB0ZENfmJi0wudPfk9PEp9P3sQ8ryB5rMc8oF6Xcu3/y9",
+	"3+kL9gFqUboCXPbku7y5BVXCUior4dnBQuqwr02l5IIIOsOEEE1SmRczocErTMWSwGD7ApVFzc7IkI7S",
+	"+YBDkWVEeUjI0CXmSEWGYMcb4BeQUWPlZ/x8mJBhygo9THwVtb5YhS/loowRXEiS06UsjD7ri77oEkqG",
+	"/oWhGypYBe3oa/Tarjv7QFODZhhNNLM7b+Wt0ZIMz4f2geH/GvYFIQd2Yl0uNBOaG37Nzgmbzc2SzBgV",
+	"2pfsxtaxWhwlE8UzrO/sRjGHUmHwTIJLCz3hkmYMQFnRIGQ3nmVk+MEu3JJp+GcIJcaGJ/aDlUpxfP/8",
+	"v/+voQtt8quDpUTHhoxyKq5wyYW0r/WGh/iskAZyc4Z/eYYl3Vc5sZLaMNU1bDbPqWHDAInRzgzTmN3d",
+	"OyKXeCbwlApAahSyXO/AMmsVJD4RUrFs4A7S8BxWCV7FytsBK7ZLoV0lQkgFSvpCS0LJjGvLDLLapvqC",
+	"bDxnwuRLkgNmCVb/O8ILqeRCYxnt8lzZTciSvqjtAuYu0XTqjz/TNRhM+5aTB+AkAe6JXeuRNFOPWFLV",
+	"7K4QLBFRJfEYvLZ1uMm/ABDmIZTCLztZTCWZWRUIysh5h5cHQqGCFAKgTVjWFzUwiCPy2k7Urnwx10y5",
+	"Yx3gmsHOnYGvzRfWg9wt3HjM+7J6paUY2g9Vk2EJkji0xEKxLtSOxYUvRCYZet58umxCqHfjOfsm7Qss",
+	"01+6ns6ILnChXf1GqxwPAz0bHXkJKUTOtCZDec2U4hn7D7gIiQeEUKwLMgjz48WZAAYoIpY6w6sH1Eei",
+	"agi0Z3cfimza0dmTgVdkJjP2H9TIGU+H5CBjY1rk5tDTUJ8vysdACxu7SQ4enZ6W5AfJxIhmfaHk4vCc",
+	"YNtzqgyn+dA3aQeIYBu4IDD8ahegeoQ+J8NMLQeqELgGfdEYUPjawk7TJe7LhZM5M5ngjdKVoGwn/Jrp",
+	"IjeuIoEbgnZZkySTZ2SYc8GGHrzDcgv7BTkISjNyjd+dWHqu5GKIEdon3RHVLCtrRiJiq7uWdq9gAD+h",
+	"rYQMX2RsNpeGiXTZ/RtbQulJxYxaVgcDTuwVW7rpYtHRg5HMlgmuLnCYvihPzPCQTEpcbACnq4KaDqoe",
+	"TRe0myXLzgis7+F5vT8MO6cCdqMqd6rJo9PT82qcZeEp4HlQdsrwPC+L0NgXet8ckb+xpS7NQn3x1SkA",
+	"rGhMY4SamjE9wN6817Bw29V8sAtScx6409w56+AB7yQdJooZyk3uC3c8O++39uq4gxnvaUxzzcqmRlLm",
+	"jIqYo+Q1XuZleJXtLga0RScBacGb0qAsus2J4s/DzoPcZLGqzuzf2PLODFa4695itYO29PksWzhEpCYx",
+	"TQ3Qp0cstTdKjpHyKrlomLkiN/IPlC56H8Xw5UUxvIJS95WEeUAddTncKoohlJHRFr57NNRmtfKFIYZe",
+	"OaFPqjD46bwWCOXyGRyuOta8PXCF9jk6EEZL+IePITUKQN7lYaSWA0zm9/XNNZwL9yFJfwYDzjob8iVs",
+	"+Fr3Xuvt8yy+1VL83KlY3j4UOqYj0M5rgoOe+q7uPlzve67NhtBdnRB5DyX7RVst/YEidAR2v9/XiOnz",
+	"4YmmUI6d8RCl2SopM641AMRIRRZKeqiYhdOfS984OSitKt51fIhpuFWKLwU3jEaFsd5NVR6krAxyWMUb",
+	"eje6VfSpluLcG94Mm5f5vWGTD6rSRa1Zvp8lCHgH1/LJ54j/fc7zPyEq+72ofMsw7u4ENWHbCY0G5Gwn",
+	"Mzt7YzvXfubsVKDw+xK745CVJ0SwRcn+0EyYKboAr0BgzYryc1RLX/lR3LkC7Hpax9b9ktwz8i+Pkb8t",
+	"jVMl9wo9I7fPwzderOOP7i/41t+NGyipm41e7oyvlTFehwhyITEx1Q0gyJKzmrOzrOyKqm7lFfBiQIK2",
+	"o0atQnIR7wJCVX1gFXdhdBjhx6MYcX4Fa9f5BuICzTDKiOavlO3Jkt/S4jgPvvroa/TuXIo3lDJ+9q28",
+	"j9b//tz2QL9+LaSwIuVuv+6FlHt73np73k/uyBDqgnaV94jsKJhg2PsdWfPofM6oKnWUKnwfwhzA1BcW",
+	"DV3x9ODgfl/r3LxMDLi3zt1fzQ2WPZdFUqaI7G7fa0SgrMWWhJgl9D3LsQu+8TpETXcgBxzAeM2yimMy",
+	"UyYagTpl1FEsUgdxhe0L7AOdzYHkLBKClngjyZjnObq2g0jPlmKhyBXf+jluiRS5c1gkgPm7Tu7VjC+w",
+	"zv2FP81h8HDtZN+hqoH1/ezdxL/Wpo81ayhyQ0Ysl2KisWbWSkXFGV2WVRVXrkgmF8JuXK2W4tobclsF",
+	"FTOZFjOX/oOVHWtAeJfYY/ftcs7IQchx59k4IXxGJ+z4lzmbEKncp7mY3IcY/yEvX2UHixrr3RkkrDqE",
+	"5VUrX41dtQj+cHCHtgUfPv26hj3MrrPBz7T722n3q/cfTx/FIYfd3c0ZvWbHH+EfTLCYz5W8pjGndWSw",
+	"/r09R5pfs80jLZPw6hdfM/O97f3CD/izaNy4PBhjshr9U1Ory0d/b8UalqmNisEOWomGy/syrH942nPN",
+	"2WI1zQrKMvrqMBBz7M8eobUNbqNLjhjM1svQGGfocdmr8jP//Mf/JkrmLGli8TrAXcvS67HHMUH3hzvF",
+	"vPqhvYo9Rk/egw/smoZdN7JMJaEz8mK1JgAQ/HQazdODSPcHYMbFIsBcCjJXbMyUZYH6jAw9/vpAsRkX",
+	"GVN6SA6k8JHeplCCZUSOx4eY51xVLdPk5OteQr7pJeRhDw7hVySjS+0hTKi7FISJTLtIXF5ale0q5cyw",
+	"BOODy3cwZNo+lRXsiFzM5666oJDhyMnBo97Dw/Z05x/uyqH8A3sHHXxuJrPpgiW11XEZAvcw0X9o+00z",
+	"Fgtz/2fLcCtbi4DMWK1gxfrAkgeaQBkFOmsUXBDNqiBQBOrx40ePD9EJ9BcpJ5b1XMznOcO7+rIwuZRX",
+	"Za0GTXQxsr2OLMfCmmyAyJDRZRlZ7GiBkYRRJVxKEObBUEwdsff+AVx7gD5wXiVNl1xMXKCLj973wFNv",
+	"w2KbmLlUQqZq2RdULKXAJJ4puphSKlDXNa5qxxmhGhFToc4SJlm5yk6uZZcI55FWsYTc+vqKK8VT7pL3",
+	"1vpZU6DkQVkW9r6Gw93Llb5syRogyQritrxLfofW1j+ZsePyy80C5QNN5EIQ/0biCqCWhAEreUdFxuUr",
+	"382uRiz/4iukOts4sS/0y/E2z73A8JJtHn32AfJv7zZ3HqualyvVinpE88JBMt1rgX8qL8zam/7Dsrx5",
+	"G+60PUV71DTCF2s1jcDGawVnV9zIPaOJYjmGd0gMMu2LmkZJDnz8xwgsyDMMN7Wqh89txthU9BUdnlcV",
+	"0DXDxMmZZvm4DTLjBzfHzw/02LSJV4XSXQpxW5qay6TfGs7QNvfiaSydrn0IkLrcNgD4MQ716H8K7X+P",
+	"t4FAdPvgqkAitArmT0tV5lRb2kg5pJRzDZAtCYHEcYgTotpqbmlqJ4/QA4rN8ezoOQUFrd9RTDBGlFz2",
+	"O2TMrRbY77xm4v/9fxghr+23ToHbHWRxffjNZ6D2GzEX3ZW7l7Tunv66pW6vljUr6Y6nv/6bNZWy6vQW",
+	"HM4VhUU6Wbe66aSCEUGhyt6BCh8ATvuFqAXiQ0Sclce0JeY0r1v4AtQDBGiofHohLW+PrcfDemeWENv4",
+	"71M+y02svWLWnxas7T5EZj/iEM9+w2tM6xc5SifqYtrxR/xjU7WJ4ALeKT9q0zpwlPfIhX8if9U6bodm",
+	"hZk/dFFut5PkjafLx1a2+BlWOWXAqbxO4JFNEYuD5ZkGW5sgB8Ocp8wuxtDKkDkIjxBdjtGkVnE4PMew",
+	"8UbgimtyiIh/DsvKKJpecTEZaC5SNkQjoRdqwX6ZLtOcnYWD1A6RZFYBhnBPDcByKKSw8m5jpvmCLnVS",
+	"KlFWMIBhygAWqNS9VsHwy2h7QKH1uDEs1+zwvC+gSp9mJgltNXIhSohYTSh51HvoLaRTuYD4Hn3lDDwV",
+	"MscRuSCwyCmuqmbeGuxRZqDmMzeacK2d/dUV8RjCN9lAiiGC6VDTF+WWHf94XP0O+qDrx4XfQVWfSiry",
+	"Nmg7dkhCZFmZUjh0EGh6SJgwaulBI0s03wQXl4+JkFDr3zk5HEAR7BXs+TqvkLsZe6Hg3hmYCA7r9/Ir",
+	"reMfPk/jno/cI+D+EQU4vDPreV675HYcBGm0CXGW/VxUj33ZKK84j+Vm60W1MPVcz3vb9ZcXPRn4gK0g",
+	"1kVPK8uCTd46nnIncbHFI421Kxw24VwxzYRxn2B8GUfgATKTWZEzcvDm6eUzD+joK4vZxrvGnkudSmXP",
+	"bF9QQ3JGtSFf9w4TMmMMa5GhsOBn7TrRpsiW//zHf5EXxuNTgns5XKAzcBhb+Uj3Rc6vmE8wDZGNxzmd",
+	"TGyzhTAcgFRqUiK5ZoqPOaKdehQFbkAq7QtffoeMZZ7LhUY5DCK/lnNGFlOmUGJWRc40GfMPhJtzwOYD",
+	"3Luh38MlBHED0KWVVNEi6+UubkoZlhwM7T/DM5APC+UqiZaiGiyVD25LoMGMcNEXQ//lYLQcHrZbnDyJ",
+	"2V3G+jy4bX58vwsgRLk4EdqLUYb3oBD3As8mUIjXGCFnKU112daHna6TfI4/+mY2l5R3RYaBJnIxOQ9V",
+	"L64BO7METy4ziSM5JdBBQCo2l5L/qWrtXgL54o5slSK8+dC2l41vPzC9z0KiIdrM/X5/DL88QdjVsdp8",
+	"APcVereIcfLix5rqVxdeZswqmbGS1pdkIpkmI5peESMJpiwgqDz3VaAiSHpoyKndoD+EcHV/c+/Dr+5e",
+	"XvJlku5AYCqzc3fHrbgJ4WjRrV89fZ6Q7149+4slHa9+/AvW4SEzqQ056ZEfvkV3CGiXvnxJqXO6a5hA",
+	"fob/ti9Qq8RE51rSLdp4XRS2G98DXebtoo/Dl0oYUmNoOmXZMG6et8fTT7KWa9xGpm4rzXjMc/ZAk9HS",
+	"MH1ONBOZJaRUkzUpxUmVUAwFFYInZWqY6WqjGJ0ddT6ndlmuWmSibwBp/570/YuRvgu4c4QS+xJmgMFV",
+	"LlPrARDgTsiigwFrjWd9XdrjnBsviYs9B40aJIch3OA///G/PaAPFIbwZUVorYRNq1AU6BR/dcP9DAKK",
+	"7ypyTV/eowp/0RrGswoO1zLeP5Cusc8VdunQfwS5ZlULiluiLIVAwQa57uqdx0l9JkXoNa7gH0wTwiUI",
+	"FvPe5nwvSGwAQfi75c3LijNDomXEmbiXDLFNzdkwz8QVDoWIKg3usCqmGsVx59Uykagr/cClrxytyVH5",
+	"09Z13ape673o8QWWYa28/LdfwSDw66+5xxDx2AXMEn0TqaFVDniOwM7N2ErngTorcSkAbhiwLyAgUVz5",
+	"KqtSsK7hMweskmCVv74YS0VOHgF4hQMYw2ADM2VLkk6l1IBmQbVeSJWRg+Grl2+wbKc9yjjvYVlQEu4T",
+	"REke0/nc/eqKMCCgC1hwMQcv2DWXbS6F96hRAV41V1JzKheCGIkIHFxcc8PUEXke5PLi0IVcbSpZjUvA",
+	"RHeoSyT6oiwTixPnmmh6bTUxEbj4zl3pQzJhhjw6PT0iL+wwquT5a8kzF7vLqMo5Uzhh3R4vcGlX5619",
+	"6I5EMegAxolde9P0qgB2eld9tslhvHzCLrhE+OwFvRfH7mMe18U8wsEKklaMJEBjalHru0ZCpjkXPKV5",
+	"d8uQyEv3/DNhVDQuMpbTOVZyFk9lzRB7dcv6lkbu1MpdCljhOizX1ZhguFD3laP+ROGU/tJAOjTJ5eSz",
+	"xlFCpwdSIaDHs8sfXoLE8PeLp1jyuRDGivV6ysdGH0INYcXtJAjkm6ZSZPbDnKlxobm0osFRX7h2SwAi",
+	"cuCq9KJGBVXpqZ4ektRVxS6Nr34RICVjwVMWdnnwqPfN4ToxILhGf9TYwdogf5cAwvoyRSjN97D89wLE",
+	"vT1nvWPoezmpqNcNTDcRseH4I6RvrQYTxmIAm/f+PhDwXyUQsDp+zO397TtIYujP7mzuCaic5mJr6Ofo",
+	"fYFMA70Gu535bIQ5UxXsTlkMAdPxnFruvn2gAWnvQCrQ5+2Lrkybf7ovrGrpMfkSDBcDhn757J0mC6YY",
+	"oQuqMpYdHpFdja19AU25uZWRI612VzK8gOTPM+KLKQxL3L0NBRtA9XBr+EdWOVpa8fkeW8MJXfoX7liL",
+	"gSV16ktykxoX7hDcqzlfNj5hqOQgOcpZNmkv6nQ3BmWA1l5rhkDo9bvGdl+n14fw3/fH/s+k3dd29rNq",
+	"9r8WNOdjQHXI+bgsnDSniglDcxxZQmY858Yq1xmb53I5A5b/S2G/KMwyIWM64/mSzFhm5ay+gNcOj8hL",
+	"4aJhaw4BB2IFUBkPNPF1KhLCDVEsKxCWg5pKcFsyqh7ovnCCFASUHSBox4KxK50QZY8Oy0gxT8ow1NMn",
+	"hMKra8wB1bW+fS0e2v5dtPfWOhE+9w8jb5fMlCmY9yTkXzS5b7eyEquscyM+8HOpHICoB2Wpw8sxoWSe",
+	"Q/YvhFkCgs7l5SvUHcAzCrD8VHhwHYfkj6jdkE3ssWDwaZm7urKvYUUgJ7mChBlLBf2AB1Wxay4LnZC0",
+	"UApKQNmWBftgPD0+I5QM3bINsZI9ogAlqAPllAuimb216f/H3vXtto2j+1chchMbkJO201PgJJiLTCdA",
+	"C8w5LSbt9mJdVLRE29zIpFek4maKAfZp9sH2SRb8vo8UZUuOk4mbptXcTO3IIkV9///9RASV35wgnrDJ",
+	"9Vi5JxomoWYswdgpTkENHdow4rIqRII3KsWCS8KuCyPVEZMfTnWsyG7C56HR61p48INKWZ9pvoambPuJ",
+	"Vk09wK62vDBOSKYEqP2zwHHGKeM55llZxpdUqC7yMHkJj8jJ8FLa+UJYmSUs3IQs9JTmruPHQ/DzNCFE",
+	"DFJa6WcnEtPEKZhSuKPIE3eE6/dK/MbAeaSnHSt42SsOPiGkqac8s4xPdGVjYoOXBzQEg5mGsAL0+X8y",
+	"wlbL1Gfv/euk9nYYi4gJaV6GAcvuHAyrTMULnCDkVku5+aSnaULPHI0hqn/lfGqdc+hgcMRLcMaQdZcL",
+	"wf7QShyxN+1Tdumewmxzf72D7LzlDjTCtVnS/dTtfup2r0nv4L96umBWr3iZM/xpwMBpn8S9HyfWL3Ds",
+	"9MZITvdSGfVhjrWONFOvjsLUSPgw/gXihSZhK10VOTVGnIB0RpAOEoygbj1iB3SGoUIEnRT0DCrcAPfj",
+	"xOHUOoGeUsdFOkxqpVRqLOEeq5op2SD1g+ic7vh/GoEnDXPGkRWqFQ9+zu3r6XclI+/fy/kAh/S1K89x",
+	"1d+FqYrWgAmQKRFHTRoRPYRmn/n10ul2i+l1JOdehP+QIhxooo0edsFTaIhiLFbvLjL/5eXbkbHXhaBp",
+	"UYYSHx68iEbiOxGV4lcpG+RiyqvCovE4jFCobckVoiKNlVRU7jnRvHSm+VQW7jbm2lixOGFeDP7MJ9ly",
+	"lGVLnxEh0TlFyR0la2mLYzVw/o7zPiDxQ14HuRbchhFWIh8GhtvI/HrUtca9xirjRowKPcMUHYz3DKZz",
+	"zgap3+woE1WasLQyI/t5FBeUpAn7z7/+PQwPw61zz47G6typG1o142UphQFzG70eeJQ4rOR2HlyxQeSp",
+	"YSFwcNmSsULPTKrZsOmcoYLyniGS2ZZUFIBYBZissYoSU0ktpvxxaIUKFL1AwDPn/lkMDWHtwB9Hmtwp",
+	"mUWr7Zq7fPF858RUiDN8G1V1dCh/MReF5NVrjR9Ja5x5yUqyZVonxZuBtHu1+xuO/u0hfOKfbwXykSXT",
+	"bQO1Cmnsm8YeHnXXUvwoN/ctNQ6/x1vZPwM2DrwbdUWvEaTnvOb3MQJLWyoopoU9ZYTiJR4GzqTxkD2o",
+	"SV/eeSsO3Aptohp8uIUN21TZ8Zf4401gJxus+hXUQ5ftF++7H1v/HdVv3Kx8aMzfjmR/W0MpJr7tuCgI",
+	"52w2EE92B7aQlgAtOsb5rTHctwVqEW/uYaAtdpETHuCilxc9zMW3rtI92MU9q/RjLMveWmcZs9I5Xv41",
+	"QFzbQlWYddq5ghp2e4G/2W/QCla62V31w0d62+Kb40F8NR2j9Jpcd2joRSYsL/nUGkY1MXGMiRjrfoyM",
+	"9lpRSu7irAhbp3iPANgCujs4YUiYauHoL77qEKdShMg65TIMzJl4jaVevsDLF4RGraGSLJqEvX6NpTgr",
+	"aQQbYDEPAGdAmzoCcUjLcgk4Z2NF9Y2MG+ZbHNjr18PTkK2uB18gYMURayBQEDLqaq4BLy3US46VtGzg",
+	"0SwyvVhIa4UYJszoaCsZV2wi4qUxw4BYaFCrhHeAfEU7ohiGJ4Dp9xSXgHs/SKUqPlV3ICLBRmCg/N5a",
+	"6uPyN0rPALT68txXs9cUNGwTmTvaLnWw/PhLZWpA1q6201Is9JUIVXw7tZyCn2BEyZRmhVYzRG7Goka7",
+	"EWvoqfox2tYXVi+bvY0ROPf6S95jOOFm8/i9qWvBqhZznef5Hcm7k6jZgBdGkzlQYIGD0cOe1n88H/S3",
+	"RnANiea2PEKi3Vf+deZL380jnNpQX90o2oa5Y8Y2OxQGL8/foz3n61yWvIQRKCpHu26sqDXBwC8nlSws",
+	"kyphy6IyzAJC7jrYb56L/JQStleiNB0lHc5bfuufbI/eJq3R1Zp43mjt8Pu9K8M+RiWw1lbTqP8NZNVZ",
+	"ENCFXVh3DuTc8pO68ROLfZLal3LUs6gW8NUSLljKDD6V5fVIX4kywTbREd4DmxrMXJd2lMkyq6RF2L8k",
+	"lDAdsTOmxMq/TpoxLT5LA6rKb85jJM7lbC7KsUrp+vSInSnnp2plpHEk2ABkZs+fPfOtFkst3WthVofC",
+	"4EkhFt1+0NtGadJ9e0KhVvfrukGNZddrOR4DVl+fV71DaRFfdIWA8ryugMTa+nV21EpsrUr1Cxx/oX+t",
+	"5VTXAfcMKzignNIaYcioVoIFvsZoSCu+Qc2XO9QX0v3aywClsj89O0gOFvyzk2sHJ0+fwH/JAUm6g5On",
+	"oUrQSQ8cF/B5NNOj+ts9x2C3cGxkTdydb38E72mtnq4uOt2ldK5l5E5N6bcpXI2G7vydj/54Mvrfj/T/",
+	"0ccvT5MXP22dveP8me0ZjfdwxaMuk3OPcHO+AY6iL4vbv/KAg+4uhyv0TCrGM4yLR+yEtLrF6lyf1IAW",
+	"l9kY4ZA0PbPBWgQDW8MaztiQxeOjcYeFVJfQ6lX/AUdDHHWYfo4M92T3uVs/TEUePNS2Srze8vuuLD9k",
+	"3u2x6wYHtzBwrHua0eiuirnAOnvUEJ2VL0aUfQTvUekRqGy7kQxva9PEAeX2SrYzlktg3hyo5tDQWH8A",
+	"YWIrXV4CBgDmSikVDTnWOmFi5EwxqU7RZRqrAKYgVG4oqsYzJyRw0oaYlsLMCS9BGlOJ3DcaS9uOIJnv",
+	"Xxc9TB3bVi6m+rXvkpt7LXZ/WoyKx3TpefnOCu3Y8fJIY+7p7qKm1dY935AGKAE6ZQK11UL+iuSDnUvD",
+	"Ml4UpwhFAn9zezbMPS0glVgNzbxSVRBUDdIIK2/rU3JyzQK8LdaGwAQfP/G8TQy5dd5UHYq9JfmGcfoG",
+	"WopvOoZ9zzlK2aXIvaDtlfY3q7TbU8tO9XF8nbqySN6ruShFN8v5SNwW2/FvIVi3N8Xjl+jqr60U9MJP",
+	"KlnU06dybvmEG8HwLiE6KmniFw6r+nFTUb+E02oeUJww9e86ooiVmMy1vtyeLTXVJHzlB4QVhSjZgis+",
+	"E+YEYgbLpZ9stRYxwMSnH/Y8Vo1YQQuGVD0aenHELkRWCovlhli5V0jjXOWOJOkH/0D7nEeCa2yb39o4",
+	"sj5Mtn9J6Qm5O1JGVzRfTcQegRW6Y2Y0YvDtm4t3BjOYWHVGqjVzhK4ABh+A2NKqLNIEjASRw/CJC8tV",
+	"zsuceTIdq0FKC49kniYsfLJyIYzli2X8pbsVt1UpTtjV02RcPXnyU+ak4ovn7NX/nb0cXbw6e/Y/L5ie",
+	"jtX4QOZH4SZHE51fjw/gFyJll+LaaX4/b8IAk3m4epq3lK7mRmSfPMYcXsOkAWQ3sIb8+8LRc+yscbQw",
+	"HIvQ4IprKmumMX168g+RWePlhShZpqsiHyv38rw0OTTOYGpWRycNYdJeOn3KuBqrhkg5NM2trfwAv7XC",
+	"vzQhKxHuhM/9/vff2KIylk3EWM2tXQ6o5AO+VNq6Y9DFlcDY5rKUV9yKhBVaLyc8u3QPUUh1OSo0zEYh",
+	"EL1BpQowRJ0taZDcYVjiCr5bwMzDKTSysFwUErYFZ25L6d+d+IysI3nB3Fp6OsU6Y3fKY/XsOZvrCsbr",
+	"N5/f3dfHcP1FUHzg/XFf9x0NDUAUxHbBixFbouk9Ocp09wcpXKa1P0g7R320i9ineS5QGC9nYNIQDw0Q",
+	"dVGrTAy/U93w3fi+Qa+0G+H4vifA/MJ3MLVolDVz6/gL/WuzsLhJVH523QJCVAaGlZ4CTQWhUOgZQn8S",
+	"uW0mVPDmMXve5D/+Cr/o50R/05ZOK0Xim2O81dzpsna6nMFOkrl3W3oXgdpT42OzuzGzcBtKvF3gz9sE",
+	"OzXMO6HpjDlNOEZop0Ppk1DuUQ0bpPivHCdUDxmvTSKtOhvmv4rh8zBJgp49e9OnI3+NMe3bsPc2I+iY",
+	"7JkmQnBn4WJ9dcKUWAVwHDK6wTfXShBs/WJpMQEIWGVcmZUoj7aFj36tN3PHWq6P+2dK2uRWfOD6nHr2",
+	"fGzac13AHjaN/vtXoTvy5/EXvw0af0sfb5+4ixZvx1WMFrojtOLCzG6GVuyK911AGUGAIqae+BmXKhrW",
+	"Cn9qBvEo4schs7gpaMKJddrXz/YlK26QE9cJ+2clKt8C1cuMR+f/OZJ1ZqsXFPAe76COMVT1l1h6CxSZ",
+	"EisKhiVMKrYZTT6NNBdinyi9YlpBHojYqzPeUWpbW+UUsNu/Or5ddLAODtZn0bPbo2O33zUO9FhX1M2I",
+	"bwf/wcLlleesJsFgXgbzAjDhHC41yCu5zioE5oOsQsKM5TO3ni7ZstR5lWEE2tHZnFvIm861wYEuMMEY",
+	"2gAh/1WVxcHJwTE01Ug61IOTKS+McM9KG1/f3ivBCzvHufRSCWOSkJIP8+C1siXP3FpGFNOjWq1HmWin",
+	"+Nc4BYoAk3CEl+La0Eh2qAdslo8nhMKl47y0NNFijuxblnl57k7qSuaiNGxgdCaFBXdirs1SYtelyeZa",
+	"F6YecR/lQ9ySUZfyIn68Rmfy5tK/NWr2od+y0RWcrA9rJtSBaAks7Ni89dtoSr459OiLZK3oMmS+qEor",
+	"uiOt0fZC5rLMR0te2mscG02nIREXAPNP8eayQkIkvPXQfSIw3KOGjwE5D7M7mNVsWU0KaeYwRY9lXGWi",
+	"KHBYrQfdvupYpastl3HsryVANecjBljO5Rq0z9orDc1Jm6sB+gidnp8P7n5tRHFFneA1vF58dr6NPONG",
+	"QBQfLqXMWymupFjFZFxD9G3u4Syg5jKnchFkriaiBG6Z6bJE0ADcxlwaq53JV5+WaNDbYQ2RUm+jxufd",
+	"3MYFKuZX7969BVac8OwSMuFANjjoIfw+Ybk0y8qviQ9sqFYuWjFIzD8//vnfAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

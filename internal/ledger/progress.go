@@ -223,7 +223,9 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	return l, err
 }
 
-// run evaluates every program over the record and the extra credits.
+// run evaluates every program over the record and the extra credits. A program waiting for a
+// fact about the member (the ABCP cycle) keeps that as its Problem even when asked for by name:
+// it is a state to show (needs_setup), not an invalid question.
 func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 	in := inputsOf(l.rec, extra)
 	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
@@ -232,7 +234,7 @@ func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 		if e.Problem == nil {
 			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in)
 		}
-		if e.Problem != nil && q.Program != "" && !q.Family {
+		if _, setup := progress.SetupSentence(e.Problem); e.Problem != nil && !setup && q.Program != "" && !q.Family {
 			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
 		}
 	}
@@ -291,7 +293,7 @@ func inputsOf(rec Record, extra []progress.Credit) inputs {
 	for _, c := range rec.Credits {
 		in.credits = append(in.credits, progress.Credit{ID: c.ID, Date: c.Date, ActivityType: ActivityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics, ApprovedBy: c.ApprovedBy,
-			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID})
+			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID, Source: c.EventID})
 		in.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
 	}
 	for _, a := range rec.Activities {

@@ -33,14 +33,11 @@ type Need struct {
 	Verified bool `json:"verified"`
 }
 
-// withText fills the need's sentence; authority names who sets the rule ("ABCP").
-func (n Need) withText(authority string) Need {
+// withText fills the need's sentence.
+func (n Need) withText() Need {
 	n.Text = fmt.Sprintf("%s by %s.", upperFirst(needWords(n, true)), longDate(n.By))
 	if !n.Verified {
-		if authority == "" {
-			authority = "the program's authority"
-		}
-		n.Text += fmt.Sprintf(" The value of this requirement is Recert's reading, not confirmed by %s's current pages.", authority)
+		n.Text += " Recert's reading: not confirmed by the authority's current pages."
 	}
 	return n
 }
@@ -110,11 +107,11 @@ func (r *ceuRun) ceuSummary(res PeriodResult) Summary {
 			}
 			if q.Remaining > 0 {
 				amount := q.Remaining
-				s.Needs = append(s.Needs, Need{Rule: q.ID, What: r.p.what(q), Amount: &amount, By: res.End, Verified: q.Verified}.withText(r.p.Authority))
+				s.Needs = append(s.Needs, Need{Rule: q.ID, What: r.p.what(q), Amount: &amount, By: res.End, Verified: q.Verified}.withText())
 			}
 			if q.RequiredCount != nil && *q.CountedCount < *q.RequiredCount {
 				n := *q.RequiredCount - *q.CountedCount
-				s.Needs = append(s.Needs, Need{Rule: q.ID, What: "courses on " + strings.ReplaceAll(q.Topic, "_", " "), Count: &n, By: res.End, Verified: q.Verified}.withText(r.p.Authority))
+				s.Needs = append(s.Needs, Need{Rule: q.ID, What: "courses on " + strings.ReplaceAll(q.Topic, "_", " "), Count: &n, By: res.End, Verified: q.Verified}.withText())
 			}
 		}
 	}
@@ -246,10 +243,10 @@ func (s setup) clinicalSummary(res ClinicalPeriodResult) Summary {
 	if res.Status != StatusComplete && res.Status != StatusNotTracked {
 		v := res.Requirement.Verified
 		if n := res.Remaining.Total; n > 0 {
-			sum.Needs = append(sum.Needs, Need{Rule: "total", What: "clinical activities", Count: &n, By: res.End, Verified: v}.withText(s.p.Authority))
+			sum.Needs = append(sum.Needs, Need{Rule: "total", What: "clinical activities", Count: &n, By: res.End, Verified: v}.withText())
 		}
 		if n := res.Remaining.Primary; n > 0 {
-			sum.Needs = append(sum.Needs, Need{Rule: "primary", What: "primary clinical activities", Count: &n, By: res.End, Verified: v}.withText(s.p.Authority))
+			sum.Needs = append(sum.Needs, Need{Rule: "primary", What: "primary clinical activities", Count: &n, By: res.End, Verified: v}.withText())
 		}
 	}
 	sum.Sentence = s.sentence(res.PeriodInfo, sum.Needs, periodWords{
