@@ -160,7 +160,11 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 	if err != nil {
 		return nil, err
 	}
-	projected, err := toMemberProgress(after, lq.AsOf, s.now(), newProgressQuery(nil, nil, req.Params.Include, req.Params.Explain))
+	q := newProgressQuery(nil, nil, req.Params.Include, req.Params.Explain)
+	if !q.explain {
+		after, changes = onlyChanged(after, changes)
+	}
+	projected, err := toMemberProgress(after, lq.AsOf, s.now(), q)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +179,26 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 			ActivitiesBefore: c.ActivitiesBefore, ActivitiesAfter: c.ActivitiesAfter, Changed: c.Changed, Sentence: c.Sentence}
 	}
 	return api.WhatIfProgress200JSONResponse(out), nil
+}
+
+// onlyChanged keeps the changed periods and the programs they belong to: what a what-if answers.
+func onlyChanged(after ledger.Result, changes []ledger.Change) (ledger.Result, []ledger.Change) {
+	changed := map[string]bool{}
+	kept := changes[:0:0]
+	for _, c := range changes {
+		if c.Changed {
+			kept = append(kept, c)
+			changed[c.ProgramID] = true
+		}
+	}
+	programs := after.Programs[:0:0]
+	for _, e := range after.Programs {
+		if changed[e.Program.ID] {
+			programs = append(programs, e)
+		}
+	}
+	after.Programs = programs
+	return after, kept
 }
 
 func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Credit, error) {

@@ -35,10 +35,17 @@ func optionalDate(d progress.Date) *openapi_types.Date {
 	return ptr(civil(d))
 }
 
-// toSummary converts a period's summary; each need's what and by come when explained (the
-// requirement's bar and the period's end say them).
+// toSummary converts a period's summary; the status (the period's), an upcoming period's needs
+// (its whole requirements) and each need's what and by (its bar's and the period's end) come
+// when explained.
 func toSummary(s progress.Summary, explain bool) api.ProgressSummary {
-	out := api.ProgressSummary{Status: api.ProgressStatus(s.Status), Sentence: s.Sentence, Needs: make([]api.ProgressNeed, len(s.Needs))}
+	out := api.ProgressSummary{Sentence: s.Sentence, Needs: []api.ProgressNeed{}}
+	if explain {
+		out.Status = ptr(api.ProgressStatus(s.Status))
+	} else if s.Status == progress.StatusUpcoming {
+		return out
+	}
+	out.Needs = make([]api.ProgressNeed, len(s.Needs))
 	for i, n := range s.Needs {
 		out.Needs[i] = api.ProgressNeed{Rule: n.Rule, Amount: optionalDecimal(n.Amount), Count: n.Count, Text: n.Text}
 		if explain {
@@ -77,8 +84,12 @@ func toCEUPeriod(p progress.PeriodResult, x explained) api.CEUPeriod {
 		out.NotCounted[i] = api.NotCounted{CreditID: n.CreditID, Date: civil(n.Date), Reason: api.NotCountedReason(n.Reason),
 			Rule: optional(n.Rule), Amount: decimal(n.Amount), Detail: n.Detail}
 	}
-	for i, q := range p.Requirements {
-		out.Requirements[i] = toRequirement(q, x.explain)
+	if (p.Status == progress.StatusUpcoming || p.Status == progress.StatusNotTracked) && p.Counted == 0 && !x.explain {
+		// All still to do, or unknown: bars of nothing counted would only alarm; the sentence says it.
+		out.Requirements = out.Requirements[:0]
+	}
+	for i := range out.Requirements {
+		out.Requirements[i] = toRequirement(p.Requirements[i], x.explain)
 	}
 	if x.explain {
 		explainCEU(&out, p)
