@@ -1008,7 +1008,10 @@ type ClientInterface interface {
 
 	// GetReport A filing report for one period
 	//
-	// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+	// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+	// today): the period chooses which, the day decides its status, so a period that has ended
+	// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+	// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
@@ -3120,7 +3123,10 @@ func (c *Client) WhatIfProgress(ctx context.Context, memberID MemberID, params *
 
 // GetReport A filing report for one period
 //
-// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+// today): the period chooses which, the day decides its status, so a period that has ended
+// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
@@ -7068,6 +7074,18 @@ func NewGetReportRequest(server string, memberID MemberID, params *GetReportPara
 
 		}
 
+		if params.AsOf != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "as_of", *params.AsOf, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9234,7 +9252,10 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportWithResponse A filing report for one period
 	//
-	// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+	// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+	// today): the period chooses which, the day decides its status, so a period that has ended
+	// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+	// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
@@ -20500,7 +20521,10 @@ func (c *ClientWithResponses) WhatIfProgressWithResponse(ctx context.Context, me
 
 // GetReportWithResponse A filing report for one period
 //
-// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+// today): the period chooses which, the day decides its status, so a period that has ended
+// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.

@@ -17,6 +17,8 @@ import (
 // lines of its current period and their totals.
 type Report struct {
 	MemberID, MemberName, ABCPID string
+	// AsOf is the day the report is read on.
+	AsOf recert.Date
 	Reports                      []ProgramReport
 }
 
@@ -60,7 +62,10 @@ func (p *Progress) Report(ctx context.Context, q Query) (Report, error) {
 		return Report{}, err
 	}
 	m := res.Member
-	rep := Report{MemberID: m.ID, MemberName: m.Name, ABCPID: m.ABCPID}
+	rep := Report{MemberID: m.ID, MemberName: m.Name, ABCPID: m.ABCPID, AsOf: q.AsOf}
+	if rep.AsOf.IsZero() {
+		rep.AsOf = recert.DateOf(p.now().UTC())
+	}
 	for _, e := range res.Programs {
 		pr := ProgramReport{ProgramID: e.Program.ID, ProgramName: e.Program.Name, Lines: []ReportLine{}}
 		switch {
@@ -70,6 +75,10 @@ func (p *Progress) Report(ctx context.Context, q Query) (Report, error) {
 			err = clinicalReport(&pr, *e.Clinical, res.About)
 		default:
 			err = creditReport(&pr, *e.CEU, res.About)
+		}
+		if sentence, ok := progress.SetupSentence(err); ok {
+			// No period can be laid out: the report says what to enter, as progress does.
+			return Report{}, &recert.Error{Code: recert.EINVALID, Message: e.Program.Name + ": " + sentence, Err: err}
 		}
 		if err != nil {
 			return Report{}, &recert.Error{Code: recert.EINVALID, Message: e.Program.ID + ": " + err.Error(), Err: err}

@@ -15,6 +15,12 @@ import (
 // Errors: a *ValidationError for an invalid program, entry or fact; ErrWrongKind for a credit
 // program.
 func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (ClinicalEvaluation, error) {
+	return EvaluateClinicalAt(p, f, entries, asOf, asOf)
+}
+
+// EvaluateClinicalAt is EvaluateClinical of the periods around the one containing at, judged as
+// of asOf (Decision 20; see EvaluateAt).
+func EvaluateClinicalAt(p Program, f Facts, entries []ClinicalEntry, at, asOf Date) (ClinicalEvaluation, error) {
 	if p.Kind != KindClinical {
 		return ClinicalEvaluation{}, fmt.Errorf("%w: %s is a %q program; use Evaluate", ErrWrongKind, p.ID, p.Kind)
 	}
@@ -33,7 +39,10 @@ func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (C
 		}
 	})
 	e := ClinicalEvaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, TrackingSince: s.track, Periods: []ClinicalPeriodResult{}}
-	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
+	if !at.Valid() {
+		return ClinicalEvaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
+	}
+	for _, pd := range plan(p, f, s.layout, at, s.loc) {
 		e.Periods = append(e.Periods, s.clinicalPeriod(pd, entries))
 	}
 	return e, nil

@@ -19,6 +19,13 @@ import (
 // other missing-fact errors) when the period layout needs a fact the member lacks; ErrWrongKind
 // for a clinical program.
 func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, error) {
+	return EvaluateAt(p, f, credits, asOf, asOf)
+}
+
+// EvaluateAt is Evaluate of the periods around the one containing at, judged as of asOf
+// (Decision 20): a report chooses its period by any date inside it, and the day it is read on
+// decides the status, so a period that has ended is complete, deficient or not tracked.
+func EvaluateAt(p Program, f Facts, credits []Credit, at, asOf Date) (Evaluation, error) {
 	if p.Kind != KindCEU {
 		return Evaluation{}, fmt.Errorf("%w: %s is a %q program; use EvaluateClinical", ErrWrongKind, p.ID, p.Kind)
 	}
@@ -38,7 +45,10 @@ func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, erro
 	})
 	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}}
 	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
-	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
+	if !at.Valid() {
+		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
+	}
+	for _, pd := range plan(p, f, s.layout, at, s.loc) {
 		e.Periods = append(e.Periods, r.result(pd))
 	}
 	return e, nil
