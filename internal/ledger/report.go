@@ -18,8 +18,8 @@ import (
 type Report struct {
 	MemberID, MemberName, ABCPID string
 	// AsOf is the day the report is read on.
-	AsOf recert.Date
-	Reports                      []ProgramReport
+	AsOf    recert.Date
+	Reports []ProgramReport
 }
 
 // ProgramReport is one program's period.
