@@ -44,13 +44,13 @@ func toReport(rep ledger.Report) api.Report {
 	out := api.Report{MemberID: rep.MemberID, MemberName: rep.MemberName, ABCPID: optional(rep.ABCPID), AsOf: civil(rep.AsOf)}
 	for _, pr := range rep.Reports {
 		r := api.ProgramReport{ProgramID: pr.ProgramID, ProgramName: pr.ProgramName, Start: civil(pr.Start), End: civil(pr.End),
-			Deadline: pr.Deadline, Status: api.ProgramReportStatus(pr.Status), Summary: ptr(pr.Summary), UnitName: ptr(pr.UnitName),
+			Deadline: pr.Deadline, Status: api.ProgramReportStatus(pr.Status), Summary: ptr(pr.Summary), UnitName: ptr(pr.UnitName), Notes: pr.Notes,
 			Lines: make([]api.ReportLine, len(pr.Lines))}
 		for _, t := range pr.Totals {
 			r.Totals = append(r.Totals, api.ReportTotal{What: t.What, Required: t.Required, Claimed: t.Claimed, Counted: t.Counted, Remaining: t.Remaining})
 		}
 		for i, l := range pr.Lines {
-			line := api.ReportLine{Date: civil(l.Date), Kind: l.Kind, Activity: ptr(l.Activity), Description: l.Description,
+			line := api.ReportLine{Date: civil(l.Date), Kind: l.Kind, Activity: ptr(l.Activity), Description: l.Description, Awarded: optional(l.Awarded),
 				Claimed: ptr(l.Claimed), Counted: l.Counted, Verified: l.Verified}
 			if l.Category != "" {
 				line.Category = ptr(api.Category(l.Category))

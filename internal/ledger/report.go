@@ -30,7 +30,9 @@ type ProgramReport struct {
 	Status                 progress.Status
 	Summary                string
 	UnitName               string // CEUs, hours, or clinical activities
-	Totals                 []ReportTotal
+	// Notes say how the figures relate where they might puzzle a reader (Decision 21).
+	Notes  []string
+	Totals []ReportTotal
 	Lines                  []ReportLine
 }
 
@@ -42,6 +44,7 @@ type ReportLine struct {
 	Category    string // "" for clinical entries
 	Role        string // primary or secondary, for clinical entries
 	Description string
+	Awarded     string // CEUs as awarded, when the program counts another unit
 	Claimed     string
 	Counted     string
 	Verified    *bool // credits only
@@ -103,15 +106,42 @@ func creditReport(rep *ProgramReport, ev progress.Evaluation, about map[string]s
 	setPeriod(rep, per.PeriodInfo)
 	rep.UnitName = unitName(ev.Unit)
 	rep.Totals = creditTotals(*per, rep.UnitName)
+	var lines progress.Units
 	for _, c := range per.Credits {
 		if c.NotCounted == progress.ReasonRejected {
 			continue // nothing to file: an administrator rejected it
 		}
 		verified := c.Verified
-		rep.Lines = append(rep.Lines, ReportLine{Date: c.Date, Kind: string(c.ActivityType), Activity: ActivityWords(string(c.ActivityType)),
-			Category: string(c.Category), Description: about[c.ID], Claimed: c.Claimed.String(), Counted: c.Counted.String(), Verified: &verified})
+		line := ReportLine{Date: c.Date, Kind: string(c.ActivityType), Activity: CreditActivityWords(c),
+			Category: string(c.Category), Description: about[c.ID], Claimed: c.Claimed.String(), Counted: c.Counted.String(), Verified: &verified}
+		if c.Awarded != 0 {
+			line.Awarded = c.Awarded.String()
+		}
+		lines += c.Counted
+		rep.Lines = append(rep.Lines, line)
+	}
+	if diff := per.Counted - lines; diff != 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("Each line is rounded down to 0.01 %s and the total is rounded once from the exact sum, "+
+			"so the lines add up to %s and the total counted is %s (%s more).", rep.UnitName, lines, per.Counted, diff))
 	}
 	return nil
+}
+
+// CreditActivityWords names a credit's activity following its category and approver: a
+// meeting is "ABCP-approved" only when it is ABCP Category I.
+func CreditActivityWords(c progress.CreditResult) string {
+	if c.ActivityType != progress.MeetingAttendance || c.Category == progress.CategoryI || c.Category == "" {
+		return ActivityWords(string(c.ActivityType))
+	}
+	for _, a := range c.ApprovedBy {
+		if a != progress.ApproverABCP {
+			return "Meeting or live webinar approved by " + progress.ApproverWords(a)
+		}
+	}
+	if c.Category == progress.CategoryNone {
+		return "Meeting or live webinar"
+	}
+	return "Meeting or live webinar (ABCP Category " + string(c.Category) + ")"
 }
 
 func ptr[T any](v T) *T { return &v }

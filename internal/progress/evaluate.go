@@ -500,8 +500,12 @@ func (r *ceuRun) result(pd period) PeriodResult {
 	}
 	res.ByCategory = byCategory(r.p, t)
 	res.Credits = r.creditResults(t)
+	var awarded exact // in CEUs of 50 minutes, for the conversion sentence
+	for _, it := range t.accepted {
+		awarded += it.c.in(CEU50)
+	}
 	res.NotCounted, res.NotCountedTotals = notCounted(t, r.p.Unit)
-	res.Summary = r.ceuSummary(res)
+	res.Summary = r.ceuSummary(res, awarded)
 	return res
 }
 
@@ -704,6 +708,9 @@ func (r *ceuRun) creditResults(t *tally) []CreditResult {
 	for _, it := range t.items {
 		cr := CreditResult{ID: it.c.ID, Date: it.c.Date, ActivityType: it.c.ActivityType, Category: it.cat,
 			ApprovedBy: it.c.ApprovedBy, Verified: it.c.Verified, Claimed: it.claimed.down(), Counted: it.amount.down()}
+		if r.p.unitFor(it.cat) != CEU50 {
+			cr.Awarded = it.c.in(CEU50).down()
+		}
 		for _, c := range it.cuts {
 			cr.Cuts = append(cr.Cuts, Cut{Rule: c.rule, Kind: c.kind, Amount: c.amount.down()})
 		}

@@ -194,6 +194,9 @@ type CreditResult struct {
 	Category     Category     `json:"category,omitempty"`
 	ApprovedBy   []string     `json:"approved_by,omitempty"`
 	Verified     bool         `json:"verified"`
+	// Awarded is the credit in CEUs of 50 minutes as awarded, when the program counts another
+	// unit (Decision 21: a report line shows both).
+	Awarded Units `json:"awarded,omitempty"`
 	// Claimed is the credit's worth in the program's unit.
 	Claimed Units `json:"claimed"`
 	// Counted is what it counts after caps.

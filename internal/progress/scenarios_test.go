@@ -364,7 +364,8 @@ func TestSummarySentences(t *testing.T) {
 			[]string{"total:35.00", "abcp-category-i:5.00"}},
 		{"tx-met-by-certification-requirements", Current, "Complete: met by your current ABCP certification.", []string{}},
 		{"abcp-last-day-exactly-met", Current, "Complete: 45.00 of 45.00 CEUs counted; report due 31 July 2026.", []string{}},
-		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. Your record in Recert starts on 1 January 2024: 29.98 of the 30.00 hours required in all are recorded since then; add credits earned before then as self-reported activities.", []string{"total:0.02"}},
+		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. Your record in Recert starts on 1 January 2024: 29.98 of the 30.00 hours required in all are recorded since then; add credits earned before then as self-reported activities." +
+			" The board counts 60-minute hours; Recert converts your credits (36.00 CEUs as awarded) from their recorded minutes, or at 50 minutes a CEU where none are recorded: 29.98 hours.", []string{"total:0.02"}},
 		{"tx-human-trafficking-missing", Current,
 			"Needs 1 more course on human trafficking by 14 September 2025; report due 14 September 2025. At your pace you are on track. " +
 				"Your record in Recert starts on 10 January 2024: 30.00 of the 30.00 CEUs required in all are recorded since then; add credits earned before then as self-reported activities.",

@@ -98,7 +98,7 @@ func (p Program) what(q RequirementResult) string {
 }
 
 // ceuSummary writes the summary of a credit period.
-func (r *ceuRun) ceuSummary(res PeriodResult) Summary {
+func (r *ceuRun) ceuSummary(res PeriodResult, awarded exact) Summary {
 	s := Summary{Status: res.Status, Needs: []Need{}}
 	if res.Status != StatusComplete && res.Status != StatusNotTracked {
 		for _, q := range res.Requirements {
@@ -123,8 +123,19 @@ func (r *ceuRun) ceuSummary(res PeriodResult) Summary {
 		earlier:  "credits earned before then as self-reported activities",
 		required: res.Required.String() + " " + unit,
 		earned:   "Credits earned",
-	})
+	}) + conversionWords(r.p, res, awarded)
 	return s
+}
+
+// conversionWords says once per period how Recert converts CEUs of 50 minutes to the program's
+// own unit (Decision 21), when it counts another unit and something was claimed.
+func conversionWords(p Program, res PeriodResult, awarded exact) string {
+	if p.Unit == CEU50 || res.Claimed == 0 {
+		return ""
+	}
+	// Both sides are rounded down once from their exact sums (Decision 13).
+	return fmt.Sprintf(" The board counts 60-minute hours; Recert converts your credits (%s CEUs as awarded) from their recorded minutes,"+
+		" or at 50 minutes a CEU where none are recorded: %s hours.", awarded.down(), res.Claimed)
 }
 
 // periodWords are the amounts a period's sentence may say, already in words.
