@@ -33,7 +33,7 @@ type ProgramReport struct {
 	// Notes say how the figures relate where they might puzzle a reader (Decision 21).
 	Notes  []string
 	Totals []ReportTotal
-	Lines                  []ReportLine
+	Lines  []ReportLine
 }
 
 // ReportLine is one credit or clinical entry of a report, in people's words.
