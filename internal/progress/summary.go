@@ -100,7 +100,7 @@ func (p Program) what(q RequirementResult) string {
 // ceuSummary writes the summary of a credit period.
 func (r *ceuRun) ceuSummary(res PeriodResult, awarded exact) Summary {
 	s := Summary{Status: res.Status, Needs: []Need{}}
-	if res.Status != StatusComplete && res.Status != StatusNotTracked {
+	if res.Status != StatusComplete && res.Status != StatusNotTracked && !(res.Status == StatusUpcoming && r.certificationWillMeet()) {
 		for _, q := range res.Requirements {
 			if q.Met {
 				continue
@@ -157,6 +157,10 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, w periodWords) string {
 		return s.notTracked(pi, w)
 	case StatusUpcoming:
 		fmt.Fprintf(&b, "Starts on %s and ends on %s; %s.", longDate(pi.Start), longDate(pi.End), due)
+		if s.certificationWillMeet() {
+			b.WriteString(" Met by your ABCP certification if it is still current then.")
+			return b.String()
+		}
 		if len(needs) > 0 {
 			fmt.Fprintf(&b, " Needs %s by then.", needsWords(needs, true))
 		}
@@ -192,6 +196,10 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, w periodWords) string {
 	}
 	return b.String()
 }
+
+// certificationWillMeet reports whether the member's current ABCP certification will meet the
+// program's periods as they start (Decision 15), so an upcoming one lists no needs.
+func (s setup) certificationWillMeet() bool { return s.p.MetByABCPCertification && s.f.ABCPCurrent }
 
 // notTracked says why Recert does not judge a period (Decisions 17 and 19).
 func (s setup) notTracked(pi PeriodInfo, w periodWords) string {
@@ -251,7 +259,7 @@ func needAmount(n Need) string {
 // clinicalSummary writes the summary of a clinical period.
 func (s setup) clinicalSummary(res ClinicalPeriodResult) Summary {
 	sum := Summary{Status: res.Status, Needs: []Need{}}
-	if res.Status != StatusComplete && res.Status != StatusNotTracked {
+	if res.Status != StatusComplete && res.Status != StatusNotTracked && !(res.Status == StatusUpcoming && s.certificationWillMeet()) {
 		v := res.Requirement.Verified
 		if n := res.Remaining.Total; n > 0 {
 			sum.Needs = append(sum.Needs, Need{Rule: "total", What: "clinical activities", Count: &n, By: res.End, Verified: v}.withText())
