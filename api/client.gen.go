@@ -986,7 +986,10 @@ type ClientInterface interface {
 	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
 	// when), required, counted by category and rule, what remains, the deadline, and every
 	// credit the program does not count with why (`not_counted`, with totals).
-	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+	// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+	// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+	// and the others are evaluated as usual. Without `as_of`, each
 	// program is evaluated on today's date in its own time zone. Organizers and apps see
 	// progress from their organizations' credits only.
 	//
@@ -1017,7 +1020,10 @@ type ClientInterface interface {
 
 	// GetReport A filing report for one period
 	//
-	// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+	// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+	// today): the period chooses which, the day decides its status, so a period that has ended
+	// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+	// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
@@ -3089,7 +3095,10 @@ func (c *Client) CreateLeave(ctx context.Context, memberID MemberID, body Create
 // next periods: a `summary` (the status, one plain sentence and what is still needed, by
 // when), required, counted by category and rule, what remains, the deadline, and every
 // credit the program does not count with why (`not_counted`, with totals).
-// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+// and the others are evaluated as usual. Without `as_of`, each
 // program is evaluated on today's date in its own time zone. Organizers and apps see
 // progress from their organizations' credits only.
 //
@@ -3150,7 +3159,10 @@ func (c *Client) WhatIfProgress(ctx context.Context, memberID MemberID, params *
 
 // GetReport A filing report for one period
 //
-// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+// today): the period chooses which, the day decides its status, so a period that has ended
+// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
@@ -6063,6 +6075,18 @@ func NewGetMyProgressRequest(server string, params *GetMyProgressParams) (*http.
 
 		}
 
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Explain != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "explain", *params.Explain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
@@ -7533,6 +7557,18 @@ func NewGetMemberProgressRequest(server string, memberID MemberID, params *GetMe
 
 		}
 
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Explain != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "explain", *params.Explain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
@@ -7644,6 +7680,18 @@ func NewWhatIfProgressRequestWithBody(server string, memberID MemberID, params *
 
 		}
 
+		if params.Include != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "include", params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Explain != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "explain", *params.Explain, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
@@ -7718,6 +7766,18 @@ func NewGetReportRequest(server string, memberID MemberID, params *GetReportPara
 		if params.Period != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOf != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "as_of", *params.AsOf, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10126,7 +10186,10 @@ type ClientWithResponsesInterface interface {
 	// next periods: a `summary` (the status, one plain sentence and what is still needed, by
 	// when), required, counted by category and rule, what remains, the deadline, and every
 	// credit the program does not count with why (`not_counted`, with totals).
-	// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+	// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+	// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+	// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+	// and the others are evaluated as usual. Without `as_of`, each
 	// program is evaluated on today's date in its own time zone. Organizers and apps see
 	// progress from their organizations' credits only.
 	//
@@ -10159,7 +10222,10 @@ type ClientWithResponsesInterface interface {
 
 	// GetReportWithResponse A filing report for one period
 	//
-	// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+	// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+	// today): the period chooses which, the day decides its status, so a period that has ended
+	// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+	// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 	// into the board's filing system: `program=abcp-ccp` gives the professional activity report
 	// (one line per credit with what it counted) and the clinical activity report (one line per
 	// case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.
@@ -21448,7 +21514,10 @@ func (c *ClientWithResponses) CreateLeaveWithResponse(ctx context.Context, membe
 // next periods: a `summary` (the status, one plain sentence and what is still needed, by
 // when), required, counted by category and rule, what remains, the deadline, and every
 // credit the program does not count with why (`not_counted`, with totals).
-// `explain=true` adds the caps applied and each credit's allocation. Without `as_of`, each
+// `include=explain` adds the caps applied and the period's arithmetic, `include=credits` each
+// credit's allocation (`explain=true`, deprecated, is `include=credits,explain`). A program
+// that waits for a fact about the member (the ABCP cycle) is `needs_setup` with a sentence,
+// and the others are evaluated as usual. Without `as_of`, each
 // program is evaluated on today's date in its own time zone. Organizers and apps see
 // progress from their organizations' credits only.
 //
@@ -21499,7 +21568,10 @@ func (c *ClientWithResponses) WhatIfProgressWithResponse(ctx context.Context, me
 
 // GetReportWithResponse A filing report for one period
 //
-// ABCP-style reports of the period containing `period` (default today), ready to transcribe
+// ABCP-style reports of the period containing `period` (default today), as of `as_of` (default
+// today): the period chooses which, the day decides its status, so a period that has ended
+// is `complete`, `deficient` or `not_tracked`, never `behind`; read between the period's end
+// and its report deadline, a `deficient` summary says what can still be reported. Ready to transcribe
 // into the board's filing system: `program=abcp-ccp` gives the professional activity report
 // (one line per credit with what it counted) and the clinical activity report (one line per
 // case-log entry); a program id (`abcp-ccp-ceu`, `us-tx-perfusionist`, …) gives that one.

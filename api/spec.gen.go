@@ -1127,6 +1127,24 @@ func (e ProgressCutKind) Valid() bool {
 	}
 }
 
+// Defines values for ProgressInclude.
+const (
+	ProgressIncludeCredits ProgressInclude = "credits"
+	ProgressIncludeExplain ProgressInclude = "explain"
+)
+
+// Valid indicates whether the value is a known member of the ProgressInclude enum.
+func (e ProgressInclude) Valid() bool {
+	switch e {
+	case ProgressIncludeCredits:
+		return true
+	case ProgressIncludeExplain:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProgressLimitKind.
 const (
 	ProgressLimitKindCategoryMax ProgressLimitKind = "category_max"
@@ -1189,6 +1207,7 @@ const (
 	ProgressStatusBehind     ProgressStatus = "behind"
 	ProgressStatusComplete   ProgressStatus = "complete"
 	ProgressStatusDeficient  ProgressStatus = "deficient"
+	ProgressStatusNeedsSetup ProgressStatus = "needs_setup"
 	ProgressStatusNotTracked ProgressStatus = "not_tracked"
 	ProgressStatusOnTrack    ProgressStatus = "on_track"
 	ProgressStatusUpcoming   ProgressStatus = "upcoming"
@@ -1202,6 +1221,8 @@ func (e ProgressStatus) Valid() bool {
 	case ProgressStatusComplete:
 		return true
 	case ProgressStatusDeficient:
+		return true
+	case ProgressStatusNeedsSetup:
 		return true
 	case ProgressStatusNotTracked:
 		return true
@@ -1934,24 +1955,31 @@ type Audit struct {
 
 // CEUPeriod One period of a credit program. Amounts are decimal strings in the program's `unit`,
 // exact until displayed: counted amounts round down, remaining amounts and the pace target
-// up. `limits`, `cuts` and `credits` come with explain=true.
+// up. By default a period carries its status, summary, deadline, requirement bars and what
+// did not count with why; `carried_in` when some surplus was carried in. A period with
+// nothing counted that is upcoming (all still to do, as its sentence says) or not tracked
+// (Recert does not know what happened then) lists its requirements only with
+// `include=explain`. With
+// `include=explain`: `elapsed_days`, `days`, `claimed`, `excess`, `carried_in`, `surplus`,
+// `carried_out`, `not_counted_totals`, `by_category`, `limits` and `cuts`; with
+// `include=credits`: `credits`, each credit's allocation.
 type CEUPeriod struct {
-	ByCategory []ProgressCategory `json:"by_category"`
+	ByCategory []ProgressCategory `json:"by_category,omitempty"`
 
 	// CarriedIn An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	CarriedIn Decimal `json:"carried_in"`
+	CarriedIn *Decimal `json:"carried_in,omitempty"`
 
 	// CarriedOut An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	CarriedOut Decimal `json:"carried_out"`
+	CarriedOut *Decimal `json:"carried_out,omitempty"`
 
 	// Claimed An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Claimed Decimal `json:"claimed"`
+	Claimed *Decimal `json:"claimed,omitempty"`
 
 	// Counted An exact amount with two places, in the program's unit.
 	//
@@ -1959,22 +1987,22 @@ type CEUPeriod struct {
 	Counted     Decimal            `json:"counted"`
 	Credits     []ProgressCredit   `json:"credits,omitempty"`
 	Cuts        []ProgressCut      `json:"cuts,omitempty"`
-	Days        int                `json:"days"`
+	Days        *int               `json:"days,omitempty"`
 	Deadline    time.Time          `json:"deadline"`
-	ElapsedDays int                `json:"elapsed_days"`
+	ElapsedDays *int               `json:"elapsed_days,omitempty"`
 	End         openapi_types.Date `json:"end"`
 
 	// Excess An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Excess           Decimal           `json:"excess"`
+	Excess           *Decimal          `json:"excess,omitempty"`
 	Exempt           *bool             `json:"exempt,omitempty"`
 	FirstPeriod      *bool             `json:"first_period,omitempty"`
 	Kind             CEUPeriodKind     `json:"kind"`
 	Limits           []ProgressLimit   `json:"limits,omitempty"`
 	MetBy            *CEUPeriodMetBy   `json:"met_by,omitempty"`
 	NotCounted       []NotCounted      `json:"not_counted"`
-	NotCountedTotals []NotCountedTotal `json:"not_counted_totals"`
+	NotCountedTotals []NotCountedTotal `json:"not_counted_totals,omitempty"`
 
 	// PaceTarget An exact amount with two places, in the program's unit.
 	//
@@ -2000,14 +2028,24 @@ type CEUPeriod struct {
 	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
-	Status  ProgressStatus  `json:"status"`
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
+	Status ProgressStatus `json:"status"`
+
+	// Summary Where the period stands in words. `needs` lists what each unmet requirement still needs;
+	// an upcoming period's needs (its whole requirements, also in its bars and sentence) and
+	// `status` (the period's own) come with `include=explain`.
 	Summary ProgressSummary `json:"summary"`
 
 	// Surplus An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Surplus Decimal `json:"surplus"`
+	Surplus *Decimal `json:"surplus,omitempty"`
 }
 
 // CEUPeriodKind defines model for CEUPeriod.Kind.
@@ -2152,21 +2190,22 @@ type ClinicalEntryResult struct {
 // ClinicalEntryResultRole defines model for ClinicalEntryResult.Role.
 type ClinicalEntryResultRole string
 
-// ClinicalPeriod One period of a clinical-activity program; counts are integers. `entries` come with explain=true.
+// ClinicalPeriod One period of a clinical-activity program; counts are integers. `elapsed_days`, `days`,
+// `logged` and `excess` come with `include=explain`, `entries` with `include=credits`.
 type ClinicalPeriod struct {
 	Counted     ClinicalCounts        `json:"counted"`
-	Days        int                   `json:"days"`
+	Days        *int                  `json:"days,omitempty"`
 	Deadline    time.Time             `json:"deadline"`
-	ElapsedDays int                   `json:"elapsed_days"`
+	ElapsedDays *int                  `json:"elapsed_days,omitempty"`
 	End         openapi_types.Date    `json:"end"`
 	Entries     []ClinicalEntryResult `json:"entries,omitempty"`
 
 	// Excess Secondary activities beyond the maximum.
-	Excess      int                  `json:"excess"`
+	Excess      *int                 `json:"excess,omitempty"`
 	Exempt      *bool                `json:"exempt,omitempty"`
 	FirstPeriod *bool                `json:"first_period,omitempty"`
 	Kind        ClinicalPeriodKind   `json:"kind"`
-	Logged      ClinicalCounts       `json:"logged"`
+	Logged      *ClinicalCounts      `json:"logged,omitempty"`
 	MetBy       *ClinicalPeriodMetBy `json:"met_by,omitempty"`
 
 	// PaceTarget The elapsed share of the required activities, rounded up to a whole activity.
@@ -2177,14 +2216,26 @@ type ClinicalPeriod struct {
 		Primary int `json:"primary"`
 		Total   int `json:"total"`
 	} `json:"remaining"`
+
+	// Requirement `basis` and `verified` are present when not `standard` and true, and always with `include=explain`.
 	Requirement ClinicalRequirement `json:"requirement"`
 	Start       openapi_types.Date  `json:"start"`
 
 	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
-	Status  ProgressStatus  `json:"status"`
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
+	Status ProgressStatus `json:"status"`
+
+	// Summary Where the period stands in words. `needs` lists what each unmet requirement still needs;
+	// an upcoming period's needs (its whole requirements, also in its bars and sentence) and
+	// `status` (the period's own) come with `include=explain`.
 	Summary ProgressSummary `json:"summary"`
 }
 
@@ -2197,15 +2248,15 @@ type ClinicalPeriodMetBy string
 // ClinicalPeriodRelation defines model for ClinicalPeriod.Relation.
 type ClinicalPeriodRelation string
 
-// ClinicalRequirement defines model for ClinicalRequirement.
+// ClinicalRequirement `basis` and `verified` are present when not `standard` and true, and always with `include=explain`.
 type ClinicalRequirement struct {
-	Basis             ClinicalRequirementBasis `json:"basis"`
-	LeaveWeeks        *int                     `json:"leave_weeks,omitempty"`
-	OverrideReference *string                  `json:"override_reference,omitempty"`
-	PrimaryMin        int                      `json:"primary_min"`
-	SecondaryMax      int                      `json:"secondary_max"`
-	Total             int                      `json:"total"`
-	Verified          bool                     `json:"verified"`
+	Basis             *ClinicalRequirementBasis `json:"basis,omitempty"`
+	LeaveWeeks        *int                      `json:"leave_weeks,omitempty"`
+	OverrideReference *string                   `json:"override_reference,omitempty"`
+	PrimaryMin        int                       `json:"primary_min"`
+	SecondaryMax      int                       `json:"secondary_max"`
+	Total             int                       `json:"total"`
+	Verified          *bool                     `json:"verified,omitempty"`
 }
 
 // ClinicalRequirementBasis defines model for ClinicalRequirement.Basis.
@@ -2358,6 +2409,12 @@ type Event struct {
 	UpdatedBy string  `json:"updated_by"`
 	URL       *string `json:"url,omitempty"`
 	Version   int     `json:"version"`
+
+	// Warnings On creation: what was accepted but deserves a look. ABCP gives one approval to an
+	// offering repeated over a year, so several events may hold one `approval_ref`; each
+	// other live event holding it is named here, and a member credited for it by two
+	// events on the same day counts it once.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // EventCategory An event's ABCP category. An event is never `none`: ABCP counts a meeting it did not
@@ -2965,11 +3022,28 @@ type ProgramProgress struct {
 	Kind    ProgramProgressKind `json:"kind"`
 	Periods []ProgressPeriod    `json:"periods"`
 
-	// Problem Why this program cannot be evaluated yet (for example, the ABCP cycle is unknown).
+	// Problem Why this program cannot be evaluated (a fact the member lacks is `needs_setup` instead).
 	Problem        *string `json:"problem,omitempty"`
 	ProgramID      string  `json:"program_id"`
 	ProgramName    string  `json:"program_name"`
 	ProgramVersion int     `json:"program_version"`
+
+	// Sentence With `status` `needs_setup`, what the program waits for and who can enter it.
+	//
+	// Example: Needs setup: ABCP gives each CCP a cycle (1, 2 or 3) that sets when their CEU periods end; enter it on your profile or ask your society.
+	Sentence *string `json:"sentence,omitempty"`
+
+	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
+	// not behind; `behind` open and below the pace target by more than the allowance;
+	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
+	Status *ProgressStatus `json:"status,omitempty"`
 
 	// TrackingSince Where the member's record in Recert starts.
 	TrackingSince *openapi_types.Date `json:"tracking_since,omitempty"`
@@ -2988,9 +3062,12 @@ type ProgramProgressKind string
 
 // ProgramReport defines model for ProgramReport.
 type ProgramReport struct {
-	Deadline    time.Time           `json:"deadline"`
-	End         openapi_types.Date  `json:"end"`
-	Lines       []ReportLine        `json:"lines"`
+	Deadline time.Time          `json:"deadline"`
+	End      openapi_types.Date `json:"end"`
+	Lines    []ReportLine       `json:"lines"`
+
+	// Notes How the figures relate, where they might puzzle a reader, such as why the lines, each rounded down, add up to less than the total rounded once from the exact sum.
+	Notes       []string            `json:"notes,omitempty"`
 	ProgramID   string              `json:"program_id"`
 	ProgramName string              `json:"program_name"`
 	Start       openapi_types.Date  `json:"start"`
@@ -3096,13 +3173,25 @@ type ProgressChange struct {
 	// StatusAfter `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	StatusAfter ProgressStatus `json:"status_after"`
 
 	// StatusBefore `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
 	StatusBefore ProgressStatus `json:"status_before"`
 }
 
@@ -3151,6 +3240,9 @@ type ProgressCut struct {
 // ProgressCutKind defines model for ProgressCut.Kind.
 type ProgressCutKind string
 
+// ProgressInclude defines model for ProgressInclude.
+type ProgressInclude string
+
 // ProgressLimit defines model for ProgressLimit.
 type ProgressLimit struct {
 	ActivityType *ActivityType `json:"activity_type,omitempty"`
@@ -3181,20 +3273,29 @@ type ProgressLimit struct {
 // ProgressLimitKind defines model for ProgressLimit.Kind.
 type ProgressLimitKind string
 
-// ProgressNeed What one requirement still needs, as an amount (credit programs) or a count (courses, clinical activities).
+// ProgressNeed What one requirement still needs, as an amount (credit programs) or a count (courses,
+// clinical activities), and in a sentence. `what` and `by` (the period's last day) come
+// with `include=explain`; the requirement's bar has `what` too.
 type ProgressNeed struct {
 	// Amount An exact amount with two places, in the program's unit.
 	//
 	// Example: 11.50
-	Amount *Decimal           `json:"amount,omitempty"`
-	By     openapi_types.Date `json:"by"`
-	Count  *int               `json:"count,omitempty"`
+	Amount *Decimal            `json:"amount,omitempty"`
+	By     *openapi_types.Date `json:"by,omitempty"`
+	Count  *int                `json:"count,omitempty"`
 
-	// Rule Example: abcp-category-i
+	// Rule The requirement's id, for programs; `text` is for people.
+	//
+	// Example: abcp-category-i
 	Rule string `json:"rule"`
 
+	// Text The need in one sentence, saying when the rule's value is not confirmed by its authority.
+	//
+	// Example: 5.00 more Category I CEUs by 30 June 2028.
+	Text string `json:"text"`
+
 	// What Example: Category I CEUs
-	What string `json:"what"`
+	What *string `json:"what,omitempty"`
 }
 
 // ProgressPeriod One period of a program, a credit (`kind` ceu) or a clinical (`kind` clinical) period.
@@ -3202,7 +3303,8 @@ type ProgressPeriod struct {
 	union json.RawMessage
 }
 
-// ProgressRequirement defines model for ProgressRequirement.
+// ProgressRequirement One requirement's bar: counted of required, and what remains. `kind`, `category`,
+// `exclude_activity_types`, `topic` and `met_by` come with `include=explain`.
 type ProgressRequirement struct {
 	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
 	// body approved). Who approved a credit is told apart in `approved_by`.
@@ -3215,7 +3317,7 @@ type ProgressRequirement struct {
 	CountedCount         *int                      `json:"counted_count,omitempty"`
 	ExcludeActivityTypes []ActivityType            `json:"exclude_activity_types,omitempty"`
 	ID                   string                    `json:"id"`
-	Kind                 ProgressRequirementKind   `json:"kind"`
+	Kind                 *ProgressRequirementKind  `json:"kind,omitempty"`
 	Met                  bool                      `json:"met"`
 	MetBy                *ProgressRequirementMetBy `json:"met_by,omitempty"`
 
@@ -3230,7 +3332,9 @@ type ProgressRequirement struct {
 	Required      Decimal `json:"required"`
 	RequiredCount *int    `json:"required_count,omitempty"`
 	Topic         *string `json:"topic,omitempty"`
-	Verified      bool    `json:"verified"`
+
+	// Verified Present and false when the requirement's value is not confirmed by its authority; always present with `include=explain`.
+	Verified *bool `json:"verified,omitempty"`
 
 	// What The requirement in words.
 	What string `json:"what"`
@@ -3245,10 +3349,18 @@ type ProgressRequirementMetBy string
 // ProgressStatus `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 // not behind; `behind` open and below the pace target by more than the allowance;
 // `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-// Recert starts; `upcoming` not started.
+// Recert starts, or ended short when the record covers less than half of it, or a clinical
+// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+// `sentence` says which and who can enter it. A period whose record starts inside it is
+// `partly_tracked`: pace runs from the record's start when it covers at least half the
+// period, and it is never `behind` when it covers less. Clients must accept statuses added
+// later and show the `sentence`.
 type ProgressStatus string
 
-// ProgressSummary defines model for ProgressSummary.
+// ProgressSummary Where the period stands in words. `needs` lists what each unmet requirement still needs;
+// an upcoming period's needs (its whole requirements, also in its bars and sentence) and
+// `status` (the period's own) come with `include=explain`.
 type ProgressSummary struct {
 	Needs []ProgressNeed `json:"needs"`
 
@@ -3258,22 +3370,34 @@ type ProgressSummary struct {
 	// Status `complete` every requirement met (or exempt, or met by certification); `on_track` open and
 	// not behind; `behind` open and below the pace target by more than the allowance;
 	// `deficient` ended and not met; `not_tracked` ended, not met, before the member's record in
-	// Recert starts; `upcoming` not started.
-	Status ProgressStatus `json:"status"`
+	// Recert starts, or ended short when the record covers less than half of it, or a clinical
+	// year with no entry in Recert yet; `upcoming` not started; `needs_setup` (a program, not a
+	// period) the program waits for a fact about the member, such as the ABCP cycle, and its
+	// `sentence` says which and who can enter it. A period whose record starts inside it is
+	// `partly_tracked`: pace runs from the record's start when it covers at least half the
+	// period, and it is never `behind` when it covers less. Clients must accept statuses added
+	// later and show the `sentence`.
+	Status *ProgressStatus `json:"status,omitempty"`
 }
 
 // Report defines model for Report.
 type Report struct {
-	ABCPID     *string         `json:"abcp_id,omitempty"`
-	MemberID   string          `json:"member_id"`
-	MemberName string          `json:"member_name"`
-	Reports    []ProgramReport `json:"reports"`
+	ABCPID *string `json:"abcp_id,omitempty"`
+
+	// AsOf The day the report is read on: the request's `as_of`, else today (UTC).
+	AsOf       openapi_types.Date `json:"as_of"`
+	MemberID   string             `json:"member_id"`
+	MemberName string             `json:"member_name"`
+	Reports    []ProgramReport    `json:"reports"`
 }
 
 // ReportLine defines model for ReportLine.
 type ReportLine struct {
-	// Activity The kind in words: Self-directed CE (SDCE), Cardiopulmonary bypass, ECMO (shifts).
+	// Activity The kind in words, following the credit's category and approver: Self-directed CE (SDCE), Meeting or live webinar (ABCP Category II), Cardiopulmonary bypass.
 	Activity *string `json:"activity,omitempty"`
+
+	// Awarded The CEUs of 50 minutes as awarded, when the program counts another unit (New Jersey: hours); `claimed` is then in the program's unit, rounded down.
+	Awarded *string `json:"awarded,omitempty"`
 
 	// Category ABCP category; `none` for an activity ABCP did not categorise (a course only a state
 	// body approved). Who approved a credit is told apart in `approved_by`.
@@ -3791,11 +3915,13 @@ type WhatIfCreditActivityType string
 
 // WhatIfResult defines model for WhatIfResult.
 type WhatIfResult struct {
-	AsOf     openapi_types.Date `json:"as_of"`
-	Changes  []ProgressChange   `json:"changes"`
-	MemberID string             `json:"member_id"`
+	AsOf openapi_types.Date `json:"as_of"`
 
-	// Programs The evaluation with the hypothetical credits.
+	// Changes The periods the hypothetical credits change; with `include=explain`, every period, `changed` saying which.
+	Changes  []ProgressChange `json:"changes"`
+	MemberID string           `json:"member_id"`
+
+	// Programs The evaluation with the hypothetical credits, of the programs they change; with `include=explain`, of every program.
 	Programs []ProgramProgress `json:"programs"`
 }
 
@@ -3834,6 +3960,9 @@ type IfMatchRequired = string
 
 // IfNoneMatch defines model for IfNoneMatch.
 type IfNoneMatch = string
+
+// Include defines model for Include.
+type Include = []ProgressInclude
 
 // Limit defines model for Limit.
 type Limit = int
@@ -4123,7 +4252,12 @@ type GetMyProgressParams struct {
 	// AsOf Evaluate as of this date (default today); any past or future date.
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
-	// Explain Include each credit's allocation.
+	// Include What to add to the default answer, comma-separated: `credits` (each credit's or clinical
+	// entry's allocation) and `explain` (the caps applied and each period's arithmetic).
+	Include Include `form:"include,omitempty" json:"include,omitempty"`
+
+	// Explain Deprecated: `include=credits,explain` says the same.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 
 	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
@@ -4301,7 +4435,12 @@ type GetMemberProgressParams struct {
 	// AsOf Evaluate as of this date (default today); any past or future date.
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
-	// Explain Include each credit's allocation.
+	// Include What to add to the default answer, comma-separated: `credits` (each credit's or clinical
+	// entry's allocation) and `explain` (the caps applied and each period's arithmetic).
+	Include Include `form:"include,omitempty" json:"include,omitempty"`
+
+	// Explain Deprecated: `include=credits,explain` says the same.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 
 	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
@@ -4319,14 +4458,24 @@ type WhatIfProgressParams struct {
 	// AsOf Evaluate as of this date (default today); any past or future date.
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
-	// Explain Include each credit's allocation.
+	// Include What to add to the default answer, comma-separated: `credits` (each credit's or clinical
+	// entry's allocation) and `explain` (the caps applied and each period's arithmetic).
+	Include Include `form:"include,omitempty" json:"include,omitempty"`
+
+	// Explain Deprecated: `include=credits,explain` says the same.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Explain *Explain `form:"explain,omitempty" json:"explain,omitempty"`
 }
 
 // GetReportParams defines parameters for GetReport.
 type GetReportParams struct {
-	Program string              `form:"program" json:"program"`
-	Period  *openapi_types.Date `form:"period,omitempty" json:"period,omitempty"`
+	Program string `form:"program" json:"program"`
+
+	// Period Any date inside the period to report (default: the day it is read on).
+	Period *openapi_types.Date `form:"period,omitempty" json:"period,omitempty"`
+
+	// AsOf Evaluate as of this date (default today); any past or future date.
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 
 	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
 	// includes the writes before it. Declared on every GET that reads recorded data (not on
@@ -4675,621 +4824,651 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3vcts4tiiKvwqO9vlV7NmULPlPOpFr6hy34552Jn987KQz3aP8JIiEJLQpQE2AVtQZV+1P5wHOQ+yq",
-	"+wT3+71vsp/kFhYAEqRAipKdnumZfJieWARBYK2FhfV/fW6FfL7gjDApWv3PLfIJzxcxgX+fhZLeUblS",
-	"/77DcUrUP/BikfA7HA8TMmn1W2ffnl+1D7uHT9vd495hKzDPSTQcr1r9v7bwOFy0PgatEEsy5cmq1W9d",
-	"toJWSFLR6rd6nZOu+otKLClnrX7rmq/QdYDe3uIJT9BNB31PFjihDM0xw1MyJ0yiKE0om6KL89dvO+gl",
-	"uvgkE4zOebLgCXpHwhnjcQepNZ2ePNvr7fd7h+3e8476TkKwJNEQy1a/pRd91O4dv+ud9LvH/e7JT84Y",
-	"tfxWKpLhL9/cHkZHn07wOIzIZDqjP9/Gc8YXraAVYUkKM6nfeJiqVcKGhkJiCTtlnJFW0KJRq9/Coayb",
-	"dU7mY5IMYeiczGuHUpZKhaxe0FpwIYeSCDkUIU+I/i3hdzQiSavf+kBFyJmgDF2RZJIKyhm64SElctUK",
-	"Wgm5o2Q5TAgWgAY5IygkiaQTqjCHIk4EYlwihucEqad6lfmr2U4XhEWUTVtBS5B4MkzIgieSRK3+BMeC",
-	"BC1JZayg5iwDT4hcofcLBU9AXCtoSb6goVAkRORM/etj0JKrhXpzkY5jtSxFMUErhdfqkWrHNEHqkspZ",
-	"lOAlMyu+vw+yk/A9FRKI2DkQVJK5WudnhVdNxIaG1GkIJVfQf4EZRh9mVE4oieHBRCq0fD1PX8/Tv9p5",
-	"Clp1U4/JBKD99WR8PRn/eicDUBHOpnWvZaCLaASQwlISFgGs4FphnDMkiFBbbt1/DFqMfJLDME0E3EU/",
-	"Hs7YX44ujvCvL29fH017P354+fNPf/ph/tPhbIHnUow/nNyFZy333rtki1QWbj33lDnH7KTT/S2PWeFY",
-	"HLZ76tsW6/XfaXlx7O75Ck9J1UX/lTN95Uz/UpxpnYl8eNPdkolcA5AKRyoiIRWa6BPyMwm10Lw9BuAz",
-	"C3oeU8JKfOqRyV0z6JjWjVGrUwyIiwWVOEavXt+0ghZPppjRX/WZgGl4soHP3/Fbh2hEyBcEqMGdSvQT",
-	"giNFGY9LBAWQngOECoB9pE3mmyJ3hEmzGyUiqjsNs5D0lwmVpPWxsKAa5vwV47ti3CMpfFo0PeQWMx+o",
-	"nN2QMCGlcwgPh8I8aYmjMDmSbTHjS9bmLCTt218Ky/oCV9W/1tnNDlARD0Whg6RiiJc4idRas18fGe5w",
-	"sjXYyJ3ciCEsH0s00FjIb/SYTCTSCmaFtOzBnH5ieEsBeuaRXoogov5oPfYdfUcSfXX2iug+v/lBIVqk",
-	"8zkGWTN/hLBAGImFojoxI0QGiDKARMKFJMkTgfiSoZDH6ZwJJS0auoFjESg5dkijgMwxjQMLmEABJdCi",
-	"T5CzbTUwQ9WAXRP2//5fBF3zVdA7PDo+eRokhBHSSfjqfxqbc4cn0+Ds9enV6+Cwc9INsJIbSFBHDkEd",
-	"AQxYqwgYniTEmOicE7EVdTjU0Dp7bS6l7AtfwDz49bz+E57Xphawr8j/p0R+EyOP0mQpm+rlLoR8PINQ",
-	"0BI8TZRY0NJc/4Emooz71cnkXwn5n4+Q16nmL9dNbQLnOFZUk3xH1KYdmkmTuNVvzaRciP7BgSMZHCQk",
-	"JIksvH15flMSdYxB4IlAoRmDJoREfURwOEMRwVFMmZaDGAIKcaWcby/+dPmm/8P52auLNy/OrgfJgP1w",
-	"cX1z+fZN/7DTVX9eXb99cfmi3z44uIblHBy8MHOKg4OLN2qImeTih4s379Tf7y9f9JXk1A7DRfuwe/is",
-	"3X3aPur+T70fNeLFu5t3Z6+v+go93SNATve4e/JT9uz63ekPZ6/eX/zxxdm7CzXsWffpEazn5v3r12fX",
-	"P/bPvj2/QnpGbSyhnKG98/Or/T5akITyCBEWCfXKxZsXzurgL3fDSmY6z20uRd+/FgAVLYIMl5k6a0yh",
-	"rkC4+Zjp4YQMjR6Wi42tDfZTwqKhzxap2UBDg9uEJ3M4KZQNFyQRcDapEOmGE1RzXH1rarQadb7EgjN9",
-	"tupNl0LiRHq2D4clxnR+ye4y+7KDUJDkwfjmkcUV8D4taEJE7d4bc0bPYtb9CvUryqa4Jr+kRJRNDJjO",
-	"h5LfEhCy4/nwm5JNwS7ll0TI9E7tb8P+F1iIJU/gvtbaA5rxRBA0VoSarJCQeBETsy7KaIjjCyZLKkDI",
-	"UybBFv1bGN9nWAxDLNQFNCEJAQOAuVWMAYQ91kXHgYoXCQX2m9mmxysFt6H9fQ04Pm9Scb2tt9eGixwd",
-	"n6zvs3v4gK+/oiW6ccSUf3FE+QyAadMbPSERlTXAfeSbovYyqL4ImsiDj3BlNNjA1jbFwgvmftxwLTQW",
-	"FfOxdtvnNAlTKpGATVc4o+5IQic0k1sVAW1BljtJj2ohEsdDF+E5/Yl165cjEuohAeJxRIREE5qIgvyn",
-	"8BpYwtJ2LYcWggKIAhcdgUvcgSaJwAInsJQX5PgoGsoGLKfU4DJQewrqyC4oIieooYKgeM6CjEqDFVG7",
-	"q7Gt1RFMrVVOC5EvqFikZQFyyzNeVBv/vgpiJBZ1Y24pA5KnQmjP7zYubCIEKM+tS6O7kwrt/RTNV9r7",
-	"SQXi2nYr6JS1KUNg0e2AMil4nAKbKLhSCwNRTIUUZTe24PHdBhBngwDGa5bLsoUUhFPtFecLokMsDGms",
-	"ywEeID4qZNzFXRnzrVlM3c31lWr/5al2TTT66fs3y4aikaGw62yDVTEQOAzJQpJIv8VDcSaE9qO695kI",
-	"E7qQiE8ADIVYG7TAU+LeaAd/+G/oZomnU5Kg95foDweGN/NQfP/u9avi1O82TjdIu92j8L9FPFQSJJrJ",
-	"eQw/kQHTj9QvKMZs+sdBi7BByzzVzwiO3L/hGtU/aGMKOru61I8OnGfml/LbYx6t3L8jeodo9MdBS+jt",
-	"tlNa/PxBRO8Kf5dnOHC3o6B0cVeOJvkigV+PrWoQTSCapM4YS3GMtIlPnb2wIDogzCI0jjmPnOCyTo05",
-	"pVrc3cCNYh7a+LbXNF7i9JaQAH243CloxDW37ARzHqmdvUtJ++x1lb7AoqGkIGX3un0Ia2wkR4MpxrzY",
-	"fdY/cmMSGwjV9x+rzTkOV4oSPJEw85wMf+VMjTybk4SG+OB8RkM85a3GcWaPbSSuNuLqIJ+DhUjb5ttF",
-	"NzYcuXW54HHO3d/hZNRQfY3N0JDnNqS5K9ktsNSBOfrRx/vAWUzXWcxVk8UcexbTO9I/2sV8W4Jpq57i",
-	"H4HAM8L6rUN6v3L2r5z9K2f3uQp/+stPTV2FF3c0IuUwNmxiiodNgsm31d84k2D00UZSvFjYSOuDRTT5",
-	"UnGJ5C56JGuvmOHDk6etfuv55NnTqPus9+zZcfhN9PTkOT6cEIy74ckJjrq9E3w0nhxPeuPDcXf87PAw",
-	"jHon0dOwdzLuTrpd3H2m5qK/kuxq1nj4jsZkXSXBjJGoEKy9p7ST8UoSYVWVCY3JKZoR4weHs6CeYXT1",
-	"4rt9V8/4/129+K7d63yj5fDvCY7lrID/XDu7BSJ5+eHPN0VLAlkZJhJPW/3WRfTi5gzQcgd/HZ6c9J6D",
-	"/qsAettT/5RqL2//fKXIXKhVCKo04k+KTfR++fHsxz9/Ok8mP9wMv3m3+vC/vn87/WYW3l3hBX0dJ8tL",
-	"jK/C799f89Y9WBVeEXxHPDKM4+N/dMsAqPIFpgK7i+/IY1GWwtjaBW0SEnCi1Ma49SWCWQGaZ+aKroCq",
-	"TFKSjfU4Fh3oHLe7J2vb6ekfy9vJptzo2vinRW3JTfTl487H3/8UN7wdXhcPmTEK2ViFcBXGOgvIE7ow",
-	"pomcDeecKd7SU4KEEzzhvaPBw/wl0bzBHZ0j8lm1NEZDwgTRhGn99yCcFclHBzWsP2CphmDrqq0gZSQT",
-	"8DVdalR5IjOEdjYMwxgLxZXPXIFGx/EqckpweEvZdCio9vIWPvzlIpWC1hInjLIpiGOMo/MLtEj4NMFz",
-	"NOEJ+nCJVkT29W9ECLSkcQyBdLBiRKXSi6yRdDjhydAOBShHRGq85YIGMgFdfVSMyYPIPsoguLf1bwcW",
-	"WQfdgxwhCsiFLAHjmwbB9sPVjSWEDaJ0Aw+h+tIi8z4LbY3U4UzDhMwpi0gi8uRU40bG0Zyy1uacBpGO",
-	"fyahbCBUChPr/Nj6EhV4HDvn1Z6vCDPcWVrzr++QbZh5GyenRsOaxbmkGlk4Vk/1cQ0Bj33PAjvV+kOB",
-	"qTYmET2D5cDFsLGvrPgrK34kVpxRmSct0aW1w8209ryS1nrPdZxmA1rYhOfnepoSno/bvW6723s8POdw",
-	"qbNzfT2LX8/iI57Fddn9ww/yL0cXx41kdyDWTJRyj7EY8kkZFFvcumYfhuZ9kxnPd0hSNRxCpPXo8WqY",
-	"Wxj/+nnN3GiJvdXLTI4pk4VfyKcQNmR+uAejZZJQEg0pc980P3Klq+a/NviCCWXK8srAFuYtDdDQiNrk",
-	"m+oXMZR8iZPIztW2E7UpTJvaRc11LGVpxY0McAY1C5IM7d5aQStJtfBT+qgCrrcGxaMYy5ssl3E5zDz3",
-	"/da5WRu6vDQRZ3ndAgAh0hAEG1g+GM0po/N0bibMwV+Y3hty9/cC+koX3bDyYDV/IjFeCBINs1c89ozS",
-	"mVE/kPlCZpcKBOsN9UHNfiwc4pjOmx2JEu2vfVk7A6KQtBckaZtPBq1bsnBh6wcYLMIZ5Y2QlJpT67vY",
-	"vV7LyH8gTv3nYhtlNYvEKVFhDV04GxhCqGYtbWp68H8G1FMckqHEyZS47y5wIuPVEO4hR/BISGw9UYuE",
-	"3FGeCtjDHFN1zzkTJOSXlCYF9mZ+mutKmB7G72eIJBrmYePkUxinERkW6E/7WR0K/Gj5Sgl6GU0B2ODC",
-	"y+m/nmq226O7ZPBTtfrWS7VGsUFrOQPZw2FV5xfvRe62rfRkhVwJaVLJOJmz4HOLERJVkATsryhaZuus",
-	"oLj65REmTULBG/VVBB9Cc54QGBSgk063a9wTc4cZB2i8Qkdd9DJl4Ep7dop0DR8UpQQd9dDLNF7Bgw46",
-	"k2jF0wQpSlX/QjiBGwaIs+OFx70CSLKI06KMsEj4OCZzE/cGKV0gqSOqbw8TOafFIJSQkCdRLusMHZoK",
-	"HRnIhopXp4g5Y13pcINcyoDPhSQF1Kk/7ZcM/HMRz2NTcPWQoy+uQqmlvF0QdnZ1+cIEuJVD36jIYt/Q",
-	"Hh4nNJqSyHVKfW5RNuHq/63vNY9ac+XqVrfT63QVjvmCMLygrX7rqNPtHAHfkjMl6IKl5K1jASrlCzmm",
-	"vpAziUM5tEpQSP7nki5Ep6gC2VGLmXYY/3sPHfeO0cnJCer2ut0v5bTkyXT4zS+Ht7ubIDNDGAj2wCpr",
-	"P/zFC2m4WPHYF74IbpqYaktLq0u2/ko+fyfyWVeGj16yv/wafXo9l5uUYRe5Hn5ZxiOJUs3C19GpZrsy",
-	"iYvXRJQKMTkpjRgxsgTVJ+ZsStQVJsRilmABZgmTSLlI5KZEyrUv+tIzN2d2XumaBx9M8bmSp7cQFK4r",
-	"F6AlFmih/hkhyeFyXCacTXVmt55TX2yl4JEQRPmSnuCT0+q1Z6rfuQT3EE7ljCdQLt3G6zD0LVeaHp+g",
-	"c5xElN9hEaYxTnJKBnVk0URrqdBKGIdr7pyzCU3mJEJLKmf+CPuCqpIDpHVsqnaWdRX9hlW5No+3do7V",
-	"kN8VXAA1XyhA8rNHNXuQPD3Hn5otY05Zs4GNwX3vGFmGSjqCez9ohSYXVX1O67QrggFYk4QDnUZ4BfKX",
-	"NcEqPGjX+7C4zJ5vgYKEnEUwuLB572DJKz6oNZDat++DVmyDXOb403BJyK3Y9MF15UK9pWjMgOHL7rbJ",
-	"pnJzxmddhmkI1orPucED4CQMoHQ44OFR/+R5RdDeKy6GZ2xKYiK8JEUmEwK24KGmgJJdJHuqkFUK2XRs",
-	"IsMae8kQ9DQlUA+NDdUobm66cSra7GfFVzRjokKWraTFd1tlHVRrqEOPfmq/00QTUQcMTvjmI5aZB3hM",
-	"klKlu3qmZhgaZuGMZ5T3vNsNWqCSKIzDr8M5DLzPAOGoLQ4dZIqw9yyt0bya2ZCPLsUD+zXFeD46oaOf",
-	"TWigVc0bc6k5ZVbFrz8SW9weJUPB/cf1A1WzopK6WJS5zSVdF2G16+U6TmkswepuYwB2Pm0F/bqtj0Th",
-	"fDQh79r6OR9e/hye937+8ehM/nj4Qw8EmGuwO2wqw7JV2h4M9fmrtI3DBrVstOquG3GhEE5Bltkcolzt",
-	"iVhzRFQn9z+Otd8e8rx0pqd2gsei+xgWmO1NaX6bVtly1bEZ80bA2gjeTaZE/UuN1a3CFKQJuS4/X5Nf",
-	"H1EpEFBSoDiRNnrpLaCF0lI0VN14YfNTAAn8CouBpb88nV8hMnDoJDCgCAwEsnz9AbMoDJy0/Jwo6lPz",
-	"L4Nydj6k88N/VkQM2IDZ1eo9BRa4awvKMBGYEk5AI0Fezymwh9SU33RWXkJM0FOc2VlK70j997B7eNLu",
-	"ftPu9oK8MpX55zfto17AmTay60Dsa/AT+JQ7qyxu1hWNYgmS/HBGwf6bkElCxMzU7gFigcvQQyzThEZG",
-	"++sjzogpVgqEYZJHAjTHya26yxTx2Mxkl1yKhUy1pAQVTmNs/3X2Orh6PWC1tUo17wyu+Sr4FHwasEDg",
-	"eYdD1f7CuBs8D3Qx/+BTYCAJO1iPUk740onTKPL4TWEQ3giEYl5zoLPeg1wb9y85n+0Gz00jAl/10485",
-	"rozy7iu+/kUq6myZB7+phCLAvZdZfnR4hDFEDLc3PTgl9Gt3nI/y5aWvQbeudtFXWD8M1mviWPh94xYH",
-	"GknXRKRxET9RshomqSN9NofklHHtqYNizOrIfYujKUHG1fFR6Rhg6MWSz2loXMcxFZnneLu0pzx0PiMl",
-	"Vz3cJFViGc4sOVnm5eNJYCXidyRJaJQXvNqq3GnGI7fM65phNtUhrDpn8LMts2yFGlt511QVcspyZkPN",
-	"eu3I3A5hOWM20haSsEPzgtEkSXhSCh2fp0KiMUFYojkXEp2AHuWkVo55tFqLHp9TnT6rBfXeb4dEkG0X",
-	"XBjYlC+r++2L0iZ8aTVpI/JmVbLdMDVoCaKvfPc45C5SgoxbDoqcnyIqgX2Y46Qj1qw8XOSaOr4jA6IY",
-	"ug+z9iTwR8bBmCaqqMTP7h970RmPeUfmixjL9Srv72ZEC0cTnmTFTbU6b4kTnb0G1efq9U7CUDJgXcBv",
-	"8DNmpBNxUpByXmJGghecKBnH1BF9p+Q5Iy7mvVkccY4hvFggLG6FXjYCCRDt6W4R7TAhEWGSKsl/mmAm",
-	"9113rGkp0aSrwy7dJ+CD1hRvJnAWZBMgCvqi7lWC3FYm9yU4XGX+l6Jgq1OuwewiEGVozzpqPDsvLC1z",
-	"6DQvV6lTLsyxrvbHuMu+1iK6f9VPhEEcVUocI0sSoT0j1G9aflH2D0p/N9EonKVCvVSy5uwRIpuOrF7O",
-	"xn8K6Vv68rufLq7f/a+bS3E5l4ufzi+fXs7Fp0vW7ZDVy1+jD5dqTC88ejkJ30XJ6/n/+pW8+GH24/zN",
-	"7U8ffmL4T/Ev+PCTHM+fL9U74WHMxvPvutFfXsZO4VTKWn2wK26/rZy+DD8CerK0pQltrUuOq121+q1v",
-	"CU5Me6T3opSV8TXb5u+bbaNR4gkxKMAtc2/71bNH2WhztmFAki0q28Zv2I/pK509LLk2+subVUO1RmHW",
-	"E4uQY8DmXP9grdruKCzxGOtE+l9izZxEOCNzXIgyy+Om7kzg1H3Q+kDGM85vfR2kGl33DUjucSzGFhQl",
-	"tZWEhN4RJYeJJUlIhI57XfQn3f7QVBS1juychXe0iqtIYoJp7I+8K+wBYLGc3T5qmdn1BJXmRT8c3L0g",
-	"sQLBaq3+53xhgn6bYQlm2TAqB2lBGrMAtcqPqN03iLtmgbVfg4Ggw1Wi+6R7ZAdqcA51UFZPMdtVzLFa",
-	"z+cBJNgPWv3B+qIHrWAA3mQh8XwBY2A5vV67e/gOytb0u92fYJg6aQOIKizUkbGg82FlQ7XLrzj6zXG0",
-	"Hjv2lzdNe7AY5K6bk4tMrtTUbiMjcivndKwp5GOZH8TzQvjZgVqJcLt1mNXV2S6/svZ/fNa+LkgczpLt",
-	"CNQjSxDmCnPO2Po+kl9J5UuTyjamkgeLDDMsLydl7bQywXFOCBiLC356f1W4Ix2PUggZOGl3D41PWn/Y",
-	"Y7f3poxmBuR8TZSIobH39gL3R2v17dnXnPRokzaUGZ9L6US5FTpvbVNeymNEHGzIllpbX/5kbYVOog18",
-	"8nz9s5BHPNGWSBwji1O0d37xXuwHKM+pOUKSuyEMT/vouHPSRf/1v/8P6nXVvyDOwYDrFI3JjLIIHpfS",
-	"bqoCKrKtuWEV+km2tTxZ5+PXzOOvmcdfM4+/Zh5/zTz+mnn8NfP4a+bx18zjf/jM4/ugNSNY1yb73Lp4",
-	"h6fr5pB3M4LMV22FWg4V6wJwRo8uJ+3XWIazUSezXEOoo2bsQiaK6HVkq0xWZ7Zjd/EjN5CgIpRIu8Q0",
-	"6wObqFcomxandkpwy6NDHfAPN3O/mxXjpEySKfQ9+dSe8nb+qy7gtsAJnhNpNn5muMHlC52/DO5iOcsd",
-	"GG4dZffcyiQl7srm+NMrwqZy1uofPoM8ZkkSNd3/H4dy+Ffc/vWw/c3Hz4fH9/89rxvqgOhMvJ2sA+dC",
-	"6VtKLMKmRjAVCMSkvYhMcBorgSXCq/1ThNkKLbCQiCdokso0ITAQBCU10y8pgeBsuy2Qu72ghZvJu8Ts",
-	"VqqGViHgaEd4ySbw0tESlQvJrSC7LSKMaZNFGEuP7+CMHFvQyB4fe/VB35hTxOdUwlHSxZ8TIbOGMj6k",
-	"GcNSxQ5Oeoe+NdpWUlWQivTz3UEViUUDUOm+FVWLyKL+dlsCuWtCMhefFjHWCUJFdF0yEA10C2Qt+zwR",
-	"CMc2uKwKH8RM6C7SnMvshrYVgjmPCdah25cRmS+4uv1Wfyar9eWcoZTRX1KCbsnKUAeEjUCYCdrD6P37",
-	"yxcBEni1Hyi2CawSGYUpXvURNj/lqUp4TgZMTaeUKTvTlJhGUULyhKjfdXRIFh4+ylYq29dkEeOVEkQV",
-	"WkadAbNA0ddIDhVne221vyoUnpwA+7Z/93wou5zABVNxwtStNUKx4noJwdEpbEYbkxAUpScCcRavEHUv",
-	"LyQkjWM0wwJR2anchbnbqpb/9LhmvdcZDf89193oJFXt4w1npAL2ev3qgKjVr9CMxNGpziXgDCSiME0S",
-	"orTpGTG2XfXrUfdYkyTjaMyjVd0e1OfrEdDrHnqX/kpreeVFX+EpQYL+WslctXboPcon3cAjeeBPWvI4",
-	"6XYdOaTXSA6xdV8qGWJuT9uNI87JvAFHdEsqVC6lbBnfbUE8mTZYkInir1yLEwW92zIWoslNYSsuOrUR",
-	"itT0Vp1OYMtOrpWPqszj7bjINcFRhbR8hkY6ELatBrVh1AiBVR5NEj6HwFacxDTzqvSRdrXgSJ3BzNMC",
-	"gyMsMZIzLAeM6jtQmOQBKomwojiVHfSChDFW73EInE1W6E8X7+BVHZFrVB4S6Tn3tE40YDPoTBFYNSLQ",
-	"rI4zpcDIABLZig31jDAk6FSpzOoKFEq6NVs0a9U6F0YLLii8BffjJBU2P/e42w2UzKyk4jmO1eElEcpE",
-	"/5rbaw26lfznmwJh/bXbfn7W/g63Jx8/94Jn9wflH/yU9l7UMIFUPIQFpCJpQOrWM161hqV+vvsylrPb",
-	"jcuAaHgtfIBW9i2OnBw6027GNLPIW81olfzffxY6rsr40PSZMYY0YOp95M8d2CnLwJ5vf5oBZULqPPvW",
-	"wV3vwMSlGsgRYUyD31Q7CBXh5o3AcIQsHDKgzaRc9A8O1JLiGRey/6z7rGuBIQ7GOGqbj4EtI8PQf9d9",
-	"u/7tIOTzBWfgY9RPxcGVsW7c6/IOZYHFCoxUOIdJ6ZmYxqJwop8IdVBpZMRmpSJxNolp+FBEOhZRMKxW",
-	"1DHWjMBYTBl32+201rCTz3lQN+dBcZLmmHzuNL+yUGiKxtC+8Ng4tBOLXDtIiC6y8CQX3KA2HODvO56M",
-	"aRQR9kAE6hTlW8Jyj4tSsJb6FuULkmRlfIpYUkxwuxN0lMM9X31TwE+yNx4L8nrXMQ5vjbYV8gVRxyfh",
-	"MSltH4EFFgB/qdgLw/GFjtF62OlhKGXk0wISdBDwPcRDQHZ0in5JuSSGEsxBN6nB2rCq7mEQjUuYsQbJ",
-	"5rg5cbmb3SC6IckdSZDeaFM8UfP2o6DprAAfxdbShGi1TMNQgOWYmsbMer0xn6KURSQpgQ6w94bL73iq",
-	"y+I8AHHGnlxXuh2O0gS+VXX/HGwo/d78aB3n6HvDJfrOfLYZyhiXbb3Qx8DZG45EGs4y7hWoI2WTxeBO",
-	"wnGsYIdXSBDNzK502OI7zl/hZEoegaUpPRaRTyG4MNQPIAsgPkG97vGzk2+e6gZv66jRUT7bAL/n8DUj",
-	"FaALJqlcoXecI72jpriQnLdjeOOx2BxAggoEs6ozgVmZuWnvoWZvVwnY/UF8/w7TmESPgA2d0mfCiRD4",
-	"RgApF+/wFE3pHWHqDDsmEi9SDiDx+BGOCxhkbRtKZ7/IbLgpshbOu+2Jfvex0GZsS+swM1aqDGqut+c+",
-	"aCmmTUPynuE7TGM8jh/jNNmMCEdGAH21hCkwO/261b3jnB2zcuQuvSkmUuedR7l4UEQWhEWEhSvdD9KC",
-	"YF+dpZQlBIcz9blOq+CwA49aOzMS+D5vRh84zrd7nQnIX2O2MixEPBRtnKO5UrNtOSwbHX9qjNAxlmsI",
-	"VMJ3KmcHeUpjwxN16MjUiumpjaBsJ02xmGBJ2sCoH+sgWSCYjWSbhzA6OE76HEUkxqvHQ+V7Zsp+/fpg",
-	"9onRGFIh3TxVo+x7xIqthIZejrPCgrc4dPlLjyQ6gJaKdOqr3nIJKx8+fGifpXJGmNSaX/9zjYtbI2OR",
-	"cDWfOq76Yn60K22GFTt0igE8WJo4PHSx4qzcyBRbCOIAyy9hbFiSOG4bc8M4lWicEHwrEEbjVFCmMJek",
-	"ijPeZ9/WPv1vz6+0PWt9dkE/tSM6pVLHcFy+gIbfFvZOuTjHRrtm5/v4+anPjBVk0QSA7Dh+OwHjUh0w",
-	"ztKIKiX/M5SLIImk2gJW7Lb+ef1ThdjRLFXEM9AmFCUJhrIUeehU/cpsxA28Y6qB1I6HyJKgFVKZFWxf",
-	"W4zNbtgQbBC0CkbhoaXazy3C0rluxgRJAlhKHM6KwZcfPdPRyLscJ2rZ95SyVGp0rHl/Nvt4dMmWoVSn",
-	"UYQQMr3rPAm/o5G+HdYWmZA7SvKiQNUj1mGoBA81xoGdU8bDB0ZB4slQGwWIC7PMu53xFB8hmqKd2xCr",
-	"/nvDETKH7p0ae+9UMfIt8N41Yv+1BVZt19cG4wNLlkD3zpGx28s2U0GoZaCXIecuMoezFsVb9x8dTnIO",
-	"crnuMVngD6E9YxabeTUYW2XFj1f/tx3GEkruJzVcJ6KUsQEvyLWz3oZywJ7P2rSC5rNXnNrKk+BDPZYt",
-	"u+PAwtRudB0xOVq+p0IaHlrES0ba2T+abMdg2XMACgll6z5tIRAWaGSjjGwokXrLhBjhsVAChIlPhJgD",
-	"G2K0AT6wgTogZNmUONK6KY6vHGDYwlW191q9L3TtmqsFphn67W9+zRWx8h1PkBNSLPpIi68iQMA9AvQz",
-	"TxOG4wDd8TidAy5c/1m32w2qr851mcbErlLOIOTPhJPo9AYTLwh+Wx01svPVm4VD2Mt3x7vYuVaLe/kw",
-	"I0xnLuGEgPZ/y/iS9dFJF5mX0BzfEtRTowp7WQvK6HW73e3jMrx3dilc9cX5hXapq6FtNRTB0ABhiWKi",
-	"Dtiz7sbFbRu5WpQCHGo58hJLdguXR9YGXHnv6NIJdUVh3P71o/pPt/18+PFzL3h65BeL5/jTpZ7usPsY",
-	"d3yJUxXvbL31Or5lS7E8BuduwLMfymavQZTYks9GJKSiJCE0lfLyG7RI+jaqTcccqglKnOvEQ4ul7Wbr",
-	"qtvxO0MRmaBaSBFaJERY9tTSJxbOjOJ3PKFwtwDEgpbiHzGJpmQ4xoIMRZrc6YDECDJiBZ2ncZZ5ZNpO",
-	"DJVqnaRGJsgaVFA6NFm1xV/pEEQ7IVOoPujNvOVyVpAnHIVxQfOybw/TGCvEIR3G4XmwlvDsVx1sdcd1",
-	"Sd92t296YuxWb6Bo19q58YlnsPjsS/l6KmRm+4W8ZNQWJ8YCqngTb+SYHjB6jOzOIB0UuVggHEoo6nea",
-	"WdpAfstKR4myXPDMp5E9FAlF3jynzPzVK+EH0kh+SYl5bOsauSgrYst7wO3nH4UFZ2fnC/LgIrwcnuSi",
-	"1BQyDAp16Jw/beU5t+ph9pd96FSqMwM8tetsp+lsSJZP7/nFvmRCuLIh2d96QC1fKhaZaMihHMSUUVyq",
-	"M7kmXc34kqEZgTSteHWqQ9Pz2PbNakvxA1WMItMUPEIoR1bp0EfV1slH45V9kqCQR0riW+BE6lBKKoVJ",
-	"CzN3Qx+N8DhcjAKEdTjNgI11Ow719nxOpSQE7Y1MVxkcjgL0hizRS5IIsnoi8iYdVKi5ozsqeLJC5/bd",
-	"/QBhNmA41KI+iZAIZ5zHaG8UYjwji7b+e7TfQSaQVRgXrNUOxqtsuWpZzgZNhKQ9h7mFNFtuyUi6Lhp2",
-	"288//vteO/vn/h82CIc9j3CY5xw9/IbcSr0jqRjiJU4iff01eScvXf35kSyQ+r7bYNyruaGdmsuNWOqN",
-	"fuEcqMPHVu/yMnY7mDJ9V7yT+ePa4bKlZ0Y4u9N8ERWHO6OYh9nO8u+ZDCnnn266tf2pVqR+qFEtPwVf",
-	"xqxWmL+CGN0K5D4hx5SiN8N0bPgcR8TJbum0gi0Mdrb5k49Jr88NaU+whCD7FzJl1NV6nMB4q4QECA+Y",
-	"Keip/4TgUa1pqL8Mbp8I9xW7wyc6hFI3YoToI4wYl0SzTktaiVVPsoruQSv/pKGzTLcxH3SMtJBsDk2o",
-	"PgZfxKJZOi6iAtqY2QodpshPYNMDMIu0n7vTCio4bun8NSF5y1SbEbAeXYKHebVu9w77rFjjOlfNV7TB",
-	"udDg+y6HrlhAOVsaXgD5AxSE5r6UfN2PNOW2272vJ7/8UGynuG1zree8pmy22KDmea/STcZrV7eqVa7K",
-	"oDTLrD+vj+WDKN+XvxcvRLbuR1EmCzfgl9ImQTBdW6lbhq/pve7Wg/ZdxqlQt1+CtDqkL2PzjvEDrE3p",
-	"llVuugy3zHLjZZhQQyqBEBqodDl8ChsvLLmwFh/wzy/eX+V9LevYSznVjyDTUIxPELaqk837Q2dQKUX7",
-	"LJSUMMcx0hsRNmDcjH0i0ChlVI6CASOfcChRyiSNQcowudWmbA3CZtKEpyxCEV+yAGV1ZLKn2HQLgfIm",
-	"uhDPgKWLDhrpekujQB1KKUYwcmSq+oyU+kl0+ofJYP+jTFIjtxRJs1BwreFRssmTrmdtPQglL7lWP9sL",
-	"DVL3Ja69jk3fsuXTmr9hqwk1f8PWS9oWRJWKlq4btu10qXcuXdprx+ATt9lvM55QrCi242dNR+GNzkpb",
-	"IKwxqmzpMp9kV6xj5huhi0A5iiNJvfqerXe2JQJ17roHhbbCVP5lT6kp30IKJcsaruYNl+fmFd9d6Kkh",
-	"tvXE76CKlmf2Qk2xxkgt1xzzXUVOE82QJ5HizaalkO79jCgT1GiUmgScm8khgbyQmeOgyiuamQy6lhYa",
-	"KvxrWUGwxjtMnIoS271iiqZtSYnX+cs+NGXdnDce0Dx+oMlnb/To+0JVskYvmuFu+a6GkCpJG3DEHTTb",
-	"zWqe5DDEbG8llmcYbr4FZ/78OspYV37fFK5Fl0zyPRUvweLx9h7NoHCFl4iiQkwSvrIDVrTRsoeWHmyS",
-	"tFxytIhxSCDu3eRxIxwv8UpA4LsaUQq01VXlHA3qG0+YbS84vt8bDDr2r8P7/f/hNSKf41iJ78l3xKfM",
-	"Q61lT92xhMg+EulY/TwmSHJE5SmKOMSeiBnWtQ/cUI40oRvFVfU1L2QdQaoEXddvcIpGjDMysm3KsjrA",
-	"MMpWgTSjqSBoDyuxMRHaZeJ6G6LMnh/td1DBs4GdACHJ48i4MihDIyfkalS0ZV22gtal/s8lkBvze4/O",
-	"nYTpdcOGbYVXGdRcF/VcbGhYOYKQYaXj+0tHhhGmGEHDOGdT5bwyaNZOUP9pKK71nR56H7SoEGmmyHli",
-	"rMCtlSfUO81DeaKVc2Oh1E2Bm4l9XgvJ7paaxhCsgl05SMgE7rqRvb5TunbTKW5WYbuHi6EprkvrKVfK",
-	"K9Jt/t0iiRRikc0HC+twyC/znDi+lJwyvBxK3U2X7M4JbSwi0DSS8hBVogUnmr0MVCVMqeYMNHoCrxyv",
-	"28FtY3yo852VoO26luwanE82AMYuwa4V4DqL5pRRIRMseaIrfQWmu6PJ97ZVsnAUKeEGcWakVmh8SQUS",
-	"+K50Nu2uChXWvNWF/Dt16q2UPfaYzm1XvmIFHG9ESrbpbZfmtllz3na6NxYmeLo5EiBfeI71bDo/znUM",
-	"GGgpYktsLxJqJdadVF4BSb4PmUHXJn4U36zdjLss+4E6yF0w6TNJm1rBO+7r4QbS3RORZlgMQyyIEklI",
-	"QkwgwrpauJt/n8fFQEcP1H0Clg2ZbeAPdDmfu0fzcVvG2bvRoNL0upEEdmGX62Beq9JBmZBUpnpCpF4w",
-	"nYJPTcFEKdAMi5nikbdkIddD632kYokzi3DvBWtxSXQihebSF+ev34JB9YezF6cIYjuXSg7vbRP03TAc",
-	"vTGZPpSS7HvjlWKQw/z1QjTsHWF8qP6TiqEeaTvnDBc2WkkRygKU4nDOoaltpEUUFoHNXhvZsBBU/SZr",
-	"wmPLocPr1LuRDG1LrYe4hoqs7XfiHSssOm/fs81pfBjLzm2Ou5mdGyeKutD+XGcg3mkdfz/GbTZc4tIW",
-	"rnU4fxw3l5msndkfjBfrVDupbEUkgJ3ooBFhMqGk2rvU8hJYg+i6okz2z+7P0FDcjTmZc+5hUfkp8BXf",
-	"x8kK5XHDaExW3HgWze3lvdkabftxvS1ms36XC59Od6GmnV0rJVfFusfBEI6xJJoK8Fmsfw7wQLt5SYTS",
-	"BZIcYbSc8TiPPN4Z+utukS/uzvgN9aUvou1UaziO5bwpkZWcKP+4TpPfzgUy18RkDqvr+8jcITk91V1y",
-	"10V0bEF3YyxooQ4CyKYYLAyaJ60ITvIuV07oppfvEHxHhktCbne/HewHvEqmw3E0mQ7nlD3cyjCc409/",
-	"l7PntjHaGENp2y25Wy9vIjAo9eYdO5Sjgy3625da2eh0+NIuhS3dCRWr/DK+hmjn7MLCmEp3jbFeV01i",
-	"Hz9u3RGXQkv6nHaUjFcoq870RORJe7ryuSDxpG2rfez74gj8odtFl4C14ucWf2PQd3Imis6BzCOwXrN/",
-	"HdiNjsujKNCVUU711rHfUK82HG3Y/FDWOBg0UApT+gBsAxB8di4dHuj62nMfe7AeVpgy7ad2/OtZN76i",
-	"S/3fM2/6oT9X37QL8rDJzVxwm/yqxzfp7pJ+VdYw5lQIHXGxTHhBAmlcNIoIYeKRPZKy4DEYL+tTugSP",
-	"77aETfZSBXC83tmNbHC9ZhRfgDfFbTdZnfe0Rb6XETkt9BzBchsTtO111cj47ElycVr4CbyCgr4rRHDC",
-	"SNRHIwvDEeIJGilqH+nmzMgkCsJJ5am0dfrEfjBgjNyRBI25nHXQd9CuPOvxA/pgCpqeAqfzKECC5/lH",
-	"aEJjEqEQMxtUMyaQ+Ak4gFLiBgkddIZGhohH2esQdq14vkCMUDkjCcLiFpLPTTMPs2DEJwOW3WsBWLlj",
-	"SD+VMzI/RRiN4FyMoMgy9EpQ08Jfhv2CMdcXSmy5Q7MczqxPZBFLrzk4mjFDv5KE69QjG4TkXMfq7c7u",
-	"5zs7wWtVebbIEvHUHjRPTewFiQLdcWys/RY00v1QQh4RtDe66Y32FVDVT/o6MNWDsEB4wEyCm8YqtMjc",
-	"A3eIAolIE7AoKIISC3Vn2KCmOVwH+x2k1mPJ45aQhQC80wTRSJRyfzcWm9k5zaV06GtO9GOIIfZm+51Y",
-	"8M1yr7M74xEqwDRj23/HCjCgXPwzVM+Ejeys7m3yaWwTYfaYWl3eB2dHlW/XjPTKGOTmcGhmUwM45AY1",
-	"JW4Nf+WsQrOs1DlNxOna74+fP7+u6a0pg/kmqkPFcnFrTdt0wsfqM++LNO9Va8z9XAh47SD7BJopg7ik",
-	"Q2D7ZqDxNyFTXAlRaeNgB8ycZMWgne7+SlTJZRr1whyv0JjY2No9QQgaGeICcbFjlzParwl69TFL9+g4",
-	"vJaCT1yA+TSmYCIcUwaGRagYFdHEFuR06lBVfuAxii2uiyQAXzsMZdbHznpxj9++MuMaCy2xxUIvSH/N",
-	"xC/PKF2OuFFQ2pX7adyvS1oP5IgF5pabDs7mJKEhPjif0RBP+TopbKohuGPtQcMzS7H2mwpjVoT5bsf8",
-	"LF4qRZLHSDHWss2Xyy52ry6HD0UJnihAQBE9MTN5JiwkcVwh/V3c0cj6INYrp9hm6DtaynU1/GE57qhQ",
-	"Gj+aKP1jjqfk4OcFmWZ/LCo0ti9gTNopnE/M8OHJU/8j+utaAfCnxzvf+q7ppABS86VsLdvZT76jJI6y",
-	"hmNlfUKawN6cVfi7JdaKjTWR49CSQff5XGKoRJFFpXEorpj1XtQdKk3rTq9v3nZnXE9kennz9g260s/R",
-	"3vV35+jp824vQJMET+dKCFEo2lcajmdZVM4oA5Xc7qk/YKN/O7Ac5KB7oO1ClCEMLZECNDINInPFcWT+",
-	"hv2Uu5Lm0LWNJTfxvDivH2P3HVh0+bD8PfRkXcewx9p3u9mqZ97yfejlhz97eEg8dT9xEb24Oas41XfF",
-	"gYcnJ73n3qG3VeZdWQjsePvnK+/rqSjwIkH9bOaTX4bS1UnRLVkFaIwFeXqcJvFmzf8WemyoTaqZ9R4C",
-	"gI5eUAVAb9YhektWzW8hhZNNlVxgQt/3XxF8R6o8qFURJl/C1N8wmmo3Lt44TKMimu8xSmlsGdlteX8h",
-	"TCNDS/BIJTQA/TslwjTE1/agz0KWcEKYDhWY05hKHXTyc5qshlEKJ22C5zReDeckghCyxmHHHtBWwuYx",
-	"zJT6jP1OjJSvaEiY2LbUrs28KhlCKk+xTlprOFrnA5T0j+MGtntp9Kb8Av5wWVJAiv7Us/ZPFW5UzxWp",
-	"1mqW5gPkaw9b1Qd8E7281qOgsD44N4YTngxtodiKam6Oo8uUQxCSxrHpUqtox06gu9JpO8wqjEmAYoXz",
-	"kCBAC3QXEAEa00TO0JwzOds3bg2dIo6MSIIoMyKV/mCh0Fjt/vSuvsP+/MxCHd7Gh+yt89Y1mXgrUWTW",
-	"kAaBePlQJzi87pVrbjsIblW/uaJ2dtASqSalJlWYaOSv/yQ2E9t7Aa3nSuRtvp0Fq2f1uovI8dP9+0W0",
-	"fbHuEnJq35xT5v7aW3eU6GjGYULmlNn+b56AnfVydsUY0nxJ/p3a0/xA3wZEJ6uj6LUiZ/lGR9tnGzmp",
-	"+bUr0/3V7oMWnPohnPr6xfQOt19NIQK7uVXLqfe0pmtq1zeK+ZQyRD6BZ1tflFQ4fGldhs2SWitETEcl",
-	"rm+17KkUBDfoFvKBuXJ9EkJlDB0PKZGrYRjjzcWSbvTgcxjb2HGiydvxnCQ4vFW3EXSU9fMlKCcK1bOX",
-	"MxrObD2eGY9NM+VSzZ5AdyXHDGE3hRoJIps2t3mYAyZoLXHCKJv6SqRAq0+cVaNdqnt2iW3JbdPCcKlu",
-	"WcYlWvLkVglsEEhBpzOJdP9xtIfzG5bZah5ZZAlG5xc28Gu/4y/RzbgzCOj7wyVaEdnPL/VsGYAm5DMy",
-	"bNOfwTqPMmJ269zUO4003ezUseErJ9wQDLx7Jv5DuFLupHjareZRj91m4ztdLScPxOUTJMgdSXBcaL8h",
-	"Ah2mZJrEGyEY2H8M1TElb9R3Y3eO6uuaUS0wPIbnIVcRvpDrwSzV0Tm2OcZiyCeNCLrebmMY3pa1zvA8",
-	"W/YmlucaXPSinY9Wg2XdJQNuFALJ1dk/EyJNhbCIhASLCt+MnrKhzLxJ8v3KQP91GOg/oAjoqYOjO+tt",
-	"Kxd2kE55hiBGLBEEV9ry9FRCpvKIcWkzIcE9Y2WhAOSgUUQmNFTq8aiD3jNBZJAtZcBM7mb2Wd1IQGR9",
-	"VARJ7oiJm9xcBmqdTzgmjm2D/GSVYuK4wIouJU2YB92D3K62yYDVyK30Wp3dF3i17RbwagP36W1/4L8I",
-	"HylfB/ANSHX0wsMpo7rlhTi3pRe2Kj9cdS9uUUqhkpjygNBm9V2v9Xj1ZhpXtS3FCwhdT2MToZ6Qed51",
-	"CWDQqDa42XpeMUF/O7BwrCXatSUXeoxLt9FLFvxQ+p3fkWQYYqXdR6mOYiDFhss8lYJGxOa6++71cmnc",
-	"34Ridk9Y3ZUe/H0O8vVkSPPhyjXaPkI3KB6RyhAVHMphtc3HjljMqiJDy1YhnkyH3/xyeNvUKrSpayOI",
-	"odvnND5y7KlR/wGS5aVt0vtdZO6k/Vv8Oe6aq5uiaHa07rDptp9/NP/f/vi5Fxz1/Glwa0SwvQi4RiUl",
-	"f1Ql0p0dURFyJijLm8EhI5t5ClvVSoD+Xo0AxE1n7TFU0MLZ/XKKaNmv02986rdrn7rpNGxa2yMpcHY3",
-	"v3+a35aW16B7Zeo6XhNBPD74B5aWDFpNC2Cu1S/Q5Sdry04W1l5ZiHNntJSWpN/yrqPoVWviJiuKdRdt",
-	"NbfIOoPZilKERUI3SNNJ8dCWPiUNEuM9X/WvnI9jMvcmHVx/d46eH598ozQ+NQhpcXC9IFUu/3o85kvC",
-	"JIKkQZOPrV1GgCtbvVXH++vkKOx3shIbXFmuvgVSL1CLghYoXFoDfXuWyhk67HQRvGvSAyFu8Zvj50jo",
-	"nlnopHO474ZMmsDFoVkiGJv0L9oL7PwwTXQdvpThVM54Qn8lzqiUiXShKxnokTbQ1L4O3l6vUAsLFr7d",
-	"EkSYTFYKYlmI5YSSGJJZ84DIpjECTtyq526hTEhc6YQyAEILDFglGZnwEIofRYizir6F8GJ1P0QzMY3Q",
-	"Ho4Ft2n7o7+0zRlvX0ajrGA+0uGsEHn6S8olMc4ucUvZFAhsRuJFpz61KRMdjhUTrVZ+T54/d7VfJ66+",
-	"vuyLDe0vB9WKmTrVptqPLXVlAanmKFYn+BZH6DojzMrgLk+spZ7yiYBJ++AKHEOCJEHvry9RqlgEfFyQ",
-	"5I6G5Imw8Znvr18N2N7o+uL84vrd8Or9t68uz4fvr1+N9gMkJB5DGnbCBXgCCBZEBGg544JAkJStZScK",
-	"O8MsGjBw9EmOIo72Rn+6eIcOzGNx8Nn8C47M/Wi/g75NMAtniDNEJUowOKQhn5kzNALwjhBPBmykmdGo",
-	"gy5wOEMaw2hmHIZqOiR5hFeniJEl/C1sihOOILVYcCSVXA2dG9kt40s2YOplk26sp+wM2ID9TU/4N/uZ",
-	"v6E5wdBp6m8D9rd2u539T40d/dd//Ge+xTGO2obSR+hv6LjbRX9DLvlHnAibexzqE6akhASH8hSNNIsY",
-	"mTxmiBsCPtBBnm+5DEp/rIf+ht5wpBmI0smF0EwU+nFqdq10S8IkxbHwzjrhyZhGEWF6yiOzfs2LdUAU",
-	"EJRic2Cw4LH2Ham7Q9c6Z4RE/skZl+0JT5lZ77Fer0gVDcDtBQtV4LEeqRDHMUkAmYKQU8TscPs173fm",
-	"RM541Fafw3HMlxZAJ2Y3wN10xIM2eOaXmH7VO2vI2SSmocHsczOXXvgTgUxxOOOi1nAUbrtX35yLBIo3",
-	"gdDbnmAam6X2DgvTZ23iwHisGefFOzwdQVF5aFRxOWm/VjQ18n5Hct6OcTIlenaLVuiKQT6FCmNFLD4R",
-	"COLtK0gvuwXbcxJRDJxRT33iTP1EoNG5Tshov4MRVBTQmxONxLfETzTmRoTZDxVYPpA4bituTiJE2SI1",
-	"nfTGCcG3QklVaewUGNQmcc+8CZakDXs0MD8ElHKO5pitoCzBfCHFKVpiKtHomshk1Ya4BgV1hbWq9Sp1",
-	"A8dqzhNgAGdIYTbNyx4adnxqrrZRfnmOqo76HaaxYst6Vou/CEs8xkKdE6bgiplYEnWClqcoUQvWvWiL",
-	"q4dPFG6gmZSL/sFBzEMcz7iQ/WfdZ10vV9u2/YuRjmwiWk16hPE/blmo5CyL7MACoNE3UrYIkJWWA6gI",
-	"FOgYFCpNCIpxfUNZoiBv/G7EADFgmEW24qdQAxYCBLSsAqzaQYB0PS31PElWbX5HkgBB3by2kfahBIUS",
-	"CNohTcKUygFTBGo+r5sV8piom5AA+9PSs63ume1P3VLZt3XsrCj0WxywUsPFU1PORGfrwEc78wiFPI11",
-	"2xyoeLVCuomSQKNBVgNr0OojgPcIimMM2DilsWxbRxH0zk/U1aUISCp5AEhJdKx3Co4slqasi67gGfEw",
-	"hZwiKFQClCoGTJ3pUnCs5PruMwToq5+icdjQp32mB98HLXNj6kSYjRmqCufb+s/P8aLotTzp+hs+roaK",
-	"WJruQNuB83zhbariZivTJH6dxqTJEvXooTo7NUEMjT79nlG5lrPcOoNzCfSu7oPsCO45qeuXaNCa8TRR",
-	"/L6t/jFo7Qfolqx01bksa77l4ShZgdyG8LHDS3WRG7z6wg5Xat5kQiCMYThJ+LyZZz17RfJmydlOseBh",
-	"06rCQ93Zb8jZ0MRuZAkmVQ0c8hsiFW32czsra0/hJihlQruGNtz+FQqs7bWzf+7/wWtn8zWRDOqLG5eX",
-	"n7/qVim2uzc+3qhiKjkcr4aeIsdesHgMdH7Wwbgkle2xD7sbKgf5DqQusGxviq35Rl5ZukkQkB4MgRJp",
-	"Ej7yTjwlKBus6Z16q8nksvGJz6GjGNGWvKzOgeS2uehu3+mixp5uv5rViCuxmxxjGcodblYjd51lF+pW",
-	"0pcJ+TBFScBGA1W7LAc3vB2qjgjbcC8RSg+IqZBKNVfSQEG4AfV7D+bSY/Y7nvvfuJ9B2W/e2Ny8ppSR",
-	"zbRUVRepeaf7mpu1fIPXtRUMWn7mVfOd+xpUZ/7xLRyMIEQW74Tjk0631LayV/S3tP+H7VX5tFnnyi1q",
-	"IesF1VC0ksS2DBxwiWpbUtI35ibSUPeCp1yLL2mfJEO7oF24/XArjm9f9VbiLYClFuKOhLltt6Pta0aT",
-	"T2GcRmT4m/CCZug1VcS3wtV8c9v3tXeakpEPnRmo6zDpiM5bYNEpGL/li0ZUrg2otBF167Xfm0j3FnRr",
-	"Jd+3eVnL501XuY0scu49f+ZOlzxrxlBf/N2H0tiWKdgCH3P8KS/ivw2A6hh40IIpFWPKaKTGKeNGJHZ3",
-	"iUjM9rD2YR+Y/n4k9VAi2ZUwCpPuKA1sEn1d2bed/fTIbRE2igIvHHV+G3lgIkkyNOUatgviFRuieJ8+",
-	"LUBG/904lldsCuYtgv2w6fFZ7/9Ly0FYh0f9k+elMqfbV1N7xcXwjE1JDIrKplt1mw4Zpp5I9vkaqniM",
-	"+hRmKqfh/u+hUEVRzd/yULBwxpsw8MPDoub7vOnJhxwcdezgI8N53RK340Ddpl3R1nLpstwgbbbPK0Cg",
-	"vV6ADgN0lBXJ0uZ2PkF7hEVIbQHNuf6H2PcaKssmMCcTKbeE2T48E/pJaaSUMEZTJRw4uULuzyGOieL/",
-	"9r2ExzFl06FhIF598ovxFqeYTVPhqV6SAGhuQv8D7S6Alrrj88AMv4oUcKIICEsS9bMWaUTIJ4pPDPkk",
-	"QCQWJtxhvfWF4ntI8b1G6d87mF6Nc207/kiEyC2K65VFKoLVPsxW2iVvPWDGxzl2QIRWRKI9qNyv75i1",
-	"40mFjffY90YLmck3pFFWN+SxAx6aSr8pPSyvDVhK91JEYJxu2sDfCPU7GDzVKxkcPGVVGIVAhCVPItGH",
-	"pgNo76SL5pSlkgio3j/jaSLQ3tP812IkFJT83ph+lWOshJ91bGRmUku3Ncf5GoIxq0M9t+iR2bDAl5q1",
-	"+VHS63tl3EyeY/QgOt6lHV/GN4wbuBW0ONNphepeIjNqGuSZZEKoqRbyue454aQgelmN076v6igYFzu0",
-	"rNOdgDgjEBJj6zb7OxttC3SdheSBes2ZyCpLYeOiBxu5PhiBPgmBKUOkHf15C8zOg87A5u6Emu5qjsJN",
-	"DvrS3eX6z9dgC0ECQ1rhO/stHKNlt6WSpNqh+h9cbY9xA1aeoC+WUVRiZjV40z6y7cSRhobNHYyUc8qG",
-	"YZNUvLJJpLmRXNoN16/fB1z9ag0w35srsnisQ5KedHUp/icCnXTb+iZTx/oUTvXTbh9h9DR7oH5De2/I",
-	"Er0kiSCrQlw6zNYKWvpFL71ZCcptJfCFDetO0aimGZTNulc7b+Q9mBu9UE50dfoyZKV1sp6pdW3BM3BC",
-	"QOUubbFmqwWXMyKBaZtUTROfaW8gfS/1rXc0i5ma0juCRmZ5wz+MdMj0KOvxqn7aK0Vx7QdrsWACjfLL",
-	"At7R/td9f6RUNhLsWTtLqM5EOqNl93b4Opi1okCugU622O1I0FlbU0psKK09VMJ6xN7SWwMnf3Nr8Fhp",
-	"qmTIUxrW+fmVUkLcsBmoqjXR9b9zmWalO8PtB6iHXqbxCh12D4+Q5Oioi16mjKi/n/bRceeki/7rf/8f",
-	"1Ouqf4EKYdB6irQ4CY8505W6Og+rmqvloWaw9HSX1m83g2f59S3Eucq+08UFlLaTHzIHg7X8MOsHvAU/",
-	"fMuI4XFPBMKxLb2uS7UZ4XzP5Ir8USYp2RTJsa3P9ot3rvqtr0XNyIeSL7FOz9xiS6nc3i5znnrryG5R",
-	"JaO+OVdVIrFbNKJqQEPo+epsbOExcItlFGnRmcYVMxpJF9t3J3rcMidlxaYQTVKID3FCfXX78Lxsh/cO",
-	"SuMGKeAwKjO+1FSxsAB7Bb0dfsNwnR0DTraRWav77DYIXXdm2RmX3gb9FtANP77tSTIot706YKuOaF7b",
-	"ZNsSwxvSoEqQRzJXordZ0FxnYkFhT0IioRuFMttEeq8kme/rfOzQPORpAhmPHtuM7wbb9uiOV81q99pp",
-	"dytKYw5q2RhiCKRNfZ9czkzbttwkm8Xio0bWWXPyYSLYaR2icwfkulxhxAc+UaKERlOgUKQRtzdShDZC",
-	"IUkt7iyuskfmh30zlUJcRNVn5pRhyU1V/MVCbUO35K1pRXmVnbAsNKpirHmeezwMtazegGagT8h90OKM",
-	"NGv9m820YWTpwx8dQF/np+K3sB/sJvaQaPgwkn/kgEB/CODGq9aG4zg2irKtybysNqHeat/hBFJ+1esO",
-	"qt6ZmZyfzvNJCwNhfp3P4FerdaLDupe5kPNQq3RupW5ahrD1Kw8kgcwguFUQSc74/IUL7IVi3VsNYi+c",
-	"u9DwwuxxfkBc6GrcNbwh8yqqxQWPrCtmZHL/3NXPiUR74Col84VOtVY/jVeoQAX7p2hk3TgjxBdQYzwa",
-	"GN+rUsJP0Uj/I3+MxiTmSyelESdTPfc8a1IOzpA45kvMQnIKWf22yqQpUqkmguR4Ik9LNSpNi3DzNLBF",
-	"VfwO0QEreERP0cj6nUYwA/xMomJr0y/jxcowlrtUtuC+ILtsrdSB/ORri+E15byB5O9er3PS1cjSHqqT",
-	"Trdr8pXnTjPZQOHUMds8O7VVbKKUoKPcvvOsg84kWvE00RSx4inkjG4y3jQorbrBmpL5ubL9BgaQviNV",
-	"5fZ1avZuWXrZPK0xBKovbh1jZha6TV1mdyX5d6uh8Mq4uf16lp8/Kibn+P1vSDxp226+6PwC7d28OL/Y",
-	"D9A5TiLKF2k85wwnKzReLbAQAbo4f/0W7YkZnUjhD9F4oK2muGRtVNRPK9SATNZHMZ9OYZgVJTuVcrq/",
-	"xwaW1oBpEvGL4TohXgjvlLvaX0rooTImAYKKOhx63iwSfkcjkgQVbY4rhZt1vJfy4E3cYlljWmX1btaP",
-	"gWkMlNvCIXzZDV32ctQtNFIDtVvLwfM91JtxXK//9hZREAC14qKPHEQmLAhfxOSJ0AflNAsLUDyx5PLx",
-	"06XJsSsSY0lYz6m+jkrrZTxvaScrzX0BjdGIR/X4uOO3pLIWXNNqdKZuHagFwxllheThhEwSImZDW6NO",
-	"188xf35sVtnOu3buKxI10hXFoCAKRnJGk6i9wIlcqYPpeoiht4tbTzRj61oXJczvK7rmQpJkl/aECV/6",
-	"GrqYpra9btDtdpEahPZAXIAdHHe7CEs0+rcD9WR0ijA6v/kBJbAKdRbs0OPe0X7jSmZ6E9d86en5Xexy",
-	"7r8LYSt+pKiJ8yZU6+zNtMKACEy+hNY1ULIJemKAGG0aR+530IhG4MpFI3XTjuBIT+kdYVDFXWfFyhkZ",
-	"sGI1I122Rn/oFEEDxiUVJPumWEBBGz5BgxZm8NyMHrR8nl6zoPX9vOF2O2YLp7oMlr0Gi73vqLBb83d/",
-	"qpJ69NQ+JRNkkaw8YyafbBFds17nGlfyCkDtGy5fQe6wR5zZ2Ja7WavBAg2VV1j8SDZl9YKvuJCGATfE",
-	"6ln2CYM5gah0Ubebb/4L9Ke9I6zSUVHxs58JXSuuY4KeNWvZeZ+muWtTsJrhO39uSeUsSvBymNcKX79K",
-	"zRi2FfDztxr3ys0QYuCcYTBvertlq/QCDT9GXk3xUPxO0mrMdUVEGvviiJPVMEmrgiNrz8iUcW0ai9M5",
-	"85wLddWah/pSUTcQIxSuDAr1/uQqG8GgSZxu0W4rksH3C/fyRn/z3JYct6xe8jkNobpvImlV9CSXwzhj",
-	"zL6TR0hxUQFaKLBGps1IkhmJEhAKoQ0en5sKtFrcsEUWB0x9CipYrTRI8tf65h/avmEqQXKmNRl7prS6",
-	"polQ37hbEG9+Bfkatd6RJKGF6tsONZhPVhZTNc81rpcJl5nQIDLCBqlDSQ1qoBJflglVAK7QxZbbns1r",
-	"vjSUfl9RhUXUXmY7sVHrOd3pZX0Hi+FDF5H1sth5AgPt3S4u5oTPPfTqe3igcs0Fkq808wM7bUDK2PAx",
-	"1Jr+kmOe6vD6CY0JOHd1lblA1wfFAmrKEBbySB3eLThbuUB4flnOdWsHy8idU5xRfHajZktfZ98FLlhz",
-	"j1i1Z4c+kGtB3UeHPrmNbLa1ggrvdv/aWPW+qoj9urHX3EF+HpfdUFqUVox+vEI0CnTNb53yFUoEpSVP",
-	"EZkvJJQbMuxvTjCDmLQC6jfW7cr1y8Nuo5o6ZWa4g7qhT8lm92Q20bl5oVBU/BFKg9ssp3VkKAFDPc10",
-	"UyqU5ATd0HWlbl3RiRHU299ZSN5F79Lkz4XX1qvhZBNzy36iTM9Op1MipDhFjNyRxF6Uitywo2Y0dQ/4",
-	"qCSX+n05jrmJwfJHRciKZQZ1LkfgNRVOS758IpSYQPN4zJc3b9+Y7QS6n1xvZ0yJKv+jWvRIJ67mhG+2",
-	"ZsS1kCdJtklBpIx1LUeMIioWqSTGVE6hYfCAafFP1wnLFb+8knbKIq4loT1BoJiugvXoFI0se4bQ0xFa",
-	"8jSO9ktOvy3vLZ9M695SO14ymcsqm8t3L+h+947IXWjl2k8Ijspt5vuKmNX9lAqSZEP0H/aRuYntQ/un",
-	"fayNjNlj+6d9DPdj9tT8ZR/mNGAHOL/YQbb3oB1ird75LJlHJpsl/8U76I6SJZR9Gc84v81ey/7WL/mQ",
-	"eaOvHQ8fL4Yal8SRrLAdqC5U2OsLjYmgkSmDC8B5IrZTs1zvV7MeX7kf7GNQfbE+ESZN2ow+dZeIUhZD",
-	"9fh8PJTbVzIVX7LOttKDbc1T22ZTf+dcDd3GBUZYNLR1SpqalyAAoPqtrLODP+HsISddl+DSgqStim12",
-	"BgDNPrGhUJcLLe8VkDkMngjTkEIJZpklxGAVamP/kuqW6lQXbzRqN8jUmtkOmFioIyRmhEjTnYBKtDdo",
-	"nfUGrQANWu9S0j57PWjtd9CfwPI9uumN/us//nN0w6C/qCUinihZweimjCAqBiyccUHYKcRfKslO3Rja",
-	"fK7vYyMfuTSZN7a2D6nslIqa6yWV6hM+XesHZcrT5v8cdtofP3eD3om/L5QFfJYvUdJwtzgVBiiVYkTh",
-	"hsjHGkqpoYqd9IYif6uVRM3Qb39TBhXY8qIoopOJ4rUgxLiMFZ3lhDbJXhywkaK1EdqDCN9EmAIREdWG",
-	"JLPzXHOEiqUsViKJbuYQ8vlcyYTEjo32B8z4Y2GgWxhdG+AgucFf+3TPZbQjB+4jXXTeMNn9vqF/nQyC",
-	"MCvCQ9H7Pygbzg9hr9sv1wg9KRzBvb92ex+hLujfDv/abR993O//tds+0T/99+oc77XGVtDOg7KpQz5K",
-	"WZQc3RKyAHbFmbHj7zdqal+4I/ItdZ/1jx55S9l9U9ZPN7Sx9txG+TqJnOl7pL5M90dToHsIZVqP/EzP",
-	"VYs3XHC+S83Lqtyu2msINU+NziZmdIGgV3cfnenQEhKgs4NrZBrFB+hbJGQawcV1jkyLWX3RwQnmCbIu",
-	"1DxB0fWzn7WC1tnBdStofdsKWude2fAdvyWsMgpBC8bDZvn0ZrAgYUJkgzZ8/nAGpwOZG0iTz2A+4zT9",
-	"AWXGjXTwVvl5aH/A4ieaRGYIq9uU6GCBQ9IWZIETqPcDw0CjZzhJTMSpbk4keelUV9QMUMpPdRkbsHOh",
-	"PbtZBCBe4xeb+wo6qPFRvyEl3ezMF3LnBJ94faqfFjQhwhTbKMFMN6dBKZM01qq40wsKmVd31v3XcLte",
-	"Lk2HARsIqivNvKOh6bdlZARQE7TjUvm3BCcFj3oFIgqgLExWgKJdgA9Z74W2Sj2sxXJEBR7HVQHo1f2V",
-	"d4pB3dQyGawD23dNLsfs1UQnfWwUIm+jQmyIKo9Jy7PIIIeev4GyQtFOjZMf0N61gIFSoILZJ6hb0CJN",
-	"D+47hsjcDEkh0lRpX6KJYLJTl1g/5tePLiw2Q2fgalvaogS/KB6q7mGhNlhlYfcuflOTi4dePI9IoH7a",
-	"rO1dq8jwMRpEA8f5co2h1fSP1HS5nqvtSKoPJAOfBf6HvDpTuVivbqFW4YWSPIGGl2xKGdR3SQVx5Ubx",
-	"S2ysmFzIaUL8lTU1Xt0igeufirGEDpG2pducTk1vPLxYxFQHH2Xifa94ez89Xr+9izWpih/8NqVxhMxj",
-	"pRibNp9I4mkWzP3D+Q1KyB21CjVGEbkjMV9AOtFYTVEq4HfX7fQ63Y0hNHlFqxJgghwdPrr9oO23G2Rv",
-	"T6z6YqHVcr5kAlEZIDqBbODFAol0rIaPib9F8S7xcJuKItgzUxcMpt3O2yUwGvBcqFerkhgnmMaFMpPN",
-	"tlQhZpTulIrCOLrGjVF2hlbo8iXcQYNCMDtKmDMwtkr1IvSIJYsYh9AHc8qEyXGLSEzhH9rWbgK9lmB8",
-	"sTIwNbVR9w6Pde29fegJi1HImUjnJEEhZkgsqQxnYAvlqUQxF5RNEUZzIoSJDWsGrir/mFZd1fnK+KZP",
-	"Q0nihpF8amSRVpwyfw7p1hymFwZ6fs/1fCF3D1XZ7ezAcrZ8K4fALmekim0Yd1GbRsbJrcU3geeQxqap",
-	"z0DJyzxiLOTQDNhqP/Bi1h3d/9jU+7E2vZ0wtMCrmOOK7UNzWAEmFQi1iFcICzh5JEJ74E6W5JMsXQGf",
-	"B/DlQas/cJx9He3FHbSCARRnFxLPFzDmsHv4tN3rtbuH78BY2O92f4Jh6iYYtPqf7++3OWELwiLKpgHK",
-	"CAl6akJn3WZZuw4tOYcpOwylwFgLwQYn7DHiYsuH9ncSGbt26gpxoyUiKXiJO1m4QPFnE06gNcNFKkln",
-	"YlBs/45ISCPiNjDqaMcwiRync8ceI+Py90lvZvW7eFVKosDGmKjHuvaLBts5ZTZrpkQvUML2l5SYxzJJ",
-	"if9aL8etcGF8GAL6zrveRvdttGcJJEuDWSnFEehOKA6K4/3TAQM9jQqZYMkT3bwd+taoS19dxVDiG/it",
-	"jlRGZ4uFyGU3S8ZzQeI7IrQrcJMqaq7ZUj/jAoqOn22i+fUbuIb+H5ED/M5O/iNpm4TVmdD+Ic7OzlRV",
-	"BboPVM5uMj9BMxtkTiRlYss9DkXyWM4ECYe6lAMW5OlxH4kZXzJwx28mADOt3zj3YYbl5eTByDe1Vpvj",
-	"Fj5rHPUl05PH9uSmYKw1GU/HMRUzEmn204f44olrzLNRqgjHMXhwbfzqZoueF/fu2h9YFi0iEwyhqa05",
-	"IZBXkN+jjiXD+xA2njXUXSREMQj7p1ocTyiOh1nEFdzgSti8ZXwZk2hKhoqchiJN7gjkdtN5mhW0zHqb",
-	"UCZkkoaSq1dFBJ/OSplROjRrK/5Kh4LEk6GQaaRmBu+e9/5+lNCGxpUHtvDHN3auexy9zZuQbnTZbnLV",
-	"amLMA5x3aXayudpZHgW9XQVLXcjZl6BU6yGx8RoVbkDdYURJMNCcHgKdPYWfG6cyl3vGbFPGQwMxB5Gz",
-	"+HV06X50aULl6kZ92yR1Qz2cs1SRyxp7c7yDJqhmdPX25h06uOsd4FTODuDRqI8uohc3Z22jAb788E4E",
-	"oB8iLAZsdKZ7A/xq6gBr/xwapN3uUQgTwD/JqIPOGFI0osEbUyFNoGHIFyDwQbGWUxPsGxNTdWjAHF+v",
-	"kiW1gC/QckbDGdL71zOV8qz3sOXSEKxj5MRJgDAbsDyUTN19xihox9Gk6Px4cpqFEUjCMETw6A8jzMSS",
-	"JAIdd4/3OwM2YDfaVT1ewSb6qCTizngcGZEWNn6ay9Dm4Wg9vHcUDNjIjdcdBWhUCNhVP7gRu+7f2QAn",
-	"ZhdmdKN21fNS2G7pp2xYIXBX/VCIt4WZixG3o1Mb0AE7bLKXwlK9KyutYsBGpXhheK8UMDw6tahWC3Ho",
-	"T5i4c5SQKVV3mdJcqJwBSt+ZI8LjmC/R9Xfnz745PDGmkA9kjOA5+pYIic51OW90lahPh0Ts98EgieMp",
-	"T6iczdEenKZ9CIG0tXADNLql0QjNU2HiNbEje9ySlWmXLUQKRVzSiBIWEvgR7Ko6zxHHS7wSKJyR8NaW",
-	"uZrEJutMU8O5ExKixELYe7FevI6a7rfU/1m8PUHq5LR1XRMl7eTFctQasvIvIRYExRzyn9Yjs/u6iAvk",
-	"6+jQ+sppfcHefVPKyBkWqI8VP69XBFpkkKcWuMJNOTrdbBWvZYAHhhfMqJBcwVhtNauZRoQvrr0PspAe",
-	"qk0YxY8XwurNl8+uLpH5fS3SXg3RFBlo8zgxkRWQxVp8043JN1OfXxh1vRyk328ZAisMKeQEFEjAwmQt",
-	"U6BvDGN6y7ofQvGVQBOuLr9k7pu1hAX3i4UnFakNvs8WHdYmcSTn5SQR62kGfSXWlMvZ51GdahLjpRJr",
-	"OQtmud6X1dUKSzPaSyEVw7yovf841CGlpQQNu8HA7k7NZtwH628WUx7M/OZHay9ZlOGSeVDMiS3lSfRb",
-	"uaFFckMkGRVq1U/9Tcw8WdDOe6ULt4piRNm/a0KDvEODr3zpK1/6ype+8qXfhC85dhj182HrXv1E2YT7",
-	"ArygvqitEBNyJilLKZu2SZQaMO+dX+ybRWndIj+/E56gBUkmqcIbKED6PM4VMxADRnA4Kwx4InKsmXyA",
-	"Mlb3sp4sai4d9hzTUMmHQmsk55yp1QCRDljbGtSThEP6LmZKpEXPj0++QaYrJ9obQfCJ/sSB+fXffxac",
-	"jfa1Zoxth1JEo1M1K410UTu+wL+kJKtpZwYrCKNFQib0E9pT4v7wv/7jP7WgL+Gf+zBJ5iPUc6l1HR0d",
-	"PUeUoffvzgPolKofjX788ccf269ft1+8GMGrpnZeXX09rdIvOYJoAoH2RoNWr3PSHbTM57VSmgqCtLUc",
-	"LfCUMtvhBguBRlDhfpRlpdooBzCYPxFo5BjjR67dvaPmX2YtDAVJ7ihwdBwZ5RvnMUAJAeDrMAitYSpK",
-	"x8YL26bM6LqQ1QxoGDBkCovhFaQyK/2XrdCcyBmP0DiV6E8X72Dd31+cvdhHIU4SdU+ONE23rwmO2hCI",
-	"MQqctah5bULxqaNlP4FkFbN+HKv/t9XN1BGGFQjrUqBMSDgAOkkGNkSiQM0NJwSmQUL7cJGTXT7G4S3a",
-	"U1tnq2wWBZaEp9OZLv8OrosEYRRzHKkpxzhWw5J9Td36YxrGalcIS3UNC6lXo84Tkx30wUR/YAt9pRFS",
-	"YZJxwB9u12sXSmWWh2YqrnTQjQaBAiuONDjtZtSrC5zgOZEkQbmxCA6pCVQTfTRSrKdjmDtUCtT9gCFQ",
-	"S6Pg/PuzN3+6ePX2T5piA8Uz7AhNNHZdmA0YhAKA+UErmDiUiLMOOmOrLP5LUY26cDIDjQgQX2hrH5pQ",
-	"EkfAUXXguvlB14cmLJ3r5tcia0hLWCT6SBfAQEsF5RVPUcQh7+qW8WUHfasLOfc6XYTRnDKeFNYyTgi+",
-	"DQYMM8ZTFpLI1v/Ktn5qk9nVBDBcocQ2ZBMIQzDQ6ODucNRBZygii4Qo6SgasNwKBUfcYkQo5XmUD+wj",
-	"k0Cu2MboUzt/0oYwKlP871NbpEwQORowYE+BsShpu5Dk9oSaFDHFXRTh4CRZodELMyegeg/48DfHJ/t6",
-	"5hs7Lzx4dvL8eP8U7BQ8ubVx/uBzgHFBTtiCfkK6qzfak0sS35EMWCYRHm4IHf2ogzVbZwsczkj7EOL4",
-	"wJvVmkm5EP2Dg+Vy2cHwuMOT6YF5Vxy8ujy/eHNzAe/k6Uz2kjy7unS6WPZbOkbwPmjxBWF4QVv91lGn",
-	"2zmCaArTgPygsyRx3IbGzQc/L29F52cTKTclFYXaL6LDk5Pec20vCdEtWRlAG5ler+aJKGRDCA3rb056",
-	"3+x3kA0/uyWrAbMxaEX2fktW6m5dCaQLuDhZFmZCKm2MzAzfEZNuYYwwGcFdKhloSuTLD3++gZQcfaBg",
-	"74fdLthpOJO2X4NzB1s4mIgbeANmqTBA23EHMOg+C0bdZLA2w+99GZoABCIhDfxYr9Y3Vbarg29xZPOm",
-	"1Cu9o82vXOnAmnecv8KJNvCfNPnUJZMkYTg2VU4cc3ir/9ePTlvh1pUmFIUsxTEUwbSClsRT6MOgRMDW",
-	"R/X+QcS178VLejdLPJ2SBL2/RAlhEUn0zUW1UJjgUAZwydubBwtBpEBKAYminJ2NKcPJasD24BzD/MII",
-	"cquYKGq7IyhV86MRLOhgtF9BUy94KDbTlCSf5MFMzuMyManXv3/3+tVGgsoGFomq7N1co6AzhtRrJrTg",
-	"tyShGmIAsjHhmREP07nj57Qkkd+JDmEcfAaM3tfyJoPQwGITjLihU3+v8EmATFBBIp0qlJ+pZejye/oe",
-	"ExAmQCEqDsuZzWTot7AZmfub1P3m4rCYRbfusf64kbz+cPAHH2HpRTahLD2ySFqZE1GDwhOV4GVXsN+d",
-	"Ka17vPmVN1x+x1Pd1+fRSfNFgTY0/6ijyhnBsZz9WkmQZ0YiOex20XJGY2Kr0sO1CLVLkjvFxay80kFv",
-	"TCJ6Gs5MLROrFnjJ8XtYwcPvNTPPJnIxw5rfbdkLXnJxIIEV2/2dX3Ov6B1huvtaJckYSWyzkAWxz5ZZ",
-	"gVqbvbvC83gEBate3rx946WLtwvCzq4ubxYkVGMeTiBmQntCNlJKeXyRZNauKTM827ATB5W5270kZF8E",
-	"udZ5/XdNSO9coUbh3uBwI1UpyqilqjKctaKbMpDLIM8IXLJTwohOA9eSFIuUvkmNLWiKKRMyQOOVBAPb",
-	"gMG/8sqnWeVoAnYMnqyeCDQqkG+FROXQ7XY0a3f+lWb/EWi2jlaNaVMcfDb/gvC5eqlOiWm6O6F6QRGT",
-	"emdkCiTtjXTsi9FH31+/0gEw+acYl+2JEhtG+31tHTEXsXo8YKaEJYvMM44ijjAUPqUyABsydFkWSkfl",
-	"YDo7RdBrWcvXNo3JCJ9QB3nAID4WrKKZAhuZRgejK/3pEdL0dZrb1cYJZnD3c2Z2qXtxcTZgI9D3R4gn",
-	"aBQRiWnlOTLzv9O5FSVB1ZcRKSQSZAoswTaCLIC6mHqSwbMV+MReF7FNpd/jrr9gSvvjHzyFUhrIxT61",
-	"q9VvaVL5bxEPwUCuBmhqGeiwqVD9gmLMpn8ctAgbtMxT/YzgyP17TiRG4Qwngsg/DlqpnLSfFd8AjOkf",
-	"3nCJQHZF/8//be121voPtKLfOHBeMb84nzWLHPNoVVgIpqyw0F7pm3amnjtqof+AImY6tkohMMrZt3Y3",
-	"ZAUgofIPJK0aQy3XhZdWPLUhYB3zoUUJqIf67w/Z+bILOvQs6HxGwlttxo5O4fRoCyuPYxJqSxFHE2iH",
-	"JTvozMSJuT4/b7QY3FAkjgNjYT7uHpWXq/8qQ/OgDO4Dl2xaW+nkEPP4aRFjZvIuofrbgzT0v7veBFjF",
-	"BWLWZYHr7gHwXzTVnXQkYu6usVjFaAFV13VNPbnkSLe0EgE66R7lrV68QvI1wRE1AvvvTn+6BveP5Nrk",
-	"hWSCJxMa/h6ECPVWg6/daH/de4bvMI3xOK6nQReZlTR31zvIfcMHnwsVo+81DUJjyjVqvJRISL4QujcY",
-	"ZVMTNKsLi9hacjY6REjssR7pQI2zQtC/x4L0S0rA4GLuUpO53vAWPdlY86HBzbmJ2J0tbCJ4Z2hzoi+8",
-	"5GWgJifRcfTvzjx7m195z7AJudY9Jo6b0O93PBnTKNJxWNvz6O7zzS+cczaJafj7PcHFcPm/rsdQfbwv",
-	"HXKIdcJsPUTLdSjk9PPxPrDXyxr7rzuJvo3lQw4yT3Prn+I4/RMfo3+yUwExXaVD8ScitzwR2xF7Tj+X",
-	"L4DeF1iGM181PFmoY503lLBlbqAlLF7iBJpMZEFN6oKDIvzI1EU29+j6FWriKAsn12gp3/JotfPBO9fz",
-	"mtzxhkfQeWmXw1h4/b58v9//E7CVvP/A13v6wff08eFhEwAYl4piKxfQjOx3d8ef21jpLVjaRtn+wAnW",
-	"rlQ5jRpruzhD5NaU3jnyBiFBls1vf8nanJjY0xSyFdElWEgg3DkasEyDLfXqMB3XeKJNcNmJgZpJWQkc",
-	"5yW1HpE9GTBnX/BNiOQiGTdVSjm9g8raOJxlAePGlh/1IXAMeO7o4h2ejqCl/+hy0n7DGWm/Vox+pJTM",
-	"McnD+o66x8abqa1AWRePClvkuQP6be+ey4laCKwDUux/S7nsvEgytRzUHduchRbf8vPQfIi5MQ2iIHzF",
-	"7MbGpZsgtnMIKzvnTCY87lsKCBDjbaACMObqCEnYqJrQb3d3vv4k+5o+AiUi6dRbwe6D1pFmrbUfKZAT",
-	"gpA/bS/Xe9a9Cijzffw338/XS+yfW6x2Die4RFyZ80vI1ZvvMPL/sfd1y23c2LqvgtKNyF1NSVaczESq",
-	"udDIcuKZOFbZTlJ1hik32A2SGDUBTgMUzfFJVd7hzOW53lXnOc6b5El2YS0AjSa7yW7qx5LM3MSmATQa",
-	"DSys3++75imz+txNVXip9Fo67ivGpvaewevQnJdgRXytfrCKhJLLFy8j8rfLi+/MlXb543e4cn1hGc3J",
-	"679GcNuAixhS0D21hD2NB+SNLQn3gB/mVi2XdENPR0RSvnBmU7Ppihe+cIu2zlKoyKFy/V7ybLP4LzW+",
-	"lUyqIc+MiBosNAKIb7IOnrW83C6CvdTo1Vpca0GXlXd7p2XO0p2b4akp9csVmkvC9ExrmkD1SCBDtCQL",
-	"OcsbiNbNstG6DALdfo2/73vbuK3E/oFPLOD8hobnCA123xrr6hs2t/xdj20cAEXflfP+JkuZ0mTIc6V3",
-	"p/7xaUEXULloa3ygKuzeHI3u0M/0+BAKhkHvqVZcZrlQhBKjvwP6cFBgTLiAQj4slHXWe5kZgFuuNYSd",
-	"xUwfoEuTUEXuKTYgs8cOm8gJgs6wHjCZAJINEmNiue65mQMAlcRdrFCKAeg+7gtwLQzQtqFpCsWmFg0F",
-	"YH60jCzYzoDhcwAm0LxBOAWsSgLcuApNCNbAsrfexE0K7xGQ8aw3hMPGLSzhcrffbl/hcdQia2ePbACN",
-	"Z22bV8dUsCKbCDnHvBl1CgUwwDMLdnxBXPMXt7/i7UXkI3BDPj9uMMn3Ur6mYmHfTT2sJAPYpoSWpUd1",
-	"KZOTXO7T9nJmCzKqRdgFSJGSEMu4uIow8RbklhQMINUjx7Ps9pg1xrhywiSymIk56wsgkLZVrLawmRce",
-	"RDIfM5s9Belc0IlwBQ5IrolmWaaIkABRDSKpL+xDmMK6O4c9cEDOLHQzJD3mVLMe1G6zFKplbYKj7V0l",
-	"sayMurRL9pYV1TPbia7SSE1FWGWn5kKhpnsDkXZckXcyLN0RYwrgAXbFI3OrcXFlOcKNXT2ni/tOAfqy",
-	"JcKZunL5wY6GCw46fJg2kuEwkWLI8zVKjo+v+ifZkjYnBoDtEsQIc7NAPQF0m2rF4bQvEJzCEYdhg6WR",
-	"MffJ9OJiVH1yFfPn9vaObLuzuu0hbXY6n9elptuPwZVVk9Oli57r3ZG8zyP5jmkLReC/jU818Gdi/dHE",
-	"/LL6o/jGWE/k+ODIHhfT3oHDQJX70dG33RObIhieK4APhPPmzxmUIfOR6HHRF+ag+XNGlnJgl+5pd5ap",
-	"Qh3hgJTxRRMqTMsB6wubL3eKqPBYKO+SZidczDSruY9Nt/d2vbY/05i21fT+LbdufqZX+4Xz+tibz+e9",
-	"ocwnvVmeMZHIFOHNP/9EmyZ/LCcAwzeN7I4YQzW8tKmRX3IeMKYIlg/e+uPuCTbrwyLLJ56JdCq50Hje",
-	"v/nT82+7EEec9OzWMp/lb+/e/Aj4T5W2njUDHUtqTDrgHrBBXN8sshhWcpqx0+XBVmln3bCeqMtippR4",
-	"cGPScaXuRq+XOeDsKPL9+/eX5K9U8YQEQ3Zd0gPP096U5npB6HSqViZT4it18yj/eGIlc4knFQGJzM+2",
-	"MSArmX9Cq0Vm6ZIYLekj6FuxiOkWJAhqFO1ZsOxVflBivi7mpfngE5hCVgoDOBDsUTRkXBUZmQMXRwww",
-	"XrGzAR2oky5tEoT6MhuhbBX1xYpZ5HQseIlGZhK6l24ulkOW5XN46kaRV9Flia75MkCcbDyU77Q02Fv8",
-	"6q3Gcn2ay+MS2/RW98ZuJStX8g6yGlfonJu8jW3d+j18vypklVCELSWglBJwEPT5QWSSbG1OPHaTwKVI",
-	"B5+sViNIaMZESnN1+Mn9ES+v9SXK/Nw2JkPGUoukT6ijVHQeHAT9R+BM1+MlY2lcWaEWtmgEOFOecWPk",
-	"ma+OS8W3eTL88I+z3v+ivX8f9b790Pv10/FR9Oz4z79VVeLecowTynbda6yEIuzvr843o3CFbVviJkEC",
-	"BrtJmsKXEEks+8GsPrSvSMpomnHBFJa2+m9ZHDgHsBocOotcXFsNWs7/UYxZMxo7ligdCkjMMqOEg0de",
-	"PWkZd3eweno5AVOOr+bYstfnA5Rat8gFWOq3emEihoMchkDVDz0h4CnE90so40vB/R+40kvA4e6Iul8g",
-	"il9pFRsVKDyV4IgICQp9zAqdycvnMfLEH8oxhBiLEclnCoaQCV0AEzh4rx0/sUKIAq4KgFQpskW9sWQ1",
-	"7BtVC7ktfg4jNj9Ktv0Wh8n3vIN4uH9ImfWu2SsFfbZ4rVLvFUmBL+3qw5DgzbR9osLiyaQAlskKVgp3",
-	"8agTuuxGqpQ5Za3g8JN3Zm0o0ve+79CPTqiGUJct0wf+cSFJJsWI5WTEtOMwV3U1+4H02BQSsl5Z0qGZ",
-	"kghc4aC6rRO+u0uDe8DX5Iay8+KyrLkr65JP/Rb6nIXmTgA3F/TbiPfaUiZ0bHYQfKcQ7LsD8dj0RutO",
-	"2XgY2u113D1h6meF/D8saHW3Hr1Wo4WLAB8QVWuYRUDCKLalMIS7ZiouEfT2wASs3nN7Z/mhqW/BSfcK",
-	"XLGsu/Lvp39ZOmqqQD7sO1m/TtuzDF3q8JP9k9P36u7UF9js816qbhIbkbZtu+YHruhRecjsIu0uz0eK",
-	"2OI+4G1VT9jtEt6flSfKvJjMZg7sZPuH1F6jQLFqbkTz74pAIBxwDdQyBAJVpUJPBTlKyAdo+gM9sYeI",
-	"qbLOlMyuWSEHtvfu2DHeltamyYEOerQ+2qW+dxAs/WyyyX6Y9MkKqR3qyy2jvqDQCOhAN8pHK+MsYWVd",
-	"4OjSczoD75/pm2Us9RSGSkrhCxRPiZAuZZqxlKUH5EVOh7oaxXnJoV0dVrq4vreo0lI9CdIhWt40JN6i",
-	"wLoEVk1KNVgqVZCTw1xO9ipr2FPEcKkIAVc+XGma6+LxAyQg2/h8Lds+vWqUhGo2wirfhjVorkPtkHYm",
-	"zevgmdAvsU/tmOEW+sDTvZoQ/TfPGyz7e/ZRO/BmQJGOSNAAUIZsmnLd0v+r7vnHVeQ09xzKhPVsFMYs",
-	"WrZBLWgUvkTBcb8X2hNQiX/9Lfr02xJhAHMMcgnVNJOjGSxwSELsBL/9YUnoH36C/y+ZiW3kP+Z3wiRO",
-	"zY1jhD0W8g4luijXS/gRQwH/eU1QnEKjM9H2PNQimF9bwosK2KWqQW2zQ2hzz/BJX6ABunrarMuWXZe9",
-	"tf5gtd3AsDucGTiryYmbj2Vm94ox9bgmaixnWUoGDswsAPcCADwE9kGALwvERd45OFGs4hF9EUNWe25h",
-	"7joF73fajQr0UcfKIQWDxjQF2FGkk7VtMmYO/Ezb3Gw2kcZq+eP3/xD2ERRSbTEBsYOdQmHA+hob4voa",
-	"a9cyompUcyC9HqBPO8+Pvu0ekLNlOeSGwY7VqEZmpO1kzashrORbZ1yixNnWUMYPL+w33yxxsGlLseM6",
-	"3YFN/BmEJX689FEJzYdoQjcwhS9zoH8A7uyXUAi7s769mK8LbgM3u78dIINTIxZBICrbaGMBUFN9RqfX",
-	"qLXTJ/ZVIFojD/LPRZLNwBj/BSqK0FVwQjBTWF3HyL8Nl01flL2LlKgpEKaPGdOkY6yciAB9/6sXEYF6",
-	"K39jQLmOigClOgJa/5k6JUL2BXDSj7r2zkoAEqE88hyutXwmzEONmTjLqCKCzXROM66qsVG9f+AGSPSP",
-	"B5KqWf5pufk2YFS+o9sfa2C/3/3cBu/73c+tCXj9Jl+3sUlH5oRmGVYDAyPQ+bufd2kRjzCycyYqRNlt",
-	"RXhKOndl6OWnKdGSPDuKjo6OPEC1ihyFJPgAYXORTuzF5yn56f3L3p+tdJO5V5wpEjv2ZJ6ynExofmWM",
-	"5CHy2FLPAAa9CbeonFSRX7hI5Vz1nh1/fQzPvviYsGxfWcq8/t75u5/7e33BPk5lroE0EnJ9PSXAnObC",
-	"CFyjKpvJAuwJQXWI5HJOBJ1goaciicxmE6EgX4OKBYHJ9gVa+4qdkJgOkukHnsaRw9+KSGwLbmVOYvD8",
-	"fsAfoFLWGCL4925E4oTNVIxWgx6zvlglN+DCZznPJcnoQs60OumLvugRSmLXIbZTBT+ymX3p2jHrzj7S",
-	"RKPjThHFzJc3auNgQeJTJP3733FfENIxL9bjQjGhuObX7JSwyVQvkHPLFkbY0bunOI1RztMTmKedxZTl",
-	"rk2ESwtPwiVNGVA2oAvRfHiWkvijWbgFU/C/ODIziZ+ZvxjFHOf3x//9P7FNenSrYxYOrKxBRsUVLrmQ",
-	"pttR3MW2QmqouY2/u3hPqhWKXCrN8p5mk2lGNYsDHHTzZgjBYs/eATnHPYG7VABOupB+vQNfvrE0+UjI",
-	"nKUf7EaKT2GVoOtYZml4kGEpkK5YYIlv1BdKEkomXJnLIC19VEszp3jGhM4WJAM0uSRnKdcHeCBzOVcw",
-	"w8IkNR8hjfqi9BWwJpkmY7f9mSqB0JteVq2BnQSIdGatB1KPHZYcoM7Bwwr8eMS6ixxDhxkdTvI/AYbe",
-	"nMAC+96oWGRibEngA3RhWwdRRwWZCQCdY2lflCCyDshb86Jm5WdTxXK7rQOAX/hyJxAxRlp/W5ONHx7r",
-	"uY2BbiSGclNVJPZo4bERFjnrmRHsws8EMBfSAJ4jItQFo61HnPZFyhKeFsHKE6JmuNA44/iKTXUcOCww",
-	"HB2RmciYUiSW1yzPecr+AgchcjBZOeuBdsTcfPFNAIEf+QKsq97RhqFQ1QTGM1+fmQ9uZmd2Bh6RiUzZ",
-	"X6iWE57EpJOyIZ1luutkqMOB4EOQhUtfk3SeHx978YNiYkDTvsjlvHtKcOwpzTWnWeyGNBNECDJcEJh+",
-	"8RWAYU+dkjjNFx/ymcA16IulCYXdgGPVgg7JuVWdUxnhiVKFvm9e+C1Ts0xb3jU7BWXREEgqT0icccFi",
-	"B2lmbgvzA+nAwuKNwRX+9szI81zOY6wxedYbUMVSAhzFZjcAX4I9luZbwQR+QacTiV+lbDKVmolk0fs7",
-	"W5g7geRM54tiY8COvWIL+7rIntkZyHQR4erCDdMXfsfEXTLyrDmAjFykG3aKJ+oeGGkLlp4QWN/uafl5",
-	"WDhDLRGmezJX5Pnx8WkxT09BD3ceENBrnmWeANp0OPr2gPydLZT3r/XFn44Bdk4hPAHNMliaFXPGnLy3",
-	"sHDNmO3MguyVGZZhN++d7OEG34v2mJhNUG+yP9jtufdr4zig3ZjVTxrSTDE/1EDKjFFRFVp7i4d5ER5l",
-	"8xUD2aKiQLTgSVmSLKou7Ob2Q+tJbnL9FXv272xxQ88ffttmrr+wbQtgnKVedRYctmtivRUtN1put+1o",
-	"xEej/Go4T9u47YL5biv2JzDaDFhi5IQc4n2Sy/mSD7JCzjwg0IJdNs/jy+a5NEpYoDd3qJWZ3UbZPKHm",
-	"j6GS9pmKm43lV5poemVVWZmHiYmnpSRFW79luZqUpgtFOujEAXVNgPpt/seHULIKxFGyW8FfBy/jwjiP",
-	"L5KxFLfapfU9BZfWuuDAOXzwtZHj2pPrlJ7aEMBLa3Q6j1mYa1HB+rImwe6Fe9RTc5/bF/uBN4AjDNu2",
-	"zuS1vdZVGqiIyB2bw6N2T7tzQugAHLyf11vtMGOIMjcqZtQG9y5XZMKVAoQ/mZN5Lh3W39w6Snw2Cel4",
-	"95lLtugiYkSBRkEhbKjQM1B+TMHC6AkYu0Uqsks86Qt0/Jw6D6tmUw9FEQ65XzDY1gJS3GLNQjOLrNS4",
-	"tXhokZDx7DEUKbzk2RNkodrZMbdMW2V30DJNFaGVyXTNDBrr4q5Xiy6saxR8TGZamhW8NTBORASb+4sY",
-	"PdNpTucQiAocqJUKE/oMLt0snprGVHq9RnrTao+2Dphy30odyn31ndb0+LSm997l61WFMN54+wrTRtlx",
-	"+Mn+CX51x/8GTpLNh9Tu8bUK3dsQbzmUl7o4AQT1n7SUQuAyYqyrpYi1OZ0rQt8lR5YTp12Rs+pHQAa/",
-	"y7rkNssXE5B5JaKyW8HScb4ZjQWO8YsdmGabqSxWepTFEE0xrZFml7mZvbm1fGxgGvxkdje1UwoqeL4+",
-	"Oor2Jlx40M+KCEqg3P3DjVJEWuTAqMN36S13K99KZG8rrutEdXGb2v200xN3/u71/m53aAm1NQ+5i4O2",
-	"1A2xWumOvN10OmU09wZrUXUFyU3gCi+muao82sk9Xu/11NeC7bzXu2O9wfNtCwd9VWB7//dSztpa9HDI",
-	"csRsFTm06XrOBCyZfqTDgZZDL4rMRz1mYim1z+cpVuX2IcOI6WDPGcnlPCIY5dKSDHmWYTJMkOJepTaN",
-	"mLUm37t3vNM6yPXpAG4OzdMCwh5bIIS7D7sz6R62SVeNN+FOV1jFUTppd2jWIT2+kRX4p7UVzG+EzTqy",
-	"znKuyYBlUowU8jEvh8kAMRnrKPXqJZ7KuTAfznP03+mJ/a/D/1q99/HBL3nWpI4/aFw+oh4VYsAFhVyq",
-	"Roc2lclsYutRZ1OzEiWo4XOce+/9YspIJ9RhpukwInxCR+zwn1M2IjK3f5uK0a5U40GKgMK5WxkLsyeB",
-	"sOIo+APvu1Yd+ArejeAkNyXdOP5ziXODXacf/kF7/z7u/enXT8fPK6k2nATJGL1mh5/gf1hvN53m8ppW",
-	"pclUTNb123Km2TXbPFNfFV4WP4rpH8zTz9yEb+JjKY+0SZaUW2/tW8Glxgy51YzMkgPFN70fFwq8YLNl",
-	"aGFRufaV0hR2ktE3uUx3MvChy8Brzuar1b8JEKRadlGoIXH7ltDSB66Tj1YoTdZbOJg37niRCvrSP37/",
-	"D8llxqJldghLAWEUnHItSZUZ8vozo4C+3nzwXrc5da9ZfQoe5N/v8IfaIqKUHXZjSeiEvFplAYOrLhlX",
-	"FqxDrdQ+hCz40G4HMs3ZkOXm8lcnJHbkRx9yNuEiZbmKSUcKVyukZ7lgKZHDYRchRwrObkWe/fkoIt8e",
-	"ReSrI9j2fyIpXSgHm0btMSRMpMrWcnAfQTGrlDHNIqww8X2w6Ma0SmfsgJxNp5a1X8hw5qTz/Oirbj3y",
-	"yOubZaq8Zj/BMA0OiW3Y5qj4Lndwqd73wY5KX8XWtu2oTx60H3E5ZxbhfyaL8FPW0g1OWIntbn2m3L4i",
-	"wJ1GJ0ssa2KZfxBoib/++vnXXQy0fiflyFyyZ9NpxlBGvJnpTMorT9CmiJoNzFMH5m5G9nIAZUrpwleP",
-	"WBmkJWE0F7aYFSs4KRY9GnmzD+IG0I9s5FbRBRcjm7nn6s4cyKbZ/o4g0dbcehh+JfuCioUUWH46xjBu",
-	"QgX6OLSl6jshVCEKPzD/Ynmw5Rq2I9sSbofej2TrHr6/kv98habx5nGP0mhNOQyhcXMhs9Stlt9wX3ma",
-	"4R0T253r4o71cA0keEGU4E+l+0Jr6RMn7ND/uFkJ31dEzgVxPZDdmxYiJpMjXg12+Hpx6R7TVt12HS9R",
-	"fjVJOTlTb4ZN2l18BGCJe081ew0Ldhks/AY9odS8jc6w1LEGkpFmM4tTubPEn1Sccq3keL3wJ3mDjDC7",
-	"aAuKVexYoliFqIMxJSzXqm2jSM4yTO6SmM/fFyWrnnRc9tcAYhoTzOw3xpjDC8EyAIymdk+9WDJPghqB",
-	"iWLZsA5N67V9x/uH216O0tgENq4cLEdd6bdFp2kMKm2Ge/WiqkS9fgoAB1I3AfjHasBt90+hL/jrJkDU",
-	"9juYL6sYQdQ1xCSRuccpMZKWcoBp4QrQ3CICYCyQJUiVsWWTxLw8wvnkbIp7R00pmKz9vZwJxkguF/09",
-	"MuTGLu7vvWXi//8/Rshb86s1adtDXW9IlPssF00TALWgaesLZiP2tT3lO2Xx7kW+Xep62t6JF3VO5Ltf",
-	"1lD2lkU8ZIEUQh1Fc9nZqqICDQz1QnPsCpgfOGBnolRmBSm4RqVU5v6gWdmxG4AXIc5SEdgOr4/6yinc",
-	"rDd0R5khGvL4lhq3PVN3yeBrF6LZ/FvPfA0175OFsN3lz20npKpLx1Gc0LJAqZRXZQ318BP+YRP9mxcE",
-	"nzXuc99n8L0XmDsk6ScUqF1336NvaOK2e+V93+oI4O5y6eI14a5VXSG4q50h5rDuEVSMZakC16sgnTjj",
-	"CTOLERvFPQONHQp6MEHeWGvdU6zUWcpfs0PGiMBsQTl1TpMrLkYfFBcJi9Fn7CwJcGcniyRjJ+EklYVW",
-	"mxTIZ9zJIXAkCymMkbH0ptmcLlTkLVejGsE0ZYBv6A3eVR4oX+AEvAQOAI9linVP+wKIyBXTUehwk3Ph",
-	"SQMUoeT50VfOYT6Wc0jzU1fWS1dAjB2QMwKLnOCqKuaCAw4ub5jLCaS1caWsO95y6sXwS/pBihhRAanu",
-	"C//JDn88LP4djHD7HJsVDASfhV7oQhJm7lBkz1JfMh9bLFcVEyZ0vnAg3p7fIcLF5UMi5ECmCxfzskiL",
-	"8K3gm68LTm51EVhehBuiouHDG4c3g8Ztb4O7DXN+jnvMlejt7rMdM8JDVGHxxK2/e+t118MgS6pOjTXX",
-	"4FnR7Mmh/+OrLZph/4eNWyD/l7utw+D3C10GUNjFSx5f9naQEWH00B7mHbA0+MiN87lbacs1+RlIImcx",
-	"pqc5U0xo+zeYX8oRV4hMZDrLGOm8e3F+4YC5Hc+xGbynzb5UiczNnu0LqknGqNLkz0fdiEwYQ2Zk1JXc",
-	"W9uHKD1LF3/8/t/klXY445BsES7QCaRPGPVQ9UXGr5iDNAgZKoYZHY3MsDOhOcC/lZRkcs1yPuSIWu9A",
-	"krgGpbwvHPEmGcosk3OFaihkfC6mjMzHLEeDIZ9lTJEh/0i4PgWMZcAvjt03XEApCwCWG0UdowBO7eTa",
-	"q/CkE5v/xSegHs9yxaxdYTVVWCqX1BrBgCnhoi9i9+OHwSLu1rscnYhpr2LeJv6um0UzvKdy6/bi9A4R",
-	"n/xyNn2HLaZfdRNgrvMO92mn9W3CfXqLWbNG7hVHf33y+zr17/CTG8b5NFOWMbQXV6r0MSsNJDQXo9PQ",
-	"DuYKENk9JYdHqqio84MHBIJr6cw+X332L8VoO33o0W3ZAoJi86aNan3qW990d2I23PcFAXmo9t93h+Dx",
-	"GQWW5Hbz9t/WAGiQs+jUpzXUuGdOf04L/bmwXBZkJJkiA5pcES0Jlm0hURJ3FLEVWMjoSysJ/CenaO7k",
-	"yC4Z8zHojo5P9Q6UR48e0R4j6iZirMbrcfniZUT+dnnxnRFklz9+h0yXZCKVJs+OyOu/YpwO7H5HEOi9",
-	"AfYgR1C/5n7tC7T3EYijBMeATn9bLWLnt688ogMG3xwZWUy1psmYpXF13MhsT/eSARZGvdB8eFAWQ56x",
-	"fUUGC83UKVFMpOaCoIqsga2ICtAKID8LWspEM91TOmd0crB3+1b/RbBxG61UK9gv32Vlqd4Br9ZODH9h",
-	"YvgMzj+hxHTCal0QKx4ABsBz7kREW3jS2kz7t95ra2PdUbVC2FliHOyGSM9//P4fB+QHNHCORJCWCCtr",
-	"1cXA1vveTvepBp++Lz5HIyXQtW+vCxY9V6TQmx1zxqM2LS8Kygej4zwgI3MbCWWxQB6CCrlq/lY7QI0A",
-	"RB0S1ZJVkYYvdasW8Fu/To0kh23eXnD4jk/MCMZPEnzcXehlp7dtQCT62ahCi0IRAiyAigj/VipbAeRY",
-	"WwZZKjikWQbE7mPGcwUx6qLSBe0nG2rWFZmgat/WMR6sKVY8C4mXnpgC5l+tWf5PuXkLKbTccV0OUABw",
-	"vdPCHhsTR5D1c/uEZUGezxoRAgngPcAuUzdRoGpVopdILbKcam5jwCceLQoILwCRCvKzxZXNuSZSsJ7m",
-	"EwuwFiF7e18MZU6ePQdIKQt4islHeswWJBlLqQBjiio1l3lKOvHlm3fviVkGs5XxvePIeebgPEHS+CGd",
-	"Tu2/Ws41BHaDKAbWgQdfzWKxSOFi2lRAXBsZ+9VYzgXREnGxuLjmmuUH5GWAT4FTF3J1qGg1TwlhYICZ",
-	"VfRFDCXIjqAfMqPotbG5RRBkP7WU9mTENHl+fHxAXplpFNAy15KntpSB0TzjLMcXVvX5Q+dmdd6bRjfS",
-	"SmEYmA0+oFF4prJTCyiZ6u6/reqlxzd7m7Yvsv071Cmr3LcwW0Mi1cyc7nTWXZL4uiRx2FhBnaOWBKRh",
-	"qdyobep4knHBE5r1GuaQn9v2F0LnlYnkVQgIw1xOqoEfUsTyr4A9qBpHy7ajPHLFNlztRSOOudUebcTX",
-	"at9qBCD8+Dua3ieU3O4EAQCikEyO7jWrHR7akTlChF2cv34D+trPZy8izLUW2hhVasyHWnUJVWSac/MS",
-	"BOAfEilS85cpy4czxaVRzA76wo7rwRFJR0GMzprSilAypmrcJQnVydiCRUCQwy0C1AfOecLCR3aeH33b",
-	"XaeEBcfo82Zyl6bSVI1b6bKlBLnDxO7yErd6pW3fpkoW/gAbZKe27VyN60PEP8hRIV9v4FWsUNYOP0G1",
-	"82q6d1WW9rJk2qVqfymp2sX2Y/bb334ssYqtxO7NLQlAkkw0piqpPC9QmabWMB4xV702ZXkBDegpzbBq",
-	"3Lpt7K/7CnCKOzIHf4/paLmyXeu+MAa9QzSOMKUWVI7zi58UmbOcETqnecrS7gFpGwfoCxjKvpvPZ6sN",
-	"CZC/vXvzI6FCzYFWmI4YYGZMuI4jEidg2MTd076ItdQ0+5CwmYqJmk0cva5dIUTeyICcWLGMJToyK4Nt",
-	"zLAHJD4DVIYT4gjU4r5wAMkh/ZUcBu85ichMmP5pHdjiuf2MD9zWrBrFlSjuNUdUth2ehPkKH66Z3Vo0",
-	"baGglTvV0fbZ/dOEry9ougVRnz2TO7v4cUNkh1Yxyr6MpaN6lt27if9kjmWp1heHjElPLZgLb9VIZhQt",
-	"W7JMrfNthUREu5P8lDxcpS97r96tf81oxocAs5XxoSfYndKcCU0znFlEJjzjmuYLkrJpJhcTUCr/OTM/",
-	"zPQiIkM64dmCTFhqNPm+gG7dA/JG2CqQUkjS4qoCdtm+Io65LyJck5ylM8RJo7owDRaM5vuqL6yqDsnL",
-	"HURRmzN2pSKSm63DUjKbRr784vgbQqHrGpeYk1Q3pOBr5sEKmraUC3fosbpnzjyHQIA1LwumPSzFToh9",
-	"oRAD7Sj2VvWRjbwfL2XurEGL01fGXGYil1kGiChQVACgiufnl2gfQ3YIEIZR4fAWLccY8voAwoqDB8TW",
-	"MktRhL2FFQGclgIlcChzeA5kkeTsmsuZikgyy3Og5TUjC/ZRuxvhhFAS22WLSQcsfgCGjNDOzygXRDFz",
-	"4kHcppUcQxEZLPrCvFE38inEEUYwkI3Ao9YA1PwsYxEOlLMJ5ZZl3ZMuRch4ZFa1LwJD3JMzSeZo2WZC",
-	"u2ybBQDV6A/2qbFNwwH7XhkxHTNkMvmLEW4xoSkmmpCETm1VF0s915JVgvfBOSFRxiG6opxpElP1QQ7j",
-	"yNIyBRCNlifEOlBkSqGIznxFjikPkILDJ4z8Wwp2QN5U0z7YMZla5+tw3hApskUNgfwSucmOVmZHK7O7",
-	"oh6Ate32BdFyTvOUYFdPe1lNNXM3Jrd7wKERyD0+vJO0y1/GmMNt8YsLnxFkY4JpAFhz4GxWEZnLWZba",
-	"+roTuNSQH88KWrjHHFkeFDvjTQPC3qMp403mGT6NeDVShHRiW7gXdyPfeJpLLJXpi+JQkk7sQH/j7gH5",
-	"0cINc0WM1qGZqBK7Zh1fDR+0zL1RfP0XeL+NktM2ay4xfYc7KNPBsd8yNct0w5nbxm3n77utyHs4A3bn",
-	"Ffsu2Gy+IHW8mEo9ZhpTU/Cs7O6HL/J+gD1RtR+asJGV5DxW+NRX5vz1/LKn9CJjFvdS2VCVIyW1hFJG",
-	"/sX4U0w6KRvSWaZR0wXln6YLyEvPqUC2077gwiaqDyTN031Fhjwzw6iF0mxyQpyM/QsdJNNekkxjm1pu",
-	"5fIQr4UgjcBOsS86xkoxNgOEJK2tYA0Cqj0YJ0u7/sCt5CQ4FufSWH2RUMV6mRxh8Bhw2r2en5JO7Cbb",
-	"S9gsjkg8Uz39sRcmY8UR+eP3/+76l6HaGFUHfXFh7jL71ITmOWcKbAO0VeBVQneUmbk3oDqBfYUlDN7Q",
-	"ivoC7SkuRt2ySYW3n7PncJtVhS6DhS/ob/siiGNGhZhyyyEF3s5ou2lj2FL3Lsqi6VebJ2imN4tx2qc1",
-	"jap/87xxvNJ7B24zy/ZWjZa3/uyuvbhss+ZXVtChLo6ITZqEEYuWW0QR8TTsLrkv6ZI7cxeBFYXDIruk",
-	"7K27VRuo5ERpz9cZdl/L2slzIquwQzOu9JvSHJ5aMDN8u0a1qSsdmkuwiq5r6lNL335HtHj357+04PV0",
-	"i3LpPLiDX/49pF6sCriFe+FGcbdwoIY8hhVdttvEd8lpWFqgNm+05bvsWA53aeTtJMRarkNRkhNrxETV",
-	"TX/4KfzrJvbDJVHyGdGaH8KZNQp6uHo7LqknlEu0+Yq2wM8ND1/b0xJuvvWkiefoO12hQ2zOese1Zbur",
-	"AXi+0bG/Hca7cAoNee8qumx39u+SA++hyDHHireTZztuvIeu+DiGvFtWfA6xSGZtmnV4lC6w+X24Karc",
-	"sxjG3WuOVsyEfod97t1RCw9v5PMoWrYBYi76rPFyOFi0nbL14A49fpoaTOXyMd9X9kNGJM3pUCvCRZLN",
-	"UhZ6Ru1Jvh2tqzqR26ZnIJSULpI0DoAHD4r7qKWcU7OJ2X9hq30ErfLhKxswVABD9QqzIF3uo8vWDrAL",
-	"uFXxIvLqFUJHzblipAPtkWcPsGGQt49rknJghe4Lm/pLqCKuvIy8etU99fkmBS4W8tsdkBJhHRDZKTIf",
-	"S2CX9qnEfcE16Tjyu0ROJlxrxroRUTKYSkIFGbDw0RjGQ+ZoQNzCESAoWM2/jF4tOPQ3cmfBCM3SyIOm",
-	"LcXSHaaR4wo0mnrbWa/xUEWIlQFnb6cg7uJZG+W3c1OR8wtX7FLsoG6V0G6orhVBpsNPM4XpHOtwD3I2",
-	"kdfMZxY3wjwA00ixnAhJMilGLCc00QpElV5x/+x29WM0J95pOS0X19MELquqj3yHHp7NOvlPqsgnnVVY",
-	"KDRNt9zetZuadGimpFVIMsxjUrK72+tfntn9Q8nfiZum7Rmxot1lD9fmGbwv8qgU8TUfpUISAEZVulw+",
-	"1Dm/+Ak1SpfONqU5oISJFDXLvrB1Qwp6DmY804SLiEyzmSJ6DIi05SwHmqYsPbWJDtcsVzWZWxlX+tK9",
-	"2VPLXrAv1qgYO2zbXPMs91rRPy9K5WTuM2wrhx7j3bZUylcqjfCnpTY/qI5DvijSSqmmJ0W5O6YqRoWR",
-	"ag7FZDaBn6bQYMoT+FueL3rymuURFsf3cAzkTldjmetewvNkxjXSr0c+AfOAnBHB5u5zWpoT9pEruIHd",
-	"5BxX/ZiPxizvi9i2jw/ImSBcJFIorsxWDt+HkufHxw6geiq5+SxES18zMcjYpN7AvCwlVm5nYroxGh6Y",
-	"9oflbizLe5r2cmrZY2BJ3+UxbJHpSCd1vr00LfLHsexpWRxIwdbm9LsHHH6yf1rKYVimOlcko5op7Z7h",
-	"weWlYMTLFXRzVTKYFXKhQXa2Ha86iZoL/dXxXrQ3oR+NXN07eXYE/0V7VtLunTzzOdZGeiHuzMfeSPaK",
-	"X+/fm/9ZxEOgEW4vJL4EC3gpl7ioD2iSNlyB21ccqzY1BgFy3z9o799HvW9/tf/v/frpWfTNV2sB/IxN",
-	"uj4Q9xO0eGpKtnmrRmEy37D52Qq6rAmSwcrvUoDv/mKEha5P/c3kiAtCEwzmBKcXj8YajX4Z+we1WbUC",
-	"ChSVjfnOktMLK5JL9nuXhJQoOMOMiyuoMC7+AcGGDmrUarMNb6RTmwEaZh8HTdudk7vMNoYFaDLzlnNe",
-	"m1W806qflFaNwmN9uKUkQSoESHjVlgModdm/9uh+xqzf+zw7zje+c3U/qtsTsnI3bv62uziMvFRn4Z6R",
-	"lIPISGHX7CtL0AXMsmQu8ytg88K0Bps1AukQRWRR8ZEgXJyiEdwXnhaNidQBMNPEiCbEi2LDnKmxZT7j",
-	"Ss1Y6lA9uK5ybGGS563cwA1zcIOm7U7kXebc3rsUsbm1T1Ka7O7u27u7bWKrzJ0s2foaPzSypCcxSLy9",
-	"qKu0MC5WpBFKoFqZZGEuINBs5ZMec0USmmWnSGoI/2bmrIh5W+A81BLANbiYQZjAS0OsWihWychVM75d",
-	"I8TBc+w9VWLQPOfNTHs5uClKjpGnEu+iAwGBeY8pSvkpS52g3ykND1ZpqM4BMVcvxc8pZxq393zMclZ/",
-	"5Jxvd43G/LN3/97wyvq5eNbaW8u1a35xFT2qAShmArBtBjOepR4sJqWaDqhiBEfx/npucTcRNfLLDc7+",
-	"1a9WeYHCzAi3V4IdNWeDsZRX69Mi1Gzgf3JInVnGcjKhgo6YOgFPz3TqYDWX/DyY4eBoRfqi5OGpYLMN",
-	"yDkOyDuW5ExjZjMmCWdc6Xq2jl/cCz01R619sUbZEGHbFrBppV6VZ7O0E3Y+27u/QNz5rHfb2hblTxOc",
-	"en/C6x24Fr/48s279wpTFTBr1mociTm/gujFFJmu41mexRHoTiwFjKx3moqU5ilxp68vOrF9cI+ncUT8",
-	"3zSfMKXpZBr+aIaiepazE3L9LOrPjo6+Soyw/+Y5+f712Xnv3fdnx19/Q+SwL/p7PD3wgxwMZLro70EP",
-	"FpMrtjAKkYPFUiA79hUZLMAdDZiT8XysWPLBkXhjG8IVUGeDkui+F8L5krPS0gJAqKXbzha2MITQgbnC",
-	"5eCfLNHKiUGWk0TOsrQvzMdzQnJfGT2yXF8SlWRkdfHJKaGiL0qScl+VpzZ3oMhLictxZJVnGAnf+6e3",
-	"P5DJTGkyYH0x1nrasSlr8KOQ2iyDzK4ZOtqnOb+mmkUkk3I6oMmVeYmMi6teJgHCzbKUd2YiA/3cqNgK",
-	"tzsAN8/htwkwTg2h9pCkLOMwLVhznXP37dhHPDqcZsQ8Sw6HWKlhVrkvjp+TsZwBP1X5/c24LqDgGkGW",
-	"kXOTuMqZACwIaebhPgEwODcps2tkusCkntjua6hUiEkHgYWodneteSDA3MHhMQfFocmtYSWwY97IL2LH",
-	"aFZSUmrc+lq4w7IS+4RfuB7jdd/0VYIerd+n1HfjZWfB9qCgio9AP7WSo4Nk/lIkrPtEb8Qn4wjxt2m1",
-	"RYbfewAij7lS24p7dEl3Pvxk/7RaDlLeVA61eAL+UgVw/qewp7wozOSIjCRTbrutxjRx8FB4bHImvIAe",
-	"O+qNB63fVe5I/HKEVip5dTpenWeg2DKfMZzmJtFQwLcX602E+e4kPDZLB0NsbU5Buz3udJxGqDdGYBv1",
-	"WVrqVbSMIKuTCfOqinRi/FOKFCddQgslVIpa1JtbVAkbRsvKrVuftruMme1Exa7q7L4vXDzirUTNOmXw",
-	"0Op1nKm1+eFFs4gINveUj5GxvOkIsAkokBVZOwTsTCnYvgLa6MlUY4AeWJ+RbPlgnXv0RTGvJ+ontW+4",
-	"aOMvLfVpLU6WeleKluJD7wTLY9NBlq+G/bLZdvuKSEPJcvjJTcOyS9i/to/DBw+vJtQPHrQlp/5EjTZz",
-	"6tf5qd9BVpKLszs0nBHlIuBCgH8qO5+tp5pCosCqXPQrVmtUH99MBrWVP9vLng1yZxGRf83YzJUy72TQ",
-	"o/MImCNgjAkneOA7bqGYKO9nvZGhVFPhK9jcukcjwgVZjaqcBjch8ioKOSdSQJjXHlfnASMvQ3e+DmI2",
-	"muRsmtGEKZvIo8dsQrSUJxWhpRj5UBzLy0DqMfH/qCKimHlNy5JJiZrShJHOSmTLwUslUqjZhOXEvMSQ",
-	"O48d43rMcjfD+ZhnDLBO51wnY6YOyFupKVQ9YMaR6QQrJBUrXjLN5RRf1RKA43gVosuM5sxG682+LQ3q",
-	"IbvjC298sdV20uzRSTM4DGwpjLe/HGKpEW/w4PzaCa7yhkExgeFHjNSZpgpFUSqTGdKbQ/AyIkrTkXme",
-	"zMk0l+kswZCP2WdjqiHrZCwVIu8BQQrACkCYfZZneyd7h1Aky+2i7p0MaaaYeVc78eXpfc9opsfI0sUF",
-	"UyryCU2eHUsKndPEPEuxbHhQaGFBHo/R05ZOCqSAR34Jr9hCWYIqkDrlkqnIMgnLMKuHq+BhZttXPOb8",
-	"wqzUNU9ZrkhHyYQzDebrWKopRxQHlYylzFRB+BWEXc0jAzCXSfh6JQCX1Uf/UKpTA/yGEnhKtMwFYznY",
-	"gkdgWt3q0JcBZ5jadxz2VrmUuQ+w2xzZYET7jKoPMuZ52pvSXC+QlcauBkeWNAxzh5NLMg6hp8pFd/kG",
-	"foyCqROuUYA4I1qS6WyQcTUGfGWSUJGwLEOyB/sYG+BafUodzAehiNcRFdTM+Nb7AV6OZVFd+qS+/nf1",
-	"acDFaFfP0Q+Z3opl1xYwp6AID9fOoe0kVDEIm0FTG+DP2TVn83AbFzTjq3M405qJ1KwRMRoNqgDFJopg",
-	"yETmOVKo4TTGXGlpNOpitVhpv+0XhJHFNPyTKqbxDvWe79+/v4SjOKDJFSTcwLZBPCzfPyIpV9OZeya+",
-	"sLKZysETvcT87dff/icAAP//",
+	"7P3tdts4li+M3wqO5vxX7BlKluw4L/KadY7LcXW5Okll7KTSVa38JYiEJJQpQEWAVlTprDWfzgWci5i1",
+	"nut47qSv5FnYGyBBipQo2ame7s6Hro5FEMTLxsZ+/e1PrVDOF1IwoVWr/6nFPtL5Imbw7/NQ8zuuV+bf",
+	"dzROmfkHXSwSeUfjYcImrX7r/JuLN+3j7vGTdvdx77gV2OcsGo5Xrf6fW3QcLlofglZINZvKZNXqt65a",
+	"QStkqWr1W73Oadf8xTXVXIpWv3UtV+Q6ID/c0olMyE2HfMcWNOGCzKmgUzZnQpMoTbiYksuLVz90yPfk",
+	"8qNOKLmQyUIm5C0LZ0LGHWLGdHb67KB32O8dt3vPO+Y7CaOaRUOqW/0WDvqk3Xv8tnfa7z7ud09/9tqY",
+	"4bdSlQx/fXp7HJ18PKXjMGKT6Yz/chvPhVy0glZENSv0ZH6TYWpGCRMaKk01zFRIwVpBi0etfouGelOv",
+	"czYfs2QITedsvrEpF6k2m9ULWgup9FAzpYcqlAnD3xJ5xyOWtPqt91yFUiguyBuWTFLFpSA3MuRMr1pB",
+	"K2F3nC2HCaMKtkHPGAlZovmEm50jkWSKCKmJoHNGzFMcZf5qNtMFExEX01bQUiyeDBO2kIlmUas/obFi",
+	"QUtzHZtV84ZBJ0yvyLuFWU/YuFbQ0nLBQ2VIiOmZ+deHoKVXC/PmIh3HZliGYoJWCq9t3lTXpsmmLrme",
+	"RQldCjviz5+D7CR8x5UGIvYOBNdsbsb5yewrErGlIXMaQi3N6r+ggpL3M64nnMXwYKLNtnw9T1/P0z/b",
+	"eQpam7oeswms9teT8fVk/POdDNiKcDbd9Fq2dBGPYKWo1kxEsFZwrQgpBVFMmSm3Pn8IWoJ91MMwTRTc",
+	"RT8dz8SfTi5P6G/f3746mfZ+ev/9Lz//4cf5z8ezBZ1rNX5/eheet/x770osUl249fxT5h2z00739zxm",
+	"hWNx3O6Zb7td3/ydVuUe+3N+Q6es7qL/ypm+cqZ/Ks60zkTev+7uyESuYZEKRypiIVdI9An7hYUoNO++",
+	"A/CZBb+IORMlPvXA5I4MOuab2pjRGQYk1YJrGpOXr25aQUsmUyr4b3gmoBuZbOHzd/LWIxoVygUDavC7",
+	"Uv2E0chQxsMSQWFJL2CFCgv7QJPMJ8XumNB2NkZENHcaFSHrLxOuWetDYUAbmPPXHd93xyskhY+Lpofc",
+	"7cx7rmc3LExY6RzCw6GyT1rqJExOdFvN5FK0pQhZ+/bXwrC+wFX1z3V2swNU3Iei0MFSNaRLmkRmrNmv",
+	"D7zucLJx2did3rpDVD+UaIC7kN/oMZtoggpmjbRcsXP4xPKWwurZRzgUxdTmo/XQd/QdS/Dq7BW3++Lm",
+	"R7PRKp3PKcia+SNCFaFELQzVqRljOiBcwEokUmmWPFJELgUJZZzOhTLSoqUbOBaBkWOHPArYnPI4cAsT",
+	"mEUJUPQJcrZtGmZbNRDXTPy//w8j13IV9I5PHp8+CRImGOskcvW/rc25I5NpcP7q7M2r4Lhz2g2okRtY",
+	"sIkcgk0EMBCt4sLIJGHWROediJ2ow6OG1vkreyllX/gC5sGv5/Uf8Lw2tYB93fx/yM1vYuQxmiwXUxzu",
+	"QumHMwgFLSXTxIgFLeT69zQRZdxvk0z+lZD/8Qh5nWr+dN3UJnBBY0M1ybfMTNqjmTSJW/3WTOuF6h8d",
+	"eZLBUcJClujC21cXNyVRxxoEHikS2jZkwljUJ4yGMxIxGsVcoBwkCFCIL+V8c/mHq9f9Hy/OX16+fnF+",
+	"PUgG4sfL65urH173jztd8+eb6x9eXL3ot4+OrmE4R0cvbJ/q6OjytWliO7n88fL1W/P3u6sXfSM5tcNw",
+	"0T7uHj9rd5+0T7r/G+djWrx4e/P2/NWbvtme7glsTvdx9/Tn7Nn127Mfz1++u/z3F+dvL02zZ90nJzCe",
+	"m3evXp1f/9Q//+biDcEe0VjCpSAHFxdvDvtkwRIuI8JEpMwrl69feKODv/wJG5npIre5FH3/KAAaWgQZ",
+	"LjN1bjCF+gLh9mOGzRkbWj0sFxtbW+ynTETDKlsksoGGBreJTOZwUrgYLlii4GxypdItJ2jDca0aU6PR",
+	"mPOlFlLg2dpsulSaJrpi+nBYYsrnV+Iusy97GwqSPBjfKmRxs3gfFzxhauPcG3PGisGs+xU2jyjr4pr9",
+	"mjJVNjFQPh9qectAyI7nw6clm4Ibyq+J0umdmd+W+S+oUkuZwH2N2gOZyUQxMjaEmqyI0nQRMzsuLnhI",
+	"40uhSypAKFOhwRb9exjfZ1QNQ6rMBTRhCQMDgL1VrAFEPNRFJ4GKFwkH9pvZpscrs25D9/va4lR5k4rj",
+	"bf1wbbnIyePT9Xl2j+/x9Ze8RDeemPJPvlFVBsC06Y2esIjrDYv7wDfFxsug/iJoIg8+wJXRYAI72xQL",
+	"L9j7ccu10FhUzNu6aV/wJEy5JgomXeOMumMJn/BMbjUEtANZ7iU9moFoGg/9Dc/pT61bvzyREJsERMYR",
+	"U5pMeKIK8p/Z18ARFtq1PFoICksU+NsR+MQdIEkEbnECR3lBvh9FQ9lA5JQaXAVmTsEmsguKmxNsoIKg",
+	"eM6CjEqDFTOz22Bb20QwG61yKES+4GqRlgXIHc94UW382yqIkVpsanPLBZA8Vwo9v7u4sJlSoDy3rqzu",
+	"zmq09zMyX6H3kysi0Xar+FS0uSBg0e2AMqlknAKbKLhSCw1JzJVWZTe2kvHdliXOGsEar1kuyxZSEE7R",
+	"Ky4XDEMsLGmsywEVi/igK+MP7o0139rBbLq5vlLtPz3VrolGP3/3etlQNLIUdp1NsC4GgoYhW2gW4Vsy",
+	"VOdKoR/Vv89UmPCFJnICy1CItSELOmX+jXb0r/+D3CzpdMoS8u6K/OuR5c0yVN+9ffWy2PXbrd0N0m73",
+	"JPwfkQyNBElmeh7DT2wg8JH5hcRUTP990GJi0LJP8Rmjkf83XKP4AxpTyPmbK3x05D2zv5TfHsto5f8d",
+	"8TvCo38ftBROt53y4uePIn5X+Lvcw5E/HbNKl3flaJIvEvj10KoGQwJBkjoXIqUxQROfOXthQXQgVERk",
+	"HEsZecFlnQ3mlHpxdws3imXo4tte8XhJ01vGAvL+aq+gEd/csteay8jM7G3K2uev6vQFEQ01Bym71+1D",
+	"WGMjORpMMfbF7rP+iR+T2ECo/vyh3pzjcaUooRMNPc/Z8DcpTMvzOUt4SI8uZjykU9lqHGf20EbieiMu",
+	"BvkcLVTatt8uurHhyK3LBQ9z7v4GJ2MD1W+wGVry3IU09yW7BdUYmIOPPnwOvMF0vcG8aTKYxxWD6Z3g",
+	"j24w35TWtLWZ4h+AwDPC+r1Der9y9q+c/Stnr3IV/vynn5u6Ci/veMTKYWzUxhQPmwST76q/SaHB6ING",
+	"UrpYuEjro0U0+VJxiewueiBrr5rR49MnrX7r+eTZk6j7rPfs2ePwafTk9Dk9njBKu+HpKY26vVN6Mp48",
+	"nvTGx+Pu+NnxcRj1TqMnYe903J10u7T7zPTFf2PZ1Yz78C2P2bpKQoVgUSFY+8BoJ+OVZsqpKhMeszMy",
+	"Y9YPDmfBPKPkzYtvD3094//35sW37V7nKcrh3zEa61lh/3Pt7BaI5Pv3f7wpWhLYyjKReNrqty6jFzfn",
+	"sC138Nfx6WnvOei/ZkFve+af2szlhz++MWSuzCgUNxrxR8Mmer/+dP7THz9eJJMfb4ZP367e/8d3P0yf",
+	"zsK7N3TBX8XJ8orSN+F3765l6zNYFV4yescqZBjPx//glgFQ5QtMBWYX37GHoiyzY2sXtE1IoIlRG+PW",
+	"lwhmhdU8t1d0zarqJGVZ2wrHorc6j9vd07Xp9PDH8nSyLre6Nv5ht7bkJvrycefj736OG94Or4qHzBqF",
+	"XKxCuApjzAKqCF0Y80TPhnMpDG/pGUHCC56ovKPBw/wlt3mLOzrfyGf10hgPmVAMCdP570E4K5IPBjWs",
+	"PxAprmDrTduslJVMwNd0hVtVEZmh0NkwDGOqDFc+9wUajOM15JTQ8JaL6VBx9PIWPvzlIpWC1pImgosp",
+	"iGNCkotLskjkNKFzMpEJeX9FVkz38TemFFnyOIZAOhgx4droRc5IOpzIZOiawipHTOO+5YIGsQFdfVKM",
+	"yYPIPi4guLf1L0dus466R/mGmEUuZAlY3zQItu/f3DhC2CJKN/AQmi8tMu+zQmskhjMNEzbnImKJypNT",
+	"rRuZRnMuWttzGlQ6/oWFuoFQqWys80PrS1zRceydV3e+IipoZ+nMv1WHbEvPuzg5cRvWLM4l1citY31X",
+	"H9Y24KHvWWCnqD8UmGpjEsEeHAcuho19ZcVfWfEDseKMyirSEn1aO95Oa89raa33HOM0G9DCtn1+jt2U",
+	"9vlxu9dtd3sPt8/5umyyc309i1/P4gOexXXZ/f2P+k8nl48bye5ArJko5R9jNZST8lLscOvaeViar+rM",
+	"er5DlprmECKNrcerYW5h/POnNXOjI/ZWLzM5pkIXfmEfQ5iQ/eEzGC2ThLNoyIX/pv1RGl01/7XBF2wo",
+	"U5ZXBrawSmiAhkbUJt80v6ihlkuaRK6vtuuozaHb1A1qjrGUpRE3MsDZrVmwZOjm1gpaSYrCT+mjZnEr",
+	"MSgexFjeZLhC6mHmue+3LuzYyNWVjTjLcQtgCQmuINjA8sZkzgWfp3PbYb78he4rQ+7+Vou+QtANJw/W",
+	"8ycW04Vi0TB7pcKeUToz5gc2X+jsUoFgvSEe1OzHwiGO+bzZkSjR/tqX0RkQhay9YEnbfjJo3bKFv7bV",
+	"CwaD8FpVRkhq5NR4F/vXa3nz77mn1ediF2U1i8QpUeEGuvAmMIRQzY20ifRQ/RlQT2nIhpomU+a/u6CJ",
+	"jldDuIc8wSNhsfNELRJ2x2WqYA5zys0953WQsF9TnhTYm/1pjkiYFYy/miGyaJiHjbOPYZxGbFigP/Sz",
+	"ehT4wfGV0uplNAXLBhdeTv+bqWa3OfpDBj9Vq++8VGsUG7SWM5A9PFZ1cflO5W7bWk9WKI2Qpo2MkzkL",
+	"PrUEY1ENScD8iqJlNs4aigtamn3M+iBzmRSYqhkpGa/ISZd8nwpwiz0zfH3TnJjQNgvhtRkq8Xu+fKcC",
+	"ctrpdq1PY+59LCh/6Iwg8A+JUkZOeuT7NF7hCMi5JiuZJsSQt/kXoQlcS0DRncpF/GxWMVnEaVGwWCRy",
+	"HLO5DZaDPDAQ7wnHK8eG26HsRBIWyiTKBaShR4ihJzi5+PL6vDKvrS9SbhFmBTDHkKWw3+ZP9yW7/rlc",
+	"WGGI8JWXky+ud5mh/LBg4vzN1QsbFVeOl+MqC5gjB3Sc8GjKIt+T9anFxUSa/3cO2zzUzRfGW91Or9M1",
+	"eywXTNAFb/VbJ51u5wSYnZ4Z6RjMKz94ZqNSkpFnHwyl0DTUQ6c5hex/L/lCdYp6k2u1mKGX+d965HHv",
+	"MTk9PSXdXrf7pTydMpkOn/56fLu/3TKznoE2APx144e/OPqGvysVRokvsjdN7LuloW3K0P5KPn8j8lnX",
+	"oE++F3/6Lfr4aq63adD+5lbwy/I+sihFFr6+naa3Nzbb8ZqpEnqTlwdJiWBL0JdiKabMXGFKLWYJVWDL",
+	"sNmXi0Rvy75c+2JVTuf2dNA3CJTw3iLWldzDhUhyhDsgS6rIwvwzIlrC5bhMpJhiOjj2iRdbKeIkBPm/",
+	"pFxUCXebVW6O71yBT4mmeiYTwFh3QT6CfCONeign5IImEZd3VIVpTJOckkGHWTRRdWpUGSHhmruQYsKT",
+	"OYvIkutZdVh+Qb/JF6T12EJ9lhUcfMPpadvbO+PIaijvCn6DDV8orOSnCn3uXkL4nH5sNow5F80aNl7u",
+	"z55lZmikI7j3g1ZoE1jN51ARXjEKizVJJNBpRFcgfzm7rdkH9NcPi8PsVQ1QsVCKCBoXJl/ZWMuaD6La",
+	"svHtz0ErdpExc/pxuGTsVm374LpGYt4yNGaX4cvOtsmkchvIJ8RuGoKJ41NuJYF1UnahMIbw+KR/+rwm",
+	"0u+lVMNzMWUxU5UkxSYTBgbkIVJAyZiSPTWbVYrz9Awpww1GliEod0agHlrDq9X2/BzlVLXFL4avIGPi",
+	"SpdNq8V3W2XFFdXaYYVS677TRBMxBwxO+PYjltkUZMySEjzeZqZmGRoV4UxmlPe82w1aoJKYHYdfh3No",
+	"+DlbCE9t8egg054rz9IazZueLfkgfg/M1yL4fPDiTT/ZeEKnzzfmUnMunF1g85HY4fYoWRc+f1g/UBtG",
+	"VFIXizK3vaQ3hWXte7mOUx5rMNW7wIG9T1tBv27jkSicjybkvRF05/33v4QXvV9+OjnXPx3/2AMB5hrs",
+	"DluxW+7pZLFNqzxfaPhw4TFb7cPr5mCA1CkIONuDnet9GmsujXqYgIfxG7iTn4NwVqAwVNiGH8Iss7tR",
+	"rtrQVWU38wy625d3m1ESf9lgiquxDyF1b8r0R/LrE64VAUoKDHtCSxhOgSyM6oKr6kce258CgAIwuxg4",
+	"+suBAcxGBh6dBHYpArsCWeb/QLgtDLwE/5woNif5XwXlPH8ABoD/rJgaiIFwo8U5BW5x1waU7URgwaCA",
+	"RoIcGSpwh9QCeXojL21M0DPs2htK78T897h7fNruPm13e0GOcWX/+bR90gukQHM9hnRfg8ehSuNzGuR2",
+	"BdJqmyDeD2ccLMkJmyRMzSwKEBAL3JAVxDJNeGRVwj6RglnYUyAMm4YSkDlNbs0FZ4jH5Tj75FKEREXx",
+	"CbBSY+r+df4qePNqIDainiLvDK7lKvgYfByIQNF5RwL+f6HdDZ0HWBYg+BjYlYQZrMc7J3LpRXwUGf+2",
+	"gIrKWIZihnSA+fNBrqJXDznv7YbObUmDKhzVD/leWY2+Csb9i2Dz7JhRvw2MEda9l5mDMNDCWieGu9sj",
+	"PDD+jTPOW1VluK+t7iYUpK9rfb+1XpPRwu8aF0vATbpmKo2L+xMlq2GSeiJp85WcCok+P4B1NkfuGxpN",
+	"GbH+jw9G8QDrL9VyzkPrhI65ynzQuyVQ5UH4GSn5OuM2qZLqcObIyTGvKp4EpiN5x5KERzl01k7AqRmP",
+	"3DFDbEbFFINhMfvwkwNsdkKNw/C1+EQewGfW1I7XtcyNE44zZi0dJIVrmkNPsySRSSkIfZ4qTcaMUE3m",
+	"UmlyCsqVl6Q5ltFqLQ59zjERFwX13u+3iSDbLqSya1O+rD7vDm+byKVTr63Im+Ft+wFvUFwEr3z/OOR+",
+	"U0asrw7g0s8I18A+7HHC2DcnDxe5JkaKZIuohv7DrNAJ/JFxMIFEFZX42eeHHnTGY96y+SKmeh0v/u2M",
+	"oXA0kUkGk4o6viNOcv4KVJ83r/YShpKB6ML+Br9QwTqRZAUp53sqWPBCMiPjWETSt0aes+JiXuXFE+cE",
+	"oYsFoepW4bAJSIDkAOtOtMOERUxobiT/aUKFPvR9tLY4RZP6EPvUsYAPOvu87cAbkEulKOiLWPWE+EVR",
+	"PpfW4U3mlCkKtpi8DbYYRbggB857UzHzwtAyL09z4EtM3rDHut5J4w/7GkX06lE/UnbjuFHiBFuyiBxY",
+	"oX7b8Iuyf1D6u4lG4Q0VkFfZmgdIqaw7tvp+Nv5DyH/g33/78+X12/+4uVJXc734+eLqydVcfbwS3Q5b",
+	"ff9b9P7KtOmFJ99PwrdR8mr+H7+xFz/Ofpq/vv35/c+C/iH+lR5/1OP586V5JzyOxXj+bTf60/exB8HK",
+	"RasPxsbdp5XTl+VHQE+OtpDQ1urt+NpVq9/6htHEFlp6p0r5HV/zdv62eTu4JRVxB4V1y3ze1erZg0y0",
+	"OduwS5INKpvG71jZ6Sud3S9NN/rT61VDtcbsbEWAQr4DLnv7R2fq9ltRTccUU/J/jZE5qXDG5rQQepYH",
+	"U93ZaKrPQes9G8+kvK2qRdXoum9Acg9jMXZLUVJbWcj4HTNymFqyhEXkca9L/oCFFC02qfNu5yy8gyqu",
+	"IYkJ5XF1OF5hDrAWy9ntgwLWrqe6NIcP8fbuBYvNEqzWkETnCxs+3GyXoJctrfIlLUhjbkGd8qM2zhvE",
+	"XTvAjV+DhqDD1W73affENcTlHGKkVs8w21UsqRnPpwGk6g9a/cH6oAetYAAuZqXpfAFtYDi9Xrt7/BYA",
+	"cPrd7s/QzJy0AYQaFhBp3NJV7coW3Myve/S779F6QNmfXjet5mI3d92cXGRypfJ4WxmRj8HTcaaQD2V+",
+	"EM8LMWlHZiTKr/thR7fJdvmVtf/3Z+3rgsTxLNmNQCtkCSZ8Yc5ru7ki5VdS+dKksoup5N4iw4zqq0lZ",
+	"O61NlZwzBsbigp++Gl/uBINUCiEDp+3usfVJ44cr7PaVQRaZATkfE2dqaO29vcD/0Vl9e+41L9HaJiBl",
+	"xudSYlJuhc6L5JSH8hARB1vyrtbGlz9ZG6GXfQOfvFj/LGQkT9ASSWPi9pQcXFy+U4cByRNtToiWfgjD",
+	"kz553Dntkr/+n/9Lel3zL4hzsMt1RsZsxkUEj0u5OHUBFdnU/LAKfJJNLc/g+fA1h/lrDvPXHOavOcxf",
+	"c5i/5jB/zWH+msP8NYf5HzOH+XPQmjGK0GifWpdv6XTdhvJ2xoj9qgPIlQCYF4AHe3Q1ab+iOpyNOpm5",
+	"G+Ij8TZQOjEnBcNhdbI6dwXDix+5gVQXZeTgJeVZGdrEvMLFtNi1hwCuT44xdQCu8343wwLlQrMplF35",
+	"2J7Kdv4r4sctaELnTNuJn1sWcvUCM6HBx6xnudfDh3H2D7tOUuaPbE4/vmRiqmet/vEzyIjWLDHd/f9p",
+	"qId/pu3fjttPP3w6fvz5f+awpd4SnasfJuuLc2mUNCNLUQtRzBUB2eogYhOaxkbKiejq8IxQsSILqjSR",
+	"CZmkOk0YNATpyvT0a8ogottNC4T1yqWF66xyiNlVVr9ahSilPddLN1kvDLGoHUhuOtlvEGHMmwzCmoeq",
+	"Ds7IMyCN3PFx9yWUrTkjcs41HCXEnk6UzurZVG2atUbVzOC0d1w1RlfJqm6lIny+/1JFatFgqbBsRt0g",
+	"slDB/YbA7pqQzOXHRUwx1Shii4SFGMCEnylu4IvseZ+MuABx499dcT6G/YyIoiss9KTovHbTbOvCrtnD",
+	"m939DsVYyphRiCb62M6H2C4w+d5xu/sYmJtKBWRBm9+fWijAz0HrKmLzhTSX6+qPbLVOnOckFfzXlJFb",
+	"trLEB6EsEPpCDih59+7qRWAmdxgYrgycmFglLl71CbU/5TlVdM4GwnRnFDzX05TZMlhKy4SZ3zFiJQtZ",
+	"H2Uj1e1rtojpyiy32Y5RZyDccuItla+nN722mV8dhZyewu3g/u5VUcTVBO6vmgNsLsURiQ1TTRiNzmAy",
+	"aOAiALnPFJEiXhHu341EaR7HZEYV4bpTOwt7ddYN/8njDeO9zo7I33LcjQ5q3TxeS8Fq1h7HrwiNzehX",
+	"ZMbi6AzzG6QAgStMk4QZDX/GrL3Z/HrSfYwkKSQZy2i1aQ7m85s3oNc9rh46MoP1Yb+fUXMbExplgdvu",
+	"jsYxBiSU8zltK2ZEEGQtlqWMyAFUf8c/HylzibuE6oFgQierR2ZBXIjsIRy0UcaIoJBBSBfK7m8Ez6FL",
+	"1KvN2wnXsznTPDzE02Xell5YchXzsqyvsEjWlfWp9T+xEM2/HBnhWQowdWMzdeQgE91yfYak9St8Nb+n",
+	"aJLQFYqov6bMPoZACyObr0AXMYKJef8l6vzldX9Dp4wo/lstA0ZbQSX7Pe0GFSIl/Ygi5Wm36wmYvUYC",
+	"poMGqr3pcuvqflfdnM0bXHU+6kbtUMp+kv0GJJNpgwHZnI7asXgx8fsNY6GaiACOLD34jCI1/WD4IlyI",
+	"XuZdFVXZx7vx72tGoxo16JyMMCy6bRq1odWIgI+GTBI5hzBnmsQ887H1CTreaGS4X+Z3g8YR1ZToGdUD",
+	"YY+wsqkkXDPldCyuO+QFC2Nq3pMQRp2syB8u38KrGJ9tdVkWYZ8HqOwOxAwqngROPwzwkpHCaKY6gLTG",
+	"YqFGK+UqPhVcTI3woYzaYqdox4rKNCULqTi8BZLJJFUuhftxtxsYZcioO3Mam8PLIpLpdBvkhrXVreX8",
+	"TwuE9edu+/l5+1vannz41AuefT4q/1BNae/UBiaQqvuwgFQlDUjdxUnUjWGJz/cfxnJ2u3UYkBuBYh9c",
+	"Gd/QyMuotGWMbJGUvIQR2lr+7ReFUXbWo4pnxppVgan3SXUmyV45J+58VyedcKE0QjG0ju56RzZK2a4c",
+	"U9ZQ/LTeXWwINy8wRyPi1iFbtJnWi/7RkRlSPJNK9591n3XdYqijMY3a9mNgpMp2aMs1DGarz4gAUhYV",
+	"najOlXeYZEImlMeqcKIfKXNQeQSr1TEDuJBiEvPwvhvp2cfBzF6Dj42MwNrPhfTLOLXWdifv82hTn0fF",
+	"Tprv5HOvqJpbhabbGLoXHnoPXccq18sShjgcj3KRGeADYf++lcmYRxET99xATFi/ZSL3vxlBdYm3qFyw",
+	"JEN6Ku6SYYK7naCTfN3z0Tdd+En2xkOtPM46puGt1XNDuWDm+CQyZqXpE7DHw8JfGfYiaHyJEXv3Oz2C",
+	"pIJ9XEC6FgG+R2QImx2dkV9TqZmlBHvQbaI4WszNPQyicWlnnKW5+d6c+tzNTZDcsOSOJQQn2nSfuH37",
+	"QbbpvLA+hq2lCTuzypkGLkeNIGQLfuN4YzklqYhYUlo62L3XUn8rU0ROusfGWUfBppIAcJQm8K26++do",
+	"S0mB5kfrcb59r6Um39rPNtsyIXUbB/oQe/ZaEpWGs4x7BeZIudRBVHTj2KwdXRHFkJm9wSDWt1K+pMmU",
+	"PQBLG8toRdjHEHxT5geQBYickF738bPTp0+wcOD61mDM1y6L3/P4mpUKyKXQXK/IWykJzqjpXmgp2zG8",
+	"8VBsDlaCKwK9mjNBRZm5oS8Z2dubBBw6IL5/S3nMogfYDUzwtMFlBOyhsCmXb+mUTPkdE+YMe8apyk05",
+	"gjT0BzguYGl35U29+RI74aabtfDebU/w3YfaNmvVW18zax/MVs13430OWoZp85C9E/SO8piO44c4TS4/",
+	"xpMRQF8t7RQY/H7b6d7xzo4dOfGH3nQnUu+dB7l4SMQWTERMhCs0z7klODRnKRUJo+HMfK7TKnhiwVXa",
+	"zowEVZ+3rY88r+pnzAuVr6hYWRai7rttUpK5UbMdYprLlTiz5v+Y6rUNNMJ3qmdHeYJrwxN17MnUhumZ",
+	"iZBsJk13MaGatYFRP9RBcotgJ5JNHoIq4TjhOYpYTFcPt5XvhEWG++3e7JOSMSTG+lnLVtmvECt2Ehp6",
+	"+Z4VBrzDoctfeiDRAbRUgonQOOXSrrx//759nuoZExo1v/6nDbELuBmLRJr+zHHFi/nBrrQZNezQg4a4",
+	"tzRxfOzvijdyK1PsIIjDWn4JY8OSxXHbmhvGqSbjhNFbRSgZp4oLs3NJajjj5+zbGKzxzcUbtGet9674",
+	"x3bEp1xjcM7VCygk79Y+B5bybbRrdr4Pn55UmbGCLEwENjuOf5iAcWnTYpynETdK/icAD2GJ5mgBK1bx",
+	"/7T+qUIksedtWWtYcKF89uMtN4/MhVLBOxYbZmN7CBkKWiHXGab/2mBcrsuWKJKgVTAKDx3Vfmoxkc6x",
+	"yBekjFCtaTgrhuJ+qOiOR5XD8WLYq55ykWrcjjXvz3YfDwL4DLU5jSqEAPp9+0nkHY/wdlgbZMLuOMsh",
+	"oupbrK+hETxMG2/tPFCXqmVULJ4M0SjA/DXzIhIsT6kiRIvrugux4t9bjpA9dG9N288eplXVAD/7Ruw/",
+	"t8Cq7fvaoH3gyBLo3jsybnrZZGoItbzo5ZXzB5mvM4rirc8fPE5yAXI51i4t8IfQnTG3mzk2kMPcqd7X",
+	"6m97jCXUsprU6CYRpbwb8IJeO+ttQIyu+KxLMmnee82prT0JVVtPdcvNOHBr6ia6vjH5tnzHlbY8tLgv",
+	"GWk3cn+XdrniABTSC9d92koRqsjIhY+5GDHzlo0do2NlBAgbeArRHi52bMv6wAQ2LUKWW0sj1E1p/MZb",
+	"DAdjtvFe2+wLXbvmNi6mbfrN737NFXflW5kQL8Bc9QmKryogwD0C8otME0HjgNzJOMWQMN9/1u12g/qr",
+	"c12msUHJXAqI5bSBPJjsYgNBwW+L8Tp7X71ZOIS7fPe8i71rtRwawwTGiNOEgfZ/K+RS9Mlpl9iXyJze",
+	"MtIzrQpzWQvK6HW73d3jMirv7FIc8ouLS3Spm6Zt05RA04BQTWJmDtiz7tbB7RqSXJQCPGo5qSSW7BYu",
+	"t9wY6lZ5R5dOqC8K0/ZvH8x/uu3nww+fesGTk2qx2Avp6T7EHV/iVMU7G6e+iW85YJ6H4NwNePZ92ew1",
+	"iBI78tmIhVyVJISmUl5+gxZJ38UTYrSn6aDEuU4raLE03Wxcm2b81lJEJqgWEsYWCVOOPbXwxMKZMfxO",
+	"JhzuFlixoGX4R8yiKRuOqWJDlSZ3GAoaQX604vM0zvLQbCDd0KjWSWplgqyGCedDm2Nd/JUPQbRTOgUs",
+	"yso8bKlnBXnCUxgXPAcBvJ/GWCMOYRhHxYO19Pdq1cFhfa5L+uDH3OHEuKneAITb2rmpEs9g8NmX8vHU",
+	"yMzuCzmA2A4nxi1U8SbeyjErlrHCyO41wnDUxYLQUAPE41lmaQP5LQMSU2W54FmVRnbfTSjy5jkX9q9e",
+	"g+DL0pYVd6vygLvPPwgLzs7OF+TBxfXyeJK/pRbWMiigEnp/OhxCHwMz+8s99HALbYMKJENXwTxrkqEr",
+	"VPziXrIhXFmT7G9ssJEvFSFHGnIob2PKW1xCHV2TrmZyKciMQf5dvDrDpIA8q2C72lL8QB2jyDSFCiFU",
+	"Eqd04FF1VRPIeOWeJCSUkZH4FjTRGErJtbL5fvZu6JMRHYeLUUAohtMMxBgrtiQQ4c21ZowcjGzhIRqO",
+	"AvKaLcn3LFFs9UjldVy4Mn1Hd1zJZEUu3LuHAaFiIGiIoj6LiApnUsbkYBRSOmOLNv49OuwQG8iqrAvW",
+	"aQfjVTZcMyxvgjZC0p3D3EKaDbdkJF0XDbvt5x/+7aCd/fPwX7cIh70K4TBPJrv/DbmTesdSNaRLmkR4",
+	"/TV5Jwcy//RAFki877YY9zbc0B4CdyOWeoMvXAB1VLHVuxzUcA9TZtUV76V0+Xa4bOiZEc7NNB9EzeHO",
+	"KOZ+trP8ezb1zfunn3zvftooUt/XqJafgi9jViv0X0OMPh59lZBjCxPYZhgbPqcR8/KKOq1gB4Odqw9W",
+	"k0RT6hsSzmAIQfYvYkH1zXi8wHinhASEDoSFd8U/IXgUNQ3zl93bR8p/xc3wEYZQYq1OiD6iREjNbNqM",
+	"Ja3EqScZvn/Qyj9p6SzTbewHPSMtQA9AnbIPwRexaJaOi6pZbSocXouFfApcegAVEfq5O62ghuOWzl8T",
+	"kndMtRkBY+vSethXN83eY581Y1znqvmItjgXGnzf59A1AyinwcMLIH+AgtDcl5KP+4G63HW6nzeTX34o",
+	"dlPcdrnWc15TNltsUfMqr9Jtxmtft9qoXJWX0g5z83l9KB9E+b78e/FCZON+EGWycAN+KW0SBNO1kfqg",
+	"jE3vdR8dvOoyTpW5/SA9FFNgKQj94ApAP8Balz7IdtNh+KDbjYdhQw25BkJooNLl61OYeGHIhbFULf7F",
+	"5bs3eenTTeylnOrHbHYskRNCnerk8v7IOeDmoM/CSAlzGhOciHIB47btI0VGqeB6FAwE+0hDTVKheQxS",
+	"hs1qtyBGhNpOE5mKiERyKQKSoQplT6mtHQO4NQjLNBDpokO+WeVJxW7wCG+nQFFFp05ALBBQQLKiecQD",
+	"XiJjmuBHlpB25/CoEDcN0keWs9UZGeVweiPMG1ByzojFx4GqLbYF4aJDzt2ITA8DIaSemUm5qQONcEXS",
+	"RSjn5sEBjWObda4liSQk9sEsLDYQACwcuvBvC0M1EAe2fkwWS3or5BKmQmZ0sWACFXxxSGLQsE2XPuwU",
+	"Jr/jIDNwB5dL3SHvqx/0ycgHWBsFZOT+38L6mX8iyhn8mK9dQEZ2zQyFjDw8QvNoHcnL/OrhI5o/EXVt",
+	"hHnfYarV6Kw8A5dL7qWVB6SYVp5nkKMsW2RXBUjGHfO8fW/remBSDsq4ubcXeMz8lyR6opu+5QAWm7/h",
+	"8Maav+EQ1XZdolrlG5EFd+0urewLwf/2DEjya4Q3uyeKmIN7ftYWIt/qwHYQgo23yoEbVkn7RaTDqhYI",
+	"E+cZE1haaQNwiIg7biDiGVRsocOgy79cAUZXNZACqGHD0byW+sK+UiUfVaAM7tzxW8DZq+i9gDrYeFPL",
+	"qIRV4olXZjeUibmeXNExLBlPuFDcWhmQBDxpxSOBHOrQc1rmmIc2q7KFgmSNzzWDDGw8w8TDd9ntFQur",
+	"uCMlXucvV21TVgR+6wHNY0qafPYGW38u4BY2etE297H6Gq5USQKFI+5ts5ss8iSPIWZzywfr9ZRfI/6G",
+	"Fw9kaY9qJFlVhQzhpE8UD1FAc3nseinJIqYhg9QEm2pPaLykKwW5CaZFKRYaYSA9JfdpRSR0L3j8+WAw",
+	"6Li/jj8f/q9KO/8FjY2GlXzLquwtAI5egfmXMN0nKh2bn8fMCIBcn5FIgkCnZhThKfxomzThWzUK87XK",
+	"lfXkmtLq+q6dMyONCTZydQUz4G5olYnJ2JorRg6oEW8ThV4t3yEUZS6X6LBDCs4n6sVwaRlH1tvEBRl5",
+	"UXGjornxqhW0rvA/V0BZotrBd+HltK/bnlztytq4802B6cUKpLUtGBvWxiZ86eA9Jowo0jAU3ZYlqI1r",
+	"dh1s/jQA232LTT8HLa5UmunaFWFw4HnMMQ+8ar8yQfuJNSJjFe9mUlilEWt/Y1rjFaxbu3Icl42t9oOv",
+	"q07p2sVjuFmNewX4dNO9Lo2njFJZpNv8u0USKYSL2w8WxuGRX+bc8txdOWVUciijuVyJOy/6tLiBtvJb",
+	"BVElKMfw7GWgKmWx1bOlwQ4qxWqs37iLfWiTe7O02r73z43B+2SDxdgnHrlmuc6jORdc6YRqmaAlILDl",
+	"WG1KvoOQo1FkZA0ihRUioVItV0TRu9LZdLMqwA9WAkBVz9SDxCkHVVA+d2U0iyBFlUFD2aR3HZpfF9F7",
+	"2yu3WujgyfZgjXzg+a5n3VXvOYbpgdKgdtztRcKdALmXBqogD/s+PSCY+IO4z91k/GG5D2xauUuhq7wG",
+	"Ftx7z3nd34a9f67YjKphSBUzIglLmI0VWdfS9gvBkHExFrVi1asELBfV3MBl63M+f4724w53vXKiQa11",
+	"fCsJ7MMu15d5DUiFC6W5TrFDYl6wpb3PLJqoVmRG1czwyFu20OvZD1Wk4ogzS0LoBWuhY3yiFXLpy4tX",
+	"P4AN9MfzF2cEwm+XRg7v7RKX3zBjoDGZ3peS3HvjlWGQw/z1QsDyHRNyaP6TqiG2dKWuhgsXUGYIZWF+",
+	"Z+FcQhXqCEUUEYFbBW1eVCluftMbIpjL0d3r1LuVDF0NvPt474qs7e/EgVkYdF5va5fTeD+WnZsA97MC",
+	"N87l9Vf70yZ77V7j+NsxbjvhEpd267ppzx/GE2k7a2f2B+toPENnmgOtgrVTnTrH1ECMYjmdsmjk4ILB",
+	"N0VCOWco5q45uQIyYkInnKlRqYVzKVU5jhr6UEoS3j+6swLXcT9WZ7lGBcPLz1RVGQ2arEgeKE7GbCWt",
+	"K9nehZX3ZKNpP6wrxU622p8CRLs7Ne3tNyn5IdbdCZZwrF3S1nLIkjvyBQ/Qr88iki4AC5wsZzLOQ833",
+	"Xv11n8cX91X8jtrXF9Gd6vUlzw7flMhKHpL/vh6RL+HfmLPC9efTyaar8Lq4zDvch6MxVdwFO7jkxhFc",
+	"ejZHEKNRhNRkBNItTewlB/DFGLmKLpDqe249ohU+6R8d128mNq8YTfKCeV7cbyUPY/SODZeM3e5/07gP",
+	"VKq/HvdCkh/Oubi//WM4px//JufYr4i2NQDXVW7zp16eRCVpYghGf3dQnq2+jy/t2djRq1Ezyi/j8oj2",
+	"zkMttKn1Glkjel0n7vHDItT45FhSK9FfM16RDMcLSnbY9E7EyFcsnrQdLsxhVXRBdZB/0TPhnAm548H6",
+	"FbzsmqKPInNMrFd3WF/sSkCH8nF5ED2+NvZps5Hud1TvLfsaNj+UG/wcuCiFLqsW2IUlVJnbMJDUd/nn",
+	"rv5gPQA1Fegu99z8WRXPomf/3zKn/nE1qoOtGFbBJrdzwV0y8R7esrxPol5ZNZlzpTB6Y5nIgojTGF6M",
+	"KWUj1ytEbCVjsKFuTv5TMr7bcW2yl2oWp9JJvJUNrqOLyQU4dfwytfUZcjtkBlpZ1a2eJ5HuYgl35e4a",
+	"2cCrKjjlVTxdebcVYTQRUK/JreGIyISMDLWPsKg7sSmlcFJlqh2iozoMBkKwO5aQsdSzDvmWxxDpbetw",
+	"gSKZgopoltN7FBAl80w1MuExi0hIhRNsxwxShGEPAHTebkKHnJORJeJR9joEXxuer4hgXM9YQqi6BZgC",
+	"W/bFDpjIyUBk9xqK0hhGrWdsfkYoGcG5GAEcN1TVMN3CX5b9gk250k5kuUOzbN+sVGxxl15J8HdTQX5j",
+	"iURR38VCedexebuz//nOTvAaftMO+UQVKJX2qQ0BYZGN0B6j+4RHWDknlBEjB6Ob3gii381PeB1YnCmq",
+	"CB0ImwqJuwpVcg/AK2OWRKUJmCIMQamFuTNcbNUcroPDDjHjceRxy9hCwb7zhPBIlbLEt8IS7Z0QVTr0",
+	"G070Q4gh7mb7O3Ek2OFeZ3fGA2AFNWPbf0OsIFAu/hFwVmEie6t721wruwS6PaRWl1dM2lPl2xe7oDYy",
+	"ufk6NDPGwTrkljgjbg1/k6JGs6zVOW3g69rv90NaCFpLmggupqqqdh1mAnIp+pgOtaQOGMQCLUcMapwo",
+	"Qkks5W0HA1un/A5KgjLiTg0Yr8VAyMmEmYGThC0wxxBAUihZMZqAhKKM9EBjvHcVFOWYyTiC3kb+IRyd",
+	"wVU3ECAekJjfZRjYMo6wFA1UU6dzFgFSjLXjOXEsQ0OZwJUI+vdSDoT9smW8yggjEV05Txk3LDlktbAn",
+	"sADZtM1fbayl/rj3FOrqxUpCCdKCvk8GrfdvbsjNAhbnFWKDDVrkgN3p4V//878CYjtp954e9jfOwYiF",
+	"pNkcWsGOmdvraj9i4ZZtBTmN1wc05tL4mjHCC3LcDOFRZImVWq8V3wph2R3ingCBgDSNgdp929B6RYlF",
+	"aTMrZqO1B8IyenN/u0+TqysjyeYir3nBkO6YuQjwA8UYGVneA9pEJ8vHO9wQml11l/qc1buKOURuKDDL",
+	"m+MwXLIxF2BkBui5iCcO2dcDtKv9wEOgtq5LrMXzkVmiO+soQb8/xOvaDVu6NQvlfKvBV7/8PepfmFvl",
+	"6H0vR9z7dUH8nhdm4e7zeOacJTykRxczHtKpXCeFbWCke4KY2iu1lBGyDWG3Jhh9N+bn9qVWYn0IrAIU",
+	"fb8cTIEv2Xh8KEroxCwEoHEqBPoNqQhZHNcoB5d3PHL+qHUIpjuuV5tTRDaaELGsxrAcHVeosRFNzG0+",
+	"p1N29MuCTbM/FjUK/RewNe4VdKpm9Pj0SfUj/ttaJYEnj/eG3/Ita4UltV/KxrKbee1bzuIoq1xYVje1",
+	"DT/PWUV12dWNWsWG/Aao7YIFg5cUIG2y2EkJKK1ZEVcsdWtrAFfGfLgyr+vpdt/f/PCavMHn5OD62wvy",
+	"5Hm3F5BJQqcAn2C26NAVeS8Ni+sZF2CxcXPqD8ToX44cBznqHqHZkAtCobZaQEa20mxuVxjZv2E+5fLG",
+	"+eq6CrXbeF6cA1G5eQduu6p2+Tso7ry+wxXG4NvtRl/7VtWHvn//xwoeEk/9T1xGL27Oa071XbHh8elp",
+	"73ll09s6678uBAz98Mc3la+nqsCLFK9mMx+rZSiEOSa3bBWQMVXsyeM0ibcbhm6hWI+ZpOkZ5xDA6uCA",
+	"ahb0Zn1Fb9mq+S1k9mSbYgEdVn3/JaN3rM7BXhe59CU8QQ2j9Pbj4o3Df2piTh8Ck2fH/APH+wvhP9m2",
+	"BA+ExQPbv1e6VsP92n3ps1A4mjCBYSNzHnONIU6/pMlqGKVw0iZ0zuPVcM4iCE1sHBxfsbS1a/MQVmw8",
+	"Y38nNuyXPGRC7YrZ7fIDS3ay2lOMqZUNW2PWSkn/eNzAtaOt3pRfwO+vSgpI0d1+3v65xstecUWasdqh",
+	"VS3kqwq2igd8G728wlZQoQN8X8OJTIYOcboGFtLzg1oMDURqwnLXhnZcB1jeEu0wqzBmAYnNnoeMwLZA",
+	"mRIVkDFP9IzMpdCzQ+v1QiADYkUSwoUVqfCDBcTCjfPDWX1Lq7OIC4DejQ/ZD95b12xSCV+SWUMaBHjm",
+	"Tb0Uhk2vXEtXinQnIPgaEP6gpVIkpSZwbjyqBpJT24ntnYIaliXytt/OUioy4P/i5lTT/btFtDvqf2lz",
+	"Nr4558L/tbfuR8Mo2WHC5ly4QpIV8VzruJjF2OR8SNUzdaf5nq4viHo3R7HSyZBlxZ3snhPnAUhsHBkW",
+	"avwctODUD+HUbx5M73j30RQi+5tbtTyQsDVdEyMjSCynXBD2EQIf8KLkyuNL6zJslnpdI2J6KvHmmu0V",
+	"8FJwg+4gH9grt0pCqA2xlCFnejUMY7odYesGG19A28Z+NSRvz7GW0PDW3EZQmrqaLwEuMcDwL2c8nDkQ",
+	"p5mMbVX2EtBTgIHhVBDqJ/oTxXTTKllfzj8H9X0JzWCtq110S3PLCqnJUia3RmCDOBs+nWnCPi5YqMkB",
+	"zW9Y4TBnssAjSi4uXVzgYafa6SWk1wjo+/0VWTHdzy/1bBiwTaTKyLBLoRfnPMqIOT+G25xGSDd7lX75",
+	"ygm3xIrvjxdxH66UOymedOt51EPX6/kWMZ3yOG05ybzXBTEkwCg2wXwhGNh/DC5wLRsV8Nmfo1aV36kX",
+	"GB7C85CrCF/I9WCH6ukcuxxjNZSTRgS92W5jGd6OAHl0ng17G8vzDS44aO+j9cuy7pIBNwoDCIDsnwnT",
+	"FmwuYiGjqsY3g102lJm3Sb5fGeg/DwP9bygCVqA1YYnOXeXCDsHEfIhxpZpA7K2rc8E1pBYCELPNsAX3",
+	"jJOFAkw0jNiEh0Y9HnXIO6GYDrKhDITNCc4+ixVJVFaQCcOu0H+zHaxsnU94Jo5dY0B1nWLiucCKLiUk",
+	"zKPuUW5X22bAauRWemXO7gu62nUKdLWF+/R2P/BfhI+UrwP4BsAcVK6Hh72744U4dwAhO2FW192LOwB+",
+	"1BJTHi/cDBT4GtubN9O4rv4xXUBmQxrbBIaEzfPybbAGjYoM2KnnuB747cCt40aiXRuyd00bjuEFVGfB",
+	"D6Xf5R1LhiE12n2UYhQDK1Zul6lWPGIOQ6HqXi/jKf8uFLN/8vK+9FBdMCUfT7ZpVXvlG20foKycjFht",
+	"iAoN9bDe5uNaLGZ1gcNlq5BMpsOnvx7fNrUKbSv/CmLo7imvD1wEzqr/sJLloW3T+/3N3Ev7d/vnuWve",
+	"3BRFs5N1h023/fyD/f/2h0+94KRXnSW5RgS7i4BrVFLyR9VuujcjrkIpFBd5VUliZbMK+LWNEmB10VdY",
+	"xG1n7SFU0MLZ/XKKaNmv02986nerw7ztNGwb2wMpcG42f/80vystr63uG4s+es0Uq/DB3xMANWg1hWld",
+	"w7JAkNSN4KiFsdfCxe69LaUh4VuV4yh61Zq4yYpi3WXb9K2yEoMO94yJSGGlRcRMIFyRKGUNcBMqvlo9",
+	"cjmO2bwy6eD62wvy/PHpU6PxmUYExcF1kJhc/q3wmC8BlyaRYmrT9dFlBHvlMIYx3h9z52i1k5W54Mq1",
+	"5B4j9QK1mNUChQs10B/OUz0jx50ugXdt9ijELT59/JwoLL5HTjvHh37IpA1cHNohgrEJf0EvsPfDNEG0",
+	"yFTQVM9kwn9jXqtUqHSBQBfY0gWautfB21sp1MKAK1OZGGFCJyuzYlmI5YSzGHKd84DIpjECXtxqxd3C",
+	"hdK01gllF4gsKOwqy8hEhgCqFREpagqgwov1hVVtxzwiB5BnZFEdRn9q2zPevopGWVkHguGsEHn6ayo1",
+	"s84udcvFFAhsxuJFZ3PmWyY6PDZMtF75PX3+3Nd+vbj6zRBALrS/HFSrZuZUW2wpB6HmFtL0UQSv+IZG",
+	"5DojzNrgropYS+zykYJO++AKHEP+LCPvrq9IalgEZlmx5I6H7JFy8Znvrl8OxMHo+vLi8vrt8M27b15e",
+	"XQzfXb8cHQZEaTqGLP1EKvAEMKqYCshyJhWDIClisaVUYWZURAMBjj4ocUYORn+4fEuO7GN19Mn+C47M",
+	"59Fhh3yTUBHOiBSEa5JQcEhDursUZATLOyIyGYgRMqNRh1zScGYrv5GZdRia7oiWEV2dEcGW8LdyKU40",
+	"gsxzJYk2cjWUgBW3Qi7FQJiXbTY6dtkZiIH4C3b4F/eZv5A5o1Cy7i8D8Zd2u539z7Qd/fU//yuf4phG",
+	"bUvpI/IX8rjbJX8hPvlnddzmVId4woyUkNBQn5ERsoiRTXOHuCHgAx1S8S2fQeHHeuQv5LUkyECMTq4U",
+	"MlEo7Ivs2uiWTGhOY1XZ60QmYx5FTGCXJ3b8yIsxIAoIyrA5MFjIGH1H5u5ARH7BWFTduZC6PZGpsON9",
+	"jONVqaEBuL0CVwDPeaRCGscsgc1UjJ0R4Zq7r1V+Z870TEZt8zkax3LpFujUzga4G0Y8oMEzv8Tw1cpe",
+	"QykmMQ/tzj63feHAHyliQQetixrXUfl1o6v6XCQA5AVCb3tCeWyH2jsudJ/VmwTjMTLOy7d0OoLSB1BO",
+	"5WrSfmVoalT5HS1lO6bJlGHvbluhdgv7GJodK+7iI0Ug3r6G9LJbsD1nEafAGbHrU6/rR4qMLjAho/0W",
+	"WnBV2N6caDS9ZdVEY29E6P3YLMt7Fsdtw82hFuMitSU5xwmjt8pIVWnsAVeiSbyi34Rq1oY52jU/hi2V",
+	"ksypWAFqxXyh1RlZUq7J6JrpZNWGuAaz6mbX6sZr1A0amz5PgQGcE7OzaQ6nadnxmb3aRvnlOao76neU",
+	"x4YtY69u/yKq6Zgqc06EWVcq1JKZE7Q8I4kZMBa1Lo4ePlG4gWZaL/pHR7EMaTyTSvefdZ91K7narkWK",
+	"rHTkEtE2pEdY/+OOODbnWWQHVbAafStlK78eaCq4DjAGhWsbgmJd34BaFWTpt8SKAWogqIgckqwyDRYK",
+	"BLQMp9jMICAItxZAcdBVW96xJCCAodi20j4glBiBoB3yJEy5HghDoPbzWPVUxszchAzYH0rPDjU2m5+5",
+	"pbJvY+ysKhRuHYhS5dYzi3aD2Trw0c48IqFMYyzuBIBoq6yo6miQQaQNWn0C6z0C7JSBGKc81m3nKKJz",
+	"hGU2wmfMtJEHgJRUx3mn4MhSbVF/EBk2kmEKOUWQ6g6UqgbCnOlScKyWePdZAqyC18E9bOjTPsfGn4OW",
+	"vTExEWZrhqrZ81395xd0UfRannarq4SuhoZYms4A7cB5vvAuaMvZyJDEr9OYNRkith6as7MhiKHRp98J",
+	"rtdyllvncC6B3s19kB3BAy91/YoMWjOZJobft80/Bq3DgNyyFYISZlnzrQqOkgEvN1wf17yEt93g1Reu",
+	"uVHzJhMGYQzDSSLnzTzr2StaNkvO9kCoh03RqodYDnIoxdDGbmQJJnVlRvIbIlVt8Us7K77A4SYoZUL7",
+	"hjba/g3w9w7a2T8P/7XSzlZVeTTYDJpdHn7+qo9+7WZvfbxRTVd6OF4NK8CzK5elwkBXzTqE1Ky2zv5x",
+	"dwuwVNWBROBud1PszDdyxPImQUDYGAIl0iR84JlUIJQ2GNNb81aTznXjE5+vjmFEO/KyTQ4kvxhLd/d6",
+	"LBvs6e6rGYRgid3kO5ZtucfNNshd59mFupP0ZUM+LCgJ2GgA1M1xcMvbAXVEubKQiTJ6QMyVNqq5kQYK",
+	"wg2o3wfQF7Y57FTc/9b9DMp+Y1o6t68ZZWQ7LdXBZm0DA2l0s5Zv8E3FL4NWNfPa8J3PG7Y684/v4GAE",
+	"IbJ4Jzw+7XRLxVV7RX9L+3+5iqpPmtVX3QEXGwe0gaKNJLZj4IBPVLuSEt6Y20jD3AsVcC1VSfssGboB",
+	"7cPthztxfPdqJVBzYVk2rrgnYe5ak2t3SHH2EYDuh78LL2i2vRZRfqe9slj2O73TlIyqtjNb6k076YnO",
+	"O+yiVzxgxxetqLwxoNJF1K3XAWgi3bulW4P/3+VllM+bjnIXWeSi8vzZO13LrMjH7oUAYgdTsMN+zOnH",
+	"vKDDLgu0iYEHLejSMKaMRjY4ZfyIxO4+EYnZHNY+XLVMfzuSui+R7EsYhU73lAa2ib6+7NvOfnrgEhlb",
+	"RYEXnjq/izww0SwZWriG3YJ41ZYo3idPCiuDfzeO5VXbgnmLy37c9PisV6nm5SCs45P+6fMSCu7uaGov",
+	"pRqeiymLQVHZdqvuUi3F4olkn99AFQ+BT2G7ymoS/X0AVRTV/B0PhQhnsgkDPz4uar7Pm558yMExxw4+",
+	"MpxvGuJuHKjbtNreWi5dlhuEZvscAYIc9AJyHJCTDCQLze1yQg6YiAA8lswl/kMdVhoqyyYwLxMpt4S5",
+	"mkwT/tFopJwJwVMjHHi5Qv7PIY2Z4f/uvUTGMRfToWUglfrkF+MtHphNU+FpsyQBq7lt++9pd4Ft2XR8",
+	"7pnhV5MCzgwBUc2iflZ6jyn9yPCJoZwEhMXKhjusV0YxfI8Yvtco/XsP06t1ru3GH5lSuUVxHVmkJljt",
+	"/WyFLnnnAbM+zrG3ROSAkgkUC8izVzFIgSsygkCEoWI6XYygpDOjhfJEa9mSW5Ip66s2uQb3Tag3nL66",
+	"KPV7qO2G/tNRcWrWs+lRArisEcyBiogsZxKqaTCEninVznkNzn/oqu9jZIML7uLiDaE+pyMyAV5nvqiY",
+	"s/lhMYWLy3fO+0qYiM6yD5rLayVTwNGZ8BgCR6i6xd9sLl7nIUsKbku2y5EWS8lz5khZFya6SxodpD3M",
+	"x+aVjJ4qQGoEh7COpUwi1YcKH+TgtEvmXKSaKSiVMZNposjBk/zX4sYCvv7WZLac8kt0vk7VmdHZcYEN",
+	"zPEaQlvrA2d3qGTbEC7N9NqcMeH4Xlqn3ZrQ5tw3xZ35Ti6BaCZ8mibMZckDEAeS08qiVyzS336LGUT4",
+	"0oglAQYtUXNaEFkdBmuhoVwd1UguRUBo5CqqxhC/NaMiD1TI2koR2qRQwGmHgikKS942z4G5L9fbpzRo",
+	"dtfY0IFW0JICU1GNLMNm3BbrtAmogMMXyjmWsfHSViuvJ6+UaN2Bt2EZUPISi4tJwYhjvPXF0nYlLcxc",
+	"q1j1DSc/QyOjNqwD/Cp4/AM874GFrsLgkLwcb+deJ317pVQ8XRsO/E2+9CV5x4+5WFtbCCwZ8hp/6+/h",
+	"TC+7uo303Q7N/0AcegipqfYEfbEstBLL3rBv6FfdTYRtaAzfw7A952IYNknfLJvRmjtWtJvw5vFXLS6+",
+	"umEx31lBoHisQ5aedlG2eqTIabeN97U51mdwqp90+4SSJ9kD8xs5eM2W5HuWKLYq5DJAb62ghS9W0psT",
+	"iPzyE1/YGeMBjTXNum1WSd97I68H3+iFcnK0V8sjg2OyXeajqd1cs5wQhLtPpb3ZaiH1jGlg2ja918b0",
+	"uhsI76W+86hncXZGGCcjO7zhv44wzH6U1aU2Px2UIv8Og7X4QUVG+WUB76DP/rA6ui5rCTbQvfUZryPM",
+	"gtq7JxsAXQOqbFcnG+xuJOiNrSklNpRJ7ythPWCd+50XJ39z5+Xx1dhS+SGjUCasEGoFSGwTxIzPZZoV",
+	"Fps8DEiPfJ/GK3LcPT4xYvFJl3yfCgZVh/rkcee0S/76f/4v6XXNv0BRstt6RlCchMdSILpb535IyygP",
+	"NVvLikr3+Haz9Sy/voM4V1sDvziA0nTyQ+bt4EZ+mJUY34Ef/iCY5XGPFKGxg+tHeD8rnB/Y/KJ/10nK",
+	"tkX/7Orn/+LF8H7vaxEZ+VDLJcWU3h2mlOrdbXkXaSX28A7IKpvr/dUln/tAI3UNGq5eFTbLDl4mH2Cl",
+	"SIteN76Y0Ui62L2i1cNC45QVm0IEUiGmyAsPn9OPBaiXyjsojRvABkCrzMS0AfnELdiVgPifgi6WIadY",
+	"DrI+HiNdmObtO5pAnp15r9TlRdZN6cGl69UbxksoS/I7RprtGSu1i+hcX0G8QdaF18veJPWh0sA357t8",
+	"fNcDbSnPlZmBqXoaQtbdJpp8zRoAXFUoCEYDsAOaYxIhYNIyFiksgSxcefyDkoJwiFACoX0o00QxFQxE",
+	"hY3o0AbbApCuM3iR0XJGNagVZDRejRDiHnflkUJ/c0RXhySUczYQkKoz4ngc/t2estFZ5qqyE3ikyJgm",
+	"kKJr+9dSVqoau/Kw8aoZ8LXrdj9Ep1qcruIceRTk9QHoXJ2RkWYfNeQ5wu9MLuJSujfalyyxt3mlwdFI",
+	"85WfNxRRtlkGRNEVF9PMFQO5Xo+U9UTblMtQigmHnEmb8pzZ5YrDO+10u2QuE+ZVkESxerzyZe9nlZK0",
+	"2eui1F/qZauZ0l4DuqjQrJ+0PHhhXb60YqScGJEStyYwZwRPzsHInPQRCVnqDo87K9kj+8Oh7crMNeLm",
+	"M3MuqJa2osZiYWaA1d43VDl+k7G4LKyypq19nntL7WFZvQYNEVnU56AlBWtWVT7raUvL0of9++06p/g9",
+	"RP01ntB36pnZHrfxgfVTIu4d5UJ1CG5FQEZZLdJgIEbVQb+mGRjnLB/DtJ4R8CxSzbIqi/bvI+HvJ6+z",
+	"aHg/FvXA0c/V8c5bZUQXe+gZ18pG0k1yl0dbb21P3k8XeaeFhtA/Jm9V24Nw+9dDagoJXhutJTvZSRzz",
+	"2vmVe5JAZsneGDFXijhLmHI5uHBovVujcFQbXh5nhMZLulJkYTuuOW2VhSTcbbHxms3c4A0i3gyThU69",
+	"3/Mj6u8vUs+mCyZHqi4Ob+RclyObX+2Pdc40OZAJwaRMcNaZn8YrUiC+wzMycm7PEZELqOMQDWx8y4yL",
+	"6IyM8B/5YzJmsXVAY9o4TabYN1zXmacYIC+oCNkZIKc4JF8LBGw6AgASps9KOMDQIHBPAwdcVR0mMRCF",
+	"OAmYKn4B4W88soI3Qkz8yp3aMxpPMDEsKN7CAwFBc0BIQlpspDwuYwUDd07hEQwXxsDMohVifg686x/g",
+	"EQYC7/PDumgZjCaiY5n6MUW5/75c/skmrw3EyEljIyONKYvVXBl9Q86dgIKIOlnNKbOOhAvFI4YF4gdi",
+	"tKCJjlfZHvVx65NUqNz9jx08UtiFy8JzK041iZmR4mHB9Yy5RXCj9wqNO5IrdWE2rUMuAARLEahzipYY",
+	"i5HDFOLsDERMoe4HYh4greYrUywlfv8IgKDl7fZGR5jnnN5JM6sMGsgZkiW3EeQpKpRfIKQjFebU1yh0",
+	"ZwNBBXFzylUteEgOOPQk4wITNFqgRc0yz8fUbKxZZbu2h9Yt5ALEikqcXIrDXWUhGM3OtkHQf6sqclV6",
+	"BDD0rNfrnDqVAwIdQAVBqJS5p4UEZQ3kzAHoRSkjJ7mb4FmHnGsbcGZOy0qmAFexzQewR6hZufiXm6Yl",
+	"zcoLpi40yqsSsF5LelPQ6MpyAQcmmDAaESnK8aMj6GRUiCA9ePf24rBRjNvmchP26QZHlhncznH1dql2",
+	"qUXhjySvTOG+X78fL21QWrWhrnrpjTSccYOATKS5ec2ZBtQn5+TIkqEB98SmQPfJDYsn7YgngItNLi7J",
+	"wc2Li8vDgLxiTJtOZEJifsfIko25oAk5QAdaDo5xGJALmkRcLtJ4LgVNVmS8WlClKgmcLmkSsRp4PlDw",
+	"5YTkIYZgdcJXgvwyz2JxLeyMgLqhGK7oBSz0MVjJiDnWCA4mEQ3XSjloGdF5/Ci4yvHf0/1SnDP6CfFp",
+	"jUktM5uRWE6n0MxZBTq1FqfqUmtUZ0ov4jEVFyCki+ot29elUtpfro2oAsCKEkofGhLkEJeI5EhjkoGd",
+	"djbFPK0TTgkOyaavlI2Pqwz2cJ0z2PqQuXsbstj8DLbKq30H665dtVsnWORz2OyZ8QP5drd8YMAm2KCQ",
+	"+0CwIVoEHynkGWdZpJ+5n0pRHNV0aU9ekRhLZoyc6jdR6WbttxLh0+m5X8DuZ9W2zftxJ29ZLSRwU1Bi",
+	"C18MBpPhjIsChkzCJglTs6GDKkYYRfvnh2YAx5Vjl1UW5RECywJzpETPeBK1jcS/MgfTD/qCEn8+rHx2",
+	"06FZkYnq8I9rqTRL9qlSnchlVV0/TeZSadLrBt1ul5hG5ABEN5jB427X6BujfzkyT0ZnhJKLmx9JAqMw",
+	"Z8E1fdw7OWwMaIuTuJZLnEchV79XyCitFg9gKtWbYjrOa5GuszebUwKClFxCBUNA7oTSaKDp2/rhhx0y",
+	"4pE1PxrhYwRHesrvmIBiPtkdOhBFUEvMpcAPnRG4T5dcseybagG4hnJCBi1332LrQavSiIkDWp/Pa+mm",
+	"Y6dwhmio7hoslkDmyk2t2nZTJwhi11XmNxDPMpTuTGTbIWB2vdwJreUVsLWvpX4JEDIVkp3WTERUhGyz",
+	"TNuMOF1RudIIix/Juqwf8BuptGXADXf1PPuE3TkFinu+dfuF2+Ul8hsnaniV9KuWk90xURt7UPNzNRO6",
+	"NlzHipHIWvaep63x33RZbfO9P2fU7yihy2FeMmb9KrVtxE6Ln79VufxVhtJsQ+w6ZzvYytelQAmFLd5K",
+	"ww+RXl08FH8n2dX2umIqjasSoJLVMEnr8h02npGpkOg0iNO5qDgX5qq1D/FSMTeQYByuDA6wz3qVtRBQ",
+	"KxiiLpUDpoXv75ZENJfFEByq5ZyHUOQh0bwuIULqYZwx5qqTx1hxUAFZmGWNbLW5JLNjJyAUgo4K5lCu",
+	"nLjhsLYHwnwKgExXuCT5a337D7Q1WUBwKVCTcWcK1TUkQrxxdyDe/Aqqqtd/x5KEF4qweNRgP1mLqW+f",
+	"414vE6kzoUFlhA1Sh5EaIECAKrJMuFngGl1suevZvJZLS+mfa8D41MbLbC826qKQ9noZ72A1vO8gspJm",
+	"e3dgV3u/i0t4EfH3vfrun3u04QLJR5rFVHnV4Mq7UcVQN5QZzxw1kFZMjQ4CtvPcY8O1IkyEMjKHdwfO",
+	"Vq4Tk1+Wc6zw5Ri5d4ozis9u1Gzo6+y7wAU33CNO7dmjHPhantbJcZXcxrbbvUGF94vAbi1+VFfLaN3w",
+	"bu+gah6X3VAoShtGP15B3BWUfgFXKwAAcB2zM8LmCw2ok5b9zRkVEGZe2Pqt8K25fnncbQStWGaGe6gb",
+	"eEq2B25kHV3YFwq1ZR6gQoxLz66wEt/8CJnLmW7KlZGcwNmEBVsQ2FMw0jvcW0jeR+9C8peq0taL6+Tw",
+	"Wcqu7EzPTqdTprQ6s85Qe1EacqOemtHUZ1NFJbnUXwV1kZsYHH80hGxYZrApBgJ4TU0UhVw+UkZM4HmK",
+	"xfc3P7y20wnQhdzbe6dUXYiEGfQI/U854dupWXEtlEmSTVIxrWOMLqEk4mqRamZN5Vyb9wYCxT/0WeeK",
+	"X15QJRWRREnoQDGoqWDWenRGRo49QzbJiCxlGkeHJV/0jvdWlUzr31J7XjJZtnXWV9W9cAMlpjyRu1DR",
+	"v58wGuWWQvujIWZzP6WKJVkT/MM9sjexe+j+dI/RyJg9dn+6x3A/Zk/tX+5hTgOugfeLa+RKULsmzuqd",
+	"95J5ZLJe8l8qG91xtgT0v/FMytvstexvfKlqM2/w2qng48XsoZI4kuEbg+rClbu+yJgpHtlqCLA4j9Ru",
+	"apbv/WpW6jX3g30I6i/WR8rGs9jWZ/4QSSpsvE7WHkK6jUwFbrodpQdXoXFjtXX8zoVpuosLjIlo6ODq",
+	"mpqXIF6m/q2swFd1Dvl9TjoisaIg6Yqj2JnBgmaf2ILX6q9W5RWQOQweKRuYZQSzzBJidxVKpPyaYnyI",
+	"jTGxajfI1MhsB0ItzBFSM8a0LVLFNTkYtM57g1ZABq23KWufvxq0DjvkD2D5Ht30Rn/9z/8a3QgoM++I",
+	"SCZGVrC6qWAQ6hTOpGLiDHIZjGRnbgw0n+N9bOUjnyazyWUPue6UatvgkEow1U/WyoLaKgX5P4ed9odP",
+	"3aB3Wl0e1C18lgJZ0nB3OBV2UWrFiGKASdbWUsoGqthLbyjyt42SqG36ze/KoIIsOC3ik4nhtTkMjmWs",
+	"5DwntEn24kCMDK1BVCCmyWDHEUdDkp15rjkCcL2IjUiCNb1COZ8bmZC5ttHhQFh/LDT06+OgAQ6j5Coh",
+	"8A98Rjvy1n2EtYcskz3sW/rH/E5CRXE9DL3/N2XD+SHsdftlqPjTwhE8+HO39wHg4f9y/Odu++TDYf/P",
+	"3fYp/vQ/62Fb1uqbQlU3LqYe+RhlUUtyy9gC2JUU1o4PKoqvnz4Ltt0R+ZS6z/onDzyl7L4p66cb6/9W",
+	"3kb5OJme4T2yuVrLB1unZQho/SfVTM9Xi7dccFWXWiWrQvS3i5iqCkXCPrU6m5rxBQlNyz45x9ASFpDz",
+	"o2uSMI1pJN8QpdMILq4LIlMNsbRw0cEJBkA8dKHmmAO+n/28FbTOj65bQeubVtC6qJQN38pbJmqjEFAw",
+	"HjaDyLGNFQsTphtUY64OZ/AK0fqBNHkP9jNe7UdQZvxIh0qwx/uWiS5+oklkhnK6TYkOFjRkbcUWNAHY",
+	"R2gGGr2gSWIDjbFGpZalU10DA2SUn3r8PbBzkQM3WQJLvMYvtpeX9ramivotKWHN26roQy/4pNKn+nHB",
+	"E6YsflZpzbBGIUmF5jGq4l5JUGJf3Vv3X9vbddRczFSwK2iuNPsOrma1LSMjgA1BOz6Vf8NoUvCo12xE",
+	"YSkLnRVW0Q2garPeKbRKNZNuztMIkB7X/H9c0XFch2ST2VebqjCbw3Jr43F968CQR2o32IhyzN6G6KQP",
+	"jXJ2XFSIwy+RcHesDTLIV299gz7YLboAW86OYu89qvwXdqAUqGDnCeoWVMrFxn0frzYzQ3KINDXal2oi",
+	"mNQZ2LcIC1U7v350YbDZdga+toUWJfjF8FBzD0PyTJ2FvXLw22qd3ffieUACrabNbDR1nOINnbL7hj8A",
+	"x9ke9bBvoILp/t0ianJa5lz4v/aCnbjanqR6TzKossD/mAMulms2YCXdGi+UlgnUPRdTLgCyLVXMlxvV",
+	"r7G1YkqlpwmrBljHffVRotc/FVMNhcJdZd85n9oSyXSxiDkGH2Xifa94ez95vH57F2Emix/8JuVxROxj",
+	"oxjbau9E02kWzP3jxQ1J2B13CjUlEbtjsVxAYtPYdFFCHr7rdnqd7tYQmhyksrQwQb4dVXT7Hu23W2Tv",
+	"ilj1xQLVcrkUCvIO+QSQNRYLotKxaT4uhDuux7btEpK1DefInZlNwWDodt4ttdsuz6V5tS69e0J5XMDH",
+	"bjalGjGjdKfUYN0hbJ1VdoZO6KrKAIY61WB21NBnYG2V5kWjwidsEdMQyqFPhbJpuBGLOfwDbe020GsJ",
+	"xhcnA3MLkX9w/NhmqARESTA5CpXOWQKZmmrJdTgDW6hMNYml4mJKKJkzpWxsWLPlqvOPoepqzlfGN6s0",
+	"lCRuGMlnWhZpxUPu9Uh3w2F6YVev2nM9X+j9Q1X2OzswnB3fyldgnzNSxzasu6jNI+vkRvFN0TmkFCL1",
+	"2VWqZB4xVXpoG+w0H3gRfPuVRwoeWwg/Z9Pba4cWdBVLWjP9sYxWkGcaYKhFvCJUwcljETkAd7JmH3Xp",
+	"Cvg0gC8PWv2B5+zroBd30AoGUKNHaTpfQJvj7vGTdq/X7h6/BWNhv9v9GZqZm2DQ6n/6/HmXE7ZgIuJi",
+	"GpCMkKC0OuWVZ60+OtZqiNlhyg5DKTDWrWCDE/YQcbHlQ/t3Ehm7duoKcaMlIil4iTtZuEDxZxtOgJrh",
+	"ItWsM7Fb7P6OWMgj5tex7KBjmEWe07njjpF1+VdJb3b0+3hVSqLA1pioh7r2iwbbORcua6ZEL4BK/2vK",
+	"7GOdpKz6Wi/HrUhlfRiqbyQp39vov00OHIFkaTArozgC3SnDQWl8eDYQoKdxpROqZaIgQwbKF0INkRSb",
+	"I7/FSGVyvlioXHZzZDxXLL5jCl2B21RRe81mjDNNeOmt7uNn22h+/QbeQP8PyAH+zk7+A2mbTGwyof23",
+	"ODt7U1Xd0r3nenaT+Qma2SBzIikTW+5xKJLHcqZYOES0GarYk8d9APIQ4I7fTgC222rj3PsZ1VeTe2++",
+	"w/hsvLfwWeuoL5meKmxPfgpGudr5Ih3HXM1YhOynD/HFE9+Y56JUCY1j8OC6+NXtFr3KvffHfk+I0YhN",
+	"KISmtuYIMDDM71HPklH5ECYeOkxpC/Xk/jSDkwmn8TCLuIIb3Aibt0IuYxZN2dCQ01ClyR2D3G4+TzOM",
+	"6qzEHRdKJ2mopXlVRfDpDBaU86EdW/FXPlQsngyVTiPTM3j3Ku/vBwltaIw8sIM/vrFzvcLR27wW/VaX",
+	"7TZXLRJjHuC8T8277bideRR0RcKLLS4G8cb1JRXOamBuAis7OPijkZX2RjmAJg9njdOSS2UhqnKjNjpn",
+	"XKhIjQcSa9wZ4QlmUzfnwKVJeZEnbLV1JeTELQa+ttusveKHu2CzODQWt8neGqwTHBZWThOuVzfm2zYt",
+	"HUDAzlND8GsM2vNv2rCg0Zsfbt6So7veEU317AgejfrkMnpxc962Ouz379+qgCAqnhqI0Tli2/1mixOg",
+	"h5EM0m73JIQO4J9s1CHnghgqx11CDCiwDIRyASIrwj3ZcOWYWWi3gfC81UYaRhXFYYbh/LGnUqb4AXX3",
+	"DIQbWUl3EhAqBiIPhgOcGTRrunY8KbpvHp1lgRCaCQoxSPhhQoVaskSRx93Hh52BGIgbdLaPVzCJPikJ",
+	"6TMZR5aWYOJnuRZgH47WA5QBy9OPOB4FZFQIOQbkTy/m2P87a+BFHSM66F3xeSnwuPRT1qwQemx+KEQM",
+	"Q8/FmOHRmQtJgRk2mUthqJUjK41iIEaliGd4rxTyPDpzW20G4tGfspHzJGFTbm5jo3txPYMtfWuPCAAW",
+	"ketvL549PT61xpz3bEzgOfmGKU0usMYIeZOYT4dMHfbBpErjqUy4ns3JAZymQwjidAD9ARnd8miEWHEQ",
+	"cUo96emWrSz4nFIpwNCkEWciZPAjWIYxU9NiS4YzFt6yCPW5SWzz5pAaLrygFiPYwtyLRWww7rvfAlws",
+	"uzGPiDk5bURmMfJaDvdjxpAB2IRUMRJLyOBajy3vIwwNZBxhckBtt1Xh6n2LS+U1C8zHip/HEYEeHOTJ",
+	"Eb54Vo6vt1OlaznsgeUFM660Q6TKgSmZqorM74M0h03RCFP8eCExwH75/M0Vsb+v5QqYJkiRARr4mY0N",
+	"gTzc4pt+VoHt+uLSGhzKaQb9liWwQpNCVkOBBNyarOU69K1pD6eMRZqKrwRIuAggZe+btZQL/4uFJzXJ",
+	"GVWfLbrcbepLzstZotYTJfpGMCvX2MmlA9OJ9bOptawLO9zKl83VCkPLiiN4yST2RYxfoCEGxZZSTNwE",
+	"Azc705t1gKy/WUzasP3bH53FZ1Fel8wHZE9sKdOj38pNRVpaIsmoEJVX8zez/WRhR++MNt8qihFlD7UN",
+	"bqpsGnzlS1/50le+9JUv/S58ybMkmZ+PW5/NT1xMZFWIGoAqO4ybUArNRcrFtM2i1C7zwcXloR0U6hb5",
+	"+cUiF8kkNfsGChCex7lhBmogAA3Xb/BI5btmMxrKu3qQFYoDhFtYg5iHRj5UqJFcSGFGA0Q6EG3nEkgS",
+	"CQnIVBiRljx/fPqU2PLy5GAE4TP4iSP767/9oqQYHaKSTB1UKuHRmemVRwjLJxf015RlqHy2sVlhskjY",
+	"hH8kB0bcH/71P/8LBX0N/zyETjIvJ/ZlxnVycvKccEHevb0IoOQ/Phr99NNPP7VfvWq/eDGCVy363yaE",
+	"QLQMLCWBeAhFDkaDVq9z2h207OdRKU0VI2jvJws65cKV3aNKkRHUuxllebUuTgNM/o+gin7mThj5noOO",
+	"6T+rfE0US+44cHQaWeWb5lFMCYPFx0AO1DANpVPrR25zYXVdyMuGbRgIYqHR6AqSsY3+K1ZkzvRMRmSc",
+	"avKHy7cw7u8uz18ckpAmibknR0jT7WtGozaEkowCbyymX5cSfeZp2YiTbMdPY/P/Dp/NHGEYgXJOES6U",
+	"hgOAaT4wIRYFpm84IYjBq9ALTbz8+DENb8mBmbpYZb2YZUlkOp0hCjo4XxJCSSxpZLoc09g0Sw6RuvFj",
+	"uMZmVjnEt8YKGiH4xt7b+BXqVr+A9Q0efTdeN1Cus0w6ixnTITe4BGZZaYTL6SZjXl3QhM6ZZgnJjUVw",
+	"SG2oneqTkWE9HcvcHRCsCzXDLbj47vz1Hy5f/vAHpNjA8AzXAonGjYuKgYBgBjA/ODByTaTokHOxyiLY",
+	"DNWYCycz0KiAyAXaK8mEszgCjoqh9/YHBNFmIp1j+QPlMOfN+qg+QQgPxPleyZREEjLHboVcdsg3iJbf",
+	"63QJJXMuZFIYyzhh9DYYCCqETEWIZXwKUz9z6fimA2hutsRViVWEQjjT6OjueNQh5yRii4QZ6SgaiNwK",
+	"BUfc7Qgg0Y/yhn1iU+DBKPixnT9pQyCYhS/82FapUEyPBgLYU2AtSmgX0tKdUJvkZriLIRyaJCsyemH7",
+	"hK0+AD789PHpIfZ84/qFB89Onz8+PAM7hUxuXaYCeE2gXZATtuIfyVwKPVPkQC9ZfMeyxbKp/HBDYPwm",
+	"hpu2zhc0nLH2MUQigj+uNdN6ofpHR8vlskPhcUcm0yP7rjp6eXVx+frmEt7JE7LcJXn+5sorrd1vYZTj",
+	"56AlF0zQBW/1WyedbucE4kH0DKT9o86SxXHbkIg4+mV5qzq/2Fi/KaupfXEZHZ+e9p6jvSQkt2xlF9rK",
+	"9DiaR6qQz6FwrZ+e9p4edogLoLtlq4FwUXRF9n7LVuZuXSmCEDRenojtkGsX5TOjd8wmjFgjTEZwV0YG",
+	"mjL9/fs/3kBSER4omPtxtwt2Gim0Kx7k3cFuHWzMELwBvdQYoF27I2j0OQun3Wawts0/V+WYwiIwDYns",
+	"j3G0VV1lszr6hkYu88u80jvZ/sobDA16K+VLmqCf4LTJp66EZomgscVp8czhrf6fPwQt5WoatN4goZjN",
+	"MhzDEEwraGk6hRo7RgRsfTDvH0USvUeVpHezpNMpS8i7K5IwEbEEby6OQmFCQx3AJe9uHqoU04oYBSSK",
+	"cnYGWOWrgYA6Bti/LVWgVzFTCGmemv7JCAZ0NDqsoakXMlTbaUqzj/popudxmZjM69+9ffVyK0FlDYtE",
+	"VfbPrlHQuSDmNRsc8XuS0AZiALKxAaaRDNP/j72vW27jxv58FaxuRE01JVlxZhKpcqGR5cTzj2OV7SRV",
+	"O0y5wW5QxLgJcBqgaMbrqnmH/V/u9b9qn2Dvd99knmQL5xyg0WSTbOrLlsK5mZgCutH4ODifv98oitT6",
+	"LVHdidHGOPgIK/pppWyiBU38aoITN4sQBGuvhJlJlmyR/WVLfuqGgQCCeI8ZSHSQkNfH7dDXYhzvcGpZ",
+	"xZvc/RavYb0OcDHm/tva7fWngz81bSwcZJudhS3rWyuEQXEqGvIqGsUVfO+1d9rh0/VdftL2uZ4gydyt",
+	"b81ntb2B8mPVrhwKXtjh70s35ClpJEeHh2w6lIXwcVC4FgF9pbxyUszrK/vsJyqln2RDQmPxZkHjdvwB",
+	"RnDze42es267ULP2d1vo0LhdopngTuw+8GvuR3klFHKxLt0ypImtV7Ige9sLKzBrQ98ZHxUpQG797c2r",
+	"nxr3xauxUKcXL96MReba3HyD0AP9CVm7U+bb17fMwjVFzcMHR5lcIdzeuIV8R9Bro+4PeiO9jZUat/a0",
+	"hmt3ldsZK3fV/DwTG6sCvQwqpSAkeymUwEJ21KRU7uxNSb6gSy6VsQnrzyw42HoK/qvCbg3Y1wL8GLqc",
+	"7RqW1rbvEo0q2reb7Vn/5ds9+yXs2VV7lVyb5uAj/RckAK7W6pyahlS5roPbTK5PShBPnRRzX8ge/fn1",
+	"j5gAU71KadsdOLUh3TtG7whdxO7PPUUgnJ7h1WqWa+LYkzYh4r2xKI2zUTW4zk4YJCqhfu0LsUj5BCTn",
+	"noIMX/CKBgM2J6qG9AJfnTLcXyeVX61fcgV3v1b0lUgNqFVPpWDvp0yXLM2F5XLpOaLnv8XqkDlFtamm",
+	"01hmxCWIBM9KXJvqevFMmM+dpEntjRe2rfb79LAZ8qX7258aoF5a6MVNZtfO8Q5ulf+W6wwc5K4B7pYe",
+	"pk1l7hdWcHX5XW9HqN4O/RX/Jnge/3skLGfZkJdG2O96OxM76H5T7wErhj/8pC0D3ZX93//j/Xbe+w97",
+	"BXscRF3ol+i1NMi+zme1gXCpagN9MvdO/6Qncasx/gNg2DC3yi1gXolvDDcECEvALoKyW3LUaoSOmumJ",
+	"TwHbpxeN5yb1CP/9azhffkBHDQM6G4rsPbqx8xM4Pehh1UUhMvQUaTYAbjO7z04pTyyO+TVmi8ENJYoi",
+	"IQ/z08Ov5oeL/5qfzYP56T6It83ORjY5pE5+GBdcUeUo4NfdyEL/7HYTrCqvbWYENl51D0D8oq3tROxu",
+	"IVzjV5WzMeTFIiqgnWqGpFwmYV8fflWR1TQqya8FzyUp7A/OfnoN4R+r0eXFbMkHA5k9BCXC9WrxtjcY",
+	"r/tZ8SsuC94vVu/BeDGX7rmrJwdVbPjgYw3z+hPuQWB8XdiNLywzVo8NsptJdXkSUwd7NDyfHWIsb/Ae",
+	"YaLGaa1socGD9M+JAIcL3aVUe9/yFv16LWpFi5tz3WaPPmHdho+att/0tU6NApSqKqNA//WF55P1XX5W",
+	"RCf+O7JkPG2zf5/rsi/zHPOwNpfRh9+u73Cm1aCQ2cM9wfV0+b8v5lD99mnukEOuE1eLKVpxQKHaP799",
+	"Svz1siD+V53Epg+rmhyESPPOozhOj/gYPbJTATldc4fie2E3PBGbbfZq/7x4Bvt9zG02bMLzszUk7ooS",
+	"wwP1AKltxdnrk5rcBQc0Ap49nO7RxSuU8ihrJ5eslL/qfHbtg3eGz6Xq95ZHMOp0ncNY6/5p/n7/9AjE",
+	"SsWgsL2nb3xPPz06ajMBFFJxYuUc6NQe3B1/5nOlNxBpa3X7gyhZe6nJSWas56GGzK1LeRXpG0IkAY/A",
+	"/xKIWij3dJJLa/bZC/CQQLpz3lPBgp1jGyHOOF2iCy6cGEB9CiA+USc3HhP+0lPRd8E7IZNLBGnqjHJ5",
+	"BdjgPBuGhHHy5efHkDgGMjc9f8svUyZVT6UvBt2ftBLdl07Qp87I7Isqre+rw6cUzUQvUOAhWeKLPIum",
+	"ftO758XADQTGASAB96mXndW3zEoJGrdtL0LrvZplaNWEbkxaKEhfoa/xeemUxHYGaWVnWtlSF8d+ByRM",
+	"6S7sAnDmYoYkfKh7YLPfPXr7bngbHoG5TbK/2gv2Kdn5CkXrypfUthODlD/0l+M3I9uCVE0vv/fv2V5i",
+	"j1utjg4nhERinfMu9Or1d5i4krkgfe6mKrw2diWh+HshxnTP4HXozks0I6HkP5pFxtnFs+cJ+9vF+ffu",
+	"Srv46XucuZ4iTnb28q8J3DbgIoYU9ECOQadxn72ikvAAWeJu1XpJN/T0VCr1C2cydpuu+uBzP2mrLIWG",
+	"HCrf77ks1ov/WuNbyaQayMKJqP7MIgT6OuvgyYaX23m0l1p92gbXWtRl4dveWF2KfOtmeGxK/XyF5pww",
+	"PbWWZ1A9EskQq9lMT8oWonW9bCSXQaTbr/D3/UCNN5XYP8oRQeavaXiG4Gb3rbEufmF7y9/3uI4DoOq7",
+	"cN5fFbkwlg1kaez21D88LegcKhepxgeqwu7N0egP/cQOD6BgGPSeZsVlUirDOHP6O+AnRwXGTCoo5MNC",
+	"WW+917kNJLHFIXAuZvoA4ZuGKvJAEgKZPfTYTI8QdEZ0gYsFkGyQ2hPLdc/cGACoJN3DCqUUoPrTngLX",
+	"Qh9tG57nUGxKaCgA82N1QmA7fYHvAaBD9wXxELAqCZDvGjQhmAPin72JmxS+I6ITWm0Ix403sITr3T7d",
+	"vsLjyVFWjh75DFqPmpo3x1SwIpspPcW8GXMCBTDAlAt2fEW9853fX+n1ReQDcEM+PWoxyLdav+RqRt9m",
+	"vqwkA9imjNelR3Mpk5dcfmm7paCCjGYRdg5SpCbECqneJ5h4C3JLKwGg8IlnivZ7jIwxabwwSQj1sRQ9",
+	"BRTYVMVKhc2y8iCy6VBQ9hSkc0EnJg04IKVlVhSFYUoDyDaIpJ6ilwiDdXcee2CfnRL4NCQ9ltyKLtRu",
+	"ixyqZSnBkXo3SSySURc0Za9FVT1zPdFVe1JbEdbYqb1QWNK9hUg7asg7GdTuiCEH8ACa8cTdalK9J5Zz",
+	"Z1dP+ey+U4D+2BLh1Lz3+cGeSAwOOizMJpLhINNqIMsVSk6Ir4Y3UUmbFwPA1wliRPhRoJ4Auk2z4nDS",
+	"UwhO4anPsMHckzH3yfWS6rL55BoRzu3tHdnNzup1D2m70/l0WWo6LYb06J753EUv7fZI3ueRfCMsQRGE",
+	"tQmpBuFMrD6amF+2/Ci+ctYTO9o/pOPi2ntwGKhyPzz8du+YUgTjcwXwgXDewjmDMmR5qbpS9ZQ7aOGc",
+	"sbkc2Ll72p9lblBH2Gd1fNGMK9eyL3qK8uVOEHoVC+V90uxIqokVS+5j1+0tzdf1zzSmbbW9f+ut25/p",
+	"xX7xuD50p9Npd6DLUXdSFkJlOkeA9s8/0LbJH/MJwLCmCe2IIVTDa0qN/CPnAWOKYP3grT7ugSJ0eVhk",
+	"/sQLlY+1VBbP+5//8vTbPYgjjrq0tdyy/O3Nq58A/6nR1iMz0PO8pqwD7gEK4oZmCWFY6XEhTuYftkic",
+	"6x8bqMYIM6XG5Juyji91d3q9LgFnx7Af3r69YH/lRmYseuSeT3qQZd4d89LOGB+PzcJgaoyrfhz1H49J",
+	"MteYXhGQyP1MjQFZyf0JrRZd5HNitKaPoG+FMN8JJAhqFOksEP9WeChzq4t5aSH4BKYQSWEAB4I9ioaM",
+	"ryJjU2ATSQHGK/U2oAd1srVNglBfbiPUraKeWjCLvI4FH9HKTEL30s3FcswTfQZvXSvyGrrMEU5fRIiT",
+	"rR8VOs097DWu+kbP8n3ay+MaX/a17o3tTDbO5B1kNS4QUrf5Gmq98XeEfk3IKrEIm0tAqSXgIOjzF5FJ",
+	"cm1z4qGbBD5FOlqypRpBxguhcl6ag4/+P/HyWl2iLM+oMRsIkROSPuOeFNJ7cBD0H4EzfY/nQuRpY4Va",
+	"3KIV4Ex9xK2RZ746qhXfltng3d9Pu/+dd38/7H77rvvbx6PD5MnRN5+aKnFvOcYJZbv+MxZCEfT7i7P1",
+	"KFxx2w1xkyABQ9wkTeGPEEms+8FIH9o1LBc8L6QSBktbw1pWB84DrEaHjpCLl1aD1vN/jBBkRmPHGqVD",
+	"BYlZZ5Tw8MiLJ62Q/g42jy8nYCzx0zzf9+p8gFrrDXIB5votXpiI4aAHMVD1l54Q8Bji+zWU8bng/o/S",
+	"2DngcH9E/S8QxW+0ip0KFJ9KcETEFIshZoXO5PnzmATiD+MZQpzFiOQzFUPIiM+Ayxy8155h2SBEgTQV",
+	"QKpWxWy5sUQa9o2qhfwWP4Mntj9K1P4ahyn0vIN4eHhJnbev3SdFfa7xWbXeC5ICP9rXhyFFnWv7SIXF",
+	"o0kBrJMVLBTu4lFnfN6N1Chz6lrBwcfgzFpTpB9837EfnXELoS4q0wcGdaVZodWlKNmlsJ6F3Syr2Y+k",
+	"x7qQEHllWYcXRiNwhYfqJif83jYN7gu+JteUnVeX5ZK7clnyadhCn7PQ3Avg9oL+OuJ9aSkTOjY7CL5T",
+	"CfbtgXhoeiO5U9Yehs32Ou6eOPWzQf4fVMTA1376Uo0WLgJ8QdKsYVYBCafY1sIQ/pppuETQ2wMDIL3n",
+	"9s7yl6a+RSc9KHDVtG7Lvx//ZempqSL5sOtl/Sptjxi6zMFH+i+v7y27U59hs897qfpBrEXapnbtD1zV",
+	"o/GQ0SRtL88HitjiF/C2qidou8T3Z+OJch+mi4kHO7n+S5Zeo0Cx6m5E93fDIBAOuAZmHgKBm1qhp4Ec",
+	"JeQDdP2BnjhAxDRZZ0YXV6KSA9f37tAzXtfmps2BjnpsfLRrfe8gWPrZZBMtTP5ohdQW9eWWUV9QaER0",
+	"oGvlI8k4IqxcFji6CJzOwPvn+haFyAOFodFahQLFE6a0T5kWIhf5PntW8oFtRnGec2g3h5XOr+4tqjRX",
+	"T4J0iMSbhsRbHFiXwKrJuQVLpQlyclDq0U5jDXuOGC4NIeDGlxvLS1u9vo8EZGvfb/Wmb296SsatuMQq",
+	"35Y1aL7D0kfSSNrXwQtln2Ofpc+Mt9A7me8sCdH/+WmLaX8rPlgP3gwo0gmLGgDKEKUpL5v6fy57/1ET",
+	"Oc09hzJhPluFMauWm6AWtApfouC43wvtEajEv31KPn6aIwwQnkEu45YX+nICExyTEHvBTz/MCf2Dj/D/",
+	"c2biJvIf8zthECfuxnHCHgt5BxpdlKsl/KVAAf95TVAcQqszsel5WIpgfkWEFw2wS00PpWYH0Oae4ZP+",
+	"gAbo4mkjl624qntrw8HadAPD7vBm4GRJTtx0qAvaK87Uk5aZoZ4UOet7MLMI3AsA8BDYBwG+CIiLvfFw",
+	"oljFo3oqhaz2kmDuOhXvd76XVOijnpVDKwGNeQ6wo0gnS20K4Q78xFJuthhpZ7X8+1//ycQHUEgtYQJi",
+	"BxpCZcCGGhvm+zprlxhRLao5kF4P0Kedp4ff7u2z03k55B+DHZtRjdyTridrXgxgJl974xIlznUNZVx4",
+	"RWu+XuJg0w3Fju90BzbxZxCWuHj5gxKaX6IJ3cIUviiB/gG4s59DIezW+g5ifllwG7jZw+0AGZwWsQgi",
+	"UbmJNhYBNS3P6AwatfX6xK6JRGsSQP6lyooJGOO/QkURugqOGWYKm6sU+bfhsumpuneRMzMGwvShEJZ1",
+	"nJWTMKDvf/EsYVBvFW4MKNcxCaBUJ0DrPzEnTOmeAk76yz26szKARKg/eQrXWjlR7qXOTJwU3DAlJrbk",
+	"hTTN2KjBP3ADJPqHA0nVLv+03vw6YFSho98fK2C/3/yyCd73m182JuANm3zVxmYdXTJeFFgNDIxAZ29+",
+	"2aZFPMDIzqlqEGW3FeGp6dyNoZefx8xq9uQwOTw8DADVJvEUkuADhM3FOmkQnyfs57fPu9+QdNNlUJw5",
+	"Ejt2dZmLko14+d4ZyQPkseWBAQx6M0monNywX6XK9dR0nxx9fQTvPv+QiWLXEGVeb+fszS+9nZ4SH8a6",
+	"tEAaCbm+gRJgykvlBK5Tld1gAfaEoTrESj1lio+w0NOwTBeTkTKQr8HVjMFgewqtfSOOWcr72fidzNPE",
+	"428lLKWCW12yFDy/7/AHqJR1hgj+ey9haSYmJkWrwQ5FTy2SG0gVspynmhV8pifWHPdUT3UZZ6nvkNJQ",
+	"wY/sRl+7dty8iw88s+i4M8wIt/JObezPWHqCpH//I+0pxjruw7pSGaGMtPJKnDAxGtsZcm5RYQQ9fe8E",
+	"h3FZyvwYxkmjGIvSt0lwauFNOKW5AMoGdCG6hRc5Sz+4iZsJA/+XJm4k6RP3D6eY4/j+/b/+Z0pJj352",
+	"3MSBldUvuHqPU66063aY7mFbpS3U3Kbfn79lzQpFqY0VZdeK0bjgVqQRDrr7MoRgobO3z85wT+AuVYCT",
+	"rnSY78iX7yxNeal0KfJ3tJHSE5gl6DrURR4fZJgKpCtWWOKb9JTRjLORNO4yyGuLSjRzRhZC2WLGCkCT",
+	"y0qRS7uPB7LUUwMjrExStwh50lO1VcCaZJ4N/fYXpgZC73qRWgM7CRDp3Fz3tR16LDlAnYOXVfjxiHWX",
+	"eIYO93Q4yf8AGHp3Aivse6disZGzJYEP0IdtPUQdV2yiAHRO5D1Vg8jaZ6/dh7qZn4yNKGlbRwC/sHLH",
+	"EDFGWn+qycaFx3puZ6A7iWH8UA1LA1p46oRFKbruCTTxEwXMhTyC50gY98Fo8ojznspFJvMqWHnMzAQn",
+	"Gkecvhdjm0YOCwxHJ2yiCmEMS/WVKEuZi+/gICQeJqsUXdCOhB8vfgkg8CNfALnqPW0YClXL4Hlu9YVb",
+	"cDc6tzPwiIx0Lr7jVo9klrJOLgZ8Utg9L0M9DoQcgCycW03WeXp0FMQPiok+z3uq1NO9E4bPHvPSSl6k",
+	"/pFugAhBhhMCw69WARj2zAlL83L2rpwonIOemhtQ3A04Vgl0SE9Jdc51gifKVPq+++DXwkwKS7xrNARD",
+	"aAgs18csLaQSqYc0c7eF+4F1YGLxxpAGf3vi5HmppynWmDzp9rkROQOOYrcbgC+BjqVbKxjAr+h0YumL",
+	"XIzG2gqVzbr/IWbuTmClsOWs2hiwY9+LGX0usmd2+jqfJTi7cMP0VNgx6R67DKw5gIxcpRt2qjfaLhhp",
+	"M5EfM5jfvZP6+7BwhhMRpn+zNOzp0dFJNc5AQQ93HhDQW1kUgQDadTj8dp/9h5iZ4F/rqb8cAeycQXgC",
+	"XhQwNQvmjDt5r2Hi2jHbuQnZqTMsw27eOd7BDb6T7Ag1GaHeRD/Q9tz5rXUckDZm85sGvDAiPKqvdSG4",
+	"agqtvcbDPIuPslvFSLaYJBIteFLmJItZFnbz+2HjQa5z/VV79j/E7IaeP1zbdq6/uO0GwDhzvZZZcNiu",
+	"jfVWtVxrud22oxFfjfKr5Tip8aYTFrot2J/AaNMXmZMTeoD3Samncz7IBjnzBYEWbLN5Hl42z4VTwiK9",
+	"ucNJZu61yuaJNX8MlWyeqbjeWH5hmeXvSZXVZZyYeFJLUqT6LeJqMpbPDOugEwfUNQXqt/s/OYCSVSCO",
+	"0nsN/HXwMT6M8/AiGXNxq21a32Nwaa0KDpzBgq+MHC89uV7pWRoCeE5Gp/eYxbkWDawvKxLsnvlXPTb3",
+	"OX3Yj7IFHGHcduNMXuq1qtLAJExv2RwetHvanxPG++Dg/bzeao8Zw4y7UTGjNrp3pWEjaQwg/OmSTUvt",
+	"sf6m5CgJ2SSsE9xnPtliDxEjKjQKDmFDg56B+msqFsZAwLhXpSL7xJOeQsfPifewWjEOUBTxI3crBtul",
+	"gBS3WLPQziKrNd5YPGyQkPHkIRQpPJfFI2Sh2toxt0xbRTtonqaK8cZkunYGDbm4l6tF5+QaBR+TG5YV",
+	"FW8NPCdhSkzDRYye6bzkUwhERQ7URoUJfQYXfhSPTWOqfV4rvWmxx6YOmHrfRh3Kr/pWa3p4WtPb4PIN",
+	"qkIcb7x9hWmt7Dj4SP8Fv/rjfwMnyfpDSnt8pUL3OsZbjuWlrU4AQ/0nr6UQ+IwYcrVUsTavcyXou5TI",
+	"cuK1K3ba/ArI4PdZl5KyfDEBWTYiKvsZrB3nm9FY4DN+pQfzYj2VxUKPuhjiOaY18uKidKN3t1aIDYyj",
+	"n9zu5jSkqILn68PDZGckVQD9bIigRMrd3/1TqkiL7jt1+C695X7mNxLZ1xXXy0R1dZvSftrqiVt/92p/",
+	"tz+0jFPNQ+njoBvqhlitdEfebj4eC14Gg7WquoLkJnCFV8NcVB5pcA/Xez0OtWBb7/X2WK/xfFPhYKgK",
+	"3Nz/PZezthI9HLIcMVtFDyhdz5uANdOPdSTQcthZlfloh0LNpfaFPMWm3D5kGHEd6JyxUk8ThlEuq9lA",
+	"FgUmw0Qp7k1q06Uga/Kt/8Y7rYNcnQ7gx9A+LSDucQ2EcL+wW5PuyzbpmvEm/OmKqzhqJ+0OzTqkx3ey",
+	"Av9rZQXzK0VZR+Qsl5b1RaHVpUE+5vkwGSAmYx2lXbzEcz1VbuECR/+dntg/Hfxp8d7HFz+XRZs6/qhx",
+	"/YgGVIi+VBxyqVod2lxnkxHVo07GbiZqUMNnOPbu29lYsE6sw4zzQcLkiF+Kg3+MxSXTJf1rrC63pRpf",
+	"pAionLuNsTA6CUxURyEc+NC16cA38G5EJ7kt6cbRNzXODXGVv/s77/5+1P3Lbx+PnjZSbXgJUgh+JQ4+",
+	"wv9hvd14XOor3pQm0zBY3++aIy2uxPqRhqrwuvgxwv7o3n7qB3wTH0v9SetkSb31tX0rONWYIbeYkVlz",
+	"oISm9+NCgQ9sNw0bWFS+faM0hZ3k9E2p860M/NJl4JUU08Xq3wwIUoldFGpI/L5lvLbAy+QjCaXRagsH",
+	"88Y9L1JFX/rvf/0nK3Uhknl2CKKAcApOvZakyQx5+ZlRQF+uP3gvNzl1L8XyFDzIv9/iD22KiFJ32A01",
+	"4yP2YpEFDK66bNhYsA61UrsQspAD2g5sXIqBKN3lb45Z6smP3pViJFUuSpOyjla+VshOSiVypgeDPYQc",
+	"qTi7DXvyzWHCvj1M2FeHsO3/wnI+Mx42jdMxZELlhmo5ZIiguFkqhBUJVpiEPlh041rlE7HPTsdjYu1X",
+	"Oh456zw9/GpvOfLIy5tlqrwUP8NjWhwSarjJUQld7uBSve+DndRWhWrbttQnX7QfcT5nFuF/RrN4KZfS",
+	"DY5Eje1udabcrmHAncZHcyxrap5/EGiJv/766dd7GGj9XutLd8mejseFQBnxamILrd8HgjbDzKTv3tp3",
+	"dzOylwMoU85noXqEZJDVTPBSUTErVnByLHp08mYXxA2gH1Hk1vCZVJeUuefrzjzIptv+niCRam4DDL/R",
+	"PcXVTCssPx1iGDfjCn0clqj6jhk3iMIPzL9YHkxcw/RkKuH26P1Ith7g+xv5zxdoGm8e96g9rS2HITRu",
+	"L2Tmui3lN9w1gWZ4y8R257q4Zz1cAQleESWEU+lXaCV94kgchB/XK+G7humpYr4HsnvzSsQU+lI2gx2+",
+	"nF3412yqbvuOFyi/2qScnJpXgzbtXmC+W5um5x8Ag+Les9JewtxeRGu0RqWoNd9EvZjruAS9kRcTgrTc",
+	"Gu2PKqS5Usi8nIVDv0acuF10DTZW7FhjY4UAhbM6iJaV2hhWigLzwDSm/vdUzQHAOj5RrA/hjxEWATi7",
+	"zUOLYMUABl73ToIEc2+CcoKREcVgGfDWS/rG+0fmng/oUK6bNB7BY1mVOAHZtMafdo978aypmn35EAA5",
+	"ZNkA4I/N2Nz+T7Hb+Os2mNW0Dm5ljWAI0IbwJboMkCZO0nIJiC7SAPBbwgC3BRIKuXFmb5a5j0fkn1KM",
+	"ce+YMQfrtrdTCiUEK/Wst8MG0pnQvZ3XQv2//y0Ye+1+Jet3c1TsNTl1n+WiaYO1FjXd+IJZC5NNp3yr",
+	"V969yKepXs7wOwqizot8/8sKdt+6iIeEkUqoo2iu+2VNUgGHoQrpjl2FCAQH7FTVKrIgW9dpn8bdH7yo",
+	"+4AjnCOEZKpi4PH1sbzICjfrDT1X7hEtKX9rjTc9U3dJ9ksT0W78G498BYvvo0W73abaXU9INVeZozjh",
+	"dYHSKK/qGurBR/yPdUxxQRB81hDRfZ/Bt0FgbkGnH1FMd9V9j26kkd/ujff9RkcAd5fPLF8SGVvUFaK7",
+	"2htiHhYf8cdEkRvw0irWSQuZCTcZqVPcC9DYofYHc+mdtbZ3gkU9c6lu9MgUwZoJv9OWPHsv1eU7I1Um",
+	"UnQve0sCPN/ZLCvEcTxIQyhsowokTXo5BD5npZUzMua+tJjymUmC5epUIximjqAQg8G7SBkVaqGAwsBj",
+	"5YnCiL2TngLOciNsEvvm9FQFfgHDOHt6+JX3rQ/1FDICzXty6FVoZPvslMEkZzirRvg4gkfWG5R6BBlw",
+	"0hjy3BP9Xgq/5O+0ShFAkNueCkt28NNB9Xcwwuk9lEAMXKCVXuijF27sUI8v8lBdnxLsq0mZULacebzv",
+	"QAWR4OTKAVO6r/OZD48RKCOsFaz5qjjmtS4ColC4IYAavrx1JDRqvOltcLcR0c9xj/lqvu19tiVR+BJV",
+	"WDxxq+/e5brrQZRQtUyNddfgadXs0REF4KfN2tEExI03IAmod1sF1x8muo61sI2XPLxE7yh5wumhXUxR",
+	"EHm0yK1TvzfSlpekciDfHMFRj0thhLL0LxhfLhGCiI10PikE67x5dnbuMbw9JbJ7eNe6fWkyXbo921Pc",
+	"skJwY9k3h3sJGwmBJMqoK/mvppcYO8ln//7Xf7EX1kOSQ15GPEHHkGnh1EPTU4V8Lzz6QUxmMSj45aV7",
+	"7ERZCUhxNSWZXYlSDiQC3Hs8JWlBKe8pz9HJBroo9NSgGgrJobOxYNOhKNFgKCeFMGwgPzBpTwCOGaCO",
+	"U7+GM6h6AWxzp6hjFMCrndIGFZ51Uvd/6TGox5PSCLIrSFOFqfL5rwk8MGdS9VTqf3zXn6V7y12OXsRs",
+	"rmLeJlSvH0U7aKh6683F6R2CQ4XpbPsN1xh+002AadFbiKit1rcOIuo1Jtg6uVcd/dV58qvUv4OP/jHe",
+	"p5mLQqC9uFDQjwlsIKGlujyJ7WBpALw9sHcEUIuGkkB4QSS45s7s08V3/1o9basPPbgtW6FVrN+0yVKf",
+	"+rVvujsxG+77goCUVfr79hA8PKOA+HDXb//rGgAt0hu9+rSCRffU6895pT9XlsuMXWphWJ9n75nVDCu8",
+	"kFNJejbZBthk9KXVBP6jUzS3cmSbjPkQdEdPvXoHymMAmtgcTuomYmyJ1+Pi2fOE/e3i/HsnyC5++h5J",
+	"MdlIG8ueHLKXf8U4Hdj9nksweAPoICdQ6uZ/7Sm09xGzo4bcgE5/Kiyh8e2aAP6AwTfPW5Zya3k2FHna",
+	"HDdy29N/ZASbsVxofnmoFwNZiF3D+jMrzAkzQuXuguCGrUC4SCp8C+BJi1rqzArbNbYUfLS/c/tW/3m0",
+	"cVvN1EYIYaHLwlS9AQqurRj+g4nhUzj/jDPXCQt7QawErBjA2bkTEU1Ipksz7V8Hry3FupNmhbAzR064",
+	"F4NC//tf/+kx/4AxzvMN8hq35VJ1MbL1fqDhPtbg0w/VcrRSAn37zXXBqueCFHq1Jdl40KblecUO4XSc",
+	"L8jIvI6EItiQL0GFXDR/mx2gTgCiDolqyaJIw4+6VQv4dZinVpKDmm8uOELHR2YE45JEi7sNvWz1tjXg",
+	"Rb84VWhWKUIAG9AQ4b+WylZhPi4tg6wVHPKiAA74oZClgRh1VemC9hOFmm1DJqjZpTrG/RXFiqcxR9Mj",
+	"U8DCp7XL/6k330AKzXdclQMUYWFvtbCHRtoRZf3cPrdZlOezQoRAAngXYM7MTRSopSrRc2QhmU81pxjw",
+	"cQCWAm4MAK+C/Gz1nnKumVaia+WIsNgSJHrvqYEu2ZOngD5F2KiYfGSHYsayodYG4Ki4MVNd5qyTXrx6",
+	"85a5aXBbGb87TbxnDs4TJI0f8PGY/kr0bIgBB1EMrAOPVo1gW7TyMW2uIK6N5P5mqKeKWY0QWlJdSSvK",
+	"ffY8grLAoSu9+KhkMU8JEWOAxFX1VAolyJ7LHzKj+JWzuVUUZD8h9nt2KSx7enS0z164YVQoNFda5lTK",
+	"IHhZSFHiB5vl+UNnbnbeukY30krhMTAafEGr8Exjpw1QZ5q7f1rUS49u9jWbfsj1v2GZsipDC7c1NLLS",
+	"TPlWZ90mia9KEoeNFdU5Ws1AGtbKjTZNHc8KqWTGi27LHPIzan+ubNmYSN6EgDAo9agZ+CFH2P8G2IOm",
+	"51i96VMeuGIbz/asFR3dYo9NxNdi32YEIFz8LaPvI0pu94IAAFFYoS/vNasdXtrRJaKJnZ+9fAX62i+n",
+	"zxLMtVbWGVVmKAfW7DFu2LiU7iMYwD9kWuXuH2NRDiZGaqeY7fcUPTfgKLKOgRgdmdKGcTbkZrjHMm6z",
+	"IYFFQJDDTwLUB05lJuJXdp4efru3SgmLjtHnzeSuDaWtGrfQ5ZoS5A4Tu+tTvNEnXfdrmmThj7BBtmrb",
+	"1tW4OkT8o76s5OsNvIoNytrBR6h2Xkz3bsrSnpdM21TtP0qqdrX9BK397ccSm4hNaG9ekyskK1RrVpPG",
+	"8wKVaWYFOZLw1WtjUVbQgIH9DKvGyW1Dv+4agDTu6BL8Pa4j0Wr71j3lDHoPfpxgSi2oHGfnPxs2FaVg",
+	"fMrLXOR7+2zTOEBPwaPo20I+29KQAPvbm1c/Ma7MFBiI+aUAzIyRtGnC0gwMm3TvpKdSqy0v3mViYlJm",
+	"JiPPxEszhMgbBfAYG1GIzCZuZrCNe+w+S08BleGYea61tKc8lnLMlKUH0XeOEjZRrn++DGzxjJbxC7c1",
+	"m57iSxR32oMvU4dHYb7CwrWzW6umGyho9U7LGP5o/7Sh9ouaXoPTj87k1i5+2GjasVWMsq8Q+eVyQt67",
+	"if8UnpBpqS8OyZUeWzAXvqqVzKhabkhItcq3FXMWbU/yY/Jw1Vb2Xr1b/5zwQg4AZquQg8DFO+alUJYX",
+	"OLKEjWQhLS9nLBfjQs9GoFT+Y+J+mNhZwgZ8JIsZG4ncafI9Bd329tkrRVUgtZAk4aoCdtmuYZ7kL2HS",
+	"slLkE8RJ47YyDWaCl7ump0hVh+TlDqKoTYV4bxJWuq0jcjYZJ6H84ujPjEPXFS4xL6luyNbXzoMVNd1Q",
+	"Ltyhx+qe6fU8AgHWvMyEDbAUWyH2B4UY2IyNb1EfWUsR8lyX3hoknL465rJQpS4KQESBogIAVTw7u0D7",
+	"GLJDgFuMK4+3SHRkSAEECCseHhBb6yJHEfYaZgRwWiqUwIEu4T2QRVKKK6knJmHZpCyBwdc9WYkP1t8I",
+	"x4yzlKYtZR2w+AEYMkE7v+BSMSPciQdxmzfSESWsP+sp90V7SUghTjCCgWwEAbUGoOYnhUjwQaUYcUmE",
+	"7IGfKUFyJDerPRUZ4oHHSQvP4DZR1mfbzACoxr6jt6aUhgP2vXFiOpVIevKdQEaTlPEcc01YxsdU2CXy",
+	"AMaJU+RukVLa4UhYmSUsPITMnpRInPCfu+DL0ERz10npTd85cZom7oorhZuKPHFTOP+sxA8MHCT0tT0F",
+	"iz3l4PeAVJ0BzyzjfT2x8WaDxYM9BFide/AGwD56Z4SdjFOfweSXkyB/ACsck3J4GYhO3DwYNjETXiCo",
+	"pHtbys07PUgT+uYImbLqpRWzOudQO+g2r8RMD8g8kiPBftdK7LNXzWwX9ExhVrl4vBNIq2K2hGJ/jtNl",
+	"S7yzJd7ZXuIPyx/h9wWzesrLnGHXwCHaTMZzN04J/4IDd2V15eBOElN/HWKWOyE8V141yFcF4wnQ+MAd",
+	"bxI21ZMipwrEY7gYkGyQZDLc9J55EMrB8S6G6zBccXjXB7pUJ4mdFGGdlEob072kug9LjcVEPVUdStZJ",
+	"PSyyu7Z+IkBmaZjTy6xQTRLazeOLwWMRzzdKVvgVpmKtkKVm7YVr6HAHNU/47NfCTArbcuTUeNPxh24L",
+	"VwMcF9qk1RaN9mWo7h3Oxk69sZjng8dqe5X8Ia8S2BNN+6ENtVvtSsByqeVlTn89u+gaOysEgYgaivt5",
+	"Mlhi53KiMsWfUtbJxYBPCov6sxO80IuU7vDnnsK/H9eeBxUGBnPvyZriM5aLTObCgAbu7TqjK15sMC2c",
+	"AQkh4J5yJoOnxU4TluZiIDMplE3dPQTmFVAFgHmFRQUp0tOnJ4g/0hd2KtCyrQwo4S4jKEWwxtNrR8Ze",
+	"7T20bMzwmUEbMeOKrM2+CJis+8zpvDMogSi5Qg7enpKKaiL6mpfu1QNZuEk2M2PF6Jj5y+o73s/G3Swb",
+	"p1TFQBfcAO/XKGOF3thTHWcQuxFD9JvMUrI9uQ24ryLfC+JoIf3Ff3ztWT2VcSO6hb7EPAWgBAi2Vc46",
+	"qR9sNxMTtywT07UfunHeX5qwf//rv/bCx3Dr7Pf9njp3SgG9NeNlKWk3oFkMnxJ7Pt3Ig63eiUx5rJYJ",
+	"Nn3SU2i6S3W5V7feUY3wrgNczaYoeTTxFSlzT0Uh86QS4n46tEI1B3eOHQrFuP8WQ8QNzSYheoTahdPp",
+	"bW0TOP7chrTvVM28QWxkLuLDCzhkuC/ojB+HE4wYw3C0tNpbxjIY/Fu3mSfeVme6VePzdRCsK7UKatZe",
+	"n4g6LIuYY5M2AfOq5TXi5bjUWw3kj6SBnPp7iM75oMqjqvulb9WWrfnNNmemjbuv5KeVJdNNKLmFNPZV",
+	"bQyPLWwff12rKuyFDu0lWEPXFZXYtbXfUore/fmvTfhyYlE9dx78wa//HpOMNoWW471wowhz/KCWjJ0N",
+	"Xa63ie+SvbM2QZt80TW/ZcvnuS2Y2ExCrGT1VDU5sUJMNN30Bx/jf67j+ZwTJZ8Rl/xLOLNOQY9nb8ua",
+	"9oiy5tZf0QRx3vLwbXpa4s23mh70DB3bC8Sf7fkdpSVexyVQ5jc69rfD7RgPoSXDY0OX6539u2R7/FLk",
+	"mOd/3MqzLQvkl674eC7IW1Z8DrAcbGVBQXyUzrH5fbgpmty4GKLZaY/LLZR9g30+3bfrA17eyudRtdwE",
+	"crzqs8LL4QEAt8rWF3focWmWoIfXj/muoYVMWF7ygTWMEiNjzyid5NvRuppLFijNhvlIpU+22QfGRyhj",
+	"5USuaCYjt//iVrsIzxaiZxTKMQC49gLzfX2Wr69LiFA6JKl4CXvxAvMxp9II1sGMTmCUBBQkZKiUluUS",
+	"+M97ipLcGTfMF1KyFy/2TkLeUIUAh0yO+6xGzQiUjYZNhxp41EPSfE9Jyzqe5jHTo5G0Vog9CiH7oWRc",
+	"sb6IX41RRORIh4RVfALEJJuZxtGrBYf+Ru4seEK7gomo6YZi6Q4LJnAGWg1901Gv8FAliAoDZ2+rIG7j",
+	"WWvlt3dTsbNzX9ZV7aC9JqHdUl2rgkwHHycGc21WIXyUYqSvREgmb4XuAaaRESVTmhVaXYqS8Yxy6+2C",
+	"+2e7qx+iOfHG6nEdRoJncFk1LfIdenjW6+Q/myoveNJgofA8v+b2XrqpWYcXRpNCUpSQRmX03nav//HM",
+	"7h9r/k7cNJueERLtPgt8aZ7B2yqNy7BQ5lOrHQIIYGPrhXKds/OfUaP02XRjXgIenspRs+wpqpAz0LM/",
+	"kYVlUiVsXEwMs0PAXq5nOfA8F/kJJTpcidIsSRwrpLEX/sseW/YCfVgr2IG4bXvNs95rQf88rxVO+mW4",
+	"rhx6iHfbXNFqrcQlnJal+UFLKu+jurycW35cATtgpmRSGanuUIwmI/hpDA3GMoN/leWsq69EmSAMRBef",
+	"gWm8ZqhL281kmU2khXJOZ7pT/uc+O2VKTP1yEqGP+CAN3MB+cFCZyDgbysuhKHsqpfbpPjtVTKpMKyON",
+	"28rx93D29OjIFzKOtXTLwqwOtS/9QoyWG5gXtbzO65mY/hktD8zmh+VuLMt7GvZ8aln+AGrvt3kM18h0",
+	"5KNlvr08r9LXsXxtXhxoJVYWXPgXHHyk/5rLYZgn9Tes4FYY698RaBS0EizIFXRzNXL1VXKhRXI4Pa85",
+	"2Voq+9XRTrIz4h+cXN05fnII/0t2SNLuHD8JudhOeiHC0ofupe5Wv96/N/+ziIdII7y+kPgjWMBzucRV",
+	"eUKbtOEGhMrqWG1S4hBhVP6dd38/7H77G/1/97ePT5I/f7USqtLZpKsDcT9Di8emZLuvahUmCw3bn62o",
+	"y4ogGcz8NgX47i9GmOjlqb+FvpSK8QyDOdHpxaOxQqOfR7lCbdYswF8ldWO+M+f0wsrymv2+x2LyHxxh",
+	"IdV7qBSv/oCwWvtL1Gq3DW+kU7sHtMw+jppudk7uMtsYJqDNyDcc88qs4q1W/ai0ahQeq8MtNQnSIEDi",
+	"q7YeQFmW/UtH9zNm/d7n2fG+8a2r+0HdnpCVu3bzb7qL48hLcxbuKcsliIwcds2uISo64FBmU12+B946",
+	"TGugrBFIh6gii0ZeKibVCRrBPRUIAIXKPdQ4z5xoQmQ0MSiFGRLHnzRmInKPziJtk2MLkzxv5QZumYMb",
+	"Nd3sRN5lzu29SxHKrX2U0mR7d9/e3U2Jrbr0suTa1/iBkyVdjUHi64u6RgvjfEEaoQRaKpMIZQMCzSSf",
+	"7FAalvGiOEH6TvibG7Nh7muB3dNqQD6RagJhgiANsWqhmiUnV93zaY4Q8dHzVDWJQfeeVxMb5OC6KDlG",
+	"nmoMox6hBcY95CjlxyL3gn6rNHyxSkNzDoi7ejkup55Y3N7ToSjF8iPnfbsrNOZfgvv3hlfWL9W7Vt5a",
+	"vl37i6vq0QxAMVEAPNSfyKJCO8255X1uBMOnBH+9JIRZBEf94wZn/xpmqz5BcWaE3yvRjpqK/lDr96vT",
+	"IsykH37ygLRFIUo24opfCnMMnp7x2COpzvl5MMPBE+j0VM3D08DbHNHQ7LM3IiuFxcxmTBIupLHLeWl+",
+	"9R/02By19GGtsiHithtg2tV6NZ7N2k7Y+mzv/gLx53O525Za1JcmOvXhhC934BJS98WrN28Npipg1ixp",
+	"HJk7v4rZ2Rg53dNJWaQJ6E4iB4iuN5arnJc586evpzopvbgr8zRh4V9WjoSxfDSOf3SP4nZSimN29STp",
+	"TQ4Pv8qcsP/zU/bDy9Oz7psfTo++/jPTg57q7ch8Pzxkv6/zWW8HeoiUvRczpxB5VC4DsmPXsP4M3NGA",
+	"HZpOh0Zk7zxdPbZh0gBJPCiJfr0QwZmd1qYWgF6JWL6YUWEIoV3r/j9EZo0Xg6JkmZ4UeU+5xfNCctc4",
+	"PbJeX5LUZGRz8ckJ46qnapJy19SHNvU42HOJy2lCyjM8Cb/759c/stHEWNYXPTW0dtyhlDX4UWnrpkEX",
+	"VwId7eNSXnErElZoPe7z7L37iEKq991CA4Ic8fF3JqoA/dyp2Aa3O2COT+G3EUCHD6D2kOWikDAsmHNb",
+	"Sr924gMeHckL5t6lBwOs1HCz3FNHT9lQT4CJrf797rk+oOAbQZaRd5P4ypkILEh0RzAaj0XnB+V2jc5n",
+	"mNST0r6GSoWUdRBYiFt/17oXAsoeHB53UDyY3Qr+DXrmjfwi9Ix2JSW1xhtfC3dYVkJv+FXaIV73bT8l",
+	"6rHx99T6rr3sCOsPCqrkJeinJDk6ZqinCnxse4/0Rnw0jpBwmzZbZLjefRB5wpfaNtyjc7rzwUf6r8Vy",
+	"kPqm8ujTI/CXGmA6OIE9FURhoS/ZpRbGb7fFmCY+PBYe65wJz6DHlmTmi9bvGnckrhzjjUreMh1vmWeg",
+	"2jKfMZzmB9FSwG8u1tsI8+1JeGiWDobYNjkFm+1xr+O0Qr1xAtupz5pIhtEygqxOodynGtZJ8b9ypNbZ",
+	"Y7xSQrVainpziyphy2hZvfXGp+0uY2ZbUbGtOrvvCxeP+EaiZpUyeEB6nRRmZX541SxhSkwDuWniLG9+",
+	"CdgEHPipyA4BO1MrsWuAIH00thigB35zpBXfX+UefVaN65H6SekLZ5v4S2t9NhYnc70bRUu10FvB8tB0",
+	"kPmrYbdutt2+ItJSshx89MMg6g/65+Zx+OjlSWNifvSitpn5R9/UMvNH5vLd33n396PuX377ePS0OSV/",
+	"mZ/6DWQl+Ti7R8O55FJFVAzwp7rzmTzVHBIFFuVimLGlRvXRzWTQpvLn+rJnjdyZJeyfEzHxpcxbGfTg",
+	"PALuCDhjwgseWMdrKCYm+FlvZCgtqfBVYkru0YRJxRajKifRTYhUmkpPmVYQ5qXj6j1g7HnszrdRzMay",
+	"UowLnglDiTx2KEbMan3cEFpKkY7Fk8z0tR2y8EeTMCPcZxIfLGdmzDPBOguRLQ8vlWllJiNRMvcRA+k9",
+	"dkLaoSj9CKdDWQjAOp1Kmw2F2WevteVQ9YAZR64TzJA2ovrIvNRj/FSiusfnNYgu9zRvNpI3+7Y0qC/Z",
+	"HV9546uttpVmD06awWEQc2G83fkQyxLxBi8ur7zgqm8YFBMYfsRInWtqUBTlOpsgkT8ELxNmLL9079Ml",
+	"G5c6n2QY8nH7bMgtZJ0MtUHkPSBIAVgBCLNPymLneOcAimQlTerO8YAXRrhvpYHPD+8HwQs7TIA4SSph",
+	"TBISmgI5l1a25Jl7lxHFYL/SwqI8nkUep7eQAp6EKXwvZob4sUDq1EumEuLM1nFWjzTRy9y2b3jN2bmb",
+	"qSuZi9KwjtGZFBbM16E2Y4koDiYbal2Yim8sCru6V0ZgLqP482oALouv/rFWpwb4DTXwlGSeC4YI8qJX",
+	"YFrd4qMvIsoys0tzZEi51GUIsFOObPREekfTggxlmXfHvLQzZKWh2ZBI0oZh7nhwWSEh9NQ46T7fIDyj",
+	"YlyFaxQgzpjVbDzpF9IMAV+ZZVxloiiQ7IFeQwGuxbcsg/lgHPE6iP6cZ0Oa2d0IL4fYcOeWNNT/Lr4N",
+	"iDJp9jz9kOttRHFFgDkVGX48dx5tJ+NGQNgMmgYSvysppvE2rgj1G7jPrBUqd3PEnEaDKkC1iRJ4ZKbL",
+	"EhnccBhDaax2GnU1W6K233YrNs9qGOFNDcN4g3rPD2/fXsBR7PPsPSTcwLZBPKzQP2G5NOOJfyd+sKFM",
+	"5eiNQWJ++u3T/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

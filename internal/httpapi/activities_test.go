@@ -68,7 +68,7 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 
 		progress := func() api.CEUPeriod {
 			res, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID,
-				&api.GetMemberProgressParams{AsOf: date(2026, 5, 1), Program: ptr("abcp-ccp-ceu")}, w.as("member"))
+				&api.GetMemberProgressParams{AsOf: date(2026, 5, 1), Program: ptr("abcp-ccp-ceu"), Include: api.Include{api.ProgressIncludeExplain}}, w.as("member"))
 			if res.JSON200 == nil {
 				t.Fatalf("progress: %s", res.Body)
 			}
@@ -77,8 +77,8 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 		// Counted: attendance 4.50 + publications 10 + SDCE 10 + self-study 2 = 26.50; excess: 1 by the
 		// per-item cap, 5 by the publication period cap, 4 by the SDCE period cap = 10.
 		cur := progress()
-		if fmt.Sprint(cur.Counted) != "26.50" || fmt.Sprint(cur.Excess) != "10.00" {
-			t.Fatalf("counted %v, excess %v", cur.Counted, cur.Excess)
+		if fmt.Sprint(cur.Counted) != "26.50" || fmt.Sprint(value(cur.Excess)) != "10.00" {
+			t.Fatalf("counted %v, excess %v", cur.Counted, value(cur.Excess))
 		}
 		// An administrator rejects the self-study: it stops counting.
 		rejected, _ := w.env.Client.ReviewActivityWithResponse(ctx, w.member.ID, study.JSON201.ID, api.ActivityReview{Decision: "rejected", Reason: ptr("no documentation")}, w.as("admin"))
@@ -100,9 +100,10 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 		}
 
 		// The filing report lists every credit of the period with what it counted.
-		filing, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu", Period: date(2026, 5, 1)}, w.as("member"))
+		filing, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu",
+			Period: date(2025, 2, 1), AsOf: date(2026, 5, 1)}, w.as("member"))
 		if filing.JSON200 == nil || len(filing.JSON200.Reports) != 1 || filing.JSON200.Reports[0].Start.String() != "2023-07-01" ||
-			len(filing.JSON200.Reports[0].Lines) != 7 {
+			len(filing.JSON200.Reports[0].Lines) != 7 || filing.JSON200.AsOf.String() != "2026-05-01" {
 			t.Fatalf("report: %s", filing.Body)
 		}
 		var sdceCounted []string
@@ -121,13 +122,36 @@ func TestActivitiesFlowThroughProgress(t *testing.T) {
 			totals = append(totals, fmt.Sprintf("%s %s/%s/%s", tot.What, value(tot.Required), tot.Counted, value(tot.Remaining)))
 		}
 		want := "[All CEUs 45.00/24.50/20.50 Category I CEUs 15.00/24.50/0.00 Category II CEUs /0.00/ Category III CEUs /0.00/ " +
-			"Category I CEUs other than SDCE 5.00/14.50/0.00]"
+			"Category I CEUs other than SDCE (self-directed continuing education) 5.00/14.50/0.00]"
 		if fmt.Sprint(totals) != want || rep.Deadline.Format(time.RFC3339) != "2026-07-31T23:59:00-07:00" ||
 			!strings.HasPrefix(value(rep.Summary), "Needs 20.50 more CEUs by 30 June 2026; report due 31 July 2026.") {
 			t.Errorf("report totals:\n got %s\nwant %s\nsummary %q", totals, want, value(rep.Summary))
 		}
 		if fmt.Sprint(sdceCounted) != "[8.00 2.00]" {
 			t.Errorf("SDCE lines counted %v, want the earlier module whole and 2.00 of the later", sdceCounted)
+		}
+		// The same period read after it ended (Decision 20), chosen by a date inside it: never
+		// behind. The record starts on 10 January 2025, less than half of the period, so short is
+		// not tracked rather than deficient (Decision 19), with what is recorded.
+		ended, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu",
+			Period: date(2024, 1, 15), AsOf: date(2026, 12, 4)}, w.as("member"))
+		if ended.JSON200 == nil || len(ended.JSON200.Reports) != 1 || ended.JSON200.Reports[0].Start.String() != "2023-07-01" ||
+			ended.JSON200.Reports[0].Status != "not_tracked" || !strings.Contains(value(ended.JSON200.Reports[0].Summary), "24.50 of the 45.00 CEUs required in all are recorded") {
+			t.Errorf("report of the ended period: %s", ended.Body)
+		}
+		// In July, between the period's end and its deadline, with the record set to start with
+		// the period: short is deficient, and what was earned by 30 June can still be reported.
+		if _, err := st.UpdateMember(ctx, w.member.ID, 0, "test", func(m *recert.Member) error {
+			m.TrackingSince = recert.Date{Year: 2023, Month: 7, Day: 1}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		july, _ := w.env.Client.GetReportWithResponse(ctx, w.member.ID, &api.GetReportParams{Program: "abcp-ccp-ceu",
+			Period: date(2024, 1, 15), AsOf: date(2026, 7, 15)}, w.as("member"))
+		if july.JSON200 == nil || july.JSON200.Reports[0].Status != "deficient" ||
+			!strings.Contains(value(july.JSON200.Reports[0].Summary), "Credits earned by 30 June 2026 can still be reported until 31 July 2026.") {
+			t.Errorf("report in July: %s", july.Body)
 		}
 	})
 }

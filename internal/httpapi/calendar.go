@@ -9,6 +9,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -42,7 +43,9 @@ func (s *Server) GetCalendarFeed(ctx context.Context, req api.GetCalendarFeedReq
 }
 
 // icalendar writes the deadlines of the periods still ahead as an RFC 5545 calendar: the
-// last day to earn credit (an all-day event) and the report's due instant.
+// last day to earn credit and the day the report is due, both all-day events on the dates the
+// program's time zone gives them (a report due at 23:59 in Los Angeles is due on that day, not
+// on the next day in UTC), the report's summary naming the hour.
 func icalendar(memberID string, periods []ledger.PeriodStatus, now time.Time) string {
 	var b strings.Builder
 	line := func(s string) { b.WriteString(fold(s) + "\r\n") }
@@ -73,10 +76,12 @@ func icalendar(memberID string, periods []ledger.PeriodStatus, now time.Time) st
 			line("BEGIN:VEVENT")
 			line("UID:" + uid + "-report@recert")
 			line("DTSTAMP:" + stamp)
-			line("DTSTART:" + p.Deadline.UTC().Format("20060102T150405Z"))
-			line("DURATION:PT0S")
-			line("SUMMARY:" + escape("Report due: "+p.ProgramName))
+			due := recert.DateOf(p.Deadline) // the deadline's own zone: the program's
+			line("DTSTART;VALUE=DATE:" + strings.ReplaceAll(due.String(), "-", ""))
+			line("DTEND;VALUE=DATE:" + strings.ReplaceAll(due.AddDays(1).String(), "-", ""))
+			line("SUMMARY:" + escape("Report due: "+p.ProgramName+", due "+hourWords(p.Deadline)))
 			line("DESCRIPTION:" + escape(need))
+			line("TRANSP:TRANSPARENT")
 			line("END:VEVENT")
 		}
 	}
@@ -91,10 +96,25 @@ func stillNeeded(p ledger.PeriodStatus) string {
 	case p.Status == "complete":
 		return period + ". Complete: nothing more is needed."
 	case p.Remaining > 0:
-		return fmt.Sprintf("%s. Still needed: %s %s (of %s); see your progress for categories and topics.", period, p.Remaining, p.Unit, p.Required)
+		return fmt.Sprintf("%s. Still needed: %s %s (of %s); see your progress for categories and topics.", period, p.Remaining, unitName(progress.Unit(p.Unit)), p.Required)
 	default:
 		return period + ". Status: " + strings.ReplaceAll(p.Status, "_", " ") + "; see your progress for what is still needed."
 	}
+}
+
+// zoneWords names the US time zones of the programs as people say them.
+var zoneWords = map[string]string{
+	"America/Los_Angeles": "Pacific", "America/Denver": "Mountain", "America/Phoenix": "Mountain",
+	"America/Chicago": "Central", "America/New_York": "Eastern",
+}
+
+// hourWords writes a deadline's hour as people read it: "11:59 PM Pacific".
+func hourWords(t time.Time) string {
+	zone, ok := zoneWords[t.Location().String()]
+	if !ok {
+		zone, _ = t.Zone()
+	}
+	return t.Format("3:04 PM") + " " + zone
 }
 
 // escape protects text values (RFC 5545 3.3.11).

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -71,6 +72,15 @@ func TestCalendarFeed(t *testing.T) {
 		}
 		if !strings.Contains(string(raw), "Still needed: ") {
 			t.Errorf("no event says what is still needed:\n%s", raw)
+		}
+		// ABCP's report is due 31 July at 11:59 PM in Los Angeles: an all-day event on 31 July,
+		// not 1 August in UTC, naming the hour; no internal unit anywhere.
+		unfolded := strings.ReplaceAll(string(raw), "\r\n ", "")
+		if !regexp.MustCompile(`DTSTART;VALUE=DATE:\d{4}0731\r\nDTEND;VALUE=DATE:\d{4}0801\r\nSUMMARY:Report due: ABCP[^\r]*due 11:59 PM Pacific`).MatchString(unfolded) {
+			t.Errorf("ABCP's report date as people read it:\n%s", unfolded)
+		}
+		if regexp.MustCompile(`DTSTART:\d{8}T`).MatchString(unfolded) || strings.Contains(unfolded, "ceu50") || strings.Contains(unfolded, "hour60") {
+			t.Errorf("a report date in UTC or an internal unit:\n%s", unfolded)
 		}
 
 		second, _ := env.Client.RotateCalendarFeedWithResponse(ctx, w.as("member"))

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -68,7 +69,34 @@ func (s *Server) CreateEvent(ctx context.Context, req api.CreateEventRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateEvent201JSONResponse{Body: toEvent(created), Headers: api.CreateEvent201ResponseHeaders{ETag: ptr(etag(created.Version))}}, nil
+	out := toEvent(created)
+	if out.Warnings, err = s.sharedApproval(ctx, created); err != nil {
+		return nil, err
+	}
+	return api.CreateEvent201JSONResponse{Body: out, Headers: api.CreateEvent201ResponseHeaders{ETag: ptr(etag(created.Version))}}, nil
+}
+
+// sharedApproval names the other live events, as the caller may see them, that hold e's ABCP
+// approval reference. ABCP gives one approval to an offering repeated over a year, so sharing
+// is allowed; a member credited under one approval on one day counts it once.
+func (s *Server) sharedApproval(ctx context.Context, e recert.Event) ([]string, error) {
+	if e.ApprovalRef == "" {
+		return nil, nil
+	}
+	others, _, err := s.store.Events(ctx, recert.EventFilter{Page: recert.Page{Limit: 6}, ApprovalRef: e.ApprovalRef,
+		Statuses: []string{recert.EventDraft, recert.EventPublished}})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, o := range others {
+		if o.ID == e.ID || o.Status == recert.EventDraft && !canSeeOrganization(principalFrom(ctx), o.OrganizationID) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("ABCP approval %s is also held by the event %q (%s, %s): "+
+			"a member credited for it by both events on the same day counts it once.", e.ApprovalRef, o.Title, o.ID, o.StartDate))
+	}
+	return out, nil
 }
 
 // GetEvent returns a published or cancelled event to anyone, a draft to its organization.

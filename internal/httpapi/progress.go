@@ -103,12 +103,32 @@ func (s *Server) CreateProgram(ctx context.Context, req api.CreateProgramRequest
 type progressQuery struct {
 	program string
 	asOf    *openapi_types.Date
-	explain bool
+	// credits and explain add each credit's allocation and each period's arithmetic.
+	credits, explain bool
+}
+
+// includes reads include=credits,explain and the deprecated explain=true (both).
+func includes(include api.Include, explain *bool) (credits, explained bool) {
+	if value(explain) {
+		return true, true
+	}
+	for _, i := range include {
+		credits = credits || i == api.ProgressIncludeCredits
+		explained = explained || i == api.ProgressIncludeExplain
+	}
+	return credits, explained
+}
+
+// newProgressQuery is the question a progress request asks.
+func newProgressQuery(program *api.ProgressProgram, asOf *openapi_types.Date, include api.Include, explain *bool) progressQuery {
+	q := progressQuery{program: string(value(program)), asOf: asOf}
+	q.credits, q.explain = includes(include, explain)
+	return q
 }
 
 // GetMemberProgress evaluates a member's progress in every program they are enrolled in.
 func (s *Server) GetMemberProgress(ctx context.Context, req api.GetMemberProgressRequestObject) (api.GetMemberProgressResponseObject, error) {
-	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
+	q := newProgressQuery(req.Params.Program, req.Params.AsOf, req.Params.Include, req.Params.Explain)
 	res, err := s.cachedProgress(ctx, req.MemberID, q)
 	if err != nil {
 		return nil, err
@@ -122,7 +142,7 @@ func (s *Server) GetMyProgress(ctx context.Context, req api.GetMyProgressRequest
 	if p.MemberID == "" {
 		return nil, recert.Errorf(recert.ENOTFOUND, "this account has no member record")
 	}
-	q := progressQuery{string(value(req.Params.Program)), req.Params.AsOf, value(req.Params.Explain)}
+	q := newProgressQuery(req.Params.Program, req.Params.AsOf, req.Params.Include, req.Params.Explain)
 	res, err := s.cachedProgress(ctx, p.MemberID, q)
 	if err != nil {
 		return nil, err
@@ -148,7 +168,11 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 	if err != nil {
 		return nil, err
 	}
-	projected, err := toMemberProgress(after, lq.AsOf, s.now(), value(req.Params.Explain))
+	q := newProgressQuery(nil, nil, req.Params.Include, req.Params.Explain)
+	if !q.explain {
+		after, changes = onlyChanged(after, changes)
+	}
+	projected, err := toMemberProgress(after, lq.AsOf, s.now(), q)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +187,26 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 			ActivitiesBefore: c.ActivitiesBefore, ActivitiesAfter: c.ActivitiesAfter, Changed: c.Changed, Sentence: c.Sentence}
 	}
 	return api.WhatIfProgress200JSONResponse(out), nil
+}
+
+// onlyChanged keeps the changed periods and the programs they belong to: what a what-if answers.
+func onlyChanged(after ledger.Result, changes []ledger.Change) (ledger.Result, []ledger.Change) {
+	changed := map[string]bool{}
+	kept := changes[:0:0]
+	for _, c := range changes {
+		if c.Changed {
+			kept = append(kept, c)
+			changed[c.ProgramID] = true
+		}
+	}
+	programs := after.Programs[:0:0]
+	for _, e := range after.Programs {
+		if changed[e.Program.ID] {
+			programs = append(programs, e)
+		}
+	}
+	after.Programs = programs
+	return after, kept
 }
 
 func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Credit, error) {
@@ -202,16 +246,16 @@ func (s *Server) evaluateProgress(ctx context.Context, memberID string, orgs []s
 	if err != nil {
 		return api.MemberProgress{}, err
 	}
-	return toMemberProgress(res, lq.AsOf, s.now(), q.explain)
+	return toMemberProgress(res, lq.AsOf, s.now(), q)
 }
 
 // toMemberProgress converts an evaluation; asOf is the date asked for (zero: today).
-func toMemberProgress(res ledger.Result, asOf progress.Date, now time.Time, explain bool) (api.MemberProgress, error) {
+func toMemberProgress(res ledger.Result, asOf progress.Date, now time.Time, q progressQuery) (api.MemberProgress, error) {
 	if asOf.IsZero() {
 		asOf = progress.DateOf(now.UTC())
 	}
 	out := api.MemberProgress{MemberID: res.Member.ID, AsOf: civil(asOf), Programs: make([]api.ProgramProgress, len(res.Programs))}
-	x := explained{on: explain, about: res.About}
+	x := explained{credits: q.credits, explain: q.explain, about: res.About}
 	for i, e := range res.Programs {
 		pp, err := toProgramProgress(e, x)
 		if err != nil {
@@ -229,6 +273,10 @@ func toProgramProgress(e ledger.Evaluated, x explained) (api.ProgramProgress, er
 		Kind: api.ProgramProgressKind(p.Kind), AsOf: ptr(civil(e.AsOf)), Periods: []api.ProgressPeriod{}}
 	switch {
 	case e.Problem != nil:
+		if sentence, ok := progress.SetupSentence(e.Problem); ok {
+			out.Status, out.Sentence = ptr(api.ProgressStatus(progress.StatusNeedsSetup)), &sentence
+			break
+		}
 		out.Problem = ptr(e.Problem.Error())
 	case e.Clinical != nil:
 		out.TrackingSince = optionalDate(e.Clinical.TrackingSince)

@@ -80,6 +80,7 @@ func question(scope []string, q progressQuery, now time.Time) string {
 	}
 	b.WriteByte('|')
 	b.WriteString(strconv.FormatBool(q.explain))
+	b.WriteString(strconv.FormatBool(q.credits))
 	if scope != nil {
 		b.WriteString("|orgs:")
 		b.WriteString(strings.Join(scope, ","))

@@ -35,61 +35,101 @@ func optionalDate(d progress.Date) *openapi_types.Date {
 	return ptr(civil(d))
 }
 
-func toSummary(s progress.Summary) api.ProgressSummary {
-	out := api.ProgressSummary{Status: api.ProgressStatus(s.Status), Sentence: s.Sentence, Needs: make([]api.ProgressNeed, len(s.Needs))}
+// toSummary converts a period's summary; the status (the period's), an upcoming period's needs
+// (its whole requirements) and each need's what and by (its bar's and the period's end) come
+// when explained.
+func toSummary(s progress.Summary, explain bool) api.ProgressSummary {
+	out := api.ProgressSummary{Sentence: s.Sentence, Needs: []api.ProgressNeed{}}
+	if explain {
+		out.Status = ptr(api.ProgressStatus(s.Status))
+	} else if s.Status == progress.StatusUpcoming {
+		return out
+	}
+	out.Needs = make([]api.ProgressNeed, len(s.Needs))
 	for i, n := range s.Needs {
-		out.Needs[i] = api.ProgressNeed{Rule: n.Rule, What: n.What, Amount: optionalDecimal(n.Amount), Count: n.Count, By: civil(n.By)}
+		out.Needs[i] = api.ProgressNeed{Rule: n.Rule, Amount: optionalDecimal(n.Amount), Count: n.Count, Text: n.Text}
+		if explain {
+			out.Needs[i].What, out.Needs[i].By = ptr(n.What), ptr(civil(n.By))
+		}
 	}
 	return out
 }
 
-// explained carries the words describing each credit or entry, and whether to list them.
+// explained carries the words describing each credit or entry, and what the answer includes
+// beyond the default (include=credits,explain).
 type explained struct {
-	on    bool
-	about map[string]string
+	credits, explain bool
+	about            map[string]string
 }
 
-// toCEUPeriod converts a credit period; limits, cuts and credits come only when explained.
+// toCEUPeriod converts a credit period: by default the status, summary, deadline, requirement
+// bars and what did not count; the period's arithmetic, limits and cuts when explained; each
+// credit's allocation with credits.
 func toCEUPeriod(p progress.PeriodResult, x explained) api.CEUPeriod {
 	out := api.CEUPeriod{
 		Kind: api.CEUPeriodKindCEU, Relation: api.CEUPeriodRelation(p.Relation), Start: civil(p.Start), End: civil(p.End),
 		Deadline: p.Deadline, Status: api.ProgressStatus(p.Status), FirstPeriod: optionalBool(p.FirstPeriod),
-		Exempt: optionalBool(p.Exempt), ElapsedDays: p.ElapsedDays, Days: p.Days,
-		PartlyTracked: optionalBool(p.PartlyTracked), Summary: toSummary(p.Summary),
-		Required: decimal(p.Required), Claimed: decimal(p.Claimed), Excess: decimal(p.Excess), Counted: decimal(p.Counted),
-		CarriedIn: decimal(p.CarriedIn), Remaining: decimal(p.Remaining), Surplus: decimal(p.Surplus),
-		CarriedOut: decimal(p.CarriedOut), PaceTarget: optionalDecimal(p.PaceTarget),
-		NotCounted: make([]api.NotCounted, len(p.NotCounted)), NotCountedTotals: make([]api.NotCountedTotal, len(p.NotCountedTotals)),
-		ByCategory: make([]api.ProgressCategory, len(p.ByCategory)), Requirements: make([]api.ProgressRequirement, len(p.Requirements)),
+		Exempt: optionalBool(p.Exempt), PartlyTracked: optionalBool(p.PartlyTracked), Summary: toSummary(p.Summary, x.explain),
+		Required: decimal(p.Required), Counted: decimal(p.Counted), Remaining: decimal(p.Remaining),
+		PaceTarget: optionalDecimal(p.PaceTarget), NotCounted: make([]api.NotCounted, len(p.NotCounted)),
+		Requirements: make([]api.ProgressRequirement, len(p.Requirements)),
 	}
 	if p.MetBy != "" {
 		out.MetBy = ptr(api.CEUPeriodMetBy(p.MetBy))
+	}
+	if p.CarriedIn > 0 || x.explain {
+		out.CarriedIn = ptr(decimal(p.CarriedIn))
 	}
 	for i, n := range p.NotCounted {
 		out.NotCounted[i] = api.NotCounted{CreditID: n.CreditID, Date: civil(n.Date), Reason: api.NotCountedReason(n.Reason),
 			Rule: optional(n.Rule), Amount: decimal(n.Amount), Detail: n.Detail}
 	}
-	for i, n := range p.NotCountedTotals {
-		out.NotCountedTotals[i] = api.NotCountedTotal{Reason: api.NotCountedReason(n.Reason), Credits: n.Credits, Amount: decimal(n.Amount)}
+	if (p.Status == progress.StatusUpcoming || p.Status == progress.StatusNotTracked) && p.Counted == 0 && !x.explain {
+		// All still to do, or unknown: bars of nothing counted would only alarm; the sentence says it.
+		out.Requirements = out.Requirements[:0]
 	}
-	for i, c := range p.ByCategory {
-		out.ByCategory[i] = api.ProgressCategory{Category: api.Category(c.Category), Claimed: decimal(c.Claimed),
-			Excess: decimal(c.Excess), Counted: decimal(c.Counted)}
+	for i := range out.Requirements {
+		out.Requirements[i] = toRequirement(p.Requirements[i], x.explain)
 	}
-	for i, q := range p.Requirements {
-		out.Requirements[i] = toRequirement(q)
+	if x.explain {
+		explainCEU(&out, p)
 	}
-	if x.on {
-		out.Limits, out.Cuts, out.Credits = toLimits(p.Limits), toCuts(p.Cuts), toCredits(p.Credits, x.about)
+	if x.credits {
+		out.Credits = toCredits(p.Credits, x.about)
 	}
 	return out
 }
 
-func toRequirement(q progress.RequirementResult) api.ProgressRequirement {
-	out := api.ProgressRequirement{ID: q.ID, Kind: api.ProgressRequirementKind(q.Kind), What: q.What,
-		ExcludeActivityTypes: activityTypes(q.ExcludeActivityTypes), Topic: optional(q.Topic),
+// explainCEU adds a period's arithmetic, limits and cuts.
+func explainCEU(out *api.CEUPeriod, p progress.PeriodResult) {
+	out.ElapsedDays, out.Days = ptr(p.ElapsedDays), ptr(p.Days)
+	out.Claimed, out.Excess = ptr(decimal(p.Claimed)), ptr(decimal(p.Excess))
+	out.Surplus, out.CarriedOut = ptr(decimal(p.Surplus)), ptr(decimal(p.CarriedOut))
+	totals := make([]api.NotCountedTotal, len(p.NotCountedTotals))
+	for i, n := range p.NotCountedTotals {
+		totals[i] = api.NotCountedTotal{Reason: api.NotCountedReason(n.Reason), Credits: n.Credits, Amount: decimal(n.Amount)}
+	}
+	cats := make([]api.ProgressCategory, len(p.ByCategory))
+	for i, c := range p.ByCategory {
+		cats[i] = api.ProgressCategory{Category: api.Category(c.Category), Claimed: decimal(c.Claimed),
+			Excess: decimal(c.Excess), Counted: decimal(c.Counted)}
+	}
+	out.NotCountedTotals, out.ByCategory = totals, cats
+	out.Limits, out.Cuts = toLimits(p.Limits), toCuts(p.Cuts)
+}
+
+// toRequirement converts a requirement's bar; what it counts comes when explained.
+func toRequirement(q progress.RequirementResult, explain bool) api.ProgressRequirement {
+	out := api.ProgressRequirement{ID: q.ID, What: q.What,
 		Required: decimal(q.Required), Counted: decimal(q.Counted), Remaining: decimal(q.Remaining),
-		RequiredCount: q.RequiredCount, CountedCount: q.CountedCount, Met: q.Met, Verified: q.Verified}
+		RequiredCount: q.RequiredCount, CountedCount: q.CountedCount, Met: q.Met}
+	if !q.Verified || explain {
+		out.Verified = ptr(q.Verified)
+	}
+	if !explain {
+		return out
+	}
+	out.Kind, out.ExcludeActivityTypes, out.Topic = ptr(api.ProgressRequirementKind(q.Kind)), activityTypes(q.ExcludeActivityTypes), optional(q.Topic)
 	if q.Category != "" {
 		out.Category = ptr(api.Category(q.Category))
 	}
@@ -159,21 +199,27 @@ func toClinicalPeriod(p progress.ClinicalPeriodResult, x explained) api.Clinical
 	out := api.ClinicalPeriod{
 		Kind: api.ClinicalPeriodKindClinical, Relation: api.ClinicalPeriodRelation(p.Relation), Start: civil(p.Start), End: civil(p.End),
 		Deadline: p.Deadline, Status: api.ProgressStatus(p.Status), FirstPeriod: optionalBool(p.FirstPeriod),
-		Exempt: optionalBool(p.Exempt), ElapsedDays: p.ElapsedDays, Days: p.Days,
-		PartlyTracked: optionalBool(p.PartlyTracked), Summary: toSummary(p.Summary),
+		Exempt: optionalBool(p.Exempt), PartlyTracked: optionalBool(p.PartlyTracked), Summary: toSummary(p.Summary, x.explain),
 		Requirement: api.ClinicalRequirement{Total: r.Total, PrimaryMin: r.PrimaryMin, SecondaryMax: r.SecondaryMax,
-			Basis: api.ClinicalRequirementBasis(r.Basis), LeaveWeeks: optionalInt(r.LeaveWeeks),
-			OverrideReference: optional(r.OverrideReference), Verified: r.Verified},
-		Logged:     api.ClinicalCounts{Primary: p.Logged.Primary, Secondary: p.Logged.Secondary, Total: p.Logged.Total},
+			LeaveWeeks: optionalInt(r.LeaveWeeks), OverrideReference: optional(r.OverrideReference)},
 		Counted:    api.ClinicalCounts{Primary: p.Counted.Primary, Secondary: p.Counted.Secondary, Total: p.Counted.Total},
-		Excess:     p.Excess,
 		PaceTarget: p.PaceTarget,
 	}
 	out.Remaining.Primary, out.Remaining.Total = p.Remaining.Primary, p.Remaining.Total
 	if p.MetBy != "" {
 		out.MetBy = ptr(api.ClinicalPeriodMetBy(p.MetBy))
 	}
-	if x.on {
+	if r.Basis != progress.BasisStandard || x.explain {
+		out.Requirement.Basis = ptr(api.ClinicalRequirementBasis(r.Basis))
+	}
+	if !r.Verified || x.explain {
+		out.Requirement.Verified = ptr(r.Verified)
+	}
+	if x.explain {
+		out.ElapsedDays, out.Days, out.Excess = ptr(p.ElapsedDays), ptr(p.Days), ptr(p.Excess)
+		out.Logged = &api.ClinicalCounts{Primary: p.Logged.Primary, Secondary: p.Logged.Secondary, Total: p.Logged.Total}
+	}
+	if x.credits {
 		out.Entries = make([]api.ClinicalEntryResult, len(p.Entries))
 		for i, e := range p.Entries {
 			out.Entries[i] = api.ClinicalEntryResult{ID: e.ID, Date: civil(e.Date), Type: optional(e.Type),

@@ -21,7 +21,12 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	}
 	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, OrganizationIDs: orgs}
 	if req.Params.Period != nil {
-		q.AsOf = progress.DateOf(req.Params.Period.Time)
+		if q.Period, err = asOfDate(req.Params.Period); err != nil {
+			return nil, err
+		}
+	}
+	if q.AsOf, err = asOfDate(req.Params.AsOf); err != nil {
+		return nil, err
 	}
 	rep, err := s.progress.Report(ctx, q)
 	if err != nil {
@@ -36,16 +41,16 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 
 // toReport converts the ledger's report to the contract's.
 func toReport(rep ledger.Report) api.Report {
-	out := api.Report{MemberID: rep.MemberID, MemberName: rep.MemberName, ABCPID: optional(rep.ABCPID)}
+	out := api.Report{MemberID: rep.MemberID, MemberName: rep.MemberName, ABCPID: optional(rep.ABCPID), AsOf: civil(rep.AsOf)}
 	for _, pr := range rep.Reports {
 		r := api.ProgramReport{ProgramID: pr.ProgramID, ProgramName: pr.ProgramName, Start: civil(pr.Start), End: civil(pr.End),
-			Deadline: pr.Deadline, Status: api.ProgramReportStatus(pr.Status), Summary: ptr(pr.Summary), UnitName: ptr(pr.UnitName),
+			Deadline: pr.Deadline, Status: api.ProgramReportStatus(pr.Status), Summary: ptr(pr.Summary), UnitName: ptr(pr.UnitName), Notes: pr.Notes,
 			Lines: make([]api.ReportLine, len(pr.Lines))}
 		for _, t := range pr.Totals {
 			r.Totals = append(r.Totals, api.ReportTotal{What: t.What, Required: t.Required, Claimed: t.Claimed, Counted: t.Counted, Remaining: t.Remaining})
 		}
 		for i, l := range pr.Lines {
-			line := api.ReportLine{Date: civil(l.Date), Kind: l.Kind, Activity: ptr(l.Activity), Description: l.Description,
+			line := api.ReportLine{Date: civil(l.Date), Kind: l.Kind, Activity: ptr(l.Activity), Description: l.Description, Awarded: optional(l.Awarded),
 				Claimed: ptr(l.Claimed), Counted: l.Counted, Verified: l.Verified}
 			if l.Category != "" {
 				line.Category = ptr(api.Category(l.Category))

@@ -126,6 +126,9 @@ type Query struct {
 	Family  bool
 	// AsOf is the date evaluated; zero: today in each program's time zone.
 	AsOf recert.Date
+	// Period chooses the periods by a date inside the current one (a report's period); zero:
+	// AsOf. The periods are judged as of AsOf (Decision 20).
+	Period recert.Date
 	// OrganizationIDs limits the record to those organizations' credits (organizers, apps).
 	OrganizationIDs []string
 	// Extra are hypothetical credits added to the record (what-if).
@@ -136,8 +139,10 @@ type Query struct {
 
 // Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
 type Evaluated struct {
-	Program  progress.Program
-	AsOf     recert.Date
+	Program progress.Program
+	AsOf    recert.Date
+	// Period is the date choosing the periods (zero: AsOf).
+	Period   recert.Date
 	CEU      *progress.Evaluation
 	Clinical *progress.ClinicalEvaluation
 	Problem  error
@@ -211,7 +216,7 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	}
 	l := loaded{member: m}
 	for _, prog := range selected {
-		e := Evaluated{Program: prog, AsOf: q.AsOf}
+		e := Evaluated{Program: prog, AsOf: q.AsOf, Period: q.Period}
 		if e.AsOf.IsZero() {
 			e.AsOf, e.Problem = progress.Today(prog, p.now())
 		}
@@ -223,7 +228,9 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	return l, err
 }
 
-// run evaluates every program over the record and the extra credits.
+// run evaluates every program over the record and the extra credits. A program waiting for a
+// fact about the member (the ABCP cycle) keeps that as its Problem even when asked for by name:
+// it is a state to show (needs_setup), not an invalid question.
 func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 	in := inputsOf(l.rec, extra)
 	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
@@ -232,7 +239,7 @@ func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 		if e.Problem == nil {
 			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in)
 		}
-		if e.Problem != nil && q.Program != "" && !q.Family {
+		if _, setup := progress.SetupSentence(e.Problem); e.Problem != nil && !setup && q.Program != "" && !q.Family {
 			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
 		}
 	}
@@ -249,7 +256,7 @@ func window(programs []Evaluated, m recert.Member) (w span, ok bool) {
 		if e.Problem != nil {
 			continue
 		}
-		from, to, reads, err := progress.Window(e.Program, factsFor(m, e.Program, Record{}, nil), e.AsOf)
+		from, to, reads, err := progress.Window(e.Program, factsFor(m, e.Program, Record{}, nil), e.at())
 		if err != nil || !reads {
 			continue // the evaluation reports the problem; it reads nothing
 		}
@@ -264,14 +271,22 @@ func window(programs []Evaluated, m recert.Member) (w span, ok bool) {
 	return w, ok
 }
 
+// at is the date choosing the evaluated periods.
+func (e *Evaluated) at() recert.Date {
+	if e.Period.IsZero() {
+		return e.AsOf
+	}
+	return e.Period
+}
+
 // evaluate runs one program over the inputs.
 func evaluate(e *Evaluated, f progress.Facts, in inputs) error {
 	if e.Program.Kind == progress.KindClinical {
-		ev, err := progress.EvaluateClinical(e.Program, f, in.entries, e.AsOf)
+		ev, err := progress.EvaluateClinicalAt(e.Program, f, in.entries, e.at(), e.AsOf)
 		e.Clinical = &ev
 		return err
 	}
-	ev, err := progress.Evaluate(e.Program, f, in.credits, e.AsOf)
+	ev, err := progress.EvaluateAt(e.Program, f, in.credits, e.at(), e.AsOf)
 	e.CEU = &ev
 	return err
 }
@@ -291,7 +306,7 @@ func inputsOf(rec Record, extra []progress.Credit) inputs {
 	for _, c := range rec.Credits {
 		in.credits = append(in.credits, progress.Credit{ID: c.ID, Date: c.Date, ActivityType: ActivityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics, ApprovedBy: c.ApprovedBy,
-			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID})
+			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID, Source: c.EventID})
 		in.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
 	}
 	for _, a := range rec.Activities {

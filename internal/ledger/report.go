@@ -17,7 +17,9 @@ import (
 // lines of its current period and their totals.
 type Report struct {
 	MemberID, MemberName, ABCPID string
-	Reports                      []ProgramReport
+	// AsOf is the day the report is read on.
+	AsOf    recert.Date
+	Reports []ProgramReport
 }
 
 // ProgramReport is one program's period.
@@ -28,8 +30,10 @@ type ProgramReport struct {
 	Status                 progress.Status
 	Summary                string
 	UnitName               string // CEUs, hours, or clinical activities
-	Totals                 []ReportTotal
-	Lines                  []ReportLine
+	// Notes say how the figures relate where they might puzzle a reader (Decision 21).
+	Notes  []string
+	Totals []ReportTotal
+	Lines  []ReportLine
 }
 
 // ReportLine is one credit or clinical entry of a report, in people's words.
@@ -40,6 +44,7 @@ type ReportLine struct {
 	Category    string // "" for clinical entries
 	Role        string // primary or secondary, for clinical entries
 	Description string
+	Awarded     string // CEUs as awarded, when the program counts another unit
 	Claimed     string
 	Counted     string
 	Verified    *bool // credits only
@@ -60,7 +65,10 @@ func (p *Progress) Report(ctx context.Context, q Query) (Report, error) {
 		return Report{}, err
 	}
 	m := res.Member
-	rep := Report{MemberID: m.ID, MemberName: m.Name, ABCPID: m.ABCPID}
+	rep := Report{MemberID: m.ID, MemberName: m.Name, ABCPID: m.ABCPID, AsOf: q.AsOf}
+	if rep.AsOf.IsZero() {
+		rep.AsOf = recert.DateOf(p.now().UTC())
+	}
 	for _, e := range res.Programs {
 		pr := ProgramReport{ProgramID: e.Program.ID, ProgramName: e.Program.Name, Lines: []ReportLine{}}
 		switch {
@@ -70,6 +78,10 @@ func (p *Progress) Report(ctx context.Context, q Query) (Report, error) {
 			err = clinicalReport(&pr, *e.Clinical, res.About)
 		default:
 			err = creditReport(&pr, *e.CEU, res.About)
+		}
+		if sentence, ok := progress.SetupSentence(err); ok {
+			// No period can be laid out: the report says what to enter, as progress does.
+			return Report{}, &recert.Error{Code: recert.EINVALID, Message: e.Program.Name + ": " + sentence, Err: err}
 		}
 		if err != nil {
 			return Report{}, &recert.Error{Code: recert.EINVALID, Message: e.Program.ID + ": " + err.Error(), Err: err}
@@ -94,15 +106,42 @@ func creditReport(rep *ProgramReport, ev progress.Evaluation, about map[string]s
 	setPeriod(rep, per.PeriodInfo)
 	rep.UnitName = unitName(ev.Unit)
 	rep.Totals = creditTotals(*per, rep.UnitName)
+	var lines progress.Units
 	for _, c := range per.Credits {
 		if c.NotCounted == progress.ReasonRejected {
 			continue // nothing to file: an administrator rejected it
 		}
 		verified := c.Verified
-		rep.Lines = append(rep.Lines, ReportLine{Date: c.Date, Kind: string(c.ActivityType), Activity: ActivityWords(string(c.ActivityType)),
-			Category: string(c.Category), Description: about[c.ID], Claimed: c.Claimed.String(), Counted: c.Counted.String(), Verified: &verified})
+		line := ReportLine{Date: c.Date, Kind: string(c.ActivityType), Activity: CreditActivityWords(c),
+			Category: string(c.Category), Description: about[c.ID], Claimed: c.Claimed.String(), Counted: c.Counted.String(), Verified: &verified}
+		if c.Awarded != 0 {
+			line.Awarded = c.Awarded.String()
+		}
+		lines += c.Counted
+		rep.Lines = append(rep.Lines, line)
+	}
+	if diff := per.Counted - lines; diff != 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("Each line is rounded down to 0.01 %s and the total is rounded once from the exact sum, "+
+			"so the lines add up to %s and the total counted is %s (%s more).", rep.UnitName, lines, per.Counted, diff))
 	}
 	return nil
+}
+
+// CreditActivityWords names a credit's activity following its category and approver: a
+// meeting is "ABCP-approved" only when it is ABCP Category I.
+func CreditActivityWords(c progress.CreditResult) string {
+	if c.ActivityType != progress.MeetingAttendance || c.Category == progress.CategoryI || c.Category == "" {
+		return ActivityWords(string(c.ActivityType))
+	}
+	for _, a := range c.ApprovedBy {
+		if a != progress.ApproverABCP {
+			return "Meeting or live webinar approved by " + progress.ApproverWords(a)
+		}
+	}
+	if c.Category == progress.CategoryNone {
+		return "Meeting or live webinar"
+	}
+	return "Meeting or live webinar (ABCP Category " + string(c.Category) + ")"
 }
 
 func ptr[T any](v T) *T { return &v }

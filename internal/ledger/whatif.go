@@ -98,7 +98,7 @@ func EventCredits(e recert.Event) []progress.Credit {
 	for _, sess := range e.Sessions {
 		out = append(out, progress.Credit{ID: "what-if-" + sess.ID, Date: sess.Date,
 			ActivityType: ActivityOf(e.Format), Category: progress.Category(e.Category), Amount: sess.CEUs,
-			Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID,
+			Topics: sess.Topics, ApprovalRef: e.ApprovalRef, Session: sess.ID, Source: e.ID,
 			ApprovedBy: slices.Concat(e.ApprovedBy, sess.ApprovedBy)})
 	}
 	return out

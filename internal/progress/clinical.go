@@ -15,6 +15,12 @@ import (
 // Errors: a *ValidationError for an invalid program, entry or fact; ErrWrongKind for a credit
 // program.
 func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (ClinicalEvaluation, error) {
+	return EvaluateClinicalAt(p, f, entries, asOf, asOf)
+}
+
+// EvaluateClinicalAt is EvaluateClinical of the periods around the one containing at, judged as
+// of asOf (Decision 20; see EvaluateAt).
+func EvaluateClinicalAt(p Program, f Facts, entries []ClinicalEntry, at, asOf Date) (ClinicalEvaluation, error) {
 	if p.Kind != KindClinical {
 		return ClinicalEvaluation{}, fmt.Errorf("%w: %s is a %q program; use Evaluate", ErrWrongKind, p.ID, p.Kind)
 	}
@@ -33,7 +39,10 @@ func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (C
 		}
 	})
 	e := ClinicalEvaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, TrackingSince: s.track, Periods: []ClinicalPeriodResult{}}
-	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
+	if !at.Valid() {
+		return ClinicalEvaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
+	}
+	for _, pd := range plan(p, f, s.layout, at, s.loc) {
 		e.Periods = append(e.Periods, s.clinicalPeriod(pd, entries))
 	}
 	return e, nil
@@ -76,8 +85,14 @@ func (s setup) clinicalPeriod(pd period, entries []ClinicalEntry) ClinicalPeriod
 	}
 	met := res.Remaining == ClinicalRemaining{}
 	res.PeriodInfo = s.info(pd, met, req.Basis == BasisExempt, int64(res.Counted.Total)*100, int64(req.Total)*100, int64(s.p.paceTolerance()))
-	if s.open(pd) && res.Status != StatusComplete {
-		target := int(paceTarget(pd.span, s.asOf, int64(req.Total)))
+	if s.track.IsZero() && (res.Status == StatusOnTrack || res.Status == StatusBehind) {
+		res.Status = StatusNotTracked // Decision 19: the clinical log is kept elsewhere so far
+	}
+	if res.MetBy != "" {
+		res.Remaining = ClinicalRemaining{} // Decision 15: met by certification means met
+	}
+	if pace, _ := s.paceSpan(pd); s.open(pd) && res.Status != StatusComplete && res.Status != StatusNotTracked {
+		target := int(paceTarget(pace, s.asOf, int64(req.Total)))
 		res.PaceTarget = &target
 	}
 	res.Summary = s.clinicalSummary(res)

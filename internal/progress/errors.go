@@ -68,3 +68,17 @@ func (v *validator) err() error {
 	}
 	return &ValidationError{Errors: v.errs}
 }
+
+// SetupSentence says, for a member, what fact a program still needs before it can be laid
+// out, and who can enter it (Decision 3); ok is false when err is not a missing fact.
+func SetupSentence(err error) (sentence string, ok bool) {
+	switch {
+	case errors.Is(err, ErrCycleRequired):
+		return "Needs setup: ABCP gives each CCP a cycle (1, 2 or 3) that sets when their CEU periods end; enter it on your profile or ask your society.", true
+	case errors.Is(err, ErrBirthMonthRequired):
+		return "Needs setup: this licence's periods end in your birth month; enter it on your profile or ask your society.", true
+	case errors.Is(err, ErrLicenseDateRequired):
+		return "Needs setup: this licence's periods start from its issue date; enter it on your profile or ask your society.", true
+	}
+	return "", false
+}

@@ -19,6 +19,13 @@ import (
 // other missing-fact errors) when the period layout needs a fact the member lacks; ErrWrongKind
 // for a clinical program.
 func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, error) {
+	return EvaluateAt(p, f, credits, asOf, asOf)
+}
+
+// EvaluateAt is Evaluate of the periods around the one containing at, judged as of asOf
+// (Decision 20): a report chooses its period by any date inside it, and the day it is read on
+// decides the status, so a period that has ended is complete, deficient or not tracked.
+func EvaluateAt(p Program, f Facts, credits []Credit, at, asOf Date) (Evaluation, error) {
 	if p.Kind != KindCEU {
 		return Evaluation{}, fmt.Errorf("%w: %s is a %q program; use EvaluateClinical", ErrWrongKind, p.ID, p.Kind)
 	}
@@ -38,7 +45,10 @@ func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, erro
 	})
 	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}}
 	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
-	for _, pd := range plan(p, f, s.layout, asOf, s.loc) {
+	if !at.Valid() {
+		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
+	}
+	for _, pd := range plan(p, f, s.layout, at, s.loc) {
 		e.Periods = append(e.Periods, r.result(pd))
 	}
 	return e, nil
@@ -101,12 +111,32 @@ func (s setup) info(pd period, met, exempt bool, counted, required, tolerance in
 	if s.metBy(pd) {
 		pi.MetBy, met = MetByABCPCertification, true
 	}
-	pi.Status = statusOf(pd.span, s.asOf, met, counted, required, tolerance)
-	if pi.Status == StatusDeficient && (s.track.IsZero() || pd.End.Before(s.track)) {
+	pi.PartlyTracked = s.partlyTracked(pd)
+	pace, judged := s.paceSpan(pd)
+	pi.Status = statusOf(pd.span, pace, s.asOf, met, counted, required, tolerance)
+	switch {
+	case pi.Status == StatusBehind && !judged:
+		pi.Status = StatusOnTrack // Decision 19: less than half the period was seen
+	case pi.Status == StatusDeficient && (s.track.IsZero() || pd.End.Before(s.track) || !judged):
 		pi.Status = StatusNotTracked
 	}
-	pi.PartlyTracked = !s.track.IsZero() && pd.Start.Before(s.track) && !pd.End.Before(s.track)
 	return pi
+}
+
+// partlyTracked reports whether the member's record in Recert starts inside the period.
+func (s setup) partlyTracked(pd period) bool {
+	return !s.track.IsZero() && pd.Start.Before(s.track) && !pd.End.Before(s.track)
+}
+
+// paceSpan is the span pace is measured over (Decision 19): the period, or from the tracking
+// start when the record starts inside it; judged is false when that leaves less than half
+// the period, so that Recert neither says behind nor short of time it did not see.
+func (s setup) paceSpan(pd period) (pace span, judged bool) {
+	if !s.partlyTracked(pd) {
+		return pd.span, true
+	}
+	tracked := span{Start: s.track, End: pd.End}
+	return tracked, tracked.days()*2 >= pd.days()
 }
 
 // metBy reports whether a current ABCP certification meets the period (Decision 15).
@@ -219,7 +249,7 @@ func (t *tally) accept(p Program, pd period) {
 	for _, it := range t.items {
 		switch {
 		case !pd.contains(it.c.Date):
-			it.refused, it.detail = ReasonOutsidePeriod, fmt.Sprintf("dated before the period starts on %s", pd.Start)
+			it.refused, it.detail = ReasonOutsidePeriod, "dated before the period starts on "+longDate(pd.Start)
 		case it.c.Rejected:
 			it.refused, it.detail = ReasonRejected, "rejected in review"
 		default:
@@ -240,11 +270,15 @@ func refusal(it *item, p Program) string {
 	case ReasonNotAccepted:
 		approvers := "no approver"
 		if len(it.c.ApprovedBy) > 0 {
-			approvers = "approved by " + strings.Join(it.c.ApprovedBy, ", ")
+			names := make([]string, len(it.c.ApprovedBy))
+			for i, a := range it.c.ApprovedBy {
+				names[i] = ApproverWords(a)
+			}
+			approvers = "approved by " + strings.Join(names, " and ")
 		}
-		return fmt.Sprintf("category %s, %s: this program counts %s", it.cat, approvers, acceptedWords(p.Accept))
+		return fmt.Sprintf("%s, %s: this program counts %s", categoryWords(it.cat), approvers, acceptedWords(p.Accept))
 	case ReasonActivityNotAccepted:
-		return fmt.Sprintf("activity type %s is not counted by this program", it.c.ActivityType)
+		return fmt.Sprintf("this program does not count %s", it.c.ActivityType.Words())
 	}
 	return ""
 }
@@ -253,16 +287,17 @@ func refusal(it *item, p Program) string {
 func acceptedWords(a Accept) string {
 	var parts []string
 	for _, c := range a.Categories {
-		parts = append(parts, "category "+string(c))
+		parts = append(parts, categoryWords(c))
 	}
 	for _, x := range a.ApprovedBy {
-		parts = append(parts, "credit approved by "+x)
+		parts = append(parts, "credit approved by "+ApproverWords(x))
 	}
 	return strings.Join(parts, " or ")
 }
 
 // dedupe counts one credit per session and activity type (Decision 11): the largest, ties by
-// allocation order, so that adding a credit never lowers what counts.
+// allocation order, so that adding a credit never lowers what counts. Then one source per ABCP
+// approval reference, date and activity type (dedupeApproval).
 func (t *tally) dedupe() {
 	kept := map[[2]string]*item{}
 	for _, it := range t.accepted {
@@ -277,6 +312,60 @@ func (t *tally) dedupe() {
 	for _, it := range t.accepted {
 		if k, ok := kept[[2]string{it.c.Session, string(it.c.ActivityType)}]; ok && k != it {
 			t.cut(it, DuplicateRule, LimitDuplicate, it.amount)
+		}
+	}
+	t.dedupeApproval()
+}
+
+// dedupeApproval keeps, of the sources giving credit for one ABCP approval reference on one
+// day for one activity type, the one that gives most (ties: a verified one, then allocation
+// order), and cuts the others whole: the same approved offering counts once, whether its
+// organizer posted it, the member reported it, or two events share the approval.
+func (t *tally) dedupeApproval() {
+	type key struct {
+		ref  string
+		date Date
+		act  ActivityType
+	}
+	type src struct {
+		total    exact
+		verified bool
+		order    int
+	}
+	sources := map[key]map[string]*src{}
+	for i, it := range t.accepted {
+		if it.c.ApprovalRef == "" || it.amount == 0 {
+			continue
+		}
+		k := key{strings.ToUpper(strings.TrimSpace(it.c.ApprovalRef)), it.c.Date, it.c.ActivityType}
+		if sources[k] == nil {
+			sources[k] = map[string]*src{}
+		}
+		s := sources[k][it.c.source()]
+		if s == nil {
+			s = &src{order: i}
+			sources[k][it.c.source()] = s
+		}
+		s.total += it.amount
+		s.verified = s.verified || it.c.Verified
+	}
+	best := map[key]string{}
+	for k, ss := range sources {
+		var win string
+		for name, s := range ss {
+			w := ss[win]
+			if w == nil || s.total > w.total || s.total == w.total && (s.verified && !w.verified || s.verified == w.verified && s.order < w.order) {
+				win = name
+			}
+		}
+		best[k] = win
+	}
+	for _, it := range t.accepted {
+		if it.c.ApprovalRef == "" || it.amount == 0 {
+			continue
+		}
+		if w := best[key{strings.ToUpper(strings.TrimSpace(it.c.ApprovalRef)), it.c.Date, it.c.ActivityType}]; w != it.c.source() {
+			t.cut(it, DuplicateApprovalRule, LimitDuplicate, it.amount)
 		}
 	}
 }
@@ -405,14 +494,18 @@ func (r *ceuRun) result(pd period) PeriodResult {
 			res.Requirements[i].Remaining, res.Requirements[i].Met, res.Requirements[i].MetBy = 0, true, res.MetBy
 		}
 	}
-	if r.open(pd) && res.Status != StatusComplete {
-		target := exact(paceTarget(pd.span, r.asOf, int64(t.required))).up()
+	if pace, _ := r.paceSpan(pd); r.open(pd) && res.Status != StatusComplete && res.Status != StatusNotTracked {
+		target := exact(paceTarget(pace, r.asOf, int64(t.required))).up()
 		res.PaceTarget = &target
 	}
 	res.ByCategory = byCategory(r.p, t)
 	res.Credits = r.creditResults(t)
-	res.NotCounted, res.NotCountedTotals = notCounted(t)
-	res.Summary = r.ceuSummary(res)
+	var awarded exact // in CEUs of 50 minutes, for the conversion sentence
+	for _, it := range t.accepted {
+		awarded += it.c.in(CEU50)
+	}
+	res.NotCounted, res.NotCountedTotals = notCounted(t, r.p.Unit)
+	res.Summary = r.ceuSummary(res, awarded)
 	return res
 }
 
@@ -437,7 +530,7 @@ func cutResults(cs []cut) []CreditCut {
 
 // notCounted lists what the period does not count, refused credits and cuts alike, in
 // allocation order, with totals per reason.
-func notCounted(t *tally) ([]NotCounted, []NotCountedTotal) {
+func notCounted(t *tally, unit Unit) ([]NotCounted, []NotCountedTotal) {
 	out := []NotCounted{}
 	sums := map[NotCountedReason]exact{}
 	counts := map[NotCountedReason]int{}
@@ -451,9 +544,9 @@ func notCounted(t *tally) ([]NotCounted, []NotCountedTotal) {
 			add(it, it.refused, "", it.claimed, it.detail)
 		}
 		for _, c := range it.cuts {
-			reason, detail := ReasonOverCap, "over the maximum of rule "+c.rule
+			reason, detail := ReasonOverCap, t.overWords(c, unit)
 			if c.kind == LimitDuplicate {
-				reason, detail = ReasonDuplicate, "another credit for the same session counts instead"
+				reason, detail = ReasonDuplicate, duplicateWords(c.rule)
 			}
 			add(it, reason, c.rule, c.amount, detail)
 		}
@@ -465,6 +558,37 @@ func notCounted(t *tally) ([]NotCounted, []NotCountedTotal) {
 		}
 	}
 	return out, totals
+}
+
+// duplicateWords says why a duplicate does not count.
+func duplicateWords(rule string) string {
+	if rule == DuplicateApprovalRule {
+		return "another credit for the same ABCP-approved offering on the same day counts instead"
+	}
+	return "another credit for the same session counts instead"
+}
+
+// overWords says which maximum removed a cut, in words.
+func (t *tally) overWords(c cut, unit Unit) string {
+	for _, l := range t.limits {
+		if l.ID != c.rule {
+			continue
+		}
+		what := categoryWords(l.Category) + " " + unitWords(unit)
+		if l.ActivityType != "" {
+			what = l.ActivityType.Words()
+		}
+		per := "in one period"
+		if l.Kind == LimitPerActivity {
+			per = "for one activity"
+		}
+		s := fmt.Sprintf("over the maximum of %s %s counted %s for %s", l.limit.down(), unitWords(unit), per, what)
+		if !l.Verified {
+			s += " (a limit not confirmed by the program's authority)"
+		}
+		return s
+	}
+	return "over a maximum of the program"
 }
 
 // requirements reports the total, each category minimum and each topic.
@@ -584,6 +708,9 @@ func (r *ceuRun) creditResults(t *tally) []CreditResult {
 	for _, it := range t.items {
 		cr := CreditResult{ID: it.c.ID, Date: it.c.Date, ActivityType: it.c.ActivityType, Category: it.cat,
 			ApprovedBy: it.c.ApprovedBy, Verified: it.c.Verified, Claimed: it.claimed.down(), Counted: it.amount.down()}
+		if r.p.unitFor(it.cat) != CEU50 {
+			cr.Awarded = it.c.in(CEU50).down()
+		}
 		for _, c := range it.cuts {
 			cr.Cuts = append(cr.Cuts, Cut{Rule: c.rule, Kind: c.kind, Amount: c.amount.down()})
 		}

@@ -21,6 +21,8 @@ type goldenInput struct {
 	// Program is a built-in program id (a JSON string) or a whole program document.
 	Program json.RawMessage `json:"program"`
 	AsOf    Date            `json:"as_of"`
+	// Period, when set, chooses the period by a date inside it; AsOf is the day it is judged on.
+	Period  Date            `json:"period,omitzero"`
 	Facts   Facts           `json:"facts"`
 	Credits []Credit        `json:"credits"`
 	Entries []ClinicalEntry `json:"entries"`
@@ -78,11 +80,15 @@ func runGolden(t *testing.T, path string) []byte {
 	}
 	p := goldenProgram(t, in.Program)
 	var out goldenOutput
+	at := in.Period
+	if at.IsZero() {
+		at = in.AsOf
+	}
 	if p.Kind == KindClinical {
-		e, err := EvaluateClinical(p, in.Facts, in.Entries, in.AsOf)
+		e, err := EvaluateClinicalAt(p, in.Facts, in.Entries, at, in.AsOf)
 		out.Clinical, out.Error = &e, errText(err)
 	} else {
-		e, err := Evaluate(p, in.Facts, in.Credits, in.AsOf)
+		e, err := EvaluateAt(p, in.Facts, in.Credits, at, in.AsOf)
 		out.Evaluation, out.Error = &e, errText(err)
 	}
 	if out.Error != "" {

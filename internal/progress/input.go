@@ -40,6 +40,18 @@ type Credit struct {
 	// Session identifies the session the credit was earned in, if any; two credits of the same
 	// activity type for one session count once (Decision 11).
 	Session string `json:"session,omitempty"`
+	// Source identifies what the credit comes from (an event, a self-reported activity); empty:
+	// the credit is its own source. Credits of different sources with the same ApprovalRef,
+	// date and activity type are one credit counted once; the sessions of one event are not.
+	Source string `json:"source,omitempty"`
+}
+
+// source is the credit's Source, else its id.
+func (c Credit) source() string {
+	if c.Source != "" {
+		return c.Source
+	}
+	return c.ID
 }
 
 // category returns the credit's category, defaulted from its activity type.

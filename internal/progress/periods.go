@@ -196,8 +196,9 @@ func Late(deadline, filed time.Time) bool {
 // statusOf applies Decisions 8 and 18. met says every rule is met; counted, required and
 // tolerance are in one scale (exact amounts, or hundredths of activities). An open period is
 // behind only when counted falls short of the elapsed share of required by more than the
-// tolerance times the share of the period still ahead.
-func statusOf(s span, asOf Date, met bool, counted, required, tolerance int64) Status {
+// tolerance times the share of the period still ahead. Pace is measured over pace: the period,
+// or its tracked part (Decision 19).
+func statusOf(s, pace span, asOf Date, met bool, counted, required, tolerance int64) Status {
 	switch {
 	case asOf.Before(s.Start):
 		return StatusUpcoming
@@ -206,7 +207,7 @@ func statusOf(s span, asOf Date, met bool, counted, required, tolerance int64) S
 	case asOf.After(s.End):
 		return StatusDeficient
 	}
-	e, n := int64(elapsed(s, asOf)), int64(s.days())
+	e, n := int64(elapsed(pace, asOf)), int64(pace.days())
 	if counted*n >= required*e-tolerance*(n-e) {
 		return StatusOnTrack
 	}

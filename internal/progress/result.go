@@ -143,6 +143,12 @@ const (
 // activity type (Decision 11).
 const DuplicateRule = "duplicate_session"
 
+// DuplicateApprovalRule is the rule id of a cut that removed a credit another source already
+// gives for the same ABCP approval reference, date and activity type (issue of one approved
+// offering reported twice: posted by its organizer and self-reported, or two events sharing
+// one approval).
+const DuplicateApprovalRule = "duplicate_approval"
+
 // LimitResult is one maximum applied in a period.
 type LimitResult struct {
 	// ID is the cap or category rule id from the program.
@@ -188,6 +194,9 @@ type CreditResult struct {
 	Category     Category     `json:"category,omitempty"`
 	ApprovedBy   []string     `json:"approved_by,omitempty"`
 	Verified     bool         `json:"verified"`
+	// Awarded is the credit in CEUs of 50 minutes as awarded, when the program counts another
+	// unit (Decision 21: a report line shows both).
+	Awarded Units `json:"awarded,omitempty"`
 	// Claimed is the credit's worth in the program's unit.
 	Claimed Units `json:"claimed"`
 	// Counted is what it counts after caps.
@@ -214,7 +223,8 @@ const (
 	ReasonActivityNotAccepted NotCountedReason = "activity_not_accepted"
 	// ReasonOverCap: a per-activity, per-period or category maximum removed it.
 	ReasonOverCap NotCountedReason = "over_cap"
-	// ReasonDuplicate: another credit for the same session and activity type counts instead.
+	// ReasonDuplicate: another credit for the same session and activity type, or for the same
+	// ABCP approval reference, date and activity type, counts instead.
 	ReasonDuplicate NotCountedReason = "duplicate"
 	// ReasonRejected: an administrator rejected it in review.
 	ReasonRejected NotCountedReason = "rejected"

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -355,19 +356,19 @@ func TestSummarySentences(t *testing.T) {
 			"Not tracked: this period ended on 30 June 2026, before your record in Recert starts (15 July 2026), so Recert cannot say whether it was met.",
 			[]string{}},
 		{"not-tracked-six-weeks-into-cycle", Current,
-			"Needs 44.00 more CEUs, 14.00 of them Category I, 4.00 of them Category I other than SDCE, by 30 June 2029; report due 31 July 2029. " +
-				"At your pace you are on track. This rests on what is recorded in Recert since 15 July 2026.",
+			"Needs 44.00 more CEUs, 14.00 of them Category I, 4.00 of them Category I other than SDCE (self-directed continuing education), by 30 June 2029; report due 31 July 2029. " +
+				"At your pace you are on track. Your record in Recert starts on 15 July 2026: 1.00 of the 45.00 CEUs required in all are recorded since then; add credits earned before then as self-reported activities.",
 			[]string{"total:44.00", "abcp-category-i:14.00", "abcp-category-i-non-sdce:4.00"}},
 		{"status-behind", Current,
-			"Needs 35.00 more CEUs, 5.00 of them Category I, by 30 June 2026; report due 31 July 2026. You are behind: at an even pace you would have 15.07 CEUs by now. " +
-				"This rests on what is recorded in Recert since 1 April 2024.",
+			"Needs 35.00 more CEUs, 5.00 of them Category I, by 30 June 2026; report due 31 July 2026. You are behind: at an even pace you would have 15.07 CEUs by now.",
 			[]string{"total:35.00", "abcp-category-i:5.00"}},
 		{"tx-met-by-certification-requirements", Current, "Complete: met by your current ABCP certification.", []string{}},
 		{"abcp-last-day-exactly-met", Current, "Complete: 45.00 of 45.00 CEUs counted; report due 31 July 2026.", []string{}},
-		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. This rests on what is recorded in Recert since 1 January 2024.", []string{"total:0.02"}},
+		{"nj-exact-minutes-one-short", Previous, "Short by 0.02 hours: the period ended on 30 June 2025; report due 30 June 2025. Your record in Recert starts on 1 January 2024: 29.98 of the 30.00 hours required in all are recorded since then; add credits earned before then as self-reported activities." +
+			" The board counts 60-minute hours; Recert converts your credits (36.00 CEUs as awarded) from their recorded minutes, or at 50 minutes a CEU where none are recorded: 29.98 hours.", []string{"total:0.02"}},
 		{"tx-human-trafficking-missing", Current,
 			"Needs 1 more course on human trafficking by 14 September 2025; report due 14 September 2025. At your pace you are on track. " +
-				"This rests on what is recorded in Recert since 10 January 2024.",
+				"Your record in Recert starts on 10 January 2024: 30.00 of the 30.00 CEUs required in all are recorded since then; add credits earned before then as self-reported activities.",
 			[]string{"tx-human-trafficking:1"}},
 	}
 	for _, tt := range tests {
@@ -405,8 +406,155 @@ func TestClinicalSummary(t *testing.T) {
 	}
 	p := clinicalPeriodOf(t, c, Previous)
 	want := "Short by 3 clinical activities, 3 of them primary: the period ended on 30 June 2025; report due 31 July 2025. " +
-		"This rests on what is recorded in Recert since 1 August 2024."
+		"Clinical activities done by 30 June 2025 can still be reported until 31 July 2025. Your record in Recert starts on 1 August 2024: 37 of the 40 clinical activities required in all are recorded since then; add earlier activities to your clinical log."
 	if p.Summary.Sentence != want {
 		t.Errorf("sentence:\n got %q\nwant %q", p.Summary.Sentence, want)
+	}
+}
+
+// TestSentencesInWords: no sentence a member reads (period sentences, needs, not-counted
+// details) carries a rule id, an internal unit or an enum value, over every golden case.
+func TestSentencesInWords(t *testing.T) {
+	goldens, err := filepath.Glob("testdata/*.golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	banned := []string{"ceu50", "hour60", "_", "abcp-", "us-nj", "caahep"}
+	// Enum values that are also plain words ("behind", "complete") may be said; those written
+	// as identifiers may not.
+	for _, s := range []Status{StatusOnTrack, StatusNotTracked, StatusNeedsSetup} {
+		banned = append(banned, string(s))
+	}
+	for _, a := range ActivityTypes() {
+		if strings.Contains(string(a), "_") {
+			banned = append(banned, string(a))
+		}
+	}
+	for _, path := range goldens {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		ids := ruleIDs(doc)
+		walkSentences(doc, "", func(at, s string) {
+			for _, b := range append(banned, ids...) {
+				if strings.Contains(s, b) {
+					t.Errorf("%s %s: %q holds %q", path, at, s, b)
+				}
+			}
+		})
+	}
+}
+
+// ruleIDs collects the requirement, limit and cut rule ids of a golden output.
+func ruleIDs(doc any) []string {
+	var out []string
+	var walk func(v any, key string)
+	walk = func(v any, key string) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				walk(x, k)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x, key)
+			}
+		case string:
+			if (key == "rule" || key == "id") && strings.Contains(v, "-") {
+				out = append(out, v)
+			}
+		}
+	}
+	walk(doc, "")
+	return out
+}
+
+// walkSentences calls f with every sentence of a golden output: summary sentences, needs'
+// texts and not-counted details.
+func walkSentences(v any, key string, f func(at, s string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			walkSentences(x, k, f)
+		}
+	case []any:
+		for _, x := range v {
+			walkSentences(x, key, f)
+		}
+	case string:
+		if key == "sentence" || key == "text" || key == "detail" {
+			f(key, v)
+		}
+	}
+}
+
+// TestMetByCertificationLeavesNothing walks every requirement of every built-in program that a
+// current ABCP certification meets (Decision 15): each started period is complete, with nothing
+// remaining anywhere and no need listed, CEU and clinical alike.
+func TestMetByCertificationLeavesNothing(t *testing.T) {
+	programs, err := BuiltIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Facts{ABCPCycle: 1, ABCPCurrent: true, CertifiedOn: date(t, "2010-05-01"), BirthMonth: 3,
+		LicenseIssued: date(t, "2012-01-15"), FirstLicensed: date(t, "2012-01-15"), TrackingSince: date(t, "2020-01-01")}
+	asOf := date(t, "2025-03-01")
+	walked := 0
+	for _, p := range programs {
+		if !p.MetByABCPCertification {
+			continue
+		}
+		t.Run(p.ID, func(t *testing.T) {
+			var infos []PeriodInfo
+			if p.Kind == KindClinical {
+				e, err := EvaluateClinical(p, f, nil, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, per := range e.Periods {
+					if per.Status != StatusUpcoming && per.Remaining != (ClinicalRemaining{}) {
+						t.Errorf("%s–%s: remaining %+v, want nothing", per.Start, per.End, per.Remaining)
+					}
+					infos = append(infos, per.PeriodInfo)
+				}
+			} else {
+				e, err := Evaluate(p, f, nil, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, per := range e.Periods {
+					if per.Status == StatusUpcoming {
+						continue
+					}
+					if per.Remaining != 0 {
+						t.Errorf("%s–%s: remaining %s, want 0", per.Start, per.End, per.Remaining)
+					}
+					for _, q := range per.Requirements {
+						walked++
+						if !q.Met || q.Remaining != 0 || q.MetBy != MetByABCPCertification {
+							t.Errorf("%s–%s: requirement %s met %v remaining %s met_by %q", per.Start, per.End, q.ID, q.Met, q.Remaining, q.MetBy)
+						}
+					}
+					infos = append(infos, per.PeriodInfo)
+				}
+			}
+			for _, pi := range infos {
+				if pi.Status == StatusUpcoming {
+					continue
+				}
+				walked++
+				if pi.Status != StatusComplete || pi.MetBy != MetByABCPCertification || len(pi.Summary.Needs) != 0 {
+					t.Errorf("%s–%s: status %s met_by %q needs %v", pi.Start, pi.End, pi.Status, pi.MetBy, pi.Summary.Needs)
+				}
+			}
+		})
+	}
+	if walked == 0 {
+		t.Fatal("no built-in program is met by certification: nothing was walked")
 	}
 }

@@ -27,6 +27,27 @@ type Need struct {
 	Count  *int   `json:"count,omitempty"`
 	// By is the period's last day.
 	By Date `json:"by"`
+	// Text says the need in one sentence, with whether the rule's value is confirmed.
+	Text string `json:"text"`
+	// Verified is false when the rule's value is unverified or inferred (Decision 21).
+	Verified bool `json:"verified"`
+}
+
+// withText fills the need's sentence.
+func (n Need) withText() Need {
+	n.Text = fmt.Sprintf("%s by %s.", upperFirst(needWords(n, true)), longDate(n.By))
+	if !n.Verified {
+		n.Text += " Recert's reading: not confirmed by the authority's current pages."
+	}
+	return n
+}
+
+// upperFirst capitalises the first letter of a sentence.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // longDate writes a date the way people read it: "30 June 2028".
@@ -40,16 +61,24 @@ func unitWords(u Unit) string {
 	return "CEUs"
 }
 
-// activityWords names activity types for people ("sdce" is "SDCE").
+// activityWords names activity types for people, short names spelled out (Decision 21).
 func activityWords(types []ActivityType) string {
 	words := make([]string, len(types))
 	for i, t := range types {
 		words[i] = strings.ReplaceAll(string(t), "_", " ")
 		if t == SDCE {
-			words[i] = "SDCE"
+			words[i] = "SDCE (self-directed continuing education)"
 		}
 	}
 	return strings.Join(words, " or ")
+}
+
+// categoryWords names an ABCP category for people.
+func categoryWords(c Category) string {
+	if c == CategoryNone || c == NoCategory {
+		return "credit with no ABCP category"
+	}
+	return "Category " + string(c)
 }
 
 // what names a requirement for people.
@@ -69,43 +98,69 @@ func (p Program) what(q RequirementResult) string {
 }
 
 // ceuSummary writes the summary of a credit period.
-func (r *ceuRun) ceuSummary(res PeriodResult) Summary {
+func (r *ceuRun) ceuSummary(res PeriodResult, awarded exact) Summary {
 	s := Summary{Status: res.Status, Needs: []Need{}}
-	if res.Status != StatusComplete && res.Status != StatusNotTracked {
+	if res.Status != StatusComplete && res.Status != StatusNotTracked && !(res.Status == StatusUpcoming && r.certificationWillMeet()) {
 		for _, q := range res.Requirements {
 			if q.Met {
 				continue
 			}
 			if q.Remaining > 0 {
 				amount := q.Remaining
-				s.Needs = append(s.Needs, Need{Rule: q.ID, What: r.p.what(q), Amount: &amount, By: res.End})
+				s.Needs = append(s.Needs, Need{Rule: q.ID, What: r.p.what(q), Amount: &amount, By: res.End, Verified: q.Verified}.withText())
 			}
 			if q.RequiredCount != nil && *q.CountedCount < *q.RequiredCount {
 				n := *q.RequiredCount - *q.CountedCount
-				s.Needs = append(s.Needs, Need{Rule: q.ID, What: "courses on " + strings.ReplaceAll(q.Topic, "_", " "), Count: &n, By: res.End})
+				s.Needs = append(s.Needs, Need{Rule: q.ID, What: "courses on " + strings.ReplaceAll(q.Topic, "_", " "), Count: &n, By: res.End, Verified: q.Verified}.withText())
 			}
 		}
 	}
-	s.Sentence = r.sentence(res.PeriodInfo, s.Needs, func() string {
-		return fmt.Sprintf("%s of %s %s counted", res.Counted+res.CarriedIn, res.Required, unitWords(r.p.Unit))
-	}, func() string { return value(res.PaceTarget).String() + " " + unitWords(r.p.Unit) })
+	unit := unitWords(r.p.Unit)
+	s.Sentence = r.sentence(res.PeriodInfo, s.Needs, periodWords{
+		counted:  fmt.Sprintf("%s of %s %s counted", res.Counted+res.CarriedIn, res.Required, unit),
+		recorded: fmt.Sprintf("%s of the %s %s required in all", res.Counted+res.CarriedIn, res.Required, unit),
+		pace:     value(res.PaceTarget).String() + " " + unit,
+		earlier:  "credits earned before then as self-reported activities",
+		required: res.Required.String() + " " + unit,
+		earned:   "Credits earned",
+	}) + conversionWords(r.p, res, awarded)
 	return s
 }
 
+// conversionWords says once per period how Recert converts CEUs of 50 minutes to the program's
+// own unit (Decision 21), when it counts another unit and something was claimed.
+func conversionWords(p Program, res PeriodResult, awarded exact) string {
+	if p.Unit == CEU50 || res.Claimed == 0 {
+		return ""
+	}
+	// Both sides are rounded down once from their exact sums (Decision 13).
+	return fmt.Sprintf(" The board counts 60-minute hours; Recert converts your credits (%s CEUs as awarded) from their recorded minutes,"+
+		" or at 50 minutes a CEU where none are recorded: %s hours.", awarded.down(), res.Claimed)
+}
+
+// periodWords are the amounts a period's sentence may say, already in words.
+type periodWords struct {
+	counted  string // "45.00 of 45.00 CEUs counted"
+	recorded string // "3.00 of the 45.00 CEUs required in all"
+	pace     string // "15.07 CEUs"
+	earlier  string // what to add for the time before the record starts
+	required string // "45.00 CEUs"
+	earned   string // what can still be reported after the period: "Credits earned"
+}
+
 // sentence builds the plain sentence of a period from its needs.
-func (s setup) sentence(pi PeriodInfo, needs []Need, counted func() string, pace func() string) string {
+func (s setup) sentence(pi PeriodInfo, needs []Need, w periodWords) string {
 	due := "report due " + longDate(DateOf(pi.Deadline))
 	var b strings.Builder
 	switch pi.Status {
 	case StatusNotTracked:
-		fmt.Fprintf(&b, "Not tracked: this period ended on %s, before your record in Recert starts", longDate(pi.End))
-		if !s.track.IsZero() {
-			fmt.Fprintf(&b, " (%s)", longDate(s.track))
-		}
-		b.WriteString(", so Recert cannot say whether it was met.")
-		return b.String()
+		return s.notTracked(pi, w)
 	case StatusUpcoming:
 		fmt.Fprintf(&b, "Starts on %s and ends on %s; %s.", longDate(pi.Start), longDate(pi.End), due)
+		if s.certificationWillMeet() {
+			b.WriteString(" Met by your ABCP certification if it is still current then.")
+			return b.String()
+		}
 		if len(needs) > 0 {
 			fmt.Fprintf(&b, " Needs %s by then.", needsWords(needs, true))
 		}
@@ -117,10 +172,13 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, counted func() string, pace
 		case pi.Exempt:
 			b.WriteString("Complete: this first period is exempt.")
 		default:
-			fmt.Fprintf(&b, "Complete: %s; %s.", counted(), due)
+			fmt.Fprintf(&b, "Complete: %s; %s.", w.counted, due)
 		}
 	case StatusDeficient:
 		fmt.Fprintf(&b, "Short by %s: the period ended on %s; %s.", needsWords(needs, false), longDate(pi.End), due)
+		if deadline := DateOf(pi.Deadline); !s.asOf.After(deadline) && !pi.Deadline.IsZero() {
+			fmt.Fprintf(&b, " %s by %s can still be reported until %s.", w.earned, longDate(pi.End), longDate(deadline))
+		}
 	default:
 		words := needsWords(needs, true)
 		if len(needs) > 1 {
@@ -130,12 +188,34 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, counted func() string, pace
 		if pi.Status == StatusOnTrack {
 			b.WriteString(" At your pace you are on track.")
 		} else {
-			fmt.Fprintf(&b, " You are behind: at an even pace you would have %s by now.", pace())
+			fmt.Fprintf(&b, " You are behind: at an even pace you would have %s by now.", w.pace)
 		}
 	}
 	if pi.PartlyTracked && pi.Status != StatusComplete {
-		fmt.Fprintf(&b, " This rests on what is recorded in Recert since %s.", longDate(s.track))
+		fmt.Fprintf(&b, " Your record in Recert starts on %s: %s are recorded since then; add %s.", longDate(s.track), w.recorded, w.earlier)
 	}
+	return b.String()
+}
+
+// certificationWillMeet reports whether the member's current ABCP certification will meet the
+// program's periods as they start (Decision 15), so an upcoming one lists no needs.
+func (s setup) certificationWillMeet() bool { return s.p.MetByABCPCertification && s.f.ABCPCurrent }
+
+// notTracked says why Recert does not judge a period (Decisions 17 and 19).
+func (s setup) notTracked(pi PeriodInfo, w periodWords) string {
+	switch {
+	case s.track.IsZero() && s.p.Kind == KindClinical:
+		return fmt.Sprintf("Not tracked: the clinical log is kept elsewhere until the first entry here; this year requires %s by %s.", w.required, longDate(pi.End))
+	case pi.PartlyTracked:
+		return fmt.Sprintf("Not tracked in full: your record in Recert starts on %s, late in this period that ended on %s, "+
+			"so Recert cannot say whether it was met; %s are recorded since then. Add %s.", longDate(s.track), longDate(pi.End), w.recorded, w.earlier)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Not tracked: this period ended on %s, before your record in Recert starts", longDate(pi.End))
+	if !s.track.IsZero() {
+		fmt.Fprintf(&b, " (%s)", longDate(s.track))
+	}
+	b.WriteString(", so Recert cannot say whether it was met.")
 	return b.String()
 }
 
@@ -179,17 +259,23 @@ func needAmount(n Need) string {
 // clinicalSummary writes the summary of a clinical period.
 func (s setup) clinicalSummary(res ClinicalPeriodResult) Summary {
 	sum := Summary{Status: res.Status, Needs: []Need{}}
-	if res.Status != StatusComplete && res.Status != StatusNotTracked {
+	if res.Status != StatusComplete && res.Status != StatusNotTracked && !(res.Status == StatusUpcoming && s.certificationWillMeet()) {
+		v := res.Requirement.Verified
 		if n := res.Remaining.Total; n > 0 {
-			sum.Needs = append(sum.Needs, Need{Rule: "total", What: "clinical activities", Count: &n, By: res.End})
+			sum.Needs = append(sum.Needs, Need{Rule: "total", What: "clinical activities", Count: &n, By: res.End, Verified: v}.withText())
 		}
 		if n := res.Remaining.Primary; n > 0 {
-			sum.Needs = append(sum.Needs, Need{Rule: "primary", What: "primary clinical activities", Count: &n, By: res.End})
+			sum.Needs = append(sum.Needs, Need{Rule: "primary", What: "primary clinical activities", Count: &n, By: res.End, Verified: v}.withText())
 		}
 	}
-	sum.Sentence = s.sentence(res.PeriodInfo, sum.Needs, func() string {
-		return fmt.Sprintf("%d of %d clinical activities counted", res.Counted.Total, res.Requirement.Total)
-	}, func() string { return fmt.Sprintf("%d clinical activities", value(res.PaceTarget)) })
+	sum.Sentence = s.sentence(res.PeriodInfo, sum.Needs, periodWords{
+		counted:  fmt.Sprintf("%d of %d clinical activities counted", res.Counted.Total, res.Requirement.Total),
+		recorded: fmt.Sprintf("%d of the %d clinical activities required in all", res.Counted.Total, res.Requirement.Total),
+		pace:     fmt.Sprintf("%d clinical activities", value(res.PaceTarget)),
+		earlier:  "earlier activities to your clinical log",
+		required: fmt.Sprintf("%d clinical activities", res.Requirement.Total),
+		earned:   "Clinical activities done",
+	})
 	return sum
 }
 

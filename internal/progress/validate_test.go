@@ -3,6 +3,7 @@ package progress
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -118,5 +119,17 @@ func TestParseProgramStrict(t *testing.T) {
 	}
 	if diff := cmp.Diff(p, back); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+// TestSetupSentence: a missing cycle is a sentence for the member, with no internal wording.
+func TestSetupSentence(t *testing.T) {
+	_, err := Evaluate(builtIn(t, "abcp-ccp-ceu"), Facts{}, nil, date(t, "2025-01-01"))
+	s, ok := SetupSentence(err)
+	if !ok || !strings.Contains(s, "ABCP gives each CCP a cycle") || strings.Contains(s, "progress:") {
+		t.Fatalf("SetupSentence(%v) = %q, %v", err, s, ok)
+	}
+	if _, ok := SetupSentence(ErrWrongKind); ok {
+		t.Fatal("a wrong program kind is not a setup question")
 	}
 }

@@ -85,6 +85,24 @@ func (c Category) Valid() bool {
 // ApproverABCP is the approver code of the American Board of Cardiovascular Perfusion.
 const ApproverABCP = "abcp"
 
+// approverNames names the approvers Recert knows, for sentences.
+var approverNames = map[string]string{
+	ApproverABCP:    "ABCP",
+	"us-nj-pac":     "New Jersey's Perfusionists Advisory Committee",
+	"caahep-school": "an accredited perfusion school",
+}
+
+// ApproverWords names an approver for people; an approver Recert does not know keeps its code.
+func ApproverWords(code string) string {
+	if n, ok := approverNames[code]; ok {
+		return n
+	}
+	return "the approver " + code
+}
+
+// Words names an activity type for people ("SDCE (self-directed continuing education)").
+func (t ActivityType) Words() string { return activityWords([]ActivityType{t}) }
+
 // rank orders categories I, II, III, none for stable reports.
 func (c Category) rank() int {
 	switch c {
@@ -148,6 +166,9 @@ const (
 	// StatusNotTracked: the period ended, not met, before the member's record in Recert starts
 	// (Decision 17): Recert does not know what happened then.
 	StatusNotTracked Status = "not_tracked"
+	// StatusNeedsSetup: the program cannot be laid out until a fact about the member is
+	// entered (Decision 3: the ABCP cycle); the other programs are evaluated as usual.
+	StatusNeedsSetup Status = "needs_setup"
 )
 
 // Relation says where a period lies relative to the as-of date.

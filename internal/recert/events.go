@@ -142,6 +142,7 @@ type EventFilter struct {
 	OrganizationIDs []string // nil: any
 	Statuses        []string // nil: any
 	Text            string   // matched against title, description and location, case-insensitively
+	ApprovalRef     string   // the ABCP approval reference, matched case-insensitively
 }
 
 // Attendance is a member's attendance at an event: either the sessions attended (each

@@ -219,6 +219,9 @@ func filterEvents(q *gorm.DB, f recert.EventFilter) *gorm.DB {
 	if f.Statuses != nil {
 		q = q.Where("status IN ?", slices.Concat(f.Statuses, []string{""}))
 	}
+	if ref := strings.TrimSpace(f.ApprovalRef); ref != "" {
+		q = q.Where("UPPER(approval_ref) = ?", strings.ToUpper(ref))
+	}
 	if text := strings.TrimSpace(f.Text); text != "" {
 		// LOWER and an explicit ESCAPE behave the same on both engines (ILIKE is PostgreSQL's).
 		p := "%" + escapeLike(strings.ToLower(text)) + "%"

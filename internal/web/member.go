@@ -64,6 +64,12 @@ func (p *Pages) cards(res ledger.Result) []card {
 	for _, e := range res.Programs {
 		switch {
 		case e.Problem != nil:
+			if sentence, ok := progress.SetupSentence(e.Problem); ok {
+				// A fact to enter (the ABCP cycle), not a fault: the card says what and who.
+				s := progress.StatusNeedsSetup
+				out = append(out, card{Program: e.Program.Name, Status: string(s), StatusWords: statusWords(s), Sentence: sentence})
+				continue
+			}
 			out = append(out, card{Program: e.Program.Name, Problem: e.Problem.Error()})
 		case e.CEU != nil:
 			unit := unitWords(e.CEU.Unit)
@@ -154,6 +160,8 @@ func statusWords(s progress.Status) string {
 		return "Upcoming"
 	case progress.StatusNotTracked:
 		return "Not tracked"
+	case progress.StatusNeedsSetup:
+		return "Needs setup"
 	}
 	return string(s)
 }

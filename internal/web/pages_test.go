@@ -243,3 +243,31 @@ func TestBadInputIsAPageNotAFailure(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardWithoutCycle: a member a roster created has no ABCP cycle; the CEU card says so in
+// a sentence (needs setup) instead of printing a fault, and the other cards are as usual.
+func TestDashboardWithoutCycle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := st.UpdateMember(t.Context(), w.renee.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle = 0
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.member)
+		res, body := b.get("/app/dashboard")
+		text := html.UnescapeString(body)
+		if res.StatusCode != 200 || !strings.Contains(text, `class="card status-needs_setup"`) ||
+			!strings.Contains(text, `class="badge">Needs setup<`) || !strings.Contains(text, "ABCP gives each CCP a cycle") {
+			t.Fatalf("dashboard without a cycle: %d\n%s", res.StatusCode, body)
+		}
+		if strings.Contains(text, "progress:") || strings.Contains(text, `class="error"`) {
+			t.Errorf("the dashboard prints a fault:\n%s", text)
+		}
+		if !strings.Contains(text, "clinical activity") {
+			t.Errorf("the other programs' cards are missing:\n%s", text)
+		}
+	})
+}
