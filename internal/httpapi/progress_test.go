@@ -107,6 +107,13 @@ func TestProgress(t *testing.T) {
 		if included.JSON200 == nil || string(included.Body) != string(explained.Body) {
 			t.Errorf("include=credits,explain differs from explain=true:\n%s\n%s", included.Body, explained.Body)
 		}
+		// The deprecated parameter says so on its answer, with its sunset; include does not.
+		if d, s := explained.HTTPResponse.Header.Get("Deprecation"), explained.HTTPResponse.Header.Get("Sunset"); d != "@1796342400" || s != "Wed, 30 Jun 2027 00:00:00 GMT" {
+			t.Errorf("explain=true: Deprecation %q, Sunset %q", d, s)
+		}
+		if d := included.HTTPResponse.Header.Get("Deprecation"); d != "" {
+			t.Errorf("include: Deprecation %q", d)
+		}
 		onlyCredits, _ := w.env.Client.GetMemberProgressWithResponse(ctx, w.member.ID, &api.GetMemberProgressParams{AsOf: asOf,
 			Program: ptr("abcp-ccp-ceu"), Include: api.Include{api.ProgressIncludeCredits}}, w.as("member"))
 		if c := period(t, onlyCredits.JSON200, "abcp-ccp-ceu", "current"); len(c.Credits) != 2 || c.Limits != nil {
