@@ -74,21 +74,11 @@ func changeWords(c Change, counted string) string {
 	if !c.Changed {
 		return period + ": no change."
 	}
-	status := "status stays " + statusWords(c.StatusAfter)
+	status := "status stays " + c.StatusAfter.Words()
 	if c.StatusBefore != c.StatusAfter {
-		status = fmt.Sprintf("%s → %s", statusWords(c.StatusBefore), statusWords(c.StatusAfter))
+		status = fmt.Sprintf("%s → %s", c.StatusBefore.Words(), c.StatusAfter.Words())
 	}
 	return fmt.Sprintf("%s: %s; %s.", period, counted, status)
-}
-
-func statusWords(s progress.Status) string {
-	switch s {
-	case progress.StatusOnTrack:
-		return "on track"
-	case progress.StatusNotTracked:
-		return "not tracked"
-	}
-	return string(s)
 }
 
 // EventCredits are the credits attending every session of an event would earn: the

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"slices"
+	"strings"
 )
 
 // ActivityType names a kind of CE activity (rules.md §1.3). The names are snake_case versions
@@ -170,6 +171,11 @@ const (
 	// entered (Decision 3: the ABCP cycle); the other programs are evaluated as usual.
 	StatusNeedsSetup Status = "needs_setup"
 )
+
+// Words says the status as a person reads it, in lower case ("on track", "needs setup").
+func (s Status) Words() string {
+	return strings.ReplaceAll(string(s), "_", " ")
+}
 
 // Relation says where a period lies relative to the as-of date.
 type Relation string

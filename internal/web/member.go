@@ -145,25 +145,14 @@ func periodCard(prog progress.Program, per progress.PeriodInfo, now time.Time) c
 	return k
 }
 
-// statusWords says a period status in words; the colour repeats it, never replaces it.
+// statusWords says a period status in words, as a card's label; the colour repeats it,
+// never replaces it.
 func statusWords(s progress.Status) string {
-	switch s {
-	case progress.StatusComplete:
-		return "Complete"
-	case progress.StatusOnTrack:
-		return "On track"
-	case progress.StatusBehind:
-		return "Behind"
-	case progress.StatusDeficient:
-		return "Deficient"
-	case progress.StatusUpcoming:
-		return "Upcoming"
-	case progress.StatusNotTracked:
-		return "Not tracked"
-	case progress.StatusNeedsSetup:
-		return "Needs setup"
+	w := s.Words()
+	if w == "" {
+		return w
 	}
-	return string(s)
+	return strings.ToUpper(w[:1]) + w[1:]
 }
 
 func unitWords(u progress.Unit) string {
