@@ -27,7 +27,7 @@ func codes(ss []recert.Session) []string {
 
 func TestSessionRefs(t *testing.T) {
 	tests := []struct {
-		name, cell       string
+		name, cell        string
 		sessions, unknown []string
 	}{
 		{"empty names nothing", "  ", nil, nil},
