@@ -87,13 +87,24 @@ type RosterInput struct {
 	Invalid  map[int][]recert.FieldError // by row index: problems found while reading
 	Extra    []string                    // a CSV's other columns, whose cells are each row's Marks
 	Warnings []string                    // about the file
-	Partial  bool                        // write the valid rows; default: any rejected row writes nothing
-	DryRun   bool                        // report what would happen; write nothing
-	Override bool                        // re-apply rows over people's decisions
-	Actor    string
-	Viewer   Viewer
+	Layout   Layout                      // a CSV's sessions and CEUs columns; zero for JSON rows
+	// AllSessions credits every session of the event to each row that names none: the
+	// organizer's explicit choice, never a default (see plan.creditAll).
+	AllSessions bool
+	Partial     bool // write the valid rows; default: any rejected row writes nothing
+	DryRun      bool // report what would happen; write nothing
+	Override    bool // re-apply rows over people's decisions
+	Actor       string
+	Viewer      Viewer
 	// Dispute, when set, posts on the acceptance of that dispute: a decision, not a roster.
 	Dispute string
+}
+
+// Layout is what a CSV roster's header says about credit.
+type Layout struct {
+	CSV            bool
+	SessionsColumn string // the sessions column's header as written; "" when there is none
+	CEUsColumn     bool
 }
 
 // Row outcomes.
@@ -116,6 +127,15 @@ type RowResult struct {
 	ProposedABCPID string
 	Warnings       []string
 	Errors         []recert.FieldError
+	// Credit is what the attendance holds once the row is applied: the session codes and the
+	// CEUs, for created, updated and unchanged rows; nil otherwise.
+	Credit *RowCredit
+}
+
+// RowCredit is the credit a row gives (or keeps): session codes, in the event's order, and CEUs.
+type RowCredit struct {
+	Sessions []string
+	CEUs     recert.Units
 }
 
 // RowMember is the member a row was matched to, or is to create.
@@ -187,6 +207,9 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 			return err
 		}
 		p := newPlan(ev, in)
+		if err := p.layoutProblem(); err != nil {
+			return err
+		}
 		if err := p.match(ctx, r.store); err != nil {
 			return err
 		}
