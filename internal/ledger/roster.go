@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/roster"
 )
 
 // MemberRef is what a roster needs to know of a member.
@@ -105,6 +106,17 @@ type Layout struct {
 	CSV            bool
 	SessionsColumn string // the sessions column's header as written; "" when there is none
 	CEUsColumn     bool
+}
+
+// CSVRoster reads a CSV roster's bytes, as a request body or an upload carries them, into a
+// roster to post: roster.Read is the one reading of a roster file, for the API and the pages.
+func CSVRoster(raw []byte) (RosterInput, error) {
+	f, err := roster.Read(raw)
+	if err != nil {
+		return RosterInput{}, err
+	}
+	return RosterInput{Rows: f.Rows, Invalid: f.Invalid, Extra: f.Extra, Warnings: f.Warnings,
+		Layout: Layout{CSV: true, SessionsColumn: f.SessionsColumn, CEUsColumn: f.CEUsColumn}}, nil
 }
 
 // Row outcomes.
