@@ -75,7 +75,8 @@ func (p *plan) hasGrid() bool {
 	return slices.ContainsFunc(p.grid, func(i int) bool { return i >= 0 })
 }
 
-// allSessions decides whether a row that names no session is credited every session. Credit
+// allSessions decides whether a row that names no session (outside a grid) is credited every
+// session. Credit
 // enters only for what the source names, so only when someone said so: the organizer
 // (all_sessions=true), the person deciding a dispute, or an event with one session posted
 // with a roster that has no way to name sessions (no sessions column or grid; in JSON, no row
@@ -161,7 +162,9 @@ func (p *plan) checkSessions(rp *rowPlan) {
 	case marked && len(row.Sessions) > 0:
 		rp.reject("sessions", "name the sessions either in the sessions column or with marks in the session columns, not both")
 		return
-	case len(ids) == 0 && row.CEUs == nil && !p.creditAll:
+	case len(ids) == 0 && row.CEUs == nil && (!p.creditAll || p.hasGrid() && p.in.Dispute == ""):
+		// A grid says for each session whether the person attended: an unmarked row attended
+		// none, whatever all_sessions says.
 		rp.reject(p.noSession())
 		return
 	}

@@ -310,6 +310,8 @@ func TestNoCreditByDefault(t *testing.T) {
 			status: ledger.RowCreated, credit: " 0.75"},
 		{name: "CEUs column, empty cell", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true, CEUsColumn: true}, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
 			status: ledger.RowRejected, text: "awards no CEUs and names no session"},
+		{name: "an unmarked grid row, even with all_sessions", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, AllSessions: true, Extra: []string{"S1", "Tue-AM"},
+			Rows: []recert.RosterRow{{ABCPID: "104455", Marks: []string{"", "no"}}}}, status: ledger.RowRejected, text: "marks no session"},
 		{name: "no sessions column", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
 			wantErr: "the roster names no sessions, so it would credit nothing"},
 		{name: "no sessions column, all_sessions", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, AllSessions: true, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
