@@ -256,7 +256,8 @@ func TestRosterIdentityRules(t *testing.T) {
 		w := newRosterWorld(t, st)
 		post := func(as, csv string) api.RosterResult {
 			t.Helper()
-			res, body := postCSVAs(t, w.world, as, w.event.ID, "?dry_run=true", csv)
+			// These rows are about who; every session is credited, as the organizer may choose.
+			res, body := postCSVAs(t, w.world, as, w.event.ID, "?dry_run=true&all_sessions=true", csv)
 			var out api.RosterResult
 			if res.StatusCode != 200 || json.Unmarshal(body, &out) != nil {
 				t.Fatalf("post: %d %s", res.StatusCode, body)
