@@ -188,7 +188,7 @@ func TestRePostKeepsDecisions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newRosterWorld(t, st)
 		ctx := t.Context()
-		csv := "abcp_id,email,name,sessions\n104455,,Renée Roy,\n200001,,Ada Byron,\n200002,,Bo Chen,\n"
+		csv := "abcp_id,email,name,sessions\n104455,,Renée Roy,S1;Tue-AM;S3\n200001,,Ada Byron,S1|Tue-AM|S3\n200002,,Bo Chen,\"S1, Tue-AM, S3\"\n"
 		res, body := postCSV(t, w.world, w.event.ID, "", csv)
 		var first api.RosterResult
 		if res.StatusCode != 200 || json.Unmarshal(body, &first) != nil || first.Totals.Created != 3 {
