@@ -66,7 +66,7 @@ func (e Event) UnknownSession(ref string) string {
 	}
 	named := make([]string, len(near))
 	for i, s := range near {
-		named[i] = fmt.Sprintf("%s %s", s.Code, Quote(s.Title))
+		named[i] = fmt.Sprintf("%s %q", s.Code, s.Title) // whole: the title is the event's, and what to write
 	}
 	return d + "; did you mean " + strings.Join(named, " or ") + "?"
 }
