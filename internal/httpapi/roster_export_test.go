@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -162,4 +163,75 @@ func creditOf(e recert.Event, a recert.Attendance) string {
 		}
 	}
 	return strings.Join(codes, ",") + " " + a.Total().String()
+}
+
+// TestNoCreditByDefault: through the API, a row credits only what it names, and crediting
+// every session is the organizer's explicit choice, part of what an Idempotency-Key covers.
+func TestNoCreditByDefault(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		e := w.eventWith(t, registrationSessions())
+		post := func(in api.RosterInput, params *api.PostRosterParams) *api.PostRosterResponse {
+			t.Helper()
+			res, err := w.env.Client.PostRosterWithResponse(ctx, e.ID, params, in, w.as("organizer A"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		dry := &api.PostRosterParams{DryRun: ptr(true)}
+
+		res := post(rows(api.RosterRowInput{ABCPID: ptr("310001"), Name: ptr("No Sessions")},
+			api.RosterRowInput{ABCPID: ptr("310002"), Name: ptr("Empty List"), Sessions: []string{}}), dry)
+		if res.JSON200 == nil || res.JSON200.Totals.Rejected != 2 || !strings.HasPrefix(value(res.JSON200.Rows[1].Reason), "names no session") ||
+			value(res.JSON200.Rows[1].Name) != "Empty List" || res.JSON200.Rows[0].Ceus != nil {
+			t.Errorf("JSON rows naming no session: %s", res.Body)
+		}
+		res = post(rows(api.RosterRowInput{ABCPID: ptr("310001"), Name: ptr("Every Session")}), &api.PostRosterParams{DryRun: ptr(true), AllSessions: ptr(true)})
+		if res.JSON200 == nil || res.JSON200.Totals.Created != 1 || strings.Join(res.JSON200.Rows[0].Sessions, ",") != "S1,S2,S3,S4" ||
+			value(res.JSON200.Rows[0].Ceus) != "5.50" {
+			t.Errorf("all_sessions=true: %s", res.Body)
+		}
+		res = post(rows(api.RosterRowInput{ABCPID: ptr("310003"), Name: ptr("Awarded"), Ceus: ptr("1.25")}), dry)
+		if res.JSON200 == nil || res.JSON200.Rows[0].Sessions != nil || value(res.JSON200.Rows[0].Ceus) != "1.25" {
+			t.Errorf("CEUs instead of sessions: %s", res.Body)
+		}
+
+		// A CSV that cannot name sessions is refused whole, saying how to name them.
+		r, b := postCSV(t, w, e.ID, "", "abcp_id,name\r\n310001,No Column\r\n")
+		if p := problemOf(t, r, b); r.StatusCode != 422 || !strings.Contains(value(p.Detail), "add a sessions column") {
+			t.Errorf("CSV without a sessions column: %d %s", r.StatusCode, b)
+		}
+		if r, b = postCSV(t, w, e.ID, "?dry_run=true&all_sessions=true", "abcp_id,name\r\n310001,No Column\r\n"); r.StatusCode != 200 || !strings.Contains(string(b), `"ceus":"5.50"`) {
+			t.Errorf("CSV without a sessions column, all_sessions=true: %d %s", r.StatusCode, b)
+		}
+		// A column that lists sessions is not dropped, even when its header is not attendance.
+		registered := "email,Sessions Attended,Sessions Registered\r\n" +
+			"a@example.org,S1,S1; S2\r\nb@example.org,S2,\"Blood Management, Conservation and Transfusion\"\r\nc@example.org,S3,S3|S4\r\n"
+		r, b = postCSV(t, w, e.ID, "?dry_run=true", registered)
+		if p := problemOf(t, r, b); r.StatusCode != 422 || !strings.Contains(value(p.Detail), `column "Sessions Registered" lists sessions of this event (3 of its 3 filled cells)`) {
+			t.Errorf("an ignored column listing sessions: %d %s", r.StatusCode, b)
+		}
+
+		// all_sessions is part of the request an Idempotency-Key identifies.
+		key := "no-credit-by-default-1"
+		in := rows(api.RosterRowInput{ABCPID: ptr("310004"), Name: ptr("Keyed"), Sessions: []string{"S1"}})
+		if first := post(in, &api.PostRosterParams{IdempotencyKey: &key}); first.JSON200 == nil {
+			t.Fatalf("keyed post: %s", first.Body)
+		}
+		if again := post(in, &api.PostRosterParams{IdempotencyKey: &key, AllSessions: ptr(true)}); again.StatusCode() != 422 {
+			t.Errorf("the same key with all_sessions=true: %d %s", again.StatusCode(), again.Body)
+		}
+	})
+}
+
+// problemOf decodes a problem response's body.
+func problemOf(t *testing.T, res *http.Response, body []byte) api.Problem {
+	t.Helper()
+	var p api.Problem
+	if res.StatusCode >= 400 && json.Unmarshal(body, &p) != nil {
+		t.Errorf("not a problem: %s", body)
+	}
+	return p
 }
