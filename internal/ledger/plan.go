@@ -16,6 +16,7 @@ type plan struct {
 	in        RosterInput
 	grid      []int // per Extra column: the index of its session in ev.Sessions, or -1
 	creditAll bool  // a row that names no session is credited every session (see allSessions)
+	suggest   *recert.Suggester
 	ignored   []string
 	rows      []*rowPlan
 	held      []Held
@@ -47,7 +48,7 @@ func (p *rowPlan) warn(format string, args ...any) {
 
 // newPlan reads the grid's columns and checks each row against the event.
 func newPlan(ev recert.Event, in RosterInput) *plan {
-	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows))}
+	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows)), suggest: ev.Suggester()}
 	for i, h := range in.Extra {
 		p.grid[i] = -1
 		if s, ok := ev.SessionByRef(h); ok {
@@ -151,7 +152,7 @@ func (p *plan) checkSessions(rp *rowPlan) {
 			ids = append(ids, s.ID)
 		}
 		for _, u := range unknown {
-			rp.reject("sessions", p.ev.UnknownSession(u))
+			rp.reject("sessions", p.suggest.Unknown(u))
 		}
 	}
 	marked := p.readMarks(rp, &ids)

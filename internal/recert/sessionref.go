@@ -58,18 +58,7 @@ func splitRefs(s, seps string) []string {
 
 // UnknownSession says that ref names no session of the event, with the closest sessions when
 // some are close (see SuggestSessions) and otherwise the codes of them all.
-func (e Event) UnknownSession(ref string) string {
-	d := Quote(ref) + " is not a session of this event"
-	near := e.SuggestSessions(ref)
-	if len(near) == 0 {
-		return d + "; its sessions are " + e.SessionCodes()
-	}
-	named := make([]string, len(near))
-	for i, s := range near {
-		named[i] = fmt.Sprintf("%s %q", s.Code, s.Title) // whole: the title is the event's, and what to write
-	}
-	return d + "; did you mean " + strings.Join(named, " or ") + "?"
-}
+func (e Event) UnknownSession(ref string) string { return e.Suggester().Unknown(ref) }
 
 // SuggestSessions returns the event's sessions closest to ref, a reference that names none of
 // them, for a message that suggests them; nil when none is close. A suggestion is never applied:
@@ -86,11 +75,67 @@ func (e Event) UnknownSession(ref string) string {
 //
 // The closest are those with the best score; more than one are returned only on a tie, at
 // most three.
-func (e Event) SuggestSessions(ref string) []Session {
+func (e Event) SuggestSessions(ref string) []Session { return e.Suggester().Suggest(ref) }
+
+// Suggester suggests an event's sessions for references that name none of them (see
+// SuggestSessions), with the titles folded once, for a caller checking many references: a
+// roster, a batch of disputes. It is not safe for concurrent use.
+type Suggester struct {
+	ev       Event
+	sessions []name // folded titles, by session
+	codes    []string
+	messages map[string]string // Unknown's, by reference
+}
+
+// MaxSuggested is how many distinct references one Suggester finds suggestions for; past
+// it, Unknown lists the event's codes, so that a file of thousands of distinct unknown names
+// costs no more than a bounded search.
+const MaxSuggested = 500
+
+// Suggester prepares the event's sessions for suggestions.
+func (e Event) Suggester() *Suggester {
+	s := &Suggester{ev: e, messages: map[string]string{}}
+	for _, x := range e.Sessions {
+		s.sessions = append(s.sessions, newName(x.Title))
+		s.codes = append(s.codes, codeKey(Fold(x.Code)))
+	}
+	return s
+}
+
+// Unknown says that ref names no session of the event, with the closest sessions when some
+// are close and otherwise the codes of them all.
+func (s *Suggester) Unknown(ref string) string {
+	if m, ok := s.messages[ref]; ok {
+		return m
+	}
+	d := Quote(ref) + " is not a session of this event"
+	var near []Session
+	if len(s.messages) < MaxSuggested {
+		near = s.Suggest(ref)
+	}
+	if len(near) == 0 {
+		d += "; its sessions are " + s.ev.SessionCodes()
+	} else {
+		named := make([]string, len(near))
+		for i, x := range near {
+			named[i] = fmt.Sprintf("%s %q", x.Code, x.Title) // whole: the title is the event's, and what to write
+		}
+		d += "; did you mean " + strings.Join(named, " or ") + "?"
+	}
+	s.messages[ref] = d
+	return d
+}
+
+// Suggest returns the sessions closest to ref; see Event.SuggestSessions.
+func (s *Suggester) Suggest(ref string) []Session {
 	const most = 3
+	r := newName(ref)
+	if r.folded == "" {
+		return nil
+	}
 	best, out := 0.0, []Session(nil)
-	for _, s := range e.Sessions {
-		sc := closeness(ref, s)
+	for i, x := range s.ev.Sessions {
+		sc := closeness(r, s.sessions[i], s.codes[i])
 		switch {
 		case sc <= 0 || sc < best:
 			continue
@@ -98,33 +143,61 @@ func (e Event) SuggestSessions(ref string) []Session {
 			best, out = sc, nil
 		}
 		if len(out) < most {
-			out = append(out, s)
+			out = append(out, x)
 		}
 	}
 	return out
 }
 
-// closeness scores how close ref is to session s: 0 when it is not close; 4 for its code,
-// from 3 for a prefix, from 2 for a token overlap, from 1 for a small edit distance.
-func closeness(ref string, s Session) float64 {
-	r, t := Fold(ref), Fold(s.Title)
-	if r == "" {
-		return 0
-	}
-	if codeKey(r) != "" && codeKey(r) == codeKey(Fold(s.Code)) {
+// name is a reference or title folded once, in the forms closeness compares.
+type name struct {
+	folded string
+	runes  []rune
+	words  []string
+	code   string
+}
+
+func newName(s string) name {
+	f := Fold(s)
+	return name{folded: f, runes: []rune(f), words: words(f), code: codeKey(f)}
+}
+
+// closeness scores how close ref is to a session's title and code: 0 when it is not close; 4
+// for its code, from 3 for a prefix, from 2 for a token overlap, from 1 for a small edit
+// distance.
+func closeness(ref, title name, code string) float64 {
+	r, t := ref.folded, title.folded
+	if ref.code != "" && ref.code == code {
 		return 4
 	}
 	if t == "" {
 		return 0
 	}
-	if len(r) >= 3 && (strings.HasPrefix(t, r+" ") || strings.HasPrefix(r, t+" ") || strings.HasPrefix(t, r)) {
+	if len(r) >= 3 && (strings.HasPrefix(t, r) || strings.HasPrefix(r, t+" ")) {
 		return 3 + float64(len(r))/float64(max(len(t), len(r)))/2
 	}
-	if o := overlap(words(r), words(t)); o > 0 {
+	if o := overlap(ref.words, title.words); o > 0 {
 		return 2 + o
 	}
-	if d, longest := editDistance(r, t), max(len([]rune(r)), len([]rune(t))); d*4 <= longest {
-		return 2 - float64(d)/float64(longest)
+	if sim := similar(ref.runes, title.runes); sim > 0 {
+		return 1 + sim
+	}
+	return 0
+}
+
+// maxEdited is the longest name compared by edit distance; titles are at most 300 characters.
+const maxEdited = 300
+
+// similar is how close a and b are by edit distance, between 0 and 1: 1 less the distance
+// over the longer length, when that distance is at most a quarter of it; otherwise 0.
+func similar(a, b []rune) float64 {
+	longest := max(len(a), len(b))
+	// The distance is at least the difference in length: skip what cannot be close.
+	if longest == 0 || longest > maxEdited || 4*(longest-min(len(a), len(b))) > longest {
+		return 0
+	}
+	if d := editDistance(a, b, longest/4); 4*d <= longest {
+		return 1 - float64(d)/float64(longest)
 	}
 	return 0
 }
@@ -193,28 +266,44 @@ func codeKey(folded string) string {
 }
 
 // editDistance is the Levenshtein distance between a and b, in runes, with a swap of two
-// neighbours counted as one edit ("Ethcis" is one edit from "Ethics").
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
+// neighbours counted as one edit ("Ethcis" is one edit from "Ethics"), when it is at most k;
+// otherwise it returns a number above k. Only the band of the table within k of its diagonal
+// is filled, and the work stops once a whole row exceeds k, so distant names cost little.
+func editDistance(a, b []rune, k int) int {
+	const far = 1 << 30
+	rows := make([]int, 3*(len(b)+1))
+	prev2, prev, cur := rows[:len(b)+1], rows[len(b)+1:2*(len(b)+1)], rows[2*(len(b)+1):]
+	for j := range prev {
+		prev[j], prev2[j], cur[j] = j, far, far
 	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-k), min(len(b), i+k)
+		cur[0] = far
+		if i <= k {
+			cur[0] = i
+		}
+		if lo > 1 {
+			cur[lo-1] = far
+		}
+		best := cur[0]
+		for j := lo; j <= hi; j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
+			best = min(best, cur[j])
 		}
+		if hi < len(b) {
+			cur[hi+1] = far
+		}
+		if best > k {
+			return k + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
 	}
-	return d[len(ra)][len(rb)]
+	return prev[len(b)]
 }
