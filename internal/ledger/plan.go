@@ -16,7 +16,7 @@ type plan struct {
 	in        RosterInput
 	grid      []int // per Extra column: the index of its session in ev.Sessions, or -1
 	creditAll bool  // a row that names no session is credited every session (see allSessions)
-	suggest   *recert.Suggester
+	index     *recert.SessionIndex
 	ignored   []string
 	rows      []*rowPlan
 	held      []Held
@@ -48,7 +48,7 @@ func (p *rowPlan) warn(format string, args ...any) {
 
 // newPlan reads the grid's columns and checks each row against the event.
 func newPlan(ev recert.Event, in RosterInput) *plan {
-	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows)), suggest: ev.Suggester()}
+	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows)), index: ev.Index()}
 	for i, h := range in.Extra {
 		p.grid[i] = -1
 		if s, ok := ev.SessionByRef(h); ok {
@@ -128,7 +128,7 @@ func (p *plan) sessionsIgnored() error {
 				continue
 			}
 			filled++
-			if ss, unknown := p.ev.SessionRefs(r.Marks[i]); len(ss) > 0 && len(unknown) == 0 {
+			if ss, unknown := p.index.Refs(r.Marks[i]); len(ss) > 0 && len(unknown) == 0 {
 				named++
 			}
 		}
@@ -147,12 +147,12 @@ func (p *plan) checkSessions(rp *rowPlan) {
 	row := rp.res.Row
 	var ids []string
 	for _, ref := range row.Sessions {
-		ss, unknown := p.ev.SessionRefs(ref)
+		ss, unknown := p.index.Refs(ref)
 		for _, s := range ss {
 			ids = append(ids, s.ID)
 		}
 		for _, u := range unknown {
-			rp.reject("sessions", p.suggest.Unknown(u))
+			rp.reject("sessions", p.index.Unknown(u))
 		}
 	}
 	marked := p.readMarks(rp, &ids)

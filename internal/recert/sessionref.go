@@ -6,22 +6,29 @@ import (
 	"unicode"
 )
 
-// SessionRefs reads one cell (or one list item) naming the sessions a person attended. The
-// cell is first tried whole as one id, code or title, since titles may hold commas; then it is
-// split on ";", "|" and "," and taken when every part names a session. Otherwise unknown holds
-// what names no session: the parts that name none when the cell holds ";" or "|" or some of its
-// comma-separated parts name a session, else the whole cell. An empty cell names nothing.
+// SessionRefs reads one cell (or one list item) naming the sessions a person attended; see
+// SessionIndex.Refs, which a caller reading many cells uses.
 func (e Event) SessionRefs(cell string) (sessions []Session, unknown []string) {
+	return e.Index().Refs(cell)
+}
+
+// Refs reads one cell (or one list item) naming the sessions a person attended, by id, code
+// or exact title, ignoring case and surrounding spaces. The cell is first tried whole as one
+// name, since titles may hold commas; then it is split on ";", "|" and "," and taken when
+// every part names a session. Otherwise unknown holds what names no session: the parts that
+// name none when the cell holds ";" or "|" or some of its comma-separated parts name a
+// session, else the whole cell. An empty cell names nothing.
+func (x *SessionIndex) Refs(cell string) (sessions []Session, unknown []string) {
 	cell = strings.TrimSpace(cell)
 	if cell == "" {
 		return nil, nil
 	}
-	if s, ok := e.SessionByRef(cell); ok {
+	if s, ok := x.lookup(cell); ok {
 		return []Session{s}, nil
 	}
 	parts := splitRefs(cell, ";|,")
 	for _, p := range parts {
-		if s, ok := e.SessionByRef(p); ok {
+		if s, ok := x.lookup(p); ok {
 			sessions = append(sessions, s)
 		} else {
 			unknown = append(unknown, p)
@@ -35,7 +42,7 @@ func (e Event) SessionRefs(cell string) (sessions []Session, unknown []string) {
 		// commas, or a comma list of its own.
 		sessions, unknown = nil, nil
 		for _, p := range splitRefs(cell, ";|") {
-			ss, u := e.SessionRefs(p)
+			ss, u := x.Refs(p)
 			sessions, unknown = append(sessions, ss...), append(unknown, u...)
 		}
 		return sessions, unknown
@@ -44,6 +51,22 @@ func (e Event) SessionRefs(cell string) (sessions []Session, unknown []string) {
 	}
 	return nil, []string{cell}
 }
+
+// lookup finds the session ref names, as Event.SessionByRef does, from the index's maps.
+func (x *SessionIndex) lookup(ref string) (Session, bool) {
+	k := refKey(ref)
+	i, ok := x.byCode[k]
+	if !ok {
+		i, ok = x.byTitle[k]
+	}
+	if !ok {
+		return Session{}, false
+	}
+	return x.ev.Sessions[i], true
+}
+
+// refKey is a reference as the index's maps hold it: trimmed and lowercased.
+func refKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // splitRefs splits s on any of seps, trimming the parts and dropping empty ones.
 func splitRefs(s, seps string) []string {
@@ -58,7 +81,7 @@ func splitRefs(s, seps string) []string {
 
 // UnknownSession says that ref names no session of the event, with the closest sessions when
 // some are close (see SuggestSessions) and otherwise the codes of them all.
-func (e Event) UnknownSession(ref string) string { return e.Suggester().Unknown(ref) }
+func (e Event) UnknownSession(ref string) string { return e.Index().Unknown(ref) }
 
 // SuggestSessions returns the event's sessions closest to ref, a reference that names none of
 // them, for a message that suggests them; nil when none is close. A suggestion is never applied:
@@ -75,36 +98,47 @@ func (e Event) UnknownSession(ref string) string { return e.Suggester().Unknown(
 //
 // The closest are those with the best score; more than one are returned only on a tie, at
 // most three.
-func (e Event) SuggestSessions(ref string) []Session { return e.Suggester().Suggest(ref) }
+func (e Event) SuggestSessions(ref string) []Session { return e.Index().Suggest(ref) }
 
-// Suggester suggests an event's sessions for references that name none of them (see
-// SuggestSessions), with the titles folded once, for a caller checking many references: a
-// roster, a batch of disputes. It is not safe for concurrent use.
-type Suggester struct {
-	ev       Event
-	sessions []name // folded titles, by session
-	codes    []string
-	messages map[string]string // Unknown's, by reference
+// SessionIndex reads references to an event's sessions (Refs) and suggests sessions for
+// those that name none (Unknown, Suggest), its names prepared once, for a caller checking many
+// references: a roster, a batch of disputes. It is not safe for concurrent use.
+type SessionIndex struct {
+	ev              Event
+	byCode, byTitle map[string]int // session positions by refKey of id or code, and of title
+	sessions        []name         // folded titles, by session
+	codes           []string
+	messages        map[string]string // Unknown's, by reference
 }
 
-// MaxSuggested is how many distinct references one Suggester finds suggestions for; past
+// MaxSuggested is how many distinct references one SessionIndex finds suggestions for; past
 // it, Unknown lists the event's codes, so that a file of thousands of distinct unknown names
 // costs no more than a bounded search.
 const MaxSuggested = 500
 
-// Suggester prepares the event's sessions for suggestions.
-func (e Event) Suggester() *Suggester {
-	s := &Suggester{ev: e, messages: map[string]string{}}
-	for _, x := range e.Sessions {
-		s.sessions = append(s.sessions, newName(x.Title))
-		s.codes = append(s.codes, codeKey(Fold(x.Code)))
+// Index prepares the event's sessions for reading references and suggesting.
+func (e Event) Index() *SessionIndex {
+	x := &SessionIndex{ev: e, messages: map[string]string{}, byCode: map[string]int{}, byTitle: map[string]int{}}
+	for i, s := range e.Sessions {
+		x.sessions = append(x.sessions, newName(s.Title))
+		x.codes = append(x.codes, codeKey(Fold(s.Code)))
+		for _, k := range []string{s.ID, refKey(s.Code)} {
+			if _, taken := x.byCode[k]; !taken && k != "" {
+				x.byCode[k] = i // the first session wins, as in SessionByRef
+			}
+		}
+		if k := refKey(s.Title); k != "" {
+			if _, taken := x.byTitle[k]; !taken {
+				x.byTitle[k] = i
+			}
+		}
 	}
-	return s
+	return x
 }
 
 // Unknown says that ref names no session of the event, with the closest sessions when some
 // are close and otherwise the codes of them all.
-func (s *Suggester) Unknown(ref string) string {
+func (s *SessionIndex) Unknown(ref string) string {
 	if m, ok := s.messages[ref]; ok {
 		return m
 	}
@@ -127,7 +161,7 @@ func (s *Suggester) Unknown(ref string) string {
 }
 
 // Suggest returns the sessions closest to ref; see Event.SuggestSessions.
-func (s *Suggester) Suggest(ref string) []Session {
+func (s *SessionIndex) Suggest(ref string) []Session {
 	const most = 3
 	r := newName(ref)
 	if r.folded == "" {

@@ -17,7 +17,7 @@ func BenchmarkSuggestSessions(b *testing.B) {
 			Title: fmt.Sprintf("Perfusion topic number %03d: circuits, pumps and oxygenators", i)})
 	}
 	ref := "Circuit management for the adult and pediatric ECMO patient"
-	s := ev.Suggester()
+	s := ev.Index()
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Suggest(ref)

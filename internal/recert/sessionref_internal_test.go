@@ -51,11 +51,11 @@ func TestEditDistanceBand(t *testing.T) {
 	}
 }
 
-// TestSuggesterBound: past MaxSuggested distinct references, Unknown lists the codes rather
+// TestSessionIndexBound: past MaxSuggested distinct references, Unknown lists the codes rather
 // than search, and a reference already seen keeps its message.
-func TestSuggesterBound(t *testing.T) {
+func TestSessionIndexBound(t *testing.T) {
 	ev := Event{Sessions: []Session{{Code: "S1", Title: "Ethics"}}}
-	s := ev.Suggester()
+	s := ev.Index()
 	first := s.Unknown("Ethcis")
 	for i := range MaxSuggested {
 		s.Unknown(string(rune('A'+i%26)) + string(rune(0x4e00+i)))
