@@ -54,10 +54,13 @@ func (x *SessionIndex) Refs(cell string) (sessions []Session, unknown []string) 
 
 // lookup finds the session ref names, as Event.SessionByRef does, from the index's maps.
 func (x *SessionIndex) lookup(ref string) (Session, bool) {
-	k := refKey(ref)
-	i, ok := x.byCode[k]
+	ref = strings.TrimSpace(ref)
+	i, ok := x.byCode[ref] // as written, most often: no lowercase copy to make
 	if !ok {
-		i, ok = x.byTitle[k]
+		k := strings.ToLower(ref)
+		if i, ok = x.byCode[k]; !ok {
+			i, ok = x.byTitle[k]
+		}
 	}
 	if !ok {
 		return Session{}, false
@@ -122,7 +125,7 @@ func (e Event) Index() *SessionIndex {
 	for i, s := range e.Sessions {
 		x.sessions = append(x.sessions, newName(s.Title))
 		x.codes = append(x.codes, codeKey(Fold(s.Code)))
-		for _, k := range []string{s.ID, refKey(s.Code)} {
+		for _, k := range []string{s.ID, strings.TrimSpace(s.Code), refKey(s.Code)} {
 			if _, taken := x.byCode[k]; !taken && k != "" {
 				x.byCode[k] = i // the first session wins, as in SessionByRef
 			}
