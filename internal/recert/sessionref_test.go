@@ -95,3 +95,31 @@ func TestUnknownSession(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSessionRefs: whatever a cell holds, reading it never fails, names only sessions of the
+// event, and leaves unknown only non-empty names; a suggestion is always one of the sessions.
+func FuzzSessionRefs(f *testing.F) {
+	for _, s := range []string{"S1; ECMO Update", "Blood Management, Conservation", "s 01", "Ethcis", ";|,", "é\xff"} {
+		f.Add(s)
+	}
+	x := meeting.Index()
+	f.Fuzz(func(t *testing.T, cell string) {
+		sessions, unknown := x.Refs(cell)
+		for _, s := range sessions {
+			if _, ok := meeting.SessionByRef(s.ID); !ok {
+				t.Fatalf("%q named %+v, not a session of the event", cell, s)
+			}
+		}
+		for _, u := range unknown {
+			if u == "" {
+				t.Fatalf("%q left an empty unknown name", cell)
+			}
+			for _, s := range x.Suggest(u) {
+				if _, ok := meeting.SessionByRef(s.ID); !ok {
+					t.Fatalf("%q suggested %+v", u, s)
+				}
+			}
+			_ = x.Unknown(u)
+		}
+	})
+}
