@@ -504,14 +504,15 @@ type ClientInterface interface {
 	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 	// name in the title (or half the title's words in the name); an edit distance of at most a
-	// quarter of the title's length.
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
 	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 	// so a mistyped session code never silently loses credit, and so is one in which at least
-	// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-	// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-	// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
 	//
 	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -572,14 +573,15 @@ type ClientInterface interface {
 	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 	// name in the title (or half the title's words in the name); an edit distance of at most a
-	// quarter of the title's length.
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
 	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 	// so a mistyped session code never silently loses credit, and so is one in which at least
-	// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-	// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-	// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
 	//
 	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -2165,14 +2167,15 @@ func (c *Client) ListEventAttendance(ctx context.Context, eventID EventID, param
 // Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 // spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 // name in the title (or half the title's words in the name); an edit distance of at most a
-// quarter of the title's length.
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
 //
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 // so a mistyped session code never silently loses credit, and so is one in which at least
-// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
 //
 // The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 // Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -2243,14 +2246,15 @@ func (c *Client) PostRosterWithBody(ctx context.Context, eventID EventID, params
 // Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 // spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 // name in the title (or half the title's words in the name); an edit distance of at most a
-// quarter of the title's length.
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
 //
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 // so a mistyped session code never silently loses credit, and so is one in which at least
-// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
 //
 // The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 // Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -8762,14 +8766,15 @@ type ClientWithResponsesInterface interface {
 	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 	// name in the title (or half the title's words in the name); an edit distance of at most a
-	// quarter of the title's length.
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
 	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 	// so a mistyped session code never silently loses credit, and so is one in which at least
-	// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-	// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-	// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
 	//
 	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -8830,14 +8835,15 @@ type ClientWithResponsesInterface interface {
 	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 	// name in the title (or half the title's words in the name); an edit distance of at most a
-	// quarter of the title's length.
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
 	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 	// so a mistyped session code never silently loses credit, and so is one in which at least
-	// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-	// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-	// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
 	//
 	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -19777,14 +19783,15 @@ func (c *ClientWithResponses) ListEventAttendanceWithResponse(ctx context.Contex
 // Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 // spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 // name in the title (or half the title's words in the name); an edit distance of at most a
-// quarter of the title's length.
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
 //
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 // so a mistyped session code never silently loses credit, and so is one in which at least
-// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
 //
 // The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 // Windows-1252 are read by the roster reader, not by request validation, exactly as the
@@ -19851,14 +19858,15 @@ func (c *ClientWithResponses) PostRosterWithBodyWithResponse(ctx context.Context
 // Circuit Management Update"?`. Close means, strongest first: the code mistyped with
 // spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
 // name in the title (or half the title's words in the name); an edit distance of at most a
-// quarter of the title's length.
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
 //
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
 // so a mistyped session code never silently loses credit, and so is one in which at least
-// 80% of the filled cells (and at least 3, or every row of a shorter roster) name sessions
-// of the event: a list the roster would otherwise drop (a `Notes` cell reading `S1` is not
-// a list). JSON rows name sessions by id, code or title, each item read as a cell is.
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
 //
 // The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
 // Windows-1252 are read by the roster reader, not by request validation, exactly as the

@@ -109,7 +109,7 @@ func (p *plan) layoutProblem() error {
 
 // A column the roster would ignore is taken for a list of sessions when at least
 // listShare of its filled cells name sessions of the event wholly, and at least listCells of
-// them do (fewer when the roster has fewer rows): a "Notes" cell reading "S1" is not a list.
+// them do: a "Notes" cell or two reading "S1" is not a list.
 const (
 	listShare = 0.8
 	listCells = 3
@@ -132,7 +132,7 @@ func (p *plan) sessionsIgnored() error {
 				named++
 			}
 		}
-		if named > 0 && named >= min(listCells, len(p.in.Rows)) && float64(named) >= listShare*float64(filled) {
+		if named >= listCells && float64(named) >= listShare*float64(filled) {
 			h := recert.Quote(p.in.Extra[i])
 			return recert.Errorf(recert.EINVALID, "column %s lists sessions of this event (%d of its %d filled cells) but is not read as attendance: "+
 				"if it lists the sessions each person attended, head it \"Sessions Attended\"; if not (registration is not attendance), remove it", h, named, filled)

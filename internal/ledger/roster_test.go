@@ -334,6 +334,17 @@ func TestNoCreditByDefault(t *testing.T) {
 			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"left after S1"}},
 			{Email: "nora@example.org", Sessions: []string{"S1"}},
 		}}, status: ledger.RowCreated, credit: "S1 1.00"},
+		{name: "two notes naming sessions are no list", in: ledger.RosterInput{Layout: csv, Extra: []string{"Notes"}, Rows: []recert.RosterRow{
+			{ABCPID: "104455", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"Tue-AM"}},
+		}}, status: ledger.RowCreated, credit: "S1 1.00"},
+		{name: "a list mostly of sessions", in: ledger.RosterInput{Layout: csv, Extra: []string{"Tracks"}, Rows: []recert.RosterRow{
+			{ABCPID: "104455", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"Tue-AM"}},
+			{Email: "nora@example.org", Sessions: []string{"S1"}, Marks: []string{"Cannulation; Tue-AM"}},
+			{ABCPID: "200001", Name: "Ann", Sessions: []string{"S1"}, Marks: []string{"S1|S2"}},
+			{ABCPID: "200002", Name: "Bo", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+		}}, wantErr: `column "Tracks" lists sessions of this event (4 of its 5 filled cells)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
