@@ -491,15 +491,42 @@ type ClientInterface interface {
 	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 	// sessions attended in one of two layouts:
 	//
-	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-	//   (case-insensitive; empty means every session);
+	// - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+	//   Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+	//   one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+	//   attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+	//   is not attendance and is not read). Each cell names sessions by code, id or exact
+	//   title (case-insensitive): first read whole as one name, as titles may hold commas,
+	//   then split on `;`, `|` and `,` when every part names a session;
 	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
+	// **A row credits only what it names.** A row that names no session and gives no `ceus`
+	// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+	// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+	// column is refused whole (422, saying how to name sessions). Two exceptions, both
+	// explicit: `all_sessions=true` credits every session to each row that names none, and
+	// an event with exactly one session credits it to rows of a roster that has no way to
+	// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+	//
+	// A name that matches no session is rejected with the closest sessions when some are close
+	// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+	// name in the title (or half the title's words in the name); an edit distance of at most a
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
+	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-	// code or title.
+	// so a mistyped session code never silently loses credit, and so is one in which at least
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
+	//
+	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+	// organizer pages read an upload.
 	//
 	// Each row names the attendee by ABCP ID or email (or both, which must name the same
 	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -533,15 +560,42 @@ type ClientInterface interface {
 	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 	// sessions attended in one of two layouts:
 	//
-	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-	//   (case-insensitive; empty means every session);
+	// - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+	//   Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+	//   one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+	//   attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+	//   is not attendance and is not read). Each cell names sessions by code, id or exact
+	//   title (case-insensitive): first read whole as one name, as titles may hold commas,
+	//   then split on `;`, `|` and `,` when every part names a session;
 	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
+	// **A row credits only what it names.** A row that names no session and gives no `ceus`
+	// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+	// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+	// column is refused whole (422, saying how to name sessions). Two exceptions, both
+	// explicit: `all_sessions=true` credits every session to each row that names none, and
+	// an event with exactly one session credits it to rows of a roster that has no way to
+	// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+	//
+	// A name that matches no session is rejected with the closest sessions when some are close
+	// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+	// name in the title (or half the title's words in the name); an edit distance of at most a
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
+	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-	// code or title.
+	// so a mistyped session code never silently loses credit, and so is one in which at least
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
+	//
+	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+	// organizer pages read an upload.
 	//
 	// Each row names the attendee by ABCP ID or email (or both, which must name the same
 	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -2130,15 +2184,42 @@ func (c *Client) ListEventAttendance(ctx context.Context, eventID EventID, param
 // and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 // sessions attended in one of two layouts:
 //
-//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-//     (case-insensitive; empty means every session);
+//   - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+//     Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+//     one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+//     attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+//     is not attendance and is not read). Each cell names sessions by code, id or exact
+//     title (case-insensitive): first read whole as one name, as titles may hold commas,
+//     then split on `;`, `|` and `,` when every part names a session;
 //   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 //     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
+// **A row credits only what it names.** A row that names no session and gives no `ceus`
+// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+// column is refused whole (422, saying how to name sessions). Two exceptions, both
+// explicit: `all_sessions=true` credits every session to each row that names none, and
+// an event with exactly one session credits it to rows of a roster that has no way to
+// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+//
+// A name that matches no session is rejected with the closest sessions when some are close
+// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+// name in the title (or half the title's words in the name); an edit distance of at most a
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
+//
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-// code or title.
+// so a mistyped session code never silently loses credit, and so is one in which at least
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
+//
+// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+// organizer pages read an upload.
 //
 // Each row names the attendee by ABCP ID or email (or both, which must name the same
 // person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -2182,15 +2263,42 @@ func (c *Client) PostRosterWithBody(ctx context.Context, eventID EventID, params
 // and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 // sessions attended in one of two layouts:
 //
-//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-//     (case-insensitive; empty means every session);
+//   - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+//     Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+//     one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+//     attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+//     is not attendance and is not read). Each cell names sessions by code, id or exact
+//     title (case-insensitive): first read whole as one name, as titles may hold commas,
+//     then split on `;`, `|` and `,` when every part names a session;
 //   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 //     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
+// **A row credits only what it names.** A row that names no session and gives no `ceus`
+// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+// column is refused whole (422, saying how to name sessions). Two exceptions, both
+// explicit: `all_sessions=true` credits every session to each row that names none, and
+// an event with exactly one session credits it to rows of a roster that has no way to
+// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+//
+// A name that matches no session is rejected with the closest sessions when some are close
+// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+// name in the title (or half the title's words in the name); an edit distance of at most a
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
+//
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-// code or title.
+// so a mistyped session code never silently loses credit, and so is one in which at least
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
+//
+// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+// organizer pages read an upload.
 //
 // Each row names the attendee by ABCP ID or email (or both, which must name the same
 // person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -5384,6 +5492,18 @@ func NewPostRosterRequestWithBody(server string, eventID EventID, params *PostRo
 		if params.Override != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "override", *params.Override, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AllSessions != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "all_sessions", *params.AllSessions, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9651,15 +9771,42 @@ type ClientWithResponsesInterface interface {
 	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 	// sessions attended in one of two layouts:
 	//
-	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-	//   (case-insensitive; empty means every session);
+	// - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+	//   Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+	//   one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+	//   attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+	//   is not attendance and is not read). Each cell names sessions by code, id or exact
+	//   title (case-insensitive): first read whole as one name, as titles may hold commas,
+	//   then split on `;`, `|` and `,` when every part names a session;
 	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
+	// **A row credits only what it names.** A row that names no session and gives no `ceus`
+	// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+	// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+	// column is refused whole (422, saying how to name sessions). Two exceptions, both
+	// explicit: `all_sessions=true` credits every session to each row that names none, and
+	// an event with exactly one session credits it to rows of a roster that has no way to
+	// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+	//
+	// A name that matches no session is rejected with the closest sessions when some are close
+	// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+	// name in the title (or half the title's words in the name); an edit distance of at most a
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
+	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-	// code or title.
+	// so a mistyped session code never silently loses credit, and so is one in which at least
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
+	//
+	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+	// organizer pages read an upload.
 	//
 	// Each row names the attendee by ABCP ID or email (or both, which must name the same
 	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -9693,15 +9840,42 @@ type ClientWithResponsesInterface interface {
 	// and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 	// sessions attended in one of two layouts:
 	//
-	// - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-	//   (case-insensitive; empty means every session);
+	// - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+	//   Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+	//   one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+	//   attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+	//   is not attendance and is not read). Each cell names sessions by code, id or exact
+	//   title (case-insensitive): first read whole as one name, as titles may hold commas,
+	//   then split on `;`, `|` and `,` when every part names a session;
 	// - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 	//   `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 	//
+	// **A row credits only what it names.** A row that names no session and gives no `ceus`
+	// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+	// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+	// column is refused whole (422, saying how to name sessions). Two exceptions, both
+	// explicit: `all_sessions=true` credits every session to each row that names none, and
+	// an event with exactly one session credits it to rows of a roster that has no way to
+	// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+	//
+	// A name that matches no session is rejected with the closest sessions when some are close
+	// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+	// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+	// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+	// name in the title (or half the title's words in the name); an edit distance of at most a
+	// quarter of the title's length. At most three are named, only on a tie; suggestions are
+	// searched for the first 500 distinct unknown names of a roster.
+	//
 	// `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 	// no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-	// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-	// code or title.
+	// so a mistyped session code never silently loses credit, and so is one in which at least
+	// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+	// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+	// by id, code or title, each item read as a cell is.
+	//
+	// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+	// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+	// organizer pages read an upload.
 	//
 	// Each row names the attendee by ABCP ID or email (or both, which must name the same
 	// person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -20697,15 +20871,42 @@ func (c *ClientWithResponses) ListEventAttendanceWithResponse(ctx context.Contex
 // and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 // sessions attended in one of two layouts:
 //
-//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-//     (case-insensitive; empty means every session);
+//   - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+//     Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+//     one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+//     attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+//     is not attendance and is not read). Each cell names sessions by code, id or exact
+//     title (case-insensitive): first read whole as one name, as titles may hold commas,
+//     then split on `;`, `|` and `,` when every part names a session;
 //   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 //     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
+// **A row credits only what it names.** A row that names no session and gives no `ceus`
+// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+// column is refused whole (422, saying how to name sessions). Two exceptions, both
+// explicit: `all_sessions=true` credits every session to each row that names none, and
+// an event with exactly one session credits it to rows of a roster that has no way to
+// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+//
+// A name that matches no session is rejected with the closest sessions when some are close
+// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+// name in the title (or half the title's words in the name); an edit distance of at most a
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
+//
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-// code or title.
+// so a mistyped session code never silently loses credit, and so is one in which at least
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
+//
+// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+// organizer pages read an upload.
 //
 // Each row names the attendee by ABCP ID or email (or both, which must name the same
 // person, or the row is rejected). An attendee who matches no member becomes an unclaimed
@@ -20745,15 +20946,42 @@ func (c *ClientWithResponses) PostRosterWithBodyWithResponse(ctx context.Context
 // and case: `abcp_id`, `email`, `name` (or `first_name` and `last_name`), `ceus`, and the
 // sessions attended in one of two layouts:
 //
-//   - a `sessions` column listing session codes or exact titles separated by `;` or `|`
-//     (case-insensitive; empty means every session);
+//   - a sessions column: headed `sessions`, or by words of a sessions list (`Sessions
+//     Attended`, `Session(s)`, `Sessions attended (titles)`, `Breakouts`, `Workshops`:
+//     one of session, sessions, breakout(s), workshop(s), with nothing but attended,
+//     attending, attendance, title(s), code(s), id(s), name(s), list; `Sessions Registered`
+//     is not attendance and is not read). Each cell names sessions by code, id or exact
+//     title (case-insensitive): first read whole as one name, as titles may hold commas,
+//     then split on `;`, `|` and `,` when every part names a session;
 //   - a grid: one column per session, headed by its code or title, marked `x`, `yes`, `y`,
 //     `1`, `true` or `✓` when attended and left blank (or `no`, `0`) when not.
 //
+// **A row credits only what it names.** A row that names no session and gives no `ceus`
+// (an empty sessions cell, an unmarked grid row, a JSON row whose `sessions` is absent or
+// empty) is rejected ("names no session"). A CSV with no sessions column, grid or `ceus`
+// column is refused whole (422, saying how to name sessions). Two exceptions, both
+// explicit: `all_sessions=true` credits every session to each row that names none, and
+// an event with exactly one session credits it to rows of a roster that has no way to
+// name sessions (no sessions column or grid; in JSON, no row with `sessions`).
+//
+// A name that matches no session is rejected with the closest sessions when some are close
+// (never applied): `"ECMO Update" is not a session of this event; did you mean S1 "ECMO
+// Circuit Management Update"?`. Close means, strongest first: the code mistyped with
+// spaces or leading zeros; a prefix of the title (3 characters or more); every word of the
+// name in the title (or half the title's words in the name); an edit distance of at most a
+// quarter of the title's length. At most three are named, only on a tie; suggestions are
+// searched for the first 500 distinct unknown names of a roster.
+//
 // `GET /v1/events/{event_id}/roster-template` gives the grid for an event. Columns that name
 // no session are listed in `ignored_columns`; one that holds attendance marks is an error,
-// so a mistyped session code never silently loses credit. JSON rows name sessions by id,
-// code or title.
+// so a mistyped session code never silently loses credit, and so is one in which at least
+// 80% of the filled cells (and at least 3) name sessions of the event: a list the roster
+// would otherwise drop (a `Notes` cell reading `S1` is not a list). JSON rows name sessions
+// by id, code or title, each item read as a cell is.
+//
+// The CSV body is read as sent, once: the byte-order mark, quoted header cells, CRLF and
+// Windows-1252 are read by the roster reader, not by request validation, exactly as the
+// organizer pages read an upload.
 //
 // Each row names the attendee by ABCP ID or email (or both, which must name the same
 // person, or the row is rejected). An attendee who matches no member becomes an unclaimed

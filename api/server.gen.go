@@ -1046,6 +1046,13 @@ func (w *ServerInterfaceWrapper) PostRoster(ctx echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter override: %s", err))
 	}
 
+	// ------------- Optional query parameter "all_sessions" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "all_sessions", ctx.QueryParams(), &params.AllSessions, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter all_sessions: %s", err))
+	}
+
 	headers := ctx.Request().Header
 	// ------------- Optional header parameter "Idempotency-Key" -------------
 	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {

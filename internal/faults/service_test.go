@@ -246,7 +246,7 @@ func roster(first, n int) string {
 	for i := range rows {
 		no := first + i
 		rows[i] = map[string]any{"abcp_id": fmt.Sprintf("%06d", no), "name": fmt.Sprintf("Attendee %d", no),
-			"email": fmt.Sprintf("attendee%d@faults.example.org", no)}
+			"email": fmt.Sprintf("attendee%d@faults.example.org", no), "sessions": []string{"S1", "S2", "S3", "S4"}}
 	}
 	b, _ := json.Marshal(map[string]any{"rows": rows})
 	return string(b)

@@ -197,7 +197,7 @@ var eventRows = []accessRow{
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"postRoster", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil,
-			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID)}}}, as)
+			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID), Sessions: []string{"S1"}}}}, as)
 	}, organizerWrite(200)},
 	{"getRosterTemplate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetRosterTemplateWithResponse(t.Context(), w.event.ID, nil, as)
@@ -207,7 +207,7 @@ var eventRows = []accessRow{
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"withdrawRosterPosting", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		res, err := ledger.NewRosters(w.env.Store, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test",
-			Rows: []recert.RosterRow{{Email: strings.ToLower(recert.NewID("walkin")) + "@example.org", Name: "Walk In"}}})
+			Rows: []recert.RosterRow{{Email: strings.ToLower(recert.NewID("walkin")) + "@example.org", Name: "Walk In", Sessions: []string{"S1"}}}})
 		if err != nil {
 			t.Fatal(err)
 		}

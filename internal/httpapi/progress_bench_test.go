@@ -65,7 +65,7 @@ func benchmarkProgress(b *testing.B, cacheBytes int64, events, wide int) {
 		}
 		if err == nil {
 			_, err = ledger.NewRosters(env.Store, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "bench",
-				Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}})
+				Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}, AllSessions: true})
 		}
 		if err != nil {
 			b.Fatal(err)

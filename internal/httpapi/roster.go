@@ -11,11 +11,20 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3filter"
+
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/roster"
 )
+
+func init() {
+	// A CSV roster is read once, by the roster reader, from the bytes as sent: the request
+	// validator must not parse it as CSV of its own (it refuses a byte-order mark before a
+	// quoted header cell that the reader accepts), so it only takes the body as text.
+	openapi3filter.RegisterBodyDecoder("text/csv", openapi3filter.FileBodyDecoder)
+}
 
 // rosterBodyLimit is the body limit of a roster post: 10,000 rows fit with room to spare.
 const rosterBodyLimit = 8 << 20
@@ -37,6 +46,7 @@ func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject
 	}
 	in.EventID, in.Actor = req.EventID, p.Subject
 	in.Partial, in.DryRun, in.Override = mode == "partial", value(req.Params.DryRun), value(req.Params.Override)
+	in.AllSessions = value(req.Params.AllSessions)
 	in.Viewer = ledger.Viewer{All: p.IsAdmin(), OrgIDs: p.OrganizationIDs}
 
 	var key *ledger.IdempotencyKey
@@ -47,7 +57,7 @@ func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject
 			}
 		}
 		key = &ledger.IdempotencyKey{Principal: p.Subject, Key: k,
-			RequestHash: requestHash(req.EventID, mode, strconv.FormatBool(in.Override), raw)}
+			RequestHash: requestHash(req.EventID, mode, strconv.FormatBool(in.Override), strconv.FormatBool(in.AllSessions), raw)}
 	}
 	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {
 		out, err := s.rosters.Post(ctx, in)
@@ -73,12 +83,8 @@ func readRoster(req api.PostRosterRequestObject) (ledger.RosterInput, []byte, er
 	if err != nil {
 		return ledger.RosterInput{}, nil, recert.Wrap(err, recert.EBADREQUEST, "the roster could not be read")
 	}
-	f, err := roster.ReadCSV(bytes.NewReader(raw))
-	invalid := roster.Invalid(err, f.Rows)
-	if err != nil && invalid == nil {
-		return ledger.RosterInput{}, nil, err
-	}
-	return ledger.RosterInput{Rows: f.Rows, Invalid: invalid, Extra: f.Extra, Warnings: f.Warnings}, raw, nil
+	in, err := ledger.CSVRoster(raw)
+	return in, raw, err
 }
 
 func jsonRoster(body api.RosterInput) (ledger.RosterInput, []byte, error) {
@@ -123,7 +129,10 @@ func rosterResult(r ledger.RosterResult, mode string, in ledger.RosterInput) api
 
 func rosterRow(r ledger.RowResult) api.RosterRowResult {
 	out := api.RosterRowResult{Status: api.RosterRowResultStatus(r.Status), AttendanceID: optional(r.AttendanceID),
-		Reason: optional(r.Reason), Warnings: r.Warnings}
+		Reason: optional(r.Reason), Warnings: r.Warnings, Name: optional(r.Row.Name)}
+	if c := r.Credit; c != nil {
+		out.Sessions, out.Ceus = c.Sessions, ptr(c.CEUs.String())
+	}
 	if r.Row.Line > 0 {
 		out.Line = ptr(r.Row.Line)
 	} else {

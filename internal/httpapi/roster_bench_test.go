@@ -38,7 +38,7 @@ func BenchmarkPostRoster5000(b *testing.B) {
 		e := benchEvent(b, env, org.ID)
 		in := api.RosterInput{Rows: make([]api.RosterRowInput, 5000)}
 		for r := range in.Rows {
-			in.Rows[r] = api.RosterRowInput{ABCPID: ptr(fmt.Sprintf("%06d", i*5000+r)), Name: ptr("Attendee")}
+			in.Rows[r] = api.RosterRowInput{ABCPID: ptr(fmt.Sprintf("%06d", i*5000+r)), Name: ptr("Attendee"), Sessions: []string{"S1; S2; S3; S4"}}
 		}
 		body, _ := json.Marshal(in)
 		req, _ := http.NewRequest(http.MethodPost, env.URL+"/v1/events/"+e.ID+"/attendance", bytes.NewReader(body))

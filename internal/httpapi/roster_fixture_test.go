@@ -188,7 +188,7 @@ func TestRePostKeepsDecisions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newRosterWorld(t, st)
 		ctx := t.Context()
-		csv := "abcp_id,email,name,sessions\n104455,,Renée Roy,\n200001,,Ada Byron,\n200002,,Bo Chen,\n"
+		csv := "abcp_id,email,name,sessions\n104455,,Renée Roy,S1;Tue-AM;S3\n200001,,Ada Byron,S1|Tue-AM|S3\n200002,,Bo Chen,\"S1, Tue-AM, S3\"\n"
 		res, body := postCSV(t, w.world, w.event.ID, "", csv)
 		var first api.RosterResult
 		if res.StatusCode != 200 || json.Unmarshal(body, &first) != nil || first.Totals.Created != 3 {
@@ -256,7 +256,8 @@ func TestRosterIdentityRules(t *testing.T) {
 		w := newRosterWorld(t, st)
 		post := func(as, csv string) api.RosterResult {
 			t.Helper()
-			res, body := postCSVAs(t, w.world, as, w.event.ID, "?dry_run=true", csv)
+			// These rows are about who; every session is credited, as the organizer may choose.
+			res, body := postCSVAs(t, w.world, as, w.event.ID, "?dry_run=true&all_sessions=true", csv)
 			var out api.RosterResult
 			if res.StatusCode != 200 || json.Unmarshal(body, &out) != nil {
 				t.Fatalf("post: %d %s", res.StatusCode, body)

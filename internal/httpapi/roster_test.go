@@ -55,8 +55,8 @@ func TestRosters(t *testing.T) {
 			return len(res.JSON200.Items)
 		}
 		roster := rows(
-			api.RosterRowInput{ABCPID: ptr(w.member.ABCPID)},
-			api.RosterRowInput{ABCPID: ptr("777777"), Name: ptr("New Attendee"), Email: ptr("new.attendee@example.org")},
+			api.RosterRowInput{ABCPID: ptr(w.member.ABCPID), Sessions: []string{"S1", "S2"}},
+			api.RosterRowInput{ABCPID: ptr("777777"), Name: ptr("New Attendee"), Email: ptr("new.attendee@example.org"), Sessions: []string{"S1; S2"}},
 		)
 
 		t.Run("dry run writes nothing", func(t *testing.T) {
@@ -106,7 +106,7 @@ func TestRosters(t *testing.T) {
 		t.Run("atomic mode refuses the whole roster, listing every bad row", func(t *testing.T) {
 			before := attendanceCount()
 			res := post(rows(
-				api.RosterRowInput{ABCPID: ptr("888888"), Name: ptr("Fine Row")},
+				api.RosterRowInput{ABCPID: ptr("888888"), Name: ptr("Fine Row"), Sessions: []string{"S2"}},
 				api.RosterRowInput{ABCPID: ptr("12345")},
 				api.RosterRowInput{ABCPID: ptr("999999"), Name: ptr("Too Many"), Ceus: ptr("9.00")},
 			), nil)
@@ -124,7 +124,7 @@ func TestRosters(t *testing.T) {
 		})
 		t.Run("partial mode writes the valid rows", func(t *testing.T) {
 			res := post(rows(
-				api.RosterRowInput{ABCPID: ptr("888888"), Name: ptr("Fine Row")},
+				api.RosterRowInput{ABCPID: ptr("888888"), Name: ptr("Fine Row"), Sessions: []string{"S2"}},
 				api.RosterRowInput{ABCPID: ptr("999999"), Name: ptr("Too Many"), Ceus: ptr("9.00")},
 			), &api.PostRosterParams{Mode: ptr(api.PostRosterParamsModePartial)})
 			if res.JSON200 == nil || res.JSON200.Totals.Created != 1 || res.JSON200.Totals.Rejected != 1 ||
@@ -134,21 +134,21 @@ func TestRosters(t *testing.T) {
 		})
 		t.Run("an Idempotency-Key replays, and refuses another body", func(t *testing.T) {
 			key := &api.PostRosterParams{IdempotencyKey: ptr("roster-2026-04-17-a")}
-			in := rows(api.RosterRowInput{ABCPID: ptr("555555"), Name: ptr("Replay Me")})
+			in := rows(api.RosterRowInput{ABCPID: ptr("555555"), Name: ptr("Replay Me"), Sessions: []string{"S1"}})
 			first := post(in, key)
 			second := post(in, key)
 			if first.JSON200 == nil || second.StatusCode() != 200 || string(first.Body) != string(second.Body) ||
 				second.HTTPResponse.Header.Get("Idempotent-Replayed") != "true" {
 				t.Fatalf("replay: %s / %s", first.Body, second.Body)
 			}
-			other := post(rows(api.RosterRowInput{ABCPID: ptr("444444"), Name: ptr("Other")}), key)
+			other := post(rows(api.RosterRowInput{ABCPID: ptr("444444"), Name: ptr("Other"), Sessions: []string{"S1"}}), key)
 			if other.StatusCode() != 422 {
 				t.Errorf("key reused for another body: %d %s", other.StatusCode(), other.Body)
 			}
 		})
 		t.Run("CSV with a byte-order mark, CRLF and quoted fields", func(t *testing.T) {
 			body := "\ufeffABCP ID,Name,Email,Sessions\r\n" +
-				"333333,\"Lee, Jordan \"\"JJ\"\"\",jj@example.org,\r\n" +
+				fmt.Sprintf("333333,\"Lee, Jordan \"\"JJ\"\"\",jj@example.org,\"%s, %s\"\r\n", e.Sessions[0].Title, e.Sessions[1].Code) +
 				fmt.Sprintf("222222,Kim Park,kim@example.org,%s\r\n", e.Sessions[1].Code)
 			res, b := postCSV(t, w, e.ID, "", body)
 			if res.StatusCode != 200 || !strings.Contains(string(b), `"created":2`) {

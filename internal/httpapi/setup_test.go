@@ -97,7 +97,7 @@ func TestOrganizerSetsABCPOfTheirUnclaimedMembers(t *testing.T) {
 		}
 		// A walk-in organization A's roster created is theirs too.
 		posted, err := ledger.NewRosters(st, nil).Post(context.Background(), ledger.RosterInput{EventID: w.event.ID, Actor: "test",
-			Rows: []recert.RosterRow{{Email: apitest.Email(t, "walkin2"), Name: "Second Walk In"}}})
+			Rows: []recert.RosterRow{{Email: apitest.Email(t, "walkin2"), Name: "Second Walk In", Sessions: []string{"S1"}}}})
 		if err != nil || len(posted.Rows) != 1 || posted.Rows[0].Member == nil || !posted.Rows[0].Member.Created {
 			t.Fatalf("roster: %+v %v", posted, err)
 		}

@@ -280,7 +280,7 @@ func TestWebhookDestinationsMustBePublic(t *testing.T) {
 		}
 		sub := created.JSON201
 		abcp := w.otherMember.ABCPID // attendance.posted
-		if res, _ := env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil, api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: &abcp}}},
+		if res, _ := env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil, api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: &abcp, Sessions: []string{"S1"}}}},
 			w.as("organizer A")); res.StatusCode() != http.StatusOK {
 			t.Fatalf("roster: %s", res.Body)
 		}

@@ -12,13 +12,15 @@ import (
 
 // plan is a roster on its way from rows to writes.
 type plan struct {
-	ev      recert.Event
-	in      RosterInput
-	grid    []int // per Extra column: the index of its session in ev.Sessions, or -1
-	ignored []string
-	rows    []*rowPlan
-	held    []Held
-	visible map[string]bool
+	ev        recert.Event
+	in        RosterInput
+	grid      []int // per Extra column: the index of its session in ev.Sessions, or -1
+	creditAll bool  // a row that names no session is credited every session (see allSessions)
+	index     *recert.SessionIndex
+	ignored   []string
+	rows      []*rowPlan
+	held      []Held
+	visible   map[string]bool
 }
 
 // rowPlan is one row: its result so far and what it asks for.
@@ -46,7 +48,7 @@ func (p *rowPlan) warn(format string, args ...any) {
 
 // newPlan reads the grid's columns and checks each row against the event.
 func newPlan(ev recert.Event, in RosterInput) *plan {
-	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows))}
+	p := &plan{ev: ev, in: in, grid: make([]int, len(in.Extra)), rows: make([]*rowPlan, 0, len(in.Rows)), index: ev.Index()}
 	for i, h := range in.Extra {
 		p.grid[i] = -1
 		if s, ok := ev.SessionByRef(h); ok {
@@ -55,6 +57,7 @@ func newPlan(ev recert.Event, in RosterInput) *plan {
 			p.ignored = append(p.ignored, h)
 		}
 	}
+	p.creditAll = p.allSessions()
 	for _, row := range in.Rows {
 		rp := &rowPlan{res: RowResult{Row: row, Warnings: []string{}}}
 		p.rows = append(p.rows, rp)
@@ -73,13 +76,111 @@ func (p *plan) hasGrid() bool {
 	return slices.ContainsFunc(p.grid, func(i int) bool { return i >= 0 })
 }
 
+// allSessions decides whether a row that names no session (outside a grid) is credited every
+// session. Credit
+// enters only for what the source names, so only when someone said so: the organizer
+// (all_sessions=true), the person deciding a dispute, or an event with one session posted
+// with a roster that has no way to name sessions (no sessions column or grid; in JSON, no row
+// with sessions), where there is nothing else the row could mean.
+func (p *plan) allSessions() bool {
+	switch {
+	case p.in.AllSessions || p.in.Dispute != "":
+		return true
+	case len(p.ev.Sessions) != 1:
+		return false
+	case p.in.Layout.CSV:
+		return p.in.Layout.SessionsColumn == "" && !p.hasGrid()
+	}
+	return !slices.ContainsFunc(p.in.Rows, func(r recert.RosterRow) bool { return len(r.Sessions) > 0 })
+}
+
+// layoutProblem refuses a CSV roster, whole, when it cannot say what anyone attended (no
+// sessions column, grid or ceus column) or when a column it would ignore lists sessions.
+func (p *plan) layoutProblem() error {
+	l := p.in.Layout
+	if l.CSV && l.SessionsColumn == "" && !l.CEUsColumn && !p.hasGrid() && !p.creditAll {
+		return recert.Errorf(recert.EINVALID, "the roster names no sessions, so it would credit nothing: "+
+			"add a sessions column listing the sessions each person attended (codes or titles, such as %s), "+
+			"or one column per session marked x (the event's roster template), "+
+			"or choose to credit every session to every row (all_sessions=true)", p.ev.SessionCodes())
+	}
+	return p.sessionsIgnored()
+}
+
+// A column the roster would ignore is taken for a list of sessions when at least
+// listShare of its filled cells name sessions of the event wholly, and at least listCells of
+// them do: a "Notes" cell or two reading "S1" is not a list.
+const (
+	listShare = 0.8
+	listCells = 3
+)
+
+// sessionsIgnored refuses a roster with an ignored column that lists sessions: its credit
+// would be silently dropped, or it is a list that is not attendance ("Sessions Registered").
+func (p *plan) sessionsIgnored() error {
+	for i, col := range p.grid {
+		if col >= 0 {
+			continue
+		}
+		filled, named := 0, 0
+		for _, r := range p.in.Rows {
+			if i >= len(r.Marks) || r.Marks[i] == "" {
+				continue
+			}
+			filled++
+			if ss, unknown := p.index.Refs(r.Marks[i]); len(ss) > 0 && len(unknown) == 0 {
+				named++
+			}
+		}
+		if named >= listCells && float64(named) >= listShare*float64(filled) {
+			h := recert.Quote(p.in.Extra[i])
+			return recert.Errorf(recert.EINVALID, "column %s lists sessions of this event (%d of its %d filled cells) but is not read as attendance: "+
+				"if it lists the sessions each person attended, head it \"Sessions Attended\"; if not (registration is not attendance), remove it", h, named, filled)
+		}
+	}
+	return nil
+}
+
 // checkSessions works out the credit a row asks for, from its sessions cell, its grid
 // marks or its CEUs.
 func (p *plan) checkSessions(rp *rowPlan) {
 	row := rp.res.Row
-	refs := expandRefs(p.ev, row.Sessions)
-	marked := false
-	for i, cell := range row.Marks {
+	var ids []string
+	for _, ref := range row.Sessions {
+		ss, unknown := p.index.Refs(ref)
+		for _, s := range ss {
+			ids = append(ids, s.ID)
+		}
+		for _, u := range unknown {
+			rp.reject("sessions", p.index.Unknown(u))
+		}
+	}
+	marked := p.readMarks(rp, &ids)
+	if rp.rejected() {
+		return
+	}
+	switch {
+	case marked && len(row.Sessions) > 0:
+		rp.reject("sessions", "name the sessions either in the sessions column or with marks in the session columns, not both")
+		return
+	case len(ids) == 0 && row.CEUs == nil && (!p.creditAll || p.hasGrid() && p.in.Dispute == ""):
+		// A grid says for each session whether the person attended: an unmarked row attended
+		// none, whatever all_sessions says.
+		rp.reject(p.noSession())
+		return
+	}
+	sessions, awarded, field, detail := p.ev.Credit(ids, row.CEUs)
+	if detail != "" {
+		rp.reject(field, detail)
+		return
+	}
+	rp.want = recert.Attendance{EventID: p.ev.ID, Sessions: sessions, CEUsAwarded: awarded}
+}
+
+// readMarks adds to ids the sessions the row's grid cells mark attended, rejecting marks that
+// cannot be read; it reports whether any cell marked a session.
+func (p *plan) readMarks(rp *rowPlan, ids *[]string) (marked bool) {
+	for i, cell := range rp.res.Row.Marks {
 		if cell == "" {
 			continue
 		}
@@ -96,43 +197,26 @@ func (p *plan) checkSessions(rp *rowPlan) {
 				recert.Quote(cell), col))
 		case attended:
 			marked = true
-			refs = append(refs, p.ev.Sessions[p.grid[i]].ID)
+			*ids = append(*ids, p.ev.Sessions[p.grid[i]].ID)
 		}
 	}
-	if rp.rejected() {
-		return
-	}
-	switch {
-	case marked && len(row.Sessions) > 0:
-		rp.reject("sessions", "name the sessions either in the sessions column or with marks in the session columns, not both")
-		return
-	case p.hasGrid() && len(refs) == 0 && row.CEUs == nil && row.MemberID == "":
-		rp.reject("sessions", "marks no session: put x under each session attended")
-		return
-	}
-	sessions, awarded, field, detail := p.ev.Credit(refs, row.CEUs)
-	if detail != "" {
-		rp.reject(field, detail)
-		return
-	}
-	rp.want = recert.Attendance{EventID: p.ev.ID, Sessions: sessions, CEUsAwarded: awarded}
+	return marked
 }
 
-// expandRefs splits a reference that names no session but whose comma- or space-separated
-// parts all do ("S1, S2"), as people type lists whatever separator the column asks for.
-func expandRefs(ev recert.Event, refs []string) []string {
-	var out []string
-	for _, r := range refs {
-		if _, ok := ev.SessionByRef(r); !ok {
-			parts := strings.FieldsFunc(r, func(c rune) bool { return c == ',' || c == ' ' })
-			if len(parts) > 1 && !slices.ContainsFunc(parts, func(x string) bool { _, ok := ev.SessionByRef(x); return !ok }) {
-				out = append(out, parts...)
-				continue
-			}
-		}
-		out = append(out, r)
+// noSession is the problem of a row that names no session, in the words of its layout.
+func (p *plan) noSession() (field, detail string) {
+	const all = "; or credit every session to rows that name none (all_sessions=true)"
+	switch l := p.in.Layout; {
+	case p.hasGrid(): // an unmarked row in a grid is a person who attended none
+		return "sessions", "marks no session: put x under each session attended"
+	case l.SessionsColumn != "":
+		return "sessions", fmt.Sprintf("names no session: list the sessions attended in column %s (codes or titles, such as %s)%s",
+			recert.Quote(l.SessionsColumn), p.ev.SessionCodes(), all)
+	case l.CSV:
+		return "ceus", "awards no CEUs and names no session: give the CEUs awarded" + all
 	}
-	return out
+	return "sessions", fmt.Sprintf("names no session: list the sessions attended in `sessions` (ids, codes or titles, such as %s), or give `ceus`%s",
+		p.ev.SessionCodes(), all)
 }
 
 // match finds the member of every row and applies the identity rules: a row's identifiers
@@ -452,6 +536,9 @@ func (p *plan) result() RosterResult {
 	}
 	listed := make(map[string]bool, len(p.rows))
 	for _, rp := range p.rows {
+		if s := rp.res.Status; s == RowCreated || s == RowUpdated || s == RowUnchanged {
+			rp.res.Credit = &RowCredit{Sessions: p.codes(rp.want.Sessions), CEUs: rp.want.Total()}
+		}
 		res.Rows = append(res.Rows, rp.res)
 		res.Totals[rp.res.Status]++
 		if rp.res.Member != nil && rp.res.Member.Created && rp.res.Status == RowCreated {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/roster"
 )
 
 // MemberRef is what a roster needs to know of a member.
@@ -87,13 +88,35 @@ type RosterInput struct {
 	Invalid  map[int][]recert.FieldError // by row index: problems found while reading
 	Extra    []string                    // a CSV's other columns, whose cells are each row's Marks
 	Warnings []string                    // about the file
-	Partial  bool                        // write the valid rows; default: any rejected row writes nothing
-	DryRun   bool                        // report what would happen; write nothing
-	Override bool                        // re-apply rows over people's decisions
-	Actor    string
-	Viewer   Viewer
+	Layout   Layout                      // a CSV's sessions and CEUs columns; zero for JSON rows
+	// AllSessions credits every session of the event to each row that names none: the
+	// organizer's explicit choice, never a default (see plan.creditAll).
+	AllSessions bool
+	Partial     bool // write the valid rows; default: any rejected row writes nothing
+	DryRun      bool // report what would happen; write nothing
+	Override    bool // re-apply rows over people's decisions
+	Actor       string
+	Viewer      Viewer
 	// Dispute, when set, posts on the acceptance of that dispute: a decision, not a roster.
 	Dispute string
+}
+
+// Layout is what a CSV roster's header says about credit.
+type Layout struct {
+	CSV            bool
+	SessionsColumn string // the sessions column's header as written; "" when there is none
+	CEUsColumn     bool
+}
+
+// CSVRoster reads a CSV roster's bytes, as a request body or an upload carries them, into a
+// roster to post: roster.Read is the one reading of a roster file, for the API and the pages.
+func CSVRoster(raw []byte) (RosterInput, error) {
+	f, err := roster.Read(raw)
+	if err != nil {
+		return RosterInput{}, err
+	}
+	return RosterInput{Rows: f.Rows, Invalid: f.Invalid, Extra: f.Extra, Warnings: f.Warnings,
+		Layout: Layout{CSV: true, SessionsColumn: f.SessionsColumn, CEUsColumn: f.CEUsColumn}}, nil
 }
 
 // Row outcomes.
@@ -116,6 +139,15 @@ type RowResult struct {
 	ProposedABCPID string
 	Warnings       []string
 	Errors         []recert.FieldError
+	// Credit is what the attendance holds once the row is applied: the session codes and the
+	// CEUs, for created, updated and unchanged rows; nil otherwise.
+	Credit *RowCredit
+}
+
+// RowCredit is the credit a row gives (or keeps): session codes, in the event's order, and CEUs.
+type RowCredit struct {
+	Sessions []string
+	CEUs     recert.Units
 }
 
 // RowMember is the member a row was matched to, or is to create.
@@ -187,6 +219,9 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 			return err
 		}
 		p := newPlan(ev, in)
+		if err := p.layoutProblem(); err != nil {
+			return err
+		}
 		if err := p.match(ctx, r.store); err != nil {
 			return err
 		}

@@ -142,6 +142,7 @@ func TestIdentityRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFake()
+			c.row.Sessions = []string{"S1"}
 			res, _ := post(t, f, ledger.RosterInput{Rows: []recert.RosterRow{c.row}, DryRun: true})
 			r := res.Rows[0]
 			text := r.Reason + strings.Join(r.Warnings, " ")
@@ -162,15 +163,15 @@ func TestDecisionsAreKept(t *testing.T) {
 			f.held = []ledger.Held{{Attendance: recert.Attendance{ID: "att_1", EventID: "evt_1", MemberID: "mem_renee",
 				Sessions: []recert.SessionCredit{{SessionID: "ses_a", CEUs: 100}}, Revoked: source == recert.SourceRevocation, Version: 2},
 				Last: ledger.Decision{Source: source, At: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), By: "Olive Organizer", Reason: "left early"}}}
-			rows := []recert.RosterRow{{ABCPID: "104455"}} // all sessions
-			res, err := post(t, f, ledger.RosterInput{Rows: rows})
+			rows := []recert.RosterRow{{ABCPID: "104455"}} // all sessions, as the organizer chose
+			res, err := post(t, f, ledger.RosterInput{Rows: rows, AllSessions: true})
 			if err != nil || res.Rows[0].Status != ledger.RowKept || !strings.Contains(res.Rows[0].Reason, "on 2026-11-02 by Olive Organizer: left early") {
 				t.Fatalf("re-post: %v %+v", err, res.Rows[0])
 			}
 			if w := f.writes[0]; len(w.Updated) != 0 || len(w.Created) != 0 {
 				t.Errorf("a kept row was written: %+v", w)
 			}
-			res, _ = post(t, f, ledger.RosterInput{Rows: []recert.RosterRow{{ABCPID: "104455"}}, Override: true})
+			res, _ = post(t, f, ledger.RosterInput{Rows: []recert.RosterRow{{ABCPID: "104455"}}, Override: true, AllSessions: true})
 			u := f.writes[1].Updated
 			if res.Rows[0].Status != ledger.RowUpdated || len(u) != 1 || u[0].Source != recert.SourceOverride {
 				t.Errorf("override: %+v %+v", res.Rows[0], u)
@@ -280,3 +281,101 @@ func TestIdempotencyRefusesAConcurrentDuplicate(t *testing.T) {
 		t.Errorf("concurrent duplicate: %v", err)
 	}
 }
+
+// TestNoCreditByDefault shows that a row credits only what it names: a row naming no session
+// is rejected unless someone chose to credit every session, and a roster that cannot name
+// sessions at all is refused whole.
+func TestNoCreditByDefault(t *testing.T) {
+	csv := ledger.Layout{CSV: true, SessionsColumn: "Sessions Attended"}
+	cases := []struct {
+		name    string
+		in      ledger.RosterInput
+		oneSess bool   // the event has a single session
+		wantErr string // the whole roster's refusal
+		status  string
+		text    string // in the reason
+		credit  string // codes and CEUs credited, "S1 1.00"
+	}{
+		{name: "empty sessions cell", in: ledger.RosterInput{Layout: csv, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowRejected, text: `names no session: list the sessions attended in column "Sessions Attended"`},
+		{name: "JSON row without sessions", in: ledger.RosterInput{Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowRejected, text: "names no session"},
+		{name: "JSON row with an empty list", in: ledger.RosterInput{Rows: []recert.RosterRow{{ABCPID: "104455", Sessions: []string{}}}},
+			status: ledger.RowRejected, text: "names no session"},
+		{name: "all_sessions credits every session", in: ledger.RosterInput{Layout: csv, AllSessions: true, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowCreated, credit: "S1,Tue-AM 2.50"},
+		{name: "the sessions named", in: ledger.RosterInput{Layout: csv, Rows: []recert.RosterRow{{ABCPID: "104455", Sessions: []string{"Tuesday morning"}}}},
+			status: ledger.RowCreated, credit: "Tue-AM 1.50"},
+		{name: "CEUs instead of sessions", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true, CEUsColumn: true}, Rows: []recert.RosterRow{{ABCPID: "104455", CEUs: ptr(recert.Units(75))}}},
+			status: ledger.RowCreated, credit: " 0.75"},
+		{name: "CEUs column, empty cell", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true, CEUsColumn: true}, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowRejected, text: "awards no CEUs and names no session"},
+		{name: "an unmarked grid row, even with all_sessions", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, AllSessions: true, Extra: []string{"S1", "Tue-AM"},
+			Rows: []recert.RosterRow{{ABCPID: "104455", Marks: []string{"", "no"}}}}, status: ledger.RowRejected, text: "marks no session"},
+		{name: "no sessions column", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			wantErr: "the roster names no sessions, so it would credit nothing"},
+		{name: "no sessions column, all_sessions", in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, AllSessions: true, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowCreated, credit: "S1,Tue-AM 2.50"},
+		{name: "no sessions column, one session", oneSess: true, in: ledger.RosterInput{Layout: ledger.Layout{CSV: true}, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowCreated, credit: "S1 1.00"},
+		{name: "one session, JSON naming none", oneSess: true, in: ledger.RosterInput{Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowCreated, credit: "S1 1.00"},
+		{name: "one session, an empty cell of a sessions column", oneSess: true, in: ledger.RosterInput{Layout: csv, Rows: []recert.RosterRow{{ABCPID: "104455"}}},
+			status: ledger.RowRejected, text: "names no session"},
+		{name: "an unknown title is suggested, not applied", in: ledger.RosterInput{Layout: csv, Rows: []recert.RosterRow{{ABCPID: "104455", Sessions: []string{"Tuesday"}}}},
+			status: ledger.RowRejected, text: `"Tuesday" is not a session of this event; did you mean Tue-AM "Tuesday morning"?`},
+		{name: "an ignored column listing sessions", in: ledger.RosterInput{Layout: csv, Extra: []string{"Sessions Registered"}, Rows: []recert.RosterRow{
+			{ABCPID: "104455", Sessions: []string{"S1"}, Marks: []string{"S1; Tue-AM"}},
+			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"Cannulation"}},
+			{Email: "nora@example.org", Sessions: []string{"S1"}, Marks: []string{"Tuesday morning, S1"}},
+		}}, wantErr: `column "Sessions Registered" lists sessions of this event (3 of its 3 filled cells) but is not read as attendance`},
+		{name: "a note naming a session is no list", in: ledger.RosterInput{Layout: csv, Extra: []string{"Notes"}, Rows: []recert.RosterRow{
+			{ABCPID: "104455", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"left after S1"}},
+			{Email: "nora@example.org", Sessions: []string{"S1"}},
+		}}, status: ledger.RowCreated, credit: "S1 1.00"},
+		{name: "two notes naming sessions are no list", in: ledger.RosterInput{Layout: csv, Extra: []string{"Notes"}, Rows: []recert.RosterRow{
+			{ABCPID: "104455", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"Tue-AM"}},
+		}}, status: ledger.RowCreated, credit: "S1 1.00"},
+		{name: "a list mostly of sessions", in: ledger.RosterInput{Layout: csv, Extra: []string{"Tracks"}, Rows: []recert.RosterRow{
+			{ABCPID: "104455", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+			{ABCPID: "777001", Sessions: []string{"S1"}, Marks: []string{"Tue-AM"}},
+			{Email: "nora@example.org", Sessions: []string{"S1"}, Marks: []string{"Cannulation; Tue-AM"}},
+			{ABCPID: "200001", Name: "Ann", Sessions: []string{"S1"}, Marks: []string{"S1|S2"}},
+			{ABCPID: "200002", Name: "Bo", Sessions: []string{"S1"}, Marks: []string{"S1"}},
+		}}, wantErr: `column "Tracks" lists sessions of this event (4 of its 5 filled cells)`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake()
+			if c.oneSess {
+				f.event.Sessions = f.event.Sessions[:1]
+			}
+			c.in.DryRun = true
+			res, err := post(t, f, c.in)
+			if c.wantErr != "" {
+				if recert.ErrorCode(err) != recert.EINVALID || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("got %v, want EINVALID %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Rows[0]
+			if r.Status != c.status || !strings.Contains(r.Reason, c.text) {
+				t.Fatalf("got %s %q, want %s %q", r.Status, r.Reason, c.status, c.text)
+			}
+			credit := ""
+			if r.Credit != nil {
+				credit = strings.Join(r.Credit.Sessions, ",") + " " + r.Credit.CEUs.String()
+			}
+			if credit != c.credit {
+				t.Errorf("credit %q, want %q", credit, c.credit)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -3,6 +3,7 @@ package roster
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -33,6 +34,51 @@ var aliases = map[string]int{
 	"ceus":       colCEUs,
 }
 
+// sessionsHeads and sessionsWords are the words of a header read as the sessions column:
+// at least one of sessionsHeads and nothing outside both lists, whatever the case and
+// punctuation ("Sessions Attended", "Session(s)", "Sessions attended (titles)", "Breakouts").
+// A header with any other word ("Sessions Registered", "Session 1") is not the sessions column:
+// registration is not attendance, and a grid column names one session.
+var (
+	sessionsHeads = words("session sessions breakout breakouts workshop workshops")
+	sessionsWords = words("attended attending attendance title titles code codes id ids name names list s of the")
+)
+
+func words(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		out[w] = true
+	}
+	return out
+}
+
+// sessionsLike reports whether a header (as headerKey writes it) names a sessions list.
+func sessionsLike(key string) bool {
+	ws := strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	head := false
+	for _, w := range ws {
+		switch {
+		case sessionsHeads[w]:
+			head = true
+		case !sessionsWords[w]:
+			return false
+		}
+	}
+	return head
+}
+
+// column is the known column a header names, if any.
+func column(h string) (int, bool) {
+	k := headerKey(h)
+	if col, ok := aliases[k]; ok {
+		return col, true
+	}
+	if sessionsLike(k) {
+		return colSessions, true
+	}
+	return 0, false
+}
+
 // headerKey is a header as aliases know it: lowercased, with underscores, hyphens and runs of
 // spaces read as one space, so "E-mail Address", "email_address" and "First  Name" are known.
 func headerKey(h string) string {
@@ -43,6 +89,7 @@ func headerKey(h string) string {
 // of the other columns, with their headers.
 type columns struct {
 	at           [numCols]int
+	headers      [numCols]string // as written
 	extra        []int
 	extraHeaders []string
 }
@@ -55,7 +102,7 @@ func parseHeader(rec []string, line int) (columns, error) {
 	}
 	for i, h := range rec {
 		h = strings.TrimSpace(h)
-		col, ok := aliases[headerKey(h)]
+		col, ok := column(h)
 		if !ok {
 			if h != "" {
 				c.extra, c.extraHeaders = append(c.extra, i), append(c.extraHeaders, strings.Clone(h))
@@ -66,7 +113,7 @@ func parseHeader(rec []string, line int) (columns, error) {
 			return c, headerError(line, fmt.Sprintf("more than one column is %s", colNames[col]),
 				fmt.Sprintf("columns %d and %d are both %s", c.at[col]+1, i+1, colNames[col]))
 		}
-		c.at[col] = i
+		c.at[col], c.headers[col] = i, strings.Clone(h)
 	}
 	if c.at[colABCPID] < 0 && c.at[colEmail] < 0 {
 		return c, headerError(line, "the header has no abcp_id or email column",
@@ -129,19 +176,13 @@ func (c *columns) name(rec []string) string {
 	return first + " " + last
 }
 
-// sessions splits the sessions column into references; nil when empty, which means all.
+// sessions is the sessions cell, whole: the ledger reads it against the event's titles, which
+// may hold the separators (see recert.Event.SessionRefs). nil when empty: the row names none.
 func (c *columns) sessions(rec []string) []string {
-	refs := strings.FieldsFunc(c.value(rec, colSessions), func(r rune) bool { return r == ';' || r == '|' })
-	out := refs[:0]
-	for _, r := range refs {
-		if r = strings.TrimSpace(r); r != "" {
-			out = append(out, r)
-		}
+	if v := c.value(rec, colSessions); v != "" {
+		return []string{v}
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return nil
 }
 
 // marks copies the cells of the extra columns; nil when they are all blank.

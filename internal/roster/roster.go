@@ -33,16 +33,37 @@ type File struct {
 	Extra []string
 	// Warnings are about the file as a whole, such as its encoding.
 	Warnings []string
+	// Invalid holds the problems of the rows that break the rules of CheckRow or have
+	// unreadable CEUs, by row index (see Invalid); set by Read.
+	Invalid map[int][]recert.FieldError
+	// SessionsColumn is the header of the sessions column as written; "" when the file has
+	// none. CEUsColumn tells whether it has a ceus column.
+	SessionsColumn string
+	CEUsColumn     bool
+}
+
+// Read reads roster CSV bytes, as an upload or a request body carries them, into rows, the
+// other columns and warnings: it is the one reading of a CSV roster, for the API and the
+// pages alike. Rows with problems are kept, their problems in Invalid; the error is only for
+// a file that cannot be read as a roster at all (see ReadCSV).
+func Read(raw []byte) (File, error) {
+	f, err := ReadCSV(bytes.NewReader(raw))
+	f.Invalid = Invalid(err, f.Rows)
+	if err != nil && f.Invalid == nil {
+		return File{}, err
+	}
+	return f, nil
 }
 
 // ReadCSV reads a roster: a header row, then one attendee per row.
 //
 // The header names the columns, in any order and case, surrounding spaces ignored:
 // abcp_id (or "abcp id", abcpid, "abcp #"), email (or e-mail), name (or first_name and
-// last_name, also "first name" and "last name", joined with a space), sessions (session
-// codes, ids or titles separated by ";" or "|"; empty means all sessions) and ceus (a
-// decimal with at most two places). Other columns are kept as Extra, for the caller to
-// read as a grid of sessions or ignore; an abcp_id or an email column is required.
+// last_name, also "first name" and "last name", joined with a space), sessions (the cell
+// kept whole, for the ledger to read as session codes, ids or titles; also a header such as
+// "Sessions Attended", see sessionsLike) and ceus (a decimal with at most two places). Other
+// columns are kept as Extra, for the caller to read as a grid of sessions or ignore; an
+// abcp_id or an email column is required.
 //
 // ReadCSV accepts a UTF-8 byte-order mark, CRLF or LF line ends, quoted fields, rows with
 // fewer or more cells than the header, and blank lines, which it skips along with rows whose
@@ -75,7 +96,11 @@ func ReadCSV(r io.Reader) (File, error) {
 		return File{}, err
 	}
 	f.Extra = cols.extraHeaders
+	f.SessionsColumn, f.CEUsColumn = cols.headers[colSessions], cols.at[colCEUs] >= 0
 	f.Rows, err = readRows(cr, &cols)
+	if err != nil && f.Rows == nil {
+		return File{}, err
+	}
 	return f, err
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -28,6 +29,10 @@ func (tt readCSVTest) file() File {
 	return File{Rows: tt.want, Extra: tt.extra, Warnings: tt.warnings}
 }
 
+// ignoreLayout leaves out which of the sessions and ceus columns a file has, which
+// TestReadCSVLayout checks.
+var ignoreLayout = cmpopts.IgnoreFields(File{}, "SessionsColumn", "CEUsColumn")
+
 // notUTF8 is the warning of a file read as Windows-1252.
 const notUTF8 = `the file is not UTF-8; it was read as Windows-1252 (Excel's plain CSV): check accented names, or save it as "CSV UTF-8"`
 
@@ -39,7 +44,7 @@ var readCSVTests = []readCSVTest{
 			"123456,jane@example.org,Jane Doe,S1;S2,\n" +
 			"654321,,John Roe,,1.5\n",
 		want: []recert.RosterRow{
-			{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe", Sessions: []string{"S1", "S2"}},
+			{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe", Sessions: []string{"S1;S2"}},
 			{Index: 1, Line: 3, ABCPID: "654321", Name: "John Roe", CEUs: units(150)},
 		},
 	},
@@ -140,8 +145,9 @@ var readCSVTests = []readCSVTest{
 		want: []recert.RosterRow{{Index: 0, Line: 2, ABCPID: "123456", Email: "jane@example.org", Name: "Jane Doe"}},
 	},
 	{
-		// Titles hold spaces and commas, so only ";" and "|" separate sessions.
-		name: "sessions separators",
+		// Titles hold separators, so the cell is kept whole: the ledger reads it against the
+		// event's titles (recert.Event.SessionRefs).
+		name: "sessions cells kept whole",
 		in: "abcp_id,sessions\n" +
 			"123456,S1;S2\n" +
 			"123457,S1|S2\n" +
@@ -149,11 +155,11 @@ var readCSVTests = []readCSVTest{
 			"123459,\" S1 ; Day 2 | Ethics, law and you  ;\"\n" +
 			"123450,; |\n",
 		want: []recert.RosterRow{
-			{Index: 0, Line: 2, ABCPID: "123456", Sessions: []string{"S1", "S2"}},
-			{Index: 1, Line: 3, ABCPID: "123457", Sessions: []string{"S1", "S2"}},
+			{Index: 0, Line: 2, ABCPID: "123456", Sessions: []string{"S1;S2"}},
+			{Index: 1, Line: 3, ABCPID: "123457", Sessions: []string{"S1|S2"}},
 			{Index: 2, Line: 4, ABCPID: "123458", Sessions: []string{"ses_a ses_b"}},
-			{Index: 3, Line: 5, ABCPID: "123459", Sessions: []string{"S1", "Day 2", "Ethics, law and you"}},
-			{Index: 4, Line: 6, ABCPID: "123450"},
+			{Index: 3, Line: 5, ABCPID: "123459", Sessions: []string{"S1 ; Day 2 | Ethics, law and you  ;"}},
+			{Index: 4, Line: 6, ABCPID: "123450", Sessions: []string{"; |"}},
 		},
 	},
 	{
@@ -320,7 +326,7 @@ func TestReadCSV(t *testing.T) {
 	for _, tt := range readCSVTests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := ReadCSV(strings.NewReader(tt.in))
-			if diff := cmp.Diff(tt.file(), f); diff != "" {
+			if diff := cmp.Diff(tt.file(), f, ignoreLayout); diff != "" {
 				t.Errorf("file (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantErr, withoutCause(t, err)); diff != "" {
@@ -336,7 +342,7 @@ func TestReadCSVOneByteAtATime(t *testing.T) {
 	for _, tt := range readCSVTests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := ReadCSV(iotest.OneByteReader(strings.NewReader(tt.in)))
-			if diff := cmp.Diff(tt.file(), f); diff != "" {
+			if diff := cmp.Diff(tt.file(), f, ignoreLayout); diff != "" {
 				t.Errorf("file (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantErr, withoutCause(t, err)); diff != "" {
@@ -545,7 +551,7 @@ func generatedRows(n int) []recert.RosterRow {
 		if i%2 == 0 {
 			rows[i].Email = fmt.Sprintf("member%d@example.org", i)
 			rows[i].Name = fmt.Sprintf("Member, %d", i)
-			rows[i].Sessions = []string{"ses_a", "ses_b"}
+			rows[i].Sessions = []string{"ses_a;ses_b"}
 			rows[i].CEUs = nil
 		}
 	}
@@ -576,4 +582,54 @@ func (e *endless) Read(p []byte) (int, error) {
 // failAfter returns s, then err.
 func failAfter(s string, err error) io.Reader {
 	return io.MultiReader(strings.NewReader(s), iotest.ErrReader(err))
+}
+
+// TestReadCSVLayout shows which headers are read as the sessions column: the words of a
+// sessions list, not one name; a header with any other word is another column.
+func TestReadCSVLayout(t *testing.T) {
+	tests := []struct {
+		header   string
+		sessions string // the sessions column's header; "" when there is none
+		extra    []string
+	}{
+		{header: "sessions", sessions: "sessions"},
+		{header: "Sessions Attended", sessions: "Sessions Attended"},
+		{header: `"Session(s)"`, sessions: "Session(s)"},
+		{header: "Sessions attended (titles)", sessions: "Sessions attended (titles)"},
+		{header: "Breakouts", sessions: "Breakouts"},
+		{header: "attended_sessions", sessions: "attended_sessions"},
+		{header: "Workshop Codes", sessions: "Workshop Codes"},
+		{header: "Sessions Registered", extra: []string{"Sessions Registered"}},
+		{header: "Session 1", extra: []string{"Session 1"}},
+		{header: "Notes", extra: []string{"Notes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			f, err := ReadCSV(strings.NewReader("email," + tt.header + ",ceus\njane@example.org,S1,\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.SessionsColumn != tt.sessions || !cmp.Equal(f.Extra, tt.extra) || !f.CEUsColumn {
+				t.Errorf("sessions column %q, extra %q, ceus %v; want %q, %q, true", f.SessionsColumn, f.Extra, f.CEUsColumn, tt.sessions, tt.extra)
+			}
+		})
+	}
+	if _, err := ReadCSV(strings.NewReader("email,Sessions,Sessions Attended\n")); err == nil {
+		t.Error("two sessions columns: want an error, got none")
+	}
+}
+
+// TestRead shows the one reading of roster bytes: rows with problems kept with them, and an
+// error only for a file that is no roster.
+func TestRead(t *testing.T) {
+	f, err := Read([]byte("\uFEFF\"Email\",\"Sessions Attended\"\r\njane@example.org,S1\r\nnot-an-email,S2\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Rows) != 2 || len(f.Invalid) != 1 || len(f.Invalid[1]) != 1 || f.SessionsColumn != "Sessions Attended" {
+		t.Errorf("rows %d, invalid %v, sessions column %q", len(f.Rows), f.Invalid, f.SessionsColumn)
+	}
+	if _, err := Read([]byte("name\nJane\n")); err == nil {
+		t.Error("a file without identity columns: want an error, got none")
+	}
 }

@@ -55,6 +55,9 @@ func newFixture(t *testing.T, st *store.Store) fixture {
 func rosterInput(eventID string, rows []recert.RosterRow, opts ledger.RosterInput) ledger.RosterInput {
 	in := opts
 	in.EventID = eventID
+	// These tests are about what is stored: a row naming no session stands for every session,
+	// as the organizer's explicit all_sessions choice (the default is tested in the ledger).
+	in.AllSessions = true
 	in.Rows = slices.Clone(rows)
 	in.Invalid = map[int][]recert.FieldError{}
 	for i := range in.Rows {
@@ -528,8 +531,9 @@ func TestRosterDryRunWritesNothing(t *testing.T) {
 			Rows: []ledger.RowResult{
 				{Row: rows[0], Status: ledger.RowUpdated, Member: &ledger.RowMember{ID: f.jane.ID, Name: "Jane Doe", MatchedBy: "abcp_id"}, AttendanceID: att,
 					Changes:  &ledger.AttendanceChanges{SessionsBefore: []string{"S1"}, SessionsAfter: []string{"S1", "S2", "S3"}, CEUsBefore: 200, CEUsAfter: 600, Sessions: true, CEUs: true},
-					Warnings: []string{}},
-				{Row: rows[1], Status: ledger.RowCreated, Member: &ledger.RowMember{Name: "Sam", Created: true}, Warnings: []string{}},
+					Warnings: []string{}, Credit: &ledger.RowCredit{Sessions: []string{"S1", "S2", "S3"}, CEUs: 600}},
+				{Row: rows[1], Status: ledger.RowCreated, Member: &ledger.RowMember{Name: "Sam", Created: true}, Warnings: []string{},
+					Credit: &ledger.RowCredit{Sessions: []string{"S1", "S2", "S3"}, CEUs: 600}},
 				{Row: rows[2], Status: ledger.RowRejected, Reason: "CEUs must be more than 0.00", Errors: []recert.FieldError{rejected}, Warnings: []string{}},
 			},
 			Warnings: []string{}, Ignored: []string{}, NotListed: []ledger.NotListed{},

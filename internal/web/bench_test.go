@@ -44,7 +44,7 @@ func BenchmarkPages1000(b *testing.B) {
 			_, err = env.Store.SetEventStatus(ctx, e.ID, recert.EventPublished, "bench")
 		}
 		if err == nil {
-			_, err = rosters.Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "bench", Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}})
+			_, err = rosters.Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "bench", Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}, AllSessions: true})
 		}
 		if err != nil {
 			b.Fatal(err)

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -165,11 +165,15 @@ type preview struct {
 	Key     string // the confirmation's idempotency key: a second click posts nothing twice
 	Writes  int
 	Skipped int
+	// AllSessions: the organizer chose to credit every session to rows that name none; the
+	// confirmation posts with the same choice.
+	AllSessions bool
 }
 
 // previewRow is one line of the preview table.
 type previewRow struct {
 	Line, Name, Member, Outcome, Changes string
+	Sessions, CEUs                       string // what the row credits, for rows that post or stay
 	Warnings, Errors                     []string
 	Status                               string
 }
@@ -184,7 +188,8 @@ func (p *Pages) rosterPreview(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	res, err := p.postRoster(ctxOf(c), ev, u, raw, true)
+	all := c.FormValue("all_sessions") == "true"
+	res, err := p.postRoster(ctxOf(c), ev, u, raw, all, true)
 	if err != nil {
 		return p.fail(c, err)
 	}
@@ -193,7 +198,7 @@ func (p *Pages) rosterPreview(c echo.Context) error {
 	}
 	var key [16]byte
 	_, _ = rand.Read(key[:])
-	pv := &preview{Result: res, Raw: base64.StdEncoding.EncodeToString(raw), Key: hex.EncodeToString(key[:])}
+	pv := &preview{Result: res, Raw: base64.StdEncoding.EncodeToString(raw), Key: hex.EncodeToString(key[:]), AllSessions: all}
 	for _, r := range res.Rows {
 		pv.Rows = append(pv.Rows, rowOf(r))
 		if r.Status == ledger.RowRejected {
@@ -220,13 +225,14 @@ func (p *Pages) rosterConfirm(c echo.Context) error {
 	if err != nil || len(raw) == 0 {
 		return p.fail(c, recert.Errorf(recert.EBADREQUEST, "the roster to confirm is missing; upload it again"))
 	}
+	all := c.FormValue("all_sessions") == "true"
 	var key *ledger.IdempotencyKey
 	if k := c.FormValue("key"); k != "" {
-		sum := sha256.Sum256(append([]byte(ev.ID+"\x00"), raw...))
+		sum := sha256.Sum256(append([]byte(fmt.Sprintf("%s\x00%t\x00", ev.ID, all)), raw...))
 		key = &ledger.IdempotencyKey{Principal: u.ID, Key: "app-roster-" + k, RequestHash: hex.EncodeToString(sum[:])}
 	}
 	_, err = p.idem.Do(ctxOf(c), key, func(ctx context.Context) (ledger.Response, error) {
-		res, err := p.postRoster(ctx, ev, u, raw, false)
+		res, err := p.postRoster(ctx, ev, u, raw, all, false)
 		if err != nil {
 			return ledger.Response{}, err
 		}
@@ -256,17 +262,16 @@ func rosterBytes(c echo.Context) ([]byte, error) {
 	return []byte(pasted + "\n"), nil
 }
 
-// postRoster reads the roster as the API does and hands it to the ledger: a dry run, or the
-// valid rows written.
-func (p *Pages) postRoster(ctx context.Context, ev recert.Event, u recert.User, raw []byte, dryRun bool) (ledger.RosterResult, error) {
-	f, err := roster.ReadCSV(bytes.NewReader(raw))
-	invalid := roster.Invalid(err, f.Rows)
-	if err != nil && invalid == nil {
+// postRoster reads the roster as the API does (ledger.CSVRoster) and hands it to the ledger:
+// a dry run, or the valid rows written; all credits every session to rows that name none.
+func (p *Pages) postRoster(ctx context.Context, ev recert.Event, u recert.User, raw []byte, all, dryRun bool) (ledger.RosterResult, error) {
+	in, err := ledger.CSVRoster(raw)
+	if err != nil {
 		return ledger.RosterResult{}, err
 	}
-	return p.rosters.Post(ctx, ledger.RosterInput{EventID: ev.ID, Rows: f.Rows, Invalid: invalid, Extra: f.Extra,
-		Warnings: f.Warnings, Partial: true, DryRun: dryRun, Actor: u.ID,
-		Viewer: ledger.Viewer{All: u.Role == recert.RoleAdmin, OrgIDs: u.OrganizationIDs}})
+	in.EventID, in.Actor, in.Partial, in.DryRun, in.AllSessions = ev.ID, u.ID, true, dryRun, all
+	in.Viewer = ledger.Viewer{All: u.Role == recert.RoleAdmin, OrgIDs: u.OrganizationIDs}
+	return p.rosters.Post(ctx, in)
 }
 
 func rowOf(r ledger.RowResult) previewRow {
@@ -276,6 +281,12 @@ func rowOf(r ledger.RowResult) previewRow {
 	}
 	if r.Reason != "" && r.Status != ledger.RowRejected { // a rejection's reason is its first error
 		out.Outcome += ": " + r.Reason
+	}
+	if c := r.Credit; c != nil {
+		out.Sessions, out.CEUs = listOr(c.Sessions), c.CEUs.String()
+		if len(c.Sessions) == 0 {
+			out.Sessions = "none (CEUs awarded)"
+		}
 	}
 	switch m := r.Member; {
 	case m == nil:
