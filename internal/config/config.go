@@ -72,101 +72,162 @@ const DefaultAdminEmail = "admin@recert.local"
 // DefaultPublicURL is RECERT_PUBLIC_URL when it is not set.
 const DefaultPublicURL = "http://localhost:8080"
 
-// Var documents one environment variable.
+// Var documents one environment variable and reads it: Set validates the value (the
+// default when the variable is unset or blank) and stores it in the Config.
 type Var struct {
 	Name, Default, Description string
+	Set                        func(c *Config, v string) error
 }
 
 // Vars lists every variable Load reads, with its default; the README's table follows it.
+// Checks that involve several variables are in checkTogether.
 var Vars = []Var{
-	{"RECERT_LISTEN_ADDR", ":8080", "address the HTTP server listens on"},
-	{"RECERT_DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty: embedded SQLite"},
-	{"RECERT_DATABASE_READ_URL", "", "PostgreSQL read replica (streaming standby) of RECERT_DATABASE_URL that answers reads; empty: reads go to the primary"},
-	{"RECERT_DATA_DIR", "./data", "directory of the embedded SQLite database"},
-	{"RECERT_LOG_LEVEL", "info", "debug, info, warn or error"},
-	{"RECERT_LOG_FORMAT", "text", "text or json"},
-	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT"},
-	{"RECERT_REQUEST_TIMEOUT", "30s", "how long a request may take before it is answered 503 with Retry-After (a busy or unreachable database)"},
-	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes"},
-	{"RECERT_PROGRESS_CACHE_MB", "64", "memory for rendered progress answers, in MiB; 0 turns the cache off"},
-	{"RECERT_PUBLIC_URL", DefaultPublicURL, "base URL clients use; the issuer of access tokens"},
-	{"RECERT_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens"},
-	{"RECERT_SIGNING_KEY_FILE", "", "file holding the signing key, created when missing; default with SQLite: DATA_DIR/signing-key.pem"},
-	{"RECERT_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens"},
-	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens"},
-	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none (empty: " + DefaultAdminEmail + ")"},
-	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once"},
-	{"RECERT_ADMIN_ADDR", "127.0.0.1:9090", "address of the operations listener (/metrics, /debug/pprof/); keep it off the public network; off: none"},
-	{"RECERT_CORS_ORIGINS", "", "comma-separated browser origins (https://app.example.org) allowed to call the API; empty: CORS off"},
-	{"RECERT_SMTP_URL", "", "mail server, smtp://user:pass@host:587 or smtps://…; empty: e-mails are written to DATA_DIR/outbox"},
-	{"RECERT_MAIL_FROM", "Recert <recert@localhost>", "sender of Recert's e-mails"},
-	{"RECERT_JOB_POLL_INTERVAL", "1s", "how often background work (e-mail, webhooks) is looked for"},
-	{"RECERT_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks reach private, loopback and link-local addresses (tests, closed networks)"},
+	{"RECERT_LISTEN_ADDR", ":8080", "address the HTTP server listens on", func(c *Config, v string) error {
+		c.ListenAddr = v
+		_, _, err := net.SplitHostPort(v)
+		return err
+	}},
+	{"RECERT_DATABASE_URL", "", "PostgreSQL URL (postgres://user:pass@host:5432/db); empty: embedded SQLite", func(c *Config, v string) error {
+		c.DatabaseURL = v
+		return checkPostgresURL(v)
+	}},
+	{"RECERT_DATABASE_READ_URL", "", "PostgreSQL read replica (streaming standby) of RECERT_DATABASE_URL that answers reads; empty: reads go to the primary", func(c *Config, v string) error {
+		c.DatabaseReadURL = v
+		return checkPostgresURL(v)
+	}},
+	{"RECERT_DATA_DIR", "./data", "directory of the embedded SQLite database", func(c *Config, v string) error {
+		c.DataDir = v
+		return nil
+	}},
+	{"RECERT_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
+		return want(c.LogLevel.UnmarshalText([]byte(v)) == nil, "want debug, info, warn or error")
+	}},
+	{"RECERT_LOG_FORMAT", "text", "text or json", func(c *Config, v string) error {
+		c.LogFormat = v
+		return want(v == "text" || v == "json", "want text or json")
+	}},
+	{"RECERT_SHUTDOWN_GRACE", "20s", "time in-flight requests get to finish after SIGTERM or SIGINT",
+		duration(func(c *Config) *time.Duration { return &c.ShutdownGrace }, 0, 0, "want a non-negative duration such as 20s")},
+	{"RECERT_REQUEST_TIMEOUT", "30s", "how long a request may take before it is answered 503 with Retry-After (a busy or unreachable database)",
+		duration(func(c *Config) *time.Duration { return &c.RequestTimeout }, 100*time.Millisecond, 2*time.Minute, "want a duration from 100ms to 2m")},
+	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes", func(c *Config, v string) error {
+		n, err := strconv.ParseInt(v, 10, 64)
+		c.MaxBodyBytes = n
+		return want(err == nil && n >= 1024, "want a whole number of bytes, at least 1024")
+	}},
+	{"RECERT_PROGRESS_CACHE_MB", "64", "memory for rendered progress answers, in MiB; 0 turns the cache off", func(c *Config, v string) error {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb < 0 || mb > 1<<20 {
+			return errors.New("want a whole number of MiB, 0 or more")
+		}
+		c.ProgressCacheBytes = mb << 20
+		return nil
+	}},
+	{"RECERT_PUBLIC_URL", DefaultPublicURL, "base URL clients use; the issuer of access tokens", func(c *Config, v string) error {
+		c.PublicURL = strings.TrimSuffix(v, "/")
+		u, err := url.Parse(c.PublicURL)
+		return want(err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "", "want an http:// or https:// URL")
+	}},
+	{"RECERT_SIGNING_KEY", "", "Ed25519 private key (PEM) that signs access tokens", func(c *Config, v string) error {
+		c.SigningKey = v
+		return nil
+	}},
+	{"RECERT_SIGNING_KEY_FILE", "", "file holding the signing key, created when missing; default with SQLite: DATA_DIR/signing-key.pem", func(c *Config, v string) error {
+		c.SigningKeyFile = v
+		return nil
+	}},
+	{"RECERT_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens",
+		duration(func(c *Config) *time.Duration { return &c.AccessTokenTTL }, time.Minute, 24*time.Hour, "want a duration from 1m to 24h")},
+	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens",
+		duration(func(c *Config) *time.Duration { return &c.RefreshTokenTTL }, time.Nanosecond, 0, "want a duration at least the access-token lifetime")},
+	{"RECERT_ADMIN_EMAIL", "", "email of the first administrator, created at start when there is none (empty: " + DefaultAdminEmail + ")", func(c *Config, v string) error {
+		c.AdminEmail = v
+		// The password alone is enough: the administrator is then DefaultAdminEmail.
+		return want(v == "" || strings.Contains(strings.TrimPrefix(v, "@"), "@"), "want an e-mail address")
+	}},
+	{"RECERT_ADMIN_PASSWORD", "", "its password; empty: one is generated and logged once", func(c *Config, v string) error {
+		c.AdminPassword = v
+		return nil
+	}},
+	{"RECERT_ADMIN_ADDR", "127.0.0.1:9090", "address of the operations listener (/metrics, /debug/pprof/); keep it off the public network; off: none", func(c *Config, v string) error {
+		c.AdminAddr = v
+		_, _, err := net.SplitHostPort(v)
+		return want(err == nil || v == "off", "want host:port, or off")
+	}},
+	{"RECERT_CORS_ORIGINS", "", "comma-separated browser origins (https://app.example.org) allowed to call the API; empty: CORS off", func(c *Config, v string) error {
+		var errs []error
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o == "" {
+				continue
+			}
+			if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+				errs = append(errs, fmt.Errorf("%q is not an origin such as https://app.example.org", o))
+				continue
+			}
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+		return errors.Join(errs...)
+	}},
+	{"RECERT_SMTP_URL", "", "mail server, smtp://user:pass@host:587 or smtps://…; empty: e-mails are written to DATA_DIR/outbox", func(c *Config, v string) error {
+		c.SMTPURL = v
+		u, err := url.Parse(v)
+		return want(v == "" || (err == nil && (u.Scheme == "smtp" || u.Scheme == "smtps") && u.Hostname() != ""), "want smtp://host:port or smtps://host:port")
+	}},
+	{"RECERT_MAIL_FROM", "Recert <recert@localhost>", "sender of Recert's e-mails", func(c *Config, v string) error {
+		c.MailFrom = v
+		return nil
+	}},
+	{"RECERT_JOB_POLL_INTERVAL", "1s", "how often background work (e-mail, webhooks) is looked for",
+		duration(func(c *Config) *time.Duration { return &c.JobPollInterval }, time.Millisecond, 0, "want a duration such as 1s")},
+	{"RECERT_WEBHOOK_ALLOW_PRIVATE", "false", "true lets webhooks reach private, loopback and link-local addresses (tests, closed networks)", func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		c.WebhookAllowPrivate = b
+		return want(err == nil, "want true or false")
+	}},
+}
+
+// want is nil when ok, else the error saying what is wanted.
+func want(ok bool, what string) error {
+	if ok {
+		return nil
+	}
+	return errors.New(what)
+}
+
+// duration reads a duration into the field at, within [lo, hi] (hi 0: no bound above).
+func duration(at func(*Config) *time.Duration, lo, hi time.Duration, what string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		*at(c) = d
+		return want(err == nil && d >= lo && (hi == 0 || d <= hi), what)
+	}
 }
 
 // Load reads and validates the configuration; it reports every invalid variable at once.
 func Load(getenv func(string) string) (Config, error) {
-	get := func(name string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		for _, v := range Vars {
-			if v.Name == name {
-				return v.Default
-			}
-		}
-		return ""
-	}
 	var c Config
 	var errs []error
-	bad := func(name string, err error) { errs = append(errs, fmt.Errorf("%s: %w", name, err)) }
+	for _, v := range Vars {
+		value := strings.TrimSpace(getenv(v.Name))
+		if value == "" {
+			value = v.Default
+		}
+		if err := v.Set(&c, value); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", v.Name, err))
+		}
+	}
+	c.WebhookRetryBase = 5 * time.Second
+	return c, errors.Join(append(errs, c.checkTogether()...)...)
+}
 
-	c.ListenAddr = get("RECERT_LISTEN_ADDR")
-	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
-		bad("RECERT_LISTEN_ADDR", err)
+// checkTogether checks what involves several variables, and fills the defaults that
+// depend on others.
+func (c *Config) checkTogether() []error {
+	var errs []error
+	bad := func(name string, err error) { errs = append(errs, fmt.Errorf("%s: %w", name, err)) }
+	if c.DatabaseReadURL != "" && c.DatabaseURL == "" {
+		bad("RECERT_DATABASE_READ_URL", errors.New("a read replica needs RECERT_DATABASE_URL (PostgreSQL)"))
 	}
-	c.DatabaseURL = get("RECERT_DATABASE_URL")
-	if c.DatabaseURL != "" {
-		if err := checkPostgresURL(c.DatabaseURL); err != nil {
-			bad("RECERT_DATABASE_URL", err)
-		}
-	}
-	c.DatabaseReadURL = get("RECERT_DATABASE_READ_URL")
-	if c.DatabaseReadURL != "" {
-		if c.DatabaseURL == "" {
-			bad("RECERT_DATABASE_READ_URL", errors.New("a read replica needs RECERT_DATABASE_URL (PostgreSQL)"))
-		} else if err := checkPostgresURL(c.DatabaseReadURL); err != nil {
-			bad("RECERT_DATABASE_READ_URL", err)
-		}
-	}
-	c.DataDir = get("RECERT_DATA_DIR")
-	if err := c.LogLevel.UnmarshalText([]byte(get("RECERT_LOG_LEVEL"))); err != nil {
-		bad("RECERT_LOG_LEVEL", errors.New("want debug, info, warn or error"))
-	}
-	c.LogFormat = get("RECERT_LOG_FORMAT")
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		bad("RECERT_LOG_FORMAT", errors.New("want text or json"))
-	}
-	var err error
-	if c.ShutdownGrace, err = time.ParseDuration(get("RECERT_SHUTDOWN_GRACE")); err != nil || c.ShutdownGrace < 0 {
-		bad("RECERT_SHUTDOWN_GRACE", errors.New("want a non-negative duration such as 20s"))
-	}
-	if c.RequestTimeout, err = time.ParseDuration(get("RECERT_REQUEST_TIMEOUT")); err != nil || c.RequestTimeout < 100*time.Millisecond || c.RequestTimeout > 2*time.Minute {
-		bad("RECERT_REQUEST_TIMEOUT", errors.New("want a duration from 100ms to 2m"))
-	}
-	if c.MaxBodyBytes, err = strconv.ParseInt(get("RECERT_MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
-		bad("RECERT_MAX_BODY_BYTES", errors.New("want a whole number of bytes, at least 1024"))
-	}
-	if mb, err := strconv.ParseInt(get("RECERT_PROGRESS_CACHE_MB"), 10, 64); err != nil || mb < 0 || mb > 1<<20 {
-		bad("RECERT_PROGRESS_CACHE_MB", errors.New("want a whole number of MiB, 0 or more"))
-	} else {
-		c.ProgressCacheBytes = mb << 20
-	}
-	c.PublicURL = strings.TrimSuffix(get("RECERT_PUBLIC_URL"), "/")
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("RECERT_PUBLIC_URL", errors.New("want an http:// or https:// URL"))
-	}
-	c.SigningKey, c.SigningKeyFile = get("RECERT_SIGNING_KEY"), get("RECERT_SIGNING_KEY_FILE")
 	if c.SigningKey == "" && c.SigningKeyFile == "" {
 		if c.DatabaseURL != "" {
 			// Several instances share a PostgreSQL database; a key each would not verify the others' tokens.
@@ -174,48 +235,20 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.SigningKeyFile = filepath.Join(c.DataDir, "signing-key.pem")
 	}
-	if c.AccessTokenTTL, err = time.ParseDuration(get("RECERT_ACCESS_TOKEN_TTL")); err != nil || c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
-		bad("RECERT_ACCESS_TOKEN_TTL", errors.New("want a duration from 1m to 24h"))
-	}
-	if c.RefreshTokenTTL, err = time.ParseDuration(get("RECERT_REFRESH_TOKEN_TTL")); err != nil || c.RefreshTokenTTL < c.AccessTokenTTL {
+	if c.RefreshTokenTTL > 0 && c.RefreshTokenTTL < c.AccessTokenTTL {
 		bad("RECERT_REFRESH_TOKEN_TTL", errors.New("want a duration at least the access-token lifetime"))
 	}
-	// The password alone is enough: the administrator is then DefaultAdminEmail.
-	c.AdminEmail, c.AdminPassword = get("RECERT_ADMIN_EMAIL"), get("RECERT_ADMIN_PASSWORD")
-	if c.AdminEmail != "" && !strings.Contains(strings.TrimPrefix(c.AdminEmail, "@"), "@") {
-		bad("RECERT_ADMIN_EMAIL", errors.New("want an e-mail address"))
-	}
-	c.AdminAddr = get("RECERT_ADMIN_ADDR")
-	if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil && c.AdminAddr != "off" {
-		bad("RECERT_ADMIN_ADDR", errors.New("want host:port, or off"))
-	} else if c.AdminAddr != "off" && SameListener(c.AdminAddr, c.ListenAddr) {
+	if c.AdminAddr != "off" && c.ListenAddr != "" && SameListener(c.AdminAddr, c.ListenAddr) {
 		bad("RECERT_ADMIN_ADDR", fmt.Errorf("%s and RECERT_LISTEN_ADDR %s are the same port: the operations endpoints need their own, off the public network", c.AdminAddr, c.ListenAddr))
 	}
-	for _, o := range strings.Split(get("RECERT_CORS_ORIGINS"), ",") {
-		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o == "" {
-			continue
-		}
-		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
-			bad("RECERT_CORS_ORIGINS", fmt.Errorf("%q is not an origin such as https://app.example.org", o))
-			continue
-		}
-		c.CORSOrigins = append(c.CORSOrigins, o)
-	}
-	c.SMTPURL, c.MailFrom = get("RECERT_SMTP_URL"), get("RECERT_MAIL_FROM")
-	if u, err := url.Parse(c.SMTPURL); c.SMTPURL != "" && (err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "") {
-		bad("RECERT_SMTP_URL", errors.New("want smtp://host:port or smtps://host:port"))
-	}
-	if c.JobPollInterval, err = time.ParseDuration(get("RECERT_JOB_POLL_INTERVAL")); err != nil || c.JobPollInterval < time.Millisecond {
-		bad("RECERT_JOB_POLL_INTERVAL", errors.New("want a duration such as 1s"))
-	}
-	if c.WebhookAllowPrivate, err = strconv.ParseBool(get("RECERT_WEBHOOK_ALLOW_PRIVATE")); err != nil {
-		bad("RECERT_WEBHOOK_ALLOW_PRIVATE", errors.New("want true or false"))
-	}
-	c.WebhookRetryBase = 5 * time.Second
-	return c, errors.Join(errs...)
+	return errs
 }
 
+// checkPostgresURL accepts "" (not set) or a postgres:// URL with a host.
 func checkPostgresURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return errors.New("not a URL")

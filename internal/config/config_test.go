@@ -164,3 +164,29 @@ func TestSameListener(t *testing.T) {
 		}
 	}
 }
+
+// Every variable of the table is read by Load: a bad value of each is reported by name, and
+// reported once.
+func TestEveryVarIsChecked(t *testing.T) {
+	skip := map[string]bool{"RECERT_DATA_DIR": true, "RECERT_SIGNING_KEY": true, "RECERT_SIGNING_KEY_FILE": true,
+		"RECERT_ADMIN_PASSWORD": true, "RECERT_MAIL_FROM": true} // free text
+	for _, v := range config.Vars {
+		if skip[v.Name] {
+			continue
+		}
+		t.Run(v.Name, func(t *testing.T) {
+			_, err := config.Load(func(name string) string {
+				switch {
+				case name == v.Name:
+					return "%%not valid%%"
+				case name == "RECERT_DATABASE_URL": // a replica is of a primary
+					return "postgres://db.example.org/recert"
+				}
+				return ""
+			})
+			if err == nil || strings.Count(err.Error(), v.Name+":") != 1 {
+				t.Errorf("a bad %s: %v", v.Name, err)
+			}
+		})
+	}
+}
