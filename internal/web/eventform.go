@@ -153,12 +153,7 @@ func (p *Pages) publishEvent(c echo.Context) error {
 // refused shows what people may correct on the form again (again renders it); anything else
 // is the error page.
 func (p *Pages) refused(c echo.Context, err error, again func() error) error {
-	switch recert.ErrorCode(err) {
-	case recert.EINVALID, recert.EBADREQUEST, recert.ECONFLICT:
-		c.Set(errorKey, message(err))
-		return again()
-	case recert.EPRECONDITION:
-		c.Set(errorKey, "Someone changed this since you opened it. Open it again to see their changes, then make yours.")
+	if onForm(c, err) {
 		return again()
 	}
 	return p.fail(c, err)

@@ -60,9 +60,7 @@ func (p *Pages) mountRecords(m, o, a *echo.Group) {
 // redo shows a form page again with what was wrong with its input; any other failure is
 // the error page.
 func (p *Pages) redo(c echo.Context, err error, name, title string, data any) error {
-	switch recert.ErrorCode(err) {
-	case recert.EINVALID, recert.EBADREQUEST, recert.ECONFLICT, recert.ETOOLARGE:
-		c.Set(errorKey, message(err))
+	if onForm(c, err) {
 		return p.render(c, http.StatusBadRequest, name, title, data)
 	}
 	return p.fail(c, err)

@@ -244,23 +244,54 @@ var flashes = map[string]string{
 	"preferences-saved": "Your preferences are saved.",
 }
 
+// A pageError is what a page says of an error code: the status it answers with, whether the
+// person can correct it on the form they sent, and its words (empty: the error's message).
+type pageError struct {
+	status  int
+	onForm  bool
+	message string
+}
+
+// pageErrors is the one table of errors the pages show, beside the API's problem table;
+// any other code is the service's failure, logged and never shown.
+var pageErrors = map[string]pageError{
+	recert.ENOTFOUND:     {http.StatusNotFound, false, "That page does not exist, or it is not yours to see."},
+	recert.EFORBIDDEN:    {http.StatusForbidden, false, "Your account may not do that."},
+	recert.EINVALID:      {http.StatusBadRequest, true, ""},
+	recert.EBADREQUEST:   {http.StatusBadRequest, true, ""},
+	recert.ECONFLICT:     {http.StatusBadRequest, true, ""},
+	recert.ETOOLARGE:     {http.StatusBadRequest, true, ""},
+	recert.EPRECONDITION: {http.StatusBadRequest, true, "Someone changed this since you opened it. Open it again to see their changes, then make yours."},
+	recert.ERATELIMITED:  {http.StatusTooManyRequests, false, ""},
+}
+
+// words is what the page says of err.
+func (e pageError) words(err error) string {
+	if e.message != "" {
+		return e.message
+	}
+	return message(err)
+}
+
+// onForm reports whether err is one the person corrects on the form they sent, and sets
+// what the form says of it.
+func onForm(c echo.Context, err error) bool {
+	e, ok := pageErrors[recert.ErrorCode(err)]
+	if ok && e.onForm {
+		c.Set(errorKey, e.words(err))
+	}
+	return ok && e.onForm
+}
+
 // fail renders the error page for err: what people may read, never internals.
 func (p *Pages) fail(c echo.Context, err error) error {
-	status, msg := http.StatusInternalServerError, "Something went wrong on our side. Please try again."
-	switch recert.ErrorCode(err) {
-	case recert.ENOTFOUND:
-		status, msg = http.StatusNotFound, "That page does not exist, or it is not yours to see."
-	case recert.EFORBIDDEN:
-		status, msg = http.StatusForbidden, "Your account may not do that."
-	case recert.EINVALID, recert.EBADREQUEST, recert.ECONFLICT, recert.ETOOLARGE:
-		status, msg = http.StatusBadRequest, message(err)
-	case recert.ERATELIMITED:
-		status, msg = http.StatusTooManyRequests, message(err)
-	default:
+	e, ok := pageErrors[recert.ErrorCode(err)]
+	if !ok {
 		p.log.ErrorContext(c.Request().Context(), "page failed", "path", c.Request().URL.Path, "err", err)
+		e = pageError{status: http.StatusInternalServerError, message: "Something went wrong on our side. Please try again."}
 	}
-	c.Set(errorKey, msg)
-	return p.render(c, status, "error", "Problem", nil)
+	c.Set(errorKey, e.words(err))
+	return p.render(c, e.status, "error", "Problem", nil)
 }
 
 func ctxOf(c echo.Context) context.Context { return c.Request().Context() }
