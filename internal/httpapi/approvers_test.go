@@ -54,7 +54,13 @@ func TestStateApprovedCredit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
 		ctx := t.Context()
-		licensedInNewJersey(t, st, w.member.ID)
+		if _, err := st.UpdateMember(context.Background(), w.member.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
+			m.Licenses = []recert.License{{State: "NJ", Number: "25MP1", IssuedOn: recert.Date{Year: 2015, Month: 1, Day: 1}}}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		in := api.EventInput{Title: "Garden State meeting", Format: "in_person", TimeZone: "America/New_York",
 			StartDate: day(2024, 3, 9), EndDate: day(2024, 3, 9), ApprovedBy: &api.ApprovedBy{"us-nj-pac"},
 			Sessions: []api.SessionInput{{Title: "Circuits", Date: day(2024, 3, 9), Ceus: "3.00"}}}
@@ -107,17 +113,4 @@ func TestStateApprovedCredit(t *testing.T) {
 			t.Errorf("ABCP: %v", abcp)
 		}
 	})
-}
-
-// licensedInNewJersey makes the member an ABCP CCP of cycle 1, certified in 2015, holding a New
-// Jersey licence: the member New Jersey's approvals are tried on.
-func licensedInNewJersey(t *testing.T, st *store.Store, memberID string) {
-	t.Helper()
-	if _, err := st.UpdateMember(context.Background(), memberID, 0, "test", func(m *recert.Member) error {
-		m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
-		m.Licenses = []recert.License{{State: "NJ", Number: "25MP1", IssuedOn: recert.Date{Year: 2015, Month: 1, Day: 1}}}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -17,7 +18,13 @@ func TestSessionOfCategoryNone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
 		ctx := t.Context()
-		licensedInNewJersey(t, st, w.member.ID)
+		if _, err := st.UpdateMember(context.Background(), w.member.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
+			m.Licenses = []recert.License{{State: "NJ", Number: "25MP1", IssuedOn: recert.Date{Year: 2015, Month: 1, Day: 1}}}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		none := api.Category("none")
 		in := api.EventInput{Title: "Spring meeting", Format: "in_person", TimeZone: "America/New_York", ApprovalRef: ptr("ABCP-2024-0309"),
 			StartDate: day(2024, 3, 9), EndDate: day(2024, 3, 9), Sessions: []api.SessionInput{

@@ -133,6 +133,9 @@ func NewHandler(o Options) (http.Handler, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
+	}
 	if o.Webhooks == nil {
 		o.Webhooks = noWebhooks{}
 	}

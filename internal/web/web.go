@@ -91,6 +91,9 @@ func New(o Options) (*Pages, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Outbox == nil {
+		o.Outbox = ledger.Discard{}
+	}
 	sessions, err := auth.NewIssuer(o.Keys, auth.IssuerConfig{Issuer: o.PublicURL, Audience: sessionAudience, TTL: o.SessionTTL, Now: o.Now})
 	if err != nil {
 		return nil, err
