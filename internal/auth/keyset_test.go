@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/recert-dev/recert/internal/recert"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 func TestKeyRotation(t *testing.T) {
 	f := newFixture(t)
 	oldKey := f.keys.Current()
-	member := Claims{Subject: "usr_1", Role: RoleMember}
+	member := Claims{Subject: "usr_1", Role: recert.RoleMember}
 	// Issued at the instant of rotation: the last token the old key ever signs, so the
 	// longest-lived one the retired key must still verify.
 	oldToken := f.mustIssue(t, member)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/recert-dev/recert/internal/recert"
 )
 
 const (
@@ -22,34 +24,13 @@ const (
 	maxTokenBytes = 8 << 10
 )
 
-// Role is what a subject acts as.
-type Role string
-
-// The roles. Organizers act for the organizations in Claims.OrganizationIDs; API clients
-// belong to one organization and are limited by their scopes.
-const (
-	RoleAdmin     Role = "admin"
-	RoleOrganizer Role = "organizer"
-	RoleMember    Role = "member"
-	RoleClient    Role = "client"
-)
-
-// Valid reports whether r is one of the known roles.
-func (r Role) Valid() bool {
-	switch r {
-	case RoleAdmin, RoleOrganizer, RoleMember, RoleClient:
-		return true
-	}
-	return false
-}
-
 // Claims is who an access token speaks for. Issue reads the first five fields; Verify
 // fills all of them.
 type Claims struct {
 	// Subject is the user (usr_…) or API client (cli_…) id: the `sub` claim.
 	Subject string
 	// Role is the subject's role.
-	Role Role
+	Role recert.Role
 	// OrganizationIDs are the organizations an organizer or client acts for.
 	OrganizationIDs []string
 	// MemberID is the member record a member-role user is, if any.
@@ -73,11 +54,11 @@ func (c Claims) HasScope(scope string) bool { return slices.Contains(c.Scopes, s
 // tokenClaims is the JWT payload as it goes on the wire.
 type tokenClaims struct {
 	jwt.RegisteredClaims
-	Role            Role     `json:"role"`
-	OrganizationIDs []string `json:"org_ids,omitempty"`
-	MemberID        string   `json:"member_id,omitempty"`
-	Scope           string   `json:"scope,omitempty"`
-	Version         int      `json:"ver,omitempty"`
+	Role            recert.Role `json:"role"`
+	OrganizationIDs []string    `json:"org_ids,omitempty"`
+	MemberID        string      `json:"member_id,omitempty"`
+	Scope           string      `json:"scope,omitempty"`
+	Version         int         `json:"ver,omitempty"`
 }
 
 // Validate runs after the registered claims check (golang-jwt's ClaimsValidator). exp,

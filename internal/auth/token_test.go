@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/recert-dev/recert/internal/recert"
 	"strings"
 	"sync"
 	"testing"
@@ -68,7 +69,7 @@ func (f *fixture) validClaims() tokenClaims {
 			IssuedAt:  jwt.NewNumericDate(f.now),
 			ID:        "jti-1",
 		},
-		Role: RoleMember,
+		Role: recert.RoleMember,
 	}
 }
 
@@ -114,18 +115,18 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 	}{
 		{"organizer with every claim", Claims{
 			Subject:         "usr_01HZX",
-			Role:            RoleOrganizer,
+			Role:            recert.RoleOrganizer,
 			OrganizationIDs: []string{"org_amsect", "org_hosp"},
 			MemberID:        "mem_42",
 			Scopes:          []string{"events:read", "attendance:write"},
 		}},
 		{"API client with scopes", Claims{
 			Subject:         "cli_7",
-			Role:            RoleClient,
+			Role:            recert.RoleClient,
 			OrganizationIDs: []string{"org_amsect"},
 			Scopes:          []string{"events:write"},
 		}},
-		{"member with no optional claims", Claims{Subject: "usr_2", Role: RoleMember}},
+		{"member with no optional claims", Claims{Subject: "usr_2", Role: recert.RoleMember}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 
 func TestIssueHeaderAndRegisteredClaims(t *testing.T) {
 	f := newFixture(t)
-	token := f.mustIssue(t, Claims{Subject: "usr_1", Role: RoleMember, Scopes: []string{"events:read", "progress:read"}})
+	token := f.mustIssue(t, Claims{Subject: "usr_1", Role: recert.RoleMember, Scopes: []string{"events:read", "progress:read"}})
 	parts := strings.Split(token, ".")
 	var header, payload map[string]any
 	decodeSegment(t, parts[0], &header)
@@ -190,7 +191,7 @@ func decodeSegment(t *testing.T, seg string, v any) {
 
 func TestIssueUniqueJTI(t *testing.T) {
 	f := newFixture(t)
-	c := Claims{Subject: "usr_1", Role: RoleMember}
+	c := Claims{Subject: "usr_1", Role: recert.RoleMember}
 	a, _ := f.issuer.Verify(f.mustIssue(t, c))
 	b, _ := f.issuer.Verify(f.mustIssue(t, c))
 	if a.ID == b.ID {
@@ -204,11 +205,11 @@ func TestIssueRejectsBadClaims(t *testing.T) {
 		claims  Claims
 		wantErr string
 	}{
-		{"no subject", Claims{Role: RoleMember}, "need a subject"},
+		{"no subject", Claims{Role: recert.RoleMember}, "need a subject"},
 		{"no role", Claims{Subject: "usr_1"}, `unknown role ""`},
 		{"unknown role", Claims{Subject: "usr_1", Role: "root"}, `unknown role "root"`},
-		{"empty scope", Claims{Subject: "cli_1", Role: RoleClient, Scopes: []string{""}}, `malformed scope ""`},
-		{"scope with a space", Claims{Subject: "cli_1", Role: RoleClient, Scopes: []string{"events:read events:write"}}, "malformed scope"},
+		{"empty scope", Claims{Subject: "cli_1", Role: recert.RoleClient, Scopes: []string{""}}, `malformed scope ""`},
+		{"scope with a space", Claims{Subject: "cli_1", Role: recert.RoleClient, Scopes: []string{"events:read events:write"}}, "malformed scope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -253,7 +254,7 @@ func TestVerifyRejects(t *testing.T) {
 		},
 		{
 			name:       "alg header missing",
-			token:      withHeader(t, f.mustIssue(t, Claims{Subject: "usr_1", Role: RoleMember}), map[string]any{"kid": kid, "typ": "JWT"}),
+			token:      withHeader(t, f.mustIssue(t, Claims{Subject: "usr_1", Role: recert.RoleMember}), map[string]any{"kid": kid, "typ": "JWT"}),
 			wantReason: ReasonAlgorithm,
 		},
 		{
@@ -308,7 +309,7 @@ func TestVerifyRejects(t *testing.T) {
 		},
 		{
 			name: "tampered payload",
-			token: tamper(t, f.mustIssue(t, Claims{Subject: "usr_1", Role: RoleMember}), func(p map[string]any) {
+			token: tamper(t, f.mustIssue(t, Claims{Subject: "usr_1", Role: recert.RoleMember}), func(p map[string]any) {
 				p["role"] = "admin"
 			}),
 			wantReason: ReasonSignature,
@@ -340,7 +341,7 @@ func TestVerifyRejects(t *testing.T) {
 		},
 		{"empty", "", ReasonMalformed},
 		{"not a JWT", "Bearer abc", ReasonMalformed},
-		{"four segments", f.mustIssue(t, Claims{Subject: "usr_1", Role: RoleMember}) + ".x", ReasonMalformed},
+		{"four segments", f.mustIssue(t, Claims{Subject: "usr_1", Role: recert.RoleMember}) + ".x", ReasonMalformed},
 		{"too long", strings.Repeat("a", maxTokenBytes+1), ReasonMalformed},
 	}
 	for _, tt := range tests {
@@ -394,7 +395,7 @@ func TestVerifyClockSkew(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			token := f.mustIssue(t, Claims{Subject: "usr_1", Role: RoleMember})
+			token := f.mustIssue(t, Claims{Subject: "usr_1", Role: recert.RoleMember})
 			f.now = t0.Add(tt.verifyAt)
 			_, err := f.issuer.Verify(token)
 			if diff := cmp.Diff(tt.wantReason, reasonOf(err)); diff != "" {
@@ -487,7 +488,7 @@ func TestConcurrentIssueVerifyRotate(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for range 50 {
-				token, _, err := f.issuer.Issue(Claims{Subject: "usr_1", Role: RoleMember})
+				token, _, err := f.issuer.Issue(Claims{Subject: "usr_1", Role: recert.RoleMember})
 				if err != nil {
 					t.Error(err)
 					return

@@ -114,7 +114,7 @@ func (s *Server) clientGrant(ctx context.Context, r api.TokenRequest) (api.Token
 	if err != nil {
 		return api.TokenResponse{}, err
 	}
-	token, exp, err := s.tokens.Issue(auth.Claims{Subject: cl.ID, Role: auth.RoleClient, Scopes: scopes,
+	token, exp, err := s.tokens.Issue(auth.Claims{Subject: cl.ID, Role: recert.RoleClient, Scopes: scopes,
 		OrganizationIDs: nonEmpty(cl.OrganizationID)})
 	if err != nil {
 		return api.TokenResponse{}, err
@@ -181,7 +181,7 @@ func (s *Server) issueWithRefresh(ctx context.Context, u recert.User, scopes []s
 }
 
 func (s *Server) issueAccess(u recert.User, scopes []string) (api.TokenResponse, error) {
-	token, exp, err := s.tokens.Issue(auth.Claims{Subject: u.ID, Role: auth.Role(u.Role), Scopes: scopes,
+	token, exp, err := s.tokens.Issue(auth.Claims{Subject: u.ID, Role: u.Role, Scopes: scopes,
 		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
 	if err != nil {
 		return api.TokenResponse{}, err

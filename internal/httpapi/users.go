@@ -30,7 +30,7 @@ func (s *Server) ListUsers(ctx context.Context, req api.ListUsersRequestObject) 
 // CreateUser creates a login account.
 func (s *Server) CreateUser(ctx context.Context, req api.CreateUserRequestObject) (api.CreateUserResponseObject, error) {
 	b := req.Body
-	u := recert.User{Email: string(b.Email), Name: b.Name, Role: string(b.Role), MemberID: value(b.MemberID), OrganizationIDs: b.OrganizationIds}
+	u := recert.User{Email: string(b.Email), Name: b.Name, Role: recert.Role(b.Role), MemberID: value(b.MemberID), OrganizationIDs: b.OrganizationIds}
 	created, err := s.accounts.CreateUser(ctx, u, b.Password, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err

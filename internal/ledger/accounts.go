@@ -64,7 +64,7 @@ func (x *Accounts) CreateUser(ctx context.Context, u recert.User, password, acto
 	switch {
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
 		return u, FieldError("#/name", "give a name of at most 200 characters")
-	case !slices.Contains([]string{recert.RoleAdmin, recert.RoleOrganizer, recert.RoleMember}, u.Role):
+	case !slices.Contains([]recert.Role{recert.RoleAdmin, recert.RoleOrganizer, recert.RoleMember}, u.Role):
 		return u, FieldError("#/role", "admin, organizer or member")
 	}
 	if err := checkRoleFields(u); err != nil {

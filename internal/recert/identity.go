@@ -5,20 +5,33 @@ import (
 	"time"
 )
 
-// Roles of the people and apps that call Recert.
+// Role is what a person or app acts as: the one vocabulary of roles, shared by accounts,
+// tokens and access checks.
+type Role string
+
+// The roles.
 const (
-	RoleAdmin     = "admin"     // runs the registry
-	RoleOrganizer = "organizer" // acts for one or more organizations
-	RoleMember    = "member"    // a perfusionist, for their own record
-	RoleClient    = "client"    // a third-party app, for its organization
+	RoleAdmin     Role = "admin"     // runs the registry
+	RoleOrganizer Role = "organizer" // acts for one or more organizations
+	RoleMember    Role = "member"    // a perfusionist, for their own record
+	RoleClient    Role = "client"    // a third-party app, for its organization
 )
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	switch r {
+	case RoleAdmin, RoleOrganizer, RoleMember, RoleClient:
+		return true
+	}
+	return false
+}
 
 // User is a login account of a person.
 type User struct {
 	ID              string
 	Email           string
 	Name            string
-	Role            string
+	Role            Role
 	MemberID        string   // for RoleMember: the record this login is
 	OrganizationIDs []string // for RoleOrganizer: the organizations acted for
 	Disabled        bool
@@ -67,7 +80,7 @@ type Client struct {
 // Principal is the caller an access token stands for.
 type Principal struct {
 	Subject         string // usr_… or cli_…
-	Role            string
+	Role            Role
 	MemberID        string
 	OrganizationIDs []string
 	Scopes          []string
@@ -82,7 +95,7 @@ func (p Principal) ActsFor(orgID string) bool {
 }
 
 // Scopes held by each role of person; an app holds what it was registered with.
-var roleScopes = map[string][]string{
+var roleScopes = map[Role][]string{
 	RoleAdmin: {"organizations:read", "organizations:write", "users:read", "users:write", "members:read",
 		"members:write", "clients:read", "clients:write", "events:read", "events:write", "attendance:read",
 		"attendance:write", "progress:read", "programs:write", "activities:read", "activities:write", "activities:review",
@@ -95,7 +108,7 @@ var roleScopes = map[string][]string{
 }
 
 // RoleScopes returns the scopes a person of role holds.
-func RoleScopes(role string) []string { return slices.Clone(roleScopes[role]) }
+func RoleScopes(role Role) []string { return slices.Clone(roleScopes[role]) }
 
 // ClientScopes are the scopes an app may be registered with.
 var ClientScopes = []string{"organizations:read", "members:read", "members:write", "events:read",

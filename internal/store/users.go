@@ -15,7 +15,7 @@ type userRow struct {
 	ID           string `gorm:"primaryKey"`
 	Email        string
 	Name         string
-	Role         string
+	Role         recert.Role
 	PasswordHash *string
 	MemberID     *string
 	DisabledAt   *time.Time

@@ -105,7 +105,7 @@ func (p *Pages) Caller(r *http.Request) string {
 // startSession sets the session cookie: a signed token for the pages' audience, carrying the
 // user's token version so that signing out everywhere ends it too.
 func (p *Pages) startSession(c echo.Context, u recert.User) error {
-	token, _, err := p.sessions.Issue(auth.Claims{Subject: u.ID, Role: auth.Role(u.Role), Scopes: []string{"app"},
+	token, _, err := p.sessions.Issue(auth.Claims{Subject: u.ID, Role: u.Role, Scopes: []string{"app"},
 		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
 	if err != nil {
 		return err
@@ -115,7 +115,7 @@ func (p *Pages) startSession(c echo.Context, u recert.User) error {
 }
 
 // requireRole lets signed-in users of the roles through and sends others to sign in.
-func (p *Pages) requireRole(roles ...string) echo.MiddlewareFunc {
+func (p *Pages) requireRole(roles ...recert.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			u, ok := p.user(c)
