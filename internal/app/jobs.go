@@ -9,7 +9,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/recert-dev/recert/internal/config"
-	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/notify"
@@ -37,10 +36,7 @@ func newJobs(cfg config.Config, st *store.Store, lg *ledger.Ledger, log *slog.Lo
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, notify.NewWorker(st, mailer, cfg.PublicURL))
-	standing, err := httpapi.NewStanding(st, lg)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+	standing := lg.Standing
 	mail := &lateQueue{}
 	hooks := webhook.New(st, webhook.Config{AllowPrivate: cfg.WebhookAllowPrivate, RetryBase: cfg.WebhookRetryBase,
 		Outbox: notify.NewQueue(mail), Standing: standing, Progress: st})

@@ -160,43 +160,7 @@ func forbidden(format string, args ...any) error {
 	return recert.Errorf(recert.EFORBIDDEN, format, args...)
 }
 
-// orgScope is nil (every organization) for administrators, else the organizations the
-// caller acts for: what list queries are narrowed to.
-func orgScope(p recert.Principal) []string {
-	if p.IsAdmin() {
-		return nil
-	}
-	return append([]string{}, p.OrganizationIDs...)
-}
-
 // canSeeOrganization: administrators see all; others the organizations they act for.
 func canSeeOrganization(p recert.Principal, orgID string) bool {
-	return p.IsAdmin() || p.ActsFor(orgID)
-}
-
-// memberSight is what the caller may see of a member before asking the database: nil (the
-// whole record) for administrators and the member themself; else the organizations the
-// caller acts for, whose relation to the member is still to be checked. Another member's
-// record is not found.
-func memberSight(p recert.Principal, memberID string) ([]string, error) {
-	switch {
-	case p.IsAdmin():
-		return nil, nil
-	case p.Role == recert.RoleMember:
-		if p.MemberID != memberID {
-			return nil, notFound("member", memberID)
-		}
-		return nil, nil
-	}
-	return orgScope(p), nil
-}
-
-// canSeeMember: administrators see all; a member sees themself; organizers and apps see
-// the members related to their organizations.
-func (s *Server) canSeeMember(ctx context.Context, p recert.Principal, memberID string) (bool, error) {
-	scope, err := memberSight(p, memberID)
-	if err != nil || scope == nil {
-		return err == nil, nil
-	}
-	return s.store.MemberRelated(ctx, memberID, scope)
+	return p.Scope().Sees(orgID)
 }

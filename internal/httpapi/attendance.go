@@ -91,17 +91,10 @@ func (s *Server) ListMemberAttendance(ctx context.Context, req api.ListMemberAtt
 	return api.ListMemberAttendance200JSONResponse{Items: toAttendances(as), NextCursor: nextCursor(next)}, nil
 }
 
-// memberScope checks the caller may see the member, and returns the organizations whose
-// records of the member it may see (nil: all).
-func (s *Server) memberScope(ctx context.Context, memberID string) ([]string, error) {
-	if err := s.mustSeeMember(ctx, memberID); err != nil {
-		return nil, err
-	}
-	p := principalFrom(ctx)
-	if p.Role == recert.RoleMember {
-		return nil, nil // their own record: everything
-	}
-	return orgScope(p), nil
+// memberScope checks the caller may see the member, and returns the scope of the record
+// it sees.
+func (s *Server) memberScope(ctx context.Context, memberID string) (recert.Scope, error) {
+	return s.sight.Member(ctx, principalFrom(ctx), memberID)
 }
 
 // CorrectAttendance sets the sessions or CEUs of an attendance, with a reason.
@@ -220,7 +213,7 @@ func (s *Server) ListCredits(ctx context.Context, req api.ListCreditsRequestObje
 	}
 	q := req.Params
 	credits, err := s.store.Credits(ctx, recert.CreditFilter{MemberID: req.MemberID, From: fromDate(q.From), To: fromDate(q.To),
-		Category: string(value(q.Category)), OrganizationIDs: orgs})
+		Category: string(value(q.Category)), Scope: orgs})
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (s *Server) GetCalendarFeed(ctx context.Context, req api.GetCalendarFeedReq
 	}
 	now := s.now()
 	viewer := recert.Principal{Role: recert.RoleMember, MemberID: memberID}
-	periods, err := (&Standing{s: s}).Periods(ctx, memberID, viewer, now)
+	periods, err := s.standing.Periods(ctx, memberID, viewer, now)
 	if err != nil {
 		return nil, err
 	}

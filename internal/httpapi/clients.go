@@ -15,7 +15,7 @@ func (s *Server) ListClients(ctx context.Context, req api.ListClientsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	cs, next, err := s.store.Clients(ctx, pg, orgScope(p))
+	cs, next, err := s.store.Clients(ctx, pg, p.Scope())
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Server) GetMe(ctx context.Context, _ api.GetMeRequestObject) (api.GetMe
 		me.Scopes[i] = api.Scope(sc)
 	}
 	if len(p.OrganizationIDs) > 0 {
-		orgs, _, err := s.store.Organizations(ctx, recert.Page{Limit: len(p.OrganizationIDs)}, p.OrganizationIDs)
+		orgs, _, err := s.store.Organizations(ctx, recert.Page{Limit: len(p.OrganizationIDs)}, recert.OrganizationsScope(p.OrganizationIDs...))
 		if err != nil {
 			return nil, err
 		}

@@ -20,9 +20,9 @@ func (s *Server) ListEvents(ctx context.Context, req api.ListEventsRequestObject
 	}
 	f := recert.EventFilter{Page: pg, From: fromDate(q.From), To: fromDate(q.To), Category: string(value(q.Category)),
 		Format: string(value(q.Format)), Text: strings.TrimSpace(value(q.Q)),
-		Statuses: []string{recert.EventPublished, recert.EventCancelled}}
+		Statuses: []string{recert.EventPublished, recert.EventCancelled}, Scope: recert.AllOrganizations()}
 	if q.OrganizationID != nil {
-		f.OrganizationIDs = []string{*q.OrganizationID}
+		f.Scope = recert.OrganizationsScope(*q.OrganizationID)
 	}
 	events, next, err := s.store.Events(ctx, f)
 	if err != nil {
@@ -48,7 +48,7 @@ func (s *Server) ListOrganizationEvents(ctx context.Context, req api.ListOrganiz
 	if err != nil {
 		return nil, err
 	}
-	f := recert.EventFilter{Page: pg, OrganizationIDs: []string{req.OrganizationID}}
+	f := recert.EventFilter{Page: pg, Scope: recert.OrganizationsScope(req.OrganizationID)}
 	if req.Params.Status != nil {
 		f.Statuses = []string{string(*req.Params.Status)}
 	}
@@ -84,7 +84,7 @@ func (s *Server) sharedApproval(ctx context.Context, e recert.Event) ([]string, 
 		return nil, nil
 	}
 	others, _, err := s.store.Events(ctx, recert.EventFilter{Page: recert.Page{Limit: 6}, ApprovalRef: e.ApprovalRef,
-		Statuses: []string{recert.EventDraft, recert.EventPublished}})
+		Statuses: []string{recert.EventDraft, recert.EventPublished}, Scope: recert.AllOrganizations()})
 	if err != nil {
 		return nil, err
 	}

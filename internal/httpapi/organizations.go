@@ -14,7 +14,7 @@ func (s *Server) ListOrganizations(ctx context.Context, req api.ListOrganization
 	if err != nil {
 		return nil, err
 	}
-	orgs, next, err := s.store.Organizations(ctx, pg, orgScope(p))
+	orgs, next, err := s.store.Organizations(ctx, pg, p.Scope())
 	if err != nil {
 		return nil, err
 	}

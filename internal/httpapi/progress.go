@@ -160,7 +160,7 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 	if err != nil {
 		return nil, err
 	}
-	lq := ledger.Query{MemberID: req.MemberID, Program: string(value(req.Params.Program)), OrganizationIDs: orgs, Extra: extra}
+	lq := ledger.Query{MemberID: req.MemberID, Program: string(value(req.Params.Program)), Scope: orgs, Extra: extra}
 	if lq.AsOf, err = asOfDate(req.Params.AsOf); err != nil {
 		return nil, err
 	}
@@ -235,10 +235,10 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 }
 
 // evaluateProgress evaluates the member's programs over the credits in scope: organizers
-// and apps evaluate over their organizations' credits only (nil: the whole record).
-func (s *Server) evaluateProgress(ctx context.Context, memberID string, orgs []string, v *ledger.Version, q progressQuery) (api.MemberProgress, error) {
+// and apps evaluate over their organizations' credits only.
+func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, v *ledger.Version, q progressQuery) (api.MemberProgress, error) {
 	var err error
-	lq := ledger.Query{MemberID: memberID, Program: q.program, OrganizationIDs: orgs, Version: v}
+	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Version: v}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
 		return api.MemberProgress{}, err
 	}

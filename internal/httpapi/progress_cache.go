@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/recert-dev/recert/internal/recert"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,7 +70,7 @@ func (c *progressCache) add(k progressKey, body []byte) {
 }
 
 // question is the part of a progress key that the request and the clock decide.
-func question(scope []string, q progressQuery, now time.Time) string {
+func question(scope recert.Scope, q progressQuery, now time.Time) string {
 	var b strings.Builder
 	b.WriteString(q.program)
 	b.WriteByte('|')
@@ -81,16 +82,16 @@ func question(scope []string, q progressQuery, now time.Time) string {
 	b.WriteByte('|')
 	b.WriteString(strconv.FormatBool(q.explain))
 	b.WriteString(strconv.FormatBool(q.credits))
-	if scope != nil {
+	if !scope.All() {
 		b.WriteString("|orgs:")
-		b.WriteString(strings.Join(scope, ","))
+		b.WriteString(strings.Join(scope.IDs(), ","))
 	}
 	return b.String()
 }
 
 // cachedProgress answers from the cache or evaluates, renders and keeps the answer.
 func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
-	scope, err := memberSight(principalFrom(ctx), memberID)
+	scope, err := ledger.MemberScope(principalFrom(ctx), memberID)
 	if err != nil {
 		return rawResponse{}, err
 	}

@@ -19,7 +19,7 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, OrganizationIDs: orgs}
+	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, Scope: orgs}
 	if req.Params.Period != nil {
 		if q.Period, err = asOfDate(req.Params.Period); err != nil {
 			return nil, err

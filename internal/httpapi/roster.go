@@ -47,7 +47,7 @@ func (s *Server) PostRoster(ctx context.Context, req api.PostRosterRequestObject
 	in.EventID, in.Actor = req.EventID, p.Subject
 	in.Partial, in.DryRun, in.Override = mode == "partial", value(req.Params.DryRun), value(req.Params.Override)
 	in.AllSessions = value(req.Params.AllSessions)
-	in.Viewer = ledger.Viewer{All: p.IsAdmin(), OrgIDs: p.OrganizationIDs}
+	in.Viewer = p.Scope()
 
 	var key *ledger.IdempotencyKey
 	if k := value(req.Params.IdempotencyKey); k != "" && !in.DryRun {

@@ -106,6 +106,8 @@ type Server struct {
 	progress       *ledger.Progress
 	records        *ledger.Records
 	links          *ledger.Links
+	sight          *ledger.Sight
+	standing       *ledger.Standings
 	outbox         ledger.Outbox
 	webhooks       WebhookQueue
 	publicURL      string
@@ -157,7 +159,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, accounts: lg.Accounts,
-		progress: lg.Progress, records: lg.Records, links: lg.Links,
+		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
 	}

@@ -14,7 +14,7 @@ type Store interface {
 
 	CreateOrganization(ctx context.Context, o recert.Organization, actor string) (recert.Organization, error)
 	Organization(ctx context.Context, id string) (recert.Organization, error)
-	Organizations(ctx context.Context, p recert.Page, ids []string) ([]recert.Organization, string, error)
+	Organizations(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Organization, string, error)
 	UpdateOrganization(ctx context.Context, o recert.Organization, ifVersion int, actor string) (recert.Organization, error)
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
 	AddOrganizer(ctx context.Context, orgID, userID, actor string) error
@@ -29,7 +29,7 @@ type Store interface {
 	CreateMember(ctx context.Context, m recert.Member, orgID, actor string) (recert.Member, error)
 	Member(ctx context.Context, id string) (recert.Member, error)
 	Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error)
-	MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error)
+	MemberRelated(ctx context.Context, memberID string, scope recert.Scope) (bool, error)
 	UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error)
 	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
 	CheckClaimToken(ctx context.Context, hash []byte) error
@@ -43,7 +43,7 @@ type Store interface {
 
 	CreateClient(ctx context.Context, c recert.Client, secretHash []byte, actor string) (recert.Client, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)
-	Clients(ctx context.Context, p recert.Page, orgIDs []string) ([]recert.Client, string, error)
+	Clients(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Client, string, error)
 	RotateClientSecret(ctx context.Context, id string, secretHash []byte, actor string) (recert.Client, error)
 	RevokeClient(ctx context.Context, id, actor string) error
 
@@ -60,7 +60,7 @@ type Store interface {
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
 	EventAttendance(ctx context.Context, eventID string, p recert.Page) ([]recert.Attendance, string, error)
-	MemberAttendance(ctx context.Context, memberID string, orgIDs []string, p recert.Page) ([]recert.Attendance, string, error)
+	MemberAttendance(ctx context.Context, memberID string, scope recert.Scope, p recert.Page) ([]recert.Attendance, string, error)
 	CorrectAttendance(ctx context.Context, id string, sessionIDs []string, ceus *recert.Units, reason, source, actor string) (recert.Attendance, error)
 	RevokeAttendance(ctx context.Context, id, reason, actor string) (recert.Attendance, error)
 	AttendanceHistory(ctx context.Context, id string) ([]recert.AttendanceChange, error)
@@ -94,10 +94,10 @@ type Store interface {
 	// MemberRecord loads what a member's progress counts (see ledger.ProgressStore).
 	MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error)
 	ProgressVersion(ctx context.Context, memberID string) (ledger.Version, error)
-	ProgressVersionFor(ctx context.Context, memberID string, orgIDs []string) (ledger.Version, bool, error)
+	ProgressVersionFor(ctx context.Context, memberID string, scope recert.Scope) (ledger.Version, bool, error)
 	ProgramCount(ctx context.Context) (int64, error)
 	// MemberCreatedBy reports whether one of the organizations created the member record.
-	MemberCreatedBy(ctx context.Context, memberID string, orgIDs []string) (bool, error)
+	MemberCreatedBy(ctx context.Context, memberID string, scope recert.Scope) (bool, error)
 
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)

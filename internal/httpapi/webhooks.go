@@ -33,7 +33,7 @@ func (noWebhooks) NewSecret() string { return "" }
 type WebhookStore interface {
 	CreateWebhook(ctx context.Context, w recert.Webhook, actor string) (recert.Webhook, error)
 	Webhook(ctx context.Context, id string) (recert.Webhook, error)
-	Webhooks(ctx context.Context, orgIDs []string, clientID string) ([]recert.Webhook, error)
+	Webhooks(ctx context.Context, scope recert.Scope, clientID string) ([]recert.Webhook, error)
 	UpdateWebhook(ctx context.Context, id string, change func(*recert.Webhook) error) (recert.Webhook, error)
 	DeleteWebhook(ctx context.Context, id string) error
 	Delivery(ctx context.Context, id string) (recert.WebhookDelivery, error)
@@ -51,7 +51,7 @@ func (s *Server) ListWebhooks(ctx context.Context, req api.ListWebhooksRequestOb
 	if p.Role == recert.RoleClient {
 		clientID = p.Subject
 	}
-	ws, err := s.store.Webhooks(ctx, orgScope(p), clientID)
+	ws, err := s.store.Webhooks(ctx, p.Scope(), clientID)
 	if err != nil {
 		return nil, err
 	}

@@ -111,7 +111,7 @@ func (w *world) publishedEvent(t *testing.T) recert.Event {
 func (w *world) attend(t *testing.T, e recert.Event, m recert.Member) recert.Attendance {
 	t.Helper()
 	ctx := context.Background()
-	out, err := ledger.NewRosters(w.env.Store, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Viewer: ledger.Viewer{All: true},
+	out, err := ledger.NewRosters(w.env.Store, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Viewer: recert.AllOrganizations(),
 		Rows: []recert.RosterRow{{ABCPID: m.ABCPID, Email: m.Email, Name: m.Name}}, AllSessions: true})
 	if err != nil || len(out.Rows) != 1 || out.Rows[0].AttendanceID == "" {
 		t.Fatalf("attend: %+v %v", out, err)

@@ -159,7 +159,7 @@ func (r *Records) applyDispute(ctx context.Context, d recert.Dispute, actor stri
 	if d.Kind == DisputeWrong {
 		return r.store.CorrectAttendance(ctx, d.AttendanceID, d.SessionIDs, d.CEUs, "dispute "+d.ID+" accepted", recert.SourceDispute, actor)
 	}
-	res, err := r.rosters.Post(ctx, RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: Viewer{All: true},
+	res, err := r.rosters.Post(ctx, RosterInput{EventID: d.EventID, Actor: actor, Dispute: d.ID, Viewer: recert.AllOrganizations(),
 		Rows: []recert.RosterRow{{MemberID: d.MemberID, Sessions: d.SessionIDs, CEUs: d.CEUs}}})
 	if err != nil {
 		return recert.Attendance{}, err

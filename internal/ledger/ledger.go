@@ -19,6 +19,7 @@ type Store interface {
 	AttendanceStore
 	AccountStore
 	LinkStore
+	SightStore
 }
 
 // Config is what the use cases share besides their store.
@@ -39,6 +40,8 @@ type Ledger struct {
 	Attendances *Attendances
 	Accounts    *Accounts
 	Links       *Links
+	Sight       *Sight
+	Standing    *Standings
 	Outbox      Outbox
 	Now         func() time.Time // UTC
 }
@@ -58,10 +61,13 @@ func New(st Store, c Config) (*Ledger, error) {
 		return nil, fmt.Errorf("built-in programs: %w", err)
 	}
 	rosters := NewRosters(st, now).WithOutbox(c.Outbox)
+	prog, sight := NewProgress(st, builtIn, now), NewSight(st)
 	return &Ledger{
 		Rosters:     rosters,
 		Idempotency: NewIdempotency(st, st),
-		Progress:    NewProgress(st, builtIn, now),
+		Progress:    prog,
+		Sight:       sight,
+		Standing:    &Standings{progress: prog, sight: sight},
 		Records:     NewRecords(st, rosters, c.Outbox),
 		Events:      NewEvents(st),
 		Attendances: NewAttendances(st, c.Outbox),

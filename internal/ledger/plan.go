@@ -268,20 +268,14 @@ func (p *plan) match(ctx context.Context, store RosterStore) error {
 
 func (p *plan) loadVisible(ctx context.Context, store RosterStore, found []MemberRef) error {
 	p.visible = map[string]bool{}
-	if p.in.Viewer.All {
-		for _, m := range found {
-			p.visible[m.ID] = true
-		}
-		return nil
-	}
 	ids := make([]string, len(found))
 	for i, m := range found {
 		ids[i] = m.ID
 	}
-	if len(ids) == 0 || len(p.in.Viewer.OrgIDs) == 0 {
+	if len(ids) == 0 {
 		return nil
 	}
-	v, err := store.RelatedMembers(ctx, p.in.Viewer.OrgIDs, ids)
+	v, err := store.RelatedMembers(ctx, p.in.Viewer, ids)
 	p.visible = v
 	return err
 }

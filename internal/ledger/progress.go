@@ -36,10 +36,10 @@ type RecordQuery struct {
 	MemberID string
 	// From and To bound the dates loaded (inclusive); zero: open.
 	From, To recert.Date
-	// OrganizationIDs limits the record to credit those organizations posted, for organizers
-	// and apps; nil is the whole record, with self-reported activities, clinical entries and
-	// leave.
-	OrganizationIDs []string
+	// Scope limits the record to credit its organizations posted, for organizers and apps;
+	// every organization's is the whole record, with self-reported activities, clinical
+	// entries and leave.
+	Scope recert.Scope
 }
 
 // Record is a member's record as progress counts it.
@@ -129,8 +129,9 @@ type Query struct {
 	// Period chooses the periods by a date inside the current one (a report's period); zero:
 	// AsOf. The periods are judged as of AsOf (Decision 20).
 	Period recert.Date
-	// OrganizationIDs limits the record to those organizations' credits (organizers, apps).
-	OrganizationIDs []string
+	// Scope limits the record to its organizations' credits (organizers, apps); every
+	// organization's is the whole record.
+	Scope recert.Scope
 	// Extra are hypothetical credits added to the record (what-if).
 	Extra []progress.Credit
 	// Version is the member's, when the caller has read it; nil: read it.
@@ -223,7 +224,7 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 		l.programs = append(l.programs, e)
 	}
 	if w, ok := window(l.programs, m); ok {
-		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, OrganizationIDs: q.OrganizationIDs, From: w.from, To: w.to})
+		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to})
 	}
 	return l, err
 }

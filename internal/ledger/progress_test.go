@@ -54,7 +54,7 @@ func TestProgressReadsAWindow(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		old, recent := recert.Date{Year: 2010, Month: 5, Day: 1}, recert.Date{Year: 2024, Month: 5, Day: 1}
 		m, acts := member(t, st, old, recent)
-		res, err := newProgress(t, st).Evaluate(context.Background(), ledger.Query{MemberID: m.ID, Program: "abcp-ccp-ceu"})
+		res, err := newProgress(t, st).Evaluate(context.Background(), ledger.Query{Scope: recert.AllOrganizations(), MemberID: m.ID, Program: "abcp-ccp-ceu"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func TestProgressReadsAWindow(t *testing.T) {
 		if prev := e.CEU.Periods[0]; prev.Relation != progress.Previous || prev.Status != progress.StatusDeficient {
 			t.Errorf("previous period: %s %s", prev.Relation, prev.Status)
 		}
-		rec, err := st.MemberRecord(context.Background(), ledger.RecordQuery{MemberID: m.ID,
+		rec, err := st.MemberRecord(context.Background(), ledger.RecordQuery{Scope: recert.AllOrganizations(), MemberID: m.ID,
 			From: recert.Date{Year: 2020, Month: 7, Day: 1}, To: recert.Date{Year: 2029, Month: 6, Day: 30}})
 		if err != nil {
 			t.Fatal(err)
@@ -93,7 +93,7 @@ func TestProgressToday(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := ledger.NewProgress(st, builtIn, func() time.Time { return time.Date(2026, 7, 1, 2, 0, 0, 0, time.UTC) })
-	res, err := p.Evaluate(context.Background(), ledger.Query{MemberID: m.ID, Program: "abcp-ccp-ceu"})
+	res, err := p.Evaluate(context.Background(), ledger.Query{Scope: recert.AllOrganizations(), MemberID: m.ID, Program: "abcp-ccp-ceu"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func benchmarkProgress(b *testing.B, firstYear int) {
 	p := newProgress(b, st)
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := p.Evaluate(context.Background(), ledger.Query{MemberID: m.ID}); err != nil {
+		if _, err := p.Evaluate(context.Background(), ledger.Query{Scope: recert.AllOrganizations(), MemberID: m.ID}); err != nil {
 			b.Fatal(err)
 		}
 	}

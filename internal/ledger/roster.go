@@ -61,7 +61,7 @@ type RosterStore interface {
 	FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]MemberRef, error)
 	// RelatedMembers returns which of the members the organizations may see: those they
 	// created or credited.
-	RelatedMembers(ctx context.Context, orgIDs, memberIDs []string) (map[string]bool, error)
+	RelatedMembers(ctx context.Context, scope recert.Scope, memberIDs []string) (map[string]bool, error)
 	// HeldAttendance returns all attendance at the event, revoked included, each with the
 	// last change to its credit.
 	HeldAttendance(ctx context.Context, eventID string) ([]Held, error)
@@ -72,13 +72,6 @@ type RosterStore interface {
 	// WithdrawPosting revokes, with the reason, every attendance the posting created that
 	// is not revoked yet, and marks the posting withdrawn; it returns the attendance revoked.
 	WithdrawPosting(ctx context.Context, eventID, postingID, reason, actor string) (recert.RosterPosting, []recert.Attendance, error)
-}
-
-// Viewer is who will read a roster's result: administrators see every member; others only
-// the members their organizations created or credited.
-type Viewer struct {
-	All    bool
-	OrgIDs []string
 }
 
 // RosterInput is a roster to post.
@@ -96,7 +89,8 @@ type RosterInput struct {
 	DryRun      bool // report what would happen; write nothing
 	Override    bool // re-apply rows over people's decisions
 	Actor       string
-	Viewer      Viewer
+	// Viewer is who will read the result: members outside its scope are "another member".
+	Viewer recert.Scope
 	// Dispute, when set, posts on the acceptance of that dispute: a decision, not a roster.
 	Dispute string
 }

@@ -57,7 +57,7 @@ func contains(s []string, v string) bool {
 	return false
 }
 
-func (f *fakeStore) RelatedMembers(_ context.Context, _, ids []string) (map[string]bool, error) {
+func (f *fakeStore) RelatedMembers(_ context.Context, _ recert.Scope, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	for _, id := range ids {
 		out[id] = f.related[id]
@@ -114,7 +114,7 @@ func newFake() *fakeStore {
 func post(t *testing.T, f *fakeStore, in ledger.RosterInput) (ledger.RosterResult, error) {
 	t.Helper()
 	in.EventID, in.Actor = "evt_1", "usr_org"
-	in.Viewer = ledger.Viewer{OrgIDs: []string{"org_a"}}
+	in.Viewer = recert.OrganizationsScope("org_a")
 	for i := range in.Rows {
 		in.Rows[i].Index, in.Rows[i].Line = i, i+2
 	}

@@ -39,7 +39,7 @@ func TestEveryKindThroughSMTP(t *testing.T) {
 		must(err)
 		e, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
 		must(err)
-		res, err := ledger.NewRosters(st, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Viewer: ledger.Viewer{All: true},
+		res, err := ledger.NewRosters(st, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Viewer: recert.AllOrganizations(),
 			Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}})
 		must(err)
 		attID := res.Rows[0].AttendanceID

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/internal/dbtest"
-	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/notify"
 	"github.com/recert-dev/recert/internal/notify/mailtest"
@@ -49,10 +48,11 @@ func TestRemindersGoOncePerThreshold(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		standing, err := httpapi.NewStanding(st, nil)
+		lg, err := ledger.New(st, ledger.Config{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		standing := lg.Standing
 		viewer := recert.Principal{Subject: u.ID, Role: recert.RoleMember, MemberID: m.ID}
 		start := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 		periods, err := standing.Periods(ctx, m.ID, viewer, start)

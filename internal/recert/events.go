@@ -136,13 +136,13 @@ type Session struct {
 // EventFilter selects events. Cursor pages run in (StartDate, ID) order.
 type EventFilter struct {
 	Page
-	From, To        Date   // events overlapping [From, To]; zero: open
-	Category        string // I, II or III
-	Format          string
-	OrganizationIDs []string // nil: any
-	Statuses        []string // nil: any
-	Text            string   // matched against title, description and location, case-insensitively
-	ApprovalRef     string   // the ABCP approval reference, matched case-insensitively
+	From, To    Date   // events overlapping [From, To]; zero: open
+	Category    string // I, II or III
+	Format      string
+	Scope       Scope    // the organizations whose events to list (the zero scope: none)
+	Statuses    []string // nil: any
+	Text        string   // matched against title, description and location, case-insensitively
+	ApprovalRef string   // the ABCP approval reference, matched case-insensitively
 }
 
 // Attendance is a member's attendance at an event: either the sessions attended (each
@@ -259,10 +259,10 @@ type Credit struct {
 
 // CreditFilter selects a member's credits.
 type CreditFilter struct {
-	MemberID        string
-	From, To        Date
-	Category        string
-	OrganizationIDs []string // nil: any organization's events
+	MemberID string
+	From, To Date
+	Category string
+	Scope    Scope // the organizations whose events count (the zero scope: none)
 }
 
 // What made a change to an attendance, as its history records it.

@@ -137,8 +137,8 @@ type MemberFilter struct {
 	Page
 	ABCPID string
 	Email  string
-	// OrganizationIDs, when not nil, keeps only the members related to these organizations.
-	OrganizationIDs []string
+	// Scope keeps only the members related to its organizations (the zero scope: none).
+	Scope Scope
 	// MemberID, when set, keeps only that member.
 	MemberID string
 	// Text, when set, keeps the members whose name, email or ABCP ID contains it, folded.

@@ -147,11 +147,14 @@ func (s *Store) EventAttendance(ctx context.Context, eventID string, p recert.Pa
 
 // MemberAttendance lists a member's attendance by id, a page at a time; orgIDs, when not
 // nil, keeps only the attendance at those organizations' events.
-func (s *Store) MemberAttendance(ctx context.Context, memberID string, orgIDs []string, p recert.Page) ([]recert.Attendance, string, error) {
+func (s *Store) MemberAttendance(ctx context.Context, memberID string, scope recert.Scope, p recert.Page) ([]recert.Attendance, string, error) {
 	db := s.conn(ctx)
 	q := db.Where("member_id = ?", memberID)
-	if orgIDs != nil {
-		q = q.Where("event_id IN (SELECT id FROM events WHERE organization_id IN ?)", slices.Concat(orgIDs, []string{""}))
+	switch {
+	case scope.None():
+		q = q.Where("1 = 0")
+	case !scope.All():
+		q = q.Where("event_id IN (SELECT id FROM events WHERE organization_id IN ?)", scope.IDs())
 	}
 	return attendancePage(db, q, p)
 }

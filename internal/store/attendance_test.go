@@ -69,8 +69,8 @@ func rosterInput(eventID string, rows []recert.RosterRow, opts ledger.RosterInpu
 	if in.Actor == "" {
 		in.Actor = "usr_org"
 	}
-	if in.Viewer.OrgIDs == nil {
-		in.Viewer.All = true
+	if in.Viewer.None() { // unless a test says who reads: an administrator
+		in.Viewer = recert.AllOrganizations()
 	}
 	return in
 }
@@ -180,7 +180,7 @@ func TestRosterRepeatedIsUnchanged(t *testing.T) {
 		if diff := cmp.Diff(before, f.credited(t)); diff != "" {
 			t.Errorf("the second post wrote (-before +after):\n%s", diff)
 		}
-		credits, err := st.Credits(ctx, recert.CreditFilter{MemberID: first.Rows[1].Member.ID})
+		credits, err := st.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: first.Rows[1].Member.ID})
 		if err != nil || len(credits) != 3 {
 			t.Errorf("credits of an all-sessions attendee = %v, %v; want 3, no double credit", len(credits), err)
 		}
@@ -227,7 +227,7 @@ func TestRosterUnknownAttendeeBecomesMember(t *testing.T) {
 			t.Errorf("created member = %+v", m)
 		}
 		for _, id := range []string{m.ID, f.jane.ID} {
-			related, err := st.MemberRelated(ctx, id, []string{f.org.ID})
+			related, err := st.MemberRelated(ctx, id, recert.OrganizationsScope(f.org.ID))
 			if err != nil || !related {
 				t.Errorf("member %s related to the organization: %v, %v", id, related, err)
 			}
@@ -246,23 +246,23 @@ func TestRosterMatching(t *testing.T) {
 		cases := []struct {
 			name     string
 			row      recert.RosterRow
-			viewer   ledger.Viewer
+			viewer   recert.Scope
 			member   *ledger.RowMember
 			proposed string
 			warnings []string
 		}{
-			{"by ABCP ID with another email", recert.RosterRow{ABCPID: "100001", Email: "jane@home.example"}, ledger.Viewer{},
+			{"by ABCP ID with another email", recert.RosterRow{ABCPID: "100001", Email: "jane@home.example"}, recert.Scope{},
 				&ledger.RowMember{ID: f.jane.ID, Name: "Jane Doe", MatchedBy: "abcp_id"},
 				"", []string{"jane@home.example is not the email on the member's record; the row was matched by ABCP ID"}},
-			{"by email, the ABCP ID proposed", recert.RosterRow{ABCPID: "700007", Email: "PAT@example.org"}, ledger.Viewer{},
+			{"by email, the ABCP ID proposed", recert.RosterRow{ABCPID: "700007", Email: "PAT@example.org"}, recert.Scope{},
 				&ledger.RowMember{ID: noABCP.ID, Name: "Pat Noid", MatchedBy: "email"},
 				"700007", []string{"the member's record has no ABCP ID; 700007 is proposed, not written: the member or an administrator sets it"}},
-			{"another name", recert.RosterRow{ABCPID: "100001", Name: "J. Doe"}, ledger.Viewer{},
+			{"another name", recert.RosterRow{ABCPID: "100001", Name: "J. Doe"}, recert.Scope{},
 				&ledger.RowMember{ID: f.jane.ID, Name: "Jane Doe", MatchedBy: "abcp_id"},
 				"", []string{`the roster's name "J. Doe" differs from the member's record (Jane Doe)`}},
-			{"the same name in another case and accents", recert.RosterRow{ABCPID: "100001", Name: "JANE  DOÉ"}, ledger.Viewer{},
+			{"the same name in another case and accents", recert.RosterRow{ABCPID: "100001", Name: "JANE  DOÉ"}, recert.Scope{},
 				&ledger.RowMember{ID: f.jane.ID, Name: "Jane Doe", MatchedBy: "abcp_id"}, "", []string{}},
-			{"a member the organizer may not see", recert.RosterRow{ABCPID: "100001", Name: "J. Doe"}, ledger.Viewer{OrgIDs: []string{f.org.ID}},
+			{"a member the organizer may not see", recert.RosterRow{ABCPID: "100001", Name: "J. Doe"}, recert.OrganizationsScope(f.org.ID),
 				&ledger.RowMember{MatchedBy: "abcp_id"},
 				"", []string{`the roster's name "J. Doe" differs from the name on the member's record`}},
 		}
@@ -837,7 +837,7 @@ func TestCorrectAndRevokeAttendance(t *testing.T) {
 			t.Errorf("last history state (-stored +history):\n%s", diff)
 		}
 
-		credits, err := st.Credits(ctx, recert.CreditFilter{MemberID: f.jane.ID})
+		credits, err := st.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: f.jane.ID})
 		if err != nil || len(credits) != 0 {
 			t.Errorf("credits of revoked attendance = %+v, %v", credits, err)
 		}
@@ -855,7 +855,7 @@ func TestCorrectAndRevokeAttendance(t *testing.T) {
 			if a, _ := st.Attendance(ctx, id); !a.Revoked || a.Version != 3 {
 				t.Errorf("attendance = %+v", a)
 			}
-			if credits, _ := st.Credits(ctx, recert.CreditFilter{MemberID: f.jane.ID}); len(credits) != 0 {
+			if credits, _ := st.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: f.jane.ID}); len(credits) != 0 {
 				t.Errorf("credits after a re-post = %+v", credits)
 			}
 		})
@@ -877,7 +877,7 @@ func TestCorrectAndRevokeAttendance(t *testing.T) {
 			if a.Revoked || a.RevokeReason != "" || a.Version != 4 {
 				t.Errorf("attendance %+v", a)
 			}
-			if credits, _ := st.Credits(ctx, recert.CreditFilter{MemberID: f.jane.ID}); len(credits) != 1 {
+			if credits, _ := st.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: f.jane.ID}); len(credits) != 1 {
 				t.Errorf("credits after restoring = %+v", credits)
 			}
 			h, _ := st.AttendanceHistory(ctx, id)
@@ -986,7 +986,7 @@ func TestWithdrawPosting(t *testing.T) {
 				}
 			})
 		}
-		if credits, _ := st.Credits(ctx, recert.CreditFilter{MemberID: f.jane.ID}); len(credits) != 0 {
+		if credits, _ := st.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: f.jane.ID}); len(credits) != 0 {
 			t.Errorf("credits of a withdrawn posting = %+v", credits)
 		}
 
@@ -1042,7 +1042,7 @@ func TestMemberSearch(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
-				ms, next, err := st.Members(ctx, recert.MemberFilter{Page: recert.Page{Limit: 10}, Text: c.text})
+				ms, next, err := st.Members(ctx, recert.MemberFilter{Scope: recert.AllOrganizations(), Page: recert.Page{Limit: 10}, Text: c.text})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -1061,7 +1061,7 @@ func TestMemberSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			for text, want := range map[string]int{"lea martin": 1, "rene roy": 0} {
-				ms, _, err := st.Members(ctx, recert.MemberFilter{Page: recert.Page{Limit: 10}, Text: text})
+				ms, _, err := st.Members(ctx, recert.MemberFilter{Scope: recert.AllOrganizations(), Page: recert.Page{Limit: 10}, Text: text})
 				if err != nil || len(ms) != want {
 					t.Errorf("%q found %d, %v; want %d", text, len(ms), err, want)
 				}
@@ -1107,17 +1107,17 @@ func TestAttendanceLists(t *testing.T) {
 		}
 
 		cases := []struct {
-			name   string
-			orgIDs []string
-			want   int
+			name  string
+			scope recert.Scope
+			want  int
 		}{
-			{"any organization", nil, 2},
-			{"one organization", []string{osu.ID}, 1},
-			{"no organization", []string{}, 0},
+			{"any organization", recert.AllOrganizations(), 2},
+			{"one organization", recert.OrganizationsScope(osu.ID), 1},
+			{"no organization", recert.Scope{}, 0},
 		}
 		for _, c := range cases {
 			t.Run("member attendance at "+c.name, func(t *testing.T) {
-				as, next, err := st.MemberAttendance(ctx, f.jane.ID, c.orgIDs, recert.Page{Limit: 10})
+				as, next, err := st.MemberAttendance(ctx, f.jane.ID, c.scope, recert.Page{Limit: 10})
 				if err != nil || len(as) != c.want || next != "" {
 					t.Errorf("got %d (%v), want %d", len(as), err, c.want)
 				}
@@ -1153,7 +1153,7 @@ func TestCredits(t *testing.T) {
 		}
 		awarded := out.Rows[0].AttendanceID
 
-		all, err := st.Credits(ctx, recert.CreditFilter{MemberID: f.jane.ID})
+		all, err := st.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: f.jane.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1187,15 +1187,15 @@ func TestCredits(t *testing.T) {
 			f    recert.CreditFilter
 			want []string
 		}{
-			{"period ending 30 June", recert.CreditFilter{To: date(t, "2026-06-30")}, ids(want[:2])},
-			{"period starting 1 July", recert.CreditFilter{From: date(t, "2026-07-01")}, ids(want[2:])},
-			{"one day, inclusive", recert.CreditFilter{From: date(t, "2026-07-15"), To: date(t, "2026-07-15")}, ids(want[3:])},
-			{"category", recert.CreditFilter{Category: "III"}, ids(want[3:])},
-			{"the event's category", recert.CreditFilter{Category: "I"}, ids(want[:2])},
-			{"a session's own category", recert.CreditFilter{Category: "II"}, ids(want[2:3])},
-			{"organization", recert.CreditFilter{OrganizationIDs: []string{f.org.ID}}, ids(want[:3])},
-			{"no organization", recert.CreditFilter{OrganizationIDs: []string{}}, nil},
-			{"another member", recert.CreditFilter{MemberID: "mem_nope"}, nil},
+			{"period ending 30 June", recert.CreditFilter{Scope: recert.AllOrganizations(), To: date(t, "2026-06-30")}, ids(want[:2])},
+			{"period starting 1 July", recert.CreditFilter{Scope: recert.AllOrganizations(), From: date(t, "2026-07-01")}, ids(want[2:])},
+			{"one day, inclusive", recert.CreditFilter{Scope: recert.AllOrganizations(), From: date(t, "2026-07-15"), To: date(t, "2026-07-15")}, ids(want[3:])},
+			{"category", recert.CreditFilter{Scope: recert.AllOrganizations(), Category: "III"}, ids(want[3:])},
+			{"the event's category", recert.CreditFilter{Scope: recert.AllOrganizations(), Category: "I"}, ids(want[:2])},
+			{"a session's own category", recert.CreditFilter{Scope: recert.AllOrganizations(), Category: "II"}, ids(want[2:3])},
+			{"organization", recert.CreditFilter{Scope: recert.OrganizationsScope(f.org.ID)}, ids(want[:3])},
+			{"no organization", recert.CreditFilter{Scope: recert.Scope{}}, nil},
+			{"another member", recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: "mem_nope"}, nil},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

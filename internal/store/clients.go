@@ -60,17 +60,15 @@ func (s *Store) Client(ctx context.Context, id string) (recert.Client, []byte, e
 	return row.client(), row.SecretHash, nil
 }
 
-// Clients lists apps by id, a page at a time; orgIDs, when not nil, keeps those of the
-// organizations.
-func (s *Store) Clients(ctx context.Context, p Page, orgIDs []string) ([]recert.Client, string, error) {
+// Clients lists the apps of the scope's organizations by id, a page at a time (registry-wide
+// apps only for every organization).
+func (s *Store) Clients(ctx context.Context, p Page, scope recert.Scope) ([]recert.Client, string, error) {
 	var rows []clientRow
 	q := s.conn(ctx).Order("id").Limit(p.Limit + 1)
 	if p.After != "" {
 		q = q.Where("id > ?", p.After)
 	}
-	if orgIDs != nil {
-		q = q.Where("organization_id IN ?", append(orgIDs, ""))
-	}
+	q = inScope(q, "organization_id", scope)
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, "", TranslateError(err, "clients")
 	}

@@ -142,9 +142,8 @@ func creditFilter(query, dateColumn, category string, f recert.CreditFilter) (st
 		b.WriteString(" AND " + category + " = ?")
 		args = append(args, f.Category)
 	}
-	if f.OrganizationIDs != nil {
-		b.WriteString(" AND e.organization_id IN ?")
-		args = append(args, slices.Concat(f.OrganizationIDs, []string{""}))
-	}
+	cond, more := scopeSQL("e.organization_id", f.Scope)
+	b.WriteString(cond)
+	args = append(args, more...)
 	return b.String(), args
 }

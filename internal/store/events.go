@@ -212,10 +212,7 @@ func filterEvents(q *gorm.DB, f recert.EventFilter) *gorm.DB {
 	if f.Format != "" {
 		q = q.Where("format = ?", f.Format)
 	}
-	if f.OrganizationIDs != nil {
-		// The "" keeps the list non-empty: an empty filter matches nothing, not everything.
-		q = q.Where("organization_id IN ?", slices.Concat(f.OrganizationIDs, []string{""}))
-	}
+	q = inScope(q, "organization_id", f.Scope)
 	if f.Statuses != nil {
 		q = q.Where("status IN ?", slices.Concat(f.Statuses, []string{""}))
 	}

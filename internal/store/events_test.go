@@ -148,20 +148,20 @@ func TestEventsFilter(t *testing.T) {
 			f    recert.EventFilter
 			want []string
 		}{
-			{"all in date order", recert.EventFilter{}, []string{winter, spring, summer, fall}},
-			{"overlapping a range", recert.EventFilter{From: date(t, "2026-04-18"), To: date(t, "2026-06-29")}, []string{spring, summer}},
-			{"from only", recert.EventFilter{From: date(t, "2026-07-01")}, []string{summer, fall}},
-			{"to only", recert.EventFilter{To: date(t, "2026-01-10")}, []string{winter}},
-			{"category", recert.EventFilter{Category: "II"}, []string{summer}},
-			{"format", recert.EventFilter{Format: "live_webinar"}, []string{winter}},
-			{"organization", recert.EventFilter{OrganizationIDs: []string{osu.ID}}, []string{summer, fall}},
-			{"no organization", recert.EventFilter{OrganizationIDs: []string{}}, nil},
-			{"statuses", recert.EventFilter{Statuses: []string{recert.EventDraft}}, []string{fall}},
-			{"text in title, any case", recert.EventFilter{Text: "MEETING"}, []string{spring}},
-			{"text in location", recert.EventFilter{Text: "columb"}, []string{summer}},
-			{"percent is literal", recert.EventFilter{Text: "100%"}, []string{summer}},
-			{"underscore is literal", recert.EventFilter{Text: "w_n"}, nil},
-			{"combined", recert.EventFilter{OrganizationIDs: []string{wps.ID}, Statuses: []string{recert.EventPublished}, Category: "I", From: date(t, "2026-02-01")}, []string{spring}},
+			{"all in date order", recert.EventFilter{Scope: recert.AllOrganizations()}, []string{winter, spring, summer, fall}},
+			{"overlapping a range", recert.EventFilter{Scope: recert.AllOrganizations(), From: date(t, "2026-04-18"), To: date(t, "2026-06-29")}, []string{spring, summer}},
+			{"from only", recert.EventFilter{Scope: recert.AllOrganizations(), From: date(t, "2026-07-01")}, []string{summer, fall}},
+			{"to only", recert.EventFilter{Scope: recert.AllOrganizations(), To: date(t, "2026-01-10")}, []string{winter}},
+			{"category", recert.EventFilter{Scope: recert.AllOrganizations(), Category: "II"}, []string{summer}},
+			{"format", recert.EventFilter{Scope: recert.AllOrganizations(), Format: "live_webinar"}, []string{winter}},
+			{"organization", recert.EventFilter{Scope: recert.OrganizationsScope(osu.ID)}, []string{summer, fall}},
+			{"no organization", recert.EventFilter{Scope: recert.Scope{}}, nil},
+			{"statuses", recert.EventFilter{Scope: recert.AllOrganizations(), Statuses: []string{recert.EventDraft}}, []string{fall}},
+			{"text in title, any case", recert.EventFilter{Scope: recert.AllOrganizations(), Text: "MEETING"}, []string{spring}},
+			{"text in location", recert.EventFilter{Scope: recert.AllOrganizations(), Text: "columb"}, []string{summer}},
+			{"percent is literal", recert.EventFilter{Scope: recert.AllOrganizations(), Text: "100%"}, []string{summer}},
+			{"underscore is literal", recert.EventFilter{Scope: recert.AllOrganizations(), Text: "w_n"}, nil},
+			{"combined", recert.EventFilter{Scope: recert.OrganizationsScope(wps.ID), Statuses: []string{recert.EventPublished}, Category: "I", From: date(t, "2026-02-01")}, []string{spring}},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -198,7 +198,7 @@ func TestEventsPaging(t *testing.T) {
 		var got []recert.Event
 		after := ""
 		for pages := 0; ; pages++ {
-			es, next, err := st.Events(ctx, recert.EventFilter{Page: recert.Page{Limit: 2, After: after}})
+			es, next, err := st.Events(ctx, recert.EventFilter{Scope: recert.AllOrganizations(), Page: recert.Page{Limit: 2, After: after}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,7 +228,7 @@ func TestEventsPaging(t *testing.T) {
 
 		for _, bad := range []string{"garbage", "2026-13-01|evt_x", "2026-01-01|", "2026-01-01|org_x", "|evt_x"} {
 			t.Run("bad cursor "+bad, func(t *testing.T) {
-				_, _, err := st.Events(ctx, recert.EventFilter{Page: recert.Page{Limit: 2, After: bad}})
+				_, _, err := st.Events(ctx, recert.EventFilter{Scope: recert.AllOrganizations(), Page: recert.Page{Limit: 2, After: bad}})
 				wantCode(t, err, recert.EBADREQUEST)
 			})
 		}

@@ -197,8 +197,11 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 	if t := recert.Fold(f.Text); t != "" {
 		q = q.Where(`members.search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
 	}
-	if f.OrganizationIDs != nil {
-		q = q.Where("members.id IN ("+relatedMembers+")", append(f.OrganizationIDs, ""), append(f.OrganizationIDs, ""))
+	switch {
+	case f.Scope.None():
+		q = q.Where("1 = 0")
+	case !f.Scope.All():
+		q = q.Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs())
 	}
 	ms, err := s.loadMembers(ctx, q)
 	if err != nil {
@@ -246,14 +249,18 @@ const relatedMembers = `SELECT member_id FROM organization_members WHERE organiz
 const isRelated = `(EXISTS (SELECT 1 FROM organization_members om WHERE om.member_id = members.id AND om.organization_id IN ?)
 	OR EXISTS (SELECT 1 FROM attendance a JOIN events e ON e.id = a.event_id WHERE a.member_id = members.id AND e.organization_id IN ?))`
 
-// MemberRelated reports whether the member is related to any of the organizations.
-func (s *Store) MemberRelated(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
-	if len(orgIDs) == 0 {
+// MemberRelated reports whether the member is in the scope: related to one of its
+// organizations, or existing at all for every organization.
+func (s *Store) MemberRelated(ctx context.Context, memberID string, scope recert.Scope) (bool, error) {
+	if scope.None() {
 		return false, nil
 	}
+	query, args := "SELECT members.id FROM members WHERE members.id = ?", []any{memberID}
+	if !scope.All() {
+		query, args = query+" AND "+isRelated, append(args, scope.IDs(), scope.IDs())
+	}
 	var ids []string
-	err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE members.id = ? AND "+isRelated,
-		memberID, orgIDs, orgIDs).Scan(&ids).Error
+	err := s.conn(ctx).Raw(query, args...).Scan(&ids).Error
 	return len(ids) > 0, TranslateError(err, "member relations")
 }
 

@@ -65,15 +65,13 @@ func (s *Store) Organization(ctx context.Context, id string) (recert.Organizatio
 
 // Organizations lists organizations by id, a page at a time; ids, when not nil, keeps
 // only those.
-func (s *Store) Organizations(ctx context.Context, p Page, ids []string) ([]recert.Organization, string, error) {
+func (s *Store) Organizations(ctx context.Context, p Page, scope recert.Scope) ([]recert.Organization, string, error) {
 	var rows []organizationRow
 	q := s.conn(ctx).Order("id").Limit(p.Limit + 1)
 	if p.After != "" {
 		q = q.Where("id > ?", p.After)
 	}
-	if ids != nil {
-		q = q.Where("id IN ?", append(ids, ""))
-	}
+	q = inScope(q, "id", scope)
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, "", TranslateError(err, "organizations")
 	}

@@ -71,7 +71,7 @@ func TestOrganizations(t *testing.T) {
 			var seen []string
 			after := ""
 			for pages := 0; pages < 10; pages++ {
-				orgs, next, err := st.Organizations(ctx, store.Page{Limit: 3, After: after}, nil)
+				orgs, next, err := st.Organizations(ctx, store.Page{Limit: 3, After: after}, recert.AllOrganizations())
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -3,6 +3,8 @@ package store
 import (
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -43,4 +45,27 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// inScope narrows q to the rows whose column names an organization of the scope: none for
+// the zero scope, every row for all organizations.
+func inScope(q *gorm.DB, column string, scope recert.Scope) *gorm.DB {
+	switch {
+	case scope.All():
+		return q
+	case scope.None():
+		return q.Where("1 = 0")
+	}
+	return q.Where(column+" IN ?", scope.IDs())
+}
+
+// scopeSQL is inScope for a query written by hand: a condition to append and its arguments.
+func scopeSQL(column string, scope recert.Scope) (string, []any) {
+	switch {
+	case scope.All():
+		return "", nil
+	case scope.None():
+		return " AND 1 = 0", nil
+	}
+	return " AND " + column + " IN ?", []any{scope.IDs()}
 }

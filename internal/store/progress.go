@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -14,11 +13,11 @@ import (
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
 	var rec ledger.Record
 	var err error
-	rec.Credits, err = s.Credits(ctx, recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, OrganizationIDs: q.OrganizationIDs})
+	rec.Credits, err = s.Credits(ctx, recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope})
 	if err != nil {
 		return rec, err
 	}
-	if rec.FirstCredit, err = s.firstCredit(ctx, q); err != nil || q.OrganizationIDs != nil {
+	if rec.FirstCredit, err = s.firstCredit(ctx, q); err != nil || !q.Scope.All() {
 		return rec, err
 	}
 	if rec.Activities, err = s.activitiesIn(ctx, q); err != nil {
@@ -58,11 +57,8 @@ func (s *Store) activitiesIn(ctx context.Context, q ledger.RecordQuery) ([]recer
 // firstCredit is the date of the member's earliest credit in scope: attended sessions,
 // CEUs awarded without a breakdown, and (for the whole record) activities not withdrawn.
 func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.Date, error) {
-	scope, args := "", []any{q.MemberID}
-	if q.OrganizationIDs != nil {
-		scope = " AND e.organization_id IN ?"
-		args = append(args, slices.Concat(q.OrganizationIDs, []string{""}))
-	}
+	scope, more := scopeSQL("e.organization_id", q.Scope)
+	args := append([]any{q.MemberID}, more...)
 	query := `SELECT MIN(d) AS d FROM (
 	SELECT MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
 		JOIN sessions s ON s.id = x.session_id JOIN events e ON e.id = a.event_id
@@ -71,7 +67,7 @@ func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.D
 	SELECT MIN(e.end_date) FROM attendance a JOIN events e ON e.id = a.event_id
 		WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0` + scope
 	args = append(args, args...)
-	if q.OrganizationIDs == nil {
+	if q.Scope.All() {
 		query += `
 	UNION ALL
 	SELECT MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`
@@ -96,10 +92,11 @@ func (s *Store) earliest(ctx context.Context, query string, args ...any) (recert
 // MemberCreatedBy reports whether one of the organizations created the member record: directly,
 // or by posting a roster that matched no member (the relation or attendance was written in the
 // same instant as the record).
-func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, orgIDs []string) (bool, error) {
-	if len(orgIDs) == 0 {
-		return false, nil
+func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, scope recert.Scope) (bool, error) {
+	if scope.None() || scope.All() {
+		return scope.All(), nil
 	}
+	orgIDs := scope.IDs()
 	var n int64
 	err := s.conn(ctx).Raw(`SELECT COUNT(*) FROM members m WHERE m.id = ? AND (
 		EXISTS (SELECT 1 FROM organization_members om

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -13,24 +12,26 @@ import (
 // date and the question: the member's ledger version, which triggers bump on any write their
 // progress reads (member_ledger, migration 00013), and the number of program versions (only ever added).
 func (s *Store) ProgressVersion(ctx context.Context, memberID string) (ledger.Version, error) {
-	v, _, err := s.ProgressVersionFor(ctx, memberID, nil)
+	v, _, err := s.ProgressVersionFor(ctx, memberID, recert.AllOrganizations())
 	return v, err
 }
 
-// ProgressVersionFor is ProgressVersion, and whether the member is related to any of the
-// organizations (organizers and apps see only those), in the same statement; nil orgIDs:
-// not asked (related is true).
-func (s *Store) ProgressVersionFor(ctx context.Context, memberID string, orgIDs []string) (ledger.Version, bool, error) {
+// ProgressVersionFor is ProgressVersion, and whether the scope sees the member (organizers
+// and apps see those related to their organizations; every organization sees all), in the
+// same statement.
+func (s *Store) ProgressVersionFor(ctx context.Context, memberID string, scope recert.Scope) (ledger.Version, bool, error) {
 	var row struct {
 		LedgerVersion, Programs int64
 		Related                 bool
 	}
 	query, args := `SELECT COALESCE(l.version, 0) AS ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `, []any{}
-	if orgIDs == nil {
+	switch {
+	case scope.All():
 		query += `TRUE AS related`
-	} else {
-		ids := slices.Concat(orgIDs, []string{""}) // never an empty IN list
-		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{ids, ids}
+	case scope.None():
+		query += `FALSE AS related`
+	default:
+		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs(), scope.IDs()}
 	}
 	res := s.conn(ctx).Raw(query+` FROM members m LEFT JOIN member_ledger l ON l.member_id = m.id WHERE m.id = ?`,
 		append(args, memberID)...).Scan(&row)

@@ -53,12 +53,12 @@ func (s *Store) MemberDisputes(ctx context.Context, memberID string) ([]recert.D
 	return out, nil
 }
 
-// OpenDisputes lists the open disputes about the organizations' events (every event's for
-// nil), oldest first, at most limit.
-func (s *Store) OpenDisputes(ctx context.Context, orgIDs []string, limit int) ([]recert.Dispute, error) {
+// OpenDisputes lists the open disputes about the events of the scope's organizations,
+// oldest first, at most limit.
+func (s *Store) OpenDisputes(ctx context.Context, scope recert.Scope, limit int) ([]recert.Dispute, error) {
 	q := s.conn(ctx).Table("disputes").Select("disputes.*").Where("disputes.status = 'open'")
-	if orgIDs != nil {
-		q = q.Joins("JOIN events ON events.id = disputes.event_id").Where("events.organization_id IN ?", append([]string{""}, orgIDs...))
+	if !scope.All() {
+		q = inScope(q.Joins("JOIN events ON events.id = disputes.event_id"), "events.organization_id", scope)
 	}
 	var rows []disputeRow
 	if err := q.Order("disputes.created_at, disputes.id").Limit(limit).Find(&rows).Error; err != nil {

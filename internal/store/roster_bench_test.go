@@ -38,7 +38,7 @@ func BenchmarkPostRoster5000(b *testing.B) {
 		return rows
 	}
 	post := func(b *testing.B, ev recert.Event, rows []recert.RosterRow, want string) {
-		res, err := rosters.Post(ctx, ledger.RosterInput{EventID: ev.ID, Rows: rows, Actor: "usr_bench", Viewer: ledger.Viewer{All: true}})
+		res, err := rosters.Post(ctx, ledger.RosterInput{EventID: ev.ID, Rows: rows, Actor: "usr_bench", Viewer: recert.AllOrganizations()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -137,12 +137,20 @@ func (s *Store) membersWhereAny(ctx context.Context, column string, keys []strin
 	return out, TranslateError(rows.Err(), "members")
 }
 
-// RelatedMembers returns which of the members are related to any of the organizations.
-func (s *Store) RelatedMembers(ctx context.Context, orgIDs, memberIDs []string) (map[string]bool, error) {
+// RelatedMembers returns which of the members the scope sees: those related to one of its
+// organizations (every one for all organizations).
+func (s *Store) RelatedMembers(ctx context.Context, scope recert.Scope, memberIDs []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	if len(orgIDs) == 0 {
+	if scope.None() {
 		return out, nil
 	}
+	if scope.All() {
+		for _, id := range memberIDs {
+			out[id] = true
+		}
+		return out, nil
+	}
+	orgIDs := scope.IDs()
 	for chunk := range slices.Chunk(memberIDs, batchSize) {
 		var ids []string
 		err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE members.id IN ? AND "+isRelated, chunk, orgIDs, orgIDs).Scan(&ids).Error

@@ -93,15 +93,12 @@ func (s *Store) Webhook(ctx context.Context, id string) (recert.Webhook, error) 
 	return row.webhook(), nil
 }
 
-// Webhooks lists subscriptions, oldest first: all of them for a nil scope, else those of
-// the organizations (an app's: clientID's only).
-func (s *Store) Webhooks(ctx context.Context, orgIDs []string, clientID string) ([]recert.Webhook, error) {
-	q := s.conn(ctx).Order("created_at, id")
-	switch {
-	case clientID != "":
+// Webhooks lists the subscriptions of the scope's organizations, oldest first (an app's:
+// clientID's only).
+func (s *Store) Webhooks(ctx context.Context, scope recert.Scope, clientID string) ([]recert.Webhook, error) {
+	q := inScope(s.conn(ctx).Order("created_at, id"), "organization_id", scope)
+	if clientID != "" {
 		q = q.Where("client_id = ?", clientID)
-	case orgIDs != nil:
-		q = q.Where("organization_id IN ?", orgIDs)
 	}
 	var rows []webhookRow
 	if err := q.Find(&rows).Error; err != nil {

@@ -33,7 +33,7 @@ func (p *Pages) organizations(c echo.Context) error {
 }
 
 func (p *Pages) organizationsPage(c echo.Context, status int, form recert.Organization) error {
-	orgs, next, err := p.store.Organizations(ctxOf(c), recert.Page{Limit: perPage, After: c.QueryParam("after")}, nil)
+	orgs, next, err := p.store.Organizations(ctxOf(c), recert.Page{Limit: perPage, After: c.QueryParam("after")}, recert.AllOrganizations())
 	if err != nil {
 		return p.fail(c, err)
 	}
@@ -219,10 +219,10 @@ func (p *Pages) clients(c echo.Context) error {
 
 func (p *Pages) clientsPage(c echo.Context, status int, d clientsData) error {
 	var err error
-	if d.Clients, d.Next, err = p.store.Clients(ctxOf(c), recert.Page{Limit: perPage, After: c.QueryParam("after")}, nil); err != nil {
+	if d.Clients, d.Next, err = p.store.Clients(ctxOf(c), recert.Page{Limit: perPage, After: c.QueryParam("after")}, recert.AllOrganizations()); err != nil {
 		return p.fail(c, err)
 	}
-	if d.Orgs, _, err = p.store.Organizations(ctxOf(c), recert.Page{Limit: 200}, nil); err != nil {
+	if d.Orgs, _, err = p.store.Organizations(ctxOf(c), recert.Page{Limit: 200}, recert.AllOrganizations()); err != nil {
 		return p.fail(c, err)
 	}
 	d.OrgName = map[string]string{}

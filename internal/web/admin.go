@@ -20,7 +20,7 @@ func (p *Pages) members(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
 	d := membersData{Q: q}
 	if q != "" {
-		list, _, err := p.store.Members(ctxOf(c), recert.MemberFilter{Page: recert.Page{Limit: 50}, Text: q})
+		list, _, err := p.store.Members(ctxOf(c), recert.MemberFilter{Page: recert.Page{Limit: 50}, Text: q, Scope: recert.AllOrganizations()})
 		if err != nil {
 			return p.fail(c, err)
 		}

@@ -50,7 +50,7 @@ func BenchmarkPages1000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if cs, err := env.Store.Credits(ctx, recert.CreditFilter{MemberID: m.ID}); err != nil || len(cs) != 1000 {
+	if cs, err := env.Store.Credits(ctx, recert.CreditFilter{Scope: recert.AllOrganizations(), MemberID: m.ID}); err != nil || len(cs) != 1000 {
 		b.Fatalf("the member has %d credits (%v), want 1,000", len(cs), err)
 	}
 	u := env.CreateUser(b, recert.User{Email: "busy@example.org", Role: recert.RoleMember, MemberID: m.ID})

@@ -93,7 +93,7 @@ func (p *Pages) catalogue(c echo.Context) error {
 		q = q[:200]
 	}
 	d := catalogueData{Q: q, Past: c.QueryParam("past") == "1"}
-	f := recert.EventFilter{Page: recert.Page{Limit: 50}, Text: q, Statuses: []string{recert.EventPublished}, From: recert.DateOf(p.now())}
+	f := recert.EventFilter{Page: recert.Page{Limit: 50}, Text: q, Statuses: []string{recert.EventPublished}, From: recert.DateOf(p.now()), Scope: recert.AllOrganizations()}
 	if d.Past {
 		f.From, f.To = recert.DateOf(p.now().AddDate(-1, 0, 0)), recert.DateOf(p.now().AddDate(0, 0, -1))
 	}
@@ -122,7 +122,7 @@ func (p *Pages) whatIf(c echo.Context) error {
 	}
 	d := whatIfData{Event: e, Started: !recert.DateOf(p.now()).Before(e.StartDate)}
 	if u.MemberID != "" {
-		_, _, changes, err := p.progress.WhatIf(ctxOf(c), ledger.Query{MemberID: u.MemberID, Extra: ledger.EventCredits(e)})
+		_, _, changes, err := p.progress.WhatIf(ctxOf(c), ledger.Query{MemberID: u.MemberID, Extra: ledger.EventCredits(e), Scope: recert.AllOrganizations()})
 		if err != nil {
 			return p.fail(c, err)
 		}
@@ -190,13 +190,11 @@ func (p *Pages) disputeInbox(c echo.Context) error {
 func (p *Pages) inbox(c echo.Context) ([]inboxItem, error) {
 	u, _ := p.user(c)
 	ctx := ctxOf(c)
-	var orgs []string // nil: every organization
-	if u.Role != recert.RoleAdmin {
-		if orgs = append([]string{}, u.OrganizationIDs...); len(orgs) == 0 {
-			return nil, nil
-		}
+	scope := u.Scope()
+	if scope.None() {
+		return nil, nil
 	}
-	list, err := p.store.OpenDisputes(ctx, orgs, 200)
+	list, err := p.store.OpenDisputes(ctx, scope, 200)
 	if err != nil {
 		return nil, err
 	}

@@ -50,13 +50,11 @@ func (p *Pages) newEvent(c echo.Context) error {
 func (p *Pages) eventEditor(c echo.Context, status int, f eventForm) error {
 	u, _ := p.user(c)
 	if f.ID == "" {
-		var ids []string
-		if u.Role != recert.RoleAdmin {
-			if ids = u.OrganizationIDs; len(ids) == 0 {
-				return p.fail(c, recert.Errorf(recert.EFORBIDDEN, "no organization to create events for"))
-			}
+		scope := u.Scope()
+		if scope.None() {
+			return p.fail(c, recert.Errorf(recert.EFORBIDDEN, "no organization to create events for"))
 		}
-		orgs, _, err := p.store.Organizations(ctxOf(c), recert.Page{Limit: 200}, ids)
+		orgs, _, err := p.store.Organizations(ctxOf(c), recert.Page{Limit: 200}, scope)
 		if err != nil {
 			return p.fail(c, err)
 		}

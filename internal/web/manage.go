@@ -15,9 +15,9 @@ type manageStore interface {
 	ledger.EventStore
 	ledger.AttendanceStore
 	ledger.AccountStore
-	Organizations(ctx context.Context, p recert.Page, ids []string) ([]recert.Organization, string, error)
+	Organizations(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Organization, string, error)
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
-	Clients(ctx context.Context, p recert.Page, orgIDs []string) ([]recert.Client, string, error)
+	Clients(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Client, string, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)
 	RevokeClient(ctx context.Context, id, actor string) error
 	PendingLeave(ctx context.Context, p recert.Page) ([]recert.Leave, string, error)

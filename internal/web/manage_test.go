@@ -47,7 +47,7 @@ func with(f url.Values, key string, vals ...string) url.Values {
 
 func orgEvents(t *testing.T, st *store.Store, orgID string) []recert.Event {
 	t.Helper()
-	list, _, err := st.Events(context.Background(), recert.EventFilter{Page: recert.Page{Limit: 200}, OrganizationIDs: []string{orgID}})
+	list, _, err := st.Events(context.Background(), recert.EventFilter{Page: recert.Page{Limit: 200}, Scope: recert.OrganizationsScope(orgID)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestOrganizationPages(t *testing.T) {
 			t.Fatalf("organizations: %d\n%s", res.StatusCode, body)
 		}
 		count := func() int {
-			orgs, _, err := st.Organizations(context.Background(), recert.Page{Limit: 100}, nil)
+			orgs, _, err := st.Organizations(context.Background(), recert.Page{Limit: 100}, recert.AllOrganizations())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -524,7 +524,7 @@ func TestClientPages(t *testing.T) {
 		if res, _ := o.post("/app/clients", fresh(good)); res.StatusCode != http.StatusNotFound {
 			t.Errorf("an organizer on the admin's clients page: %d", res.StatusCode)
 		}
-		if list, _, _ := st.Clients(context.Background(), recert.Page{Limit: 10}, nil); len(list) != 0 {
+		if list, _, _ := st.Clients(context.Background(), recert.Page{Limit: 10}, recert.AllOrganizations()); len(list) != 0 {
 			t.Fatalf("refused forms stored %d clients", len(list))
 		}
 

@@ -46,7 +46,7 @@ func (p *Pages) dashboard(c echo.Context) error {
 	if u.MemberID == "" {
 		return p.render(c, http.StatusOK, "dashboard", "Your progress", dashboardData{})
 	}
-	res, err := p.progress.Evaluate(ctxOf(c), ledger.Query{MemberID: u.MemberID})
+	res, err := p.progress.Evaluate(ctxOf(c), ledger.Query{MemberID: u.MemberID, Scope: recert.AllOrganizations()})
 	if err != nil {
 		return p.fail(c, err)
 	}
@@ -198,7 +198,7 @@ func (p *Pages) memberCredits(c echo.Context, u recert.User) ([]recert.Credit, e
 	if u.MemberID == "" {
 		return nil, nil
 	}
-	return p.store.Credits(ctxOf(c), recert.CreditFilter{MemberID: u.MemberID})
+	return p.store.Credits(ctxOf(c), recert.CreditFilter{MemberID: u.MemberID, Scope: recert.AllOrganizations()})
 }
 
 // creditsCSV downloads the credits as the API's CSV.

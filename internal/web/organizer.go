@@ -33,12 +33,9 @@ const eventsPerPage = 50
 // a page at a time (?after= the cursor of the page before).
 func (p *Pages) events(c echo.Context) error {
 	u, _ := p.user(c)
-	f := recert.EventFilter{Page: recert.Page{Limit: eventsPerPage, After: c.QueryParam("after")}}
-	if u.Role != recert.RoleAdmin {
-		f.OrganizationIDs = append([]string{}, u.OrganizationIDs...)
-		if len(f.OrganizationIDs) == 0 {
-			return p.render(c, http.StatusOK, "events", "Your events", eventsPage{})
-		}
+	f := recert.EventFilter{Page: recert.Page{Limit: eventsPerPage, After: c.QueryParam("after")}, Scope: u.Scope()}
+	if f.Scope.None() {
+		return p.render(c, http.StatusOK, "events", "Your events", eventsPage{})
 	}
 	list, next, err := p.store.Events(ctxOf(c), f)
 	if err != nil {
@@ -270,7 +267,7 @@ func (p *Pages) postRoster(ctx context.Context, ev recert.Event, u recert.User, 
 		return ledger.RosterResult{}, err
 	}
 	in.EventID, in.Actor, in.Partial, in.DryRun, in.AllSessions = ev.ID, u.ID, true, dryRun, all
-	in.Viewer = ledger.Viewer{All: u.Role == recert.RoleAdmin, OrgIDs: u.OrganizationIDs}
+	in.Viewer = u.Scope()
 	return p.rosters.Post(ctx, in)
 }
 

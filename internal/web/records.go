@@ -23,8 +23,8 @@ type recordsStore interface {
 	ActivityEvidence(ctx context.Context, activityIDs []string) (map[string][]recert.Evidence, error)
 	// ReviewQueue lists the activities awaiting review, oldest first.
 	ReviewQueue(ctx context.Context, limit int) ([]recert.Activity, error)
-	// OpenDisputes lists the open disputes about the organizations' events (nil: every event).
-	OpenDisputes(ctx context.Context, orgIDs []string, limit int) ([]recert.Dispute, error)
+	// OpenDisputes lists the open disputes about the events of the scope's organizations.
+	OpenDisputes(ctx context.Context, scope recert.Scope, limit int) ([]recert.Dispute, error)
 	Dispute(ctx context.Context, id string) (recert.Dispute, error)
 	// MemberDisputes lists a member's disputes, newest first.
 	MemberDisputes(ctx context.Context, memberID string) ([]recert.Dispute, error)

@@ -16,7 +16,7 @@ func (p *Pages) memberReport(c echo.Context) (ledger.Report, error) {
 	if u.MemberID == "" {
 		return ledger.Report{}, recert.Errorf(recert.ENOTFOUND, "no member record")
 	}
-	return p.progress.Report(ctxOf(c), ledger.Query{MemberID: u.MemberID})
+	return p.progress.Report(ctxOf(c), ledger.Query{MemberID: u.MemberID, Scope: recert.AllOrganizations()})
 }
 
 // report shows the filing report: what to transcribe into each board's filing system.

@@ -13,6 +13,7 @@ type Store interface {
 	ledger.RosterStore
 	ledger.IdempotencyStore
 	ledger.ProgressStore
+	ledger.SightStore
 	recordsStore
 	manageStore
 
