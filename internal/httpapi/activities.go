@@ -43,7 +43,7 @@ func (s *Server) CreateActivity(ctx context.Context, req api.CreateActivityReque
 	a.MemberID = req.MemberID
 	key := s.idempotencyKey(ctx, value(req.Params.IdempotencyKey), "activity", req.MemberID, *req.Body)
 	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {
-		created, err := s.store.CreateActivity(ctx, a, principalFrom(ctx).Subject)
+		created, err := s.records.ReportActivity(ctx, a, nil, principalFrom(ctx).Subject)
 		if err != nil {
 			return ledger.Response{}, err
 		}
@@ -93,12 +93,7 @@ func (s *Server) UpdateActivity(ctx context.Context, req api.UpdateActivityReque
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.store.UpdateActivity(ctx, req.ActivityID, "updated", "", p.Subject, func(a *recert.Activity) error {
-		in.ID, in.MemberID, in.Version, in.Audit = a.ID, a.MemberID, a.Version, a.Audit
-		in.ReviewStatus, in.ReviewReason = recert.ReviewPending, ""
-		*a = in
-		return nil
-	})
+	a, err := s.records.ReplaceActivity(ctx, req.ActivityID, in, p.Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +105,7 @@ func (s *Server) DeleteActivity(ctx context.Context, req api.DeleteActivityReque
 	if _, err := s.visibleActivity(ctx, req.MemberID, req.ActivityID); err != nil {
 		return nil, err
 	}
-	if err := s.store.WithdrawActivity(ctx, req.ActivityID, principalFrom(ctx).Subject); err != nil {
+	if err := s.records.WithdrawActivity(ctx, req.ActivityID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.DeleteActivity204Response{}, nil
@@ -195,7 +190,7 @@ func (s *Server) CreateClinicalEntry(ctx context.Context, req api.CreateClinical
 	}
 	key := s.idempotencyKey(ctx, value(req.Params.IdempotencyKey), "clinical", req.MemberID, *req.Body)
 	res, err := s.idem.Do(ctx, key, func(ctx context.Context) (ledger.Response, error) {
-		created, err := s.store.CreateClinicalEntry(ctx, e, principalFrom(ctx).Subject)
+		created, err := s.records.LogClinicalEntry(ctx, e, principalFrom(ctx).Subject)
 		if err != nil {
 			return ledger.Response{}, err
 		}
@@ -219,7 +214,7 @@ func (s *Server) DeleteClinicalEntry(ctx context.Context, req api.DeleteClinical
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.WithdrawClinicalEntry(ctx, req.EntryID, principalFrom(ctx).Subject); err != nil {
+	if err := s.records.WithdrawClinicalEntry(ctx, req.EntryID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.DeleteClinicalEntry204Response{}, nil

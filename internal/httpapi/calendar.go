@@ -19,8 +19,8 @@ func (s *Server) RotateCalendarFeed(ctx context.Context, _ api.RotateCalendarFee
 	if p.MemberID == "" {
 		return nil, forbidden("only a member has a deadline calendar")
 	}
-	plain, hash := auth.NewSecret(auth.PrefixCalendar)
-	if err := s.store.SetCalendarFeed(ctx, p.MemberID, hash); err != nil {
+	plain, err := s.registry.RotateCalendarFeed(ctx, p.MemberID)
+	if err != nil {
 		return nil, err
 	}
 	return api.RotateCalendarFeed200JSONResponse{URL: s.publicURL + "/v1/calendars/" + plain}, nil

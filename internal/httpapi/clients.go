@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/recert-dev/recert/api"
-	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -68,8 +67,7 @@ func (s *Server) RotateClientSecret(ctx context.Context, req api.RotateClientSec
 	if _, err := s.visibleClient(ctx, req.ClientID); err != nil {
 		return nil, err
 	}
-	plain, hash := auth.NewSecret(auth.PrefixClientSecret)
-	c, err := s.store.RotateClientSecret(ctx, req.ClientID, hash, principalFrom(ctx).Subject)
+	c, plain, err := s.registry.RotateClientSecret(ctx, req.ClientID, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +79,7 @@ func (s *Server) RevokeClient(ctx context.Context, req api.RevokeClientRequestOb
 	if _, err := s.visibleClient(ctx, req.ClientID); err != nil {
 		return nil, err
 	}
-	if err := s.store.RevokeClient(ctx, req.ClientID, principalFrom(ctx).Subject); err != nil {
+	if err := s.registry.RevokeClient(ctx, req.ClientID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.RevokeClient204Response{}, nil

@@ -2,16 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/recert"
 )
-
-// maxLeave bounds one leave period; relief is at most 26 weeks a year anyway.
-const maxLeave = 2 * 366 * 24 * time.Hour
 
 // ListLeave lists a member's leave periods.
 func (s *Server) ListLeave(ctx context.Context, req api.ListLeaveRequestObject) (api.ListLeaveResponseObject, error) {
@@ -44,13 +40,7 @@ func (s *Server) CreateLeave(ctx context.Context, req api.CreateLeaveRequestObje
 	}
 	b := req.Body
 	l := recert.Leave{MemberID: req.MemberID, Type: string(b.Type), Start: recert.DateOf(b.Start.Time), End: recert.DateOf(b.End.Time)}
-	switch {
-	case l.End.Time().Before(l.Start.Time()):
-		return nil, fieldError("#/end", "ends before it starts")
-	case l.End.Time().Sub(l.Start.Time()) > maxLeave:
-		return nil, fieldError("#/end", "a leave period is at most two years; report longer leave in parts")
-	}
-	created, err := s.store.CreateLeave(ctx, l, principalFrom(ctx).Subject)
+	created, err := s.records.RequestLeave(ctx, l, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}

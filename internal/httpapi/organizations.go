@@ -101,10 +101,7 @@ func (s *Server) UpdateOrganization(ctx context.Context, req api.UpdateOrganizat
 	if b.ContactPhone != nil {
 		o.ContactPhone = *b.ContactPhone
 	}
-	if version == 0 {
-		version = o.Version // no If-Match: last writer wins, but never over a change made meanwhile
-	}
-	o, err = s.store.UpdateOrganization(ctx, o, version, principalFrom(ctx).Subject)
+	o, err = s.registry.UpdateOrganization(ctx, o, version, principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +122,7 @@ func (s *Server) AddOrganizer(ctx context.Context, req api.AddOrganizerRequestOb
 
 // RemoveOrganizer stops an organizer acting for an organization.
 func (s *Server) RemoveOrganizer(ctx context.Context, req api.RemoveOrganizerRequestObject) (api.RemoveOrganizerResponseObject, error) {
-	if err := s.store.RemoveOrganizer(ctx, req.OrganizationID, req.UserID); err != nil {
+	if err := s.registry.RemoveOrganizer(ctx, req.OrganizationID, req.UserID); err != nil {
 		return nil, err
 	}
 	return api.RemoveOrganizer204Response{}, nil

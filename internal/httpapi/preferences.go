@@ -14,7 +14,7 @@ func (s *Server) UpdateMe(ctx context.Context, req api.UpdateMeRequestObject) (a
 		return nil, forbidden("apps have no preferences")
 	}
 	if on := req.Body.Preferences.DeadlineReminders; on != nil {
-		if err := s.store.SetDeadlineReminders(ctx, p.Subject, *on); err != nil {
+		if err := s.registry.SetDeadlineReminders(ctx, p.Subject, *on); err != nil {
 			return nil, err
 		}
 	}

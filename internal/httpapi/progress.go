@@ -80,20 +80,7 @@ func (s *Server) CreateProgram(ctx context.Context, req api.CreateProgramRequest
 	} else if err != nil {
 		return nil, fieldError("#", err.Error())
 	}
-	programs, err := s.catalogue(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, q := range programs {
-		if q.ID == p.ID && q.Version >= p.Version {
-			return nil, recert.Errorf(recert.ECONFLICT, "program %s already has version %d; a new version must be higher", p.ID, q.Version)
-		}
-	}
-	canonical, err := json.Marshal(p)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.store.AddProgram(ctx, p.ID, p.Version, canonical, principalFrom(ctx).Subject); err != nil {
+	if err := s.progress.AddProgram(ctx, p, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.CreateProgram201JSONResponse(toAPIProgram(p)), nil

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/recert-dev/recert/internal/recert"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 

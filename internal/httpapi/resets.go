@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/api"
-	"github.com/recert-dev/recert/internal/auth"
-	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -26,12 +24,7 @@ func (s *Server) RequestPasswordReset(ctx context.Context, req api.RequestPasswo
 	case err != nil:
 		return nil, err
 	}
-	plain, tokenHash := auth.NewSecret(auth.PrefixResetToken)
-	err = s.notifying(ctx, func(ctx context.Context) ([]ledger.Notice, error) {
-		err := s.store.CreatePasswordReset(ctx, u.ID, tokenHash, s.now().Add(resetTTL))
-		return []ledger.Notice{{Type: ledger.NoticePasswordReset, UserID: u.ID, Token: plain}}, err
-	})
-	if err != nil {
+	if err := s.registry.RequestPasswordReset(ctx, u.ID, resetTTL); err != nil {
 		return nil, err
 	}
 	return api.RequestPasswordReset202Response{}, nil

@@ -72,8 +72,8 @@ type Options struct {
 	// must see the caller's own writes (see readafter.go).
 	Replica ReadReplica
 
-	// Ledger is the use cases, shared with the pages and the jobs; nil: built here over
-	// Store, with Outbox, PasswordParams and Now.
+	// Ledger is the use cases, shared with the pages and the jobs: every change goes
+	// through it (required).
 	Ledger    *ledger.Ledger
 	Outbox    ledger.Outbox // tells people what changed; nil: nobody is told
 	Webhooks  WebhookQueue  // nil: no subscriptions are taken
@@ -106,6 +106,8 @@ type Server struct {
 	progress       *ledger.Progress
 	records        *ledger.Records
 	links          *ledger.Links
+	registry       *ledger.Registry
+	members        *ledger.Members
 	sight          *ledger.Sight
 	standing       *ledger.Standings
 	outbox         ledger.Outbox
@@ -148,9 +150,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	lg := o.Ledger
 	if lg == nil {
-		if lg, err = ledger.New(o.Store, ledger.Config{Outbox: o.Outbox, PasswordParams: o.PasswordParams, Now: o.Now}); err != nil {
-			return nil, err
-		}
+		return nil, errors.New("httpapi: Options.Ledger is required")
 	}
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
@@ -159,7 +159,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, accounts: lg.Accounts,
-		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing,
+		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
 	}

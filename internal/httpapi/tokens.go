@@ -89,7 +89,7 @@ func (s *Server) passwordGrant(ctx context.Context, r api.TokenRequest) (api.Tok
 	family := recert.NewID("fam")
 	return s.issueWithRefresh(ctx, u, scopes, func(rt recert.RefreshToken) error {
 		rt.FamilyID = family
-		return s.store.CreateRefreshToken(ctx, rt)
+		return s.registry.StartRefresh(ctx, rt)
 	})
 }
 
@@ -156,7 +156,7 @@ func (s *Server) exchange(ctx context.Context, presented string, issue func(user
 	plain, hash := auth.NewSecret(auth.PrefixRefreshToken)
 	now := s.now()
 	next := recert.RefreshToken{Hash: hash, IssuedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
-	rt, err := s.store.ExchangeRefreshToken(ctx, auth.HashSecret(presented), next)
+	rt, err := s.registry.ExchangeRefresh(ctx, auth.HashSecret(presented), next)
 	if recert.ErrorCode(err) == recert.EUNAUTHORIZED {
 		return rt, invalidGrant("the refresh token is invalid, expired, revoked or already used")
 	} else if err != nil {
@@ -218,7 +218,7 @@ func (s *Server) RevokeToken(ctx context.Context, req api.RevokeTokenRequestObje
 		token = req.FormdataBody.Token
 	}
 	if auth.WellFormed(token, auth.PrefixRefreshToken) {
-		if err := s.store.RevokeRefreshFamily(ctx, auth.HashSecret(token)); err != nil {
+		if err := s.registry.RevokeRefresh(ctx, auth.HashSecret(token)); err != nil {
 			return nil, err
 		}
 	}

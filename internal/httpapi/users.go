@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/recert-dev/recert/api"
-	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -54,25 +53,8 @@ func (s *Server) GetUser(ctx context.Context, req api.GetUserRequestObject) (api
 // UpdateUser renames, resets the password of, disables or re-enables an account.
 func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject) (api.UpdateUserResponseObject, error) {
 	b := req.Body
-	change := recert.UserChange{Name: b.Name, Disabled: b.Disabled}
-	if req.UserID == principalFrom(ctx).Subject && value(b.Disabled) {
-		return nil, recert.Errorf(recert.ECONFLICT, "an administrator cannot disable their own account")
-	}
-	if b.Password != nil {
-		u, err := s.store.User(ctx, req.UserID)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkPassword(*b.Password, "#/password", u.Email, u.Name); err != nil {
-			return nil, err
-		}
-		hash, err := auth.HashPassword(*b.Password, s.passwordParams)
-		if err != nil {
-			return nil, err
-		}
-		change.PasswordHash = &hash
-	}
-	u, err := s.store.UpdateUser(ctx, req.UserID, change, principalFrom(ctx).Subject)
+	u, err := s.registry.UpdateUser(ctx, req.UserID, ledger.AccountChange{Name: b.Name, Password: b.Password, Disabled: b.Disabled},
+		principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +63,7 @@ func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject
 
 // SignOutUser ends every token issued to a user so far.
 func (s *Server) SignOutUser(ctx context.Context, req api.SignOutUserRequestObject) (api.SignOutUserResponseObject, error) {
-	if _, err := s.store.UpdateUser(ctx, req.UserID, recert.UserChange{SignOut: true}, principalFrom(ctx).Subject); err != nil {
+	if err := s.registry.SignOutEverywhere(ctx, req.UserID, principalFrom(ctx).Subject); err != nil {
 		return nil, err
 	}
 	return api.SignOutUser204Response{}, nil

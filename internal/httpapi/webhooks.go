@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -31,11 +32,8 @@ func (noWebhooks) NewSecret() string { return "" }
 
 // WebhookStore is the storage of webhook subscriptions; internal/store implements it.
 type WebhookStore interface {
-	CreateWebhook(ctx context.Context, w recert.Webhook, actor string) (recert.Webhook, error)
 	Webhook(ctx context.Context, id string) (recert.Webhook, error)
 	Webhooks(ctx context.Context, scope recert.Scope, clientID string) ([]recert.Webhook, error)
-	UpdateWebhook(ctx context.Context, id string, change func(*recert.Webhook) error) (recert.Webhook, error)
-	DeleteWebhook(ctx context.Context, id string) error
 	Delivery(ctx context.Context, id string) (recert.WebhookDelivery, error)
 	Deliveries(ctx context.Context, subscriptionID string, limit int, after string) ([]recert.WebhookDelivery, error)
 }
@@ -79,10 +77,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req api.CreateWebhookRequest
 		return nil, err
 	}
 	w.OrganizationID = org
-	if p.Role == recert.RoleClient {
-		w.ClientID = p.Subject
-	}
-	created, err := s.store.CreateWebhook(ctx, w, p.Subject)
+	created, err := s.registry.Subscribe(ctx, p, w)
 	if err != nil {
 		return nil, err
 	}
@@ -91,21 +86,13 @@ func (s *Server) CreateWebhook(ctx context.Context, req api.CreateWebhookRequest
 
 // webhookOwner is the organization a new subscription is for.
 func (s *Server) webhookOwner(ctx context.Context, p recert.Principal, asked *string) (string, error) {
-	org := value(asked)
-	switch {
-	case p.IsAdmin() && org != "":
+	org, err := ledger.WebhookOwner(p, value(asked))
+	if err == nil && p.IsAdmin() && org != "" {
 		if _, err := s.store.Organization(ctx, org); err != nil {
 			return "", fieldError("#/organization_id", "no such organization")
 		}
-	case p.IsAdmin():
-	case org == "" && len(p.OrganizationIDs) == 1:
-		org = p.OrganizationIDs[0]
-	case org == "":
-		return "", fieldError("#/organization_id", "say which of your organizations subscribes")
-	case !p.ActsFor(org):
-		return "", fieldError("#/organization_id", "not an organization you act for")
 	}
-	return org, nil
+	return org, err
 }
 
 // GetWebhook returns a subscription the caller manages.
@@ -128,21 +115,11 @@ func (s *Server) UpdateWebhook(ctx context.Context, req api.UpdateWebhookRequest
 			return nil, fieldError("#/url", err.Error())
 		}
 	}
-	w, err := s.store.UpdateWebhook(ctx, req.WebhookID, func(w *recert.Webhook) error {
-		if b.URL != nil {
-			w.URL = *b.URL
-		}
-		if b.EventTypes != nil {
-			w.EventTypes = eventTypes(b.EventTypes)
-		}
-		if b.Enabled != nil {
-			w.Status, w.DisabledReason, w.FailingSince = recert.WebhookActive, "", nil
-			if !*b.Enabled {
-				w.Status, w.DisabledReason = recert.WebhookDisabled, "disabled by its owner"
-			}
-		}
-		return nil
-	})
+	c := ledger.WebhookChange{URL: b.URL, Enabled: b.Enabled}
+	if b.EventTypes != nil {
+		c.EventTypes = eventTypes(b.EventTypes)
+	}
+	w, err := s.registry.ChangeWebhook(ctx, req.WebhookID, c)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +131,7 @@ func (s *Server) DeleteWebhook(ctx context.Context, req api.DeleteWebhookRequest
 	if _, err := s.managedWebhook(ctx, req.WebhookID); err != nil {
 		return nil, err
 	}
-	if err := s.store.DeleteWebhook(ctx, req.WebhookID); err != nil {
+	if err := s.registry.Unsubscribe(ctx, req.WebhookID); err != nil {
 		return nil, err
 	}
 	return api.DeleteWebhook204Response{}, nil
@@ -166,10 +143,7 @@ func (s *Server) RotateWebhookSecret(ctx context.Context, req api.RotateWebhookS
 		return nil, err
 	}
 	secret := s.webhooks.NewSecret()
-	w, err := s.store.UpdateWebhook(ctx, req.WebhookID, func(w *recert.Webhook) error {
-		w.Rotate(secret, s.now())
-		return nil
-	})
+	w, err := s.registry.RotateWebhookSecret(ctx, req.WebhookID, secret)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,10 @@ type Store interface {
 	AccountStore
 	LinkStore
 	SightStore
+	RegistryStore
+	MemberStore
+	ReportStore
+	ProgramStore
 }
 
 // Config is what the use cases share besides their store.
@@ -42,6 +46,8 @@ type Ledger struct {
 	Links       *Links
 	Sight       *Sight
 	Standing    *Standings
+	Registry    *Registry
+	Members     *Members
 	Outbox      Outbox
 	Now         func() time.Time // UTC
 }
@@ -62,13 +68,18 @@ func New(st Store, c Config) (*Ledger, error) {
 	}
 	rosters := NewRosters(st, now).WithOutbox(c.Outbox)
 	prog, sight := NewProgress(st, builtIn, now), NewSight(st)
+	prog.programs = st
+	records := NewRecords(st, rosters, c.Outbox)
+	records.reports = st
 	return &Ledger{
 		Rosters:     rosters,
 		Idempotency: NewIdempotency(st, st),
 		Progress:    prog,
 		Sight:       sight,
 		Standing:    &Standings{progress: prog, sight: sight},
-		Records:     NewRecords(st, rosters, c.Outbox),
+		Records:     records,
+		Registry:    NewRegistry(st, c.Outbox, c.PasswordParams, now),
+		Members:     NewMembers(st, prog, c.Outbox, now),
 		Events:      NewEvents(st),
 		Attendances: NewAttendances(st, c.Outbox),
 		Accounts:    NewAccounts(st, c.PasswordParams),

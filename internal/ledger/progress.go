@@ -61,9 +61,10 @@ type Record struct {
 // Progress evaluates members' progress: it loads a member's record, enrolment and facts once,
 // for progress, what-if and the filing report.
 type Progress struct {
-	store   ProgressStore
-	builtIn []progress.Program
-	now     func() time.Time
+	store    ProgressStore
+	programs ProgramStore // nil: programs are only read
+	builtIn  []progress.Program
+	now      func() time.Time
 	// parsed is the catalogue as last read, with the count of added programs it holds:
 	// programs are only ever added, so an unchanged count is an unchanged catalogue.
 	parsed atomic.Pointer[parsedCatalogue]

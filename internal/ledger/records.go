@@ -27,6 +27,7 @@ type RecordsStore interface {
 // API and the pages both call them; access (whose record, whose event) is checked by the caller.
 type Records struct {
 	store   RecordsStore
+	reports ReportStore // nil: withdrawals and leave are not written
 	rosters *Rosters
 	outbox  Outbox
 }

@@ -159,3 +159,68 @@ type PublishedKey struct {
 	PublicKey []byte
 	RetiredAt time.Time // zero for the current key
 }
+
+// MemberChange lists the fields of a member record to change; nil leaves one as it is.
+type MemberChange struct {
+	Name, Email, ABCPID, SocietyClass, Status *string
+	CertificationDate, TrackingSince          *Date
+	ABCPCycle, BirthMonth                     *int
+	Licenses                                  *[]License
+}
+
+// Apply writes the change into m.
+func (c MemberChange) Apply(m *Member) {
+	set(&m.Name, c.Name)
+	set(&m.Email, c.Email)
+	set(&m.ABCPID, c.ABCPID)
+	set(&m.SocietyClass, c.SocietyClass)
+	set(&m.Status, c.Status)
+	set(&m.CertificationDate, c.CertificationDate)
+	set(&m.TrackingSince, c.TrackingSince)
+	set(&m.ABCPCycle, c.ABCPCycle)
+	set(&m.BirthMonth, c.BirthMonth)
+	set(&m.Licenses, c.Licenses)
+}
+
+func set[T any](field *T, to *T) {
+	if to != nil {
+		*field = *to
+	}
+}
+
+// Allowed says whether a caller of role may make the change, by the fields it touches:
+// administrators any; members their own record but not its status nor where its tracking
+// starts; organizers only the ABCP ID and cycle (of members their organization created,
+// unclaimed: checked against the record); apps none.
+func (c MemberChange) Allowed(role Role) error {
+	switch role {
+	case RoleClient:
+		return Errorf(EFORBIDDEN, "apps cannot change member records")
+	case RoleOrganizer:
+		if c.Name != nil || c.Email != nil || c.CertificationDate != nil || c.BirthMonth != nil || c.SocietyClass != nil ||
+			c.Status != nil || c.TrackingSince != nil || c.Licenses != nil {
+			return Errorf(EFORBIDDEN, "organizers set only the ABCP ID and cycle of members their organization created")
+		}
+	case RoleMember:
+		if c.Status != nil {
+			return Errorf(EFORBIDDEN, "only administrators change a member's status")
+		}
+		if c.TrackingSince != nil {
+			return Errorf(EFORBIDDEN, "only administrators set the date Recert's record of a member starts")
+		}
+	}
+	return nil
+}
+
+// ABCPChangeByMember lets members enter their ABCP ID and cycle while the record has none; a
+// recorded one is corrected by an administrator, since progress and reports rest on it.
+func (c MemberChange) ABCPChangeByMember(m Member) error {
+	if c.ABCPID != nil && m.ABCPID != "" && *c.ABCPID != m.ABCPID {
+		return Errorf(EFORBIDDEN, "your ABCP ID is on record as %s; to correct it, ask your registry's administrator, with your ABCP certificate", m.ABCPID)
+	}
+	if c.ABCPCycle != nil && m.ABCPCycle != 0 && *c.ABCPCycle != m.ABCPCycle {
+		return Errorf(EFORBIDDEN, "your ABCP cycle is on record as %d; to correct it, ask your registry's administrator, with ABCP's notice of your cycle", m.ABCPCycle)
+	}
+	return nil
+}
+

@@ -254,7 +254,7 @@ func (p *Pages) revokeClient(c echo.Context) error {
 	if _, _, err := p.store.Client(ctxOf(c), c.Param("client_id")); err != nil {
 		return p.fail(c, err)
 	}
-	if err := p.store.RevokeClient(ctxOf(c), c.Param("client_id"), u.ID); err != nil {
+	if err := p.registry.RevokeClient(ctxOf(c), c.Param("client_id"), u.ID); err != nil {
 		return p.fail(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/clients?done=client-revoked")

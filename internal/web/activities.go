@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -95,15 +94,7 @@ func (p *Pages) addActivity(c echo.Context) error {
 	if err != nil {
 		return again(err)
 	}
-	err = p.store.InTx(ctxOf(c), func(ctx context.Context) error {
-		created, err := p.store.CreateActivity(ctx, a, u.ID)
-		if err != nil || doc == nil {
-			return err
-		}
-		_, err = p.records.AddEvidence(ctx, recert.Evidence{MemberID: u.MemberID, ActivityID: created.ID}, doc, u.ID)
-		return err
-	})
-	if err != nil {
+	if _, err := p.records.ReportActivity(ctxOf(c), a, doc, u.ID); err != nil {
 		return again(err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/activities?done=activity-added")

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -78,7 +77,7 @@ func (p *Pages) eventEditor(c echo.Context, status int, f eventForm) error {
 func (p *Pages) createEvent(c echo.Context) error {
 	u, _ := p.user(c)
 	f, ev, err := readEventForm(c)
-	if err == nil && u.Role != recert.RoleAdmin && !slices.Contains(u.OrganizationIDs, f.OrganizationID) {
+	if err == nil && !u.Scope().Sees(f.OrganizationID) {
 		err = ledger.FieldError("#/organization_id", "choose one of your organizations")
 	}
 	if err == nil {

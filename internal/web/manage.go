@@ -5,21 +5,16 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
 // manageStore is what the pages that manage events, organizations and accounts read and
 // write besides the rest of Store.
 type manageStore interface {
-	ledger.EventStore
-	ledger.AttendanceStore
-	ledger.AccountStore
 	Organizations(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Organization, string, error)
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
 	Clients(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Client, string, error)
 	Client(ctx context.Context, id string) (recert.Client, []byte, error)
-	RevokeClient(ctx context.Context, id, actor string) error
 	PendingLeave(ctx context.Context, p recert.Page) ([]recert.Leave, string, error)
 	LeavePeriod(ctx context.Context, id string) (recert.Leave, error)
 }

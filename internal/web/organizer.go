@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -58,7 +57,7 @@ func (p *Pages) managed(c echo.Context, eventID string) (recert.Event, recert.Us
 	if err != nil {
 		return ev, u, err
 	}
-	if u.Role != recert.RoleAdmin && !slices.Contains(u.OrganizationIDs, ev.OrganizationID) {
+	if !u.Scope().Sees(ev.OrganizationID) {
 		return ev, u, recert.Errorf(recert.ENOTFOUND, "no such event")
 	}
 	return ev, u, nil

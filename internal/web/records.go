@@ -8,14 +8,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
 // recordsStore is what the pages of members' own records read and write beyond Store.
 type recordsStore interface {
-	ledger.RecordsStore
-	ledger.LinkStore
 	Activities(ctx context.Context, memberID string, p recert.Page, counting bool) ([]recert.Activity, string, error)
 	ClinicalEntries(ctx context.Context, memberID string, from, to recert.Date) ([]recert.ClinicalEntry, error)
 	Evidence(ctx context.Context, id string) (recert.Evidence, error)
@@ -29,7 +26,6 @@ type recordsStore interface {
 	// MemberDisputes lists a member's disputes, newest first.
 	MemberDisputes(ctx context.Context, memberID string) ([]recert.Dispute, error)
 	DeadlineReminders(ctx context.Context, userID string) (bool, error)
-	SetDeadlineReminders(ctx context.Context, userID string, on bool) error
 }
 
 // mountRecords adds the pages of members' own records: m for members, o for organizers (and
@@ -153,7 +149,7 @@ func (p *Pages) preferencesPage(c echo.Context) error {
 // setPreferences saves them, as the API's UpdateMe does.
 func (p *Pages) setPreferences(c echo.Context) error {
 	u, _ := p.user(c)
-	if err := p.store.SetDeadlineReminders(ctxOf(c), u.ID, c.FormValue("deadline_reminders") == "on"); err != nil {
+	if err := p.registry.SetDeadlineReminders(ctxOf(c), u.ID, c.FormValue("deadline_reminders") == "on"); err != nil {
 		return p.fail(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/preferences?done=preferences-saved")

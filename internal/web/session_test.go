@@ -16,6 +16,7 @@ import (
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/httpapi"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 	"github.com/recert-dev/recert/internal/web"
@@ -131,7 +132,11 @@ func pagesAlone(t *testing.T, publicURL string, now *time.Time) (*browser, *stor
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: publicURL, PasswordParams: apitest.CheapPasswords,
+	lg, err := ledger.New(st, ledger.Config{PasswordParams: apitest.CheapPasswords, Now: func() time.Time { return *now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := web.New(web.Options{Store: st, Ledger: lg, Keys: keys, PublicURL: publicURL, PasswordParams: apitest.CheapPasswords,
 		IPLimit: web.RateLimit{PerMinute: 60, Burst: 10}, AccountLimit: web.RateLimit{PerMinute: 60, Burst: 10},
 		Now: func() time.Time { return *now }})
 	if err != nil {

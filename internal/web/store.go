@@ -8,12 +8,9 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// Store is the storage the pages read and write; internal/store implements it.
+// Store is what the pages read; every change goes through a use case of internal/ledger.
+// internal/store implements it.
 type Store interface {
-	ledger.RosterStore
-	ledger.IdempotencyStore
-	ledger.ProgressStore
-	ledger.SightStore
 	recordsStore
 	manageStore
 
@@ -26,6 +23,11 @@ type Store interface {
 	EventAttendance(ctx context.Context, eventID string, p recert.Page) ([]recert.Attendance, string, error)
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
-	RevokeAttendance(ctx context.Context, id, reason, actor string) (recert.Attendance, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
+	Member(ctx context.Context, id string) (recert.Member, error)
+	Organization(ctx context.Context, id string) (recert.Organization, error)
+	Activity(ctx context.Context, id string) (recert.Activity, error)
+	AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error)
+	FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]ledger.MemberRef, error)
+	HeldAttendance(ctx context.Context, eventID string) ([]ledger.Held, error)
 }

@@ -72,6 +72,7 @@ type Pages struct {
 	attend    *ledger.Attendances
 	accounts  *ledger.Accounts
 	links     *ledger.Links
+	registry  *ledger.Registry
 	now       func() time.Time
 	log       *slog.Logger
 	pages     map[string]*template.Template
@@ -108,15 +109,13 @@ func New(o Options) (*Pages, error) {
 	}
 	lg := o.Ledger
 	if lg == nil {
-		if lg, err = ledger.New(o.Store, ledger.Config{Outbox: o.Outbox, PasswordParams: o.PasswordParams, Now: o.Now}); err != nil {
-			return nil, err
-		}
+		return nil, errors.New("web: Options.Ledger is required")
 	}
 	return &Pages{
 		store: o.Store, sessions: sessions, secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
-		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts,
+		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry,
 	}, nil
 }
 
