@@ -22,7 +22,6 @@ type Store interface {
 
 	Member(ctx context.Context, id string) (recert.Member, error)
 	Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error)
-	MemberRelated(ctx context.Context, memberID string, scope recert.Scope) (bool, error)
 	DeadlineReminders(ctx context.Context, userID string) (bool, error)
 	CalendarMember(ctx context.Context, hash []byte) (string, error)
 
@@ -36,7 +35,6 @@ type Store interface {
 	WebhookStore
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	HeldAttendance(ctx context.Context, eventID string) ([]ledger.Held, error)
-	Postings(ctx context.Context, eventID string) ([]recert.RosterPosting, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
 	EventAttendance(ctx context.Context, eventID string, p recert.Page) ([]recert.Attendance, string, error)
 	MemberAttendance(ctx context.Context, memberID string, scope recert.Scope, p recert.Page) ([]recert.Attendance, string, error)
@@ -54,14 +52,6 @@ type Store interface {
 
 	Dispute(ctx context.Context, id string) (recert.Dispute, error)
 	EventDisputes(ctx context.Context, eventID string) ([]recert.Dispute, error)
-	AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error)
 
-	Programs(ctx context.Context) ([][]byte, error)
-	// MemberRecord loads what a member's progress counts (see ledger.ProgressStore).
-	MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error)
-	ProgressVersion(ctx context.Context, memberID string) (ledger.Version, error)
 	ProgressVersionFor(ctx context.Context, memberID string, scope recert.Scope) (ledger.Version, bool, error)
-	ProgramCount(ctx context.Context) (int64, error)
-	// MemberCreatedBy reports whether one of the organizations created the member record.
-	MemberCreatedBy(ctx context.Context, memberID string, scope recert.Scope) (bool, error)
 }

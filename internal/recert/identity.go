@@ -223,4 +223,3 @@ func (c MemberChange) ABCPChangeByMember(m Member) error {
 	}
 	return nil
 }
-
