@@ -273,33 +273,42 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
 	ResetPassword(ctx context.Context, body ResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RevokeTokenWithBody Revoke a refresh token
+	// RevokeTokenWithBody End a sign-in, by its refresh token or an access token
 	//
-	// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-	// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-	// revoked; they expire within minutes.
+	// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+	// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+	// ends, and every access token, refresh token and page session of that sign-in stops
+	// working at once, on every instance. Answers 200 whether or not the token was valid,
+	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+	// credentials) belong to no sign-in; revoke the app to stop them.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/auth/revoke (the `RevokeToken` operationId).
 	RevokeTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RevokeToken Revoke a refresh token
+	// RevokeToken End a sign-in, by its refresh token or an access token
 	//
-	// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-	// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-	// revoked; they expire within minutes.
+	// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+	// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+	// ends, and every access token, refresh token and page session of that sign-in stops
+	// working at once, on every instance. Answers 200 whether or not the token was valid,
+	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+	// credentials) belong to no sign-in; revoke the app to stop them.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/auth/revoke (the `RevokeToken` operationId).
 	RevokeToken(ctx context.Context, body RevokeTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RevokeTokenWithFormdataBody Revoke a refresh token
+	// RevokeTokenWithFormdataBody End a sign-in, by its refresh token or an access token
 	//
-	// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-	// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-	// revoked; they expire within minutes.
+	// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+	// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+	// ends, and every access token, refresh token and page session of that sign-in stops
+	// working at once, on every instance. Answers 200 whether or not the token was valid,
+	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+	// credentials) belong to no sign-in; revoke the app to stop them.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -1756,11 +1765,14 @@ func (c *Client) ResetPassword(ctx context.Context, body ResetPasswordJSONReques
 	return c.Client.Do(req)
 }
 
-// RevokeTokenWithBody Revoke a refresh token
+// RevokeTokenWithBody End a sign-in, by its refresh token or an access token
 //
-// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-// revoked; they expire within minutes.
+// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+// ends, and every access token, refresh token and page session of that sign-in stops
+// working at once, on every instance. Answers 200 whether or not the token was valid,
+// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+// credentials) belong to no sign-in; revoke the app to stop them.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1777,11 +1789,14 @@ func (c *Client) RevokeTokenWithBody(ctx context.Context, contentType string, bo
 	return c.Client.Do(req)
 }
 
-// RevokeToken Revoke a refresh token
+// RevokeToken End a sign-in, by its refresh token or an access token
 //
-// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-// revoked; they expire within minutes.
+// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+// ends, and every access token, refresh token and page session of that sign-in stops
+// working at once, on every instance. Answers 200 whether or not the token was valid,
+// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+// credentials) belong to no sign-in; revoke the app to stop them.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1798,11 +1813,14 @@ func (c *Client) RevokeToken(ctx context.Context, body RevokeTokenJSONRequestBod
 	return c.Client.Do(req)
 }
 
-// RevokeTokenWithFormdataBody Revoke a refresh token
+// RevokeTokenWithFormdataBody End a sign-in, by its refresh token or an access token
 //
-// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-// revoked; they expire within minutes.
+// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+// ends, and every access token, refresh token and page session of that sign-in stops
+// working at once, on every instance. Answers 200 whether or not the token was valid,
+// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+// credentials) belong to no sign-in; revoke the app to stop them.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
@@ -9535,33 +9553,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/auth/password-reset/confirm (the `ResetPassword` operationId).
 	ResetPasswordWithResponse(ctx context.Context, body ResetPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*ResetPasswordResponse, error)
 
-	// RevokeTokenWithBodyWithResponse Revoke a refresh token
+	// RevokeTokenWithBodyWithResponse End a sign-in, by its refresh token or an access token
 	//
-	// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-	// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-	// revoked; they expire within minutes.
+	// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+	// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+	// ends, and every access token, refresh token and page session of that sign-in stops
+	// working at once, on every instance. Answers 200 whether or not the token was valid,
+	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+	// credentials) belong to no sign-in; revoke the app to stop them.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/auth/revoke (the `RevokeToken` operationId).
 	RevokeTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
 
-	// RevokeTokenWithResponse Revoke a refresh token
+	// RevokeTokenWithResponse End a sign-in, by its refresh token or an access token
 	//
-	// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-	// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-	// revoked; they expire within minutes.
+	// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+	// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+	// ends, and every access token, refresh token and page session of that sign-in stops
+	// working at once, on every instance. Answers 200 whether or not the token was valid,
+	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+	// credentials) belong to no sign-in; revoke the app to stop them.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/auth/revoke (the `RevokeToken` operationId).
 	RevokeTokenWithResponse(ctx context.Context, body RevokeTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*RevokeTokenResponse, error)
 
-	// RevokeTokenWithFormdataBodyWithResponse Revoke a refresh token
+	// RevokeTokenWithFormdataBodyWithResponse End a sign-in, by its refresh token or an access token
 	//
-	// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-	// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-	// revoked; they expire within minutes.
+	// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+	// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+	// ends, and every access token, refresh token and page session of that sign-in stops
+	// working at once, on every instance. Answers 200 whether or not the token was valid,
+	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+	// credentials) belong to no sign-in; revoke the app to stop them.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -20509,11 +20536,14 @@ func (c *ClientWithResponses) ResetPasswordWithResponse(ctx context.Context, bod
 	return ParseResetPasswordResponse(rsp)
 }
 
-// RevokeTokenWithBodyWithResponse Revoke a refresh token
+// RevokeTokenWithBodyWithResponse End a sign-in, by its refresh token or an access token
 //
-// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-// revoked; they expire within minutes.
+// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+// ends, and every access token, refresh token and page session of that sign-in stops
+// working at once, on every instance. Answers 200 whether or not the token was valid,
+// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+// credentials) belong to no sign-in; revoke the app to stop them.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20526,11 +20556,14 @@ func (c *ClientWithResponses) RevokeTokenWithBodyWithResponse(ctx context.Contex
 	return ParseRevokeTokenResponse(rsp)
 }
 
-// RevokeTokenWithResponse Revoke a refresh token
+// RevokeTokenWithResponse End a sign-in, by its refresh token or an access token
 //
-// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-// revoked; they expire within minutes.
+// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+// ends, and every access token, refresh token and page session of that sign-in stops
+// working at once, on every instance. Answers 200 whether or not the token was valid,
+// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+// credentials) belong to no sign-in; revoke the app to stop them.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -20543,11 +20576,14 @@ func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, body 
 	return ParseRevokeTokenResponse(rsp)
 }
 
-// RevokeTokenWithFormdataBodyWithResponse Revoke a refresh token
+// RevokeTokenWithFormdataBodyWithResponse End a sign-in, by its refresh token or an access token
 //
-// OAuth 2.0 token revocation (RFC 7009): the refresh token and every token of its sign-in
-// stop working. Answers 200 whether or not the token was valid. Access tokens cannot be
-// revoked; they expire within minutes.
+// OAuth 2.0 token revocation (RFC 7009): `token` is a refresh token or an access token
+// (`token_type_hint` is not needed: the two look different). The sign-in that issued it
+// ends, and every access token, refresh token and page session of that sign-in stops
+// working at once, on every instance. Answers 200 whether or not the token was valid,
+// known or already revoked, as RFC 7009 says. An app's own access tokens (client
+// credentials) belong to no sign-in; revoke the app to stop them.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //

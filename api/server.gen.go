@@ -64,7 +64,7 @@ type ServerInterface interface {
 	// ResetPassword Set a new password with a reset token
 	// (POST /v1/auth/password-reset/confirm)
 	ResetPassword(ctx echo.Context) error
-	// RevokeToken Revoke a refresh token
+	// RevokeToken End a sign-in, by its refresh token or an access token
 	// (POST /v1/auth/revoke)
 	RevokeToken(ctx echo.Context) error
 	// CreateToken Get an access token
@@ -16181,7 +16181,7 @@ type StrictServerInterface interface {
 	// ResetPassword Set a new password with a reset token
 	// (POST /v1/auth/password-reset/confirm)
 	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
-	// RevokeToken Revoke a refresh token
+	// RevokeToken End a sign-in, by its refresh token or an access token
 	// (POST /v1/auth/revoke)
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// CreateToken Get an access token

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
@@ -195,4 +196,14 @@ func writeAndSync(f *os.File, data []byte) error {
 		err = cerr
 	}
 	return err
+}
+
+// MAC is an HMAC-SHA256 of data under a key derived from k for purpose: a value only the
+// holder of the signing key computes, the same on every instance sharing the key.
+func (k SigningKey) MAC(purpose string, data []byte) []byte {
+	derived := hmac.New(sha256.New, k.priv.Seed())
+	derived.Write([]byte(purpose))
+	m := hmac.New(sha256.New, derived.Sum(nil))
+	m.Write(data)
+	return m.Sum(nil)
 }

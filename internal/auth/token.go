@@ -24,7 +24,7 @@ const (
 	maxTokenBytes = 8 << 10
 )
 
-// Claims is who an access token speaks for. Issue reads the first five fields; Verify
+// Claims is who an access token speaks for. Issue reads the first seven fields; Verify
 // fills all of them.
 type Claims struct {
 	// Subject is the user (usr_…) or API client (cli_…) id: the `sub` claim.
@@ -40,6 +40,9 @@ type Claims struct {
 	// Version is the user's token version when the token was issued (the `ver` claim);
 	// a token whose version is behind the user's has been signed out.
 	Version int
+	// SignIn is the sign-in that issued the token (the `sid` claim): ending it ends every
+	// token it issued. Apps' tokens have none.
+	SignIn string
 
 	// ID is the unique token id (`jti`), set by Verify.
 	ID string
@@ -59,6 +62,7 @@ type tokenClaims struct {
 	MemberID        string      `json:"member_id,omitempty"`
 	Scope           string      `json:"scope,omitempty"`
 	Version         int         `json:"ver,omitempty"`
+	SignIn          string      `json:"sid,omitempty"`
 }
 
 // Validate runs after the registered claims check (golang-jwt's ClaimsValidator). exp,
@@ -176,6 +180,7 @@ func (i *Issuer) Issue(c Claims) (token string, expiresAt time.Time, err error) 
 		MemberID:        c.MemberID,
 		Scope:           strings.Join(c.Scopes, " "),
 		Version:         c.Version,
+		SignIn:          c.SignIn,
 	})
 	t.Header["kid"] = key.ID()
 	token, err = t.SignedString(key.priv)
@@ -220,6 +225,7 @@ func (i *Issuer) Verify(token string) (Claims, error) {
 		MemberID:        tc.MemberID,
 		Scopes:          splitScopes(tc.Scope),
 		Version:         tc.Version,
+		SignIn:          tc.SignIn,
 		ID:              tc.ID,
 		IssuedAt:        tc.IssuedAt.UTC(),
 		ExpiresAt:       tc.ExpiresAt.UTC(),

@@ -96,13 +96,14 @@ func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
 	gone := unauthorized("invalid_token", "the access token's user or app no longer exists, is disabled or is revoked")
 	switch {
 	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_"):
-		u, err := s.store.User(ctx, claims.Subject)
+		u, live, err := s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
 		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && u.Disabled {
 			return p, gone
 		} else if err != nil {
 			return p, err
 		}
-		if claims.Version != u.TokenVersion {
+		// Tokens issued before sign-ins were recorded carry none; they expire within minutes.
+		if claims.Version != u.TokenVersion || claims.SignIn != "" && !live {
 			return p, unauthorized("invalid_token", "the access token was signed out: sign in again")
 		}
 		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs

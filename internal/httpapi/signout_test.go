@@ -14,7 +14,9 @@ import (
 
 // TestSignOutEndsEarlierTokens: a new password, an administrator's sign-out everywhere and
 // disabling the account each end the access and refresh tokens issued before them, while a
-// new sign-in (where the account still may) works.
+// new sign-in (where the account still may) works. Revoking the refresh token or the access
+// token of a sign-in, or replaying a spent refresh token, ends that sign-in's access token at
+// once and leaves the account's other sign-ins working.
 func TestSignOutEndsEarlierTokens(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		env := apitest.Start(t, st)
@@ -22,32 +24,48 @@ func TestSignOutEndsEarlierTokens(t *testing.T) {
 		bossToken := env.Login(t, boss.Email)
 		cases := []struct {
 			name     string
-			act      func(t *testing.T, id string) int
+			act      func(t *testing.T, id string, first api.TokenResponse) int
 			password string // the password a new sign-in uses; "" when it must fail
+			one      bool   // only this sign-in ends: another one of the account's keeps working
 		}{
-			{"password change", func(t *testing.T, id string) int {
+			{"password change", func(t *testing.T, id string, _ api.TokenResponse) int {
 				res, err := env.Client.UpdateUserWithResponse(t.Context(), id,
 					api.UserUpdate{Password: ptr("a brand new passphrase 42")}, apitest.Bearer(bossToken))
 				if err != nil {
 					t.Fatal(err)
 				}
 				return res.StatusCode()
-			}, "a brand new passphrase 42"},
-			{"sign out everywhere", func(t *testing.T, id string) int {
+			}, "a brand new passphrase 42", false},
+			{"sign out everywhere", func(t *testing.T, id string, _ api.TokenResponse) int {
 				res, err := env.Client.SignOutUserWithResponse(t.Context(), id, apitest.Bearer(bossToken))
 				if err != nil {
 					t.Fatal(err)
 				}
 				return res.StatusCode()
-			}, apitest.Password},
-			{"disabled", func(t *testing.T, id string) int {
+			}, apitest.Password, false},
+			{"disabled", func(t *testing.T, id string, _ api.TokenResponse) int {
 				res, err := env.Client.UpdateUserWithResponse(t.Context(), id,
 					api.UserUpdate{Disabled: ptr(true)}, apitest.Bearer(bossToken))
 				if err != nil {
 					t.Fatal(err)
 				}
 				return res.StatusCode()
-			}, ""},
+			}, "", false},
+			{"refresh token revoked", func(t *testing.T, _ string, first api.TokenResponse) int {
+				return revoke(t, env, *first.RefreshToken)
+			}, apitest.Password, true},
+			{"access token revoked", func(t *testing.T, _ string, first api.TokenResponse) int {
+				return revoke(t, env, first.AccessToken)
+			}, apitest.Password, true},
+			{"spent refresh token replayed", func(t *testing.T, _ string, first api.TokenResponse) int {
+				rt := *first.RefreshToken
+				for range 2 { // the second exchange is the replay
+					if _, err := env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{GrantType: "refresh_token", RefreshToken: &rt}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return http.StatusOK
+			}, apitest.Password, true},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -74,11 +92,15 @@ func TestSignOutEndsEarlierTokens(t *testing.T) {
 				if got := status(first.JSON200.AccessToken); got != http.StatusOK {
 					t.Fatalf("before: %d", got)
 				}
-				if got := c.act(t, u.ID); got >= 300 {
+				other := signIn(apitest.Password)
+				if got := c.act(t, u.ID, *first.JSON200); got >= 300 {
 					t.Fatalf("action answered %d", got)
 				}
 				if got := status(first.JSON200.AccessToken); got != http.StatusUnauthorized {
 					t.Errorf("earlier access token answered %d, want 401", got)
+				}
+				if got, want := status(other.JSON200.AccessToken), map[bool]int{true: http.StatusOK, false: http.StatusUnauthorized}[c.one]; got != want {
+					t.Errorf("the account's other sign-in answered %d, want %d", got, want)
 				}
 				rt := *first.JSON200.RefreshToken
 				res, err := env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{GrantType: "refresh_token", RefreshToken: &rt})
@@ -117,4 +139,14 @@ func TestClaimTokenIsCheckedFirst(t *testing.T) {
 			})
 		}
 	})
+}
+
+// revoke posts a token to the revocation endpoint and returns its status.
+func revoke(t *testing.T, env *apitest.Env, token string) int {
+	t.Helper()
+	res, err := env.Client.RevokeTokenWithFormdataBodyWithResponse(t.Context(), api.RevokeTokenFormdataRequestBody{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode()
 }

@@ -17,6 +17,8 @@ type Store interface {
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)
 
 	User(ctx context.Context, id string) (recert.User, error)
+	// SignedInUser is User, and whether the sign-in is live, in one statement.
+	SignedInUser(ctx context.Context, id, sid string) (recert.User, bool, error)
 	UserByEmail(ctx context.Context, email string) (recert.User, string, error)
 	Users(ctx context.Context, p recert.Page) ([]recert.User, string, error)
 

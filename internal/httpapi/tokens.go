@@ -86,11 +86,7 @@ func (s *Server) passwordGrant(ctx context.Context, r api.TokenRequest) (api.Tok
 	if err != nil {
 		return api.TokenResponse{}, err
 	}
-	family := recert.NewID("fam")
-	return s.issueWithRefresh(ctx, u, scopes, func(rt recert.RefreshToken) error {
-		rt.FamilyID = family
-		return s.registry.StartRefresh(ctx, rt)
-	})
+	return s.issueWithRefresh(ctx, u, scopes)
 }
 
 func (s *Server) clientGrant(ctx context.Context, r api.TokenRequest) (api.TokenResponse, error) {
@@ -128,8 +124,8 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 	}
 	var res api.TokenResponse
 	var issueErr error
-	_, err := s.exchange(ctx, *r.RefreshToken, func(userID string, next string) {
-		u, err := s.store.User(ctx, userID)
+	_, err := s.exchange(ctx, *r.RefreshToken, func(rt recert.RefreshToken, next string) {
+		u, err := s.store.User(ctx, rt.UserID)
 		if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
 			issueErr = err
 			return
@@ -138,7 +134,7 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 			issueErr = invalidGrant("the refresh token's account is disabled")
 			return
 		}
-		res, issueErr = s.issueAccess(u, recert.RoleScopes(u.Role))
+		res, issueErr = s.issueAccess(u, recert.RoleScopes(u.Role), rt.FamilyID)
 		res.RefreshToken = &next
 	})
 	if err != nil {
@@ -147,9 +143,9 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 	return res, issueErr
 }
 
-// exchange spends a refresh token for a new one in its family and hands the user id and
-// the new token to issue.
-func (s *Server) exchange(ctx context.Context, presented string, issue func(userID, next string)) (recert.RefreshToken, error) {
+// exchange spends a refresh token for a new one in its family (its sign-in) and hands the
+// new one to issue.
+func (s *Server) exchange(ctx context.Context, presented string, issue func(rt recert.RefreshToken, next string)) (recert.RefreshToken, error) {
 	if !auth.WellFormed(presented, auth.PrefixRefreshToken) {
 		return recert.RefreshToken{}, invalidGrant("the refresh token is invalid, expired, revoked or already used")
 	}
@@ -162,27 +158,31 @@ func (s *Server) exchange(ctx context.Context, presented string, issue func(user
 	} else if err != nil {
 		return rt, err
 	}
-	issue(rt.UserID, plain)
+	issue(rt, plain)
 	return rt, nil
 }
 
-func (s *Server) issueWithRefresh(ctx context.Context, u recert.User, scopes []string, store func(recert.RefreshToken) error) (api.TokenResponse, error) {
-	res, err := s.issueAccess(u, scopes)
-	if err != nil {
-		return res, err
-	}
+// issueWithRefresh starts a sign-in of u: its first refresh token, whose family is the
+// sign-in's id, and an access token carrying that id.
+func (s *Server) issueWithRefresh(ctx context.Context, u recert.User, scopes []string) (api.TokenResponse, error) {
 	plain, hash := auth.NewSecret(auth.PrefixRefreshToken)
 	now := s.now()
-	if err := store(recert.RefreshToken{Hash: hash, UserID: u.ID, IssuedAt: now, ExpiresAt: now.Add(s.refreshTTL)}); err != nil {
+	rt, err := s.registry.StartRefresh(ctx, recert.RefreshToken{Hash: hash, UserID: u.ID, IssuedAt: now, ExpiresAt: now.Add(s.refreshTTL)})
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	res, err := s.issueAccess(u, scopes, rt.FamilyID)
+	if err != nil {
 		return res, err
 	}
 	res.RefreshToken = &plain
 	return res, nil
 }
 
-func (s *Server) issueAccess(u recert.User, scopes []string) (api.TokenResponse, error) {
+// issueAccess issues an access token of u's within the sign-in sid.
+func (s *Server) issueAccess(u recert.User, scopes []string, sid string) (api.TokenResponse, error) {
 	token, exp, err := s.tokens.Issue(auth.Claims{Subject: u.ID, Role: u.Role, Scopes: scopes,
-		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
+		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion, SignIn: sid})
 	if err != nil {
 		return api.TokenResponse{}, err
 	}
@@ -208,7 +208,9 @@ func narrow(held []string, requested *string) ([]string, error) {
 	return want, nil
 }
 
-// RevokeToken revokes a refresh token's whole sign-in (RFC 7009).
+// RevokeToken ends the sign-in of a refresh token or an access token (RFC 7009): every
+// token and page session it issued stops working at once. An unknown, malformed or expired
+// token changes nothing and gets the same answer, as the RFC says.
 func (s *Server) RevokeToken(ctx context.Context, req api.RevokeTokenRequestObject) (api.RevokeTokenResponseObject, error) {
 	var token string
 	switch {
@@ -217,10 +219,14 @@ func (s *Server) RevokeToken(ctx context.Context, req api.RevokeTokenRequestObje
 	case req.FormdataBody != nil:
 		token = req.FormdataBody.Token
 	}
+	var err error
 	if auth.WellFormed(token, auth.PrefixRefreshToken) {
-		if err := s.registry.RevokeRefresh(ctx, auth.HashSecret(token)); err != nil {
-			return nil, err
-		}
+		err = s.registry.RevokeRefresh(ctx, auth.HashSecret(token))
+	} else if claims, verr := s.tokens.Verify(token); verr == nil && claims.SignIn != "" {
+		err = s.registry.EndSignIn(ctx, claims.SignIn)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return api.RevokeToken200Response{}, nil
 }

@@ -27,6 +27,8 @@ type RegistryStore interface {
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error
+	StartSignIn(ctx context.Context, id, userID string) error
+	EndSignIn(ctx context.Context, id string) error
 }
 
 // Registry holds the use cases of accounts, apps and subscriptions that the API and the
@@ -130,9 +132,29 @@ func (r *Registry) RequestPasswordReset(ctx context.Context, userID string, ttl 
 	})
 }
 
-// StartRefresh stores the first refresh token of a sign-in.
-func (r *Registry) StartRefresh(ctx context.Context, t recert.RefreshToken) error {
-	return r.store.CreateRefreshToken(ctx, t)
+// StartRefresh starts a sign-in of the token's user through the API: the sign-in's id is
+// the family of its refresh tokens, of which t is the first.
+func (r *Registry) StartRefresh(ctx context.Context, t recert.RefreshToken) (recert.RefreshToken, error) {
+	t.FamilyID = recert.NewID(recert.PrefixSignIn)
+	err := r.store.InTx(ctx, func(ctx context.Context) error {
+		if err := r.store.StartSignIn(ctx, t.FamilyID, t.UserID); err != nil {
+			return err
+		}
+		return r.store.CreateRefreshToken(ctx, t)
+	})
+	return t, err
+}
+
+// StartSignIn records a sign-in of the user through the pages and returns its id, which the
+// page session carries.
+func (r *Registry) StartSignIn(ctx context.Context, userID string) (string, error) {
+	id := recert.NewID(recert.PrefixSignIn)
+	return id, r.store.StartSignIn(ctx, id, userID)
+}
+
+// EndSignIn ends a sign-in: every token and page session it issued stops working at once.
+func (r *Registry) EndSignIn(ctx context.Context, sid string) error {
+	return r.store.EndSignIn(ctx, sid)
 }
 
 // ExchangeRefresh spends a refresh token for the next of its chain (a replayed one ends the

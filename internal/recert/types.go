@@ -23,6 +23,7 @@ const (
 	PrefixMember       = "mem"
 	PrefixUser         = "usr"
 	PrefixClient       = "cli"
+	PrefixSignIn       = "sin"
 )
 
 // Audit records who made an object and who changed it last, and when (UTC, microseconds).

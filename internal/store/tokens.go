@@ -77,13 +77,23 @@ func (s *Store) ExchangeRefreshToken(ctx context.Context, hash []byte, next rece
 
 // RevokeRefreshFamily revokes the token with hash and every token of its sign-in.
 func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
-	now := s.now()
-	return TranslateError(s.conn(ctx).Model(&refreshRow{}).
-		Where("family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = ?) AND revoked_at IS NULL", hash).
-		Update("revoked_at", now).Error, "refresh tokens")
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		family := tx.Model(&refreshRow{}).Select("family_id").Where("token_hash = ?", hash)
+		if err := endSignIns(tx.Where("id IN (?)", family), now); err != nil {
+			return err
+		}
+		return TranslateError(tx.Model(&refreshRow{}).
+			Where("family_id IN (SELECT family_id FROM refresh_tokens WHERE token_hash = ?) AND revoked_at IS NULL", hash).
+			Update("revoked_at", now).Error, "refresh tokens")
+	})
 }
 
+// revokeUserTokens ends every sign-in of the user and the refresh tokens they issued.
 func revokeUserTokens(tx *gorm.DB, userID string, now time.Time) error {
+	if err := endSignIns(tx.Where("user_id = ?", userID), now); err != nil {
+		return err
+	}
 	return TranslateError(tx.Model(&refreshRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).
 		Update("revoked_at", now).Error, "refresh tokens")
 }

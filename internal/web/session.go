@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -16,8 +17,9 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// Cookie names. The session cookie holds a signed token for the pages' audience only; the
-// CSRF cookie holds the random value every form must repeat (double submit).
+// Cookie names. The session cookie holds a signed token for the pages' audience only,
+// carrying its sign-in's id; the pre-session cookie holds the random value the forms of a
+// visitor not signed in (the sign-in form) repeat.
 const (
 	sessionCookie = "recert_session"
 	csrfCookie    = "recert_csrf"
@@ -26,28 +28,73 @@ const (
 	csrfKey       = "web.csrf"
 )
 
-// csrf gives every visitor a CSRF value and refuses any POST whose form does not repeat it.
+// csrf refuses any unsafe request that did not come from these pages: one sent by another
+// site (its Origin, or else its Sec-Fetch-Site, says so), and one whose form does not repeat
+// the CSRF token. Signed in, the token is derived from the session's sign-in (so a cookie
+// planted by someone else cannot stand in for it); before, from a pre-session cookie.
 func (p *Pages) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
-			token = ck.Value
-		} else {
-			var b [32]byte
-			_, _ = rand.Read(b[:])
-			token = base64.RawURLEncoding.EncodeToString(b[:])
-			c.SetCookie(p.cookie(csrfCookie, token, 0))
+		token := p.sessionCSRF(c)
+		if token == "" {
+			token = p.preSessionCSRF(c)
 		}
 		c.Set(csrfKey, token)
-		if c.Request().Method == http.MethodPost {
-			sent := c.FormValue(csrfField)
-			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				c.Set(errorKey, "The form expired or did not come from this site. Go back, reload the page and try again.")
-				return p.render(c, http.StatusForbidden, "error", "Problem", nil)
-			}
+		if safeMethod(c.Request().Method) {
+			return next(c)
+		}
+		sent := c.FormValue(csrfField)
+		if !p.sameOrigin(c.Request()) || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+			c.Set(errorKey, "The form expired or did not come from this site. Go back, reload the page and try again.")
+			return p.render(c, http.StatusForbidden, "error", "Problem", nil)
 		}
 		return next(c)
 	}
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// sessionCSRF is the CSRF token of the request's session: a MAC of its sign-in's id, the
+// same for the whole sign-in; "" without a session whose signature verifies.
+func (p *Pages) sessionCSRF(c echo.Context) string {
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	claims, err := p.sessions.Verify(ck.Value)
+	if err != nil || claims.SignIn == "" {
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(p.keys.Current().MAC("page csrf", []byte(claims.SignIn)))
+}
+
+// preSessionCSRF is the random value of the visitor's pre-session cookie, set when missing.
+func (p *Pages) preSessionCSRF(c echo.Context) string {
+	if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
+		return ck.Value
+	}
+	var b [32]byte
+	_, _ = rand.Read(b[:])
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	c.SetCookie(p.cookie(csrfCookie, token, 0))
+	return token
+}
+
+// sameOrigin reports whether an unsafe request came from these pages: its Origin is this
+// service's, or, without one (or with "null", which browsers send under the pages'
+// no-referrer policy), its Sec-Fetch-Site is same-origin or none (typed by the person). A
+// request with neither (not from a browser) is left to the CSRF token.
+func (p *Pages) sameOrigin(r *http.Request) bool {
+	if origin := r.Header.Get("Origin"); origin != "" && origin != "null" {
+		u, err := url.Parse(origin)
+		return err == nil && (u.Host == r.Host || u.Host == p.publicHost)
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return false
 }
 
 func csrfToken(c echo.Context) string {
@@ -72,16 +119,16 @@ func (p *Pages) user(c echo.Context) (recert.User, bool) {
 		return recert.User{}, false
 	}
 	claims, err := p.sessions.Verify(ck.Value)
-	if err != nil {
+	if err != nil || claims.SignIn == "" {
 		return recert.User{}, false
 	}
-	u, err := p.store.User(ctxOf(c), claims.Subject)
-	if err != nil || u.Disabled || u.TokenVersion != claims.Version {
+	u, live, err := p.store.SignedInUser(ctxOf(c), claims.Subject, claims.SignIn)
+	if err != nil || !live || u.Disabled || u.TokenVersion != claims.Version {
 		return recert.User{}, false
 	}
 	c.Set(userKey, u)
 	if p.now().Sub(claims.IssuedAt) > p.ttl/2 {
-		if err := p.startSession(c, u); err != nil {
+		if err := p.continueSession(c, u, claims.SignIn); err != nil {
 			p.log.WarnContext(ctxOf(c), "renew session", "err", err)
 		}
 	}
@@ -102,11 +149,21 @@ func (p *Pages) Caller(r *http.Request) string {
 	return claims.Subject
 }
 
-// startSession sets the session cookie: a signed token for the pages' audience, carrying the
-// user's token version so that signing out everywhere ends it too.
+// startSession records a sign-in of u and sets its session cookie.
 func (p *Pages) startSession(c echo.Context, u recert.User) error {
+	sid, err := p.registry.StartSignIn(ctxOf(c), u.ID)
+	if err != nil {
+		return err
+	}
+	return p.continueSession(c, u, sid)
+}
+
+// continueSession sets the session cookie: a signed token for the pages' audience, carrying
+// its sign-in's id and the user's token version, so that signing out, here or everywhere,
+// ends it.
+func (p *Pages) continueSession(c echo.Context, u recert.User, sid string) error {
 	token, _, err := p.sessions.Issue(auth.Claims{Subject: u.ID, Role: u.Role, Scopes: []string{"app"},
-		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion})
+		OrganizationIDs: u.OrganizationIDs, MemberID: u.MemberID, Version: u.TokenVersion, SignIn: sid})
 	if err != nil {
 		return err
 	}
@@ -176,8 +233,15 @@ func (p *Pages) signIn(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, homeOf(u))
 }
 
-// signOut ends the session in this browser.
+// signOut ends the session's sign-in, so that a copy of its cookie stops working too.
 func (p *Pages) signOut(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if claims, err := p.sessions.Verify(ck.Value); err == nil && claims.SignIn != "" {
+			if err := p.registry.EndSignIn(ctxOf(c), claims.SignIn); err != nil {
+				return p.fail(c, err)
+			}
+		}
+	}
 	c.SetCookie(p.cookie(sessionCookie, "", -1))
 	return c.Redirect(http.StatusSeeOther, "/app/sign-in?done=signed-out")
 }

@@ -147,7 +147,7 @@ func pagesAlone(t *testing.T, publicURL string, now *time.Time) (*browser, *stor
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: srv.URL, c: &http.Client{Jar: jar,
+	return &browser{t: t, base: srv.URL, routes: e.Routes(), c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, st, u
 }
 

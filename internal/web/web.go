@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -58,24 +59,26 @@ type Options struct {
 
 // Pages serves the web pages.
 type Pages struct {
-	store     Store
-	sessions  *auth.Issuer
-	secure    bool
-	ttl       time.Duration
-	ip, acct  RateLimit
-	dummyHash string
-	rosters   *ledger.Rosters
-	idem      *ledger.Idempotency
-	progress  *ledger.Progress
-	records   *ledger.Records
-	evs       *ledger.Events
-	attend    *ledger.Attendances
-	accounts  *ledger.Accounts
-	links     *ledger.Links
-	registry  *ledger.Registry
-	now       func() time.Time
-	log       *slog.Logger
-	pages     map[string]*template.Template
+	store      Store
+	sessions   *auth.Issuer
+	keys       *auth.KeySet
+	publicHost string
+	secure     bool
+	ttl        time.Duration
+	ip, acct   RateLimit
+	dummyHash  string
+	rosters    *ledger.Rosters
+	idem       *ledger.Idempotency
+	progress   *ledger.Progress
+	records    *ledger.Records
+	evs        *ledger.Events
+	attend     *ledger.Attendances
+	accounts   *ledger.Accounts
+	links      *ledger.Links
+	registry   *ledger.Registry
+	now        func() time.Time
+	log        *slog.Logger
+	pages      map[string]*template.Template
 }
 
 // sessionAudience is the aud claim of session cookies: they are not API access tokens.
@@ -112,7 +115,7 @@ func New(o Options) (*Pages, error) {
 		return nil, errors.New("web: Options.Ledger is required")
 	}
 	return &Pages{
-		store: o.Store, sessions: sessions, secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
+		store: o.Store, sessions: sessions, keys: o.Keys, publicHost: hostOf(o.PublicURL), secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
 		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry,
@@ -120,6 +123,15 @@ func New(o Options) (*Pages, error) {
 }
 
 func isHTTPS(u string) bool { return strings.HasPrefix(u, "https://") }
+
+// hostOf is the host:port of the public URL, to which a request's Origin may point.
+func hostOf(publicURL string) string {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
 
 // Mount adds the pages' routes to e. Every page lives under /app.
 func (p *Pages) Mount(e *echo.Echo) {

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/app"
 	"github.com/recert-dev/recert/internal/recert"
@@ -78,9 +80,38 @@ func newWorld(t *testing.T, st *store.Store, opts ...app.Option) *world {
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.
 type browser struct {
-	t    testing.TB
-	base string
-	c    *http.Client
+	t      testing.TB
+	base   string
+	c      *http.Client
+	routes []*echo.Route // the pages' routes, when the test served them itself
+}
+
+// cookie is the browser's cookie of that name for the pages, nil when it has none.
+func (b *browser) cookie(name string) *http.Cookie {
+	u, _ := url.Parse(b.base + "/app/")
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == name {
+			return &http.Cookie{Name: c.Name, Value: c.Value, Path: "/app"}
+		}
+	}
+	return nil
+}
+
+// setCookie gives the browser a cookie for the pages.
+func (b *browser) setCookie(c *http.Cookie) {
+	u, _ := url.Parse(b.base + "/app/")
+	b.c.Jar.SetCookies(u, []*http.Cookie{c})
+}
+
+// postWith submits a form with the request headers given (as another site's page would).
+func (b *browser) postWith(path string, form url.Values, headers map[string]string) (*http.Response, string) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	return b.do(req)
 }
 
 func (w *world) browser(t testing.TB) *browser {
@@ -106,17 +137,25 @@ func (b *browser) get(path string) (*http.Response, string) {
 	return b.do(req)
 }
 
-// csrf is the CSRF value of the browser's cookie, after a first page gave it one.
+// csrf is the CSRF value the pages put in their forms for this browser, read from a page
+// as a person's browser would (it is bound to the session once signed in).
 func (b *browser) csrf() string {
-	u, _ := url.Parse(b.base + "/app/")
-	for _, c := range b.c.Jar.Cookies(u) {
-		if c.Name == "recert_csrf" {
-			return c.Value
+	b.t.Helper()
+	path := "/app/sign-in"
+	for range 3 {
+		res, body := b.get(path)
+		if m := csrfInput.FindStringSubmatch(body); m != nil {
+			return m[1]
+		}
+		if path = res.Header.Get("Location"); path == "" {
+			break
 		}
 	}
-	b.get("/app/sign-in")
-	return b.csrf()
+	b.t.Fatal("no page gave a CSRF token")
+	return ""
 }
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // post submits a form, with the CSRF value unless the form sets csrf_token itself.
 func (b *browser) post(path string, form url.Values) (*http.Response, string) {

@@ -1,0 +1,89 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// statementLog records every statement the store hands its database driver from now on.
+type statementLog struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func (l *statementLog) since(i int) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.sql[i:])
+}
+
+func (l *statementLog) len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.sql)
+}
+
+func logStatements(t *testing.T, st *store.Store) *statementLog {
+	t.Helper()
+	l := &statementLog{}
+	count := func(db *gorm.DB) {
+		l.mu.Lock()
+		l.sql = append(l.sql, db.Statement.SQL.String())
+		l.mu.Unlock()
+	}
+	cb := st.DB().Callback()
+	for name, err := range map[string]error{
+		"query":  cb.Query().After("gorm:query").Register("test:count", count),
+		"row":    cb.Row().After("gorm:row").Register("test:count", count),
+		"raw":    cb.Raw().After("gorm:raw").Register("test:count", count),
+		"create": cb.Create().After("gorm:create").Register("test:count", count),
+		"update": cb.Update().After("gorm:update").Register("test:count", count),
+		"delete": cb.Delete().After("gorm:delete").Register("test:count", count),
+	} {
+		if err != nil {
+			t.Fatalf("count %s statements: %v", name, err)
+		}
+	}
+	return l
+}
+
+// TestCallerLookupIsOneStatement: checking that a token's sign-in is live adds no statement
+// to a request: the caller's account, organizations and sign-in come in one statement, so
+// listing organizations costs two (the caller, the list).
+func TestCallerLookupIsOneStatement(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		u := env.CreateUser(t, recert.User{Email: apitest.Email(t, "admin"), Role: recert.RoleAdmin})
+		token := env.Login(t, u.Email)
+		log := logStatements(t, st)
+		var best []string
+		for i := range 3 { // the fewest of three: a background job may run meanwhile
+			before := log.len()
+			res, err := env.Client.ListOrganizationsWithResponse(t.Context(), nil, apitest.Bearer(token))
+			if err != nil || res.StatusCode() != http.StatusOK {
+				t.Fatalf("organizations: %v %d", err, res.StatusCode())
+			}
+			if sql := log.since(before); i == 0 || len(sql) < len(best) {
+				best = sql
+			}
+		}
+		if len(best) != 2 {
+			t.Errorf("GET /v1/organizations took %d statements, want 2 (the caller, the list):\n%s", len(best), strings.Join(best, "\n"))
+		}
+		for _, sql := range best {
+			if strings.Contains(sql, "sign_ins") && !strings.Contains(sql, "users") {
+				t.Errorf("the sign-in is read on its own: %s", sql)
+			}
+		}
+	})
+}

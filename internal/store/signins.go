@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type signInRow struct {
+	ID        string `gorm:"primaryKey"`
+	UserID    string
+	CreatedAt time.Time
+	EndedAt   *time.Time
+}
+
+func (signInRow) TableName() string { return "sign_ins" }
+
+// StartSignIn records a sign-in of the user; the tokens and page sessions it issues carry id.
+func (s *Store) StartSignIn(ctx context.Context, id, userID string) error {
+	row := signInRow{ID: id, UserID: userID, CreatedAt: s.now()}
+	return TranslateError(s.conn(ctx).Create(&row).Error, "sign-in")
+}
+
+// EndSignIn ends a sign-in, and the refresh tokens it issued: every token and page session
+// carrying its id stops working at once. Ending one that has ended, or none, changes nothing.
+func (s *Store) EndSignIn(ctx context.Context, id string) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		if err := endSignIns(tx.Where("id = ?", id), now); err != nil {
+			return err
+		}
+		return TranslateError(tx.Model(&refreshRow{}).Where("family_id = ? AND revoked_at IS NULL", id).
+			Update("revoked_at", now).Error, "refresh tokens")
+	})
+}
+
+func endSignIns(q *gorm.DB, now time.Time) error {
+	return TranslateError(q.Model(&signInRow{}).Where("ended_at IS NULL").Update("ended_at", now).Error, "sign-ins")
+}
+
+// SignedInUser is User, and whether the sign-in sid is live, in the one statement that
+// loads the caller on every request: a sign-in that ended, or another user's, is not.
+func (s *Store) SignedInUser(ctx context.Context, id, sid string) (recert.User, bool, error) {
+	ctx = onPrimary(ctx)
+	agg := "string_agg(organization_id, ',')"
+	if s.engine == SQLite {
+		agg = "group_concat(organization_id, ',')"
+	}
+	var row userRow
+	err := s.conn(ctx).Table("users").
+		Select("users.*, (SELECT "+agg+" FROM organization_organizers o WHERE o.user_id = users.id) AS org_ids, "+
+			"EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL) AS live", sid).
+		Where("users.id = ?", id).Take(&row).Error
+	if err != nil {
+		return recert.User{}, false, TranslateError(err, "user "+id)
+	}
+	var orgs []string
+	if row.OrgIDs != nil {
+		orgs = strings.Split(*row.OrgIDs, ",")
+		slices.Sort(orgs)
+	}
+	return row.user(orgs), row.Live, nil
+}
