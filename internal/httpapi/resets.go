@@ -2,14 +2,9 @@ package httpapi
 
 import (
 	"context"
-	"time"
 
 	"github.com/recert-dev/recert/api"
-	"github.com/recert-dev/recert/internal/recert"
 )
-
-// resetTTL is how long a password reset link works.
-const resetTTL = time.Hour
 
 // RequestPasswordReset e-mails a reset link to the account with the address, if any; the
 // answer is the same either way.
@@ -17,14 +12,7 @@ func (s *Server) RequestPasswordReset(ctx context.Context, req api.RequestPasswo
 	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
 		return nil, err
 	}
-	u, hash, err := s.store.UserByEmail(ctx, string(req.Body.Email))
-	switch {
-	case recert.ErrorCode(err) == recert.ENOTFOUND, err == nil && (u.Disabled || hash == ""):
-		return api.RequestPasswordReset202Response{}, nil
-	case err != nil:
-		return nil, err
-	}
-	if err := s.registry.RequestPasswordReset(ctx, u.ID, resetTTL); err != nil {
+	if err := s.registry.ForgotPassword(ctx, string(req.Body.Email)); err != nil {
 		return nil, err
 	}
 	return api.RequestPasswordReset202Response{}, nil

@@ -13,6 +13,7 @@ import (
 type RegistryStore interface {
 	Transactor
 	User(ctx context.Context, id string) (recert.User, error)
+	UserByEmail(ctx context.Context, email string) (recert.User, string, error)
 	UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error)
 	UpdateOrganization(ctx context.Context, o recert.Organization, ifVersion int, actor string) (recert.Organization, error)
 	RemoveOrganizer(ctx context.Context, orgID, userID string) error
@@ -118,6 +119,23 @@ func (r *Registry) SetDeadlineReminders(ctx context.Context, userID string, on b
 func (r *Registry) RotateCalendarFeed(ctx context.Context, memberID string) (string, error) {
 	plain, hash := auth.NewSecret(auth.PrefixCalendar)
 	return plain, r.store.SetCalendarFeed(ctx, memberID, hash)
+}
+
+// ResetTTL is how long a password reset link works.
+const ResetTTL = time.Hour
+
+// ForgotPassword e-mails a reset link to the enabled account with a password that has the
+// address, if there is one. It answers the same either way, so that nobody learns which
+// addresses have accounts.
+func (r *Registry) ForgotPassword(ctx context.Context, email string) error {
+	u, hash, err := r.store.UserByEmail(ctx, email)
+	switch {
+	case recert.ErrorCode(err) == recert.ENOTFOUND, err == nil && (u.Disabled || hash == ""):
+		return nil
+	case err != nil:
+		return err
+	}
+	return r.RequestPasswordReset(ctx, u.ID, ResetTTL)
 }
 
 // RequestPasswordReset stores a reset token for the account and e-mails its link, in one

@@ -54,3 +54,11 @@ func (s *Store) SpendPasswordReset(ctx context.Context, hash []byte) (string, er
 	})
 	return row.UserID, err
 }
+
+// PasswordResetUsable reports, without spending it, whether the reset token with hash can
+// still set a password (known, unused, unexpired).
+func (s *Store) PasswordResetUsable(ctx context.Context, hash []byte) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&resetRow{}).Where("token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, s.now()).Count(&n).Error
+	return n > 0, TranslateError(err, "password reset")
+}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -137,5 +139,24 @@ func TestMemberJourney(t *testing.T) {
 			t.Errorf("the credits table reads:\n%s", got)
 		}
 		b.check("credits")
+
+		// Renée forgot her password: from the sign-in page to a new one.
+		b.signOut()
+		b.step("ask for a reset link", chromedp.Click(chromedp.CSS(`a[href="/app/forgot"]`)))
+		b.until("the reset request form", heading("Reset your password"))
+		b.check("forgot")
+		b.step("send the link", chromedp.SendKeys(chromedp.CSS(`#email`), w.member), chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("the link sent", `document.querySelector("[role=status]")`)
+		b.check("forgot-sent")
+		reset := apitest.Link(t, w.env.Outbox(t, w.member, 1)[0], "/app/reset?token=")
+		b.step("open the reset link", chromedp.Navigate(b.base+"/app/reset?token="+url.QueryEscape(reset)))
+		b.until("the new password form", present(`#password`))
+		b.check("reset")
+		b.step("set a new password", chromedp.SendKeys(chromedp.CSS(`#password`), "a new passphrase for Renée 7"),
+			chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("the password set", flash("Your new password is set. Sign in with it."))
+		b.step("sign in with it", chromedp.SendKeys(chromedp.CSS(`#email`), w.member),
+			chromedp.SendKeys(chromedp.CSS(`#password`), "a new passphrase for Renée 7"), chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("the dashboard again", heading("Your progress"))
 	})
 }

@@ -103,22 +103,31 @@ func (p *Pages) claim(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/app/dashboard?done=claimed")
 }
 
-type resetForm struct{ Token string }
+type resetForm struct {
+	Token  string
+	Usable bool
+}
 
-// resetPage is where the password reset e-mail leads.
+// resetPage is where the password reset e-mail leads; a used or expired link says so at once.
 func (p *Pages) resetPage(c echo.Context) error {
 	noReferrer(c)
-	return p.render(c, http.StatusOK, "reset", "Choose a new password", resetForm{Token: c.QueryParam("token")})
+	f := resetForm{Token: c.QueryParam("token")}
+	var err error
+	if f.Usable, err = p.resetUsable(c, f.Token); err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "reset", "Choose a new password", f)
 }
 
 // reset sets the new password as the API's reset does; every sign-in ends.
 func (p *Pages) reset(c echo.Context) error {
 	noReferrer(c)
-	f := resetForm{Token: c.FormValue("token")}
+	f := resetForm{Token: c.FormValue("token"), Usable: true}
 	if err := p.limit(c); err != nil {
 		return p.fail(c, err)
 	}
 	if _, err := p.links.ResetPassword(ctxOf(c), f.Token, c.FormValue("password")); err != nil {
+		f.Usable = recert.ErrorCode(err) != recert.EINVALID || !strings.Contains(message(err), "reset token")
 		return p.redo(c, err, "reset", "Choose a new password", f)
 	}
 	c.SetCookie(p.cookie(sessionCookie, "", -1))

@@ -16,6 +16,8 @@ type Store interface {
 
 	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 	User(ctx context.Context, id string) (recert.User, error)
+	// PasswordResetUsable reports whether a reset token can still set a password.
+	PasswordResetUsable(ctx context.Context, hash []byte) (bool, error)
 	// SignedInUser is User, and whether the sign-in is live, in one statement.
 	SignedInUser(ctx context.Context, id, sid string) (recert.User, bool, error)
 	UserByEmail(ctx context.Context, email string) (recert.User, string, error)

@@ -147,6 +147,8 @@ func (p *Pages) Mount(e *echo.Echo) {
 	// The pages the e-mailed links open (see records.go).
 	g.GET("/claim", p.claimPage)
 	g.POST("/claim", p.claim)
+	g.GET("/forgot", p.forgotPage)
+	g.POST("/forgot", p.forgot)
 	g.GET("/reset", p.resetPage)
 	g.POST("/reset", p.reset)
 
