@@ -11,6 +11,7 @@ import (
 
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -24,7 +25,14 @@ func TestMemberJourney(t *testing.T) {
 		w := newWorld(t, st)
 		// Jo is invited; the organizer posts the messy roster, which credits Renée at the
 		// Fall Meeting, and a roster crediting Jo.
-		_, token := w.invite(t, "Jo Doe", "jo@example.org")
+		jo, token := w.invite(t, "Jo Doe", "jo@example.org")
+		// As a roster leaves a member it creates: no ABCP cycle on record.
+		if _, err := st.UpdateMember(t.Context(), jo.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle = 0
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
 		file, err := os.ReadFile(messyRoster)
 		if err != nil {
 			t.Fatal(err)
@@ -54,6 +62,21 @@ func TestMemberJourney(t *testing.T) {
 		b.until("the dashboard", heading("Your progress"))
 		if got := b.text(`.flash`); !strings.Contains(got, "your login is ready") {
 			t.Errorf("the dashboard after claiming says %q", got)
+		}
+		// Jo's record came without an ABCP cycle: the CEU card asks for it; Jo enters it on the
+		// profile, and the card is evaluated.
+		if card := b.text(`.card`); !strings.Contains(card, "enter it on your profile") {
+			t.Errorf("without a cycle, the ABCP card reads:\n%s", card)
+		}
+		b.step("open the profile", chromedp.Click(chromedp.CSS(`nav a[href="/app/profile"]`)))
+		b.until("the profile", heading("Your profile"))
+		b.check("profile")
+		b.step("enter the ABCP cycle", chromedp.SetValue(chromedp.CSS(`#abcp_cycle`), "2"), chromedp.Click(chromedp.CSS(`form.narrow button`)))
+		b.until("the profile saved", flash("Your profile is saved."))
+		b.step("open the progress", chromedp.Click(chromedp.CSS(`nav a[href="/app/dashboard"]`)))
+		b.until("the progress", heading("Your progress"))
+		if card := b.text(`.card`); !strings.Contains(card, "Deadline:") {
+			t.Errorf("with the cycle entered, the ABCP card reads:\n%s", card)
 		}
 
 		// An activity with its certificate.
@@ -110,7 +133,9 @@ func TestMemberJourney(t *testing.T) {
 			t.Errorf("the report reads:\n%s", got)
 		}
 		b.check("report")
-		b.step("open the reminders", chromedp.Click(chromedp.CSS(`nav a[href="/app/preferences"]`)))
+		b.step("open the profile again", chromedp.Click(chromedp.CSS(`nav a[href="/app/profile"]`)))
+		b.until("the profile again", heading("Your profile"))
+		b.step("open the reminders", chromedp.Click(chromedp.CSS(`a[href="/app/preferences"]`)))
 		b.until("the reminders", heading("Reminders"))
 		b.step("save the reminders", chromedp.Click(chromedp.CSS(`#deadline_reminders`)), chromedp.Click(chromedp.CSS(`form.narrow button`)))
 		b.until("saved", flash("Your preferences are saved."))

@@ -59,26 +59,28 @@ type Options struct {
 
 // Pages serves the web pages.
 type Pages struct {
-	store      Store
-	sessions   *auth.Issuer
-	keys       *auth.KeySet
-	publicHost string
-	secure     bool
-	ttl        time.Duration
-	ip, acct   RateLimit
-	dummyHash  string
-	rosters    *ledger.Rosters
-	idem       *ledger.Idempotency
-	progress   *ledger.Progress
-	records    *ledger.Records
-	evs        *ledger.Events
-	attend     *ledger.Attendances
-	accounts   *ledger.Accounts
-	links      *ledger.Links
-	registry   *ledger.Registry
-	now        func() time.Time
-	log        *slog.Logger
-	pages      map[string]*template.Template
+	store         Store
+	sessions      *auth.Issuer
+	keys          *auth.KeySet
+	publicHost    string
+	secure        bool
+	ttl           time.Duration
+	ip, acct      RateLimit
+	dummyHash     string
+	rosters       *ledger.Rosters
+	idem          *ledger.Idempotency
+	progress      *ledger.Progress
+	records       *ledger.Records
+	evs           *ledger.Events
+	attend        *ledger.Attendances
+	accounts      *ledger.Accounts
+	links         *ledger.Links
+	registry      *ledger.Registry
+	memberRecords *ledger.Members
+	publicURL     string
+	now           func() time.Time
+	log           *slog.Logger
+	pages         map[string]*template.Template
 }
 
 // sessionAudience is the aud claim of session cookies: they are not API access tokens.
@@ -118,7 +120,7 @@ func New(o Options) (*Pages, error) {
 		store: o.Store, sessions: sessions, keys: o.Keys, publicHost: hostOf(o.PublicURL), secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
-		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry,
+		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
 	}, nil
 }
 
@@ -255,6 +257,7 @@ var flashes = map[string]string{
 	"decided":           "The dispute is decided; the member is told.",
 	"reviewed":          "The activity is reviewed; the member is told.",
 	"preferences-saved": "Your preferences are saved.",
+	"profile-saved":     "Your profile is saved.",
 }
 
 // A pageError is what a page says of an error code: the status it answers with, whether the

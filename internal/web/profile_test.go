@@ -1,0 +1,66 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestProfile: a member with no ABCP cycle on record (as a roster leaves them) enters it on
+// the profile, after which it is shown, not offered; the calendar address is found there.
+func TestProfile(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := st.UpdateMember(t.Context(), w.renee.ID, 0, "test", func(m *recert.Member) error {
+			m.ABCPCycle = 0
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.member)
+		res, body := b.get("/app/profile")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="abcp_cycle"`) || !strings.Contains(body, "Online Filing System") {
+			t.Fatalf("profile: %d\n%s", res.StatusCode, body)
+		}
+		version := regexpFind(t, body, `name="version" value="(\d+)"`)
+		form := url.Values{"version": {version}, "name": {"Renée Roy"}, "abcp_cycle": {"4"}}
+		if res, body := b.post("/app/profile", form); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1, 2 or 3") {
+			t.Errorf("cycle 4: %d\n%s", res.StatusCode, body)
+		}
+		form.Set("abcp_cycle", "2")
+		if res, body := b.post("/app/profile", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.StatusCode, body)
+		}
+		m, err := st.Member(t.Context(), w.renee.ID)
+		if err != nil || m.ABCPCycle != 2 {
+			t.Fatalf("cycle on record: %d %v", m.ABCPCycle, err)
+		}
+		if _, body := b.get("/app/profile"); strings.Contains(body, `id="abcp_cycle"`) || !strings.Contains(body, "ABCP cycle: <strong>2</strong>") {
+			t.Errorf("a recorded cycle is offered again:\n%s", body)
+		}
+		// A stale form (the version it was opened at) does not overwrite a change made since.
+		if res, _ := b.post("/app/profile", url.Values{"version": {version}, "name": {"Someone Else"}}); res.StatusCode != http.StatusBadRequest {
+			t.Errorf("stale form: %d", res.StatusCode)
+		}
+		res, body = b.post("/app/profile/calendar", url.Values{})
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "/v1/calendars/") {
+			t.Errorf("calendar address: %d\n%s", res.StatusCode, body)
+		}
+	})
+}
+
+func regexpFind(t *testing.T, body, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s in:\n%s", pattern, body)
+	}
+	return m[1]
+}
