@@ -50,12 +50,28 @@ func (p *Pages) dashboard(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "dashboard", "Your progress", dashboardData{Member: &res.Member, Cards: p.cards(res)})
+	cards, untracked := splitUntracked(p.cards(res))
+	return p.render(c, http.StatusOK, "dashboard", "Your progress", dashboardData{Member: &res.Member, Cards: cards, Untracked: untracked})
 }
 
 type dashboardData struct {
 	Member *recert.Member
 	Cards  []card
+	// Untracked are past periods from before Recert's record of the member starts: one
+	// line on the page, not a full card each.
+	Untracked []card
+}
+
+// splitUntracked takes out the previous periods that are not tracked.
+func splitUntracked(cards []card) (shown, untracked []card) {
+	for _, k := range cards {
+		if k.Note == string(progress.Previous) && k.Status == string(progress.StatusNotTracked) {
+			untracked = append(untracked, k)
+			continue
+		}
+		shown = append(shown, k)
+	}
+	return shown, untracked
 }
 
 func (p *Pages) cards(res ledger.Result) []card {
@@ -185,13 +201,29 @@ func (p *Pages) credits(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "credits", "Your credits", creditsData{Credits: list, Total: total.String(), Disputes: disputes})
+	d := creditsData{Credits: list, Total: total.String(), Disputes: disputes}
+	if u.MemberID != "" {
+		acts, _, err := p.store.Activities(ctxOf(c), u.MemberID, recert.Page{Limit: 1000}, true)
+		if err != nil {
+			return p.fail(c, err)
+		}
+		var self recert.Units
+		for _, a := range acts {
+			self += a.CEUs
+		}
+		d.SelfReported, d.SelfTotal, d.AllTotal = len(acts), self.String(), (total + self).String()
+	}
+	return p.render(c, http.StatusOK, "credits", "Your credits", d)
 }
 
 type creditsData struct {
 	Credits  []recert.Credit
 	Total    string
 	Disputes []memberDispute
+	// SelfReported counts the member's own activities that count (not withdrawn nor
+	// rejected), listed on the activities page, and SelfTotal their CEUs.
+	SelfReported        int
+	SelfTotal, AllTotal string
 }
 
 func (p *Pages) memberCredits(c echo.Context, u recert.User) ([]recert.Credit, error) {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
@@ -63,4 +64,27 @@ func regexpFind(t *testing.T, body, pattern string) string {
 		t.Fatalf("no %s in:\n%s", pattern, body)
 	}
 	return m[1]
+}
+
+// TestDashboardCollapsesUntrackedPast: past periods from before the record starts are one
+// line under the cards, not a card each.
+func TestDashboardCollapsesUntrackedPast(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := st.UpdateMember(t.Context(), w.renee.ID, 0, "test", func(m *recert.Member) error {
+			m.TrackingSince = recert.DateOf(time.Now())
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.member)
+		_, body := b.get("/app/dashboard")
+		if !strings.Contains(body, `class="untracked"`) || !strings.Contains(body, "not tracked") {
+			t.Fatalf("no line for the untracked past:\n%s", body)
+		}
+		if n := strings.Count(body, `(previous period)`); n != 0 {
+			t.Errorf("%d cards of untracked previous periods", n)
+		}
+	})
 }

@@ -44,8 +44,7 @@ func (p *Pages) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sent := c.FormValue(csrfField)
 		if !p.sameOrigin(c.Request()) || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-			c.Set(errorKey, "The form expired or did not come from this site. Go back, reload the page and try again.")
-			return p.render(c, http.StatusForbidden, "error", "Problem", nil)
+			return p.problem(c, http.StatusForbidden, "The form expired or did not come from this site. Go back, reload the page and try again.")
 		}
 		return next(c)
 	}

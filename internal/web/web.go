@@ -306,8 +306,25 @@ func (p *Pages) fail(c echo.Context, err error) error {
 		p.log.ErrorContext(c.Request().Context(), "page failed", "path", c.Request().URL.Path, "err", err)
 		e = pageError{status: http.StatusInternalServerError, message: "Something went wrong on our side. Please try again."}
 	}
-	c.Set(errorKey, e.words(err))
-	return p.render(c, e.status, "error", "Problem", nil)
+	return p.problem(c, e.status, e.words(err))
+}
+
+// problemTitles head the error page, by status, so that it reads top-down: what happened,
+// then why, then where to go.
+var problemTitles = map[int]string{
+	http.StatusNotFound:        "Page not found",
+	http.StatusForbidden:       "Not allowed",
+	http.StatusTooManyRequests: "Too many attempts",
+	http.StatusBadRequest:      "That did not work",
+}
+
+// problem renders the error page: a heading for the status, then the message.
+func (p *Pages) problem(c echo.Context, status int, msg string) error {
+	title, ok := problemTitles[status]
+	if !ok {
+		title = "Something went wrong"
+	}
+	return p.render(c, status, "error", title, msg)
 }
 
 func ctxOf(c echo.Context) context.Context { return c.Request().Context() }
@@ -320,7 +337,9 @@ func message(err error) string {
 	}
 	msg := e.Message
 	for _, f := range e.Fields {
-		msg += "; " + f.Detail
+		if !strings.Contains(msg, f.Detail) { // a field's problem is often the message itself
+			msg += "; " + f.Detail
+		}
 	}
 	return msg
 }
