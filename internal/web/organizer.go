@@ -74,6 +74,7 @@ type eventData struct {
 	Event     recert.Event
 	Attendees []attendee
 	Preview   *preview
+	Postings  []recert.RosterPosting // newest first
 }
 
 // event shows an event's sessions, its attendance with revoke, and the roster upload.
@@ -100,6 +101,9 @@ func (p *Pages) eventData(c echo.Context, ev recert.Event) (eventData, error) {
 		codes[s.ID] = s.Code
 	}
 	d := eventData{Event: ev}
+	if d.Postings, err = p.rosters.Postings(ctx, ev.ID); err != nil {
+		return d, err
+	}
 	for pg := (recert.Page{Limit: 200}); ; {
 		list, next, err := p.store.EventAttendance(ctx, ev.ID, pg)
 		if err != nil {

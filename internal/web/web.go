@@ -167,6 +167,8 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.POST("/events/:event_id/roster", p.rosterPreview)
 	o.POST("/events/:event_id/roster/confirm", p.rosterConfirm)
 	o.POST("/attendance/:attendance_id/revoke", p.revoke)
+	o.POST("/events/:event_id/cancel", p.cancelEvent)
+	o.POST("/events/:event_id/postings/:posting_id/withdraw", p.withdrawPosting)
 
 	a := g.Group("", p.requireRole(recert.RoleAdmin))
 	a.GET("/members", p.members)
@@ -257,6 +259,8 @@ var flashes = map[string]string{
 	"decided":           "The dispute is decided; the member is told.",
 	"reviewed":          "The activity is reviewed; the member is told.",
 	"preferences-saved": "Your preferences are saved.",
+	"cancelled":         "The event is cancelled.",
+	"withdrawn":         "The posting is withdrawn: what it credited is revoked, and each member is told.",
 	"profile-saved":     "Your profile is saved.",
 }
 

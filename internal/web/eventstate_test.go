@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestWithdrawPostingAndCancelFromThePages: an organizer withdraws a roster posting from the
+// event page (a reason is required), which revokes what it credited, and cancels the event
+// behind a confirmation, through the API's use cases.
+func TestWithdrawPostingAndCancelFromThePages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		var postings []recert.RosterPosting
+		file, err := os.ReadFile(messyRoster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.confirmRoster(w.event.ID, file)
+		_, body := b.get("/app/events/" + w.event.ID)
+		m := regexp.MustCompile(`action="(/app/events/[^"]+/postings/[^"]+/withdraw)"`).FindStringSubmatch(body)
+		if m == nil || !strings.Contains(body, "Cancel the event…") {
+			t.Fatalf("the event page offers no withdrawal or cancellation:\n%s", body)
+		}
+		if res, body := b.post(m[1], url.Values{"reason": {""}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "say why") {
+			t.Errorf("without a reason: %d\n%s", res.StatusCode, body)
+		}
+		if res, body := b.post(m[1], url.Values{"reason": {"posted to the wrong event"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d\n%s", res.StatusCode, body)
+		}
+		postings, err = st.Postings(t.Context(), w.event.ID)
+		if err != nil || len(postings) != 1 || postings[0].WithdrawnAt.IsZero() || postings[0].WithdrawReason != "posted to the wrong event" {
+			t.Fatalf("postings: %+v %v", postings, err)
+		}
+		as, _, err := st.EventAttendance(t.Context(), w.event.ID, recert.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range as {
+			if !a.Revoked {
+				t.Errorf("attendance %s still counts after the withdrawal", a.ID)
+			}
+		}
+		if res, _ := b.post("/app/events/"+w.event.ID+"/cancel", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("cancel: %d", res.StatusCode)
+		}
+		if ev, err := st.Event(t.Context(), w.event.ID); err != nil || ev.Status != recert.EventCancelled {
+			t.Errorf("status after cancelling: %q %v", ev.Status, err)
+		}
+		// Another organization's organizer cannot.
+		w.env.CreateUser(t, recert.User{Email: "other@example.org", Name: "Otto Other", Role: recert.RoleOrganizer, OrganizationIDs: []string{w.otherOrg.ID}})
+		o := w.browser(t)
+		o.signIn("other@example.org")
+		if res, _ := o.post(m[1], url.Values{"reason": {"x"}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another organization's organizer withdrew: %d", res.StatusCode)
+		}
+	})
+}
