@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -63,6 +65,40 @@ func TestWithdrawPostingAndCancelFromThePages(t *testing.T) {
 		o.signIn("other@example.org")
 		if res, _ := o.post(m[1], url.Values{"reason": {"x"}}); res.StatusCode != http.StatusNotFound {
 			t.Errorf("another organization's organizer withdrew: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestAttendanceFindAndPages: the event page lists attendance by name, 50 at a time, and
+// finds an attendee by name or ABCP ID.
+func TestAttendanceFindAndPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		var rows []recert.RosterRow
+		for i := range 60 {
+			rows = append(rows, recert.RosterRow{Index: i, Line: i + 2, Email: fmt.Sprintf("m%02d@example.org", i), Name: fmt.Sprintf("Zed %02d", 59-i)})
+		}
+		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Rows: rows, AllSessions: true,
+			Actor: "test", Viewer: recert.AllOrganizations()}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		_, body := b.get("/app/events/" + w.event.ID)
+		if !strings.Contains(body, "50 of 60 attendance record(s)") || !strings.Contains(body, "Next 50") {
+			t.Fatalf("first page:\n%s", body)
+		}
+		if strings.Index(body, "Zed 00") > strings.Index(body, "Zed 01") || strings.Contains(body, "Zed 55") {
+			t.Error("the first page is not the first 50 by name")
+		}
+		if _, body = b.get("/app/events/" + w.event.ID + "?page=1"); !strings.Contains(body, "10 of 60") || !strings.Contains(body, "Zed 59") {
+			t.Errorf("second page:\n%s", body)
+		}
+		if _, body = b.get("/app/events/" + w.event.ID + "?q=zed+07"); !strings.Contains(body, "1 of 1 attendance record(s) matching") {
+			t.Errorf("search:\n%s", body)
+		}
+		if _, body = b.get("/app/events/" + w.event.ID + "?q=nobody"); !strings.Contains(body, "No attendee matches") {
+			t.Errorf("search for nobody:\n%s", body)
 		}
 	})
 }

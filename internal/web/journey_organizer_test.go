@@ -86,7 +86,12 @@ func TestOrganizerJourney(t *testing.T) {
 		}
 		b.check("event-attendance")
 		// Pat, not Renée, whose credits the member's pages show next.
-		pat := `//tr[td[1][.="Pat Perfusionist"]]//form[contains(@class,"revoke")]`
+		b.step("find Pat", chromedp.SendKeys(chromedp.CSS(`#q`), "perfusionist"), chromedp.Click(chromedp.CSS(`form.search button`)))
+		b.until("Pat found", `document.querySelector("caption") && [...document.querySelectorAll("caption")].some(c => c.textContent.includes("matching"))`)
+		pat := `//tr[td[1][.="Pat Perfusionist"]]//details[contains(@class,"revoke")]`
+		b.step("open Pat's revoke", chromedp.Click(chromedp.Search(pat+`/summary`)))
+		b.until("the revoke confirmation", `document.querySelector("details.revoke[open]")`)
+		b.check("revoke-confirmation")
 		b.step("revoke Pat's attendance",
 			chromedp.SendKeys(chromedp.Search(pat+`//input[@name="reason"]`), "left before the first session"),
 			chromedp.Click(chromedp.Search(pat+`//button`)))

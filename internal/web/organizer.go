@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -72,9 +75,46 @@ type attendee struct {
 
 type eventData struct {
 	Event     recert.Event
-	Attendees []attendee
+	Attendees []attendee // the page shown: by name, matching Query, 50 at most
 	Preview   *preview
 	Postings  []recert.RosterPosting // newest first
+	// Query narrows the attendance to names or ABCP IDs containing it; Shown of Matching are
+	// on the page, and Prev and Next link the pages around it.
+	Query           string
+	Shown, Matching int
+	Prev, Next      string
+}
+
+// attendeesPerPage is how many attendees the event page lists at once.
+const attendeesPerPage = 50
+
+// pageAttendees sorts the attendees by name, keeps those matching q (name or ABCP ID, folded)
+// and cuts the page'th page (from 0).
+func (d *eventData) pageAttendees(q string, page int) {
+	d.Query = q
+	slices.SortStableFunc(d.Attendees, func(a, b attendee) int { return strings.Compare(recert.Fold(a.Name), recert.Fold(b.Name)) })
+	if f := recert.Fold(q); f != "" {
+		d.Attendees = slices.DeleteFunc(d.Attendees, func(a attendee) bool {
+			return !strings.Contains(recert.Fold(a.Name), f) && !strings.Contains(a.ABCPID, f)
+		})
+	}
+	d.Matching = len(d.Attendees)
+	page = max(0, min(page, (d.Matching-1)/attendeesPerPage))
+	link := func(n int) string {
+		v := url.Values{"page": {strconv.Itoa(n)}}
+		if q != "" {
+			v.Set("q", q)
+		}
+		return "/app/events/" + d.Event.ID + "?" + v.Encode()
+	}
+	if page > 0 {
+		d.Prev = link(page - 1)
+	}
+	if (page+1)*attendeesPerPage < d.Matching {
+		d.Next = link(page + 1)
+	}
+	d.Attendees = d.Attendees[min(page*attendeesPerPage, d.Matching):min((page+1)*attendeesPerPage, d.Matching)]
+	d.Shown = len(d.Attendees)
 }
 
 // event shows an event's sessions, its attendance with revoke, and the roster upload.
@@ -121,6 +161,8 @@ func (p *Pages) eventData(c echo.Context, ev recert.Event) (eventData, error) {
 				Sessions: strings.Join(ss, ", "), CEUs: a.Total().String(), Attended: attended})
 		}
 		if next == "" {
+			page, _ := strconv.Atoi(c.QueryParam("page"))
+			d.pageAttendees(strings.TrimSpace(c.QueryParam("q")), page)
 			return d, nil
 		}
 		pg.After = next
