@@ -2,16 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
-
-// claimTTL is how long a claim token works.
-const claimTTL = 14 * 24 * time.Hour
 
 // ListMembers lists the members the caller may see.
 func (s *Server) ListMembers(ctx context.Context, req api.ListMembersRequestObject) (api.ListMembersResponseObject, error) {
@@ -129,7 +126,7 @@ func (s *Server) CreateClaimToken(ctx context.Context, req api.CreateClaimTokenR
 	if req.Body != nil && req.Body.Email != nil {
 		entered = ptr(string(*req.Body.Email))
 	}
-	email, expires, err := s.members.Invite(ctx, principalFrom(ctx), req.MemberID, entered, claimTTL)
+	email, expires, err := s.members.Invite(ctx, principalFrom(ctx), req.MemberID, entered, ledger.ClaimTTL)
 	if err != nil {
 		return nil, err
 	}

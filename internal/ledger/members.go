@@ -19,6 +19,9 @@ type MemberStore interface {
 	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
 }
 
+// ClaimTTL is how long a claim invitation's link works.
+const ClaimTTL = 14 * 24 * time.Hour
+
 // Members creates and changes member records, with the rules of who may set which field.
 // Callers check the caller may see the member (Sight).
 type Members struct {

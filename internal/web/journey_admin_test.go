@@ -36,6 +36,17 @@ func TestAdminJourney(t *testing.T) {
 			t.Errorf("the member search reads:\n%s", got)
 		}
 		b.check("members")
+		// Nora, whose record a roster made: her page, and her invitation sent again.
+		b.step("search Nora", chromedp.SetValue(chromedp.CSS(`#q`), "nora"), chromedp.Click(chromedp.CSS(`form.search button`)))
+		b.until("Nora found", `document.querySelector("table a") && document.querySelector("table a").textContent === "Nora NoID"`)
+		b.step("open Nora's record", chromedp.Click(chromedp.CSS(`table a`)))
+		b.until("Nora's record", heading("Nora NoID"))
+		b.check("member")
+		b.step("send the invitation", chromedp.Click(chromedp.CSS(`form[action$="/invite"] button`)))
+		b.until("the invitation sent", `document.querySelector("[role=status]") && document.querySelector("[role=status]").textContent.includes("nora@example.org")`)
+		w.env.Outbox(t, "nora@example.org", 1)
+		b.step("back to the members", chromedp.Click(chromedp.CSS(`nav a[href="/app/members"]`)))
+		b.until("the members page", heading("Members"))
 
 		// An organization, and its organizer's account.
 		b.step("open the organizations", chromedp.Click(chromedp.CSS(`nav a[href="/app/organizations"]`)))

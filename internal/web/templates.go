@@ -9,7 +9,8 @@ import (
 // parseTemplates pairs the layout with each page: pages["dashboard"] renders
 // templates/dashboard.html inside templates/layout.html.
 func parseTemplates() (map[string]*template.Template, error) {
-	funcs := template.FuncMap{"join": strings.Join, "add": func(a, b int) int { return a + b }}
+	funcs := template.FuncMap{"join": strings.Join, "add": func(a, b int) int { return a + b },
+		"list": func(s ...string) []string { return s }}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err

@@ -172,6 +172,9 @@ func (p *Pages) Mount(e *echo.Echo) {
 
 	a := g.Group("", p.requireRole(recert.RoleAdmin))
 	a.GET("/members", p.members)
+	a.GET("/members/:member_id", p.adminMember)
+	a.POST("/members/:member_id", p.saveAdminMember)
+	a.POST("/members/:member_id/invite", p.inviteMember)
 
 	// The pages of members' own records (activities, clinical log, disputes, report), and the
 	// pages that manage events, organizations and accounts.
@@ -262,6 +265,7 @@ var flashes = map[string]string{
 	"cancelled":         "The event is cancelled.",
 	"withdrawn":         "The posting is withdrawn: what it credited is revoked, and each member is told.",
 	"profile-saved":     "Your profile is saved.",
+	"member-saved":      "The member's record is saved.",
 }
 
 // A pageError is what a page says of an error code: the status it answers with, whether the
