@@ -20,6 +20,7 @@ type eventForm struct {
 	Sessions                                              []sessionForm
 	Orgs                                                  []recert.Organization // to choose from
 	Formats, Categories                                   []string
+	Zones                                                 []zone
 }
 
 type sessionForm struct {
@@ -42,7 +43,7 @@ func formOf(ev recert.Event) eventForm {
 
 // newEvent shows an empty event editor.
 func (p *Pages) newEvent(c echo.Context) error {
-	return p.eventEditor(c, http.StatusOK, eventForm{Format: "in_person"})
+	return p.eventEditor(c, http.StatusOK, eventForm{Format: "in_person", TimeZone: "America/Chicago"})
 }
 
 // eventEditor renders the editor with its organizations to choose from and blank session rows.
@@ -62,7 +63,7 @@ func (p *Pages) eventEditor(c echo.Context, status int, f eventForm) error {
 	for range blankSessions {
 		f.Sessions = append(f.Sessions, sessionForm{})
 	}
-	f.Formats, f.Categories = ledger.EventFormats, []string{"I", "II", "III"}
+	f.Formats, f.Categories, f.Zones = ledger.EventFormats, []string{"I", "II", "III"}, zoneChoices(f.TimeZone)
 	for i := range f.Sessions {
 		f.Sessions[i].N = i + 1
 	}

@@ -43,7 +43,7 @@ func TestOrganizerJourney(t *testing.T) {
 		b.until("the event editor", heading("New event"))
 		b.step("fill in the event",
 			chromedp.SendKeys(chromedp.CSS(`#title`), "Perfusion Update 2026"),
-			chromedp.SendKeys(chromedp.CSS(`#time_zone`), "America/Chicago"),
+			chromedp.SetValue(chromedp.CSS(`#time_zone`), "America/Chicago"),
 			chromedp.SetValue(chromedp.CSS(`#start_date`), "2026-11-03"),
 			chromedp.SendKeys(chromedp.CSS(`#approval_ref`), "ABCP-2026-1103"),
 			chromedp.SendKeys(chromedp.CSS(`#location`), "Madison, Wisconsin"),
