@@ -56,12 +56,22 @@ func (s *Store) MemberDisputes(ctx context.Context, memberID string) ([]recert.D
 // OpenDisputes lists the open disputes about the events of the scope's organizations,
 // oldest first, at most limit.
 func (s *Store) OpenDisputes(ctx context.Context, scope recert.Scope, limit int) ([]recert.Dispute, error) {
-	q := s.conn(ctx).Table("disputes").Select("disputes.*").Where("disputes.status = 'open'")
+	return s.scopeDisputes(ctx, scope, "disputes.status = 'open'", "disputes.created_at, disputes.id", limit)
+}
+
+// DecidedDisputes lists the decided disputes about the events of the scope's organizations,
+// the latest decision first, at most limit.
+func (s *Store) DecidedDisputes(ctx context.Context, scope recert.Scope, limit int) ([]recert.Dispute, error) {
+	return s.scopeDisputes(ctx, scope, "disputes.status <> 'open'", "disputes.resolved_at DESC, disputes.id", limit)
+}
+
+func (s *Store) scopeDisputes(ctx context.Context, scope recert.Scope, where, order string, limit int) ([]recert.Dispute, error) {
+	q := s.conn(ctx).Table("disputes").Select("disputes.*").Where(where)
 	if !scope.All() {
 		q = inScope(q.Joins("JOIN events ON events.id = disputes.event_id"), "events.organization_id", scope)
 	}
 	var rows []disputeRow
-	if err := q.Order("disputes.created_at, disputes.id").Limit(limit).Find(&rows).Error; err != nil {
+	if err := q.Order(order).Limit(limit).Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "disputes")
 	}
 	out := make([]recert.Dispute, len(rows))

@@ -175,19 +175,26 @@ type inboxItem struct {
 	Member   string
 	Sessions []string
 	Filed    string
+	Decided  string // when, for a decided one
+}
+
+type inboxData struct {
+	Decided bool // the "Decided" tab
+	Items   []inboxItem
 }
 
 // disputeInbox lists the open disputes about the events of the organizer's organizations
-// (every event's, for administrators).
+// (every event's, for administrators), or under ?tab=decided the decided ones.
 func (p *Pages) disputeInbox(c echo.Context) error {
-	items, err := p.inbox(c)
-	if err != nil {
+	d := inboxData{Decided: c.QueryParam("tab") == "decided"}
+	var err error
+	if d.Items, err = p.inbox(c, d.Decided); err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "inbox", "Disputes", items)
+	return p.render(c, http.StatusOK, "inbox", "Disputes", d)
 }
 
-func (p *Pages) inbox(c echo.Context) ([]inboxItem, error) {
+func (p *Pages) inbox(c echo.Context, decided bool) ([]inboxItem, error) {
 	u, _ := p.user(c)
 	ctx := ctxOf(c)
 	scope := u.Scope()
@@ -195,6 +202,9 @@ func (p *Pages) inbox(c echo.Context) ([]inboxItem, error) {
 		return nil, nil
 	}
 	list, err := p.store.OpenDisputes(ctx, scope, 200)
+	if decided {
+		list, err = p.store.DecidedDisputes(ctx, scope, 200)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -221,6 +231,9 @@ func (p *Pages) inbox(c echo.Context) ([]inboxItem, error) {
 			events[d.EventID] = e
 		}
 		it := inboxItem{Dispute: d, Event: e.Title, Member: names[d.MemberID], Filed: d.CreatedAt.Format("2 January 2006")}
+		if !d.ResolvedAt.IsZero() {
+			it.Decided = d.ResolvedAt.Format("2 January 2006")
+		}
 		for _, s := range e.Sessions {
 			if slices.Contains(d.SessionIDs, s.ID) {
 				it.Sessions = append(it.Sessions, cmpOr(s.Code, s.Title))
@@ -243,11 +256,11 @@ func (p *Pages) decideDispute(c echo.Context) error {
 		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such dispute"))
 	}
 	if _, err := p.records.DecideDispute(ctxOf(c), d, c.FormValue("decision"), c.FormValue("reason"), u.ID); err != nil {
-		items, ierr := p.inbox(c)
+		items, ierr := p.inbox(c, false)
 		if ierr != nil {
 			return p.fail(c, ierr)
 		}
-		return p.redo(c, err, "inbox", "Disputes", items)
+		return p.redo(c, err, "inbox", "Disputes", inboxData{Items: items})
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/dispute-inbox?done=decided")
 }

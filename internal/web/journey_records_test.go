@@ -51,6 +51,9 @@ func TestRecordsReviewJourney(t *testing.T) {
 		if ds, _ := st.EventDisputes(t.Context(), w.event.ID); len(ds) != 1 || ds[0].Status != "accepted" {
 			t.Errorf("after accepting: %+v", ds)
 		}
+		b.step("open the decided disputes", chromedp.Click(chromedp.CSS(`nav.tabs a[href$="tab=decided"]`)))
+		b.until("the decided tab", `document.querySelector(".dispute") && document.querySelector(".dispute").textContent.includes("Accepted")`)
+		b.check("dispute-decided")
 		b.signOut()
 
 		b.signIn(w.admin, "Members")

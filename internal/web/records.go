@@ -22,6 +22,8 @@ type recordsStore interface {
 	ReviewQueue(ctx context.Context, limit int) ([]recert.Activity, error)
 	// OpenDisputes lists the open disputes about the events of the scope's organizations.
 	OpenDisputes(ctx context.Context, scope recert.Scope, limit int) ([]recert.Dispute, error)
+	// DecidedDisputes lists the decided ones, the latest decision first.
+	DecidedDisputes(ctx context.Context, scope recert.Scope, limit int) ([]recert.Dispute, error)
 	Dispute(ctx context.Context, id string) (recert.Dispute, error)
 	// MemberDisputes lists a member's disputes, newest first.
 	MemberDisputes(ctx context.Context, memberID string) ([]recert.Dispute, error)

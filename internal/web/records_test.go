@@ -453,6 +453,18 @@ func TestDisputeInboxAndReviewQueue(t *testing.T) {
 		res, body = org.post("/app/dispute-inbox/"+ds[0].ID, url.Values{"decision": {"rejected"}, "reason": {"x"}})
 		says(t, "deciding twice", res, body, 400, "already accepted")
 		w.env.Outbox(t, w.member, 1) // the member is told of the decision
+		// The decided dispute leaves the open ones for the "Decided" tab, with its decision.
+		if _, body := org.get("/app/dispute-inbox"); strings.Contains(body, "Tuesday morning too.") {
+			t.Errorf("a decided dispute is still open in the inbox:\n%s", body)
+		}
+		res, body = org.get("/app/dispute-inbox?tab=decided")
+		says(t, "the decided tab", res, body, 200, "Accepted</strong> on")
+		if !strings.Contains(body, "Tuesday morning too.") {
+			t.Errorf("the decided tab does not show the dispute:\n%s", body)
+		}
+		if _, body := o.get("/app/dispute-inbox?tab=decided"); strings.Contains(body, "Renée") {
+			t.Errorf("another organizer's decided tab:\n%s", body)
+		}
 
 		// The review queue: Renée reports an activity with its certificate.
 		res, _ = b.form("/app/activities", url.Values{"type": {"presentation"}, "title": {"Talk on cannulation"}, "date": {"2026-10-05"}, "ceus": {"3"}},
