@@ -143,6 +143,7 @@ type EventFilter struct {
 	Statuses    []string // nil: any
 	Text        string   // matched against title, description and location, case-insensitively
 	ApprovalRef string   // the ABCP approval reference, matched case-insensitively
+	NewestFirst bool     // (StartDate, ID) descending; the cursor follows the order
 }
 
 // Attendance is a member's attendance at an event: either the sessions attended (each
@@ -299,3 +300,7 @@ type RosterPosting struct {
 	WithdrawnBy    string
 	WithdrawReason string
 }
+
+// EventTally is what an organizer's list of events says of each: its attendance that counts
+// and its disputes awaiting a decision.
+type EventTally struct{ Attendees, OpenDisputes int }

@@ -182,13 +182,17 @@ func loadEvents(db, q *gorm.DB) ([]recert.Event, error) {
 func (s *Store) Events(ctx context.Context, f recert.EventFilter) ([]recert.Event, string, error) {
 	limit := pageLimit(f.Limit)
 	db := s.conn(ctx)
-	q := db.Model(&eventRow{}).Order("start_date, id").Limit(limit + 1)
+	order, after := "start_date, id", "(start_date > ? OR (start_date = ? AND id > ?))"
+	if f.NewestFirst {
+		order, after = "start_date DESC, id DESC", "(start_date < ? OR (start_date = ? AND id < ?))"
+	}
+	q := db.Model(&eventRow{}).Order(order).Limit(limit + 1)
 	if f.After != "" {
 		day, id, err := parseEventCursor(f.After)
 		if err != nil {
 			return nil, "", err
 		}
-		q = q.Where("(start_date > ? OR (start_date = ? AND id > ?))", date(day), date(day), id)
+		q = q.Where(after, date(day), date(day), id)
 	}
 	q = filterEvents(q, f)
 	es, err := loadEvents(db, q)

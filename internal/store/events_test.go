@@ -225,6 +225,26 @@ func TestEventsPaging(t *testing.T) {
 		if len(want) != 0 {
 			t.Errorf("never listed: %v", want)
 		}
+		// Newest first, the same events in the reverse order, page by page.
+		var newest []recert.Event
+		for after, pages := "", 0; pages < 6; pages++ {
+			es, next, err := st.Events(ctx, recert.EventFilter{Scope: recert.AllOrganizations(), NewestFirst: true, Page: recert.Page{Limit: 2, After: after}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			newest = append(newest, es...)
+			if after = next; next == "" {
+				break
+			}
+		}
+		if len(newest) != len(got) {
+			t.Fatalf("newest first paged %d events, want %d", len(newest), len(got))
+		}
+		for i := range got {
+			if newest[i].ID != got[len(got)-1-i].ID {
+				t.Errorf("newest first, #%d is %s, want %s", i, newest[i].ID, got[len(got)-1-i].ID)
+			}
+		}
 
 		for _, bad := range []string{"garbage", "2026-13-01|evt_x", "2026-01-01|", "2026-01-01|org_x", "|evt_x"} {
 			t.Run("bad cursor "+bad, func(t *testing.T) {

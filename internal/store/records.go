@@ -80,3 +80,27 @@ func (s *Store) scopeDisputes(ctx context.Context, scope recert.Scope, where, or
 	}
 	return out, nil
 }
+
+// EventTallies counts, for each of the events, its attendance that counts and its open
+// disputes, in one statement.
+func (s *Store) EventTallies(ctx context.Context, eventIDs []string) (map[string]recert.EventTally, error) {
+	out := map[string]recert.EventTally{}
+	if len(eventIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID                      string
+		Attendees, OpenDisputes int
+	}
+	err := s.conn(ctx).Raw(`SELECT e.id,
+		(SELECT COUNT(*) FROM attendance a WHERE a.event_id = e.id AND a.revoked_at IS NULL) AS attendees,
+		(SELECT COUNT(*) FROM disputes d WHERE d.event_id = e.id AND d.status = 'open') AS open_disputes
+		FROM events e WHERE e.id IN ?`, eventIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "events")
+	}
+	for _, r := range rows {
+		out[r.ID] = recert.EventTally{Attendees: r.Attendees, OpenDisputes: r.OpenDisputes}
+	}
+	return out, nil
+}

@@ -102,3 +102,36 @@ func TestAttendanceFindAndPages(t *testing.T) {
 		}
 	})
 }
+
+// TestEventsListNewestFirstWithFilters: the organizer's events, newest first, each with its
+// attendees and open disputes, narrowed to upcoming, past or drafts.
+func TestEventsListNewestFirstWithFilters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		w.futureEvent(t, "Winter Symposium", false)
+		w.futureEvent(t, "Spring Draft", true)
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		file, err := os.ReadFile(messyRoster)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.confirmRoster(w.event.ID, file)
+		_, body := b.get("/app/events")
+		winter, fall := strings.Index(body, "Winter Symposium"), strings.Index(body, w.event.Title)
+		if winter < 0 || fall < 0 || winter > fall {
+			t.Errorf("not newest first (winter at %d, fall at %d)", winter, fall)
+		}
+		if !regexp.MustCompile(`[1-9]\d* attendee\(s\)`).MatchString(body) {
+			t.Errorf("no attendee count:\n%s", body)
+		}
+		_, body = b.get("/app/events?show=draft")
+		if !strings.Contains(body, "Spring Draft") || strings.Contains(body, "Winter Symposium") || strings.Contains(body, w.event.Title) {
+			t.Errorf("drafts:\n%s", body)
+		}
+		_, body = b.get("/app/events?show=upcoming")
+		if !strings.Contains(body, "Winter Symposium") {
+			t.Errorf("upcoming:\n%s", body)
+		}
+	})
+}

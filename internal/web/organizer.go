@@ -24,8 +24,19 @@ import (
 
 // eventsPage is one page of the events list, and the cursor of the next.
 type eventsPage struct {
-	Events []recert.Event
-	Next   string
+	Events  []recert.Event
+	Tallies map[string]recert.EventTally
+	Show    string // upcoming, past, draft, or "" for all
+	Next    string
+}
+
+// eventFilters narrow the organizer's list of events: by the day, or drafts.
+var eventFilters = map[string]func(f *recert.EventFilter, today recert.Date){
+	"upcoming": func(f *recert.EventFilter, today recert.Date) { f.From = today },
+	"past": func(f *recert.EventFilter, today recert.Date) {
+		f.To = recert.DateOf(today.Time().AddDate(0, 0, -1))
+	},
+	"draft": func(f *recert.EventFilter, _ recert.Date) { f.Statuses = []string{recert.EventDraft} },
 }
 
 // eventsPerPage is how many events one page of the list shows.
@@ -35,15 +46,30 @@ const eventsPerPage = 50
 // a page at a time (?after= the cursor of the page before).
 func (p *Pages) events(c echo.Context) error {
 	u, _ := p.user(c)
-	f := recert.EventFilter{Page: recert.Page{Limit: eventsPerPage, After: c.QueryParam("after")}, Scope: u.Scope()}
+	f := recert.EventFilter{Page: recert.Page{Limit: eventsPerPage, After: c.QueryParam("after")}, Scope: u.Scope(), NewestFirst: true}
+	show := c.QueryParam("show")
+	narrow, ok := eventFilters[show]
+	if ok {
+		narrow(&f, recert.DateOf(p.now()))
+	} else {
+		show = ""
+	}
 	if f.Scope.None() {
-		return p.render(c, http.StatusOK, "events", "Your events", eventsPage{})
+		return p.render(c, http.StatusOK, "events", "Your events", eventsPage{Show: show})
 	}
 	list, next, err := p.store.Events(ctxOf(c), f)
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "events", "Your events", eventsPage{Events: list, Next: next})
+	ids := make([]string, len(list))
+	for i, e := range list {
+		ids[i] = e.ID
+	}
+	tallies, err := p.store.EventTallies(ctxOf(c), ids)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "events", "Your events", eventsPage{Events: list, Tallies: tallies, Show: show, Next: next})
 }
 
 // managedEvent is the event of the path, when the user organizes it (or administers the

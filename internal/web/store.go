@@ -24,6 +24,8 @@ type Store interface {
 	Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error)
 	Event(ctx context.Context, id string) (recert.Event, error)
 	Events(ctx context.Context, f recert.EventFilter) ([]recert.Event, string, error)
+	// EventTallies counts each event's attendance that counts and its open disputes.
+	EventTallies(ctx context.Context, eventIDs []string) (map[string]recert.EventTally, error)
 	EventAttendance(ctx context.Context, eventID string, p recert.Page) ([]recert.Attendance, string, error)
 	EventAttendees(ctx context.Context, eventID string) (map[string]ledger.MemberRef, error)
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
