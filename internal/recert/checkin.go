@@ -196,3 +196,18 @@ func CheckSessionCode(secret []byte, code string, now time.Time) bool {
 	}
 	return false
 }
+
+// MaxDeviceSkew is how far a scanner's clock may be from the server's before a scan is
+// flagged for review.
+const MaxDeviceSkew = 15 * time.Minute
+
+// DeviceTimeSuspect tells whether a scan's device time should be flagged: more than
+// MaxDeviceSkew from its receipt, unless the batch says it was recorded offline, when a late
+// upload is expected. The scan is kept either way.
+func DeviceTimeSuspect(device, received time.Time, offline bool) bool {
+	if offline {
+		return false
+	}
+	d := received.Sub(device)
+	return d > MaxDeviceSkew || d < -MaxDeviceSkew
+}

@@ -133,3 +133,23 @@ func TestSessionCode(t *testing.T) {
 		}
 	}
 }
+
+func TestDeviceTimeSuspect(t *testing.T) {
+	cases := []struct {
+		name    string
+		skew    time.Duration
+		offline bool
+		want    bool
+	}{
+		{"on time", 0, false, false},
+		{"15 minutes late", 15 * time.Minute, false, false},
+		{"16 minutes late", 16 * time.Minute, false, true},
+		{"16 minutes ahead", -16 * time.Minute, false, true},
+		{"an hour late, offline", time.Hour, true, false},
+	}
+	for _, c := range cases {
+		if got := recert.DeviceTimeSuspect(t0, t0.Add(c.skew), c.offline); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
