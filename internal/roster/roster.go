@@ -83,12 +83,8 @@ func ReadCSV(r io.Reader) (File, error) {
 		return File{}, readError(err)
 	}
 	var f File
-	raw = bytes.TrimPrefix(raw, bom)
-	if !utf8.Valid(raw) {
-		if raw, err = charmap.Windows1252.NewDecoder().Bytes(raw); err != nil {
-			return File{}, recert.Wrap(err, recert.EBADREQUEST, "the roster is neither UTF-8 nor Windows-1252 text")
-		}
-		f.Warnings = append(f.Warnings, "the file is not UTF-8; it was read as Windows-1252 (Excel's plain CSV): check accented names, or save it as \"CSV UTF-8\"")
+	if raw, f.Warnings, err = decode(raw); err != nil {
+		return File{}, err
 	}
 	cr := newCSVReader(bytes.NewReader(raw))
 	cols, err := readHeader(cr)
@@ -102,6 +98,20 @@ func ReadCSV(r io.Reader) (File, error) {
 		return File{}, err
 	}
 	return f, err
+}
+
+// decode drops a byte-order mark and reads text that is not UTF-8 as Windows-1252, with a
+// warning: rosters and participants reports alike come from spreadsheets.
+func decode(raw []byte) ([]byte, []string, error) {
+	raw = bytes.TrimPrefix(raw, bom)
+	if utf8.Valid(raw) {
+		return raw, nil, nil
+	}
+	raw, err := charmap.Windows1252.NewDecoder().Bytes(raw)
+	if err != nil {
+		return nil, nil, recert.Wrap(err, recert.EBADREQUEST, "the roster is neither UTF-8 nor Windows-1252 text")
+	}
+	return raw, []string{"the file is not UTF-8; it was read as Windows-1252 (Excel's plain CSV): check accented names, or save it as \"CSV UTF-8\""}, nil
 }
 
 // newCSVReader sets csv.Reader up to stream, one record at a time.
