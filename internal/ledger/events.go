@@ -65,27 +65,56 @@ var EventFormats = []string{"in_person", "live_webinar", "self_directed", "simul
 // CheckEvent checks an event as entered and fills in its category: dates in order, sessions
 // within the event's dates with CEUs above zero (an amount that did not parse is zero), a
 // known time zone. The API's contract also states the lengths and formats checked first.
+// Every problem is reported at once, each field's once.
 func CheckEvent(e *recert.Event) error {
-	switch {
-	case e.Title == "" || utf8.RuneCountInString(e.Title) > 300:
-		return FieldError("#/title", "give a title of at most 300 characters")
-	case !slices.Contains(EventFormats, e.Format):
-		return FieldError("#/format", "one of "+strings.Join(EventFormats, ", "))
-	case !slices.Contains(categories, e.Category):
-		return FieldError("#/category", "I, II or III")
-	case len(e.Sessions) > 200:
-		return FieldError("#/sessions", "at most 200 sessions")
+	var p Problems
+	checkEventFields(e, &p)
+	for i, s := range e.Sessions {
+		at := fmt.Sprintf("#/sessions/%d/", i)
+		if s.Title == "" {
+			p.Add(at+"title", "give the session a title")
+		} else if utf8.RuneCountInString(s.Title) > 300 {
+			p.Add(at+"title", "at most 300 characters")
+		}
+		if s.CEUs <= 0 {
+			p.Add(at+"ceus", "give the CEUs, more than zero, such as 1.5")
+		}
+		if s.Date.Time().Before(e.StartDate.Time()) || s.Date.Time().After(e.EndDate.Time()) {
+			p.Add(at+"date", "outside the event's dates")
+		}
+		if !slices.Contains(categories, s.Category) {
+			p.Add(at+"category", "I, II or III")
+		}
+	}
+	return p.Err()
+}
+
+// checkEventFields checks the event's own fields, and fills in its category.
+func checkEventFields(e *recert.Event, p *Problems) {
+	if e.Title == "" {
+		p.Add("#/title", "give the event a title")
+	} else if utf8.RuneCountInString(e.Title) > 300 {
+		p.Add("#/title", "at most 300 characters")
+	}
+	if !slices.Contains(EventFormats, e.Format) {
+		p.Add("#/format", "one of "+strings.Join(EventFormats, ", "))
+	}
+	if !slices.Contains(categories, e.Category) {
+		p.Add("#/category", "I, II or III")
+	}
+	if len(e.Sessions) > 200 {
+		p.Add("#/sessions", "at most 200 sessions")
 	}
 	for _, f := range []struct {
 		pointer, value string
 		max            int
 	}{{"#/location", e.Location, 300}, {"#/description", e.Description, 10000}, {"#/approval_ref", e.ApprovalRef, 64}, {"#/time_zone", e.TimeZone, 64}} {
 		if utf8.RuneCountInString(f.value) > f.max {
-			return FieldError(f.pointer, fmt.Sprintf("at most %d characters", f.max))
+			p.Add(f.pointer, fmt.Sprintf("at most %d characters", f.max))
 		}
 	}
 	if e.Category == "none" {
-		return FieldError("#/category", "ABCP counts a meeting it did not approve as Category II; name the body that approved it in approved_by")
+		p.Add("#/category", "ABCP counts a meeting it did not approve as Category II; name the body that approved it in approved_by")
 	}
 	if e.Category == "" {
 		// ABCP approval makes a meeting Category I; without it, Category II.
@@ -95,24 +124,9 @@ func CheckEvent(e *recert.Event) error {
 		}
 	}
 	if _, err := time.LoadLocation(e.TimeZone); err != nil || !strings.Contains(e.TimeZone, "/") && e.TimeZone != "UTC" {
-		return FieldError("#/time_zone", "not an IANA time zone such as America/Chicago")
+		p.Add("#/time_zone", "not an IANA time zone such as America/Chicago")
 	}
 	if e.EndDate.Time().Before(e.StartDate.Time()) {
-		return FieldError("#/end_date", "ends before it starts")
+		p.Add("#/end_date", "ends before it starts")
 	}
-	for i, s := range e.Sessions {
-		if s.CEUs <= 0 {
-			return FieldError(fmt.Sprintf("#/sessions/%d/ceus", i), "must be more than zero")
-		}
-		if s.Date.Time().Before(e.StartDate.Time()) || s.Date.Time().After(e.EndDate.Time()) {
-			return FieldError(fmt.Sprintf("#/sessions/%d/date", i), "outside the event's dates")
-		}
-		if s.Title == "" || utf8.RuneCountInString(s.Title) > 300 {
-			return FieldError(fmt.Sprintf("#/sessions/%d/title", i), "give a title of at most 300 characters")
-		}
-		if !slices.Contains(categories, s.Category) {
-			return FieldError(fmt.Sprintf("#/sessions/%d/category", i), "I, II or III")
-		}
-	}
-	return nil
 }

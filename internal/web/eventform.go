@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -181,35 +182,44 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 	}
 	ev := recert.Event{Title: f.Title, Format: f.Format, TimeZone: f.TimeZone, Category: f.Category, ApprovalRef: f.ApprovalRef,
 		Location: f.Location, Description: f.Describe}
+	var p ledger.Problems
 	var err error
 	if ev.StartDate, err = recert.ParseDate(f.Start); err != nil {
-		return f, ev, ledger.FieldError("#/start_date", "give the first day, as YYYY-MM-DD")
+		p.Add("#/start_date", "give the first day, as YYYY-MM-DD")
 	}
 	if ev.EndDate = ev.StartDate; f.End != "" {
 		if ev.EndDate, err = recert.ParseDate(f.End); err != nil {
-			return f, ev, ledger.FieldError("#/end_date", "give the last day, as YYYY-MM-DD")
+			p.Add("#/end_date", "give the last day, as YYYY-MM-DD")
 		}
 	}
 	for _, a := range strings.Split(f.ApprovedBy, ",") {
 		if a = strings.TrimSpace(a); a == "" {
 			continue
 		} else if !recert.ValidApproverCode(a) || len(ev.ApprovedBy) == 10 {
-			return f, ev, ledger.FieldError("#/approved_by", "up to 10 approver codes such as us-nj-pac, separated by commas")
+			p.Add("#/approved_by", "up to 10 approver codes such as us-nj-pac, separated by commas")
+			break
 		}
 		ev.ApprovedBy = append(ev.ApprovedBy, a)
 	}
 	for i, s := range f.Sessions {
+		at := "#/sessions/" + strconv.Itoa(i) + "/"
 		d := ev.StartDate
 		if s.Date != "" {
 			if d, err = recert.ParseDate(s.Date); err != nil {
-				return f, ev, ledger.FieldError("#/sessions/"+strconv.Itoa(i)+"/date", "give the session's day, as YYYY-MM-DD")
+				p.Add(at+"date", "give the session's day, as YYYY-MM-DD")
 			}
 		}
 		if s.Code != "" && !recert.ValidSessionCode(s.Code) {
-			return f, ev, ledger.FieldError("#/sessions/"+strconv.Itoa(i)+"/code", "up to 16 letters, digits, dots, dashes or underscores, such as Tue-AM")
+			p.Add(at+"code", "up to 16 letters, digits, dots, dashes or underscores, such as Tue-AM")
 		}
 		ceus, _ := recert.ParseUnits(s.CEUs) // an amount that does not read is zero, which is refused
 		ev.Sessions = append(ev.Sessions, recert.Session{ID: s.ID, Code: s.Code, Title: s.Title, Date: d, CEUs: ceus, Category: s.Category})
 	}
-	return f, ev, nil
+	if len(p) > 0 {
+		// What did read is checked too, so every problem of the form shows at once.
+		check := ev
+		check.Sessions = slices.Clone(ev.Sessions)
+		p.Merge(ledger.CheckEvent(&check))
+	}
+	return f, ev, p.Err()
 }

@@ -10,7 +10,8 @@ import (
 // templates/dashboard.html inside templates/layout.html.
 func parseTemplates() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{"join": strings.Join, "add": func(a, b int) int { return a + b },
-		"list": func(s ...string) []string { return s }, "format": formatWord, "scope": scopeWord}
+		"list": func(s ...string) []string { return s }, "format": formatWord, "scope": scopeWord,
+		"field": fieldAttrs, "problem": fieldProblem}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err

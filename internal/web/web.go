@@ -211,7 +211,9 @@ type view struct {
 	CSRF  string
 	Flash string
 	Error string
-	Data  any
+	// Problems are the form's field problems, each shown beside its field.
+	Problems []formProblem
+	Data     any
 	// Path is the request's path, for the navigation to mark the current page.
 	Path string
 }
@@ -229,6 +231,9 @@ func (p *Pages) render(c echo.Context, status int, name, title string, data any)
 	}
 	if msg, ok := c.Get(errorKey).(string); ok {
 		v.Error = msg
+	}
+	if ps, ok := c.Get(problemsKey).([]formProblem); ok {
+		v.Problems = ps
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
@@ -301,7 +306,7 @@ func (e pageError) words(err error) string {
 // what the form says of it.
 func onForm(c echo.Context, err error) bool {
 	e, ok := pageErrors[recert.ErrorCode(err)]
-	if ok && e.onForm {
+	if ok && e.onForm && (e.message != "" || !setProblems(c, err)) {
 		c.Set(errorKey, e.words(err))
 	}
 	return ok && e.onForm

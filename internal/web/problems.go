@@ -1,0 +1,116 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// A formProblem is one field's problem as a form shows it: beside the input whose id it
+// names, and in the list above the form under the label the form gives the field.
+type formProblem struct {
+	ID, Label, Detail string
+}
+
+const problemsKey = "web.problems"
+
+// fieldLabels are the words forms label their fields with, where the field's name does not
+// read as a label.
+var fieldLabels = map[string]string{
+	"organization_id": "Organization",
+	"time_zone":       "Time zone",
+	"start_date":      "First day",
+	"end_date":        "Last day",
+	"category":        "ABCP category",
+	"approval_ref":    "ABCP approval reference",
+	"approved_by":     "Also approved by",
+	"ceus":            "CEUs",
+	"code":            "code",
+	"date":            "day",
+}
+
+// formProblems are err's field problems as the form shows them: a session's pointer
+// (#/sessions/0/ceus) names the form's input s0-ceus, labelled "Session 1 CEUs", as the
+// form numbers sessions from 1.
+func formProblems(err error) []formProblem {
+	var e *recert.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	var out []formProblem
+	for _, f := range e.Fields {
+		parts := strings.Split(strings.TrimPrefix(f.Pointer, "#/"), "/")
+		fp := formProblem{ID: parts[0], Label: label(parts[0]), Detail: f.Detail}
+		if len(parts) == 3 && parts[0] == "sessions" {
+			if i, err := strconv.Atoi(parts[1]); err == nil {
+				fp.ID = "s" + parts[1] + "-" + parts[2]
+				fp.Label = "Session " + strconv.Itoa(i+1) + " " + strings.ToLower(label(parts[2]))
+				if parts[2] == "ceus" {
+					fp.Label = "Session " + strconv.Itoa(i+1) + " CEUs"
+				}
+			}
+		}
+		out = append(out, fp)
+	}
+	return out
+}
+
+// label is the words for a field's name.
+func label(name string) string {
+	if l, ok := fieldLabels[name]; ok {
+		return l
+	}
+	name = strings.ReplaceAll(name, "_", " ")
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// setProblems keeps err's field problems for the page to show beside their fields, and
+// reports whether there are any.
+func setProblems(c echo.Context, err error) bool {
+	ps := formProblems(err)
+	if len(ps) > 0 {
+		c.Set(problemsKey, ps)
+	}
+	return len(ps) > 0
+}
+
+// Problem is what the page says of the field whose input has id, or "".
+func (v view) Problem(id string) string {
+	for _, p := range v.Problems {
+		if p.ID == id {
+			return p.Detail
+		}
+	}
+	return ""
+}
+
+// fieldAttrs are the attributes of the input with id: invalid and described by its problem
+// when it has one, and by hints (other elements' ids) in any case.
+func fieldAttrs(v view, id string, hints ...string) template.HTMLAttr {
+	var b strings.Builder
+	if v.Problem(id) != "" {
+		b.WriteString(` aria-invalid="true"`)
+		hints = append([]string{id + "-problem"}, hints...)
+	}
+	if len(hints) > 0 {
+		b.WriteString(` aria-describedby="` + template.HTMLEscapeString(strings.Join(hints, " ")) + `"`)
+	}
+	return template.HTMLAttr(b.String())
+}
+
+// fieldProblem is the paragraph that says the problem of the input with id, if any.
+func fieldProblem(v view, id string) template.HTML {
+	d := v.Problem(id)
+	if d == "" {
+		return ""
+	}
+	return template.HTML(`<p id="` + template.HTMLEscapeString(id) + `-problem" class="field-problem">` + template.HTMLEscapeString(d) + `</p>`)
+}
