@@ -79,8 +79,11 @@ func (p *Pages) eventEditor(c echo.Context, status int, f eventForm) error {
 func (p *Pages) createEvent(c echo.Context) error {
 	u, _ := p.user(c)
 	f, ev, err := readEventForm(c)
-	if err == nil && !u.Scope().Sees(f.OrganizationID) {
-		err = ledger.FieldError("#/organization_id", "choose one of your organizations")
+	if !u.Scope().Sees(f.OrganizationID) {
+		var p ledger.Problems
+		p.Add("#/organization_id", "choose one of your organizations")
+		p.Merge(err)
+		err = p.Err()
 	}
 	if err == nil {
 		ev, err = p.evs.Create(ctxOf(c), f.OrganizationID, ev, u.ID)

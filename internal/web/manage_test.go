@@ -69,16 +69,16 @@ func TestEventEditor(t *testing.T) {
 			form url.Values
 			says string
 		}{
-			{"no title", with(good, "title", " "), "title: give a title"},
-			{"a made-up time zone", with(good, "time_zone", "Mars/Olympus"), "time_zone: not an IANA time zone"},
-			{"no first day", with(good, "start_date", "12/07/2026"), "start_date: give the first day"},
-			{"ends before it starts", with(good, "end_date", "2026-12-01"), "end_date: ends before it starts"},
-			{"CEUs that are not a number", with(good, "s_ceus", "1", "lots", "1", ""), "sessions/1/ceus: must be more than zero"},
-			{"a session after the event", with(good, "s_date", "", "2026-12-09", "", ""), "sessions/1/date: outside the event's dates"},
-			{"a session code with spaces", with(good, "s_code", "A 1", "", "", ""), "sessions/0/code"},
-			{"a session without a title", with(good, "s_title", "Cannulation", "", "Ethics in ECMO", ""), "sessions/1/title"},
-			{"an unknown format", with(good, "format", "carrier_pigeon"), "format: one of in_person"},
-			{"a bad approver", with(good, "approved_by", "NJ PAC"), "approved_by"},
+			{"no title", with(good, "title", " "), "give the event a title"},
+			{"a made-up time zone", with(good, "time_zone", "Mars/Olympus"), "not an IANA time zone"},
+			{"no first day", with(good, "start_date", "12/07/2026"), "give the first day"},
+			{"ends before it starts", with(good, "end_date", "2026-12-01"), "ends before it starts"},
+			{"CEUs that are not a number", with(good, "s_ceus", "1", "lots", "1", ""), "Session 2 CEUs</a>: give the CEUs"},
+			{"a session after the event", with(good, "s_date", "", "2026-12-09", "", ""), "Session 2 day</a>: outside the event's dates"},
+			{"a session code with spaces", with(good, "s_code", "A 1", "", "", ""), "Session 1 code</a>"},
+			{"a session without a title", with(good, "s_title", "Cannulation", "", "Ethics in ECMO", ""), "Session 2 title</a>: give the session a title"},
+			{"an unknown format", with(good, "format", "carrier_pigeon"), "Format</a>: one of in_person"},
+			{"a bad approver", with(good, "approved_by", "NJ PAC"), "Also approved by</a>"},
 			{"another organization", with(good, "organization_id", w.otherOrg.ID), "choose one of your organizations"},
 		}
 		for _, c := range bad {
