@@ -44,37 +44,33 @@ func NewActivity(in ActivityInput, admin bool) (recert.Activity, error) {
 	if in.DocumentationStatus != "" {
 		a.DocumentationStatus = in.DocumentationStatus
 	}
-	// What the contract states for the API, said again for the pages' forms.
-	switch {
-	case activityWords[a.Type] == "":
-		return a, FieldError("#/type", "choose the kind of activity")
-	case a.Date.IsZero():
-		return a, FieldError("#/date", "give the completion date")
-	case a.Title == "" || utf8.RuneCountInString(a.Title) > 300:
-		return a, FieldError("#/title", "give a title of at most 300 characters")
-	case utf8.RuneCountInString(a.Citation) > 2000 || utf8.RuneCountInString(a.Provider) > 300:
-		return a, FieldError("#/citation", "the citation is at most 2,000 characters and the provider 300")
-	case a.PostTestScore != nil && (*a.PostTestScore < 0 || *a.PostTestScore > 100):
-		return a, FieldError("#/post_test_score", "a score from 0 to 100")
+	// What the contract states for the API, said again for the pages' forms; every problem
+	// is reported at once.
+	var p Problems
+	if activityWords[a.Type] == "" {
+		p.Add("#/type", "choose the kind of activity")
+	}
+	if a.Date.IsZero() {
+		p.Add("#/date", "give the completion date")
+	}
+	if a.Title == "" {
+		p.Add("#/title", "give a title")
+	} else if utf8.RuneCountInString(a.Title) > 300 {
+		p.Add("#/title", "at most 300 characters")
+	}
+	if utf8.RuneCountInString(a.Citation) > 2000 {
+		p.Add("#/citation", "at most 2,000 characters")
+	}
+	if utf8.RuneCountInString(a.Provider) > 300 {
+		p.Add("#/provider", "at most 300 characters")
+	}
+	if a.PostTestScore != nil && (*a.PostTestScore < 0 || *a.PostTestScore > 100) {
+		p.Add("#/post_test_score", "a score from 0 to 100")
 	}
 	if a.DocumentationStatus == "verified" && !admin {
-		return a, FieldError("#/documentation_status", "only an administrator marks documentation verified")
+		p.Add("#/documentation_status", "only an administrator marks documentation verified")
 	}
-	switch {
-	case in.CEUs != nil:
-		u, err := recert.ParseUnits(*in.CEUs)
-		if err != nil || u <= 0 {
-			return a, FieldError("#/ceus", "must be more than zero")
-		}
-		a.CEUs = u
-	case a.Minutes > 0:
-		a.CEUs = progress.FromMinutes(int64(a.Minutes), progress.MinutesPerCEU)
-		if a.CEUs <= 0 {
-			return a, FieldError("#/minutes", "too few minutes for 0.01 CEU")
-		}
-	default:
-		return a, FieldError("#/ceus", "give the CEUs claimed or the minutes spent")
-	}
+	a.CEUs = activityCEUs(in, a.Minutes, &p)
 	// The rules fix the category of every type but other, which may name one and otherwise
 	// has none (a course only a state body approved).
 	fixed := string(progress.ActivityType(a.Type).DefaultCategory())
@@ -82,14 +78,34 @@ func NewActivity(in ActivityInput, admin bool) (recert.Activity, error) {
 	case a.Type == string(progress.OtherActivity) && given != "":
 		a.Category = given
 	case given != "" && given != fixed:
-		return a, FieldError("#/category", a.Type+" is Category "+fixed)
+		p.Add("#/category", a.Type+" is Category "+fixed)
 	default:
 		a.Category = fixed
 	}
 	if a.Type == "sdce" && (a.PostTestScore == nil || *a.PostTestScore < minPostTestScore) {
-		return a, FieldError("#/post_test_score", "an SDCE module counts with a post-test score of at least 80")
+		p.Add("#/post_test_score", "an SDCE module counts with a post-test score of at least 80")
 	}
-	return a, nil
+	return a, p.Err()
+}
+
+// activityCEUs are the CEUs claimed, or those the minutes spent make.
+func activityCEUs(in ActivityInput, minutes int, p *Problems) recert.Units {
+	switch {
+	case in.CEUs != nil:
+		u, err := recert.ParseUnits(*in.CEUs)
+		if err != nil || u <= 0 {
+			p.Add("#/ceus", "must be more than zero")
+		}
+		return u
+	case minutes > 0:
+		u := progress.FromMinutes(int64(minutes), progress.MinutesPerCEU)
+		if u <= 0 {
+			p.Add("#/minutes", "too few minutes for 0.01 CEU")
+		}
+		return u
+	}
+	p.Add("#/ceus", "give the CEUs claimed or the minutes spent")
+	return 0
 }
 
 // ActivityTypes are the kinds of activity a member may report, with their names for people.
