@@ -332,9 +332,9 @@ func TestOrganizationPages(t *testing.T) {
 			form url.Values
 			says string
 		}{
-			{"no name", with(good, "name", ""), "name: give a name"},
-			{"a code with spaces", with(good, "code", "T P S"), "code: 2 to 32 capital letters"},
-			{"a bad email", with(good, "contact_email", "ce at tps"), "contact_email: not an email address"},
+			{"no name", with(good, "name", ""), `<a href="#name">Name</a>: give a name`},
+			{"a code with spaces", with(good, "code", "T P S"), `<a href="#code">Code</a>: 2 to 32 capital letters`},
+			{"a bad email", with(good, "contact_email", "ce at tps"), `<a href="#contact_email">Contact email</a>: not an email address`},
 			{"a code taken", with(good, "code", "WPS"), ""},
 		} {
 			res, body := b.post("/app/organizations", c.form)
@@ -384,8 +384,8 @@ func TestOrganizationPages(t *testing.T) {
 		}{
 			{"a weak password", with(organizer, "password", "password"), "the password does not meet the policy"},
 			{"a password of the name", with(organizer, "password", "tex organizer tex organizer"), "the password does not meet the policy"},
-			{"a bad email", with(organizer, "email", "tex"), "email: not an email address"},
-			{"no name", with(organizer, "name", ""), "name: give a name"},
+			{"a bad email", with(organizer, "email", "tex"), `<a href="#email">Email</a>: not an email address`},
+			{"no name", with(organizer, "name", ""), `<a href="#name">Name</a>: give a name`},
 			{"an email taken", with(organizer, "email", w.organizer), ""},
 		} {
 			res, body := b.post(orgPath+"/organizers", c.form)
@@ -507,9 +507,9 @@ func TestClientPages(t *testing.T) {
 			form url.Values
 			says string
 		}{
-			{"no scope", with(good, "scope"), "scopes: choose at least one scope"},
+			{"no scope", with(good, "scope"), `<a href="#scopes">Scopes</a>: choose at least one scope`},
 			{"a scope apps may not hold", with(good, "scope", "programs:write"), "programs:write is not a scope"},
-			{"no name", with(good, "name", ""), "name: give a name"},
+			{"no name", with(good, "name", ""), `<a href="#name">Name</a>: give a name`},
 		} {
 			res, body := b.post("/app/clients", c.form)
 			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, c.says) || strings.Contains(body, "rcs_") {

@@ -30,9 +30,10 @@ var fieldLabels = map[string]string{
 	"approval_ref":    "ABCP approval reference",
 	"approved_by":     "Also approved by",
 	"ceus":            "CEUs",
-	"code":            "code",
-	"date":            "day",
 }
+
+// sessionLabels are the words the event form labels a session's fields with.
+var sessionLabels = map[string]string{"code": "code", "title": "title", "date": "day", "ceus": "CEUs", "category": "category"}
 
 // formProblems are err's field problems as the form shows them: a session's pointer
 // (#/sessions/0/ceus) names the form's input s0-ceus, labelled "Session 1 CEUs", as the
@@ -49,10 +50,7 @@ func formProblems(err error) []formProblem {
 		if len(parts) == 3 && parts[0] == "sessions" {
 			if i, err := strconv.Atoi(parts[1]); err == nil {
 				fp.ID = "s" + parts[1] + "-" + parts[2]
-				fp.Label = "Session " + strconv.Itoa(i+1) + " " + strings.ToLower(label(parts[2]))
-				if parts[2] == "ceus" {
-					fp.Label = "Session " + strconv.Itoa(i+1) + " CEUs"
-				}
+				fp.Label = "Session " + strconv.Itoa(i+1) + " " + sessionLabels[parts[2]]
 			}
 		}
 		out = append(out, fp)
@@ -78,8 +76,30 @@ func setProblems(c echo.Context, err error) bool {
 	ps := formProblems(err)
 	if len(ps) > 0 {
 		c.Set(problemsKey, ps)
+		if m := overall(err); m != "" {
+			c.Set(errorKey, m)
+		}
 	}
 	return len(ps) > 0
+}
+
+// overall is what err says beyond its fields' problems ("the password does not meet the
+// policy"), or "" when its message only names each field with its problem.
+func overall(err error) string {
+	var e *recert.Error
+	if !errors.As(err, &e) {
+		return ""
+	}
+	for _, part := range strings.Split(e.Message, "; ") {
+		named := false
+		for _, f := range e.Fields {
+			named = named || strings.HasPrefix(part, strings.TrimPrefix(f.Pointer, "#/")+": ") || part == f.Detail
+		}
+		if !named {
+			return e.Message
+		}
+	}
+	return ""
 }
 
 // Problem is what the page says of the field whose input has id, or "".
