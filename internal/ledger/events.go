@@ -69,6 +69,7 @@ var EventFormats = []string{"in_person", "live_webinar", "self_directed", "simul
 func CheckEvent(e *recert.Event) error {
 	var p Problems
 	checkEventFields(e, &p)
+	inOrder := !e.EndDate.Time().Before(e.StartDate.Time())
 	for i, s := range e.Sessions {
 		at := fmt.Sprintf("#/sessions/%d/", i)
 		if s.Title == "" {
@@ -79,7 +80,8 @@ func CheckEvent(e *recert.Event) error {
 		if s.CEUs <= 0 {
 			p.Add(at+"ceus", "give the CEUs, more than zero, such as 1.5")
 		}
-		if s.Date.Time().Before(e.StartDate.Time()) || s.Date.Time().After(e.EndDate.Time()) {
+		// With the event's own dates out of order, its end_date problem is the one to fix.
+		if inOrder && (s.Date.Time().Before(e.StartDate.Time()) || s.Date.Time().After(e.EndDate.Time())) {
 			p.Add(at+"date", "outside the event's dates")
 		}
 		if !slices.Contains(categories, s.Category) {

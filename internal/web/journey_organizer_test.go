@@ -41,22 +41,37 @@ func TestOrganizerJourney(t *testing.T) {
 		b.check("events")
 		b.step("create an event", chromedp.Click(chromedp.CSS(`main a[href="/app/events/new"]`)))
 		b.until("the event editor", heading("New event"))
-		b.step("fill in the event",
+		// Three mistakes in one form: all three come back at once, beside their fields.
+		b.step("fill in the event, with three mistakes",
 			chromedp.SendKeys(chromedp.CSS(`#title`), "Perfusion Update 2026"),
 			chromedp.SetValue(chromedp.CSS(`#time_zone`), "America/Chicago"),
 			chromedp.SetValue(chromedp.CSS(`#start_date`), "2026-11-03"),
+			chromedp.SetValue(chromedp.CSS(`#end_date`), "2026-11-01"),
 			chromedp.SendKeys(chromedp.CSS(`#approval_ref`), "ABCP-2026-1103"),
 			chromedp.SendKeys(chromedp.CSS(`#location`), "Madison, Wisconsin"),
 			chromedp.SendKeys(chromedp.CSS(`#s0-title`), "Cannulation"),
 			chromedp.SendKeys(chromedp.CSS(`#s0-ceus`), "1"),
 			chromedp.SendKeys(chromedp.CSS(`#s1-code`), "Tue-AM"),
 			chromedp.SendKeys(chromedp.CSS(`#s1-title`), "Tuesday morning"),
-			chromedp.SendKeys(chromedp.CSS(`#s1-ceus`), "1.50"),
-			chromedp.SendKeys(chromedp.CSS(`#s2-title`), "Ethics in ECMO"),
+			chromedp.SendKeys(chromedp.CSS(`#s1-ceus`), "lots"),
 			chromedp.SendKeys(chromedp.CSS(`#s2-ceus`), "0.5"),
 			chromedp.SetValue(chromedp.CSS(`#s2-category`), "II"))
 		b.check("event-new")
 		b.step("save the event", chromedp.Click(chromedp.CSS(`form.editor > button`)))
+		b.until("the three problems", present(`#s2-title-problem`))
+		if got := b.eval(`document.querySelector("div.error").innerText`); !strings.Contains(got, "3 things to correct") || !strings.Contains(got, "Last day: ends before it starts") ||
+			!strings.Contains(got, "Session 2 CEUs: give the CEUs") || !strings.Contains(got, "Session 3 title: give the session a title") {
+			t.Errorf("the problems read:\n%s", got)
+		}
+		if n := b.eval(`String(document.querySelectorAll('[aria-invalid="true"]').length)`); n != "3" {
+			t.Errorf("%s fields marked invalid, want 3", n)
+		}
+		b.check("event-problems")
+		b.step("correct the three mistakes at once",
+			chromedp.SetValue(chromedp.CSS(`#end_date`), ""),
+			chromedp.SetValue(chromedp.CSS(`#s1-ceus`), "1.50"),
+			chromedp.SendKeys(chromedp.CSS(`#s2-title`), "Ethics in ECMO"),
+			chromedp.Click(chromedp.CSS(`form.editor > button`)))
 		b.until("the draft", flash("The event is created as a draft. Publish it when it is ready."))
 		if got := b.text(`table`); !strings.Contains(got, "S1\tCannulation\t2026-11-03\t1.00") || !strings.Contains(got, "Tue-AM\tTuesday morning") ||
 			!strings.Contains(got, "S3\tEthics in ECMO") {
