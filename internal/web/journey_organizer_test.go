@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,6 +100,17 @@ func TestOrganizerJourney(t *testing.T) {
 		if n := attendanceCount(t, st, eventID); n != 4 {
 			t.Errorf("after confirming, %d attendance, want 4", n)
 		}
+		if got := b.text(`#skipped`); !strings.Contains(got, "5 row(s) skipped") || !strings.Contains(got, "belongs to another member") {
+			t.Errorf("the skipped rows after confirming read:\n%s", got)
+		}
+		res, skippedRows := b.downloadForm(`#skipped form`)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/csv; charset=utf-8" || strings.Count(skippedRows, "\n") != 6 ||
+			!strings.Contains(skippedRows, "olga@example.org") {
+			t.Errorf("the skipped rows' download: %d %q\n%s", res.StatusCode, res.Header.Get("Content-Type"), skippedRows)
+		}
+		if n := attendanceCount(t, st, eventID); n != 4 {
+			t.Errorf("after the download, %d attendance, want 4", n)
+		}
 		b.check("event-attendance")
 		// Pat, not Renée, whose credits the member's pages show next.
 		b.step("find Pat", chromedp.SendKeys(chromedp.CSS(`#q`), "perfusionist"), chromedp.Click(chromedp.CSS(`form.search button`)))
@@ -156,6 +168,25 @@ func (b *tab) eval(expr string) string {
 // download gets url with the browser's cookies, as following a download link does.
 func (b *tab) download(url string) (*http.Response, string) {
 	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	return b.send(req)
+}
+
+// downloadForm submits the form sel selects as the browser would, with its session, and
+// returns what it downloads.
+func (b *tab) downloadForm(sel string) (*http.Response, string) {
+	b.t.Helper()
+	q := `document.querySelector(` + strconv.Quote(sel) + `)`
+	action, fields := b.eval(q+`.action`), b.eval(`new URLSearchParams(new FormData(`+q+`)).toString()`)
+	req, _ := http.NewRequest(http.MethodPost, action, strings.NewReader(fields))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.send(req)
+}
+
+// send sends req with the browser's cookies.
+func (b *tab) send(req *http.Request) (*http.Response, string) {
+	b.t.Helper()
+	url := req.URL.String()
 	cookies, err := chromedp.Run(b.ctx, func(ctx context.Context, t *chromedp.Target) ([]*network.Cookie, error) {
 		r, err := cdp.Call(ctx, t, network.GetCookies, network.GetCookiesParams{URLs: []string{url}})
 		return r.Cookies, err
@@ -163,7 +194,6 @@ func (b *tab) download(url string) (*http.Response, string) {
 	if err != nil {
 		b.t.Fatalf("the browser's cookies: %v", err)
 	}
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	for _, c := range cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}

@@ -104,6 +104,7 @@ type eventData struct {
 	Attendees []attendee // the page shown: by name, matching Query, 50 at most
 	Preview   *preview
 	Postings  []recert.RosterPosting // newest first
+	Skipped   *skipped               // after a confirmation, the rows it did not post
 	// Query narrows the attendance to names or ABCP IDs containing it; Shown of Matching are
 	// on the page, and Prev and Next link the pages around it.
 	Query           string
@@ -299,16 +300,28 @@ func (p *Pages) rosterConfirm(c echo.Context) error {
 		sum := sha256.Sum256(append([]byte(fmt.Sprintf("%s\x00%t\x00", ev.ID, all)), raw...))
 		key = &ledger.IdempotencyKey{Principal: u.ID, Key: "app-roster-" + k, RequestHash: hex.EncodeToString(sum[:])}
 	}
+	var skip *skipped // nil when the confirmation is a repeat, which posts nothing
 	_, err = p.idem.Do(ctxOf(c), key, func(ctx context.Context) (ledger.Response, error) {
 		res, err := p.postRoster(ctx, ev, u, raw, all, false)
 		if err != nil {
 			return ledger.Response{}, err
 		}
+		skip = skippedOf(res, raw, all)
 		body, err := json.Marshal(res.Totals)
 		return ledger.Response{Status: http.StatusOK, Body: body}, err
 	})
 	if err != nil {
 		return p.fail(c, err)
+	}
+	if skip != nil {
+		// The skipped rows stay on the page, with their reasons, rather than vanish behind a redirect.
+		d, err := p.eventData(c, ev)
+		if err != nil {
+			return p.fail(c, err)
+		}
+		d.Skipped = skip
+		c.Set(flashKey, flashes["posted"])
+		return p.render(c, http.StatusOK, "event", ev.Title, d)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/events/"+ev.ID+"?done=posted#attendance")
 }

@@ -68,11 +68,14 @@ func TestRosterPreviewConfirmAndRevoke(t *testing.T) {
 		if form.Get("roster") == "" || form.Get("key") == "" {
 			t.Fatalf("the confirm form lacks the roster or its key:\n%s", body)
 		}
-		for range 2 { // a second click posts nothing twice
-			res, _ = b.post("/app/events/"+w.event.ID+"/roster/confirm", form)
-			if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "done=posted") {
-				t.Fatalf("confirm: %d to %q", res.StatusCode, res.Header.Get("Location"))
-			}
+		// The first click shows the skipped rows and their reasons; a second posts nothing twice.
+		res, body = b.post("/app/events/"+w.event.ID+"/roster/confirm", form)
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "5 row(s) skipped") || !strings.Contains(body, "The roster is posted.") {
+			t.Fatalf("confirm: %d\n%s", res.StatusCode, body)
+		}
+		res, _ = b.post("/app/events/"+w.event.ID+"/roster/confirm", form)
+		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "done=posted") {
+			t.Fatalf("confirm again: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
 		if posted := attendanceCount(t, st, w.event.ID); posted != 4 {
 			t.Fatalf("confirming posted %d attendance, want the 4 valid rows", posted)

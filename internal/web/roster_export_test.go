@@ -123,7 +123,7 @@ func TestRegistrationExportPage(t *testing.T) {
 		for _, m := range hiddenField.FindAllStringSubmatch(body, -1) {
 			form.Set(m[1], html.UnescapeString(m[2]))
 		}
-		if res, _ = b.post("/app/events/"+e.ID+"/roster/confirm", form); res.StatusCode != http.StatusSeeOther {
+		if res, _ = b.post("/app/events/"+e.ID+"/roster/confirm", form); res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusOK {
 			t.Fatalf("confirm: %d", res.StatusCode)
 		}
 		held, _, err := st.EventAttendance(context.Background(), e.ID, recert.Page{Limit: 50})
@@ -169,7 +169,7 @@ func TestAllSessionsIsAChoiceOnThePage(t *testing.T) {
 		if form.Get("all_sessions") != "true" {
 			t.Fatalf("the confirmation does not carry the choice:\n%s", body)
 		}
-		if res, _ = b.post("/app/events/"+w.event.ID+"/roster/confirm", form); res.StatusCode != http.StatusSeeOther {
+		if res, _ = b.post("/app/events/"+w.event.ID+"/roster/confirm", form); res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusOK {
 			t.Fatalf("confirm: %d", res.StatusCode)
 		}
 		if n := attendanceCount(t, st, w.event.ID); n != 1 {

@@ -166,6 +166,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.GET("/events/:event_id/attendance.csv", p.attendanceCSV)
 	o.POST("/events/:event_id/roster", p.rosterPreview)
 	o.POST("/events/:event_id/roster/confirm", p.rosterConfirm)
+	o.POST("/events/:event_id/roster/skipped.csv", p.skippedCSV)
 	o.POST("/attendance/:attendance_id/revoke", p.revoke)
 	o.POST("/events/:event_id/cancel", p.cancelEvent)
 	o.POST("/events/:event_id/postings/:posting_id/withdraw", p.withdrawPosting)
@@ -232,6 +233,9 @@ func (p *Pages) render(c echo.Context, status int, name, title string, data any)
 	if msg, ok := c.Get(errorKey).(string); ok {
 		v.Error = msg
 	}
+	if msg, ok := c.Get(flashKey).(string); ok {
+		v.Flash = msg
+	}
 	if ps, ok := c.Get(problemsKey).([]formProblem); ok {
 		v.Problems = ps
 	}
@@ -243,6 +247,9 @@ func (p *Pages) render(c echo.Context, status int, name, title string, data any)
 }
 
 const errorKey = "web.error"
+
+// flashKey confirms what a page rendered in answer to a form did, where no redirect asks it to.
+const flashKey = "web.flash"
 
 // flashes are the confirmations a redirect may ask a page to show (?done=…).
 var flashes = map[string]string{
