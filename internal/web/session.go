@@ -83,11 +83,16 @@ func (p *Pages) preSessionCSRF(c echo.Context) string {
 // sameOrigin reports whether an unsafe request came from these pages: its Origin is this
 // service's, or, without one (or with "null", which browsers send under the pages'
 // no-referrer policy), its Sec-Fetch-Site is same-origin or none (typed by the person). A
-// request with neither (not from a browser) is left to the CSRF token.
+// request with neither (not from a browser) is left to the CSRF token. Served over https, an
+// http origin is another site's, whatever its host.
 func (p *Pages) sameOrigin(r *http.Request) bool {
 	if origin := r.Header.Get("Origin"); origin != "" && origin != "null" {
 		u, err := url.Parse(origin)
-		return err == nil && (u.Host == r.Host || u.Host == p.publicHost)
+		scheme := "http"
+		if p.secure {
+			scheme = "https"
+		}
+		return err == nil && u.Scheme == scheme && (u.Host == r.Host || u.Host == p.publicHost)
 	}
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "", "same-origin", "none":

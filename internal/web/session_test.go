@@ -160,12 +160,20 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 	if csrf == nil || !csrf.Secure || !csrf.HttpOnly {
 		t.Fatalf("csrf cookie over https = %+v", csrf)
 	}
-	// The jar does not send Secure cookies over http: post the value by hand.
-	req, _ := http.NewRequest(http.MethodPost, b.base+"/app/sign-in", strings.NewReader(url.Values{"csrf_token": {csrf.Value},
-		"email": {"ada@example.org"}, "password": {apitest.Password}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(csrf)
-	res, body := b.do(req)
+	// The jar does not send Secure cookies over http: post the value by hand. Served over
+	// https, a form from an http page of the same host is another site's.
+	signIn := func(origin string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodPost, b.base+"/app/sign-in", strings.NewReader(url.Values{"csrf_token": {csrf.Value},
+			"email": {"ada@example.org"}, "password": {apitest.Password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		req.AddCookie(csrf)
+		return b.do(req)
+	}
+	if res, _ := signIn("http://recert.example.org"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a form from an http origin: %d, want 403", res.StatusCode)
+	}
+	res, body := signIn("https://recert.example.org")
 	session := cookieNamed(res, "recert_session")
 	if res.StatusCode != http.StatusSeeOther || session == nil || !session.Secure || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode {
 		t.Errorf("sign in over https: %d, session cookie %+v\n%s", res.StatusCode, session, body)
