@@ -29,12 +29,23 @@ func TestZeroScopeSeesNothing(t *testing.T) {
 		if _, err := st.CreateDispute(ctx, recert.Dispute{EventID: f.event.ID, MemberID: f.jane.ID, Kind: "wrong", AttendanceID: att, Message: "I stayed"}, "test"); err != nil {
 			t.Fatal(err)
 		}
+		decided, err := st.CreateDispute(ctx, recert.Dispute{EventID: f.event.ID, MemberID: f.jane.ID, Kind: "wrong", AttendanceID: att, Message: "And the day after"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ResolveDispute(ctx, decided.ID, "rejected", "not on the sign-in sheet", "", "test"); err != nil {
+			t.Fatal(err)
+		}
 		page := recert.Page{Limit: 10}
 		reads := map[string]func(recert.Scope) (int, error){
 			"Organizations": func(s recert.Scope) (int, error) { l, _, err := st.Organizations(ctx, page, s); return len(l), err },
 			"Clients":       func(s recert.Scope) (int, error) { l, _, err := st.Clients(ctx, page, s); return len(l), err },
 			"Webhooks":      func(s recert.Scope) (int, error) { l, err := st.Webhooks(ctx, s, ""); return len(l), err },
 			"OpenDisputes":  func(s recert.Scope) (int, error) { l, err := st.OpenDisputes(ctx, s, 10); return len(l), err },
+			"DecidedDisputes": func(s recert.Scope) (int, error) {
+				l, err := st.DecidedDisputes(ctx, s, 10)
+				return len(l), err
+			},
 			"Events": func(s recert.Scope) (int, error) {
 				l, _, err := st.Events(ctx, recert.EventFilter{Page: page, Scope: s})
 				return len(l), err
