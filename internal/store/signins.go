@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,23 +44,5 @@ func endSignIns(q *gorm.DB, now time.Time) error {
 // SignedInUser is User, and whether the sign-in sid is live, in the one statement that
 // loads the caller on every request: a sign-in that ended, or another user's, is not.
 func (s *Store) SignedInUser(ctx context.Context, id, sid string) (recert.User, bool, error) {
-	ctx = onPrimary(ctx)
-	agg := "string_agg(organization_id, ',')"
-	if s.engine == SQLite {
-		agg = "group_concat(organization_id, ',')"
-	}
-	var row userRow
-	err := s.conn(ctx).Table("users").
-		Select("users.*, (SELECT "+agg+" FROM organization_organizers o WHERE o.user_id = users.id) AS org_ids, "+
-			"EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL) AS live", sid).
-		Where("users.id = ?", id).Take(&row).Error
-	if err != nil {
-		return recert.User{}, false, TranslateError(err, "user "+id)
-	}
-	var orgs []string
-	if row.OrgIDs != nil {
-		orgs = strings.Split(*row.OrgIDs, ",")
-		slices.Sort(orgs)
-	}
-	return row.user(orgs), row.Live, nil
+	return s.loadUser(ctx, id, sid)
 }

@@ -92,23 +92,33 @@ func addOrganizer(tx *gorm.DB, orgID, userID, actor string, now time.Time) error
 // It is one statement, since every authenticated request reads its caller. It reads the
 // primary: a signed-out or disabled account must be refused at once, whatever a replica says.
 func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
+	u, _, err := s.loadUser(ctx, id, "")
+	return u, err
+}
+
+// loadUser reads the account with the organizations it acts for, and, when sid is not "",
+// whether that sign-in of the account is live: one statement, on the primary.
+func (s *Store) loadUser(ctx context.Context, id, sid string) (recert.User, bool, error) {
 	ctx = onPrimary(ctx)
 	agg := "string_agg(organization_id, ',')"
 	if s.engine == SQLite {
 		agg = "group_concat(organization_id, ',')"
 	}
+	cols, args := "users.*, (SELECT "+agg+" FROM organization_organizers o WHERE o.user_id = users.id) AS org_ids", []any{}
+	if sid != "" {
+		cols += ", EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL) AS live"
+		args = append(args, sid)
+	}
 	var row userRow
-	err := s.conn(ctx).Table("users").Select("users.*, (SELECT "+agg+" FROM organization_organizers o WHERE o.user_id = users.id) AS org_ids").
-		Where("users.id = ?", id).Take(&row).Error
-	if err != nil {
-		return recert.User{}, TranslateError(err, "user "+id)
+	if err := s.conn(ctx).Table("users").Select(cols, args...).Where("users.id = ?", id).Take(&row).Error; err != nil {
+		return recert.User{}, false, TranslateError(err, "user "+id)
 	}
 	var orgs []string
 	if row.OrgIDs != nil {
 		orgs = strings.Split(*row.OrgIDs, ",")
 		slices.Sort(orgs)
 	}
-	return row.user(orgs), nil
+	return row.user(orgs), row.Live, nil
 }
 
 // UserByEmail returns the account with email and its password hash, from the primary (it

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -114,9 +113,9 @@ func (d adminMemberData) change() (recert.MemberChange, error) {
 		c.Status = &d.Status
 	}
 	if d.Cycle != strconv.Itoa(m.ABCPCycle) && !(d.Cycle == "" && m.ABCPCycle == 0) {
-		n, err := strconv.Atoi(d.Cycle)
-		if err != nil || n < 1 || n > 3 {
-			return c, ledger.FieldError("#/abcp_cycle", "1, 2 or 3")
+		n, err := formCycle(d.Cycle)
+		if err != nil {
+			return c, err
 		}
 		c.ABCPCycle = &n
 	}
@@ -128,11 +127,10 @@ func (d adminMemberData) change() (recert.MemberChange, error) {
 		if f.typed == "" || f.had.String() == f.typed {
 			continue
 		}
-		t, err := time.Parse(time.DateOnly, f.typed)
+		day, err := formDay(f.typed, f.pointer)
 		if err != nil {
-			return c, ledger.FieldError(f.pointer, "a date such as 2024-07-01")
+			return c, err
 		}
-		day := recert.DateOf(t)
 		*f.to = &day
 	}
 	return c, nil

@@ -80,21 +80,38 @@ func (d profileData) change(m recert.Member) (recert.MemberChange, error) {
 		c.ABCPID = &d.ABCPID
 	}
 	if d.Cycle != "" && d.Cycle != strconv.Itoa(m.ABCPCycle) {
-		n, err := strconv.Atoi(d.Cycle)
-		if err != nil || n < 1 || n > 3 {
-			return c, ledger.FieldError("#/abcp_cycle", "1, 2 or 3")
+		n, err := formCycle(d.Cycle)
+		if err != nil {
+			return c, err
 		}
 		c.ABCPCycle = &n
 	}
 	if d.Certified != "" && d.Certified != m.CertificationDate.String() {
-		t, err := time.Parse(time.DateOnly, d.Certified)
+		day, err := formDay(d.Certified, "#/certification_date")
 		if err != nil {
-			return c, ledger.FieldError("#/certification_date", "a date such as 2019-06-30")
+			return c, err
 		}
-		day := recert.DateOf(t)
 		c.CertificationDate = &day
 	}
 	return c, nil
+}
+
+// formCycle reads an ABCP cycle from a form: 1, 2 or 3.
+func formCycle(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 3 {
+		return 0, ledger.FieldError("#/abcp_cycle", "1, 2 or 3")
+	}
+	return n, nil
+}
+
+// formDay reads a date field of a form.
+func formDay(s, pointer string) (recert.Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return recert.Date{}, ledger.FieldError(pointer, "a date such as 2024-07-01")
+	}
+	return recert.DateOf(t), nil
 }
 
 // calendarAddress makes the member a new secret calendar address of their deadlines and
