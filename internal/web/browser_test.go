@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,22 +57,52 @@ type tab struct {
 	shots string // where screenshots go
 }
 
+// chrome is the one Chromium the package's journeys share, started by the first journey
+// and stopped by TestMain; each journey gets a browser context of its own (its own cookies).
+var chrome struct {
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+func sharedBrowser() (context.Context, error) {
+	chrome.once.Do(func() {
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chromium),
+			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+			chromedp.WindowSize(1280, 900),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+		)
+		ctx, cancelBrowser := chromedp.NewContext(alloc)
+		chrome.ctx, chrome.stop = ctx, func() { cancelBrowser(); cancelAlloc() }
+		// The first action on ctx starts the browser, which then lives as long as ctx.
+		chrome.err = chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+	})
+	return chrome.ctx, chrome.err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chrome.stop != nil {
+		chrome.stop()
+	}
+	os.Exit(code)
+}
+
 func newTab(t *testing.T, base, axe string) *tab {
 	t.Helper()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	ctx, cancelTab := chromedp.NewContext(alloc)
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancel(); cancelTab(); cancelAlloc() })
-	// The first action on ctx starts the browser, which then lives as long as ctx.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+	parent, err := sharedBrowser()
+	if err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelTab := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancel(); cancelTab() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("open a tab: %v", err)
 	}
 	shots := t.TempDir()
 	if os.Getenv(screenshotsEnv) == "1" {
