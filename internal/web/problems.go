@@ -32,12 +32,19 @@ var fieldLabels = map[string]string{
 	"ceus":            "CEUs",
 }
 
-// sessionLabels are the words the event form labels a session's fields with.
-var sessionLabels = map[string]string{"code": "code", "title": "title", "date": "day", "ceus": "CEUs", "category": "category"}
+// rows are the forms' tables of rows: for a pointer such as #/sessions/0/ceus, the input's
+// id prefix (s0-ceus), the row's name and its fields' labels ("Session 1 CEUs"), as the forms
+// number rows from 1.
+var rows = map[string]struct {
+	prefix, name string
+	labels       map[string]string
+}{
+	"sessions": {"s", "Session", map[string]string{"code": "code", "title": "title", "date": "day", "ceus": "CEUs", "category": "category"}},
+	"licenses": {"l", "Licence", map[string]string{"state": "state", "number": "number", "issued_on": "issue date", "expires_on": "expiry date"}},
+}
 
-// formProblems are err's field problems as the form shows them: a session's pointer
-// (#/sessions/0/ceus) names the form's input s0-ceus, labelled "Session 1 CEUs", as the
-// form numbers sessions from 1.
+// formProblems are err's field problems as the form shows them, each under the id of its
+// input and the label the form gives it.
 func formProblems(err error) []formProblem {
 	var e *recert.Error
 	if !errors.As(err, &e) {
@@ -47,10 +54,10 @@ func formProblems(err error) []formProblem {
 	for _, f := range e.Fields {
 		parts := strings.Split(strings.TrimPrefix(f.Pointer, "#/"), "/")
 		fp := formProblem{ID: parts[0], Label: label(parts[0]), Detail: f.Detail}
-		if len(parts) == 3 && parts[0] == "sessions" {
+		if r, ok := rows[parts[0]]; ok && len(parts) == 3 {
 			if i, err := strconv.Atoi(parts[1]); err == nil {
-				fp.ID = "s" + parts[1] + "-" + parts[2]
-				fp.Label = "Session " + strconv.Itoa(i+1) + " " + sessionLabels[parts[2]]
+				fp.ID = r.prefix + parts[1] + "-" + parts[2]
+				fp.Label = r.name + " " + strconv.Itoa(i+1) + " " + r.labels[parts[2]]
 			}
 		}
 		out = append(out, fp)

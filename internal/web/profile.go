@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,11 +17,20 @@ type profileData struct {
 	Member   recert.Member
 	Calendar string // the secret calendar address, when just made
 	// The form as typed, kept when it is sent back with an error.
-	Name, ABCPID, Cycle, Certified string
+	Name, ABCPID, Cycle, Certified, BirthMonth string
+	Licences                                   []licenceRow
+	Months                                     []string
 }
 
-// profile shows the member's record: what they may change (name; ABCP ID, cycle and
-// certification date while none is on record) and what they may not, and who can.
+// licenceRow is one row of the licences table as typed; N numbers it from 1, as the page does.
+type licenceRow struct {
+	N                                int
+	State, Number, Issued, Expires string
+}
+
+// profile shows the member's record: what they may change (name, licences, birth month;
+// ABCP ID, cycle and certification date while none is on record) and what they may not,
+// and who can.
 func (p *Pages) profile(c echo.Context) error {
 	u, _ := p.user(c)
 	m, err := p.store.Member(ctxOf(c), u.MemberID)
@@ -31,14 +41,38 @@ func (p *Pages) profile(c echo.Context) error {
 }
 
 func profileForm(m recert.Member) profileData {
-	d := profileData{Member: m, Name: m.Name, ABCPID: m.ABCPID}
+	d := profileData{Member: m, Name: m.Name, ABCPID: m.ABCPID, Months: months}
 	if m.ABCPCycle != 0 {
 		d.Cycle = strconv.Itoa(m.ABCPCycle)
 	}
 	if !m.CertificationDate.IsZero() {
 		d.Certified = m.CertificationDate.String()
 	}
+	if m.BirthMonth != 0 {
+		d.BirthMonth = strconv.Itoa(m.BirthMonth)
+	}
+	for _, l := range m.Licenses {
+		d.Licences = append(d.Licences, licenceRow{State: l.State, Number: l.Number, Issued: dayText(l.IssuedOn), Expires: dayText(l.ExpiresOn)})
+	}
+	return d.withBlankRow()
+}
+
+// withBlankRow numbers the licence rows and adds an empty one to enter a new licence in.
+func (d profileData) withBlankRow() profileData {
+	d.Licences = append(d.Licences, licenceRow{})
+	for i := range d.Licences {
+		d.Licences[i].N = i + 1
+	}
 	return d
+}
+
+var months = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+
+func dayText(d recert.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }
 
 // saveProfile changes the record through the same use case as the API's member update, so
@@ -51,7 +85,18 @@ func (p *Pages) saveProfile(c echo.Context) error {
 		return p.fail(c, err)
 	}
 	d := profileData{Member: m, Name: strings.TrimSpace(c.FormValue("name")), ABCPID: strings.TrimSpace(c.FormValue("abcp_id")),
-		Cycle: c.FormValue("abcp_cycle"), Certified: c.FormValue("certification_date")}
+		Cycle: c.FormValue("abcp_cycle"), Certified: c.FormValue("certification_date"), BirthMonth: c.FormValue("birth_month"), Months: months}
+	if err := c.Request().ParseForm(); err != nil {
+		return p.fail(c, recert.Errorf(recert.EINVALID, "the form could not be read"))
+	}
+	form := c.Request().PostForm
+	for i, st := range form["l_state"] {
+		r := licenceRow{State: strings.ToUpper(strings.TrimSpace(st)), Number: strings.TrimSpace(at(form["l_number"], i)),
+			Issued: at(form["l_issued"], i), Expires: at(form["l_expires"], i)}
+		if r != (licenceRow{}) {
+			d.Licences = append(d.Licences, r)
+		}
+	}
 	change, err := d.change(m)
 	if err == nil {
 		version, _ := strconv.Atoi(c.FormValue("version"))
@@ -59,41 +104,83 @@ func (p *Pages) saveProfile(c echo.Context) error {
 		_, _, err = p.memberRecords.Update(ctx, principal, m.ID, version, change)
 	}
 	if err != nil {
-		return p.redo(c, err, "profile", "Your profile", d)
+		return p.redo(c, err, "profile", "Your profile", d.withBlankRow())
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/profile?done=profile-saved")
 }
 
-// change is what the form changes of m: only the fields that differ.
+func at(vs []string, i int) string {
+	if i < len(vs) {
+		return vs[i]
+	}
+	return ""
+}
+
+// change is what the form changes of m: only the fields that differ. It reports every
+// field's problem at once.
 func (d profileData) change(m recert.Member) (recert.MemberChange, error) {
 	var c recert.MemberChange
+	var ps ledger.Problems
 	if d.Name != m.Name {
 		if d.Name == "" || len([]rune(d.Name)) > 200 {
-			return c, ledger.FieldError("#/name", "give your name, at most 200 characters")
+			ps.Add("#/name", "give your name, at most 200 characters")
 		}
 		c.Name = &d.Name
 	}
 	if d.ABCPID != m.ABCPID && d.ABCPID != "" {
 		if !recert.ValidABCPID(d.ABCPID) {
-			return c, ledger.FieldError("#/abcp_id", "six digits, as on your ABCP certificate")
+			ps.Add("#/abcp_id", "six digits, as on your ABCP certificate")
 		}
 		c.ABCPID = &d.ABCPID
 	}
 	if d.Cycle != "" && d.Cycle != strconv.Itoa(m.ABCPCycle) {
 		n, err := formCycle(d.Cycle)
-		if err != nil {
-			return c, err
-		}
+		ps.Merge(err)
 		c.ABCPCycle = &n
 	}
 	if d.Certified != "" && d.Certified != m.CertificationDate.String() {
 		day, err := formDay(d.Certified, "#/certification_date")
-		if err != nil {
-			return c, err
-		}
+		ps.Merge(err)
 		c.CertificationDate = &day
 	}
-	return c, nil
+	if d.BirthMonth != "" && d.BirthMonth != strconv.Itoa(m.BirthMonth) {
+		n, err := strconv.Atoi(d.BirthMonth)
+		if err != nil || n < 1 || n > 12 {
+			ps.Add("#/birth_month", "choose a month")
+		}
+		c.BirthMonth = &n
+	}
+	licences := d.licences(&ps)
+	if !slices.Equal(licences, m.Licenses) {
+		c.Licenses = &licences
+	}
+	return c, ps.Err()
+}
+
+// licences reads the licence rows, adding each row's problems to ps.
+func (d profileData) licences(ps *ledger.Problems) []recert.License {
+	out := []recert.License{}
+	for i, r := range d.Licences {
+		at := "#/licenses/" + strconv.Itoa(i) + "/"
+		l := recert.License{State: r.State, Number: r.Number}
+		if len(r.State) != 2 || strings.Trim(r.State, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			ps.Add(at+"state", "the state's two letters, such as WI")
+		}
+		if r.Number == "" || len([]rune(r.Number)) > 40 {
+			ps.Add(at+"number", "the licence number, at most 40 characters")
+		}
+		var err error
+		if r.Issued != "" {
+			l.IssuedOn, err = formDay(r.Issued, at+"issued_on")
+			ps.Merge(err)
+		}
+		if r.Expires != "" {
+			l.ExpiresOn, err = formDay(r.Expires, at+"expires_on")
+			ps.Merge(err)
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // formCycle reads an ABCP cycle from a form: 1, 2 or 3.

@@ -57,6 +57,54 @@ func TestProfile(t *testing.T) {
 	})
 }
 
+// TestProfileLicences: a member enters licences and a birth month on the profile; three
+// mistakes in one submit come back together, each beside its field, the typed values kept,
+// and one resubmit fixes them.
+func TestProfileLicences(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		b := w.browser(t)
+		b.signIn(w.member)
+		_, body := b.get("/app/profile")
+		version := regexpFind(t, body, `name="version" value="(\d+)"`)
+		form := url.Values{"version": {version}, "name": {"Renée Roy"}, "birth_month": {"3"},
+			"l_state": {"Wisc", "MN", ""}, "l_number": {"P-100", "", ""}, "l_issued": {"2024-01-01", "not a day", ""}, "l_expires": {"", "", ""}}
+		res, body := b.post("/app/profile", form)
+		if res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("three mistakes: %d\n%s", res.StatusCode, body)
+		}
+		for _, want := range []string{
+			`id="l0-state-problem"`, `id="l1-number-problem"`, `id="l1-issued_on-problem"`, "3 things to correct",
+			"Licence 1 state", "Licence 2 number", "Licence 2 issue date", `value="WISC"`, `value="P-100"`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the answer lacks %s:\n%s", want, body)
+			}
+		}
+		if n := strings.Count(body, "two letters, such as WI"); n != 2 { // beside the field and in the list
+			t.Errorf("the state's problem is printed %d times", n)
+		}
+		form["l_state"], form["l_number"], form["l_issued"] = []string{"WI", "MN", ""}, []string{"P-100", "MN-7", ""}, []string{"2024-01-01", "2023-05-01", ""}
+		if res, body := b.post("/app/profile", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("fixed: %d\n%s", res.StatusCode, body)
+		}
+		m, err := st.Member(t.Context(), w.renee.ID)
+		if err != nil || m.BirthMonth != 3 || len(m.Licenses) != 2 || m.Licenses[0].State != "MN" || m.Licenses[0].IssuedOn.String() != "2023-05-01" {
+			t.Fatalf("on record: %+v %v", m, err)
+		}
+		// Clearing a row removes that licence.
+		_, body = b.get("/app/profile")
+		form.Set("version", regexpFind(t, body, `name="version" value="(\d+)"`))
+		form["l_state"], form["l_number"], form["l_issued"] = []string{"", "WI", ""}, []string{"", "P-100", ""}, []string{"", "2024-01-01", ""}
+		if res, body := b.post("/app/profile", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remove: %d\n%s", res.StatusCode, body)
+		}
+		if m, _ := st.Member(t.Context(), w.renee.ID); len(m.Licenses) != 1 || m.Licenses[0].State != "WI" {
+			t.Errorf("after removing: %+v", m.Licenses)
+		}
+	})
+}
+
 func regexpFind(t *testing.T, body, pattern string) string {
 	t.Helper()
 	m := regexp.MustCompile(pattern).FindStringSubmatch(body)
