@@ -24,7 +24,7 @@ type profileData struct {
 
 // licenceRow is one row of the licences table as typed; N numbers it from 1, as the page does.
 type licenceRow struct {
-	N                                int
+	N                              int
 	State, Number, Issued, Expires string
 }
 
