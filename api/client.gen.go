@@ -231,6 +231,28 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/auth/claim (the `ClaimMember` operationId).
 	ClaimMember(ctx context.Context, body ClaimMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ConfirmEmailChangeWithBody Confirm a new e-mail address with its link's token
+	//
+	// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+	// sign-in address, and a member's record address, become the new one, and the old
+	// address is told. The token works once, for 24 hours.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+	ConfirmEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmEmailChange Confirm a new e-mail address with its link's token
+	//
+	// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+	// sign-in address, and a member's record address, become the new one, and the old
+	// address is told. The token works once, for 24 hours.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+	ConfirmEmailChange(ctx context.Context, body ConfirmEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RequestPasswordResetWithBody Ask for a password reset link
 	//
 	// E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -769,6 +791,34 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
 	RotateCalendarFeed(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RequestEmailChangeWithBody Ask to change my e-mail address
+	//
+	// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+	// (and, for a member, the record's address, where notices go) changes only when that
+	// link is followed (`confirmEmailChange`), and the old address is then told. The current
+	// password is required, so that a session left open cannot move the account. A new
+	// request voids the link of an earlier one. Apps have no address to change (403); an
+	// address another account uses is a 409. Attempts are rate-limited per account.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+	RequestEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RequestEmailChange Ask to change my e-mail address
+	//
+	// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+	// (and, for a member, the record's address, where notices go) changes only when that
+	// link is followed (`confirmEmailChange`), and the old address is then told. The current
+	// password is required, so that a session left open cannot move the account. A new
+	// request voids the link of an earlier one. Apps have no address to change (403); an
+	// address another account uses is a 409. Attempts are rate-limited per account.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+	RequestEmailChange(ctx context.Context, body RequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetMyProgress My progress
 	//
 	// The caller's own progress, for a member's login.
@@ -812,7 +862,9 @@ type ClientInterface interface {
 	// UpdateMemberWithBody Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+	// member moves their own address with `requestEmailChange`, which a link to the new
+	// address confirms: 403 here). The ABCP ID and
 	// cycle: the member sets them while their record has none, administrators always,
 	// organizers only on unclaimed members their organization created (and nothing else);
 	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -828,7 +880,9 @@ type ClientInterface interface {
 	// UpdateMember Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+	// member moves their own address with `requestEmailChange`, which a link to the new
+	// address confirms: 403 here). The ABCP ID and
 	// cycle: the member sets them while their record has none, administrators always,
 	// organizers only on unclaimed members their organization created (and nothing else);
 	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -1673,6 +1727,48 @@ func (c *Client) ClaimMemberWithBody(ctx context.Context, contentType string, bo
 // Corresponds with POST /v1/auth/claim (the `ClaimMember` operationId).
 func (c *Client) ClaimMember(ctx context.Context, body ClaimMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewClaimMemberRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmEmailChangeWithBody Confirm a new e-mail address with its link's token
+//
+// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+// sign-in address, and a member's record address, become the new one, and the old
+// address is told. The token works once, for 24 hours.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+func (c *Client) ConfirmEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmEmailChangeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmEmailChange Confirm a new e-mail address with its link's token
+//
+// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+// sign-in address, and a member's record address, become the new one, and the old
+// address is told. The token works once, for 24 hours.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+func (c *Client) ConfirmEmailChange(ctx context.Context, body ConfirmEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmEmailChangeRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2651,6 +2747,54 @@ func (c *Client) RotateCalendarFeed(ctx context.Context, reqEditors ...RequestEd
 	return c.Client.Do(req)
 }
 
+// RequestEmailChangeWithBody Ask to change my e-mail address
+//
+// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+// (and, for a member, the record's address, where notices go) changes only when that
+// link is followed (`confirmEmailChange`), and the old address is then told. The current
+// password is required, so that a session left open cannot move the account. A new
+// request voids the link of an earlier one. Apps have no address to change (403); an
+// address another account uses is a 409. Attempts are rate-limited per account.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+func (c *Client) RequestEmailChangeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRequestEmailChangeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RequestEmailChange Ask to change my e-mail address
+//
+// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+// (and, for a member, the record's address, where notices go) changes only when that
+// link is followed (`confirmEmailChange`), and the old address is then told. The current
+// password is required, so that a session left open cannot move the account. A new
+// request voids the link of an earlier one. Apps have no address to change (403); an
+// address another account uses is a 409. Attempts are rate-limited per account.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+func (c *Client) RequestEmailChange(ctx context.Context, body RequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRequestEmailChangeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetMyProgress My progress
 //
 // The caller's own progress, for a member's login.
@@ -2744,7 +2888,9 @@ func (c *Client) GetMember(ctx context.Context, memberID MemberID, params *GetMe
 // UpdateMemberWithBody Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+// member moves their own address with `requestEmailChange`, which a link to the new
+// address confirms: 403 here). The ABCP ID and
 // cycle: the member sets them while their record has none, administrators always,
 // organizers only on unclaimed members their organization created (and nothing else);
 // once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -2770,7 +2916,9 @@ func (c *Client) UpdateMemberWithBody(ctx context.Context, memberID MemberID, pa
 // UpdateMember Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+// member moves their own address with `requestEmailChange`, which a link to the new
+// address confirms: 403 here). The ABCP ID and
 // cycle: the member sets them while their record has none, administrators always,
 // organizers only on unclaimed members their organization created (and nothing else);
 // once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -4522,6 +4670,46 @@ func NewClaimMemberRequestWithBody(server string, contentType string, body io.Re
 	return req, nil
 }
 
+// NewConfirmEmailChangeRequest calls the generic ConfirmEmailChange builder with application/json body
+func NewConfirmEmailChangeRequest(server string, body ConfirmEmailChangeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewConfirmEmailChangeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewConfirmEmailChangeRequestWithBody constructs an http.Request for the ConfirmEmailChange method, with any body, and a specified content type
+func NewConfirmEmailChangeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/auth/email-change/confirm")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRequestPasswordResetRequest calls the generic RequestPasswordReset builder with application/json body
 func NewRequestPasswordResetRequest(server string, body RequestPasswordResetJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -6157,6 +6345,46 @@ func NewRotateCalendarFeedRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewRequestEmailChangeRequest calls the generic RequestEmailChange builder with application/json body
+func NewRequestEmailChangeRequest(server string, body RequestEmailChangeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRequestEmailChangeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRequestEmailChangeRequestWithBody constructs an http.Request for the RequestEmailChange method, with any body, and a specified content type
+func NewRequestEmailChangeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/email-change")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9511,6 +9739,28 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/auth/claim (the `ClaimMember` operationId).
 	ClaimMemberWithResponse(ctx context.Context, body ClaimMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*ClaimMemberResponse, error)
 
+	// ConfirmEmailChangeWithBodyWithResponse Confirm a new e-mail address with its link's token
+	//
+	// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+	// sign-in address, and a member's record address, become the new one, and the old
+	// address is told. The token works once, for 24 hours.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+	ConfirmEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmEmailChangeResponse, error)
+
+	// ConfirmEmailChangeWithResponse Confirm a new e-mail address with its link's token
+	//
+	// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+	// sign-in address, and a member's record address, become the new one, and the old
+	// address is told. The token works once, for 24 hours.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+	ConfirmEmailChangeWithResponse(ctx context.Context, body ConfirmEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmEmailChangeResponse, error)
+
 	// RequestPasswordResetWithBodyWithResponse Ask for a password reset link
 	//
 	// E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -10083,6 +10333,34 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
 	RotateCalendarFeedWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateCalendarFeedResponse, error)
 
+	// RequestEmailChangeWithBodyWithResponse Ask to change my e-mail address
+	//
+	// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+	// (and, for a member, the record's address, where notices go) changes only when that
+	// link is followed (`confirmEmailChange`), and the old address is then told. The current
+	// password is required, so that a session left open cannot move the account. A new
+	// request voids the link of an earlier one. Apps have no address to change (403); an
+	// address another account uses is a 409. Attempts are rate-limited per account.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+	RequestEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RequestEmailChangeResponse, error)
+
+	// RequestEmailChangeWithResponse Ask to change my e-mail address
+	//
+	// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+	// (and, for a member, the record's address, where notices go) changes only when that
+	// link is followed (`confirmEmailChange`), and the old address is then told. The current
+	// password is required, so that a session left open cannot move the account. A new
+	// request voids the link of an earlier one. Apps have no address to change (403); an
+	// address another account uses is a 409. Attempts are rate-limited per account.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+	RequestEmailChangeWithResponse(ctx context.Context, body RequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestEmailChangeResponse, error)
+
 	// GetMyProgressWithResponse My progress
 	//
 	// The caller's own progress, for a member's login.
@@ -10132,7 +10410,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateMemberWithBodyWithResponse Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+	// member moves their own address with `requestEmailChange`, which a link to the new
+	// address confirms: 403 here). The ABCP ID and
 	// cycle: the member sets them while their record has none, administrators always,
 	// organizers only on unclaimed members their organization created (and nothing else);
 	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -10148,7 +10428,9 @@ type ClientWithResponsesInterface interface {
 	// UpdateMemberWithResponse Update a member
 	//
 	// Administrators and the member themself change the fields given (`licenses` replaces the
-	// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+	// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+	// member moves their own address with `requestEmailChange`, which a link to the new
+	// address confirms: 403 here). The ABCP ID and
 	// cycle: the member sets them while their record has none, administrators always,
 	// organizers only on unclaimed members their organization created (and nothing else);
 	// once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -12003,6 +12285,103 @@ func (r ClaimMemberResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ClaimMemberResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ConfirmEmailChangeResponse429Headers the declared response headers of an HTTP 429 response for ConfirmEmailChange
+type ConfirmEmailChangeResponse429Headers struct {
+	RetryAfter *int
+}
+
+// ConfirmEmailChangeResponse503Headers the declared response headers of an HTTP 503 response for ConfirmEmailChange
+type ConfirmEmailChangeResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ConfirmEmailChangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ConfirmEmailChangeResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ConfirmEmailChangeResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ConfirmEmailChangeResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ConfirmEmailChangeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConfirmEmailChangeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConfirmEmailChangeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConfirmEmailChangeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14991,6 +15370,131 @@ func (r RotateCalendarFeedResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RotateCalendarFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RequestEmailChangeResponse401Headers the declared response headers of an HTTP 401 response for RequestEmailChange
+type RequestEmailChangeResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RequestEmailChangeResponse429Headers the declared response headers of an HTTP 429 response for RequestEmailChange
+type RequestEmailChangeResponse429Headers struct {
+	RetryAfter *int
+}
+
+// RequestEmailChangeResponse503Headers the declared response headers of an HTTP 503 response for RequestEmailChange
+type RequestEmailChangeResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RequestEmailChangeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *EmailChangePending
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RequestEmailChangeResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RequestEmailChangeResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RequestEmailChangeResponse503Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RequestEmailChangeResponse) GetJSON202() *EmailChangePending {
+	return r.JSON202
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RequestEmailChangeResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RequestEmailChangeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RequestEmailChangeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RequestEmailChangeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RequestEmailChangeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20470,6 +20974,40 @@ func (c *ClientWithResponses) ClaimMemberWithResponse(ctx context.Context, body 
 	return ParseClaimMemberResponse(rsp)
 }
 
+// ConfirmEmailChangeWithBodyWithResponse Confirm a new e-mail address with its link's token
+//
+// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+// sign-in address, and a member's record address, become the new one, and the old
+// address is told. The token works once, for 24 hours.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+func (c *ClientWithResponses) ConfirmEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmEmailChangeResponse, error) {
+	rsp, err := c.ConfirmEmailChangeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmEmailChangeResponse(rsp)
+}
+
+// ConfirmEmailChangeWithResponse Confirm a new e-mail address with its link's token
+//
+// Spends the token e-mailed to the new address (`requestEmailChange`): the account's
+// sign-in address, and a member's record address, become the new one, and the old
+// address is told. The token works once, for 24 hours.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
+func (c *ClientWithResponses) ConfirmEmailChangeWithResponse(ctx context.Context, body ConfirmEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmEmailChangeResponse, error) {
+	rsp, err := c.ConfirmEmailChange(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmEmailChangeResponse(rsp)
+}
+
 // RequestPasswordResetWithBodyWithResponse Ask for a password reset link
 //
 // E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -21300,6 +21838,46 @@ func (c *ClientWithResponses) RotateCalendarFeedWithResponse(ctx context.Context
 	return ParseRotateCalendarFeedResponse(rsp)
 }
 
+// RequestEmailChangeWithBodyWithResponse Ask to change my e-mail address
+//
+// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+// (and, for a member, the record's address, where notices go) changes only when that
+// link is followed (`confirmEmailChange`), and the old address is then told. The current
+// password is required, so that a session left open cannot move the account. A new
+// request voids the link of an earlier one. Apps have no address to change (403); an
+// address another account uses is a 409. Attempts are rate-limited per account.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+func (c *ClientWithResponses) RequestEmailChangeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RequestEmailChangeResponse, error) {
+	rsp, err := c.RequestEmailChangeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRequestEmailChangeResponse(rsp)
+}
+
+// RequestEmailChangeWithResponse Ask to change my e-mail address
+//
+// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
+// (and, for a member, the record's address, where notices go) changes only when that
+// link is followed (`confirmEmailChange`), and the old address is then told. The current
+// password is required, so that a session left open cannot move the account. A new
+// request voids the link of an earlier one. Apps have no address to change (403); an
+// address another account uses is a 409. Attempts are rate-limited per account.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/me/email-change (the `RequestEmailChange` operationId).
+func (c *ClientWithResponses) RequestEmailChangeWithResponse(ctx context.Context, body RequestEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*RequestEmailChangeResponse, error) {
+	rsp, err := c.RequestEmailChange(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRequestEmailChangeResponse(rsp)
+}
+
 // GetMyProgressWithResponse My progress
 //
 // The caller's own progress, for a member's login.
@@ -21379,7 +21957,9 @@ func (c *ClientWithResponses) GetMemberWithResponse(ctx context.Context, memberI
 // UpdateMemberWithBodyWithResponse Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+// member moves their own address with `requestEmailChange`, which a link to the new
+// address confirms: 403 here). The ABCP ID and
 // cycle: the member sets them while their record has none, administrators always,
 // organizers only on unclaimed members their organization created (and nothing else);
 // once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -21401,7 +21981,9 @@ func (c *ClientWithResponses) UpdateMemberWithBodyWithResponse(ctx context.Conte
 // UpdateMemberWithResponse Update a member
 //
 // Administrators and the member themself change the fields given (`licenses` replaces the
-// whole list); only administrators change `status` and `tracking_since`. The ABCP ID and
+// whole list); only administrators change `status` and `tracking_since`, and `email` (a
+// member moves their own address with `requestEmailChange`, which a link to the new
+// address confirms: 403 here). The ABCP ID and
 // cycle: the member sets them while their record has none, administrators always,
 // organizers only on unclaimed members their organization created (and nothing else);
 // once set, a member's own change is a 403 saying how to ask for a correction. A licence
@@ -23461,6 +24043,100 @@ func ParseClaimMemberResponse(rsp *http.Response) (*ClaimMemberResponse, error) 
 		response.Headers429 = &headers
 	case rsp.StatusCode == 503:
 		var headers ClaimMemberResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseConfirmEmailChangeResponse parses an HTTP response from a ConfirmEmailChangeWithResponse call
+func ParseConfirmEmailChangeResponse(rsp *http.Response) (*ConfirmEmailChangeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConfirmEmailChangeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ConfirmEmailChangeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers ConfirmEmailChangeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
@@ -26299,6 +26975,128 @@ func ParseRotateCalendarFeedResponse(rsp *http.Response) (*RotateCalendarFeedRes
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers RotateCalendarFeedResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRequestEmailChangeResponse parses an HTTP response from a RequestEmailChangeWithResponse call
+func ParseRequestEmailChangeResponse(rsp *http.Response) (*RequestEmailChangeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RequestEmailChangeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest EmailChangePending
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RequestEmailChangeResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers RequestEmailChangeResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers RequestEmailChangeResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

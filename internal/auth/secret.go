@@ -15,6 +15,7 @@ const (
 	PrefixClaimToken   = "rcc_"
 	PrefixResetToken   = "rcp_"
 	PrefixCalendar     = "rcf_"
+	PrefixEmailChange  = "rce_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.

@@ -91,6 +91,18 @@ var accessTable = []accessRow{
 		}
 		return w.env.Client.ResetPasswordWithResponse(t.Context(), api.PasswordReset{Token: plain, Password: "a brand new passphrase"}, as)
 	}, [8]int{204, 204, 204, 204, 204, 204, 204, 204}},
+	{"requestEmailChange", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RequestEmailChangeWithResponse(t.Context(), api.EmailChangeRequest{
+			Email: openapi_types.Email(apitest.Email(t, "moved")), Password: apitest.Password}, as)
+	}, [8]int{401, 202, 202, 202, 202, 403, 403, 202}},
+	{"confirmEmailChange", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		u := w.freshOrganizer(t, w.orgA.ID)
+		plain, hash := auth.NewSecret(auth.PrefixEmailChange)
+		if err := w.env.Store.CreateEmailChange(t.Context(), u.ID, apitest.Email(t, "moved"), hash, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		return w.env.Client.ConfirmEmailChangeWithResponse(t.Context(), api.EmailChangeConfirm{Token: plain}, as)
+	}, [8]int{204, 204, 204, 204, 204, 204, 204, 204}},
 	{"getMe", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetMeWithResponse(t.Context(), nil, as)
 	}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},

@@ -217,3 +217,61 @@ func TestReminderPreference(t *testing.T) {
 		}
 	})
 }
+
+// A member moves their account to a new address: the current password is required, nothing
+// changes until the link sent to the new address is followed, the old address is told, and
+// the link works once. A member cannot set their record's address directly.
+func TestEmailChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		w := newWorld(t, env)
+		ctx := t.Context()
+		as := w.as("member")
+		old := "pat@example.org"
+		taken := apitest.Email(t, "taken")
+		env.CreateUser(t, recert.User{Email: taken, Role: recert.RoleAdmin})
+		fresh := apitest.Email(t, "moved")
+
+		res, err := env.Client.RequestEmailChangeWithResponse(ctx, api.EmailChangeRequest{Email: openapi_types.Email(fresh), Password: "not my password"}, as)
+		if err != nil || res.StatusCode() != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), "#/password") {
+			t.Fatalf("wrong password: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+		res, err = env.Client.RequestEmailChangeWithResponse(ctx, api.EmailChangeRequest{Email: openapi_types.Email(taken), Password: apitest.Password}, as)
+		if err != nil || res.StatusCode() != http.StatusConflict {
+			t.Fatalf("taken address: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+		res, err = env.Client.RequestEmailChangeWithResponse(ctx, api.EmailChangeRequest{Email: openapi_types.Email(fresh), Password: apitest.Password}, as)
+		if err != nil || res.StatusCode() != http.StatusAccepted || res.JSON202 == nil || string(res.JSON202.Email) != fresh {
+			t.Fatalf("request: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+		m := env.Outbox(t, fresh, 1)[0]
+		token := apitest.Link(t, m, "/app/email?token=")
+		// Until the link is followed, the old address signs in.
+		if me, _ := env.Client.GetMeWithResponse(ctx, nil, as); me.JSON200 == nil || me.JSON200.User == nil || string(me.JSON200.User.Email) != old {
+			t.Fatalf("before confirming: %s", me.Body)
+		}
+		for i, want := range []int{http.StatusNoContent, http.StatusUnprocessableEntity} {
+			res, err := env.Client.ConfirmEmailChangeWithResponse(ctx, api.EmailChangeConfirm{Token: token})
+			if err != nil || res.StatusCode() != want {
+				t.Fatalf("confirm %d: %v %d %s", i, err, res.StatusCode(), res.Body)
+			}
+		}
+		told := env.Outbox(t, old, 1)[0]
+		if told.Subject != "Your Recert e-mail address was changed" {
+			t.Errorf("the old address is told: %+v", told)
+		}
+		rec, err := st.Member(ctx, w.member.ID)
+		if err != nil || rec.Email != fresh {
+			t.Errorf("the record's address: %q %v", rec.Email, err)
+		}
+		ok, _ := env.Client.CreateTokenWithFormdataBodyWithResponse(ctx, api.TokenRequest{GrantType: "password", Username: &fresh, Password: ptr(apitest.Password)})
+		gone, _ := env.Client.CreateTokenWithFormdataBodyWithResponse(ctx, api.TokenRequest{GrantType: "password", Username: &old, Password: ptr(apitest.Password)})
+		if ok.StatusCode() != http.StatusOK || gone.StatusCode() != http.StatusBadRequest {
+			t.Errorf("sign in with the new address: %d, the old one: %d", ok.StatusCode(), gone.StatusCode())
+		}
+		patch, err := env.Client.UpdateMemberWithResponse(ctx, w.member.ID, &api.UpdateMemberParams{}, api.MemberUpdate{Email: ptr(openapi_types.Email(taken))}, as)
+		if err != nil || patch.StatusCode() != http.StatusForbidden {
+			t.Errorf("a member sets their record's address directly: %v %d %s", err, patch.StatusCode(), patch.Body)
+		}
+	})
+}

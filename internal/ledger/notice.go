@@ -17,6 +17,8 @@ const (
 	NoticeActivityReviewed    = "activity.reviewed"
 	NoticeClaimInvitation     = "claim.invitation"
 	NoticePasswordReset       = "password.reset"
+	NoticeEmailChange         = "email.change"
+	NoticeEmailChanged        = "email.changed"
 	NoticeWebhookDisabled     = "webhook.disabled"
 	NoticeDeadlineReminder    = "deadline.reminder"
 )
@@ -51,6 +53,9 @@ type Notice struct {
 	// Token is the one-time secret of an e-mailed link (a claim invitation, a password
 	// reset). It is stored only by hash elsewhere; the job keeps it until the job is removed.
 	Token string `json:"token,omitempty"`
+	// Email is the address a notice goes to when it is not the account's own: the new
+	// address a change link goes to, the old one told of a change.
+	Email string `json:"email,omitempty"`
 }
 
 // Reminder is what a deadline reminder says.

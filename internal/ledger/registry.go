@@ -25,6 +25,9 @@ type RegistryStore interface {
 	SetDeadlineReminders(ctx context.Context, userID string, on bool) error
 	SetCalendarFeed(ctx context.Context, memberID string, hash []byte) error
 	CreatePasswordReset(ctx context.Context, userID string, hash []byte, expiresAt time.Time) error
+	CreateEmailChange(ctx context.Context, userID, newEmail string, hash []byte, expiresAt time.Time) error
+	SpendEmailChange(ctx context.Context, hash []byte) (userID, newEmail string, err error)
+	UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error)
 	CreateRefreshToken(ctx context.Context, t recert.RefreshToken) error
 	ExchangeRefreshToken(ctx context.Context, hash []byte, next recert.RefreshToken) (recert.RefreshToken, error)
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error

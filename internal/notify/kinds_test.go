@@ -77,6 +77,10 @@ func TestEveryKindThroughSMTP(t *testing.T) {
 				"jo@example.org", "Your continuing-education record is waiting for you", "/app/claim?token=rcc_secret"},
 			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticePasswordReset, UserID: u.ID, Token: "rcp_secret"}},
 				"jo@example.org", "Reset your Recert password", "/app/reset?token=rcp_secret"},
+			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeEmailChange, UserID: u.ID, Email: "jo@hospital.example.org", Token: "rce_secret"}},
+				"jo@hospital.example.org", "Confirm your new Recert e-mail address", "/app/email?token=rce_secret"},
+			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeEmailChanged, UserID: u.ID, Email: "jo@example.org"}},
+				"jo@example.org", "Your Recert e-mail address was changed", "no longer signs in"},
 			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeDeadlineReminder, MemberID: m.ID, UserID: u.ID, Reminder: &ledger.Reminder{
 				Threshold: "report", ProgramID: "abcp-ccp-ceu", ProgramName: "ABCP CCP", Date: "2027-01-15", Days: 14}}},
 				"jo@example.org", "Your ABCP CCP report is due on 15 January 2027", "in 14 days"},

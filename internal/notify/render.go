@@ -35,6 +35,8 @@ type Data struct {
 	Decision string
 	Reason   string
 	Link     string
+	// Address is an e-mail address the message is about: the new one to confirm.
+	Address string
 	// Claim: Link is a claim link, for a member without a login.
 	Claim bool
 	// RevokedOn is the day of a revocation a change reversed ("2 October 2026").

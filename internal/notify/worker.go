@@ -107,6 +107,16 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 			return nil, err
 		}
 		return []recipient{{email: u.Email, data: Data{Name: name, Link: w.link("/app/reset?token=" + url.QueryEscape(n.Token))}}}, nil
+	case ledger.NoticeEmailChange, ledger.NoticeEmailChanged:
+		_, name, err := w.user(ctx, n.UserID)
+		if err != nil {
+			return nil, err
+		}
+		d := Data{Name: name, Address: n.Email, Link: w.link("/app/forgot")}
+		if n.Type == ledger.NoticeEmailChange {
+			d.Link = w.link("/app/email?token=" + url.QueryEscape(n.Token))
+		}
+		return []recipient{{email: n.Email, data: d}}, nil
 	case ledger.NoticeDeadlineReminder:
 		if n.Reminder == nil {
 			return nil, nil

@@ -148,6 +148,7 @@ type MemberFilter struct {
 // UserChange lists the fields of an account to change; nil leaves one as it is.
 type UserChange struct {
 	Name         *string
+	Email        *string // the sign-in address, confirmed by a link sent to it
 	PasswordHash *string
 	Disabled     *bool
 	SignOut      bool // end every token issued so far
@@ -189,8 +190,8 @@ func set[T any](field *T, to *T) {
 }
 
 // Allowed says whether a caller of role may make the change, by the fields it touches:
-// administrators any; members their own record but not its status nor where its tracking
-// starts; organizers only the ABCP ID and cycle (of members their organization created,
+// administrators any; members their own record but not its status, where its tracking
+// starts, nor its e-mail address (which a link sent to the new address changes); organizers only the ABCP ID and cycle (of members their organization created,
 // unclaimed: checked against the record); apps none.
 func (c MemberChange) Allowed(role Role) error {
 	switch role {
@@ -202,6 +203,9 @@ func (c MemberChange) Allowed(role Role) error {
 			return Errorf(EFORBIDDEN, "organizers set only the ABCP ID and cycle of members their organization created")
 		}
 	case RoleMember:
+		if c.Email != nil {
+			return Errorf(EFORBIDDEN, "a member changes their e-mail address with a link sent to the new one: POST /v1/me/email-change")
+		}
 		if c.Status != nil {
 			return Errorf(EFORBIDDEN, "only administrators change a member's status")
 		}

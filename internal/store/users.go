@@ -202,6 +202,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, 
 		if c.Name != nil {
 			row.Name = *c.Name
 		}
+		if c.Email != nil {
+			row.Email = recert.NormalizeEmail(*c.Email)
+		}
 		signOut := c.SignOut
 		if c.PasswordHash != nil {
 			// A new password ends every sign-in made with the old one.
