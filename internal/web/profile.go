@@ -18,6 +18,7 @@ type profileData struct {
 	Calendar string // the secret calendar address, when just made
 	// The form as typed, kept when it is sent back with an error.
 	Name, ABCPID, Cycle, Certified, BirthMonth string
+	NewEmail                                   string // the e-mail change form, as typed
 	Licences                                   []licenceRow
 	Months                                     []string
 }

@@ -47,6 +47,7 @@ func (p *Pages) mountRecords(m, o, a *echo.Group) {
 	m.GET("/profile", p.profile)
 	m.POST("/profile", p.saveProfile)
 	m.POST("/profile/calendar", p.calendarAddress)
+	m.POST("/profile/email", p.requestEmailChange)
 	m.GET("/preferences", p.preferencesPage)
 	m.POST("/preferences", p.setPreferences)
 

@@ -18,6 +18,8 @@ type Store interface {
 	User(ctx context.Context, id string) (recert.User, error)
 	// PasswordResetUsable reports whether a reset token can still set a password.
 	PasswordResetUsable(ctx context.Context, hash []byte) (bool, error)
+	// EmailChangeUsable is the new address of an e-mail change link that can still be used.
+	EmailChangeUsable(ctx context.Context, hash []byte) (string, error)
 	// SignedInUser is User, and whether the sign-in is live, in one statement.
 	SignedInUser(ctx context.Context, id, sid string) (recert.User, bool, error)
 	UserByEmail(ctx context.Context, email string) (recert.User, string, error)

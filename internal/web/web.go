@@ -153,6 +153,8 @@ func (p *Pages) Mount(e *echo.Echo) {
 	g.POST("/forgot", p.forgot)
 	g.GET("/reset", p.resetPage)
 	g.POST("/reset", p.reset)
+	g.GET("/email", p.emailPage)
+	g.POST("/email", p.confirmEmail)
 
 	m := g.Group("", p.requireRole(recert.RoleMember))
 	m.GET("/dashboard", p.dashboard)
