@@ -70,4 +70,3 @@ func (p *Pages) confirmEmail(c echo.Context) error {
 	f.Done = true
 	return p.render(c, http.StatusOK, "email", "Your e-mail address is changed", f)
 }
-
