@@ -137,6 +137,9 @@ type Query struct {
 	Extra []progress.Credit
 	// Version is the member's, when the caller has read it; nil: read it.
 	Version *Version
+	// Change is a proposed change to the member's record, evaluated as if it were saved (the
+	// effect of moving where the record starts, shown before saving).
+	Change *recert.MemberChange
 }
 
 // Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
@@ -207,6 +210,9 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	m, err := p.store.Member(ctx, q.MemberID)
 	if err != nil {
 		return loaded{}, err
+	}
+	if q.Change != nil {
+		q.Change.Apply(&m)
 	}
 	today := recert.DateOf(p.now().UTC())
 	if !q.AsOf.IsZero() {

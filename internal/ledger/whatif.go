@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -27,23 +28,58 @@ type Change struct {
 	Sentence string
 }
 
-// Changes pairs each period of before with the same period of after.
+// Changes pairs each period of before with the same period (same program, same start) of
+// after; a period only one of them has is left out.
 func Changes(before, after Result) []Change {
 	out := []Change{}
-	for i, b := range before.Programs {
+	for _, b := range before.Programs {
+		i := slices.IndexFunc(after.Programs, func(a Evaluated) bool { return a.Program.ID == b.Program.ID })
+		if i < 0 {
+			continue
+		}
 		a := after.Programs[i]
 		switch {
 		case b.CEU != nil && a.CEU != nil:
-			for j, pb := range b.CEU.Periods {
-				out = append(out, ceuChange(b.Program, pb, a.CEU.Periods[j], b.CEU.Unit))
+			for _, pb := range b.CEU.Periods {
+				if j := slices.IndexFunc(a.CEU.Periods, func(pa progress.PeriodResult) bool { return pa.Start == pb.Start }); j >= 0 {
+					out = append(out, ceuChange(b.Program, pb, a.CEU.Periods[j], b.CEU.Unit))
+				}
 			}
 		case b.Clinical != nil && a.Clinical != nil:
-			for j, pb := range b.Clinical.Periods {
-				out = append(out, clinicalChange(b.Program, pb, a.Clinical.Periods[j]))
+			for _, pb := range b.Clinical.Periods {
+				if j := slices.IndexFunc(a.Clinical.Periods, func(pa progress.ClinicalPeriodResult) bool { return pa.Start == pb.Start }); j >= 0 {
+					out = append(out, clinicalChange(b.Program, pb, a.Clinical.Periods[j]))
+				}
 			}
 		}
 	}
 	return out
+}
+
+// ChangeEffect is what a change to a member's record would do to their progress: each
+// period whose counted total or status would change, said in words; nothing is saved.
+func (p *Progress) ChangeEffect(ctx context.Context, memberID string, c recert.MemberChange) ([]Change, error) {
+	q := Query{MemberID: memberID, Scope: recert.AllOrganizations()}
+	l, err := p.load(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	before, err := l.run(q, nil)
+	if err != nil {
+		return nil, err
+	}
+	q.Change = &c
+	after, err := p.Evaluate(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for _, ch := range Changes(before, after) {
+		if ch.Changed {
+			out = append(out, ch)
+		}
+	}
+	return out, nil
 }
 
 func ceuChange(p progress.Program, b, a progress.PeriodResult, u progress.Unit) Change {
@@ -56,7 +92,11 @@ func ceuChange(p progress.Program, b, a progress.PeriodResult, u progress.Unit) 
 	if u == progress.Hour60 {
 		unit = "hours"
 	}
-	c.Sentence = changeWords(c, fmt.Sprintf("%s → %s %s counted", cb, ca, unit))
+	counted := fmt.Sprintf("%s → %s %s counted", cb, ca, unit)
+	if cb == ca {
+		counted = fmt.Sprintf("%s %s counted", ca, unit)
+	}
+	c.Sentence = changeWords(c, counted)
 	return c
 }
 
@@ -64,7 +104,11 @@ func clinicalChange(p progress.Program, b, a progress.ClinicalPeriodResult) Chan
 	c := Change{ProgramID: p.ID, ProgramName: p.Name, Relation: b.Relation, Start: b.Start, End: b.End,
 		StatusBefore: b.Status, StatusAfter: a.Status, ActivitiesBefore: &b.Counted.Total, ActivitiesAfter: &a.Counted.Total}
 	c.Changed = b.Counted.Total != a.Counted.Total || b.Status != a.Status
-	c.Sentence = changeWords(c, fmt.Sprintf("%d → %d clinical activities counted", b.Counted.Total, a.Counted.Total))
+	counted := fmt.Sprintf("%d → %d clinical activities counted", b.Counted.Total, a.Counted.Total)
+	if b.Counted.Total == a.Counted.Total {
+		counted = fmt.Sprintf("%d clinical activities counted", a.Counted.Total)
+	}
+	c.Sentence = changeWords(c, counted)
 	return c
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -279,6 +280,8 @@ func (s *Store) UpdateMember(ctx context.Context, id string, ifVersion int, acto
 		if ifVersion != 0 && m.Version != ifVersion {
 			return recert.Errorf(recert.EPRECONDITION, "member %s has changed (version %d, not %d); fetch it again", id, m.Version, ifVersion)
 		}
+		before := m
+		before.Licenses = slices.Clone(m.Licenses)
 		if err := change(&m); err != nil {
 			return err
 		}
@@ -287,6 +290,9 @@ func (s *Store) UpdateMember(ctx context.Context, id string, ifVersion int, acto
 		row := toMemberRow(m)
 		if err := tx.Omit("Claimed", "CreatedAt", "CreatedBy").Save(&row).Error; err != nil {
 			return TranslateError(err, "a member with this email or ABCP ID")
+		}
+		if err := writeMemberHistory(tx, m, before.Diff(m)); err != nil {
+			return err
 		}
 		if err := tx.Where("member_id = ?", id).Delete(&licenseRow{}).Error; err != nil {
 			return TranslateError(err, "licences")

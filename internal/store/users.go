@@ -121,6 +121,16 @@ func (s *Store) loadUser(ctx context.Context, id, sid string) (recert.User, bool
 	return row.user(orgs), row.Live, nil
 }
 
+// MemberLogin returns the login of a member record; ok is false when it has none.
+func (s *Store) MemberLogin(ctx context.Context, memberID string) (u recert.User, ok bool, err error) {
+	var row userRow
+	err = s.conn(ctx).Where("member_id = ?", memberID).Limit(1).Find(&row).Error
+	if err != nil || row.ID == "" {
+		return recert.User{}, false, TranslateError(err, "login")
+	}
+	return row.user(nil), true, nil
+}
+
 // UserByEmail returns the account with email and its password hash, from the primary (it
 // signs people in).
 func (s *Store) UserByEmail(ctx context.Context, email string) (recert.User, string, error) {

@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -47,6 +49,57 @@ func TestAdminMemberPage(t *testing.T) {
 		o.signIn(w.organizer)
 		if res, _ := o.get(link[1]); res.StatusCode != http.StatusNotFound {
 			t.Errorf("an organizer opened the administrator's member page: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestAdminMemberEffectHistoryAndSignOut: moving where a member's record starts shows what it
+// does to their periods before anything is saved, and saves when confirmed; the change is in
+// the record's history, by name; "sign out everywhere" ends the member's page session.
+func TestAdminMemberEffectHistoryAndSignOut(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := st.UpdateMember(t.Context(), w.renee.ID, 0, "test", func(m *recert.Member) error {
+			m.TrackingSince = recert.DateOf(time.Now())
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		renee := w.browser(t)
+		renee.signIn(w.member)
+		b := w.browser(t)
+		b.signIn(w.admin)
+		page := "/app/members/" + w.renee.ID
+		_, body := b.get(page)
+		form := url.Values{"version": {regexpFind(t, body, `name="version" value="(\d+)"`)}, "name": {"Renée Roy"}, "email": {"renee.roy@example.org"},
+			"abcp_id": {"104455"}, "abcp_cycle": {"1"}, "certification_date": {"2024-03-01"}, "tracking_since": {"2020-01-01"}, "status": {"active"}}
+		res, body := b.post(page, form)
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Saving this changes the member's progress") ||
+			!strings.Contains(body, "not tracked → deficient") || !strings.Contains(body, `name="confirm" value="1"`) {
+			t.Fatalf("the effect before saving: %d\n%s", res.StatusCode, body)
+		}
+		if m, _ := st.Member(t.Context(), w.renee.ID); m.TrackingSince.String() == "2020-01-01" {
+			t.Fatal("the change was saved before it was confirmed")
+		}
+		form.Set("confirm", "1")
+		if res, body := b.post(page, form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("confirm: %d\n%s", res.StatusCode, body)
+		}
+		if m, _ := st.Member(t.Context(), w.renee.ID); m.TrackingSince.String() != "2020-01-01" {
+			t.Fatalf("not saved: %v", m.TrackingSince)
+		}
+		_, body = b.get(page)
+		if !strings.Contains(body, "by Ada Admin: Record starts changed from "+recert.DateOf(time.Now()).String()+" to 2020-01-01") {
+			t.Errorf("the history:\n%s", body)
+		}
+		if res, body := renee.get("/app/dashboard"); res.StatusCode != http.StatusOK {
+			t.Fatalf("Renée's page before: %d\n%s", res.StatusCode, body)
+		}
+		if res, body := b.post(page+"/sign-out", url.Values{}); res.StatusCode != http.StatusOK || !strings.Contains(body, "Every sign-in of Renée Roy is ended") {
+			t.Fatalf("sign out everywhere: %d\n%s", res.StatusCode, body)
+		}
+		if res, _ := renee.get("/app/dashboard"); res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/app/sign-in") {
+			t.Errorf("Renée's page after: %d to %q", res.StatusCode, res.Header.Get("Location"))
 		}
 	})
 }

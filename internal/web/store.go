@@ -33,6 +33,10 @@ type Store interface {
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
 	Member(ctx context.Context, id string) (recert.Member, error)
+	// MemberLogin is a member record's login; ok is false when it has none.
+	MemberLogin(ctx context.Context, memberID string) (u recert.User, ok bool, err error)
+	// MemberHistory is the record's changes, newest first.
+	MemberHistory(ctx context.Context, memberID string, limit int) ([]recert.RecordChange, error)
 	Organization(ctx context.Context, id string) (recert.Organization, error)
 	Activity(ctx context.Context, id string) (recert.Activity, error)
 	AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error)

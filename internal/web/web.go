@@ -178,6 +178,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	a.GET("/members/:member_id", p.adminMember)
 	a.POST("/members/:member_id", p.saveAdminMember)
 	a.POST("/members/:member_id/invite", p.inviteMember)
+	a.POST("/members/:member_id/sign-out", p.signOutMember)
 
 	// The pages of members' own records (activities, clinical log, disputes, report), and the
 	// pages that manage events, organizations and accounts.

@@ -1,0 +1,14 @@
+-- Every change to a member's record: who made it, when, and each field from and to (JSON),
+-- for the administrators' audit history of the record.
+-- +goose Up
+CREATE TABLE member_history (
+    member_id  TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    version    INTEGER NOT NULL,
+    changed_at TIMESTAMP NOT NULL,
+    changed_by TEXT NOT NULL,
+    changes    TEXT NOT NULL,
+    PRIMARY KEY (member_id, version)
+);
+
+-- +goose Down
+DROP TABLE member_history;
