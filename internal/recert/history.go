@@ -9,9 +9,9 @@ import (
 // FieldChange is one field of a record changed: its name as the contract spells it, and its
 // value before and after, as text ("" when empty).
 type FieldChange struct {
-	Field    string `json:"field"`
-	From     string `json:"from,omitempty"`
-	To       string `json:"to,omitempty"`
+	Field string `json:"field"`
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
 }
 
 // RecordChange is one change to a member's record: the version it made, when and by whom.
