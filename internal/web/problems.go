@@ -30,6 +30,8 @@ var fieldLabels = map[string]string{
 	"approval_ref":    "ABCP approval reference",
 	"approved_by":     "Also approved by",
 	"ceus":            "CEUs",
+	"evidence":        "Document",
+	"post_test_score": "Post-test score",
 }
 
 // sessionLabels are the words the event form labels a session's fields with.
