@@ -263,25 +263,26 @@ func (p *Pages) clinicalData(c echo.Context, lines []clinicalLine) (clinicalData
 	return d, nil
 }
 
-// logClinical logs the filled lines of the form, all or none.
+// logClinical logs the filled lines of the form, all or none; every problem of every line is
+// said at once, beside its input, by the line's number on the form.
 func (p *Pages) logClinical(c echo.Context) error {
 	u, _ := p.user(c)
 	lines := make([]clinicalLine, clinicalLines)
 	var in []ledger.ClinicalInput
-	var err error
+	var unread ledger.Problems // what does not read as a date or a number
 	for i := range lines {
 		n := strconv.Itoa(i)
 		l := clinicalLine{Date: strings.TrimSpace(c.FormValue("date" + n)), Type: c.FormValue("type" + n), Role: c.FormValue("role" + n),
 			Count: strings.TrimSpace(c.FormValue("count" + n)), Ref: strings.TrimSpace(c.FormValue("ref" + n))}
 		lines[i] = l
-		if l.Date == "" && l.Ref == "" || err != nil {
+		if l.Date == "" && l.Ref == "" && l.Count == "" {
 			continue // a line left blank
 		}
 		ci := ledger.ClinicalInput{Type: l.Type, Role: l.Role, CaseReference: l.Ref, Line: i + 1}
-		if t, perr := time.Parse(time.DateOnly, l.Date); perr != nil {
-			err = recert.Errorf(recert.EINVALID, "line %d: give the date, such as 2026-03-31", i+1)
-		} else {
+		if t, err := time.Parse(time.DateOnly, l.Date); err == nil {
 			ci.Date = recert.DateOf(t)
+		} else if l.Date != "" {
+			unread.Add("#/lines/"+n+"/date", "a date such as 2026-03-31")
 		}
 		if l.Count != "" {
 			if ci.Count, _ = strconv.Atoi(l.Count); ci.Count == 0 {
@@ -290,13 +291,16 @@ func (p *Pages) logClinical(c echo.Context) error {
 		}
 		in = append(in, ci)
 	}
-	if err == nil && len(in) == 0 {
+	var err error
+	switch {
+	case len(in) == 0:
 		err = recert.Errorf(recert.EINVALID, "fill in at least one line: the date, the kind of case and your role")
-	}
-	if err == nil && u.MemberID == "" {
+	case u.MemberID == "":
 		err = recert.Errorf(recert.EINVALID, "this account has no member record")
-	}
-	if err == nil {
+	case len(unread) > 0:
+		unread.Merge(ledger.CheckClinical(u.MemberID, in))
+		err = unread.Err()
+	default:
 		_, err = p.records.LogClinical(ctxOf(c), u.MemberID, in, u.ID)
 	}
 	if err != nil {
