@@ -268,6 +268,7 @@ var routeBodyLimits = map[string]int64{
 	"POST /app/events/:event_id/roster":                            rosterBodyLimit,
 	"POST /app/events/:event_id/roster/confirm":                    2 * rosterBodyLimit,      // the roster, base64
 	"POST /app/activities":                                         2 * ledger.EvidenceLimit, // the form and its document: the page says when the document is too large
+	"POST /app/activities/:activity_id/evidence":                   2 * ledger.EvidenceLimit, // a document attached later, likewise
 }
 
 // bodyLimitOf is the body limit of the request's route.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -197,17 +198,25 @@ func NewClinicalEntry(memberID string, in ClinicalInput) (recert.ClinicalEntry, 
 		e.Count = 1
 	}
 	ref := strings.TrimSpace(in.CaseReference)
-	switch {
-	case e.Date.IsZero():
-		return e, FieldError("#/date", "give the date of the case")
-	case clinicalWords[e.Type] == "":
-		return e, FieldError("#/type", "choose the kind of case")
-	case e.Role != "primary" && e.Role != "secondary":
-		return e, FieldError("#/role", "primary or secondary")
-	case e.Count < 1 || e.Count > 100:
-		return e, FieldError("#/count", "from 1 to 100")
-	case utf8.RuneCountInString(ref) > 200:
-		return e, FieldError("#/case_reference", "at most 200 characters")
+	// Every problem of the case at once.
+	var p Problems
+	if e.Date.IsZero() {
+		p.Add("#/date", "give the date of the case")
+	}
+	if clinicalWords[e.Type] == "" {
+		p.Add("#/type", "choose the kind of case")
+	}
+	if e.Role != "primary" && e.Role != "secondary" {
+		p.Add("#/role", "primary or secondary")
+	}
+	if e.Count < 1 || e.Count > 100 {
+		p.Add("#/count", "from 1 to 100")
+	}
+	if utf8.RuneCountInString(ref) > 200 {
+		p.Add("#/case_reference", "at most 200 characters")
+	}
+	if err := p.Err(); err != nil {
+		return e, err
 	}
 	if ref != "" {
 		// Only a hash is kept: enough to spot a case claimed twice, nothing to identify a patient by.
@@ -228,15 +237,14 @@ func ClinicalTypes() [][2]string {
 }
 
 // LogClinical logs several cases at once: all of them, or none when one is wrong (its
-// error names its line, from 1).
+// problems name each case by its line on the member's form).
 func (r *Records) LogClinical(ctx context.Context, memberID string, in []ClinicalInput, actor string) ([]recert.ClinicalEntry, error) {
+	if err := CheckClinical(memberID, in); err != nil {
+		return nil, err
+	}
 	entries := make([]recert.ClinicalEntry, len(in))
 	for i, c := range in {
-		e, err := NewClinicalEntry(memberID, c)
-		if err != nil {
-			return nil, recert.Wrap(err, recert.EINVALID, fmt.Sprintf("line %d: %s", cmp.Or(c.Line, i+1), message(err)))
-		}
-		entries[i] = e
+		entries[i], _ = NewClinicalEntry(memberID, c)
 	}
 	err := r.store.InTx(ctx, func(ctx context.Context) error {
 		for i, e := range entries {
@@ -251,9 +259,20 @@ func (r *Records) LogClinical(ctx context.Context, memberID string, in []Clinica
 	return entries, err
 }
 
-func message(err error) string {
-	if e, ok := err.(*recert.Error); ok {
-		return e.Message
+// CheckClinical checks several cases for the member's log, every problem of every case at
+// once: a case's field is at #/lines/{n}/{field}, n counting the form's lines from 0 (the
+// line numbered n+1 on the form).
+func CheckClinical(memberID string, in []ClinicalInput) error {
+	var p Problems
+	for i, c := range in {
+		_, err := NewClinicalEntry(memberID, c)
+		var e *recert.Error
+		if !errors.As(err, &e) {
+			continue
+		}
+		for _, f := range e.Fields {
+			p.Add(fmt.Sprintf("#/lines/%d/%s", cmp.Or(c.Line, i+1)-1, strings.TrimPrefix(f.Pointer, "#/")), f.Detail)
+		}
 	}
-	return err.Error()
+	return p.Err()
 }

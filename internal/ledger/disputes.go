@@ -35,26 +35,36 @@ func (r *Records) FileDispute(ctx context.Context, in DisputeInput, actor string
 	if err != nil || e.Status == recert.EventDraft {
 		return recert.Dispute{}, orElse(err, recert.Errorf(recert.ENOTFOUND, "event %s not found", in.EventID))
 	}
-	if in.Kind != DisputeMissing && in.Kind != DisputeWrong {
-		return recert.Dispute{}, FieldError("#/kind", "say whether the attendance is missing or wrong")
-	}
-	if in.Message == "" || utf8.RuneCountInString(in.Message) > 2000 {
-		return recert.Dispute{}, FieldError("#/message", "say what happened, in at most 2,000 characters")
-	}
-	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, Message: strings.TrimSpace(in.Message)}
-	if err := disputedCredit(e, in, &d); err != nil {
-		return recert.Dispute{}, err
-	}
 	current, found, err := r.store.AttendanceOf(ctx, e.ID, in.MemberID)
 	if err != nil {
 		return recert.Dispute{}, err
 	}
+	posted := found && !current.Revoked
+	// Every problem of the member's fields at once; then whether the kind fits the record.
+	var p Problems
+	if in.Kind != DisputeMissing && in.Kind != DisputeWrong {
+		p.Add("#/kind", "say whether the attendance is missing or wrong")
+	}
 	switch {
-	case d.Kind == DisputeWrong && (!found || current.Revoked):
+	case strings.TrimSpace(in.Message) == "":
+		p.Add("#/message", "say what happened")
+	case utf8.RuneCountInString(in.Message) > 2000:
+		p.Add("#/message", "at most 2,000 characters")
+	}
+	d := recert.Dispute{EventID: e.ID, MemberID: in.MemberID, Kind: in.Kind, Message: strings.TrimSpace(in.Message)}
+	if err := disputedCredit(e, in, &d); !p.Merge(err) {
+		return recert.Dispute{}, err
+	}
+	if in.Kind == DisputeWrong && posted && len(in.SessionIDs) == 0 && in.CEUs == nil {
+		p.Add("#/sessions", "say which sessions you attended, or the CEUs you were awarded")
+	}
+	if err := p.Err(); err != nil {
+		return recert.Dispute{}, err
+	}
+	switch {
+	case d.Kind == DisputeWrong && !posted:
 		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "you have no attendance at this event to correct: dispute it as missing")
-	case d.Kind == DisputeWrong && len(in.SessionIDs) == 0 && in.CEUs == nil:
-		return recert.Dispute{}, FieldError("#/sessions", "say which sessions you attended, or the CEUs you were awarded")
-	case d.Kind == DisputeMissing && found && !current.Revoked:
+	case d.Kind == DisputeMissing && posted:
 		return recert.Dispute{}, recert.Errorf(recert.ECONFLICT, "your attendance at this event is posted: dispute it as wrong")
 	case found:
 		d.AttendanceID = current.ID

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -68,9 +69,7 @@ func (p *Pages) activitiesData(c echo.Context, f activityForm) (activitiesData, 
 // stored when either is wrong.
 func (p *Pages) addActivity(c echo.Context) error {
 	u, _ := p.user(c)
-	f := activityForm{Type: c.FormValue("type"), Date: c.FormValue("date"), Title: c.FormValue("title"), CEUs: strings.TrimSpace(c.FormValue("ceus")),
-		Minutes: strings.TrimSpace(c.FormValue("minutes")), Score: strings.TrimSpace(c.FormValue("post_test_score")),
-		Provider: strings.TrimSpace(c.FormValue("provider")), Citation: strings.TrimSpace(c.FormValue("citation"))}
+	f := readActivityForm(c)
 	again := func(err error) error {
 		d, derr := p.activitiesData(c, f)
 		if derr != nil {
@@ -81,52 +80,99 @@ func (p *Pages) addActivity(c echo.Context) error {
 	if u.MemberID == "" {
 		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no member record"))
 	}
-	in, err := activityInput(f)
-	if err != nil {
-		return again(err)
-	}
-	a, err := ledger.NewActivity(in, false)
+	a, err := activityOf(f, recert.Activity{}, u)
 	if err != nil {
 		return again(err)
 	}
 	a.MemberID = u.MemberID
 	doc, err := upload(c, "evidence")
 	if err != nil {
-		return again(err)
+		return again(evidenceProblem(err))
 	}
 	if _, err := p.records.ReportActivity(ctxOf(c), a, doc, u.ID); err != nil {
-		return again(err)
+		return again(evidenceProblem(err))
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/activities?done=activity-added")
 }
 
-// activityInput reads the form's fields into the ledger's input.
-func activityInput(f activityForm) (ledger.ActivityInput, error) {
+// readActivityForm is what the activity form was sent with.
+func readActivityForm(c echo.Context) activityForm {
+	return activityForm{Type: c.FormValue("type"), Date: c.FormValue("date"), Title: c.FormValue("title"), CEUs: strings.TrimSpace(c.FormValue("ceus")),
+		Minutes: strings.TrimSpace(c.FormValue("minutes")), Score: strings.TrimSpace(c.FormValue("post_test_score")),
+		Provider: strings.TrimSpace(c.FormValue("provider")), Citation: strings.TrimSpace(c.FormValue("citation"))}
+}
+
+// activityOf applies the ledger's rules for the caller to the form, every problem at once.
+// What the form does not show (the category of an activity of kind other, the approvals,
+// the topics, the documentation) is kept from was, the activity corrected, if any.
+func activityOf(f activityForm, was recert.Activity, u recert.User) (recert.Activity, error) {
+	in, problems := activityInput(f)
+	in.ApprovalRef, in.ApprovedBy, in.Topics = was.ApprovalRef, was.ApprovedBy, was.Topics
+	if was.Type != "" && was.Type == in.Type {
+		in.Category = was.Category
+	}
+	// Only an administrator marks documentation verified: corrected by its member, a
+	// verified document is attached again, for the review to see.
+	in.DocumentationStatus = was.DocumentationStatus
+	if in.DocumentationStatus == "verified" && u.Role != recert.RoleAdmin {
+		in.DocumentationStatus = "attached"
+	}
+	a, err := ledger.NewActivity(in, u.Role == recert.RoleAdmin)
+	if !problems.Merge(err) {
+		return a, err
+	}
+	return a, problems.Err()
+}
+
+// activityInput reads the form's fields into the ledger's input, with the problems of what
+// does not read as a date or a number. A field it finds unreadable is given a value the
+// ledger takes, so that each field is said to be wrong once, in the form's words.
+func activityInput(f activityForm) (ledger.ActivityInput, ledger.Problems) {
 	in := ledger.ActivityInput{Type: f.Type, Title: f.Title, Provider: f.Provider, Citation: f.Citation}
+	var p ledger.Problems
 	if f.Date != "" {
 		t, err := time.Parse(time.DateOnly, f.Date)
 		if err != nil {
-			return in, ledger.FieldError("#/date", "a date such as 2026-03-31")
+			p.Add("#/date", "a date such as 2026-03-31")
 		}
 		in.Date = recert.DateOf(t)
 	}
 	if f.CEUs != "" {
 		in.CEUs = &f.CEUs
 	}
-	var err error
 	if f.Minutes != "" {
-		if in.Minutes, err = strconv.Atoi(f.Minutes); err != nil || in.Minutes < 1 || in.Minutes > 100000 {
-			return in, ledger.FieldError("#/minutes", "a whole number of minutes, from 1 to 100,000")
+		if n, err := strconv.Atoi(f.Minutes); err != nil || n < 1 || n > 100000 {
+			p.Add("#/minutes", "a whole number of minutes, from 1 to 100,000")
+			in.Minutes = 50
+		} else {
+			in.Minutes = n
 		}
 	}
 	if f.Score != "" {
 		n, err := strconv.Atoi(f.Score)
 		if err != nil {
-			return in, ledger.FieldError("#/post_test_score", "a score from 0 to 100")
+			p.Add("#/post_test_score", "a score from 0 to 100")
 		}
 		in.PostTestScore = &n
 	}
-	return in, nil
+	return in, p
+}
+
+// evidenceProblem is err said of the form's document field, when it is the document's: its
+// content or its size.
+func evidenceProblem(err error) error {
+	var e *recert.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	if e.Code == recert.ETOOLARGE || e.Code == recert.EINVALID && len(e.Fields) == 1 && e.Fields[0].Pointer == "#" {
+		detail := e.Message
+		if len(e.Fields) == 1 {
+			detail = e.Fields[0].Detail
+		}
+		return ledger.FieldError("#/evidence", detail)
+	}
+	return err
 }
 
 // upload is the form's file, or nil when none was chosen.
@@ -217,25 +263,26 @@ func (p *Pages) clinicalData(c echo.Context, lines []clinicalLine) (clinicalData
 	return d, nil
 }
 
-// logClinical logs the filled lines of the form, all or none.
+// logClinical logs the filled lines of the form, all or none; every problem of every line is
+// said at once, beside its input, by the line's number on the form.
 func (p *Pages) logClinical(c echo.Context) error {
 	u, _ := p.user(c)
 	lines := make([]clinicalLine, clinicalLines)
 	var in []ledger.ClinicalInput
-	var err error
+	var unread ledger.Problems // what does not read as a date or a number
 	for i := range lines {
 		n := strconv.Itoa(i)
 		l := clinicalLine{Date: strings.TrimSpace(c.FormValue("date" + n)), Type: c.FormValue("type" + n), Role: c.FormValue("role" + n),
 			Count: strings.TrimSpace(c.FormValue("count" + n)), Ref: strings.TrimSpace(c.FormValue("ref" + n))}
 		lines[i] = l
-		if l.Date == "" && l.Ref == "" || err != nil {
+		if l.Date == "" && l.Ref == "" && l.Count == "" {
 			continue // a line left blank
 		}
 		ci := ledger.ClinicalInput{Type: l.Type, Role: l.Role, CaseReference: l.Ref, Line: i + 1}
-		if t, perr := time.Parse(time.DateOnly, l.Date); perr != nil {
-			err = recert.Errorf(recert.EINVALID, "line %d: give the date, such as 2026-03-31", i+1)
-		} else {
+		if t, err := time.Parse(time.DateOnly, l.Date); err == nil {
 			ci.Date = recert.DateOf(t)
+		} else if l.Date != "" {
+			unread.Add("#/lines/"+n+"/date", "a date such as 2026-03-31")
 		}
 		if l.Count != "" {
 			if ci.Count, _ = strconv.Atoi(l.Count); ci.Count == 0 {
@@ -244,13 +291,16 @@ func (p *Pages) logClinical(c echo.Context) error {
 		}
 		in = append(in, ci)
 	}
-	if err == nil && len(in) == 0 {
+	var err error
+	switch {
+	case len(in) == 0:
 		err = recert.Errorf(recert.EINVALID, "fill in at least one line: the date, the kind of case and your role")
-	}
-	if err == nil && u.MemberID == "" {
+	case u.MemberID == "":
 		err = recert.Errorf(recert.EINVALID, "this account has no member record")
-	}
-	if err == nil {
+	case len(unread) > 0:
+		unread.Merge(ledger.CheckClinical(u.MemberID, in))
+		err = unread.Err()
+	default:
 		_, err = p.records.LogClinical(ctxOf(c), u.MemberID, in, u.ID)
 	}
 	if err != nil {

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,7 +16,8 @@ import (
 
 // TestRecordsReviewJourney walks the deciding side in Chromium on each engine: the organizer
 // accepts a member's dispute from the inbox, and the administrator reads the review queue
-// with its document and rejects an activity with a reason.
+// with its document and rejects an activity with a reason; the member then opens that
+// activity, attaches a document to it, corrects it and withdraws it, confirming first.
 func TestRecordsReviewJourney(t *testing.T) {
 	axe := need(t)
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
@@ -68,10 +71,57 @@ func TestRecordsReviewJourney(t *testing.T) {
 			chromedp.Click(chromedp.CSS(`.review button[value="rejected"]`)))
 		b.until("reviewed", flash("The activity is reviewed; the member is told."))
 		list, _, _ := st.Activities(t.Context(), w.renee.ID, recert.Page{}, false)
+		var rejected recert.Activity
 		for _, a := range list {
-			if a.Title == "Priming volumes in neonates" && (a.ReviewStatus != recert.ReviewRejected || a.ReviewReason != "the article is not attached in full") {
-				t.Errorf("after rejecting: %s %q", a.ReviewStatus, a.ReviewReason)
+			if a.Title == "Priming volumes in neonates" {
+				rejected = a
 			}
 		}
+		if rejected.ReviewStatus != recert.ReviewRejected || rejected.ReviewReason != "the article is not attached in full" {
+			t.Errorf("after rejecting: %s %q", rejected.ReviewStatus, rejected.ReviewReason)
+		}
+		b.signOut()
+
+		// The member attaches the full article to the rejected activity, corrects it (back to
+		// review) and then withdraws it, confirming first.
+		article := filepath.Join(t.TempDir(), "article.pdf")
+		if err := os.WriteFile(article, pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.signIn(w.member, "Your progress")
+		b.step("open the activities", chromedp.Navigate(b.base+"/app/activities"))
+		b.until("the activities page", heading("Your activities"))
+		b.step("open the rejected activity", chromedp.Click(chromedp.CSS(`a[href="/app/activities/`+rejected.ID+`"]`)))
+		b.until("the activity's page", heading("Priming volumes in neonates"))
+		b.check("activity")
+		b.step("attach the full article",
+			chromedp.SetUploadFiles(chromedp.CSS(`#evidence`), []string{article}),
+			chromedp.Click(chromedp.CSS(`form[action$="/evidence"] button`)))
+		b.until("the document attached", flash("The document is attached; an administrator sees it when reviewing the activity."))
+		if got := b.text(`ul[aria-labelledby="documents-title"]`); !strings.Contains(got, "Document 1") || !strings.Contains(got, "Document 2") {
+			t.Errorf("the documents read:\n%s", got)
+		}
+		b.check("activity-document-attached")
+		b.step("correct the CEUs and the citation",
+			chromedp.Clear(chromedp.CSS(`#ceus`)), chromedp.SendKeys(chromedp.CSS(`#ceus`), "3"),
+			chromedp.SendKeys(chromedp.CSS(`#citation`), "Roy R. Priming volumes in neonates. J Extra Corpor Technol. 2026;58:1-9."),
+			chromedp.Click(chromedp.CSS(`form[action="/app/activities/`+rejected.ID+`"] button`)))
+		b.until("the correction saved", flash("The activity is corrected; it counts while an administrator reviews it."))
+		if a, _ := st.Activity(t.Context(), rejected.ID); a.CEUs != 300 || a.ReviewStatus != recert.ReviewPending || a.Citation == "" {
+			t.Errorf("after correcting: %+v", a)
+		}
+		b.check("activity-corrected")
+		b.step("ask to withdraw", chromedp.Click(chromedp.CSS(`details.confirm summary`)))
+		b.until("the confirmation", `document.querySelector("details.confirm").open`)
+		if got := b.text(`details.confirm`); !strings.Contains(got, "no longer counts toward your progress") {
+			t.Errorf("the confirmation reads:\n%s", got)
+		}
+		b.check("activity-withdraw-confirm")
+		b.step("withdraw", chromedp.Click(chromedp.CSS(`details.confirm button`)))
+		b.until("withdrawn", flash("The activity is withdrawn: it no longer counts toward your progress, and stays on record."))
+		if a, _ := st.Activity(t.Context(), rejected.ID); !a.Withdrawn {
+			t.Error("the activity is not withdrawn")
+		}
+		b.check("activity-withdrawn")
 	})
 }

@@ -30,21 +30,29 @@ var fieldLabels = map[string]string{
 	"approval_ref":    "ABCP approval reference",
 	"approved_by":     "Also approved by",
 	"ceus":            "CEUs",
+	"evidence":        "Document",
+	"post_test_score": "Post-test score",
+	"kind":            "What is wrong",
+	"message":         "Your message",
 }
 
-// rows are the forms' tables of rows: for a pointer such as #/sessions/0/ceus, the input's
-// id prefix (s0-ceus), the row's name and its fields' labels ("Session 1 CEUs"), as the forms
-// number rows from 1.
-var rows = map[string]struct {
-	prefix, name string
-	labels       map[string]string
-}{
+// A formList is a list a form shows as numbered rows of inputs: the event form's sessions,
+// the clinical log's lines, the profile's licences. Row n's field f (#/sessions/n/f) is the
+// input {prefix}{n}-f, labelled "{Row} {n+1} {labels[f]}", as the form numbers its rows from 1.
+type formList struct {
+	prefix, row string
+	labels      map[string]string
+}
+
+var formLists = map[string]formList{
 	"sessions": {"s", "Session", map[string]string{"code": "code", "title": "title", "date": "day", "ceus": "CEUs", "category": "category"}},
-	"licenses": {"l", "Licence", map[string]string{"state": "state", "number": "number", "issued_on": "issue date", "expires_on": "expiry date"}},
+	"lines":    {"l", "Line", map[string]string{"date": "date", "type": "kind of case", "role": "role", "count": "shifts", "case_reference": "case number"}},
+	"licenses": {"lic", "Licence", map[string]string{"state": "state", "number": "number", "issued_on": "issue date", "expires_on": "expiry date"}},
 }
 
-// formProblems are err's field problems as the form shows them, each under the id of its
-// input and the label the form gives it.
+// formProblems are err's field problems as the form shows them: a row's pointer
+// (#/sessions/0/ceus) names the form's input s0-ceus, labelled "Session 1 CEUs", as the
+// form numbers its rows from 1 (see formLists).
 func formProblems(err error) []formProblem {
 	var e *recert.Error
 	if !errors.As(err, &e) {
@@ -54,10 +62,10 @@ func formProblems(err error) []formProblem {
 	for _, f := range e.Fields {
 		parts := strings.Split(strings.TrimPrefix(f.Pointer, "#/"), "/")
 		fp := formProblem{ID: parts[0], Label: label(parts[0]), Detail: f.Detail}
-		if r, ok := rows[parts[0]]; ok && len(parts) == 3 {
+		if l, ok := formLists[parts[0]]; ok && len(parts) == 3 {
 			if i, err := strconv.Atoi(parts[1]); err == nil {
-				fp.ID = r.prefix + parts[1] + "-" + parts[2]
-				fp.Label = r.name + " " + strconv.Itoa(i+1) + " " + r.labels[parts[2]]
+				fp.ID = l.prefix + parts[1] + "-" + parts[2]
+				fp.Label = l.row + " " + strconv.Itoa(i+1) + " " + l.labels[parts[2]]
 			}
 		}
 		out = append(out, fp)
@@ -97,14 +105,18 @@ func overall(err error) string {
 	if !errors.As(err, &e) {
 		return ""
 	}
-	for _, part := range strings.Split(e.Message, "; ") {
-		named := false
-		for _, f := range e.Fields {
-			named = named || strings.HasPrefix(part, strings.TrimPrefix(f.Pointer, "#/")+": ") || part == f.Detail
+	// A field's problem may itself hold "; " (`"x" is not a session; its sessions are S1`):
+	// take each field's words out of the message whole, and see whether anything else is said.
+	rest := e.Message
+	for _, f := range e.Fields {
+		if named := strings.TrimPrefix(f.Pointer, "#/") + ": " + f.Detail; strings.Contains(rest, named) {
+			rest = strings.Replace(rest, named, "", 1)
+		} else {
+			rest = strings.Replace(rest, f.Detail, "", 1)
 		}
-		if !named {
-			return e.Message
-		}
+	}
+	if strings.Trim(rest, "; ") != "" {
+		return e.Message
 	}
 	return ""
 }

@@ -74,7 +74,7 @@ func TestProfileLicences(t *testing.T) {
 			t.Fatalf("three mistakes: %d\n%s", res.StatusCode, body)
 		}
 		for _, want := range []string{
-			`id="l0-state-problem"`, `id="l1-number-problem"`, `id="l1-issued_on-problem"`, "3 things to correct",
+			`id="lic0-state-problem"`, `id="lic1-number-problem"`, `id="lic1-issued_on-problem"`, "3 things to correct",
 			"Licence 1 state", "Licence 2 number", "Licence 2 issue date", `value="WISC"`, `value="P-100"`,
 		} {
 			if !strings.Contains(body, want) {

@@ -255,7 +255,7 @@ func TestActivityAndClinicalPages(t *testing.T) {
 		says(t, "the clinical page", res, body, 200, "Log the cases")
 		res, body = b.post("/app/clinical", url.Values{"date0": {"2026-09-01"}, "type0": {"bypass_primary"}, "role0": {"primary"},
 			"date3": {"2026-09-02"}, "type3": {"ecmo"}, "role3": {"wizard"}})
-		says(t, "a line with a bad role", res, body, 400, "line 4: role: primary or secondary")
+		says(t, "a line with a bad role", res, body, 400, `Line 4 role</a>: primary or secondary`)
 		res, body = b.post("/app/clinical", url.Values{"date0": {"2026-09-01"}, "type0": {"bypass_primary"}, "role0": {"primary"}, "count0": {"500"}})
 		says(t, "too many shifts", res, body, 400, "from 1 to 100")
 		res, body = b.post("/app/clinical", url.Values{})
