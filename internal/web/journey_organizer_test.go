@@ -150,6 +150,18 @@ func TestOrganizerJourney(t *testing.T) {
 			strings.Count(export, "\n") != 5 {
 			t.Errorf("the exported attendance: %d %q\n%s", res.StatusCode, res.Header.Get("Content-Type"), export)
 		}
+
+		// The roster went to the wrong event after all: the organizer withdraws the posting.
+		b.step("open the posting's withdrawal", chromedp.Click(chromedp.CSS(`td details.confirm summary`)))
+		b.until("the withdrawal confirmation", `document.querySelector("details.confirm[open]")`)
+		b.check("posting-withdraw")
+		b.step("withdraw the posting",
+			chromedp.SendKeys(chromedp.CSS(`details.confirm[open] input[name="reason"]`), "posted to the wrong event"),
+			chromedp.Click(chromedp.CSS(`details.confirm[open] button`)))
+		b.until("the posting withdrawn", flash("The posting is withdrawn: what it credited is revoked, and each member is told."))
+		if got := b.text(`#main`); !strings.Contains(got, "withdrawn") || !strings.Contains(got, "posted to the wrong event") {
+			t.Errorf("the postings after withdrawing read:\n%s", got)
+		}
 	})
 }
 
