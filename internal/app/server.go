@@ -81,6 +81,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		CORSOrigins:        cfg.CORSOrigins,
 		Metrics:            prometheus.NewRegistry(),
 		RequestTimeout:     cfg.RequestTimeout,
+		Admission:          httpapi.Admission{InFlight: cfg.MaxInFlight, Queue: cfg.MaxQueued, Wait: cfg.QueueWait},
 	}
 	if st.HasReadReplica() {
 		o.Replica = st

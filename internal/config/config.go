@@ -32,6 +32,10 @@ type Config struct {
 	// RequestTimeout is how long one request may wait on the database, a connection of the
 	// pool included, before it is answered 503.
 	RequestTimeout time.Duration
+	// MaxInFlight is how many requests do their work at once (0: no bound); MaxQueued how
+	// many more wait for a place, each at most QueueWait, before the service answers 503.
+	MaxInFlight, MaxQueued int
+	QueueWait              time.Duration
 	// MaxBodyBytes is the default limit on request bodies.
 	MaxBodyBytes int64
 	// ProgressCacheBytes bounds the rendered progress answers kept in memory; zero: none.
@@ -110,6 +114,18 @@ var Vars = []Var{
 		duration(func(c *Config) *time.Duration { return &c.ShutdownGrace }, 0, 0, "want a non-negative duration such as 20s")},
 	{"RECERT_REQUEST_TIMEOUT", "30s", "how long a request may take before it is answered 503 with Retry-After (a busy or unreachable database)",
 		duration(func(c *Config) *time.Duration { return &c.RequestTimeout }, 100*time.Millisecond, 2*time.Minute, "want a duration from 100ms to 2m")},
+	{"RECERT_MAX_IN_FLIGHT", "40", "requests at work at once; more wait in a queue (0: no bound)", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.MaxInFlight = n
+		return want(err == nil && n >= 0 && n <= 100_000, "want a whole number from 0 to 100000")
+	}},
+	{"RECERT_MAX_QUEUED", "200", "requests that may wait for a place; beyond them the service answers 503 with Retry-After at once", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		c.MaxQueued = n
+		return want(err == nil && n >= 0 && n <= 1_000_000, "want a whole number from 0 to 1000000")
+	}},
+	{"RECERT_QUEUE_WAIT", "1s", "the longest a request waits for a place before it is answered 503 with Retry-After",
+		duration(func(c *Config) *time.Duration { return &c.QueueWait }, 0, time.Minute, "want a duration up to 1m")},
 	{"RECERT_MAX_BODY_BYTES", "1048576", "default limit on request bodies, in bytes", func(c *Config, v string) error {
 		n, err := strconv.ParseInt(v, 10, 64)
 		c.MaxBodyBytes = n
@@ -282,6 +298,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("shutdown_grace", c.ShutdownGrace),
 		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Int("max_in_flight", c.MaxInFlight),
+		slog.Int("max_queued", c.MaxQueued),
+		slog.Duration("queue_wait", c.QueueWait),
 		slog.Int64("max_body_bytes", c.MaxBodyBytes),
 		slog.Int64("progress_cache_bytes", c.ProgressCacheBytes),
 		slog.String("public_url", c.PublicURL),

@@ -154,8 +154,12 @@ func (s *Server) setHeaders(err error, status int, h http.Header) {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		retry := "5"
 		var rl *rateLimited
-		if errors.As(err, &rl) {
+		var ov *errOverloaded
+		switch {
+		case errors.As(err, &rl):
 			retry = strconv.Itoa(rl.retryAfter)
+		case errors.As(err, &ov):
+			retry = "1"
 		}
 		h.Set("Retry-After", retry)
 	}

@@ -39,6 +39,8 @@ type Options struct {
 	MaxBodyBytes int64
 	// ProgressCacheBytes bounds the rendered progress answers kept in memory; zero: none.
 	ProgressCacheBytes int64
+	// Admission bounds the requests at work and waiting; zero InFlight: no bound.
+	Admission Admission
 	// RequestTimeout bounds each request's context, so a request waiting on a busy or
 	// unreachable database is answered 503 rather than held; zero: no bound.
 	RequestTimeout time.Duration
@@ -91,6 +93,7 @@ type Server struct {
 	maxBody       int64
 	specJSON      map[string]any
 	timeout       time.Duration
+	admission     *admission
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
@@ -154,8 +157,9 @@ func NewHandler(o Options) (http.Handler, error) {
 	}
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
-		timeout:  o.RequestTimeout,
-		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
+		timeout:   o.RequestTimeout,
+		admission: newAdmission(o.Admission),
+		specJSON:  specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, accounts: lg.Accounts,
@@ -221,6 +225,7 @@ func (s *Server) newEcho(reg prometheus.Registerer) *echo.Echo {
 			Registerer:                reg,
 			DoNotUseRequestPathFor404: true,
 		}),
+		s.admission.admit,
 		s.bodyLimit(),
 		s.deadline,
 	)

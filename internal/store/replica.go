@@ -59,9 +59,7 @@ func (s *Store) UseReadReplica(url string, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("open read replica: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
-	db.SetConnMaxLifetime(30 * time.Minute)
+	setPool(db)
 	r := &replica{db: db, primary: s.sqlDB, log: log, stop: make(chan struct{}), done: make(chan struct{})}
 	ctx, cancel := context.WithTimeout(context.Background(), replicaRecheck)
 	defer cancel()

@@ -101,10 +101,26 @@ func OpenPostgres(url string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	sqlDB.SetMaxOpenConns(20)
-	sqlDB.SetMaxIdleConns(10)
-	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	setPool(sqlDB)
 	return newStore(db, sqlDB, Postgres)
+}
+
+// Pool settings of PostgreSQL (primary and read replica). Idle equals open, so a burst that
+// uses every connection does not close and reopen them once it passes (under overload the
+// service opened 55 to 113 connections a minute with 10 idle of 20); a connection lives at
+// most PoolLifetime, so PostgreSQL's per-backend caches and a failover's new address are
+// picked up, and closes after PoolIdleTime unused, so a quiet service holds few.
+const (
+	PoolOpen     = 20
+	PoolLifetime = 30 * time.Minute
+	PoolIdleTime = 10 * time.Minute
+)
+
+func setPool(db *sql.DB) {
+	db.SetMaxOpenConns(PoolOpen)
+	db.SetMaxIdleConns(PoolOpen)
+	db.SetConnMaxLifetime(PoolLifetime)
+	db.SetConnMaxIdleTime(PoolIdleTime)
 }
 
 // connectTimeout bounds how long opening one connection to PostgreSQL may take.
