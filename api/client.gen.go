@@ -1234,6 +1234,20 @@ type ClientInterface interface {
 	// Corresponds with PUT /v1/organizations/{organization_id}/organizers/{user_id} (the `AddOrganizer` operationId).
 	AddOrganizer(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListOrganizationStanding Where each of an organization's members stands
+	//
+	// For a page of the members the organization may see (those it created or credited),
+	// each member's programs with the status, what remains and the deadline of the current
+	// period, and its summary sentence, as `getMemberProgress` evaluates them for the
+	// organization (its own credits). `program` keeps one program; `status` keeps the members
+	// with at least one program in one of the statuses listed (comma-separated, e.g.
+	// `behind,deficient`), so a filtered page may hold fewer than `limit` members: follow
+	// `next_cursor` until it is absent. A page is evaluated with one read of its members'
+	// credits, not one per member.
+	//
+	// Corresponds with GET /v1/organizations/{organization_id}/standing (the `ListOrganizationStanding` operationId).
+	ListOrganizationStanding(ctx context.Context, organizationID OrganizationID, params *ListOrganizationStandingParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListPrograms Recertification programs
 	//
 	// The programs progress is evaluated against — ABCP CCP (CEU and clinical parts) and state
@@ -3640,6 +3654,30 @@ func (c *Client) RemoveOrganizer(ctx context.Context, organizationID Organizatio
 // Corresponds with PUT /v1/organizations/{organization_id}/organizers/{user_id} (the `AddOrganizer` operationId).
 func (c *Client) AddOrganizer(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewAddOrganizerRequest(c.Server, organizationID, userID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOrganizationStanding Where each of an organization's members stands
+//
+// For a page of the members the organization may see (those it created or credited),
+// each member's programs with the status, what remains and the deadline of the current
+// period, and its summary sentence, as `getMemberProgress` evaluates them for the
+// organization (its own credits). `program` keeps one program; `status` keeps the members
+// with at least one program in one of the statuses listed (comma-separated, e.g.
+// `behind,deficient`), so a filtered page may hold fewer than `limit` members: follow
+// `next_cursor` until it is absent. A page is evaluated with one read of its members'
+// credits, not one per member.
+//
+// Corresponds with GET /v1/organizations/{organization_id}/standing (the `ListOrganizationStanding` operationId).
+func (c *Client) ListOrganizationStanding(ctx context.Context, organizationID OrganizationID, params *ListOrganizationStandingParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOrganizationStandingRequest(c.Server, organizationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8643,6 +8681,118 @@ func NewAddOrganizerRequest(server string, organizationID OrganizationID, userID
 	return req, nil
 }
 
+// NewListOrganizationStandingRequest constructs an http.Request for the ListOrganizationStanding method
+func NewListOrganizationStandingRequest(server string, organizationID OrganizationID, params *ListOrganizationStandingParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/organizations/%s/standing", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Program != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "program", *params.Program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Status != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "status", params.Status, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListProgramsRequest constructs an http.Request for the ListPrograms method
 func NewListProgramsRequest(server string, params *ListProgramsParams) (*http.Request, error) {
 	var err error
@@ -10813,6 +10963,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PUT /v1/organizations/{organization_id}/organizers/{user_id} (the `AddOrganizer` operationId).
 	AddOrganizerWithResponse(ctx context.Context, organizationID OrganizationID, userID UserID, reqEditors ...RequestEditorFn) (*AddOrganizerResponse, error)
+
+	// ListOrganizationStandingWithResponse Where each of an organization's members stands
+	//
+	// For a page of the members the organization may see (those it created or credited),
+	// each member's programs with the status, what remains and the deadline of the current
+	// period, and its summary sentence, as `getMemberProgress` evaluates them for the
+	// organization (its own credits). `program` keeps one program; `status` keeps the members
+	// with at least one program in one of the statuses listed (comma-separated, e.g.
+	// `behind,deficient`), so a filtered page may hold fewer than `limit` members: follow
+	// `next_cursor` until it is absent. A page is evaluated with one read of its members'
+	// credits, not one per member.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/organizations/{organization_id}/standing (the `ListOrganizationStanding` operationId).
+	ListOrganizationStandingWithResponse(ctx context.Context, organizationID OrganizationID, params *ListOrganizationStandingParams, reqEditors ...RequestEditorFn) (*ListOrganizationStandingResponse, error)
 
 	// ListProgramsWithResponse Recertification programs
 	//
@@ -19011,6 +19177,110 @@ func (r AddOrganizerResponse) ContentType() string {
 	return ""
 }
 
+// ListOrganizationStandingResponse401Headers the declared response headers of an HTTP 401 response for ListOrganizationStanding
+type ListOrganizationStandingResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListOrganizationStandingResponse503Headers the declared response headers of an HTTP 503 response for ListOrganizationStanding
+type ListOrganizationStandingResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListOrganizationStandingResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StandingPage
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListOrganizationStandingResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListOrganizationStandingResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOrganizationStandingResponse) GetJSON200() *StandingPage {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListOrganizationStandingResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOrganizationStandingResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOrganizationStandingResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOrganizationStandingResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOrganizationStandingResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListProgramsResponse503Headers the declared response headers of an HTTP 503 response for ListPrograms
 type ListProgramsResponse503Headers struct {
 	RetryAfter *int
@@ -22593,6 +22863,28 @@ func (c *ClientWithResponses) AddOrganizerWithResponse(ctx context.Context, orga
 		return nil, err
 	}
 	return ParseAddOrganizerResponse(rsp)
+}
+
+// ListOrganizationStandingWithResponse Where each of an organization's members stands
+//
+// For a page of the members the organization may see (those it created or credited),
+// each member's programs with the status, what remains and the deadline of the current
+// period, and its summary sentence, as `getMemberProgress` evaluates them for the
+// organization (its own credits). `program` keeps one program; `status` keeps the members
+// with at least one program in one of the statuses listed (comma-separated, e.g.
+// `behind,deficient`), so a filtered page may hold fewer than `limit` members: follow
+// `next_cursor` until it is absent. A page is evaluated with one read of its members'
+// credits, not one per member.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/organizations/{organization_id}/standing (the `ListOrganizationStanding` operationId).
+func (c *ClientWithResponses) ListOrganizationStandingWithResponse(ctx context.Context, organizationID OrganizationID, params *ListOrganizationStandingParams, reqEditors ...RequestEditorFn) (*ListOrganizationStandingResponse, error) {
+	rsp, err := c.ListOrganizationStanding(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOrganizationStandingResponse(rsp)
 }
 
 // ListProgramsWithResponse Recertification programs
@@ -30454,6 +30746,104 @@ func ParseAddOrganizerResponse(rsp *http.Response) (*AddOrganizerResponse, error
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers AddOrganizerResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListOrganizationStandingResponse parses an HTTP response from a ListOrganizationStandingWithResponse call
+func ParseListOrganizationStandingResponse(rsp *http.Response) (*ListOrganizationStandingResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOrganizationStandingResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StandingPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListOrganizationStandingResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListOrganizationStandingResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

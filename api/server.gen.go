@@ -247,6 +247,9 @@ type ServerInterface interface {
 	// AddOrganizer Let an organizer act for the organization
 	// (PUT /v1/organizations/{organization_id}/organizers/{user_id})
 	AddOrganizer(ctx echo.Context, organizationID OrganizationID, userID UserID) error
+	// ListOrganizationStanding Where each of an organization's members stands
+	// (GET /v1/organizations/{organization_id}/standing)
+	ListOrganizationStanding(ctx echo.Context, organizationID OrganizationID, params ListOrganizationStandingParams) error
 	// ListPrograms Recertification programs
 	// (GET /v1/programs)
 	ListPrograms(ctx echo.Context, params ListProgramsParams) error
@@ -2617,6 +2620,69 @@ func (w *ServerInterfaceWrapper) AddOrganizer(ctx echo.Context) error {
 	return err
 }
 
+// ListOrganizationStanding converts echo context to params.
+func (w *ServerInterfaceWrapper) ListOrganizationStanding(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "organization_id" -------------
+	var organizationID OrganizationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "organization_id", ctx.Param("organization_id"), &organizationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter organization_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListOrganizationStandingParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
+
+	// ------------- Optional query parameter "program" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "program", ctx.QueryParams(), &params.Program, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter program: %s", err))
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "status", ctx.QueryParams(), &params.Status, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter status: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListOrganizationStanding(ctx, organizationID, params)
+	return err
+}
+
 // ListPrograms converts echo context to params.
 func (w *ServerInterfaceWrapper) ListPrograms(ctx echo.Context) error {
 	var err error
@@ -3133,6 +3199,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/events", wrapper.ListEvents, options.OperationMiddlewares["listEvents"]...)
 	router.GET(options.BaseURL+"/v1/organizations/:organization_id/events", wrapper.ListOrganizationEvents, options.OperationMiddlewares["listOrganizationEvents"]...)
 	router.POST(options.BaseURL+"/v1/organizations/:organization_id/events", wrapper.CreateEvent, options.OperationMiddlewares["createEvent"]...)
+	router.GET(options.BaseURL+"/v1/organizations/:organization_id/standing", wrapper.ListOrganizationStanding, options.OperationMiddlewares["listOrganizationStanding"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id", wrapper.GetEvent, options.OperationMiddlewares["getEvent"]...)
 	router.PUT(options.BaseURL+"/v1/events/:event_id", wrapper.UpdateEvent, options.OperationMiddlewares["updateEvent"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/publish", wrapper.PublishEvent, options.OperationMiddlewares["publishEvent"]...)
@@ -14184,6 +14251,147 @@ func (response AddOrganizer503ApplicationProblemPlusJSONResponse) VisitAddOrgani
 	return err
 }
 
+type ListOrganizationStandingRequestObject struct {
+	OrganizationID OrganizationID `json:"organization_id"`
+	Params         ListOrganizationStandingParams
+}
+
+type ListOrganizationStandingResponseObject interface {
+	VisitListOrganizationStandingResponse(w http.ResponseWriter) error
+}
+
+type ListOrganizationStanding200JSONResponse StandingPage
+
+func (response ListOrganizationStanding200JSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding400ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding401ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding403ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding404ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding413ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding500ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganizationStanding503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganizationStanding503ApplicationProblemPlusJSONResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListProgramsRequestObject struct {
 	Params ListProgramsParams
 }
@@ -16699,6 +16907,9 @@ type StrictServerInterface interface {
 	// AddOrganizer Let an organizer act for the organization
 	// (PUT /v1/organizations/{organization_id}/organizers/{user_id})
 	AddOrganizer(ctx context.Context, request AddOrganizerRequestObject) (AddOrganizerResponseObject, error)
+	// ListOrganizationStanding Where each of an organization's members stands
+	// (GET /v1/organizations/{organization_id}/standing)
+	ListOrganizationStanding(ctx context.Context, request ListOrganizationStandingRequestObject) (ListOrganizationStandingResponseObject, error)
 	// ListPrograms Recertification programs
 	// (GET /v1/programs)
 	ListPrograms(ctx context.Context, request ListProgramsRequestObject) (ListProgramsResponseObject, error)
@@ -19352,6 +19563,32 @@ func (sh *strictHandler) AddOrganizer(ctx echo.Context, organizationID Organizat
 		return err
 	} else if validResponse, ok := response.(AddOrganizerResponseObject); ok {
 		return validResponse.VisitAddOrganizerResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListOrganizationStanding operation middleware
+func (sh *strictHandler) ListOrganizationStanding(ctx echo.Context, organizationID OrganizationID, params ListOrganizationStandingParams) error {
+	var request ListOrganizationStandingRequestObject
+
+	request.OrganizationID = organizationID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOrganizationStanding(ctx.Request().Context(), request.(ListOrganizationStandingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOrganizationStanding")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListOrganizationStandingResponseObject); ok {
+		return validResponse.VisitListOrganizationStandingResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -86,7 +86,7 @@ func rosterTarget(s *server, w *world) vegeta.Targeter {
 		}
 		body, err := json.Marshal(map[string]any{"rows": rows})
 		ev := w.rosterEvents[(i.Add(1)-1)%uint64(len(w.rosterEvents))]
-		t.Method, t.URL, t.Header, t.Body = http.MethodPost, s.url+"/v1/events/"+ev+"/attendance", hdr, body
+		t.Method, t.URL, t.Header, t.Body = http.MethodPost, s.url+"/v1/events/"+ev+"/attendance?all_sessions=true", hdr, body
 		return err
 	}
 }
@@ -131,10 +131,15 @@ type capacityRound struct {
 	progressMax, baselineMax float64       // successful requests per second, at saturation
 	progressP99, baselineP99 time.Duration // at 300 requests per second
 	errorsAt500              float64       // share of failed progress requests at 500 per second
+	// Progress at twice its saturation throughput: the share answered 200, the share turned
+	// away with 503, and the latency of every request (an overloaded service should refuse
+	// the excess at once rather than let every request wait).
+	overRate, overOK, over503 float64
+	overP50, overP99          time.Duration
 }
 
 // runCapacity measures, per round: throughput at saturation (8 workers each), p99 at
-// 300 requests per second, and errors at 500 per second.
+// 300 requests per second, errors at 500 per second, and progress at twice its saturation.
 func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacityRound {
 	d := c.duration / 3
 	var out []capacityRound
@@ -151,6 +156,12 @@ func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacity
 		cr.progressP99 = one(endpoint{name: "p", rate: 300, target: progressTarget(s, w)}).Latencies.P99
 		cr.baselineP99 = one(endpoint{name: "b", rate: 300, target: baselineTarget(b, w)}).Latencies.P99
 		cr.errorsAt500 = 1 - one(endpoint{name: "p", rate: 500, target: progressTarget(s, w)}).Success
+		cr.overRate = 2 * cr.progressMax
+		over := one(endpoint{name: "p", rate: int(cr.overRate), target: progressTarget(s, w)})
+		cr.overOK, cr.overP50, cr.overP99 = over.Success, over.Latencies.P50, over.Latencies.P99
+		if over.Requests > 0 {
+			cr.over503 = float64(over.StatusCodes["503"]) / float64(over.Requests)
+		}
 		out = append(out, cr)
 	}
 	return out
@@ -229,7 +240,7 @@ func memberWithCredits(ctx context.Context, s *server, w *world, events []string
 				} `json:"member"`
 			} `json:"rows"`
 		}
-		if err := call(ctx, http.MethodPost, s.url+"/v1/events/"+events[i]+"/attendance", w.organizer, map[string]any{"rows": []any{row}}, &res); err != nil {
+		if err := call(ctx, http.MethodPost, s.url+"/v1/events/"+events[i]+"/attendance?all_sessions=true", w.organizer, map[string]any{"rows": []any{row}}, &res); err != nil {
 			return "", err
 		}
 		id = res.Rows[0].Member.ID

@@ -68,6 +68,14 @@ func (r report) capacity(rounds []capacityRound) {
 	r.printf("| throughput at saturation (req/s, 8 workers) | %.0f | %.0f | %.2f× | ≥ 0.3× |\n", median(pMax), median(bMax), median(pMax)/median(bMax))
 	r.printf("| p99 at 300 req/s (ms) | %s | %s | %.1f× | ≤ 5× |\n", ms(median(pP99)), ms(median(bP99)), float64(median(pP99))/float64(median(bP99)))
 	r.printf("| errors at 500 req/s | %.2f%% | | | none |\n\n", 100*median(errs))
+	var rate, ok, shed []float64
+	var p50, p99 []time.Duration
+	for _, c := range rounds {
+		rate, ok, shed = append(rate, c.overRate), append(ok, c.overOK), append(shed, c.over503)
+		p50, p99 = append(p50, c.overP50), append(p99, c.overP99)
+	}
+	r.printf("Progress at twice its saturation (%.0f req/s): %.1f%% answered 200, %.1f%% turned away with 503; p50 %s ms, p99 %s ms over every request.\n\n",
+		median(rate), 100*median(ok), 100*median(shed), ms(median(p50)), ms(median(p99)))
 }
 
 // growthBase is the member the target compares with: 5,000 credits within 3× the p50 of 30.

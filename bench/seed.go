@@ -144,7 +144,7 @@ func seed(ctx context.Context, s *server, c config) (*world, error) {
 				} `json:"member"`
 			} `json:"rows"`
 		}
-		if err := call(ctx, http.MethodPost, s.url+"/v1/events/"+id+"/attendance?mode=partial", w.organizer, map[string]any{"rows": rows}, &res); err != nil {
+		if err := call(ctx, http.MethodPost, s.url+"/v1/events/"+id+"/attendance?mode=partial&all_sessions=true", w.organizer, map[string]any{"rows": rows}, &res); err != nil {
 			return err
 		}
 		mu.Lock()

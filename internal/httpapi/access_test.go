@@ -192,6 +192,9 @@ var eventRows = []accessRow{
 	{"listOrganizationEvents", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListOrganizationEventsWithResponse(t.Context(), w.orgA.ID, nil, as)
 	}, organizerWrite(200)},
+	{"listOrganizationStanding", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListOrganizationStandingWithResponse(t.Context(), w.orgA.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"createEvent", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CreateEventWithResponse(t.Context(), w.orgA.ID, eventInput(), as)
 	}, organizerWrite(201)},

@@ -58,8 +58,10 @@ func newAdmission(a Admission) *admission {
 	return &admission{slots: make(chan struct{}, a.InFlight), queue: int64(a.Queue), wait: a.Wait}
 }
 
-// admit runs next once a place is free; health checks always pass, so that an orchestrator
-// sees a busy service as alive.
+// admit runs next once a place is free. Health checks always pass, so that an orchestrator
+// sees a busy service as alive, and so do the documents served from memory (the contract,
+// its documentation, problem types, public keys, the pages' assets), which the contract
+// answers without a 503.
 func (a *admission) admit(next echo.HandlerFunc) echo.HandlerFunc {
 	if a == nil {
 		return next
@@ -77,7 +79,10 @@ func (a *admission) admit(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // exempt are the routes admission never turns away.
-var exempt = map[string]bool{"/healthz": true, "/readyz": true}
+var exempt = map[string]bool{
+	"/healthz": true, "/readyz": true, "/problems/:problem_type": true, "/openapi.yaml": true, "/openapi.json": true,
+	"/docs": true, "/docs/*": true, "/.well-known/jwks.json": true, "/app/assets/*": true,
+}
 
 // take holds a place for the request, waiting in the queue while there is room in it.
 func (a *admission) take(ctx context.Context) error {

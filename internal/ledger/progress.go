@@ -24,6 +24,9 @@ type ProgressStore interface {
 	ProgressVersion(ctx context.Context, memberID string) (Version, error)
 	// ProgramCount is the number of program versions administrators added (never removed).
 	ProgramCount(ctx context.Context) (int64, error)
+	// MembersCredits is several members' credits dated from..to (zero: open) posted by the
+	// scope's organizations, by member, and each one's first such credit, in one read each.
+	MembersCredits(ctx context.Context, memberIDs []string, from, to recert.Date, scope recert.Scope) (map[string][]recert.Credit, map[string]recert.Date, error)
 }
 
 // Version identifies the state a member's progress is evaluated from: any write their progress
@@ -214,15 +217,25 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	if q.Change != nil {
 		q.Change.Apply(&m)
 	}
+	l, w, reads, err := p.prepare(catalogue, m, q)
+	if err == nil && reads {
+		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to})
+	}
+	return l, err
+}
+
+// prepare selects the member's programs that q asks for, as of its date, and the window of
+// the record they read (reads is false when they read none).
+func (p *Progress) prepare(catalogue []progress.Program, m recert.Member, q Query) (l loaded, w span, reads bool, err error) {
 	today := recert.DateOf(p.now().UTC())
 	if !q.AsOf.IsZero() {
 		today = q.AsOf
 	}
 	selected, err := selectPrograms(catalogue, m, q, today)
 	if err != nil {
-		return loaded{}, err
+		return loaded{}, span{}, false, err
 	}
-	l := loaded{member: m}
+	l = loaded{member: m}
 	for _, prog := range selected {
 		e := Evaluated{Program: prog, AsOf: q.AsOf, Period: q.Period}
 		if e.AsOf.IsZero() {
@@ -230,10 +243,8 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 		}
 		l.programs = append(l.programs, e)
 	}
-	if w, ok := window(l.programs, m); ok {
-		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to})
-	}
-	return l, err
+	w, reads = window(l.programs, m)
+	return l, w, reads, nil
 }
 
 // run evaluates every program over the record and the extra credits. A program waiting for a

@@ -38,23 +38,7 @@ func (s *Store) SpendEmailChange(ctx context.Context, hash []byte) (userID, newE
 	var row emailChangeRow
 	invalid := &recert.Error{Code: recert.EINVALID, Message: "the link is invalid, used or expired",
 		Fields: []recert.FieldError{{Location: "body", Pointer: "#/token", Detail: "not a usable e-mail change token"}}}
-	err = s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		now := s.now()
-		if err := tx.Take(&row, "token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).Error; err != nil {
-			if recert.ErrorCode(TranslateError(err, "")) == recert.ENOTFOUND {
-				return invalid
-			}
-			return TranslateError(err, "e-mail change")
-		}
-		res := tx.Model(&emailChangeRow{}).Where("token_hash = ? AND used_at IS NULL", hash).Update("used_at", now)
-		if res.Error != nil {
-			return TranslateError(res.Error, "e-mail change")
-		}
-		if res.RowsAffected == 0 {
-			return invalid
-		}
-		return nil
-	})
+	err = s.spendToken(ctx, &row, hash, invalid, "e-mail change")
 	return row.UserID, row.NewEmail, err
 }
 

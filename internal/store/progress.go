@@ -1,7 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -105,4 +108,53 @@ func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, scope rece
 			WHERE a.member_id = m.id AND e.organization_id IN ? AND a.created_at = m.created_at))`,
 		memberID, orgIDs, orgIDs).Scan(&n).Error
 	return n > 0, TranslateError(err, "member origin")
+}
+
+// MembersCredits is several members' credits dated from..to (zero: open) posted by the
+// scope's organizations, by member, in one query, and each one's first such credit (whatever
+// its date), in one more: what the evaluation of a page of members reads.
+func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recert.Date, scope recert.Scope) (map[string][]recert.Credit, map[string]recert.Date, error) {
+	f := recert.CreditFilter{From: from, To: to, Scope: scope}
+	q1, args1 := creditFilter(forMembers(sessionCreditsSQL), "s.date", "COALESCE(s.category, e.category)", f)
+	q2, args2 := creditFilter(forMembers(awardedCreditsSQL), "e.end_date", "e.category", f)
+	args1[0], args2[0] = ids, ids
+	list, err := s.scanCredits(ctx, q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...)
+	if err != nil {
+		return nil, nil, TranslateError(err, "credits")
+	}
+	slices.SortFunc(list, func(a, b recert.Credit) int {
+		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
+	})
+	credits := map[string][]recert.Credit{}
+	for _, c := range list {
+		credits[c.MemberID] = append(credits[c.MemberID], c)
+	}
+	cond, more := scopeSQL("e.organization_id", scope)
+	var rows []struct {
+		MemberID string
+		D        *date
+	}
+	err = s.conn(ctx).Raw(`SELECT member_id, MIN(d) AS d FROM (
+	SELECT a.member_id, MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
+		JOIN sessions s ON s.id = x.session_id JOIN events e ON e.id = a.event_id
+		WHERE a.member_id IN ? AND a.revoked_at IS NULL`+cond+` GROUP BY a.member_id
+	UNION ALL
+	SELECT a.member_id, MIN(e.end_date) FROM attendance a JOIN events e ON e.id = a.event_id
+		WHERE a.member_id IN ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0`+cond+` GROUP BY a.member_id
+) firsts GROUP BY member_id`, slices.Concat([]any{ids}, more, []any{ids}, more)...).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, TranslateError(err, "record start")
+	}
+	firsts := map[string]recert.Date{}
+	for _, r := range rows {
+		if r.D != nil {
+			firsts[r.MemberID] = r.D.day()
+		}
+	}
+	return credits, firsts, nil
+}
+
+// forMembers turns a credits query of one member into one of several (a.member_id IN ?).
+func forMembers(query string) string {
+	return strings.Replace(query, "a.member_id = ?", "a.member_id IN ?", 1)
 }

@@ -34,25 +34,31 @@ func (s *Store) CreatePasswordReset(ctx context.Context, userID string, hash []b
 // is unknown, used or expired is EINVALID.
 func (s *Store) SpendPasswordReset(ctx context.Context, hash []byte) (string, error) {
 	var row resetRow
-	invalid := recert.Errorf(recert.EINVALID, "the reset token is invalid, used or expired")
-	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.spendToken(ctx, &row, hash, recert.Errorf(recert.EINVALID, "the reset token is invalid, used or expired"), "password reset")
+	return row.UserID, err
+}
+
+// spendToken reads into row the unused, unexpired one-time token with hash from row's table
+// and marks it used, in one transaction, so that a token is spent once however many try;
+// invalid when there is none.
+func (s *Store) spendToken(ctx context.Context, row any, hash []byte, invalid error, what string) error {
+	return s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
-		if err := tx.Take(&row, "token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).Error; err != nil {
+		if err := tx.Take(row, "token_hash = ? AND used_at IS NULL AND expires_at > ?", hash, now).Error; err != nil {
 			if recert.ErrorCode(TranslateError(err, "")) == recert.ENOTFOUND {
 				return invalid
 			}
-			return TranslateError(err, "password reset")
+			return TranslateError(err, what)
 		}
-		res := tx.Model(&resetRow{}).Where("token_hash = ? AND used_at IS NULL", hash).Update("used_at", now)
+		res := tx.Model(row).Where("token_hash = ? AND used_at IS NULL", hash).Update("used_at", now)
 		if res.Error != nil {
-			return TranslateError(res.Error, "password reset")
+			return TranslateError(res.Error, what)
 		}
 		if res.RowsAffected == 0 {
 			return invalid
 		}
 		return nil
 	})
-	return row.UserID, err
 }
 
 // PasswordResetUsable reports, without spending it, whether the reset token with hash can
