@@ -122,6 +122,17 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCredentialKey A credential signing key
+	//
+	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+	// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+	// published after they are rotated out, for as long as the credentials they signed are
+	// kept. Only credential keys are published here; access-token keys are at
+	// `/.well-known/jwks.json`.
+	//
+	// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+	GetCredentialKey(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetOpenAPISpecJSON This contract as JSON
 	//
 	// The same document as `/openapi.yaml`, in JSON.
@@ -1434,6 +1445,27 @@ func (c *Client) GetDocsAsset(ctx context.Context, asset string, reqEditors ...R
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCredentialKey A credential signing key
+//
+// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+// published after they are rotated out, for as long as the credentials they signed are
+// kept. Only credential keys are published here; access-token keys are at
+// `/.well-known/jwks.json`.
+//
+// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+func (c *Client) GetCredentialKey(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCredentialKeyRequest(c.Server, kid, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4025,6 +4057,55 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetCredentialKeyRequest constructs an http.Request for the GetCredentialKey method
+func NewGetCredentialKeyRequest(server string, kid string, params *GetCredentialKeyParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "kid", kid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/keys/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9386,6 +9467,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// GetCredentialKeyWithResponse A credential signing key
+	//
+	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+	// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+	// published after they are rotated out, for as long as the credentials they signed are
+	// kept. Only credential keys are published here; access-token keys are at
+	// `/.well-known/jwks.json`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+	GetCredentialKeyWithResponse(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*GetCredentialKeyResponse, error)
+
 	// GetOpenAPISpecJSONWithResponse This contract as JSON
 	//
 	// The same document as `/openapi.yaml`, in JSON.
@@ -10971,6 +11065,89 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCredentialKeyResponse503Headers the declared response headers of an HTTP 503 response for GetCredentialKey
+type GetCredentialKeyResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCredentialKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationJwkJSON200 the response for an HTTP 200 `application/jwk+json` response
+	ApplicationJwkJSON200 *RSAJWK
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCredentialKeyResponse503Headers
+}
+
+// GetApplicationJwkJSON200 returns the response for an HTTP 200 `application/jwk+json` response
+func (r GetCredentialKeyResponse) GetApplicationJwkJSON200() *RSAJWK {
+	return r.ApplicationJwkJSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCredentialKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCredentialKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCredentialKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCredentialKeyResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20267,6 +20444,25 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// GetCredentialKeyWithResponse A credential signing key
+//
+// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+// published after they are rotated out, for as long as the credentials they signed are
+// kept. Only credential keys are published here; access-token keys are at
+// `/.well-known/jwks.json`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+func (c *ClientWithResponses) GetCredentialKeyWithResponse(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*GetCredentialKeyResponse, error) {
+	rsp, err := c.GetCredentialKey(ctx, kid, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCredentialKeyResponse(rsp)
+}
+
 // GetOpenAPISpecJSONWithResponse This contract as JSON
 //
 // The same document as `/openapi.yaml`, in JSON.
@@ -22524,6 +22720,80 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.ApplicationProblemJSON500 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetCredentialKeyResponse parses an HTTP response from a GetCredentialKeyWithResponse call
+func ParseGetCredentialKeyResponse(rsp *http.Response) (*GetCredentialKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCredentialKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RSAJWK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationJwkJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetCredentialKeyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

@@ -58,6 +58,10 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
+	keyring, err := keyStore(ctx, cfg, st, keys)
+	if err != nil {
+		return nil, err
+	}
 	tokens, err := auth.NewIssuer(keys, auth.IssuerConfig{Issuer: cfg.PublicURL, Audience: tokenAudience, TTL: cfg.AccessTokenTTL})
 	if err != nil {
 		return nil, err
@@ -72,6 +76,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		ProgressCacheBytes: cfg.ProgressCacheBytes,
 		Tokens:             tokens,
 		Keys:               keys,
+		KeyStore:           keyring,
 		PasswordParams:     auth.DefaultArgon2Params,
 		RefreshTTL:         cfg.RefreshTokenTTL,
 		IPLimit:            defaultIPLimit,

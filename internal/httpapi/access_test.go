@@ -67,6 +67,9 @@ var accessTable = []accessRow{
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},
+	{"getCredentialKey", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCredentialKeyWithResponse(t.Context(), apitest.BadgeKey(t).ID(), nil, as)
+	}, public},
 	{"createToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{
 			GrantType: "password", Username: ptr("pat@example.org"), Password: ptr(apitest.Password)}, as)

@@ -43,8 +43,9 @@ type Options struct {
 	// unreachable database is answered 503 rather than held; zero: no bound.
 	RequestTimeout time.Duration
 
-	Tokens         *auth.Issuer // issues and verifies access tokens
-	Keys           *auth.KeySet // the keys published at /.well-known/jwks.json
+	Tokens         *auth.Issuer   // issues and verifies access tokens
+	Keys           *auth.KeySet   // the keys published at /.well-known/jwks.json
+	KeyStore       *auth.KeyStore // every purpose's signing key (credentials, check-in)
 	PasswordParams auth.Argon2Params
 	RefreshTTL     time.Duration // how long a refresh token works
 	IPLimit        RateLimit     // sign-in attempts per client address
