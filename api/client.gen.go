@@ -205,6 +205,20 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCertificatePDF Printable certificate of attendance
+	//
+	// The certificate of attendance as one printable page: the member's name, the event and
+	// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+	// reference, the sponsoring organization, the issue date, and a QR code of the address
+	// where anyone can check the certificate (`/verify/{credential id}`; the id is
+	// unguessable). A correction issues a new certificate with a new address. A name in a
+	// script the embedded fonts lack prints in Latin letters, and the page says so (the
+	// verification page shows the name as recorded). Who may read it is as for the
+	// certificate; a revoked attendance has none (409).
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+	GetCertificatePDF(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
 	//
 	// The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
@@ -1628,6 +1642,30 @@ func (c *Client) CorrectAttendance(ctx context.Context, attendanceID AttendanceI
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCertificateRequest(c.Server, attendanceID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCertificatePDF Printable certificate of attendance
+//
+// The certificate of attendance as one printable page: the member's name, the event and
+// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+// reference, the sponsoring organization, the issue date, and a QR code of the address
+// where anyone can check the certificate (`/verify/{credential id}`; the id is
+// unguessable). A correction issues a new certificate with a new address. A name in a
+// script the embedded fonts lack prints in Latin letters, and the page says so (the
+// verification page shows the name as recorded). Who may read it is as for the
+// certificate; a revoked attendance has none (409).
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+func (c *Client) GetCertificatePDF(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCertificatePDFRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4432,6 +4470,82 @@ func NewGetCertificateRequest(server string, attendanceID AttendanceID, params *
 			}
 
 			req.Header.Set("Recert-Read-After", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCertificatePDFRequest constructs an http.Request for the GetCertificatePDF method
+func NewGetCertificatePDFRequest(server string, attendanceID AttendanceID, params *GetCertificatePDFParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "attendance_id", attendanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/attendance/%s/certificate.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
 		}
 
 	}
@@ -9566,6 +9680,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
 
+	// GetCertificatePDFWithResponse Printable certificate of attendance
+	//
+	// The certificate of attendance as one printable page: the member's name, the event and
+	// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+	// reference, the sponsoring organization, the issue date, and a QR code of the address
+	// where anyone can check the certificate (`/verify/{credential id}`; the id is
+	// unguessable). A correction issues a new certificate with a new address. A name in a
+	// script the embedded fonts lack prints in Latin letters, and the page says so (the
+	// verification page shows the name as recorded). Who may read it is as for the
+	// certificate; a revoked attendance has none (409).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+	GetCertificatePDFWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*GetCertificatePDFResponse, error)
+
 	// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
 	//
 	// The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
@@ -11861,6 +11991,117 @@ func (r GetCertificateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCertificatePDFResponse200Headers the declared response headers of an HTTP 200 response for GetCertificatePDF
+type GetCertificatePDFResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetCertificatePDFResponse401Headers the declared response headers of an HTTP 401 response for GetCertificatePDF
+type GetCertificatePDFResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCertificatePDFResponse503Headers the declared response headers of an HTTP 503 response for GetCertificatePDF
+type GetCertificatePDFResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCertificatePDFResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCertificatePDFResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCertificatePDFResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCertificatePDFResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCertificatePDFResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCertificatePDFResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCertificatePDFResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCertificatePDFResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20603,6 +20844,28 @@ func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, at
 	return ParseGetCertificateResponse(rsp)
 }
 
+// GetCertificatePDFWithResponse Printable certificate of attendance
+//
+// The certificate of attendance as one printable page: the member's name, the event and
+// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+// reference, the sponsoring organization, the issue date, and a QR code of the address
+// where anyone can check the certificate (`/verify/{credential id}`; the id is
+// unguessable). A correction issues a new certificate with a new address. A name in a
+// script the embedded fonts lack prints in Latin letters, and the page says so (the
+// verification page shows the name as recorded). Who may read it is as for the
+// certificate; a revoked attendance has none (409).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+func (c *ClientWithResponses) GetCertificatePDFWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*GetCertificatePDFResponse, error) {
+	rsp, err := c.GetCertificatePDF(ctx, attendanceID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCertificatePDFResponse(rsp)
+}
+
 // UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
 //
 // The member keeps the sponsor's certificate with the attendance: a PDF, JPEG or PNG of at
@@ -23430,6 +23693,114 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetCertificateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCertificatePDFResponse parses an HTTP response from a GetCertificatePDFWithResponse call
+func ParseGetCertificatePDFResponse(rsp *http.Response) (*GetCertificatePDFResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCertificatePDFResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCertificatePDFResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCertificatePDFResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCertificatePDFResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

@@ -52,6 +52,9 @@ type ServerInterface interface {
 	// GetCertificate Certificate of attendance
 	// (GET /v1/attendance/{attendance_id}/certificate)
 	GetCertificate(ctx echo.Context, attendanceID AttendanceID, params GetCertificateParams) error
+	// GetCertificatePDF Printable certificate of attendance
+	// (GET /v1/attendance/{attendance_id}/certificate.pdf)
+	GetCertificatePDF(ctx echo.Context, attendanceID AttendanceID, params GetCertificatePDFParams) error
 	// UploadAttendanceEvidence Attach a certificate to your attendance
 	// (POST /v1/attendance/{attendance_id}/evidence)
 	UploadAttendanceEvidence(ctx echo.Context, attendanceID AttendanceID) error
@@ -524,6 +527,48 @@ func (w *ServerInterfaceWrapper) GetCertificate(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCertificate(ctx, attendanceID, params)
+	return err
+}
+
+// GetCertificatePDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCertificatePDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "attendance_id" -------------
+	var attendanceID AttendanceID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "attendance_id", ctx.Param("attendance_id"), &attendanceID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter attendance_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCertificatePDFParams
+	// ------------- Optional query parameter "paper" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "paper", ctx.QueryParams(), &params.Paper, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter paper: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCertificatePDF(ctx, attendanceID, params)
 	return err
 }
 
@@ -3161,6 +3206,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PATCH(options.BaseURL+"/v1/attendance/:attendance_id", wrapper.CorrectAttendance, options.OperationMiddlewares["correctAttendance"]...)
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/history", wrapper.GetAttendanceHistory, options.OperationMiddlewares["getAttendanceHistory"]...)
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/certificate", wrapper.GetCertificate, options.OperationMiddlewares["getCertificate"]...)
+	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/certificate.pdf", wrapper.GetCertificatePDF, options.OperationMiddlewares["getCertificatePDF"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/attendance", wrapper.ListMemberAttendance, options.OperationMiddlewares["listMemberAttendance"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/credits", wrapper.ListCredits, options.OperationMiddlewares["listCredits"]...)
 	router.GET(options.BaseURL+"/v1/programs", wrapper.ListPrograms, options.OperationMiddlewares["listPrograms"]...)
@@ -4438,6 +4484,177 @@ type GetCertificate503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetCertificate503ApplicationProblemPlusJSONResponse) VisitGetCertificateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDFRequestObject struct {
+	AttendanceID AttendanceID `json:"attendance_id"`
+	Params       GetCertificatePDFParams
+}
+
+type GetCertificatePDFResponseObject interface {
+	VisitGetCertificatePDFResponse(w http.ResponseWriter) error
+}
+
+type GetCertificatePDF200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetCertificatePDF200ApplicationPdfResponse struct {
+	Body          io.Reader
+	Headers       GetCertificatePDF200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetCertificatePDF200ApplicationPdfResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetCertificatePDF400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF400ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF401ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF403ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF404ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF409ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF413ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF500ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCertificatePDF503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCertificatePDF503ApplicationProblemPlusJSONResponse) VisitGetCertificatePDFResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -16315,6 +16532,9 @@ type StrictServerInterface interface {
 	// GetCertificate Certificate of attendance
 	// (GET /v1/attendance/{attendance_id}/certificate)
 	GetCertificate(ctx context.Context, request GetCertificateRequestObject) (GetCertificateResponseObject, error)
+	// GetCertificatePDF Printable certificate of attendance
+	// (GET /v1/attendance/{attendance_id}/certificate.pdf)
+	GetCertificatePDF(ctx context.Context, request GetCertificatePDFRequestObject) (GetCertificatePDFResponseObject, error)
 	// UploadAttendanceEvidence Attach a certificate to your attendance
 	// (POST /v1/attendance/{attendance_id}/evidence)
 	UploadAttendanceEvidence(ctx context.Context, request UploadAttendanceEvidenceRequestObject) (UploadAttendanceEvidenceResponseObject, error)
@@ -16858,6 +17078,32 @@ func (sh *strictHandler) GetCertificate(ctx echo.Context, attendanceID Attendanc
 		return err
 	} else if validResponse, ok := response.(GetCertificateResponseObject); ok {
 		return validResponse.VisitGetCertificateResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCertificatePDF operation middleware
+func (sh *strictHandler) GetCertificatePDF(ctx echo.Context, attendanceID AttendanceID, params GetCertificatePDFParams) error {
+	var request GetCertificatePDFRequestObject
+
+	request.AttendanceID = attendanceID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCertificatePDF(ctx.Request().Context(), request.(GetCertificatePDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCertificatePDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCertificatePDFResponseObject); ok {
+		return validResponse.VisitGetCertificatePDFResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -234,6 +234,9 @@ var eventRows = []accessRow{
 	{"getCertificate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCertificateWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
+	{"getCertificatePDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCertificatePDFWithResponse(t.Context(), w.attendance.ID, nil, as)
+	}, memberRead(200)},
 	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)
 	}, memberRead(200)},

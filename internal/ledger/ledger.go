@@ -24,6 +24,7 @@ type Store interface {
 	MemberStore
 	ReportStore
 	ProgramStore
+	CredentialStore
 }
 
 // Config is what the use cases share besides their store.
@@ -42,6 +43,7 @@ type Ledger struct {
 	Records     *Records
 	Events      *Events
 	Attendances *Attendances
+	Credentials *Credentials
 	Accounts    *Accounts
 	Links       *Links
 	Sight       *Sight
@@ -82,6 +84,7 @@ func New(st Store, c Config) (*Ledger, error) {
 		Members:     NewMembers(st, prog, c.Outbox, now),
 		Events:      NewEvents(st),
 		Attendances: NewAttendances(st, c.Outbox),
+		Credentials: NewCredentials(st),
 		Accounts:    NewAccounts(st, c.PasswordParams),
 		Links:       NewLinks(st, c.PasswordParams),
 		Outbox:      c.Outbox,

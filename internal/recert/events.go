@@ -304,3 +304,35 @@ type RosterPosting struct {
 // EventTally is what an organizer's list of events says of each: its attendance that counts
 // and its disputes awaiting a decision.
 type EventTally struct{ Attendees, OpenDisputes int }
+
+// Credential is what Recert issued for one version of an attendance: its printable
+// certificate and its verification page, at /verify/{ID}. The ID is unguessable.
+type Credential struct {
+	ID                string
+	AttendanceID      string
+	AttendanceVersion int
+	IssuedAt          time.Time
+}
+
+// CredentialStatus is what a credential's verification says of it now.
+type CredentialStatus string
+
+// A credential is valid while its attendance is current and unchanged; a correction
+// supersedes it (a new one is issued); a revocation revokes it.
+const (
+	CredentialValid      CredentialStatus = "valid"
+	CredentialSuperseded CredentialStatus = "superseded"
+	CredentialRevoked    CredentialStatus = "revoked"
+)
+
+// Status says whether c still states what a is: a revoked attendance revokes it, and any
+// later change to the attendance supersedes it.
+func (c Credential) Status(a Attendance) CredentialStatus {
+	switch {
+	case a.Revoked:
+		return CredentialRevoked
+	case a.Version != c.AttendanceVersion:
+		return CredentialSuperseded
+	}
+	return CredentialValid
+}
