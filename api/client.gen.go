@@ -122,6 +122,15 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetIssuerProfile A sponsor's issuer profile
+	//
+	// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+	// credentials of attendance at its events: its name and contact e-mail. Public: it is
+	// what a credential's `issuer.id` answers.
+	//
+	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+	GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCredentialKey A credential signing key
 	//
 	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -218,6 +227,35 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
 	GetCertificatePDF(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCredential Verifiable credential of attendance (Open Badges 3.0)
+	//
+	// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+	// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+	// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+	// hand it to anyone, who checks it without trusting Recert's pages:
+	//
+	// - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+	//   answers the public key as one JWK (`GET /keys/{kid}`);
+	// - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+	//   context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+	//   `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+	//   (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+	//   sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+	//   signs;
+	// - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+	//   SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+	//   `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+	// - the achievement is the event: name, description, criteria, the ABCP approval reference
+	//   (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+	//   (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+	//   earned at each session attended and per category, `creditsEarned` their total.
+	//
+	// The same attendance gives the same credential until it is corrected; a revoked
+	// attendance has none (409). Who may read it is as for the certificate.
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+	GetCredential(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
 	//
@@ -1469,6 +1507,25 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
+// GetIssuerProfile A sponsor's issuer profile
+//
+// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+// credentials of attendance at its events: its name and contact e-mail. Public: it is
+// what a credential's `issuer.id` answers.
+//
+// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+func (c *Client) GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIssuerProfileRequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetCredentialKey A credential signing key
 //
 // The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -1666,6 +1723,45 @@ func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, 
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
 func (c *Client) GetCertificatePDF(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCertificatePDFRequest(c.Server, attendanceID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCredential Verifiable credential of attendance (Open Badges 3.0)
+//
+// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+// hand it to anyone, who checks it without trusting Recert's pages:
+//
+//   - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+//     answers the public key as one JWK (`GET /keys/{kid}`);
+//   - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+//     context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+//     `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+//     (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+//     sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+//     signs;
+//   - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+//     SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+//     `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+//   - the achievement is the event: name, description, criteria, the ABCP approval reference
+//     (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+//     (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+//     earned at each session attended and per category, `creditsEarned` their total.
+//
+// The same attendance gives the same credential until it is corrected; a revoked
+// attendance has none (409). Who may read it is as for the certificate.
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+func (c *Client) GetCredential(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCredentialRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4100,6 +4196,55 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetIssuerProfileRequest constructs an http.Request for the GetIssuerProfile method
+func NewGetIssuerProfileRequest(server string, organizationID OrganizationID, params *GetIssuerProfileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/issuers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetCredentialKeyRequest constructs an http.Request for the GetCredentialKey method
 func NewGetCredentialKeyRequest(server string, kid string, params *GetCredentialKeyParams) (*http.Request, error) {
 	var err error
@@ -4528,6 +4673,55 @@ func NewGetCertificatePDFRequest(server string, attendanceID AttendanceID, param
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
 		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCredentialRequest constructs an http.Request for the GetCredential method
+func NewGetCredentialRequest(server string, attendanceID AttendanceID, params *GetCredentialParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "attendance_id", attendanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/attendance/%s/credential", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -9581,6 +9775,17 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
 
+	// GetIssuerProfileWithResponse A sponsor's issuer profile
+	//
+	// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+	// credentials of attendance at its events: its name and contact e-mail. Public: it is
+	// what a credential's `issuer.id` answers.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+	GetIssuerProfileWithResponse(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*GetIssuerProfileResponse, error)
+
 	// GetCredentialKeyWithResponse A credential signing key
 	//
 	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -9695,6 +9900,37 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
 	GetCertificatePDFWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*GetCertificatePDFResponse, error)
+
+	// GetCredentialWithResponse Verifiable credential of attendance (Open Badges 3.0)
+	//
+	// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+	// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+	// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+	// hand it to anyone, who checks it without trusting Recert's pages:
+	//
+	// - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+	//   answers the public key as one JWK (`GET /keys/{kid}`);
+	// - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+	//   context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+	//   `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+	//   (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+	//   sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+	//   signs;
+	// - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+	//   SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+	//   `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+	// - the achievement is the event: name, description, criteria, the ABCP approval reference
+	//   (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+	//   (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+	//   earned at each session attended and per category, `creditsEarned` their total.
+	//
+	// The same attendance gives the same credential until it is corrected; a revoked
+	// attendance has none (409). Who may read it is as for the certificate.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+	GetCredentialWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*GetCredentialResponse, error)
 
 	// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
 	//
@@ -11201,6 +11437,89 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+// GetIssuerProfileResponse503Headers the declared response headers of an HTTP 503 response for GetIssuerProfile
+type GetIssuerProfileResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetIssuerProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationLdJSON200 the response for an HTTP 200 `application/ld+json` response
+	ApplicationLdJSON200 *IssuerProfile
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetIssuerProfileResponse503Headers
+}
+
+// GetApplicationLdJSON200 returns the response for an HTTP 200 `application/ld+json` response
+func (r GetIssuerProfileResponse) GetApplicationLdJSON200() *IssuerProfile {
+	return r.ApplicationLdJSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIssuerProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIssuerProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIssuerProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIssuerProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetCredentialKeyResponse503Headers the declared response headers of an HTTP 503 response for GetCredentialKey
 type GetCredentialKeyResponse503Headers struct {
 	RetryAfter *int
@@ -12102,6 +12421,110 @@ func (r GetCertificatePDFResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCertificatePDFResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCredentialResponse401Headers the declared response headers of an HTTP 401 response for GetCredential
+type GetCredentialResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCredentialResponse503Headers the declared response headers of an HTTP 503 response for GetCredential
+type GetCredentialResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCredentialResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCredentialResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCredentialResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20685,6 +21108,23 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 	return ParseGetHealthResponse(rsp)
 }
 
+// GetIssuerProfileWithResponse A sponsor's issuer profile
+//
+// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+// credentials of attendance at its events: its name and contact e-mail. Public: it is
+// what a credential's `issuer.id` answers.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+func (c *ClientWithResponses) GetIssuerProfileWithResponse(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*GetIssuerProfileResponse, error) {
+	rsp, err := c.GetIssuerProfile(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIssuerProfileResponse(rsp)
+}
+
 // GetCredentialKeyWithResponse A credential signing key
 //
 // The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -20864,6 +21304,43 @@ func (c *ClientWithResponses) GetCertificatePDFWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetCertificatePDFResponse(rsp)
+}
+
+// GetCredentialWithResponse Verifiable credential of attendance (Open Badges 3.0)
+//
+// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+// hand it to anyone, who checks it without trusting Recert's pages:
+//
+//   - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+//     answers the public key as one JWK (`GET /keys/{kid}`);
+//   - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+//     context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+//     `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+//     (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+//     sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+//     signs;
+//   - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+//     SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+//     `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+//   - the achievement is the event: name, description, criteria, the ABCP approval reference
+//     (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+//     (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+//     earned at each session attended and per category, `creditsEarned` their total.
+//
+// The same attendance gives the same credential until it is corrected; a revoked
+// attendance has none (409). Who may read it is as for the certificate.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+func (c *ClientWithResponses) GetCredentialWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*GetCredentialResponse, error) {
+	rsp, err := c.GetCredential(ctx, attendanceID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCredentialResponse(rsp)
 }
 
 // UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
@@ -22988,6 +23465,80 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	return response, nil
 }
 
+// ParseGetIssuerProfileResponse parses an HTTP response from a GetIssuerProfileWithResponse call
+func ParseGetIssuerProfileResponse(rsp *http.Response) (*GetIssuerProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIssuerProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IssuerProfile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationLdJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetIssuerProfileResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetCredentialKeyResponse parses an HTTP response from a GetCredentialKeyWithResponse call
 func ParseGetCredentialKeyResponse(rsp *http.Response) (*GetCredentialKeyResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23801,6 +24352,104 @@ func ParseGetCertificatePDFResponse(rsp *http.Response) (*GetCertificatePDFRespo
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetCertificatePDFResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCredentialResponse parses an HTTP response from a GetCredentialWithResponse call
+func ParseGetCredentialResponse(rsp *http.Response) (*GetCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCredentialResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCredentialResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

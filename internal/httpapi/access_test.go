@@ -67,6 +67,9 @@ var accessTable = []accessRow{
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},
+	{"getIssuerProfile", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetIssuerProfileWithResponse(t.Context(), w.orgA.ID, nil, as)
+	}, public},
 	{"getCredentialKey", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCredentialKeyWithResponse(t.Context(), apitest.BadgeKey(t).ID(), nil, as)
 	}, public},
@@ -236,6 +239,9 @@ var eventRows = []accessRow{
 	}, memberRead(200)},
 	{"getCertificatePDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCertificatePDFWithResponse(t.Context(), w.attendance.ID, nil, as)
+	}, memberRead(200)},
+	{"getCredential", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCredentialWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
 	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)

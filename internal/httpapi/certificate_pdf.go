@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"sort"
 
@@ -54,6 +55,50 @@ var formatWords = map[string]string{
 	"in_person": "In person", "live_webinar": "Live webinar", "self_directed": "Self-directed", "simulation": "Simulation",
 }
 
+// attended is one session an attendance earned CEUs at, with its category (the session's,
+// or else the event's).
+type attended struct {
+	session  recert.Session
+	category string
+	ceus     recert.Units
+}
+
+// categoryTotal is the CEUs an attendance earned in one ABCP category.
+type categoryTotal struct {
+	category string
+	ceus     recert.Units
+}
+
+// earned lists the sessions a attended at e, and its CEUs per category in the order I, II,
+// III, none; an attendance awarded CEUs without sessions counts in the event's category.
+func earned(a recert.Attendance, e recert.Event) ([]attended, []categoryTotal) {
+	byID := map[string]recert.Session{}
+	for _, s := range e.Sessions {
+		byID[s.ID] = s
+	}
+	var sessions []attended
+	totals := map[string]recert.Units{}
+	for _, sc := range a.Sessions {
+		s := byID[sc.SessionID]
+		category := cmp.Or(s.Category, e.Category)
+		sessions = append(sessions, attended{session: s, category: category, ceus: sc.CEUs})
+		totals[category] += sc.CEUs
+	}
+	if len(a.Sessions) == 0 {
+		totals[e.Category] += a.CEUsAwarded
+	}
+	categories := make([]string, 0, len(totals))
+	for k := range totals {
+		categories = append(categories, k)
+	}
+	sort.Strings(categories) // I, II, III, then none
+	out := make([]categoryTotal, len(categories))
+	for i, k := range categories {
+		out[i] = categoryTotal{category: k, ceus: totals[k]}
+	}
+	return sessions, out
+}
+
 // printableCertificate is what the certificate of a (current) attendance states.
 func printableCertificate(a recert.Attendance, e recert.Event, m recert.Member, org recert.Organization, cred recert.Credential, verify string) certpdf.Certificate {
 	c := certpdf.Certificate{
@@ -61,30 +106,12 @@ func printableCertificate(a recert.Attendance, e recert.Event, m recert.Member, 
 		StartDate: e.StartDate.Time(), EndDate: e.EndDate.Time(), TotalCEUs: a.Total().String(),
 		ApprovalRef: e.ApprovalRef, Sponsor: org.Name, Contact: org.ContactEmail, IssuedOn: cred.IssuedAt, VerifyURL: verify,
 	}
-	byCategory := map[string]recert.Units{}
-	byID := map[string]recert.Session{}
-	for _, s := range e.Sessions {
-		byID[s.ID] = s
+	sessions, totals := earned(a, e)
+	for _, s := range sessions {
+		c.Sessions = append(c.Sessions, certpdf.Session{Title: s.session.Title, Date: s.session.Date.Time(), Category: categoryWords(s.category), CEUs: s.ceus.String()})
 	}
-	for _, sc := range a.Sessions {
-		s := byID[sc.SessionID]
-		category := s.Category
-		if category == "" {
-			category = e.Category
-		}
-		c.Sessions = append(c.Sessions, certpdf.Session{Title: s.Title, Date: s.Date.Time(), Category: categoryWords(category), CEUs: sc.CEUs.String()})
-		byCategory[category] += sc.CEUs
-	}
-	if len(a.Sessions) == 0 {
-		byCategory[e.Category] += a.CEUsAwarded
-	}
-	categories := make([]string, 0, len(byCategory))
-	for k := range byCategory {
-		categories = append(categories, k)
-	}
-	sort.Strings(categories) // I, II, III, then none
-	for _, k := range categories {
-		c.ByCategory = append(c.ByCategory, certpdf.CategoryCEUs{Category: categoryWords(k), CEUs: byCategory[k].String()})
+	for _, t := range totals {
+		c.ByCategory = append(c.ByCategory, certpdf.CategoryCEUs{Category: categoryWords(t.category), CEUs: t.ceus.String()})
 	}
 	return c
 }

@@ -95,6 +95,7 @@ type Server struct {
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
+	keyStore       *auth.KeyStore
 	passwordParams auth.Argon2Params
 	dummyHash      string
 	refreshTTL     time.Duration
@@ -157,7 +158,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		timeout:  o.RequestTimeout,
-		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
+		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, keyStore: o.KeyStore, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,
