@@ -20,6 +20,7 @@ import (
 	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/openbadges"
 	"github.com/recert-dev/recert/internal/store"
 	"github.com/recert-dev/recert/internal/web"
 )
@@ -76,7 +77,6 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		ProgressCacheBytes: cfg.ProgressCacheBytes,
 		Tokens:             tokens,
 		Keys:               keys,
-		KeyStore:           keyring,
 		PasswordParams:     auth.DefaultArgon2Params,
 		RefreshTTL:         cfg.RefreshTokenTTL,
 		IPLimit:            defaultIPLimit,
@@ -96,7 +96,8 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	// The use cases are built once and shared by the API, the pages and the jobs; the jobs
 	// that carry out their notices are built after them, hence the outbox set late.
 	outbox := &lateOutbox{}
-	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams})
+	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams,
+		CredentialSigner: openbadges.Signer{PublicURL: cfg.PublicURL, Key: keyring.Badges}})
 	if err != nil {
 		return nil, err
 	}

@@ -5,12 +5,9 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/openbadges"
 	"github.com/recert-dev/recert/internal/recert"
 )
-
-// credentialKeyURL is the address that answers the credential key kid: the kid of the JOSE
-// header of every credential it signs.
-func credentialKeyURL(publicURL, kid string) string { return publicURL + "/keys/" + kid }
 
 // GetCredentialKey answers the credential key kid as one bare JWK, current or rotated out.
 // It is read from the published keys, so a key another instance just published answers too.
@@ -23,7 +20,7 @@ func (s *Server) GetCredentialKey(ctx context.Context, req api.GetCredentialKeyR
 	if err != nil {
 		return nil, recert.Wrap(err, recert.EINTERNAL, "the published credential key does not parse")
 	}
-	jwk := auth.NewRSAJWK(credentialKeyURL(s.publicURL, k.Kid), pub)
+	jwk := auth.NewRSAJWK(openbadges.KeyURL(s.publicURL, k.Kid), pub)
 	return api.GetCredentialKey200ApplicationJwkPlusJSONResponse{
 		Kty: api.RSA, N: jwk.N, E: jwk.E, Kid: jwk.Kid, Alg: api.RS256, Use: api.RSAJWKUseSig,
 	}, nil

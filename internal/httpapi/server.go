@@ -43,9 +43,8 @@ type Options struct {
 	// unreachable database is answered 503 rather than held; zero: no bound.
 	RequestTimeout time.Duration
 
-	Tokens         *auth.Issuer   // issues and verifies access tokens
-	Keys           *auth.KeySet   // the keys published at /.well-known/jwks.json
-	KeyStore       *auth.KeyStore // every purpose's signing key (credentials, check-in)
+	Tokens         *auth.Issuer // issues and verifies access tokens
+	Keys           *auth.KeySet // the keys published at /.well-known/jwks.json
 	PasswordParams auth.Argon2Params
 	RefreshTTL     time.Duration // how long a refresh token works
 	IPLimit        RateLimit     // sign-in attempts per client address
@@ -95,7 +94,6 @@ type Server struct {
 
 	tokens         *auth.Issuer
 	keys           *auth.KeySet
-	keyStore       *auth.KeyStore
 	passwordParams auth.Argon2Params
 	dummyHash      string
 	refreshTTL     time.Duration
@@ -158,7 +156,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	s := &Server{
 		db: o.Store, store: o.Store, engine: o.Engine, version: o.Version, log: o.Logger, maxBody: o.MaxBodyBytes,
 		timeout:  o.RequestTimeout,
-		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, keyStore: o.KeyStore, passwordParams: o.PasswordParams, dummyHash: dummy,
+		specJSON: specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,

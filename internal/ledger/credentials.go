@@ -2,6 +2,8 @@ package ledger
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -9,23 +11,37 @@ import (
 // CredentialStore is the storage credentials need.
 type CredentialStore interface {
 	CredentialFor(ctx context.Context, attendanceID string, version int) (recert.Credential, error)
-	IssueCredential(ctx context.Context, attendanceID string, version int) (recert.Credential, error)
+	IssueCredential(ctx context.Context, c recert.Credential) (recert.Credential, error)
+	Event(ctx context.Context, id string) (recert.Event, error)
+	Member(ctx context.Context, id string) (recert.Member, error)
+	Organization(ctx context.Context, id string) (recert.Organization, error)
+}
+
+// CredentialSigner signs a credential for its sponsor (internal/openbadges); email, the
+// member's address, only identifies the member inside the signed credential, hashed.
+type CredentialSigner interface {
+	SignCredential(c recert.Credential, email string) (string, error)
 }
 
 // Credentials issues what proves an attendance outside Recert: the credential behind its
-// printable certificate and its verification page. Callers check the caller may see the
-// attendance.
+// printable certificate, its verification page and its signed Open Badges credential.
+// Callers check the caller may see the attendance.
 type Credentials struct {
-	store CredentialStore
+	store  CredentialStore
+	signer CredentialSigner
+	now    func() time.Time
 }
 
-// NewCredentials returns the use case over store.
-func NewCredentials(store CredentialStore) *Credentials { return &Credentials{store: store} }
+// NewCredentials returns the use case over store, signing with signer (nil: credentials
+// cannot be issued).
+func NewCredentials(store CredentialStore, signer CredentialSigner, now func() time.Time) *Credentials {
+	return &Credentials{store: store, signer: signer, now: now}
+}
 
 // Current returns the credential of the attendance as it stands, issuing it the first time
 // it is asked for: the same attendance gives the same credential until it changes, and a
-// change (a correction) gives a new one, which supersedes the earlier. A revoked attendance
-// has none.
+// change (a correction) gives a new one, which supersedes the earlier. What a credential
+// states is fixed when it is issued. A revoked attendance has none.
 func (x *Credentials) Current(ctx context.Context, a recert.Attendance) (recert.Credential, error) {
 	if a.Revoked {
 		return recert.Credential{}, recert.Errorf(recert.ECONFLICT, "attendance %s is revoked: no certificate", a.ID)
@@ -34,5 +50,25 @@ func (x *Credentials) Current(ctx context.Context, a recert.Attendance) (recert.
 	if recert.ErrorCode(err) != recert.ENOTFOUND {
 		return c, err
 	}
-	return x.store.IssueCredential(ctx, a.ID, a.Version)
+	if x.signer == nil {
+		return recert.Credential{}, errors.New("ledger: credentials are not configured: no signer")
+	}
+	e, err := x.store.Event(ctx, a.EventID)
+	if err != nil {
+		return recert.Credential{}, err
+	}
+	m, err := x.store.Member(ctx, a.MemberID)
+	if err != nil {
+		return recert.Credential{}, err
+	}
+	org, err := x.store.Organization(ctx, e.OrganizationID)
+	if err != nil {
+		return recert.Credential{}, err
+	}
+	c = recert.Credential{ID: recert.NewID(recert.PrefixCredential), AttendanceID: a.ID, AttendanceVersion: a.Version,
+		IssuedAt: x.now().Truncate(time.Second), Statement: recert.StatementOf(a, e, m, org)}
+	if c.VCJWT, err = x.signer.SignCredential(c, m.Email); err != nil {
+		return recert.Credential{}, err
+	}
+	return x.store.IssueCredential(ctx, c)
 }

@@ -10,7 +10,7 @@
 //   - the achievement is the event: its name, a description with its dates and format, a
 //     criteria narrative, the ABCP approval reference as an otherIdentifier of type
 //     "ext:ABCPApprovalReference", and one resultDescription (resultType "ext:CEUs") per
-//     session and per ABCP category;
+//     session attended and per ABCP category;
 //   - the subject is the member, known only by a salted SHA-256 of their e-mail address
 //     (identifier, identityType "emailAddress"; never the ABCP ID, whose six digits are
 //     easily reversed); it has no id, and the JWT then has no sub claim;
@@ -60,8 +60,8 @@ type Attendance struct {
 	StartDate     time.Time
 	EndDate       time.Time
 	ApprovalRef   string
-	// Sessions are every session of the event, attended or not; Attended the ones this
-	// attendance earned CEUs at, by session id.
+	// Sessions are the sessions described as results (those attended); Attended the CEUs
+	// earned at each, by session id.
 	Sessions []Session
 	Attended []Earned
 	// ByCategory is the CEUs per ABCP category ("I", "II", "III", "none"); TotalCEUs their sum.

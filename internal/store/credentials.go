@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -14,12 +15,93 @@ type credentialRow struct {
 	AttendanceID      string
 	AttendanceVersion int
 	IssuedAt          time.Time
+	Statement         string
+	VCJWT             string `gorm:"column:vc_jwt"`
 }
 
 func (credentialRow) TableName() string { return "credentials" }
 
-func (r credentialRow) credential() recert.Credential {
-	return recert.Credential{ID: r.ID, AttendanceID: r.AttendanceID, AttendanceVersion: r.AttendanceVersion, IssuedAt: r.IssuedAt.UTC()}
+// statementJSON is how a credential's statement is kept: its own JSON, so that renaming a Go
+// field never changes what an issued credential says.
+type statementJSON struct {
+	AttendeeName   string         `json:"attendee_name"`
+	OrganizationID string         `json:"organization_id"`
+	Sponsor        string         `json:"sponsor"`
+	SponsorContact string         `json:"sponsor_contact,omitempty"`
+	EventID        string         `json:"event_id"`
+	EventTitle     string         `json:"event_title"`
+	Format         string         `json:"format"`
+	StartDate      string         `json:"start_date"`
+	EndDate        string         `json:"end_date"`
+	ApprovalRef    string         `json:"approval_ref,omitempty"`
+	Sessions       []sessionJSON  `json:"sessions"`
+	ByCategory     []categoryJSON `json:"by_category"`
+	Total          int64          `json:"total_hundredths"`
+}
+
+type sessionJSON struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Date     string `json:"date"`
+	Category string `json:"category"`
+	CEUs     int64  `json:"ceus_hundredths"`
+}
+
+type categoryJSON struct {
+	Category string `json:"category"`
+	CEUs     int64  `json:"ceus_hundredths"`
+}
+
+func marshalStatement(st recert.CredentialStatement) (string, error) {
+	j := statementJSON{AttendeeName: st.AttendeeName, OrganizationID: st.OrganizationID, Sponsor: st.Sponsor, SponsorContact: st.SponsorContact,
+		EventID: st.EventID, EventTitle: st.EventTitle, Format: st.Format, StartDate: st.StartDate.String(), EndDate: st.EndDate.String(),
+		ApprovalRef: st.ApprovalRef, Total: int64(st.Total), Sessions: []sessionJSON{}, ByCategory: []categoryJSON{}}
+	for _, s := range st.Sessions {
+		j.Sessions = append(j.Sessions, sessionJSON{ID: s.ID, Title: s.Title, Date: s.Date.String(), Category: s.Category, CEUs: int64(s.CEUs)})
+	}
+	for _, c := range st.ByCategory {
+		j.ByCategory = append(j.ByCategory, categoryJSON{Category: c.Category, CEUs: int64(c.CEUs)})
+	}
+	b, err := json.Marshal(j)
+	return string(b), err
+}
+
+func unmarshalStatement(s string) (recert.CredentialStatement, error) {
+	var j statementJSON
+	if err := json.Unmarshal([]byte(s), &j); err != nil {
+		return recert.CredentialStatement{}, err
+	}
+	start, err := recert.ParseDate(j.StartDate)
+	if err != nil {
+		return recert.CredentialStatement{}, err
+	}
+	end, err := recert.ParseDate(j.EndDate)
+	if err != nil {
+		return recert.CredentialStatement{}, err
+	}
+	st := recert.CredentialStatement{AttendeeName: j.AttendeeName, OrganizationID: j.OrganizationID, Sponsor: j.Sponsor,
+		SponsorContact: j.SponsorContact, EventID: j.EventID, EventTitle: j.EventTitle, Format: j.Format, StartDate: start, EndDate: end,
+		ApprovalRef: j.ApprovalRef, Total: recert.Units(j.Total)}
+	for _, s := range j.Sessions {
+		d, err := recert.ParseDate(s.Date)
+		if err != nil {
+			return recert.CredentialStatement{}, err
+		}
+		st.Sessions = append(st.Sessions, recert.StatedSession{ID: s.ID, Title: s.Title, Date: d, Category: s.Category, CEUs: recert.Units(s.CEUs)})
+	}
+	for _, c := range j.ByCategory {
+		st.ByCategory = append(st.ByCategory, recert.CategoryCEUs{Category: c.Category, CEUs: recert.Units(c.CEUs)})
+	}
+	return st, nil
+}
+
+func (r credentialRow) credential() (recert.Credential, error) {
+	st, err := unmarshalStatement(r.Statement)
+	if err != nil {
+		return recert.Credential{}, recert.Wrap(err, recert.EINTERNAL, "credential "+r.ID+": its statement does not read")
+	}
+	return recert.Credential{ID: r.ID, AttendanceID: r.AttendanceID, AttendanceVersion: r.AttendanceVersion,
+		IssuedAt: r.IssuedAt.UTC(), Statement: st, VCJWT: r.VCJWT}, nil
 }
 
 // Credential returns the credential id, or an ENOTFOUND error.
@@ -28,7 +110,7 @@ func (s *Store) Credential(ctx context.Context, id string) (recert.Credential, e
 	if err := s.conn(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
 		return recert.Credential{}, TranslateError(err, "credential")
 	}
-	return row.credential(), nil
+	return row.credential()
 }
 
 // CredentialFor returns the credential issued for the given version of an attendance, or
@@ -38,18 +120,32 @@ func (s *Store) CredentialFor(ctx context.Context, attendanceID string, version 
 	if err := s.conn(ctx).Where("attendance_id = ? AND attendance_version = ?", attendanceID, version).Take(&row).Error; err != nil {
 		return recert.Credential{}, TranslateError(err, "credential")
 	}
-	return row.credential(), nil
+	return row.credential()
 }
 
-// IssueCredential records a credential for the version of the attendance, with a new id and
-// the store's clock, unless one was already issued for that version: then that one is
-// returned, so two requests at once issue one credential.
-func (s *Store) IssueCredential(ctx context.Context, attendanceID string, version int) (recert.Credential, error) {
-	row := credentialRow{ID: recert.NewID(recert.PrefixCredential), AttendanceID: attendanceID, AttendanceVersion: version, IssuedAt: s.now()}
-	err := s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "attendance_id"}, {Name: "attendance_version"}}, DoNothing: true}).
+// LatestCredential returns the credential issued last for an attendance, or an ENOTFOUND
+// error when none was.
+func (s *Store) LatestCredential(ctx context.Context, attendanceID string) (recert.Credential, error) {
+	var row credentialRow
+	if err := s.conn(ctx).Where("attendance_id = ?", attendanceID).Order("attendance_version DESC").Take(&row).Error; err != nil {
+		return recert.Credential{}, TranslateError(err, "credential")
+	}
+	return row.credential()
+}
+
+// IssueCredential records c, unless a credential was already issued for the same version of
+// the attendance: then that one is returned, so two requests at once issue one credential.
+func (s *Store) IssueCredential(ctx context.Context, c recert.Credential) (recert.Credential, error) {
+	st, err := marshalStatement(c.Statement)
+	if err != nil {
+		return recert.Credential{}, err
+	}
+	row := credentialRow{ID: c.ID, AttendanceID: c.AttendanceID, AttendanceVersion: c.AttendanceVersion, IssuedAt: c.IssuedAt.UTC(),
+		Statement: st, VCJWT: c.VCJWT}
+	err = s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "attendance_id"}, {Name: "attendance_version"}}, DoNothing: true}).
 		Create(&row).Error
 	if err != nil {
 		return recert.Credential{}, TranslateError(err, "credential")
 	}
-	return s.CredentialFor(onPrimary(ctx), attendanceID, version)
+	return s.CredentialFor(onPrimary(ctx), c.AttendanceID, c.AttendanceVersion)
 }
