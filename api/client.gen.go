@@ -1435,6 +1435,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecret(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVerification Check a certificate
+	//
+	// The public page a certificate's QR code opens: what the certificate states (the
+	// member's name, the event and its dates, the sessions with their CEUs and categories,
+	// the totals per category, the approval reference, the sponsor, the issue date) and its
+	// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+	// (the attendance was corrected: the certificate now issued for it, when there is one,
+	// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+	// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+	// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+	// gives the same as JSON, for machines.
+	//
+	// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+	GetVerification(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetJWKS Public signing keys
@@ -4071,6 +4086,31 @@ func (c *Client) RedeliverWebhook(ctx context.Context, webhookID WebhookID, deli
 // Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 func (c *Client) RotateWebhookSecret(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateWebhookSecretRequest(c.Server, webhookID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVerification Check a certificate
+//
+// The public page a certificate's QR code opens: what the certificate states (the
+// member's name, the event and its dates, the sessions with their CEUs and categories,
+// the totals per category, the approval reference, the sponsor, the issue date) and its
+// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+// (the attendance was corrected: the certificate now issued for it, when there is one,
+// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+// gives the same as JSON, for machines.
+//
+// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+func (c *Client) GetVerification(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVerificationRequest(c.Server, credentialID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9693,6 +9733,55 @@ func NewRotateWebhookSecretRequest(server string, webhookID WebhookID) (*http.Re
 	return req, nil
 }
 
+// NewGetVerificationRequest constructs an http.Request for the GetVerification method
+func NewGetVerificationRequest(server string, credentialID string, params *GetVerificationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "credential_id", credentialID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/verify/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -11208,6 +11297,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecretWithResponse(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error)
+
+	// GetVerificationWithResponse Check a certificate
+	//
+	// The public page a certificate's QR code opens: what the certificate states (the
+	// member's name, the event and its dates, the sessions with their CEUs and categories,
+	// the totals per category, the approval reference, the sponsor, the issue date) and its
+	// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+	// (the attendance was corrected: the certificate now issued for it, when there is one,
+	// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+	// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+	// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+	// gives the same as JSON, for machines.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+	GetVerificationWithResponse(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*GetVerificationResponse, error)
 }
 
 type GetJWKSResponse struct {
@@ -21046,6 +21152,96 @@ func (r RotateWebhookSecretResponse) ContentType() string {
 	return ""
 }
 
+// GetVerificationResponse200Headers the declared response headers of an HTTP 200 response for GetVerification
+type GetVerificationResponse200Headers struct {
+	XRobotsTag *string
+}
+
+// GetVerificationResponse503Headers the declared response headers of an HTTP 503 response for GetVerification
+type GetVerificationResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetVerificationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Verification
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetVerificationResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetVerificationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVerificationResponse) GetJSON200() *Verification {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVerificationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVerificationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVerificationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVerificationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetJWKSWithResponse Public signing keys
 //
 // The Ed25519 public keys that verify Recert's access tokens (RFC 7517). After a key
@@ -23296,6 +23492,29 @@ func (c *ClientWithResponses) RotateWebhookSecretWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseRotateWebhookSecretResponse(rsp)
+}
+
+// GetVerificationWithResponse Check a certificate
+//
+// The public page a certificate's QR code opens: what the certificate states (the
+// member's name, the event and its dates, the sessions with their CEUs and categories,
+// the totals per category, the approval reference, the sponsor, the issue date) and its
+// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+// (the attendance was corrected: the certificate now issued for it, when there is one,
+// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+// gives the same as JSON, for machines.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+func (c *ClientWithResponses) GetVerificationWithResponse(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*GetVerificationResponse, error) {
+	rsp, err := c.GetVerification(ctx, credentialID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVerificationResponse(rsp)
 }
 
 // ParseGetJWKSResponse parses an HTTP response from a GetJWKSWithResponse call
@@ -32539,6 +32758,93 @@ func ParseRotateWebhookSecretResponse(rsp *http.Response) (*RotateWebhookSecretR
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers RotateWebhookSecretResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVerificationResponse parses an HTTP response from a GetVerificationWithResponse call
+func ParseGetVerificationResponse(rsp *http.Response) (*GetVerificationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVerificationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Verification
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetVerificationResponse200Headers
+		if values := rsp.Header.Values("X-Robots-Tag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Robots-Tag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRobotsTag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetVerificationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

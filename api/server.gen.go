@@ -304,6 +304,9 @@ type ServerInterface interface {
 	// RotateWebhookSecret Rotate a subscription's signing secret
 	// (POST /v1/webhooks/{webhook_id}/secret)
 	RotateWebhookSecret(ctx echo.Context, webhookID WebhookID) error
+	// GetVerification Check a certificate
+	// (GET /verify/{credential_id})
+	GetVerification(ctx echo.Context, credentialID string, params GetVerificationParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -3184,6 +3187,42 @@ func (w *ServerInterfaceWrapper) RotateWebhookSecret(ctx echo.Context) error {
 	return err
 }
 
+// GetVerification converts echo context to params.
+func (w *ServerInterfaceWrapper) GetVerification(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "credential_id" -------------
+	var credentialID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "credential_id", ctx.Param("credential_id"), &credentialID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter credential_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetVerificationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetVerification(ctx, credentialID, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -3239,6 +3278,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPISpecJSON, options.OperationMiddlewares["getOpenAPISpecJSON"]...)
 	router.GET(options.BaseURL+"/.well-known/jwks.json", wrapper.GetJWKS, options.OperationMiddlewares["getJWKS"]...)
 	router.GET(options.BaseURL+"/issuers/:organization_id", wrapper.GetIssuerProfile, options.OperationMiddlewares["getIssuerProfile"]...)
+	router.GET(options.BaseURL+"/verify/:credential_id", wrapper.GetVerification, options.OperationMiddlewares["getVerification"]...)
 	router.GET(options.BaseURL+"/keys/:kid", wrapper.GetCredentialKey, options.OperationMiddlewares["getCredentialKey"]...)
 	router.POST(options.BaseURL+"/v1/auth/token", wrapper.CreateToken, options.OperationMiddlewares["createToken"]...)
 	router.POST(options.BaseURL+"/v1/auth/revoke", wrapper.RevokeToken, options.OperationMiddlewares["revokeToken"]...)
@@ -16837,6 +16877,146 @@ func (response RotateWebhookSecret503ApplicationProblemPlusJSONResponse) VisitRo
 	return err
 }
 
+type GetVerificationRequestObject struct {
+	CredentialID string `json:"credential_id"`
+	Params       GetVerificationParams
+}
+
+type GetVerificationResponseObject interface {
+	VisitGetVerificationResponse(w http.ResponseWriter) error
+}
+
+type GetVerification200ResponseHeaders struct {
+	XRobotsTag *string
+}
+
+type GetVerification200JSONResponse struct {
+	Body    Verification
+	Headers GetVerification200ResponseHeaders
+}
+
+func (response GetVerification200JSONResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRobotsTag != nil {
+		w.Header().Set("X-Robots-Tag", fmt.Sprint(*response.Headers.XRobotsTag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVerification200TextHTMLResponse struct {
+	Body          io.Reader
+	Headers       GetVerification200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetVerification200TextHTMLResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.XRobotsTag != nil {
+		w.Header().Set("X-Robots-Tag", fmt.Sprint(*response.Headers.XRobotsTag))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetVerification400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetVerification400ApplicationProblemPlusJSONResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVerification404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetVerification404ApplicationProblemPlusJSONResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVerification413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetVerification413ApplicationProblemPlusJSONResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVerification500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetVerification500ApplicationProblemPlusJSONResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetVerification503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetVerification503ApplicationProblemPlusJSONResponse) VisitGetVerificationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetJWKS Public signing keys
@@ -17124,6 +17304,9 @@ type StrictServerInterface interface {
 	// RotateWebhookSecret Rotate a subscription's signing secret
 	// (POST /v1/webhooks/{webhook_id}/secret)
 	RotateWebhookSecret(ctx context.Context, request RotateWebhookSecretRequestObject) (RotateWebhookSecretResponseObject, error)
+	// GetVerification Check a certificate
+	// (GET /verify/{credential_id})
+	GetVerification(ctx context.Context, request GetVerificationRequestObject) (GetVerificationResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -20275,6 +20458,32 @@ func (sh *strictHandler) RotateWebhookSecret(ctx echo.Context, webhookID Webhook
 		return err
 	} else if validResponse, ok := response.(RotateWebhookSecretResponseObject); ok {
 		return validResponse.VisitRotateWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetVerification operation middleware
+func (sh *strictHandler) GetVerification(ctx echo.Context, credentialID string, params GetVerificationParams) error {
+	var request GetVerificationRequestObject
+
+	request.CredentialID = credentialID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetVerification(ctx.Request().Context(), request.(GetVerificationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetVerification")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetVerificationResponseObject); ok {
+		return validResponse.VisitGetVerificationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
