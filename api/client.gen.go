@@ -131,6 +131,20 @@ type ClientInterface interface {
 	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
 	GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetStatusList A sponsor's revocation list
+	//
+	// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+	// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+	// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+	// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+	// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+	// the first byte. A credential's bit is set once it no longer stands: its attendance was
+	// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+	// Public; it is made when asked, so it is current.
+	//
+	// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+	GetStatusList(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCredentialKey A credential signing key
 	//
 	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -1531,6 +1545,30 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
 func (c *Client) GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetIssuerProfileRequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetStatusList A sponsor's revocation list
+//
+// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+// the first byte. A credential's bit is set once it no longer stands: its attendance was
+// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+// Public; it is made when asked, so it is current.
+//
+// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+func (c *Client) GetStatusList(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetStatusListRequest(c.Server, organizationID, list, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4253,6 +4291,62 @@ func NewGetIssuerProfileRequest(server string, organizationID OrganizationID, pa
 	}
 
 	operationPath := fmt.Sprintf("/issuers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetStatusListRequest constructs an http.Request for the GetStatusList method
+func NewGetStatusListRequest(server string, organizationID OrganizationID, list int, params *GetStatusListParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "list", list, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/issuers/%s/status/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -9875,6 +9969,22 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
 	GetIssuerProfileWithResponse(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*GetIssuerProfileResponse, error)
 
+	// GetStatusListWithResponse A sponsor's revocation list
+	//
+	// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+	// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+	// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+	// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+	// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+	// the first byte. A credential's bit is set once it no longer stands: its attendance was
+	// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+	// Public; it is made when asked, so it is current.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+	GetStatusListWithResponse(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*GetStatusListResponse, error)
+
 	// GetCredentialKeyWithResponse A credential signing key
 	//
 	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -11620,6 +11730,82 @@ func (r GetIssuerProfileResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetIssuerProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetStatusListResponse503Headers the declared response headers of an HTTP 503 response for GetStatusList
+type GetStatusListResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetStatusListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetStatusListResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetStatusListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetStatusListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetStatusListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetStatusListResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21321,6 +21507,28 @@ func (c *ClientWithResponses) GetIssuerProfileWithResponse(ctx context.Context, 
 	return ParseGetIssuerProfileResponse(rsp)
 }
 
+// GetStatusListWithResponse A sponsor's revocation list
+//
+// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+// the first byte. A credential's bit is set once it no longer stands: its attendance was
+// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+// Public; it is made when asked, so it is current.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+func (c *ClientWithResponses) GetStatusListWithResponse(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*GetStatusListResponse, error) {
+	rsp, err := c.GetStatusList(ctx, organizationID, list, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetStatusListResponse(rsp)
+}
+
 // GetCredentialKeyWithResponse A credential signing key
 //
 // The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
@@ -23745,6 +23953,73 @@ func ParseGetIssuerProfileResponse(rsp *http.Response) (*GetIssuerProfileRespons
 	switch {
 	case rsp.StatusCode == 503:
 		var headers GetIssuerProfileResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetStatusListResponse parses an HTTP response from a GetStatusListWithResponse call
+func ParseGetStatusListResponse(rsp *http.Response) (*GetStatusListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetStatusListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetStatusListResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

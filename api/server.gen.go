@@ -28,6 +28,9 @@ type ServerInterface interface {
 	// GetIssuerProfile A sponsor's issuer profile
 	// (GET /issuers/{organization_id})
 	GetIssuerProfile(ctx echo.Context, organizationID OrganizationID, params GetIssuerProfileParams) error
+	// GetStatusList A sponsor's revocation list
+	// (GET /issuers/{organization_id}/status/{list})
+	GetStatusList(ctx echo.Context, organizationID OrganizationID, list int, params GetStatusListParams) error
 	// GetCredentialKey A credential signing key
 	// (GET /keys/{kid})
 	GetCredentialKey(ctx echo.Context, kid string, params GetCredentialKeyParams) error
@@ -365,6 +368,50 @@ func (w *ServerInterfaceWrapper) GetIssuerProfile(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetIssuerProfile(ctx, organizationID, params)
+	return err
+}
+
+// GetStatusList converts echo context to params.
+func (w *ServerInterfaceWrapper) GetStatusList(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "organization_id" -------------
+	var organizationID OrganizationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "organization_id", ctx.Param("organization_id"), &organizationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter organization_id: %s", err))
+	}
+
+	// ------------- Path parameter "list" -------------
+	var list int
+
+	err = runtime.BindStyledParameterWithOptions("simple", "list", ctx.Param("list"), &list, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "integer", Format: "int32", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter list: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetStatusListParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetStatusList(ctx, organizationID, list, params)
 	return err
 }
 
@@ -3279,6 +3326,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/.well-known/jwks.json", wrapper.GetJWKS, options.OperationMiddlewares["getJWKS"]...)
 	router.GET(options.BaseURL+"/issuers/:organization_id", wrapper.GetIssuerProfile, options.OperationMiddlewares["getIssuerProfile"]...)
 	router.GET(options.BaseURL+"/verify/:credential_id", wrapper.GetVerification, options.OperationMiddlewares["getVerification"]...)
+	router.GET(options.BaseURL+"/issuers/:organization_id/status/:list", wrapper.GetStatusList, options.OperationMiddlewares["getStatusList"]...)
 	router.GET(options.BaseURL+"/keys/:kid", wrapper.GetCredentialKey, options.OperationMiddlewares["getCredentialKey"]...)
 	router.POST(options.BaseURL+"/v1/auth/token", wrapper.CreateToken, options.OperationMiddlewares["createToken"]...)
 	router.POST(options.BaseURL+"/v1/auth/revoke", wrapper.RevokeToken, options.OperationMiddlewares["revokeToken"]...)
@@ -3642,6 +3690,110 @@ type GetIssuerProfile503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetIssuerProfile503ApplicationProblemPlusJSONResponse) VisitGetIssuerProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatusListRequestObject struct {
+	OrganizationID OrganizationID `json:"organization_id"`
+	List           int            `json:"list"`
+	Params         GetStatusListParams
+}
+
+type GetStatusListResponseObject interface {
+	VisitGetStatusListResponse(w http.ResponseWriter) error
+}
+
+type GetStatusList200TextResponse string
+
+func (response GetStatusList200TextResponse) VisitGetStatusListResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(200)
+
+	_, err := w.Write([]byte(fmt.Sprint(response)))
+	return err
+}
+
+type GetStatusList400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatusList400ApplicationProblemPlusJSONResponse) VisitGetStatusListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatusList404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatusList404ApplicationProblemPlusJSONResponse) VisitGetStatusListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatusList413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatusList413ApplicationProblemPlusJSONResponse) VisitGetStatusListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatusList500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatusList500ApplicationProblemPlusJSONResponse) VisitGetStatusListResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetStatusList503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetStatusList503ApplicationProblemPlusJSONResponse) VisitGetStatusListResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -17028,6 +17180,9 @@ type StrictServerInterface interface {
 	// GetIssuerProfile A sponsor's issuer profile
 	// (GET /issuers/{organization_id})
 	GetIssuerProfile(ctx context.Context, request GetIssuerProfileRequestObject) (GetIssuerProfileResponseObject, error)
+	// GetStatusList A sponsor's revocation list
+	// (GET /issuers/{organization_id}/status/{list})
+	GetStatusList(ctx context.Context, request GetStatusListRequestObject) (GetStatusListResponseObject, error)
 	// GetCredentialKey A credential signing key
 	// (GET /keys/{kid})
 	GetCredentialKey(ctx context.Context, request GetCredentialKeyRequestObject) (GetCredentialKeyResponseObject, error)
@@ -17387,6 +17542,33 @@ func (sh *strictHandler) GetIssuerProfile(ctx echo.Context, organizationID Organ
 		return err
 	} else if validResponse, ok := response.(GetIssuerProfileResponseObject); ok {
 		return validResponse.VisitGetIssuerProfileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetStatusList operation middleware
+func (sh *strictHandler) GetStatusList(ctx echo.Context, organizationID OrganizationID, list int, params GetStatusListParams) error {
+	var request GetStatusListRequestObject
+
+	request.OrganizationID = organizationID
+	request.List = list
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetStatusList(ctx.Request().Context(), request.(GetStatusListRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetStatusList")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetStatusListResponseObject); ok {
+		return validResponse.VisitGetStatusListResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -73,6 +73,10 @@ var accessTable = []accessRow{
 	{"getVerification", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetVerificationWithResponse(t.Context(), w.credentialID(t), nil, as)
 	}, public},
+	{"getStatusList", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		w.credentialID(t)
+		return w.env.Client.GetStatusListWithResponse(t.Context(), w.orgA.ID, 1, nil, as)
+	}, public},
 	{"getCredentialKey", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCredentialKeyWithResponse(t.Context(), apitest.BadgeKey(t).ID(), nil, as)
 	}, public},

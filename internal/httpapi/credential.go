@@ -35,3 +35,12 @@ func (s *Server) GetIssuerProfile(ctx context.Context, req api.GetIssuerProfileR
 	}
 	return p, nil
 }
+
+// GetStatusList answers a sponsor's revocation list, signed, as it stands now.
+func (s *Server) GetStatusList(ctx context.Context, req api.GetStatusListRequestObject) (api.GetStatusListResponseObject, error) {
+	signed, err := s.credentials.StatusList(ctx, req.OrganizationID, req.List)
+	if err != nil {
+		return nil, err
+	}
+	return api.GetStatusList200TextResponse(signed), nil
+}

@@ -15,12 +15,16 @@ type CredentialStore interface {
 	Event(ctx context.Context, id string) (recert.Event, error)
 	Member(ctx context.Context, id string) (recert.Member, error)
 	Organization(ctx context.Context, id string) (recert.Organization, error)
+	FreeStatusPosition(ctx context.Context, orgID string) (list, index int, err error)
+	StatusListBits(ctx context.Context, orgID string, list int) ([]int, error)
 }
 
 // CredentialSigner signs a credential for its sponsor (internal/openbadges); email, the
 // member's address, only identifies the member inside the signed credential, hashed.
 type CredentialSigner interface {
 	SignCredential(c recert.Credential, email string) (string, error)
+	// SignStatusList signs a sponsor's revocation list with the positions set, as of now.
+	SignStatusList(orgID string, list int, set []int, now time.Time) (string, error)
 }
 
 // Credentials issues what proves an attendance outside Recert: the credential behind its
@@ -65,10 +69,34 @@ func (x *Credentials) Current(ctx context.Context, a recert.Attendance) (recert.
 	if err != nil {
 		return recert.Credential{}, err
 	}
-	c = recert.Credential{ID: recert.NewID(recert.PrefixCredential), AttendanceID: a.ID, AttendanceVersion: a.Version,
-		IssuedAt: x.now().Truncate(time.Second), Statement: recert.StatementOf(a, e, m, org)}
-	if c.VCJWT, err = x.signer.SignCredential(c, m.Email); err != nil {
-		return recert.Credential{}, err
+	st := recert.StatementOf(a, e, m, org)
+	// Two credentials issued at once may draw the same status position: the second is
+	// refused by the database, and draws again.
+	for attempt := 1; ; attempt++ {
+		c = recert.Credential{ID: recert.NewID(recert.PrefixCredential), AttendanceID: a.ID, AttendanceVersion: a.Version,
+			IssuedAt: x.now().Truncate(time.Second), Statement: st}
+		if c.StatusList, c.StatusIndex, err = x.store.FreeStatusPosition(ctx, org.ID); err != nil {
+			return recert.Credential{}, err
+		}
+		if c.VCJWT, err = x.signer.SignCredential(c, m.Email); err != nil {
+			return recert.Credential{}, err
+		}
+		issued, err := x.store.IssueCredential(ctx, c)
+		if recert.ErrorCode(err) != recert.ECONFLICT || attempt == 5 {
+			return issued, err
+		}
 	}
-	return x.store.IssueCredential(ctx, c)
+}
+
+// StatusList returns a sponsor's revocation list as a signed credential (a W3C Bitstring
+// Status List, VC-JWT): the bit of each of its credentials that no longer stands is set.
+func (x *Credentials) StatusList(ctx context.Context, orgID string, list int) (string, error) {
+	if x.signer == nil {
+		return "", errors.New("ledger: credentials are not configured: no signer")
+	}
+	set, err := x.store.StatusListBits(ctx, orgID, list)
+	if err != nil {
+		return "", err
+	}
+	return x.signer.SignStatusList(orgID, list, set, x.now().Truncate(time.Second))
 }

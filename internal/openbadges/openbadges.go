@@ -15,7 +15,10 @@
 //     (identifier, identityType "emailAddress"; never the ABCP ID, whose six digits are
 //     easily reversed); it has no id, and the JWT then has no sub claim;
 //   - the results are the CEUs earned per session attended and per category, and
-//     creditsEarned the total.
+//     creditsEarned the total;
+//   - credentialStatus is a BitstringStatusListEntry (statusPurpose "revocation") at a random
+//     position of one of the sponsor's revocation lists (W3C Bitstring Status List v1.0),
+//     each list itself a signed credential (StatusList).
 package openbadges
 
 import (
@@ -25,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +72,10 @@ type Attendance struct {
 	// A Session's Category is one of these too.
 	ByCategory []CategoryCEUs
 	TotalCEUs  string
+	// StatusListURL and StatusIndex are the credential's position in its sponsor's
+	// revocation list; an empty StatusListURL leaves credentialStatus out.
+	StatusListURL string
+	StatusIndex   int
 	// Email identifies the member, hashed with Salt; empty: the subject has no identifier.
 	Email string
 	Salt  string
@@ -111,6 +119,17 @@ type Credential struct {
 	Name              string             `json:"name"`
 	CredentialSubject AchievementSubject `json:"credentialSubject"`
 	CredentialSchema  []CredentialSchema `json:"credentialSchema"`
+	CredentialStatus  *CredentialStatus  `json:"credentialStatus,omitempty"`
+}
+
+// CredentialStatus is a credential's entry in a revocation list (W3C Bitstring Status List:
+// a BitstringStatusListEntry).
+type CredentialStatus struct {
+	ID                   string `json:"id"`
+	Type                 string `json:"type"`
+	StatusPurpose        string `json:"statusPurpose"`
+	StatusListIndex      string `json:"statusListIndex"`
+	StatusListCredential string `json:"statusListCredential"`
 }
 
 // Profile is the issuer.
@@ -237,8 +256,15 @@ func New(a Attendance) Credential {
 	for _, c := range a.ByCategory {
 		subject.Result = append(subject.Result, Result{Type: []string{"Result"}, ResultDescription: categoryResultID(a.AchievementID, c.Category), Value: c.CEUs})
 	}
+	var status *CredentialStatus
+	if a.StatusListURL != "" {
+		index := strconv.Itoa(a.StatusIndex)
+		status = &CredentialStatus{ID: a.StatusListURL + "#" + index, Type: "BitstringStatusListEntry", StatusPurpose: "revocation",
+			StatusListIndex: index, StatusListCredential: a.StatusListURL}
+	}
 	return Credential{
-		Context: []string{ContextVC, ContextOB}, ID: a.CredentialID, Type: []string{"VerifiableCredential", "OpenBadgeCredential"},
+		CredentialStatus: status,
+		Context:          []string{ContextVC, ContextOB}, ID: a.CredentialID, Type: []string{"VerifiableCredential", "OpenBadgeCredential"},
 		Issuer:    Profile{ID: a.Issuer.ID, Type: []string{"Profile"}, Name: a.Issuer.Name, Email: a.Issuer.Email},
 		ValidFrom: dateTime(a.IssuedAt), Name: "Certificate of attendance: " + a.EventTitle, CredentialSubject: subject,
 		CredentialSchema: []CredentialSchema{{ID: SchemaID, Type: "1EdTechJsonSchemaValidator2019"}},

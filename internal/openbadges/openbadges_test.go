@@ -113,3 +113,42 @@ func TestSignNeedsAKey(t *testing.T) {
 		t.Error("signed without a key")
 	}
 }
+
+func TestBitstring(t *testing.T) {
+	set := []int{0, 7, 8, 131071}
+	encoded, err := openbadges.EncodeBitstring(131072, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits, err := openbadges.DecodeBitstring(encoded)
+	if err != nil || len(bits) != 16384 {
+		t.Fatalf("%d bytes, %v; want 16384", len(bits), err)
+	}
+	if bits[0] != 0x81 || bits[1] != 0x80 || bits[16383] != 0x01 {
+		t.Errorf("bytes %08b %08b … %08b: position 0 is the first byte's most significant bit", bits[0], bits[1], bits[16383])
+	}
+	for i := range 131072 {
+		want := i == 0 || i == 7 || i == 8 || i == 131071
+		if openbadges.BitSet(bits, i) != want {
+			t.Fatalf("bit %d = %v", i, !want)
+		}
+	}
+	if _, err := openbadges.EncodeBitstring(131072, []int{131072}); err == nil {
+		t.Error("a position past the list was accepted")
+	}
+}
+
+func TestCredentialStatus(t *testing.T) {
+	a := sample()
+	a.StatusListURL, a.StatusIndex = "https://recert.example.org/issuers/org_abcdefghijklmnopqrstuvwx/status/1", 94567
+	signed, err := openbadges.Sign(openbadges.New(a), testKey, kid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, payload := openbadgestest.Check(t, signed, keyOf(t))
+	cs := payload["credentialStatus"].(map[string]any)
+	if cs["type"] != "BitstringStatusListEntry" || cs["statusListIndex"] != "94567" || cs["statusListCredential"] != a.StatusListURL ||
+		cs["id"] != a.StatusListURL+"#94567" || cs["statusPurpose"] != "revocation" {
+		t.Errorf("credentialStatus %v", cs)
+	}
+}

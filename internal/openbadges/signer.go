@@ -1,7 +1,9 @@
 package openbadges
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/recert"
@@ -14,6 +16,11 @@ func VerifyURL(publicURL, credentialID string) string { return publicURL + "/ver
 
 // IssuerURL is the address of a sponsor's issuer profile, its credentials' issuer.id.
 func IssuerURL(publicURL, orgID string) string { return publicURL + "/issuers/" + orgID }
+
+// StatusListURL is the address of a sponsor's revocation list number list.
+func StatusListURL(publicURL, orgID string, list int) string {
+	return IssuerURL(publicURL, orgID) + "/status/" + strconv.Itoa(list)
+}
 
 // KeyURL is the address that answers the credential key kid as a JWK: the kid of the JOSE
 // header of every credential that key signs.
@@ -42,6 +49,7 @@ func (s Signer) SignCredential(c recert.Credential, email string) (string, error
 		AchievementID: issuer + "/events/" + st.EventID, EventTitle: st.EventTitle, Format: FormatWords[st.Format],
 		StartDate: st.StartDate.Time(), EndDate: st.EndDate.Time(), ApprovalRef: st.ApprovalRef, TotalCEUs: st.Total.String(),
 		Email: email, Salt: strings.TrimPrefix(c.ID, recert.PrefixCredential+"_"),
+		StatusListURL: StatusListURL(s.PublicURL, st.OrganizationID, c.StatusList), StatusIndex: c.StatusIndex,
 	}
 	for _, ses := range st.Sessions {
 		a.Sessions = append(a.Sessions, Session{ID: ses.ID, Title: ses.Title, Date: ses.Date.Time(), Category: ses.Category, CEUs: ses.CEUs.String()})
@@ -51,4 +59,13 @@ func (s Signer) SignCredential(c recert.Credential, email string) (string, error
 		a.ByCategory = append(a.ByCategory, CategoryCEUs{Category: b.Category, CEUs: b.CEUs.String()})
 	}
 	return Sign(New(a), s.Key.Signer(), KeyURL(s.PublicURL, s.Key.ID()))
+}
+
+// SignStatusList signs a sponsor's revocation list with the positions set, as of now.
+func (s Signer) SignStatusList(orgID string, list int, set []int, now time.Time) (string, error) {
+	l, err := StatusList(IssuerURL(s.PublicURL, orgID), StatusListURL(s.PublicURL, orgID, list), recert.StatusListSize, set, now)
+	if err != nil {
+		return "", err
+	}
+	return SignStatusList(l, s.Key.Signer(), KeyURL(s.PublicURL, s.Key.ID()))
 }

@@ -315,10 +315,19 @@ type Credential struct {
 	AttendanceID      string
 	AttendanceVersion int
 	IssuedAt          time.Time
-	Statement         CredentialStatement
+	// StatusList and StatusIndex are the credential's position in its sponsor's revocation
+	// lists, drawn at random: list StatusList, bit StatusIndex, set while it does not stand.
+	StatusList  int
+	StatusIndex int
+	Statement   CredentialStatement
 	// VCJWT is the credential signed as an Open Badges 3.0 VC-JWT.
 	VCJWT string
 }
+
+// StatusListSize is how many credentials one revocation list holds: 131,072 bits (16 KB),
+// the least that W3C's Bitstring Status List allows, so that a list says nothing about how
+// many credentials a sponsor issued.
+const StatusListSize = 131072
 
 // CredentialStatement is what a credential states about an attendance: what its
 // certificate prints and its verification page shows. It holds nothing about the member but

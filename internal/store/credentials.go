@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -14,6 +15,9 @@ type credentialRow struct {
 	ID                string `gorm:"primaryKey"`
 	AttendanceID      string
 	AttendanceVersion int
+	OrganizationID    string
+	StatusList        int
+	StatusIndex       int
 	IssuedAt          time.Time
 	Statement         string
 	VCJWT             string `gorm:"column:vc_jwt"`
@@ -101,7 +105,7 @@ func (r credentialRow) credential() (recert.Credential, error) {
 		return recert.Credential{}, recert.Wrap(err, recert.EINTERNAL, "credential "+r.ID+": its statement does not read")
 	}
 	return recert.Credential{ID: r.ID, AttendanceID: r.AttendanceID, AttendanceVersion: r.AttendanceVersion,
-		IssuedAt: r.IssuedAt.UTC(), Statement: st, VCJWT: r.VCJWT}, nil
+		StatusList: r.StatusList, StatusIndex: r.StatusIndex, IssuedAt: r.IssuedAt.UTC(), Statement: st, VCJWT: r.VCJWT}, nil
 }
 
 // Credential returns the credential id, or an ENOTFOUND error.
@@ -135,17 +139,76 @@ func (s *Store) LatestCredential(ctx context.Context, attendanceID string) (rece
 
 // IssueCredential records c, unless a credential was already issued for the same version of
 // the attendance: then that one is returned, so two requests at once issue one credential.
+// A status position another credential took in the meantime is an ECONFLICT error: draw
+// another and try again.
 func (s *Store) IssueCredential(ctx context.Context, c recert.Credential) (recert.Credential, error) {
 	st, err := marshalStatement(c.Statement)
 	if err != nil {
 		return recert.Credential{}, err
 	}
 	row := credentialRow{ID: c.ID, AttendanceID: c.AttendanceID, AttendanceVersion: c.AttendanceVersion, IssuedAt: c.IssuedAt.UTC(),
-		Statement: st, VCJWT: c.VCJWT}
+		OrganizationID: c.Statement.OrganizationID, StatusList: c.StatusList, StatusIndex: c.StatusIndex, Statement: st, VCJWT: c.VCJWT}
 	err = s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "attendance_id"}, {Name: "attendance_version"}}, DoNothing: true}).
 		Create(&row).Error
 	if err != nil {
 		return recert.Credential{}, TranslateError(err, "credential")
 	}
 	return s.CredentialFor(onPrimary(ctx), c.AttendanceID, c.AttendanceVersion)
+}
+
+// statusListFill is how full a revocation list may get before new credentials go to the
+// next one: three quarters, so that a random free position is found in a few draws.
+const statusListFill = recert.StatusListSize / 4 * 3
+
+// FreeStatusPosition draws a random free position for a new credential of the sponsor org
+// in its revocation lists: in its last list, or a new one when that list is three quarters
+// full.
+func (s *Store) FreeStatusPosition(ctx context.Context, orgID string) (list, index int, err error) {
+	ctx = onPrimary(ctx)
+	var last struct {
+		List  int
+		Count int
+	}
+	err = s.conn(ctx).Model(&credentialRow{}).Select("status_list AS list, COUNT(*) AS count").Where("organization_id = ?", orgID).
+		Group("status_list").Order("status_list DESC").Limit(1).Scan(&last).Error
+	if err != nil {
+		return 0, 0, TranslateError(err, "credentials")
+	}
+	list = max(last.List, 1)
+	if last.Count >= statusListFill {
+		list++
+	}
+	for range 64 {
+		index = rand.IntN(recert.StatusListSize)
+		var taken int64
+		if err := s.conn(ctx).Model(&credentialRow{}).Where("organization_id = ? AND status_list = ? AND status_index = ?", orgID, list, index).
+			Count(&taken).Error; err != nil {
+			return 0, 0, TranslateError(err, "credentials")
+		}
+		if taken == 0 {
+			return list, index, nil
+		}
+	}
+	return 0, 0, recert.Errorf(recert.ECONFLICT, "no free position found in revocation list %d; try again", list)
+}
+
+// StatusListBits returns the positions set in a sponsor's revocation list: those of its
+// credentials that no longer stand, because their attendance was revoked or has changed
+// since. A list with no credentials at all is an ENOTFOUND error.
+func (s *Store) StatusListBits(ctx context.Context, orgID string, list int) ([]int, error) {
+	var n int64
+	if err := s.conn(ctx).Model(&credentialRow{}).Where("organization_id = ? AND status_list = ?", orgID, list).Count(&n).Error; err != nil {
+		return nil, TranslateError(err, "credentials")
+	}
+	if n == 0 {
+		return nil, recert.Errorf(recert.ENOTFOUND, "revocation list %d of organization %s not found", list, orgID)
+	}
+	var set []int
+	err := s.conn(ctx).Table("credentials AS c").Joins("JOIN attendance AS a ON a.id = c.attendance_id").
+		Where("c.organization_id = ? AND c.status_list = ? AND (a.revoked_at IS NOT NULL OR a.version <> c.attendance_version)", orgID, list).
+		Order("c.status_index").Pluck("c.status_index", &set).Error
+	if err != nil {
+		return nil, TranslateError(err, "credentials")
+	}
+	return set, nil
 }
