@@ -714,6 +714,17 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/cancel (the `CancelEvent` operationId).
 	CancelEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetEventCertificatesPDF All of an event's certificates, to print
+	//
+	// Every current attendance's printable certificate (as
+	// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+	// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+	// event without current attendance is a 409. For the event's organization and
+	// administrators.
+	//
+	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+	GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListEventDisputes Disputes about an event's attendance
 	//
 	// For the event's organization and administrators.
@@ -2578,6 +2589,27 @@ func (c *Client) PostRoster(ctx context.Context, eventID EventID, params *PostRo
 // Corresponds with POST /v1/events/{event_id}/cancel (the `CancelEvent` operationId).
 func (c *Client) CancelEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelEventRequest(c.Server, eventID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventCertificatesPDF All of an event's certificates, to print
+//
+// Every current attendance's printable certificate (as
+// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+// event without current attendance is a 409. For the event's organization and
+// administrators.
+//
+// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+func (c *Client) GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventCertificatesPDFRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6114,6 +6146,82 @@ func NewCancelEventRequest(server string, eventID EventID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEventCertificatesPDFRequest constructs an http.Request for the GetEventCertificatesPDF method
+func NewGetEventCertificatesPDFRequest(server string, eventID EventID, params *GetEventCertificatesPDFParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/certificates.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -10596,6 +10704,19 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/cancel (the `CancelEvent` operationId).
 	CancelEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*CancelEventResponse, error)
 
+	// GetEventCertificatesPDFWithResponse All of an event's certificates, to print
+	//
+	// Every current attendance's printable certificate (as
+	// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+	// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+	// event without current attendance is a 409. For the event's organization and
+	// administrators.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+	GetEventCertificatesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*GetEventCertificatesPDFResponse, error)
+
 	// ListEventDisputesWithResponse Disputes about an event's attendance
 	//
 	// For the event's organization and administrators.
@@ -14973,6 +15094,117 @@ func (r CancelEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CancelEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEventCertificatesPDFResponse200Headers the declared response headers of an HTTP 200 response for GetEventCertificatesPDF
+type GetEventCertificatesPDFResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetEventCertificatesPDFResponse401Headers the declared response headers of an HTTP 401 response for GetEventCertificatesPDF
+type GetEventCertificatesPDFResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetEventCertificatesPDFResponse503Headers the declared response headers of an HTTP 503 response for GetEventCertificatesPDF
+type GetEventCertificatesPDFResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetEventCertificatesPDFResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEventCertificatesPDFResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEventCertificatesPDFResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetEventCertificatesPDFResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventCertificatesPDFResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventCertificatesPDFResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventCertificatesPDFResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventCertificatesPDFResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22404,6 +22636,25 @@ func (c *ClientWithResponses) CancelEventWithResponse(ctx context.Context, event
 	return ParseCancelEventResponse(rsp)
 }
 
+// GetEventCertificatesPDFWithResponse All of an event's certificates, to print
+//
+// Every current attendance's printable certificate (as
+// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+// event without current attendance is a 409. For the event's organization and
+// administrators.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+func (c *ClientWithResponses) GetEventCertificatesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*GetEventCertificatesPDFResponse, error) {
+	rsp, err := c.GetEventCertificatesPDF(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventCertificatesPDFResponse(rsp)
+}
+
 // ListEventDisputesWithResponse Disputes about an event's attendance
 //
 // For the event's organization and administrators.
@@ -26998,6 +27249,114 @@ func ParseCancelEventResponse(rsp *http.Response) (*CancelEventResponse, error) 
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers CancelEventResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEventCertificatesPDFResponse parses an HTTP response from a GetEventCertificatesPDFWithResponse call
+func ParseGetEventCertificatesPDFResponse(rsp *http.Response) (*GetEventCertificatesPDFResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventCertificatesPDFResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEventCertificatesPDFResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEventCertificatesPDFResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetEventCertificatesPDFResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

@@ -127,6 +127,9 @@ type ServerInterface interface {
 	// CancelEvent Cancel an event
 	// (POST /v1/events/{event_id}/cancel)
 	CancelEvent(ctx echo.Context, eventID EventID) error
+	// GetEventCertificatesPDF All of an event's certificates, to print
+	// (GET /v1/events/{event_id}/certificates.pdf)
+	GetEventCertificatesPDF(ctx echo.Context, eventID EventID, params GetEventCertificatesPDFParams) error
 	// ListEventDisputes Disputes about an event's attendance
 	// (GET /v1/events/{event_id}/disputes)
 	ListEventDisputes(ctx echo.Context, eventID EventID, params ListEventDisputesParams) error
@@ -1300,6 +1303,48 @@ func (w *ServerInterfaceWrapper) CancelEvent(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CancelEvent(ctx, eventID)
+	return err
+}
+
+// GetEventCertificatesPDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEventCertificatesPDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetEventCertificatesPDFParams
+	// ------------- Optional query parameter "paper" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "paper", ctx.QueryParams(), &params.Paper, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter paper: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEventCertificatesPDF(ctx, eventID, params)
 	return err
 }
 
@@ -3363,6 +3408,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.PUT(options.BaseURL+"/v1/events/:event_id", wrapper.UpdateEvent, options.OperationMiddlewares["updateEvent"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/publish", wrapper.PublishEvent, options.OperationMiddlewares["publishEvent"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/cancel", wrapper.CancelEvent, options.OperationMiddlewares["cancelEvent"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id/certificates.pdf", wrapper.GetEventCertificatesPDF, options.OperationMiddlewares["getEventCertificatesPDF"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/attendance", wrapper.ListEventAttendance, options.OperationMiddlewares["listEventAttendance"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/attendance", wrapper.PostRoster, options.OperationMiddlewares["postRoster"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/roster-template", wrapper.GetRosterTemplate, options.OperationMiddlewares["getRosterTemplate"]...)
@@ -8150,6 +8196,177 @@ type CancelEvent503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CancelEvent503ApplicationProblemPlusJSONResponse) VisitCancelEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDFRequestObject struct {
+	EventID EventID `json:"event_id"`
+	Params  GetEventCertificatesPDFParams
+}
+
+type GetEventCertificatesPDFResponseObject interface {
+	VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error
+}
+
+type GetEventCertificatesPDF200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetEventCertificatesPDF200ApplicationPdfResponse struct {
+	Body          io.Reader
+	Headers       GetEventCertificatesPDF200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetEventCertificatesPDF200ApplicationPdfResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetEventCertificatesPDF400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF400ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF401ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF403ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF404ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF409ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF413ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF500ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventCertificatesPDF503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventCertificatesPDF503ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -17279,6 +17496,9 @@ type StrictServerInterface interface {
 	// CancelEvent Cancel an event
 	// (POST /v1/events/{event_id}/cancel)
 	CancelEvent(ctx context.Context, request CancelEventRequestObject) (CancelEventResponseObject, error)
+	// GetEventCertificatesPDF All of an event's certificates, to print
+	// (GET /v1/events/{event_id}/certificates.pdf)
+	GetEventCertificatesPDF(ctx context.Context, request GetEventCertificatesPDFRequestObject) (GetEventCertificatesPDFResponseObject, error)
 	// ListEventDisputes Disputes about an event's attendance
 	// (GET /v1/events/{event_id}/disputes)
 	ListEventDisputes(ctx context.Context, request ListEventDisputesRequestObject) (ListEventDisputesResponseObject, error)
@@ -18631,6 +18851,32 @@ func (sh *strictHandler) CancelEvent(ctx echo.Context, eventID EventID) error {
 		return err
 	} else if validResponse, ok := response.(CancelEventResponseObject); ok {
 		return validResponse.VisitCancelEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEventCertificatesPDF operation middleware
+func (sh *strictHandler) GetEventCertificatesPDF(ctx echo.Context, eventID EventID, params GetEventCertificatesPDFParams) error {
+	var request GetEventCertificatesPDFRequestObject
+
+	request.EventID = eventID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEventCertificatesPDF(ctx.Request().Context(), request.(GetEventCertificatesPDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEventCertificatesPDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEventCertificatesPDFResponseObject); ok {
+		return validResponse.VisitGetEventCertificatesPDFResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

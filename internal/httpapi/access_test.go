@@ -208,6 +208,9 @@ var eventRows = []accessRow{
 	{"listEventAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListEventAttendanceWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"getEventCertificatesPDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetEventCertificatesPDFWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"postRoster", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil,
 			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID), Sessions: []string{"S1"}}}}, as)

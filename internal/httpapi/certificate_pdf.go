@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/recert-dev/recert/api"
 	certpdf "github.com/recert-dev/recert/internal/certificate"
@@ -19,7 +22,7 @@ func (s *Server) GetCertificatePDF(ctx context.Context, req api.GetCertificatePD
 		return nil, err
 	}
 	paper := render.Letter
-	if req.Params.Paper != nil && *req.Params.Paper == api.A4 {
+	if req.Params.Paper != nil && *req.Params.Paper == api.GetCertificatePDFParamsPaperA4 {
 		paper = render.A4
 	}
 	pdf, err := certpdf.PDF(paper, printableCertificate(cred, openbadges.VerifyURL(s.publicURL, cred.ID)))
@@ -64,4 +67,61 @@ func categoryWords(c string) string {
 		return "none (not an ABCP category)"
 	}
 	return c
+}
+
+// GetEventCertificatesPDF answers every current attendance's certificate at an event, a page
+// each, in the order of the attendees' names, for the event's organization to print.
+func (s *Server) GetEventCertificatesPDF(ctx context.Context, req api.GetEventCertificatesPDFRequestObject) (api.GetEventCertificatesPDFResponseObject, error) {
+	ev, err := s.managedEvent(ctx, req.EventID)
+	if err != nil {
+		return nil, err
+	}
+	var creds []recert.Credential
+	pg := recert.Page{Limit: 500}
+	for {
+		as, next, err := s.store.EventAttendance(ctx, ev.ID, pg)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if a.Revoked {
+				continue
+			}
+			c, err := s.credentials.Current(ctx, a)
+			if err != nil {
+				return nil, err
+			}
+			creds = append(creds, c)
+		}
+		if next == "" {
+			break
+		}
+		pg.After = next
+	}
+	if len(creds) == 0 {
+		return nil, recert.Errorf(recert.ECONFLICT, "event %s has no current attendance: no certificates", ev.ID)
+	}
+	slices.SortStableFunc(creds, func(a, b recert.Credential) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.Statement.AttendeeName), strings.ToLower(b.Statement.AttendeeName)), cmp.Compare(a.ID, b.ID))
+	})
+	paper := render.Letter
+	if req.Params.Paper != nil && *req.Params.Paper == api.GetEventCertificatesPDFParamsPaperA4 {
+		paper = render.A4
+	}
+	doc, err := render.NewDocument(paper, render.Info{Title: "Certificates of attendance: " + ev.Title, Subject: ev.Title, Created: s.now()})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range creds {
+		if err := certpdf.Draw(doc, printableCertificate(c, openbadges.VerifyURL(s.publicURL, c.ID))); err != nil {
+			return nil, err
+		}
+	}
+	pdf, err := doc.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	disposition := `inline; filename="certificates-` + ev.ID + `.pdf"`
+	return api.GetEventCertificatesPDF200ApplicationPdfResponse{Body: bytes.NewReader(pdf), ContentLength: int64(len(pdf)),
+		Headers: api.GetEventCertificatesPDF200ResponseHeaders{ContentDisposition: &disposition}}, nil
 }

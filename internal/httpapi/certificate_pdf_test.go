@@ -56,7 +56,7 @@ func TestCertificatePDF(t *testing.T) {
 		if strings.Contains(text, w.member.ABCPID) {
 			t.Error("the certificate prints the ABCP ID")
 		}
-		if _, again := get(ptr(api.A4)); again != verify {
+		if _, again := get(ptr(api.GetCertificatePDFParamsPaperA4)); again != verify {
 			t.Errorf("asked again, the verification address changed: %s, then %s", verify, again)
 		}
 
@@ -94,6 +94,45 @@ func TestCertificatePDF(t *testing.T) {
 		}
 		if res.StatusCode() != 409 || res.ApplicationProblemJSON409 == nil {
 			t.Errorf("a revoked attendance's certificate: %d %s, want a 409 problem", res.StatusCode(), res.Body)
+		}
+	})
+}
+
+// TestEventCertificatesPDF checks an organizer gets every current attendance's certificate
+// in one PDF, a page each in the order of names, each with its own verification address,
+// and that revoked attendance has none.
+func TestEventCertificatesPDF(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		w.freshAttendance(t) // Walk In
+		gone := w.freshAttendance(t)
+		if r, _ := w.env.Client.RevokeAttendanceWithResponse(ctx, gone.ID, &api.RevokeAttendanceParams{Reason: "not present"}, w.as("organizer A")); r.StatusCode() != 200 {
+			t.Fatalf("revoke: %d %s", r.StatusCode(), r.Body)
+		}
+		res, err := w.env.Client.GetEventCertificatesPDFWithResponse(ctx, w.event.ID, nil, w.as("organizer A"))
+		if err != nil || res.StatusCode() != 200 || !bytes.HasPrefix(res.Body, []byte("%PDF-")) {
+			t.Fatalf("certificates.pdf: %v %d %.60q", err, res.StatusCode(), res.Body)
+		}
+		text := rendertest.Text(t, res.Body)
+		pages := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
+		if len(pages) != 2 {
+			t.Fatalf("%d pages, want one per current attendance (2):\n%s", len(pages), text)
+		}
+		if !strings.Contains(pages[0], w.member.Name) || !strings.Contains(pages[1], "Walk In") {
+			t.Errorf("pages not in the order of names:\n%s", text)
+		}
+		codes := rendertest.QRCodes(t, res.Body)
+		single, _ := w.env.Client.GetCertificatePDFWithResponse(ctx, w.attendance.ID, nil, w.as("member"))
+		own := rendertest.QRCodes(t, single.Body)
+		if len(codes) != 2 || codes[0] == codes[1] || len(own) != 1 || codes[0] != own[0] {
+			t.Errorf("QR codes %q, the member's own certificate %q: want one address each, the same as the member's", codes, own)
+		}
+
+		empty := w.publishedEvent(t)
+		res, err = w.env.Client.GetEventCertificatesPDFWithResponse(ctx, empty.ID, nil, w.as("organizer A"))
+		if err != nil || res.StatusCode() != 409 {
+			t.Errorf("an event without attendance: %v %d, want 409", err, res.StatusCode())
 		}
 	})
 }
