@@ -499,6 +499,30 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/clients/{client_id}/secret (the `RotateClientSecret` operationId).
 	RotateClientSecret(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SetCredentialPageWithBody Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPageWithBody(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetCredentialPage Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPage(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDispute Get a dispute
 	//
 	// Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
@@ -2264,6 +2288,50 @@ func (c *Client) GetClient(ctx context.Context, clientID ClientID, params *GetCl
 // Corresponds with POST /v1/clients/{client_id}/secret (the `RotateClientSecret` operationId).
 func (c *Client) RotateClientSecret(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateClientSecretRequest(c.Server, clientID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetCredentialPageWithBody Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *Client) SetCredentialPageWithBody(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetCredentialPageRequestWithBody(c.Server, credentialID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetCredentialPage Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *Client) SetCredentialPage(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetCredentialPageRequest(c.Server, credentialID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5542,6 +5610,53 @@ func NewRotateClientSecretRequest(server string, clientID ClientID) (*http.Reque
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewSetCredentialPageRequest calls the generic SetCredentialPage builder with application/json body
+func NewSetCredentialPageRequest(server string, credentialID string, body SetCredentialPageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetCredentialPageRequestWithBody(server, credentialID, "application/json", bodyReader)
+}
+
+// NewSetCredentialPageRequestWithBody constructs an http.Request for the SetCredentialPage method, with any body, and a specified content type
+func NewSetCredentialPageRequestWithBody(server string, credentialID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "credential_id", credentialID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s/page", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -10479,6 +10594,30 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/clients/{client_id}/secret (the `RotateClientSecret` operationId).
 	RotateClientSecretWithResponse(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*RotateClientSecretResponse, error)
 
+	// SetCredentialPageWithBodyWithResponse Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPageWithBodyWithResponse(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error)
+
+	// SetCredentialPageWithResponse Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPageWithResponse(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error)
+
 	// GetDisputeWithResponse Get a dispute
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -14206,6 +14345,110 @@ func (r RotateClientSecretResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RotateClientSecretResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetCredentialPageResponse401Headers the declared response headers of an HTTP 401 response for SetCredentialPage
+type SetCredentialPageResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SetCredentialPageResponse503Headers the declared response headers of an HTTP 503 response for SetCredentialPage
+type SetCredentialPageResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SetCredentialPageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialPage
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetCredentialPageResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SetCredentialPageResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetCredentialPageResponse) GetJSON200() *CredentialPage {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SetCredentialPageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetCredentialPageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetCredentialPageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetCredentialPageResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22345,6 +22588,42 @@ func (c *ClientWithResponses) RotateClientSecretWithResponse(ctx context.Context
 	return ParseRotateClientSecretResponse(rsp)
 }
 
+// SetCredentialPageWithBodyWithResponse Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *ClientWithResponses) SetCredentialPageWithBodyWithResponse(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error) {
+	rsp, err := c.SetCredentialPageWithBody(ctx, credentialID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetCredentialPageResponse(rsp)
+}
+
+// SetCredentialPageWithResponse Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *ClientWithResponses) SetCredentialPageWithResponse(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error) {
+	rsp, err := c.SetCredentialPage(ctx, credentialID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetCredentialPageResponse(rsp)
+}
+
 // GetDisputeWithResponse Get a dispute
 //
 // Returns a wrapper object for the known response body format(s).
@@ -26397,6 +26676,104 @@ func ParseRotateClientSecretResponse(rsp *http.Response) (*RotateClientSecretRes
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers RotateClientSecretResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetCredentialPageResponse parses an HTTP response from a SetCredentialPageWithResponse call
+func ParseSetCredentialPageResponse(rsp *http.Response) (*SetCredentialPageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetCredentialPageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SetCredentialPageResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers SetCredentialPageResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

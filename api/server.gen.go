@@ -103,6 +103,9 @@ type ServerInterface interface {
 	// RotateClientSecret Rotate an API client's secret
 	// (POST /v1/clients/{client_id}/secret)
 	RotateClientSecret(ctx echo.Context, clientID ClientID) error
+	// SetCredentialPage Take a certificate's public page down, or put it back up
+	// (PUT /v1/credentials/{credential_id}/page)
+	SetCredentialPage(ctx echo.Context, credentialID string) error
 	// GetDispute Get a dispute
 	// (GET /v1/disputes/{dispute_id})
 	GetDispute(ctx echo.Context, disputeID DisputeID, params GetDisputeParams) error
@@ -965,6 +968,22 @@ func (w *ServerInterfaceWrapper) RotateClientSecret(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateClientSecret(ctx, clientID)
+	return err
+}
+
+// SetCredentialPage converts echo context to params.
+func (w *ServerInterfaceWrapper) SetCredentialPage(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "credential_id" -------------
+	var credentialID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "credential_id", ctx.Param("credential_id"), &credentialID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter credential_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetCredentialPage(ctx, credentialID)
 	return err
 }
 
@@ -3420,6 +3439,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/history", wrapper.GetAttendanceHistory, options.OperationMiddlewares["getAttendanceHistory"]...)
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/certificate", wrapper.GetCertificate, options.OperationMiddlewares["getCertificate"]...)
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/certificate.pdf", wrapper.GetCertificatePDF, options.OperationMiddlewares["getCertificatePDF"]...)
+	router.PUT(options.BaseURL+"/v1/credentials/:credential_id/page", wrapper.SetCredentialPage, options.OperationMiddlewares["setCredentialPage"]...)
 	router.GET(options.BaseURL+"/v1/attendance/:attendance_id/credential", wrapper.GetCredential, options.OperationMiddlewares["getCredential"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/attendance", wrapper.ListMemberAttendance, options.OperationMiddlewares["listMemberAttendance"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/credits", wrapper.ListCredits, options.OperationMiddlewares["listCredits"]...)
@@ -6937,6 +6957,147 @@ type RotateClientSecret503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response RotateClientSecret503ApplicationProblemPlusJSONResponse) VisitRotateClientSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPageRequestObject struct {
+	CredentialID string `json:"credential_id"`
+	Body         *SetCredentialPageJSONRequestBody
+}
+
+type SetCredentialPageResponseObject interface {
+	VisitSetCredentialPageResponse(w http.ResponseWriter) error
+}
+
+type SetCredentialPage200JSONResponse CredentialPage
+
+func (response SetCredentialPage200JSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage400ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage401ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage403ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage404ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage413ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage500ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetCredentialPage503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SetCredentialPage503ApplicationProblemPlusJSONResponse) VisitSetCredentialPageResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -17472,6 +17633,9 @@ type StrictServerInterface interface {
 	// RotateClientSecret Rotate an API client's secret
 	// (POST /v1/clients/{client_id}/secret)
 	RotateClientSecret(ctx context.Context, request RotateClientSecretRequestObject) (RotateClientSecretResponseObject, error)
+	// SetCredentialPage Take a certificate's public page down, or put it back up
+	// (PUT /v1/credentials/{credential_id}/page)
+	SetCredentialPage(ctx context.Context, request SetCredentialPageRequestObject) (SetCredentialPageResponseObject, error)
 	// GetDispute Get a dispute
 	// (GET /v1/disputes/{dispute_id})
 	GetDispute(ctx context.Context, request GetDisputeRequestObject) (GetDisputeResponseObject, error)
@@ -18572,6 +18736,54 @@ func (sh *strictHandler) RotateClientSecret(ctx echo.Context, clientID ClientID)
 		return err
 	} else if validResponse, ok := response.(RotateClientSecretResponseObject); ok {
 		return validResponse.VisitRotateClientSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetCredentialPage operation middleware
+func (sh *strictHandler) SetCredentialPage(ctx echo.Context, credentialID string) error {
+	var request SetCredentialPageRequestObject
+
+	request.CredentialID = credentialID
+
+	var body SetCredentialPageJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetCredentialPage(ctx.Request().Context(), request.(SetCredentialPageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetCredentialPage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetCredentialPageResponseObject); ok {
+		return validResponse.VisitSetCredentialPageResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

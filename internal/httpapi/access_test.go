@@ -253,6 +253,9 @@ var eventRows = []accessRow{
 	{"getCredential", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCredentialWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
+	{"setCredentialPage", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.SetCredentialPageWithResponse(t.Context(), w.credentialID(t), api.CredentialPageInput{Public: true}, as)
+	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
 	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)
 	}, memberRead(200)},

@@ -21,6 +21,9 @@ func (s *Server) GetVerification(ctx context.Context, req api.GetVerificationReq
 	if err != nil {
 		return nil, err
 	}
+	if !cred.PageWithdrawn.IsZero() {
+		return nil, recert.Errorf(recert.ENOTFOUND, "the member took the page of certificate %s down", cred.ID)
+	}
 	a, err := s.store.Attendance(ctx, cred.AttendanceID)
 	if err != nil {
 		return nil, err
@@ -172,3 +175,32 @@ var verificationPage = template.Must(template.New("verify").Parse(`<!doctype htm
 </body>
 </html>
 `))
+
+// SetCredentialPage takes a credential's verification page down or puts it back up: the
+// member's choice, or an administrator's.
+func (s *Server) SetCredentialPage(ctx context.Context, req api.SetCredentialPageRequestObject) (api.SetCredentialPageResponseObject, error) {
+	cred, err := s.store.Credential(ctx, req.CredentialID)
+	if err != nil {
+		return nil, err
+	}
+	a, _, err := s.visibleAttendance(ctx, cred.AttendanceID)
+	if recert.ErrorCode(err) == recert.ENOTFOUND {
+		return nil, recert.Errorf(recert.ENOTFOUND, "credential %s not found", req.CredentialID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p := principalFrom(ctx); !p.IsAdmin() && (p.Role != recert.RoleMember || p.MemberID != a.MemberID) {
+		return nil, recert.Errorf(recert.EFORBIDDEN, "only the member whose certificate it is, or an administrator, decides whether its page is public")
+	}
+	cred, err = s.credentials.SetPage(ctx, cred.ID, req.Body.Public)
+	if err != nil {
+		return nil, err
+	}
+	out := api.SetCredentialPage200JSONResponse{CredentialID: cred.ID, Public: cred.PageWithdrawn.IsZero(), URL: openbadges.VerifyURL(s.publicURL, cred.ID)}
+	if !cred.PageWithdrawn.IsZero() {
+		at := cred.PageWithdrawn
+		out.WithdrawnAt = &at
+	}
+	return out, nil
+}

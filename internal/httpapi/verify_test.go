@@ -144,3 +144,54 @@ func TestVerification(t *testing.T) {
 		}
 	})
 }
+
+// TestCredentialPage checks the member takes a certificate's page down and puts it back up,
+// that nobody else but an administrator may, and that the credential itself is unaffected.
+func TestCredentialPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		id := w.credentialID(t)
+		set := func(as string, public bool) *api.SetCredentialPageResponse {
+			t.Helper()
+			res, err := w.env.Client.SetCredentialPageWithResponse(ctx, id, api.CredentialPageInput{Public: public}, w.as(as))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		verify := func() int {
+			t.Helper()
+			res, err := w.env.Client.GetVerificationWithResponse(ctx, id, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.StatusCode()
+		}
+
+		for as, want := range map[string]int{"organizer A": 403, "other member": 404, "organizer B": 404} {
+			if res := set(as, false); res.StatusCode() != want {
+				t.Errorf("%s takes the page down: %d, want %d", as, res.StatusCode(), want)
+			}
+		}
+		if verify() != 200 {
+			t.Fatal("the page is down after refused requests")
+		}
+		down := set("member", false)
+		if down.JSON200 == nil || down.JSON200.Public || down.JSON200.WithdrawnAt == nil || down.JSON200.URL != "http://localhost:8080/verify/"+id {
+			t.Fatalf("take down: %d %s", down.StatusCode(), down.Body)
+		}
+		if got := verify(); got != 404 {
+			t.Errorf("the page taken down answers %d, want 404", got)
+		}
+		if res, _ := w.env.Client.GetCredentialWithResponse(ctx, w.attendance.ID, nil, w.as("member")); res.StatusCode() != 200 {
+			t.Errorf("the credential with its page down: %d, want 200", res.StatusCode())
+		}
+		if up := set("admin", true); up.JSON200 == nil || !up.JSON200.Public || up.JSON200.WithdrawnAt != nil {
+			t.Fatalf("put back up: %d %s", up.StatusCode(), up.Body)
+		}
+		if got := verify(); got != 200 {
+			t.Errorf("the page put back up answers %d, want 200", got)
+		}
+	})
+}

@@ -17,6 +17,7 @@ type CredentialStore interface {
 	Organization(ctx context.Context, id string) (recert.Organization, error)
 	FreeStatusPosition(ctx context.Context, orgID string) (list, index int, err error)
 	StatusListBits(ctx context.Context, orgID string, list int) ([]int, error)
+	SetCredentialPage(ctx context.Context, id string, public bool) (recert.Credential, error)
 }
 
 // CredentialSigner signs a credential for its sponsor (internal/openbadges); email, the
@@ -99,4 +100,11 @@ func (x *Credentials) StatusList(ctx context.Context, orgID string, list int) (s
 		return "", err
 	}
 	return x.signer.SignStatusList(orgID, list, set, x.now().Truncate(time.Second))
+}
+
+// SetPage takes a credential's public verification page down (public false), or puts it
+// back up: the member's choice. The credential itself, its signature and its revocation
+// status are unaffected. Callers check the caller is the member or an administrator.
+func (x *Credentials) SetPage(ctx context.Context, id string, public bool) (recert.Credential, error) {
+	return x.store.SetCredentialPage(ctx, id, public)
 }

@@ -322,6 +322,9 @@ type Credential struct {
 	Statement   CredentialStatement
 	// VCJWT is the credential signed as an Open Badges 3.0 VC-JWT.
 	VCJWT string
+	// PageWithdrawn is when the member took the verification page down; zero while it is up.
+	// The credential itself is unaffected.
+	PageWithdrawn time.Time
 }
 
 // StatusListSize is how many credentials one revocation list holds: 131,072 bits (16 KB),

@@ -21,6 +21,7 @@ type credentialRow struct {
 	IssuedAt          time.Time
 	Statement         string
 	VCJWT             string `gorm:"column:vc_jwt"`
+	PageWithdrawnAt   *time.Time
 }
 
 func (credentialRow) TableName() string { return "credentials" }
@@ -104,8 +105,12 @@ func (r credentialRow) credential() (recert.Credential, error) {
 	if err != nil {
 		return recert.Credential{}, recert.Wrap(err, recert.EINTERNAL, "credential "+r.ID+": its statement does not read")
 	}
-	return recert.Credential{ID: r.ID, AttendanceID: r.AttendanceID, AttendanceVersion: r.AttendanceVersion,
-		StatusList: r.StatusList, StatusIndex: r.StatusIndex, IssuedAt: r.IssuedAt.UTC(), Statement: st, VCJWT: r.VCJWT}, nil
+	c := recert.Credential{ID: r.ID, AttendanceID: r.AttendanceID, AttendanceVersion: r.AttendanceVersion,
+		StatusList: r.StatusList, StatusIndex: r.StatusIndex, IssuedAt: r.IssuedAt.UTC(), Statement: st, VCJWT: r.VCJWT}
+	if r.PageWithdrawnAt != nil {
+		c.PageWithdrawn = r.PageWithdrawnAt.UTC()
+	}
+	return c, nil
 }
 
 // Credential returns the credential id, or an ENOTFOUND error.
@@ -211,4 +216,22 @@ func (s *Store) StatusListBits(ctx context.Context, orgID string, list int) ([]i
 		return nil, TranslateError(err, "credentials")
 	}
 	return set, nil
+}
+
+// SetCredentialPage takes a credential's verification page down (public false) or puts it
+// back up, and returns the credential.
+func (s *Store) SetCredentialPage(ctx context.Context, id string, public bool) (recert.Credential, error) {
+	var at *time.Time
+	if !public {
+		now := s.now()
+		at = &now
+	}
+	res := s.conn(ctx).Model(&credentialRow{}).Where("id = ?", id).Update("page_withdrawn_at", at)
+	if res.Error != nil {
+		return recert.Credential{}, TranslateError(res.Error, "credential")
+	}
+	if res.RowsAffected == 0 {
+		return recert.Credential{}, recert.Errorf(recert.ENOTFOUND, "credential %s not found", id)
+	}
+	return s.Credential(onPrimary(ctx), id)
 }

@@ -5,7 +5,8 @@
 -- attendance's version, so a credential of an earlier version is superseded or revoked
 -- without being rewritten. Each credential has a position, drawn at random, in one of its
 -- sponsor's revocation lists (status_list, status_index): the list's bit there is set while
--- the credential does not stand, which the attendance decides.
+-- the credential does not stand, which the attendance decides. page_withdrawn_at: the
+-- member took the verification page down (the credential itself still stands).
 -- +goose Up
 CREATE TABLE credentials (
     id                 text PRIMARY KEY,
@@ -17,6 +18,7 @@ CREATE TABLE credentials (
     issued_at          timestamptz NOT NULL,
     statement          text NOT NULL,
     vc_jwt             text NOT NULL,
+    page_withdrawn_at  timestamptz,
     UNIQUE (attendance_id, attendance_version),
     UNIQUE (organization_id, status_list, status_index)
 );
