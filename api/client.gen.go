@@ -122,6 +122,40 @@ type ClientInterface interface {
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetIssuerProfile A sponsor's issuer profile
+	//
+	// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+	// credentials of attendance at its events: its name and contact e-mail. Public: it is
+	// what a credential's `issuer.id` answers.
+	//
+	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+	GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetStatusList A sponsor's revocation list
+	//
+	// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+	// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+	// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+	// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+	// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+	// the first byte. A credential's bit is set once it no longer stands: its attendance was
+	// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+	// Public; it is made when asked, so it is current.
+	//
+	// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+	GetStatusList(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCredentialKey A credential signing key
+	//
+	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+	// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+	// published after they are rotated out, for as long as the credentials they signed are
+	// kept. Only credential keys are published here; access-token keys are at
+	// `/.well-known/jwks.json`.
+	//
+	// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+	GetCredentialKey(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetOpenAPISpecJSON This contract as JSON
 	//
 	// The same document as `/openapi.yaml`, in JSON.
@@ -193,6 +227,49 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCertificatePDF Printable certificate of attendance
+	//
+	// The certificate of attendance as one printable page: the member's name, the event and
+	// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+	// reference, the sponsoring organization, the issue date, and a QR code of the address
+	// where anyone can check the certificate (`/verify/{credential id}`; the id is
+	// unguessable). A correction issues a new certificate with a new address. A name in a
+	// script the embedded fonts lack prints in Latin letters, and the page says so (the
+	// verification page shows the name as recorded). Who may read it is as for the
+	// certificate; a revoked attendance has none (409).
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+	GetCertificatePDF(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCredential Verifiable credential of attendance (Open Badges 3.0)
+	//
+	// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+	// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+	// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+	// hand it to anyone, who checks it without trusting Recert's pages:
+	//
+	// - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+	//   answers the public key as one JWK (`GET /keys/{kid}`);
+	// - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+	//   context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+	//   `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+	//   (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+	//   sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+	//   signs;
+	// - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+	//   SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+	//   `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+	// - the achievement is the event: name, description, criteria, the ABCP approval reference
+	//   (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+	//   (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+	//   earned at each session attended and per category, `creditsEarned` their total.
+	//
+	// The same attendance gives the same credential until it is corrected; a revoked
+	// attendance has none (409). Who may read it is as for the certificate.
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+	GetCredential(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UploadAttendanceEvidenceWithBody Attach a certificate to your attendance
 	//
@@ -444,6 +521,30 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/clients/{client_id}/secret (the `RotateClientSecret` operationId).
 	RotateClientSecret(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SetCredentialPageWithBody Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPageWithBody(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetCredentialPage Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPage(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDispute Get a dispute
 	//
 	// Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
@@ -658,6 +759,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/events/{event_id}/cancel (the `CancelEvent` operationId).
 	CancelEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEventCertificatesPDF All of an event's certificates, to print
+	//
+	// Every current attendance's printable certificate (as
+	// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+	// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+	// event without current attendance is a 409. For the event's organization and
+	// administrators.
+	//
+	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+	GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListEventDisputes Disputes about an event's attendance
 	//
@@ -1440,6 +1552,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecret(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVerification Check a certificate
+	//
+	// The public page a certificate's QR code opens: what the certificate states (the
+	// member's name, the event and its dates, the sessions with their CEUs and categories,
+	// the totals per category, the approval reference, the sponsor, the issue date) and its
+	// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+	// (the attendance was corrected: the certificate now issued for it, when there is one,
+	// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+	// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+	// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+	// gives the same as JSON, for machines.
+	//
+	// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+	GetVerification(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetJWKS Public signing keys
@@ -1502,6 +1629,70 @@ func (c *Client) GetDocsAsset(ctx context.Context, asset string, reqEditors ...R
 // Corresponds with GET /healthz (the `GetHealth` operationId).
 func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetHealthRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIssuerProfile A sponsor's issuer profile
+//
+// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+// credentials of attendance at its events: its name and contact e-mail. Public: it is
+// what a credential's `issuer.id` answers.
+//
+// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+func (c *Client) GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIssuerProfileRequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetStatusList A sponsor's revocation list
+//
+// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+// the first byte. A credential's bit is set once it no longer stands: its attendance was
+// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+// Public; it is made when asked, so it is current.
+//
+// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+func (c *Client) GetStatusList(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetStatusListRequest(c.Server, organizationID, list, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCredentialKey A credential signing key
+//
+// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+// published after they are rotated out, for as long as the credentials they signed are
+// kept. Only credential keys are published here; access-token keys are at
+// `/.well-known/jwks.json`.
+//
+// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+func (c *Client) GetCredentialKey(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCredentialKeyRequest(c.Server, kid, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1664,6 +1855,69 @@ func (c *Client) CorrectAttendance(ctx context.Context, attendanceID AttendanceI
 // Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 func (c *Client) GetCertificate(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCertificateRequest(c.Server, attendanceID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCertificatePDF Printable certificate of attendance
+//
+// The certificate of attendance as one printable page: the member's name, the event and
+// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+// reference, the sponsoring organization, the issue date, and a QR code of the address
+// where anyone can check the certificate (`/verify/{credential id}`; the id is
+// unguessable). A correction issues a new certificate with a new address. A name in a
+// script the embedded fonts lack prints in Latin letters, and the page says so (the
+// verification page shows the name as recorded). Who may read it is as for the
+// certificate; a revoked attendance has none (409).
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+func (c *Client) GetCertificatePDF(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCertificatePDFRequest(c.Server, attendanceID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCredential Verifiable credential of attendance (Open Badges 3.0)
+//
+// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+// hand it to anyone, who checks it without trusting Recert's pages:
+//
+//   - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+//     answers the public key as one JWK (`GET /keys/{kid}`);
+//   - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+//     context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+//     `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+//     (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+//     sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+//     signs;
+//   - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+//     SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+//     `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+//   - the achievement is the event: name, description, criteria, the ABCP approval reference
+//     (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+//     (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+//     earned at each session attended and per category, `creditsEarned` their total.
+//
+// The same attendance gives the same credential until it is corrected; a revoked
+// attendance has none (409). Who may read it is as for the certificate.
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+func (c *Client) GetCredential(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCredentialRequest(c.Server, attendanceID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2154,6 +2408,50 @@ func (c *Client) RotateClientSecret(ctx context.Context, clientID ClientID, reqE
 	return c.Client.Do(req)
 }
 
+// SetCredentialPageWithBody Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *Client) SetCredentialPageWithBody(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetCredentialPageRequestWithBody(c.Server, credentialID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetCredentialPage Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *Client) SetCredentialPage(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetCredentialPageRequest(c.Server, credentialID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetDispute Get a dispute
 //
 // Corresponds with GET /v1/disputes/{dispute_id} (the `GetDispute` operationId).
@@ -2469,6 +2767,27 @@ func (c *Client) PostRoster(ctx context.Context, eventID EventID, params *PostRo
 // Corresponds with POST /v1/events/{event_id}/cancel (the `CancelEvent` operationId).
 func (c *Client) CancelEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCancelEventRequest(c.Server, eventID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventCertificatesPDF All of an event's certificates, to print
+//
+// Every current attendance's printable certificate (as
+// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+// event without current attendance is a 409. For the event's organization and
+// administrators.
+//
+// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+func (c *Client) GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventCertificatesPDFRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4101,6 +4420,31 @@ func (c *Client) RotateWebhookSecret(ctx context.Context, webhookID WebhookID, r
 	return c.Client.Do(req)
 }
 
+// GetVerification Check a certificate
+//
+// The public page a certificate's QR code opens: what the certificate states (the
+// member's name, the event and its dates, the sessions with their CEUs and categories,
+// the totals per category, the approval reference, the sponsor, the issue date) and its
+// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+// (the attendance was corrected: the certificate now issued for it, when there is one,
+// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+// gives the same as JSON, for machines.
+//
+// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+func (c *Client) GetVerification(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVerificationRequest(c.Server, credentialID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // NewGetJWKSRequest constructs an http.Request for the GetJWKS method
 func NewGetJWKSRequest(server string) (*http.Request, error) {
 	var err error
@@ -4211,6 +4555,160 @@ func NewGetHealthRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetIssuerProfileRequest constructs an http.Request for the GetIssuerProfile method
+func NewGetIssuerProfileRequest(server string, organizationID OrganizationID, params *GetIssuerProfileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/issuers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetStatusListRequest constructs an http.Request for the GetStatusList method
+func NewGetStatusListRequest(server string, organizationID OrganizationID, list int, params *GetStatusListParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "list", list, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: "int32"})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/issuers/%s/status/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCredentialKeyRequest constructs an http.Request for the GetCredentialKey method
+func NewGetCredentialKeyRequest(server string, kid string, params *GetCredentialKeyParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "kid", kid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/keys/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4537,6 +5035,131 @@ func NewGetCertificateRequest(server string, attendanceID AttendanceID, params *
 			}
 
 			req.Header.Set("Recert-Read-After", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCertificatePDFRequest constructs an http.Request for the GetCertificatePDF method
+func NewGetCertificatePDFRequest(server string, attendanceID AttendanceID, params *GetCertificatePDFParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "attendance_id", attendanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/attendance/%s/certificate.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCredentialRequest constructs an http.Request for the GetCredential method
+func NewGetCredentialRequest(server string, attendanceID AttendanceID, params *GetCredentialParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "attendance_id", attendanceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/attendance/%s/credential", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
 		}
 
 	}
@@ -5217,6 +5840,53 @@ func NewRotateClientSecretRequest(server string, clientID ClientID) (*http.Reque
 	return req, nil
 }
 
+// NewSetCredentialPageRequest calls the generic SetCredentialPage builder with application/json body
+func NewSetCredentialPageRequest(server string, credentialID string, body SetCredentialPageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetCredentialPageRequestWithBody(server, credentialID, "application/json", bodyReader)
+}
+
+// NewSetCredentialPageRequestWithBody constructs an http.Request for the SetCredentialPage method, with any body, and a specified content type
+func NewSetCredentialPageRequestWithBody(server string, credentialID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "credential_id", credentialID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/credentials/%s/page", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetDisputeRequest constructs an http.Request for the GetDispute method
 func NewGetDisputeRequest(server string, disputeID DisputeID, params *GetDisputeParams) (*http.Request, error) {
 	var err error
@@ -5817,6 +6487,82 @@ func NewCancelEventRequest(server string, eventID EventID) (*http.Request, error
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEventCertificatesPDFRequest constructs an http.Request for the GetEventCertificatesPDF method
+func NewGetEventCertificatesPDFRequest(server string, eventID EventID, params *GetEventCertificatesPDFParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/certificates.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9682,6 +10428,55 @@ func NewRotateWebhookSecretRequest(server string, webhookID WebhookID) (*http.Re
 	return req, nil
 }
 
+// NewGetVerificationRequest constructs an http.Request for the GetVerification method
+func NewGetVerificationRequest(server string, credentialID string, params *GetVerificationParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "credential_id", credentialID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/verify/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -9763,6 +10558,46 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /healthz (the `GetHealth` operationId).
 	GetHealthWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetHealthResponse, error)
+
+	// GetIssuerProfileWithResponse A sponsor's issuer profile
+	//
+	// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+	// credentials of attendance at its events: its name and contact e-mail. Public: it is
+	// what a credential's `issuer.id` answers.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+	GetIssuerProfileWithResponse(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*GetIssuerProfileResponse, error)
+
+	// GetStatusListWithResponse A sponsor's revocation list
+	//
+	// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+	// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+	// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+	// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+	// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+	// the first byte. A credential's bit is set once it no longer stands: its attendance was
+	// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+	// Public; it is made when asked, so it is current.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+	GetStatusListWithResponse(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*GetStatusListResponse, error)
+
+	// GetCredentialKeyWithResponse A credential signing key
+	//
+	// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+	// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+	// published after they are rotated out, for as long as the credentials they signed are
+	// kept. Only credential keys are published here; access-token keys are at
+	// `/.well-known/jwks.json`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+	GetCredentialKeyWithResponse(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*GetCredentialKeyResponse, error)
 
 	// GetOpenAPISpecJSONWithResponse This contract as JSON
 	//
@@ -9849,6 +10684,53 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/attendance/{attendance_id}/certificate (the `GetCertificate` operationId).
 	GetCertificateWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificateParams, reqEditors ...RequestEditorFn) (*GetCertificateResponse, error)
+
+	// GetCertificatePDFWithResponse Printable certificate of attendance
+	//
+	// The certificate of attendance as one printable page: the member's name, the event and
+	// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+	// reference, the sponsoring organization, the issue date, and a QR code of the address
+	// where anyone can check the certificate (`/verify/{credential id}`; the id is
+	// unguessable). A correction issues a new certificate with a new address. A name in a
+	// script the embedded fonts lack prints in Latin letters, and the page says so (the
+	// verification page shows the name as recorded). Who may read it is as for the
+	// certificate; a revoked attendance has none (409).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+	GetCertificatePDFWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*GetCertificatePDFResponse, error)
+
+	// GetCredentialWithResponse Verifiable credential of attendance (Open Badges 3.0)
+	//
+	// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+	// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+	// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+	// hand it to anyone, who checks it without trusting Recert's pages:
+	//
+	// - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+	//   answers the public key as one JWK (`GET /keys/{kid}`);
+	// - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+	//   context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+	//   `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+	//   (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+	//   sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+	//   signs;
+	// - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+	//   SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+	//   `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+	// - the achievement is the event: name, description, criteria, the ABCP approval reference
+	//   (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+	//   (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+	//   earned at each session attended and per category, `creditsEarned` their total.
+	//
+	// The same attendance gives the same credential until it is corrected; a revoked
+	// attendance has none (409). Who may read it is as for the certificate.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+	GetCredentialWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*GetCredentialResponse, error)
 
 	// UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
 	//
@@ -10112,6 +10994,30 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/clients/{client_id}/secret (the `RotateClientSecret` operationId).
 	RotateClientSecretWithResponse(ctx context.Context, clientID ClientID, reqEditors ...RequestEditorFn) (*RotateClientSecretResponse, error)
 
+	// SetCredentialPageWithBodyWithResponse Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPageWithBodyWithResponse(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error)
+
+	// SetCredentialPageWithResponse Take a certificate's public page down, or put it back up
+	//
+	// The member whose certificate it is (or an administrator) decides whether its
+	// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+	// 404 to everyone; the signed credential, which the member may still hand over, and its
+	// revocation status are unaffected. Others who can see the attendance are refused (403).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+	SetCredentialPageWithResponse(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error)
+
 	// GetDisputeWithResponse Get a dispute
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -10336,6 +11242,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/events/{event_id}/cancel (the `CancelEvent` operationId).
 	CancelEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*CancelEventResponse, error)
+
+	// GetEventCertificatesPDFWithResponse All of an event's certificates, to print
+	//
+	// Every current attendance's printable certificate (as
+	// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+	// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+	// event without current attendance is a 409. For the event's organization and
+	// administrators.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+	GetEventCertificatesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*GetEventCertificatesPDFResponse, error)
 
 	// ListEventDisputesWithResponse Disputes about an event's attendance
 	//
@@ -11196,6 +12115,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/webhooks/{webhook_id}/secret (the `RotateWebhookSecret` operationId).
 	RotateWebhookSecretWithResponse(ctx context.Context, webhookID WebhookID, reqEditors ...RequestEditorFn) (*RotateWebhookSecretResponse, error)
+
+	// GetVerificationWithResponse Check a certificate
+	//
+	// The public page a certificate's QR code opens: what the certificate states (the
+	// member's name, the event and its dates, the sessions with their CEUs and categories,
+	// the totals per category, the approval reference, the sponsor, the issue date) and its
+	// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+	// (the attendance was corrected: the certificate now issued for it, when there is one,
+	// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+	// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+	// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+	// gives the same as JSON, for machines.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+	GetVerificationWithResponse(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*GetVerificationResponse, error)
 }
 
 type GetJWKSResponse struct {
@@ -11419,6 +12355,248 @@ func (r GetHealthResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetHealthResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetIssuerProfileResponse503Headers the declared response headers of an HTTP 503 response for GetIssuerProfile
+type GetIssuerProfileResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetIssuerProfileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationLdJSON200 the response for an HTTP 200 `application/ld+json` response
+	ApplicationLdJSON200 *IssuerProfile
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetIssuerProfileResponse503Headers
+}
+
+// GetApplicationLdJSON200 returns the response for an HTTP 200 `application/ld+json` response
+func (r GetIssuerProfileResponse) GetApplicationLdJSON200() *IssuerProfile {
+	return r.ApplicationLdJSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetIssuerProfileResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIssuerProfileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIssuerProfileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIssuerProfileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIssuerProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetStatusListResponse503Headers the declared response headers of an HTTP 503 response for GetStatusList
+type GetStatusListResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetStatusListResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetStatusListResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetStatusListResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetStatusListResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetStatusListResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetStatusListResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetStatusListResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCredentialKeyResponse503Headers the declared response headers of an HTTP 503 response for GetCredentialKey
+type GetCredentialKeyResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCredentialKeyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationJwkJSON200 the response for an HTTP 200 `application/jwk+json` response
+	ApplicationJwkJSON200 *RSAJWK
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCredentialKeyResponse503Headers
+}
+
+// GetApplicationJwkJSON200 returns the response for an HTTP 200 `application/jwk+json` response
+func (r GetCredentialKeyResponse) GetApplicationJwkJSON200() *RSAJWK {
+	return r.ApplicationJwkJSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCredentialKeyResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCredentialKeyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCredentialKeyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCredentialKeyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCredentialKeyResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12132,6 +13310,221 @@ func (r GetCertificateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCertificateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCertificatePDFResponse200Headers the declared response headers of an HTTP 200 response for GetCertificatePDF
+type GetCertificatePDFResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetCertificatePDFResponse401Headers the declared response headers of an HTTP 401 response for GetCertificatePDF
+type GetCertificatePDFResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCertificatePDFResponse503Headers the declared response headers of an HTTP 503 response for GetCertificatePDF
+type GetCertificatePDFResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCertificatePDFResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCertificatePDFResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCertificatePDFResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCertificatePDFResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCertificatePDFResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCertificatePDFResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCertificatePDFResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCertificatePDFResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCertificatePDFResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCredentialResponse401Headers the declared response headers of an HTTP 401 response for GetCredential
+type GetCredentialResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCredentialResponse503Headers the declared response headers of an HTTP 503 response for GetCredential
+type GetCredentialResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCredentialResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCredentialResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCredentialResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCredentialResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCredentialResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCredentialResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCredentialResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCredentialResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -13503,6 +14896,110 @@ func (r RotateClientSecretResponse) ContentType() string {
 	return ""
 }
 
+// SetCredentialPageResponse401Headers the declared response headers of an HTTP 401 response for SetCredentialPage
+type SetCredentialPageResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SetCredentialPageResponse503Headers the declared response headers of an HTTP 503 response for SetCredentialPage
+type SetCredentialPageResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SetCredentialPageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CredentialPage
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetCredentialPageResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SetCredentialPageResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetCredentialPageResponse) GetJSON200() *CredentialPage {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SetCredentialPageResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SetCredentialPageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetCredentialPageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetCredentialPageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetCredentialPageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetDisputeResponse401Headers the declared response headers of an HTTP 401 response for GetDispute
 type GetDisputeResponse401Headers struct {
 	WWWAuthenticate *string
@@ -14385,6 +15882,117 @@ func (r CancelEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CancelEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEventCertificatesPDFResponse200Headers the declared response headers of an HTTP 200 response for GetEventCertificatesPDF
+type GetEventCertificatesPDFResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetEventCertificatesPDFResponse401Headers the declared response headers of an HTTP 401 response for GetEventCertificatesPDF
+type GetEventCertificatesPDFResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetEventCertificatesPDFResponse503Headers the declared response headers of an HTTP 503 response for GetEventCertificatesPDF
+type GetEventCertificatesPDFResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetEventCertificatesPDFResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEventCertificatesPDFResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEventCertificatesPDFResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetEventCertificatesPDFResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetEventCertificatesPDFResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventCertificatesPDFResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventCertificatesPDFResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventCertificatesPDFResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventCertificatesPDFResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20979,6 +22587,96 @@ func (r RotateWebhookSecretResponse) ContentType() string {
 	return ""
 }
 
+// GetVerificationResponse200Headers the declared response headers of an HTTP 200 response for GetVerification
+type GetVerificationResponse200Headers struct {
+	XRobotsTag *string
+}
+
+// GetVerificationResponse503Headers the declared response headers of an HTTP 503 response for GetVerification
+type GetVerificationResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetVerificationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Verification
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetVerificationResponse200Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetVerificationResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVerificationResponse) GetJSON200() *Verification {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetVerificationResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVerificationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVerificationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVerificationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVerificationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetJWKSWithResponse Public signing keys
 //
 // The Ed25519 public keys that verify Recert's access tokens (RFC 7517). After a key
@@ -21039,6 +22737,64 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 		return nil, err
 	}
 	return ParseGetHealthResponse(rsp)
+}
+
+// GetIssuerProfileWithResponse A sponsor's issuer profile
+//
+// The Open Badges 3.0 Profile of a sponsoring organization, the `issuer` of the
+// credentials of attendance at its events: its name and contact e-mail. Public: it is
+// what a credential's `issuer.id` answers.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
+func (c *ClientWithResponses) GetIssuerProfileWithResponse(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*GetIssuerProfileResponse, error) {
+	rsp, err := c.GetIssuerProfile(ctx, organizationID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIssuerProfileResponse(rsp)
+}
+
+// GetStatusListWithResponse A sponsor's revocation list
+//
+// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
+// `statusPurpose` `revocation`) points into: a W3C Bitstring Status List credential
+// (`BitstringStatusListCredential`) signed as a VC-JWT like the credentials (same key,
+// same header), served as `text/plain`. Its `encodedList` is the multibase base64url
+// (`u…`) of the GZIP of 131,072 bits (16 KB); position 0 is the most significant bit of
+// the first byte. A credential's bit is set once it no longer stands: its attendance was
+// revoked, or corrected (a new credential was issued). Positions are drawn at random.
+// Public; it is made when asked, so it is current.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /issuers/{organization_id}/status/{list} (the `GetStatusList` operationId).
+func (c *ClientWithResponses) GetStatusListWithResponse(ctx context.Context, organizationID OrganizationID, list int, params *GetStatusListParams, reqEditors ...RequestEditorFn) (*GetStatusListResponse, error) {
+	rsp, err := c.GetStatusList(ctx, organizationID, list, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetStatusListResponse(rsp)
+}
+
+// GetCredentialKeyWithResponse A credential signing key
+//
+// The RSA public key, as one bare JSON Web Key (RFC 7517, no private members), that
+// verifies the credentials whose JOSE header `kid` is this address (RS256). Keys stay
+// published after they are rotated out, for as long as the credentials they signed are
+// kept. Only credential keys are published here; access-token keys are at
+// `/.well-known/jwks.json`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /keys/{kid} (the `GetCredentialKey` operationId).
+func (c *ClientWithResponses) GetCredentialKeyWithResponse(ctx context.Context, kid string, params *GetCredentialKeyParams, reqEditors ...RequestEditorFn) (*GetCredentialKeyResponse, error) {
+	rsp, err := c.GetCredentialKey(ctx, kid, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCredentialKeyResponse(rsp)
 }
 
 // GetOpenAPISpecJSONWithResponse This contract as JSON
@@ -21179,6 +22935,65 @@ func (c *ClientWithResponses) GetCertificateWithResponse(ctx context.Context, at
 		return nil, err
 	}
 	return ParseGetCertificateResponse(rsp)
+}
+
+// GetCertificatePDFWithResponse Printable certificate of attendance
+//
+// The certificate of attendance as one printable page: the member's name, the event and
+// its dates, the sessions attended with their CEUs, the CEUs per category, the approval
+// reference, the sponsoring organization, the issue date, and a QR code of the address
+// where anyone can check the certificate (`/verify/{credential id}`; the id is
+// unguessable). A correction issues a new certificate with a new address. A name in a
+// script the embedded fonts lack prints in Latin letters, and the page says so (the
+// verification page shows the name as recorded). Who may read it is as for the
+// certificate; a revoked attendance has none (409).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/certificate.pdf (the `GetCertificatePDF` operationId).
+func (c *ClientWithResponses) GetCertificatePDFWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCertificatePDFParams, reqEditors ...RequestEditorFn) (*GetCertificatePDFResponse, error) {
+	rsp, err := c.GetCertificatePDF(ctx, attendanceID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCertificatePDFResponse(rsp)
+}
+
+// GetCredentialWithResponse Verifiable credential of attendance (Open Badges 3.0)
+//
+// The certificate of attendance as an Open Badges 3.0 OpenBadgeCredential (Verifiable
+// Credentials Data Model 2.0), signed as a VC-JWT: a compact JWS, served as `text/plain`
+// as Open Badges 3.0 serves a VC-JWT web resource. The member can keep it in a wallet or
+// hand it to anyone, who checks it without trusting Recert's pages:
+//
+//   - JOSE header exactly `alg` (`RS256`), `kid` and `typ` (`JWT`); `kid` is an address that
+//     answers the public key as one JWK (`GET /keys/{kid}`);
+//   - payload: the credential itself (`@context` the VC 2.0 then the Open Badges 3.0.3
+//     context; `type` `VerifiableCredential`, `OpenBadgeCredential`) with `iss`, `jti` and
+//     `nbf` equal to `issuer.id`, `id` and `validFrom`. `id` is the verification address
+//     (`/verify/{credential id}`, as on the printable certificate); `issuer` is the
+//     sponsoring organization's Profile (`/issuers/{organization id}`), for which Recert
+//     signs;
+//   - `credentialSubject` (an `AchievementSubject`) names the member only by a salted
+//     SHA-256 of their e-mail address (`identifier`, `identityType` `emailAddress`, with its
+//     `salt`), never by their ABCP ID; it has no `id`, and so the JWT has no `sub`;
+//   - the achievement is the event: name, description, criteria, the ABCP approval reference
+//     (`otherIdentifier` of type `ext:ABCPApprovalReference`) and one `resultDescription`
+//     (`resultType` `ext:CEUs`) per session and per ABCP category; `result` holds the CEUs
+//     earned at each session attended and per category, `creditsEarned` their total.
+//
+// The same attendance gives the same credential until it is corrected; a revoked
+// attendance has none (409). Who may read it is as for the certificate.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/attendance/{attendance_id}/credential (the `GetCredential` operationId).
+func (c *ClientWithResponses) GetCredentialWithResponse(ctx context.Context, attendanceID AttendanceID, params *GetCredentialParams, reqEditors ...RequestEditorFn) (*GetCredentialResponse, error) {
+	rsp, err := c.GetCredential(ctx, attendanceID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCredentialResponse(rsp)
 }
 
 // UploadAttendanceEvidenceWithBodyWithResponse Attach a certificate to your attendance
@@ -21581,6 +23396,42 @@ func (c *ClientWithResponses) RotateClientSecretWithResponse(ctx context.Context
 	return ParseRotateClientSecretResponse(rsp)
 }
 
+// SetCredentialPageWithBodyWithResponse Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *ClientWithResponses) SetCredentialPageWithBodyWithResponse(ctx context.Context, credentialID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error) {
+	rsp, err := c.SetCredentialPageWithBody(ctx, credentialID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetCredentialPageResponse(rsp)
+}
+
+// SetCredentialPageWithResponse Take a certificate's public page down, or put it back up
+//
+// The member whose certificate it is (or an administrator) decides whether its
+// verification page (`/verify/{credential id}`) is public. Taken down, the page answers
+// 404 to everyone; the signed credential, which the member may still hand over, and its
+// revocation status are unaffected. Others who can see the attendance are refused (403).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/credentials/{credential_id}/page (the `SetCredentialPage` operationId).
+func (c *ClientWithResponses) SetCredentialPageWithResponse(ctx context.Context, credentialID string, body SetCredentialPageJSONRequestBody, reqEditors ...RequestEditorFn) (*SetCredentialPageResponse, error) {
+	rsp, err := c.SetCredentialPage(ctx, credentialID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetCredentialPageResponse(rsp)
+}
+
 // GetDisputeWithResponse Get a dispute
 //
 // Returns a wrapper object for the known response body format(s).
@@ -21870,6 +23721,25 @@ func (c *ClientWithResponses) CancelEventWithResponse(ctx context.Context, event
 		return nil, err
 	}
 	return ParseCancelEventResponse(rsp)
+}
+
+// GetEventCertificatesPDFWithResponse All of an event's certificates, to print
+//
+// Every current attendance's printable certificate (as
+// `GET /v1/attendance/{id}/certificate.pdf` gives it), one page each, in one PDF in the
+// order of the attendees' names, to print at the desk. Revoked attendance has none; an
+// event without current attendance is a 409. For the event's organization and
+// administrators.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
+func (c *ClientWithResponses) GetEventCertificatesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*GetEventCertificatesPDFResponse, error) {
+	rsp, err := c.GetEventCertificatesPDF(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventCertificatesPDFResponse(rsp)
 }
 
 // ListEventDisputesWithResponse Disputes about an event's attendance
@@ -23236,6 +25106,29 @@ func (c *ClientWithResponses) RotateWebhookSecretWithResponse(ctx context.Contex
 	return ParseRotateWebhookSecretResponse(rsp)
 }
 
+// GetVerificationWithResponse Check a certificate
+//
+// The public page a certificate's QR code opens: what the certificate states (the
+// member's name, the event and its dates, the sessions with their CEUs and categories,
+// the totals per category, the approval reference, the sponsor, the issue date) and its
+// status now: `valid`, `revoked` (the attendance was revoked, with when) or `superseded`
+// (the attendance was corrected: the certificate now issued for it, when there is one,
+// is named). It shows nothing else about the member (no e-mail, no ABCP ID) and offers
+// the signed credential (VC-JWT). No sign-in; the address is unguessable; the page is
+// `noindex` and sent with `Referrer-Policy: no-referrer`. `Accept: application/json`
+// gives the same as JSON, for machines.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /verify/{credential_id} (the `GetVerification` operationId).
+func (c *ClientWithResponses) GetVerificationWithResponse(ctx context.Context, credentialID string, params *GetVerificationParams, reqEditors ...RequestEditorFn) (*GetVerificationResponse, error) {
+	rsp, err := c.GetVerification(ctx, credentialID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVerificationResponse(rsp)
+}
+
 // ParseGetJWKSResponse parses an HTTP response from a GetJWKSWithResponse call
 func ParseGetJWKSResponse(rsp *http.Response) (*GetJWKSResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -23398,6 +25291,221 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.ApplicationProblemJSON500 = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetIssuerProfileResponse parses an HTTP response from a GetIssuerProfileWithResponse call
+func ParseGetIssuerProfileResponse(rsp *http.Response) (*GetIssuerProfileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIssuerProfileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IssuerProfile
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationLdJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetIssuerProfileResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetStatusListResponse parses an HTTP response from a GetStatusListWithResponse call
+func ParseGetStatusListResponse(rsp *http.Response) (*GetStatusListResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetStatusListResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetStatusListResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCredentialKeyResponse parses an HTTP response from a GetCredentialKeyWithResponse call
+func ParseGetCredentialKeyResponse(rsp *http.Response) (*GetCredentialKeyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCredentialKeyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RSAJWK
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationJwkJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetCredentialKeyResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24034,6 +26142,212 @@ func ParseGetCertificateResponse(rsp *http.Response) (*GetCertificateResponse, e
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetCertificateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCertificatePDFResponse parses an HTTP response from a GetCertificatePDFWithResponse call
+func ParseGetCertificatePDFResponse(rsp *http.Response) (*GetCertificatePDFResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCertificatePDFResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCertificatePDFResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCertificatePDFResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCertificatePDFResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCredentialResponse parses an HTTP response from a GetCredentialWithResponse call
+func ParseGetCredentialResponse(rsp *http.Response) (*GetCredentialResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCredentialResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetCredentialResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCredentialResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
@@ -25343,6 +27657,104 @@ func ParseRotateClientSecretResponse(rsp *http.Response) (*RotateClientSecretRes
 	return response, nil
 }
 
+// ParseSetCredentialPageResponse parses an HTTP response from a SetCredentialPageWithResponse call
+func ParseSetCredentialPageResponse(rsp *http.Response) (*SetCredentialPageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetCredentialPageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CredentialPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SetCredentialPageResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers SetCredentialPageResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetDisputeResponse parses an HTTP response from a GetDisputeWithResponse call
 func ParseGetDisputeResponse(rsp *http.Response) (*GetDisputeResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -26182,6 +28594,114 @@ func ParseCancelEventResponse(rsp *http.Response) (*CancelEventResponse, error) 
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers CancelEventResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEventCertificatesPDFResponse parses an HTTP response from a GetEventCertificatesPDFWithResponse call
+func ParseGetEventCertificatesPDFResponse(rsp *http.Response) (*GetEventCertificatesPDFResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventCertificatesPDFResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEventCertificatesPDFResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEventCertificatesPDFResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetEventCertificatesPDFResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
@@ -32437,6 +34957,93 @@ func ParseRotateWebhookSecretResponse(rsp *http.Response) (*RotateWebhookSecretR
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers RotateWebhookSecretResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVerificationResponse parses an HTTP response from a GetVerificationWithResponse call
+func ParseGetVerificationResponse(rsp *http.Response) (*GetVerificationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVerificationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Verification
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/html) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetVerificationResponse200Headers
+		if values := rsp.Header.Values("X-Robots-Tag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Robots-Tag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRobotsTag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetVerificationResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

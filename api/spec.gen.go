@@ -734,6 +734,21 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for IssuerProfileType.
+const (
+	Profile IssuerProfileType = "Profile"
+)
+
+// Valid indicates whether the value is a known member of the IssuerProfileType enum.
+func (e IssuerProfileType) Valid() bool {
+	switch e {
+	case Profile:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for JWKAlg.
 const (
 	EdDSA JWKAlg = "EdDSA"
@@ -781,13 +796,13 @@ func (e JWKKty) Valid() bool {
 
 // Defines values for JWKUse.
 const (
-	Sig JWKUse = "sig"
+	JWKUseSig JWKUse = "sig"
 )
 
 // Valid indicates whether the value is a known member of the JWKUse enum.
 func (e JWKUse) Valid() bool {
 	switch e {
-	case Sig:
+	case JWKUseSig:
 		return true
 	default:
 		return false
@@ -1235,6 +1250,51 @@ func (e ProgressStatus) Valid() bool {
 	}
 }
 
+// Defines values for RSAJWKAlg.
+const (
+	RS256 RSAJWKAlg = "RS256"
+)
+
+// Valid indicates whether the value is a known member of the RSAJWKAlg enum.
+func (e RSAJWKAlg) Valid() bool {
+	switch e {
+	case RS256:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RSAJWKKty.
+const (
+	RSA RSAJWKKty = "RSA"
+)
+
+// Valid indicates whether the value is a known member of the RSAJWKKty enum.
+func (e RSAJWKKty) Valid() bool {
+	switch e {
+	case RSA:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RSAJWKUse.
+const (
+	RSAJWKUseSig RSAJWKUse = "sig"
+)
+
+// Valid indicates whether the value is a known member of the RSAJWKUse enum.
+func (e RSAJWKUse) Valid() bool {
+	switch e {
+	case RSAJWKUseSig:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReportLineRole.
 const (
 	ReportLineRolePrimary   ReportLineRole = "primary"
@@ -1532,6 +1592,75 @@ func (e UserCreateRole) Valid() bool {
 	}
 }
 
+// Defines values for VerificationCeusByCategoryCategory.
+const (
+	VerificationCeusByCategoryCategoryI    VerificationCeusByCategoryCategory = "I"
+	VerificationCeusByCategoryCategoryII   VerificationCeusByCategoryCategory = "II"
+	VerificationCeusByCategoryCategoryIII  VerificationCeusByCategoryCategory = "III"
+	VerificationCeusByCategoryCategoryNone VerificationCeusByCategoryCategory = "none"
+)
+
+// Valid indicates whether the value is a known member of the VerificationCeusByCategoryCategory enum.
+func (e VerificationCeusByCategoryCategory) Valid() bool {
+	switch e {
+	case VerificationCeusByCategoryCategoryI:
+		return true
+	case VerificationCeusByCategoryCategoryII:
+		return true
+	case VerificationCeusByCategoryCategoryIII:
+		return true
+	case VerificationCeusByCategoryCategoryNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VerificationSessionsCategory.
+const (
+	VerificationSessionsCategoryI    VerificationSessionsCategory = "I"
+	VerificationSessionsCategoryII   VerificationSessionsCategory = "II"
+	VerificationSessionsCategoryIII  VerificationSessionsCategory = "III"
+	VerificationSessionsCategoryNone VerificationSessionsCategory = "none"
+)
+
+// Valid indicates whether the value is a known member of the VerificationSessionsCategory enum.
+func (e VerificationSessionsCategory) Valid() bool {
+	switch e {
+	case VerificationSessionsCategoryI:
+		return true
+	case VerificationSessionsCategoryII:
+		return true
+	case VerificationSessionsCategoryIII:
+		return true
+	case VerificationSessionsCategoryNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VerificationStatus.
+const (
+	VerificationStatusRevoked    VerificationStatus = "revoked"
+	VerificationStatusSuperseded VerificationStatus = "superseded"
+	VerificationStatusValid      VerificationStatus = "valid"
+)
+
+// Valid indicates whether the value is a known member of the VerificationStatus enum.
+func (e VerificationStatus) Valid() bool {
+	switch e {
+	case VerificationStatusRevoked:
+		return true
+	case VerificationStatusSuperseded:
+		return true
+	case VerificationStatusValid:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for VersionDatabase.
 const (
 	Postgres VersionDatabase = "postgres"
@@ -1631,6 +1760,24 @@ func (e WhatIfCreditActivityType) Valid() bool {
 	}
 }
 
+// Defines values for GetCertificatePDFParamsPaper.
+const (
+	GetCertificatePDFParamsPaperA4     GetCertificatePDFParamsPaper = "a4"
+	GetCertificatePDFParamsPaperLetter GetCertificatePDFParamsPaper = "letter"
+)
+
+// Valid indicates whether the value is a known member of the GetCertificatePDFParamsPaper enum.
+func (e GetCertificatePDFParamsPaper) Valid() bool {
+	switch e {
+	case GetCertificatePDFParamsPaperA4:
+		return true
+	case GetCertificatePDFParamsPaperLetter:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PostRosterParamsMode.
 const (
 	PostRosterParamsModeAtomic  PostRosterParamsMode = "atomic"
@@ -1643,6 +1790,24 @@ func (e PostRosterParamsMode) Valid() bool {
 	case PostRosterParamsModeAtomic:
 		return true
 	case PostRosterParamsModePartial:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEventCertificatesPDFParamsPaper.
+const (
+	GetEventCertificatesPDFParamsPaperA4     GetEventCertificatesPDFParamsPaper = "a4"
+	GetEventCertificatesPDFParamsPaperLetter GetEventCertificatesPDFParamsPaper = "letter"
+)
+
+// Valid indicates whether the value is a known member of the GetEventCertificatesPDFParamsPaper enum.
+func (e GetEventCertificatesPDFParamsPaper) Valid() bool {
+	switch e {
+	case GetEventCertificatesPDFParamsPaperA4:
+		return true
+	case GetEventCertificatesPDFParamsPaperLetter:
 		return true
 	default:
 		return false
@@ -2262,6 +2427,24 @@ type ClinicalRequirement struct {
 // ClinicalRequirementBasis defines model for ClinicalRequirement.Basis.
 type ClinicalRequirementBasis string
 
+// CredentialPage defines model for CredentialPage.
+type CredentialPage struct {
+	CredentialID string `json:"credential_id"`
+	Public       bool   `json:"public"`
+
+	// URL The verification page's address.
+	URL string `json:"url"`
+
+	// WithdrawnAt When the page was taken down (while it is).
+	WithdrawnAt *time.Time `json:"withdrawn_at,omitempty"`
+}
+
+// CredentialPageInput defines model for CredentialPageInput.
+type CredentialPageInput struct {
+	// Public false takes the verification page down; true puts it back up.
+	Public bool `json:"public"`
+}
+
 // Credit defines model for Credit.
 type Credit struct {
 	ApprovalRef  *string `json:"approval_ref,omitempty"`
@@ -2524,6 +2707,18 @@ type Health struct {
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
+
+// IssuerProfile An Open Badges 3.0 Profile of an issuer.
+type IssuerProfile struct {
+	Context []string             `json:"@context"`
+	Email   *openapi_types.Email `json:"email,omitempty"`
+	ID      string               `json:"id"`
+	Name    string               `json:"name"`
+	Type    IssuerProfileType    `json:"type"`
+}
+
+// IssuerProfileType defines model for IssuerProfile.Type.
+type IssuerProfileType string
 
 // JWK defines model for JWK.
 type JWK struct {
@@ -3452,6 +3647,31 @@ type ProgressSummary struct {
 	Status *ProgressStatus `json:"status,omitempty"`
 }
 
+// RSAJWK An RSA public key as a JSON Web Key (RFC 7517), for RS256 signatures.
+type RSAJWK struct {
+	Alg RSAJWKAlg `json:"alg"`
+
+	// E The public exponent, base64url.
+	E string `json:"e"`
+
+	// Kid The address that answers this key, as in the credentials' JOSE header.
+	Kid string    `json:"kid"`
+	Kty RSAJWKKty `json:"kty"`
+
+	// N The modulus, base64url.
+	N   string    `json:"n"`
+	Use RSAJWKUse `json:"use"`
+}
+
+// RSAJWKAlg defines model for RSAJWK.Alg.
+type RSAJWKAlg string
+
+// RSAJWKKty defines model for RSAJWK.Kty.
+type RSAJWKKty string
+
+// RSAJWKUse defines model for RSAJWK.Use.
+type RSAJWKUse string
+
 // Report defines model for Report.
 type Report struct {
 	ABCPID *string `json:"abcp_id,omitempty"`
@@ -3855,6 +4075,63 @@ type UserUpdate struct {
 	Password *string `json:"password,omitempty"`
 }
 
+// Verification A certificate as its verification page shows it, with its status now.
+type Verification struct {
+	ApprovalRef    *string `json:"approval_ref,omitempty"`
+	AttendeeName   string  `json:"attendee_name"`
+	CeusByCategory []struct {
+		Category VerificationCeusByCategoryCategory `json:"category"`
+
+		// Ceus A decimal amount with at most two places; responses always give two.
+		//
+		// Example: 1.50
+		Ceus CEUs `json:"ceus"`
+	} `json:"ceus_by_category"`
+	CredentialID string             `json:"credential_id"`
+	EndDate      openapi_types.Date `json:"end_date"`
+	EventTitle   string             `json:"event_title"`
+	Format       EventFormat        `json:"format"`
+	IssuedAt     time.Time          `json:"issued_at"`
+
+	// RevokedAt When the attendance was revoked (status `revoked`).
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	Sessions  []struct {
+		Category VerificationSessionsCategory `json:"category"`
+
+		// Ceus A decimal amount with at most two places; responses always give two.
+		//
+		// Example: 1.50
+		Ceus  CEUs               `json:"ceus"`
+		Date  openapi_types.Date `json:"date"`
+		Title string             `json:"title"`
+	} `json:"sessions"`
+	Sponsor   string             `json:"sponsor"`
+	StartDate openapi_types.Date `json:"start_date"`
+
+	// Status `valid` while the attendance is current and unchanged; `revoked` once it is revoked; `superseded` once it is corrected.
+	Status VerificationStatus `json:"status"`
+
+	// SupersededBy The verification address of the certificate issued since, when there is one (status `superseded`).
+	SupersededBy *string `json:"superseded_by,omitempty"`
+
+	// TotalCeus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	TotalCeus CEUs `json:"total_ceus"`
+
+	// VcJwt The signed Open Badges 3.0 credential (as `GET /v1/attendance/{id}/credential` gave it).
+	VcJwt string `json:"vc_jwt"`
+}
+
+// VerificationCeusByCategoryCategory defines model for Verification.CeusByCategory.Category.
+type VerificationCeusByCategoryCategory string
+
+// VerificationSessionsCategory defines model for Verification.Sessions.Category.
+type VerificationSessionsCategory string
+
+// VerificationStatus `valid` while the attendance is current and unchanged; `revoked` once it is revoked; `superseded` once it is corrected.
+type VerificationStatus string
+
 // Version defines model for Version.
 type Version struct {
 	// Database The storage engine in use.
@@ -4116,6 +4393,33 @@ type Unauthorized = Problem
 // UnprocessableEntity An RFC 9457 problem detail.
 type UnprocessableEntity = Problem
 
+// GetIssuerProfileParams defines parameters for GetIssuerProfile.
+type GetIssuerProfileParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetStatusListParams defines parameters for GetStatusList.
+type GetStatusListParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetCredentialKeyParams defines parameters for GetCredentialKey.
+type GetCredentialKeyParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // RevokeAttendanceParams defines parameters for RevokeAttendance.
 type RevokeAttendanceParams struct {
 	Reason string `form:"reason" json:"reason"`
@@ -4135,6 +4439,30 @@ type GetCertificateParams struct {
 	// IfNoneMatch `ETag`s already held; when one is current the answer is 304 with no body.
 	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetCertificatePDFParams defines parameters for GetCertificatePDF.
+type GetCertificatePDFParams struct {
+	// Paper The paper size: `letter` (8.5 × 11 in, the default) or `a4`.
+	Paper *GetCertificatePDFParamsPaper `form:"paper,omitempty" json:"paper,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetCertificatePDFParamsPaper defines parameters for GetCertificatePDF.
+type GetCertificatePDFParamsPaper string
+
+// GetCredentialParams defines parameters for GetCredential.
+type GetCredentialParams struct {
 	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
 	// includes the writes before it. Declared on every GET that reads recorded data (not on
 	// health, version, the contract, its documentation or the signing keys); a value that
@@ -4276,6 +4604,21 @@ type PostRosterParams struct {
 
 // PostRosterParamsMode defines parameters for PostRoster.
 type PostRosterParamsMode string
+
+// GetEventCertificatesPDFParams defines parameters for GetEventCertificatesPDF.
+type GetEventCertificatesPDFParams struct {
+	// Paper The paper size: `letter` (8.5 × 11 in, the default) or `a4`.
+	Paper *GetEventCertificatesPDFParamsPaper `form:"paper,omitempty" json:"paper,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// GetEventCertificatesPDFParamsPaper defines parameters for GetEventCertificatesPDF.
+type GetEventCertificatesPDFParamsPaper string
 
 // ListEventDisputesParams defines parameters for ListEventDisputes.
 type ListEventDisputesParams struct {
@@ -4740,6 +5083,15 @@ type ListWebhookDeliveriesParams struct {
 	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
 }
 
+// GetVerificationParams defines parameters for GetVerification.
+type GetVerificationParams struct {
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
 // CorrectAttendanceJSONRequestBody defines body for CorrectAttendance for application/json ContentType.
 type CorrectAttendanceJSONRequestBody = AttendanceCorrection
 
@@ -4769,6 +5121,9 @@ type CreateTokenFormdataRequestBody = TokenRequest
 
 // CreateClientJSONRequestBody defines body for CreateClient for application/json ContentType.
 type CreateClientJSONRequestBody = APIClientCreate
+
+// SetCredentialPageJSONRequestBody defines body for SetCredentialPage for application/json ContentType.
+type SetCredentialPageJSONRequestBody = CredentialPageInput
 
 // ResolveDisputeJSONRequestBody defines body for ResolveDispute for application/json ContentType.
 type ResolveDisputeJSONRequestBody = DisputeResolution
@@ -4951,695 +5306,779 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3tdts4li+M3wqO5vxX7BlKlvySSuQ16xyX4+pydSWVsZNKV7XylyASslCmABVBWlGls9Z8OhdwLmLW",
-	"eq7juZO+kmdhb4AEKVCiZKV6ujsfujoWQRAvGxv79bc/tkI5m0vBRKpa/Y8t9oHO5jGDf1+EKX/g6VL/",
-	"+4HGGdP/oPN5Ih9oPEzYpNVvXXx9+bp93D1+2u6e9o5bgXnOouF42er/uUXH4bz1PmiFNGV3Mlm2+q3r",
-	"VtAKWaZa/Vavc9bVf/GUplyKVr91I5fkJiA/3NOJTMhth3zL5jThgsyooHdsxkRKoizh4o5cXb78oUO+",
-	"I1cf0oSSS5nMZULesHAqZNwhekznZ88Oeof93nG797yjv5MwmrJoSNNWv4WDPmn3Tt/0zvrd03737Gen",
-	"jR5+K1PJ8Nev7o+jkw9ndBxGbHI35b/cxzMh562gFdGUlXrSv8kw06OECQ1VSlOYqZCCtYIWj1r9Fg3T",
-	"db3O2GzMkiE0nbHZ2qZcZKnerF7QmkuVDlOm0qEKZcLwt0Q+8IglrX7rHVehFIoL8polk0xxKcitDDlL",
-	"l62glbAHzhbDhFEF25BOGQlZkvIJ1ztHIskUETIlgs4Y0U9xlMWr+UznTERc3LWClmLxZJiwuUxSFrX6",
-	"ExorFrRSnsZ61Zxh0AlLl+TtXK8nbFwraKVyzkOlSYilU/2v90ErXc71m/NsHOthaYoJWhm8tn5TbZsm",
-	"m7rg6TRK6EKYEX/6FOQn4VuuUiBi50DwlM30OD/qfUUiNjSkT0OYSr36L6ig5N2UpxPOYngwSfW2fDlP",
-	"X87TP9t5Clrruh6zCaz2l5Px5WT8850M2IpwerfutXzpIh7BStE0ZSKCtYJrRUgpiGJKT7n16X3QEuxD",
-	"OgyzRMFd9NPxVPzp5OqE/vbd/cuTu95P77775ec//Dj7+Xg6p7NUjd+dPYQXLffeuxbzLC3deu4pc47Z",
-	"Waf7ex6z0rE4bvf0t+2ur/9Oy7vH7pxf0ztWd9F/4UxfONM/FWdaZSLvXnW3ZCI3sEilIxWxkCsk+oT9",
-	"wkIUmrffAfjMnF/GnIkKn9ozuSODjvm6Nnp0mgFJNecpjcn3L29bQUsmd1Tw3/BMQDcy2cDnH+S9QzQq",
-	"lHMG1OB2pfoJo5GmjP0SQWlJL2GFSgu7p0kWk2IPTKRmNlpE1HcaFSHrLxKestb70oDWMOcvO77rjnsk",
-	"hQ/zpofc7sw7nk5vWZiwyjmEh0NlnrTUSZicpG01lQvRliJk7ftfS8P6DFfVP9fZzQ9QeR/KQgfL1JAu",
-	"aBLpsea/7nnd4WTjsrGHdOMO0XRfogHuQnGjx2ySElQwa6Rlz87hE8NbSqtnHuFQFFPrj9a+7+gHluDV",
-	"2Stv9+Xtj3qjVTabUZA1i0eEKkKJmmuqU1PG0oBwASuRSJWy5IkiciFIKONsJpSWFg3dwLEItBw75FHA",
-	"ZpTHgV2YQC9KgKJPULBt3TDfqoG4YeL//X8YuZHLoHd8cnr2NEiYYKyTyOX/NjbnjkzugouX569fBsed",
-	"s25AtdzAgnXkEKwjgIFolRdGJgkzJjrnRGxFHQ41tC5emksp/8JnMA9+Oa//gOe1qQXsy+b/Q25+EyOP",
-	"1mS5uMPhzlW6P4NQ0FIyS7RY0EKu/0gTUc791snkXwj5H4+QV6nmTzdNbQKXNNZUk3zD9KQdmsmSuNVv",
-	"TdN0rvpHR45kcJSwkCVp6e3ry9uKqGMMAk8UCU0bMmEs6hNGwymJGI1iLlAOEgQoxJVyvr76w/Wr/o+X",
-	"F99fvXpxcTNIBuLHq5vb6x9e9Y87Xf3n65sfXly/6LePjm5gOEdHL0yf6ujo6pVuYjq5+vHq1Rv999vr",
-	"F30tObXDcN4+7h4/a3eftk+6/xvno1u8eHP75uLl677enu4JbE73tHv2c/7s5s35jxffv7369xcXb650",
-	"s2fdpycwntu3L19e3PzUv/j68jXBHtFYwqUgB5eXrw/7ZM4SLiPCRKT0K1evXjijg7/cCWuZ6bKwuZR9",
-	"/ygAaloEGS43da4xhboC4eZjhs0ZGxo9rBAbWxvsp0xEQ58tEtlAQ4PbRCYzOClcDOcsUXA2uVLZhhO0",
-	"5rj6xtRoNPp8qbkUeLbWmy5VSpPUM304LDHls2vxkNuXnQ0FSR6Mbx5ZXC/ehzlPmFo798ac0TOYVb/C",
-	"+hHlXdywXzOmqiYGymfDVN4zELLj2fCrik3BDuXXRKXZg57fhvnPqVILmcB9jdoDmcpEMTLWhJosiUrp",
-	"PGZmXFzwkMZXIq2oAKHMRAq26N/D+D6lahhSpS+gCUsYGADMrWIMIGJfF50EKp4nHNhvbpseL/W6De3v",
-	"K4vj8yaVx9v64cZwkZPTs9V5do8f8fXveYVuHDHln3yjfAbArOmNnrCIp2sWd883xdrLoP4iaCIP7uHK",
-	"aDCBrW2KpRfM/bjhWmgsKhZt7bQveRJmPCUKJl3jjHpgCZ/wXG7VBLQFWe4kPeqBpDQeuhte0J9atX45",
-	"IiE2CYiMI6ZSMuGJKsl/el8DS1ho13JoISgtUeBuR+ASd4AkEdjFCSzlBcV+lA1lA1FQanAd6DkF68gu",
-	"KG9OsIYKgvI5C3IqDZZMz26NbW0dway1yqEQ+YKreVYVILc842W18W+rIEZqvq7NPRdA8lwp9Pxu48Jm",
-	"SoHy3Lo2ujur0d7PyWyJ3k+uiETbreJ3os0FAYtuB5RJJeMM2ETJlVpqSGKuUlV1YysZP2xY4rwRrPGK",
-	"5bJqIQXhFL3ics4wxMKQxqoc4FnEva6MO7jXxnxrBrPu5vpCtf/0VLsiGv387atFQ9HIUNhNPsG6GAga",
-	"hmyesgjfkqG6UAr9qO59psKEz1MiJ7AMpVgbMqd3zL3Rjv71f5DbBb27Ywl5e03+9cjwZhmqb9+8/L7c",
-	"9ZuN3Q2ybvck/B+RDLUESabpLIaf2EDgI/0Liam4+/dBi4lByzzFZ4xG7t9wjeIPaEwhF6+v8dGR88z8",
-	"Un17LKOl+3fEHwiP/n3QUjjddsbLnz+K+EPp72oPR+509Cpdae3wckrFHbuUYsKTWWnjrKaZhGyTpvmp",
-	"3NtrEx60XvGdGh90p4lOfuZQe+VrPl258de20YCvHqrRN58lUG7fqhnDA4VH8EKIjMYETaKaV4UlUYtQ",
-	"EZFxLGXkBON11pif6tWDDdw7lqGNB3zJ4wXN7hkLyLvrnYJsXPPUTmsuIz2zNxlrX7ys069ENEw5aCW9",
-	"bh/CQBvpHWC6Mi92n/VP3BjOBkrIp/f15i+Hi0cJnaTQ84wNf5NCt7yYsYSH9OhyykN6J1uN4/L2bVSv",
-	"N3pjUNTRXGVt8+2y2x+O3KoctZ9z9zc4GWuofo2N1ZDnNqS5K9nNaYqBTPjo/afAGUzXGczrJoM59Qym",
-	"d4I/2sF8XVnT1nqK3wOB54T1e4dAf+HsXzj7F87uc63+/Kefm7pWrx54xKphf9TEYA+bBN9vq+9KkYKR",
-	"DI3KdD63kelH82jyueI42UO0J+u4mtLjs6etfuv55NnTqPus9+zZafhV9PTsOT2eMEq74dkZjbq9M3oy",
-	"npxOeuPjcXf87Pg4jHpn0dOwdzbuTrpd2n2m++K/sfxqxn34hsdsVYWjQrCoFNx+oLW58TJlyqp2Ex6z",
-	"czJlJm4AzoJ+RsnrF98cunrZ/+/1i2/avc5XqLd8y2icTkv7X2iz90Ak3737423Z8sKWhonEd61+6yp6",
-	"cXsB2/IAfx2fnfWeg71AL+h9T/8z1XP54Y+vNZkrPQrFtcbwQbOJ3q8/Xfz0xw+XyeTH2+FXb5bv/uPb",
-	"H+6+moYPr+mcv4yTxTWlr8Nv397I1iewwnzP6APzyDBOTMTeLSlg+igxFZhd/MD2RVl6x1YuaJPAQROt",
-	"ZsetzxH8C6t5Ya7omlVNk4zlbT2OWGd1Ttvds5Xp9PDH6nTyLje6gv5ht7biVvv8cfrjb3+OG94OL8uH",
-	"zBjRbGxHuAxjzJryhHqMeZJOhzMpNG/paUHCCTbx3tHgkf+c27zBfV9s5LN6aYyHTCiGhGltKyCclckH",
-	"g0BWH4gMV7D1uq1Xykgm4Ju7xq3yRLIodM4Mw5gqzZUvXIEG4541OSU0vOfibqg4esVLH/58kV1Ba0ET",
-	"wcUdiGNCkssrMk/kXUJnZCIT8u6aLFnax9+YUmTB4xgCD2HEhKdaL7JG5eFEJkPbFFY5YinuWyFoEBMA",
-	"1yflGEaIhOQCgqFb/3JkN+uoe1RsiF7kUlaF8eWDYPvu9a0lhA2idAOPqv7SPPfWK7TeYvjXMGEzLiKW",
-	"qCKZ17jdaTTjorU5B0Rl419YmDYQKpWJDd+3vsQVHcfOebXnK6KCdhbWXO47ZBt63sYpjNuwYqGvqEZ2",
-	"Heu7er+yAfu+Z4Gdov5QYqqNSQR7sBy4HGb3hRV/YcV7YsU5lXnSOF1aO95Ma89raa33HONaG9DCpn1+",
-	"jt1U9vm03eu2u7397XOxLuvsXF/O4pezuMezuCq7v/sx/dPJ1Wkj2R2INRel3GOshnJSXYotbl0zD0Pz",
-	"vs5MpEDIMt0cQsqx9Xg5LCyMf/64Ym60xN7q5SbHTKSlX9iHECZkfvgERssk4SwacuG+aX6UWlctfm3w",
-	"BRP6lefhgS3MC6XQ0Ija5Jv6FzVM5YImke2rbTtqc+g2s4OaYexpZcSNDHBma+YsGdq5tYJWkqHwU/mo",
-	"XlwvZsdejOVNhitkOswjHfqtSzM2cn1tIvQKnAdYQoIrCDawojGZccFn2cx0WCx/qXtviOLfatGXCFJi",
-	"5cF6/sRiOlcsGuaveOwZlTOjf2CzeZpfKhDcOMSDmv9YOsQxnzU7EhXaX/kyOgOikLXnLGmbTwatezZ3",
-	"19a/YDAIp5U3ojRFTo13sXu9Vjf/kXvqPxfbKKt55FKFCtfQhTOBIYS2rqVNpAf/Z0A9pSEbpjS5Y+67",
-	"c5qk8XII95AjeCQstp6oecIeuMwUzGFGuYD4lLyDhP2a8aTE3sxPM0QO9TB+P0Nk0bAIs2cfwjiL2LBE",
-	"f+hndSjwveUrldXLaQqWDS68gv7XU812c3SHDH6qVt96qVYoNmgtpiB7OKzq8uqtKty2tZ6sUGohLdUy",
-	"Tu4s+NgSjEU1JAHzK4uW+ThrKC5opexD3geZyaTEVPVIyXhJTrrku0yAW+yZ5uvr5sREarI2XumhErfn",
-	"q7cqIGedbtf4NGbOx4Lqh84JAiWRKGPkpEe+y+IljoBcpGQps4Ro8tb/IjSBawkouuNdxE96FZN5nJUF",
-	"i3kixzGbmeBCyJsD8Z5wvHJMeCLKTiRhoUyiQkAaOoQYOoKTjcevz8Nz2roi5QZhVgBzDFkG+63/tF8y",
-	"61/IhR5DhKu8nHx2vUsP5Yc5Exevr1+YKMJqfCFXeYAhOaDjhEd3LHI9WR9bXEwkRNcZh20RGugK461u",
-	"p9fp6j2WcybonLf6rZNOt3MCzC6daukYzCs/OGajSlKWYx8MpUhpmA6t5hSy/73gc1WJhbOt5lP0Mv9b",
-	"j5z2TsnZ2Rnp9rrdz+XplMnd8Ktfj+93t1vm1jPQBoC/rv3wZ0crcXfFY5T4LHvTxL5bGdq6jPYv5PM3",
-	"Ip9VDfrkO/Gn36IPL2fpJg3a3VwPv6zuI4syZOGr26l7e21iY2+YqqBdOVGzlAi2AH0pluKO6StMqfk0",
-	"oQpsGSaGeJ6kTWKIS19sFte7MmgElnhnEP4q7uFS5D3CQ5AFVWSu/xmRVMLluEikuMP0eewTL7ZKxEkI",
-	"8n9FufAJd+tVbo7vXINPiWbpVCaASW+DfAT5Wmr1UE7IJU0iLh+oCrOYJgUlgw4zb6Lq1KgyQsI1Z6LA",
-	"WUQWPJ360xhK+k2xIK1TA41aVXDwDaunbW5vjSPLoXwo+Q3WfKG0kh89+tyjhPAZ/dBsGDMumjVsvNyf",
-	"HMvMUEtHcO8HrdAk/OrPoSK8ZBQWa5JIoNOILkH+snZbvQ/orx+Wh9nzDVCxUIoIGpcm722cypoPotqy",
-	"9u1PQSu2kTEz+mG4YOxebfrgqkai39I0Zpbh8862yaQKG8hHxLoagonjY2ElgXVSZqEwhvD4pH/2vCbS",
-	"73uphhfijsVMeUmKTSYMDMhDpICKMSV/qjerEufpGFKGa4wsQ1DutEA9NIZXo+25Od2ZaotfNF9BxsRV",
-	"WjWtlt9tVRVXVGuHHqXWfqeJJqIPGJzwzUcstynImCUVOMH1TM0wNCrCqcwp73m3G7RAJdE7Dr8OZ9Dw",
-	"U74Qjtri0EGuPXvP0grN654N+SDeEczXIB69d+JNP5p4QqvPN+ZSMy6sXWD9kdji9qhYFz69Xz1Qa0ZU",
-	"URfLMre5pNeFZe16uY4zHqdgqreBAzuftpJ+3cYjUTofTch7LUjRu+9+CS97v/x0cpH+dPxjDwSYG7A7",
-	"bMS6eaSTxTT1eb7Q8GHDYzbah1fNwQBBVBJwNgc71/s0Vlwa9bAK+/Eb2JNfgJZ6UCs8tuF9mGW2N8r5",
-	"DV0+u5lj0N28vJuMkvjLGlNcjX0IqXsdMgKSX5/wVBGgpECzJ7SE4RTIXKsuuKpu5LH5KQDoBL2LgaW/",
-	"AkhBb2Tg0ElgliIwK5AjJQyE3cLAAUQoiGI9KMJ1UMVFACAF+M+SqYEYCDtanFNgF3dlQPlOBAY8C2gk",
-	"KJC0AntIDfCpM/LKxgQ9za6dofRO9H+Pu8dn7e5X7W4vKDDBzD+/ap/0AinQXI8h3TfgcfBpfHkWaroZ",
-	"7gjagng/nHKwJCdskjA1NahJQCxwQ3qI5S7hkVEJ+0QKZmBigTBMGkpAZjS51xecJh6bE+6SSxlCFsUn",
-	"wJaNqf3Xxcvg9cuBWIsSi7wzuJHL4EPwYSACRWcdCfUSSu1u6SzAMgrBh8CsJMxgNd45kQsn4qPM+DcF",
-	"VHhjGcoZ5QHiDQSFiu4fctHbLZ2ZEhA+3Nn3xV4Zjd4He/9ZsIy2RCDYBF4J697LzUEYaGGsE8Pt7RFO",
-	"8YK1My5a+RABVlZ3HWrUl7V+3FqvyGjht42LS+Am3TCVxeX9iZLlMMkckbT5St4JiT4/gMHWR+5rGt0x",
-	"Yvwf77XiAdZfmsoZD40TOuYq90Fvl0BVBOHnpOTqjJukSpqGU0tOlnn5eBKYjuQDSxIeFVBjWwHN5jxy",
-	"ywwxwCFQBaTxRwtwbYUai3ls8JwcQNS8qRmvbVkYJyxnzFtaCA/btIDqZkkik0oQ+ixTKRkzQlMykyol",
-	"Z6BcOUmaYxktV+LQZxwTcVFQ7/1+mwiy7VwqszbVy+rT9nDAiVxY9dqIvDk+uRvwBsVY8Mp3j0PhN2XE",
-	"+OoAXv6c8BTYhzlOGPtm5eEy18RIkXwR1dB9mBeGgT9yDiaQqKIKP/u070HnPOYNm81jmq7i67+ZMhSO",
-	"JjLJYWVRx7fESS5egurz+uVOwlAyEF3Y3+AXKlgnkqwk5XxHBQteSKZlHIPgeptSgBjZFNmKpNM9PT07",
-	"2ylMvyTylIIIy1rsc5Rq34AJr3/2vKTFFpHDXnXOWAF8Kt3lqloH8ZcTXHcaE6uNkAMtjB9WtKyTZwZT",
-	"uaQCfoXu7vw8jNmUQ3SPNyrDDbSwgSgmxgK6r1UQn3f88ROVtwICGkODAIrndQEU+kt+7RDo+40W/o1u",
-	"UZRQcmR/Qeh8Tqi6V0jjBNQFcoBFXdphwiImUq7VxLuEivTQdeibyi9Niq/sUiQGPmidOaYDZ0A276Zk",
-	"XMCSQsStOFRdh9e5B6+sBWGmPxjuFOGCHFhXn2fmpaHlLsHmmDqY6WN2rN6j5w77BvU5/6ifKLNxXGv8",
-	"gi1YRA6MBrhp+GVFMaj83UT9dIYKsMZsxV2oVN4dW343Hf8h5D/w7775+ermzX/cXqvrWTr/+fL66fVM",
-	"fbgW3Q5bfvdb9O5at+mFJ99NwjdR8nL2H7+xFz9Of5q9uv/53c+C/iH+lR5/SMez5wv9Tngci/Hsm270",
-	"p+9iB0uJi1YfLNPbT6ugL3N5AT1Z2kJCWylm5arirX7ra0YTU8XsraokA31J8vrbJnnhlniCVErrlgdI",
-	"+HX5vUy0OdswS5IPKp/G71g27QudPS6nO/rTq2VDHVjvrCeapdgBm+r/o/WLuK1oSscU8Rt+jZE5qXDK",
-	"ZrQUp1hE3j2Y0LtPQesdG0+lvPcVemt03Tcguf24F+xSVGwcLGT8gWmhXS1YwiJy2uuSP2CVUgP8a0Mh",
-	"ChbeQXuIJokJ5bE/drM0B1iLxfR+r2jQq3lRzbFmnL17wWK9BMsVmN7Z3MSaN9sl6GVDq2JJS9KYXVCr",
-	"Kau18wbdyAxw7degISj8tdt91j2xDXE5hxjW19PMdhlLqsfzcQC4DoNWf7A66EErGEA8gkrpbA5tYDi9",
-	"Xrt7/AbQkvrd7s/QTJ+0AcSlluCL7NL5dmUDKO2XPfrd92g1+vBPr5qWSjKbu+p7KDO5Su3JjYzIBWzq",
-	"WLvZ+yo/iGelAMYjPRLlFtUxo1tn6P7C2v/7s/ZVQeJ4mmxHoB5ZgglXmHPari/3+oVUPjepbGMqebTI",
-	"MKXp9aSqndbm1c4YA89CKajDD0Z4ghFNpfiSs3b32AQw4Ic9Th5vRE7ubSjGxJkaGudAL3B/tC6Cnn3N",
-	"yco32Wq5p6KSxVa4LIoKVNWh7CM8ZUOS3sr4iicrI3RMjbuZTwNSGBVPSCpd6+PTPjntnHXJX//P/yW9",
-	"rv4X2DzNcp0TtKLC40riVl30TT41NwYHn+RTK9K93n9JeP+S8P4l4f1LwvuXhPcvCe9fEt6/JLx/SXj/",
-	"x0x4/xS0powijt7H1tUberdqQ3kzZcR81aIpS0BXDMCDPbqetF/SNJyOOrm5G4Jp8TZQaaJPCsZOp8ny",
-	"wlbjL3/kFvKilJaDF5TnNZ4T/QoXd+WuHbj49OQY80zgOu93c+BYLlJ2BzWNPrTvZLv4FcEG5zShM5aa",
-	"iV8YFnL9AtPmwcecTguvh4v57R72NMmYO7IZ/fA9E3fptNU/fgbp8ylLdHf/fxqmwz/T9m/H7a/efzw+",
-	"/fQ/C4xbZ4ku1A+T1cW50kqalqWowbPmioBsdRCxCc1iLeVEdHl4TqhYkjlVKZEJmWRpljBoCNKV7unX",
-	"jEH4v50WCOvepYXrzDvE/CqrX61SSNuO65U2WS8MsagdSGE62W0QYcybDMKYh3wHZ+QYkEb2+Nj7EmpC",
-	"nRM54ykcJQQqT1SaF4vybZqxRtXM4Kx37BujLRNXt1IRPt99qSI1b7BUWGOlbhB5XOluQ2APTUjm6sM8",
-	"ppiXFrF5wkKMdsPPlDfwRf68T0ZcgLjx77byJcN+RkTRJVZRU3RWu2mmdWnXzOHN734LeS1lzCiEnn1o",
-	"F0Nsl5h877jdPQXmpjIBKfP6969M9NenoHUdsdlc6st1+Ue2XCXOC5IJ/mvGyD1bGuKDUBYIfSEHlLx9",
-	"e/0i0JM7DDRXBk5MjBIXL/uEmp+KBDw6YwOhu9MKnu3pjpkacyqVCdO/Y8RKnt8wykeatm/YPKZLvdx6",
-	"O0adgbDLibdUsZ7O9Np6fnUUcnYGt4P9u+ejiOsJ3F81B1hfiiMSa6aaMBqdw2TQwEWgPgNTRIp4Sbh7",
-	"NxKV8jgmU6oITzu1szBXZ93wn56uGe9NfkT+luNudFDr5vFKClaz9jh+RWisR78kUxZH55gMIwUIXGGW",
-	"JExr+FNm7M3615PuKZKkkGQso+W6OejPr9+AXvfYP3RkBqvDfjel+jYmNMqj/O0djWMMSChnM9pWTIsg",
-	"yFoMSxmRA0bDqTFkPFH6ErfZ9wPBRJosn+gFsfHUh3DQRjkjgqoXIZ0rs78RPIcuUa/Wbyc8nc5YysND",
-	"PF36benEsPuYl2F9pUUyrqyPrf+JVYv+5UgLz1KAqRubqSOLr2mX6xMgHFzjq8U9RZOELlFE/TVj5jEE",
-	"WmjZfAm6iBZM9Pvfo85fXffX9I4RxX+rZcBoK/Cy37Nu4BEp6QcUKc+6XUfA7DUSMC2OVO1NV1hXd7vq",
-	"ZmzW4KpzIVpqh1L1k+w2IJncNRiQSQCqHYuTQLHbMOaqiQhgydLBWilT0w+aL8KF6KRp+qjKPN6Of98w",
-	"GtWoQRdkhDH0bd2oDa1GBHw0ZJLIGcTE0yTmuY+tT9DxRiPN/XK/GzSOaEpJOqXpQJgjrEzeEU+ZsjoW",
-	"TzvkBQtjqt+TEHOfLMkfrt7AqxjMb3RZFmGfB6jsDsQUyuMEVj8M8JKRQmumaQA5sOUqqEbKVfxOcHGn",
-	"hQ+l1RYzRTNWVKYpmUvF4S2QTCaZsvn+p91uoJUhre7MaKwPL4tIrtOtkRtWVreW839VIqw/d9vPL9rf",
-	"0Pbk/cde8OzTUfUHP6W9VWuYQKYewwIylTQgdRsnUTeGBT7ffRiL6f3GYUAiDYp9cGV8TSMn/dbUvDIV",
-	"dYp6V2hr+bdfFEbZGY8qnhljVgWm3if+tKOdEpTs+fZnKHGhUsTtaB099I5MlLJZOaaMofirenexJtyi",
-	"GiGNiF2HfNGmaTrvHx3pIcVTqdL+s+6zrl0MdTSmUdt8DIxU+Q5tuIbBbPUJ4WKqoqIV1blyDpNMyITy",
-	"WJVO9BOlDyqPYLUgEeJSiknMw8dupGMfBzN7DZg6MgJjPxfSrfnVWtmdos+jdX0elTtpvpPPnQp8dhWa",
-	"bmNoX9j3HtqOVaGXJQxBW54UIjNgTcL+fSOTMY8iJh65gYhucM9E4X/TguoCb1E5Z0kOC1beJc0EtztB",
-	"J8W6F6NvuvCT/I19rTzOOqbhvdFzQzln+vgkMmaV6ROwx8PCX2v2Imh8hRF7jzs9gmSCfZhDbh8Bvkdk",
-	"CJsdnZNfM5kyQwnmoBtUAbSY63sYROPKzlhLc/O9OXO5m50guWXJA0sITrTpPnHz9l626aK0PpqtZQk7",
-	"N8pZClyOakHIVNPH8cbyjmQiYkll6WD3Xsn0G5khzNYjNs44CtbVj4CjNIFv1d0/RxvqTzQ/WqfF9r2S",
-	"KfnGfLbZlgmZtnGg+9izV5KoLJzm3CvQR8rmmaKiG8d67eiSKIbM7DUGsb6R8nua3LE9sLSxjJaEfQjB",
-	"N6V/AFmAyAnpdU+fnX31FKtMrm4Nxnxts/g9h68ZqYBciZSnS/JGSoIzaroXqZTtGN7YF5uDleCKQK/6",
-	"TFBRZW7oS0b29joBhw6I799QHrNoD7uB2cAmuIyAPRQ25eoNvSN3/IEJfYYd45R3U44As2APxwUs7bYW",
-	"rjNfYibcdLPmzrvtCb67r20zVr3VNTP2wXzVXDfep6ClmTYP2VtBHyiP6Tjex2my+TGOjAD6amWnwOD3",
-	"21b3jnN2zMiJO/SmO5E57+zl4iERmzMRMREu0Txnl+BQn6VMJIyGU/25TqvkiQVXaTs3Evg+b1ofOV7V",
-	"T5gXKl9SsTQsRD1226QkM61mW3g9mytxbsz/MU1XNlAL31k6PSoSXBueqGNHptZMT0+E5DNpuosJTVkb",
-	"GPW+DpJdBDORfPIQVAnHCc9RxGK63N9WvhUGRvC3R7NPSsaQGOtmLRtl3yNWbCU09Io9Kw14i0NXvLQn",
-	"0QG0VIKJ0Djlyq68e/eufZGlUyZS1Pz6H9fELuBmzBOp+9PHFS/mvV1pU6rZoYMj8mhp4vjY3RVn5Eam",
-	"2EIQh7X8HMaGBYvjtjE3jLOUjBNG7xWhZJwpLvTOJZnmjJ/yb2OwxteXr9Getdq74h/aEb/jKQbnXL/o",
-	"gIvDrH2BQubaaFfsfO8/PvWZsYI8TAQ2O45/mIBxad1iXGQR10r+R0CaYUnK0QJGTT3pIbz7cfVTpUhi",
-	"x9uy0rDkQvnkxluuH5kNpYJ3DJDQ2vYQMhS0Qp7mBSBWBmNzXTZEkQStklF4aKn2Y4uJbIYV4SBlhKYp",
-	"DaflUNz3nu545B2OE8Pue8pFluJ2rHh/Nvt4EO1pmOrTqEIIoN+1n0Q+8Ahvh5VBJuyBswJPrL7F6hpq",
-	"wUO3cdbOQQDyLaNi8WSIRgHmrpkTkWB4io8QDQjwNsSKf284QubQvdFtPzkAaL4BfnKN2H9ugVXb9bVB",
-	"+8CSJdC9c2Ts9PLJ1BBqddGrK+cOslhnFMVbn947nOQS5HIsdFviD6E9Y3Y3CyApC9Dk31f/tx3GEqbS",
-	"T2p0nYhS3Q14IV05622AF/d81iaZNO+95tTWngTf1tO0ZWcc2DW1E13dmGJbvuUqNTy0vC85aTdyf1d2",
-	"2XMASumFqz5tpQhVZGTDx2yMmH7LxI7RsdIChAk8hWgPGzu2YX1gAusWIc+tpRHqpjR+7SyGxbxbe6+t",
-	"94WuXHNrF9M0/fp3v+bKu/KNTIgTYK76BMVXFRDgHgH5RWaJoHFAHmScYUiY6z/rdrtB/dW5KtOYoGQu",
-	"BcRymkAeTHYxgaDgt8V4nZ2v3jwcwl6+O97FzrVaDY1hAmPEacJA+78XciH65KxLzEtkRu8Z6elWpbms",
-	"BGX0ut3u9nEZ3ju7Eof84vIKXeq6aVs3JdA0IDQlMdMH7Fl34+C2DUkuSwEOtZx4iSW/hast14a6ee/o",
-	"ygl1RWHa/u29/k+3/Xz4/mMveHriF4udkJ7uPu74Cqcq39k49XV8ywLz7INzN+DZj2WzNyBKbMlnIxZy",
-	"VZEQmkp5xQ1aJn0bT4jRnrqDCuc689BiZbr5uNbN+I2hiFxQLSWMzROmLHtq4YmFM6P5nUw43C2wYkFL",
-	"84+YRXdsOKaKDVWWPGAoaAT50YrPsjjPQzOBdEOtWieZkQnygjecD02OdflXPgTRTqUZAJd687BlOi3J",
-	"E47COOcFCODjNMYacQjDODwPVtLf/aqDBYZdlfTBj7nFibFTvQUIt5Vz4xPPYPD5l4rx1MjM9gsFgNgW",
-	"J8YuVPkm3sgxPcvoMbI7jTAcdT4nNEwB4vE8t7SB/JYDiamqXPDMp5E9dhPKvHnGhfmr1yD4srJl5d3y",
-	"HnD7+b2w4PzsfEYeXF4vhye5W2pgLYMSKqHzp8UhdDEw87/sQwe30DTwIBnacvd5kxxdwfOLfcmEcOVN",
-	"8r+xwVq+VIYcacihnI2pbnEFdXRFuprKhSBTBvl38fIckwKKrILNakv5A3WMItcUPEKoJFbpwKNqS2yQ",
-	"8dI+SUgoIy3xzWmSYiglT5XJ9zN3Q5+M6DicjwJCMZxmIMZY3ieBCG+epoyRg5GpUkXDUUBesQX5jiWK",
-	"LZ+oougPV7rv6IErmSzJpX33MCBUDAQNUdRnEVHhVMqYHIxCSqds3sa/R4cdYgJZlXHBWu1gvMyHq4fl",
-	"TNBESNpzWFhI8+FWjKSromG3/fz9vx20838e/usG4bDnEQ6LZLLH35BbqXcsU0O6oEmE11+TdwrU+497",
-	"skDifbfBuLfmhnbg2hux1Ft84RKow8dWHwpQwx1Mmb4r3knpcu1w+dBzI5ydaTGImsOdU8zjbGfF90zq",
-	"m/NPN/ne/rRWpH6sUa04BZ/HrFbqv4YY3eIFPiHHVLEwzTA2fEYj5uQVdVrBFgY7W0yuJomm0jcknMEQ",
-	"gvxfxFRg0ONxAuOtEhIQOhAG3hX/hOBR1DT0X2Zvnyj3FTvDJxhCiYVdIfqIEiFTZtJmDGklVj3Ji0EE",
-	"reKThs5y3cZ80DHSAvQAFLV7H3wWi2bluKia1abC4rUYyKfApgdQEaGfu9MKajhu5fw1IXnLVJsRMLau",
-	"rId5dd3sHfZZM8ZVrlqMaINzocH3XQ5dM4BqGjy8APIHKAjNfSnFuPfU5bbT/bSe/IpDsZ3its21XvCa",
-	"qtlig5rnvUo3Ga9d3WqtclVdSjPM9ed1Xz6I6n359+KFyMe9F2WydAN+Lm0SBNOVkbqgjE3vdRcd3HcZ",
-	"Z0rffpAeiimwFIR+cAWgH2ClSxdku+kwXNDtxsMwoYY8BUJooNIV61OaeGnIpbH4Fv/y6u3rok7uOvZS",
-	"TfVjJjuWyAmhVnWyeX/kAnBz0GehpYQZjQlORNmAcdP2iSKjTPB0FAwE+0DDlGQi5TFIGSar3YAYEWo6",
-	"TWQmIhLJhQhIjiqUP6Wm0BDg1iAs00Bk8w75elkkFdvBI7ydAkUVnToBMUBAAckrLBIHeImMaYIfWUDa",
-	"ncWjQtw0SB9ZTJfnZFTA6Y0wb0DJGSMGHwdK/JgWhIsOubAj0j0MhJDpVE/KTh1ohCuSzUM50w8OaByb",
-	"rPNUkkhCYh/MwmADAcDCoQ3/NjBUA3Fgig3lsaT3Qi5gKmRK53MmUMEXhyQGDVt36cJOYfI7DjIHd7C5",
-	"1B3yzv+gT0YuwNooICP7/wbWT/8TUc7gx2LtAjIya6YpZOTgEepHq0he+lcHH1H/iahrI8z7DrNUjc6r",
-	"M7C55E5aeUDKaeVFBjnKsmV2VYJk3DLP2/W2rgYmFaCM63t7gcfMfUmiJ7rpWxZgsfkbFm+s+RsWUW3b",
-	"JapVvhFZcNvuMm9fCP63Y0CSW1C+2T1Rxhzc8bOmav1GB7aFEGy8VRbc0Cftl5EOfS0QJs4xJrDMawOw",
-	"iIhbbiDiGXi20GLQFV/2gNH5BlICNWw4mlcyvTSv+OQjD8rg1h2/AZw9T+8l1MHGm1pFJfSJJ05N5lAm",
-	"+nqyFeoAS09f4IobKwOSgCOtOCRQQB06TssC89BkVbZQkKzxueaQgY1nmDj4Ltu9YmAVt6TEm+Jl3zYZ",
-	"+MEGB7SIKWny2Vts/amEW9joRdPcxepruFIVCfSeG/zN3FuMk0We5DDEfG7FYJ2eimvE3fDygazsUY0k",
-	"q3zIEFb6RPEQBTSbx54uJJnHNGSQmmBS7QmNF3SpIDdBt6jEQiMMpKPkfuWJhO4Fp58OBoOO/ev40+H/",
-	"8tr5L2msNazkG+aztwA4ugfzL2Fpn6hsrH8eMy0A8vScRBIEOjWlCE/hRttkCd+oUeiveVfWkWsqq+u6",
-	"ds61NCbYyBahzIG7oVUuJmNrrhg5oFq8TRR6tVyHUJS7XKLDDik5n6gTw5XKODLeJi7IyImKG5XNjdet",
-	"oHWN/7kGyhJ+B9+lk9O+anuy1Spr487XBaaXy9XWtmBsWBub8LmD95jQokjDUHRTlqA2rtl2sP7TAGz3",
-	"DTb9FLS4Ulmua3vC4MDzWGAeOKWhZYL2E2NExpLvzaQwrxFrd2Na4xWsW7tqHJeJrXaDr32ndOXi0dys",
-	"xr0CfLrpXlfGU0WpLNNt8d0yiZTCxc0HS+NwyC93bjnuroIyvBxKay7X4sGJPi1voKn85iGqBOUYnr8M",
-	"VKUMtnq+NNiBV6zG+o3b2IfWuTcrq+16/+wYnE82WIxd4pFrlusimnHBVZrQVCZoCQhMOVaTkm8h5GgU",
-	"aVmDSGGESChrzBVR9KFyNu2sSvCDXgAo/0wdSJxqUAXlM1tGswxS5A0ayie97dDcuojO20651VIHTzcH",
-	"axQDL3Y9786/5ximB0qD2nK35wm3AuROGqiCPOzH9IBg4ntxn9vJuMOyH1i3clci9XkNDLj3jvN6vA17",
-	"91yxKVXDkCqmRRKWMBMrsqql7RaCIeNyLKpn1X0Clo1qbuCydTmfO0fzcYu77p1oUGsd30gCu7DL1WVe",
-	"AVLhQqU8zbBDol8wdeDPDZpoqsiUqqnmkfdsnq5mP/hIxRJnnoTQC1ZCx/gkVcilry5f/gA20B8vXpwT",
-	"CL9daDm8t01cfsOMgcZk+lhKsu+Nl5pBDovXSwHLD0zIof5PpobY0pa6Gs5tQJkmlLn+nYUzCVWoIxRR",
-	"RARuFbR5UaW4/i1dE8Fcje5epd6NZGhr4D3Ge1dmbX8nDszSoIt6W9ucxsex7MIEuJsVuHEur7vaH9fZ",
-	"a3cax9+OcZsJV7i0Xdd1e74fT6TprJ3bH4yj8RydaRa0CtZOdeocUwMxiuXdHYtGFi4YfFMklDOGYu6K",
-	"kysgIybShDM1qrSwLiWf46ihD6Ui4f2jOytwHXdjdYZreBhecaZ8ZTRosiRFoDgZs6U0rmRzF3rvyUbT",
-	"3q8rxUzW708Bot2emnb2m1T8EKvuBEM4xi5pajnkyR3Fggfo12cRyeaABU4WUxkXoeY7r/6qz+Oz+yp+",
-	"R+3rs+hO9fqSY4dvSmQVD8l/X4/I5/BvzFjp+nPpZN1VeFNe5i3uw9GYKm6DHWxy4wguPZMjiNEoQqZk",
-	"BNItTcwlB/DFGLmKLhD/Pbca0QqfdI+O7TcXm5eMJkXBPCfu18vDGH1gwwVj97vfNPYDXvXX4V5I8sMZ",
-	"F4+3fwxn9MPf5By7FdE2BuDaym3u1KuT8JImhmD0twfl2ej7+NyejS29GjWj/Dwuj2jnPNRSm1qvkTGi",
-	"13ViH+8XocYlx4paif6a8ZLkOF5QssOkdyJGvmLxpG1xYQ590QX+IP+yZ8I6EwrHg/ErONk1ZR9F7phY",
-	"re6wutheQIfqcdmLHl8b+7TeSPc7qveGfQ2bH8o1fg5clFKXvgW2YQk+cxsGkrou/8LVH6wGoGYC3eWO",
-	"mz+v4ln27P9b7tQ/9qM6mIphHja5mQtuk4m3f8vyLol6VdVkxpXC6I1FIksiTmN4MaaUiVz3iNhKxmBD",
-	"XZ/8p2T8sOXa5C/VLI7XSbyRDa6ii8k5OHXcMrX1GXJbZAYaWdWuniORbmMJt+XuGtnAfRWciiqetrzb",
-	"kjCaCKjXZNdwRGRCRpraR1jUnZiUUjipMkstoqM6DAZCsAeWkLFMpx3yDY8h0tvU4QJFMgMVUS+n8ygg",
-	"ShaZamTCYxaRkAor2I4ZpAjDHgDovNmEDrkgI0PEo/x1CL7WPF8RwXg6ZQmh6h5gCkzZFzNgIicDkd9r",
-	"KEpjGHU6ZbNzQskIzsUI4LihqobuFv4y7Bdsyl47keEOzbJ981Kx5V16KcHfTQX5jSUSRX0bC+Vcx/rt",
-	"zu7nOz/BK/hNW+QTeVAqzVMTAsIiE6E9RvcJj7ByTigjRg5Gt70RRL/rn/A6MDhTVBE6ECYVEncVquQe",
-	"gFdGL4nKEjBFaIJSc31n2NiqGVwHhx2ix2PJ456xuYJ95wnhkapkiW+EJdo5Iapy6Nec6H2IIfZm+ztx",
-	"JJjh3uR3xh6wgpqx7b8hVtDVjPIYM9YupZjwZLblrJuGS6zolPq1DSN6bZA1t4/Oibm4J4u6mJyN4Rnl",
-	"GJ2auDL4hkrlXJGFTO5N9eQm0kNlLRqG6TgL44SwPD5I5w2crIUNwdltxdyAltXuaQjmLKcyjm1f+trO",
-	"ATCNQl5Aj/5HgBSGiexs2djkRdwmpnOfBoyiONiO1o1dYTpqg/Cbr0MzuzOsQ2F01rxh+JsUNUaUWvOK",
-	"ifFe+f1xoCJBa0ETwcWd8pVpxKRXLkUfM/8W1GLgGEzxiEE5H0UoiaW872AM9x1/gOq3jNhTA34aMRBy",
-	"MmF64CRhc0ynBTwgSpaMJiCMKy0o0xhFTAX1Z6YyjqC3kXsIR+cg1Q0ESMIk5g853LuMI6y6RLgCyS0C",
-	"UCRjsraaRw78MwHpD0xNCzkQ5stGxlBa7o7o0jqFuZY+QlaL8AMLkE9b/9WGitLd095XUEIyVhKq7ZZM",
-	"W2TQevf6ltzOYXFeIgzeoEUO2EM6/Ot//ldATCft3leH/bVz0BoQaTaHVrAlSMGqhQthn6tmsYLG62N3",
-	"C8Vzxe7mxPOuR6sps0SvgcdoKqUMhA6xT4BAQHHEnIS+aWgCAIgBJNQrZhITBsIwei2q2k+T62uttBXa",
-	"nX5Bk+6Y2WSHA8UYGRneA4pzJ089PVyTheATG13O6kidHIKUFHig9HEYLtiYC/CnAMpixBMLYu1gN9Z+",
-	"YB8AxasyQfl85E6Xziog1u+PZrxyw1ZuzVLlaj/O8Oe/R90Lc6PKuOvliHu/qnM+8sIs3X0Oz5yxhIf0",
-	"6HLKQ3onV0lhE+7ujni95kqtJD9tApOuybvYjvnZfamVWPcBy4Gi7+dD5HAlG4cPRQmd6IUA4FmFmNYh",
-	"FSGL4xo9+OqBR9b1uoo29sDT5fpsqLXWcqwgM6wGgpbKyUQTfZvP6B07+mXO7vI/5jW2q89gVt8pvlpN",
-	"6fHZU/8j/ttK0YynpzsjzblG5NKSmi/lY9nOkvwNZ3GUF+msWlZSo7kWrMJfYXitVrEmlQfKGGFt7AUF",
-	"FTgPE5YASJzXK8aqzqbctTe8yVY0Xs0s/e72h1fkNT4nBzffXJKnz7u9gEwSegdIIXqLDrWI7BkWT6dc",
-	"gHHSzqk/EKN/ObIc5Kh7hBZyLgiFMoIBGZmiyoUJbWT+hvlUK3kXq2uLMW/ieXGBuWbnHdjt8u3yt1DH",
-	"fHWHPX6P+83+DfOW70Pfvfujh4fEd+4nrqIXtxc1p/qh3PD47Kz33Nv0vs7RlZZi437442vv65kq8SLF",
-	"/Wzmg1+GQkRvcs+WARlTxZ6eZkm82QZ6D3Wp9CR1zziHAFYHB1SzoLerK3rPls1vIb0nmxQL6ND3/e8Z",
-	"fWB1sSR1QXqfw+nZMCB1Ny7eONKtJrx6H/BTW6baWN5finTLtyXYE+wUbP9OmYkN92v7pc+jPmnCBEZI",
-	"zXjMU4zm+yVLlsMog5M2oTMeL4czFkEUbuM8EM/S1q7NPhw2eMb+Ttw13/OQCbUtPL21sVfsZLWnGLOI",
-	"G7bGBK2K/nHawIuZGr2puIDfXVcUkHJkyUX755qAEs8VqcdqhuZbyJcetooHfBO9vMRWUIwG3LzDiUyG",
-	"Fly9BgHVcfkbuBgEJcPK7pp2bAdYyRXtMMswZgGJ9Z6HjMC2QEUeFZAxT9IpmUmRTg+NgxcxO4gRSQgX",
-	"RqTCD5bAOdfOD2f1DfUnzJew6xsfsh+ct27YxIvUk1tDGsQyF02dbJ11r9xIW3V3q5oHNfUmgpbKkJSa",
-	"IBfyyI+ZqDYT21sF5Vor5G2+nWcP5TUuypvjp/u382j7AheVzVn75owL99feqssYA8KHCZtxYWumekIX",
-	"VyFgy2H4xZD8M7Wn+ZGuL0jw0EfR62TIE0BPtk//dLBS1o4Ma5J+Clpw6odw6tcPpne8/WhKSSzNrVoO",
-	"Ht6KrolBQCSWd1wQ9gFifPCi5MrhS6sybO61rRExHZWYzdbVW/cgqcENuoV8YK5cn4RQG00sQ87S5TCM",
-	"6WYwuVtsfAltG/vVkLwdx1pCw3t9G0EVdj9fAghuqDixmPJwavHKpjKOlHNF5ZhmAeZAUEGoi2lBFEub",
-	"FoT7fP45KGVNaI7g7nfRLfQtK2QK0QpaYIOQMn43TQn7MGdhSg5occMKC6+Ux9hRcnllQ2APO36nl5BO",
-	"I6Dvd9dkydJ+cannw4BtIj4jwzY1jazzKCfm4hhuchoh3exU5egLJ9yQFrE7NMpjuFLhpHjaredR+y5N",
-	"9Q3ClxUpCXKSe69LYkiAAZuCuUIwsP8YXOCpbFSraneO6qs0VS8w7MPzUKgIn8n1YIbq6BzbHGM1lJNG",
-	"BL3ebmMY3pZYkHSWD3sTy3MNLjho56P1y3Kb0jyCblvutpMBq1YM2HWF8hlss0Lmbmi2QBW7M/iZGMCB",
-	"5P9MWGqAJyMWMqpqnFfYZUOlYpNq8OWG+ee5Yf4bysge5DYs17ut4NwhCNIB8e40JRCHb2ve8BTSjAGU",
-	"3WTbg//KCosBJh1HbMJDzkQ66pC3QrE0yIcyEAYfIP8sVidSeXE2jEtDB9dm4MJVPuHYgLaNB0/rNDfH",
-	"R1j2uSFhHnWPCsPjJgtfI7/bS312X9DltlOgyw3cp7f9gf8sfKR6G8A3APLEux4ODveWV+PMggVthV9f",
-	"d19uAf5TS0xF7kAzgPAbbK/fzOK6Wuh0DllOWWySmRI2K0o5who0Kjhipl5g/OC3A7uOa4l2ZcjONa05",
-	"hpNckUeHVH6XDywZhnSuP5RhmAdzczGClsxSxSNm8VR893oVW/13oZjdgQx2pQd/8aRiPPmm+fbKtWrv",
-	"ocSkjFhtDA8N02G9Ucy2mE/rIqurZjOZ3A2/+vX4vqnZbFMpaJBCt09/33NBSCMDw0pWh7bJMOJu5k7m",
-	"Ebt/jj/r9W1ZNDtZ9Wh128/fm/9vv//YC056/ozpFSLYXgRcoZKKw652050ZcRVKobgoKswSI5t5oBjX",
-	"SoD+AtCwiJvO2j509NLZ/XyaetXx1W986rdTNjedhk1j25MCZ2fz90/z29Lyyuq+NmlZN0wxT5DCI8GQ",
-	"g8flIG7IGiuNvRY6eudt8SayecdRdjs28SOWxbqrtu5b5eVGLQYiE5HCqquIn0K4IlHGGmCoeL7qH7kc",
-	"x2zmzcq4+eaSPD89+0prfLoRQXFwFTCqkH89IQULwKhKpLgz0B3oU4O9snjjmBCBebTU74VmNvp0JftJ",
-	"S71ALXq1QOFCDfSHiyydkuNOl8C7JpMcAju/On1OFBbiJGed40M3ptREdg7NEMHYhL+gm9z54S5B5NhM",
-	"0CydyoT/xpxWmVDZHEFvsKWNxLWvgzvcK9TCgL25XowwkSZLvWJ5DOqEsxhwD4qI0aZBFE5gr+du4UKl",
-	"tNZLZxaIzCnsKsvJRIaQSBoRKWqKIcOL9UWWTcc8IgeQiGUQXkZ/apsz3r6ORnmJF4LxvhCa+2smU2a8",
-	"geqeizsgsCmL5531qYG56HCqmWi98nv2/Lmr/TqJB+vhwGzuQzXqWE31qTY4cxZO0S6k7qMMZPM1jchN",
-	"Tpi10W+eYFTs8omCTvvgKx1DLj0jb2+uSaZZBKahseSBh+yJsgGsb2++H4iD0c3V5dXNm+Hrt19/f305",
-	"fHvz/egwICqlY0DsSKQCVwmjiqmALKZSMYgiIwZnTpVmRkU0EOAJhXKH5GD0h6s35Mg8Vkcfzb/gyHwa",
-	"HXbI1wkV4ZRIQXhKEgoee4C+kIKMYHlHRCYDMUJmNOqQKxpOTRVIMjUeVd0dSWVEl+eQVq3/VjYHjEaA",
-	"QqEkSbVcDeWgxb2QCzEQ+mWDTIFddgZiIP6CHf7FfuYvZMYolK/8y0D8pd1u5//TbUd//c//KqY4plHb",
-	"UPqI/IWcdrvkL8Ql/7ym44ymIZ4wLSUkNEzPyQhZxMhAXkBgFfCBDvF8y2VQ+LEe+Qt5JQkyEK2TK4VM",
-	"FIp8I7vWuiUTKaex8vY6kcmYRxET2OWJGT/yYowYA4LSbA4MFjJG55q+O7A6h2As8ncuZNqeyEyY8Z7i",
-	"eFWmaQBur8AWw7Quu5DGMUtgMxVj50TY5vZr3u/MWDqVUVt/jsaxXNgFOjOzAe6GISFo8CwuMXzV22so",
-	"xSTmodnZ56YvHLiTaI8+fFxH5daQ9/U5TwDUD4Te9oTy2Ay1d1zqPq89C8ZjZJxXb+jdCMqgQGml60n7",
-	"paapkfc7qZTtmCZ3DHu32wp1nNiHUO9YeRefKAIJCTWkl9+C7RmLOAXOiF2fOV0/UWR0iRkr7TfQgqvS",
-	"9hZEk9J75icacyNC78d6Wd6xOG5rbg51WeeZKc87Thi9V1qqymIHxBZN4p5+E5qyNszRrPkxbKmUZEbF",
-	"EhBsZvNUnZMF5SkZ3bA0WbYh8EOvut61uvFqdYPGus8zYAAXRO9sVkDrGnZ8bq62UXF5juqO+gPlsWbL",
-	"2Kvdv4imdEyVPidCrysVasH0CVqck0QPGAvcl0cPnyjdQNM0nfePjmIZ0ngqVdp/1n3W9XK1bQuWGenI",
-	"ZuqtyR8x7sctMa0u8tAXqmA1+kbKVm5t4EzwNMAgHZ6aGB0TGwAIdkGen0yMGKAGgorIokor3WCuQEDL",
-	"Mcv1DAKC0IsBFApetuUDSwICeKptI+0DWpEWCNohT8KMpwOhCdR8Hisgy5jpm5AB+0Pp2SJI5/PTt1T+",
-	"bQwuVqUizgNRqeJ8bpCvMJ0JPtqZRSSUWYyF3gAccZkXWB4NcrjEQatPYL1HgKM0EOOMx2nbOoroDCHa",
-	"tfAZs1TLA0BKqmO9U3BkaWoQwBAlOpJhBklXgAUAlKoGQp/pSvRwKvHuMwTog9rCPWzo0r7Axp+Clrkx",
-	"MVNoYwqv3vNt3eeXdF72Wp51/RWDl0NNLE1ngHbgIqF6G+T1fGRI4jdZzJoMEVsP9dlZE+XR6NNvBU9X",
-	"krpbF3Augd71fZAfwQMnt/+aDFpTmSWa37f1Pwatw4DcsyUClOawAi0PR8lB2Buuj21ewd5v8OoL21yr",
-	"eZMJgzCG4SSRs2ae9fyVVDbLXncA6YdNkeuHWBp2KMXQhG7kGTh1JYeKGyJTbfFLOy/EwuEmqKSKu4Y2",
-	"2v4NsDgP2vk/D//Va2fzVSEO1gPoV4dfvOoi4dvZGx9vVNNVOhwvhx4gfe+yeAx0ftYhZFo5oZty2zcd",
-	"SATxtzfF1nyjqF7QJEoKG0OgRJaEe56JB624wZje6LeadJ42PvHF6mhGtCUvW+dAcgszdbevzbTGnm6/",
-	"msOJVthNsWP5ljvcbI3cdZFfqFtJXybkw6C2gI0GAB4tBze8HWBZlC0RmyitB8RcpVo119JASbgB9fsA",
-	"+sI2hx3P/W/cz6DsN6alC/OaVkY201IdrtgmtJRGN2v1Bl9XCDdo+ZnXmu98WrPVuX98CwcjCJHlO+H0",
-	"rNOtFFrulf0t7f9lqys/bVZreQuMfBzQGorWktiWgQMuUW1LSnhjbiINfS948Gx8qAYsGdoB7cLth1tx",
-	"fPuqF7S9tCxrV9yRMLetz7d9eQH2AYpeDH8XXtBse011ia32ytS12OqdpmTk2858qdftpCM6b7GLTiGR",
-	"LV80ovLagEobUbdaE6SJdG+XbqUUyDYvo3zedJTbyCKX3vNn7vRU5gV/ti8KElschy32Y0Y/FMVdtlmg",
-	"dQw8aEGXmjHlNLLGKeNGJHZ3iUjM57DyYd8y/e1I6rFEsithlDrdURrYJPq6sm87/2nP5XI2igIvHHV+",
-	"G3lgkrJkaPAstgviVRuieJ8+La0M/t04lldtCuYtL/tx0+OzWrGeV4Owjk/6Z88riNjbw819L9XwQtyx",
-	"GBSVTbfqNpWTDOBK/vk1VLEPAA+bNGPrk/19IHmU1fwtD4UIp7IJAz8+Lmu+z5uefMjB0ccOPjKcrRvi",
-	"dhyo27Ty5kqyYZ4bhGb7AiKDHPQCchyQkxxFDM3tckIOmIgAXZfMJP5DHXoNlVUTmJOJVFjCbH22Cf+g",
-	"NVLOhOCZFg6cXCH355DGTPN/+14i45iLu6FhIF598rPxFgftp6nwtF6SgNXctP2PtLvAtqw7Po9MgazJ",
-	"kWeagGjKon5ehpOp9InmE0M5CQiLlQl3WK2SpPke0XyvUX78DqZX41zbjj8ypQqL4ir0Sk2w2rvpEl3y",
-	"1gNmfJxjZ4nIASUTKBxSpPdikAJXZASBCEPF0mw+gvLujJZKla0kS27INh1uSrYcPhZxQHN6f4H6d1Dn",
-	"Ef2no/LUjGfToQRwWSPaBRURWUwlVNZhiM1TqaP1Cpz/0FXfBREHF9zl5WtCXU5HZAK8Tn9RMWvzw8Iq",
-	"l1dvrfeVMBGd5x/Ul9dSZgA0NOExBI5QdY+/mVy8zj7Li25KtiugKCvJc/pIGRcmuksaHaQdzMf6lZye",
-	"PCg+gkNYx0ImkepDtR9ycNYlMy6ylCkomzOVWaLIwdPi1/LGQgGCjclsBeVX6HyVqnOjs+UCa5jjDYS2",
-	"1gfOblHVuiGenO61OWPC8X1vnHYrQpt135R35lu5AKKZ8LssYRZGAJBKkJyWBt5jnv32W8wgwpdGLAkw",
-	"aInq07K0pUyYMthZtqZyJBciIDSy1ZVjiN+aUlEEKuRtpQhNUigA2UPxJIXlr5vnwDyW6+1SJji/a0zo",
-	"QCtoSYGpqFqWYVNuCveaBFQAKgzlDEtaOWmr3uvJKStcd+BNWAaUv8VCg1IwYhlvfeHEbUkLM9c8q77m",
-	"5OdwbdSEdYBfBY9/gOc9MNheGBxSlObuPOqkb66ajKdrzYFvjHywGv1cyC95sRrcpAOZBKbCcdML77A/",
-	"EEVAp2mJBZ2VKWWXs059PxoHlg1rCdzy8hNnqSFaVB2aPOg8soia8vM22DenI0/Misv6aioc4bzhNqpk",
-	"BuyXVz725JcqqTfMsszfGRZL/NkEJZdc+rvIR3thdr9PTfQKS9mjALA5XO+2GHNFy3EjrVaWCMLJhrwm",
-	"yuL3CKGpBrhonbsd6v+BErQPXan29Hy23NOKoLZm3zCaYjvFtaELbAd31oyLYdgkabtqPG/uTk3thNeP",
-	"37e4+OqaxXxrxP8yIwpZdtZFjeqJImfdNkrp+jI/hwvoabdPKHmaP9C/kYNXbEG+Y4liy1IGE/TWClr4",
-	"opfeLGNwq/J8Zhesg7/YNNe+AIFo+Ab7ELLNIC35C1VIBKfEUY5SZ7osRlO7uXo5IfR+l1q70+VcplOW",
-	"gqhmkvpNJL+VO/HC71fFEFDBycgMb/ivI0yuGRV36L+OyEEl3vcwWIkaVmRUXLbwDkbqHPpjavOW4PnY",
-	"+XJ2OsLcx517MmkPNVjzZnXywW5Hgs7YmlLi7yZdxXkMYo55nrAHLrFqFwrJLfQt1FQ3zWWtLReneHPr",
-	"5XFlskpVtsvL1yRhpQBLAKicYCmNQpNZoox+GJAe+S6Ll+S4e3yileGTLvkuEwyKsfXJaeesS/76f/4v",
-	"6XX1v0CsN9t6TlCJhMdSIOjlXiS6Zmvpkevw7WbrWX19C2ktJ5uqPlceQGU6xSFzdnAtPwRWtYOahzzu",
-	"iSI0tlVMEPXUansmq/Df0yRjm2L+to3u+ew1Qn/vaxEZ+TCVC4qJ/FtMKUu3t+BfZl5I9i3wlNaXQa2D",
-	"nHDhheoaNFw9HyLTFr5lF1apTItON66Y0Ui62L7Q334BsaqKTSnusBRJ6CSFzOiHEsCT9w7K4gZgIdAq",
-	"NyyvwTuyC3YtIOqvpIvleEmGg6yOR0sXunn7gSaQXavfq3R5mXdTeXBle3WG8T1Ua/od40t3jJDcRnSu",
-	"PYT3DXKtnF52Jqn3XrP+jG/z8W0PtKE8W30LpupoCHl362jyFWsAa+dRELQGYAY0w9RhgOpmLFIBoQoS",
-	"+uFEkIOKgnCIACKheSizRDEVDITHMnxoQuwBX9yaJ8loMaUpqBVkNF6OsPJHbn6EKJOILg9JKGdsINAG",
-	"y/E4/Ls5ZaPz3EFtJvBEkTFNIDHf9J9K6VU1tuVh42WzegC2291w3GrR+cpz5FFQlE2hM3VORin7kEJ2",
-	"M/zO5DyugDygfckQe5t73Qxamq8pFg+pziVPRUAUXXJxlztgIcPziTLxJybROpRiwiFT2gAd5Ha58vDO",
-	"Ot0umcmEOYV1UaweL13Z+5lXktZ7XTE9lnvZaIU010BaVmhWT1oRsuRxI6AYKSdapMStCfQZwZNzMNIn",
-	"fURCltnDY89K/sj8cGi60nONuP7MjAuaSlNoaD43hu+QZWuKv7/OWVweTF3T1jwvYiTMYVm+Ag0RWdSn",
-	"oCUFawDxV3z6U7ChZeXD7v12U1D8DqL+Ck/oW/VMb4/d+MBY3wsPTYfgVgRklJdoDgZi5A/1183AOGf4",
-	"GCbzjYBnET/L8jGjnST83eR1Fg0fx6L2nPPgz3LYKCPaiGPHuFY1kq6TuxzaemN6cn66LDotNYT+MWXT",
-	"bw/C7V8NpCulda61lmxlJ7HMa+tXHkkCuSV7bZxsJc40Ycpm3sOhdW6N0lFteHmcExov6FKRuem45rR5",
-	"6+vY22LtNZsHvzSIc9VMFjp1fi+OqLu/SD3rLpgCn748vJENWBgZVAV3rDOWkgOZEEzFBhe9/mm8JCXi",
-	"OzwnIxvsMCJyDuVtooGJaptyEZ2TEf6jeEzGLDZhJwgWQZM77Buu6zw+BIBuqAjZOeAlWfxuA/+tOwLY",
-	"IZaeV9C/oUFgnwYWrs4fHDUQpegomCp+AUGvHLKCN0JM9yxCWaY0nmA6aFC+hQcCQmWBkIQ0iGhFNNYS",
-	"Bm5DQUYwXBgD04tWivQ7cK5/AEUZCLzPD+t8wBhDSMcycyMJi6idalU8k7I6ECMrjY20NKYMQrvXp0wu",
-	"rICCOFp5KT69joQLxSOAZ+e62zlN0niZ71Eftz7JhCqCfrCDJwq7sLm3dsVpSmKmpXhY8HTK7CLY0cMh",
-	"16RckFylC71pHXIJ0HeKQPlntMSY4AqmEF1rIGIK5ZAQ6QRptVgZU+l4b3E/QcvZ7bWOMMc5vZVm5g0V",
-	"KhiSIbcRZCcrlF8gkCsT+tTXKHTnA0EFsXMqVC14SA449CTjEhPUWqDBytPPx1RvrF5ls7aHxi1kw0LL",
-	"SpxciMNtZSEYzda2QdB/fYUKvR4BDDjt9TpnVuWA8CZQQRAgaeZoIUFVAzm3wTFRxshJ4SZ41iEXqQkz",
-	"1adlKTMAqdnkA9ghVqNaE9FO05Cm94KpC4hcV/plbaj40nABGyiUMBoRKapR4yPoZFSKGz94++bysFFk",
-	"6/riM+bpGkeWHtzW2TRmqbYpQOOOpCjYY79fvx/fm3gsv6HOv/RaGs65QUAmUt+8+kwD1pt1cuQQCIB2",
-	"ZIAP+uSWxZN2xBNAwyeXV+Tg9sXl1WFAXjKW6k5kQmL+wMiCjbmgCTlAB1oBiXMYkEuaRFzOs3gmBU2W",
-	"ZLycU6W8BE4XNIlYDSgnhsNNSBFYDFYnfCUoLvM8At+ATQkop4xByk7AQh/j6rSYY4zgYBJJ4Vqppiog",
-	"Jpcb++od/yPdL+U5o58Qn9aY1Irov1je3UEzaxXo1Fqc/BUoaZorvYjCVl6AkM79W7arS6WyvzzVogrA",
-	"qUqoCKtJkEM0MpIjjUkOcdxZF/O0SjgVEDSTtFY1Pi5zsNNVzmDK5hbubchddfNWvVf7FtZds2r3VrAo",
-	"5rDeM+OG725v+cAwbbBBIfeBEGO0CD5RyDPO8/hefT9Vojj8dGlOXpkYK2aMgurXUel67deL62v13M9g",
-	"9zNq2/r9eJD3rBYIPIcir0LTJGySMDU10KVYMdAFRa1U/jvtPq9FOgcry3DKRQluynxgaFHNsXPz5/tm",
-	"WOjeCUufGXqEGNTAUSlJpzyJ2lpNWOrT7EaKQblUtwJFfj2iLZIJf8zIjVQpS3ap+J/Iha9GakpmUqWk",
-	"1w263S7RjcgByHswg9NuVyspo3850k9G54SSy9sfSQKj0AfINj3tnRw2xr7GSdzIBc6jBOvRKyWf+2UK",
-	"mIp/U3THRV3nVZ5o0s9A+pILqAYLIL9QZhLMAyFU9ogOO2TEI2Oz1BLLCPjAHX/QdCriZX7xDkQZ/xbT",
-	"rvBD5wQu4QVXLP+mmgMEqpyQQcte0th60PJaPnFAq/N5Je10zBTOETjZ3p3lcvJc2an5DT510iN27bPZ",
-	"gUyXA/rnct4WUbarlZFoLYOBrX0l0+8BbcojDqYpExEVIVsvCDcjTlugszLC8kfyLusH/Fqq1HDthrt6",
-	"kX/C7JwCbb/Yut1i9PD9IU2b53TZd8b+8HD2wERtwELNz34mdKO5jpE9kbXsPM8MqpQ0XlbTfOfPaZ09",
-	"SuhiWFSXWr1/TRux1eIXb3mX32ddzTfErHO+g61iXUqUUNrijTS8DySG8qH4OwFiMNcVU1nsy5VMlsMk",
-	"q0uSWHtG7oRET0OczYTnXOir1jzES0XfQIJxuDI4IMSny7yFgLrrEKqpLIY1fH+7fMOZLMft0FTOeAj1",
-	"YJKU12VRyHQY54zZd/IYKw8qIHO9rJEpTJnkxu8EJElQbMGGypUVNyws/0DoTwHm8RKXpHitb/6BBipT",
-	"O0AKVH/smUIdD4kQb9wtiLe4gjyLJx9YkvBSvSaHGswna8tvmOe414tEprnQoHLCBqlDSw0QVUAVWSRc",
-	"L3CNArfY9mzeyIWh9E81uJ1q7WW2Exu1oUs7vYx3sBo+dhB59cOdOzCrvdvFJZww+sdefY9PWFpzgRQj",
-	"zQOxnMKR1d3wMdQFTbQq61NHcu8OIBBQrYOAwb1w8/BUESZCGenDuwVnq5aUKi7LGRYDtIzcOcU5xec3",
-	"aj70VfZd4oJr7hGr9uxcfLxSOm1VbmObjeWg97v1ojfWSasre7ZqrTd3kJ/H5TcUitKa0Y+XEKwFVaLA",
-	"PwtYITyNGTmggugNBt1KLy1R7IElNA4GQrE5TQBfZLwko/NRQEZ/GekORsHosEMujCCQEDabp0tTrkVI",
-	"wfq5KgYGeSTdgcgEOEBHNI6HdpQQ5T4CvTC/ufKSNqaRubmgQwiqsy+PDiuXy0ZA6kINPu42Aout8uwd",
-	"tKJtqAUP/uYAlvyjl+aFUmWtPdTH8mdog7X89kfAbXD3WAp0umG5KoQ1Foz0DneW+3dRJYsj5DHVGhnp",
-	"iQI6te5sMFEkPGWKYG0MdP0i9IsBEPJlLs2l8lrWcTcsBlY1cCA3UGR3d0yl6ty4no2EoY8ZdfSzph4y",
-	"H90W6pIPTqiwzdjTqY+xvmuCdREnwKRrYlbk4onS8hUvElq+u/3hlZlOgA773s70UM/zCrSIQgHFqvDS",
-	"FgkyVErn85gzwFMgC5nFUYDjjJIlSTJx2DeFqCKm8vLuOTdFczTDd3JW9UQRmUQs6ZA/gN1K60sjczNr",
-	"fmkudZu4mN/sI5A5LaqD5hAjxFRA34z51rnD6mACjoQKDaHeiXFUWWgnrQTYtyrscaNqourCfjRpjPrV",
-	"ZUYCMtpEKJMkJyXF0jTGi4OSiKt5ljLj/uGpfm8gUDspsCMqOgjJRCRRUD9QDKoDaYoenZORlR7M3QFb",
-	"eViJr9hSrPKpXK4QtaMMlOOG5H35xJZbKJboaITSqQqr+gmjUWHINj8C09KTUizJm+Af9pERFO1D+6d9",
-	"jDbw/LH90z4G8s6fmr/sw4IGbAPnF9tobsIFbBPrySl6yb2MeS/FL95GD5wtAMd2PJXyPn8t/xtf8m3m",
-	"LZ4Iz/1dzoirSMs5Uj+wA65ykWTMFI9MXR/DCbazArge3WZFywvf7vugXu57okyMlml9XmJWRgRzOBtI",
-	"VFrkB9fztuKKMWWsa2tW/lI33caty0Q0tMCrTa2fEANW/1ZeqtKPi/CYk46Y4qjn2DJfZmawoPknNiCP",
-	"u6vlvWhzf9YTZYINQZ6xhjqzq1Ds69cMY55M3JSxCoHKh8x2INRcHyE1ZSw18jtPycGgddEbtAIyaL3J",
-	"WPvi5aB1aC+40W1v9Nf//K/RrRjpi9ASEVyC1nQiGITvhVOpmDiH/ByteOgbA707KPUYWdelyXxy+UOe",
-	"dipV2nBIlYILT1cKXJt6O8U/h532+4/doHfmL3RtFz5P660YYLY4FWZRaoW1ctBU3tZQyhqq2EmtLfO3",
-	"tVqFafr178qgCqk74pOJ5rUFoJthrOSiILRJ/uJAjDStQaQrpn5hxxFHO6eZeWHYgBIsItYiCVanDOVs",
-	"piVvZttGhwNhYgygoVvpDe3DGPnpLeZy4DLakbPuI6yiZ5jsYd/QP+YsEyrK66Hp/b8pGy4OYa/brxY9",
-	"OSsdwYM/d3vvodDJX47/3G2fvD/s/7nbPsOf/mc9FNFKpW6oT8rFnUM+PAq0hnXP2BzYlRTGzXRYCWbw",
-	"lGKv3hHFlLrP+id7nlJ+31TtEmsr2Xtvo2KcLJ3iPbK+7th7U3FsCHVnTvxMzzWHbLjgfJeal1Uhjull",
-	"TJVHkTBPjWaspnxOQt2yTy4wXIoF5OLohiQsxdSor4lKswgurksisxTiw+GigxMM8Szo4S9wNNwwkItW",
-	"0Lo4umkFra9bQevSLxsazL7X9G5bbPztnHNoqMghAjd753Z1qL2R90zUxgqhqD9sBmRlGisWJqzsQphT",
-	"pRYyiaq1j3yHzikS74a7FT2Yzzh1mUE9c0OLvEDMtofNAzs+e+pNenI/UcHQ8vMPq61VKHtOQ9YuTKbQ",
-	"DCxBgiaJSQfAIKxUVvhUDViXVufqLVpgWCYHdrIElniFA55tBPdytmYNKWE9el+MsBPt5Q1i+DDnCVMG",
-	"5a6yZlg/mGQi5TEaF5zINGJe3dlmtLK3q4j2mE9kVlBf0jZcDlbFbwPLCWBNlJxL5V8zmpRCWGo2orSU",
-	"pc5Kq2gH4Nustwptps3ktYssAhTmFYc7V3Qc1+FN5Q6NpkrZ+uD52qh5194x5JHaDtylGlm7JhzwfaPM",
-	"OhuGZVGGJNyGK4MMitVb3aD3ZosuwTq15VWTr3t+FvLIsE2epdIOVCKDzDxBgYQq9ti472LJ5+ZrDvHg",
-	"Wp9UTUStOo/WBvHHt/OrRxcGm29n4OqPaCODXzQP1ZIFpLh1anxF3sFvqkP62ItnjwTqp818NHWcwso7",
-	"jxFpgON8PkFGd/92HjU5LTMu3F97wVZcbUdSfSQZ+Dw3PxawqNV6Sljlvsbtm8qE3jHCxB0XAKyYKeZK",
-	"wurX2NhlpUrvEuYvfoL76lZwWP1UTFMGwCim6v6M3yWIY2Y8LCVQjV759n56unp7l8Fgyx/8OuNxRMxj",
-	"reonLGb6qym9y1Mufry8JQl74NZEQEnEHlgs55B+ONZdVKoCPHQ7vU53Y8xaASVbWZig2A4f3b5Di/QG",
-	"2dvjppzP0dAgFwJdknwCEfvzOVHZWDcfl+KLV4NJt4mB3IRGZs/MuuhLjPPYDoDBLM+VfrUOhGFCeVyq",
-	"XdFsSjViRuVOqUGkRHBJo+wMrdDly9O/AF8WJYlMoc/AWF/1i4SnJGHzmIZaD+B3Qplk+YjFHP6B3gMT",
-	"WbkAc5KVgbkpX3NwfGryyAKiJBhRhcpmLIF8arXgaTgF667MUhJLxcUdoWTGlDLBmM2Wq87jh8q4Pl85",
-	"3/RpKEncMHRWtyzTioOq75DumsP0wqyePwZjNk93jw3b7ezAcLZ8q1iBXc5IHdswDrA2j0wIBopvis4g",
-	"8Repz6ySl3nEVKVD02Cr+cCLEHniPVLw2ABtWivlTjs0p8tY0prpj2WENQcCjG2Kl4QqOHksIgcQhpCy",
-	"D2nlCvg4gC8PWv2B477soF960AoGUD9PpXQ2hzbH3eOn7V6v3T1+A+bPfrf7MzTTN8Gg1f/46dM2J2zO",
-	"wAoUkJyQ9GnTXM931urD0Y2GmB+m/DBUItHtCjY4YfsIRK8e2r+TUPSVU1cK1K4QScnv3ckDIMo/mwAJ",
-	"1AznWco6E7PF9u+IhTxibo3pDrq6WeS40Tv2GJkgBp/0Zka/i5+oIgpsDELc17VfNkHPuLBpahV6gfIO",
-	"v2bMPE6TjPmv9Wp0kFTGK6P6WpJy/afu2+TAEkied7bUiiPQnYmJPDwfCNDTuEoTmspEYdgkow8AWqKv",
-	"Yt0c+S2mBpCL+VwVspsl45li8QMzATqbVFFzzeaMM0t45a3u6bNNNL96A6+h/z1ygL+zk78nbZOJdSa0",
-	"/xZnZ2eqqlu6dzyd3uZ+gmY2yIJIqsRWeBzK5LGYKhYOEROKKvb0tA9wOwICDDYTgOnWb5x7N6Xp9eTR",
-	"m2+ReBvvLXzWhB5UTE8e25Ob81RN955n45irKYuQ/fQhoH/iGvNsWDihcQw+6TxYcCMn8u69O/ZHAgFH",
-	"bEIhyLo1QxiQYXGPOpYM70OYeGiR3w0gm/1TD04mnMbDPIYMbnAtbN4LuYhZdMeGmpyGKkseGCAw8FmW",
-	"I8nn5We5UGmShanUr6oIPp2D93I+NGMr/8qHisWToUqzSPcM/krv/b2XYI3G+CBbRBg0DhfwuK43lspp",
-	"7oTe5HxGYixC9XepR7sZXbeI0fdkmJnCnxANX1/45LwGjCowsoMFKRvl8cI5zC0Pp41xACrFW3zJiGud",
-	"Mzb4pcYDifVntfAEs6mbc2DzEp1YGrbcuBJyYhcDX9tu1k5h4m0QlCxmkt1kZw1WCQ5ivcIs4enyVn/b",
-	"4EAAVN9Fpgl+hUE7/k0T6DR6/cPtG3L00DuiWTo9gkejPrmKXtxetI0O+927NyogiF2pBmJ0gQiUv5kS",
-	"IuhhJIOs2z0JoQP4Jxt1yIUgmspxlxCpDSwDoZyDyIqgbCYAO2YGgHEgHG+1loZRRbHIfjh/7KkCzXBA",
-	"7T0DAVRG0p0EhIqBKML7AA0KzZq2HU/K7psn53loR8oExVh7+DChQi1Yoshp9/SwMxADcYvO9vESJtEn",
-	"FSF9KuPI0BJM/LzQAszD0WrINSDuujHUo4CMSkHUgM/rRFG7f+cNnDhqxPB9KD+vhFJXfsqblYKp9Q+l",
-	"GGjouRwFPTq3QTYwwyZzKQ3VO7LKKAZiVInhhvcqQdyjc7vVmJaR058yuQAkYXdc38Za9+LpFLb0jTki",
-	"ACtGbr65fPbV8Zkx5rxjYwLPyddMpeTSlMt8nehPh0wd9sGkSuM7mfB0OiMHcJoOISzVltEIyOieRyNE",
-	"dMScIEd6umdLAxGpVAZgUVnEmQgZ/AiWYUyNNgiw4ZSF9yxCfW4Sm0RVpIZLJ6hFC7Yw93KpKYxk77cA",
-	"vc5szBOiT04b8ZO0vFaAcukx5DBTIVWMxBJSJlej5fsIFrUkMjHJPrXd+gLw+wY9zmkW6I+VP48jAj04",
-	"KNI9XPGsmjFgpkpXQCMCwwumXKUWN66Aj2XKl2vQB2kOm6IRpvzxUqqD+fLF62tifl/JftBNkCIDNPAz",
-	"ExsCie/lN908CdP15ZUxOFQTJ/otQ2ClJqU8jRIJ2DVZyd7oG9MeThlLqZVfCZBwEebN3DcrSSTuF0tP",
-	"atJNfJ8tu9xNMk/By1miVlM/+lowq1bCKqQD3Ynxs6mVPBIzXO/L+mqFoeUlTJz0GPMixi/QEMN8K0kz",
-	"doKBnZ3uzThAVt8sp6GY/s2P1uIzr65L7gMyJ7aSu9JvFaaiVBoiyakQlVf9NzP95GFHb7U23yqLEVUP",
-	"tQlu8jYNvvClL3zpC1/6wpd+F77kWJL0z8etT/onLibSF6IG0OcWVCqUIuUi4+KuzaLMLPPB5dWhGRTq",
-	"FsX5xVI0ySTT+wYKEJ7HmWYGaiAAs9pt8EQVu2ZyNKq7epCXcwQcaliDmIdaPlSokVxKoUcDRDoQbesS",
-	"SBIJ6fFUaJGWPD89+0p/bByzGTkYQfgMfuLI/PpvvygpRoeoJFMLaEx4dK575RGCZ8o5/TVjOXamaaxX",
-	"mMwTNuEfyIEW94d//c//QkE/hX8eQie5lxP70uM6OTl5Trggb99cBiSigIibMDL66aeffmq/fNl+8WIE",
-	"rxqMznU4nmgZWEgC8RCKHIwGrV7nrDtomc+jUpopRtDeT+b0jgtbHJMqRUZQlWqUZwrbOA0w+T9RZOS4",
-	"E0au56Cj+1/kQOaKJQ8cODqNjPJNiyimhMHiYyAHapia0qnxI7e5MLou5PPDNgwEMViEdIkwAuSAiiWZ",
-	"sXQqIzLOUvKHqzcw7m+vLl4ckpAmib4nR0jT7RtGozaEkowCZyy6X5tKf+5o2YhmbsZPY/3/FhBRH2ED",
-	"ZGCcIlyolGIGPLUqM4sC3TecEETKVuiFJg56w5iG9+RAT10s8170siQyu5tirQID/EFJLGmkuxzTWDdL",
-	"DpG68WO4xnpWBRB/inVuQvCNvTPxK9SufgmRHzz6drx2oDzNcwMNSFOH3OIS6GWlES6nnYx+dU4TOmMp",
-	"S0hhLIJDakLtVJ+MNOvpGOZu4ZptqBluweW3F6/+cPX9D39Aig00z7AtkGjsuKgYCAhmAPODLRmQEik6",
-	"5EIs8wg2TTX6wskNNCogco72SjLhLI6Ao2LovfkBgQSYyGZYpETZyhB6fVSfIGYOovEvZUYiCblw90Iu",
-	"OuRrrGnR63QJJTMuZFIayzhh9D4YCCqEzESIxbZKUz+3MA66A2iut8TWclaEQjjT6OjheNQhFyRi84Rp",
-	"6SgaiMIKBUfc7gjUixgVDfvEJPWDUfDD/8fe+y63cSN9o7eCo6pTIlNDSZblTSJV6pQiyxvv2rHKcpKq",
-	"s0x5wBmQxGoIcAegaMbHVXsP5/l4Pj9V5wre7+97J3slb6G7MYMhh+RQf2xLYb7EkgAMBtNodDe6f79O",
-	"+ZcOJIIRXuiHjpkoI2zcVaCeIoooYVzIar9DqWzPaRcnODzPZyx+TmPCp26BHv726FkbR77048Ifvnv2",
-	"/VH7BOIUOr/ylQpwawLtolKwjfzARlrZoWEtOxXZtSgWi8AJ4ITA/E1MN905HfNkKDqHkIkI93E7Q2vH",
-	"5nh/fzqd7nH4857OB/vU1+y/enl2/vPlOfQpS8z8IXl68TIgwD/ewSzHT9GOHgvFx3LneOfp3sHeU8gH",
-	"sUOw9vf3piLLOk5E1P4/p1dm75+U6zcQSxhqztPDZ8+efI/xkoRdiRktNNn0OJtdU6nnMLjW3z578m17",
-	"j/kEuisx6yqfRVdV71di5s7WmWGI+RTUidCA0vosnyG/FlQwQkGYQuBeOhtoIOzffvv7JRQV4YaCdz88",
-	"OIA4jVbWU3wFZ7BfB8oZgh4wypIAtG+3D40+Fem06wLW1PxTXdUsLIKwUJp/hLOtG6p4q/0feeorv1yX",
-	"J0/Xd7nA1KB3Wr/iOd4TPGvyqJfKilzxjFCEgnD4zvE/fo92jGce2blAQXEfy2kMJzA70Y7lA2DCcibg",
-	"zu+u/36q8faoVvQup3wwEDn75SXLhUpFjieXRKMw54mN4JD3Jw83RljDnAOSpqU6A0aBWVcB2wiOT4Qi",
-	"dpYJg8QDEzc+i2FC+x5oakGmnuvErJcpKz7Y/aEdZfPC5Lr/9O71q7UCVTSsCtX8/eyCBJ0q5rpRcsTn",
-	"FKEVwgBiQwmmqU4mo+Cm1otEeSYGgrH/Eb7op5W6iT5o5L8mBHGTALKz8khYmWiJiOwt++SnbhqI2Inn",
-	"mIFEBwl5fdwOfS3G8Q6nluV9kzvfwm9YrQNcvHP/fa14fbP/TZ1g4SSbSBa2rIpWcQ2KS1GTV1GrruB9",
-	"byxpB0fru/ys7Qs9QSrIOxfN5xXZQP2xSiqHgmd2+MdSgTwli+Tw4IBNhzIT/h4UjkXAk8mvnRbz9soe",
-	"+5nAASbJkPBlvFtQK44/wQxuf67ROOvEhZo1P9uKDrXiEqwEd2r3gR9zr+S1UMiYvFRkyBJbb2RB9rZX",
-	"VuDWFn1nfJTFgET2t8s3P9fKxZuxUKcXLy/HInFtbi8gNKDfIWslZb59VWQWjilqXrxwkMlVXLfXipDv",
-	"CHZt0P1BC9K70Khx356+4VqpcpKxUqrm15k4kxXYZVApBVeyA6EEFrKjJaVS529KigUNuFTGRqw3sxBg",
-	"6yr4VwmWXIDNC4hj6Hy2a1hcEd8lFlUgt5vJrH/zrcx+DTK7SlYptGn2P9K/IAFwtVXnzDQktHYdnDC5",
-	"PjGBVrVizH0hf/SXt68wAaZ8lNK203dmQ9w+xugIHcTuz101Epyi4fg3zVJNTJjSRkSPORa5cT6qhtDZ",
-	"CYNEJbSvfSEWGZ8And5VkOELUdHCgU2JGyW+wEfHDOXrpIyr9XKu4OzXit4SCTy16qoY/H0E4U2F5XLp",
-	"PqLx32F1yJyhWlfTCdC/A1AJnju8stTV4pliPXeiOrM3/LBNrd+jg3oQm87v39SA1zSwi+vcrp3jHRSV",
-	"/yPVCQTIXQOUli6mTSXuNyzjavBDd0eo7g79Ff8meBr+PBKWs2TIcyPsD92die13vqv2gC+Gv/hZWwa2",
-	"K/uf/8PH7Xz0H2QFe+wHXeg3wWNpkj2dzioT4VJVJvpk7pl+pCdhqzH+AMBymFvlPmBaqm+8bihAOQGN",
-	"CcpuKVCrEQxrpic+BWyPHjSeW9RD/Pm3Yn/5CR3WTOhsKJIrDGOnJ4hLjdisWSYSjBRp1gcGQrvHTilP",
-	"LLzzq80WgxNKZFlEEeajg6fz08Wf5ldzf36590Ox2dnIJ4fUyQ/jjCuqHAVEvlt56F/cb4KvyivCzECn",
-	"rjoH4P6iqe9EHIzFdY3/qpyNIS8WcQ7tVDOkzjMRe3bwtGSHqjWS3wqeSjLYH5z/9Bauf6zGkBezOe/3",
-	"ZfIQjAjXq8HTLvG+7hfFr7nMeC9bLYPhx1wqc9dP9su74f2PFfT2TyiDwMu8II0vLTNWjw1yEEo1OAkJ",
-	"vj2+n88OMZbXRI8wUeO0UrZQE0H610RAwIXOUqq9b3iKPluLWtHg5Fwn7MErrBP4oGlzoa90qlWgVFUZ",
-	"XPTfXHk+Wd/lF0Wk/38gLc1RE/l9ofOeTFPMw9pcRx98v77DmVb9TCYPdwdX0+X/sZhD9funuU0OuU5c",
-	"LaZohRcKpfz8/inyx8uC+l+1E+terGyyX9w07zyK7fSIt9Ej2xWQ0zW3Kf4q7IY7YjNhL+Xn5XOQ9zG3",
-	"ybAOz8+aKmtCUWxIJbzIWlAwa/ukJnfAAf2E5/inc3TxCKU8ysrOJS/lR53ObrzxznBcqn5vuAWDTjfZ",
-	"jJXun+bP90+PQK2UnBDbc/rW5/TR4WGTBaArFadWzoG/8MGd8Wc+V3oDlbbWtt8PkrWXupzkxnq2eMjc",
-	"GsjrwN4QIirwCAJOIZ+cCllIk1Ras8deQoQE0p3Trio82Dn+FCJp1DmG4IodA6hPBYhP0Am5ifxfuip4",
-	"L3gmZHKJQps6p1xeA9o5T4ZFwjjF8tNjSBwDnRufv+ODmEnVVfHLfudnrUTntVP0sXMye6JM63t6cES3",
-	"mRgFKphVlsQiz4Kl3/Tsedl3E4F5AEjA57TLzqois1KDhm2bq9Bqr3odWjbxfEH4oSB9hd7G56VTEtsZ",
-	"pJWdaWVznR17CYiY0h2QAgjmYoYkvKgbsD7uHjx9t3gaboE5IdlbHQX7FO08RdW68iEVcWKQ8ofxcnxn",
-	"5I+Qqu7hn/19tofY4zarg80JVyKhzXkfdvX6M0xcy1SQPXdbE14bu5LB/0qIMZ0zeBy6/RKsSFHyH6wi",
-	"4+zi+YuI/e3i/K/uSLv4+a+4cl010sayJwfs9Y8RnDYQIoYU9ILug3bjHntDJeEFZIk7Vasl3dDTk8NU",
-	"D5zJ2Ald+cLnftFWeQo1OVS+3wuZrVf/lcZ3kknVl5lTUb2ZRQj0dd7Bkw0Pt/NAlhq92gbHWtBl4d0u",
-	"rc5Fug0zPDajfr5Cc06ZnlrLE6geCXSI1WymJ3kD1bpeN1LIILDtV8T7fqLGm2rsV3JEkPlrGp4huNnn",
-	"tlgX37C55+973CQAUPZd2O9vslQYy/oyN3a76x+eFXQOlYtU4wNVYZ8t0Og3/cQO96FgGOyeesNlkivD",
-	"OHP2O+AnBwXGTCoo5MNCWe+9V7kNJPHfIXAuZvoAhZ2GKvKCJAQye2jYRI8QdEZ0gIsFkGyQrBTLdc/c",
-	"HACoJG5jhVIMUP1xV0FooYe+DU9TKDYlNBSA+bE6IrCdnsDnANChe4NwCliVBMh3NZYQrAGxI98mTArv",
-	"EdAJrXaEw8YbeMLVbp/u3uDx5CgrZ498Bo1nTc3r71SwIpspPcW8GXMCBTDAsAx+fEm984OXr/jmKvIB",
-	"hCGPDhtM8p3Wr7ma0buZryvJAMSU8ar2qC9l8poLtnwHFeh+olVf5isU2eVYKAJJIhYkUC4i9aTiSkwL",
-	"jdGKaVOfuzaI8hYTjzWJ367pKid1Hal8NyqWXKAnL/6MKieEpy9pmgFLqtBYhlmdpfUaCaMqHsa+Vj/h",
-	"YgSTv5WaCsY5K5d5tW+z2GUDL6eucwPFtSQKFiwqxb/m9IW0W+XwdSsHlAIqgyarwH9W+oSGZVJd7VJN",
-	"7GrN4Q+FTi6olKteZ5zDkyrmj3tIhCn7sA21ErAPI69G/OlEYRxpyu2PeLG56CoJpKknISSCLO8e2HQo",
-	"KO8SEkGhE5MGri6kZVZkmWFKAzw/GDOF5hAGK3Y9askeOyXYekiXzrkVHUB9ECnU2VNqNPWu0yWkNi5o",
-	"yd6Ksu7uZtqkMlJT46e2U3ONsqR7A51yWJOx1q9Yl0MOsCO04pGzh6W6YvCJQS6nfPa5kwf/3Ori1Fz5",
-	"ygJPQQgbHT7MJpqhgVXhMzOKJ1ExrFcDwF3sLQ2cBZ7n4BXVH/AnXYWwNp40ERvMjYxZk66XVIP6nWtE",
-	"sW/vbstutldvuklvdeIXH+M+jvztlrzBlrwUlk7v4tsUSUrFnli9NTEzdflWfHM6sUN2uHdA28W197BS",
-	"gI9xcPB9+5jFCASMqCpzGywnRV5Aa3RVKy75Qt8PpbKxL89QQqSAq+J28FSzTOsroloXyrZxa3sPAUA8",
-	"MGWBSdtVAhLpAfIUOYSCh0Zz00KonYEIudphPD84aIKuIlXAuCU3oWAo8mBDe2wu93/OyvCaiBu0cKKu",
-	"AvQSWBmCRaIEYaiu8MsKaDOAiczHYwJTmkMoQUOjqwIi4jbriUyrAXD5av82Jx52z3raNg0vCJDH9WrO",
-	"NX9HAnRzJYcZsE0Nkmrr5kpusV84rw+d6XTa6et81JnkmVCJTpHr4stPtGke3XwtBUkLCtlQ4ufGb/bn",
-	"Lak4hzgBSXzEejMwFNdpo9X6sWBjXn4DPa8ihUrHWiqLCvIv3x5934bgwqhDoucm8bfLNz8D1F5tWI0i",
-	"bp5SO2YtCMtQvkzRLCK4QD3OxMn8YIsc5X7YgtWR4KkqpOkxa3lUEecI6RwgzQz76d27C/YjNzJhobbx",
-	"+WUyTztjntuZ0y5mYTIVcms/j+ovj+koq5BqY+jH/ZoaA4id+9OJj+/MfeCKAYeHAdFrEB4blIPTXiGq",
-	"w2JQ5r4upgAX9/zgO5JQAQ4byDB6fr5gl02BuCkGxMTYh9s8fp6tCAmiKjpBqLqRXbXgR3qjFF6ikV+J",
-	"kfzbq+2Qkv8MnrpWJdZ0meP2vwjAfRsPVXSaG+wtfvWNxvJ9muvrsPfNzpXtStau5D0kkC9w/zd5G2q9",
-	"8XsU/epArEIVNpfrV8l1RHz9ryJp78b+10P3oXw1ShOLIOGZUCnPzf5H/088vFajQcgzasz6QqREWuIs",
-	"FeTf9SEv5FdBjGLf44UQaVxbDBy2aITtVZ1xY5Cvp4cVnIM86b//x2nn/+adPw4637/v/P7x8CB6cvjd",
-	"pzrQgztOJwGEBP8aC7e+9PuXZ+sBD8O2G0LUQa6buE1G2J8haaMaOCyv7lLB00wqYRBFoPiW5YbzWNbB",
-	"piOQ+KWF99VUSyME+efYscKeU6IPV8l7PBL94k7LpD+DzeNLvxpLfLULPmhQdFVpvUHa1Vy/xQMT4zC6",
-	"H3ICfO25V48hlapC6DCXR/VKGjvH0eC3qP8NJEzVesXOBAp3ZURud8mo5S/5MPo+vx+jgmPJeDIm5zEi",
-	"z1dJxjTiMzYxgmKCRGZvEA1GmhKLWqtsttxZIgv7VoWZXsTPYMTmW4na32AzFT3vIfWoeEiVIrXZKwV9",
-	"bvBald4LmgJf2pfiIhuoa/tIlcWjybau8sIsYCTgVmd8PoxUq3OqVsH+xyKYtQYPpQiaQ9h7LqpPiCgs",
-	"4YopzTKtBiJnA2F9RpFZBo8SaI91d2gUtWUtnhmNGEFz4f/2NuP4Kz4m1yB8lIflkrNyWZ5/IUJfEtPD",
-	"K+Dmiv4m6n1p1SgGNluIc1Yq9u2GeGh2I4VT1m6GzWQdpSfMsq/R//slB/uNR19q0cJBgA+I6i3M8kLC",
-	"GbaVawh/zNQcIhjtgQmQ3XN3e/lrM9+CnV4YcOWybpE2Hv9h6VkAA/2w63X9KmuPyBDN/kf6l7f3lp2p",
-	"z7HZlz1U/STWkhpQu+YbruxRu8lokbaH5wMFx/If8K4K1UhcwvOzdke5F9PZxONK3fwhS49RYLN2J6L7",
-	"u2FwEQ4QMmYebYabSk29uRLpCVGvuv7ABF+gcdV5Z0Zn16LUAzeP7tAYbytr02RDBz023tqVvvdwWfrF",
-	"dBN9mPTRKqktwNYdA2yh0giYl9fqR9JxxA287OLooqDPB4pV1zfLRFqwxRqtVVELfsKU9jnmkKK6x57n",
-	"vG/rAfPnAtr110rn15/tVmmuAAeZZ4miEjkOORDcgVeTcgueSh26bz/Xo51auJAU4bJqroBrH24sz235",
-	"+B5yPa59vtWbPr1ulIRbMUBAhYblvr7D0iFpJs0hR4SyL7DP0jFDEXov050lV/R/OWqw7O/EB+tx8gGw",
-	"P2JBAwB0o7zuZUv/r2XPP6zjAfvMV5mwno2uMcuWmwDENLq+RMXxeQ+0R2AS//4p+vhpjptFeLLOhFue",
-	"6cEEFjjke/eKn34xp/T3P8L/59zETfQ/5nfCJE7cieOUPWIm9DWGKFdr+IFABf9lXVCcQqM9sel+WEoW",
-	"cU3cQjUId3WDUrN9aPOZker+hA7o4m6jkK24rkZri421qQCDdHg3cLIkJ2461BnJinP1pGVmqCdZynoe",
-	"NzLAUQSsUcRQQyxFwjxklx65GcueVFfFkNWeE6JoC3Y21qq1oxLo2RMgaSWgMU8B4RmZu6lNJtyGn1jK",
-	"zRYj7byW//z7v5j4AAapJfhVqh/CKZQObMKV0oCa4vs6b5fIpy2aOZBeDyjTraOD79t77HReD/lhsGM9",
-	"gJwb6Wa65mUfVvKtdy5R49wY0QA+vKJvvl7jYNMN1Y7vdA8+8RdQlvjx0gelNL9GF7qBK3yRA9OOdKv/",
-	"AiqHt953oeaXXW6PMw7ZESigkMFpEbwhUJWbWGMBJt7yjM7Corbentg1gWqNCj4VqZJsAs74b1BRhKGC",
-	"Y4aZwuY6jmAIOGy6qhpd5MyM3ZlihkJY1nJeTsROfzy7YC+fRwzqrYoTA8p1TASEAJHzXe3EnDClu2rM",
-	"B1IN2nRmJYAhUR15CsdaPlHuoc5NnGTcMCUmNueZNPUw1EV84BakHw8H/a9Z/mm1+U1w/4qOXj5WMCxc",
-	"/roJtcLlrxtznRdCvkqwWQuKhDPXTlooDz67/HWbFvEAb3ZOVY0qu6sbnorNXXv18gvUfD85iA4ODgou",
-	"ABN5tl6IAYJwsVZcqM8T9su7F53vSLvpvDCcOXLodnSeipyNeH7lnOQ+UobzgmwRejNJAMjcsN+kSvXU",
-	"dJ4cPjuEZ59/SES2a4idtLtzdvlrd6erxIexzi3w80Kub8G+MuW5cgrXmcpusoATw9AcYrmeMsVHWOhp",
-	"WKKzyUgZyNfgasZgsl2F3r4RxyzmvWT8XqZx5KEOIxZTwa3OWQyR3/f4C6iUdY4I/tyOWJyIiYkLrLGu",
-	"WuSRkarIcp5qlvGZnlhz3FVd1Sk9Bz/RY3yNlMX+DzEkTvdmbAp0DUB0Wvon0ljWir0L1FWMndJz3WvQ",
-	"71umHfwUTK0FUUD864+54Fduau6H33R+ZYZ6bOJjNybNnx5b+lAR61GvlnHHH/XCH9y38oXpPScu9NQI",
-	"ionhB6zODVQfzAe6u8MW/iFT+J9bcPiHe+WT4GV86qhIYzcwCV14zKvU/9ZJYHuPnfMEj2ni4i2WszeD",
-	"57qHukUXH3hioS7YTYu1nMB0pDJCGWnltWgf470ASjZ6sxzwpxhaEtxgVwNp6kOdpSzRoxE3sAZ2KBQz",
-	"40xa4M09cQv//5CQRTEmh2IVy5jnBPZZfvwTlJ9BLtNjeCQKENQIFx+KhImq4N27Aa0Rxn7djnWS9sE9",
-	"eCbgw89imFr8xP3gPCok7v3P//f/0oQK2XHTBPe4l3F1hXtFadftIG5jW6UtFEt/880pbMskFykEzVQ2",
-	"Q9Zij2G69803DNuA5sBXVbowvdzDkEVEadpzXdVyJulobGfBJgKmVK7YRNHbufVxA0eMo45zD6FK7WKL",
-	"AWRJD1BMnTMOg7ZRZf0TyYBa3Z35SXV3CgVEsj6/mSN8ulsZmjJ9Ixi5PzHCS03r6PAwYobP3GYZumXQ",
-	"sAjFiO099m6qKepAW0/bISjJTCbSOkWWZe99+x/w2/kVRzHyq2k1E24LLKw3oSY69UiRB3gz2AfZDHPa",
-	"vDFMI0ugxs31lFRTrg1eInELellpNuUzZnVXVV6ItRbXy62UW7ETpzPdx4pcd/hgYNkX36sNYnWKSwSP",
-	"GnELBNSBzISfrwgmJZk2AnijfRQINqEeYQwI/txVlIMKxqtI28cs7u6cn71+w34BV727U6iZKnKMNLhs",
-	"JyyVKTIMC67Y5ROG/bvqTObJRFr2mis+EEBd7cf8v+I9duaejzS0zsXItRoUt4/HxDiQCjaSxtmWKVXE",
-	"mDFPBCRSZEAoOmB/iFybE2DSEX35wbtRpMeeAv0zT6C2RudspHPRPiEhCaC26JOFN0awz4c8C8bbNXQ0",
-	"UTvXp30C/mIqLUslIuSglcuAVIF31b8mPHeCoqsjZXCftMdOqaUd5gI/DbA8R6g7nEZgVooTZiYDt0J4",
-	"rOVw/vI8GYq0AE1GDf3s4ABmIlVi2YSwd1DsA7EFsYr/ev6O1fut2KpjxWiccSvigNkIdnofS5wwkMPO",
-	"0PQot1hXhSqtvDKWisVyoHQu0vdkr8QnsNtwG+ksDe1FUNwAuume5QzaqKuMZryUi9BlJeJoIzOh3C6G",
-	"HUD7l8KdGjH14FMjhDO3TpaM7arvDv5P/5H6EmKS6OBCWNU3Y0/bVX1VcdyPAbmPCLFxDbsKXeKC7Jil",
-	"uR6zFmfxz9oKE+P5nJM8x5dP4nLPubHae4U6N9VHO6uUyTSaP+5A5UkrRoUhyvEh0sB3fzcUoMwB8iQw",
-	"Vw3Q7WggCwFIlKrNG7F/TbT7imR/wupE7OztqxeoS0NzF6Ei3cC9WbAa8CuRI2l+b1aQmBPnFRzlXglj",
-	"TlRXlXV0zof001UMuUQQpMQreRT0kADMPYXiHGDpAO6n29vuVPE43oD4TTrWc3chznjk2RHd6IGibSNU",
-	"lX/IdKhDzUx5XB4eHI5pAPwWaVdV4In32Fv3Xd1qTcZG5BaNmIBchQTL+TmAfORBWmhBAeClq3LhXAjj",
-	"p2pYXDA1xe7wzkXHjUBbZKKANZ4HAGfObEgK0kNwkLoqFYlMy+ylY2YmuNA44/hKjG0c3GBgflrEJioT",
-	"xrBYX4s8l6nAQzryQKO56OCJY0LRQPazJNSwnrLZkgkF4zlhBxF3s3MbAZXZSKfiB271SCYxa6WizyeZ",
-	"bXunytvnsg/O0dzXBLMEdptrg8dDj6ddletp+4Th2M42lTyL/ZBuggjiigsC0y+/Amx4c8LiNJ+9zycK",
-	"16Cr5iYUdgNLkWAbnS0AiiPVEeo+UwYA3Qu/FWaSWeK8pikYgkdiqT5mcSaViD0orNvw7hesBQuLW1ga",
-	"/N0T5+Dlehpj0emTTo87k22sDQSQkauOtFBxfPyGt1AsfpmK0VhboZJZ5+9i5pxElgvrjlgvGCCxV2JG",
-	"r4ubvuUUUISrG6MKKSQmbrNBwVgKrDRl/UGrfKLtQNR2BiB6bn3bJ9Xnod3AFXyN4snSsKPDw5NynkP0",
-	"5f0hKg0zVjq1PFEKxMawo4Pv99jfxcwUF25d9e0hAmgjXhHPMliahfim23lvYeGasYq7Bankn5A07xzv",
-	"oIDvRDtCTUYYSKFfkHju/N44MYgEs/5JfZ4ZUQzV0zoTXNXl2rzFzVzR8u4rBrrFRIFqwZ0yp1nMsjwc",
-	"Lw+3nOQZGAFz3kF4ci93FYrmrdA36yr0dNp77E2/71Q2Teq4iBpJi+qSz2sbj/HuHSoKMa3xqdiCS4Wi",
-	"VrdqoYO08cqtu0Utd/vfxeyWl6i4K5rdooZtN8AgnOu1LBiO7ZoEwsuWa4Pgd31ni49Gzd9wntR40wUr",
-	"ui2E8oGHtScSp2F1v9g0c9e5NRr6K8J/2iZGP7zE6Avwp0vfsOV92XajxOjQu8Wsk82LPtbfO7y0zPIr",
-	"cgJ0HtZ4nFRCtVQKTwzDxvKZYS1CrZWYqtPDOJTsA/oH0B3rdg3rOryMz4h5eEkhcylA2wqJx3A7uCrP",
-	"4gw++MokvKU715uLS7MpXpC77i8fw7TVGq7SFbUKz/2jHlsmAr3YK9kA+Tlsu3FRFPVaVbRpIqa3HIQP",
-	"+qbf7xPGe+DIfNmLfw+/B3DyVJwUnLvSsJE0Bq5jdc6mufawyf6WrkjMZa0yxEt5qwTIXwYkOWRgGYyp",
-	"VB9DJ3tZ8ynSdlnV5XN4uwpDZv5OwlgxLlC9wiF3jQ+GLcf2usPyz2YeWaXxxuphg9zWJw+h3vOFzB4h",
-	"d/LWj7ljsmWSoHlyZcZr6xKaOTR0ObDcLDqnoDJE59y0rCjZVmGciCkxLQ5ijOmnOZ9CTk8Qeq41mDBm",
-	"cOFn8dgspsrrNbKbFntsGoCp9q21ofxX31pND89qelcEywtTIbxTv3uDaa3u2P9I/4Lf+u1/iyDJ+k1K",
-	"Mr7SoHsbUleE+tKWO4Ch/ZNWsjF9cjGFWspbSm9z+YtyZNjz1hU7rX8EpGP4AhZJBVNYyyVrySn8Cla2",
-	"8+0o1HCM32hgnq2nUVvoUVVDPMUKEZ5d5G727tQq7gbGwa+cdHOaUlAM/ezgINoZSVXgp9fcPQXG3T/8",
-	"KOUdle45c/g+o+V+5TdS2TdV18tUdXmakjxt7cRtvHt1vNtvWsYpdTL3N8gb2oZY+H1P0W4+HgueFw5r",
-	"WcAOeeIQCi+nuWg80uQebvR6XJTVb6PX2229JvJNGAwFwMLm8e+5vMyVRCxQMIJ5PpD5SQni4AJWXD/W",
-	"ksBwZmdlEQmk7FeT7YsMhbpseyRrcx1on2EqOt5yWQ0ZlZhGFFQL1plNA0He5Dv/jvcKKbE6HcDPoXla",
-	"QNjjBmQr/sNuXbqv26Wrh+7yuyssiK3stHt069wWToTTFfivlWAwbxTla1GwXFriUTVury5ek0FVD0JS",
-	"2MVDPNVT5T7cOT36fnfsN/vfLJ77+OAXMmsCiRQ0rm7RAmCrJxWHfKpGmzbVyWRE0B6YlFxhbTjDuXfe",
-	"zcaCtUIbZpz2IyZHfCD2/zkWA6Zz+mmsBtuq169SBZTB3dq7MNoJTJRbodjwRde6DV9DYRbs5Kb8ZYff",
-	"VejLxHX6/h+888dh59vfPx4e1bKWeQ2SCX4t9j/C/xC6YDzO9TWvS5Opmazvd8OZZtdi/UwLgJ2q+jHC",
-	"vnJPP/UTvk2MpTrSOl1SbX3j2AouNWbILWZkVgIoRdPPE0KBF2y2DBt4VL59rTYFSXL2ptTpVgd+7Trw",
-	"WorpIpBKAuT8xA0P1TdebhmvfOBl+pGU0mi1h4MZ955isiSf/8+//4vlOhPRPNEWsWk5A6dahVPnhrz+",
-	"woDqr9dvvNeb7LrXYnkKHlQubKEcNwWXqwbshprxEXu5SKgKR10yrMX+gSqzXbiykH0SByhmFbk7/M0x",
-	"iz2P5PtcjKRKRW5i1tLKV1nZSa5EynS/38bKUHA3OiNALnry3UHEvj+I2NMDEPtvWcpnxiPQctqGTKjU",
-	"UBWMLG5Q3CplwvpS6aIPliu5VulE7LHT8diwodvTSoczZ62jg6ft5SBur2+XqfJaYD1xg01CDTfZKkWX",
-	"ezhUP/fGjipfhaoCtyxyX3UccT5nFpEUR7PwUy5lbh6JCnHw6ky5XcOAhpaP5ghr1TyVc+vtizP27NnR",
-	"szZetP5V64E7ZE/H40ygjngzsZnWVwXXrWFm0nNP7bmzGcuKAd8y5bOieoR0EFRg5R5wAWtfOZaLOn2z",
-	"C+oGgCTp5pZQJKZ06YsVex6v3Im/55qmuvKC0cjoruJqphUW7g7xGjfhCmMclliPjxk3SGg04FJR6RcH",
-	"Eh8/MqHheCKkrqowIdXpvkXG69vfe1RGa0oHDY2bK5m5bkuponeNX5wtqe392+KeQHoFu0rJOVXsSv+F",
-	"VjJRj8Q+FMt38MBYrkjOydTgbgd0rBwJlkl1FVFxdF/n7PAI62Qjt8kBOqPcQ1SwKweqI5X/JWDepBHm",
-	"xJCiiqjE3BnspZRFzs/IBdhP7ngb6DYdcQX8jlCgr7rKTctpir7OMj11Gi1OtOrLfHTuXgGVbNyOKtva",
-	"b3Wso1bM6ozUSzLJc6FsV425MYAmArWZaCw4LTMPmosgu2OhPM7tSF9jlglPoIx7jwH1mlN5hIugZYpF",
-	"0DB33YcMIZ5nUgCl8Jz15edqtcfeBRvsBMCCS52FxdD0TDYxAjE2sMT51FoxGhMkeM6t6GRyJK1IocjZ",
-	"T7ROs+Gcg6W8lX0XjOOVw9rQ7mKXDa556zo3sP4Ob/5eF4gMtsl7+S43eq+yc33khbaHxowoRDOa365f",
-	"fUjmAVxYHx02mOQ7rV9zNaMlNF+5gXpqrgKtM5qRA1pz0iyYqsXRsz7Us2uYnirme1TPh13DMj2Q9ewE",
-	"r2cX/jGbBnV8xwu0kpskNp6aN/0m7V5iVnWTpucfADTys+c+v4a1vQi+0RrHtdJ8Eyd2ruMSugWeTYiD",
-	"YhsaflSJMytN2dezYtOvMVqdFC1XJafVa20jBCUWY8eTsrYLfTvurCvXqrwsdyZehtnGGgvMCogqDDOz",
-	"lk9HRuirEZaaDXUJKYl1aZje46yzomhNIK7QyIisvwwp+zW94+en0ppPG6CMamk8wtYyFBdCnm1MGOWG",
-	"e/m8Dshl+RTAWVk2AfhjPZmW/1N4OfmsCckUfQfC2EQcVIQX03kBOeY0LZeAjeccCPHBRgwQ8CBtnRsR",
-	"QRGhsgahenMxRtkhqMNWdycXSgiW61l3h/WlSg3r7rwV6n/9/4Kxt+637eVAMKtprNZkbn+Rg6YJOHrQ",
-	"dOMDZi2vFe3ybfTi/lU+LXWtxn8ljfXfIlD5/jdwqVIf16yqeEhLLJU6qubq7Z+JShgmNCHdtisR+2CD",
-	"napK3S/UhDjr07jzg2fVm8YAhxDBLctMq/D4WF7Ki8J6y/sRN8QZDNdwR1HjTfdU0e0eKnlpIZrNf+OZ",
-	"12kCfJv00dLTbBO6b6ak6rFMUJ3wqkKp1VdVC3X/I/5jHbV7oQi+aCLC596D7wqFuWWJekSZQ6vOe7ys",
-	"GHlxrz3vN9oCKF2+fmlJ/sWirRCc1d4R81EtxAcVWWrgLlCxVpzJRLjFiJ3hnoHFDhWmWLEF8M0neA0x",
-	"l1BNQ8bIrkRcCDbnyZVUg/dGqkQQ2QZxdbAWL6CDR5rAuGUO8TAf2Ufw+MU4vEfeBURpdRVEdctbAboI",
-	"Mcfs6OApG4pcENqJ92TgfjeZJRmhQxcuK6K0jkoQVen1IOHiA9j+3EpnUz4zUQDubArA88LwKhzuRY7p",
-	"ouIXQDk9lq7IjGifdJVWiXATi8LYoFsoT0iIlx1P53gIuLmigGKJVrrHThl85AS/qhH+ttwj7/ZzPYJ4",
-	"uTSG7qeJrz+G36TvtYoRYJjbripEZv/n/fLvEASg51CZjHUDlXapv6N3cwfUGQ/2z7sqJp4YEzOhbD7z",
-	"BGEFdyShycs+UxpQvykJJLhRYyBzq7J1bnQQEefiLWFC8eGN832CxpueRveb9/MlzlFfs749T7esi1+j",
-	"CY07bvXZv9x23g/ShpeZ0e4YPi2bPTpmQXy1WTNewbDxBqyC1W6r+P2Kha4iCm3vax5eOVOQIujs4A4m",
-	"4ok0+MiNC5w2staXJCwiQT3RVYxzYYSy9BPML5UItMdGOp1kgrUun5+de9sXbTIOABwdC9RIic6dzHZV",
-	"we7y3UE7YiMhILxHtpJ/a3qIsZN09p9//zd7aT25DGQfhgt0DPmEzjw0XZXJK+ExfkIKuH7GBwM37ERZ",
-	"CXioFSOZXYtc9iXSHXnUQGnBKO+qhFsx0PmMcpkMmqFQAjEbC8qJAutukgnD+vIDkxa4imLI/on9N5xB",
-	"bSdwnzhDHW8hAgh7b8KzVuz+Fx+DeTzJjSC/hixVWCpf5YEsdimTqqti/8v3vVncXh7y9CpmcxPzLgHp",
-	"/SyaASBWW2+uTu8RArFYzqbvcIPp150EWPyzBULcWn3rgBDfYhmJ03vl1l9dDbbK/Nv/6IfxMdVUZAL9",
-	"xQXYGkzTBg0t1eAk9IOlAXKXgjWygG6qKXyHBwSKa27PHi0++7dytK099OBEtsRkWi+00dKY/o1Puntx",
-	"Gz73AQGFGfT37SZ4eE4BBOqbiP9NHYAG6ZXefCJ3YVLrLZD9nJb2c+m5zNhAC8N6PIFoONYxY6mAs9yx",
-	"fmBvSSi0ovAfnaG51SPbZNCHYDtmHCjP78N4LOCUNgdNvI0aWxL1uHj+ImJ/uzj/q1NkFz//NeQXfnLA",
-	"Xv+I93Tg93s21yIaQBsZCVf9b4numJCpKvhEGPSn8kma364pII7w8s3zmsbcWp4MRRrX3xs58fQvGYBD",
-	"LVeaXx+2U18CW3NvZoU5YUao1B0Q3LAVOE5RieIEPKpBS51YYTvG5oKP9nbu3us/DwS30UpthINZdFlY",
-	"qkug6Nyq4T+ZGj6F/Q/00jnBV4BaKRDRAE3uXlQ04XUvzfR/W0Rt6a47qjcIW3Pkxe2Q+uA///4vj2wL",
-	"jLKej5hXWMqXmouBr/cTTfexXj79VH6ORkagb7+5LVj2XNBCb7ZUUg/atTwvOZCw0vmrcTJvoqEIHOtr",
-	"MCEX3d/6AKhTgGER+15Nkbd7qTv1gN8W69RIc1DzzRVH0fGROcH4SYKPu7162dptayD6fnWm0Kw0hACk",
-	"ouaG/0YmW4lsvLQMs1LwyLOMuNhlbuCOuqy0Qf+JrpptTSao2aU6yr0VxZKnIRPhIzPAildrlv9Tbb6B",
-	"FprvuCoHKGB82FphD42aKsj6uXsGzyDPZ4UKgQTwDoB5mtsYUEtNohfItTWfak53wMcFfCIwQAFEo8+d",
-	"x5zrEuoIJklYR13V1zl7cgQYi4QAjslHdihmLBlqbQB00eMFteKLN5fvmFsGJ8r43nHkI3OwnyBpfJ+P",
-	"x/RXSstHpFO4xaB0/vKrUUq/Vv5Omyu411bi2uncoZ4qZjUCRUp1La3I99iLAEoDpx4AChVDRYt5SoiL",
-	"BlTlqquoXMFnXUnDDL92PrcKLtlPGCQhGTYQlh0dHu6xl24aJdZagXvUVR7tCKVhef7QmVudd67RraxS",
-	"GAZmgw9odD1T22kDbLX67p9uDzY0N/KmL3Lzd1hmrMqiRRVpaGuzbpPEVySJg2AFdZZWM9CGlXKjTVPH",
-	"k0wqmfCs0zCH/Izanyub1yaS1yEw9HM9qgeeSJHcpgZ2oW4cqzcd5YEbtuFqzxqRri722ER9LfatRyDC",
-	"j7/lrX9Eye1eEQAgC8v04LNmtcNDWzpHNLPzs9dvwF779fR5hLnWyjqnygxl35o244aNc+leggH8RKJV",
-	"6n4Yi7w/MVI7w2yvq2jcAi2YtQzc0ZErbRhnQ26GbZZwmwwJrAIuOfwiQH3gVCYifGTr6OD79iojLNhG",
-	"XzaTuzKVpmbcQpcbapB7TOyuLvFGr3TTt6nTha9AQLZm2zbUuPqK+JUelPr1FlHFGmNt/yNUOy+me9dl",
-	"ac9rpm2q9p8lVbsUP0Hf/u7vEuvou0g2b8iIlWSqMXdX7X6ByjSzggJQ+Oo1wHX20IQFxydWjVPYhn67",
-	"awC4v6UBfBo6QvC9bN1VzqH3EP8RptSCyXF2/othU5ELxqc8T0Xa3mOb3gN0FQxF71bksy29EmB/u3zz",
-	"M+PKTIFnnw8EYHaMpI0jFifg2MTtk66KrbY8e5+IiYmZmYw83zytECJ/ZMDWb0QmEhu5lcE2btg9Fp8C",
-	"KsMx84yicVd5xoCQD1L3g/ccRWyiXP90GdjjGX3Gr9zXrBvFlyjuNKcYoA6Pwn2FD9fMby2bbmCgVTst",
-	"47El+WlCYBs0vQFzLe3JrV/8sDkjQq8YdV8m0sFy2vn7uf/JPO3g0lgcUgg+tstceKtGOqNsuSHt4qrY",
-	"VsjMt93JjynCVfmynzW69a8Jz2QfYLYy2S8Y58c8F8ryDGcWsZHMpOX5jKVinOnZCIzKf07cLyZ2FrE+",
-	"H8lsxkYidZZ8V0G39h57o6gKpHIlSbiugF22a5inso2YtCwX6QRx2rgtXYOZ4PmuQeIVmQtIXm4hittU",
-	"iCsTsdyJjkjZZBwV5ReHf2Ecuq4IiXlNdUtO2mYRrKDphnrhHiNWn5lE1iMQYM3LTNgClmKrxP6kEAOb",
-	"cc4u2iNrKUpe6Nx7g4TTV8V8FirXWQaIKFBUAKCKZ2cXnp1KzJDDiSuPt0ikm0h0BwgrHh4QW+ssRRX2",
-	"FlYEcFpKlMC+zuE5kEWSi2upJybyhFU4shIfrD8RjhlnMS1bzFrg8QMwZYR+fsalYka4HQ/qNq0l3YtY",
-	"b9ZV7o3aUcCDBTcYyIZQoNYA1P0kExEOlIsRl8ogw5dnIUT4S1jVrgoc8YKtUAvPUzpR1mfbzACoxr6n",
-	"p8aUhgP+vXFqOpZIuvKDQEaVmPGUOLYSPqbCLpEWYKC4RO4UyaUdjoSVScSKQcjtiYmqEH/chViGJjLX",
-	"VkxP+sGp0zhyR1wu3FKkkVvC+bEiPzEIkNDbdhV87CmHuAek6vR5Yhnv6YkNhQ0+HsgQYHW24QmAffTe",
-	"CDsZxz6DyX9OgvwBrHJMyuF5QbTi1sGwiZnwDEEl3dNibt7rfhzROwfIlGUvrZjVKYfaQSe8EjM9IPNI",
-	"jgT7A8jL3tSzbdCYwqwK8fggkFbZrO70LcCTt8Q/W+Kf7SH+QIl/vFwwq6c8Txl2LZiy68mA7ico4R+w",
-	"746sjuzfS2Lqb0PMcieE6TKqBvmq4DwBGh+E403EpnqSpVSBeAwHA1Lqkk6Gk97z60I5OJ7FcBwWRxye",
-	"9QUpuNPETouwVkyljSEn5jjXWEzUVeWmZK3YwyK7Y+tnAmSWhjm7zApVp6HdOr7sPxb1fKtkhd9gKdYq",
-	"WWrWXLkWHe6h5gnHfivMJLMNZ06NN51/0W3haIDtQkJaimggl0V173A2duaNxTwf3Fbbo+RPeZSATNTJ",
-	"QxNqucqRgOVSy8ucfjy76Bg7ywSBiBq69/OU58QO5lRljL+KWSsVfT7JLNrPTvFCLzK6iz93Ff79uDIe",
-	"VBgYzL0nb4rPWCoSmQoDFrj364x27qI/GTg6kHAF3FXOZXBfJBPW+StxKvoykULZ2J1D4F4BVQG4V1hU",
-	"EPfEUKo0PkH8kZ6wU4GebelACXcYQSmCNbQgobNXeQ59Nmb4zKCPmHBF3mZPFJise8zZvMhTm3OFTPNd",
-	"JRXVRPQ0B7LovszcIpuZsWJ0zPxh9QPvJeNOkoxjqmKgA66P52uQsUJP7KqWc4jdjOH2m9xS8j25LXBf",
-	"Rdou1NFC+ot/+cpYXZVwIzqZHmCeAlACFL5Vylqxn2wnERP3WSamYz90wry/OGL/+fd/t4uX4RZIorvq",
-	"3BkF9NSE57kkaUC3GF4ljHy6mRe+eitw5bFapvDpo65C112qQbvqvaMZ4UMH+DXrbsmDhXfdDKQmdlVw",
-	"ZR6VStwvh1Zo5qDkAC039+9iiLih3iXEiFCz63R6WtMEjr80IQ08VTPvEBuZinDzAg4ZygXt8eNiByPG",
-	"MGwtrdrLWA6L+NZd5ok3tZnu1Pl8WyjWlVYFNWtuTwQdlt2YY5MmF+Zlyxvcl+On3logfyYL5NSfQ7TP",
-	"+2UeVTUufae+bCVutjkzbth9JT8ukhHVl2G/qczhsV3bh2/XqAp7oUNzDVbTdUUlduXbbylN73//VxZ8",
-	"ObGpntsPfuNXfx+SnNZdLYeycKsb5nCghoyhNV1uJsT3yR5aWaBN3uiG77LlE90WTGymIVayiqqKnlih",
-	"JupO+v2P4Y/reEbnVMkXxCX/GvasM9DD1duypj2irLn1RzRBnDfcfJvullD4VtOTInunWSAebc7vKC3x",
-	"Oi6BMr/Vtr8bbsdwCg0ZHmu63Gzv3yfb49eixzz/41afbVkgv3bDx3NB3rHhs4/lYCsLCsKtdI7NP0eY",
-	"oi6Mi1c0O81xuYWyl9jn0+cOfcDDG8U8ypabQI6XfVZEOTwA4NbY+uo2PX6aJejh1W2+a+hDRizNed8a",
-	"RomRYWSUdvLdWF31JQuUZsP8TaVPttkDxkcoY+VErmgmIyd/YatdhGcrbs/oKscA4NpLzPf1Wb6+LiFA",
-	"6ZBk4kXs5UvMx5xKI1gLMzqBURJQkJChUlqWSuA/7ypKcmfcMF9IyV6+bJ8UeUMlAhwyOe6xCjUjUDYa",
-	"Nh1q4FEvkua7SlrW8jSPiR6NpLVCtOkK2U8l4Yr1RPhovEVEjnRIWMUR4E6ynmkco1qw6W8VzoIRmhVM",
-	"BE03VEv3WDCBK9Bo6pvOekWEKkJUGNh7WwNxe5+1Vn/7MBU7O/dlXaUEteuUdkNzrbxk2v84MZhrswrh",
-	"IxcjfS2KZPJG6B7gGhmRM6VZptVA5IwnlFtvF8I/W6l+iO7EpdXjKowET+CwqvvI9xjhWW+T/2LKvOBJ",
-	"jYfC0/SG4r1UqFmLZ0aTQZLlkEZldHsr638+t/tVJd6JQrPpHmmo2o3lKpVqsLKSjheeXVnYZBYFeMRn",
-	"kHvQskNtBKTeoSXDtM/ME2k7oiK6ohbaJ6qXaWU+JzKsRSuy94qENpoOFdH5tPqo9BN8yqIvrHL2VLxQ",
-	"hhQXVVLwSiO/0F1V3Z2+XIpyU9t7RdZizK6EGCPkMv3qhMX4Ev5vwcJ1FVZ8eY77oBuTCn6kV8MhhGGZ",
-	"BLb6lrP2eccIp6nAQhR7g72uomTPqMzX9N4AguSIFD+g+0BQqNgXU+FekitG8Dt+csdEYN9VsRIf7HvC",
-	"5CFOfEx74z23pFAM50at1JnBq7lXwNw49MVo7F1fj2ewFNhDFuGflyHuhMr70kvrV5CxUlfuUN06fxdi",
-	"XOwWqvKr/dCm/NTO0BcfxplOxc5xn2dGRE1jUtKKkVnndPhZ+/hUtDPiH15iz2+LdESe5xw0JyRL7xxD",
-	"2uJnT+PxX7tROKvSuLkTNtdtRVDLf0isthU5Ff6CAt0e0g8NV+c3+IJwECG11Vzky39t+LzmblIBF0Je",
-	"dEb7A3DpGfyuTLWm41IYU9W7ANNvbLWYvXV2/gtGfXzG+5jngFmrUoz+dBVVsRvo2ZvIzDKpIjbOJu7Q",
-	"An6EaiYiT1ORnlAy4rXIzZLkbqe7L/ybPbYMQ3qxRtBAYdvmiqnaa0EvnVfADfxnuKkaeojbfQ5YolKG",
-	"WuyWpRt3CTpOUDufcsuPS/AlrGaIykCy2xSjyQh+NYYGY5nAT3k+6+hrkUcI1dTBMbDUxgx1bjuJzJOJ",
-	"tAC5YKLCpHUmlRJT/zlJM4kP0oCX7CcH6AGMs6EcDEXeVTG1j/fYqWJSJVoZZzAqG74PZ0eHh4UZoqX7",
-	"LMzqoj61l4nR8iDwRaX24mZhYD9Gww2z+Wa5n+jvZ5r2fPp3+gDwcba5hjcwSfho2f1bmpYeApaYz6sD",
-	"rcTKokj/gP2P9K+5PMOqkL0EaFgrjPXPKKiOnHNS6BW8iqrl0y31QoMCLhqvviBKKvv0cAf8EadXd46f",
-	"HMB/0Q5p2p3jJ4WD4rQXoiB+6Ax0p/zt579x/yLqIbAIb64k/gxOwVy9T1lC2MSer0GRLrfVJmWIAY70",
-	"P3jnj4PO97/T/zu/f3wS/eXpSjjpiaFrv6XJMr9Ai8dmZLu3auT7Fw2b762gywqfH1Z+W6Zz/wcjLPTy",
-	"8pxMD6RiPMGEi2D34tZYYdHPI1GiNWsWICqjasC9NXcxhegvlWB6m4UEfTjDTKorQHMp/4DQl3tLzGon",
-	"hreyqd0ADSuEgqab7ZP7rAiCBWgy8w3nvLLyZ2tVPyqrGpXH6pSIigapUSDhUVtNclhWoUNb9wtW5nzO",
-	"vePvr7eR7gd1ekLlzFrh31SKw+yI+kqZU5ZKUBkpSM2uIbpYZqwes6nOr4BbFlMP6cYWUhbL7B8jB4pJ",
-	"dYJOcFcVJL1CpZ4OhCdONSF6qejnwgyJh1caMxGpR1CTti6whYUYd3ICN6yTCZputiPvsy7ms2sRqn95",
-	"lNpke3bf3dlNxSc697rkxsf4vtMlHY2JXDdXdbUexvmCNkINtFQnERIWJIORfrJDaVjCs+wEE0/gb27O",
-	"hrm3BQZuqwGdTKqJwMwL0oZYWViuktOrbnxaI0Rl9lySdWrQPefNxBZ6cF0mG948VVjAfb4KzHvIUcuP",
-	"ReoV/dZo+GqNhvo8TXf0cvycemJRvCHnYfmW87HdFRbzr0X495ZH1q/ls1aeWr5d84Or7FEPEjVRAA7Y",
-	"m8isRCRPueU9bgTDUYp4vSQUeAQw//Nezv5YrFZ1gcLsRS8rgURNRW+o9dXqtAgz6RW/8qDxWSZyNuKK",
-	"D4Q5hkjPeOzRzufiPJjh4Enuqil/AGA6Fz4KqOL22KVIcmGx+ggLeTBPb1k2xG/+hR5boJZerFE2RNh2",
-	"A9zZSq/avVmRhG3M9v4PEL8/l4dtqUX10wS7vtjhywO4xKZx8ebyncFUBaxs8cm/bv8qZmdjZ+VoFk/y",
-	"LI7AdhIpJJdCgh/PU+Z3X1e1YnpwR6ZxxIqfrBwJY/loHP7SDcXtJBfH7PpJ1J0cHDxNnLL/yxH76fXp",
-	"Wefyp9PDZ39hut9V3R2Z7hWD7PV0OuvuQA8Rsysx8+mxSODpdMeuYb0ZhKMB3zueDo1I3sdtrFnENkw6",
-	"K7CrwEj03wtZFthpZWkBjB3QOwF9Aqt8iJFC9/4pEmu8GhQ5S/QkS7vKfTyvJHeNsyOrmXBRRUfWF4ie",
-	"MK66qqIpd011alPPVTGXgR5HZDzDSPjev7x9xUYTY1lPdNXQ2nGLUtbgl0pbtww6uxYYaB/n8ppbEbFM",
-	"63GPJ1fuJTKprjqZBpTXNIV8udZEZWCfOxPboLgDL8gUE7+B3qMP+AAsFZmEacGa21z6byc+4NaRPGPu",
-	"Wbrfx2pKt8pddXjEhnoCbKnV93fj+gsF3wiyjHyYxGetB4B+ojOC2Xi8WD8pJzU6nWFST0xyDdWEMWsh",
-	"+B+3/qx1D4Q8etg8bqN4wNkVHFk05q3iIjRGs7LPSuONj4V7LP2kJ/wm7RCP+6avEvTY+H0qfdcedoTH",
-	"CyUPcgD2KWmOlhnqqYIYW/uRnoiPJhBSnKb1Hhl+7x6oPOHhMGrO0Tnbef8j/WuxZLMqVJ4hYgTxUgNF",
-	"MycgU4UqzPSADbQwXtwW7zRx8FB5rAsmPIce2/z5r9q+q5VI/HKM1xp5y2y8ZZGBUmS+4HWan0RDBb+5",
-	"Wm+izLc74aF5OnjFtsku2EzGvY3TCJnOKWxnPiP9obLoGUFWp1DuVQ1rxfivFOnv2oyXRqhWS5Hp7tAk",
-	"bHhbVm298W67zzuzrarYVoZ/7gMXt/hGqmaVMbhPdp0UZmV+eNksYkpMCwLyyFeFc6f+rBwJ8kOwpk6J",
-	"XcO4tWI0tnhBn3FjGVdmKvK9VeHR5+W8HmmclN5wtkm8tNJnY3Uy17tWtZQfeqtYHpoNMn807Fbdtrs3",
-	"RBpqlv2PfhpEz0U/bn4PHzw8qk3MDx7UNDP/8LtKZv7IDN7/g3f+OOx8+/vHw6P6lPxlcepLyEry9+we",
-	"sW7ApQrokuBP1eAzRao5JAos6sVixZY61Ye300Gb6p+b6541emcWsX9NxMSXMm910IOLCLgt4JwJr3jg",
-	"O97AMDFFnPVWjtKSCl8lphQejZhUbPFW5SQ4CZHuWukp0wqueWm7+ggYexGG821wZ2NZLsYZT4ShRB6A",
-	"lrFaH9dcLcVImeaJ4HraDlnxRxOxAvCF9WaMMzPmiWCthZstD/qSaGUmI5Ez9xJ96SN2QtqhyP0Mp0OZ",
-	"AUaPmUqbDIXZY2+15VD1gBlHrhOskDaifMk01wRno7PUWYM4Xo3qcqN5t5Gi2XdlQX3N4fgyGl+K2lab",
-	"PThtBptBzF3j7c5fsSxRb/Dg/NorrqrAoJrA60e8qXNNDaqiVCeTkVA2YnB5GTFj+cA9T+dsnOt0kuCV",
-	"j5OzIbeQdTLUBtFxgcQMYAXgmn2SZzvHO/tQJCtpUQlUyL0rTXx+ej8JntlhBABOUgljoiKhqSDQ1Mrm",
-	"PHHPMiLr75VWWJDHs4iH9A5SwKNiCa/EzBCHJWidaslUREg7OszqkSZ4mBP7msecnbuVupapyA1rGZ1I",
-	"YcF9HWozlojiYJKh1pkpOUGDa1f3yABwbRS+XgVkbfHRryp1aoDfUAFPieb52ghmJngEptUtDn0R0Iqa",
-	"XVojQ8alzosLdsqRDUakZ9R9kKHM086Y53aGzHG0GhLh2vCaO5xckkm4eqpddJ9vUIxRsqLDMQowpMxq",
-	"Np70MmmGhAvHVSKyDAmZ6DF0wbX4lGUwH4wjXgfKTA28XMBYP/dJi/rfxacBmbUHAiKKQNfbiOyaAHOI",
-	"QVaKytp5tJ2EGwHXZtC0INq9lmIainExRs0cTq0VKnVrxJxFgyZAKUQRDJnoPEeWVZzGUBqrnUVdrpao",
-	"yNtuybhdTqN4Us00LtHu+enduwvYij2eXEHCDYgNYlYW/SOWSjOe+GfiCxvKVA6eWGjMT79/+t8BAAD/",
-	"/w==",
+	"7P3rcts6ti+Kvwq21v5X7F6ULfmSxHJ17eXYTuLM2PG0kzhJK38JIiEJMQUoBClZSadqfdoPsB9iVZ0n",
+	"ON/PeZP1JKcwAJAgBUqU7My+5UPPjkUQxGVgYFx/43vN56MxZ4TFotb6XiN3eDQOCfz7yI/phMYz+e8J",
+	"DhMi/4HH44hPcNiJSL/Wqh09O76s7zR2Htcbe82dmqefk6DTm9Vaf6nhnj+uffZqPo7JgEezWqt2VvNq",
+	"PklErVVrbu035F80xjHlrNaqXfEZuvLQm1vc5xG63kIvyRhHlKERZnhARoTFKEgiygbo9Pj8zRZ6hU7v",
+	"4gijYx6NeYTeEn/IeLiF5JgO959uNDdbzZ1682BLficiOCZBB8e1Vk0Nerfe3Hvb3G819lqN/U9WGzn8",
+	"WiKiztcntzvB7t0+7vkB6Q+G9MttOGJ8XPNqAY5Jrif5G/cTOUqYUEfEOIaZMs5IzavRoNaqYT9e1OuI",
+	"jHok6kDTERktbEpZEsvNanq1MRdxJyYi7gifR0T9FvEJDUhUa9VuqPA5E5ShSxL1E0E5Q9fcpySe1bxa",
+	"RCaUTDsRwQK2IR4S5JMopn0qdw4FnAjEeIwYHhEkn6pRZq+mMx0TFlA2qHk1QcJ+JyJjHsUkqLX6OBTE",
+	"q8U0DuWqWcPAfRLP0LuxXE/YuJpXi/mY+kKSEImH8l+fvVo8G8s3x0kvlMOSFOPVEnht8aaaNlU2dUrj",
+	"YRDhKdMj/vHDS0/CSypiIGLrQNCYjOQ4v8t9VUSsaUieBj/mcvVPMMPoZkjjPiUhPOjHclt+nadf5+lf",
+	"7Tx5tUVd90gfVvvXyfh1Mv71TgZshT8cLHotXbqABrBSOI4JC2Ct4FphnDMkiJBTrv347NUYuYs7fhIJ",
+	"uIs+7gzZh93TXfzt1e357qD58ebVl08v3o8+7QzHeBSL3s3+xD+q2ffeGRsnce7Ws0+Zdcz2txp/5DHL",
+	"HYudelN+2+z64u/UnHtsz/kSD0jZRf+LM/3iTP9SnGmeidxcNFZkIlewSLkjFRCfCkX0EflCfCU0r74D",
+	"8JkxPQ4pYQU+9cDkrhh0SBe1kaOTDIiLMY1xiF6fX9e8Go8GmNFv6kxANzxawucn/NYiGuHzMQFqsLsS",
+	"rYjgQFLGwxJBbkmPYYVyC/tAk8wmRSaExXo2UkSUdxpmPmlNIxqT2ufcgBYw5187vu6OOySFu3HVQ252",
+	"5obGw2viR6RwDuFhR+gnNbHrR7txXQz5lNU580n99mtuWD/hqvrXOrvpAcrvQ17oIIno4CmOAjnW9NcH",
+	"Xnc42WrZyCReukM4fijRQO1CdqOHpB8jpWCWSMuOnVNPNG/JrZ5+pIYiiFh8tB76jp6QSF2dzfx2H1+/",
+	"lxstktEIg6yZPUJYIIzEWFKdGBISe4gyWImIi5hEjwTiU4Z8HiYjJqS0qOkGjoUn5dgODTwywjT0zMJ4",
+	"clE8Jfp4GduWDdOtarMrwv7f/4ugKz7zmju7e/uPvYgwQrYiPvsPbXPe4tHAOzo/vDz3drb2Gx6WcgPx",
+	"FpGDt4gA2qyWXxgeRUSb6KwTsRJ1WNRQOzrXl1L6hZ9gHvx1Xv8Jz2tVC9ivzf+n3PwqRh6pyVI2UMMd",
+	"i/jhDEJeTfAkkmJBTXH9e5qIUu63SCb/Rcj/fIQ8TzUfrqraBI5xKKkmek7kpC2aSaKw1qoN43gsWtvb",
+	"lmSwHRGfRHHu7bPj64Koow0CjwTydRvUJyRoIYL9IQoIDkLKlBzEEFCILeU8O31xdtF6f3z0+vTi5Oiq",
+	"HbXZ+9Or67M3F62drYb88/LqzcnZSau+vX0Fw9nePtF9iu3t0wvZRHdy+v704q38+93ZSUtKTnXfH9d3",
+	"GjtP643H9d3Gf6j5yBYnb6/fHp1ftuT2NHZhcxp7jf1P6bOrt4fvj16/O/3zydHbU9nsaePxLozn+t35",
+	"+dHVx9bRs+NLpHpUxhLKGdo4Pr7cbKExiSgPEGGBkK+cXpxYo4O/7AlLmek4s7nkff9KAJS0CDJcaupc",
+	"YAq1BcLlx0w1J6Sj9bBMbKwtsZ8SFnRctkjFBioa3Po8GsFJoawzJpGAs0mFSJacoAXH1TWmSqOR50uM",
+	"OVNna7HpUsQ4ih3T/5HfzMuT58XzYpvXNiR36s1iIhDvA6vq05AcoiHRnAs+I59hdHnyfNM+Ov+/y5Pn",
+	"9ebWniagENPRGZukNm2LiEB7AIOfQ/6XG3Y3phERC9e7Mjf+MT+YeV/G4hGlXVyRrwkRRbMGpqNOzG8J",
+	"CPbhqPOkYMcwQ/kaiTiZyPktmf8YCzHlEcgISmNBQx4JgnrycEQzuQvjkOhxUUZ9HJ6yuKB2+DxhMdi/",
+	"/wiD/xCLjo+FvPT6JCJgdNA3mTa6sIe6XDmcnHFEgYRTe3hvJtetY36fWxyXBys/3tqbK825dvf25+fZ",
+	"2LnH11/TAt1YotG/+Ea5jI5JVSkiIgFhMcXhq5u3c5wtfeghMeRRTBgJ0AaNBRrjWchxgHAvosGABB6S",
+	"vwo6YDhOIqJkaBQRHCLOSI7PkdmrYe+FT9/QV9fvvp01L+iZOBvF40/HZ4/PRsNG8PLo8evZgejtXAx7",
+	"L4YTf/f3x29OjvbOjw+iTx/Cb68b+48/3t59u3kx2AveXZ183Pk9vrhtvgmawxcXz4P+xc7+5H1z+OLm",
+	"9vno+kW8d8Murq8a5/s3L8/p6+NXDfLhSH77t/fN32n/9y0ye3X0cecgCV683wuOzx7fzF7x4OXV1P/G",
+	"J693g91gtr97Ptuf+CN/0mPnk4+7r8JPL94nwYtw2Ht5Pgm+nMlurXeeNf3RNME3zW+fdu4mH0fPxevR",
+	"wezT7OCb/+L9l9c7B/T17sdv/snRJPtu49vrL0fJ+Wz/q79zkJyFDXE2Cm/PvnCKX141/BM+eS372nku",
+	"8IuDb8EJ3zs/GUxf734K/VE4ItcHX/zRVd9/O4zOR79/Iyfvhx9HF7efbj4x/CL8infu4t7oYHpGpzR4",
+	"GU4/XcM8bz59eDX+NAqHH0d34e/2vI7PxNntwfTTzf7xx5sr9undxezTzVXYY1fjjzdT+uF6SvGHi29L",
+	"x7cTfvN334c+O5/0dl9JhWhvIVHK747GDXy9lBR2YOzsVu7HbbV+9+knevb4/K2/e/Hl929vTo6m5y8b",
+	"W/5OyHqj543gw6uwljsRc9pYdh7U+fWjoPP1abkCCg7GlDtkcnlrezvkPg6HXMStp42nje0JiWh/tr2k",
+	"w9SnaDO4/Xpj523joLXbaDUan9JDTeMFHPOBRc6FUmW5RFlFsXwA2bPCBFZ2TuRe0IL2Evmyss6ZtTXT",
+	"PqaRn9AYCZh0iVcbSIimCrC8FVa4a9ZSQ+VAYhx27A3P6E/Mm9Et3VI18RAPAyJi1KeRyCmScl89Q1jK",
+	"QG7RgpdbIs/eDs8mbk+RhGcWxzOU52X7kbe4t1lGqd6ZJ+fkLSI7L7853gIq8PLnzEup1JsRObsFRvpF",
+	"BLPQvK+UiRMqxklRE13xjOftT39bS1Mgxova3FIGJE+FUCEkq8TCECGA79fOtBGQlJgBD9FopsIoqEBc",
+	"OYGkAFSnDIFraAusUoKHCbCJXExGriEKqYhFMR5G8HCyZInTRrDGcy6QoqsFtFwVXsPHRMVqadKYF+4d",
+	"i/igK2MP7lL7gfRgFt1cv6j2X55q5/SdTy8vphX1HU1hV+kEy4KpsO+TcUwC9Rb3xZEQKiDDvs+EH9Fx",
+	"bGw9uaA9NMYDYt9o23/6H+h6igcDEqF3Z+hP25o3c1+8fHv+Ot/126XdtZNGY9f/HwH3pVqIhvEohJ9I",
+	"m6lH8hcUYjb4c7tGWLumn6pnBAf233CNqh+UVRYdXZ6pR9vWM/1L8e0eD2b23wGdIBr8uV0Tarr1hOY/",
+	"vx3QSe7vYg/b9nTkKp2OMA2Ph5gNyDFnfRqNchtnzEeRT5aZj37ke7vUcYaLrVlDHcyyVcXQtm9Re+Fr",
+	"LgNY5a+tYtY6nRTD+H5KxO1D21uIOlDqCB4xluAQKd+K5FV+TtRCmAWoF3IeWFG9Wwvs2OXqwRLuLZU1",
+	"PaZzGk5xckuIh27O1orWs+3ca605D+TM3iakfnRepl+xoBNT0EqaUi0081ymd4ANXL/YeNratYPBKygh",
+	"Pz6X29EtLh5EuB9DzyPS+caZbHk0IhH18fbxkPp4wGuVA3wf2jtX7j1T0ZXbY5HU9bfz8UNw5OblqIc5",
+	"d3+Dk7GA6hc4azR5rkKa65LdGMcqIlI9+vzDswbTsAZzWWUwe47BNHfVj2YwzwprWltM8Q9A4Clh/dG5",
+	"FL84+y/O/ouzu2I0Pn34VDVG43RCA1KMH8Y6maNTJYtnVX2XsxiMZMpThMdjk+KyPQ76PysgnEyCB3J5",
+	"iSHe2X9ca9UO+k8fB42nzadP9/wnweP9A7zTJxg3/P19HDSa+3i319/rN3s7vUbv6c6OHzT3g8d+c7/X",
+	"6DcauPFU9kW/kfRqVvvwnIZkXoXDjJHgod34T5Te8pLgMB7m9j/TZm+BSM6ESEh0GfG+Hl3a8j9gO+9i",
+	"eRIN3U6n063pLpAtE9uZR0JsTySvN83GSRRu0ZEYhLyHQ2guxsTf5r3tye64sa17ru9uNbZ2t75Ijvk5",
+	"c6z75D+mY1FQP2D/3O4LiO+IxDZwyKfLMgMWG8o16Zr1kCv06ua367xtisw0mw0HtVbtNDi5PgLCncBf",
+	"O/v7zQOwqMgh3zblP2O5229+u5SMQMgPCCondScZafPrx6OPv90dR/33150nb2c3v798M3gy9CeXeEzP",
+	"w2h6hvGl//LdFa/9ADvVa4InxCHlWeFnD25rAuNQju3C7MIJeaizJ2l6ToTRuXI4IizGYe1n5FnAah5p",
+	"IaZkVeMoIWlbR/yJtTp79cb+3HSa6sfidNIulzrL/mm3thBN8PNTonovP4UV78/z/CHTZkYTRufP/FAl",
+	"qDqi6no0ioedEWeS+zalqGXF9TmlGAhE+pnbvCRqKdvIcg4aUp8wQRRhGusTiK958lHxdvMPWKJWsHZZ",
+	"lyulZTdgymdqqxxBg0Lx5o4fYiHvrSNb5FMpJpKcIuzfUjboCKqCgXIf/nlBtF5tiiNG2QAEVsbR8Ska",
+	"R3wQ4RHq8wjdnKEZiVvqNyIEmtIwhPgUGDGisdQcjdm90+dRxzSFVQ5IrPYtE8WQjjVuoXy4OASdUwZ5",
+	"J7V/2zabta0vSNgQuci5BDYdwgSi/83ltSGEJcpGhatUfmmcBikJZd9WkbadiIwoC0gkMtwEHW2EgxFl",
+	"teXpdiLpfSF+XEHsFjoN56E1SipwL7TOqzlfAWZ4a2ocCq5DtqTnVdzmahvmfBgF5dGsY3lXn+c24KHv",
+	"WWCnSsPKMdXKJKJ6MBw4H9H8ixX/YsUPxIpTKnNkzNu0trOc1g5Kaa15oFIIKtDCsn0+UN0U9nmv3mzU",
+	"G82H2+dsXRZZAn+dxV9n8QHP4rzsfvM+XhpsmSPWVJSyj7Ho8H5xKVa4dfU8NM27OtOxFD5JZHPI3lGt",
+	"e7NOZoP9y/c5g6wh9lozNcomLM79Qu58mJD+4QeYdaOIkqBDmf2m/pFLXTX7tcIXdHBcmvIM1kInak1F",
+	"M3OVb8pfRCfmUxwFpq+66ahOodvEDGqkQu4LI65kotRbMyZRx8yt5tWiRAk/hY/KxXXCIz2IO6HKcBmP",
+	"O2ksSKt2rMeGzs50DGMGqQNLiNQKgpUwa4xGlNFRMtIdZsuf694ZxPm3WvSZwoMy8mA5fyIhHgsSdNJX",
+	"HPaMwpmRP5DROE4vFQj/7KiDmv6YO8QhHVU7EgXan/uycpcEPqmPSVTXn/Rqt2Rsr617wWAQVitnzG2s",
+	"OLW6i+3rtbj599xT97lYRVlNY7sKVLiALqwJdCD4dyFtKnpwfwbUU+yTToyjAbHfHeMoDmcduIcswSMi",
+	"ofHVjSMyoTwRMIcRpgwieNIOIvI1oVGOvemfRgqk2cH43QyRBJ0su4jc+WESkE6O/pQn2qLAz4avFFYv",
+	"pSlYNrjwMvpfTDWrzdEeMnjyai3jx5ujWK82HYLsYbGq49N3InNsl/r6fC6FtFjKOKk75XuNERKUkATM",
+	"Ly9apuMsoTivptwfqg804lGOqcqRot4M7TbQq4SB4/Cp5OuL5kRYrJPVLuRQkd3z6Tvhof2tRkN7fUbW",
+	"x7zihw6RwqRDQULQbhO9SsKZGgE6itGMJxGS5C3/hXAE1xJQ9JZzEX/IVYzGYZIXLMYR74VkpMMvIUUZ",
+	"xHtE1ZWjAziV7IQi4vMoyASkjkWIviU4mYyF8pRnq60tUi4RZhkwR58ksN/yT/Mlvf6ZXOgwRNjKy+5P",
+	"17vkUN6MCTu6PDvRcZbFCEwq0hBMtGES3Wxf3/caZX0O8YfapZ0FT9rCeK2x1dxqyD3mY8LwmNZaNXC8",
+	"AbOLh1I6BvPKG8tsVMhFteyDPmcx9uOO7a2jc+4602o8VH74f2+iveYe2t/fR41mo/GzfME8GnSefN25",
+	"vY8LUFvPQBsA/rrwwz8dGMreFYdR4qfsTRX7bmFoi8BDfpHP34h85jXo3Vfsw7fg7nwUL9Og7c118Mvi",
+	"PpIgUSx8fjtlb5c6eviKiAKwoBVXjBEjU9CXQs4GRF5hQoyHERZgy9BR1uMorhJlnftitcjnuUErDJ8b",
+	"nfhYcA/nchMUEg+aYoHG8p8BijlcjtOIs4FCKlF9qoutEJPjg/xfUC5cwt1ilZuqd87Ap4STeMgjKP9h",
+	"wqAYesalesj76BhHAeUTLPwkxFFGyaDDjKuoOiWqDONwzek4eRKgKY2H7kSPnH6TLUhtT6NQFxUc9YbR",
+	"05a3N8aRWYdPcn6DBV/IreR3hz53LyF8hO+qDWNEWbWGlZf7h2WZ6UjpCO59r+ZrnAP5OaUIzwiGxepH",
+	"HOg0wDOQv4zdVu6D8td38sNsugYoiM9ZAI1zk3c2jnnJB5XasvDtH14tNJExI3zXmRJyK5Z9cF4jkW9J",
+	"GtPL8HNnW2VSmQ3ku4IV7ICJ43tmJYF1EnqhVJTlzm5r/6AkFvI1F50jNiAhEU6SIv0+AQNyR1FAwZiS",
+	"PpWbVYiEtQwpnQVGlg4od1Kg7mjDq9b2bCiLRNTZF8lXFGOiIi6aVvPv1oqKq1JrOw6l1nyniiYiDxic",
+	"8OVHLLUp8JBEBeTWxUxNMzTM/CFPKe+g0fBqoJLIHYdfOyNo+CNdCEttsegg1Z6dZ2mO5mXPmnwUtBzM",
+	"V4PLfbYicr/riEujz1fmUiPKjF1g8ZFY4fYoWBd+fJ4/UAtGVFAX8zK3vqQXhWWte7n2EhrGYKo3gQNr",
+	"n7acfl1XRyJ3PqqQ90I8uJtXX/zj5pePu0fxx533TRBgrq6PXt38lpdfIA7y6noHnHzwyd+PnqUhkO6o",
+	"zVsyE9sX33qvxYfh0+Tk2A/qj88vph+e7910njB+8+H5p6P+y9u7T+LqxfHBB5GGUV5BtCUotpO7J3jA",
+	"Se+F//t1klzS168+fBrHFweMBdHvo96H07HYwfToee9meP7k6evhzd2e3+v1j47i92+fPv42TZpXvz3B",
+	"l8+f3yXDk6vm68fxNfc7z16dHl+S3s1vVx++PPt0TJ+/32O7/JZ9GZ6LmD3eiz91dm7q+6/Ei497L/19",
+	"djB79uEomoYHu+HX+Enn6mJ/+vi43xju/T77fX9Sf7z/8cWX368anecnNzu/T759/bj7+Onvv59T/yjG",
+	"11+/iae/vfo0YB97B/6ToPFtEBx9evktefz1/PfJ1ev9If4SsSY7aB733ox7Z9cnjadfL17PouA2rvee",
+	"v70ZHp3tTc5/fz58fEM+JY3++V74PNi58K+m0e6Hy1txdvES/15/0bl7xujZ19608Vo0vzzf26v74vlx",
+	"EtVvTwfvnuIpHr/69hv7evLbYJqLUYUdB0vTUiC5e7rVdFOXr1OZukxA1FKPwLwDAPD9ciLt8gSAci/W",
+	"nBOrHGrkYTxFhtdniOAOeCaHN+AhDHGrm2Hdpk2XpdQy4S9f3mVmaPXLAuNriUVQUfcitBBFfi3AmAJK",
+	"8uSFpGyfagpoLJVVtap2NL7+yQM4EbmLnqG/DFxEbqRn0Ymnl8LTK5Cih7SZ2ULPAgnJiGIxUMiZV8QK",
+	"AXAR+M+MiDZrMzNaNSfPLO7cgNKd8DQyJdCIl8FUeuaQalRxa+SFjfGa8oK2htLclf/daezs1xtP6o2m",
+	"lwFu6n8+qe82Pc6Ug0alOVyBj8ml46eZ2fFyXD9oCwpdZ0jBdxCRfkTEUMMDArGATOQglkFEA20EaCHO",
+	"iMZgB8LQqVkeGuHoVoo0kngMToJNLnl8diUwA3B7iM2/js69y/M2WwjBrnind8Vn3p1312aewKMtDsWI",
+	"cu2u8chTNYq8O0+vJMxgPsI94lMrxifP+JeF0DijV/IoC57C4PAyo4x7yFlv13ik6yu5QN0/Z3ulbTiu",
+	"mjI/BbRvRVSOZcjQsO7N1ACoQmu0PaqzugWqBMVrbsZZKxdKxtzqLoJH/LXW91vrOancf1m5cpPapCsi",
+	"kjC/P0E060SJpYRUX8kB48rLCzUm5JF7hoMBQdrj9VmqmmDvxzEfUV+HHYRUpFEHqyUVZmkXKSnZVoJl",
+	"UiWO/aEhJ8O8XDwJjIV8QqKIBhmm5koo7imPXDFrErA5RFYv4LupHmGEGlNQQGOcWWjjaVM9XtMyM0cZ",
+	"zpi2NLA2pmlWB4NEEY8KaQejRMSoRxCO0YiLGO2DOm0lLvd4MJvLPBhRlZyuBPXmH7eJINuOudBrU7ys",
+	"fqyOtR/xqTGoaJE3Lf5hhzhCpTN15dvHIfOUE6S9s1C75RDRGNiHPk4q2tHIw3muqWKD0kUUHfthWnUN",
+	"/kg5GFNEFRT42Y+HHnTKY96S0TjE8XzxmrdDooSjPo9SzHZl1THEiY7OQfW5PF9LGIrarAH7633BjGwF",
+	"nOSknFeYEe+EEynjaHj06xgD7M6yWGZFOo29vf39tRIzciJPLmw0r8UeKKn2LRhtW/sHOS02ixV3qnPa",
+	"7uNS6Y7n1TqIuO2rdcchMtoI2pDC+GZBy9p9qgsW5FTAJyrAIT0PPTKkEM/ljMOxQ2tM6JGOqoHuSxXE",
+	"gy13xEzhLQ+BxlAhZOagLGRGfsmtHQJ9X8NEpYTjwCiWjFgrzPKG+wVUvBCoGIB7b36X3cK7b+jTSe/F",
+	"wZePN3e8t3vRePNlMH1zcjTBHy6+BTfvZ/7sYOKPgqXAwq93LxofP1w1/dnTu9VAhl+Ng5cXDX8UJp+a",
+	"uo/G3djfvTrxR+9vP93sN/DNc6EBkb/5s6VLP/Z3L5qfPrz69nrnYPapeXD35oWYfTq52Lu4eU4/7lyF",
+	"n0YBxzfjqPeimfR2j+TSFjGA30p1U2uzWUVMi+wYwuMxwuJWKK6KQEFFG6pGX91Ky0eDCLN40w4a0oX8",
+	"qtTSW6fmH3zQOIx1B9aATG5fzpylKkQiu4Dkj8I6XKZRAvkDqPBW4EQJRBnaMOEEjpnnhpaGHVRHNlPZ",
+	"hJpHlEcN2MO+UhYE96gfCb1xVCDZ3VRyDW1zWDb8vGnCK/xdxeBhDRWqVJC5kAQh0u4sZvT80+nV29+v",
+	"bWYk7s5YQ3KIb8HNmWzT9Hdf9f23wWI4cFaAv84Q7SirtcD7tfq0MvrS4hLQk6EtRWhztUlt40+tVXtG",
+	"cKSL0r4ThYTDX4mkf9tEUrUljkC43LqlQVhu69GDTLQ629BLkg4qncYfWAX3F53dDzci+HAxq2h1kTvr",
+	"iJjLdsDAibwHy74/H3BbDSG/rMoSSURnWaaZjZn+2Vu1tsDfUa2mVcH//7DSTZaKNMEhGCzm8eq92sTv",
+	"fJnGf5fy/tfgxe1SWT0YvZ/hm0/7r3cuZp+eryHvFs6BYYl5C8IYD4g7Cv5hkYhHJMbIH+JIkPjP7VoS",
+	"9+tP829AC3ns/tyuRbzHY9GuIQ189ud2jXHKAnKXf8fCMLaKeQGAV5Yo9f/83wjoRP5DWV2qICAzNway",
+	"VOJz82wu+bzpuWm/NUaQXfzntiZlM6v3cpwtZTLLJkAF8pMoIiwGa05qg9rSfY/zQx4bwGfDujLo8EVn",
+	"E22c48gfouaeB39vekifVBJIjX/BYW0hcElL7b44JvVXcdWWA0O/N9EzNp/HMe5hFUHxNVTipfCHZIRz",
+	"2SxZfsZEJ2j88Go3pDfk/NZVeb2SwlZBaHiYkARzmRX8IsQndEIihJmYErkje80GesEZyS4HEzCbUc6W",
+	"8qHIS72PaejO8MnNAdZiOrx90Koq89nz1TEbrb07IaFcgtlcuYvRWGckVtsl6GVJq2xJc/q0WVBjXRcL",
+	"5w32VD3AhV+DhuAkKN3u/cauaaiWs6OSP5pSXAZTWK1V+94G9K92rdWeH3S75rUhalXEeDSGNjCcZrPe",
+	"2HkLqKOtRuMTNJMnrQ3ZSzkYULN0rl1ZUtzh1x794Xs0n6Py4aJq7WK9ufPxCnkm91Ij2qPX59dVGJEN",
+	"fLplfG2fi/wgHOXSXLblSIRd5VaPbpFz/Bdr//tn7fOq4M4wWo1AHdogYbY6brW9ofHwWltcf0kBfzyp",
+	"rGLsvrfIMMTxWX+uyl8Z1MSIEIhGyAWCujXgXRX3nlNL9+uNHR30qD7sCAxxRvGmEQrZmCgRHR1Q0PTs",
+	"H01YQdO8ZmE3aUyDNLqhgHWQhTlkJaGLQ3mIkNYlUA5z48uezI3Qck+u53L1UOaI3EUxtz2Wj1toTyos",
+	"//2//w9qNozqgvRyHSLleYXHhfT+sojddGp23K56kk4tAwX4/AsW6Rcs0i9YpF+wSL9gkX7BIv2CRfoF",
+	"i/QLFumfExbph1cbEqzQlr/XTt/iwbwN5e2QIP1VU5WEAwa3BzFI3bN+/RzH/rC7lZq7IQFH3QYijuRJ",
+	"UflWcTQ7UnJo8SPXkD0vpBw8xTRGSihFkXyFskG+a8t/GO/uqGxkuM5bjbS8AGUxGUBt0Lv6gNezXxUk",
+	"9RhHeERiPfEjzULOThS4EkQJxcPMb23XzrEPexwlxB7ZCN+9JmwQD2utnacAshSTSHb3/8d+3PkLrn/b",
+	"qT/5/H1n78f/zCohWEt0JN705xfnVCppUpbCui4MFQhkq42A9HESSiknwLPNQ4TZDI2xiBGPUD+BQEPZ",
+	"EKQr2dPXhEDKoJkWCOvOpYXrzDnE9CorX61cGPya6xVXWS8VJFc6kMx0st4g/JBWGYQ2D7kOTtcyIHXN",
+	"8TH3JTg3DxEf0RiOkir4E4k4Lbrq2jRtjSqZwX5zxzVGU265bKUC9Xz9pQrEuMJSqVqFZYNIc1HWGwKZ",
+	"VCGZ07txiBV6QUDGEfFVhLz6TH4DT9LnLdSlDMSNP5sK8kT100UCz1Q1YoFHpZumW+d2TR/e9O43hVE4",
+	"DwkGJ+NdPRtiPcfkmzv1xh4wN5EwAFaSvz/REeM/vNpZQEZjLi/X2W9kNk+cRyhh9GtC0C2ZaeKDYEQI",
+	"XkQbGL17d3biycltepIrAydGWokLZy0IXpY/ZTANeETaTHYnFTzT04DoWs0iBkdtpGMO05zIbjrSuH5F",
+	"xiGeyeWW29HdajOznOqWytbTml5dzq+MQvb34XYwfzddFHHWh/ur5ADLS7GLQslUI4KDQ5iMMnAhqHNG",
+	"BOIsnCFq341IxDQM0RALROOt0lnoq7Ns+I/3Foz3Kj0if8txVzqoZfO44IyUrL0av0A4lKOfoSEJg0OV",
+	"QMtZLuQAghHA3ix/3W3sKZJkHPV4MFs0B/n5xRvQbOy4h66Ywfywb4ZY3sYIB2lmoLmj1Rg95PPRCNcF",
+	"kSKIYi2apXTRBsH+UBsyHgl5iRuMpjYjLI5mj+SCmBysTTho3ZQRQfU4H4+F3t8AnkOXSq+Wb0c0Ho5I",
+	"TP1Ndbrk29zKe3MxL836coukXVnfa/9TRar927YUnjkDU7dqJrYNCrtZrh+Ag3WmXs3uKRxFeKZE1K8J",
+	"0Y8hVE7K5jPQRaRgIt9/rXT+4rpf4gFBgn4rZcDKVuBkv/sNzyFS4jslUu43GpaA2awkYBq00dKbLrOu",
+	"rnfVjciowlVnA/mVDqXoJ1lvQDwaVBiQThouHYuVdLneMMaiighgyNJC5MtT0xvJF+FCtKAdXFSlH6/G",
+	"v68IDkrUoCPUVRFgddmoDq26CHw0qB/xEeTR4SikqY9NBWNBpDsVmd8NGgc4xige4rjN9BEWOleZxkQY",
+	"HYvGW+iE+CGW73HI04tm6MXpW3hVJQBqXZYEqs8Npey22RDKTHpGP/TUJcOZ1ExjlfJkoGyVOqulXEEH",
+	"jLKBFD6EVFv0FPVYhc6OGnNB4S2QTPqJMKhQe42GJ5Uhqe6McCgPLwlQqtMtkBvmVreU8z/JEdZfGvWD",
+	"o/pzXO9//t70nv7YLv7gprR3YgETSMR9WEAiogqkbuIkysYwVc/XH8Z0eLt0GJB8q8Q+uDKe4cCC7NAh",
+	"lDr6Oasbq2wt/w41Qlvfa9qjqs6MNqsCU28hd6ryWknN5ny7s5opE7FCd6ttT5rbOs9ErxwR2lD8pNxd",
+	"LAk3q+qNA2TWIV00N2SWXgyx3cNBXX8MjFTpDi25hsFs9UOBChZFRSOqU2EdJh6hPqahyJ3oR0JFqsJq",
+	"QfLkMWf9kPr33UjLPg5m9pIAdMUItP2ccbt2bm1ud7I+txf1uZ3vpPpOHliVrM0qVN1G37zw0HtoOhaZ",
+	"XhYRBe33KBOZAZEc9u85j3o0CAi75wYqRKRbwjL/mxRUp+oW5WMSpeCx+V2STHC1E7SbrXs2+qoL30/f",
+	"eKiVV7MOsX+r9Vyfj4k8PhEPSWH6COzxsPBnkr0wHJ6qiL37nR6GEkbuxoAHgIDvIe7DZgeH6GvCY6Ip",
+	"QR90jUSkLObyHgbRuLAzxtJcfW/2be5mJoiuSTQhEVITrbpPVL/9INt0lFsfydaSiBxq5SwGLoelIKSs",
+	"90KNN+QDlLCARIWlg9274PFznigw1ntsnHYULKoyBkepD98qu3+2l1Qpq3609rLtu+Axeq4/W23LGI/r",
+	"aqAPsWcXHInEH6bcy5NHymBTKEU3DOXa4RkSRDGzSxXE+pbz1zgakAdgaT0ezBC588E3JX8AWQDxPmo2",
+	"9p7uP3msqrXPb42K+Vpl8ZsWX9NSATplMY1n6C3nSM2o6l7EnNdDeOOh2BysBBUIepVnArMic1O+ZMXe",
+	"LiNw6ID4/hzTkAQPsBsKQUQHlyGwh8KmnL7FAzSgE8LkGbaMU85N2Qacowc4LmBpN0ll1nyRnnDVzRpb",
+	"79b76t2H2jZt1ZtfM20fTFfNduP98GqSaVOfvGN4gmmIe+FDnCaTH2PJCKCvFnYKDH7fVrp3rLOjR47s",
+	"oVfdicR650EuHhSQMWEBYf5MmefMEmzKs5SwiGB/KD+3Vct5YsFVWk+NBK7P69bbllf1h8rs5+eYzTQL",
+	"EffdNs7RSKrZBoTZ5EocavN/iOO5DZTCdxIPtzOIgoonaseSqSXTkxNB6Uyq7mKEY1IHRv1QB8ksgp5I",
+	"OnkIqoTjpM5RQEI8e7itfMc02PS3e7NPjHoAbWDjTmhl3yFWrCQ0NLM9yw14hUOXvfRAooPKp1RQFmrK",
+	"hV25ubmpHyXxkLBYaX6t7wtiF9RmjCMu+5PHVV3MD3alDbFkhxb22L2liZ0de1eskWuZYgVBXOUw/wRj",
+	"w5SEYV2bG3pJjHoRwbcCYdRLBGVy56JEcsYf6bdVsMaz40tlz5rvXdC7ekAHNFbBOWcnW+Di0GufIZfa",
+	"Nto5O9/n749dZiwvDRNRyOfhmz4YlxYtxlESUKnkfwd0OhLFVFnA8mn+3+c/lYsktrwtcw1zLpQfdrzl",
+	"4pGZUCp4R4MPLmwPIUNezadxilowNxiT67IkisSr5YzCHUO132uEJSNVNxhSRnAcY3+YD8X97OiOBs7h",
+	"WDHsrqeUJbHajjnvz3Ifj0KI7MTyNAofAujX7SfiExqo22FukBGZUJJhkJa3mF9DKXjINtbaWaiBrmUU",
+	"JOx3lFGA2GtmRSRonuIiRF0qYhViVX8vOUL60L2VbX9YoKmuAf6wjdh/qYFV2/a1QXvPkCXQvXVkzPTS",
+	"yZQQanHRiytnDzJbZyWK1358tjjJMcjlUAwrzx98c8bMbmbgkwbU0b2v7m9bjMWPuZvU8CIRpbgb8EI8",
+	"d9brUITG8VmTZFK995JTW3oSXFuP45qZsWfW1Ex0fmOybXlJRax5aH5fUtKu5P4u7LLjAOTSC+d92kIg",
+	"LFDXhI+ZGDH5lo4dwz0hBQgdeArRHiZ2bMn6wAQWLUKaW4sDpZvi8NJaDIOTu/BeW+wLnbvmFi6mbvrs",
+	"D7/m8rvynEfICjAXLaTEV+Eh4B4e+sKTiOHQQxMeJiokzPafNRoNr/zqnJdpdFAy5QxiOXUgj0p20YGg",
+	"4LdV8TprX71pOIS5fNe8i61rtRgaQ5iKEcca//KW8Slrof0G0i+hEb4lqClbbdUWBWU0G43G6nEZzju7",
+	"EId8cnyqXOqyaV02RdDUQzhGIZEH7Glj6eBWDUnOSwEWtew6iSW9hYstF4a6Oe/owgm1RWFc//ZZ/qdR",
+	"P+h8/t70Hu+6xWIrpKfxEHd8gVPl72w19UV8y+AIPQTnrsCz78tmr0CUWJHPBsSnoiAhVJXyshs0T/om",
+	"nlBFe8oOCpxr30GLhemm41o047eaIlJBNZcwNo6IMOyppk4snBnJ73hE4W6BFfNqkn+EJBiQTg8L0hFJ",
+	"NFGhoAHkRws6SsI0D00H0nWkah0lWiZIyyJS2tE51vlfaQdEOxEnAHbuzMPm8TAnT1gK45hmMK730xhL",
+	"xCEVxuF4MJf+7lYdDJj8vKQPfswVToyZ6jWAcM6dG5d4BoNPv5SNp0RmNl/IICBXODFmofI38VKO6VhG",
+	"h5HdaqTCUcdjhP0YQHoPU0sbyG8pFKQoygVPXRrZfTchz5tHlOm/mhWCLwtblt8t5wE3n38QFpyenZ/I",
+	"g/PrZfEke0s1MLGXw5W1/jRIsjaKcfqXeWghz+oGDizasQ5MTJuk6AqOX8xLOoQrbZL+rRos5Et5yJGK",
+	"HMramOIWF3Cj56SrIZ8yNCSQfxfODlVSQJZVsFxtyX+gjFGkmoJDCOXIKB3qqJqyXKg3M08i5PNASnxj",
+	"HMUqlJLGQuf76buhhbq454+7HsIqnKbNeqoIZAQR3jSOCUEbXV3LFPtdD12QKXpFIkFmj0QGUkeF7DuY",
+	"UMGjGTo27256CLM2w74S9UmAhD/kPEQbXR/jIRnX1d/dzS2kA1mFdsEa7aA3S4crh2VNUEdImnOYWUjT",
+	"4RaMpPOiYaN+8PnfN+rpPzf/tEQ4bDqEwyyZ7P435ErqHUlEB09xFKjrr8o7WaWc7w9kgVT33RLj3oIb",
+	"2irxUomlXqsXjoE6XGx1koEarmHKdF3xVkqXbYdLh54a4cxMs0GUHO6UYu5nO8u+p1PfrH/ayffmp4Ui",
+	"9X2Natkp+DlmtVz/JcRoFzxyCTm68pVupmLDRzggVl7RVs1bwWBnSg6XJNEU+oaEMxiCl/4L6apNcjxW",
+	"YLxRQjyE20wDdKs/raod8i+9t4+E/YqZ4SMVQqnK/0P0EUaMx0SnzWjSiox6khaQ8mrZJzWdpbqN/qBl",
+	"pAXoASh9/Nn7KRbNwnERJauNmcFr0ZBPnkkPwCxQfu6tmlfCcQvnrwrJG6ZajYBV68J66FcXzd5inyVj",
+	"nOeq2YiWOBcqfN/m0CUDKKbBwwsgf4CCUN2Xko37gbpcdbo/FpNfdihWU9xWudYzXlM0WyxR85xX6TLj",
+	"ta1bLVSuikuph7n4vD6UD6J4X/6jeCHScT+IMpm7AX+WNgmC6dxIbVDGqve6Xd/BdRknQt5+kB6qUmAx",
+	"CP3gClB+gLku7TIJVYdhl02oPAwdakhjIIQKKl22PrmJ54acG4tr8Y9P311qvKol7KWY6kd0dizAohvV",
+	"yeT9oSPAzVE+CykljHCI1ESECRjXbR8J1E0Yjbtem5E77McoYTENQcrQWe0axAhh3WnEExaggE+Zh1JU",
+	"ofQp1sUJAbdGwTK1WTLeQs9mWVKxGbyCtxOqyhg4dTykgYA8lFZlRhbwEurhSH1kCml3Bo9K4aZB+sh0",
+	"ODtE3QxOr6vyBgQfEaTxcaAsoG6BKNtCR2ZEsoc2YzweykmZqQONUIGSsc9H8sEGDkOddR5zFHBI7INZ",
+	"aGwgAFjYNOHfGoaqzTZ0gcI0lvSW8SlMBQ3xeAyV2OIhYZtQn011acNOqeR3NcgU3MHkUm+hG/eDFura",
+	"AGtdD3XN/2tYP/lPhXIGP2Zr56GuXjNJIV0Lj1A+mkfykr9a+IjyT4W61lV5334Si+5hcQYml9xKK/dQ",
+	"Pq08yyBXsmyeXeUgGVfM87a9rfOBSRko4+LeTtQxs1/iyhNd9S0DsFj9DYM3Vv0Ng6i26hKVKt8KWXDV",
+	"7hJnXwr8b82ApAxjsOo9kcccXPOzRKXTLHVgGwjByltlwA1d0n4e6dDVQsHEWcYEkjhtAAYRccUNVHgG",
+	"ji00GHTZlx1gdK6B5EANK47mgsfH+hWXfORAGVy547eAs+foPYc6WHlTi6iELvFEWZwemex1eV/rSwOw",
+	"9OQFLqi2MigSsKQViwQyqEPLaZlhHuqsypoSJEt8rilkYOUZRha+y2qvaFjFFSnxKnvZtU0afrDCAc1i",
+	"Sqp8VlVZVYh7KW5hpRd1cxurr+JKFSTQW6rxN1NvsZqs4kkWQ0znlg3W6im7RuwNzx/Iwh6VSLLChQxh",
+	"pE8lHioBzeSxx1OOxiH2CaQm6FR7hMMpngnITZAtCrHQCgbSUnKfOCKhm97ej412e8v8tfNj83857fzH",
+	"OJQaVvScuOwtAI7uwPyLSNxCIunJn3tECoA0PkQBB4FODLGCp7CjbZKILtUo5NecK2vJNYXVtV07h1Ia",
+	"Y6RrClenwN3QKhWTVWsqCNrAUryNhPJq2Q6hIHW5BJtbKOd8wlYMV8zDQHubKENdKyqumzc3ntW82pn6",
+	"zxlQFnM7+KxqTw7bk6lwXRp3vigwPV/ivrRFWqLO0eJnB+9lReqqiBN25TrHYE0Hiz8NwHbPVdMfuWJ2",
+	"zjC4QgEtqUOpIghSzQH7iTYik2AuqK9UCnMasdY3plVewbK1K8Zx6dhqO/jadUrnLh5Tju+786pJS/BV",
+	"Aa+0x1NEqczTbfbdPInkwsX1B3PjsMgvdW5Z7q6MMpwcSmouZ2xiRZ/mN1DX7nQQVaTkGJq+DFQlNLZ6",
+	"ujSqA6dYrSrwrmIfWuTeLKy27f0zY7A+WWEx1olHLlmuo2BEGRVxhGMeKUuApwtq65R8AyGHg0DKGogz",
+	"LUQeIsWyBZ4UzqaZVQ5+0AkA5Z6pBYlTDKrAdGQKIedBipxBQ+mkVx2aXdnWetsqmJ3r4PHyYI1s4Nmu",
+	"p92591yF6YHSIFbc7XFEjQC5lgYqIA/7Pj0oMPEHcZ+bydjDMh9YtHKnLHZ5DTS495rzur8Ne/1csSEW",
+	"HR8LIkUSEhEdKzKvpa0XgsHDfCyqY9VdApaJaq7gsrU5nz1H/XGDu+6cqFdqHV9KAuuwy/llngNSoUzE",
+	"NE5Uh0i+gFgiJ3io0URjgYZYDCWPvCXjeD77wUUqhjjTJISmNxc6RvuxUFz69Pj8DdhA3x+dHCIIv51K",
+	"Oby5Slx+xYyBymR6X0oy7/VmkkF2stdzAcsTwnhH/gcqPcuWptRVZ2wCyiShjOXvxB9xqJcbKBGFBeBW",
+	"UTYvLASVv8ULIpiL0d3z1LuUDE0NvPt47/Ks7R/EgZkbdFZva5XTeD+WnZkA17MCV87ltVf7+yJ77Vrj",
+	"+Nsxbj3hApc267pozx/GE6k7q6f2B+1oPFTONANaBWsntsocU23WDflgQIKugQsG3xTy+YgoMXfOyeWh",
+	"LmFxRInoFloYl5LLcVTRh1KQ8P7ZnRVqHddjdZprOBhedqZcZTRwNENZoDjqkRnXrmR9FzrvyUrTflhX",
+	"ip6s258CRLs6Na3tNyn4IebdCZpwtF1S13JIkzuyBfeUX58EKBkDFjiaDnmYhZqvvfrzPo+f7qv4A7Wv",
+	"n6I7letLlh2+KpEVPCR/vx6Rn+HfGJHc9WfTyaKr8Cq/zCvch90eFtQEO5jkxi5cejpHUEWjMB6jLki3",
+	"ONKXHMAXq8hV5QJx33PzEa3wSfvomH5TsXlGcJQVzLPifp08jOAJ6UwJuV3/pjEfcKq/FvdSJN8ZUXZ/",
+	"+0dnhO/+JufYroi2NADXVG6zp16chJM0IxIQFlMcukML/fR5mdVAZay6GbDT1aVraGVlvaR28UgY8+Jy",
+	"D5cF67HYqyA7BstvjBUa75ShjemQhkQZLjer+hPmo/SsRUmXwCt3tuVWeR1rRLbK+blCY5ifwuScW1iY",
+	"9SFwATROIPYL9bB/i5Kxy8FfvDzUZ8vm5ArxfACv2c/2ia3oDysZ5c9xlgVrZzDn2pT6G7X7pawT8/hh",
+	"sY1sRlYwSChPX2+GUgQ4KPaiE4NVdQVBwn7dIAptViBbms8pzdkbLZeV9khZeVl571bq0pqvCzK/2E4o",
+	"kOJxeRALUGnU3GLz7h9oGNIXX6f6oVzgIVOLkuvStcAmoMVlqFUhyHawSBYk4s2HLidMBVpYASJp/dd8",
+	"TMi/p+EgO248EF1rzsEml3PBVXI4H94nsU6KZ1GpHVEhVNzPNOI54bgyMB0RQgsmDuVM8BCs74vTRgUP",
+	"JyuuTfpSyeI4wwuWssF5XDo+BnegXeC4PLdyhZxSreWY1bN0mVV8KKZQYiV5xVX7K6v/agoDzhDBEYNK",
+	"X2YNu4hHqCupvYs2FCaSSkaGk8qT2GCBik2vzRiZkAj1eDzcQs9pCDkCuoIbmCASMC7I5bQeeUjwLMcR",
+	"9WlIAuRjZlSiHoHkctgDKFegN2ELHaGuJuJu+jqE7UueLxAjNB6SCGFxCwAXumCQHjDi/TZL7zWlhKkA",
+	"/HhIRocIoy6ciy4AuUM9Ftkt/KXZL3gjnBZGzR2q5YmnRYbzu3TOIVICM/SNRFwpiSaKzrqO5dtb65/v",
+	"9ATPIX+tkInmwDfVT3XwEAl0bH9POd5ooGou+TwgaKN73exC3oT8SV0HGqEMC4TbTCfRql2F+sob4M+T",
+	"SyKSCIxYkqDEWN4ZJipvBNfB5haS4zHkcUvIWMC+0wjRQBTwBZYCWq2dSlc49AtO9EOIIeZm+wdxQenh",
+	"XqV3xgOgTFVj239DlKnTEaahynU85qxPo9GKs64aaDNnjZCvLRnRpcZkXT2uK6TsFk3LormWBvbko7tK",
+	"bAfwDRHzsUBTHt3quttrGAsqBnhZC2MFP90/vOstnKyp07qyVijUfPfYB0OoVVPJtM99be3QqUrBUqBH",
+	"/zOAUcNE1rZsLPM/rxIN/JAGjKys3JrWjXUBXkrTN6qvQzWPBaxD5q6QvKHzjbMSI0qpeUWbTOd+vx8c",
+	"jVeb4ohRNhCuAp8qXZpy1lI5o1Ns0JM0Gn1AoBCUQBiFnN9uqej/AZ1A3WSCzKkBDx9rM97vEzlwFJGx",
+	"SsQGJCmMZgRHIIwLKSjjUImYAioXDXkYQG9d+xB2D0GqazOQhFFIJ2mhAB4Gql4XogIktwDgtLSzw2ge",
+	"KWRUH6Q/MDVNeZvpL2sZQ0i5O8AzE05ApfThk1JsKFiAdNryrzrUIm/sNZ9A8dFQcKjTnDNtoXbt5vIa",
+	"XY9hcc4VgGK7hjbIJO7893/+l4d0J/Xmk83WwjlIDQhVm0PNWxHeYt7CpQDDi2axjMbLo74zxXPO7mZF",
+	"gi/GOcqzRKeBR2squdyVLWSeAIGA4qiyWVq6oQ4dQRrKUq6YTmlpM83opahqPo3OzqTSlml38gVJuj1i",
+	"0mQ2BCGoq3kPKM5badLy5oL8FZfYaHNWS+qkEN4mwHcpj0NnSnqUgScO8DkDGhn4cwv1s/QDDwFtPS8T",
+	"5M9H6q7bmodS++NxsOdu2MKtmat57kao/vn3qH1hLlUZ170c1d7P65z3vDBzd5/FM0ckoj7ePh5SHw/4",
+	"PCksQ2xeE+lZX6kFp+IyGPKSjJ3VmJ/Zl1KJ9SEAXZTo+/OwXGzJxuJDQYT7sfF+CoWG7mPmkzAs0YNP",
+	"JzQwTvt5nLoJjWeL8+gWWstV7aFOMYQ4V4go6MvbfIQHZPvLmAzSP8YltqufYFZfKzJfDPHO/mP3I/pt",
+	"rtzK4721MQptI3JuSfWX0rGsZkl+TkkYpOVdi5aVWGuuGatw16ZeqFUsSAKDAliqqvoUgwqcBphzgLJO",
+	"K12reuC6ULozMM7Uwp7PSX51/eYCXarnaOPq+TF6fNBoeqgf4QFgzMgt2pQismNYNB5SBsZJM6dWm3X/",
+	"bdtwkO3GtrKQU4YwFKD0UFeX485MaF39N8ynWAM+W11TxnsZzwsztD4zb89sl2uXX0IF/Pkddvg9bpf7",
+	"N/Rbrg+dCZGQ6DLifRq6UzPejAlDz3AwIALtbjWQbgvRxAxB4qEDxO8/gOTv4tU0+/Ics5LTvyy8pdR5",
+	"X2RuZgWWrmU6Ma9m1/6BD7kW+NXNbw4mHQ7sj58GJ9dHJWxzkm+4s7/fPHA2vS3zJMa5sNU3v106X09E",
+	"bj0EdfPxO7eQqqJb0C2ZeaiHBXm8l0ThciPzLZSMk5OUPas5eLA6akAlC3o9v6K3ZFb9mpd7skxzgw5d",
+	"339N8ISUBeuUxc/+DK9yxVjx9a7JykGoJZkPD4EMt2IWnLlcc0Go6bZ4D4QIB9u/VtJwxf1afenTgGwc",
+	"EaaCF0c0pLEKtP2SRLNOkMBJ6+MRDWedEQkgQL5yipZjaUvX5iE8YuqM/YP4w15TnzCxauUI48QoGCJL",
+	"T7FK8K/YWuVOFhS8vQpu4lgrppmEc3NW0PDyoTtH9U8lETsOGQQuSjU010KeO9iqOuDL6OVctYI6UeBH",
+	"7/R51DF1D0rAia2YCo3kpPACQ+zrEATTgSqyrAxdMz8kHgrlnvtEiT9QLEt4qEejeIhGnMXDTe1BV3A6",
+	"SMt8iDIts6oP5nBzF85Pzeo5dmNZ5MpKVD5kb6y3rkjfCaKVmpsqpBlkTa1EukWvXHFTEHulciQlpWC8",
+	"mkgUKVUBFaWBG85ULCe2dwIqKRfIW387TexLy8/kN8dN9+/Gweq1Zwqbs/DNEWX2r815n7zK1ehEZESZ",
+	"KWfsiA2dR2fOZ8hkQ3LP1Jzme/oWIfdKHkWnFyfNzd5dPTPbgjFaODJVLviHV4NT34FTv3gwzZ3VR5PL",
+	"L6tuNrSgKueUeRVlhUI+oAyROwiiUhclFRZfmpdhU+WsRMS0bA5k1Pn69DZXRpp+uQ1HjI+dxgd1g64g",
+	"H+gr1yUhlIZrc5+SeNbxQ7wc5/FaNT6GtpUdl4q8Lc9lhP1beRsJ6gQ+eKtK9xNVDGY6pP7QQAkOeRgI",
+	"64pK4QY9lZ6EGcI23AwSJK5aq/HnOUChyjzCaXEFtw90Km9ZxmMIB5ECG8Ts0cEwRuRuTPwYbeDshmUG",
+	"+SwNYsTo+NTEGG9uub2KjFuNgL5vztCMxK3sUk+HAduEXFacVcqNGe9cSszZMVzmlVN0s1YBsl+ccEne",
+	"yfqoRffhSpkX6HGjnEc9dNW45wpZMMv54P00PCAnhngqIpYRWwgG9h9CjEHMK5WRW5+juorAlQsMD+Ha",
+	"yVSEn+Tb0UO1dI5VjrHo8H4lgl5st9EMb0WYVjxKh72M5dkGFzVo66Ply3Id4zREcVXutpYBq1QMWHeF",
+	"0hmsskL6bqi2QAXDPjjyCCD1pP+MSKwxYQPiEyxKvIOqy4pKxTLV4NcN869zw/wdysgOUEVVSXtVwXkL",
+	"KfwcSCjAMYJEB1OOisaAAAD1EjQQBjgIjbDoKTyAgPSpTwmLu1voHRMk9tKhtJmG7kg/qwqHibRuogr8",
+	"Ux7E5Zii83zCsgGtGnAfl2lulhM279RUhLnd2M4Mj8ssfJUcm+fy7J7g2apTwLMl3Ke5+oH/KXykeBvA",
+	"NwCNyLkeFkT+ilfjyOB4rVRaouy+XAGXq5SYsuSMatj9V6q9fDMJS9RjH48hjSwJdbZYREZZlVVYg0q1",
+	"gPTUM/gt9W3PrONCop0bsnVNS45hZa+k4TeF3/mERB0fj+WHEhVHQ+xkF6/Gk1jQgBioI9e9Xix78IdQ",
+	"zPoYI+vSg7uuWTaedNNce2VbtR+g+isPSGmQFPbjTrlRzLQYD8tC14tmMx4NOk++7txWNZstq9IOUujq",
+	"+AIPXKtVy8CwksWhLTOM2Ju5lnnE7J/lz7q8zotmu/MerUb94LP+//rn701vt+lOSZ8jgtVFwDkqKTjs",
+	"SjfdmhEVPmeCsqz4M9KymQMldaEE6K7NDou47Kw9hI6eO7s/T1MvOr5alU/9asrmstOwbGwPpMCZ2fzj",
+	"0/yqtDy3upc67+2KCOIIUrgnTrl3vyTPJWl5ubGXorqvvS3OTEHnOPJuxyp+xLxYd1qXfYu0ErCBJyUs",
+	"EKogsgKoQVSgICEVQGocX3WPnPdCMnJGOV49P0YHe/tPpMYnGyElDs4HNmbyryOkYArwcRFnA42Nonxq",
+	"sFemFIDKOFGJytjthSYmvHcuvUxKvUAtcrVA4VIa6JujJB6ina0Ggnd1qj5Ezj7ZO0BC1chF+1s7m3bQ",
+	"rg6d7eghgrFJ/aLc5NYPg0iBOicMJ/GQR/QbsVolTCRjhSqkWppQZ/M6uMOdQi0M2JlMRxBhcTSTK5YG",
+	"+fYpCQFYIgvJrRpEYUVOO+4WykSMS710eoHQGMOukpRMuA+ZugHirKROObxYXv9cd0wDtAGZbhpCp/uh",
+	"rs94/SzoptWXkAqohtjnrwmPifYGilvKBkBgQxKOtxbnXqaiw55kouXK7/7Bga39Wpkdi5H6THJJMaxb",
+	"DOWp1hCQBunULKTsI48U9AwH6ColzNLoN0cwqurykYBOW+Ar7QFYAUHvrs5QIlmEyvMj0YT65JEwAazv",
+	"rl632Ub36vT49Opt5/Lds9dnx513V6+7mx4SMe4BJErEBbhKCBZEeGg65EIj5GkISJGbGWZBm4EnFCqR",
+	"oo3ui9O3aFs/Ftvf9b/gyPzobm6hZxFm/hBxhmiMIgwee8AW4Qx1YXm7iEdt1lXMqLuFTrE/1AVa0VB7",
+	"VGV3KOYBnh1C3rr8W5gkOxwAzIfgKJZyNVRqZ7eMT1mbyZc19IfqcqvN2uyvqsO/ms/8FY0Ihsqyf22z",
+	"v9br9fR/sm33v//zv7Ip9nBQ15TeRX9Fe40G+iuyyT8ttzrCsa9OmJQSIuzHh6irWERXY4pAYBXwgS3k",
+	"+JbNoNTHmuiv6IIjxUCkTi6EYqJQf1+x6wyIUDh77fOoR4OAMNXlrh6/4sUqYgwISrI5MFjwUDnX5N2h",
+	"MAQZIYG7c8bjep8nTI93T41XJJIG4PbyTJ1a47LzcRiSCDZTEHKImGluvub8zojEQx7U5edwGPKpWaB9",
+	"PRvgbiokRBk8s0tMvers1eesH1Jf7+yB7ksN3EIyUD58tY5qsVSUgLPPcQR4myD01vuYhnqozZ1c92lZ",
+	"aDAeK8Z5+hYPulChCKqenfXr55Kmus7vxJzXQxwNiOrdbCuUWCN3vtyx/C4+EggyPkpIL70F6yMSUAyc",
+	"UXW9b3X9SKDusUoJqr+FFlTktjcjGsCjdH5M34jQ+45clhsShnXJzaFk8jjRlbN7EcG3QkpVSWjhSyuT",
+	"uKPfCMekDnPUa74DW8o5GmE2A4ig0TgWh2iKaYy6VySOZnUI/JCrLnetbLxS3cCh7HMfGMARkjubZKjX",
+	"mh0f6qutm12e3bKjPsE0lGxZ9Wr2L8Ax7mEhzwmT64qZmBJ5gqaHKJIDRhgiVXKjh0/kbqBhHI9b29sh",
+	"93E45CJuPW08bTi52qq1BLV0ZFIhFyToaPfjiqBhR2noCxawGi0tZQu7bHfCaOypIB0a6xgdHRsAEIFe",
+	"mgCOtBgg2gyzwAC+C9lgLEBAS8sJyBl4SGFbelDDe1bnExJ5CKCO61raBzgoKRDUfRr5CY3bTBKo/rwq",
+	"Ts5DIm9CAuxPSc8G3D2dn7yl0m+r4GKRq6/eZoUC64caWkzli8FHt0YB8nkSqhqMgD45S2ufd9spHmW7",
+	"1kKw3l0AqmqzXkLDuG4cRXikqidI4TMksZQHgJTElvFOwZHFsYZYUwDuAfcTyGoDsAWgVNFm8kwXoodj",
+	"ru4+TYAuLDO1hxVd2keq8Q+vpm9MlSm0NEda7vmq7vNjPM57Lfcb7mLes44klqozUHbgLGN9laII6cgU",
+	"iV8lIakyRNW6I8/OgiiPSp9+x2g8lzVfO4JzCfQu74P0CG5Y4AlnqF0b8iSS/L4u/9GubXrolswUAmyK",
+	"21BzcJS0PkLF9THNC2UxKrx6YppLNa/fJxDG0OlHfFTNs56+EvNq8ABWrYhO1aISHVW1ucNZR4dupBk4",
+	"ZdXAshsiEXX2pZ7WSKJwExRy8W1DG65/A7DTjXr6z80/Oe1srgLh3uLaFsXhZ6/aRSrM7LWPNyjpKu70",
+	"Zh1HjQvnsjgMdG7WwXhcOKHLwAOWHUhVX8PcFCvzjaywSJUoKdUYAiWSyH/gmTjgoCuM6a18q0rnceUT",
+	"n62OZEQr8rJFDiS7Zlpj9bJpC+zp5qspXmuB3WQ7lm65xc0WyF1H6YW6kvSlQz40LA7YaABB03BwzdsB",
+	"90aY6s2RkHpASEUsVXMpDeSEG1C/N6Av1WZzy3H/a/czKPuVaelIvyaVkeW0VAbctgyOptLNWrzBF9Wo",
+	"9mpu5rXgOz8WbHXqH1/BwQhCZP5O2NvfahRqoDfz/pb6/zKFzx9XK4O+QvkKNaAFFC0lsRUDB2yiWpWU",
+	"1I25jDTkveAADHLBRpCoYwa0DrfvrMTxzatOVPzcsixccUvCXLV05ur1G8gd1KPp/CG8oNr26sIvK+2V",
+	"Ljmz0jtVyci1nelSL9pJS3ReYRetGj8rvqhF5YUBlSaibr5cTxXp3izdXJWeVV5W8nnVUa4iixw7z5++",
+	"02Oe1uJavV5PaHAcVtiPEb7L6i6tskCLGLhXgy4lY0ppZIFTxo5IbKwTkZjOYe7DrmX625HUfYlkXcLI",
+	"dbqmNLBM9LVl33r60wNXsloqCpxY6vwq8kA/JlFH41msFsQrlkTxPn6cWxn1d+VYXrEsmDe/7DtVj8/c",
+	"+gF+SU7o29lt7R8UIMdXx/N7zUXniA1ICIrKslt1laJmGnAl/fwCqngIAA+TNGNKB/5jIHnk1fwVDwXz",
+	"h7wKA9/ZyWu+B1VPPuTgyGMHH+mMFg1xNQ7UqFoUdy7ZMM0NUmb7DCIDbTQ9tOOh3RSmTZnbeR9tEBYA",
+	"fDEacfUPsek0VBZNYFYmUmYJM6UT+/ROaqSUMEYTKRxYuUL2zz4OieT/5r2IhyFlg45mIE598qfxFgvt",
+	"p6rwtFiSgNVctv33tLvAtiw6PvdMgSzJkSeSgHBMglZaIZeI+JHkEx3e9xCB8n08wLP5MlSS7yHJ9yrl",
+	"x69hetXOtdX4IxEisyjOQ6+UBKvdDGfKJW88YNrH2bOWCG1g1IfKLFl6rwpSoAJ1IRChI0icjLuIMhET",
+	"nKsFN5csuSTbtLMs2bJzX8QByemJMzjrBkqwKv9pNz817dm0KAFc1grtArMATYccShcRhc1TKFR2Ac5/",
+	"6Kplo7SDC+74+BJhm9MhHgGvk18UxNj8VOWa49N3xvuKCAsO0w/Ky2vGEwAaUpiKUP9I/aZz8bYesvLv",
+	"smS7DOuzkDwnj5R2YSp3SaWDtIb5WL6S0pMDxYdRCOuY8igQLSinhDb2G2hEWRITAXWJhjyJBNp4nP2a",
+	"31io8LA0mS2j/AKdz1N1anQ2XGABc7yC0NbywNkVCs5XxJOTvVZnTGp8r7XTbk5oM+6b/M685FMgmj4d",
+	"JBExMAKAVKLIaabhPcbJt28hgQhfHJDIU0FLWJ6WmakVQ4TGzjLlzgM+ZR7CgSl8HkL81hCzLFAhbcuZ",
+	"r5NCoVIAVKcSqjJ99RyY+3K9dSp4p3eNDh2oeTXOVCqqlGXIkOqa2joBFYAKfT5SNcOstFXn9WRV/C47",
+	"8DosAypTq0qOnBFkGG95ZcpVSUtlrjlWfcHJT+HasA7rAL+KOv6eOu+exvZSwSFZ1fyte5305QXN1ela",
+	"cOArIx/MRz9n8ktaDUht0gaPPF18vOqFt9lqsyygU7dUtdaFrhWYsk55P2oHlglr8awlVc/1UkO0qNjU",
+	"edBpZBGUSx+SNNg3pSNHzIrN+srKT8O84TYqZAY8LK+878nPitdXz7JM3+lkS/zTBCWbXFrryEcPwuxW",
+	"E1os5lXpxczmkGMpDygALA/Xu87GXNBy7EiruSWCcLIOLYmy+CNCaIoBLlLnrvvyf6AEPYSuVHp6flru",
+	"aUFQW7BvKppiNcW1ogtsDXfWiLKOXyVpu2g8r+5Ojc2EF4/ftbjq1QWL+U6L/3lG5JNkv6E0qkcC7Tfq",
+	"SkqXl/khXECPGy2E0eP0gfwNbVyQKXpFIkFmuQwm6K3m1dSLTnozjMEue/STXbAW/mLVXPsMBKLiG+TO",
+	"J8tBWtIXipAIVg2pFKVOd5mNpnRz5XJC6P06xYyHszGPhyQGUU0n9etIfiN3qgu/VRRDQAVHXT28zp+6",
+	"Krmmm92hf+qijUK876Y3FzUsUDe7bOEdFamz6Y6pTVuC52Pty9nqSOU+rt2TTnsowZrXq5MOdjUStMZW",
+	"lRL/MOkqTGMQU8zziEwoV2XRlJBcU76FkvKxqay14uJkb668PLZMVih7d3x8iSKSC7AEgMq+qlWSaTIz",
+	"JaNveqiJXiXhDO00dnalMrzbQK8SRqDaXQvtbe030H//7/+Dmg35LxDr9bYeIqVEwmPOFOjlg0h01dbS",
+	"Idept6utZ/H1FaS1lGyK+lx+AIXpZIfM2sGF/BBY1RpqnuJxjwTCoSkTo1BPjbanswr/HEcJWRbzt2p0",
+	"z08vwvpHX4uKkXdiPsUqkX+FKSXx6hb848QJyb4CntLiOrNlkBM2vFBZg4qr50JkWsG3bMMq5WnR6sYW",
+	"MypJF6tXUnxYQKyiYpOLO8xFElpJISN8lwN4ct5BSVgBLARapYblBXhHZsHOGET95XSxFC9Jc5D58Ujp",
+	"QjavT3AE2bW6FpLd5XHaTeHBqenVGsZrKIf1B8aXrhkhuYroXHoIbyvkWlm9rE1Sn51m/RFd5eOrHmhN",
+	"eaa8GUzV0hDS7hbR5AWpAGvnUBCkBqAHNFKpwwDVTUggPIQFJPTDiUAbBQVhUwGI+PohTyJBhNdmDsvw",
+	"pg6xB3xxY55E3ekQx6BWoG5v1lWVP1LzI0SZBHi2iXw+Im2mbLBUHYc/61PWPUwd1HoCjwTq4QgS83X/",
+	"MedOVWNVHtabVasHYLpdD8etFJ0vP0caeFnZFDwSh6gbk7sYspvhd8LHYQHkQdmXNLHXnTXcTBk5VzV+",
+	"SHXOeSo8JPCMskHqgIUMz0dCx5/oRGufsz6FTGkNdJDa5fLD299qNNCIR8SqXKzE6t7Mlr2fOiVpudcF",
+	"02O+l6VWSH0NxHmFZv6kZSFLDjeCEiN5X4qUams8eUbUydnoypPeRT5JzOExZyV9pH/Y1F3JuQZUfmZE",
+	"GY65LjQ0HmvDt0+SBdX1L1MWlwZTl7TVz7MYCX1YZhegISoW9cOrcUYqQPxln/7hLWlZ+LB9v11lFL+G",
+	"qD/HE1pGPZPbYzbe09b3zEOzhdRWeKib1sD22qzrDvWXzcA4p/mYSubrAs9CbpblYkZrSfjryesk6NyP",
+	"RT1wzoM7y2GpjGgiji3jWtFIukjusmjrre7J+uk46zTXEPpXKZtue5Da/vlAulxa50JryUp2EsO8Vn7l",
+	"niSQWrIXxskW4kwjIkzmPRxa69bIHdWKl8chwuEUzwQa645LTpuzvo65LRZes2nwS4U4V8lkoVPr9+yI",
+	"2vurqGfRBZPh0+eH1zUBC12NqmCPdURitMEjpFKxwUUvf+rNUI74Ng9R1wQ7dBEfQ3mboK2j2oaUBYeo",
+	"q/6RPUY9EuqwEwUWgaOB6huu6zQ+BIBuMPPJIeAlGfxuDf8tOwLYIRIfFtC/oYFnnnoGrs4dHNVmuego",
+	"mKr6ggK9ssgK3vBVumcWyjLEYV+lg3r5W7jNIFQWCIlxjYiWRWPNYOAmFKQLw4UxELlouUi/Dev6B1CU",
+	"NlP3+WaZD1jFEOIeT+xIwixqp1gVT6estlnXSGNdKY0JjdDu9CmjIyOgKByttBSfXEdEmaABwLNT2e0Y",
+	"R3E4S/eopbY+SpjIgn5UB4+E6sLk3poVxzEKiZTiYcHjITGLYEYPh1ySckZyhS7kpm2hY4C+EwjqaytL",
+	"jA6uIEKha7VZiKEckkI6UbSarYwuJf1gcT9ezdrthY4wyzm9kmbmDBXKGJImty5kJwslv0AgV8LkqS9R",
+	"6A7bDDNk5pSpWvAQbVDoiYc5Jii1QI2VJ5/3sNxYucp6bTe1W8iEheaVOD5lm6vKQjCalW2DoP+6ChU6",
+	"PQIq4LTZ3No3KgeEN4EKogCSRpYW4hU1kEMTHBMkBO1mboKnW+go1mGm8rTMeAIgNct8AGvEahRrIppp",
+	"atJ0XjBX10e6RPYqCfYMXV0fWVWnwSqg6sbfkB76jcwU+uWT/eaTTaWVXl3v7D9Ggg4YjpNIRYYtrMoN",
+	"L7ghKxcWwSZ3ap0WV8JOC3bP94ODINIXg4GuEirkG+prY2EC3C3Qukfo1ZvrUw0PubUUjmquLPhVSQFy",
+	"5h7iiAdJmIhlU6xUVNxZExx4Y8WK4GUxtYuqBy3MNpjpi8TEmkUEB4izYuJBFzrp5lIPNt69Pd6sFBy9",
+	"uH6RfrrAFyoHt3JCll6qVWoY2SPJaj6Z75fvx2sd0ue29bqXXipU6YUij60U3uS1YKgd/GQpigYAZmns",
+	"jBa6JmG/HtAICiqg41O0cX1yfLrpoXNCYtkJj1BIJwRNSY8yHKEN5YPNUJU2PXSMo4DycRKOOMPRDPVm",
+	"YyyEk7jxFEcBKTnDKqKyj7LYdGBR6hUvkwfTJA6NV8agIreKc7diXloqNFNKytqPAla1GCSTYraLgnWz",
+	"w6ed47+nBy8/Z+VqVk9LrLJZAGnIBwNoZgxLW6VGS3cRUxyndhMF5JdfAB+P3Vu2rleusL80ltIuIPJy",
+	"KCosSZBCQLsiRxyiFCV7a1HYnIP553H0dN5j0X49S/Fy5zmDrrycRUhA+rOd+uzk9Cs4CPSq3RrZNJvD",
+	"YueeHQG+uvFMRfqDGVNxH4hSV0blR0LxjMM0RFyKOIVAIDdd6pOXJ8aCJSyj+kVUutiA4oSGNqaSn2A6",
+	"1pr/4v2Y8FtSiiWfotkX0Y0i0o+IGGr0W1V00sbVLRSP3GsclILlg6GuM6Qsh1imP9AxwPiqc/3n52pw",
+	"+s4Jc5cno6tgzIGjYiloRUFdapozeZrtYEOouGsXMUmvR2XOJswddnTFRUyiMzZe2akd8amrzG6MRlzE",
+	"qNnwGo0Gko3QBqgMMIO9RkPqud1/25ZPuocIo+Pr9yiCUcgDZJruNXc3K8Onq0lc8amaRw4ZppnDL3DL",
+	"FDAV96bIjrPS4A5pU2UwgvTFp1BQGHCioVIpWJh8KA4TbG6hLg202VtKLF3gAwM6kXTKwll68bZZHkJZ",
+	"CdvqQ4cILuEpFST9phgDii7vo3bNXNKqdbvmNJ6rAc3P54Kb6egpHCrsbXN36ofGsiTM1Nw2wzLpUXXt",
+	"MvuCTJfWhEjlvBUCteeLa+FSBgNbe8Hj1wBY5hAH45iwADOfLBaEqxGnqfFaGGH+I2mX5QO+5CLWXLvi",
+	"rh6ln9A7J8BglG3demGe6v0OjqunBZp3eu4MAzIhrDTmpeRnNxO6klxHy56Ktaw9zwQK3VReVt187c9N",
+	"aTwMIjztZAXK5u9f3YattPjZW87ldxno0w3R65zuYC1blxwl5LZ4KQ0/BJhH/lD8g2B56OuKiCR0pdtG",
+	"s06UlOXZLDwjA8aVsypMRsxxLuRVqx9qC04k50rhyqBgr4lnaQsGpfsh2lcYGHT4/mopqyOeD/3CMR9R",
+	"H0oKRTEtS8ThcSdMGbPr5BGSH5SHxnJZA13bNEr9JxFIkqDYghmeCiNumMoObSY/BbDZM7Uk2Wst/Q9l",
+	"49TlJzhT6o85U0rHU0SobtwViDe7ghyLxyckimiu5JdFDfqTpRVc9HO119OIx6nQIFLCBqlDSg0QmIIF",
+	"mkZULnCJAjdd9Wxe8amm9B8l0K9i4WW2Fhs10W9rvazuYNG57yDSApprd6BXe72Li1mZGPe9+u6f87bg",
+	"AslGmsbyWbVHi7vhYqhTHElV1qWOpA5CALEAUzz4bDJPIY0FIszngTy8K3C2YlWy7LIcqXqShpFbpzil",
+	"+PRGTYc+z75zXHDBPWLUnrXr1xeq783LbWS5vwX0frvk+NJSe2WV8+YdPvoOcvO49IZSorRk9L0ZxPtB",
+	"oTFw8QPcDI1DgjYwQ3KDQbeSS4sEmZAIh16bCTLGEUDU9Gaoe9j1UPevXdlB1+tubqEjLQhEiIzG8UxX",
+	"/GGckVaqioFBXpFumyUMfOhdHIYdM0pIlOiCXpjeXGlVJN1I31zQIcRlmpe7m4XLZSmmeaYG7zQq4Q0X",
+	"efYaWtEq1KIO/vIYqPSjx/qFXHG2Byix5k7yB2v59XuA/rD3mDPlt1UuLYWMzQhqbq4t96+jSmZHyGGq",
+	"1TLSIwF0aiIiwEQR0ZgIpMqrqOgBhR6kMahcyW9jLpyWdbUbBkatGHuSGiiSwYCIWBzq6AUtYchjhi39",
+	"rKqHzEW3mbrkQqTKbDPmdMpjLO8ab1HQEjDpkrAnPn0kpHxFs5wocPGq6Xgq5qO5Nj2U87wMcCRTQIc8",
+	"DIQCmLGoFI/HISUAyYGmPAkDT40ziGYoSthmS9cyC4hos7TMkeamyhxN1Dspq3okEI8CEm2hF2C3kvpS",
+	"V9/Mkl/qS93kvqY3exdkTgMMIjlEV8FyKN+M/tahxepgApaECg2hZI52VBl0MKkEmLcK7HGpaiLKIsck",
+	"aXRbxWVWBKS1CZ9HUUpKgsRxqC4OjAIqxklMtPuHxvK9NlPaSQY/UtBBUMICrgT1DUGgwJSk6O4h6hrp",
+	"Qd8dsJWbhRCdFcUql8plC1FrykAp9Ezal0tsuYZ6m5ZGyK3CwqIVERxkhmz9IzAt5WeP0ibqD/NIC4rm",
+	"ofnTPFY28PSx+dM8BvJOn+q/zMOMBkwD6xfTaKwjTkwT48nJekm9jGkv2S/ORhNKpgCF3Btyfpu+lv6t",
+	"XnJt5rU6EY77O59UWZCW02IPwA6oSEWSHhE00KWhNCdYzQpge3Sr1b3PfLufvXK575HQYX669WGOWWkR",
+	"zOJsIFFJkR9cz6uKK9qUsaitXvlj2XQVty5hQcdg91a1fkIYYflbabVTN7TGfU66gqVXeo6pFKdnBgua",
+	"fmIJeL29Ws6LNvVnPRI6XhXkGWOo07sK9eK+JipsTofeaasQqHyK2baZGMsjJIaExFp+pzHaaNeOmu2a",
+	"h9q1twmpH523a5vmguteN7v//Z//1b1mXXkRGiKCS9CYThiBCFB/yAVhh5DiJRUPeWMo746SerSsa9Nk",
+	"Orn0IY23CoX+1JAKNTsez9VI1yWbsn92tuqfvze85r67VrpZ+DQzvGCAWeFU6EUpFdbycXdpW00pC6hi",
+	"LbU2z98WahW66bM/lEFlUndA+33JazNMQM1Y0VFGaP30xTbrSlqDYGmVPag6Dqiyc+qZZ4YNqOLDQimS",
+	"qAKnPh+NpORNTNtgs810jAE0tIsFKvuwCh521gPasBlt11r3rirEqJnsZkvTv0p7R5jl10PS+98pG84O",
+	"YbPRKtbN2c8dwY2/NJqfoVbOX3f+0qjvft5s/aVR31c//c9yNKu52FEocUvZwCIfGnhSw7olZAzsijPt",
+	"ZtosBDM4qvkX74hsSo2nrd0HnlJ63xTtEiPKUtblVbqNsnGSeKjukcWl6z7ronUdKF2062Z6tjlkyQXn",
+	"utScrEpB4R6HWDgUCf1Ua8ZiSMfIly1b6EiFSxEPHW1foYjEKrvuGRJxEsDFdYx4EkOKAVx0cIIhnkV5",
+	"+DMoFjsM5Kjm1Y62r2pe7VnNqx27ZUMN+3iJB6uWV1jNOacMFSnK5HLv3LoOtbf8lrDSWCEl6neqYaHp",
+	"xoL4Ecm7EMZYiCmPgmL5LNehG0SYxSlmQBrulvWgP2NFSYN6ZocWObG8TQ/LB7az/9iZN2d/ogDD5uYf",
+	"RlsrUPYY+6SemUyhGViCGI4inVGigrBiXuBTJXhvUp0rt2iBYRltmMkiWOI5Dri/FB/O2poFpAQBlM4Y",
+	"YSvayxnEcDemEREaKLGwZqoENUpYTENlXLAi05B+dW2b0dzezhdFUClpegXlJW3C5WBV3DawlAAWRMnZ",
+	"VP6M4CgXwlKyEbmlzHWWW0UzANdmvRPKZlpNXjtKAgDynnO4U4F7YRlkWerQqKqULQ6eL42at+0dHRqI",
+	"1fCBipG1C8IBP1dKzjRhWAaoisNtODdIL1u9+Q36rLfoGKxTK1416bqnZyGNDFvmWcrtQCEySM8TFEg5",
+	"KX01t+xyBKn5mkI8uNQnRRVRq8yjtUT8ce38/NGFwabb6dn6o7KRwS+Sh0rJArIkt0p8Rc7BLytle9+L",
+	"5wEJ1E2b6WjKOIWRd+4j0gDH+XmCjOz+3TioclpGlNm/Nr2VuNqapHpPMnB5bt5DbH9WwXmuXG2ajk2M",
+	"t35ivQLBWJDDql1aNB6iDE0cMT51+JZ0JkQHdtqVgqXdZ+VJTlIh6PRmHdtskFJQOVjFopKxn+/lel8A",
+	"olqmu8zZaFNptOz2ktpxdVUaIiLKjZCmg8WzO5W9PFdN5aUrRLJi2Kl22XRcEAYpjLvbzYM2NBl19Q/d",
+	"zerI7rYP729KGiuYP8p2a4l2vAax6RSlBXbtyoMudeNNcEghSZ6GpLjLNCtdIAXh1Ft2mO21suFSnWcJ",
+	"vx2irkjGJBIkKDRI/YG2Og4DqKUkKIXZ9O2SahjmsdNBIxWhHPcz+bjafWszS3VSEJTTybL6VHYFZyQj",
+	"bWtCm1XScyGEqbMK+U38zpdpCYCIoANGAvRmTBh6hoMBEWh3q2HlD6MNLFD3xelbtD1pbmc7uP2dBj+2",
+	"s3ZdNMATuRuby2Nz85zOqpmRsZfiJZBRbJ6zpeuVI1uLVVqMwHFt5JYzXanP7ovS7dILcIx7WJTozeL/",
+	"Y+9tl9vIkbXBW8EqdkPknCIly3J/SDGxq5blafe023otd3vPO+xwgVUgiVERYBdQojleR8w97Il4/+zv",
+	"E7FXsP/33MlcyRvITFShyOKXZLktN/tPW0UAhcJHIjOR+TxW5+6IFGooFYBYF0aEa9T8ltEFpjZ2mItm",
+	"ojmc0pAta/FVGbcCQOiwP2wshzktUwxFqAGYPaqbuV8dL5q5deD9+gu/K2SWMvqZtTjLRSbcWy0flrmJ",
+	"v5xfuZ0rvS+ds1TciExPAOqh75qYY2C6Oew+6h6uXUAVbP/cwETVdDRN4hu8ul3jpGqI55lM0COvpwoV",
+	"HTmA1LbJhJmi74r3a4k4i1kX2xyZ65BfvXK5Kk2BNslWYFc0PHDmLwO8GnCZ1XjCNvukJRrNnPG1BP0b",
+	"gbzJK/jWeyeaFIozCPrgLNcW2ozomtJVdCdFLiYZT0AuD5UhYKJUZBL+gdfslIIwBTHtnUWSqAJbR8eU",
+	"cB0xo+G2UZliLHLArjFTaZMRaMG6sCzTRqoh42wsjKGshQ2VlyVnKnqt3f4qDYwmV16ebZhj4krW10og",
+	"jYOlu2IzPaXRaw5WHE/s7YOob7d3oDtb1qpG4DZ7ZJnYoEiRjkwpVhH9HIaPAWQFVx+NUqPwyLixb6nA",
+	"Vt8DFSFEs3FLwc8Eau6v8241QxM+yzRf8vl9nSK/U4RBwBmAsZDG0YJ4PSve2bkj4H0P3tzbO+kFcT5d",
+	"DODq7UU94Co2lo8nUObo8OirzqNHncOj13BPeHJ4+N+hmDsJensn7z982GaHTQRcl0SsXEhutzmp17TX",
+	"ludtkSu13EzlZphL2fIjuMEO+xgZW/Ob9oHkbC3sulpG09wiqQWIdUvLoP64sgkoYLA7oCn2f6cikakI",
+	"AsVmXYwJE2kQb9b124ii/Zq0N+r9bQIq5lSBtdH6H+vYr9/VjqXy+dxz6wWotH4rBP1s80I0H+vzhr82",
+	"FL5gTpwmFQYahbVZyy+Q0oaaMZ5YWHeUPNA+7SlwaEpjc251bjC/QKBBwtxR7IqjvMUcOnY2mZhKd/PL",
+	"eGxEdiMoknWdz5aO2TmDrTZFx9+sW/OLJ/CK9f8RJcAD2/kfyS0r1Kq7ps9i79x6VS0bujfSjq7KC/XN",
+	"LuuqRTK/2Kqr+frymI6MSN4i/iYgf52AW1iBk2b9AqBmm2+x3oy4fT648+R71oON5xZeSzF6c3c0DZc0",
+	"YXLwvBsdAODMSKQofk7Alz4Ib718/hTjWYYedB9Vv1YSNc592Pc7ki6kYsAhG2lvjHhZb6tzNPBkNP6I",
+	"yHeeZYfAb/2frnM6l3ATQMHWcII7ZfNa6Wkm0qF465bTW1PkNwKgiuS4KFl7Sqp/qYzNi8SCf8ikSegW",
+	"fSvlW+pb/al8a0Q2eGtskbqWIbCn8fz+KFGNGwNp3YtjeTHGay0t4ebRWuuitHAxVjltt+H+X89kUCWz",
+	"NaRiE8k6pI0tJ5k7XQL8GZHu4AFh4zKxpqQUkMloY8CcOaK8pqz9lVEMPkp0SagOcv075Qm+Ztk3R95t",
+	"HQSditnakdADPxhYbbuv5mP/8VtBDXpwQT/JwRgsLji4/EmKXNrZlXs3ASYBLPJZ4Rb8goAOAoEoIji+",
+	"fHlFPu/Cjg7gp/iEXaRPr846ZMP+8Oa1iRjihJueis8Q7fsfRNeGoTisVxwePk6gAfiniLvsTDG3ynGW",
+	"EBUXPAOJnoDKigC4lKmUCQK77qkgrMtpw2iieBRl/H5saQ7DqMX9OQORxqTpDiLGVU9VcfAAm4huTV9O",
+	"5vU4h/3TMgbSCsUxKQ1eXAKSHh8et7s91VNXGJXWn8FHnLA5JX2ks5TWEnz4aWUF0I/xYm4SsBuEyUZx",
+	"xOJathFwIQTpRuHfZYEg4Qj5Em7qv8/lHM09KovVso7cg1qyELRcTxeKT300KnzhJt9S62pjz+Z60VPx",
+	"XLIT1JvLdopP/VRj/mK5/gwlzbFcDKU7jZ3tJe0IpvQ1bRHA32Svnp1/8/XRE3LmvBF9Br+z74Sx7Jzu",
+	"9y5z9+pEmPYJuFR5NtS5tKMxa8FuakP+hqcsi1h8LdMY0bMxeTbQnhDmVqV4vZZHjBepFCoR8BA8w4gh",
+	"Qmj7yUgk1yJFe26QEaIDrobzIPrTKbbw7XVaT0z5OtkDmFeamH3mdk4HgQadvlahV7o+lHiMCTeCZRqw",
+	"BRbTyk4QVXHGdE5ZsUubbcpUOyGY1aBY5F5Wfz32COzgqMqLDNWz+dQ6+lS+gK4UkSwYSWM9wGpw3Wma",
+	"kvJOQJvDouiEqb+8lhNIbz67fM7o+UKaoCuCKzJCB7+gIEpAiKnXDBMKqenzC3I4zGcYnuzRAqsVqSU0",
+	"1paAH5OFNMcTcu3hJyNtbb1KhAsX8VDpvFnItgzfWPtlSV5m02vrsWmU9VrJcpGbxRzJE6eYzbOOVtqB",
+	"a4Tu2cxCwiV1t7GyO1qhayVdXJBHShUx0I8nmA8zl13qPzDyX+daowuQxZr1fE1qnx56j89kflzKOyDa",
+	"sXNJnid7lavIalok5SpE49X9LaidMj73Z2fN79XViPlQLooCbiwa7eTSTi7t5NJOLn0SuRR4ktzjo70P",
+	"7pFUA90Uyw00Mx59MdHKSlVINeyItKBhbp1ftKlTaFtU+xdp//JB4eYNDCDcj2MnDExPAT9IWGDfVLNG",
+	"yYzzs9oqqbOB8wPGIJOJ0w8NWiTnWrnewCLtqY6/EshzDTgyXDmVln17/ORr97J+JsasFUP4DL7igJ7+",
+	"29+NVnEbjWTukf+ZTE9dqzJFlGk94b8VogSZpsJuhNkkFwP5jrWcuv/2X//8T1T0LfyzDY2Ut5zYluvX",
+	"48ePv2VSsZ9fn0cs5QAdnwsW//u///u/d1686Dx9GkNVArNeBXiNnoGpZhAPYVgr7u096j457O3R69Eo",
+	"LYxg6O9nEz6UyhORc2NYDAygcQmp4eM0wOW/b1gcXCfE4c1B17U/LUljjMhvJEh0npLxzasoplzA4GMg",
+	"B1qYbqVzukfuSEW2LgDfwDT0FCPQXj5DvB3W4mrGxsKOdMr6hWV/uXgN/f7+4uxpmyU8z905GeOa7rwS",
+	"PO1AKEkcBX1x7XrMmdPAykbmGOo/z9z/PXKw28KE+EOXIlIZyxEqpuTwEGnk2oYdgpQSBm+hWQBz1OfJ",
+	"NWu5T1ezshU3LLkuhiPkhSKELM4yzVPXZJ9nrljextWNL8Mxdl9VkR5Z5BRM4G7sDcWvcD/6NfYjuNH3",
+	"/fUdlbZMoic0wy67wiFww8pTHE7/Ma7qhOd8LKzIWeUsgk1KoXbmhMVO9HRJuHteAx9qhlNw/v3ZT3+5",
+	"+PHlX3DFRk5m+BK4aHy/uOopCGYA94OnZ7JMqy47U7Mygs2tGnfglA4aEzE9QX8lG0iRpSBRMUeNHiDi",
+	"jlDFGAnhjGfhcuNjThiCyyHz0UwXLNWQNH6t9LTLvkP+sEfdQ8bZWCqd1/rSzwW/jnqKK6ULlSCxae3T",
+	"Tz3ekWsAirspoTMJgL+VmLL44OYo7rIzlopJLpx2lPZU5YWCLe5nBLi54qrgCSP0G3AKvutUv3QgEIyA",
+	"td91TKGMsHFPgXiKyKNERDXa71DKb3fSxS0cnuczFj+lNmGqgaPn26+Pn7Sx5SvfLvzwzZNvj9un4KfQ",
+	"+bVP6YNbEygXVQvbyHdsrJUdGdayU5HdiHKwCMUHTgiM38R8g72zCU9GonMEkYhwH7c3snZiTg4OptNp",
+	"l8PPXZ0PD6iuOfjx+fnFT1cXUKcK5PaH5Nnl870gmHIPoxw/RHt6IhSfyL2Tvcfdw+5jiAexI9D2D7pT",
+	"kWUdt0TUwd+n16b7d4r1G4olwbwX6dGTJ4++DdiPaKBJp8fe7Jta4qMJ+JC6zAfQXYtZT/kourp4vxYz",
+	"d7bODENwxCChkhqU1kf5jPiNoMxKcsKUC+6504GGwv7w5q9XEKONGwq+/ejwEPw0WllPpxqcwX4cKGYI",
+	"akArSxzQvtwBFPpQhtOuc1hT8Q9N8BIwCMIChs0x9rapqfKrDr7jqU+RdlUePV5f5RJDg15r/SPP8Z7g",
+	"ySaveq6syBXPCG4vcIfvnfzt12jPeJa3vUtcKG6ynMRwC2Yv2rN8CKyjTgXc+9XVP0g13h41Lr2rKR8O",
+	"Rc5+fs5yoVKR48klUSnMeWIjOOT9ycONEdYwZ4CkaSXOgHpn1lPA7IbtE3mbnWXCIENP4dpnMXTowCMy",
+	"Lqyppzox69eUFe/swciOs/nF5Kp///rFj2sXVFmwvqjm72c/NLCUuWoUHPEpl9CKxQDLhgJMU50U4+Cm",
+	"1i+J6kwMFsbBe5jRDytlE01o5GcTnLhJgG1deyWMTLRkiXSXTfmZ6wZCW+M5ZiDQQUJcH7cjn7R4ssep",
+	"ZHXf5M63cA7rCfOLd+6/rl1efzr4U9PCwk5usrKwZH1pldegOBQNcRWN4gq+99Yr7fB4fZWftH2mC6Td",
+	"/uhL82ltbaD8WLUqR4JndvSPpQvyjDSSo8PDID1pkms4FgF4Lb9xUszrK132E6HoFMmIgNi8WdC4HL+H",
+	"Htz9XKN21i0XKrb52VZWaFwuwUhwJ3Yf+DH3o7wRSpiVSwYvlMzB+7nYxdVSbT5v6jLXgHQNyS6UsYQE",
+	"c1WjaJXE+MKYxF9PBWAkUL1ylXBbIao5W8J6VFlwmCjrjBjRGXOZdRme6CeeFxcMDh6kczm7HN/cRToc",
+	"2AhLjtHnUJC+aVGuNk1PVeSgtPr2NhCW4T7I0n9r2gr13qzbEfXSm2+M+XrL9of7+TMXqLfbR67WBm+7",
+	"Qq/Nz4rfcJnxfrZagp/53bBv6O7WD2K4KWtO5V8/bLviXgb1nz/F2MHlG/sAI7cP3jszZvU2z8WNTqpg",
+	"DfLdzG2r6q8rzy7MWfydtHg048MfpbEXyuYzuKbHHlwW+UQbEWPqK1nAbTbRUgHRtdUnjLM3j89Z2RjD",
+	"1phrLuhGT7WaXljddMdtb5kBMOMv550f3rxmmUSGjZA2lrUgTeVazKKegn+i66Zd6vLcsBhUaCJHZs+t",
+	"YTFg+YvUvbZ02IyLzErw5pWksK6nBTg7vf73l//+/NL9+9HjR9Hh10es7+Rc69FX7K/ftU8rrOfDslFt",
+	"0MwE/6+yrgLTA4yRGcjcWNafWdFlZ/V56qMvywhb5g8rzTKtnAmDzNUoY+s56T1VYg8DNaCHH26hcyVI",
+	"mJ1yWuJpu8suqd/khc35VDl5nnOV6nG3p1Ben5KDbcxTgXHu3MCrjPb5zRhMsURQV1N9v1K6mu554Vz1",
+	"4Ic3r9cK53rpunBuRNZ82/n133q97poH/+um6rDbxFFtC7RcN91B+sObq/ZOrt9Krs9JydCTUF2v3l2q",
+	"R++XzOi+YaoY9yEsyKwVz5S4MycfS1xaCGtcNBzpw5bbjQtpdGP+To6LMVEhEsoLPdmIyQVOsWsxMwfv",
+	"r9fpo3Xu88jjkPad8GnmQI+c9Jvk8oZbfyls2hGccD1FzK9m4XCYQv5OQCxOUVuS6Mg9MEILqNLbXfdO",
+	"AIWZ9VQVzVUy9GLMFt5apkwXFonZuQG57OkTwg5AJX+U5aKnrsXEdtlLlc1CWQwuUNd29dKRyMUpeUA7",
+	"GEtZlnLfHDc7XuMlordaO3+F+PRPpCP/fXrdqCRXpPkrBTAV21wtLiss84buZOYWMjNYoYHvddH1urCc",
+	"God+38Dt8NdfPf6G2VEx7k9yqZYJsGtCRNnA73X8OFp6Gr8/bgR5RWFFtxrrLyxAr/SOP1Aoy7ozPs5i",
+	"oL9wcqvRx+KM77PL51cTkbgyd3e2UIPe27R2F82Xr2+nBZcvFS8/OMiKKkPXG7eXrwh3REH1B+2UeR1e",
+	"ELi5pzlc6qEJV8Zap0w4znhpXCjYZ4A6Ajr6UCiB6Kl4K6FSBoBBGFcx5FI5JdHZEO4w6in4V8XQVzKc",
+	"CrBNdO72YVxbvkuOjGDdbrdm/Zfv1uznsGZXrVUKEzIH7+lfkEy3WncDKD3u447cYnJ1vEbaijGPhLS7",
+	"n1/9iMkk1auUtp2BOyXj9glGGpBT2/3cU2PBKbIMf9Ms1YwDQZ/0+habiNxohTf1PD1lYOvhXZUHNaGL",
+	"HODr7CnIlgXdqbwMTomQO77EV8cM19dpFaPSz7kCP7pW9JURxENo1VMx3J0j81sqLJdL9xG1/xqRFtae",
+	"lJCObMQQRAI4aOeHug5EUY5n80EaTuzGJ+phM3J659c/NR6mt7rC3DvZw6Xyv6Q6gWAzVwBXSw9TkBL3",
+	"hGVcDf/c2xOqt0e/4m+Cp+HfY2E5S0Y8N8L+ubdX2EHnm3oNmDF88JO2DFQ19v//fz4GxkfSwVrBGgdB",
+	"FXoSvJY62dfprNYRLlWto4/m3ulbehSWmuAfwGaCeUpuAtNKfGPoXskEBRQA4OShoCeNDAwzXfh0qi69",
+	"aDI3qEf495tyf/kOHTV06HwkkmsMCUtPvVtRsERnmUgw6kKzgQQqhy47o5yr0InZmHkFJ5TIsoiitY4P",
+	"H893F/+aH82D+eE+CJfN3lb325CG+G6ScUU3HmCP3+m2+3e/g3yDPt9wMTOQqavOAYgF3PQekrAwy9BH",
+	"P6ucTSDHFMl17FQzg1DmEXty+JjBwpjKJReRzsKUdPn14O4iX0EopdXocmY254OBTB6CEnE/lmM4mUvX",
+	"3BxMY40y9AOuwUzYBrzC55YZqydOwymUlWpICaiIx+1JZXymhbG8IRIDneRnNQiAhmiM3woBwQt0lhKO",
+	"3Yan6JO1UMnbOlMaFnvwCesWfFB080Vfq9QoQD0IbgBadGvh+Wh9lZ8Vp/Rl5EI/3mT9PtN5X6Yp5jRt",
+	"L6MPv11f4VyrQSaTh7uD66nnf1vMR/r1w9wmh7whrhbTnZa71Ol4WRD/q3bivfkmP8vt9AVvoy9sV0B+",
+	"1Nym+IuwW+6I7RZ7tX4gcADMtGTURCJjTZ2qtwTuITgspMpFltyoShByBxxwHjMiSKRzdPEIpbvl2s4l",
+	"K+U7nc5uvfHOsV1CkttwCwaVbrMZa9U/zJ/vH74AsVJFAuzO6Tuf08dHR5sMAIUnOrFyoayTJw/tjD/3",
+	"ecdbiLS1uv1BkPi81OQkM5Zu7TELaihvAn1DiKjE9guI7H2iJ2T0FKm0psueg4cEg116arqEzQFROZ18",
+	"BBdcuWMgvKUExA0qISG+/6Wngu+Cd0JWlCilKS/vrxOejMrka/LlpyeQhAUyN754zYcxk6qn4ueDzk9a",
+	"ic4LJ+hjZ2T2RZUi9/jwmCKD0QtUEhQsuwYOhn7bs+f5wHUE+gHRDZ9SLzuvL5mVEjQsu7kIrddqlqFV",
+	"EU9SjxMFqSD0NT7HmxLCziFF61wrm+vsxK+AiCndgVUAzlyMTYAPdQ02+92Dt++Xb8MtMLdIuqu9YB+i",
+	"vccoWle+pLackCAC/eX4zUhaLFXTyz/59+wOsS9brQ42Zz3o/J706q3OsO4kHay8MUuW9d7HPUEgBKAx",
+	"TPhQhCxz+xhDH1XMz5jC6wQOpa42a/keUk/moOlHlc4/ARIATzNtR57nmWc9lYuByAUlbIvVmQGIxJGC",
+	"NMOU8P/2ikjNMVKWgqvgwM3dmTVz35pwhXBXC1Q0rfgAE0AP3geBJzL9EJ/S/QPkChRqWJBW1Yao2VJ3",
+	"xy75POKwaTJv3GPqlasJ2QnuYO4pnDIcZZ/MNdDKGpbx5BonyLiyP3IrFcuEdcsmqkAFgF+Mz4zTFVqQ",
+	"KLGMfwywiEGT8MoKROC+GWlQGCCvHg9zbryCU9MtTsFQm3e6sRE3SDPfOj78tr3+/L98+myT68gJdwvG",
+	"yH+IExbjd8es9U33Cfuv/8EePWKSlgOhr7bhQpQfx2Vcz5wPFdrbq1/me9xWbD7Aai0f8ONGwr/7U0Jo",
+	"Ty/RQdzYbaGGuOIfJT/u8ukzr3mcY787T6XxQecnTKpMqgWdoqFos6CCnCCUN3Gw4DrvQ0as9IMTeLtD",
+	"+Q9/KF+Wp1by+R3P5QFy+5OZq4W8Ofc3/HkeEI8hN6UbiJ4KwBrZU245e6FTkbGj7mE7akhpOQFmnjKi",
+	"f1nOSk9xs9AXKBqkBkxFn+XC6CJPBES9eOwsd+JeCzGBU8WZoVOeZcIynffUCK/LGOK1aAUccBoPaATY",
+	"pHAamxfGOkWgBGdwR5o56ame6tQirD2HSswzZxrFEFodtz1gJlhFdjZxP/3w5nXcPq1isnlFVYeB3awC",
+	"5RiJIGLcK04/vPkrayHrWxV5TshAxFhyMheT7QxskQ1YK/4/QPS/szGRgLlZQrxau5gy2X3sekM1Tn3M",
+	"U1zNfRCcH7G4YaF4GKZYGuOK/N3KGJU5xmLVH8RM/FbwzE1FkPoYsbgcNXAVPMv1OO7iU0oxauL6c60u",
+	"V6go4p4irxq2sZsVn/mJb3ENLtEH902ZUNqKmxPZ4K1ttO4QBRjXEbQqh8rAlIXJDwWEjMSsxRWLz5KR",
+	"FDdiLJT1P7Qp4CzApgcs4P6McWZ4BrAxjF19f9Y5evIV6aQypwzUKvI/lvDGgQQUJfrLzl7j/AKJ8BmW",
+	"jSveWJgz9xL3TRjA0vcwxADu9fwp5EqhTgaThboieZLcfvW/maKPcFhI9V5+qJ9dQuLHYzkQYRFLcmlF",
+	"Lgl0Ct7rVXlWavK4ECD44nn1pTAes4lgsXhnT1zVM6r5yleM0YPhtlmcAyb60+rlMTaLz/1YvbMnzsKI",
+	"22BjkE2CGEqCxsUbHqe+zTiA9XWVXbuC5yAnLQN0tbKhknqAWqysmJiw8S6gZkwzAZyJCAe81nsXSggP",
+	"01Mj7Ay07p5arnav1uPDLbY2UeP3ypGrerBJjly99KfPkfu4iXE79fPBqJ/V0Rvu3boW15o7xdu/m0Iq",
+	"btzJgvd/d73y1WaJOkvnoFP2TOjA2TeL3pD6BYhTRMG4/OHy4i/OhL/86S84lj0FGcyPDtmL7yK4nYBz",
+	"A8QbJCRgNCjIFUpsC+liVDoPp0+CsUn8FRO3IKsPvvCDtupmuQG/xtd7tgkCQ63wR7HSnSa0byAlA2hx",
+	"1t0mP9ryMuQiWEsbfdoW1yBBlYVvu7I6F+kuLOVLuwSeR8eeE7Rn1jo1jNdkiNVspot8A1t/vWykEJPA",
+	"Ul8RH/Y9Fd5WYv8ox0CPtbbgORLLfeobzsUv3DxSxNe4TcBIVXdhv7/MUmEsglTsdv3D05AuADWa8FXB",
+	"w/PJAtP8pi/s6ADA2kHvaVZcilwZxp2hCTzBIbg7oMoATvBQqtKIqmHCAzAKHwuDjh7MDOupZKQ1IPgz",
+	"T2GAPjFsNtFjJPwhbwB4DlpGCLAkuRXnrg9AEuMsfPC+gCsg7ikIRemL8IrLM9EAxZLVEbk4+gLfAyST",
+	"7gvCLiAiLLAONmhCMAYv4DvvFFYH3+G341pTLiy8ReREvdqHj6/w/GxEvrb3UGjzXlPx5hhcRMNnSk8x",
+	"z8qcgpeKSeIqi4c5Jw7OP/v1Fd9eRD6AsLXjow06+VrrF1zN6NvM55WUAsuU8br0aIaR9ZILtnwHBehB",
+	"otVA5isE2dVEKPJk4RZH4SJSJ3s9WX/ld6RNfeHKIMNe3D4hJyAsv33TU27VdWTp1fU37WVwgE968T+j",
+	"yCnfBg59f0cNPF6lxDLM6ixtlkjopz06ZiNdNKPu0WAEnb+TmAraOa+GebVts1hlCyunqfIGgmtJ1FQw",
+	"qBQvNScvpN0Jh89bOOAqoBiRuTsC7/VnmVTX+4RHvlpy+EOhkwuC0W2WGRfwppr6414SIcQDbEOtBOzD",
+	"yIsRfzqRG6eCMYqIqzcXPSXhguw0pKOQgbd7OhKUpwuJw1CJSeOR3KzIMsOU7ut0hspMKTmEQbR0zxjT",
+	"ZU71G0+IwCPnVnSAcUOQkx5T6X3YTYMsIbFxSUP2SlSYx7eTJrWWNlV+GittLlGWVN9Aphw1ZDjWAqjg",
+	"ioGXHD2R04elumYwxbAup3z2qZNN/9ji4sxceyQKmncGGx0mZhvJsIFW4TN5yjf58DoSA3BH6DUN7AWe",
+	"52AVNR/wpz2FlELE6UYF5lrGLFtXS6ph8841oty3H2/LbrdXb7tJ73Til5NxH0f+bkveYkteCUundzk3",
+	"ZVJbuSdWb0283l2+FV+eFXaEUSKwXQIgScQpPDz8tn3CYiRhRkabuQ2WkyAvaU16qoXlwZh8O5IK8Wjd",
+	"qayESAUFsNipZpnW1yyVA7igt23c2t5CAKxfTHFh0vaUAOAFoJuFnR6+NJrrFtIcDcs4YhQE3JaNgyTo",
+	"KRIFjFsyE7Si1j3RU5fNYUXMaRleEnGDGk7UUwBgCCNDlFQlgC0nwLjDw28hthb4qPlkQkRWc+wwqGjU",
+	"AMrbrC8AmdFqprT/mlNPeUixzwDcYPUE6KabxZwr/poW0O2FHGZMb6qQ1EtvAYG4UC/s17vOdDrtDHQ+",
+	"7hR5RijIn0dHN827nMfeqOCOidILcaHc4z8uBMcF+AloxUesPwNFcZ00Wi0fschyR+5IsHkRKVQK+OAo",
+	"IL/6+vhbDAIbd2jpuU78cPXyJ6A5bHSrkcetMG7QxiJmLXDLUH5VWSwiqkY9ycTpfGMoG94GosE3S7+U",
+	"MXb0N1JSxqzlGV2cIaRziEg07PvXry/Zd9zIJAR7bft8RJmnnQnP7cxJF7PQGZqEt3RMYD/qD098skIw",
+	"N+T6cY+pMBAIup9OvX9nboJrChweBhN3GgJqirPzAD6Q9opBUV42CrFmGHBV3vOD7UiLCgKrYA0TdC0B",
+	"vBHobgxslXEVhIrchba2SJDR0i2EuhnZUwt2pFdKy+CvtXYlevLvLrahBRIO5/DWtSKxocqHqNbQZUCs",
+	"vHFTZaW5xl7hrG/Vlq+zubwOa9/uXNmNZONI3gPgAL0B29j0a6j01t9R1msiEAtF2HxeSpgb6x58Jvkk",
+	"t7a/HroN5dFLNtEIEp4JlfLcHLz3/8TDazV6qDynwmwgRMr6YiRRU4EDt3R5wYkTI9K6r/FMiDRuBI8L",
+	"S2zEq1bv8cYEa4+PariYeTJ4W0ebPjqMHh1904g4Hd1D+K7/jIVbX3r+/Hw92WRYdkt6QIh1E3eJCPsD",
+	"YqqXV3ep4GkmlTDEAuHnstpwnkc82HRE0L8UqLEeammEIPscK54G/PUB83ONz2ifyprFnZZJfwabLy/8",
+	"aiLx0y75cAOQnlrpLcKu5uotHpjoh9EDdnb5vJqJzzv26ksIpaKhboyjAvaqYD6CLeqfQMBUo1XsVKBw",
+	"V0Zkdpc7sbzkK1OUavsxYrkYSmMBYRXcX2AxIn+USfQEaGAg5aQwlPhHh6k0iB4sTcUDrlU2W24skYZ9",
+	"JyAvv8TPocXNtxKVv8VmKmveQ+hR+ZI30o6uYFw3/6Sgzi0+q1Z7QVLgR6dVThrN+hcqLL6YaGsvaJZg",
+	"auJWZ3zejdQoc+pawcH70pm1Bj+3dJqD23vOq08IupA2XDHODYX1EUVmGZxuID3W3aGR15a1eGY0UcnV",
+	"3f/tXcTxZ3xMrkGErQ7LJWflsjj/cgn9nhiwXgBvLuhvI96XooyhY7OFacWVYN9tiIemN5I7Ze1m2G6t",
+	"4+oJo+wb5P+BKVWVW7e+VKOFgwBfEDVrmNWFhFNsa9cQ/phpOETQ2wMdIL3n4+3lz019C3Z6qcBVw7pL",
+	"YP7yD0tY7XX5sO9l/Uptr7pxDHE9YNdPyHmxFtWrxjkqU0SQmGcecmuyCVtkCWVfrS+b+lSPvqm5VJM8",
+	"ffs33vnHUefrX98fHX9YQjc0KVZnQOMVZA3MEszhFl15hwZ5m6UikakwZbgKAHwswrcth1Npu7YRnabL",
+	"XnO4PNVTAkZDviyMiump48NjZjV65coAXQIGqlr1GURBthNw+liZZQwwe/QN8MciYCySPlNfkS8WrmQL",
+	"xQcDQK/ospfu0wyi+3DlvX81yKNcsFwMCuP08uPDx40YciZEqAAv1p2uVvm1eKqn8PyGZwUuXhjIvZMB",
+	"z4z4sEUeUq1fz5VbJPdyuTY3AJsjZGzpLVyo2Ezyz4diH0hrrWBKT3dq4md4FBBjcfNR4HZBPb1634sT",
+	"lB4oTHTOJsCCx/o8uWbFZE3GdSrNpLDCHLynf72t0zIvGF9Psdjva335TqzbVb7c5tupqtG4j2iQdtvn",
+	"gbJu+An8WBnNtFxCQ6txR7kP01nhUTVv/5Kl9laSiAlEbLnfDYOIKUClMgtHeA0PjZtrkZ6yXPxdJFBf",
+	"CZGakuajyY1ndHYjKjlw+5Od2nhVG5tNNnRQY+utXat7Dwf/7yabaGLSL1ZI7Zg7PjJzBwoNJytw+6+X",
+	"jyTjAG5weYTBpVNLzIhQ+BJXN8tEiiiFkD+oVQkacsqU9slIkMvQZU9zPrDNTLxzN5/N8QcXN58s/GAu",
+	"UxNezIRKAf4So6ed0oPur5RbsQzyepDr8V4jrlSKPBwNsUKNLzeW57Z6fV8MdC7Wv9/qbd/e1IpHW9zb",
+	"2HzxFZY2ST3ZHJtKKPsM6yxtM1xC6Ido9Dt8dbzBsL8W76wn4AUm4BoAJzDFkNW9bOh/W/b+o8PDT4pn",
+	"3owjtmm8S1VyGySxjeJcUHB82gPtC1CJf/0QvZ+zIiuE5IRbnulhAQN8fkFjHAh+ejAn9A/ew//nzMRt",
+	"5D8mAkAnTt2J44Q9gusMNN5lrZbwQ4EC/vc1QbELG+2JbffDUhZq9+MS6pymRqnYAZT5xGj7f0ADdHG3",
+	"0d2euKlf65Uba9sFDKvDm4HLvNvTkc5KGhgI+zIjXWQp63tCqoCgCbz5CLaJJE1EpsSuPFkM5seqnkKI",
+	"8ZyoylqwszGpuR1V3DIeCl4r9BXzFKgjAdbal8mE2/CFpSQeMdbOavnXP/+DiXegkFridaNEU+xCZcAm",
+	"XCkN8Fq+rrN2EcHMc95AHhZQ2RDk8tm8HPLNYMVmpFHX0u1kzfMBjOQrb1yixLk19A1MvKI5Xy9xvF97",
+	"K7Fzj87w30FY4uSlD0pofo4m9Aam8GUOFP7AGfMMICZ21ncp5pdFQU0yDmF0uEAh1N8iyk8gKrfRxgLw",
+	"1OWh/6VGXZIG7JtAtEYlZ5RUSVaAMf4GUk/RVXDCMKXE3MR4bwmHTQ3qHvIUzMSdKWYkhGUtJCUgxoOI",
+	"QWJueWJAXqeJiH8MryVPmdI9NeFDqYZtOrMSABuqtzyFYy0vFIHnj4uMG6ZEYXOeSdPMb1n6B+7AJv5w",
+	"YGI3S1SoF78NQGxZ0a+PFdTNV79sw9l89cu2GUfVIl+1sPGaP8swhgFwJM6vftnFzz3Am50z1SDKPtYN",
+	"T03nbrx6+RnAQR4dRoeHhyXJsIEV9cPVy5/ABwiLi7XiUnyesp9fP+t8Q9JN56XizHuqP7Oio/MUAjry",
+	"a2ckA28OobcATArUZpKQ8rlhb6RK9dR0Hh09OYJ3X7xLRLZvGNB3sN7e+dUvvb2eEu8mOrcMTiUDK58Q",
+	"cKY8V07gOlXZdRYAxTxfU66nTPExIgIYluisGCsDgX1czRh0tqfQ2jfihMW8n0zeIjURYuJGLCZkBp2z",
+	"GDy/b/EBQCo4QwT/bgOvXGHiEpSypxapK6Uq02GmmmV8pgvriaZ4ZWpgR0/wM1IW+x9iuCnvz9gUeKCd",
+	"rAjsE2ksa8XeBOopxs7ove4z6HnLtIO/gq61wAuIv36XC37tuub+eKPzazPSExOfuDap//TayoaKWJ9q",
+	"tYw7/qgW/uHmyiOY9N1yobdGgDoBfyCMQyD6oD9Q3R228A+Zwv/cgMM/3CefBh/jcwxECiQ+tOjCY16l",
+	"/qlbge0uu+AJHtPEuVQOZ38G73UvdYMO1F8AIOG6xVpuwXSkMkIZaeWNaJ/gvQCubLRmickLNQlusKqB",
+	"cKeRzlKW6PGYGxgD4OYyk0w6G5TFp27g/y9aZFGMWQSY7jjhOaFCV5N/iutnmMv0BF6JCyjkKor8YiK4",
+	"FGQzzb3v1+1Yt9LeuRfPBEz8LIauxY/cH86iioEA81//z/9NHaqxFoF53M+4usa9orSrdhi3sazSFlA1",
+	"/vSnM9iWxGqEHrQpiAj6rO6f/sSwDEgO/FSla6RLSHCkNO25nmo5lXQ8sbNgE4ksc5uRFYq+zo2Pazhi",
+	"HGWcewlBepRbDLCt+gB37YxxaLSNIuvvEG/GWr29+U719koBRGt9fjNH+HY3MtRlmiNoGSPTcNW0jo+O",
+	"Imb4zG2WkRsGjaSqvsV2l72eavI60NbTdgRCMpOJtE6QZdlbX/7POHd+xHEZ+dG0GpmoFsab4HWdeCTP",
+	"A3yZp8CD4GevDFPLSLaX6ymJplwbvETiJV3YlM+Y1T1V+yDWWhwvN1JuxE6dzHSTFbnqMGGg2Zfz1YZl",
+	"RYy38Koxt8movmbC6SudSUmmjYCwUO8Fgk2ox+gDgp97ipIVQHkVafuExb29i/MXL9nPYKr39koxU4cY",
+	"kwaH7ZSlMmUzXbCx4IpdPWJYv6fOZZ4U0rIXXPEh8qL5Nv/3uMvO3fuhEpgYuVbD8vaRmP/cHh5L43TL",
+	"lFInzYQnAgIpMsHhPu8fItfmFCj6xUC+82YUybHHLBnxnCeQhKlzNta5aJ/SIgkwGWnKwhsj2OcjngXt",
+	"7Rs6mqicq9M+BXsxlZalEqHUUMtlwL7De+q3guduoeh6SxncJ3XZGZW0o1zg1Lhm0whlh5MIzEpxykwx",
+	"dCOEx1oO5y/Pk5FIS3R9lNBPDg+hJ1IllhUE0obLPli2sKyQf7HRbsVSHSvGk4xbEQeka7DTBxiPi44c",
+	"do6qR7XFeioUadWVsVQslkOlc5G+JX0lPoXdhtsIGOWCE82JNkMEkwA5FPWU0YxX6yI0WYnQz8hMKLeL",
+	"YQfQ/i1Z/BBfF9AeIVKXW7eWjO2pbw7/Nz9JAwk+STRwwa3qi7HH7bq8qhnuJwDxahAxD8ewp9AkBiK/",
+	"qTSCpbmesBZn8U/aChPj+ZzTeo6vHsXVnnNttbulODf1VzutFGLA5447EHnSinGpiHJ8iTQlqZ4T5oCN",
+	"FairBnj8NbBKAXZWXeeN2G+FdrNI+ieMTsTOX/34DGVpqO5SUDJPiV/Ri8sc6kbwff0ZI/crYgoSR7kX",
+	"wpzoK6uEa2Aupe4qhqRTiGblhXxFLemVfvcW8nOApgMA0W5vu1PFh2sDNQTJWATL6ikkpACdFPs/DQVt",
+	"GzEN/UumQB5YSmaK4/I8EnBMAzOESHuqhmPfZa/cvELQ98SI3KISE7Bw0cJydg5A5Hk0LxpQQALrqVw4",
+	"E8L4rhoWF4quAmJ3eOei41qgLVKoVAtDxIgJjTsPGdnd/u4pDLAvo5dOmClwoLHH8bWY2Di4wcD4tIgV",
+	"KhPGsFjfiDyXqcBDOvKI1Lno4IljwqXhPhYHpZSwRDBEVpaF4PncLXZY4q53biOgMBvrVPyZWz2WScxa",
+	"Jas5GVVeP5cDMI7mZhPUEthtrgweD32e9lSup+1Thm073VTyLPZNAoMroH3jgED3q1mADW9OWZzms7d5",
+	"oXAMemquQ2E10BQJ39fpAiA4Uh2h7DOVA9B98Cug4XQaRaEsdcEQjh5L9QmLgVLco4e7De8eAMm938LS",
+	"4LNHzsDL9TRGdIJHnT53KpsnHUf2YZJC5fHxBm+hWPw8FeOJtkIls85fxcwZiSwX1h2xfmHAigX+X/hc",
+	"3PQtJ4AiHF1i1C1XTNxmQw+gbIC+rEpUa1VvtB3w2s4AbdWNb/u0/j7UG7iC2SjfLA07Pjo6rfo5Qlve",
+	"H6LSUMpGXigFy8aw48Nvu+yvYmbKC7ee+voImRaI1TTLYGgW/Jtu572CgVsCcjQXfOIGZAnTPi7wgGm/",
+	"fEDLcwndftNraGE2vwmSOMqm+lpngqumWJtXuJlrUt7NYiBbTBSIFtwpc5LFLIvD8evhjp08ByVgzjoI",
+	"T+7lpkJZvBXaZj2Flk67y14OBk5kU6dOSq+RtCgu+by08WQg3qAiF9Mam4otmFS41JpGLTSQth65dbeo",
+	"1W7/q5jd8RIVd8Vmt6hh2S3AaudqLXOGY7lNHOFVybVO8I99Z4uvRsm/YT+p8LYDVlZbcOW/cZujLxIn",
+	"YfWg3DRz17kNEvozAgrcBUY/vMDoS7CnA4pgb8u2NwqMDq1bjDrZPulj/b3Dc8ssvyYjQOdhjsdpzVVL",
+	"mCmuFWfFWj4zrEXw5hJDdfroh5IDgIlyFspQtxdD7/BjfETMwwsKmQsB2mVIfAm3g6viLM5hwlcG4S3f",
+	"uVWqpelO0sHSqAqi0CzyHGLuyp23b9gkl8oi/XiQZ97iJvCIhaS3c+91r/X+MGnbEWxSuN12R2Hkb8Eu",
+	"nz4jK7an0IfiSVr8beQ+qphADwV9YhwdR6kw113mkZYCqYFuZuVEiQIiGPJbOwVy8VORxwLMlmfkxPBX",
+	"smEwL/nBawCUTUaMD/E9D6bg8umzRYumKdMZ7mrkP4SzSoW1Io9Z65vuE/Zf/4M9esQkZdyXRrtTevlx",
+	"vMwogPaWGEjYfGAglQ/48RLb6L7CQGh91jLQq8FzY7c2A71e/KOQnANbPF4znGO/O0+l8ab+CZMK/Abz",
+	"kM+LRZtDXeFWHC8F43C3dnAXM5l+gB3U3Yt22uCXfQisCxHBQJ8g3C5cL5VY/PhRI0uPF++NWHqsrBOk",
+	"bE6OLg91e+pf9aUFutGH/Sg3YKAJy26dc0u1VmECmIjpHRf6g5YSfp8w3gc/2e8bV+ZhwIHWinJf6xrX",
+	"WBoD0T46Z9Nce/oWHwRS5n2wVnWDSGkRRAxW3XdxCPA16LKvv4YMxwpSQKTtKmnYp4j0FN7I+CtvY8Wk",
+	"RBcWdbWY7lqWYwx/RHSBzRx+tcJbi4ctUicePQQ4gWcyuwti/85N9oW4yRIrb6SVYol1TSuIzXRRE028",
+	"Me1tM38Z3T2bNdY2Xf64blmhyrgUaCdiSkzLgxgNkDTnUzCWg5vNRoUJXdKXvhdfmsZU+7yN9KbFGtv6",
+	"9+t1m/HJaLx3WtPD05pel3expaoQhmx9QpPKr6KD9/QveOq3/x188Os3Ka3xlQrdq5BCL5SXttoBDPWf",
+	"tBbs73NXyJNfBcF4ncvHYSHTt9eu2FnzKyDaz+dHSsrHxVRh2eiO8yNY2853o3LGNt5QwzxbT+e8UKMu",
+	"hniKCYg8u8xd792pVV49T4JHbnVz6lKAtfHk8DDaG0tV8jg1uO8C5e5vvpXKzaf7Th2+z8tYP/Jbiezb",
+	"iutloro6TWk97fTE3XXq6utUv2kZp8j83AcobakbIq7IPV2m8slE8Lw0WCt8FEhDgpvWqpuLyiN17uFe",
+	"jk5K1Jbd5ehuW6+5WCWInxK/Z/vr1bmw/5WEkJCPiGGkkFhA+UdgAtZMP9aSgIZsZ1WOImSE1XO5ygC4",
+	"pmQuJI12FWifYaYTBlFYDQH7GKUaJKMvucXEE/W1/8Z7RSxaHW3m+7B51FlY4xakj35idybd523SNSND",
+	"+t0V4i3Udto9mnVuCyfCyQr810qssZeKwoHJWS4t64tMq6Fxe3XxmgySRhHxyC4e4qmeKjdxF/Tq+92x",
+	"fzr40+K5jy9+JrNNEPeCwh/lwj7VSTEm5CjMeamxx/mb+deziWCtufiDiMkxH4qDv0/EkOmc/pqo4Q5U",
+	"4bMUAZVzt/EujHYCE9VWKDd8WbVpwzewfgQ7+ZacH+JmA84PkiCZ4Dfi4D38D5FxJpNc3/CmKMyGzvp6",
+	"t+xpdiO2YCdZIM740b39zHf4Lj6WekvrZEm99K19KzjUGIC9GPBfc6CURT+NCwU+cLNh2MKi8uUbpSms",
+	"JKdvSp3uZODnLgNvpJgu4nQlOk9L0h9I7vTrlvHaBC+TjySUxqstHEzo8lT3kLwNkNj/+ud/sFxnIpon",
+	"/CVWX6fg1JM8m8yQF78zX8eL9RvvxTa77oVYHuENiXE7pOBtsUvrDruRZnzMnodr2hXE094mo0ZoOUhi",
+	"3ocri4AVKxcDkbvD35yw2PPZv83FWKpU5CZmLa18Eq8tciVSpgeDNgIPgLnRGQMw3qNvDiP27WHEHh/C",
+	"sv+apXxmPMA5p23IhEoNJVnK8gbFjVImrEfiKOtgNqwrlRaiy84mE8NGbk8rHfZ8OdUVXqO8uFukyguB",
+	"cBUbbBIquM1WKavcw6H6qTd2VJsVSjrfsVl/1n7E+ZQMBOodz8KpXBQ05bF5kPBMqJTnoL2vjJSDhAs9",
+	"zPmYeUEDiepcMXlOrbCBEClrvXp2zp48OX7SxovWv2g9dIfs2WSSCZQRLwubaX3N/OsNM0XfvbXvzuaT",
+	"igwx5bMyOZFkECT45h7PB6EVOKIROHmzD+IGcIrp5pZAiqZ06YsJ4Z4Owy1/YlX0sCUls6rRPcXVTCvE",
+	"hRjhNW7CFfo4IM1ciPSEcYPEqkMuFWWUcCAT9S0T2JonZO2pGiNrk+wjLlYan2dCpHe/96i1tjZlISy8",
+	"BWVevVqjuHGDtm8qMssvUsJ8Vro47FxhVrAkB9y35a70MxQIEN9QTYgAFksHD4zlguSCVA3udkDHyrFg",
+	"mVTXEWFvDHTOjo4RhgFyBgCZqdpDFVFnR5ZEqACplkYYE0OCKiIEE6ewV6sscnZGLkB/csfbULfpiCvR",
+	"3YQCedVTrltOUgx0lumpk2hxotVA5uML9wkoZON2VNvWfqsjTIdiVmckXiijq6cm3BgAq4LUf1QWnJSZ",
+	"x2RHDPeJUB5GfaxviCw0AZSQLgMKaCfyCHZHyxQxNqDvlI3B80yK3A33nPbl+2q1h3YHHQzT0SqZhVgb",
+	"9E5WGGGCVLQza8V4QowTObeik8mxtCIFDA3f0SbJhn0OhvJO+l3QjhcOa127i1W2uOZtqryB9nd0+++6",
+	"RODJbb7LV7nVd1WVmz0vtD00RkQhWN78dv3sXTIP4ML6+GiDTr7W+gVXMxpC85krqGfmOpA64xkZoA0n",
+	"zYKqWh496109+4bpqWK+Rv182Dcs00PZTH7zYnbpX7OtU8dXvEQteZPAxjPzcrBJuecYVb1J0Yt3gEn8",
+	"yWOfX8DYXgZztMZwrRXfxoidq7iEzYdnBVEc7VzDX1TgzEpV9sWs3PRrlFZgg17O5VC/1jZCUGAxVjyt",
+	"crvQtuNOu/KM7tQ4y0WG0cYaE8xKBER0M7OWD0dGZMUxppqNdIVYjHlpGN7jtLMyaU0gbN3YiGywjIjh",
+	"BX3jp2dqnA8boIhqaTyA4zI8AAI235iP0DX3/GkTTtjyLoCxsqwD8GMzV6P/KbycfLIJhyHNA0E4Y0Y9",
+	"olfqvES0dJKWS4BedQaEeGcjBgCrELbOjYggiVBZg0jwuZjg2iEk3VZvLxdKCJbrWW+PDaRKDevtvRLq",
+	"v/5fwdgr97S9HGdsNUvimsjt3+Wg2YR7Iyi69QGzljaRdvnOe/HpuPubJP6P0lg/F4HI90/gUqXZr1kX",
+	"8RCWWAl1FM312z8TVSh/qEK6bVcBwsIGO1O1vF/ICXHap3HnB8/qN40BzC1iJ1eRVuHxsTyVFxfrHe9H",
+	"XBPn0NyGO4oKb7unymr3kMlLA7FZ/7fueZMkwK9Jv1j2s11A9+2EVDNUFooTXhcojfKqrqEevMd/zIVp",
+	"NgQhkCD4XQMRPvUefF0KzB0J4RcUObTqvMfLirFf7o3n/VZbAFeXz19aEn+xqCsEZ7U3xLxXC+GnRZYa",
+	"uAtUrBVnMhFuMGKnuGegsUOGKWZsATvAKV5DzAVUU5MxkvcR1Y7NeXIt1fCtkSoRxOVEVFCsxUtk+rEm",
+	"rgeZgz/Me/YRNGzRD++B3YGwQF0HXt3qVoAuQswJOz58zEYiF4R24i0ZuN9NZklG5AOlyYog4OMKo1t6",
+	"OVji4UXzn8+zKZ+ZKOAOMCWfRql4lQY3fWkI5eRNbMB89lDtIjOifdpTWiXCdSwKfYNuoDzfLV52PJ6j",
+	"ueHmmhyKFRh2l50xmOQEZ9UIf1vugd0HuR6Dv1waQ/fTcAltWAxP0rdaxYhfz21PlUvm4KeD6ndwAtB7",
+	"KE3GuoYqvdTf0bu+A+qM55LhPRUTDZmJmVA2n3n+yZKamMhK5IApDaQSFAQS3KgxWHOronVudRARpe8d",
+	"Uajx5RvH+wSFtz2N7jfu5/c4R33O+u483ZH6fo4qNO641Wf/ct35IAgbXqZGu2P4rCr2xRHX4qfNNqOt",
+	"DQtvQVpbr7aKPrYc6Dqi0O6+5uGlMwUhgk4P7mAgnkiDSd44wWkrbX1JwCIk23s2pEkujFCW/oL+pRKB",
+	"9thYp0UmWOvq6fmF131RJ+MAwNGxwLyX6Nyt2Z4qycO+OWxHbCwEuPdIV/JfTS8xtkhn//rnf7Ln1nOX",
+	"QfRhOEAnEE/o1EPTU5m8Fh7jJ2QYHWR8OHTNFspKgNuuKcnsRuRyIJFNz6MGSgtKeU8l3IqhzmcUy2RQ",
+	"DYUUiNlEUEwUaHdFJgwbyHdMWqDCiyH6J/ZzOIPcTqDWcoo63kIEDClehWet2P0vPgH1uMiNILuGNFUY",
+	"Kp/lgSSpKZOqp2L/8G1/FreXuzy9iNlexfyYfCe+F5sBINZLby9O7xECsRzOTb/hFt1vOgkw+WcHhLjT",
+	"+tYBIb7CNBIn96qtvzobbJX6d/DeN+N9qqnIBNqLC7A1GKYNElqq4WloB0sD3GElKXEJ3dSQ+A4vCATX",
+	"3J49Xnz3m6q1nT704JZshcm0ftFGS336tz7p7sVs+NQHBCRm0O+7TfDwjAJw1G+y/G9rAGwQXunVJzIX",
+	"ikZrgfTntNKfK8tlxoZaGNbnCXjDMY8ZUwWc5o75A90lrtCawP/iFM2dHNkFgz4E3THjibgn5bGEU9oe",
+	"NPEuYmyJ1wP4gH64vPiLE2SXP/0lpK9/dMhefIf3dGD3e7Lw0htAGxn5vP1TYtMnZKoaPhE6/Sl9kvq3",
+	"b0qII7x887TZMbeWJyORxs33Rm55+o8MwKGWC83PD9tpIDOxb4Bp3ZwyI1TqDghu2Aocp6hCcQKa7qCk",
+	"TqywHWNzwcfdvY9v9V8EC3ejkdoKB7OssjBUV8AAvRPDfzAxfAb7n/EaUZ/OK0Q0QJO7FxFNeN1LI/1f",
+	"lV5buuuOmhXC1hw3fjukPvjXP//DI9sCYbmnu+chqu1ydTGw9b6n7n6pl0/fV9OxkRLoy2+vC1Y1F6TQ",
+	"yx2V1IM2LS8qDiTMdP5sjMzbSCgCx/ocVMhF87fZAeoEYJjE3m1I8nYf9VEt4FflOG0kOaj49oKjrPiF",
+	"GcE4JcHk7q5ednrbGoi+X5wqNKsUIQCpaLjhv5XKViEbL03DrCU8cuQZhShPA3fUVaYN2k901WwbIkHN",
+	"PuVRdlckS56FTIRfmAJWftpm8T/14ltIofmKq2KAAsaHnRb24Gh/q6ifj8/gGcT5rBAhEADeATBPcxcF",
+	"aqlK9Ay5tuZDzekO+KSETwQGKIBo9LHzGHNdQR1BJwnrqKcGOmePjgFjkRDAMfjIjsSMJSOtDYAueryg",
+	"Vnz58ooI7Qs7wu+OI++Zg/0EQeMHfDKhXyksH5FO4RaDwvmrWaOQfq38nTZXcK+txI2TuSM9VcxqBIqU",
+	"6kZakSMFPa+lVQeAQmVT0WKcEuKiaSUw3AfTFXzUlTTM8Btnc6vgkv2UQRCSYUNh2fHRUZc9d92osNZK",
+	"3KOe8mhHuBqWxw+du9F57QrdSSuFZqA3+IKNrmcaK22BrdZc/cPdwYbmWt72Q27/DcuUVVmWqCMN7XTW",
+	"XZD4iiBxWFhBnqXVDKRhLd1o29DxJJNKJjzrbBhDfk7lL5TNGwPJmxAYBrkeNwNPpEhu0wC70NSO1du2",
+	"8sAV23C0ZxuRri7W2EZ8LdZtRiDCyd/x1n9Bwe1eEAAgC8v08JNGtcNLWzpHNLOL8xcvQV/75exphLHW",
+	"yjqjyozkwJo244ZNcuk+ggH8RKJV6v6YiHxQGKmdYtbtKWq3RAtmLQN3dGRKG8bZiJtRmyXcJiMCq4BL",
+	"Dj8IkB84lYkIX9k6Pvy2vUoJC7bR7xvJXevKpmrcQpVbSpB7DOyuD/FWn3Tbr2mShT/CAtmpbTtX4+or",
+	"4h/1sJKvd/AqNihrB+8h23kx3LspSnteMu1Ctf8oodrV8hM09x//LrGJvovW5i0ZsZJMbczd1bhfIDPN",
+	"rKAAFD57DXCdPTRhyfGJWePktqGn+waA+1sawKehIjjfq9I95Qx6D/EfYUgtqBznFz8bNhW5YHzK81Sk",
+	"7S7b9h6gp6Ap+rYynm3plQD74erlT4wrMwWefT4UgNkxljaOWJyAYRO3T3sqttry7G0iChMzU4w93zyN",
+	"ECJ/ZMDWb0QmEhu5kcEyrtkui88AleGEeUbRuKc8Y0DIB6kHwXeOI1YoVz9dBvZ4TtP4mduaTa34FMW9",
+	"zSkGqMIXYb7CxG1mt1ZFt1DQ6pWW8djS+tmEwDYoegvmWtqTO7v4YXNGhFYxyr5MpMPltPP3c/+TedrB",
+	"pb44pBD80i5z4as2khlVyS1pF1f5tkJmvt1O/pI8XLWZ/aTerd8KnskBwGxlclAyzk94LpTlGfYsYmOZ",
+	"ScvzGUvFJNOzMSiVfy/cg8LOIjbgY5nN2FikTpPvKajW7rKXirJAaleShOsK2GX7hnkq24hJy3KRFojT",
+	"xm1lGswEz/cNEq/IXEDwcgtR3KZCXJuI5W7piJQVk6hMvzj6inGousIl5iXVHTlpN/NgBUW3lAv36LH6",
+	"xCSyHoEAc15mwpawFDsh9geFGNiOc3ZRH1lLUfJM594aJJy+OuazULnOMkBEgaQCAFU8P7/07FRihhxO",
+	"XHm8RSLdRKI7QFjx8IBYWmcpirBXMCKA01KhBA50Du+BKJJc3EhdmMgTVmHLSryz/kQ4YZzFNGwxa4HF",
+	"D8CUEdr5GZeKGeF2PIjbtJF0L2L9WU+5L2pHAQ8W3GAgG0KJWgNQ90UmImwoF2MulUGGL89CiPCXMKo9",
+	"FRjiJVuhFp6ntFDWR9vMAKjGvqW3xhSGA/a9cWI6lki68meBjCox4ylxbCV8QoldIi3BQHGI3CmSSzsa",
+	"CyuTiJWNkNkTE1Uh/rkPvgxNZK6tmN70ZydO48gdcblwQ5FGbgjn24p8x8BBQl/bUzDZUw5+DwjVGfDE",
+	"Mt7XhQ0XG0werCHA6mzDGwD76K0RtpjEPoLJTydB/gBWOQbl8LwkWnHjYFhhCp4hqKR7W8zNWz2II/rm",
+	"AJmyqqUVszrlkDvoFq/ESA+IPJJjwf4B5GUvm9k2qE1hVrl4vBNIq2zWdPqW4Mk74p8d8c/uEH+gxD9+",
+	"XTCrpzxPGVYtmbKbyYDuxynhX3DgjqyOHNxLYOqbEUa5E8J05VWDeFUwngCND9zxJmJTXWQpZSCewMGA",
+	"lLokk+Gk9/y6kA6OZzEch+URh2d9SQruJLGTIqwVU2pjyIk5yTUmE/VUtSlZK/awyO7Y+okAmaVhTi+z",
+	"QjVJaDeOzwdfini+U7DCGxiKtUKWim0uXMsK95DzhG2/EqbI7IY9p8Lb9r+stnA0wHahRVot0WBdltm9",
+	"o9nEqTcW43xwW+2Okj/kUQJromk9bEItVzsSMF1qeZrTd+eXHWNnmSAQUUP3fp7ynNjBnKiM8VHMWqkY",
+	"8CKzqD87wQu1SOkuf+4p/P2k1h5kGBiMvSdris9YKhKZCgMauLfrjHbmoj8ZOBqQcAXcU85kcDOSCevs",
+	"lTgVA5lIoWzsziEwr4CqAMwrTCqI+2IkVRqfIv5IX9ipQMu2MqCEO4wgFcEaGpDQ2Ku9h6aNGT4zaCMm",
+	"XJG12RclJmuXOZ0XeWpzrpBpvqekopyIvuZAFj2QmRtkMzNWjE+YP6z+zPvJpJMkk5iyGOiAG+D5GkSs",
+	"0Bt7quUMYtdjuP0ms5RsT25L3FeRtktxtBD+4j++1lZPJdyITqaHGKcAlAClbZWyVuw720lE4aalMB37",
+	"rhPG/cUR+9c//7Ndfgy3QBLdUxdOKaC3JjzPJa0GNIvhU0LPp+t5aau3AlMes2VKmz7qKTTdpRq269Y7",
+	"qhHedYCz2XRLHgy8q2YgNLGngivzqBLifji0QjUHVw7QcnP/LYaIG5pNQvQIbXadTm/bNIDjq01IA8/U",
+	"zBvERqYi3LyAQ4brgvb4SbmDEWMYtpZW7WUsh6V/62PGiW+qM31U4/NVKVhXahVUbHN9Iqiw7MYci2xy",
+	"YV6VvMV9OU71TgP5I2kgZ/4con0+qOKo6n7pj2rL1vxm2zPjhtVX8uMiGVFzGvbLWh++tGv78Os2ysJe",
+	"qLC5BGuouiITuzb3O0rT+9//tQFfTmyq5/aD3/j15yHJadPVcrgW7nTDHDa0IWNoQ5XbLeL7ZA+tDdA2",
+	"X3TLb9nxie4SJraTECtZRVVNTqwQE00n/cH78M91PKNzouR3xCX/HPasU9DD0duxpn1BUXPrj2iCON9w",
+	"8227W8LFt5qeFNk7zQLx6Ob8jtISr+MSKPM7bfuPw+0YdmFDhseGKrfb+/fJ9vi5yDHP/7iTZzsWyM9d",
+	"8fFckB9Z8TnAdLCVCQXhVrrA4p/CTdHkxsUrmr3NcbmFsldY58Ondn3AyzfyeVQlt4Ecr+qs8HJ4AMCd",
+	"svXZbXqcmiXo4fVtvm9oIiOW5nxgDaPAyNAzSjv542hdzSkLFGbD/E2lD7bpAuMjpLFyIlc0xditv7DU",
+	"PsKzlbdndJVjAHDtOcb7+ihfn5cQoHRIUvEi9vw5xmNOpRGshRGdwCgJKEjIUCktSyXwn/cUBbkzbphP",
+	"pGTPn7dPy7ihCgEOmRy7rEbNCJSNhk1HGnjUy6D5npKWtTzNY6LHY2mtEG26QvZdSbhifRG+Gm8RkSMd",
+	"AlaxBbiTbGYaR68WbPo7ubOghc0SJoKiW4qle0yYwBHYqOvb9nqFhypCVBjYezsFcXeftVZ+ezcVO7/w",
+	"aV3VCmo3Ce0N1bXqkungfWEw1mYVwkcuxvpGlMHkG6F7gGlkRM6UZplWQ5EznlBsvV1w/+xW9UM0J66s",
+	"ntRhJHgCh1XTJN+jh2e9Tv6zqeKCiwYLhafpLZf30kXNWjwzmhSSLIcwKqPbu7X+xzO7f6z5O3HRbLtH",
+	"NhTtxnKVSjVcmUnHS8uuSmwyiwt4zGcQe9CyI20EhN6hJsO0j8wTaTuiJLoyF9oHqldhZT4mMsxFK6P3",
+	"yoA26g4l0fmw+qiyE3zIok+scvpUvJCGFJdZUvBJYz/QPVXfnT5dimJT290yajFm10JMEHKZHp2yGD/C",
+	"/xYMXE9hxpfnuA+qMangT/o0bEIYlklgq285bZ93jHCSCjRE0R12e4qCPaMqXtNbAwiSI1KcQDdBkKg4",
+	"EFPhPpIrRvA7vnMnRGDfU7ES7+xbwuQhTnwMe+N9N6SQDOdareWZwae5T8DYOLTFqO19n49nMBXYQxbh",
+	"z8sQd0LhfeVX62cQsdKU7lDfOn8VYlLuFsrya5xoU021U/TFu0mmU7F3MuCZEdGmPilpxdisMzp8r71/",
+	"Ktob83fPsebXZTgiz3MOkhOCpfdOIGzxk4fx+NneyJ1VK7y5ETZXbYVTy08kZtuKnBJ/QYDuDumHhqvz",
+	"BmYQDiKktprzfPnZhuk1HycUcMHlRWe0PwCXnsGvq1BrOi6FMXW5CzD9xtaT2VvnFz+j18dHvE94Dpi1",
+	"KkXvT09RFruBmv1CZpZJFbFJVrhDC/gR6pGIPE1FekrBiDciN0uCu53svvRf9qVFGNKHbQQNFJbdXDDV",
+	"ay3IpYsauIGfhtuKoYe43eeAJWppqOVuWbpxl6DjBLnzKbf8pAJfwmyGqHIku00xLsbwaAIFJjKBv/J8",
+	"1tE3Io8QqqmDbWCqjRnp3HYSmSeFtAC5YKJSpXUqlRJTP50kmcQ7acBK9p0D9ADG2UgORyLvqZjKx112",
+	"pphUiVbGKYzKht/D2fHRUamGaOmmhVld5qf2MzFe7gS+rOVe3M4N7NvYcMNsv1nux/v7ibo9H/6dPgB8",
+	"nF2s4S1UEj5edv+WppWFgCnm8+JAK7EyKdK/4OA9/WsuzrC+yJ4DNKwVxvp3lFRHzjgp5QpeRTXy6VZy",
+	"YYMELmqvOSFKKvv4aA/sESdX904eHcJ/0R5J2r2TR6WB4qQXoiC+6wx1p3r66W/cfxfxEGiEtxcSfwSj",
+	"YC7fp0oh3ESfb0CRrrbVNmmIAY7033jnH4edb3+l/3d+ff8o+urxSjjpwtC139JgmZ+hxJemZLuv2sj2",
+	"LwtuvreCKitsfhj5XZrO/R+MMNDL03MyPZSK8QQDLoLdi1tjhUY/j0SJ2qxZgKiM6g731tzFFKK/1Jzp",
+	"bRYS9GEPM6muAc2l+gGhL7tL1Gq3DO+kU7sGNswQCoput0/uMyMIBmCTnm/Z55WZPzut+ovSqlF4rA6J",
+	"qEmQBgESHrX1IIdlGTq0dX/HzJxPuXf8/fXO0/2gTk/InFm7+LddxWF0RHOmzBlLJYiMFFbNviG6WGas",
+	"nrCpzq+BWxZDD+nGFkIWq+gfI4eKSXWKRnBPlSS9QqWeDoQnTjQheqkY5MKMiIdXGlOI1COoSdvk2MJE",
+	"jI9yAm+YJxMU3W5H3mdezCeXIpT/8kVKk93Z/fHObko+0bmXJbc+xg+cLOloDOS6vahrtDAuFqQRSqCl",
+	"MomQsCAYjOSTHUnDEp5lpxh4Ar+5PhvmvhYYuK0GdDKpCoGRFyQNMbOwGiUnV137NEaIyuy5JJvEoHvP",
+	"y8KWcnBdJBvePNVYwH28CvR7xFHKT0TqBf1OafhslYbmOE139HKcTl1YXN4Q87B8y3nf7gqN+ZfS/XvH",
+	"I+uX6l0rTy1fbvODq6rRDBJVKAAH7BcyqxDJU255nxvBsJXSXy8JBR4BzP+4l7PflaNVH6AwetGvlWBF",
+	"TUV/pPX16rAIU/TLRx40PstEzsZc8aEwJ+DpmUw82vmcnwcjHDzJXT3kDwBM59xHAVVcl12JJBcWs48w",
+	"kQfj9JZFQ7zxH/SlOWrpwzaKhgjLboE7W6vVuDdrK2Hns73/A8Tvz+VuWypRn5pg15c7fLkDl9g0Ll9e",
+	"vTYYqoCZLT741+1fxexs4rQczeIiz+IIdCeRQnApBPjxPGV+9/VUK6YXd2QaR6z8y8qxMJaPJ+FD1xS3",
+	"RS5O2M2jqFccHj5OnLD/6ph9/+LsvHP1/dnRk6+YHvRUb0+m3bKRbl+ns94e1BAxuxYzHx6LBJ5Oduwb",
+	"1p+BOxrwvePpyIjkbdzGnEUsw6TTAnsKlEQ/X8iywM5qQwtg7IDeCegTmOVDjBS6/3eRWOPFoMhZooss",
+	"7Sk3eV5I7hunR9Yj4aKajGxOED1lXPVUTVLum3rXpp6rYi4CPY5IeYaW8Lt/fvUjGxfGsr7oqZG1kxaF",
+	"rMFDpa0bBp3dCHS0T3J5w62IWKb1pM+Ta/cRmVTXnUwDymuaQrxcq1AZ6OdOxTa43IEXZIqB30DvMQB8",
+	"AJaKTEK3YMxtLv3ciXe4dSTPmHuXHgwwm9KNck8dHbORLoAttf79rl1/oeALQZSRd5P4qPUA0E90xtAb",
+	"jxfrO+VWjU5nGNQT07qGbMKYtRD8j1t/1roXQhw9bB63UTzg7AqOLGrzTn4RamOztM9a4a2PhXtM/aQ3",
+	"vJF2hMf9pp8S1Nj6e2p11x52hMcLKQ9yCPopSY6WGempAh9b+ws9Eb8YR0h5mjZbZDjffRB5wsNhNJyj",
+	"c7rzwXv612LKZn1ReYaIMfhLDSTNnMKaKkVhpodsqIXxy23xThMbD4XHOmfCU6ixi5//rPW7xhWJM8d4",
+	"o5K3TMdb5hmolszveJ3mO7GhgN9erG8izHc74aFZOnjFts0u2G6Nex1nI2Q6J7Cd+oz0h8qiZQRRnUK5",
+	"TzWsFeO/UqS/azNeKaFaLUWm+4gq4Ya3ZfXSW++2+7wz24mKXWb4pz5wcYtvJWpWKYMHpNdJYVbGh1fF",
+	"IqbEtCQgj3xWOHfiz8qxIDsEc+qU2DeMWyvGE4sX9Bk3lnFlpiLvrnKPPq369YX6SekLZ9v4S2t1thYn",
+	"c7UbRUs10TvB8tB0kPmjYb9utn18RWRDyXLw3neD6Lnoz+3v4YOXR42B+cGLNo3MP/qmFpk/NsO3f+Od",
+	"fxx1vv71/dFxc0j+Mj/1FUQl+Xt2j1g35FIFdEnwU935TJ5qDoECi3KxHLGlRvXR3WTQtvLn9rJnjdyZ",
+	"Rey3QhQ+lXkngx6cR8BtAWdMeMED83gLxcSUftY7GUpLMnyVmJJ7NGJSscVbldPgJES6a6WnTCu45qXt",
+	"6j1g7FnozrfBnY1luZhkPBGGAnkAWsZqfdJwtRQjZZongutrO2LljyZiJeAL688YZ2bCE8FaCzdbHvQl",
+	"0coUY5Ez9xED6T12QtqRyH0PpyOZAUaPmUqbjITpslfacsh6wIgjVwlGSBtRfWSaa4Kz0VnqtEFsr0F0",
+	"uda82Uje7I+lQX3O7vjKG18ttZ00e3DSDDaDmLvG25+/Ylkh3tzemx28T9wRDveFK1NxIaGz6GcyIauK",
+	"VYAGzpT6b69YolPB9EQoc4I3enABXpVCRA/DWnDBWcJrOf0oIhreEEY3dYUjElqIlVtqKjInXN2Kd9IZ",
+	"gD3lSgcclR4MAZtZhM+l5t0U6Rz/gChIeHnbd6WniPBa6ekJi294hvfyubjR1yKN4YvAmFQpV4lgU+5k",
+	"NvwYea5PoSAhKzbFRORGpCKNe6qpYqLzHPiyTxYG0Al6itIc6JxJGyEcnwWwGAkIXxHQsbpBTdtd9twy",
+	"M9JT13W8P0GoXrhyryC/WEtpus2NmNII0PL8KQ6AHgwAFAxGCo+Xas2w1i/nnR/evAYOb/i5I9UpjjZd",
+	"a0vDCjUsyLWBvxEuV0/FSkuVincxhl+5+Yfxil+5KcpF3rnUmUxmJ0zpTk7P4oAXdF4gxz1VEYSCPssN",
+	"++Hq5U8RDNmYJyOphFnC9vkLHEjJZ8BqU+vJBnGEVeGtggnr1YDicmTH2arebJTxulDhFoyX4covMfMI",
+	"eQ9wYzELNvczPIdB/H92Xum+tqZDWMT1F5QL74QZwfNkxIQaAp/stRCTapFCbAqF3zk9rMgsAA2s+JZd",
+	"uvuGcZfnI5Fc10+S4LyqxGKTL6BhuZRCad8wiejUbsk0n1N+QcUyRfgIujBusNxrJ+QtbfckT9fb7jhW",
+	"+U3zN+JBiFFBGEDjihq0EFKdFGOhbMQgpihyG2Xo5L3O2STXaZFgJIZT/0bcQjDoSBs8bYFbFNB+IPqt",
+	"yLO9k70DwK6QtA4I688JNpqf+e59L3hmRxHgKrp9ZKIyzrjktdbK5jxx7zIiG3SrIQ7CaxdhCl9DZlZU",
+	"ajbXYmaIWhqMgXomc0QAeDoMtpUmeJnTRhtec37hRupGOvnBWkYnUljwKo+0mUgEVzLJSOvMVFTdQTSU",
+	"e2WAgzoOP6+Gfbr46h9r6eMAq1TDNIvmaVQJ/S14BUa7LzZ9GbB9m30aI0Naic7LuDdKXQlapHc0TchI",
+	"5mlnwnM7Q0JXGg2ZB5sw7FySSYgIaRx0HwZYtuG1vQitW0AHZ1aj+mlGBNfqBEOWIU8ivYbiThbfsgx9",
+	"y4mIlFuOa6YB9RXTZabOiJ2b0hKWY/Ftb9zm9Ph8xNzrahuR3RCOHRG7S1EbOw+Cl3AjIJoFipb89zdS",
+	"TMNlXLbR0IezSqecaEOWebWIIpSMqGmCZu1eM5LGgrIciMzaetv34LJhNyoxvdiNK9QXv3/9+hK2Yp8n",
+	"1xAHC8sGoaTL+hFLpZkU/p34wYYSiII3lobMh18//M8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -80,6 +81,7 @@ func StartWith(t testing.TB, st *store.Store, configure func(*config.Config), op
 	cfg.DataDir = t.TempDir()
 	cfg.JobPollInterval = 50 * time.Millisecond
 	cfg.SigningKeyFile = filepath.Join(t.TempDir(), "signing-key.pem")
+	cfg.BadgeKey = badgeKeyPEM(t)
 	if configure != nil {
 		configure(&cfg)
 	}
@@ -114,6 +116,29 @@ func StartWith(t testing.TB, st *store.Store, configure func(*config.Config), op
 		t.Fatal(err)
 	}
 	return &Env{URL: base, Client: c, HTTP: hc, logs: logs, Store: st, SigningKeyFile: cfg.SigningKeyFile, DataDir: cfg.DataDir}
+}
+
+// badgeKey is one credential key for every service a test process starts: generating an
+// RSA-2048 key for each would slow every test down.
+var badgeKey = sync.OnceValues(auth.GenerateRSAKey)
+
+// BadgeKey is the key the services started by this package sign credentials with.
+func BadgeKey(t testing.TB) auth.RSAKey {
+	t.Helper()
+	k, err := badgeKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func badgeKeyPEM(t testing.TB) string {
+	t.Helper()
+	pem, err := auth.MarshalRSAPrivateKeyPEM(BadgeKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem)
 }
 
 func newRouter(t testing.TB) routers.Router {

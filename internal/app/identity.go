@@ -45,6 +45,46 @@ func signingKeys(ctx context.Context, cfg config.Config, st *store.Store) (*auth
 	return auth.NewKeySet(key, retain, retired...)
 }
 
+// keyStore loads the key of every purpose: the access-token key set (signingKeys), the
+// check-in key and the credential key, each from its PEM value or its file (created when
+// missing), and publishes the public halves of the last two as their purpose's current key.
+func keyStore(ctx context.Context, cfg config.Config, st *store.Store, api *auth.KeySet) (*auth.KeyStore, error) {
+	checkInFile, badgeFile := cfg.CheckInKeyPath(), cfg.BadgeKeyPath()
+	var checkIn auth.SigningKey
+	var err error
+	if cfg.CheckInKey != "" {
+		checkIn, err = auth.ParsePrivateKeyPEM([]byte(cfg.CheckInKey))
+	} else {
+		checkIn, err = auth.LoadOrCreateKeyFile(checkInFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("check-in key: %w", err)
+	}
+	var badges auth.RSAKey
+	if cfg.BadgeKey != "" {
+		badges, err = auth.ParseRSAPrivateKeyPEM([]byte(cfg.BadgeKey))
+	} else {
+		badges, err = auth.LoadOrCreateRSAKeyFile(badgeFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("credential key: %w", err)
+	}
+	keys, err := auth.NewKeyStore(api, checkIn, badges)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range []auth.Purpose{auth.PurposeCheckIn, auth.PurposeBadges} {
+		kid, pub, err := keys.PublicKeyBytes(p)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.PublishKey(ctx, recert.PublishedKey{Kid: kid, Purpose: string(p), Algorithm: p.Algorithm(), PublicKey: pub}); err != nil {
+			return nil, fmt.Errorf("%s key: %w", p, err)
+		}
+	}
+	return keys, nil
+}
+
 // bootstrapAdmin creates the first administrator when there is none: from
 // RECERT_ADMIN_EMAIL and RECERT_ADMIN_PASSWORD, or with a generated password that is
 // logged once, so that a fresh installation can be signed in to.

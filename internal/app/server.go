@@ -20,6 +20,7 @@ import (
 	"github.com/recert-dev/recert/internal/httpapi"
 	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/openbadges"
 	"github.com/recert-dev/recert/internal/store"
 	"github.com/recert-dev/recert/internal/web"
 )
@@ -58,6 +59,10 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
+	keyring, err := keyStore(ctx, cfg, st, keys)
+	if err != nil {
+		return nil, err
+	}
 	tokens, err := auth.NewIssuer(keys, auth.IssuerConfig{Issuer: cfg.PublicURL, Audience: tokenAudience, TTL: cfg.AccessTokenTTL})
 	if err != nil {
 		return nil, err
@@ -92,7 +97,8 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	// The use cases are built once and shared by the API, the pages and the jobs; the jobs
 	// that carry out their notices are built after them, hence the outbox set late.
 	outbox := &lateOutbox{}
-	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams})
+	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams,
+		CredentialSigner: openbadges.Signer{PublicURL: cfg.PublicURL, Key: keyring.Badges}})
 	if err != nil {
 		return nil, err
 	}

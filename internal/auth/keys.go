@@ -157,6 +157,11 @@ func createKeyFile(path string, key SigningKey) error {
 	if err != nil {
 		return err
 	}
+	return createPEMFile(path, data)
+}
+
+// createPEMFile writes data to a new file at path, as createKeyFile says.
+func createPEMFile(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("auth: create signing key directory: %w", err)

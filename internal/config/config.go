@@ -46,6 +46,14 @@ type Config struct {
 	// when missing. With neither, the embedded default keeps one in DataDir.
 	SigningKey     string
 	SigningKeyFile string
+	// CheckInKey (Ed25519) signs members' check-in codes and BadgeKey (RSA-2048) signs
+	// credentials, each in PEM; the *File variants are files holding one, created when
+	// missing. With neither, each is a file beside the signing key file (CheckInKeyPath,
+	// BadgeKeyPath).
+	CheckInKey     string
+	CheckInKeyFile string
+	BadgeKey       string
+	BadgeKeyFile   string
 	// AccessTokenTTL and RefreshTokenTTL are how long the tokens work.
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
@@ -152,6 +160,22 @@ var Vars = []Var{
 		c.SigningKeyFile = v
 		return nil
 	}},
+	{"RECERT_CHECKIN_KEY", "", "Ed25519 private key (PEM) that signs members' check-in codes", func(c *Config, v string) error {
+		c.CheckInKey = v
+		return nil
+	}},
+	{"RECERT_CHECKIN_KEY_FILE", "", "file holding the check-in key, created when missing; default: checkin-key.pem beside the signing key file", func(c *Config, v string) error {
+		c.CheckInKeyFile = v
+		return nil
+	}},
+	{"RECERT_BADGE_KEY", "", "RSA-2048 private key (PEM) that signs credentials (RS256)", func(c *Config, v string) error {
+		c.BadgeKey = v
+		return nil
+	}},
+	{"RECERT_BADGE_KEY_FILE", "", "file holding the credential key, created when missing; default: badge-key.pem beside the signing key file", func(c *Config, v string) error {
+		c.BadgeKeyFile = v
+		return nil
+	}},
 	{"RECERT_ACCESS_TOKEN_TTL", "15m", "lifetime of access tokens",
 		duration(func(c *Config) *time.Duration { return &c.AccessTokenTTL }, time.Minute, 24*time.Hour, "want a duration from 1m to 24h")},
 	{"RECERT_REFRESH_TOKEN_TTL", "720h", "lifetime of refresh tokens",
@@ -236,6 +260,34 @@ func Load(getenv func(string) string) (Config, error) {
 	return c, errors.Join(append(errs, c.checkTogether()...)...)
 }
 
+// File names of the keys kept beside the signing key file when no other place is given.
+const (
+	CheckInKeyFileName = "checkin-key.pem"
+	BadgeKeyFileName   = "badge-key.pem"
+)
+
+// CheckInKeyPath is the file of the check-in key when it is not given by value:
+// CheckInKeyFile, or else checkin-key.pem beside the signing key file (or in DataDir when
+// the signing key is given by value).
+func (c Config) CheckInKeyPath() string { return c.keyPath(c.CheckInKeyFile, CheckInKeyFileName) }
+
+// BadgeKeyPath is the file of the credential key when it is not given by value, chosen as
+// for CheckInKeyPath.
+func (c Config) BadgeKeyPath() string { return c.keyPath(c.BadgeKeyFile, BadgeKeyFileName) }
+
+// keyPath is where a key of another purpose is kept: its own file when set; else name in
+// the directory of the signing key file, which is the data directory by default, or the
+// storage every instance shares when the operator chose one.
+func (c Config) keyPath(file, name string) string {
+	switch {
+	case file != "":
+		return file
+	case c.SigningKeyFile != "":
+		return filepath.Join(filepath.Dir(c.SigningKeyFile), name)
+	}
+	return filepath.Join(c.DataDir, name)
+}
+
 // checkTogether checks what involves several variables, and fills the defaults that
 // depend on others.
 func (c *Config) checkTogether() []error {
@@ -250,6 +302,18 @@ func (c *Config) checkTogether() []error {
 			bad("RECERT_SIGNING_KEY", errors.New("set it (or RECERT_SIGNING_KEY_FILE) when the database is PostgreSQL"))
 		}
 		c.SigningKeyFile = filepath.Join(c.DataDir, "signing-key.pem")
+	}
+	if c.DatabaseURL != "" && c.SigningKey != "" && c.SigningKeyFile == "" {
+		// PostgreSQL and a signing key given by value: there is no place the instances share
+		// to keep the other keys, and a key each would not verify the others' codes.
+		for _, k := range []struct{ name, value, file string }{
+			{"RECERT_CHECKIN_KEY", c.CheckInKey, c.CheckInKeyFile},
+			{"RECERT_BADGE_KEY", c.BadgeKey, c.BadgeKeyFile},
+		} {
+			if k.value == "" && k.file == "" {
+				bad(k.name, fmt.Errorf("set it (or %s_FILE) when the database is PostgreSQL and RECERT_SIGNING_KEY is given by value", k.name))
+			}
+		}
 	}
 	if c.RefreshTokenTTL > 0 && c.RefreshTokenTTL < c.AccessTokenTTL {
 		bad("RECERT_REFRESH_TOKEN_TTL", errors.New("want a duration at least the access-token lifetime"))
@@ -306,6 +370,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("public_url", c.PublicURL),
 		slog.String("signing_key", setOrNot(c.SigningKey)),
 		slog.String("signing_key_file", c.SigningKeyFile),
+		slog.String("checkin_key", setOrNot(c.CheckInKey)),
+		slog.String("checkin_key_file", c.CheckInKeyPath()),
+		slog.String("badge_key", setOrNot(c.BadgeKey)),
+		slog.String("badge_key_file", c.BadgeKeyPath()),
 		slog.Duration("access_token_ttl", c.AccessTokenTTL),
 		slog.Duration("refresh_token_ttl", c.RefreshTokenTTL),
 		slog.String("admin_email", c.AdminEmail),

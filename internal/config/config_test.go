@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,20 @@ func TestLoad(t *testing.T) {
 			env:     map[string]string{"RECERT_DATABASE_URL": "postgres://u@db/recert"},
 			wantErr: []string{"RECERT_SIGNING_KEY"},
 		},
+		{
+			name:    "postgres with the signing key by value needs the other keys",
+			env:     map[string]string{"RECERT_DATABASE_URL": "postgres://db/recert", "RECERT_SIGNING_KEY": "pem"},
+			wantErr: []string{"RECERT_CHECKIN_KEY: set it (or RECERT_CHECKIN_KEY_FILE)", "RECERT_BADGE_KEY: set it (or RECERT_BADGE_KEY_FILE)"},
+		},
+		{
+			name: "sqlite with the signing key by value keeps the other keys in the data directory",
+			env:  map[string]string{"RECERT_SIGNING_KEY": "pem", "RECERT_BADGE_KEY_FILE": "/keys/badge.pem"},
+			want: config.Config{ListenAddr: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
+				LogFormat: "text", ShutdownGrace: 20 * time.Second, RequestTimeout: 30 * time.Second, MaxBodyBytes: 1 << 20, ProgressCacheBytes: 64 << 20,
+				PublicURL: "http://localhost:8080", SigningKey: "pem", BadgeKeyFile: "/keys/badge.pem",
+				AccessTokenTTL: 15 * time.Minute, RefreshTokenTTL: 720 * time.Hour, AdminAddr: "127.0.0.1:9090",
+				MailFrom: "Recert <recert@localhost>", JobPollInterval: time.Second, WebhookRetryBase: 5 * time.Second},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,6 +130,16 @@ func TestLoad(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("config (-want +got):\n%s", diff)
 			}
+			if got.CheckInKey == "" && got.CheckInKeyFile == "" {
+				dir := got.DataDir
+				if got.SigningKeyFile != "" {
+					dir = filepath.Dir(got.SigningKeyFile)
+				}
+				want := filepath.Join(dir, "checkin-key.pem")
+				if got.CheckInKeyPath() != want {
+					t.Errorf("CheckInKeyPath() = %q, want %q", got.CheckInKeyPath(), want)
+				}
+			}
 		})
 	}
 }
@@ -123,7 +148,8 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	cfg, err := config.Load(func(k string) string {
 		return map[string]string{"RECERT_DATABASE_URL": "postgres://recert:s3cret@db:5432/recert?password=other",
 			"RECERT_DATABASE_READ_URL": "postgres://recert:s3cret@replica:5432/recert",
-			"RECERT_SIGNING_KEY":       "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
+			"RECERT_SIGNING_KEY":       "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_CHECKIN_KEY": "-----BEGIN PRIVATE KEY-----keymaterial",
+			"RECERT_BADGE_KEY": "-----BEGIN PRIVATE KEY-----keymaterial", "RECERT_ADMIN_PASSWORD": "adminsecret", "RECERT_ADMIN_EMAIL": "a@example.org"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -169,6 +195,7 @@ func TestSameListener(t *testing.T) {
 // reported once.
 func TestEveryVarIsChecked(t *testing.T) {
 	skip := map[string]bool{"RECERT_DATA_DIR": true, "RECERT_SIGNING_KEY": true, "RECERT_SIGNING_KEY_FILE": true,
+		"RECERT_CHECKIN_KEY": true, "RECERT_CHECKIN_KEY_FILE": true, "RECERT_BADGE_KEY": true, "RECERT_BADGE_KEY_FILE": true,
 		"RECERT_ADMIN_PASSWORD": true, "RECERT_MAIL_FROM": true} // free text
 	for _, v := range config.Vars {
 		if skip[v.Name] {

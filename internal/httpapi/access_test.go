@@ -67,6 +67,19 @@ var accessTable = []accessRow{
 	{"getJWKS", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetJWKSWithResponse(t.Context(), as)
 	}, public},
+	{"getIssuerProfile", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetIssuerProfileWithResponse(t.Context(), w.orgA.ID, nil, as)
+	}, public},
+	{"getVerification", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetVerificationWithResponse(t.Context(), w.credentialID(t), nil, as)
+	}, public},
+	{"getStatusList", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		w.credentialID(t)
+		return w.env.Client.GetStatusListWithResponse(t.Context(), w.orgA.ID, 1, nil, as)
+	}, public},
+	{"getCredentialKey", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCredentialKeyWithResponse(t.Context(), apitest.BadgeKey(t).ID(), nil, as)
+	}, public},
 	{"createToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.CreateTokenWithFormdataBodyWithResponse(t.Context(), api.TokenRequest{
 			GrantType: "password", Username: ptr("pat@example.org"), Password: ptr(apitest.Password)}, as)
@@ -210,6 +223,9 @@ var eventRows = []accessRow{
 	{"listEventAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListEventAttendanceWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"getEventCertificatesPDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetEventCertificatesPDFWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"postRoster", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.PostRosterWithResponse(t.Context(), w.event.ID, nil,
 			api.RosterInput{Rows: []api.RosterRowInput{{ABCPID: ptr(w.member.ABCPID), Sessions: []string{"S1"}}}}, as)
@@ -246,6 +262,15 @@ var eventRows = []accessRow{
 	{"getCertificate", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetCertificateWithResponse(t.Context(), w.attendance.ID, nil, as)
 	}, memberRead(200)},
+	{"getCertificatePDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCertificatePDFWithResponse(t.Context(), w.attendance.ID, nil, as)
+	}, memberRead(200)},
+	{"getCredential", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCredentialWithResponse(t.Context(), w.attendance.ID, nil, as)
+	}, memberRead(200)},
+	{"setCredentialPage", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.SetCredentialPageWithResponse(t.Context(), w.credentialID(t), api.CredentialPageInput{Public: true}, as)
+	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
 	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)
 	}, memberRead(200)},

@@ -59,7 +59,9 @@ func secureHeaders(hsts bool) echo.MiddlewareFunc {
 				return docsNext(c)
 			}
 			// The problem types' pages are pages too: the pages' style sheet, no script.
-			if req.URL.Path == "/app" || strings.HasPrefix(req.URL.Path, "/app/") || strings.HasPrefix(req.URL.Path, "/problems/") {
+			// So are the certificates' verification pages.
+			if req.URL.Path == "/app" || strings.HasPrefix(req.URL.Path, "/app/") || strings.HasPrefix(req.URL.Path, "/problems/") ||
+				strings.HasPrefix(req.URL.Path, "/verify/") {
 				return appNext(c)
 			}
 			return apiNext(c)

@@ -104,6 +104,7 @@ type Server struct {
 	rosters        *ledger.Rosters
 	events         *ledger.Events
 	attendances    *ledger.Attendances
+	credentials    *ledger.Credentials
 	accounts       *ledger.Accounts
 	idem           *ledger.Idempotency
 	progress       *ledger.Progress
@@ -162,7 +163,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		specJSON:  specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
-		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, accounts: lg.Accounts,
+		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,
 		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),

@@ -55,5 +55,14 @@ type Store interface {
 	Dispute(ctx context.Context, id string) (recert.Dispute, error)
 	EventDisputes(ctx context.Context, eventID string) ([]recert.Dispute, error)
 
+	// Credential is a credential by its id; LatestCredential the one issued last for an
+	// attendance.
+	Credential(ctx context.Context, id string) (recert.Credential, error)
+	LatestCredential(ctx context.Context, attendanceID string) (recert.Credential, error)
+
+	// PublishedKey is the public key kid of a purpose ("badges": credentials), current or
+	// rotated out.
+	PublishedKey(ctx context.Context, purpose, kid string) (recert.PublishedKey, error)
+
 	ProgressVersionFor(ctx context.Context, memberID string, scope recert.Scope) (ledger.Version, bool, error)
 }

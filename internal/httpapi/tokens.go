@@ -254,7 +254,7 @@ func (s *Server) GetJWKS(context.Context, api.GetJWKSRequestObject) (api.GetJWKS
 	set := s.keys.JWKS(s.now())
 	out := api.JWKS{Keys: make([]api.JWK, 0, len(set.Keys))}
 	for _, k := range set.Keys {
-		out.Keys = append(out.Keys, api.JWK{Kty: api.OKP, Crv: api.Ed25519, X: k.X, Kid: k.Kid, Alg: api.EdDSA, Use: api.Sig})
+		out.Keys = append(out.Keys, api.JWK{Kty: api.OKP, Crv: api.Ed25519, X: k.X, Kid: k.Kid, Alg: api.EdDSA, Use: api.JWKUseSig})
 	}
 	return api.GetJWKS200JSONResponse(out), nil
 }

@@ -24,13 +24,16 @@ type Store interface {
 	MemberStore
 	ReportStore
 	ProgramStore
+	CredentialStore
 }
 
 // Config is what the use cases share besides their store.
 type Config struct {
 	Outbox         Outbox // tells people what changed; nil: nobody is told
 	PasswordParams auth.Argon2Params
-	Now            func() time.Time // nil: the clock
+	// CredentialSigner signs the credentials of attendance; nil: none can be issued.
+	CredentialSigner CredentialSigner
+	Now              func() time.Time // nil: the clock
 }
 
 // Ledger holds every use case, built once per process, so the API, the pages and the jobs
@@ -42,6 +45,7 @@ type Ledger struct {
 	Records     *Records
 	Events      *Events
 	Attendances *Attendances
+	Credentials *Credentials
 	Accounts    *Accounts
 	Links       *Links
 	Sight       *Sight
@@ -82,6 +86,7 @@ func New(st Store, c Config) (*Ledger, error) {
 		Members:     NewMembers(st, prog, c.Outbox, now),
 		Events:      NewEvents(st),
 		Attendances: NewAttendances(st, c.Outbox),
+		Credentials: NewCredentials(st, c.CredentialSigner, now),
 		Accounts:    NewAccounts(st, c.PasswordParams),
 		Links:       NewLinks(st, c.PasswordParams),
 		Outbox:      c.Outbox,

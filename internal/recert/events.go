@@ -1,6 +1,7 @@
 package recert
 
 import (
+	"cmp"
 	"regexp"
 	"slices"
 	"strings"
@@ -304,3 +305,119 @@ type RosterPosting struct {
 // EventTally is what an organizer's list of events says of each: its attendance that counts
 // and its disputes awaiting a decision.
 type EventTally struct{ Attendees, OpenDisputes int }
+
+// Credential is what Recert issued for one version of an attendance: its printable
+// certificate, its verification page at /verify/{ID}, and its signed Open Badges credential.
+// The ID is unguessable. What it states is kept as issued: a later change to the attendance
+// issues another credential and leaves this one as it was.
+type Credential struct {
+	ID                string
+	AttendanceID      string
+	AttendanceVersion int
+	IssuedAt          time.Time
+	// StatusList and StatusIndex are the credential's position in its sponsor's revocation
+	// lists, drawn at random: list StatusList, bit StatusIndex, set while it does not stand.
+	StatusList  int
+	StatusIndex int
+	Statement   CredentialStatement
+	// VCJWT is the credential signed as an Open Badges 3.0 VC-JWT.
+	VCJWT string
+	// PageWithdrawn is when the member took the verification page down; zero while it is up.
+	// The credential itself is unaffected.
+	PageWithdrawn time.Time
+}
+
+// StatusListSize is how many credentials one revocation list holds: 131,072 bits (16 KB),
+// the least that W3C's Bitstring Status List allows, so that a list says nothing about how
+// many credentials a sponsor issued.
+const StatusListSize = 131072
+
+// CredentialStatement is what a credential states about an attendance: what its
+// certificate prints and its verification page shows. It holds nothing about the member but
+// their name.
+type CredentialStatement struct {
+	AttendeeName   string
+	OrganizationID string
+	Sponsor        string
+	SponsorContact string // the sponsor's contact e-mail, when it has one
+	EventID        string
+	EventTitle     string
+	Format         string // in_person, live_webinar, self_directed, simulation
+	StartDate      Date
+	EndDate        Date
+	ApprovalRef    string
+	// Sessions are the sessions attended, each with its ABCP category (the session's, or
+	// else the event's) and the CEUs earned; none when CEUs were awarded without sessions.
+	Sessions []StatedSession
+	// ByCategory is the CEUs earned per ABCP category, in the order I, II, III, none.
+	ByCategory []CategoryCEUs
+	Total      Units
+}
+
+// StatedSession is one session attended, as a credential states it.
+type StatedSession struct {
+	ID       string
+	Title    string
+	Date     Date
+	Category string
+	CEUs     Units
+}
+
+// CategoryCEUs is the CEUs earned in one ABCP category.
+type CategoryCEUs struct {
+	Category string
+	CEUs     Units
+}
+
+// StatementOf is what a credential of a, an attendance at e by m, states; org sponsors e.
+// CEUs awarded without sessions count in the event's category.
+func StatementOf(a Attendance, e Event, m Member, org Organization) CredentialStatement {
+	st := CredentialStatement{
+		AttendeeName: m.Name, OrganizationID: org.ID, Sponsor: org.Name, SponsorContact: org.ContactEmail,
+		EventID: e.ID, EventTitle: e.Title, Format: e.Format, StartDate: e.StartDate, EndDate: e.EndDate,
+		ApprovalRef: e.ApprovalRef, Total: a.Total(),
+	}
+	byID := map[string]Session{}
+	for _, s := range e.Sessions {
+		byID[s.ID] = s
+	}
+	totals := map[string]Units{}
+	for _, sc := range a.Sessions {
+		s := byID[sc.SessionID]
+		category := cmp.Or(s.Category, e.Category)
+		st.Sessions = append(st.Sessions, StatedSession{ID: s.ID, Title: s.Title, Date: s.Date, Category: category, CEUs: sc.CEUs})
+		totals[category] += sc.CEUs
+	}
+	if len(a.Sessions) == 0 {
+		totals[e.Category] += a.CEUsAwarded
+	}
+	for _, c := range []string{"I", "II", "III", "none"} {
+		if u, ok := totals[c]; ok {
+			st.ByCategory = append(st.ByCategory, CategoryCEUs{Category: c, CEUs: u})
+		}
+	}
+	return st
+}
+
+// CredentialStatus is what a credential's verification says of it now.
+type CredentialStatus string
+
+// A credential is valid while its attendance is current and unchanged; a correction
+// supersedes it (a new one is issued); a revocation revokes it.
+const (
+	CredentialValid      CredentialStatus = "valid"
+	CredentialSuperseded CredentialStatus = "superseded"
+	CredentialRevoked    CredentialStatus = "revoked"
+)
+
+// Status says whether c still states what a is: a revoked attendance revokes it, and any
+// later change to the attendance supersedes it.
+func (c Credential) Status(a Attendance) CredentialStatus {
+	switch {
+	case a.Revoked:
+		return CredentialRevoked
+	case a.Version != c.AttendanceVersion:
+		return CredentialSuperseded
+	}
+	return CredentialValid
+}

@@ -154,10 +154,16 @@ type UserChange struct {
 	SignOut      bool // end every token issued so far
 }
 
-// PublishedKey is the public half of a token-signing key.
+// PublishedKey is the public half of a signing key, as verifiers read it.
 type PublishedKey struct {
-	Kid       string
+	Kid string
+	// Purpose is what the key signs: "api" (access tokens), "checkin" (check-in codes) or
+	// "badges" (credentials); Algorithm its JOSE alg ("EdDSA" or "RS256").
+	Purpose   string
+	Algorithm string
+	// PublicKey is the raw Ed25519 key, or the PKIX DER of an RSA key.
 	PublicKey []byte
+	CreatedAt time.Time
 	RetiredAt time.Time // zero for the current key
 }
 

@@ -24,6 +24,7 @@ const (
 	PrefixUser         = "usr"
 	PrefixClient       = "cli"
 	PrefixSignIn       = "sin"
+	PrefixCredential   = "crd"
 )
 
 // Audit records who made an object and who changed it last, and when (UTC, microseconds).
