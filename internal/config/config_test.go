@@ -104,7 +104,7 @@ func TestLoad(t *testing.T) {
 			name: "sqlite with the signing key by value keeps the other keys in the data directory",
 			env:  map[string]string{"RECERT_SIGNING_KEY": "pem", "RECERT_BADGE_KEY_FILE": "/keys/badge.pem"},
 			want: config.Config{ListenAddr: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
-				LogFormat: "text", ShutdownGrace: 20 * time.Second, RequestTimeout: 30 * time.Second, MaxBodyBytes: 1 << 20, ProgressCacheBytes: 64 << 20,
+				LogFormat: "text", ShutdownGrace: 20 * time.Second, RequestTimeout: 30 * time.Second, MaxInFlight: 40, MaxQueued: 200, QueueWait: time.Second, MaxBodyBytes: 1 << 20, ProgressCacheBytes: 64 << 20,
 				PublicURL: "http://localhost:8080", SigningKey: "pem", BadgeKeyFile: "/keys/badge.pem",
 				AccessTokenTTL: 15 * time.Minute, RefreshTokenTTL: 720 * time.Hour, AdminAddr: "127.0.0.1:9090",
 				MailFrom: "Recert <recert@localhost>", JobPollInterval: time.Second, WebhookRetryBase: 5 * time.Second},
