@@ -12,6 +12,7 @@ import (
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render/rendertest"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -164,6 +165,26 @@ func TestMemberJourney(t *testing.T) {
 			t.Errorf("the credits table reads:\n%s", got)
 		}
 		b.check("credits")
+
+		// The credit's certificate: a PDF whose QR code opens the public verification page.
+		href := b.eval(`document.querySelector('a[href$="/certificate.pdf"]').href`)
+		res, pdf := b.download(href)
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+			t.Fatalf("the certificate: %d %q %.20q", res.StatusCode, res.Header.Get("Content-Type"), pdf)
+		}
+		if text := strings.Join(strings.Fields(rendertest.Text(t, []byte(pdf))), " "); !strings.Contains(text, "Renée Roy") || !strings.Contains(text, "Fall Meeting") {
+			t.Errorf("the certificate reads:\n%s", text)
+		}
+		// The code holds the public address (the test's public URL is not the test server's).
+		codes := rendertest.QRCodes(t, []byte(pdf))
+		if len(codes) != 1 || !strings.Contains(codes[0], "/verify/crd_") {
+			t.Fatalf("the certificate's QR codes: %v", codes)
+		}
+		b.step("open the verification page", chromedp.Navigate(w.env.URL+codes[0][strings.Index(codes[0], "/verify/"):]))
+		b.until("the verification page", `document.body && document.body.innerText.includes("Renée Roy")`)
+		b.check("verify")
+		b.step("back to the credits", chromedp.Navigate(b.base+"/app/credits"))
+		b.until("the credits page", heading("Your credits"))
 
 		// Renée forgot her password: from the sign-in page to a new one.
 		b.signOut()

@@ -201,7 +201,7 @@ func (p *Pages) credits(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	d := creditsData{Credits: list, Total: total.String(), Disputes: disputes}
+	d := creditsData{Credits: list, Total: total.String(), Disputes: disputes, Certificates: p.credentials != nil}
 	if u.MemberID != "" {
 		acts, _, err := p.store.Activities(ctxOf(c), u.MemberID, recert.Page{Limit: 1000}, true)
 		if err != nil {
@@ -224,6 +224,8 @@ type creditsData struct {
 	// rejected), listed on the activities page, and SelfTotal their CEUs.
 	SelfReported        int
 	SelfTotal, AllTotal string
+	// Certificates: each credit links to its attendance's printable certificate.
+	Certificates bool
 }
 
 func (p *Pages) memberCredits(c echo.Context, u recert.User) ([]recert.Credit, error) {

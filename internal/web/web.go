@@ -71,6 +71,7 @@ type Pages struct {
 	idem          *ledger.Idempotency
 	progress      *ledger.Progress
 	records       *ledger.Records
+	credentials   *ledger.Credentials // nil: no credential can be issued
 	evs           *ledger.Events
 	attend        *ledger.Attendances
 	accounts      *ledger.Accounts
@@ -120,7 +121,7 @@ func New(o Options) (*Pages, error) {
 		store: o.Store, sessions: sessions, keys: o.Keys, publicHost: hostOf(o.PublicURL), secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
-		records: lg.Records, links: lg.Links, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+		records: lg.Records, links: lg.Links, credentials: lg.Credentials, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
 	}, nil
 }
 
@@ -160,6 +161,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	m.GET("/dashboard", p.dashboard)
 	m.GET("/credits", p.credits)
 	m.GET("/credits.csv", p.creditsCSV)
+	m.GET("/credits/:attendance_id/certificate.pdf", p.certificatePDF)
 
 	o := g.Group("", p.requireRole(recert.RoleOrganizer, recert.RoleAdmin))
 	o.GET("/events", p.events)

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/recert-dev/recert/internal/certificate"
+	"github.com/recert-dev/recert/internal/openbadges"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render"
+)
+
+// certificatePDF is the printable certificate of one of the member's own attendances, the
+// same document as the API's: what its current credential states, with the QR code of its
+// verification page. Another member's attendance, or a revoked one, is not found.
+func (p *Pages) certificatePDF(c echo.Context) error {
+	u, _ := p.user(c)
+	ctx := ctxOf(c)
+	a, err := p.store.Attendance(ctx, c.Param("attendance_id"))
+	if err != nil || a.MemberID != u.MemberID || u.MemberID == "" || p.credentials == nil {
+		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such certificate"))
+	}
+	cred, err := p.credentials.Current(ctx, a)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	paper := render.Letter
+	if c.QueryParam("paper") == "a4" {
+		paper = render.A4
+	}
+	pdf, err := certificate.PDF(paper, certificate.FromCredential(cred, openbadges.VerifyURL(p.publicURL, cred.ID)))
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="certificate-`+a.ID+`.pdf"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}

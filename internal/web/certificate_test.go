@@ -1,0 +1,42 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestCertificateFromCredits: the credits page links each credit to its attendance's
+// certificate, a PDF of the member's own; another member's attendance is not found.
+func TestCertificateFromCredits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
+			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.member)
+		_, body := b.get("/app/credits")
+		link := regexpFind(t, body, `href="(/app/credits/att_[^"]+/certificate\.pdf)"`)
+		res, pdf := b.get(link)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+			t.Fatalf("the certificate: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		other, err := st.CreateMember(t.Context(), recert.Member{Name: "Olga Other", Email: "olive.other@example.org"}, w.org.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.env.CreateUser(t, recert.User{Email: "olive.other@example.org", Name: "Olga Other", Role: recert.RoleMember, MemberID: other.ID})
+		olga := w.browser(t)
+		olga.signIn("olive.other@example.org")
+		if res, _ := olga.get(link); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another member's certificate: %d", res.StatusCode)
+		}
+	})
+}
