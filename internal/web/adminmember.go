@@ -20,6 +20,8 @@ type adminMemberData struct {
 	// The form as typed, kept when it is sent back with an error.
 	Name, Email, ABCPID, Cycle, Certified, Tracking, Status string
 	Invited                                                 string // where the invitation went
+	// Licences are the licence rows, as on record or as typed.
+	Licences []licenceRow
 	// Login is the member's login, when they have one (for sign-out everywhere).
 	Login *recert.User
 	// History is the record's changes, newest first.
@@ -52,7 +54,7 @@ func (p *Pages) adminMemberData(c echo.Context, id string) (adminMemberData, err
 	if err != nil {
 		return adminMemberData{}, err
 	}
-	d := adminMemberData{Member: m, Name: m.Name, Email: m.Email, ABCPID: m.ABCPID, Status: m.Status}
+	d := adminMemberData{Member: m, Name: m.Name, Email: m.Email, ABCPID: m.ABCPID, Status: m.Status, Licences: withBlankRow(licenceRows(m.Licenses))}
 	if m.ABCPCycle != 0 {
 		d.Cycle = strconv.Itoa(m.ABCPCycle)
 	}
@@ -139,7 +141,11 @@ func (p *Pages) saveAdminMember(c echo.Context) error {
 	}
 	d.Name, d.Email, d.ABCPID = strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("email")), strings.TrimSpace(c.FormValue("abcp_id"))
 	d.Cycle, d.Certified, d.Tracking, d.Status = c.FormValue("abcp_cycle"), c.FormValue("certification_date"), c.FormValue("tracking_since"), c.FormValue("status")
+	if d.Licences, err = formLicences(c); err != nil {
+		return p.fail(c, err)
+	}
 	change, err := d.change()
+	d.Licences = withBlankRow(d.Licences)
 	if err == nil && movesPeriods(change) && c.FormValue("confirm") != "1" {
 		if d.Effect, err = p.progress.ChangeEffect(ctxOf(c), d.Member.ID, change); err == nil && len(d.Effect) > 0 {
 			d.Confirm = true
@@ -209,6 +215,9 @@ func (d adminMemberData) change() (recert.MemberChange, error) {
 		day, err := formDay(f.typed, f.pointer)
 		ps.Merge(err)
 		*f.to = &day
+	}
+	if licences := readLicences(d.Licences, &ps); !slices.Equal(licences, m.Licenses) {
+		c.Licenses = &licences
 	}
 	return c, ps.Err()
 }

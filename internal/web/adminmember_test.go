@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,38 @@ func TestAdminMemberEffectHistoryAndSignOut(t *testing.T) {
 		}
 		if res, _ := renee.get("/app/dashboard"); res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "/app/sign-in") {
 			t.Errorf("Renée's page after: %d to %q", res.StatusCode, res.Header.Get("Location"))
+		}
+	})
+}
+
+// TestAdminMemberLicences: an administrator enters a member's licence on the member's page;
+// a mistake comes back beside its field, and the saved licence is in the record's history.
+func TestAdminMemberLicences(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		b := w.browser(t)
+		b.signIn(w.admin)
+		page := "/app/members/" + w.renee.ID
+		_, body := b.get(page)
+		m, err := st.Member(t.Context(), w.renee.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"version": {regexpFind(t, body, `name="version" value="(\d+)"`)}, "name": {m.Name}, "email": {m.Email},
+			"abcp_id": {m.ABCPID}, "abcp_cycle": {strconv.Itoa(m.ABCPCycle)}, "certification_date": {m.CertificationDate.String()}, "status": {m.Status},
+			"l_state": {"Wisconsin"}, "l_number": {"P-100"}, "l_issued": {"2024-01-01"}, "l_expires": {""}}
+		if res, body := b.post(page, form); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="lic0-state-problem"`) {
+			t.Fatalf("a state in words: %d\n%s", res.StatusCode, body)
+		}
+		form.Set("l_state", "WI")
+		if res, body := b.post(page, form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.StatusCode, body)
+		}
+		if m, _ := st.Member(t.Context(), w.renee.ID); len(m.Licenses) != 1 || m.Licenses[0].Number != "P-100" {
+			t.Fatalf("licences on record: %+v", m.Licenses)
+		}
+		if _, body := b.get(page); !strings.Contains(body, "Licences set to WI P-100 (issued 2024-01-01)") {
+			t.Errorf("the history:\n%s", body)
 		}
 	})
 }

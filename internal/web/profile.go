@@ -52,18 +52,7 @@ func profileForm(m recert.Member) profileData {
 	if m.BirthMonth != 0 {
 		d.BirthMonth = strconv.Itoa(m.BirthMonth)
 	}
-	for _, l := range m.Licenses {
-		d.Licences = append(d.Licences, licenceRow{State: l.State, Number: l.Number, Issued: dayText(l.IssuedOn), Expires: dayText(l.ExpiresOn)})
-	}
-	return d.withBlankRow()
-}
-
-// withBlankRow numbers the licence rows and adds an empty one to enter a new licence in.
-func (d profileData) withBlankRow() profileData {
-	d.Licences = append(d.Licences, licenceRow{})
-	for i := range d.Licences {
-		d.Licences[i].N = i + 1
-	}
+	d.Licences = withBlankRow(licenceRows(m.Licenses))
 	return d
 }
 
@@ -87,16 +76,8 @@ func (p *Pages) saveProfile(c echo.Context) error {
 	}
 	d := profileData{Member: m, Name: strings.TrimSpace(c.FormValue("name")), ABCPID: strings.TrimSpace(c.FormValue("abcp_id")),
 		Cycle: c.FormValue("abcp_cycle"), Certified: c.FormValue("certification_date"), BirthMonth: c.FormValue("birth_month"), Months: months}
-	if err := c.Request().ParseForm(); err != nil {
-		return p.fail(c, recert.Errorf(recert.EINVALID, "the form could not be read"))
-	}
-	form := c.Request().PostForm
-	for i, st := range form["l_state"] {
-		r := licenceRow{State: strings.ToUpper(strings.TrimSpace(st)), Number: strings.TrimSpace(at(form["l_number"], i)),
-			Issued: at(form["l_issued"], i), Expires: at(form["l_expires"], i)}
-		if r != (licenceRow{}) {
-			d.Licences = append(d.Licences, r)
-		}
+	if d.Licences, err = formLicences(c); err != nil {
+		return p.fail(c, err)
 	}
 	change, err := d.change(m)
 	if err == nil {
@@ -105,7 +86,8 @@ func (p *Pages) saveProfile(c echo.Context) error {
 		_, _, err = p.memberRecords.Update(ctx, principal, m.ID, version, change)
 	}
 	if err != nil {
-		return p.redo(c, err, "profile", "Your profile", d.withBlankRow())
+		d.Licences = withBlankRow(d.Licences)
+		return p.redo(c, err, "profile", "Your profile", d)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/profile?done=profile-saved")
 }
@@ -151,17 +133,52 @@ func (d profileData) change(m recert.Member) (recert.MemberChange, error) {
 		}
 		c.BirthMonth = &n
 	}
-	licences := d.licences(&ps)
+	licences := readLicences(d.Licences, &ps)
 	if !slices.Equal(licences, m.Licenses) {
 		c.Licenses = &licences
 	}
 	return c, ps.Err()
 }
 
-// licences reads the licence rows, adding each row's problems to ps.
-func (d profileData) licences(ps *ledger.Problems) []recert.License {
+// formLicences are the licence rows the form sent, the empty ones left out.
+func formLicences(c echo.Context) ([]licenceRow, error) {
+	if err := c.Request().ParseForm(); err != nil {
+		return nil, recert.Errorf(recert.EINVALID, "the form could not be read")
+	}
+	form := c.Request().PostForm
+	var out []licenceRow
+	for i, st := range form["l_state"] {
+		r := licenceRow{State: strings.ToUpper(strings.TrimSpace(st)), Number: strings.TrimSpace(at(form["l_number"], i)),
+			Issued: at(form["l_issued"], i), Expires: at(form["l_expires"], i)}
+		if r != (licenceRow{}) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// licenceRows are a record's licences as the form's rows.
+func licenceRows(ls []recert.License) []licenceRow {
+	var out []licenceRow
+	for _, l := range ls {
+		out = append(out, licenceRow{State: l.State, Number: l.Number, Issued: dayText(l.IssuedOn), Expires: dayText(l.ExpiresOn)})
+	}
+	return out
+}
+
+// withBlankRow numbers the licence rows and adds an empty one to enter a new licence in.
+func withBlankRow(rows []licenceRow) []licenceRow {
+	rows = append(rows, licenceRow{})
+	for i := range rows {
+		rows[i].N = i + 1
+	}
+	return rows
+}
+
+// readLicences reads the licence rows, adding each row's problems to ps.
+func readLicences(rows []licenceRow, ps *ledger.Problems) []recert.License {
 	out := []recert.License{}
-	for i, r := range d.Licences {
+	for i, r := range rows {
 		at := "#/licenses/" + strconv.Itoa(i) + "/"
 		l := recert.License{State: r.State, Number: r.Number}
 		if len(r.State) != 2 || strings.Trim(r.State, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
