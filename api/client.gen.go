@@ -1112,6 +1112,21 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/members/{member_id}/attendance (the `ListMemberAttendance` operationId).
 	ListMemberAttendance(ctx context.Context, memberID MemberID, params *ListMemberAttendanceParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetAuditPacket Everything an audit asks for, in one download
+	//
+	// A ZIP of what documents the period containing `period` (default today) of `program`:
+	// `transcript.pdf` (as `GET /v1/members/{id}/transcript.pdf`), each current attendance's
+	// certificate (`certificates/{attendance id}.pdf`) and signed credential
+	// (`credentials/{attendance id}.jwt`) for events in the period, each self-reported
+	// activity's documents in the period (`evidence/{activity id}/{evidence id}.pdf|jpg|png`),
+	// and `index.csv`, which names every file with what it documents. `index.csv` is written
+	// last: a ZIP without it was cut off. The ZIP is streamed as it is written, a document at
+	// a time; it must be sent within the server's write timeout (120 s). For the member and
+	// administrators only: others who can see the member are refused (403).
+	//
+	// Corresponds with GET /v1/members/{member_id}/audit-packet (the `GetAuditPacket` operationId).
+	GetAuditPacket(ctx context.Context, memberID MemberID, params *GetAuditPacketParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateClaimTokenWithBody Invite a member to claim their record
 	//
 	// For an unclaimed member record: e-mails the person a link with a one-time token, valid
@@ -1262,6 +1277,18 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 	GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTranscriptPDF A transcript of one period, to print or send
+	//
+	// The filing report of the period containing `period` (default today) as a PDF (as
+	// `GET /v1/members/{id}/report` gives it, with the same `program`): every credit with what
+	// it claimed and counted and whether its sponsor verified it or the member reported it
+	// themself, the totals per requirement (required, counted, remaining), and every credit,
+	// or part of one, that did not count, with why. For the member and administrators only:
+	// others who can see the member are refused (403).
+	//
+	// Corresponds with GET /v1/members/{member_id}/transcript.pdf (the `GetTranscriptPDF` operationId).
+	GetTranscriptPDF(ctx context.Context, memberID MemberID, params *GetTranscriptPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListOrganizations List organizations
 	//
@@ -3499,6 +3526,31 @@ func (c *Client) ListMemberAttendance(ctx context.Context, memberID MemberID, pa
 	return c.Client.Do(req)
 }
 
+// GetAuditPacket Everything an audit asks for, in one download
+//
+// A ZIP of what documents the period containing `period` (default today) of `program`:
+// `transcript.pdf` (as `GET /v1/members/{id}/transcript.pdf`), each current attendance's
+// certificate (`certificates/{attendance id}.pdf`) and signed credential
+// (`credentials/{attendance id}.jwt`) for events in the period, each self-reported
+// activity's documents in the period (`evidence/{activity id}/{evidence id}.pdf|jpg|png`),
+// and `index.csv`, which names every file with what it documents. `index.csv` is written
+// last: a ZIP without it was cut off. The ZIP is streamed as it is written, a document at
+// a time; it must be sent within the server's write timeout (120 s). For the member and
+// administrators only: others who can see the member are refused (403).
+//
+// Corresponds with GET /v1/members/{member_id}/audit-packet (the `GetAuditPacket` operationId).
+func (c *Client) GetAuditPacket(ctx context.Context, memberID MemberID, params *GetAuditPacketParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAuditPacketRequest(c.Server, memberID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateClaimTokenWithBody Invite a member to claim their record
 //
 // For an unclaimed member record: e-mails the person a link with a one-time token, valid
@@ -3780,6 +3832,28 @@ func (c *Client) WhatIfProgress(ctx context.Context, memberID MemberID, params *
 // Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 func (c *Client) GetReport(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReportRequest(c.Server, memberID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTranscriptPDF A transcript of one period, to print or send
+//
+// The filing report of the period containing `period` (default today) as a PDF (as
+// `GET /v1/members/{id}/report` gives it, with the same `program`): every credit with what
+// it claimed and counted and whether its sponsor verified it or the member reported it
+// themself, the totals per requirement (required, counted, remaining), and every credit,
+// or part of one, that did not count, with why. For the member and administrators only:
+// others who can see the member are refused (403).
+//
+// Corresponds with GET /v1/members/{member_id}/transcript.pdf (the `GetTranscriptPDF` operationId).
+func (c *Client) GetTranscriptPDF(ctx context.Context, memberID MemberID, params *GetTranscriptPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTranscriptPDFRequest(c.Server, memberID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8127,6 +8201,102 @@ func NewListMemberAttendanceRequest(server string, memberID MemberID, params *Li
 	return req, nil
 }
 
+// NewGetAuditPacketRequest constructs an http.Request for the GetAuditPacket method
+func NewGetAuditPacketRequest(server string, memberID MemberID, params *GetAuditPacketParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "member_id", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/members/%s/audit-packet", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "program", params.Program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Period != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOf != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "as_of", *params.AsOf, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewCreateClaimTokenRequest calls the generic CreateClaimToken builder with application/json body
 func NewCreateClaimTokenRequest(server string, memberID MemberID, body CreateClaimTokenJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8887,6 +9057,102 @@ func NewGetReportRequest(server string, memberID MemberID, params *GetReportPara
 	}
 
 	operationPath := fmt.Sprintf("/v1/members/%s/report", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "program", params.Program, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			return nil, err
+		} else {
+			for _, qp := range strings.Split(queryFrag, "&") {
+				rawQueryFragments = append(rawQueryFragments, qp)
+			}
+		}
+
+		if params.Period != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AsOf != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "as_of", *params.AsOf, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetTranscriptPDFRequest constructs an http.Request for the GetTranscriptPDF method
+func NewGetTranscriptPDFRequest(server string, memberID MemberID, params *GetTranscriptPDFParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "member_id", memberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/members/%s/transcript.pdf", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11627,6 +11893,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/members/{member_id}/attendance (the `ListMemberAttendance` operationId).
 	ListMemberAttendanceWithResponse(ctx context.Context, memberID MemberID, params *ListMemberAttendanceParams, reqEditors ...RequestEditorFn) (*ListMemberAttendanceResponse, error)
 
+	// GetAuditPacketWithResponse Everything an audit asks for, in one download
+	//
+	// A ZIP of what documents the period containing `period` (default today) of `program`:
+	// `transcript.pdf` (as `GET /v1/members/{id}/transcript.pdf`), each current attendance's
+	// certificate (`certificates/{attendance id}.pdf`) and signed credential
+	// (`credentials/{attendance id}.jwt`) for events in the period, each self-reported
+	// activity's documents in the period (`evidence/{activity id}/{evidence id}.pdf|jpg|png`),
+	// and `index.csv`, which names every file with what it documents. `index.csv` is written
+	// last: a ZIP without it was cut off. The ZIP is streamed as it is written, a document at
+	// a time; it must be sent within the server's write timeout (120 s). For the member and
+	// administrators only: others who can see the member are refused (403).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/members/{member_id}/audit-packet (the `GetAuditPacket` operationId).
+	GetAuditPacketWithResponse(ctx context.Context, memberID MemberID, params *GetAuditPacketParams, reqEditors ...RequestEditorFn) (*GetAuditPacketResponse, error)
+
 	// CreateClaimTokenWithBodyWithResponse Invite a member to claim their record
 	//
 	// For an unclaimed member record: e-mails the person a link with a one-time token, valid
@@ -11789,6 +12072,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/members/{member_id}/report (the `GetReport` operationId).
 	GetReportWithResponse(ctx context.Context, memberID MemberID, params *GetReportParams, reqEditors ...RequestEditorFn) (*GetReportResponse, error)
+
+	// GetTranscriptPDFWithResponse A transcript of one period, to print or send
+	//
+	// The filing report of the period containing `period` (default today) as a PDF (as
+	// `GET /v1/members/{id}/report` gives it, with the same `program`): every credit with what
+	// it claimed and counted and whether its sponsor verified it or the member reported it
+	// themself, the totals per requirement (required, counted, remaining), and every credit,
+	// or part of one, that did not count, with why. For the member and administrators only:
+	// others who can see the member are refused (403).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/members/{member_id}/transcript.pdf (the `GetTranscriptPDF` operationId).
+	GetTranscriptPDFWithResponse(ctx context.Context, memberID MemberID, params *GetTranscriptPDFParams, reqEditors ...RequestEditorFn) (*GetTranscriptPDFResponse, error)
 
 	// ListOrganizationsWithResponse List organizations
 	//
@@ -18815,6 +19112,117 @@ func (r ListMemberAttendanceResponse) ContentType() string {
 	return ""
 }
 
+// GetAuditPacketResponse200Headers the declared response headers of an HTTP 200 response for GetAuditPacket
+type GetAuditPacketResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetAuditPacketResponse401Headers the declared response headers of an HTTP 401 response for GetAuditPacket
+type GetAuditPacketResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAuditPacketResponse503Headers the declared response headers of an HTTP 503 response for GetAuditPacket
+type GetAuditPacketResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetAuditPacketResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAuditPacketResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAuditPacketResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAuditPacketResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAuditPacketResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAuditPacketResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAuditPacketResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAuditPacketResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAuditPacketResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateClaimTokenResponse401Headers the declared response headers of an HTTP 401 response for CreateClaimToken
 type CreateClaimTokenResponse401Headers struct {
 	WWWAuthenticate *string
@@ -19898,6 +20306,117 @@ func (r GetReportResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetReportResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetTranscriptPDFResponse200Headers the declared response headers of an HTTP 200 response for GetTranscriptPDF
+type GetTranscriptPDFResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetTranscriptPDFResponse401Headers the declared response headers of an HTTP 401 response for GetTranscriptPDF
+type GetTranscriptPDFResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetTranscriptPDFResponse503Headers the declared response headers of an HTTP 503 response for GetTranscriptPDF
+type GetTranscriptPDFResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetTranscriptPDFResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTranscriptPDFResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetTranscriptPDFResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetTranscriptPDFResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetTranscriptPDFResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTranscriptPDFResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTranscriptPDFResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTranscriptPDFResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTranscriptPDFResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24329,6 +24848,29 @@ func (c *ClientWithResponses) ListMemberAttendanceWithResponse(ctx context.Conte
 	return ParseListMemberAttendanceResponse(rsp)
 }
 
+// GetAuditPacketWithResponse Everything an audit asks for, in one download
+//
+// A ZIP of what documents the period containing `period` (default today) of `program`:
+// `transcript.pdf` (as `GET /v1/members/{id}/transcript.pdf`), each current attendance's
+// certificate (`certificates/{attendance id}.pdf`) and signed credential
+// (`credentials/{attendance id}.jwt`) for events in the period, each self-reported
+// activity's documents in the period (`evidence/{activity id}/{evidence id}.pdf|jpg|png`),
+// and `index.csv`, which names every file with what it documents. `index.csv` is written
+// last: a ZIP without it was cut off. The ZIP is streamed as it is written, a document at
+// a time; it must be sent within the server's write timeout (120 s). For the member and
+// administrators only: others who can see the member are refused (403).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/members/{member_id}/audit-packet (the `GetAuditPacket` operationId).
+func (c *ClientWithResponses) GetAuditPacketWithResponse(ctx context.Context, memberID MemberID, params *GetAuditPacketParams, reqEditors ...RequestEditorFn) (*GetAuditPacketResponse, error) {
+	rsp, err := c.GetAuditPacket(ctx, memberID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAuditPacketResponse(rsp)
+}
+
 // CreateClaimTokenWithBodyWithResponse Invite a member to claim their record
 //
 // For an unclaimed member record: e-mails the person a link with a one-time token, valid
@@ -24574,6 +25116,26 @@ func (c *ClientWithResponses) GetReportWithResponse(ctx context.Context, memberI
 		return nil, err
 	}
 	return ParseGetReportResponse(rsp)
+}
+
+// GetTranscriptPDFWithResponse A transcript of one period, to print or send
+//
+// The filing report of the period containing `period` (default today) as a PDF (as
+// `GET /v1/members/{id}/report` gives it, with the same `program`): every credit with what
+// it claimed and counted and whether its sponsor verified it or the member reported it
+// themself, the totals per requirement (required, counted, remaining), and every credit,
+// or part of one, that did not count, with why. For the member and administrators only:
+// others who can see the member are refused (403).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/members/{member_id}/transcript.pdf (the `GetTranscriptPDF` operationId).
+func (c *ClientWithResponses) GetTranscriptPDFWithResponse(ctx context.Context, memberID MemberID, params *GetTranscriptPDFParams, reqEditors ...RequestEditorFn) (*GetTranscriptPDFResponse, error) {
+	rsp, err := c.GetTranscriptPDF(ctx, memberID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTranscriptPDFResponse(rsp)
 }
 
 // ListOrganizationsWithResponse List organizations
@@ -31390,6 +31952,114 @@ func ParseListMemberAttendanceResponse(rsp *http.Response) (*ListMemberAttendanc
 	return response, nil
 }
 
+// ParseGetAuditPacketResponse parses an HTTP response from a GetAuditPacketWithResponse call
+func ParseGetAuditPacketResponse(rsp *http.Response) (*GetAuditPacketResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAuditPacketResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAuditPacketResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetAuditPacketResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAuditPacketResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateClaimTokenResponse parses an HTTP response from a CreateClaimTokenWithResponse call
 func ParseCreateClaimTokenResponse(rsp *http.Response) (*CreateClaimTokenResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32415,6 +33085,114 @@ func ParseGetReportResponse(rsp *http.Response) (*GetReportResponse, error) {
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetReportResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTranscriptPDFResponse parses an HTTP response from a GetTranscriptPDFWithResponse call
+func ParseGetTranscriptPDFResponse(rsp *http.Response) (*GetTranscriptPDFResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTranscriptPDFResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTranscriptPDFResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetTranscriptPDFResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetTranscriptPDFResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

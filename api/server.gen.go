@@ -214,6 +214,9 @@ type ServerInterface interface {
 	// ListMemberAttendance A member's attendance
 	// (GET /v1/members/{member_id}/attendance)
 	ListMemberAttendance(ctx echo.Context, memberID MemberID, params ListMemberAttendanceParams) error
+	// GetAuditPacket Everything an audit asks for, in one download
+	// (GET /v1/members/{member_id}/audit-packet)
+	GetAuditPacket(ctx echo.Context, memberID MemberID, params GetAuditPacketParams) error
 	// CreateClaimToken Invite a member to claim their record
 	// (POST /v1/members/{member_id}/claim-tokens)
 	CreateClaimToken(ctx echo.Context, memberID MemberID) error
@@ -244,6 +247,9 @@ type ServerInterface interface {
 	// GetReport A filing report for one period
 	// (GET /v1/members/{member_id}/report)
 	GetReport(ctx echo.Context, memberID MemberID, params GetReportParams) error
+	// GetTranscriptPDF A transcript of one period, to print or send
+	// (GET /v1/members/{member_id}/transcript.pdf)
+	GetTranscriptPDF(ctx echo.Context, memberID MemberID, params GetTranscriptPDFParams) error
 	// ListOrganizations List organizations
 	// (GET /v1/organizations)
 	ListOrganizations(ctx echo.Context, params ListOrganizationsParams) error
@@ -2214,6 +2220,62 @@ func (w *ServerInterfaceWrapper) ListMemberAttendance(ctx echo.Context) error {
 	return err
 }
 
+// GetAuditPacket converts echo context to params.
+func (w *ServerInterfaceWrapper) GetAuditPacket(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAuditPacketParams
+	// ------------- Required query parameter "program" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "program", ctx.QueryParams(), &params.Program, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter program: %s", err))
+	}
+
+	// ------------- Optional query parameter "period" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period", ctx.QueryParams(), &params.Period, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter period: %s", err))
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", ctx.QueryParams(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter as_of: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetAuditPacket(ctx, memberID, params)
+	return err
+}
+
 // CreateClaimToken converts echo context to params.
 func (w *ServerInterfaceWrapper) CreateClaimToken(ctx echo.Context) error {
 	var err error
@@ -2650,6 +2712,62 @@ func (w *ServerInterfaceWrapper) GetReport(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetReport(ctx, memberID, params)
+	return err
+}
+
+// GetTranscriptPDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetTranscriptPDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "member_id" -------------
+	var memberID MemberID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "member_id", ctx.Param("member_id"), &memberID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter member_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTranscriptPDFParams
+	// ------------- Required query parameter "program" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "program", ctx.QueryParams(), &params.Program, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter program: %s", err))
+	}
+
+	// ------------- Optional query parameter "period" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period", ctx.QueryParams(), &params.Period, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter period: %s", err))
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", ctx.QueryParams(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter as_of: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetTranscriptPDF(ctx, memberID, params)
 	return err
 }
 
@@ -3561,6 +3679,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/disputes/:dispute_id", wrapper.GetDispute, options.OperationMiddlewares["getDispute"]...)
 	router.POST(options.BaseURL+"/v1/disputes/:dispute_id/resolution", wrapper.ResolveDispute, options.OperationMiddlewares["resolveDispute"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/report", wrapper.GetReport, options.OperationMiddlewares["getReport"]...)
+	router.GET(options.BaseURL+"/v1/members/:member_id/transcript.pdf", wrapper.GetTranscriptPDF, options.OperationMiddlewares["getTranscriptPDF"]...)
+	router.GET(options.BaseURL+"/v1/members/:member_id/audit-packet", wrapper.GetAuditPacket, options.OperationMiddlewares["getAuditPacket"]...)
 	router.POST(options.BaseURL+"/v1/attendance/:attendance_id/evidence", wrapper.UploadAttendanceEvidence, options.OperationMiddlewares["uploadAttendanceEvidence"]...)
 	router.GET(options.BaseURL+"/v1/members/:member_id/activities/:activity_id/history", wrapper.GetActivityHistory, options.OperationMiddlewares["getActivityHistory"]...)
 	router.GET(options.BaseURL+"/v1/webhooks", wrapper.ListWebhooks, options.OperationMiddlewares["listWebhooks"]...)
@@ -12715,6 +12835,177 @@ func (response ListMemberAttendance503ApplicationProblemPlusJSONResponse) VisitL
 	return err
 }
 
+type GetAuditPacketRequestObject struct {
+	MemberID MemberID `json:"member_id"`
+	Params   GetAuditPacketParams
+}
+
+type GetAuditPacketResponseObject interface {
+	VisitGetAuditPacketResponse(w http.ResponseWriter) error
+}
+
+type GetAuditPacket200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetAuditPacket200ApplicationZipResponse struct {
+	Body          io.Reader
+	Headers       GetAuditPacket200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetAuditPacket200ApplicationZipResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/zip")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAuditPacket400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket400ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket401ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket403ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket404ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket413ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket422ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket500ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditPacket503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditPacket503ApplicationProblemPlusJSONResponse) VisitGetAuditPacketResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateClaimTokenRequestObject struct {
 	MemberID MemberID `json:"member_id"`
 	Body     *CreateClaimTokenJSONRequestBody
@@ -14275,6 +14566,177 @@ type GetReport503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetReport503ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDFRequestObject struct {
+	MemberID MemberID `json:"member_id"`
+	Params   GetTranscriptPDFParams
+}
+
+type GetTranscriptPDFResponseObject interface {
+	VisitGetTranscriptPDFResponse(w http.ResponseWriter) error
+}
+
+type GetTranscriptPDF200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetTranscriptPDF200ApplicationPdfResponse struct {
+	Body          io.Reader
+	Headers       GetTranscriptPDF200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetTranscriptPDF200ApplicationPdfResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetTranscriptPDF400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF400ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF401ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF403ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF404ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF413ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF422ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF500ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTranscriptPDF503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTranscriptPDF503ApplicationProblemPlusJSONResponse) VisitGetTranscriptPDFResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18287,6 +18749,9 @@ type StrictServerInterface interface {
 	// ListMemberAttendance A member's attendance
 	// (GET /v1/members/{member_id}/attendance)
 	ListMemberAttendance(ctx context.Context, request ListMemberAttendanceRequestObject) (ListMemberAttendanceResponseObject, error)
+	// GetAuditPacket Everything an audit asks for, in one download
+	// (GET /v1/members/{member_id}/audit-packet)
+	GetAuditPacket(ctx context.Context, request GetAuditPacketRequestObject) (GetAuditPacketResponseObject, error)
 	// CreateClaimToken Invite a member to claim their record
 	// (POST /v1/members/{member_id}/claim-tokens)
 	CreateClaimToken(ctx context.Context, request CreateClaimTokenRequestObject) (CreateClaimTokenResponseObject, error)
@@ -18317,6 +18782,9 @@ type StrictServerInterface interface {
 	// GetReport A filing report for one period
 	// (GET /v1/members/{member_id}/report)
 	GetReport(ctx context.Context, request GetReportRequestObject) (GetReportResponseObject, error)
+	// GetTranscriptPDF A transcript of one period, to print or send
+	// (GET /v1/members/{member_id}/transcript.pdf)
+	GetTranscriptPDF(ctx context.Context, request GetTranscriptPDFRequestObject) (GetTranscriptPDFResponseObject, error)
 	// ListOrganizations List organizations
 	// (GET /v1/organizations)
 	ListOrganizations(ctx context.Context, request ListOrganizationsRequestObject) (ListOrganizationsResponseObject, error)
@@ -20586,6 +21054,32 @@ func (sh *strictHandler) ListMemberAttendance(ctx echo.Context, memberID MemberI
 	return nil
 }
 
+// GetAuditPacket operation middleware
+func (sh *strictHandler) GetAuditPacket(ctx echo.Context, memberID MemberID, params GetAuditPacketParams) error {
+	var request GetAuditPacketRequestObject
+
+	request.MemberID = memberID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAuditPacket(ctx.Request().Context(), request.(GetAuditPacketRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAuditPacket")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetAuditPacketResponseObject); ok {
+		return validResponse.VisitGetAuditPacketResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CreateClaimToken operation middleware
 func (sh *strictHandler) CreateClaimToken(ctx echo.Context, memberID MemberID) error {
 	var request CreateClaimTokenRequestObject
@@ -20933,6 +21427,32 @@ func (sh *strictHandler) GetReport(ctx echo.Context, memberID MemberID, params G
 		return err
 	} else if validResponse, ok := response.(GetReportResponseObject); ok {
 		return validResponse.VisitGetReportResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetTranscriptPDF operation middleware
+func (sh *strictHandler) GetTranscriptPDF(ctx echo.Context, memberID MemberID, params GetTranscriptPDFParams) error {
+	var request GetTranscriptPDFRequestObject
+
+	request.MemberID = memberID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTranscriptPDF(ctx.Request().Context(), request.(GetTranscriptPDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTranscriptPDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetTranscriptPDFResponseObject); ok {
+		return validResponse.VisitGetTranscriptPDFResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 )
@@ -91,12 +90,4 @@ func (s *KeyStore) PublicKeyBytes(p Purpose) (kid string, pub []byte, err error)
 		return s.Badges.ID(), der, err
 	}
 	return "", nil, fmt.Errorf("auth: unknown key purpose %q", p)
-}
-
-// Ed25519Public reads a stored Ed25519 public key.
-func Ed25519Public(b []byte) (ed25519.PublicKey, error) {
-	if len(b) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("auth: Ed25519 public key of %d bytes", len(b))
-	}
-	return ed25519.PublicKey(b), nil
 }

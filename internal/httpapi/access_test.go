@@ -271,6 +271,14 @@ var eventRows = []accessRow{
 	{"setCredentialPage", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.SetCredentialPageWithResponse(t.Context(), w.credentialID(t), api.CredentialPageInput{Public: true}, as)
 	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
+	{"getTranscriptPDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		w.trackABCP(t)
+		return w.env.Client.GetTranscriptPDFWithResponse(t.Context(), w.member.ID, &api.GetTranscriptPDFParams{Program: "abcp-ccp-ceu"}, as)
+	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
+	{"getAuditPacket", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		w.trackABCP(t)
+		return w.env.Client.GetAuditPacketWithResponse(t.Context(), w.member.ID, &api.GetAuditPacketParams{Program: "abcp-ccp-ceu"}, as)
+	}, [8]int{401, 200, 404, 403, 404, 403, 403, 200}},
 	{"listMemberAttendance", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListMemberAttendanceWithResponse(t.Context(), w.member.ID, nil, as)
 	}, memberRead(200)},

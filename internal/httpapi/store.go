@@ -51,6 +51,8 @@ type Store interface {
 
 	LeavePeriods(ctx context.Context, memberID string) ([]recert.Leave, error)
 	Evidence(ctx context.Context, id string) (recert.Evidence, error)
+	// MemberEvidence lists a member's documents without their content.
+	MemberEvidence(ctx context.Context, memberID string) ([]recert.Evidence, error)
 
 	Dispute(ctx context.Context, id string) (recert.Dispute, error)
 	EventDisputes(ctx context.Context, eventID string) ([]recert.Dispute, error)

@@ -10,6 +10,8 @@ import (
 
 // CredentialStore is the storage credentials need.
 type CredentialStore interface {
+	Transactor
+	Attendance(ctx context.Context, id string) (recert.Attendance, error)
 	CredentialFor(ctx context.Context, attendanceID string, version int) (recert.Credential, error)
 	IssueCredential(ctx context.Context, c recert.Credential) (recert.Credential, error)
 	Event(ctx context.Context, id string) (recert.Event, error)
@@ -34,13 +36,17 @@ type CredentialSigner interface {
 type Credentials struct {
 	store  CredentialStore
 	signer CredentialSigner
+	outbox Outbox
 	now    func() time.Time
 }
 
 // NewCredentials returns the use case over store, signing with signer (nil: credentials
-// cannot be issued).
-func NewCredentials(store CredentialStore, signer CredentialSigner, now func() time.Time) *Credentials {
-	return &Credentials{store: store, signer: signer, now: now}
+// cannot be issued) and telling apps through outbox.
+func NewCredentials(store CredentialStore, signer CredentialSigner, outbox Outbox, now func() time.Time) *Credentials {
+	if outbox == nil {
+		outbox = Discard{}
+	}
+	return &Credentials{store: store, signer: signer, outbox: outbox, now: now}
 }
 
 // Current returns the credential of the attendance as it stands, issuing it the first time
@@ -82,7 +88,15 @@ func (x *Credentials) Current(ctx context.Context, a recert.Attendance) (recert.
 		if c.VCJWT, err = x.signer.SignCredential(c, m.Email); err != nil {
 			return recert.Credential{}, err
 		}
-		issued, err := x.store.IssueCredential(ctx, c)
+		var issued recert.Credential
+		err = x.store.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			if issued, err = x.store.IssueCredential(ctx, c); err != nil || issued.ID != c.ID {
+				return err // another request issued it first, and told
+			}
+			return x.outbox.Notify(ctx, Notice{Type: NoticeCredentialIssued, EventID: a.EventID, MemberID: a.MemberID,
+				AttendanceID: a.ID, CredentialID: issued.ID})
+		})
 		if recert.ErrorCode(err) != recert.ECONFLICT || attempt == 5 {
 			return issued, err
 		}
@@ -107,4 +121,40 @@ func (x *Credentials) StatusList(ctx context.Context, orgID string, list int) (s
 // status are unaffected. Callers check the caller is the member or an administrator.
 func (x *Credentials) SetPage(ctx context.Context, id string, public bool) (recert.Credential, error) {
 	return x.store.SetCredentialPage(ctx, id, public)
+}
+
+// credentialOutbox adds, to each notice that an attendance was revoked or corrected, that
+// the credential it had until then is revoked: apps hear of it in the same transaction as
+// the change, whichever use case made it (a revocation, a correction, a roster, a dispute).
+type credentialOutbox struct {
+	next  Outbox
+	store interface {
+		Attendance(ctx context.Context, id string) (recert.Attendance, error)
+		CredentialFor(ctx context.Context, attendanceID string, version int) (recert.Credential, error)
+	}
+}
+
+func (o credentialOutbox) Notify(ctx context.Context, notices ...Notice) error {
+	out := notices
+	for _, n := range notices {
+		if (n.Type != NoticeAttendanceRevoked && n.Type != NoticeAttendanceCorrected) || n.AttendanceID == "" {
+			continue
+		}
+		a, err := o.store.Attendance(ctx, n.AttendanceID)
+		if err != nil {
+			return err
+		}
+		// Every change bumps the version by one: the credential that stood until this change
+		// is the one of the version before. A revoked attendance never had one issued.
+		c, err := o.store.CredentialFor(ctx, a.ID, a.Version-1)
+		if recert.ErrorCode(err) == recert.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, Notice{Type: NoticeCredentialRevoked, EventID: a.EventID, MemberID: a.MemberID, AttendanceID: a.ID,
+			CredentialID: c.ID, Reason: n.Reason})
+	}
+	return o.next.Notify(ctx, out...)
 }

@@ -60,6 +60,8 @@ type Ledger struct {
 func New(st Store, c Config) (*Ledger, error) {
 	if c.Outbox == nil {
 		c.Outbox = Discard{}
+	} else {
+		c.Outbox = credentialOutbox{next: c.Outbox, store: st}
 	}
 	clock := c.Now
 	if clock == nil {
@@ -86,7 +88,7 @@ func New(st Store, c Config) (*Ledger, error) {
 		Members:     NewMembers(st, prog, c.Outbox, now),
 		Events:      NewEvents(st),
 		Attendances: NewAttendances(st, c.Outbox),
-		Credentials: NewCredentials(st, c.CredentialSigner, now),
+		Credentials: NewCredentials(st, c.CredentialSigner, c.Outbox, now),
 		Accounts:    NewAccounts(st, c.PasswordParams),
 		Links:       NewLinks(st, c.PasswordParams),
 		Outbox:      c.Outbox,

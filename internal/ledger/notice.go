@@ -21,6 +21,8 @@ const (
 	NoticeEmailChanged        = "email.changed"
 	NoticeWebhookDisabled     = "webhook.disabled"
 	NoticeDeadlineReminder    = "deadline.reminder"
+	NoticeCredentialIssued    = "credential.issued"
+	NoticeCredentialRevoked   = "credential.revoked"
 )
 
 // Notice is one thing a change tells a person, named by ids: who and what it concerns are
@@ -35,6 +37,7 @@ type Notice struct {
 	Reason       string `json:"reason,omitempty"`
 	UserID       string `json:"user_id,omitempty"`
 	PostingID    string `json:"posting_id,omitempty"`
+	CredentialID string `json:"credential_id,omitempty"`
 	// Counts of a posted roster's rows, by what became of them (created, updated).
 	Counts         map[string]int `json:"counts,omitempty"`
 	OrganizationID string         `json:"organization_id,omitempty"`

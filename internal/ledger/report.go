@@ -34,6 +34,17 @@ type ProgramReport struct {
 	Notes  []string
 	Totals []ReportTotal
 	Lines  []ReportLine
+	// NotCounted is every credit, or part of one, the period does not count, with why
+	// (credit programs only).
+	NotCounted []ReportNotCounted
+}
+
+// ReportNotCounted is a credit, or part of one, a period does not count.
+type ReportNotCounted struct {
+	Date        recert.Date
+	Description string
+	Amount      string
+	Why         string
 }
 
 // ReportLine is one credit or clinical entry of a report, in people's words.
@@ -119,6 +130,9 @@ func creditReport(rep *ProgramReport, ev progress.Evaluation, about map[string]s
 		}
 		lines += c.Counted
 		rep.Lines = append(rep.Lines, line)
+	}
+	for _, n := range per.NotCounted {
+		rep.NotCounted = append(rep.NotCounted, ReportNotCounted{Date: n.Date, Description: about[n.CreditID], Amount: n.Amount.String(), Why: n.Detail})
 	}
 	if diff := per.Counted - lines; diff != 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("Each line is rounded down to 0.01 %s and the total is rounded once from the exact sum, "+

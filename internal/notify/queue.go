@@ -50,7 +50,12 @@ func (q *Queue) Notify(ctx context.Context, notices ...ledger.Notice) error {
 
 // mailed reports whether a notice is e-mailed. Some are for apps only: a posted roster (the
 // members it concerns hear of their own changes), the attendance an accepted dispute
-// corrected (the member's mail is the dispute's decision, saying the same).
+// corrected (the member's mail is the dispute's decision, saying the same), a credential
+// issued or revoked (the member asked for it, or heard of the revocation or correction).
 func mailed(n ledger.Notice) bool {
+	switch n.Type {
+	case ledger.NoticeCredentialIssued, ledger.NoticeCredentialRevoked:
+		return false
+	}
 	return n.Type != ledger.NoticeAttendancePosted && (n.Type != ledger.NoticeAttendanceCorrected || n.DisputeID == "")
 }

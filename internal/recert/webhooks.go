@@ -19,7 +19,7 @@ const (
 
 // WebhookEventTypes are the events a subscription can ask for.
 var WebhookEventTypes = []string{"attendance.posted", "attendance.corrected", "attendance.revoked",
-	"dispute.filed", "dispute.decided", "activity.reviewed", "progress.status_changed"}
+	"dispute.filed", "dispute.decided", "activity.reviewed", "progress.status_changed", "credential.issued", "credential.revoked"}
 
 // Webhook is a subscription: an organization's, one of its apps', or (with neither) the
 // registry's, which receives every event.

@@ -60,3 +60,18 @@ func (s *Store) Evidence(ctx context.Context, id string) (recert.Evidence, error
 	}
 	return row.evidence(), nil
 }
+
+// MemberEvidence lists a member's documents, oldest first, without their content: read each
+// with Evidence when it is needed, so that listing many keeps memory flat.
+func (s *Store) MemberEvidence(ctx context.Context, memberID string) ([]recert.Evidence, error) {
+	var rows []evidenceRow
+	err := s.conn(ctx).Omit("data").Where("member_id = ?", memberID).Order("created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "evidence")
+	}
+	out := make([]recert.Evidence, len(rows))
+	for i, r := range rows {
+		out[i] = r.evidence()
+	}
+	return out, nil
+}

@@ -111,6 +111,7 @@ func (d *Deliverer) Workers(w *river.Workers) {
 var webhookKinds = map[string]bool{
 	ledger.NoticeAttendancePosted: true, ledger.NoticeAttendanceCorrected: true, ledger.NoticeAttendanceRevoked: true,
 	ledger.NoticeDisputeFiled: true, ledger.NoticeDisputeDecided: true, ledger.NoticeActivityReviewed: true,
+	ledger.NoticeCredentialIssued: true, ledger.NoticeCredentialRevoked: true,
 }
 
 // Notify queues the webhook events among the notices, and the look for progress changes
@@ -225,6 +226,7 @@ func dataOf(n ledger.Notice) map[string]any {
 	set("dispute_id", n.DisputeID)
 	set("activity_id", n.ActivityID)
 	set("posting_id", n.PostingID)
+	set("credential_id", n.CredentialID)
 	set("reason", n.Reason)
 	set("decision", n.Decision)
 	set("ceus", n.CEUs)
