@@ -75,7 +75,7 @@ func (s *Server) GetAuditPacket(ctx context.Context, req api.GetAuditPacketReque
 func (s *Server) planPacket(ctx context.Context, memberID string, rep ledger.Report) (packetPlan, string, error) {
 	plan := packetPlan{events: map[string]recert.Event{}, activities: map[string]recert.Activity{}}
 	var err error
-	if plan.transcript, err = transcript.PDF(render.Letter, transcriptOf(rep)); err != nil {
+	if plan.transcript, err = transcript.PDF(render.Letter, transcript.FromReport(rep)); err != nil {
 		return plan, "", err
 	}
 	in := func(d recert.Date) bool {
@@ -167,7 +167,7 @@ func (s *Server) writePacket(ctx context.Context, w io.Writer, plan packetPlan) 
 			return err
 		}
 		url := openbadges.VerifyURL(s.publicURL, cred.ID)
-		pdf, err := certpdf.PDF(render.Letter, printableCertificate(cred, url))
+		pdf, err := certpdf.PDF(render.Letter, certpdf.FromCredential(cred, url))
 		if err != nil {
 			return err
 		}

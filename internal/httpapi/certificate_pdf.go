@@ -25,7 +25,7 @@ func (s *Server) GetCertificatePDF(ctx context.Context, req api.GetCertificatePD
 	if req.Params.Paper != nil && *req.Params.Paper == api.GetCertificatePDFParamsPaperA4 {
 		paper = render.A4
 	}
-	pdf, err := certpdf.PDF(paper, printableCertificate(cred, openbadges.VerifyURL(s.publicURL, cred.ID)))
+	pdf, err := certpdf.PDF(paper, certpdf.FromCredential(cred, openbadges.VerifyURL(s.publicURL, cred.ID)))
 	if err != nil {
 		return nil, err
 	}
@@ -44,30 +44,7 @@ func (s *Server) currentCredential(ctx context.Context, attendanceID string) (re
 	return s.credentials.Current(ctx, a)
 }
 
-// printableCertificate is what a credential's certificate prints.
-func printableCertificate(cred recert.Credential, verify string) certpdf.Certificate {
-	st := cred.Statement
-	c := certpdf.Certificate{
-		AttendeeName: st.AttendeeName, EventTitle: st.EventTitle, Format: openbadges.FormatWords[st.Format],
-		StartDate: st.StartDate.Time(), EndDate: st.EndDate.Time(), TotalCEUs: st.Total.String(),
-		ApprovalRef: st.ApprovalRef, Sponsor: st.Sponsor, Contact: st.SponsorContact, IssuedOn: cred.IssuedAt, VerifyURL: verify,
-	}
-	for _, ses := range st.Sessions {
-		c.Sessions = append(c.Sessions, certpdf.Session{Title: ses.Title, Date: ses.Date.Time(), Category: categoryWords(ses.Category), CEUs: ses.CEUs.String()})
-	}
-	for _, b := range st.ByCategory {
-		c.ByCategory = append(c.ByCategory, certpdf.CategoryCEUs{Category: categoryWords(b.Category), CEUs: b.CEUs.String()})
-	}
-	return c
-}
 
-// categoryWords names an ABCP category as the certificate prints it after "Category".
-func categoryWords(c string) string {
-	if c == "none" { // a session ABCP did not categorise
-		return "none (not an ABCP category)"
-	}
-	return c
-}
 
 // GetEventCertificatesPDF answers every current attendance's certificate at an event, a page
 // each, in the order of the attendees' names, for the event's organization to print.
@@ -113,7 +90,7 @@ func (s *Server) GetEventCertificatesPDF(ctx context.Context, req api.GetEventCe
 		return nil, err
 	}
 	for _, c := range creds {
-		if err := certpdf.Draw(doc, printableCertificate(c, openbadges.VerifyURL(s.publicURL, c.ID))); err != nil {
+		if err := certpdf.Draw(doc, certpdf.FromCredential(c, openbadges.VerifyURL(s.publicURL, c.ID))); err != nil {
 			return nil, err
 		}
 	}

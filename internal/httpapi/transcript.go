@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"strings"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
@@ -32,7 +31,7 @@ func (s *Server) GetTranscriptPDF(ctx context.Context, req api.GetTranscriptPDFR
 	if err != nil {
 		return nil, err
 	}
-	pdf, err := transcript.PDF(render.Letter, transcriptOf(rep))
+	pdf, err := transcript.PDF(render.Letter, transcript.FromReport(rep))
 	if err != nil {
 		return nil, err
 	}
@@ -52,37 +51,4 @@ func (s *Server) ownRecord(ctx context.Context, memberID string) error {
 		return err
 	}
 	return recert.Errorf(recert.EFORBIDDEN, "only the member and administrators read a member's transcript")
-}
-
-// transcriptOf is what a filing report's transcript states.
-func transcriptOf(rep ledger.Report) transcript.Transcript {
-	t := transcript.Transcript{MemberName: rep.MemberName, ABCPID: rep.ABCPID, AsOf: rep.AsOf.Time()}
-	for _, pr := range rep.Reports {
-		words := pr.Status.Words()
-		if words != "" {
-			words = strings.ToUpper(words[:1]) + words[1:]
-		}
-		p := transcript.Program{Name: pr.ProgramName, Start: pr.Start.Time(), End: pr.End.Time(), Status: words,
-			Summary: pr.Summary, UnitName: pr.UnitName, Notes: pr.Notes}
-		for _, l := range pr.Lines {
-			line := transcript.Line{Date: l.Date.Time(), Activity: l.Activity, Description: l.Description, Category: l.Category,
-				Claimed: l.Claimed, Counted: l.Counted}
-			if l.Verified != nil {
-				line.Verification = "Self-reported"
-				if *l.Verified {
-					line.Verification = "Verified"
-				}
-			}
-			p.Lines = append(p.Lines, line)
-		}
-		for _, tot := range pr.Totals {
-			p.Totals = append(p.Totals, transcript.Total{What: tot.What, Required: value(tot.Required), Claimed: value(tot.Claimed),
-				Counted: tot.Counted, Remains: value(tot.Remaining)})
-		}
-		for _, n := range pr.NotCounted {
-			p.NotCounted = append(p.NotCounted, transcript.NotCounted{Date: n.Date.Time(), Description: n.Description, Amount: n.Amount, Why: n.Why})
-		}
-		t.Programs = append(t.Programs, p)
-	}
-	return t
 }

@@ -9,6 +9,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
+	certpdf "github.com/recert-dev/recert/internal/certificate"
 	"github.com/recert-dev/recert/internal/openbadges"
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -126,10 +127,10 @@ func verificationView(v api.Verification) verificationViewData {
 		d.StatusDetail = "The sponsor corrected this attendance after the certificate was issued; what follows is the certificate as it was issued."
 	}
 	for _, s := range v.Sessions {
-		d.Sessions = append(d.Sessions, sessionLine{Date: s.Date.Format("Jan 2, 2006"), Title: s.Title, Category: categoryWords(string(s.Category)), CEUs: s.Ceus})
+		d.Sessions = append(d.Sessions, sessionLine{Date: s.Date.Format("Jan 2, 2006"), Title: s.Title, Category: certpdf.CategoryWords(string(s.Category)), CEUs: s.Ceus})
 	}
 	for _, c := range v.CeusByCategory {
-		d.Categories = append(d.Categories, sessionLine{Category: categoryWords(string(c.Category)), CEUs: c.Ceus})
+		d.Categories = append(d.Categories, sessionLine{Category: certpdf.CategoryWords(string(c.Category)), CEUs: c.Ceus})
 	}
 	return d
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render/rendertest"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -37,6 +38,30 @@ func TestCertificateFromCredits(t *testing.T) {
 		olga.signIn("olive.other@example.org")
 		if res, _ := olga.get(link); res.StatusCode != http.StatusNotFound {
 			t.Errorf("another member's certificate: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestTranscriptFromReport: the report page links the transcript, a PDF of the member's
+// counted credits with their totals.
+func TestTranscriptFromReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
+			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.member)
+		if _, body := b.get("/app/report"); !strings.Contains(body, `href="/app/report.pdf"`) {
+			t.Fatalf("the report page has no transcript link:\n%s", body)
+		}
+		res, pdf := b.get("/app/report.pdf")
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+			t.Fatalf("the transcript: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if text := strings.Join(strings.Fields(rendertest.Text(t, []byte(pdf))), " "); !strings.Contains(text, "Renée Roy") || !strings.Contains(text, w.event.Title) {
+			t.Errorf("the transcript reads:\n%s", text)
 		}
 	})
 }

@@ -48,6 +48,7 @@ func (p *Pages) mountRecords(m, o, a *echo.Group) {
 	m.GET("/catalogue/:event_id", p.whatIf)
 	m.GET("/report", p.report)
 	m.GET("/report.csv", p.reportCSV)
+	m.GET("/report.pdf", p.reportPDF)
 	m.GET("/profile", p.profile)
 	m.POST("/profile", p.saveProfile)
 	m.POST("/profile/calendar", p.calendarAddress)

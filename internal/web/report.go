@@ -7,6 +7,8 @@ import (
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render"
+	"github.com/recert-dev/recert/internal/transcript"
 )
 
 // memberReport is the filing report of every program the member is enrolled in, as the
@@ -37,4 +39,20 @@ func (p *Pages) reportCSV(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="recert-report.csv"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", ledger.ReportCSV(rep))
+}
+
+// reportPDF downloads it as the transcript the API gives: every counted credit, totals per
+// requirement, and what did not count and why.
+func (p *Pages) reportPDF(c echo.Context) error {
+	rep, err := p.memberReport(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	pdf, err := transcript.PDF(render.Letter, transcript.FromReport(rep))
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="recert-transcript.pdf"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
