@@ -44,8 +44,6 @@ func (s *Server) currentCredential(ctx context.Context, attendanceID string) (re
 	return s.credentials.Current(ctx, a)
 }
 
-
-
 // GetEventCertificatesPDF answers every current attendance's certificate at an event, a page
 // each, in the order of the attendees' names, for the event's organization to print.
 func (s *Server) GetEventCertificatesPDF(ctx context.Context, req api.GetEventCertificatesPDFRequestObject) (api.GetEventCertificatesPDFResponseObject, error) {
