@@ -5,13 +5,18 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"github.com/riverqueue/river"
 
+	"github.com/recert-dev/recert/internal/certificate"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/jobs"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/notify"
+	"github.com/recert-dev/recert/internal/openbadges"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render"
 	"github.com/recert-dev/recert/internal/store"
 	"github.com/recert-dev/recert/internal/webhook"
 )
@@ -35,7 +40,20 @@ func newJobs(cfg config.Config, st *store.Store, lg *ledger.Ledger, log *slog.Lo
 		mailer = m
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, notify.NewWorker(st, mailer, cfg.PublicURL))
+	notices := notify.NewWorker(st, mailer, cfg.PublicURL)
+	if lg.Credentials != nil {
+		publicURL := strings.TrimSuffix(cfg.PublicURL, "/")
+		notices.WithCertificates(func(ctx context.Context, a recert.Attendance) ([]byte, string, error) {
+			cred, err := lg.Credentials.Current(ctx, a)
+			if err != nil {
+				return nil, "", err
+			}
+			verify := openbadges.VerifyURL(publicURL, cred.ID)
+			pdf, err := certificate.PDF(render.Letter, certificate.FromCredential(cred, verify))
+			return pdf, verify, err
+		})
+	}
+	river.AddWorker(workers, notices)
 	standing := lg.Standing
 	mail := &lateQueue{}
 	hooks := webhook.New(st, webhook.Config{AllowPrivate: cfg.WebhookAllowPrivate, RetryBase: cfg.WebhookRetryBase,

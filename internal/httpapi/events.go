@@ -172,7 +172,7 @@ func fromEventInput(in api.EventInput) recert.Event {
 		Title: in.Title, Description: value(in.Description), Format: string(in.Format), Location: value(in.Location),
 		URL: value(in.URL), TimeZone: in.TimeZone, StartDate: recert.DateOf(in.StartDate.Time), EndDate: recert.DateOf(in.EndDate.Time),
 		ApprovalRef: strings.TrimSpace(value(in.ApprovalRef)), Category: string(value(in.Category)),
-		ApprovedBy: value(in.ApprovedBy),
+		ApprovedBy: value(in.ApprovedBy), EmailCertificates: value(in.EmailCertificates),
 	}
 	for _, si := range in.Sessions {
 		ceus, _ := recert.ParseUnits(si.Ceus)
@@ -189,8 +189,8 @@ func toEvent(e recert.Event) api.Event {
 		Format: api.EventFormat(e.Format), Location: optional(e.Location), URL: optional(e.URL), TimeZone: e.TimeZone,
 		StartDate: openapi_types.Date{Time: e.StartDate.Time()}, EndDate: openapi_types.Date{Time: e.EndDate.Time()},
 		Status: api.EventStatus(e.Status), ApprovalRef: optional(e.ApprovalRef), Category: api.EventCategory(e.Category),
-		ApprovedBy: e.ApprovedBy,
-		Ceus:       e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
+		ApprovedBy: e.ApprovedBy, EmailCertificates: e.EmailCertificates,
+		Ceus: e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
 	for i, s := range e.Sessions {

@@ -23,6 +23,9 @@ const (
 	NoticeDeadlineReminder    = "deadline.reminder"
 	NoticeCredentialIssued    = "credential.issued"
 	NoticeCredentialRevoked   = "credential.revoked"
+	// NoticeCertificate e-mails a member the certificate of an attendance a roster credited,
+	// at an event whose organizer asked for it (recert.Event.EmailCertificates).
+	NoticeCertificate = "certificate.mail"
 )
 
 // Notice is one thing a change tells a person, named by ids: who and what it concerns are
@@ -85,8 +88,10 @@ type Discard struct{}
 func (Discard) Notify(context.Context, ...Notice) error { return nil }
 
 // rosterNotices tells that a roster was posted, and each member whose attendance it
-// corrected or revoked.
-func rosterNotices(eventID string, w RosterWrite) []Notice {
+// corrected or revoked; at an event that e-mails certificates, each member it credited gets
+// theirs.
+func rosterNotices(e recert.Event, w RosterWrite) []Notice {
+	eventID := e.ID
 	var out []Notice
 	if w.Posting != nil {
 		n := Notice{Type: NoticeAttendancePosted, EventID: eventID, PostingID: w.Posting.ID,
@@ -109,6 +114,16 @@ func rosterNotices(eventID string, w RosterWrite) []Notice {
 				n.RevokedOn = u.Before.UpdatedAt.UTC().Format(time.DateOnly)
 			}
 			out = append(out, n)
+		}
+	}
+	if e.EmailCertificates {
+		for _, a := range w.Created {
+			out = append(out, Notice{Type: NoticeCertificate, MemberID: a.MemberID, EventID: eventID, AttendanceID: a.ID})
+		}
+		for _, u := range w.Updated {
+			if !u.After.Revoked {
+				out = append(out, Notice{Type: NoticeCertificate, MemberID: u.After.MemberID, EventID: eventID, AttendanceID: u.After.ID})
+			}
 		}
 	}
 	return out

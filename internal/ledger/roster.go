@@ -232,7 +232,7 @@ func (r *Rosters) Post(ctx context.Context, in RosterInput) (RosterResult, error
 		}
 		// An accepted dispute's notices are the decision's (see DecideDispute).
 		if in.Dispute == "" {
-			if err := r.outbox.Notify(ctx, rosterNotices(in.EventID, w)...); err != nil {
+			if err := r.outbox.Notify(ctx, rosterNotices(ev, w)...); err != nil {
 				return err
 			}
 		}

@@ -38,13 +38,24 @@ type Directory interface {
 	CreateClaimToken(ctx context.Context, memberID string, hash []byte, expiresAt time.Time, actor string) error
 }
 
+// Certificates gives the printable certificate of an attendance as it stands (its PDF and
+// the address of its verification page), issuing its credential the first time.
+type Certificates func(ctx context.Context, a recert.Attendance) (pdf []byte, verifyURL string, err error)
+
 // Worker sends the e-mails of notices.
 type Worker struct {
 	river.WorkerDefaults[NoticeArgs]
-	dir       Directory
-	mail      Mailer
-	publicURL string
-	host      string
+	dir          Directory
+	mail         Mailer
+	publicURL    string
+	host         string
+	certificates Certificates // nil: certificates are not e-mailed
+}
+
+// WithCertificates has the worker e-mail certificates, made by c.
+func (w *Worker) WithCertificates(c Certificates) *Worker {
+	w.certificates = c
+	return w
 }
 
 // NewWorker returns a worker that reads through dir and sends through m; links in messages
@@ -73,10 +84,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[NoticeArgs]) error {
 	return nil
 }
 
-// recipient is whom a message goes to, and the data it shows.
+// recipient is whom a message goes to, the data it shows and the files it carries.
 type recipient struct {
-	email string
-	data  Data
+	email    string
+	data     Data
+	attached []Attachment
 }
 
 // Messages renders a notice's messages, one per recipient; none when nobody has an address.
@@ -94,7 +106,7 @@ func (w *Worker) Messages(ctx context.Context, n ledger.Notice) ([]Message, erro
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Message{To: []string{r.email}, Subject: subject, Text: text, HTML: html})
+		out = append(out, Message{To: []string{r.email}, Subject: subject, Text: text, HTML: html, Attachments: r.attached})
 	}
 	return out, nil
 }
@@ -171,6 +183,8 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		return []recipient{{email: m.Email, data: d}}, nil
 	case ledger.NoticeDisputeFiled:
 		return w.organizers(ctx, n, d)
+	case ledger.NoticeCertificate:
+		return w.certificate(ctx, n, m, d)
 	default:
 		return nil, fmt.Errorf("unknown notice %q", n.Type)
 	}
@@ -282,4 +296,23 @@ func longDate(s string) string {
 		return s
 	}
 	return t.Format("2 January 2006")
+}
+
+// certificate is a member's certificate of an attendance, attached, with the address where
+// anyone can check it; nothing when the attendance no longer stands (revoked since) or
+// certificates are not e-mailed here.
+func (w *Worker) certificate(ctx context.Context, n ledger.Notice, m recert.Member, d Data) ([]recipient, error) {
+	a, err := w.dir.Attendance(ctx, n.AttendanceID)
+	if err != nil {
+		return nil, err
+	}
+	if w.certificates == nil || a.Revoked {
+		return nil, nil
+	}
+	pdf, verify, err := w.certificates(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	d.Link, d.CEUs = verify, a.Total().String()
+	return []recipient{{email: m.Email, data: d, attached: []Attachment{{Name: "certificate-" + a.ID + ".pdf", ContentType: "application/pdf", Data: pdf}}}}, nil
 }

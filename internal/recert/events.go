@@ -43,8 +43,10 @@ type Event struct {
 	ApprovalRef    string   // ABCP approval reference, when approved
 	Category       string   // I, II or III
 	ApprovedBy     []string // approver codes besides ABCP's category ("us-nj-pac")
-	Sessions       []Session
-	Version        int
+	// EmailCertificates: each attendee a roster credits is e-mailed their certificate.
+	EmailCertificates bool
+	Sessions          []Session
+	Version           int
 	Audit
 }
 

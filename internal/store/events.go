@@ -26,11 +26,13 @@ type eventRow struct {
 	ApprovalRef    *string
 	Category       string
 	ApprovedBy     string
-	Version        int
-	CreatedAt      time.Time
-	CreatedBy      string
-	UpdatedAt      time.Time
-	UpdatedBy      string
+	// EmailCertificates: each attendee a roster credits is e-mailed their certificate.
+	EmailCertificates bool
+	Version           int
+	CreatedAt         time.Time
+	CreatedBy         string
+	UpdatedAt         time.Time
+	UpdatedBy         string
 }
 
 func (eventRow) TableName() string { return "events" }
@@ -58,7 +60,7 @@ func toEventRow(e recert.Event) eventRow {
 		ID: e.ID, OrganizationID: e.OrganizationID, Title: e.Title, Description: nullable(e.Description),
 		Format: e.Format, Location: nullable(e.Location), URL: nullable(e.URL), TimeZone: e.TimeZone,
 		StartDate: date(e.StartDate), EndDate: date(e.EndDate), Status: e.Status, ApprovalRef: nullable(e.ApprovalRef),
-		Category: e.Category, ApprovedBy: strings.Join(e.ApprovedBy, " "), Version: e.Version,
+		Category: e.Category, ApprovedBy: strings.Join(e.ApprovedBy, " "), EmailCertificates: e.EmailCertificates, Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
 }
@@ -68,7 +70,7 @@ func (r eventRow) event(sessions []sessionRow) recert.Event {
 		ID: r.ID, OrganizationID: r.OrganizationID, Title: r.Title, Description: deref(r.Description),
 		Format: r.Format, Location: deref(r.Location), URL: deref(r.URL), TimeZone: r.TimeZone,
 		StartDate: r.StartDate.day(), EndDate: r.EndDate.day(), Status: r.Status, ApprovalRef: deref(r.ApprovalRef),
-		Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), Version: r.Version, Sessions: make([]recert.Session, 0, len(sessions)),
+		Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), EmailCertificates: r.EmailCertificates, Version: r.Version, Sessions: make([]recert.Session, 0, len(sessions)),
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
 	for _, s := range sessions {
@@ -292,7 +294,7 @@ func bumpEvent(tx *gorm.DB, e recert.Event, was int) error {
 	res := tx.Model(&eventRow{}).Where("id = ? AND version = ?", e.ID, was).Updates(map[string]any{
 		"title": r.Title, "description": r.Description, "format": r.Format, "location": r.Location,
 		"url": r.URL, "time_zone": r.TimeZone, "start_date": r.StartDate, "end_date": r.EndDate,
-		"approval_ref": r.ApprovalRef, "category": r.Category, "approved_by": r.ApprovedBy, "version": r.Version,
+		"approval_ref": r.ApprovalRef, "category": r.Category, "approved_by": r.ApprovedBy, "email_certificates": r.EmailCertificates, "version": r.Version,
 		"updated_at": r.UpdatedAt, "updated_by": r.UpdatedBy,
 	})
 	if res.Error != nil {

@@ -18,6 +18,7 @@ type eventForm struct {
 	ID, Status, Version                                   string
 	Title, OrganizationID, Format, TimeZone, Start, End   string
 	Category, ApprovalRef, ApprovedBy, Location, Describe string
+	EmailCertificates                                     bool
 	Sessions                                              []sessionForm
 	Orgs                                                  []recert.Organization // to choose from
 	Formats, Categories                                   []string
@@ -35,7 +36,8 @@ const blankSessions = 3
 func formOf(ev recert.Event) eventForm {
 	f := eventForm{ID: ev.ID, Status: ev.Status, Version: strconv.Itoa(ev.Version), Title: ev.Title, OrganizationID: ev.OrganizationID,
 		Format: ev.Format, TimeZone: ev.TimeZone, Start: ev.StartDate.String(), End: ev.EndDate.String(), Category: ev.Category,
-		ApprovalRef: ev.ApprovalRef, ApprovedBy: strings.Join(ev.ApprovedBy, ", "), Location: ev.Location, Describe: ev.Description}
+		ApprovalRef: ev.ApprovalRef, ApprovedBy: strings.Join(ev.ApprovedBy, ", "), Location: ev.Location, Describe: ev.Description,
+		EmailCertificates: ev.EmailCertificates}
 	for _, s := range ev.Sessions {
 		f.Sessions = append(f.Sessions, sessionForm{ID: s.ID, Code: s.Code, Title: s.Title, Date: s.Date.String(), CEUs: s.CEUs.String(), Category: s.Category})
 	}
@@ -167,7 +169,8 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	f := eventForm{Version: v("version"), Title: v("title"), OrganizationID: v("organization_id"), Format: v("format"),
 		TimeZone: v("time_zone"), Start: v("start_date"), End: v("end_date"), Category: v("category"),
-		ApprovalRef: v("approval_ref"), ApprovedBy: v("approved_by"), Location: v("location"), Describe: v("description")}
+		ApprovalRef: v("approval_ref"), ApprovedBy: v("approved_by"), Location: v("location"), Describe: v("description"),
+		EmailCertificates: v("email_certificates") == "on"}
 	form, _ := c.FormParams()
 	col := func(name string, i int) string {
 		if vs := form[name]; i < len(vs) {
@@ -184,7 +187,7 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 		f.Sessions = append(f.Sessions, s)
 	}
 	ev := recert.Event{Title: f.Title, Format: f.Format, TimeZone: f.TimeZone, Category: f.Category, ApprovalRef: f.ApprovalRef,
-		Location: f.Location, Description: f.Describe}
+		Location: f.Location, Description: f.Describe, EmailCertificates: f.EmailCertificates}
 	var p ledger.Problems
 	var err error
 	if ev.StartDate, err = recert.ParseDate(f.Start); err != nil {

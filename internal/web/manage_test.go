@@ -557,3 +557,28 @@ func TestClientPages(t *testing.T) {
 		_ = apitest.Password
 	})
 }
+
+// TestEventEmailsCertificates: the event editor's checkbox sets whether attendees are
+// e-mailed their certificates, and the editor shows it as set.
+func TestEventEmailsCertificates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		if res, body := b.post("/app/events/new", with(eventForm(w.org.ID), "email_certificates", "on")); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", res.StatusCode, body)
+		}
+		var created recert.Event
+		for _, e := range orgEvents(t, st, w.org.ID) {
+			if e.Title == "Winter Meeting" {
+				created = e
+			}
+		}
+		if !created.EmailCertificates {
+			t.Fatalf("the event does not e-mail certificates: %+v", created)
+		}
+		if _, body := b.get("/app/events/" + created.ID + "/edit"); !strings.Contains(body, `name="email_certificates" type="checkbox" checked`) {
+			t.Errorf("the editor does not show the choice:\n%s", body)
+		}
+	})
+}

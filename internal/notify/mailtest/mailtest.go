@@ -24,6 +24,8 @@ type Mail struct {
 	Subject   string
 	Text      string // the text/plain part
 	HTML      string // the text/html part
+	// Attachments are the parts sent as attachments, by file name.
+	Attachments map[string][]byte
 }
 
 // Server is an SMTP server on 127.0.0.1 that keeps every message.
@@ -145,6 +147,17 @@ func readParts(m *Mail, contentType, encoding string, body io.Reader) error {
 			}
 			if err != nil {
 				return err
+			}
+			if name := p.FileName(); name != "" {
+				b, err := decode(p.Header.Get("Content-Transfer-Encoding"), p)
+				if err != nil {
+					return err
+				}
+				if m.Attachments == nil {
+					m.Attachments = map[string][]byte{}
+				}
+				m.Attachments[name] = b
+				continue
 			}
 			if err := readParts(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
 				return err
