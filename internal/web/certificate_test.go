@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"net/http"
 	"strings"
 	"testing"
@@ -62,6 +64,39 @@ func TestTranscriptFromReport(t *testing.T) {
 		}
 		if text := strings.Join(strings.Fields(rendertest.Text(t, []byte(pdf))), " "); !strings.Contains(text, "Renée Roy") || !strings.Contains(text, w.event.Title) {
 			t.Errorf("the transcript reads:\n%s", text)
+		}
+	})
+}
+
+// TestAuditPacketFromReport: the report page downloads the audit packet, a ZIP of the
+// transcript, the certificate and credential of each attendance, and the index, last.
+func TestAuditPacketFromReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
+			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.member)
+		if _, body := b.get("/app/report"); !strings.Contains(body, `href="/app/report/audit-packet.zip"`) {
+			t.Fatalf("the report page has no audit packet link:\n%s", body)
+		}
+		res, body := b.get("/app/report/audit-packet.zip")
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/zip" {
+			t.Fatalf("the packet: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		z, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range z.File {
+			names = append(names, f.Name)
+		}
+		if len(names) != 4 || names[0] != "transcript.pdf" || !strings.HasPrefix(names[1], "certificates/") ||
+			!strings.HasPrefix(names[2], "credentials/") || names[3] != "index.csv" {
+			t.Errorf("the packet holds %v", names)
 		}
 	})
 }

@@ -49,6 +49,7 @@ func (p *Pages) mountRecords(m, o, a *echo.Group) {
 	m.GET("/report", p.report)
 	m.GET("/report.csv", p.reportCSV)
 	m.GET("/report.pdf", p.reportPDF)
+	m.GET("/report/audit-packet.zip", p.auditPacket)
 	m.GET("/profile", p.profile)
 	m.POST("/profile", p.saveProfile)
 	m.POST("/profile/calendar", p.calendarAddress)

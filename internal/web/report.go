@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/recert-dev/recert/internal/auditpacket"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/render"
@@ -55,4 +56,27 @@ func (p *Pages) reportPDF(c echo.Context) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="recert-transcript.pdf"`)
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// auditPacket downloads the member's audit packet of the report's periods, the same ZIP as
+// the API's, streamed as it is written.
+func (p *Pages) auditPacket(c echo.Context) error {
+	rep, err := p.memberReport(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if p.credentials == nil {
+		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no audit packet: certificates are not issued here"))
+	}
+	u, _ := p.user(c)
+	packets := auditpacket.Writer{Store: p.store, Credentials: p.credentials, PublicURL: p.publicURL}
+	plan, err := packets.Plan(ctxOf(c), u.MemberID, rep)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	body := packets.Stream(ctxOf(c), plan)
+	defer body.Close()
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="recert-audit-packet-`+plan.Start+`.zip"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Stream(http.StatusOK, "application/zip", body)
 }

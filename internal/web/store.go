@@ -33,6 +33,9 @@ type Store interface {
 	Attendance(ctx context.Context, id string) (recert.Attendance, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
 	Member(ctx context.Context, id string) (recert.Member, error)
+	// MemberAttendance and MemberEvidence are what a member's audit packet lists.
+	MemberAttendance(ctx context.Context, memberID string, scope recert.Scope, p recert.Page) ([]recert.Attendance, string, error)
+	MemberEvidence(ctx context.Context, memberID string) ([]recert.Evidence, error)
 	// MemberLogin is a member record's login; ok is false when it has none.
 	MemberLogin(ctx context.Context, memberID string) (u recert.User, ok bool, err error)
 	// MemberHistory is the record's changes, newest first.
