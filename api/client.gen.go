@@ -131,6 +131,16 @@ type ClientInterface interface {
 	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
 	GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetIssuerAchievement An event as an Open Badges achievement
+	//
+	// What a credential's `achievement.id` answers: the sponsor's event as an Open Badges 3.0
+	// Achievement (its name, description, criteria, approval reference, and a result
+	// description per session and per ABCP category). Public; a draft event, or one of
+	// another organization, is not found.
+	//
+	// Corresponds with GET /issuers/{organization_id}/events/{event_id} (the `GetIssuerAchievement` operationId).
+	GetIssuerAchievement(ctx context.Context, organizationID OrganizationID, eventID EventID, params *GetIssuerAchievementParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetStatusList A sponsor's revocation list
 	//
 	// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
@@ -1675,6 +1685,26 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
 func (c *Client) GetIssuerProfile(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetIssuerProfileRequest(c.Server, organizationID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIssuerAchievement An event as an Open Badges achievement
+//
+// What a credential's `achievement.id` answers: the sponsor's event as an Open Badges 3.0
+// Achievement (its name, description, criteria, approval reference, and a result
+// description per session and per ABCP category). Public; a draft event, or one of
+// another organization, is not found.
+//
+// Corresponds with GET /issuers/{organization_id}/events/{event_id} (the `GetIssuerAchievement` operationId).
+func (c *Client) GetIssuerAchievement(ctx context.Context, organizationID OrganizationID, eventID EventID, params *GetIssuerAchievementParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIssuerAchievementRequest(c.Server, organizationID, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -4651,6 +4681,62 @@ func NewGetIssuerProfileRequest(server string, organizationID OrganizationID, pa
 	}
 
 	operationPath := fmt.Sprintf("/issuers/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetIssuerAchievementRequest constructs an http.Request for the GetIssuerAchievement method
+func NewGetIssuerAchievementRequest(server string, organizationID OrganizationID, eventID EventID, params *GetIssuerAchievementParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "organization_id", organizationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/issuers/%s/events/%s", pathParam0, pathParam1)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -10836,6 +10922,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /issuers/{organization_id} (the `GetIssuerProfile` operationId).
 	GetIssuerProfileWithResponse(ctx context.Context, organizationID OrganizationID, params *GetIssuerProfileParams, reqEditors ...RequestEditorFn) (*GetIssuerProfileResponse, error)
 
+	// GetIssuerAchievementWithResponse An event as an Open Badges achievement
+	//
+	// What a credential's `achievement.id` answers: the sponsor's event as an Open Badges 3.0
+	// Achievement (its name, description, criteria, approval reference, and a result
+	// description per session and per ABCP category). Public; a draft event, or one of
+	// another organization, is not found.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /issuers/{organization_id}/events/{event_id} (the `GetIssuerAchievement` operationId).
+	GetIssuerAchievementWithResponse(ctx context.Context, organizationID OrganizationID, eventID EventID, params *GetIssuerAchievementParams, reqEditors ...RequestEditorFn) (*GetIssuerAchievementResponse, error)
+
 	// GetStatusListWithResponse A sponsor's revocation list
 	//
 	// The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
@@ -12735,6 +12833,89 @@ func (r GetIssuerProfileResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetIssuerProfileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetIssuerAchievementResponse503Headers the declared response headers of an HTTP 503 response for GetIssuerAchievement
+type GetIssuerAchievementResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetIssuerAchievementResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationLdJSON200 the response for an HTTP 200 `application/ld+json` response
+	ApplicationLdJSON200 *IssuerAchievement
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetIssuerAchievementResponse503Headers
+}
+
+// GetApplicationLdJSON200 returns the response for an HTTP 200 `application/ld+json` response
+func (r GetIssuerAchievementResponse) GetApplicationLdJSON200() *IssuerAchievement {
+	return r.ApplicationLdJSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetIssuerAchievementResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetIssuerAchievementResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetIssuerAchievementResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetIssuerAchievementResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetIssuerAchievementResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIssuerAchievementResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIssuerAchievementResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIssuerAchievementResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIssuerAchievementResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -23275,6 +23456,24 @@ func (c *ClientWithResponses) GetIssuerProfileWithResponse(ctx context.Context, 
 	return ParseGetIssuerProfileResponse(rsp)
 }
 
+// GetIssuerAchievementWithResponse An event as an Open Badges achievement
+//
+// What a credential's `achievement.id` answers: the sponsor's event as an Open Badges 3.0
+// Achievement (its name, description, criteria, approval reference, and a result
+// description per session and per ABCP category). Public; a draft event, or one of
+// another organization, is not found.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /issuers/{organization_id}/events/{event_id} (the `GetIssuerAchievement` operationId).
+func (c *ClientWithResponses) GetIssuerAchievementWithResponse(ctx context.Context, organizationID OrganizationID, eventID EventID, params *GetIssuerAchievementParams, reqEditors ...RequestEditorFn) (*GetIssuerAchievementResponse, error) {
+	rsp, err := c.GetIssuerAchievement(ctx, organizationID, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIssuerAchievementResponse(rsp)
+}
+
 // GetStatusListWithResponse A sponsor's revocation list
 //
 // The revocation list that a credential's `credentialStatus` (a `BitstringStatusListEntry`,
@@ -25919,6 +26118,80 @@ func ParseGetIssuerProfileResponse(rsp *http.Response) (*GetIssuerProfileRespons
 	switch {
 	case rsp.StatusCode == 503:
 		var headers GetIssuerProfileResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetIssuerAchievementResponse parses an HTTP response from a GetIssuerAchievementWithResponse call
+func ParseGetIssuerAchievementResponse(rsp *http.Response) (*GetIssuerAchievementResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIssuerAchievementResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest IssuerAchievement
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationLdJSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 503:
+		var headers GetIssuerAchievementResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

@@ -28,6 +28,9 @@ type ServerInterface interface {
 	// GetIssuerProfile A sponsor's issuer profile
 	// (GET /issuers/{organization_id})
 	GetIssuerProfile(ctx echo.Context, organizationID OrganizationID, params GetIssuerProfileParams) error
+	// GetIssuerAchievement An event as an Open Badges achievement
+	// (GET /issuers/{organization_id}/events/{event_id})
+	GetIssuerAchievement(ctx echo.Context, organizationID OrganizationID, eventID EventID, params GetIssuerAchievementParams) error
 	// GetStatusList A sponsor's revocation list
 	// (GET /issuers/{organization_id}/status/{list})
 	GetStatusList(ctx echo.Context, organizationID OrganizationID, list int, params GetStatusListParams) error
@@ -389,6 +392,50 @@ func (w *ServerInterfaceWrapper) GetIssuerProfile(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetIssuerProfile(ctx, organizationID, params)
+	return err
+}
+
+// GetIssuerAchievement converts echo context to params.
+func (w *ServerInterfaceWrapper) GetIssuerAchievement(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "organization_id" -------------
+	var organizationID OrganizationID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "organization_id", ctx.Param("organization_id"), &organizationID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter organization_id: %s", err))
+	}
+
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetIssuerAchievementParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetIssuerAchievement(ctx, organizationID, eventID, params)
 	return err
 }
 
@@ -3597,6 +3644,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/openapi.json", wrapper.GetOpenAPISpecJSON, options.OperationMiddlewares["getOpenAPISpecJSON"]...)
 	router.GET(options.BaseURL+"/.well-known/jwks.json", wrapper.GetJWKS, options.OperationMiddlewares["getJWKS"]...)
 	router.GET(options.BaseURL+"/issuers/:organization_id", wrapper.GetIssuerProfile, options.OperationMiddlewares["getIssuerProfile"]...)
+	router.GET(options.BaseURL+"/issuers/:organization_id/events/:event_id", wrapper.GetIssuerAchievement, options.OperationMiddlewares["getIssuerAchievement"]...)
 	router.GET(options.BaseURL+"/verify/:credential_id", wrapper.GetVerification, options.OperationMiddlewares["getVerification"]...)
 	router.GET(options.BaseURL+"/issuers/:organization_id/status/:list", wrapper.GetStatusList, options.OperationMiddlewares["getStatusList"]...)
 	router.GET(options.BaseURL+"/keys/:kid", wrapper.GetCredentialKey, options.OperationMiddlewares["getCredentialKey"]...)
@@ -3969,6 +4017,113 @@ type GetIssuerProfile503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetIssuerProfile503ApplicationProblemPlusJSONResponse) VisitGetIssuerProfileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIssuerAchievementRequestObject struct {
+	OrganizationID OrganizationID `json:"organization_id"`
+	EventID        EventID        `json:"event_id"`
+	Params         GetIssuerAchievementParams
+}
+
+type GetIssuerAchievementResponseObject interface {
+	VisitGetIssuerAchievementResponse(w http.ResponseWriter) error
+}
+
+type GetIssuerAchievement200ApplicationLdPlusJSONResponse IssuerAchievement
+
+func (response GetIssuerAchievement200ApplicationLdPlusJSONResponse) VisitGetIssuerAchievementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIssuerAchievement400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetIssuerAchievement400ApplicationProblemPlusJSONResponse) VisitGetIssuerAchievementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIssuerAchievement404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetIssuerAchievement404ApplicationProblemPlusJSONResponse) VisitGetIssuerAchievementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIssuerAchievement413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetIssuerAchievement413ApplicationProblemPlusJSONResponse) VisitGetIssuerAchievementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIssuerAchievement500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetIssuerAchievement500ApplicationProblemPlusJSONResponse) VisitGetIssuerAchievementResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetIssuerAchievement503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetIssuerAchievement503ApplicationProblemPlusJSONResponse) VisitGetIssuerAchievementResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18563,6 +18718,9 @@ type StrictServerInterface interface {
 	// GetIssuerProfile A sponsor's issuer profile
 	// (GET /issuers/{organization_id})
 	GetIssuerProfile(ctx context.Context, request GetIssuerProfileRequestObject) (GetIssuerProfileResponseObject, error)
+	// GetIssuerAchievement An event as an Open Badges achievement
+	// (GET /issuers/{organization_id}/events/{event_id})
+	GetIssuerAchievement(ctx context.Context, request GetIssuerAchievementRequestObject) (GetIssuerAchievementResponseObject, error)
 	// GetStatusList A sponsor's revocation list
 	// (GET /issuers/{organization_id}/status/{list})
 	GetStatusList(ctx context.Context, request GetStatusListRequestObject) (GetStatusListResponseObject, error)
@@ -18946,6 +19104,33 @@ func (sh *strictHandler) GetIssuerProfile(ctx echo.Context, organizationID Organ
 		return err
 	} else if validResponse, ok := response.(GetIssuerProfileResponseObject); ok {
 		return validResponse.VisitGetIssuerProfileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetIssuerAchievement operation middleware
+func (sh *strictHandler) GetIssuerAchievement(ctx echo.Context, organizationID OrganizationID, eventID EventID, params GetIssuerAchievementParams) error {
+	var request GetIssuerAchievementRequestObject
+
+	request.OrganizationID = organizationID
+	request.EventID = eventID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetIssuerAchievement(ctx.Request().Context(), request.(GetIssuerAchievementRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetIssuerAchievement")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetIssuerAchievementResponseObject); ok {
+		return validResponse.VisitGetIssuerAchievementResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -70,6 +70,9 @@ var accessTable = []accessRow{
 	{"getIssuerProfile", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetIssuerProfileWithResponse(t.Context(), w.orgA.ID, nil, as)
 	}, public},
+	{"getIssuerAchievement", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetIssuerAchievementWithResponse(t.Context(), w.orgA.ID, w.event.ID, nil, as)
+	}, public},
 	{"getVerification", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.GetVerificationWithResponse(t.Context(), w.credentialID(t), nil, as)
 	}, public},

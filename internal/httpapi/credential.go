@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/openbadges"
+	"github.com/recert-dev/recert/internal/recert"
 )
 
 // GetCredential answers an attendance's credential as the Open Badges 3.0 VC-JWT issued
@@ -43,4 +45,30 @@ func (s *Server) GetStatusList(ctx context.Context, req api.GetStatusListRequest
 		return nil, err
 	}
 	return api.GetStatusList200TextResponse(signed), nil
+}
+
+// GetIssuerAchievement answers a sponsor's published event as the Open Badges Achievement its
+// credentials name.
+func (s *Server) GetIssuerAchievement(ctx context.Context, req api.GetIssuerAchievementRequestObject) (api.GetIssuerAchievementResponseObject, error) {
+	e, err := s.store.Event(ctx, req.EventID)
+	if err != nil || e.OrganizationID != req.OrganizationID || e.Status == recert.EventDraft {
+		return nil, notFound("event", req.EventID)
+	}
+	org, err := s.store.Organization(ctx, req.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	// The contract's type is the same document: converted through its JSON.
+	body, err := json.Marshal(struct {
+		Context []string `json:"@context"`
+		openbadges.Achievement
+	}{[]string{openbadges.ContextVC, openbadges.ContextOB}, openbadges.EventAchievement(s.publicURL, org, e)})
+	if err != nil {
+		return nil, err
+	}
+	var out api.IssuerAchievement
+	if err := json.Unmarshal(body, &out); err != nil {
+		return nil, err
+	}
+	return api.GetIssuerAchievement200ApplicationLdPlusJSONResponse(out), nil
 }

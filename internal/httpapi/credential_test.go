@@ -67,6 +67,19 @@ func TestCredential(t *testing.T) {
 			t.Fatalf("issuer profile: %v %d %s", err, profile.StatusCode(), profile.Body)
 		}
 
+		// The achievement is the event, served at its id.
+		ach := payload["credentialSubject"].(map[string]any)["achievement"].(map[string]any)
+		if ach["id"] != "http://localhost:8080/issuers/"+w.orgA.ID+"/events/"+w.event.ID {
+			t.Errorf("achievement id %v", ach["id"])
+		}
+		served, err := w.env.Client.GetIssuerAchievementWithResponse(ctx, w.orgA.ID, w.event.ID, nil)
+		if err != nil || served.ApplicationLdJSON200 == nil || served.ApplicationLdJSON200.ID != ach["id"] || served.ApplicationLdJSON200.Name != ach["name"] {
+			t.Fatalf("achievement: %v %d %s", err, served.StatusCode(), served.Body)
+		}
+		if other, _ := w.env.Client.GetIssuerAchievementWithResponse(ctx, w.orgB.ID, w.event.ID, nil); other.StatusCode() != 404 {
+			t.Errorf("organization A's event under B: %d", other.StatusCode())
+		}
+
 		// It is the credential of the printable certificate.
 		pdf, err := w.env.Client.GetCertificatePDFWithResponse(ctx, w.attendance.ID, nil, w.as("member"))
 		if err != nil {

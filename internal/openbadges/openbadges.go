@@ -225,25 +225,7 @@ func IdentityHash(email, salt string) string {
 
 // New returns the OpenBadgeCredential that states a.
 func New(a Attendance) Credential {
-	ach := Achievement{
-		ID: a.AchievementID, Type: []string{"Achievement"}, AchievementType: "CertificateOfCompletion",
-		Name:        a.EventTitle,
-		Description: strings.TrimSpace(fmt.Sprintf("Attendance at %s, %s. %s", a.EventTitle, dates(a.StartDate, a.EndDate), a.Format)),
-		Criteria: Criteria{Narrative: "Attendance at the event's sessions, as posted by " + a.Issuer.Name +
-			", the sponsor; the results give the CEUs earned per session attended and per ABCP category."},
-	}
-	if a.ApprovalRef != "" {
-		ach.OtherIdentifier = []IdentifierEntry{{Type: "IdentifierEntry", Identifier: a.ApprovalRef, IdentifierType: IdentifierApprovalRef}}
-	}
-	for _, s := range a.Sessions {
-		ach.ResultDescription = append(ach.ResultDescription, ResultDescription{ID: sessionResultID(a.AchievementID, s.ID),
-			Type: []string{"ResultDescription"}, ResultType: ResultTypeCEUs,
-			Name: fmt.Sprintf("CEUs: %s (%s, %s, %s CEUs available)", s.Title, s.Date.Format("January 2, 2006"), categoryLabel(s.Category), s.CEUs)})
-	}
-	for _, c := range a.ByCategory {
-		ach.ResultDescription = append(ach.ResultDescription, ResultDescription{ID: categoryResultID(a.AchievementID, c.Category),
-			Type: []string{"ResultDescription"}, ResultType: ResultTypeCEUs, Name: "CEUs in " + categoryLabel(c.Category)})
-	}
+	ach := NewAchievement(a)
 	subject := AchievementSubject{Type: []string{"AchievementSubject"}, Achievement: ach,
 		ActivityStartDate: dateTime(a.StartDate), ActivityEndDate: dateTime(a.EndDate), CreditsEarned: json.Number(a.TotalCEUs)}
 	if a.Email != "" {
@@ -313,4 +295,29 @@ func Sign(c Credential, key *rsa.PrivateKey, kid string) (string, error) {
 	}})
 	tok.Header = map[string]any{"alg": Algorithm, "kid": kid, "typ": "JWT"}
 	return tok.SignedString(key)
+}
+
+// NewAchievement is the event a states as an Achievement: a result description per session
+// described and per category.
+func NewAchievement(a Attendance) Achievement {
+	ach := Achievement{
+		ID: a.AchievementID, Type: []string{"Achievement"}, AchievementType: "CertificateOfCompletion",
+		Name:        a.EventTitle,
+		Description: strings.TrimSpace(fmt.Sprintf("Attendance at %s, %s. %s", a.EventTitle, dates(a.StartDate, a.EndDate), a.Format)),
+		Criteria: Criteria{Narrative: "Attendance at the event's sessions, as posted by " + a.Issuer.Name +
+			", the sponsor; the results give the CEUs earned per session attended and per ABCP category."},
+	}
+	if a.ApprovalRef != "" {
+		ach.OtherIdentifier = []IdentifierEntry{{Type: "IdentifierEntry", Identifier: a.ApprovalRef, IdentifierType: IdentifierApprovalRef}}
+	}
+	for _, s := range a.Sessions {
+		ach.ResultDescription = append(ach.ResultDescription, ResultDescription{ID: sessionResultID(a.AchievementID, s.ID),
+			Type: []string{"ResultDescription"}, ResultType: ResultTypeCEUs,
+			Name: fmt.Sprintf("CEUs: %s (%s, %s, %s CEUs available)", s.Title, s.Date.Format("January 2, 2006"), categoryLabel(s.Category), s.CEUs)})
+	}
+	for _, c := range a.ByCategory {
+		ach.ResultDescription = append(ach.ResultDescription, ResultDescription{ID: categoryResultID(a.AchievementID, c.Category),
+			Type: []string{"ResultDescription"}, ResultType: ResultTypeCEUs, Name: "CEUs in " + categoryLabel(c.Category)})
+	}
+	return ach
 }

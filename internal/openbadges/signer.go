@@ -46,7 +46,7 @@ func (s Signer) SignCredential(c recert.Credential, email string) (string, error
 	a := Attendance{
 		CredentialID: VerifyURL(s.PublicURL, c.ID), IssuedAt: c.IssuedAt,
 		Issuer:        Issuer{ID: issuer, Name: st.Sponsor, Email: st.SponsorContact},
-		AchievementID: issuer + "/events/" + st.EventID, EventTitle: st.EventTitle, Format: FormatWords[st.Format],
+		AchievementID: AchievementURL(s.PublicURL, st.OrganizationID, st.EventID), EventTitle: st.EventTitle, Format: FormatWords[st.Format],
 		StartDate: st.StartDate.Time(), EndDate: st.EndDate.Time(), ApprovalRef: st.ApprovalRef, TotalCEUs: st.Total.String(),
 		Email: email, Salt: strings.TrimPrefix(c.ID, recert.PrefixCredential+"_"),
 		StatusListURL: StatusListURL(s.PublicURL, st.OrganizationID, c.StatusList), StatusIndex: c.StatusIndex,
@@ -68,4 +68,27 @@ func (s Signer) SignStatusList(orgID string, list int, set []int, now time.Time)
 		return "", err
 	}
 	return SignStatusList(l, s.Key.Signer(), KeyURL(s.PublicURL, s.Key.ID()))
+}
+
+// AchievementURL is the address of a sponsor's event as an Achievement.
+func AchievementURL(publicURL, orgID, eventID string) string {
+	return IssuerURL(publicURL, orgID) + "/events/" + eventID
+}
+
+// EventAchievement is a published event as the Achievement its credentials name, with every
+// session and category it offers: what its address answers.
+func EventAchievement(publicURL string, org recert.Organization, e recert.Event) Achievement {
+	a := Attendance{Issuer: Issuer{ID: IssuerURL(publicURL, org.ID), Name: org.Name},
+		AchievementID: AchievementURL(publicURL, org.ID, e.ID), EventTitle: e.Title, Format: FormatWords[e.Format],
+		StartDate: e.StartDate.Time(), EndDate: e.EndDate.Time(), ApprovalRef: e.ApprovalRef}
+	seen := map[string]bool{}
+	for _, ses := range e.Sessions {
+		cat := e.SessionCategory(ses)
+		a.Sessions = append(a.Sessions, Session{ID: ses.ID, Title: ses.Title, Date: ses.Date.Time(), Category: cat, CEUs: ses.CEUs.String()})
+		if !seen[cat] {
+			seen[cat] = true
+			a.ByCategory = append(a.ByCategory, CategoryCEUs{Category: cat})
+		}
+	}
+	return NewAchievement(a)
 }
