@@ -2,10 +2,7 @@ package httpapi
 
 import (
 	"bytes"
-	"cmp"
 	"context"
-	"slices"
-	"strings"
 
 	"github.com/recert-dev/recert/api"
 	certpdf "github.com/recert-dev/recert/internal/certificate"
@@ -51,48 +48,11 @@ func (s *Server) GetEventCertificatesPDF(ctx context.Context, req api.GetEventCe
 	if err != nil {
 		return nil, err
 	}
-	var creds []recert.Credential
-	pg := recert.Page{Limit: 500}
-	for {
-		as, next, err := s.store.EventAttendance(ctx, ev.ID, pg)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range as {
-			if a.Revoked {
-				continue
-			}
-			c, err := s.credentials.Current(ctx, a)
-			if err != nil {
-				return nil, err
-			}
-			creds = append(creds, c)
-		}
-		if next == "" {
-			break
-		}
-		pg.After = next
-	}
-	if len(creds) == 0 {
-		return nil, recert.Errorf(recert.ECONFLICT, "event %s has no current attendance: no certificates", ev.ID)
-	}
-	slices.SortStableFunc(creds, func(a, b recert.Credential) int {
-		return cmp.Or(cmp.Compare(strings.ToLower(a.Statement.AttendeeName), strings.ToLower(b.Statement.AttendeeName)), cmp.Compare(a.ID, b.ID))
-	})
 	paper := render.Letter
 	if req.Params.Paper != nil && *req.Params.Paper == api.GetEventCertificatesPDFParamsPaperA4 {
 		paper = render.A4
 	}
-	doc, err := render.NewDocument(paper, render.Info{Title: "Certificates of attendance: " + ev.Title, Subject: ev.Title, Created: s.now()})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range creds {
-		if err := certpdf.Draw(doc, certpdf.FromCredential(c, openbadges.VerifyURL(s.publicURL, c.ID))); err != nil {
-			return nil, err
-		}
-	}
-	pdf, err := doc.Bytes()
+	pdf, err := certpdf.EventPDF(ctx, s.store, s.credentials, ev, s.publicURL, paper, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -37,3 +37,22 @@ func (p *Pages) certificatePDF(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
+
+// eventCertificates is every current attendance's certificate at an event the organizer
+// manages, one PDF to print at the desk, as the API gives it.
+func (p *Pages) eventCertificates(c echo.Context) error {
+	ev, _, err := p.managedEvent(c)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if p.credentials == nil {
+		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no certificates: they are not issued here"))
+	}
+	pdf, err := certificate.EventPDF(ctxOf(c), p.store, p.credentials, ev, p.publicURL, render.Letter, p.now())
+	if err != nil {
+		return p.fail(c, err)
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `inline; filename="certificates-`+ev.ID+`.pdf"`)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}

@@ -100,3 +100,33 @@ func TestAuditPacketFromReport(t *testing.T) {
 		}
 	})
 }
+
+// TestEventCertificatesFromEventPage: the organizer's event page links every attendee's
+// certificate as one PDF; a member cannot have it.
+func TestEventCertificatesFromEventPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
+			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
+			t.Fatal(err)
+		}
+		o := w.browser(t)
+		o.signIn(w.organizer)
+		link := "/app/events/" + w.event.ID + "/certificates.pdf"
+		if _, body := o.get("/app/events/" + w.event.ID); !strings.Contains(body, `href="`+link+`"`) {
+			t.Fatalf("the event page has no link to the certificates")
+		}
+		res, pdf := o.get(link)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(pdf, "%PDF-") {
+			t.Fatalf("the certificates: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if text := rendertest.Text(t, []byte(pdf)); !strings.Contains(text, "Renée Roy") {
+			t.Errorf("the certificates read:\n%s", text)
+		}
+		m := w.browser(t)
+		m.signIn(w.member)
+		if res, _ := m.get(link); res.StatusCode == http.StatusOK {
+			t.Errorf("a member had the event's certificates")
+		}
+	})
+}

@@ -168,6 +168,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.GET("/events/:event_id", p.event)
 	o.GET("/events/:event_id/roster-template.csv", p.rosterTemplate)
 	o.GET("/events/:event_id/attendance.csv", p.attendanceCSV)
+	o.GET("/events/:event_id/certificates.pdf", p.eventCertificates)
 	o.POST("/events/:event_id/roster", p.rosterPreview)
 	o.POST("/events/:event_id/roster/confirm", p.rosterConfirm)
 	o.POST("/events/:event_id/roster/skipped.csv", p.skippedCSV)
