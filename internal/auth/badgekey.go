@@ -6,13 +6,11 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math/big"
 	"os"
-	"strings"
 )
 
 // BadgeKeyBits is the size of the RSA keys that sign credentials (RS256).
@@ -81,23 +79,9 @@ func (k RSAKey) GoString() string { return fmt.Sprintf("auth.RSAKey{id: %q}", k.
 // ParseRSAPrivateKeyPEM reads one PKCS#8 "PRIVATE KEY" PEM block holding an RSA key, the
 // format `openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048` writes.
 func ParseRSAPrivateKeyPEM(data []byte) (RSAKey, error) {
-	block, rest := pem.Decode(data)
-	if block == nil {
-		return RSAKey{}, errors.New("auth: no PEM block found in private key")
-	}
-	if block.Type != pemTypePrivateKey {
-		return RSAKey{}, fmt.Errorf("auth: PEM block is %q, want %q (PKCS#8)", block.Type, pemTypePrivateKey)
-	}
-	if strings.TrimSpace(string(rest)) != "" {
-		return RSAKey{}, errors.New("auth: unexpected data after the private key PEM block")
-	}
-	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	priv, err := parsePKCS8PEM[*rsa.PrivateKey](data, "RSA")
 	if err != nil {
-		return RSAKey{}, fmt.Errorf("auth: parse PKCS#8 private key: %w", err)
-	}
-	priv, ok := parsed.(*rsa.PrivateKey)
-	if !ok {
-		return RSAKey{}, fmt.Errorf("auth: private key is %T, want RSA", parsed)
+		return RSAKey{}, err
 	}
 	return NewRSAKey(priv)
 }
@@ -107,11 +91,7 @@ func MarshalRSAPrivateKeyPEM(k RSAKey) ([]byte, error) {
 	if k.IsZero() {
 		return nil, errors.New("auth: no RSA key to marshal")
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k.priv)
-	if err != nil {
-		return nil, fmt.Errorf("auth: marshal PKCS#8 private key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: pemTypePrivateKey, Bytes: der}), nil
+	return marshalPKCS8PEM(k.priv)
 }
 
 // LoadOrCreateRSAKeyFile is LoadOrCreateKeyFile for an RSA key: it reads the PEM key at

@@ -75,25 +75,45 @@ func (k SigningKey) GoString() string { return fmt.Sprintf("auth.SigningKey{id: 
 // ParsePrivateKeyPEM reads one PKCS#8 "PRIVATE KEY" PEM block holding an Ed25519 key, the
 // format `openssl genpkey -algorithm ed25519` writes.
 func ParsePrivateKeyPEM(data []byte) (SigningKey, error) {
+	priv, err := parsePKCS8PEM[ed25519.PrivateKey](data, "Ed25519")
+	if err != nil {
+		return SigningKey{}, err
+	}
+	return NewSigningKey(priv)
+}
+
+// parsePKCS8PEM reads one PKCS#8 "PRIVATE KEY" PEM block holding a private key of type K,
+// named want in errors.
+func parsePKCS8PEM[K any](data []byte, want string) (K, error) {
+	var zero K
 	block, rest := pem.Decode(data)
 	if block == nil {
-		return SigningKey{}, errors.New("auth: no PEM block found in private key")
+		return zero, errors.New("auth: no PEM block found in private key")
 	}
 	if block.Type != pemTypePrivateKey {
-		return SigningKey{}, fmt.Errorf("auth: PEM block is %q, want %q (PKCS#8)", block.Type, pemTypePrivateKey)
+		return zero, fmt.Errorf("auth: PEM block is %q, want %q (PKCS#8)", block.Type, pemTypePrivateKey)
 	}
 	if strings.TrimSpace(string(rest)) != "" {
-		return SigningKey{}, errors.New("auth: unexpected data after the private key PEM block")
+		return zero, errors.New("auth: unexpected data after the private key PEM block")
 	}
 	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return SigningKey{}, fmt.Errorf("auth: parse PKCS#8 private key: %w", err)
+		return zero, fmt.Errorf("auth: parse PKCS#8 private key: %w", err)
 	}
-	priv, ok := parsed.(ed25519.PrivateKey)
+	priv, ok := parsed.(K)
 	if !ok {
-		return SigningKey{}, fmt.Errorf("auth: private key is %T, want Ed25519", parsed)
+		return zero, fmt.Errorf("auth: private key is %T, want %s", parsed, want)
 	}
-	return NewSigningKey(priv)
+	return priv, nil
+}
+
+// marshalPKCS8PEM encodes a private key as a PKCS#8 "PRIVATE KEY" PEM block.
+func marshalPKCS8PEM(priv any) ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, fmt.Errorf("auth: marshal PKCS#8 private key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: pemTypePrivateKey, Bytes: der}), nil
 }
 
 // MarshalPrivateKeyPEM encodes k as a PKCS#8 "PRIVATE KEY" PEM block, readable by
@@ -102,11 +122,7 @@ func MarshalPrivateKeyPEM(k SigningKey) ([]byte, error) {
 	if k.IsZero() {
 		return nil, errors.New("auth: no signing key to marshal")
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k.priv)
-	if err != nil {
-		return nil, fmt.Errorf("auth: marshal PKCS#8 private key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: pemTypePrivateKey, Bytes: der}), nil
+	return marshalPKCS8PEM(k.priv)
 }
 
 // LoadOrCreateKeyFile reads the PEM signing key at path or, when no file exists there,

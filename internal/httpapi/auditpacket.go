@@ -6,7 +6,6 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auditpacket"
-	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -17,17 +16,7 @@ func (s *Server) GetAuditPacket(ctx context.Context, req api.GetAuditPacketReque
 	if err := s.ownRecord(ctx, req.MemberID); err != nil {
 		return nil, err
 	}
-	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, Scope: recert.AllOrganizations()}
-	var err error
-	if req.Params.Period != nil {
-		if q.Period, err = asOfDate(req.Params.Period); err != nil {
-			return nil, err
-		}
-	}
-	if q.AsOf, err = asOfDate(req.Params.AsOf); err != nil {
-		return nil, err
-	}
-	rep, err := s.progress.Report(ctx, q)
+	rep, err := s.report(ctx, req.MemberID, req.Params.Program, req.Params.Period, req.Params.AsOf, recert.AllOrganizations())
 	if err != nil {
 		return nil, err
 	}

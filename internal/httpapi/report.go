@@ -9,6 +9,7 @@ import (
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
 )
 
 // GetReport renders one period of one program (or of a family of programs: abcp-ccp is
@@ -19,16 +20,7 @@ func (s *Server) GetReport(ctx context.Context, req api.GetReportRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	q := ledger.Query{MemberID: req.MemberID, Program: req.Params.Program, Family: true, Scope: orgs}
-	if req.Params.Period != nil {
-		if q.Period, err = asOfDate(req.Params.Period); err != nil {
-			return nil, err
-		}
-	}
-	if q.AsOf, err = asOfDate(req.Params.AsOf); err != nil {
-		return nil, err
-	}
-	rep, err := s.progress.Report(ctx, q)
+	rep, err := s.report(ctx, req.MemberID, req.Params.Program, req.Params.Period, req.Params.AsOf, orgs)
 	if err != nil {
 		return nil, err
 	}
@@ -67,3 +59,19 @@ func toReport(rep ledger.Report) api.Report {
 
 // civil is a date the contract writes as YYYY-MM-DD.
 func civil(d progress.Date) openapi_types.Date { return openapi_types.Date{Time: d.Time()} }
+
+// report is one period of one program (or family) of the member, as scope sees the record:
+// the filing report, the transcript and the audit packet all read it.
+func (s *Server) report(ctx context.Context, memberID, program string, period, asOf *openapi_types.Date, scope recert.Scope) (ledger.Report, error) {
+	q := ledger.Query{MemberID: memberID, Program: program, Family: true, Scope: scope}
+	var err error
+	if period != nil {
+		if q.Period, err = asOfDate(period); err != nil {
+			return ledger.Report{}, err
+		}
+	}
+	if q.AsOf, err = asOfDate(asOf); err != nil {
+		return ledger.Report{}, err
+	}
+	return s.progress.Report(ctx, q)
+}
