@@ -83,6 +83,8 @@ func QRCodes(t testing.TB, pdf []byte) []string {
 		}
 		if text, ok := DecodeQR(img); ok {
 			codes = append(codes, text)
+		} else {
+			t.Logf("%s: no QR code read from this %v image", filepath.Base(f), img.Bounds().Size())
 		}
 	}
 	return codes
@@ -94,9 +96,15 @@ func DecodeQR(img image.Image) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		return "", false
+	// The images are QR codes as drawn, with their quiet zone: read as pure barcodes first,
+	// which does not depend on finding the patterns in a photograph, then the hard way.
+	for _, hints := range []map[gozxing.DecodeHintType]interface{}{
+		{gozxing.DecodeHintType_PURE_BARCODE: true},
+		{gozxing.DecodeHintType_TRY_HARDER: true},
+	} {
+		if res, err := qrcode.NewQRCodeReader().Decode(bmp, hints); err == nil {
+			return res.GetText(), true
+		}
 	}
-	return res.GetText(), true
+	return "", false
 }
