@@ -44,9 +44,19 @@ func formOf(ev recert.Event) eventForm {
 	return f
 }
 
-// newEvent shows an empty event editor.
+// newEvent shows an empty event editor, its time zone that of the organizations' latest
+// event (their usual one), or Central time for an organization without one.
 func (p *Pages) newEvent(c echo.Context) error {
-	return p.eventEditor(c, http.StatusOK, eventForm{Format: "in_person", TimeZone: "America/Chicago"})
+	u, _ := p.user(c)
+	zone := "America/Chicago"
+	latest, _, err := p.store.Events(ctxOf(c), recert.EventFilter{Page: recert.Page{Limit: 1}, Scope: u.Scope(), NewestFirst: true})
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if len(latest) == 1 && latest[0].TimeZone != "" {
+		zone = latest[0].TimeZone
+	}
+	return p.eventEditor(c, http.StatusOK, eventForm{Format: "in_person", TimeZone: zone})
 }
 
 // eventEditor renders the editor with its organizations to choose from and blank session rows.

@@ -582,3 +582,21 @@ func TestEventEmailsCertificates(t *testing.T) {
 		}
 	})
 }
+
+// TestNewEventTakesTheUsualZone: a new event's time zone is preselected as the one of the
+// organization's latest event.
+func TestNewEventTakesTheUsualZone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		if _, err := st.CreateEvent(t.Context(), recert.Event{OrganizationID: w.org.ID, Title: "Shore Meeting", Format: "in_person",
+			TimeZone: "America/New_York", StartDate: recert.NewDate(2027, 5, 1), EndDate: recert.NewDate(2027, 5, 1), Category: "II",
+			Sessions: []recert.Session{{Title: "Circuits", Date: recert.NewDate(2027, 5, 1), CEUs: 100}}}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		if _, body := b.get("/app/events/new"); !strings.Contains(body, `value="America/New_York" selected`) {
+			t.Errorf("the new event's zone is not the organization's usual one:\n%s", body)
+		}
+	})
+}
