@@ -109,6 +109,47 @@ func progressTarget(s *server, w *world) vegeta.Targeter {
 	return roundRobin(memberURLs(s.url+"/v1", w.members, "/progress"), w.organizer)
 }
 
+// uncachedTarget reads the members' progress in turn, each request as of another day, so
+// that none is answered from the cache.
+func uncachedTarget(s *server, w *world) vegeta.Targeter {
+	var i atomic.Uint64
+	hdr := http.Header{"Authorization": {"Bearer " + w.organizer}}
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	return func(t *vegeta.Target) error {
+		n := i.Add(1) - 1
+		asOf := day.AddDate(0, 0, int(n/uint64(len(w.members))%3650)).Format(time.DateOnly)
+		t.Method, t.URL, t.Header = http.MethodGet, s.url+"/v1/members/"+w.members[n%uint64(len(w.members))]+"/progress?as_of="+asOf, hdr
+		return nil
+	}
+}
+
+// standingP50 is the quiet p50 of reading 1,000 members' standing: two pages of 500, one after
+// the other, five times.
+func standingP50(s *server, w *world) time.Duration {
+	var times []time.Duration
+	for range 5 {
+		start := time.Now()
+		cursor := ""
+		for range 2 {
+			u := s.url + "/v1/organizations/" + w.org + "/standing?limit=500"
+			if cursor != "" {
+				u += "&cursor=" + url.QueryEscape(cursor)
+			}
+			var page struct {
+				NextCursor string `json:"next_cursor"`
+			}
+			if err := call(context.Background(), http.MethodGet, u, w.organizer, nil, &page); err != nil {
+				log.Printf("standing: %v", err)
+				return 0
+			}
+			cursor = page.NextCursor
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	return times[len(times)/2]
+}
+
 func baselineTarget(b *server, w *world) vegeta.Targeter {
 	return roundRobin(memberURLs(b.url, w.members, ""), "")
 }
@@ -131,6 +172,12 @@ type capacityRound struct {
 	progressMax, baselineMax float64       // successful requests per second, at saturation
 	progressP99, baselineP99 time.Duration // at 300 requests per second
 	errorsAt500              float64       // share of failed progress requests at 500 per second
+	// uncachedMax is progress at saturation with every request evaluated (a different as_of
+	// each time), as an app that reads each member once sees it.
+	uncachedMax float64
+	// standing is the time to read 1,000 members' standing (two pages of 500), baselineOne
+	// the baseline's time for one member's sum, both quiet p50s.
+	standing, baselineOne time.Duration
 	// Progress at twice its saturation throughput: the share answered 200, the share turned
 	// away with 503, and the latency of every request (an overloaded service should refuse
 	// the excess at once rather than let every request wait).
@@ -152,10 +199,13 @@ func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacity
 		}
 		var cr capacityRound
 		cr.progressMax = one(endpoint{name: "p", workers: 8, target: progressTarget(s, w)}).Throughput
+		cr.uncachedMax = one(endpoint{name: "u", workers: 8, target: uncachedTarget(s, w)}).Throughput
 		cr.baselineMax = one(endpoint{name: "b", workers: 8, target: baselineTarget(b, w)}).Throughput
 		cr.progressP99 = one(endpoint{name: "p", rate: 300, target: progressTarget(s, w)}).Latencies.P99
 		cr.baselineP99 = one(endpoint{name: "b", rate: 300, target: baselineTarget(b, w)}).Latencies.P99
 		cr.errorsAt500 = 1 - one(endpoint{name: "p", rate: 500, target: progressTarget(s, w)}).Success
+		settle(s, b)
+		cr.standing, cr.baselineOne = standingP50(s, w), attack([]endpoint{{name: "b", rate: 2, target: baselineTarget(b, w)}}, 5*time.Second)["b"].Latencies.P50
 		cr.overRate = 2 * cr.progressMax
 		over := one(endpoint{name: "p", rate: int(cr.overRate), target: progressTarget(s, w)})
 		cr.overOK, cr.overP50, cr.overP99 = over.Success, over.Latencies.P50, over.Latencies.P99

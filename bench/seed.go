@@ -17,6 +17,7 @@ import (
 // world is what the workloads need of the seeded data.
 type world struct {
 	admin, organizer   string      // access tokens
+	org                string      // the organization every event and member belongs to
 	clients            [][2]string // id and secret of the apps
 	members            []string    // member ids read by the workloads (enrolled in ABCP)
 	rosterEvents       []string    // published events without attendance, for roster posts
@@ -119,6 +120,7 @@ func seed(ctx context.Context, s *server, c config) (*world, error) {
 	}
 
 	// One member of fixed credits, whose progress is timed at each stage of the seed.
+	w.org = org.ID
 	reference, err := referenceMember(ctx, s, w, org.ID)
 	if err != nil {
 		return nil, err
