@@ -19,10 +19,7 @@ import (
 func TestCertificateFromCredits(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, st)
-		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
-			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
-			t.Fatal(err)
-		}
+		w.creditRenee(t, st)
 		b := w.browser(t)
 		b.signIn(w.member)
 		_, body := b.get("/app/credits")
@@ -49,10 +46,7 @@ func TestCertificateFromCredits(t *testing.T) {
 func TestTranscriptFromReport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, st)
-		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
-			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
-			t.Fatal(err)
-		}
+		w.creditRenee(t, st)
 		b := w.browser(t)
 		b.signIn(w.member)
 		if _, body := b.get("/app/report"); !strings.Contains(body, `href="/app/report.pdf"`) {
@@ -73,10 +67,7 @@ func TestTranscriptFromReport(t *testing.T) {
 func TestAuditPacketFromReport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, st)
-		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
-			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
-			t.Fatal(err)
-		}
+		w.creditRenee(t, st)
 		b := w.browser(t)
 		b.signIn(w.member)
 		if _, body := b.get("/app/report"); !strings.Contains(body, `href="/app/report/audit-packet.zip"`) {
@@ -106,10 +97,7 @@ func TestAuditPacketFromReport(t *testing.T) {
 func TestEventCertificatesFromEventPage(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, st)
-		if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
-			Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
-			t.Fatal(err)
-		}
+		w.creditRenee(t, st)
 		o := w.browser(t)
 		o.signIn(w.organizer)
 		link := "/app/events/" + w.event.ID + "/certificates.pdf"
@@ -129,4 +117,13 @@ func TestEventCertificatesFromEventPage(t *testing.T) {
 			t.Errorf("a member had the event's certificates")
 		}
 	})
+}
+
+// creditRenee posts Renée's attendance at every session of the world's event.
+func (w *world) creditRenee(t *testing.T, st *store.Store) {
+	t.Helper()
+	if _, err := ledger.NewRosters(st, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test", AllSessions: true,
+		Viewer: recert.AllOrganizations(), Rows: []recert.RosterRow{{ABCPID: w.renee.ABCPID}}}); err != nil {
+		t.Fatal(err)
+	}
 }
