@@ -75,7 +75,9 @@ func TestPostgresBackendKilledMidRoster(t *testing.T) {
 	s := startService(t, serviceEnv(t, map[string]string{"RECERT_DATABASE_URL": dbURL}))
 	w := newWorld(t, s, 1)
 	event := w.events[0]
-	const rows = 3000
+	// The most a roster takes, so that its transaction outlasts the watcher's 100 ms by far:
+	// with 3,000 rows on a fast disk it could commit as the backend was being terminated.
+	const rows = 10000
 	body := roster(200000, rows)
 	post := func() result {
 		return s.do(context.Background(), http.MethodPost, "/v1/events/"+event+"/attendance", s.token, "application/json", body,
