@@ -1,0 +1,59 @@
+package recert
+
+import "time"
+
+// PrefixCheckIn prefixes check-in ids.
+const PrefixCheckIn = "chk"
+
+// Directions and methods of a check-in.
+const (
+	CheckInDirectionIn  = "in"
+	CheckInDirectionOut = "out"
+
+	CheckInMethodScan     = "scan"      // a staff member scanned the member's code
+	CheckInMethodManual   = "manual"    // a staff member found the member by name
+	CheckInMethodSelfCode = "self_code" // the member entered the session's code: weaker evidence
+	CheckInMethodBatch    = "batch"     // an offline scanner's batch
+)
+
+// CheckIn is one piece of evidence that a member was present in one session: kept for as long
+// as the attendance it supports, never deleted; a mistaken one is voided with a reason.
+type CheckIn struct {
+	ID         string
+	EventID    string
+	SessionID  string
+	MemberID   string
+	Direction  string
+	Method     string
+	ClientID   string     // a scanner's own id for the scan; repeated ids are one check-in
+	RecordedBy string     // the user who recorded it (the member, for self check-in)
+	DeviceTime *time.Time // when the device says it happened
+	ReceivedAt time.Time
+	Offline    bool // recorded offline: device time is not compared with receipt
+	ClockFlag  bool // device time more than CheckInClockSkew from receipt, not offline
+	VoidedAt   *time.Time
+	VoidedBy   string
+	VoidReason string
+}
+
+// CheckInClockSkew is how far a device's clock may be from the time of receipt before an
+// online check-in is flagged.
+const CheckInClockSkew = 15 * time.Minute
+
+// At is when the check-in happened: the device's time when it has one, else receipt.
+func (c CheckIn) At() time.Time {
+	if c.DeviceTime != nil {
+		return *c.DeviceTime
+	}
+	return c.ReceivedAt
+}
+
+// FlagClock sets ClockFlag for an online check-in whose device time is far from receipt.
+func (c *CheckIn) FlagClock() {
+	if c.DeviceTime == nil || c.Offline {
+		c.ClockFlag = false
+		return
+	}
+	d := c.ReceivedAt.Sub(*c.DeviceTime)
+	c.ClockFlag = d > CheckInClockSkew || d < -CheckInClockSkew
+}

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// A check-in resent with the same client id is one check-in; voiding keeps it as history;
+// a member's token version moves alone.
+func TestCheckIns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		device := time.Date(2026, 6, 29, 9, 2, 0, 0, time.UTC)
+		c := recert.CheckIn{EventID: f.event.ID, SessionID: f.s1.ID, MemberID: f.jane.ID, Direction: recert.CheckInDirectionIn,
+			Method: recert.CheckInMethodBatch, ClientID: "dev1-0001", RecordedBy: "usr_org", DeviceTime: &device}
+		first, dup, err := st.AddCheckIn(ctx, c)
+		if err != nil || dup {
+			t.Fatalf("first AddCheckIn: dup %v, err %v", dup, err)
+		}
+		again, dup, err := st.AddCheckIn(ctx, c)
+		if err != nil || !dup || again.ID != first.ID {
+			t.Fatalf("resent AddCheckIn = %s dup %v err %v, want %s as a duplicate", again.ID, dup, err, first.ID)
+		}
+		if _, dup, err := st.AddCheckIn(ctx, recert.CheckIn{EventID: f.event.ID, SessionID: f.s1.ID, MemberID: f.jane.ID,
+			Direction: recert.CheckInDirectionOut, Method: recert.CheckInMethodScan}); err != nil || dup {
+			t.Fatalf("scan without client id: dup %v err %v", dup, err)
+		}
+		all, err := st.EventCheckIns(ctx, f.event.ID, store.CheckInFilter{})
+		if err != nil || len(all) != 2 || !all[0].DeviceTime.Equal(device) {
+			t.Fatalf("EventCheckIns = %+v, %v; want 2, the device-timed one first", all, err)
+		}
+		v, err := st.VoidCheckIn(ctx, f.event.ID, first.ID, "usr_org", "scanned the wrong badge")
+		if err != nil || v.VoidedAt == nil || v.VoidReason != "scanned the wrong badge" {
+			t.Fatalf("VoidCheckIn = %+v, %v", v, err)
+		}
+		if _, err := st.VoidCheckIn(ctx, f.event.ID, first.ID, "usr_org", "again"); recert.ErrorCode(err) != recert.ECONFLICT {
+			t.Errorf("voiding twice: %v, want a conflict", err)
+		}
+		live, _ := st.EventCheckIns(ctx, f.event.ID, store.CheckInFilter{})
+		kept, _ := st.EventCheckIns(ctx, f.event.ID, store.CheckInFilter{WithVoided: true})
+		if len(live) != 1 || len(kept) != 2 {
+			t.Errorf("after voiding: %d live, %d kept; want 1 and 2", len(live), len(kept))
+		}
+		if v, err := st.CheckInTokenVersion(ctx, f.jane.ID); err != nil || v != 1 {
+			t.Errorf("token version = %d, %v; want 1", v, err)
+		}
+		if v, err := st.BumpCheckInTokenVersion(ctx, f.jane.ID); err != nil || v != 2 {
+			t.Errorf("bumped token version = %d, %v; want 2", v, err)
+		}
+		if _, err := st.CheckInTokenVersion(ctx, "mem_nobody"); recert.ErrorCode(err) != recert.ENOTFOUND {
+			t.Errorf("unknown member's token version: %v, want not found", err)
+		}
+	})
+}
+
+func TestCheckInClockFlag(t *testing.T) {
+	now := time.Date(2026, 6, 29, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		device  time.Duration
+		offline bool
+		flag    bool
+	}{{-14 * time.Minute, false, false}, {-16 * time.Minute, false, true}, {16 * time.Minute, false, true}, {-3 * time.Hour, true, false}} {
+		d := now.Add(tc.device)
+		c := recert.CheckIn{ReceivedAt: now, DeviceTime: &d, Offline: tc.offline}
+		c.FlagClock()
+		if c.ClockFlag != tc.flag {
+			t.Errorf("device %v offline %v: flag %v, want %v", tc.device, tc.offline, c.ClockFlag, tc.flag)
+		}
+	}
+}
