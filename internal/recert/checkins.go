@@ -57,3 +57,12 @@ func (c *CheckIn) FlagClock() {
 	d := c.ReceivedAt.Sub(*c.DeviceTime)
 	c.ClockFlag = d > CheckInClockSkew || d < -CheckInClockSkew
 }
+
+// CheckInRules are an event's check-in settings, chosen by its organizer; no presence policy
+// is assumed (an empty Policy: check-ins are not turned into credit).
+type CheckInRules struct {
+	Policy               PresencePolicy
+	SharePercent         int  // for PresenceShare
+	SelfCheckInOff       bool // members may not check themselves in with a session's code
+	RegistrationRequired bool // only pre-registered members may be checked in
+}

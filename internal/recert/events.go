@@ -45,8 +45,10 @@ type Event struct {
 	ApprovedBy     []string // approver codes besides ABCP's category ("us-nj-pac")
 	// EmailCertificates: each attendee a roster credits is e-mailed their certificate.
 	EmailCertificates bool
-	Sessions          []Session
-	Version           int
+	// CheckIn is how the event takes attendance at the door and turns it into credit.
+	CheckIn  CheckInRules
+	Sessions []Session
+	Version  int
 	Audit
 }
 
@@ -134,6 +136,9 @@ type Session struct {
 	Topics    []string // e.g. ethics, child_abuse_recognition, human_trafficking
 	// ApprovedBy lists approvers of this session besides the event's.
 	ApprovedBy []string
+	// CheckInFrom and CheckInUntil (HH:MM in the event's time zone) bound when check-ins
+	// count for the session; empty: its start and end times.
+	CheckInFrom, CheckInUntil string
 }
 
 // EventFilter selects events. Cursor pages run in (StartDate, ID) order.

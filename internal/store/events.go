@@ -28,6 +28,10 @@ type eventRow struct {
 	ApprovedBy     string
 	// EmailCertificates: each attendee a roster credits is e-mailed their certificate.
 	EmailCertificates bool
+	CheckInPolicy     string
+	CheckInShare      int
+	SelfCheckInOff    bool `gorm:"column:self_checkin_off"`
+	RegistrationReq   bool `gorm:"column:registration_required"`
 	Version           int
 	CreatedAt         time.Time
 	CreatedBy         string
@@ -50,7 +54,9 @@ type sessionRow struct {
 	CEUs      recert.Units `gorm:"column:ceus"`
 	Topics    string
 	// ApprovedBy holds approver codes separated by spaces, like Topics.
-	ApprovedBy string
+	ApprovedBy   string
+	CheckInFrom  string
+	CheckInUntil string
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -61,7 +67,9 @@ func toEventRow(e recert.Event) eventRow {
 		Format: e.Format, Location: nullable(e.Location), URL: nullable(e.URL), TimeZone: e.TimeZone,
 		StartDate: date(e.StartDate), EndDate: date(e.EndDate), Status: e.Status, ApprovalRef: nullable(e.ApprovalRef),
 		Category: e.Category, ApprovedBy: strings.Join(e.ApprovedBy, " "), EmailCertificates: e.EmailCertificates, Version: e.Version,
-		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
+		CheckInPolicy: string(e.CheckIn.Policy), CheckInShare: e.CheckIn.SharePercent, SelfCheckInOff: e.CheckIn.SelfCheckInOff,
+		RegistrationReq: e.CheckIn.RegistrationRequired,
+		CreatedAt:       e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
 }
 
@@ -71,6 +79,8 @@ func (r eventRow) event(sessions []sessionRow) recert.Event {
 		Format: r.Format, Location: deref(r.Location), URL: deref(r.URL), TimeZone: r.TimeZone,
 		StartDate: r.StartDate.day(), EndDate: r.EndDate.day(), Status: r.Status, ApprovalRef: deref(r.ApprovalRef),
 		Category: r.Category, ApprovedBy: strings.Fields(r.ApprovedBy), EmailCertificates: r.EmailCertificates, Version: r.Version, Sessions: make([]recert.Session, 0, len(sessions)),
+		CheckIn: recert.CheckInRules{Policy: recert.PresencePolicy(r.CheckInPolicy), SharePercent: r.CheckInShare,
+			SelfCheckInOff: r.SelfCheckInOff, RegistrationRequired: r.RegistrationReq},
 		Audit: recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
 	}
 	for _, s := range sessions {
@@ -84,6 +94,7 @@ func toSessionRow(eventID string, position int, s recert.Session) sessionRow {
 		ID: s.ID, EventID: eventID, Position: position, Code: s.Code, Category: nullable(s.Category), Title: s.Title, Date: date(s.Date),
 		StartTime: nullable(s.StartTime), EndTime: nullable(s.EndTime), CEUs: s.CEUs,
 		Topics: strings.Join(s.Topics, " "), ApprovedBy: strings.Join(s.ApprovedBy, " "),
+		CheckInFrom: s.CheckInFrom, CheckInUntil: s.CheckInUntil,
 	}
 }
 
@@ -91,6 +102,7 @@ func (r sessionRow) session() recert.Session {
 	return recert.Session{
 		ID: r.ID, Code: r.Code, Category: deref(r.Category), Title: r.Title, Date: r.Date.day(), StartTime: deref(r.StartTime), EndTime: deref(r.EndTime),
 		CEUs: r.CEUs, Topics: strings.Fields(r.Topics), ApprovedBy: strings.Fields(r.ApprovedBy),
+		CheckInFrom: r.CheckInFrom, CheckInUntil: r.CheckInUntil,
 	}
 }
 
@@ -295,7 +307,9 @@ func bumpEvent(tx *gorm.DB, e recert.Event, was int) error {
 		"title": r.Title, "description": r.Description, "format": r.Format, "location": r.Location,
 		"url": r.URL, "time_zone": r.TimeZone, "start_date": r.StartDate, "end_date": r.EndDate,
 		"approval_ref": r.ApprovalRef, "category": r.Category, "approved_by": r.ApprovedBy, "email_certificates": r.EmailCertificates, "version": r.Version,
-		"updated_at": r.UpdatedAt, "updated_by": r.UpdatedBy,
+		"check_in_policy": r.CheckInPolicy, "check_in_share": r.CheckInShare, "self_checkin_off": r.SelfCheckInOff,
+		"registration_required": r.RegistrationReq,
+		"updated_at":            r.UpdatedAt, "updated_by": r.UpdatedBy,
 	})
 	if res.Error != nil {
 		return TranslateError(res.Error, "event")
@@ -374,6 +388,7 @@ func saveSession(tx *gorm.DB, eventID string, pos int, ses recert.Session, old m
 	return TranslateError(tx.Model(&sessionRow{}).Where("id = ?", ses.ID).Updates(map[string]any{
 		"position": row.Position, "code": row.Code, "category": row.Category, "title": row.Title, "date": row.Date, "start_time": row.StartTime,
 		"end_time": row.EndTime, "ceus": row.CEUs, "topics": row.Topics, "approved_by": row.ApprovedBy,
+		"check_in_from": row.CheckInFrom, "check_in_until": row.CheckInUntil,
 	}).Error, "session "+ses.ID)
 }
 
