@@ -51,51 +51,29 @@ func wanted(ms api.MemberStanding, statuses []api.ProgressStatus) bool {
 	})
 }
 
-// toMemberStanding is each program's current period, or what the program waits for; a
-// program that cannot be evaluated for another reason is left out, as it has no standing.
+// toMemberStanding is each program's standing (ledger.Result.Standings) in the contract's
+// words.
 func toMemberStanding(res ledger.Result) api.MemberStanding {
 	m := res.Member
 	out := api.MemberStanding{MemberID: m.ID, Name: m.Name, ABCPID: optional(m.ABCPID), Programs: []api.ProgramStanding{}}
-	for _, e := range res.Programs {
-		ps := api.ProgramStanding{ProgramID: e.Program.ID, ProgramName: e.Program.Name}
+	for _, st := range res.Standings() {
+		ps := api.ProgramStanding{ProgramID: st.Program.ID, ProgramName: st.Program.Name, Status: api.ProgressStatus(st.Status)}
 		switch {
-		case e.Problem != nil:
-			sentence, ok := progress.SetupSentence(e.Problem)
-			if !ok {
-				continue
-			}
-			ps.Status, ps.Sentence = api.ProgressStatus(progress.StatusNeedsSetup), &sentence
-		case e.CEU != nil:
-			i := current(e.CEU.Periods, func(p progress.PeriodResult) progress.PeriodInfo { return p.PeriodInfo })
-			if i < 0 {
-				continue
-			}
-			per := e.CEU.Periods[i]
-			ps.Remaining, ps.UnitName = ptr(decimal(per.Remaining)), ptr(unitName(e.CEU.Unit))
-			withStandingPeriod(&ps, per.PeriodInfo, per.Summary)
-		case e.Clinical != nil:
-			i := current(e.Clinical.Periods, func(p progress.ClinicalPeriodResult) progress.PeriodInfo { return p.PeriodInfo })
-			if i < 0 {
-				continue
-			}
-			per := e.Clinical.Periods[i]
-			ps.RemainingActivities = ptr(per.Remaining.Total)
-			withStandingPeriod(&ps, per.PeriodInfo, per.Summary)
+		case st.Setup != "":
+			ps.Sentence = ptr(st.Setup)
+		case st.CEU:
+			ps.Remaining, ps.UnitName = ptr(decimal(st.Remaining)), ptr(unitName(st.Program.Unit))
+			withStandingPeriod(&ps, st.Period, st.Summary)
+		default:
+			ps.RemainingActivities = st.Activities
+			withStandingPeriod(&ps, st.Period, st.Summary)
 		}
 		out.Programs = append(out.Programs, ps)
 	}
 	return out
 }
 
-// current is the index of the current period, else of the first; -1 when there is none.
-func current[P any](periods []P, info func(P) progress.PeriodInfo) int {
-	if len(periods) == 0 {
-		return -1
-	}
-	return max(0, slices.IndexFunc(periods, func(p P) bool { return info(p).Relation == progress.Current }))
-}
-
 func withStandingPeriod(ps *api.ProgramStanding, p progress.PeriodInfo, s progress.Summary) {
-	ps.Status, ps.Start, ps.End, ps.Deadline = api.ProgressStatus(p.Status), ptr(civil(p.Start)), ptr(civil(p.End)), ptr(p.Deadline)
+	ps.Start, ps.End, ps.Deadline = ptr(civil(p.Start)), ptr(civil(p.End)), ptr(p.Deadline)
 	ps.Summary = ptr(toSummary(s, false))
 }

@@ -166,6 +166,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o := g.Group("", p.requireRole(recert.RoleOrganizer, recert.RoleAdmin))
 	o.GET("/events", p.events)
 	o.GET("/events/:event_id", p.event)
+	o.GET("/standing", p.standing)
 	o.GET("/events/:event_id/roster-template.csv", p.rosterTemplate)
 	o.GET("/events/:event_id/attendance.csv", p.attendanceCSV)
 	o.GET("/events/:event_id/certificates.pdf", p.eventCertificates)
