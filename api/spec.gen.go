@@ -362,18 +362,147 @@ func (e Category) Valid() bool {
 	}
 }
 
+// Defines values for CheckInDirection.
+const (
+	CheckInDirectionIn  CheckInDirection = "in"
+	CheckInDirectionOut CheckInDirection = "out"
+)
+
+// Valid indicates whether the value is a known member of the CheckInDirection enum.
+func (e CheckInDirection) Valid() bool {
+	switch e {
+	case CheckInDirectionIn:
+		return true
+	case CheckInDirectionOut:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInMethod.
+const (
+	Batch    CheckInMethod = "batch"
+	Manual   CheckInMethod = "manual"
+	Scan     CheckInMethod = "scan"
+	SelfCode CheckInMethod = "self_code"
+)
+
+// Valid indicates whether the value is a known member of the CheckInMethod enum.
+func (e CheckInMethod) Valid() bool {
+	switch e {
+	case Batch:
+		return true
+	case Manual:
+		return true
+	case Scan:
+		return true
+	case SelfCode:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInBatchItemDirection.
+const (
+	CheckInBatchItemDirectionIn  CheckInBatchItemDirection = "in"
+	CheckInBatchItemDirectionOut CheckInBatchItemDirection = "out"
+)
+
+// Valid indicates whether the value is a known member of the CheckInBatchItemDirection enum.
+func (e CheckInBatchItemDirection) Valid() bool {
+	switch e {
+	case CheckInBatchItemDirectionIn:
+		return true
+	case CheckInBatchItemDirectionOut:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInConversionPresencePolicy.
+const (
+	CheckInConversionPresencePolicyMinutesPresent   CheckInConversionPresencePolicy = "minutes_present"
+	CheckInConversionPresencePolicyShareOfScheduled CheckInConversionPresencePolicy = "share_of_scheduled"
+)
+
+// Valid indicates whether the value is a known member of the CheckInConversionPresencePolicy enum.
+func (e CheckInConversionPresencePolicy) Valid() bool {
+	switch e {
+	case CheckInConversionPresencePolicyMinutesPresent:
+		return true
+	case CheckInConversionPresencePolicyShareOfScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CheckInRulesPresencePolicy.
 const (
-	MinutesPresent   CheckInRulesPresencePolicy = "minutes_present"
-	ShareOfScheduled CheckInRulesPresencePolicy = "share_of_scheduled"
+	CheckInRulesPresencePolicyMinutesPresent   CheckInRulesPresencePolicy = "minutes_present"
+	CheckInRulesPresencePolicyShareOfScheduled CheckInRulesPresencePolicy = "share_of_scheduled"
 )
 
 // Valid indicates whether the value is a known member of the CheckInRulesPresencePolicy enum.
 func (e CheckInRulesPresencePolicy) Valid() bool {
 	switch e {
-	case MinutesPresent:
+	case CheckInRulesPresencePolicyMinutesPresent:
 		return true
-	case ShareOfScheduled:
+	case CheckInRulesPresencePolicyShareOfScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInScanResultReason.
+const (
+	InvalidDirection CheckInScanResultReason = "invalid_direction"
+	InvalidToken     CheckInScanResultReason = "invalid_token"
+	NoMember         CheckInScanResultReason = "no_member"
+	RevokedToken     CheckInScanResultReason = "revoked_token"
+	UnknownMember    CheckInScanResultReason = "unknown_member"
+	UnknownSession   CheckInScanResultReason = "unknown_session"
+)
+
+// Valid indicates whether the value is a known member of the CheckInScanResultReason enum.
+func (e CheckInScanResultReason) Valid() bool {
+	switch e {
+	case InvalidDirection:
+		return true
+	case InvalidToken:
+		return true
+	case NoMember:
+		return true
+	case RevokedToken:
+		return true
+	case UnknownMember:
+		return true
+	case UnknownSession:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInScanResultStatus.
+const (
+	CheckInScanResultStatusDuplicate CheckInScanResultStatus = "duplicate"
+	CheckInScanResultStatusRecorded  CheckInScanResultStatus = "recorded"
+	CheckInScanResultStatusRejected  CheckInScanResultStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the CheckInScanResultStatus enum.
+func (e CheckInScanResultStatus) Valid() bool {
+	switch e {
+	case CheckInScanResultStatusDuplicate:
+		return true
+	case CheckInScanResultStatusRecorded:
+		return true
+	case CheckInScanResultStatusRejected:
 		return true
 	default:
 		return false
@@ -1538,6 +1667,30 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for SessionPresenceResultReason.
+const (
+	ConcurrentSession      SessionPresenceResultReason = "concurrent_session"
+	NoCheckOut             SessionPresenceResultReason = "no_check_out"
+	OutsideWindow          SessionPresenceResultReason = "outside_window"
+	PresenceBelowThreshold SessionPresenceResultReason = "presence_below_threshold"
+)
+
+// Valid indicates whether the value is a known member of the SessionPresenceResultReason enum.
+func (e SessionPresenceResultReason) Valid() bool {
+	switch e {
+	case ConcurrentSession:
+		return true
+	case NoCheckOut:
+		return true
+	case OutsideWindow:
+		return true
+	case PresenceBelowThreshold:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SocietyClass.
 const (
 	A  SocietyClass = "A"
@@ -2146,9 +2299,17 @@ type AttendanceCorrection struct {
 	Sessions []string `json:"sessions,omitempty"`
 }
 
+// AttendanceEvidence The presence the attendance was converted from, kept as its evidence.
+type AttendanceEvidence struct {
+	CheckIns             []CheckIn             `json:"check_ins"`
+	ParticipantIntervals []ParticipantInterval `json:"participant_intervals"`
+}
+
 // AttendanceHistory defines model for AttendanceHistory.
 type AttendanceHistory struct {
-	Items []AttendanceChange `json:"items"`
+	// Evidence The presence the attendance was converted from, kept as its evidence.
+	Evidence *AttendanceEvidence `json:"evidence,omitempty"`
+	Items    []AttendanceChange  `json:"items"`
 
 	// NextCursor Pass as `cursor` for the next page; absent on the last page.
 	NextCursor *string `json:"next_cursor,omitempty"`
@@ -2324,6 +2485,102 @@ type Certificate struct {
 	StartDate openapi_types.Date `json:"start_date"`
 }
 
+// CheckIn defines model for CheckIn.
+type CheckIn struct {
+	// At When it happened: the device's time, else receipt.
+	At       time.Time `json:"at"`
+	ClientID *string   `json:"client_id,omitempty"`
+
+	// ClockFlag The device's time was more than 15 minutes from receipt, online: kept, for review.
+	ClockFlag  bool             `json:"clock_flag"`
+	DeviceTime *time.Time       `json:"device_time,omitempty"`
+	Direction  CheckInDirection `json:"direction"`
+	EventID    string           `json:"event_id"`
+	ID         string           `json:"id"`
+	MemberID   string           `json:"member_id"`
+
+	// Method How it was recorded; `self_code` (the member typed the session's code) is weaker evidence than a scan.
+	Method     CheckInMethod `json:"method"`
+	Offline    bool          `json:"offline"`
+	ReceivedAt time.Time     `json:"received_at"`
+	RecordedBy *string       `json:"recorded_by,omitempty"`
+
+	// Session The session's code.
+	Session    string     `json:"session"`
+	SessionID  string     `json:"session_id"`
+	VoidReason *string    `json:"void_reason,omitempty"`
+	VoidedAt   *time.Time `json:"voided_at,omitempty"`
+	VoidedBy   *string    `json:"voided_by,omitempty"`
+}
+
+// CheckInDirection defines model for CheckIn.Direction.
+type CheckInDirection string
+
+// CheckInMethod How it was recorded; `self_code` (the member typed the session's code) is weaker evidence than a scan.
+type CheckInMethod string
+
+// CheckInBatch defines model for CheckInBatch.
+type CheckInBatch struct {
+	Items []CheckInBatchItem `json:"items"`
+
+	// Offline The items were recorded offline; their device times are not compared with the time of receipt.
+	Offline *bool `json:"offline,omitempty"`
+}
+
+// CheckInBatchItem defines model for CheckInBatchItem.
+type CheckInBatchItem struct {
+	// ClientID The scanner's own id for the item: a resent item is a `duplicate`.
+	ClientID string `json:"client_id"`
+
+	// DeviceTime When the device recorded it; absent: the time of receipt.
+	DeviceTime *time.Time                `json:"device_time,omitempty"`
+	Direction  CheckInBatchItemDirection `json:"direction"`
+
+	// MemberID A member picked by hand, for someone without their code.
+	MemberID *string `json:"member_id,omitempty"`
+
+	// Scanner The device or person scanning, as the scanner names it.
+	Scanner *string `json:"scanner,omitempty"`
+
+	// Session The session's code or id.
+	Session string `json:"session"`
+
+	// Token The member's check-in token as scanned (the last part of their `/app/c/` address).
+	Token *string `json:"token,omitempty"`
+}
+
+// CheckInBatchItemDirection defines model for CheckInBatchItem.Direction.
+type CheckInBatchItemDirection string
+
+// CheckInBatchResult defines model for CheckInBatchResult.
+type CheckInBatchResult struct {
+	Items  []CheckInScanResult `json:"items"`
+	Totals struct {
+		ClockFlagged int `json:"clock_flagged"`
+		Duplicate    int `json:"duplicate"`
+		Recorded     int `json:"recorded"`
+		Rejected     int `json:"rejected"`
+	} `json:"totals"`
+}
+
+// CheckInConversion defines model for CheckInConversion.
+type CheckInConversion struct {
+	EventID              string                          `json:"event_id"`
+	Presence             []SessionPresenceResult         `json:"presence"`
+	PresencePolicy       CheckInConversionPresencePolicy `json:"presence_policy"`
+	PresenceSharePercent *int                            `json:"presence_share_percent,omitempty"`
+	Roster               RosterResult                    `json:"roster"`
+}
+
+// CheckInConversionPresencePolicy defines model for CheckInConversion.PresencePolicy.
+type CheckInConversionPresencePolicy string
+
+// CheckInPage defines model for CheckInPage.
+type CheckInPage struct {
+	Items      []CheckIn `json:"items"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+}
+
 // CheckInRules How the event takes attendance at the door and turns it into credit, as its organizer
 // chose; no presence policy is assumed. With a policy, every session needs start and end
 // times. `share_of_scheduled`: the session's full CEUs at or above `presence_share_percent`
@@ -2347,6 +2604,21 @@ type CheckInRules struct {
 
 // CheckInRulesPresencePolicy Absent: check-ins are kept as evidence but not converted to credit.
 type CheckInRulesPresencePolicy string
+
+// CheckInScanResult defines model for CheckInScanResult.
+type CheckInScanResult struct {
+	CheckIn  *CheckIn                 `json:"check_in,omitempty"`
+	ClientID string                   `json:"client_id"`
+	Detail   *string                  `json:"detail,omitempty"`
+	Reason   *CheckInScanResultReason `json:"reason,omitempty"`
+	Status   CheckInScanResultStatus  `json:"status"`
+}
+
+// CheckInScanResultReason defines model for CheckInScanResult.Reason.
+type CheckInScanResultReason string
+
+// CheckInScanResultStatus defines model for CheckInScanResult.Status.
+type CheckInScanResultStatus string
 
 // ClaimInvitation defines model for ClaimInvitation.
 type ClaimInvitation struct {
@@ -3153,6 +3425,25 @@ type OrganizationUpdate struct {
 	Name         *string              `json:"name,omitempty"`
 }
 
+// ParticipantInterval One line of a virtual session's participants report.
+type ParticipantInterval struct {
+	JoinedAt  time.Time `json:"joined_at"`
+	LeftAt    time.Time `json:"left_at"`
+	ReportID  string    `json:"report_id"`
+	SessionID string    `json:"session_id"`
+}
+
+// ParticipantsImport defines model for ParticipantsImport.
+type ParticipantsImport struct {
+	Matched   []ReportPerson `json:"matched"`
+	ReportID  string         `json:"report_id"`
+	SessionID string         `json:"session_id"`
+
+	// Unmatched People of the report no member has, by email.
+	Unmatched []ReportPerson `json:"unmatched"`
+	Warnings  []string       `json:"warnings"`
+}
+
 // PasswordReset defines model for PasswordReset.
 type PasswordReset struct {
 	Password string `json:"password"`
@@ -3847,6 +4138,18 @@ type ReportLine struct {
 // ReportLineRole defines model for ReportLine.Role.
 type ReportLineRole string
 
+// ReportPerson defines model for ReportPerson.
+type ReportPerson struct {
+	Email    string  `json:"email"`
+	MemberID *string `json:"member_id,omitempty"`
+
+	// MinutesPresent Minutes present in the session's scheduled time, overlaps counted once, to the hundredth.
+	//
+	// Example: 52.00
+	MinutesPresent string  `json:"minutes_present"`
+	Name           *string `json:"name,omitempty"`
+}
+
 // ReportTotal One total of a report, in people's words; amounts are decimal strings (credit programs) or counts (clinical).
 type ReportTotal struct {
 	Claimed   *string `json:"claimed,omitempty"`
@@ -4128,6 +4431,29 @@ type SessionInput struct {
 	Title     string   `json:"title"`
 	Topics    []string `json:"topics,omitempty"`
 }
+
+// SessionPresenceResult defines model for SessionPresenceResult.
+type SessionPresenceResult struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus       CEUs     `json:"ceus"`
+	CheckInIds []string `json:"check_in_ids"`
+	Credited   bool     `json:"credited"`
+	MemberID   string   `json:"member_id"`
+
+	// MinutesPresent Example: 52.00
+	MinutesPresent string                       `json:"minutes_present"`
+	Reason         *SessionPresenceResultReason `json:"reason,omitempty"`
+	ReportIds      []string                     `json:"report_ids"`
+
+	// Session The session's code.
+	Session   string `json:"session"`
+	SessionID string `json:"session_id"`
+}
+
+// SessionPresenceResultReason defines model for SessionPresenceResult.Reason.
+type SessionPresenceResultReason string
 
 // SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
 type SocietyClass string
@@ -4778,6 +5104,35 @@ type GetEventCertificatesPDFParams struct {
 // GetEventCertificatesPDFParamsPaper defines parameters for GetEventCertificatesPDF.
 type GetEventCertificatesPDFParamsPaper string
 
+// ListCheckInsParams defines parameters for ListCheckIns.
+type ListCheckInsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Session A session's code or id.
+	Session  *string `form:"session,omitempty" json:"session,omitempty"`
+	MemberID *string `form:"member_id,omitempty" json:"member_id,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ConvertCheckInsParams defines parameters for ConvertCheckIns.
+type ConvertCheckInsParams struct {
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+}
+
+// VoidCheckInJSONBody defines parameters for VoidCheckIn.
+type VoidCheckInJSONBody struct {
+	Reason string `json:"reason"`
+}
+
 // ListEventDisputesParams defines parameters for ListEventDisputes.
 type ListEventDisputesParams struct {
 	// Limit Page size.
@@ -5326,6 +5681,12 @@ type UpdateEventJSONRequestBody = EventInput
 // PostRosterJSONRequestBody defines body for PostRoster for application/json ContentType.
 type PostRosterJSONRequestBody = RosterInput
 
+// RecordCheckInsJSONRequestBody defines body for RecordCheckIns for application/json ContentType.
+type RecordCheckInsJSONRequestBody = CheckInBatch
+
+// VoidCheckInJSONRequestBody defines body for VoidCheckIn for application/json ContentType.
+type VoidCheckInJSONRequestBody VoidCheckInJSONBody
+
 // CreateDisputeJSONRequestBody defines body for CreateDispute for application/json ContentType.
 type CreateDisputeJSONRequestBody = DisputeInput
 
@@ -5498,813 +5859,878 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rcts8tieM3wpGe/4VuzdlSz4ksVxdezu2kzhP7PixkzhJK38JIiEJMQUoBClZSadqPs0FzEVM1XsF",
-	"8/2dO9lX8hYWABKkQImSnadP+dBPxyII4rCwsI6/9b3m89GYM8JiUWt9r5E7PBqHBP595Md0QuOZ/PcE",
-	"hwmR/8DjccQnOOxEpF9r1Y6eHV/Wdxo7j+uNveZOzdPPSdDpzWqtv9Rwzx/XPns1H8dkwKNZrVU7q3k1",
-	"nySi1qo1t/Yb8i8a45hyVmvVrvgMXXnozS3u8whdb6GXZIwjytAIMzwgI8JiFCQRZQN0enz+Zgu9Qqd3",
-	"cYTRMY/GPEJviT9kPNxCckyH+083mput5k69ebAlvxMRHJOgg+Naq6YGvVtv7r1t7rcae63G/ierjRx+",
-	"LRFR5+uT251g924f9/yA9AdD+uU2HDE+rnm1AMck15P8jfuJHCVMqCNiHMNMGWek5tVoUGvVsB8v6nVE",
-	"Rj0SdaDpiIwWNqUsieVmNb3amIu4ExMRd4TPI6J+i/iEBiSqtWo3VPicCcrQJYn6iaCcoWvuUxLPal4t",
-	"IhNKpp2IYAHbEA8J8kkU0z6VO4cCTgRiPEYMjwiST9Uos1fTmY4JCygb1LyaIGG/E5Exj2IS1Fp9HAri",
-	"1WIah3LVrGHgPoln6N1YridsXM2rxXxMfSFJiMRD+a/PXi2ejeWb46QXymFJivFqCby2eFNNmyqbOqXx",
-	"MIjwlOkR//jhpSfhJRUxELF1IGhMRnKc3+W+KiLWNCRPgx9zufonmGF0M6Rxn5IQHvRjuS2/ztOv8/Sv",
-	"dp682qKue6QPq/3rZPw6Gf96JwO2wh8OFr2WLl1AA1gpHMeEBbBWcK0wzhkSRMgp13589mqM3MUdP4kE",
-	"3EUfd4bsw+7pLv726vZ8d9D8ePPqy6cX70efdoZjPIpF72Z/4h/V7HvvjI2TOHfr2afMOmb7W40/8pjl",
-	"jsVOvSm/bXZ98Xdqzj2253yJB6Tsov/FmX5xpn8pzjTPRG4uGisykStYpNyRCohPhSL6iHwhvhKaV98B",
-	"+MyYHoeUsAKfemByVww6pIvayNFJBsTFmMY4RK/Pr2tejUcDzOg3dSagGx4t4fMTfmsRjfD5mAA12F2J",
-	"VkRwICnjYYkgt6THsEK5hX2gSWaTIhPCYj0bKSLKOw0zn7SmEY1J7XNuQAuY868dX3fHHZLC3bjqITc7",
-	"c0Pj4TXxI1I4h/CwI/STmtj1o924LoZ8yuqc+aR++zU3rJ9wVf1rnd30AOX3IS90kER08BRHgRxr+usD",
-	"rzucbLVsZBIv3SEcP5RooHYhu9FD0o+RUjBLpGXHzqknmrfkVk8/UkMRRCw+Wg99R09IpK7OZn67j6/f",
-	"y40WyWiEQdbMHiEsEEZiLKlODAmJPUQZrETERUyiRwLxKUM+D5MRE1Ja1HQDx8KTcmyHBh4ZYRp6ZmE8",
-	"uSieEn28jG3LhulWtdkVYf/3/yHois+85s7u3v5jLyKMkK2Iz/5T25y3eDTwjs4PL8+9na39hoel3EC8",
-	"ReTgLSKANqvlF4ZHEdEmOutErEQdFjXUjs71pZR+4SeYB3+d13/C81rVAvZr8/8pN7+KkUdqspQN1HDH",
-	"In44g5BXEzyJpFhQU1z/niailPstksl/EfI/HyHPU82Hq6o2gWMcSqqJnhM5aYtmkiistWrDOB6L1va2",
-	"JRlsR8QnUZx7++z4uiDqaIPAI4F83Qb1CQlaiGB/iAKCg5AyJQcxBBRiSznPTl+cXbTeHx+9Pr04Obpq",
-	"R232/vTq+uzNRWtnqyH/vLx6c3J20qpvb1/BcLa3T3SfYnv79EI20Z2cvj+9eCv/fnd20pKSU933x/Wd",
-	"xs7TeuNxfbfxn2o+ssXJ2+u3R+eXLbk9jV3YnMZeY/9T+uzq7eH7o9fvTv98cvT2VDZ72ni8C+O5fnd+",
-	"fnT1sXX07PgSqR6VsYRyhjaOjy83W2hMIsoDRFgg5CunFyfW6OAve8JSZjrObC55378SACUtggyXmjoX",
-	"mEJtgXD5MVPNCeloPSwTG2tL7KeEBR2XLVKxgYoGtz6PRnBSKOuMSSTgbFIhkiUnaMFxdY2p0mjk+RJj",
-	"ztTZWmy6FDGOYsf0f+Q38/LkefG82Oa1DcmderOYCMT7wKr6NCSHaEg054LPyGcYXZ4837SPzv/v8uR5",
-	"vbm1pwkoxHR0xiapTdsiItAewODnkP/lht2NaUTEwvWuzI1/zA9m3pexeERpF1fka0JE0ayB6agT81sC",
-	"gn046jwp2DHMUL5GIk4mcn5L5j/GQkx5BDKC0ljQkEeCoJ48HNFM7sI4JHpclFEfh6csLqgdPk9YDPbv",
-	"P8LgP8Si42MhL70+iQgYHfRNpo0u7KEuVw4nZxxRIOHUHt6byXXrmN/nFsflwcqPt/bmSnOu3b39+Xk2",
-	"du7x9de0QDeWaPQvvlEuo2NSVYqISEBYTHH46ubtHGdLH3pIDHkUE0YCtEFjgcZ4FnIcINyLaDAggYfk",
-	"r4IOGI6TiCgZGkUEh4gzkuNzZPZq2Hvh0zf01fW7b2fNC3omzkbx+NPx2eOz0bARvDx6/Hp2IHo7F8Pe",
-	"i+HE3/398ZuTo73z44Po04fw2+vG/uOPt3ffbl4M9oJ3Vycfd36PL26bb4Lm8MXF86B/sbM/ed8cvri5",
-	"fT66fhHv3bCL66vG+f7Ny3P6+vhVg3w4kt/+7X3zd9r/fYvMXh193DlIghfv94Ljs8c3s1c8eHk19b/x",
-	"yevdYDeY7e+ez/Yn/sif9Nj55OPuq/DTi/dJ8CIc9l6eT4IvZ7Jb651nTX80TfBN89unnbvJx9Fz8Xp0",
-	"MPs0O/jmv3j/5fXOAX29+/Gbf3I0yb7b+Pb6y1FyPtv/6u8cJGdhQ5yNwtuzL5zil1cN/4RPXsu+dp4L",
-	"/OLgW3DC985PBtPXu59CfxSOyPXBF3901fffDqPz0e/fyMn74cfRxe2nm08Mvwi/4p27uDc6mJ7RKQ1e",
-	"htNP1zDPm08fXo0/jcLhx9Fd+Ls9r+MzcXZ7MP10s3/88eaKfXp3Mft0cxX22NX4482UfrieUvzh4tvS",
-	"8e2E3/zd96HPzie93VdSIdpbSJTyu6NxA18vJYUdGDu7lftxW63fffqJnj0+f+vvXnz5/dubk6Pp+cvG",
-	"lr8Tst7oeSP48Cqs5U7EnDaWnQd1fv0o6Hx9Wq6AgoMx5Q6ZXN7a3g65j8MhF3HraeNpY3tCItqfbS/p",
-	"MPUp2gxuv97Yeds4aO02Wo3Gp/RQ03gBx3xgkXOhVFkuUVZRLB9A9qwwgZWdE7kXtKC9RL6srHNmbc20",
-	"j2nkJzRGAiZd4tUGEqKpAixvhRXumrXUUDmQGIcde8Mz+hPzZnRLt1RNPMTDgIgY9Wkkcoqk3FfPEJYy",
-	"kFu04OWWyLO3w7OJ21Mk4ZnF8Qzledl+5C3ubZZRqnfmyTl5i8jOy2+Ot4AKvPw581Iq9WZEzm6BkX4R",
-	"wSw07ytl4oSKcVLURFc843n709/W0hSI8aI2t5QByVMhVAjJKrEwRAjg+7UzbQQkJWbAQzSaqTAKKhBX",
-	"TiApANUpQ+Aa2gKrlOBhAmwiF5ORa4hCKmJRjIcRPJwsWeK0EazxnAuk6GoBLVeF1/AxUbFamjTmhXvH",
-	"Ij7oytiDu9R+ID2YRTfXL6r9l6faOX3n08uLaUV9R1PYVTrBsmAq7PtkHJNAvcV9cSSECsiw7zPhR3Qc",
-	"G1tPLmgPjfGA2Dfa9p/+G7qe4sGAROjdGfrTtubN3Bcv356/znf9dml37aTR2PX/W8B9qRaiYTwK4SfS",
-	"ZuqR/AWFmA3+3K4R1q7pp+oZwYH9N1yj6gdllUVHl2fq0bb1TP9SfLvHg5n9d0AniAZ/bteEmm49ofnP",
-	"bwd0kvu72MO2PR25SqcjTMPjIWYDcsxZn0aj3MYZ81Hkk2Xmox/53i51nOFia9ZQB7NsVTG07VvUXvia",
-	"ywBW+WurmLVOJ8Uwvp8ScfvQ9haiDpQ6gkeMJThEyrcieZWfE7UQZgHqhZwHVlTvljEPdiyzrEh1sDIT",
-	"d7nmsISxSz1OD/echlOc3BLioZuztQL5bBP4WtvBAzmztwmpH52XqV4s6MQUFJam1BjNPJepJGAe1y82",
-	"nrZ27TjxCvrJj8/lJnaLwQcR7sfQ84h0vnEmWx6NSER9vH08pD4e8Frl2N+HdtyVO9ZU4OX2WCR1/e18",
-	"aBGcxnkR62GO5N/XoVlwIBa4eDTlrkK161LkGMcqjlI9+vzDswbTsAZzWWUwe47BNHfVj2YwzwrLXVt8",
-	"GB6A9lOa+6MzMH7dB7/ug1/3weL7YF59+fCpatDH6YQGpBiQjHV2SKdKWtCqCjRnMVjdlOsJj8cmZ2Z7",
-	"HPR/VoQ5mQQP5EMTQ7yz/7jWqh30nz4OGk+bT5/u+U+Cx/sHeKdPMG74+/s4aDT38W6vv9dv9nZ6jd7T",
-	"nR0/aO4Hj/3mfq/RbzRw46nsi34j6YWu9uE5Dcm8TogZI8FDxwU8UYrQS4LDeJjb/0w9vgUiORMiIdGR",
-	"P6Rkoi4cu/V/wpbexfI0GtqdTqdb010gXSa2MzeH2J7Iq8A0GydRuEVHYhDyHg6huRgTf5v3tie748a2",
-	"7rm+u9XY2t36IrnmZ6+Gs4G8VVRkxVO86R9zeWx0FpYf0ZhEFKv0mCjCMZ2QQgB2DAsGR+yRQGkMNcIC",
-	"jbmISYB6M7TIDKsWXMWFHKrYbSKSMBZoQCdqO45P3wlEcCT3cUwi85XMtiLvGvkAooYME96SG1S4s3ID",
-	"X2hIRuc48oeouefB31vojKH83eP2HUFwTSS24TYpcR4ZjrTk9tKejCV8lMdDEp0BifQpieB6otaf87JE",
-	"9lRTALmLIeDqSAshV6kvPfVyZx9QoRmSb6p9OrFXGL7909fm3zQB1Jdci3oBJfm0UP4aRBv5/fXQsSYb",
-	"dOYheWMrqsMTTEPcC8lmzUzYWjTZJF2jv9Su5hYEblbz2OYBnzPWcBnxvmZcfzu2YMwePvnP6VgUTB33",
-	"3NJsJxY75TSpmfWQK/Tq5rfrvB2czLQEFg5qrdppcHJ9BJxqAn/t7O83D8B6K4d825T/jOVF8Oa3Sykj",
-	"CPkBQeWk7qSM1fz68ejjb3fHUf/9defJ29nN7y/fDJ4M/cklHtPzMJqeYXzpv3x3xWs/YMteEzwhDrXR",
-	"CnV9cLs2GKJzEhnMLpyQh7qW5XU3p/jovFwcERbjsPYzcrpgNQ3XKVnVOEpI2tYR62atzl69sT83nab6",
-	"sTidtMuljvl/2q0tRC79/PTL3stPYUXR+jx/yLRLw4Ts+jM/VMnwjgjeHo3iYWfEmRTMmlILs2KInQoO",
-	"BD3+zG1eEiGZbWQ5Bw2pT5ggijCNpRuEmjz5qNje+QcsUStYu6zLldJqHTDlM7VVjgBloXhzxw+xkCLt",
-	"ka0NqnQ2SU4R9m8pG3QEVYGHuQ//vIB9rzbFEaNsALos4+j4FI0jPojwCPV5hG7O0IzELfUbEQJNaRhC",
-	"LByMGFF5DXvGxdfp86hjmsIqByRW+5ZpaUjnNbRQPjUFElwogxy32r9tm83a1hckbIhc5FyyrA6XBKvA",
-	"zeW1IYQldogKV6n80jgNiBTKl6ai+jsRGVEWkEhkGC06shEHI8pqy1N7RdL7Qvy4gkYudMrfQ9uhqJAS",
-	"WXZezfkKMMNbU+O8dB2yJT2vEqKjtmHOX1qwK5l1LO/q89wGPPQ9C+xUKQ05plqZRFQPhgPnsyd+seJf",
-	"rPiBWHFKZQ50DpvWdpbT2kEprTUPVLpSBVpYts8HqpvCPu/Vm416o/lw+5ytyyL/wa+z+OssPuBZnJfd",
-	"b97HSwO7c8SailL2MRYd3i8uxQq3rp6HpnlXZzpuyyeJbA6Zgqp1b9bJ3DN/+T7nqzHEXmum/pqExblf",
-	"yJ0PE9I//ACPTxRREnQos9/UP3Kpq2a/VviCDsRN4RXAkeBEyKrogaryTfmL6MR8iqPA9FU3HdUpdJuY",
-	"QY1Uek9hxJW8F3prxiTqmLnVvFqUKOGn8FG5uE4otgdxQlYZLuNxJ407a9Uy++CZjpfO4LtgCZFaQWWx",
-	"ThujEWV0lIx0h9ny57p3Boz/rRZ9prDnjDxYzp9IiMeCBJ30FYc9o3Bm5A9kNI7TSwVCzTvqoKY/5g5x",
-	"SEfVjkSB9ue+rDypgU/qYxLV9Se92i0Z22vrXjAYhNXKGd8fK06t7mL7ei1u/j331H0uVlFW0zjSAhUu",
-	"oAtrAh1INFhIm4oe3J8B9RT7pBPjaEDsd8c4isNZB+4hS/CISGjc+OOITChPBMxhhCmDaMG0g4h8TWiU",
-	"Y2/6p5EChHcwfjdDJEEny2Qkd36YBKSToz8Vv2JR4GfDVwqrl9IULBtceBn9L6aa1eZoDxmc/LWWcfHP",
-	"UaxXmw5B9rBYFbgz0liA0jAAX/kIpYyTelq/1xghQQlJwPzyomU6zhKK82rK/aH6QCMe5Zgq+GZ6M7Tb",
-	"QK8SBr6wp5KvL5oTYbFOjL2QQ0V2z6fvhIf2txoN7RAe5dxBhQ8dIoV/iYKEoN0mepWEMzUCdBSjGU8i",
-	"JMlb/gvhCK4loOgt5yL+kKsYjcMkL1iMI94LyUiHeivHphTvEVVXjg4WV7ITiojPoyATkDoWIfqW4GSy",
-	"o8rhFay2tki5RJhlwBx9ksB+yz87lvNN+06UXOgwRNjKy+5P17vkUN6MCTu6PDvRMd3FaG8q0nBvtGGS",
-	"au0wgO81yvocYp11tEsWqG0L47XGVnOrIfeYjwnDY1pr1cDxBswuHkrpGMwrbyyzUSHv3bIP+pzF2I87",
-	"treOzrnrTKvxUIXo/HsT7TX30P7+Pmo0G42fFSbCo0Hnyded2/u4ALX1DLQB4K8LP/zTQejsXXEYJX7K",
-	"3lSx7xaGtgio6Bf5/I3IZ16D3n3FPnwL7s5H8TIN2t5cB78s7iMJEsXC57dT9napMxWuiCiAmFo5DBgx",
-	"MgV9KeRsQOQVJsR4GGEBtgyd0TGO4ioZHbkvVsuymBu0wgu70UnWBfdwLg9KoX6haRZyFHO4HKcRZwMV",
-	"m6T6VBdbIVzPB/m/oFy4hLvFKjdV75yBTwkn8ZBHUGrIREgy9IxL9ZD30TGOAsonWPhJiKOMkkGHGVdR",
-	"dUpUGcbhmtM5OSRAUxoP3UllOf0mW5Danka8Lyo46g2jpy1vb4wjsw6f5PwGC76QW8nvDn3uXkL4CN9V",
-	"G8aIsmoNKy/3D8sy05HSEdz7Xs3XmCryc0oRnhEMi9WPONBpgGcgfxm7rdwH5a/v5IfZdA1QEJ+zABrn",
-	"Ju9sHPOSDyq1ZeHbP7xaaCJjRviuMyXkViz74LxGIt+SNKaX4efOtsqkMhvIdwVh2gETx/fMSgLrJPRC",
-	"qQDsnd3W/kFJmPRrLjpHbEBCIpwkRfp9AgbkjqKAgjElfSo3qxAkbxlSOguMLB1Q7qRA3dGGV63t2bA5",
-	"iaizL5KvKMZERVw0rebfrRUVV6XWdhxKrflOFU1EHjA44cuPWGpT4CGJCijRi5maZmiY+UOeUt5Bo+HV",
-	"QCWROw6/dkbQ8Ee6EJbaYtFBqj07z9IczcueNfkoGEuYrway/GwF6+vIylSfr8ylRpQZu8DiI7HC7VGw",
-	"LkCUY+FALRhRQV3My9z6kl4UlrXu5dpLaBiDqd4EDqx92nL6dV0didz5qELeC7Enb1598Y+bXz7uHsUf",
-	"d943QYC5uj56dfNbXn6BOMir6x1w8sEnfz96loZAuqM2b8lMbF98670WH4ZPk5NjP6g/Pr+Yfni+d9N5",
-	"wvjNh+efjvovb+8+iasXxwcfRBpGeQXRlqDYTu6e4AEnvRf+79dJcklfv/rwaRxfHDAWRL+Peh9Ox2IH",
-	"06PnvZvh+ZOnr4c3d3t+r9c/Oorfv336+Ns0aV799gRfPn9+lwxPrpqvH8fX3O88e3V6fEl6N79dffjy",
-	"7NMxff5+j+3yW/ZleC5i9ngv/tTZuanvvxIvPu699PfZwezZh6NoGh7shl/jJ52ri/3p4+N+Y7j3++z3",
-	"/Un98f7HF19+v2p0np/c7Pw++fb14+7jp7//fk79oxhff/0mnv726tOAfewd+E+CxrdBcPTp5bfk8dfz",
-	"3ydXr/eH+EvEmuygedx7M+6dXZ80nn69eD2Lgtu43nv+9mZ4dLY3Of/9+fDxDfmUNPrne+HzYOfCv5pG",
-	"ux8ub8XZxUv8e/1F5+4Zo2dfe9PGa9H88nxvr+6L58dJVL89Hbx7iqd4/Orbb+zryW+DaS5GFXYcLE1L",
-	"QSvv6VbTTV2+TmXqMgFRSz0C8w4AwBLNibTLY9rLvVhzTqxyWKOH8RQZXp9VH3BAwTm8AQ9hiFvdDOs2",
-	"bbospZYJf/nyLjNDq18WGF9LLIKKuhchEynyawGeHVAS5Iso26eaAiR+6FW1E3X0Tx5AF8ld9Az9ZUBG",
-	"ciM9i048vRSeXoEUqajNzBZ6FiBRRhSLQYnOvCIuEQAZwX9mRLRZm5nRqjl5ZnHnBpTuhKdRcIFGvAwS",
-	"1zOHVFcwsEZe2BivKS9oayjNXfnfncbOfr3xpN5oehm4r/7nk/pu0+NMOWhUBtQV+JhcOn6KAhEvxxCF",
-	"tqDQdYYUfAcR6UdEDDUUKRALyEQOYhlENNBGgBbijOh6D3aqkIdGOLqVIo0kHpM3ZJNLvhaEEpihSESI",
-	"zb+Ozr3L8zZbWO5B8U7vis+8O++uzTyBR1scCp/l2l3jkafqoXl3nl5JmMF8hHvEp1aMT57xLwuhcUav",
-	"5BFdPIX342VGGfeQs96u8UjXcnMVkPic7ZW24bjqV/0UgNAVEYCWodDDujdTA6AKrdH2qM7qFqgSxMC5",
-	"GWetXIg8c6u7CIr111rfb63npHL/ZeUqcWqTVEpYHtYomnWixFJCqq/kgHHl5YV6NvLIPcPBgCDt8fos",
-	"VU2w9+OYj6ivww5CKtKog9XyjbO0i5SUbCvBMqkSx/7QkJNhXi6eBMZCPiFRRIMMv3elihEpj1wxoRpw",
-	"gERWm+S7qVRjhBpTvETjKVqVDdKmerymZWaOMpwxbWkgtEzTrOYOiSIeFdIORomIUQ9SVUdcxGgf1GkL",
-	"06DHg9lc5sGIKkgLJag3/7hNBNl2zIVem+Jl9WP1uh4RnxqDihZ500JDdogjVFVUV759HDJPOUHaOwt1",
-	"og4RjYF96OOkkzS1PJznmio2KF1E0bEfphUe4Y+UgzFFVEGBn/146EGnPOYtGY1DHM8Xyno7JEo46vMo",
-	"rQ+hrDqGONHROag+l+drCUNRmzVgf70vmJGtgJOclPMKM+KdcCJlHF2K4TrGAPG1LJZZkU5jb29/f63E",
-	"jJzIkwsbzWuxB0qqfQtG29b+QU6LzWLFneqctvu4VLrjebUOIm77at1xiIw2gjakML5Z0LJ2n+riKDkV",
-	"8IkKcEjPQ48MKcRzOeNw7NAaE3qko2qg+1IF8WDLHTFTeMtDoDFUCJk5KAuZOYAkfZd2CPR9DROVEo4D",
-	"D10yYq0wyxvuFyj6QlB0AAm/+V12C+++oU8nvRcHXz7e3PHe7kXjzZfB9M3J0QR/uPgW3Lyf+bODiT8K",
-	"loKYv969aHz8cNX0Z0/vVgM0fzUOXl40/FGYfGrqPhp3Y3/36sQfvb/9dLPfwDfPhQZf/+bPli792N+9",
-	"aH768Orb652D2afmwd2bF2L26eRi7+LmOf24cxV+GgUc34yj3otm0ts9kktbxBt/K9VNrc1m1XctsmMI",
-	"j8cIi1uhuCoCBRVtqHqgdSstHw0izOJNO2hIFw2tUrdznfqi8EHjMNYdWAMyuX05c5aqRovsYrU/Cutw",
-	"mUYJ5A+ggsOAEyUQZWjDhBM4Zp4bWhp2UB1FUWUTah5RHjVgD/tKWRDco34k9MZRgWR3U8k1tM1h2fDz",
-	"pgmv8HcVg4c1VEA+IXMhCUKk3VnM6Pmn06u3v1/bzEjcnbGG5BDfgpsz2abp777q+2+DxaUHWAFqP0PP",
-	"pKzWAu/X6tPK6EuLS0BPhrYUoc3VQbaNP7VW7RnBkS6A/U4UEg5/JZL+bRNJ1ZY4AuFy65YGYbmtRw8y",
-	"0epsQy9JOqh0Gn9gxe1fdHY/3Ijgw8WsotVF7qwjYi7bAQMn8h4s+/58wG21ahxlFd1IIjrLMs3s+gyf",
-	"vVXrmPwd1YVbtdDIH1YmzlKRJjgEg8V8bQyvNvE7X6bx36W8/zV4cbtUVg9G72f45tP+652L2afna8i7",
-	"hXNgWGLegjDGA+KOgn9Y1PMRiTHyhzgSJP5zu5bE/frT/BvQQh67P7drEe/xWLRrSGMi/rldY5yygNzl",
-	"37Hw0i2gO8D2yxKl/t//g4BO5D+U1aUK2jpz461LJT43z+aSz5uem/ZbYwTZxX9ua1I2s3ovx9lSJrNs",
-	"AlQgP4kiwmKw5qQ2qC3d9zg/5LEBlzesK4PSW3Q2i6Bpm54B7lsK89fKMNWKY1J/FVdtOQj9exM9Y/N5",
-	"HOMeVhEUX0MlXgp/SEY4l82S5WdMdILGD692Q3pDzm8L5RCrK2wVhIaHCUkwl1nBL0J8QickQpiJKZE7",
-	"stdsoBeckexyMAGzGeVsKR+KvNT7mIbuDJ/cHGAtpsPbB63gNJ89Xx3O1dq7ExLKJZjNldYZjXVGYrVd",
-	"gl6WtMqWNKdPmwU11nWxcN5gT9UDXPg1aAhOgtLt3m/smoZqOTsq+aMpxWUwhdVate9tQP9q11rt+UG3",
-	"a14bolZFjEdjaAPDaTbrjZ23AEjcajQ+QTN50tqQvZRDCDZL59qVJYVkfu3RH75H8zkqHy6q1knXmzsf",
-	"r5Bnci919Qz0+vy6CiOyMZG3jK/tc5EfhKNcmsu2HImwK2rr0S1yjv9i7X//rH1eFdwZRqsRqEMbJMxW",
-	"x622NzQeXmuL6y8p4I8nlVWM3fcWGYY4PuvPVRQtg5oYEQLRCLlAULcGvKvi3nNq6X69saODHtWHHYEh",
-	"zijeNEIhGxMloqMDCpqe/aMJK2ia1yzsJo1pkEY3FLAOsjCHrPx8cSgPEdK6BMphbnzZk7kRWu7J9Vyu",
-	"Hsockbso5rbH8nEL7UmF5b/+5/9CzUYKB62X6xApzys8LqT3l0XsplOz43bVk3RqGSjA51+wSL9gkX7B",
-	"Iv2CRfoFi/QLFukXLNIvWKRfsEj/nLBIP7zakGCFtvy9dvoWD+ZtKG+HBOmvmoJFHDC4PYhB6p716+c4",
-	"9ofdrdTcDQk46jYQcSRPisq3iqPZkZJDix+5hux5IeXgKaYxUkIpiuQrlA3yXVv+w3h3R2Ujw3XeaqTl",
-	"BSiLyQDqEN/VB7ye/aogqcc4wiMS64kfaRZydqLAlSBKKB5mfmu7rJZ92OMoIfbIRvjuNWGDeFhr7TwF",
-	"kKWYRLK7/z/2485fcP3bTv3J5+87ez/+e1YJwVqiI/GmP784p1JJk7IU1iWjqEAgW20EpI+TUEo5AZ5t",
-	"HiLMZmiMRYx4hPoJBBrKhiBdyZ6+JgRSBs20QFh3Li1cZ84hpldZ+WrlwuDXXK+4ynqpILnSgWSmk/UG",
-	"4Ye0yiC0ech1cLqWAalrjo+5L8G5eYj4iMZwlFQtsEjEaYFn16Zpa1TJDPabO64xmtLuZSsVqOfrL1Ug",
-	"xhWWShU/LRtEmouy3hDIpArJnN6NQ6zQCwIyjoivIuTVZ/IbeJI+b6EuZSBu/FmLUh5R/XSRwDNV+Vzg",
-	"Uemm6da5XdOHN737TWEUzkOCwcl4V8+GWM8x+eZOvbEHzE0kDICV5O9PdMT4D692FpDRmMvLdfYbmc0T",
-	"5xFKGP2aEHRLZpr4IBgRghfRBkbv3p2deHJym57kysCJkVbiwlkLgpflTxlMAx6RNpPdSQXP9DQgui68",
-	"iMFRG+mYwzQnspuONK5fkXGIZ3K55XZ0t9rMLKe6pbL1tKZXl/Mro5D9fbgdzN9NF0Wc9eH+KjnA8lLs",
-	"olAy1YjgQBWJUwYuBCUQiUCchTNE7bsRiZiGIRpigWi8VToLfXWWDf/x3oLxXqVH5G857koHtWweF5yR",
-	"krVX4xcIh3L0MzQkYXCoEmg5y4UcQDAC2Jvlr7uNPUWSjKMeD2aL5iA/v3gDmo0d99AVM5gf9s0Qy9sY",
-	"4SDNDDR3tBqjh3w+GuG6IFIEUaxFs5Qu2iDYH2pDxiMhL3GD0dRmhMXR7JFcEJODtQkHrZsyIigs6eOx",
-	"0PurKhNCl0qvlm9HNB6OSEz9TXW65NvcyntzMS/N+nKLpF1Z32v/XUWq/du2FJ45A1O3aia2DQq7Wa4f",
-	"gIN1pl7N7ikcRXimRNSvCdGPIVROyuYz0EWkYCLff610/uK6X+IBQYJ+K2XAylbgZL/7Dc8hUuI7JVLu",
-	"NxqWgNmsJGAatNHSmy6zrq531Y3IqMJVZwP5lQ6l6CdZb0A8GlQYkE4aLh2LlXS53jDGoooIYMjSQuTL",
-	"U9MbyRfhQrSgHVxUpR+vxr+vCA5K1KAj1FURYHXZqA6tugh8NKgf8RHk0eEopKmPraWLluJAcr/U7waN",
-	"AxxjFA9x3Gb6CAudq0xjIoyOReMtdEL8EMv3OOTpRTP04vQtvKoSALUuSwLV54ZSdttsCBVoPaMfqnKq",
-	"PmdSM41VypOBslXqrJZyBR0wygZS+BBSbdFT1GMVOjtqzAWFt0Ay6SfCoELtNRpQ41WqOyMcysNLApTq",
-	"dAvkhrnVLeX8T3KE9ZdG/eCo/hzX+5+/N72nP7aLP7gp7Z1YwAQScR8WkIioAqmbOImyMUzV8/WHMR3e",
-	"Lh0GJN8qsQ+ujGc4sCA7dAiljn7OSkorW8u/Q43Q1vea9qiqM6PNqsDUW8idqrxWUrM53+6sZspErNDd",
-	"atuT5rbOM9ErR4Q2FD8pdxdLwk0DkZ/hAJl1SBfNDZmlF0Ns93BQ1x8DI1W6Q0uuYTBb/fgxV5P4LTAP",
-	"JapTYR0mHqE+pqHInehHQkWqwmpB8uQxZ/2Q+vfdSGyXRo5LA9AVI9D2c8btstq1ud3J+txe1Od2vpPq",
-	"O3lgFbk3q1B1G33zwkPvoelYZHpZRBS036NMZAZEcti/5zzq0SAg7J4bqBCRbgnL/G9SUJ2qW5SPSZSC",
-	"x+Z3STLB1U7Qbrbu2eirLnw/feOhVl7NOsT+rdZzfT4m8vhEPCSF6SOwx8PCn0n2wnB4qiL27nd6GEoY",
-	"uRsDHgACvoe4D5sdHKKvCY+JpgR90DUSkbKYy3sYROPCzhhLc/W92be5m5kguibRhERITbTqPlH99oNs",
-	"01FufSRbSyJyqJWzGLgcloKQst4LNd6QD1DCAhIVlg5274LHz3miwFjvsXHaUbCoyhgcpT58q+z+2V5S",
-	"paz60drLtu+Cx+i5/my1LWM8rquBPsSeXXAkEn+Yci9PHimDTaEU3TCUa4dnSBDFzC5VEOtbzl/jaEAe",
-	"gKX1eDBD5M4H35T8AWQBxPuo2dh7uv/kMerNYgDTLWyNivlaZfGbFl/TUgE6ZTGNZ+gt50jNqOpexJzX",
-	"Q3jjodgcrAQVCHqVZwKzInNTvmTF3i4jcOiA+P4c05AED7AbCkFEB5chsIfCppy+xQM0oBPC5Bm2jFPO",
-	"TVHF/R/guICl3SSVWfNFesJVN2tsvVvvq3cfatu0VW9+zbR9MF012433w6tJpk198o7hCaYh7oUPcZpM",
-	"fowlI4C+WtgpMPh9W+nesc6OHjmyh151JxLrnQe5eFBAxoQFhPkzZZ4zS7Apz1LCIoL9ofzcVi3niQVX",
-	"aT01Erg+r1tvW17VHyqzn59jNtMsRNx32zhHI6lmGxBmkytxqM3/IY7nNlAK30k83M4gCiqeqB1LppZM",
-	"T04EpTOpuosRjkkdGPVDHSSzCHoi6eQhqBKOkzpHAQnx7OG28h3TYNPf7s0+MeoBtIGNO6GVfYdYsZLQ",
-	"0Mz2LDfgFQ5d9tIDiQ4qn1JBWagpF3bl5uamfpTEQ8Jipfm1vi+IXVCbMY647E8eV3UxP9iVNsSSHVrY",
-	"Y/eWJnZ27F2xRq5lihUEcZXD/BOMDVMShnVtbuglMepFBN8KhFEvEZTJnYsSyRl/pN9WwRrPji+VPWu+",
-	"d0Hv6gEd0FgF55ydbIGLQ699hlxq22jn7Hyfvz92mbG8NExEIZ+Hb/pgXFq0GEdJQKWS/x3Q6UgUU2UB",
-	"y6f5f5//VC6S2PK2zDXMuVB+2PGWi0dmQqngHQ0+uLA9hAx5NZ/GKWrB3GBMrsuSKBKvljMKdwzVfq8R",
-	"loxU3WBIGcFxjP1hPhT3s6M7GjiHY8Wwu55SlsRqO+a8P8t9PAohshPL0yh8CKBft5+IT2igboe5QUZk",
-	"QkmGQVreYn4NpeAh21hrZ6EGupZRkLDfUUYBYq+ZFZGgeYqLEHWpiFWIVf295AjpQ/dWtv1hgaa6BvjD",
-	"NmL/pQZWbdvXBu09Q5ZA99aRMdNLJ1NCqMVFL66cPchsnZUoXvvx2eIkxyCXQzGsPH/wzRkzu5mBTxpQ",
-	"R/e+ur9tMRY/5m5Sw4tElOJuwAvx3FmvQxEax2dNkkn13ktObelJcG09jmtmxp5ZUzPR+Y3JtuUlFbHm",
-	"ofl9SUm7kvu7sMuOA5BLL5z3aQuBsEBdEz5mYsTkWzp2DPeEFCB04ClEe5jYsSXrAxNYtAhpbi0OlG6K",
-	"w0trMQxO7sJ7bbEvdO6aW7iYuumzP/yay+/Kcx4hK8BctJASX4WHgHt46AtPIoZDD014mKiQMNt/1mg0",
-	"vPKrc16m0UHJlDOI5dSBPCrZRQeCgt9WxeusffWm4RDm8l3zLrau1WJoDGEqRhxr/MtbxqeshfYbSL+E",
-	"RviWoKZstVVbFJTRbDQaq8dlOO/sQhzyyfGpcqnLpnXZFEFTD+EYhUQesKeNpYNbNSQ5LwVY1LLrJJb0",
-	"Fi62XBjq5ryjCyfUFoVx/dtn+Z9G/aDz+XvTe7zrFoutkJ7GQ9zxBU6Vv7PV1BfxLYMj9BCcuwLPvi+b",
-	"vQJRYkU+GxCfioKEUFXKy27QPOmbeEIV7Sk7KHCufQctFqabjmvRjN9qikgF1VzC2DgiwrCnmjqxcGYk",
-	"v+MRhbsFVsyrSf4RkmBAOj0sSEck0USFggaQHy3oKAnTPDQdSNeRqnWUaJkgLYtIaUfnWOd/pR0Q7USc",
-	"ANi5Mw+bx8OcPGEpjGOawbjeT2MsEYdUGIfjwVz6u1t1MGDy85I++DFXODFmqtcAwjl3blziGQw+/VI2",
-	"nhKZ2Xwhg4Bc4cSYhcrfxEs5pmMZHUZ2q5EKRx2PEfZjAOk9TC1tIL+lUJCiKBc8dWlk992EPG8eUab/",
-	"alYIvixsWX63nAfcfP5BWHB6dn4iD86vl8WT7C3VwMReDlfW+tMgydooxulf5qGFPKsbOLBoxzowMW2S",
-	"ois4fjEv6RCutEn6t2qwkC/lIUcqcihrY4pbXMCNnpOuhnzK0JBA/l04O1RJAVlWwXK1Jf+BMkaRagoO",
-	"IZQjo3Soo2rKcqHezDyJkM8DKfGNcRSrUEoaC53vp++GFurinj/uegircJo266kikBFEeNM4JgRtdHUt",
-	"U+x3PXRBpugViQSZPRIZSB0Vsu9gQgWPZujYvLvpIczaDPtK1CcBEv6Q8xBtdH2Mh2RcV393N7eQDmQV",
-	"2gVrtIPeLB2uHJY1QR0hac5hZiFNh1swks6Lho36wed/36in/9z80xLhsOkQDrNksvvfkCupdyQRHTzF",
-	"UaCuvyrvZJVyvj+QBVLdd0uMewtuaKvESyWWeq1eOAbqcLHVSQZquIYp03XFWyldth0uHXpqhDMzzQZR",
-	"crhTirmf7Sz7nk59s/5pJ9+bnxaK1Pc1qmWn4OeY1XL9lxCjXfDIJeToyle6mYoNH+GAWHlFWzVvBYOd",
-	"KTlckkRT6BsSzmAIXvovpKs2yfFYgfFGCfEQbjMN0K3+tKp2yL/03j4S9itmho9UCKUq/w/RRxgxHhOd",
-	"NqNJKzLqSVpAyqtln9R0luo2+oOWkRagB6D08Wfvp1g0C8dFlKw2ZgavRUM+eSY9ALNA+bm3al4Jxy2c",
-	"vyokb5hqNQJWrQvroV9dNHuLfZaMcZ6rZiNa4lyo8H2bQ5cMoJgGDy+A/AEKQnVfSjbuB+py1en+WEx+",
-	"2aFYTXFb5VrPeE3RbLFEzXNepcuM17ZutVC5Ki6lHubi8/pQPojiffmP4oVIx/0gymTuBvxZ2iQIpnMj",
-	"tUEZq97rdn0H12WcCHn7QXqoSoHFIPSDK0D5Aea6tMskVB2GXTah8jB0qCGNgRAqqHTZ+uQmnhtybiyu",
-	"xT8+fXep8aqWsJdiqh/R2bEAi25UJ5P3h44AN0f5LKSUMMIhUhMRJmBct30kUDdhNO56bUbusB+jhMU0",
-	"BClDZ7VrECOEdacRT1iAAj5lHkpRhdKnWBcnBNwaBcvUZsl4Cz2bZUnFZvAK3k6oKmPg1PGQBgLyUFqV",
-	"GVnAS6iHI/WRKaTdGTwqhZsG6SPT4ewQdTM4va7KGxB8RJDGx4GygLoFomwLHZkRyR7ajPF4KCdlpg40",
-	"QgVKxj4fyQcbOAx11nnMUcAhsQ9mobGBAGBh04R/axiqNtvQBQrTWNJbxqcwFTTE4zFUYouHhG1CfTbV",
-	"pQ07pZLf1SBTcAeTS72FbtwPWqhrA6x1PdQ1/69h/eQ/FcoZ/JitnYe6es0khXQtPEL5aB7JS/5q4SPK",
-	"PxXqWlflfftJLLqHxRmYXHIrrdxD+bTyLINcybJ5dpWDZFwxz9v2ts4HJmWgjIt7O1HHzH6JK0901bcM",
-	"wGL1NwzeWPU3DKLaqktUqnwrZMFVu0ucfSnwvzUDkjKMwar3RB5zcM3PEpVOs9SBbSAEK2+VATd0Sft5",
-	"pENXCwUTZxkTSOK0ARhExBU3UOEZOLbQYNBlX3aA0bkGkgM1rDiaCx4f61dc8pEDZXDljt8Czp6j9xzq",
-	"YOVNLaISusQTZXF6ZLLX5X2tLw3A0pMXuKDayqBIwJJWLBLIoA4tp2WGeaizKmtKkCzxuaaQgZVnGFn4",
-	"Lqu9omEVV6TEq+xl1zZp+MEKBzSLKanyWVVlVSHupbiFlV7UzW2svoorVZBAb6nG30y9xWqyiidZDDGd",
-	"WzZYq6fsGrE3PH8gC3tUIskKFzKEkT6VeKgENJPHHk85GofYJ5CaoFPtEQ6neCYgN0G2KMRCKxhIS8l9",
-	"4oiEbnp7Pzba7S3z186Pzf9w2vmPcSg1rOg5cdlbABzdgfkXkbiFRNKTP/eIFABpfIgCDgKdGGIFT2FH",
-	"2yQRXapRyK85V9aSawqra7t2DqU0xkjXFK5OgbuhVSomq9ZUELSBpXgbCeXVsh1CQepyCTa3UM75hK0Y",
-	"rpiHgfY2UYa6VlRcN29uPKt5tTP1nzOgLOZ28FnVnhy2J1PhujTufFFger7EfWmLtESdo8XPDt7LitRV",
-	"ESfsynWOwZoOFn8agO2eq6Y/csXsnGFwhQJaUodSRRCkmgP2E21EJsFcUF+pFOY0Yq1vTKu8gmVrV4zj",
-	"0rHVdvC165TOXTymHN9351WTluCrAl5pj6eIUpmn2+y7eRLJhYvrD+bGYZFf6tyy3F0ZZTg51JD4t2fs",
-	"Kgn1Ua1uyHgJYAsmoyjGt/ICsGE1VL47B54WoDiJmFSKEWUx16woVb3TIJU284dckEPEOFKBWT5BYx5S",
-	"H5KBsRDJiARKWwbXiXziaQghPWsFeqBELoVIxoI2gyJCW6gLTL7D+x1JfkESkqDb0mn48PYjgfpJGOrA",
-	"UQA2xT0+IahrxtNRXYxJ5BMWd9uM95X9wHRooku3UFf/q6ODzLqtNPJU/4L+7/9B+w1PWWaIss3Ia6mx",
-	"1Wh6bebj8Vjy7rgwRKgsh05pPCSRni9GvtzMOk/UoNGERnGCQyTZPPXpGIMFCHIGDtvMNKcM4ZAzggiW",
-	"G2TMJxtdxjvQAgwGm1voTR/cXyEej2UDQ2LqCgJAP0a0cQDglIsTVRUGXBaAdGHVdjpuSzD3ttIRK+vY",
-	"LRnHkoDIhAZAJ70k1gYlNiFRrCILFaVtWXfaPAXU0ihis1HOS85NALl4hqeN6oG6FUOIIzKgIlYp750o",
-	"h8GYh/N0QIqNI1JX7wNIlw4gAgyDHlHLqaxoTjUEIhEVDRj8Uv1FF3jpudU5vAQQ2oKEEwKWSyU/WjTs",
-	"84C4Puzy6xyHmI7O2MSKks/TkK4x7Lj8IqVv0fRluP2ErgGRbpbqwKn+q0rhq9ixF4VhFG4FO0rBjMH6",
-	"5Ofli7FO3kTJch0FkjqB2nikjranC/9r6BADdYmDQOpEiDOt7B4iJVoKPCnIEGZWOZhUJ1Cde6YWdFcx",
-	"+AvTkSnYngdTcwY3ppNedWh2BW7rbauwf66Dx8uDyrKBZ7uedufecxVODMYNseJujyNqFN21LGUC8CLu",
-	"04MqevAgYT5mMvawzAcWrdwpi13eTV2EYM153d/Xtn5O6xCLjo8FkaoTiYiOaZtn4+uFivEwHzPvWHXX",
-	"HWmyLyqElticz56j/ripD+GcqFfqxVtKAuuwy/llngN8okzENE5Uh0i+gFgiJ3ioUY9jgYZYDCWPlJLL",
-	"fJaWi1QMcaY3b9ObC3Gl/VgoLn16fP4GJN73RyeHCNIEplQQ1Fwlf6iiWFKZTO9LSea93kwyyE72ei6x",
-	"YkIY78j/QEV62dKU5JNymgp8lYQylr8Tf8ShrnegVCkWgPtX2eaxEFT+Fi/ItChmocxT71IyNLU67xNl",
-	"kGdt/yCBFrlBZ3UBVzmN92PZmatiPW9VZcwBe7W/L/IrrTWOvx3j1hMucGmzrov2/GEiJnRn9dROqgMi",
-	"DrWOqcH1YO2kEu52oLdZN+SDAQm6BtYcfOjI5yOlx6I5Z7yHuoTFESWiW2hhXN8u9bair7cg4f2zO1XV",
-	"Oq7H6jTXcDC87Ey5yv3gaIayhBbUIzOuQ170Xei8JytN+2Fdvnqybr8vEO3q1LS2f7fgL513e2rC0f4T",
-	"XXMmTULLFjyzciVjqFmApkMeZikxa6/+vG/2p/tU/0Dt66foTuX6kuUvrEpkBU/u36/n9mf4YUckd/3Z",
-	"dLLoKrzKL/MK92G3hwU1QVkmCbsLl56xtULUHOMx6oJ0iyN9yYHdTkXYK1et+56bj7yHT9pHx/Sbis0z",
-	"gqOssKeVn+DkYQRPSGdKyO36N435gFP9tY22QPKdEWX3t390Rvjub3KO7cqNSxMFTIVJe+rFSThJMyIB",
-	"YTHFoTsE2k+fl1kNVGa9mwE7XfK61l9WflBqF4+EMS8u98Rb8EOLvZ+yY7D8xlihhk8Z2pgOaUiU4XKz",
-	"qt9zPprYWpR0CbzyoIDcKq9jjchWOT9XaKw9cbFrYWHWh8AF0DiBGFXUw/4tSsYlhvjc5aE+WzYnVyj6",
-	"A3j3f7bvfkW/fckof45TP1gbaSHXpjQuQvtiyjoxjx8Wg81mZAWDhIpI6M0yv/IjyzesqsAIEvbrBvls",
-	"swLZ0nzue87eaLnWtefcyh/Ne+FT1/t8/aL5xXZCFhWPy4NYgEqjexebd/9Aw5C++DrVD+UCD5lalFyX",
-	"rgU2gXcuQ61KlbCD2rJgNm8+xSJh2nucBbKldarzsWv/noat7bhxi3RNTAebXM4FV8k1f3ifxDqp6EWl",
-	"dkSFUPGJ04jnhOPKAJpECC2YOJQzwcNE+8gXpLcLHk5WXJv0pZLFcYZBLWWD8/iZfAzuQLsQe3kO+Aq5",
-	"71rLMatn6TKr+FBMQddK8oqrRmFWp9oUMJ1BzAlUJDRr2EU8Ql1J7V20oUJwFGgCnFSexGncyabXZoxM",
-	"SIR6PB5uoec0hFwmXWkSTBAJGBfkclqPPCR4louN+jQkAfIxMypRjwAIBuwBlFXRm7CFjlBXE3E3fR3S",
-	"iyTPF4gRFY6DxS0A8RSikni/zdJ7TSlhKlEoHpLRIcKoC+eiC3E0UDdKdgt/afYL3ginhVFzh2p4Fmkx",
-	"9EL8BodICczQNxJxpSSaaF/rOobIo/XPd3qC5xAKV8iYdeAwm2gkHVQX6ByknnK80UDVhvN5QNBG97rZ",
-	"hfwu+ZO6DjSSIhYIt5lO9le7CnXgN8CfJ5dEJBEYsSAEaizvDBM9PILrYHMLyfEY8rglZCxg32mEaCAK",
-	"OChLgffWTvktHPoFJ/ohxBBzs/2DuKD0cK/SO+MB0PCqse2/IRre6QjTUOVkH3PWp9FoxVlXDbSZs0bI",
-	"15aM6FJjR68e1xVSdoumZdFcSwN78tFdJbYD+IaI+VigKY9uKRusaSyoGOBlLYwV/HT/8K63cLKmTuvK",
-	"WqFQ891jHwyhVu030z73tQWhU8uqZ7vWc2HoFGjV/wwQ+jCRtQGGrTjOhe3tiPAqXmy5BZYXyYX4ciqv",
-	"YhPunqHpaKcpogKR+gjqECF1U1rduUNTV8q4eEjjS1a6c03LzLogWqUpctXXoZq3BdYhc7VIvtb5xlmJ",
-	"AajUNKTNvXO/3w/yy6tNccQoGwhXEWUFSUE5a6m8/Ck2CHW64kdAoNieQBiFnN9uqQyrAZ1AbXqCzBkH",
-	"7yRrM97vEzlwFJGxArsAtD6MZgRHoEgIKeTjUInHKvh5yMMAeuvaLKN7CBJpm4EUj0I6SYux8DBQNRHl",
-	"SZBSZwCQhdpRY7SmFJavD5IrmMmmvM30l7V8JKTOEOCZCYWgUnLySSn+HixAOm35V32nsfO43thrPoGM",
-	"i1BwqIWfM8uhdu3m8hpdj2FxzhVIbbuGNsgk7vzX//jfHtKd1JtPNlsL5yC1N1RtDjVvRQiheeucKspQ",
-	"NOllNF6eWZMpzZnN0MH7XCk4iwHm8lzdabHSqlcuaXALmSdANaAJqzTClm6oY2GQxhCWy6hzCdtM31VS",
-	"9jafRmdnh1l8PoKkFpMpoPMTNwQhqKsZElgCtlK0iM0FiYMuOdhmt5YYTSFeT4AzVp6RzpT0KAPXIqQj",
-	"BDQydScsuOXSDzxETYF5ISd/aFL/49Y8huUfX4BgXkh4mIvfFvob7pIClUQBuOiVcp5KBHOXPtq4PHnu",
-	"KeuslBByniwtvW4CU7D0dSNOKI3dANbAFm8eprkvQ4IjSdwm0YmEwhJJAk60jv63kDls4WKpaWBdQUId",
-	"iXnbwj2Fi5ycYN0vIxJRH28fD6mPB3z+hCyrILBm5QEtfhScx8vKYpRkkK52UZh9KdVFHgJgTCk1Pw9b",
-	"zJYCLfYcRLgfGy+3UNU5fMx8EoYl9o5TnZ3nxk2d0Hi2OK97oVdE1cLrFEPFc4Xxgr6UfEZ4QLa/jMkg",
-	"/WNcYqP8Ce6TtTIwxBDv7D92P6Lf5sp/Pd5bGzPXdhbkllR/KR3Lah6D55SEQVpuvGhBi7WFImMVYPPu",
-	"kdTqvN9o1LzFGtiCZD8oyDjBYQJRH3b+Z49DaYWvCQEhbozjYVqr0R0AyaE6uAsj49X1mwt0qZ6jjavn",
-	"x+jxQaPpoX6EB4B5JrdoU6oTjmFReQPB/Wbm1Gqz7r9tGw6y3dhWnhDKEIaCyB7q/ts2AP9kptKu/hvm",
-	"g8Y4wiMSGz9Btrr6vaUmqjBDjzXz9sx2uXb5JcGh5KfFHXb4t26X+7H0W64PnQmRkOjIH1IyScPm5mTl",
-	"N2PC0DMcDIhAu1sNZLVvAWbvRMXHcZEDRMiieJQGplFA8lP6Tzgcd/Fq1h2cjaBYiMRCzXjTP07LLpWw",
-	"JRqTiOL5lWbyUzGdVAjfz5q6VniZqYcGjit1hQohUvE9g2XuU3WcSlAjaK6RYxzm8Vt30kLVbAbN5KzP",
-	"zXVeBTAignD0k/zqlU5ttbIqqu+l81wTY9euUagDV6wPVpn73AAMbdsH9fOqint60rzcEItHKR20TbnW",
-	"USlnI5cR79OQVGIhui0knzAEeBrRQzGH8pTkhz59RRnJrMBSllyyF/Ah1wK/uvnNIeuFA/vjp8HJ9VEJ",
-	"m5vkG+7s7zcPnE1vywJP4lyWw5vfLp2vJyK3HoK6xcE7twlABUOiWzLzUA8L8ngvicLlPslbqIQsJyl7",
-	"VnPwYHXUgEoW9Hp+RW/JrLq2IPdk2ZmDDl3ff03whJTFdpalW/yMIKSKqUXrSduVcxbiMl58f8DjFZOm",
-	"jYyey1lIt8V7IKBj2P61MCYq7tfqS5/m7+CIMBXrPqIhjVVexpckmnWCBE5aH49oOOuMSAD5VJUzeh1L",
-	"W7o2DxFAoc7YP0j4xGvqEyZWLYhmfN4F30/pKVa4VRVbq1T7gp1or0JUUaztW5midHNWMBTlIz2P6p9K",
-	"AjwdqgxclGporoU8d7BVdcCX0YsC21HlTyHsqtPnUceU8yqpuWGF4GmAUgWDHWJfR6yZDtBGbMzc/swP",
-	"iYdCuec+UeIP1IAVHurRKB6iEWfxcFMHXE0NMJdSiQHsS6UD+joGoNJ5OFezeo7dUmeuWlrlQ/bGeuuK",
-	"9J3YsKkxv0JWWtbUyrte9MqVbLN6lb2SCodeTSSKlKpg5dPAjdIvlhPbO9lmjrz1t9M88LSqYn5z3HT/",
-	"bhysXlKxsDkL3xxRZv/anA/hUql9nYiMKAtIJEoSq+aLjuQTKrMhuWdqTvM9g08gVVceRafjPIXy2F0d",
-	"yMNC51w4smfHl2cnUPhFnvoOnPrFg2nurD6aXDpyde+DhcA+ZxNUQbko5APKELmDmFt1UVJh8SWHw8co",
-	"ZyUipmW6JKPO16e3O8Hu3T7u+QHpD4b0y204YnzstGGqG3QF+UBfuS4JoTS7h/uUxLOOH+Ll8OXXqvEx",
-	"tK0cK6LI2woWibB/K28jQZ04ORAai2OiahxOh9QfGoTsIQ8DYV1RKYq2p7JZMUPYRidDgsRVS5D/vJiT",
-	"o34MxGVqhrnDTqbylmU8huhBKbBBiDcdDGNE7sbEj9EGzm5YZgB905h3jI5PTUrK5pY7kINxqxHQ980Z",
-	"mpG4lV3q6TBgm5DLGLxKFV0TEJESc3YMl8U8KLpZq67uL064JE1xfZC7+3ClzJn8uFHOox66GPJzBZid",
-	"pQjyfhqRlRNDvBSh1BKCgf2HWAGFVqqOvD5HddU2LhcYHsJDnKkIP8lFrIdq6RyrHGPR4f1KBL3YbqMZ",
-	"3orVB/AoHfYylmcbXNSgrY+WL8t1jNOI9lW521oGrFIxYN0VSmewygrpu6HaAhX8gxAPAP4Ylv4zIrEu",
-	"dRAQn2BREmSguqyoVCxTDX7dMP86N8zfoYzswOBVAOWrCs5bSMGtQf4ZjhHkxZkqqzQGwBgoA6ZxkyDO",
-	"wAiLnoKPCUif+pSwuLuF3jFBYi8dCuCe5z6r6uGKtBy4irVWgQjLofLn+YRlA1o1Pysu09ysWI58bIQi",
-	"zO3GdmZ4XGbhqxQfcS7P7gmerToFPFvCfZqrH/ifwkeKtwF8A8DrnOthVX5a8WocGdjHlSqmld2XK8A4",
-	"lhJTlstXrSTVlWov30zCEvXYx2PIOk5CnVwckRHUb4ESHrAGlUpc6qlnaI3q255Zx4VEOzdk65qWHMNK",
-	"dkyj+Aq/8wmJOj4eyw8lKhyP2LmRXo0nsaABMch4rnu9WM3rD6GY9SGp1qUHd7nebDzpprn2yrZq39/Q",
-	"6POAlMZaYj/ulBvFTIvxsCxbqGg249Gg8+Trzm1Vs1l5aJFRADs0WB2O5h62oQX2EVjJ4tCWGUbszVzL",
-	"PGL2z/JnXV7nRbPdeY9Wo37wWf9//fP3prfbdCOYzBHB6iLgHJUUHHalm27NiAqfM0GZFHAUtDPSspkD",
-	"VHuVfFJ765adtYfQ0XNn9+dp6kXHV6vyqV9N2Vx2GpaN7YEUODObf3yaX5WW51b3UidGXxFBHEEK9yxr",
-	"4d0PE2BJ3nZu7KVFQNbeFmcquXMcebdjFT+iK+dJGNUrLaFNWCBUqSaFZ4aoQEFCKmCaOb7qHjnvhWTk",
-	"jHK8en6MDvb2n0iNTzZCShycD2zM5F9HSMEUoqkjzgYaSkv51GCvTOUYlc+ncC2w2wtNTJbAXEavlHqB",
-	"WuRqgcKlNNA3R0k8RDtbDQTvamQXCMB/sneABPEhV2x/a2fTjv3XEfgdPUQwNqlflJvc+mEQqRoACcNJ",
-	"POQR/UasVgkTyViB0KmWJmPCvA7ucKdQCwN25i8TRFgczeSKpbkCfUpCwCHKIvurBlFYCRiOu4UyEeNS",
-	"L51eIDTGsKskJRPuA7BDgDjbcqNlwYtOc73dMQ3QBiQXa8S17oe6PuP1s6CbFhVFKi8DUii+Jjwm2hso",
-	"bikbAIENSTjeWpzunooOe42F9bn2Dw5s7ddKEFsM7Gpy1IrZIWIoT7VGDDbA2GYhZR95YLlnOEBXKWGW",
-	"Rr85glFVl48EdAp5DrgH2DYEvbs6Q4lkEbqCXDShPnkkTADru6vXbbbRvTo9Pr1627l89+z12XHn3dXr",
-	"7qaHRIx7gKAVcQGuEoIFEZ7OngBAUY0YLHIzwyxoM/CEQoF9tNF9cfoWbevHYvu7/hccmR/dzS30LMLM",
-	"HyLOEI1RhMFjD1BUnKEuLG8X8ajNuooZdbcQQEqoHUZD7VGV3aGYB3h2CDAn8u+02BkOABVKcBRLuVqu",
-	"UcJuGZ+yNpMva6Qo1eVWm7XZX1WHfzWf+SsaEcwk2f21zf5ar9fT/8m23f/6H/87m2IPB3VN6V30V7TX",
-	"aKC/Ipv8A06EgY3y1QmTUkKE/fgQdRWL6GoIKgisAj6whRzfshmU+lgT/RVdcKQYiNTJhVBM1JOMRLFr",
-	"K+PF2WufRz0aBISpLnf1+BUvVhFjQFCSzYHBgofKuSbvDpWoC3UJnZ0zHtf7PGF6vHtqvCKRNAC3FwxU",
-	"Lo9x2fk4DEkEmymIqg+pmpuvOb8zIvGQB3X5ORyGfGoWaF/PBribCglRBs/sElOvOnv1OeuH1Nc7e6D7",
-	"UgO3gG+UD1+to1osFSXg7HMcATwzCL31PmChQPfNnVz3uosAgfFYMc7Tt3jQhYJ2UMz3rF8/lzTVdX4n",
-	"5rwe4mhAVO9mW6FyMLnzoZJkbhcfCQSJYyWkl96C9REJKAbOqLret7p+JFD3WGUW1t9CCypy25sRDcAX",
-	"Oz+mb0TofUcuyw0Jw7rk5lDDcJzEymDWiwi+FVKqSkKrHIEyiTv6jXBM6jBHveY7sKWcoxFmM8gSG41j",
-	"cYimmMaoe0XiaFaHwA+56nLXysYr1Q0cyj73gQEcIbmzSVYkQbPjQ321dbPLs1t21CeYhpItq17N/gU4",
-	"xj0s5Dlhcl0xE1MiT9D0EEVywAhDpEpu9PCJ3A00jONxa3s75D4Oh1zEraeNpw0nV1u1RLaWjkxG9YI8",
-	"P+1+XBFj8igNfcECVqOlpWzhISMtewDm6qkgHRrrGB0dGwCIsl4Kr4G0GCDaDLPA1AcRssFYgICWVp+R",
-	"M/CQgkKWz6NoVucTEnkIkPHrWtoH9EApENR9GvkJjdtMEqj+/BjL48xDIm9CAuxPSc+mFkg6P3lLpd9W",
-	"wcViCx2N0tI3bWYqt6u9EIcaiVKlncJHt0YB8nkSqtLiAK8wg6FTIlC3ncIXt2sthaDQBVzDNuslNIzr",
-	"xlGER6rYjq9yF6U8AKQktox3Co4sjjUip6r3EXA/geRYwLcBShVtJs90IXo45uru0wTogr5Ue1jRpX2k",
-	"Gv/wavrGVJlCS6EW5J6v6j4/xuO813K/4UL+iqJZRxJL1RkoO3CGB7JKDZ10ZIrEr5KQVBmiat2RZ2dB",
-	"lEelT79jdD7TtHYE5xLoXd4H6RHcsKBpzlC7NuRJJPl9Xf6jXdv00C2ZKcDwFBWn5uAoaTmdiutjmheq",
-	"KFV49cQ0l2pev08gjKHTj/iommc9fSXm1VBGrNJCnao1iDqQ1SI6nHV06EaagVNWPDK7IRJRZ1/qaUk9",
-	"CjdBAdLDNrTh+jfAxt6op//c/JPTzjZXBIkkNW9xKaTi8LNX7ZpGZvbaxxuUdBV3erOOoySSc1kcBjo3",
-	"62A8LpzQZRgkyw6kKsdkboqV+UZWh6pKlJRqDIESSeQ/8Ewc1QMqjOmtfKtK53HlE5+tjmREK/KyRQ4k",
-	"u8RmY/Uqmwvs6earKbx3gd1kO5ZuucXNFshdR+mFupL0pUM+NOgY2GgAcNlwcM3bdal8naQYAfZjSEUs",
-	"VXMpDeSEG1C/N6Av1WZzy3H/a/czKPuVaelIvwZp5EtpqQzZcxnYV6WbtXiDOxHUJCMB1CE381rwnR8L",
-	"tjr1j6/gYAQhMn8n7O1vAVRLzgeQuwbq/6EKIzS9xz820jIJTW/nx+Z//PeSiP2q1Y7UgBZQtJTEVgwc",
-	"sIlqVVJSN+Yy0pD3ggNWzYU+Q6KOGdA63L6zEsc3rzqLqOSWZeGKWxLmqpWWVy/3Q+6gfFnnD+EF1bZX",
-	"1wlbaa9GyzH65t6pSkau7UyXetFOWqLzCrtolYRb8UUtKi8MqDQRdfPV3apI92bp5oq6rfKyks+rjnIV",
-	"WeTYef70nR7ztHTj6uXdQoPjsMJ+jPBdVqZvlQVaxMC9GnQpGVNKIwucMnZEYmOdiMR0DnMfdi3T346k",
-	"7ksk6xJGrtM1pYFloq8t+9bTnx648OFSUeDEUudXkQf6MYk6Gs9itSBesSSK9/Hj3MqovyvH8oplwbz5",
-	"Zd+penzmYZ9oMQhrZ7e1f1CoULE6LOhrLjpHbEBCUFSW3aqr1MDUgCvp5xdQxUMAeJikGVNp9h8DySOv",
-	"5q94KJg/5FUY+M5OXvM9qHryIQdHHjv4SGe0aIircaBG1Rrqc8mGaW6QMttnEBloo+mhHQ/tpmiPytzO",
-	"+2iDsAAQ49GIq3+ITaehsmgCszKRMkuYqbTbp3dSI6WEMZpI4cDKFbJ/9nFIJP8370U8DCkbdDQDceqT",
-	"P423WGg/VYWnxZIErOay7b+n3QW2ZdHxuWcKZEmOPJEEhGMStNKC6kTEjySf6PC+p5CrIdxhvmqh5HtI",
-	"8r1K+fFrmF61c201/kiEyCyK89ArJcFqN8OZcskbD5j2cfasJUIbGPWhkFeW3quCFKhAXQhE6AgSJ+Mu",
-	"okzEBOdKh84lSy7JNu0sS7bs3BdxQHJ64gzOuoGK3cp/2s1PTXs2LUoAl7VCu8AsQNMhh0p3RGHzFOpa",
-	"XoDzH7pq2YUxwAV3fHyJsM3pEI+A18kvCmJsfgrJ/fj0nfG+IsKCw/SD8vKa8QSAhhSmIpTLU7/pXLyt",
-	"hywUvyzZLoMMLiTPySOlXZjKXVLpIK1hPpavpPTkQPFhFMI6pjwKRAuq76GN/QYaUZbEREAZuyFPIoE2",
-	"Hme/5jcWSgAtTWbLKL9A5/NUnRqdDRdYwByvILS1PHC2OlZeVTw52Wt1xqTG91o77eaENu6sYvCST4Fo",
-	"+nSQRMTACABSiSKnmYb3GCffvoVQXwDCGD0VtITlaZmZ0mJEaOwsKCxIAqjS7SEcBCgZS2EihPitIWZZ",
-	"oELaFmogQFIoFGeBYoYiGeViRJfmwNyX61VH8JtHhTahAzWvxplKRZWyDBkqCksTUAGo0OcjVWLSSlt1",
-	"Xk865nLRgddhGSLGLFCFfzkjyDDe8kLGq5KWylxzrPqCk5/CtWEd1gF+FXX8PXXePY3tpYJDtOmTErF1",
-	"r5Oex5JMz2gO7YWRhQe+MvLBfPRzJr+kxePUJm3wSFcDqXzhbbbaLAvo1C0jMoJoVVVaNmWd8n7UDiwT",
-	"1uJZS6qe66WGaFGxqfOg08gieb1CRJcO9k3pyBGzYrO+koqDat5wGxUyAx6WV9735KsF1btdMcsyfaeT",
-	"LfFPE5RscmmtIx89CLNbTWixmFelFzObQ46lPKAAsDxc7zobc0HLsSOt5pYIwsl0cSIHANsfEEJTDHCR",
-	"Onfdl/8DJeghdKXS0/PTck8LgtqCfVPRFKsprhVdYGu4s0aUdfwqSdtF43l1d2psJrx4/E6gfHh1wWK+",
-	"0+J/nhH5JNlvKI3qkUD7jbqS0uVlfggX0ONGC2H0OH0gf0MbF2SKXpFIkFkugwl6q3k19aKT3gxjsIvK",
-	"/WQXrIW/WDXXPgOBqPgGufPJcpCW9IUiJEJWti9DqdNdZqMp3Vy5nBB6v07t++FszOMhiUFUM2XKVCS/",
-	"kTvVhd8qiiGggqOuHl7nT12VXNPN7tA/ddFGId5305uLGhaom1228I6K1Nl0x9SmLcHzsfblbHWkch/X",
-	"7kmnPZRgzevVSQe7GglaY6tKiX+YdBWmMYgp5nlEJpSrSpRKSK4p30JJtfFU1lpxcbI3V14eWyYrVBo9",
-	"Pr5EEckFWAJAZV+VPMo0mZmS0Tc91ESvknCGdho7u1IZ3m2gVwkjUGC0hfa29hvov/7n/0LNhvwXiPV6",
-	"Ww+RUiLhMWcK9PJBJLpqa+mQ69Tb1daz+PoK0lpKNkV9Lj+AwnSyQ2bt4EJ+CKxqDTVP8bhHAuHQVJtS",
-	"qKdG29NZhX+Oo4Qsi/lbNbrnp1fp/qOvRcXIOzGfYpXIv8KUknh1C/5x4oRkXwFPqUqVKVfAXAYvVNag",
-	"4uq5EJlW8C3bsEp5WrS6scWMStLF6nVqHxYQq6jY5OIOc5GEVlLICN/lAJ6cd1ASVgALgVapYXkB3pFZ",
-	"sDMGUX85XSzFS9IcZH48UrqQzesTHEF2ra6FZHd5nHZTeHBqerWG8Rqq6v2B8aVrRkiuIjqXHsLbCrlW",
-	"Vi9rk9Rnp1l/RFf5+KoHWlOeqZIIU7U0hLS7RTR5QSrA2jkUBKkB6AGNVOowQHUTEggPYQEJ/XAi0EZB",
-	"QdhUACK+fsiTSBDhtZnDMrypQ+wBX9yYJ1F3OsQxqBWo25t1VeWP1PwIUSYBnm0in49ImykbLFXH4c/6",
-	"lHUPUwe1nsAjgXo4gsR83X/MuVPVWJWH9WbV6gGYbtfDcStF58vPkQZeVjYFj8Qh6sbkLobsZvid8HFY",
-	"AHlQ9iVN7HVnDTdTRm7+85Iiip4KDwk8o2yQOmAhw/OR0PEnOtHa56xPIVNaAx2kdrn88Pa3Gg004hGx",
-	"6sIrsbo3s2Xvp05JWu51wfSY72WpFVJfA3FeoZk/aVnIksONoMRI3pcipdoaT54RdXI2uvKkd5FPEnN4",
-	"zFlJH+kfNnVXcq4BlZ8ZUYZjrgsNjcfa8O2TpJQLn767TFlcGkxd0lY/z2Ik9GGZXYCGqFjUD6/GGakA",
-	"8Zd9+oe3pGXhw/b9dpVR/Bqi/hxPaBn1TG6P2XhPW98zD80WUlvhoa45K12vzbruUH/ZDIxzmo+pZL4u",
-	"8CzkZlkuZrSWhL+evE6Czv1Y1APnPLizHJbKiCbi2DKuFY2ki+Qui7be6p6sn46zTnMNoX+Vsum2B6nt",
-	"nw+ky6V1LrSWrGQnMcxr5VfuSQKpJXthnGwhzjQiwmTew6G1bo3cUa14eRwiHE7xTKCx7rjktDnr65jb",
-	"YuE1mwa/VIhzlUwWOrV+z46ovb+KehZdMBk+fX54XROw0NWoCvZYRyRGGzxCKhUbXPTyp94M5Yhv8xB1",
-	"TbBDF/ExlLcJ2jqqbUhZcIi66h/ZY9QjoQ47UWAROBqovuG6TuNDAOgGM58cAl6Swe/W8N+yI4AdIvFh",
-	"Af0bGnjmqWfg6tzBUW2Wi46CqaovKNAri6zgDV+le2ahLEMc9lU6qJe/hdsMQmWBkBjXiGhZNNYMBm5C",
-	"QbowXBgDkYuWi/TbsK5/AEVpM3Wfb5b5gFUMIe7xxI4kzKJ2ilXxdMpqm3WNNNaV0pjQCO1OnzI6MgKK",
-	"wtFKS/HJdUSUCRoAPDuV3Y5xFIezdI9aauujhIks6Ed18EioLkzurVlxHKOQSCkeFjweErMIZvRwyCUp",
-	"ZyRX6EJu2hY6Bug7gaBMv7LE6OAKIhS6VpuFGMohKaQTRavZyuiK9A8W9+PVrN1e6AiznNMraWbOUKGM",
-	"IWly60J2slDyCwRyJUye+hKF7rDNMENmTpmqBQ/RBoWeeJhjglIL1Fh58nkPy42Vq6zXdlO7hUxYaF6J",
-	"41O2uaosBKNZ2TYI+q+rUKHTI6ACTpvNrX2jckB4E6ggCiBpZGkhXlEDOTTBMUFC0G7mJni6hY5iHWYq",
-	"T8uMJwBSs8wHsEasRrEmopmmJk3nBXN1faRLZK+SYM/Q1fWRVXUarALo1fWbC3RDeug3MlPol0/2m082",
-	"lVZ6db2z/xgJOmA4TiIVGbawKje84IasXFgEm9ypdVpcCTst2D3fDw6CSF8MBrpKqJBvqK+NhQlwt0Dr",
-	"HqFXb65PNTzk1lI4qrmy4FclBciZe4gjHiRhIpZNsVJRcWdNcOCNFSuCl8XULqoetDDbYKYvEhNrFhEc",
-	"IM6KiQdd6KSbSz3YePf2eLNScPTi+kX66QJfqBzcyglZeqlWqWFkjySr+WS+X74fr3VIn9vW6156qVCl",
-	"F4o8tlJ4k9eCoXbwk6UoGgCYpbEzWuiahP16QCMoqICOT9HG9cnx6aaHzgmJZSc8QiGdEDQlPcpwhDaU",
-	"DzZDVdr00DGOAsrHSTjiDEcz1JuNsRBO4sZTHAWk5AyriMo+ymLTgUWpV7xMHkyTODReGYOK3CrO3Yp5",
-	"aanQTCkpaz8KWNVikEyK2S4K1s0On3aO/54evPyclatZPS2xymYBpCEfDKCZMSxtlRot3UVMcZzaTRSQ",
-	"X34BfDx2b9m6XrnC/tJYSruAyMuhqLAkQQoB7YoccYhSlOytRWFzDuafx9HTeY9F+/Usxcud5wy68nIW",
-	"IQHpz3bqs5PTr+Ag0Kt2a2TTbA6LnXt2BPjqxjMV6Q9mTMV9IEpdGZUfCcUzDtMQcSniFAKB3HSpT16e",
-	"GAuWsIzqF1HpYgOKExramEp+gulYa/6L92PCb0kplnyKZl9EN4pIPyJiqNFvVdFJG1e3UDxyr3FQCpYP",
-	"hrrOkLIcYpn+QMcA46vO9Z+fq8HpOyfMXZ6MroIxB46KpaAVBXWpac7kabaDDaHirl3EJL0elTmbMHfY",
-	"0RUXMYnO2Hhlp3bEp64yuzEacRGjZsNrNBpINkIboDLADPYaDanndv9tWz7pHiKMjq/fowhGIQ+QabrX",
-	"3N2sDJ+uJnHFp2oeOWSYZg6/wC1TwFTcmyI7zkqDO6RNlcEI0hefQkFhwImGSqVgYfKhOEywuYW6NNBm",
-	"bymxdIEPDOhE0ikLZ+nF22Z5CGUlbKsPHSK4hKdUkPSbYgwouryP2jVzSavW7ZrTeK4GND+fC26mo6dw",
-	"qLC3zd2pHxrLkjBTc9sMy6RH1bXL7AsyXVoTIpXzVgjUni+uhUsZDGztBY9fA2CZQxyMY8ICzHyyWBCu",
-	"RpymxmthhPmPpF2WD/iSi1hz7Yq7epR+Qu+cAINRtnXrhXmq9zs4rp4WaN7puTMMyISw0piXkp/dTOhK",
-	"ch0teyrWsvY8Eyh0U3lZdfO1Pzel8TCI8LSTFSibv391G7bS4mdvOZffZaBPN0Svc7qDtWxdcpSQ2+Kl",
-	"NPwQYB75Q/EPguWhrysiktCVbhvNOlFSlmez8IwMGFfOqjAZMce5kFetfqgtOJGcK4Urg4K9Jp6lLRiU",
-	"7odoX2Fg0OH7q6Wsjng+9AvHfER9KCkUxbQsEYfHnTBlzK6TR0h+UB4ay2UNdG3TKPWfRCBJgmILZngq",
-	"jLhhKju0mfwUwGbP1JJkr7X0P5SNU5ef4EypP+ZMKR1PEaG6cVcg3uwKciwen5AoormSXxY16E+WVnDR",
-	"z9VeTyMep0KDSAkbpA4pNUBgChZoGlG5wCUK3HTVs3nFp5rSf5RAv4qFl9labNREv631srqDRee+g0gL",
-	"aK7dgV7t9S4uZmVi3Pfqu3/O24ILJBtpGstn1R4t7oaLoU5xJFVZlzqSOggBxAJM8eCzyTyFNBaIMJ8H",
-	"8vCuwNmKVcmyy3Kk6kkaRm6d4pTi0xs1Hfo8+85xwQX3iFF71q5fX6i+Ny+3keX+FtD77ZLjS0vtlVXO",
-	"m3f46DvIzePSG0qJ0pLR92YQ7weFxsDFD3AzNA4J2sAMyQ0G3UouLRJkQiIcem0myBhHAFHTm6HuYddD",
-	"3b92ZQddr7u5hY60IBAhMhrHM13xh3FGWqkqBgZ5RbptljDwoXdxGHbMKCFRogt6YXpzpVWRdCN9c0GH",
-	"EJdpXu5uFi6XpZjmmRq806iEN1zk2WtoRatQizr4y2Og0o8e6xdyxdkeoMSaO8kfrOXX7wH6w95jzpTf",
-	"Vrm0FDI2I6i5ubbcv44qmR0hh6lWy0iPBNCpiYgAE0VEYyKQKq+iogcUepDGoHIlv425cFrW1W4YGLVi",
-	"7ElqoEgGAyJicaijF7SEIY8ZtvSzqh4yF91m6pILkSqzzZjTKY+xvGu8RUFLwKRLwp749JGQ8hXNcqLA",
-	"xaum46mYj+ba9FDO8zLAkUwBHfIwEApgxqJSPB6HlAAkB5ryJAw8Nc4gmqEoYZstXcssIKLN0jJHmpsq",
-	"czRR76Ss6pFAPApItIVegN1K6ktdfTNLfqkvdZP7mt7sXZA5DTCI5BBdBcuhfDP6W4cWq4MJWBIqNISS",
-	"OdpRZdDBpBJg3iqwx6WqiSiLHJOk0W0Vl1kRkNYmfB5FKSkJEsehujgwCqgYJzHR7h8ay/faTGknGfxI",
-	"QQdBCQu4EtQ3BIECU5Kiu4eoa6QHfXfAVm4WQnRWFKtcKpctRK0pA6XQM2lfLrHlGuptWhohtwoLi1ZE",
-	"cJAZsvWPwLSUnz1Km6g/zCMtKJqH5k/zWNnA08fmT/MYyDt9qv8yDzMaMA2sX0yjsY44MU2MJyfrJfUy",
-	"pr1kvzgbTSiZAhRyb8j5bfpa+rd6ybWZ1+pEOO7vfFJlQVpOiz0AO6AiFUl6RNBAl4bSnGA1K4Dt0a1W",
-	"9z7z7X72yuW+R0KH+enWhzlmpUUwi7OBRCVFfnA9ryyuEP+2Q1kKcuLABII2dcpMkF/MTcrPy5et83Mv",
-	"N74U/HHT6OMte7AmUtDtgzaDSVjsrvpbGA0fq5FQNij7GmFBib87WJr9pknuWDZdxZ9NWNAxoMVVzb6w",
-	"KuVvpWVe3Zgi92FxCo9fKXimRJ6eGVBS+oklqP32ajkljNSRJ4kAAnVBkDMWSr1nUCjva6LiBXXMoTaH",
-	"ga6rbpk2E2PJO8SQkFgrLjRGG+3aUbNd81C79jYh9aPzdm3T3Ozd6+b/x97fLblxY/uC+KvgX3H+UWSf",
-	"JKtUktw2KzpmyiWpLbdl1VHJ1uzddFSCmSAJVxJgJ8CiaG1F9DvMiTg3c70j5gnmfvab9JNMYK2FTCSZ",
-	"yY8qlSzJ9I1VSQCJxMfCwvr4/eJ//fM/40sVOw3A7x44/b3NSAkIfU3G2gh1Crlt7sbljkp0a6G6R0p+",
-	"uBmLjyt+lLa7xHCIXVoiK/lqhRyeuKrKf151O7+8O44ePK4nifcDX6TEL1medhAHNCiNWmo14LAoSytl",
-	"zaq41X2+KtjXXqeo6LcfVTKX141UDofukCnBEOlEYWflQhsWFfsqdmsNosQxbRIbTiUaeOnLS4sO0Bep",
-	"zOliyOya6MnEXTmEL5u2+4qCK6BgyJKIhnGMmq4lQmqFEjwOxj1GBko6Xdo9Wv+Y78+4qo6HW+8f//xZ",
-	"Vud3OIHKrXn8de/B4xVE+WBjtv5+/OAXoA76j5O/H3ce/tLu/f248xgf/bePfJqV/X5w/OH7/ZFOxspH",
-	"LHM43fUj6vwHZwrplqUaBUMq08itqGshpnCCaEUuz/ZSYM3J19GmY7uynh5+4E8qVIBlG9lEquI0ibZS",
-	"EMp+CjvGo309jeIvRKB4BTRaD+vPodA0t0HnqNMzak8PhGU+z7ipudTSr2SlMWM5ZYkr2WNnGLonInZ2",
-	"9IrlwmKm57fM2FkKusQ50zML6S6ww0CoQmwVRpuUsEBhSNLZQXRwdvTqIDr49iA6OK+/pxAE6QUf7Ur1",
-	"sZujGI1mBeLpZk/xbZ27r/W1UI1xa3jtvNoOl48KG5HkourOmnJj5jpPl6nc6jbdKOfKFvgVRehl2QK9",
-	"JojYB1NBGOZWiyvvW9jcsZPHX9XmcIavWIIErJcf3nKwtLKnPBGd0nwPxcAqqXieU3YTBgRavSSnGrAH",
-	"Z0bkzdZVcHKwlv9YBkO8IgEfb8QqDKZmzVKCYN7aePUg8rA2oObtVObCEGjn0pghHTqD4xYNXUGUJKOq",
-	"t7ZfrsztKkEHpkfSCDq9yYduwqjU22OLBbAmYjNc5d8KnlfCqRomojKUlcYqo+g7UDdZPxm032+nQp/N",
-	"UgCVXwn+kIYPsib4vMK5tu09eX0iR2MGR2h7u5Kp2Q2rajnKe01o6i9bJQr7kEAPmqbhNFzpZFSO3uoE",
-	"/UJTdA6W0h2PmmLci71QRClu8nJWZmApSo2+E+707qPoaO6F1BiFK0VCboK74pttVK0m7+oG9adu5le3",
-	"LnS2mM4ovNKjvRaeOBnqNAvI2O02+C1rO7+JVvmuB88HXKD1a7PoTZOk8PrOXVQakDj3p8i45n+aptvs",
-	"lolU4dMH0U5S7ZZL9Y7LoM6L+DPkmZRs4ivUyQU0gPCRIzdBFQgMhHxqcq9KO2Ylsj1Tel7j56SsnCuY",
-	"6bp0QHLlNifcuQvB1WBxFVpyihXUDJyyjr74lzuFgawB9G26u6z4CwpttOn0crfj7a/SEJ3TbBf2Daz/",
-	"uqeulWdY1B26xsx2DIEm9+FVHZxGQSlQ73JkLVpGMT2I29uzDIT+5N91aexg/miarQ2341ssNkqXW+Nq",
-	"2LrTjS7lG55JAGyQmVieZVnSaDhFuPDcnpZzjWZ1STm/8OyUxWY2FbkR6VKBwjcdXsehAwfFEnTKbFG7",
-	"gZnF/1zrLHQXoYr087nhFEoQCkvcKQyoncoMU8z00UqUSzv4oPY2qeIQTne1y/K7Sa5+nTeA2Rg5UiJl",
-	"L6dCsW95OhKGPeweB7nsrMUNi//69DU7unlwVM7g0TuZvj8qy8VsxG/cbLQ3x4lXJV3A31KKl+VDoFyx",
-	"VclWjFdl2QaiMhAENcdGZTiLkfql/qCsdy+n3PIBNw33ZmN17o5IoUZSAaD6zIhwjZp/ZORM18aOclFP",
-	"eohTGjK3rb4q41YAICL2h03kKKdlimExFcvwg+o196tHq9fcKglE9YXfzmSWMvqZtTjLRSbcWy0fFXmy",
-	"P59fup0rvXuDs1TciExPAXZk4JpYYgO7Oe4+6B5vXEAlhcTSwETldNRN4hsMI9hgpKqJLZtO0Umi5woV",
-	"HTmENMvplJnZwBUfiAY/8i2yhjahEHvlcl3KDG2SnYDXaHjgzG8CXxtymVU467b7pAaNZuny1YBEj6Dy",
-	"ZBW88taJOoXiDAKQOMu1hTYj8o+4iu6kyMU04wnI5ZEyBJKVikzCPzDkg9Jh5iCmvbFIkt+odfKIkv8j",
-	"ZjQ4gJWZTUQOOEpmLm0yBi1YzyzLtJFqxDibCGMog2ZL5aXhTEWrtdtfxQWjzpSXZ1vmO7mS1bUSSONg",
-	"6a7ZTE9o9OoDZydTe/uA/tvtHejOjrXKEbjNHmkSGxS11JEpxc2Su45PAPAHVx+NUq3wyLixV1Rgp++B",
-	"ihAuXLul4GcC2PfuvFvN0JQvMs0bPn+gU+QaizAgPQNgINI4WhA7asVbu3QEvOvDm/sHvX4Qc9bFYML+",
-	"QdQH3mxj+WQKZU6OT77qPHjQOT55DX7C3vHxv0MxdxL0D3rv3r/fZYdNBbhLIlYsJLfbnNSr22vNOYRk",
-	"Si02U7EZltIH/QhuscM+RPbg8qb9TPIHV3ZdJbtuaZFUghW7xc2g+ri8E1DwandIU+z/TkUiUxEELS66",
-	"GJ8o0iD2seu3URF5Wmq3XdRnq8/8i+vUPPrM2wTDLOkMG1NMPpR+UHXqTqTyIARLCwv43/4xE/SzzWei",
-	"/vxfthBoQ6EbpudUrjBILKzNWn4lFZetBeOJhQVKGS/t074Cy6c0NudW5waTYgTeXJg7s11xFMyY+MnO",
-	"plNTKnl+vU+MyG4EhV9vMu7Sebx0s6tM0aOvN22O1aN6zUb5gKLiMxMRH8h+K9Q6p9QnsXduvaqahu6N",
-	"tOPLwvO+nVevXCTLi6304VeXx3xsRHKFoLEAV9cD+7ECa87mBUDN1ru73oy5fT688+R7qo6t5xZeS/GV",
-	"S86cGm9OmNG+bG8H1EIzFimKnx4Y3Yehe8wn/TGeZWhq96kgGyVR7dyHfb8jU0gqhhxS6A4mCPJ2VR64",
-	"gcmj9keEa/TUUITY7P90ndO5BJcBZQjAUe+00mul55lIR+LKLacrM8tvBOBrycmsoJrycFJXUhmbzxIL",
-	"hiSTJqH99ErKK+pb9am8MiIbXhk7S13LEAFUe35/kIjUrdHf7sUCvRoMtpFLc/uwrk3hXLgYy0TMXRaj",
-	"h5DcTL9RZmDW4AcgaTxsuDXMiKcNaLUR6Q4exTgussEKHgyZjLdGeVpid6yDmlgb7uAjfBtiem54NkPl",
-	"Cb6m6Zsjb98OAobFYuNI6KEfDKy221fzif/4nfAxPSKmn+RgDFYXHHiJklku7eLSvZtQvgDL+2zmFvyK",
-	"gA4ihiiaO754eUnG8ZkdH8FPcY89TZ9cnnXosvv9m9cmYghub/oqPkOI+t+IYxBjdlh/dnz8MIEG4J8i",
-	"7rIzxdwqx1lCKGcwISR6CiorojZTel0mCKG9r4L4L6cN413GQ3/j92NLS8BbLe7PGYgSJ013GDGu+qrM",
-	"YQCsT7R/+nIyrwZEHJ4WwZJWKI6ZlPDiAkX30fGjdrev+uoSw9cGC/iIHltS0sc6S2ktwYeflrcA+jFe",
-	"TagDSo4wQy6OWFxJkQMCjyBHLvy7KBBkySHJx03196VEuaVHRbFKqpx7UMlwg5arOW7xqQ9bhS/c5lsq",
-	"Xa3t2VIv+ipeytCDekspevGpn2pMui3Wn6FMT5aLkXSnsbt7STuGKX1NWwRAY9mrZ+df//nkMVl93ogB",
-	"g9/Zt8JYdk6OwIvcvToRpt0D2yvPRjqXdjxhLdhNbci98Tx7EYuvZRoj5DtmfAfaE2IzqxT9cHnE+CyV",
-	"QiUCHoIJGYFviCIC4uxFive5YUYwJLgazoMwUafYwrdXuWgxT7F3ANjENDGHzO2cDqJjOn2thFx1fShA",
-	"RBNuBMs0AGKs5kL2EAp0wXROqdyNzdalV/YIGzgoFrmXVV+PPYJ7cFQm84bq2XI+KH0qX4EEi0gWjKWx",
-	"HhU48IuaukzSHmhzWBStNdWXVxJZ6c1nF88ZPV/JbXVFcEVG6AkQFG0JsEbVmmEWLDV9/pQMDstpsb0D",
-	"WmCVIpUs3MoS8GOykpvbIxsgfjJyLVerRLhwEcSXzpuVFOHwjZVfGpKJ615bDWKjVO1SlovcrCb29pxi",
-	"tkyVW2oHrhFyyJmVLGHqbm1ld7RC1wqOwyD5mSpiRCBPMJdpKSXaf2Dkv861Rp6S1ZrVJGNqnx56i890",
-	"eVwKZxHt2KXM5N5BaSqymhZJsQrx8ur+FtROEcj7k7vNH1TViOWYLwoXri0a7eXSXi7t5dJeLn0UuRRY",
-	"ktzjk4P37pFUQ10X9A3cSB4yNNHKSjWTatQR6YyGuXX+tE2dwrtFuX+RqzIfzty8wQUI9+PECQPTV0Bq",
-	"ExY4NOWsUSLq8qy2Cr53IKqBMchk4vRDgzeSc61cb2CR9lXHuwTyXAP4EVdOpWXfPHr8Z/eyQSYmrBVD",
-	"nA2+4oie/vdfjVZxGy/J3NNVMJmeulZlitDoesr/MRMFMjoVdiPMprkYyres5dT9q3/98z9R0bfwzzY0",
-	"UrhDsS3Xr4cPH37DpGI/vT6PWMqB7yAXLP63f/u3f+u8eNF58iSGqoTAvg6lHS0Dc80gcMKwVtw/eNB9",
-	"fNw/oNfjpXRmBEN7P5vykVSePZ8bw2KgrY0LHBgf0AEm/0PD4sCdEIeeg65rf14wHRmR30iQ6Dylyzcv",
-	"w51yAYOPER94w3QrnZPDuSMV3XUBrQmmoa8YIU3zBYJEsRZXCzYRdqxTNphZ9tenr6Hf3z09e9JmCc9z",
-	"d07GuKY7rwRPOxBzEkdBX1y7HijpNLhlI90R9Z9n7v8e7tptYYKpIqeIVMZyxDcqiGdEGrm2YYcgD4pB",
-	"dzULsLkGPLlmLffpalG04oYl17PRGMnMCNaNs0zz1DU54JkrlrdxdePLcIzdV5VMXRaJMBPwjb2hQBfu",
-	"R79C2QWuf99f31FpCwAEguDsskscAjesPMXh9B/jqk55zifCipyVxiLYpBSTZ3osdqKnS8Ldk3H4mDSc",
-	"gvPvzn7869MfXv4VV2zkZIYvgYvG94urvoKoBzA/eE4xy7TqsjO1KELd3KpxB05hoDER01O0V7KhFFkK",
-	"EhWT2egBwkQJNZsgi6Hx1HFufEyPISIi0nUt9IylGhL+r5Wed9m3SHr3oHvMOJtIpfNKXwa54NdRX3Gl",
-	"9EwlyMZb+fRTD9LlGoDibkroTAK0eiXmLD66OYm77IylYpoLpx2lfVVaoWCL+xkBQrm4LNhjBNkERsG3",
-	"nfKXDkSMERr8246ZKSNs3FcgniKyKBG7kvY7lLAJnHRxC4fn+YLFT6hNmGoglvrmz48et7HlS98u/PD1",
-	"428etU/BTqHza5/7B14TKBeVC9vIt2yilR0b1rJzkd2IYrAIegpOCAz0xMSEg7MpT8aicwIhi+CPOxhb",
-	"OzW9o6P5fN7l8HNX56MjqmuOfnh+/vTHy6dQp4z49ofk2cXzgyDq8gDDId9HB3oqFJ/Kg97Bw+5x9yEE",
-	"jtgxaPtH3bnIso5bIuro1/m16f5KQYEj0RD1+zQ9efz4wTcBZRcNNOn02JtDU8mQNAGJV5f5SLtrsegr",
-	"H25XFe/XYuHO1oVhiOgZZF5Sg9L6cKAxvxGUgklGmGLBPXc60EjY79/87RKCuXFDwbefHB+DnUYr6zmA",
-	"gzPYjwMFF0ENaKXBAO3LHUGh90Xc7SaDNRV/XwcNAoMgLAAvPcLe1jVVfNXRtzz1udSuyoOHm6tcYAzR",
-	"a61/4Dn6CR5v86rnyopc8YwwIgNz+EHv779EB8ZTEx5c4EJxk+UkhlswB9GB5SOgynUq4MEvrv5RqtF7",
-	"VLv0Lud8NBI5++k5y4VKRY4nl0SlMOeJjeCQ9ycPN0ZYw9wFJE1LcQZ8UYu+AjpCbJ8YB+0iEwZppWau",
-	"fRZDh448jOjKmnqiE7N5TVnx1h6N7SRbXkyu+nevX/ywcUEVBauLatk/+76GWs9Vo+CIj7mE1iwGWDYU",
-	"iZrqZDYJPLV+SZRnYrAwjt7BjL5fK5toQiM/m2DETQJA9sorYWSihiXSbZryM9cNxGPHc8xAoIOEAEBu",
-	"xz67sXfAqWTpb3LnWziH1cz6VZ/7LxuX15+O/lS3sLCT26wsLFldWoUbFIeiJq6iVlzB9956pR0/2lzl",
-	"R22f6RlyxX/wpfmksjZQfqxblWPBMzv+rXFBnpFGcnJ8HOQxTXMNxyKgBeY3Top5faXLfiQEpFkyJvRA",
-	"fy2oXY7fQQ/ufq5RO5uWCxXb/mwrKtQul2AkuBO7n/kx94O8EUqYtUsGHUrm6N1S7OJ6qbacYHWRa4Bn",
-	"h6wYSm1CVsSyUbyVxPjCmMRfXwWoJVC9NJVwW6LhubuE9VDIYDBR1l1iRGfCZdZleKL3PJkzXDh4kPfl",
-	"7uX45i5yOMFGaDhGn0NB+qZVuVo3PWWRo+LWd7CFsAz3QZb+97qtUO3Nph1RLb39xliu17Q/3M+fuEC9",
-	"3T5ytbZ42yVabX5S/IbLjA+y9RL8zO+GQ0O+Wz+I4aasGJV/eb/rinsZ1H/+BGMHmzf2EW6oo3c+cK95",
-	"q7+p20Y8GUtxA1zZ4V6iZJDiaxEZn4NxcUlc9NVZ2QbScLuNHbHg7RFLcmlFLnkd72VUGI3MLLN9FVQE",
-	"Q0gIxO/+ruD2tb24OAUsbT60HnFT5wQY2Fc+2KMqwSRCPQ/dAl0rPIIP/EQESNij7YRIWGNXQVKtW6+b",
-	"BetoL1C2FiiqcWfxypq7L+ESbawBQeFbyCFMNTl6l0mz4RKVixudlEFjZENekkvlX5eemp+z+Ftp8YqA",
-	"D3+Qxj5VNl9AuBD24GKWT7URMebqkyWuzaZaKmuYVFb3GGdvHp6zojGGrTHXXNCNvmrVvbCMuInb3kIE",
-	"4L4/n3e+f/OaZRLpqULOddaCvLprsYj6Cv6JJuR2YVPghsVwlccIxS57bg2LgQhHpO61heF4MsusBK9C",
-	"wajuejoDp4u/h/71359fuH8/ePggOv7zCRs4sdx68BX727ft05Io4bhoVBs0d4EfSllXASQncvXkxrLB",
-	"woouO6vO0wBt6kbYAvBAaZZpNXJy23K0G1uzBKLRVwVwP/Dqeuz+Fhp5gwz/OaejNnWCnvpN3qCcz5XT",
-	"K3OuUj3p9pU/CLBTE54KzLfhBl5ltAdkwKCuBplfTvX9CvtyupdlfNmD79+83ijfq6Wrsr0Wnfmq88t/",
-	"7/e7Gx78t22v5W4TR5Ut0HLddAr9928u2/vj4Fb65ZKUDC2aZZjHBzkA6mf00DA1mwwgPNFsFM+Uabgk",
-	"HwtscwivXjVg0Yc1269W8n4n/K2czCbEI0ywVPRkKxo0OMWuxcIcvbvedC9+dXkWeCEij2U9cMKniBX9",
-	"m1iUvofISb9pLm+49cEpph3BCddXRJtuVg6HOeQRfv/y8qn3LGL0KMhmaQokl9ary5PHX7W77p2AYrXo",
-	"qzKqtKC3x9hRjJ5ImZ7ZCOIUuAG57LmHwg5AJX+U5aKvrsXUdtlLlS1CWQyuGNd2+dKxyMUpeWI6GNNd",
-	"lHLfHNc7gOIG0Vuunb9BnsxHUrV/nV/X6tqvLs++f/O3jQKYim2vVRcVmrwye5m5g8wMVmjgA1p1Aa0s",
-	"p9qhPzQQpfLnrx5+zex4NhlMc6maBNg1QThtYX9/9DBqPI3fPapFpUZhRd7VzY5T0Cu9AwIUyqLugk+y",
-	"GLijnNyqtfW6u8fZxfPLqUhcmbsbfalBb/XeuIuWy1e304rriYoXHxxkZxYpNLXby1cEX3VQ/bM2Dr8O",
-	"HZVu7mkOGy3F4crYaBwOxxmDV2YK9hnAJIGOPhJKINwzekdVygDhDOO7RlwqpyS6O4Q7jPoK/lXS2xb0",
-	"4ALuJjp3+zCuLN+GIyNYt7utWf/l+zX7KazZdWuVwhXN0Tv6FyT1rtfdAPuT+/hHt5hcHa+RtmLMZyPt",
-	"7qdXP2BSW/kqpW0HDINxu4cRT+Rccz/31URwinDF3zRLNePAbiu9vsWmIjdaYcQQT08Z3PXQZ+5RmMih",
-	"DGTXfQVZ+6A7FUEpKep0LL7AV8cM19dpGSs3yLkCf55W9JUR2DW16qsYYniQNjUVlsvGfUTtv0ZomI0n",
-	"JcAiGDECkQCOouWhriLnFONZf5CGE7v1iXpcT/XQ+eVPtYfprUIpDnoHuFT+f6lOIOjVFcDV0sdUyMQ9",
-	"YRlXo7/0D4TqH9Cv+Jvgafj3RFjOkjHPjbB/6R/M7LDzdbUGzBg++FFbBqoa+3//Hx+L5yN6Ya1gjaOg",
-	"Cj0JXkudHOh0UekIl6rS0QdL7/QtPQhLTfEPYMTCfEk3gWkpvjGEuKBRBM4SMPJQ8KVGFp+Fnvm0zi69",
-	"aLo0qCf495tif/kOndR06HwskmsMTU1PvVlRsERnmUgw+kuzoQQ6oC47q3EH1GaAwgklsiyiqNFHxw+X",
-	"u4t/LY/m0fJwH4XL5mCnOBtIh347zbgivwXcx+8UdfO7x0KQLypczAxk6rpzAGKSt42HIPDeIgTbzypn",
-	"U8h1R4I2O9fMIPdCxB4fP2SwMOayISDC3TAlOeE/u5iIVxDSbTWanJnN+XAok89Bibifm2M4mY1rbglX",
-	"tsK3/R7XYCZsDcDqcwusWCagxUIJmXiCDWlNkfFlLK+JCEMj+VkFiqQmKuwfMwFBVHSWEvDmlqfo443Y",
-	"7rsaU2oWe/AJmxZ8UHT7RV+pVCtAPWp3gLJ2a+H5YHOVnxQnGAWBAnSb9ftM5wOZpphbubuMPv5mc4Vz",
-	"rYaZTD7fHVyFwPj7al7kL++XNjnkL3K1mnbZbFKn42VF/K/bifdmm/wkt9MXvI2+sF0BeZpLm+Kvwu64",
-	"I3Zb7OX6gcABuKYl4zrWK2uqPPcFgBjB8iHPPFLMR2Wiojvg2LWYWkYku3SOrh6h5Fuu7Fy6pXyr08Wt",
-	"N945tkuIlltuwaDSbTZjpfr75fP9/RcgVspIgP05fedz+tHJyTYDQGHSTqw8VdbJk8/tjD/3+Ac7iLSN",
-	"uv1RAMCwKaSSvPaYjTmSN4G+IURUYIz6J+Ddx4RzCHycpdKaLnsOFhIMdumreQP9DMIIO/kIJrhix0B4",
-	"S4HgHVRy/THFL30VfBe8E7IzRSFNeeG/TngyLkAgyJaf9iAZFGRu/PQ1H8VMqr6Knw87P2olOi+coI/d",
-	"JXMgylTdh8ePKEMBrUAFo0qTGzgY+l3PnudD1xHoxzbhbR9ULzuvLpm1EjQsu70Irdaql6FlEToxaaIg",
-	"NJe+xmNNUGLqOaSKnmtlc531/AqImNIdWAVgzMXYBPhQ12C93T14+2HxNtwCS4uku94K9j46eIiide1L",
-	"KssJGW3QXo7fjMT3UtW9/KN/z/4Q+7LV6mBzVpNf7kmv3ukM607T4VqPWdLUex/3BIEQgAoz5SMR0mIe",
-	"+pD/gsoeoQScwKEU+not30N7yhw0/ajU+afAWoIh/gSbQXkDfRUkDgRZCvUZSogIlII0wyyD//GKJToV",
-	"PlKWgqvgwM3dmbVw35pwordf4c5qxUeYiH70Lgg8ken7+JT8D5CzNFOjGWlVbYiaLXR37JLHMwibpuuN",
-	"e0y9cjUhS8odzH2FU4aj7JNKh1pZwzKeXOMEGVf2B26lYpmwbtlEJbgJECLyhXG6QgsStpoIEwETHTQJ",
-	"r6xABO6bsQaFAfA98DDnxis4Fd3iFC5qy0Y3NuaGKeAYe3T8TXvz+X/x5Nk27sgph0QR+ZvosRi/O2at",
-	"r7uP2X/9L/bgAZO0HAgFug0OUf4oLuJ6lmyo0N5B1Znv8aOx+QAzunjAH9UylN6fEkJ7ukEHcWO3gxri",
-	"in+QPN2LJ8+85nGO/e48kcYHnfeYVJlUKzpFTdF6QQW5iShv4mDBdd6FFH7peyfw9ofyH/5QvihOreTT",
-	"O56LA+T2J/NqQh78DX+eB0yJSKbrBqKvAtBY9oRbzl7oVGTspHvcjmpSWnpAJVZE9DflrPQVNyt9gaJB",
-	"asBcDFgujJ7liYCoF4/h507cayGmcKq4a+icZ5mwTOd9NUZ3GUPcKK2AtFLjAY1AvxROY/OZsU4RKEBi",
-	"3JFmen3VV51KhLUnfYp55q5GMYRWx20P3Au3IruYup++f/M6bp+WMdm85NbEwG5WggONRRAx7hWn79/8",
-	"jbWQprKMPCeEMqJY6i3FZLsLtsiGrBX/7yD639qYWAvdLCFutl1N3e4+dL2hGqc+5iku5z4Izo9YXLNQ",
-	"PBxcLI1xRX61MkZljrFYDYYxE/+Y8cxNRZCCHbG4GDUwFTzL9STu4lNKMaojJ3WtNitUFHFPkVc129jN",
-	"is9Ax7e4Bhv0wUNTJLa34vpENnhrG293iEaO6whalSNlYMrC5IcZhIzErMUVi4M0Sf9DmwLOAo4MwCQf",
-	"LBhnhmcAX8XY5XdnnZPHX5FOKnPKhC8j/2MJbxxKQHOjv+ziNc4vsJ6fYdm4JLqGOXMvcd+EASwDD4cO",
-	"ObTPn0CuFOpkMFmoK5Ilye1X/5uZDRCWz1aTPf3sEiPI2sxfVw7eu5oCjAsBgi+el18K47GYChaLt7bn",
-	"qp5RzVe+YowWDLfNYswfflK+PMZm8bkfq7e2524YcXtzbvGpbzMO4MVdZdeu4DnIScsA5bFoqKBAoRbL",
-	"W0xMGJ1PoWZMMwEkrwhLvtF6F0oIDxdWYRgOtO6+ala71+vx4RbbmKjxe+XIlT3YJkeuWvrj58h92MS4",
-	"vfr52aif5dEb7t2qFtdaOsXbv5tCKm7cyYL+v7u6fLVpUGfpHHTKnlmCmVixhlQdIE4Rhcvl9xdP/+qu",
-	"8Bc//hXHsq8gg/nBMXvxbQTeCTg3QLxBQgJGg4JcocS2kLZKpcu0HiQY68TfbOoWZPnBT/2grfMs1+Bo",
-	"+XrPtkGCqRT+ILd0pwkdGkjJAHquTd7kBzs6Q54Ga2mrT9vBDRJUWfm2S6tzke7DUr40J/AySv+SoD2z",
-	"1qlhvCJDrGYLPcu3uOtvlo0UYhLc1NfEh31HhXeV2D/ICdD0bSx4jgSXH9vDufqF20eK+Bq3CRgp667s",
-	"95dZKoxFkIr9rv/8NKSngF5POM9g4flogWl+08/s+AhII0DvqVdcZrkyjLuLJhCbhyQTgCoDeOUjqYpL",
-	"VIWbAoBR+EQQsBZmhvVVMtYamESYp1JBmxg2m+gJEo+RNQAsBy0jBNwkuRXnrg9AVuVu+GB9AVNA3FcQ",
-	"ijIQoYvLM2IB1ZvVEZk4BgLfA2S37gvCLiAyNbCf1mhCMAYv4DvvFFYH3+G348arXFh4h8iJarX3H17h",
-	"+cmIfGPvodD2vabiDZBbkFrAlJ5jnpU5BSsVk8SZGI9yTlzAf/HrK769iPwMwtYenWzRyddav+BqQd9m",
-	"Pq2kFFimjFelRz2ctZdcsOU7KECPEq2GMl8jyC6nQpElC7c4CheROtmLTNjzwO5Im/qpK4NMn3G7R0ZA",
-	"WH6Hpq/cquvIwqrrPe1FcIBPevE/o8gp3gYGfe+jBj7BQmIZZnWW1ksktNOePGJjPatH/6TBCDp/JzEV",
-	"tHNeDvP6u81qlR1uOXWVtxBcDVFTwaBSvNSSvJB2Lxw+beGAq4BiRJZ8BN7qzzKprg+JF2G95PCHQicX",
-	"BOddLzOewpsq6o97SYQQD7ANtRKwDyMvRvzpRGacEsYoIs7wXPSVBAfZaUiLIwNr93wsKE8XEoehEpPG",
-	"I7lZkWWGKT3Q6QKVmUJyCIOsDZ65qsuc6jeZEpFQzq3oAPOPICM9ptL7sJsaWUJi44KG7JUosddvJ00q",
-	"LW2r/NRW2l6iNFTfQqac1GQ4VgKowMXAC66wyOnDUl0zmGJYl3O++NjJpn9scXFmrj0SBc07g40OE7OL",
-	"ZNhCq/CZPMWbfHgdiQHwEXpNA3uB5znciuoP+NO+Qmoz4pakAkstY5atqyXVqH7nGlHs2w+3ZXfbq7fd",
-	"pHc68YvJuI8jf78lb7ElL4Wl07uYmyKprdgT67cmunebt+LLs5kdY5QIbJcASBJxCo+Pv2n3WIxk8Mis",
-	"tbTBchLkBb1SX7WwPFwmr8ZSIR6tO5WVEKmgABY71yzT+pqlcggOetvGre1vCID1iykuTNq+EgC8ALTX",
-	"sNPDl0ZL3UK6tVERR4yCgNuicZAEfUWigHFL1wStqHVPONdlS1gRS1qGl0TcoIYT9RUAGMLIEDVeAWDL",
-	"CTDu+PgbiK0FXnw+nRKh3hJLFSoaFaKENhsIQGa0mintv+bUU69S7DMAN1g9Bdr7ejHnir+mBXR7IYcZ",
-	"09sqJNXSO0AgrtQL+/W2M5/PO0OdTzqzPCMU5E+jo9vmXS5jb5Rwx0QtiLhQ7vEfF4LjKdgJaMVHbLAA",
-	"RXGTNFovH7FIsyF3LNiyiBQqBXxwFJBf/fnRNxgENunQ0nOd+P7y5Y9At1prViOL28y4QZuImLXALEP5",
-	"VUWxiChj9TQTp8uNoWy4CkSDb5Z+KWLs6G+kxo1ZyzNLuYuQziEi0bDvXr++YN9yI5MQ7LXt8xFlnnam",
-	"PLcLJ13MSmdoEq7omMB+VB/2fLJCMDdk+nGPqTAQmbqfTr19Z2mCKwocHgZTdxoCaoq75wF8IO0Vg6K8",
-	"aBRizTDgqvDzw92RFhUEVsEaJuhaAngj0N0YWHPjMggVOVRtZZEgs65bCNVrZF+t3CO9UloEf228V6Il",
-	"/+5iG1og4XAOb90oEmuqvI8qDV0EBO9bN1VUWmrsFc76Tm35OtvL67D27c6V/UjWjuQ9AA7QG7CNbb+G",
-	"Su/8HUW9OiLDUIQt56WEubHuwSeST3Lr+9fnfofy6CXbaAQJz4RKeW6O3vl/4uG1Hj1UnlNhNhQiZQMx",
-	"lqipwIFbmLzgxIkRad3XeCZEGteCx4UltuJ3rPZ4a6LHhycVXMw8GV5V0aZPjqMHJ1/XIk5H9xC+6z9j",
-	"xetLz5+fbya9DcvuSFMKsW7iLhFhf0BM9cJ1lwqeZlIJQywQfi7LDTfN9cjthmDTwQnYTLV7Vg21NELQ",
-	"/Rwrnvq0DUE/Ypx8hfrokMqa1Z2WSX8Gmy8v/Goq8dMu+GgLkJ5K6R3CrpbqrR6YaIfRQ3Z28byciU87",
-	"9upLCKWioa6NowL2qmA+gi3qn0DAVO2t2KlA4a6M6Npd7MTCyVekKFX2Y8RyMZLGAsIqmL/gxoj8USbR",
-	"U6CBgZSTmaHEPzpMpUH0YOku/jg0EOnUfFkiDftOQF5+iZ9Di9tvJSp/i81U1LyH0KPiJW+kHV/CuG7/",
-	"SUGdW3xWpfaKpMCPTsucNJr1L1RYfDHR1l7QNGBq4lZnfNmMVCtzqlrB0bvCmLUBP7cwmoPZe8mqTwi6",
-	"kDZcMs6NhPURRaYJTjeQHpt8aGS1ZS2eGU1UclXzf3sfcfwJH5MbEGHLw7LhrGyK8y+W0O+JAesF8PaC",
-	"/jbivRFlDA2bLUwrLgX7fkN8bnojmVM2bobd1jqunjDKvkb+H5lCVbl1640aLRwE+IKoXsMsHRJOsa24",
-	"IfwxU3OIoLUHOkB6z4fby5+a+hbs9EKBK4d1n8D85R+WsNqr8uHQy/q12l7pcQxxPWDXT8l4sRHVq8I5",
-	"KlNEkFhmHnJrsg5bpIGyr9KXbW2qJ19XTKpJnl79nXd+O+n8+Zd3J4/eN9ANTWfrM6DRBVkBs4TrcItc",
-	"3uGFvM1SkchUmCJcBQA+VuHbmuFU2q5tRKfpstccnKd6TsBoyJeFUTF99ej4EbMarXJFgC4BA5Wt+gyi",
-	"INsJOH2szDIGmD36BvhjETAWSZ+pr8gXCy7ZmeLDIaBXdNlL92kG0X248ta/CuRRLlguhjPj9PJHxw9r",
-	"MeRMiFABVqw7uVb5tXii5/D8hmczXLwwkAe9Ic+MeL9DHlKlX8+VWyT34lxbGoDtETJ2tBauVKw9Rdz6",
-	"OgTSWiuY0vO9mvgJHgXEWFx/FLhdUE2vPvTiBKUHChOdsymw4LEBT67ZbLoh4zqVZjqzwhy9o39dVWmZ",
-	"Vy5fT7DY73v78p3YtKt8ue23U1mjdh/RIO23z2fKuuEn8ENlNNNyCS9atTvKfZjOZh5V8/YvabxvJYmY",
-	"QsSW+90wiJgCVCqzcoRX8NC4uRbpKcvFryKB+kqI1BQ0H3VmPKOzG1HKgduf7NTGq8rYbLOhgxo7b+1K",
-	"3Xs4+H832UQTk36xQmrP3PGBmTtQaDhZgdt/s3wkGQdwg80RBhdOLTFjQuFLXN0sEymiFEL+oFYFaMgp",
-	"U9onI0EuQ5c9yfnQ1jPxLnk+6+MPnt58tPCDpUxNeDETKgX4S4yedkoPmr9SbkUT5PUw15ODWlypFHk4",
-	"amKFal9uLM9t+fqBGOpcbH6/1bu+va4Vj7Z4sPX1xVdobJJ6sj02lVD2GdZpbDNcQmiHqLU7fPVoi2F/",
-	"Ld5aT8ALTMAVAE5giqFbd9PQ/6Pp/SfHxx8Vz7weR2zbeJey5C5IYlvFuaDg+LgH2hegEv/yPnq3dIss",
-	"EZITbnmmRzMY4POnNMaB4KcHS0L/6B38f+mauIv8x0QA6MSpO3GcsEdwnaFGX9Z6CT8SKOB/3ysodmGr",
-	"PbHrfmhkoXY/NlDn1DVKxY6gzEdG2/8DXkBXdxv59sRN1a1XbKxdFzCsDn8NbLJuz8c6K2hgIOzLjPUs",
-	"S9nAE1IFBE1gzUewTSRpIjIldunJYjA/VvUVQoznRFXWgp2NSc3tqOSW8VDwWqGtmKdAHQmw1r5MJtyG",
-	"n1lK4hET7W4t//rn/2TiLSiklnjdKNEUu1BeYBOulAZ4LV/X3XYRwcxz3kAeFlDZEOTy2bIc8s1gxXqk",
-	"UdfS7WTN8yGM5Ct/uUSJc2voG5h4RXO+WeJ4u/ZOYucejeG/g7DEyUs/K6H5KV6ht7gKX+RA4Q+cMc8A",
-	"YmJ/+y7EfFMU1DTjEEaHCxRC/S2i/ASichdtLABPbQ79LzTqgjTg0ASiNSo4o6RKshlcxt9A6imaCnoM",
-	"U0rMTYx+SzhsKlD3kKdgpu5MMWMhLGshKQExHkQMEnOLEwPyOk1E/GPoljxlSvfVlI+kGrXpzEoAbKja",
-	"8hyOtXymCDx/Msu4YUrMbM4zaer5LQv7wB3YxD8fmNjtEhWqxW8DEFtU9OtjDXXz5c+7cDZf/rxrxlG5",
-	"yNctbHTzZxnGMACOxPnlz/v4uc/Qs3OmakTZh/LwVHTuWtfLTwAO8uA4Oj4+LkiGDayo7y9f/gg2QFhc",
-	"rBUX4vOU/fT6Wedrkm46LxRn3leDhRUdnacQ0JFfu0sy8OYQegvApEBtJgkpnxv2RqpUz03nwcnjE3j3",
-	"07eJyA4NA/oO1j84v/y5f9BX4u1U55bBqWRg5RMCzpznyglcpyq7zgKgmOdryvWcKT5BRADDEp3NJspA",
-	"YB9XCwad7Su87RvRYzEfJNMrpCZCTNyIxYTMoHMWg+X3Ch8ApIK7iODfbeCVm5m4AKXsq1XqSqmKdJi5",
-	"Zhlf6Jn1RFO8vGpgR3v4GSmL/Q8xeMoHCzYHHmgnK4L7iTSWtWJ/Beorxs7ove4z6HnLtIO/gq61wAqI",
-	"v36bC37tuub+eKPzazPWUxP3XJvUf3pteYeK2IBqtYw7/qgW/uHmyiOYDNxyobdGgDoBfyCMQyD6oD9Q",
-	"3R228A+Zwv/cgMM/3CefBh/jcwxECiQ+tOjCY16l/qlbge0ue8oTPKaJc6kYzsEC3ute6gYdqL8AQMJ1",
-	"i7XcgulIZYQy0sob0e6hXwBXNt5mickLNQlusKqBcKexzlKW6MmEGxgD4OYy00y6OyiLT93A/wctsijG",
-	"LAJMd5zynFChy8k/xfUzymXag1fiAgq5iiK/mAguBdlMc2/7dTvWrbS37sULARO/iKFr8QP3h7tRxUCA",
-	"+a//6/+kDlVYi+B6PMi4usa9orSrdhy3sazSFlA1/vSnM9iWxGqEFrQ5iAj6rO6f/sSwDEgO/FSlK6RL",
-	"SHCkNO25vmo5lXQytYtgE4ksc5uRzRR9nRsf13DEOMo49xKC9Ci2GGBbDQDu2l3GodE2iqxfId6MtfoH",
-	"y53qHxQCiNb68maO8O1uZKjLNEfQMkam4appPTo5iZjhC7dZxm4YNJKq+hbbXfZ6rsnqQFtP2zEIyUwm",
-	"0jpBlmVXvvxfcO78iOMy8qNpNTJRrYw3wes68UiWB/gyT4EHwc9eGaaWkWwv13MSTbk26ETiBV3YnC+Y",
-	"1X1V+SDWWh0vN1JuxE6dzHSTFbnqMGGg2Rfz1YZlRYy38KoJt8m4umbC6SuMSUmmjYCwUG8Fgk2oJ2gD",
-	"gp/7ipIVQHkVabvH4v7B0/MXL9lPcFXvHxRipgoxJg0O2ylLZcoWesYmgit2+YBh/b46l3kyk5a94IqP",
-	"kBfNt/m/xV127t4PleCKkWs1KryPxPzn9vBEGqdbppQ6aaY8ERBIkQkO/rzfRK7NKVD0i6F8669RJMce",
-	"smTMc55AEqbO2UTnon1KiyTAZKQpCz1GsM/HPAvaOzR0NFE5V6d9CvfFVFqWSoRSQy2XAfsO76t/zHju",
-	"FoqutpSBP6nLzqikHecCp8Y1m0YoO5xEYFaKU2ZmIzdCeKzlcP7yPBmLtEDXRwn9+PgYeiJVYtmMQNpw",
-	"2QfLFpYV8i/W3luxVMeKyTTjVsQB6Rrs9CHG46Ihh52j6lFusb4KRVrpMpaKxXKkdC7SK9JX4lPYbbiN",
-	"gFEuONGcaDNEMAmQQ1FfGc14uS7CKysR+hmZCeV2MewA2r8Fix/i6wLaI0TqcuvWkrF99fXx/99P0lCC",
-	"TRIvuGBW9cXYw3ZVXlUu7j2AeDWImIdj2Fd4JQYiv7k0gqW5nrIWZ/GP2goT4/mc03qOLx/E5Z5zbbW7",
-	"hTg31Vc7rRRiwJeOOxB50opJoYhyfIk0BameE+aAjRWoqwZ4/DWwSgF2VlXnjdg/ZtrNIumfMDoRO3/1",
-	"wzOUpaG6S0HJPCV+RS8uc6gbwfcNFozMr4gpSBzlXghzoq8sE66BuZS6qxiSTiGalRfyJbWkV/rdW8jO",
-	"AZoOAES7ve1OFR+uDdQQJGMRLKuvkJACdFLs/zwUtG3ENPQvmQN5YCGZKY7L80jAMQ3MECLtqwqOfZe9",
-	"cvMKQd9TI3KLSkzAwkULy91zACLPo3nRgAISWF/lwl0hjO+qYfFMkSsgdod3LjquBdoiM5VqYYgYMaFx",
-	"5yEju9vffYUB9kX0Uo+ZGQ409ji+FlMbBx4MjE+L2ExlwhgW6xuR5zIVeEhHHpE6Fx08cUy4NNzH4qAU",
-	"EpYIhuiWZSF4PneLHZa4653bCCjMJjoVf+FWT2QSs1bBak6XKq+fyyFcjpZmE9QS2G2uDB4PA572Va7n",
-	"7VOGbTvdVPIs9k0CgyugfeOAQPfLWYANb05ZnOaLq3ymcAz6aqlDYTXQFAnf1+kCIDhSHaHsM6UB0H3w",
-	"K6DhdBrFTFnqgiEcPZbqHouBUtyjh7sN7x4Ayb3fwtLgswfugpfreYzoBA86A+5UNk86juzDJIWK4+MN",
-	"eqFY/DwVk6m2QiWLzt/Ewl0SWS6sO2L9woAVC/y/8Lm46VtOAEU4usSoW6yYuM1GHkDZAH1ZmajWKt9o",
-	"O2C1XQDaqhvf9mn1fag3cAWzUbxZGvbo5OS07OcY7/L+EJWGUjbymVKwbAx7dPxNl/1NLEzhcOurP58g",
-	"0wKxmmYZDM2KfdPtvFcwcA0gR0vBJ25AGpj2cYEHTPvFA1qeDXT7da+hhVn/JkjiKJoaaJ0JrupibV7h",
-	"Zq5IeTeLgWwxUSBacKcsSRbTFIfj18MdO3kOSsDS7SA8uZuvCkXxVng36yu86bS77OVw6EQ2dapXWI2k",
-	"RXHJl6WNJwPxFyoyMW24U7GVKxUutbpRCy9IO4/cJi9qudv/JhZ3dKLirtjOixqW3QGsdqlWkzEcy21j",
-	"CC9LbjSCf2ifLb4aJf+W/aTCuw5YUW3FlP/GbY6BSJyE1cNi0yy5c2sk9CcEFLgPjP78AqMv4D4dUAT7",
-	"u2x7q8Do8HaLUSe7J31s9js8t8zya7oE6DzM8TitmGoJM8W14m6xli8MaxG8ucRQnQHaoeQQYKLcDWWk",
-	"26uhd/gxPiLm8wsKWQoB2mdIfAnewXVxFucw4WuD8Jp3bplqabrTdNgYVUEUmrM8h5i7YucdGjbNpbJI",
-	"Px7kmbe4CSxiIent0nvda709TNp2BJsUvNvuKIy8F+ziyTO6xfYV2lA8SYv3Rh6iign0UNAnxtFwlApz",
-	"3WUeaSmQGmhmVk6UKCCCIbu1UyBXPxV5LODa8oyMGN4lGwbzkh28AkBZd4nxIb7nwRRcPHm2eqOpy3QG",
-	"X438TbhbqbBW5DFrfd19zP7rf7EHD5ikjPvi0u6UXv4obroUQHsNFyRsPrggFQ/4o4a70X2FgdD6rGSg",
-	"l4Pnxm5jBnq1+AchOQe2eHQznGO/O0+k8Vf9HpMK7AbLkM+rRetDXcErjk7BONytHdzFTKbvYQd1D6K9",
-	"NvhlHwKbQkQw0CcItwvXSykWP3zUSOPx4q0RjcfKJkHKluRoc6jbE/+qLy3QjT7sB7kFA01YduecW6q1",
-	"DhPAREzvudA/aynh9wnjA7CT/b5xZR4GHGitKPe1qnFNpDEQ7aNzNs+1p2/xQSBF3gdrlR5ESosgYrDS",
-	"38UhwNegyb76Gro4lpACIm2XScM+RaSv0CPjXd7GimmBLiyqajH5Wpoxhj8gusB2Br9K4Z3Fww6pEw8+",
-	"BziBZzK7C2L/3kz2hZjJEitvpJWi4XZNK4gt9Kwimnht2tt29jLyPZsNt21y/rhuWaGKuBRoJ2JKzIuD",
-	"GC8gac7ncFkOPJu1ChOapC98L740janyeVvpTas1drXvV+vW45PReO+1ps9Pa3pd+GILVSEM2fqIVyq/",
-	"io7e0b/gqd/+d7DBb96ktMbXKnSvQgq9UF7acgcw1H/SSrC/z10hS34ZBON1Lh+HhUzfXrtiZ/WvgGg/",
-	"nx8pKR8XU4VlrTnOj2BlO9+NyhnbeEMN82wznfNKjaoY4ikmIPLsIne9d6dW4XqeBo/c6ubUpQBr4/Hx",
-	"cXQwkargcaox3wXK3d99K6WZTw+cOnyfzlg/8juJ7NuK6yZRXZ6mtJ72euLenbreneo3LeMUmZ/7AKUd",
-	"dUPEFbknZyqfTgXPiwtriY8CaUjgaS27uao8Uuc+X+fotEBt2TtH99t6g2OVIH4K/J7d3atLYf9rCSEh",
-	"HxHDSCGxgPKP4ApYufqxlgQ0ZLsocxQhI6yay1UEwNUlcyFptKtA+wwznTCIwmoI2Mco1SAZvcGLiSfq",
-	"a/+N94pYtD7azPdh+6izsMYtSB/9xO6vdJ/2la4eGdLvrhBvobLT7vFa57ZwIpyswH+txRp7qSgcmIzl",
-	"0rKByLQaGbdXV91kkDSKiEd29RBP9Vy5iXtKr77fHfunoz+tnvv44mcy2wZxLyj8QRz2qU5mE0KOwpyX",
-	"Cnuc98y/XkwFay3FH0RMTvhIHP06FSOmc/prqkZ7UIVPUgSUxt1aXxjtBCbKrVBs+KJq3YavYf0IdvIt",
-	"OT/EzRacHyRBMsFvxNE7+B8i40ynub7hdVGYNZ319W7Z0+xG7MBOskKc8YN7+5nv8F1sLNWWNsmSaulb",
-	"21ZwqDEAezXgv2JAKYp+HBMKfOB2w7DDjcqXr5WmsJKcvil1upeBn7oMvJFivorTleg8LUh/ILnTr1vG",
-	"KxPcJB9JKE3W33AwoctT3UPyNkBi/+uf/5PlOhPRMuEvsfo6Baea5Fl3DXnxO/N1vNi88V7ssuteiOYI",
-	"b0iM2yMF74pdWjXYjTXjE/Y8XNOuIJ72NhnXQstBEvMhuCwCVqxcDEXuDn/TY7Hns7/KxUSqVOQmZi2t",
-	"fBKvneVKpEwPh20EHoDrRmcCwHgPvj6O2DfHEXt4DMv+zyzlC+MBzjltQyZUaijJUhYeFDdKmbAeiaOo",
-	"g9mwrlQ6E112Np0aNnZ7Wumw581UV+hGeXG3SJUXAuEqttgkVHCXrVJUuYdD9WNv7KgyK5R0vmez/qTt",
-	"iMspGQjUO1mEU7kqaIpj8yjhmVApz0F7XxspBwkXepTzCfOCBhLVuWLynFphQyFS1nr17Jw9fvzocRsd",
-	"rX/VeuQO2bPpNBMoI17ObKb1NfOvN8zMBu6tA3c290oyxJQviuREkkGQ4Jt7PB+EVuCIRuDkzSGIG8Ap",
-	"Js8tgRTNyemLCeGeDsMtf2JV9LAlBbOq0X3F1UIrxIUYoxs34QptHJBmLkTaY9wgseqIS0UZJRzIRH3L",
-	"BLbmCVn7qsLIWif7iIuVxueZEOnd/R6V1jamLISFd6DMq1arFTdu0A5NSWb5RUqYT0oXh50rzBqW5ID7",
-	"ttiVfoYCAeIbqggRwGLp4IHRLEiekqrB3Q7oWDkRLJPqOiLsjaHO2ckjhGGAnAFAZir3UEnU2ZEFESpA",
-	"qqURxsSQoIoIwcQp7OUqi9w9IxegP7njbaTbdMQV6G5CgbzqK9ctJymGOsv03Em0ONFqKPPJU/cJKGTj",
-	"dlTZ1n6rI0yHYlZnJF4oo6uvptwYAKuC1H9UFpyUWcZkRwz3qVAeRn2ib4gsNAGUkC4DCmgn8gh2R8sU",
-	"MTag75SNwfNMitwN95L25ftqtYd2Bx0M09FKmYVYG/RONjPCBKloZ9aKyZQYJ3JuRSeTE2lFChgavqN1",
-	"kg37HAzlnfS7oB0vHDaadler7ODmrau8hfZ3cvvvukDgyV2+y1e51XeVlestL7Q9NEZEIVje8nb95E0y",
-	"n4HD+tHJFp18rfULrhY0hOYTV1DPzHUgdSYLuoDWnDQrqmpx9Gw29RwapueK+RrV8+HQsEyPZD35zYvF",
-	"hX/NrkYdX/ECteRtAhvPzMvhNuWeY1T1NkWfvgVM4o8e+/wCxvYimKMNF9dK8V0usUsVG9h8eDYjiqO9",
-	"afiLCpxZq8q+WBSbfoPSCmzQzVwOVbe2EYICi7HiaZnbhXc77rQrz+hOjbNcZBhtrDHBrEBARDMza/lw",
-	"ZERWnGCq2ViXiMWYl4bhPU47K5LWBMLWTYzIhk1EDC/oGz8+U+Ny2ABFVEvjARyb8AAI2HxrPkLX3PMn",
-	"dThhzV2Ay0pTB+DHeq5G/1PonHy8DYchzQNBOGNGPaJX6rxAtHSSlkuAXnUXCPHWRgwAViFsnRsRQRKh",
-	"sgaR4HMxxbVDSLqt/kEulBAs14v+ARtKlRrWP3gl1H/934KxV+5puxlnbD1L4obI7d/loNmGeyMouvMB",
-	"s5E2kXb53nrx8bj76yT+D9JYPxeByPdPwKlSb9esingISyyFOormqvfPRCXKH6qQbtuVgLCwwc5UJe8X",
-	"ckKc9mnc+cGzqqcxgLlF7OQy0io8PppTeXGx3tE/4po4h+a23FFUeNc9VVS7h0xeGojt+r9zz+skAX5N",
-	"+sWyn+0Dum8npOqhslCc8KpAqZVXVQ316B3+YylMsyYIgQTB7xqI8LH34OtCYO5JCL+gyKF15z06KyZ+",
-	"udee9zttAVxdPn+pIf5iVVcIzmp/EfNWLYSfFllqwBeoWCvOZCLcYMROcc9AY4cMU8zYAnaAU3RDLAVU",
-	"U5MxkvcR1Y7NeXIt1ejKSJUI4nIiKijW4gUy/UQT14PMwR7mLfsIGrZqh/fA7kBYoK4Dq27pFSBHiOmx",
-	"R8cP2VjkgtBO/E0G/LvJIsmIfKC4siII+KTE6JZeDhZ4eNHy5/NszhcmCrgDTMGnUShexYWbvjSEcvJX",
-	"bMB89lDtIjOifdpXWiXCdSwKbYNuoDzfLTo7Hi7R3HBzTQbFEgy7y84YTHKCs2qE95Z7YPdhridgL5fG",
-	"kH8anNCGxfAkvdIqRvx6bvuqWDJHPx6Vv4MRgN5DaTLWNVTqpd5H7/oOqDOeS4b3VUw0ZCZmQtl84fkn",
-	"C2piIiuRQ6Y0kEpQEEjgUWOw5tZF69zqICJK3zuiUOPLt473CQrvehrdb9zP73GO+pz1/Xm6J/X9FFVo",
-	"3HHrz/5m3fkoCBtuUqPdMXxWFvviiGvx0xbb0daGhXcgra1WW0cfWwx0FVFo76/5/NKZghBBpwd3MBBP",
-	"pMEkb53gtJO23hCwCMn2ng1pmgsjlKW/oH+pRKA9NtHpLBOsdfnk/KnXfVEn4wDA0bHAvJfo3K3ZvirI",
-	"w74+bkdsIgSY90hX8l9NLzF2li7+9c//ZM+t5y6D6MNwgHoQT+jUQ9NXmbwWHuMnZBgdZnw0cs3OlJUA",
-	"t11RktmNyOVQIpueRw2UFpTyvkq4FSOdLyiWyaAaCikQi6mgmCjQ7maZMGwo3zJpgQovhuif2M/hAnI7",
-	"gVrLKerohQgYUrwKz1qx+1/cA/V4lhtB9xrSVGGofJYHkqSmTKq+iv3Dq8EibjebPL2I2V3F/JB8J74X",
-	"2wEgVkvvLk7vEQKxGM5tv+EW3a87CTD5Zw+EuNf6NgEhvsI0Eif3yq2/Phtsnfp39M43422qqcgE3hdX",
-	"YGswTBsktFSj0/AeLA1whxWkxAV0U03iO7wgEFxLe/bR6rvflK3t9aHPbsmWmEybF23UaNO/9Ul3L9eG",
-	"j31AQGIG/b7fBJ/fpQAM9dss/9teALYIr/TqE10XZrW3BdKf01J/Lm8uCzbSwrABT8AajnnMmCrgNHfM",
-	"H+g2mEIrAv+LUzT3cmQfDPo56I4ZT8Q9KY8FnNLuoIl3EWMNVg/gA/r+4ulfnSC7+PGvIX39g2P24lv0",
-	"08G935OFF9YA2sjI5+2fEps+IVNV8InQ6E/pk9S/Q1NAHKHzzdNmx9xanoxFGtf7jdzy9B8ZgEM1C81P",
-	"D9tpKDNxaIBp3ZwyI1TqDghu2Bocp6hEcQKa7qCkTqywHWNzwSfdgw9/638aLNytRmonHMyiyspQXQID",
-	"9F4M/8HE8Bnsf8YrRH06LxHRAE3uXkQ04XU3Rvq/Kqy25OuO6hXC1hI3fjukPvjXP/+nR7YFwnJPd89D",
-	"VNtmdTG4631H3f1SnU/fldOxlRLoy++uC5Y1V6TQyz2V1Gd9tXxaciBhpvMnc8m8jYQicKxPQYVcvf7W",
-	"G0CdAAyT2Ls1Sd7uoz7oDfhVMU5bSQ4qvrvgKCp+YZdgnJJgcveul73etgGi72enCi1KRQhAKmo8/LdS",
-	"2Upk48Y0zErCI0eeUYjyNOCjLjNt8P5ErmZbEwlqDimPsrsmWfIsZCL8whSw4tO2i/+pFt9BCi1XXBcD",
-	"FDA+7LWwz472t4z6+fAMnkGczzoRMkul7Ux5co3So0GI/PvzC7fcAADMXzkx644gxSj7VqoRi/FRzFpE",
-	"Rc6sTvmi7RqIKbg67vVVbHOu8DVIJN/ihhW080VnXS+XSrYJlqyO076vKlT2FeLto3chcyixbyOfgpEj",
-	"JVKIMhLKSp71VSsu/1qt+uvcxm0IYkeh6G+v+PEeNy2U9H1VY+ZbqsdacQkwX6iQbggKuHnf8f/4dTr6",
-	"j6kaxW0KJYqlSsXbbmJuiiwETI7EvHtgI4cruCdgLfrQDes6rZR4C/sq48b2GIf5D0KV5tywZGaZHg7R",
-	"gOl+B2C4XEA4kqfr8i1FjAfg7bavOLNyIk5dqcnMWDYQzHgOf28HEPkN7A0wiEB59/rWg5NjZtolkz8d",
-	"cDXc/XCY9RiEYUH2OCDPVUEGEHxJDGdGpM04miNhz9xOucCNUg8qvkzNTygmW+J0f7VNJvyZWmDeg1RG",
-	"pqKycmi3Yc5Iyhc0A2Cl1qrdlLBfwAPXWHBTZAXZPV99W1iWWx/Qv8npyvkcTFDvXUXMuuUJzMFgXSYV",
-	"CHbEKSTgQFYJGDNgmG54NnMffPG3D2Pa/vfnF8RSEHsXwBNpptpA+HqPoXHf7Y14KWugpng9ag/sbkRG",
-	"iEOZ3nnn06HT9513tFSM5bl93/1NTuF9a5hT9jrFHwf5BWxCmN7FFYNFxLi5Nu6Qi9wxpZVgnoGkHhvm",
-	"fnQUSFLrAOC4uYuRp9Fs8wz5QJfT4ShOrVdAPJO0NVr5/D7MCyvhGKGThMfYV047ePAIcKAjf/S6Y9mO",
-	"xYIlY60NAEN7TMNWfPHyErUftzXwu+PIew9B54fEtiM+ndKvlDqIaOwQaUEph6VmSWmHWvm4O6csSMOU",
-	"0wuYGeu5YlYjmLVUN9KKHA9XXoF+CUAPi6ai1VhqxG51SwVCkjGl0usjTkXgN8KdR0Eg4Kk/oUfCskcn",
-	"J1323HWjxIMtsBn7yiMy4mpojnE+d6Pz2hW6k+UMmoHe4Au2CiGprbQD/mt99fd3B0RcannXD7n9NzQd",
-	"jLIoUUVD3NvV9olsaxLZYGEFWBBWM5CGlZToXdPbkkwqmfCss2We2zmVf6psXpvsVqdsD3M92VXVrmvH",
-	"6g+ssH/qxrdwtBdbEcOv1thFfK3WrUdJxMmPmN47RL+UBDwvCAA0jmV69FEz7+ClLadxO+3x6fmLl6Cv",
-	"/Xz2JMJ8MGXd/dWM5dCaNuOGTXPpPoIBRFaiVer+mIp8ODNSO8Ws21fUbsFowFoG4ojI3G8YZ2Nuxm2W",
-	"cJuMCVALAjH8IACGwVwmInxl69HxN+11SliwjX7fbLNKV7ZV41aq3FKC3GPyWXWId/qk235NnSz8ARbI",
-	"Xm3bu0PXh7H9oEelfL2D57NGWTt6B4gsqylpdZlky5Jpn072R0knK5efoLn/8PFOdRSjtDZvydqZZGpr",
-	"ftHa/QLZ82YNTbHwGfbAPeHhkwseckS20d4zA08PDbgZWhoIMqAi+MLK0n3lLvSehijCtB9QOc6f/mTY",
-	"XOSC8TnPU5G2u2zXWIW+gqbo24qY+8awBfb95csfGVdmLnKD5rRWDJQbccTiBC42cfu0r2KrLc+uEjEz",
-	"MTOziXeh0QiR78DNOzMiE4mN3MhgGddsl8VngBzVY571PO4rz2oUclbrYfCdk4jNlKufNgFSn9M0fuJ3",
-	"zbpWPIzCwfY0SFThi7i+wsRtd28ti+6goFUrNXHt0/rZhmQ/KHoLdn3ak/t78efNaxXeilH2ZSIdVaCj",
-	"PkKMSuapkRttcUhz/KUFnMFXbSUzypI7UkOvs22F7MH7nfwlWbgqM/tRrVv/mPFMDgEKNJNDgZoZa015",
-	"LpTlGfYsYhOZScvzBUvFNNOLCSiVv87cg5ldRGzIJzJbsIlInSbfV1Ct3WUvFWWqVlyShD0P+KqHhnm6",
-	"/YhJy3KRzhBLltvyarAQPD80SA4ncwFRSy1Emp0LcW0ilrulI1I2m0ZFiujJV4xD1TUmMS+p7sibv50F",
-	"Kyi6o1y4R4vVRya69yhJmJe7ELaAztoLsT8oDNJuvPir+shGGrVnGBWaLwos4SovhVC5zjJAbYPERwB+",
-	"Pj+/8AyaYoE8k1x5TGgiBsegUkCB8xDGWFpnKYqwVzAigCVXIhkPdQ7vgSiSXNxIPTNRGT3rWlbirfUn",
-	"Qo9xFtOwxRg3h+DZEd7zMy4VRGsKFLdpLTFwxAaLvnJf1I4Crk7wYCBjU4GsB3Q8s0xE2FAuJlwqgyyk",
-	"nikZIbphVPsquIgXjMpaeC71GcWRsvl4AWB69oreGlMYDtzvjRPTsURiuL8IZH2LGU+JBzThU0o+F2kB",
-	"WI5D5E6RXNrxRFiZRKxohK49MdEp45+HYMvQRDjfiulNf3HiNI7cEZcLNxRp5IZwua3IdwwMJPS1fQWT",
-	"Pedg94BQnSFPLOMDPbPhYoPJgzUEeOJteAPgM14ZYWfT2Ecw+emkWGLgU8GgHJ4XZHAY2DszM54h8LV7",
-	"W8zNlR7GEX1zgJ5d1tIKY8DBYgTRqxDpAZFHciLYb0Cw+rKeEYzaFGadiccbgbTKFg0BvEu8d3tywj05",
-	"4f4Q/7zsEX5dMKvnPE8ZVsX0Drc6PmJQqn/BkTuyOnJ4L4Gpb8aYiUcsGKVVDeJV4fIEiMFgjjcRm+tZ",
-	"lhJKQg+TU4D2n2QynPQUA46QNXgWw3FYHHF41rOBGOocj3fupAhrxQS/EPJ2T3ONCc99VW5K1vJ5PsYd",
-	"Wz8SaUSZDlInod04Ph9+KeL5TsEKb2AoNgpZKra9cC0q3ENeNrb9SphZZrfsORXetf9FtZWjAbYLLdJy",
-	"iQbrskAgGS+mTr2xGOeD22p/lPwhjxJYE3XrYRv628qRgIl+zVmU355fdIxdZIKAzotEpO1zKCOngOuh",
-	"V7qLn/sKf+9V2oMMA4Ox91GRFpaKRKbCgAbu73VGu+uiPxk4XiDBBdxX7srgZiQT1t1X4lQMZSKFsrE7",
-	"h+B6BXRKcL3CpIJ4IMZSpfEpZp8NhJ0LoaoXKAH5eoDyZWhAwste5T00bczwhcE7IiTywW1zIArc+C5z",
-	"Oi9y6VPG6ED0lVSUEzHQPHevHsrMDbJZGCsmvSIp9S98kEw7STKNKYuBDrghnq9BxAq9sa9a7kLsegze",
-	"b7qWVpIs6YxtF+JoJfzFf3ylrb5KuBGdTI8wTgFoi4q7Vcpase9sJxEzNy0z07FvO2HcXxyxf/3zP9vF",
-	"x3Dr7u/dvnrqlAJ6a8LzXNJqwGsxfEpo+XQ9L+7qreAqj9kyxZ0+6iu8uks1aldv76hGeNMBzmadlzwY",
-	"eFfNQGhiXwUu86gU4n44tEI1B1eOHQvFuP8WQ+RS9VdCtAh9kumcgJWK6+IPldhZp1u8KgTrWq2Cim2v",
-	"TwQVmjzmWGQbh3lZ8hb+cpzqvQbyR9JAzvw5RPt8WMZRVe3S936XrcIrNCowlGccdHln/QVDzS+ePGMt",
-	"bvqqHu0BG/dngQxFPoSkFyAS7V41MKs4ePvKnbyUzAnHF9100Vgt7FjkqP+4qS0ZYABytAorUOD0SAsp",
-	"ksBTiYdbw3HZWjF2Ryw8Fws7NnUbuBnZlON4ajzDuGWpTEuDdpE/uqgDPmB1uAd99WGAD14Xq+PiybM9",
-	"9MHvfkLSFq3EdZUgJ26ONsZ2VYt/EIwDwE5eg3EglVPPPgi+QSmuQnQDAHPZwxnsj9fieC3XCQnWApzH",
-	"ajbNpbKYM6Xu7bCtOKmaDQNV4e3ENJ4PYfVTpuvdYyU7cT0u28tKH760GLnw67aCZVupsP11oabqGmi2",
-	"ytx/6pr9lxD/VhnwWpHwgzS2Oi/Bxq8+h91PPpm6OK5wLdwpnCts6Bya3mkJU5XbLeKi8j2EeVUGaJcv",
-	"uuW31G1G/L70i2Vi3mcn3kVC1MaI4ZIJso2WHcvLYqLupD96F/7pMxKbSMqWRMnvSFT2KexZp+yHo7en",
-	"Uf+CQtQ3H9HEebbl5tt1t4SLzwdecJuMV3Xyc/QiU66fyFKDMRgY98bi58POC1czjjCfUQ49iTGRYDBp",
-	"mZEAzFvPbXanbf98CG+/Y5xB2AUkh99p11OV2+39ovI9xCJ8KnIMJzrdy7MPg62whRZykQMCChiSnnGZ",
-	"ib2hZEvFB/fjB1d8jjD3em32XriVnmLxj2GmqLMIYzzEwfZEXULZS6zz/mObPuDlW9k8ypK7cJCVddZY",
-	"OTwjwF7Z+uQ2PU5NA51YdZsfGprIiKU5HwIqOcQ8hpZR2skfRuuqzw+kmFbmw4J8ZGuXPbcGMSN4jq4f",
-	"M5u49ReWOkQs1CJUhbxCBtBNn2NyjU+p8UmAASSWJBUvYs+fY/LDXBrBWpg+oWfKGoAcFIBMKgsHXV9R",
-	"RhnjhnnUAvb8efu0CNIt4VZjpZWIuyz2WWhXg0VMOO3zsWYiM6LIUAM3ZotTxk+iJxNprRBtitfyXUm4",
-	"YgMRvrr0eVJ2CLYAAUCJaM5OhE1/J3MWtLBddmJQdEexdI/ZiTgCW3V9116vsVBF6BeHvbdXEPferY3y",
-	"25up2PlTn0NdrqB2ndDeUl0rnUxH72YG40PWwWnlYqJvRJG5tRWUFlyNjMiZ0izTaiRyxhNKZLMr5p/9",
-	"qv4crxOXVk+rmE08gcOqbpLv0cKzWSf/yZRJOLOaGwpP01su78ZFzVo8M5oUkiyHmGWj2/u1/se7dv9Q",
-	"sXfiotl1j2wp2o3lKpVqtDZtnRc3uzJSzKwu4AlfQOxBy461ERDnjpoM0z4MXqTtiDLWC+ARnxUWBPRR",
-	"AkKY+F2EyhfR49Qdylj3OWxReU/w+QE+i9npU/FKzm9cpCTDJ038QPdVdXf63GRKBGl3y5BDdi3EFPkN",
-	"6NEpi/Ej/G/BwPUVpldblglubFjNE2rQp2ETwrBMGiBLdto+7xjhJBVoiKI76vYVZVZEZXKEvw0gIp1I",
-	"cQLdBAEqwFDMhftIrhhh3fnO9dhQZ5me91WsxFt7RQB4bKaszCiCjg/ckELmuWu1ktQNn+Y+AcPs8C5G",
-	"bR/65HeDuBseHxB/boK3C4X3pV+tn0DESl1uYXXr/E2IabFbKKW+dqJNOdVO0Rdvp5lOxUFvyDMjom1t",
-	"UtKKidl06fC99vap6GDC3z7Hmn8uovp4nnOQnJCZdNCD+L+PHsbjZ3src1al8PaXsKVqa4xafiIpWjgn",
-	"lA0QoPtD+nMDsXsDMwgHEXJdL1m+/GzD9JoPEwq4YvKiM9ofgGtj7ItTssC9qMhd4MQxtooc0zp/+hNa",
-	"fXx62ZTnABCvUrT+9BVBxhioOZjJzDKpIjbNZu7QAjKiaiQiT1ORnlIw4o3ITUMmlZPdF/7LvrQIQ/qw",
-	"rXD4wrLbC6ZqrRW59LSCJOSn4bZi6HPc7ksoThXMh2K3NG7cBii6AKgm5Zb3SqRDzOuISkOy2xST2QQe",
-	"TaHAVCbwV54vOvpG5BHiInawDcxrNWOd204i82QmLeAbmahQaZ1KpcTcTydJJvFWGrgl+84BVA/jbCxH",
-	"Y5H3VUzl4y47U0yqRCvjFEZlw+/h7NHJSaGGaOmmhVldgEEMMjFpNgJfVJI3bmcG9m1suWF23yz3Y/39",
-	"SN1eDv9OPwMwun2s4S1UEj5p8r+laXlDQDyXZXGglViLQOBfcPSO/rUUZ1hdZM8Bh90KY/07Cl5Bdzkp",
-	"5Aq6orp1eWClXNgiA4zaq8+tkso+PDmA+4iTqwe9B8fwX3RAkvag96C4oDjphZDDbzsj3SmffnyP++8i",
-	"HgKN8PZC4o9wKVjK/ilzELfR52soG8pttUseY0Da8Hfe+e24880v9P/OL+8eRF89XMvdMDPk9msMlvkJ",
-	"SnxpSrb7qq3u/kXB7fdWUGXNnR9Gfp+mc/8HIwx0c3pOpkdSMZ5gwEWwe3FrrNHol2GfUZs1K3jQUdXg",
-	"3lpyTCHUWsWY3mYhGy72MJPqGqDTyh8QZ7rboFa7ZXgnndo1sGWGUFB0t31ynxlBMADb9HzHPq/N/Nlr",
-	"1V+UVo3CY31IREWC1AiQ8KitBjk0ZejQ1v0dM3M+5t7x/uu9pfuzOj0hc2bj4t91FYfREfWZMmcslSAy",
-	"Ulg1h4a42ZmxesrmOr8GIncMPSSPLYQsltE/Ro4Uk+oUL8F9VTDiC5V67i2eONGEUOFimAszJtJ7acxM",
-	"pB6uVNo6wxYmYnyQE3jLPJmg6G478j7zYj66FKH8ly9SmuzP7g93dlPyic69LLn1MX7kZElHYyDX7UVd",
-	"7Q3j6Yo0QgnUKJMIdhKCwUg+2bE0LOFZdoqBJ/Cb67Nh7mtHXCqgs9fKSjUTGHlB0hAzC8tRcnLVtU9j",
-	"hBQIHiWrTgy697yc2UIObopkQ8+T4HkmwYHgPo3iVaDfY45SfipSL+j3SsMnqzTUx2m6o5fjdOqZxeUN",
-	"MQ/NW87bdtdozD8X5t87Hlk/l+9ae2r5ctsfXGWNekTGmQIku8FMZiX9R8otH3AjGLZS2OslUa4gW8gf",
-	"1zn7bTFa1QEKoxf9WglW1FwMxlpfrw+LMLNB8cgztGSZyNmEKz4SpgeWnunUU4ss2XkwwsEzylZD/gAt",
-	"fMl8FPCydtmlSHJhMfsIE3kwTq8pGuKN/6AvzVBLH7ZVNERYdgeQ90qt2r1ZWQl7m+39HyB+fzabbalE",
-	"dWqCXV/s8GYDLlFXXby8fG0wVAEzW3zwr9u/itnF1Gk5msWzPIsj0J1ECsGlEODH85T53ddXrZhe3JFp",
-	"HLHiLysnwlg+mYYPXVPcznLRYzcPov7s+Phh4oT9V4/Ydy/OzjuX352dPP6K6WFf9Q9k2i0a6Q50uugf",
-	"QA0Rs2ux8OGxyJbtZMehYYMFmKOBTCOej41IruI25ixiGSadFthXoCT6+UJKI3ZWGVpgPgF4VECfwCwf",
-	"on/Sg19FYo0XgyJniZ5laV+5yfNC8tA4PbIaCRdVZGR9gugp46qvKpLy0FS7NvfEUEsR6HFEyjO0hN/9",
-	"06sf2GRmLBuIvhpbO21RyBo8VNq6YdDZjUBD+zSXN9yKiGVaTwc8uXYfkUl13ck0QKqnKcTLtWYqA/3c",
-	"qdgGlzuQcM0x8Bu4tIaAD8BSkUnoFoy5zaWfO/EWt47kGXPv0sMhZlO6Ue6rk0dsrGdATV79fteudyj4",
-	"QhBl5M0kPmo9APQTnQn0xoOz+065VaPTBQb1xLSuIZswZi0E/+PWn7XuhRBHD5vHbRSP7r6GkJLavJNd",
-	"hNrYLu2zUnjnY+EeUz/pDW+kHeNxv+2nBDV2/p5K3Y2HHSGsQsqDHIF+SpKjZcZ6rsDG1v5CT8QvxhBS",
-	"nKb1NzKc7wGIPOHhMGrO0SXd+egd/Ws1ZbO6qDwd0wTspQaSZk5hTRWiMNMjNtLC+OW26tPExkPhscmY",
-	"8ARq7OPnP2n9rnZF4swxXqvkNel4TZaBcsn8ju4034ktBfzuYn0bYb7fCZ/bTQddbLvsgt3WuNdxtkKm",
-	"cwLbqc/INaws3owgqlMo96mGtWL8V4pcs23GSyVUq0Zkug+oEm7pLauW3nm33afPbC8q9pnhH/vAxS2+",
-	"k6hZpwwekV4nhVkbH14Wi5gSc2EsZrVEPiucO/Fn5UTQPQRz6pQ4NIxbKyZTiw76jBvLuDJzkXfXmUef",
-	"lP36Qu2k9IWLXeyllTo7i5Ol2rWipZzovWD53HSQ5aPhsHpt+/CKyJaS5eid7wZxYdKfu/vhg5dHtYH5",
-	"wYu2jcw/+boSmT8xo6u/885vJ50///Lu5FF9SH6TnfoSopIKNipCrBtxqVaIqirGZ7JUcwgUWJWLxYg1",
-	"XqpP7iaDdpU/t5c9G+TOImL/mImZT2Xey6DPziLgtoC7THjBA/N4C8XEFHbWO12UGjJ8lZiTeTRiUrFV",
-	"r8ppcBKyYa4nTOk50wrcvLRdvQUMWNcKc74NfDaW5WKa8UQYCuQBaBmrda/GtRQjP6lnXR1oO2bFjyZi",
-	"BeALGywYZ2bKE8FaK54tD/qSaGVmE1EQ2JHFTkhguKMezscyA4weM5c2GQvTZa+05ZD1gBFHrhKMkDai",
-	"/Mg01wRno7PUaYPYXo3ocq35ayNZsz+UBvUpm+NLa3y51PbS7LOTZrAZxJIb73DZxbJGvLm9tzh6l7gj",
-	"HPyFa1NxIaFzNshkQrcqVgIauKvU/3jFEp0KpqdCmR569MABXpZCRA/DWuDgLOC1kB8POe9DGN3UFY5I",
-	"aCFWbqGpyJxwdUuSZ3cBBK7LkOHSgyFgM6vwudQ88mniHxAFCS9v+670FaIZOUHbY/ENz9Avn4sbfS3S",
-	"GL4ILpMq5SoRbM6dzIYfCwpMoSAhKzazqciNSEUa91VdxUTnuUisSHsrA+gEPUVpDnWOJKNjpChHr4hW",
-	"IgLuczeoabvLnltmxnruuo7+E4TqBZd7wKrZUpq8uRFTGgFanj/BAdDDIYCCwUjh8VKuGdb6+bzz/ZvX",
-	"7S77UcPPHalOcbTJrS0Nm6nRjEwb+BvhcvVVrLRUqXgbY/iVm3+kY3zlpigXeedCZzJZ9JjSnZyexQEJ",
-	"97JAjvuqZOMGfZYb9v3lyx8jGLIJT8ZSCdPAGvozHEjJJ8BqU+nJFnGEZeGdggmr1YBPemwn2brebJXx",
-	"ulLhFvTS4covMPMIeQ9wYzELNvczvIRB/H90XumBtqZDWMTVFxQLr8eM4HkyZkKNgLz9WohpuUghNoXC",
-	"75weNsusuSe+zj9cuvv5WCTX1ZMkOK9KsVhnC6hZLoVQOjRMIjq1WzL155RfULFMET6CHMY1N/fKCXnL",
-	"u3uSp5vv7jhW+U39N+JBiFFBGEDjihq8IaQ6mU2EshGDmKLIbZSRk/c6Z9Ncp7MEIzGc+jfmFoJBx9rg",
-	"aQus2ID2A9Fvszw76B0cAXaFpHVAWH9OsNH8LHfvO8EzO44AV9HtIxMVccY+DtmJv5wn7l1GZMNuOcRB",
-	"eO0qTOFryMyKCs3mWixMhETZcBmoZjJHBICnw2BbaYKXOW205jXnT91I3UgnP1jL6EQKC1blsTZTieBK",
-	"JhlrnVG0VxBu5gmrAxzUSfh5FezT1Vf/UEkfB1ilCqZZtEyjSuhvwSsw2n216QuRD2duFqSx5pDGyJBW",
-	"ovMi7o1SV4IW6R11EzKWedqZ8twukNCVRkPmwSYMO5dkEiJCagfdhwEWbXhtL8LbLaCDA/mtUz/NmOBa",
-	"nWDIMuRJpNdQ3MnqW5rQt5yISLnlRG++ivqK6TJzd4ldmtIClmP1bW/c5vT4fMQ5TxzsN4RjxxMrb6Rb",
-	"XuHYeRC8hBsB0SxQlARVLm6kmIfLuGijpg9npU451YZu5uUiilAyoqYJmrV7zVgaC8pyIDIr6+3Qg8uG",
-	"3SjF9Go3LlFf/O716wvYigOeXEMcLCwbhJIu6kcslWY68+/EDzaUQBS8sbjIvP/l/f8XAAD//w==",
+	"7P3tctu6lieM3wpGPf+K3U3Jkl+SWK5T3Y7tJM6OHW87iZO085cgEpIQUwBDkJKVnFTNp7mAuYipeq5g",
+	"vj9zJ30lT2EBIEGKpChb2fu85MPZJxZBEC8LC+v1t743XD4JOCMsEo3u9wa5w5PAJ/DvQzeiUxrN5b+n",
+	"2I+J/AcOgpBPsd8LybDRbRw+O7pobre3Hzfbu53thqOfE683mDe6/9nAAzdofHYaLo7IiIfzRrdx2nAa",
+	"LolFo9votPba8i8a4Yhy1ug2LvkcXTrozS0e8hBdtdBLEuCQMjTBDI/IhLAIeXFI2QidHJ29aaFX6OQu",
+	"CjE64mHAQ/SWuGPG/RaSYzrYe7rR2ex2tpud/Zb8TkhwRLwejhrdhhr0TrOz+7az123vdtt7n6w2cviN",
+	"WIS9r09ut72duz08cD0yHI3pl1t/wnjQcBoejkimJ/kbd2M5SphQT0Q4gpkyzkjDaVCv0W1gN6rqdUIm",
+	"AxL2oOmETCqbUhZHcrM6TiPgIupFREQ94fKQqN9CPqUeCRvdxjUVLmeCMnRBwmEsKGfoiruURPOG0wjJ",
+	"lJJZLyRYwDZEY4JcEkZ0SOXOIY8TgRiPEMMTguRTNcr01WSmAWEeZaOG0xDEH/ZCEvAwIl6jO8S+IE4j",
+	"opEvV80aBh6SaI7eBXI9YeMaTiPiAXWFJCESjeW/PjuNaB7IN4N44MthSYpxGjG8Vr2ppk2dTZ3RaOyF",
+	"eMb0iH/8cJKT8JKKCIjYOhA0IhM5zu9yXxURaxqSp8GNuFz9Y8wwuh7TaEiJDw+GkdyWX+fp13n6ZztP",
+	"TqOq6wEZwmr/Ohm/TsY/38mArXDHo6rXkqXzqAcrhaOIMA/WCq4VxjlDggg55caPz06Dkbuo58ahgLvo",
+	"4/aYfdg52cHfXt2e7Yw6H69fffn04v3k0/Y4wJNIDK73pu5hw773TlkQR5lbzz5l1jHba7X/yGOWORbb",
+	"zY78ttn16u80CvfYnvMFHpGyi/4XZ/rFmf6pONMiE7k+b6/IRC5hkTJHyiMuFYroQ/KFuEpoXn0H4DMB",
+	"PfIpYTk+tWZyVwzap1Vt5OgkA+IioBH20euzq4bT4OEIM/pNnQnohodL+PyU31pEI1weEKAGuyvRDQn2",
+	"JGWslwgyS3oEK5RZ2DVNMp0UmRIW6dlIEVHeaZi5pDsLaUQanzMDqmDOv3b8vjteICncBXUPudmZaxqN",
+	"r4gbktw5hIc9oZ80xI4b7kRNMeYz1uTMJc3br5lh/YSr6p/r7CYHKLsPWaGDxKKHZzj05FiTX9e87nCy",
+	"1bKRabR0h3C0LtFA7UJ6o/tkGCGlYJZIywU7p55o3pJZPf1IDUUQUX201n1HT0mors5OdruPrt7LjRbx",
+	"ZIJB1kwfISwQRiKQVCfGhEQOogxWIuQiIuEjgfiMIZf78YQJKS1quoFj4Ug5tkc9h0ww9R2zMI5cFEeJ",
+	"Pk7KtmXDZKtu2CVh//f/IeiSz53O9s7u3mMnJIyQVsjn/6Ftzi0ejpzDs4OLM2e7tdd2sJQbiFNFDk4V",
+	"AdywRnZheBgSbaKzTsRK1GFRQ+PwTF9KyRd+gnnw13n9BzyvdS1gvzb/H3Lz6xh5pCZL2UgNNxDR+gxC",
+	"TkPwOJRiQUNx/QeaiBLuVyWT/yLkfzxCXqSaD5d1bQJH2JdUEz4nctIWzcSh3+g2xlEUiO7WliUZbIXE",
+	"JWGUefv06Con6miDwCOBXN0GDQnxuohgd4w8gj2fMiUHMQQUYks5z05enJ533x8dvj45Pz68vAlv2PuT",
+	"y6vTN+fd7VZb/nlx+eb49Ljb3Nq6hOFsbR3rPsXW1sm5bKI7OXl/cv5W/v3u9LgrJaem6wbN7fb202b7",
+	"cXOn/R9qPrLF8durt4dnF125Pe0d2Jz2bnvvU/Ls8u3B+8PX707+cnz49kQ2e9p+vAPjuXp3dnZ4+bF7",
+	"+OzoAqkelbGEcoY2jo4uNrsoICHlHiLME/KVk/Nja3Twlz1hKTMdpTaXrO9fCYCSFkGGS0ydFaZQWyBc",
+	"fsxUc0J6Wg9LxcbGEvspYV6vyBap2EBNg9uQhxM4KZT1AhIKOJtUiHjJCao4rkVjqjUaeb5EwJk6W9Wm",
+	"SxHhMCqY/o/sZl4cP8+fF9u8tiG502AeEYH4EFjVkPrkAI2J5lzwGfkMo4vj55v20fn/XRw/b3Zau5qA",
+	"xsS9PWXPcOSOy64EZRBQXMzFjJGwudNst9vt3Y5cNjKlLulFdJJOabfZefK2/bS70+l2tpvtvS74Gjya",
+	"SPUNCteb6k3eh5yHaCfdn0a3cdUBu+otYUsYeavTcm97u8Nt3HK3fTaYPG97H175jR9O5di3q8beaXfb",
+	"ne5uu3DsPI5Wu2eWzVMSEB8OJXNqdKMwhkgGe2cuiYj9qGx/ZMMeBV3JIn01jx21B3AlV++j63P3tjf0",
+	"8Si528qXx+p2YVdXvM7d8e26/AskGnPZbgDUnFtTeXW7hE6zDEJN53G3vd1ttz/B/e5yKe4sv2PRhl5F",
+	"pHZ1c5F8V5AAlu5P4rIwI6xH4BGm8p6+aVzt3zQQVVZ5bAQaxT6oUDfsAaKRMI8EwiFBVx0HXW076GrH",
+	"Fl9jdsv4jPUsSTUdnfYOSKKOeIR9oayKhrpGUo5oOw0vDnx9cbXTZQdHUNJHt/PDOgpHnCVCjXUS6tNb",
+	"EBJBwM5mM3/lB9WHqEc9eao+gwTrURiEop7VHV099T1JbHvb6jPKv6Q/0giiCgnu84OoKZlfu3B+1acu",
+	"M3vNCx40/baZvaYfxntqQIqVZlYlO+/tonkPquRos8m9gPvUlYdYjHFIenzYE+6YeLEPBp2kmXoakNCF",
+	"sT6VxKi0re73hhfOe2HMklVYgbeNGA+J19MmOjWxCfcIiFZ8Qt2G02A86vlUwDrL53xKwpDKNvp7KymX",
+	"fKbNV6tJctmDoP10qUMuGUutrZec1zDPlGQSa/0FjtBrQiS7C/kMDrttqLvqANkbXpKa32Y4ZJSNYBlz",
+	"jMWMsuM0bkkQATdRXxa95GHbZipts1YdpxEzd4yZ4Ulav2p02z9y37TYUFW4wa/r9+/0+i0yrIR1VWRF",
+	"F+859Yrt1WqgHsIRCOezkLORuWYfCRi/6sjHdHLKpkmAiX3LTdRFXmiMl9t+F9CQiErlp/ZmFgxmMbCo",
+	"ekRJF5fka0xE3seI6aRnhHvXn/Se5JyKZihfQxHFUzm/JfMPsBAzHgJJK/cBGvNQEDSQ7DCcS5Uo8Ike",
+	"F2XUxf4Ji3I+AJfH8hLo/DHRN2Msei4WRKrkJFSSic1sXZ+ty9LFQY0NQgr6ZBKcMpjLdeuZ3xcWpyic",
+	"LDvexptLbUbY2d1bnGd7+wFff01FqdLzT75RRREAcV1+FRKPsIhi/9X12wUzQ/LQQWLMw4hIzrUhFYMA",
+	"z32OPYQHIfVGxHOUukBHDEdxSLRmERLsI85IxuhA5q/GgxcufUNfXb37dto5p6fidBIFn45OH59Oxm3v",
+	"5eHj1/N9Mdg+Hw9ejKfuzu+P3xwf7p4d7YefPvjfXrf3Hn+8vft2/WK06727PP64/Xt0ftt543XGL86f",
+	"e8Pz7b3p+874xfXt88nVi2j3mp1fXbbP9q5fntHXR6/a5MOh/PZv7zu/0+HvLTJ/dfhxez/2Xrzf9Y5O",
+	"H1/PX3Hv5eXM/canr3e8HW++t3M235u6E3c6YGfTjzuv/E8v3sfeC388eHk29b6cym6td5513Mksxted",
+	"b5+276YfJ8/F68n+/NN8/5v74v2X19v79PXOx2/u8eE0/W772+svh/HZfO+ru70fn/ptcTrxb0+/cIpf",
+	"XrbdYz59Lfvafi7wi/1v3jHfPTsezV7vfPLdiT8hV/tf3Mnl0H07Ds8mv38jx+/HHyfnt5+uPzH8wv+K",
+	"t++iwWR/dkpn1Hvpzz5dwTyvP314FXya+OOPkzv/d3teR6fi9HZ/9ul67+jj9SX79O58/un60h+wy+Dj",
+	"9Yx+uJpR/OH829Lxbfvf3J33vsvOpoOdV+zDzsluJVHK706CNr5aSgrbMHZ2K/fjtl6/e/QTPX189tbd",
+	"Of/y+7c3x4ezs5ftvJ3IOhELwl16HtT5dUOv9/VpuYoJ0X4Jd0iN5N2tLZ+72B9zEXWftp+2t6YkpMP5",
+	"1pIOkwA/m8HtNdvbb9v73Z02iE3mUNOogmOu2f5baeItN+/WkUvXYAiuMYGVI4UyL2h9Zomxt7b8mbY1",
+	"0z6ioRvTCAmYdEmIKZAQTXQ0eSuscNfcyyekda+eveEp/YnFmBbL0aOaOIj7HhERGtJQZLw6cl8dQ1gq",
+	"WsWiBSezRI69HY5N3I4iCccsjmMoz0n3Ixv+csNSSnVOHTknp4rsnOzmOBVU4GTPmZNQqTMncnYVETNV",
+	"BFMZa6Ms+8dUBHHeLXRPy8DfgtvXE0FVm1vKgOSpECqeeyXNVQjg+41T7ZEnJT75AzSZq5hmKhBXEVlS",
+	"AGpShiBOqwU6rOB+DGwiEyCdaYh8KiKRD04X3J8uWeKkEazxQjxSPu7JMqfwgKjECU0ai8J9wSKudWXs",
+	"wV3ooCw9mKqb6xfV/tNT7YK+8+nl+aymvqMp7DKZYFlmA3ZdEoDvQr7FXXEohIqOtu8z4YY0iIzjNZNB",
+	"gwI8IvaNtvWv/w1dzfBoREL07hT965bmzdwVL9+evc52/XZpdzdxu73j/jePu1ItRONo4sNP5IapR/IX",
+	"5GM2+stNg7Cbhn6qnhHs2X/DNap+UCES6PDiVD3asp7pX/JvD7g3t//26BRR7y83DaGm24xp9vNbHp1m",
+	"/s73sGVPR67SyQRT/wjMs0ecDWk4yWycMR+FLllmPvqR7e1CJ/1UW7PGOrK8VcfQtmdRe+5rRQaw2l9b",
+	"xax1Ms3n1PyU9Ld121uIOlDqCB4yFmMfKUO85FVuRtRCmHlo4HPuWSl2LWMe7FkxEiL12ZTEm5RrDksY",
+	"u9Tj9HDPqD/D8S0hDro+vVdWjR2Pcq/tUC6ltzFpHp6VqV7MM16ETlvFM9RSSSBWRb/YftrdsZM2a+gn",
+	"Pz6Xx7tYDN4L8TCCniek940z2fJwQkLq4q2jMXXxiDdqJ+KtO4quPMpNZUFtBSJu6m9n4/zhNC6KWOs5",
+	"kn9bh6biQFTEW2nKXYVq70uRAY5UUpN69Nnyjxv/vxrMRZ3B7BYMprOjfjSDeZZb7kb1YVgD7Sc090en",
+	"Q/+6D37dB7/ug+r7YFF9+fCpbgT2yZR6JJ8diHWqdq9Ojv6qCjRnEVjdlOsJB4FJYN8KvOHPSvckU29N",
+	"PjQxxtt7jxvdxv7w6WOv/bTz9Omu+8R7vLePt4cE47a7t4e9dmcP7wyGu8POYHvQHjzd3na9zp732O3s",
+	"DdrDdhu3n8q+6DeSXOhqH55TnyzqhMrDv+Yg3SdKEXpJsB9lw3NT9fgWiORUiJiEh+6Ykqm6cOzW/wFb",
+	"ehfJ02hodzabtWY7QLpMbKVuDrE1lVeBaRbEod+iEzHy+QD70FwExN3ig63pTtDe0j03d1rt1k7ri+Sa",
+	"n50GTgfyVlGRFdz8ZnjE5bHRkAhuSCMSUqxy1cMQR3RKctmQKnACjtijNELRQViggIuIeGgwR1VmWLXg",
+	"Kkj7QCVSQkytQCM6VdtxdPJOIIJDuY8BCZMQycS2Iu8a+QBC+A0TbskNyt1ZmYFXGpLRGQ7dMersOvB3",
+	"C50ylL17in1HEOkeii24TUqcR4YjLbm9TGRWNR/l0ZiEp0AiQ0pCuJ6o9eeiLJE+1RRA7iLIfjjUQshl",
+	"4ktPvNzpB1RohuSbap+O7RWGb//0tfkXTQDNJdeiXkBJPl2UvQbRRnZ/HXSkyQadOkje2Irq8BRTHw98",
+	"stkwE7YWTTZJ1ug/G5cLC6JC4vRjmwd8TlnDRciHmnH9eWzBmD1c8h+zQORMHQ/c0nQnqp1ymtTMesgV",
+	"enX921XWDk7mWgLzR41u48Q7vjoETjWFv7b39jr7YL2VQ77tyH9G8iJ489uFlBGE/ICgclJ3UsbqfP14",
+	"+PG3u6Nw+P6q9+Tt/Pr3l29GT8bu9AIH9MwPZ6cYX7gv313yxg/YstcET0mB2mhFY67drg2G6IxEBrPz",
+	"p2Rd17K87hYUHw2Sg0PCIuw3fgbAAqym4Tolq2qyLqBtQaybtTq7zfbewnQ66sf8dJIulzrm/2G3Nhe5",
+	"9POxUAYvP/k1Reuz7CFLY58hf86du75CpipIpxvQMBr3JpxJwawjtTAroa9QwYGgx5+5zUsiJNONLOeg",
+	"PnUJE0QRprF0g1CTJR+VaLf4gMVqBRsXTblSWq0DpnyqtqogW1Ao3txzfSykSHtoa4MKW0KSU4jdW8pG",
+	"PUFV4GHmwz8vezYTCN5gHB2doCDkoxBP0JCH6PoUzUnUVb8RIdCM+j7EwsGIEZXXsGNcfL0hD3umKaxy",
+	"kqKTamlIJxl3UTZPHLLNKYPchMa/bJnN2tIXJGwI5JLZyDU6XBKsAtcXV4YQltghalylOtlCC3FC+dJU",
+	"im0vJBPKPBKKFDBRRzZib6Jz/6pxdkQ8+ELcqIZGLjLpCuuzQ1EhJbL0vJrz5WGGWzPjvCw6ZEt6XiVE",
+	"R23Dgr80Z1cy61iZ0pPbgHXfs8BOldKQYaq1SUT1YDhwNpX5Fyv+xYrXxIoTKiuAyrNpbXs5re2X0lpn",
+	"X2EH1KCFZfu8r7rJ7fNus9Nutjvr2+d0Xar8B7/O4q+zuMazuCi7X7+PlgZ2Z4g1EaXsYyx6fJhfihVu",
+	"XT0PTfNFnem4LZfEsjnAdqjWg3kvdc/85/cFX40h9kYn8dfELMr8Qu5cmJD+4Qd4fMKQEg+S/NM39Y9c",
+	"6qrprzW+oANxE6wzcCQUwtXW9EDV+ab8RfQiPsOhZ/pqmo6aFLqNzaAmKr0nN+Ja3gu9NQEJe2ZuDacR",
+	"xkr4yX1ULm4hLvJanJB1hst41EvizrqN1D54quOlUyxdWEKkVlBZrJPGaEIZncQT3WG6/JnuCwPG/6xF",
+	"n6sEXCMPlvMn4uNAEK+XvFJgz8idGfkDmQRRcqlAqHlPHdTkx8wh9umk3pHI0f7Cl5Un1XNJMyBhU3/S",
+	"5CYnrYoXDAZhtSqM748Up1Z3sX295jf/gXtafC5WUVatfP8MFVbQhTWBnknyLp+H0HARRZ8B9RS7pBfh",
+	"cETsdwMcRv68B/eQJXiExDdu/CAkU8pjAXOYYMogWjDpICRfYxpm2Jv+aaKqMxUw/mKGCAABJpOR3Ll+",
+	"7JFehv5U/IpFgZ8NX8mtXkJTsGwqH9tCb6iimtXmaA8ZnPyNrnHxL1Cs05iNQfawWBW4M5JYgNIwAFf5",
+	"CKWMk3havzcYIV4JScD8sqJlMs4SinMayv2h+kATHmaYKvhmBnO000avYga+sKeSr1fNibBIJ8aey6Ei",
+	"u+eTd8JBe612WzuEJxl3UO5DB0jBYiAvJming17F/lyNAB1GaM7jEEnylv8CpBbOlGTVKlzEH3IVw8CP",
+	"s4JFEPKBTyY61Fs5NqV4b4BidLC4kp2QSs5PBaSeRYiuJTiZ7KhyrDOrrS1SLhFmGTBHl8Sw3/LPnuV8",
+	"074TJRcWGCJs5WXnp+tdcihvAsIOL06PdUx3PtqbiiTcG22YpFo7DOB7g7Ihh1hnHe2SBmrbwnij3eq0",
+	"2nKPeUAYDmij2wDHGzC7aCylYzCvvLHMRrm8d8s+6HIWYTfq2d46uuCuM62CsQrR+bcO2u3sor29PdTu",
+	"tNs/K0yEh6Pek6/btw9xAWrrGWgDwF8rP/zTEaHtXSkwSvyUvalj380NrQo19Bf5/Enks6hB77xiH755",
+	"d2eTaJkGbW9uAb/M7yPxYsXCF7dT9naBw4i6NMAsEqcTeXNlfWsKGUhxW91jgKOWT0jOIPMwoK1O6+lO",
+	"Ad7QZwtlSn45Cusk49aJioxZ0dRGMRFRMjFGosLR7mpgLD3aF/IldIR9X2P9ZiGI5BqrbJBLInJVG6w8",
+	"EYwYmYFO6nM2IlJMECIYh1gQC1ExCKM6WTOZL9bLZFkgDIVhda0T2XMu+EyumQLeQrM0rCviFmQOBO2o",
+	"PpXwkAuJdEHHyilwRQJ0tVmDqndOwW+H42jMQ6itaqJQGXrGpQrOh+gIhx7lUyzc2Mdhyi1ATwzqqJMl",
+	"6iLjIErovCfioRmNxsWJexkdMl2Qxq4u8ZVXItUbRhde3t4YoOY9Ps34Ziq+kFnJ7wU684MUnQm+qzeM",
+	"CWX1GtZe7h+W9asnJVCQrQDdC3Br5OeUsWFOMCzWMORApx6eg4xrbONyH1RMRC87zE7RAAVxOfOgcWby",
+	"hY0jXvJBpRpWvv3Dafgm+miC73ozQm7Fsg8uan3yLUljehl+7mzrTCq1M31XNRt6YEb6nlqiYJ2EXiiN",
+	"ubbT3dsvCUV/zUXvkI2IT0QhSZHhkICRvqcoIGewSp7KzcolIljGql6FIasHCrRUWnr6ztQatQ1NFIsm",
+	"+yL5imJMVER583X23UbeOKBMB70Cw4H5Th1tTx4wOOHLj1hit+E+CXNlcaqZmmZomLljnlDefrvtNEDt",
+	"kzsOv/Ym0PBHshCWamjRQWKhKDxLCzQve9bko3D7Yb4aS/KzlRCho1cTm0ltLjWhzNheqo/ECrdHzoKT",
+	"gCvWG1FOJc/qNfqSrgp9u+/lOoipH4E7xARn3Pu0ZWwYTXUkMuejDnlXgu1fv/riHnW+fNw5jD5uv++A",
+	"AHN5dfjq+res/AKxppdX2+BIhU/+fvgsCTMtjoy9JXOxdf5t8Fp8GD+Nj49cr/n47Hz24fnude8J49cf",
+	"nn86HL68vfskLl8c7X8QSajqJUS0gvFgevcEjzgZvHB/v4rjC/r61YdPQXS+z5gX/j4ZfDgJxDamh88H",
+	"1+OzJ09fj6/vdt3BYHh4GL1/+/Txt1ncufztCb54/vwuHh9fdl4/jq6423v26uToggyuf7v88OXZpyP6",
+	"/P0u2+G37Mv4TETs8W70qbd93dx7JV583H3p7rH9+bMPh+HM39/xv0ZPepfne7PHR8P2ePf3+e970+bj",
+	"vY8vvvx+2e49P77e/n367evHncdPf//9jLqHEb76+k08/e3VpxH7ONh3n3jtbyPv8NPLb/Hjr2e/Ty9f",
+	"743xl5B12H7naPAmGJxeHbeffj1/PQ+926g5eP72enx4ujs9+/35+PE1+RS3h2e7/nNv+9y9nIU7Hy5u",
+	"xen5S/x780Xv7hmjp18Hs/Zr0fnyfHe36YrnR3HYvD0ZvXuKZzh49e039vX4t9EsEwcMO04WdKIilP4H",
+	"ui510yJ/stJ/TNDZUq/LopMFiidkRNrleQPlnsIFR2E5dNR6vHGG16fl1grg9go8Luswdq5u6i42HxdZ",
+	"oy03yfLlXWbqV79UGLhLrK6KuqvQnxT5dQEzECgJcnKUfVlNAZJr9KrayVD6JwfgoeQuOob+UrAouZGO",
+	"RSeOXgpHr0CCBnXDzBY6FuhTShTVwE+nTh77CcCi4D9zIm7YDTOjVXNyzOIuDCjZCUeX/QAacdIaII45",
+	"pLpkmzXy3MY4HXlBW0Pp7Mj/bre395rtJ812x0mrmeh/PmnudBzOlBNMZZldgh+vSMdPkDai5Tit0BYU",
+	"ut6YgpEjJMOQiLGGewViAZmogFhGIfW0EaCLOCO6wJ2djuWgCQ5vpUgjicfkZtnkki1+pwRmqIrnY/Ov",
+	"wzPn4uyGVda3U7zTueRz5865u2GOwJMWh0rPmXZXeOKoAtDOnaNXEmawmEWQInQvMv5lYUqFEUJZ1BxH",
+	"YSo5qVGmeMhpb1d4ootXF1XM+5zulbbhFBXs/SkgrCuiLNVCRu9Y+N6dFFixt7oFqgSVcWHGaasi1KOF",
+	"1a2Cu/211g9b6wWp3H1Zuyy22qSCGizrrA7QeIa9EUHaq7isVsDKoGhrhPU3zKuIJ4Gx8M+pYgBYSyIt",
+	"xvjdlOY0Qo2p1qgxK61SbklTPV7TMjVHGc6YtDQwZaZpWmSUhCEPc6kdk1hEaADpwBMuIrQH6rSFGzHg",
+	"3nwhu2NCFWyIEtQ7f9wmgmwbcKHXJn9Z/Vi9kGFS7KGytIMqI6+ufPs4pNEIBGkPOBTGPUA0Avahj1Nj",
+	"aW2ITkFtiGzBmeLaEBl+9mPdg054zFsyCXwcLVYGfjsmSjga8jApiKesOkm5nsMzUH0uzu4lDIU3rA37",
+	"63zBjLQ8nnHLOa8wI84xJ1LG0bXnriIMMGrL4sUV6bR3d/f27pX8khF5MqG5WS12X0m1b8Fo293bz2ix",
+	"aTx+oTqn7T5FKt3RoloHUc1Dte7YR0YbQRtSGN/MaVk7T3U1yIwK+EQFkSTnYUDGFGLmCmOd7PAlE96l",
+	"I5eg+1IFcb9VHJWUe8tBoDHUCEvaLwtL2gcghCLtEOj7CiYqJZwCzHnJiLXCLG+4X8DzlcDzAMR+/bvs",
+	"Ft59Q59OBy/2v3y8vuODnfP2my+j2Zvjwyn+cP7Nu34/d+f7U3fiLQWKf71z3v744bLjzp/erQYa/yrw",
+	"Xp633Ykff+roPtp3gbtzeexO3t9+ut5r4+vnQgPcf3PnS5c+cHfOO58+vPr2ent//qmzf/fmhZh/Oj7f",
+	"Pb9+Tj9uX/qfJh7H10E4eNGJBzuHcmnzmO5vpbqptdkjqL2TIzuGcBAgLG6F4qoIFFS0oQr1NC3oAzQK",
+	"MYs27cAsu5qP69NKyUQ1FcQNIQxV7LjhTtQUYz5jTc5c0szp1A2nAR80DmPdgTUgkz+ZMWd1ZyGNNEiK",
+	"zqP8kVuHiyRKIHsAFeQInCiBKEMbJpygYOaZoSVhB/WRKlXGpuYR5VED9rAvlQWheNSPhN44KpDsbia5",
+	"hrY5LBt+1jTh5P6uY/CwhgroMmQhJEGIpDuLGT3/dHL59vcrmxmJu1PWlhzim3d9Ktt03J1XQ/etV13e",
+	"geXKGaQIpZQ1uuD9Wn1aKX1pcQnoydCWIrQ85WWMP41u4xnBIVGFjd6JXFLnr2TdPzdZV21JQbBhZt2S",
+	"QLdi69FaJlqfbeglSQaVTKMqMPEXnf2ZdLZgdfE+nM9rWl3kzhZEJaY7YCBb3oNl310Maq5X8aSshDWJ",
+	"RW9ZNp9dA0MXzVyhVszfUCHsVYu5/GF1sS0VaYp9MFgs1h9xGlO392UW/U3K+1+9F7dLZXVv8n6Orz/t",
+	"vd4+n396fg95N3cODEvMWhACPCLFmQbrRZafkAgjd4xDQaK/3DTiaNh8mn0DWshj95ebRsgHPBI3DaRx",
+	"J/9y02CcMo/cZd+xMOktMEHAT0yT0f7f/4OATuQ/lNWlDqI9K8a0l0p8Zp6dJZ83PXfstwIEGdx/udGk",
+	"bGb1Xo6zq0xm6QSoQG4choRFYM1JbFAt3XeQHXJgAPwN60rhCqvOZh6YbtMx4IhLoRS7KW5dfkzqr/yq",
+	"LQf6f19Q1dnDER5gFUHx1VfipXDHZIIzGUNpDsxUJ8HI/jj1iKfLcuYK4FQVaF2swPq3V1xVuJjZtVWT",
+	"5MWy4qpqhjufHlIe1WlMOfV6KxU0Ve8UjWi3227rcq+6ST2R9ZoMxpzf5iqJ1tfDa8iC64k0MTJKzt2l",
+	"tihEmIkZkQdtt9NGLzgj6Z1v4qBThtBSrjEpqw0x9YuT4zJzgLWYVVPe6rjUC8AT9ZGQrb07Jr5cgvlC",
+	"VapJoJN56+0S9LKkVbqkGTOJWVDjNBGV8wYzuR5g5degIfh+Srd7r71jGqrl7Km8qY7UgsDC2eg2vt8A",
+	"cN5No3uzOOibhnMDwcgiwpMA2sBwOp1me/stYHnLgwXNJAO9gcS/DLi2WbqiXVlSg+nXHv3he7SY3vXh",
+	"nNVUoPTmLoahZJncS114Br0+u6rDiGw48ZZxoX7O8wN/kskQ25IjEVvKj2KPrirm4Rdr/9tn7Ysafv26",
+	"6ZoECpR8wmwri9X2mkbjK21I/yUF/PGksooP48EiwxhHp8OFYrxlKC0TQiDIJBPfW2zY2FHpDBlrw16z",
+	"va1jWdWHC+J9CoOzk8CTdEyUiJ6OE+k49o8mWqRjXrNgzzQcSBK0koMJSaNXDMLNYoD2OiKVl6CgLIwv",
+	"fbIwQsvrfD9PuoNS//IOirjtiH7cRbtSD/2v//m/UKedIKnr5TpAyqEOj3PIGGWB2MnU7HBs9SSZWoqn",
+	"8fkXotgvRLFfiGK/EMV+IYr9QhT7hSj2C1HsF6LYPyqi2CfOJza6jY7ONa6zM6V4oNNj560kXucK6nq9",
+	"pRPinDBP/eOdICGCosDOcRzqcZ8pQJhNx+79hj3tbKOd3b3H6MnT/bZzcnT2Bs3IgDIcOu3drc6TLfDg",
+	"tJ929/a67W10eGb/3Gl323vdTlv+POYWBg0PR86TtrNzw27YOZ4QtPEmpCMqxW7556Y9xFecMjVuKF6i",
+	"/lkwbgCsuWEaZccpwPPJjHi/227roWV/3ml32/DzTts556t0uG3ezP68t2063IYOQaEcE6zw5r83Tt7i",
+	"0aIp7O2YIE08pmQbhyoEDkQI9k+HzTMcueN+K3FGQXqcutRFFEqGp7Iho3B+qNSJ/EeuANtCSHVmhmmE",
+	"lG6BQvkKZaNs15Z3P9rZVlgBIJV120mBFcoiMoJK7HfNEW+mvypQ/gCHeEIiPfFDfROcHit4OYXCNE6j",
+	"SuzCgjbPjsKY2COb4LvXhI2icaO7/RRg5iISyu7+/9iNev+Jm9+2m08+f9/e/fHf01ow1hIdijfDxcU5",
+	"kYdKisRYF82jAoGIvOGRIY59Kax6eL55gDCbowCLCPEQDWMIA5YNQUiWPX2NCST0mmmBzlW4tCCVFA4x",
+	"kUjKVyuTpHLP9YrqrJcKYS0dSGoBu98gXJ/WGYS28hUdnL5lB+yb42PEHgg9OEB8QiM4SqoaYiiipMR9",
+	"0aZpo2LJDPY620Vj1NX+S1fKU8/vv1SeCGoslSr/XDaIxI98vyGQaR2SObkLfKywRTwShMRV+SvqM9kN",
+	"PE6ed1GfMpAa/6IlYoeofvpI4LlQKCJ4UrppunVm1/ThTUQ4UxqKc59gCAG4a6ZDbGbu6s52s70LzE3E",
+	"DGDP5O9PdD7HD6dx6pFJwKWMNP+NzBeJ8xDFjH6NCbolc018ECoMocVoA6N3706PHTm5TUdyZeDESOvi",
+	"/rwLqQXypxREBU/IDZPdST3d9DQikV6dCMIoQh0RnGQs95ORRs1LEvh4Lpdbbke/dcPMcqpbKl1Pa3pN",
+	"Ob8yCtnbg9vB/N0poojTIdxfJQdYXop95EumGhLsqTKZyk6JoAgsEYgzf46ofTciEVHfR2MsEI1apbPQ",
+	"V2fZ8B/vVoz3Mjkif+a4ax3Usnmcc0ZK1l6NXyDsy9HP0Zj43oFKb+csExAEoULgNpC/7rR3FUkyjgbc",
+	"m1fNQX6+egM67e3ioStmsDjs6zGWtzHCXpK3a+5oNUYHuXwywU1BpAiiWItmKX20QbA71vaoR0Je4gZB",
+	"7YYRFoXzR3JBTIbkJhy0fsKIoLSuiwOh91fVZoUulXlEvh3SaDwhEXU31emSb3MrK7WIeWnWl1kk7ZH8",
+	"3vjvKo70X7akDsQZeCxUM7Fl6lCY5foBKHWn6tX0nsJhiOdK0/gaE/0YAlmlijUHlVIKJvL918p0k1/3",
+	"CzwiSNBvpQxYmXwK2e9e2ykQKfGdEin32m1LwOzUEjAN3nLpTZcaye931U3IpMZVZ0OZlg4l7+6634B4",
+	"OKoxIJ3SXzoWKyX6fsMIRB0RwJClhZeZpaY3ki/ChWgBrxRRlX68Gv++JNgrUYMOUV/FZzZloya06iPQ",
+	"qdEw5BPIcsWhTxNXaVeXbcae5H6J+xQaezjCKBrj6IbpIyx0ZBqNiDA6Fo1a6Ji4PpbvcciiDefoxclb",
+	"eFWl52qTBPFUnxvKZnHDxlCD2zH6oSoo7XIWhVjqhzRKwbyVlqylXEFHjLKRFD6EVFv0FPVYhc5dDLig",
+	"8BZIJsNYGMy23XYbqlxLdWeCfXl4iYcSna5CblhY3VLO/yRDWP/Zbu4fNp/j5vDz947z9MdW/odiSnsn",
+	"KphALB7CAmIR1iB1E+5SNoaZen7/YczGt0uHAanxSuyDK+MZ9ixAHR3grHMT0qL6ymT2b1Alufu9oa0d",
+	"6sxo6zgw9S4qBhK4F+SAOd/FmAOUiUhhLza2pp0tnQWmV44Ibe9/Uu71l4SbpAk8wx4y65AsWjGgnV4M",
+	"sTXAXlN/DGyNyQ4tuYbB+vjjx0JV9rfAPJSoToV1mHiIhpj6InOiHwkVRw6rBanNR5wNfeo+dCOxXRw+",
+	"Kk0PUYxAu0EYR6nFkzQWdiftc6uqz61sJ/V3cj/dyWQV6m6ja15Y9x6ajkWql4VEAW8+SkVmqMkA+/ec",
+	"hwPqeYQ9cAMVXtktYakbVQqqM3WL8oCECbRzdpckE1ztBO2k656Ovu7CD5M31rXyatY+dm+1nuvygMjj",
+	"E3Kf5KaPwK0CC38q2QvD/okKvHzY6WEoZuQuALQOBHwPcRc22ztAX2MeEU0J+qBrnDDl+JD3MIjGuZ0x",
+	"DoP6e7NnczczQXRFwikJkZpo3X2i+u21bNNhZn0kW4tDcqCVswi4HJaCkHLCCDVen49QzDwS5pYOdu+c",
+	"R895rKCSH7Bx2t9TVWcRjtIQvlV2/2wtqdNY/2jtptt3ziP0XH+23pYxHjXVQNexZ+ccidgdJ9zLkUfK",
+	"IMcoRdf35drhORJEMbMLFYv8lvPXOByRNbC0AffmiNy54GKUP4AsgPgQddq7T/eePEaDeQRQ17mtUaF7",
+	"qyx+x+JrWipAJyyi0Ry95RypGdXdi4jzpg9vrIvNwUpQgaBXeSYwyzM3FRKg2NtFCA4dEN+fY+oTbw27",
+	"ofB9dIwgAnsobMrJWzxCIzolTJ5hyzhVuClbkKO0huMClnaT8mnNF+kJ192swHq3OVTvrmvbtFVvcc20",
+	"fTBZNduN98NpSKZNXfKO4SmmPh746zhNJnvNkhFAX83tFBj8vq1071hnR48c2UOvuxOx9c5aLh7kkYAw",
+	"jzB3rsxzZgk25VmKWUiwO5afazUynlhwlTYTI0HR53XrLcur+kPhbvAzzOaahYiHbhvnaCLVbAORblJe",
+	"DrT538fRwgZK4TuOxlspgEjNE7VtydSS6cmJoGQmdXcxxBFpAqNe10Eyi6AnkkweYmPhOKlz5BEfz9e3",
+	"le+YhoL/9mD2idEAgEdsVBit7BeIFSsJDZ10zzIDXuHQpS+tSXRQ2c4KaEZNObcr19fXzcM4GhMWKc2v",
+	"+70idkFtRhBy2Z88rupiXtuVNsaSHVrIgA+WJra37V2xRq5lihUEcYUw8BOMDTPi+01tbhjEERqEBN8K",
+	"hNEgFpTJnQtjyRl/JN9WwRrPji6UPWuxd0Hvmh4d0UjFWJ0et8DFodc+xRW2bbQLdr7P3x8XmbGcJExE",
+	"1SXw3wzBuFS1GIexR6WS/x2wI0kYUWUBy4JwfF/8VCYg3PK2LDTMuFB+2GGz1SMzEXHwjoYGrWwPkV9O",
+	"w6VRgimyMBiTsrQkisRpZIzCPUO13xuExRNVOR0yf3AUYSgiZgU8fi7ojnqFw7FSEYqeqnitwoCi5T4e",
+	"hd/ai+RpFC7kQdy3n5BPqaduh4VBhmRKSYoQXN5icQ2l4CHbWGtnYXoWLaMg/rCnjALEXjMrIkHzlCJC",
+	"1IVcViFW9feSI6QP3VvZ9ocFaVw0wB+2Efs/G2DVtn1t0N4xZAl0bx0ZM71kMiWEml/0/MrZg0zXWYni",
+	"jR+fLU5yBHI5lKrL8gfXnDGzmyk0rIFcLd7X4m9bjMWNeDGp4SoRJb8b8EK0cNabUCKq4LMmV6h+7yWn",
+	"tvQkFG09jhpmxo5ZUzPRxY1Jt+UlFZHmodl9SUi7lvs7t8sFByCTJbro0xYCYYH6JnzMxIjJt3TsGB4I",
+	"KUDo+GGI9jCxY0vWByZQtQhJijT2lG6K/QtrMQyKdeW9Vu0LXbjmKhdTN332h19z2V15zkNk5QmILlLi",
+	"q3AQcA8HfeFxyLDvoCn3YxUSZvvP2u22U351Lso0OraccgaxnDqQR+Us6UBQ8NuqeJ17X71JOIS5fO95",
+	"F1vXaj40hjAV6o81Ou0t4zPWRXttpF9CE3xLUEe2ajWqgjI67XZ79biMwjs7F4d8fHSiXOqyaVM2RdDU",
+	"QThCPpEH7Gl76eBWDUnOSgEWtewUEktyC+dbVoa6Fd7RuRNqi8K4+e2z/E+7ud/7/L3jPN4pFoutkJ72",
+	"Ou74HKfK3tlq6lV8y6B8rYNz1+DZD2WzlyBKrMhnPeJSkZMQ6kp56Q2aJX0TT6iiPWUHOc61V0CLuekm",
+	"46qa8VtNEYmgmsn703WAkz9VpUCnIfkdDyncLbBiTkPyD594I9IbYEF6Ig6nKhTUgzR3QSexn6QT6kC6",
+	"nlStw1jLBEnRUkp7OlU++yvtgWgnohhKERSm0/NonJEnLIUxoCnI8sM0xhJxSIVxFDxYQDEoVh1MqYdF",
+	"SR/8mCucGDPVK4DIXTg3ReIZDD75UjqeEpnZfCEFaF3hxJiFyt7ESzlmwTIWGNmtRiocNQgQdiOA0D5I",
+	"LG0gvyVArSIvFzwt0sgeuglZ3jyhTP/VqRF8mduy7G4VHnDz+bWw4OTs/EQenF0viyfZW6phw50M6rP1",
+	"p8F5tjHGk7/MQwsXWjcoQIoOdGBi0iQBySj4xbykQ7iSJsnfqkElX8oix9TkUNbG5Lc4h+q+IF2N+Yyh",
+	"MYE0Sn9+oJIC0qyC5WpL9gNljCLRFAqEUI6M0qGOqimahwZz8yRELvekxBfgMFKhlDQSOm1T3w1d1McD",
+	"N+g7CKtwmhs2UCVaQ4jwplFECNro60rD2O076JzM0CsSCjJ/JFIISSpk396UCh7O0ZF5d9NBmN0w7CpR",
+	"n3hIuGPOfbTRdzEek6Cp/u5vtpAOZBXaBWu0g8E8Ga4cljVBHSFpzmFqIU2GmzOSLoqG7eb+53/baCb/",
+	"3PzXJcJhp0A4TJPJHn5DrqTekVj08AyHnrr+6ryTolx+X5MFUt13S4x7FTe0VYCpFku9Ui8cAXUUsdVp",
+	"Cjl6D1Nm0RVvpXTZdrhk6IkRzsw0HUTJ4U4o5mG2s/R7OvXN+qeNoWB+qhSpH2pUS0/BzzGrZfovIUa7",
+	"HFmRkKPr0ulmKjZ8gj1i5RW1Gs4KBjtTELwkiSbXNyScwRCc5F9I11ST47EC440S4iB8wzR8vvrTqqkj",
+	"/9J7+0jYr5gZPlIhlF6IZ9iH6COMGI+ITpvRpBUa9SQp7+Y00k9qOkt0G/1By0gLCBJQmPyz81Msmrnj",
+	"IkpWGzMDu6ORuxyTHoCZp/zcrYZTwnFz568OyRumWo+AVevceuhXq2Zvsc+SMS5y1XRES5wLNb5vc+iS",
+	"AeTT4OEFkD9AQajvS0nHvaYuV53uj2rySw/FaorbKtd6ymvyZoslal7hVbrMeG3rVpXKVX4p9TCrz+vJ",
+	"lHqEuSVGYWUl0bFcVvT8DAvkcjYlYaSzgBx0K0VCSOgUiOheCw7zmLi3PbqCOGGgxAuIMUihO3oQyjvV",
+	"xQfrpQ2mb5/ql5eSZzr8sq9XL3epy4dY+1Dvkk127oezqs6bF27+XlxGybjXovlnxJWfpfqDFrEwUhsI",
+	"ta4QZpfKKTqrsZCiCuTyqnxlDBoa+G2U02ahS7viTN1h2BVoag9Dx4XSCAihhv6drk9m4pkhZ8ZStPhH",
+	"J+8uNEbckrsgn5dJdCozVJgweq5J0kSHgFWlHExSpJtgH6mJCBPdr9s+EqgfMxr1nRtG7rAboZhF1AeR",
+	"UEMQaOAwhHWnIY+Zhzw+Yw5KkLySp1jXeQWsKAWFdsPioIWezdMMcDN4BSmpOLLywDlIg285KClwjyyw",
+	"MzTAofrIDHIkDQacwiqEXJ/ZeH6A+imEZV8leQg+IUhjUqnrQbVAlLXQoRmR7OGGMR6N5aTM1IFGqEBx",
+	"4PKJfLCBfV9DBEQcedwx94rB4wI0jE0Tq6+h327Yhq71mgT+3jI+g6mgMQ4CKGoZjQnbhFKXqksb6k0h",
+	"FahBJkgcJvG9ha6LH3RR3wY17Duob/5fQ2nKfypkQfgxXTsH9fWaSQrpWxig8tEiep781cIklX8qpMO+",
+	"StJ340j0D/IzMIn/FgaAg7IYAGm6v1I8suwqA4O6YlK+7RpfjCJLgVCreztWx8x+iauwgbpvGVDT+m8Y",
+	"jL/6bxgUw1WXqNRSotA8V+0uLuxLAW7eM3osxfWse09kcT7v+Vmicp+WRhsY2M7aW2UARYtUsyy6aFEL",
+	"Bc1oWX5IXGiwMSikK26gAp8o2EKD+5h+uQAAsmggGSDRmqM559GRfqVIPipA9ly547eAbVko2FtIn7U3",
+	"NY8EWiSeKPPgIwM1IO9rfWkAfqW8wAXVJiFFApa0YpFACi9qeZhTnFGdAttQgmSJgzyB6aw9w9AC41nt",
+	"FQ1luiIlXqYvF22ThvyscUDTAKA6n1UFqxXKZYIVWutF3dzGx6y5UjkJ9JZqzNvEta8mq3iSxRCTuaWD",
+	"tXpKrxF7w7MHMrdHJZKsKILxMNKnEg+VgGZAB6IZR4GPXQJ5JBoXAWF/hucCEklki1zguoJetSwSTwrC",
+	"1jvO7o+Nm5uW+Wv7x+a/FzpljrAvNazwOSkyjkFBggKAxpBEXSTigfx5QKQASKMD5HEQ6MQYKywROzQq",
+	"DulSjUJ+rXBlLbkmt7q2H+5ASmOMKE0XsxQsH1olYrJqTQVBG1iKt6FQLkjbe+cl/jFvs4UynkJsBdxF",
+	"3Pe0a5Ay1LdCGPtZ2/Bpw2mcqv+cAmWxYm+sVTivwFAo75ESk/3yLIIMEGN5i6TaZ0GLnx1pmdb7rCNO",
+	"2EVACwZrOqj+NKAQPldNf2TqghbGLBaY2FThEanmgP1EW/yJtxCBWSqFFVoc72/5rL2CZWuXD7rTgfB2",
+	"pHzRKV24eExl0++FV01SzbQO0qg9njykaJZu0+9mSSQT268/mBmHRX6JJ9LyTaaUUcih0lKKuTNbRkk0",
+	"VXe7Gn5gSgGZQ5KJg4gvdC2cIKpPSladn6LzaxVwLJK7MkMA4gYQbUjw7uwlkbkQBaGH5kjWSRnpgmlZ",
+	"wQCroLxikUx9ogfjr62mWFUmU0EOEDSlfvm5lDms00Fv6ksuVgebyb2Ui2WAsQ5QHyIFXe4RDcWn0R1k",
+	"r55GljC1IGWrTZUDh29JmJjl1bJjJFwMGYtm3rq+5QSzGDyGyacaTmMAye5FC5KUw/xeKCdbtTHrboqZ",
+	"rVZ2yrhaSXJeZvqtCq5Yth+Zepslz1eckVVrs1ZKiRXQYA02nXk2ziEl4oSYtA/XXv50pzLHtYLnPDOg",
+	"mSs40lYzwtsfOo3IJOvw2lvi8MrQXh7ndpEyYERoRgDxWwPN6Q4g3YGGmk0Bk0oTCOS4AbYuATsCJsaH",
+	"NhNdliNW6iJYWIIVHZc2Wy44DVAtViq8fMYQ9RJXjRyQgtcFP438E6D9UN+LVYIx6ediRzs1XJw5Jlwi",
+	"5+hlTnZBSvjKYdQtW9+fxc4zrDmvX2neGlD3VtVmHmPmqZtI8AnhjABN8DjS9GNYzvKIW9iWqrtSin2q",
+	"qLzaRMpGYAeP0l2FKt4GQje/UQ/hmvLb1Mv1WpIkAugL1bYW8Jo2KdOwAFggU8R4w3IOhpFGLqch6m/h",
+	"INhyt/oIe57U7DdrDKY4iDPHN1MKWXYY0yJ0a+BwVy5musOiDNXEgpY/3IZNj4h3f+OtOdD37sEc1Ad0",
+	"oOPa1hLzlwzHnlsmOzW7cIVRJIvcOdmHCso4gqgHc47yPvwKydCEUqwaRnmh3ysnHtNzL+A+dTPmYTCX",
+	"9PiwJzv1YgUXpGXtnk6BKeSKSZ+qh4CErs4vud/2q/i1JTO+hFZmorktsiSi/IStxU0+VbGF6wgeqAhK",
+	"WVPkgP7CZexrba++//olACIa1I8I30pZxoa+VHcwB1OWh6I4ZPISQZRFXFugEo9rkkhyw9wxF+QAMZ6G",
+	"BakNALlBiHhCPOUkhfBG+cTRML+a/SpgQmVpV6jhzLthIGy1UH+RWPvdnEIzjH1fJ3dC8RE84FOC+sXU",
+	"2r9hfKjcxqZDo2e2UD93CvrdRAfVv6D/+3/QXttRDnmiXPIo4qjdanecG+ZKDTupwp8OUY6uhU5oNJb3",
+	"M8wX6wtQigkQ4DmlYRRjH1kRRELDJB7cMJzel9iXIgbBcoOM13yjz3hPxSHxOOpvttCbIYSo+jgIZANj",
+	"WVCWRwDd13LKDQOlOz9RVcyxyPFbwFpyIpIW2syIldBsQsESfXMQR1qSNjFjCaVl9M/1s6vEuP20XT+Z",
+	"tlP3UhtRESlYul6YqZNQpYoA7HcQkqZ6H4C0dZIP4AwOiFpOFTxRaOpQirmORct8sajAyJnVObwE1coE",
+	"8acEAlaU26BccbZ1mjI+Zck3i1KMNdCaTLXa2GSwjSqBG1LpH6CFeilMGETrJn/HDBLEe2oLrB9snCTV",
+	"ha1nM27e+Fzp70pCuJfILJ9XEmdV94X3ho/p5JRNLWSBnJQy0Wu3oJuFyu1Jk5fB9CR0+dPk8KgOCr3w",
+	"AQ2JWMkwUmUZyy2AbfEwY7A+WWMx7oM1UbJch57kFnD6eahYrdILsVEaTXkQrcAgzrS+e4CUh0fgac6U",
+	"b2aVKS1TCO5fPFML7jyvR2A66SWqmq0qFqqnyaRXHZrTCLAQMx5mJf3kx1wHj5cTfTrwdNeT7or3XKVg",
+	"Q4yBWHG3g5Aaf/O9BF0BGJsP6UHV+1yLmmQmYw/LfKBq5U5YVBSirOtv3nNeDw95vT8O2BiLnosF6YVk",
+	"SEKjhS1eq/dLr+N+FmegYNWLrgiDWFHDGpyx9Vpz1B83pVELJ+qUBtMuJYH7sMvFZV4AyaZMRDSKVYdI",
+	"voBYLCd4oCtFRQKNsRhLHiklyUVkmyJSMcSZSEIdZyEtmA4jobg0FPaUGsj7w+MDBNAKMyoI6qyCuVJT",
+	"TKxNpg+lJPPeYC4ZZC99PQNGMSWM9+R/YtFTLRsagEDKzSpZWBJKIH8n7oTLd7CWOpgHUdgqRA4LQeVv",
+	"UQU6RR65Y5F6l5LhayoeboXLsLa/k3yHzKBT4XqV0/gwlp1GDN7P7lgbp9Fe7e9V4Z33Gsefx7j1hHNc",
+	"2qxr1Z6vJ3FBd9ZMwpV0XsKB1vl1QQJYO9Eqi2O/YX2fj0bE65tScBDKjlw+UXYFtBAT76A+YVFIiejn",
+	"WpgI9CJzQ82Q65yE948e26zW8X6srtxqnJ6pohLJOJyjFAQEDcic68wTfRcW3pO1pr3eyGs92eLwa27c",
+	"JqtR073DrHNhy4seMU04OoxR1+lNgHvSBU+tjnEAdR7RbMz9FEbk3qu/GCL900Ob/0Dt66foTuX6khW2",
+	"W5fIcgHVf7sB1D8jHHpCMtefTSdVV+FldplXuA/7AyyoyY0ywHV9uPSM7RuS1xiPUB+kWxzqSw7sqAqV",
+	"QEVMF99ziwnO8MmMD073m4jNc4IhglAxQgvToZCHETwlvRkht/e/acwHCtVf24gOJN+bUPZw+0dvgu/+",
+	"lHNs4YYuB1dQH8pOPT+JQtIMiUdYRLFf7Ex0k+el7mBAIyxmwIWR8fL6UDNTFxBoF4+EMS8uD4i3IJur",
+	"g5Blx2D5jbCqtDZjaGM2pj5RhsvNuuE4i0m91qIkS+CUx+ZnVvk+1oh0lbNzhcbaMxoVLSzM+gC4AApi",
+	"SBVFA+zeojioEeylP1s2p6KM8DUE2f/sEPoVw+dLRvlzYuu9e6NTZtqUpicsiRg1j9eLW28zspxBQiUG",
+	"DOapn/+R5atXlXMF8YdNgxa/WSdGMYsXmLE3WhHuOoDdCsjIBsMnEfCLNZ8XF7sQ5jl/XNZiASpNsq02",
+	"7/6BhiF98fXqH8oKD1kmpKlXmllh8t+KDLUKscDOLUtzypxFpIOYaW9+mk+mE8ryKWT/lmSPbRdjPR9r",
+	"BKuCnIelXHAVfL71+yTukx2QV2onVAiVJjgLeUY4rp9RIIQWTAqUM8H9WMcsVEACCu6vHrevX6qO21+R",
+	"DS760nkA7kALP6++G70KL1BrOWb1LF1mFR+KJt568koBSJqV1CGk5hGNyRxigIjXRX2zhn3EQ9SX1N5H",
+	"GyokSgFNJhHJpuWmc8MYmZIQDXg0bqHn1AdIkSDwqZZ/whiMC3I5rUcOEjzFr0ND6hMPuZgZlWhAADgU",
+	"9gBK0epNaKFD1NdE3E9eB5QPFbDMiAqPwuIWwItzUWJ8eMOSe00pYQqvIxqTyQHCqA/nog9xTVBrW3YL",
+	"f2n2C96IQguj5g71MEAVn/i8EE+TZC59IyFXSqJJurWuY4gEu//5Tk7wQlWHFVDGSgO9TUQg8TQUyEA5",
+	"3qin6ulDFPhG/6rTB5gVAPWC60BXn8AC4RumARLVrsrdQRvgz5NLIuIQjFgQkhbIO8Mk8U7gOthsIQh2",
+	"1+RxS0ggYN9piKgnctixS+PQ7w2Tljv0FSd6HWKIudn+TlxQeriXyZ2xhgoC9dj2n1hB4GSCqa+g0Y44",
+	"G9Jw1ZycuoE2C9YI+dqSEV3oelurx3X5lN2iWVk019LAnmx0V4ntAL4hIh4INOPhLWWjexoLagZ4WQtj",
+	"BT89PLzrLZysWaF15V6hUIvdYxcMoVa9fNM+87WK0KnKe6BkPStDp0Cr/kcoOwgTuXdRptXCVVWEfh0v",
+	"ttwCy4tUhJJ7Iq9ik3WeIhBrpymiApHmBGo3m4SztLviUOGVgA/WaXwxgGL3tszcF3i8FKmm/jrU87bA",
+	"OqSuFsnXet84KzEAlZqGtLl3MWf4QTDpTmOGQ0bZqIDK3jCFDEk56yp4vBk2qP66SqpHBAmnRCCMfM5v",
+	"WwroZETlT1LQNmccvJPshvHhkMiBo5AECnMSKhxgNCc4BEVCSCEf+0o8VsHoY+570FvfZhn9A5BIbxhI",
+	"8cin06SALfdBnFTxs1Lq9KDMg3bUGK0pKWUwBMkVzGQzfsP0l7V8JKTO4OG5CYWgUnJySWnNAliAZNry",
+	"r+Z2e/txs73beQIZML7gaEz8rFkO3TSuL67QVQCLc6YK+9w00AaZRr3/+h//20G6k2bnyWa3cg5Se0P1",
+	"5tBwVoRdXrTOqUKWeZNeSuPlABep0pzaDAt4XxESRjUof5arF1qstOqVwe5pIfMEqAY0YYXm09UNdSwM",
+	"0nWX5DJqSJ8bpu8qKXubT6PT04M0XwJBkpHJ3NAwQRuCENTXDAksAa0EtHGzAr+nSA622W0mr6Gn0oMb",
+	"TkOekd6MDCgD1yKkh6hkBRCzrRJVpR9YRx3GRSEne2gS/2Nrse7HH1+0cVFIWM/Fn03ELlRWa4kCcNEr",
+	"5TyRCBYufbRxcfzcUdZZKSFkPFkmdxqYgqWvG3FCaewGNxa2ePMgyUUaExxK4jaJZwAbk4gkHidaR/8z",
+	"ZA5buFhqGrivIKGOxKJt4YHCRUZOsO6XCQmpi7eOxtTFI754QpZVXbxntUYtfuScx8tKiZYAOa12UZh9",
+	"KdVF1pGqq5San5eoa0uBFnv2QjyMjJdbqIqmLmYu8f0Se4cNxb9Ya2ZKo3k1vFqlV4SzCHx0uVBxsPSq",
+	"o7QVeEMp+UzwiGx9Ccgo+SMosVH+BPfJvTIwxBhv7z0ufkS/LaAePN69d50h21mQWVL9pWQsq3kMnlPi",
+	"eydhqAgxb0EzuY4pqwCb94AkVue9drvhVGtgFcl+2KcemmI/hqgPOx93wKEc5deYgBAX4GjccBpjgr2S",
+	"tMeAQyGEIiiVV1dvztGFeo42Lp8focf77Y6DhiEeAfS43KJNqU4UDIvKGwjuNzOn7g3r/8uW4SBb7S3l",
+	"CaEMYSSH7aD+v2wB/m5qKu3rv2E+KMAhnpDI+AnS1dXvLTVR+WnFHTPvJDW1aJdfEuxH48UdLvBv3S73",
+	"Y1WkgJ4KEZPw0B1TMk3C5hZk5TcBYegZ9kZEoJ1WG1ntu1DnaKri47jI4BKmUTxKA9PoM9kp/Qccjrto",
+	"NesOTkeQL95qgVe+GR4lpapL2BKNSEjx4koz+amITmuE76dNi1Z4mamHegVX6gpVVaXiewrLPKTqOJWA",
+	"N9JMo4JxmMdvi5MW6mYzaCZnfW6h8zq4jSGEox9nV690aquVolV9L53nPesSKXVYrYIOXLE+WGfuCwMw",
+	"tG0f1M+rKu7JSXMyQ8wfpWTQNuVaR6WcjVyEfEh9UouF6LaQfMIQwFqG62IO5SnJ6z59eRnJrMBSllyy",
+	"F/ChogV+df1bgaznj+yPn3jHV4clbG6abbi9t9fZL2x6WxZ4EmWyHN78dlH4eiwy6yFosTh4V1JDCoIh",
+	"0S2ZO2iABXm8G4f+cp+kHJuapOxZzcGB1VEDKlnQq8UVvSXz+tqC3JNlZw46LPr+a4KnpCy2syzd4mcE",
+	"IdVMLbqftF07ZyEq48UPrzu0YtK0kdEzOQvJtjhrqjcE238vjIma+7X60if5OzgkTMW6T6hPI5WX8SUO",
+	"5z0vhpM2xBPqz3sT4kE+Ve2M3oKlLV2bdQRQqDP2dxI+8Zq6hIlVi8gbn3fO91N6ihV8dM3WKtU+Zyfa",
+	"rRFVFGn7VqooXZ/mDEXZSM/D5qeSAM8CVQYuyjiHp5Mu5FkBW9XwO0voRYEfAVtTYVe9IQ97pgR6SZ1S",
+	"KwRP1wlR1ah87OqINdOBQrBUboS56xMH+XLPXaLEHyS3QThoQMNojCacReNNHXA1M0BpSiUG8DWVDujq",
+	"GIBa5+FMzeo5LpY6MxXmax+yN9Zbl2RYgjqojfk1stLSplbedTUUoE8UTioPVsh9VQX2i/y/sSKlOiXr",
+	"qFdcLE8sJ7Z3ss0CeetvJ3ngelL5zSmm+3eBMSyvlEiZ2ZzKNyeU2b92FkO4VGpfLyQTyjwSipLEqmqI",
+	"TXtIxTM1p/mBwSeQqiuPYqHjPIHy2FkdyMMqklE5smdHF6fHUCxXnvoenPrqwXS2Vx9NJh25vvfBKoS2",
+	"YBNUQbnI5yPKELmDmFt1UVJh8aUCh8+kDI9NLZdluiST3tent9vezt0eHrgeGY7G9MutP2E8KLRhqht0",
+	"BflAX7lFEkJpdg93KYnmPdfHy6uIXanGR9C2dqyIIm8rWCTE7q28jQQtrb4LhbKhIsJsTN2xKVQ15r4n",
+	"rCsqKWblqGxWzBC20cmQIFG+ZE4Zdfy8mJPDYQTEZeqsF4edzOQty3gE0YNSYIMQbzoaR4jcBcSN0AZO",
+	"b1hm6uokMe8YHZ2YlJTNVnEgB+NWI6Dv61M0J1E3vdSTYcA2oSJjcB17kakaYgIiEmJOj+GymAdFN0eg",
+	"kqzqnf/FCavTFO8PcvcQrpQ6kx+3y3lUHvBqiXReEE+XPX7PVd2qNEWQD5OIrIwY4iSIsZYQDOzfxwq4",
+	"tRa+/f056oIhvsR6pk7GOjzEqYrwk1zEeqiWzrHKMRY9PqxF0NV2G83wViwCiCfJsJexPNvgogZtfbR8",
+	"Wa4inES0r8rd7mXAKhUD7rtCyQxWWSF9N9RboJx/EOIBwB/Dkn+GJNIVBz3iEixKggxUlzWVimWqwa8b",
+	"5p/nhvkblJELMHh1vbMVBecWUnBrkH+GIwR5cWhAhhyKTQJgDFTj1rhJEGdghEVHwcd4ZEhdSljUb6F3",
+	"TJDISYYCOPSZzxIc+pSIyNR7VLHWKhBhecW6RT5h2YBWzc8qRdK2YjmysRGKMLfaW6nhcZmFr1Z8xJk8",
+	"u8d4vuoU8HwJ9+msfuB/Ch/J3wbwDQCvK1wPqwDzilfjxMA+rlS4vBRtvT6MYw1Y9nqVoS9Ve/lm7Jeo",
+	"xy4OIOs49nVycUgmUEYVKmnCGrRqgdLQKAN1ocfqmHWsJNqFIVvXtOQYVrJjEsWX+51PSdhzcVBezYbH",
+	"kaAeMch4Rfd6vqj2H0Ix4gH1gO5HDwuFgPRWmfEkm1a0V7ZV++GGRqiLWBZrid2oV24UMy2CcVm2UN5s",
+	"xsNR78nX7du6ZrPy0CKjAPaotzoczQNsQxX2EV1hMju0ZYYRezPvZR4x+2f5sy6uckXGFj1a7eb+Z/3/",
+	"zc/fO85OpxjBZIEIVhcBF6gk57Ar3XRrRlS4nAnKpICjoJ2Rls0KQLVXySe1t27ZWVuHjp45uz9PU887",
+	"vrq1T/1qyuay07BsbGtS4Mxs/v5pflVaXljdi7QW06mUVadFoEhvGKS4qwi3pIxTWjinoKDTYvzbF07Z",
+	"isEvPhlGKyLxyG8vgyurU3Ul7SlXijadRjq+z9ULK04nsrMCVz6O3LGSc2txg0sY1IVKfyuMM7339J1G",
+	"zKzh5MJICA98C7hXfgUxbsykYywcNJgjIPfaHvxlk7F9KveMXi3dRDNTe9bWF4v3UyEIXBJBCrbygfVf",
+	"nIeBZywBOMiMvbRazr35VyHmQuE4sv75Og73ouRAYWwU2MC+E+YJVWNOEycVyItJDfC/gq8Wj5wPfFWk",
+	"eCEc+PL5Edrf3XuCAtUIKb1pkQOmimJB7M0M0g5Czkam3jJ4H2CvTIklXRcXAGBwcbgGMek0C6nvUGAY",
+	"CtES5oFlQplq3hzG0Rhtt9oI3tUQSJCp8mR3HwlV+gvttbY37SQZUxxMD9EqF6biSawfRqEqlhEzHEdj",
+	"HtJvxGoVMxEHCq1RtTSpReZ1iBsprkkvByyK7yvConAuVyxJqhlS4gNgV5oCU5dXWZlKBZyKMhHhUne2",
+	"XiAUYF1F25AJdwEBxUOctYovM3ixtMa16Zh6aAOy8DU0Yf9DU5/x5qnXRyERAWeCIJXABLlGX2MeEe02",
+	"F7eUjYDAxsQPWtW4EImMvduuLCy4t79vm4msTMpqBGSTzJlPoxJjeao1tLa5iMxCyj6yCIzPsIcuE8Is",
+	"DRMtiNpWXT4S0CkkBOEBgEAR9O7yFMWSRejSl+GUukRKPyrS+93l6xu20b88OTq5fNu7ePfs9elR793l",
+	"6/6mg0SEBwA1F3IBPkWCBRGOTjMC5F0NrS0yM8PMu2EQMhBx5HG00X9x8hZt6cdi67v+FxyZH/3NFnoW",
+	"YuaOEWeIRijEENoCmG2coT4sbx/x8Ib1FTPqtxBgr6gdlje58oHOA8ksPDw/ADwg+XdSpRF7AJ8mOIqk",
+	"AirXSNcOvGHyZQ2pprps3bAb9lfV4V/NZ/6KJgTLqxb99Yb9tdlsJv+Tbfv/9T/+dzrFAfaamtL76K9o",
+	"t91Gf0U2+XucCIOv5qoTJsXpELvRAeorFtHXWG0QgQh8oIUKvmUzKPWxDvorOudIMRDsukQIxUQdyUgU",
+	"u7ZSwwp7HfJwQD2PMNXljh6/4sUqtFIVN+cBIPmF3FdeaHl3qIx2KKha2DnjUXPIY6bHu6vGK2JJA3B7",
+	"wUDl8hjftot9n4SwmYKowraqufla4XcmJBpzryk/h32fz8wC7enZAHdTsVPKM5BeYurVwl5dzoY+dfXO",
+	"7uu+1MAthCgV7KLWUS2WCqcp7DMIAccctMPmEECDoPvOdqZ73YWHwMuiGOfJWzzqQ+VHyUv7p8PmmaSp",
+	"fuF3Is6bPg5HRPVutnXAvTkidy6UwM3s4iOBIMOyhPSSW7A5IR7FwBlV13tW148E6h+pFNzmW2hBRWZ7",
+	"U6IBnO/Cj+kbEXrflstyTXy/Kbk5FF8NoK4/jtAgJPhWSKkqtsV/5Tsq6DeUuhnMUa/5Nmwp52iC2RzS",
+	"KSdBJA7QDNMI9S9JFM6bECElV13uWtl4pV6OfdnnHjCAQyR3Nk6riWh2fKCvtn56efbLjvoUU1+yZdWr",
+	"2T8PR3iAhTwnTK4rZmJG5AmaHaBQDhhhCOnKjB4+kbmBxlEUdLe2fO5if8xF1H3aftou5GpLEeyLMw8M",
+	"9EBFQqz2068IxnqYxIhhAavR1VK2cJCRlh1APXZUNBuNdDCbDqIB6GUnwaFBWgwQNwwzzxTSEbJBIEBA",
+	"S8o0yRk4SGGGy+dhOG/yKQkdBCUkmlraB5hNKRA0XRq6MY1umCRQ/fkAy+PMfSJvQgLsT0nPpmhOMj95",
+	"SyXfVlH4ooUOJ0mNqBvmKds/UnshDjRkq8rPho+2Jh5yeewDbo7CIZnD0CkRqH+T4HzfNLoKaqQPAKA3",
+	"bBBTP2oajyqeqKpUrkrylfIAkJJoGTcuHFkcaehaVRjH424MWeQABAWUKm6YPNO5MPuIq7tPE2ARRqza",
+	"w5qxH4eq8Q+noW9MlVK3FJNE7vmqcSZHOMi69/faRRB5YTjvSWKpOwPlMEmBc1YpNpWMTJH4ZeyTOkNU",
+	"rXvy7FSEQ9X69DtGF1OyG4dwLoHe5X2QHMENC8PpFN00xjwOJb9vyn/cNDYddEvmClk/gY9qFHCUpO5U",
+	"zfUxzXPlxmq8emyaSzVvOCQQ79MbhnxSLwQleSXi9eB4rBpcvbrFunqQ/iV63JTR7iWpamVVVtMbIhZN",
+	"9qWZ1J6kcBPksG9sizRufgMQ+Y1m8s/Nfy00SC9UCyNxw6muGZYffvqqXfzLzF4HQ3glXUW9wbxXUDus",
+	"cFkKLNnFrIPxKHdCl4H1LDuQqm6ZuSlW5htpwbY64YSqMUQUxaG75pkUlNmoMaa38q06nUe1T3y6OpIR",
+	"rcjLqjytdi3a9urlaCscT+arCQ5+jt2kO5ZsucXNKuSuw+RCXUn60rFRGp0PbDSATG44uObtAL8nNMgc",
+	"CQEk1acikqq5lAYywg2o3xvQl2qz2Sq4/3WcBij7tWnpUL8GeAtLaakMAncZKl6tmzV/gxdCDUpGAvBc",
+	"xcyr4js/KrY6CSRZwRMPQmT2TtjdawGmUcYHkLkGmv+uKoh0nMc/NpJ6Ih1n+8fmv//3ktSWumXB1IAq",
+	"KFpKYitG2NhEtSopqRtzGWnIe6EAf7AIpomEPTOg+3D73koc37xaWG0osyyVK25JmKuWJF+9Lha5gzp/",
+	"vT+EF9TbXl1Qb6W9miwHs1x4py4ZFW1nstRVO2mJzivsolU7ccUXtahcGXlsQk8XyyDWke7N0i1UP1zl",
+	"ZSWf1x3lKrLIUeH503d6xJMap6vXQfQN4MkK+zHBd2k9y1UWqIqBOw3oUjKmhEYqnDJ26G77PqG7yRwW",
+	"Ply0TH8eST2USO5LGJlO7ykNLBN9bdm3mfy05gqhS0WBY0udX0UeGEYk7Gngl9Wi3cWScPfHjzMro/6u",
+	"HfQulkW9Z5d9u+7xWcRHo/loxe2d7t5+rpTL6vi5r7noHbIR8UFRWXarrlIsVsdaJZ+voIp1IN2Y7DJT",
+	"kvnvA/Imq+aveCiYO+Z1GPj2dlbz3a978iFZTR47+EhvUjXE1ThQzQEUZOUmSXTKbJ9iyaCNjoO2HbST",
+	"wKIqczsfog3CPCitgCZc/UNsFhoq8yYwK2UvtYSZktRDeic1UkoYo7EUDqykOvtnF/tE8n/zXsh9n7JR",
+	"TzOQQn3yp/EWCxarrvBULUnAai7b/gfaXWBbqo7PA3OFS8AkiCQgHBGvqz2Y4Hh7JPlEjw8dBfEO4Q6L",
+	"5T0l30OS79UCkriH6VU711bjj0SI1KK4iFFUEqx2PZ4rl7zxgGkf58BaIrSB0RAq3qV58CpIgQrUh0CE",
+	"niBRHPQRZSIiOFNjdyGreEladm9ZVnLvodAcktOTwuCsayhtr/yn/ezUtGfTogRwWStYGMw8NBtzKAlJ",
+	"FIhVrgDsOTj/oauuXUEGXHBHRxcI25wO8RB4nfyiIMbmp0oeHJ28M95XRJh3kHxQXl5zHgMilwIfhbqS",
+	"6jedtNq6f40fQ2T1s1JTbO1clqk8UtqFqdwltQ7SPczH8pWEngrgrhiFsI4ZDz3RhTKVaGOvjSaUxRER",
+	"UO9xzONQoI3H6a/ZjYVaWUuzPlPKz9H5IlUnRmfDBSqYowqYLg+crR8mXxd4UfYqVoxOf62ddgtCGy8s",
+	"9/GSz4BohnQUh8TgbQCkjyKnucbBCeJv33woxAFhjI4KWsLytMxNDT4iNMgcVOAkHpSzdxD2PBQHUpjw",
+	"IX5rjFkaqJC0hWIhkD0NVYyg6qeIJ5kY0aXJYg/levWhLhfh003oQMNpcKZytqUsQ8aKwpJMbUD0dPlE",
+	"1WK18rsLrycdc1l14HVYhogw81SFbM4IMoy3vOL3qqSlUjwLVr3i5Ce4hliHdYBfRR1/R513R4PgqeAQ",
+	"bfqkRLQedNKzoKvJGc3AIjFSeeBrQ4QsRj+n8ktSZVFt0gYPddmc2hfeZveGpQGdumVIJhCtqmowJ6xT",
+	"3o/agWXCWhxrSdVzvdQQLSo2NWBAElkkr1eI6NLBvgkdFcSs2KyvpDSnmvcjsZgZsF5e+dCTrxZU73bN",
+	"dOTknV66xD9NULLJpXsf+WgtzG41ocViXrVeTG0OGZayRgFgebjeVTrmnJZjR1otLBGEk+kqXgVIhX9A",
+	"CE0+wEXq3E1X/g+UoHXoSqWn56claecEtYp9U9EUqymuNV1g93BnTSjruXXQDfLG8/ru1MhMuHr8hRUl",
+	"4NWKxXynxf8sI3JJvNdWGtUjgfbaTSWly8v8AC6gx+0uwuhx8kD+hjbOyQy9IqEg80wGE/TWcBrqxUJ6",
+	"M4zBrr74k12wFlBpXVCKFC2l5hvkziXL0YySF/LYIWl9yxTOUXeZjqZ0c+VyQuj9imINSHLjecCjMYlA",
+	"VDP1/FQkv5E71YXfzYshoIKjvh5e71/7Krmmn96h/9pHG7l4301nIWpYoH562cI7KlJnszimNmkJno97",
+	"X85WRyr38d496bSHkqIMenWSwa5GgtbY6lLiHyZd+UkMYlIcICRTylXJViUkN5RvoaQsfyJrrbg46Zsr",
+	"L48tk+VK8h4dXaCQZAIsAcl1qPKcU01mrmT0TQd10KvYn6Pt9vaOVIZ32uhVzAhU4u2i3dZeG/3X//xf",
+	"qNOW/wKxXm/rAVJKJDzmTKHDrkWiq7eWBXKderveeuZfX0FaS8gmr89lB5CbTnrIrB2s5IfAqu6h5ike",
+	"90gg7JuybAoe2Gh7OqvwL1EYk2Uxf6tG9/z0cvZ/9LWoGHkv4jMceitOKY5Wt+AfxYW1C1YAHqtTjq0o",
+	"YC7F4SprUHP1iqDLVvAt2/hjWVq0urHFjFrSxeoFndeLHJdXbDJxh5lIQispZILvMkhohXdQ7NdA1YFW",
+	"iWG5AhjMLNgpg6i/jC6WAItpDrI4HildyObNKQ4hu1YXDbO7PEq6yT04Mb1aw3gN5Sf/wPjSe0ZIriI6",
+	"lx7C2xq5VlYv9yapz4Vm/Qld5eOrHmhNeaacKEzV0hCS7qpo8pzUwH8sUBCkBqAHNFGpw4BpT4gnHIQF",
+	"JPTDiUAbOQVhUwGIuPohj0NBhHPDCizDmzrEHoD4jXkS9WdjHIFagfqDeV+VyEnMjxBl4uH5JnL5hNww",
+	"ZYOl6jj8RZ+y/kHioNYTeCTQAAPEjuk/4rxQ1ViVhw3m9QpnmG7vB3hYCmOZnSP1nLS+EJ6IA9SPyF0E",
+	"2c3wOyAQZZ1xyr6kib1ZWOzQ1Ftc/LykiLynwkECzykbJQ5YyPB8JHT8iU60djkbUsiU1kAHiV0uO7y9",
+	"VruNJjwkKE2+U2L1YG7L3k8LJWm51znTY7aXpVZIfQ1EWYVm8aSlIUsFbgQlRgLsl94aR54RdXI2+vKk",
+	"95FLYnN4zFlJHukfNnVXcq4elZ+ZUIYjrityBYE2fLskLuXCJ+8uEhaXBFOXtNXP0xgJfVjm56AhKhb1",
+	"w2lwRmpgYaaf/uEsaZn7sH2/XaYUfw9Rf4EndI16JrfHbLyjre+ph6aF1FY4qG/OSt+5Yf3iUH/ZDIxz",
+	"mo+pZL4+8CxUzLKKmNG9JPz7yevE6z2MRa0556E4y2GpjGgiji3jWt5IWiV3WbT1Vvdk/XSUdpppCP2r",
+	"lM1ie5Da/sVAukxaZ6W1ZCU7iWFeK7/yQBJILNmVcbK5ONOQCJN5D4fWujUyR7Xm5XGAsD/Dc4EC3XHJ",
+	"aSssRGVui8prNgl+qRHnCnB4YwA5TH5Pj6i9v4p6qi6YtJBDdnh9E7DQ16gK9lgnJEIbPEQqFRtc9PKn",
+	"wRxliG/zAPVNsEMf8QDqQHk3OqptTJl3gPrqH+ljNCC+DjtRYBE4HKm+4bpO4kMA6AYzlxwAXpIButc4",
+	"+bIjgB0i0UEOJh8aOOapY+DqioOjblgmOgqmqr6gQK8ssoI3XJXumYayjLE/VOmgTvYWvmEQKguExLhG",
+	"REujseYwcBMK0ofhwhiIXLRMpN+Gdf0DKMoNU/f5ZpkPWMUQ4gGP7UjCNGonXz5Sp6zesL6RxvpSGhO6",
+	"lEGhTxkdGgFF4WglNSvlOiLKBPWgjgGV3QY4jPx5skddtfVhzEQa9KM6eCRUFyb31qw4jpBPpBQPCx6N",
+	"iVkEM3o45JKUU5LLdSE3rYWOAPpOoEksDHSKDq4gQqFr3TAfQ90whXSiaDVdGXXlri/ux2lYu13pCLOc",
+	"0ytpZoWhQilD0uTWh+xkoeQXCOSKmTz1JQrdwQ3DDJk5paoWPEQbFHrifoYJSi1QY+XJ5wMsN1ausl7b",
+	"Te0WMmGhWSWOz9jmqrIQjGZl2yDov0UVPQs9AirgtNNp7RmVA8KbQAVRAEkTSwtx8hrIgQmO8WKCdlI3",
+	"wdMWOox0mKk8LXMeA0jNMh/APWI18sVDzTQ1aRZeMJdXh7qW/CoJ9gxdXh1a5dnBKoBeXb05R9dkgH4j",
+	"c4V++WSv82RTaaWXV9t7j5GgI4ajOFSRYZXl6+GFYsjKymrx5E6tU3XJ+KSy/WI/2PNCfTEY6CqhQr6h",
+	"ED0WJsDdAq17hF69uTrR8JCtpXBUC/XzL0sq9bPiIU64F/uxWDbFWtX3C4vnA2+sWTq/LKa2qsxWZbbB",
+	"3IZIBgRX7CHO8okHfeikn0k92Hj39mizVnB0daEv/bTCFyoHt3JCll6qVYp92SNJi6OZ75fvx2sd0lds",
+	"6y1eeqlQJReKPLZSeJPXgqF28JMlKBoAmKWxM7roivjDpkdDqDyCjk7QxtXx0cmmg84IiWQnPEQ+nRI0",
+	"IwPKcIg2lA82RVXadNARDj3Kg9ifcIbDORrMg/+PvbddcuNG1gZvBdv7bjQ5b5H9Icljd8fEbrvV8si2",
+	"rF5JtuKcoaMLzQJJuIsApwA2xdFRxNzDvhHvn/19IvYK9v+eO5kr2UBmAoUiq/jRLcmSTP+xugigUPjI",
+	"TCQyn4cbU7u4+YwXmWjYwxhROWBlbDqIKKySlPZgSOIgvDIF1PUY5x7FvJxgaKazlOkeBbxqFiyTxWwX",
+	"hHWLw6dr+3/PG7zqN+NVM/7a4JUtA0hzPRxCMe9Y6jY6LevZfrkNfhME8qsOQJ9P6qfsrrdyC/MrrbN2",
+	"AZFXA/u2W4ISAtpxOfKcBZTs7qqwuRrhX8XRo7zHRf/1PODlLksGoigvIyQg/TlOfa6V9FtcENCo3Xjb",
+	"tPyG1Zd7FbT4ZujybUUl7q8rOnMvD+sz2oD+UE4bpqQ+cCs9m+Yig0SxhDl5kvOJKZ1z4FimRMbRVGWF",
+	"yOxowVV8jLAvd6TRCDDtC1/TPI6bkSUtOyExYwLcwSjFIdofnfP7BmXvaQi1d6biQkBV/f4mCVbd1Ase",
+	"xVJ6rNrtqx1RtRDb3uX0AVzw5EFZva5v9Y1oxOQPrACLKFGFGBTCjAhFGFluY3ziBbbah4ffNJIOgMPz",
+	"aiRVBfmNXnDlCQawcfrz181oCWo/WNfdCKUIBw+aiTuDtcg67sQ+d1IxDtoEiu+YNSmYGXgtUF335Ze+",
+	"0MaK4qmabB0cUOhZHa+3ZWNtLDs6TA4PD5krxFpw9IIveHh4yLhl6f964H5JTxln5y9/YQX0wm0gX/Th",
+	"0YP25pQZUP2FnuF3VBB2jio4EA18GO5T6ifFNUyEwPVWO2aCghWrZ8BgTsQZTra1MO2DA7IYS2VG1wdO",
+	"fqUgB4by1q1Tlc+DAdNTVShqPLTgi04ZGDMzaUR4p5kAGrEesN6eN3awdG+v9hICO7T8PT8F5hL6hFPE",
+	"MPc2CP3oPXTGf1q977VJtWDTde5zsI2D0A4K6tc7KwD/pc1T+5O2PwLwW41Zba1QGVd9sfpAsdni9KTS",
+	"Cz2sviQ02dzhS20sSe0NZ/UsvIJmzoDjrZy6u4XLYv2tWIh8nev6TA1xK1Rj7FDD43oh9MJJHTJJULTc",
+	"+TunwKy18bBS8Tu/bibtKCv47KpkRFzWv1RGbTX4Za3a4a+76AgTQuMcZnCvHJfKSqhM8do1/D5AUaqb",
+	"4jPBRCF1Jcw0r0tbLuZXxbQpX2nlHhkqjZd++XSsavaFU7X0I3nCCvetElSGBL+XnYcSShfeoDceTh7e",
+	"v13q71hXQ+i41WPZB2qmwsqmhCZtr/IgmOt2nhDVTiVs4oY1IzLlItxDFWBJgoMArjOk8eaGZ8joKfcq",
+	"gB+f45CU1U7oH+grJhoPrfAY6fcUnpVxEaLG3WLxliqoZvDcsamQFY7BaDXQKxuZcOh3nOtZoW0wGkxY",
+	"2GB1OKsBAny4YbNCugFuOAjPtt2bL/SMVvq7Bghds1KZ3UmM+ijCO1VGHWyu7tuJwNh75wZotO+muFSU",
+	"0XJf1Xf/3MEVCqTsaYiJjMiOF2ejTqDGlHgLsiJctAIYCFxpwN1XeeMqrWFC9XXmNu8Wkm3R2VAqyzES",
+	"2HpBHu3isOKDRg1dXxbfFSm4Qo/4Y8+WEcKlJ3+B7nPZbhPr763g3P8uKT1Oa7k9m6g6m/gZTb2MCxoK",
+	"TWkn6K/nEDcJhG0QKgGwPdLmgrW4Ym6C4WzlhpYZcSsKnic9ZcSEFwD1cz1n6WmasPQ/UtdAmqTtLjsj",
+	"Q6BgYjyxc2JOUlqJk3AUg4sNXLo9NVUQi5DyPL/yvYSEkxTOhUFzBXYpKkSaCxqE+FZfOW0vKJe12PDl",
+	"Mfj4cCPc5kWZfYdT0TarBTf++liy8NJzqlAhuXsPVHX1YAlw6/DyF+R4jeZYK7z/xqtBRBhXgh2172z3",
+	"3+UoWW6hGpc32Uj7BtapjywBF0UhrTAMaWowCgNRmAjLqy6JcKJN7Q0Fzob34i7G8AQHxXQ4FMaaU4oC",
+	"IQvDbTMenc82vWmsW7flcakO2av0zfjd6bax0zXJquAvENIN4WN6tm+cfSXL3DK4KsfPSTB25ujO66FZ",
+	"5pXALeUBdKTzzCBQT7RK+WSSSwHQJmymp3mWYD+zYs6KqWqfECdcJkxPBbookqbojhZYJ4iqfcN0kYmi",
+	"y74Dv5U7L6WkmZ28JKXuc4iDZk/B5vQAK05CpAhvgndc9K7TSNTBB0QWKhQE6iG68PMoa+4Q4GstiMe1",
+	"RxPTFIHnlkZ6sjjMuIDoNNHXRRGWkhHW5qg4OMukmUytoGs0aV29nsLTSQnjsnAGYVOVaTTUW0YAUZdb",
+	"0ekpS731QLoDprK9EOq0pVlVd+R6D7zCAcJnJWPwS+AtjU6EOmIyNyeF4FnpyKaHILQwXqEIRfAP/xMZ",
+	"iv5H/6f/GX3g4Wf/p/8Zlnf4lf7yP5ZrwBeInvhCE4rc8UX8TU7ZSritDa2UT2oL3UoxA0jp65HWN6Fa",
+	"+Bsr1U3mS9wRNfq7mpy6YC0H0gwQB9IEk+RaGJkRxRZJgu28APHNOM/zTZILwh35r0mz3bdvKFySSp9W",
+	"hBWZYJFkA4vKmfxwhb+1uSL6N1dSBbCYGmwlKNORygdLWu1Tp/7615Nnz5JK/wKIZtufx08W71FdI/V3",
+	"+b4zU2Xr2ZMXeqMn2BOphk1vEypriBvI1mYR0pI7d0W3iQsQKrvy4M+bun1hVJprBbrcemyW+4g45DXA",
+	"A56nGqQvg5UUXrGG/SAerVoLI1zkuUUAAc9gyHkPJc0ZEA7+fYpxlxS7Se4wOOuilukpM3Gyw4yEsHRw",
+	"kZa1entnR729hPX2Xk1F5+xZb6/tNXv68ij91z//M32pUmcB+N0D2t/7jJSAEOL+SBuhTiFH0J24nKrE",
+	"ay0098jIjzdj+Ljwo7TdBaZI7NIC6ctXVe6vs86/E+dX+c+rbufXt4fJ0aN3tbwvfuADtMCC52kLcRBR",
+	"5691qFdo9uElK1bFnc7zVcG+8jhFRb/9qJK5PG5kcjBwSqYElSSNws7KhTYIFXsqdWsNou0x/RQbziQ6",
+	"eOnLS48O0ECp3NliyJDb1+OxO3IIXzZr9xQFV0DBmG0SHeMYfV5LKNWKJXgajXuKTJ6kXdontP4RN4Fx",
+	"VR0Pt94/vv5ZNOe30EDl1jz8+uTo0RIyf7QxW387PPoVKJj+4/hvh50Hv7ZP/nbYeYSP/ttH1mZlv48O",
+	"33+/P5JmrHzEIhfWfT+i7v7gTCFttVTDaEhlBjFbN0JMQINoRVee7YXAmuOvk3Vqu7KeHrznTwomwKKP",
+	"bCxV0CbJRgZC2U9hR6jaV9NR/kpElFdAR/agXg/Frrk1NkednbFCe2AGXl80ufDuJHFkZrZEfqFDfVMC",
+	"5ZbhhxsEBZY+oAjJCkbiChLbruyoEGakczheTq070VzNpMr0DGw6RWhX3lkLDvgrHAE9bUK/mujCbj86",
+	"pjyfrVKgTrrUJ5NsYXrEkecVM6T8zsUBD8ZsmMWFpVD58tq1iFDr5zk3NQ4W+pU8hmYkJ6zvSp6wMwzH",
+	"FQk7O3jBCmExe/tbZuw0A7v2nNHcobQHBQ9xfhj5VEJ9xeFxZ3vJ3tnBi71k79u9ZO+8/sxMsMKXfLgt",
+	"fc92QQvowA0oxuujFu4aaPBK3wjVGEOJLpCrzbA2qbAR/UJUr1Yn3JiZLrJFesY6BTAsuLIBkyZs07IF",
+	"ek2UhQNLLQ65rOWK8C2s79jxo69q93H8igWYz3pd5r1YCyt7wvuiU14lQTHwkCteFJSxiMGpVi/ozAY8",
+	"0akRRbOnHy7cWMt/LIMhXtLGj9bij0ZTs2IpQYB+bQ5KFAVbG9z1ZiILYQiId2HMIIjeHRCtzNHpGkXs",
+	"Mqp6Z1/60twuk+5gyjONoLPhfRgxjEr93UBYACuih+NV/q3gRSW0r2EiKkNZaawyir4DdZP1s8G7pM2O",
+	"c2fTDIgilgKRpOHXeZMGb04tWJ1+1QS+1pSVFfuBt9ezi5kbK8Kkf90o+d+Hp3ogRA2W2VInk3L0lifo",
+	"V5qic/Dab6lqwriHvRAiZtfduFdmYCFikr4T/Evuo0g1n8R0N+FaT0K+kVRMmk3M/qab/jWmeN3ML29d",
+	"6GyYziR2L+HdATxxMtRZFpCF3224Q6/t/Dqq9Psqnve4QOvXZuhNk6Tw9s59TBqQOB/OkHHN/zzJNtkt",
+	"Y6nip0fJVlLtjkv1nsug7kb7F8gd6/P6fLmzCO5D+Cim26gKBKkCRgJd9Us7YiVbBVN6VnPnTpl2VzDT",
+	"dSm+FFbQnETrzg1X1/Or2KsYVlAzGNIqSvJf7xWStAKku+kcXXeURWu0SXsJlV1t7taBSLHmOwrfwOqv",
+	"u3CtPMGiTukaM90yHJ+usq/qIHICTUj99Tdr0TJK6UHa3pw5JI5t+F2XxhauuKbZWuOpucNioxTYFdde",
+	"G3e6MbzhlucSQFhkLhZnWZbUOM4QDlEEp+Vc4xWPpDx+eHbKUjOdiMKIbKFAiJOIj+PQgb2wBJ0xG2o3",
+	"sC35n2svrt1BqCL9PN4DhbXEwhJ3CgO6tjJrHLPOtBLl0o4+qL0J/AOEdl5ts/xu+1e/zRoAqowcKpGx",
+	"5xOh2Lc8GwrDHnQPI3wK1uKGpd9dvGIHt0cH5QwevJXZu4OyXMqG/NbNRnt9zkJV0kWcTKV4WVQC5Yqt",
+	"SrYwXpVlG4nKSBDUqI3KcIaR+rVeUdaHOmTc8mtuGs7NxurCqUihhlIBScLUiHiNmr/nFNihjR0Wop7I",
+	"FKc0ZmNcflXOrQCQU+wPG8thQcsUQ7QqtxRH1WPuVw+Xj7lVYpfqC7+dyjxj9DNrcVaIXLi3Wj4Mue+/",
+	"nL90O1f6qzbOMnErcj0BKKFr18QCw9/tYfeoe7h2AZW0MAsDk5TTUTeJrzGkZY2TqibOcTLBCzs9U2jo",
+	"yAGk/E4mzEyvXfFr0RDTcIcMtnXI4t64XJW+RZtkKzBFGh7Q+U2AigMu8woP5Waf1GDRLBy+GtglkCiC",
+	"vIJX3jtRZ1CcQTAcZ4W20GZCd3WuotMUhZjkvA9yeagMAd9lIpfwDww/otSsGYhp7yySdIfZOn5IgB4J",
+	"MxqCEZSZjkUB2GhmJm1/BFawnlqWayPVkHE2FsZQNteGxkuDTkWvtdtf4YBR58or8g1z71zJ6lqJpHG0",
+	"dFdspsc0evVB3OOJvXtyyd32DnRny1rlCNxljzSJDYqg68iMYrjp6piPAcQLVx+NUq3wyLmxV1Rgq++B",
+	"ihC6Xrul4GcizfBXy3eaoQmf55o3fP61zpA/MMHkiBzAvsjiaEEcsxVv7IIKeNuDN/f2TnpR/GMXA1t7",
+	"e0kPuPCN5eMJlDk+PP6qc3TUOTx+BXfWJ4eH/w7FnCbo7Z28ffdumx02EXBdkrCwkNxuc1Kvbq8157OS",
+	"KzVsprAZFlJZ/QhusMPeRybr4qb9THJZl3ZdJdNzYZFUAme74WRQfVyeCSiQujugKfZ/Z6IvMxEF0M67",
+	"GCsrsigOt+u3UYiCLq3bLtqz1Wf+xXVmHn3mXQKzFmyGtelO78s+qAYYjKXygBgLCws4Hf8+FfSzLaai",
+	"Xv8vegi0oTAic+JMrjhgMa7NWn4lhcPWnPG+hQVK2Vft054Cz6c0tuBWFwYTtASeXJjT2a44CmZMQmZn",
+	"k4kpjTy/3sdG5LeCUgHWOXdJHy+c7CpT9PDrdZtjWVWv2CjvUVR8ZiLiPflvhVp1KfVJ7J07r6qmoXst",
+	"7ehluHnf7FavXCSLi628w68uj9nIiP4VAkEDBOUJ+I8VeHPWLwBqtv666/WI26eDe0++p9/ZeG7htRTr",
+	"u3CZU3ObE6MrLPrbAYnUjESG4ucEnO6D+HrMJ6AynufoavdpSWslUe3cx32/J/tPJgYcYsH2xgjceFUq",
+	"3MjlUfsjQrB6ujeKEPJ/us7pQsKVAWWrgKp3VumN0rNcZENx5ZbTlZkWtwIw8+R4GujjPLTZlVTGFtO+",
+	"BUeSyfqx//RKyivqW/WpvDIiH1wZO81cyxABVKu/30t09MaIjh/EA70cmLiWH3fzEMN1oYW4GMuIwm0W",
+	"o4eFXU+pU2YD12BZANY03uauYDs9bUCgTsh28MjkachMDNw2sj/aGHFsgbG1DvZkZbiDjzZviOm55fkU",
+	"jSf4mqZvTrx/OwpeF/O1I6EHfjCw2nZfzcf+47fCvPUot36SozFYXnBwS9SfFtLOX7p3E+Ic4POfTd2C",
+	"XxLQUcQQZRakl89fknN8akcH8FN6wi6yxy/POnTY/f71K5MwJKwwPZWeIe3EP4g3FGN2WG96ePigDw3A",
+	"P0XaZWeKuVWOs4Tw7OBC6OsJmKyIxE6pnrkg1oWeiuK/nDWMZxkP54/fjy0tgMC1uNczkLFAlu4gYVz1",
+	"VJlPA/i96P/05WRRDYjYPw3BklYojlm98OKAjP3w8GG721M99RLD167n8BEnbMFIH+k8o7UEH35angLo",
+	"x3Q5uRNoduJszTRhaSVdE0h5onzN+O9QIMrYROKe2+rvC0mbC49CsUrapntQybaElqv5lumpD1uFL9zk",
+	"Wypdre3ZQi96Kl3IFoV6C+mi6amfakwAD+vPUNYxK8RQOm3szl7SjmBKX9EWASBo9uLJ+dd/Pn5EXp/X",
+	"4prB7+xbYSw7p4vAy8K9ui9M+wR8rzwf6kLa0Zi1YDe1IQ/Mc2cmLL2RWYo0Dog+EFlPiLeuMryHKxLG",
+	"p5kUqi/gIbiQEYSJaF8g7FhkeJ4b5ASJg6vhPAoTdYYtfHuVXxpzZk/2AG+cJmafuZ3TwQhmZ6+VMMqu",
+	"DwEYuM+NYLkGcJblvNwThPedM10QrEBjs3WpvicUQR0VS9zLqq/HHsE5OCkTy2PzbDE3mT6VL8HTJSQL",
+	"RtJYj/Qd3YuauqzmE7DmsCh6a6ovryRV05vPLp8yer6UZ+2K4IpM8CZAULQlQGxVa8YZ2dT0+QU5HBZT",
+	"tE/2aIFVilQywitLwI/JUp74CfkA8ZORP71aJcGFi8DcpG+W0tXjN1Z+aUhsr3ttNYiNYANKWS4Ks5xk",
+	"fuIMs0X669I6cI3QhZxZylin7tZWdqoVuhZ4S6NEfKqIEYG8j3l1C+n5/gMT/3WuNbopWa5ZTXin9umh",
+	"9/hMFsclXBbRjl3Ikj/ZK11FVtMiCasQD6/ub0HthEDen91pfq9qRizGfFG4cG3RZCeXdnJpJ5d2cumj",
+	"yKXIk+QeH++9c4+kGui6oG/gO/PwtX2trFRTqYYdkU1pmFvnF23qFJ4tyv2L/LPFYOrmDQ5AuB/HThiY",
+	"ngKiqrjAvilnjZKiF2eV+EPOL5F8CsYgl31nHxo8kZxr5XoDi7SnOv5KoCg0AHFx5Uxa9s3DR392L7vO",
+	"xZi1UoizwVcc0NP//pvRKm3jIZl7Choms1PXqswQpl9P+N+nIqD0U2E3wmxSiIF8w1rO3L/61z//Ew19",
+	"C/9sQyPhOhTbcv168ODBN0wq9vOr84RlHDhMCsHSf/u3f/u3zrNnncePU6hKbACrGAPQMzDTDAInDGul",
+	"vb2j7qPD3h69Hg+lUyMY+vvZhA+lopOt014sBSrqNGAS+YAOcPnvG5ZG1wlpfHPQde3PAnuZEcWtBInO",
+	"Mzp88zLcqRAw+BjxgSdMt9I5XTh3pKKzLiCHwTT0FCPUcz5HwDLW4mrOxsKOdMaup5Z9d/EK+v3Xi7PH",
+	"bdbnReH0ZIpruvNC8KwDMSdpEvXFtetBu06jUzZSmFH/ee7+76HX3RYmyDS6FJHKWI5YW4FMSmSJaxt2",
+	"CHIbGbyuZhFO3DXv37CW+3Q1D624YSn0dDhCgkKCGOQs1zxzTV7z3BUr2ri68WU4xu6rSvY9i+S2fbgb",
+	"e02BLtyPfoWGD67+fX99R6UNYBwEB9tlL3EI3LDyDIfTf4yrOuEFHwsrClY6i2CTUkyeOWGpEz1dEu6e",
+	"YMfHpOEUnP/17KfvLn58/h2u2MTJDF8CF43vF1c9BVEP4H7wPIGWadVlZ2oeQt3cqnEKJzhoTML0BP2V",
+	"bCBFnoFExWQ2eoCQZUJNx8hMajwdpBsfc8IQnRMp+OZ6yjIN4BM3Ss+67FsksjzqHjLOxlLpotKX60Lw",
+	"m6SnuFJ6qvrIsF359FMPGOcagOJuSkgnAXOCEjOWHtwep112xjIxKYSzjrKeKr1QsMX9jABJZFoWPGEE",
+	"HwZOwTed8pcORIwRM8GbjpkqI2zaUyCeEvIoEWOa9juUcDKcdHELhxfFnKWPqU2YaiCL++bPDx+1seWX",
+	"vl344etH3zxsn4KfQhc3PvcPbk2gXFIubCPfsLFWdmRYy85EfivCYBEMGmgIDPTExIS9swnvj0TnGEIW",
+	"4T5ub2TtxJwcHMxmsy6Hn7u6GB5QXXPw49Pzi59eXkCdMuLbK8mzy6d7UdTlHoZDvkv29EQoPpF7J3sP",
+	"uofdBxA4Ykdg7R90ZyLPO26JqIPfZjem+xsFBQ5FQ9TvRXb86NHRNxENHw002fTYm31TyZA0ETFfl/lI",
+	"uxsx7ykfblcV7zdi7nTr3DBEl40yL6lBaX040IjfCkrBJCdMWHBPnQ00FPb71z+8hGBu3FDw7ceHh+Cn",
+	"0cp6Xu9IB/txoOAiqAGtNDigfbkDKPQuxN2uc1hT8Xd1MDUwCMICCNhD7G1dU+GrDr7lmc+ldlWOHqyv",
+	"cokxRK+0/pEXeE/waJNXPVVWFIrnhFcaucP3Tv72a7JnPN3o3iUuFDdZTmK4BbOX7Fk+BPprZwLu/erq",
+	"H2Qab49ql97LGR8ORcF+fsoKoTJRoOaSaBQWvG8TUPJe83BjhDXMHUCyrBRnwAE37ymgGMX2iUXUznNh",
+	"kCpu6tpnKXTowEPaLq2px7pv1q8pK97Yg5Ed54uLyVX/66tnP65dUKFgdVEt3s++q6HLdNUoOOJjLqEV",
+	"iwGWDUWiZro/HUc3tX5JlDoxWhgHb2FG362UTTShiZ9NcOL2I3KAyithZJKGJdJtmvIz1w3kBkA9ZiDQ",
+	"QUIAILcjn914ssepZHnf5PRbPIfVzPrlO/df1y6vPx38qW5hYSc3WVlYsrq0wjUoDkVNXEWtuILvvfNK",
+	"O3y4vspP2j7RU5V9kKX5uLI2UH6sWpUjwXM7+kfjgjwji+T48DDKY5oUGtQiIFcWt06KeXuly34iNK5p",
+	"f0RIlv5YULsc/wo9uL9eo3bWLRcqtrluCxVql0s0EtyJ3c9czf0ob4USZuWSwQslc/B2IXZxtVRbTLC6",
+	"LDRQBUBWDKU2IdNp2SieSlJ8YUrir6ci1BKoXrpKuC2RGd1ZwnpYbnCYKOsOMaIz5jLvMtToJ56gHQ4c",
+	"PMr7cudyfHMX+cRgIzSo0adQkL5pWa7WTU9Z5CCc+vY2EJbxPsiz/163Faq9WbcjqqU33xiL9Zr2h/v5",
+	"Exeod9tHrtYGb3uJXpufFb/lMufX+WoJfuZ3w76hu1s/iPGmrDiVf3237Yp7HtV/+hhjB5s39gFuqIO3",
+	"PnCveau/rttGvD+S4hb47+O9RMkg4WuRpYGDc3FBXPTUWdkGUuu7jZ2w6O0J6xfSikLyOi7bJDiNzDS3",
+	"PRVVBEdITArh/q5gSLa9uDgFXHc+sB79VRcEXtlTPtijKsEkwo4P3AJdKTyiD/xEBEjco82ESFxjW0FS",
+	"rVtvm0XraCdQNhYoqnFn8cqa+1DCJVlbA4LCN5BDmGpy8DaXZs0hqhC3ul8GjZEPeUEulX+9hIYB+jb9",
+	"Vlo8IuDDH6WxF8oWcwgXwh5cTouJNiLFXH3yxLXZREtlDZPK6hPG2esH5yw0xrA15pqLutFTrboXlhE3",
+	"adt7iABo+pfzzvevX7FcIlUai22hFuTV3Yh50lPwT3Qht4NPgRuWwlEeIxS77Kk1LAVSJpG51wbH8Xia",
+	"Wwm3ChiiPi2gp1O4dPHn0O/+/eml+/fRg6Pk8M/H7NqJ5dbRV+yHb9unJWnHYWhUG3R3wT2Usq4CSE7k",
+	"jSqMZddzK7rsrDpP1+hTN8IGwAOlWa7V0Mlty9FvbM0CiEZPBRIJ4Hj2PBItdPJGGf4zTqo2c4Ke+k23",
+	"QQWfKWdXFlxletztKa8IsFNjngnMt+EGXmW0B2TAoK4GmV9O9YcV9uV0L8r4sgffv361Vr5XS1dley1S",
+	"+FXn1//e63XXPPhvmx7L3SZOKlug5brpDPrvX79s79TBnezLBSkZezTLMI/3ogDqZ3TfMDUdX0N4olkr",
+	"ninTcEE+Bpx9CK9edmDRhzX7r5byfsf8jRxPx8RpTbBU9GQjSj7QYjdibg7e3qw7F794eRbdQiQeV/3a",
+	"CZ8QK/qDmJd3D4mTfpNC3nLrg1NMOwEN11OIzkJ+l1g5zCCP8PvnLy/8zSJGj4JsliYgubRevDx+9FW7",
+	"694JKFbzniqjSpFrx3oCT4yeyJie2gTiFLgBuex5sOIOQCWvygrRUzdiYrvsucrnsSyGqxjXdvnSkSjE",
+	"Kd3EdDCmO5Ry35zWXwClDaK3XDs/QJ7MRzK1f5vd1NraL16eff/6h7UCmIptblWHCk23MjuZuYXMjFZo",
+	"dAe0fAW0tJxqh37fQJTKn7968DWzo+n4elJI1STAbgjCaQP/+8MHSaM2fvuwFiEdhRXdrq6/OAW70l9A",
+	"gEEZ6s75OE+Bx8zJrVpfrzt7nF0+fTkRfVfm/k5fatB7vdfuosXy1e20dPVExcMHR9mZIYWmdnv5inBX",
+	"HVX/rJ3Dr+KLSjf3NIeNnuJ4Zax1DsfjjMErUwX7DGCSwEYfCiUQ7hlvR1XGAOEM47uGXCpnJLozhFNG",
+	"PQX/KqmWA1W9gLOJLtw+TCvLt0FlROt2uzXrv3y3Zj+FNbtqrVK4ojl4S/+CpN7Vthtgf3If/+gWk6vj",
+	"LdJWivlsZN39/OJHTGorX6W07YBjMG2fYMQTXa65n3tqLDhFuOJvmmWacWBalt7eYhNRGK0wYohnpwzO",
+	"enhn7lGY6EIZiNd7CrL2wXYKQSkZ2nQsvcRXpwzX12kZK3ddcAX3eVrRVybg19Sqp1KI4UEK30xYLhv3",
+	"EbX/CqFh1mpKgEUwYggiAS6KFoe6ipwTxrNekcYTu7FGPaynHen8+qdaZXqnUIq9kz1cKv9LpvsQ9OoK",
+	"4GrpYSpk3z1hOVfDv/T2hOrt0a/4m+BZ/PdYWM76I14YYf/S25vaQefrag2YMXzwk7YMTDX2//2/PhbP",
+	"R/TCWsEaB1EVehK9ljp5rbN5pSNcqkpHjxbe6Vs6iktN8A9gZ8N8STeBWSm+MYQ4UHoCfw44eSj4UiOj",
+	"1FxPfVpnl140WRjUY/z7ddhfvkPHNR06H4n+DYamZqferShYX+e56GP0l2YDCdRUXXZWcx1QmwEKGkrk",
+	"eUJRow8PHyx2F/9aHM2DxeE+iJfN3lZxNpAO/WaSc0X3FnAev1fUze8eC0F3UfFiZiBTV+kBiEneNB6C",
+	"wHtDCLafVc4mkOuOZIF2pplB7oWEPTp8wGBhzGRDQIQ7YUq6hP/sYiJeQEi31ehyZrbgg4Hsfw5GxIc5",
+	"OcaT2bjmFnBlK9zv73AN5sLWAKw+tcDQZiKKNpSQfU+wIa0JGV/G8pqIMHSSn1WgSGqiwv4+FRBERbqU",
+	"gDc31KKP1mK7b+tMqVns0SesW/BR0c0XfaVSrQD1qN0RytqdhefR+io/K04wCgIF6Cbr94kurmWWYW7l",
+	"9jL68Jv1Fc61GuSy//nu4CoExt+W8yJ/fbewySF/kavltMtmlzqplyXxv2onfjDf5Ce5nb7gbfSF7QrI",
+	"01zYFN8Ju+WO2G6xl+sHAgfgmNYf1bFe2QozuSkBxAiW7/ziZ8P4jBeZyJIyUdEpOHYjJpYR4TPp0WUV",
+	"SnfLlZ1Lp5RvdTa/88Y7x3YJ0XLDLRhVustmrFR/t6jf330BYqWMBNjp6Xvr6YfHx5sMAIVJO7FyoayT",
+	"J5+bjj/3+AdbiLS1tv1BBMCwLqSSbu0xG3MobyN7Q4gkYIz6J3C7jwnnEPg4zaQ1XfYUPCQY7NJTswb6",
+	"GYQRdvIRXHBhx0B4S0Dwjiq5/pjwS09F3wXvhOxMEaQpD/fXfd4fBRAI8uVnJ5AMCjI3vXjFhymTqqfS",
+	"p4POT1qJzjMn6FN3yLwWZarug8OHlKGAXqDAqNJ0DRwN/ba65+nAdQT6sUl423u1y86rS2alBI3Lbi5C",
+	"q7XqZWhZhDQmTRSE5tLXeKwJSkw9h1TRc61sofMTvwISpnQHVgE4czE2AT7UNVjvd4/evh/ehltgYZF0",
+	"V3vB3iV7D1C0rnxJZTkhow36y/Gb3eKHy6Wal3/079kpsS/brI42ZzX55QPZ1VvpsO4kG6y8Mes39d7H",
+	"PUEgBKDCTPhQxLSY+z7k346ED2hWWU85gUMp9PVWvof2lAVY+klp80+AtQRD/Ak2g/IGeipKHIiyFOoz",
+	"lBARKANphlkG/+cL4BT3kbIUXAUKt3A6a+6+tc8Vwu4tcWe10gNMRD94GwWeyOxdekr3D5CzNFXDKVlV",
+	"bYiaDbY7dsnjGcRN0/HGPaZeuZqQJeUUc0/hlOEo+6TSgVbWsJz3b3CCjCv7I7dSsVxYt2ySEtwECBH5",
+	"3DhboQUJW02EiYCJDpaEN1YgAvf1SIPBAPgeqMy58QZOxbY4hYPaotONjbhhCjjGHh5+016v/y8fP9nk",
+	"OnLCIVFE/kOcsBS/O2Wtr7uP2H/9T3Z0xCQtB0KBbsOFKH+YhrieBR8qtLdXvcz3+NHYfIQZHR7wh7UM",
+	"pR/OCKE93WCDuLHbwgxxxd9Lnu7l4yfe8jjHfnceS+ODzk+YVLlUSzZFTdF6QQW5iShv0mjBdd7GFH7Z",
+	"Oyfwdkr5D6+UL4PW6n966jkokLtr5uWEPPgb/jyPmBKRTNcNRE9FoLHsMbecPdOZyNlx97Cd1KS0nACV",
+	"WIjob8pZ6SlulvoCRaPUgJm4ZoUwelr0BUS9eAw/p3FvhJiAVnHH0BnPc2GZLnpqhNdlDHGjtALSSo0K",
+	"GoF+KZzGFlNjnSEQQGKcSjMnPdVTnUqEtSd9SnnujkYphFanbQ/cC6ciO5+4n75//Sptn5Yx2bzk1sTA",
+	"blaCA41EFDHuDafvX//AWkhTWUaeE0IZUSydLMRkuwO2yAeslf4fIPrf2JRYC90sIW62XU7d7j5wvaEa",
+	"pz7mKS3nPgrOT1has1A8HFwqjXFFfrMyRWOOsVRdD1Im/j7luZuKKAU7YWkYNXAVPCn0OO3iU0oxqiMn",
+	"da02G1QUcU+RVzXb2M2Kz0DHt7gGG+zBfRMS21tpfSIbvLWNpztEI8d1BK3KoTIwZXHywxRCRlLW4oql",
+	"UZqk/6FNAWcRRwZgkl/PGWeG5wBfxdjLv551jh99RTapLCgTvoz8TyW8cSABzY3+svNXOL/Aen6GZdOS",
+	"6BrmzL3EfRMGsFx7OHTIoX36GHKl0CaDyUJbkTxJbr/638z0GmH5bDXZ088uMYKszPx15eC9yynAuBAg",
+	"+OJp+aUwHvOJYKl4Y09c1TOq+cJXTNGD4bZZivnDj8uXp9gsPvdj9caeuBNG2l6fW3zq20wjeHFX2bUr",
+	"eAFy0jJAeQwNBQoUarE8xaSE0XkBNVOaCSB5RVjytd67WEJ4uLAKw3BkdfdUs9m92o6Pt9jaRI3fK0eu",
+	"7MEmOXLV0h8/R+79JsbtzM/PxvwsVW+8d6tWXGtBi7d/N4NU3DrNgvd/973y1abBnCU96Iw9swAzseQN",
+	"qV6AOEMUDpffX158547wlz99h2PZU5DBfHTInn2bwO0E6A0Qb5CQgNGgIFcosS2mrVLZIq0HCcY68Ted",
+	"uAVZfvCFH7RVN8s1OFq+3pNNkGAqhd/LKd1ZQvsGUjKAnmvdbfLRlpchF9Fa2ujTtrgGiaosfdtLqwuR",
+	"7cJSvrRL4EWU/gVBe2atM8N4RYZYzeZ6Wmxw1l8vGynEJDqpr4gP+ysV3lZi/yjHQNO3tuA5Elx+7BvO",
+	"5S/cPFLE17hLwEhZd2m/P88zYSyCVOx2/ednIV0Aej3hPIOH56MFpvlNP7WjAyCNALun3nCZFsow7g6a",
+	"QGwek0wAqgzglQ+lCoeoCjcFAKPwsSBgLcwM66n+SGtgEmGeSgV9YthsX4+ReIy8AeA5aBkh4CTJrTh3",
+	"fQCyKnfCB+8LuALSnoJQlGsRX3F5RiygerM6IRfHtcD3ANmt+4K4C4hMDeynNZYQjMEz+M57hdXBd/jt",
+	"uPYoFxfeInKiWu3d+zd4fjaiWNt7KLR5r6l4A+QWpBYwpWeYZ2VOwUvFJHEmpsOCExfwX/z6Su8uIj+D",
+	"sLWHxxt08pXWz7ia07eZTyspBZYp41XpUQ9n7SUXbPkOCtCDvlYDWawQZC8nQpEnC7c4CheROdmLTNiz",
+	"yO9Im/rClUGmz7R9Qk5AWH77pqfcquvI4NX1N+0hOMAnvfifUeSEt4FD399RA59gkFiGWZ1n9RIJ/bTH",
+	"D9lIT+vRP2kwos7fS0xF7ZyXw7z6bLNcZYtTTl3lDQRXQ9RUNKgUL7UgL6TdCYdPWzjgKqAYkYU7Au/1",
+	"Z7lUN/vEi7Bacnil0CkEwXnXy4wLeFPF/HEvSRDiAbahVgL2YeLFiNdO5MYpYYwS4gwvRE9JuCA7jWlx",
+	"ZOTtno0E5elC4jBUYtJ4JDcr8twwpa91NkdjJkgOYZC1wTNXdZkz/cYTIhIquBUdYP4R5KTHVHofdlMj",
+	"S0hsXNKQvRAl9vrdpEmlpU2Nn9pKm0uUhuobyJTjmgzHSgAVXDHwwBWWOHtYqhsGUwzrcsbnHzvZ9I8t",
+	"Ls7MjUeioHlnsNFhYraRDBtYFT6TJ7zJh9eRGIA7Qm9pYC9Qn8OpqF7Bn/YUUpsRtyQVWGgZs2xdLamG",
+	"9TvXiLBv39+W3W6v3nWT3kvjh8n4ECp/tyXvsCVfCkvaO8xNSGoLe2L11sTr3eat+PxsakcYJQLbJQKS",
+	"RJzCw8Nv2icsRTJ4ZNZa2GAFCfJAr9RTLSwPh8mrkVSIR+u0shIiExTAYmea5VrfsEwO4ILetnFr+xMC",
+	"YP1iiguTtqcEAC8A7TXs9PilyUK3kG5tGOKIURBwGxoHSdBTJAoYt3RM0Ipa94RzXbaAFbFgZXhJxA1a",
+	"OElPAYAhjAxR4wUAW06AcYeH30BsLfDi88mECPUWWKrQ0KgQJbTZtQBkRquZ0v5rTj31KsU+A3CD1ROg",
+	"va8Xc674K1pAdxdymDG9qUFSLb0FBOJSvbhfbzqz2awz0MW4My1yQkH+NDq6ad7lIvZGCXdM1IKIC+Ue",
+	"/3EhOC7AT0ArPmHXczAU10mj1fIRizQ7ckeCLYpIoTLAB0cB+dWfH36DQWDjDi0914nvXz7/CehWa91q",
+	"5HGbGjdoY5GyFrhlKL8qFEuIMlZPcnG62BjKhqtINPhm6ZcQY0d/IzVuylqeWcodhHQBEYmG/fXVq0v2",
+	"LTeyH4O9tn0+oiyyzoQXdu6ki1nqDE3CFakJ7Ef14YlPVojmhlw/7jEVBiJT99Op9+8sTHDFgENlMHHa",
+	"EFBT3DkP4ANprxgU5aFRiDXDgKtwzw9nR1pUEFgFa5igawngjUB3U2DNTcsgVORQtZVFgsy6biFUj5E9",
+	"tXSO9EZpCP5ae65ET/79xTa0QMLhHN66ViTWVHmXVBq6jAjeN24qVFpo7AXO+lZt+Tqby+u49t30ym4k",
+	"a0fyAwAO0BuwjU2/hkpv/R2hXh2RYSzCFvNS4txY9+ATySe58/nrcz9DefSSTSyCPs+FynhhDt76f6Ly",
+	"Wo0eKs+pMBsIkbFrMZJoqYDCDS4v0DgpIq37Gk+EyNJa8Li4xEb8jtUeb0z0+OC4gotZ9AdXVbTp48Pk",
+	"6PjrWsTp5AOE7/rPWLr1pedPz9eT3sZlt6QphVg3cZ+IsD8gpnq4ussEz3KphCEWCD+X5YabFHrodkO0",
+	"6UADNlPtnlVDLY0QdD7Hiqc+bUPQjxgnX6E+2qeyZnmn5dLrYPPlhV9NJH7aJR9uANJTKb1F2NVCvWWF",
+	"iX4YPWBnl0/Lmfi0Y6++hFAqGuraOCpgr4rmI9qi/gkETNWeip0JFO/KhI7dYSeGS76QolTZjwkrxFAa",
+	"Cwir4P6CEyPyR5m+ngANDKScTA0l/pEylQbRg6U7+OPQQKRT82GJLOx7AXn5JX4OLW6+laj8HTZTqPkB",
+	"Qo/CS15LO3oJ47r5J0V17vBZldpLkgI/Oitz0mjWv1Bh8cVEW3tB04CpiVud8UU3Uq3MqVoFB2+DM2sN",
+	"fm5wmoPbe8GrTwi6kDZcMs4NhfURRaYJTjeSHuvu0Mhry1o8N5qo5Kru//Yu4vgTVpNrEGFLZdmgK5vi",
+	"/MMS+j0xYL0A3lzQ30W8N6KMoWOzhWnFpWDfbYjPzW4kd8razbDdWsfVE0fZ18j/AxNMlTu33mjRgiLA",
+	"FyT1FmZ5IeEM28o1hFczNUoEvT3QAbJ73t9e/tTMt2inBwOuHNZdAvOXryxhtVflw76X9SutvfLGMcb1",
+	"gF0/IefFWlSvCueozBBBYpF5yK3JOmyRBsq+Sl829akef11xqfaL7OpvvPOP486ff317/PBdA93QZLo6",
+	"AxqvICtglnAcbtGVd3wgb7NM9GUmTAhXAYCPZfi2ZjiVtmsb0Wm67BWHy1M9I2A05MvCqJieenj4kFmN",
+	"XrkQoEvAQGWrPoMoynYCTh8r85wBZo++Bf5YBIxF0mfqK/LFwpXsVPHBANAruuy5+zSD6D5cee9fBfKo",
+	"EKwQg6lxdvnDwwe1GHImRqgAL9a9rlb5jXisZ/D8ludTXLwwkHsnA54b8W6LPKRKv54qt0g+yOXawgBs",
+	"jpCxpbdwqWKtFnHrax9Ia61gSs92ZuInqAqIsbheFbhdUE2v3vfiBKUHChNdsAmw4LFr3r9h08majOtM",
+	"msnUCnPwlv51VaVlXjp8PcZiv+/py3di3a7y5TbfTmWN2n1Eg7TbPp8p64afwPeV0UzLJT5o1e4o92E6",
+	"n3pUzbu/pPG81e+LCURsud8Ng4gpQKUySyq8gofGzY3ITlkhfhN9qK+EyEyg+ahz4xmd34pSDtxds1Mb",
+	"Lypjs8mGjmpsvbUrdT+A4v/dZBNNTPbFCqkdc8d7Zu5AoeFkBW7/9fKRZBzADTZHGFw6s8SMCIWv7+rm",
+	"ucgQpRDyB7UKoCGnTGmfjAS5DF32uOADW8/Eu3DzWR9/cHH70cIPFjI14cVMqAzgLzF62hk96P7KuBVN",
+	"kNeDQo/3anGlMuThqIkVqn25sbyw5euvxUAXYv37rd727XWteLTFvY2PL75CY5PUk82xqYSyT7BOY5vx",
+	"EkI/RK3f4auHGwz7K/HGegJeYAKuAHACUwydupuG/u9N7z8+PPyoeOb1OGKbxruUJbdBEtsozgUFx8dV",
+	"aF+ASfzru+TtwimyREjuc8tzPZzCAJ9f0BhHgp8eLAj9g7fw/4Vj4jbyHxMBoBOnTuM4YY/gOgONd1mr",
+	"JfxQoID/fY+g2IWN9sS2+6GRhdr92ECdU9coFTuAMh8Zbf8PeABd3m10tyduq9d6YWNtu4BhdfhjYJN3",
+	"ezbSeaCBgbAvM9LTPGPXnpAqImgCbz6CbSJJE5EpsZeeLAbzY1VPIcR4QVRlLdjZmNTcTkpuGQ8FrxX6",
+	"inkG1JEAa+3L5MJt+KmlJB4x1u7U8q9//g8m3oBBaonXjRJNsQvlAbbPldIAr+XrutMuIph5zhvIwwIq",
+	"G4JcPluUQ74ZrFiPNOpaupuseTqAkXzhD5coce4MfQMTr2jO10sc79feSux8QGf47yAscfKyz0pofopH",
+	"6A2OwpcFUPgDZ8wTgJjYnb6DmG+KgprkHMLocIFCqL9FlJ9IVG5jjUXgqc2h/8GiDqQB+yYSrUngjJKq",
+	"n0/hMP4aUk/RVXDCMKXE3KZ4bwnKpgJ1D3kKZuJ0ihkJYVkLSQmI8SBhkJgbNAbkdZqE+MfwWvKUKd1T",
+	"Ez6UatgmndUHsKFqyzNQa8VUEXj+eJpzw5SY2oLn0tTzWwb/wD3YxD8fmNjNEhWqxe8CEBsq+vWxgrr5",
+	"5S/bcDa//GXbjKNyka9a2HjNn+cYwwA4Eucvf9nFz32GNztnqkaUva8bnorNXXv18jOAgxwdJoeHh4Fk",
+	"2MCK+v7l85/ABwiLi7XSID5P2c+vnnS+Jummi2A48566nlvR0UUGAR3FjTskA28OobcATArUZpKQ8rlh",
+	"r6XK9Mx0jo4fHcO7L970Rb5vGNB3sN7e+ctfens9Jd5MdGEZaCUDK58QcGa8UE7gOlPZdRYAxTxfU6Fn",
+	"TPExIgIY1tf5dKwMBPZxNWfQ2Z7C074RJyzl1/3JFVITISZuwlJCZtAFS8Hze4UPAFLBHUTw7zbwyk1N",
+	"GkApe2qZulKqkA4z0yzncz21nmiKl0cN7OgJfkbGUv9DCjfl13M2Ax5oJyui84k0lrVSfwTqKcbO6L3u",
+	"M+h5y7Sjv6KutcALiL9+Wwh+47rm/nitixsz0hOTnrg2qf/02vIMlbBrqtUyTv1RLfzDzZVHMLl2y4Xe",
+	"mgDqBPyBMA6R6IP+QHWnbOEfMoP/uQGHf7hPPo0+xucYiAxIfGjRxWpeZf6pW4HtLrvgfVTTxLkUhvN6",
+	"Du91L3WDDtRfACDhusVabsF0pDJCGWnlrWif4L0Armw8zRKTF1oS3GBVA+FOI51nrK/HY25gDICby0xy",
+	"6c6gLD11A/8ftMiSFLMIMN1xwgtChS4n/xTXz7CQ2Qm8EhdQzFWU+MVEcCnIZlp436/bsW6lvXEvnguY",
+	"+HkKXUuP3B/uRJUCAea//u//izpUYS2C4/F1ztUN7hWlXbXDtI1llbaAqvGnP53BtiRWI/SgzUBE0Gd1",
+	"//QnhmVAcuCnKl0hXUKCI6Vpz/VUy5mk44mdR5tI5LnbjGyq6Ovc+LiGE8ZRxrmXEKRH2GKAbXUNcNfu",
+	"MA6NtlFk/QbxZqzV21vsVG8vCCBa64ubOcG3u5GhLtMcQcsYmYarpvXw+Dhhhs/dZhm5YdBIqupbbHfZ",
+	"q5kmrwNtPW1HICRz2ZfWCbI8v/Ll/4Jz50ccl5EfTauRiWppvAle14lH8jzAl3kKPAh+9sYwtYxke4We",
+	"kWgqtMFLJB7owmZ8zqzuqcoHsdbyeLmRciN26mSmm6zEVYcJA8s+zFcblhUx3sKrxtz2R9U1E09fcCb1",
+	"c20EhIV6LxBsQj1GHxD83FOUrADGq8jaJyzt7V2cP3vOfoajem8viJkqxJg0OGynLJMZm+spGwuu2Msj",
+	"hvV76lwW/am07BlXfIi8aL7N/z3tsnP3fqgER4xCq2G4fSTmP7eHx9I42zKj1Ekz4X0BgRS54HCf9w9R",
+	"aHMKFP1iIN/4YxTJsQesP+IF70MSpi7YWBeifUqLJMJkpCmLb4xgn494HrW3b0g1UTlXp30K58VMWpZJ",
+	"hFJDK5cB+w7vqb9PeeEWiq62lMN9UpedUUk7KgROjWs2S1B2OInArBSnzEyHboRQrRWgf3nRH4ksoOuj",
+	"hH50eAg9kapv2ZRA2nDZR8sWlhXyL9aeW7FUx4rxJOdWpBHpGuz0AcbjoiOHnaPpUW6xnopFWnllLBVL",
+	"5VDpQmRXZK+kp7DbcBsBo1yk0ZxoM0QwCZBDSU8ZzXi5LuIjKxH6GZkL5XYx7ADav4HFD/F1Ae0RInW5",
+	"dWvJ2J76+vB/85M0kOCTxAMuuFV9MfagXZVXlYP7CUC8GkTMwzHsKTwSA5HfTBrBskJPWIuz9CdthUlR",
+	"Pxe0ntOXR2m551xb7W4Q56b6ameVQgz4groDkSetGAdDlONLpAmkek6YAzZWZK4a4PHXwCoF2FlVmzdh",
+	"f59qN4tkf8LoJOz8xY9PUJbG5i4FJfOM+BW9uCygbgLfdz1n5H5FTEHiKPdCmBN9ZZlwDcyl1F3FkHQK",
+	"0ay8kC+pJb3R795Cfg6wdAAg2u1tp1V8uDZQQ5CMRbCsnkJCCrBJsf+zWNC2EdPQv2QG5IFBMlMcl+eR",
+	"ADUNzBAi66kKjn2XvXDzCkHfEyMKi0ZMxMJFC8udcwAiz6N50YACElhPFcIdIYzvqmHpVNFVQOqUdyE6",
+	"rgXaIlOVaWGIGLFP485jRna3v3sKA+xD9NIJM1McaOxxeiMmNo1uMDA+LWFTlQtjWKpvRVHITKCSTjwi",
+	"dSE6qHFMvDTcx+KgBAlLBEN0yrIQPF+4xQ5L3PXObQQUZmOdib9wq8eyn7JWYDWnQ5W3z+UADkcLswlm",
+	"Cew2VwbVwzXPeqrQs/Ypw7adbSp5nvomgcEV0L5xQKD75SzAhjenLM2K+VUxVTgGPbXQobgaWIqE7+ts",
+	"ARAcmU5Q9pnSAeg++AXQcDqLYqosdcEQjh7L9AlLgVLco4e7De8eAMm938LS4LMjd8Ar9CxFdIKjzjV3",
+	"JpsnHUf2YZJCQX28xlsolj7NxHiirVD9eecHMXeHRFYI61SsXxiwYoH/Fz4XN33LCaAER5cYdcOKSdts",
+	"6AGUDdCXlYlqrfKNtgNe2zmgrbrxbZ9W34d2A1cwG+HN0rCHx8enZT9HeJb3SlQaStkopkrBsjHs4eE3",
+	"XfaDmJtw4dZTfz5GpgViNc1zGJol/6bbeS9g4BpAjhaCT9yANDDt4wKPmPbDA1qeDXT7da+hhVn/Jkji",
+	"CE1da50LrupibV7gZq5IeTeLkWwxSSRacKcsSBbTFIfj18M9O3kORsDC6SDW3M1HhVC8FZ/NegpPOu0u",
+	"ez4YOJFNnToJXiNpUVzyRWnjyUD8gYpcTGvOVGzpSIVLrW7U4gPS1iO37ha13O0/iPk9L1FxV2x2ixqX",
+	"3QKsdqFWkzMcy23iCC9LrnWCv+87W3w1Sv4N+0mFtx2wUG3Jlf/abY5r0XcSVg/Cplm4zq2R0J8QUOAu",
+	"MPrzC4y+hPN0RBHsz7LtjQKj49MtRp1sn/Sx/t7hqWWW39AhQBdxjsdpxVVLmCmuFXeKtXxuWIvgzSWG",
+	"6lyjH0oOACbKnVCGur0ceocf4yNiPr+gkIUQoF2GxJdwO7gqzuIcJnxlEF7zzi1TLU13kg0aoyqIQnNa",
+	"FBBzF3bevmGTQiqL9ONRnnmLm8gjFpPeLrzXvdb7w6RtJ7BJ4XbbqcLE34JdPn5Cp9ieQh+KJ2nxt5H7",
+	"aGICPRT0iXF0HGXC3HSZR1qKpAa6mZUTJQqIYMhv7QzI5U9FHgs4tjwhJ4a/ko2DeckPXgGgrDvE+BDf",
+	"82gKLh8/WT7R1GU6w12N/Idwp1JhrShS1vq6+4j91/9kR0dMUsZ9OLQ7o5c/TJsOBdBewwEJm48OSOEB",
+	"f9hwNvpQYSC0PisZ6OXgubFbm4FeLf5eSM6BLR6vGc6x353H0vij/gmTCvwGi5DPy0XrQ13hVhwvBdN4",
+	"t3ZwFzOZvYMd1N1Ldtbgl60E1oWIYKBPFG4Xr5dSLL7/qJFm9TIS/ZuOVGYlFHbori/t3ZUo5+1IzNmI",
+	"TyZCubP+rQZHh1aidOAlQEA2dMoA7nfGogG0173hqfo90ubOvN9jv7xOl1mTRKayTUlTDxqSpmqdX+D6",
+	"XpEBdvz1756ARfOyGYpIVHYLCJFKrRXxdGER7qLkPusouVL0fOQguUeHh5EkA/x+zkyfKyUKuksMbnyJ",
+	"hMT0KxvyWwHhaiV2AXAfw89ZaJUyiVvatacggskdbkdcIX6VLFgadn3axuaC15WET0/JrI3WdcH01Jb0",
+	"yJlwk7JvUI5izBPcfsK9sZnB+4hwU8/USU+leM0ksvSUpdkU97qguJ/SJewP6XgtDd9vxXjfVMiHWshT",
+	"p2xPXXPbH1HuSvWCRxq6ePP32O1TsHG9RzgtKe84sOC3Uqngbol4hRJXFs4D5QO63L/CoYuf0NilSU+F",
+	"djJJ/neI+tO+FkT24AjC+KHXwo64YkeP2FiqqRWm5BFyRXpKD5hb5nICNyWQe3Q9tWyQ8+FQZKyV9nPd",
+	"v7lyf6dtfxkIN8owQobPA/O+n4meSvVggJYnOw/LkRduMmQmKK4CWZD64oTGE6FyfbQEqtp6Jjj3mkid",
+	"3oOZHxv51n3KpsIfC28t/X21DwGFFb1hQ39yTZW7fdF2vmW35xJvYcECggNsJoqdq2jnM17tM35BLPte",
+	"Y+0bEkGx4dSgcJO9N51rNzVu0+09VwDmMs0t3PWCfiGHDrSYhJCvR4eH3b13648YB32tbkVhP4Qb+jUS",
+	"Bk8tbqFAXeLFp9tO8IvXskHAl5YAJnwWAkJ1ULL2VIvHWh2j4MQbSw9BLV9rixYDbdnoGOFrziBQqL0c",
+	"S74PAcCyLydcAeshxkW0oK8YkLPvTlFWFLc8N2wsiiFI/1tR5HxCwRCg7vuinfTUWHAzLSh+cKlDTjhl",
+	"01xkoNfMKYujUrxhFsZsonPZn/dUi65fE/bw8JsEjQZpg3POqfaB79HEWQDhYvdGiAkFhyiBKh/VLWhV",
+	"YvhjLSuFwQgswYtcigLxQyDUMCMsKUtYoNJifBdehTjTqdDT4WghAK24GeR6dkLRIZDYhqEzZTBDEgwX",
+	"98Svj4rj1EfjtAi50pkqUcQVjg/OKsHmQVtW51mXpX4cU9D/SLmI9/FlsFNYCRSOS5rfDfK8YhU600EX",
+	"8D/IF4aRgAUa3nN1LXI9u7KjQhhnwTm7R0+tkZm4wgXonvS1Is9paTWBfQSL9UpPbdrGJAqMFCv3Rxy4",
+	"A0MG0cfY4S47x80NBiBwNS6YhT0VmUXBwqGIre5C0NBCEFMtDQi+r9lh8N4CQN7b6RmHyGwCMbZcY2vL",
+	"o1K3Ho/Tb/SBk/rheEEhLXRTB4cYCIfKijkrpuC55j7v8Vq0d0bJzihZbZS8mhYq1sRWk/za/h472BJv",
+	"UVxJBc+dtr6HWZHUU++Vb7grRvToZiOM6EaS4mBAIDA9KHukjZ7xIgtjekqg0ajWQJPMRto7YiG9biTo",
+	"3ms2mnfZL1pC8DX3ZcKL4AqtT6vbw1ZQMJl3D5Do9XS70vaUF/ZVh0LFZQxJGKEm6Ig6ue46RBLsfZxa",
+	"f6GVsYm0hbJVOcszRBTg+WXh+ukslaApJtEjtyc4dSNaEI8OD5O9sVSBmLHGkxstrb/5Vsp7O339m+jb",
+	"D3omXjs+v8Ai8aW31kRN+mdh7e0UyU6RrFYkbh1SLgxA1/uVs7Ue8UG4jbde6+IH2EL4QDPCw2P/qi8N",
+	"34E+7Edp7KYws1B2a6hZqrUKCtskTOdZyKfb3Qx9fjdDfp8wfg3h4b8vnIJnv0XXPV7ZVAONxtIYSHJ3",
+	"p/JCQ7o7HJoxcSfAnbFWmThHaGBt5L4s07w44NoYzFSpvoZOYSWStsjaJVauR0bzzgmf6WmsmARSTVHr",
+	"1Gim1nyPoNqbxblXCm8tHrZADDv6HFC0n8j8PkTVO1voC7GF+lbeSvCM1tpCtILYXE8roonXoj1uZhZR",
+	"yqVZE2RKDiLXLStUSMeGdhKmxCwoYjyMZgWfqWo8UL3BhJkYl74XX5rFVPm8jeym5RrbprVU69a7AWm8",
+	"d1bT52c1vQr+2mAqxEgFHzGS0K+ig7f0L3jqt//9nHNritIaX2nQYXC5h0uJ5KUtdwBD+yerYFx5yDZy",
+	"fpW5397m8vADGG/jrSt2Vv8KCNvwsKCSYGgRIVfWRqH7Eaxs53vZZtTGa2qY52vF0HKNP5KXrDryW4ns",
+	"u4rrJlFdalNaTzs7ceczW+0z85uWcQKkKnxe/pa2IcLpf6AcQj6ZCF6EA2tJCwCXkpBgWHZz2Xikzn2+",
+	"OYGTQFawywncbes1+YTEbBFoK7bPKlxAu1qZ/AEwnIieAnhaBLsHR8DK0Y+1JJCA2nkJzQlAiFUIwxDy",
+	"UodhiME0rgLtMwT4w3tHqwGnCqMRIgzmhuQ91Kiv/Dd+UKKO1SALvg+bgy3ENbZEHnZz5id2d6T7tI90",
+	"9YRofnfFMOOVnfYRj3XeeX3wlv717iCOWLzfuW554a5MwaqGZ5QZWBuHZmwce3HG/l3rcV1spjurwW8I",
+	"YQwHt5a0RHrNC+sTG8ZCOAO9Q/PaU9e57t+cEtIjwgemPxtRsAuAJob0iAuPUvy9loq9kmPh/vhR8Fvh",
+	"/wL5OMHTVj7vqfQnPhas9byQQ6l4ztyfbYKafTxFichazzCvoZ224cKCl1I9I2zk5DctVZK7V6XdnnJv",
+	"K4lUOPuH51LxPC3x7SjkUbgSXYYeQsDYCgEpvIwTTHqKG5ZrNfQMoPF1h2VmOoFhPWVRBCxctwDWXOZ0",
+	"AA9oc3OP4w+RLXhL4zM4fHDpmhhY1qoPpYVvHcpbobo9dYkYYyXOHcBSlyiP3AAqLfTwhPEM4ujG7rEP",
+	"C22VFzh4m9RT0HXUd3IMSwsB5XCVQXiMD7xBUD0ItumXYZa1YTZ1uhCbv4y37Sr/QZMuc8v+cmHvr1Rl",
+	"ixWWlVm0P79+8PXXXx1+nXwMVKG4U09hcNa7QJarbG7611ZuoE91v+57WLskrHu3TMIa26n1P9ghHhcN",
+	"4+xWFnbK80ic1eiotWd7lMVOzeO/VvLoPVcEdUeyT1p2LZwENyCMl2JhQBWilrDLJ/VMz5Sbxgt69Yc1",
+	"y/908Kflwz2++InMN2GTjAq/FzCKTPenY2JFQzxXkZFP2Z2BPOrEq/lEsNYCtkbC5JgPxcFvEzEE0wj+",
+	"mqjhjjDkk7Tzyxvc2oAX2gnBNoq3bahaZ9XXGMPRTr5jrLK4zdbHKpMEASvx4C38D1mfJpNC3/I6hLGa",
+	"zvp6d+xpfis2iqrGyJOq+DHCgjV95jt8n4uUakvrZEm19J0vUHCoEVxwGcyycksSin6cexL4wM2GYQvb",
+	"yZevlaawktwpQeqdUfTJy8BbKWYNCauzkQC8YgAu9+uW8coEN8lHEkrj1W5MBCtm12IkKc8JQRr+9c//",
+	"wQrtTO04xtckzPT1RJgouc8DmNf5Gp+J35cI+Nn6jfdsm133TDSjFwLo844Fe1te3uqt3EgzPmZP4zXt",
+	"CqK2J6CFJQQcnw+sNKFGSQ2JVQNROOVvTliaCZ7lUomrQoylykRhUtbSKmBSTAslMqYHgzaSaoAToTMG",
+	"0sejrw8T9s1hwh4cwrL/M8v43Hjyfk7bkAmVGQIQlyFMwo1SLqxnmQl1yJ8hDcumosvOJhPDRm5PKx33",
+	"nLUeHj5oN/PfPrtfOOozgVQsG2wSKrjNVglVPoBS/dgbO6nMik/P/cRV6x/cfbAIN4ok1ON5PJXLgiao",
+	"zYM+z4XKeAHW+8pweEAH0MOCj5kXNEDCwBWT59QKGwiRsdaLJ+fs0aOHj9oYTfWd1kOnZM8mk1ygjHg+",
+	"tbnWN8y/3jAzvXZvvXa6GfEAgBo84/MAjkIyCMDrCxUQAVQGP3takH0QN8DBTeFZRMA1o8guJDtQQgC7",
+	"rFv+PMsKJyGJkocZ0S+ETZjRPcXVHPALRho8vxJou9HHARQKAty+5qZMfke0VM6UmIWWfX61zuGGs6cw",
+	"qXOmi5uGHPdCW26FH9gnQmT3D26otLY2MTIuvEXeX7Varbhxg7Zv/OB8oRLmk7LFYecKU++N+E5YWq64",
+	"8MOu9DMUCRDfUEWIwHVGBxVGsyC5IFODux3QgQuYXKqbhHhlBrpgxw+RYiQp8VbCHiKuEzlUHan8Q6AL",
+	"zBBfw98NJXSZ4gz2cpVBHjQCvEin3oa6HWAqiLkQ0pe57SnXLScpBjrP9QxBvrQayGIMl3QoZNN2UtnW",
+	"fqsjBY0iJBDQroi50VMTbgwQsQGtBRoLTsoQ/EwA/IDAUD0RyskaZ2GN9S2GkvI+3FR12ZkbGifyiFJK",
+	"S0Jtg74T0igBqsDlXMX68n21msYAbTCEWi5lFvLI0DvZ1AgTwSyfWSvGE8IDKbgVnVyOpRUZYAb5jtbC",
+	"k0Gfo6G8l30XteOFw1rX7nKVLWK56ipvYP0d3/27LpFUdZvv8lXu9F1l5XrPC20PghlEIsjF7frJu2Q+",
+	"g6i0h8cbdPKV1s+4mtMQmk/cQD0zN5HUGc/pAFqjaZZM1aB61rt69gH8kvkaVf2wb1iuh1LVO3Pml/41",
+	"2zp1fMVLtJI3yV44M88Hm5R7iqlTmxS9eAN82x89wekZjO1lNEdrDq6V4tscYhcq1oooccvzKXR25xr+",
+	"wu7LV5qyz+Zh068xWiE2p1GUnFWvtY0QFfi20zKBG8923FlXrlR5We5MvBxTirSP+6m4mVnL5xwha+gY",
+	"88lHumTjxrAmjMxz1lnITBcIQzc2Ih/U2Vi5NPYZfePHh1NfDBugtClpPDlpE7I6kfbvbSoMXHNPH9dx",
+	"4DV3AQ4rTR2AH/dq7/r9T/Hl5KOHtejs1a7QPBA9ObJFIDOrLgJbq5O0HJEo3QFCvLEJA/JgyE3jRiSA",
+	"FKCsQYC+Qkxw7RBLdKu3VwglBCv0vLfHBlJlhvX2Xgj1X/+PYOyFe9pu5tD7eyP+/AbpWb+LotkEjT4q",
+	"urWCWYtFT7t857348CKfhrpW4v8ojfVzEYl8/wQuVer9mlURD7G1pVBH0Vy9/TNJFBQLJqTbdiXZMWyw",
+	"M1UB94BoTWd9Gqc/eF69aYwARZEXvIy0itVHM14HLtZ73o+4Js6huQ13FBXedk+Fah8AroMGYrP+b93z",
+	"OkmAX5MtUAddvOKN53QqdgBlPnnWn13W1t2EVD0NHIoTXhUotfKqaqEevA1kEXGYZk0QAgmC3zUQ4WPv",
+	"wVdBYH6x2/CPGDm0St/jZcXYL/dafb/VFsDV5ZOUG+Ivlm2FSFf7g5j3aiG1usgzg1kkrJXmsi/cYKTO",
+	"cM/BYgcYCUzLdqe19ileQywEVFOTqbHcTg3l9tiC92+kGl4Zqfo+MQhTeVLW4j1FHRvrW+ERzPQsXJoQ",
+	"Id6yHz5NCPibo4+39OqWtwJ0EWJO2MPDB2wkCkGQZv4kA/e7/Xk/FyfxIBkiuB+X/PPSy8EAJ58sfj7P",
+	"Z3xuknBydqYZDBOEtZDhFQ7c9KUxXqM/YgOfuWepEbkR7dOe0qovXMeS2DfoBopGnS47Hvgb5JGeQdy7",
+	"uSGHYkn03mVnDCa5j7NqhL8tp+Qij5drmDSG7qfhEtqwFJ5kV1qlrPXw+Jhx21NhyRz8dFD+Dk4Aeg/l",
+	"wlrXUGmX+jt613eAliM+AMZ7Kp3xQkk1NCkTyhbzLnsNK+HpoPPMLfyUqGXkgCl9rbO5DwKJbtQYrLlV",
+	"0Tp3UkRPB8+Q/+XX+9uyG8f7RIW31UYfNu7n99CjHphmp0/viV6wgT176faSwrjvJ1zmYufaXWtC445b",
+	"rfubbeeDKGy4yYx2avisLPalQdDRp803cp1VCm8uYhaqrXCflfNRhQ3c3dd8fulMUYigs4M7GIgnsmiS",
+	"N05w2spabwhYBEQd3AmJTwanv6B/SA/odJ3OprlgrZePzy+87Ys2GQeUrY5169L0deHWbE9xy3LBjWVf",
+	"H7YTn+bvbSX/1fQSY6fZ/F///E/21BofqygXBugE4gmdeWh6Kpc3wgP5lbmbiWcaTNhUWQlU8hUjmd2K",
+	"Qg6kMDE0sLRglPdUn1sx1MWcYplidsP5RFBMFFh301wYNpBvmLSn7iUpRP+kfg7nkNupgKxOQS6/yoLZ",
+	"GTFCsVbq/peegHk8LYygcw1ZqjBUPssjgQYzJlVPpf7h1fU8bTe7PL2I2d7EzMR4oq1Q/fkPYn5PS9P3",
+	"YjOU42rp7cXpB8Q5DsO56Tfcoft1muAFcWHu4K52aMer0Y5fECyGCqJobTbYKvPv4K1vxvtUkVe1Fpuu",
+	"yr1zGp+DA8TJmBc3dMgGfMaaxHd4QSS4FvbswxpSw7K1nT302S3ZEnhx/aJNGn36d9Z0H+TY8LEVBCRm",
+	"0O+7TfD5HQrAUb/J8r/rAWCD8EpvPtFxYVp7WiD7OSvt5/LkMmdDLQy75n3whmMec2BBpfyBboMrtCLw",
+	"vzhDcydHdsGgn4PtmPO++EDGY4BT2h4K8T5irMHrcfn4ScK+v7z4zgmyy5++Ay8b8XQfHbJn3+I9HZz7",
+	"IbyIZxEVNm7kBBK6/dOewvM+wk9W8InQ6U/pk9S/fRMgjvDy7Vogel3KreX9kcjS+nsjtzz9R0bgUM1C",
+	"89PDdhpIoJq+nlthTpkRKmPEVt2M45SUKE4AzBiV1H0rbMfYQvBxd+/9n/ovooW70UhtBXYdqiwN1Uur",
+	"ix2G3R9ODJ/B/mecuUoIXwFiJSCiAZrcBxHRRMrRGOn/Inht6a47qTcIW577gyEBRTvmN/rXP/9HABt1",
+	"EtOTx/MYur7ZXIzOen+l7n6pl09/LadjIyPQl9/eFixrLkmh5zu+yM/6aHlREh1ipvMnc8i8i4QicKxP",
+	"wYRcPv7WO0A5ITN7s6Rbk+TtPuq9noBfhHHaSHJQ8e0FR6j4hR2CcUqiyd1dvezstjUQfb84U2heGkIA",
+	"UlFzw38nk63EJ25Mw6wkPPI8d/IeojwN3FGXmTZ4fqKrZlsTCWr2KY+yuyJZ8iymG/7CDLDwaZvF/1SL",
+	"byGFFiuuigGKaJ12Vtjnxj8ZRf28f5ruKM5nlQiZZtJ2Jrx/g9KjQYj8+9NLt9wAAMwfOTHrjiDFKPtW",
+	"qiFL8VHKWpkY8GnuzqYZn7ddAykFV6cnPZXagit8TXeSDVLW4oal3128YpXOul4ulGwTLBnBAlUYunsq",
+	"PiG30ugvZzZGfBnZO2wMYv+NHCqRQZSRUFbyvKdaafnXctXfZjZtQxA7CkV/esWP97hpsaTvqRo330I9",
+	"1kpLgPlgQrohCHDzvuP/8dtk+B8TNUzbFEqUSpWJN92+uQ1ZCJgciXn3A5ljlHtgWQ996MZ1nVVK5MQ9",
+	"lXNjTxiH+Y9ClWbcsP7UMj0YoAPT/Q7AcIWAcCTPyelbShiPwNttT3HgDzl1pcZTY9m1YEA44l4SSEeK",
+	"W9gb4BCB8u71raPjQ2baXfaEvKqk4CBrYiH5wSmzEwZhWJA9DshzVZABomUZTI3ImnE0h8KeuZ1yiRul",
+	"HlR8ISOclvqmON1fbZIJf6bmmPcglZGZqKwc2m2YM5LxOc0AeKm1ajcl7Ad44BoPbobUX9vnq28Ky3Jn",
+	"Bf0POVnSz9EEnbytiFm3PFtuWMC7TCYQ7IhTSMCBrBJwZsAw3fJ86j748of349r+96eXxFKQ+iuAx9JM",
+	"tIHw9ROGzn23N9KFrIGa4vWoPbC7ERkhjWV6561Ph87edd7SUgGqpXfdf8gJvG8FPdrOpvjjIL+ATwjT",
+	"u7hisIgYNzfGKbnEqSmtBPMMJPXYMB/GRoEktQ4Ajpv7OHka3TZPkPR7MR2O4tROAsQzSVujlc/vI7qy",
+	"AMcInSQ8xp5y1sHRQ8CBTrzqdWrZjsSc9UdaGwCG9piGrfTy+Uu0ftzWwO9OE397CDY/JLYd8MmEfqXU",
+	"QURjh0gLSjksLUtKO9TKx90BaZZhytkFzIz0TDGrEcxaqltpRYHKlVegXyLQw9BUshxLjditbqlASLIg",
+	"Tjb8cGci8FtgCYsCAU+9hh4Kyx4eH3fZU9eNEg82YDP2lEdkxNXQHON87kbnlSt0L88ZNAO9wRdsFEJS",
+	"W2kL/Nf66u/uD4i40PK2H3L3b2hSjDKUqKIh7vxqu0S2FYlssLAiLAirGUjDSkr0tult/Vwq2ed5Z8M8",
+	"t3Mqf6FsUZvsVmdsDwo93tbUrmvH6vdssH/qzrd4tOc/SrOJFF6ssY34Wq5bj5KIk58wvbsQ/VIS8Lwg",
+	"ANA4luvhR828g5e2nMXtrMeL82fPwV775exxgvlgyrrzqxnJgTVtxg2bFNJ9BAOIrL5WmftjIorB1Ejt",
+	"DLNuT1G7gdGAtQzEEZG73zDORtyM2qwPHJmmDMTwgwAYBjPZF/ErWw8Pv2mvMsKibfT7ZptVurKpGbdU",
+	"5Y4S5AMmn1WHeKtPuuvX1MnCH2GB7My23XXo6jC2H/WwlK/3uPmsMdYO3gIiy3JKWl0m2aJk2qWT/VHS",
+	"ycrlJ2ju33+8Ux3FKK3NO7J29nO1Mb9o7X6B7HmzgqZY+Ax74J7w8MnEp5EwRLbRi3TwGZ8DO7tW4BnD",
+	"u7CydE+5A72nIUow7QdMjvOLnw2biUIwPuNFJrJ2l20bq9BT0BR9W4i5bwxbYN+/fP4T48rMRGHQndZK",
+	"gXIjTVjah4NN2j7tqdRqy/OrvpialJnp2F+h0QjR3YGbd2ZELvo2cSODZVyzXZaeAXLUCfN08GlPeVYj",
+	"M3EGqBkJAZZc+Z3jhE2Vq581AVKf0zR+4mfNulY8jMLe5jRIVOGLOL7CxG12bi2LbmGgVSv5VVffDXP+",
+	"8pcNuwFFq93Y6MaL9uTuXPx581rFp2KUfbnIhhXoqI8Qo5J7auRGXxzSHH9pAWfwVRvJjLLkltTQq3xb",
+	"MXvwbid/SR6uysx+VO/W36c8lwOAAs3lQKBlxloTXghleY49S9hY5tLyYs4yMcn1fAxG5W9T92Bq5wkb",
+	"8LHM52wsMmfJ9xRUa3fZc0WZqpUrScKeB3zVfcM83X7CpGWFyKaIJctteTSYC17sGySHk4WAqKUWIs3O",
+	"hLgxCSvc0hEZm06SkCJ6/BXjUHWFS8xLqnvy5m/mwYqKbikXPqDH6iMT3XuUJMzLnQsboLN2QuwPCoO0",
+	"HS/+sj2ylkbtCUaFFvOAJVzlpRCq0HkOqG2Q+AjAz+fnl55BU8yRZ5IrjwlNxOAYVAoocB7CGEvrPEMR",
+	"9gJGBLDkSiTjgS7gPRBFUohbqacmKaNnXctKvLFeI5wwzlIathTj5hA8O8Fzfs6lgmhNgeI2qyUGTtj1",
+	"vKfcF7WTiKsTbjCQsSkg6wEdzzQXCTZUiDGXyiALqWdKRohuGNWeig7igVFZC8+lPqU4UjYbzQFMz17R",
+	"W1MKw4HzvXFiOpVIDPcXgaxvKeMZ8YD2+YSSz0UWAMtxiJwWKaQdjYWV/YSFRujYkxKdMv65D74MTYTz",
+	"rZTe9BcnTtPEqbhCuKHIEjeEi20lvmPgIKGv7SmY7BkHvweE6gx43zJ+rac2XmwwebCGAE+8DW8AfMYr",
+	"I+x0kvoIJj+dFEsMfCoYlMOLQAaHgb1TM+U5Al+7t6XcXOlBmtA3R+jZZS2tMAYcPEYQvQqRHhB5JMeC",
+	"/QMIVp/XM4JRm8KscvF4J5BW+bwhgHeB925HTrgjJ9wp8c/LH+HXBbN6xouMYVVM73Cr4yMGpfoXHDiV",
+	"1ZGDDxKY+nqEmXjEglF61SBeFQ5PgBgM7niTsJme5hmhJJxgcgrQ/pNMBk1PMeAIWYO6GNRhUHGo69m1",
+	"GOgC1Tt3UoS1UoJfiHm7J4XGhOeeKjcla/k8H+PU1k9EGlGmg9RJaDeOTwdfini+V7DCaxiKtUKWim0u",
+	"XEOFD5CXjW2/EGaa2w17ToW37X+otqQaYLvQIi2XaLQuAwLJaD5x5o3FOB/cVjtV8odUJbAm6tbDJvS3",
+	"FZWAiX7NWZTfnl92jJ3ngoDOQyLS5jmUiTPA9cAb3eHnnsLfTyrtQYaBwdj7JKSFZaIvM2HAAvfnOqPd",
+	"cdFrBo4HSLgC7il3ZHAzkgvrzitpJgayL4WyqdNDcLwCOiU4XmFSQXotRlJl6Slmn10LOxNCVQ9QAvL1",
+	"AOXL0IDEh73Ke2jamOFzg2dESOSD0+a1CLjxXeZsXuTSp4zRa9FTUlFOxLXmhXv1QOZukM3cWDE+CUmp",
+	"f+HX/Umn35+klMVACm6A+jWKWKE39lTLHYhdj+H2m46llSRL0rHtII6Wwl/8x1fa6qk+N6KT6yHGKQBt",
+	"UThbZayV+s52+mLqpmVqOvZNJ477SxP2r3/+Zzt8DLfu/N7tqQtnFNBb+7woJK0GPBbDp8SeT9fzcFZv",
+	"RUd5zJYJZ/qkp/DoLtWwXT29oxnhXQc4m3W35NHAu2oGQhN7KroyT0oh7odDKzRzcOXYkVCM+28xRC5V",
+	"fyREj9Anmc4JWKm4Lv5QiZ11tsWLIFhXWhVUbHN7IqrQdGOORTa5MC9L3uG+HKd6Z4H8kSyQM6+HaJ8P",
+	"yjiqql/6g59lq/AKjQYM5RlHXd7afsFQ88vHT1iLm56qR3vAxr0ukLHIh5D0ACLRPqkGZgXF21NO81Iy",
+	"J6gvOumis1rYkSjQ/nFTWzLAAORoFVYg4PRICymSwFOJyq1BXbaWnN0Ji/Vi8GNTt4GbkU04jqdGHcYt",
+	"y2RWOrRD/ui8DviA1eEe9NT7AT54FVbH5eMnO+iD311D0hatxHWVICdujtbGdlWLvxeMA8BOXoFxIJUz",
+	"z94LvkEprmJ0AwBz2cEZ7NRrUK/lOiHBGsB5rGaTQiqLOVPqgynbyiVVs2OgKrydmEb9EFc/Zbr+eqxk",
+	"J67HZXte6cOXFiMXf91GsGxLFTY/LtRUXQHNVpn7T92y/xLi3yoDXisSfpTGVucl2vjV57D76U6mLo4r",
+	"Xgv3CueKGzqHprdawlTlbos4VP4AYV6VAdrmi+74LXWbEb8v+2KZmHfZifeRELUxYrhkomyjxYvlRTFR",
+	"p+kP3sZ/+ozEJpKyBVHyOxKVfQp71hn78ejtaNS/oBD19SqaOM823Hzb7pZ48fnAC277o2Wb/BxvkSnX",
+	"T+SZwRgMjHtj6dNB55mrmSaYzygHnsSYSDCYtMxIAOat5za717Z/OoC33zPOIO4CksNvteupyt32fqj8",
+	"AWIRPhU5hhOd7eTZ+8FW2MAKuSwAAQUcSU+4zMXOUbKh4YP78b0bPgeYe70yey/eShdY/GO4Keo8whgP",
+	"sbc5UZdQ9iXWefexXR/w8o18HmXJbTjIyjorvByeEWBnbH1ymx6npoFOrLrN9w1NZMKygg8AlRxiHmPP",
+	"KO3k92N11ecHUkwr82FBPrK1y55ag5gRvMCrHzMdu/UXl9pHLNQQqkK3QgbQTZ9ico1PqfFJgBEkliQT",
+	"L2FPn2Lyw0wawVqYPqGnyhqAHBSATCrDBV1PUUYZ44Z51AL29Gn7NATplnCrqdJKpF2W+iy0q+t5Sjjt",
+	"s5FmIjciZKjBNWaLU8ZPX4/H0loh2hSv5bvS54pdi/jV5Z0nZYdgCxAA1BfN2Ymw6e/lzoIWNstOjIpu",
+	"KZY+YHYijsBGXd+21ys8VAnei8Pe2xmIu9uttfLbu6nY+YXPoS5XULtOaG9orpWXTAdvpwbjQ1bBaRVi",
+	"rG9FyNzaCEoLjkZGFExplms1FAXjfUpks0vun92q/hyPEy+tnlQxm3gflFXdJH9AD896m/xnUybhTGtO",
+	"KDzL7ri8Gxc1a/HcaDJI8gJilo1u79b6H+/Y/WPF34mLZts9sqFoN5arTKrhyrR1Hk52ZaSYWV7AYz6H",
+	"2IOWHWkjIM4dLRmmfRi8yNoJZawH4BGfFRYF9FECQpz4HULlQ/Q4dYcy1n0OW1KeE3x+gM9idvZUupTz",
+	"m4aUZPiksR/onqruTp+bTIkg7W4ZcshuhJggvwE9OmUpfoT/LRq4nsL0astywY2Nq3lCDfo0bEIYlksD",
+	"ZMnO2ucdI5ykAgtRdIfdnqLMiqRMjvCnAUSkExlOoJsgQAUYiJlwH8kVI6w737kTNtB5rmc9lSrxxl4R",
+	"AB6bKitziqDj125IIfPctVpJ6oZPc5+AYXZ4FqO2933yu0HcDY8PiD83wdvFwvulX62fQMRKXW5hdev8",
+	"IMQk7BZKqa+daFNOtTP0xZtJrjOxdzLguRHJpj4pacXYrDt0+F57/1SyN+ZvnmLNP4eoPl4UHCQnZCbt",
+	"nUD830cP4/GzvZE7q1J480PYQrUVTi0/kRQtXBDKBgjQnZL+3EDsXsMMgiJCrusFz5efbZhe835CAZdc",
+	"XqSjvQJcGWMftGTAvajIXeDEMbaKHNM6v/gZvT4+vWzCCwCIVxl6f3qKIGMM1LyeytwyqRI2yadOaQEZ",
+	"UTUSkWeZyE4pGPFWFKYhk8rJ7kv/ZV9ahCF92EY4fHHZzQVTtdaSXLqoIAn5abirGPoct/sCilMF8yHs",
+	"lsaN2wBFFwHVZNzykxLpEPM6ktKR7DbFeDqGRxMoMJF9+Kso5h19K4oEcRE72AbmtZqRLmynL4v+VFrA",
+	"NzJJMGmdSaXEzE8nSSbxRho4JfvOAVQP42wkhyNR9FRK5dMuO1NMqr5WxhmMysbfw9nD4+NghmjppoVZ",
+	"HcAgrnMxbnYCX1aSN+7mBvZtbLhhtt8sH8b7+5G6vRj+nX0GYHS7WMM7mCR83HT/lmXlCQHxXBbFgVZi",
+	"JQKBf8HBW/rXQpxhdZE9BRx2K4z17wi8gu5wEuQKXkV16/LASrmwQQYYtVefWyWVfXC8B+cRJ1f3To4O",
+	"4b9kjyTt3slROKA46YWQw286Q90pn378G/ffRTxEFuHdhcQf4VCwkP1T5iBuYs/XUDaU22qbPMaItOFv",
+	"vPOPw843v9L/O7++PUq+erCSu2Fq6NqvMVjmZyjxpRnZ7qs2OvuHgpvvrajKijM/jPwuTefDK0YY6Ob0",
+	"nFwPpWK8jwEX0e7FrbHCol+EfUZr1izhQSdVh3tr4WIKodYqzvQ2i9lwsYe5VDcAnVb+gDjT3Qaz2i3D",
+	"e9nUroENM4Siotvtkw+ZEQQDsEnPt+zzysyfnVX9RVnVKDxWh0RUJEiNAIlVbTXIoSlDh7bu75iZ8zH3",
+	"jr+/3nm6PyvtCZkzaxf/tqs4jo6oz5Q5Y5kEkZHBqtk3xM3OjNUTNtPFDRC5Y+gh3dhCyGIZ/WPkUDGp",
+	"TvEQ3FOBEV+ozHNv8b4TTQgVLgaFMCMivZfGTMX/z971PbeNG+F/BZMXyzOUfXWv1478lCY3k7u5XlLb",
+	"TTpT3RwhciWiogAWAKVTM/e/d7ALkKBEyZJjXxOf3hKLBED8+LBYfPttHuRKhe1zbFEgxqPswAfGyUSP",
+	"HrcinzIu5jdHER//8izR5LR3P97e7YNPlA5Y8uBt/NJhyVARkevhUNd7wvh2C40IgXZikpedRDKYxydb",
+	"CMMyXpbXRDzB31ybDXNfO+NCYjp7Ja2QNRDzwqMhRRa2veRw1ZXv+4hSIASVrD4YdPW8rW2Dg/cx2ejm",
+	"CbguBV4guE/zfBVsd8EJ5SvIA9CfjIbP1mjo52m6rZfTcKra0vRGzsPuJRd8u3ss5veN+/cTt6z3bV17",
+	"d63w3OEbV/tGvyJjLVHJblKLsk3/kXPLJ9wAo1Iaf73wKVcoW8jv93L2r01vdTsoZi+GuRLNqBVMCqXm",
+	"+2kRpp40fwoZWsoSNFtwyWdgRujpqaqQWmTDz0MMh5BRtkv5Q7XwDfdRlJf1gt1CpsFS9BEF8hBPbxcb",
+	"4kP4oOfmqPUfdhAbIn72CJH3zlu9a7MzE04+26ffQML63O229U90hyZa9c0K3+3A9amr3r29vTNEVaDI",
+	"lkD+detXMruunJWjWFrrMk3QdoIcyaVI8OM6Z2H1jeUg9RUPRZ4mrPmfFQswli+q+I+uKG5rDSO2/EMy",
+	"rr/66o+ZA/tvvmZv/vby1fD2zcurP33D1HQsxy9EftEUcjFR+Xr8At+AlM1hHeixlC3bYceZYZM1uqMx",
+	"mUa6KgxkP6fnFLNIzzDhrMCxRCMxjBelNGIvO12LmU9QHhXVJyjKx6d/UpN/Q2ZNgEHQLFN1mY+lG7wA",
+	"kmfG2ZFdJlzSwcj+ANFrxuVYdpDyzHSbtgqJoTYY6GnijWcsib77Hzc/sEVtLJvAWBbWVgNPWcM/SmVd",
+	"N6hyCeRor7RYcgsJK5WqJjybu48ohZwPS4WS6nmOfLlBLUu0z52JbWi6YxKuFRG/MZfWFPUBWA6lwGZh",
+	"n1stwtjBL7R0BC+Zq0tNpxRN6Xp5LK++ZoWqMTV59/tdueFCITyELKPgJgms9UjQD4YLbE0QZw+NcrNG",
+	"5Wsi9aR+XmM0YcoGJP7HbdhrXYXIo8fF4xZKUHffk5DSl/lJfhFfxmFhn52Hj94WnjD009fwQdiCtvtD",
+	"PyV64+jv6bx772bnFVYx5EHM0D71yDEwhVpJ9LGdP9Md8dk4QprdtP9ERuM9QciDIIfRs49u2M6XH/2/",
+	"tkM2u5MqpGNaoL/UYNDMNc6pBgpLNWMzBSZMt+07TSo8Bo/7nAmv8Y0Tf/6ztu96ZySNHOO9Rt4uG2+X",
+	"Z6CdMv/H67TQiAMB/nhYPwTMTyvhSzvp0BXbMavguDkebJyDlOkcYDvzmXINS0snI2R1gnSfatggpX/l",
+	"lGv2nPHWCFVypzLdI5qEB96WdZ8+erU95Z3ZCSpOkeG/9YZLS/woqNlnDF56u06A2csPbx9LmIQVGEtR",
+	"LUmICucO/qxYgD+HUEydhDPDuLWwqCxd0JfcWMalWYG+2Ocefd2265n6Sf0Xro/xl3beORpONt7uhZZ2",
+	"oE/A8qXZIJtbw1n32Pb4hsiByHL5MTTD58L0/z3+Hj6qPOkl5kcVHcrMv/pLh5m/MLOf/8WH/70a/vmn",
+	"j1df91Pyd/mpb5GV1GSj8op1My7kVqKqjvPZe6o5EgW2cbHpsZ2H6qtPw6Bj8efh2HMP7qwT9p8a6hDK",
+	"fMKgL84j4JaAO0wE4MFxfIBhYho/6ycdlHZE+EpYefdowoRk27cq19FOyKZaLZhUK6YkXvP65Ro8YJh1",
+	"rXHn2+jOxjINVckzMJ7Ig9IyVqlRz9VSSvlJQ9bVibIFa340CWsEX9hkzTgzFc+ADbZutoLoS6akqRfQ",
+	"JLDzHjsQmOHOt3BViBI1esxK2KwAc8FulOUY9UCMI/cS9pAy0H5krpWXs1Fl7qxBKq8Hulxp4djovdmP",
+	"ZUF9zu741hvfTrUTmn1xaIaLATau8c42r1j2wJtbe+vLj5nbwvG+cG8oLgZ01pNSZP5UxVpBA3eU+vsN",
+	"y1QOTFUgzYhu9PACvH2KFD0MG+AFZyOvRfnxKOd9LKObu4cTD1qkldtYKkJ7Xd02ybM7AGKuyzjDZRBD",
+	"oGK25XN98ZRPk/6DLEis/Dw0ZSxJzcgB7YilS17SvbyGpZpDnuIX4WFS5lxmwFbcYTb+2KTABIkBWamp",
+	"K9AGcsjTsex7MVNaQ2YhH211oAN6z9KcKk1JRgtKUU63IkpCgrnPXafm5xfsO8tMoVau6XR/QlK9eOUe",
+	"ZdUcSOVvcxMmFQm0fPeaOkBNpygKhj1F20s7Z9jg/avh9x/uzi/Yjwp/Hgp5Tb3tr7WFYbWc1d61Qb95",
+	"Xa6xTKUSModfUqJfufGndIw3bog06OE7VYpsPWJSDbX/Wxol4d4E5HQs22zcaM9yw76/fftjgl224Fkh",
+	"JJgdWUPf44aUfQZZbTotOYBH2D58FJmw+xrmky7sotzXmoMiXrdeeEB66XjmN5p5XnkPdWMpClaHEd7Q",
+	"IP7n8EZNlDVDr0XcraCZeCNmgOusYCBnmLx9DlC1kxS5KZ5+5+ywurTmifJ1/u7C3V8VkM27O0m0X7Ww",
+	"2OcL6JkuDSidGSZIndpNmf59KkyoVOQkH+EvjHtO7p0d8oFn90zn95/dqa/0sv8baSMkVhARaNyjhk4I",
+	"ucrqBUibMOQUJW6hzBzeK80qrfI6IyaGM/8KbpEMWihDuy1mxUa1H2S/1bp8MXpxidoVws8Dr/XngM2P",
+	"z2bz3gAvbZGgrqJbRyZpeMaBh+zgT/PM1WWgnF60XRzRa7dlCu8wMitpLJs5rE1CibLxMNCNZE68AJ6K",
+	"ybbCRJU5a7Snmlffup5aCocfbGBUJsCiV7lQphIkrmSyQqnSs70iullIWB3poC7iz+ton25X/UMnfBxl",
+	"lTqaZslmGlWv/hZVQWz37aLfgZ7WbhSEsebM95HxVonSDe/Nh65EJfo6+gakEDofVlzbNSV09b0hdLQI",
+	"48ZlpUBGSG+nBxpgU0aw9hI63aI6OCa/deanKbxcqwOGsqQ8ib4azzvZrmWX+paDiJxb7tObb6u+UrjM",
+	"yh1iN4a0keXYru2DW5xBn8/nnPc52Jdex45nViyFm15x3wURvIwbQDYLPuqBSsNSwCqexk0ZPW142dqU",
+	"lTL+ZN5OooSQkSxNtKxdNYUwFo3lCDI78+0siMvGzWhhersZt2Qvvrm7e4dLccKzOfJgcdqQlHTzfsJy",
+	"Yao61EkfbHwAUVRjc5D59adf/xcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -69,3 +69,9 @@ func (s *Store) EventParticipantIntervals(ctx context.Context, eventID, memberID
 func (s *Store) ActiveCheckIns(ctx context.Context, eventID string) ([]recert.CheckIn, error) {
 	return s.EventCheckIns(ctx, eventID, CheckInFilter{})
 }
+
+// CheckInsOf returns an event's check-ins, voided included, of one session and one member
+// when given.
+func (s *Store) CheckInsOf(ctx context.Context, eventID, sessionID, memberID string) ([]recert.CheckIn, error) {
+	return s.EventCheckIns(ctx, eventID, CheckInFilter{SessionID: sessionID, MemberID: memberID, WithVoided: true})
+}
