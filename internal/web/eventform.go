@@ -137,9 +137,9 @@ func (p *Pages) updateEvent(c echo.Context) error {
 
 // keepUnshown carries over what the editor does not show (set through the API), since an
 // update replaces the whole event: its web address, and each kept session's times, topics
-// and approvers.
+// and approvers, the event's check-in rules and each session's check-in window.
 func keepUnshown(was recert.Event, ev *recert.Event) {
-	ev.URL = was.URL
+	ev.URL, ev.CheckIn = was.URL, was.CheckIn
 	byID := map[string]recert.Session{}
 	for _, s := range was.Sessions {
 		byID[s.ID] = s
@@ -148,6 +148,7 @@ func keepUnshown(was recert.Event, ev *recert.Event) {
 		if old, ok := byID[s.ID]; ok && s.ID != "" {
 			ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = old.StartTime, old.EndTime
 			ev.Sessions[i].Topics, ev.Sessions[i].ApprovedBy = old.Topics, old.ApprovedBy
+			ev.Sessions[i].CheckInFrom, ev.Sessions[i].CheckInUntil = old.CheckInFrom, old.CheckInUntil
 		}
 	}
 }
