@@ -15,6 +15,7 @@ import (
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render/rendertest"
 	"github.com/recert-dev/recert/internal/store"
 )
 
@@ -295,6 +296,15 @@ func TestCheckInConvert(t *testing.T) {
 		own, _ := cw.env.Client.GetAttendanceHistoryWithResponse(ctx, patAttendance, nil, apitest.Bearer(cw.env.Login(t, "pat.lee@example.org")))
 		if own.JSON200 == nil || own.JSON200.Evidence == nil {
 			t.Errorf("the member's own history: %s", own.Body)
+		}
+
+		// The certificate prints the rule that decided presence.
+		pdf, _ := cw.env.Client.GetCertificatePDFWithResponse(ctx, patAttendance, nil, cw.as("organizer A"))
+		if pdf.StatusCode() != 200 {
+			t.Fatalf("certificate: %d %s", pdf.StatusCode(), pdf.Body)
+		}
+		if text := strings.Join(strings.Fields(rendertest.Text(t, pdf.Body)), " "); !strings.Contains(text, "at least 80% of its scheduled time") {
+			t.Errorf("the certificate does not print the presence rule:\n%s", text)
 		}
 
 		again, _ := cw.env.Client.ConvertCheckInsWithResponse(ctx, ev, nil, cw.as("organizer A"))

@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -197,19 +196,8 @@ func (x *Presence) Convert(ctx context.Context, in ConvertInput) (Conversion, er
 		return conv, nil
 	}
 	conv.Roster, err = x.rosters.Post(ctx, RosterInput{EventID: ev.ID, Rows: rows, DryRun: in.DryRun, Actor: in.Actor, Viewer: in.Viewer,
-		Reason: "converted from check-ins: " + DescribePresenceRule(rule)})
+		Reason: "converted from check-ins: " + rule.Words()})
 	return conv, err
-}
-
-// DescribePresenceRule says the rule in words, as certificates print it.
-func DescribePresenceRule(r recert.PresenceRule) string {
-	switch r.Policy {
-	case recert.PresenceShare:
-		return fmt.Sprintf("a session's CEUs for presence of at least %d%% of its scheduled time", r.SharePercent)
-	case recert.PresenceMinutes:
-		return "CEUs for the minutes present (one per 50 minutes, up to the session's CEUs)"
-	}
-	return ""
 }
 
 // presentMembers lists, in order, the members with any evidence of presence.
