@@ -222,6 +222,7 @@ func TestCheckInConvert(t *testing.T) {
 		cw := newCheckInWorld(t, st, api.CheckInRulesPresencePolicyShareOfScheduled, 80)
 		ctx, ev := t.Context(), cw.event.ID
 		lee, kim, pat, rob := cw.member(t, "Lee Rejoin"), cw.member(t, "Kim Early"), cw.member(t, "Pat Lee"), cw.member(t, "Rob Nocheckout")
+		ola := cw.member(t, "Ola Late")
 
 		imp, err := cw.env.Client.ImportParticipantsWithBodyWithResponse(ctx, ev, "S1", "text/csv", strings.NewReader(zoomReport), cw.as("organizer A"))
 		if err != nil || imp.JSON200 == nil {
@@ -239,8 +240,9 @@ func TestCheckInConvert(t *testing.T) {
 			scan("p1", cw.token(pat.ID), "S2", "in", at("10:30")), scan("p2", cw.token(pat.ID), "S2", "out", at("11:30")),
 			scan("p3", cw.token(pat.ID), "S3", "in", at("11:05")), scan("p4", cw.token(pat.ID), "S3", "out", at("12:00")),
 			scan("r1", cw.token(rob.ID), "S4", "in", at("13:01")),
+			scan("o1", cw.token(ola.ID), "S4", "in", at("15:00")), scan("o2", cw.token(ola.ID), "S4", "out", at("15:30")),
 		}}
-		if res, _ := cw.env.Client.RecordCheckInsWithResponse(ctx, ev, batch, cw.as("organizer A")); res.JSON200 == nil || res.JSON200.Totals.Recorded != 5 {
+		if res, _ := cw.env.Client.RecordCheckInsWithResponse(ctx, ev, batch, cw.as("organizer A")); res.JSON200 == nil || res.JSON200.Totals.Recorded != 7 {
 			t.Fatalf("batch: %s", res.Body)
 		}
 
@@ -258,7 +260,7 @@ func TestCheckInConvert(t *testing.T) {
 		}
 		for k, want := range map[string]string{
 			lee.ID + " S1": "credited 52.00", kim.ID + " S1": "presence_below_threshold 40.00",
-			pat.ID + " S2": "credited 60.00", pat.ID + " S3": "concurrent_session 55.00", rob.ID + " S4": "no_check_out 0.00",
+			pat.ID + " S2": "credited 60.00", pat.ID + " S3": "concurrent_session 55.00", rob.ID + " S4": "no_check_out 0.00", ola.ID + " S4": "outside_window 0.00",
 		} {
 			if outcome[k] != want {
 				t.Errorf("%s: %q, want %q", k, outcome[k], want)
@@ -325,6 +327,30 @@ func TestCheckInConvertRefusedWithoutPolicy(t *testing.T) {
 		res, _ := w.env.Client.ConvertCheckInsWithResponse(t.Context(), w.event.ID, nil, w.as("organizer A"))
 		if res.StatusCode() != 409 || res.ApplicationProblemJSON409 == nil || !strings.Contains(value(res.ApplicationProblemJSON409.Detail), "no presence policy") {
 			t.Errorf("convert without a policy: %d %s", res.StatusCode(), res.Body)
+		}
+	})
+}
+
+// TestCheckInConvertMinutes: under minutes_present, 40 minutes earn 0.80 of a 1.00 CEU
+// session (the attendance holds the session at 0.80), and 52 minutes are capped at 1.00.
+func TestCheckInConvertMinutes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		cw := newCheckInWorld(t, st, api.CheckInRulesPresencePolicyMinutesPresent, 0)
+		ctx, ev := t.Context(), cw.event.ID
+		lee, kim := cw.member(t, "Lee Rejoin"), cw.member(t, "Kim Early")
+		if imp, _ := cw.env.Client.ImportParticipantsWithBodyWithResponse(ctx, ev, "S1", "text/csv", strings.NewReader(zoomReport), cw.as("organizer A")); imp.JSON200 == nil {
+			t.Fatalf("import: %s", imp.Body)
+		}
+		post, _ := cw.env.Client.ConvertCheckInsWithResponse(ctx, ev, nil, cw.as("organizer A"))
+		if post.JSON200 == nil {
+			t.Fatalf("convert: %d %s", post.StatusCode(), post.Body)
+		}
+		credits := map[string]string{}
+		for _, row := range post.JSON200.Roster.Rows {
+			credits[value(row.Member.ID)] = strings.Join(row.Sessions, ",") + " " + value(row.Ceus)
+		}
+		if credits[lee.ID] != "S1 1.00" || credits[kim.ID] != "S1 0.80" {
+			t.Errorf("credits: %v", credits)
 		}
 	})
 }
