@@ -1,0 +1,71 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestEventPageCheckIns: the event page counts each session's check-ins, previews the credit
+// they give with each session's reason, and posts it.
+func TestEventPageCheckIns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		ctx := context.Background()
+		ev := w.event
+		ev.CheckIn = recert.CheckInRules{Policy: recert.PresenceShare, SharePercent: 80}
+		for i := range ev.Sessions {
+			ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = "09:00", "10:00"
+		}
+		ev.Sessions[1].StartTime, ev.Sessions[1].EndTime = "11:00", "12:00"
+		ev.Sessions[2].StartTime, ev.Sessions[2].EndTime = "13:00", "14:00"
+		ev, err := st.UpdateEvent(ctx, ev.ID, 0, "test", func(e *recert.Event) error { e.CheckIn, e.Sessions = ev.CheckIn, ev.Sessions; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc, _ := time.LoadLocation("America/Chicago")
+		when := func(hhmm string) *time.Time {
+			t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-03 "+hhmm, loc)
+			return &t
+		}
+		for _, c := range []recert.CheckIn{
+			{SessionID: ev.Sessions[0].ID, Direction: "in", DeviceTime: when("09:00")},
+			{SessionID: ev.Sessions[0].ID, Direction: "out", DeviceTime: when("10:00")},
+			{SessionID: ev.Sessions[1].ID, Direction: "in", DeviceTime: when("11:00")},
+			{SessionID: ev.Sessions[1].ID, Direction: "out", DeviceTime: when("11:20")},
+			{SessionID: ev.Sessions[2].ID, Direction: "in", DeviceTime: when("13:00")},
+		} {
+			c.EventID, c.MemberID, c.Method = ev.ID, w.renee.ID, recert.CheckInMethodScan
+			if _, _, err := st.AddCheckIn(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		_, page := b.get("/app/events/" + ev.ID)
+		if !strings.Contains(page, `<td><code>Tue-AM</code></td><td>Tuesday morning</td><td class="num">1</td><td class="num">1</td><td class="num">0</td>`) ||
+			!strings.Contains(page, "at least 80% of its scheduled time") {
+			t.Fatalf("the event page's check-ins:\n%s", page)
+		}
+		res, body := b.post("/app/events/"+ev.ID+"/check-ins/preview", url.Values{})
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Credit from check-ins preview") ||
+			!strings.Contains(body, "Tue-AM: 20 min present, not credited (presence below the event&#39;s threshold)") ||
+			!strings.Contains(body, "never out") || !strings.Contains(body, "Confirm: post 1 member(s)") {
+			t.Fatalf("preview: %d\n%s", res.StatusCode, body)
+		}
+		if res, body = b.post("/app/events/"+ev.ID+"/check-ins/convert", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("convert: %d\n%s", res.StatusCode, body)
+		}
+		as, _, err := st.EventAttendance(ctx, ev.ID, recert.Page{Limit: 10})
+		if err != nil || len(as) != 1 || len(as[0].Sessions) != 1 || as[0].Sessions[0].SessionID != ev.Sessions[0].ID {
+			t.Errorf("credited: %+v %v", as, err)
+		}
+	})
+}
