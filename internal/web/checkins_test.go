@@ -19,34 +19,7 @@ func TestEventPageCheckIns(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, st)
 		ctx := context.Background()
-		ev := w.event
-		ev.CheckIn = recert.CheckInRules{Policy: recert.PresenceShare, SharePercent: 80}
-		for i := range ev.Sessions {
-			ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = "09:00", "10:00"
-		}
-		ev.Sessions[1].StartTime, ev.Sessions[1].EndTime = "11:00", "12:00"
-		ev.Sessions[2].StartTime, ev.Sessions[2].EndTime = "13:00", "14:00"
-		ev, err := st.UpdateEvent(ctx, ev.ID, 0, "test", func(e *recert.Event) error { e.CheckIn, e.Sessions = ev.CheckIn, ev.Sessions; return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		loc, _ := time.LoadLocation("America/Chicago")
-		when := func(hhmm string) *time.Time {
-			t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-03 "+hhmm, loc)
-			return &t
-		}
-		for _, c := range []recert.CheckIn{
-			{SessionID: ev.Sessions[0].ID, Direction: "in", DeviceTime: when("09:00")},
-			{SessionID: ev.Sessions[0].ID, Direction: "out", DeviceTime: when("10:00")},
-			{SessionID: ev.Sessions[1].ID, Direction: "in", DeviceTime: when("11:00")},
-			{SessionID: ev.Sessions[1].ID, Direction: "out", DeviceTime: when("11:20")},
-			{SessionID: ev.Sessions[2].ID, Direction: "in", DeviceTime: when("13:00")},
-		} {
-			c.EventID, c.MemberID, c.Method = ev.ID, w.renee.ID, recert.CheckInMethodScan
-			if _, _, err := st.AddCheckIn(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-		}
+		ev := w.checkInEvent(t, st)
 		b := w.browser(t)
 		b.signIn(w.organizer)
 		_, page := b.get("/app/events/" + ev.ID)
@@ -68,4 +41,41 @@ func TestEventPageCheckIns(t *testing.T) {
 			t.Errorf("credited: %+v %v", as, err)
 		}
 	})
+}
+
+// checkInEvent gives the world's event a presence rule (80%), times (Cannulation 09:00-10:00,
+// Tue-AM 11:00-12:00, Ethics 13:00-14:00), and Renée's check-ins: Cannulation in and out,
+// Tue-AM for 20 minutes, Ethics in and never out.
+func (w *world) checkInEvent(t *testing.T, st *store.Store) recert.Event {
+	t.Helper()
+	ctx := context.Background()
+	ev := w.event
+	ev.CheckIn = recert.CheckInRules{Policy: recert.PresenceShare, SharePercent: 80}
+	for i := range ev.Sessions {
+		ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = "09:00", "10:00"
+	}
+	ev.Sessions[1].StartTime, ev.Sessions[1].EndTime = "11:00", "12:00"
+	ev.Sessions[2].StartTime, ev.Sessions[2].EndTime = "13:00", "14:00"
+	ev, err := st.UpdateEvent(ctx, ev.ID, 0, "test", func(e *recert.Event) error { e.CheckIn, e.Sessions = ev.CheckIn, ev.Sessions; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("America/Chicago")
+	when := func(hhmm string) *time.Time {
+		t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-03 "+hhmm, loc)
+		return &t
+	}
+	for _, c := range []recert.CheckIn{
+		{SessionID: ev.Sessions[0].ID, Direction: "in", DeviceTime: when("09:00")},
+		{SessionID: ev.Sessions[0].ID, Direction: "out", DeviceTime: when("10:00")},
+		{SessionID: ev.Sessions[1].ID, Direction: "in", DeviceTime: when("11:00")},
+		{SessionID: ev.Sessions[1].ID, Direction: "out", DeviceTime: when("11:20")},
+		{SessionID: ev.Sessions[2].ID, Direction: "in", DeviceTime: when("13:00")},
+	} {
+		c.EventID, c.MemberID, c.Method = ev.ID, w.renee.ID, recert.CheckInMethodScan
+		if _, _, err := st.AddCheckIn(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ev
 }
