@@ -117,7 +117,35 @@ func (s *Server) ImportParticipants(ctx context.Context, req api.ImportParticipa
 	}
 	out := api.ParticipantsImport{ReportID: r.ReportID, SessionID: r.SessionID, Warnings: r.Warnings,
 		Matched: reportPeople(r.Matched), Unmatched: reportPeople(r.Unmatched)}
+	for i, u := range r.Unmatched {
+		if out.Unmatched[i].Suggestions, err = s.suggestMembers(ctx, u.Name); err != nil {
+			return nil, err
+		}
+	}
 	return api.ImportParticipants200JSONResponse(out), nil
+}
+
+// suggestMembers finds, for a report's person no member has by email, the members the caller
+// may see whose name contains theirs, as the member search does; nil for a nameless person.
+func (s *Server) suggestMembers(ctx context.Context, name string) ([]struct {
+	MemberID string `json:"member_id"`
+	Name     string `json:"name"`
+}, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, nil
+	}
+	ms, _, err := s.store.Members(ctx, recert.MemberFilter{Page: recert.Page{Limit: 3}, Text: strings.TrimSpace(name), Scope: principalFrom(ctx).Scope()})
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	out := make([]struct {
+		MemberID string `json:"member_id"`
+		Name     string `json:"name"`
+	}, len(ms))
+	for i, m := range ms {
+		out[i].MemberID, out[i].Name = m.ID, m.Name
+	}
+	return out, nil
 }
 
 func reportPeople(in []ledger.ReportPerson) []api.ReportPerson {

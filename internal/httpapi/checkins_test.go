@@ -222,6 +222,7 @@ func TestCheckInConvert(t *testing.T) {
 		cw := newCheckInWorld(t, st, api.CheckInRulesPresencePolicyShareOfScheduled, 80)
 		ctx, ev := t.Context(), cw.event.ID
 		lee, kim, pat, rob := cw.member(t, "Lee Rejoin"), cw.member(t, "Kim Early"), cw.member(t, "Pat Lee"), cw.member(t, "Rob Nocheckout")
+		caller := cw.member(t, "Guest Caller") // on record under another email: suggested, not matched
 		ola := cw.member(t, "Ola Late")
 
 		imp, err := cw.env.Client.ImportParticipantsWithBodyWithResponse(ctx, ev, "S1", "text/csv", strings.NewReader(zoomReport), cw.as("organizer A"))
@@ -234,6 +235,9 @@ func TestCheckInConvert(t *testing.T) {
 		}
 		if got := fmt.Sprint(present[lee.ID], " ", present[kim.ID], " ", len(imp.JSON200.Unmatched)); got != "52.00 40.00 1" {
 			t.Errorf("import: %s: %s", got, imp.Body)
+		}
+		if u := imp.JSON200.Unmatched; len(u) != 1 || len(u[0].Suggestions) != 1 || u[0].Suggestions[0].MemberID != caller.ID {
+			t.Errorf("the unmatched person's suggestions: %s", imp.Body)
 		}
 		// Pat: 60 minutes of S2 and 55 of the overlapping S3; Rob checked in to S4 and never out.
 		batch := api.CheckInBatch{Offline: ptr(true), Items: []api.CheckInBatchItem{
