@@ -183,8 +183,15 @@ func (x *Presence) Convert(ctx context.Context, in ConvertInput) (Conversion, er
 	}
 	conv := Conversion{Rule: rule}
 	var rows []recert.RosterRow
+	doorOf, virtualOf := map[string][]recert.CheckIn{}, map[string][]recert.ParticipantInterval{}
+	for _, c := range checkIns {
+		doorOf[c.MemberID] = append(doorOf[c.MemberID], c)
+	}
+	for _, v := range virtual {
+		virtualOf[v.MemberID] = append(virtualOf[v.MemberID], v)
+	}
 	for _, memberID := range presentMembers(checkIns, virtual) {
-		outcomes := memberPresence(ev, loc, rule, memberID, checkIns, virtual)
+		outcomes := memberPresence(ev, loc, rule, memberID, doorOf[memberID], virtualOf[memberID])
 		conv.Presence = append(conv.Presence, outcomes...)
 		if row, ok := presenceRow(ev, memberID, outcomes); ok {
 			row.Index = len(rows)
@@ -214,7 +221,8 @@ func presentMembers(checkIns []recert.CheckIn, virtual []recert.ParticipantInter
 	return uniq(ids)
 }
 
-// memberPresence is one member's outcome in each session they have evidence for.
+// memberPresence is one member's outcome in each session they have evidence for, from their
+// check-ins and report lines.
 func memberPresence(ev recert.Event, loc *time.Location, rule recert.PresenceRule, memberID string,
 	checkIns []recert.CheckIn, virtual []recert.ParticipantInterval) []SessionPresence {
 	var sessions []recert.SessionPresence
