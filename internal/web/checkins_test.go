@@ -79,3 +79,33 @@ func (w *world) checkInEvent(t *testing.T, st *store.Store) recert.Event {
 	}
 	return ev
 }
+
+// TestEventFormCheckInRules: the event form sets the presence rule and the sessions' times;
+// a rule without times is refused beside each session's time.
+func TestEventFormCheckInRules(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, st)
+		b := w.browser(t)
+		b.signIn(w.organizer)
+		form := url.Values{"title": {"Check-in Meeting"}, "organization_id": {w.org.ID}, "format": {"in_person"}, "time_zone": {"America/Chicago"},
+			"start_date": {"2026-11-03"}, "presence_policy": {"share_of_scheduled"}, "presence_share_percent": {"80"}, "self_check_in": {"on"},
+			"s_id": {""}, "s_code": {"S1"}, "s_title": {"Cannulation"}, "s_date": {""}, "s_ceus": {"1"}, "s_category": {""}, "s_start": {""}, "s_end": {"10:00"}}
+		res, body := b.post("/app/events/new", form)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="s0-start_time-problem"`) {
+			t.Fatalf("a rule without a start time: %d\n%s", res.StatusCode, body)
+		}
+		form.Set("s_start", "09:00")
+		if res, body = b.post("/app/events/new", form); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", res.StatusCode, body)
+		}
+		id := strings.TrimPrefix(strings.Split(res.Header.Get("Location"), "?")[0], "/app/events/")
+		ev, err := st.Event(context.Background(), id)
+		if err != nil || ev.CheckIn.Policy != recert.PresenceShare || ev.CheckIn.SharePercent != 80 || ev.CheckIn.SelfCheckInOff ||
+			ev.Sessions[0].StartTime != "09:00" || ev.Sessions[0].EndTime != "10:00" {
+			t.Errorf("stored: %+v %+v %v", ev.CheckIn, ev.Sessions, err)
+		}
+		if _, edit := b.get("/app/events/" + id + "/edit"); !strings.Contains(edit, `value="09:00"`) || !strings.Contains(edit, `value="80"`) {
+			t.Errorf("the editor does not show the rule and times:\n%s", edit)
+		}
+	})
+}
