@@ -24,10 +24,12 @@ type eventForm struct {
 	// minutes_present; Share the percentage; SelfCheckInOff, RegistrationRequired as stored.
 	Policy, Share                        string
 	SelfCheckInOff, RegistrationRequired bool
-	Sessions                             []sessionForm
-	Orgs                                 []recert.Organization // to choose from
-	Formats, Categories                  []string
-	Zones                                []zone
+	// TimesSent: the form sent the sessions' times (a page from before it showed them did not).
+	TimesSent           bool
+	Sessions            []sessionForm
+	Orgs                []recert.Organization // to choose from
+	Formats, Categories []string
+	Zones               []zone
 }
 
 type sessionForm struct {
@@ -136,7 +138,7 @@ func (p *Pages) updateEvent(c echo.Context) error {
 	f, ev, err := readEventForm(c)
 	f.ID, f.Status, f.OrganizationID = was.ID, was.Status, was.OrganizationID
 	if err == nil {
-		keepUnshown(was, &ev)
+		keepUnshown(was, &ev, f.TimesSent)
 		version, _ := strconv.Atoi(f.Version)
 		_, err = p.evs.Update(ctxOf(c), was.ID, max(version, 1), ev, u.ID)
 	}
@@ -148,8 +150,8 @@ func (p *Pages) updateEvent(c echo.Context) error {
 
 // keepUnshown carries over what the editor does not show (set through the API), since an
 // update replaces the whole event: its web address, and each kept session's topics,
-// approvers and check-in window.
-func keepUnshown(was recert.Event, ev *recert.Event) {
+// approvers and check-in window, and their times when the form did not send them.
+func keepUnshown(was recert.Event, ev *recert.Event, timesSent bool) {
 	ev.URL = was.URL
 	byID := map[string]recert.Session{}
 	for _, s := range was.Sessions {
@@ -157,6 +159,9 @@ func keepUnshown(was recert.Event, ev *recert.Event) {
 	}
 	for i, s := range ev.Sessions {
 		if old, ok := byID[s.ID]; ok && s.ID != "" {
+			if !timesSent {
+				ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = old.StartTime, old.EndTime
+			}
 			ev.Sessions[i].Topics, ev.Sessions[i].ApprovedBy = old.Topics, old.ApprovedBy
 			ev.Sessions[i].CheckInFrom, ev.Sessions[i].CheckInUntil = old.CheckInFrom, old.CheckInUntil
 		}
@@ -194,6 +199,7 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 		EmailCertificates: v("email_certificates") == "on", Policy: v("presence_policy"), Share: v("presence_share_percent"),
 		SelfCheckInOff: v("self_check_in") != "on", RegistrationRequired: v("registration_required") == "on"}
 	form, _ := c.FormParams()
+	_, f.TimesSent = form["s_start"]
 	col := func(name string, i int) string {
 		if vs := form[name]; i < len(vs) {
 			return strings.TrimSpace(vs[i])
