@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -163,4 +164,30 @@ func (p *Pages) convertCheckIns(c echo.Context) error {
 		return p.fail(c, err)
 	}
 	return c.Redirect(http.StatusSeeOther, "/app/events/"+ev.ID+"?done=converted#attendance")
+}
+
+// presenceWords are a member's check-ins at an event, each as "S1 in 09:02 (scan)", in the
+// event's time zone, voided ones said so: what a dispute about converted credit rests on.
+func (p *Pages) presenceWords(ctx context.Context, ev recert.Event, memberID string) ([]string, error) {
+	cs, err := p.store.CheckInsOf(ctx, ev.ID, "", memberID)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(ev.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	codes := map[string]string{}
+	for _, s := range ev.Sessions {
+		codes[s.ID] = s.Code
+	}
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		w := fmt.Sprintf("%s %s %s (%s)", codes[c.SessionID], c.Direction, c.At().In(loc).Format("Jan 2 15:04"), c.Method)
+		if c.VoidedAt != nil {
+			w += ", voided: " + c.VoidReason
+		}
+		out = append(out, w)
+	}
+	return out, nil
 }

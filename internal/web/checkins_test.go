@@ -40,6 +40,16 @@ func TestEventPageCheckIns(t *testing.T) {
 		if err != nil || len(as) != 1 || len(as[0].Sessions) != 1 || as[0].Sessions[0].SessionID != ev.Sessions[0].ID {
 			t.Errorf("credited: %+v %v", as, err)
 		}
+		// Renée disputes it: the organizer deciding sees the check-ins it rests on.
+		m := w.browser(t)
+		m.signIn(w.member)
+		if res, _ := m.post("/app/dispute", url.Values{"event": {ev.ID}, "kind": {"wrong"}, "message": {"I was at Tuesday morning."},
+			"session": {ev.Sessions[0].ID, ev.Sessions[1].ID}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("file a dispute: %d", res.StatusCode)
+		}
+		if _, inbox := b.get("/app/dispute-inbox"); !strings.Contains(inbox, "Check-ins: S1 in Nov 3 09:00 (scan); S1 out Nov 3 10:00 (scan); Tue-AM in Nov 3 11:00 (scan)") {
+			t.Errorf("the inbox does not show the check-ins:\n%s", inbox)
+		}
 	})
 }
 
