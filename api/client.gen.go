@@ -781,6 +781,87 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
 	GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListCheckIns An event's check-ins
+	//
+	// The event's check-ins in the order they happened, voided ones included, a page at a time.
+	//
+	// Corresponds with GET /v1/events/{event_id}/check-ins (the `ListCheckIns` operationId).
+	ListCheckIns(ctx context.Context, eventID EventID, params *ListCheckInsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordCheckInsWithBody Record a scanner's batch of check-ins
+	//
+	// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+	// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+	// id), in or out, and the device's time. Each item is answered on its own:
+	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+	// batch changes nothing and is never an error); or `rejected` with a reason
+	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+	RecordCheckInsWithBody(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordCheckIns Record a scanner's batch of check-ins
+	//
+	// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+	// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+	// id), in or out, and the device's time. Each item is answered on its own:
+	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+	// batch changes nothing and is never an error); or `rejected` with a reason
+	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+	RecordCheckIns(ctx context.Context, eventID EventID, body RecordCheckInsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConvertCheckIns Turn presence into credit
+	//
+	// Works out each member's presence in each session from the check-ins that are not voided
+	// (a check-in to the next check-out, both within the session's check-in window) and the
+	// sessions' participants reports (each person's intervals merged, overlaps counted once),
+	// measured within the session's scheduled times; applies the event's presence policy
+	// (refused, 409, when it has none); of overlapping sessions keeps the one with more time
+	// present (ties: the earlier start); and posts the credit as a roster, through the roster
+	// workflow: people's decisions are kept, changes are in each attendance's history (its
+	// reason names the policy) and members are told. `presence` says, for every member and
+	// session with evidence, why the session was or was not credited
+	// (`presence_below_threshold`, `outside_window`, `concurrent_session`, `no_check_out`)
+	// and which check-ins and reports are its evidence. Converting again changes nothing
+	// unless the evidence changed. `dry_run=true` writes nothing.
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins/convert (the `ConvertCheckIns` operationId).
+	ConvertCheckIns(ctx context.Context, eventID EventID, params *ConvertCheckInsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidCheckInWithBody Void a mistaken check-in
+	//
+	// The check-in stops counting toward presence; it is kept, with who voided it, when and
+	// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+	// changes when the event's check-ins are converted again.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+	VoidCheckInWithBody(ctx context.Context, eventID EventID, checkInID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VoidCheckIn Void a mistaken check-in
+	//
+	// The check-in stops counting toward presence; it is kept, with who voided it, when and
+	// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+	// changes when the event's check-ins are converted again.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+	VoidCheckIn(ctx context.Context, eventID EventID, checkInID string, body VoidCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListEventDisputes Disputes about an event's attendance
 	//
 	// For the event's organization and administrators.
@@ -851,6 +932,22 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
 	GetRosterTemplate(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportParticipantsWithBody Import a virtual session's participants report
+	//
+	// A Zoom participants report as Zoom exports it (it may start with a meeting-summary
+	// block; the columns `User Email` or `Email`, `Join Time`, `Leave Time`, and optionally
+	// `Name (Original Name)` and `Duration (Minutes)`), or a CSV headed `email,join,leave`.
+	// Times without a zone are read in the event's time zone. Every line is kept, as evidence,
+	// as long as the attendance it supports; each person is matched to a member by email, and
+	// their minutes present in the session's scheduled time (overlaps counted once) are given.
+	// People no member has are listed as unmatched: add them as members (or correct their
+	// email) and import the report again. Credit comes from converting the event's check-ins.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/sessions/{session}/participants (the `ImportParticipants` operationId).
+	ImportParticipantsWithBody(ctx context.Context, eventID EventID, session string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// DownloadEvidence Download evidence
 	//
@@ -2855,6 +2952,147 @@ func (c *Client) GetEventCertificatesPDF(ctx context.Context, eventID EventID, p
 	return c.Client.Do(req)
 }
 
+// ListCheckIns An event's check-ins
+//
+// The event's check-ins in the order they happened, voided ones included, a page at a time.
+//
+// Corresponds with GET /v1/events/{event_id}/check-ins (the `ListCheckIns` operationId).
+func (c *Client) ListCheckIns(ctx context.Context, eventID EventID, params *ListCheckInsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCheckInsRequest(c.Server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordCheckInsWithBody Record a scanner's batch of check-ins
+//
+// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+// id), in or out, and the device's time. Each item is answered on its own:
+// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+// batch changes nothing and is never an error); or `rejected` with a reason
+// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+func (c *Client) RecordCheckInsWithBody(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordCheckInsRequestWithBody(c.Server, eventID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordCheckIns Record a scanner's batch of check-ins
+//
+// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+// id), in or out, and the device's time. Each item is answered on its own:
+// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+// batch changes nothing and is never an error); or `rejected` with a reason
+// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+func (c *Client) RecordCheckIns(ctx context.Context, eventID EventID, body RecordCheckInsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordCheckInsRequest(c.Server, eventID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConvertCheckIns Turn presence into credit
+//
+// Works out each member's presence in each session from the check-ins that are not voided
+// (a check-in to the next check-out, both within the session's check-in window) and the
+// sessions' participants reports (each person's intervals merged, overlaps counted once),
+// measured within the session's scheduled times; applies the event's presence policy
+// (refused, 409, when it has none); of overlapping sessions keeps the one with more time
+// present (ties: the earlier start); and posts the credit as a roster, through the roster
+// workflow: people's decisions are kept, changes are in each attendance's history (its
+// reason names the policy) and members are told. `presence` says, for every member and
+// session with evidence, why the session was or was not credited
+// (`presence_below_threshold`, `outside_window`, `concurrent_session`, `no_check_out`)
+// and which check-ins and reports are its evidence. Converting again changes nothing
+// unless the evidence changed. `dry_run=true` writes nothing.
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins/convert (the `ConvertCheckIns` operationId).
+func (c *Client) ConvertCheckIns(ctx context.Context, eventID EventID, params *ConvertCheckInsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertCheckInsRequest(c.Server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidCheckInWithBody Void a mistaken check-in
+//
+// The check-in stops counting toward presence; it is kept, with who voided it, when and
+// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+// changes when the event's check-ins are converted again.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+func (c *Client) VoidCheckInWithBody(ctx context.Context, eventID EventID, checkInID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidCheckInRequestWithBody(c.Server, eventID, checkInID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VoidCheckIn Void a mistaken check-in
+//
+// The check-in stops counting toward presence; it is kept, with who voided it, when and
+// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+// changes when the event's check-ins are converted again.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+func (c *Client) VoidCheckIn(ctx context.Context, eventID EventID, checkInID string, body VoidCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVoidCheckInRequest(c.Server, eventID, checkInID, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListEventDisputes Disputes about an event's attendance
 //
 // For the event's organization and administrators.
@@ -2996,6 +3234,32 @@ func (c *Client) PublishEvent(ctx context.Context, eventID EventID, reqEditors .
 // Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
 func (c *Client) GetRosterTemplate(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRosterTemplateRequest(c.Server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportParticipantsWithBody Import a virtual session's participants report
+//
+// A Zoom participants report as Zoom exports it (it may start with a meeting-summary
+// block; the columns `User Email` or `Email`, `Join Time`, `Leave Time`, and optionally
+// `Name (Original Name)` and `Duration (Minutes)`), or a CSV headed `email,join,leave`.
+// Times without a zone are read in the event's time zone. Every line is kept, as evidence,
+// as long as the attendance it supports; each person is matched to a member by email, and
+// their minutes present in the session's scheduled time (overlaps counted once) are given.
+// People no member has are listed as unmatched: add them as members (or correct their
+// email) and import the report again. Credit comes from converting the event's check-ins.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/events/{event_id}/sessions/{session}/participants (the `ImportParticipants` operationId).
+func (c *Client) ImportParticipantsWithBody(ctx context.Context, eventID EventID, session string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportParticipantsRequestWithBody(c.Server, eventID, session, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6728,6 +6992,280 @@ func NewGetEventCertificatesPDFRequest(server string, eventID EventID, params *G
 	return req, nil
 }
 
+// NewListCheckInsRequest constructs an http.Request for the ListCheckIns method
+func NewListCheckInsRequest(server string, eventID EventID, params *ListCheckInsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/check-ins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Session != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "session", *params.Session, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.MemberID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "member_id", *params.MemberID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRecordCheckInsRequest calls the generic RecordCheckIns builder with application/json body
+func NewRecordCheckInsRequest(server string, eventID EventID, body RecordCheckInsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordCheckInsRequestWithBody(server, eventID, "application/json", bodyReader)
+}
+
+// NewRecordCheckInsRequestWithBody constructs an http.Request for the RecordCheckIns method, with any body, and a specified content type
+func NewRecordCheckInsRequestWithBody(server string, eventID EventID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/check-ins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewConvertCheckInsRequest constructs an http.Request for the ConvertCheckIns method
+func NewConvertCheckInsRequest(server string, eventID EventID, params *ConvertCheckInsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/check-ins/convert", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.DryRun != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "dry_run", *params.DryRun, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewVoidCheckInRequest calls the generic VoidCheckIn builder with application/json body
+func NewVoidCheckInRequest(server string, eventID EventID, checkInID string, body VoidCheckInJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVoidCheckInRequestWithBody(server, eventID, checkInID, "application/json", bodyReader)
+}
+
+// NewVoidCheckInRequestWithBody constructs an http.Request for the VoidCheckIn method, with any body, and a specified content type
+func NewVoidCheckInRequestWithBody(server string, eventID EventID, checkInID string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "check_in_id", checkInID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/check-ins/%s/void", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListEventDisputesRequest constructs an http.Request for the ListEventDisputes method
 func NewListEventDisputesRequest(server string, eventID EventID, params *ListEventDisputesParams) (*http.Request, error) {
 	var err error
@@ -7084,6 +7622,49 @@ func NewGetRosterTemplateRequest(server string, eventID EventID, params *GetRost
 		}
 
 	}
+
+	return req, nil
+}
+
+// NewImportParticipantsRequestWithBody constructs an http.Request for the ImportParticipants method, with any body, and a specified content type
+func NewImportParticipantsRequestWithBody(server string, eventID EventID, session string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "session", session, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/sessions/%s/participants", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -11620,6 +12201,91 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
 	GetEventCertificatesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*GetEventCertificatesPDFResponse, error)
 
+	// ListCheckInsWithResponse An event's check-ins
+	//
+	// The event's check-ins in the order they happened, voided ones included, a page at a time.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/check-ins (the `ListCheckIns` operationId).
+	ListCheckInsWithResponse(ctx context.Context, eventID EventID, params *ListCheckInsParams, reqEditors ...RequestEditorFn) (*ListCheckInsResponse, error)
+
+	// RecordCheckInsWithBodyWithResponse Record a scanner's batch of check-ins
+	//
+	// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+	// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+	// id), in or out, and the device's time. Each item is answered on its own:
+	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+	// batch changes nothing and is never an error); or `rejected` with a reason
+	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+	RecordCheckInsWithBodyWithResponse(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordCheckInsResponse, error)
+
+	// RecordCheckInsWithResponse Record a scanner's batch of check-ins
+	//
+	// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+	// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+	// id), in or out, and the device's time. Each item is answered on its own:
+	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+	// batch changes nothing and is never an error); or `rejected` with a reason
+	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+	RecordCheckInsWithResponse(ctx context.Context, eventID EventID, body RecordCheckInsJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordCheckInsResponse, error)
+
+	// ConvertCheckInsWithResponse Turn presence into credit
+	//
+	// Works out each member's presence in each session from the check-ins that are not voided
+	// (a check-in to the next check-out, both within the session's check-in window) and the
+	// sessions' participants reports (each person's intervals merged, overlaps counted once),
+	// measured within the session's scheduled times; applies the event's presence policy
+	// (refused, 409, when it has none); of overlapping sessions keeps the one with more time
+	// present (ties: the earlier start); and posts the credit as a roster, through the roster
+	// workflow: people's decisions are kept, changes are in each attendance's history (its
+	// reason names the policy) and members are told. `presence` says, for every member and
+	// session with evidence, why the session was or was not credited
+	// (`presence_below_threshold`, `outside_window`, `concurrent_session`, `no_check_out`)
+	// and which check-ins and reports are its evidence. Converting again changes nothing
+	// unless the evidence changed. `dry_run=true` writes nothing.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins/convert (the `ConvertCheckIns` operationId).
+	ConvertCheckInsWithResponse(ctx context.Context, eventID EventID, params *ConvertCheckInsParams, reqEditors ...RequestEditorFn) (*ConvertCheckInsResponse, error)
+
+	// VoidCheckInWithBodyWithResponse Void a mistaken check-in
+	//
+	// The check-in stops counting toward presence; it is kept, with who voided it, when and
+	// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+	// changes when the event's check-ins are converted again.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+	VoidCheckInWithBodyWithResponse(ctx context.Context, eventID EventID, checkInID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidCheckInResponse, error)
+
+	// VoidCheckInWithResponse Void a mistaken check-in
+	//
+	// The check-in stops counting toward presence; it is kept, with who voided it, when and
+	// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+	// changes when the event's check-ins are converted again.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+	VoidCheckInWithResponse(ctx context.Context, eventID EventID, checkInID string, body VoidCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidCheckInResponse, error)
+
 	// ListEventDisputesWithResponse Disputes about an event's attendance
 	//
 	// For the event's organization and administrators.
@@ -11698,6 +12364,22 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/events/{event_id}/roster-template (the `GetRosterTemplate` operationId).
 	GetRosterTemplateWithResponse(ctx context.Context, eventID EventID, params *GetRosterTemplateParams, reqEditors ...RequestEditorFn) (*GetRosterTemplateResponse, error)
+
+	// ImportParticipantsWithBodyWithResponse Import a virtual session's participants report
+	//
+	// A Zoom participants report as Zoom exports it (it may start with a meeting-summary
+	// block; the columns `User Email` or `Email`, `Join Time`, `Leave Time`, and optionally
+	// `Name (Original Name)` and `Duration (Minutes)`), or a CSV headed `email,join,leave`.
+	// Times without a zone are read in the event's time zone. Every line is kept, as evidence,
+	// as long as the attendance it supports; each person is matched to a member by email, and
+	// their minutes present in the session's scheduled time (overlaps counted once) are given.
+	// People no member has are listed as unmatched: add them as members (or correct their
+	// email) and import the report again. Credit comes from converting the event's check-ins.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/sessions/{session}/participants (the `ImportParticipants` operationId).
+	ImportParticipantsWithBodyWithResponse(ctx context.Context, eventID EventID, session string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportParticipantsResponse, error)
 
 	// DownloadEvidenceWithResponse Download evidence
 	//
@@ -16477,6 +17159,464 @@ func (r GetEventCertificatesPDFResponse) ContentType() string {
 	return ""
 }
 
+// ListCheckInsResponse401Headers the declared response headers of an HTTP 401 response for ListCheckIns
+type ListCheckInsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListCheckInsResponse503Headers the declared response headers of an HTTP 503 response for ListCheckIns
+type ListCheckInsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListCheckInsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckInPage
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCheckInsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListCheckInsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCheckInsResponse) GetJSON200() *CheckInPage {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListCheckInsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCheckInsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCheckInsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCheckInsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCheckInsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RecordCheckInsResponse401Headers the declared response headers of an HTTP 401 response for RecordCheckIns
+type RecordCheckInsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// RecordCheckInsResponse503Headers the declared response headers of an HTTP 503 response for RecordCheckIns
+type RecordCheckInsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type RecordCheckInsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckInBatchResult
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RecordCheckInsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *RecordCheckInsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RecordCheckInsResponse) GetJSON200() *CheckInBatchResult {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r RecordCheckInsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordCheckInsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordCheckInsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordCheckInsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordCheckInsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ConvertCheckInsResponse401Headers the declared response headers of an HTTP 401 response for ConvertCheckIns
+type ConvertCheckInsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ConvertCheckInsResponse503Headers the declared response headers of an HTTP 503 response for ConvertCheckIns
+type ConvertCheckInsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ConvertCheckInsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckInConversion
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ConvertCheckInsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ConvertCheckInsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConvertCheckInsResponse) GetJSON200() *CheckInConversion {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ConvertCheckInsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ConvertCheckInsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConvertCheckInsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConvertCheckInsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConvertCheckInsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// VoidCheckInResponse401Headers the declared response headers of an HTTP 401 response for VoidCheckIn
+type VoidCheckInResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// VoidCheckInResponse503Headers the declared response headers of an HTTP 503 response for VoidCheckIn
+type VoidCheckInResponse503Headers struct {
+	RetryAfter *int
+}
+
+type VoidCheckInResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckIn
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *VoidCheckInResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *VoidCheckInResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VoidCheckInResponse) GetJSON200() *CheckIn {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r VoidCheckInResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r VoidCheckInResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VoidCheckInResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VoidCheckInResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VoidCheckInResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListEventDisputesResponse401Headers the declared response headers of an HTTP 401 response for ListEventDisputes
 type ListEventDisputesResponse401Headers struct {
 	WWWAuthenticate *string
@@ -17130,6 +18270,117 @@ func (r GetRosterTemplateResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetRosterTemplateResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ImportParticipantsResponse401Headers the declared response headers of an HTTP 401 response for ImportParticipants
+type ImportParticipantsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ImportParticipantsResponse503Headers the declared response headers of an HTTP 503 response for ImportParticipants
+type ImportParticipantsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ImportParticipantsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ParticipantsImport
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ImportParticipantsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ImportParticipantsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportParticipantsResponse) GetJSON200() *ParticipantsImport {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ImportParticipantsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportParticipantsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportParticipantsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportParticipantsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportParticipantsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24460,6 +25711,127 @@ func (c *ClientWithResponses) GetEventCertificatesPDFWithResponse(ctx context.Co
 	return ParseGetEventCertificatesPDFResponse(rsp)
 }
 
+// ListCheckInsWithResponse An event's check-ins
+//
+// The event's check-ins in the order they happened, voided ones included, a page at a time.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/check-ins (the `ListCheckIns` operationId).
+func (c *ClientWithResponses) ListCheckInsWithResponse(ctx context.Context, eventID EventID, params *ListCheckInsParams, reqEditors ...RequestEditorFn) (*ListCheckInsResponse, error) {
+	rsp, err := c.ListCheckIns(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCheckInsResponse(rsp)
+}
+
+// RecordCheckInsWithBodyWithResponse Record a scanner's batch of check-ins
+//
+// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+// id), in or out, and the device's time. Each item is answered on its own:
+// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+// batch changes nothing and is never an error); or `rejected` with a reason
+// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+func (c *ClientWithResponses) RecordCheckInsWithBodyWithResponse(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordCheckInsResponse, error) {
+	rsp, err := c.RecordCheckInsWithBody(ctx, eventID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordCheckInsResponse(rsp)
+}
+
+// RecordCheckInsWithResponse Record a scanner's batch of check-ins
+//
+// Up to 500 check-ins from a scanner, each with the id the scanner gave it, the member's
+// scanned check-in token (or, entered by hand, their `member_id`), the session (code or
+// id), in or out, and the device's time. Each item is answered on its own:
+// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
+// batch changes nothing and is never an error); or `rejected` with a reason
+// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
+// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
+// `offline`. Check-ins are evidence of presence: never deleted, only voided.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins (the `RecordCheckIns` operationId).
+func (c *ClientWithResponses) RecordCheckInsWithResponse(ctx context.Context, eventID EventID, body RecordCheckInsJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordCheckInsResponse, error) {
+	rsp, err := c.RecordCheckIns(ctx, eventID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordCheckInsResponse(rsp)
+}
+
+// ConvertCheckInsWithResponse Turn presence into credit
+//
+// Works out each member's presence in each session from the check-ins that are not voided
+// (a check-in to the next check-out, both within the session's check-in window) and the
+// sessions' participants reports (each person's intervals merged, overlaps counted once),
+// measured within the session's scheduled times; applies the event's presence policy
+// (refused, 409, when it has none); of overlapping sessions keeps the one with more time
+// present (ties: the earlier start); and posts the credit as a roster, through the roster
+// workflow: people's decisions are kept, changes are in each attendance's history (its
+// reason names the policy) and members are told. `presence` says, for every member and
+// session with evidence, why the session was or was not credited
+// (`presence_below_threshold`, `outside_window`, `concurrent_session`, `no_check_out`)
+// and which check-ins and reports are its evidence. Converting again changes nothing
+// unless the evidence changed. `dry_run=true` writes nothing.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins/convert (the `ConvertCheckIns` operationId).
+func (c *ClientWithResponses) ConvertCheckInsWithResponse(ctx context.Context, eventID EventID, params *ConvertCheckInsParams, reqEditors ...RequestEditorFn) (*ConvertCheckInsResponse, error) {
+	rsp, err := c.ConvertCheckIns(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConvertCheckInsResponse(rsp)
+}
+
+// VoidCheckInWithBodyWithResponse Void a mistaken check-in
+//
+// The check-in stops counting toward presence; it is kept, with who voided it, when and
+// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+// changes when the event's check-ins are converted again.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+func (c *ClientWithResponses) VoidCheckInWithBodyWithResponse(ctx context.Context, eventID EventID, checkInID string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VoidCheckInResponse, error) {
+	rsp, err := c.VoidCheckInWithBody(ctx, eventID, checkInID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidCheckInResponse(rsp)
+}
+
+// VoidCheckInWithResponse Void a mistaken check-in
+//
+// The check-in stops counting toward presence; it is kept, with who voided it, when and
+// why. Voiding a voided check-in is a conflict (409). Credit already converted from it
+// changes when the event's check-ins are converted again.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/check-ins/{check_in_id}/void (the `VoidCheckIn` operationId).
+func (c *ClientWithResponses) VoidCheckInWithResponse(ctx context.Context, eventID EventID, checkInID string, body VoidCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*VoidCheckInResponse, error) {
+	rsp, err := c.VoidCheckIn(ctx, eventID, checkInID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVoidCheckInResponse(rsp)
+}
+
 // ListEventDisputesWithResponse Disputes about an event's attendance
 //
 // For the event's organization and administrators.
@@ -24585,6 +25957,28 @@ func (c *ClientWithResponses) GetRosterTemplateWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetRosterTemplateResponse(rsp)
+}
+
+// ImportParticipantsWithBodyWithResponse Import a virtual session's participants report
+//
+// A Zoom participants report as Zoom exports it (it may start with a meeting-summary
+// block; the columns `User Email` or `Email`, `Join Time`, `Leave Time`, and optionally
+// `Name (Original Name)` and `Duration (Minutes)`), or a CSV headed `email,join,leave`.
+// Times without a zone are read in the event's time zone. Every line is kept, as evidence,
+// as long as the attendance it supports; each person is matched to a member by email, and
+// their minutes present in the session's scheduled time (overlaps counted once) are given.
+// People no member has are listed as unmatched: add them as members (or correct their
+// email) and import the report again. Credit comes from converting the event's check-ins.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/sessions/{session}/participants (the `ImportParticipants` operationId).
+func (c *ClientWithResponses) ImportParticipantsWithBodyWithResponse(ctx context.Context, eventID EventID, session string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportParticipantsResponse, error) {
+	rsp, err := c.ImportParticipantsWithBody(ctx, eventID, session, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportParticipantsResponse(rsp)
 }
 
 // DownloadEvidenceWithResponse Download evidence
@@ -29550,6 +30944,440 @@ func ParseGetEventCertificatesPDFResponse(rsp *http.Response) (*GetEventCertific
 	return response, nil
 }
 
+// ParseListCheckInsResponse parses an HTTP response from a ListCheckInsWithResponse call
+func ParseListCheckInsResponse(rsp *http.Response) (*ListCheckInsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCheckInsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckInPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListCheckInsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListCheckInsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRecordCheckInsResponse parses an HTTP response from a RecordCheckInsWithResponse call
+func ParseRecordCheckInsResponse(rsp *http.Response) (*RecordCheckInsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordCheckInsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckInBatchResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers RecordCheckInsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers RecordCheckInsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseConvertCheckInsResponse parses an HTTP response from a ConvertCheckInsWithResponse call
+func ParseConvertCheckInsResponse(rsp *http.Response) (*ConvertCheckInsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConvertCheckInsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckInConversion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ConvertCheckInsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ConvertCheckInsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseVoidCheckInResponse parses an HTTP response from a VoidCheckInWithResponse call
+func ParseVoidCheckInResponse(rsp *http.Response) (*VoidCheckInResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VoidCheckInResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckIn
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers VoidCheckInResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers VoidCheckInResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListEventDisputesResponse parses an HTTP response from a ListEventDisputesWithResponse call
 func ParseListEventDisputesResponse(rsp *http.Response) (*ListEventDisputesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -30160,6 +31988,111 @@ func ParseGetRosterTemplateResponse(rsp *http.Response) (*GetRosterTemplateRespo
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetRosterTemplateResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportParticipantsResponse parses an HTTP response from a ImportParticipantsWithResponse call
+func ParseImportParticipantsResponse(rsp *http.Response) (*ImportParticipantsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportParticipantsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ParticipantsImport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ImportParticipantsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ImportParticipantsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

@@ -362,6 +362,153 @@ func (e Category) Valid() bool {
 	}
 }
 
+// Defines values for CheckInDirection.
+const (
+	CheckInDirectionIn  CheckInDirection = "in"
+	CheckInDirectionOut CheckInDirection = "out"
+)
+
+// Valid indicates whether the value is a known member of the CheckInDirection enum.
+func (e CheckInDirection) Valid() bool {
+	switch e {
+	case CheckInDirectionIn:
+		return true
+	case CheckInDirectionOut:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInMethod.
+const (
+	Batch    CheckInMethod = "batch"
+	Manual   CheckInMethod = "manual"
+	Scan     CheckInMethod = "scan"
+	SelfCode CheckInMethod = "self_code"
+)
+
+// Valid indicates whether the value is a known member of the CheckInMethod enum.
+func (e CheckInMethod) Valid() bool {
+	switch e {
+	case Batch:
+		return true
+	case Manual:
+		return true
+	case Scan:
+		return true
+	case SelfCode:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInBatchItemDirection.
+const (
+	CheckInBatchItemDirectionIn  CheckInBatchItemDirection = "in"
+	CheckInBatchItemDirectionOut CheckInBatchItemDirection = "out"
+)
+
+// Valid indicates whether the value is a known member of the CheckInBatchItemDirection enum.
+func (e CheckInBatchItemDirection) Valid() bool {
+	switch e {
+	case CheckInBatchItemDirectionIn:
+		return true
+	case CheckInBatchItemDirectionOut:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInConversionPresencePolicy.
+const (
+	CheckInConversionPresencePolicyMinutesPresent   CheckInConversionPresencePolicy = "minutes_present"
+	CheckInConversionPresencePolicyShareOfScheduled CheckInConversionPresencePolicy = "share_of_scheduled"
+)
+
+// Valid indicates whether the value is a known member of the CheckInConversionPresencePolicy enum.
+func (e CheckInConversionPresencePolicy) Valid() bool {
+	switch e {
+	case CheckInConversionPresencePolicyMinutesPresent:
+		return true
+	case CheckInConversionPresencePolicyShareOfScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInRulesPresencePolicy.
+const (
+	CheckInRulesPresencePolicyMinutesPresent   CheckInRulesPresencePolicy = "minutes_present"
+	CheckInRulesPresencePolicyShareOfScheduled CheckInRulesPresencePolicy = "share_of_scheduled"
+)
+
+// Valid indicates whether the value is a known member of the CheckInRulesPresencePolicy enum.
+func (e CheckInRulesPresencePolicy) Valid() bool {
+	switch e {
+	case CheckInRulesPresencePolicyMinutesPresent:
+		return true
+	case CheckInRulesPresencePolicyShareOfScheduled:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInScanResultReason.
+const (
+	InvalidDirection CheckInScanResultReason = "invalid_direction"
+	InvalidToken     CheckInScanResultReason = "invalid_token"
+	NoMember         CheckInScanResultReason = "no_member"
+	RevokedToken     CheckInScanResultReason = "revoked_token"
+	UnknownMember    CheckInScanResultReason = "unknown_member"
+	UnknownSession   CheckInScanResultReason = "unknown_session"
+)
+
+// Valid indicates whether the value is a known member of the CheckInScanResultReason enum.
+func (e CheckInScanResultReason) Valid() bool {
+	switch e {
+	case InvalidDirection:
+		return true
+	case InvalidToken:
+		return true
+	case NoMember:
+		return true
+	case RevokedToken:
+		return true
+	case UnknownMember:
+		return true
+	case UnknownSession:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CheckInScanResultStatus.
+const (
+	CheckInScanResultStatusDuplicate CheckInScanResultStatus = "duplicate"
+	CheckInScanResultStatusRecorded  CheckInScanResultStatus = "recorded"
+	CheckInScanResultStatusRejected  CheckInScanResultStatus = "rejected"
+)
+
+// Valid indicates whether the value is a known member of the CheckInScanResultStatus enum.
+func (e CheckInScanResultStatus) Valid() bool {
+	switch e {
+	case CheckInScanResultStatusDuplicate:
+		return true
+	case CheckInScanResultStatusRecorded:
+		return true
+	case CheckInScanResultStatusRejected:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ClinicalEntryRole.
 const (
 	ClinicalEntryRolePrimary   ClinicalEntryRole = "primary"
@@ -1520,6 +1667,30 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for SessionPresenceResultReason.
+const (
+	ConcurrentSession      SessionPresenceResultReason = "concurrent_session"
+	NoCheckOut             SessionPresenceResultReason = "no_check_out"
+	OutsideWindow          SessionPresenceResultReason = "outside_window"
+	PresenceBelowThreshold SessionPresenceResultReason = "presence_below_threshold"
+)
+
+// Valid indicates whether the value is a known member of the SessionPresenceResultReason enum.
+func (e SessionPresenceResultReason) Valid() bool {
+	switch e {
+	case ConcurrentSession:
+		return true
+	case NoCheckOut:
+		return true
+	case OutsideWindow:
+		return true
+	case PresenceBelowThreshold:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SocietyClass.
 const (
 	A  SocietyClass = "A"
@@ -2128,9 +2299,17 @@ type AttendanceCorrection struct {
 	Sessions []string `json:"sessions,omitempty"`
 }
 
+// AttendanceEvidence The presence the attendance was converted from, kept as its evidence.
+type AttendanceEvidence struct {
+	CheckIns             []CheckIn             `json:"check_ins"`
+	ParticipantIntervals []ParticipantInterval `json:"participant_intervals"`
+}
+
 // AttendanceHistory defines model for AttendanceHistory.
 type AttendanceHistory struct {
-	Items []AttendanceChange `json:"items"`
+	// Evidence The presence the attendance was converted from, kept as its evidence.
+	Evidence *AttendanceEvidence `json:"evidence,omitempty"`
+	Items    []AttendanceChange  `json:"items"`
 
 	// NextCursor Pass as `cursor` for the next page; absent on the last page.
 	NextCursor *string `json:"next_cursor,omitempty"`
@@ -2305,6 +2484,141 @@ type Certificate struct {
 	Sponsor   string             `json:"sponsor"`
 	StartDate openapi_types.Date `json:"start_date"`
 }
+
+// CheckIn defines model for CheckIn.
+type CheckIn struct {
+	// At When it happened: the device's time, else receipt.
+	At       time.Time `json:"at"`
+	ClientID *string   `json:"client_id,omitempty"`
+
+	// ClockFlag The device's time was more than 15 minutes from receipt, online: kept, for review.
+	ClockFlag  bool             `json:"clock_flag"`
+	DeviceTime *time.Time       `json:"device_time,omitempty"`
+	Direction  CheckInDirection `json:"direction"`
+	EventID    string           `json:"event_id"`
+	ID         string           `json:"id"`
+	MemberID   string           `json:"member_id"`
+
+	// Method How it was recorded; `self_code` (the member typed the session's code) is weaker evidence than a scan.
+	Method     CheckInMethod `json:"method"`
+	Offline    bool          `json:"offline"`
+	ReceivedAt time.Time     `json:"received_at"`
+	RecordedBy *string       `json:"recorded_by,omitempty"`
+
+	// Session The session's code.
+	Session    string     `json:"session"`
+	SessionID  string     `json:"session_id"`
+	VoidReason *string    `json:"void_reason,omitempty"`
+	VoidedAt   *time.Time `json:"voided_at,omitempty"`
+	VoidedBy   *string    `json:"voided_by,omitempty"`
+}
+
+// CheckInDirection defines model for CheckIn.Direction.
+type CheckInDirection string
+
+// CheckInMethod How it was recorded; `self_code` (the member typed the session's code) is weaker evidence than a scan.
+type CheckInMethod string
+
+// CheckInBatch defines model for CheckInBatch.
+type CheckInBatch struct {
+	Items []CheckInBatchItem `json:"items"`
+
+	// Offline The items were recorded offline; their device times are not compared with the time of receipt.
+	Offline *bool `json:"offline,omitempty"`
+}
+
+// CheckInBatchItem defines model for CheckInBatchItem.
+type CheckInBatchItem struct {
+	// ClientID The scanner's own id for the item: a resent item is a `duplicate`.
+	ClientID string `json:"client_id"`
+
+	// DeviceTime When the device recorded it; absent: the time of receipt.
+	DeviceTime *time.Time                `json:"device_time,omitempty"`
+	Direction  CheckInBatchItemDirection `json:"direction"`
+
+	// MemberID A member picked by hand, for someone without their code.
+	MemberID *string `json:"member_id,omitempty"`
+
+	// Scanner The device or person scanning, as the scanner names it.
+	Scanner *string `json:"scanner,omitempty"`
+
+	// Session The session's code or id.
+	Session string `json:"session"`
+
+	// Token The member's check-in token as scanned (the last part of their `/app/c/` address).
+	Token *string `json:"token,omitempty"`
+}
+
+// CheckInBatchItemDirection defines model for CheckInBatchItem.Direction.
+type CheckInBatchItemDirection string
+
+// CheckInBatchResult defines model for CheckInBatchResult.
+type CheckInBatchResult struct {
+	Items  []CheckInScanResult `json:"items"`
+	Totals struct {
+		ClockFlagged int `json:"clock_flagged"`
+		Duplicate    int `json:"duplicate"`
+		Recorded     int `json:"recorded"`
+		Rejected     int `json:"rejected"`
+	} `json:"totals"`
+}
+
+// CheckInConversion defines model for CheckInConversion.
+type CheckInConversion struct {
+	EventID              string                          `json:"event_id"`
+	Presence             []SessionPresenceResult         `json:"presence"`
+	PresencePolicy       CheckInConversionPresencePolicy `json:"presence_policy"`
+	PresenceSharePercent *int                            `json:"presence_share_percent,omitempty"`
+	Roster               RosterResult                    `json:"roster"`
+}
+
+// CheckInConversionPresencePolicy defines model for CheckInConversion.PresencePolicy.
+type CheckInConversionPresencePolicy string
+
+// CheckInPage defines model for CheckInPage.
+type CheckInPage struct {
+	Items      []CheckIn `json:"items"`
+	NextCursor *string   `json:"next_cursor,omitempty"`
+}
+
+// CheckInRules How the event takes attendance at the door and turns it into credit, as its organizer
+// chose; no presence policy is assumed. With a policy, every session needs start and end
+// times. `share_of_scheduled`: the session's full CEUs at or above `presence_share_percent`
+// of its scheduled minutes. `minutes_present`: minutes present ÷ 50, rounded down to 0.01,
+// capped at the session's CEUs. Either needs a check-out or a virtual participants report;
+// a check-in alone earns nothing (`no_check_out`). Of overlapping sessions only the one with
+// more minutes present counts.
+type CheckInRules struct {
+	// PresencePolicy Absent: check-ins are kept as evidence but not converted to credit.
+	PresencePolicy *CheckInRulesPresencePolicy `json:"presence_policy,omitempty"`
+
+	// PresenceSharePercent Example: 80
+	PresenceSharePercent *int `json:"presence_share_percent,omitempty"`
+
+	// RegistrationRequired Only pre-registered members may be checked in.
+	RegistrationRequired *bool `json:"registration_required,omitempty"`
+
+	// SelfCheckIn Members may check themselves in with a session's code.
+	SelfCheckIn *bool `json:"self_check_in,omitempty"`
+}
+
+// CheckInRulesPresencePolicy Absent: check-ins are kept as evidence but not converted to credit.
+type CheckInRulesPresencePolicy string
+
+// CheckInScanResult defines model for CheckInScanResult.
+type CheckInScanResult struct {
+	CheckIn  *CheckIn                 `json:"check_in,omitempty"`
+	ClientID string                   `json:"client_id"`
+	Detail   *string                  `json:"detail,omitempty"`
+	Reason   *CheckInScanResultReason `json:"reason,omitempty"`
+	Status   CheckInScanResultStatus  `json:"status"`
+}
+
+// CheckInScanResultReason defines model for CheckInScanResult.Reason.
+type CheckInScanResultReason string
+
+// CheckInScanResultStatus defines model for CheckInScanResult.Status.
+type CheckInScanResultStatus string
 
 // ClaimInvitation defines model for ClaimInvitation.
 type ClaimInvitation struct {
@@ -2629,8 +2943,17 @@ type Event struct {
 	// Ceus A decimal amount with at most two places; responses always give two.
 	//
 	// Example: 1.50
-	Ceus      CEUs      `json:"ceus"`
-	CreatedAt time.Time `json:"created_at"`
+	Ceus CEUs `json:"ceus"`
+
+	// CheckIn How the event takes attendance at the door and turns it into credit, as its organizer
+	// chose; no presence policy is assumed. With a policy, every session needs start and end
+	// times. `share_of_scheduled`: the session's full CEUs at or above `presence_share_percent`
+	// of its scheduled minutes. `minutes_present`: minutes present ÷ 50, rounded down to 0.01,
+	// capped at the session's CEUs. Either needs a check-out or a virtual participants report;
+	// a check-in alone earns nothing (`no_check_out`). Of overlapping sessions only the one with
+	// more minutes present counts.
+	CheckIn   *CheckInRules `json:"check_in,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
 
 	// CreatedBy The user or client that created it.
 	CreatedBy   string  `json:"created_by"`
@@ -2681,8 +3004,17 @@ type EventInput struct {
 
 	// Category An event's ABCP category. An event is never `none`: ABCP counts a meeting it did not
 	// approve as Category II; a session of it may be `none` (see `SessionInput.category`).
-	Category    *EventCategory `json:"category,omitempty"`
-	Description *string        `json:"description,omitempty"`
+	Category *EventCategory `json:"category,omitempty"`
+
+	// CheckIn How the event takes attendance at the door and turns it into credit, as its organizer
+	// chose; no presence policy is assumed. With a policy, every session needs start and end
+	// times. `share_of_scheduled`: the session's full CEUs at or above `presence_share_percent`
+	// of its scheduled minutes. `minutes_present`: minutes present ÷ 50, rounded down to 0.01,
+	// capped at the session's CEUs. Either needs a check-out or a virtual participants report;
+	// a check-in alone earns nothing (`no_check_out`). Of overlapping sessions only the one with
+	// more minutes present counts.
+	CheckIn     *CheckInRules `json:"check_in,omitempty"`
+	Description *string       `json:"description,omitempty"`
 
 	// EmailCertificates E-mail each attendee their certificate (PDF, with its verification address) once a
 	// roster credits them (default false); members hear of nothing else a roster does.
@@ -3091,6 +3423,25 @@ type OrganizationUpdate struct {
 	ContactEmail *openapi_types.Email `json:"contact_email,omitempty"`
 	ContactPhone *string              `json:"contact_phone,omitempty"`
 	Name         *string              `json:"name,omitempty"`
+}
+
+// ParticipantInterval One line of a virtual session's participants report.
+type ParticipantInterval struct {
+	JoinedAt  time.Time `json:"joined_at"`
+	LeftAt    time.Time `json:"left_at"`
+	ReportID  string    `json:"report_id"`
+	SessionID string    `json:"session_id"`
+}
+
+// ParticipantsImport defines model for ParticipantsImport.
+type ParticipantsImport struct {
+	Matched   []ReportPerson `json:"matched"`
+	ReportID  string         `json:"report_id"`
+	SessionID string         `json:"session_id"`
+
+	// Unmatched People of the report no member has, by email.
+	Unmatched []ReportPerson `json:"unmatched"`
+	Warnings  []string       `json:"warnings"`
 }
 
 // PasswordReset defines model for PasswordReset.
@@ -3787,6 +4138,26 @@ type ReportLine struct {
 // ReportLineRole defines model for ReportLine.Role.
 type ReportLineRole string
 
+// ReportPerson defines model for ReportPerson.
+type ReportPerson struct {
+	Email    string  `json:"email"`
+	MemberID *string `json:"member_id,omitempty"`
+
+	// MinutesPresent Minutes present in the session's scheduled time, overlaps counted once, to the hundredth.
+	//
+	// Example: 52.00
+	MinutesPresent string  `json:"minutes_present"`
+	Name           *string `json:"name,omitempty"`
+
+	// Suggestions For an unmatched person: members the caller may see whose name contains the report's
+	// name (at most 3), as a member search by `q` finds them. Never applied: correct the
+	// member's email, or the report's, and import it again.
+	Suggestions []struct {
+		MemberID string `json:"member_id"`
+		Name     string `json:"name"`
+	} `json:"suggestions,omitempty"`
+}
+
 // ReportTotal One total of a report, in people's words; amounts are decimal strings (credit programs) or counts (clinical).
 type ReportTotal struct {
 	Claimed   *string `json:"claimed,omitempty"`
@@ -3983,6 +4354,12 @@ type Session struct {
 	// Example: 1.50
 	Ceus CEUs `json:"ceus"`
 
+	// CheckInFrom When check-ins start to count (HH:MM, the event's time zone); absent: the session's start.
+	CheckInFrom *string `json:"check_in_from,omitempty"`
+
+	// CheckInUntil When check-ins stop counting; absent: the session's end.
+	CheckInUntil *string `json:"check_in_until,omitempty"`
+
 	// Code The organizer's short name for the session, unique within its event, as a roster
 	// spreadsheet names it ("A1", "Tue-AM"). Given `S1`…`Sn` in session order when none is
 	// chosen; a code once given never changes unless the organizer changes it.
@@ -4032,6 +4409,16 @@ type SessionInput struct {
 	// Example: 1.50
 	Ceus CEUs `json:"ceus"`
 
+	// CheckInFrom When check-ins start to count (HH:MM in the event's time zone); absent: the session's start.
+	//
+	// Example: 08:15
+	CheckInFrom *string `json:"check_in_from,omitempty"`
+
+	// CheckInUntil When check-ins stop counting; absent: the session's end.
+	//
+	// Example: 10:15
+	CheckInUntil *string `json:"check_in_until,omitempty"`
+
 	// Code The organizer's short name for the session, unique within its event, as a roster
 	// spreadsheet names it ("A1", "Tue-AM"). Given `S1`…`Sn` in session order when none is
 	// chosen; a code once given never changes unless the organizer changes it.
@@ -4052,6 +4439,29 @@ type SessionInput struct {
 	Title     string   `json:"title"`
 	Topics    []string `json:"topics,omitempty"`
 }
+
+// SessionPresenceResult defines model for SessionPresenceResult.
+type SessionPresenceResult struct {
+	// Ceus A decimal amount with at most two places; responses always give two.
+	//
+	// Example: 1.50
+	Ceus       CEUs     `json:"ceus"`
+	CheckInIds []string `json:"check_in_ids"`
+	Credited   bool     `json:"credited"`
+	MemberID   string   `json:"member_id"`
+
+	// MinutesPresent Example: 52.00
+	MinutesPresent string                       `json:"minutes_present"`
+	Reason         *SessionPresenceResultReason `json:"reason,omitempty"`
+	ReportIds      []string                     `json:"report_ids"`
+
+	// Session The session's code.
+	Session   string `json:"session"`
+	SessionID string `json:"session_id"`
+}
+
+// SessionPresenceResultReason defines model for SessionPresenceResult.Reason.
+type SessionPresenceResultReason string
 
 // SocietyClass Society membership class: A active, A/R retired, B student, C outside the state or another profession.
 type SocietyClass string
@@ -4702,6 +5112,35 @@ type GetEventCertificatesPDFParams struct {
 // GetEventCertificatesPDFParamsPaper defines parameters for GetEventCertificatesPDF.
 type GetEventCertificatesPDFParamsPaper string
 
+// ListCheckInsParams defines parameters for ListCheckIns.
+type ListCheckInsParams struct {
+	// Limit Page size.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page; omit for the first page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Session A session's code or id.
+	Session  *string `form:"session,omitempty" json:"session,omitempty"`
+	MemberID *string `form:"member_id,omitempty" json:"member_id,omitempty"`
+
+	// RecertReadAfter A `Recert-Read-After` value from an earlier answer: the read is answered from data that
+	// includes the writes before it. Declared on every GET that reads recorded data (not on
+	// health, version, the contract, its documentation or the signing keys); a value that
+	// is not a position is refused with 400, as any malformed parameter.
+	RecertReadAfter *ReadAfter `json:"Recert-Read-After,omitempty"`
+}
+
+// ConvertCheckInsParams defines parameters for ConvertCheckIns.
+type ConvertCheckInsParams struct {
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+}
+
+// VoidCheckInJSONBody defines parameters for VoidCheckIn.
+type VoidCheckInJSONBody struct {
+	Reason string `json:"reason"`
+}
+
 // ListEventDisputesParams defines parameters for ListEventDisputes.
 type ListEventDisputesParams struct {
 	// Limit Page size.
@@ -5250,6 +5689,12 @@ type UpdateEventJSONRequestBody = EventInput
 // PostRosterJSONRequestBody defines body for PostRoster for application/json ContentType.
 type PostRosterJSONRequestBody = RosterInput
 
+// RecordCheckInsJSONRequestBody defines body for RecordCheckIns for application/json ContentType.
+type RecordCheckInsJSONRequestBody = CheckInBatch
+
+// VoidCheckInJSONRequestBody defines body for VoidCheckIn for application/json ContentType.
+type VoidCheckInJSONRequestBody VoidCheckInJSONBody
+
 // CreateDisputeJSONRequestBody defines body for CreateDispute for application/json ContentType.
 type CreateDisputeJSONRequestBody = DisputeInput
 
@@ -5422,804 +5867,881 @@ func (t *ProgressPeriod) UnmarshalJSON(b []byte) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rcts6ti+Kvwq21vpX7F6ULfmSxHJ17eXYTuLM2PG0kzhJK38JIiEJMQUoBClZSadqf9oPsB9iVZ0n",
-	"ON/PeZP1JKcwAJAgBUqU7My+5UPPjkUQxGVgYFx/43vN56MxZ4TFotb6XiN3eDQOCfz7yI/phMYz+e8J",
-	"DhMi/4HH44hPcNiJSL/Wqh09O76s7zR2Htcbe82dmqefk6DTm9Vaf6nhnj+uffZqPo7JgEezWqt2VvNq",
-	"PklErVVrbu035F80xjHlrNaqXfEZuvLQm1vc5xG63kIvyRhHlKERZnhARoTFKEgiygbo9Pj8zRZ6hU7v",
-	"4gijYx6NeYTeEn/IeLiF5JgO959uNDdbzZ1682BLficiOCZBB8e1Vk0Nerfe3Hvb3G819lqN/U9WGzn8",
-	"WiKiztcntzvB7t0+7vkB6Q+G9MttOGJ8XPNqAY5Jrif5G/cTOUqYUEfEOIaZMs5IzavRoNaqYT9e1OuI",
-	"jHok6kDTERktbEpZEsvNanq1MRdxJyYi7gifR0T9FvEJDUhUa9VuqPA5E5ShSxL1E0E5Q9fcpySe1bxa",
-	"RCaUTDsRwQK2IR4S5JMopn0qdw4FnAjEeIwYHhEkn6pRZq+mMx0TFlA2qHk1QcJ+JyJjHsUkqLX6OBTE",
-	"q8U0DuWqWcPAfRLP0LuxXE/YuJpXi/mY+kKSEImH8l+fvVo8G8s3x0kvlMOSFOPVEnht8aaaNlU2dUrj",
-	"YRDhKdMj/vHDS0/CSypiIGLrQNCYjOQ4v8t9VUSsaUieBj/mcvVPMMPoZkjjPiUhPOjHclt+nadf5+lf",
-	"7Tx5tUVd90gfVvvXyfh1Mv71TgZshT8cLHotXbqABrBSOI4JC2Ct4FphnDMkiJBTrv347NUYuYs7fhIJ",
-	"uIs+7gzZh93TXfzt1e357qD58ebVl08v3o8+7QzHeBSL3s3+xD+q2ffeGRsnce7Ws0+Zdcz2txp/5DHL",
-	"HYudelN+2+z64u/UnHtsz/kSD0jZRf+LM/3iTP9SnGmeidxcNFZkIlewSLkjFRCfCkX0EflCfCU0r74D",
-	"8JkxPQ4pYQU+9cDkrhh0SBe1kaOTDIiLMY1xiF6fX9e8Go8GmNFv6kxANzxawucn/NYiGuHzMQFqsLsS",
-	"rYjgQFLGwxJBbkmPYYVyC/tAk8wmRSaExXo2UkSUdxpmPmlNIxqT2ufcgBYw5187vu6OOySFu3HVQ252",
-	"5obGw2viR6RwDuFhR+gnNbHrR7txXQz5lNU580n99mtuWD/hqvrXOrvpAcrvQ17oIIno4CmOAjnW9NcH",
-	"Xnc42WrZyCReukM4fijRQO1CdqOHpB8jpWCWSMuOnVNPNG/JrZ5+pIYiiFh8tB76jp6QSF2dzfx2H1+/",
-	"lxstktEIg6yZPUJYIIzEWFKdGBISe4gyWImIi5hEjwTiU4Z8HiYjJqS0qOkGjoUn5dgODTwywjT0zMJ4",
-	"clE8Jfp4GduWDdOtarMrwv7f/4ugKz7zmju7e/uPvYgwQrYiPvtPbXPe4tHAOzo/vDz3drb2Gx6WcgPx",
-	"FpGDt4gA2qyWXxgeRUSb6KwTsRJ1WNRQOzrXl1L6hZ9gHvx1Xv8Jz2tVC9ivzf+n3PwqRh6pyVI2UMMd",
-	"i/jhDEJeTfAkkmJBTXH9e5qIUu63SCb/Rcj/fIQ8TzUfrqraBI5xKKkmek7kpC2aSaKw1qoN43gsWtvb",
-	"lmSwHRGfRHHu7bPj64Koow0CjwTydRvUJyRoIYL9IQoIDkLKlBzEEFCILeU8O31xdtF6f3z0+vTi5Oiq",
-	"HbXZ+9Or67M3F62drYb88/LqzcnZSau+vX0Fw9nePtF9iu3t0wvZRHdy+v704q38+93ZSUtKTnXfH9d3",
-	"GjtP643H9d3Gf6r5yBYnb6/fHp1ftuT2NHZhcxp7jf1P6bOrt4fvj16/O/3zydHbU9nsaePxLozn+t35",
-	"+dHVx9bRs+NLpHpUxhLKGdo4Pr7cbKExiSgPEGGBkK+cXpxYo4O/7AlLmek4s7nkff9KAJS0CDJcaupc",
-	"YAq1BcLlx0w1J6Sj9bBMbKwtsZ8SFnRctkjFBioa3Po8GsFJoawzJpGAs0mFSJacoAXH1TWmSqOR50uM",
-	"OVNna7HpUsQ4ih3T/5HfzMuT58XzYpvXNiR36s1iIhDvA6vq05AcoiHRnAs+I59hdHnyfNM+Ov+/y5Pn",
-	"9ebWniagENPRGZukNm2LiEB7AIOfQ/6XG3Y3phERC9e7Mjf+MT+YeV/G4hGlXVyRrwkRRbMGpqNOzG8J",
-	"CPbhqPOkYMcwQ/kaiTiZyPktmf8YCzHlEcgISmNBQx4JgnrycEQzuQvjkOhxUUZ9HJ6yuKB2+DxhMdi/",
-	"/wiD/xCLjo+FvPT6JCJgdNA3mTa6sIe6XDmcnHFEgYRTe3hvJtetY36fWxyXBys/3tqbK825dvf25+fZ",
-	"2LnH11/TAt1YotG/+Ea5jI5JVSkiIgFhMcXhq5u3c5wtfeghMeRRTBgJ0AaNBRrjWchxgHAvosGABB6S",
-	"vwo6YDhOIqJkaBQRHCLOSI7PkdmrYe+FT9/QV9fvvp01L+iZOBvF40/HZ4/PRsNG8PLo8evZgejtXAx7",
-	"L4YTf/f3x29OjvbOjw+iTx/Cb68b+48/3t59u3kx2AveXZ183Pk9vrhtvgmawxcXz4P+xc7+5H1z+OLm",
-	"9vno+kW8d8Murq8a5/s3L8/p6+NXDfLhSH77t/fN32n/9y0ye3X0cecgCV683wuOzx7fzF7x4OXV1P/G",
-	"J693g91gtr97Ptuf+CN/0mPnk4+7r8JPL94nwYtw2Ht5Pgm+nMlurXeeNf3RNME3zW+fdu4mH0fPxevR",
-	"wezT7OCb/+L9l9c7B/T17sdv/snRJPtu49vrL0fJ+Wz/q79zkJyFDXE2Cm/PvnCKX141/BM+eS372nku",
-	"8IuDb8EJ3zs/GUxf734K/VE4ItcHX/zRVd9/O4zOR79/Iyfvhx9HF7efbj4x/CL8infu4t7oYHpGpzR4",
-	"GU4/XcM8bz59eDX+NAqHH0d34e/2vI7PxNntwfTTzf7xx5sr9undxezTzVXYY1fjjzdT+uF6SvGHi29L",
-	"x7cTfvN334c+O5/0dl9JhWhvIVHK747GDXy9lBR2YOzsVu7HbbV+9+knevb4/K2/e/Hl929vTo6m5y8b",
-	"W/5OyHqj543gw6uwljsRc9pYdh7U+fWjoPP1abkCCg7GlDtkcnlrezvkPg6HXMStp42nje0JiWh/tr2k",
-	"w9SnaDO4/Xpj523joLXbaDUan9JDTeMFHPOBRc6FUmW5RFlFsXwA2bPCBFZ2TuRe0IL2Evmyss6ZtTXT",
-	"PqaRn9AYCZh0iVcbSIimCrC8FVa4a9ZSQ+VAYhx27A3P6E/Mm9Et3VI18RAPAyJi1KeRyCmScl89Q1jK",
-	"QG7RgpdbIs/eDs8mbk+RhGcWxzOU52X7kbe4t1lGqd6ZJ+fkLSI7L7853gIq8PLnzEup1JsRObsFRvpF",
-	"BLPQvK+UiRMqxklRE13xjOftT39bS1Mgxova3FIGJE+FUCEkq8TCECGA79fOtBGQlJgBD9FopsIoqEBc",
-	"OYGkAFSnDIFraAusUoKHCbCJXExGriEKqYhFMR5G8HCyZInTRrDGcy6QoqsFtFwVXsPHRMVqadKYF+4d",
-	"i/igK2MP7lL7gfRgFt1cv6j2X55q5/SdTy8vphX1HU1hV+kEy4KpsO+TcUwC9Rb3xZEQKiDDvs+EH9Fx",
-	"bGw9uaA9NMYDYt9o23/6H+h6igcDEqF3Z+hP25o3c1+8fHv+Ot/126XdtZNGY9f/HwH3pVqIhvEohJ9I",
-	"m6lH8hcUYjb4c7tGWLumn6pnBAf233CNqh+UVRYdXZ6pR9vWM/1L8e0eD2b23wGdIBr8uV0Tarr1hOY/",
-	"vx3QSe7vYg/b9nTkKp2OMA2Ph5gNyDFnfRqNchtnzEeRT5aZj37ke7vUcYaLrVlDHcyyVcXQtm9Re+Fr",
-	"LgNY5a+tYtY6nRTD+H5KxO1D21uIOlDqCB4xluAQKd+K5FV+TtRCmAWoF3IeWFG9W8Y82LHMsiLVwcpM",
-	"3OWawxLGLvU4PdxzGk5xckuIh27O1grks03ga20HD+TM3iakfnRepnqxoBNTUFiaUmM081ymkoB5XL/Y",
-	"eNratePEK+gnPz6Xm9gtBh9EuB9DzyPS+caZbHk0IhH18fbxkPp4wGuVY38f2nFX7lhTgZfbY5HU9bfz",
-	"oUVwGudFrIc5kn9fh2bBgVjg4tGUuwrVrkuRYxyrOEr16PMPzxpMwxrMZZXB7DkG09xVP5rBPCssd23x",
-	"YXgA2k9p7o/OwPh1H/y6D37dB4vvg3n15cOnqkEfpxMakGJAMtbZIZ0qaUGrKtCcxWB1U64nPB6bnJnt",
-	"cdD/WRHmZBI8kA9NDPHO/uNaq3bQf/o4aDxtPn265z8JHu8f4J0+wbjh7+/joNHcx7u9/l6/2dvpNXpP",
-	"d3b8oLkfPPab+71Gv9HAjaeyL/qNpBe62ofnNCTzOiFmjAQPHRfwRClCLwkO42Fu/zP1+BaI5EyIhERH",
-	"/pCSibpw7Nb/CVt6F8vTaGh3Op1uTXeBdJnYztwcYnsirwLTbJxE4RYdiUHIeziE5mJM/G3e257sjhvb",
-	"uuf67lZja3fri+San70azgbyVlGRFU/xpn/M5bHRWVh+RGMSUazSY6IIx3RCCgHYMSwYHLFHAqUx1AgL",
-	"NOYiJgHqzdAiM6xacBUXcqhit4lIwligAZ2o7Tg+fScQwZHcxzGJzFcy24q8a+QDiBoyTHhLblDhzsoN",
-	"fKEhGZ3jyB+i5p4Hf2+hM4byd4/bdwTBNZHYhtukxHlkONKS20t7MpbwUR4PSXQGJNKnJILriVp/zssS",
-	"2VNNAeQuhoCrIy2EXKW+9NTLnX1AhWZIvqn26cReYfj2T1+bf9MEUF9yLeoFlOTTQvlrEG3k99dDx5ps",
-	"0JmH5I2tqA5PMA1xLySbNTNha9Fkk3SN/lK7mlsQuFnNY5sHfM5Yw2XE+5px/e3YgjF7+OQ/p2NRMHXc",
-	"c0uznVjslNOkZtZDrtCrm9+u83ZwMtMSWDiotWqnwcn1EXCqCfy1s7/fPADrrRzybVP+M5YXwZvfLqWM",
-	"IOQHBJWTupMyVvPrx6OPv90dR/33150nb2c3v798M3gy9CeXeEzPw2h6hvGl//LdFa/9gC17TfCEONRG",
-	"K9T1we3aYIjOSWQwu3BCHupaltfdnOKj83JxRFiMw9rPyOmC1TRcp2RV4yghaVtHrJu1Onv1xv7cdJrq",
-	"x+J00i6XOub/abe2ELn089Mvey8/hRVF6/P8IdMuDROy68/8UCXDOyJ4ezSKh50RZ1Iwa0otzIohdio4",
-	"EPT4M7d5SYRktpHlHDSkPmGCKMI0lm4QavLko2J75x+wRK1g7bIuV0qrdcCUz9RWOQKUheLNHT/EQoq0",
-	"R7Y2qNLZJDlF2L+lbNARVAUe5j788wL2vdoUR4yyAeiyjKPjUzSO+CDCI9TnEbo5QzMSt9RvRAg0pWEI",
-	"sXAwYkTlNewZF1+nz6OOaQqrHJBY7VumpSGd19BC+dQUSHChDHLcav+2bTZrW1+QsCFykXPJsjpcEqwC",
-	"N5fXhhCW2CEqXKXyS+M0IFIoX5qK6u9EZERZQCKRYbToyEYcjCirLU/tFUnvC/HjChq50Cl/D22HokJK",
-	"ZNl5NecrwAxvTY3z0nXIlvS8SoiO2oY5f2nBrmTWsbyrz3Mb8ND3LLBTpTTkmGplElE9GA6cz574xYp/",
-	"seIHYsUplTnQOWxa21lOaweltNY8UOlKFWhh2T4fqG4K+7xXbzbqjebD7XO2Lov8B7/O4q+z+IBncV52",
-	"v3kfLw3szhFrKkrZx1h0eL+4FCvcunoemuZdnem4LZ8ksjlkCqrWvVknc8/85fucr8YQe62Z+msSFud+",
-	"IXc+TEj/8AM8PlFESdChzH5T/8ilrpr9WuELOhA3hVcAR4ITIauiB6rKN+UvohPzKY4C01fddFSn0G1i",
-	"BjVS6T2FEVfyXuitGZOoY+ZW82pRooSfwkfl4jqh2B7ECVlluIzHnTTurFXL7INnOl46g++CJURqBZXF",
-	"Om2MRpTRUTLSHWbLn+veGTD+t1r0mcKeM/JgOX8iIR4LEnTSVxz2jMKZkT+Q0ThOLxUINe+og5r+mDvE",
-	"IR1VOxIF2p/7svKkBj6pj0lU15/0ardkbK+te8FgEFYrZ3x/rDi1uovt67W4+ffcU/e5WEVZTeNIC1S4",
-	"gC6sCXQg0WAhbSp6cH8G1FPsk06MowGx3x3jKA5nHbiHLMEjIqFx448jMqE8ETCHEaYMogXTDiLyNaFR",
-	"jr3pn0YKEN7B+N0MkQSdLJOR3PlhEpBOjv5U/IpFgZ8NXymsXkpTsGxw4WX0v5hqVpujPWRw8tdaxsU/",
-	"R7FebToE2cNiVeDOSGMBSsMAfOUjlDJO6mn9XmOEBCUkAfPLi5bpOEsozqsp94fqA414lGOq4JvpzdBu",
-	"A71KGPjCnkq+vmhOhMU6MfZCDhXZPZ++Ex7a32o0tEN4lHMHFT50iBT+JQoSgnab6FUSztQI0FGMZjyJ",
-	"kCRv+S+EI7iWgKK3nIv4Q65iNA6TvGAxjngvJCMd6q0cm1K8R1RdOTpYXMlOKCI+j4JMQOpYhOhbgpPJ",
-	"jiqHV7Da2iLlEmGWAXP0SQL7Lf/sWM437TtRcqHDEGErL7s/Xe+SQ3kzJuzo8uxEx3QXo72pSMO90YZJ",
-	"qrXDAL7XKOtziHXW0S5ZoLYtjNcaW82thtxjPiYMj2mtVQPHGzC7eCilYzCvvLHMRoW8d8s+6HMWYz/u",
-	"2N46OueuM63GQxWi8x9NtNfcQ/v7+6jRbDR+VpgIjwadJ193bu/jAtTWM9AGgL8u/PBPB6Gzd8VhlPgp",
-	"e1PFvlsY2iKgol/k8zcin3kNevcV+/AtuDsfxcs0aHtzHfyyuI8kSBQLn99O2dulzlS4IqIAYmrlMGDE",
-	"yBT0pZCzAZFXmBDjYYQF2DJ0Rsc4iqtkdOS+WC3LYm7QCi/sRidZF9zDuTwohfqFplnIUczhcpxGnA1U",
-	"bJLqU11shXA9H+T/gnLhEu4Wq9xUvXMGPiWcxEMeQakhEyHJ0DMu1UPeR8c4CiifYOEnIY4ySgYdZlxF",
-	"1SlRZRiHa07n5JAATWk8dCeV5fSbbEFqexrxvqjgqDeMnra8vTGOzDp8kvMbLPhCbiW/O/S5ewnhI3xX",
-	"bRgjyqo1rLzcPyzLTEdKR3DvezVfY6rIzylFeEYwLFY/4kCnAZ6B/GXstnIflL++kx9m0zVAQXzOAmic",
-	"m7yzccxLPqjUloVv//BqoYmMGeG7zpSQW7Hsg/MaiXxL0phehp872yqTymwg3xWEaQdMHN8zKwmsk9AL",
-	"pQKwd3Zb+wclYdKvuegcsQEJiXCSFOn3CRiQO4oCCsaU9KncrEKQvGVI6SwwsnRAuZMCdUcbXrW2Z8Pm",
-	"JKLOvki+ohgTFXHRtJp/t1ZUXJVa23EoteY7VTQRecDghC8/YqlNgYckKqBEL2ZqmqFh5g95SnkHjYZX",
-	"A5VE7jj82hlBwx/pQlhqi0UHqfbsPEtzNC971uSjYCxhvhrI8rMVrK8jK1N9vjKXGlFm7AKLj8QKt0fB",
-	"ugBRjoUDtWBEBXUxL3PrS3pRWNa6l2svoWEMpnoTOLD2acvp13V1JHLnowp5L8SevHn1xT9ufvm4exR/",
-	"3HnfBAHm6vro1c1vefkF4iCvrnfAyQef/P3oWRoC6Y7avCUzsX3xrfdafBg+TU6O/aD++Pxi+uH53k3n",
-	"CeM3H55/Ouq/vL37JK5eHB98EGkY5RVEW4JiO7l7ggec9F74v18nySV9/erDp3F8ccBYEP0+6n04HYsd",
-	"TI+e926G50+evh7e3O35vV7/6Ch+//bp42/TpHn12xN8+fz5XTI8uWq+fhxfc7/z7NXp8SXp3fx29eHL",
-	"s0/H9Pn7PbbLb9mX4bmI2eO9+FNn56a+/0q8+Lj30t9nB7NnH46iaXiwG36Nn3SuLvanj4/7jeHe77Pf",
-	"9yf1x/sfX3z5/arReX5ys/P75NvXj7uPn/7++zn1j2J8/fWbePrbq08D9rF34D8JGt8GwdGnl9+Sx1/P",
-	"f59cvd4f4i8Ra7KD5nHvzbh3dn3SePr14vUsCm7jeu/525vh0dne5Pz358PHN+RT0uif74XPg50L/2oa",
-	"7X64vBVnFy/x7/UXnbtnjJ597U0br0Xzy/O9vbovnh8nUf32dPDuKZ7i8atvv7GvJ78NprkYVdhxsDQt",
-	"Ba28p1tNN3X5OpWpywRELfUIzDsAAEs0J9Iuj2kv92LNObHKYY0exlNkeH1WfcABBefwBjyEIW51M6zb",
-	"tOmylFom/OXLu8wMrX5ZYHwtsQgq6l6ETKTIrwV4dkBJkC+ibJ9qCpD4oVfVTtTRP3kAXSR30TP0lwEZ",
-	"yY30LDrx9FJ4egVSpKI2M1voWYBEGVEsBiU684q4RABkBP+ZEdFmbWZGq+bkmcWdG1C6E55GwQUa8TJI",
-	"XM8cUl3BwBp5YWO8prygraE0d+V/dxo7+/XGk3qj6WXgvvqfT+q7TY8z5aBRGVBX4GNy6fgpCkS8HEMU",
-	"2oJC1xlS8B1EpB8RMdRQpEAsIBM5iGUQ0UAbAVqIM6LrPdipQh4a4ehWijSSeEzekE0u+VoQSmCGIhEh",
-	"Nv86Ovcuz9tsYbkHxTu9Kz7z7ry7NvMEHm1xKHyWa3eNR56qh+bdeXolYQbzEe4Rn1oxPnnGvyyExhm9",
-	"kkd08RTej5cZZdxDznq7xiNdy81VQOJztlfahuOqX/VTAEJXRABahkIP695MDYAqtEbbozqrW6BKEAPn",
-	"Zpy1ciHyzK3uIijWX2t9v7Wek8r9l5WrxKlNUilheVijaNaJEksJqb6SA8aVlxfq2cgj9wwHA4K0x+uz",
-	"VDXB3o9jPqK+DjsIqUijDlbLN87SLlJSsq0Ey6RKHPtDQ06Gebl4EhgL+YREEQ0y/N6VKkakPHLFhGrA",
-	"ARJZbZLvplKNEWpM8RKNp2hVNkib6vGalpk5ynDGtKWB0DJNs5o7JIp4VEg7GCUiRj1IVR1xEaN9UKct",
-	"TIMeD2ZzmQcjqiAtlKDe/OM2EWTbMRd6bYqX1Y/V63pEfGoMKlrkTQsN2SGOUFVRXfn2ccg85QRp7yzU",
-	"iTpENAb2oY+TTtLU8nCea6rYoHQRRcd+mFZ4hD9SDsYUUQUFfvbjoQed8pi3ZDQOcTxfKOvtkCjhqM+j",
-	"tD6EsuoY4kRH56D6XJ6vJQxFbdaA/fW+YEa2Ak5yUs4rzIh3womUcXQphusYA8TXslhmRTqNvb39/bUS",
-	"M3IiTy5sNK/FHiip9i0YbVv7BzktNosVd6pz2u7jUumO59U6iLjtq3XHITLaCNqQwvhmQcvafaqLo+RU",
-	"wCcqwCE9Dz0ypBDP5YzDsUNrTOiRjqqB7ksVxIMtd8RM4S0PgcZQIWTmoCxk5gCS9F3aIdD3NUxUSjgO",
-	"PHTJiLXCLG+4X6DoC0HRAST85nfZLbz7hj6d9F4cfPl4c8d7uxeNN18G0zcnRxP84eJbcPN+5s8OJv4o",
-	"WApi/nr3ovHxw1XTnz29Ww3Q/NU4eHnR8Edh8qmp+2jcjf3dqxN/9P72081+A988Fxp8/Zs/W7r0Y3/3",
-	"ovnpw6tvr3cOZp+aB3dvXojZp5OLvYub5/TjzlX4aRRwfDOOei+aSW/3SC5tEW/8rVQ3tTabVd+1yI4h",
-	"PB4jLG6F4qoIFFS0oeqB1q20fDSIMIs37aAhXTS0St3OdeqLwgeNw1h3YA3I5PblzFmqGi2yi9X+KKzD",
-	"ZRolkD+ACg4DTpRAlKENE07gmHluaGnYQXUURZVNqHlEedSAPewrZUFwj/qR0BtHBZLdTSXX0DaHZcPP",
-	"mya8wt9VDB7WUAH5hMyFJAiRdmcxo+efTq/e/n5tMyNxd8YakkN8C27OZJumv/uq778NFpceYAWo/Qw9",
-	"k7JaC7xfq08roy8tLgE9GdpShDZXB9k2/tRatWcER7oA9jtRSDj8lUj6t00kVVviCITLrVsahOW2Hj3I",
-	"RKuzDb0k6aDSafyBFbd/0dn9cCOCDxezilYXubOOiLlsBwycyHuw7PvzAbfVqnGUVXQjiegsyzSz6zN8",
-	"9latY/J3VBdu1UIjf1iZOEtFmuAQDBbztTG82sTvfJnGf5fy/tfgxe1SWT0YvZ/hm0/7r3cuZp+eryHv",
-	"Fs6BYYl5C8IYD4g7Cv5hUc9HJMbIH+JIkPjP7VoS9+tP829AC3ns/tyuRbzHY9GuIY2J+Od2jXHKAnKX",
-	"f8fCS7eA7gDbL0uU+n/+bwR0Iv+hrC5V0NaZG29dKvG5eTaXfN703LTfGiPILv5zW5OymdV7Oc6WMpll",
-	"E6AC+UkUERaDNSe1QW3pvsf5IY8NuLxhXRmU3qKzWQRN2/QMcN9SmL9WhqlWHJP6q7hqy0Ho35voGZvP",
-	"4xj3sIqg+Boq8VL4QzLCuWyWLD9johM0fni1G9Ibcn5bKIdYXWGrIDQ8TEiCucwKfhHiEzohEcJMTInc",
-	"kb1mA73gjGSXgwmYzShnS/lQ5KXexzR0Z/jk5gBrMR3ePmgFp/ns+epwrtbenZBQLsFsrrTOaKwzEqvt",
-	"EvSypFW2pDl92iyosa6LhfMGe6oe4MKvQUNwEpRu935j1zRUy9lRyR9NKS6DKazWqn1vA/pXu9Zqzw+6",
-	"XfPaELUqYjwaQxsYTrNZb+y8BUDiVqPxCZrJk9aG7KUcQrBZOteuLCkk82uP/vA9ms9R+XBRtU663tz5",
-	"eIU8k3upq2eg1+fXVRiRjYm8ZXxtn4v8IBzl0ly25UiEXVFbj26Rc/wXa//7Z+3zquDOMFqNQB3aIGG2",
-	"Om61vaHx8FpbXH9JAX88qaxi7L63yDDE8Vl/rqJoGdTEiBCIRsgFgro14F0V955TS/frjR0d9Kg+7AgM",
-	"cUbxphEK2ZgoER0dUND07B9NWEHTvGZhN2lMgzS6oYB1kIU5ZOXni0N5iJDWJVAOc+PLnsyN0HJPrudy",
-	"9VDmiNxFMbc9lo9baE8qLP/9v/8PajZSOGi9XIdIeV7hcSG9vyxiN52aHbernqRTy0ABPv+CRfoFi/QL",
-	"FukXLNIvWKRfsEi/YJF+wSL9gkX654RF+uHVhgQrtOXvtdO3eDBvQ3k7JEh/1RQs4oDB7UEMUvesXz/H",
-	"sT/sbqXmbkjAUbeBiCN5UlS+VRzNjpQcWvzINWTPCykHTzGNkRJKUSRfoWyQ79ryH8a7OyobGa7zViMt",
-	"L0BZTAZQh/iuPuD17FcFST3GER6RWE/8SLOQsxMFrgRRQvEw81vbZbXswx5HCbFHNsJ3rwkbxMNaa+cp",
-	"gCzFJJLd/f+xH3f+guvfdupPPn/f2fvx71klBGuJjsSb/vzinEolTcpSWJeMogKBbLURkD5OQinlBHi2",
-	"eYgwm6ExFjHiEeonEGgoG4J0JXv6mhBIGTTTAmHdubRwnTmHmF5l5auVC4Nfc73iKuulguRKB5KZTtYb",
-	"hB/SKoPQ5iHXwelaBqSuOT7mvgTn5iHiIxrDUVK1wCIRpwWeXZumrVElM9hv7rjGaEq7l61UoJ6vv1SB",
-	"GFdYKlX8tGwQaS7KekMgkyokc3o3DrFCLwjIOCK+ipBXn8lv4En6vIW6lIG48WctSnlE9dNFAs9U5XOB",
-	"R6Wbplvndk0f3vTuN4VROA8JBifjXT0bYj3H5Js79cYeMDeRMABWkr8/0RHjP7zaWUBGYy4v19lvZDZP",
-	"nEcoYfRrQtAtmWnig2BECF5EGxi9e3d24snJbXqSKwMnRlqJC2ctCF6WP2UwDXhE2kx2JxU809OA6Lrw",
-	"IgZHbaRjDtOcyG460rh+RcYhnsnlltvR3Wozs5zqlsrW05peXc6vjEL29+F2MH83XRRx1of7q+QAy0ux",
-	"i0LJVCOCA1UkThm4EJRAJAJxFs4Qte9GJGIahmiIBaLxVuks9NVZNvzHewvGe5Uekb/luCsd1LJ5XHBG",
-	"StZejV8gHMrRz9CQhMGhSqDlLBdyAMEIYG+Wv+429hRJMo56PJgtmoP8/OINaDZ23ENXzGB+2DdDLG9j",
-	"hIM0M9Dc0WqMHvL5aITrgkgRRLEWzVK6aINgf6gNGY+EvMQNRlObERZHs0dyQUwO1iYctG7KiKCwpI/H",
-	"Qu+vqkwIXSq9Wr4d0Xg4IjH1N9Xpkm9zK+/Nxbw068stknZlfa/9u4pU+7dtKTxzBqZu1UxsGxR2s1w/",
-	"AAfrTL2a3VM4ivBMiahfE6IfQ6iclM1noItIwUS+/1rp/MV1v8QDggT9VsqAla3AyX73G55DpMR3SqTc",
-	"bzQsAbNZScA0aKOlN11mXV3vqhuRUYWrzgbyKx1K0U+y3oB4NKgwIJ00XDoWK+lyvWGMRRURwJClhciX",
-	"p6Y3ki/ChWhBO7ioSj9ejX9fERyUqEFHqKsiwOqyUR1adRH4aFA/4iPIo8NRSFMfW0sXLcWB5H6p3w0a",
-	"BzjGKB7iuM30ERY6V5nGRBgdi8Zb6IT4IZbvccjTi2boxelbeFUlAGpdlgSqzw2l7LbZECrQekY/VOVU",
-	"fc6kZhqrlCcDZavUWS3lCjpglA2k8CGk2qKnqMcqdHbUmAsKb4Fk0k+EQYXaazSgxqtUd0Y4lIeXBCjV",
-	"6RbIDXOrW8r5n+QI6y+N+sFR/Tmu9z9/b3pPf2wXf3BT2juxgAkk4j4sIBFRBVI3cRJlY5iq5+sPYzq8",
-	"XToMSL5VYh9cGc9wYEF26BBKHf2clZRWtpb/gBqhre817VFVZ0abVYGpt5A7VXmtpGZzvt1ZzZSJWKG7",
-	"1bYnzW2dZ6JXjghtKH5S7i6WhJsGIj/DATLrkC6aGzJLL4bY7uGgrj8GRqp0h5Zcw2C2+vFjribxW2Ae",
-	"SlSnwjpMPEJ9TEORO9GPhIpUhdWC5Mljzvoh9e+7kdgujRyXBqArRqDt54zbZbVrc7uT9bm9qM/tfCfV",
-	"d/LAKnJvVqHqNvrmhYfeQ9OxyPSyiChov0eZyAyI5LB/z3nUo0FA2D03UCEi3RKW+d+koDpVtygfkygF",
-	"j83vkmSCq52g3Wzds9FXXfh++sZDrbyadYj9W63n+nxM5PGJeEgK00dgj4eFP5PsheHwVEXs3e/0MJQw",
-	"cjcGPAAEfA9xHzY7OERfEx4TTQn6oGskImUxl/cwiMaFnTGW5up7s29zNzNBdE2iCYmQmmjVfaL67QfZ",
-	"pqPc+ki2lkTkUCtnMXA5LAUhZb0XarwhH6CEBSQqLB3s3gWPn/NEgbHeY+O0o2BRlTE4Sn34Vtn9s72k",
-	"Sln1o7WXbd8Fj9Fz/dlqW8Z4XFcDfYg9u+BIJP4w5V6ePFIGm0IpumEo1w7PkCCKmV2qINa3nL/G0YA8",
-	"AEvr8WCGyJ0Pvin5A8gCiPdRs7H3dP/JY9SbxQCmW9gaFfO1yuI3Lb6mpQJ0ymIaz9BbzpGaUdW9iDmv",
-	"h/DGQ7E5WAkqEPQqzwRmReamfMmKvV1G4NAB8f05piEJHmA3FIKIDi5DYA+FTTl9iwdoQCeEyTNsGaec",
-	"m6KK+z/AcQFLu0kqs+aL9ISrbtbYerfeV+8+1LZpq978mmn7YLpqthvvh1eTTJv65B3DE0xD3Asf4jSZ",
-	"/BhLRgB9tbBTYPD7ttK9Y50dPXJkD73qTiTWOw9y8aCAjAkLCPNnyjxnlmBTnqWERQT7Q/m5rVrOEwuu",
-	"0npqJHB9XrfetryqP1RmPz/HbKZZiLjvtnGORlLNNiDMJlfiUJv/QxzPbaAUvpN4uJ1BFFQ8UTuWTC2Z",
-	"npwISmdSdRcjHJM6MOqHOkhmEfRE0slDUCUcJ3WOAhLi2cNt5Tumwaa/3Zt9YtQDaAMbd0Ir+w6xYiWh",
-	"oZntWW7AKxy67KUHEh1UPqWCslBTLuzKzc1N/SiJh4TFSvNrfV8Qu6A2Yxxx2Z88rupifrArbYglO7Sw",
-	"x+4tTezs2LtijVzLFCsI4iqH+ScYG6YkDOva3NBLYtSLCL4VCKNeIiiTOxclkjP+SL+tgjWeHV8qe9Z8",
-	"74Le1QM6oLEKzjk72QIXh177DLnUttHO2fk+f3/sMmN5aZiIQj4P3/TBuLRoMY6SgEol/zug05EopsoC",
-	"lk/z/z7/qVwkseVtmWuYc6H8sOMtF4/MhFLBOxp8cGF7CBnyaj6NU9SCucGYXJclUSReLWcU7hiq/V4j",
-	"LBmpusGQMoLjGPvDfCjuZ0d3NHAOx4phdz2lLInVdsx5f5b7eBRCZCeWp1H4EEC/bj8Rn9BA3Q5zg4zI",
-	"hJIMg7S8xfwaSsFDtrHWzkINdC2jIGG/o4wCxF4zKyJB8xQXIepSEasQq/p7yRHSh+6tbPvDAk11DfCH",
-	"bcT+Sw2s2ravDdp7hiyB7q0jY6aXTqaEUIuLXlw5e5DZOitRvPbjs8VJjkEuh2JYef7gmzNmdjMDnzSg",
-	"ju59dX/bYix+zN2khheJKMXdgBfiubNehyI0js+aJJPqvZec2tKT4Np6HNfMjD2zpmai8xuTbctLKmLN",
-	"Q/P7kpJ2Jfd3YZcdByCXXjjv0xYCYYG6JnzMxIjJt3TsGO4JKUDowFOI9jCxY0vWByawaBHS3FocKN0U",
-	"h5fWYhic3IX32mJf6Nw1t3AxddNnf/g1l9+V5zxCVoC5aCElvgoPAffw0BeeRAyHHprwMFEhYbb/rNFo",
-	"eOVX57xMo4OSKWcQy6kDeVSyiw4EBb+titdZ++pNwyHM5bvmXWxdq8XQGMJUjDjW+Je3jE9ZC+03kH4J",
-	"jfAtQU3Zaqu2KCij2Wg0Vo/LcN7ZhTjkk+NT5VKXTeuyKYKmHsIxCok8YE8bSwe3akhyXgqwqGXXSSzp",
-	"LVxsuTDUzXlHF06oLQrj+rfP8j+N+kHn8/em93jXLRZbIT2Nh7jjC5wqf2erqS/iWwZH6CE4dwWefV82",
-	"ewWixIp8NiA+FQUJoaqUl92gedI38YQq2lN2UOBc+w5aLEw3HdeiGb/VFJEKqrmEsXFEhGFPNXVi4cxI",
-	"fscjCncLrJhXk/wjJMGAdHpYkI5IookKBQ0gP1rQURKmeWg6kK4jVeso0TJBWhaR0o7Osc7/Sjsg2ok4",
-	"AbBzZx42j4c5ecJSGMc0g3G9n8ZYIg6pMA7Hg7n0d7fqYMDk5yV98GOucGLMVK8BhHPu3LjEMxh8+qVs",
-	"PCUys/lCBgG5wokxC5W/iZdyTMcyOozsViMVjjoeI+zHANJ7mFraQH5LoSBFUS546tLI7rsJed48okz/",
-	"1awQfFnYsvxuOQ+4+fyDsOD07PxEHpxfL4sn2VuqgYm9HK6s9adBkrVRjNO/zEMLeVY3cGDRjnVgYtok",
-	"RVdw/GJe0iFcaZP0b9VgIV/KQ45U5FDWxhS3uIAbPSddDfmUoSGB/LtwdqiSArKsguVqS/4DZYwi1RQc",
-	"QihHRulQR9WU5UK9mXkSIZ8HUuIb4yhWoZQ0FjrfT98NLdTFPX/c9RBW4TRt1lNFICOI8KZxTAja6Opa",
-	"ptjveuiCTNErEgkyeyQykDoqZN/BhAoezdCxeXfTQ5i1GfaVqE8CJPwh5yHa6PoYD8m4rv7ubm4hHcgq",
-	"tAvWaAe9WTpcOSxrgjpC0pzDzEKaDrdgJJ0XDRv1g8//sVFP/7n5pyXCYdMhHGbJZPe/IVdS70giOniK",
-	"o0Bdf1XeySrlfH8gC6S675YY9xbc0FaJl0os9Vq9cAzU4WKrkwzUcA1TpuuKt1K6bDtcOvTUCGdmmg2i",
-	"5HCnFHM/21n2PZ36Zv3TTr43Py0Uqe9rVMtOwc8xq+X6LyFGu+CRS8jRla90MxUbPsIBsfKKtmreCgY7",
-	"U3K4JImm0DcknMEQvPRfSFdtkuOxAuONEuIh3GYaoFv9aVXtkH/pvX0k7FfMDB+pEEpV/h+ijzBiPCY6",
-	"bUaTVmTUk7SAlFfLPqnpLNVt9ActIy1AD0Dp48/eT7FoFo6LKFltzAxei4Z88kx6AGaB8nNv1bwSjls4",
-	"f1VI3jDVagSsWhfWQ7+6aPYW+ywZ4zxXzUa0xLlQ4fs2hy4ZQDENHl4A+QMUhOq+lGzcD9TlqtP9sZj8",
-	"skOxmuK2yrWe8Zqi2WKJmue8SpcZr23daqFyVVxKPczF5/WhfBDF+/IfxQuRjvtBlMncDfiztEkQTOdG",
-	"aoMyVr3X7foOrss4EfL2g/RQlQKLQegHV4DyA8x1aZdJqDoMu2xC5WHoUEMaAyFUUOmy9clNPDfk3Fhc",
-	"i398+u5S41UtYS/FVD+is2MBFt2oTibvDx0Bbo7yWUgpYYRDpCYiTMC4bvtIoG7CaNz12ozcYT9GCYtp",
-	"CFKGzmrXIEYI604jnrAABXzKPJSiCqVPsS5OCLg1CpapzZLxFno2y5KKzeAVvJ1QVcbAqeMhDQTkobQq",
-	"M7KAl1APR+ojU0i7M3hUCjcN0kemw9kh6mZwel2VNyD4iCCNjwNlAXULRNkWOjIjkj20GePxUE7KTB1o",
-	"hAqUjH0+kg82cBjqrPOYo4BDYh/MQmMDAcDCpgn/1jBUbbahCxSmsaS3jE9hKmiIx2OoxBYPCduE+myq",
-	"Sxt2SiW/q0Gm4A4ml3oL3bgftFDXBljreqhr/l/D+sl/KpQz+DFbOw919ZpJCulaeITy0TySl/zVwkeU",
-	"fyrUta7K+/aTWHQPizMwueRWWrmH8mnlWQa5kmXz7CoHybhinrftbZ0PTMpAGRf3dqKOmf0SV57oqm8Z",
-	"gMXqbxi8sepvGES1VZeoVPlWyIKrdpc4+1Lgf2sGJGUYg1XviTzm4JqfJSqdZqkD20AIVt4qA27okvbz",
-	"SIeuFgomzjImkMRpAzCIiCtuoMIzcGyhwaDLvuwAo3MNJAdqWHE0Fzw+1q+45CMHyuDKHb8FnD1H7znU",
-	"wcqbWkQldIknyuL0yGSvy/taXxqApScvcEG1lUGRgCWtWCSQQR1aTssM81BnVdaUIFnic00hAyvPMLLw",
-	"XVZ7RcMqrkiJV9nLrm3S8IMVDmgWU1Lls6rKqkLcS3ELK72om9tYfRVXqiCB3lKNv5l6i9VkFU+yGGI6",
-	"t2ywVk/ZNWJveP5AFvaoRJIVLmQII30q8VAJaCaPPZ5yNA6xTyA1QafaIxxO8UxAboJsUYiFVjCQlpL7",
-	"xBEJ3fT2fmy021vmr50fm//Taec/xqHUsKLnxGVvAXB0B+ZfROIWEklP/twjUgCk8SEKOAh0YogVPIUd",
-	"bZNEdKlGIb/mXFlLrimsru3aOZTSGCNdU7g6Be6GVqmYrFpTQdAGluJtJJRXy3YIBanLJdjcQjnnE7Zi",
-	"uGIeBtrbRBnqWlFx3by58azm1c7Uf86AspjbwWdVe3LYnkyF69K480WB6fkS96Ut0hJ1jhY/O3gvK1JX",
-	"RZywK9c5Bms6WPxpALZ7rpr+yBWzc4bBFQpoSR1KFUGQag7YT7QRmQRzQX2lUpjTiLW+Ma3yCpatXTGO",
-	"S8dW28HXrlM6d/GYcnzfnVdNWoKvCnilPZ4iSmWebrPv5kkkFy6uP5gbh0V+qXPLcndllOHkUFJzOWMT",
-	"K/o0v4G6dqeDqCIlx9D0ZaAqobHV06VRHTjFalWBdxX70CL3ZmG1be+fGYP1yQqLsU48cslyHQUjyqiI",
-	"IxzzSFkCPF1QW6fkGwg5HARS1kCcaSHyECmWLfCkcDbNrHLwg04AKPdMLUicYlAFpiNTCDkPUuQMGkon",
-	"verQ7Mq21ttWwexcB4+XB2tkA892Pe3OvecqTA+UBrHibo8jagTItTRQAXnY9+lBgYk/iPvcTMYelvnA",
-	"opU7ZbHLa6DBvdec1/1t2Ovnig2x6PhYECmSkIjoWJF5LW29EAwe5mNRHavuErBMVHMFl63N+ew56o8b",
-	"3HXnRL1S6/hSEliHXc4v8xyQCmUipnGiOkTyBcQSOcFDjSYaCzTEYih55C0Zx/PZDy5SMcSZJiE0vbnQ",
-	"MdqPheLSp8fnb8AG+v7o5BBB+O1UyuHNVeLyK2YMVCbT+1KSea83kwyyk72eC1ieEMY78j9Q6Vm2NKWu",
-	"OmMTUCYJZSx/J/6IQ73cQIkoLAC3irJ5YSGo/C1eEMFcjO6ep96lZGhq4N3He5dnbf8gDszcoLN6W6uc",
-	"xvux7MwEuJ4VuHIur73a3xfZa9cax9+OcesJF7i0WddFe/4wnkjdWT21P2hH46FyphnQKlg7sVXmmGqz",
-	"bsgHAxJ0DVww+KaQz0dEiblzTi4PdQmLI0pEt9DCuJRcjqOKPpSChPfP7qxQ67geq9Ncw8HwsjPlKqOB",
-	"oxnKAsVRj8y4diXru9B5T1aa9sO6UvRk3f4UINrVqWltv0nBDzHvTtCEo+2SupZDmtyRLbin/PokQMkY",
-	"sMDRdMjDLNR87dWf93n8dF/FH6h9/RTdqVxfsuzwVYms4CH5+/WI/Az/xojkrj+bThZdhVf5ZV7hPuz2",
-	"sKAm2MEkN3bh0tM5gioahfEYdUG6xZG+5AC+WEWuKheI+56bj2iFT9pHx/Sbis0zgqOsYJ4V9+vkYQRP",
-	"SGdKyO36N435gFP9tbiXIvnOiLL72z86I3z3NznHdkW0pQG4pnKbPfXiJJykGZGAsJji0B1a6KfPy6wG",
-	"KmPVzYCdri5dQysr6yW1i0fCmBeXe7gsWI/FXgXZMVh+Y6zQeKcMbUyHNCTKcLlZ1Z8wH6VnLUq6BF65",
-	"sy23yutYI7JVzs8VGsP8FCbn3MLCrA+BC6BxArFfqIf9W5SMXQ7+4uWhPls2J1eI5wN4zX62T2xFf1jJ",
-	"KH+OsyxYO4M516bU36jdL2WdmMcPi21kM7KCQUJ5+nozlCLAQbEXnRisqisIEvbrBlFoswLZ0nxOac7e",
-	"aLmstEfKysvKe7dSl9Z8XZD5xXZCgRSPy4NYgEqj5habd/9Aw5C++DrVD+UCD5lalFyXrgU2AS0uQ60K",
-	"QbaDRbIgEW8+dDlhKtDCChBJ67/mY0L+Iw0H2XHjgehacw42uZwLrpLD+fA+iXVSPItK7YgKoeJ+phHP",
-	"CceVgemIEFowcShngodgfV+cNip4OFlxbdKXShbHGV6wlA3O49LxMbgD7QLH5bmVK+SUai3HrJ6ly6zi",
-	"QzGFEivJK67aX1n9V1MYcIYIjhhU+jJr2EU8Ql1J7V20oTCRVDIynFSexAYLVGx6bcbIhESox+PhFnpO",
-	"Q8gR0BXcwASRgHFBLqf1yEOCZzmOqE9DEiAfM6MS9Qgkl8MeQLkCvQlb6Ah1NRF309chbF/yfIEYofGQ",
-	"RAiLWwC40AWD9IAR77dZeq8pJUwF4MdDMjpEGHXhXHQByB3qschu4S/NfsEb4bQwau5QLU88LTKc36Vz",
-	"DpESmKFvJOJKSTRRdNZ1LN/eWv98pyd4DvlrhUw0B76pfqqDh0igY/t7yvFGA1VzyecBQRvd62YX8ibk",
-	"T+o60AhlWCDcZjqJVu0q1FfeAH+eXBKRRGDEkgQlxvLOMFF5I7gONreQHI8hj1tCxgL2nUaIBqKAL7AU",
-	"0GrtVLrCoV9woh9CDDE32z+IC0oP9yq9Mx4AZaoa2/4bokydjjANVa7jMWd9Go1WnHXVQJs5a4R8bcmI",
-	"LjUm6+pxXSFlt2haFs21NLAnH91VYjuAb4iYjwWa8uhW191ew1hQMcDLWhgr+On+4V1v4WRNndaVtUKh",
-	"5rvHPhhCrZpKpn3uawtCp5ZVpXWt58LQKdCq/xmgqWEia9s5lnmj5VJa3iAXIsKpvFJNOGiGNqGdn4gK",
-	"ROojqNOB1I1ndefOIFkpIvkhjShZabs1LSzrgsyUppBUX4dqXhNYh8xlIvlT5xtnJYacUhOPNtvO/X4/",
-	"SByvNsURo2wgXEVGVco25ayl8lan2CA4aUT8gEAxKoEwCjm/3VIZCAM6gdrNBJmzCl5G1ma83ydy4Cgi",
-	"Y5UMDmhWGM0IjkAhEFJYx6EScwVUTxryMIDeuvbR7x6CZNlmII2jkE7SYgU8DFTNMHkSpPQYAKSXdrgY",
-	"7SeFreqDBArmrilvM/1lLecIKfsHeGZCGqiUgHxSik8FC5BOW/5Vh3rojb3mEyiAGgoOtaJz5jXUrt1c",
-	"XqPrMSzOuQJxbNfQBpnEnf/+X//lId1Jvflks7VwDlILQ9XmUPNWhNiYt7Ip0PKiaS6j8fLI80z5zWx/",
-	"Dt7nClFfDMCU585Oy5NWoXJJNVvIPAGqAY1Wpdm0dEMd04I0xqZcRp1r02b6zpEytPk0OjuT2mSmdsoX",
-	"JD33iMnf2RCEoK5mSKDRb6XZ1JsLEmtc8qzNbi1xmELcnQCnqjwjnSnpUQYuQgAODWhkcNktONLSDzwE",
-	"5va8sJI/NKkfcWse4+2PB+ieu+wLF3iuGLsbOrvSlQ4XtlKW05t97vJGG5cnzz1lLZU3fc6zpKXJTTjc",
-	"lv5sxAKlQRtgBtiqzUPNSQQaEhxJIjV4CCQUlmgRcKJ15r+F7GALCUtV9XUFAkXa87r+PYWE3H1v3RMj",
-	"ElEfbx8PqY8HfJ7SlyFlr4mwrcWIgjN3Gfx7SabUagzf7EupbvAQQDpKyfh5GDq2NGex2SDC/dh4nYVC",
-	"ofcx80kYltgfTic0MMES8/iAExrPFucvLvRSqJpPnWLodq4AVNCXEswID8j2lzEZpH+MS2yGP8GdsVZG",
-	"hBjinf3H7kf021yZm8d7a2ND2sb73JLqL6VjWc2C/5ySMEjL6hYtWrG2GGSswl0TfKEmtSD5DgqPqWr2",
-	"UwymhzSwnwOEeFphXNVh1wXqnQGJpgb5fC74q+s3F+hSPUcbV8+P0eODRtND/QgPANtHbtGmVAscw6Ly",
-	"BoL7zcyp1Wbdf9s2HGS7sa08E5QhDIU/PdTVZdAz02VX/w3zKdbez1bXlE9fxvPCDCXRzNsz2+Xa5ZcE",
-	"h5KfFnfY4W+6Xe5X0m+5PnQmREKiI39IySQNY5uTed+MCUPPcDAgAu1uNZDVvgXYlBMVr8ZFLvE3i6pR",
-	"mpTOds9P6T/hcNzFq1lbcDaCIuC+lR3+pn+clhcpYUs0JhHF8yvN5KdiOqkQTp81da3wMpMNDRxX6gpI",
-	"+FKBPYNl7lN1nEqyo2mukWMc5vFbdxJB1ewCzeSsz811XiUxOoLw8JP86pVObbXyAarvpfNcE0vSrsWl",
-	"A0msD1aZ+9wADG3bB/Xzqgp4etK83BCLRykdtE251lEpZyOXEe/TkFRiIbotJIMwBHnj0UMxh/IU4Yc+",
-	"fUUZyazAUpZcshfwIdcCv7r5zSHrhQP746fByfVRCZub5Bvu7O83D5xNb8sCQeJc1sGb3y6drycitx6C",
-	"usXBO7cqr4IT0S2ZeaiHBXm8l0Thch/hLVT8lJOUPas5eLA6akAlC3o9v6K3ZFZdW5B7suzMQYeu778m",
-	"eELKYi3L0h9+RlBQxVSf9aTtyjkEcRkvvj+w54pJzEZGz+UQpNviPRCgJ2z/WpgPFfdr9aVP82lwRJiK",
-	"PR/RkMYqT+JLEs06QQInrY9HNJx1RiSA/KbKGbaOpS1dm4cIaFBn7B8knOE19QkTqxb+MT7ogg+n9BQr",
-	"fJaKrVXqe8FOtFchyifW9q1MUbo5KxiK8pGXR/VPJQGXDlUGLko1NNdCnjvYqjrgy+jlXLWCMn8QBtXp",
-	"86hjytaUYMtbIXEaiE/BvYbY1xFkpgNVI1+5A2Z+SDwUyj33iRJ/oNah8FCPRvEQjTiLh5s6AEqhoSGt",
-	"OiLKtOqrPpiDPV84PzWr59gtdeaqAlU+ZG+st65I34mBmBrlK2SJZU2tPOhFr1zJNqtXkyqp5OXVRKJI",
-	"qQomNA3caNRiObG9E1AIv0De+ttpXnZaPSy/OW66fzcOVi8dVtichW+OKLN/bc6HVKlUu05ERpSZavSO",
-	"0P55cP18gmM2JPdMzWm+ZzAIpM7Ko+h0gKfQGrurA2tYKHQLR6aqvf/wanDqO3DqFw+mubP6aHLpwdW9",
-	"DxbS8JxNUAXJopAPKEPkDmJg1UVJhcWXHA4fo5yViJiW6ZKMOl+f3u4Eu3f7uOcHpD8Y0i+34YjxsdOG",
-	"qW7QFeQDfeW6JITSbBvuUxLPOn6Il8P0XqvGx9C2csyHIm8r6CPC/q28jQR14tZAqCqOiarlNR1Sf2iQ",
-	"YIc8DIR1RaVosZ7KLsUMYRstDAkSVy21+/NiR476MRCXqY3jDh+ZyluW8Rii+aTABiHXdDCMEbkbEz9G",
-	"Gzi7YZkBrkxj0DE6PjUpIptb7oAMxq1GQN83Z2hG4lZ2qafDgG1CLmPwKtUiTWBDSszZMVwWu6DoZq36",
-	"kb844ZK0wfVB5+7DlTJn8uNGOY966KKfzxUwbJayx/tpZFVODPFUQgMjthAM7D+E8KyYV6oCuj5HddXw",
-	"LBcYHsJDnKkIP8lFrIdq6RyrHGPR4f1KBL3YbqMZ3ooo23iUDnsZy7MNLmrQ1kfLl+U6xmmE+arcbS0D",
-	"VqkYsO4KpTNYZYX03VBtgQr+QYgHAH8MS/8ZkVhDegfEJ1iUBBmoLisqFctUg183zL/ODfN3KCM7MHFb",
-	"cGutKjhvIQV/BvlgOEaQp2aqCdIYAFyg3I3GMYI4AyMsegrOJSB96lPC4u4WescEib10KG2mkZfSz6q6",
-	"jyIte6tiplUgwnJI6Hk+YdmAVs2Xiss0NyuWIx8boQhzu7GdGR6XWfgqxUecy7N7gmerTgHPlnCf5uoH",
-	"/qfwkeJtAN8AMDnnelgVTla8GkcGhnGlykBl9+UKsIqlxJTl1lUrvXKl2ss3k7BEPfbxGLKAk1An+0Zk",
-	"lBXJhjWoVMpNTz1DT1Tf9sw6LiTauSFb17TkGFbyYRrFV/idT0jU8fFYfihR4XjEzlX0ajyJBQ2IQapz",
-	"3evFqjV/CMWsDxG1Lj24y1Jm40k3zbVXtlX7AYp384CUxlpiP+6UG8VMi/GwLOunaDbj0aDz5OvObVWz",
-	"WXlokVEAOzRYHR7mgUttaxkYVrI4tGWGEXsz1zKPmP2z/FmX13nRbHfeo9WoH3zW/1///L3p7TbdiCJz",
-	"RLC6CDhHJQWHXemmWzOiwudMUJbV7kdaNnOAXK+S32lv3bKz9hA6eu7s/jxNvej4alU+9aspm8tOw7Kx",
-	"PZACZ2bzj0/zq9Ly3Ope6kTlKyKII0jhnmUmvPvl6C/Jo86NvbQox9rb4kztdo4j73as4kd05TyJtJC7",
-	"QZcmLBCqnr3CF0NUoCAhFTDGHF91j5z3QjJyRjlePT9GB3v7T6TGJxshJQ7OBzZm8q8jpGAK0dQRZwMN",
-	"baV8arBXppKLystTOBPY7YUmJktgLjNXSr1ALXK1QOFSGuiboyQeop2tBoJ3NdIKBOA/2TtAQpU4R/tb",
-	"O5t27L+OwO/oIYKxSf2i3OTWD4NIYfInDCfxkEf0G7FaJUwkYwUKp1qajAnzOrjDnUItDNiZh0wQYXE0",
-	"kyuW5gr0KQkBFyiL7K8aRGElYDjuFspEjEu9dHqB0BjDrpKUTLgPQAsB4mzLjV4FLzrN9XbHNEAbkCSs",
-	"EdC6H+r6jNfPgm5aPA+pvAxIofia8Jhob6C4pWwABDYk4Xhrcdp6KjrsSSZarvzuHxzY2q+VILYYaNXk",
-	"qBWzQ8RQnmqN4GuAqs1Cyj7yQG/PcICuUsIsjX5zBKOqLh8J6BTyHHAPsGYIend1hhLJIlSKNIkm1CeP",
-	"hAlgfXf1us02ulenx6dXbzuX7569PjvuvLt63d30kIhxDxCtIi7AVUKwIMLT2RMA8KkRfEVuZpgFbQae",
-	"UCgkjTa6L07fom39WGx/1/+CI/Oju7mFnkWY+UPEGaIxijB47AEaijPUheXtIh61WVcxo+4WAmgItcNo",
-	"qD2qsjsU8wDPDgF2RP4tTCoyDgClSXAUS7larlHCbhmfsjaTL2vkJtXlVpu12V9Vh381n/krGhEMhcH/",
-	"2mZ/rdfr6f9k2+5//6//yqbYw0FdU3oX/RXtNRror8gm/7Ra9gjHvjphUkqIsB8foq5iEV0NCQWBVcAH",
-	"tpDjWzaDUh9ror+iC44UA5E6uRCKiXqSkSh2bWW8OHvt86hHg4Aw1eWuHr/ixSpiDAhKsjkwWPBQOdfk",
-	"3aESdRkhgbtzxuN6nydMj3dPjVckkgbg9vJMmXHjsvNxGJIINlMQcoiYaW6+5vzOiMRDHtTl53AY8qlZ",
-	"oH09G+BuKiREGTyzS0y96uzV56wfUl/v7IHuSw3cAqJRPny1jmqxVJSAs89xBHDJIPTW+4BpAt03d3Ld",
-	"p1X9wXisGOfpWzzoQoE5KFp51q+fS5rqOr8Tc14PcTQgqnezrVAhk9z5csfyu/hIIEgcKyG99Basj0hA",
-	"MXBG1fW+1fUjgbrHKrOw/hZaUJHb3oxoAE7Y+TF9I0LvO3JZbkgY1iU3h4r34yRWBrNeRPCtkFJVElrl",
-	"AZRJ3NFvhGNShznqNd+BLeUcjTCbQZbYaByLQzTFNEbdKxJHszoEfshVl7tWNl6pbuBQ9rkPDOAIyZ1N",
-	"sqIFmh0f6qutm12e3bKjPsE0lGxZ9Wr2L8Ax7mEhzwmT64qZmBJ5gqaHKJIDRhgiVXKjh0/kbqBhHI9b",
-	"29sh93E45CJuPW08bTi52qqlYLV0ZDKqF+T5affjipiPR2noCxawGi0tZQsPGWnZA3BVTwXp0FjH6OjY",
-	"AEB49VKYDKTFANFmmAWmXoeQDcYCBLS0GoycgYcUNLF8HkWzOp+QyEOAVF/X0j6g+UmBoO7TyE9o3GaS",
-	"QPXnx1geZx4SeRMSYH9Keja1OdL5yVsq/bYKLhZb6GiUlqJpM1OhWO2FONTIkCrtFD66NQqQz5NQldAF",
-	"eIUZUkX+Beq2Uzjhdq2lEBS6gDPYZr2EhnHdOIrwSBW/8VXuopQHgJTElvFOwZHFsUbIVPU3Au4nkBwL",
-	"ODVAqaLN5JkuRA/HXN19mgBdUJRqDyu6tI9U4x9eTd+YKlNoKdSC3PNV3efHeJz3Wu43XEhcUTTrSGKp",
-	"OgNlB85wPVapaZOOTJH4VRKSKkNUrTvy7CyI8qj06XeMzmea1o7gXAK9y/sgPYIbFsTMGWrXhjyJJL+v",
-	"y3+0a5seuiUzBeCdotvUHBwlLW9TcX1M80JVowqvnpjmUs3r9wmEMXT6ER9V86ynr8S8GsqIVeqnU7Um",
-	"UEcV3e9w1tGhG2kGTlkxx+yGSESdfamnJe4o3AQFSA/b0Ibr3wCreqOe/nPzT04721xRIpLUvMWliYrD",
-	"z161awyZ2Wsfb1DSVdzpzTqOEkXOZXEY6Nysg/G4cEKXYZAsO5CqPJK5KVbmG1ldqCpRUqoxBEokkf/A",
-	"M3Gg+VcY01v5VpXO48onPlsdyYhW5GWLHEh2ycvG6lUvF9jTzVdTuO0Cu8l2LN1yi5stkLuO0gt1JelL",
-	"h3xo8DCw0QAAsuHgmrcDOpgwxfcjwHAMqYilai6lgZxwA+r3BvSl2mxuOe5/7X4GZb8yLR3p1yCNfCkt",
-	"lSFtLgPtqnSzFm9wJxKaZCSAOuRmXgu+82PBVqf+8RUcjCBE5u+Evf0tgGrJ+QBy10D9f6pCBU3v8Y+N",
-	"tGxB09v5sfk//70kYr9q9SE1oAUULSWxFQMHbKJalZTUjbmMNOS94IBVc6HPkKhjBrQOt++sxPHNq86i",
-	"JrllWbjiloS5auXj1cvvkDsoJ9b5Q3hBte3VdbtW2itdMWyld6qSkWs706VetJOW6LzCLlol2lZ8UYvK",
-	"CwMqTUTdfLW1KtK9Wbq5ImurvKzk86qjXEUWOXaeP32nxzwtpbh6ubXQ4DissB8jfJeVzVtlgRYxcK8G",
-	"XUrGlNLIAqeMHZHYWCciMZ3D3Iddy/S3I6n7Esm6hJHrdE1pYJnoa8u+9fSnBy5EuFQUOLHU+VXkgX5M",
-	"oo7Gs1gtiFcsieJ9/Di3MurvyrG8Ylkwb37Zd6oen3nYJ1oMwtrZbe0fFCpGrA4L+pqLzhEbkBAUlWW3",
-	"6io1KTXgSvr5BVTxEAAeJmnGVH79x0DyyKv5Kx4K5g95FQa+s5PXfA+qnnzIwZHHDj7SGS0a4mocqFG1",
-	"pvlcsmGaG6TM9hlEBtpoemjHQ7sp2qMyt/M+2iAsAOR3NOLqH2LTaagsmsCsTKTMEmYq3/bpndRIKWGM",
-	"JlI4sHKF7J99HBLJ/817EQ9DygYdzUCc+uRP4y0W2k9V4WmxJAGruWz772l3gW1ZdHzumQJZkiNPJAHh",
-	"mASttMA5EfEjySc6vO8p5GoId5ivIij5HpJ8r1J+/BqmV+1cW40/EiEyi+I89EpJsNrNcKZc8sYDpn2c",
-	"PWuJ0AZGfSislaX3qiAFKlAXAhE6gsTJuIsoEzHBuVKec8mSS7JNO8uSLTv3RRyQnJ44g7NuoIK28p92",
-	"81PTnk2LEsBlrdAuMAvQdMih8hxR2DyFOpMX4PyHrlp2gQtwwR0fXyJsczrEI+B18ouCGJufQnI/Pn1n",
-	"vK+IsOAw/aC8vGY8AaAhhakI5evUbzoXb+shC7cvS7bLIIMLyXPySGkXpnKXVDpIa5iP5SspPTlQfBiF",
-	"sI4pjwLRgmp4aGO/gUaUJTERUFZuyJNIoI3H2a/5jYWSPEuT2TLKL9D5PFWnRmfDBRYwxysIbS0PnK2O",
-	"lVcVT072Wp0xqfG91k67OaGNO6sYvORTIJo+HSQRMTACgFSiyGmm4T3GybdvIdQXgDBGTwUtYXlaZqbU",
-	"FxEaOwsK/ZEAqmZ7CAcBSsZSmAghfmuIWRaokLaFGgiQFApFVqC4oEhGuRjRpTkw9+V61RH85lGhTehA",
-	"zatxplJRpSxDhorC0gRUACr0+UiVfLTSVp3Xk465XHTgdViGiDELVCFezggyjLe8sPCqpKUy1xyrvuDk",
-	"p3BtWId1gF9FHX9PnXdPY3up4BBt+qREbN3rpOexJNMzmkN7YWThga+MfDAf/ZzJL2kxN7VJGzzS1UAq",
-	"X3ibrTbLAjp1y4iMIFpVlXpNWae8H7UDy4S1eNaSqud6qSFaVGzqPOg0skherxDRpYN9UzpyxKzYrK+k",
-	"AqCaN9xGhcyAh+WV9z35akH1blfMskzf6WRL/NMEJZtcWuvIRw/C7FYTWizmVenFzOaQYykPKAAsD9e7",
-	"zsZc0HLsSKu5JYJwsg4tibL4I0JoigEuUueu+/J/oAQ9hK5Uenp+Wu5pQVBbsG8qmmI1xbWiC2wNd9aI",
-	"so5fJWm7aDyv7k6NzYQXj98JlA+vLljMd1r8zzMinyT7DaVRPRJov1FXUrq8zA/hAnrcaCGMHqcP5G9o",
-	"44JM0SsSCTLLZTBBbzWvpl500pthDHZxuJ/sgrXwF6vm2mcgEBXfIHc+WQ7Skr5QhETIyu9lKHW6y2w0",
-	"pZsrlxNC79epRT+cjXk8JDGIaqZMmYrkN3KnuvBbRTEEVHDU1cPr/Kmrkmu62R36py7aKMT7bnpzUcMC",
-	"dbPLFt5RkTqb7pjatCV4Pta+nK2OVO7j2j3ptIcSrHm9OulgVyNBa2xVKfEPk67CNAYxxTyPyIRyVVFS",
-	"Cck15Vsoqf6dylorLk725srLY8tkhYqhx8eXKCK5AEsAqOyrkkeZJjNTMvqmh5roVRLO0E5jZ1cqw7sN",
-	"9CphBAqFttDe1n4D/ff//j+o2ZD/ArFeb+shUkokPOZMgV4+iERXbS0dcp16u9p6Fl9fQVpLyaaoz+UH",
-	"UJhOdsisHVzID4FVraHmKR73SCAcmmpTCvXUaHs6q/DPcZSQZTF/q0b3/PSq2X/0tagYeSfmU6wS+VeY",
-	"UhKvbsE/TpyQ7CvgKVWpMuUKmMvghcoaVFw9FyLTCr5lG1YpT4tWN7aYUUm6WL3e7MMCYhUVm1zcYS6S",
-	"0EoKGeG7HMCT8w5KwgpgIdAqNSwvwDsyC3bGIOovp4uleEmag8yPR0oXsnl9giPIrtW1kOwuj9NuCg9O",
-	"Ta/WMF5DVb0/ML50zQjJVUTn0kN4WyHXyuplbZL67DTrj+gqH1/1QGvKM1USYaqWhpB2t4gmL0gFWDuH",
-	"giA1AD2gkUodBqhuQgLhISwgoR9OBNooKAibCkDE1w95EgkivDZzWIY3dYg94Isb8yTqToc4BrUCdXuz",
-	"rqr8kZofIcokwLNN5PMRaTNlg6XqOPxZn7LuYeqg1hN4JFAPR5CYr/uPOXeqGqvysN6sWj0A0+16OG6l",
-	"6Hz5OdLAy8qm4JE4RN2Y3MWQ3Qy/Ez4OCyAPyr6kib3urOFmysjNf15SRNFT4SGBZ5QNUgcsZHg+Ejr+",
-	"RCda+5z1KWRKa6CD1C6XH97+VqOBRjwiVn13JVb3Zrbs/dQpScu9Lpge870stULqayDOKzTzJy0LWXK4",
-	"EZQYyftSpFRb48kzok7ORlee9C7ySWIOjzkr6SP9w6buSs41oPIzI8pwzHWhofFYG759kpRy4dN3lymL",
-	"S4OpS9rq51mMhD4sswvQEBWL+uHVOCMVIP6yT//wlrQsfNi+364yil9D1J/jCS2jnsntMRvvaet75qHZ",
-	"QmorPNQ1Z6XrtVnXHeovm4FxTvMxlczXBZ6F3CzLxYzWkvDXk9dJ0Lkfi3rgnAd3lsNSGdFEHFvGtaKR",
-	"dJHcZdHWW92T9dNx1mmuIfSvUjbd9iC1/fOBdLm0zoXWkpXsJIZ5rfzKPUkgtWQvjJMtxJlGRJjMezi0",
-	"1q2RO6oVL49DhMMpngk01h2XnDZnfR1zWyy8ZtPglwpxrpLJQqfW79kRtfdXUc+iCybDp88Pr2sCFroa",
-	"VcEe64jEaINHSKVig4te/tSboRzxbR6irgl26CI+hvI2QVtHtQ0pCw5RV/0je4x6JNRhJwosAkcD1Tdc",
-	"12l8CADdYOaTQ8BLMvjdGv5bdgSwQyQ+LKB/QwPPPPUMXJ07OKrNctFRMFX1BQV6ZZEVvOGrdM8slGWI",
-	"w75KB/Xyt3CbQagsEBLjGhEti8aawcBNKEgXhgtjIHLRcpF+G9b1D6Aobabu880yH7CKIcQ9ntiRhFnU",
-	"TrEqnk5ZbbOukca6UhoTGqHd6VNGR0ZAUThaaSk+uY6IMkEDgGenstsxjuJwlu5RS219lDCRBf2oDh4J",
-	"1YXJvTUrjmMUEinFw4LHQ2IWwYweDrkk5YzkCl3ITdtCxwB9JxCU6VeWGB1cQYRC12qzEEM5JIV0omg1",
-	"Wxldkf7B4n68mrXbCx1hlnN6Jc3MGSqUMSRNbl3IThZKfoFAroTJU1+i0B22GWbIzClTteAh2qDQEw9z",
-	"TFBqgRorTz7vYbmxcpX12m5qt5AJC80rcXzKNleVhWA0K9sGQf91FSp0egRUwGmzubVvVA4IbwIVRAEk",
-	"jSwtxCtqIIcmOCZICNrN3ARPt9BRrMNM5WmZ8QRAapb5ANaI1SjWRDTT1KTpvGCuro90iexVEuwZuro+",
-	"sqpOg1UAvbp+c4FuSA/9RmYK/fLJfvPJptJKr6539h8jQQcMx0mkIsMWVuWGF9yQlQuLYJM7tU6LK2Gn",
-	"Bbvn+8FBEOmLwUBXCRXyDfW1sTAB7hZo3SP06s31qYaH3FoKRzVXFvyqpAA5cw9xxIMkTMSyKVYqKu6s",
-	"CQ68sWJF8LKY2kXVgxZmG8z0RWJizSKCA8RZMfGgC510c6kHG+/eHm9WCo5eXL9IP13gC5WDWzkhSy/V",
-	"KjWM7JFkNZ/M98v347UO6XPbet1LLxWq9EKRx1YKb/JaMNQOfrIURQMAszR2Rgtdk7BfD2gEBRXQ8Sna",
-	"uD45Pt300DkhseyERyikE4KmpEcZjtCG8sFmqEqbHjrGUUD5OAlHnOFohnqzMRbCSdx4iqOAlJxhFVHZ",
-	"R1lsOrAo9YqXyYNpEofGK2NQkVvFuVsxLy0VmiklZe1HAataDJJJMdtFwbrZ4dPO8d/Tg5efs3I1q6cl",
-	"VtksgDTkgwE0M4alrVKjpbuIKY5Tu4kC8ssvgI/H7i1b1ytX2F8aS2kXEHk5FBWWJEghoF2RIw5RipK9",
-	"tShszsH88zh6Ou+xaL+epXi585xBV17OIiQg/dlOfXZy+hUcBHrVbo1sms1hsXPPjgBf3XimIv3BjKm4",
-	"D0SpK6PyI6F4xmEaIi5FnEIgkJsu9cnLE2PBEpZR/SIqXWxAcUJDG1PJTzAda81/8X5M+C0pxZJP0eyL",
-	"6EYR6UdEDDX6rSo6aePqFopH7jUOSsHywVDXGVKWQyzTH+gYYHzVuf7zczU4feeEucuT0VUw5sBRsRS0",
-	"oqAuNc2ZPM12sCFU3LWLmKTXozJnE+YOO7riIibRGRuv7NSO+NRVZjdGIy5i1Gx4jUYDyUZoA1QGmMFe",
-	"oyH13O6/bcsn3UOE0fH1exTBKOQBMk33mrubleHT1SSu+FTNI4cM08zhF7hlCpiKe1Nkx1lpcIe0qTIY",
-	"QfriUygoDDjRUKkULEw+FIcJNrdQlwba7C0lli7wgQGdSDpl4Sy9eNssD6GshG31oUMEl/CUCpJ+U4wB",
-	"RZf3UbtmLmnVul1zGs/VgObnc8HNdPQUDhX2trk79UNjWRJmam6bYZn0qLp2mX1BpktrQqRy3gqB2vPF",
-	"tXApg4GtveDxawAsc4iDcUxYgJlPFgvC1YjT1HgtjDD/kbTL8gFfchFrrl1xV4/ST+idE2AwyrZuvTBP",
-	"9X4Hx9XTAs07PXeGAZkQVhrzUvKzmwldSa6jZU/FWtaeZwKFbiovq26+9uemNB4GEZ52sgJl8/evbsNW",
-	"WvzsLefyuwz06YbodU53sJatS44Sclu8lIYfAswjfyj+QbA89HVFRBK60m2jWSdKyvJsFp6RAePKWRUm",
-	"I+Y4F/Kq1Q+1BSeSc6VwZVCw18SztAWD0v0Q7SsMDDp8f7WU1RHPh37hmI+oDyWFopiWJeLwuBOmjNl1",
-	"8gjJD8pDY7msga5tGqX+kwgkSVBswQxPhRE3TGWHNpOfAtjsmVqS7LWW/oeyceryE5wp9cecKaXjKSJU",
-	"N+4KxJtdQY7F4xMSRTRX8suiBv3J0gou+rna62nE41RoEClhg9QhpQYITMECTSMqF7hEgZuuejav+FRT",
-	"+o8S6Fex8DJbi42a6Le1XlZ3sOjcdxBpAc21O9Crvd7FxaxMjPtefffPeVtwgWQjTWP5rNqjxd1wMdQp",
-	"jqQq61JHUgchgFiAKR58NpmnkMYCEebzQB7eFThbsSpZdlmOVD1Jw8itU5xSfHqjpkOfZ985LrjgHjFq",
-	"z9r16wvV9+blNrLc3wJ6v11yfGmpvbLKefMOH30HuXlcekMpUVoy+t4M4v2g0Bi4+AFuhsYhQRuYIbnB",
-	"oFvJpUWCTEiEQ6/NBBnjCCBqejPUPex6qPvXruyg63U3t9CRFgQiREbjeKYr/jDOSCtVxcAgr0i3zRIG",
-	"PvQuDsOOGSUkSnRBL0xvrrQqkm6kby7oEOIyzcvdzcLlshTTPFODdxqV8IaLPHsNrWgValEHf3kMVPrR",
-	"Y/1CrjjbA5RYcyf5g7X8+j1Af9h7zJny2yqXlkLGZgQ1N9eW+9dRJbMj5DDVahnpkQA6NRERYKKIaEwE",
-	"UuVVVPSAQg/SGFSu5LcxF07LutoNA6NWjD1JDRTJYEBELA519IKWMOQxw5Z+VtVD5qLbTF1yIVJlthlz",
-	"OuUxlneNtyhoCZh0SdgTnz4SUr6iWU4UuHjVdDwV89Fcmx7KeV4GOJIpoEMeBkIBzFhUisfjkBKA5EBT",
-	"noSBp8YZRDMUJWyzpWuZBUS0WVrmSHNTZY4m6p2UVT0SiEcBibbQC7BbSX2pq29myS/1pW5yX9ObvQsy",
-	"pwEGkRyiq2A5lG9Gf+vQYnUwAUtChYZQMkc7qgw6mFQCzFsF9rhUNRFlkWOSNLqt4jIrAtLahM+jKCUl",
-	"QeI4VBcHRgEV4yQm2v1DY/lemyntJIMfKeggKGEBV4L6hiBQYEpSdPcQdY30oO8O2MrNQojOimKVS+Wy",
-	"hag1ZaAUeibtyyW2XEO9TUsj5FZhYdGKCA4yQ7b+EZiW8rNHaRP1h3mkBUXz0PxpHisbePrY/GkeA3mn",
-	"T/Vf5mFGA6aB9YtpNNYRJ6aJ8eRkvaRexrSX7BdnowklU4BC7g05v01fS/9WL7k281qdCMf9nU+qLEjL",
-	"abEHYAdUpCJJjwga6NJQmhOsZgWwPbrV6t5nvt3PXrnc90joMD/d+jDHrLQIZnE2kKikyA+u51XFFW3K",
-	"WNRWr/yxbLqKW5ewoGOwe6taPyGMsPyttNqpG1rjPiddwdIrPcdUitMzgwVNP7EEvN5eLedFm/qzHgkd",
-	"rwryjDHU6V2FenFfExU2p0PvtFUIVD7FbNtMjOUREkNCYi2/0xhttGtHzXbNQ+3a24TUj87btU1zwXWv",
-	"m93//l//1b1mXXkRGiKCS9CYThiBCFB/yAVhh5DiJRUPeWMo746SerSsa9NkOrn0IY23CoX+1JAKNTse",
-	"z9VI1yWbsn92tuqfvze85r67VrpZ+DQzvGCAWeFU6EUpFdbycXdpW00pC6hiLbU2z98WahW66bM/lEFl",
-	"UndA+33JazNMQM1Y0VFGaP30xTbrSlqDYGmVPag6Dqiyc+qZZ4YNqOLDQimSqAKnPh+NpORNTNtgs810",
-	"jAE0tIsFKvuwCh521gPasBlt11r3rirEqJnsZkvTv0p7R5jl10PS+98pG84OYbPRKtbN2c8dwY2/NJqf",
-	"oVbOX3f+0qjvft5s/aVR31c//Xs5mtVc7CiUuKVsYJEPDTypYd0SMgZ2xZl2M20Wghkc1fyLd0Q2pcbT",
-	"1u4DTym9b4p2iRFlKevyKt1G2ThJPFT3yOLSdZ910boOlC7adTM92xyy5IJzXWpOVqWgcI9DLByKhH6q",
-	"NWMxpGPky5YtdKTCpYiHjravUERilV33DIk4CeDiOkY8iSHFAC46OMEQz6I8/BkUix0GclTzakfbVzWv",
-	"9qzm1Y7dsqGGfbzEg1XLK6zmnFOGihRlcrl3bl2H2lt+S1hprJAS9TvVsNB0Y0H8iORdCGMsxJRHQbF8",
-	"luvQDSLM4hQzIA13y3rQn7GipEE9s0OLnFjepoflA9vZf+zMm7M/UYBhc/MPo60VKHuMfVLPTKbQDCxB",
-	"DEeRzihRQVgxL/CpErw3qc6VW7TAsIw2zGQRLPEcB9xfig9nbc0CUoIASmeMsBXt5QxiuBvTiAgNlFhY",
-	"M1WCGiUspuH/x97bLrdxa2uDt4JRzZTI/TYpWbazE6p2zSiyvOPsONZrOfGcs5lyg90giagJcDdA0Yxf",
-	"V+17mFP1/pnfp2quYP7PuZN9JVNYa6EbTXbzQ7Ic22H+xGoCaDQ+FhbWx/OgcSGITGNU9dY2o5W5XSVF",
-	"wJQ0GkF3SPtwORiVehtYsQDWRMmFq/xbwfNKCEvDRFSGstJYZRR9B+om6yeDNtPt9LWzWQpA3isOd2n4",
-	"IGuCLCscGtteytYHzzdGzYf2jjcyNbvhAy1H1q4JB/xlq+RMH4blgao0nIYrnYzK0VudoF9ois7BOrXj",
-	"UVOMe7EXisiwTZ6lygwsRQbRd8IF0n0UHc29kI6gMF9LiAd390mzjarV5NHaoP7Uzfzq1oXOFtMZhfdH",
-	"tJHBEydDnWYBWZLdBl9Rbec3Udne9eD5gAu0fm0WvWmSFF7fuYtKAxLn/hQZ1/xP03Sb3TKRKnz6INpJ",
-	"qt1yqd5xGdR5bn6G2P6SwXmFrrZIxxbeW38TVIFgLMhhJZeWtGNWookzpec1viXKhHgDM12XgkXus+Yk",
-	"J3cheDNYvAnNBsUKagarWEcZ+8udXO9rQFSb7i4rNtpCG206vdztePurNERENBshfQPrv+7CtfIUi7pD",
-	"15jZjmGn5LJ5UwdhUMC417t5WIuWUUwP4vb2yO6hD+93XRo7mD+aZmvD7fgWi41SlNbYtbfudKMb74Zn",
-	"EpLkZSaWZ1mW1AVOES68ZaflXKMNV1KeJTw7ZbGZTUVuRLpUoPAHhtdx6MBBsQSdMlvUbmDD8D/XOmjc",
-	"Ragi/Xw+LrlvQ2GJO4UBnU6Z1YfZFVqJcmkHH9TeJj0XQpje7LL8bpI3v84bAESMHCmRshdTodi3PB0J",
-	"wx52j4P8YdbihsV/vXjFjm4eHJUzePROpu+PynIxG/EbNxvtzbG5VUkXcGaU4mX5EChXbFWyFeNVWbaB",
-	"qAwEQc2xURnOYqR+qT8o6116Kbd8wE3DvdlYnbsjUqiRVABiPTMiXKPmHxk5MLWxo1zUE83hlIZsWauv",
-	"yrgVAEKH/WETOcppmWIoQgXA7EH1mvvVo9VrbhV4v/rCb2cySxn9zFqc5SIT7q2Wj4rcxJ/Pr9zOld6W",
-	"zlkqbkSmpwD1MHBNLDEw3Rx3H3SPNy6gErZ/aWCicjrqJvE1um43GKlq4nmmU7TI67lCRUcOIbVtOmVm",
-	"NnDFB5VEnNWsi12OzE3Ir165XJemQJtkJ7ArGh4485sAr4ZcZhWesO0+qUGjWbp8NaB/I5A3WQXfeOtE",
-	"nUJxBkEfnOXaQpsRuSldRXdS5GKa8QTk8kgZAiZKRSbhH+hmpxSEOYhpbyySRBXYOnlECdcRMxq8jcrM",
-	"JiIH7BozlzYZgxasZ5Zl2kg1YpxNhDGUtbCl8tJwpqLV2u2v4oJRZ8rLsy1zTFzJ6loJpHGwdNdspic0",
-	"evXBipOpvX0Q9e32DnRnx1rlCNxmjzSJDYoU6ciUYhXRzmH4BEBWcPXRKNUKj4wb+4YK7PQ9UBFCNGu3",
-	"FPxMoObenXerGZryRaZ5w+cPdIr8ThEGAWcAxkIaRwvi9ax4a5eOgHd9eHP/oNcP4ny6GMDVP4j6wFVs",
-	"LJ9MoczJ8clXnQcPOscnr8BP2Ds+/nco5k6C/kHv3fv3u+ywqQB3ScSKheR2m5N6dXutOW+LTKnFZio2",
-	"w1LKlh/BLXbYh8jYWt60n0nO1squq2Q0LS2SSoBYt7gZVB+XdwIKGOwOaYr936lIZCqCQLFFF2PCRBrE",
-	"m3X9Niqi/Urttov6bPWZf3GdmkefeZvIiyWdYWNY/4fSD6pO3YlUPvF7aWEB59Y/ZoJ+tvlM1J//yxYC",
-	"bSjOwfScyhVGJIW1WcuvpOKytWA8sbBAKcugfdpXYPmUxubc6txgIoLAmwtzZ7YrjoIZk+3Y2XRqSiXP",
-	"r/eJEdmNoJDXTcZdOo+XbnaVKXr09abNsXpUr9koH1BUfGYi4gPZb4Va55T6JPbOrVdV09C9lnZ8VXje",
-	"t/PqlYtkebGVPvzq8piPjUjeIFAnQIT1wH6swJqzeQFQs/Xurtdjbp8N7zz5nh5h67mF11Iw35Izp8ab",
-	"E2YRL9vbASnOjEWK4qcHRvdh6B7ziVaMZxma2n34/UZJVDv3Yd/vyM6QiiGHtKWDCQJrvSkP3MDkUfsj",
-	"QuR5Oh5CyfV/us7pXILLgKKy4ah3Wum10vNMpCPxxi2nN2aW3wjANJKTWUHv4yF83khlbD5LLBiSTJqE",
-	"9tM3Ur6hvlWfyjdGZMM3xs5S1zJEANWe3x8k/HFrxK17sUCvBoNt5C/cPqxrUzgXLsYy+W2Xxehh+zZT",
-	"HpRZbzU528TGDvllzWx0pw0IoRHpDh45Ni4ycAruAZmMt0bWWWLUq0vvXxvu4MNJG2J6bng2Q+UJvqbp",
-	"myNv3w6iU8Vi40jooR8MrLbbV/OJ//idMAk9CqGf5GAMVhcceImSWS7t4sq9m5CVAD/5bOYW/IqADiKG",
-	"KHQ4vnxxRcbxmR0fwU9xj12kT67OOnTZ/f71KxMxBBQ3fRWfISz4b8TrhjE7rD87Pn6YQAPwTxF32Zli",
-	"bpXjLCF8LpgQEj0FlRWRcimlKROEit1XQfyX04bxLuPhlvH7saUlsKMW9+cMhCSTpjuMGFd9VQbMA74i",
-	"2j99OZlXAyIOT4tgSSsUx+w1eHGBXPro+FG721d9dYXha4MFfESPLSnpY52ltJbgw0/LWwD9GK8mMQEN",
-	"QpiVFEcsrqQlAWlCkJcU/l0UCDKTkFjhpvr7UnLS0qOiWCU9yT2oZBVBy9W8ovjUh63CF27zLZWu1vZs",
-	"qRd9FS9lRUG9pbSo+NRPNSY6FuvPUHYdy8VIutPY3b2kHcOUvqItAkCd7OXT86//fPKYrD6vxYDB7+xb",
-	"YSw7J0fgZe5enQjT7oHtlWcjnUs7nrAW7KY2JHp4brOIxdcyjRFmG7NsA+0J8XBVin64PGJ8lkqhEgEP",
-	"wYSMYCMEy5+MRXItUrzPDTOCfsDVcB6EiTrFFr69yv+JuWG9A8CDpYk5ZG7ndBCR0OlrJcyl60MB3Jhw",
-	"I1imAYRgNf+sh/CLC6ZzSp9tbLYupa1HeKxBsci9rPp67BHcg6MygTJUz5Zz8OhT+QoMU0SyYCyN9Uis",
-	"gV/U1GXv9UCbw6Joram+vJI8SG8+u3zG6PlKPqErgisyQk+AoGhLgJKp1gwzD6np8wsyOCynIvYOaIFV",
-	"ilQyHytLwI/JSj5kj2yA+MnIb1utEuHCReBUOm9W0jLDN1Z+aUjgrHttNYiN0mNLWS5ys5pM2XOK2TI9",
-	"aakduEbIIWdWMjOpu7WV3dEKXSt45YKEU6qIEYE8wcSZpTRU/4GR/zrXGnlKVmtWEzupfXroLT7T5XEp",
-	"nEW0Y5eyQXsHpanIalokxSrEy6v7W1A7RSDvT+42f1BVI5ZjvihcuLZotJdLe7m0l0t7ufRR5FJgSXKP",
-	"Tw7eu0dSDXVd0Dfw0XiYxkQrK9VMqlFHpDMa5tb5RZs6hXeLcv8iP2A+nLl5gwsQ7seJEwamr4BIJCxw",
-	"aMpZo6zH5VltFRzbQA4CY5DJxOmHBm8k51q53sAi7auOdwnkuQbAGa6cSsu+efT4z+5lg0xMWCuGOBt8",
-	"xRE9/W+/Gq3iNl6SuacIYDI9da3KFOGo9ZT/YyYKNGoq7EaYTXMxlG9Zy6n7b/71z/9ERd/CP9vQSOEO",
-	"xbZcvx4+fPgNk4r99Oo8YikHjPlcsPjf/u3f/q3z/HnnyZMYqhLq9TpkbLQMzDWDwAnDWnH/4EH38XH/",
-	"gF6Pl9KZEQzt/WzKR1J5xnJuDIuBKjQusDd8QAeY/A8NiwN3Qhx6Drqu/XnBLmNEfiNBovOULt+8DHfK",
-	"BQw+RnzgDdOtdE4O545UdNcFhByYhr5ihO7LFwjMw1pcLdhE2LFO2WBm2V8vXkG/v7s4e9JmCc9zd07G",
-	"uKY7LwVPOxBzEkdBX1y7HpzmNLhlI8UM9Z9n7v8eYthtYYIGIqeIVMZyxJQpyD5EGrm2YYcg94RBdzUL",
-	"8JAGPLlmLffpalG04oYl17PRGAmkCEqLs0zz1DU54JkrlrdxdePLcIzdV5XsSBbJBxPwjb2mQBfuR79C",
-	"kwSuf99f31Fpi2x7gj3ssiscAjesPMXh9B/jqk55zifCipyVxiLYpBSTZ3osdqKnS8LdEyD4mDScgvPv",
-	"zn7868UPL/6KKzZyMsOXwEXj+8VVX0HUA5gfPI+TZVp12ZlaFKFubtW4A6cw0JiI6SnaK9lQiiwFiYrJ",
-	"bPQAoXmEmk2QOc54ui43PqbHEIUOKZIWesZSDdnl10rPu+xbJBp70D1mnE2k0nmlL4Nc8Ouor7hSeqYS",
-	"ZECtfPqpB0ZyDUBxNyV0JgFCuBJzFh/dnMRddsZSMc2F047SviqtULDF/YwAiVdcFuwxgskBo+DbTvlL",
-	"ByLGCIH7bcfMlBE27isQTxFZlIjRRvsdSonwTrq4hcPzfMHiJ9QmTDWQ+Xzz50eP29jylW8Xfvj68TeP",
-	"2qdgp9D5tc/9A68JlIvKhW3kWzbRyo4Na9m5yG5EMVgE9wMnBAZ6YmLCwdmUJ2PROYGQRfDHHYytnZre",
-	"0dF8Pu9y+Lmr89ER1TVHPzw7v/jx6gLqlBHf/pA8u3x2EERdHmA45PvoQE+F4lN50Dt42D3uPoTAETsG",
-	"bf+oOxdZ1nFLRB39Or823V8pKHAkGqJ+L9KTx48ffBPQJNFAk06PvTk0lQxJExAndZmPtLsWi77y4XZV",
-	"8X4tFu5sXRiGKIpB5iU1KK0PBxrzG0EpmGSEKRbcM6cDjYT9/vXfriCYGzcUfPvJ8THYabSynnc1OIP9",
-	"OFBwEdSAVhoM0L7cERR6X8TdbjJYU/H3dTgUMAjCAtjNI+xtXVPFVx19y1OfS+2qPHi4ucolxhC90voH",
-	"nqOf4PE2r3qmrMgVzwiXLzCHH/T+/kt0YDwd3MElLhQ3WU5iuAVzEB1YPgJ6UqcCHvzi6h+lGr1HtUvv",
-	"as5HI5Gzn56xXKhU5HhySVQKc57YCA55f/JwY4Q1zF1A0rQUZ8DRs+groIDD9onlzS4yYZDKZ+baZzF0",
-	"6MhDN66sqSc6MZvXlBVv7dHYTrLlxeSqf/fq+Q8bF1RRsLqolv2z72vozFw1Co74mEtozWKAZUORqKlO",
-	"ZpPAU+uXRHkmBgvj6B3M6Pu1sokmNPKzCUbcJADBrrwSRiZqWCLdpik/c91ADGw8xwwEOkgIAOR27LMb",
-	"ewecSpb+Jne+hXNYzaxf9bn/snF5/enoT3ULCzu5zcrCktWlVbhBcShq4ipqxRV8761X2vGjzVV+1Pap",
-	"niE/9wdfmk8qawPlx7pVORY8s+PfGhfkGWkkJ8fHQR7TNNdwLAJCW37jpJjXV7rsR4LbmSVjQmzz14La",
-	"5fgd9ODu5xq1s2m5ULHtz7aiQu1yCUaCO7H7mR9zP8gboYRZu2TQoWSO3i3FLq6XassJVpe5BkhsyIqh",
-	"1CZkoisbxVtJjC+MSfz1VYBaAtVLUwm3JfSau0tYDz8LBhNl3SVGdCZcZl2GJ3rPE+jChYMHeV/uXo5v",
-	"7iJvDmyEhmP0GRSkb1qVq3XTUxY5Km59B1sIy3AfZOl/q9sK1d5s2hHV0ttvjOV6TfvD/fyJC9Tb7SNX",
-	"a4u3XaHV5ifFb7jM+CBbL8HP/G44NOS79YMYbsqKUfmX97uuuBdB/WdPMHaweWMf4YY6eucD95q3+uu6",
-	"bcSTsRQ3wE8c7iVKBim+FtHIORgXl8RFX52VbSD1sdvYEQveHrEkl1bkktdxDUaF0cjMMttXQUUwhITg",
-	"5+7vCkhc24uLU8Av5kPr4R11Tuh0feWDPaoSjIjxh26BrhUewQd+IgIk7NF2QiSssasgqdat182CdbQX",
-	"KFsLFNW4s3hlzd2XcIk21oCg8C3kEKaaHL3LpNlwicrFjU7KoDGyIS/JpfKvK0+Hzln8rbR4RcCHP0hj",
-	"L5TNFxAuhD24nOVTbUSMufpkiWuzqZYKmPmt7jHOXj88Z0VjDFtjrrmgG33VqnthGXETt72FCJBkfz7v",
-	"fP/6FcskUgKFPNesBXl112IR9RX8E03I7cKmwA2L4SpPbO7smTUsBvIRkbrXFobjySyzErwKBYu16+kM",
-	"nC7+HvrXf3926f794OGD6PjPJ2zgxHLrwVfsb9+2T0tw+uOiUW3Q3AV+KGVdBZCcyI+SG8sGCyu67Kw6",
-	"TwO0qRthC8ADpVmm1cjJbaDaR12vCqLRVwVYOnCZerz0Fhp5gwz/OaejNnWCnvpN3qCcz5XTK3OuUj3p",
-	"9pU/CLBTE54KzLfhBl5ltAdkwKCuBplfTvX9CvtyupdlfNmD71+/2ijfq6Wrsr0WCvhN55f/1u93Nzz4",
-	"X7e9lrtNHFW2QMt10yn037++au+Pg1vpl0tSMrRolmEeH+QAqJ/RQ8PUbDKA8ESzUTxTpuGSfCyAtCG8",
-	"etWARR/WbL9ayfud8LdyMpsQdyvBUtGTrain4BS7Fgtz9O5607345dVZ4IWIPHDywAmfIlb0b2JR+h4i",
-	"J/2mubzh1genmHYEJ1xfEVW1WTkc5pBH+P2LqwvvWcToUZDN0hRILq2XVyePv2p33TsBxWrRV2VUaUEp",
-	"jrGjGD2RMj2zEcQpcANy2fO9hB2ASv4oy0VfXYup7bIXKluEshhcMa7t8qVjkYtT8sR0MKa7KOW+Oa53",
-	"AMUNordcO3+DPJmPpGr/Or+u1bVfXp19//pvGwUwFdteqy4qNHll9jJzB5kZrNDAB7TqAlpZTrVDf2gg",
-	"SuXPXz38mtnxbDKY5lI1CbBrgnDawv7+6GHUeBq/e1SLSo3Ciryrmx2noFd6BwQolEXdBZ9kMfD1OLlV",
-	"a+t1d4+zy2dXU5G4Mnc3+lKD3uq9cRctl69upxXXExUvPjjIzixSaGq3l68Ivuqg+mdtHH4VOird3NMc",
-	"NlqKw5Wx0TgcjjMGr8wU7DOASQIdfSSUQLhn9I6qlAHCGcZ3jbhUTkl0dwh3GPUV/KukFC0omQXcTXTu",
-	"9mFcWb4NR0awbndbs/7L92v2U1iz69YqhSuao3f0L0jqXa+7AfYn9/GPbjG5Ol4jbcWYz0ba3U8vf8Ck",
-	"tvJVStsOGAbjdg8jnsi55n7uq4ngFOGKv2mWasaBUVR6fYtNRW60woghnp4yuOuhz9yjMJFDGQiG+wqy",
-	"9kF3KoJSUtTpWHyJr44Zrq/TMlZukHMF/jyt6CsjsGtq1VcxxPAgVWUqLJeN+4jaf4XQMBtPSoBFMGIE",
-	"IgEcRctDXUXOKcaz/iANJ3brE/W4nuqh88ufag/TW4VSHPQOcKn8L6lOIOjVFcDV0sdUyMQ9YRlXo7/0",
-	"D4TqH9Cv+Jvgafj3RFjOkjHPjbB/6R/M7LDzdbUGzBg++FFbBqoa+//+Xx+L5yN6Ya1gjaOgCj0JXkud",
-	"HOh0UekIl6rS0QdL7/QtPQhLTfEPoF/CfEk3gWkpvjGEuKCuA84SMPJQ8KVGypiFnvm0zi69aLo0qCf4",
-	"9+tif/kOndR06HwskmsMTU1PvVlRsERnmUgw+kuzoQTumS47q3EH1GaAwgklsiyiqNFHxw+Xu4t/LY/m",
-	"0fJwH4XL5mCnOBtIh347zbgivwXcx+8UdfO7x0KQLypczAxk6rpzAGKSt42HIPDeIgTbzypnU8h1RzYw",
-	"O9fMIPdCxB4fP2SwMOayISDC3TAlOeE/u5iIlxDSbTWanJnN+XAok89Bibifm2M4mY1rbglXtsJx/B7X",
-	"YCZsDcDqM8uM1VOn4cyUlWpEifBIIOBZsHzGl7G8JiIMjeRnFSiSmqiwf8wEBFHRWUrAm1ueoo83Yrvv",
-	"akypWezBJ2xa8EHR7Rd9pVKtAPWo3QHK2q2F54PNVX5SnGAUBArQbdbvU50PZJpibuXuMvr4m80VzrUa",
-	"ZjL5fHdwFQLj76t5kb+8X9rkkL/I1WraZbNJnY6XFfG/bifem23yk9xOX/A2+sJ2BeRpLm2Kvwq7447Y",
-	"bbGX6wcCB+CalozrWK+sqXKLFwBiBMuH3N5I6x2ViYrugAOSdkaMrnSOrh6h5Fuu7Fy6pXyr08WtN945",
-	"tkuIlltuwaDSbTZjpfr75fP9/RcgVspIgP05fedz+tHJyTYDQGHSTqxcKOvkyed2xp97/IMdRNpG3f4o",
-	"AGDYFFJJXnvMxhzJm0DfECIqMEb9E/DuY8I5BD7OUmlNlz0DCwkGu/TVvIF+BmGEnXwEE1yxYyC8pUDw",
-	"Diq5/pjil74KvgveCdmZopCmvPBfJzwZFyAQZMtPe5AMCjI3vnjFRzGTqq/iZ8POj1qJznMn6GN3yRyI",
-	"MlX34fEjylBAK1DBqNLkBg6Gftez59nQdQT6sU142wfVy86rS2atBA3Lbi9Cq7XqZWhZhE5MmigIzaWv",
-	"8VgTlJh6Dqmi51rZXGc9vwIipnQHVgEYczE2AT7UNVhvdw/efli8DbfA0iLprreCvY8OHqJoXfuSynJC",
-	"Rhu0l+M3I8u6VHUv/+jfsz/Evmy1Otic1eSXe9KrdzrDutN0uNZjljT13sc9QSAEoMJM+UiEtJiHPuS/",
-	"4H1HKAEncCiFvl7L99CeMgdNPyp1/imwlnhefDsWRd5AXwWJA0GWQn2GEiICpSDNMMvgv79kiU6Fj5Sl",
-	"4Co4cHN3Zi3ctyZcIezeCndWKz7CRPSjd0HgiUzfx6fkf4CcpZkazUirakPUbKG7Y5c8nkHYNF1v3GPq",
-	"lasJWVLuYO4rnDIcZZ9UOtTKGpbx5BonyLiyP3ArFcuEdcsmKsFNgBCRL4zTFVqQsNVEmAiY6KBJeGUF",
-	"InBfjzUoDIDvgYc5N17BqegWp3BRWza6sTE3TAHH2KPjb9qbz//LJ0+3cUdOOSSKyN9Ej8X43TFrfd19",
-	"zP7rf7IHD5ik5UAo0G1wiPJHcRHXs2RDhfYOqs58jx+NzQeY0cUD/qiWofT+lBDa0w06iBu7HdQQV/yD",
-	"5OlePnnqNY9z7HfniTQ+6LzHpMqkWtEpaorWCyrITUR5EwcLrvMupPBL3zuBtz+U//CH8mVxaiWf3vFc",
-	"HCC3P5lXE/Lgb/jzPGBKRDJdNxB9FYDGsifccvZcpyJjJ93jdlST0tIDKrEior8pZ6WvuFnpCxQNUgPm",
-	"YsByYfQsTwREvXgMP3fiXgsxhVPFXUPnPMuEZTrvqzG6yxjiRmkFpJUaD2gE+qVwGpvPjHWKQAES4440",
-	"0+urvupUIqw96VPMM3c1iiG0Om574F64FdnF1P30/etXcfu0jMnmJbcmBnazEhxoLIKIca84ff/6b6yF",
-	"NJVl5DkhlBHFUm8pJttdsEU2ZK34/wDR/9bGxFroZglxs+1q6nb3oesN1Tj1MU9xOfdBcH7E4pqF4uHg",
-	"YmmMK/KrlTEqc4zFajCMmfjHjGduKoIU7IjFxaiBqeBpridxF59SilEdOalrtVmhooh7iryq2cZuVnwG",
-	"Or7FNdigDx6aIrG9FdcnssFb23i7QzRyXEfQqhwpA1MWJj/MIGQkZi2uWBykSfof2hRwFnBkACb5YME4",
-	"MzwD+CrGrr4765w8/op0UplTJnwZ+R9LeONQApob/WUXr3B+gfX8DMvGJdE1zJl7ifsmDGAZeDh0yKF9",
-	"9gRypVAng8lCXZEsSW6/+t/MbICwfLaa7OlnlxhB1mb+unLw3tUUYFwIEHzxrPxSGI/FVLBYvLU9V/WM",
-	"ar70FWO0YLhtFmP+8JPy5TE2i8/9WL21PXfDiNubc4tPfZtxAC/uKrt2Bc9BTloGKI9FQwUFCrVY3mJi",
-	"wui8gJoxzQSQvCIs+UbrXSghPFxYhWE40Lr7qlntXq/Hh1tsY6LG75UjV/Zgmxy5aumPnyP3YRPj9urn",
-	"Z6N+lkdvuHerWlxr6RRv/24KqbhxJwv6/+7q8tWmQZ2lc9Ape2YJZmLFGlJ1gDhFFC6X319e/NVd4S9/",
-	"/CuOZV9BBvODY/b82wi8E3BugHiDhASMBgW5QoltIW2VSpdpPUgw1om/2dQtyPKDL/ygrfMs1+Bo+XpP",
-	"t0GCqRT+ILd0pwkdGkjJAHquTd7kBzs6Qy6CtbTVp+3gBgmqrHzbldW5SPdhKV+aE3gZpX9J0J5Z69Qw",
-	"XpEhVrOFnuVb3PU3y0YKMQlu6mviw76jwrtK7B/kBGj6NhY8R4LLj+3hXP3C7SNFfI3bBIyUdVf2+4ss",
-	"FcYiSMV+139+GtIFoNcTzjNYeD5aYJrf9DM7PgLSCNB76hWXWa4M4+6iCcTmIckEoMoAXvlIquISVeGm",
-	"AGAUPhEErIWZYX2VjLUGJhHmqVTQJobNJnqCxGNkDQDLQcsIATdJbsW56wOQVbkbPlhfwBQQ9xWEogxE",
-	"6OLyjFhA9WZ1RCaOgcD3ANmt+4KwC4hMDeynNZoQjMFz+M47hdXBd/jtuPEqFxbeIXKiWu39h1d4fjIi",
-	"39h7KLR9r6l4A+QWpBYwpeeYZ2VOwUrFJHEmxqOcExfwX/z6im8vIj+DsLVHJ1t08pXWz7la0LeZTysp",
-	"BZYp41XpUQ9n7SUXbPkOCtCjRKuhzNcIsqupUGTJwi2OwkWkTvYiE/Y8sDvSpr5wZZDpM273yAgIy+/Q",
-	"9JVbdR1ZWHW9p70IDvBJL/5nFDnF28Cg733UwCdYSCzDrM7SeomEdtqTR2ysZ/XonzQYQefvJKaCds7L",
-	"YV5/t1mtssMtp67yFoKrIWoqGFSKl1qSF9LuhcOnLRxwFVCMyJKPwFv9WSbV9SHxIqyXHP5Q6OSC4Lzr",
-	"ZcYFvKmi/riXRAjxANtQKwH7MPJixJ9OZMYpYYwi4gzPRV9JcJCdhrQ4MrB2z8eC8nQhcRgqMWk8kpsV",
-	"WWaY0gOdLlCZKSSHMMja4JmrusypfpMpEQnl3IoOMP8IMtJjKr0Pu6mRJSQ2LmnIXooSe/120qTS0rbK",
-	"T22l7SVKQ/UtZMpJTYZjJYAKXAy84AqLnD4s1TWDKYZ1OeeLj51s+scWF2fm2iNR0Lwz2OgwMbtIhi20",
-	"Cp/JU7zJh9eRGAAfodc0sBd4nsOtqP6AP+0rpDYjbkkqsNQyZtm6WlKN6neuEcW+/XBbdre9ettNeqcT",
-	"v5iM+zjy91vyFlvySlg6vYu5KZLaij2xfmuie7d5K744m9kxRonAdgmAJBGn8Pj4m3aPxUgGj8xaSxss",
-	"J0Fe0Cv1VQvLw2XyzVgqxKN1p7ISIhUUwGLnmmVaX7NUDsFBb9u4tf0NAbB+McWFSdtXAoAXgPYadnr4",
-	"0mipW0i3NiriiFEQcFs0DpKgr0gUMG7pmqAVte4J57psCStiScvwkogb1HCivgIAQxgZosYrAGw5AcYd",
-	"H38DsbXAi8+nUyLUW2KpQkWjQpTQZgMByIxWM6X915x66lWKfQbgBqunQHtfL+Zc8Ve0gG4v5DBjeluF",
-	"pFp6BwjElXphv9525vN5Z6jzSWeWZ4SC/Gl0dNu8y2XsjRLumKgFERfKPf7jQnBcgJ2AVnzEBgtQFDdJ",
-	"o/XyEYs0G3LHgi2LSKFSwAdHAfnVnx99g0Fgkw4tPdeJ769e/Ah0q7VmNbK4zYwbtImIWQvMMpRfVRSL",
-	"iDJWTzNxutwYyoY3gWjwzdIvRYwd/Y3UuDFreWYpdxHSOUQkGvbdq1eX7FtuZBKCvbZ9PqLM086U53bh",
-	"pItZ6QxNwhs6JrAf1Yc9n6wQzA2ZftxjKgxEpu6nU2/fWZrgigKHh8HUnYaAmuLueQAfSHvFoCgvGoVY",
-	"Mwy4Kvz8cHekRQWBVbCGCbqWAN4IdDcG1ty4DEJFDlVbWSTIrOsWQvUa2Vcr90ivlBbBXxvvlWjJv7vY",
-	"hhZIOJzDWzeKxJoq76NKQ5cBwfvWTRWVlhp7ibO+U1u+zvbyOqx9u3NlP5K1I3kPgAP0Bmxj26+h0jt/",
-	"R1GvjsgwFGHLeSlhbqx78Inkk9z6/vW536E8esk2GkHCM6FSnpujd/6feHitRw+V51SYDYVI2UCMJWoq",
-	"cOAWJi84cWJEWvc1ngqRxrXgcWGJrfgdqz3emujx4UkFFzNPhm+qaNMnx9GDk69rEaejewjf9Z+x4vWl",
-	"58/ON5PehmV3pCmFWDdxl4iwPyCmeuG6SwVPM6mEIRYIP5flhpvmeuR2Q7Dp4ARspto9q4ZaGiHofo4V",
-	"T33ahqAfMU6+Qn10SGXN6k7LpD+DzZcXfjWV+GmXfLQFSE+l9A5hV0v1Vg9MtMPoITu7fFbOxKcde/Ul",
-	"hFLRUNfGUQF7VTAfwRb1TyBgqvZW7FSgcFdGdO0udmLh5CtSlCr7MWK5GEljAWEVzF9wY0T+KJPoKdDA",
-	"QMrJzFDiHx2m0iB6sHQXfxwaiHRqviyRhn0nIC+/xM+hxe23EpW/xWYqat5D6FHxktfSjq9gXLf/pKDO",
-	"LT6rUntFUuBHp2VOGs36Fyosvphoay9oGjA1caszvmxGqpU5Va3g6F1hzNqAn1sYzcHsvWTVJwRdSBsu",
-	"GedGwvqIItMEpxtIj00+NLLashbPjCYquar5v72POP6Ej8kNiLDlYdlwVjbF+RdL6PfEgPUCeHtBfxvx",
-	"3ogyhobNFqYVl4J9vyE+N72RzCkbN8Nuax1XTxhlXyP/j0yhqty69UaNFg4CfEFUr2GWDgmn2FbcEP6Y",
-	"qTlE0NoDHSC958Pt5U9NfQt2eqHAlcO6T2D+8g9LWO1V+XDoZf1aba/0OIa4HrDrp2S82IjqVeEclSki",
-	"SCwzD7k1WYct0kDZV+nLtjbVk68rJtUkT9/8nXd+O+n8+Zd3J4/eN9ANTWfrM6DRBVkBs4TrcItc3uGF",
-	"vM1SkchUmCJcBQA+VuHbmuFU2q5tRKfpslccnKd6TsBoyJeFUTF99ej4EbMarXJFgC4BA5Wt+gyiINsJ",
-	"OH2szDIGmD36BvhjETAWSZ+pr8gXCy7ZmeLDIaBXdNkL92kG0X248ta/CuRRLlguhjPj9PJHxw9rMeRM",
-	"iFABVqw7uVb5tXii5/D8hmczXLwwkAe9Ic+MeL9DHlKlX8+UWyT34lxbGoDtETJ2tBauVKw9Rdz6OgTS",
-	"WiuY0vO9mvgJHgXEWFx/FLhdUE2vPvTiBKUHChOdsymw4LEBT67ZbLoh4zqVZjqzwhy9o3+9qdIyr1y+",
-	"nmCx3/f25TuxaVf5cttvp7JG7T6iQdpvn8+UdcNP4IfKaKblEl60aneU+zCdzTyq5u1f0njfShIxhYgt",
-	"97thEDEFqFRm5Qiv4KFxcy3SU5aLX0UC9ZUQqSloPurMeEZnN6KUA7c/2amNl5Wx2WZDBzV23tqVuvdw",
-	"8P9usokmJv1ihdSeueMDM3eg0HCyArf/ZvlIMg7gBpsjDC6dWmLGhMKXuLpZJlJEKYT8Qa0K0JBTprRP",
-	"RoJchi57kvOhrWfiXfJ81scfXNx8tPCDpUxNeDETKgX4S4yedkoPmr9SbkUT5PUw15ODWlypFHk4amKF",
-	"al9uLM9t+fqBGOpcbH6/1bu+va4Vj7Z4sPX1xVdobJJ6sj02lVD2KdZpbDNcQmiHqLU7fPVoi2F/Jd5a",
-	"T8ALTMAVAE5giqFbd9PQ/6Pp/SfHxx8Vz7weR2zbeJey5C5IYlvFuaDg+LgH2hegEv/yPnq3dIssEZIT",
-	"bnmmRzMY4PMLGuNA8NODJaF/9A7+v3RN3EX+YyIAdOLUnThO2CO4zlCjL2u9hB8JFPC/7xUUu7DVnth1",
-	"PzSyULsfG6hz6hqlYkdQ5iOj7f8BL6Cru418e+Km6tYrNtauCxhWh78GNlm352OdFTQwEPZlxnqWpWzg",
-	"CakCgiaw5iPYJpI0EZkSu/JkMZgfq/oKIcZzoiprwc7GpOZ2VHLLeCh4rdBWzFOgjgRYa18mE27Dzywl",
-	"8YiJdreWf/3zP5h4CwqpJV43SjTFLpQX2IQrpQFey9d1t11EMPOcN5CHBVQ2BLl8tiyHfDNYsR5p1LV0",
-	"O1nzbAgj+dJfLlHi3Br6BiZe0Zxvljjerr2T2LlHY/jvICxx8tLPSmh+ilfoLa7ClzlQ+ANnzFOAmNjf",
-	"vgsx3xQFNc04hNHhAoVQf4soP4Go3EUbC8BTm0P/C426IA04NIFojQrOKKmSbAaX8deQeoqmgh7DlBJz",
-	"E6PfEg6bCtQ95CmYqTtTzFgIy1pISkCMBxGDxNzixIC8ThMR/xi6JU+Z0n015SOpRm06sxIAG6q2PIdj",
-	"LZ8pAs+fzDJumBIzm/NMmnp+y8I+cAc28c8HJna7RIVq8dsAxBYV/fpYQ9189fMunM1XP++acVQu8nUL",
-	"G938WYYxDIAjcX718z5+7jP07JypGlH2oTw8FZ271vXyE4CDPDiOjo+PC5JhAyvq+6sXP4INEBYXa8WF",
-	"+DxlP7162vmapJvOC8WZ99VgYUVH5ykEdOTX7pIMvDmE3gIwKVCbSULK54a9lirVc9N5cPL4BN598TYR",
-	"2aFhQN/B+gfnVz/3D/pKvJ3q3DI4lQysfELAmfNcOYHrVGXXWQAU83xNuZ4zxSeICGBYorPZRBkI7ONq",
-	"waCzfYW3fSN6LOaDZPoGqYkQEzdiMSEz6JzFYPl9gw8AUsFdRPDvNvDKzUxcgFL21Sp1pVRFOsxcs4wv",
-	"9Mx6oileXjWwoz38jJTF/ocYPOWDBZsDD7STFcH9RBrLWrG/AvUVY2f0XvcZ9Lxl2sFfQddaYAXEX7/N",
-	"Bb92XXN/vNb5tRnrqYl7rk3qP722vENFbEC1WsYdf1QL/3Bz5RFMBm650FsjQJ2APxDGIRB90B+o7g5b",
-	"+IdM4X9uwOEf7pNPg4/xOQYiBRIfWnThMa9S/9StwHaXXfAEj2niXCqGc7CA97qXukEH6i8AkHDdYi23",
-	"YDpSGaGMtPJGtHvoF8CVjbdZYvJCTYIbrGog3Gmss5QlejLhBsYAuLnMNJPuDsriUzfw/4MWWRRjFgGm",
-	"O055TqjQ5eSf4voZ5TLtwStxAYVcRZFfTASXgmymubf9uh3rVtpb9+KFgIlfxNC1+IH7w92oYiDA/Nf/",
-	"/X9RhyqsRXA9HmRcXeNeUdpVO47bWFZpC6gaf/rTGWxLYjVCC9ocRAR9VvdPf2JYBiQHfqrSFdIlJDhS",
-	"mvZcX7WcSjqZ2kWwiUSWuc3IZoq+zo2PazhiHGWcewlBehRbDLCtBgB37S7j0GgbRdavEG/GWv2D5U71",
-	"DwoBRGt9eTNH+HY3MtRlmiNoGSPTcNW0Hp2cRMzwhdssYzcMGklVfYvtLns112R1oK2n7RiEZCYTaZ0g",
-	"y7I3vvxfcO78iOMy8qNpNTJRrYw3wes68UiWB/gyT4EHwc9eGaaWkWwv13MSTbk26ETiBV3YnC+Y1X1V",
-	"+SDWWh0vN1JuxE6dzHSTFbnqMGGg2Rfz1YZlRYy38KoJt8m4umbC6SuMSUmmjYCwUG8Fgk2oJ2gDgp/7",
-	"ipIVQHkVabvH4v7BxfnzF+wnuKr3DwoxU4UYkwaH7ZSlMmULPWMTwRW7esCwfl+dyzyZScuec8VHyIvm",
-	"2/zf4y47d++HSnDFyLUaFd5HYv5ze3gijdMtU0qdNFOeCAikyAQHf95vItfmFCj6xVC+9dcokmMPWTLm",
-	"OU8gCVPnbKJz0T6lRRJgMtKUhR4j2OdjngXtHRo6mqicq9M+hftiKi1LJUKpoZbLgH2H99U/Zjx3C0VX",
-	"W8rAn9RlZ1TSjnOBU+OaTSOUHU4iMCvFKTOzkRshPNZyOH95noxFWqDro4R+fHwMPZEqsWxGIG247INl",
-	"C8sK+Rdr761YqmPFZJpxK+KAdA12+hDjcdGQw85R9Si3WF+FIq10GUvFYjlSOhfpG9JX4lPYbbiNgFEu",
-	"ONGcaDNEMAmQQ1FfGc14uS7CKysR+hmZCeV2MewA2r8Fix/i6wLaI0TqcuvWkrF99fXx/+YnaSjBJokX",
-	"XDCr+mLsYbsqryoX9x5AvBpEzMMx7Cu8EgOR31wawdJcT1mLs/hHbYWJ8XzOaT3HVw/ics+5ttrdQpyb",
-	"6qudVgox4EvHHYg8acWkUEQ5vkSaglTPCXPAxgrUVQM8/hpYpQA7q6rzRuwfM+1mkfRPGJ2Inb/84SnK",
-	"0lDdpaBknhK/oheXOdSN4PsGC0bmV8QUJI5yL4Q50VeWCdfAXErdVQxJpxDNygv5klrSK/3uLWTnAE0H",
-	"AKLd3nanig/XBmoIkrEIltVXSEgBOin2fx4K2jZiGvqXzIE8sJDMFMfleSTgmAZmCJH2VQXHvsteunmF",
-	"oO+pEblFJSZg4aKF5e45AJHn0bxoQAEJrK9y4a4QxnfVsHimyBUQu8M7Fx3XAm2RmUq1MESMmNC485CR",
-	"3e3vvsIA+yJ6qcfMDAcaexxfi6mNAw8GxqdFbKYyYQyL9Y3Ic5kKPKQjj0idiw6eOCZcGu5jcVAKCUsE",
-	"Q3TLshA8n7vFDkvc9c5tBBRmE52Kv3CrJzKJWatgNadLldfP5RAuR0uzCWoJ7DZXBo+HAU/7Ktfz9inD",
-	"tp1uKnkW+yaBwRXQvnFAoPvlLMCGN6csTvPFm3ymcAz6aqlDYTXQFAnf1+kCIDhSHaHsM6UB0H3wS6Dh",
-	"dBrFTFnqgiEcPZbqHouBUtyjh7sN7x4Ayb3fwtLgswfugpfreYzoBA86A+5UNk86juzDJIWK4+M1eqFY",
-	"/CwVk6m2QiWLzt/Ewl0SWS6sO2L9woAVC/y/8Lm46VtOAEU4usSoW6yYuM1GHkDZAH1ZmajWKt9oO2C1",
-	"XQDaqhvf9mn1fag3cAWzUbxZGvbo5OS07OcY7/L+EJWGUjbymVKwbAx7dPxNl/1NLEzhcOurP58g0wKx",
-	"mmYZDM2KfdPtvJcwcA0gR0vBJ25AGpj2cYEHTPvFA1qeDXT7da+hhVn/JkjiKJoaaJ0JrupibV7iZq5I",
-	"eTeLgWwxUSBacKcsSRbTFIfj18MdO3kOSsDS7SA8uZuvCkXxVng36yu86bS77MVw6EQ2dapXWI2kRXHJ",
-	"l6WNJwPxFyoyMW24U7GVKxUutbpRCy9IO4/cJi9qudv/JhZ3dKLirtjOixqW3QGsdqlWkzEcy21jCC9L",
-	"bjSCf2ifLb4aJf+W/aTCuw5YUW3FlP/abY6BSJyE1cNi0yy5c2sk9CcEFLgPjP78AqMv4T4dUAT7u2x7",
-	"q8Do8HaLUSe7J31s9js8s8zya7oE6DzM8TitmGoJM8W14m6xli8MaxG8ucRQnQHaoeQQYKLcDWWk26uh",
-	"d/gxPiLm8wsKWQoB2mdIfAnewXVxFucw4WuD8Jp3bplqabrTdNgYVUEUmrM8h5i7YucdGjbNpbJIPx7k",
-	"mbe4CSxiIent0nvda709TNp2BJsUvNvuKIy8F+zyyVO6xfYV2lA8SYv3Rh6iign0UNAnxtFwlApz3WUe",
-	"aSmQGmhmVk6UKCCCIbu1UyBXPxV5LODa8pSMGN4lGwbzkh28AkBZd4nxIb7nwRRcPnm6eqOpy3QGX438",
-	"TbhbqbBW5DFrfd19zP7rf7IHD5ikjPvi0u6UXv4obroUQHsNFyRsPrggFQ/4o4a70X2FgdD6rGSgl4Pn",
-	"xm5jBnq1+AchOQe2eHQznGO/O0+k8Vf9HpMK7AbLkM+rRetDXcErjk7BONytHdzFTKbvYQd1D6K9Nvhl",
-	"HwKbQkQw0CcItwvXSykWP3zUSOPx4q0RjcfKJkHKluRoc6jbE/+qLy3QjT7sB7kFA01YduecW6q1DhPA",
-	"REzvudA/aynh9wnjA7CT/b5xZR4GHGitKPe1qnFNpDEQ7aNzNs+1p2/xQSBF3gdrlR5ESosgYrDS38Uh",
-	"wNegyb76Gro4lpACIm2XScM+RaSv0CPjXd7GimmBLiyqajH5Wpoxhj8gusB2Br9K4Z3Fww6pEw8+BziB",
-	"pzK7C2L/3kz2hZjJEitvpJWi4XZNK4gt9Kwimnht2tt29jLyPZsNt21y/rhuWaGKuBRoJ2JKzIuDGC8g",
-	"ac7ncFkOPJu1ChOapC99L740janyeVvpTas1drXvV+vW45PReO+1ps9Pa3pV+GILVSEM2fqIVyq/io7e",
-	"0b/gqd/+d7DBb96ktMbXKnQvQwq9UF7acgcw1H/SSrC/z10hS34ZBON1Lh+HhUzfXrtiZ/WvgGg/nx8p",
-	"KR8XU4VlrTnOj2BlO9+NyhnbeE0N82wznfNKjaoY4ikmIPLsMne9d6dW4XqeBo/c6ubUpQBr4/HxcXQw",
-	"kargcaox3wXK3d99K6WZTw+cOnyfzlg/8juJ7NuK6yZRXZ6mtJ72euLenbreneo3LeMUmZ/7AKUddUPE",
-	"FbknZyqfTgXPiwtriY8CaUjgaS27uao8Uuc+X+fotEBt2TtH99t6g2OVIH4K/J7d3atLYf9rCSEhHxHD",
-	"SCGxgPKP4ApYufqxlgQ0ZLsocxQhI6yay1UEwNUlcyFptKtA+wwznTCIwmoI2Mco1SAZvcGLiSfqK/+N",
-	"94pYtD7azPdh+6izsMYtSB/9xO6vdJ/2la4eGdLvrhBvobLT7vFa57ZwIpyswH+txRp7oSgcmIzl0rKB",
-	"yLQaGbdXV91kkDSKiEd29RBP9Vy5ibugV9/vjv3T0Z9Wz3188VOZbYO4FxT+IA77VCezCSFHYc5LhT3O",
-	"e+ZfLaaCtZbiDyImJ3wkjn6dihHTOf01VaM9qMInKQJK426tL4x2AhPlVig2fFG1bsPXsH4EO/mWnB/i",
-	"ZgvOD5IgmeA34ugd/A+RcabTXN/wuijMms76erfsaXYjdmAnWSHO+MG9/cx3+C42lmpLm2RJtfStbSs4",
-	"1BiAvRrwXzGgFEU/jgkFPnC7YdjhRuXL10pTWElO35Q63cvAT10G3kgxX8XpSnSeFqQ/kNzp1y3jlQlu",
-	"ko8klCbrbziY0OWp7iF5GyCx//XP/2C5zkS0TPhLrL5OwakmedZdQ57/znwdzzdvvOe77LrnojnCGxLj",
-	"9kjBu2KXVg12Y834hD0L17QriKe9Tca10HKQxHwILouAFSsXQ5G7w9/0WOz57N/kYiJVKnITs5ZWPonX",
-	"znIlUqaHwzYCD8B1ozMBYLwHXx9H7JvjiD08hmX/Z5byhfEA55y2IRMqNZRkKQsPihulTFiPxFHUwWxY",
-	"VyqdiS47m04NG7s9rXTY82aqK3SjPL9bpMpzgXAVW2wSKrjLVimq3MOh+rE3dlSZFUo637NZf9J2xOWU",
-	"DATqnSzCqVwVNMWxeZTwTKiU56C9r42Ug4QLPcr5hHlBA4nqXDF5Tq2woRApa718es4eP370uI2O1r9q",
-	"PXKH7Nl0mgmUES9mNtP6mvnXG2ZmA/fWgTubeyUZYsoXRXIiySBI8M09ng9CK3BEI3Dy5hDEDeAUk+eW",
-	"QIrm5PTFhHBPh+GWP7EqetiSglnV6L7iaqEV4kKM0Y2bcIU2DkgzFyLtMW6QWHXEpaKMEg5kor5lAlvz",
-	"hKx9VWFkrZN9xMVK4/NUiPTufo9KaxtTFsLCO1DmVavVihs3aIemJLP8IiXMJ6WLw84VZg1LcsB9W+xK",
-	"P0OBAPENVYQIYLF08MBoFiQXpGpwtwM6Vk4Ey6S6jgh7Y6hzdvIIYRggZwCQmco9VBJ1dmRBhAqQammE",
-	"MTEkqCJCMHEKe7nKInfPyAXoT+54G+k2HXEFuptQIK/6ynXLSYqhzjI9dxItTrQaynxy4T4BhWzcjirb",
-	"2m91hOlQzOqMxAtldPXVlBsDYFWQ+o/KgpMyy5jsiOE+FcrDqE/0DZGFJoAS0mVAAe1EHsHuaJkixgb0",
-	"nbIxeJ5JkbvhXtK+fF+t9tDuoINhOlopsxBrg97JZkaYIBXtzFoxmRLjRM6t6GRyIq1IAUPDd7ROsmGf",
-	"g6G8k34XtOOFw0bT7mqVHdy8dZW30P5Obv9dlwg8uct3+Sq3+q6ycr3lhbaHxogoBMtb3q6fvEnmM3BY",
-	"PzrZopOvtH7O1YKG0HziCuqZuQ6kzmRBF9Cak2ZFVS2Ons2mnkPD9FwxX6N6PhwalumRrCe/eb649K/Z",
-	"1ajjK16ilrxNYOOZeTHcptwzjKrepujFW8Ak/uixz89hbC+DOdpwca0U3+USu1Sxgc2HZzOiONqbhr+o",
-	"wJm1quzzRbHpNyitwAbdzOVQdWsbISiwGCuelrldeLfjTrvyjO7UOMtFhtHGGhPMCgRENDOzlg9HRmTF",
-	"CaaajXWJWIx5aRje47SzImlNIGzdxIhs2ETE8Jy+8eMzNS6HDVBEtTQewLEJD4CAzbfmI3TNPXtShxPW",
-	"3AW4rDR1AH6s52r0P4XOycfbcBjSPBCEM2bUI3qlzgtESydpuQToVXeBEG9txABgFcLWuRERJBEqaxAJ",
-	"PhdTXDuEpNvqH+RCCcFyvegfsKFUqWH9g5dC/df/Ixh76Z62m3HG1rMkbojc/l0Omm24N4KiOx8wG2kT",
-	"aZfvrRcfj7u/TuL/II31cxGIfP8EnCr1ds2qiIewxFKoo2iuev9MVKL8oQrptl0JCAsb7ExV8n4hJ8Rp",
-	"n8adHzyrehoDmFvETi4jrcLjozmVFxfrHf0jrolzaG7LHUWFd91TRbV7yOSlgdiu/zv3vE4S4NekXyz7",
-	"2T6g+3ZCqh4qC8UJrwqUWnlV1VCP3uE/lsI0a4IQSBD8roEIH3sPvioE5p6E8AuKHFp33qOzYuKXe+15",
-	"v9MWwNXl85ca4i9WdYXgrPYXMW/VQvhpkaUGfIGKteJMJsINRuwU9ww0dsgwxYwtYAc4RTfEUkA1NRkj",
-	"eR9R7dicJ9dSjd4YqRJBXE5EBcVavECmn2jiepA52MO8ZR9Bw1bt8B7YHQgL1HVg1S29AuQIMT326Pgh",
-	"G4tcENqJv8mAfzdZJBmRDxRXVgQBn5QY3dLLwQIPL1r+fJ7N+cJEAXeAKfg0CsWruHDTl4ZQTv6KDZjP",
-	"HqpdZEa0T/tKq0S4jkWhbdANlOe7RWfHwyWaG26uyaBYgmF32RmDSU5wVo3w3nIP7D7M9QTs5dIY8k+D",
-	"E9qwGJ6kb7SKEb+e274qlszRj0fl72AEoPdQmox1DZV6qffRu74D6oznkuF9FRMNmYmZUDZfeP7JgpqY",
-	"yErkkCkNpBIUBBJ41BisuXXROrc6iIjS944o1PjyreN9gsK7nkb3G/fze5yjPmd9f57uSX0/RRUad9z6",
-	"s79Zdz4Kwoab1Gh3DJ+Vxb444lr8tMV2tLVh4R1Ia6vV1tHHFgNdRRTa+2s+v3SmIETQ6cEdDMQTaTDJ",
-	"Wyc47aStNwQsQrK9Z0Oa5sIIZekv6F8qEWiPTXQ6ywRrXT05v/C6L+pkHAA4OhaY9xKduzXbVwV52NfH",
-	"7YhNhADzHulK/qvpJcbO0sW//vmf7Jn13GUQfRgOUA/iCZ16aPoqk9fCY/yEDKPDjI9GrtmZshLgtitK",
-	"MrsRuRxKZNPzqIHSglLeVwm3YqTzBcUyGVRDIQViMRUUEwXa3SwThg3lWyYtUOHFEP0T+zlcQG4nUGs5",
-	"RR29EAFDilfhWSt2/4t7oB7PciPoXkOaKgyVz/JAktSUSdVXsX/4ZrCI280mTy9idlcxPyTfie/FdgCI",
-	"1dK7i9N7hEAshnPbb7hF9+tOAkz+2QMh7rW+TUCILzGNxMm9cuuvzwZbp/4dvfPNeJtqKjKB98UV2BoM",
-	"0wYJLdXoNLwHSwPcYQUpcQHdVJP4Di8IBNfSnn20+u7XZWt7feizW7IlJtPmRRs12vRvfdLdy7XhYx8Q",
-	"kJhBv+83wed3KQBD/TbL/7YXgC3CK736RNeFWe1tgfTntNSfy5vLgo20MGzAE7CGYx4zpgo4zR3zB7oN",
-	"ptCKwP/iFM29HNkHg34OumPGE3FPymMBp7Q7aOJdxFiD1QP4gL6/vPirE2SXP/41pK9/cMyef4t+Orj3",
-	"e7LwwhpAGxn5vP1TYtMnZKoKPhEa/Sl9kvp3aAqII3S+edrsmFvLk7FI43q/kVue/iMDcKhmofnpYTsN",
-	"ZSYODTCtm1NmhErdAcENW4PjFJUoTkDTHZTUiRW2Y2wu+KR78OFv/RfBwt1qpHbCwSyqrAzVFTBA78Xw",
-	"H0wMn8H+Z7xC1KfzEhEN0OTuRUQTXndjpP/LwmpLvu6oXiFsLXHjt0Pqg3/98z88si0Qlnu6ex6i2jar",
-	"i8Fd7zvq7pfqfPqunI6tlEBffnddsKy5IoVe7KmkPuur5UXJgYSZzp/MJfM2EorAsT4FFXL1+ltvAHUC",
-	"MExi79YkebuP+qA34JfFOG0lOaj47oKjqPiFXYJxSoLJ3bte9nrbBoi+n50qtCgVIQCpqPHw30plK5GN",
-	"G9MwKwmPHHlGIcrTgI+6zLTB+xO5mm1NJKg5pDzK7ppkybOQifALU8CKT9su/qdafAcptFxxXQxQwPiw",
-	"18I+O9rfMurnwzN4BnE+60TILJW2M+XJNUqPBiHy788u3XIDADB/5cSsO4IUo+xbqUYsxkcxaxEVObM6",
-	"5Yu2ayCm4Oq411exzbnC1yCRfIsbVtDOF511vVwq2SZYsjpO+76qUNlXiLeP3oXMocS+jXwKRo6USCHK",
-	"SCgredZXrbj8a7Xqr3MbtyGIHYWiv73ix3vctFDS91WNmW+pHmvFJcB8oUK6ISjg5n3H/8ev09H/mKpR",
-	"3KZQoliqVLztJuamyELA5EjMuwc2criCewLWog/dsK7TSom3sK8ybmyPcZj/IFRpzg1LZpbp4RANmO53",
-	"AIbLBYQjebou31LEeADebvuKMysn4tSVmsyMZQPBjOfw93YAkd/A3gCDCJR3r289ODlmpl0y+dMBV8Pd",
-	"D4dZj0EYFmSPA/JcFWQAwZfEcGZE2oyjORL2zO2US9wo9aDiy9T8hGKyJU73V9tkwp+pBeY9SGVkKior",
-	"h3Yb5oykfEEzAFZqrdpNCfsFPHCNBTdFVpDd89W3hWW59QH9m5yunM/BBPXeVcSsW57AHAzWZVKBYEec",
-	"QgIOZJWAMQOG6YZnM/fBl3/7MKbtf392SSwFsXcBPJFmqg2Er/cYGvfd3oiXsgZqitej9sDuRmSEOJTp",
-	"nXc+HTp933lHS8VYntv33d/kFN63hjllr1P8cZBfwCaE6V1cMVhEjJtr4w65yB1TWgnmGUjqsWHuR0eB",
-	"JLUOAI6buxh5Gs02T5EPdDkdjuLUegXEM0lbo5XP78O8sBKOETpJeIx95bSDB48ABzryR687lu1YLFgy",
-	"1toAMLTHNGzFly+uUPtxWwO/O4689xB0fkhsO+LTKf1KqYOIxg6RFpRyWGqWlHaolY+7c8qCNEw5vYCZ",
-	"sZ4rZjWCWUt1I63I8XDlFeiXAPSwaCpajaVG7Fa3VCAkGVMqvT7iVAR+I9x5FAQCnvoTeiQse3Ry0mXP",
-	"XDdKPNgCm7GvPCIjrobmGOdzNzqvXKE7Wc6gGegNvmCrEJLaSjvgv9ZXf393QMSllnf9kNt/Q9PBKIsS",
-	"VTTEvV1tn8i2JpENFlaABWE1A2lYSYneNb0tyaSSCc86W+a5nVP5C2Xz2mS3OmV7mOvJrqp2XTtWf2CF",
-	"/VM3voWjvdiKGH61xi7ia7VuPUoiTn7E9N4h+qUk4HlBAKBxLNOjj5p5By9tOY3baY8X589fgL7289mT",
-	"CPPBlHX3VzOWQ2vajBs2zaX7CAYQWYlWqftjKvLhzEjtFLNuX1G7BaMBaxmIIyJzv2GcjbkZt1nCbTIm",
-	"QC0IxPCDABgGc5mI8JWtR8fftNcpYcE2+n2zzSpd2VaNW6lySwlyj8ln1SHe6ZNu+zV1svAHWCB7tW3v",
-	"Dl0fxvaDHpXy9Q6ezxpl7egdILKspqTVZZItS6Z9OtkfJZ2sXH6C5v7DxzvVUYzS2rwla2eSqa35RWv3",
-	"C2TPmzU0xcJn2AP3hIdPLnjIEdlGe88MPD004GZoaSDIgIrgCytL95W70HsaogjTfkDlOL/4ybC5yAXj",
-	"c56nIm132a6xCn0FTdG3FTH3jWEL7PurFz8yrsxc5AbNaa0YKDfiiMUJXGzi9mlfxVZbnr1JxMzEzMwm",
-	"3oVGI0S+AzfvzIhMJDZyI4NlXLNdFp8BclSPedbzuK88q1HIWa2HwXdOIjZTrn7aBEh9TtP4id8161rx",
-	"MAoH29MgUYUv4voKE7fdvbUsuoOCVq3UxLVP62cbkv2g6C3Y9WlP7u/FnzevVXgrRtmXiXRUgY76CDEq",
-	"madGbrTFIc3xlxZwBl+1lcwoS+5IDb3OthWyB+938pdk4arM7Ee1bv1jxjM5BCjQTA4FamasNeW5UJZn",
-	"2LOITWQmLc8XLBXTTC8moFT+OnMPZnYRsSGfyGzBJiJ1mnxfQbV2l71QlKlacUkS9jzgqx4a5un2IyYt",
-	"y0U6QyxZbsurwULw/NAgOZzMBUQttRBpdi7EtYlY7paOSNlsGhUpoidfMQ5V15jEvKS6I2/+dhasoOiO",
-	"cuEeLVYfmejeoyRhXu5C2AI6ay/E/qAwSLvx4q/qIxtp1J5iVGi+KLCEq7wUQuU6ywC1DRIfAfj5/PzS",
-	"M2iKBfJMcuUxoYkYHINKAQXOQxhjaZ2lKMJewogAllyJZDzUObwHokhycSP1zERl9KxrWYm31p8IPcZZ",
-	"TMMWY9wcgmdHeM/PuFQQrSlQ3Ka1xMARGyz6yn1ROwq4OsGDgYxNBbIe0PHMMhFhQ7mYcKkMspB6pmSE",
-	"6IZR7avgIl4wKmvhudRnFEfK5uMFgOnZN/TWmMJw4H5vnJiOJRLD/UUg61vMeEo8oAmfUvK5SAvAchwi",
-	"d4rk0o4nwsokYkUjdO2JiU4Z/zwEW4YmwvlWTG/6ixOnceSOuFy4oUgjN4TLbUW+Y2Agoa/tK5jsOQe7",
-	"B4TqDHliGR/omQ0XG0werCHAE2/DGwCf8Y0RdjaNfQSTn06KJQY+FQzK4XlBBoeBvTMz4xkCX7u3xdy8",
-	"0cM4om8O0LPLWlphDDhYjCB6FSI9IPJITgT7DQhWX9QzglGbwqwz8XgjkFbZoiGAd4n3bk9OuCcn3B/i",
-	"n5c9wq8LZvWc5ynDqpje4VbHRwxK9S84ckdWRw7vJTD19Rgz8YgFo7SqQbwqXJ4AMRjM8SZicz3LUkJJ",
-	"6GFyCtD+k0yGk55iwBGyBs9iOA6LIw7PejYQQ53j8c6dFGGtmOAXQt7uaa4x4bmvyk3JWj7Px7hj60ci",
-	"jSjTQeoktBvHZ8MvRTzfKVjhNQzFRiFLxbYXrkWFe8jLxrZfCjPL7JY9p8K79r+otnI0wHahRVou0WBd",
-	"Fggk48XUqTcW43xwW+2Pkj/kUQJrom49bEN/WzkSMNGvOYvy2/PLjrGLTBDQeZGItH0OZeQUcD30Snfx",
-	"c1/h771Ke5BhYDD2PirSwlKRyFQY0MD9vc5od130JwPHCyS4gPvKXRncjGTCuvtKnIqhTKRQNnbnEFyv",
-	"gE4JrleYVBAPxFiqND7F7LOBsHMhVPUCJSBfD1C+DA1IeNmrvIemjRm+MHhHhEQ+uG0ORIEb32VO50Uu",
-	"fcoYHYi+kopyIgaa5+7VQ5m5QTYLY8WkVySl/oUPkmknSaYxZTHQATfE8zWIWKE39lXLXYhdj8H7TdfS",
-	"SpIlnbHtQhythL/4j6+01VcJN6KT6RHGKQBtUXG3Slkr9p3tJGLmpmVmOvZtJ4z7iyP2r3/+Z7v4GG7d",
-	"/b3bVxdOKaC3JjzPJa0GvBbDp4SWT9fz4q7eCq7ymC1T3OmjvsKru1SjdvX2jmqENx3gbNZ5yYOBd9UM",
-	"hCb2VeAyj0oh7odDK1RzcOXYsVCM+28xRC5VfyVEi9Anmc4JWKm4Lv5QiZ11usXLQrCu1Sqo2Pb6RFCh",
-	"yWOORbZxmJclb+Evx6neayB/JA3kzJ9DtM+HZRxV1S5973fZKrxCowJDecZBl3fWXzDU/PLJU9bipq/q",
-	"0R6wcX8WyFDkQ0h6ASLR7lUDs4qDt6/cyUvJnHB80U0XjdXCjkWO+o+b2pIBBiBHq7ACBU6PtJAiCTyV",
-	"eLg1HJetFWN3xMJzsbBjU7eBm5FNOY6nxjOMW5bKtDRoF/mjizrgA1aHe9BXHwb44FWxOi6fPN1DH/zu",
-	"JyRt0UpcVwly4uZoY2xXtfgHwTgA7OQ1GAdSOfXsg+AblOIqRDcAMJc9nMH+eC2O13KdkGAtwHmsZtNc",
-	"Kos5U+reDtuKk6rZMFAV3k5M4/kQVj9lut49VrIT1+Oyvaj04UuLkQu/bitYtpUK218XaqqugWarzP2n",
-	"rtl/CfFvlQGvFQk/SGOr8xJs/Opz2P3kk6mL4wrXwp3CucKGzqHpnZYwVbndIi4q30OYV2WAdvmiW35L",
-	"3WbE70u/WCbmfXbiXSREbYwYLpkg22jZsbwsJupO+qN34Z8+I7GJpGxJlPyORGWfwp51yn44ensa9S8o",
-	"RH3zEU2cZ1tuvl13S7j4fOAFt8l4VSc/Ry8y5fqJLDUYg4Fxbyx+Nuw8dzXjCPMZ5dCTGBMJBpOWGQnA",
-	"vPXcZnfa9s+G8PY7xhmEXUBy+J12PVW53d4vKt9DLMKnIsdwotO9PPsw2ApbaCGXOSCggCHpKZeZ2BtK",
-	"tlR8cD9+cMXnCHOv12bvhVvpAot/DDNFnUUY4yEOtifqEspeYZ33H9v0AS/fyuZRltyFg6yss8bK4RkB",
-	"9srWJ7fpcWoa6MSq2/zQ0ERGLM35EFDJIeYxtIzSTv4wWld9fiDFtDIfFuQjW7vsmTWIGcFzdP2Y2cSt",
-	"v7DUIWKhFqEq5BUygG76DJNrfEqNTwIMILEkqXgRe/YMkx/m0gjWwvQJPVPWAOSgAGRSWTjo+ooyyhg3",
-	"zKMWsGfP2qdFkG4JtxorrUTcZbHPQnszWMSE0z4fayYyI4oMNXBjtjhl/CR6MpHWCtGmeC3flYQrNhDh",
-	"q0ufJ2WHYAsQAJSI5uxE2PR3MmdBC9tlJwZFdxRL95idiCOwVdd37fUaC1WEfnHYe3sFce/d2ii/vZmK",
-	"nV/4HOpyBbXrhPaW6lrpZDp6NzMYH7IOTisXE30jisytraC04GpkRM6UZplWI5EznlAim10x/+xX9ed4",
-	"nbiyelrFbOIJHFZ1k3yPFp7NOvlPpkzCmdXcUHia3nJ5Ny5q1uKZ0aSQZDnELBvd3q/1P961+4eKvRMX",
-	"za57ZEvRbixXqVSjtWnrvLjZlZFiZnUBT/gCYg9adqyNgDh31GSY9mHwIm1HlLFeAI/4rLAgoI8SEMLE",
-	"7yJUvogep+5QxrrPYYvKe4LPD/BZzE6fildyfuMiJRk+aeIHuq+qu9PnJlMiSLtbhhyyayGmyG9Aj05Z",
-	"jB/hfwsGrq8wvdqyTHBjw2qeUIM+DZsQhmXSAFmy0/Z5xwgnqUBDFN1Rt68osyIqkyP8bQAR6USKE+gm",
-	"CFABhmIu3EdyxQjrzneux4Y6y/S8r2Il3to3BIDHZsrKjCLo+MANKWSeu1YrSd3wae4TMMwO72LU9qFP",
-	"fjeIu+HxAfHnJni7UHhf+dX6CUSs1OUWVrfO34SYFruFUuprJ9qUU+0UffF2mulUHPSGPDMi2tYmJa2Y",
-	"mE2XDt9rb5+KDib87TOs+eciqo/nOQfJCZlJBz2I//voYTx+trcyZ1UKb38JW6q2xqjlJ5KihXNC2QAB",
-	"uj+kPzcQu9cwg3AQIdf1kuXLzzZMr/kwoYArJi86o/0BuDbGvjglC9yLitwFThxjq8gxrfOLn9Dq49PL",
-	"pjwHgHiVovWnrwgyxkDNwUxmlkkVsWk2c4cWkBFVIxF5mor0lIIRb0RuGjKpnOy+9F/2pUUY0odthcMX",
-	"lt1eMFVrrciliwqSkJ+G24qhz3G7L6E4VTAfit3SuHEboOgCoJqUW94rkQ4xryMqDcluU0xmE3g0hQJT",
-	"mcBfeb7o6BuRR4iL2ME2MK/VjHVuO4nMk5m0gG9kokKldSqVEnM/nSSZxFtp4JbsOwdQPYyzsRyNRd5X",
-	"MZWPu+xMMakSrYxTGJUNv4ezRycnhRqipZsWZnUBBjHIxKTZCHxZSd64nRnYt7Hlhtl9s9yP9fcjdXs5",
-	"/Dv9DMDo9rGGt1BJ+KTJ/5am5Q0B8VyWxYFWYi0CgX/B0Tv611KcYXWRPQMcdiuM9e8oeAXd5aSQK+iK",
-	"6tblgZVyYYsMMGqvPrdKKvvw5ADuI06uHvQeHMN/0QFJ2oPeg+KC4qQXQg6/7Yx0p3z68T3uv4t4CDTC",
-	"2wuJP8KlYCn7p8xB3Eafr6FsKLfVLnmMAWnD33nnt+PON7/Q/zu/vHsQffVwLXfDzJDbrzFY5ico8aUp",
-	"2e6rtrr7FwW331tBlTV3fhj5fZrO/R+MMNDN6TmZHknFeIIBF8Huxa2xRqNfhn1Gbdas4EFHVYN7a8kx",
-	"hVBrFWN6m4VsuNjDTKprgE4rf0Cc6W6DWu2W4Z10atfAlhlCQdHd9sl9ZgTBAGzT8x37vDbzZ69Vf1Fa",
-	"NQqP9SERFQlSI0DCo7Ya5NCUoUNb93fMzPmYe8f7r/eW7s/q9ITMmY2Lf9dVHEZH1GfKnLFUgshIYdUc",
-	"GuJmZ8bqKZvr/BqI3DH0kDy2ELJYRv8YOVJMqlO8BPdVwYgvVOq5t3jiRBNChYthLsyYSO+lMTORerhS",
-	"aesMW5iI8UFO4C3zZIKiu+3I+8yL+ehShPJfvkhpsj+7P9zZTcknOvey5NbH+JGTJR2NgVy3F3W1N4yL",
-	"FWmEEqhRJhHsJASDkXyyY2lYwrPsFANP4DfXZ8Pc1464VEBnr5WVaiYw8oKkIWYWlqPk5Kprn8YIKRA8",
-	"SladGHTveTGzhRzcFMmGnifB80yCA8F9GsWrQL/HHKX8VKRe0O+Vhk9WaaiP03RHL8fp1DOLyxtiHpq3",
-	"nLftrtGYfy7Mv3c8sn4u37X21PLltj+4yhr1iIwzBUh2g5nMSvqPlFs+4EYwbKWw10uiXEG2kD+uc/bb",
-	"YrSqAxRGL/q1EqyouRiMtb5eHxZhZoPikWdoyTKRswlXfCRMDyw906mnFlmy82CEg2eUrYb8AVr4kvko",
-	"4GXtsiuR5MJi9hEm8mCcXlM0xGv/QV+aoZY+bKtoiLDsDiDvlVq1e7OyEvY22/s/QPz+bDbbUonq1AS7",
-	"vtjhzQZcoq66fHH1ymCoAma2+OBft38Vs4up03I0i2d5FkegO4kUgkshwI/nKfO7r69aMb24I9M4YsVf",
-	"Vk6EsXwyDR+6prid5aLHbh5E/dnx8cPECfuvHrHvnp+dd66+Ozt5/BXTw77qH8i0WzTSHeh00T+AGiJm",
-	"12Lhw2ORLdvJjkPDBgswRwOZRjwfG5G8iduYs4hlmHRaYF+BkujnCymN2FllaIH5BOBRAX0Cs3yI/kkP",
-	"fhWJNV4MipwlepalfeUmzwvJQ+P0yGokXFSRkfUJoqeMq76qSMpDU+3a3BNDLUWgxxEpz9ASfvdPL39g",
-	"k5mxbCD6amzttEUha/BQaeuGQWc3Ag3t01zecCsilmk9HfDk2n1EJtV1J9MAqZ6mEC/XmqkM9HOnYhtc",
-	"7kDCNcfAb+DSGgI+AEtFJqFbMOY2l37uxFvcOpJnzL1LD4eYTelGua9OHrGxngE1efX7XbveoeALQZSR",
-	"N5P4qPUA0E90JtAbD87uO+VWjU4XGNQT07qGbMKYtRD8j1t/1roXQhw9bB63UTy6+xpCSmrzTnYRamO7",
-	"tM9K4Z2PhXtM/aQ3vJZ2jMf9tp8S1Nj5eyp1Nx52hLAKKQ9yBPopSY6WGeu5Ahtb+ws9Eb8YQ0hxmtbf",
-	"yHC+ByDyhIfDqDlHl3Tno3f0r9WUzeqi8nRME7CXGkiaOYU1VYjCTI/YSAvjl9uqTxMbD4XHJmPCE6ix",
-	"j5//pPW72hWJM8d4rZLXpOM1WQbKJfM7utN8J7YU8LuL9W2E+X4nfG43HXSx7bILdlvjXsfZCpnOCWyn",
-	"PiPXsLJ4M4KoTqHcpxrWivFfKXLNthkvlVCtGpHpPqBKuKW3rFp65912nz6zvajYZ4Z/7AMXt/hOomad",
-	"MnhEep0UZm18eFksYkrMhbGY1RL5rHDuxJ+VE0H3EMypU+LQMG6tmEwtOugzbizjysxF3l1nHn1S9usL",
-	"tZPSFy52sZdW6uwsTpZq14qWcqL3guVz00GWj4bD6rXtwysiW0qWo3e+G8SFSX/u7ocPXh7VBuYHL9o2",
-	"Mv/k60pk/sSM3vydd3476fz5l3cnj+pD8pvs1FcQlVSwURFi3YhLtUJUVTE+k6WaQ6DAqlwsRqzxUn1y",
-	"Nxm0q/y5vezZIHcWEfvHTMx8KvNeBn12FgG3BdxlwgsemMdbKCamsLPe6aLUkOGrxJzMoxGTiq16VU6D",
-	"k5ANcz1hSs+ZVuDmpe3qLWDAulaY823gs7EsF9OMJ8JQIA9Ay1itezWupRj5ST3r6kDbMSt+NBErAF/Y",
-	"YME4M1OeCNZa8Wx50JdEKzObiILAjix2QgLDHfVwPpYZYPSYubTJWJgue6kth6wHjDhylWCEtBHlR6a5",
-	"JjgbnaVOG8T2akSXa81fG8ma/aE0qE/ZHF9a48ultpdmn500g80gltx4h8suljXize29xdG7xB3h4C9c",
-	"m4oLCZ2zQSYTulWxEtDAXaX++0uW6FQwPRXK9NCjBw7wshQiehjWAgdnAa+F/HjIeR/C6KaucERCC7Fy",
-	"C01F5oSrW5I8uwsgcF2GDJceDAGbWYXPpeaRTxP/gChIeHnbd6WvEM3ICdoei294hn75XNzoa5HG8EVw",
-	"mVQpV4lgc+5kNvxYUGAKBQlZsZlNRW5EKtK4r+oqJjrPRWJF2lsZQCfoKUpzqHMkGR0jRTl6RbQSEXCf",
-	"u0FN2132zDIz1nPXdfSfIFQvuNwDVs2W0uTNjZjSCNDy7AkOgB4OARQMRgqPl3LNsNbP553vX79qd9mP",
-	"Gn7uSHWKo01ubWnYTI1mZNrA3wiXq69ipaVKxdsYw6/c/CMd40s3RbnIO5c6k8mix5Tu5PQsDki4lwVy",
-	"3FclGzfos9yw769e/BjBkE14MpZKmAbW0J/hQEo+AVabSk+2iCMsC+8UTFitBnzSYzvJ1vVmq4zXlQq3",
-	"oJcOV36BmUfIe4Abi1mwuZ/hJQzi/7PzUg+0NR3CIq6+oFh4PWYEz5MxE2oE5O3XQkzLRQqxKRR+5/Sw",
-	"WWbNPfF1/uHS3c/HIrmuniTBeVWKxTpbQM1yKYTSoWES0andkqk/p/yCimWK8BHkMK65uVdOyFve3ZM8",
-	"3Xx3x7HKb+q/EQ9CjArCABpX1OANIdXJbCKUjRjEFEVuo4ycvNc5m+Y6nSUYieHUvzG3EAw61gZPW2DF",
-	"BrQfiH6b5dlB7+AIsCskrQPC+nOCjeZnuXvfCZ7ZcQS4im4fmaiIM/ZxyE785Txx7zIiG3bLIQ7Ca1dh",
-	"Cl9BZlZUaDbXYmEiJMqGy0A1kzkiADwdBttKE7zMaaM1rzm/cCN1I538YC2jEyksWJXH2kwlgiuZZKx1",
-	"RtFeQbiZJ6wOcFAn4edVsE9XX/1DJX0cYJUqmGbRMo0qob8Fr8Bo99WmL0U+nLlZkMaaQxojQ1qJzou4",
-	"N0pdCVqkd9RNyFjmaWfKc7tAQlcaDZkHmzDsXJJJiAipHXQfBli04bW9CG+3gA4O5LdO/TRjgmt1giHL",
-	"kCeRXkNxJ6tvaULfciIi5ZYTvfkq6iumy8zdJXZpSgtYjtW3vXab0+PzEec8cbDfEI4dT6y8kW55hWPn",
-	"QfASbgREs0BRElS5uJFiHi7joo2aPpyVOuVUG7qZl4soQsmImiZo1u41Y2ksKMuByKyst0MPLht2oxTT",
-	"q924Qn3xu1evLmErDnhyDXGwsGwQSrqoH7FUmunMvxM/2FACUfDG4iLz/pf3/38AAAD//w==",
+	"7P3tctu6lieM3wpGPf+K3U3Jkl+SWK5T3Y7tJM6OHW87iZO085cgEpIQUwBDkJKVnFTNp7mAuYipeq5g",
+	"vj9zJ30lT2EBIEGKpChb2fu85MPZJxZBEC8LC+v1t743XD4JOCMsEo3u9wa5w5PAJ/DvQzeiUxrN5b+n",
+	"2I+J/AcOgpBPsd8LybDRbRw+O7pobre3Hzfbu53thqOfE683mDe6/9nAAzdofHYaLo7IiIfzRrdx2nAa",
+	"LolFo9votPba8i8a4Yhy1ug2LvkcXTrozS0e8hBdtdBLEuCQMjTBDI/IhLAIeXFI2QidHJ29aaFX6OQu",
+	"CjE64mHAQ/SWuGPG/RaSYzrYe7rR2ex2tpud/Zb8TkhwRLwejhrdhhr0TrOz+7az123vdtt7n6w2cviN",
+	"WIS9r09ut72duz08cD0yHI3pl1t/wnjQcBoejkimJ/kbd2M5SphQT0Q4gpkyzkjDaVCv0W1gN6rqdUIm",
+	"AxL2oOmETCqbUhZHcrM6TiPgIupFREQ94fKQqN9CPqUeCRvdxjUVLmeCMnRBwmEsKGfoiruURPOG0wjJ",
+	"lJJZLyRYwDZEY4JcEkZ0SOXOIY8TgRiPEMMTguRTNcr01WSmAWEeZaOG0xDEH/ZCEvAwIl6jO8S+IE4j",
+	"opEvV80aBh6SaI7eBXI9YeMaTiPiAXWFJCESjeW/PjuNaB7IN4N44MthSYpxGjG8Vr2ppk2dTZ3RaOyF",
+	"eMb0iH/8cJKT8JKKCIjYOhA0IhM5zu9yXxURaxqSp8GNuFz9Y8wwuh7TaEiJDw+GkdyWX+fp13n6ZztP",
+	"TqOq6wEZwmr/Ohm/TsY/38mArXDHo6rXkqXzqAcrhaOIMA/WCq4VxjlDggg55caPz06Dkbuo58ahgLvo",
+	"4/aYfdg52cHfXt2e7Yw6H69fffn04v3k0/Y4wJNIDK73pu5hw773TlkQR5lbzz5l1jHba7X/yGOWORbb",
+	"zY78ttn16u80CvfYnvMFHpGyi/4XZ/rFmf6pONMiE7k+b6/IRC5hkTJHyiMuFYroQ/KFuEpoXn0H4DMB",
+	"PfIpYTk+tWZyVwzap1Vt5OgkA+IioBH20euzq4bT4OEIM/pNnQnohodL+PyU31pEI1weEKAGuyvRDQn2",
+	"JGWslwgyS3oEK5RZ2DVNMp0UmRIW6dlIEVHeaZi5pDsLaUQanzMDqmDOv3b8vjteICncBXUPudmZaxqN",
+	"r4gbktw5hIc9oZ80xI4b7kRNMeYz1uTMJc3br5lh/YSr6p/r7CYHKLsPWaGDxKKHZzj05FiTX9e87nCy",
+	"1bKRabR0h3C0LtFA7UJ6o/tkGCGlYJZIywU7p55o3pJZPf1IDUUQUX201n1HT0mors5OdruPrt7LjRbx",
+	"ZIJB1kwfISwQRiKQVCfGhEQOogxWIuQiIuEjgfiMIZf78YQJKS1quoFj4Ug5tkc9h0ww9R2zMI5cFEeJ",
+	"Pk7KtmXDZKtu2CVh//f/IeiSz53O9s7u3mMnJIyQVsjn/6Ftzi0ejpzDs4OLM2e7tdd2sJQbiFNFDk4V",
+	"AdywRnZheBgSbaKzTsRK1GFRQ+PwTF9KyRd+gnnw13n9BzyvdS1gvzb/H3Lz6xh5pCZL2UgNNxDR+gxC",
+	"TkPwOJRiQUNx/QeaiBLuVyWT/yLkfzxCXqSaD5d1bQJH2JdUEz4nctIWzcSh3+g2xlEUiO7WliUZbIXE",
+	"JWGUefv06Con6miDwCOBXN0GDQnxuohgd4w8gj2fMiUHMQQUYks5z05enJ533x8dvj45Pz68vAlv2PuT",
+	"y6vTN+fd7VZb/nlx+eb49Ljb3Nq6hOFsbR3rPsXW1sm5bKI7OXl/cv5W/v3u9LgrJaem6wbN7fb202b7",
+	"cXOn/R9qPrLF8durt4dnF125Pe0d2Jz2bnvvU/Ls8u3B+8PX707+cnz49kQ2e9p+vAPjuXp3dnZ4+bF7",
+	"+OzoAqkelbGEcoY2jo4uNrsoICHlHiLME/KVk/Nja3Twlz1hKTMdpTaXrO9fCYCSFkGGS0ydFaZQWyBc",
+	"fsxUc0J6Wg9LxcbGEvspYV6vyBap2EBNg9uQhxM4KZT1AhIKOJtUiHjJCao4rkVjqjUaeb5EwJk6W9Wm",
+	"SxHhMCqY/o/sZl4cP8+fF9u8tiG502AeEYH4EFjVkPrkAI2J5lzwGfkMo4vj55v20fn/XRw/b3Zau5qA",
+	"xsS9PWXPcOSOy64EZRBQXMzFjJGwudNst9vt3Y5cNjKlLulFdJJOabfZefK2/bS70+l2tpvtvS74Gjya",
+	"SPUNCteb6k3eh5yHaCfdn0a3cdUBu+otYUsYeavTcm97u8Nt3HK3fTaYPG97H175jR9O5di3q8beaXfb",
+	"ne5uu3DsPI5Wu2eWzVMSEB8OJXNqdKMwhkgGe2cuiYj9qGx/ZMMeBV3JIn01jx21B3AlV++j63P3tjf0",
+	"8Si528qXx+p2YVdXvM7d8e26/AskGnPZbgDUnFtTeXW7hE6zDEJN53G3vd1ttz/B/e5yKe4sv2PRhl5F",
+	"pHZ1c5F8V5AAlu5P4rIwI6xH4BGm8p6+aVzt3zQQVVZ5bAQaxT6oUDfsAaKRMI8EwiFBVx0HXW076GrH",
+	"Fl9jdsv4jPUsSTUdnfYOSKKOeIR9oayKhrpGUo5oOw0vDnx9cbXTZQdHUNJHt/PDOgpHnCVCjXUS6tNb",
+	"EBJBwM5mM3/lB9WHqEc9eao+gwTrURiEop7VHV099T1JbHvb6jPKv6Q/0giiCgnu84OoKZlfu3B+1acu",
+	"M3vNCx40/baZvaYfxntqQIqVZlYlO+/tonkPquRos8m9gPvUlYdYjHFIenzYE+6YeLEPBp2kmXoakNCF",
+	"sT6VxKi0re73hhfOe2HMklVYgbeNGA+J19MmOjWxCfcIiFZ8Qt2G02A86vlUwDrL53xKwpDKNvp7KymX",
+	"fKbNV6tJctmDoP10qUMuGUutrZec1zDPlGQSa/0FjtBrQiS7C/kMDrttqLvqANkbXpKa32Y4ZJSNYBlz",
+	"jMWMsuM0bkkQATdRXxa95GHbZipts1YdpxEzd4yZ4Ulav2p02z9y37TYUFW4wa/r9+/0+i0yrIR1VWRF",
+	"F+859Yrt1WqgHsIRCOezkLORuWYfCRi/6sjHdHLKpkmAiX3LTdRFXmiMl9t+F9CQiErlp/ZmFgxmMbCo",
+	"ekRJF5fka0xE3seI6aRnhHvXn/Se5JyKZihfQxHFUzm/JfMPsBAzHgJJK/cBGvNQEDSQ7DCcS5Uo8Ike",
+	"F2XUxf4Ji3I+AJfH8hLo/DHRN2Msei4WRKrkJFSSic1sXZ+ty9LFQY0NQgr6ZBKcMpjLdeuZ3xcWpyic",
+	"LDvexptLbUbY2d1bnGd7+wFff01FqdLzT75RRREAcV1+FRKPsIhi/9X12wUzQ/LQQWLMw4hIzrUhFYMA",
+	"z32OPYQHIfVGxHOUukBHDEdxSLRmERLsI85IxuhA5q/GgxcufUNfXb37dto5p6fidBIFn45OH59Oxm3v",
+	"5eHj1/N9Mdg+Hw9ejKfuzu+P3xwf7p4d7YefPvjfXrf3Hn+8vft2/WK06727PP64/Xt0ftt543XGL86f",
+	"e8Pz7b3p+874xfXt88nVi2j3mp1fXbbP9q5fntHXR6/a5MOh/PZv7zu/0+HvLTJ/dfhxez/2Xrzf9Y5O",
+	"H1/PX3Hv5eXM/canr3e8HW++t3M235u6E3c6YGfTjzuv/E8v3sfeC388eHk29b6cym6td5513Mksxted",
+	"b5+276YfJ8/F68n+/NN8/5v74v2X19v79PXOx2/u8eE0/W772+svh/HZfO+ru70fn/ptcTrxb0+/cIpf",
+	"XrbdYz59Lfvafi7wi/1v3jHfPTsezV7vfPLdiT8hV/tf3Mnl0H07Ds8mv38jx+/HHyfnt5+uPzH8wv+K",
+	"t++iwWR/dkpn1Hvpzz5dwTyvP314FXya+OOPkzv/d3teR6fi9HZ/9ul67+jj9SX79O58/un60h+wy+Dj",
+	"9Yx+uJpR/OH829Lxbfvf3J33vsvOpoOdV+zDzsluJVHK706CNr5aSgrbMHZ2K/fjtl6/e/QTPX189tbd",
+	"Of/y+7c3x4ezs5ftvJ3IOhELwl16HtT5dUOv9/VpuYoJ0X4Jd0iN5N2tLZ+72B9zEXWftp+2t6YkpMP5",
+	"1pIOkwA/m8HtNdvbb9v73Z02iE3mUNOogmOu2f5baeItN+/WkUvXYAiuMYGVI4UyL2h9Zomxt7b8mbY1",
+	"0z6ioRvTCAmYdEmIKZAQTXQ0eSuscNfcyyekda+eveEp/YnFmBbL0aOaOIj7HhERGtJQZLw6cl8dQ1gq",
+	"WsWiBSezRI69HY5N3I4iCccsjmMoz0n3Ixv+csNSSnVOHTknp4rsnOzmOBVU4GTPmZNQqTMncnYVETNV",
+	"BFMZa6Ms+8dUBHHeLXRPy8DfgtvXE0FVm1vKgOSpECqeeyXNVQjg+41T7ZEnJT75AzSZq5hmKhBXEVlS",
+	"AGpShiBOqwU6rOB+DGwiEyCdaYh8KiKRD04X3J8uWeKkEazxQjxSPu7JMqfwgKjECU0ai8J9wSKudWXs",
+	"wV3ooCw9mKqb6xfV/tNT7YK+8+nl+aymvqMp7DKZYFlmA3ZdEoDvQr7FXXEohIqOtu8z4YY0iIzjNZNB",
+	"gwI8IvaNtvWv/w1dzfBoREL07hT965bmzdwVL9+evc52/XZpdzdxu73j/jePu1ItRONo4sNP5IapR/IX",
+	"5GM2+stNg7Cbhn6qnhHs2X/DNap+UCES6PDiVD3asp7pX/JvD7g3t//26BRR7y83DaGm24xp9vNbHp1m",
+	"/s73sGVPR67SyQRT/wjMs0ecDWk4yWycMR+FLllmPvqR7e1CJ/1UW7PGOrK8VcfQtmdRe+5rRQaw2l9b",
+	"xax1Ms3n1PyU9Ld121uIOlDqCB4yFmMfKUO85FVuRtRCmHlo4HPuWSl2LWMe7FkxEiL12ZTEm5RrDksY",
+	"u9Tj9HDPqD/D8S0hDro+vVdWjR2Pcq/tUC6ltzFpHp6VqV7MM16ETlvFM9RSSSBWRb/YftrdsZM2a+gn",
+	"Pz6Xx7tYDN4L8TCCniek940z2fJwQkLq4q2jMXXxiDdqJ+KtO4quPMpNZUFtBSJu6m9n4/zhNC6KWGs6",
+	"klbMxxocnpD7mPYJISh/ayez4tRVBHUlfu9hyCeKjDt76bFZ5cjc9zgEOFIZVerRZ8s5b4IP1GAu6gxm",
+	"t2AwnR31oxnMs9w2NKpP4hoOXkLwf3Qu9q/L6Ndl9Osyqr6MFnWnD5/qhn+fTKlH8qmJWOeJ9+oABKyq",
+	"vXMWgclP+b1wEJjs+a3AG/6sXFMy9dbkwBNjvL33uNFt7A+fPvbaTztPn+66T7zHe/t4e0gwbrt7e9hr",
+	"d/bwzmC4O+wMtgftwdPtbdfr7HmP3c7eoD1st3H7qeyLfiOJNKH24Tn1yaJCqsIL1hwh/ERpYS8J9qNs",
+	"bHCqm98CkZwKEZPw0B1TMlUXjt36P2BL7yJ5Gg3tzmaz1mwHSJeJrdTHIram8iowzYI49Ft0IkY+H2Af",
+	"mouAuFt8sDXdCdpbuufmTqvd2ml9kVzzs9PA6UDeKiqyIqvfDI+4PDYaj8ENaURCilWifBjiiE5JLhVT",
+	"RW3AEXuUhkc6CAsUcBERDw3mqMoGrBZcRYgfqCxOCOgVaESnajuOTt4JRHAo9zEgYRKfmRh25F0jH0D+",
+	"gGHCrcaimJYZeKUVG53h0B2jzq4Df7fQKUPZu6fYcQVh9qHYgtukxHNlONKS28uEhVXzUR6NSXgKJDKk",
+	"JITriVp/LsoS6VNNAeQugtSLQy2EXCaO/MTFnn5AxYVIvqn26dheYfj2T1+bf9EE0FxyLeoFlOTTRdlr",
+	"EG1k99dBR5ps0KmD5I2tqA5PMfXxwCebDTNha9Fkk2SN/rNxubAgKh5PP7Z5wOeUNVyEfKgZ15/HFozN",
+	"xSX/MQtEzs7ywC1Nd6LaI6hJzayHXKFX179dZY3wZK4lMH/U6DZOvOOrQ+BUU/hre2+vsw+mYznk2478",
+	"ZyQvgje/XUgZQcgPCCondSdlrM7Xj4cff7s7Cofvr3pP3s6vf3/5ZvRk7E4vcEDP/HB2ivGF+/LdJW/8",
+	"gC17TfCUFOisVijo2o3qYAXPSGQwO39K1nUty+tuQfHRCD04JCzCfuNnoDvAahquU7KqJuUD2hYE2lmr",
+	"s9ts7y1Mp6N+zE8n6XJpVMA/7NbmwqZ+PhDL4OUnv6ZofZY9ZGngNSTvuXPXV7BYBbl8AxpG496EMymY",
+	"daQWZmUTFio4EHH5M7d5SXhmupHlHNSnLmGCKMI0ZnYQarLko7L8Fh+wWK1g46IpV0qrdcCUT9VWFaQq",
+	"CsWbe66PhRRpD21tUAFbSHIKsXtL2agnqIp6zHz456XuZqLQG4yjoxMUhHwU4gka8hBdn6I5ibrqNyIE",
+	"mlHfh0A8GDGi8hp2jH+xN+RhzzSFVU7yg1ItDekM5y7KJqlDqjtlkBjR+Jcts1lb+oKEDYFENhs2R8dq",
+	"glXg+uLKEMISO0SNq1RnemghTihHnsrv7YVkQplHQpGiNeqwSuxNdOJhNciPiAdfiBvV0MhFJldifXYo",
+	"KqRElp5Xc748zHBrZjynRYdsSc+rxAepbVhw1ubsSmYdK/OJchuw7nsW2KlSGjJMtTaJqB4MB87mUf9i",
+	"xb9Y8ZpYcUJlBTh9Nq1tL6e1/VJa6+wr4IIatLBsn/dVN7l93m122s12Z337nK5Llf/g11n8dRbXeBYX",
+	"Zffr99HSqPIMsSailH2MRY8P80uxwq2r56FpvqgzHTTmklg2B8wQ1Xow76Xumf/8vuCrMcTe6CT+mphF",
+	"mV/InQsT0j/8AI9PGFLigWc4fVP/yKWumv5a4ws6CjgBWgNHQiFWbk0PVJ1vyl9EL+IzHHqmr6bpqEmh",
+	"29gMaqJyi3IjruW90FsTkLBn5tZwGmGshJ/cR+XiFoIyr8UJWWe4jEe9JOit20jtg6c6WDsF8oUlRGoF",
+	"lcU6aYwmlNFJPNEdpsuf6b4wWv3PWvS5yv418mA5fyI+DgTxeskrBfaM3JmRP5BJECWXCsS599RBTX7M",
+	"HGKfTuodiRztL3xZeVI9lzQDEjb1J01idNKqeMFgEFarwuSCSHFqdRfb12t+8x+4p8XnYhVl1QIbyFBh",
+	"BV1YE+iZDPPyeQiNVVH0GVBPsUt6EQ5HxH43wGHkz3twD1mCR0h848YPQjKlPBYwhwmmDEIVkw5C8jWm",
+	"YYa96Z8mqjRUAeMvZoiATmDSKMmd68ce6WXoT8WvWBT42fCV3OolNAXLppLBLeiIKqpZbY72kMHJ3+ga",
+	"F/8CxTqN2RhkD4tVgTsjiQUoDQNwlY9QyjiJp/V7gxHilZAEzC8rWibjLKE4p6HcH6oPNOFhhqmCb2Yw",
+	"Rztt9Cpm4At7Kvl61ZwIi3RW7rkcKrJ7PnknHLTXare1Q3iScQflPnSAFCYH8mKCdjroVezP1QjQYYTm",
+	"PA6RJG/5L4CJ4UxJVq3CRfwhVzEM/DgrWAQhH/hkouPMlWNTivcGpUZHqivZCSlkgFRA6lmE6FqCk0nN",
+	"Kgdas9raIuUSYZYBc3RJDPst/+xZzjftO1FyYYEhwlZedn663iWH8iYg7PDi9FgHlOdDzalIYs3Rhsno",
+	"tcMAvjcoG3IItNbRLmmUuC2MN9qtTqst95gHhOGANroNcLwBs4vGUjoG88oby2yUS7q37IMuZxF2o57t",
+	"raML7jrTKhirEJ1/66Ddzi7a29tD7U67/bPCRHg46j35un37EBegtp6BNgD8tfLDPx2O2t6VAqPET9mb",
+	"Ovbd3NCqIEt/kc+fRD6LGvTOK/bhm3d3NomWadD25hbwy/w+Ei9WLHxxO2VvFziMqEsDzCJxOpE3V9a3",
+	"pmCJFLfVPQY4avmE5AwyD0P56rSe7hSAHX22IK7kl6OwTiZwnajImBVNbRQTESUTYyQqHO2uRuXSo30h",
+	"X0JH2Pchq0vEoxERqRMnvzCDpX6DTIc/wN6ShVSS26ayWy6JyFWhsPJeMGJkBmquz9mISMlDiGAcYkEs",
+	"hMggjOpkAWW+WC8zZ4HWFCbXtU7Mz3n1M7lzCkgMzdJIsYhbEEAQB6T6VPJILsrSBbUtpxMWyeTVlhKq",
+	"3jkFVyCOozEPoVasCWxl6BmXWj0foiMcepRPsXBjH4cpAwLVM6ijoZZooIyDdKLzuIiHZjQaFyciZtTS",
+	"dEEau7pkWV4vVW8Y9Xp5e2PTmvf4NOPuqfhCZiW/F6jhD9KdJviu3jAmlNVrWHu5f1gGtZ4UakFcA7Qy",
+	"wOGRn1P2iznBsFgqkeJ7w8NzEJuNuV3ugwqz6GWH2SkaoCAuZx40zky+sHHESz6otM3Kt384Dd8ENE3w",
+	"XW9GyK1Y9sFFRVK+JWlML8PPnW2dSaWmq++qBkUPLFPfU+MWrJPQC6Ux5Ha6e/sl0e2vuegdshHxiSgk",
+	"KTIcErD7m1SarA0seSo3K5fbYNm/ehW2sR7o5FIP6unbRivpNtRSLJrsi+QrijFREeUt4tl3G3l7g7JG",
+	"9ApsEeY7dRRIecDghC8/YokpiPskzJX5qWZqmqFh5o55Qnn77bbTAE1S7jj82ptAwx/JQljapkUHidGj",
+	"8Cwt0LzsWZOPqkMA89XYmJ+tHAsdEJuYYWpzqQllxpxTfSRWuD1yRqEELLLeiHJaflZV0pd0VTTdfS/X",
+	"QUz9CDwsJt7j3qctYxZpqiOROR91yLuyeMD1qy/uUefLx53D6OP2+w4IMJdXh6+uf8vKLxC+enm1Db5Z",
+	"+OTvh8+SyNXiYNtbMhdb598Gr8WH8dP4+Mj1mo/Pzmcfnu9e954wfv3h+afD4cvbu0/i8sXR/geRRL9e",
+	"QpAs2COmd0/wiJPBC/f3qzi+oK9fffgUROf7jHnh75PBh5NAbGN6+HxwPT578vT1+Ppu1x0MhoeH0fu3",
+	"Tx9/m8Wdy9+e4Ivnz+/i8fFl5/Xj6Iq7vWevTo4uyOD6t8sPX559OqLP3++yHX7LvozPRMQe70afetvX",
+	"zb1X4sXH3ZfuHtufP/twGM78/R3/a/Skd3m+N3t8NGyPd3+f/743bT7e+/jiy++X7d7z4+vt36ffvn7c",
+	"efz099/PqHsY4auv38TT3159GrGPg333idf+NvIOP738Fj/+evb79PL13hh/CVmH7XeOBm+CwenVcfvp",
+	"1/PX89C7jZqD52+vx4enu9Oz35+PH1+TT3F7eLbrP/e2z93LWbjz4eJWnJ6/xL83X/TunjF6+nUwa78W",
+	"nS/Pd3ebrnh+FIfN25PRu6d4hoNX335jX49/G80yocWw42RBzSqqOvBAb6huWuSiViqViWNb6shZ9NtA",
+	"MYiMSLs8FaHc+bjgeyyHwlqPg8/w+rR8XAF8YIETZx3209Wt58UW6SIDt+V5Wb68y7wH6pcKm3mJIVdR",
+	"dxWalSK/LmAgAiVBmo8yWaspQL6OXlU7v0r/5ADcldxFx9BfCn4lN9Kx6MTRS+HoFUjQrW6Y2ULHArFK",
+	"iaIayOrUyWNZAfgV/GdOxA27YWa0ak6OWdyFASU74egyJkAjTlrTxDGHVJegs0ae2xinIy9oayidHfnf",
+	"7fb2XrP9pNnuOGl1Fv3PJ82djsOZ8qupxLVLcA0W6fgJcki0HHcW2oJC1xtTsJuEZBgSMdbwtUAsIBMV",
+	"EMsopJ42AnQRZ0QX7LMzvBw0weGtFGkk8Zh0L5tcssX8lMAMVf58bP51eOZcnN2wynp9inc6l3zu3Dl3",
+	"N8wReNLiULk60+4KTxxV0Nq5c/RKwgwWExNSxPFFxr8s8qkw6CiLAuQojCgnNcoUDznt7QpPdDHuogqA",
+	"n9O90jacogLEPwVUdkXUqFpI7x0Lr7yTAkX2VrdAlaBMLsw4bVWE4rSwulXwvb/W+mFrvSCVuy9rl/lW",
+	"m1RQU2ad1Q4az7A3Ikg7KpfVPlgZ5G2NZQoM8yriSWAs/HOqMgB2lEiLS343pUaNUGOqT2oMTqs0XdJU",
+	"j9e0TM1RhjMmLQ3smmmaFk0lYcjDXLbIJBYRGkCG8YSLCO2BOm1BUQy4N19IGJlQhUSiBPXOH7eJINsG",
+	"XOi1yV9WP1YvzJgUr6gsVaHK4qsr3z4OaYADQdqpDoV+DxCNgH3o49RYWuuiU1DrIltAp7jWRYaf/Vj3",
+	"oBMe85ZMAh9Hi5WO346JEo6GPEwK/CmrTlJ+6PAMVJ+Ls3sJQ+ENa8P+Ol8wIy2PZzx9zivMiHPMiZRx",
+	"dC29qwgDLNyyEHRFOu3d3b29e+XTZESeTLRvVovdV1LtWzDadvf2M1psGuJfqM5pu0+RSne0qNZBoPRQ",
+	"rTv2kdFG0IYUxjdzWtbOU13dMqMCPlFxKcl5GJAxhTC8wvApOyLKRIzpYCjovlRB3G8VBzrl3nIQaAw1",
+	"Ip32yyKd9gFboUg7BPq+golKCacAQ18yYq0wyxvuF5B+JZA+AMtf/y67hXff0KfTwYv9Lx+v7/hg57z9",
+	"5sto9ub4cIo/nH/zrt/P3fn+1J14S4HvX++ctz9+uOy486d3q4Hgvwq8l+dtd+LHnzq6j/Zd4O5cHruT",
+	"97efrvfa+Pq50ID939z50qUP3J3zzqcPr7693t6ff+rs3715Ieafjs93z6+f04/bl/6nicfxdRAOXnTi",
+	"wc6hXNo8Rv1bqW5qbfYIagnlyI4hHAQIi1uhuCoCBRVtqMJDTQtNAY1CzKJNO9bLrk7k+rRSMlFNBXFD",
+	"iGwVO264EzXFmM9YkzOXNHM6dcNpwAeNw1h3YA3IpGRmzFndWUgjjbuiUzN/5NbhIokSyB5AhWICJ0og",
+	"ytCGCScomHlmaEnYQX3kTZUEqnlEedSAPexLZUEoHvUjoTeOCiS7m0muoW0Oy4afNU04ub/rGDysoQJg",
+	"DVkISRAi6c5iRs8/nVy+/f3KZkbi7pS1JYf45l2fyjYdd+fV0H3rVZerYLnyDCniKmWNLni/Vp9WSl9a",
+	"XAJ6MrSlCC1PeRnjT6PbeEZwSFShpncilyf6K//3z83/VVtSEL+YWbckdq7YerSWidZnG3pJkkEl06iK",
+	"dfxFZ38mnS1YXbwP5/OaVhe5swWBjukOGBSY92DZdxfjpOtVcCkryU1i0VuWIGjX9NBFQFeoffM3VNh7",
+	"1eI0f1idb0tFmmIfDBaL9VScxtTtfZlFf5Py/lfvxe1SWd2bvJ/j6097r7fP55+e30PezZ0DwxKzFoQA",
+	"j0hx8sJ6kfInJMLIHeNQkOgvN404GjafZt+AFvLY/eWmEfIBj8RNA2koy7/cNBinzCN32XcsjH0LnxAg",
+	"GdP8tv/3/yCgE/kPZXWpg9DPijH6pRKfmWdnyedNzx37rQBBUvhfbjQpm1m9l+PsKpNZOgEqkBuHIWER",
+	"WHMSG1RL9x1khxyYggSGdaUIiFVnM491t+kYvMWl6IzdFAovPyb1V37VlhcueF9QpdrDER5gFUHx1Vfi",
+	"pXDHZIIzSUhpWs1U59XI/jj1iKfLjOYK+lQVnF2sKPu3VyxWuJjZtWKTfMiyYrFqhjufHlLu1WlMOfV6",
+	"KxVoVe8UjWi3227r8rW6ST2R9ZoMxpzf5iqj1tfDa8iC64k0MTJKzt2ltihEmIkZkQdtt9NGLzgj6Z1v",
+	"4qBThtBSrjEpqw0x9Yvz7TJzgLWYVVPe6lDXC1gW9cGVrb07Jr5cgvlCla1JoPOD6+0S9LKkVbqkGTOJ",
+	"WVDjNBGV8wYzuR5g5degIfh+Srd7r71jGqrl7KlUrI7UgsDC2eg2vt8AFt9No3uzOOibhnMDwcgiwpMA",
+	"2sBwOp1me/stwIPLgwXNJAO9gVzCDF63WbqiXVlSU+rXHv3he7SYMfbhnNVUoPTmLoahZJncS11IB70+",
+	"u6rDiGyE8pZxoX7O8wN/kkk625IjEVvKj2KPrirm4Rdr/9tn7Ysafv068JoECpR8wmwri9X2mkbjK21I",
+	"/yUF/PGksooP48EiwxhHp8OF4sJlwC8TQiDIJBPfW2zY2FHpDBlrw16zva1jWdWHC+J9CoOzk8CTdEyU",
+	"iJ6OE+k49o8mWqRjXrOQ1DTCSBK0kkMeSaNXDGjOYoD2OiKVlwCrLIwvfbIwQsvrfD9PuoNS//IOirjt",
+	"iH7cRbtSD/2v//m/UKedgLPr5TpAyqEOj3NgG2WB2MnU7HBs9SSZWgrR8fkXSNkvkLJfIGW/QMp+gZT9",
+	"Ain7BVL2C6TsF0jZPypI2SfOJzZgjo7ONa6zM6V4oNNj560kXucKSoW9pRPinDBP/eOdICGCIsfOcRzq",
+	"cZ8pjJlNx+79hj3tbKOd3b3H6MnT/bZzcnT2Bs3IgDIcOu3drc6TLfDgtJ929/a67W10eGb/3Gl323vd",
+	"Tlv+POYWrA0PR86TtrNzw27YOZ4QtPEmpCMqxW7556Y9xFecMjVuqIei/lkwboCsuWEauMcpgAjKjHi/",
+	"227roWV/3ml32/DzTts556t0uG3ezP68t2063IYOQaEcE6wg7L83Tt7i0aIp7O2YIE08pgoch8IGDkQI",
+	"9k+HzTMcueN+K3FGQXqcutRFFEqGp7Iho3B+qNSJ/EeuANtCSHVmhmmElG6BQvkKZaNs15Z3P9rZVlgB",
+	"IJV120nNFsoiMgIMorvmiDfTXxXOf4BDPCGRnvihvglOjxVinQJ2GqdRJXatQptnR2FM7JFN8N1rwkbR",
+	"uNHdfgrIdREJZXf/f+xGvf/EzW/bzSefv2/v/vjvaXkZa4kOxZvh4uKcyEMlRWKs6/BRgUBE3vDIEMe+",
+	"FFY9PN88QJjNUYBFhHiIhjGEAcuGICTLnr7GBBJ6zbRA5ypcWpBKCoeYSCTlq5VJUrnnekV11kuFsJYO",
+	"JLWA3W8Qrk/rDEJb+YoOTt+yA/bN8TFiD4QeHCA+oREcJVVgMRRRUrK/aNO0UbFkBnud7aIxHlMRxFH5",
+	"lnnq+f2XyhNBjaVS5azLBpH4ke83BDKtQzInd4GPFbaIR4KQuCp/RX0mu4HHyfMu6lMGUuNftETsENVP",
+	"Hwk8FwpFBE9KN023zuyaPryJCGeqTXHuEwwhAHfNdIjNzF3d2W62d4G5iZgB7Jn8/YnO5/jhNE49Mgm4",
+	"lJHmv5H5InEeopjRrzFBt2SuiQ9ChSG0GG1g9O7d6bEjJ7fpSK4MnBhpXdyfdyG1QP6UgqjgCblhsjup",
+	"p5ueRiTSqxNBGEWoI4KTjOV+MtKoeUkCH8/lcsvt6LdumFlOdUul62lNrynnV0Yhe3twO5i/O0UUcTqE",
+	"+6vkAMtLsY98yVRDgj1VeVPZKRHUlSUCcebPEbXvRiQi6vtojAWiUat0FvrqLBv+492K8V4mR+TPHHet",
+	"g1o2j3POSMnaq/ELhH05+jkaE987UOntnGUCgiBUCNwG8ted9q4iScbRgHvzqjnIz1dvQKe9XTx0xQwW",
+	"h309xvI2RthL8nbNHa3G6CCXTya4KYgUQRRr0SyljzYIdsfaHvVIyEvcIKjdMMKicP5ILojJkNyEg9ZP",
+	"GBFU63VxIPT+qnKv0KUyj8i3QxqNJySi7qY6XfJtbmWlFjEvzfoyi6Q9kt8b/13Fkf7LltSBOAOPhWom",
+	"tkxpC7NcPwCl7lS9mt5TOAzxXGkaX2OiH0Mgq1Sx5qBSSsFEvv9amW7y636BRwQJ+q2UASuTTyH73Ws7",
+	"BSIlvlMi5V67bQmYnVoCpoFwLr3pUiP5/a66CZnUuOpsdNTSoeTdXfcbEA9HNQakU/pLx2KlRN9vGIGo",
+	"IwIYsrTwMrPU9EbyRbgQLeCVIqrSj1fj35cEeyVq0CHqq/jMpmzUhFZ9BDo1GoZ8AlmuOPRp4irt6krQ",
+	"2JPcL3GfQmMPRxhFYxzdMH2EhY5MoxERRseiUQsdE9fH8j0OWbThHL04eQuvqvRcbZIgnupzQ9ksbtgY",
+	"yno7Rj9UNapdzqIQS/2QRik+uNKStZQr6IhRNpLCh5Bqi56iHqvQuYsBFxTeAslkGAuD2bbbbkPhbKnu",
+	"TLAvDy/xUKLTVcgNC6tbyvmfZAjrP9vN/cPmc9wcfv7ecZ7+2Mr/UExp70QFE4jFQ1hALMIapG7CXcrG",
+	"MFPP7z+M2fh26TAgNV6JfXBlPMOeBaijA5x1bkJap1+ZzP4NCi93vze0tUOdGW0dB6beRcVAAveCHDDn",
+	"uxhzgDIRKezFxta0s6WzwPTKEaHt/U/Kvf6ScJM0gWfYQ2YdkkUrBrTTiyG2Bthr6o+BrTHZoSXXMFgf",
+	"f/xYKPT+FpiHEtWpsA4TD9EQU19kTvQjoeLIYbUgtfmIs6FP3YduJLbrzUel6SGKEWg3COMotXiSxsLu",
+	"pH1uVfW5le2k/k7upzuZrELdbXTNC+veQ9OxSPWykCjgzUepyAxlHmD/nvNwQD2PsAduoMIruyUsdaNK",
+	"QXWmblEekDCBds7ukmSCq52gnXTd09HXXfhh8sa6Vl7N2sfurdZzXR4QeXxC7pPc9BG4VWDhTyV7Ydg/",
+	"UYGXDzs9DMWM3AWA1oGA7yHuwmZ7B+hrzCOiKUEfdI0Tphwf8h4G0Ti3M8ZhUH9v9mzuZiaIrkg4JSFS",
+	"E627T1S/vZZtOsysj2RrcUgOtHIWAZfDUhBSThihxuvzEYqZR8Lc0sHunfPoOY8VVPIDNk77e6pKN8JR",
+	"GsK3yu6frSWlH+sfrd10+855hJ7rz9bbMsajphroOvbsnCMRu+OEeznySBnkGKXo+r5cOzxHgihmdqFi",
+	"kd9y/hqHI7IGljbg3hyROxdcjPIHkAUQH6JOe/fp3pPHaDCPAOo6tzUqdG+Vxe9YfE1LBeiERTSao7ec",
+	"IzWjunsRcd704Y11sTlYCSoQ9CrPBGZ55qZCAhR7uwjBoQPi+3NMfeKtYTcUvo+OEURgD4VNOXmLR2hE",
+	"p4TJM2wZpwo3ZQtylNZwXMDSblI+rfkiPeG6mxVY7zaH6t11bZu26i2umbYPJqtmu/F+OA3JtKlL3jE8",
+	"xdTHA38dp8lkr1kyAuiruZ0Cg9+3le4d6+zokSN76HV3IrbeWcvFgzwSEOYR5s6Vec4swaY8SzELCXbH",
+	"8nOtRsYTC67SZmIkKPq8br1leVV/KNwNfobZXLMQ8dBt4xxNpJptINJNysuBNv/7OFrYQCl8x9F4KwUQ",
+	"qXmiti2ZWjI9ORGUzKTuLoY4Ik1g1Os6SGYR9ESSyUNsLBwndY484uP5+rbyHdNQ8N8ezD4xGgDwiI0K",
+	"o5X9ArFiJaGhk+5ZZsArHLr0pTWJDirbWQHNqCnnduX6+rp5GEdjwiKl+XW/V8QuqM0IQi77k8dVXcxr",
+	"u9LGWLJDCxnwwdLE9ra9K9bItUyxgiCuEAZ+grFhRny/qc0NgzhCg5DgW4EwGsSCMrlzYSw544/k2ypY",
+	"49nRhbJnLfYu6F3ToyMaqRir0+MWuDj02qe4wraNdsHO9/n74yIzlpOEiai6BP6bIRiXqhbjMPaoVPK/",
+	"A3YkCSOqLGBZEI7vi5/KBIRb3paFhhkXyg87bLZ6ZCYiDt7R0KCV7SHyy2m4NEowRRYGY1KWlkSROI2M",
+	"UbhnqPZ7g7B4ooqxQ+YPjiIMdcmsgMfPBd1Rr3A4VipC0VMVr1UYULTcx6PwW3uRPI3ChTyI+/YT8in1",
+	"1O2wMMiQTClJEYLLWyyuoRQ8ZBtr7SxMz6JlFMQf9pRRgNhrZkUkaJ5SRIi6kMsqxKr+XnKE9KF7K9v+",
+	"sCCNiwb4wzZi/2cDrNq2rw3aO4Ysge6tI2Oml0ymhFDzi55fOXuQ6TorUbzx47PFSY5ALodSdVn+4Joz",
+	"ZnYzhYY1kKvF+1r8bYuxuBEvJjVcJaLkdwNeiBbOehNKRBV81uQK1e+95NSWnoSircdRw8zYMWtqJrq4",
+	"Mem2vKQi0jw0uy8Jaddyf+d2ueAAZLJEF33aQiAsUN+Ej5kYMfmWjh3DAyEFCB0/DNEeJnZsyfrABKoW",
+	"IUmRxp7STbF/YS2GQbGuvNeqfaEL11zlYuqmz/7way67K895iKw8AdFFSnwVDgLu4aAvPA4Z9h005X6s",
+	"QsJs/1m73XbKr85FmUbHllPOIJZTB/KonCUdCAp+WxWvc++rNwmHMJfvPe9i61rNh8YQpkL9sUanvWV8",
+	"xrpor430S2iCbwnqyFatRlVQRqfdbq8el1F4Z+fikI+PTpRLXTZtyqYImjoIR8gn8oA9bS8d3KohyVkp",
+	"wKKWnUJiSW7hfMvKULfCOzp3Qm1RGDe/fZb/aTf3e5+/d5zHO8VisRXS017HHZ/jVNk7W029im8ZlK91",
+	"cO4aPPuhbPYSRIkV+axHXCpyEkJdKS+9QbOkb+IJVbSn7CDHufYKaDE33WRcVTN+qykiEVQzeX+6tHDy",
+	"p6oU6DQkv+MhhbsFVsxpSP7hE29EegMsSE/E4VSFgnqQ5i7oJPaTdEIdSNeTqnUYa5kgKVpKaU+nymd/",
+	"pT0Q7UQUQymCwnR6Ho0z8oSlMAY0BVl+mMZYIg6pMI6CBwsoBsWqgyn1sCjpgx9zhRNjpnoFELkL56ZI",
+	"PIPBJ19Kx1MiM5svpACtK5wYs1DZm3gpxyxYxgIju9VIhaMGAcJuBBDaB4mlDeS3BKhV5OWCp0Ua2UM3",
+	"IcubJ5Tpvzo1gi9zW5bdrcIDbj6/FhacnJ2fyIOz62XxJHtLNWy4k0F9tv40OM82xnjyl3lo4ULrBgVI",
+	"0YEOTEyaJCAZBb+Yl3QIV9Ik+Vs1qORLWeSYmhzK2pj8FudQ3RekqzGfMTQmkEbpzw9UUkCaVbBcbcl+",
+	"oIxRJJpCgRDKkVE61FE1RfPQYG6ehMjlnpT4AhxGKpSSRkKnbeq7oYv6eOAGfQdhFU5zwwaqRGsIEd40",
+	"ighBG31daRi7fQedkxl6RUJB5o9ECiFJhezbm1LBwzk6Mu9uOgizG4ZdJeoTDwl3zLmPNvouxmMSNNXf",
+	"/c0W0oGsQrtgjXYwmCfDlcOyJqgjJM05TC2kyXBzRtJF0bDd3P/8bxvN5J+b/7pEOOwUCIdpMtnDb8iV",
+	"1DsSix6e4dBT11+dd1KUy+9rskCq+26Jca/ihrYKMNViqVfqhSOgjiK2Ok0hR+9hyiy64q2ULtsOlww9",
+	"McKZmaaDKDncCcU8zHaWfk+nvln/tDEUzE+VIvVDjWrpKfg5ZrVM/yXEaJcjKxJydF063UzFhk+wR6y8",
+	"olbDWcFgZwqClyTR5PqGhDMYgpP8C+maanI8VmC8UUIchG+Yhs9Xf1o1deRfem8fCfsVM8NHKoTSC/EM",
+	"+xB9hBHjEdFpM5q0QqOeJOXdnEb6SU1niW6jP2gZaQFBAgqTf3Z+ikUzd1xEyWpjZmB3NHKXY9IDMPOU",
+	"n7vVcEo4bu781SF5w1TrEbBqnVsP/WrV7C32WTLGRa6ajmiJc6HG920OXTKAfBo8vADyBygI9X0p6bjX",
+	"1OWq0/1RTX7poVhNcVvlWk95Td5ssUTNK7xKlxmvbd2qUrnKL6UeZvV5PZlSjzC3xCisrCQ6lsuKnp9h",
+	"gVzOpiSMdBaQg26lSAgJnQIR3WvBYR4T97ZHVxAnDJR4ATEGKXRHD0J5p7r4YL20wfTtU/3yUvJMh1/2",
+	"9erlLnX5EGsf6l2yyc79cFbVefPCzd+LyygZ91o0/4y48rNUf9AiFkZqA6HWFcLsUjlFZzUWUlSBXF6V",
+	"r4xBQwO/jXLaLHRpV5ypOwy7Ak3tYei4UBoBIdTQv9P1yUw8M+TMWIoW/+jk3YXGiFtyF+TzMolOZYYK",
+	"E0bPNUma6BCwqpSDSYp0E+wjNRFhovt120cC9WNGo75zw8gddiMUs4j6IBJqCAINHIaw7jTkMfOQx2fM",
+	"QQmSV/IU6zqvgBWloNBuWBy00LN5mgFuBq8gJRVHVh44B2nwLQclBe6RBXaGBjhUH5lBjqTBgFNYhZDr",
+	"MxvPD1A/hbDsqyQPwScEaUwqdT2oFoiyFjo0I5I93DDGo7GclJk60AgVKA5cPpEPNrDva4iAiCOPO+Ze",
+	"MXhcgIaxaWL1NfTbDdvQtV6TwN9bxmcwFTTGQQBFLaMxYZtQ6lJ1aUO9KaQCNcgEicMkvrfQdfGDLurb",
+	"oIZ9B/XN/2soTflPhSwIP6Zr56C+XjNJIX0LA1Q+WkTPk79amKTyT4V02FdJ+m4cif5BfgYm8d/CAHBQ",
+	"FgMgTfdXikeWXWVgUFdMyrdd44tRZCkQanVvx+qY2S9xFTZQ9y0Dalr/DYPxV/8Ng2K46hKVWkoUmueq",
+	"3cWFfSnAzXtGj6W4nnXviSzO5z0/S1Tu09JoAwPbWXurDKBokWqWRRctaqGgGS3LD4kLDTYGhXTFDVTg",
+	"EwVbaHAf0y8XAEAWDSQDJFpzNOc8OtKvFMlHBcieK3f8FrAtCwV7C+mz9qbmkUCLxBNlHnxkoAbkfa0v",
+	"DcCvlBe4oNokpEjAklYsEkjhRS0Pc4ozqlNgG0qQLHGQJzCdtWcYWmA8q72ioUxXpMTL9OWibdKQnzUO",
+	"aBoAVOezqmC1QrlMsEJrvaib2/iYNVcqJ4HeUo15m7j21WQVT7IYYjK3dLBWT+k1Ym949kDm9qhEkhVF",
+	"MB5G+lTioRLQDOhANOMo8LFLII9E4yIg7M/wXEAiiWyRC1xX0KuWReJJQdh6x9n9sXFz0zJ/bf/Y/PdC",
+	"p8wR9qWGFT4nRcYxKEhQANAYkqiLRDyQPw+IFABpdIA8DgKdGGOFJWKHRsUhXapRyK8Vrqwl1+RW1/bD",
+	"HUhpjBGl6WKWguVDq0RMVq2pIGgDS/E2FMoFaXvvvMQ/5m22UMZTiK2Au4j7nnYNUob6VghjP2sbPm04",
+	"jVP1n1OgLFbsjbUK5xUYCuU9UmKyX55FkAFiLG+RVPssaPGzIy3Tep91xAm7CGjBYE0H1Z8GFMLnqumP",
+	"TF3QwpjFAhObKjwi1Rywn2iLP/EWIjBLpbBCi+P9LZ+1V7Bs7fJBdzoQ3o6ULzqlCxePqWz6vfCqSaqZ",
+	"1kEatceThxTN0m363SyJZGL79Qcz47DIL/FEWr7JlDIKOVRaSjF3ZssoiabqblfDD0wpIHNIMnEQ8YWu",
+	"hRNE9UnJqvNTdH6tAo5FcldmCEDcAKINCd6dvSQyF6Ig9NAcyTopI10wLSsYYBWUVyySqU/0YPy11RSr",
+	"ymQqyAGCptQvP5cyh3U66E19ycXqYDO5l3KxDDDWAepDpKDLPaKh+DS6g+zV08gSphakbLWpcuDwLQkT",
+	"s7xadoyEiyFj0cxb17ecYBaDxzD5VMNpDCDZvWhBknKY3wvlZKs2Zt1NMbPVyk4ZVytJzstMv1XBFcv2",
+	"I1Nvs+T5ijOyam3WSimxAhqswaYzz8Y5pEScEJP24drLn+5U5rhW8JxnBjRzBUfaakZ4+0OnEZlkHV57",
+	"SxxeGdrL49wuUgaMCM0IIH5roDndAaQ70FCzKWBSaQKBHDfA1iVgR8DE+NBmostyxEpdBAtLsKLj0mbL",
+	"BacBqsVKhZfPGKJe4qqRA1LwuuCnkX8CtB/qe7FKMCb9XOxop4aLM8eES+QcvczJLkgJXzmMumXr+7PY",
+	"eYY15/UrzVsD6t6q2sxjzDx1Ewk+IZwRoAkeR5p+DMtZHnEL21J1V0qxTxWVV5tI2Qjs4FG6q1DF20Do",
+	"5jfqIVxTfpt6uV5LkkQAfaHa1gJe0yZlGhYAC2SKGG9YzsEw0sjlNET9LRwEW+5WH2HPk5r9Zo3BFAdx",
+	"5vhmSiHLDmNahG4NHO7KxUx3WJShmljQ8ofbsOkR8e5vvDUH+t49mIP6gA50XNtaYv6S4dhzy2SnZheu",
+	"MIpkkTsn+1BBGUcQ9WDOUd6HXyEZmlCKVcMoL/R75cRjeu4F3KduxjwM5pIeH/Zkp16s4IK0rN3TKTCF",
+	"XDHpU/UQkNDV+SX3234Vv7ZkxpfQykw0t0WWRJSfsLW4yacqtnAdwQMVQSlrihzQX7iMfa3t1fdfvwRA",
+	"RIP6EeFbKcvY0JfqDuZgyvJQFIdMXiKIsohrC1TicU0SSW6YO+aCHCDG07AgtQEgNwgRT4innKQQ3iif",
+	"OBrmV7NfBUyoLO0KNZx5NwyErRbqLxJrv5tTaIax7+vkTig+ggd8SlC/mFr7N4wPldvYdGj0zBbq505B",
+	"v5vooPoX9H//D9prO8ohT5RLHkUctVvtjnPDXKlhJ1X40yHK0bXQCY3G8n6G+WJ9AUoxAQI8pzSMYuwj",
+	"K4JIaJjEgxuG0/sS+1LEIFhukPGab/QZ76k4JB5H/c0WejOEEFUfB4FsYCwLyvIIoPtaTrlhoHTnJ6qK",
+	"ORY5fgtYS05E0kKbGbESmk0oWKJvDuJIS9ImZiyhtIz+uX52lRi3n7brJ9N26l5qIyoiBUvXCzN1EqpU",
+	"EYD9DkLSVO8DkLZO8gGcwQFRy6mCJwpNHUox17FomS8WFRg5szqHl6BamSD+lEDAinIblCvOtk5Txqcs",
+	"+WZRirEGWpOpVhubDLZRJXBDKv0DtFAvhQmDaN3k75hBgnhPbYH1g42TpLqw9WzGzRufK/1dSQj3Epnl",
+	"80rirOq+8N7wMZ2csqmFLJCTUiZ67RZ0s1C5PWnyMpiehC5/mhwe1UGhFz6gIRErGUaqLGO5BbAtHmYM",
+	"1idrLMZ9sCZKluvQk9wCTj8PFatVeiE2SqMpD6IVGMSZ1ncPkPLwCDzNmfLNrDKlZQrB/YtnasGd5/UI",
+	"TCe9RFWzVcVC9TSZ9KpDcxoBFmLGw6ykn/yY6+DxcqJPB57uetJd8Z6rFGyIMRAr7nYQUuNvvpegKwBj",
+	"8yE9qHqfa1GTzGTsYZkPVK3cCYuKQpR1/c17zuvhIa/3xwEbY9FzsSC9kAxJaLSwxWv1ful13M/iDBSs",
+	"etEVYRAraliDM7Zea47646Y0auFEndJg2qUkcB92ubjMCyDZlImIRrHqEMkXEIvlBA90pahIoDEWY8kj",
+	"pSS5iGxTRCqGOBNJqOMspAXTYSQUl4bCnlIDeX94fIAAWmFGBUGdVTBXaoqJtcn0oZRk3hvMJYPspa9n",
+	"wCimhPGe/E8seqplQwMQSLlZJQtLQgnk78SdcPkO1lIH8yAKW4XIYSGo/C2qQKfII3csUu9SMnxNxcOt",
+	"cBnW9neS75AZdCpcr3IaH8ay04jB+9kda+M02qv9vSq8817j+PMYt55wjkubda3a8/UkLujOmkm4ks5L",
+	"ONA6vy5IAGsnWmVx7Des7/PRiHh9UwoOQtmRyyfKroAWYuId1CcsCikR/VwLE4FeZG6oGXKdk/D+0WOb",
+	"1Trej9WVW43TM1VUIhmHc5SCgKABmXOdeaLvwsJ7sta01xt5rSdbHH7NjdtkNWq6d5h1Lmx50SOmCUeH",
+	"Meo6vQlwT7rgqdUxDqDOI5qNuZ/CiNx79RdDpH96aPMfqH39FN2pXF+ywnbrElkuoPpvN4D6Z4RDT0jm",
+	"+rPppOoqvMwu8wr3YX+ABTW5UQa4rg+XnrF9Q/Ia4xHqg3SLQ33JgR1VoRKoiOnie24xwRk+mfHB6X4T",
+	"sXlOMEQQKkZoYToU8jCCp6Q3I+T2/jeN+UCh+msb0YHkexPKHm7/6E3w3Z9yji3c0OXgCupD2annJ1FI",
+	"miHxCIso9oudiW7yvNQdDGiExQy4MDJeXh9qZuoCAu3ikTDmxeUB8RZkc3UQsuwYLL8RVpXWZgxtzMbU",
+	"J8pwuVk3HGcxqddalGQJnPLY/Mwq38caka5ydq7QWHtGo6KFhVkfABdAQQypomiA3VsUBzWCvfRny+ZU",
+	"lBG+hiD7nx1Cv2L4fMkof05svXdvdMpMm9L0hCURo+bxenHrbUaWM0ioxIDBPPXzP7J89apyriD+sGnQ",
+	"4jfrxChm8QIz9kYrwl0HsFsBGdlg+CQCfrHm8+JiF8I854/LWixApUm21ebdP9AwpC++Xv1DWeEhy4Q0",
+	"9UozK0z+W5GhViEW2LllaU6Zs4h0EDPtzU/zyXRCWT6F7N+S7LHtYqznY41gVZDzsJQLroLPt36fxH2y",
+	"A/JK7YQKodIEZyHPCMf1MwqE0IJJgXImuB/rmIUKSEDB/dXj9vVL1XH7K7LBRV86D8AdaOHn1XejV+EF",
+	"ai3HrJ6ly6ziQ9HEW09eKQBJs5I6hNQ8ojGZQwwQ8bqob9awj3iI+pLa+2hDhUQpoMkkItm03HRuGCNT",
+	"EqIBj8Yt9Jz6ACkSBD7V8k8Yg3FBLqf1yEGCp/h1aEh94iEXM6MSDQgAh8IeQClavQktdIj6moj7yeuA",
+	"8qEClhlR4VFY3AJ4cS5KjA9vWHKvKSVM4XVEYzI5QBj14Vz0Ia4Jam3LbuEvzX7BG1FoYdTcoR4GqOIT",
+	"nxfiaZLMpW8k5EpJNEm31nUMkWD3P9/JCV6o6rACylhpoLeJCCSehgIZKMcb9VQ9fYgC3+hfdfoAswKg",
+	"XnAd6OoTWCB8wzRAotpVuTtoA/x5cklEHIIRC0LSAnlnmCTeCVwHmy0Ewe6aPG4JCQTsOw0R9UQOO3Zp",
+	"HPq9YdJyh77iRK9DDDE329+JC0oP9zK5M9ZQQaAe2/4TKwicTDD1FTTaEWdDGq6ak1M30GbBGiFfWzKi",
+	"C11va/W4Lp+yWzQri+ZaGtiTje4qsR3AN0TEA4FmPLylbHRPY0HNAC9rYazgp4eHd72FkzUrtK7cKxRq",
+	"sXvsgiHUqpdv2me+VhE6VXkPlKxnZegUaNX/CGUHYSL3Lsq0WriqitCv48WWW2B5kYpQck/kVWyyzlME",
+	"Yu00RVQg0pxA7WaTcJZ2VxwqvBLwwTqNLwZQ7N6WmfsCj5ci1dRfh3reFliH1NUi+VrvG2clBqBS05A2",
+	"9y7mDD8IJt1pzHDIKBsVUNkbppAhKWddBY83wwbVX1dJ9Ygg4ZQIhJHP+W1LAZ2MqPxJCtrmjIN3kt0w",
+	"PhwSOXAUkkBhTkKFA4zmBIegSAgp5GNficcqGH3MfQ9669sso38AEukNAyke+XSaFLDlPoiTKn5WSp0e",
+	"lHnQjhqjNSWlDIYguYKZbMZvmP6ylo+E1Bk8PDehEFRKTi4prVkAC5BMW/7V3G5vP262dztPIAPGFxyN",
+	"iZ81y6GbxvXFFboKYHHOVGGfmwbaINOo91//4387SHfS7DzZ7FbOQWpvqN4cGs6KsMuL1jlVyDJv0ktp",
+	"vBzgIlWaU5thAe8rQsKoBuXPcvVCi5VWvTLYPS1kngDVgCas0Hy6uqGOhUG67pJcRg3pc8P0XSVlb/Np",
+	"dHp6kOZLIEgyMpkbGiZoQxCC+pohgSWglYA2blbg9xTJwTa7zeQ19FR6cMNpyDPSm5EBZeBahPQQlawA",
+	"YrZVoqr0A+uow7go5GQPTeJ/bC3W/fjjizYuCgnrufizidiFymotUQAueqWcJxLBwqWPNi6OnzvKOisl",
+	"hIwny+ROA1Ow9HUjTiiN3eDGwhZvHiS5SGOCQ0ncJvEMYGMSkcTjROvof4bMYQsXS00D9xUk1JFYtC08",
+	"ULjIyAnW/TIhIXXx1tGYunjEF0/IsqqL96zWqMWPnPN4WSnREiCn1S4Ksy+lusg6UnWVUvPzEnVtKdBi",
+	"z16Ih5HxcgtV0dTFzCW+X2LvsKH4F2vNTGk0r4ZXq/SKcBaBjy4XKg6WXnWUtgJvKCWfCR6RrS8BGSV/",
+	"BCU2yp/gPrlXBoYY4+29x8WP6LcF1IPHu/euM2Q7CzJLqr+UjGU1j8FzSnzvJAwVIeYtaCbXMWUVYPMe",
+	"kMTqvNduN5xqDawi2Q/71ENT7McQ9WHn4w44lKP8GhMQ4gIcjRtOY0ywV5L2GHAohFAEpfLq6s05ulDP",
+	"0cbl8yP0eL/dcdAwxCOAHpdbtCnViYJhUXkDwf1m5tS9Yf1/2TIcZKu9pTwhlCGM5LAd1P+XLcDfTU2l",
+	"ff03zAcFOMQTEhk/Qbq6+r2lJio/rbhj5p2kphbt8kuC/Wi8uMMF/q3b5X6sihTQUyFiEh66Y0qmSdjc",
+	"gqz8JiAMPcPeiAi002ojq30X6hxNVXwcFxlcwjSKR2lgGn0mO6X/gMNxF61m3cHpCPLFWy3wyjfDo6RU",
+	"dQlbohEJKV5caSY/FdFpjfD9tGnRCi8z9VCv4EpdoaqqVHxPYZmHVB2nEvBGmmlUMA7z+G1x0kLdbAbN",
+	"5KzPLXReB7cxhHD04+zqlU5ttVK0qu+l87xnXSKlDqtV0IEr1gfrzH1hAIa27YP6eVXFPTlpTmaI+aOU",
+	"DNqmXOuolLORi5APqU9qsRDdFpJPGAJYy3BdzKE8JXndpy8vI5kVWMqSS/YCPlS0wK+ufyuQ9fyR/fET",
+	"7/jqsITNTbMNt/f2OvuFTW/LAk+iTJbDm98uCl+PRWY9BC0WB+9KakhBMCS6JXMHDbAgj3fj0F/uk5Rj",
+	"U5OUPas5OLA6akAlC3q1uKK3ZF5fW5B7suzMQYdF339N8JSUxXaWpVv8jCCkmqlF95O2a+csRGW8+OF1",
+	"h1ZMmjYyeiZnIdkWZ031hmD774UxUXO/Vl/6JH8Hh4SpWPcJ9Wmk8jK+xOG858Vw0oZ4Qv15b0I8yKeq",
+	"ndFbsLSla7OOAAp1xv5OwideU5cwsWoReePzzvl+Sk+xgo+u2Vql2ufsRLs1oooibd9KFaXr05yhKBvp",
+	"edj8VBLgWaDKwEUZ5/B00oU8K2CrGn5nCb0o8CNgayrsqjfkYc+UQC+pU2qF4Ok6IaoalY9dHbFmOlAI",
+	"lsqNMHd94iBf7rlLlPiD5DYIBw1oGI3RhLNovKkDrmYGKE2pxAC+ptIBXR0DUOs8nKlZPcfFUmemwnzt",
+	"Q/bGeuuSDEtQB7Uxv0ZWWtrUyruuhgL0icJJ5cEKua+qwH6R/zdWpFSnZB31iovlieXE9k62WSBv/e0k",
+	"D1xPKr85xXT/LjCG5ZUSKTObU/nmhDL7185iCJdK7euFZEKZR0JRklhVDbFpD6l4puY0PzD4BFJ15VEs",
+	"dJwnUB47qwN5WEUyKkf27Oji9BiK5cpT34NTXz2Yzvbqo8mkI9f3PliF0BZsgiooF/l8RBkidxBzqy5K",
+	"Kiy+VODwmZThsanlskyXZNL7+vR229u528MD1yPD0Zh+ufUnjAeFNkx1g64gH+grt0hCKM3u4S4l0bzn",
+	"+nh5FbEr1fgI2taOFVHkbQWLhNi9lbeRoKXVd6FQNlREmI2pOzaFqsbc94R1RSXFrByVzYoZwjY6GRIk",
+	"ypfMKaOOnxdzcjiMgLhMnfXisJOZvGUZjyB6UApsEOJNR+MIkbuAuBHawOkNy0xdnSTmHaOjE5OSstkq",
+	"DuRg3GoE9H19iuYk6qaXejIM2CZUZAyuYy8yVUNMQERCzOkxXBbzoOjmCFSSVb3zvzhhdZri/UHuHsKV",
+	"Umfy43Y5j8oDXi2Rzgvi6bLH77mqW5WmCPJhEpGVEUOcBDHWEoKB/ftYAbfWwre/P0ddMMSXWM/UyViH",
+	"hzhVEX6Si1gP1dI5VjnGoseHtQi62m6jGd6KRQDxJBn2MpZnG1zUoK2Pli/LVYSTiPZVudu9DFilYsB9",
+	"VyiZwSorpO+GeguU8w9CPAD4Y1jyz5BEuuKgR1yCRUmQgeqyplKxTDX4dcP889wwf4MycgEGr653tqLg",
+	"3EIKbg3yz3CEIC8ODciQQ7FJAIyBatwaNwniDIyw6Cj4GI8MqUsJi/ot9I4JEjnJUACHPvNZgkOfEhGZ",
+	"eo8q1loFIiyvWLfIJywb0Kr5WaVI2lYsRzY2QhHmVnsrNTwus/DVio84k2f3GM9XnQKeL+E+ndUP/E/h",
+	"I/nbAL4B4HWF62EVYF7xapwY2MeVCpeXoq3Xh3GsActerzL0pWov34z9EvXYxQFkHce+Ti4OyQTKqEIl",
+	"TViDVi1QGhploC70WB2zjpVEuzBk65qWHMNKdkyi+HK/8ykJey4OyqvZ8DgS1CMGGa/oXs8X1f5DKEY8",
+	"oB7Q/ehhoRCQ3ioznmTTivbKtmo/3NAIdRHLYi2xG/XKjWKmRTAuyxbKm814OOo9+bp9W9dsVh5aZBTA",
+	"HvVWh6N5gG2owj6iK0xmh7bMMGJv5r3MI2b/LH/WxVWuyNiiR6vd3P+s/7/5+XvH2ekUI5gsEMHqIuAC",
+	"leQcdqWbbs2ICpczQZkUcBS0M9KyWQGo9ir5pPbWLTtr69DRM2f352nqecdXt/apX03ZXHYalo1tTQqc",
+	"mc3fP82vSssLq3uR1mI6lbLqtAgU6Q2DFHcV4ZaUcUoL5xQUdFqMf/vCKVsx+MUnw2hFJB757WVwZXWq",
+	"rqQ95UrRptNIx/e5emHF6UR2VuDKx5E7VnJuLW5wCYO6UOlvhXGm956+04iZNZxcGAnhgW8B98qvIMaN",
+	"mXSMhYMGcwTkXtuDv2wytk/lntGrpZtoZmrP2vpi8X4qBIFLIkjBVj6w/ovzMPCMJQAHmbGXVsu5N/8q",
+	"xFwoHEfWP1/H4V6UHCiMjQIb2HfCPKFqzGnipAJ5MakB/lfw1eKR84GvihQvhANfPj9C+7t7T1CgGiGl",
+	"Ny1ywFRRLIi9mUHaQcjZyNRbBu8D7JUpsaTr4gIADC4O1yAmnWYh9R0KDEMhWsI8sEwoU82bwzgao+1W",
+	"G8G7GgIJMlWe7O4joUp/ob3W9qadJGOKg+khWuXCVDyJ9cMoVMUyYobjaMxD+o1YrWIm4kChNaqWJrXI",
+	"vA5xI8U16eWARfF9RVgUzuWKJUk1Q0p8AOxKU2Dq8iorU6mAU1EmIlzqztYLhAKsq2gbMuEuIKB4iLNW",
+	"8WUGL5bWuDYdUw9tQBa+hibsf2jqM9489fooJCLgTBCkEpgg1+hrzCOi3ebilrIRENiY+EGrGhcikbF3",
+	"25WFBff2920zkZVJWY2AbJI582lUYixPtYbWNheRWUjZRxaB8Rn20GVCmKVhogVR26rLRwI6hYQgPAAQ",
+	"KILeXZ6iWLIIXfoynFKXSOlHRXq/u3x9wzb6lydHJ5dvexfvnr0+Peq9u3zd33SQiPAAoOZCLsCnSLAg",
+	"wtFpRoC8q6G1RWZmmHk3DEIGIo48jjb6L07eoi39WGx91/+CI/Ojv9lCz0LM3DHiDNEIhRhCWwCzjTPU",
+	"h+XtIx7esL5iRv0WAuwVtcPyJlc+0HkgmYWH5weAByT/Tqo0Yg/g0wRHkVRA5Rrp2oE3TL6sIdVUl60b",
+	"dsP+qjr8q/nMX9GEYHnVor/esL82m83kf7Jt/7/+x/9OpzjAXlNTeh/9Fe222+ivyCZ/jxNh8NVcdcKk",
+	"OB1iNzpAfcUi+hqrDSIQgQ+0UMG3bAalPtZBf0XnHCkGgl2XCKGYqCMZiWLXVmpYYa9DHg6o5xGmutzR",
+	"41e8WIVWquLmPAAkv5D7ygst7w6V0Q4FVQs7ZzxqDnnM9Hh31XhFLGkAbi8YqFwe49t2se+TEDZTEFXY",
+	"VjU3Xyv8zoREY+415eew7/OZWaA9PRvgbip2SnkG0ktMvVrYq8vZ0Keu3tl93ZcauIUQpYJd1DqqxVLh",
+	"NIV9BiHgmIN22BwCaBB039nOdK+78BB4WRTjPHmLR32o/Ch5af902DyTNNUv/E7EedPH4Yio3s22Drg3",
+	"R+TOhRK4mV18JBBkWJaQXnILNifEoxg4o+p6z+r6kUD9I5WC23wLLajIbG9KNIDzXfgxfSNC79tyWa6J",
+	"7zclN4fiqwHU9ccRGoQE3wopVcW2+K98RwX9hlI3gznqNd+GLeUcTTCbQzrlJIjEAZphGqH+JYnCeRMi",
+	"pOSqy10rG6/Uy7Ev+9wDBnCI5M7GaTURzY4P9NXWTy/PftlRn2LqS7asejX75+EID7CQ54TJdcVMzIg8",
+	"QbMDFMoBIwwhXZnRwycyN9A4ioLu1pbPXeyPuYi6T9tP24VcbSmCfXHmgYEeqEiI1X76FcFYD5MYMSxg",
+	"NbpayhYOMtKyA6jHjopmo5EOZtNBNAC97CQ4NEiLAeKGYeaZQjpCNggECGhJmSY5AwcpzHD5PAznTT4l",
+	"oYOghERTS/sAsykFgqZLQzem0Q2TBKo/H2B5nLlP5E1IgP0p6dkUzUnmJ2+p5NsqCl+00OEkqRF1wzxl",
+	"+0dqL8SBhmxV+dnw0dbEQy6PfcDNUTgkcxg6JQL1bxKc75tGV0GN9AEA9IYNYupHTeNRxRNVlcpVSb5S",
+	"HgBSEi3jxoUjiyMNXasK43jcjSGLHICggFLFDZNnOhdmH3F192kCLMKIVXtYM/bjUDX+4TT0jalS6pZi",
+	"ksg9XzXO5AgHWff+XrsIIi8M5z1JLHVnoBwmKXDOKsWmkpEpEr+MfVJniKp1T56dinCoWp9+x+hiSnbj",
+	"EM4l0Lu8D5IjuGFhOJ2im8aYx6Hk9035j5vGpoNuyVwh6yfwUY0CjpLUnaq5PqZ5rtxYjVePTXOp5g2H",
+	"BOJ9esOQT+qFoCSvRLweHI9Vg6tXt1hXD9K/RI+bMtq9JFWtrMpqekPEosm+NJPakxRughz2jW2Rxs1v",
+	"ACK/0Uz+ufmvhQbphWphJG441TXD8sNPX7WLf5nZ62AIr6SrqDeY9wpqhxUuS4Elu5h1MB7lTugysJ5l",
+	"B1LVLTM3xcp8Iy3YViecUDWGiKI4dNc8k4IyGzXG9Fa+VafzqPaJT1dHMqIVeVmVp9WuRdtevRxthePJ",
+	"fDXBwc+xm3THki23uFmF3HWYXKgrSV86Nkqj84GNBpDJDQfXvB3g94QGmSMhgKT6VERSNZfSQEa4AfV7",
+	"A/pSbTZbBfe/jtMAZb82LR3q1wBvYSktlUHgLkPFq3Wz5m/wQqhByUgAnquYeVV850fFVieBJCt44kGI",
+	"zN4Ju3stwDTK+AAy10Dz31UFkY7z+MdGUk+k42z/2Pz3/16S2lK3LJgaUAVFS0lsxQgbm6hWJSV1Yy4j",
+	"DXkvFOAPFsE0kbBnBnQfbt9bieObVwurDWWWpXLFLQlz1ZLkq9fFIndQ56/3h/CCeturC+qttFeT5WCW",
+	"C+/UJaOi7UyWumonLdF5hV20aieu+KIWlSsjj03o6WIZxDrSvVm6heqHq7ys5PO6o1xFFjkqPH/6To94",
+	"UuN09TqIvgE8WWE/JvgurWe5ygJVMXCnAV1KxpTQSIVTxg7dbd8ndDeZw8KHi5bpzyOphxLJfQkj0+k9",
+	"pYFloq8t+zaTn9ZcIXSpKHBsqfOryAPDiIQ9DfyyWrS7WBLu/vhxZmXU37WD3sWyqPfssm/XPT6L+Gg0",
+	"H624vdPd28+VclkdP/c1F71DNiI+KCrLbtVVisXqWKvk8xVUsQ6kG5NdZkoy/31A3mTV/BUPBXPHvA4D",
+	"397Oar77dU8+JKvJYwcf6U2qhrgaB6o5gIKs3CSJTpntUywZtNFx0LaDdhJYVGVu50O0QZgHpRXQhKt/",
+	"iM1CQ2XeBGal7KWWMFOSekjvpEZKCWM0lsKBlVRn/+xin0j+b94Lue9TNuppBlKoT/403mLBYtUVnqol",
+	"CVjNZdv/QLsLbEvV8XlgrnAJmASRBIQj4nW1BxMcb48kn+jxoaMg3iHcYbG8p+R7SPK9WkAS9zC9aufa",
+	"avyRCJFaFBcxikqC1a7Hc+WSNx4w7eMcWEuENjAaQsW7NA9eBSlQgfoQiNATJIqDPqJMRARnauwuZBUv",
+	"ScvuLctK7j0UmkNyelIYnHUNpe2V/7SfnZr2bFqUAC5rBQuDmYdmYw4lIYkCscoVgD0H5z901bUryIAL",
+	"7ujoAmGb0yEeAq+TXxTE2PxUyYOjk3fG+4oI8w6SD8rLa85jQORS4KNQV1L9ppNWW/ev8WOIrH5Waoqt",
+	"ncsylUdKuzCVu6TWQbqH+Vi+ktBTAdwVoxDWMeOhJ7pQphJt7LXRhLI4IgLqPY55HAq08Tj9NbuxUCtr",
+	"adZnSvk5Ol+k6sTobLhABXNUAdPlgbP1w+TrAi/KXsWK0emvtdNuQWjjheU+XvIZEM2QjuKQGLwNgPRR",
+	"5DTXODhB/O2bD4U4IIzRUUFLWJ6WuanBR4QGmYMKnMSDcvYOwp6H4kAKEz7Eb40xSwMVkrZQLASyp6GK",
+	"EVT9FPEkEyO6NFnsoVyvPtTlIny6CR1oOA3OVM62lGXIWFFYkqkNiJ4un6harFZ+d+H1pGMuqw68DssQ",
+	"EWaeqpDNGUGG8ZZX/F6VtFSKZ8GqV5z8BNcQ67AO8Kuo4++o8+5oEDwVHKJNn5SI1oNOehZ0NTmjGVgk",
+	"RioPfG2IkMXo51R+Saosqk3a4KEum1P7wtvs3rA0oFO3DMkEolVVDeaEdcr7UTuwTFiLYy2peq6XGqJF",
+	"xaYGDEgii+T1ChFdOtg3oaOCmBWb9ZWU5lTzfiQWMwPWyysfevLVgurdrpmOnLzTS5f4pwlKNrl07yMf",
+	"rYXZrSa0WMyr1oupzSHDUtYoACwP17tKx5zTcuxIq4UlgnAyXcWrAKnwDwihyQe4SJ276cr/gRK0Dl2p",
+	"9PT8tCTtnKBWsW8qmmI1xbWmC+we7qwJZT23DrpB3nhe350amQlXj7+wogS8WrGY77T4n2VELon32kqj",
+	"eiTQXruppHR5mR/ABfS43UUYPU4eyN/QxjmZoVckFGSeyWCC3hpOQ71YSG+GMdjVF3+yC9YCKq0LSpGi",
+	"pdR8g9y5ZDmaUfJCHjskrW+ZwjnqLtPRlG6uXE4IvV9RrAFJbjwPeDQmEYhqpp6fiuQ3cqe68Lt5MQRU",
+	"cNTXw+v9a18l1/TTO/Rf+2gjF++76SxEDQvUTy9beEdF6mwWx9QmLcHzce/L2epI5T7euyed9lBSlEGv",
+	"TjLY1UjQGltdSvzDpCs/iUFMigOEZEq5KtmqhOSG8i2UlOVPZK0VFyd9c+XlsWWyXEneo6MLFJJMgCUg",
+	"uQ5VnnOqycyVjL7poA56FftztN3e3pHK8E4bvYoZgUq8XbTb2muj//qf/wt12vJfINbrbT1ASomEx5wp",
+	"dNi1SHT11rJArlNv11vP/OsrSGsJ2eT1uewActNJD5m1g5X8EFjVPdQ8xeMeCYR9U5ZNwQMbbU9nFf4l",
+	"CmOyLOZv1eien17O/o++FhUj70V8hkNvxSnF0eoW/KO4sHbBCsBjdcqxFQXMpThcZQ1qrl4RdNkKvmUb",
+	"fyxLi1Y3tphRS7pYvaDzepHj8opNJu4wE0loJYVM8F0GCa3wDor9Gqg60CoxLFcAg5kFO2UQ9ZfRxRJg",
+	"Mc1BFscjpQvZvDnFIWTX6qJhdpdHSTe5ByemV2sYr6H85B8YX3rPCMlVROfSQ3hbI9fK6uXeJPW50Kw/",
+	"oat8fNUDrSnPlBOFqVoaQtJdFU2ekxr4jwUKgtQA9IAmKnUYMO0J8YSDsICEfjgRaCOnIGwqABFXP+Rx",
+	"KIhwbliBZXhTh9gDEL8xT6L+bIwjUCtQfzDvqxI5ifkRokw8PN9ELp+QG6ZssFQdh7/oU9Y/SBzUegKP",
+	"BBpggNgx/UecF6oaq/Kwwbxe4QzT7f0AD0thLLNzpJ6T1hfCE3GA+hG5iyC7GX4HBKKsM07ZlzSxNwuL",
+	"HZp6i4uflxSR91Q4SOA5ZaPEAQsZno+Ejj/RidYuZ0MKmdIa6CCxy2WHt9dqt9GEhwSlyXdKrB7Mbdn7",
+	"aaEkLfc6Z3rM9rLUCqmvgSir0CyetDRkqcCNoMRIgP3SW+PIM6JOzkZfnvQ+cklsDo85K8kj/cOm7krO",
+	"1aPyMxPKcMR1Ra4g0IZvl8SlXPjk3UXC4pJg6pK2+nkaI6EPy/wcNETFon44Dc5IDSzM9NM/nCUtcx+2",
+	"77fLlOLvIeov8ISuUc/k9piNd7T1PfXQtJDaCgf1zVnpOzesXxzqL5uBcU7zMZXM1weehYpZVhEzupeE",
+	"fz95nXi9h7GoNec8FGc5LJURTcSxZVzLG0mr5C6Ltt7qnqyfjtJOMw2hf5WyWWwPUtu/GEiXSeustJas",
+	"ZCcxzGvlVx5IAokluzJONhdnGhJhMu/h0Fq3Ruao1rw8DhD2Z3guUKA7LjlthYWozG1Rec0mwS814lwB",
+	"Dm8MIIfJ7+kRtfdXUU/VBZMWcsgOr28CFvoaVcEe64REaIOHSKVig4te/jSYowzxbR6gvgl26CMeQB0o",
+	"70ZHtY0p8w5QX/0jfYwGxNdhJwosAocj1Tdc10l8CADdYOaSA8BLMkD3GidfdgSwQyQ6yMHkQwPHPHUM",
+	"XF1xcNQNy0RHwVTVFxTolUVW8Iar0j3TUJYx9ocqHdTJ3sI3DEJlgZAY14hoaTTWHAZuQkH6MFwYA5GL",
+	"lon027CufwBFuWHqPt8s8wGrGEI84LEdSZhG7eTLR+qU1RvWN9JYX0pjQpcyKPQpo0MjoCgcraRmpVxH",
+	"RJmgHtQxoLLbAIeRP0/2qKu2PoyZSIN+VAePhOrC5N6aFccR8omU4mHBozExi2BGD4dcknJKcrku5Ka1",
+	"0BFA3wk0iYWBTtHBFUQodK0b5mOoG6aQThStpiujrtz1xf04DWu3Kx1hlnN6Jc2sMFQoZUia3PqQnSyU",
+	"/AKBXDGTp75EoTu4YZghM6dU1YKHaINCT9zPMEGpBWqsPPl8gOXGylXWa7up3UImLDSrxPEZ21xVFoLR",
+	"rGwbBP23qKJnoUdABZx2Oq09o3JAeBOoIAogaWJpIU5eAzkwwTFeTNBO6iZ42kKHkQ4zladlzmMAqVnm",
+	"A7hHrEa+eKiZpibNwgvm8upQ15JfJcGeocurQ6s8O1gF0KurN+fomgzQb2Su0C+f7HWebCqt9PJqe+8x",
+	"EnTEcBSHKjKssnw9vFAMWVlZLZ7cqXWqLhmfVLZf7Ad7XqgvBgNdJVTINxSix8IEuFugdY/QqzdXJxoe",
+	"srUUjmqhfv5lSaV+VjzECfdiPxbLplir+n5h8XzgjTVL55fF1FaV2arMNpjbEMmA4Io9xFk+8aAPnfQz",
+	"qQcb794ebdYKjq4u9KWfVvhC5eBWTsjSS7VKsS97JGlxNPP98v14rUP6im29xUsvFarkQpHHVgpv8low",
+	"1A5+sgRFAwCzNHZGF10Rf9j0aAiVR9DRCdq4Oj462XTQGSGR7ISHyKdTgmZkQP8/9t52yY0bWRu8FWzv",
+	"u9HkvEX2hySPzY6J3Xar5ZHHsnol2Ypzho4uNAsk4S4CdAFsiqOjiLmHfSPeP/v7ROwV7P89dzJXsoHM",
+	"BApFVvGjW5Iluf3H6iKAQuEjkZnIfB7FC9bCO9gSVamdsDNeZFJPZ/lEK14s2NViyo2pXdx8zotMNOxh",
+	"jKgcsjI2HUQUVklKfTAkcRBemQLqeoxzj2Jeehia6TRlukcBr5oFzWQ52wVh3eLw6dr+3/EGr/rNeNWM",
+	"vzZ4ZcsA0lyPRlDMO5a6jU7LerZfboPfBIH8qgMw4NP6KbvtrdzS/ErrtF1A5NXAvu2WoISAdlyOPGcB",
+	"Jbu7LmyuRvhXcfQo73HZf70IeLmrkoEoyssICUh/jlOfayX9DhcENGrXXjctv2H95V4FLb4ZunxXUYn7",
+	"65Js7tVhfUYb0BvltGFK6gO30rNZLjJIFEuYkyc5n5rSOQeOZUpkHM9UVojMjpdcxccI+7J9vKOZjUbC",
+	"BHb7WtLTAG1PuOE9MsJMDQwsWVDufYCeG5CIUVjvm76C31rcsok2lj1o43WKTxEzgheDsVMs099SNpQK",
+	"0U8nXfYjWER8Os2lyHpsoAsnZtF+Kpnh3ASGJetfSobVBA9Ty/iIS4U6dji5llAWbkOBuYmusm49rj0D",
+	"A27+0vJqXtjbsVeteoUxhQX88zhokH6BtyX7Bg/Dk5D74HT3pQi3eoFLR0pVyi65eEtxvk78rvcM1mKe",
+	"ex/gB7gTIZfWekFzo69FI0lCoGlYhu0qxLAQZkywzrgDY8DoJfrgh4ffNLJAgAf6cixVBYqPXnDpGR+w",
+	"cfrzl+14Imo/WNdd0aWIzw+qAncWRJF1prywC7eT4yha4FyPaayC3of3NNV1X37pC22sKJ6q6c7RGoWe",
+	"1xGtk2A6OkwODw+ZK8RaYAvDFzw8PGTcsvR/PXC/pCeMs7OXP7MCeuE2kC/68OhBe3sOE6j+Qs/xOyqQ",
+	"R0cVYI4GghL3KfWT4homhuZ6MwrlLohLPQdKeS/urQbX6QDowbJ2l6Uyo/scJ89SkAMjeePWqcoXQaPs",
+	"q6VDAaxIfNEJA+1yLo0I7zRTgIfWQ9bf89onlu7v1d4KYYdWv+fHQCVDn3CC55dXCulH7zI1/tPqneFN",
+	"Zz02XXefAaI+CO0g/nfIQFilV+SNAgam9kdtfwAkvho7x1qhMq4GYr2Ft93i9CzfSz2sviQ02dzhC20s",
+	"Se0tZ/U0vIJmzoAntJy628UvY/2daKF8nav61BlxI1RjMFfD43oh9MJJHdIRUbTc+jtnQHW29bBS8Vu/",
+	"bi7tOCv4/LKkqFw9f6mM2mnwy1q1w1938xQmhMY5zOBeOS6VlVCZ4o1r+H2g1FQ3xWcCUkPHlTCzvC6P",
+	"vFhcFrOmBLK1e2SkNN7C5rNJnUXijlr6kVyThftWCUeGBEekXYQSShfewjIe3x/ev1su9kRXYxq51RM5",
+	"AK6swsqmDDNtL/MgmOt2nhDVTiVs6oY1I3brIlwMFqBJgscG7pek8eqGpyzpK/cqwINf4JCU1Xr0D3Te",
+	"E6+KVmjX+z2FzgtchEt20ebFWx5BNYPn7NhCVkgfo9VAr2ykJqLfca7nhbZBaTBhYYPW4bQGiLjihs0L",
+	"6Qa4wTMx33VvvtBzWunvGjCNzdrD7FZi1Id13qoymeeXd+1EoFC+dQM02rc7uFSUYnTXo+/uyZxrDpCy",
+	"pyFINWKfXp6NOoEacxQuyYpw8w3oLOAqgcvI8gpcWsOEGujMbd4dJNuys6E8LCfIKOwFebSLw4oPJ2ro",
+	"+qr4rkjBNeeIN3t2DNkur1aW+FdX9Tax+SIR7P53SekC3Ei22sSd2kSYaeplXDihUJV2gv5qAYGswKAH",
+	"sSuAoyRtLliLK+YmGGwrN7TMiBtR8DzpKyOmvADspasFS0/ShKX/kboG0iRtd9kpKQIFE5OpXRCVldJK",
+	"9IIpBjdNuHT7aqYgOCTleX7pewkZQCnYheHkCnRfVIhOLmgQAo595bS9dLhsBOsvzeDjw62AtJdl9i2s",
+	"ol1WC278zcF94aVnVKHCOvgeuAPr0SvgGujlz0i6G82xVhiQgHe1CPmuBDtq31rvv40pWW6hmjsI0pH2",
+	"DTqTKdQHXBSFtMIw5A3CsBiExSJwtbqszqk2tVdGOBverb4cVBUcFOglNycUlkMahttmPLLPtr36rVu3",
+	"pblUB7VW+mb87nTb2J01ybpoPBDSDfF8er5vnH4ly2Q/iF3Az0kwmOno1uuhWeaVSDqlATrWeWYQOSla",
+	"peTrB2Ez17M8S7CfWbFgxUy1e0TSlwnTV4G/i6QpuqMF1gmiat8wXWSi6LLvwG/l7KWUTmYnL+lQ90nd",
+	"4WRPQef0iDdOQqSIN4OXjvSuk0jUwQdEGioUBC4ouoH1sHfOCPC1lsTjRtPENIVEuqWR9paHGRcQWRN0",
+	"gYJLyQhrczw4OMukmc6soHtNaV29vkLrpMTVWbJB2ExlGhX1lhHAnOZWdHrCUq890NkBU9leij3bUa2q",
+	"M7neA9FzwFRaS+H8EohkI4tQR9TyplcInpWObHoIQgsDSIpQBP/wP5Gi6H/0f/qf0QcefvZ/+p9heYdf",
+	"6S//Y7kGfIHoiS80pVAqX8Tf5JSthOvz0Er5pLbQjRRzwPi+Gmt9HaqFv7FS3WS+xB1Rc35Xs4WXtOXA",
+	"YgLiQJqgklwJIzPiPCNJsJsXIA5V4Hm+TbZHCFr4JWnW+/YNxa9S6ZOKsCIVLJJsoFE5lR9iKnZWV8Tg",
+	"+lKqgN5TA3YFZTpS+ehVq30u21//2nv2LKn0L6Catr093lu+2HaN1AdX+M7MlK2ns17qjZ5iT6QaNb1N",
+	"qKwhkCPbmNZJS+7MFd0lUEOo7NKjcW/r9oVRaa4V+IvrwXLuIuKQaAINPM/9SF8GKym8YgMdRTxatRpG",
+	"uMhziwAi0EGR8x5KmjNggPxthoGwFExL7jCwdfGU6SszdbLDjIWwZLhIy1r9vdOj/l7C+nuvZqJz+qy/",
+	"1/Yne/ryKP3XP/8zfalSpwH43QOnv/cZKQEx3YOxNkKdQNKms7jcUYnXWqjukZIfb8bwceFHabtL1J3Y",
+	"pSUWnq+qZGynnX8nErbyn5fdzi9vD5OjR+9qiXj8wAeshyXP0w7igAalUUutRtKGsrRS1qyKW9nzVcG+",
+	"1pyiot9+VMlcmhuZHA7dIVOifNKJwk7LhTYMFfsqdWsN0h8wHxgbziQ6eOnLS48O8HKp3OliSFk80JOJ",
+	"MzmEL5u1+4qCK6BgTP+JjnFMB6hl+GrFEjyNxj1FalU6Xdo9Wv8IZMG4qo6HW+8f//xZVud3OIHKrXn4",
+	"de/o0QpVQrQxW38/PPoFOLH+4/jvh50Hv7R7fz/sPMJH/+0jn2Zlv48O33+/P9LJWPmIZXKyu35E3f3B",
+	"qUIecalG0ZDKDILoroWYwgmiFV15tpcCa46/TjYd25X19OA9f1JQAZZ9ZBOpwmmSbKUglP0UdoxH+3p+",
+	"0F+IGfQS+OEe1J9DsWtug85Rp2esOT0wJXIgmlx4t5I4MjM7QvGQUd+U0bpjPOgWUZqlDyiCFoORuIRM",
+	"w0s7LoQZ6xzMy5l1Fs3lXKpMz0GnUwQ/5p214IC/xBHQsyY4sqku7O6jY0r7bN0B6qRLfXbPDqpHHEhZ",
+	"UUPK71we8KDMhllcWgqVL69di4h9f5ZzU+NgoV99JOxYTtnAleyxU4yPFgk7PXjBCmExnf5bZuwsA732",
+	"jNHcobSHAx7i/DDyqcRei8PjTveSvdODF3vJ3rd7yd5Zvc1MOM8XfLQrn9JuQQvowA2w0pujFm4baPBK",
+	"XwvVGEOJLpDL7cBPqbARg0JUr1an3Ji5LrJlvsy6A2BUcGUDSFDYpmUL9JooLQqWWhxyWUve4VvY3LHj",
+	"R1/V7uP4FUu4q/VnmfdiLa3sKR+ITnmVBMXAQ654UVAKKQanWr10ZjYAvM6MKJo9/XDhxlr+YxkM8cpp",
+	"/GgjIGw0NWuWEmRM1CYFRVGwtcFdb6ayEIaQkZfGDLIanIFoZY5O1yhil1HVW/vSV+Z2NUwfc9BpBJ0O",
+	"78OIYVTq7wbCAlgTPRyv8m8FLyqhfQ0TURnKSmOVUfQdqJusnwzeJW1nzp3OMmDuWAlEkoZf5U0neHOu",
+	"x/p8uN1yAqp+4N3P2eVUmjVh0r9shcbgw1M9MqUGzWylk0k5eqsT9AtN0Rl47Xc8asK4h70QImY33bhX",
+	"ZmApYpK+E/xL7qPoaO7F/EPhWk9CAphUTJpt1P6mm/4NqnjdzK9uXehsmM4kdi/h3QE8cTLUaRYAi9Bt",
+	"uEOv7fwm7vq7HjzvcYHWr83QmyZJ4fWdu6g0IHE+nCLjmv9pmm2zWyZSxU+Pkp2k2i2X6h2XQd2N9s+Q",
+	"zDfg9QmMpxH+ivBRTDdRFQhSBdAKuuqXdsxK+hCm9Lzmzp1SHy9hputyrimsoDmr2dkNl1eLy9ir2JAk",
+	"FhdZxxH/y51CktagpjfZ0XWmLGqjTaeXUNnl9m4diBRrvqPwDaz/unPXyhMs6g5dY2Y7huPTVfZlHWZR",
+	"4G2pv/5mLVpGKT1I29tTucSxDb/r0tjBFdc0Wxs8NbdYbJSTvObaa+tON4Y33PBcAiqOzMXyLMuSq8gp",
+	"wiGK4KSca7zikQSsAM9OWGpmU1EYkS0VCHESsTkOHdgLS9Aps6F2A/2V/7n24toZQhXp5wE4KKwlFpa4",
+	"Uxjw55Vp/Jh1ppUol3b0Qe1t8DggtPNyl+V3M7j8dd6AGGbkSImMPZ8Kxb7l2UgY9qB7GAGGsBY3LP3u",
+	"/BU7uDk6KGfw4K3M3h2U5VI24jduNtqbcxaqki4iySrFy/IhUK7YqmQL41VZtpGojARBzbFRGc4wUr/U",
+	"H5T1oQ4Zt/yKmwa72VhduCNSqJFUwFoxMyJeo+a3nAI7tLGjQtQzy+KUxvSYq6/KuRWAOov9YRM5KmiZ",
+	"YohW5ZbiqGrmfvVw1cytMu1UX/jtTOYZo59Zi7NC5MK91fJRyOz++eyl27nSX7VxlokbkespYDtduSaW",
+	"KBdvDrtH3cONC6jk6VkamKScjrpJfI0hLRucVDVxjtMpXtjpuUJFRw4h5Xc6ZWZ25YpfiYaYhltksG2C",
+	"evfK5br0LdokO6Fb0vDAmd+EcDnkMq8Qg273SQ0azZLx1UD3gcwd5BW89N6JOoXiFILhOCu0hTYTuqtz",
+	"Fd1JUYhpzgcgl0fKEBJhJnIJ/8DwI0rNmoOY9s4iSXeYreOHhLCSMKMhGEGZ2UQUAFZn5tIOxqAF65ll",
+	"uTZSjQA2wRjK5tpSeWk4U9Fr7fZXMDDqXHlFvmXunStZXSuRNI6W7prN9JhGrz6IezK1t08uud3ege7s",
+	"WKscgdvskSaxQRF0HZlRDDddHfMJoKrh6qNRqhUeOTf2kgrs9D1QEULXa7cU/EwsJv5q+VYzNOWLXPOG",
+	"z7/SGRI6JpgckQP6GmkcLYhjtuKNXToC3vbhzf29Xj+Kf+xiYGt/L+nvuY82lk+mUOb48PirztFR5/D4",
+	"FdxZ9w4P/x2KuZOgv9d7++7dLjtsKuC6JGFhIbnd5qRe3V5rzmclV2rYTGEzLKWy+hHcYoe9j0zW5U37",
+	"meSyruy6Sqbn0iKpBM52g2VQfVzaBBRI3R3SFPu/MzGQmYgCaBddjJUVWRSH2/XbKERBl9ptF/XZ6jP/",
+	"4jo1jz7zNoFZSzrDxnSn96UfVAMMJlJ5QIylhQUkm7/NBP1si5moP/+XPQTaUBiR6TmVKw5YjGuzll9J",
+	"wdhaMD6wsEAp+6p90lfg+ZTGFtzqwmCClkDLhbkz2xVHwYxJyOx0OjWlkufX+8SI/EZQKsAm5y6dx0uW",
+	"XWWKHn69aXOsHtVrNsp7FBWfmYh4T/5bodZdSn0Se+fWq6pp6F5LO34Zbt63u9UrF8nyYivv8KvLYz42",
+	"YnCJyNyACdoD/7ECb87mBUDN1l93vR5z+3R458n3fEhbzy28lmJ9ly5zam5zYnSFZX87QMOaschQ/PTA",
+	"6T6Mr8d8AirjeY6udp+WtFES1c593Pc70jFlYsghFmxvgkial+WBG7k8an9ETFzPv0cRQv5P1zldSLgy",
+	"oGwVOOqdVnqt9DwX2UhcuuV0aWbFjQAQQzmZBT4/D212KZWxxWxgwZFkskHsP72U8pL6Vn0qL43Ih5fG",
+	"zjLXMkQA1Z7f7yU6emuIzQ/igV4NTNxIWLx9iOGm0EJcjGVE4S6L0eP0buY4KrOBa7AsAPwbb3PX0M+e",
+	"NECCJ6Q7eKj4NGQmBrIhORhvjTi2RKFbB3uyNtzBR5s3xPTc8HyGyhN8TdM3J96/HQWvi8XGkdBDPxhY",
+	"bbev5hP/8TuBEHvYYT/J0RisLji4JRrMCmkXL927CXEOCBNOZ27BrwjoKGKIMgvSi+cvyTk+s+MD+Cnt",
+	"sfPs8cvTDhm7379+ZRKGDCKmr9JT5AH5BxG5YswO688ODx8MoAH4p0i77FQxt8pxlhAvH1wIAz0FlRWh",
+	"8SnVMxdEg9FXUfyX04bRlvH8Cvj9tcigrYDxCRkLpOkOE8ZVX5X5NACojP5PX04W1YCI/ZMQLGmF4pjV",
+	"Cy8OUOUPDx+2u33VVy8xfO1qAR/RY0tK+ljnGa0l+PCT0gqgH9PV5E7gPYqzNdOEpZV0TWBJivI1479D",
+	"gShjE5mUbqq/LyVtLj0KxSppm+5BJdsSWq7mW6YnAcDVfeE231Lpam3PlnrRV+lStijUW0oXTU/8VGMC",
+	"eFh/hrKOWSFG0p3GzvaSdgxT+oq2CCBzsxdPzr7+8/Ej8vq8FlcMfmffCmPZGV0EXhTu1QNh2j3wvfJ8",
+	"pAtpxxPWgt3UhjwwT2aasPRaZinyaiD6QKQ9IQC+yvAerkgYn2VSqIGAh+BCRhAm4uGBsGORoT03zAkS",
+	"B1fDWRQm6hRb+PYq4TfmzPb2AACeJmafuZ3TwQhmp6+VuNauDwGpecCNYLkGcJbVvNwe4i0vmC4IVqCx",
+	"2bpU3x5FUEfFEvey6uuxR2AHJ2VieayeLecm06fyFXi6hGTBWBrrodeje1FTl9XcA20OixJgcOXllaRq",
+	"evPpxVNGz1fyrF0RXJEJ3gQIirYEiK1qzTgjm5o+OyeHw3KKdm+PFlilSCUjvLIE/Jis5In3yAeIn4yE",
+	"9tUqCS5cREqn82YlXT1+Y+WXhsT2utdWg9gINqCU5aIwq0nmPaeYLfORl9qBa4Qu5MxKxjp1t7ayO1qh",
+	"a4FINkrEp4oYEcgHmFe3lJ7vPzDxX+dao5uS1ZrVhHdqnx56j890eVzCZRHt2KUs+d5e6SqymhZJWIVo",
+	"vLq/BbUTAnl/ctb8XlWNWI75onDh2qLJvVy6l0v3culeLn0UuRR5ktzj47137pFUQ10X9A0EdB6+dqCV",
+	"lWom1agjshkNc+vsvE2dQtui3L9ICFwMZ27ewADC/ThxwsD0FTCHxQX2TTlrlBS9PKtE6HJ2gWxgMAa5",
+	"HDj90KBFcqaV6w0s0r7q+CuBotAAxMWVU2nZNw8f/dm97CoXE9ZKIc4GX3FAT//7r0artI1GMvecQExm",
+	"J65VmSFMv57y32YioPRTYTfCbFqIoXzDWk7dv/zXP/8TFX0L/2xDI+E6FNty/Xrw4ME3TCr206uzhGUc",
+	"SGUKwdJ/+7d/+7fOs2edx49TqEpsAOsYA9AzMNcMAicMa6X9vaPuo8P+Hr0ejdKZEQz9/WzKR1KRZetO",
+	"L5YCN3gaMIl8QAe4/PcNS6PrhDS+Oei69ueBTs6I4kaCROcZGd+8DHcqBAw+RnyghelWOqcL545UZOsC",
+	"chhMQ18xQj3nCwQsYy2uFmwi7Fhn7Gpm2Xfnr6Dffz0/fdxmA14U7pxMcU13XgiedSDmJE2ivrh2PWjX",
+	"SWRlI6cc9Z/n7v8eet1tYYJMo0sRqYzliLUV2L1Elri2YYcg2ZTB62oW4cRd8cE1a7lPV4vQihuWQs9G",
+	"Y2SMJIhBznLNM9fkFc9dsaKNqxtfhmPsvqqkQ7TINjyAu7HXFOjC/ehXeBHh6t/313dU2gDGQXCwXfYS",
+	"h8ANK89wOP3HuKpTXvCJsKJgpbMINinF5JkeS53o6ZJw94xHPiYNp+Dsr6c/fnf+w/PvcMUmTmb4Erho",
+	"fL+46iuIegD3gydutEyrLjtVixDq5laNO3CCg8YkTE/RX8mGUuQZSFRMZqMHCFkm1GyCVLHG83O68TE9",
+	"huicyIm40DOWaQCfuFZ63mXfIrPoUfeQcTaRSheVvlwVgl8nfcWV0jM1QMrzyqefeMA41wAUd1NCZxIw",
+	"JygxZ+nBzXHaZacsE9NCOO0o66vSCwVb3M8IsHamZcEeI/gwcAq+6ZS/dCBijJgJ3nTMTBlh074C8ZSQ",
+	"R4ko7LTfoYST4aSLWzi8KBYsfUxtwlQDe983f374qI0tv/Ttwg9fP/rmYfsE/BS6uPa5f3BrAuWScmEb",
+	"+YZNtLJjw1p2LvIbEQaLYNDghMBAT0xM2Dud8sFYdI4hZBHu4/bG1k5N7+BgPp93Ofzc1cXogOqagx+e",
+	"np3/+PIc6pQR3/6QPL14uhdFXe5hOOS7ZE9PheJTudfbe9A97D6AwBE7Bm3/oDsXed5xS0Qd/Dq/Nt1f",
+	"KShwJBqifs+z40ePjr6JeBFpoEmnx97sm0qGpImYErvMR9pdi0Vf+XC7qni/Fgt3ti4MQ3TZKPOSGpTW",
+	"hwON+Y2gFExywoQF99TpQCNhv3/9t5cQzI0bCr79+PAQ/DRaWU+0Hp3BfhwouAhqQCsNDmhf7gAKvQtx",
+	"t5sc1lT8XR1MDQyCsAAC9hB7W9dU+KqDb3nmc6ldlaMHm6tcYAzRK61/4AXeEzza5lVPlRWF4jnhlUbu",
+	"8L3e339J9oznf927wIXiJstJDLdg9pI9y0fAR+5UwL1fXP2DTOPtUe3Seznno5Eo2E9PWSFUJgo8uSQq",
+	"hQUf2AQOeX/ycGOENcwZIFlWijMg5Vv0FXC+YvtE62oXuTDI3Tdz7bMUOnTgIW1X1tRjPTCb15QVb+zB",
+	"2E7y5cXkqv/11bMfNi6oULC6qJbvZ9/V8Je6ahQc8TGX0JrFAMuGIlEzPZhNoptavyTKMzFaGAdvYUbf",
+	"rZVNNKGJn01w4g4icoDKK2FkkoYl0m2a8lPXDeQGwHPMQKCDhABAbsc+u7G3x6lked/kzrd4DquZ9at3",
+	"7r9sXF5/OvhT3cLCTm6zsrBkdWmFa1Acipq4ilpxBd9765V2+HBzlR+1faJnKvsgS/NxZW2g/Fi3KseC",
+	"53b8j8YFeUoayfHhYZTHNC00HIuAXFncOCnm9RXPgGf1bDAmJEtvFtQux79CD+5+rlE7m5YLFdv+bAsV",
+	"apdLNBLcid3P/Jj7Qd4IJczaJYMXSubg7VLs4nqptpxgdVFooAqArBhKbULq2bJRtEpSfGFK4q+vItQS",
+	"qF66SrgtkRmdLWE9LDc4TJR1RozoTLjMuwxP9J5nzAeDg0d5X84uxzd3kU8MNkLDMfoUCtI3rcrVuukp",
+	"ixwEq29vC2EZ74M8++91W6Ham007olp6+42xXK9pf7ifP3GBert95Gpt8baX6LX5SfEbLnN+la+X4Kd+",
+	"N+wburv1gxhvyopT+Zd3u66451H9p48xdrB5Yx/ghjp46wP3mrf667ptxAdjKW6EO5fivUTJIOFrkaWB",
+	"g3NxSVz01WnZBmv5jZ2w6O0JGxTSikLyOnLhJDiNzCy3fRVVBEdITArh/q5gSLa9uDgBXHc+tB79VRcE",
+	"XtlXPtijKsEkwo4P3QJdKzyiD/xEBEjco+2ESFxjV0FSrVuvm0Xr6F6gbC1QVOPO4pU196GES7KxBgSF",
+	"byGHMNXk4G0uzQYjqhA3elAGjZEPeUkulX+9hIYB+jb9Vlo0EfDhD9LYc2WLBYQLYQ8uZsVUG5Firj55",
+	"4tpsqqWyhklldY9x9vrBGQuNMWyNueaibvRVq+6FZcRN2vYeIgCa/vms8/3rVyyXSJXGYl2oBXl112KR",
+	"9BX8E13I7eBT4IalYMpjhGKXPbWGpUDKJDL32uA4nsxyK+FWAUPUZwX0dAaXLt4O/e7fn164fx89OEoO",
+	"/3zMrpxYbh19xf72bfukJO04DI1qg+4uuIdS1lUAyYm8UYWx7GphRZedVufpCn3qRtgAeKA0y7UaOblt",
+	"OfqNrVkC0eirQCIBHM+eR6KFTt4ow3/O6ajNnKCnftNtUMHnyumVBVeZnnT7yh8E2KkJzwTm23ADrzLa",
+	"AzJgUFeDzC+n+sMK+3K6l2V82YPvX7/aKN+rpauyvRYp/LLzy3/v97sbHvy3bc1yt4mTyhZouW46hf77",
+	"1y/b98fBrfTLJSkZezTLMI/3cgDUz+i+YWo2uYLwRLNRPFOm4ZJ8DDj7EF696sCiD2v2X63k/U74GzmZ",
+	"TYjTmmCp6MlWlHxwil2LhTl4e73JLn7x8jS6hUg8rvqVEz4hVvRvYlHePSRO+k0LecOtD04x7QROuL5C",
+	"dBbyu8SHwxzyCL9//vLc3yxi9CjIZmkCkkvrxcvjR1+1u+6dgGK16KsyqhS5dqwn8MToiYzpmU0gToEb",
+	"kMueByvuAFTyR1kh+upaTG2XPVf5IpbFcBXj2i5fOhaFOKGbmA7GdIdS7pvT+gugtEH0lmvnb5An85FU",
+	"7V/n17W69ouXp9+//ttGAUzFtteqQ4WmW5l7mbmDzIxWaHQHtHoFtLKcaod+30CUyp+/evA1s+PZ5Gpa",
+	"SNUkwK4JwmkL//vDB0njafz2YS1COgorul3dfHEKeqW/gACFMtRd8EmeAo+Zk1u1vl5ne5xePH05FQNX",
+	"5u5OX2rQe7037qLl8tXttHL1RMXDB0fZmSGFpnZ7+YpwVx1V/6ydw6/ii0o39zSHjZ7ieGVsdA7H44zB",
+	"KzMF+wxgkkBHHwklEO4Zb0dVxgDhDOO7RlwqpyQ6G8IdRn0F/yqplgNVvQDbRBduH6aV5dtwZETrdrc1",
+	"67/8fs1+Cmt23VqlcEVz8Jb+BUm963U3wP7kPv7RLSZXx2ukrRTz2Ui7++nFD5jUVr5KadsBx2Da7mHE",
+	"E12uuZ/7aiI4Rbjib5plmnFgWpZe32JTURitMGKIZycMbD28M/coTHShDMTrfQVZ+6A7haCUDHU6ll7g",
+	"q1OG6+ukjJW7KriC+zyt6CsT8Gtq1VcpxPAghW8mLJeN+4jaf4XQMBtPSoBFMGIEIgEuipaHuoqcE8az",
+	"/iCNJ3brE/Wwnnak88ufag/TW4VS7PX2cKn8L5keQNCrK4CrpY+pkAP3hOVcjf7S3xOqv0e/4m+CZ/Hf",
+	"E2E5G4x5YYT9S39vZoedr6s1YMbwwY/aMlDV2P/3//pYPB/RC2sFaxxEVehJ9Frq5JXOFpWOcKkqHT1a",
+	"eqdv6SguNcU/gJ0N8yXdBGal+MYQ4kDpCfw54OSh4EuNjFILPfNpnV160XRpUI/x79dhf/kOHdd06Gws",
+	"BtcYmpqdeLeiYAOd52KA0V+aDSVQU3XZac11QG0GKJxQIs8Tihp9ePhgubv41/JoHiwP90G8bPZ2irOB",
+	"dOg305wrurcAe/xOUTe/eywE3UXFi5mBTF13DkBM8rbxEATeG0Kw/axyNoVcdyQLtHPNDHIvJOzR4QMG",
+	"C2MuGwIinIUp6RL+s4uJeAEh3Vajy5nZgg+HcvA5KBEfxnKMJ7NxzS3hyla439/hGsyFrQFYfWqBoc1E",
+	"FG0oIQeeYENaEzK+jOU1EWHoJD+tQJHURIX9NhMQREVnKQFvbnmKPtqI7b6rM6VmsUefsGnBR0W3X/SV",
+	"SrUC1KN2RyhrtxaeR5ur/KQ4wSgIFKDbrN8nuriSWYa5lbvL6MNvNlc402qYy8Hnu4OrEBh/X82L/OXd",
+	"0iaH/EWuVtMum13qdLysiP91O/GD+SY/ye30BW+jL2xXQJ7m0qb4Ttgdd8Rui71cPxA4AGbaYFzHemUr",
+	"zOSmBBAjWL6z858M43NeZCJLykRFd8CxazG1jAif6RxdPULpbrmyc8lK+VZni1tvvDNslxAtt9yCUaXb",
+	"bMZK9XfL5/u7L0CslJEA9+f0nc/ph8fH2wwAhUk7sXKurJMnn9sZf+bxD3YQaRt1+4MIgGFTSCXd2mM2",
+	"5kjeRPqGEEnAGPVP4HYfE84h8HGWSWu67Cl4SDDYpa/mDfQzCCPs5CO44MKOgfCWgOAdVXL9MeGXvoq+",
+	"C94J2ZkiSFMe7q8HfDAOIBDky896kAwKMjc9f8VHKZOqr9Knw86PWonOMyfoU2dkXokyVffB4UPKUEAv",
+	"UGBUaboGjoZ+17Pn6dB1BPqxTXjbe9XLzqpLZq0EjctuL0KrteplaFmETkyaKAjNpa/xWBOUmHoGqaJn",
+	"WtlC5z2/AhKmdAdWAThzMTYBPtQ1WO93j96+H96GW2BpkXTXe8HeJXsPULSufUllOSGjDfrL8Zvd4ofL",
+	"pZqXf/TvuT/Evmy1Otqc1eSXD6RX73SGdafZcO2N2aCp9z7uCQIhABVmykcipsXc9yH/dix8QLPK+soJ",
+	"HEqhr9fyPbSnLEDTT0qdfwqsJRjiT7AZlDfQV1HiQJSlUJ+hhIhAGUgzzDL4P18Ap7iPlKXgKjhwC3dm",
+	"Ldy3DrhC2L0V7qxWeoCJ6Advo8ATmb1LT+j+AXKWZmo0I62qDVGzQXfHLnk8g7hpMm/cY+qVqwlZUu5g",
+	"7iucMhxln1Q61MoalvPBNU6QcWV/4FYqlgvrlk1SgpsAISJfGKcrtCBhq4kwETDRQZPwygpE4L4ea1AY",
+	"AN8DD3NuvIJT0S1OwFBbdrqxMTdMAcfYw8Nv2pvP/4vHT7a5jpxySBSR/xA9luJ3p6z1dfcR+6//yY6O",
+	"mKTlQCjQbbgQ5Q/TENez5EOF9vaql/kePxqbjzCjwwP+sJah9MMpIbSnG3QQN3Y7qCGu+HvJ0714/MRr",
+	"HmfY785jaXzQeY9JlUu1olPUFK0XVJCbiPImjRZc521M4Ze9cwLv/lD+wx/KF+HUGnx6x3M4QG5/Mq8m",
+	"5MHf8OdZxJSIZLpuIPoqAo1lj7nl7JnORM6Ou4ftpCalpQdUYiGivylnpa+4WekLFI1SA+biihXC6Fkx",
+	"EBD14jH83Il7LcQUThVnhs55ngvLdNFXY7wuY4gbpRWQVmo8oBHol8JpbDEz1ikCASTGHWmm11d91alE",
+	"WHvSp5TnzjRKIbQ6bXvgXrCK7GLqfvr+9au0fVLGZPOSWxMDu1kJDjQWUcS4V5y+f/031kKayjLynBDK",
+	"iGKptxST7QxskQ9ZK/0/QPS/sSmxFrpZQtxsu5q63X3gekM1TnzMU1rOfRScn7C0ZqF4OLhUGuOK/Gpl",
+	"isocY6m6GqZM/DbjuZuKKAU7YWkYNXAVPCn0JO3iU0oxqiMnda02K1QUcU+RVzXb2M2Kz0DHt7gGG/TB",
+	"fRMS21tpfSIbvLWN1h2ikeM6glblSBmYsjj5YQYhIylrccXSKE3S/9CmgLOIIwMwya8WjDPDc4CvYuzl",
+	"X087x4++Ip1UFpQJX0b+pxLeOJSA5kZ/2cUrnF9gPT/FsmlJdA1z5l7ivgkDWK48HDrk0D59DLlSqJPB",
+	"ZKGuSJ4kt1/9b2Z2hbB8tprs6WeXGEHWZv66cvDe1RRgXAgQfPG0/FIYj8VUsFS8sT1X9ZRqvvAVU/Rg",
+	"uG2WYv7w4/LlKTaLz/1YvbE9Z2Gk7c25xSe+zTSCF3eVXbuCFyAnLQOUx9BQoEChFksrJiWMznOomdJM",
+	"AMkrwpJv9N7FEsLDhVUYhiOtu6+a1e71eny8xTYmavxeOXJlD7bJkauW/vg5cu83Me5e/fxs1M/y6I33",
+	"blWLay2d4u3fTSEVN+5kwfu/u175atOgztI56JQ9swQzseINqV6AOEUUjMvvL86/cyb8xY/f4Vj2FWQw",
+	"Hx2yZ98mcDsB5waIN0hIwGhQkCuU2BbTVqlsmdaDBGOd+JtN3YIsP/jcD9q6m+UaHC1f78k2SDCVwu/F",
+	"Snea0L6BlAyg59p0m3y042XIebSWtvq0Ha5Boior3/bS6kJk92EpX9ol8DJK/5KgPbXWqWG8IkOsZgs9",
+	"K7aw9TfLRgoxiSz1NfFhf6XCu0rsH+QEaPo2FjxDgsuPfcO5+oXbR4r4GrcJGCnrruz353kmjEWQivtd",
+	"//lpSOeAXk84z+Dh+WiBaX7Tz+z4AEgjQO+pV1xmhTKMO0MTiM1jkglAlQG88pFUwYiqcFMAMAqfCALW",
+	"wsywvhqMtQYmEeapVNAnhs0O9ASJx8gbAJ6DlhECLEluxZnrA5BVOQsfvC/gCkj7CkJRrkR8xeUZsYDq",
+	"zeqEXBxXAt8DZLfuC+IuIDI1sJ/WaEIwBs/gO+8UVgff4bfjRlMuLrxD5ES12rv3r/D8ZESxsfdQaPte",
+	"U/EGyC1ILWBKzzHPypyAl4pJ4kxMRwUnLuC/+PWV3l5EfgZhaw+Pt+jkK62fcbWgbzOfVlIKLFPGq9Kj",
+	"Hs7aSy7Y8h0UoAcDrYayWCPIXk6FIk8WbnEULiJzsheZsOeR35E29bkrg0yfabtHTkBYfvumr9yq68jg",
+	"1fU37SE4wCe9+J9R5IS3gUPf31EDn2CQWIZZnWf1Egn9tMcP2VjP6tE/aTCizt9JTEXtnJXDvN62Wa2y",
+	"g5VTV3kLwdUQNRUNKsVLLckLae+Fw6ctHHAVUIzI0h2B9/qzXKrrfeJFWC85/KHQKQTBedfLjHN4U0X9",
+	"cS9JEOIBtqFWAvZh4sWIP53IjVPCGCXEGV6IvpJwQXYS0+LIyNs9HwvK04XEYajEpPFIblbkuWFKX+ls",
+	"gcpMkBzCIGuDZ67qMqf6TaZEJFRwKzrA/CPISY+p9D7spkaWkNi4oCF7IUrs9dtJk0pL2yo/tZW2lygN",
+	"1beQKcc1GY6VACq4YuCBKyxx+rBU1wymGNblnC8+drLpH1tcnJprj0RB885go8PE7CIZttAqfCZPeJMP",
+	"ryMxAHeEXtPAXuB5DlZR/QF/0ldIbUbcklRgqWXMsnW1pBrV71wjwr59f1t2t7162016pxM/TMaHOPLv",
+	"t+QttuRLYen0DnMTktrCnli/NfF6t3krPj+d2TFGicB2iYAkEafw8PCbdo+lSAaPzFpLG6wgQR7olfqq",
+	"heXBmLwcS4V4tO5UVkJkggJY7FyzXOtrlskhXNDbNm5tbyEA1i+muDBp+0oA8ALQXsNOj1+aLHUL6dZG",
+	"IY4YBQG3oXGQBH1FooBxS2aCVtS6J5zrsiWsiCUtw0siblDDSfoKAAxhZIgaLwDYcgKMOzz8BmJrgRef",
+	"T6dEqLfEUoWKRoUooc2uBCAzWs2U9l9z4qlXKfYZgBusngLtfb2Yc8Vf0QK6vZDDjOltFZJq6R0gEFfq",
+	"xf1605nP552hLiadWZETCvKn0dFt8y6XsTdKuGOiFkRcKPf4jwvBcQ5+AlrxCbtagKK4SRqtl49YpNmR",
+	"OxZsWUQKlQE+OArIr/788BsMApt0aOm5Tnz/8vmPQLda61Yjj9vMuEGbiJS1wC1D+VWhWEKUsXqai5Pl",
+	"xlA2XEaiwTdLv4QYO/obqXFT1vLMUs4Q0gVEJBr211evLti33MhBDPba9vmIssg6U17YhZMuZqUzNAmX",
+	"dExgP6oPez5ZIZobcv24x1QYiEzdTyfev7M0wRUFDg+DqTsNATXF2XkAH0h7xaAoD41CrBkGXIV7frAd",
+	"aVFBYBWsYYKuJYA3At1NgTU3LYNQkUPVVhYJMuu6hVA1I/tqxY70SmkI/tpoV6In/+5iG1og4XAGb90o",
+	"EmuqvEsqDV1EBO9bNxUqLTX2Amd9p7Z8ne3ldVz7dufK/UjWjuQHABygN2Ab234Nld75O0K9OiLDWIQt",
+	"56XEubHuwSeST3Jr++tzt6E8esk2GsGA50JlvDAHb/0/8fBajx4qz6gwGwqRsSsxlqipwIEbXF5w4qSI",
+	"tO5rPBEiS2vB4+ISW/E7Vnu8NdHjg+MKLmYxGF5W0aaPD5Oj469rEaeTDxC+6z9j5daXnj8920x6G5fd",
+	"kaYUYt3EXSLC/oCY6uHqLhM8y6UShlgg/FyWG25a6JHbDdGmgxOwmWr3tBpqaYQg+xwrnvi0DUE/Ypx8",
+	"hfpon8qa1Z2WS38Gmy8v/Goq8dMu+GgLkJ5K6R3CrpbqrR6Y6IfRQ3Z68bSciU879upLCKWioa6NowL2",
+	"qmg+oi3qn0DAVK1V7FSgeFcmZHaHnRgu+UKKUmU/JqwQI2ksIKyC+wssRuSPMgM9BRoYSDmZGUr8o8NU",
+	"GkQPls7wx6GBSKdmY4k07DsBefklfgYtbr+VqPwtNlOo+QFCj8JLXks7fgnjuv0nRXVu8VmV2iuSAj86",
+	"K3PSaNa/UGHxxURbe0HTgKmJW53xZTdSrcypagUHb4MzawN+bnCag9t7yatPCLqQNlwyzo2E9RFFpglO",
+	"N5Iem+7QyGvLWjw3mqjkqu7/9n3E8Sd8TG5AhC0Py4azsinOPyyh3xMD1gvg7QX9bcR7I8oYOjZbmFZc",
+	"Cvb7DfG56Y3kTtm4GXZb67h64ij7Gvl/YIKqcuvWGzVaOAjwBUm9hlleSDjFtnIN4Y+ZmkMEvT3QAdJ7",
+	"3t9e/tTUt2inBwWuHNb7BOYv/7CE1V6VD/te1q/V9sobxxjXA3b9lJwXG1G9KpyjMkMEiWXmIbcm67BF",
+	"Gij7Kn3Z1qd6/HXFpToossu/884/jjt//uXt8cN3DXRD09n6DGi8gqyAWYI53KIr79ggb7NMDGQmTAhX",
+	"AYCPVfi2ZjiVtmsb0Wm67BWHy1M9J2A05MvCqJi+enj4kFmNXrkQoEvAQGWrPoMoynYCTh8r85wBZo++",
+	"Af5YBIxF0mfqK/LFwpXsTPHhENAruuy5+zSD6D5cee9fBfKoEKwQw5lxevnDwwe1GHImRqgAL9adrlb5",
+	"tXis5/D8huczXLwwkHu9Ic+NeLdDHlKlX0+VWyQf5HJtaQC2R8jY0Vu4UrH2FHHrax9Ia61gSs/v1cRP",
+	"8CggxuL6o8Dtgmp69b4XJyg9UJjogk2BBY9d8cE1m003ZFxn0kxnVpiDt/Svyyot84rx9RiL/b7Wl+/E",
+	"pl3ly22/ncoatfuIBul++3ymrBt+At9XRjMtl9jQqt1R7sN0PvOomrd/SaO9NRiIKURsud8Ng4gpQKUy",
+	"K0d4BQ+Nm2uRnbBC/CoGUF8JkZlA81HnxjM6vxGlHLj9yU5tvKiMzTYbOqqx89au1P0AB//vJptoYrIv",
+	"VkjdM3e8Z+YOFBpOVuD23ywfScYB3GBzhMGFU0vMmFD4Bq5unosMUQohf1CrABpywpT2yUiQy9Bljws+",
+	"tPVMvEs3n/XxB+c3Hy38YClTE17MhMoA/hKjp53Sg+6vjFvRBHk9LPRkrxZXKkMejppYodqXG8sLW77+",
+	"Sgx1ITa/3+pd317Xikdb3NvafPEVGpuknmyPTSWUfYJ1GtuMlxD6IWr9Dl893GLYX4k31hPwAhNwBYAT",
+	"mGLI6m4a+t+a3n98ePhR8czrccS2jXcpS+6CJLZVnAsKjo97oH0BKvEv75K3S1ZkiZA84JbnejSDAT47",
+	"pzGOBD89WBL6B2/h/0tm4i7yHxMBoBMn7sRxwh7BdYYa77LWS/iRQAH/+5qg2IWt9sSu+6GRhdr92ECd",
+	"U9coFTuAMh8Zbf8PaICu7ja62xM31Wu9sLF2XcCwOrwZ2OTdno91HmhgIOzLjPUsz9iVJ6SKCJrAm49g",
+	"m0jSRGRK7KUni8H8WNVXCDFeEFVZC3Y2JjW3k5JbxkPBa4W+Yp4BdSTAWvsyuXAbfmYpiUdMtLNa/vXP",
+	"/8HEG1BILfG6UaIpdqE0YAdcKQ3wWr6us3YRwcxz3kAeFlDZEOTy6bIc8s1gxXqkUdfS7WTN0yGM5Atv",
+	"XKLEuTX0DUy8ojnfLHG8X3snsfMBneG/g7DEycs+K6H5KZrQW5jCFwVQ+ANnzBOAmLi3voOYb4qCmuYc",
+	"wuhwgUKov0WUn0hU7qKNReCpzaH/QaMOpAH7JhKtSeCMkmqQz8AYfw2pp+gq6DFMKTE3Kd5bwmFTgbqH",
+	"PAUzdWeKGQthWQtJCYjxIGGQmBtODMjrNAnxj+G15AlTuq+mfCTVqE1n1gDAhqotz+FYK2aKwPMns5wb",
+	"psTMFjyXpp7fMvgH7sAm/vnAxG6XqFAtfhuA2FDRr4811M0vf96Fs/nlz7tmHJWLfN3Cxmv+PMcYBsCR",
+	"OHv583383Gd4s3OqakTZ+7rhqejctVcvPwE4yNFhcnh4GEiGDayo718+/xF8gLC4WCsN4vOE/fTqSedr",
+	"km66CIoz76urhRUdXWQQ0FFcOyMZeHMIvQVgUqA2k4SUzw17LVWm56ZzdPzoGN59/mYg8n3DgL6D9ffO",
+	"Xv7c3+sr8WaqC8vgVDKw8gkBZ84L5QSuU5VdZwFQzPM1FXrOFJ8gIoBhA53PJspAYB9XCwad7Su09o3o",
+	"sZRfDaaXSE2EmLgJSwmZQRcsBc/vJT4ASAVniODfbeCVm5k0gFL21Sp1pVQhHWauWc4XemY90RQvTQ3s",
+	"aA8/I2Op/yGFm/KrBZsDD7STFZF9Io1lrdSbQH3F2Cm9130GPW+ZdvRX1LUWeAHx128Lwa9d19wfr3Vx",
+	"bcZ6atKea5P6T68tbaiEXVGtlnHHH9XCP9xceQSTK7dc6K0JoE7AHwjjEIk+6A9Ud4ct/ENm8D834PAP",
+	"98kn0cf4HAORAYkPLbr4mFeZf+pWYLvLzvkAj2niXArDebWA97qXukEH6i8AkHDdYi23YDpSGaGMtPJG",
+	"tHt4L4ArG61ZYvJCTYIbrGog3Gms84wN9GTCDYwBcHOZaS6dDcrSEzfw/0GLLEkxiwDTHae8IFTocvJP",
+	"cP2MCpn14JW4gGKuosQvJoJLQTbTwvt+3Y51K+2Ne/FCwMQvUuhaeuT+cBZVCgSY//q//y/qUIW1CMzj",
+	"q5yra9wrSrtqh2kbyyptAVXjT386hW1JrEboQZuDiKDP6v7pTwzLgOTAT1W6QrqEBEdK057rq5ZTSSdT",
+	"u4g2kchztxnZTNHXufFxDSeMo4xzLyFIj7DFANvqCuCunTEOjbZRZP0K8Was1d9b7lR/LwggWuvLmznB",
+	"t7uRoS7THEHLGJmGq6b18Pg4YYYv3GYZu2HQSKrqW2x32au5Jq8DbT1txyAkczmQ1gmyPL/05f+Cc+dH",
+	"HJeRH02rkYlqZbwJXteJR/I8wJd5CjwIfvbKMLWMZHuFnpNoKrTBSyQe6MLmfMGs7qvKB7HW6ni5kXIj",
+	"duJkppusxFWHCQPNPsxXG5YVMd7CqybcDsbVNRNPX3AmDXJtBISFei8QbEI9QR8Q/NxXlKwAyqvI2j2W",
+	"9vfOz549Zz+Bqd7fC2KmCjEmDQ7bCctkxhZ6xiaCK/byiGH9vjqTxWAmLXvGFR8hL5pv839Pu+zMvR8q",
+	"gYlRaDUKt4/E/Of28EQap1tmlDpppnwgIJAiFxzu8/4hCm1OgKJfDOUbb0aRHHvABmNe8AEkYeqCTXQh",
+	"2ie0SCJMRpqy+MYI9vmY51F7+4aOJirn6rRPwF7MpGWZRCg11HIZsO/wvvptxgu3UHS1pRzuk7rslEra",
+	"cSFwalyzWYKyw0kEZqU4YWY2ciOEx1oB5y8vBmORBXR9lNCPDg+hJ1INLJsRSBsu+2jZwrJC/sVauxVL",
+	"dayYTHNuRRqRrsFOH2I8Ljpy2BmqHuUW66tYpJVXxlKxVI6ULkR2SfpKegK7DbcRMMpFJ5oTbYYIJgFy",
+	"KOkroxkv10VsshKhn5G5UG4Xww6g/RtY/BBfF9AeIVKXW7eWjO2rrw//Nz9JQwk+STRwwa3qi7EH7aq8",
+	"qhjuPYB4NYiYh2PYV2gSA5HfXBrBskJPWYuz9EdthUnxfC5oPacvj9Jyz7m22t0gzk311U4rhRjwpeMO",
+	"RJ60YhIUUY4vkSaQ6jlhDthYkbpqgMdfA6sUYGdVdd6E/TbTbhZJ/4TRSdjZix+eoCyN1V0KSuYZ8St6",
+	"cVlA3QS+72rByP2KmILEUe6FMCf6yjLhGphLqbuKIekUoll5IV9SS3ql372F/Byg6QBAtNvb7lTx4dpA",
+	"DUEyFsGy+goJKUAnxf7PY0HbRkxD/5I5kAcGyUxxXJ5HAo5pYIYQWV9VcOy77IWbVwj6nhpRWFRiIhYu",
+	"WljOzgGIPI/mRQMKSGB9VQhnQhjfVcPSmaKrgNQd3oXouBZoi8xUpoUhYsQBjTuPGdnd/u4rDLAP0Us9",
+	"ZmY40Njj9FpMbRrdYGB8WsJmKhfGsFTfiKKQmcBDOvGI1IXo4Ilj4qXhPhYHJUhYIhgiK8tC8HzhFjss",
+	"cdc7txFQmE10Jv7CrZ7IQcpagdWcjCqvn8shGEdLswlqCew2VwaPhyue9VWh5+0Thm073VTyPPVNAoMr",
+	"oH3jgED3y1mADW9OWJoVi8tipnAM+mqpQ3E10BQJ39fpAiA4Mp2g7DOlA9B98Aug4XQaxUxZ6oIhHD2W",
+	"6R5LgVLco4e7De8eAMm938LS4LMjZ+AVep4iOsFR54o7lc2TjiP7MEmhcHy8xlsolj7NxGSqrVCDRedv",
+	"YuGMRFYI645YvzBgxQL/L3wubvqWE0AJji4x6oYVk7bZyAMoG6AvKxPVWuUbbQe8tgtAW3Xj2z6pvg/1",
+	"Bq5gNsKbpWEPj49Pyn6O0Zb3h6g0lLJRzJSCZWPYw8NvuuxvYmHChVtf/fkYmRaI1TTPYWhW/Jtu572A",
+	"gWsAOVoKPnED0sC0jws8YtoPD2h5NtDt172GFmb9myCJIzR1pXUuuKqLtXmBm7ki5d0sRrLFJJFowZ2y",
+	"JFlMUxyOXw937OQZKAFL1kF8cjebCqF4K7bN+gotnXaXPR8OncimTvWC10haFJd8Wdp4MhBvUJGLaYNN",
+	"xVZMKlxqdaMWG0g7j9ymW9Ryt/9NLO54iYq7Yrtb1LjsDmC1S7WanOFYbhtHeFlyoxP8fd/Z4qtR8m/Z",
+	"Tyq864CFaiuu/Nduc1yJgZOwehg2zdJ1bo2E/oSAAu8Doz+/wOgLsKcjimBvy7a3CoyOrVuMOtk96WPz",
+	"vcNTyyy/JiNAF3GOx0nFVUuYKa4VZ8VavjCsRfDmEkN1rtAPJYcAE+UslJFur4be4cf4iJjPLyhkKQTo",
+	"PkPiS7gdXBdncQYTvjYIr3nnlqmWpjvNho1RFUShOSsKiLkLO2/fsGkhlUX68SjPvMVN5BGLSW+X3ute",
+	"6/1h0rYT2KRwu+2OwsTfgl08fkJWbF+hD8WTtPjbyH1UMYEeCvrEODqOMmGuu8wjLUVSA93MyokSBUQw",
+	"5Ld2CuTqpyKPBZgtT8iJ4a9k42Be8oNXACjrjBgf4nsWTcHF4yerFk1dpjPc1ch/CGeVCmtFkbLW191H",
+	"7L/+Jzs6YpIy7oPR7pRe/jBtMgqgvQYDCZuPDKTwgD9ssI0+VBgIrc9KBno5eG7sNmagV4u/F5JzYIvH",
+	"a4Yz7HfnsTTe1O8xqcBvsAz5vFq0PtQVbsXxUjCNd2sHdzGT2TvYQd295F4b/LIPgU0hIhjoE4Xbxeul",
+	"FIvvP2qk+XgZi8F1RyqzFgo7dNeX9u5KlPN2LBZszKdToZytf6PB0aGVKB14CRCQjdxhAPc7E9EA2uve",
+	"8FT9Hmlzp97vsV9ep8usSSJT2aakqQcNSVO1zi9wfa/JADv++ndPwKJ52Q5FJCq7A4RIpdaaeLqwCO+j",
+	"5D7rKLlS9HzkILlHh4eRJAP8fs7MgCslCrpLDG58iYTE9Csb8RsB4WoldgFwH8PPWWiVMolb2rWnIILJ",
+	"GbdjrhC/ShYsDbs+bWNzwetKwqevZNZG7bpgemZLeuRMuEnZNyhHMeYJbj/h3tjM4X1EuKnnqtdXKV4z",
+	"iSw9YWk2w70uKO6ndAl7Ix2vpeH7rZjsmwr5UAt56pTtqytuB2PKXale8EhDF2/+Hrt9Ajqu9winJeUd",
+	"Bxb8VioV3C0Rr1DiyoI9UD6gy/1LHLr4CY1dmvRVaCeT5H+HqD/ta0FkD44gjB96LeyYK3b0iE2kmllh",
+	"Sh4hV6Sv9JC5ZS6ncFMCuUdXM8uGOR+NRMZa6SDXg+tL93fa9peBcKMMI2T4IjDv+5noq1QPh6h5srOw",
+	"HHnhJkNmguIqkAVpIHo0ngiV66Ml8KitZ4Jzr4mO0zsw82Mj37pP2Vb4Y+Gdpb+v9iGgsKI3bOlPrqly",
+	"uy/azbfs9lziNSxYQGDAZqK4dxXd+4zX+4xfEMu+P7H2DYmgWHFqOHCTvTedKzc1btPtPVcA5jLLLdz1",
+	"wvlCDh1oMQkhX48OD7t77zabGAcDrW5EYT+EG/o1EgbPLG6hQF3ixafbTvCLP2WDgC81AUz4LASE6qBk",
+	"7asWj091jIITbyw9hGP5SlvUGGjLRmaErzmHQKH2aiz5PgQAy4GccgWshxgX0YK+YkDOvrOirChueG7Y",
+	"RBQjkP43osj5lIIh4LgfiHbSVxPBzayg+MGVDjnhlM1ykcG5Zk5YHJXiFbMwZlOdy8Gir1p0/Zqwh4ff",
+	"JKg0SBucc+5oH/oeTZ0GEC52r4WYUnCIEnjk43ELpyox/LGWlcJgBJbgRS5FgfghEGqYEZaUJSxQaTG+",
+	"C69CnOpU6NlovBSAVlwPcz3vUXQIJLZh6EwZzJAExcU98euj4jj10TgtQq50qkoUcYXjg7NKsHnQltV5",
+	"1mWpH8cUzn+kXMT7+DLYKawECselk98N8qKiFTrVQRfwP8gXhpGABRrec3klcj2/tONCGKfBOb1Hz6yR",
+	"mbjEBeieDLQiz2mpNYF+BIv1Us9s2sYkCowUK/dHHLgDQwbRx9jhLjvDzQ0KIHA1LqmFfRWpRUHDoYit",
+	"7lLQ0FIQUy0NCL6v2WHw3gJA3pv1jENktoEYW62xs+ZRqVuPx+k3+tBJ/WBeUEgL3dSBEQPhUFmxYMUM",
+	"PNfc5z1eifa9UnKvlKxXSl7NChWfxFaT/Nr9HjvoEm9RXEkFz91pfQe1Iqmn3ivfcFuM6PH1VhjRjSTF",
+	"QYFAYHo47JE2es6LLIzpCYFG47EGJ8l8rL0jFtLrxoLuvebjRZf9rCUEX3NfJrwIrtAGtLo9bAUFk3n3",
+	"AIleT7crbV95YV91KFRcxpCEEWrCGVEn112HSIK9D6v1Z1oZ20hbKFuVszxDRAGeXxSun05TCSfFNHrk",
+	"9gSnbkQL4tHhYbI3kSoQM9Z4cqOl9XffSnlvp69+FQP7QW3ijePzMywSX3rnk6jp/Flae/cHyf1Bsv4g",
+	"ceuQcmEAut6vnJ3PER+E23jrtSl+gC2FDzQjPDz2r/rS8B3ow36Qxm4LMwtld4aapVrroLBNwnSehXy6",
+	"+5uhz+9myO8Txq8gPPz3hVPw7Lfouscrm2qg0UQaA0nuziovNKS7g9GMiTsB7oy1ysQ5QgNrI/dlmebF",
+	"AdfGYKZK9TVkhZVI2iJrl1i5HhnNOyd8pqexYhpINUWtU6OZWvM9gmpvF+deKbyzeNgBMezoc0DRfiLz",
+	"uxBV3+tCX4guNLDyRoJntFYXohXEFnpWEU28Fu1xO7WIUi7NhiBTchC5blmhQjo2tJMwJebhIEZjNCv4",
+	"XFXjgeoVJszEuPC9+NI0psrnbaU3rdbYNa2lWrfeDUjjfa81fX5a06vgrw2qQoxU8BEjCf0qOnhL/4Kn",
+	"fvvfzTm3oSit8bUKHQaXe7iUSF7acgcw1H+yCsaVh2wj51eZ++11Lg8/gPE2Xrtip/WvgLANDwsqCYYW",
+	"EXJlbRS6H8HKdr6TbkZtvKaGeb5RDK3W+CN5yaojv5PIvq24bhLV5WlK6+leT7z3ma33mflNyzgBUhU+",
+	"L39H3RDh9D9QDiGfTgUvgsFa0gLApSQkGJbdXFUeqXOfb07gNJAV3OcE3m/rDfmExGwRaCt2zypcQrta",
+	"m/wBMJyIngJ4WgS7ByZgxfRjLQkkoHZRQnMCEGIVwjCEvNRhGGIwjatA+wwB/vDe0WrAqcJohAiDuSF5",
+	"D0/UV/4bPyhRx3qQBd+H7cEW4ho7Ig+7OfMTe2/SfdomXT0hmt9dMcx4Zad9RLPOO68P3tK/3h3EEYt3",
+	"s+tWF+7aFKxqeEaZgbV1aMbWsRen7N+1ntTFZjpbDX5DCGMw3FrSEuk1L6xPbJgI4RT0Ds1rX13lenB9",
+	"QkiPCB+Y/mREwc4BmhjSI849SvH3Wir2Sk6E++MHwW+E/wvk4xStrXzRV+mPfCJY63khR1LxnLk/2wQ1",
+	"+3iGEpG1nmFeQzttw4UFL6V6RtjIya9aqiR3r0q7feXeVhKpcPYPz6XieVri21HIo3Alugw9hICxFQJS",
+	"eBknmPQVNyzXauQZQOPrDsvMbArDesKiCFi4bgGsucydATygzS08jj9EtuAtjc/g8MGlG2JgWas+lBa+",
+	"dSRvhOr21QVijJU4dwBLXaI8cgOotNDDHuMZxNFN3GMfFtoqL3DwNqmvoOt43skJLC0ElMNVBuExPvAG",
+	"QfUg2GZQhlnWhtnUnYXY/EW8bdf5D5rOMrfsL5b2/tqjbLnC6mEW7c+vH3z99VeHXycfA1Uo7tRTGJzN",
+	"LpDVKtur/rWVG+hT3a/7HtYuCeveLZOwxu6P9T+YEY+LhnF2Iws743kkzmrOqI22Pcpid8zjv9by6D1X",
+	"BHVHsk9adiWcBDcgjFdiYeAoxFPCrlrqmZ4rN43n9OoPq5b/6eBPq8Y9vviJzLdhk4wKvxcwikwPZhNi",
+	"RUM8V5GRT9nZQB514tViKlhrCVsjYXLCR+Lg16kYgWoEf03V6J4w5JPU88sb3NqAF9oJQTeKt22oWqfV",
+	"1yjD0U6+ZayyuMk2xyqTBAEt8eAt/A9Zn6bTQt/wOoSxms76erfsaX4jtoqqxsiTqvgxwoI2feo7fJeL",
+	"lGpLm2RJtfStL1BwqBFccBXMsnJLEop+nHsS+MDthmEH3cmXr5WmsJKclSD1vVL0ycvAGynmDQmr87EA",
+	"vGIALvfrlvHKBDfJRxJKk/VuTAQrZldiLCnPCUEa/vXP/8EK7VTtOMbXJMwM9FSYKLnPA5jX+Rqfid+X",
+	"CPjZ5o33bJdd90w0oxcC6PM9C/auvLzVW7mxZnzCnsZr2hXE056AFlYQcHw+sNKEGiU1JFYNReEOf9Nj",
+	"aSZ4lkslLgsxkSoThUlZS6uASTErlMiYHg7bSKoBToTOBEgfj74+TNg3hwl7cAjL/s8s4wvjyfs5bUMm",
+	"VGYIQFyGMAk3SrmwnmUm1CF/hjQsm4kuO51ODRu7Pa103HPWenj4oN3Mf/vsbuGozwRSsWyxSajgLlsl",
+	"VPkAh+rH3thJZVZ8eu4nfrT+wd0Hy3CjSEI9WcRTuSpowrF5MOC5UBkvQHtfGw4P6AB6VPAJ84IGSBi4",
+	"YvKMWmFDITLWevHkjD169PBRG6OpvtN65A7Z0+k0Fygjns9srvU18683zMyu3Fuv3NmMeABADZ7xRQBH",
+	"IRkE4PWFCogAKoOfPS3IPogb4OCm8Cwi4JpTZBeSHSghgF3WLX+eZYWTkETJw4wYFMImzOi+4moB+AVj",
+	"DZ5fCbTd6OMACgUBbl9zXSa/I1oqZ0rMQ8s+v1rncMPZV5jUOdfFdUOOe6Ett8IP7BMhsrsHN1Ra25gY",
+	"GRfeIe+vWq1W3LhB2zd+cL5QCfNJ6eKwc4Wp90Z8JywtV1z4YVf6GYoEiG+oIkTgOqODB0azIDknVYO7",
+	"HdCBC5hcquuEeGWGumDHD5FiJCnxVsIeIq4TOVIdqfxDoAvMEF/D3w0ldJniFPZylUEeNAK8SHe8jXQ7",
+	"wFQQcyGkL3PbV65bTlIMdZ7rOYJ8aTWUxQQu6VDIpu2ksq39VkcKGkVIIHC6IuZGX025MUDEBrQWqCw4",
+	"KUPwMwHwAwJD9VQoJ2uchjXRNxhKygdwU9Vlp25onMgjSiktCbUN+k5IowSoApdzFe3L99VqGgPUwRBq",
+	"uZRZyCND72QzI0wEs3xqrZhMCQ+k4FZ0cjmRVmSAGeQ7WgtPBn2OhvJO+l3UjhcOG127q1V2iOWqq7yF",
+	"9nd8+++6QFLVXb7LV7nVd5WV6z0vtD0IZhCJIJe36yfvkvkMotIeHm/RyVdaP+NqQUNoPnEF9dRcR1Jn",
+	"siADtOakWVFVw9Gz2dWzD+CXzNeong/7huV6JFW9M2dx4V+zq1PHV7xALXmb7IVT83y4TbmnmDq1TdHz",
+	"N8C3/dETnJ7B2F5Ec7TBcK0U38WIXapYK6LEDc9n0Nl71/AXdl++VpV9tgibfoPSCrE5jaLktHqtbYSo",
+	"wLedlAncaNtxp125UuVluVPxckwp0j7up+JmZi2fc4SsoRPMJx/rko0bw5owMs9pZyEzXSAM3cSIfFin",
+	"Y+XS2Gf0jR8fTn05bIDSpqTx5KRNyOpE2r+3rTBwzT19XMeB19wFMFaaOgA/7tXe9fuf4svJRw9r0dmr",
+	"XaF5IHpyZItAZlZdBLZWJ2k5IlE6A0K8sQkD8mDITeNGJIAUoKxBgL5CTHHtEEt0q79XCCUEK/Siv8eG",
+	"UmWG9fdeCPVf/49g7IV72m7m0PutEX9+i/Ss3+Wg2QaNPiq68wGzEYuedvm99+LDi3wa6lqJ/4M01s9F",
+	"JPL9E7hUqfdrVkU8xNaWQh1Fc/X2zyRRUCyokG7blWTHsMFOVQXcA6I1nfZp3PnB8+pNYwQoirzgZaRV",
+	"fHw043XgYr3j/Yhr4gya23JHUeFd91So9gHgOmggtuv/zj2vkwT4NdkSddD5K95op1OxAyjzybP+3Gdt",
+	"3U5I1dPAoTjhVYFSK6+qGurB20AWEYdp1gQhkCD4XQMRPvYefBUE5he7Df+IkUPrznu8rJj45V573u+0",
+	"BXB1+STlhviLVV0hOqu9Iea9WkitLvLMYBYJa6W5HAg3GKlT3HPQ2AFGAtOynbXWPsFriKWAamoyNZbb",
+	"maHcHlvwwbVUo0sj1cAnBmEqT8pavK+oYxN9IzyCmZ6HSxMixFv1w6cJAX9z9PGWXt3yVoAuQkyPPTx8",
+	"wMaiEARp5i0ZuN8dLAa56MWDZIjgflLyz0svBwOcfLL8+Tyf84VJguXsVDMYJghrIcUrGNz0pTFeozex",
+	"gc/cs9SI3Ij2SV9pNRCuY0nsG3QDRaNOlx0P/A3yWM8h7t1ck0OxJHrvslMGkzzAWTXC35ZTcpHHyzVM",
+	"GkP303AJbVgKT7JLrVLWenh8zLjtq7BkDn48KH8HJwC9h3JhrWuo1Ev9Hb3rO0DLER8A432VznmhpBqZ",
+	"lAlli0WXvYaV8HTYeeYWfkrUMnLIlL7S2cIHgUQ3agzW3LponVsdRE+Hz5D/5Ze767Jbx/tEhXc9jT5s",
+	"3M/vcY56YJr78/SO6AVb6LMXbi8pjPt+wmUu7l27G1Vo3HHrz/5m3fkgChtuUqPdMXxaFvvSIOjo0xZb",
+	"uc4qhbcXMUvV1rjPyvmowgbe39d8fulMUYig04M7GIgnsmiSt05w2klbbwhYBEQd3AmJTwanv6B/SA/o",
+	"zjqdzXLBWi8fn5173Rd1Mg4oWx3r1qUZ6MKt2b7iluWCG8u+PmwnPs3f60r+q+klxs6yxb/++Z/sqTU+",
+	"VlEuDVAP4gmdemj6KpfXwgP5lbmbiWcaTNhMWQlU8hUlmd2IQg6lMDE0sLSglPfVgFsx0sWCYplidsPF",
+	"VFBMFGh3s1wYNpRvmLQn7iUpRP+kfg4XkNupgKxOQS6/yoLaGTFCsVbq/pf2QD2eFUaQXUOaKgyVz/JI",
+	"oMGMSdVXqX94ebVI280uTy9idlcxMzGZaivUYPE3sbijpul7sR3KcbX07uL0A+Ich+Hc9htu0f26k+AF",
+	"cWHew13dox2vRzt+QbAYKoiijdlg69S/g7e+Ge9TRV7VWmy6KvfOSWwHB4iTCS+uycgGfMaaxHd4QSS4",
+	"lvbswxpSw7K1e33os1uyJfDi5kWbNPr0b33SfRCz4WMfEJCYQb/fb4LPzygAR/02y/+2BsAW4ZVefSJz",
+	"YVZrLZD+nJX6c2m5LNhIC8Ou+AC84ZjHHFhQKX+g2+AKrQj8L07RvJcj98Ggn4PumPOB+EDKY4BT2h0K",
+	"8S5irMHrcfH4ScK+vzj/zgmyix+/Ay8b8XQfHbJn3+I9Hdj9EF7Es4gKGzdyAgnd/mlfob2P8JMVfCJ0",
+	"+lP6JPVv3wSII7x8uxKIXpdya/lgLLK0/t7ILU//kRE4VLPQ/PSwnYYSqKavFlaYE2aEyhixVTfjOCUl",
+	"ihMAM0Yl9cAK2zG2EHzS3Xv/Vv95tHC3GqmdwK5DlZWheml1cY9h94cTw6ew/xlnrhLCV4BYCYhogCb3",
+	"QUQ0kXI0Rvq/CF5buutO6hXCluf+YEhA0Y75jf71z/8RwEadxPTk8TyGrm9WFyNb76/U3S/18umv5XRs",
+	"pQT68rvrgmXNFSn0/J4v8rM2Lc9LokPMdP5kjMzbSCgCx/oUVMhV87feAcoJmdmrJd2aJG/3Ue/VAn4R",
+	"xmkryUHFdxccoeIXZgTjlESTe3/1cq+3bYDo+9mpQotSEQKQipob/lupbCU+cWMaZiXhkee5k/cQ5Wng",
+	"jrrMtEH7ia6abU0kqNmnPMrummTJ05hu+AtTwMKnbRf/Uy2+gxRarrguBiiidbrXwj43/sko6uf903RH",
+	"cT7rRMgsk7Yz5YNrlB4NQuTfn1645QYAYN7kxKw7ghSj7FupRizFRylrZWLIZ7mzTTO+aLsGUgquTnt9",
+	"ldqCK3xNd5oNU9bihqXfnb9ilc66Xi6VbBMsGcECVRi6+yq2kFtp9JdTGyO+jOwdNgax/0aOlMggykgo",
+	"K3neV620/Gu16q9zm7YhiB2Forde8eM9blos6fuqxs23VI+10hJgPqiQbggC3Lzv+H/8Oh39x1SN0jaF",
+	"EqVSZeJNd2BuQhYCJkdi3v1Q5hjlHljWQx+6cV2nlRI5cV/l3Nge4zD/UajSnBs2mFmmh0N0YLrfARiu",
+	"EBCO5Dk5fUsJ4xF4u+0rDvwhJ67UZGYsuxIMCEfcSwLpSHEDewMcIlDevb51dHzITLvLnpBXlQ44yJpY",
+	"Sn5wh1mPQRgWZI8D8lwVZIBoWYYzI7JmHM2RsKdup1zgRqkHFV/KCKelvi1O91fbZMKfqgXmPUhlZCYq",
+	"K4d2G+aMZHxBMwBeaq3aTQn7AR64xoObIfXX7vnq28Ky3PqA/oecrpzP0QT13lbErFueLTcs4F0mFQh2",
+	"xAkk4EBWCTgzYJhueD5zH3zxt/fj2v73pxfEUpD6K4DH0ky1gfD1HkPnvtsb6VLWQE3xetQe2N2IjJDG",
+	"Mr3z1qdDZ+86b2mpANXSu+4/5BTet4Ye7V6n+OMgv4BPCNO7uGKwiBg318Ydcok7prQSzDOQ1GPDfBgd",
+	"BZLUOgA4bu7i5Gl02zxB0u/ldDiKU+sFiGeStkYrn99HdGUBjhE6SXiMfeW0g6OHgAOd+KPXHct2LBZs",
+	"MNbaADC0xzRspRfPX6L247YGfnea+NtD0Pkhse2AT6f0K6UOIho7RFpQymGpWVLaoVY+7g5IswxTTi9g",
+	"ZqznilmNYNZS3UgrCjxceQX6JQI9DE0lq7HUiN3qlgqEJAviZMMPdyoCvwGWsCgQ8MSf0CNh2cPj4y57",
+	"6rpR4sEGbMa+8oiMuBqaY5zP3Oi8coXu5DmDZqA3+IKtQkhqK+2A/1pf/d3dARGXWt71Q27/DU0Howwl",
+	"qmiI9361+0S2NYlssLAiLAirGUjDSkr0rultg1wqOeB5Z8s8tzMqf65sUZvsVqdsDws92VXVrmvH6ves",
+	"sH/qzrd4tBc/SLONFF6usYv4Wq1bj5KIk58wfX8h+qUk4HlBAKBxLNejj5p5By9tOY3baY/nZ8+eg772",
+	"8+njBPPBlHX2qxnLoTVtxg2bFtJ9BAOIrIFWmftjKorhzEjtFLNuX1G7gdGAtQzEEZG73zDOxtyM22wA",
+	"HJmmDMTwgwAYBnM5EPErWw8Pv2mvU8KibfT7ZptVurKtGrdS5ZYS5AMmn1WHeKdPuu3X1MnCH2CB3Ktt",
+	"99eh68PYftCjUr7e4eazRlk7eAuILKspaXWZZMuS6T6d7I+STlYuP0Fz//7jneooRmlt3pK1c5CrrflF",
+	"a/cLZM+bNTTFwmfYA/eEh08mPo2EIbKNXqaDz/gC2Nm1As8Y3oWVpfvKGfSehijBtB9QOc7OfzJsLgrB",
+	"+JwXmcjaXbZrrEJfQVP0bSHmvjFsgX3/8vmPjCszF4VBd1orBcqNNGHpAAybtH3SV6nVlueXAzEzKTOz",
+	"ib9CoxGiuwM378yIXAxs4kYGy7hmuyw9BeSoHvN08GlfeVYjM3UKqBkLAZpc+Z2ThM2Uq581AVKf0TR+",
+	"4rZmXSseRmFvexokqvBFmK8wcdvZrWXRHRS0aiW/6uq7Yc5e/rxlN6BotRtb3XjRnry3iz9vXqvYKkbZ",
+	"l4tsVIGO+ggxKrmnRm70xSHN8ZcWcAZftZXMKEvuSA29zrcVswff7+QvycNVmdmP6t36bcZzOQQo0FwO",
+	"BWpmrDXlhVCW59izhE1kLi0vFiwT01wvJqBU/jpzD2Z2kbAhn8h8wSYic5p8X0G1dpc9V5SpWrmSJOx5",
+	"wFfdN8zT7SdMWlaIbIZYstyWpsFC8GLfIDmcLARELbUQaXYuxLVJWOGWjsjYbJqEFNHjrxiHqmtcYl5S",
+	"3ZE3fzsPVlR0R7nwAT1WH5no3qMkYV7uQtgAnXUvxP6gMEi78eKv6iMbadSeYFRosQhYwlVeCqEKneeA",
+	"2gaJjwD8fHZ24Rk0xQJ5JrnymNBEDI5BpYAC5yGMsbTOMxRhL2BEAEuuRDIe6gLeA1EkhbiRemaSMnrW",
+	"tazEG+tPhB7jLKVhSzFuDsGzE7Tzcy4VRGsKFLdZLTFwwq4WfeW+qJ1EXJ1wg4GMTQFZD+h4ZrlIsKFC",
+	"TLhUBllIPVMyQnTDqPZVZIgHRmUtPJf6jOJI2Xy8ADA9e0lvTSkMB+x748R0KpEY7i8CWd9SxjPiAR3w",
+	"KSWfiywAluMQuVOkkHY8EVYOEhYaIbMnJTpl/HMffBmaCOdbKb3pL06cpok74grhhiJL3BAut5X4joGD",
+	"hL62r2Cy5xz8HhCqM+QDy/iVntl4scHkwRoCPPE2vAHwGS+NsLNp6iOY/HRSLDHwqWBQDi8CGRwG9s7M",
+	"jOcIfO3elnJzqYdpQt8coWeXtbTCGHDwGEH0KkR6QOSRnAj2DyBYfV7PCEZtCrPOxeOdQFrli4YA3iXe",
+	"u3tywntywvtD/PPyR/h1waye8yJjWBXTO9zq+IhBqf4FB+7I6sjhBwlMfT3GTDxiwSi9ahCvCsYTIAaD",
+	"O94kbK5neUYoCT1MTgHaf5LJcNJTDDhC1uBZDMdhOOLwrGdXYqgLPN65kyKslRL8QszbPS00Jjz3Vbkp",
+	"Wcvn+Rh3bP1IpBFlOkidhHbj+HT4pYjnOwUrvIah2Chkqdj2wjVU+AB52dj2C2Fmud2y51R41/6HaitH",
+	"A2wXWqTlEo3WZUAgGS+mTr2xGOeD2+r+KPlDHiWwJurWwzb0t5UjARP9mrMovz276Bi7yAUBnYdEpO1z",
+	"KBOngOuhV7rDz32Fv/cq7UGGgcHY+ySkhWViIDNhQAP3dp3Rzlz0JwNHAxKugPvKmQxuRnJhnb2SZmIo",
+	"B1Iom7pzCMwroFMC8wqTCtIrMZYqS08w++xK2LkQqmpACcjXA5QvQwMSG3uV99C0McMXBm1ESOQDa/NK",
+	"BNz4LnM6L3LpU8bolegrqSgn4krzwr16KHM3yGZhrJj0QlLqX/jVYNoZDKYpZTHQATfE8zWKWKE39lXL",
+	"GcSux3D7TWZpJcmSzth2EEcr4S/+4ytt9dWAG9HJ9QjjFIC2KNhWGWulvrOdgZi5aZmZjn3TieP+0oT9",
+	"65//2Q4fw62z37t9de6UAnrrgBeFpNWAZjF8Suz5dD0PtnorMuUxWybY9Elfoeku1ahdtd5RjfCuA5zN",
+	"ulvyaOBdNQOhiX0VXZknpRD3w6EVqjm4cuxYKMb9txgil6o3CdEj9EmmcwJWKq6LP1RiZ51u8SII1rVa",
+	"BRXbXp+IKjTdmGORbS7My5K3uC/Hqb7XQP5IGsipP4donw/LOKqqX/qD27JVeIVGBYbyjKMu76y/YKj5",
+	"xeMnrMVNX9WjPWDj/iyQsciHkPQAItHuVQOzwsHbV+7kpWROOL7I0kVntbBjUaD+46a2ZIAByNEqrEDA",
+	"6ZEWUiSBpxIPt4bjsrXi7E5YfC4GPzZ1G7gZ2ZTjeGo8w7hlmcxKh3bIH13UAR+wOtyDvno/wAevwuq4",
+	"ePzkHvrgdz8haYtW4rpKkBM3Rxtju6rF3wvGAWAnr8E4kMqpZ+8F36AUVzG6AYC53MMZ3B+v4Xgt1wkJ",
+	"1gDOYzWbFlJZzJlSH+ywrVxSNTsGqsLbiWk8H+LqJ0zXX4+V7MT1uGzPK3340mLk4q/bCpZtpcL25kJN",
+	"1TXQbJW5/9Q1+y8h/q0y4LUi4QdpbHVeoo1ffQ67n+5k6uK44rVwp3CuuKEzaHqnJUxVbreIQ+UPEOZV",
+	"GaBdvuiW31K3GfH7si+Wifk+O/EuEqI2RgyXTJRttHyxvCwm6k76g7fxnz4jsYmkbEmU/I5EZZ/CnnXK",
+	"fjx69zTqX1CI+uYjmjjPttx8u+6WePH5wAtuB+NVnfwMb5Ep10/kmcEYDIx7Y+nTYeeZq5kmmM8oh57E",
+	"mEgwmLTMSADmrec2u9O2fzqEt98xziDuApLD77Trqcrt9n6o/AFiET4VOYYTnd3Ls/eDrbCFFnJRAAIK",
+	"OJKecJmLe0fJlooP7sf3rvgcYO712uy9eCudY/GP4aao8whjPMTe9kRdQtmXWOfdx3Z9wMu38nmUJXfh",
+	"ICvrrPFyeEaAe2Xrk9v0ODUNdGLVbb5vaCITlhV8CKjkEPMYe0ZpJ78fras+P5BiWpkPC/KRrV321BrE",
+	"jOAFXv2Y2cStv7jUPmKhhlAVuhUygG76FJNrfEqNTwKMILEkqXgJe/oUkx/m0gjWwvQJPVPWAOSgAGRS",
+	"GS7o+ooyyhg3zKMWsKdP2ychSLeEW02VViLtstRnoV1eLVLCaZ+PNRO5ESFDDa4xW5wyfgZ6MpHWCtGm",
+	"eC3flQFX7ErEry7vPCk7BFuAAKCBaM5OhE1/J3cWtLBddmJUdEex9AGzE3EEtur6rr1e46FK8F4c9t69",
+	"gnh/u7VRfns3FTs79znU5Qpq1wntLdW18pLp4O3MYHzIOjitQkz0jQiZW1tBaYFpZETBlGa5ViNRMD6g",
+	"RDa74v65X9Wfoznx0uppFbOJD+CwqpvkD+jh2ayT/2TKJJxZjYXCs+yWy7txUbMWz40mhSQvIGbZ6Pb9",
+	"Wv/jmd0/VPyduGh23SNbinZjucqkGq1NW+fBsisjxczqAp7wBcQetOxYGwFx7qjJMO3D4EXWTihjPQCP",
+	"+KywKKCPEhDixO8QKh+ix6k7lLHuc9iS0k7w+QE+i9npU+lKzm8aUpLhkyZ+oPuqujt9bjIlgrS7Zcgh",
+	"uxZiivwG9OiEpfgR/rdo4PoK06stywU3Nq7mCTXo07AJYVguDZAlO22fd4xwkgo0RNEddfuKMiuSMjnC",
+	"WwOISCcynEA3QYAKMBRz4T6SK0ZYd75zPTbUea7nfZUq8cZeEgAemykrc4qg41duSCHz3LVaSeqGT3Of",
+	"gGF2aItR2/s++d0g7obHB8Sfm+DtYuH90q/WTyBipS63sLp1/ibENOwWSqmvnWhTTrVT9MWbaa4zsdcb",
+	"8tyIZFuflLRiYjYZHb7X3j+V7E34m6dY888hqo8XBQfJCZlJez2I//voYTx+trdyZ1UKb2+ELVVb49Ty",
+	"E0nRwgWhbIAAvT+kPzcQu9cwg3AQIdf1kufLzzZMr3k/oYArLi86o/0BuDbGPpySAfeiIneBE8fYKnJM",
+	"6+z8J/T6+PSyKS8AIF5l6P3pK4KMMVDzaiZzy6RK2DSfuUMLyIiqkYg8y0R2QsGIN6IwDZlUTnZf+C/7",
+	"0iIM6cO2wuGLy24vmKq1VuTSeQVJyE/DbcXQ57jdl1CcKpgPYbc0btwGKLoIqCbjlvdKpEPM60hKR7Lb",
+	"FJPZBB5NocBUDuCvolh09I0oEsRF7GAbmNdqxrqwnYEsBjNpAd/IJEGldSqVEnM/nSSZxBtpwEr2nQOo",
+	"HsbZWI7GouirlMqnXXaqmFQDrYxTGJWNv4ezh8fHQQ3R0k0LszqAQVzlYtLsBL6oJG/czg3s29hyw+y+",
+	"WT6M9/cjdXs5/Dv7DMDo7mMNb6GS8EnT/VuWlRYC4rksiwOtxFoEAv+Cg7f0r6U4w+oiewo47FYY698R",
+	"eAWdcRLkCl5FdevywEq5sEUGGLVXn1sllX1wvAf2iJOre72jQ/gv2SNJu9c7CgaKk14IOfymM9Kd8unH",
+	"v3H/XcRDpBHeXkj8EYyCpeyfMgdxG32+hrKh3Fa75DFGpA1/551/HHa++YX+3/nl7VHy1YO13A0zQ9d+",
+	"jcEyP0GJL03Jdl+1le0fCm6/t6Iqa2x+GPn7NJ0PfzDCQDen5+R6JBXjAwy4iHYvbo01Gv0y7DNqs2YF",
+	"DzqpOtxbSxdTCLVWcab//+xdb3PbuPH+Kpi8kTxD2ffzL7127FdpcjO5m+sljdOkM9XNESJXIioKYAFQ",
+	"OjVz372DXYAEJUqWHDsX+/QusUgAxJ8Hi8Wzz56xOBsutbAUco7Sae0PpDN9vsOsdtPws2xqV8CBEULR",
+	"o8etk4eMCMIOOKTlR7Z5b+TPyap+UlY1gcd+SkQHQXoAJN5quySHXRE6fun+jpE5X3LthPvrk6f7Ue2e",
+	"GDlz6+Q/dhbH7Ij+SJkXLBcIGTnOmoHxudmZsapiK6XnmMidqIf+xhYpiy37x4iZZEJe0yF4LJuM+CDz",
+	"kHuLZw6aSCocphpM4ZPeC2NqyINcqbB9ji0KxLiXHfjAOJno0eNW5EPGxXxxFPHxL08STU579/3t3T74",
+	"ROmAJXfexi8clowUEbnuDnW9J4zvttCIEGgnJnnZSSSDeXyyhTAs42V5TcQT/M212TD3tTMuJKazV9IK",
+	"WQMxLzwaUmRh20sOV135vo8oBUJQyeqDQVfPm9o2OHgbk41unoDrUuAFgvs0z1fBdhecUL6CPAD9yWj4",
+	"ao2Gfp6m23o5DaeqLU1v5DzsXnLBt7vHYv7QuH8/c8v60Na1d9cKzx2+cbVv9Csy1hKV7Ca1KNv0Hzm3",
+	"fMINMCql8dcLn3KFsoX8cS9n/9r0VreDYvZimCvRjFrBpFBqvp8WYepJ86eQoaUsQbMFl3wG5go9PVUV",
+	"Uots+HmI4RAyynYpf6gWvuE+ivKynrMbyDRYij6iQB7i6e1iQ3wMH/TUHLX+ww5iQ8TPHiHy3nmrd212",
+	"ZsLJZ/vwG0hYn7vdtv6J7tBEq75Z4bsduD511ds3N+8NURUosiWQf936lcyuK2flKJbWukwTtJ0gR3Ip",
+	"Evy4zllYfWM5TH3FI5GnCWv+Z8UCjOWLKv6jK4rbWsMVW/5fMq6/+eb/Mwf23z5nr//24uXo5vWLyz99",
+	"y9R0LMfPRH7eFHI+Ufl6/AzfgJTNYR3osZQt22HHwLDJGt3RmEwjXRUGsl/SM4pZpGeYcFbgWKKRGMaL",
+	"UhqxF52uxcwnKI+K6hMU5ePTP6nJvyGzJsAgaJapuszH0g1eAMmBcXZklwmXdDCyP0D0mnE5lh2kHJhu",
+	"01YhMdQGAz1NvPGMJdF3/+Pdj2xRG8smMJaFtdXQU9bwj1JZ1w2qXAI52istltxCwkqlqgnP5u4jSiHn",
+	"o1KhpHqeI19uWMsS7XNnYhua7piEa0XEb8ylNUV9AJZDKbBZ2OdWizB28CstHcFL5upS0ylFU7peHsvL",
+	"56xQNaYm736/KzdcKISHkGUU3CSBtR4J+sFoga0J4uyhUW7WqHxNpJ7Uz2uMJkzZkMT/uA17rasQefS4",
+	"eNxCCeruexJS+jI/yy/iyzgs7LPz8NHbwgOGfvoaPgpb0HZ/6KdEbxz9PZ13b93svMIqhjyIGdqnHjmG",
+	"plAriT62sye6Iz4ZR0izm/afyGi8Jwh5EOQwevbRDdv54pP/13bIZndShXRMC/SXGgyaucY51UBhqWZs",
+	"psCE6bZ9p0mFx+BxmzPhFb5x4s9/1fZd74ykkWO818jbZePt8gy0U+Z3vE4LjTgQ4I+H9UPA/LQSHttJ",
+	"h67YjlkFx83xYOMcpEznANuZz5RrWFo6GSGrE6T7VMOGKf0rp1yzZ4y3RqiSO5Xp7tEkPPC2rPv00avt",
+	"Ie/MTlBxigz/0hsuLfGjoGafMXjh7ToBZi8/vH0sYRJWYCxFtSQhKpw7+LNiAf4cQjF1EgaGcWthUVm6",
+	"oC+5sYxLswJ9vs89+qpt1xP1k/ovXB/jL+28czScbLzdCy3tQJ+A5bHZIJtbw6B7bLt/Q+RAZLn4FJrh",
+	"c2H6/x5/Dx9VnvQS86OKDmXmX/6lw8xfmNkv/+Kj/16O/vzzp8vn/ZT8XX7qG2QlNdmovGLdjAu5laiq",
+	"43z2nmqORIFtXGx6bOeh+vLzMOhY/Lk79tyCO+uE/aeGOoQynzDo0XkE3BJwh4kAPDiOdzBMTONn/ayD",
+	"0o4IXwkr7x5NmJBs+1blOtoJ2VSrBZNqxZTEa16/XIMHDLOuNe58G93ZWKahKnkGxhN5UFrGKnXVc7WU",
+	"Un7SkHV1omzBmh9NwhrBFzZZM85MxTNgw62brSD6kilp6gU0Cey8xw4EZrjzLVwVokSNHrMSNivAnLN3",
+	"ynKMeiDGkXsJe0gZaD8y18rL2agyd9YgldcDXa60cGz03uz7sqC+Znd8641vp9oJzR4dmuFigI1rvMHm",
+	"FcseeHNrb33xKXNbON4X7g3FxYDOelKKzJ+qWCto4I5Sf3/HMpUDUxVIc0U3engB3j5Fih6GDfGCs5HX",
+	"ovx4lPM+ltHN3cOJBy3Sym0sFaG9rm6b5NkdADHXZZzhMoghUDHb8rm+eMqnSf9BFiRWfhaaMpakZuSA",
+	"9oqlS17SvbyGpZpDnuIX4WFS5lxmwFbcYTb+2KTABIkBWampK9AGcsjTsex7MVNaQ2Yhv9rqQAf0nqU5",
+	"VZqSjBaUopxuRZSEBHOfu07Nz87Z95aZQq1c0+n+hKR68co9yqo5lMrf5iZMKhJo+f4VdYCaTlEUDHuK",
+	"tpd2zrDhh5ejHz6+PztnPyn8eSTkNfW2v9YWhtVyVnvXBv3mdbnGMpVKyBx+TYl+5caf0jG+c0OkQY/e",
+	"qlJk6ysm1Uj7v6VREu5NQE7Hss3GjfYsN+yHmzc/JdhlC54VQoLZkTX0A25I2VeQ1abTkgN4hO3DR5EJ",
+	"u69hPunCLsp9rTko4nXrhTukl45nfqOZ55X3UDeWomB1GOENDeJ/jt6pibJm5LWIuxU0E++KGeA6KxjI",
+	"GSZvnwNU7SRFboqn3zk7rC6teaB8nX+4cPeXBWTz7k4S7VctLPb5AnqmSwNKA8MEqVO7KdO/T4UJlYqc",
+	"5CP8hXHPyb2zQ97x7J7p/PazO/WVXvZ/I22ExAoiAo171NAJIVdZvQBpE4acosQtlJnDe6VZpVVeZ8TE",
+	"cOZfwS2SQQtlaLfFrNio9oPst1qXz66eXaB2hfDzwGv9OWDz47PZvNfAS1skqKvo1pFJGp5x4CE7+NM8",
+	"c3UZKKfnbRdH9NptmcL3GJmVNJbNHNYmoUTZeBjoRjInXgBPxWRbYaLKnDXaU83L71xPLYXDDzY0KhNg",
+	"0atcKFMJElcyWaFU6dleEd0sJKyOdFAX8ed1tE+3q/6xEz6OskodTbNkM42qV3+LqiC2+3bRb0FPazcK",
+	"wlgz8H1kvFWidMN786ErUYm+jr4BKYTORxXXdk0JXX1vCB0twrhxWSmQEdLb6YEG2JQRrL2ETreoDo7J",
+	"b535aQov1+qAoSwpT6KvxvNOtmvZpb7lICLnlvv05tuqrxQus3KH2I0hbWQ5tmv76BZn0OfzOed9Dval",
+	"17HjmRVL4aZX3HdBBC/jBpDNgo96oNKwFLCKp3FTRk8bXrQ2ZaWMP5m3kyghZCRLEy1rV00hjEVjOYLM",
+	"znwbBHHZuBktTG8344bsxdfv37/FpTjh2Rx5sDhtSEq6eT9huTBVHeqkDzY+gCiqsTnI/Pbzb/8LAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

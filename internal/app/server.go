@@ -98,7 +98,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	// that carry out their notices are built after them, hence the outbox set late.
 	outbox := &lateOutbox{}
 	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams,
-		CredentialSigner: openbadges.Signer{PublicURL: cfg.PublicURL, Key: keyring.Badges}})
+		CredentialSigner: openbadges.Signer{PublicURL: cfg.PublicURL, Key: keyring.Badges}, CheckInKeys: keyring.CheckInKey})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ func FromCredential(cred recert.Credential, verifyURL string) Certificate {
 		AttendeeName: st.AttendeeName, EventTitle: st.EventTitle, Format: openbadges.FormatWords[st.Format],
 		StartDate: st.StartDate.Time(), EndDate: st.EndDate.Time(), TotalCEUs: st.Total.String(),
 		ApprovalRef: st.ApprovalRef, Sponsor: st.Sponsor, Contact: st.SponsorContact, IssuedOn: cred.IssuedAt, VerifyURL: verifyURL,
+		AttendancePolicy: st.AttendancePolicy,
 	}
 	for _, ses := range st.Sessions {
 		c.Sessions = append(c.Sessions, Session{Title: ses.Title, Date: ses.Date.Time(), Category: CategoryWords(ses.Category), CEUs: ses.CEUs.String()})

@@ -239,6 +239,29 @@ var eventRows = []accessRow{
 	{"listRosterPostings", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListRosterPostingsWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"recordCheckIns", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.RecordCheckInsWithResponse(t.Context(), w.event.ID, api.CheckInBatch{Items: []api.CheckInBatchItem{
+			{ClientID: recert.NewID("scan"), MemberID: &w.member.ID, Session: "S1", Direction: "in"}}}, as)
+	}, organizerWrite(200)},
+	{"listCheckIns", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListCheckInsWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"voidCheckIn", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		c, _, err := w.env.Store.AddCheckIn(t.Context(), recert.CheckIn{EventID: w.event.ID, SessionID: w.event.Sessions[0].ID,
+			MemberID: w.member.ID, Direction: "in", Method: recert.CheckInMethodManual})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.env.Client.VoidCheckInWithResponse(t.Context(), w.event.ID, c.ID, api.VoidCheckInJSONRequestBody{Reason: "wrong door"}, as)
+	}, organizerWrite(200)},
+	{"convertCheckIns", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		// The world's event has no presence policy: refused, for those who may ask.
+		return w.env.Client.ConvertCheckInsWithResponse(t.Context(), w.event.ID, &api.ConvertCheckInsParams{DryRun: ptr(true)}, as)
+	}, organizerWrite(409)},
+	{"importParticipants", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ImportParticipantsWithBodyWithResponse(t.Context(), w.event.ID, "S1", "text/csv",
+			strings.NewReader("email,join,leave\npat@example.org,2026-04-17 09:00,2026-04-17 09:30\n"), as)
+	}, organizerWrite(200)},
 	{"withdrawRosterPosting", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		res, err := ledger.NewRosters(w.env.Store, nil).Post(t.Context(), ledger.RosterInput{EventID: w.event.ID, Actor: "test",
 			Rows: []recert.RosterRow{{Email: strings.ToLower(recert.NewID("walkin")) + "@example.org", Name: "Walk In", Sessions: []string{"S1"}}}})

@@ -125,7 +125,8 @@ func (s *Server) RevokeAttendance(ctx context.Context, req api.RevokeAttendanceR
 
 // GetAttendanceHistory returns every change to an attendance, oldest first.
 func (s *Server) GetAttendanceHistory(ctx context.Context, req api.GetAttendanceHistoryRequestObject) (api.GetAttendanceHistoryResponseObject, error) {
-	if _, _, err := s.visibleAttendance(ctx, req.AttendanceID); err != nil {
+	a, _, err := s.visibleAttendance(ctx, req.AttendanceID)
+	if err != nil {
 		return nil, err
 	}
 	pg, err := page(req.Params.Limit, req.Params.Cursor)
@@ -150,6 +151,9 @@ func (s *Server) GetAttendanceHistory(ctx context.Context, req api.GetAttendance
 		if c.Before != nil {
 			out.Items[i].Before = ptr(toAttendance(*c.Before))
 		}
+	}
+	if out.Evidence, err = s.attendanceEvidence(ctx, a); err != nil {
+		return nil, err
 	}
 	return api.GetAttendanceHistory200JSONResponse(out), nil
 }

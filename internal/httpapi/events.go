@@ -173,14 +173,35 @@ func fromEventInput(in api.EventInput) recert.Event {
 		URL: value(in.URL), TimeZone: in.TimeZone, StartDate: recert.DateOf(in.StartDate.Time), EndDate: recert.DateOf(in.EndDate.Time),
 		ApprovalRef: strings.TrimSpace(value(in.ApprovalRef)), Category: string(value(in.Category)),
 		ApprovedBy: value(in.ApprovedBy), EmailCertificates: value(in.EmailCertificates),
+		CheckIn: fromCheckInRules(in.CheckIn),
 	}
 	for _, si := range in.Sessions {
 		ceus, _ := recert.ParseUnits(si.Ceus)
 		e.Sessions = append(e.Sessions, recert.Session{ID: value(si.ID), Code: value(si.Code), Category: string(value(si.Category)), Title: si.Title,
 			Date: recert.DateOf(si.Date.Time), StartTime: value(si.StartTime), EndTime: value(si.EndTime), CEUs: ceus, Topics: si.Topics,
-			ApprovedBy: value(si.ApprovedBy)})
+			ApprovedBy: value(si.ApprovedBy), CheckInFrom: value(si.CheckInFrom), CheckInUntil: value(si.CheckInUntil)})
 	}
 	return e
+}
+
+// fromCheckInRules reads an event's check-in rules: self check-in is on unless turned off.
+func fromCheckInRules(in *api.CheckInRules) recert.CheckInRules {
+	if in == nil {
+		return recert.CheckInRules{}
+	}
+	return recert.CheckInRules{Policy: recert.PresencePolicy(value(in.PresencePolicy)), SharePercent: value(in.PresenceSharePercent),
+		SelfCheckInOff: in.SelfCheckIn != nil && !*in.SelfCheckIn, RegistrationRequired: value(in.RegistrationRequired)}
+}
+
+func toCheckInRules(r recert.CheckInRules) *api.CheckInRules {
+	out := &api.CheckInRules{SelfCheckIn: ptr(!r.SelfCheckInOff), RegistrationRequired: ptr(r.RegistrationRequired)}
+	if r.Policy != "" {
+		out.PresencePolicy = ptr(api.CheckInRulesPresencePolicy(r.Policy))
+	}
+	if r.Policy == recert.PresenceShare {
+		out.PresenceSharePercent = ptr(r.SharePercent)
+	}
+	return out
 }
 
 func toEvent(e recert.Event) api.Event {
@@ -190,7 +211,8 @@ func toEvent(e recert.Event) api.Event {
 		StartDate: openapi_types.Date{Time: e.StartDate.Time()}, EndDate: openapi_types.Date{Time: e.EndDate.Time()},
 		Status: api.EventStatus(e.Status), ApprovalRef: optional(e.ApprovalRef), Category: api.EventCategory(e.Category),
 		ApprovedBy: e.ApprovedBy, EmailCertificates: e.EmailCertificates,
-		Ceus: e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
+		CheckIn: toCheckInRules(e.CheckIn),
+		Ceus:    e.CEUs().String(), Sessions: make([]api.Session, len(e.Sessions)), Version: e.Version,
 		CreatedAt: e.CreatedAt, CreatedBy: e.CreatedBy, UpdatedAt: e.UpdatedAt, UpdatedBy: e.UpdatedBy,
 	}
 	for i, s := range e.Sessions {
@@ -200,7 +222,7 @@ func toEvent(e recert.Event) api.Event {
 		}
 		out.Sessions[i] = api.Session{ID: s.ID, Code: s.Code, Category: api.Category(e.SessionCategory(s)), Title: s.Title, Date: openapi_types.Date{Time: s.Date.Time()},
 			StartTime: optional(s.StartTime), EndTime: optional(s.EndTime), Ceus: s.CEUs.String(), Topics: topics,
-			ApprovedBy: s.ApprovedBy}
+			ApprovedBy: s.ApprovedBy, CheckInFrom: optional(s.CheckInFrom), CheckInUntil: optional(s.CheckInUntil)}
 	}
 	return out
 }

@@ -102,6 +102,8 @@ type Server struct {
 	refreshTTL     time.Duration
 	limiter        *limiter
 	rosters        *ledger.Rosters
+	checkIns       *ledger.CheckInBatches
+	presence       *ledger.Presence
 	events         *ledger.Events
 	attendances    *ledger.Attendances
 	credentials    *ledger.Credentials
@@ -162,7 +164,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		admission: newAdmission(o.Admission),
 		specJSON:  specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
-		rosters: lg.Rosters, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
+		rosters: lg.Rosters, checkIns: lg.CheckInBatches, presence: lg.Presence, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,
 		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,

@@ -32,6 +32,10 @@ type Store interface {
 
 	Event(ctx context.Context, id string) (recert.Event, error)
 	Events(ctx context.Context, f recert.EventFilter) ([]recert.Event, string, error)
+	// CheckInsOf returns an event's check-ins, voided included, of a session and a member
+	// when given; EventParticipantIntervals its virtual sessions' report lines.
+	CheckInsOf(ctx context.Context, eventID, sessionID, memberID string) ([]recert.CheckIn, error)
+	EventParticipantIntervals(ctx context.Context, eventID, memberID string) ([]recert.ParticipantInterval, error)
 
 	AttemptStore
 	WebhookStore

@@ -87,8 +87,51 @@ func CheckEvent(e *recert.Event) error {
 		if !slices.Contains(categories, s.Category) {
 			p.Add(at+"category", "I, II or III")
 		}
+		if e.CheckIn.Policy != "" {
+			checkSessionTimes(s, at, &p)
+		}
 	}
+	checkCheckInRules(e, &p)
 	return p.Err()
+}
+
+// checkCheckInRules refuses a presence rule that cannot be applied, so an event never turns
+// check-ins into credit on a guessed default.
+func checkCheckInRules(e *recert.Event, p *Problems) {
+	r := e.CheckIn
+	if r.Policy == "" {
+		if r.SharePercent != 0 {
+			p.Add("#/check_in/presence_policy", "choose share_of_scheduled to give a share")
+		}
+		return
+	}
+	if r.Policy != recert.PresenceShare {
+		e.CheckIn.SharePercent = 0
+	}
+	if err := (recert.PresenceRule{Policy: r.Policy, SharePercent: r.SharePercent}).Validate(); err != nil {
+		field := "#/check_in/presence_share_percent"
+		if r.Policy != recert.PresenceShare {
+			field = "#/check_in/presence_policy"
+		}
+		p.Add(field, err.Error())
+	}
+}
+
+// checkSessionTimes: presence is measured against a session's scheduled times and its
+// check-in window, so an event with a presence policy needs them.
+func checkSessionTimes(s recert.Session, at string, p *Problems) {
+	if s.StartTime == "" {
+		p.Add(at+"start_time", "give the start time: presence is measured against it")
+	}
+	if s.EndTime == "" {
+		p.Add(at+"end_time", "give the end time: presence is measured against it")
+	}
+	if s.StartTime != "" && s.EndTime != "" && s.EndTime <= s.StartTime {
+		p.Add(at+"end_time", "ends before it starts")
+	}
+	if s.CheckInFrom != "" && s.CheckInUntil != "" && s.CheckInUntil <= s.CheckInFrom {
+		p.Add(at+"check_in_until", "the check-in window ends before it starts")
+	}
 }
 
 // checkEventFields checks the event's own fields, and fills in its category.

@@ -25,6 +25,8 @@ type Store interface {
 	ReportStore
 	ProgramStore
 	CredentialStore
+	CheckInBatchStore
+	PresenceStore
 }
 
 // Config is what the use cases share besides their store.
@@ -33,7 +35,9 @@ type Config struct {
 	PasswordParams auth.Argon2Params
 	// CredentialSigner signs the credentials of attendance; nil: none can be issued.
 	CredentialSigner CredentialSigner
-	Now              func() time.Time // nil: the clock
+	// CheckInKeys verifies members' check-in tokens; nil: scanned tokens are refused.
+	CheckInKeys CheckInKeys
+	Now         func() time.Time // nil: the clock
 }
 
 // Ledger holds every use case, built once per process, so the API, the pages and the jobs
@@ -52,8 +56,11 @@ type Ledger struct {
 	Standing    *Standings
 	Registry    *Registry
 	Members     *Members
-	Outbox      Outbox
-	Now         func() time.Time // UTC
+	// CheckInBatches records scanners' check-ins; Presence turns them into credit.
+	CheckInBatches *CheckInBatches
+	Presence       *Presence
+	Outbox         Outbox
+	Now            func() time.Time // UTC
 }
 
 // New builds the use cases over st.
@@ -93,5 +100,8 @@ func New(st Store, c Config) (*Ledger, error) {
 		Links:       NewLinks(st, c.PasswordParams),
 		Outbox:      c.Outbox,
 		Now:         now,
+
+		CheckInBatches: NewCheckInBatches(st, c.CheckInKeys, now),
+		Presence:       NewPresence(st, rosters, now),
 	}, nil
 }

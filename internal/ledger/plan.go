@@ -174,6 +174,11 @@ func (p *plan) checkSessions(rp *rowPlan) {
 		rp.reject(field, detail)
 		return
 	}
+	for i, s := range sessions {
+		if u, ok := row.Earned[s.SessionID]; ok && u < s.CEUs {
+			sessions[i].CEUs = u
+		}
+	}
 	rp.want = recert.Attendance{EventID: p.ev.ID, Sessions: sessions, CEUsAwarded: awarded}
 }
 
@@ -478,6 +483,9 @@ func (p *plan) write(now time.Time) RosterWrite {
 	if p.in.Dispute != "" {
 		w.Source, w.Reason = recert.SourceDispute, "dispute "+p.in.Dispute+" accepted"
 	} else {
+		if p.in.Reason != "" {
+			w.Reason = p.in.Reason
+		}
 		w.Posting = &recert.RosterPosting{ID: recert.NewID(recert.PrefixPosting), EventID: p.ev.ID, Rows: len(p.rows),
 			CreatedAt: now, CreatedBy: p.in.Actor}
 	}

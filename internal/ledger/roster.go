@@ -93,6 +93,9 @@ type RosterInput struct {
 	Viewer recert.Scope
 	// Dispute, when set, posts on the acceptance of that dispute: a decision, not a roster.
 	Dispute string
+	// Reason, when set, is the history's reason instead of "posted by roster" (a roster
+	// converted from check-ins says so).
+	Reason string
 }
 
 // Layout is what a CSV roster's header says about credit.

@@ -66,3 +66,24 @@ type CheckInRules struct {
 	SelfCheckInOff       bool // members may not check themselves in with a session's code
 	RegistrationRequired bool // only pre-registered members may be checked in
 }
+
+// Prefixes of virtual attendance.
+const (
+	PrefixParticipantInterval = "pti"
+	PrefixParticipantReport   = "ptr"
+)
+
+// ParticipantInterval is one line of a virtual session's participants report: when one
+// person joined and left. MemberID is empty when no member has the report's email.
+type ParticipantInterval struct {
+	ID        string
+	ReportID  string
+	EventID   string
+	SessionID string
+	MemberID  string
+	Email     string
+	Name      string
+	Interval
+	ImportedAt time.Time
+	ImportedBy string
+}

@@ -359,6 +359,9 @@ type CredentialStatement struct {
 	// ByCategory is the CEUs earned per ABCP category, in the order I, II, III, none.
 	ByCategory []CategoryCEUs
 	Total      Units
+	// AttendancePolicy says how presence was decided, for an event whose check-ins are
+	// turned into credit: its presence rule in words.
+	AttendancePolicy string
 }
 
 // StatedSession is one session attended, as a credential states it.
@@ -383,6 +386,7 @@ func StatementOf(a Attendance, e Event, m Member, org Organization) CredentialSt
 		AttendeeName: m.Name, OrganizationID: org.ID, Sponsor: org.Name, SponsorContact: org.ContactEmail,
 		EventID: e.ID, EventTitle: e.Title, Format: e.Format, StartDate: e.StartDate, EndDate: e.EndDate,
 		ApprovalRef: e.ApprovalRef, Total: a.Total(),
+		AttendancePolicy: PresenceRule{Policy: e.CheckIn.Policy, SharePercent: e.CheckIn.SharePercent}.Words(),
 	}
 	byID := map[string]Session{}
 	for _, s := range e.Sessions {

@@ -29,6 +29,9 @@ type RosterRow struct {
 	Sessions []string // sessions attended, by id, code or title; empty with CEUs unset means all
 	Marks    []string // a grid roster's cells, one per grid column (see the roster's Extra columns)
 	CEUs     *Units   // CEUs awarded instead of sessions
+	// Earned is, by session id, the CEUs a session earns when less than its own (presence
+	// counted in minutes); a session not in it earns its CEUs.
+	Earned map[string]Units
 }
 
 // Where names the row as people count: "line 14" in a CSV, "row 3" (from 1) in JSON.

@@ -42,6 +42,8 @@ type statementJSON struct {
 	Sessions       []sessionJSON  `json:"sessions"`
 	ByCategory     []categoryJSON `json:"by_category"`
 	Total          int64          `json:"total_hundredths"`
+	// AttendancePolicy is absent from statements issued before events had check-in rules.
+	AttendancePolicy string `json:"attendance_policy,omitempty"`
 }
 
 type sessionJSON struct {
@@ -60,7 +62,7 @@ type categoryJSON struct {
 func marshalStatement(st recert.CredentialStatement) (string, error) {
 	j := statementJSON{AttendeeName: st.AttendeeName, OrganizationID: st.OrganizationID, Sponsor: st.Sponsor, SponsorContact: st.SponsorContact,
 		EventID: st.EventID, EventTitle: st.EventTitle, Format: st.Format, StartDate: st.StartDate.String(), EndDate: st.EndDate.String(),
-		ApprovalRef: st.ApprovalRef, Total: int64(st.Total), Sessions: []sessionJSON{}, ByCategory: []categoryJSON{}}
+		ApprovalRef: st.ApprovalRef, Total: int64(st.Total), AttendancePolicy: st.AttendancePolicy, Sessions: []sessionJSON{}, ByCategory: []categoryJSON{}}
 	for _, s := range st.Sessions {
 		j.Sessions = append(j.Sessions, sessionJSON{ID: s.ID, Title: s.Title, Date: s.Date.String(), Category: s.Category, CEUs: int64(s.CEUs)})
 	}
@@ -86,7 +88,7 @@ func unmarshalStatement(s string) (recert.CredentialStatement, error) {
 	}
 	st := recert.CredentialStatement{AttendeeName: j.AttendeeName, OrganizationID: j.OrganizationID, Sponsor: j.Sponsor,
 		SponsorContact: j.SponsorContact, EventID: j.EventID, EventTitle: j.EventTitle, Format: j.Format, StartDate: start, EndDate: end,
-		ApprovalRef: j.ApprovalRef, Total: recert.Units(j.Total)}
+		ApprovalRef: j.ApprovalRef, Total: recert.Units(j.Total), AttendancePolicy: j.AttendancePolicy}
 	for _, s := range j.Sessions {
 		d, err := recert.ParseDate(s.Date)
 		if err != nil {

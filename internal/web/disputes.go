@@ -176,6 +176,9 @@ type inboxItem struct {
 	Sessions []string
 	Filed    string
 	Decided  string // when, for a decided one
+	// Presence is the member's check-ins at the event, the evidence a converted attendance
+	// rests on, in words.
+	Presence []string
 }
 
 type inboxData struct {
@@ -238,6 +241,9 @@ func (p *Pages) inbox(c echo.Context, decided bool) ([]inboxItem, error) {
 			if slices.Contains(d.SessionIDs, s.ID) {
 				it.Sessions = append(it.Sessions, cmpOr(s.Code, s.Title))
 			}
+		}
+		if it.Presence, err = p.presenceWords(ctx, e, d.MemberID); err != nil {
+			return nil, err
 		}
 		out = append(out, it)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,15 +20,22 @@ type eventForm struct {
 	Title, OrganizationID, Format, TimeZone, Start, End   string
 	Category, ApprovalRef, ApprovedBy, Location, Describe string
 	EmailCertificates                                     bool
-	Sessions                                              []sessionForm
-	Orgs                                                  []recert.Organization // to choose from
-	Formats, Categories                                   []string
-	Zones                                                 []zone
+	// The check-in rules: Policy is "" (check-ins are not credit), share_of_scheduled or
+	// minutes_present; Share the percentage; SelfCheckInOff, RegistrationRequired as stored.
+	Policy, Share                        string
+	SelfCheckInOff, RegistrationRequired bool
+	// TimesSent: the form sent the sessions' times (a page from before it showed them did not).
+	TimesSent           bool
+	Sessions            []sessionForm
+	Orgs                []recert.Organization // to choose from
+	Formats, Categories []string
+	Zones               []zone
 }
 
 type sessionForm struct {
 	N                                     int // its row, from 1
 	ID, Code, Title, Date, CEUs, Category string
+	Start, End                            string // HH:MM, as the browser's time input sends it
 }
 
 // blankSessions is how many empty session rows the editor offers.
@@ -37,9 +45,14 @@ func formOf(ev recert.Event) eventForm {
 	f := eventForm{ID: ev.ID, Status: ev.Status, Version: strconv.Itoa(ev.Version), Title: ev.Title, OrganizationID: ev.OrganizationID,
 		Format: ev.Format, TimeZone: ev.TimeZone, Start: ev.StartDate.String(), End: ev.EndDate.String(), Category: ev.Category,
 		ApprovalRef: ev.ApprovalRef, ApprovedBy: strings.Join(ev.ApprovedBy, ", "), Location: ev.Location, Describe: ev.Description,
-		EmailCertificates: ev.EmailCertificates}
+		EmailCertificates: ev.EmailCertificates, Policy: string(ev.CheckIn.Policy),
+		SelfCheckInOff: ev.CheckIn.SelfCheckInOff, RegistrationRequired: ev.CheckIn.RegistrationRequired}
+	if ev.CheckIn.SharePercent > 0 {
+		f.Share = strconv.Itoa(ev.CheckIn.SharePercent)
+	}
 	for _, s := range ev.Sessions {
-		f.Sessions = append(f.Sessions, sessionForm{ID: s.ID, Code: s.Code, Title: s.Title, Date: s.Date.String(), CEUs: s.CEUs.String(), Category: s.Category})
+		f.Sessions = append(f.Sessions, sessionForm{ID: s.ID, Code: s.Code, Title: s.Title, Date: s.Date.String(), CEUs: s.CEUs.String(), Category: s.Category,
+			Start: s.StartTime, End: s.EndTime})
 	}
 	return f
 }
@@ -125,7 +138,7 @@ func (p *Pages) updateEvent(c echo.Context) error {
 	f, ev, err := readEventForm(c)
 	f.ID, f.Status, f.OrganizationID = was.ID, was.Status, was.OrganizationID
 	if err == nil {
-		keepUnshown(was, &ev)
+		keepUnshown(was, &ev, f.TimesSent)
 		version, _ := strconv.Atoi(f.Version)
 		_, err = p.evs.Update(ctxOf(c), was.ID, max(version, 1), ev, u.ID)
 	}
@@ -136,9 +149,9 @@ func (p *Pages) updateEvent(c echo.Context) error {
 }
 
 // keepUnshown carries over what the editor does not show (set through the API), since an
-// update replaces the whole event: its web address, and each kept session's times, topics
-// and approvers.
-func keepUnshown(was recert.Event, ev *recert.Event) {
+// update replaces the whole event: its web address, and each kept session's topics,
+// approvers and check-in window, and their times when the form did not send them.
+func keepUnshown(was recert.Event, ev *recert.Event, timesSent bool) {
 	ev.URL = was.URL
 	byID := map[string]recert.Session{}
 	for _, s := range was.Sessions {
@@ -146,8 +159,11 @@ func keepUnshown(was recert.Event, ev *recert.Event) {
 	}
 	for i, s := range ev.Sessions {
 		if old, ok := byID[s.ID]; ok && s.ID != "" {
-			ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = old.StartTime, old.EndTime
+			if !timesSent {
+				ev.Sessions[i].StartTime, ev.Sessions[i].EndTime = old.StartTime, old.EndTime
+			}
 			ev.Sessions[i].Topics, ev.Sessions[i].ApprovedBy = old.Topics, old.ApprovedBy
+			ev.Sessions[i].CheckInFrom, ev.Sessions[i].CheckInUntil = old.CheckInFrom, old.CheckInUntil
 		}
 	}
 }
@@ -180,8 +196,10 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 	f := eventForm{Version: v("version"), Title: v("title"), OrganizationID: v("organization_id"), Format: v("format"),
 		TimeZone: v("time_zone"), Start: v("start_date"), End: v("end_date"), Category: v("category"),
 		ApprovalRef: v("approval_ref"), ApprovedBy: v("approved_by"), Location: v("location"), Describe: v("description"),
-		EmailCertificates: v("email_certificates") == "on"}
+		EmailCertificates: v("email_certificates") == "on", Policy: v("presence_policy"), Share: v("presence_share_percent"),
+		SelfCheckInOff: v("self_check_in") != "on", RegistrationRequired: v("registration_required") == "on"}
 	form, _ := c.FormParams()
+	_, f.TimesSent = form["s_start"]
 	col := func(name string, i int) string {
 		if vs := form[name]; i < len(vs) {
 			return strings.TrimSpace(vs[i])
@@ -190,16 +208,22 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 	}
 	for i := range min(len(form["s_title"]), 250) {
 		s := sessionForm{ID: col("s_id", i), Code: col("s_code", i), Title: col("s_title", i), Date: col("s_date", i),
-			CEUs: col("s_ceus", i), Category: col("s_category", i)}
+			CEUs: col("s_ceus", i), Category: col("s_category", i), Start: col("s_start", i), End: col("s_end", i)}
 		if s.ID == "" && s.Code == "" && s.Title == "" && s.CEUs == "" {
 			continue
 		}
 		f.Sessions = append(f.Sessions, s)
 	}
 	ev := recert.Event{Title: f.Title, Format: f.Format, TimeZone: f.TimeZone, Category: f.Category, ApprovalRef: f.ApprovalRef,
-		Location: f.Location, Description: f.Describe, EmailCertificates: f.EmailCertificates}
+		Location: f.Location, Description: f.Describe, EmailCertificates: f.EmailCertificates,
+		CheckIn: recert.CheckInRules{Policy: recert.PresencePolicy(f.Policy), SelfCheckInOff: f.SelfCheckInOff, RegistrationRequired: f.RegistrationRequired}}
 	var p ledger.Problems
 	var err error
+	if f.Share != "" {
+		if ev.CheckIn.SharePercent, err = strconv.Atoi(f.Share); err != nil {
+			p.Add("#/check_in", "give the share as a whole percentage, such as 80")
+		}
+	}
 	if ev.StartDate, err = recert.ParseDate(f.Start); err != nil {
 		p.Add("#/start_date", "give the first day, as YYYY-MM-DD")
 	}
@@ -228,8 +252,14 @@ func readEventForm(c echo.Context) (eventForm, recert.Event, error) {
 		if s.Code != "" && !recert.ValidSessionCode(s.Code) {
 			p.Add(at+"code", "up to 16 letters, digits, dots, dashes or underscores, such as Tue-AM")
 		}
+		for _, t := range []struct{ field, value string }{{"start_time", s.Start}, {"end_time", s.End}} {
+			if _, err := time.Parse("15:04", t.value); t.value != "" && (err != nil || len(t.value) != 5) {
+				p.Add(at+t.field, "give the time as HH:MM, such as 08:30")
+			}
+		}
 		ceus, _ := recert.ParseUnits(s.CEUs) // an amount that does not read is zero, which is refused
-		ev.Sessions = append(ev.Sessions, recert.Session{ID: s.ID, Code: s.Code, Title: s.Title, Date: d, CEUs: ceus, Category: s.Category})
+		ev.Sessions = append(ev.Sessions, recert.Session{ID: s.ID, Code: s.Code, Title: s.Title, Date: d, CEUs: ceus, Category: s.Category,
+			StartTime: s.Start, EndTime: s.End})
 	}
 	if len(p) > 0 {
 		// What did read is checked too, so every problem of the form shows at once.

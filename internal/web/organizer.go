@@ -105,6 +105,7 @@ type eventData struct {
 	Preview   *preview
 	Postings  []recert.RosterPosting // newest first
 	Skipped   *skipped               // after a confirmation, the rows it did not post
+	CheckIns  *checkInCounts         // nil: the event takes no check-ins
 	// Query narrows the attendance to names or ABCP IDs containing it; Shown of Matching are
 	// on the page, and Prev and Next link the pages around it.
 	Query           string
@@ -169,6 +170,9 @@ func (p *Pages) eventData(c echo.Context, ev recert.Event) (eventData, error) {
 	}
 	d := eventData{Event: ev}
 	if d.Postings, err = p.rosters.Postings(ctx, ev.ID); err != nil {
+		return d, err
+	}
+	if d.CheckIns, err = p.checkIns(ctx, ev); err != nil {
 		return d, err
 	}
 	for pg := (recert.Page{Limit: 200}); ; {
@@ -237,6 +241,8 @@ type preview struct {
 	// AllSessions: the organizer chose to credit every session to rows that name none; the
 	// confirmation posts with the same choice.
 	AllSessions bool
+	// Convert: the preview is of the event's check-ins converted to credit, not of a file.
+	Convert bool
 }
 
 // previewRow is one line of the preview table.

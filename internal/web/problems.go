@@ -45,7 +45,7 @@ type formList struct {
 }
 
 var formLists = map[string]formList{
-	"sessions": {"s", "Session", map[string]string{"code": "code", "title": "title", "date": "day", "ceus": "CEUs", "category": "category"}},
+	"sessions": {"s", "Session", map[string]string{"code": "code", "title": "title", "date": "day", "ceus": "CEUs", "category": "category", "start_time": "start", "end_time": "end"}},
 	"lines":    {"l", "Line", map[string]string{"date": "date", "type": "kind of case", "role": "role", "count": "shifts", "case_reference": "case number"}},
 	"licenses": {"lic", "Licence", map[string]string{"state": "state", "number": "number", "issued_on": "issue date", "expires_on": "expiry date"}},
 }

@@ -13,6 +13,7 @@ import (
 type Store interface {
 	recordsStore
 	manageStore
+	checkInStore
 
 	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 	User(ctx context.Context, id string) (recert.User, error)

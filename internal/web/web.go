@@ -68,6 +68,7 @@ type Pages struct {
 	ip, acct      RateLimit
 	dummyHash     string
 	rosters       *ledger.Rosters
+	presence      *ledger.Presence
 	idem          *ledger.Idempotency
 	progress      *ledger.Progress
 	records       *ledger.Records
@@ -120,7 +121,7 @@ func New(o Options) (*Pages, error) {
 	return &Pages{
 		store: o.Store, sessions: sessions, keys: o.Keys, publicHost: hostOf(o.PublicURL), secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
-		rosters: lg.Rosters, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
+		rosters: lg.Rosters, presence: lg.Presence, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
 		records: lg.Records, links: lg.Links, credentials: lg.Credentials, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
 	}, nil
 }
@@ -173,6 +174,8 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.POST("/events/:event_id/roster", p.rosterPreview)
 	o.POST("/events/:event_id/roster/confirm", p.rosterConfirm)
 	o.POST("/events/:event_id/roster/skipped.csv", p.skippedCSV)
+	o.POST("/events/:event_id/check-ins/preview", p.convertPreview)
+	o.POST("/events/:event_id/check-ins/convert", p.convertCheckIns)
 	o.POST("/attendance/:attendance_id/revoke", p.revoke)
 	o.POST("/events/:event_id/cancel", p.cancelEvent)
 	o.POST("/events/:event_id/postings/:posting_id/withdraw", p.withdrawPosting)
@@ -262,6 +265,7 @@ const flashKey = "web.flash"
 var flashes = map[string]string{
 	"signed-out":         "You are signed out.",
 	"posted":             "The roster is posted.",
+	"converted":          "The check-ins are converted to credit.",
 	"revoked":            "The attendance is revoked.",
 	"corrected":          "The attendance is corrected.",
 	"created":            "The event is created as a draft. Publish it when it is ready.",
