@@ -108,7 +108,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	}
 	outbox.Outbox = notices
 	o.Ledger, o.Outbox, o.Webhooks = lg, outbox, webhookQueue{hooks, cfg.WebhookAllowPrivate}
-	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: cfg.PublicURL, PasswordParams: o.PasswordParams,
+	pages, err := web.New(web.Options{Store: st, Keys: keys, PublicURL: cfg.PublicURL, PasswordParams: o.PasswordParams, CheckInKey: keyring.CheckIn,
 		IPLimit: web.RateLimit(o.IPLimit), AccountLimit: web.RateLimit(o.AccountLimit), Logger: log, Ledger: lg})
 	if err != nil {
 		return nil, err

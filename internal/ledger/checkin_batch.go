@@ -19,6 +19,8 @@ type CheckInBatchStore interface {
 	CheckInTokenVersion(ctx context.Context, memberID string) (int, error)
 	AddCheckIn(ctx context.Context, c recert.CheckIn) (recert.CheckIn, bool, error)
 	VoidCheckIn(ctx context.Context, eventID, id, by, reason string) (recert.CheckIn, error)
+	CheckInsOf(ctx context.Context, eventID, sessionID, memberID string) ([]recert.CheckIn, error)
+	BumpCheckInTokenVersion(ctx context.Context, memberID string) (int, error)
 }
 
 // CheckInKeys finds the public check-in key a token's kid names.

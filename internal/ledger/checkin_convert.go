@@ -111,6 +111,19 @@ func sessionTimes(ev recert.Event, s recert.Session, loc *time.Location) (time.T
 	return clock(s.Date, s.StartTime, loc, false), clock(s.Date, s.EndTime, loc, true)
 }
 
+// checkInWindow is when check-ins count for a session: its window, else its own times, else
+// its whole day, in the event's time zone.
+func checkInWindow(s recert.Session, loc *time.Location) (from, until time.Time) {
+	from, until = clock(s.Date, s.StartTime, loc, false), clock(s.Date, s.EndTime, loc, true)
+	if s.CheckInFrom != "" {
+		from = clock(s.Date, s.CheckInFrom, loc, false)
+	}
+	if s.CheckInUntil != "" {
+		until = clock(s.Date, s.CheckInUntil, loc, true)
+	}
+	return from, until
+}
+
 // clock is HH:MM on day d in loc; an empty time is the day's start, or its end when end.
 func clock(d recert.Date, hhmm string, loc *time.Location, end bool) time.Time {
 	day := time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, loc)
@@ -229,13 +242,7 @@ func memberPresence(ev recert.Event, loc *time.Location, rule recert.PresenceRul
 	var out []SessionPresence
 	for _, s := range ev.Sessions {
 		start, end := sessionTimes(ev, s, loc)
-		from, until := start, end
-		if s.CheckInFrom != "" {
-			from = clock(s.Date, s.CheckInFrom, loc, false)
-		}
-		if s.CheckInUntil != "" {
-			until = clock(s.Date, s.CheckInUntil, loc, true)
-		}
+		from, until := checkInWindow(s, loc)
 		sp := recert.SessionPresence{Code: s.Code, Start: start, End: end, CEUs: s.CEUs}
 		ev := SessionPresence{MemberID: memberID, SessionID: s.ID, Code: s.Code, CheckIns: []string{}, Reports: []string{}}
 		var mine []recert.CheckIn

@@ -42,6 +42,7 @@ type Store interface {
 	// MemberHistory is the record's changes, newest first.
 	MemberHistory(ctx context.Context, memberID string, limit int) ([]recert.RecordChange, error)
 	Organization(ctx context.Context, id string) (recert.Organization, error)
+	CheckInTokenVersion(ctx context.Context, memberID string) (int, error)
 	Activity(ctx context.Context, id string) (recert.Activity, error)
 	AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error)
 	FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]ledger.MemberRef, error)

@@ -52,6 +52,8 @@ type Options struct {
 	Now                   func() time.Time
 	// Outbox tells people what the pages changed, as the API does; nil: nobody is told.
 	Outbox ledger.Outbox
+	// CheckInKey signs members' check-in codes; zero: no check-in card is shown.
+	CheckInKey auth.SigningKey
 	// Ledger is the use cases, shared with the API and the jobs; nil: built here over Store,
 	// with Outbox, PasswordParams and Now.
 	Ledger *ledger.Ledger
@@ -80,6 +82,8 @@ type Pages struct {
 	registry      *ledger.Registry
 	memberRecords *ledger.Members
 	publicURL     string
+	checkInKey    auth.SigningKey
+	desk          *ledger.CheckInBatches
 	now           func() time.Time
 	log           *slog.Logger
 	pages         map[string]*template.Template
@@ -123,6 +127,7 @@ func New(o Options) (*Pages, error) {
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, presence: lg.Presence, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
 		records: lg.Records, links: lg.Links, credentials: lg.Credentials, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+		checkInKey: o.CheckInKey, desk: lg.CheckInBatches,
 	}, nil
 }
 
@@ -160,6 +165,8 @@ func (p *Pages) Mount(e *echo.Echo) {
 
 	m := g.Group("", p.requireRole(recert.RoleMember))
 	m.GET("/dashboard", p.dashboard)
+	m.GET("/checkin-card", p.checkInCard)
+	m.POST("/checkin-card/reissue", p.reissueCheckInCard)
 	m.GET("/credits", p.credits)
 	m.GET("/credits.csv", p.creditsCSV)
 	m.GET("/credits/:attendance_id/certificate.pdf", p.certificatePDF)
@@ -168,6 +175,12 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.GET("/events", p.events)
 	o.GET("/events/:event_id", p.event)
 	o.GET("/standing", p.standing)
+	o.GET("/events/:event_id/scan", p.scanPage)
+	o.POST("/events/:event_id/scan", p.scanSetup)
+	o.POST("/events/:event_id/scan/manual", p.scanManual)
+	// A check-in code's URL: what the phone's camera opens (see checkin.go).
+	g.GET("/c/:token", p.code)
+	g.POST("/c/:token", p.codeConfirm)
 	o.GET("/events/:event_id/roster-template.csv", p.rosterTemplate)
 	o.GET("/events/:event_id/attendance.csv", p.attendanceCSV)
 	o.GET("/events/:event_id/certificates.pdf", p.eventCertificates)
@@ -266,6 +279,7 @@ var flashes = map[string]string{
 	"signed-out":         "You are signed out.",
 	"posted":             "The roster is posted.",
 	"converted":          "The check-ins are converted to credit.",
+	"checkin-reissued":   "Your check-in code is replaced: the old one no longer works.",
 	"revoked":            "The attendance is revoked.",
 	"corrected":          "The attendance is corrected.",
 	"created":            "The event is created as a draft. Publish it when it is ready.",

@@ -1,0 +1,104 @@
+package ledger
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// What the desk answers a scan, as the scanner's screen shows it.
+const (
+	DeskGreen  = "green"  // recorded now
+	DeskRed    = "red"    // already recorded: the first one stands
+	DeskYellow = "yellow" // not recorded: the code, the session or the member is not usable
+)
+
+// DeskResult is what became of one check-in at the door.
+type DeskResult struct {
+	Outcome string
+	Member  MemberRef // empty for a code that names no usable member
+	Session recert.Session
+	Reason  string // for yellow: a Scan* or desk reason
+	Detail  string
+	// CheckIn is the one recorded now (green) or the first one (red).
+	CheckIn *recert.CheckIn
+}
+
+// ReasonSessionClosed: the session is outside its check-in window.
+const ReasonSessionClosed = "session_not_open"
+
+// Desk records one check-in at the door, by a scanned code (method scan) or a member picked
+// by name (manual), in a session and direction. A member already checked in that way is red
+// (the first check-in stands); an unusable code, a session outside its check-in window, or a
+// member who is not there is yellow, and nothing is recorded. Callers check that actor may
+// take the event's check-ins.
+func (x *CheckInBatches) Desk(ctx context.Context, eventID, sessionID, direction, token, memberID, actor string) (DeskResult, error) {
+	ev, err := x.store.Event(ctx, eventID)
+	if err != nil {
+		return DeskResult{}, err
+	}
+	s, ok := ev.SessionByRef(sessionID)
+	if !ok {
+		return DeskResult{}, recert.Errorf(recert.ENOTFOUND, "session %s is not a session of this event", sessionID)
+	}
+	res := DeskResult{Session: s}
+	id, method, reason, detail, err := x.member(ctx, Scan{Token: token, MemberID: memberID})
+	if err != nil {
+		return res, err
+	}
+	if reason != "" {
+		res.Outcome, res.Reason, res.Detail = DeskYellow, reason, detail
+		return res, nil
+	}
+	if method == recert.CheckInMethodBatch {
+		method = recert.CheckInMethodScan
+	}
+	found, err := x.store.FindMembers(ctx, nil, nil, []string{id})
+	if err != nil || len(found) == 0 {
+		return res, err
+	}
+	res.Member = found[0]
+	now := x.now().UTC().Truncate(time.Microsecond)
+	if open, why := sessionOpen(ev, s, now); !open {
+		res.Outcome, res.Reason, res.Detail = DeskYellow, ReasonSessionClosed, why
+		return res, nil
+	}
+	err = x.store.InTx(ctx, func(ctx context.Context) error {
+		held, err := x.store.CheckInsOf(ctx, ev.ID, s.ID, id)
+		if err != nil {
+			return err
+		}
+		for _, c := range held {
+			if c.Direction == direction && c.VoidedAt == nil {
+				res.Outcome, res.CheckIn = DeskRed, &c
+				return nil
+			}
+		}
+		c, _, err := x.store.AddCheckIn(ctx, recert.CheckIn{EventID: ev.ID, SessionID: s.ID, MemberID: id, Direction: direction,
+			Method: method, RecordedBy: actor, ReceivedAt: now})
+		res.Outcome, res.CheckIn = DeskGreen, &c
+		return err
+	})
+	return res, err
+}
+
+// sessionOpen reports whether check-ins count for the session at t, and if not, why.
+func sessionOpen(ev recert.Event, s recert.Session, t time.Time) (bool, string) {
+	loc, err := time.LoadLocation(ev.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	from, until := checkInWindow(s, loc)
+	if t.Before(from) || !t.Before(until) {
+		return false, fmt.Sprintf("%s takes check-ins from %s to %s", s.Code, from.In(loc).Format("2 Jan 15:04"), until.In(loc).Format("2 Jan 15:04"))
+	}
+	return true, ""
+}
+
+// Reissue replaces a member's check-in code: the old one scans yellow from now on, everyone
+// else's keeps working. It returns the new version.
+func (x *CheckInBatches) Reissue(ctx context.Context, memberID string) (int, error) {
+	return x.store.BumpCheckInTokenVersion(ctx, memberID)
+}

@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"html"
+	"image/png"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/render/rendertest"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+var cardQR = regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`)
+
+// checkInCode is the path of the member's check-in code, read from the QR code of their card.
+func checkInCode(t *testing.T, b *browser) string {
+	t.Helper()
+	res, body := b.get("/app/checkin-card")
+	m := cardQR.FindStringSubmatch(body)
+	if res.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("check-in card: %d, QR image found %v\n%s", res.StatusCode, m != nil, body)
+	}
+	raw, _ := base64.StdEncoding.DecodeString(html.UnescapeString(m[1]))
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, ok := rendertest.DecodeQR(img)
+	if !ok {
+		t.Fatal("the card's QR code does not decode")
+	}
+	u, err := url.Parse(link)
+	if err != nil || !strings.HasPrefix(u.Path, "/app/c/") {
+		t.Fatalf("the QR code holds %q, want a /app/c/ link", link)
+	}
+	return u.Path
+}
+
+// A member's code, scanned by an organizer's phone bound to a session: green, then red on a
+// repeat; opened any other way it records nothing; a tampered or replaced code is yellow;
+// someone not scanning sees no name.
+func TestCheckInAtTheDoor(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, st)
+		chicago, _ := time.LoadLocation("America/Chicago")
+		today := recert.DateOf(time.Now().In(chicago))
+		ev, err := st.CreateEvent(ctx, recert.Event{OrganizationID: w.org.ID, Title: "Winter Meeting", Format: "in_person",
+			TimeZone: "America/Chicago", StartDate: today, EndDate: today, Category: "I", Sessions: []recert.Session{
+				{Title: "Cannulation", Code: "S1", Date: today, CEUs: 100},
+				{Title: "Tomorrow's talk", Code: "S2", Date: today.AddDays(1), CEUs: 100}}}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev, err = st.SetEventStatus(ctx, ev.ID, recert.EventPublished, "test"); err != nil {
+			t.Fatal(err)
+		}
+		renee := w.browser(t)
+		renee.signIn(w.member)
+		code := checkInCode(t, renee)
+		recorded := func() int {
+			cs, err := st.EventCheckIns(ctx, ev.ID, store.CheckInFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(cs)
+		}
+		fromCamera := func(b *browser, path string) string {
+			req, _ := http.NewRequest(http.MethodGet, b.base+path, nil)
+			req.Header.Set("Sec-Fetch-Site", "none")
+			_, body := b.do(req)
+			return body
+		}
+
+		anon := w.browser(t)
+		if body := fromCamera(anon, code); !strings.Contains(body, "Show this code at the desk") || strings.Contains(body, "Renée") {
+			t.Errorf("someone not scanning: want the desk sentence and no name:\n%s", body)
+		}
+		olive := w.browser(t)
+		olive.signIn(w.organizer)
+		if body := fromCamera(olive, code); !strings.Contains(body, "Show this code at the desk") || recorded() != 0 {
+			t.Errorf("an organizer whose phone scans for no session: want the desk sentence, nothing recorded:\n%s", body)
+		}
+		if res, body := olive.post("/app/events/"+ev.ID+"/scan", url.Values{"session": {"S1"}, "direction": {"in"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("binding the phone to S1: %d\n%s", res.StatusCode, body)
+		}
+		_, body := olive.get(code) // a link followed, a preview: no Sec-Fetch-Site none
+		if !strings.Contains(body, "opened from a link") || recorded() != 0 {
+			t.Errorf("a code opened other than from the camera: want a confirm button and nothing recorded:\n%s", body)
+		}
+		if body := fromCamera(olive, code); !strings.Contains(body, "scan-green") || !strings.Contains(body, "Checked in: Renée Roy, S1") || recorded() != 1 {
+			t.Errorf("first scan: want green, one check-in:\n%s", body)
+		}
+		if body := fromCamera(olive, code); !strings.Contains(body, "scan-red") || !strings.Contains(body, "Already checked in: Renée Roy, S1") ||
+			!strings.Contains(body, "by Olive Organizer") || recorded() != 1 {
+			t.Errorf("repeat scan: want red naming who checked her in, still one check-in:\n%s", body)
+		}
+		tampered := code[:len(code)-3] + "AAA"
+		if body := fromCamera(olive, tampered); !strings.Contains(body, "scan-yellow") || recorded() != 1 {
+			t.Errorf("tampered code: want yellow:\n%s", body)
+		}
+		// Leaving is its own check-in; the confirm button records it.
+		olive.post("/app/events/"+ev.ID+"/scan", url.Values{"session": {"S1"}, "direction": {"out"}})
+		if _, body := olive.post(code, url.Values{}); !strings.Contains(body, "Checked out: Renée Roy, S1") || recorded() != 2 {
+			t.Errorf("confirmed check-out: want green:\n%s", body)
+		}
+		// A session outside its window takes no check-in.
+		olive.post("/app/events/"+ev.ID+"/scan", url.Values{"session": {ev.Sessions[1].ID}, "direction": {"in"}})
+		if body := fromCamera(olive, code); !strings.Contains(body, "scan-yellow") || !strings.Contains(body, "S2 takes check-ins from") || recorded() != 2 {
+			t.Errorf("a session not open: want yellow with its window:\n%s", body)
+		}
+		// Renée replaces her code: the old one is yellow, the new one works.
+		if res, _ := renee.post("/app/checkin-card/reissue", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reissue: %d", res.StatusCode)
+		}
+		fresh := checkInCode(t, renee)
+		olive.post("/app/events/"+ev.ID+"/scan", url.Values{"session": {"S1"}, "direction": {"in"}})
+		if body := fromCamera(olive, code); !strings.Contains(body, "scan-yellow") || !strings.Contains(body, "replaced") {
+			t.Errorf("a replaced code: want yellow:\n%s", body)
+		}
+		if fresh == code {
+			t.Error("the reissued code is the old one")
+		}
+		// Without a code: found by name on the scan page.
+		if _, body := olive.get("/app/events/" + ev.ID + "/scan?q=Nora"); !strings.Contains(body, "Check in Nora NoID") {
+			t.Fatalf("search by name: want Nora:\n%s", body)
+		}
+		nora, _, _ := st.Members(ctx, recert.MemberFilter{Page: recert.Page{Limit: 1}, Text: "Nora", Scope: recert.AllOrganizations()})
+		if _, body := olive.post("/app/events/"+ev.ID+"/scan/manual", url.Values{"member_id": {nora[0].ID}}); !strings.Contains(body, "Checked in: Nora NoID, S1") {
+			t.Errorf("manual check-in: want green:\n%s", body)
+		}
+		cs, _ := st.EventCheckIns(ctx, ev.ID, store.CheckInFilter{})
+		methods := map[string]int{}
+		for _, c := range cs {
+			methods[c.Method]++
+		}
+		if methods[recert.CheckInMethodScan] != 2 || methods[recert.CheckInMethodManual] != 1 {
+			t.Errorf("methods recorded: %v, want 2 scans and 1 manual", methods)
+		}
+		// Another organization's organizer cannot scan for this event.
+		if res, _ := anon.get("/app/events/" + ev.ID + "/scan"); res.StatusCode == http.StatusOK {
+			t.Errorf("scan page without signing in: %d", res.StatusCode)
+		}
+	})
+}
