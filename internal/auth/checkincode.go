@@ -2,6 +2,8 @@ package auth
 
 import (
 	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strconv"
@@ -58,4 +60,12 @@ func (s *KeyStore) CheckInKey(kid string) (ed25519.PublicKey, bool) {
 		return nil, false
 	}
 	return s.CheckIn.Public(), true
+}
+
+// Derive returns a secret for label, derived from the key (HMAC-SHA256 keyed by its seed):
+// a session's self check-in secret needs no table, and is replaced with the key.
+func (k SigningKey) Derive(label string) []byte {
+	mac := hmac.New(sha256.New, k.priv.Seed())
+	mac.Write([]byte(label))
+	return mac.Sum(nil)
 }

@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/recert-dev/recert/internal/recert"
@@ -102,3 +103,57 @@ func sessionOpen(ev recert.Event, s recert.Session, t time.Time) (bool, string) 
 func (x *CheckInBatches) Reissue(ctx context.Context, memberID string) (int, error) {
 	return x.store.BumpCheckInTokenVersion(ctx, memberID)
 }
+
+// ReasonWrongCode: the self check-in code is not the session's current one.
+const ReasonWrongCode = "wrong_code"
+
+// SelfCheckIn records a member's own check-in with the code their session's projector shows
+// (method self_code, weaker evidence than a scan): the code of the current minute or one
+// either side; refused where the organizer turned self check-in off. A member already checked
+// in is red, as at the desk.
+func (x *CheckInBatches) SelfCheckIn(ctx context.Context, eventID, sessionID, memberID, code string, secret []byte, actor string) (DeskResult, error) {
+	ev, err := x.store.Event(ctx, eventID)
+	if err != nil {
+		return DeskResult{}, err
+	}
+	if ev.Status != recert.EventPublished {
+		return DeskResult{}, recert.Errorf(recert.ENOTFOUND, "no such event")
+	}
+	if ev.CheckIn.SelfCheckInOff {
+		return DeskResult{}, recert.Errorf(recert.ECONFLICT, "%s takes check-ins at the door only: ask the staff to scan your code", ev.Title)
+	}
+	s, ok := ev.SessionByRef(sessionID)
+	if !ok {
+		return DeskResult{}, recert.Errorf(recert.ENOTFOUND, "session %s is not a session of this event", sessionID)
+	}
+	now := x.now().UTC().Truncate(time.Microsecond)
+	res := DeskResult{Session: s, Member: MemberRef{ID: memberID}}
+	if open, why := sessionOpen(ev, s, now); !open {
+		res.Outcome, res.Reason, res.Detail = DeskYellow, ReasonSessionClosed, why
+		return res, nil
+	}
+	if !recert.CheckSessionCode(secret, strings.TrimSpace(code), now) {
+		res.Outcome, res.Reason, res.Detail = DeskYellow, ReasonWrongCode, "that is not the code the session's screen shows now"
+		return res, nil
+	}
+	err = x.store.InTx(ctx, func(ctx context.Context) error {
+		held, err := x.store.CheckInsOf(ctx, ev.ID, s.ID, memberID)
+		if err != nil {
+			return err
+		}
+		for _, c := range held {
+			if c.Direction == recert.CheckInDirectionIn && c.VoidedAt == nil {
+				res.Outcome, res.CheckIn = DeskRed, &c
+				return nil
+			}
+		}
+		c, _, err := x.store.AddCheckIn(ctx, recert.CheckIn{EventID: ev.ID, SessionID: s.ID, MemberID: memberID,
+			Direction: recert.CheckInDirectionIn, Method: recert.CheckInMethodSelfCode, RecordedBy: actor, ReceivedAt: now})
+		res.Outcome, res.CheckIn = DeskGreen, &c
+		return err
+	})
+	return res, err
+}
+
+// SessionSecretLabel names a session's self check-in secret, derived from the check-in key.
+func SessionSecretLabel(sessionID string) string { return "self-check-in:" + sessionID }

@@ -36,10 +36,6 @@ type CheckIn struct {
 	VoidReason string
 }
 
-// CheckInClockSkew is how far a device's clock may be from the time of receipt before an
-// online check-in is flagged.
-const CheckInClockSkew = 15 * time.Minute
-
 // At is when the check-in happened: the device's time when it has one, else receipt.
 func (c CheckIn) At() time.Time {
 	if c.DeviceTime != nil {
@@ -48,14 +44,9 @@ func (c CheckIn) At() time.Time {
 	return c.ReceivedAt
 }
 
-// FlagClock sets ClockFlag for an online check-in whose device time is far from receipt.
+// FlagClock sets ClockFlag when the device time is suspect (see DeviceTimeSuspect).
 func (c *CheckIn) FlagClock() {
-	if c.DeviceTime == nil || c.Offline {
-		c.ClockFlag = false
-		return
-	}
-	d := c.ReceivedAt.Sub(*c.DeviceTime)
-	c.ClockFlag = d > CheckInClockSkew || d < -CheckInClockSkew
+	c.ClockFlag = c.DeviceTime != nil && DeviceTimeSuspect(*c.DeviceTime, c.ReceivedAt, c.Offline)
 }
 
 // CheckInRules are an event's check-in settings, chosen by its organizer; no presence policy

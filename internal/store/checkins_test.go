@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -73,4 +74,52 @@ func TestCheckInClockFlag(t *testing.T) {
 			t.Errorf("device %v offline %v: flag %v, want %v", tc.device, tc.offline, c.ClockFlag, tc.flag)
 		}
 	}
+}
+
+// A member's own check-in takes the session's code of this minute or one either side, not
+// older; a repeat is red; an event with self check-in off refuses it.
+func TestSelfCheckIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		chicago, _ := time.LoadLocation("America/Chicago")
+		now := time.Date(2026, 6, 29, 10, 30, 20, 0, chicago)
+		desk := ledger.NewCheckInBatches(st, nil, func() time.Time { return now })
+		secret := []byte("the session's secret")
+		step := recert.CodeStep
+		self := func(code string) ledger.DeskResult {
+			t.Helper()
+			res, err := desk.SelfCheckIn(ctx, f.event.ID, f.s1.ID, f.jane.ID, code, secret, "usr_jane")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		if res := self(recert.SessionCode(secret, now.Add(-2*step))); res.Outcome != ledger.DeskYellow || res.Reason != ledger.ReasonWrongCode {
+			t.Errorf("a code two steps old: %+v, want yellow wrong_code", res)
+		}
+		if res := self("000000"); res.Outcome != ledger.DeskYellow && recert.SessionCode(secret, now) != "000000" {
+			t.Errorf("a made-up code: %+v, want yellow", res)
+		}
+		if res := self(recert.SessionCode(secret, now.Add(-step))); res.Outcome != ledger.DeskGreen || res.CheckIn.Method != recert.CheckInMethodSelfCode {
+			t.Errorf("last minute's code: %+v, want green, self_code", res)
+		}
+		if res := self(recert.SessionCode(secret, now)); res.Outcome != ledger.DeskRed {
+			t.Errorf("again: %+v, want red", res)
+		}
+		if _, err := desk.SelfCheckIn(ctx, f.event.ID, f.s2.ID, f.jane.ID, recert.SessionCode(secret, now), secret, "usr_jane"); err != nil {
+			t.Fatal(err)
+		} else if res, _ := desk.SelfCheckIn(ctx, f.event.ID, f.s2.ID, f.jane.ID, recert.SessionCode(secret, now), secret, "usr_jane"); res.Reason != ledger.ReasonSessionClosed {
+			t.Errorf("tomorrow's session: %+v, want session_not_open", res)
+		}
+		if _, err := st.UpdateEvent(ctx, f.event.ID, f.event.Version, "usr_org", func(e *recert.Event) error {
+			e.CheckIn.SelfCheckInOff = true
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := desk.SelfCheckIn(ctx, f.event.ID, f.s1.ID, f.jane.ID, recert.SessionCode(secret, now), secret, "usr_jane"); recert.ErrorCode(err) != recert.ECONFLICT {
+			t.Errorf("self check-in turned off: %v, want a conflict", err)
+		}
+	})
 }

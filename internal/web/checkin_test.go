@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"html"
 	"image/png"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +47,78 @@ func checkInCode(t *testing.T, b *browser) string {
 	return u.Path
 }
 
+// todaysMeeting is a published meeting of the world's organization with S1 today (in
+// Chicago, all day) and S2 tomorrow.
+func todaysMeeting(t *testing.T, st *store.Store, w *world) recert.Event {
+	t.Helper()
+	ctx := context.Background()
+	chicago, _ := time.LoadLocation("America/Chicago")
+	today := recert.DateOf(time.Now().In(chicago))
+	ev, err := st.CreateEvent(ctx, recert.Event{OrganizationID: w.org.ID, Title: "Winter Meeting", Format: "in_person",
+		TimeZone: "America/Chicago", StartDate: today, EndDate: today.AddDays(1), Category: "I", Sessions: []recert.Session{
+			{Title: "Cannulation", Code: "S1", Date: today, CEUs: 100},
+			{Title: "Tomorrow's talk", Code: "S2", Date: today.AddDays(1), CEUs: 100}}}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, err = st.SetEventStatus(ctx, ev.ID, recert.EventPublished, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+var projectorCode = regexp.MustCompile(`class="projector-code"[^>]*>(\d{6})<`)
+
+// A member checks in with the code the session's screen shows; the screen is staff's only; a
+// wrong code records nothing; attempts are limited per member.
+func TestSelfCheckInPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, st)
+		ev := todaysMeeting(t, st, w)
+		olive, renee := w.browser(t), w.browser(t)
+		olive.signIn(w.organizer)
+		renee.signIn(w.member)
+		screen := "/app/events/" + ev.ID + "/sessions/" + ev.Sessions[0].ID + "/code"
+		if res, body := renee.get(screen); res.StatusCode == http.StatusOK || projectorCode.MatchString(body) {
+			t.Errorf("a member opens the projector page: %d", res.StatusCode)
+		}
+		res, body := olive.get(screen)
+		m := projectorCode.FindStringSubmatch(body)
+		if res.StatusCode != http.StatusOK || m == nil || !strings.Contains(body, `http-equiv="refresh"`) {
+			t.Fatalf("projector page: %d, code found %v\n%s", res.StatusCode, m != nil, body)
+		}
+		choice := ev.ID + "/" + ev.Sessions[0].ID
+		if _, body := renee.get("/app/checkin"); !strings.Contains(body, `value="`+choice+`"`) {
+			t.Fatalf("the check-in page does not offer S1:\n%s", body)
+		}
+		wrong := fmt.Sprintf("%06d", (atoi(m[1])+500_000)%1_000_000)
+		if _, body := renee.post("/app/checkin", url.Values{"session": {choice}, "code": {wrong}}); !strings.Contains(body, "scan-yellow") {
+			t.Errorf("a wrong code: want yellow:\n%s", body)
+		}
+		// The code may have turned since it was read: the page takes one minute either side.
+		if res, body := renee.post("/app/checkin", url.Values{"session": {choice}, "code": {m[1]}}); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("the screen's code: %d, want a redirect\n%s", res.StatusCode, body)
+		}
+		cs, _ := st.EventCheckIns(ctx, ev.ID, store.CheckInFilter{})
+		if len(cs) != 1 || cs[0].Method != recert.CheckInMethodSelfCode || cs[0].MemberID != w.renee.ID {
+			t.Errorf("check-ins: %+v, want Renée's one self_code check-in", cs)
+		}
+		limited := false
+		for range 6 {
+			if res, _ := renee.post("/app/checkin", url.Values{"session": {choice}, "code": {wrong}}); res.StatusCode == http.StatusTooManyRequests {
+				limited = res.Header.Get("Retry-After") != ""
+				break
+			}
+		}
+		if !limited {
+			t.Error("eight codes tried in a minute: want 429 with Retry-After")
+		}
+	})
+}
+
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
 // A member's code, scanned by an organizer's phone bound to a session: green, then red on a
 // repeat; opened any other way it records nothing; a tampered or replaced code is yellow;
 // someone not scanning sees no name.
@@ -52,18 +126,7 @@ func TestCheckInAtTheDoor(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		w := newWorld(t, st)
-		chicago, _ := time.LoadLocation("America/Chicago")
-		today := recert.DateOf(time.Now().In(chicago))
-		ev, err := st.CreateEvent(ctx, recert.Event{OrganizationID: w.org.ID, Title: "Winter Meeting", Format: "in_person",
-			TimeZone: "America/Chicago", StartDate: today, EndDate: today, Category: "I", Sessions: []recert.Session{
-				{Title: "Cannulation", Code: "S1", Date: today, CEUs: 100},
-				{Title: "Tomorrow's talk", Code: "S2", Date: today.AddDays(1), CEUs: 100}}}, "test")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ev, err = st.SetEventStatus(ctx, ev.ID, recert.EventPublished, "test"); err != nil {
-			t.Fatal(err)
-		}
+		ev := todaysMeeting(t, st, w)
 		renee := w.browser(t)
 		renee.signIn(w.member)
 		code := checkInCode(t, renee)

@@ -166,6 +166,8 @@ func (p *Pages) Mount(e *echo.Echo) {
 	m := g.Group("", p.requireRole(recert.RoleMember))
 	m.GET("/dashboard", p.dashboard)
 	m.GET("/checkin-card", p.checkInCard)
+	m.GET("/checkin", p.selfCheckInPage)
+	m.POST("/checkin", p.selfCheckIn)
 	m.POST("/checkin-card/reissue", p.reissueCheckInCard)
 	m.GET("/credits", p.credits)
 	m.GET("/credits.csv", p.creditsCSV)
@@ -178,6 +180,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.GET("/events/:event_id/scan", p.scanPage)
 	o.POST("/events/:event_id/scan", p.scanSetup)
 	o.POST("/events/:event_id/scan/manual", p.scanManual)
+	o.GET("/events/:event_id/sessions/:session_id/code", p.projector)
 	// A check-in code's URL: what the phone's camera opens (see checkin.go).
 	g.GET("/c/:token", p.code)
 	g.POST("/c/:token", p.codeConfirm)
@@ -240,7 +243,12 @@ type view struct {
 	Data     any
 	// Path is the request's path, for the navigation to mark the current page.
 	Path string
+	// Refresh, when not zero, reloads the page every so many seconds (a projector's code).
+	Refresh int
 }
+
+// refresher is page data that asks to be reloaded, without JavaScript.
+type refresher interface{ RefreshSeconds() int }
 
 // render writes a page with status.
 func (p *Pages) render(c echo.Context, status int, name, title string, data any) error {
@@ -250,6 +258,9 @@ func (p *Pages) render(c echo.Context, status int, name, title string, data any)
 	}
 	v := view{Title: title, CSRF: csrfToken(c), Data: data, Flash: flashes[c.QueryParam("done")],
 		Path: c.Request().URL.Path}
+	if r, ok := data.(refresher); ok {
+		v.Refresh = r.RefreshSeconds()
+	}
 	if u, ok := p.user(c); ok {
 		v.User = &u
 	}
@@ -279,6 +290,7 @@ var flashes = map[string]string{
 	"signed-out":         "You are signed out.",
 	"posted":             "The roster is posted.",
 	"converted":          "The check-ins are converted to credit.",
+	"checked-in":         "You are checked in.",
 	"checkin-reissued":   "Your check-in code is replaced: the old one no longer works.",
 	"revoked":            "The attendance is revoked.",
 	"corrected":          "The attendance is corrected.",
