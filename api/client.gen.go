@@ -763,6 +763,14 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/attendance (the `PostRoster` operationId).
 	PostRoster(ctx context.Context, eventID EventID, params *PostRosterParams, body PostRosterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetEventBadgesPDF A badge sheet of the event's registrants, to print
+	//
+	// One badge per registrant, in name order: the name and the QR code of their check-in
+	// code, which staff scan at the door. An event without registrants is a 409.
+	//
+	// Corresponds with GET /v1/events/{event_id}/badges.pdf (the `GetEventBadgesPDF` operationId).
+	GetEventBadgesPDF(ctx context.Context, eventID EventID, params *GetEventBadgesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CancelEvent Cancel an event
 	//
 	// It takes no more attendance; attendance already posted stays (revoke it one by one if it must go).
@@ -796,7 +804,8 @@ type ClientInterface interface {
 	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 	// batch changes nothing and is never an error); or `rejected` with a reason
 	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// `invalid_direction`, `no_member`, `not_registered` when the event requires
+	// registration and the member is not registered). A device time more than 15 minutes from the time
 	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
 	//
@@ -813,7 +822,8 @@ type ClientInterface interface {
 	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 	// batch changes nothing and is never an error); or `rejected` with a reason
 	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// `invalid_direction`, `no_member`, `not_registered` when the event requires
+	// registration and the member is not registered). A device time more than 15 minutes from the time
 	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
 	//
@@ -924,6 +934,45 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 	PublishEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListRegistrants An event's registrants
+	//
+	// Who is registered for the event, in name order.
+	//
+	// Corresponds with GET /v1/events/{event_id}/registrants (the `ListRegistrants` operationId).
+	ListRegistrants(ctx context.Context, eventID EventID, params *ListRegistrantsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddRegistrantsWithBody Pre-register an event's expected attendees
+	//
+	// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+	// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+	// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+	// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+	// door expects (with `check_in.registration_required`, only they are checked in) and who
+	// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+	// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+	// is rejected and reported; the others are kept.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+	AddRegistrantsWithBody(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddRegistrants Pre-register an event's expected attendees
+	//
+	// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+	// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+	// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+	// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+	// door expects (with `check_in.registration_required`, only they are checked in) and who
+	// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+	// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+	// is rejected and reported; the others are kept.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+	AddRegistrants(ctx context.Context, eventID EventID, body AddRegistrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRosterTemplate A roster spreadsheet for the event
 	//
@@ -2914,6 +2963,24 @@ func (c *Client) PostRoster(ctx context.Context, eventID EventID, params *PostRo
 	return c.Client.Do(req)
 }
 
+// GetEventBadgesPDF A badge sheet of the event's registrants, to print
+//
+// One badge per registrant, in name order: the name and the QR code of their check-in
+// code, which staff scan at the door. An event without registrants is a 409.
+//
+// Corresponds with GET /v1/events/{event_id}/badges.pdf (the `GetEventBadgesPDF` operationId).
+func (c *Client) GetEventBadgesPDF(ctx context.Context, eventID EventID, params *GetEventBadgesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventBadgesPDFRequest(c.Server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CancelEvent Cancel an event
 //
 // It takes no more attendance; attendance already posted stays (revoke it one by one if it must go).
@@ -2977,7 +3044,8 @@ func (c *Client) ListCheckIns(ctx context.Context, eventID EventID, params *List
 // `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 // batch changes nothing and is never an error); or `rejected` with a reason
 // (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// `invalid_direction`, `no_member`, `not_registered` when the event requires
+// registration and the member is not registered). A device time more than 15 minutes from the time
 // of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 // `offline`. Check-ins are evidence of presence: never deleted, only voided.
 //
@@ -3004,7 +3072,8 @@ func (c *Client) RecordCheckInsWithBody(ctx context.Context, eventID EventID, co
 // `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 // batch changes nothing and is never an error); or `rejected` with a reason
 // (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// `invalid_direction`, `no_member`, `not_registered` when the event requires
+// registration and the member is not registered). A device time more than 15 minutes from the time
 // of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 // `offline`. Check-ins are evidence of presence: never deleted, only voided.
 //
@@ -3216,6 +3285,75 @@ func (c *Client) WithdrawRosterPosting(ctx context.Context, eventID EventID, pos
 // Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 func (c *Client) PublishEvent(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPublishEventRequest(c.Server, eventID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListRegistrants An event's registrants
+//
+// Who is registered for the event, in name order.
+//
+// Corresponds with GET /v1/events/{event_id}/registrants (the `ListRegistrants` operationId).
+func (c *Client) ListRegistrants(ctx context.Context, eventID EventID, params *ListRegistrantsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListRegistrantsRequest(c.Server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddRegistrantsWithBody Pre-register an event's expected attendees
+//
+// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+// door expects (with `check_in.registration_required`, only they are checked in) and who
+// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+// is rejected and reported; the others are kept.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+func (c *Client) AddRegistrantsWithBody(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddRegistrantsRequestWithBody(c.Server, eventID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddRegistrants Pre-register an event's expected attendees
+//
+// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+// door expects (with `check_in.registration_required`, only they are checked in) and who
+// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+// is rejected and reported; the others are kept.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+func (c *Client) AddRegistrants(ctx context.Context, eventID EventID, body AddRegistrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddRegistrantsRequest(c.Server, eventID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6882,6 +7020,82 @@ func NewPostRosterRequestWithBody(server string, eventID EventID, params *PostRo
 	return req, nil
 }
 
+// NewGetEventBadgesPDFRequest constructs an http.Request for the GetEventBadgesPDF method
+func NewGetEventBadgesPDFRequest(server string, eventID EventID, params *GetEventBadgesPDFParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/badges.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Paper != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "paper", *params.Paper, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewCancelEventRequest constructs an http.Request for the CancelEvent method
 func NewCancelEventRequest(server string, eventID EventID) (*http.Request, error) {
 	var err error
@@ -7573,6 +7787,102 @@ func NewPublishEventRequest(server string, eventID EventID) (*http.Request, erro
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListRegistrantsRequest constructs an http.Request for the ListRegistrants method
+func NewListRegistrantsRequest(server string, eventID EventID, params *ListRegistrantsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/registrants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewAddRegistrantsRequest calls the generic AddRegistrants builder with application/json body
+func NewAddRegistrantsRequest(server string, eventID EventID, body AddRegistrantsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddRegistrantsRequestWithBody(server, eventID, "application/json", bodyReader)
+}
+
+// NewAddRegistrantsRequestWithBody constructs an http.Request for the AddRegistrants method, with any body, and a specified content type
+func NewAddRegistrantsRequestWithBody(server string, eventID EventID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/registrants", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -12179,6 +12489,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/events/{event_id}/attendance (the `PostRoster` operationId).
 	PostRosterWithResponse(ctx context.Context, eventID EventID, params *PostRosterParams, body PostRosterJSONRequestBody, reqEditors ...RequestEditorFn) (*PostRosterResponse, error)
 
+	// GetEventBadgesPDFWithResponse A badge sheet of the event's registrants, to print
+	//
+	// One badge per registrant, in name order: the name and the QR code of their check-in
+	// code, which staff scan at the door. An event without registrants is a 409.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/badges.pdf (the `GetEventBadgesPDF` operationId).
+	GetEventBadgesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventBadgesPDFParams, reqEditors ...RequestEditorFn) (*GetEventBadgesPDFResponse, error)
+
 	// CancelEventWithResponse Cancel an event
 	//
 	// It takes no more attendance; attendance already posted stays (revoke it one by one if it must go).
@@ -12218,7 +12538,8 @@ type ClientWithResponsesInterface interface {
 	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 	// batch changes nothing and is never an error); or `rejected` with a reason
 	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// `invalid_direction`, `no_member`, `not_registered` when the event requires
+	// registration and the member is not registered). A device time more than 15 minutes from the time
 	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
 	//
@@ -12235,7 +12556,8 @@ type ClientWithResponsesInterface interface {
 	// `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 	// batch changes nothing and is never an error); or `rejected` with a reason
 	// (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-	// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+	// `invalid_direction`, `no_member`, `not_registered` when the event requires
+	// registration and the member is not registered). A device time more than 15 minutes from the time
 	// of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 	// `offline`. Check-ins are evidence of presence: never deleted, only voided.
 	//
@@ -12354,6 +12676,47 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/events/{event_id}/publish (the `PublishEvent` operationId).
 	PublishEventWithResponse(ctx context.Context, eventID EventID, reqEditors ...RequestEditorFn) (*PublishEventResponse, error)
+
+	// ListRegistrantsWithResponse An event's registrants
+	//
+	// Who is registered for the event, in name order.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/registrants (the `ListRegistrants` operationId).
+	ListRegistrantsWithResponse(ctx context.Context, eventID EventID, params *ListRegistrantsParams, reqEditors ...RequestEditorFn) (*ListRegistrantsResponse, error)
+
+	// AddRegistrantsWithBodyWithResponse Pre-register an event's expected attendees
+	//
+	// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+	// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+	// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+	// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+	// door expects (with `check_in.registration_required`, only they are checked in) and who
+	// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+	// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+	// is rejected and reported; the others are kept.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+	AddRegistrantsWithBodyWithResponse(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddRegistrantsResponse, error)
+
+	// AddRegistrantsWithResponse Pre-register an event's expected attendees
+	//
+	// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+	// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+	// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+	// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+	// door expects (with `check_in.registration_required`, only they are checked in) and who
+	// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+	// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+	// is rejected and reported; the others are kept.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+	AddRegistrantsWithResponse(ctx context.Context, eventID EventID, body AddRegistrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddRegistrantsResponse, error)
 
 	// GetRosterTemplateWithResponse A roster spreadsheet for the event
 	//
@@ -16937,6 +17300,117 @@ func (r PostRosterResponse) ContentType() string {
 	return ""
 }
 
+// GetEventBadgesPDFResponse200Headers the declared response headers of an HTTP 200 response for GetEventBadgesPDF
+type GetEventBadgesPDFResponse200Headers struct {
+	ContentDisposition *string
+}
+
+// GetEventBadgesPDFResponse401Headers the declared response headers of an HTTP 401 response for GetEventBadgesPDF
+type GetEventBadgesPDFResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetEventBadgesPDFResponse503Headers the declared response headers of an HTTP 503 response for GetEventBadgesPDF
+type GetEventBadgesPDFResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetEventBadgesPDFResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEventBadgesPDFResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEventBadgesPDFResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetEventBadgesPDFResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetEventBadgesPDFResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventBadgesPDFResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventBadgesPDFResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventBadgesPDFResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventBadgesPDFResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CancelEventResponse401Headers the declared response headers of an HTTP 401 response for CancelEvent
 type CancelEventResponse401Headers struct {
 	WWWAuthenticate *string
@@ -18173,6 +18647,228 @@ func (r PublishEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PublishEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListRegistrantsResponse401Headers the declared response headers of an HTTP 401 response for ListRegistrants
+type ListRegistrantsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListRegistrantsResponse503Headers the declared response headers of an HTTP 503 response for ListRegistrants
+type ListRegistrantsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListRegistrantsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegistrantList
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListRegistrantsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListRegistrantsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListRegistrantsResponse) GetJSON200() *RegistrantList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListRegistrantsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListRegistrantsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListRegistrantsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListRegistrantsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListRegistrantsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddRegistrantsResponse401Headers the declared response headers of an HTTP 401 response for AddRegistrants
+type AddRegistrantsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// AddRegistrantsResponse503Headers the declared response headers of an HTTP 503 response for AddRegistrants
+type AddRegistrantsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type AddRegistrantsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegistrantsResult
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AddRegistrantsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AddRegistrantsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddRegistrantsResponse) GetJSON200() *RegistrantsResult {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r AddRegistrantsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r AddRegistrantsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddRegistrantsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddRegistrantsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddRegistrantsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -25677,6 +26373,22 @@ func (c *ClientWithResponses) PostRosterWithResponse(ctx context.Context, eventI
 	return ParsePostRosterResponse(rsp)
 }
 
+// GetEventBadgesPDFWithResponse A badge sheet of the event's registrants, to print
+//
+// One badge per registrant, in name order: the name and the QR code of their check-in
+// code, which staff scan at the door. An event without registrants is a 409.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/badges.pdf (the `GetEventBadgesPDF` operationId).
+func (c *ClientWithResponses) GetEventBadgesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventBadgesPDFParams, reqEditors ...RequestEditorFn) (*GetEventBadgesPDFResponse, error) {
+	rsp, err := c.GetEventBadgesPDF(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventBadgesPDFResponse(rsp)
+}
+
 // CancelEventWithResponse Cancel an event
 //
 // It takes no more attendance; attendance already posted stays (revoke it one by one if it must go).
@@ -25734,7 +26446,8 @@ func (c *ClientWithResponses) ListCheckInsWithResponse(ctx context.Context, even
 // `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 // batch changes nothing and is never an error); or `rejected` with a reason
 // (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// `invalid_direction`, `no_member`, `not_registered` when the event requires
+// registration and the member is not registered). A device time more than 15 minutes from the time
 // of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 // `offline`. Check-ins are evidence of presence: never deleted, only voided.
 //
@@ -25757,7 +26470,8 @@ func (c *ClientWithResponses) RecordCheckInsWithBodyWithResponse(ctx context.Con
 // `recorded`; `duplicate` when the event already holds the item's `client_id` (a resent
 // batch changes nothing and is never an error); or `rejected` with a reason
 // (`invalid_token`, `revoked_token`, `unknown_member`, `unknown_session`,
-// `invalid_direction`, `no_member`). A device time more than 15 minutes from the time
+// `invalid_direction`, `no_member`, `not_registered` when the event requires
+// registration and the member is not registered). A device time more than 15 minutes from the time
 // of receipt is kept but flagged (`clock_flag`) unless the batch says it was recorded
 // `offline`. Check-ins are evidence of presence: never deleted, only voided.
 //
@@ -25941,6 +26655,65 @@ func (c *ClientWithResponses) PublishEventWithResponse(ctx context.Context, even
 		return nil, err
 	}
 	return ParsePublishEventResponse(rsp)
+}
+
+// ListRegistrantsWithResponse An event's registrants
+//
+// Who is registered for the event, in name order.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/registrants (the `ListRegistrants` operationId).
+func (c *ClientWithResponses) ListRegistrantsWithResponse(ctx context.Context, eventID EventID, params *ListRegistrantsParams, reqEditors ...RequestEditorFn) (*ListRegistrantsResponse, error) {
+	rsp, err := c.ListRegistrants(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListRegistrantsResponse(rsp)
+}
+
+// AddRegistrantsWithBodyWithResponse Pre-register an event's expected attendees
+//
+// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+// door expects (with `check_in.registration_required`, only they are checked in) and who
+// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+// is rejected and reported; the others are kept.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+func (c *ClientWithResponses) AddRegistrantsWithBodyWithResponse(ctx context.Context, eventID EventID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddRegistrantsResponse, error) {
+	rsp, err := c.AddRegistrantsWithBody(ctx, eventID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddRegistrantsResponse(rsp)
+}
+
+// AddRegistrantsWithResponse Pre-register an event's expected attendees
+//
+// Up to 10,000 people expected at the event, as JSON or as a CSV in the roster's layouts
+// (`text/csv`; name, e-mail and ABCP ID columns; session columns, if any, are ignored).
+// Each is matched to a member by ABCP ID, else by e-mail; someone unknown becomes an
+// unclaimed member, as a roster makes them. Registration credits nothing: it is who the
+// door expects (with `check_in.registration_required`, only they are checked in) and who
+// the badge sheet prints. Registering someone twice changes nothing. A row naming no one
+// (neither ABCP ID nor e-mail), or whose ABCP ID and e-mail are two different members,
+// is rejected and reported; the others are kept.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/registrants (the `AddRegistrants` operationId).
+func (c *ClientWithResponses) AddRegistrantsWithResponse(ctx context.Context, eventID EventID, body AddRegistrantsJSONRequestBody, reqEditors ...RequestEditorFn) (*AddRegistrantsResponse, error) {
+	rsp, err := c.AddRegistrants(ctx, eventID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddRegistrantsResponse(rsp)
 }
 
 // GetRosterTemplateWithResponse A roster spreadsheet for the event
@@ -30731,6 +31504,114 @@ func ParsePostRosterResponse(rsp *http.Response) (*PostRosterResponse, error) {
 	return response, nil
 }
 
+// ParseGetEventBadgesPDFResponse parses an HTTP response from a GetEventBadgesPDFWithResponse call
+func ParseGetEventBadgesPDFResponse(rsp *http.Response) (*GetEventBadgesPDFResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventBadgesPDFResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEventBadgesPDFResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEventBadgesPDFResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetEventBadgesPDFResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCancelEventResponse parses an HTTP response from a CancelEventWithResponse call
 func ParseCancelEventResponse(rsp *http.Response) (*CancelEventResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -31897,6 +32778,216 @@ func ParsePublishEventResponse(rsp *http.Response) (*PublishEventResponse, error
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers PublishEventResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListRegistrantsResponse parses an HTTP response from a ListRegistrantsWithResponse call
+func ParseListRegistrantsResponse(rsp *http.Response) (*ListRegistrantsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListRegistrantsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistrantList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListRegistrantsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListRegistrantsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddRegistrantsResponse parses an HTTP response from a AddRegistrantsWithResponse call
+func ParseAddRegistrantsResponse(rsp *http.Response) (*AddRegistrantsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddRegistrantsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistrantsResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers AddRegistrantsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers AddRegistrantsResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

@@ -133,6 +133,9 @@ type ServerInterface interface {
 	// PostRoster Post attendance (a roster)
 	// (POST /v1/events/{event_id}/attendance)
 	PostRoster(ctx echo.Context, eventID EventID, params PostRosterParams) error
+	// GetEventBadgesPDF A badge sheet of the event's registrants, to print
+	// (GET /v1/events/{event_id}/badges.pdf)
+	GetEventBadgesPDF(ctx echo.Context, eventID EventID, params GetEventBadgesPDFParams) error
 	// CancelEvent Cancel an event
 	// (POST /v1/events/{event_id}/cancel)
 	CancelEvent(ctx echo.Context, eventID EventID) error
@@ -166,6 +169,12 @@ type ServerInterface interface {
 	// PublishEvent Publish a draft event
 	// (POST /v1/events/{event_id}/publish)
 	PublishEvent(ctx echo.Context, eventID EventID) error
+	// ListRegistrants An event's registrants
+	// (GET /v1/events/{event_id}/registrants)
+	ListRegistrants(ctx echo.Context, eventID EventID, params ListRegistrantsParams) error
+	// AddRegistrants Pre-register an event's expected attendees
+	// (POST /v1/events/{event_id}/registrants)
+	AddRegistrants(ctx echo.Context, eventID EventID) error
 	// GetRosterTemplate A roster spreadsheet for the event
 	// (GET /v1/events/{event_id}/roster-template)
 	GetRosterTemplate(ctx echo.Context, eventID EventID, params GetRosterTemplateParams) error
@@ -1395,6 +1404,48 @@ func (w *ServerInterfaceWrapper) PostRoster(ctx echo.Context) error {
 	return err
 }
 
+// GetEventBadgesPDF converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEventBadgesPDF(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetEventBadgesPDFParams
+	// ------------- Optional query parameter "paper" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "paper", ctx.QueryParams(), &params.Paper, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter paper: %s", err))
+	}
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEventBadgesPDF(ctx, eventID, params)
+	return err
+}
+
 // CancelEvent converts echo context to params.
 func (w *ServerInterfaceWrapper) CancelEvent(ctx echo.Context) error {
 	var err error
@@ -1732,6 +1783,58 @@ func (w *ServerInterfaceWrapper) PublishEvent(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.PublishEvent(ctx, eventID)
+	return err
+}
+
+// ListRegistrants converts echo context to params.
+func (w *ServerInterfaceWrapper) ListRegistrants(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRegistrantsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListRegistrants(ctx, eventID, params)
+	return err
+}
+
+// AddRegistrants converts echo context to params.
+func (w *ServerInterfaceWrapper) AddRegistrants(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddRegistrants(ctx, eventID)
 	return err
 }
 
@@ -3859,6 +3962,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/events/:event_id/roster-template", wrapper.GetRosterTemplate, options.OperationMiddlewares["getRosterTemplate"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/postings", wrapper.ListRosterPostings, options.OperationMiddlewares["listRosterPostings"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/postings/:posting_id/withdraw", wrapper.WithdrawRosterPosting, options.OperationMiddlewares["withdrawRosterPosting"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id/registrants", wrapper.ListRegistrants, options.OperationMiddlewares["listRegistrants"]...)
+	router.POST(options.BaseURL+"/v1/events/:event_id/registrants", wrapper.AddRegistrants, options.OperationMiddlewares["addRegistrants"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id/badges.pdf", wrapper.GetEventBadgesPDF, options.OperationMiddlewares["getEventBadgesPDF"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/check-ins", wrapper.ListCheckIns, options.OperationMiddlewares["listCheckIns"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/check-ins", wrapper.RecordCheckIns, options.OperationMiddlewares["recordCheckIns"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/check-ins/:check_in_id/void", wrapper.VoidCheckIn, options.OperationMiddlewares["voidCheckIn"]...)
@@ -8889,6 +8995,177 @@ func (response PostRoster503ApplicationProblemPlusJSONResponse) VisitPostRosterR
 	return err
 }
 
+type GetEventBadgesPDFRequestObject struct {
+	EventID EventID `json:"event_id"`
+	Params  GetEventBadgesPDFParams
+}
+
+type GetEventBadgesPDFResponseObject interface {
+	VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error
+}
+
+type GetEventBadgesPDF200ResponseHeaders struct {
+	ContentDisposition *string
+}
+
+type GetEventBadgesPDF200ApplicationPdfResponse struct {
+	Body          io.Reader
+	Headers       GetEventBadgesPDF200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetEventBadgesPDF200ApplicationPdfResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/pdf")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetEventBadgesPDF400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF400ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF401ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF403ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF404ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF409ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF413ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF500ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventBadgesPDF503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEventBadgesPDF503ApplicationProblemPlusJSONResponse) VisitGetEventBadgesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CancelEventRequestObject struct {
 	EventID EventID `json:"event_id"`
 }
@@ -10664,6 +10941,321 @@ type PublishEvent503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response PublishEvent503ApplicationProblemPlusJSONResponse) VisitPublishEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrantsRequestObject struct {
+	EventID EventID `json:"event_id"`
+	Params  ListRegistrantsParams
+}
+
+type ListRegistrantsResponseObject interface {
+	VisitListRegistrantsResponse(w http.ResponseWriter) error
+}
+
+type ListRegistrants200JSONResponse RegistrantList
+
+func (response ListRegistrants200JSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants400ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants401ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants403ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants404ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants413ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants500ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRegistrants503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRegistrants503ApplicationProblemPlusJSONResponse) VisitListRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrantsRequestObject struct {
+	EventID  EventID `json:"event_id"`
+	JSONBody *AddRegistrantsJSONRequestBody
+	Body     io.Reader
+}
+
+type AddRegistrantsResponseObject interface {
+	VisitAddRegistrantsResponse(w http.ResponseWriter) error
+}
+
+type AddRegistrants200JSONResponse RegistrantsResult
+
+func (response AddRegistrants200JSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants400ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants401ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants403ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants404ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants409ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants413ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants422ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants500ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddRegistrants503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddRegistrants503ApplicationProblemPlusJSONResponse) VisitAddRegistrantsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -19814,6 +20406,9 @@ type StrictServerInterface interface {
 	// PostRoster Post attendance (a roster)
 	// (POST /v1/events/{event_id}/attendance)
 	PostRoster(ctx context.Context, request PostRosterRequestObject) (PostRosterResponseObject, error)
+	// GetEventBadgesPDF A badge sheet of the event's registrants, to print
+	// (GET /v1/events/{event_id}/badges.pdf)
+	GetEventBadgesPDF(ctx context.Context, request GetEventBadgesPDFRequestObject) (GetEventBadgesPDFResponseObject, error)
 	// CancelEvent Cancel an event
 	// (POST /v1/events/{event_id}/cancel)
 	CancelEvent(ctx context.Context, request CancelEventRequestObject) (CancelEventResponseObject, error)
@@ -19847,6 +20442,12 @@ type StrictServerInterface interface {
 	// PublishEvent Publish a draft event
 	// (POST /v1/events/{event_id}/publish)
 	PublishEvent(ctx context.Context, request PublishEventRequestObject) (PublishEventResponseObject, error)
+	// ListRegistrants An event's registrants
+	// (GET /v1/events/{event_id}/registrants)
+	ListRegistrants(ctx context.Context, request ListRegistrantsRequestObject) (ListRegistrantsResponseObject, error)
+	// AddRegistrants Pre-register an event's expected attendees
+	// (POST /v1/events/{event_id}/registrants)
+	AddRegistrants(ctx context.Context, request AddRegistrantsRequestObject) (AddRegistrantsResponseObject, error)
 	// GetRosterTemplate A roster spreadsheet for the event
 	// (GET /v1/events/{event_id}/roster-template)
 	GetRosterTemplate(ctx context.Context, request GetRosterTemplateRequestObject) (GetRosterTemplateResponseObject, error)
@@ -21301,6 +21902,32 @@ func (sh *strictHandler) PostRoster(ctx echo.Context, eventID EventID, params Po
 	return nil
 }
 
+// GetEventBadgesPDF operation middleware
+func (sh *strictHandler) GetEventBadgesPDF(ctx echo.Context, eventID EventID, params GetEventBadgesPDFParams) error {
+	var request GetEventBadgesPDFRequestObject
+
+	request.EventID = eventID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEventBadgesPDF(ctx.Request().Context(), request.(GetEventBadgesPDFRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEventBadgesPDF")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEventBadgesPDFResponseObject); ok {
+		return validResponse.VisitGetEventBadgesPDFResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CancelEvent operation middleware
 func (sh *strictHandler) CancelEvent(ctx echo.Context, eventID EventID) error {
 	var request CancelEventRequestObject
@@ -21669,6 +22296,85 @@ func (sh *strictHandler) PublishEvent(ctx echo.Context, eventID EventID) error {
 		return err
 	} else if validResponse, ok := response.(PublishEventResponseObject); ok {
 		return validResponse.VisitPublishEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListRegistrants operation middleware
+func (sh *strictHandler) ListRegistrants(ctx echo.Context, eventID EventID, params ListRegistrantsParams) error {
+	var request ListRegistrantsRequestObject
+
+	request.EventID = eventID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRegistrants(ctx.Request().Context(), request.(ListRegistrantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRegistrants")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListRegistrantsResponseObject); ok {
+		return validResponse.VisitListRegistrantsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddRegistrants operation middleware
+func (sh *strictHandler) AddRegistrants(ctx echo.Context, eventID EventID) error {
+	var request AddRegistrantsRequestObject
+
+	request.EventID = eventID
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "application/json") {
+		var body AddRegistrantsJSONRequestBody
+		var err error
+		if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+			// A request validator built on kin-openapi's openapi3filter with
+			// KeepValidatedValue leaves the value it validated on the body. Bind
+			// that value, matching member names exactly, so the handler receives
+			// what was validated instead of a second, case-insensitive decode.
+			// Otherwise bind only the request body, so that path and query
+			// parameters are not also bound into the body struct.
+			if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+				err = binder.BindBody(ctx, &body)
+			}
+		} else {
+			// A custom binder is installed on the Echo instance; defer to it
+			// entirely, since echo.Binder does not expose body-only binding and
+			// the binder may do more than decode (for example call ctx.Validate).
+			err = ctx.Bind(&body)
+		}
+		if err != nil {
+			return err
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.Request().Header.Get("Content-Type"), "text/csv") {
+		request.Body = ctx.Request().Body
+	}
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddRegistrants(ctx.Request().Context(), request.(AddRegistrantsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddRegistrants")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddRegistrantsResponseObject); ok {
+		return validResponse.VisitAddRegistrantsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -114,6 +114,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 		return nil, err
 	}
 	o.Pages = pages
+	o.CheckInKey = keyring.CheckIn
 	h, err := httpapi.NewHandler(o)
 	if err != nil {
 		_ = runner.Stop(ctx)

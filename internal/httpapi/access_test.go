@@ -239,6 +239,22 @@ var eventRows = []accessRow{
 	{"listRosterPostings", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ListRosterPostingsWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"addRegistrants", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.AddRegistrantsWithResponse(t.Context(), w.event.ID, api.RegistrantsInput{Registrants: []struct {
+			ABCPID *string              `json:"abcp_id,omitempty"`
+			Email  *openapi_types.Email `json:"email,omitempty"`
+			Name   string               `json:"name"`
+		}{{ABCPID: ptr(w.member.ABCPID), Name: w.member.Name}}}, as)
+	}, organizerWrite(200)},
+	{"listRegistrants", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListRegistrantsWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"getEventBadgesPDF", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		if _, err := w.env.Store.Register(t.Context(), w.event.ID, []string{w.member.ID}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		return w.env.Client.GetEventBadgesPDFWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"recordCheckIns", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.RecordCheckInsWithResponse(t.Context(), w.event.ID, api.CheckInBatch{Items: []api.CheckInBatchItem{
 			{ClientID: recert.NewID("scan"), MemberID: &w.member.ID, Session: "S1", Direction: "in"}}}, as)

@@ -80,6 +80,8 @@ type Options struct {
 	Outbox    ledger.Outbox // tells people what changed; nil: nobody is told
 	Webhooks  WebhookQueue  // nil: no subscriptions are taken
 	PublicURL string        // the service's base URL, for addresses it hands out
+	// CheckInKey signs members' check-in codes on badge sheets; zero: no badges.
+	CheckInKey auth.SigningKey
 }
 
 // Server implements the API operations.
@@ -103,6 +105,8 @@ type Server struct {
 	limiter        *limiter
 	rosters        *ledger.Rosters
 	checkIns       *ledger.CheckInBatches
+	registrations  *ledger.Registrations
+	checkInKey     auth.SigningKey
 	presence       *ledger.Presence
 	events         *ledger.Events
 	attendances    *ledger.Attendances
@@ -164,7 +168,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		admission: newAdmission(o.Admission),
 		specJSON:  specDoc, tokens: o.Tokens, keys: o.Keys, passwordParams: o.PasswordParams, dummyHash: dummy,
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
-		rosters: lg.Rosters, checkIns: lg.CheckInBatches, presence: lg.Presence, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
+		rosters: lg.Rosters, checkIns: lg.CheckInBatches, registrations: lg.Registrations, checkInKey: o.CheckInKey, presence: lg.Presence, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,
 		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,

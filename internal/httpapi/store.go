@@ -10,6 +10,8 @@ import (
 // Store is what the handlers read; every change goes through a use case of internal/ledger.
 // internal/store implements it.
 type Store interface {
+	Registrants(ctx context.Context, eventID string) ([]recert.Registrant, error)
+	CheckInTokenVersion(ctx context.Context, memberID string) (int, error)
 	Database
 
 	Organization(ctx context.Context, id string) (recert.Organization, error)

@@ -21,6 +21,7 @@ type CheckInBatchStore interface {
 	VoidCheckIn(ctx context.Context, eventID, id, by, reason string) (recert.CheckIn, error)
 	CheckInsOf(ctx context.Context, eventID, sessionID, memberID string) ([]recert.CheckIn, error)
 	BumpCheckInTokenVersion(ctx context.Context, memberID string) (int, error)
+	IsRegistered(ctx context.Context, eventID, memberID string) (bool, error)
 }
 
 // CheckInKeys finds the public check-in key a token's kid names.
@@ -69,6 +70,7 @@ const (
 	ScanUnknownSession = "unknown_session"
 	ScanBadDirection   = "invalid_direction"
 	ScanNoMember       = "no_member"
+	ScanNotRegistered  = "not_registered"
 )
 
 // ScanResult is what became of one scan.
@@ -127,6 +129,10 @@ func (x *CheckInBatches) record(ctx context.Context, ev recert.Event, sc Scan, o
 	memberID, method, reason, detail, err := x.member(ctx, sc)
 	if err != nil || reason != "" {
 		res.Status, res.Reason, res.Detail = ScanRejected, reason, detail
+		return res, err
+	}
+	if ok, err := x.registered(ctx, ev, memberID); err != nil || !ok {
+		res.Status, res.Reason, res.Detail = ScanRejected, ScanNotRegistered, notRegistered
 		return res, err
 	}
 	c := recert.CheckIn{EventID: ev.ID, SessionID: s.ID, MemberID: memberID, Direction: sc.Direction, Method: method,
@@ -189,4 +195,15 @@ func (x *CheckInBatches) Void(ctx context.Context, eventID, id, reason, actor st
 		return recert.CheckIn{}, err
 	}
 	return x.store.VoidCheckIn(ctx, eventID, id, actor, strings.TrimSpace(reason))
+}
+
+const notRegistered = "the event checks in registered people only, and this member is not registered"
+
+// registered reports whether the member may be checked in: anyone, unless the event requires
+// registration.
+func (x *CheckInBatches) registered(ctx context.Context, ev recert.Event, memberID string) (bool, error) {
+	if !ev.CheckIn.RegistrationRequired {
+		return true, nil
+	}
+	return x.store.IsRegistered(ctx, ev.ID, memberID)
 }

@@ -61,6 +61,10 @@ func (x *CheckInBatches) Desk(ctx context.Context, eventID, sessionID, direction
 		return res, err
 	}
 	res.Member = found[0]
+	if ok, err := x.registered(ctx, ev, id); err != nil || !ok {
+		res.Outcome, res.Reason, res.Detail = DeskYellow, ScanNotRegistered, notRegistered
+		return res, err
+	}
 	now := x.now().UTC().Truncate(time.Microsecond)
 	if open, why := sessionOpen(ev, s, now); !open {
 		res.Outcome, res.Reason, res.Detail = DeskYellow, ReasonSessionClosed, why

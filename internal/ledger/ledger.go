@@ -26,6 +26,7 @@ type Store interface {
 	ProgramStore
 	CredentialStore
 	CheckInBatchStore
+	RegistrantStore
 	PresenceStore
 }
 
@@ -59,6 +60,7 @@ type Ledger struct {
 	// CheckInBatches records scanners' check-ins; Presence turns them into credit.
 	CheckInBatches *CheckInBatches
 	Presence       *Presence
+	Registrations  *Registrations
 	Outbox         Outbox
 	Now            func() time.Time // UTC
 }
@@ -103,5 +105,6 @@ func New(st Store, c Config) (*Ledger, error) {
 
 		CheckInBatches: NewCheckInBatches(st, c.CheckInKeys, now),
 		Presence:       NewPresence(st, rosters, now),
+		Registrations:  NewRegistrations(st, now),
 	}, nil
 }

@@ -78,3 +78,10 @@ type ParticipantInterval struct {
 	ImportedAt time.Time
 	ImportedBy string
 }
+
+// Registrant is someone an organizer expects at an event.
+type Registrant struct {
+	MemberID     string
+	Name         string
+	RegisteredAt time.Time
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+type registrantRow struct {
+	EventID      string `gorm:"primaryKey"`
+	MemberID     string `gorm:"primaryKey"`
+	RegisteredAt time.Time
+	RegisteredBy string
+}
+
+func (registrantRow) TableName() string { return "registrants" }
+
+// Register adds members to an event's registrants; those registered already are left as they
+// are. It returns how many were added.
+func (s *Store) Register(ctx context.Context, eventID string, memberIDs []string, actor string) (int, error) {
+	if len(memberIDs) == 0 {
+		return 0, nil
+	}
+	now := s.now()
+	rows := make([]registrantRow, len(memberIDs))
+	for i, id := range memberIDs {
+		rows[i] = registrantRow{EventID: eventID, MemberID: id, RegisteredAt: now, RegisteredBy: actor}
+	}
+	res := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(rows, 500)
+	return int(res.RowsAffected), TranslateError(res.Error, "registrant")
+}
+
+// Registrants lists an event's registrants in name order.
+func (s *Store) Registrants(ctx context.Context, eventID string) ([]recert.Registrant, error) {
+	var rows []struct {
+		MemberID     string
+		Name         string
+		RegisteredAt time.Time
+	}
+	err := s.conn(ctx).Table("registrants r").Select("r.member_id, m.name, r.registered_at").
+		Joins("JOIN members m ON m.id = r.member_id").Where("r.event_id = ?", eventID).
+		Order("m.name, r.member_id").Scan(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "registrants")
+	}
+	out := make([]recert.Registrant, len(rows))
+	for i, r := range rows {
+		out[i] = recert.Registrant{MemberID: r.MemberID, Name: r.Name, RegisteredAt: r.RegisteredAt.UTC()}
+	}
+	return out, nil
+}
+
+// IsRegistered reports whether the member is registered for the event.
+func (s *Store) IsRegistered(ctx context.Context, eventID, memberID string) (bool, error) {
+	var n int64
+	err := s.conn(ctx).Model(&registrantRow{}).Where("event_id = ? AND member_id = ?", eventID, memberID).Count(&n).Error
+	return n > 0, TranslateError(err, "registrant")
+}
