@@ -789,6 +789,21 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
 	GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCheckInManifest What an offline scanner needs for one event
+	//
+	// Everything a scanner needs to check people in to this event without a connection: the
+	// sessions and their check-in windows (local times in the event's `time_zone`), the
+	// public check-in key to verify members' codes (Ed25519; a code is
+	// `<member>.<version>.<kid>.<signature>`, the signature over the first three parts,
+	// base64url), the codes replaced since they were issued (a code whose version is below
+	// `current_version` is revoked), and the registrants' names for the green screen. Scoped
+	// to this event and valid until `expires_at`, a day after its end; scans go back through
+	// `POST /v1/events/{id}/check-ins`. Send its `ETag` in `If-None-Match` to be answered 304
+	// while it is unchanged.
+	//
+	// Corresponds with GET /v1/events/{event_id}/check-in-manifest (the `GetCheckInManifest` operationId).
+	GetCheckInManifest(ctx context.Context, eventID EventID, params *GetCheckInManifestParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCheckIns An event's check-ins
 	//
 	// The event's check-ins in the order they happened, voided ones included, a page at a time.
@@ -3009,6 +3024,31 @@ func (c *Client) CancelEvent(ctx context.Context, eventID EventID, reqEditors ..
 // Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
 func (c *Client) GetEventCertificatesPDF(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetEventCertificatesPDFRequest(c.Server, eventID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCheckInManifest What an offline scanner needs for one event
+//
+// Everything a scanner needs to check people in to this event without a connection: the
+// sessions and their check-in windows (local times in the event's `time_zone`), the
+// public check-in key to verify members' codes (Ed25519; a code is
+// `<member>.<version>.<kid>.<signature>`, the signature over the first three parts,
+// base64url), the codes replaced since they were issued (a code whose version is below
+// `current_version` is revoked), and the registrants' names for the green screen. Scoped
+// to this event and valid until `expires_at`, a day after its end; scans go back through
+// `POST /v1/events/{id}/check-ins`. Send its `ETag` in `If-None-Match` to be answered 304
+// while it is unchanged.
+//
+// Corresponds with GET /v1/events/{event_id}/check-in-manifest (the `GetCheckInManifest` operationId).
+func (c *Client) GetCheckInManifest(ctx context.Context, eventID EventID, params *GetCheckInManifestParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCheckInManifestRequest(c.Server, eventID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7199,6 +7239,66 @@ func NewGetEventCertificatesPDFRequest(server string, eventID EventID, params *G
 			}
 
 			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetCheckInManifestRequest constructs an http.Request for the GetCheckInManifest method
+func NewGetCheckInManifestRequest(server string, eventID EventID, params *GetCheckInManifestParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/check-in-manifest", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+		if params.RecertReadAfter != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam1)
 		}
 
 	}
@@ -12521,6 +12621,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/events/{event_id}/certificates.pdf (the `GetEventCertificatesPDF` operationId).
 	GetEventCertificatesPDFWithResponse(ctx context.Context, eventID EventID, params *GetEventCertificatesPDFParams, reqEditors ...RequestEditorFn) (*GetEventCertificatesPDFResponse, error)
 
+	// GetCheckInManifestWithResponse What an offline scanner needs for one event
+	//
+	// Everything a scanner needs to check people in to this event without a connection: the
+	// sessions and their check-in windows (local times in the event's `time_zone`), the
+	// public check-in key to verify members' codes (Ed25519; a code is
+	// `<member>.<version>.<kid>.<signature>`, the signature over the first three parts,
+	// base64url), the codes replaced since they were issued (a code whose version is below
+	// `current_version` is revoked), and the registrants' names for the green screen. Scoped
+	// to this event and valid until `expires_at`, a day after its end; scans go back through
+	// `POST /v1/events/{id}/check-ins`. Send its `ETag` in `If-None-Match` to be answered 304
+	// while it is unchanged.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id}/check-in-manifest (the `GetCheckInManifest` operationId).
+	GetCheckInManifestWithResponse(ctx context.Context, eventID EventID, params *GetCheckInManifestParams, reqEditors ...RequestEditorFn) (*GetCheckInManifestResponse, error)
+
 	// ListCheckInsWithResponse An event's check-ins
 	//
 	// The event's check-ins in the order they happened, voided ones included, a page at a time.
@@ -17627,6 +17744,131 @@ func (r GetEventCertificatesPDFResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetEventCertificatesPDFResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetCheckInManifestResponse200Headers the declared response headers of an HTTP 200 response for GetCheckInManifest
+type GetCheckInManifestResponse200Headers struct {
+	ETag *string
+}
+
+// GetCheckInManifestResponse304Headers the declared response headers of an HTTP 304 response for GetCheckInManifest
+type GetCheckInManifestResponse304Headers struct {
+	ETag *string
+}
+
+// GetCheckInManifestResponse401Headers the declared response headers of an HTTP 401 response for GetCheckInManifest
+type GetCheckInManifestResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetCheckInManifestResponse503Headers the declared response headers of an HTTP 503 response for GetCheckInManifest
+type GetCheckInManifestResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetCheckInManifestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckInManifest
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCheckInManifestResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetCheckInManifestResponse304Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCheckInManifestResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCheckInManifestResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCheckInManifestResponse) GetJSON200() *CheckInManifest {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCheckInManifestResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCheckInManifestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCheckInManifestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCheckInManifestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCheckInManifestResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26423,6 +26665,29 @@ func (c *ClientWithResponses) GetEventCertificatesPDFWithResponse(ctx context.Co
 	return ParseGetEventCertificatesPDFResponse(rsp)
 }
 
+// GetCheckInManifestWithResponse What an offline scanner needs for one event
+//
+// Everything a scanner needs to check people in to this event without a connection: the
+// sessions and their check-in windows (local times in the event's `time_zone`), the
+// public check-in key to verify members' codes (Ed25519; a code is
+// `<member>.<version>.<kid>.<signature>`, the signature over the first three parts,
+// base64url), the codes replaced since they were issued (a code whose version is below
+// `current_version` is revoked), and the registrants' names for the green screen. Scoped
+// to this event and valid until `expires_at`, a day after its end; scans go back through
+// `POST /v1/events/{id}/check-ins`. Send its `ETag` in `If-None-Match` to be answered 304
+// while it is unchanged.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id}/check-in-manifest (the `GetCheckInManifest` operationId).
+func (c *ClientWithResponses) GetCheckInManifestWithResponse(ctx context.Context, eventID EventID, params *GetCheckInManifestParams, reqEditors ...RequestEditorFn) (*GetCheckInManifestResponse, error) {
+	rsp, err := c.GetCheckInManifest(ctx, eventID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCheckInManifestResponse(rsp)
+}
+
 // ListCheckInsWithResponse An event's check-ins
 //
 // The event's check-ins in the order they happened, voided ones included, a page at a time.
@@ -31812,6 +32077,134 @@ func ParseGetEventCertificatesPDFResponse(rsp *http.Response) (*GetEventCertific
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetEventCertificatesPDFResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetCheckInManifestResponse parses an HTTP response from a GetCheckInManifestWithResponse call
+func ParseGetCheckInManifestResponse(rsp *http.Response) (*GetCheckInManifestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCheckInManifestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckInManifest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCheckInManifestResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetCheckInManifestResponse304Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCheckInManifestResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCheckInManifestResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

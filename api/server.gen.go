@@ -142,6 +142,9 @@ type ServerInterface interface {
 	// GetEventCertificatesPDF All of an event's certificates, to print
 	// (GET /v1/events/{event_id}/certificates.pdf)
 	GetEventCertificatesPDF(ctx echo.Context, eventID EventID, params GetEventCertificatesPDFParams) error
+	// GetCheckInManifest What an offline scanner needs for one event
+	// (GET /v1/events/{event_id}/check-in-manifest)
+	GetCheckInManifest(ctx echo.Context, eventID EventID, params GetCheckInManifestParams) error
 	// ListCheckIns An event's check-ins
 	// (GET /v1/events/{event_id}/check-ins)
 	ListCheckIns(ctx echo.Context, eventID EventID, params ListCheckInsParams) error
@@ -1501,6 +1504,57 @@ func (w *ServerInterfaceWrapper) GetEventCertificatesPDF(ctx echo.Context) error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetEventCertificatesPDF(ctx, eventID, params)
+	return err
+}
+
+// GetCheckInManifest converts echo context to params.
+func (w *ServerInterfaceWrapper) GetCheckInManifest(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventID EventID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCheckInManifestParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "If-None-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-None-Match")]; found {
+		var IfNoneMatch IfNoneMatch
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for If-None-Match, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-None-Match", valueList[0], &IfNoneMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter If-None-Match: %s", err))
+		}
+
+		params.IfNoneMatch = &IfNoneMatch
+	}
+	// ------------- Optional header parameter "Recert-Read-After" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Recert-Read-After")]; found {
+		var RecertReadAfter ReadAfter
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Recert-Read-After, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Recert-Read-After", valueList[0], &RecertReadAfter, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Recert-Read-After: %s", err))
+		}
+
+		params.RecertReadAfter = &RecertReadAfter
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetCheckInManifest(ctx, eventID, params)
 	return err
 }
 
@@ -3965,6 +4019,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/events/:event_id/registrants", wrapper.ListRegistrants, options.OperationMiddlewares["listRegistrants"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/registrants", wrapper.AddRegistrants, options.OperationMiddlewares["addRegistrants"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/badges.pdf", wrapper.GetEventBadgesPDF, options.OperationMiddlewares["getEventBadgesPDF"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id/check-in-manifest", wrapper.GetCheckInManifest, options.OperationMiddlewares["getCheckInManifest"]...)
 	router.GET(options.BaseURL+"/v1/events/:event_id/check-ins", wrapper.ListCheckIns, options.OperationMiddlewares["listCheckIns"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/check-ins", wrapper.RecordCheckIns, options.OperationMiddlewares["recordCheckIns"]...)
 	router.POST(options.BaseURL+"/v1/events/:event_id/check-ins/:check_in_id/void", wrapper.VoidCheckIn, options.OperationMiddlewares["voidCheckIn"]...)
@@ -9479,6 +9534,189 @@ type GetEventCertificatesPDF503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetEventCertificatesPDF503ApplicationProblemPlusJSONResponse) VisitGetEventCertificatesPDFResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifestRequestObject struct {
+	EventID EventID `json:"event_id"`
+	Params  GetCheckInManifestParams
+}
+
+type GetCheckInManifestResponseObject interface {
+	VisitGetCheckInManifestResponse(w http.ResponseWriter) error
+}
+
+type GetCheckInManifest200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetCheckInManifest200JSONResponse struct {
+	Body    CheckInManifest
+	Headers GetCheckInManifest200ResponseHeaders
+}
+
+func (response GetCheckInManifest200JSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest304ResponseHeaders struct {
+	ETag *string
+}
+
+type GetCheckInManifest304Response struct {
+	Headers GetCheckInManifest304ResponseHeaders
+}
+
+func (response GetCheckInManifest304Response) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(304)
+	return nil
+}
+
+type GetCheckInManifest400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest400ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest401ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest403ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest404ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest409ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest413ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest500ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCheckInManifest503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCheckInManifest503ApplicationProblemPlusJSONResponse) VisitGetCheckInManifestResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -20415,6 +20653,9 @@ type StrictServerInterface interface {
 	// GetEventCertificatesPDF All of an event's certificates, to print
 	// (GET /v1/events/{event_id}/certificates.pdf)
 	GetEventCertificatesPDF(ctx context.Context, request GetEventCertificatesPDFRequestObject) (GetEventCertificatesPDFResponseObject, error)
+	// GetCheckInManifest What an offline scanner needs for one event
+	// (GET /v1/events/{event_id}/check-in-manifest)
+	GetCheckInManifest(ctx context.Context, request GetCheckInManifestRequestObject) (GetCheckInManifestResponseObject, error)
 	// ListCheckIns An event's check-ins
 	// (GET /v1/events/{event_id}/check-ins)
 	ListCheckIns(ctx context.Context, request ListCheckInsRequestObject) (ListCheckInsResponseObject, error)
@@ -21973,6 +22214,32 @@ func (sh *strictHandler) GetEventCertificatesPDF(ctx echo.Context, eventID Event
 		return err
 	} else if validResponse, ok := response.(GetEventCertificatesPDFResponseObject); ok {
 		return validResponse.VisitGetEventCertificatesPDFResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetCheckInManifest operation middleware
+func (sh *strictHandler) GetCheckInManifest(ctx echo.Context, eventID EventID, params GetCheckInManifestParams) error {
+	var request GetCheckInManifestRequestObject
+
+	request.EventID = eventID
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCheckInManifest(ctx.Request().Context(), request.(GetCheckInManifestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCheckInManifest")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetCheckInManifestResponseObject); ok {
+		return validResponse.VisitGetCheckInManifestResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

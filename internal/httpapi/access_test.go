@@ -255,6 +255,9 @@ var eventRows = []accessRow{
 		}
 		return w.env.Client.GetEventBadgesPDFWithResponse(t.Context(), w.event.ID, nil, as)
 	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
+	{"getCheckInManifest", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetCheckInManifestWithResponse(t.Context(), w.event.ID, nil, as)
+	}, [8]int{401, 404, 404, 200, 404, 200, 403, 200}},
 	{"recordCheckIns", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.RecordCheckInsWithResponse(t.Context(), w.event.ID, api.CheckInBatch{Items: []api.CheckInBatchItem{
 			{ClientID: recert.NewID("scan"), MemberID: &w.member.ID, Session: "S1", Direction: "in"}}}, as)

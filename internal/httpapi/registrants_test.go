@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/render/rendertest"
@@ -102,6 +105,57 @@ func TestRegistrantsAndBadges(t *testing.T) {
 		if err != nil || req.JSON200 == nil || req.JSON200.Items[0].Reason == nil || *req.JSON200.Items[0].Reason != "not_registered" ||
 			req.JSON200.Items[1].Status != "recorded" {
 			t.Errorf("registration required: %v %s", err, req.Body)
+		}
+	})
+}
+
+// The manifest lets a scanner verify codes offline with its key, names the registrants,
+// lists replaced codes, and answers 304 while unchanged.
+func TestCheckInManifest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		org := w.as("organizer A")
+		if _, err := st.Register(ctx, w.event.ID, []string{w.member.ID}, "test"); err != nil {
+			t.Fatal(err)
+		}
+		get := func(etag string) *api.GetCheckInManifestResponse {
+			t.Helper()
+			p := &api.GetCheckInManifestParams{}
+			if etag != "" {
+				p.IfNoneMatch = &etag
+			}
+			res, err := w.env.Client.GetCheckInManifestWithResponse(ctx, w.event.ID, p, org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		first := get("")
+		if first.JSON200 == nil || len(first.JSON200.Registrants) != 1 || first.JSON200.Registrants[0].Name != w.member.Name ||
+			len(first.JSON200.Sessions) != len(w.event.Sessions) || len(first.JSON200.ReplacedCodes) != 0 {
+			t.Fatalf("manifest: %d %s", first.StatusCode(), first.Body)
+		}
+		tag := first.HTTPResponse.Header.Get("ETag")
+		if res := get(tag); res.StatusCode() != 304 {
+			t.Errorf("If-None-Match with the manifest's ETag: %d, want 304", res.StatusCode())
+		}
+		// A badge's code verifies offline with the manifest's key.
+		pdf, _ := w.env.Client.GetEventBadgesPDFWithResponse(ctx, w.event.ID, nil, org)
+		codes := rendertest.QRCodes(t, pdf.Body)
+		raw, _ := base64.RawURLEncoding.DecodeString(first.JSON200.Key.PublicKey)
+		keys := func(kid string) (ed25519.PublicKey, bool) { return raw, kid == first.JSON200.Key.Kid }
+		token := codes[0][strings.LastIndex(codes[0], "/")+1:]
+		code, err := auth.VerifyCheckIn(token, keys)
+		if err != nil || code.MemberID != w.member.ID || code.Version != 1 {
+			t.Fatalf("the badge's code against the manifest's key: %+v, %v", code, err)
+		}
+		if _, err := st.BumpCheckInTokenVersion(ctx, w.member.ID); err != nil {
+			t.Fatal(err)
+		}
+		second := get(tag)
+		if second.StatusCode() != 200 || len(second.JSON200.ReplacedCodes) != 1 || second.JSON200.ReplacedCodes[0].CurrentVersion != 2 {
+			t.Errorf("after the member's code is replaced: %d %s", second.StatusCode(), second.Body)
 		}
 	})
 }

@@ -84,4 +84,5 @@ type Registrant struct {
 	MemberID     string
 	Name         string
 	RegisteredAt time.Time
+	CodeVersion  int // the member's current check-in code version
 }

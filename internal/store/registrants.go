@@ -39,8 +39,9 @@ func (s *Store) Registrants(ctx context.Context, eventID string) ([]recert.Regis
 		MemberID     string
 		Name         string
 		RegisteredAt time.Time
+		Version      int
 	}
-	err := s.conn(ctx).Table("registrants r").Select("r.member_id, m.name, r.registered_at").
+	err := s.conn(ctx).Table("registrants r").Select("r.member_id, m.name, r.registered_at, m.checkin_token_version AS version").
 		Joins("JOIN members m ON m.id = r.member_id").Where("r.event_id = ?", eventID).
 		Order("m.name, r.member_id").Scan(&rows).Error
 	if err != nil {
@@ -48,7 +49,7 @@ func (s *Store) Registrants(ctx context.Context, eventID string) ([]recert.Regis
 	}
 	out := make([]recert.Registrant, len(rows))
 	for i, r := range rows {
-		out[i] = recert.Registrant{MemberID: r.MemberID, Name: r.Name, RegisteredAt: r.RegisteredAt.UTC()}
+		out[i] = recert.Registrant{MemberID: r.MemberID, Name: r.Name, RegisteredAt: r.RegisteredAt.UTC(), CodeVersion: r.Version}
 	}
 	return out, nil
 }
