@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/certificate"
 	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/jobs"
@@ -24,7 +25,7 @@ import (
 // newJobs builds the background work: the mailer (SMTP, or the outbox folder when no server
 // is configured), the webhook deliverer, their workers, and the Outbox the use cases tell
 // what changed.
-func newJobs(cfg config.Config, st *store.Store, lg *ledger.Ledger, log *slog.Logger) (*jobs.Runner, ledger.Outbox, *webhook.Deliverer, error) {
+func newJobs(cfg config.Config, st *store.Store, lg *ledger.Ledger, checkIn auth.SigningKey, log *slog.Logger) (*jobs.Runner, ledger.Outbox, *webhook.Deliverer, error) {
 	var mailer notify.Mailer
 	if cfg.SMTPURL != "" {
 		m, err := notify.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
@@ -51,6 +52,16 @@ func newJobs(cfg config.Config, st *store.Store, lg *ledger.Ledger, log *slog.Lo
 			verify := openbadges.VerifyURL(publicURL, cred.ID)
 			pdf, err := certificate.PDF(render.Letter, certificate.FromCredential(cred, verify))
 			return pdf, verify, err
+		})
+	}
+	if !checkIn.IsZero() {
+		publicURL := strings.TrimSuffix(cfg.PublicURL, "/")
+		notices.WithCheckInCodes(func(ctx context.Context, memberID string) ([]byte, error) {
+			v, err := st.CheckInTokenVersion(ctx, memberID)
+			if err != nil {
+				return nil, err
+			}
+			return render.QRPNG(publicURL+"/app/c/"+checkIn.SignCheckIn(memberID, v), 8)
 		})
 	}
 	river.AddWorker(workers, notices)

@@ -102,7 +102,7 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	if err != nil {
 		return nil, err
 	}
-	runner, notices, hooks, err := newJobs(cfg, st, lg, log)
+	runner, notices, hooks, err := newJobs(cfg, st, lg, keyring.CheckIn, log)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"image/png"
 	"net/url"
 	"strings"
 	"testing"
@@ -156,6 +157,41 @@ func TestCheckInManifest(t *testing.T) {
 		second := get(tag)
 		if second.StatusCode() != 200 || len(second.JSON200.ReplacedCodes) != 1 || second.JSON200.ReplacedCodes[0].CurrentVersion != 2 {
 			t.Errorf("after the member's code is replaced: %d %s", second.StatusCode(), second.Body)
+		}
+	})
+}
+
+// A claim invitation carries the member's check-in code as a QR code, which a scanner's
+// batch accepts: a member can be checked in before they ever sign in.
+func TestClaimInvitationCarriesCheckInCode(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		env := apitest.Start(t, st)
+		w := newWorld(t, env)
+		ctx := t.Context()
+		m, err := st.CreateMember(ctx, recert.Member{Name: "Ian Invite", Email: apitest.Email(t, "ian"), ABCPID: "135791"}, w.orgA.ID, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := env.Client.CreateClaimTokenWithResponse(ctx, m.ID, api.ClaimInvitationInput{}, w.as("organizer A")); err != nil || res.StatusCode() != 202 {
+			t.Fatalf("invite: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+		got := env.Outbox(t, m.Email, 1)
+		qr, ok := got[0].Attachments["check-in-code.png"]
+		if !ok || !strings.Contains(got[0].Text, "check-in code is attached") {
+			t.Fatalf("the invitation: attachments %v, text:\n%s", len(got[0].Attachments), got[0].Text)
+		}
+		img, err := png.Decode(bytes.NewReader(qr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		link, ok := rendertest.DecodeQR(img)
+		if !ok || !strings.Contains(link, "/app/c/"+m.ID+".1.") {
+			t.Fatalf("the attached QR code reads %q", link)
+		}
+		res, err := env.Client.RecordCheckInsWithResponse(ctx, w.event.ID, api.CheckInBatch{Items: []api.CheckInBatchItem{
+			{ClientID: recert.NewID("mail"), Token: ptr(link[strings.LastIndex(link, "/")+1:]), Session: "S1", Direction: "in"}}}, w.as("organizer A"))
+		if err != nil || res.JSON200 == nil || res.JSON200.Totals.Recorded != 1 {
+			t.Errorf("the e-mailed code, scanned: %v %s", err, res.Body)
 		}
 	})
 }

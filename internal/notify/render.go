@@ -39,6 +39,8 @@ type Data struct {
 	Address string
 	// Claim: Link is a claim link, for a member without a login.
 	Claim bool
+	// CheckInCode: the member's check-in code is attached as a QR code.
+	CheckInCode bool
 	// RevokedOn is the day of a revocation a change reversed ("2 October 2026").
 	RevokedOn string
 	// Webhook is the id of a subscription an organizer is told of.

@@ -50,6 +50,17 @@ type Worker struct {
 	publicURL    string
 	host         string
 	certificates Certificates // nil: certificates are not e-mailed
+	checkInCodes CheckInCodes // nil: invitations carry no check-in code
+}
+
+// CheckInCodes gives the QR code (PNG) of a member's check-in code.
+type CheckInCodes func(ctx context.Context, memberID string) ([]byte, error)
+
+// WithCheckInCodes has claim invitations carry the member's check-in code, made by c, so
+// that a member can be checked in before they ever sign in.
+func (w *Worker) WithCheckInCodes(c CheckInCodes) *Worker {
+	w.checkInCodes = c
+	return w
 }
 
 // WithCertificates has the worker e-mail certificates, made by c.
@@ -180,7 +191,16 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		page = "/app/activities"
 	case ledger.NoticeClaimInvitation:
 		d.Link = w.link("/app/claim?token=" + url.QueryEscape(n.Token))
-		return []recipient{{email: m.Email, data: d}}, nil
+		r := recipient{email: m.Email, data: d}
+		if w.checkInCodes != nil {
+			png, err := w.checkInCodes(ctx, m.ID)
+			if err != nil {
+				return nil, err
+			}
+			r.data.CheckInCode = true
+			r.attached = []Attachment{{Name: "check-in-code.png", ContentType: "image/png", Data: png}}
+		}
+		return []recipient{r}, nil
 	case ledger.NoticeDisputeFiled:
 		return w.organizers(ctx, n, d)
 	case ledger.NoticeCertificate:
