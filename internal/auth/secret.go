@@ -16,6 +16,7 @@ const (
 	PrefixResetToken   = "rcp_"
 	PrefixCalendar     = "rcf_"
 	PrefixEmailChange  = "rce_"
+	PrefixVolunteer    = "rcv_" // a volunteer's one-time invitation, then their scanner session
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.

@@ -66,11 +66,7 @@ func (s *Server) GetCheckInManifest(ctx context.Context, req api.GetCheckInManif
 	if err != nil {
 		return nil, err
 	}
-	m, err := buildManifest(ev, people, s.checkInKey.ID(), []byte(s.checkInKey.Public()))
-	if err != nil {
-		return nil, err
-	}
-	b, err := json.Marshal(m)
+	b, err := json.Marshal(buildManifest(ev, people, s.checkInKey.ID(), []byte(s.checkInKey.Public())))
 	if err != nil {
 		return nil, err
 	}
@@ -86,14 +82,9 @@ func (s *Server) GetCheckInManifest(ctx context.Context, req api.GetCheckInManif
 	return api.GetCheckInManifest200JSONResponse{Body: out, Headers: api.GetCheckInManifest200ResponseHeaders{ETag: &tag}}, nil
 }
 
-func buildManifest(ev recert.Event, people []recert.Registrant, kid string, pub []byte) (manifest, error) {
-	loc, err := time.LoadLocation(ev.TimeZone)
-	if err != nil {
-		return manifest{}, err
-	}
-	end := ev.EndDate.AddDays(2)
+func buildManifest(ev recert.Event, people []recert.Registrant, kid string, pub []byte) manifest {
 	m := manifest{EventID: ev.ID, Title: ev.Title, TimeZone: ev.TimeZone, RegistrationRequired: ev.CheckIn.RegistrationRequired,
-		ExpiresAt: time.Date(end.Year, time.Month(end.Month), end.Day, 0, 0, 0, 0, loc).UTC(),
+		ExpiresAt: ev.CheckInExpiry(),
 		Key:       manifestKey{Kid: kid, Algorithm: "EdDSA", PublicKey: base64.RawURLEncoding.EncodeToString(pub)},
 		Sessions:  []manifestSession{}, Registrants: []manifestPerson{}, Replaced: []manifestReplaced{}}
 	for _, s := range ev.Sessions {
@@ -106,5 +97,5 @@ func buildManifest(ev recert.Event, people []recert.Registrant, kid string, pub 
 			m.Replaced = append(m.Replaced, manifestReplaced{MemberID: p.MemberID, CurrentVersion: p.CodeVersion})
 		}
 	}
-	return m, nil
+	return m
 }

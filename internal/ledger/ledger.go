@@ -27,6 +27,7 @@ type Store interface {
 	CredentialStore
 	CheckInBatchStore
 	RegistrantStore
+	VolunteerStore
 	PresenceStore
 }
 
@@ -61,6 +62,7 @@ type Ledger struct {
 	CheckInBatches *CheckInBatches
 	Presence       *Presence
 	Registrations  *Registrations
+	Volunteers     *Volunteers
 	Outbox         Outbox
 	Now            func() time.Time // UTC
 }
@@ -106,5 +108,6 @@ func New(st Store, c Config) (*Ledger, error) {
 		CheckInBatches: NewCheckInBatches(st, c.CheckInKeys, now),
 		Presence:       NewPresence(st, rosters, now),
 		Registrations:  NewRegistrations(st, now),
+		Volunteers:     NewVolunteers(st, now),
 	}, nil
 }

@@ -86,3 +86,30 @@ type Registrant struct {
 	RegisteredAt time.Time
 	CodeVersion  int // the member's current check-in code version
 }
+
+// PrefixVolunteer prefixes volunteer ids.
+const PrefixVolunteer = "vol"
+
+// Volunteer is someone an organizer invited to check people in at one event, and nothing
+// else: they see names and check-in state, until ExpiresAt (a day after the event).
+type Volunteer struct {
+	ID        string
+	EventID   string
+	Name      string
+	ExpiresAt time.Time
+	ClaimedAt *time.Time
+	RevokedAt *time.Time
+	CreatedAt time.Time
+	CreatedBy string
+}
+
+// CheckInExpiry is when what an event hands out for its check-in (volunteers' sessions, the
+// offline manifest) stops: the end of the day after the event, in its time zone.
+func (e Event) CheckInExpiry() time.Time {
+	loc, err := time.LoadLocation(e.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	end := e.EndDate.AddDays(2)
+	return time.Date(end.Year, time.Month(end.Month), end.Day, 0, 0, 0, 0, loc).UTC()
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/render"
@@ -68,6 +69,10 @@ type scanData struct {
 	CodeURL    string // the URL of the code being confirmed, on a confirm page
 	AtTheDesk  bool   // shown to someone who is not a scanner
 	NoSessions bool
+	// Volunteer: the scanner is a volunteer, who sees names and check-in state only.
+	Volunteer  bool
+	Volunteers []recert.Volunteer // for the organizer
+	Invited    string             // a new volunteer's link, shown once
 }
 
 // deskView is a scan's answer, as the scanner reads it at a glance.
@@ -78,12 +83,14 @@ type deskView struct {
 // scanPage lets an organizer bind this phone to a session and direction, and find people
 // without their code by name.
 func (p *Pages) scanPage(c echo.Context) error {
-	ev, _, err := p.managedEvent(c)
+	ev, who, err := p.scanActor(c, c.Param("event_id"))
 	if err != nil {
 		return p.fail(c, err)
 	}
-	d := scanData{Event: ev, NoSessions: len(ev.Sessions) == 0}
-	d.SessionID, d.Direction, d.Bound = p.scanBinding(c, ev.ID)
+	d, err := p.scanData(c, ev, who)
+	if err != nil {
+		return p.fail(c, err)
+	}
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		d.Q = q
 		d.Found, _, err = p.store.Members(ctxOf(c), recert.MemberFilter{Page: recert.Page{Limit: 20}, Text: q, Scope: recert.OrganizationsScope(ev.OrganizationID)})
@@ -94,9 +101,21 @@ func (p *Pages) scanPage(c echo.Context) error {
 	return p.render(c, http.StatusOK, "scan", "Check-in: "+ev.Title, d)
 }
 
+// scanData is the scan page for who: an organizer also manages the event's volunteers.
+func (p *Pages) scanData(c echo.Context, ev recert.Event, who scanActor) (scanData, error) {
+	d := scanData{Event: ev, NoSessions: len(ev.Sessions) == 0, Volunteer: who.Volunteer}
+	d.SessionID, d.Direction, d.Bound = p.scanBinding(c, ev.ID)
+	if who.Volunteer {
+		return d, nil
+	}
+	var err error
+	d.Volunteers, err = p.store.EventVolunteers(ctxOf(c), ev.ID)
+	return d, err
+}
+
 // scanSetup binds the phone to the session and direction chosen.
 func (p *Pages) scanSetup(c echo.Context) error {
-	ev, _, err := p.managedEvent(c)
+	ev, _, err := p.scanActor(c, c.Param("event_id"))
 	if err != nil {
 		return p.fail(c, err)
 	}
@@ -124,7 +143,7 @@ func (p *Pages) scanBinding(c echo.Context, eventID string) (sessionID, directio
 
 // scanManual checks in a member found by name.
 func (p *Pages) scanManual(c echo.Context) error {
-	ev, u, err := p.managedEvent(c)
+	ev, who, err := p.scanActor(c, c.Param("event_id"))
 	if err != nil {
 		return p.fail(c, err)
 	}
@@ -135,11 +154,15 @@ func (p *Pages) scanManual(c echo.Context) error {
 	if _, err := p.store.Member(ctxOf(c), c.FormValue("member_id")); err != nil {
 		return p.fail(c, err)
 	}
-	res, err := p.desk.Desk(ctxOf(c), ev.ID, sid, dir, "", c.FormValue("member_id"), u.ID)
+	res, err := p.desk.Desk(ctxOf(c), ev.ID, sid, dir, "", c.FormValue("member_id"), who.ID)
 	if err != nil {
 		return p.fail(c, err)
 	}
-	d := scanData{Event: ev, SessionID: sid, Direction: dir, Bound: true, Result: p.deskView(c, ev, res)}
+	d, err := p.scanData(c, ev, who)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	d.Result = p.deskView(c, ev, res)
 	return p.render(c, http.StatusOK, "scan", "Check-in: "+ev.Title, d)
 }
 
@@ -149,53 +172,74 @@ func (p *Pages) scanManual(c echo.Context) error {
 // POST, so no GET a third party can cause changes anything. Anyone else sees no name: only
 // that the code is shown at the desk.
 func (p *Pages) code(c echo.Context) error {
-	ev, sid, dir, ok := p.scanner(c)
+	ev, who, sid, dir, ok := p.scanner(c)
 	if !ok {
 		return p.render(c, http.StatusOK, "scan", "Check-in code", scanData{AtTheDesk: true})
 	}
 	if c.Request().Header.Get("Sec-Fetch-Site") != "none" {
 		return p.render(c, http.StatusOK, "scan", "Confirm the check-in", scanData{Event: ev, SessionID: sid, Direction: dir, Bound: true,
-			CodeURL: "/app/c/" + url.PathEscape(c.Param("token"))})
+			Volunteer: who.Volunteer, CodeURL: "/app/c/" + url.PathEscape(c.Param("token"))})
 	}
-	return p.recordCode(c, ev, sid, dir)
+	return p.recordCode(c, ev, who, sid, dir)
 }
 
 // codeConfirm records the check-in of a code after the confirm button.
 func (p *Pages) codeConfirm(c echo.Context) error {
-	ev, sid, dir, ok := p.scanner(c)
+	ev, who, sid, dir, ok := p.scanner(c)
 	if !ok {
 		return p.render(c, http.StatusOK, "scan", "Check-in code", scanData{AtTheDesk: true})
 	}
-	return p.recordCode(c, ev, sid, dir)
+	return p.recordCode(c, ev, who, sid, dir)
 }
 
-func (p *Pages) recordCode(c echo.Context, ev recert.Event, sid, dir string) error {
-	u, _ := p.user(c)
-	res, err := p.desk.Desk(ctxOf(c), ev.ID, sid, dir, c.Param("token"), "", u.ID)
+func (p *Pages) recordCode(c echo.Context, ev recert.Event, who scanActor, sid, dir string) error {
+	res, err := p.desk.Desk(ctxOf(c), ev.ID, sid, dir, c.Param("token"), "", who.ID)
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "scan", "Check-in", scanData{Event: ev, SessionID: sid, Direction: dir, Bound: true, Result: p.deskView(c, ev, res)})
+	d, err := p.scanData(c, ev, who)
+	if err != nil {
+		return p.fail(c, err)
+	}
+	d.Result = p.deskView(c, ev, res)
+	return p.render(c, http.StatusOK, "scan", "Check-in", d)
 }
 
-// scanner is the event, session and direction the signed-in user scans for: their phone is
-// bound to them, and they manage the event.
-func (p *Pages) scanner(c echo.Context) (recert.Event, string, string, bool) {
-	u, ok := p.user(c)
-	if !ok || (u.Role != recert.RoleOrganizer && u.Role != recert.RoleAdmin) {
-		return recert.Event{}, "", "", false
-	}
+// scanner is the event, the scanner, and the session and direction this phone is bound to.
+func (p *Pages) scanner(c echo.Context) (recert.Event, scanActor, string, string, bool) {
 	ck, err := c.Cookie(scanCookie)
 	if err != nil {
-		return recert.Event{}, "", "", false
+		return recert.Event{}, scanActor{}, "", "", false
 	}
 	eventID, _, _ := strings.Cut(ck.Value, ".")
-	ev, _, err := p.managed(c, eventID)
+	ev, who, err := p.scanActor(c, eventID)
 	if err != nil {
-		return recert.Event{}, "", "", false
+		return recert.Event{}, scanActor{}, "", "", false
 	}
 	sid, dir, ok := p.scanBinding(c, ev.ID)
-	return ev, sid, dir, ok
+	return ev, who, sid, dir, ok
+}
+
+// scanActor is who may take an event's check-ins: an organizer of it (or an administrator),
+// or a volunteer invited to it. Anyone else, and a volunteer at another event, is not found.
+type scanActor struct {
+	ID        string // a user's id, or a volunteer's
+	Volunteer bool
+}
+
+func (p *Pages) scanActor(c echo.Context, eventID string) (recert.Event, scanActor, error) {
+	if u, ok := p.user(c); ok && (u.Role == recert.RoleOrganizer || u.Role == recert.RoleAdmin) {
+		ev, _, err := p.managed(c, eventID)
+		return ev, scanActor{ID: u.ID}, err
+	}
+	if ck, err := c.Cookie(volunteerCookie); err == nil && ck.Value != "" {
+		v, err := p.store.VolunteerBySession(ctxOf(c), auth.HashSecret(ck.Value))
+		if err == nil && v.EventID == eventID {
+			ev, err := p.store.Event(ctxOf(c), eventID)
+			return ev, scanActor{ID: v.ID, Volunteer: true}, err
+		}
+	}
+	return recert.Event{}, scanActor{}, recert.Errorf(recert.ENOTFOUND, "no such event")
 }
 
 // deskView words a desk answer: who and where on green, when and by whom it was first
@@ -213,10 +257,7 @@ func (p *Pages) deskView(c echo.Context, ev recert.Event, r ledger.DeskResult) *
 		if err != nil {
 			loc = time.UTC
 		}
-		by := r.CheckIn.RecordedBy
-		if u, err := p.store.User(ctxOf(c), by); err == nil {
-			by = u.Name
-		}
+		by := p.recorder(c, ev, r.CheckIn.RecordedBy)
 		return &deskView{Outcome: r.Outcome, Headline: "Already " + strings.ToLower(what) + ": " + r.Member.Name + ", " + r.Session.Code,
 			Detail: "at " + r.CheckIn.ReceivedAt.In(loc).Format("15:04") + " by " + by}
 	}
@@ -225,4 +266,20 @@ func (p *Pages) deskView(c echo.Context, ev recert.Event, r ledger.DeskResult) *
 		v.Headline = "Not checked in: " + r.Member.Name
 	}
 	return v
+}
+
+// recorder names who recorded a check-in: a user, or a volunteer of the event.
+func (p *Pages) recorder(c echo.Context, ev recert.Event, id string) string {
+	if strings.HasPrefix(id, recert.PrefixVolunteer+"_") {
+		vs, _ := p.store.EventVolunteers(ctxOf(c), ev.ID)
+		for _, v := range vs {
+			if v.ID == id {
+				return v.Name + " (volunteer)"
+			}
+		}
+	}
+	if u, err := p.store.User(ctxOf(c), id); err == nil {
+		return u.Name
+	}
+	return "staff"
 }

@@ -215,3 +215,72 @@ func TestCheckInAtTheDoor(t *testing.T) {
 		}
 	})
 }
+
+var volunteerLink = regexp.MustCompile(`/app/volunteer\?token=(rcv_[A-Za-z0-9_-]+)`)
+
+// A volunteer's one-time link becomes a scanner for one event only: they scan (their name on
+// the check-in), cannot reach another event or the organizer's pages, and stop at once when
+// the organizer withdraws them.
+func TestVolunteers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, st)
+		ev := todaysMeeting(t, st, w)
+		renee := w.browser(t)
+		renee.signIn(w.member)
+		code := checkInCode(t, renee)
+		olive := w.browser(t)
+		olive.signIn(w.organizer)
+		_, body := olive.post("/app/events/"+ev.ID+"/volunteers", url.Values{"name": {"Val Volunteer"}})
+		m := volunteerLink.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no invitation link shown:\n%s", body)
+		}
+		val := w.browser(t)
+		if res, body := val.get("/app/volunteer?token=" + m[1]); res.StatusCode != http.StatusOK || !strings.Contains(body, "Start checking people in") {
+			t.Fatalf("the invitation page: %d\n%s", res.StatusCode, body)
+		}
+		if res, body := val.post("/app/volunteer", url.Values{"token": {m[1]}}); res.StatusCode != http.StatusSeeOther ||
+			res.Header.Get("Location") != "/app/events/"+ev.ID+"/scan" {
+			t.Fatalf("starting as a volunteer: %d %s\n%s", res.StatusCode, res.Header.Get("Location"), body)
+		}
+		if res, _ := w.browser(t).post("/app/volunteer", url.Values{"token": {m[1]}}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the link used a second time: %d, want 404", res.StatusCode)
+		}
+		res, body := val.get("/app/events/" + ev.ID + "/scan")
+		if res.StatusCode != http.StatusOK || strings.Contains(body, `id="volunteers"`) {
+			t.Fatalf("the volunteer's scan page: %d (and no volunteers section)\n%s", res.StatusCode, body)
+		}
+		for _, path := range []string{"/app/events/" + w.event.ID + "/scan", "/app/events/" + ev.ID} {
+			if res, _ := val.get(path); res.StatusCode == http.StatusOK {
+				t.Errorf("a volunteer opens %s: %d", path, res.StatusCode)
+			}
+		}
+		if res, _ := val.get("/app/events/" + ev.ID + "/sessions/" + ev.Sessions[0].ID + "/code"); res.StatusCode != http.StatusOK {
+			t.Errorf("the session's screen, for a volunteer: %d", res.StatusCode)
+		}
+		val.post("/app/events/"+ev.ID+"/scan", url.Values{"session": {"S1"}, "direction": {"in"}})
+		req, _ := http.NewRequest(http.MethodGet, val.base+code, nil)
+		req.Header.Set("Sec-Fetch-Site", "none")
+		if _, body := val.do(req); !strings.Contains(body, "Checked in: Renée Roy, S1") {
+			t.Fatalf("the volunteer's scan: want green\n%s", body)
+		}
+		cs, _ := st.EventCheckIns(ctx, ev.ID, store.CheckInFilter{})
+		if len(cs) != 1 || !strings.HasPrefix(cs[0].RecordedBy, "vol_") {
+			t.Errorf("check-ins %+v, want one recorded by the volunteer", cs)
+		}
+		olive.post("/app/events/"+ev.ID+"/scan", url.Values{"session": {"S1"}, "direction": {"in"}})
+		req, _ = http.NewRequest(http.MethodGet, olive.base+code, nil)
+		req.Header.Set("Sec-Fetch-Site", "none")
+		if _, body := olive.do(req); !strings.Contains(body, "by Val Volunteer (volunteer)") {
+			t.Errorf("red names the volunteer:\n%s", body)
+		}
+		vs, _ := st.EventVolunteers(ctx, ev.ID)
+		if res, _ := olive.post("/app/events/"+ev.ID+"/volunteers/"+vs[0].ID+"/revoke", url.Values{}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", res.StatusCode)
+		}
+		if res, _ := val.get("/app/events/" + ev.ID + "/scan"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("a withdrawn volunteer's scan page: %d, want 404", res.StatusCode)
+		}
+	})
+}

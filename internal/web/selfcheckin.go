@@ -31,7 +31,7 @@ func (projectorData) RefreshSeconds() int { return 10 }
 
 // projector shows a session's current self check-in code, for staff to put on the screen.
 func (p *Pages) projector(c echo.Context) error {
-	ev, _, err := p.managedEvent(c)
+	ev, _, err := p.scanActor(c, c.Param("event_id"))
 	if err != nil {
 		return p.fail(c, err)
 	}

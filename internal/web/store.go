@@ -43,6 +43,8 @@ type Store interface {
 	MemberHistory(ctx context.Context, memberID string, limit int) ([]recert.RecordChange, error)
 	Organization(ctx context.Context, id string) (recert.Organization, error)
 	CheckInTokenVersion(ctx context.Context, memberID string) (int, error)
+	VolunteerBySession(ctx context.Context, sessionHash []byte) (recert.Volunteer, error)
+	EventVolunteers(ctx context.Context, eventID string) ([]recert.Volunteer, error)
 	Activity(ctx context.Context, id string) (recert.Activity, error)
 	AttendanceOf(ctx context.Context, eventID, memberID string) (recert.Attendance, bool, error)
 	FindMembers(ctx context.Context, abcpIDs, emails, ids []string) ([]ledger.MemberRef, error)

@@ -84,6 +84,7 @@ type Pages struct {
 	publicURL     string
 	checkInKey    auth.SigningKey
 	desk          *ledger.CheckInBatches
+	volunteers    *ledger.Volunteers
 	now           func() time.Time
 	log           *slog.Logger
 	pages         map[string]*template.Template
@@ -127,7 +128,7 @@ func New(o Options) (*Pages, error) {
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, presence: lg.Presence, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
 		records: lg.Records, links: lg.Links, credentials: lg.Credentials, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
-		checkInKey: o.CheckInKey, desk: lg.CheckInBatches,
+		checkInKey: o.CheckInKey, desk: lg.CheckInBatches, volunteers: lg.Volunteers,
 	}, nil
 }
 
@@ -177,10 +178,15 @@ func (p *Pages) Mount(e *echo.Echo) {
 	o.GET("/events", p.events)
 	o.GET("/events/:event_id", p.event)
 	o.GET("/standing", p.standing)
-	o.GET("/events/:event_id/scan", p.scanPage)
-	o.POST("/events/:event_id/scan", p.scanSetup)
-	o.POST("/events/:event_id/scan/manual", p.scanManual)
-	o.GET("/events/:event_id/sessions/:session_id/code", p.projector)
+	o.POST("/events/:event_id/volunteers", p.inviteVolunteer)
+	o.POST("/events/:event_id/volunteers/:volunteer_id/revoke", p.revokeVolunteer)
+	// Check-in pages: an organizer of the event, or a volunteer invited to it (checkin.go).
+	g.GET("/events/:event_id/scan", p.scanPage)
+	g.POST("/events/:event_id/scan", p.scanSetup)
+	g.POST("/events/:event_id/scan/manual", p.scanManual)
+	g.GET("/events/:event_id/sessions/:session_id/code", p.projector)
+	g.GET("/volunteer", p.volunteerPage)
+	g.POST("/volunteer", p.claimVolunteer)
 	// A check-in code's URL: what the phone's camera opens (see checkin.go).
 	g.GET("/c/:token", p.code)
 	g.POST("/c/:token", p.codeConfirm)
@@ -291,6 +297,7 @@ var flashes = map[string]string{
 	"posted":             "The roster is posted.",
 	"converted":          "The check-ins are converted to credit.",
 	"checked-in":         "You are checked in.",
+	"volunteer-revoked":  "The volunteer's access is withdrawn.",
 	"checkin-reissued":   "Your check-in code is replaced: the old one no longer works.",
 	"revoked":            "The attendance is revoked.",
 	"corrected":          "The attendance is corrected.",
