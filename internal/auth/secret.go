@@ -16,6 +16,7 @@ const (
 	PrefixResetToken   = "rcp_"
 	PrefixCalendar     = "rcf_"
 	PrefixEmailChange  = "rce_"
+	PrefixAuthCode     = "rca_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.
