@@ -37,6 +37,9 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 		c.Set(authFailureKey, err)
 		return err
 	}
+	if p.App != "" && len(in.Scopes) == 0 {
+		return &echo.HTTPError{Code: 403, Message: "an app a member approved may use only operations that need a scope it was granted"}
+	}
 	for _, scope := range in.Scopes {
 		if !slices.Contains(p.Scopes, scope) {
 			return &echo.HTTPError{Code: 403, Message: fmt.Sprintf("this operation needs the %s scope, which the token does not hold", scope)}
@@ -108,6 +111,20 @@ func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
 		}
 		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
 		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
+		if claims.App != "" {
+			// A member-approved app acts as the member only, with what the member granted.
+			if claims.SignIn == "" {
+				return p, gone
+			}
+			app, _, err := s.store.App(ctx, claims.App)
+			if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && app.Suspended {
+				return p, gone
+			} else if err != nil {
+				return p, err
+			}
+			p.App, p.Role, p.OrganizationIDs = app.ID, recert.RoleMember, nil
+			p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
+		}
 	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):
 		cl, _, err := s.store.Client(ctx, claims.Subject)
 		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && cl.Revoked {

@@ -212,3 +212,18 @@ func (s *Store) Grants(ctx context.Context, userID string) ([]recert.Grant, erro
 	}
 	return out, nil
 }
+
+// RefreshFamily is the sign-in of the refresh token with hash, and whether the token can
+// still be exchanged.
+func (s *Store) RefreshFamily(ctx context.Context, hash []byte) (string, bool, error) {
+	ctx = onPrimary(ctx)
+	var rows []refreshRow
+	if err := s.conn(ctx).Where("token_hash = ?", hash).Find(&rows).Error; err != nil {
+		return "", false, TranslateError(err, "refresh token")
+	}
+	if len(rows) == 0 {
+		return "", false, nil
+	}
+	r := rows[0]
+	return r.FamilyID, r.UsedAt == nil && r.RevokedAt == nil && r.ExpiresAt.After(s.now()), nil
+}
