@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/recert-dev/recert/internal/auth"
@@ -32,9 +31,9 @@ func (r *Registry) RegisterApp(ctx context.Context, a recert.App) (recert.App, s
 	if len(a.RedirectURIs) == 0 {
 		fields = append(fields, recert.FieldError{Location: "body", Pointer: "#/redirect_uris", Detail: "give at least one redirect URI"})
 	}
-	for i, u := range a.RedirectURIs {
+	for _, u := range a.RedirectURIs {
 		if why := recert.CheckRedirectURI(u); why != "" || strings.ContainsAny(u, "\n\r") {
-			fields = append(fields, recert.FieldError{Location: "body", Pointer: "#/redirect_uris/" + strconv.Itoa(i), Detail: "the redirect URI " + why})
+			fields = append(fields, recert.FieldError{Location: "body", Pointer: "#/redirect_uris", Detail: "redirect URI " + u + " " + why})
 		}
 	}
 	if len(fields) > 0 {
