@@ -37,7 +37,7 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 		c.Set(authFailureKey, err)
 		return err
 	}
-	if p.App != "" && len(in.Scopes) == 0 {
+	if p.App != "" && len(in.Scopes) == 0 && !anonymousAllowed(in) {
 		return &echo.HTTPError{Code: 403, Message: "an app a member approved may use only operations that need a scope it was granted"}
 	}
 	for _, scope := range in.Scopes {
@@ -46,6 +46,24 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 		}
 	}
 	return nil
+}
+
+// anonymousAllowed reports whether the operation also serves callers without a token: an
+// app acting for a member may read there what anyone may.
+func anonymousAllowed(in *openapi3filter.AuthenticationInput) bool {
+	if in.RequestValidationInput == nil || in.RequestValidationInput.Route == nil || in.RequestValidationInput.Route.Operation == nil {
+		return false
+	}
+	sec := in.RequestValidationInput.Route.Operation.Security
+	if sec == nil {
+		return false
+	}
+	for _, req := range *sec {
+		if len(req) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 const (
