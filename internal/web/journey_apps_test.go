@@ -72,9 +72,10 @@ func TestAppJourney(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS(`#name`), "CE Tracker"),
 			chromedp.SendKeys(chromedp.CSS(`#redirect_uris`), redirect),
 			chromedp.Click(chromedp.CSS(`form.narrow button`)))
-		admin.until("the registered app", present(`[role=status] code`))
+		admin.until("the registered app", present(`#client-id`))
 		admin.check("apps")
-		appID = admin.text(`[role=status] code`)
+		narrowShot(admin, "apps")
+		appID = admin.text(`#client-id`)
 		if !regexp.MustCompile(`^app_[a-z2-7]{24}$`).MatchString(appID) {
 			t.Fatalf("the page shows client id %q", appID)
 		}
@@ -94,6 +95,7 @@ func TestAppJourney(t *testing.T) {
 			t.Errorf("the consent page reads:\n%s", page)
 		}
 		b.check("authorize")
+		narrowShot(b, "authorize")
 		b.step("approve", chromedp.Click(chromedp.CSS(`button[value=approve]`)))
 		b.until("the app's page", present(`#progress`))
 		if got := b.text(`#progress`); got != "progress 200" {
@@ -109,6 +111,7 @@ func TestAppJourney(t *testing.T) {
 			t.Errorf("connected apps read:\n%s", apps)
 		}
 		b.check("profile-apps")
+		narrowShot(b, "profile-apps")
 		b.step("revoke the app", chromedp.Click(chromedp.CSS(`ul.apps button`)))
 		b.until("revoked", flash("The app's access is revoked."))
 		res, err := w.env.Client.GetMemberProgressWithResponse(t.Context(), w.renee.ID, nil, apitest.Bearer(token))
@@ -117,4 +120,13 @@ func TestAppJourney(t *testing.T) {
 		}
 		t.Logf("app journey (%s): %s", st.Engine(), time.Since(start).Round(time.Millisecond))
 	})
+}
+
+// narrowShot keeps a 375 px screenshot of the page, for people to look at.
+func narrowShot(b *tab, name string) {
+	b.t.Helper()
+	b.step("narrow "+name, chromedp.EmulateViewport(375, 800))
+	b.shot(name + "-375")
+	b.step("wide "+name, chromedp.EmulateViewport(1280, 900))
+	b.t.Logf("screenshots in %s", b.shots)
 }
