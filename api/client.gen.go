@@ -557,6 +557,7 @@ type ClientInterface interface {
 	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
 	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -586,6 +587,7 @@ type ClientInterface interface {
 	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
 	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -615,6 +617,7 @@ type ClientInterface interface {
 	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
 	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -2750,6 +2753,7 @@ func (c *Client) RevokeTokenWithFormdataBody(ctx context.Context, body RevokeTok
 //     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 //     limited to the scopes approved, and a refresh token when `offline_access` was approved.
 //     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -2789,6 +2793,7 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 //     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 //     limited to the scopes approved, and a refresh token when `offline_access` was approved.
 //     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -2828,6 +2833,7 @@ func (c *Client) CreateToken(ctx context.Context, body CreateTokenJSONRequestBod
 //     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 //     limited to the scopes approved, and a refresh token when `offline_access` was approved.
 //     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -12694,6 +12700,7 @@ type ClientWithResponsesInterface interface {
 	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
 	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -12723,6 +12730,7 @@ type ClientWithResponsesInterface interface {
 	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
 	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -12752,6 +12760,7 @@ type ClientWithResponsesInterface interface {
 	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
 	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -26967,6 +26976,7 @@ func (c *ClientWithResponses) RevokeTokenWithFormdataBodyWithResponse(ctx contex
 //     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 //     limited to the scopes approved, and a refresh token when `offline_access` was approved.
 //     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -27002,6 +27012,7 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 //     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 //     limited to the scopes approved, and a refresh token when `offline_access` was approved.
 //     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
@@ -27037,6 +27048,7 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, body 
 //     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
 //     limited to the scopes approved, and a refresh token when `offline_access` was approved.
 //     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh

@@ -221,10 +221,21 @@ func TestAppAuthorizationCode(t *testing.T) {
 			t.Fatalf("token: %d %s", res.StatusCode(), res.Body)
 		}
 		tok := *res.JSON200
-		t.Run("a code works once", func(t *testing.T) {
-			res := codeToken(t, env, app.ID, secretPlain, code, verifier)
+		t.Run("a code works once; presented again, it ends its grant", func(t *testing.T) {
+			v, ch := pkce("c0d3r3")
+			code := b.consent(app.ID, ch, scope, "approve").Get("code")
+			first := codeToken(t, env, app.ID, secretPlain, code, v)
+			if first.JSON200 == nil {
+				t.Fatalf("token: %d %s", first.StatusCode(), first.Body)
+			}
+			checkAppToken(t, w, first.JSON200.AccessToken, 200)
+			res := codeToken(t, env, app.ID, secretPlain, code, v)
 			if res.StatusCode() != 400 || problemError(res, res.Body) != "invalid_grant" {
 				t.Errorf("reuse: %d %s", res.StatusCode(), res.Body)
+			}
+			checkAppToken(t, w, first.JSON200.AccessToken, 401)
+			if r := refreshApp(t, env, app.ID, secretPlain, *first.JSON200.RefreshToken); r.StatusCode() != 400 {
+				t.Errorf("refresh after the code's reuse: %d", r.StatusCode())
 			}
 		})
 		t.Run("the token reads only the member's data, with the scopes granted", func(t *testing.T) {

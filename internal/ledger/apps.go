@@ -18,6 +18,7 @@ type AppStore interface {
 	CreateAuthCode(ctx context.Context, c recert.AuthCode) error
 	SpendAuthCode(ctx context.Context, hash []byte) (recert.AuthCode, error)
 	StartGrant(ctx context.Context, g recert.Grant) error
+	MarkCodeGrant(ctx context.Context, hash []byte, sid string) error
 	Grant(ctx context.Context, sid string) (recert.Grant, bool, error)
 }
 
@@ -96,6 +97,9 @@ func (r *Registry) RedeemCode(ctx context.Context, red Redemption, refresh recer
 	g := recert.Grant{ID: recert.NewID(recert.PrefixSignIn), UserID: c.UserID, AppID: c.AppID, Scopes: c.Scopes}
 	err = r.store.InTx(ctx, func(ctx context.Context) error {
 		if err := r.store.StartGrant(ctx, g); err != nil {
+			return err
+		}
+		if err := r.store.MarkCodeGrant(ctx, c.Hash, g.ID); err != nil {
 			return err
 		}
 		if !slices.Contains(c.Scopes, recert.ScopeOfflineAccess) {

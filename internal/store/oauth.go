@@ -40,6 +40,7 @@ type codeRow struct {
 	Scopes      string
 	ExpiresAt   time.Time
 	UsedAt      *time.Time
+	SignInID    *string
 }
 
 func (codeRow) TableName() string { return "oauth_codes" }
@@ -147,6 +148,13 @@ func (s *Store) SpendAuthCode(ctx context.Context, hash []byte) (recert.AuthCode
 		}
 		return TranslateError(tx.Take(&row, "code_hash = ?", hash).Error, "authorization code")
 	})
+	if recert.ErrorCode(err) == recert.EUNAUTHORIZED {
+		// A code presented again was stolen or replayed: end the grant it started.
+		var spent []codeRow
+		if s.conn(ctx).Where("code_hash = ? AND sign_in_id IS NOT NULL", hash).Find(&spent).Error == nil && len(spent) == 1 {
+			_ = s.EndSignIn(context.WithoutCancel(ctx), *spent[0].SignInID)
+		}
+	}
 	if err != nil {
 		return recert.AuthCode{}, err
 	}
@@ -160,6 +168,11 @@ func (s *Store) StartGrant(ctx context.Context, g recert.Grant) error {
 	scopes := strings.Join(g.Scopes, " ")
 	row := signInRow{ID: g.ID, UserID: g.UserID, CreatedAt: s.now(), AppID: &g.AppID, Scopes: &scopes}
 	return TranslateError(s.conn(ctx).Create(&row).Error, "grant")
+}
+
+// MarkCodeGrant records the grant a spent code started.
+func (s *Store) MarkCodeGrant(ctx context.Context, hash []byte, sid string) error {
+	return TranslateError(s.conn(ctx).Model(&codeRow{}).Where("code_hash = ?", hash).Update("sign_in_id", sid).Error, "authorization code")
 }
 
 type grantRow struct {

@@ -21,7 +21,9 @@ CREATE TABLE oauth_codes (
     challenge     text NOT NULL,
     scopes        text NOT NULL,
     expires_at    timestamptz NOT NULL,
-    used_at       timestamptz
+    used_at       timestamptz,
+    -- the grant the code started: a code presented again ends it (RFC 6749 §4.1.2)
+    sign_in_id    text
 );
 CREATE INDEX oauth_codes_app_idx ON oauth_codes (app_id);
 

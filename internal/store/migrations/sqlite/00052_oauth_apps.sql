@@ -21,7 +21,9 @@ CREATE TABLE oauth_codes (
     challenge     TEXT NOT NULL,
     scopes        TEXT NOT NULL,
     expires_at    TIMESTAMP NOT NULL,
-    used_at       TIMESTAMP
+    used_at       TIMESTAMP,
+    -- the grant the code started: a code presented again ends it (RFC 6749 §4.1.2)
+    sign_in_id    TEXT
 );
 CREATE INDEX oauth_codes_app_idx ON oauth_codes (app_id);
 
