@@ -22,14 +22,15 @@ import (
 
 // browser is a member's browser on the pages: cookies kept, redirects not followed.
 type browser struct {
-	t    *testing.T
-	c    *http.Client
-	base string
+	t     *testing.T
+	c     *http.Client
+	base  string
+	names map[string]string // app names by id, which the consent page must show
 }
 
 func newBrowser(t *testing.T, base string) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: base, c: &http.Client{Jar: jar,
+	return &browser{t: t, base: base, names: map[string]string{}, c: &http.Client{Jar: jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -107,7 +108,7 @@ func (b *browser) consent(appID, challenge, scope, decision string) url.Values {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("consent page: %d\n%s", res.StatusCode, page)
 	}
-	for _, want := range []string{"CE Tracker", "Dana Developer", recert.ScopeWords("progress:read")} {
+	for _, want := range []string{"Let " + b.names[appID] + " see your record?", "Dana Developer", recert.ScopeWords("progress:read")} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the consent page does not say %q", want)
 		}
@@ -171,6 +172,7 @@ func TestAppAuthorizationCode(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := newBrowser(t, env.URL)
+		b.names[app.ID], b.names[other.ID] = app.Name, other.Name
 		verifier, challenge := pkce("a1b2c3")
 		const scope = "progress:read offline_access"
 
@@ -313,6 +315,18 @@ func TestAppAuthorizationCode(t *testing.T) {
 			}
 			suspend(false)
 			checkAppToken(t, w, tok.AccessToken, 200)
+		})
+		t.Run("deleting an app ends its grants", func(t *testing.T) {
+			tok := grantToken(t, b, env, other.ID, otherPlain)
+			checkAppToken(t, w, tok.AccessToken, 200)
+			res, err := env.Client.DeleteAppWithResponse(ctx, other.ID, apitest.Bearer(env.Login(t, dev.Email)))
+			if err != nil || res.StatusCode() != 204 {
+				t.Fatalf("delete: %v %d", err, res.StatusCode())
+			}
+			checkAppToken(t, w, tok.AccessToken, 401)
+			if r := refreshApp(t, env, other.ID, otherPlain, *tok.RefreshToken); r.StatusCode() < 400 {
+				t.Errorf("refresh after deletion: %d", r.StatusCode())
+			}
 		})
 		t.Run("disabling the member ends the grants", func(t *testing.T) {
 			tok := grantToken(t, b, env, app.ID, secretPlain)
