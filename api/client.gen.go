@@ -100,6 +100,14 @@ type ClientInterface interface {
 	// Corresponds with GET /.well-known/jwks.json (the `GetJWKS` operationId).
 	GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetAuthorizationServerMetadata Authorization server metadata
+	//
+	// OAuth 2.0 authorization server metadata (RFC 8414) for apps members approve: the
+	// endpoints, the scopes a member can grant, and that PKCE with S256 is required.
+	//
+	// Corresponds with GET /.well-known/oauth-authorization-server (the `GetAuthorizationServerMetadata` operationId).
+	GetAuthorizationServerMetadata(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetDocs Interactive documentation
 	//
 	// Swagger UI rendering this contract, served from assets embedded in the binary
@@ -197,6 +205,72 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListApps List the apps you registered
+	//
+	// Apps members approve (authorization code with PKCE). Anyone signed in may register
+	// apps; this lists the caller's own, or with `all=true` an administrator's view of every app.
+	//
+	// Corresponds with GET /v1/apps (the `ListApps` operationId).
+	ListApps(ctx context.Context, params *ListAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateAppWithBody Register an app members can approve
+	//
+	// The caller becomes the app's owner, named to members on the consent page. Redirect
+	// URIs are compared exactly; each is https (http only for localhost). A confidential
+	// app (one that runs on a server) gets a secret, in this response only; a public app (a
+	// mobile or browser app) gets none and relies on PKCE.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+	CreateAppWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateApp Register an app members can approve
+	//
+	// The caller becomes the app's owner, named to members on the consent page. Redirect
+	// URIs are compared exactly; each is https (http only for localhost). A confidential
+	// app (one that runs on a server) gets a secret, in this response only; a public app (a
+	// mobile or browser app) gets none and relies on PKCE.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+	CreateApp(ctx context.Context, body CreateAppJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteApp Delete an app you registered
+	//
+	// Every member's grant to it ends; its tokens stop at once.
+	//
+	// Corresponds with DELETE /v1/apps/{app_id} (the `DeleteApp` operationId).
+	DeleteApp(ctx context.Context, appID AppID, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetApp Get an app you registered
+	//
+	// Its owner or an administrator; anyone else gets 404.
+	//
+	// Corresponds with GET /v1/apps/{app_id} (the `GetApp` operationId).
+	GetApp(ctx context.Context, appID AppID, params *GetAppParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuspendAppWithBody Suspend an app, or lift its suspension
+	//
+	// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+	// members cannot approve it; members' grants are kept for when the suspension is lifted.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+	SuspendAppWithBody(ctx context.Context, appID AppID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SuspendApp Suspend an app, or lift its suspension
+	//
+	// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+	// members cannot approve it; members' grants are kept for when the suspension is lifted.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+	SuspendApp(ctx context.Context, appID AppID, body SuspendAppJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// RevokeAttendance Revoke an attendance record
 	//
@@ -340,6 +414,45 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
 	ConfirmEmailChange(ctx context.Context, body ConfirmEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// IntrospectTokenWithBody Is a token active (token introspection)
+	//
+	// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+	// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+	// credentials; a public app has no secret and cannot introspect. A token that is
+	// invalid, expired, revoked, of a suspended app or another app's answers only
+	// `{"active": false}`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+	IntrospectTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IntrospectToken Is a token active (token introspection)
+	//
+	// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+	// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+	// credentials; a public app has no secret and cannot introspect. A token that is
+	// invalid, expired, revoked, of a suspended app or another app's answers only
+	// `{"active": false}`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+	IntrospectToken(ctx context.Context, body IntrospectTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// IntrospectTokenWithFormdataBody Is a token active (token introspection)
+	//
+	// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+	// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+	// credentials; a public app has no secret and cannot introspect. A token that is
+	// invalid, expired, revoked, of a suspended app or another app's answers only
+	// `{"active": false}`.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+	IntrospectTokenWithFormdataBody(ctx context.Context, body IntrospectTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RequestPasswordResetWithBody Ask for a password reset link
 	//
 	// E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -389,7 +502,9 @@ type ClientInterface interface {
 	// ends, and every access token, refresh token and page session of that sign-in stops
 	// working at once, on every instance. Answers 200 whether or not the token was valid,
 	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
-	// credentials) belong to no sign-in; revoke the app to stop them.
+	// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+	// from a member's approval ends the member's grant to the app: its access and refresh
+	// tokens stop.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -403,7 +518,9 @@ type ClientInterface interface {
 	// ends, and every access token, refresh token and page session of that sign-in stops
 	// working at once, on every instance. Answers 200 whether or not the token was valid,
 	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
-	// credentials) belong to no sign-in; revoke the app to stop them.
+	// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+	// from a member's approval ends the member's grant to the app: its access and refresh
+	// tokens stop.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -417,7 +534,9 @@ type ClientInterface interface {
 	// ends, and every access token, refresh token and page session of that sign-in stops
 	// working at once, on every instance. Answers 200 whether or not the token was valid,
 	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
-	// credentials) belong to no sign-in; revoke the app to stop them.
+	// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+	// from a member's approval ends the member's grant to the app: its access and refresh
+	// tokens stop.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -427,12 +546,24 @@ type ClientInterface interface {
 	// CreateTokenWithBody Get an access token
 	//
 	// The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-	// - `grant_type=password` with `username` (email) and `password`, for people;
+	// - `grant_type=password` with `username` (email) and `password`, for Recert's own
+	//   (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+	//   2027-06-30): it takes no client identity that could be enforced, and no app should
+	//   hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+	//   `authorization_code` instead;
+	// - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+	//   `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+	//   after the member approved the app at `/app/oauth/authorize` (see
+	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
+	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 	//   token; the old refresh token stops working, and presenting it again revokes every
-	//   token descended from the same sign-in.
+	//   token descended from the same sign-in (for an app, the member's grant ends). An app
+	//   sends its `client_id` (and secret, if confidential) with its refresh tokens.
 	//
 	// Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 	// rate-limited per account and per client address.
@@ -445,12 +576,24 @@ type ClientInterface interface {
 	// CreateToken Get an access token
 	//
 	// The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-	// - `grant_type=password` with `username` (email) and `password`, for people;
+	// - `grant_type=password` with `username` (email) and `password`, for Recert's own
+	//   (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+	//   2027-06-30): it takes no client identity that could be enforced, and no app should
+	//   hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+	//   `authorization_code` instead;
+	// - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+	//   `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+	//   after the member approved the app at `/app/oauth/authorize` (see
+	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
+	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 	//   token; the old refresh token stops working, and presenting it again revokes every
-	//   token descended from the same sign-in.
+	//   token descended from the same sign-in (for an app, the member's grant ends). An app
+	//   sends its `client_id` (and secret, if confidential) with its refresh tokens.
 	//
 	// Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 	// rate-limited per account and per client address.
@@ -463,12 +606,24 @@ type ClientInterface interface {
 	// CreateTokenWithFormdataBody Get an access token
 	//
 	// The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-	// - `grant_type=password` with `username` (email) and `password`, for people;
+	// - `grant_type=password` with `username` (email) and `password`, for Recert's own
+	//   (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+	//   2027-06-30): it takes no client identity that could be enforced, and no app should
+	//   hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+	//   `authorization_code` instead;
+	// - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+	//   `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+	//   after the member approved the app at `/app/oauth/authorize` (see
+	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
+	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 	//   token; the old refresh token stops working, and presenting it again revokes every
-	//   token descended from the same sign-in.
+	//   token descended from the same sign-in (for an app, the member's grant ends). An app
+	//   sends its `client_id` (and secret, if confidential) with its refresh tokens.
 	//
 	// Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 	// rate-limited per account and per client address.
@@ -1785,6 +1940,24 @@ func (c *Client) GetJWKS(ctx context.Context, reqEditors ...RequestEditorFn) (*h
 	return c.Client.Do(req)
 }
 
+// GetAuthorizationServerMetadata Authorization server metadata
+//
+// OAuth 2.0 authorization server metadata (RFC 8414) for apps members approve: the
+// endpoints, the scopes a member can grant, and that PKCE with S256 is required.
+//
+// Corresponds with GET /.well-known/oauth-authorization-server (the `GetAuthorizationServerMetadata` operationId).
+func (c *Client) GetAuthorizationServerMetadata(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAuthorizationServerMetadataRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetDocs Interactive documentation
 //
 // Swagger UI rendering this contract, served from assets embedded in the binary
@@ -1983,6 +2156,142 @@ func (c *Client) GetProblemType(ctx context.Context, problemType string, reqEdit
 // Corresponds with GET /readyz (the `GetReadiness` operationId).
 func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetReadinessRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListApps List the apps you registered
+//
+// Apps members approve (authorization code with PKCE). Anyone signed in may register
+// apps; this lists the caller's own, or with `all=true` an administrator's view of every app.
+//
+// Corresponds with GET /v1/apps (the `ListApps` operationId).
+func (c *Client) ListApps(ctx context.Context, params *ListAppsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListAppsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateAppWithBody Register an app members can approve
+//
+// The caller becomes the app's owner, named to members on the consent page. Redirect
+// URIs are compared exactly; each is https (http only for localhost). A confidential
+// app (one that runs on a server) gets a secret, in this response only; a public app (a
+// mobile or browser app) gets none and relies on PKCE.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+func (c *Client) CreateAppWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAppRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateApp Register an app members can approve
+//
+// The caller becomes the app's owner, named to members on the consent page. Redirect
+// URIs are compared exactly; each is https (http only for localhost). A confidential
+// app (one that runs on a server) gets a secret, in this response only; a public app (a
+// mobile or browser app) gets none and relies on PKCE.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+func (c *Client) CreateApp(ctx context.Context, body CreateAppJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateAppRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteApp Delete an app you registered
+//
+// Every member's grant to it ends; its tokens stop at once.
+//
+// Corresponds with DELETE /v1/apps/{app_id} (the `DeleteApp` operationId).
+func (c *Client) DeleteApp(ctx context.Context, appID AppID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteAppRequest(c.Server, appID)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetApp Get an app you registered
+//
+// Its owner or an administrator; anyone else gets 404.
+//
+// Corresponds with GET /v1/apps/{app_id} (the `GetApp` operationId).
+func (c *Client) GetApp(ctx context.Context, appID AppID, params *GetAppParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAppRequest(c.Server, appID, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuspendAppWithBody Suspend an app, or lift its suspension
+//
+// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+// members cannot approve it; members' grants are kept for when the suspension is lifted.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+func (c *Client) SuspendAppWithBody(ctx context.Context, appID AppID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuspendAppRequestWithBody(c.Server, appID, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SuspendApp Suspend an app, or lift its suspension
+//
+// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+// members cannot approve it; members' grants are kept for when the suspension is lifted.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+func (c *Client) SuspendApp(ctx context.Context, appID AppID, body SuspendAppJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSuspendAppRequest(c.Server, appID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2265,6 +2574,75 @@ func (c *Client) ConfirmEmailChange(ctx context.Context, body ConfirmEmailChange
 	return c.Client.Do(req)
 }
 
+// IntrospectTokenWithBody Is a token active (token introspection)
+//
+// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+// credentials; a public app has no secret and cannot introspect. A token that is
+// invalid, expired, revoked, of a suspended app or another app's answers only
+// `{"active": false}`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+func (c *Client) IntrospectTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIntrospectTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IntrospectToken Is a token active (token introspection)
+//
+// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+// credentials; a public app has no secret and cannot introspect. A token that is
+// invalid, expired, revoked, of a suspended app or another app's answers only
+// `{"active": false}`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+func (c *Client) IntrospectToken(ctx context.Context, body IntrospectTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIntrospectTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// IntrospectTokenWithFormdataBody Is a token active (token introspection)
+//
+// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+// credentials; a public app has no secret and cannot introspect. A token that is
+// invalid, expired, revoked, of a suspended app or another app's answers only
+// `{"active": false}`.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+func (c *Client) IntrospectTokenWithFormdataBody(ctx context.Context, body IntrospectTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewIntrospectTokenRequestWithFormdataBody(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // RequestPasswordResetWithBody Ask for a password reset link
 //
 // E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -2354,7 +2732,9 @@ func (c *Client) ResetPassword(ctx context.Context, body ResetPasswordJSONReques
 // ends, and every access token, refresh token and page session of that sign-in stops
 // working at once, on every instance. Answers 200 whether or not the token was valid,
 // known or already revoked, as RFC 7009 says. An app's own access tokens (client
-// credentials) belong to no sign-in; revoke the app to stop them.
+// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+// from a member's approval ends the member's grant to the app: its access and refresh
+// tokens stop.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2378,7 +2758,9 @@ func (c *Client) RevokeTokenWithBody(ctx context.Context, contentType string, bo
 // ends, and every access token, refresh token and page session of that sign-in stops
 // working at once, on every instance. Answers 200 whether or not the token was valid,
 // known or already revoked, as RFC 7009 says. An app's own access tokens (client
-// credentials) belong to no sign-in; revoke the app to stop them.
+// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+// from a member's approval ends the member's grant to the app: its access and refresh
+// tokens stop.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -2402,7 +2784,9 @@ func (c *Client) RevokeToken(ctx context.Context, body RevokeTokenJSONRequestBod
 // ends, and every access token, refresh token and page session of that sign-in stops
 // working at once, on every instance. Answers 200 whether or not the token was valid,
 // known or already revoked, as RFC 7009 says. An app's own access tokens (client
-// credentials) belong to no sign-in; revoke the app to stop them.
+// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+// from a member's approval ends the member's grant to the app: its access and refresh
+// tokens stop.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
@@ -2422,12 +2806,24 @@ func (c *Client) RevokeTokenWithFormdataBody(ctx context.Context, body RevokeTok
 // CreateTokenWithBody Get an access token
 //
 // The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-//   - `grant_type=password` with `username` (email) and `password`, for people;
+//   - `grant_type=password` with `username` (email) and `password`, for Recert's own
+//     (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+//     2027-06-30): it takes no client identity that could be enforced, and no app should
+//     hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+//     `authorization_code` instead;
+//   - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+//     `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+//     after the member approved the app at `/app/oauth/authorize` (see
+//     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+//     limited to the scopes approved, and a refresh token when `offline_access` was approved.
+//     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 //     token; the old refresh token stops working, and presenting it again revokes every
-//     token descended from the same sign-in.
+//     token descended from the same sign-in (for an app, the member's grant ends). An app
+//     sends its `client_id` (and secret, if confidential) with its refresh tokens.
 //
 // Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 // rate-limited per account and per client address.
@@ -2450,12 +2846,24 @@ func (c *Client) CreateTokenWithBody(ctx context.Context, contentType string, bo
 // CreateToken Get an access token
 //
 // The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-//   - `grant_type=password` with `username` (email) and `password`, for people;
+//   - `grant_type=password` with `username` (email) and `password`, for Recert's own
+//     (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+//     2027-06-30): it takes no client identity that could be enforced, and no app should
+//     hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+//     `authorization_code` instead;
+//   - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+//     `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+//     after the member approved the app at `/app/oauth/authorize` (see
+//     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+//     limited to the scopes approved, and a refresh token when `offline_access` was approved.
+//     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 //     token; the old refresh token stops working, and presenting it again revokes every
-//     token descended from the same sign-in.
+//     token descended from the same sign-in (for an app, the member's grant ends). An app
+//     sends its `client_id` (and secret, if confidential) with its refresh tokens.
 //
 // Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 // rate-limited per account and per client address.
@@ -2478,12 +2886,24 @@ func (c *Client) CreateToken(ctx context.Context, body CreateTokenJSONRequestBod
 // CreateTokenWithFormdataBody Get an access token
 //
 // The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-//   - `grant_type=password` with `username` (email) and `password`, for people;
+//   - `grant_type=password` with `username` (email) and `password`, for Recert's own
+//     (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+//     2027-06-30): it takes no client identity that could be enforced, and no app should
+//     hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+//     `authorization_code` instead;
+//   - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+//     `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+//     after the member approved the app at `/app/oauth/authorize` (see
+//     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+//     limited to the scopes approved, and a refresh token when `offline_access` was approved.
+//     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 //     token; the old refresh token stops working, and presenting it again revokes every
-//     token descended from the same sign-in.
+//     token descended from the same sign-in (for an app, the member's grant ends). An app
+//     sends its `client_id` (and secret, if confidential) with its refresh tokens.
 //
 // Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 // rate-limited per account and per client address.
@@ -5018,6 +5438,33 @@ func NewGetJWKSRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetAuthorizationServerMetadataRequest constructs an http.Request for the GetAuthorizationServerMetadata method
+func NewGetAuthorizationServerMetadataRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/.well-known/oauth-authorization-server")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetDocsRequest constructs an http.Request for the GetDocs method
 func NewGetDocsRequest(server string) (*http.Request, error) {
 	var err error
@@ -5427,6 +5874,245 @@ func NewGetReadinessRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	return req, nil
+}
+
+// NewListAppsRequest constructs an http.Request for the ListApps method
+func NewListAppsRequest(server string, params *ListAppsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/apps")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.All != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "all", *params.All, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCreateAppRequest calls the generic CreateApp builder with application/json body
+func NewCreateAppRequest(server string, body CreateAppJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateAppRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateAppRequestWithBody constructs an http.Request for the CreateApp method, with any body, and a specified content type
+func NewCreateAppRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/apps")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewDeleteAppRequest constructs an http.Request for the DeleteApp method
+func NewDeleteAppRequest(server string, appID AppID) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "app_id", appID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/apps/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAppRequest constructs an http.Request for the GetApp method
+func NewGetAppRequest(server string, appID AppID, params *GetAppParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "app_id", appID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/apps/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.RecertReadAfter != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Recert-Read-After", *params.RecertReadAfter, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Recert-Read-After", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewSuspendAppRequest calls the generic SuspendApp builder with application/json body
+func NewSuspendAppRequest(server string, appID AppID, body SuspendAppJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSuspendAppRequestWithBody(server, appID, "application/json", bodyReader)
+}
+
+// NewSuspendAppRequestWithBody constructs an http.Request for the SuspendApp method, with any body, and a specified content type
+func NewSuspendAppRequestWithBody(server string, appID AppID, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "app_id", appID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/apps/%s/suspension", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -5954,6 +6640,57 @@ func NewConfirmEmailChangeRequestWithBody(server string, contentType string, bod
 	}
 
 	operationPath := fmt.Sprintf("/v1/auth/email-change/confirm")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewIntrospectTokenRequest calls the generic IntrospectToken builder with application/json body
+func NewIntrospectTokenRequest(server string, body IntrospectTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewIntrospectTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewIntrospectTokenRequestWithFormdataBody calls the generic IntrospectToken builder with application/x-www-form-urlencoded body
+func NewIntrospectTokenRequestWithFormdataBody(server string, body IntrospectTokenFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewIntrospectTokenRequestWithBody(server, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewIntrospectTokenRequestWithBody constructs an http.Request for the IntrospectToken method, with any body, and a specified content type
+func NewIntrospectTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/auth/introspect")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11874,6 +12611,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /.well-known/jwks.json (the `GetJWKS` operationId).
 	GetJWKSWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetJWKSResponse, error)
 
+	// GetAuthorizationServerMetadataWithResponse Authorization server metadata
+	//
+	// OAuth 2.0 authorization server metadata (RFC 8414) for apps members approve: the
+	// endpoints, the scopes a member can grant, and that PKCE with S256 is required.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /.well-known/oauth-authorization-server (the `GetAuthorizationServerMetadata` operationId).
+	GetAuthorizationServerMetadataWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAuthorizationServerMetadataResponse, error)
+
 	// GetDocsWithResponse Interactive documentation
 	//
 	// Swagger UI rendering this contract, served from assets embedded in the binary
@@ -11993,6 +12740,78 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /readyz (the `GetReadiness` operationId).
 	GetReadinessWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetReadinessResponse, error)
+
+	// ListAppsWithResponse List the apps you registered
+	//
+	// Apps members approve (authorization code with PKCE). Anyone signed in may register
+	// apps; this lists the caller's own, or with `all=true` an administrator's view of every app.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/apps (the `ListApps` operationId).
+	ListAppsWithResponse(ctx context.Context, params *ListAppsParams, reqEditors ...RequestEditorFn) (*ListAppsResponse, error)
+
+	// CreateAppWithBodyWithResponse Register an app members can approve
+	//
+	// The caller becomes the app's owner, named to members on the consent page. Redirect
+	// URIs are compared exactly; each is https (http only for localhost). A confidential
+	// app (one that runs on a server) gets a secret, in this response only; a public app (a
+	// mobile or browser app) gets none and relies on PKCE.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+	CreateAppWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAppResponse, error)
+
+	// CreateAppWithResponse Register an app members can approve
+	//
+	// The caller becomes the app's owner, named to members on the consent page. Redirect
+	// URIs are compared exactly; each is https (http only for localhost). A confidential
+	// app (one that runs on a server) gets a secret, in this response only; a public app (a
+	// mobile or browser app) gets none and relies on PKCE.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+	CreateAppWithResponse(ctx context.Context, body CreateAppJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAppResponse, error)
+
+	// DeleteAppWithResponse Delete an app you registered
+	//
+	// Every member's grant to it ends; its tokens stop at once.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/apps/{app_id} (the `DeleteApp` operationId).
+	DeleteAppWithResponse(ctx context.Context, appID AppID, reqEditors ...RequestEditorFn) (*DeleteAppResponse, error)
+
+	// GetAppWithResponse Get an app you registered
+	//
+	// Its owner or an administrator; anyone else gets 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/apps/{app_id} (the `GetApp` operationId).
+	GetAppWithResponse(ctx context.Context, appID AppID, params *GetAppParams, reqEditors ...RequestEditorFn) (*GetAppResponse, error)
+
+	// SuspendAppWithBodyWithResponse Suspend an app, or lift its suspension
+	//
+	// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+	// members cannot approve it; members' grants are kept for when the suspension is lifted.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+	SuspendAppWithBodyWithResponse(ctx context.Context, appID AppID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuspendAppResponse, error)
+
+	// SuspendAppWithResponse Suspend an app, or lift its suspension
+	//
+	// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+	// members cannot approve it; members' grants are kept for when the suspension is lifted.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+	SuspendAppWithResponse(ctx context.Context, appID AppID, body SuspendAppJSONRequestBody, reqEditors ...RequestEditorFn) (*SuspendAppResponse, error)
 
 	// RevokeAttendanceWithResponse Revoke an attendance record
 	//
@@ -12148,6 +12967,45 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/auth/email-change/confirm (the `ConfirmEmailChange` operationId).
 	ConfirmEmailChangeWithResponse(ctx context.Context, body ConfirmEmailChangeJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmEmailChangeResponse, error)
 
+	// IntrospectTokenWithBodyWithResponse Is a token active (token introspection)
+	//
+	// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+	// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+	// credentials; a public app has no secret and cannot introspect. A token that is
+	// invalid, expired, revoked, of a suspended app or another app's answers only
+	// `{"active": false}`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+	IntrospectTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IntrospectTokenResponse, error)
+
+	// IntrospectTokenWithResponse Is a token active (token introspection)
+	//
+	// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+	// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+	// credentials; a public app has no secret and cannot introspect. A token that is
+	// invalid, expired, revoked, of a suspended app or another app's answers only
+	// `{"active": false}`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+	IntrospectTokenWithResponse(ctx context.Context, body IntrospectTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*IntrospectTokenResponse, error)
+
+	// IntrospectTokenWithFormdataBodyWithResponse Is a token active (token introspection)
+	//
+	// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+	// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+	// credentials; a public app has no secret and cannot introspect. A token that is
+	// invalid, expired, revoked, of a suspended app or another app's answers only
+	// `{"active": false}`.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+	IntrospectTokenWithFormdataBodyWithResponse(ctx context.Context, body IntrospectTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*IntrospectTokenResponse, error)
+
 	// RequestPasswordResetWithBodyWithResponse Ask for a password reset link
 	//
 	// E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -12197,7 +13055,9 @@ type ClientWithResponsesInterface interface {
 	// ends, and every access token, refresh token and page session of that sign-in stops
 	// working at once, on every instance. Answers 200 whether or not the token was valid,
 	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
-	// credentials) belong to no sign-in; revoke the app to stop them.
+	// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+	// from a member's approval ends the member's grant to the app: its access and refresh
+	// tokens stop.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12211,7 +13071,9 @@ type ClientWithResponsesInterface interface {
 	// ends, and every access token, refresh token and page session of that sign-in stops
 	// working at once, on every instance. Answers 200 whether or not the token was valid,
 	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
-	// credentials) belong to no sign-in; revoke the app to stop them.
+	// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+	// from a member's approval ends the member's grant to the app: its access and refresh
+	// tokens stop.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12225,7 +13087,9 @@ type ClientWithResponsesInterface interface {
 	// ends, and every access token, refresh token and page session of that sign-in stops
 	// working at once, on every instance. Answers 200 whether or not the token was valid,
 	// known or already revoked, as RFC 7009 says. An app's own access tokens (client
-	// credentials) belong to no sign-in; revoke the app to stop them.
+	// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+	// from a member's approval ends the member's grant to the app: its access and refresh
+	// tokens stop.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -12235,12 +13099,24 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithBodyWithResponse Get an access token
 	//
 	// The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-	// - `grant_type=password` with `username` (email) and `password`, for people;
+	// - `grant_type=password` with `username` (email) and `password`, for Recert's own
+	//   (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+	//   2027-06-30): it takes no client identity that could be enforced, and no app should
+	//   hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+	//   `authorization_code` instead;
+	// - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+	//   `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+	//   after the member approved the app at `/app/oauth/authorize` (see
+	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
+	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 	//   token; the old refresh token stops working, and presenting it again revokes every
-	//   token descended from the same sign-in.
+	//   token descended from the same sign-in (for an app, the member's grant ends). An app
+	//   sends its `client_id` (and secret, if confidential) with its refresh tokens.
 	//
 	// Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 	// rate-limited per account and per client address.
@@ -12253,12 +13129,24 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithResponse Get an access token
 	//
 	// The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-	// - `grant_type=password` with `username` (email) and `password`, for people;
+	// - `grant_type=password` with `username` (email) and `password`, for Recert's own
+	//   (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+	//   2027-06-30): it takes no client identity that could be enforced, and no app should
+	//   hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+	//   `authorization_code` instead;
+	// - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+	//   `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+	//   after the member approved the app at `/app/oauth/authorize` (see
+	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
+	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 	//   token; the old refresh token stops working, and presenting it again revokes every
-	//   token descended from the same sign-in.
+	//   token descended from the same sign-in (for an app, the member's grant ends). An app
+	//   sends its `client_id` (and secret, if confidential) with its refresh tokens.
 	//
 	// Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 	// rate-limited per account and per client address.
@@ -12271,12 +13159,24 @@ type ClientWithResponsesInterface interface {
 	// CreateTokenWithFormdataBodyWithResponse Get an access token
 	//
 	// The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-	// - `grant_type=password` with `username` (email) and `password`, for people;
+	// - `grant_type=password` with `username` (email) and `password`, for Recert's own
+	//   (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+	//   2027-06-30): it takes no client identity that could be enforced, and no app should
+	//   hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+	//   `authorization_code` instead;
+	// - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+	//   `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+	//   after the member approved the app at `/app/oauth/authorize` (see
+	//   `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+	//   limited to the scopes approved, and a refresh token when `offline_access` was approved.
+	//   A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+	//   presented again, it ends the grant it started (RFC 6749 §4.1.2);
 	// - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 	//   as HTTP Basic credentials), for third-party apps;
 	// - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 	//   token; the old refresh token stops working, and presenting it again revokes every
-	//   token descended from the same sign-in.
+	//   token descended from the same sign-in (for an app, the member's grant ends). An app
+	//   sends its `client_id` (and secret, if confidential) with its refresh tokens.
 	//
 	// Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 	// rate-limited per account and per client address.
@@ -13753,6 +14653,68 @@ func (r GetJWKSResponse) ContentType() string {
 	return ""
 }
 
+type GetAuthorizationServerMetadataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AuthorizationServerMetadata
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAuthorizationServerMetadataResponse) GetJSON200() *AuthorizationServerMetadata {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetAuthorizationServerMetadataResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetAuthorizationServerMetadataResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetAuthorizationServerMetadataResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAuthorizationServerMetadataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAuthorizationServerMetadataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAuthorizationServerMetadataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAuthorizationServerMetadataResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetDocsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14492,6 +15454,512 @@ func (r GetReadinessResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetReadinessResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListAppsResponse401Headers the declared response headers of an HTTP 401 response for ListApps
+type ListAppsResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// ListAppsResponse503Headers the declared response headers of an HTTP 503 response for ListApps
+type ListAppsResponse503Headers struct {
+	RetryAfter *int
+}
+
+type ListAppsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OAuthAppList
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListAppsResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListAppsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListAppsResponse) GetJSON200() *OAuthAppList {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListAppsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListAppsResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListAppsResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ListAppsResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListAppsResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListAppsResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListAppsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListAppsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListAppsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListAppsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateAppResponse401Headers the declared response headers of an HTTP 401 response for CreateApp
+type CreateAppResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// CreateAppResponse503Headers the declared response headers of an HTTP 503 response for CreateApp
+type CreateAppResponse503Headers struct {
+	RetryAfter *int
+}
+
+type CreateAppResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *OAuthApp
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateAppResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateAppResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateAppResponse) GetJSON201() *OAuthApp {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r CreateAppResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateAppResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateAppResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateAppResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateAppResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteAppResponse401Headers the declared response headers of an HTTP 401 response for DeleteApp
+type DeleteAppResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// DeleteAppResponse503Headers the declared response headers of an HTTP 503 response for DeleteApp
+type DeleteAppResponse503Headers struct {
+	RetryAfter *int
+}
+
+type DeleteAppResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteAppResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteAppResponse503Headers
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteAppResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteAppResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteAppResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteAppResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteAppResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAppResponse401Headers the declared response headers of an HTTP 401 response for GetApp
+type GetAppResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// GetAppResponse503Headers the declared response headers of an HTTP 503 response for GetApp
+type GetAppResponse503Headers struct {
+	RetryAfter *int
+}
+
+type GetAppResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OAuthApp
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAppResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAppResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAppResponse) GetJSON200() *OAuthApp {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAppResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAppResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAppResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAppResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAppResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SuspendAppResponse401Headers the declared response headers of an HTTP 401 response for SuspendApp
+type SuspendAppResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SuspendAppResponse503Headers the declared response headers of an HTTP 503 response for SuspendApp
+type SuspendAppResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SuspendAppResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OAuthApp
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SuspendAppResponse401Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SuspendAppResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SuspendAppResponse) GetJSON200() *OAuthApp {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SuspendAppResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SuspendAppResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SuspendAppResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SuspendAppResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SuspendAppResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15587,6 +17055,110 @@ func (r ConfirmEmailChangeResponse) ContentType() string {
 	return ""
 }
 
+// IntrospectTokenResponse401Headers the declared response headers of an HTTP 401 response for IntrospectToken
+type IntrospectTokenResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// IntrospectTokenResponse429Headers the declared response headers of an HTTP 429 response for IntrospectToken
+type IntrospectTokenResponse429Headers struct {
+	RetryAfter *int
+}
+
+// IntrospectTokenResponse503Headers the declared response headers of an HTTP 503 response for IntrospectToken
+type IntrospectTokenResponse503Headers struct {
+	RetryAfter *int
+}
+
+type IntrospectTokenResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Introspection
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *IntrospectTokenResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *IntrospectTokenResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *IntrospectTokenResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r IntrospectTokenResponse) GetJSON200() *Introspection {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r IntrospectTokenResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r IntrospectTokenResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r IntrospectTokenResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r IntrospectTokenResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r IntrospectTokenResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r IntrospectTokenResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r IntrospectTokenResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r IntrospectTokenResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r IntrospectTokenResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r IntrospectTokenResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // RequestPasswordResetResponse429Headers the declared response headers of an HTTP 429 response for RequestPasswordReset
 type RequestPasswordResetResponse429Headers struct {
 	RetryAfter *int
@@ -15839,6 +17411,8 @@ func (r RevokeTokenResponse) ContentType() string {
 // CreateTokenResponse200Headers the declared response headers of an HTTP 200 response for CreateToken
 type CreateTokenResponse200Headers struct {
 	CacheControl *string
+	Deprecation  *string
+	Sunset       *string
 }
 
 // CreateTokenResponse401Headers the declared response headers of an HTTP 401 response for CreateToken
@@ -19552,6 +21126,8 @@ type GetMeResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
 	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
 	ApplicationProblemJSON413 *PayloadTooLarge
 	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
@@ -19577,6 +21153,11 @@ func (r GetMeResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r GetMeResponse) GetApplicationProblemJSON401() *Unauthorized {
 	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetMeResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
 }
 
 // GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
@@ -25589,6 +27170,22 @@ func (c *ClientWithResponses) GetJWKSWithResponse(ctx context.Context, reqEditor
 	return ParseGetJWKSResponse(rsp)
 }
 
+// GetAuthorizationServerMetadataWithResponse Authorization server metadata
+//
+// OAuth 2.0 authorization server metadata (RFC 8414) for apps members approve: the
+// endpoints, the scopes a member can grant, and that PKCE with S256 is required.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /.well-known/oauth-authorization-server (the `GetAuthorizationServerMetadata` operationId).
+func (c *ClientWithResponses) GetAuthorizationServerMetadataWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAuthorizationServerMetadataResponse, error) {
+	rsp, err := c.GetAuthorizationServerMetadata(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAuthorizationServerMetadataResponse(rsp)
+}
+
 // GetDocsWithResponse Interactive documentation
 //
 // Swagger UI rendering this contract, served from assets embedded in the binary
@@ -25773,6 +27370,120 @@ func (c *ClientWithResponses) GetReadinessWithResponse(ctx context.Context, reqE
 		return nil, err
 	}
 	return ParseGetReadinessResponse(rsp)
+}
+
+// ListAppsWithResponse List the apps you registered
+//
+// Apps members approve (authorization code with PKCE). Anyone signed in may register
+// apps; this lists the caller's own, or with `all=true` an administrator's view of every app.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/apps (the `ListApps` operationId).
+func (c *ClientWithResponses) ListAppsWithResponse(ctx context.Context, params *ListAppsParams, reqEditors ...RequestEditorFn) (*ListAppsResponse, error) {
+	rsp, err := c.ListApps(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListAppsResponse(rsp)
+}
+
+// CreateAppWithBodyWithResponse Register an app members can approve
+//
+// The caller becomes the app's owner, named to members on the consent page. Redirect
+// URIs are compared exactly; each is https (http only for localhost). A confidential
+// app (one that runs on a server) gets a secret, in this response only; a public app (a
+// mobile or browser app) gets none and relies on PKCE.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+func (c *ClientWithResponses) CreateAppWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateAppResponse, error) {
+	rsp, err := c.CreateAppWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAppResponse(rsp)
+}
+
+// CreateAppWithResponse Register an app members can approve
+//
+// The caller becomes the app's owner, named to members on the consent page. Redirect
+// URIs are compared exactly; each is https (http only for localhost). A confidential
+// app (one that runs on a server) gets a secret, in this response only; a public app (a
+// mobile or browser app) gets none and relies on PKCE.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/apps (the `CreateApp` operationId).
+func (c *ClientWithResponses) CreateAppWithResponse(ctx context.Context, body CreateAppJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateAppResponse, error) {
+	rsp, err := c.CreateApp(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateAppResponse(rsp)
+}
+
+// DeleteAppWithResponse Delete an app you registered
+//
+// Every member's grant to it ends; its tokens stop at once.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/apps/{app_id} (the `DeleteApp` operationId).
+func (c *ClientWithResponses) DeleteAppWithResponse(ctx context.Context, appID AppID, reqEditors ...RequestEditorFn) (*DeleteAppResponse, error) {
+	rsp, err := c.DeleteApp(ctx, appID, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteAppResponse(rsp)
+}
+
+// GetAppWithResponse Get an app you registered
+//
+// Its owner or an administrator; anyone else gets 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/apps/{app_id} (the `GetApp` operationId).
+func (c *ClientWithResponses) GetAppWithResponse(ctx context.Context, appID AppID, params *GetAppParams, reqEditors ...RequestEditorFn) (*GetAppResponse, error) {
+	rsp, err := c.GetApp(ctx, appID, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAppResponse(rsp)
+}
+
+// SuspendAppWithBodyWithResponse Suspend an app, or lift its suspension
+//
+// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+// members cannot approve it; members' grants are kept for when the suspension is lifted.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+func (c *ClientWithResponses) SuspendAppWithBodyWithResponse(ctx context.Context, appID AppID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SuspendAppResponse, error) {
+	rsp, err := c.SuspendAppWithBody(ctx, appID, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuspendAppResponse(rsp)
+}
+
+// SuspendAppWithResponse Suspend an app, or lift its suspension
+//
+// Administrators only. A suspended app's tokens stop at once, it cannot get new ones and
+// members cannot approve it; members' grants are kept for when the suspension is lifted.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/apps/{app_id}/suspension (the `SuspendApp` operationId).
+func (c *ClientWithResponses) SuspendAppWithResponse(ctx context.Context, appID AppID, body SuspendAppJSONRequestBody, reqEditors ...RequestEditorFn) (*SuspendAppResponse, error) {
+	rsp, err := c.SuspendApp(ctx, appID, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSuspendAppResponse(rsp)
 }
 
 // RevokeAttendanceWithResponse Revoke an attendance record
@@ -26007,6 +27718,63 @@ func (c *ClientWithResponses) ConfirmEmailChangeWithResponse(ctx context.Context
 	return ParseConfirmEmailChangeResponse(rsp)
 }
 
+// IntrospectTokenWithBodyWithResponse Is a token active (token introspection)
+//
+// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+// credentials; a public app has no secret and cannot introspect. A token that is
+// invalid, expired, revoked, of a suspended app or another app's answers only
+// `{"active": false}`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+func (c *ClientWithResponses) IntrospectTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*IntrospectTokenResponse, error) {
+	rsp, err := c.IntrospectTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIntrospectTokenResponse(rsp)
+}
+
+// IntrospectTokenWithResponse Is a token active (token introspection)
+//
+// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+// credentials; a public app has no secret and cannot introspect. A token that is
+// invalid, expired, revoked, of a suspended app or another app's answers only
+// `{"active": false}`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+func (c *ClientWithResponses) IntrospectTokenWithResponse(ctx context.Context, body IntrospectTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*IntrospectTokenResponse, error) {
+	rsp, err := c.IntrospectToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIntrospectTokenResponse(rsp)
+}
+
+// IntrospectTokenWithFormdataBodyWithResponse Is a token active (token introspection)
+//
+// OAuth 2.0 token introspection (RFC 7662) for member-approved apps. The app authenticates
+// (RFC 7662 §2.1) with its `client_id` and `client_secret`, in the body or as HTTP Basic
+// credentials; a public app has no secret and cannot introspect. A token that is
+// invalid, expired, revoked, of a suspended app or another app's answers only
+// `{"active": false}`.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/auth/introspect (the `IntrospectToken` operationId).
+func (c *ClientWithResponses) IntrospectTokenWithFormdataBodyWithResponse(ctx context.Context, body IntrospectTokenFormdataRequestBody, reqEditors ...RequestEditorFn) (*IntrospectTokenResponse, error) {
+	rsp, err := c.IntrospectTokenWithFormdataBody(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseIntrospectTokenResponse(rsp)
+}
+
 // RequestPasswordResetWithBodyWithResponse Ask for a password reset link
 //
 // E-mails a one-time link, valid for one hour, to the account with this address, if there
@@ -26080,7 +27848,9 @@ func (c *ClientWithResponses) ResetPasswordWithResponse(ctx context.Context, bod
 // ends, and every access token, refresh token and page session of that sign-in stops
 // working at once, on every instance. Answers 200 whether or not the token was valid,
 // known or already revoked, as RFC 7009 says. An app's own access tokens (client
-// credentials) belong to no sign-in; revoke the app to stop them.
+// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+// from a member's approval ends the member's grant to the app: its access and refresh
+// tokens stop.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26100,7 +27870,9 @@ func (c *ClientWithResponses) RevokeTokenWithBodyWithResponse(ctx context.Contex
 // ends, and every access token, refresh token and page session of that sign-in stops
 // working at once, on every instance. Answers 200 whether or not the token was valid,
 // known or already revoked, as RFC 7009 says. An app's own access tokens (client
-// credentials) belong to no sign-in; revoke the app to stop them.
+// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+// from a member's approval ends the member's grant to the app: its access and refresh
+// tokens stop.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26120,7 +27892,9 @@ func (c *ClientWithResponses) RevokeTokenWithResponse(ctx context.Context, body 
 // ends, and every access token, refresh token and page session of that sign-in stops
 // working at once, on every instance. Answers 200 whether or not the token was valid,
 // known or already revoked, as RFC 7009 says. An app's own access tokens (client
-// credentials) belong to no sign-in; revoke the app to stop them.
+// credentials) belong to no sign-in; revoke the app to stop them. A token an app got
+// from a member's approval ends the member's grant to the app: its access and refresh
+// tokens stop.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -26136,12 +27910,24 @@ func (c *ClientWithResponses) RevokeTokenWithFormdataBodyWithResponse(ctx contex
 // CreateTokenWithBodyWithResponse Get an access token
 //
 // The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-//   - `grant_type=password` with `username` (email) and `password`, for people;
+//   - `grant_type=password` with `username` (email) and `password`, for Recert's own
+//     (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+//     2027-06-30): it takes no client identity that could be enforced, and no app should
+//     hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+//     `authorization_code` instead;
+//   - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+//     `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+//     after the member approved the app at `/app/oauth/authorize` (see
+//     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+//     limited to the scopes approved, and a refresh token when `offline_access` was approved.
+//     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 //     token; the old refresh token stops working, and presenting it again revokes every
-//     token descended from the same sign-in.
+//     token descended from the same sign-in (for an app, the member's grant ends). An app
+//     sends its `client_id` (and secret, if confidential) with its refresh tokens.
 //
 // Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 // rate-limited per account and per client address.
@@ -26160,12 +27946,24 @@ func (c *ClientWithResponses) CreateTokenWithBodyWithResponse(ctx context.Contex
 // CreateTokenWithResponse Get an access token
 //
 // The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-//   - `grant_type=password` with `username` (email) and `password`, for people;
+//   - `grant_type=password` with `username` (email) and `password`, for Recert's own
+//     (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+//     2027-06-30): it takes no client identity that could be enforced, and no app should
+//     hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+//     `authorization_code` instead;
+//   - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+//     `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+//     after the member approved the app at `/app/oauth/authorize` (see
+//     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+//     limited to the scopes approved, and a refresh token when `offline_access` was approved.
+//     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 //     token; the old refresh token stops working, and presenting it again revokes every
-//     token descended from the same sign-in.
+//     token descended from the same sign-in (for an app, the member's grant ends). An app
+//     sends its `client_id` (and secret, if confidential) with its refresh tokens.
 //
 // Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 // rate-limited per account and per client address.
@@ -26184,12 +27982,24 @@ func (c *ClientWithResponses) CreateTokenWithResponse(ctx context.Context, body 
 // CreateTokenWithFormdataBodyWithResponse Get an access token
 //
 // The OAuth 2.0 token endpoint (RFC 6749), form-encoded or JSON:
-//   - `grant_type=password` with `username` (email) and `password`, for people;
+//   - `grant_type=password` with `username` (email) and `password`, for Recert's own
+//     (first-party) clients only. Deprecated for third parties since 2026-12-05 (sunset
+//     2027-06-30): it takes no client identity that could be enforced, and no app should
+//     hold a member's password. Its answers carry `Deprecation` and `Sunset`. Apps use
+//     `authorization_code` instead;
+//   - `grant_type=authorization_code` with `code`, `redirect_uri`, `client_id` and
+//     `code_verifier` (PKCE, RFC 7636, S256), plus `client_secret` for a confidential app,
+//     after the member approved the app at `/app/oauth/authorize` (see
+//     `/.well-known/oauth-authorization-server`): an access token that acts as that member,
+//     limited to the scopes approved, and a refresh token when `offline_access` was approved.
+//     A code works once, for 60 seconds, for the same app, redirect URI and verifier;
+//     presented again, it ends the grant it started (RFC 6749 §4.1.2);
 //   - `grant_type=client_credentials` with `client_id` and `client_secret` (in the body or
 //     as HTTP Basic credentials), for third-party apps;
 //   - `grant_type=refresh_token` with `refresh_token`: a new access token and a new refresh
 //     token; the old refresh token stops working, and presenting it again revokes every
-//     token descended from the same sign-in.
+//     token descended from the same sign-in (for an app, the member's grant ends). An app
+//     sends its `client_id` (and secret, if confidential) with its refresh tokens.
 //
 // Errors are problems whose `error` member carries the OAuth 2.0 error code. Attempts are
 // rate-limited per account and per client address.
@@ -28376,6 +30186,53 @@ func ParseGetJWKSResponse(rsp *http.Response) (*GetJWKSResponse, error) {
 	return response, nil
 }
 
+// ParseGetAuthorizationServerMetadataResponse parses an HTTP response from a GetAuthorizationServerMetadataWithResponse call
+func ParseGetAuthorizationServerMetadataResponse(rsp *http.Response) (*GetAuthorizationServerMetadataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAuthorizationServerMetadataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AuthorizationServerMetadata
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetDocsResponse parses an HTTP response from a GetDocsWithResponse call
 func ParseGetDocsResponse(rsp *http.Response) (*GetDocsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -28973,6 +30830,485 @@ func ParseGetReadinessResponse(rsp *http.Response) (*GetReadinessResponse, error
 	switch {
 	case rsp.StatusCode == 503:
 		var headers GetReadinessResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListAppsResponse parses an HTTP response from a ListAppsWithResponse call
+func ParseListAppsResponse(rsp *http.Response) (*ListAppsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListAppsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OAuthAppList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers ListAppsResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListAppsResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateAppResponse parses an HTTP response from a CreateAppWithResponse call
+func ParseCreateAppResponse(rsp *http.Response) (*CreateAppResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateAppResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest OAuthApp
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers CreateAppResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateAppResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteAppResponse parses an HTTP response from a DeleteAppWithResponse call
+func ParseDeleteAppResponse(rsp *http.Response) (*DeleteAppResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteAppResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteAppResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteAppResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAppResponse parses an HTTP response from a GetAppWithResponse call
+func ParseGetAppResponse(rsp *http.Response) (*GetAppResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAppResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OAuthApp
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAppResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAppResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSuspendAppResponse parses an HTTP response from a SuspendAppWithResponse call
+func ParseSuspendAppResponse(rsp *http.Response) (*SuspendAppResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SuspendAppResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OAuthApp
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SuspendAppResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 503:
+		var headers SuspendAppResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
@@ -30030,6 +32366,107 @@ func ParseConfirmEmailChangeResponse(rsp *http.Response) (*ConfirmEmailChangeRes
 	return response, nil
 }
 
+// ParseIntrospectTokenResponse parses an HTTP response from a IntrospectTokenWithResponse call
+func ParseIntrospectTokenResponse(rsp *http.Response) (*IntrospectTokenResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &IntrospectTokenResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Introspection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers IntrospectTokenResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers IntrospectTokenResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers IntrospectTokenResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseRequestPasswordResetResponse parses an HTTP response from a RequestPasswordResetWithResponse call
 func ParseRequestPasswordResetResponse(rsp *http.Response) (*RequestPasswordResetResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -30341,6 +32778,20 @@ func ParseCreateTokenResponse(rsp *http.Response) (*CreateTokenResponse, error) 
 				return nil, err
 			}
 			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Deprecation"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Deprecation", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Deprecation = &value
+		}
+		if values := rsp.Header.Values("Sunset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Sunset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Sunset = &value
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
@@ -33827,6 +36278,13 @@ func ParseGetMeResponse(rsp *http.Response) (*GetMeResponse, error) {
 			return nil, err
 		}
 		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge

@@ -17,6 +17,7 @@ const (
 	PrefixCalendar     = "rcf_"
 	PrefixEmailChange  = "rce_"
 	PrefixVolunteer    = "rcv_" // a volunteer's one-time invitation, then their scanner session
+	PrefixAuthCode     = "rca_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.

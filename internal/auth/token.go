@@ -24,7 +24,7 @@ const (
 	maxTokenBytes = 8 << 10
 )
 
-// Claims is who an access token speaks for. Issue reads the first seven fields; Verify
+// Claims is who an access token speaks for. Issue reads the first eight fields; Verify
 // fills all of them.
 type Claims struct {
 	// Subject is the user (usr_…) or API client (cli_…) id: the `sub` claim.
@@ -43,6 +43,9 @@ type Claims struct {
 	// SignIn is the sign-in that issued the token (the `sid` claim): ending it ends every
 	// token it issued. Apps' tokens have none.
 	SignIn string
+	// App is the member-approved app the token was issued to (the `client_id` claim of
+	// RFC 9068); such a token reads only what the member granted it.
+	App string
 
 	// ID is the unique token id (`jti`), set by Verify.
 	ID string
@@ -63,6 +66,7 @@ type tokenClaims struct {
 	Scope           string      `json:"scope,omitempty"`
 	Version         int         `json:"ver,omitempty"`
 	SignIn          string      `json:"sid,omitempty"`
+	ClientID        string      `json:"client_id,omitempty"`
 }
 
 // Validate runs after the registered claims check (golang-jwt's ClaimsValidator). exp,
@@ -181,6 +185,7 @@ func (i *Issuer) Issue(c Claims) (token string, expiresAt time.Time, err error) 
 		Scope:           strings.Join(c.Scopes, " "),
 		Version:         c.Version,
 		SignIn:          c.SignIn,
+		ClientID:        c.App,
 	})
 	t.Header["kid"] = key.ID()
 	token, err = t.SignedString(key.priv)
@@ -226,6 +231,7 @@ func (i *Issuer) Verify(token string) (Claims, error) {
 		Scopes:          splitScopes(tc.Scope),
 		Version:         tc.Version,
 		SignIn:          tc.SignIn,
+		App:             tc.ClientID,
 		ID:              tc.ID,
 		IssuedAt:        tc.IssuedAt.UTC(),
 		ExpiresAt:       tc.ExpiresAt.UTC(),

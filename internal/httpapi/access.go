@@ -37,12 +37,33 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 		c.Set(authFailureKey, err)
 		return err
 	}
+	if p.App != "" && len(in.Scopes) == 0 && !anonymousAllowed(in) {
+		return &echo.HTTPError{Code: 403, Message: "an app a member approved may use only operations that need a scope it was granted"}
+	}
 	for _, scope := range in.Scopes {
 		if !slices.Contains(p.Scopes, scope) {
 			return &echo.HTTPError{Code: 403, Message: fmt.Sprintf("this operation needs the %s scope, which the token does not hold", scope)}
 		}
 	}
 	return nil
+}
+
+// anonymousAllowed reports whether the operation also serves callers without a token: an
+// app acting for a member may read there what anyone may.
+func anonymousAllowed(in *openapi3filter.AuthenticationInput) bool {
+	if in.RequestValidationInput == nil || in.RequestValidationInput.Route == nil || in.RequestValidationInput.Route.Operation == nil {
+		return false
+	}
+	sec := in.RequestValidationInput.Route.Operation.Security
+	if sec == nil {
+		return false
+	}
+	for _, req := range *sec {
+		if len(req) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 const (
@@ -108,6 +129,20 @@ func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
 		}
 		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
 		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
+		if claims.App != "" {
+			// A member-approved app acts as the member only, with what the member granted.
+			if claims.SignIn == "" {
+				return p, gone
+			}
+			app, _, err := s.store.App(ctx, claims.App)
+			if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && app.Suspended {
+				return p, gone
+			} else if err != nil {
+				return p, err
+			}
+			p.App, p.Role, p.OrganizationIDs = app.ID, recert.RoleMember, nil
+			p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
+		}
 	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):
 		cl, _, err := s.store.Client(ctx, claims.Subject)
 		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && cl.Revoked {

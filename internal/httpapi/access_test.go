@@ -193,6 +193,45 @@ var accessTable = []accessRow{
 		c, _ := w.newClient(t, w.orgA.ID, "events:read")
 		return w.env.Client.RevokeClientWithResponse(t.Context(), c.ID, as)
 	}, [8]int{401, 403, 403, 204, 404, 403, 403, 204}},
+
+	{"getAuthorizationServerMetadata", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetAuthorizationServerMetadataWithResponse(t.Context(), as)
+	}, public},
+	{"introspectToken", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		// Client authentication is the app's own, never a bearer token: without it, 401.
+		return w.env.Client.IntrospectTokenWithFormdataBodyWithResponse(t.Context(), api.IntrospectRequest{Token: "rct_unknown"}, as)
+	}, [8]int{401, 401, 401, 401, 401, 401, 401, 401}},
+	{"listApps", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListAppsWithResponse(t.Context(), nil, as)
+	}, [8]int{401, 200, 200, 200, 200, 403, 403, 200}},
+	{"createApp", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.CreateAppWithResponse(t.Context(), api.OAuthAppCreate{Name: "CE Tracker",
+			RedirectUris: []string{"https://tracker.example.org/callback"}}, as)
+	}, [8]int{401, 201, 201, 201, 201, 403, 403, 201}},
+	{"getApp", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.GetAppWithResponse(t.Context(), w.memberApp(t).ID, nil, as)
+	}, [8]int{401, 200, 404, 404, 404, 403, 403, 200}},
+	{"deleteApp", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.DeleteAppWithResponse(t.Context(), w.memberApp(t).ID, as)
+	}, [8]int{401, 204, 404, 404, 404, 403, 403, 204}},
+	{"suspendApp", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.SuspendAppWithResponse(t.Context(), w.memberApp(t).ID, api.OAuthAppSuspension{Suspended: true}, as)
+	}, adminOnly(200)},
+}
+
+// memberApp registers a public app owned by the member's login.
+func (w *world) memberApp(t *testing.T) recert.App {
+	t.Helper()
+	u, _, err := w.env.Store.UserByEmail(t.Context(), "pat@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.env.Store.CreateApp(t.Context(), recert.App{Name: "CE Tracker", OwnerID: u.ID,
+		RedirectURIs: []string{"https://tracker.example.org/callback"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 var eventRows = []accessRow{

@@ -14,6 +14,11 @@ type Store interface {
 	CheckInTokenVersion(ctx context.Context, memberID string) (int, error)
 	Database
 
+	App(ctx context.Context, id string) (recert.App, []byte, error)
+	Apps(ctx context.Context, ownerID string) ([]recert.App, error)
+	Grant(ctx context.Context, sid string) (recert.Grant, bool, error)
+	RefreshFamily(ctx context.Context, hash []byte) (string, bool, error)
+
 	Organization(ctx context.Context, id string) (recert.Organization, error)
 	Organizations(ctx context.Context, p recert.Page, scope recert.Scope) ([]recert.Organization, string, error)
 	OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][]string, error)

@@ -55,13 +55,21 @@ func (s *Server) CreateToken(ctx context.Context, req api.CreateTokenRequestObje
 		res, err = s.clientGrant(ctx, r)
 	case "refresh_token":
 		res, err = s.refreshGrant(ctx, r)
+	case "authorization_code":
+		res, err = s.codeGrant(ctx, r)
 	default:
-		err = &oauthError{http.StatusBadRequest, api.UnsupportedGrantType, "grant_type must be password, client_credentials or refresh_token"}
+		err = &oauthError{http.StatusBadRequest, api.UnsupportedGrantType, "grant_type must be authorization_code, password, client_credentials or refresh_token"}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return api.CreateToken200JSONResponse{Body: res, Headers: api.CreateToken200ResponseHeaders{CacheControl: ptr("no-store")}}, nil
+	headers := api.CreateToken200ResponseHeaders{CacheControl: ptr("no-store")}
+	if r.GrantType == "password" {
+		h := http.Header{}
+		passwordGrantDeprecation.header(h)
+		headers.Deprecation, headers.Sunset = ptr(h.Get("Deprecation")), ptr(h.Get("Sunset"))
+	}
+	return api.CreateToken200JSONResponse{Body: res, Headers: headers}, nil
 }
 
 func (s *Server) passwordGrant(ctx context.Context, r api.TokenRequest) (api.TokenResponse, error) {
@@ -122,9 +130,27 @@ func (s *Server) refreshGrant(ctx context.Context, r api.TokenRequest) (api.Toke
 	if r.RefreshToken == nil {
 		return api.TokenResponse{}, invalidRequest("the refresh_token grant needs refresh_token")
 	}
+	// A member-approved app's refresh token: the app authenticates as at the code grant.
+	g, isGrant, err := s.grantOfRefresh(ctx, *r.RefreshToken)
+	if err != nil {
+		return api.TokenResponse{}, err
+	}
+	if isGrant {
+		if r.ClientID == nil || *r.ClientID != g.AppID {
+			return api.TokenResponse{}, invalidClient("send the client_id of the app the refresh token was issued to")
+		}
+		if _, err := s.appClient(ctx, r.ClientID, r.ClientSecret, false); err != nil {
+			return api.TokenResponse{}, err
+		}
+	}
 	var res api.TokenResponse
 	var issueErr error
-	_, err := s.exchange(ctx, *r.RefreshToken, func(rt recert.RefreshToken, next string) {
+	_, err = s.exchange(ctx, *r.RefreshToken, func(rt recert.RefreshToken, next string) {
+		if isGrant {
+			res, issueErr = s.issueGrant(ctx, g)
+			res.RefreshToken = &next
+			return
+		}
 		u, err := s.store.User(ctx, rt.UserID)
 		if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
 			issueErr = err

@@ -33,6 +33,7 @@ type RegistryStore interface {
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error
 	StartSignIn(ctx context.Context, id, userID string) error
 	EndSignIn(ctx context.Context, id string) error
+	AppStore
 }
 
 // Registry holds the use cases of accounts, apps and subscriptions that the API and the

@@ -84,6 +84,9 @@ type Principal struct {
 	MemberID        string
 	OrganizationIDs []string
 	Scopes          []string
+	// App is the member-approved app acting for the member, if any: it holds only the
+	// scopes the member granted it.
+	App string
 }
 
 // IsAdmin reports whether p runs the registry.

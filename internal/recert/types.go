@@ -25,6 +25,7 @@ const (
 	PrefixClient       = "cli"
 	PrefixSignIn       = "sin"
 	PrefixCredential   = "crd"
+	PrefixApp          = "app"
 )
 
 // Audit records who made an object and who changed it last, and when (UTC, microseconds).

@@ -14,6 +14,8 @@ type signInRow struct {
 	UserID    string
 	CreatedAt time.Time
 	EndedAt   *time.Time
+	AppID     *string // the app, for a member's grant to one
+	Scopes    *string // what the app may read, space-separated
 }
 
 func (signInRow) TableName() string { return "sign_ins" }

@@ -21,6 +21,7 @@ type profileData struct {
 	NewEmail                                   string // the e-mail change form, as typed
 	Licences                                   []licenceRow
 	Months                                     []string
+	Apps                                       []connectedApp // the apps the member approved
 }
 
 // licenceRow is one row of the licences table as typed; N numbers it from 1, as the page does.
@@ -38,7 +39,11 @@ func (p *Pages) profile(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	return p.render(c, http.StatusOK, "profile", "Your profile", profileForm(m))
+	d := profileForm(m)
+	if d.Apps, err = p.connectedApps(c, u.ID); err != nil {
+		return p.fail(c, err)
+	}
+	return p.render(c, http.StatusOK, "profile", "Your profile", d)
 }
 
 func profileForm(m recert.Member) profileData {

@@ -195,10 +195,19 @@ func (p *Pages) signInPage(c echo.Context) error {
 	if u, ok := p.user(c); ok {
 		return c.Redirect(http.StatusSeeOther, homeOf(u))
 	}
-	return p.render(c, http.StatusOK, "sign-in", "Sign in", signInForm{})
+	return p.render(c, http.StatusOK, "sign-in", "Sign in", signInForm{Next: afterSignIn(c.QueryParam("next"))})
 }
 
-type signInForm struct{ Email string }
+type signInForm struct{ Email, Next string }
+
+// afterSignIn is where a sign-in may continue: only an app's authorization request, so that
+// no link can send people elsewhere after they sign in.
+func afterSignIn(next string) string {
+	if strings.HasPrefix(next, "/app/oauth/authorize?") {
+		return next
+	}
+	return ""
+}
 
 // signIn checks the password as the token endpoint's password grant does, under the same
 // limits (their counts are shared), and starts a session.
@@ -206,7 +215,7 @@ func (p *Pages) signIn(c echo.Context) error {
 	email, password := strings.TrimSpace(c.FormValue("email")), c.FormValue("password")
 	again := func(status int, msg string) error {
 		c.Set(errorKey, msg)
-		return p.render(c, status, "sign-in", "Sign in", signInForm{Email: email})
+		return p.render(c, status, "sign-in", "Sign in", signInForm{Email: email, Next: afterSignIn(c.FormValue("next"))})
 	}
 	ctx := ctxOf(c)
 	for _, key := range []string{"ip:" + c.RealIP(), "account:" + strings.ToLower(email)} {
@@ -233,6 +242,9 @@ func (p *Pages) signIn(c echo.Context) error {
 	}
 	if err := p.startSession(c, u); err != nil {
 		return p.fail(c, err)
+	}
+	if next := afterSignIn(c.FormValue("next")); next != "" {
+		return c.Redirect(http.StatusSeeOther, next)
 	}
 	return c.Redirect(http.StatusSeeOther, homeOf(u))
 }

@@ -15,6 +15,10 @@ type Store interface {
 	manageStore
 	checkInStore
 
+	App(ctx context.Context, id string) (recert.App, []byte, error)
+	Apps(ctx context.Context, ownerID string) ([]recert.App, error)
+	// Grants are a member's live grants to apps.
+	Grants(ctx context.Context, userID string) ([]recert.Grant, error)
 	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 	User(ctx context.Context, id string) (recert.User, error)
 	// PasswordResetUsable reports whether a reset token can still set a password.

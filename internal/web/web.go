@@ -213,6 +213,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	// pages that manage events, organizations and accounts.
 	p.mountRecords(m, o, a)
 	p.mountManage(m, o, a)
+	p.mountApps(g, m, a)
 
 	// Any other path under /app is a page that does not exist: say so as a page.
 	g.Any("/*", func(c echo.Context) error { return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such page")) })
@@ -293,6 +294,7 @@ const flashKey = "web.flash"
 
 // flashes are the confirmations a redirect may ask a page to show (?done=…).
 var flashes = map[string]string{
+	"app-revoked":        "The app's access is revoked.",
 	"signed-out":         "You are signed out.",
 	"posted":             "The roster is posted.",
 	"converted":          "The check-ins are converted to credit.",
