@@ -27,6 +27,7 @@ type Store interface {
 	CredentialStore
 	CheckInBatchStore
 	PresenceStore
+	ShareStore
 }
 
 // Config is what the use cases share besides their store.
@@ -59,8 +60,10 @@ type Ledger struct {
 	// CheckInBatches records scanners' check-ins; Presence turns them into credit.
 	CheckInBatches *CheckInBatches
 	Presence       *Presence
-	Outbox         Outbox
-	Now            func() time.Time // UTC
+	// Shares are members' read-only links to a period of their record.
+	Shares *Shares
+	Outbox Outbox
+	Now    func() time.Time // UTC
 }
 
 // New builds the use cases over st.
@@ -103,5 +106,6 @@ func New(st Store, c Config) (*Ledger, error) {
 
 		CheckInBatches: NewCheckInBatches(st, c.CheckInKeys, now),
 		Presence:       NewPresence(st, rosters, now),
+		Shares:         &Shares{store: st, progress: prog, now: now},
 	}, nil
 }
