@@ -2013,6 +2013,19 @@ func (w *ServerInterfaceWrapper) ListShareLinks(ctx echo.Context) error {
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ListShareLinksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", ctx.QueryParams(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter cursor: %s", err))
+	}
 
 	headers := ctx.Request().Header
 	// ------------- Optional header parameter "Recert-Read-After" -------------
@@ -5010,6 +5023,29 @@ func (response GetSharedRecord404ApplicationProblemPlusJSONResponse) VisitGetSha
 type GetSharedRecord410ResponseHeaders struct {
 	CacheControl *string
 	XRobotsTag   *string
+}
+
+type GetSharedRecord410ApplicationProblemPlusJSONResponse struct {
+	Body    Problem
+	Headers GetSharedRecord410ResponseHeaders
+}
+
+func (response GetSharedRecord410ApplicationProblemPlusJSONResponse) VisitGetSharedRecordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.XRobotsTag != nil {
+		w.Header().Set("X-Robots-Tag", fmt.Sprint(*response.Headers.XRobotsTag))
+	}
+	w.WriteHeader(410)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type GetSharedRecord410TextHTMLResponse struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"html/template"
+	"strings"
 	"time"
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -46,8 +47,12 @@ func (s *Server) CreateShareLink(ctx context.Context, req api.CreateShareLinkReq
 }
 
 // ListShareLinks lists the caller's links with their views.
-func (s *Server) ListShareLinks(ctx context.Context, _ api.ListShareLinksRequestObject) (api.ListShareLinksResponseObject, error) {
+func (s *Server) ListShareLinks(ctx context.Context, req api.ListShareLinksRequestObject) (api.ListShareLinksResponseObject, error) {
 	memberID, err := shareMember(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pg, err := page(req.Params.Limit, req.Params.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +60,11 @@ func (s *Server) ListShareLinks(ctx context.Context, _ api.ListShareLinksRequest
 	if err != nil {
 		return nil, err
 	}
-	out := api.ListShareLinks200JSONResponse{Items: make([]api.ShareLink, len(links))}
+	links, next, err := pageOf(links, func(l recert.ShareLink) string { return l.ID }, pg)
+	if err != nil {
+		return nil, err
+	}
+	out := api.ListShareLinks200JSONResponse{Items: make([]api.ShareLink, len(links)), NextCursor: next}
 	for i, l := range links {
 		out.Items[i] = shareLink(l, s.now())
 	}
@@ -86,6 +95,9 @@ func shareLink(l recert.ShareLink, now time.Time) api.ShareLink {
 func (s *Server) GetSharedRecord(ctx context.Context, req api.GetSharedRecordRequestObject) (api.GetSharedRecordResponseObject, error) {
 	noindex, noStore := "noindex", "no-store"
 	l, err := s.shareLinks.Open(ctx, req.ShareToken)
+	if errors.Is(err, ledger.ErrShareGone) && !wantsHTML(requestInfoFrom(ctx).accept) {
+		return nil, recert.Errorf(recert.EGONE, "the share link was revoked or has expired")
+	}
 	if errors.Is(err, ledger.ErrShareGone) {
 		var b bytes.Buffer
 		if err := shareGonePage.Execute(&b, nil); err != nil {
@@ -167,6 +179,11 @@ func (s *Server) periodCertificates(ctx context.Context, l recert.ShareLink) ([]
 		}
 	}
 	return out, nil
+}
+
+// wantsHTML reports whether a request is a browser's, asking for a page before JSON.
+func wantsHTML(accept string) bool {
+	return strings.Contains(accept, "text/html") && !wantsJSONOnly(accept)
 }
 
 // verificationWords says who vouches for a credit.
