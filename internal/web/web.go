@@ -163,6 +163,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	m.GET("/credits", p.credits)
 	m.GET("/credits.csv", p.creditsCSV)
 	m.GET("/credits/:attendance_id/certificate.pdf", p.certificatePDF)
+	m.GET("/credits/:attendance_id/linkedin", p.certificateLinkedIn)
 
 	o := g.Group("", p.requireRole(recert.RoleOrganizer, recert.RoleAdmin))
 	o.GET("/events", p.events)
