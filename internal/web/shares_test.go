@@ -37,7 +37,7 @@ func TestSharesPage(t *testing.T) {
 			t.Fatalf("an expiry two years ahead: %d\n%s", res.StatusCode, body)
 		}
 		res, body = b.post("/app/shares", url.Values{"program_id": {"abcp-ccp-ceu"}, "label": {"for my employer"}})
-		address := regexpFind(t, body, `<code class="secret">([^<]+)</code>`)
+		address := regexpFind(t, body, `<input id="new_url" readonly value="([^"]+)">`)
 		if res.StatusCode != http.StatusOK || !strings.Contains(address, "/share/rsh_") || res.Header.Get("Cache-Control") != "no-store" {
 			t.Fatalf("make a link: %d\n%s", res.StatusCode, body)
 		}
@@ -95,12 +95,14 @@ func TestShareJourney(t *testing.T) {
 		b.until("the share links page", heading("Share your record"))
 		b.check("shares")
 		b.step("make a link", chromedp.SendKeys(chromedp.CSS(`#label`), "for my employer"), chromedp.Click(chromedp.CSS(`form.narrow button`)))
-		address := b.text(`code.secret`)
-		if !strings.Contains(address, "/share/rsh_") {
-			t.Fatalf("the new link: %q", address)
+		b.until("the new link", present(`#new_url`))
+		address, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](present(`#new_url`)+`.value`))
+		if err != nil || !strings.Contains(address, "/share/rsh_") {
+			t.Fatalf("the new link: %q %v", address, err)
 		}
+		path := address[strings.Index(address, "/share/"):] // the service's public URL is not the test's
 		b.check("shares-made")
-		b.step("open the shared page", chromedp.Navigate(address))
+		b.step("open the shared page", chromedp.Navigate(b.base+path))
 		b.until("the shared page", heading("Renée Roy"))
 		b.check("shared-record")
 		b.step("narrow", chromedp.EmulateViewport(375, 800))
@@ -109,7 +111,7 @@ func TestShareJourney(t *testing.T) {
 		b.step("back to the links", chromedp.Navigate(b.base+"/app/shares"))
 		b.step("revoke", chromedp.Click(chromedp.CSS(`table button`)))
 		b.until("revoked", flash("The link is revoked: it no longer opens your record."))
-		b.step("open the revoked link", chromedp.Navigate(address))
+		b.step("open the revoked link", chromedp.Navigate(b.base+path))
 		b.until("the gone page", heading("This link no longer works"))
 		b.check("share-gone")
 	})
