@@ -213,15 +213,14 @@ var sharedPage = template.Must(template.New("shared").Funcs(sharedFuncs).Parse(`
 <main id="main">
 <h1>{{.Name}}</h1>
 <p>Continuing education for <strong>{{.Program.Name}}</strong>, {{.Period}}, as recorded in Recert.{{with .Program.Status}} Status: <strong>{{.}}</strong>.{{end}}</p>
-{{with .Program.Summary}}<p>{{.}}</p>{{end}}
 <p class="hint">Shared by {{.Name}} with a private link that works until {{.Expires}}. <strong>Sponsor-verified</strong> credits were posted by the event's sponsor; <strong>self-reported</strong> ones the member entered.</p>
 <div class="scroll" role="region" aria-label="Credits" tabindex="0">
 <table>
 <caption>Credits of the period ({{.Program.UnitName}})</caption>
-<thead><tr><th scope="col">Date</th><th scope="col">Activity</th><th scope="col">Category</th><th scope="col" class="num">Counted</th><th scope="col">Verification</th></tr></thead>
+<thead><tr><th scope="col">Date</th><th scope="col">Credit</th><th scope="col" class="num">Counted</th></tr></thead>
 <tbody>
-{{range .Program.Lines}}<tr><td>{{day .Date}}</td><td>{{.Description}}{{with .Activity}}<br><span class="hint">{{.}}</span>{{end}}</td><td>{{.Category}}</td><td class="num">{{.Counted}}</td><td>{{verification .Verification}}</td></tr>
-{{else}}<tr><td colspan="5">No credits in this period yet.</td></tr>
+{{range .Program.Lines}}<tr><td>{{day .Date}}</td><td>{{.Description}}<br><strong>{{verification .Verification}}</strong><span class="hint">{{with .Category}} · Category {{.}}{{end}}{{with .Activity}} · {{.}}{{end}}</span></td><td class="num">{{.Counted}}</td></tr>
+{{else}}<tr><td colspan="3">No credits in this period yet.</td></tr>
 {{end}}</tbody>
 </table>
 </div>
