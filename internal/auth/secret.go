@@ -18,6 +18,7 @@ const (
 	PrefixEmailChange  = "rce_"
 	PrefixVolunteer    = "rcv_" // a volunteer's one-time invitation, then their scanner session
 	PrefixAuthCode     = "rca_"
+	PrefixShare        = "rsh_"
 )
 
 // secretBytes of randomness: 256 bits, beyond any guessing or precomputation.
@@ -55,4 +56,15 @@ func HashSecret(plain string) []byte {
 // is unequal; in particular two empty hashes never match.
 func EqualHash(a, b []byte) bool {
 	return len(a) == sha256.Size && subtle.ConstantTimeCompare(a, b) == 1
+}
+
+// shareBytes of randomness in a share link's secret: 128 bits, which keeps the address
+// short enough to read out or print while still beyond guessing.
+const shareBytes = 16
+
+// NewShareSecret returns a new share link secret, PrefixShare and 16 random bytes in
+// base64url, and its hash.
+func NewShareSecret() (plain string, hash []byte) {
+	plain = PrefixShare + randomToken(shareBytes)
+	return plain, HashSecret(plain)
 }

@@ -217,6 +217,23 @@ var accessTable = []accessRow{
 	{"suspendApp", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.SuspendAppWithResponse(t.Context(), w.memberApp(t).ID, api.OAuthAppSuspension{Suspended: true}, as)
 	}, adminOnly(200)},
+	// Share links are the member's own: nobody else lists, makes or revokes them (another
+	// member's is not found); the shared page is anyone's who has the link.
+	{"listShareLinks", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.ListShareLinksWithResponse(t.Context(), nil, as)
+	}, [8]int{401, 200, 200, 403, 403, 403, 403, 403}},
+	{"createShareLink", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		w.trackABCP(t)
+		return w.env.Client.CreateShareLinkWithResponse(t.Context(), api.ShareLinkInput{ProgramID: "abcp-ccp-ceu", Period: sharePeriod, Label: "for my employer"}, as)
+	}, [8]int{401, 201, 422, 403, 403, 403, 403, 403}},
+	{"revokeShareLink", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		link, _ := w.shareLink(t, "for my employer")
+		return w.env.Client.RevokeShareLinkWithResponse(t.Context(), link.ID, as)
+	}, [8]int{401, 204, 404, 403, 403, 403, 403, 403}},
+	{"getSharedRecord", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		_, path := w.shareLink(t, "for my employer")
+		return w.env.Client.GetSharedRecordWithResponse(t.Context(), strings.TrimPrefix(path, "/share/"), nil, as)
+	}, public},
 }
 
 // memberApp registers a public app owned by the member's login.

@@ -14,7 +14,7 @@ import (
 // a page, and the contract's Problem schema lists every type the service sends.
 func TestProblemTable(t *testing.T) {
 	codes := []string{recert.EBADREQUEST, recert.EINVALID, recert.ENOTFOUND, recert.ECONFLICT, recert.EPRECONDITION,
-		recert.EUNAUTHORIZED, recert.EFORBIDDEN, recert.ETOOLARGE, recert.ERATELIMITED, recert.EUNAVAILABLE, recert.EINTERNAL}
+		recert.EUNAUTHORIZED, recert.EFORBIDDEN, recert.ETOOLARGE, recert.ERATELIMITED, recert.EUNAVAILABLE, recert.EINTERNAL, recert.EGONE}
 	for _, code := range codes {
 		if _, ok := problemKinds[code]; !ok {
 			t.Errorf("error code %s has no problem type", code)

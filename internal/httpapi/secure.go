@@ -59,9 +59,9 @@ func secureHeaders(hsts bool) echo.MiddlewareFunc {
 				return docsNext(c)
 			}
 			// The problem types' pages are pages too: the pages' style sheet, no script.
-			// So are the certificates' verification pages.
+			// So are the certificates' verification pages, and shared records.
 			if req.URL.Path == "/app" || strings.HasPrefix(req.URL.Path, "/app/") || strings.HasPrefix(req.URL.Path, "/problems/") ||
-				strings.HasPrefix(req.URL.Path, "/verify/") {
+				strings.HasPrefix(req.URL.Path, "/verify/") || strings.HasPrefix(req.URL.Path, "/share/") {
 				return appNext(c)
 			}
 			return apiNext(c)

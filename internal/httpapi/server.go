@@ -118,6 +118,7 @@ type Server struct {
 	links          *ledger.Links
 	registry       *ledger.Registry
 	members        *ledger.Members
+	shareLinks     *ledger.Shares
 	sight          *ledger.Sight
 	standing       *ledger.Standings
 	outbox         ledger.Outbox
@@ -170,7 +171,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		refreshTTL: o.RefreshTTL, limiter: newLimiter(o.IPLimit, o.AccountLimit, o.Store),
 		rosters: lg.Rosters, checkIns: lg.CheckInBatches, registrations: lg.Registrations, checkInKey: o.CheckInKey, presence: lg.Presence, outbox: lg.Outbox, webhooks: o.Webhooks, publicURL: o.PublicURL,
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,
-		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members,
+		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members, shareLinks: lg.Shares,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
 		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
 	}

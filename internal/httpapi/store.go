@@ -53,6 +53,7 @@ type Store interface {
 	MemberAttendance(ctx context.Context, memberID string, scope recert.Scope, p recert.Page) ([]recert.Attendance, string, error)
 	AttendanceHistory(ctx context.Context, id string) ([]recert.AttendanceChange, error)
 	Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Credit, error)
+	ShareLinks(ctx context.Context, memberID string) ([]recert.ShareLink, error)
 
 	Activity(ctx context.Context, id string) (recert.Activity, error)
 	Activities(ctx context.Context, memberID string, p recert.Page, counting bool) ([]recert.Activity, string, error)

@@ -195,3 +195,19 @@ func TestCredentialPage(t *testing.T) {
 		}
 	})
 }
+
+// TestVerificationOffersNoLinkedIn: adding a certificate to LinkedIn is the member's, from
+// their own view of it; the public verification page anyone can open does not offer it.
+func TestVerificationOffersNoLinkedIn(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		id := w.credentialID(t)
+		res, body := browse(t, w, "/verify/"+id)
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(body, id) {
+			t.Fatalf("verification page: %d %s", res.StatusCode, body)
+		}
+		if strings.Contains(strings.ToLower(body), "linkedin") {
+			t.Errorf("the public verification page offers LinkedIn:\n%s", body)
+		}
+	})
+}

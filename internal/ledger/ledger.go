@@ -29,6 +29,7 @@ type Store interface {
 	RegistrantStore
 	VolunteerStore
 	PresenceStore
+	ShareStore
 }
 
 // Config is what the use cases share besides their store.
@@ -63,8 +64,10 @@ type Ledger struct {
 	Presence       *Presence
 	Registrations  *Registrations
 	Volunteers     *Volunteers
-	Outbox         Outbox
-	Now            func() time.Time // UTC
+	// Shares are members' read-only links to a period of their record.
+	Shares *Shares
+	Outbox Outbox
+	Now    func() time.Time // UTC
 }
 
 // New builds the use cases over st.
@@ -109,5 +112,6 @@ func New(st Store, c Config) (*Ledger, error) {
 		Presence:       NewPresence(st, rosters, now),
 		Registrations:  NewRegistrations(st, now),
 		Volunteers:     NewVolunteers(st, now),
+		Shares:         &Shares{store: st, progress: prog, now: now},
 	}, nil
 }

@@ -34,6 +34,7 @@ type RegistryStore interface {
 	StartSignIn(ctx context.Context, id, userID string) error
 	EndSignIn(ctx context.Context, id string) error
 	AppStore
+	EndShareLinks(ctx context.Context, memberID string, at time.Time) error
 }
 
 // Registry holds the use cases of accounts, apps and subscriptions that the API and the
@@ -78,7 +79,19 @@ func (r *Registry) UpdateUser(ctx context.Context, id string, c AccountChange, a
 		}
 		change.PasswordHash = &hash
 	}
-	return r.store.UpdateUser(ctx, id, change, actor)
+	if c.Disabled == nil || !*c.Disabled {
+		return r.store.UpdateUser(ctx, id, change, actor)
+	}
+	// A disabled member's share links end with the account, in the same transaction.
+	var u recert.User
+	err := r.store.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = r.store.UpdateUser(ctx, id, change, actor); err != nil || u.MemberID == "" {
+			return err
+		}
+		return r.store.EndShareLinks(ctx, u.MemberID, r.now())
+	})
+	return u, err
 }
 
 // SignOutEverywhere ends every token issued to the account so far.

@@ -14,6 +14,7 @@ const (
 	EINVALID      = "invalid"      // the input breaks a rule
 	ENOTFOUND     = "not_found"    // no such object, or not one the caller may see
 	ECONFLICT     = "conflict"     // the object's current state forbids the change
+	EGONE         = "gone"         // the object was there and no longer works (a revoked or expired share link)
 	EPRECONDITION = "precondition" // the object changed since the caller read it (If-Match)
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
 	EFORBIDDEN    = "forbidden"    // valid credentials without the right

@@ -21,6 +21,7 @@ type Store interface {
 	Grants(ctx context.Context, userID string) ([]recert.Grant, error)
 	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 	User(ctx context.Context, id string) (recert.User, error)
+	ShareLinks(ctx context.Context, memberID string) ([]recert.ShareLink, error)
 	// PasswordResetUsable reports whether a reset token can still set a password.
 	PasswordResetUsable(ctx context.Context, hash []byte) (bool, error)
 	// EmailChangeUsable is the new address of an e-mail change link that can still be used.

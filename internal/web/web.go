@@ -81,6 +81,7 @@ type Pages struct {
 	links         *ledger.Links
 	registry      *ledger.Registry
 	memberRecords *ledger.Members
+	shareLinks    *ledger.Shares
 	publicURL     string
 	checkInKey    auth.SigningKey
 	desk          *ledger.CheckInBatches
@@ -127,7 +128,7 @@ func New(o Options) (*Pages, error) {
 		store: o.Store, sessions: sessions, keys: o.Keys, publicHost: hostOf(o.PublicURL), secure: isHTTPS(o.PublicURL), ttl: o.SessionTTL,
 		ip: o.IPLimit, acct: o.AccountLimit, dummyHash: dummy,
 		rosters: lg.Rosters, presence: lg.Presence, idem: lg.Idempotency, progress: lg.Progress, now: lg.Now, log: o.Logger, pages: pages,
-		records: lg.Records, links: lg.Links, credentials: lg.Credentials, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
+		records: lg.Records, links: lg.Links, credentials: lg.Credentials, evs: lg.Events, attend: lg.Attendances, accounts: lg.Accounts, registry: lg.Registry, memberRecords: lg.Members, shareLinks: lg.Shares, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
 		checkInKey: o.CheckInKey, desk: lg.CheckInBatches, volunteers: lg.Volunteers,
 	}, nil
 }
@@ -173,6 +174,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	m.GET("/credits", p.credits)
 	m.GET("/credits.csv", p.creditsCSV)
 	m.GET("/credits/:attendance_id/certificate.pdf", p.certificatePDF)
+	m.GET("/credits/:attendance_id/linkedin", p.certificateLinkedIn)
 
 	o := g.Group("", p.requireRole(recert.RoleOrganizer, recert.RoleAdmin))
 	o.GET("/events", p.events)
@@ -323,6 +325,7 @@ var flashes = map[string]string{
 	"cancelled":          "The event is cancelled.",
 	"withdrawn":          "The posting is withdrawn: what it credited is revoked, and each member is told.",
 	"profile-saved":      "Your profile is saved.",
+	"share-revoked":      "The link is revoked: it no longer opens your record.",
 	"member-saved":       "The member's record is saved.",
 	"activity-corrected": "The activity is corrected; it counts while an administrator reviews it.",
 	"activity-withdrawn": "The activity is withdrawn: it no longer counts toward your progress, and stays on record.",
