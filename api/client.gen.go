@@ -490,7 +490,8 @@ type ClientInterface interface {
 	// ResetPasswordWithBody Set a new password with a reset token
 	//
 	// Sets the password of the account the e-mailed reset token names. The token works once;
-	// every refresh token of the account stops working.
+	// every sign-in of the account ends. Apps the member approved stay connected unless
+	// `end_app_grants` is true.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -500,7 +501,8 @@ type ClientInterface interface {
 	// ResetPassword Set a new password with a reset token
 	//
 	// Sets the password of the account the e-mailed reset token names. The token works once;
-	// every refresh token of the account stops working.
+	// every sign-in of the account ends. Apps the member approved stay connected unless
+	// `end_app_grants` is true.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1841,7 +1843,8 @@ type ClientInterface interface {
 	// UpdateUserWithBody Update or disable a login account
 	//
 	// A disabled user's tokens stop working at once and it can no longer sign in; a new
-	// password ends every access and refresh token issued before it.
+	// password ends every access and refresh token the account's own sign-ins hold, and the
+	// tokens of apps the member approved only with `end_app_grants`.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1851,7 +1854,8 @@ type ClientInterface interface {
 	// UpdateUser Update or disable a login account
 	//
 	// A disabled user's tokens stop working at once and it can no longer sign in; a new
-	// password ends every access and refresh token issued before it.
+	// password ends every access and refresh token the account's own sign-ins hold, and the
+	// tokens of apps the member approved only with `end_app_grants`.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -1861,7 +1865,8 @@ type ClientInterface interface {
 	// SignOutUser Sign a user out everywhere
 	//
 	// Ends every access token and refresh token issued to the user before this call; the
-	// user signs in again to continue. A password change or disabling the account does the same.
+	// user signs in again to continue, and disconnects the apps the member approved. Disabling
+	// the account does the same; a password change ends the account's own sign-ins only.
 	//
 	// Corresponds with POST /v1/users/{user_id}/sign-out (the `SignOutUser` operationId).
 	SignOutUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2770,7 +2775,8 @@ func (c *Client) RequestPasswordReset(ctx context.Context, body RequestPasswordR
 // ResetPasswordWithBody Set a new password with a reset token
 //
 // Sets the password of the account the e-mailed reset token names. The token works once;
-// every refresh token of the account stops working.
+// every sign-in of the account ends. Apps the member approved stay connected unless
+// `end_app_grants` is true.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2790,7 +2796,8 @@ func (c *Client) ResetPasswordWithBody(ctx context.Context, contentType string, 
 // ResetPassword Set a new password with a reset token
 //
 // Sets the password of the account the e-mailed reset token names. The token works once;
-// every refresh token of the account stops working.
+// every sign-in of the account ends. Apps the member approved stay connected unless
+// `end_app_grants` is true.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5291,7 +5298,8 @@ func (c *Client) GetUser(ctx context.Context, userID UserID, params *GetUserPara
 // UpdateUserWithBody Update or disable a login account
 //
 // A disabled user's tokens stop working at once and it can no longer sign in; a new
-// password ends every access and refresh token issued before it.
+// password ends every access and refresh token the account's own sign-ins hold, and the
+// tokens of apps the member approved only with `end_app_grants`.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5311,7 +5319,8 @@ func (c *Client) UpdateUserWithBody(ctx context.Context, userID UserID, contentT
 // UpdateUser Update or disable a login account
 //
 // A disabled user's tokens stop working at once and it can no longer sign in; a new
-// password ends every access and refresh token issued before it.
+// password ends every access and refresh token the account's own sign-ins hold, and the
+// tokens of apps the member approved only with `end_app_grants`.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5331,7 +5340,8 @@ func (c *Client) UpdateUser(ctx context.Context, userID UserID, body UpdateUserJ
 // SignOutUser Sign a user out everywhere
 //
 // Ends every access token and refresh token issued to the user before this call; the
-// user signs in again to continue. A password change or disabling the account does the same.
+// user signs in again to continue, and disconnects the apps the member approved. Disabling
+// the account does the same; a password change ends the account's own sign-ins only.
 //
 // Corresponds with POST /v1/users/{user_id}/sign-out (the `SignOutUser` operationId).
 func (c *Client) SignOutUser(ctx context.Context, userID UserID, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -13419,7 +13429,8 @@ type ClientWithResponsesInterface interface {
 	// ResetPasswordWithBodyWithResponse Set a new password with a reset token
 	//
 	// Sets the password of the account the e-mailed reset token names. The token works once;
-	// every refresh token of the account stops working.
+	// every sign-in of the account ends. Apps the member approved stay connected unless
+	// `end_app_grants` is true.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13429,7 +13440,8 @@ type ClientWithResponsesInterface interface {
 	// ResetPasswordWithResponse Set a new password with a reset token
 	//
 	// Sets the password of the account the e-mailed reset token names. The token works once;
-	// every refresh token of the account stops working.
+	// every sign-in of the account ends. Apps the member approved stay connected unless
+	// `end_app_grants` is true.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14872,7 +14884,8 @@ type ClientWithResponsesInterface interface {
 	// UpdateUserWithBodyWithResponse Update or disable a login account
 	//
 	// A disabled user's tokens stop working at once and it can no longer sign in; a new
-	// password ends every access and refresh token issued before it.
+	// password ends every access and refresh token the account's own sign-ins hold, and the
+	// tokens of apps the member approved only with `end_app_grants`.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14882,7 +14895,8 @@ type ClientWithResponsesInterface interface {
 	// UpdateUserWithResponse Update or disable a login account
 	//
 	// A disabled user's tokens stop working at once and it can no longer sign in; a new
-	// password ends every access and refresh token issued before it.
+	// password ends every access and refresh token the account's own sign-ins hold, and the
+	// tokens of apps the member approved only with `end_app_grants`.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -14892,7 +14906,8 @@ type ClientWithResponsesInterface interface {
 	// SignOutUserWithResponse Sign a user out everywhere
 	//
 	// Ends every access token and refresh token issued to the user before this call; the
-	// user signs in again to continue. A password change or disabling the account does the same.
+	// user signs in again to continue, and disconnects the apps the member approved. Disabling
+	// the account does the same; a password change ends the account's own sign-ins only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -28676,7 +28691,8 @@ func (c *ClientWithResponses) RequestPasswordResetWithResponse(ctx context.Conte
 // ResetPasswordWithBodyWithResponse Set a new password with a reset token
 //
 // Sets the password of the account the e-mailed reset token names. The token works once;
-// every refresh token of the account stops working.
+// every sign-in of the account ends. Apps the member approved stay connected unless
+// `end_app_grants` is true.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -28692,7 +28708,8 @@ func (c *ClientWithResponses) ResetPasswordWithBodyWithResponse(ctx context.Cont
 // ResetPasswordWithResponse Set a new password with a reset token
 //
 // Sets the password of the account the e-mailed reset token names. The token works once;
-// every refresh token of the account stops working.
+// every sign-in of the account ends. Apps the member approved stay connected unless
+// `end_app_grants` is true.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30831,7 +30848,8 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userID Us
 // UpdateUserWithBodyWithResponse Update or disable a login account
 //
 // A disabled user's tokens stop working at once and it can no longer sign in; a new
-// password ends every access and refresh token issued before it.
+// password ends every access and refresh token the account's own sign-ins hold, and the
+// tokens of apps the member approved only with `end_app_grants`.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30847,7 +30865,8 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 // UpdateUserWithResponse Update or disable a login account
 //
 // A disabled user's tokens stop working at once and it can no longer sign in; a new
-// password ends every access and refresh token issued before it.
+// password ends every access and refresh token the account's own sign-ins hold, and the
+// tokens of apps the member approved only with `end_app_grants`.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30863,7 +30882,8 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userID
 // SignOutUserWithResponse Sign a user out everywhere
 //
 // Ends every access token and refresh token issued to the user before this call; the
-// user signs in again to continue. A password change or disabling the account does the same.
+// user signs in again to continue, and disconnects the apps the member approved. Disabling
+// the account does the same; a password change ends the account's own sign-ins only.
 //
 // Returns a wrapper object for the known response body format(s).
 //

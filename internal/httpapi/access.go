@@ -124,7 +124,9 @@ func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
 			return p, err
 		}
 		// Tokens issued before sign-ins were recorded carry none; they expire within minutes.
-		if claims.Version != u.TokenVersion || claims.SignIn != "" && !live {
+		// An app's token lives as long as its grant: a new password moves the version on
+		// without ending grants the member did not ask to end.
+		if claims.App == "" && claims.Version != u.TokenVersion || claims.SignIn != "" && !live {
 			return p, unauthorized("invalid_token", "the access token was signed out: sign in again")
 		}
 		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs

@@ -93,7 +93,7 @@ func (s *Server) DeleteApp(ctx context.Context, req api.DeleteAppRequestObject) 
 	if _, err := s.ownApp(ctx, req.AppID); err != nil {
 		return nil, err
 	}
-	if err := s.registry.DeleteApp(ctx, req.AppID); err != nil {
+	if err := s.registry.DeleteApp(ctx, req.AppID, ""); err != nil {
 		return nil, err
 	}
 	return api.DeleteApp204Response{}, nil

@@ -328,6 +328,37 @@ func TestAppAuthorizationCode(t *testing.T) {
 				t.Errorf("refresh after deletion: %d", r.StatusCode())
 			}
 		})
+		t.Run("a new password ends the app's grant only if the member asks", func(t *testing.T) {
+			tok := grantToken(t, b, env, app.ID, secretPlain)
+			own := env.Login(t, "pat@example.org")
+			setPassword := func(password string, endApps bool) {
+				t.Helper()
+				res, err := env.Client.UpdateUserWithResponse(ctx, w.memberUser(t).ID, api.UserUpdate{Password: &password,
+					EndAppGrants: &endApps}, apitest.Bearer(w.tokens["admin"]))
+				if err != nil || res.StatusCode() != 200 {
+					t.Fatalf("password: %v %d %s", err, res.StatusCode(), res.Body)
+				}
+			}
+			setPassword("a new and longer passphrase", false)
+			checkAppToken(t, w, own, 401)
+			checkAppToken(t, w, tok.AccessToken, 200)
+			r := refreshApp(t, env, app.ID, secretPlain, *tok.RefreshToken)
+			if r.JSON200 == nil {
+				t.Fatalf("the app's refresh after a new password: %d %s", r.StatusCode(), r.Body)
+			}
+			checkAppToken(t, w, r.JSON200.AccessToken, 200)
+			if a := introspect(t, env, app.ID, secretPlain, r.JSON200.AccessToken); a == nil || !a.Active {
+				t.Errorf("introspection of the app's token after a new password: %+v", a)
+			}
+			setPassword(apitest.Password, true)
+			checkAppToken(t, w, r.JSON200.AccessToken, 401)
+			if r := refreshApp(t, env, app.ID, secretPlain, *r.JSON200.RefreshToken); r.StatusCode() < 400 {
+				t.Errorf("the app's refresh after the member ended its grant: %d", r.StatusCode())
+			}
+			if gs, _ := st.Grants(ctx, w.memberUser(t).ID); len(gs) != 0 {
+				t.Errorf("grants after a password change that ends them: %+v", gs)
+			}
+		})
 		t.Run("disabling the member ends the grants", func(t *testing.T) {
 			tok := grantToken(t, b, env, app.ID, secretPlain)
 			res, err := env.Client.UpdateUserWithResponse(ctx, w.memberUser(t).ID, api.UserUpdate{Disabled: ptr(true)}, apitest.Bearer(w.tokens["admin"]))

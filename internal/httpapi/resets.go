@@ -21,12 +21,13 @@ func (s *Server) RequestPasswordReset(ctx context.Context, req api.RequestPasswo
 	return api.RequestPasswordReset202Response{}, nil
 }
 
-// ResetPassword spends a reset token and sets the new password, ending every sign-in.
+// ResetPassword spends a reset token and sets the new password, ending the account's own
+// sign-ins (and the apps' grants, when asked).
 func (s *Server) ResetPassword(ctx context.Context, req api.ResetPasswordRequestObject) (api.ResetPasswordResponseObject, error) {
 	if err := s.limiter.allow(ctx, "ip:"+requestInfoFrom(ctx).ip); err != nil {
 		return nil, err
 	}
-	if _, err := s.links.ResetPassword(ctx, req.Body.Token, req.Body.Password); err != nil {
+	if _, err := s.links.ResetPassword(ctx, req.Body.Token, req.Body.Password, req.Body.EndAppGrants != nil && *req.Body.EndAppGrants); err != nil {
 		return nil, err
 	}
 	return api.ResetPassword204Response{}, nil

@@ -53,7 +53,8 @@ func (s *Server) GetUser(ctx context.Context, req api.GetUserRequestObject) (api
 // UpdateUser renames, resets the password of, disables or re-enables an account.
 func (s *Server) UpdateUser(ctx context.Context, req api.UpdateUserRequestObject) (api.UpdateUserResponseObject, error) {
 	b := req.Body
-	u, err := s.registry.UpdateUser(ctx, req.UserID, ledger.AccountChange{Name: b.Name, Password: b.Password, Disabled: b.Disabled},
+	u, err := s.registry.UpdateUser(ctx, req.UserID, ledger.AccountChange{Name: b.Name, Password: b.Password, Disabled: b.Disabled,
+		EndAppGrants: b.EndAppGrants != nil && *b.EndAppGrants},
 		principalFrom(ctx).Subject)
 	if err != nil {
 		return nil, err

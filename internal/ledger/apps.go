@@ -55,8 +55,18 @@ func (r *Registry) SuspendApp(ctx context.Context, id string, suspended bool) er
 	return r.store.SuspendApp(ctx, id, suspended)
 }
 
-// DeleteApp removes an app and ends every member's grant to it.
-func (r *Registry) DeleteApp(ctx context.Context, id string) error {
+// DeleteApp removes an app and ends every member's grant to it. With owner set, only that
+// user's app: another's is not found, as if it did not exist (administrators pass "").
+func (r *Registry) DeleteApp(ctx context.Context, id, owner string) error {
+	if owner != "" {
+		a, _, err := r.store.App(ctx, id)
+		if err != nil {
+			return err
+		}
+		if a.OwnerID != owner {
+			return recert.Errorf(recert.ENOTFOUND, "app %s not found", id)
+		}
+	}
 	return r.store.DeleteApp(ctx, id)
 }
 

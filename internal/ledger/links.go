@@ -72,7 +72,7 @@ func (a *Links) Claim(ctx context.Context, token, email, password string) (recer
 
 // ResetPassword spends a reset token and sets the new password, ending every sign-in; it
 // returns the account's id.
-func (a *Links) ResetPassword(ctx context.Context, token, password string) (string, error) {
+func (a *Links) ResetPassword(ctx context.Context, token, password string, endAppGrants bool) (string, error) {
 	if err := CheckPassword(password, "#/password"); err != nil {
 		return "", err
 	}
@@ -85,7 +85,7 @@ func (a *Links) ResetPassword(ctx context.Context, token, password string) (stri
 		if userID, err = a.store.SpendPasswordReset(ctx, auth.HashSecret(token)); err != nil {
 			return err
 		}
-		_, err = a.store.UpdateUser(ctx, userID, recert.UserChange{PasswordHash: &pwHash}, userID)
+		_, err = a.store.UpdateUser(ctx, userID, recert.UserChange{PasswordHash: &pwHash, EndAppGrants: endAppGrants}, userID)
 		return err
 	})
 	return userID, err

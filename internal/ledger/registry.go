@@ -56,6 +56,8 @@ type AccountChange struct {
 	Name     *string
 	Password *string
 	Disabled *bool
+	// EndAppGrants, with Password, also disconnects the apps the member approved.
+	EndAppGrants bool
 }
 
 // UpdateUser renames, sets the password of, disables or re-enables an account; nobody
@@ -64,7 +66,7 @@ func (r *Registry) UpdateUser(ctx context.Context, id string, c AccountChange, a
 	if id == actor && c.Disabled != nil && *c.Disabled {
 		return recert.User{}, recert.Errorf(recert.ECONFLICT, "an administrator cannot disable their own account")
 	}
-	change := recert.UserChange{Name: c.Name, Disabled: c.Disabled}
+	change := recert.UserChange{Name: c.Name, Disabled: c.Disabled, EndAppGrants: c.EndAppGrants}
 	if c.Password != nil {
 		u, err := r.store.User(ctx, id)
 		if err != nil {

@@ -154,7 +154,10 @@ type UserChange struct {
 	Email        *string // the sign-in address, confirmed by a link sent to it
 	PasswordHash *string
 	Disabled     *bool
-	SignOut      bool // end every token issued so far
+	SignOut      bool // end every token issued so far, apps' included
+	// EndAppGrants, with a new password, also ends the member's approvals of apps; a new
+	// password alone ends the account's own sign-ins only.
+	EndAppGrants bool
 }
 
 // PublishedKey is the public half of a signing key, as verifiers read it.

@@ -89,13 +89,19 @@ func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
 	})
 }
 
-// revokeUserTokens ends every sign-in of the user and the refresh tokens they issued.
-func revokeUserTokens(tx *gorm.DB, userID string, now time.Time) error {
-	if err := endSignIns(tx.Where("user_id = ?", userID), now); err != nil {
+// revokeUserTokens ends every sign-in of the user and the refresh tokens they issued; with
+// ownOnly, the account's own sign-ins only, leaving the grants of apps it approved.
+func revokeUserTokens(tx *gorm.DB, userID string, ownOnly bool, now time.Time) error {
+	signIns := tx.Where("user_id = ?", userID)
+	refresh := tx.Model(&refreshRow{}).Where("user_id = ? AND revoked_at IS NULL", userID)
+	if ownOnly {
+		signIns = signIns.Where("app_id IS NULL")
+		refresh = refresh.Where("family_id NOT IN (SELECT id FROM sign_ins WHERE user_id = ? AND app_id IS NOT NULL)", userID)
+	}
+	if err := endSignIns(signIns, now); err != nil {
 		return err
 	}
-	return TranslateError(tx.Model(&refreshRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).
-		Update("revoked_at", now).Error, "refresh tokens")
+	return TranslateError(refresh.Update("revoked_at", now).Error, "refresh tokens")
 }
 
 // CreateClaimToken stores a claim token (by hash) for an unclaimed member, voiding earlier ones.

@@ -200,8 +200,10 @@ func (s *Store) OrganizerIDs(ctx context.Context, orgIDs []string) (map[string][
 	return out, nil
 }
 
-// UpdateUser changes an account. Disabling it, changing its password or signing it out
-// ends every token issued before: its refresh tokens are revoked and its token version moves on.
+// UpdateUser changes an account. Disabling it or signing it out ends every token issued
+// before: its sign-ins, apps' grants included, end and its token version moves on. A new
+// password does the same for the account's own sign-ins, and for apps' grants only when
+// the change says so (apps' tokens are bound to their grant, not to the version).
 func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, actor string) (recert.User, error) {
 	err := s.conn(ctx).Transaction(func(tx *gorm.DB) error {
 		var row userRow
@@ -215,22 +217,23 @@ func (s *Store) UpdateUser(ctx context.Context, id string, c recert.UserChange, 
 		if c.Email != nil {
 			row.Email = recert.NormalizeEmail(*c.Email)
 		}
-		signOut := c.SignOut
+		signOut, ownOnly := c.SignOut, false
 		if c.PasswordHash != nil {
 			// A new password ends every sign-in made with the old one.
 			row.PasswordHash = c.PasswordHash
+			ownOnly = !signOut && !c.EndAppGrants
 			signOut = true
 		}
 		if c.Disabled != nil && *c.Disabled != (row.DisabledAt != nil) {
 			row.DisabledAt = nil
 			if *c.Disabled {
 				row.DisabledAt = &now
-				signOut = true
+				signOut, ownOnly = true, false
 			}
 		}
 		if signOut {
 			row.TokenVersion++
-			if err := revokeUserTokens(tx, id, now); err != nil {
+			if err := revokeUserTokens(tx, id, ownOnly, now); err != nil {
 				return err
 			}
 		}

@@ -77,5 +77,24 @@ func TestAppPages(t *testing.T) {
 		if res.StatusCode != http.StatusBadRequest || res.Header.Get("Location") != "" || !strings.Contains(body, "suspended") {
 			t.Errorf("a suspended app's consent page: %d %q", res.StatusCode, res.Header.Get("Location"))
 		}
+
+		// Only its owner (or an administrator) deletes an app, ending every grant to it.
+		stranger.signIn("olga-login@example.org")
+		if res, _ := stranger.post("/app/apps/"+apps[0].ID+"/delete", url.Values{}); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another member deleting the app: %d", res.StatusCode)
+		}
+		if _, body := member.get("/app/apps"); !strings.Contains(body, `action="/app/apps/`+apps[0].ID+`/delete"`) {
+			t.Errorf("the owner is offered no delete button:\n%s", body)
+		}
+		res, _ = member.post("/app/apps/"+apps[0].ID+"/delete", url.Values{})
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/app/apps?done=app-deleted" {
+			t.Errorf("the owner deleting the app: %d to %q", res.StatusCode, loc)
+		}
+		if left, _ := st.Apps(ctx, u.ID); len(left) != 0 {
+			t.Errorf("apps after deletion: %+v", left)
+		}
+		if gs, _ := st.Grants(ctx, other.ID); len(gs) != 0 {
+			t.Errorf("grants to a deleted app: %+v", gs)
+		}
 	})
 }

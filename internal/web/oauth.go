@@ -19,6 +19,7 @@ func (p *Pages) mountApps(g, m, a *echo.Group) {
 	m.POST("/profile/apps/:grant_id/revoke", p.revokeGrant)
 	g.GET("/apps", p.appsPage, p.signedIn)
 	g.POST("/apps", p.registerApp, p.signedIn)
+	g.POST("/apps/:app_id/delete", p.deleteApp, p.signedIn)
 	a.POST("/apps/:app_id/suspension", p.suspendApp)
 }
 
@@ -223,6 +224,20 @@ func (p *Pages) registerApp(c echo.Context) error {
 }
 
 // suspendApp suspends an app or lifts its suspension (administrators).
+// deleteApp deletes one of the caller's apps (any, for an administrator); members' grants
+// to it end.
+func (p *Pages) deleteApp(c echo.Context) error {
+	u, _ := p.user(c)
+	owner := u.ID
+	if u.Role == recert.RoleAdmin {
+		owner = ""
+	}
+	if err := p.registry.DeleteApp(ctxOf(c), c.Param("app_id"), owner); err != nil {
+		return p.fail(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/app/apps?done=app-deleted")
+}
+
 func (p *Pages) suspendApp(c echo.Context) error {
 	if err := p.registry.SuspendApp(ctxOf(c), c.Param("app_id"), c.FormValue("suspended") == "true"); err != nil {
 		return p.fail(c, err)

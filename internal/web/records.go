@@ -134,14 +134,15 @@ func (p *Pages) resetPage(c echo.Context) error {
 	return p.render(c, http.StatusOK, "reset", "Choose a new password", f)
 }
 
-// reset sets the new password as the API's reset does; every sign-in ends.
+// reset sets the new password as the API's reset does; every sign-in ends, and the apps
+// the member approved are disconnected only if they ticked the box.
 func (p *Pages) reset(c echo.Context) error {
 	noReferrer(c)
 	f := resetForm{Token: c.FormValue("token"), Usable: true}
 	if err := p.limit(c); err != nil {
 		return p.fail(c, err)
 	}
-	if _, err := p.links.ResetPassword(ctxOf(c), f.Token, c.FormValue("password")); err != nil {
+	if _, err := p.links.ResetPassword(ctxOf(c), f.Token, c.FormValue("password"), c.FormValue("end_app_grants") == "yes"); err != nil {
 		f.Usable = recert.ErrorCode(err) != recert.EINVALID || !strings.Contains(message(err), "reset token")
 		return p.redo(c, err, "reset", "Choose a new password", f)
 	}

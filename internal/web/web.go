@@ -314,6 +314,7 @@ var flashes = map[string]string{
 	"approved":           "The leave is approved.",
 	"rejected":           "The leave is rejected.",
 	"client-revoked":     "The API client is revoked.",
+	"app-deleted":        "The app is deleted; no member is connected to it any more.",
 	"claimed":            "Welcome: your login is ready and you are signed in.",
 	"password-set":       "Your new password is set. Sign in with it.",
 	"activity-added":     "The activity is recorded; an administrator reviews it.",
