@@ -1243,6 +1243,44 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
 	RotateCalendarFeed(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// SelfCheckInWithBody Check myself in (or out) with a session's code
+	//
+	// Records the calling member's own check-in to a session with the six-digit code the
+	// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+	// every minute: this minute's code or one either side is accepted. It is recorded with
+	// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+	// check-out code, and only where the event's presence policy counts time present (else
+	// 409). A member already checked in (or out) of the session gets that first check-in back
+	// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+	// event whose organizer turned self check-in off, or one that checks in registered people
+	// only when the member is not registered, is a 409. A member may try 5 codes a
+	// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+	// check themselves in (403 for other callers).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+	SelfCheckInWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SelfCheckIn Check myself in (or out) with a session's code
+	//
+	// Records the calling member's own check-in to a session with the six-digit code the
+	// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+	// every minute: this minute's code or one either side is accepted. It is recorded with
+	// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+	// check-out code, and only where the event's presence policy counts time present (else
+	// 409). A member already checked in (or out) of the session gets that first check-in back
+	// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+	// event whose organizer turned self check-in off, or one that checks in registered people
+	// only when the member is not registered, is a 409. A member may try 5 codes a
+	// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+	// check themselves in (403 for other callers).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+	SelfCheckIn(ctx context.Context, body SelfCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// RequestEmailChangeWithBody Ask to change my e-mail address
 	//
 	// E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
@@ -4078,6 +4116,64 @@ func (c *Client) UpdateMe(ctx context.Context, body UpdateMeJSONRequestBody, req
 // Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
 func (c *Client) RotateCalendarFeed(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRotateCalendarFeedRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SelfCheckInWithBody Check myself in (or out) with a session's code
+//
+// Records the calling member's own check-in to a session with the six-digit code the
+// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+// every minute: this minute's code or one either side is accepted. It is recorded with
+// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+// check-out code, and only where the event's presence policy counts time present (else
+// 409). A member already checked in (or out) of the session gets that first check-in back
+// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+// event whose organizer turned self check-in off, or one that checks in registered people
+// only when the member is not registered, is a 409. A member may try 5 codes a
+// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+// check themselves in (403 for other callers).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+func (c *Client) SelfCheckInWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSelfCheckInRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SelfCheckIn Check myself in (or out) with a session's code
+//
+// Records the calling member's own check-in to a session with the six-digit code the
+// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+// every minute: this minute's code or one either side is accepted. It is recorded with
+// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+// check-out code, and only where the event's presence policy counts time present (else
+// 409). A member already checked in (or out) of the session gets that first check-in back
+// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+// event whose organizer turned self check-in off, or one that checks in registered people
+// only when the member is not registered, is a 409. A member may try 5 codes a
+// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+// check themselves in (403 for other callers).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+func (c *Client) SelfCheckIn(ctx context.Context, body SelfCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSelfCheckInRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -9250,6 +9346,46 @@ func NewRotateCalendarFeedRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewSelfCheckInRequest calls the generic SelfCheckIn builder with application/json body
+func NewSelfCheckInRequest(server string, body SelfCheckInJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSelfCheckInRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSelfCheckInRequestWithBody constructs an http.Request for the SelfCheckIn method, with any body, and a specified content type
+func NewSelfCheckInRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/me/check-ins")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewRequestEmailChangeRequest calls the generic RequestEmailChange builder with application/json body
 func NewRequestEmailChangeRequest(server string, body RequestEmailChangeJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -14227,6 +14363,44 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/me/calendar (the `RotateCalendarFeed` operationId).
 	RotateCalendarFeedWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*RotateCalendarFeedResponse, error)
+
+	// SelfCheckInWithBodyWithResponse Check myself in (or out) with a session's code
+	//
+	// Records the calling member's own check-in to a session with the six-digit code the
+	// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+	// every minute: this minute's code or one either side is accepted. It is recorded with
+	// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+	// check-out code, and only where the event's presence policy counts time present (else
+	// 409). A member already checked in (or out) of the session gets that first check-in back
+	// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+	// event whose organizer turned self check-in off, or one that checks in registered people
+	// only when the member is not registered, is a 409. A member may try 5 codes a
+	// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+	// check themselves in (403 for other callers).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+	SelfCheckInWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SelfCheckInResponse, error)
+
+	// SelfCheckInWithResponse Check myself in (or out) with a session's code
+	//
+	// Records the calling member's own check-in to a session with the six-digit code the
+	// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+	// every minute: this minute's code or one either side is accepted. It is recorded with
+	// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+	// check-out code, and only where the event's presence policy counts time present (else
+	// 409). A member already checked in (or out) of the session gets that first check-in back
+	// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+	// event whose organizer turned self check-in off, or one that checks in registered people
+	// only when the member is not registered, is a 409. A member may try 5 codes a
+	// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+	// check themselves in (403 for other callers).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+	SelfCheckInWithResponse(ctx context.Context, body SelfCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*SelfCheckInResponse, error)
 
 	// RequestEmailChangeWithBodyWithResponse Ask to change my e-mail address
 	//
@@ -21953,6 +22127,145 @@ func (r RotateCalendarFeedResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RotateCalendarFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SelfCheckInResponse401Headers the declared response headers of an HTTP 401 response for SelfCheckIn
+type SelfCheckInResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+// SelfCheckInResponse429Headers the declared response headers of an HTTP 429 response for SelfCheckIn
+type SelfCheckInResponse429Headers struct {
+	RetryAfter *int
+}
+
+// SelfCheckInResponse503Headers the declared response headers of an HTTP 503 response for SelfCheckIn
+type SelfCheckInResponse503Headers struct {
+	RetryAfter *int
+}
+
+type SelfCheckInResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CheckIn
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *CheckIn
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationProblemJSON403 *Forbidden
+	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationProblemJSON409 *Conflict
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *PayloadTooLarge
+	// ApplicationProblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationProblemJSON422 *UnprocessableEntity
+	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationProblemJSON429 *TooManyRequests
+	// ApplicationProblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationProblemJSON500 *InternalError
+	// ApplicationProblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationProblemJSON503 *ServiceUnavailable
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SelfCheckInResponse401Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SelfCheckInResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SelfCheckInResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SelfCheckInResponse) GetJSON200() *CheckIn {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r SelfCheckInResponse) GetJSON201() *CheckIn {
+	return r.JSON201
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON401() *Unauthorized {
+	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON403() *Forbidden {
+	return r.ApplicationProblemJSON403
+}
+
+// GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON404() *NotFound {
+	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON409() *Conflict {
+	return r.ApplicationProblemJSON409
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON413() *PayloadTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON422() *UnprocessableEntity {
+	return r.ApplicationProblemJSON422
+}
+
+// GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON429() *TooManyRequests {
+	return r.ApplicationProblemJSON429
+}
+
+// GetApplicationProblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON500() *InternalError {
+	return r.ApplicationProblemJSON500
+}
+
+// GetApplicationProblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r SelfCheckInResponse) GetApplicationProblemJSON503() *ServiceUnavailable {
+	return r.ApplicationProblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r SelfCheckInResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SelfCheckInResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SelfCheckInResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SelfCheckInResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -29826,6 +30139,56 @@ func (c *ClientWithResponses) RotateCalendarFeedWithResponse(ctx context.Context
 	return ParseRotateCalendarFeedResponse(rsp)
 }
 
+// SelfCheckInWithBodyWithResponse Check myself in (or out) with a session's code
+//
+// Records the calling member's own check-in to a session with the six-digit code the
+// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+// every minute: this minute's code or one either side is accepted. It is recorded with
+// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+// check-out code, and only where the event's presence policy counts time present (else
+// 409). A member already checked in (or out) of the session gets that first check-in back
+// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+// event whose organizer turned self check-in off, or one that checks in registered people
+// only when the member is not registered, is a 409. A member may try 5 codes a
+// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+// check themselves in (403 for other callers).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+func (c *ClientWithResponses) SelfCheckInWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SelfCheckInResponse, error) {
+	rsp, err := c.SelfCheckInWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSelfCheckInResponse(rsp)
+}
+
+// SelfCheckInWithResponse Check myself in (or out) with a session's code
+//
+// Records the calling member's own check-in to a session with the six-digit code the
+// session's screen shows (`/app/events/{event_id}/sessions/{session}/code`), which changes
+// every minute: this minute's code or one either side is accepted. It is recorded with
+// method `self_code`, weaker evidence than a scan. `direction: out` takes the session's
+// check-out code, and only where the event's presence policy counts time present (else
+// 409). A member already checked in (or out) of the session gets that first check-in back
+// (200); a wrong code is a 422 at `#/code`; a session outside its check-in window, an
+// event whose organizer turned self check-in off, or one that checks in registered people
+// only when the member is not registered, is a 409. A member may try 5 codes a
+// minute and a session takes 300 attempts a minute (429 with `Retry-After`). Only members
+// check themselves in (403 for other callers).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/me/check-ins (the `SelfCheckIn` operationId).
+func (c *ClientWithResponses) SelfCheckInWithResponse(ctx context.Context, body SelfCheckInJSONRequestBody, reqEditors ...RequestEditorFn) (*SelfCheckInResponse, error) {
+	rsp, err := c.SelfCheckIn(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSelfCheckInResponse(rsp)
+}
+
 // RequestEmailChangeWithBodyWithResponse Ask to change my e-mail address
 //
 // E-mails a one-time link, valid for 24 hours, to the new address; the sign-in address
@@ -37582,6 +37945,142 @@ func ParseRotateCalendarFeedResponse(rsp *http.Response) (*RotateCalendarFeedRes
 		response.Headers401 = &headers
 	case rsp.StatusCode == 503:
 		var headers RotateCalendarFeedResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSelfCheckInResponse parses an HTTP response from a SelfCheckInWithResponse call
+func ParseSelfCheckInResponse(rsp *http.Response) (*SelfCheckInResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SelfCheckInResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CheckIn
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest CheckIn
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest UnprocessableEntity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers SelfCheckInResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 429:
+		var headers SelfCheckInResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers SelfCheckInResponse503Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: "int32"}); err != nil {

@@ -223,6 +223,9 @@ type ServerInterface interface {
 	// RotateCalendarFeed Get a new secret calendar address
 	// (POST /v1/me/calendar)
 	RotateCalendarFeed(ctx echo.Context) error
+	// SelfCheckIn Check myself in (or out) with a session's code
+	// (POST /v1/me/check-ins)
+	SelfCheckIn(ctx echo.Context) error
 	// RequestEmailChange Ask to change my e-mail address
 	// (POST /v1/me/email-change)
 	RequestEmailChange(ctx echo.Context) error
@@ -2247,6 +2250,15 @@ func (w *ServerInterfaceWrapper) RotateCalendarFeed(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RotateCalendarFeed(ctx)
+	return err
+}
+
+// SelfCheckIn converts echo context to params.
+func (w *ServerInterfaceWrapper) SelfCheckIn(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SelfCheckIn(ctx)
 	return err
 }
 
@@ -4347,6 +4359,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/webhooks/:webhook_id/deliveries/:delivery_id/redeliver", wrapper.RedeliverWebhook, options.OperationMiddlewares["redeliverWebhook"]...)
 	router.POST(options.BaseURL+"/v1/me/calendar", wrapper.RotateCalendarFeed, options.OperationMiddlewares["rotateCalendarFeed"]...)
 	router.GET(options.BaseURL+"/v1/calendars/:calendar_token", wrapper.GetCalendarFeed, options.OperationMiddlewares["getCalendarFeed"]...)
+	router.POST(options.BaseURL+"/v1/me/check-ins", wrapper.SelfCheckIn, options.OperationMiddlewares["selfCheckIn"]...)
 	router.GET(options.BaseURL+"/v1/me/share-links", wrapper.ListShareLinks, options.OperationMiddlewares["listShareLinks"]...)
 	router.POST(options.BaseURL+"/v1/me/share-links", wrapper.CreateShareLink, options.OperationMiddlewares["createShareLink"]...)
 	router.DELETE(options.BaseURL+"/v1/me/share-links/:share_link_id", wrapper.RevokeShareLink, options.OperationMiddlewares["revokeShareLink"]...)
@@ -13846,6 +13859,211 @@ func (response RotateCalendarFeed503ApplicationProblemPlusJSONResponse) VisitRot
 	return err
 }
 
+type SelfCheckInRequestObject struct {
+	Body *SelfCheckInJSONRequestBody
+}
+
+type SelfCheckInResponseObject interface {
+	VisitSelfCheckInResponse(w http.ResponseWriter) error
+}
+
+type SelfCheckIn200JSONResponse CheckIn
+
+func (response SelfCheckIn200JSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn201JSONResponse CheckIn
+
+func (response SelfCheckIn201JSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn400ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn401ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn403ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn404ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn409ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn413ApplicationProblemPlusJSONResponse struct {
+	PayloadTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn413ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn422ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn429ApplicationProblemPlusJSONResponse struct {
+	TooManyRequestsApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn429ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn500ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SelfCheckIn503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SelfCheckIn503ApplicationProblemPlusJSONResponse) VisitSelfCheckInResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RequestEmailChangeRequestObject struct {
 	Body *RequestEmailChangeJSONRequestBody
 }
@@ -22521,6 +22739,9 @@ type StrictServerInterface interface {
 	// RotateCalendarFeed Get a new secret calendar address
 	// (POST /v1/me/calendar)
 	RotateCalendarFeed(ctx context.Context, request RotateCalendarFeedRequestObject) (RotateCalendarFeedResponseObject, error)
+	// SelfCheckIn Check myself in (or out) with a session's code
+	// (POST /v1/me/check-ins)
+	SelfCheckIn(ctx context.Context, request SelfCheckInRequestObject) (SelfCheckInResponseObject, error)
 	// RequestEmailChange Ask to change my e-mail address
 	// (POST /v1/me/email-change)
 	RequestEmailChange(ctx context.Context, request RequestEmailChangeRequestObject) (RequestEmailChangeResponseObject, error)
@@ -24963,6 +25184,52 @@ func (sh *strictHandler) RotateCalendarFeed(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(RotateCalendarFeedResponseObject); ok {
 		return validResponse.VisitRotateCalendarFeedResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SelfCheckIn operation middleware
+func (sh *strictHandler) SelfCheckIn(ctx echo.Context) error {
+	var request SelfCheckInRequestObject
+
+	var body SelfCheckInJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SelfCheckIn(ctx.Request().Context(), request.(SelfCheckInRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SelfCheckIn")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SelfCheckInResponseObject); ok {
+		return validResponse.VisitSelfCheckInResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}

@@ -98,7 +98,8 @@ func NewServer(ctx context.Context, cfg config.Config, st *store.Store, log *slo
 	// that carry out their notices are built after them, hence the outbox set late.
 	outbox := &lateOutbox{}
 	lg, err := ledger.New(st, ledger.Config{Outbox: outbox, PasswordParams: o.PasswordParams,
-		CredentialSigner: openbadges.Signer{PublicURL: cfg.PublicURL, Key: keyring.Badges}, CheckInKeys: keyring.CheckInKey})
+		CredentialSigner: openbadges.Signer{PublicURL: cfg.PublicURL, Key: keyring.Badges}, CheckInKeys: keyring.CheckInKey,
+		SessionSecrets: sessionSecrets(keyring.CheckIn)})
 	if err != nil {
 		return nil, err
 	}
@@ -185,4 +186,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	s.log.Info("stopped")
 	return nil
+}
+
+// sessionSecrets derives sessions' self check-in secrets from the check-in key; nil without
+// one, which turns self check-in off.
+func sessionSecrets(k auth.SigningKey) ledger.SessionSecrets {
+	if k.IsZero() {
+		return nil
+	}
+	return k.Derive
 }

@@ -333,6 +333,10 @@ var eventRows = []accessRow{
 		// The world's event has no presence policy: refused, for those who may ask.
 		return w.env.Client.ConvertCheckInsWithResponse(t.Context(), w.event.ID, &api.ConvertCheckInsParams{DryRun: ptr(true)}, as)
 	}, organizerWrite(409)},
+	// Members check themselves in; the world's meeting is over, so its session is closed.
+	{"selfCheckIn", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
+		return w.env.Client.SelfCheckInWithResponse(t.Context(), api.SelfCheckInInput{EventID: w.event.ID, Session: "S1", Code: "123456"}, as)
+	}, [8]int{401, 409, 409, 403, 403, 403, 403, 403}},
 	{"importParticipants", func(t *testing.T, w *world, as api.RequestEditorFn) (statusCoder, error) {
 		return w.env.Client.ImportParticipantsWithBodyWithResponse(t.Context(), w.event.ID, "S1", "text/csv",
 			strings.NewReader("email,join,leave\npat@example.org,2026-04-17 09:00,2026-04-17 09:30\n"), as)

@@ -232,3 +232,37 @@ func (s *Server) attendanceEvidence(ctx context.Context, a recert.Attendance) (*
 	}
 	return out, nil
 }
+
+// SelfCheckIn records the calling member's own check-in (or check-out) with the code their
+// session's screen shows; the rules, limits included, are the pages' (ledger.SelfCheckIn).
+func (s *Server) SelfCheckIn(ctx context.Context, req api.SelfCheckInRequestObject) (api.SelfCheckInResponseObject, error) {
+	p := principalFrom(ctx)
+	if p.MemberID == "" || p.App != "" {
+		return nil, forbidden("only a member checks themself in, with their own sign-in")
+	}
+	b := req.Body
+	code := ledger.SelfCode{EventID: b.EventID, Session: b.Session, MemberID: p.MemberID, Code: b.Code, Actor: p.Subject}
+	if b.Direction != nil {
+		code.Direction = string(*b.Direction)
+	}
+	res, err := s.checkIns.SelfCheckIn(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.store.Event(ctx, b.EventID)
+	if err != nil {
+		return nil, err
+	}
+	switch res.Outcome {
+	case ledger.DeskGreen:
+		return api.SelfCheckIn201JSONResponse(toCheckIn(ev, *res.CheckIn)), nil
+	case ledger.DeskRed:
+		return api.SelfCheckIn200JSONResponse(toCheckIn(ev, *res.CheckIn)), nil
+	case ledger.DeskYellow:
+		if res.Reason == ledger.ReasonWrongCode {
+			return nil, fieldError("#/code", res.Detail)
+		}
+		return nil, recert.Errorf(recert.ECONFLICT, "%s", res.Detail)
+	}
+	return nil, fmt.Errorf("self check-in: unexpected outcome %q", res.Outcome)
+}

@@ -156,11 +156,11 @@ func (s *Server) setHeaders(err error, status int, h http.Header) {
 		}
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		retry := "5"
-		var rl *rateLimited
+		var rl *recert.Throttled
 		var ov *errOverloaded
 		switch {
 		case errors.As(err, &rl):
-			retry = strconv.Itoa(rl.retryAfter)
+			retry = strconv.Itoa(rl.Seconds())
 		case errors.As(err, &ov):
 			retry = "1"
 		}

@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -45,18 +43,11 @@ func (l *limiter) allow(ctx context.Context, key string) error {
 		return err
 	}
 	if !ok {
-		return &rateLimited{retryAfter: max(1, int(math.Ceil(wait.Seconds())))}
+		return &recert.Throttled{Wait: wait}
 	}
 	return nil
 }
 
-type rateLimited struct{ retryAfter int }
-
-func (e *rateLimited) Error() string {
-	return fmt.Sprintf("too many attempts; retry in %d seconds", e.retryAfter)
-}
-
-func (e *rateLimited) Unwrap() error { return recert.Errorf(recert.ERATELIMITED, "%s", e.Error()) }
 
 // requestInfo is what handlers may know of the HTTP request beyond its operation's input.
 type requestInfo struct {

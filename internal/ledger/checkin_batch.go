@@ -22,6 +22,7 @@ type CheckInBatchStore interface {
 	CheckInsOf(ctx context.Context, eventID, sessionID, memberID string) ([]recert.CheckIn, error)
 	BumpCheckInTokenVersion(ctx context.Context, memberID string) (int, error)
 	IsRegistered(ctx context.Context, eventID, memberID string) (bool, error)
+	AllowAttempt(ctx context.Context, key string, perMinute float64, burst int) (bool, time.Duration, error)
 }
 
 // CheckInKeys finds the public check-in key a token's kid names.
@@ -30,18 +31,23 @@ type CheckInKeys func(kid string) (ed25519.PublicKey, bool)
 // CheckInBatches records scanners' batches of check-ins and voids mistaken ones. Callers
 // check the caller manages the event.
 type CheckInBatches struct {
-	store CheckInBatchStore
-	keys  CheckInKeys
-	now   func() time.Time
+	store  CheckInBatchStore
+	keys   CheckInKeys
+	secret SessionSecrets
+	now    func() time.Time
 }
 
+// SessionSecrets derives the secret a label names (a session's self check-in codes).
+type SessionSecrets func(label string) []byte
+
 // NewCheckInBatches returns the batch use case; keys verifies members' check-in tokens (nil:
-// every token is refused, manual entries still work).
-func NewCheckInBatches(store CheckInBatchStore, keys CheckInKeys, now func() time.Time) *CheckInBatches {
+// every token is refused, manual entries still work); secret derives sessions' self check-in
+// secrets (nil: no self check-in).
+func NewCheckInBatches(store CheckInBatchStore, keys CheckInKeys, secret SessionSecrets, now func() time.Time) *CheckInBatches {
 	if keys == nil {
 		keys = func(string) (ed25519.PublicKey, bool) { return nil, false }
 	}
-	return &CheckInBatches{store: store, keys: keys, now: now}
+	return &CheckInBatches{store: store, keys: keys, secret: secret, now: now}
 }
 
 // Scan is one item of a batch: a scanned token, or a member picked by hand.

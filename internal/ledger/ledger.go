@@ -40,7 +40,9 @@ type Config struct {
 	CredentialSigner CredentialSigner
 	// CheckInKeys verifies members' check-in tokens; nil: scanned tokens are refused.
 	CheckInKeys CheckInKeys
-	Now         func() time.Time // nil: the clock
+	// SessionSecrets derives sessions' self check-in secrets; nil: no self check-in.
+	SessionSecrets SessionSecrets
+	Now            func() time.Time // nil: the clock
 }
 
 // Ledger holds every use case, built once per process, so the API, the pages and the jobs
@@ -108,7 +110,7 @@ func New(st Store, c Config) (*Ledger, error) {
 		Outbox:      c.Outbox,
 		Now:         now,
 
-		CheckInBatches: NewCheckInBatches(st, c.CheckInKeys, now),
+		CheckInBatches: NewCheckInBatches(st, c.CheckInKeys, c.SessionSecrets, now),
 		Presence:       NewPresence(st, rosters, now),
 		Registrations:  NewRegistrations(st, now),
 		Volunteers:     NewVolunteers(st, now),

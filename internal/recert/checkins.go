@@ -58,6 +58,10 @@ type CheckInRules struct {
 	RegistrationRequired bool // only pre-registered members may be checked in
 }
 
+// NeedsCheckOut reports whether the event's credit depends on time present, so members
+// check out as well as in: both presence policies measure it.
+func (r CheckInRules) NeedsCheckOut() bool { return r.Policy != "" }
+
 // Prefixes of virtual attendance.
 const (
 	PrefixParticipantInterval = "pti"

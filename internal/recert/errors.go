@@ -5,6 +5,8 @@ package recert
 import (
 	"errors"
 	"fmt"
+	"math"
+	"time"
 )
 
 // Error codes: the small, closed set of ways an operation can fail. The HTTP layer maps
@@ -75,3 +77,23 @@ func ErrorCode(err error) string {
 	}
 	return EINTERNAL
 }
+
+// Throttled is an ERATELIMITED failure that knows how long the caller must wait.
+type Throttled struct {
+	Wait time.Duration
+	What string // what was refused, for the message; "" for "too many attempts"
+}
+
+// Seconds is the wait in whole seconds, at least one: what Retry-After says.
+func (e *Throttled) Seconds() int { return max(1, int(math.Ceil(e.Wait.Seconds()))) }
+
+func (e *Throttled) Error() string {
+	what := e.What
+	if what == "" {
+		what = "too many attempts"
+	}
+	return fmt.Sprintf("%s; retry in %d seconds", what, e.Seconds())
+}
+
+// Unwrap makes it an ERATELIMITED Error.
+func (e *Throttled) Unwrap() error { return Errorf(ERATELIMITED, "%s", e.Error()) }

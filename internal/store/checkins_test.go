@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -77,48 +78,83 @@ func TestCheckInClockFlag(t *testing.T) {
 }
 
 // A member's own check-in takes the session's code of this minute or one either side, not
-// older; a repeat is red; an event with self check-in off refuses it.
+// older; a repeat is red; check-out codes work only where time present counts, and are not
+// the check-in codes; a member's attempts are limited; an event with self check-in off
+// refuses it.
 func TestSelfCheckIn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := newFixture(t, st)
 		chicago, _ := time.LoadLocation("America/Chicago")
 		now := time.Date(2026, 6, 29, 10, 30, 20, 0, chicago)
-		desk := ledger.NewCheckInBatches(st, nil, func() time.Time { return now })
-		secret := []byte("the session's secret")
+		secrets := func(label string) []byte { return []byte("the secret of " + label) }
+		desk := ledger.NewCheckInBatches(st, nil, secrets, func() time.Time { return now })
+		in, out := secrets(ledger.SessionSecretLabel(f.s1.ID, "in")), secrets(ledger.SessionSecretLabel(f.s1.ID, "out"))
 		step := recert.CodeStep
-		self := func(code string) ledger.DeskResult {
+		self := func(member, session, direction, code string) (ledger.DeskResult, error) {
+			return desk.SelfCheckIn(ctx, ledger.SelfCode{EventID: f.event.ID, Session: session, MemberID: member,
+				Direction: direction, Code: code, Actor: "usr_" + member})
+		}
+		jane := func(direction, code string) ledger.DeskResult {
 			t.Helper()
-			res, err := desk.SelfCheckIn(ctx, f.event.ID, f.s1.ID, f.jane.ID, code, secret, "usr_jane")
+			res, err := self(f.jane.ID, f.s1.ID, direction, code)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return res
 		}
-		if res := self(recert.SessionCode(secret, now.Add(-2*step))); res.Outcome != ledger.DeskYellow || res.Reason != ledger.ReasonWrongCode {
+		if res := jane("in", recert.SessionCode(in, now.Add(-2*step))); res.Outcome != ledger.DeskYellow || res.Reason != ledger.ReasonWrongCode {
 			t.Errorf("a code two steps old: %+v, want yellow wrong_code", res)
 		}
-		if res := self("000000"); res.Outcome != ledger.DeskYellow && recert.SessionCode(secret, now) != "000000" {
-			t.Errorf("a made-up code: %+v, want yellow", res)
+		if res := jane("in", recert.SessionCode(out, now)); res.Outcome != ledger.DeskYellow || res.Reason != ledger.ReasonWrongCode {
+			t.Errorf("the check-out code to check in: %+v, want yellow wrong_code", res)
 		}
-		if res := self(recert.SessionCode(secret, now.Add(-step))); res.Outcome != ledger.DeskGreen || res.CheckIn.Method != recert.CheckInMethodSelfCode {
+		if res := jane("in", recert.SessionCode(in, now.Add(-step))); res.Outcome != ledger.DeskGreen || res.CheckIn.Method != recert.CheckInMethodSelfCode {
 			t.Errorf("last minute's code: %+v, want green, self_code", res)
 		}
-		if res := self(recert.SessionCode(secret, now)); res.Outcome != ledger.DeskRed {
+		if res := jane("", recert.SessionCode(in, now)); res.Outcome != ledger.DeskRed {
 			t.Errorf("again: %+v, want red", res)
 		}
-		if _, err := desk.SelfCheckIn(ctx, f.event.ID, f.s2.ID, f.jane.ID, recert.SessionCode(secret, now), secret, "usr_jane"); err != nil {
-			t.Fatal(err)
-		} else if res, _ := desk.SelfCheckIn(ctx, f.event.ID, f.s2.ID, f.jane.ID, recert.SessionCode(secret, now), secret, "usr_jane"); res.Reason != ledger.ReasonSessionClosed {
-			t.Errorf("tomorrow's session: %+v, want session_not_open", res)
+		if _, err := self(f.jane.ID, f.s1.ID, "out", recert.SessionCode(out, now)); recert.ErrorCode(err) != recert.ECONFLICT {
+			t.Errorf("a check-out where time present does not count: %v, want a conflict", err)
 		}
-		if _, err := st.UpdateEvent(ctx, f.event.ID, f.event.Version, "usr_org", func(e *recert.Event) error {
+		jane("in", recert.SessionCode(in, now)) // the fifth code this minute
+		_, err := self(f.jane.ID, f.s1.ID, "in", recert.SessionCode(in, now))
+		var th *recert.Throttled
+		if !errors.As(err, &th) || recert.ErrorCode(err) != recert.ERATELIMITED || th.Seconds() < 1 {
+			t.Errorf("a sixth code in a minute: %v, want rate-limited with a wait", err)
+		}
+
+		// Another member, as the event comes to count time present.
+		sam, err := st.CreateMember(ctx, recert.Member{Name: "Sam Poe", ABCPID: "100002"}, "", "usr_admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := st.UpdateEvent(ctx, f.event.ID, f.event.Version, "usr_org", func(e *recert.Event) error {
+			e.CheckIn.Policy, e.CheckIn.SharePercent = recert.PresenceShare, 80
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := self(sam.ID, f.s1.ID, "out", recert.SessionCode(in, now)); err != nil || res.Reason != ledger.ReasonWrongCode {
+			t.Errorf("the check-in code to check out: %+v %v, want yellow wrong_code", res, err)
+		}
+		if res, err := self(sam.ID, f.s1.ID, "out", recert.SessionCode(out, now)); err != nil || res.Outcome != ledger.DeskGreen ||
+			res.CheckIn.Direction != recert.CheckInDirectionOut {
+			t.Errorf("check-out: %+v %v, want green, out", res, err)
+		}
+		if res, err := self(sam.ID, f.s2.ID, "in", recert.SessionCode(secrets(ledger.SessionSecretLabel(f.s2.ID, "in")), now)); err != nil ||
+			res.Reason != ledger.ReasonSessionClosed {
+			t.Errorf("tomorrow's session: %+v %v, want session_not_open", res, err)
+		}
+		if _, err := st.UpdateEvent(ctx, f.event.ID, ev.Version, "usr_org", func(e *recert.Event) error {
 			e.CheckIn.SelfCheckInOff = true
 			return nil
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := desk.SelfCheckIn(ctx, f.event.ID, f.s1.ID, f.jane.ID, recert.SessionCode(secret, now), secret, "usr_jane"); recert.ErrorCode(err) != recert.ECONFLICT {
+		if _, err := self(sam.ID, f.s1.ID, "in", recert.SessionCode(in, now)); recert.ErrorCode(err) != recert.ECONFLICT {
 			t.Errorf("self check-in turned off: %v, want a conflict", err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/render/rendertest"
@@ -88,7 +89,7 @@ func TestSelfCheckInPages(t *testing.T) {
 		if res.StatusCode != http.StatusOK || m == nil || !strings.Contains(body, `http-equiv="refresh"`) {
 			t.Fatalf("projector page: %d, code found %v\n%s", res.StatusCode, m != nil, body)
 		}
-		choice := ev.ID + "/" + ev.Sessions[0].ID
+		choice := ev.ID + "/" + ev.Sessions[0].ID + "/in"
 		if _, body := renee.get("/app/checkin"); !strings.Contains(body, `value="`+choice+`"`) {
 			t.Fatalf("the check-in page does not offer S1:\n%s", body)
 		}
@@ -113,6 +114,88 @@ func TestSelfCheckInPages(t *testing.T) {
 		}
 		if !limited {
 			t.Error("eight codes tried in a minute: want 429 with Retry-After")
+		}
+	})
+}
+
+var projectorOutCode = regexp.MustCompile(`class="projector-code projector-out">(\d{6})<`)
+
+// The API takes a member's code as the page does: a wrong one is a 422 at #/code, the
+// screen's is recorded once (a repeat answers the first), check-out codes only where time
+// present counts, members only, and the member's attempts limited.
+func TestSelfCheckInAPI(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		w := newWorld(t, st)
+		ev := todaysMeeting(t, st, w)
+		olive := w.browser(t)
+		olive.signIn(w.organizer)
+		screen := func() (in, out string) {
+			t.Helper()
+			_, body := olive.get("/app/events/" + ev.ID + "/sessions/" + ev.Sessions[0].ID + "/code")
+			m := projectorCode.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no code on the projector page:\n%s", body)
+			}
+			if o := projectorOutCode.FindStringSubmatch(body); o != nil {
+				out = o[1]
+			}
+			return m[1], out
+		}
+		in, out := screen()
+		if out != "" {
+			t.Errorf("a check-out code where time present does not count")
+		}
+		renee := w.bearer(t, w.member)
+		self := func(session, code, direction string, as api.RequestEditorFn) *api.SelfCheckInResponse {
+			t.Helper()
+			body := api.SelfCheckInInput{EventID: ev.ID, Session: session, Code: code}
+			if direction != "" {
+				d := api.SelfCheckInInputDirection(direction)
+				body.Direction = &d
+			}
+			res, err := w.env.Client.SelfCheckInWithResponse(ctx, body, as)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		wrong := fmt.Sprintf("%06d", (atoi(in)+500_000)%1_000_000)
+		if res := self("S1", wrong, "", renee); res.StatusCode() != 422 || res.ApplicationProblemJSON422 == nil ||
+			len(res.ApplicationProblemJSON422.Errors) == 0 || res.ApplicationProblemJSON422.Errors[0].Pointer != "#/code" {
+			t.Errorf("a wrong code: %d %s, want 422 at #/code", res.StatusCode(), res.Body)
+		}
+		first := self("S1", in, "", renee)
+		if first.JSON201 == nil || first.JSON201.Method != api.SelfCode || first.JSON201.MemberID != w.renee.ID {
+			t.Fatalf("the screen's code: %d %s, want 201 self_code", first.StatusCode(), first.Body)
+		}
+		if res := self(ev.Sessions[0].ID, in, "in", renee); res.JSON200 == nil || res.JSON200.ID != first.JSON201.ID {
+			t.Errorf("again: %d %s, want 200 with the first check-in", res.StatusCode(), res.Body)
+		}
+		if res := self("S1", in, "out", renee); res.StatusCode() != 409 {
+			t.Errorf("a check-out where time present does not count: %d, want 409", res.StatusCode())
+		}
+		if res := self("S2", in, "", renee); res.StatusCode() != 409 {
+			t.Errorf("tomorrow's session: %d %s, want 409", res.StatusCode(), res.Body)
+		}
+		if res := self("S1", in, "", w.bearer(t, w.organizer)); res.StatusCode() != 403 {
+			t.Errorf("an organizer: %d, want 403", res.StatusCode())
+		}
+		if _, err := st.UpdateEvent(ctx, ev.ID, 0, "test", func(e *recert.Event) error {
+			e.CheckIn.Policy, e.CheckIn.SharePercent = recert.PresenceShare, 80
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		in, out = screen()
+		if out == "" || out == in {
+			t.Fatalf("check-out code %q beside check-in code %q", out, in)
+		}
+		if res := self("S1", out, "out", renee); res.JSON201 == nil || res.JSON201.Direction != api.CheckInDirectionOut {
+			t.Errorf("check-out: %d %s, want 201 out", res.StatusCode(), res.Body)
+		}
+		if res := self("S1", out, "out", renee); res.StatusCode() != 429 || res.HTTPResponse.Header.Get("Retry-After") == "" {
+			t.Errorf("a sixth code in a minute: %d, want 429 with Retry-After", res.StatusCode())
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,17 +12,11 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// Self check-in limits: a member may try a few codes a minute; a session takes a room's worth
-// of attempts a minute, far too few to guess one of a million codes in its three-minute life.
-const (
-	selfCodeMemberPerMinute  = 5
-	selfCodeSessionPerMinute = 300
-)
-
 type projectorData struct {
 	Event   recert.Event
 	Session recert.Session
 	Code    string
+	OutCode string // the check-out code, where the event's credit depends on time present
 	Where   string
 	Off     bool
 }
@@ -29,25 +24,22 @@ type projectorData struct {
 // RefreshSeconds reloads the projector's page well within each code's minute.
 func (projectorData) RefreshSeconds() int { return 10 }
 
-// projector shows a session's current self check-in code, for staff to put on the screen.
+// projector shows a session's current self check-in code (and check-out code), for staff to
+// put on the screen.
 func (p *Pages) projector(c echo.Context) error {
 	ev, _, err := p.scanActor(c, c.Param("event_id"))
 	if err != nil {
 		return p.fail(c, err)
 	}
 	s, ok := ev.SessionByRef(c.Param("session_id"))
-	if !ok || p.checkInKey.IsZero() {
+	if !ok {
 		return p.fail(c, recert.Errorf(recert.ENOTFOUND, "no such session"))
 	}
-	d := projectorData{Event: ev, Session: s, Off: ev.CheckIn.SelfCheckInOff, Where: p.publicURL + "/app/checkin"}
-	if !d.Off {
-		d.Code = recert.SessionCode(p.sessionSecret(s.ID), p.now())
-	}
+	d := projectorData{Event: ev, Session: s, Where: p.publicURL + "/app/checkin"}
+	d.Code, ok = p.desk.SessionCode(ev, s, recert.CheckInDirectionIn)
+	d.Off = !ok
+	d.OutCode, _ = p.desk.SessionCode(ev, s, recert.CheckInDirectionOut)
 	return p.render(c, http.StatusOK, "projector", s.Code+" check-in code", d)
-}
-
-func (p *Pages) sessionSecret(sessionID string) []byte {
-	return p.checkInKey.Derive(ledger.SessionSecretLabel(sessionID))
 }
 
 type selfCheckInData struct {
@@ -81,41 +73,42 @@ func (p *Pages) selfCheckInForm(c echo.Context, status int, d selfCheckInData) e
 			if s.StartTime != "" {
 				label += " (" + s.StartTime + ")"
 			}
-			d.Sessions = append(d.Sessions, [2]string{ev.ID + "/" + s.ID, label})
+			d.Sessions = append(d.Sessions, [2]string{ev.ID + "/" + s.ID + "/in", label})
+			if ev.CheckIn.NeedsCheckOut() {
+				d.Sessions = append(d.Sessions, [2]string{ev.ID + "/" + s.ID + "/out", label + " — check out"})
+			}
 		}
 	}
 	return p.render(c, status, "checkin", "Check in", d)
 }
 
-// selfCheckIn records the member's check-in when the code is the session's, within the
-// member's and the session's attempt limits.
+// selfCheckIn records the member's check-in (or check-out) when the code is the session's.
 func (p *Pages) selfCheckIn(c echo.Context) error {
 	u, _ := p.user(c)
 	d := selfCheckInData{Chosen: c.FormValue("session")}
-	eventID, sessionID, _ := strings.Cut(d.Chosen, "/")
-	for _, lim := range []struct {
-		key       string
-		perMinute int
-	}{{"selfcode:member:" + u.MemberID, selfCodeMemberPerMinute}, {"selfcode:session:" + sessionID, selfCodeSessionPerMinute}} {
-		ok, wait, err := p.store.AllowAttempt(ctxOf(c), lim.key, float64(lim.perMinute), lim.perMinute)
-		if err != nil {
-			return p.fail(c, err)
-		}
-		if !ok {
-			c.Response().Header().Set("Retry-After", fmt.Sprint(max(1, int(wait.Seconds()))))
-			return p.fail(c, recert.Errorf(recert.ERATELIMITED, "too many codes tried: wait a minute and try again"))
-		}
+	parts := strings.SplitN(d.Chosen, "/", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
 	}
-	res, err := p.desk.SelfCheckIn(ctxOf(c), eventID, sessionID, u.MemberID, c.FormValue("code"), p.sessionSecret(sessionID), u.ID)
+	res, err := p.desk.SelfCheckIn(ctxOf(c), ledger.SelfCode{EventID: parts[0], Session: parts[1], Direction: parts[2],
+		MemberID: u.MemberID, Code: c.FormValue("code"), Actor: u.ID})
 	if err != nil {
+		var th *recert.Throttled
+		if errors.As(err, &th) {
+			c.Response().Header().Set("Retry-After", fmt.Sprint(th.Seconds()))
+		}
 		return p.fail(c, err)
 	}
 	if res.Outcome == ledger.DeskGreen {
-		return c.Redirect(http.StatusSeeOther, "/app/checkin?done=checked-in")
+		done := "checked-in"
+		if res.CheckIn.Direction == recert.CheckInDirectionOut {
+			done = "checked-out"
+		}
+		return c.Redirect(http.StatusSeeOther, "/app/checkin?done="+done)
 	}
-	d.Result = &deskView{Outcome: res.Outcome, Headline: "Not checked in", Detail: res.Detail}
+	d.Result = &deskView{Outcome: res.Outcome, Headline: "Not recorded", Detail: res.Detail}
 	if res.Outcome == ledger.DeskRed {
-		d.Result.Headline, d.Result.Detail = "You are already checked in to "+res.Session.Code, ""
+		d.Result.Headline, d.Result.Detail = "You are already checked "+res.CheckIn.Direction+" at "+res.Session.Code, ""
 	}
 	return p.selfCheckInForm(c, http.StatusOK, d)
 }

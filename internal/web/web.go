@@ -301,6 +301,7 @@ var flashes = map[string]string{
 	"posted":             "The roster is posted.",
 	"converted":          "The check-ins are converted to credit.",
 	"checked-in":         "You are checked in.",
+	"checked-out":        "You are checked out.",
 	"volunteer-revoked":  "The volunteer's access is withdrawn.",
 	"checkin-reissued":   "Your check-in code is replaced: the old one no longer works.",
 	"revoked":            "The attendance is revoked.",
