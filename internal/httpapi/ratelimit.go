@@ -48,7 +48,6 @@ func (l *limiter) allow(ctx context.Context, key string) error {
 	return nil
 }
 
-
 // requestInfo is what handlers may know of the HTTP request beyond its operation's input.
 type requestInfo struct {
 	ip                   string
