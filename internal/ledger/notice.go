@@ -26,6 +26,9 @@ const (
 	// NoticeCertificate e-mails a member the certificate of an attendance a roster credited,
 	// at an event whose organizer asked for it (recert.Event.EmailCertificates).
 	NoticeCertificate = "certificate.mail"
+	// NoticeMeetingTomorrow tells a pre-registered member, the day before an event starts,
+	// with their check-in code attached.
+	NoticeMeetingTomorrow = "meeting.tomorrow"
 )
 
 // Notice is one thing a change tells a person, named by ids: who and what it concerns are

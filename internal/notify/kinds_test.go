@@ -84,6 +84,8 @@ func TestEveryKindThroughSMTP(t *testing.T) {
 			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeDeadlineReminder, MemberID: m.ID, UserID: u.ID, Reminder: &ledger.Reminder{
 				Threshold: "report", ProgramID: "abcp-ccp-ceu", ProgramName: "ABCP CCP", Date: "2027-01-15", Days: 14}}},
 				"jo@example.org", "Your ABCP CCP report is due on 15 January 2027", "in 14 days"},
+			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeMeetingTomorrow, MemberID: m.ID, EventID: e.ID}},
+				"jo@example.org", "Fall Symposium is tomorrow: your check-in code", "starts tomorrow, 2 October 2026"},
 			{notify.NoticeArgs{Notice: ledger.Notice{Type: ledger.NoticeWebhookDisabled, OrganizationID: org.ID, WebhookID: wh.ID}},
 				"coord@example.org", "A webhook subscription was disabled", wh.ID},
 		}

@@ -25,6 +25,8 @@ type ReminderStore interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	ReminderRecipients(ctx context.Context) ([]recert.User, error)
 	MarkReminder(ctx context.Context, memberID, programID string, periodEnd recert.Date, threshold string) (bool, error)
+	MeetingInvites(ctx context.Context, from, to recert.Date) ([]recert.MeetingInvite, error)
+	MarkMeetingInvite(ctx context.Context, eventID, memberID string) (bool, error)
 }
 
 // ScanArgs is the periodic job that sends the reminders due.
@@ -50,9 +52,10 @@ func NewReminders(st ReminderStore, standing ledger.Standing, outbox ledger.Outb
 	return &Reminders{store: st, standing: standing, outbox: outbox, now: now}
 }
 
-// Periodic is the job that runs the scan every few hours, and once at start.
+// Periodic is the job that runs the scan every hour (so a meeting's registrants hear of it
+// the day before wherever it is), and once at start.
 func (r *Reminders) Periodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+	return river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return ScanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})
 }
 
@@ -60,8 +63,47 @@ func (r *Reminders) Periodic() *river.PeriodicJob {
 func (r *Reminders) Work(ctx context.Context, _ *river.Job[ScanArgs]) error { return r.Scan(ctx) }
 
 // Scan reminds each member who wants reminders of every threshold crossed by now and not
-// yet reminded of: the reminder is recorded and its e-mail queued in one transaction.
+// yet reminded of: the reminder is recorded and its e-mail queued in one transaction. It
+// then tells registrants of tomorrow's meetings.
 func (r *Reminders) Scan(ctx context.Context) error {
+	if err := r.deadlines(ctx); err != nil {
+		return err
+	}
+	return r.meetings(ctx)
+}
+
+// meetings tells each registrant with an address, once, on the day before their meeting
+// starts in the meeting's time zone, with their check-in code.
+func (r *Reminders) meetings(ctx context.Context) error {
+	now := r.now()
+	today := recert.DateOf(now)
+	invites, err := r.store.MeetingInvites(ctx, today, today.AddDays(2))
+	if err != nil {
+		return err
+	}
+	for _, in := range invites {
+		loc, err := time.LoadLocation(in.TimeZone)
+		if err != nil {
+			loc = time.UTC
+		}
+		if recert.DateOf(now.In(loc)).AddDays(1) != in.StartDate {
+			continue
+		}
+		err = r.store.InTx(ctx, func(ctx context.Context) error {
+			first, err := r.store.MarkMeetingInvite(ctx, in.EventID, in.MemberID)
+			if err != nil || !first {
+				return err
+			}
+			return r.outbox.Notify(ctx, ledger.Notice{Type: ledger.NoticeMeetingTomorrow, MemberID: in.MemberID, EventID: in.EventID})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Reminders) deadlines(ctx context.Context) error {
 	users, err := r.store.ReminderRecipients(ctx)
 	if err != nil {
 		return err

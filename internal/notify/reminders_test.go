@@ -130,3 +130,73 @@ func TestRemindersGoOncePerThreshold(t *testing.T) {
 		}
 	})
 }
+
+// A registrant with an address hears of their meeting once, on the day before it starts
+// where it takes place; nobody hears of a draft, and a member without an address is skipped.
+func TestMeetingTomorrow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		org, err := st.CreateOrganization(ctx, recert.Organization{Name: "Island Society", Code: "ISL"}, "test")
+		must(err)
+		jo, err := st.CreateMember(ctx, recert.Member{Name: "Jo Kai", Email: "jo@example.org", ABCPID: "135791"}, org.ID, "test")
+		must(err)
+		quiet, err := st.CreateMember(ctx, recert.Member{Name: "No Address", ABCPID: "135792"}, org.ID, "test")
+		must(err)
+		event := func(title string, publish bool) recert.Event {
+			t.Helper()
+			day := recert.NewDate(2026, 10, 2)
+			e, err := st.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: title, Format: "in_person", TimeZone: "Pacific/Honolulu",
+				Location: "Queen's Medical Center", StartDate: day, EndDate: day, Category: "I", ApprovalRef: "ABCP-2026-" + title,
+				Sessions: []recert.Session{{Title: "Pumps", Date: day, CEUs: 200}}}, "test")
+			must(err)
+			if publish {
+				e, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
+				must(err)
+			}
+			_, err = st.Register(ctx, e.ID, []string{jo.ID, quiet.ID}, "test")
+			must(err)
+			return e
+		}
+		meeting, _ := event("Fall", true), event("Draft", false)
+
+		var now time.Time
+		out := &recording{}
+		lg, err := ledger.New(st, ledger.Config{})
+		must(err)
+		r := notify.NewReminders(st, lg.Standing, out, func() time.Time { return now })
+		told := func(at time.Time) []ledger.Notice {
+			t.Helper()
+			now, out.notices = at, nil
+			must(r.Scan(ctx))
+			return out.notices
+		}
+		// 1 October, 20:00 UTC is 10:00 in Honolulu: the day before.
+		if n := told(time.Date(2026, 9, 30, 20, 0, 0, 0, time.UTC)); len(n) != 0 {
+			t.Errorf("two days before: %+v", n)
+		}
+		// 2 October, 09:00 UTC is still 1 October, 23:00, in Honolulu.
+		n := told(time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC))
+		if len(n) != 1 || n[0].Type != ledger.NoticeMeetingTomorrow || n[0].MemberID != jo.ID || n[0].EventID != meeting.ID {
+			t.Fatalf("the day before, where the meeting is: %+v", n)
+		}
+		if n := told(time.Date(2026, 10, 2, 9, 30, 0, 0, time.UTC)); len(n) != 0 {
+			t.Errorf("the scan again: %+v", n)
+		}
+
+		// The message carries the member's code.
+		w := notify.NewWorker(st, nil, "https://recert.example.org").WithCheckInCodes(func(context.Context, string) ([]byte, error) {
+			return []byte("png"), nil
+		})
+		msgs, err := w.Messages(ctx, n[0])
+		if err != nil || len(msgs) != 1 || len(msgs[0].Attachments) != 1 || msgs[0].Attachments[0].Name != "check-in-code.png" ||
+			!strings.Contains(msgs[0].Text, "Queen's Medical Center") || !strings.Contains(msgs[0].Text, "https://recert.example.org/app/checkin-card") {
+			t.Errorf("the message: %+v %v", msgs, err)
+		}
+	})
+}

@@ -43,6 +43,8 @@ type Data struct {
 	CheckInCode bool
 	// RevokedOn is the day of a revocation a change reversed ("2 October 2026").
 	RevokedOn string
+	// Place is where an event is held, when it says.
+	Place string
 	// Webhook is the id of a subscription an organizer is told of.
 	Webhook string
 	// Preferences is the page where a person turns these messages off.

@@ -161,9 +161,9 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 		return nil, fmt.Errorf("member %s: %w", n.MemberID, err)
 	}
 	d := Data{Name: m.Name, Member: m.Name, Reason: n.Reason}
+	var e recert.Event
 	if n.EventID != "" {
-		e, err := w.dir.Event(ctx, n.EventID)
-		if err != nil {
+		if e, err = w.dir.Event(ctx, n.EventID); err != nil {
 			return nil, fmt.Errorf("event %s: %w", n.EventID, err)
 		}
 		d.Event = e.Title
@@ -201,6 +201,8 @@ func (w *Worker) recipients(ctx context.Context, n ledger.Notice) ([]recipient, 
 			r.attached = []Attachment{{Name: "check-in-code.png", ContentType: "image/png", Data: png}}
 		}
 		return []recipient{r}, nil
+	case ledger.NoticeMeetingTomorrow:
+		return w.meetingTomorrow(ctx, m, e, d)
 	case ledger.NoticeDisputeFiled:
 		return w.organizers(ctx, n, d)
 	case ledger.NoticeCertificate:
@@ -335,4 +337,21 @@ func (w *Worker) certificate(ctx context.Context, n ledger.Notice, m recert.Memb
 	}
 	d.Link, d.CEUs = verify, a.Total().String()
 	return []recipient{{email: m.Email, data: d, attached: []Attachment{{Name: "certificate-" + a.ID + ".pdf", ContentType: "application/pdf", Data: pdf}}}}, nil
+}
+
+// meetingTomorrow tells a registrant of their meeting the day before, with their check-in
+// code attached when the service has a check-in key, and where to find it again.
+func (w *Worker) meetingTomorrow(ctx context.Context, m recert.Member, e recert.Event, d Data) ([]recipient, error) {
+	d.Date, d.Place = longDate(e.StartDate.String()), e.Location
+	d.Link = w.link("/app/checkin-card")
+	r := recipient{email: m.Email, data: d}
+	if w.checkInCodes != nil {
+		png, err := w.checkInCodes(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		r.data.CheckInCode = true
+		r.attached = []Attachment{{Name: "check-in-code.png", ContentType: "image/png", Data: png}}
+	}
+	return []recipient{r}, nil
 }

@@ -91,6 +91,14 @@ type Registrant struct {
 	CodeVersion  int // the member's current check-in code version
 }
 
+// MeetingInvite is a registrant to tell of their meeting the day before it starts.
+type MeetingInvite struct {
+	EventID   string
+	MemberID  string
+	TimeZone  string // the event's
+	StartDate Date
+}
+
 // PrefixVolunteer prefixes volunteer ids.
 const PrefixVolunteer = "vol"
 

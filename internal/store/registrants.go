@@ -60,3 +60,32 @@ func (s *Store) IsRegistered(ctx context.Context, eventID, memberID string) (boo
 	err := s.conn(ctx).Model(&registrantRow{}).Where("event_id = ? AND member_id = ?", eventID, memberID).Count(&n).Error
 	return n > 0, TranslateError(err, "registrant")
 }
+
+// MeetingInvites lists the registrants with an e-mail address, not yet told, of published
+// events starting between from and to: the scan keeps those whose meeting is tomorrow
+// where it takes place.
+func (s *Store) MeetingInvites(ctx context.Context, from, to recert.Date) ([]recert.MeetingInvite, error) {
+	var rows []struct {
+		EventID, MemberID, TimeZone string
+		StartDate                   date
+	}
+	err := s.conn(ctx).Table("registrants r").Select("r.event_id, r.member_id, e.time_zone, e.start_date").
+		Joins("JOIN events e ON e.id = r.event_id").Joins("JOIN members m ON m.id = r.member_id").
+		Where("e.status = ? AND e.start_date BETWEEN ? AND ? AND r.reminded_at IS NULL", recert.EventPublished, date(from), date(to)).
+		Where("m.email IS NOT NULL AND m.email <> ''").Order("r.event_id, r.member_id").Scan(&rows).Error
+	if err != nil {
+		return nil, TranslateError(err, "registrants")
+	}
+	out := make([]recert.MeetingInvite, len(rows))
+	for i, r := range rows {
+		out[i] = recert.MeetingInvite{EventID: r.EventID, MemberID: r.MemberID, TimeZone: r.TimeZone, StartDate: recert.Date(r.StartDate)}
+	}
+	return out, nil
+}
+
+// MarkMeetingInvite records that the registrant was told; false if they already were.
+func (s *Store) MarkMeetingInvite(ctx context.Context, eventID, memberID string) (bool, error) {
+	res := s.conn(ctx).Model(&registrantRow{}).Where("event_id = ? AND member_id = ? AND reminded_at IS NULL", eventID, memberID).
+		Update("reminded_at", s.now())
+	return res.RowsAffected == 1, TranslateError(res.Error, "registrant")
+}
