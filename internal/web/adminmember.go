@@ -239,6 +239,20 @@ func (p *Pages) signOutMember(c echo.Context) error {
 	return p.render(c, http.StatusOK, "member", d.Member.Name, d)
 }
 
+// replaceMemberCode revokes a member's check-in code (a lost badge): the old code scans
+// yellow, everyone else's keeps working.
+func (p *Pages) replaceMemberCode(c echo.Context) error {
+	d, err := p.adminMemberData(c, c.Param("member_id"))
+	if err != nil {
+		return p.fail(c, err)
+	}
+	if _, err := p.desk.Reissue(ctxOf(c), d.Member.ID); err != nil {
+		return p.fail(c, err)
+	}
+	c.Set(flashKey, d.Member.Name+"'s check-in code is replaced: the old one scans yellow from now on.")
+	return p.render(c, http.StatusOK, "member", d.Member.Name, d)
+}
+
 // inviteMember sends (or sends again) the claim invitation to the member's address on
 // record, through the API's use case.
 func (p *Pages) inviteMember(c echo.Context) error {

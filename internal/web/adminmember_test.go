@@ -96,6 +96,15 @@ func TestAdminMemberEffectHistoryAndSignOut(t *testing.T) {
 		if res, body := renee.get("/app/dashboard"); res.StatusCode != http.StatusOK {
 			t.Fatalf("Renée's page before: %d\n%s", res.StatusCode, body)
 		}
+		// A lost badge: the administrator replaces Renée's code; her card shows the new one.
+		before := checkInCode(t, renee)
+		if res, body := b.post(page+"/check-in-code", url.Values{}); res.StatusCode != http.StatusOK ||
+			!strings.Contains(body, "Renée Roy&#39;s check-in code is replaced") {
+			t.Fatalf("replace the check-in code: %d\n%s", res.StatusCode, body)
+		}
+		if after := checkInCode(t, renee); after == before {
+			t.Error("the card shows the replaced code")
+		}
 		if res, body := b.post(page+"/sign-out", url.Values{}); res.StatusCode != http.StatusOK || !strings.Contains(body, "Every sign-in of Renée Roy is ended") {
 			t.Fatalf("sign out everywhere: %d\n%s", res.StatusCode, body)
 		}

@@ -210,6 +210,7 @@ func (p *Pages) Mount(e *echo.Echo) {
 	a.POST("/members/:member_id", p.saveAdminMember)
 	a.POST("/members/:member_id/invite", p.inviteMember)
 	a.POST("/members/:member_id/sign-out", p.signOutMember)
+	a.POST("/members/:member_id/check-in-code", p.replaceMemberCode)
 
 	// The pages of members' own records (activities, clinical log, disputes, report), and the
 	// pages that manage events, organizations and accounts.
