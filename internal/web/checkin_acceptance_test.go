@@ -186,7 +186,7 @@ func TestCheckInAcceptance(t *testing.T) {
 		stale := recert.SessionCode(secret, at.Add(-2*recert.CodeStep))
 		renee := w.browser(t)
 		renee.signIn(w.member)
-		choice := ev.ID + "/" + ev.Sessions[0].ID
+		choice := ev.ID + "/" + ev.Sessions[0].ID + "/in"
 		if _, body := renee.get("/app/checkin"); !strings.Contains(body, `value="`+choice+`"`) {
 			t.Fatalf("the self check-in page does not offer S1:\n%s", body)
 		}
@@ -225,6 +225,13 @@ Pat Lee,pat.lee@example.org,%[1]s 07:40:00 PM,%[1]s 07:52:00 PM,12,No
 			t.Errorf("the report's minutes: %v, want Pat 52.00 and Renée 40.00\n%s", minutes, imp.Body)
 		}
 
+		// S3 overlaps S2: Pat's 50 minutes there would pass the 80% rule too, but S2 has more
+		// of Pat's time, so S3 is the concurrent one.
+		s3 := fmt.Sprintf("email,join,leave\npat.lee@example.org,%[1]s 19:40,%[1]s 20:30\n", now.Format("2006-01-02"))
+		if imp, err := w.env.Client.ImportParticipantsWithBodyWithResponse(ctx, ev.ID, "S3", "text/csv", strings.NewReader(s3), org); err != nil || imp.JSON200 == nil {
+			t.Fatalf("S3's report: %v %s", err, imp.Body)
+		}
+
 		// 7. Convert: a dry run says who earns what and why, and writes nothing.
 		dry, err := w.env.Client.ConvertCheckInsWithResponse(ctx, ev.ID, &api.ConvertCheckInsParams{DryRun: some(true)}, org)
 		if err != nil || dry.JSON200 == nil {
@@ -239,7 +246,7 @@ Pat Lee,pat.lee@example.org,%[1]s 07:40:00 PM,%[1]s 07:52:00 PM,12,No
 			outcome[p.MemberID+" "+p.Session] = why + " " + p.MinutesPresent
 		}
 		want := map[string]string{
-			pat + " S1": "credited 55.00", pat + " S2": "credited 52.00",
+			pat + " S1": "credited 55.00", pat + " S2": "credited 52.00", pat + " S3": "concurrent_session 50.00",
 			w.renee.ID + " S1": "no_check_out 0.00", w.renee.ID + " S2": "presence_below_threshold 40.00",
 		}
 		if len(outcome) != len(want) {
@@ -285,8 +292,8 @@ Pat Lee,pat.lee@example.org,%[1]s 07:40:00 PM,%[1]s 07:52:00 PM,12,No
 				t.Errorf("check-in %s is not among the evidence: %s", id, hist.Body)
 			}
 		}
-		if len(hist.JSON200.Evidence.CheckIns) != 3 || len(hist.JSON200.Evidence.ParticipantIntervals) != 3 {
-			t.Errorf("evidence: %d check-ins and %d report lines, want 3 and 3", len(hist.JSON200.Evidence.CheckIns), len(hist.JSON200.Evidence.ParticipantIntervals))
+		if len(hist.JSON200.Evidence.CheckIns) != 3 || len(hist.JSON200.Evidence.ParticipantIntervals) != 4 {
+			t.Errorf("evidence: %d check-ins and %d report lines, want 3 and 4", len(hist.JSON200.Evidence.CheckIns), len(hist.JSON200.Evidence.ParticipantIntervals))
 		}
 
 		// Converting again changes nothing: no posting, no new history.
@@ -384,7 +391,7 @@ func sessionSecret(t *testing.T, w *world, sessionID string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return key.Derive(ledger.SessionSecretLabel(sessionID))
+	return key.Derive(ledger.SessionSecretLabel(sessionID, "in"))
 }
 
 // attendanceOf is the member's attendance, as the API lists it to the organizer.
