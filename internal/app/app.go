@@ -137,6 +137,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if aln != nil {
 			srv.ServeAdmin(aln)
 		}
+		// What starting took (the contract parsed, templates, migrations, the first
+		// administrator's password hashed: 64 MiB) is garbage now; hand it back, or the runtime
+		// keeps it for minutes and a service at rest holds it.
+		debug.FreeOSMemory()
 		base := baseURL(cfg, ln.Addr())
 		log.Info(fmt.Sprintf("Recert %s: the API is at %s/v1/, its documentation at %s/docs", Version(), base, base))
 		return srv.Serve(ctx, ln)

@@ -75,6 +75,21 @@ func HashPassword(password string, p Argon2Params) (string, error) {
 	return encodePHC(p, salt, key), nil
 }
 
+// UnusableHash is a PHC string in p's parameters that no password verifies against (a random
+// salt and key), made without hashing. Verifying a password against it costs what verifying
+// against a real hash in p costs, so a sign-in for an account that does not exist takes as
+// long as one for an account that does, and preparing it allocates nothing of argon2's memory
+// (64 MiB with the defaults).
+func UnusableHash(p Argon2Params) (string, error) {
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	salt, key := make([]byte, p.SaltLen), make([]byte, p.KeyLen)
+	_, _ = rand.Read(salt) // never fails; see randomToken
+	_, _ = rand.Read(key)
+	return encodePHC(p, salt, key), nil
+}
+
 // VerifyPassword reports whether password matches the PHC-encoded hash. A wrong password
 // is (false, nil); an unreadable hash is an error wrapping ErrPasswordHash.
 func VerifyPassword(password, encoded string) (bool, error) {

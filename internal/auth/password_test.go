@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -191,5 +192,42 @@ func BenchmarkHashPasswordDefault(b *testing.B) {
 		if _, err := HashPassword("long enough passphrase", DefaultArgon2Params); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// allocated is what f allocates on the heap, in bytes.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestUnusableHash: the hash a sign-in for an unknown account verifies against is made
+// without argon2's memory, is in the parameters given, accepts no password, and verifying
+// against it does the whole work of a real check (argon2's memory, 64 MiB by default).
+func TestUnusableHash(t *testing.T) {
+	p := DefaultArgon2Params
+	var hash string
+	var err error
+	if n := allocated(func() { hash, err = UnusableHash(p) }); err != nil || n > 1<<20 {
+		t.Fatalf("UnusableHash allocated %d bytes (err %v): it hashed", n, err)
+	}
+	if NeedsRehash(hash, p) {
+		t.Errorf("%s is not in the parameters given", hash)
+	}
+	for _, pw := range []string{"", "no such account: a dummy password", "a long enough passphrase 1"} {
+		var ok bool
+		n := allocated(func() { ok, err = VerifyPassword(pw, hash) })
+		if ok || err != nil {
+			t.Errorf("VerifyPassword(%q) = %v, %v; want false, nil", pw, ok, err)
+		}
+		if n < uint64(p.Memory)<<10 {
+			t.Errorf("verifying %q allocated %d bytes, less than a real check's %d KiB", pw, n, p.Memory)
+		}
+	}
+	if _, err := UnusableHash(Argon2Params{}); err == nil {
+		t.Error("UnusableHash accepted invalid parameters")
 	}
 }

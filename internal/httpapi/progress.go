@@ -223,9 +223,9 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 
 // evaluateProgress evaluates the member's programs over the credits in scope: organizers
 // and apps evaluate over their organizations' credits only.
-func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, v *ledger.Version, q progressQuery) (api.MemberProgress, error) {
+func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, sub *ledger.Subject, q progressQuery) (api.MemberProgress, error) {
 	var err error
-	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Version: v}
+	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Subject: sub}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
 		return api.MemberProgress{}, err
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // progressCache keeps rendered progress answers by everything they depend on: the member,
-// their ledger version and the programs' (read in one statement per request, so a write on
+// their ledger version and the programs' (read with the member in one statement per request, so a write on
 // any instance is seen at once), the question (program, as_of, explain, the caller's scope)
 // and, without as_of, the quarter hour: every time zone's date, hence "today" in every
 // program, is the same throughout a UTC quarter hour. It holds at most max bytes of answers.
@@ -96,18 +96,18 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 	if err != nil {
 		return rawResponse{}, err
 	}
-	v, related, err := s.store.ProgressVersionFor(ctx, memberID, scope)
+	sub, err := s.store.ProgressSubject(ctx, memberID, scope)
 	if err != nil {
 		return rawResponse{}, err
 	}
-	if !related {
+	if !sub.Visible {
 		return rawResponse{}, notFound("member", memberID)
 	}
-	key := progressKey{member: memberID, question: question(scope, q, s.now()), version: v}
+	key := progressKey{member: memberID, question: question(scope, q, s.now()), version: sub.Version}
 	if body, ok := s.progressCache.get(key); ok {
 		return rawResponse{Status: http.StatusOK, Body: body}, nil
 	}
-	out, err := s.evaluateProgress(ctx, memberID, scope, &v, q)
+	out, err := s.evaluateProgress(ctx, memberID, scope, &sub, q)
 	if err != nil {
 		return rawResponse{}, err
 	}

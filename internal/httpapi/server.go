@@ -155,7 +155,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		o.Webhooks = noWebhooks{}
 	}
 	// Verifying against this hash when an account does not exist takes as long as a real check.
-	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
+	dummy, err := auth.UnusableHash(o.PasswordParams)
 	if err != nil {
 		return nil, err
 	}

@@ -78,5 +78,5 @@ type Store interface {
 	// rotated out.
 	PublishedKey(ctx context.Context, purpose, kid string) (recert.PublishedKey, error)
 
-	ProgressVersionFor(ctx context.Context, memberID string, scope recert.Scope) (ledger.Version, bool, error)
+	ProgressSubject(ctx context.Context, memberID string, scope recert.Scope) (ledger.Subject, error)
 }

@@ -20,8 +20,9 @@ type ProgressStore interface {
 	Programs(ctx context.Context) ([][]byte, error)
 	// MemberRecord loads what a member's progress counts, dated in a window.
 	MemberRecord(ctx context.Context, q RecordQuery) (Record, error)
-	// ProgressVersion is what the member's progress depends on besides the date and the question.
-	ProgressVersion(ctx context.Context, memberID string) (Version, error)
+	// ProgressSubject is the member, the Version of what their progress depends on besides the
+	// date and the question, and whether scope sees them, in one read.
+	ProgressSubject(ctx context.Context, memberID string, scope recert.Scope) (Subject, error)
 	// ProgramCount is the number of program versions administrators added (never removed).
 	ProgramCount(ctx context.Context) (int64, error)
 	// MembersCredits is several members' credits dated from..to (zero: open) posted by the
@@ -34,6 +35,15 @@ type ProgressStore interface {
 // question at the same Version and date are the same.
 type Version struct{ Ledger, Programs int64 }
 
+// Subject is a member as their progress reads them, the Version it is evaluated from, and
+// whether the scope that asked sees them (organizers and apps see the members related to their
+// organizations; every organization sees all).
+type Subject struct {
+	Member  recert.Member
+	Version Version
+	Visible bool
+}
+
 // RecordQuery selects the part of a member's record that an evaluation reads.
 type RecordQuery struct {
 	MemberID string
@@ -45,7 +55,8 @@ type RecordQuery struct {
 	Scope recert.Scope
 }
 
-// Record is a member's record as progress counts it.
+// Record is a member's record as progress counts it: of each activity, clinical entry and
+// leave period, what an evaluation reads.
 type Record struct {
 	// Credits are posted attendance credits dated in the window, not revoked.
 	Credits []recert.Credit
@@ -138,8 +149,8 @@ type Query struct {
 	Scope recert.Scope
 	// Extra are hypothetical credits added to the record (what-if).
 	Extra []progress.Credit
-	// Version is the member's, when the caller has read it; nil: read it.
-	Version *Version
+	// Subject is the member as the caller read them (ProgressSubject); nil: read it.
+	Subject *Subject
 	// Change is a proposed change to the member's record, evaluated as if it were saved (the
 	// effect of moving where the record starts, shown before saving).
 	Change *recert.MemberChange
@@ -199,22 +210,21 @@ type loaded struct {
 }
 
 func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
-	if q.Version == nil {
-		v, err := p.store.ProgressVersion(ctx, q.MemberID)
+	sub := q.Subject
+	if sub == nil {
+		read, err := p.store.ProgressSubject(ctx, q.MemberID, recert.AllOrganizations())
 		if err != nil {
 			return loaded{}, err
 		}
-		q.Version = &v
+		sub = &read
 	}
-	catalogue, err := p.catalogueOf(ctx, q.Version.Programs)
+	catalogue, err := p.catalogueOf(ctx, sub.Version.Programs)
 	if err != nil {
 		return loaded{}, err
 	}
-	m, err := p.store.Member(ctx, q.MemberID)
-	if err != nil {
-		return loaded{}, err
-	}
+	m := sub.Member
 	if q.Change != nil {
+		m.Licenses = slices.Clone(m.Licenses)
 		q.Change.Apply(&m)
 	}
 	l, w, reads, err := p.prepare(catalogue, m, q)

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 
@@ -10,60 +11,140 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// MemberRecord loads what a member's progress counts, dated in q's window: posted credits and,
-// for the whole record (no organizations named), self-reported activities that are not
-// withdrawn, clinical entries and leave; and where the member's record starts.
+// MemberRecord loads what a member's progress counts, dated in q's window, in one statement:
+// posted credits and where they start and, for the whole record (no organizations named),
+// self-reported activities that are not withdrawn, clinical entries and where they start, and
+// leave. Each kind of row shares the credits' columns (scanRecord says which holds what),
+// and holds what progress reads of it.
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
-	var rec ledger.Record
-	var err error
-	rec.Credits, err = s.Credits(ctx, recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope})
+	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
+	q1, args1 := creditFilter(sessionCreditsSQL, "s.date", "COALESCE(s.category, e.category)", f)
+	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
+	first, args3 := firstCreditSQL(q)
+	parts := []string{
+		// The first branch names and types every column; on PostgreSQL the others follow it.
+		"SELECT 'c' AS kind, " + strings.Replace(strings.TrimPrefix(q1, "SELECT "), "\nFROM", ",\n       CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until\nFROM", 1),
+		"SELECT 'c', " + strings.Replace(strings.TrimPrefix(q2, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
+		`SELECT 'f', NULL, NULL, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (` + first + `) firsts`,
+	}
+	args := slices.Concat(args1, args2, args3)
+	if q.Scope.All() {
+		window, wargs := dateWindow("date", q.From, q.To)
+		parts = append(parts,
+			`SELECT 'a', id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
+       NULL, NULL, approval_ref, approved_by, NULL, minutes, NULL
+FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`+window,
+			`SELECT 'e', id, member_id, date, NULL, NULL, type, NULL, role, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count, NULL
+FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`+window,
+			`SELECT 'g', NULL, NULL, MIN(date), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`,
+			`SELECT 'l', id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
+FROM leave_periods WHERE member_id = ?`)
+		args = slices.Concat(args, []any{q.MemberID}, wargs, []any{q.MemberID}, wargs, []any{q.MemberID, q.MemberID})
+	}
+	rec, err := s.scanRecord(ctx, strings.Join(parts, "\nUNION ALL\n"), args...)
+	if err != nil {
+		return ledger.Record{}, TranslateError(err, "record")
+	}
+	// Sorted here rather than in SQL: PostgreSQL's collation and SQLite's byte order could
+	// order ids differently, and the record must read the same on both.
+	slices.SortFunc(rec.Credits, func(a, b recert.Credit) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(rec.Activities, func(a, b recert.Activity) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(rec.Entries, func(a, b recert.ClinicalEntry) int {
+		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
+	})
+	slices.SortFunc(rec.Leave, func(a, b recert.Leave) int { return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID)) })
+	return rec, nil
+}
+
+// scanRecord reads the rows of a record query by position. What each column of a record row holds, by kind: c a credit (as the
+// credits query), f the first credit's date, a an activity, e a clinical entry, g the first
+// entry's date, l a leave period.
+//
+//	column   c                 a              e      l
+//	id       attendance_id     id             id     id
+//	date     date              date           date   start_date
+//	event_id event_id          type           type   type
+//	title    event_title       title
+//	format   format            review_status  role
+//	session  session_id        citation
+//	s_title  session_title     provider
+//	n                          minutes        count  approved
+//	until                                            end_date
+func (s *Store) scanRecord(ctx context.Context, query string, args ...any) (ledger.Record, error) {
+	rec := ledger.Record{Credits: []recert.Credit{}}
+	rows, err := s.conn(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return rec, err
 	}
-	if rec.FirstCredit, err = s.firstCredit(ctx, q); err != nil || !q.Scope.All() {
-		return rec, err
+	defer rows.Close()
+	var (
+		kind, id, memberID, category, eventID, eventTitle, format, sessionID, sessionTitle, topics sql.NullString
+		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                              sql.NullString
+		ceus, n                                                                                    sql.NullInt64
+		day, until                                                                                 *date
+	)
+	for rows.Next() {
+		day, until = nil, nil
+		err := rows.Scan(&kind, &id, &memberID, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
+			&topics, &orgID, &orgName, &approvalRef, &eventApprovers, &sessionApprovers, &n, &until)
+		if err != nil {
+			return rec, err
+		}
+		switch kind.String {
+		case "c":
+			r := creditRow{AttendanceID: id.String, MemberID: memberID.String, Category: category.String, CEUs: recert.Units(ceus.Int64),
+				EventID: eventID.String, EventTitle: eventTitle.String, Format: format.String, SessionID: sessionID.String,
+				SessionTitle: sessionTitle.String, Topics: topics.String, OrganizationID: orgID.String, OrganizationName: orgName.String,
+				EventApprovers: eventApprovers.String, SessionApprovers: sessionApprovers.String}
+			if day != nil {
+				r.Date = *day
+			}
+			if approvalRef.Valid {
+				r.ApprovalRef = &approvalRef.String
+			}
+			rec.Credits = append(rec.Credits, r.credit())
+		case "f":
+			rec.FirstCredit = optionalDay(day)
+		case "g":
+			rec.FirstEntry = optionalDay(day)
+		case "a":
+			rec.Activities = append(rec.Activities, recert.Activity{ID: id.String, MemberID: memberID.String, Type: eventID.String,
+				Date: optionalDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
+				ApprovedBy: strings.Fields(eventApprovers.String), Title: eventTitle.String, Citation: sessionID.String,
+				Provider: sessionTitle.String, ApprovalRef: approvalRef.String, Topics: strings.Fields(topics.String),
+				ReviewStatus: format.String})
+		case "e":
+			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberID.String, Date: optionalDay(day),
+				Type: eventID.String, Role: format.String, Count: int(n.Int64)})
+		case "l":
+			rec.Leave = append(rec.Leave, recert.Leave{ID: id.String, MemberID: memberID.String, Type: eventID.String,
+				Start: optionalDay(day), End: optionalDay(until), Approved: n.Int64 == 1})
+		}
 	}
-	if rec.Activities, err = s.activitiesIn(ctx, q); err != nil {
-		return rec, err
-	}
-	if rec.Entries, err = s.ClinicalEntries(ctx, q.MemberID, q.From, q.To); err != nil {
-		return rec, err
-	}
-	if rec.FirstEntry, err = s.earliest(ctx, `SELECT MIN(date) AS d FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`, q.MemberID); err != nil {
-		return rec, err
-	}
-	rec.Leave, err = s.LeavePeriods(ctx, q.MemberID)
-	return rec, err
+	return rec, rows.Err()
 }
 
-// activitiesIn lists the member's activities dated in the window that are not withdrawn,
-// rejected ones included.
-func (s *Store) activitiesIn(ctx context.Context, q ledger.RecordQuery) ([]recert.Activity, error) {
-	var rows []activityRow
-	db := s.conn(ctx).Where("member_id = ? AND withdrawn_at IS NULL", q.MemberID).Order("date, id")
-	if !q.From.IsZero() {
-		db = db.Where("date >= ?", date(q.From))
+// dateWindow is the conditions of a window of dates on column, zero ends open.
+func dateWindow(column string, from, to recert.Date) (string, []any) {
+	var cond string
+	var args []any
+	if !from.IsZero() {
+		cond, args = cond+" AND "+column+" >= ?", append(args, date(from))
 	}
-	if !q.To.IsZero() {
-		db = db.Where("date <= ?", date(q.To))
+	if !to.IsZero() {
+		cond, args = cond+" AND "+column+" <= ?", append(args, date(to))
 	}
-	if err := db.Find(&rows).Error; err != nil {
-		return nil, TranslateError(err, "activities")
-	}
-	out := make([]recert.Activity, len(rows))
-	for i, r := range rows {
-		out[i] = r.activity()
-	}
-	return out, nil
+	return cond, args
 }
 
-// firstCredit is the date of the member's earliest credit in scope: attended sessions,
-// CEUs awarded without a breakdown, and (for the whole record) activities not withdrawn.
-func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.Date, error) {
+// firstCreditSQL selects the dates (column d) whose earliest is the member's first credit in
+// scope: attended sessions, CEUs awarded without a breakdown, and (for the whole record)
+// activities not withdrawn.
+func firstCreditSQL(q ledger.RecordQuery) (string, []any) {
 	scope, more := scopeSQL("e.organization_id", q.Scope)
 	args := append([]any{q.MemberID}, more...)
-	query := `SELECT MIN(d) AS d FROM (
-	SELECT MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
+	query := `SELECT MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
 		JOIN sessions s ON s.id = x.session_id JOIN events e ON e.id = a.event_id
 		WHERE a.member_id = ? AND a.revoked_at IS NULL` + scope + `
 	UNION ALL
@@ -76,20 +157,7 @@ func (s *Store) firstCredit(ctx context.Context, q ledger.RecordQuery) (recert.D
 	SELECT MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`
 		args = append(args, q.MemberID)
 	}
-	return s.earliest(ctx, query+`
-) firsts`, args...)
-}
-
-// earliest runs a query of one nullable date column named d.
-func (s *Store) earliest(ctx context.Context, query string, args ...any) (recert.Date, error) {
-	var row struct{ D *date }
-	if err := s.conn(ctx).Raw(query, args...).Scan(&row).Error; err != nil {
-		return recert.Date{}, TranslateError(err, "record start")
-	}
-	if row.D == nil {
-		return recert.Date{}, nil
-	}
-	return row.D.day(), nil
+	return query, args
 }
 
 // MemberCreatedBy reports whether one of the organizations created the member record: directly,

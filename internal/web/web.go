@@ -112,7 +112,8 @@ func New(o Options) (*Pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	dummy, err := auth.HashPassword("no such account: a dummy password", o.PasswordParams)
+	// Verifying against this hash when an account does not exist takes as long as a real check.
+	dummy, err := auth.UnusableHash(o.PasswordParams)
 	if err != nil {
 		return nil, err
 	}

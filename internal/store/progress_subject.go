@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+)
+
+// ProgressSubject reads, in one statement, the member as their progress reads them (with
+// their licences and whether a login claims them), the Version of what their progress depends
+// on, and whether the scope sees them: one row per licence (one when they hold none).
+func (s *Store) ProgressSubject(ctx context.Context, memberID string, scope recert.Scope) (ledger.Subject, error) {
+	query, args := `SELECT m.id, m.name, m.email, m.abcp_id, m.certification_date, m.abcp_cycle, m.birth_month,
+	m.society_class, m.status, m.tracking_since, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
+	EXISTS (SELECT 1 FROM users WHERE users.member_id = m.id) AS claimed,
+	COALESCE(v.version, 0) AS ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `, []any{}
+	switch {
+	case scope.All():
+		query += `TRUE AS related`
+	case scope.None():
+		query += `FALSE AS related`
+	default:
+		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs(), scope.IDs()}
+	}
+	query += `,
+	l.state, l.number, l.issued_on, l.expires_on
+FROM members m
+LEFT JOIN member_ledger v ON v.member_id = m.id
+LEFT JOIN member_licenses l ON l.member_id = m.id
+WHERE m.id = ?
+ORDER BY l.state`
+	rows, err := s.conn(ctx).Raw(query, append(args, memberID)...).Rows()
+	if err != nil {
+		return ledger.Subject{}, TranslateError(err, "member "+memberID)
+	}
+	defer rows.Close()
+	var (
+		sub      ledger.Subject
+		r        memberRow
+		licences []licenseRow
+		found    bool
+	)
+	for rows.Next() {
+		var createdAt, updatedAt time.Time
+		var state, number sql.NullString
+		var issued, expires *date
+		if err := rows.Scan(&r.ID, &r.Name, &r.Email, &r.AbcpID, &r.CertificationDate, &r.AbcpCycle, &r.BirthMonth,
+			&r.SocietyClass, &r.Status, &r.TrackingSince, &r.Version, &createdAt, &r.CreatedBy, &updatedAt, &r.UpdatedBy,
+			&r.Claimed, &sub.Version.Ledger, &sub.Version.Programs, &sub.Visible,
+			&state, &number, &issued, &expires); err != nil {
+			return ledger.Subject{}, TranslateError(err, "member "+memberID)
+		}
+		r.CreatedAt, r.UpdatedAt, found = createdAt, updatedAt, true
+		if state.Valid {
+			licences = append(licences, licenseRow{MemberID: r.ID, State: state.String, Number: number.String, IssuedOn: issued, ExpiresOn: expires})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return ledger.Subject{}, TranslateError(err, "member "+memberID)
+	}
+	if !found {
+		return ledger.Subject{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
+	}
+	sub.Member = r.member(licences)
+	return sub, nil
+}

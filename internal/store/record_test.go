@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestMemberRecordMatchesItsParts: the record progress reads in one statement holds what the
+// reads of each part hold (credits, activities, clinical entries, leave, where credits and
+// entries start), for the whole record and an organization's part of it, in a window and
+// open, with withdrawn and out-of-window rows left out.
+func TestMemberRecordMatchesItsParts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		f.mustPost(t, recert.RosterRow{ABCPID: f.jane.ABCPID, Name: f.jane.Name})
+		other := newOrg(t, st, "OTHER")
+		day := func(s string) recert.Date { d, _ := recert.ParseDate(s); return d }
+		for i, a := range []recert.Activity{
+			{Type: "publication", Date: day("2024-02-03"), CEUs: 200, Category: "II", Title: "Old paper", Citation: "JECT"},
+			{Type: "sdce", Date: day("2026-08-01"), CEUs: 150, Minutes: 90, Category: "I", Title: "Module", Provider: "AmSECT",
+				ApprovalRef: "A-1", ApprovedBy: []string{"abcp"}, Topics: []string{"ethics", "safety"}},
+			{Type: "presentation", Date: day("2026-09-01"), CEUs: 100, Category: "II", Title: "Withdrawn talk"},
+		} {
+			a.MemberID, a.DocumentationStatus = f.jane.ID, "none"
+			created, err := st.CreateActivity(ctx, a, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 2 {
+				if err := st.WithdrawActivity(ctx, created.ID, "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for i, e := range []recert.ClinicalEntry{
+			{Date: day("2023-05-05"), Type: "cpb", Role: "primary", Count: 2},
+			{Date: day("2026-07-15"), Type: "ecmo", Role: "secondary", Count: 1},
+			{Date: day("2026-07-20"), Type: "cpb", Role: "primary", Count: 4},
+		} {
+			e.MemberID = f.jane.ID
+			created, err := st.CreateClinicalEntry(ctx, e, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 2 {
+				if err := st.WithdrawClinicalEntry(ctx, created.ID, "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for i, l := range []recert.Leave{{Type: "medical", Start: day("2025-01-01"), End: day("2025-02-01")},
+			{Type: "parental", Start: day("2026-01-01"), End: day("2026-03-01")}} {
+			l.MemberID = f.jane.ID
+			created, err := st.CreateLeave(ctx, l, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 1 {
+				if _, err := st.SetLeaveApproval(ctx, created.ID, true, "test"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, scope := range []recert.Scope{recert.AllOrganizations(), recert.OrganizationsScope(f.org.ID), recert.OrganizationsScope(other.ID)} {
+			for _, w := range [][2]recert.Date{{}, {day("2026-06-30"), day("2026-12-31")}} {
+				q := ledger.RecordQuery{MemberID: f.jane.ID, Scope: scope, From: w[0], To: w[1]}
+				got, err := st.MemberRecord(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := recordFromParts(t, st, q)
+				if diff := gocmp.Diff(want, progressView(got)); diff != "" {
+					t.Errorf("scope %v, window %v: record differs from its parts (-parts +record):\n%s", scope.IDs(), w, diff)
+				}
+				if scope.All() && (len(got.Credits) == 0 || len(got.Leave) != 2 || got.FirstEntry.IsZero()) {
+					t.Errorf("whole record: %d credits, %d leave, first entry %s", len(got.Credits), len(got.Leave), got.FirstEntry)
+				}
+			}
+		}
+	})
+}
+
+// recordFromParts is the record as the per-table reads give it.
+func recordFromParts(t *testing.T, st *store.Store, q ledger.RecordQuery) ledger.Record {
+	t.Helper()
+	ctx := context.Background()
+	in := func(d recert.Date) bool {
+		return (q.From.IsZero() || !d.Before(q.From)) && (q.To.IsZero() || !d.After(q.To))
+	}
+	var rec ledger.Record
+	var err error
+	if rec.Credits, err = st.Credits(ctx, recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}); err != nil {
+		t.Fatal(err)
+	}
+	// Where credits start, whatever the window: the scope's earliest credit (and activity, for all).
+	all, err := st.Credits(ctx, recert.CreditFilter{MemberID: q.MemberID, Scope: q.Scope})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		if rec.FirstCredit.IsZero() || c.Date.Before(rec.FirstCredit) {
+			rec.FirstCredit = c.Date
+		}
+	}
+	if q.Scope.All() {
+		acts, _, err := st.Activities(ctx, q.MemberID, recert.Page{}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range acts {
+			if a.Withdrawn {
+				continue
+			}
+			if rec.FirstCredit.IsZero() || a.Date.Before(rec.FirstCredit) {
+				rec.FirstCredit = a.Date
+			}
+			if in(a.Date) {
+				rec.Activities = append(rec.Activities, a)
+			}
+		}
+		slices.SortFunc(rec.Activities, func(a, b recert.Activity) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
+		if rec.Entries, err = st.ClinicalEntries(ctx, q.MemberID, q.From, q.To); err != nil {
+			t.Fatal(err)
+		}
+		every, err := st.ClinicalEntries(ctx, q.MemberID, recert.Date{}, recert.Date{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(every) > 0 {
+			rec.FirstEntry = every[0].Date
+		}
+		if rec.Leave, err = st.LeavePeriods(ctx, q.MemberID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return progressView(rec)
+}
+
+// progressView keeps of a record what an evaluation reads.
+func progressView(r ledger.Record) ledger.Record {
+	out := ledger.Record{Credits: r.Credits, FirstCredit: r.FirstCredit, FirstEntry: r.FirstEntry}
+	for _, a := range r.Activities {
+		out.Activities = append(out.Activities, recert.Activity{ID: a.ID, MemberID: a.MemberID, Type: a.Type, Date: a.Date, CEUs: a.CEUs,
+			Minutes: a.Minutes, Category: a.Category, ApprovedBy: a.ApprovedBy, Title: a.Title, Citation: a.Citation, Provider: a.Provider,
+			ApprovalRef: a.ApprovalRef, Topics: a.Topics, ReviewStatus: a.ReviewStatus})
+	}
+	for _, e := range r.Entries {
+		out.Entries = append(out.Entries, recert.ClinicalEntry{ID: e.ID, MemberID: e.MemberID, Date: e.Date, Type: e.Type, Role: e.Role, Count: e.Count})
+	}
+	for _, l := range r.Leave {
+		out.Leave = append(out.Leave, recert.Leave{ID: l.ID, MemberID: l.MemberID, Type: l.Type, Start: l.Start, End: l.End, Approved: l.Approved})
+	}
+	return out
+}
