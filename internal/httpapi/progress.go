@@ -225,7 +225,7 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 // and apps evaluate over their organizations' credits only.
 func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, sub *ledger.Subject, q progressQuery) (api.MemberProgress, error) {
 	var err error
-	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Subject: sub}
+	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Subject: sub, Brief: !q.credits}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
 		return api.MemberProgress{}, err
 	}

@@ -154,6 +154,9 @@ type Query struct {
 	// Change is a proposed change to the member's record, evaluated as if it were saved (the
 	// effect of moving where the record starts, shown before saving).
 	Change *recert.MemberChange
+	// Brief leaves out what only a list of credits shows: each credit's allocation
+	// (PeriodResult.Credits) and the descriptions in Result.About.
+	Brief bool
 }
 
 // Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
@@ -261,12 +264,14 @@ func (p *Progress) prepare(catalogue []progress.Program, m recert.Member, q Quer
 // fact about the member (the ABCP cycle) keeps that as its Problem even when asked for by name:
 // it is a state to show (needs_setup), not an invalid question.
 func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
-	in := inputsOf(l.rec, extra)
+	in := inputsOf(l.rec, extra, !q.Brief)
 	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
+	// Checked once for every program; invalid credits leave each program to report them.
+	opts := progress.Options{Credits: !q.Brief, Checked: progress.ValidateCredits(in.credits) == nil}
 	for i := range res.Programs {
 		e := &res.Programs[i]
 		if e.Problem == nil {
-			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in)
+			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in, opts)
 		}
 		if _, setup := progress.SetupSentence(e.Problem); e.Problem != nil && !setup && q.Program != "" && !q.Family {
 			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
@@ -309,13 +314,13 @@ func (e *Evaluated) at() recert.Date {
 }
 
 // evaluate runs one program over the inputs.
-func evaluate(e *Evaluated, f progress.Facts, in inputs) error {
+func evaluate(e *Evaluated, f progress.Facts, in inputs, o progress.Options) error {
 	if e.Program.Kind == progress.KindClinical {
 		ev, err := progress.EvaluateClinicalAt(e.Program, f, in.entries, e.at(), e.AsOf)
 		e.Clinical = &ev
 		return err
 	}
-	ev, err := progress.EvaluateAt(e.Program, f, in.credits, e.at(), e.AsOf)
+	ev, err := progress.EvaluateWith(e.Program, f, in.credits, e.at(), e.AsOf, o)
 	e.CEU = &ev
 	return err
 }
@@ -328,27 +333,38 @@ type inputs struct {
 	about   map[string]string
 }
 
-func inputsOf(rec Record, extra []progress.Credit) inputs {
+// inputsOf converts a record for the engine, with each credit's and entry's description when
+// about (nil otherwise).
+func inputsOf(rec Record, extra []progress.Credit, about bool) inputs {
 	n := len(rec.Credits) + len(rec.Activities) + len(extra)
-	in := inputs{about: make(map[string]string, n+len(rec.Entries)), leave: LeaveWeeks(rec.Leave),
+	in := inputs{leave: LeaveWeeks(rec.Leave),
 		credits: make([]progress.Credit, 0, n), entries: make([]progress.ClinicalEntry, 0, len(rec.Entries))}
+	if about {
+		in.about = make(map[string]string, n+len(rec.Entries))
+	}
 	for _, c := range rec.Credits {
 		in.credits = append(in.credits, progress.Credit{ID: c.ID, Date: c.Date, ActivityType: ActivityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics, ApprovedBy: c.ApprovedBy,
 			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID, Source: c.EventID})
-		in.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
+		if about {
+			in.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
+		}
 	}
 	for _, a := range rec.Activities {
 		in.credits = append(in.credits, progress.Credit{ID: a.ID, Date: a.Date, ActivityType: progress.ActivityType(a.Type),
 			Category: progress.Category(a.Category), Amount: a.CEUs, Minutes: int64(a.Minutes), Topics: a.Topics,
 			Verified: a.ReviewStatus == recert.ReviewVerified, ApprovalRef: a.ApprovalRef,
 			ApprovedBy: a.ApprovedBy, Rejected: a.ReviewStatus == recert.ReviewRejected})
-		in.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
+		if about {
+			in.about[a.ID] = describe(a.Title, a.Citation, a.Provider, a.ApprovalRef) + " (self-reported)"
+		}
 	}
 	in.credits = append(in.credits, extra...)
 	for _, e := range rec.Entries {
 		in.entries = append(in.entries, progress.ClinicalEntry{ID: e.ID, Date: e.Date, Type: e.Type, Role: progress.Role(e.Role), Count: e.Count})
-		in.about[e.ID] = ClinicalWords(e.Type)
+		if about {
+			in.about[e.ID] = ClinicalWords(e.Type)
+		}
 	}
 	return in
 }

@@ -41,7 +41,7 @@ func (st *Standings) Periods(ctx context.Context, memberID string, viewer recert
 	if err != nil {
 		return nil, err
 	}
-	res, err := st.progress.Evaluate(ctx, Query{MemberID: memberID, AsOf: progress.DateOf(asOf), Scope: scope})
+	res, err := st.progress.Evaluate(ctx, Query{MemberID: memberID, AsOf: progress.DateOf(asOf), Scope: scope, Brief: true})
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,22 @@ func Evaluate(p Program, f Facts, credits []Credit, asOf Date) (Evaluation, erro
 // (Decision 20): a report chooses its period by any date inside it, and the day it is read on
 // decides the status, so a period that has ended is complete, deficient or not tracked.
 func EvaluateAt(p Program, f Facts, credits []Credit, at, asOf Date) (Evaluation, error) {
+	return EvaluateWith(p, f, credits, at, asOf, Options{Credits: true})
+}
+
+// Options choose what an evaluation reports beyond each period's status, totals, requirements
+// and what it does not count.
+type Options struct {
+	// Credits explains every credit of each period (PeriodResult.Credits). An answer that
+	// shows no credit need not pay for thousands of explanations.
+	Credits bool
+	// Checked says ValidateCredits accepted the credits: several programs evaluated over one
+	// record check it once.
+	Checked bool
+}
+
+// EvaluateWith is EvaluateAt reporting what o chooses.
+func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options) (Evaluation, error) {
 	if p.Kind != KindCEU {
 		return Evaluation{}, fmt.Errorf("%w: %s is a %q program; use EvaluateClinical", ErrWrongKind, p.ID, p.Kind)
 	}
@@ -33,8 +49,10 @@ func EvaluateAt(p Program, f Facts, credits []Credit, at, asOf Date) (Evaluation
 	if err != nil {
 		return Evaluation{}, err
 	}
-	if err := validateCredits(credits); err != nil {
-		return Evaluation{}, err
+	if !o.Checked {
+		if err := ValidateCredits(credits); err != nil {
+			return Evaluation{}, err
+		}
 	}
 	s.track = trackingStart(f, func(yield func(Date) bool) {
 		for _, c := range credits {
@@ -43,7 +61,7 @@ func EvaluateAt(p Program, f Facts, credits []Credit, at, asOf Date) (Evaluation
 			}
 		}
 	})
-	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}}
+	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}, opts: o}
 	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
 	if !at.Valid() {
 		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
@@ -153,6 +171,7 @@ type ceuRun struct {
 	setup
 	credits []Credit
 	tallies map[Date]*tally
+	opts    Options
 }
 
 // item is one credit being counted in one period; amounts are exact in the program's unit.
@@ -299,7 +318,7 @@ func acceptedWords(a Accept) string {
 // allocation order, so that adding a credit never lowers what counts. Then one source per ABCP
 // approval reference, date and activity type (dedupeApproval).
 func (t *tally) dedupe() {
-	kept := map[[2]string]*item{}
+	kept := make(map[[2]string]*item, len(t.accepted))
 	for _, it := range t.accepted {
 		key := [2]string{it.c.Session, string(it.c.ActivityType)}
 		if it.c.Session == "" {
@@ -499,7 +518,9 @@ func (r *ceuRun) result(pd period) PeriodResult {
 		res.PaceTarget = &target
 	}
 	res.ByCategory = byCategory(r.p, t)
-	res.Credits = r.creditResults(t)
+	if r.opts.Credits {
+		res.Credits = r.creditResults(t)
+	}
 	var awarded exact // in CEUs of 50 minutes, for the conversion sentence
 	for _, it := range t.accepted {
 		awarded += it.c.in(CEU50)

@@ -133,8 +133,8 @@ type ClinicalOverride struct {
 	Reference string `json:"reference,omitempty"`
 }
 
-// validateCredits checks the credits and reports problems with pointers under #/credits.
-func validateCredits(credits []Credit) error {
+// ValidateCredits checks the credits and reports problems with pointers under #/credits.
+func ValidateCredits(credits []Credit) error {
 	var v validator
 	seen := make(map[string]bool, len(credits))
 	for i, c := range credits {

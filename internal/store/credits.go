@@ -12,6 +12,7 @@ import (
 
 // creditRow is one line of the credits query: a session credit or a CEUs-awarded one.
 type creditRow struct {
+	ID               string `gorm:"-"` // attendance:session when read so; else made from them
 	AttendanceID     string
 	MemberID         string
 	Date             date
@@ -30,17 +31,21 @@ type creditRow struct {
 	SessionApprovers string
 }
 
-func (r creditRow) credit() recert.Credit {
-	id := r.AttendanceID
-	if r.SessionID != "" {
-		id += ":" + r.SessionID
+// credit is the row as a credit; lists, when not nil, shares equal word lists between rows.
+func (r creditRow) credit(lists words) recert.Credit {
+	id := r.ID
+	if id == "" {
+		id = r.AttendanceID
+		if r.SessionID != "" {
+			id += ":" + r.SessionID
+		}
 	}
 	return recert.Credit{
 		ID: id, AttendanceID: r.AttendanceID, MemberID: r.MemberID, Date: r.Date.day(), Category: r.Category,
 		CEUs: r.CEUs, EventID: r.EventID, EventTitle: r.EventTitle, Format: r.Format,
-		SessionID: r.SessionID, SessionTitle: r.SessionTitle, Topics: strings.Fields(r.Topics),
+		SessionID: r.SessionID, SessionTitle: r.SessionTitle, Topics: lists.of(r.Topics, "", func() []string { return strings.Fields(r.Topics) }),
 		OrganizationID: r.OrganizationID, OrganizationName: r.OrganizationName, ApprovalRef: deref(r.ApprovalRef),
-		ApprovedBy: approvers(r.EventApprovers, r.SessionApprovers),
+		ApprovedBy: lists.of(r.EventApprovers, r.SessionApprovers, func() []string { return approvers(r.EventApprovers, r.SessionApprovers) }),
 		// Attendance is posted by the event's organizer, never self-reported.
 		Verified: true,
 	}
@@ -119,7 +124,7 @@ func (s *Store) scanCredits(ctx context.Context, query string, args ...any) ([]r
 		if approvalRef.Valid {
 			r.ApprovalRef = &approvalRef.String
 		}
-		out = append(out, r.credit())
+		out = append(out, r.credit(nil))
 	}
 	return out, rows.Err()
 }

@@ -15,19 +15,22 @@ import (
 // posted credits and where they start and, for the whole record (no organizations named),
 // self-reported activities that are not withdrawn, clinical entries and where they start, and
 // leave. Each kind of row shares the credits' columns (scanRecord says which holds what),
-// and holds what progress reads of it.
+// and holds what progress reads of it. A session credit's row holds only what is its own;
+// what every session of an event shares (title, format, organization, approval) comes once
+// per event, so a member of thousands of credits costs thousands of narrow rows, not wide ones.
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
 	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
-	q1, args1 := creditFilter(sessionCreditsSQL, "s.date", "COALESCE(s.category, e.category)", f)
-	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
+	q1, args1 := creditFilter(recordSessionCreditsSQL, "s.date", "", f)
+	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "", f)
+	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
 	first, args3 := firstCreditSQL(q)
 	parts := []string{
-		// The first branch names and types every column; on PostgreSQL the others follow it.
-		"SELECT 'c' AS kind, " + strings.Replace(strings.TrimPrefix(q1, "SELECT "), "\nFROM", ",\n       CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until\nFROM", 1),
+		q1,
 		"SELECT 'c', " + strings.Replace(strings.TrimPrefix(q2, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
+		recordEventsSQL + scope,
 		`SELECT 'f', NULL, NULL, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (` + first + `) firsts`,
 	}
-	args := slices.Concat(args1, args2, args3)
+	args := slices.Concat(args1, args2, []any{q.MemberID}, scopeArgs, args3)
 	if q.Scope.All() {
 		window, wargs := dateWindow("date", q.From, q.To)
 		parts = append(parts,
@@ -42,13 +45,16 @@ FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`,
 FROM leave_periods WHERE member_id = ?`)
 		args = slices.Concat(args, []any{q.MemberID}, wargs, []any{q.MemberID}, wargs, []any{q.MemberID, q.MemberID})
 	}
-	rec, err := s.scanRecord(ctx, strings.Join(parts, "\nUNION ALL\n"), args...)
+	rec, err := s.scanRecord(ctx, q.MemberID, strings.Join(parts, "\nUNION ALL\n"), args...)
 	if err != nil {
 		return ledger.Record{}, TranslateError(err, "record")
 	}
 	// Sorted here rather than in SQL: PostgreSQL's collation and SQLite's byte order could
 	// order ids differently, and the record must read the same on both.
-	slices.SortFunc(rec.Credits, func(a, b recert.Credit) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
+	byDate := func(a, b recert.Credit) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) }
+	if !slices.IsSortedFunc(rec.Credits, byDate) {
+		slices.SortFunc(rec.Credits, byDate)
+	}
 	slices.SortFunc(rec.Activities, func(a, b recert.Activity) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
 	slices.SortFunc(rec.Entries, func(a, b recert.ClinicalEntry) int {
 		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
@@ -57,21 +63,44 @@ FROM leave_periods WHERE member_id = ?`)
 	return rec, nil
 }
 
-// scanRecord reads the rows of a record query by position. What each column of a record row holds, by kind: c a credit (as the
-// credits query), f the first credit's date, a an activity, e a clinical entry, g the first
-// entry's date, l a leave period.
+const (
+	// recordSessionCreditsSQL is a member's session credits as the record reads them: the
+	// credit's id (attendance:session), date, category, CEUs, event and the session's own
+	// title, topics and approvers. It is the first branch of the record, so it names and
+	// types every column; the others follow it on PostgreSQL.
+	recordSessionCreditsSQL = `SELECT 'c' AS kind, a.id || ':' || s.id AS id, CAST(NULL AS TEXT) AS member_id, s.date AS date,
+       COALESCE(s.category, e.category) AS category, x.ceus AS ceus, a.event_id AS event_id, CAST(NULL AS TEXT) AS event_title,
+       CAST(NULL AS TEXT) AS format, s.id AS session_id, s.title AS session_title, s.topics AS topics,
+       CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
+       CAST(NULL AS TEXT) AS event_approvers, s.approved_by AS session_approvers, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until
+FROM attendance a
+JOIN attendance_sessions x ON x.attendance_id = a.id
+JOIN sessions s ON s.id = x.session_id
+JOIN events e ON e.id = a.event_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	// recordEventsSQL is, once per event the member attended, what its session credits share.
+	recordEventsSQL = `SELECT 'v', NULL, NULL, NULL, NULL, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
+       o.id, o.name, e.approval_ref, e.approved_by, NULL, NULL, NULL
+FROM events e JOIN organizations o ON o.id = e.organization_id
+WHERE e.id IN (SELECT a.event_id FROM attendance a WHERE a.member_id = ? AND a.revoked_at IS NULL)`
+)
+
+// scanRecord reads the rows of a record query by position. What each column of a record row
+// holds, by kind: c a credit (a session credit's narrow row, or an awarded credit's whole one),
+// v what an event's session credits share, f the first credit's date, a an activity, e a
+// clinical entry, g the first entry's date, l a leave period.
 //
-//	column   c                 a              e      l
-//	id       attendance_id     id             id     id
-//	date     date              date           date   start_date
-//	event_id event_id          type           type   type
-//	title    event_title       title
-//	format   format            review_status  role
-//	session  session_id        citation
-//	s_title  session_title     provider
-//	n                          minutes        count  approved
-//	until                                            end_date
-func (s *Store) scanRecord(ctx context.Context, query string, args ...any) (ledger.Record, error) {
+//	column   c                 v          a              e      l
+//	id       id or attendance             id             id     id
+//	date     date                         date           date   start_date
+//	event_id event_id          id         type           type   type
+//	title    event_title       title      title
+//	format   format            format     review_status  role
+//	session  session_id                   citation
+//	s_title  session_title                provider
+//	n                                     minutes        count  approved
+//	until                                                       end_date
+func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...any) (ledger.Record, error) {
 	rec := ledger.Record{Credits: []recert.Credit{}}
 	rows, err := s.conn(ctx).Raw(query, args...).Rows()
 	if err != nil {
@@ -79,50 +108,109 @@ func (s *Store) scanRecord(ctx context.Context, query string, args ...any) (ledg
 	}
 	defer rows.Close()
 	var (
-		kind, id, memberID, category, eventID, eventTitle, format, sessionID, sessionTitle, topics sql.NullString
-		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                              sql.NullString
-		ceus, n                                                                                    sql.NullInt64
-		day, until                                                                                 *date
+		kind, id, memberCol, category, eventID, eventTitle, format, sessionID, sessionTitle, topics sql.NullString
+		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                               sql.NullString
+		ceus, n                                                                                     sql.NullInt64
+		day, until                                                                                  sql.Null[date]
+		narrow                                                                                      []sessionCredit
 	)
+	events := map[string]creditRow{}
 	for rows.Next() {
-		day, until = nil, nil
-		err := rows.Scan(&kind, &id, &memberID, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
+		err := rows.Scan(&kind, &id, &memberCol, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
 			&topics, &orgID, &orgName, &approvalRef, &eventApprovers, &sessionApprovers, &n, &until)
 		if err != nil {
 			return rec, err
 		}
 		switch kind.String {
 		case "c":
-			r := creditRow{AttendanceID: id.String, MemberID: memberID.String, Category: category.String, CEUs: recert.Units(ceus.Int64),
+			r := creditRow{AttendanceID: id.String, MemberID: memberID, Date: day.V, Category: category.String, CEUs: recert.Units(ceus.Int64),
 				EventID: eventID.String, EventTitle: eventTitle.String, Format: format.String, SessionID: sessionID.String,
 				SessionTitle: sessionTitle.String, Topics: topics.String, OrganizationID: orgID.String, OrganizationName: orgName.String,
 				EventApprovers: eventApprovers.String, SessionApprovers: sessionApprovers.String}
-			if day != nil {
-				r.Date = *day
-			}
 			if approvalRef.Valid {
 				r.ApprovalRef = &approvalRef.String
 			}
-			rec.Credits = append(rec.Credits, r.credit())
+			if r.SessionID == "" {
+				rec.Credits = append(rec.Credits, r.credit(nil))
+				continue
+			}
+			narrow = append(narrow, sessionCredit{id: id.String, date: r.Date, category: r.Category, ceus: r.CEUs,
+				eventID: r.EventID, sessionID: r.SessionID, title: r.SessionTitle, topics: r.Topics, approvers: r.SessionApprovers})
+		case "v":
+			r := creditRow{EventTitle: eventTitle.String, Format: format.String, OrganizationID: orgID.String,
+				OrganizationName: orgName.String, EventApprovers: eventApprovers.String}
+			if approvalRef.Valid {
+				ref := approvalRef.String // the scanned variable is read into again
+				r.ApprovalRef = &ref
+			}
+			events[eventID.String] = r
 		case "f":
-			rec.FirstCredit = optionalDay(day)
+			rec.FirstCredit = optionalNullDay(day)
 		case "g":
-			rec.FirstEntry = optionalDay(day)
+			rec.FirstEntry = optionalNullDay(day)
 		case "a":
-			rec.Activities = append(rec.Activities, recert.Activity{ID: id.String, MemberID: memberID.String, Type: eventID.String,
-				Date: optionalDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
+			rec.Activities = append(rec.Activities, recert.Activity{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
+				Date: optionalNullDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
 				ApprovedBy: strings.Fields(eventApprovers.String), Title: eventTitle.String, Citation: sessionID.String,
 				Provider: sessionTitle.String, ApprovalRef: approvalRef.String, Topics: strings.Fields(topics.String),
 				ReviewStatus: format.String})
 		case "e":
-			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberID.String, Date: optionalDay(day),
+			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberCol.String, Date: optionalNullDay(day),
 				Type: eventID.String, Role: format.String, Count: int(n.Int64)})
 		case "l":
-			rec.Leave = append(rec.Leave, recert.Leave{ID: id.String, MemberID: memberID.String, Type: eventID.String,
-				Start: optionalDay(day), End: optionalDay(until), Approved: n.Int64 == 1})
+			rec.Leave = append(rec.Leave, recert.Leave{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
+				Start: optionalNullDay(day), End: optionalNullDay(until), Approved: n.Int64 == 1})
 		}
 	}
-	return rec, rows.Err()
+	if err := rows.Err(); err != nil {
+		return rec, err
+	}
+	// Sorted while small (MemberRecord sorts the whole, in order then unless awarded credits
+	// fall between).
+	slices.SortFunc(narrow, func(a, b sessionCredit) int { return cmp.Or(recert.Date(a.date).Compare(recert.Date(b.date)), strings.Compare(a.id, b.id)) })
+	rec.Credits = slices.Grow(rec.Credits, len(narrow))
+	lists := words{}
+	for _, n := range narrow {
+		e := events[n.eventID]
+		r := creditRow{ID: n.id, AttendanceID: strings.TrimSuffix(n.id, ":"+n.sessionID), MemberID: memberID, Date: n.date,
+			Category: n.category, CEUs: n.ceus, EventID: n.eventID, EventTitle: e.EventTitle, Format: e.Format, SessionID: n.sessionID,
+			SessionTitle: n.title, Topics: n.topics, OrganizationID: e.OrganizationID, OrganizationName: e.OrganizationName,
+			ApprovalRef: e.ApprovalRef, EventApprovers: e.EventApprovers, SessionApprovers: n.approvers}
+		// Sessions of one event share their topics and approvers: one list each, not one per credit.
+		rec.Credits = append(rec.Credits, r.credit(lists))
+	}
+	return rec, nil
+}
+
+// sessionCredit is a session credit's own columns, as read.
+type sessionCredit struct {
+	id, category, eventID, sessionID, title, topics, approvers string
+	date                                                       date
+	ceus                                                       recert.Units
+}
+
+// words shares read-only word lists between credits made from the same text; nil shares none.
+type words map[[2]string][]string
+
+// of is the list made from a and b, made once.
+func (w words) of(a, b string, make func() []string) []string {
+	k := [2]string{a, b}
+	if kept, ok := w[k]; ok {
+		return kept
+	}
+	list := make()
+	if w != nil {
+		w[k] = list
+	}
+	return list
+}
+
+// optionalNullDay returns a nullable column's date, the zero Date when NULL.
+func optionalNullDay(d sql.Null[date]) recert.Date {
+	if !d.Valid {
+		return recert.Date{}
+	}
+	return recert.Date(d.V)
 }
 
 // dateWindow is the conditions of a window of dates on column, zero ends open.
