@@ -167,7 +167,9 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	}
 	// Sorted while small (MemberRecord sorts the whole, in order then unless awarded credits
 	// fall between).
-	slices.SortFunc(narrow, func(a, b sessionCredit) int { return cmp.Or(recert.Date(a.date).Compare(recert.Date(b.date)), strings.Compare(a.id, b.id)) })
+	slices.SortFunc(narrow, func(a, b sessionCredit) int {
+		return cmp.Or(recert.Date(a.date).Compare(recert.Date(b.date)), strings.Compare(a.id, b.id))
+	})
 	rec.Credits = slices.Grow(rec.Credits, len(narrow))
 	lists := words{}
 	for _, n := range narrow {
