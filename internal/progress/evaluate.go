@@ -256,11 +256,25 @@ func (r *ceuRun) gather(pd period) []*item {
 	return items
 }
 
-// allocationOrder sorts by Decision 5: earliest first, then larger, then by id.
+// allocationOrder sorts by Decision 5: earliest first, then larger, then by id. Credits come
+// in date and id order from a ledger; then only each day's credits are ordered by amount.
 func allocationOrder(items []*item) {
-	slices.SortFunc(items, func(a, b *item) int {
-		return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(b.amount, a.amount), cmp.Compare(a.c.ID, b.c.ID))
-	})
+	byDateID := func(a, b *item) int { return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(a.c.ID, b.c.ID)) }
+	if !slices.IsSortedFunc(items, byDateID) {
+		slices.SortFunc(items, func(a, b *item) int {
+			return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(b.amount, a.amount), cmp.Compare(a.c.ID, b.c.ID))
+		})
+		return
+	}
+	for i := 0; i < len(items); {
+		j := i + 1
+		for j < len(items) && items[j].c.Date == items[i].c.Date {
+			j++
+		}
+		// Stable: equal amounts stay in id order.
+		slices.SortStableFunc(items[i:j], func(a, b *item) int { return cmp.Compare(b.amount, a.amount) })
+		i = j
+	}
 }
 
 // accept keeps the credits the program counts and notes why the others are not.
@@ -319,16 +333,21 @@ func acceptedWords(a Accept) string {
 // approval reference, date and activity type (dedupeApproval).
 func (t *tally) dedupe() {
 	kept := make(map[[2]string]*item, len(t.accepted))
+	sessions := 0
 	for _, it := range t.accepted {
 		key := [2]string{it.c.Session, string(it.c.ActivityType)}
 		if it.c.Session == "" {
 			continue
 		}
+		sessions++
 		if k, ok := kept[key]; !ok || it.amount > k.amount {
 			kept[key] = it
 		}
 	}
 	for _, it := range t.accepted {
+		if len(kept) == sessions {
+			break // no session credited twice: nothing to cut
+		}
 		if k, ok := kept[[2]string{it.c.Session, string(it.c.ActivityType)}]; ok && k != it {
 			t.cut(it, DuplicateRule, LimitDuplicate, it.amount)
 		}
