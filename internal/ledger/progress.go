@@ -123,6 +123,12 @@ func (p *Progress) catalogueOf(ctx context.Context, added int64) ([]progress.Pro
 		out = append(out, prog)
 	}
 	slices.SortFunc(out, func(a, b progress.Program) int { return cmp.Or(strings.Compare(a.ID, b.ID), a.Version-b.Version) })
+	for i := range out {
+		// Checked once here, not in every evaluation.
+		if out[i], err = out[i].Check(); err != nil {
+			return nil, fmt.Errorf("program %s version %d: %w", out[i].ID, out[i].Version, err)
+		}
+	}
 	p.parsed.Store(&parsedCatalogue{added: int64(len(docs)), programs: out})
 	return out, nil
 }

@@ -98,8 +98,10 @@ func trackingStart(f Facts, dates iter.Seq[Date]) Date {
 
 // prepare validates the inputs and binds the period layout to the member.
 func prepare(p Program, f Facts, asOf Date) (setup, error) {
-	if err := p.Validate(); err != nil {
-		return setup{}, err
+	if !p.checked {
+		if err := p.Validate(); err != nil {
+			return setup{}, err
+		}
 	}
 	if err := validateFacts(f); err != nil {
 		return setup{}, err

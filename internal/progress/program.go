@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -73,6 +74,19 @@ type Program struct {
 
 	// Clinical holds the rules of a "clinical" program.
 	Clinical *ClinicalRule `json:"clinical,omitempty"`
+
+	// checked says Check found the program valid: evaluations need not validate it again.
+	checked bool
+}
+
+// Check validates the program once for all its evaluations: a catalogue checks its programs
+// when it reads them, and every evaluation of the program it returns skips validating it.
+func (p Program) Check() (Program, error) {
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	p.checked = true
+	return p, nil
 }
 
 // ProgramKind tells credit programs from clinical-activity programs.
@@ -302,7 +316,7 @@ func (p Program) unitFor(c Category) Unit {
 
 // location loads the deadline time zone.
 func (p Program) location() (*time.Location, error) {
-	loc, err := time.LoadLocation(p.Deadline.TimeZone)
+	loc, err := loadZone(p.Deadline.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("progress: program %s: time zone %q: %w", p.ID, p.Deadline.TimeZone, err)
 	}
@@ -332,4 +346,20 @@ func (p Program) Needs() []string {
 		out = append(out, NeedsLicenseIssued)
 	}
 	return out
+}
+
+// zones keeps the time zones loaded: loading one reads the zone database again each time.
+var zones sync.Map // IANA name → *time.Location
+
+// loadZone is time.LoadLocation, each zone loaded once.
+func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }

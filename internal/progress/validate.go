@@ -88,7 +88,7 @@ func (p Program) validateDeadline(v *validator) {
 	_, err := time.Parse("15:04", d.Time)
 	v.check(err == nil, "#/deadline/time", `must be a wall-clock time "HH:MM"`)
 	if v.check(d.TimeZone != "", "#/deadline/time_zone", "is required (an IANA time zone)") {
-		_, err := time.LoadLocation(d.TimeZone)
+		_, err := loadZone(d.TimeZone)
 		v.check(err == nil, "#/deadline/time_zone", fmt.Sprintf("unknown time zone %q", d.TimeZone))
 	}
 }
