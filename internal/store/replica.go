@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/plugin/dbresolver"
@@ -56,11 +55,10 @@ func (s *Store) UseReadReplica(url string, log *slog.Logger) error {
 	if s.engine != Postgres {
 		return errors.New("a read replica needs PostgreSQL")
 	}
-	config, err := pgConfig(url)
+	db, err := sql.Open("pgx", withConnectTimeout(url))
 	if err != nil {
 		return fmt.Errorf("open read replica: %w", err)
 	}
-	db := stdlib.OpenDB(*config)
 	setPool(db)
 	r := &replica{db: db, primary: s.sqlDB, log: log, stop: make(chan struct{}), done: make(chan struct{})}
 	ctx, cancel := context.WithTimeout(context.Background(), replicaRecheck)
