@@ -163,6 +163,8 @@ type Query struct {
 	// Brief leaves out what only a list of credits shows: each credit's allocation
 	// (PeriodResult.Credits) and the descriptions in Result.About.
 	Brief bool
+	// Current evaluates the current period of each program only (every period when none is).
+	Current bool
 }
 
 // Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
@@ -273,7 +275,7 @@ func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 	in := inputsOf(l.rec, extra, !q.Brief)
 	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
 	// Checked once for every program; invalid credits leave each program to report them.
-	opts := progress.Options{Credits: !q.Brief, Checked: progress.ValidateCredits(in.credits) == nil}
+	opts := progress.Options{Credits: !q.Brief, Checked: progress.ValidateCredits(in.credits) == nil, Current: q.Current}
 	for i := range res.Programs {
 		e := &res.Programs[i]
 		if e.Problem == nil {
@@ -322,7 +324,7 @@ func (e *Evaluated) at() recert.Date {
 // evaluate runs one program over the inputs.
 func evaluate(e *Evaluated, f progress.Facts, in inputs, o progress.Options) error {
 	if e.Program.Kind == progress.KindClinical {
-		ev, err := progress.EvaluateClinicalAt(e.Program, f, in.entries, e.at(), e.AsOf)
+		ev, err := progress.EvaluateClinicalWith(e.Program, f, in.entries, e.at(), e.AsOf, o)
 		e.Clinical = &ev
 		return err
 	}

@@ -47,7 +47,8 @@ func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope
 		if reads[i] {
 			l.rec = Record{Credits: windows[i].credits(credits[l.member.ID]), FirstCredit: firsts[l.member.ID]}
 		}
-		if out[i], err = l.run(Query{Brief: true}, nil); err != nil {
+		// A standing shows the current period (Result.Standings).
+		if out[i], err = l.run(Query{Brief: true, Current: true}, nil); err != nil {
 			return nil, err
 		}
 	}

@@ -21,6 +21,11 @@ func EvaluateClinical(p Program, f Facts, entries []ClinicalEntry, asOf Date) (C
 // EvaluateClinicalAt is EvaluateClinical of the periods around the one containing at, judged as
 // of asOf (Decision 20; see EvaluateAt).
 func EvaluateClinicalAt(p Program, f Facts, entries []ClinicalEntry, at, asOf Date) (ClinicalEvaluation, error) {
+	return EvaluateClinicalWith(p, f, entries, at, asOf, Options{})
+}
+
+// EvaluateClinicalWith is EvaluateClinicalAt reporting the periods o chooses.
+func EvaluateClinicalWith(p Program, f Facts, entries []ClinicalEntry, at, asOf Date, o Options) (ClinicalEvaluation, error) {
 	if p.Kind != KindClinical {
 		return ClinicalEvaluation{}, fmt.Errorf("%w: %s is a %q program; use Evaluate", ErrWrongKind, p.ID, p.Kind)
 	}
@@ -42,7 +47,7 @@ func EvaluateClinicalAt(p Program, f Facts, entries []ClinicalEntry, at, asOf Da
 	if !at.Valid() {
 		return ClinicalEvaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
 	}
-	for _, pd := range plan(p, f, s.layout, at, s.loc) {
+	for _, pd := range o.reported(plan(p, f, s.layout, at, s.loc)) {
 		e.Periods = append(e.Periods, s.clinicalPeriod(pd, entries))
 	}
 	return e, nil

@@ -38,6 +38,20 @@ type Options struct {
 	// Checked says ValidateCredits accepted the credits: several programs evaluated over one
 	// record check it once.
 	Checked bool
+	// Current reports the current period only (all of them when none is current): a list of
+	// members' standing shows no other.
+	Current bool
+}
+
+// reported are the periods an evaluation reports of those planned.
+func (o Options) reported(periods []period) []period {
+	if !o.Current {
+		return periods
+	}
+	if i := slices.IndexFunc(periods, func(pd period) bool { return pd.Relation == Current }); i >= 0 {
+		return periods[i : i+1]
+	}
+	return periods
 }
 
 // EvaluateWith is EvaluateAt reporting what o chooses.
@@ -66,7 +80,7 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 	if !at.Valid() {
 		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
 	}
-	for _, pd := range plan(p, f, s.layout, at, s.loc) {
+	for _, pd := range o.reported(plan(p, f, s.layout, at, s.loc)) {
 		e.Periods = append(e.Periods, r.result(pd))
 	}
 	return e, nil
