@@ -360,12 +360,11 @@ func (t *tally) dedupe() {
 			kept[key] = it
 		}
 	}
-	for _, it := range t.accepted {
-		if len(kept) == sessions {
-			break // no session credited twice: nothing to cut
-		}
-		if k, ok := kept[[2]string{it.c.Session, string(it.c.ActivityType)}]; ok && k != it {
-			t.cut(it, DuplicateRule, LimitDuplicate, it.amount)
+	if len(kept) < sessions { // else no session was credited twice: nothing to cut
+		for _, it := range t.accepted {
+			if k, ok := kept[[2]string{it.c.Session, string(it.c.ActivityType)}]; ok && k != it {
+				t.cut(it, DuplicateRule, LimitDuplicate, it.amount)
+			}
 		}
 	}
 	t.dedupeApproval()

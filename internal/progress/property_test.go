@@ -1,12 +1,15 @@
 package progress
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 )
 
 // Property tests over random ledgers drawn from a fixed seed, so failures reproduce.
@@ -142,7 +145,7 @@ func TestPropertyCreditOutsideAPeriodNeverChangesIt(t *testing.T) {
 				if affects {
 					continue
 				}
-				if diff := cmp.Diff(b, after.Periods[i]); diff != "" {
+				if diff := gocmp.Diff(b, after.Periods[i]); diff != "" {
 					t.Fatalf("%s: credit dated %s changed period %s..%s:\n%s", p.ID, extra.Date, b.Start, b.End, diff)
 				}
 			}
@@ -155,10 +158,16 @@ func TestPropertyInputOrderDoesNotMatter(t *testing.T) {
 	for _, p := range ceuPrograms(t) {
 		credits := randomLedger(r, 80)
 		want := mustEvaluate(t, p, credits, Date{Year: 2025, Month: time.July, Day: 1})
+		// In date and id order, as a ledger gives them: allocation order then sorts each day only.
+		inOrder := slices.Clone(credits)
+		slices.SortFunc(inOrder, func(a, b Credit) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
+		if diff := gocmp.Diff(want, mustEvaluate(t, p, inOrder, Date{Year: 2025, Month: time.July, Day: 1})); diff != "" {
+			t.Fatalf("%s: credits in ledger order changed the result:\n%s", p.ID, diff)
+		}
 		for range 10 {
 			shuffled := append([]Credit(nil), credits...)
 			r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-			if diff := cmp.Diff(want, mustEvaluate(t, p, shuffled, Date{Year: 2025, Month: time.July, Day: 1})); diff != "" {
+			if diff := gocmp.Diff(want, mustEvaluate(t, p, shuffled, Date{Year: 2025, Month: time.July, Day: 1})); diff != "" {
 				t.Fatalf("%s: shuffled input changed the result:\n%s", p.ID, diff)
 			}
 		}
@@ -205,10 +214,46 @@ func TestPropertyClinical(t *testing.T) {
 					t.Fatalf("%s %s: counted %+v -> %+v, logged %+v", p.ID, b.Relation, b.Counted, a.Counted, b.Logged)
 				}
 				if !extra.Date.Within(b.Start, b.End) {
-					if diff := cmp.Diff(b, a); diff != "" {
+					if diff := gocmp.Diff(b, a); diff != "" {
 						t.Fatalf("%s: entry dated %s changed %s..%s:\n%s", p.ID, extra.Date, b.Start, b.End, diff)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestPropertyOptionsOnlyLeaveOut: an evaluation without credit explanations, or of the current
+// period only, says the same of what it reports as the whole evaluation.
+func TestPropertyOptionsOnlyLeaveOut(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, p := range ceuPrograms(t) {
+		for trial := range 20 {
+			credits := randomLedger(r, 5+r.IntN(60))
+			asOf := propertyAsOf[trial%len(propertyAsOf)]
+			whole := mustEvaluate(t, p, credits, asOf)
+			brief, err := EvaluateWith(p, propertyFacts, credits, asOf, asOf, Options{Checked: ValidateCredits(credits) == nil})
+			if err != nil {
+				t.Fatal(err)
+			}
+			current, err := EvaluateWith(p, propertyFacts, credits, asOf, asOf, Options{Current: true, Credits: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Clone(whole.Periods)
+			for i := range want {
+				want[i].Credits = nil
+			}
+			if diff := gocmp.Diff(want, brief.Periods); diff != "" {
+				t.Fatalf("%s as of %s: without credits (-whole +brief):\n%s", p.ID, asOf, diff)
+			}
+			i := slices.IndexFunc(whole.Periods, func(pr PeriodResult) bool { return pr.Relation == Current })
+			wantCurrent := whole.Periods
+			if i >= 0 {
+				wantCurrent = whole.Periods[i : i+1]
+			}
+			if diff := gocmp.Diff(wantCurrent, current.Periods); diff != "" {
+				t.Fatalf("%s as of %s: current period only (-whole +current):\n%s", p.ID, asOf, diff)
 			}
 		}
 	}

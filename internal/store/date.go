@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -42,9 +43,9 @@ func (d *date) scanText(s string) error {
 func (d date) day() recert.Date { return recert.Date(d) }
 
 // optionalDay returns a nullable column's date, the zero Date when NULL.
-func optionalDay(d *date) recert.Date {
-	if d == nil {
+func optionalDay(d sql.Null[date]) recert.Date {
+	if !d.Valid {
 		return recert.Date{}
 	}
-	return recert.Date(*d)
+	return recert.Date(d.V)
 }

@@ -20,8 +20,8 @@ import (
 // per event, so a member of thousands of credits costs thousands of narrow rows, not wide ones.
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
 	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
-	q1, args1 := creditFilter(recordSessionCreditsSQL, "s.date", "", f)
-	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "", f)
+	q1, args1 := creditFilter(recordSessionCreditsSQL, "s.date", "COALESCE(s.category, e.category)", f)
+	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
 	first, args3 := firstCreditSQL(q)
 	parts := []string{
@@ -145,21 +145,21 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 			}
 			events[eventID.String] = r
 		case "f":
-			rec.FirstCredit = optionalNullDay(day)
+			rec.FirstCredit = optionalDay(day)
 		case "g":
-			rec.FirstEntry = optionalNullDay(day)
+			rec.FirstEntry = optionalDay(day)
 		case "a":
 			rec.Activities = append(rec.Activities, recert.Activity{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
-				Date: optionalNullDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
+				Date: optionalDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
 				ApprovedBy: strings.Fields(eventApprovers.String), Title: eventTitle.String, Citation: sessionID.String,
 				Provider: sessionTitle.String, ApprovalRef: approvalRef.String, Topics: strings.Fields(topics.String),
 				ReviewStatus: format.String})
 		case "e":
-			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberCol.String, Date: optionalNullDay(day),
+			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberCol.String, Date: optionalDay(day),
 				Type: eventID.String, Role: format.String, Count: int(n.Int64)})
 		case "l":
 			rec.Leave = append(rec.Leave, recert.Leave{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
-				Start: optionalNullDay(day), End: optionalNullDay(until), Approved: n.Int64 == 1})
+				Start: optionalDay(day), End: optionalDay(until), Approved: n.Int64 == 1})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -192,27 +192,21 @@ type sessionCredit struct {
 }
 
 // words shares read-only word lists between credits made from the same text; nil shares none.
+// Topics are kept under (topics, ""), approvers under (event's, session's): the two key alike
+// only when they make the same list.
 type words map[[2]string][]string
 
 // of is the list made from a and b, made once.
-func (w words) of(a, b string, make func() []string) []string {
+func (w words) of(a, b string, build func() []string) []string {
 	k := [2]string{a, b}
 	if kept, ok := w[k]; ok {
 		return kept
 	}
-	list := make()
+	list := build()
 	if w != nil {
 		w[k] = list
 	}
 	return list
-}
-
-// optionalNullDay returns a nullable column's date, the zero Date when NULL.
-func optionalNullDay(d sql.Null[date]) recert.Date {
-	if !d.Valid {
-		return recert.Date{}
-	}
-	return recert.Date(d.V)
 }
 
 // dateWindow is the conditions of a window of dates on column, zero ends open.
