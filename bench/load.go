@@ -172,6 +172,11 @@ type capacityRound struct {
 	progressMax, baselineMax float64       // successful requests per second, at saturation
 	progressP99, baselineP99 time.Duration // at 300 requests per second
 	errorsAt500              float64       // share of failed progress requests at 500 per second
+	// At 500 requests per second: progress (cached) and the baseline, p99.
+	progressP99At500, baselineP99At500 time.Duration
+	// Uncached progress at 300 requests per second: its p99 and share of failed requests.
+	uncachedP99    time.Duration
+	uncachedErrors float64
 	// uncachedMax is progress at saturation with every request evaluated (a different as_of
 	// each time), as an app that reads each member once sees it.
 	uncachedMax float64
@@ -186,7 +191,8 @@ type capacityRound struct {
 }
 
 // runCapacity measures, per round: throughput at saturation (8 workers each), p99 at
-// 300 requests per second, errors at 500 per second, and progress at twice its saturation.
+// 300 requests per second, p99 and errors at 500 per second, uncached progress at 300 per
+// second, and progress at twice its saturation.
 func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacityRound {
 	d := c.duration / 3
 	var out []capacityRound
@@ -203,7 +209,11 @@ func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacity
 		cr.baselineMax = one(endpoint{name: "b", workers: 8, target: baselineTarget(b, w)}).Throughput
 		cr.progressP99 = one(endpoint{name: "p", rate: 300, target: progressTarget(s, w)}).Latencies.P99
 		cr.baselineP99 = one(endpoint{name: "b", rate: 300, target: baselineTarget(b, w)}).Latencies.P99
-		cr.errorsAt500 = 1 - one(endpoint{name: "p", rate: 500, target: progressTarget(s, w)}).Success
+		at500 := one(endpoint{name: "p", rate: 500, target: progressTarget(s, w)})
+		cr.errorsAt500, cr.progressP99At500 = 1-at500.Success, at500.Latencies.P99
+		cr.baselineP99At500 = one(endpoint{name: "b", rate: 500, target: baselineTarget(b, w)}).Latencies.P99
+		u300 := one(endpoint{name: "u", rate: 300, target: uncachedTarget(s, w)})
+		cr.uncachedP99, cr.uncachedErrors = u300.Latencies.P99, 1-u300.Success
 		settle(s, b)
 		cr.standing, cr.baselineOne = standingP50(s, w), attack([]endpoint{{name: "b", rate: 2, target: baselineTarget(b, w)}}, 5*time.Second)["b"].Latencies.P50
 		cr.overRate = 2 * cr.progressMax

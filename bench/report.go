@@ -68,6 +68,17 @@ func (r report) capacity(rounds []capacityRound) {
 	r.printf("| throughput at saturation (req/s, 8 workers) | %.0f | %.0f | %.2f× | ≥ 0.3× |\n", median(pMax), median(bMax), median(pMax)/median(bMax))
 	r.printf("| p99 at 300 req/s (ms) | %s | %s | %.1f× | ≤ 5× |\n", ms(median(pP99)), ms(median(bP99)), float64(median(pP99))/float64(median(bP99)))
 	r.printf("| errors at 500 req/s | %.2f%% | | | none |\n", 100*median(errs))
+	var p500, b500 []time.Duration
+	var u300 []time.Duration
+	var uErr []float64
+	for _, c := range rounds {
+		p500, b500 = append(p500, c.progressP99At500), append(b500, c.baselineP99At500)
+		u300, uErr = append(u300, c.uncachedP99), append(uErr, c.uncachedErrors)
+	}
+	r.printf("| p99 at 500 req/s (ms) | %s | %s | %.1f× | ≤ 5× |\n", ms(median(p500)), ms(median(b500)), float64(median(p500))/float64(median(b500)))
+	r.printf("| uncached p99 at 300 req/s (ms) | %s | %s | %.1f× | ≤ 10× |\n", ms(median(u300)), ms(median(bP99)),
+		float64(median(u300))/float64(median(bP99)))
+	r.printf("| uncached errors at 300 req/s | %.2f%% | | | none |\n", 100*median(uErr))
 	var uMax []float64
 	var st, b1 []time.Duration
 	for _, c := range rounds {

@@ -275,7 +275,7 @@ func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 	in := inputsOf(l.rec, extra, !q.Brief)
 	res := Result{Member: l.member, About: in.about, Programs: slices.Clone(l.programs)}
 	// Checked once for every program; invalid credits leave each program to report them.
-	opts := progress.Options{Credits: !q.Brief, Checked: progress.ValidateCredits(in.credits) == nil, Current: q.Current}
+	opts := progress.Options{Credits: !q.Brief, Current: q.Current}.Check(in.credits)
 	for i := range res.Programs {
 		e := &res.Programs[i]
 		if e.Problem == nil {

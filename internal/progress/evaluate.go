@@ -41,6 +41,35 @@ type Options struct {
 	// Current reports the current period only (all of them when none is current): a list of
 	// members' standing shows no other.
 	Current bool
+	// once says, when Check set it, that no session and activity type is credited twice: the
+	// duplicate rule has nothing to cut in any program.
+	once bool
+}
+
+// Check validates credits once for several evaluations over them with o: the options it
+// returns say whether they were valid (invalid credits leave each evaluation to report
+// them) and carry what every program's evaluation would otherwise find again.
+func (o Options) Check(credits []Credit) Options {
+	o.Checked = ValidateCredits(credits) == nil
+	o.once = o.Checked && !creditedTwice(credits)
+	return o
+}
+
+// creditedTwice reports whether two credits name the same session and activity type.
+func creditedTwice(credits []Credit) bool {
+	seen := make(map[[2]string]struct{}, len(credits))
+	for i := range credits {
+		c := &credits[i]
+		if c.Session == "" {
+			continue
+		}
+		k := [2]string{c.Session, string(c.ActivityType)}
+		if _, ok := seen[k]; ok {
+			return true
+		}
+		seen[k] = struct{}{}
+	}
+	return false
 }
 
 // reported are the periods an evaluation reports of those planned.
@@ -241,7 +270,7 @@ func (r *ceuRun) tally(pd period) *tally {
 	}
 	allocationOrder(t.items)
 	t.accept(r.p, pd)
-	t.dedupe()
+	t.dedupe(!r.opts.once)
 	t.applyCaps(r.p)
 	for _, it := range t.accepted {
 		t.counted += it.amount
@@ -346,8 +375,16 @@ func acceptedWords(a Accept) string {
 
 // dedupe counts one credit per session and activity type (Decision 11): the largest, ties by
 // allocation order, so that adding a credit never lowers what counts. Then one source per ABCP
-// approval reference, date and activity type (dedupeApproval).
-func (t *tally) dedupe() {
+// approval reference, date and activity type (dedupeApproval). Sessions are looked at only
+// when one may be credited twice.
+func (t *tally) dedupe(sessions bool) {
+	if sessions {
+		t.dedupeSessions()
+	}
+	t.dedupeApproval()
+}
+
+func (t *tally) dedupeSessions() {
 	kept := make(map[[2]string]*item, len(t.accepted))
 	sessions := 0
 	for _, it := range t.accepted {
@@ -367,7 +404,6 @@ func (t *tally) dedupe() {
 			}
 		}
 	}
-	t.dedupeApproval()
 }
 
 // dedupeApproval keeps, of the sources giving credit for one ABCP approval reference on one

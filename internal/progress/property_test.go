@@ -223,8 +223,9 @@ func TestPropertyClinical(t *testing.T) {
 	}
 }
 
-// TestPropertyOptionsOnlyLeaveOut: an evaluation without credit explanations, or of the current
-// period only, says the same of what it reports as the whole evaluation.
+// TestPropertyOptionsOnlyLeaveOut: an evaluation without credit explanations, over credits checked
+// once for every program, or of the current period only, says the same of what it reports as
+// the whole evaluation.
 func TestPropertyOptionsOnlyLeaveOut(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	for _, p := range ceuPrograms(t) {
@@ -232,7 +233,7 @@ func TestPropertyOptionsOnlyLeaveOut(t *testing.T) {
 			credits := randomLedger(r, 5+r.IntN(60))
 			asOf := propertyAsOf[trial%len(propertyAsOf)]
 			whole := mustEvaluate(t, p, credits, asOf)
-			brief, err := EvaluateWith(p, propertyFacts, credits, asOf, asOf, Options{Checked: ValidateCredits(credits) == nil})
+			brief, err := EvaluateWith(p, propertyFacts, credits, asOf, asOf, Options{}.Check(credits))
 			if err != nil {
 				t.Fatal(err)
 			}
