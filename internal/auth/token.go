@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -112,6 +114,23 @@ type Issuer struct {
 	ttl    time.Duration
 	now    func() time.Time
 	parser *jwt.Parser
+	// verified remembers tokens whose signature and claims checked out: a client sends the
+	// same token with every request, and checking an Ed25519 signature is most of an
+	// authenticated request's own work. Only verified tokens enter it, so it cannot be
+	// filled with forgeries.
+	verified *lru.Cache[string, verifiedToken]
+}
+
+// verifiedTokens is how many tokens Verify remembers (about 1 KB each).
+const verifiedTokens = 4096
+
+// verifiedToken is a token that verified: its claims, the key that signed it and the
+// earliest time its claims allow (the later of iat and nbf).
+type verifiedToken struct {
+	claims Claims
+	kid    string
+	pub    ed25519.PublicKey
+	from   time.Time
 }
 
 // NewIssuer returns an Issuer that signs with keys' current key.
@@ -125,7 +144,11 @@ func NewIssuer(keys *KeySet, cfg IssuerConfig) (*Issuer, error) {
 	if err := checkIssuerConfig(keys, cfg); err != nil {
 		return nil, err
 	}
-	i := &Issuer{keys: keys, iss: cfg.Issuer, aud: cfg.Audience, ttl: cfg.TTL, now: cfg.Now}
+	verified, err := lru.New[string, verifiedToken](verifiedTokens)
+	if err != nil {
+		return nil, err
+	}
+	i := &Issuer{keys: keys, iss: cfg.Issuer, aud: cfg.Audience, ttl: cfg.TTL, now: cfg.Now, verified: verified}
 	// The parser only reads its options, so one can serve every goroutine.
 	i.parser = jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
@@ -219,11 +242,15 @@ func (i *Issuer) Verify(token string) (Claims, error) {
 	if len(token) > maxTokenBytes {
 		return Claims{}, &TokenError{Reason: ReasonMalformed, Err: errTooLong}
 	}
+	if c, ok := i.remembered(token); ok {
+		return c, nil
+	}
 	var tc tokenClaims
-	if _, err := i.parser.ParseWithClaims(token, &tc, i.keyFor); err != nil {
+	parsed, err := i.parser.ParseWithClaims(token, &tc, i.keyFor)
+	if err != nil {
 		return Claims{}, tokenError(err)
 	}
-	return Claims{
+	c := Claims{
 		Subject:         tc.Subject,
 		Role:            tc.Role,
 		OrganizationIDs: tc.OrganizationIDs,
@@ -235,7 +262,39 @@ func (i *Issuer) Verify(token string) (Claims, error) {
 		ID:              tc.ID,
 		IssuedAt:        tc.IssuedAt.UTC(),
 		ExpiresAt:       tc.ExpiresAt.UTC(),
-	}, nil
+	}
+	kid, _ := parsed.Header["kid"].(string)
+	if pub, ok := i.keys.PublicKey(kid, i.now()); ok { // the key keyFor chose
+		from := c.IssuedAt
+		if tc.NotBefore != nil && tc.NotBefore.After(from) {
+			from = tc.NotBefore.UTC()
+		}
+		i.verified.Add(token, verifiedToken{claims: c, kid: kid, pub: pub, from: from})
+	}
+	return c.clone(), nil
+}
+
+// remembered returns the claims of a token that verified before, if its key still verifies
+// and its times still hold now (as the parser checks them, with Leeway); anything else is
+// checked again in full, which gives the reason.
+func (i *Issuer) remembered(token string) (Claims, bool) {
+	v, ok := i.verified.Get(token)
+	if !ok {
+		return Claims{}, false
+	}
+	now := i.now()
+	pub, ok := i.keys.PublicKey(v.kid, now)
+	if !ok || !pub.Equal(v.pub) || !now.Before(v.claims.ExpiresAt.Add(Leeway)) || now.Before(v.from.Add(-Leeway)) {
+		i.verified.Remove(token)
+		return Claims{}, false
+	}
+	return v.claims.clone(), true
+}
+
+// clone is c with lists of its own, so that no caller can change what Verify remembers.
+func (c Claims) clone() Claims {
+	c.OrganizationIDs, c.Scopes = slices.Clone(c.OrganizationIDs), slices.Clone(c.Scopes)
+	return c
 }
 
 // splitScopes splits the scope claim; no scopes is nil, as in the Claims that were issued.

@@ -514,3 +514,58 @@ func TestConcurrentIssueVerifyRotate(t *testing.T) {
 	})
 	wg.Wait()
 }
+
+// TestVerifyRemembers: a token verified once answers from memory after, but never past what
+// a full check would refuse: its expiry, a clock behind its issue, or its key's retirement.
+func TestVerifyRemembers(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.keys.Rotate(mustGenerateKey(t), t0); err != nil { // no retention: the old key is gone at once
+		t.Fatal(err)
+	}
+	want := Claims{Subject: "usr_1", Role: recert.RoleOrganizer, OrganizationIDs: []string{"org_1"}, Scopes: []string{"credits:read"}}
+	token := f.mustIssue(t, want)
+	first, err := f.issuer.Verify(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Scopes[0], first.OrganizationIDs[0] = "changed", "changed"
+	again, err := f.issuer.Verify(token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Scopes[0] != "credits:read" || again.OrganizationIDs[0] != "org_1" {
+		t.Errorf("a caller changed what Verify remembers: %+v", again)
+	}
+	for _, tt := range []struct {
+		name       string
+		at         time.Duration
+		wantReason string
+	}{
+		{"within its life", time.Minute, ""},
+		{"clock behind its issue beyond leeway", -Leeway - time.Second, ReasonNotYetValid},
+		{"within its life again", 2 * time.Minute, ""},
+		{"at the end of leeway after exp", DefaultTTL + Leeway, ReasonExpired},
+	} {
+		f.now = t0.Add(tt.at)
+		if _, err := f.issuer.Verify(token); reasonOf(err) != tt.wantReason {
+			t.Errorf("%s: reason %q, want %q", tt.name, reasonOf(err), tt.wantReason)
+		}
+	}
+
+	// A token whose key the set no longer holds does not verify, not even from memory.
+	f = newFixture(t)
+	token = f.mustIssue(t, want)
+	if _, err := f.issuer.Verify(token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.keys.Rotate(mustGenerateKey(t), t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.issuer.Verify(token); err != nil {
+		t.Errorf("retired key within its retention: %v", err)
+	}
+	f.keys.retired = nil // as if its retention had ended
+	if _, err := f.issuer.Verify(token); reasonOf(err) != ReasonKeyUnknown {
+		t.Errorf("key no longer held: reason %q, want %q", reasonOf(err), ReasonKeyUnknown)
+	}
+}
