@@ -1,0 +1,78 @@
+package httpapi_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// BenchmarkOrganizationStanding500 reads one page of 500 members' standing, each member
+// enrolled in ABCP with a licence and credited at three events (bench/README.md, "A member
+// of thousands of credits, and lists of members").
+func BenchmarkOrganizationStanding500(b *testing.B) {
+	engine := store.SQLite
+	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
+		engine = store.Postgres
+	}
+	env := apitest.Start(b, dbtest.New(b, engine))
+	ctx := context.Background()
+	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := make([]recert.RosterRow, 500)
+	for i := range rows {
+		m, err := env.Store.CreateMember(ctx, recert.Member{Name: fmt.Sprintf("Member %d", i), ABCPID: fmt.Sprintf("9%05d", i),
+			ABCPCycle: 1 + i%3, CertificationDate: recert.Date{Year: 2012, Month: 10, Day: 1}, BirthMonth: 1 + i%12,
+			Licenses: []recert.License{{State: "TX", Number: fmt.Sprint(i), IssuedOn: recert.Date{Year: 2024, Month: 1, Day: 1}}}}, org.ID, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows[i] = recert.RosterRow{ABCPID: m.ABCPID}
+	}
+	for i := range 3 {
+		d := recert.Date{Year: 2025, Month: time.Month(3 + 3*i), Day: 10}
+		e, err := env.Store.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: "Meeting", Format: "in_person",
+			TimeZone: "America/Chicago", StartDate: d, EndDate: d, Category: "I",
+			Sessions: []recert.Session{{Title: "A", Date: d, CEUs: 200}, {Title: "B", Date: d, CEUs: 150, Topics: []string{"ethics"}}}}, "bench")
+		if err == nil {
+			_, err = env.Store.SetEventStatus(ctx, e.ID, recert.EventPublished, "bench")
+		}
+		if err == nil {
+			_, err = ledger.NewRosters(env.Store, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "bench", Rows: rows, AllSessions: true})
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if engine == store.Postgres {
+		if err := env.Store.DB().Exec("ANALYZE").Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+	env.CreateUser(b, recert.User{Email: "organizer@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{org.ID}})
+	token := env.Login(b, "organizer@example.org")
+	url := env.URL + "/v1/organizations/" + org.ID + "/standing?limit=500"
+	for b.Loop() {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("standing: %d %.300s", res.StatusCode, body)
+		}
+	}
+}
