@@ -165,14 +165,20 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	if err := rows.Err(); err != nil {
 		return rec, err
 	}
-	// Sorted while small (MemberRecord sorts the whole, in order then unless awarded credits
-	// fall between).
-	slices.SortFunc(narrow, func(a, b sessionCredit) int {
+	// Sorted while small, by their index, which moves 4 bytes a swap rather than a row
+	// (MemberRecord sorts the whole, in order then unless awarded credits fall between).
+	order := make([]int32, len(narrow))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &narrow[i], &narrow[j]
 		return cmp.Or(recert.Date(a.date).Compare(recert.Date(b.date)), strings.Compare(a.id, b.id))
 	})
 	rec.Credits = slices.Grow(rec.Credits, len(narrow))
 	lists := words{}
-	for _, n := range narrow {
+	for _, i := range order {
+		n := &narrow[i]
 		e := events[n.eventID]
 		r := creditRow{ID: n.id, AttendanceID: strings.TrimSuffix(n.id, ":"+n.sessionID), MemberID: memberID, Date: n.date,
 			Category: n.category, CEUs: n.ceus, EventID: n.eventID, EventTitle: e.EventTitle, Format: e.Format, SessionID: n.sessionID,
