@@ -41,8 +41,8 @@ type Options struct {
 	// Current reports the current period only (all of them when none is current): a list of
 	// members' standing shows no other.
 	Current bool
-	// once says, when Check set it, that no session and activity type is credited twice: the
-	// duplicate rule has nothing to cut in any program.
+	// once says, when Check set it, that no two credits name the same session: the duplicate
+	// rule has nothing to cut in any program.
 	once bool
 }
 
@@ -55,19 +55,19 @@ func (o Options) Check(credits []Credit) Options {
 	return o
 }
 
-// creditedTwice reports whether two credits name the same session and activity type.
+// creditedTwice reports whether a session may be credited twice: whether two credits name
+// the same session (of the same activity type or not: the tally then looks closer).
 func creditedTwice(credits []Credit) bool {
-	seen := make(map[[2]string]struct{}, len(credits))
+	seen := make(map[string]struct{}, len(credits))
 	for i := range credits {
-		c := &credits[i]
-		if c.Session == "" {
+		s := credits[i].Session
+		if s == "" {
 			continue
 		}
-		k := [2]string{c.Session, string(c.ActivityType)}
-		if _, ok := seen[k]; ok {
+		if _, ok := seen[s]; ok {
 			return true
 		}
-		seen[k] = struct{}{}
+		seen[s] = struct{}{}
 	}
 	return false
 }
