@@ -20,19 +20,20 @@ import (
 // per event, so a member of thousands of credits costs thousands of narrow rows, not wide ones.
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
 	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
-	q1, args1 := creditFilter(recordSessionCreditsSQL, "s.date", "COALESCE(s.category, e.category)", f)
-	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
+	window, windowArgs := dateWindow("date", q.From, q.To)
+	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	first, args3 := firstCreditSQL(q)
 	parts := []string{
-		q1,
+		// The member's session credits are read once, for those in the window and for the
+		// first of all.
+		"WITH sc AS (" + recordSessionCreditsSQL + scope + ")\n" + recordWindowSQL + window,
 		"SELECT 'c', " + strings.Replace(strings.TrimPrefix(q2, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
 		recordEventsSQL + scope,
 		`SELECT 'f', NULL, NULL, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (` + first + `) firsts`,
 	}
-	args := slices.Concat(args1, args2, []any{q.MemberID}, scopeArgs, args3)
+	args := slices.Concat([]any{q.MemberID}, scopeArgs, windowArgs, args2, []any{q.MemberID}, scopeArgs, args3)
 	if q.Scope.All() {
-		window, wargs := dateWindow("date", q.From, q.To)
 		parts = append(parts,
 			`SELECT 'a', id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
        NULL, NULL, approval_ref, approved_by, NULL, minutes, NULL
@@ -43,7 +44,7 @@ FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`+window,
 FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`,
 			`SELECT 'l', id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
 FROM leave_periods WHERE member_id = ?`)
-		args = slices.Concat(args, []any{q.MemberID}, wargs, []any{q.MemberID}, wargs, []any{q.MemberID, q.MemberID})
+		args = slices.Concat(args, []any{q.MemberID}, windowArgs, []any{q.MemberID}, windowArgs, []any{q.MemberID, q.MemberID})
 	}
 	rec, err := s.scanRecord(ctx, q.MemberID, strings.Join(parts, "\nUNION ALL\n"), args...)
 	if err != nil {
@@ -64,20 +65,22 @@ FROM leave_periods WHERE member_id = ?`)
 }
 
 const (
-	// recordSessionCreditsSQL is a member's session credits as the record reads them: the
-	// credit's id (attendance:session), date, category, CEUs, event and the session's own
-	// title, topics and approvers. It is the first branch of the record, so it names and
-	// types every column; the others follow it on PostgreSQL.
-	recordSessionCreditsSQL = `SELECT 'c' AS kind, a.id || ':' || s.id AS id, CAST(NULL AS TEXT) AS member_id, s.date AS date,
-       COALESCE(s.category, e.category) AS category, x.ceus AS ceus, a.event_id AS event_id, CAST(NULL AS TEXT) AS event_title,
-       CAST(NULL AS TEXT) AS format, s.id AS session_id, s.title AS session_title, s.topics AS topics,
-       CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
-       CAST(NULL AS TEXT) AS event_approvers, s.approved_by AS session_approvers, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until
+	// recordSessionCreditsSQL is a member's session credits, each with what is its own (what
+	// every session of an event shares comes once per event, recordEventsSQL).
+	recordSessionCreditsSQL = `SELECT a.id || ':' || s.id AS id, s.date AS date, COALESCE(s.category, e.category) AS category,
+       x.ceus AS ceus, a.event_id AS event_id, s.id AS session_id, s.title AS session_title, s.topics AS topics,
+       s.approved_by AS session_approvers
 FROM attendance a
 JOIN attendance_sessions x ON x.attendance_id = a.id
 JOIN sessions s ON s.id = x.session_id
 JOIN events e ON e.id = a.event_id
 WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	// recordWindowSQL is the session credits (sc) as the record reads them.
+	recordWindowSQL = `SELECT 'c' AS kind, id, CAST(NULL AS TEXT) AS member_id, date, category, ceus, event_id,
+       CAST(NULL AS TEXT) AS event_title, CAST(NULL AS TEXT) AS format, session_id, session_title, topics,
+       CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
+       CAST(NULL AS TEXT) AS event_approvers, session_approvers, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until
+FROM sc WHERE 1 = 1`
 	// recordEventsSQL is, once per event the member attended, what its session credits share.
 	recordEventsSQL = `SELECT 'v', NULL, NULL, NULL, NULL, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
        o.id, o.name, e.approval_ref, e.approved_by, NULL, NULL, NULL
@@ -234,13 +237,10 @@ func dateWindow(column string, from, to recert.Date) (string, []any) {
 func firstCreditSQL(q ledger.RecordQuery) (string, []any) {
 	scope, more := scopeSQL("e.organization_id", q.Scope)
 	args := append([]any{q.MemberID}, more...)
-	query := `SELECT MIN(s.date) AS d FROM attendance a JOIN attendance_sessions x ON x.attendance_id = a.id
-		JOIN sessions s ON s.id = x.session_id JOIN events e ON e.id = a.event_id
-		WHERE a.member_id = ? AND a.revoked_at IS NULL` + scope + `
+	query := `SELECT MIN(date) AS d FROM sc
 	UNION ALL
 	SELECT MIN(e.end_date) FROM attendance a JOIN events e ON e.id = a.event_id
 		WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0` + scope
-	args = append(args, args...)
 	if q.Scope.All() {
 		query += `
 	UNION ALL
