@@ -78,7 +78,14 @@ func ParseDate(s string) (Date, error) {
 }
 
 // String formats d as YYYY-MM-DD.
-func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+func (d Date) String() string {
+	if d.Year < 0 || d.Year > 9999 || d.Month < 0 || d.Month > 99 || d.Day < 0 || d.Day > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	y, m, day := d.Year, int(d.Month), d.Day
+	return string([]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10%10), byte('0' + m%10), '-', byte('0' + day/10%10), byte('0' + day%10)})
+}
 
 // IsZero reports whether d is the zero Date (no date given).
 func (d Date) IsZero() bool { return d == Date{} }

@@ -36,11 +36,12 @@ func ParseUnits(s string) (Units, error) {
 
 // String formats u with exactly two places ("1.50", "-0.25").
 func (u Units) String() string {
-	sign := ""
+	b := make([]byte, 0, 24)
 	if u < 0 {
-		sign, u = "-", -u
+		b, u = append(b, '-'), -u
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+	b = strconv.AppendInt(b, int64(u/100), 10)
+	return string(append(b, '.', byte('0'+u%100/10), byte('0'+u%10)))
 }
 
 // MarshalJSON writes u as a JSON string with two places.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgtype"
+
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -15,6 +17,12 @@ type date recert.Date
 
 // Value stores the date as YYYY-MM-DD.
 func (d date) Value() (driver.Value, error) { return recert.Date(d).String(), nil }
+
+// DateValue gives pgx the date to send in binary: without it pgx tries binary with the text
+// of Value, fails (building an error) and sends it again as text, for every parameter.
+func (d date) DateValue() (pgtype.Date, error) {
+	return pgtype.Date{Time: time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC), Valid: true}, nil
+}
 
 // Scan reads a date column from either engine (PostgreSQL gives time.Time, SQLite text).
 func (d *date) Scan(src any) error {
