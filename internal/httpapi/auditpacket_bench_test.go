@@ -3,17 +3,13 @@ package httpapi_test
 import (
 	"context"
 	"io"
-	"net/http"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/recert-dev/recert/internal/apitest"
-	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
-	"github.com/recert-dev/recert/internal/store"
 )
 
 // BenchmarkAuditPacket downloads the audit packet of a member with 40 and 500 credits (10
@@ -27,16 +23,8 @@ func BenchmarkAuditPacket(b *testing.B) {
 }
 
 func benchmarkAuditPacket(b *testing.B, events int) {
-	engine := store.SQLite
-	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
-		engine = store.Postgres
-	}
-	env := apitest.Start(b, dbtest.New(b, engine))
+	env, org := benchServer(b, nil)
 	ctx := context.Background()
-	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
 	m, err := env.Store.CreateMember(ctx, recert.Member{Name: "Busy Perfusionist", ABCPID: "246810", ABCPCycle: 1, Email: "busy@example.org",
 		CertificationDate: recert.Date{Year: 2025, Month: 1, Day: 10}}, org.ID, "bench")
 	if err != nil {
@@ -81,17 +69,7 @@ func benchmarkAuditPacket(b *testing.B, events int) {
 	defer close(stop)
 	var size int64
 	for b.Loop() {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size, err = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if err != nil || res.StatusCode != http.StatusOK {
-			b.Fatalf("audit packet: %d %v", res.StatusCode, err)
-		}
+		size = benchGet(b, url, token, io.Discard)
 	}
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(size)/(1<<20), "zip-MB")

@@ -3,16 +3,12 @@ package httpapi_test
 import (
 	"context"
 	"io"
-	"net/http"
 	"testing"
 	"time"
 
-	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/config"
-	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
-	"github.com/recert-dev/recert/internal/store"
 )
 
 // BenchmarkMemberProgress200 asks for the progress of a member with 200 credits (50 events
@@ -34,16 +30,8 @@ func BenchmarkMemberProgressGrowth(b *testing.B) {
 // benchmarkProgress asks for the progress of a member credited with every session of events
 // events of 4×wide sessions each.
 func benchmarkProgress(b *testing.B, cacheBytes int64, events, wide int) {
-	engine := store.SQLite
-	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
-		engine = store.Postgres
-	}
-	env := apitest.StartWith(b, dbtest.New(b, engine), func(c *config.Config) { c.ProgressCacheBytes = cacheBytes })
+	env, org := benchServer(b, func(c *config.Config) { c.ProgressCacheBytes = cacheBytes })
 	ctx := context.Background()
-	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
 	m, err := env.Store.CreateMember(ctx, recert.Member{Name: "Busy Perfusionist", ABCPID: "246810", ABCPCycle: 1,
 		CertificationDate: recert.Date{Year: 2012, Month: 10, Day: 1}, BirthMonth: 5,
 		Licenses: []recert.License{{State: "TX", Number: "1", IssuedOn: recert.Date{Year: 2024, Month: 1, Day: 1}},
@@ -71,27 +59,11 @@ func benchmarkProgress(b *testing.B, cacheBytes int64, events, wide int) {
 			b.Fatal(err)
 		}
 	}
-	if engine == store.Postgres {
-		// Statistics as autovacuum keeps them on a live database: a freshly seeded one has
-		// none, and the planner's guesses then measure the seed rather than the service.
-		if err := env.Store.DB().Exec("ANALYZE").Error; err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchAnalyze(b, env)
 	admin := env.CreateUser(b, recert.User{Email: "admin@example.org", Role: recert.RoleAdmin})
 	token := env.Login(b, admin.Email)
 	url := env.URL + "/v1/members/" + m.ID + "/progress?as_of=2025-11-01"
 	for b.Loop() {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			b.Fatalf("progress: %d %.300s", res.StatusCode, body)
-		}
+		benchGet(b, url, token, io.Discard)
 	}
 }

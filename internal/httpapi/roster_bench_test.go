@@ -10,25 +10,14 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
-	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
-	"github.com/recert-dev/recert/internal/store"
 )
 
 // BenchmarkPostRoster5000 posts a 5,000-row JSON roster of new attendees over HTTP, through
 // validation, the handler and the store, to PostgreSQL (SQLite without the variable).
 // Each iteration uses a fresh event, so every row creates a member and an attendance.
 func BenchmarkPostRoster5000(b *testing.B) {
-	engine := store.SQLite
-	if dbtest.Engines(b)[len(dbtest.Engines(b))-1] == store.Postgres {
-		engine = store.Postgres
-	}
-	env := apitest.Start(b, dbtest.New(b, engine))
-	ctx := context.Background()
-	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
+	env, org := benchServer(b, nil)
 	env.CreateUser(b, recert.User{Email: "bench@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{org.ID}})
 	token := env.Login(b, "bench@example.org")
 	// The response is read into a buffer made beforehand: the allocations are the server's.

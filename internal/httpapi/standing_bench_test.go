@@ -4,31 +4,19 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"testing"
 	"time"
 
-	"github.com/recert-dev/recert/internal/apitest"
-	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
-	"github.com/recert-dev/recert/internal/store"
 )
 
 // BenchmarkOrganizationStanding500 reads one page of 500 members' standing, each member
 // enrolled in ABCP with a licence and credited at three events (bench/README.md, "A member
 // of thousands of credits, and lists of members").
 func BenchmarkOrganizationStanding500(b *testing.B) {
-	engine := store.SQLite
-	if engines := dbtest.Engines(b); engines[len(engines)-1] == store.Postgres {
-		engine = store.Postgres
-	}
-	env := apitest.Start(b, dbtest.New(b, engine))
+	env, org := benchServer(b, nil)
 	ctx := context.Background()
-	org, err := env.Store.CreateOrganization(ctx, recert.Organization{Name: "Bench", Code: "BENCH"}, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
 	rows := make([]recert.RosterRow, 500)
 	for i := range rows {
 		m, err := env.Store.CreateMember(ctx, recert.Member{Name: fmt.Sprintf("Member %d", i), ABCPID: fmt.Sprintf("9%05d", i),
@@ -54,25 +42,11 @@ func BenchmarkOrganizationStanding500(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if engine == store.Postgres {
-		if err := env.Store.DB().Exec("ANALYZE").Error; err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchAnalyze(b, env)
 	env.CreateUser(b, recert.User{Email: "organizer@example.org", Role: recert.RoleOrganizer, OrganizationIDs: []string{org.ID}})
 	token := env.Login(b, "organizer@example.org")
 	url := env.URL + "/v1/organizations/" + org.ID + "/standing?limit=500"
 	for b.Loop() {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			b.Fatalf("standing: %d %.300s", res.StatusCode, body)
-		}
+		benchGet(b, url, token, io.Discard)
 	}
 }
