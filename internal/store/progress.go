@@ -75,7 +75,9 @@ JOIN attendance_sessions x ON x.attendance_id = a.id
 JOIN sessions s ON s.id = x.session_id
 JOIN events e ON e.id = a.event_id
 WHERE a.member_id = ? AND a.revoked_at IS NULL`
-	// recordWindowSQL is the session credits (sc) as the record reads them.
+	// recordWindowSQL is the session credits (sc) in the window, as the record reads them. It
+	// is the record's first branch, so it names and types every column; the others follow it
+	// on PostgreSQL.
 	recordWindowSQL = `SELECT 'c' AS kind, id, CAST(NULL AS TEXT) AS member_id, date, category, ceus, event_id,
        CAST(NULL AS TEXT) AS event_title, CAST(NULL AS TEXT) AS format, session_id, session_title, topics,
        CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
