@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/recert"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -22,14 +23,23 @@ import (
 // any instance is seen at once), the question (program, as_of, explain, the caller's scope)
 // and, without as_of, the quarter hour: every time zone's date, hence "today" in every
 // program, is the same throughout a UTC quarter hour. It holds at most max bytes of answers.
+// It keeps organizations' standing lists the same way, a member at a time (standingKey).
 type progressCache struct {
 	mu    sync.Mutex
-	lru   *lru.Cache[progressKey, []byte]
+	lru   *lru.Cache[progressKey, kept]
 	bytes int64
 	max   int64
 }
 
+// kept is a rendered answer and, for a member's standing, the statuses it shows (what the
+// list's status filter reads).
+type kept struct {
+	body     []byte
+	statuses []api.ProgressStatus
+}
+
 type progressKey struct {
+	standing         bool // a member's standing in an organization's list, not their progress
 	member, question string
 	version          ledger.Version
 }
@@ -41,30 +51,30 @@ func newProgressCache(max int64) *progressCache {
 	}
 	c := &progressCache{max: max}
 	// The entry count is bounded by bytes; this bound only keeps the index small.
-	c.lru, _ = lru.NewWithEvict(1<<20, func(_ progressKey, body []byte) { c.bytes -= int64(len(body)) })
+	c.lru, _ = lru.NewWithEvict(1<<20, func(_ progressKey, k kept) { c.bytes -= int64(len(k.body)) })
 	return c
 }
 
-func (c *progressCache) get(k progressKey) ([]byte, bool) {
+func (c *progressCache) get(k progressKey) (kept, bool) {
 	if c == nil {
-		return nil, false
+		return kept{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Get(k)
 }
 
-func (c *progressCache) add(k progressKey, body []byte) {
-	if c == nil || int64(len(body)) > c.max/16 {
+func (c *progressCache) add(k progressKey, v kept) {
+	if c == nil || int64(len(v.body)) > c.max/16 {
 		return // one answer may not crowd out the rest
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.lru.Peek(k); ok {
-		c.bytes -= int64(len(old))
+		c.bytes -= int64(len(old.body))
 	}
-	c.lru.Add(k, body)
-	c.bytes += int64(len(body))
+	c.lru.Add(k, v)
+	c.bytes += int64(len(v.body))
 	for c.bytes > c.max {
 		c.lru.RemoveOldest()
 	}
@@ -78,7 +88,7 @@ func question(scope recert.Scope, q progressQuery, now time.Time) string {
 	if q.asOf != nil {
 		b.WriteString(q.asOf.Time.Format(time.DateOnly))
 	} else {
-		b.WriteString(strconv.FormatInt(now.Unix()/(15*60), 10))
+		b.WriteString(quarterHour(now))
 	}
 	b.WriteByte('|')
 	b.WriteString(strconv.FormatBool(q.explain))
@@ -89,6 +99,10 @@ func question(scope recert.Scope, q progressQuery, now time.Time) string {
 	}
 	return b.String()
 }
+
+// quarterHour names the UTC quarter hour of now: "today" is the same throughout it in every
+// time zone, hence in every program.
+func quarterHour(now time.Time) string { return strconv.FormatInt(now.Unix()/(15*60), 10) }
 
 // cachedProgress answers from the cache or evaluates, renders and keeps the answer.
 func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
@@ -104,8 +118,8 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 		return rawResponse{}, notFound("member", memberID)
 	}
 	key := progressKey{member: memberID, question: question(scope, q, s.now()), version: sub.Version}
-	if body, ok := s.progressCache.get(key); ok {
-		return rawResponse{Status: http.StatusOK, Body: body}, nil
+	if k, ok := s.progressCache.get(key); ok {
+		return rawResponse{Status: http.StatusOK, Body: k.body}, nil
 	}
 	out, err := s.evaluateProgress(ctx, memberID, scope, &sub, q)
 	if err != nil {
@@ -115,7 +129,7 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 	if err := json.NewEncoder(&buf).Encode(out); err != nil {
 		return rawResponse{}, err
 	}
-	s.progressCache.add(key, buf.Bytes())
+	s.progressCache.add(key, kept{body: buf.Bytes()})
 	return rawResponse{Status: http.StatusOK, Body: buf.Bytes()}, nil
 }
 

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 	"slices"
 
 	"github.com/recert-dev/recert/api"
@@ -12,7 +15,9 @@ import (
 
 // ListOrganizationStanding answers where each member the organization may see stands: a page
 // of members, evaluated together from one read of their credits, as the organization sees
-// them (its own credits).
+// them (its own credits). Each member's standing is kept in the progress cache under the
+// version read with the page, so a list read again evaluates only the members whose record
+// changed since.
 func (s *Server) ListOrganizationStanding(ctx context.Context, req api.ListOrganizationStandingRequestObject) (api.ListOrganizationStandingResponseObject, error) {
 	if !canSeeOrganization(principalFrom(ctx), req.OrganizationID) {
 		return nil, notFound("organization", req.OrganizationID)
@@ -21,8 +26,7 @@ func (s *Server) ListOrganizationStanding(ctx context.Context, req api.ListOrgan
 	if err != nil {
 		return nil, err
 	}
-	scope := recert.OrganizationsScope(req.OrganizationID)
-	members, next, err := s.store.Members(ctx, recert.MemberFilter{Page: pg, Scope: scope})
+	subjects, next, err := s.store.MemberSubjects(ctx, recert.MemberFilter{Page: pg, Scope: recert.OrganizationsScope(req.OrganizationID)})
 	if err != nil {
 		return nil, err
 	}
@@ -30,24 +34,94 @@ func (s *Server) ListOrganizationStanding(ctx context.Context, req api.ListOrgan
 	if req.Params.Program != nil {
 		program = *req.Params.Program
 	}
-	results, err := s.progress.Standings(ctx, members, scope, program)
+	standings, err := s.memberStandings(ctx, subjects, req.OrganizationID, program)
 	if err != nil {
 		return nil, err
 	}
-	out := api.ListOrganizationStanding200JSONResponse{Items: []api.MemberStanding{}, NextCursor: nextCursor(next)}
-	for _, res := range results {
-		ms := toMemberStanding(res)
-		if wanted(ms, req.Params.Status) {
-			out.Items = append(out.Items, ms)
+	return rawResponse{Status: http.StatusOK, Body: standingPage(standings, req.Params.Status, nextCursor(next))}, nil
+}
+
+// memberStandings renders the members' standing as the organization sees it, from the cache
+// where their version is kept, evaluating the others together.
+func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject, orgID, program string) ([]kept, error) {
+	question := orgID + "|" + program + "|" + quarterHour(s.now())
+	key := func(sub ledger.Subject) progressKey {
+		return progressKey{standing: true, member: sub.Member.ID, question: question, version: sub.Version}
+	}
+	out := make([]kept, len(subjects))
+	var missing []recert.Member
+	var at []int
+	for i, sub := range subjects {
+		var ok bool
+		if out[i], ok = s.progressCache.get(key(sub)); !ok {
+			missing, at = append(missing, sub.Member), append(at, i)
 		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	results, err := s.progress.Standings(ctx, missing, recert.OrganizationsScope(orgID), program)
+	if err != nil {
+		return nil, err
+	}
+	for j, res := range results {
+		i := at[j]
+		if out[i], err = renderStanding(res); err != nil {
+			return nil, err
+		}
+		s.progressCache.add(key(subjects[i]), out[i])
 	}
 	return out, nil
 }
 
+// standingPage writes an api.StandingPage of the members' rendered standings, those in one of
+// the statuses (all, when none).
+func standingPage(standings []kept, statuses []api.ProgressStatus, next *string) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"items":[`)
+	first := true
+	for _, st := range standings {
+		if !wanted(st.statuses, statuses) {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		b.Write(st.body)
+		first = false
+	}
+	b.WriteByte(']')
+	if next != nil {
+		cursor, _ := json.Marshal(*next) // a string always encodes
+		b.WriteString(`,"next_cursor":`)
+		b.Write(cursor)
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+func (r rawResponse) VisitListOrganizationStandingResponse(w http.ResponseWriter) error {
+	return r.write(w)
+}
+
+// renderStanding is a member's standing rendered, with the statuses it shows.
+func renderStanding(res ledger.Result) (kept, error) {
+	ms := toMemberStanding(res)
+	body, err := json.Marshal(ms)
+	if err != nil {
+		return kept{}, err
+	}
+	statuses := make([]api.ProgressStatus, len(ms.Programs))
+	for i, p := range ms.Programs {
+		statuses[i] = p.Status
+	}
+	return kept{body: body, statuses: statuses}, nil
+}
+
 // wanted reports whether a member has a program in one of the statuses (any, when none).
-func wanted(ms api.MemberStanding, statuses []api.ProgressStatus) bool {
-	return len(statuses) == 0 || slices.ContainsFunc(ms.Programs, func(p api.ProgramStanding) bool {
-		return slices.Contains(statuses, p.Status)
+func wanted(have, statuses []api.ProgressStatus) bool {
+	return len(statuses) == 0 || slices.ContainsFunc(have, func(p api.ProgressStatus) bool {
+		return slices.Contains(statuses, p)
 	})
 }
 

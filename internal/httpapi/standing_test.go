@@ -7,6 +7,7 @@ import (
 
 	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/config"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
@@ -117,14 +118,57 @@ func TestOrganizationStanding(t *testing.T) {
 			t.Errorf("status %s: %v", abcp.Status, some)
 		}
 
-		// The same statements for a page of two members and of six.
+		// Read again after a change, a member stands as their record now says: the list keeps
+		// each member's standing only under the version of their record read with the page.
+		standingOf := func(name string) (api.MemberStanding, []api.MemberStanding) {
+			t.Helper()
+			res, _ := list("organizer A", nil)
+			for _, m := range res.JSON200.Items {
+				if m.Name == name {
+					return m, res.JSON200.Items
+				}
+			}
+			t.Fatalf("%s is not in the list: %s", name, res.Body)
+			return api.MemberStanding{}, nil
+		}
+		var memberA recert.Member
+		if ms, _, err := st.Members(ctx, recert.MemberFilter{ABCPID: "800000", Scope: recert.AllOrganizations()}); err != nil || len(ms) != 1 {
+			t.Fatalf("Member A: %v %v", ms, err)
+		} else {
+			memberA = ms[0]
+		}
+		before, all := standingOf("Member A")
+		if _, err := st.UpdateMember(ctx, memberA.ID, 0, "test", func(m *recert.Member) error {
+			m.Name, m.ABCPCycle = "Member A Renamed", 2
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		after, allAfter := standingOf("Member A Renamed")
+		if before.Programs[0].Deadline == nil || after.Programs[0].Deadline == nil || *before.Programs[0].Deadline == *after.Programs[0].Deadline {
+			t.Errorf("a new ABCP cycle kept the deadline: %+v, then %+v", before.Programs, after.Programs)
+		}
+		w.attend(t, w.eventWith(t, []recert.Session{{Title: "More", Date: w.event.StartDate, CEUs: 300}}), memberA)
+		if credited, _ := standingOf("Member A Renamed"); credited.Programs[0].Remaining == nil || after.Programs[0].Remaining == nil ||
+			*credited.Programs[0].Remaining == *after.Programs[0].Remaining {
+			t.Errorf("a new credit left the remaining: %+v, then %+v", after.Programs[0], credited.Programs[0])
+		}
+		if len(all) != len(allAfter) {
+			t.Errorf("the list changed length: %d, then %d", len(all), len(allAfter))
+		}
+
+		// The same statements for a page of two members and of six, evaluated each time (no
+		// cache).
+		cold := apitest.StartWith(t, st, func(c *config.Config) { c.ProgressCacheBytes = 0 })
 		log := logStatements(t, st)
 		count := func(limit int) int {
 			best := -1
 			for range 6 { // the fewest of six: a background job (the start-up reminder scan) may run meanwhile
 				before := log.len()
-				if res, _ := list("organizer A", &api.ListOrganizationStandingParams{Limit: ptr(limit)}); res.StatusCode() != http.StatusOK {
-					t.Fatalf("limit %d: %d", limit, res.StatusCode())
+				res, err := cold.Client.ListOrganizationStandingWithResponse(ctx, w.orgA.ID, &api.ListOrganizationStandingParams{Limit: ptr(limit)},
+					w.as("organizer A"))
+				if err != nil || res.StatusCode() != http.StatusOK {
+					t.Fatalf("limit %d: %v %v", limit, err, res)
 				}
 				if n := len(log.since(before)); best < 0 || n < best {
 					best = n

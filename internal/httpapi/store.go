@@ -31,6 +31,7 @@ type Store interface {
 
 	Member(ctx context.Context, id string) (recert.Member, error)
 	Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error)
+	MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error)
 	DeadlineReminders(ctx context.Context, userID string) (bool, error)
 	CalendarMember(ctx context.Context, hash []byte) (string, error)
 

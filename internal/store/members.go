@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -182,7 +183,54 @@ func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
 // Members lists members by id, a page at a time.
 func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	q := memberQuery(s.conn(ctx)).Order("members.id").Limit(f.Limit + 1)
+	ms, err := s.loadMembers(ctx, memberPage(memberQuery(s.conn(ctx)), f))
+	if err != nil {
+		return nil, "", err
+	}
+	ms, next := cut(ms, f.Limit, func(m recert.Member) string { return m.ID })
+	return ms, next, nil
+}
+
+// MemberSubjects is Members, each with the Version their progress is evaluated from, read in
+// the same statement as the member rows: whatever is read of them afterwards (licences,
+// credits) is at least as new as the version, so an answer kept under it is never older than
+// the record it names. Visible is true: the page holds only what the scope sees.
+func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error) {
+	f.Limit = pageLimit(f.Limit)
+	q := s.conn(ctx).Table("members").Select(`members.*, EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed,
+	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
+	(SELECT COUNT(*) FROM programs) AS programs`)
+	var rows []subjectRow
+	if err := memberPage(q, f).Find(&rows).Error; err != nil {
+		return nil, "", TranslateError(err, "members")
+	}
+	plain := make([]memberRow, len(rows))
+	for i, r := range rows {
+		plain[i] = r.Member
+	}
+	ms, err := s.withLicences(ctx, plain)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]ledger.Subject, len(ms))
+	for i, m := range ms {
+		out[i] = ledger.Subject{Member: m, Version: ledger.Version{Ledger: rows[i].LedgerVersion, Programs: rows[i].Programs}, Visible: true}
+	}
+	out, next := cut(out, f.Limit, func(s ledger.Subject) string { return s.Member.ID })
+	return out, next, nil
+}
+
+// subjectRow is a member row with the versions MemberSubjects reads beside it.
+type subjectRow struct {
+	Member        memberRow `gorm:"embedded"`
+	LedgerVersion int64     `gorm:"->;-:migration"`
+	Programs      int64     `gorm:"->;-:migration"`
+}
+
+// memberPage narrows q to a page of the members f selects, one more than the page to tell
+// whether another follows.
+func memberPage(q *gorm.DB, f recert.MemberFilter) *gorm.DB {
+	q = q.Order("members.id").Limit(f.Limit + 1)
 	if f.After != "" {
 		q = q.Where("members.id > ?", f.After)
 	}
@@ -204,12 +252,7 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 	case !f.Scope.All():
 		q = q.Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs())
 	}
-	ms, err := s.loadMembers(ctx, q)
-	if err != nil {
-		return nil, "", err
-	}
-	ms, next := cut(ms, f.Limit, func(m recert.Member) string { return m.ID })
-	return ms, next, nil
+	return q
 }
 
 // loadMembers runs q and fetches the licences of every member found in one more query.
@@ -218,6 +261,11 @@ func (s *Store) loadMembers(ctx context.Context, q *gorm.DB) ([]recert.Member, e
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, TranslateError(err, "members")
 	}
+	return s.withLicences(ctx, rows)
+}
+
+// withLicences makes members of rows, with the licences of all read in one query.
+func (s *Store) withLicences(ctx context.Context, rows []memberRow) ([]recert.Member, error) {
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
