@@ -165,7 +165,7 @@ func insertLicenses(tx *gorm.DB, memberID string, ls []recert.License) error {
 // memberQuery selects members with whether a login claims each.
 func memberQuery(db *gorm.DB) *gorm.DB {
 	return db.Table("members").
-		Select("members.*, EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed")
+		Select("members.*, " + claimedSQL)
 }
 
 // Member returns one member record by id.
@@ -183,7 +183,11 @@ func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
 // Members lists members by id, a page at a time.
 func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	ms, err := s.loadMembers(ctx, memberPage(memberQuery(s.conn(ctx)), f))
+	rows, err := s.memberRows(ctx, "members.*, "+claimedSQL, f)
+	if err != nil {
+		return nil, "", err
+	}
+	ms, err := s.withLicences(ctx, rows.members())
 	if err != nil {
 		return nil, "", err
 	}
@@ -197,18 +201,13 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 // the record it names. Visible is true: the page holds only what the scope sees.
 func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	q := s.conn(ctx).Table("members").Select(`members.*, EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed,
+	rows, err := s.memberRows(ctx, `members.*, `+claimedSQL+`,
 	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
-	(SELECT COUNT(*) FROM programs) AS programs`)
-	var rows []subjectRow
-	if err := memberPage(q, f).Find(&rows).Error; err != nil {
-		return nil, "", TranslateError(err, "members")
+	(SELECT COUNT(*) FROM programs) AS programs`, f)
+	if err != nil {
+		return nil, "", err
 	}
-	plain := make([]memberRow, len(rows))
-	for i, r := range rows {
-		plain[i] = r.Member
-	}
-	ms, err := s.withLicences(ctx, plain)
+	ms, err := s.withLicences(ctx, rows.members())
 	if err != nil {
 		return nil, "", err
 	}
@@ -220,16 +219,61 @@ func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]le
 	return out, next, nil
 }
 
-// subjectRow is a member row with the versions MemberSubjects reads beside it.
+const claimedSQL = `EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed`
+
+// subjectRow is a member row with what MemberSubjects reads beside it, and how many members a
+// walk looked at (memberRows).
 type subjectRow struct {
 	Member        memberRow `gorm:"embedded"`
 	LedgerVersion int64     `gorm:"->;-:migration"`
 	Programs      int64     `gorm:"->;-:migration"`
+	Walked        int64     `gorm:"->;-:migration"`
 }
 
-// memberPage narrows q to a page of the members f selects, one more than the page to tell
-// whether another follows.
-func memberPage(q *gorm.DB, f recert.MemberFilter) *gorm.DB {
+type subjectRows []subjectRow
+
+func (rows subjectRows) members() []memberRow {
+	out := make([]memberRow, len(rows))
+	for i, r := range rows {
+		out[i] = r.Member
+	}
+	return out
+}
+
+// memberRows reads the columns sel of a page of the members f selects, one more than the page
+// to tell whether another follows. An organization's page is first looked for by walking the
+// next members in id order, asking each whether it is related (through its own indexes): a
+// society related to most of the registry fills its page within a few of its lengths, where
+// the whole relation would read every attendance at its events. Only when the walk neither
+// fills the page nor reaches the last member is the page read from the whole relation.
+func (s *Store) memberRows(ctx context.Context, sel string, f recert.MemberFilter) (subjectRows, error) {
+	var rows subjectRows
+	if f.Scope.None() || f.Scope.All() {
+		err := memberFilters(s.conn(ctx).Table("members").Select(sel), f).Find(&rows).Error
+		return rows, TranslateError(err, "members")
+	}
+	walk := 4 * (f.Limit + 1)
+	// The walk is joined in id order, so that the page ends at its last member rather than
+	// after every member of the walk is asked.
+	const window = "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"
+	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").
+		Select(sel+", (SELECT COUNT(*) FROM ("+window+") w) AS walked", f.After, walk)
+	q = memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs())
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "members")
+	}
+	if len(rows) > f.Limit || len(rows) > 0 && rows[0].Walked < int64(walk) {
+		return rows, nil
+	}
+	rows = nil
+	err := memberFilters(s.conn(ctx).Table("members").Select(sel), f).
+		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()).Find(&rows).Error
+	return rows, TranslateError(err, "members")
+}
+
+// memberFilters narrows q to the members f selects after its cursor, in id order, one more
+// than the page; memberRows adds the scope's relation.
+func memberFilters(q *gorm.DB, f recert.MemberFilter) *gorm.DB {
 	q = q.Order("members.id").Limit(f.Limit + 1)
 	if f.After != "" {
 		q = q.Where("members.id > ?", f.After)
@@ -246,11 +290,8 @@ func memberPage(q *gorm.DB, f recert.MemberFilter) *gorm.DB {
 	if t := recert.Fold(f.Text); t != "" {
 		q = q.Where(`members.search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(t)+"%")
 	}
-	switch {
-	case f.Scope.None():
+	if f.Scope.None() {
 		q = q.Where("1 = 0")
-	case !f.Scope.All():
-		q = q.Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs())
 	}
 	return q
 }
