@@ -77,7 +77,11 @@ func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject,
 // standingPage writes an api.StandingPage of the members' rendered standings, those in one of
 // the statuses (all, when none).
 func standingPage(standings []kept, statuses []api.ProgressStatus, next *string) []byte {
-	var b bytes.Buffer
+	size := 64
+	for _, st := range standings {
+		size += len(st.body) + 1
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size))
 	b.WriteString(`{"items":[`)
 	first := true
 	for _, st := range standings {

@@ -183,7 +183,7 @@ func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
 // Members lists members by id, a page at a time.
 func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	rows, err := s.memberRows(ctx, "members.*, "+claimedSQL, f)
+	rows, err := s.memberRows(ctx, f)
 	if err != nil {
 		return nil, "", err
 	}
@@ -201,9 +201,7 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 // the record it names. Visible is true: the page holds only what the scope sees.
 func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	rows, err := s.memberRows(ctx, `members.*, `+claimedSQL+`,
-	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
-	(SELECT COUNT(*) FROM programs) AS programs`, f)
+	rows, err := s.memberRows(ctx, f)
 	if err != nil {
 		return nil, "", err
 	}
@@ -213,7 +211,7 @@ func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]le
 	}
 	out := make([]ledger.Subject, len(ms))
 	for i, m := range ms {
-		out[i] = ledger.Subject{Member: m, Version: ledger.Version{Ledger: rows[i].LedgerVersion, Programs: rows[i].Programs}, Visible: true}
+		out[i] = ledger.Subject{Member: m, Version: rows[i].version, Visible: true}
 	}
 	out, next := cut(out, f.Limit, func(s ledger.Subject) string { return s.Member.ID })
 	return out, next, nil
@@ -221,13 +219,20 @@ func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]le
 
 const claimedSQL = `EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed`
 
-// subjectRow is a member row with what MemberSubjects reads beside it, and how many members a
-// walk looked at (memberRows).
+// memberPageSQL is the columns of a member page: the member, whether a login claims them and
+// the Version their progress reads (scanned by subjectRows.scan).
+const memberPageSQL = `members.id, members.name, members.email, members.abcp_id, members.certification_date,
+	members.abcp_cycle, members.birth_month, members.society_class, members.status, members.tracking_since,
+	members.version, members.created_at, members.created_by, members.updated_at, members.updated_by, ` + claimedSQL + `,
+	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
+	(SELECT COUNT(*) FROM programs) AS programs`
+
+// subjectRow is a member row with the Version read beside it, and how many members a walk
+// looked at (memberRows).
 type subjectRow struct {
-	Member        memberRow `gorm:"embedded"`
-	LedgerVersion int64     `gorm:"->;-:migration"`
-	Programs      int64     `gorm:"->;-:migration"`
-	Walked        int64     `gorm:"->;-:migration"`
+	member  memberRow
+	version ledger.Version
+	walked  int64
 }
 
 type subjectRows []subjectRow
@@ -235,40 +240,58 @@ type subjectRows []subjectRow
 func (rows subjectRows) members() []memberRow {
 	out := make([]memberRow, len(rows))
 	for i, r := range rows {
-		out[i] = r.Member
+		out[i] = r.member
 	}
 	return out
 }
 
-// memberRows reads the columns sel of a page of the members f selects, one more than the page
-// to tell whether another follows. An organization's page is first looked for by walking the
-// next members in id order, asking each whether it is related (through its own indexes): a
-// society related to most of the registry fills its page within a few of its lengths, where
-// the whole relation would read every attendance at its events. Only when the walk neither
-// fills the page nor reaches the last member is the page read from the whole relation.
-func (s *Store) memberRows(ctx context.Context, sel string, f recert.MemberFilter) (subjectRows, error) {
-	var rows subjectRows
+// readSubjects runs q, whose columns are memberPageSQL's and, when walked, the walk's length.
+func readSubjects(q *gorm.DB, walked bool) (subjectRows, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, TranslateError(err, "members")
+	}
+	defer rows.Close()
+	var out subjectRows
+	for rows.Next() {
+		var r subjectRow
+		m := &r.member
+		dest := []any{&m.ID, &m.Name, &m.Email, &m.AbcpID, &m.CertificationDate, &m.AbcpCycle, &m.BirthMonth,
+			&m.SocietyClass, &m.Status, &m.TrackingSince, &m.Version, &m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy,
+			&m.Claimed, &r.version.Ledger, &r.version.Programs}
+		if walked {
+			dest = append(dest, &r.walked)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, TranslateError(err, "members")
+		}
+		out = append(out, r)
+	}
+	return out, TranslateError(rows.Err(), "members")
+}
+
+// memberRows reads a page of the members f selects, one more than the page to tell whether
+// another follows. An organization's page is first looked for by walking the next members in
+// id order, asking each whether it is related (through its own indexes): a society related
+// to most of the registry fills its page within a few of its lengths, where the whole
+// relation would read every attendance at its events. Only when the walk neither fills the
+// page nor reaches the last member is the page read from the whole relation.
+func (s *Store) memberRows(ctx context.Context, f recert.MemberFilter) (subjectRows, error) {
 	if f.Scope.None() || f.Scope.All() {
-		err := memberFilters(s.conn(ctx).Table("members").Select(sel), f).Find(&rows).Error
-		return rows, TranslateError(err, "members")
+		return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f), false)
 	}
 	walk := 4 * (f.Limit + 1)
 	// The walk is joined in id order, so that the page ends at its last member rather than
 	// after every member of the walk is asked.
 	const window = "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"
 	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").
-		Select(sel+", (SELECT COUNT(*) FROM ("+window+") w) AS walked", f.After, walk)
-	q = memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs())
-	if err := q.Find(&rows).Error; err != nil {
-		return nil, TranslateError(err, "members")
+		Select(memberPageSQL+", (SELECT COUNT(*) FROM ("+window+") w) AS walked", f.After, walk)
+	rows, err := readSubjects(memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs()), true)
+	if err != nil || len(rows) > f.Limit || len(rows) > 0 && rows[0].walked < int64(walk) {
+		return rows, err
 	}
-	if len(rows) > f.Limit || len(rows) > 0 && rows[0].Walked < int64(walk) {
-		return rows, nil
-	}
-	rows = nil
-	err := memberFilters(s.conn(ctx).Table("members").Select(sel), f).
-		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()).Find(&rows).Error
-	return rows, TranslateError(err, "members")
+	return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f).
+		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()), false)
 }
 
 // memberFilters narrows q to the members f selects after its cursor, in id order, one more
@@ -311,11 +334,9 @@ func (s *Store) withLicences(ctx context.Context, rows []memberRow) ([]recert.Me
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var lics []licenseRow
-	if len(ids) > 0 {
-		if err := s.conn(ctx).Where("member_id IN ?", ids).Order("state").Find(&lics).Error; err != nil {
-			return nil, TranslateError(err, "licences")
-		}
+	lics, err := s.licences(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	byMember := groupBy(lics, func(l licenseRow) string { return l.MemberID })
 	out := make([]recert.Member, len(rows))
@@ -323,6 +344,29 @@ func (s *Store) withLicences(ctx context.Context, rows []memberRow) ([]recert.Me
 		out[i] = r.member(byMember[r.ID])
 	}
 	return out, nil
+}
+
+// licences reads the members' licences, by state, scanned by hand: a page of hundreds of
+// members reads hundreds of them.
+func (s *Store) licences(ctx context.Context, memberIDs []string) ([]licenseRow, error) {
+	if len(memberIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.conn(ctx).Raw(`SELECT member_id, state, number, issued_on, expires_on FROM member_licenses
+	WHERE member_id IN ? ORDER BY state`, memberIDs).Rows()
+	if err != nil {
+		return nil, TranslateError(err, "licences")
+	}
+	defer rows.Close()
+	var out []licenseRow
+	for rows.Next() {
+		var l licenseRow
+		if err := rows.Scan(&l.MemberID, &l.State, &l.Number, &l.IssuedOn, &l.ExpiresOn); err != nil {
+			return nil, TranslateError(err, "licences")
+		}
+		out = append(out, l)
+	}
+	return out, TranslateError(rows.Err(), "licences")
 }
 
 // relatedMembers selects the members related to the organizations given twice as
