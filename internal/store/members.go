@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"time"
 
@@ -227,12 +228,10 @@ const memberPageSQL = `members.id, members.name, members.email, members.abcp_id,
 	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
 	(SELECT COUNT(*) FROM programs) AS programs`
 
-// subjectRow is a member row with the Version read beside it, and how many members a walk
-// looked at (memberRows).
+// subjectRow is a member row with the Version read beside it.
 type subjectRow struct {
 	member  memberRow
 	version ledger.Version
-	walked  int64
 }
 
 type subjectRows []subjectRow
@@ -245,8 +244,8 @@ func (rows subjectRows) members() []memberRow {
 	return out
 }
 
-// readSubjects runs q, whose columns are memberPageSQL's and, when walked, the walk's length.
-func readSubjects(q *gorm.DB, walked bool) (subjectRows, error) {
+// readSubjects runs q, whose columns are memberPageSQL's.
+func readSubjects(q *gorm.DB) (subjectRows, error) {
 	rows, err := q.Rows()
 	if err != nil {
 		return nil, TranslateError(err, "members")
@@ -256,13 +255,9 @@ func readSubjects(q *gorm.DB, walked bool) (subjectRows, error) {
 	for rows.Next() {
 		var r subjectRow
 		m := &r.member
-		dest := []any{&m.ID, &m.Name, &m.Email, &m.AbcpID, &m.CertificationDate, &m.AbcpCycle, &m.BirthMonth,
+		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID, &m.CertificationDate, &m.AbcpCycle, &m.BirthMonth,
 			&m.SocietyClass, &m.Status, &m.TrackingSince, &m.Version, &m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy,
-			&m.Claimed, &r.version.Ledger, &r.version.Programs}
-		if walked {
-			dest = append(dest, &r.walked)
-		}
-		if err := rows.Scan(dest...); err != nil {
+			&m.Claimed, &r.version.Ledger, &r.version.Programs); err != nil {
 			return nil, TranslateError(err, "members")
 		}
 		out = append(out, r)
@@ -278,20 +273,23 @@ func readSubjects(q *gorm.DB, walked bool) (subjectRows, error) {
 // page nor reaches the last member is the page read from the whole relation.
 func (s *Store) memberRows(ctx context.Context, f recert.MemberFilter) (subjectRows, error) {
 	if f.Scope.None() || f.Scope.All() {
-		return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f), false)
+		return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f))
 	}
 	walk := 4 * (f.Limit + 1)
 	// The walk is joined in id order, so that the page ends at its last member rather than
 	// after every member of the walk is asked.
 	const window = "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"
-	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").
-		Select(memberPageSQL+", (SELECT COUNT(*) FROM ("+window+") w) AS walked", f.After, walk)
-	rows, err := readSubjects(memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs()), true)
-	if err != nil || len(rows) > f.Limit || len(rows) > 0 && rows[0].walked < int64(walk) {
+	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").Select(memberPageSQL)
+	rows, err := readSubjects(memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs()))
+	if err != nil || len(rows) > f.Limit {
 		return rows, err
 	}
+	var walked int64
+	if err := s.conn(ctx).Raw("SELECT COUNT(*) FROM ("+window+") w", f.After, walk).Scan(&walked).Error; err != nil || walked < int64(walk) {
+		return rows, TranslateError(err, "members") // the walk reached the last member
+	}
 	return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f).
-		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()), false)
+		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()))
 }
 
 // memberFilters narrows q to the members f selects after its cursor, in id order, one more
@@ -352,8 +350,14 @@ func (s *Store) licences(ctx context.Context, memberIDs []string) ([]licenseRow,
 	if len(memberIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := s.conn(ctx).Raw(`SELECT member_id, state, number, issued_on, expires_on FROM member_licenses
-	WHERE member_id IN ? ORDER BY state`, memberIDs).Rows()
+	const query = `SELECT member_id, state, number, issued_on, expires_on FROM member_licenses WHERE member_id `
+	var rows *sql.Rows
+	var err error
+	if s.engine == Postgres { // the ids as one array, not one parameter each
+		rows, err = s.conn(ctx).Statement.ConnPool.QueryContext(ctx, query+"= ANY($1) ORDER BY state", memberIDs)
+	} else {
+		rows, err = s.conn(ctx).Raw(query+"IN ? ORDER BY state", memberIDs).Rows()
+	}
 	if err != nil {
 		return nil, TranslateError(err, "licences")
 	}
