@@ -26,7 +26,7 @@ func (s *Server) ListOrganizationStanding(ctx context.Context, req api.ListOrgan
 	if err != nil {
 		return nil, err
 	}
-	subjects, next, err := s.store.MemberSubjects(ctx, recert.MemberFilter{Page: pg, Scope: recert.OrganizationsScope(req.OrganizationID)})
+	subjects, next, err := s.store.MemberVersions(ctx, recert.MemberFilter{Page: pg, Scope: recert.OrganizationsScope(req.OrganizationID)})
 	if err != nil {
 		return nil, err
 	}
@@ -42,30 +42,38 @@ func (s *Server) ListOrganizationStanding(ctx context.Context, req api.ListOrgan
 }
 
 // memberStandings renders the members' standing as the organization sees it, from the cache
-// where their version is kept, evaluating the others together.
+// where their version is kept, reading and evaluating the others together.
 func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject, orgID, program string) ([]kept, error) {
 	question := orgID + "|" + program + "|" + quarterHour(s.now())
 	key := func(sub ledger.Subject) progressKey {
 		return progressKey{standing: true, member: sub.Member.ID, question: question, version: sub.Version}
 	}
 	out := make([]kept, len(subjects))
-	var missing []recert.Member
-	var at []int
+	at := map[string]int{}
+	var missing []string
 	for i, sub := range subjects {
 		var ok bool
 		if out[i], ok = s.progressCache.get(key(sub)); !ok {
-			missing, at = append(missing, sub.Member), append(at, i)
+			missing, at[sub.Member.ID] = append(missing, sub.Member.ID), i
 		}
 	}
 	if len(missing) == 0 {
 		return out, nil
 	}
-	results, err := s.progress.Standings(ctx, missing, recert.OrganizationsScope(orgID), program)
+	// Read after their versions: at least as new as what the versions name.
+	members, err := s.store.MembersByID(ctx, missing)
 	if err != nil {
 		return nil, err
 	}
-	for j, res := range results {
-		i := at[j]
+	if len(members) != len(missing) {
+		return nil, recert.Errorf(recert.ECONFLICT, "a member of the page is gone; read the page again")
+	}
+	results, err := s.progress.Standings(ctx, members, recert.OrganizationsScope(orgID), program)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range results {
+		i := at[res.Member.ID]
 		if out[i], err = renderStanding(res); err != nil {
 			return nil, err
 		}

@@ -31,7 +31,8 @@ type Store interface {
 
 	Member(ctx context.Context, id string) (recert.Member, error)
 	Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error)
-	MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error)
+	MemberVersions(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error)
+	MembersByID(ctx context.Context, ids []string) ([]recert.Member, error)
 	DeadlineReminders(ctx context.Context, userID string) (bool, error)
 	CalendarMember(ctx context.Context, hash []byte) (string, error)
 

@@ -184,11 +184,11 @@ func (s *Store) Member(ctx context.Context, id string) (recert.Member, error) {
 // Members lists members by id, a page at a time.
 func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Member, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	rows, err := s.memberRows(ctx, f)
+	rows, err := memberRows(ctx, s, f, memberColumnsSQL, scanMember)
 	if err != nil {
 		return nil, "", err
 	}
-	ms, err := s.withLicences(ctx, rows.members())
+	ms, err := s.withLicences(ctx, rows)
 	if err != nil {
 		return nil, "", err
 	}
@@ -196,23 +196,33 @@ func (s *Store) Members(ctx context.Context, f recert.MemberFilter) ([]recert.Me
 	return ms, next, nil
 }
 
-// MemberSubjects is Members, each with the Version their progress is evaluated from, read in
-// the same statement as the member rows: whatever is read of them afterwards (licences,
-// credits) is at least as new as the version, so an answer kept under it is never older than
-// the record it names. Visible is true: the page holds only what the scope sees.
-func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error) {
+// MembersByID reads the members of ids (those that exist), by id.
+func (s *Store) MembersByID(ctx context.Context, ids []string) ([]recert.Member, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := readRows(s.conn(ctx).Table("members").Select(memberColumnsSQL).Where("members.id IN ?", ids).Order("members.id"), scanMember)
+	if err != nil {
+		return nil, err
+	}
+	return s.withLicences(ctx, rows)
+}
+
+// MemberVersions is a page of the members f selects, as Members pages them, each only with
+// its id and the Version their progress is evaluated from (Visible: the page holds only what
+// the scope sees). Whatever is read of them afterwards is at least as new as the version, so
+// an answer kept under it is never older than the record it names; and a page whose answers
+// are all kept reads nothing of the members but this.
+func (s *Store) MemberVersions(ctx context.Context, f recert.MemberFilter) ([]ledger.Subject, string, error) {
 	f.Limit = pageLimit(f.Limit)
-	rows, err := s.memberRows(ctx, f)
+	out, err := memberRows(ctx, s, f, `members.id,
+	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
+	(SELECT COUNT(*) FROM programs) AS programs`, func(rows *sql.Rows) (ledger.Subject, error) {
+		sub := ledger.Subject{Visible: true}
+		return sub, rows.Scan(&sub.Member.ID, &sub.Version.Ledger, &sub.Version.Programs)
+	})
 	if err != nil {
 		return nil, "", err
-	}
-	ms, err := s.withLicences(ctx, rows.members())
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]ledger.Subject, len(ms))
-	for i, m := range ms {
-		out[i] = ledger.Subject{Member: m, Version: rows[i].version, Visible: true}
 	}
 	out, next := cut(out, f.Limit, func(s ledger.Subject) string { return s.Member.ID })
 	return out, next, nil
@@ -220,44 +230,30 @@ func (s *Store) MemberSubjects(ctx context.Context, f recert.MemberFilter) ([]le
 
 const claimedSQL = `EXISTS (SELECT 1 FROM users WHERE users.member_id = members.id) AS claimed`
 
-// memberPageSQL is the columns of a member page: the member, whether a login claims them and
-// the Version their progress reads (scanned by subjectRows.scan).
-const memberPageSQL = `members.id, members.name, members.email, members.abcp_id, members.certification_date,
+// memberColumnsSQL is a member's columns and whether a login claims them, as scanMember
+// reads them.
+const memberColumnsSQL = `members.id, members.name, members.email, members.abcp_id, members.certification_date,
 	members.abcp_cycle, members.birth_month, members.society_class, members.status, members.tracking_since,
-	members.version, members.created_at, members.created_by, members.updated_at, members.updated_by, ` + claimedSQL + `,
-	COALESCE((SELECT v.version FROM member_ledger v WHERE v.member_id = members.id), 0) AS ledger_version,
-	(SELECT COUNT(*) FROM programs) AS programs`
+	members.version, members.created_at, members.created_by, members.updated_at, members.updated_by, ` + claimedSQL
 
-// subjectRow is a member row with the Version read beside it.
-type subjectRow struct {
-	member  memberRow
-	version ledger.Version
+func scanMember(rows *sql.Rows) (memberRow, error) {
+	var m memberRow
+	err := rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID, &m.CertificationDate, &m.AbcpCycle, &m.BirthMonth,
+		&m.SocietyClass, &m.Status, &m.TrackingSince, &m.Version, &m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy, &m.Claimed)
+	return m, err
 }
 
-type subjectRows []subjectRow
-
-func (rows subjectRows) members() []memberRow {
-	out := make([]memberRow, len(rows))
-	for i, r := range rows {
-		out[i] = r.member
-	}
-	return out
-}
-
-// readSubjects runs q, whose columns are memberPageSQL's.
-func readSubjects(q *gorm.DB) (subjectRows, error) {
+// readRows runs q and scans each row of it by hand.
+func readRows[T any](q *gorm.DB, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	rows, err := q.Rows()
 	if err != nil {
 		return nil, TranslateError(err, "members")
 	}
 	defer rows.Close()
-	var out subjectRows
+	var out []T
 	for rows.Next() {
-		var r subjectRow
-		m := &r.member
-		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID, &m.CertificationDate, &m.AbcpCycle, &m.BirthMonth,
-			&m.SocietyClass, &m.Status, &m.TrackingSince, &m.Version, &m.CreatedAt, &m.CreatedBy, &m.UpdatedAt, &m.UpdatedBy,
-			&m.Claimed, &r.version.Ledger, &r.version.Programs); err != nil {
+		r, err := scan(rows)
+		if err != nil {
 			return nil, TranslateError(err, "members")
 		}
 		out = append(out, r)
@@ -265,22 +261,22 @@ func readSubjects(q *gorm.DB) (subjectRows, error) {
 	return out, TranslateError(rows.Err(), "members")
 }
 
-// memberRows reads a page of the members f selects, one more than the page to tell whether
-// another follows. An organization's page is first looked for by walking the next members in
-// id order, asking each whether it is related (through its own indexes): a society related
-// to most of the registry fills its page within a few of its lengths, where the whole
-// relation would read every attendance at its events. Only when the walk neither fills the
-// page nor reaches the last member is the page read from the whole relation.
-func (s *Store) memberRows(ctx context.Context, f recert.MemberFilter) (subjectRows, error) {
+// memberRows reads the columns of a page of the members f selects, one more than the page to
+// tell whether another follows. An organization's page is first looked for by walking the
+// next members in id order, asking each whether it is related (through its own indexes): a
+// society related to most of the registry fills its page within a few of its lengths, where
+// the whole relation would read every attendance at its events. Only when the walk neither
+// fills the page nor reaches the last member is the page read from the whole relation.
+func memberRows[T any](ctx context.Context, s *Store, f recert.MemberFilter, columns string, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	if f.Scope.None() || f.Scope.All() {
-		return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f))
+		return readRows(memberFilters(s.conn(ctx).Table("members").Select(columns), f), scan)
 	}
 	walk := 4 * (f.Limit + 1)
 	// The walk is joined in id order, so that the page ends at its last member rather than
 	// after every member of the walk is asked.
 	const window = "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"
-	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").Select(memberPageSQL)
-	rows, err := readSubjects(memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs()))
+	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").Select(columns)
+	rows, err := readRows(memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs()), scan)
 	if err != nil || len(rows) > f.Limit {
 		return rows, err
 	}
@@ -288,8 +284,8 @@ func (s *Store) memberRows(ctx context.Context, f recert.MemberFilter) (subjectR
 	if err := s.conn(ctx).Raw("SELECT COUNT(*) FROM ("+window+") w", f.After, walk).Scan(&walked).Error; err != nil || walked < int64(walk) {
 		return rows, TranslateError(err, "members") // the walk reached the last member
 	}
-	return readSubjects(memberFilters(s.conn(ctx).Table("members").Select(memberPageSQL), f).
-		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()))
+	return readRows(memberFilters(s.conn(ctx).Table("members").Select(columns), f).
+		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()), scan)
 }
 
 // memberFilters narrows q to the members f selects after its cursor, in id order, one more
