@@ -104,13 +104,27 @@ func (s *Store) loadUser(ctx context.Context, id, sid string) (recert.User, bool
 	if s.engine == SQLite {
 		agg = "group_concat(organization_id, ',')"
 	}
-	cols, args := "users.*, (SELECT "+agg+" FROM organization_organizers o WHERE o.user_id = users.id) AS org_ids", []any{}
+	// Scanned by hand: gorm's reflection was a third of a cached progress request's CPU.
+	live, args := "FALSE", []any{id}
 	if sid != "" {
-		cols += ", EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL) AS live"
-		args = append(args, sid)
+		live, args = "EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL)", []any{sid, id}
 	}
+	rows, err := s.conn(ctx).Raw(`SELECT id, email, name, role, member_id, disabled_at, token_version, created_at, created_by,
+	updated_at, updated_by, (SELECT `+agg+` FROM organization_organizers o WHERE o.user_id = users.id), `+live+`
+FROM users WHERE users.id = ?`, args...).Rows()
+	if err != nil {
+		return recert.User{}, false, TranslateError(err, "user "+id)
+	}
+	defer rows.Close()
 	var row userRow
-	if err := s.conn(ctx).Table("users").Select(cols, args...).Where("users.id = ?", id).Take(&row).Error; err != nil {
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return recert.User{}, false, TranslateError(err, "user "+id)
+		}
+		return recert.User{}, false, TranslateError(gorm.ErrRecordNotFound, "user "+id)
+	}
+	if err := rows.Scan(&row.ID, &row.Email, &row.Name, &row.Role, &row.MemberID, &row.DisabledAt, &row.TokenVersion, &row.CreatedAt,
+		&row.CreatedBy, &row.UpdatedAt, &row.UpdatedBy, &row.OrgIDs, &row.Live); err != nil {
 		return recert.User{}, false, TranslateError(err, "user "+id)
 	}
 	var orgs []string
