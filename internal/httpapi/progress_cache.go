@@ -23,7 +23,7 @@ import (
 // any instance is seen at once), the question (program, as_of, explain, the caller's scope)
 // and, without as_of, the quarter hour: every time zone's date, hence "today" in every
 // program, is the same throughout a UTC quarter hour. It holds at most max bytes of answers.
-// It keeps organizations' standing lists the same way, a member at a time (standingKey).
+// It keeps organizations' standing lists the same way, a member at a time (progressKey.standing).
 type progressCache struct {
 	mu    sync.Mutex
 	lru   *lru.Cache[progressKey, kept]
