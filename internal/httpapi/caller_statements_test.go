@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,7 +16,9 @@ import (
 	"github.com/recert-dev/recert/internal/store"
 )
 
-// statementLog records every statement the store hands its database driver from now on.
+// statementLog records every statement the store hands its database driver from now on on
+// behalf of an HTTP request, or of a context marked with counted: a background job's
+// statements (a reminder scan, a queue poll) are not the request's.
 type statementLog struct {
 	mu  sync.Mutex
 	sql []string
@@ -33,10 +36,18 @@ func (l *statementLog) len() int {
 	return len(l.sql)
 }
 
+type countedKey struct{}
+
+// counted marks ctx so that the statement log records the statements issued with it.
+func counted(ctx context.Context) context.Context { return context.WithValue(ctx, countedKey{}, true) }
+
 func logStatements(t *testing.T, st *store.Store) *statementLog {
 	t.Helper()
 	l := &statementLog{}
 	count := func(db *gorm.DB) {
+		if ctx := db.Statement.Context; ctx.Value(http.ServerContextKey) == nil && ctx.Value(countedKey{}) == nil {
+			return
+		}
 		l.mu.Lock()
 		l.sql = append(l.sql, db.Statement.SQL.String())
 		l.mu.Unlock()

@@ -26,7 +26,7 @@ import (
 func TestProgressStatements(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
-		ctx := context.Background()
+		ctx := counted(context.Background())
 		if _, err := st.UpdateMember(ctx, w.member.ID, 0, "test", func(m *recert.Member) error {
 			m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
 			m.Licenses = []recert.License{{State: "TX", Number: "PE-1", IssuedOn: recert.Date{Year: 2024, Month: 3, Day: 1}},
