@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -44,6 +45,8 @@ type Options struct {
 	// once says, when Check set it, that no two credits name the same session: the duplicate
 	// rule has nothing to cut in any program.
 	once bool
+	// dated says, when datedKnown (Check set it), whether the credits are in date order.
+	dated, datedKnown bool
 }
 
 // Check validates credits once for several evaluations over them with o: the options it
@@ -52,7 +55,14 @@ type Options struct {
 func (o Options) Check(credits []Credit) Options {
 	o.Checked = ValidateCredits(credits) == nil
 	o.once = o.Checked && !creditedTwice(credits)
+	o.dated, o.datedKnown = inDateOrder(credits), true
 	return o
+}
+
+// inDateOrder reports whether credits are in date order, as a ledger gives them: a period's
+// credits are then found by binary search instead of a pass over all of them.
+func inDateOrder(credits []Credit) bool {
+	return slices.IsSortedFunc(credits, func(a, b Credit) int { return a.Date.Compare(b.Date) })
 }
 
 // creditedTwice reports whether a session may be credited twice: whether two credits name
@@ -104,6 +114,9 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 			}
 		}
 	})
+	if !o.datedKnown {
+		o.dated, o.datedKnown = inDateOrder(credits), true
+	}
 	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}, opts: o}
 	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
 	if !at.Valid() {
@@ -282,15 +295,21 @@ func (r *ceuRun) tally(pd period) *tally {
 // gather returns the credits dated in the period's natural span, converted exactly to the
 // program's unit; those before the member's start are kept so that they can be listed.
 func (r *ceuRun) gather(pd period) []*item {
+	credits := r.credits
+	if r.opts.dated { // the span's credits are one run of them
+		lo := sort.Search(len(credits), func(i int) bool { return !credits[i].Date.Before(pd.natural.Start) })
+		hi := lo + sort.Search(len(credits)-lo, func(i int) bool { return credits[lo+i].Date.After(pd.natural.End) })
+		credits = credits[lo:hi]
+	}
 	n := 0
-	for i := range r.credits {
-		if pd.natural.contains(r.credits[i].Date) {
+	for i := range credits {
+		if pd.natural.contains(credits[i].Date) {
 			n++
 		}
 	}
 	store, items := make([]item, n), make([]*item, 0, n) // two allocations per period, not n
-	for i := range r.credits {
-		if c := &r.credits[i]; pd.natural.contains(c.Date) {
+	for i := range credits {
+		if c := &credits[i]; pd.natural.contains(c.Date) {
 			it := &store[len(items)]
 			it.c, it.cat = c, c.category()
 			it.claimed = c.in(r.p.unitFor(it.cat))
@@ -311,15 +330,45 @@ func allocationOrder(items []*item) {
 		})
 		return
 	}
+	var buf []*item
 	for i := 0; i < len(items); {
 		j := i + 1
 		for j < len(items) && items[j].c.Date == items[i].c.Date {
 			j++
 		}
-		// Stable: equal amounts stay in id order.
-		slices.SortStableFunc(items[i:j], func(a, b *item) int { return cmp.Compare(b.amount, a.amount) })
+		buf = largerFirst(items[i:j], buf)
 		i = j
 	}
+}
+
+// largerFirst orders one day's credits, given in id order, by amount, larger first, keeping
+// equal amounts in id order. A meeting's sessions come in a few amounts: each is taken in
+// one pass, through buf (returned for the next day), rather than sorted comparing ids.
+func largerFirst(day, buf []*item) []*item {
+	var amounts []exact
+	for _, it := range day {
+		if !slices.Contains(amounts, it.amount) {
+			if len(amounts) == 8 { // many amounts: sort, stably
+				slices.SortStableFunc(day, func(a, b *item) int { return cmp.Compare(b.amount, a.amount) })
+				return buf
+			}
+			amounts = append(amounts, it.amount)
+		}
+	}
+	if len(amounts) < 2 {
+		return buf
+	}
+	slices.SortFunc(amounts, func(a, b exact) int { return cmp.Compare(b, a) })
+	buf = buf[:0]
+	for _, a := range amounts {
+		for _, it := range day {
+			if it.amount == a {
+				buf = append(buf, it)
+			}
+		}
+	}
+	copy(day, buf)
+	return buf
 }
 
 // accept keeps the credits the program counts and notes why the others are not.

@@ -259,3 +259,27 @@ func TestPropertyOptionsOnlyLeaveOut(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyAllocationOrder: a ledger's credits (in date and id order) are put in the order
+// of Decision 5 (earliest, then larger, then by id) whether a day holds few amounts or many.
+func TestPropertyAllocationOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for round := range 300 {
+		amounts := 1 + r.IntN(12) // more than eight amounts a day takes the sorting path
+		var items []*item
+		for d := range 1 + r.IntN(4) {
+			for s := range r.IntN(40) {
+				c := &Credit{ID: fmt.Sprintf("c%02d-%03d", d, s), Date: Date{Year: 2025, Month: time.March, Day: 1 + d}}
+				items = append(items, &item{c: c, amount: exact(r.IntN(amounts) * 25)})
+			}
+		}
+		want := slices.Clone(items)
+		slices.SortStableFunc(want, func(a, b *item) int {
+			return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(b.amount, a.amount), cmp.Compare(a.c.ID, b.c.ID))
+		})
+		allocationOrder(items)
+		if !slices.Equal(items, want) {
+			t.Fatalf("round %d: %d credits of up to %d amounts in the wrong order", round, len(items), amounts)
+		}
+	}
+}

@@ -97,7 +97,15 @@ func (d Date) Valid() bool {
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after o.
 func (d Date) Compare(o Date) int {
-	return cmp.Or(cmp.Compare(d.Year, o.Year), cmp.Compare(d.Month, o.Month), cmp.Compare(d.Day, o.Day))
+	// Field by field, each compared only when the ones before are equal: this runs for
+	// every credit of every period, and cmp.Or would compare all three every time.
+	switch {
+	case d.Year != o.Year:
+		return cmp.Compare(d.Year, o.Year)
+	case d.Month != o.Month:
+		return cmp.Compare(d.Month, o.Month)
+	}
+	return cmp.Compare(d.Day, o.Day)
 }
 
 // Before reports whether d is before o.
