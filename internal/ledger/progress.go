@@ -53,6 +53,9 @@ type RecordQuery struct {
 	// every organization's is the whole record, with self-reported activities, clinical
 	// entries and leave.
 	Scope recert.Scope
+	// Brief leaves out what only describes a credit (its session's title): the answer lists
+	// no credit.
+	Brief bool
 }
 
 // Record is a member's record as progress counts it: of each activity, clinical entry and
@@ -240,7 +243,7 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	}
 	l, w, reads, err := p.prepare(catalogue, m, q)
 	if err == nil && reads {
-		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to})
+		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to, Brief: q.Brief})
 	}
 	return l, err
 }

@@ -24,10 +24,14 @@ func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.
 	window, windowArgs := dateWindow("date", q.From, q.To)
 	q2, args2 := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	first, args3 := firstCreditSQL(q)
+	sessions := recordSessionCreditsSQL
+	if q.Brief { // a session's title only describes its credit
+		sessions = strings.Replace(sessions, "s.title AS session_title", "NULL AS session_title", 1)
+	}
 	parts := []string{
 		// The member's session credits are read once, for those in the window and for the
 		// first of all.
-		"WITH sc AS (" + recordSessionCreditsSQL + scope + ")\n" + recordWindowSQL + window,
+		"WITH sc AS (" + sessions + scope + ")\n" + recordWindowSQL + window,
 		"SELECT 'c', " + strings.Replace(strings.TrimPrefix(q2, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
 		recordEventsSQL + scope,
 		`SELECT 'f', NULL, NULL, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (` + first + `) firsts`,
@@ -65,9 +69,11 @@ FROM leave_periods WHERE member_id = ?`)
 }
 
 const (
-	// recordSessionCreditsSQL is a member's session credits, each with what is its own (what
-	// every session of an event shares comes once per event, recordEventsSQL).
-	recordSessionCreditsSQL = `SELECT a.id || ':' || s.id AS id, s.date AS date, COALESCE(s.category, e.category) AS category,
+	// recordSessionCreditsSQL is a member's session credits, each with what is its own: what
+	// every session of an event shares (the attendance, whose id with the session's is the
+	// credit's, and the event's category unless the session has its own) comes once per
+	// event, recordEventsSQL. Each text column a row holds is one more string to allocate.
+	recordSessionCreditsSQL = `SELECT s.date AS date, s.category AS category,
        x.ceus AS ceus, a.event_id AS event_id, s.id AS session_id, s.title AS session_title, s.topics AS topics,
        s.approved_by AS session_approvers
 FROM attendance a
@@ -78,16 +84,17 @@ WHERE a.member_id = ? AND a.revoked_at IS NULL`
 	// recordWindowSQL is the session credits (sc) in the window, as the record reads them. It
 	// is the record's first branch, so it names and types every column; the others follow it
 	// on PostgreSQL.
-	recordWindowSQL = `SELECT 'c' AS kind, id, CAST(NULL AS TEXT) AS member_id, date, category, ceus, event_id,
+	recordWindowSQL = `SELECT 'c' AS kind, CAST(NULL AS TEXT) AS id, CAST(NULL AS TEXT) AS member_id, date, category, ceus, event_id,
        CAST(NULL AS TEXT) AS event_title, CAST(NULL AS TEXT) AS format, session_id, session_title, topics,
        CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
        CAST(NULL AS TEXT) AS event_approvers, session_approvers, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until
 FROM sc WHERE 1 = 1`
-	// recordEventsSQL is, once per event the member attended, what its session credits share.
-	recordEventsSQL = `SELECT 'v', NULL, NULL, NULL, NULL, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
+	// recordEventsSQL is, once per event the member attended (one attendance an event),
+	// what its session credits share.
+	recordEventsSQL = `SELECT 'v', a.id, NULL, NULL, e.category, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
        o.id, o.name, e.approval_ref, e.approved_by, NULL, NULL, NULL
-FROM events e JOIN organizations o ON o.id = e.organization_id
-WHERE e.id IN (SELECT a.event_id FROM attendance a WHERE a.member_id = ? AND a.revoked_at IS NULL)`
+FROM attendance a JOIN events e ON e.id = a.event_id JOIN organizations o ON o.id = e.organization_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
 )
 
 // scanRecord reads the rows of a record query by position. What each column of a record row
@@ -95,9 +102,13 @@ WHERE e.id IN (SELECT a.event_id FROM attendance a WHERE a.member_id = ? AND a.r
 // v what an event's session credits share, f the first credit's date, a an activity, e a
 // clinical entry, g the first entry's date, l a leave period.
 //
+// A session credit's row has no id (its attendance's, with the session's, is the credit's)
+// and a category only when the session has its own; its event's row gives the rest.
+//
 //	column   c                 v          a              e      l
-//	id       id or attendance             id             id     id
+//	id       attendance        attendance id             id     id
 //	date     date                         date           date   start_date
+//	category category          category   category
 //	event_id event_id          id         type           type   type
 //	title    event_title       title      title
 //	format   format            format     review_status  role
@@ -139,10 +150,10 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 				rec.Credits = append(rec.Credits, r.credit(nil))
 				continue
 			}
-			narrow = append(narrow, sessionCredit{id: id.String, date: r.Date, category: r.Category, ceus: r.CEUs,
+			narrow = append(narrow, sessionCredit{date: r.Date, category: r.Category, ceus: r.CEUs,
 				eventID: r.EventID, sessionID: r.SessionID, title: r.SessionTitle, topics: r.Topics, approvers: r.SessionApprovers})
 		case "v":
-			r := creditRow{EventTitle: eventTitle.String, Format: format.String, OrganizationID: orgID.String,
+			r := creditRow{AttendanceID: id.String, Category: category.String, EventTitle: eventTitle.String, Format: format.String, OrganizationID: orgID.String,
 				OrganizationName: orgName.String, EventApprovers: eventApprovers.String}
 			if approvalRef.Valid {
 				ref := approvalRef.String // the scanned variable is read into again
@@ -170,6 +181,14 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	if err := rows.Err(); err != nil {
 		return rec, err
 	}
+	for i := range narrow {
+		n := &narrow[i]
+		e := events[n.eventID]
+		n.id = e.AttendanceID + ":" + n.sessionID
+		if n.category == "" {
+			n.category = e.Category
+		}
+	}
 	// Sorted while small, by their index, which moves 4 bytes a swap rather than a row
 	// (MemberRecord sorts the whole, in order then unless awarded credits fall between).
 	order := make([]int32, len(narrow))
@@ -185,7 +204,7 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	for _, i := range order {
 		n := &narrow[i]
 		e := events[n.eventID]
-		r := creditRow{ID: n.id, AttendanceID: strings.TrimSuffix(n.id, ":"+n.sessionID), MemberID: memberID, Date: n.date,
+		r := creditRow{ID: n.id, AttendanceID: e.AttendanceID, MemberID: memberID, Date: n.date,
 			Category: n.category, CEUs: n.ceus, EventID: n.eventID, EventTitle: e.EventTitle, Format: e.Format, SessionID: n.sessionID,
 			SessionTitle: n.title, Topics: n.topics, OrganizationID: e.OrganizationID, OrganizationName: e.OrganizationName,
 			ApprovalRef: e.ApprovalRef, EventApprovers: e.EventApprovers, SessionApprovers: n.approvers}

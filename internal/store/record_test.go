@@ -83,6 +83,18 @@ func TestMemberRecordMatchesItsParts(t *testing.T) {
 				if diff := gocmp.Diff(want, progressView(got)); diff != "" {
 					t.Errorf("scope %v, window %v: record differs from its parts (-parts +record):\n%s", scope.IDs(), w, diff)
 				}
+				// Brief: the same, but for the sessions' titles, which only describe credits.
+				q.Brief = true
+				brief, err := st.MemberRecord(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range want.Credits {
+					want.Credits[i].SessionTitle = ""
+				}
+				if diff := gocmp.Diff(want, progressView(brief)); diff != "" {
+					t.Errorf("scope %v, window %v: brief record differs from its parts (-parts +record):\n%s", scope.IDs(), w, diff)
+				}
 				if scope.All() && (len(got.Credits) == 0 || len(got.Leave) != 2 || got.FirstEntry.IsZero()) {
 					t.Errorf("whole record: %d credits, %d leave, first entry %s", len(got.Credits), len(got.Leave), got.FirstEntry)
 				}
