@@ -175,3 +175,45 @@ func progressView(r ledger.Record) ledger.Record {
 	}
 	return out
 }
+
+// TestMembersCreditsMatchEachRead: a page's credits, read for several members at once, are
+// each member's credits as their own read gives them (without the sessions' titles), for
+// every organization and one, in a window and open.
+func TestMembersCreditsMatchEachRead(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		f.mustPost(t, recert.RosterRow{ABCPID: f.jane.ABCPID, Name: f.jane.Name})
+		john, err := st.CreateMember(ctx, recert.Member{Name: "John Roe", ABCPID: "100002"}, "", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.mustPost(t, recert.RosterRow{ABCPID: john.ABCPID, Name: john.Name})
+		other := newOrg(t, st, "OTHER")
+		day := func(s string) recert.Date { d, _ := recert.ParseDate(s); return d }
+		ids := []string{f.jane.ID, john.ID}
+		for _, scope := range []recert.Scope{recert.OrganizationsScope(f.org.ID), recert.OrganizationsScope(f.org.ID, other.ID), recert.OrganizationsScope(other.ID)} {
+			for _, w := range [][2]recert.Date{{}, {day("2026-06-30"), day("2026-12-31")}} {
+				got, firsts, err := st.MembersCredits(ctx, ids, w[0], w[1], scope)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, id := range ids {
+					want, err := st.Credits(ctx, recert.CreditFilter{MemberID: id, From: w[0], To: w[1], Scope: scope})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i := range want {
+						want[i].SessionTitle = ""
+					}
+					if diff := gocmp.Diff(want, got[id], equateEmpty); diff != "" {
+						t.Errorf("scope %v, window %v, member %s: page credits differ from the member's (-member +page):\n%s", scope.IDs(), w, id, diff)
+					}
+					if scope.IDs()[0] == f.org.ID && (len(got[id]) == 0 || firsts[id] != day("2026-06-29")) {
+						t.Errorf("scope %v, member %s: %d credits, the first %v, want some from 2026-06-29", scope.IDs(), id, len(got[id]), firsts[id])
+					}
+				}
+			}
+		}
+	})
+}
