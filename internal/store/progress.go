@@ -291,16 +291,13 @@ func (s *Store) MemberCreatedBy(ctx context.Context, memberID string, scope rece
 
 // MembersCredits is several members' credits dated from..to (zero: open) posted by the
 // scope's organizations, by member, in one query, and each one's first such credit (whatever
-// its date), in one more: what the evaluation of a page of members reads. Their sessions'
-// titles, which only describe a credit, are left out: a page of standings lists no credit.
+// its date), in one more: what the evaluation of a page of members reads.
 func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recert.Date, scope recert.Scope) (map[string][]recert.Credit, map[string]recert.Date, error) {
 	f := recert.CreditFilter{From: from, To: to, Scope: scope}
-	q1, args1 := creditFilter(pageSessionCreditsSQL, "s.date", "", f)
-	q2, args2 := creditFilter(pageAwardedCreditsSQL, "e.end_date", "", f)
-	cond, more := scopeSQL("e.organization_id", scope)
+	q1, args1 := creditFilter(forMembers(sessionCreditsSQL), "s.date", "COALESCE(s.category, e.category)", f)
+	q2, args2 := creditFilter(forMembers(awardedCreditsSQL), "e.end_date", "e.category", f)
 	args1[0], args2[0] = ids, ids
-	list, err := s.scanPageCredits(ctx, q1+"\nUNION ALL\n"+q2+"\nUNION ALL\n"+pageAttendanceSQL+cond,
-		slices.Concat(args1, args2, []any{ids}, more)...)
+	list, err := s.scanCredits(ctx, q1+"\nUNION ALL\n"+q2, slices.Concat(args1, args2)...)
 	if err != nil {
 		return nil, nil, TranslateError(err, "credits")
 	}
@@ -311,6 +308,7 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 	for _, c := range list {
 		credits[c.MemberID] = append(credits[c.MemberID], c)
 	}
+	cond, more := scopeSQL("e.organization_id", scope)
 	var rows []struct {
 		MemberID string
 		D        *date
@@ -335,86 +333,7 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 	return credits, firsts, nil
 }
 
-// A page's credits come as rows of three kinds (kind, the first column): s a session credit,
-// narrow (what is its own: member, date, the session's category if it has one, CEUs, event,
-// session, topics, approvers); a what an attendance's session credits share (its id, the
-// event's category, title, format, organization, approval); w a credit awarded without a
-// session breakdown, whole. Each text column a row holds is one more string to allocate.
-const (
-	pageSessionCreditsSQL = `SELECT 's' AS kind, CAST(NULL AS TEXT) AS attendance_id, a.member_id, s.date, s.category, x.ceus,
-       a.event_id, s.id AS session_id, s.topics, s.approved_by AS session_approvers, CAST(NULL AS TEXT) AS event_title,
-       CAST(NULL AS TEXT) AS format, CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name,
-       CAST(NULL AS TEXT) AS approval_ref, CAST(NULL AS TEXT) AS event_approvers
-FROM attendance a
-JOIN attendance_sessions x ON x.attendance_id = a.id
-JOIN sessions s ON s.id = x.session_id
-JOIN events e ON e.id = a.event_id
-WHERE a.member_id IN ? AND a.revoked_at IS NULL`
-	pageAwardedCreditsSQL = `SELECT 'w', a.id, a.member_id, e.end_date, e.category, a.ceus_awarded, e.id, NULL, NULL, NULL,
-       e.title, e.format, o.id, o.name, e.approval_ref, e.approved_by
-FROM attendance a
-JOIN events e ON e.id = a.event_id
-JOIN organizations o ON o.id = e.organization_id
-WHERE a.member_id IN ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0`
-	pageAttendanceSQL = `SELECT 'a', a.id, a.member_id, NULL, e.category, NULL, e.id, NULL, NULL, NULL,
-       e.title, e.format, o.id, o.name, e.approval_ref, e.approved_by
-FROM attendance a
-JOIN events e ON e.id = a.event_id
-JOIN organizations o ON o.id = e.organization_id
-WHERE a.member_id IN ? AND a.revoked_at IS NULL`
-)
-
-// scanPageCredits reads the rows of a page's credits (see pageSessionCreditsSQL).
-func (s *Store) scanPageCredits(ctx context.Context, query string, args ...any) ([]recert.Credit, error) {
-	rows, err := s.conn(ctx).Raw(query, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var (
-		kind, attendanceID, memberID, category, eventID, sessionID, topics, sessionApprovers sql.NullString
-		eventTitle, format, orgID, orgName, approvalRef, eventApprovers                      sql.NullString
-		ceus                                                                                 sql.NullInt64
-		day                                                                                  sql.Null[date]
-		out                                                                                  []recert.Credit
-		narrow                                                                               []creditRow
-	)
-	type attended struct{ member, event string }
-	shared := map[attended]creditRow{}
-	for rows.Next() {
-		if err := rows.Scan(&kind, &attendanceID, &memberID, &day, &category, &ceus, &eventID, &sessionID, &topics, &sessionApprovers,
-			&eventTitle, &format, &orgID, &orgName, &approvalRef, &eventApprovers); err != nil {
-			return nil, err
-		}
-		r := creditRow{AttendanceID: attendanceID.String, MemberID: memberID.String, Date: day.V, Category: category.String,
-			CEUs: recert.Units(ceus.Int64), EventID: eventID.String, SessionID: sessionID.String, Topics: topics.String,
-			SessionApprovers: sessionApprovers.String, EventTitle: eventTitle.String, Format: format.String, OrganizationID: orgID.String,
-			OrganizationName: orgName.String, EventApprovers: eventApprovers.String}
-		if approvalRef.Valid {
-			ref := approvalRef.String // the scanned variable is read into again
-			r.ApprovalRef = &ref
-		}
-		switch kind.String {
-		case "s":
-			narrow = append(narrow, r)
-		case "a":
-			shared[attended{r.MemberID, r.EventID}] = r
-		case "w":
-			out = append(out, r.credit(nil))
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	lists := words{}
-	for _, n := range narrow {
-		a := shared[attended{n.MemberID, n.EventID}]
-		n.AttendanceID, n.EventTitle, n.Format, n.OrganizationID, n.OrganizationName = a.AttendanceID, a.EventTitle, a.Format, a.OrganizationID, a.OrganizationName
-		n.ApprovalRef, n.EventApprovers = a.ApprovalRef, a.EventApprovers
-		if n.Category == "" {
-			n.Category = a.Category
-		}
-		out = append(out, n.credit(lists))
-	}
-	return out, nil
+// forMembers turns a credits query of one member into one of several (a.member_id IN ?).
+func forMembers(query string) string {
+	return strings.Replace(query, "a.member_id = ?", "a.member_id IN ?", 1)
 }
