@@ -128,7 +128,7 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                               sql.NullString
 		ceus, n                                                                                     sql.NullInt64
 		day, until                                                                                  sql.Null[date]
-		narrow                                                                                      []sessionCredit
+		narrow                                                                                      chunked[sessionCredit]
 	)
 	events := map[string]creditRow{}
 	for rows.Next() {
@@ -150,7 +150,7 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 				rec.Credits = append(rec.Credits, r.credit(nil))
 				continue
 			}
-			narrow = append(narrow, sessionCredit{date: r.Date, category: r.Category, ceus: r.CEUs,
+			narrow.add(sessionCredit{date: r.Date, category: r.Category, ceus: r.CEUs,
 				eventID: r.EventID, sessionID: r.SessionID, title: r.SessionTitle, topics: r.Topics, approvers: r.SessionApprovers})
 		case "v":
 			r := creditRow{AttendanceID: id.String, Category: category.String, EventTitle: eventTitle.String, Format: format.String, OrganizationID: orgID.String,
@@ -181,8 +181,8 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	if err := rows.Err(); err != nil {
 		return rec, err
 	}
-	for i := range narrow {
-		n := &narrow[i]
+	for i := range narrow.n {
+		n := narrow.at(int32(i))
 		e := events[n.eventID]
 		n.id = e.AttendanceID + ":" + n.sessionID
 		if n.category == "" {
@@ -191,18 +191,18 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	}
 	// Sorted while small, by their index, which moves 4 bytes a swap rather than a row
 	// (MemberRecord sorts the whole, in order then unless awarded credits fall between).
-	order := make([]int32, len(narrow))
+	order := make([]int32, narrow.n)
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
-		a, b := &narrow[i], &narrow[j]
+		a, b := narrow.at(i), narrow.at(j)
 		return cmp.Or(recert.Date(a.date).Compare(recert.Date(b.date)), strings.Compare(a.id, b.id))
 	})
-	rec.Credits = slices.Grow(rec.Credits, len(narrow))
+	rec.Credits = slices.Grow(rec.Credits, narrow.n)
 	lists := words{}
 	for _, i := range order {
-		n := &narrow[i]
+		n := narrow.at(i)
 		e := events[n.eventID]
 		r := creditRow{ID: n.id, AttendanceID: e.AttendanceID, MemberID: memberID, Date: n.date,
 			Category: n.category, CEUs: n.ceus, EventID: n.eventID, EventTitle: e.EventTitle, Format: e.Format, SessionID: n.sessionID,
@@ -213,6 +213,27 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	}
 	return rec, nil
 }
+
+// chunked is a list grown in chunks of a fixed size: a slice grown by append to thousands of
+// rows allocates several times its final size, copying it as it goes.
+type chunked[T any] struct {
+	chunks [][]T
+	n      int
+}
+
+const chunkSize = 128 // a few kilobytes: a member of few credits needs one
+
+func (c *chunked[T]) add(v T) {
+	if c.n%chunkSize == 0 {
+		c.chunks = append(c.chunks, make([]T, 0, chunkSize))
+	}
+	last := &c.chunks[len(c.chunks)-1]
+	*last = append(*last, v)
+	c.n++
+}
+
+// at is the i-th element added.
+func (c *chunked[T]) at(i int32) *T { return &c.chunks[i/chunkSize][i%chunkSize] }
 
 // sessionCredit is a session credit's own columns, as read.
 type sessionCredit struct {
