@@ -259,7 +259,7 @@ func (p *Progress) prepare(catalogue []progress.Program, m recert.Member, q Quer
 	if err != nil {
 		return loaded{}, span{}, false, err
 	}
-	l = loaded{member: m}
+	l = loaded{member: m, programs: make([]Evaluated, 0, len(selected))}
 	for _, prog := range selected {
 		e := Evaluated{Program: prog, AsOf: q.AsOf, Period: q.Period}
 		if e.AsOf.IsZero() {
@@ -409,7 +409,7 @@ func selectPrograms(programs []progress.Program, m recert.Member, q Query, asOf 
 	if q.Program != "" && len(ids) == 0 {
 		return nil, recert.Errorf(recert.ENOTFOUND, "program %s not found", q.Program)
 	}
-	var out []progress.Program
+	out := make([]progress.Program, 0, len(ids))
 	for id := range ids {
 		p, found := progress.Select(programs, id, asOf)
 		if !found {

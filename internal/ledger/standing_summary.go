@@ -25,7 +25,7 @@ type ProgramStanding struct {
 // Standings is the member's standing in each program that has one: a program that cannot be
 // evaluated for a reason other than setup, or that has no period, is left out.
 func (r Result) Standings() []ProgramStanding {
-	var out []ProgramStanding
+	out := make([]ProgramStanding, 0, len(r.Programs))
 	for _, e := range r.Programs {
 		s := ProgramStanding{Program: e.Program}
 		switch {

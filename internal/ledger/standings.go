@@ -3,6 +3,7 @@ package ledger
 import (
 	"context"
 	"errors"
+	"sort"
 
 	"github.com/recert-dev/recert/internal/recert"
 )
@@ -73,13 +74,15 @@ func (w span) union(o span, first bool) span {
 	return w
 }
 
-// credits keeps the credits dated in the window, as a member's own read would load them.
+// credits keeps the credits dated in the window, as a member's own read would load them:
+// credits in date order (as MembersCredits gives them) are the run of them in the window.
 func (w span) credits(cs []recert.Credit) []recert.Credit {
-	var out []recert.Credit
-	for _, c := range cs {
-		if (w.from.IsZero() || !c.Date.Before(w.from)) && (w.to.IsZero() || !c.Date.After(w.to)) {
-			out = append(out, c)
-		}
+	lo, hi := 0, len(cs)
+	if !w.from.IsZero() {
+		lo = sort.Search(len(cs), func(i int) bool { return !cs[i].Date.Before(w.from) })
 	}
-	return out
+	if !w.to.IsZero() {
+		hi = sort.Search(len(cs), func(i int) bool { return cs[i].Date.After(w.to) })
+	}
+	return cs[lo:max(lo, hi)]
 }

@@ -322,12 +322,18 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 	if err != nil {
 		return nil, nil, TranslateError(err, "credits")
 	}
+	// By member, then in date and id order: each member's credits are a run of the list.
 	slices.SortFunc(list, func(a, b recert.Credit) int {
-		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
+		return cmp.Or(strings.Compare(a.MemberID, b.MemberID), a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
 	})
 	credits := map[string][]recert.Credit{}
-	for _, c := range list {
-		credits[c.MemberID] = append(credits[c.MemberID], c)
+	for i := 0; i < len(list); {
+		j := i + 1
+		for j < len(list) && list[j].MemberID == list[i].MemberID {
+			j++
+		}
+		credits[list[i].MemberID] = list[i:j:j]
+		i = j
 	}
 	cond, more := scopeSQL("e.organization_id", scope)
 	var rows []struct {
