@@ -9,7 +9,8 @@ import (
 // ProgramStanding is where a member stands in one program: its current period (else its first),
 // or, for a program that waits for the member's setup, what it waits for.
 type ProgramStanding struct {
-	Program progress.Program
+	// Program is the result's own (a page of standings copies no program).
+	Program *progress.Program
 	Status  progress.Status
 	// Setup says what the program waits for; empty when it has a period.
 	Setup string
@@ -26,8 +27,9 @@ type ProgramStanding struct {
 // evaluated for a reason other than setup, or that has no period, is left out.
 func (r Result) Standings() []ProgramStanding {
 	out := make([]ProgramStanding, 0, len(r.Programs))
-	for _, e := range r.Programs {
-		s := ProgramStanding{Program: e.Program}
+	for i := range r.Programs {
+		e := &r.Programs[i]
+		s := ProgramStanding{Program: &e.Program}
 		switch {
 		case e.Problem != nil:
 			sentence, ok := progress.SetupSentence(e.Problem)

@@ -109,7 +109,7 @@ func (s *Store) scanCredits(ctx context.Context, query string, args ...any) ([]r
 		return nil, err
 	}
 	defer rows.Close()
-	out := []recert.Credit{}
+	var read chunked[recert.Credit] // then copied once into a slice of the right size
 	var r creditRow
 	var category, format, sessionID, sessionTitle, topics, approvalRef, eventApprovers, sessionApprovers sql.NullString
 	for rows.Next() {
@@ -124,7 +124,11 @@ func (s *Store) scanCredits(ctx context.Context, query string, args ...any) ([]r
 		if approvalRef.Valid {
 			r.ApprovalRef = &approvalRef.String
 		}
-		out = append(out, r.credit(nil))
+		read.add(r.credit(nil))
+	}
+	out := make([]recert.Credit, 0, read.n)
+	for _, c := range read.chunks {
+		out = append(out, c...)
 	}
 	return out, rows.Err()
 }
