@@ -84,5 +84,5 @@ func (w span) credits(cs []recert.Credit) []recert.Credit {
 	if !w.to.IsZero() {
 		hi = sort.Search(len(cs), func(i int) bool { return cs[i].Date.After(w.to) })
 	}
-	return cs[lo:max(lo, hi)]
+	return cs[lo:max(lo, hi):max(lo, hi)] // nothing appended to it reaches a later credit
 }
