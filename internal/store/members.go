@@ -246,19 +246,25 @@ func scanMember(rows *sql.Rows) (memberRow, error) {
 // readRows runs q and scans each row of it by hand.
 func readRows[T any](q *gorm.DB, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	rows, err := q.Rows()
+	return collect(rows, err, "members", scan)
+}
+
+// collect scans each of rows (the result of a query that failed with err, if it did) by
+// hand and closes them; errors name what was read.
+func collect[T any](rows *sql.Rows, err error, what string, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	if err != nil {
-		return nil, TranslateError(err, "members")
+		return nil, TranslateError(err, what)
 	}
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
-			return nil, TranslateError(err, "members")
+			return nil, TranslateError(err, what)
 		}
 		out = append(out, r)
 	}
-	return out, TranslateError(rows.Err(), "members")
+	return out, TranslateError(rows.Err(), what)
 }
 
 // memberRows reads the columns of a page of the members f selects, one more than the page to
@@ -354,19 +360,10 @@ func (s *Store) licences(ctx context.Context, memberIDs []string) ([]licenseRow,
 	} else {
 		rows, err = s.conn(ctx).Raw(query+"IN ? ORDER BY state", memberIDs).Rows()
 	}
-	if err != nil {
-		return nil, TranslateError(err, "licences")
-	}
-	defer rows.Close()
-	var out []licenseRow
-	for rows.Next() {
-		var l licenseRow
-		if err := rows.Scan(&l.MemberID, &l.State, &l.Number, &l.IssuedOn, &l.ExpiresOn); err != nil {
-			return nil, TranslateError(err, "licences")
-		}
-		out = append(out, l)
-	}
-	return out, TranslateError(rows.Err(), "licences")
+	return collect(rows, err, "licences", func(rows *sql.Rows) (l licenseRow, err error) {
+		err = rows.Scan(&l.MemberID, &l.State, &l.Number, &l.IssuedOn, &l.ExpiresOn)
+		return l, err
+	})
 }
 
 // relatedMembers selects the members related to the organizations given twice as

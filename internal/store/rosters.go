@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,19 +123,10 @@ func (s *Store) FindMembers(ctx context.Context, abcpIDs, emails, ids []string) 
 func (s *Store) membersWhereAny(ctx context.Context, column string, keys []string) ([]memberRow, error) {
 	rows, err := s.conn(ctx).Statement.ConnPool.QueryContext(ctx,
 		"SELECT id, name, email, abcp_id FROM members WHERE "+column+" = ANY($1) ORDER BY id", keys)
-	if err != nil {
-		return nil, TranslateError(err, "members")
-	}
-	defer rows.Close()
-	var out []memberRow
-	for rows.Next() {
-		var m memberRow
-		if err := rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID); err != nil {
-			return nil, TranslateError(err, "members")
-		}
-		out = append(out, m)
-	}
-	return out, TranslateError(rows.Err(), "members")
+	return collect(rows, err, "members", func(rows *sql.Rows) (m memberRow, err error) {
+		err = rows.Scan(&m.ID, &m.Name, &m.Email, &m.AbcpID)
+		return m, err
+	})
 }
 
 // RelatedMembers returns which of the members the scope sees: those related to one of its
