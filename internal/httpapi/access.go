@@ -32,7 +32,7 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 	if c == nil {
 		return errors.New("no request context")
 	}
-	p, err := s.principal(c)
+	p, err := s.principal(c, foldsCaller(in))
 	if err != nil {
 		c.Set(authFailureKey, err)
 		return err
@@ -40,7 +40,18 @@ func (s *Server) authenticate(ctx context.Context, in *openapi3filter.Authentica
 	if p.App != "" && len(in.Scopes) == 0 && !anonymousAllowed(in) {
 		return &echo.HTTPError{Code: 403, Message: "an app a member approved may use only operations that need a scope it was granted"}
 	}
-	for _, scope := range in.Scopes {
+	if err := holdsScopes(p, in.Scopes); err != nil {
+		return err
+	}
+	if check, ok := c.Get(callerCheckKey).(*callerCheck); ok {
+		check.scopes = in.Scopes
+	}
+	return nil
+}
+
+// holdsScopes fails unless p holds every scope.
+func holdsScopes(p recert.Principal, scopes []string) error {
+	for _, scope := range scopes {
 		if !slices.Contains(p.Scopes, scope) {
 			return &echo.HTTPError{Code: 403, Message: fmt.Sprintf("this operation needs the %s scope, which the token does not hold", scope)}
 		}
@@ -84,81 +95,115 @@ func rejectBadTokens(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) principal(c echo.Context) (recert.Principal, error) {
+// principal is the request's caller. With fold, a user's token whose caller is remembered is
+// taken as that caller, to be confirmed by the operation's own read (callerCheck).
+func (s *Server) principal(c echo.Context, fold bool) (recert.Principal, error) {
 	if p, ok := c.Get(principalCacheKey).(recert.Principal); ok {
 		return p, nil
 	}
-	p, err := s.loadPrincipal(c)
+	p, check, err := s.loadPrincipal(c, fold && s.store.FoldsCaller())
 	if err != nil {
 		return recert.Principal{}, err
 	}
 	c.Set(principalCacheKey, p)
-	c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), principalKey{}, p)))
+	ctx := context.WithValue(c.Request().Context(), principalKey{}, p)
+	if check != nil {
+		c.Set(callerCheckKey, check)
+		ctx = context.WithValue(ctx, callerCheckCtx{}, check)
+	}
+	c.SetRequest(c.Request().WithContext(ctx))
 	return p, nil
 }
 
-func (s *Server) loadPrincipal(c echo.Context) (recert.Principal, error) {
+func (s *Server) loadPrincipal(c echo.Context, fold bool) (recert.Principal, *callerCheck, error) {
 	header := c.Request().Header.Get(echo.HeaderAuthorization)
 	scheme, token, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return recert.Principal{}, unauthorized("", "this operation needs an access token (Authorization: Bearer …)")
+		return recert.Principal{}, nil, unauthorized("", "this operation needs an access token (Authorization: Bearer …)")
 	}
-	claims, err := s.tokens.Verify(strings.TrimSpace(token))
+	token = strings.TrimSpace(token)
+	claims, err := s.tokens.Verify(token)
 	if err != nil {
 		var te *auth.TokenError
 		reason := "the access token is invalid"
 		if errors.As(err, &te) {
 			reason = "the access token is invalid: " + te.Reason
 		}
-		return recert.Principal{}, unauthorized("invalid_token", reason)
+		return recert.Principal{}, nil, unauthorized("invalid_token", reason)
 	}
 	ctx := c.Request().Context()
 	p := recert.Principal{Subject: claims.Subject}
-	gone := unauthorized("invalid_token", "the access token's user or app no longer exists, is disabled or is revoked")
 	switch {
-	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_"):
+	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_") && claims.App == "":
+		key := tokenKey(token)
+		if fold {
+			if known, ok := s.callers.Get(key); ok {
+				return known, &callerCheck{claims: claims, key: key, principal: known}, nil
+			}
+		}
 		u, live, err := s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
-		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && u.Disabled {
-			return p, gone
+		p, err := userPrincipal(claims, u, live, err)
+		if err == nil && fold {
+			s.callers.Add(key, p)
+		}
+		return p, nil, err
+	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_"):
+		// A member-approved app acts as the member only, with what the member granted.
+		u, live, err := s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
+		if _, err := userPrincipal(claims, u, live, err); err != nil {
+			return p, nil, err
+		}
+		if claims.SignIn == "" {
+			return p, nil, gone()
+		}
+		app, _, err := s.store.App(ctx, claims.App)
+		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && app.Suspended {
+			return p, nil, gone()
 		} else if err != nil {
-			return p, err
+			return p, nil, err
 		}
-		// Tokens issued before sign-ins were recorded carry none; they expire within minutes.
-		// An app's token lives as long as its grant: a new password moves the version on
-		// without ending grants the member did not ask to end.
-		if claims.App == "" && claims.Version != u.TokenVersion || claims.SignIn != "" && !live {
-			return p, unauthorized("invalid_token", "the access token was signed out: sign in again")
-		}
-		p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
-		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
-		if claims.App != "" {
-			// A member-approved app acts as the member only, with what the member granted.
-			if claims.SignIn == "" {
-				return p, gone
-			}
-			app, _, err := s.store.App(ctx, claims.App)
-			if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && app.Suspended {
-				return p, gone
-			} else if err != nil {
-				return p, err
-			}
-			p.App, p.Role, p.OrganizationIDs = app.ID, recert.RoleMember, nil
-			p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
-		}
+		p.Role, p.MemberID, p.App = recert.RoleMember, u.MemberID, app.ID
+		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
+		return p, nil, nil
 	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):
 		cl, _, err := s.store.Client(ctx, claims.Subject)
 		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && cl.Revoked {
-			return p, gone
+			return p, nil, gone()
 		} else if err != nil {
-			return p, err
+			return p, nil, err
 		}
 		p.Role, p.Scopes = recert.RoleClient, intersect(claims.Scopes, cl.Scopes)
 		if cl.OrganizationID != "" {
 			p.OrganizationIDs = []string{cl.OrganizationID}
 		}
+		return p, nil, nil
 	default:
-		return p, gone
+		return p, nil, gone()
 	}
+}
+
+// gone refuses a token whose user, app or client is no longer there to act.
+func gone() error {
+	return unauthorized("invalid_token", "the access token's user or app no longer exists, is disabled or is revoked")
+}
+
+// userPrincipal is the caller a user's token stands for, given its login as SignedInUser read
+// it (err its error). An app's token (claims.App) is refused or passed on the same terms.
+func userPrincipal(claims auth.Claims, u recert.User, live bool, err error) (recert.Principal, error) {
+	p := recert.Principal{Subject: claims.Subject}
+	if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && u.Disabled {
+		return p, gone()
+	} else if err != nil {
+		return p, err
+	}
+	// Tokens issued before sign-ins were recorded carry none; they expire within minutes.
+	// An app's token lives as long as its grant: a new password moves the version on
+	// without ending grants the member did not ask to end.
+	if claims.App == "" && claims.Version != u.TokenVersion || claims.SignIn != "" && !live {
+		return p, unauthorized("invalid_token", "the access token was signed out: sign in again")
+	}
+	p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
+	p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
 	return p, nil
 }
 

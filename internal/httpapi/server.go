@@ -9,6 +9,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+
 	"log/slog"
 	"maps"
 	"net/http"
@@ -87,6 +88,7 @@ type Options struct {
 // Server implements the API operations.
 type Server struct {
 	progressCache *progressCache
+	callers       *callerMemory // by token: see callers.go
 	db            Database
 	store         Store
 	engine        string
@@ -173,7 +175,7 @@ func NewHandler(o Options) (http.Handler, error) {
 		idem: lg.Idempotency, events: lg.Events, attendances: lg.Attendances, credentials: lg.Credentials, accounts: lg.Accounts,
 		progress: lg.Progress, records: lg.Records, links: lg.Links, sight: lg.Sight, standing: lg.Standing, registry: lg.Registry, members: lg.Members, shareLinks: lg.Shares,
 		now: func() time.Time { return o.Now().UTC() }, unreachable: o.Unreachable,
-		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes),
+		hsts: o.HSTS, corsOrigins: o.CORSOrigins, progressCache: newProgressCache(o.ProgressCacheBytes), callers: newCallers(),
 	}
 
 	reg := o.Metrics

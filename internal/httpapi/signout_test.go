@@ -16,10 +16,15 @@ import (
 // disabling the account each end the access and refresh tokens issued before them, while a
 // new sign-in (where the account still may) works. Revoking the refresh token or the access
 // token of a sign-in, or replaying a spent refresh token, ends that sign-in's access token at
-// once and leaves the account's other sign-ins working.
+// once and leaves the account's other sign-ins working. Each holds too for a member's progress,
+// whose read confirms a caller the service remembers from the token's earlier requests.
 func TestSignOutEndsEarlierTokens(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		env := apitest.Start(t, st)
+		member, err := st.CreateMember(t.Context(), recert.Member{Name: "Pat Perfusionist"}, "", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
 		boss := env.CreateUser(t, recert.User{Email: apitest.Email(t, "boss"), Role: recert.RoleAdmin})
 		bossToken := env.Login(t, boss.Email)
 		cases := []struct {
@@ -82,10 +87,22 @@ func TestSignOutEndsEarlierTokens(t *testing.T) {
 				if first.JSON200 == nil {
 					t.Fatalf("sign in: %s", first.Body)
 				}
+				// status is what the token gets for a list of organizations and, asked twice (the
+				// second time from a remembered caller), for a member's progress: the same.
 				status := func(token string) int {
+					t.Helper()
 					res, err := env.Client.ListOrganizationsWithResponse(t.Context(), nil, apitest.Bearer(token))
 					if err != nil {
 						t.Fatal(err)
+					}
+					for range 2 {
+						progress, err := env.Client.GetMemberProgressWithResponse(t.Context(), member.ID, nil, apitest.Bearer(token))
+						if err != nil {
+							t.Fatal(err)
+						}
+						if progress.StatusCode() != res.StatusCode() {
+							t.Errorf("progress answered %d where organizations answered %d: %s", progress.StatusCode(), res.StatusCode(), progress.Body)
+						}
 					}
 					return res.StatusCode()
 				}

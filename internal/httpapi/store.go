@@ -81,4 +81,8 @@ type Store interface {
 	PublishedKey(ctx context.Context, purpose, kid string) (recert.PublishedKey, error)
 
 	ProgressSubject(ctx context.Context, memberID string, scope recert.Scope) (ledger.Subject, error)
+	// ProgressSubjectFor is ProgressSubject with the caller's login (as SignedInUser reads it)
+	// in the same statement, when FoldsCaller.
+	ProgressSubjectFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (ledger.Subject, ledger.Caller, error)
+	FoldsCaller() bool
 }

@@ -44,6 +44,17 @@ type Subject struct {
 	Visible bool
 }
 
+// CallerRead names the login a request reads as its caller: the account, and the sign-in its
+// token names ("" for none).
+type CallerRead struct{ UserID, SignIn string }
+
+// Caller is a caller's login as read with another read: the account, whether its sign-in is
+// live, and whether there is such an account at all.
+type Caller struct {
+	User        recert.User
+	Live, Found bool
+}
+
 // RecordQuery selects the part of a member's record that an evaluation reads.
 type RecordQuery struct {
 	MemberID string

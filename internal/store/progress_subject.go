@@ -14,6 +14,23 @@ import (
 // their licences and whether a login claims them), the Version of what their progress depends
 // on, and whether the scope sees them: one row per licence (one when they hold none).
 func (s *Store) ProgressSubject(ctx context.Context, memberID string, scope recert.Scope) (ledger.Subject, error) {
+	sub, _, err := s.progressSubject(ctx, memberID, scope, nil)
+	return sub, err
+}
+
+// ProgressSubjectFor is ProgressSubject with the caller's login read in the same statement, as
+// SignedInUser reads it, so that a request that already knows its caller from an earlier one
+// confirms it without a statement of its own. It reads from the primary, as every read of a
+// caller does; FoldsCaller says whether the store can (not with a read replica, whose
+// members' versions must match what their credits are read from).
+func (s *Store) ProgressSubjectFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (ledger.Subject, ledger.Caller, error) {
+	return s.progressSubject(onPrimary(ctx), memberID, scope, &caller)
+}
+
+// FoldsCaller reports whether ProgressSubjectFor may be used: the store has no read replica.
+func (s *Store) FoldsCaller() bool { return s.replica == nil }
+
+func (s *Store) progressSubject(ctx context.Context, memberID string, scope recert.Scope, caller *ledger.CallerRead) (ledger.Subject, ledger.Caller, error) {
 	query, args := `SELECT m.id, m.name, m.email, m.abcp_id, m.certification_date, m.abcp_cycle, m.birth_month,
 	m.society_class, m.status, m.tracking_since, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
 	EXISTS (SELECT 1 FROM users WHERE users.member_id = m.id) AS claimed,
@@ -27,15 +44,25 @@ func (s *Store) ProgressSubject(ctx context.Context, memberID string, scope rece
 		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs(), scope.IDs()}
 	}
 	query += `,
-	l.state, l.number, l.issued_on, l.expires_on
-FROM members m
+	l.state, l.number, l.issued_on, l.expires_on`
+	var c callerRow
+	if caller != nil {
+		query += `, c.*`
+	}
+	query += `
+FROM members m`
+	if caller != nil {
+		callerQuery, callerArgs := s.callerSQL(caller.UserID, caller.SignIn)
+		query, args = query+"\nLEFT JOIN ("+callerQuery+") c ON 1 = 1", append(args, callerArgs...)
+	}
+	query += `
 LEFT JOIN member_ledger v ON v.member_id = m.id
 LEFT JOIN member_licenses l ON l.member_id = m.id
 WHERE m.id = ?
 ORDER BY l.state`
 	rows, err := s.conn(ctx).Raw(query, append(args, memberID)...).Rows()
 	if err != nil {
-		return ledger.Subject{}, TranslateError(err, "member "+memberID)
+		return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
 	}
 	defer rows.Close()
 	var (
@@ -48,11 +75,15 @@ ORDER BY l.state`
 		var createdAt, updatedAt time.Time
 		var state, number sql.NullString
 		var issued, expires *date
-		if err := rows.Scan(&r.ID, &r.Name, &r.Email, &r.AbcpID, &r.CertificationDate, &r.AbcpCycle, &r.BirthMonth,
+		targets := []any{&r.ID, &r.Name, &r.Email, &r.AbcpID, &r.CertificationDate, &r.AbcpCycle, &r.BirthMonth,
 			&r.SocietyClass, &r.Status, &r.TrackingSince, &r.Version, &createdAt, &r.CreatedBy, &updatedAt, &r.UpdatedBy,
 			&r.Claimed, &sub.Version.Ledger, &sub.Version.Programs, &sub.Visible,
-			&state, &number, &issued, &expires); err != nil {
-			return ledger.Subject{}, TranslateError(err, "member "+memberID)
+			&state, &number, &issued, &expires}
+		if caller != nil {
+			targets = append(targets, c.targets()...)
+		}
+		if err := rows.Scan(targets...); err != nil {
+			return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
 		}
 		r.CreatedAt, r.UpdatedAt, found = createdAt, updatedAt, true
 		if state.Valid {
@@ -60,11 +91,13 @@ ORDER BY l.state`
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return ledger.Subject{}, TranslateError(err, "member "+memberID)
+		return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
 	}
 	if !found {
-		return ledger.Subject{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
+		return ledger.Subject{}, ledger.Caller{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
 	}
 	sub.Member = r.member(licences)
-	return sub, nil
+	var read ledger.Caller
+	read.User, read.Live, read.Found = c.user()
+	return sub, read, nil
 }

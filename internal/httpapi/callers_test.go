@@ -1,0 +1,62 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/recert-dev/recert/internal/apitest"
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestRememberedCallerIsTakenAsItIs: a member's progress starts from the caller the service
+// remembers from the token's earlier requests, and is answered as the caller now is. An
+// organizer moved to another organization no longer sees the first one's member and sees the
+// other's; one put back sees the first again; a signed-out token asking about a member that
+// does not exist is refused for the token, not told the member is missing.
+func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		ctx := t.Context()
+		progress := func(memberID string) int {
+			t.Helper()
+			res, err := w.env.Client.GetMemberProgressWithResponse(ctx, memberID, nil, w.as("organizer A"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.StatusCode()
+		}
+		expect := func(when string, memberID string, want int) {
+			t.Helper()
+			for range 2 { // the second from the caller the first remembered
+				if got := progress(memberID); got != want {
+					t.Errorf("%s: progress of %s answered %d, want %d", when, memberID, got, want)
+				}
+			}
+		}
+		expect("at first", w.member.ID, http.StatusOK)
+		expect("at first", w.otherMember.ID, http.StatusNotFound)
+
+		if err := st.RemoveOrganizer(ctx, w.orgA.ID, w.organizerA); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddOrganizer(ctx, w.orgB.ID, w.organizerA, "test"); err != nil {
+			t.Fatal(err)
+		}
+		expect("moved to B", w.member.ID, http.StatusNotFound)
+		expect("moved to B", w.otherMember.ID, http.StatusOK)
+
+		if err := st.AddOrganizer(ctx, w.orgA.ID, w.organizerA, "test"); err != nil {
+			t.Fatal(err)
+		}
+		expect("back in A too", w.member.ID, http.StatusOK)
+
+		res, err := w.env.Client.SignOutUserWithResponse(ctx, w.organizerA, w.as("admin"))
+		if err != nil || res.StatusCode() != http.StatusNoContent {
+			t.Fatalf("sign out: %v %d", err, res.StatusCode())
+		}
+		expect("signed out", recert.NewID(recert.PrefixMember), http.StatusUnauthorized)
+		expect("signed out", w.member.ID, http.StatusUnauthorized)
+	})
+}
