@@ -166,17 +166,18 @@ func (s *Server) loadPrincipal(c echo.Context, fold bool) (recert.Principal, *ca
 		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
 		return p, nil, nil
 	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):
+		key := tokenKey(token)
+		if fold {
+			if known, ok := s.callers.Get(key); ok {
+				return known, &callerCheck{claims: claims, key: key, principal: known}, nil
+			}
+		}
 		cl, _, err := s.store.Client(ctx, claims.Subject)
-		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && cl.Revoked {
-			return p, nil, gone()
-		} else if err != nil {
-			return p, nil, err
+		p, err := clientPrincipal(claims, cl, err)
+		if err == nil && fold {
+			s.callers.Add(key, p)
 		}
-		p.Role, p.Scopes = recert.RoleClient, intersect(claims.Scopes, cl.Scopes)
-		if cl.OrganizationID != "" {
-			p.OrganizationIDs = []string{cl.OrganizationID}
-		}
-		return p, nil, nil
+		return p, nil, err
 	default:
 		return p, nil, gone()
 	}
@@ -204,6 +205,22 @@ func userPrincipal(claims auth.Claims, u recert.User, live bool, err error) (rec
 	}
 	p.Role, p.MemberID, p.OrganizationIDs = u.Role, u.MemberID, u.OrganizationIDs
 	p.Scopes = intersect(claims.Scopes, recert.RoleScopes(u.Role))
+	return p, nil
+}
+
+// clientPrincipal is the caller an API client's token stands for, given the client as Client
+// read it (err its error).
+func clientPrincipal(claims auth.Claims, cl recert.Client, err error) (recert.Principal, error) {
+	p := recert.Principal{Subject: claims.Subject}
+	if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && cl.Revoked {
+		return p, gone()
+	} else if err != nil {
+		return p, err
+	}
+	p.Role, p.Scopes = recert.RoleClient, intersect(claims.Scopes, cl.Scopes)
+	if cl.OrganizationID != "" {
+		p.OrganizationIDs = []string{cl.OrganizationID}
+	}
 	return p, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -13,14 +14,15 @@ import (
 	"github.com/recert-dev/recert/internal/recert"
 )
 
-// A request reads its caller's login before anything else: one statement, and the round trip
-// to the database, on every request. An app that reads every member with one token sends the
-// same caller thousands of times, so for the operations that read their member in one
-// statement (foldingOperations), the caller is remembered by token, and that statement reads
-// the caller's login again (store.ProgressSubjectFor). Nothing is answered before the two
-// agree: a caller signed out, disabled or removed since is refused as at once as before,
-// whichever instance of the service it was changed on, and one whose roles or organizations
-// changed is taken as it now is.
+// A request reads its caller (a person's login, or an API client) before anything else: one
+// statement, and the round trip to the database, on every request. An app that reads every
+// member with one token sends the same caller thousands of times, so for the operations that
+// read their member in one statement (foldingOperations), the caller is remembered by token,
+// and that statement reads the caller again (store.ProgressSubjectFor). Nothing is answered
+// before the two agree: a caller signed out, disabled, revoked or removed since is refused as
+// at once as before, whichever instance of the service it was changed on, and one whose role,
+// organizations or scopes changed is taken as it now is. A member-approved app's token is
+// read as before (its grant and app are read too).
 
 // foldingOperations are the operations that confirm a remembered caller in their own read.
 var foldingOperations = map[string]bool{"getMemberProgress": true}
@@ -62,7 +64,7 @@ type callerCheckCtx struct{}
 
 // read is what the operation's read of the caller asks.
 func (c *callerCheck) read() ledger.CallerRead {
-	return ledger.CallerRead{UserID: c.claims.Subject, SignIn: c.claims.SignIn}
+	return ledger.CallerRead{ID: c.claims.Subject, SignIn: c.claims.SignIn}
 }
 
 // confirm compares the caller as read now with the one remembered: an error refuses the
@@ -70,9 +72,13 @@ func (c *callerCheck) read() ledger.CallerRead {
 func (s *Server) confirm(c *callerCheck, read ledger.Caller) (now recert.Principal, changed bool, err error) {
 	var readErr error
 	if !read.Found {
-		readErr = recert.Errorf(recert.ENOTFOUND, "user %s not found", c.claims.Subject)
+		readErr = recert.Errorf(recert.ENOTFOUND, "caller %s not found", c.claims.Subject)
 	}
-	now, err = userPrincipal(c.claims, read.User, read.Live, readErr)
+	if strings.HasPrefix(c.claims.Subject, recert.PrefixClient+"_") {
+		now, err = clientPrincipal(c.claims, read.Client, readErr)
+	} else {
+		now, err = userPrincipal(c.claims, read.User, read.Live, readErr)
+	}
 	if err != nil {
 		s.callers.Remove(c.key)
 		return now, false, err
@@ -87,11 +93,18 @@ func (s *Server) confirm(c *callerCheck, read ledger.Caller) (now recert.Princip
 // confirmAlone confirms a remembered caller in a statement of its own, for an answer that
 // did not read it (a member that does not exist must not tell a signed-out token so).
 func (s *Server) confirmAlone(ctx context.Context, c *callerCheck) error {
-	u, live, err := s.store.SignedInUser(ctx, c.claims.Subject, c.claims.SignIn)
+	var read ledger.Caller
+	var err error
+	if strings.HasPrefix(c.claims.Subject, recert.PrefixClient+"_") {
+		read.Client, _, err = s.store.Client(ctx, c.claims.Subject)
+	} else {
+		read.User, read.Live, err = s.store.SignedInUser(ctx, c.claims.Subject, c.claims.SignIn)
+	}
 	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
 		return err
 	}
-	_, _, err = s.confirm(c, ledger.Caller{User: u, Live: live, Found: err == nil})
+	read.Found = err == nil
+	_, _, err = s.confirm(c, read)
 	return err
 }
 

@@ -60,3 +60,29 @@ func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
 		expect("signed out", w.member.ID, http.StatusUnauthorized)
 	})
 }
+
+// TestRememberedClientIsRefusedOnceRevoked: an API client the service remembers from its
+// token's earlier requests is refused a member's progress as soon as it is revoked.
+func TestRememberedClientIsRefusedOnceRevoked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		expect := func(when string, want int) {
+			t.Helper()
+			for range 2 { // the second from the caller the first remembered
+				res, err := w.env.Client.GetMemberProgressWithResponse(t.Context(), w.member.ID, nil, w.as("client with scope"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.StatusCode() != want {
+					t.Errorf("%s: progress answered %d, want %d: %s", when, res.StatusCode(), want, res.Body)
+				}
+			}
+		}
+		expect("at first", http.StatusOK)
+		res, err := w.env.Client.RevokeClientWithResponse(t.Context(), w.clientA.ID, w.as("admin"))
+		if err != nil || res.StatusCode() >= 300 {
+			t.Fatalf("revoke: %v %d", err, res.StatusCode())
+		}
+		expect("revoked", http.StatusUnauthorized)
+	})
+}

@@ -44,14 +44,15 @@ type Subject struct {
 	Visible bool
 }
 
-// CallerRead names the login a request reads as its caller: the account, and the sign-in its
-// token names ("" for none).
-type CallerRead struct{ UserID, SignIn string }
+// CallerRead names the caller a request reads: a user's account (usr_…) and the sign-in its
+// token names ("" for none), or an API client (cli_…).
+type CallerRead struct{ ID, SignIn string }
 
-// Caller is a caller's login as read with another read: the account, whether its sign-in is
-// live, and whether there is such an account at all.
+// Caller is a caller as read with another read: the user's account and whether its sign-in is
+// live, or the client; and whether there is such a caller at all.
 type Caller struct {
 	User        recert.User
+	Client      recert.Client
 	Live, Found bool
 }
 

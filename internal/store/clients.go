@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -28,6 +29,33 @@ func (r clientRow) client() recert.Client {
 		ID: r.ID, Name: r.Name, OrganizationID: deref(r.OrganizationID), Scopes: strings.Fields(r.Scopes),
 		Revoked: r.RevokedAt != nil,
 		Audit:   recert.Audit{CreatedAt: r.CreatedAt.UTC(), CreatedBy: r.CreatedBy, UpdatedAt: r.UpdatedAt.UTC(), UpdatedBy: r.UpdatedBy},
+	}
+}
+
+// clientCallerSQL selects an API client as a caller is read (clientCallerRow's columns).
+const clientCallerSQL = `SELECT id, organization_id, name, scopes, revoked_at, created_at, created_by, updated_at, updated_by
+FROM api_clients WHERE id = ?`
+
+// clientCallerRow is what clientCallerSQL selects; every column is nullable, for a client
+// that is not there.
+type clientCallerRow struct {
+	id, organizationID, name, scopes, createdBy, updatedBy sql.NullString
+	revokedAt, createdAt, updatedAt                        sql.NullTime
+}
+
+func (r *clientCallerRow) targets() []any {
+	return []any{&r.id, &r.organizationID, &r.name, &r.scopes, &r.revokedAt, &r.createdAt, &r.createdBy, &r.updatedAt, &r.updatedBy}
+}
+
+func (r *clientCallerRow) client() recert.Client {
+	if !r.id.Valid {
+		return recert.Client{}
+	}
+	return recert.Client{
+		ID: r.id.String, Name: r.name.String, OrganizationID: r.organizationID.String, Scopes: strings.Fields(r.scopes.String),
+		Revoked: r.revokedAt.Valid,
+		Audit: recert.Audit{CreatedAt: r.createdAt.Time.UTC(), CreatedBy: r.createdBy.String, UpdatedAt: r.updatedAt.Time.UTC(),
+			UpdatedBy: r.updatedBy.String},
 	}
 }
 

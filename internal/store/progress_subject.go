@@ -18,8 +18,8 @@ func (s *Store) ProgressSubject(ctx context.Context, memberID string, scope rece
 	return sub, err
 }
 
-// ProgressSubjectFor is ProgressSubject with the caller's login read in the same statement, as
-// SignedInUser reads it, so that a request that already knows its caller from an earlier one
+// ProgressSubjectFor is ProgressSubject with the caller read in the same statement, as
+// SignedInUser or Client reads it, so that a request that already knows its caller from an earlier one
 // confirms it without a statement of its own. It reads from the primary, as every read of a
 // caller does; FoldsCaller says whether the store can (not with a read replica, whose
 // members' versions must match what their credits are read from).
@@ -45,15 +45,15 @@ func (s *Store) progressSubject(ctx context.Context, memberID string, scope rece
 	}
 	query += `,
 	l.state, l.number, l.issued_on, l.expires_on`
-	var c callerRow
+	var c callerScan
 	if caller != nil {
 		query += `, c.*`
+		c = s.callerScan(*caller)
 	}
 	query += `
 FROM members m`
 	if caller != nil {
-		callerQuery, callerArgs := s.callerSQL(caller.UserID, caller.SignIn)
-		query, args = query+"\nLEFT JOIN ("+callerQuery+") c ON 1 = 1", append(args, callerArgs...)
+		query, args = query+"\nLEFT JOIN ("+c.query+") c ON 1 = 1", append(args, c.args...)
 	}
 	query += `
 LEFT JOIN member_ledger v ON v.member_id = m.id
@@ -80,7 +80,7 @@ ORDER BY l.state`
 			&r.Claimed, &sub.Version.Ledger, &sub.Version.Programs, &sub.Visible,
 			&state, &number, &issued, &expires}
 		if caller != nil {
-			targets = append(targets, c.targets()...)
+			targets = append(targets, c.targets...)
 		}
 		if err := rows.Scan(targets...); err != nil {
 			return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
@@ -98,6 +98,32 @@ ORDER BY l.state`
 	}
 	sub.Member = r.member(licences)
 	var read ledger.Caller
-	read.User, read.Live, read.Found = c.user()
+	if caller != nil {
+		read = c.read()
+	}
 	return sub, read, nil
+}
+
+// callerScan reads a caller with another statement: its query and arguments, where its
+// columns are scanned to, and the caller they make.
+type callerScan struct {
+	query   string
+	args    []any
+	targets []any
+	read    func() ledger.Caller
+}
+
+func (s *Store) callerScan(caller ledger.CallerRead) callerScan {
+	if strings.HasPrefix(caller.ID, recert.PrefixClient+"_") {
+		var r clientCallerRow
+		return callerScan{query: clientCallerSQL, args: []any{caller.ID}, targets: r.targets(), read: func() ledger.Caller {
+			return ledger.Caller{Client: r.client(), Found: r.id.Valid}
+		}}
+	}
+	var r callerRow
+	query, args := s.callerSQL(caller.ID, caller.SignIn)
+	return callerScan{query: query, args: args, targets: r.targets(), read: func() ledger.Caller {
+		u, live, found := r.user()
+		return ledger.Caller{User: u, Live: live, Found: found}
+	}}
 }
