@@ -12,6 +12,7 @@ import (
 	echomw "github.com/oapi-codegen/echo-middleware"
 
 	"github.com/recert-dev/recert/internal/auth"
+	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -132,55 +133,81 @@ func (s *Server) loadPrincipal(c echo.Context, fold bool) (recert.Principal, *ca
 		return recert.Principal{}, nil, unauthorized("invalid_token", reason)
 	}
 	ctx := c.Request().Context()
-	p := recert.Principal{Subject: claims.Subject}
+	user, client := strings.HasPrefix(claims.Subject, recert.PrefixUser+"_"), strings.HasPrefix(claims.Subject, recert.PrefixClient+"_")
 	switch {
-	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_") && claims.App == "":
-		key := tokenKey(token)
-		if fold {
-			if known, ok := s.callers.Get(key); ok {
-				return known, &callerCheck{claims: claims, key: key, principal: known}, nil
-			}
-		}
-		u, live, err := s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
-		p, err := userPrincipal(claims, u, live, err)
-		if err == nil && fold {
-			s.callers.Add(key, p)
-		}
+	case user && claims.App != "":
+		p, err := s.appPrincipal(ctx, claims)
 		return p, nil, err
-	case strings.HasPrefix(claims.Subject, recert.PrefixUser+"_"):
-		// A member-approved app acts as the member only, with what the member granted.
-		u, live, err := s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
-		if _, err := userPrincipal(claims, u, live, err); err != nil {
-			return p, nil, err
-		}
-		if claims.SignIn == "" {
-			return p, nil, gone()
-		}
-		app, _, err := s.store.App(ctx, claims.App)
-		if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && app.Suspended {
-			return p, nil, gone()
-		} else if err != nil {
-			return p, nil, err
-		}
-		p.Role, p.MemberID, p.App = recert.RoleMember, u.MemberID, app.ID
-		p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
-		return p, nil, nil
-	case strings.HasPrefix(claims.Subject, recert.PrefixClient+"_"):
+	case user || client:
 		key := tokenKey(token)
 		if fold {
 			if known, ok := s.callers.Get(key); ok {
 				return known, &callerCheck{claims: claims, key: key, principal: known}, nil
 			}
 		}
-		cl, _, err := s.store.Client(ctx, claims.Subject)
-		p, err := clientPrincipal(claims, cl, err)
+		read, err := s.readCaller(ctx, claims)
+		if err != nil {
+			return recert.Principal{}, nil, err
+		}
+		p, err := callerPrincipal(claims, read)
 		if err == nil && fold {
 			s.callers.Add(key, p)
 		}
 		return p, nil, err
 	default:
-		return p, nil, gone()
+		return recert.Principal{}, nil, gone()
 	}
+}
+
+// appPrincipal is the caller a member-approved app's token stands for: the member only, with
+// what the member granted, while the member's sign-in, the grant, and the app stand.
+func (s *Server) appPrincipal(ctx context.Context, claims auth.Claims) (recert.Principal, error) {
+	p := recert.Principal{Subject: claims.Subject}
+	u, live, err := s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
+	if _, err := userPrincipal(claims, u, live, err); err != nil {
+		return p, err
+	}
+	if claims.SignIn == "" {
+		return p, gone()
+	}
+	app, _, err := s.store.App(ctx, claims.App)
+	if recert.ErrorCode(err) == recert.ENOTFOUND || err == nil && app.Suspended {
+		return p, gone()
+	} else if err != nil {
+		return p, err
+	}
+	p.Role, p.MemberID, p.App = recert.RoleMember, u.MemberID, app.ID
+	p.Scopes = intersect(claims.Scopes, recert.RoleScopes(recert.RoleMember))
+	return p, nil
+}
+
+// readCaller reads a person's or an API client's token's caller in a statement of its own.
+func (s *Server) readCaller(ctx context.Context, claims auth.Claims) (ledger.Caller, error) {
+	var read ledger.Caller
+	var err error
+	if strings.HasPrefix(claims.Subject, recert.PrefixClient+"_") {
+		read.Client, _, err = s.store.Client(ctx, claims.Subject)
+	} else {
+		read.User, read.Live, err = s.store.SignedInUser(ctx, claims.Subject, claims.SignIn)
+	}
+	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
+		return read, err
+	}
+	read.Found = err == nil
+	return read, nil
+}
+
+// callerPrincipal is the caller a person's or an API client's token stands for, given the
+// caller as read.
+func callerPrincipal(claims auth.Claims, read ledger.Caller) (recert.Principal, error) {
+	var err error
+	if !read.Found {
+		err = recert.Errorf(recert.ENOTFOUND, "caller %s not found", claims.Subject)
+	}
+	if strings.HasPrefix(claims.Subject, recert.PrefixClient+"_") {
+		return clientPrincipal(claims, read.Client, err)
+	}
+	return userPrincipal(claims, read.User, read.Live, err)
 }
 
 // gone refuses a token whose user, app or client is no longer there to act.

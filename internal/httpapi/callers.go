@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"slices"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -70,15 +69,7 @@ func (c *callerCheck) read() ledger.CallerRead {
 // confirm compares the caller as read now with the one remembered: an error refuses the
 // request, and changed is the caller as it now is when it differs.
 func (s *Server) confirm(c *callerCheck, read ledger.Caller) (now recert.Principal, changed bool, err error) {
-	var readErr error
-	if !read.Found {
-		readErr = recert.Errorf(recert.ENOTFOUND, "caller %s not found", c.claims.Subject)
-	}
-	if strings.HasPrefix(c.claims.Subject, recert.PrefixClient+"_") {
-		now, err = clientPrincipal(c.claims, read.Client, readErr)
-	} else {
-		now, err = userPrincipal(c.claims, read.User, read.Live, readErr)
-	}
+	now, err = callerPrincipal(c.claims, read)
 	if err != nil {
 		s.callers.Remove(c.key)
 		return now, false, err
@@ -93,18 +84,10 @@ func (s *Server) confirm(c *callerCheck, read ledger.Caller) (now recert.Princip
 // confirmAlone confirms a remembered caller in a statement of its own, for an answer that
 // did not read it (a member that does not exist must not tell a signed-out token so).
 func (s *Server) confirmAlone(ctx context.Context, c *callerCheck) error {
-	var read ledger.Caller
-	var err error
-	if strings.HasPrefix(c.claims.Subject, recert.PrefixClient+"_") {
-		read.Client, _, err = s.store.Client(ctx, c.claims.Subject)
-	} else {
-		read.User, read.Live, err = s.store.SignedInUser(ctx, c.claims.Subject, c.claims.SignIn)
+	read, err := s.readCaller(ctx, c.claims)
+	if err == nil {
+		_, _, err = s.confirm(c, read)
 	}
-	if err != nil && recert.ErrorCode(err) != recert.ENOTFOUND {
-		return err
-	}
-	read.Found = err == nil
-	_, _, err = s.confirm(c, read)
 	return err
 }
 
