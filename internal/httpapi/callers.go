@@ -3,11 +3,14 @@ package httpapi
 import (
 	"context"
 	"crypto/sha256"
+	"net/http"
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/labstack/echo/v4"
 
+	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/auth"
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -44,17 +47,23 @@ func newCallers() *callerMemory {
 func tokenKey(token string) [32]byte { return sha256.Sum256([]byte(token)) }
 
 // foldsCaller reports whether the operation authenticated confirms its caller in its own read.
+// Only a read may: a write must not begin before its caller is known.
 func foldsCaller(in *openapi3filter.AuthenticationInput) bool {
 	v := in.RequestValidationInput
-	return v != nil && v.Route != nil && v.Route.Operation != nil && foldingOperations[v.Route.Operation.OperationID]
+	return v != nil && v.Request != nil && v.Request.Method == http.MethodGet && v.Route != nil && v.Route.Operation != nil &&
+		foldingOperations[v.Route.Operation.OperationID]
 }
 
-// callerCheck is a remembered caller the request has not confirmed yet.
+// callerCheck is a remembered caller the request is to confirm.
 type callerCheck struct {
 	claims    auth.Claims
 	key       [32]byte
 	principal recert.Principal
 	scopes    []string // the operation's, which the caller must still hold
+	// settled is whether the caller was read again in this request, and refusal what it got
+	// if it was refused.
+	settled bool
+	refusal error
 }
 
 const callerCheckKey = "recert.caller_check"
@@ -69,26 +78,53 @@ func (c *callerCheck) read() ledger.CallerRead {
 // confirm compares the caller as read now with the one remembered: an error refuses the
 // request, and changed is the caller as it now is when it differs.
 func (s *Server) confirm(c *callerCheck, read ledger.Caller) (now recert.Principal, changed bool, err error) {
+	c.settled = true
 	now, err = callerPrincipal(c.claims, read)
 	if err != nil {
 		s.callers.Remove(c.key)
+		c.refusal = err
 		return now, false, err
 	}
 	if samePrincipal(now, c.principal) {
 		return now, false, nil
 	}
 	s.callers.Add(c.key, now)
-	return now, true, holdsScopes(now, c.scopes)
+	c.refusal = holdsScopes(now, c.scopes)
+	return now, true, c.refusal
 }
 
-// confirmAlone confirms a remembered caller in a statement of its own, for an answer that
-// did not read it (a member that does not exist must not tell a signed-out token so).
-func (s *Server) confirmAlone(ctx context.Context, c *callerCheck) error {
-	read, err := s.readCaller(ctx, c.claims)
-	if err == nil {
-		_, _, err = s.confirm(c, read)
+// confirmedCaller is the strict handlers' last word on a remembered caller: an answer leaves
+// only once the caller is confirmed. An operation that did not confirm it in its own read (it
+// failed first, or answered without one) has it read on its own here; a caller that changed
+// meanwhile is asked the question again as it now is.
+func (s *Server) confirmedCaller(f api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
+	return func(c echo.Context, req any) (any, error) {
+		res, err := f(c, req)
+		ctx := c.Request().Context()
+		check, _ := ctx.Value(callerCheckCtx{}).(*callerCheck)
+		switch {
+		case check == nil:
+			return res, err
+		case check.refusal != nil:
+			return nil, check.refusal
+		case check.settled:
+			return res, err
+		}
+		read, rerr := s.readCaller(ctx, check.claims)
+		if rerr != nil {
+			return nil, rerr
+		}
+		now, changed, cerr := s.confirm(check, read)
+		if cerr != nil {
+			return nil, cerr
+		}
+		if changed {
+			c.SetRequest(c.Request().WithContext(context.WithValue(context.WithValue(ctx, principalKey{}, now), callerCheckCtx{}, (*callerCheck)(nil))))
+			c.Set(principalCacheKey, now)
+			return f(c, req)
+		}
+		return res, err
 	}
-	return err
 }
 
 func samePrincipal(a, b recert.Principal) bool {
@@ -101,24 +137,15 @@ func samePrincipal(a, b recert.Principal) bool {
 func (s *Server) progressSubject(ctx context.Context, memberID string) (context.Context, recert.Scope, ledger.Subject, error) {
 	check, _ := ctx.Value(callerCheckCtx{}).(*callerCheck)
 	scope, err := ledger.MemberScope(principalFrom(ctx), memberID)
+	if err != nil { // refused before any read: confirmedCaller confirms the caller first
+		return ctx, scope, ledger.Subject{}, err
+	}
 	if check == nil {
-		if err != nil {
-			return ctx, scope, ledger.Subject{}, err
-		}
 		sub, err := s.store.ProgressSubject(ctx, memberID, scope)
 		return ctx, scope, sub, err
 	}
-	if err != nil { // refused without a read: the caller is confirmed first
-		if cerr := s.confirmAlone(ctx, check); cerr != nil {
-			return ctx, scope, ledger.Subject{}, cerr
-		}
-		return ctx, scope, ledger.Subject{}, err
-	}
 	sub, caller, err := s.store.ProgressSubjectFor(ctx, memberID, scope, check.read())
-	if err != nil {
-		if cerr := s.confirmAlone(ctx, check); cerr != nil {
-			return ctx, scope, sub, cerr
-		}
+	if err != nil { // a member not found says nothing before confirmedCaller confirms the caller
 		return ctx, scope, sub, err
 	}
 	now, changed, err := s.confirm(check, caller)

@@ -14,7 +14,8 @@ import (
 // remembers from the token's earlier requests, and is answered as the caller now is. An
 // organizer moved to another organization no longer sees the first one's member and sees the
 // other's; one put back sees the first again; a signed-out token asking about a member that
-// does not exist is refused for the token, not told the member is missing.
+// does not exist is refused for the token, not told the member is missing, as is a member's
+// signed-out token asking about another member (refused before any read).
 func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
@@ -58,6 +59,24 @@ func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
 		}
 		expect("signed out", recert.NewID(recert.PrefixMember), http.StatusUnauthorized)
 		expect("signed out", w.member.ID, http.StatusUnauthorized)
+
+		others := func(want int) {
+			t.Helper()
+			for range 2 {
+				res, err := w.env.Client.GetMemberProgressWithResponse(ctx, w.otherMember.ID, nil, w.as("member"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.StatusCode() != want {
+					t.Errorf("a member asking about another: %d, want %d", res.StatusCode(), want)
+				}
+			}
+		}
+		others(http.StatusNotFound)
+		if got := revoke(t, w.env, w.tokens["member"]); got != http.StatusOK {
+			t.Fatalf("revoke: %d", got)
+		}
+		others(http.StatusUnauthorized)
 	})
 }
 

@@ -191,7 +191,7 @@ func NewHandler(o Options) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the contract's deprecations: %w", err)
 	}
-	api.RegisterHandlers(e, api.NewStrictHandler(s, nil))
+	api.RegisterHandlers(e, api.NewStrictHandler(s, []api.StrictMiddlewareFunc{s.confirmedCaller}))
 	e.Use(deprecated.middleware, withRequestInfo, checkText, validator(spec, e.Routes(), s.authenticate), rejectBadTokens, rejectUnknownQuery(spec), revalidate)
 
 	docs := docsHandler()
