@@ -91,12 +91,6 @@ func (s *Server) ListMemberAttendance(ctx context.Context, req api.ListMemberAtt
 	return api.ListMemberAttendance200JSONResponse{Items: toAttendances(as), NextCursor: nextCursor(next)}, nil
 }
 
-// memberScope checks the caller may see the member, and returns the scope of the record
-// it sees.
-func (s *Server) memberScope(ctx context.Context, memberID string) (recert.Scope, error) {
-	return s.sight.Member(ctx, principalFrom(ctx), memberID)
-}
-
 // CorrectAttendance sets the sessions or CEUs of an attendance, with a reason.
 func (s *Server) CorrectAttendance(ctx context.Context, req api.CorrectAttendanceRequestObject) (api.CorrectAttendanceResponseObject, error) {
 	if _, err := s.managedAttendance(ctx, req.AttendanceID); err != nil {

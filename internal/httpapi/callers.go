@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"net/http"
 	"slices"
 
@@ -27,7 +28,9 @@ import (
 // read as before (its grant and app are read too).
 
 // foldingOperations are the operations that confirm a remembered caller in their own read.
-var foldingOperations = map[string]bool{"getMemberProgress": true}
+var foldingOperations = map[string]bool{
+	"getMemberProgress": true, "listCredits": true, "listMemberAttendance": true, "getReport": true,
+}
 
 // knownCallers is how many tokens' callers are remembered (a few hundred bytes each).
 const knownCallers = 4096
@@ -60,67 +63,82 @@ type callerCheck struct {
 	key       [32]byte
 	principal recert.Principal
 	scopes    []string // the operation's, which the caller must still hold
-	// settled is whether the caller was read again in this request, and refusal what it got
-	// if it was refused.
-	settled bool
-	refusal error
+	// settled is whether the caller was read again in this request; refusal is what it got
+	// if it was refused, and changed whether it is no longer the caller remembered (now).
+	settled, changed bool
+	refusal          error
+	now              recert.Principal
 }
 
 const callerCheckKey = "recert.caller_check"
 
 type callerCheckCtx struct{}
 
+// pendingCaller is the request's remembered caller still to be confirmed, if any.
+func pendingCaller(ctx context.Context) *callerCheck {
+	c, _ := ctx.Value(callerCheckCtx{}).(*callerCheck)
+	if c == nil || c.settled {
+		return nil
+	}
+	return c
+}
+
 // read is what the operation's read of the caller asks.
 func (c *callerCheck) read() ledger.CallerRead {
 	return ledger.CallerRead{ID: c.claims.Subject, SignIn: c.claims.SignIn}
 }
 
-// confirm compares the caller as read now with the one remembered: an error refuses the
-// request, and changed is the caller as it now is when it differs.
-func (s *Server) confirm(c *callerCheck, read ledger.Caller) (now recert.Principal, changed bool, err error) {
+// errCallerChanged ends a handler whose remembered caller is no longer what it was:
+// confirmedCaller asks the question again as the caller now is.
+var errCallerChanged = errors.New("the caller changed since it was remembered")
+
+// confirm settles the remembered caller with the caller as read now: an error refuses the
+// request, or (errCallerChanged) has it asked again.
+func (s *Server) confirm(c *callerCheck, read ledger.Caller) error {
 	c.settled = true
-	now, err = callerPrincipal(c.claims, read)
+	now, err := callerPrincipal(c.claims, read)
 	if err != nil {
 		s.callers.Remove(c.key)
 		c.refusal = err
-		return now, false, err
+		return err
 	}
 	if samePrincipal(now, c.principal) {
-		return now, false, nil
+		return nil
 	}
 	s.callers.Add(c.key, now)
-	c.refusal = holdsScopes(now, c.scopes)
-	return now, true, c.refusal
+	if c.refusal = holdsScopes(now, c.scopes); c.refusal != nil {
+		return c.refusal
+	}
+	c.changed, c.now = true, now
+	return errCallerChanged
 }
 
 // confirmedCaller is the strict handlers' last word on a remembered caller: an answer leaves
 // only once the caller is confirmed. An operation that did not confirm it in its own read (it
 // failed first, or answered without one) has it read on its own here; a caller that changed
-// meanwhile is asked the question again as it now is.
+// is asked the question again as it now is, and a refusal is the answer.
 func (s *Server) confirmedCaller(f api.StrictHandlerFunc, _ string) api.StrictHandlerFunc {
 	return func(c echo.Context, req any) (any, error) {
 		res, err := f(c, req)
 		ctx := c.Request().Context()
 		check, _ := ctx.Value(callerCheckCtx{}).(*callerCheck)
-		switch {
-		case check == nil:
+		if check == nil {
 			return res, err
+		}
+		if !check.settled {
+			read, rerr := s.readCaller(ctx, check.claims)
+			if rerr != nil {
+				return nil, rerr
+			}
+			_ = s.confirm(check, read) // settles check
+		}
+		switch {
 		case check.refusal != nil:
 			return nil, check.refusal
-		case check.settled:
-			return res, err
-		}
-		read, rerr := s.readCaller(ctx, check.claims)
-		if rerr != nil {
-			return nil, rerr
-		}
-		now, changed, cerr := s.confirm(check, read)
-		if cerr != nil {
-			return nil, cerr
-		}
-		if changed {
-			c.SetRequest(c.Request().WithContext(context.WithValue(context.WithValue(ctx, principalKey{}, now), callerCheckCtx{}, (*callerCheck)(nil))))
-			c.Set(principalCacheKey, now)
+		case check.changed:
+			c.SetRequest(c.Request().WithContext(context.WithValue(context.WithValue(ctx, principalKey{}, check.now),
+				callerCheckCtx{}, (*callerCheck)(nil))))
+			c.Set(principalCacheKey, check.now)
 			return f(c, req)
 		}
 		return res, err
@@ -132,27 +150,45 @@ func samePrincipal(a, b recert.Principal) bool {
 		slices.Equal(a.OrganizationIDs, b.OrganizationIDs) && slices.Equal(a.Scopes, b.Scopes)
 }
 
-// progressSubject reads the member whose progress is asked, in the scope the caller sees, and
-// confirms a remembered caller in the same statement. It returns ctx with the caller as it is.
-func (s *Server) progressSubject(ctx context.Context, memberID string) (context.Context, recert.Scope, ledger.Subject, error) {
-	check, _ := ctx.Value(callerCheckCtx{}).(*callerCheck)
+// progressSubject reads the member whose progress is asked, in the scope the caller sees,
+// confirming a remembered caller in the same statement.
+func (s *Server) progressSubject(ctx context.Context, memberID string) (recert.Scope, ledger.Subject, error) {
 	scope, err := ledger.MemberScope(principalFrom(ctx), memberID)
 	if err != nil { // refused before any read: confirmedCaller confirms the caller first
-		return ctx, scope, ledger.Subject{}, err
+		return scope, ledger.Subject{}, err
 	}
+	check := pendingCaller(ctx)
 	if check == nil {
 		sub, err := s.store.ProgressSubject(ctx, memberID, scope)
-		return ctx, scope, sub, err
+		return scope, sub, err
 	}
 	sub, caller, err := s.store.ProgressSubjectFor(ctx, memberID, scope, check.read())
 	if err != nil { // a member not found says nothing before confirmedCaller confirms the caller
-		return ctx, scope, sub, err
+		return scope, sub, err
 	}
-	now, changed, err := s.confirm(check, caller)
-	if err != nil || !changed {
-		return ctx, scope, sub, err
+	return scope, sub, s.confirm(check, caller)
+}
+
+// memberScope checks the caller may see the member, and returns the scope of the record it
+// sees; a remembered caller is confirmed in the same statement when the check reads one.
+func (s *Server) memberScope(ctx context.Context, memberID string) (recert.Scope, error) {
+	check := pendingCaller(ctx)
+	if check == nil {
+		return s.sight.Member(ctx, principalFrom(ctx), memberID)
 	}
-	// The caller changed since it was remembered: the question is asked again as it now is.
-	ctx = context.WithValue(context.WithValue(ctx, principalKey{}, now), callerCheckCtx{}, (*callerCheck)(nil))
-	return s.progressSubject(ctx, memberID)
+	scope, err := ledger.MemberScope(principalFrom(ctx), memberID)
+	if err != nil || scope.All() { // nothing to read: confirmedCaller reads the caller
+		return scope, err
+	}
+	related, caller, err := s.store.MemberRelatedFor(ctx, memberID, scope, check.read())
+	if err != nil {
+		return scope, err
+	}
+	if err := s.confirm(check, caller); err != nil {
+		return scope, err
+	}
+	if !related {
+		return scope, notFound("member", memberID)
+	}
+	return scope, nil
 }

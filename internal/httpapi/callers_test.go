@@ -2,16 +2,19 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
+	"github.com/recert-dev/recert/api"
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
 
-// TestRememberedCallerIsTakenAsItIs: a member's progress starts from the caller the service
-// remembers from the token's earlier requests, and is answered as the caller now is. An
+// TestRememberedCallerIsTakenAsItIs: a member's progress, credits, attendance and report
+// start from the caller the service remembers from the token's earlier requests, and are
+// answered as the caller now is. An
 // organizer moved to another organization no longer sees the first one's member and sees the
 // other's; one put back sees the first again; a signed-out token asking about a member that
 // does not exist is refused for the token, not told the member is missing, as is a member's
@@ -20,19 +23,43 @@ func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
 		ctx := t.Context()
-		progress := func(memberID string) int {
-			t.Helper()
-			res, err := w.env.Client.GetMemberProgressWithResponse(ctx, memberID, nil, w.as("organizer A"))
-			if err != nil {
+		for _, m := range []recert.Member{w.member, w.otherMember} { // each has an ABCP report
+			if _, err := st.UpdateMember(ctx, m.ID, 0, "test", func(m *recert.Member) error {
+				m.ABCPCycle, m.CertificationDate = 1, recert.Date{Year: 2015, Month: 9, Day: 1}
+				return nil
+			}); err != nil {
 				t.Fatal(err)
 			}
-			return res.StatusCode()
+		}
+		reads := map[string]func(memberID string) (int, error){
+			"progress": func(id string) (int, error) {
+				res, err := w.env.Client.GetMemberProgressWithResponse(ctx, id, nil, w.as("organizer A"))
+				return status(res, err)
+			},
+			"credits": func(id string) (int, error) {
+				res, err := w.env.Client.ListCreditsWithResponse(ctx, id, nil, w.as("organizer A"))
+				return status(res, err)
+			},
+			"attendance": func(id string) (int, error) {
+				res, err := w.env.Client.ListMemberAttendanceWithResponse(ctx, id, nil, w.as("organizer A"))
+				return status(res, err)
+			},
+			"report": func(id string) (int, error) {
+				res, err := w.env.Client.GetReportWithResponse(ctx, id, &api.GetReportParams{Program: "abcp-ccp"}, w.as("organizer A"))
+				return status(res, err)
+			},
 		}
 		expect := func(when string, memberID string, want int) {
 			t.Helper()
-			for range 2 { // the second from the caller the first remembered
-				if got := progress(memberID); got != want {
-					t.Errorf("%s: progress of %s answered %d, want %d", when, memberID, got, want)
+			for name, read := range reads {
+				for range 2 { // the second from the caller the first remembered
+					got, err := read(memberID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got != want {
+						t.Errorf("%s: %s of %s answered %d, want %d", when, name, memberID, got, want)
+					}
 				}
 			}
 		}
@@ -82,6 +109,14 @@ func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
 
 // TestRememberedClientIsRefusedOnceRevoked: an API client the service remembers from its
 // token's earlier requests is refused a member's progress as soon as it is revoked.
+// status is a response's status code, or the error that stopped it.
+func status(res interface{ StatusCode() int }, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.StatusCode(), nil
+}
+
 func TestRememberedClientIsRefusedOnceRevoked(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))
@@ -103,5 +138,27 @@ func TestRememberedClientIsRefusedOnceRevoked(t *testing.T) {
 			t.Fatalf("revoke: %v %d", err, res.StatusCode())
 		}
 		expect("revoked", http.StatusUnauthorized)
+	})
+}
+
+// TestMemberReadsConfirmCallerInTheirRead: a member's credits asked by an organizer the
+// service remembers cost two statements (whether the organization sees the member, with the
+// caller; then the credits), one fewer than for a caller read on its own.
+func TestMemberReadsConfirmCallerInTheirRead(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		w := newWorld(t, apitest.Start(t, st))
+		log := logStatements(t, st)
+		credits := func() []string {
+			before := log.len()
+			res, err := w.env.Client.ListCreditsWithResponse(t.Context(), w.member.ID, nil, w.as("organizer A"))
+			if err != nil || res.StatusCode() != http.StatusOK {
+				t.Fatalf("credits: %v %d", err, res.StatusCode())
+			}
+			return log.since(before)
+		}
+		credits()
+		if sql := fewest(credits); len(sql) > 2 {
+			t.Errorf("credits from a remembered organizer took %d statements, want 2:\n%s", len(sql), strings.Join(sql, "\n"))
+		}
 	})
 }

@@ -106,7 +106,7 @@ func quarterHour(now time.Time) string { return strconv.FormatInt(now.Unix()/(15
 
 // cachedProgress answers from the cache or evaluates, renders and keeps the answer.
 func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
-	ctx, scope, sub, err := s.progressSubject(ctx, memberID)
+	scope, sub, err := s.progressSubject(ctx, memberID)
 	if err != nil {
 		return rawResponse{}, err
 	}

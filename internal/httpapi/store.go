@@ -84,5 +84,8 @@ type Store interface {
 	// ProgressSubjectFor is ProgressSubject with the caller's login (as SignedInUser reads it)
 	// in the same statement, when FoldsCaller.
 	ProgressSubjectFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (ledger.Subject, ledger.Caller, error)
+	// MemberRelatedFor is whether the scope sees the member, with the caller read as
+	// ProgressSubjectFor reads it.
+	MemberRelatedFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (bool, ledger.Caller, error)
 	FoldsCaller() bool
 }

@@ -395,6 +395,34 @@ func (s *Store) MemberRelated(ctx context.Context, memberID string, scope recert
 	return len(ids) > 0, TranslateError(err, "member relations")
 }
 
+// MemberRelatedFor is MemberRelated with the caller read in the same statement, as
+// ProgressSubjectFor reads it (on the primary; only where FoldsCaller).
+func (s *Store) MemberRelatedFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (bool, ledger.Caller, error) {
+	related, args := "FALSE", []any{}
+	if !scope.None() {
+		related, args = "EXISTS (SELECT 1 FROM members WHERE members.id = ?", []any{memberID}
+		if !scope.All() {
+			related, args = related+" AND "+isRelated, append(args, scope.IDs(), scope.IDs())
+		}
+		related += ")"
+	}
+	c := s.callerScan(caller)
+	rows, err := s.conn(onPrimary(ctx)).Raw("SELECT "+related+" AS related, c.* FROM (SELECT 1 AS one) x LEFT JOIN ("+c.query+") c ON 1 = 1",
+		append(args, c.args...)...).Rows()
+	if err != nil {
+		return false, ledger.Caller{}, TranslateError(err, "member relations")
+	}
+	defer rows.Close()
+	var ok bool
+	if !rows.Next() {
+		return false, ledger.Caller{}, TranslateError(rows.Err(), "member relations")
+	}
+	if err := rows.Scan(append([]any{&ok}, c.targets...)...); err != nil {
+		return false, ledger.Caller{}, TranslateError(err, "member relations")
+	}
+	return ok, c.read(), TranslateError(rows.Err(), "member relations")
+}
+
 // UpdateMember applies change to the stored member when its version is still ifVersion
 // (0: any), replacing its licences, and records actor as the last writer.
 func (s *Store) UpdateMember(ctx context.Context, id string, ifVersion int, actor string, change func(*recert.Member) error) (recert.Member, error) {
