@@ -227,6 +227,7 @@ type rawResponse ledger.Response
 
 func (r rawResponse) write(w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(r.Body))) // one write, not chunked
 	if r.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
