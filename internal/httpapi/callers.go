@@ -21,11 +21,11 @@ import (
 // statement, and the round trip to the database, on every request. An app that reads every
 // member with one token sends the same caller thousands of times, so for the operations that
 // read their member in one statement (foldingOperations), the caller is remembered by token,
-// and that statement reads the caller again (store.ProgressSubjectFor). Nothing is answered
-// before the two agree: a caller signed out, disabled, revoked or removed since is refused as
-// at once as before, whichever instance of the service it was changed on, and one whose role,
-// organizations or scopes changed is taken as it now is. A member-approved app's token is
-// read as before (its grant and app are read too).
+// and that statement reads the caller again (store.ProgressSubjectFor, MemberRelatedFor).
+// Nothing is answered before the two agree (confirmedCaller): a caller signed out, disabled,
+// revoked or removed since is refused at once, as before, whichever instance of the service it
+// was changed on, and one whose role, organizations or scopes changed is taken as it now is. A
+// member-approved app's token is read as before (its grant and app are read too).
 
 // foldingOperations are the operations that confirm a remembered caller in their own read.
 var foldingOperations = map[string]bool{
