@@ -107,8 +107,6 @@ func TestRememberedCallerIsTakenAsItIs(t *testing.T) {
 	})
 }
 
-// TestRememberedClientIsRefusedOnceRevoked: an API client the service remembers from its
-// token's earlier requests is refused a member's progress as soon as it is revoked.
 // status is a response's status code, or the error that stopped it.
 func status(res interface{ StatusCode() int }, err error) (int, error) {
 	if err != nil {
@@ -117,6 +115,8 @@ func status(res interface{ StatusCode() int }, err error) (int, error) {
 	return res.StatusCode(), nil
 }
 
+// TestRememberedClientIsRefusedOnceRevoked: an API client the service remembers from its
+// token's earlier requests is refused a member's progress as soon as it is revoked.
 func TestRememberedClientIsRefusedOnceRevoked(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		w := newWorld(t, apitest.Start(t, st))

@@ -9,7 +9,6 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-
 	"log/slog"
 	"maps"
 	"net/http"

@@ -386,13 +386,19 @@ func (s *Store) MemberRelated(ctx context.Context, memberID string, scope recert
 	if scope.None() {
 		return false, nil
 	}
-	query, args := "SELECT members.id FROM members WHERE members.id = ?", []any{memberID}
-	if !scope.All() {
-		query, args = query+" AND "+isRelated, append(args, scope.IDs(), scope.IDs())
-	}
+	cond, args := inScopeSQL(memberID, scope)
 	var ids []string
-	err := s.conn(ctx).Raw(query, args...).Scan(&ids).Error
+	err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE "+cond, args...).Scan(&ids).Error
 	return len(ids) > 0, TranslateError(err, "member relations")
+}
+
+// inScopeSQL is the condition on members that the row is the member and the scope (not
+// none) sees it.
+func inScopeSQL(memberID string, scope recert.Scope) (string, []any) {
+	if scope.All() {
+		return "members.id = ?", []any{memberID}
+	}
+	return "members.id = ? AND " + isRelated, []any{memberID, scope.IDs(), scope.IDs()}
 }
 
 // MemberRelatedFor is MemberRelated with the caller read in the same statement, as
@@ -400,11 +406,8 @@ func (s *Store) MemberRelated(ctx context.Context, memberID string, scope recert
 func (s *Store) MemberRelatedFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (bool, ledger.Caller, error) {
 	related, args := "FALSE", []any{}
 	if !scope.None() {
-		related, args = "EXISTS (SELECT 1 FROM members WHERE members.id = ?", []any{memberID}
-		if !scope.All() {
-			related, args = related+" AND "+isRelated, append(args, scope.IDs(), scope.IDs())
-		}
-		related += ")"
+		cond, more := inScopeSQL(memberID, scope)
+		related, args = "EXISTS (SELECT 1 FROM members WHERE "+cond+")", more
 	}
 	c := s.callerScan(caller)
 	rows, err := s.conn(onPrimary(ctx)).Raw("SELECT "+related+" AS related, c.* FROM (SELECT 1 AS one) x LEFT JOIN ("+c.query+") c ON 1 = 1",

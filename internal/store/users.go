@@ -25,10 +25,6 @@ type userRow struct {
 	CreatedBy    string
 	UpdatedAt    time.Time
 	UpdatedBy    string
-	// OrgIDs are the organizations the user acts for, comma-separated, when a query selects them.
-	OrgIDs *string `gorm:"->;-:migration"`
-	// Live is whether the sign-in asked about is live, when a query selects it.
-	Live bool `gorm:"->;-:migration"`
 }
 
 func (userRow) TableName() string { return "users" }
