@@ -159,7 +159,7 @@ func (s *Server) WhatIfProgress(ctx context.Context, req api.WhatIfProgressReque
 	if !q.explain {
 		after, changes = onlyChanged(after, changes)
 	}
-	projected, err := toMemberProgress(after, lq.AsOf, s.now(), q)
+	projected, err := toMemberProgress(after, lq.AsOf, s.now(), q).generated()
 	if err != nil {
 		return nil, err
 	}
@@ -223,41 +223,74 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 
 // evaluateProgress evaluates the member's programs over the credits in scope: organizers
 // and apps evaluate over their organizations' credits only.
-func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, sub *ledger.Subject, q progressQuery) (api.MemberProgress, error) {
+func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, sub *ledger.Subject, q progressQuery) (progressAnswer, error) {
 	var err error
 	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Subject: sub, Brief: !q.credits}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
-		return api.MemberProgress{}, err
+		return progressAnswer{}, err
 	}
 	res, err := s.progress.Evaluate(ctx, lq)
 	if err != nil {
-		return api.MemberProgress{}, err
+		return progressAnswer{}, err
 	}
-	return toMemberProgress(res, lq.AsOf, s.now(), q)
+	return toMemberProgress(res, lq.AsOf, s.now(), q), nil
 }
 
-// toMemberProgress converts an evaluation; asOf is the date asked for (zero: today).
-func toMemberProgress(res ledger.Result, asOf progress.Date, now time.Time, q progressQuery) (api.MemberProgress, error) {
-	if asOf.IsZero() {
-		asOf = progress.DateOf(now.UTC())
-	}
-	out := api.MemberProgress{MemberID: res.Member.ID, AsOf: civil(asOf), Programs: make([]api.ProgramProgress, len(res.Programs))}
-	x := explained{credits: q.credits, explain: q.explain, about: res.About}
-	for i, e := range res.Programs {
-		pp, err := toProgramProgress(e, x)
-		if err != nil {
-			return out, err
+// progressAnswer is a MemberProgress as the answer encodes it: each program's periods are
+// the concrete types the contract's union holds. Held in the generated union, each period
+// would be encoded into it, then decoded and checked again as the answer is encoded: a third
+// of the work of an evaluated answer. The outer fields shadow the embedded ones of the same
+// name, so the answer encodes as a MemberProgress.
+type progressAnswer struct {
+	api.MemberProgress
+	Programs []programAnswer `json:"programs"`
+}
+
+// programAnswer is a ProgramProgress whose periods are api.CEUPeriod or api.ClinicalPeriod.
+type programAnswer struct {
+	api.ProgramProgress
+	Periods []any `json:"periods"`
+}
+
+// generated is the answer in the generated types, for the operations answered through them.
+func (a progressAnswer) generated() (api.MemberProgress, error) {
+	out := a.MemberProgress
+	out.Programs = make([]api.ProgramProgress, len(a.Programs))
+	for i, p := range a.Programs {
+		out.Programs[i] = p.ProgramProgress
+		out.Programs[i].Periods = make([]api.ProgressPeriod, len(p.Periods))
+		for j, per := range p.Periods {
+			b, err := json.Marshal(per)
+			if err == nil {
+				err = out.Programs[i].Periods[j].UnmarshalJSON(b)
+			}
+			if err != nil {
+				return out, err
+			}
 		}
-		out.Programs[i] = pp
 	}
 	return out, nil
 }
 
+// toMemberProgress converts an evaluation; asOf is the date asked for (zero: today).
+func toMemberProgress(res ledger.Result, asOf progress.Date, now time.Time, q progressQuery) progressAnswer {
+	if asOf.IsZero() {
+		asOf = progress.DateOf(now.UTC())
+	}
+	out := progressAnswer{MemberProgress: api.MemberProgress{MemberID: res.Member.ID, AsOf: civil(asOf)},
+		Programs: make([]programAnswer, len(res.Programs))}
+	x := explained{credits: q.credits, explain: q.explain, about: res.About}
+	for i, e := range res.Programs {
+		out.Programs[i] = toProgramProgress(e, x)
+	}
+	return out
+}
+
 // toProgramProgress converts one program's evaluation, or says why there is none.
-func toProgramProgress(e ledger.Evaluated, x explained) (api.ProgramProgress, error) {
+func toProgramProgress(e ledger.Evaluated, x explained) programAnswer {
 	p := e.Program
-	out := api.ProgramProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version,
-		Kind: api.ProgramProgressKind(p.Kind), AsOf: ptr(civil(e.AsOf)), Periods: []api.ProgressPeriod{}}
+	out := programAnswer{ProgramProgress: api.ProgramProgress{ProgramID: p.ID, ProgramName: p.Name, ProgramVersion: p.Version,
+		Kind: api.ProgramProgressKind(p.Kind), AsOf: ptr(civil(e.AsOf))}, Periods: []any{}}
 	switch {
 	case e.Problem != nil:
 		if sentence, ok := progress.SetupSentence(e.Problem); ok {
@@ -268,35 +301,16 @@ func toProgramProgress(e ledger.Evaluated, x explained) (api.ProgramProgress, er
 	case e.Clinical != nil:
 		out.TrackingSince = optionalDate(e.Clinical.TrackingSince)
 		for _, per := range e.Clinical.Periods {
-			var u api.ProgressPeriod
-			if err := setPeriod(&u, toClinicalPeriod(per, x)); err != nil {
-				return out, err
-			}
-			out.Periods = append(out.Periods, u)
+			out.Periods = append(out.Periods, toClinicalPeriod(per, x))
 		}
 	case e.CEU != nil:
 		ev := e.CEU
 		out.Unit, out.UnitName, out.TrackingSince = ptr(api.ProgramUnit(ev.Unit)), ptr(unitName(ev.Unit)), optionalDate(ev.TrackingSince)
 		for _, per := range ev.Periods {
-			var u api.ProgressPeriod
-			if err := setPeriod(&u, toCEUPeriod(per, x)); err != nil {
-				return out, err
-			}
-			out.Periods = append(out.Periods, u)
+			out.Periods = append(out.Periods, toCEUPeriod(per, x))
 		}
 	}
-	return out, nil
-}
-
-// setPeriod stores a period in the union. The period's own kind is the discriminator, which
-// the generated From methods merge in again by decoding and encoding the whole period: a
-// third of the work of an evaluated answer.
-func setPeriod[P api.CEUPeriod | api.ClinicalPeriod](u *api.ProgressPeriod, p P) error {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	return u.UnmarshalJSON(b)
+	return out
 }
 
 // asOfDate reads the as_of parameter (zero when absent). Programs are dated in the

@@ -410,8 +410,8 @@ func (s *Store) MemberRelatedFor(ctx context.Context, memberID string, scope rec
 		related, args = "EXISTS (SELECT 1 FROM members WHERE "+cond+")", more
 	}
 	c := s.callerScan(caller)
-	rows, err := s.conn(onPrimary(ctx)).Raw("SELECT "+related+" AS related, c.* FROM (SELECT 1 AS one) x LEFT JOIN ("+c.query+") c ON 1 = 1",
-		append(args, c.args...)...).Rows()
+	rows, err := s.rows(onPrimary(ctx), "SELECT "+related+" AS related, c.* FROM (SELECT 1 AS one) x LEFT JOIN ("+c.query+") c ON 1 = 1",
+		append(args, c.args...)...)
 	if err != nil {
 		return false, ledger.Caller{}, TranslateError(err, "member relations")
 	}

@@ -118,7 +118,7 @@ WHERE a.member_id = ? AND a.revoked_at IS NULL`
 //	until                                                       end_date
 func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...any) (ledger.Record, error) {
 	rec := ledger.Record{Credits: []recert.Credit{}}
-	rows, err := s.conn(ctx).Raw(query, args...).Rows()
+	rows, err := s.rows(ctx, query, args...)
 	if err != nil {
 		return rec, err
 	}
@@ -221,11 +221,14 @@ type chunked[T any] struct {
 	n      int
 }
 
-const chunkSize = 128 // a few kilobytes: a member of few credits needs one
+const (
+	chunkSize  = 128 // a few kilobytes
+	firstChunk = 16  // grown by append to chunkSize: most members hold a few dozen credits
+)
 
 func (c *chunked[T]) add(v T) {
 	if c.n%chunkSize == 0 {
-		c.chunks = append(c.chunks, make([]T, 0, chunkSize))
+		c.chunks = append(c.chunks, make([]T, 0, min(c.n+firstChunk, chunkSize)))
 	}
 	last := &c.chunks[len(c.chunks)-1]
 	*last = append(*last, v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -31,36 +32,20 @@ func (s *Store) ProgressSubjectFor(ctx context.Context, memberID string, scope r
 func (s *Store) FoldsCaller() bool { return s.replica == nil }
 
 func (s *Store) progressSubject(ctx context.Context, memberID string, scope recert.Scope, caller *ledger.CallerRead) (ledger.Subject, ledger.Caller, error) {
-	query, args := `SELECT m.id, m.name, m.email, m.abcp_id, m.certification_date, m.abcp_cycle, m.birth_month,
-	m.society_class, m.status, m.tracking_since, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
-	EXISTS (SELECT 1 FROM users WHERE users.member_id = m.id) AS claimed,
-	COALESCE(v.version, 0) AS ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `, []any{}
+	related, args := "TRUE", []any{}
 	switch {
-	case scope.All():
-		query += `TRUE AS related`
 	case scope.None():
-		query += `FALSE AS related`
-	default:
-		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs(), scope.IDs()}
+		related = "FALSE"
+	case !scope.All():
+		related, args = isRelatedM, []any{scope.IDs(), scope.IDs()}
 	}
-	query += `,
-	l.state, l.number, l.issued_on, l.expires_on`
 	var c callerScan
 	if caller != nil {
-		query += `, c.*`
 		c = s.callerScan(*caller)
+		args = append(args, c.args...)
 	}
-	query += `
-FROM members m`
-	if caller != nil {
-		query, args = query+"\nLEFT JOIN ("+c.query+") c ON 1 = 1", append(args, c.args...)
-	}
-	query += `
-LEFT JOIN member_ledger v ON v.member_id = m.id
-LEFT JOIN member_licenses l ON l.member_id = m.id
-WHERE m.id = ?
-ORDER BY l.state`
-	rows, err := s.conn(ctx).Raw(query, append(args, memberID)...).Rows()
+	query := subjectSQL(related, c.query)
+	rows, err := s.rows(ctx, query, append(args, memberID)...)
 	if err != nil {
 		return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
 	}
@@ -102,6 +87,45 @@ ORDER BY l.state`
 		read = c.read()
 	}
 	return sub, read, nil
+}
+
+// isRelatedM is isRelated of the member m.
+var isRelatedM = strings.ReplaceAll(isRelated, "members.id", "m.id")
+
+// subjectQueries holds progressSubject's query by its shape: whether the scope sees the
+// member, and the caller's query, if any.
+var subjectQueries sync.Map // [2]string → string
+
+// subjectSQL is progressSubject's query: related says whether the scope sees the member, and
+// callerSQL, when not "", reads the caller too. Built once a shape: it is read on every
+// progress request.
+func subjectSQL(related, callerSQL string) string {
+	key := [2]string{related, callerSQL}
+	if q, ok := subjectQueries.Load(key); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT m.id, m.name, m.email, m.abcp_id, m.certification_date, m.abcp_cycle, m.birth_month,
+	m.society_class, m.status, m.tracking_since, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
+	EXISTS (SELECT 1 FROM users WHERE users.member_id = m.id) AS claimed,
+	COALESCE(v.version, 0) AS ledger_version, (SELECT COUNT(*) FROM programs) AS programs, `)
+	b.WriteString(related + ` AS related,
+	l.state, l.number, l.issued_on, l.expires_on`)
+	if callerSQL != "" {
+		b.WriteString(`, c.*`)
+	}
+	b.WriteString(`
+FROM members m`)
+	if callerSQL != "" {
+		b.WriteString("\nLEFT JOIN (" + callerSQL + ") c ON 1 = 1")
+	}
+	b.WriteString(`
+LEFT JOIN member_ledger v ON v.member_id = m.id
+LEFT JOIN member_licenses l ON l.member_id = m.id
+WHERE m.id = ?
+ORDER BY l.state`)
+	q, _ := subjectQueries.LoadOrStore(key, b.String())
+	return q.(string)
 }
 
 // callerScan reads a caller with another statement: its query and arguments, where its

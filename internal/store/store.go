@@ -41,6 +41,7 @@ type Store struct {
 	dsn    string // of the SQLite file, for River's own pool
 	// replica, when set (UseReadReplica), is where dbresolver sends reads.
 	replica *replica
+	bound   boundQueries // raw query texts as the engine reads them (rows)
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the SQLite file

@@ -97,7 +97,7 @@ func (s *Store) User(ctx context.Context, id string) (recert.User, error) {
 // whether that sign-in of the account is live: one statement, on the primary.
 func (s *Store) loadUser(ctx context.Context, id, sid string) (recert.User, bool, error) {
 	query, args := s.callerSQL(id, sid)
-	rows, err := s.conn(onPrimary(ctx)).Raw(query, args...).Rows()
+	rows, err := s.rows(onPrimary(ctx), query, args...)
 	if err != nil {
 		return recert.User{}, false, TranslateError(err, "user "+id)
 	}

@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// rows runs a raw query as gorm's Raw(query, args...).Rows() does, with its placeholders
+// bound once per query text and length of its lists rather than on every call: gorm rebuilds
+// the text byte by byte each time, and the member's record and subject statements, read on
+// every progress request, are kilobytes long. The statement still runs through gorm's
+// callbacks (a read replica's choice of pool among them); queries gorm must read itself (see
+// bind) are handed to it whole.
+func (s *Store) rows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q, flat, ok := s.bound.bind(query, args, s.engine == Postgres)
+	if !ok {
+		return s.conn(ctx).Raw(query, args...).Rows()
+	}
+	tx := s.conn(ctx).Raw("")
+	tx.Statement.SQL.WriteString(q)
+	tx.Statement.Vars = flat
+	return tx.Rows()
+}
+
+// boundQueries holds query texts as their engine reads them, by text and list lengths.
+type boundQueries struct {
+	m sync.Map // boundKey → string
+	n atomic.Int32
+}
+
+type boundKey struct {
+	query, lists string
+	dollars      bool
+}
+
+// maxBound bounds the texts kept: queries are built from a few fixed shapes; one seen past
+// the bound is bound again on every call.
+const maxBound = 512
+
+// bind returns the query with gorm's placeholders as the engine takes them (PostgreSQL's $n)
+// and each list expanded to a placeholder an element, "(NULL)" when empty, as gorm expands
+// IN ?; and the arguments with the lists flattened. ok is false when gorm must read the
+// query: it names arguments (@), its placeholders are not one an argument, or an argument is
+// neither a plain value nor a list of strings.
+func (b *boundQueries) bind(query string, args []any, dollars bool) (string, []any, bool) {
+	if strings.Contains(query, "@") || strings.Count(query, "?") != len(args) {
+		return "", nil, false
+	}
+	var lists []byte
+	n := len(args)
+	for _, a := range args {
+		switch v := a.(type) {
+		case gorm.Valuer, clause.Expression: // gorm writes these itself
+			return "", nil, false
+		case []string:
+			lists = strconv.AppendInt(append(lists, ','), int64(len(v)), 10)
+			n += len(v) - 1
+		case nil, string, []byte, bool, int, int32, int64, float64, time.Time, driver.Valuer:
+		default:
+			return "", nil, false
+		}
+	}
+	if !dollars && lists == nil {
+		return query, args, true
+	}
+	flat := args
+	if lists != nil {
+		flat = make([]any, 0, n)
+		for _, a := range args {
+			if v, ok := a.([]string); ok {
+				for _, s := range v {
+					flat = append(flat, s)
+				}
+				continue
+			}
+			flat = append(flat, a)
+		}
+	}
+	key := boundKey{query, string(lists), dollars}
+	if q, ok := b.m.Load(key); ok {
+		return q.(string), flat, true
+	}
+	q := rebind(query, args, dollars)
+	if b.n.Load() < maxBound {
+		if _, loaded := b.m.LoadOrStore(key, q); !loaded {
+			b.n.Add(1)
+		}
+	}
+	return q, flat, true
+}
+
+// rebind writes the query's placeholders as bind says.
+func rebind(query string, args []any, dollars bool) string {
+	var w strings.Builder
+	w.Grow(len(query) + 4*len(args))
+	next := 1
+	mark := func() {
+		if dollars {
+			w.WriteByte('$')
+			w.WriteString(strconv.Itoa(next))
+		} else {
+			w.WriteByte('?')
+		}
+		next++
+	}
+	i := 0
+	for _, a := range args {
+		j := strings.IndexByte(query[i:], '?')
+		w.WriteString(query[i : i+j])
+		i += j + 1
+		list, ok := a.([]string)
+		if !ok {
+			mark()
+			continue
+		}
+		if len(list) == 0 {
+			w.WriteString("(NULL)")
+			continue
+		}
+		w.WriteByte('(')
+		for k := range list {
+			if k > 0 {
+				w.WriteByte(',')
+			}
+			mark()
+		}
+		w.WriteByte(')')
+	}
+	w.WriteString(query[i:])
+	return w.String()
+}
