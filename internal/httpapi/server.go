@@ -312,7 +312,7 @@ func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.Auth
 	for _, r := range routes {
 		inSpec[r.Method+" "+r.Path] = true
 	}
-	return echomw.OapiRequestValidatorWithOptions(spec, &echomw.Options{
+	opts := &echomw.Options{
 		SilenceServersWarning: true,
 		Skipper: func(c echo.Context) bool {
 			return !inSpec[c.Request().Method+" "+c.Path()]
@@ -344,7 +344,22 @@ func validator(spec *openapi3.T, routes []*echo.Route, authn openapi3filter.Auth
 			}
 			return &echo.HTTPError{Code: http.StatusBadRequest, Message: "invalid request", Internal: me}
 		},
-	})
+	}
+	ops, err := newOperations(spec)
+	if err != nil {
+		return echomw.OapiRequestValidatorWithOptions(spec, opts)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if opts.Skipper(c) {
+				return next(c)
+			}
+			if err := echomw.ValidateRequestFromContext(c, ops.router(c), opts); err != nil {
+				return opts.ErrorHandler(c, err)
+			}
+			return next(c)
+		}
+	}
 }
 
 // securityError finds the answer of the authentication hook among the validator's errors:
