@@ -122,7 +122,9 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 	if !at.Valid() {
 		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
 	}
-	for _, pd := range o.reported(plan(p, f, s.layout, at, s.loc)) {
+	reported := o.reported(plan(p, f, s.layout, at, s.loc))
+	e.Periods = make([]PeriodResult, 0, len(reported)) // a period's result is large: no regrowing
+	for _, pd := range reported {
 		e.Periods = append(e.Periods, r.result(pd))
 	}
 	return e, nil
