@@ -741,7 +741,8 @@ func (r *ceuRun) requirements(t *tally, have exact) []RequirementResult {
 		}
 		return exactOf(a.Value)
 	}
-	out := []RequirementResult{minimum(RequirementResult{ID: "total", Kind: RequirementTotal, Verified: r.p.Total.Verified}, t.required, have)}
+	out := make([]RequirementResult, 1, 1+len(r.p.Categories)+len(r.p.Topics))
+	out[0] = minimum(RequirementResult{ID: "total", Kind: RequirementTotal, Verified: r.p.Total.Verified}, t.required, have)
 	for _, c := range r.p.Categories {
 		if c.Min == nil {
 			continue
