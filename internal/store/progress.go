@@ -32,21 +32,21 @@ func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.
 		// The member's session credits are read once, for those in the window and for the
 		// first of all.
 		"WITH sc AS (" + sessions + scope + ")\n" + recordWindowSQL + window,
-		"SELECT 'c', " + strings.Replace(strings.TrimPrefix(q2, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
+		"SELECT 1, " + strings.Replace(strings.TrimPrefix(q2, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
 		recordEventsSQL + scope,
-		`SELECT 'f', NULL, NULL, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (` + first + `) firsts`,
+		`SELECT 3, NULL, NULL, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (` + first + `) firsts`,
 	}
 	args := slices.Concat([]any{q.MemberID}, scopeArgs, windowArgs, args2, []any{q.MemberID}, scopeArgs, args3)
 	if q.Scope.All() {
 		parts = append(parts,
-			`SELECT 'a', id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
+			`SELECT 4, id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
        NULL, NULL, approval_ref, approved_by, NULL, minutes, NULL
 FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`+window,
-			`SELECT 'e', id, member_id, date, NULL, NULL, type, NULL, role, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count, NULL
+			`SELECT 5, id, member_id, date, NULL, NULL, type, NULL, role, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count, NULL
 FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`+window,
-			`SELECT 'g', NULL, NULL, MIN(date), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+			`SELECT 6, NULL, NULL, MIN(date), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`,
-			`SELECT 'l', id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
+			`SELECT 7, id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
 FROM leave_periods WHERE member_id = ?`)
 		args = slices.Concat(args, []any{q.MemberID}, windowArgs, []any{q.MemberID}, windowArgs, []any{q.MemberID, q.MemberID})
 	}
@@ -84,21 +84,33 @@ WHERE a.member_id = ? AND a.revoked_at IS NULL`
 	// recordWindowSQL is the session credits (sc) in the window, as the record reads them. It
 	// is the record's first branch, so it names and types every column; the others follow it
 	// on PostgreSQL.
-	recordWindowSQL = `SELECT 'c' AS kind, CAST(NULL AS TEXT) AS id, CAST(NULL AS TEXT) AS member_id, date, category, ceus, event_id,
+	recordWindowSQL = `SELECT 1 AS kind, CAST(NULL AS TEXT) AS id, CAST(NULL AS TEXT) AS member_id, date, category, ceus, event_id,
        CAST(NULL AS TEXT) AS event_title, CAST(NULL AS TEXT) AS format, session_id, session_title, topics,
        CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
        CAST(NULL AS TEXT) AS event_approvers, session_approvers, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until
 FROM sc WHERE 1 = 1`
 	// recordEventsSQL is, once per event the member attended (one attendance an event),
 	// what its session credits share.
-	recordEventsSQL = `SELECT 'v', a.id, NULL, NULL, e.category, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
+	recordEventsSQL = `SELECT 2, a.id, NULL, NULL, e.category, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
        o.id, o.name, e.approval_ref, e.approved_by, NULL, NULL, NULL
 FROM attendance a JOIN events e ON e.id = a.event_id JOIN organizations o ON o.id = e.organization_id
 WHERE a.member_id = ? AND a.revoked_at IS NULL`
 )
 
+// The kinds of row of a record query, its first column: a number, which is read without
+// allocating, where a letter would be a string a row.
+const (
+	rowCredit      = 1 // c
+	rowEvent       = 2 // v
+	rowFirstCredit = 3 // f
+	rowActivity    = 4 // a
+	rowEntry       = 5 // e
+	rowFirstEntry  = 6 // g
+	rowLeave       = 7 // l
+)
+
 // scanRecord reads the rows of a record query by position. What each column of a record row
-// holds, by kind: c a credit (a session credit's narrow row, or an awarded credit's whole one),
+// holds, by kind (lettered as above): c a credit (a session credit's narrow row, or an awarded credit's whole one),
 // v what an event's session credits share, f the first credit's date, a an activity, e a
 // clinical entry, g the first entry's date, l a leave period.
 //
@@ -124,11 +136,11 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 	}
 	defer rows.Close()
 	var (
-		kind, id, memberCol, category, eventID, eventTitle, format, sessionID, sessionTitle, topics sql.NullString
-		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                               sql.NullString
-		ceus, n                                                                                     sql.NullInt64
-		day, until                                                                                  sql.Null[date]
-		narrow                                                                                      chunked[sessionCredit]
+		id, memberCol, category, eventID, eventTitle, format, sessionID, sessionTitle, topics sql.NullString
+		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                         sql.NullString
+		kind, ceus, n                                                                         sql.NullInt64
+		day, until                                                                            sql.Null[date]
+		narrow                                                                                chunked[sessionCredit]
 	)
 	events := map[string]creditRow{}
 	for rows.Next() {
@@ -137,8 +149,8 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 		if err != nil {
 			return rec, err
 		}
-		switch kind.String {
-		case "c":
+		switch kind.Int64 {
+		case rowCredit:
 			r := creditRow{AttendanceID: id.String, MemberID: memberID, Date: day.V, Category: category.String, CEUs: recert.Units(ceus.Int64),
 				EventID: eventID.String, EventTitle: eventTitle.String, Format: format.String, SessionID: sessionID.String,
 				SessionTitle: sessionTitle.String, Topics: topics.String, OrganizationID: orgID.String, OrganizationName: orgName.String,
@@ -152,7 +164,7 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 			}
 			narrow.add(sessionCredit{date: r.Date, category: r.Category, ceus: r.CEUs,
 				eventID: r.EventID, sessionID: r.SessionID, title: r.SessionTitle, topics: r.Topics, approvers: r.SessionApprovers})
-		case "v":
+		case rowEvent:
 			r := creditRow{AttendanceID: id.String, Category: category.String, EventTitle: eventTitle.String, Format: format.String, OrganizationID: orgID.String,
 				OrganizationName: orgName.String, EventApprovers: eventApprovers.String}
 			if approvalRef.Valid {
@@ -160,20 +172,20 @@ func (s *Store) scanRecord(ctx context.Context, memberID, query string, args ...
 				r.ApprovalRef = &ref
 			}
 			events[eventID.String] = r
-		case "f":
+		case rowFirstCredit:
 			rec.FirstCredit = optionalDay(day)
-		case "g":
+		case rowFirstEntry:
 			rec.FirstEntry = optionalDay(day)
-		case "a":
+		case rowActivity:
 			rec.Activities = append(rec.Activities, recert.Activity{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
 				Date: optionalDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
 				ApprovedBy: strings.Fields(eventApprovers.String), Title: eventTitle.String, Citation: sessionID.String,
 				Provider: sessionTitle.String, ApprovalRef: approvalRef.String, Topics: strings.Fields(topics.String),
 				ReviewStatus: format.String})
-		case "e":
+		case rowEntry:
 			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberCol.String, Date: optionalDay(day),
 				Type: eventID.String, Role: format.String, Count: int(n.Int64)})
-		case "l":
+		case rowLeave:
 			rec.Leave = append(rec.Leave, recert.Leave{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
 				Start: optionalDay(day), End: optionalDay(until), Approved: n.Int64 == 1})
 		}
