@@ -110,9 +110,9 @@ const (
 )
 
 // scanRecord reads the rows of a record query by position. What each column of a record row
-// holds, by kind (lettered as above): c a credit (a session credit's narrow row, or an awarded credit's whole one),
-// v what an event's session credits share, f the first credit's date, a an activity, e a
-// clinical entry, g the first entry's date, l a leave period.
+// holds, by kind (lettered as above): c a credit (a session credit's narrow row, or an
+// awarded credit's whole one), v what an event's session credits share, f the first credit's
+// date, a an activity, e a clinical entry, g the first entry's date, l a leave period.
 //
 // A session credit's row has no id (its attendance's, with the session's, is the credit's)
 // and a category only when the session has its own; its event's row gives the rest.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -92,18 +91,9 @@ func (s *Store) progressSubject(ctx context.Context, memberID string, scope rece
 // isRelatedM is isRelated of the member m.
 var isRelatedM = strings.ReplaceAll(isRelated, "members.id", "m.id")
 
-// subjectQueries holds progressSubject's query by its shape: whether the scope sees the
-// member, and the caller's query, if any.
-var subjectQueries sync.Map // [2]string → string
-
 // subjectSQL is progressSubject's query: related says whether the scope sees the member, and
-// callerSQL, when not "", reads the caller too. Built once a shape: it is read on every
-// progress request.
+// callerSQL, when not "", reads the caller too.
 func subjectSQL(related, callerSQL string) string {
-	key := [2]string{related, callerSQL}
-	if q, ok := subjectQueries.Load(key); ok {
-		return q.(string)
-	}
 	var b strings.Builder
 	b.WriteString(`SELECT m.id, m.name, m.email, m.abcp_id, m.certification_date, m.abcp_cycle, m.birth_month,
 	m.society_class, m.status, m.tracking_since, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,
@@ -124,8 +114,7 @@ LEFT JOIN member_ledger v ON v.member_id = m.id
 LEFT JOIN member_licenses l ON l.member_id = m.id
 WHERE m.id = ?
 ORDER BY l.state`)
-	q, _ := subjectQueries.LoadOrStore(key, b.String())
-	return q.(string)
+	return b.String()
 }
 
 // callerScan reads a caller with another statement: its query and arguments, where its
