@@ -177,8 +177,8 @@ func progressView(r ledger.Record) ledger.Record {
 }
 
 // TestMembersCreditsMatchEachRead: a page's credits, read for several members at once, are
-// each member's credits as their own read gives them, for one organization and two, in a
-// window and open.
+// each member's credits as their own read gives them (but for the sessions' titles: a standing
+// lists no credit), for one organization and two, in a window and open.
 func TestMembersCreditsMatchEachRead(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -202,6 +202,9 @@ func TestMembersCreditsMatchEachRead(t *testing.T) {
 					want, err := st.Credits(ctx, recert.CreditFilter{MemberID: id, From: w[0], To: w[1], Scope: scope})
 					if err != nil {
 						t.Fatal(err)
+					}
+					for i := range want {
+						want[i].SessionTitle = ""
 					}
 					if diff := gocmp.Diff(want, got[id], equateEmpty); diff != "" {
 						t.Errorf("scope %v, window %v, member %s: page credits differ from the member's (-member +page):\n%s", scope.IDs(), w, id, diff)
