@@ -122,7 +122,7 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 	if !at.Valid() {
 		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
 	}
-	reported := o.reported(plan(p, f, s.layout, at, s.loc))
+	reported := o.reported(plan(p, f, s.layout, at))
 	e.Periods = make([]PeriodResult, 0, len(reported)) // a period's result is large: no regrowing
 	for _, pd := range reported {
 		e.Periods = append(e.Periods, r.result(pd))
@@ -182,7 +182,7 @@ func prepare(p Program, f Facts, asOf Date) (setup, error) {
 // compared for pace, in one scale (exact amounts, or hundredths of activities).
 func (s setup) info(pd period, met, exempt bool, counted, required, tolerance int64) PeriodInfo {
 	pi := PeriodInfo{
-		Relation: pd.Relation, Start: pd.Start, End: pd.End, Deadline: pd.deadline,
+		Relation: pd.Relation, Start: pd.Start, End: pd.End, Deadline: deadline(s.p.Deadline, pd.natural.End, s.loc),
 		FirstPeriod: pd.first, Exempt: exempt,
 		ElapsedDays: elapsed(pd.span, s.asOf), Days: pd.days(),
 	}
@@ -596,7 +596,7 @@ func (r *ceuRun) carryIn(pd period) exact {
 	if r.p.CarryOver == nil {
 		return 0
 	}
-	prev, ok := periodFor(r.p, r.f, r.layout.containing(pd.natural.Start.AddDays(-1)), r.loc)
+	prev, ok := periodFor(r.p, r.f, r.layout.containing(pd.natural.Start.AddDays(-1)))
 	if !ok {
 		return 0
 	}

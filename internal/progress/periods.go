@@ -129,7 +129,6 @@ type period struct {
 	span          // as evaluated: may start on the member start
 	natural  span // as the layout draws it
 	first    bool // contains the member's start
-	deadline time.Time
 }
 
 // memberStart returns the date the program's obligations start for the member (zero if unknown).
@@ -148,8 +147,8 @@ func memberStart(p Program, f Facts) Date {
 
 // periodFor applies the member-start rules to a natural period; ok is false for a period that
 // ends before the member's obligations start.
-func periodFor(p Program, f Facts, natural span, loc *time.Location) (period, bool) {
-	pd := period{span: natural, natural: natural, deadline: deadline(p.Deadline, natural.End, loc)}
+func periodFor(p Program, f Facts, natural span) (period, bool) {
+	pd := period{span: natural, natural: natural}
 	ms := memberStart(p, f)
 	if ms.IsZero() {
 		return pd, true
@@ -167,12 +166,12 @@ func periodFor(p Program, f Facts, natural span, loc *time.Location) (period, bo
 }
 
 // plan returns the previous, current and next periods around asOf that apply to the member.
-func plan(p Program, f Facts, l layout, asOf Date, loc *time.Location) []period {
+func plan(p Program, f Facts, l layout, asOf Date) []period {
 	cur := l.containing(asOf)
 	spans := []span{l.containing(cur.Start.AddDays(-1)), cur, l.containing(cur.End.AddDays(1))}
 	out := make([]period, 0, 3)
 	for i, s := range spans {
-		if pd, ok := periodFor(p, f, s, loc); ok {
+		if pd, ok := periodFor(p, f, s); ok {
 			pd.Relation = []Relation{Previous, Current, Next}[i]
 			out = append(out, pd)
 		}
@@ -183,8 +182,25 @@ func plan(p Program, f Facts, l layout, asOf Date, loc *time.Location) []period 
 // deadline is the due instant for a period ending on end.
 func deadline(r DeadlineRule, end Date, loc *time.Location) time.Time {
 	day := end.AddMonths(r.AfterEnd.Months).AddDays(r.AfterEnd.Days)
-	clock, _ := time.Parse("15:04", r.Time) // validated
-	return time.Date(day.Year, day.Month, day.Day, clock.Hour(), clock.Minute(), 0, 0, loc)
+	hour, minute := clockOf(r.Time)
+	return time.Date(day.Year, day.Month, day.Day, hour, minute, 0, 0, loc)
+}
+
+// clockOf reads a validated wall-clock time "HH:MM" without time.Parse, which each period's
+// deadline would otherwise call.
+func clockOf(hhmm string) (hour, minute int) {
+	digit := func(i int) (int, bool) { c := hhmm[i]; return int(c - '0'), c >= '0' && c <= '9' }
+	if len(hhmm) == 5 && hhmm[2] == ':' {
+		h1, ok1 := digit(0)
+		h2, ok2 := digit(1)
+		m1, ok3 := digit(3)
+		m2, ok4 := digit(4)
+		if ok1 && ok2 && ok3 && ok4 {
+			return h1*10 + h2, m1*10 + m2
+		}
+	}
+	clock, _ := time.Parse("15:04", hhmm) // validated: another spelling time.Parse accepts
+	return clock.Hour(), clock.Minute()
 }
 
 // Late reports whether a filing at filed misses a deadline. The deadline names a minute
@@ -247,7 +263,7 @@ func Window(p Program, f Facts, asOf Date) (from, to Date, ok bool, err error) {
 	if err != nil {
 		return Date{}, Date{}, false, err
 	}
-	periods := plan(p, f, s.layout, asOf, s.loc)
+	periods := plan(p, f, s.layout, asOf)
 	if len(periods) == 0 {
 		return Date{}, Date{}, false, nil
 	}

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -162,6 +163,27 @@ func TestClinicalPaceTargetRounds(t *testing.T) {
 	for _, tt := range tests {
 		if got := paceTarget(year, date(t, tt.day), 40); got != tt.want {
 			t.Errorf("pace target on %s = %d, want %d", tt.day, got, tt.want)
+		}
+	}
+}
+
+// TestClockOfReadsAsTimeParse: a deadline's clock reads as time.Parse reads it, for every
+// minute of the day and the spellings without a leading zero that validation accepts.
+func TestClockOfReadsAsTimeParse(t *testing.T) {
+	var clocks []string
+	for h := range 24 {
+		for m := range 60 {
+			clocks = append(clocks, fmt.Sprintf("%02d:%02d", h, m))
+		}
+		clocks = append(clocks, fmt.Sprintf("%d:30", h))
+	}
+	for _, c := range clocks {
+		want, err := time.Parse("15:04", c)
+		if err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+		if h, m := clockOf(c); h != want.Hour() || m != want.Minute() {
+			t.Errorf("clockOf(%q) = %d:%d, want %d:%d", c, h, m, want.Hour(), want.Minute())
 		}
 	}
 }
