@@ -184,7 +184,8 @@ type Query struct {
 
 // Evaluated is one program's evaluation: CEU or Clinical, or the problem that stopped it.
 type Evaluated struct {
-	Program progress.Program
+	// Program is the catalogue's, shared and read-only: it is not copied for each evaluation.
+	Program *progress.Program
 	AsOf    recert.Date
 	// Period is the date choosing the periods (zero: AsOf).
 	Period   recert.Date
@@ -275,7 +276,7 @@ func (p *Progress) prepare(catalogue []progress.Program, m recert.Member, q Quer
 	for _, prog := range selected {
 		e := Evaluated{Program: prog, AsOf: q.AsOf, Period: q.Period}
 		if e.AsOf.IsZero() {
-			e.AsOf, e.Problem = progress.Today(prog, p.now())
+			e.AsOf, e.Problem = progress.Today(*prog, p.now())
 		}
 		l.programs = append(l.programs, e)
 	}
@@ -294,7 +295,7 @@ func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 	for i := range res.Programs {
 		e := &res.Programs[i]
 		if e.Problem == nil {
-			e.Problem = evaluate(e, factsFor(l.member, e.Program, l.rec, in.leave), in, opts)
+			e.Problem = evaluate(e, factsFor(l.member, *e.Program, l.rec, in.leave), in, opts)
 		}
 		if _, setup := progress.SetupSentence(e.Problem); e.Problem != nil && !setup && q.Program != "" && !q.Family {
 			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
@@ -313,7 +314,7 @@ func window(programs []Evaluated, m recert.Member) (w span, ok bool) {
 		if e.Problem != nil {
 			continue
 		}
-		from, to, reads, err := progress.Window(e.Program, factsFor(m, e.Program, Record{}, nil), e.at())
+		from, to, reads, err := progress.Window(*e.Program, factsFor(m, *e.Program, Record{}, nil), e.at())
 		if err != nil || !reads {
 			continue // the evaluation reports the problem; it reads nothing
 		}
@@ -339,11 +340,11 @@ func (e *Evaluated) at() recert.Date {
 // evaluate runs one program over the inputs.
 func evaluate(e *Evaluated, f progress.Facts, in inputs, o progress.Options) error {
 	if e.Program.Kind == progress.KindClinical {
-		ev, err := progress.EvaluateClinicalWith(e.Program, f, in.entries, e.at(), e.AsOf, o)
+		ev, err := progress.EvaluateClinicalWith(*e.Program, f, in.entries, e.at(), e.AsOf, o)
 		e.Clinical = &ev
 		return err
 	}
-	ev, err := progress.EvaluateWith(e.Program, f, in.credits, e.at(), e.AsOf, o)
+	ev, err := progress.EvaluateWith(*e.Program, f, in.credits, e.at(), e.AsOf, o)
 	e.CEU = &ev
 	return err
 }
@@ -410,7 +411,7 @@ func ActivityOf(format string) progress.ActivityType {
 
 // selectPrograms returns the programs the member is enrolled in — ABCP when they have an ABCP
 // ID, each licence state's programs — or those asked for, in the version in force on asOf.
-func selectPrograms(programs []progress.Program, m recert.Member, q Query, asOf recert.Date) ([]progress.Program, error) {
+func selectPrograms(programs []progress.Program, m recert.Member, q Query, asOf recert.Date) ([]*progress.Program, error) {
 	ids := map[string]bool{}
 	for _, p := range programs {
 		named := p.ID == q.Program || q.Family && strings.HasPrefix(p.ID, q.Program+"-")
@@ -421,28 +422,36 @@ func selectPrograms(programs []progress.Program, m recert.Member, q Query, asOf 
 	if q.Program != "" && len(ids) == 0 {
 		return nil, recert.Errorf(recert.ENOTFOUND, "program %s not found", q.Program)
 	}
-	out := make([]progress.Program, 0, len(ids))
+	out := make([]*progress.Program, 0, len(ids))
 	for id := range ids {
-		p, found := progress.Select(programs, id, asOf)
-		if !found {
-			p, found = latest(programs, id)
-		}
-		if found {
+		if p := chosen(programs, id, asOf); p != nil {
 			out = append(out, p)
 		}
 	}
-	slices.SortFunc(out, func(a, b progress.Program) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b *progress.Program) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
-func latest(programs []progress.Program, id string) (progress.Program, bool) {
-	var best progress.Program
-	for _, p := range programs {
-		if p.ID == id && p.Version > best.Version {
-			best = p
+// chosen is the version of program id in effect on d (progress.Select), else its latest; nil
+// when the catalogue has none.
+func chosen(programs []progress.Program, id string, d recert.Date) *progress.Program {
+	var effective, latest *progress.Program
+	for i := range programs {
+		p := &programs[i]
+		if p.ID != id {
+			continue
+		}
+		if p.EffectiveOn(d) && (effective == nil || p.Version > effective.Version) {
+			effective = p
+		}
+		if latest == nil || p.Version > latest.Version {
+			latest = p
 		}
 	}
-	return best, best.ID != ""
+	if effective != nil {
+		return effective
+	}
+	return latest
 }
 
 func enrolled(m recert.Member, programID string) bool {

@@ -29,7 +29,7 @@ func (r Result) Standings() []ProgramStanding {
 	out := make([]ProgramStanding, 0, len(r.Programs))
 	for i := range r.Programs {
 		e := &r.Programs[i]
-		s := ProgramStanding{Program: &e.Program}
+		s := ProgramStanding{Program: e.Program}
 		switch {
 		case e.Problem != nil:
 			sentence, ok := progress.SetupSentence(e.Problem)

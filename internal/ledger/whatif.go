@@ -42,13 +42,13 @@ func Changes(before, after Result) []Change {
 		case b.CEU != nil && a.CEU != nil:
 			for _, pb := range b.CEU.Periods {
 				if j := slices.IndexFunc(a.CEU.Periods, func(pa progress.PeriodResult) bool { return pa.Start == pb.Start }); j >= 0 {
-					out = append(out, ceuChange(b.Program, pb, a.CEU.Periods[j], b.CEU.Unit))
+					out = append(out, ceuChange(*b.Program, pb, a.CEU.Periods[j], b.CEU.Unit))
 				}
 			}
 		case b.Clinical != nil && a.Clinical != nil:
 			for _, pb := range b.Clinical.Periods {
 				if j := slices.IndexFunc(a.Clinical.Periods, func(pa progress.ClinicalPeriodResult) bool { return pa.Start == pb.Start }); j >= 0 {
-					out = append(out, clinicalChange(b.Program, pb, a.Clinical.Periods[j]))
+					out = append(out, clinicalChange(*b.Program, pb, a.Clinical.Periods[j]))
 				}
 			}
 		}

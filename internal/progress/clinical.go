@@ -47,7 +47,8 @@ func EvaluateClinicalWith(p Program, f Facts, entries []ClinicalEntry, at, asOf 
 	if !at.Valid() {
 		return ClinicalEvaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
 	}
-	reported := o.reported(plan(p, f, s.layout, at))
+	var buf [3]period
+	reported := o.reported(plan(p, f, s.layout, at, &buf))
 	e.Periods = make([]ClinicalPeriodResult, 0, len(reported))
 	for _, pd := range reported {
 		e.Periods = append(e.Periods, s.clinicalPeriod(pd, entries))

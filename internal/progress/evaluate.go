@@ -122,7 +122,8 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 	if !at.Valid() {
 		return Evaluation{}, &ValidationError{Errors: []FieldError{{Pointer: "#/period", Message: "is not a valid date"}}}
 	}
-	reported := o.reported(plan(p, f, s.layout, at))
+	var buf [3]period
+	reported := o.reported(plan(p, f, s.layout, at, &buf))
 	e.Periods = make([]PeriodResult, 0, len(reported)) // a period's result is large: no regrowing
 	for _, pd := range reported {
 		e.Periods = append(e.Periods, r.result(pd))

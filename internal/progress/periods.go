@@ -165,14 +165,16 @@ func periodFor(p Program, f Facts, natural span) (period, bool) {
 	return pd, true
 }
 
-// plan returns the previous, current and next periods around asOf that apply to the member.
-func plan(p Program, f Facts, l layout, asOf Date) []period {
+// plan returns the previous, current and next periods around asOf that apply to the member,
+// in buf (a caller's array, so that planning allocates nothing).
+func plan(p Program, f Facts, l layout, asOf Date, buf *[3]period) []period {
 	cur := l.containing(asOf)
-	spans := []span{l.containing(cur.Start.AddDays(-1)), cur, l.containing(cur.End.AddDays(1))}
-	out := make([]period, 0, 3)
+	spans := [3]span{l.containing(cur.Start.AddDays(-1)), cur, l.containing(cur.End.AddDays(1))}
+	relations := [3]Relation{Previous, Current, Next}
+	out := buf[:0]
 	for i, s := range spans {
 		if pd, ok := periodFor(p, f, s); ok {
-			pd.Relation = []Relation{Previous, Current, Next}[i]
+			pd.Relation = relations[i]
 			out = append(out, pd)
 		}
 	}
@@ -263,7 +265,8 @@ func Window(p Program, f Facts, asOf Date) (from, to Date, ok bool, err error) {
 	if err != nil {
 		return Date{}, Date{}, false, err
 	}
-	periods := plan(p, f, s.layout, asOf)
+	var buf [3]period
+	periods := plan(p, f, s.layout, asOf, &buf)
 	if len(periods) == 0 {
 		return Date{}, Date{}, false, nil
 	}

@@ -191,7 +191,7 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 		day, until                                                                            sql.Null[date]
 		narrow                                                                                chunked[sessionCredit]
 	)
-	attended := map[string]creditRow{}
+	attended := map[string]*creditRow{}
 	for rows.Next() {
 		err := rows.Scan(&kind, &id, &memberCol, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
 			&topics, &orgID, &orgName, &approvalRef, &eventApprovers, &sessionApprovers, &n, &until)
@@ -222,7 +222,7 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 				ref := approvalRef.String // the scanned variable is read into again
 				r.ApprovalRef = &ref
 			}
-			attended[r.AttendanceID] = r
+			attended[r.AttendanceID] = &r
 		case rowFirstCredit:
 			of(memberCol.String).FirstCredit = optionalDay(day)
 		case rowFirstEntry:
@@ -247,11 +247,21 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// A member's session credits come in runs of one attendance: its row is looked up once a run.
+	var last *creditRow
+	rowOf := func(attendanceID string) *creditRow {
+		if last == nil || last.AttendanceID != attendanceID {
+			if last = attended[attendanceID]; last == nil { // read in the same statement: never so
+				last = &creditRow{AttendanceID: attendanceID}
+			}
+		}
+		return last
+	}
 	for i := range narrow.n {
 		n := narrow.at(int32(i))
 		n.id = n.attendanceID + ":" + n.sessionID
 		if n.category == "" {
-			n.category = attended[n.attendanceID].Category
+			n.category = rowOf(n.attendanceID).Category
 		}
 	}
 	// Sorted while small, by their index, which moves 4 bytes a swap rather than a row; each
@@ -266,17 +276,20 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 	})
 	counts := map[string]int{}
 	for i := range narrow.n {
-		counts[attended[narrow.at(int32(i)).attendanceID].MemberID]++
+		counts[rowOf(narrow.at(int32(i)).attendanceID).MemberID]++
 	}
 	for member, n := range counts {
 		rec := of(member)
 		rec.Credits = slices.Grow(rec.Credits, n)
 	}
 	lists := words{}
+	var rec *ledger.Record
 	for _, i := range order {
 		n := narrow.at(i)
-		e := attended[n.attendanceID]
-		rec := recs[e.MemberID]
+		e := rowOf(n.attendanceID)
+		if rec == nil || e.MemberID != rec.Credits[len(rec.Credits)-1].MemberID {
+			rec = recs[e.MemberID]
+		}
 		r := creditRow{ID: n.id, AttendanceID: n.attendanceID, MemberID: e.MemberID, Date: n.date,
 			Category: n.category, CEUs: n.ceus, EventID: e.EventID, EventTitle: e.EventTitle, Format: e.Format, SessionID: n.sessionID,
 			SessionTitle: n.title, Topics: n.topics, OrganizationID: e.OrganizationID, OrganizationName: e.OrganizationName,

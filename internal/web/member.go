@@ -93,7 +93,7 @@ func (p *Pages) cards(res ledger.Result) []card {
 				if per.Relation == progress.Next {
 					continue
 				}
-				k := periodCard(e.Program, per.PeriodInfo, now)
+				k := periodCard(*e.Program, per.PeriodInfo, now)
 				for _, q := range per.Requirements {
 					what := q.What
 					if !strings.Contains(what, unit) {
@@ -113,7 +113,7 @@ func (p *Pages) cards(res ledger.Result) []card {
 				if per.Relation == progress.Next {
 					continue
 				}
-				k := periodCard(e.Program, per.PeriodInfo, now)
+				k := periodCard(*e.Program, per.PeriodInfo, now)
 				r := per.Requirement
 				k.Bars = append(k.Bars, count("Clinical activities", per.Counted.Total, r.Total),
 					count("Primary clinical activities", per.Counted.Primary, r.PrimaryMin))
