@@ -59,7 +59,7 @@ type Date struct {
 // NewDate returns the date y-m-d, normalised the way time.Date normalises (so 2025-02-29
 // becomes 2025-03-01).
 func NewDate(y int, m time.Month, d int) Date {
-	return DateOf(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	return civilFromDays(daysFromCivil(y, m, d))
 }
 
 // DateOf is the date of t in t's own location.
@@ -118,17 +118,21 @@ func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
 func (d Date) Within(start, end Date) bool { return !d.Before(start) && !d.After(end) }
 
 // AddDays returns d plus n days (n may be negative).
-func (d Date) AddDays(n int) Date { return NewDate(d.Year, d.Month, d.Day+n) }
+func (d Date) AddDays(n int) Date { return civilFromDays(daysFromCivil(d.Year, d.Month, d.Day) + n) }
 
 // AddMonths returns d plus n months, clamped to the last day of the target month, so that
 // 31 January + 1 month is 28 (or 29) February and 29 February + 12 months is 28 February.
 func (d Date) AddMonths(n int) Date {
-	first := time.Date(d.Year, d.Month+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
-	return Date{first.Year(), first.Month(), min(d.Day, daysIn(first.Year(), first.Month()))}
+	months := int(d.Month) - 1 + n
+	y := d.Year + floorDiv(months, 12)
+	m := time.Month(months-floorDiv(months, 12)*12) + 1
+	return Date{y, m, min(d.Day, daysIn(y, m))}
 }
 
 // DaysSince returns the number of days from o to d (negative when d is before o).
-func (d Date) DaysSince(o Date) int { return int(d.Time().Sub(o.Time()).Hours() / 24) }
+func (d Date) DaysSince(o Date) int {
+	return daysFromCivil(d.Year, d.Month, d.Day) - daysFromCivil(o.Year, o.Month, o.Day)
+}
 
 // In returns midnight at the start of d in loc.
 func (d Date) In(loc *time.Location) time.Time {
@@ -156,6 +160,3 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = p
 	return err
 }
-
-// daysIn returns the number of days in month m of year y.
-func daysIn(y int, m time.Month) int { return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day() }
