@@ -84,3 +84,17 @@ func TestDateJSON(t *testing.T) {
 		t.Error("Unmarshal of 2025-02-29 succeeded, want error")
 	}
 }
+
+// TestLongDateAsTimeWritesIt: a date in words is what time's layout "2 January 2006" writes,
+// for every day of two centuries and dates outside four-digit years.
+func TestLongDateAsTimeWritesIt(t *testing.T) {
+	days := []Date{{}, {Year: 999, Month: time.December, Day: 31}, {Year: 10000, Month: time.January, Day: 1}}
+	for d := (Date{Year: 1950, Month: time.January, Day: 1}); d.Year < 2150; d = d.AddDays(1) {
+		days = append(days, d)
+	}
+	for _, d := range days {
+		if got, want := longDate(d), d.Time().Format("2 January 2006"); got != want {
+			t.Fatalf("longDate(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -35,7 +36,7 @@ type Need struct {
 
 // withText fills the need's sentence.
 func (n Need) withText() Need {
-	n.Text = fmt.Sprintf("%s by %s.", upperFirst(needWords(n, true)), longDate(n.By))
+	n.Text = upperFirst(needWords(n, true)) + " by " + longDate(n.By) + "."
 	if !n.Verified {
 		n.Text += " Recert's reading: not confirmed by the authority's current pages."
 	}
@@ -50,8 +51,14 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// longDate writes a date the way people read it: "30 June 2028".
-func longDate(d Date) string { return d.Time().Format("2 January 2006") }
+// longDate writes a date the way people read it: "30 June 2028" (as time's layout
+// "2 January 2006" writes it, without parsing the layout for every date).
+func longDate(d Date) string {
+	if d.Year < 1000 || d.Year > 9999 || !d.Valid() {
+		return d.Time().Format("2 January 2006")
+	}
+	return strconv.Itoa(d.Day) + " " + d.Month.String() + " " + strconv.Itoa(d.Year)
+}
 
 // unitWords names a program unit in the plural.
 func unitWords(u Unit) string {
@@ -86,7 +93,7 @@ func (p Program) what(q RequirementResult) string {
 	unit := unitWords(p.Unit)
 	switch q.Kind {
 	case RequirementCategory:
-		s := fmt.Sprintf("Category %s %s", q.Category, unit)
+		s := "Category " + string(q.Category) + " " + unit
 		if len(q.ExcludeActivityTypes) > 0 {
 			s += " other than " + activityWords(q.ExcludeActivityTypes)
 		}
@@ -117,8 +124,8 @@ func (r *ceuRun) ceuSummary(res PeriodResult, awarded exact) Summary {
 	}
 	unit := unitWords(r.p.Unit)
 	s.Sentence = r.sentence(res.PeriodInfo, s.Needs, periodWords{
-		counted:  fmt.Sprintf("%s of %s %s counted", res.Counted+res.CarriedIn, res.Required, unit),
-		recorded: fmt.Sprintf("%s of the %s %s required in all", res.Counted+res.CarriedIn, res.Required, unit),
+		counted:  (res.Counted + res.CarriedIn).String() + " of " + res.Required.String() + " " + unit + " counted",
+		recorded: (res.Counted + res.CarriedIn).String() + " of the " + res.Required.String() + " " + unit + " required in all",
 		pace:     value(res.PaceTarget).String() + " " + unit,
 		earlier:  "credits earned before then as self-reported activities",
 		required: res.Required.String() + " " + unit,
@@ -230,7 +237,7 @@ func needsWords(needs []Need, more bool) string {
 	for _, n := range needs[1:] {
 		if first.Rule == "total" && (first.Amount == nil) == (n.Amount == nil) && strings.Contains(n.What, first.What) {
 			label := strings.Join(strings.Fields(strings.Replace(n.What, first.What, "", 1)), " ")
-			parts = append(parts, fmt.Sprintf("%s of them %s", needAmount(n), label))
+			parts = append(parts, needAmount(n)+" of them "+label)
 			continue
 		}
 		parts = append(parts, "and "+needWords(n, more))
@@ -253,7 +260,7 @@ func needAmount(n Need) string {
 	if n.Amount != nil {
 		return n.Amount.String()
 	}
-	return fmt.Sprint(*n.Count)
+	return strconv.Itoa(*n.Count)
 }
 
 // clinicalSummary writes the summary of a clinical period.
@@ -269,11 +276,11 @@ func (s setup) clinicalSummary(res ClinicalPeriodResult) Summary {
 		}
 	}
 	sum.Sentence = s.sentence(res.PeriodInfo, sum.Needs, periodWords{
-		counted:  fmt.Sprintf("%d of %d clinical activities counted", res.Counted.Total, res.Requirement.Total),
-		recorded: fmt.Sprintf("%d of the %d clinical activities required in all", res.Counted.Total, res.Requirement.Total),
-		pace:     fmt.Sprintf("%d clinical activities", value(res.PaceTarget)),
+		counted:  strconv.Itoa(res.Counted.Total) + " of " + strconv.Itoa(res.Requirement.Total) + " clinical activities counted",
+		recorded: strconv.Itoa(res.Counted.Total) + " of the " + strconv.Itoa(res.Requirement.Total) + " clinical activities required in all",
+		pace:     strconv.Itoa(value(res.PaceTarget)) + " clinical activities",
 		earlier:  "earlier activities to your clinical log",
-		required: fmt.Sprintf("%d clinical activities", res.Requirement.Total),
+		required: strconv.Itoa(res.Requirement.Total) + " clinical activities",
 		earned:   "Clinical activities done",
 	})
 	return sum
