@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -179,32 +178,24 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 		}
 		return rec
 	}
-	rows, err := s.rows(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var (
-		id, memberCol, category, eventID, eventTitle, format, sessionID, sessionTitle, topics sql.NullString
-		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                         sql.NullString
-		kind, ceus, n                                                                         sql.NullInt64
-		day, until                                                                            sql.Null[date]
+		id, memberCol, category, eventID, eventTitle, format, sessionID, sessionTitle, topics textColumn
+		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                         textColumn
+		kind, ceus, n                                                                         intColumn
+		day, until                                                                            dateColumn
 		narrow                                                                                chunked[sessionCredit]
 	)
 	attended := map[string]*creditRow{}
-	for rows.Next() {
-		err := rows.Scan(&kind, &id, &memberCol, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
-			&topics, &orgID, &orgName, &approvalRef, &eventApprovers, &sessionApprovers, &n, &until)
-		if err != nil {
-			return nil, err
-		}
+	dest := []any{&kind, &id, &memberCol, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
+		&topics, &orgID, &orgName, &approvalRef, &eventApprovers, &sessionApprovers, &n, &until}
+	err := s.read(ctx, query, args, dest, func() error {
 		switch kind.Int64 {
 		case rowCredit:
 			if sessionID.Valid && sessionID.String != "" {
 				narrow.add(sessionCredit{date: day.V, category: category.String, ceus: recert.Units(ceus.Int64),
 					attendanceID: id.String, sessionID: sessionID.String, title: sessionTitle.String, topics: topics.String,
 					approvers: sessionApprovers.String})
-				continue
+				return nil
 			}
 			r := creditRow{AttendanceID: id.String, MemberID: memberCol.String, Date: day.V, Category: category.String, CEUs: recert.Units(ceus.Int64),
 				EventID: eventID.String, EventTitle: eventTitle.String, Format: format.String, Topics: topics.String,
@@ -224,27 +215,28 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 			}
 			attended[r.AttendanceID] = &r
 		case rowFirstCredit:
-			of(memberCol.String).FirstCredit = optionalDay(day)
+			of(memberCol.String).FirstCredit = day.day()
 		case rowFirstEntry:
-			of(memberCol.String).FirstEntry = optionalDay(day)
+			of(memberCol.String).FirstEntry = day.day()
 		case rowActivity:
 			rec := of(memberCol.String)
 			rec.Activities = append(rec.Activities, recert.Activity{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
-				Date: optionalDay(day), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
+				Date: day.day(), CEUs: recert.Units(ceus.Int64), Minutes: int(n.Int64), Category: category.String,
 				ApprovedBy: strings.Fields(eventApprovers.String), Title: eventTitle.String, Citation: sessionID.String,
 				Provider: sessionTitle.String, ApprovalRef: approvalRef.String, Topics: strings.Fields(topics.String),
 				ReviewStatus: format.String})
 		case rowEntry:
 			rec := of(memberCol.String)
-			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberCol.String, Date: optionalDay(day),
+			rec.Entries = append(rec.Entries, recert.ClinicalEntry{ID: id.String, MemberID: memberCol.String, Date: day.day(),
 				Type: eventID.String, Role: format.String, Count: int(n.Int64)})
 		case rowLeave:
 			rec := of(memberCol.String)
 			rec.Leave = append(rec.Leave, recert.Leave{ID: id.String, MemberID: memberCol.String, Type: eventID.String,
-				Start: optionalDay(day), End: optionalDay(until), Approved: n.Int64 == 1})
+				Start: day.day(), End: until.day(), Approved: n.Int64 == 1})
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	// A member's session credits come in runs of one attendance: its row is looked up once a run.
