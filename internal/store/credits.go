@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"slices"
 	"strings"
 
@@ -104,33 +103,32 @@ func (s *Store) Credits(ctx context.Context, f recert.CreditFilter) ([]recert.Cr
 // scanCredits runs a credits query and reads its rows by position: a member's ledger can hold
 // thousands of credits, and reading them by reflection cost more than the query.
 func (s *Store) scanCredits(ctx context.Context, query string, args ...any) ([]recert.Credit, error) {
-	rows, err := s.conn(ctx).Raw(query, args...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var read chunked[recert.Credit] // then copied once into a slice of the right size
 	var r creditRow
-	var category, format, sessionID, sessionTitle, topics, approvalRef, eventApprovers, sessionApprovers sql.NullString
-	for rows.Next() {
-		err := rows.Scan(&r.AttendanceID, &r.MemberID, &r.Date, &category, &r.CEUs, &r.EventID, &r.EventTitle, &format,
-			&sessionID, &sessionTitle, &topics, &r.OrganizationID, &r.OrganizationName, &approvalRef, &eventApprovers, &sessionApprovers)
-		if err != nil {
-			return nil, err
-		}
+	var category, format, sessionID, sessionTitle, topics, approvalRef, eventApprovers, sessionApprovers textColumn
+	var day dateColumn
+	var ceus intColumn
+	dest := []any{&r.AttendanceID, &r.MemberID, &day, &category, &ceus, &r.EventID, &r.EventTitle, &format,
+		&sessionID, &sessionTitle, &topics, &r.OrganizationID, &r.OrganizationName, &approvalRef, &eventApprovers, &sessionApprovers}
+	err := s.read(ctx, query, args, dest, func() error {
+		r.Date, r.CEUs = day.V, recert.Units(ceus.Int64)
 		r.Category, r.Format, r.SessionID, r.SessionTitle = category.String, format.String, sessionID.String, sessionTitle.String
 		r.Topics, r.EventApprovers, r.SessionApprovers = topics.String, eventApprovers.String, sessionApprovers.String
 		r.ApprovalRef = nil
 		if approvalRef.Valid {
-			r.ApprovalRef = &approvalRef.String
+			r.ApprovalRef = &approvalRef.String // read at once by credit
 		}
 		read.add(r.credit(nil))
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]recert.Credit, 0, read.n)
 	for _, c := range read.chunks {
 		out = append(out, c...)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // creditFilter appends f's conditions to one branch of the credits query; dateColumn is that
