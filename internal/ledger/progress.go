@@ -432,24 +432,17 @@ func selectPrograms(programs []progress.Program, m recert.Member, q Query, asOf 
 	return out, nil
 }
 
-// chosen is the version of program id in effect on d (progress.Select), else its latest; nil
-// when the catalogue has none.
+// chosen is the version of program id in effect on d, else its latest; nil when the
+// catalogue has none.
 func chosen(programs []progress.Program, id string, d recert.Date) *progress.Program {
-	var effective, latest *progress.Program
+	if p := progress.Select(programs, id, d); p != nil {
+		return p
+	}
+	var latest *progress.Program
 	for i := range programs {
-		p := &programs[i]
-		if p.ID != id {
-			continue
-		}
-		if p.EffectiveOn(d) && (effective == nil || p.Version > effective.Version) {
-			effective = p
-		}
-		if latest == nil || p.Version > latest.Version {
+		if p := &programs[i]; p.ID == id && (latest == nil || p.Version > latest.Version) {
 			latest = p
 		}
-	}
-	if effective != nil {
-		return effective
 	}
 	return latest
 }

@@ -77,12 +77,11 @@ func TestSelectVersion(t *testing.T) {
 	v2.Version, v2.EffectiveFrom, v2.EffectiveTo = 2, date(t, "2026-07-01"), Date{}
 	all := []Program{v1, v2}
 	for day, want := range map[string]int{"2026-06-30": 1, "2026-07-01": 2} {
-		p, ok := Select(all, "abcp-ccp-ceu", date(t, day))
-		if !ok || p.Version != want {
-			t.Errorf("Select on %s = v%d (%v), want v%d", day, p.Version, ok, want)
+		if p := Select(all, "abcp-ccp-ceu", date(t, day)); p == nil || p.Version != want {
+			t.Errorf("Select on %s = %v, want v%d", day, p, want)
 		}
 	}
-	if _, ok := Select(all, "abcp-ccp-ceu", date(t, "2010-01-01")); ok {
+	if p := Select(all, "abcp-ccp-ceu", date(t, "2010-01-01")); p != nil {
 		t.Error("Select before the first version found one")
 	}
 }

@@ -286,16 +286,16 @@ func (p Program) EffectiveOn(d Date) bool {
 	return !d.Before(p.EffectiveFrom) && (p.EffectiveTo.IsZero() || !d.After(p.EffectiveTo))
 }
 
-// Select returns the version of program id effective on d, the highest version when several are.
-func Select(programs []Program, id string, d Date) (Program, bool) {
-	var best Program
-	found := false
-	for _, p := range programs {
-		if p.ID == id && p.EffectiveOn(d) && (!found || p.Version > best.Version) {
-			best, found = p, true
+// Select returns the version of program id effective on d, the highest version when several
+// are: one of programs, not a copy; nil when none is.
+func Select(programs []Program, id string, d Date) *Program {
+	var best *Program
+	for i := range programs {
+		if p := &programs[i]; p.ID == id && p.EffectiveOn(d) && (best == nil || p.Version > best.Version) {
+			best = p
 		}
 	}
-	return best, found
+	return best
 }
 
 // paceTolerance is the program's pace tolerance, zero when it has none.
