@@ -163,13 +163,13 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, w periodWords) string {
 	case StatusNotTracked:
 		return s.notTracked(pi, w)
 	case StatusUpcoming:
-		fmt.Fprintf(&b, "Starts on %s and ends on %s; %s.", longDate(pi.Start), longDate(pi.End), due)
+		b.WriteString("Starts on " + longDate(pi.Start) + " and ends on " + longDate(pi.End) + "; " + due + ".")
 		if s.certificationWillMeet() {
 			b.WriteString(" Met by your ABCP certification if it is still current then.")
 			return b.String()
 		}
 		if len(needs) > 0 {
-			fmt.Fprintf(&b, " Needs %s by then.", needsWords(needs, true))
+			b.WriteString(" Needs " + needsWords(needs, true) + " by then.")
 		}
 		return b.String()
 	case StatusComplete:
@@ -179,27 +179,27 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, w periodWords) string {
 		case pi.Exempt:
 			b.WriteString("Complete: this first period is exempt.")
 		default:
-			fmt.Fprintf(&b, "Complete: %s; %s.", w.counted, due)
+			b.WriteString("Complete: " + w.counted + "; " + due + ".")
 		}
 	case StatusDeficient:
-		fmt.Fprintf(&b, "Short by %s: the period ended on %s; %s.", needsWords(needs, false), longDate(pi.End), due)
+		b.WriteString("Short by " + needsWords(needs, false) + ": the period ended on " + longDate(pi.End) + "; " + due + ".")
 		if deadline := DateOf(pi.Deadline); !s.asOf.After(deadline) && !pi.Deadline.IsZero() {
-			fmt.Fprintf(&b, " %s by %s can still be reported until %s.", w.earned, longDate(pi.End), longDate(deadline))
+			b.WriteString(" " + w.earned + " by " + longDate(pi.End) + " can still be reported until " + longDate(deadline) + ".")
 		}
 	default:
 		words := needsWords(needs, true)
 		if len(needs) > 1 {
 			words += ","
 		}
-		fmt.Fprintf(&b, "Needs %s by %s; %s.", words, longDate(pi.End), due)
+		b.WriteString("Needs " + words + " by " + longDate(pi.End) + "; " + due + ".")
 		if pi.Status == StatusOnTrack {
 			b.WriteString(" At your pace you are on track.")
 		} else {
-			fmt.Fprintf(&b, " You are behind: at an even pace you would have %s by now.", w.pace)
+			b.WriteString(" You are behind: at an even pace you would have " + w.pace + " by now.")
 		}
 	}
 	if pi.PartlyTracked && pi.Status != StatusComplete {
-		fmt.Fprintf(&b, " Your record in Recert starts on %s: %s are recorded since then; add %s.", longDate(s.track), w.recorded, w.earlier)
+		b.WriteString(" Your record in Recert starts on " + longDate(s.track) + ": " + w.recorded + " are recorded since then; add " + w.earlier + ".")
 	}
 	return b.String()
 }
@@ -218,9 +218,9 @@ func (s setup) notTracked(pi PeriodInfo, w periodWords) string {
 			"so Recert cannot say whether it was met; %s are recorded since then. Add %s.", longDate(s.track), longDate(pi.End), w.recorded, w.earlier)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Not tracked: this period ended on %s, before your record in Recert starts", longDate(pi.End))
+	b.WriteString("Not tracked: this period ended on " + longDate(pi.End) + ", before your record in Recert starts")
 	if !s.track.IsZero() {
-		fmt.Fprintf(&b, " (%s)", longDate(s.track))
+		b.WriteString(" (" + longDate(s.track) + ")")
 	}
 	b.WriteString(", so Recert cannot say whether it was met.")
 	return b.String()
