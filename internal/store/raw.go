@@ -160,6 +160,15 @@ func (s *Store) read(ctx context.Context, query string, args []any, dest []any, 
 		return err
 	}
 	defer rows.Close()
+	return eachRow(rows, dest, each)
+}
+
+// eachRow scans each of rows (database/sql's or pgx's) into dest and calls each.
+func eachRow(rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}, dest []any, each func() error) error {
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
@@ -198,14 +207,6 @@ func (s *Store) readNative(ctx context.Context, query string, args []any, dest [
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			if err := each(); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
+		return eachRow(rows, dest, each)
 	})
 }
