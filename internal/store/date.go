@@ -1,7 +1,6 @@
 package store
 
 import (
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -49,11 +48,3 @@ func (d *date) scanText(s string) error {
 
 // day returns the stored date as the vocabulary's.
 func (d date) day() recert.Date { return recert.Date(d) }
-
-// optionalDay returns a nullable column's date, the zero Date when NULL.
-func optionalDay(d sql.Null[date]) recert.Date {
-	if !d.Valid {
-		return recert.Date{}
-	}
-	return recert.Date(d.V)
-}

@@ -63,19 +63,13 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 // recordSQL is the record query of q, for the member (a string) or, several, the members (a
 // list of ids) of q.MemberID's place.
 func recordSQL(q ledger.RecordQuery, members any, several bool) (string, []any) {
-	of := func(query string) string {
-		if several {
-			return forMembers(query)
-		}
-		return query
-	}
 	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
 	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
 	window, windowArgs := dateWindow("date", q.From, q.To)
-	awarded, awardedArgs := creditFilter(of(awardedCreditsSQL), "e.end_date", "e.category", f)
+	awarded, awardedArgs := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	awardedArgs[0] = members
-	first, firstArgs := firstCreditSQL(q, members, several)
-	sessions := of(recordSessionCreditsSQL)
+	first, firstArgs := firstCreditSQL(q, members)
+	sessions := recordSessionCreditsSQL
 	if q.Brief { // a session's title only describes its credit
 		sessions = strings.Replace(sessions, "s.title AS session_title", "NULL AS session_title", 1)
 	}
@@ -84,25 +78,29 @@ func recordSQL(q ledger.RecordQuery, members any, several bool) (string, []any) 
 		// first of all.
 		"WITH sc AS (" + sessions + scope + ")\n" + recordWindowSQL + window,
 		"SELECT 1, " + strings.Replace(strings.TrimPrefix(awarded, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
-		of(recordEventsSQL) + scope,
+		recordEventsSQL + scope,
 		`SELECT 3, NULL, member_id, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM (` + first + `) firsts GROUP BY member_id`,
 	}
 	args := slices.Concat([]any{members}, scopeArgs, windowArgs, awardedArgs, []any{members}, scopeArgs, firstArgs)
 	if q.Scope.All() {
 		parts = append(parts,
-			of(`SELECT 4, id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
+			`SELECT 4, id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
        NULL, NULL, approval_ref, approved_by, NULL, minutes, NULL
-FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`)+window,
-			of(`SELECT 5, id, member_id, date, NULL, NULL, type, NULL, role, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count, NULL
-FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`)+window,
-			of(`SELECT 6, NULL, member_id, MIN(date), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`),
-			of(`SELECT 7, id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
-FROM leave_periods WHERE member_id = ?`))
+FROM activities WHERE member_id = ? AND withdrawn_at IS NULL`+window,
+			`SELECT 5, id, member_id, date, NULL, NULL, type, NULL, role, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count, NULL
+FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`+window,
+			`SELECT 6, NULL, member_id, MIN(date), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`,
+			`SELECT 7, id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
+FROM leave_periods WHERE member_id = ?`)
 		args = slices.Concat(args, []any{members}, windowArgs, []any{members}, windowArgs, []any{members, members})
 	}
-	return strings.Join(parts, "\nUNION ALL\n"), args
+	query := strings.Join(parts, "\nUNION ALL\n")
+	if several {
+		query = forMembers(query)
+	}
+	return query, args
 }
 
 const (
@@ -365,7 +363,7 @@ func dateWindow(column string, from, to recert.Date) (string, []any) {
 // firstCreditSQL selects the dates (column d) whose earliest is each member's first credit
 // in scope (column member_id): attended sessions, CEUs awarded without a breakdown, and (for
 // the whole record) activities not withdrawn.
-func firstCreditSQL(q ledger.RecordQuery, members any, several bool) (string, []any) {
+func firstCreditSQL(q ledger.RecordQuery, members any) (string, []any) {
 	scope, more := scopeSQL("e.organization_id", q.Scope)
 	args := append([]any{members}, more...)
 	query := `SELECT member_id, MIN(date) AS d FROM sc GROUP BY member_id
@@ -377,9 +375,6 @@ func firstCreditSQL(q ledger.RecordQuery, members any, several bool) (string, []
 	UNION ALL
 	SELECT member_id, MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`
 		args = append(args, members)
-	}
-	if several {
-		query = forMembers(query)
 	}
 	return query, args
 }
