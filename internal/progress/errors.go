@@ -18,6 +18,10 @@ var (
 	ErrLicenseDateRequired = errors.New("progress: the member's licence issue date is required for this period layout")
 	// ErrWrongKind: a credit program was given to EvaluateClinical or the reverse.
 	ErrWrongKind = errors.New("progress: wrong program kind for this evaluation")
+	// ErrSummed: a credit standing for several alike (Credit.Count) was refused, cut, or in a
+	// maximum that bound, where each of them may fare differently: the answer needs a read of
+	// each credit. An evaluation that explains every credit (Options.Credits) needs it too.
+	ErrSummed = errors.New("progress: summed credits need to be read one by one for this evaluation")
 )
 
 // FieldError is one problem in a document, located by a JSON Pointer in fragment form

@@ -117,6 +117,9 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 	if !o.datedKnown {
 		o.dated, o.datedKnown = inDateOrder(credits), true
 	}
+	if o.Credits && slices.ContainsFunc(credits, func(c Credit) bool { return c.Count > 1 }) {
+		return Evaluation{}, ErrSummed
+	}
 	r := ceuRun{setup: s, credits: credits, tallies: map[Date]*tally{}, opts: o}
 	e := Evaluation{ProgramID: p.ID, ProgramVersion: p.Version, AsOf: asOf, Unit: p.Unit, TrackingSince: s.track, Periods: []PeriodResult{}}
 	if !at.Valid() {
@@ -127,6 +130,11 @@ func EvaluateWith(p Program, f Facts, credits []Credit, at, asOf Date, o Options
 	e.Periods = make([]PeriodResult, 0, len(reported)) // a period's result is large: no regrowing
 	for _, pd := range reported {
 		e.Periods = append(e.Periods, r.result(pd))
+	}
+	for _, t := range r.tallies {
+		if t.summed {
+			return Evaluation{}, ErrSummed
+		}
 	}
 	return e, nil
 }
@@ -239,11 +247,23 @@ type ceuRun struct {
 type item struct {
 	c       *Credit
 	cat     Category
-	claimed exact // in the program's unit
+	n       exact // the credits it stands for (Credit.Count); 0 is 1
+	claimed exact // in the program's unit, of all n
 	amount  exact // what is left after the rules applied so far
 	cuts    []cut
 	refused NotCountedReason // why nothing of it counts, if so
 	detail  string
+}
+
+// count is the number of credits the item stands for.
+func (it *item) count() exact { return max(it.n, 1) }
+
+// each is the amount of each credit the item stands for: what allocation orders by.
+func (it *item) each() exact {
+	if it.n > 1 {
+		return it.amount / it.n
+	}
+	return it.amount
 }
 
 // cut is an amount a rule removed from one credit, exact.
@@ -269,6 +289,9 @@ type tally struct {
 	counted  exact
 	required exact
 	exempt   bool
+	// summed says a summed credit was refused or cut, or in a maximum that bound: how each of
+	// its credits fares is not known (ErrSummed).
+	summed bool
 }
 
 // ownSurplus is what the period's own credits count beyond its requirement; carried-in units
@@ -314,8 +337,8 @@ func (r *ceuRun) gather(pd period) []*item {
 	for i := range credits {
 		if c := &credits[i]; pd.natural.contains(c.Date) {
 			it := &store[len(items)]
-			it.c, it.cat = c, c.category()
-			it.claimed = c.in(r.p.unitFor(it.cat))
+			it.c, it.cat, it.n = c, c.category(), c.count()
+			it.claimed = c.in(r.p.unitFor(it.cat)) * it.n
 			it.amount = it.claimed
 			items = append(items, it)
 		}
@@ -329,7 +352,7 @@ func allocationOrder(items []*item) {
 	byDateID := func(a, b *item) int { return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(a.c.ID, b.c.ID)) }
 	if !slices.IsSortedFunc(items, byDateID) {
 		slices.SortFunc(items, func(a, b *item) int {
-			return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(b.amount, a.amount), cmp.Compare(a.c.ID, b.c.ID))
+			return cmp.Or(a.c.Date.Compare(b.c.Date), cmp.Compare(b.each(), a.each()), cmp.Compare(a.c.ID, b.c.ID))
 		})
 		return
 	}
@@ -350,12 +373,12 @@ func allocationOrder(items []*item) {
 func largerFirst(day, buf []*item) []*item {
 	var amounts []exact
 	for _, it := range day {
-		if !slices.Contains(amounts, it.amount) {
+		if !slices.Contains(amounts, it.each()) {
 			if len(amounts) == 8 { // many amounts: sort, stably
-				slices.SortStableFunc(day, func(a, b *item) int { return cmp.Compare(b.amount, a.amount) })
+				slices.SortStableFunc(day, func(a, b *item) int { return cmp.Compare(b.each(), a.each()) })
 				return buf
 			}
-			amounts = append(amounts, it.amount)
+			amounts = append(amounts, it.each())
 		}
 	}
 	if len(amounts) < 2 {
@@ -365,7 +388,7 @@ func largerFirst(day, buf []*item) []*item {
 	buf = buf[:0]
 	for _, a := range amounts {
 		for _, it := range day {
-			if it.amount == a {
+			if it.each() == a {
 				buf = append(buf, it)
 			}
 		}
@@ -390,6 +413,7 @@ func (t *tally) accept(p Program, pd period) {
 			t.accepted = append(t.accepted, it)
 			continue
 		}
+		t.summed = t.summed || it.n > 1
 		it.amount = 0
 	}
 }
@@ -543,7 +567,7 @@ func (t *tally) perActivity(c Cap) {
 	l := limit{LimitResult: LimitResult{ID: c.ID, Kind: LimitPerActivity, ActivityType: c.ActivityType,
 		Verified: c.PerActivity.Verified}, limit: exactOf(c.PerActivity.Value)}
 	for _, it := range t.filter(func(it *item) bool { return it.c.ActivityType == c.ActivityType }) {
-		if over := it.amount - l.limit; over > 0 {
+		if over := (it.each() - l.limit) * it.count(); over > 0 {
 			t.cut(it, c.ID, LimitPerActivity, over)
 			l.excess += over
 		}
@@ -565,12 +589,16 @@ func (t *tally) allocate(group []*item, most exact, rule, kind string) (kept, ex
 			excess += over
 		}
 	}
+	// Which credits a bound maximum cuts depends on their order, and a summed credit's are
+	// not in it one by one.
+	t.summed = t.summed || excess > 0 && slices.ContainsFunc(group, func(it *item) bool { return it.n > 1 })
 	return kept, excess
 }
 
 // cut removes amount from a credit and records why.
 func (t *tally) cut(it *item, rule, kind string, amount exact) {
 	it.amount -= amount
+	t.summed = t.summed || it.n > 1
 	c := cut{credit: it, rule: rule, kind: kind, amount: amount}
 	it.cuts = append(it.cuts, c)
 	t.cuts = append(t.cuts, c)
@@ -645,7 +673,7 @@ func (r *ceuRun) result(pd period) PeriodResult {
 	}
 	var awarded exact // in CEUs of 50 minutes, for the conversion sentence
 	for _, it := range t.accepted {
-		awarded += it.c.in(CEU50)
+		awarded += it.c.in(CEU50) * it.count()
 	}
 	res.NotCounted, res.NotCountedTotals = notCounted(t, r.p.Unit)
 	res.Summary = r.ceuSummary(res, awarded)
@@ -680,7 +708,7 @@ func notCounted(t *tally, unit Unit) ([]NotCounted, []NotCountedTotal) {
 	add := func(it *item, reason NotCountedReason, rule string, amount exact, detail string) {
 		out = append(out, NotCounted{CreditID: it.c.ID, Date: it.c.Date, Reason: reason, Rule: rule, Amount: amount.down(), Detail: detail})
 		sums[reason] += amount
-		counts[reason]++
+		counts[reason] += int(it.count())
 	}
 	for _, it := range t.items {
 		if it.refused != "" {
@@ -778,7 +806,7 @@ func (r *ceuRun) topic(t *tally, tp TopicRule) RequirementResult {
 		}
 		for _, it := range t.accepted {
 			if it.amount > 0 && tagged(it) {
-				got++
+				got += int(it.count())
 			}
 		}
 		q.RequiredCount, q.CountedCount = &n, &got

@@ -44,6 +44,19 @@ type Credit struct {
 	// the credit is its own source. Credits of different sources with the same ApprovalRef,
 	// date and activity type are one credit counted once; the sessions of one event are not.
 	Source string `json:"source,omitempty"`
+	// Count, above 1, makes this credit stand for that many alike: the same in everything but
+	// their ids and sessions (Amount and Minutes are each one's). A brief evaluation counts them
+	// at once; where they could fare differently it fails with ErrSummed. ID is the first one's,
+	// and Session is empty: a summed read is of credits no other credit duplicates.
+	Count int `json:"-"`
+}
+
+// count is how many credits c stands for.
+func (c *Credit) count() exact {
+	if c.Count > 1 {
+		return exact(c.Count)
+	}
+	return 1
 }
 
 // source is the credit's Source, else its id.
