@@ -3,6 +3,7 @@ package ledger
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,7 +28,7 @@ type ProgressStore interface {
 	ProgramCount(ctx context.Context) (int64, error)
 	// MembersCredits is several members' credits dated from..to (zero: open) posted by the
 	// scope's organizations, by member, and each one's first such credit, in one read each.
-	MembersCredits(ctx context.Context, memberIDs []string, from, to recert.Date, scope recert.Scope) (map[string][]recert.Credit, map[string]recert.Date, error)
+	MembersCredits(ctx context.Context, memberIDs []string, from, to recert.Date, scope recert.Scope, summed bool) (map[string][]recert.Credit, map[string]recert.Date, error)
 }
 
 // Version identifies the state a member's progress is evaluated from: any write their progress
@@ -68,6 +69,10 @@ type RecordQuery struct {
 	// Brief leaves out what only describes a credit (its session's title): the answer lists
 	// no credit.
 	Brief bool
+	// Summed, with Brief, reads a meeting's alike sessions of one day as one credit standing
+	// for all of them (recert.Credit.Count): a brief evaluation counts them at once, and says
+	// when it needs each (progress.ErrSummed).
+	Summed bool
 }
 
 // Record is a member's record as progress counts it: of each activity, clinical entry and
@@ -206,17 +211,24 @@ type Result struct {
 // read, and evaluates each program. A program that cannot be evaluated carries its Problem;
 // when one program was asked for by name, that problem is the error (EINVALID).
 func (p *Progress) Evaluate(ctx context.Context, q Query) (Result, error) {
-	l, err := p.load(ctx, q)
+	l, err := p.load(ctx, q, q.Brief && len(q.Extra) == 0)
 	if err != nil {
 		return Result{}, err
 	}
-	return l.run(q, q.Extra)
+	res, err := l.run(q, q.Extra)
+	if errors.Is(err, progress.ErrSummed) { // rarely: each credit is read
+		if l.rec, err = p.store.MemberRecord(ctx, l.read); err != nil {
+			return Result{}, err
+		}
+		res, err = l.run(q, q.Extra)
+	}
+	return res, err
 }
 
 // WhatIf evaluates the member's programs without and with the hypothetical credits of q.Extra,
 // over one load of their record, and says what changed in each period.
 func (p *Progress) WhatIf(ctx context.Context, q Query) (before, after Result, changes []Change, err error) {
-	l, err := p.load(ctx, q)
+	l, err := p.load(ctx, q, false)
 	if err != nil {
 		return before, after, nil, err
 	}
@@ -234,9 +246,12 @@ type loaded struct {
 	member   recert.Member
 	programs []Evaluated
 	rec      Record
+	read     RecordQuery // what rec was read as, each credit apart
 }
 
-func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
+// load reads the member and their record; summed reads alike session credits as one
+// (RecordQuery.Summed).
+func (p *Progress) load(ctx context.Context, q Query, summed bool) (loaded, error) {
 	sub := q.Subject
 	if sub == nil {
 		read, err := p.store.ProgressSubject(ctx, q.MemberID, recert.AllOrganizations())
@@ -256,7 +271,10 @@ func (p *Progress) load(ctx context.Context, q Query) (loaded, error) {
 	}
 	l, w, reads, err := p.prepare(catalogue, m, q)
 	if err == nil && reads {
-		l.rec, err = p.store.MemberRecord(ctx, RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to, Brief: q.Brief})
+		l.read = RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to, Brief: q.Brief}
+		rq := l.read
+		rq.Summed = summed
+		l.rec, err = p.store.MemberRecord(ctx, rq)
 	}
 	return l, err
 }
@@ -296,6 +314,9 @@ func (l loaded) run(q Query, extra []progress.Credit) (Result, error) {
 		e := &res.Programs[i]
 		if e.Problem == nil {
 			e.Problem = evaluate(e, factsFor(l.member, *e.Program, l.rec, in.leave), in, opts)
+		}
+		if errors.Is(e.Problem, progress.ErrSummed) {
+			return res, e.Problem
 		}
 		if _, setup := progress.SetupSentence(e.Problem); e.Problem != nil && !setup && q.Program != "" && !q.Family {
 			return res, &recert.Error{Code: recert.EINVALID, Message: e.Problem.Error(), Err: e.Problem}
@@ -369,7 +390,7 @@ func inputsOf(rec Record, extra []progress.Credit, about bool) inputs {
 	for _, c := range rec.Credits {
 		in.credits = append(in.credits, progress.Credit{ID: c.ID, Date: c.Date, ActivityType: ActivityOf(c.Format),
 			Category: progress.Category(c.Category), Amount: c.CEUs, Topics: c.Topics, ApprovedBy: c.ApprovedBy,
-			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID, Source: c.EventID})
+			Verified: c.Verified, ApprovalRef: c.ApprovalRef, Session: c.SessionID, Source: c.EventID, Count: c.Count})
 		if about {
 			in.about[c.ID] = describe(c.EventTitle, c.SessionTitle, c.OrganizationName, c.ApprovalRef)
 		}

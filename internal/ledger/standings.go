@@ -3,8 +3,10 @@ package ledger
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 
+	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 )
 
@@ -39,18 +41,36 @@ func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope
 	}
 	credits, firsts := map[string][]recert.Credit{}, map[string]recert.Date{}
 	if len(ids) > 0 {
-		if credits, firsts, err = p.store.MembersCredits(ctx, ids, all.from, all.to, scope); err != nil {
+		if credits, firsts, err = p.store.MembersCredits(ctx, ids, all.from, all.to, scope, true); err != nil {
 			return nil, err
 		}
 	}
 	out := make([]Result, len(members))
+	var again []string // members whose summed credits must be read one by one
 	for i, l := range ls {
 		if reads[i] {
 			l.rec = Record{Credits: windows[i].credits(credits[l.member.ID]), FirstCredit: firsts[l.member.ID]}
 		}
 		// A standing shows the current period (Result.Standings).
-		if out[i], err = l.run(Query{Brief: true, Current: true}, nil); err != nil {
+		out[i], err = l.run(Query{Brief: true, Current: true}, nil)
+		if errors.Is(err, progress.ErrSummed) {
+			again = append(again, l.member.ID)
+		} else if err != nil {
 			return nil, err
+		}
+	}
+	if len(again) == 0 {
+		return out, nil
+	}
+	if credits, _, err = p.store.MembersCredits(ctx, again, all.from, all.to, scope, false); err != nil {
+		return nil, err
+	}
+	for i, l := range ls {
+		if reads[i] && slices.Contains(again, l.member.ID) {
+			l.rec = Record{Credits: windows[i].credits(credits[l.member.ID]), FirstCredit: firsts[l.member.ID]}
+			if out[i], err = l.run(Query{Brief: true, Current: true}, nil); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

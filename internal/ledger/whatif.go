@@ -60,7 +60,7 @@ func Changes(before, after Result) []Change {
 // period whose counted total or status would change, said in words; nothing is saved.
 func (p *Progress) ChangeEffect(ctx context.Context, memberID string, c recert.MemberChange) ([]Change, error) {
 	q := Query{MemberID: memberID, Scope: recert.AllOrganizations()}
-	l, err := p.load(ctx, q)
+	l, err := p.load(ctx, q, false)
 	if err != nil {
 		return nil, err
 	}

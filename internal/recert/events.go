@@ -264,6 +264,9 @@ type Credit struct {
 	ApprovalRef      string
 	ApprovedBy       []string // the event's approvers and the session's
 	Verified         bool     // posted by the event's organizer
+	// Count, above 1, is the number of alike session credits of one attendance and day this
+	// one stands for in a summed read (ID and CEUs are the first one's, SessionID is empty).
+	Count int
 }
 
 // CreditFilter selects a member's credits.

@@ -40,12 +40,12 @@ func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.
 // scope's organizations, by member, each in date and id order, and each one's first such
 // credit (whatever its date), in one statement: what the evaluation of a page of members
 // reads. It is the credit part of each one's record, brief (no session titles): a standing
-// lists no credit.
-func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recert.Date, scope recert.Scope) (map[string][]recert.Credit, map[string]recert.Date, error) {
+// lists no credit. Summed reads alike session credits as one (ledger.RecordQuery.Summed).
+func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recert.Date, scope recert.Scope, summed bool) (map[string][]recert.Credit, map[string]recert.Date, error) {
 	if scope.All() {
 		return nil, nil, errors.New("members' credits are read for organizations: give their scope")
 	}
-	query, args := recordSQL(ledger.RecordQuery{From: from, To: to, Scope: scope, Brief: true}, ids, true)
+	query, args := recordSQL(ledger.RecordQuery{From: from, To: to, Scope: scope, Brief: true, Summed: summed}, ids, true)
 	recs, err := s.scanRecords(ctx, query, args...)
 	if err != nil {
 		return nil, nil, TranslateError(err, "credits")
@@ -69,14 +69,19 @@ func recordSQL(q ledger.RecordQuery, members any, several bool) (string, []any) 
 	awarded, awardedArgs := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	awardedArgs[0] = members
 	first, firstArgs := firstCreditSQL(q, members)
-	sessions := recordSessionCreditsSQL
+	sessions, summed := recordSessionCreditsSQL, ""
 	if q.Brief { // a session's title only describes its credit
 		sessions = strings.Replace(sessions, "s.title AS session_title", "NULL AS session_title", 1)
+	}
+	if q.Brief && q.Summed {
+		sessions = strings.Replace(sessions, "s.id AS session_id", "MIN(s.id) AS session_id", 1)
+		sessions = strings.Replace(sessions, "1 AS n", "COUNT(*) AS n", 1)
+		summed = recordSummedSQL
 	}
 	parts := []string{
 		// The members' session credits are read once, for those in the window and for the
 		// first of all.
-		"WITH sc AS (" + sessions + scope + ")\n" + recordWindowSQL + window,
+		"WITH sc AS (" + sessions + scope + summed + ")\n" + recordWindowSQL + window,
 		"SELECT 1, " + strings.Replace(strings.TrimPrefix(awarded, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
 		recordEventsSQL + scope,
 		`SELECT 3, NULL, member_id, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
@@ -111,19 +116,24 @@ const (
 	// to allocate.
 	recordSessionCreditsSQL = `SELECT a.member_id AS member_id, s.date AS date, s.category AS category,
        x.ceus AS ceus, a.id AS attendance_id, s.id AS session_id, s.title AS session_title, s.topics AS topics,
-       s.approved_by AS session_approvers
+       s.approved_by AS session_approvers, 1 AS n
 FROM attendance a
 JOIN attendance_sessions x ON x.attendance_id = a.id
 JOIN sessions s ON s.id = x.session_id
 JOIN events e ON e.id = a.event_id
 WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	// recordSummedSQL makes a summed read's session credits: of one attendance and day, alike
+	// sessions (each of the same CEUs, category, topics and approvers) are one row, their
+	// number n, named by the first.
+	recordSummedSQL = `
+GROUP BY a.member_id, a.id, s.date, s.category, x.ceus, s.topics, s.approved_by`
 	// recordWindowSQL is the session credits (sc) in the window, as the record reads them. It
 	// is the record's first branch, so it names and types every column; the others follow it
 	// on PostgreSQL.
 	recordWindowSQL = `SELECT 1 AS kind, attendance_id AS id, CAST(NULL AS TEXT) AS member_id, date, category, ceus,
        CAST(NULL AS TEXT) AS event_id, CAST(NULL AS TEXT) AS event_title, CAST(NULL AS TEXT) AS format, session_id, session_title, topics,
        CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
-       CAST(NULL AS TEXT) AS event_approvers, session_approvers, CAST(NULL AS INTEGER) AS n, CAST(NULL AS DATE) AS until
+       CAST(NULL AS TEXT) AS event_approvers, session_approvers, CAST(n AS INTEGER) AS n, CAST(NULL AS DATE) AS until
 FROM sc WHERE 1 = 1`
 	// recordEventsSQL is, once per attendance (a member's one of an event), what its session
 	// credits share.
@@ -192,7 +202,7 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 			if sessionID.Valid && sessionID.String != "" {
 				narrow.add(sessionCredit{date: day.V, category: category.String, ceus: recert.Units(ceus.Int64),
 					attendanceID: id.String, sessionID: sessionID.String, title: sessionTitle.String, topics: topics.String,
-					approvers: sessionApprovers.String})
+					approvers: sessionApprovers.String, count: int(n.Int64)})
 				return nil
 			}
 			r := creditRow{AttendanceID: id.String, MemberID: memberCol.String, Date: day.V, Category: category.String, CEUs: recert.Units(ceus.Int64),
@@ -285,7 +295,11 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 			SessionTitle: n.title, Topics: n.topics, OrganizationID: e.OrganizationID, OrganizationName: e.OrganizationName,
 			ApprovalRef: e.ApprovalRef, EventApprovers: e.EventApprovers, SessionApprovers: n.approvers}
 		// Sessions of one event share their topics and approvers: one list each, not one per credit.
-		rec.Credits = append(rec.Credits, r.credit(lists))
+		c := r.credit(lists)
+		if n.count > 1 {
+			c.Count, c.SessionID = n.count, ""
+		}
+		rec.Credits = append(rec.Credits, c)
 	}
 	// Awarded credits were read among the session credits' rows: the order is mended where
 	// they fall between.
@@ -327,6 +341,7 @@ type sessionCredit struct {
 	id, category, attendanceID, sessionID, title, topics, approvers string
 	date                                                            date
 	ceus                                                            recert.Units
+	count                                                           int
 }
 
 // words shares read-only word lists between credits made from the same text; nil shares none.

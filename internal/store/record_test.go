@@ -194,7 +194,7 @@ func TestMembersCreditsMatchEachRead(t *testing.T) {
 		ids := []string{f.jane.ID, john.ID}
 		for _, scope := range []recert.Scope{recert.OrganizationsScope(f.org.ID), recert.OrganizationsScope(f.org.ID, other.ID), recert.OrganizationsScope(other.ID)} {
 			for _, w := range [][2]recert.Date{{}, {day("2026-06-30"), day("2026-12-31")}} {
-				got, firsts, err := st.MembersCredits(ctx, ids, w[0], w[1], scope)
+				got, firsts, err := st.MembersCredits(ctx, ids, w[0], w[1], scope, false)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -213,6 +213,76 @@ func TestMembersCreditsMatchEachRead(t *testing.T) {
 						t.Errorf("scope %v, member %s: %d credits, the first %v, want some from 2026-06-29", scope.IDs(), id, len(got[id]), firsts[id])
 					}
 				}
+			}
+		}
+	})
+}
+
+// TestSummedRecordStandsForEachCredit: a summed read gives a meeting's alike sessions of one
+// day as one credit (the first's id, their number) and every other credit as it is, for one
+// member's record and a page's, whole and in a window.
+func TestSummedRecordStandsForEachCredit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		f.mustPost(t, recert.RosterRow{ABCPID: f.jane.ABCPID, Name: f.jane.Name})
+		second := session(t, "Day 2 alike", "2026-10-03", 100)
+		second.Category = "II"
+		g := f
+		g.event = publish(t, st, createEvent(t, st, meeting(f.org.ID, "Fall Meeting", "2026-10-02", "2026-10-03", t,
+			session(t, "A", "2026-10-02", 100), session(t, "B", "2026-10-02", 100), session(t, "C", "2026-10-02", 100),
+			session(t, "Ethics", "2026-10-02", 100, "ethics"), session(t, "Long", "2026-10-02", 150), second, second)))
+		g.mustPost(t, recert.RosterRow{ABCPID: f.jane.ABCPID, Name: f.jane.Name})
+		day := func(s string) recert.Date { d, _ := recert.ParseDate(s); return d }
+		// alike is what a summed credit shares with each it stands for.
+		alike := func(c recert.Credit) string {
+			return strings.Join([]string{c.AttendanceID, c.Date.String(), c.Category, c.CEUs.String(),
+				strings.Join(c.Topics, " "), strings.Join(c.ApprovedBy, " ")}, "|")
+		}
+		check := func(t *testing.T, each, summed []recert.Credit) {
+			t.Helper()
+			ids := map[string][]string{}
+			for _, c := range each {
+				ids[alike(c)] = append(ids[alike(c)], c.ID)
+			}
+			n, most := 0, 0
+			for _, c := range summed {
+				group := ids[alike(c)]
+				if c.Count > 1 && (len(group) != c.Count || c.ID != slices.Min(group) || c.SessionID != "") ||
+					c.Count <= 1 && !slices.Contains(group, c.ID) {
+					t.Errorf("summed credit %s (count %d, session %q) does not stand for %v", c.ID, c.Count, c.SessionID, group)
+				}
+				n += max(c.Count, 1)
+				most = max(most, c.Count)
+			}
+			if n != len(each) || most != 3 {
+				t.Errorf("summed credits stand for %d credits, %d read one by one; at most %d alike, want 3", n, len(each), most)
+			}
+		}
+		for _, scope := range []recert.Scope{recert.AllOrganizations(), recert.OrganizationsScope(f.org.ID)} {
+			for _, w := range [][2]recert.Date{{}, {day("2026-06-30"), day("2026-12-31")}} {
+				q := ledger.RecordQuery{MemberID: f.jane.ID, Scope: scope, From: w[0], To: w[1], Brief: true}
+				each, err := st.MemberRecord(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q.Summed = true
+				summed, err := st.MemberRecord(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(t, each.Credits, summed.Credits)
+				if summed.FirstCredit != each.FirstCredit {
+					t.Errorf("first credit %v, read one by one %v", summed.FirstCredit, each.FirstCredit)
+				}
+				if scope.All() {
+					continue
+				}
+				page, _, err := st.MembersCredits(ctx, []string{f.jane.ID}, w[0], w[1], scope, true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(t, each.Credits, page[f.jane.ID])
 			}
 		}
 	})
