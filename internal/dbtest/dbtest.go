@@ -63,9 +63,76 @@ func New(t testing.TB, e store.Engine) *store.Store {
 	if err != nil {
 		t.Fatalf("open %s test database: %v", e, err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	t.Cleanup(func() {
+		if !t.Failed() {
+			CheckCreditClasses(t, s)
+		}
+		_ = s.Close()
+	})
 	return s
 }
+
+// CheckCreditClasses fails t if an attendance's credit classes are not its sessions summed
+// again from the sessions as they are (migration 00062): every test that writes attendance or
+// sessions checks, when it ends, that each kind of write kept them. A database the test left
+// unreadable (a fault injected) is not checked.
+func CheckCreditClasses(t testing.TB, s *store.Store) {
+	t.Helper()
+	db, err := s.DB().DB()
+	if err != nil {
+		return
+	}
+	stale, err := StaleCreditClasses(db, s.DB().Dialector.Name() == "postgres")
+	if err != nil {
+		return
+	}
+	if len(stale) > 0 {
+		t.Errorf("attendance %v: credit classes differ from the sessions summed again", stale)
+	}
+}
+
+// StaleCreditClasses lists (up to 10) attendance whose credit classes are not its sessions
+// summed again.
+func StaleCreditClasses(db *sql.DB, postgres bool) ([]string, error) {
+	query := staleClassesSQLite
+	if postgres {
+		query = staleClassesPostgres
+	}
+	rows, err := db.Query(query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+const (
+	staleClassesPostgres = `SELECT a.id FROM attendance a
+WHERE (SELECT COALESCE(jsonb_agg(c ORDER BY c::text), '[]') FROM jsonb_array_elements(a.credit_classes) c)
+   IS DISTINCT FROM
+      (SELECT COALESCE(jsonb_agg(c ORDER BY c::text), '[]') FROM (
+           SELECT jsonb_build_object('d', s.date, 'c', s.category, 'u', x.ceus, 't', s.topics, 'a', s.approved_by,
+                                     'n', COUNT(*), 's', MIN(s.id COLLATE "C")) AS c
+           FROM jsonb_to_recordset(a.sessions) AS x (session_id text, ceus integer) JOIN sessions s ON s.id = x.session_id
+           GROUP BY s.date, s.category, x.ceus, s.topics, s.approved_by) g)
+ORDER BY a.id LIMIT 10`
+	staleClassesSQLite = `SELECT a.id FROM attendance a
+WHERE (SELECT COALESCE(group_concat(c, ' '), '') FROM (SELECT json(value) AS c FROM json_each(a.credit_classes) ORDER BY c))
+   IS NOT (SELECT COALESCE(group_concat(c, ' '), '') FROM (
+           SELECT json_object('d', s.date, 'c', s.category, 'u', json_extract(j.value, '$.ceus'), 't', s.topics,
+                              'a', s.approved_by, 'n', COUNT(*), 's', MIN(s.id)) AS c
+           FROM json_each(a.sessions) j JOIN sessions s ON s.id = json_extract(j.value, '$.session_id')
+           GROUP BY s.date, s.category, json_extract(j.value, '$.ceus'), s.topics, s.approved_by ORDER BY c))
+ORDER BY a.id LIMIT 10`
+)
 
 // PostgresURL clones the migrated template into a new database and returns its URL.
 // It skips the test when RECERT_TEST_DATABASE_URL is not set (and fails it in CI).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,13 +192,15 @@ func copyRowsToday(b *testing.B, ctx context.Context, conn *pgx.Conn, round int,
 	}
 	sessions.WriteByte(']')
 	ss := sessions.String()
+	// The four sessions are alike: one credit class.
+	classes := fmt.Sprintf(`[{"d":"2026-09-12","c":null,"u":100,"t":"","a":"","n":4,"s":%q}]`, slices.Min(sessionIDs))
 	stamp := now.Format(time.RFC3339Nano)
 	for r := range rosterFloorSize {
 		memberID, attID := recert.NewID(recert.PrefixMember), recert.NewID(recert.PrefixAttendance)
 		name, email, abcp := attendee(round, r)
 		members = append(members, []any{memberID, name, email, abcp, "active", 1, now, "usr_bench", now, "usr_bench",
 			recert.Fold(name + " " + email + " " + abcp)})
-		attendance = append(attendance, []any{attID, eventID, memberID, ss, 0, nil, nil, 1, now, "usr_bench", now, "usr_bench"})
+		attendance = append(attendance, []any{attID, eventID, memberID, ss, classes, 0, nil, nil, 1, now, "usr_bench", now, "usr_bench"})
 		state := fmt.Sprintf(`{"id":%q,"event_id":%q,"member_id":%q,"sessions":%s,"ceus_awarded":0,"revoked":false,"version":1,"created_at":%q,"created_by":"usr_bench","updated_at":%q,"updated_by":"usr_bench"}`,
 			attID, eventID, memberID, ss, stamp, stamp)
 		history = append(history, []any{recert.NewID(recert.PrefixChange), attID, now, "usr_bench", "created",
@@ -206,7 +209,7 @@ func copyRowsToday(b *testing.B, ctx context.Context, conn *pgx.Conn, round int,
 	return rosterCopy{conn: conn, posting: []any{postingID, eventID, rosterFloorSize, rosterFloorSize, 0, now, "usr_bench"},
 		tables: []copyTable{
 			{"members", []string{"id", "name", "email", "abcp_id", "status", "version", "created_at", "created_by", "updated_at", "updated_by", "search_text"}, members},
-			{"attendance", []string{"id", "event_id", "member_id", "sessions", "ceus_awarded", "revoked_at", "revoke_reason", "version",
+			{"attendance", []string{"id", "event_id", "member_id", "sessions", "credit_classes", "ceus_awarded", "revoked_at", "revoke_reason", "version",
 				"created_at", "created_by", "updated_at", "updated_by"}, attendance},
 			{"history", []string{"id", "attendance_id", "at", "actor", "action", "reason", "before_state", "after_state", "posting_id", "source"}, history},
 		}}

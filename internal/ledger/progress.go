@@ -69,9 +69,9 @@ type RecordQuery struct {
 	// Brief leaves out what only describes a credit (its session's title): the answer lists
 	// no credit.
 	Brief bool
-	// Summed, with Brief, reads a meeting's alike sessions of one day as one credit standing
-	// for all of them (recert.Credit.Count): a brief evaluation counts them at once, and says
-	// when it needs each (progress.ErrSummed).
+	// Summed, with Brief, reads a meeting's alike sessions of one day (an attendance's credit
+	// classes) as one credit standing for all of them (recert.Credit.Count): a brief
+	// evaluation counts them at once, and says when it needs each (progress.ErrSummed).
 	Summed bool
 }
 

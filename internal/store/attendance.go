@@ -302,6 +302,11 @@ func (s *Store) changeAttendance(tx *gorm.DB, a, next recert.Attendance, action,
 	if res.RowsAffected == 0 {
 		return recert.Attendance{}, recert.Errorf(recert.ECONFLICT, "attendance %s was changed meanwhile; try again", a.ID)
 	}
+	if !slices.Equal(a.Sessions, next.Sessions) {
+		if err := s.classesUpdate(tx, "id = ?", a.ID); err != nil {
+			return recert.Attendance{}, err
+		}
+	}
 	h := historyEntry(&a, next, action, reason, actor, now)
 	h.Source = &source
 	return next, TranslateError(tx.Create(&h).Error, "attendance history")

@@ -292,7 +292,13 @@ func (s *Store) UpdateEvent(ctx context.Context, id string, ifVersion int, actor
 		if err := bumpEvent(tx, e, old.Version); err != nil {
 			return err
 		}
-		return syncSessions(tx, id, old.Sessions, e.Sessions)
+		if err := syncSessions(tx, id, old.Sessions, e.Sessions); err != nil {
+			return err
+		}
+		if regrouped(old.Sessions, e.Sessions) {
+			return s.classesUpdate(tx, "event_id = ?", id)
+		}
+		return nil
 	})
 	if err != nil {
 		return recert.Event{}, err
@@ -318,6 +324,20 @@ func bumpEvent(tx *gorm.DB, e recert.Event, was int) error {
 		return recert.Errorf(recert.EPRECONDITION, "event %s was changed by someone else meanwhile; fetch it again", e.ID)
 	}
 	return nil
+}
+
+// regrouped reports whether a kept session's category, topics or approvers changed: what
+// sums its attendance's credit classes (its date and CEUs do not change once attended).
+func regrouped(old, next []recert.Session) bool {
+	for _, was := range old {
+		for _, ses := range next {
+			if ses.ID == was.ID && (ses.Category != was.Category || !slices.Equal(ses.Topics, was.Topics) ||
+				!slices.Equal(ses.ApprovedBy, was.ApprovedBy)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // syncSessions makes the stored sessions of the event match next. Sessions that go are

@@ -63,6 +63,14 @@ func TestAttendanceSessionsMoveIntoTheArray(t *testing.T) {
 			if strings.Index(arr, "ses_a") > strings.Index(arr, "ses_c") {
 				t.Errorf("sessions %s are not in the event's order", arr)
 			}
+			// Migration 62 sums each attendance's sessions into its credit classes.
+			var classes string
+			if err := db.QueryRow(`SELECT credit_classes FROM attendance WHERE id = 'att_1'`).Scan(&classes); err != nil {
+				t.Fatal(err)
+			}
+			if stale, err := dbtest.StaleCreditClasses(db, e == store.Postgres); err != nil || len(stale) > 0 || strings.Count(classes, `"n"`) != 2 {
+				t.Errorf("credit classes after migrating up: %s; stale %v, %v", classes, stale, err)
+			}
 			for name, q := range map[string]string{
 				"a session of another event":     `UPDATE attendance SET sessions = '[{"session_id":"ses_x","ceus":50}]' WHERE id = 'att_2'`,
 				"a session listed twice":         `UPDATE attendance SET sessions = '[{"session_id":"ses_b","ceus":150},{"session_id":"ses_b","ceus":150}]' WHERE id = 'att_2'`,

@@ -19,7 +19,7 @@ import (
 // what every session of an event shares (title, format, organization, approval) comes once
 // per attendance, so a member of thousands of credits costs thousands of narrow rows, not wide ones.
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
-	query, args := recordSQL(q, q.MemberID, false)
+	query, args := recordSQL(q, q.MemberID, false, s.engine)
 	recs, err := s.scanRecords(ctx, query, args...)
 	if err != nil {
 		return ledger.Record{}, TranslateError(err, "record")
@@ -45,7 +45,7 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 	if scope.All() {
 		return nil, nil, errors.New("members' credits are read for organizations: give their scope")
 	}
-	query, args := recordSQL(ledger.RecordQuery{From: from, To: to, Scope: scope, Brief: true, Summed: summed}, ids, true)
+	query, args := recordSQL(ledger.RecordQuery{From: from, To: to, Scope: scope, Brief: true, Summed: summed}, ids, true, s.engine)
 	recs, err := s.scanRecords(ctx, query, args...)
 	if err != nil {
 		return nil, nil, TranslateError(err, "credits")
@@ -62,26 +62,26 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 
 // recordSQL is the record query of q, for the member (a string) or, several, the members (a
 // list of ids) of q.MemberID's place.
-func recordSQL(q ledger.RecordQuery, members any, several bool) (string, []any) {
+func recordSQL(q ledger.RecordQuery, members any, several bool, engine Engine) (string, []any) {
 	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
 	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
 	window, windowArgs := dateWindow("date", q.From, q.To)
 	awarded, awardedArgs := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
 	awardedArgs[0] = members
 	first, firstArgs := firstCreditSQL(q, members)
-	sessions, summed := recordSessionCreditsSQL, ""
-	if q.Brief { // a session's title only describes its credit
+	sessions := recordSessionCreditsSQL
+	switch {
+	case q.Brief && q.Summed && engine == Postgres:
+		sessions = recordClassesPostgres
+	case q.Brief && q.Summed:
+		sessions = recordClassesSQLite
+	case q.Brief: // a session's title only describes its credit
 		sessions = strings.Replace(sessions, "s.title AS session_title", "NULL AS session_title", 1)
-	}
-	if q.Brief && q.Summed {
-		sessions = strings.Replace(sessions, "s.id AS session_id", "MIN(s.id) AS session_id", 1)
-		sessions = strings.Replace(sessions, "1 AS n", "COUNT(*) AS n", 1)
-		summed = recordSummedSQL
 	}
 	parts := []string{
 		// The members' session credits are read once, for those in the window and for the
 		// first of all.
-		"WITH sc AS (" + sessions + scope + summed + ")\n" + recordWindowSQL + window,
+		"WITH sc AS (" + sessions + scope + ")\n" + recordWindowSQL + window,
 		"SELECT 1, " + strings.Replace(strings.TrimPrefix(awarded, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
 		recordEventsSQL + scope,
 		`SELECT 3, NULL, member_id, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
@@ -122,11 +122,23 @@ JOIN attendance_sessions x ON x.attendance_id = a.id
 JOIN sessions s ON s.id = x.session_id
 JOIN events e ON e.id = a.event_id
 WHERE a.member_id = ? AND a.revoked_at IS NULL`
-	// recordSummedSQL makes a summed read's session credits: of one attendance and day, alike
-	// sessions (each of the same CEUs, category, topics and approvers) are one row, their
-	// number n, named by the first.
-	recordSummedSQL = `
-GROUP BY a.member_id, a.id, s.date, s.category, x.ceus, s.topics, s.approved_by`
+	// recordClassesPostgres and recordClassesSQLite are a summed read's session credits: an
+	// attendance's credit classes (classes.go), each a row standing for its n alike sessions,
+	// named by the first.
+	recordClassesPostgres = `SELECT a.member_id AS member_id, c.d AS date, c.c AS category, c.u AS ceus, a.id AS attendance_id,
+       c.s AS session_id, NULL AS session_title, c.t AS topics, c.a AS session_approvers, c.n AS n
+FROM attendance a
+CROSS JOIN LATERAL jsonb_to_recordset(a.credit_classes) AS c (d date, c text, u integer, t text, a text, n integer, s text)
+JOIN events e ON e.id = a.event_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	recordClassesSQLite = `SELECT a.member_id AS member_id, json_extract(c.value, '$.d') AS date, json_extract(c.value, '$.c') AS category,
+       json_extract(c.value, '$.u') AS ceus, a.id AS attendance_id, json_extract(c.value, '$.s') AS session_id,
+       NULL AS session_title, json_extract(c.value, '$.t') AS topics, json_extract(c.value, '$.a') AS session_approvers,
+       json_extract(c.value, '$.n') AS n
+FROM attendance a
+JOIN json_each(a.credit_classes) c
+JOIN events e ON e.id = a.event_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
 	// recordWindowSQL is the session credits (sc) in the window, as the record reads them. It
 	// is the record's first branch, so it names and types every column; the others follow it
 	// on PostgreSQL.

@@ -225,7 +225,7 @@ func stateVersion(state string) int {
 var (
 	memberColumns = []string{"id", "name", "email", "abcp_id", "status", "version",
 		"created_at", "created_by", "updated_at", "updated_by", "search_text"}
-	attendanceColumns = []string{"id", "event_id", "member_id", "sessions", "ceus_awarded", "revoked_at", "revoke_reason", "version",
+	attendanceColumns = []string{"id", "event_id", "member_id", "sessions", "credit_classes", "ceus_awarded", "revoked_at", "revoke_reason", "version",
 		"created_at", "created_by", "updated_at", "updated_by"}
 	historyColumns = []string{"id", "attendance_id", "at", "actor", "action", "reason", "before_state", "after_state",
 		"posting_id", "source"}
@@ -266,8 +266,13 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 		history = append(history, []any{h.ID, h.AttendanceID, at, actor, h.Action, h.Reason, h.BeforeState, h.AfterState,
 			postingID, source})
 	}
+	sessions, err := rosterSessions(tx, w.Created)
+	if err != nil {
+		return err
+	}
 	for i, a := range w.Created {
-		created[i] = []any{a.ID, a.EventID, a.MemberID, encodeSessions(a.Sessions), int64(a.CEUsAwarded), nil, nullable(a.RevokeReason),
+		created[i] = []any{a.ID, a.EventID, a.MemberID, encodeSessions(a.Sessions), creditClasses(a.Sessions, sessions),
+			int64(a.CEUsAwarded), nil, nullable(a.RevokeReason),
 			a.Version, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy}
 		add(nil, a, "created", w.Source)
 	}
@@ -285,7 +290,30 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 	if err := insertAll(tx.Clauses(upsert), updated, "attendance"); err != nil {
 		return err
 	}
+	if len(updated) > 0 {
+		ids := make([]string, len(updated))
+		for i, u := range updated {
+			ids[i] = u.ID
+		}
+		if err := s.classesUpdate(tx, "id IN ?", ids); err != nil {
+			return err
+		}
+	}
 	return s.insertRows(ctx, "history", historyColumns, history, "attendance history")
+}
+
+// rosterSessions reads the sessions of the events new attendance is at, by id.
+func rosterSessions(tx *gorm.DB, created []recert.Attendance) (map[string]sessionRow, error) {
+	var events []string
+	for _, a := range created {
+		if !slices.Contains(events, a.EventID) {
+			events = append(events, a.EventID)
+		}
+	}
+	if len(events) == 0 {
+		return nil, nil
+	}
+	return eventSessions(tx, events)
 }
 
 // insertRows inserts rows of values for columns into table: with COPY on PostgreSQL, else
