@@ -270,9 +270,16 @@ func (s *Store) WriteRoster(ctx context.Context, w ledger.RosterWrite) error {
 	if err != nil {
 		return err
 	}
+	// By the sessions' JSON, boxed once: a roster's attendees mostly share a few lists.
+	classes := map[string]any{}
 	for i, a := range w.Created {
-		created[i] = []any{a.ID, a.EventID, a.MemberID, encodeSessions(a.Sessions), creditClasses(a.Sessions, sessions),
-			int64(a.CEUsAwarded), nil, nullable(a.RevokeReason),
+		attended := encodeSessions(a.Sessions)
+		sums, ok := classes[attended]
+		if !ok {
+			sums = creditClasses(a.Sessions, sessions)
+			classes[attended] = sums
+		}
+		created[i] = []any{a.ID, a.EventID, a.MemberID, attended, sums, int64(a.CEUsAwarded), nil, nullable(a.RevokeReason),
 			a.Version, a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.UpdatedBy}
 		add(nil, a, "created", w.Source)
 	}
