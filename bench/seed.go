@@ -210,7 +210,9 @@ func referenceMember(ctx context.Context, s *server, w *world, orgID string) (st
 	return memberWithCredits(ctx, s, w, []string{ev}, 880000, ledgerMemberCredits)
 }
 
-// newEvent creates and publishes an event of n sessions of 0.25 CEUs on date.
+// newEvent creates and publishes an event of n sessions of 0.25 CEUs on date, approved by
+// ABCP under a reference of its own (a member at two meetings of one day with one reference
+// would have one of them counted, the other listed as a duplicate).
 func newEvent(ctx context.Context, s *server, token, orgID, title string, n int, date string) (string, error) {
 	sessions := make([]map[string]any, n)
 	for i := range sessions {
@@ -219,7 +221,7 @@ func newEvent(ctx context.Context, s *server, token, orgID, title string, n int,
 	var ev struct{ ID string }
 	err := call(ctx, http.MethodPost, s.url+"/v1/organizations/"+orgID+"/events", token, map[string]any{"title": title,
 		"format": "in_person", "time_zone": "America/Chicago", "start_date": date, "end_date": date, "category": "I",
-		"approval_ref": "ABCP-BENCH", "sessions": sessions}, &ev)
+		"approval_ref": "ABCP-" + strings.ReplaceAll(title, " ", "-"), "sessions": sessions}, &ev)
 	if err == nil {
 		err = call(ctx, http.MethodPost, s.url+"/v1/events/"+ev.ID+"/publish", token, nil, nil)
 	}

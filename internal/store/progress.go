@@ -18,6 +18,7 @@ import (
 // and holds what progress reads of it. A session credit's row holds only what is its own;
 // what every session of an event shares (title, format, organization, approval) comes once
 // per attendance, so a member of thousands of credits costs thousands of narrow rows, not wide ones.
+// A summed read (q.Summed) reads each attendance's credit classes instead of its sessions.
 func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.Record, error) {
 	query, args := recordSQL(q, q.MemberID, false, s.engine)
 	recs, err := s.scanRecords(ctx, query, args...)
