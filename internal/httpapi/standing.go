@@ -68,16 +68,16 @@ func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject,
 	if len(members) != len(missing) {
 		return nil, recert.Errorf(recert.ECONFLICT, "a member of the page is gone; read the page again")
 	}
-	results, err := s.progress.Standings(ctx, members, recert.OrganizationsScope(orgID), program)
+	// Each standing is rendered where it was evaluated, in parallel.
+	_, err = s.progress.Standings(ctx, members, recert.OrganizationsScope(orgID), program, func(res ledger.Result) (err error) {
+		i := at[res.Member.ID]
+		if out[i], err = renderStanding(res); err == nil {
+			s.progressCache.add(key(subjects[i]), out[i])
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	for _, res := range results {
-		i := at[res.Member.ID]
-		if out[i], err = renderStanding(res); err != nil {
-			return nil, err
-		}
-		s.progressCache.add(key(subjects[i]), out[i])
 	}
 	return out, nil
 }

@@ -3,7 +3,6 @@ package ledger
 import (
 	"context"
 	"errors"
-	"slices"
 	"sort"
 
 	"github.com/recert-dev/recert/internal/progress"
@@ -13,8 +12,10 @@ import (
 // Standings evaluates several members' programs as one organization sees them (its own
 // credits), from one read of their credits: a page of an organization's standing list. A
 // program that cannot be evaluated for a member keeps its Problem; program, when not "",
-// keeps that program only.
-func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope recert.Scope, program string) ([]Result, error) {
+// keeps that program only. The members are evaluated in parallel; each (when not nil) is
+// handed a member's result as soon as it is final, on the goroutine that evaluated it, so
+// that what the caller makes of it is done in parallel too.
+func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope recert.Scope, program string, each func(Result) error) ([]Result, error) {
 	if scope.All() || scope.None() {
 		return nil, errors.New("standings are an organization's: give its scope")
 	}
@@ -28,16 +29,45 @@ func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope
 	}
 	ls, windows := make([]loaded, len(members)), make([]span, len(members))
 	reads := make([]bool, len(members))
+	err = inParallel(len(members), func(i int) (err error) {
+		m := members[i]
+		ls[i], windows[i], reads[i], err = p.prepare(catalogue, m, Query{MemberID: m.ID, Program: program, Scope: scope})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
 	var all span
 	for i, m := range members {
-		if ls[i], windows[i], reads[i], err = p.prepare(catalogue, m, Query{MemberID: m.ID, Program: program, Scope: scope}); err != nil {
-			return nil, err
-		}
 		if reads[i] {
 			ids = append(ids, m.ID)
 			all = all.union(windows[i], len(ids) == 1)
 		}
+	}
+	out := make([]Result, len(members))
+	again := make([]bool, len(members)) // members whose summed credits must be read one by one
+	// evaluate runs the members of want (all, when nil) over the credits read.
+	evaluate := func(credits map[string][]recert.Credit, firsts map[string]recert.Date, want []bool) error {
+		return inParallel(len(members), func(i int) (err error) {
+			if want != nil && !want[i] {
+				return nil
+			}
+			l := ls[i]
+			if reads[i] {
+				l.rec = Record{Credits: windows[i].credits(credits[l.member.ID]), FirstCredit: firsts[l.member.ID]}
+			}
+			// A standing shows the current period (Result.Standings).
+			out[i], err = l.run(Query{Brief: true, Current: true}, nil)
+			if want == nil && errors.Is(err, progress.ErrSummed) {
+				again[i] = true
+				return nil
+			}
+			if err == nil && each != nil {
+				err = each(out[i])
+			}
+			return err
+		})
 	}
 	credits, firsts := map[string][]recert.Credit{}, map[string]recert.Date{}
 	if len(ids) > 0 {
@@ -45,33 +75,23 @@ func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope
 			return nil, err
 		}
 	}
-	out := make([]Result, len(members))
-	var again []string // members whose summed credits must be read one by one
-	for i, l := range ls {
-		if reads[i] {
-			l.rec = Record{Credits: windows[i].credits(credits[l.member.ID]), FirstCredit: firsts[l.member.ID]}
-		}
-		// A standing shows the current period (Result.Standings).
-		out[i], err = l.run(Query{Brief: true, Current: true}, nil)
-		if errors.Is(err, progress.ErrSummed) {
-			again = append(again, l.member.ID)
-		} else if err != nil {
-			return nil, err
-		}
-	}
-	if len(again) == 0 {
-		return out, nil
-	}
-	if credits, _, err = p.store.MembersCredits(ctx, again, all.from, all.to, scope, false); err != nil {
+	if err := evaluate(credits, firsts, nil); err != nil {
 		return nil, err
 	}
-	for i, l := range ls {
-		if reads[i] && slices.Contains(again, l.member.ID) {
-			l.rec = Record{Credits: windows[i].credits(credits[l.member.ID]), FirstCredit: firsts[l.member.ID]}
-			if out[i], err = l.run(Query{Brief: true, Current: true}, nil); err != nil {
-				return nil, err
-			}
+	var readAgain []string
+	for i, m := range members {
+		if again[i] {
+			readAgain = append(readAgain, m.ID)
 		}
+	}
+	if len(readAgain) == 0 {
+		return out, nil
+	}
+	if credits, _, err = p.store.MembersCredits(ctx, readAgain, all.from, all.to, scope, false); err != nil {
+		return nil, err
+	}
+	if err := evaluate(credits, firsts, again); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

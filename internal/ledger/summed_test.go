@@ -119,7 +119,7 @@ func TestBriefProgressReadsAlikeSessionsOnce(t *testing.T) {
 			}
 
 			reads.summed = nil
-			page, err := p.Standings(ctx, []recert.Member{m}, recert.OrganizationsScope(org.ID), c.program)
+			page, err := p.Standings(ctx, []recert.Member{m}, recert.OrganizationsScope(org.ID), c.program, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -67,7 +67,7 @@ func (p *Pages) standing(c echo.Context) error {
 	if err != nil {
 		return p.fail(c, err)
 	}
-	results, err := p.progress.Standings(ctxOf(c), members, scope, "")
+	results, err := p.progress.Standings(ctxOf(c), members, scope, "", nil)
 	if err != nil {
 		return p.fail(c, err)
 	}

@@ -1,0 +1,111 @@
+package ledger_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/recert-dev/recert/internal/dbtest"
+	"github.com/recert-dev/recert/internal/ledger"
+	"github.com/recert-dev/recert/internal/progress"
+	"github.com/recert-dev/recert/internal/recert"
+	"github.com/recert-dev/recert/internal/store"
+)
+
+// TestStandingsOfAPageAnswerAsEachMemberAlone: a page of members large enough to be evaluated
+// in parallel answers for each member what a page of that member alone does, hands each
+// member's final result to its callback exactly once, and reads again, once for the page, the
+// credits of the members a maximum binds (a program capping Category I).
+func TestStandingsOfAPageAnswerAsEachMemberAlone(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		org, err := st.CreateOrganization(ctx, recert.Organization{Name: "Meeting host", Code: "HOST"}, "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var members []recert.Member
+		var rows [2][]recert.RosterRow // event 0: Category I, 5.5 CEUs; event 1: Category II, 2 CEUs
+		for i := range 40 {
+			m, err := st.CreateMember(ctx, recert.Member{Name: fmt.Sprintf("Member %d", i), ABCPID: fmt.Sprintf("7%05d", i),
+				ABCPCycle: 1 + i%3, CertificationDate: recert.Date{Year: 2005, Month: 9, Day: 1}}, org.ID, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			members = append(members, m)
+			if i%3 == 0 {
+				rows[0] = append(rows[0], recert.RosterRow{ABCPID: m.ABCPID})
+			}
+			if i%2 == 0 {
+				rows[1] = append(rows[1], recert.RosterRow{ABCPID: m.ABCPID})
+			}
+		}
+		for i, category := range []string{"I", "II"} {
+			day := recert.Date{Year: 2024, Month: time.Month(4 + 6*i), Day: 10}
+			sessions := []recert.Session{{Title: "A", Date: day, CEUs: 100}, {Title: "B", Date: day, CEUs: 100, Topics: []string{"ethics"}}}
+			if category == "I" {
+				sessions = append(sessions, recert.Session{Title: "C", Date: day, CEUs: 100}, recert.Session{Title: "D", Date: day, CEUs: 250})
+			}
+			e, err := st.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: "Meeting " + category, Format: "in_person",
+				TimeZone: "America/Chicago", StartDate: day, EndDate: day, Category: category, Sessions: sessions}, "test")
+			if err == nil {
+				_, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
+			}
+			if err == nil {
+				_, err = ledger.NewRosters(st, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Rows: rows[i], AllSessions: true})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		catalogue, err := progress.BuiltIn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		capped := *progress.Select(catalogue, "abcp-ccp-ceu", recert.Date{Year: 2025, Month: 3, Day: 1})
+		capped.ID = "abcp-test-capped"
+		capped.Categories = append(slices.Clone(capped.Categories),
+			progress.CategoryRule{ID: "cat-i-max", Category: progress.CategoryI, Max: &progress.Amount{Value: 150}})
+		catalogue = append(catalogue, capped)
+		reads := &summedReads{Store: st}
+		p := ledger.NewProgress(reads, catalogue, func() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) })
+		scope := recert.OrganizationsScope(org.ID)
+
+		var mu sync.Mutex
+		handed := map[string][]ledger.Result{}
+		page, err := p.Standings(ctx, members, scope, "", func(r ledger.Result) error {
+			mu.Lock()
+			defer mu.Unlock()
+			handed[r.Member.ID] = append(handed[r.Member.ID], r)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(reads.summed, []bool{true, false}) {
+			t.Errorf("the page's reads, summed or not: %v, want one summed read and one read again", reads.summed)
+		}
+		for i, m := range members {
+			alone, err := p.Standings(ctx, []recert.Member{m}, scope, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page[i].Member.ID != m.ID {
+				t.Fatalf("result %d is %s's, want %s's", i, page[i].Member.ID, m.ID)
+			}
+			if d := gocmp.Diff(alone[0], page[i], sameProgram); d != "" {
+				t.Errorf("%s: the page's standing differs from the member's alone (-alone +page):\n%s", m.Name, d)
+			}
+			if got := handed[m.ID]; len(got) != 1 || gocmp.Diff(page[i], got[0], sameProgram) != "" {
+				t.Errorf("%s: handed %d results, want the page's one", m.Name, len(got))
+			}
+		}
+		if page[0].Programs[0].CEU == nil && page[0].Programs[1].CEU == nil {
+			t.Fatalf("nothing evaluated: %+v", page[0])
+		}
+	})
+}
