@@ -62,33 +62,46 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 }
 
 // recordSQL is the record query of q, for the member (a string) or, several, the members (a
-// list of ids) of q.MemberID's place.
+// list of ids) of q.MemberID's place. The members' attendance in scope, with its event, is
+// read once (att) for every kind of row that comes of it: session credits, awarded credits,
+// what an attendance's sessions share, and where the credits start. Read a branch at a time,
+// the attendance was looked up four times, and the awarded credits (rare) on their own were
+// planned as a walk of every event of the organization.
 func recordSQL(q ledger.RecordQuery, members any, several bool, engine Engine) (string, []any) {
-	f := recert.CreditFilter{MemberID: q.MemberID, From: q.From, To: q.To, Scope: q.Scope}
 	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
 	window, windowArgs := dateWindow("date", q.From, q.To)
-	awarded, awardedArgs := creditFilter(awardedCreditsSQL, "e.end_date", "e.category", f)
-	awardedArgs[0] = members
-	first, firstArgs := firstCreditSQL(q, members)
-	sessions := recordSessionCreditsSQL
+	awardedWindow, awardedArgs := dateWindow("end_date", q.From, q.To)
+	attendance, sessions := recordAttendanceSQL, recordSessionCreditsSQL
 	switch {
 	case q.Brief && q.Summed && engine == Postgres:
-		sessions = recordClassesPostgres
+		attendance, sessions = recordAttendanceClassesSQL, recordClassesPostgres
 	case q.Brief && q.Summed:
-		sessions = recordClassesSQLite
+		attendance, sessions = recordAttendanceClassesSQL, recordClassesSQLite
 	case q.Brief: // a session's title only describes its credit
 		sessions = strings.Replace(sessions, "s.title AS session_title", "NULL AS session_title", 1)
+	}
+	// Each member's first credit in scope, whatever its date: attended sessions, CEUs awarded
+	// without a breakdown and, for the whole record, activities not withdrawn.
+	firsts := `SELECT member_id, MIN(date) AS d FROM sc GROUP BY member_id
+	UNION ALL
+	SELECT member_id, MIN(end_date) FROM att WHERE ceus_awarded > 0 GROUP BY member_id`
+	var firstArgs []any
+	if q.Scope.All() {
+		firsts += `
+	UNION ALL
+	SELECT member_id, MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`
+		firstArgs = []any{members}
 	}
 	parts := []string{
 		// The members' session credits are read once, for those in the window and for the
 		// first of all.
-		"WITH sc AS (" + sessions + scope + ")\n" + recordWindowSQL + window,
-		"SELECT 1, " + strings.Replace(strings.TrimPrefix(awarded, "SELECT "), "\nFROM", ", NULL, NULL\nFROM", 1),
-		recordEventsSQL + scope,
+		"WITH att AS (" + attendance + scope + "),\nsc AS (" + sessions + ")\n" + recordWindowSQL + window,
+		recordAwardedSQL + awardedWindow,
+		recordEventsSQL,
 		`SELECT 3, NULL, member_id, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM (` + first + `) firsts GROUP BY member_id`,
+FROM (` + firsts + `) firsts GROUP BY member_id`,
 	}
-	args := slices.Concat([]any{members}, scopeArgs, windowArgs, awardedArgs, []any{members}, scopeArgs, firstArgs)
+	args := slices.Concat([]any{members}, scopeArgs, windowArgs, awardedArgs, firstArgs)
 	if q.Scope.All() {
 		parts = append(parts,
 			`SELECT 4, id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
@@ -110,36 +123,45 @@ FROM leave_periods WHERE member_id = ?`)
 }
 
 const (
-	// recordSessionCreditsSQL is members' session credits, each with what is its own: what
-	// every session of an event shares (the attendance, whose id with the session's is the
-	// credit's, its member, and the event's category unless the session has its own) comes
+	// recordAttendanceSQL is the members' attendance that is not revoked, with what its event
+	// and organization give its credits; the record's scope follows it.
+	recordAttendanceSQL = `SELECT a.id, a.member_id, a.ceus_awarded, e.id AS event_id, e.end_date, e.category, e.title,
+       e.format, e.approval_ref, e.approved_by, o.id AS organization_id, o.name AS organization_name
+FROM attendance a
+JOIN events e ON e.id = a.event_id
+JOIN organizations o ON o.id = e.organization_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	// recordAttendanceClassesSQL is recordAttendanceSQL with the attendance's credit classes.
+	recordAttendanceClassesSQL = `SELECT a.id, a.member_id, a.ceus_awarded, a.credit_classes, e.id AS event_id, e.end_date,
+       e.category, e.title, e.format, e.approval_ref, e.approved_by, o.id AS organization_id, o.name AS organization_name
+FROM attendance a
+JOIN events e ON e.id = a.event_id
+JOIN organizations o ON o.id = e.organization_id
+WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	// recordSessionCreditsSQL is the attendance's session credits, each with what is its own:
+	// what every session of an event shares (the attendance, whose id with the session's is
+	// the credit's, its member, and the event's category unless the session has its own) comes
 	// once per attendance, recordEventsSQL. Each text column a row holds is one more string
 	// to allocate.
-	recordSessionCreditsSQL = `SELECT a.member_id AS member_id, s.date AS date, s.category AS category,
-       x.ceus AS ceus, a.id AS attendance_id, s.id AS session_id, s.title AS session_title, s.topics AS topics,
+	recordSessionCreditsSQL = `SELECT att.member_id AS member_id, s.date AS date, s.category AS category,
+       x.ceus AS ceus, att.id AS attendance_id, s.id AS session_id, s.title AS session_title, s.topics AS topics,
        s.approved_by AS session_approvers, 1 AS n
-FROM attendance a
-JOIN attendance_sessions x ON x.attendance_id = a.id
-JOIN sessions s ON s.id = x.session_id
-JOIN events e ON e.id = a.event_id
-WHERE a.member_id = ? AND a.revoked_at IS NULL`
+FROM att
+JOIN attendance_sessions x ON x.attendance_id = att.id
+JOIN sessions s ON s.id = x.session_id`
 	// recordClassesPostgres and recordClassesSQLite are a summed read's session credits: an
 	// attendance's credit classes (classes.go), each a row standing for its n alike sessions,
 	// named by the first.
-	recordClassesPostgres = `SELECT a.member_id AS member_id, c.d AS date, c.c AS category, c.u AS ceus, a.id AS attendance_id,
+	recordClassesPostgres = `SELECT att.member_id AS member_id, c.d AS date, c.c AS category, c.u AS ceus, att.id AS attendance_id,
        c.s AS session_id, NULL AS session_title, c.t AS topics, c.a AS session_approvers, c.n AS n
-FROM attendance a
-CROSS JOIN LATERAL jsonb_to_recordset(a.credit_classes) AS c (d date, c text, u integer, t text, a text, n integer, s text)
-JOIN events e ON e.id = a.event_id
-WHERE a.member_id = ? AND a.revoked_at IS NULL`
-	recordClassesSQLite = `SELECT a.member_id AS member_id, json_extract(c.value, '$.d') AS date, json_extract(c.value, '$.c') AS category,
-       json_extract(c.value, '$.u') AS ceus, a.id AS attendance_id, json_extract(c.value, '$.s') AS session_id,
+FROM att
+CROSS JOIN LATERAL jsonb_to_recordset(att.credit_classes) AS c (d date, c text, u integer, t text, a text, n integer, s text)`
+	recordClassesSQLite = `SELECT att.member_id AS member_id, json_extract(c.value, '$.d') AS date, json_extract(c.value, '$.c') AS category,
+       json_extract(c.value, '$.u') AS ceus, att.id AS attendance_id, json_extract(c.value, '$.s') AS session_id,
        NULL AS session_title, json_extract(c.value, '$.t') AS topics, json_extract(c.value, '$.a') AS session_approvers,
        json_extract(c.value, '$.n') AS n
-FROM attendance a
-JOIN json_each(a.credit_classes) c
-JOIN events e ON e.id = a.event_id
-WHERE a.member_id = ? AND a.revoked_at IS NULL`
+FROM att
+JOIN json_each(att.credit_classes) c`
 	// recordWindowSQL is the session credits (sc) in the window, as the record reads them. It
 	// is the record's first branch, so it names and types every column; the others follow it
 	// on PostgreSQL.
@@ -148,12 +170,16 @@ WHERE a.member_id = ? AND a.revoked_at IS NULL`
        CAST(NULL AS TEXT) AS organization_id, CAST(NULL AS TEXT) AS organization_name, CAST(NULL AS TEXT) AS approval_ref,
        CAST(NULL AS TEXT) AS event_approvers, session_approvers, CAST(n AS INTEGER) AS n, CAST(NULL AS DATE) AS until
 FROM sc WHERE 1 = 1`
+	// recordAwardedSQL is the attendance's CEUs awarded without a breakdown, each a credit
+	// dated at the event's end.
+	recordAwardedSQL = `SELECT 1, id, member_id, end_date, category, ceus_awarded, event_id, title, format, '', '', '',
+       organization_id, organization_name, approval_ref, approved_by, '', NULL, NULL
+FROM att WHERE ceus_awarded > 0`
 	// recordEventsSQL is, once per attendance (a member's one of an event), what its session
 	// credits share.
-	recordEventsSQL = `SELECT 2, a.id, a.member_id, NULL, e.category, NULL, e.id, e.title, e.format, NULL, NULL, NULL,
-       o.id, o.name, e.approval_ref, e.approved_by, NULL, NULL, NULL
-FROM attendance a JOIN events e ON e.id = a.event_id JOIN organizations o ON o.id = e.organization_id
-WHERE a.member_id = ? AND a.revoked_at IS NULL`
+	recordEventsSQL = `SELECT 2, id, member_id, NULL, category, NULL, event_id, title, format, NULL, NULL, NULL,
+       organization_id, organization_name, approval_ref, approved_by, NULL, NULL, NULL
+FROM att`
 )
 
 // The kinds of row of a record query, its first column: a number, which is read without
@@ -386,25 +412,6 @@ func dateWindow(column string, from, to recert.Date) (string, []any) {
 		cond, args = cond+" AND "+column+" <= ?", append(args, date(to))
 	}
 	return cond, args
-}
-
-// firstCreditSQL selects the dates (column d) whose earliest is each member's first credit
-// in scope (column member_id): attended sessions, CEUs awarded without a breakdown, and (for
-// the whole record) activities not withdrawn.
-func firstCreditSQL(q ledger.RecordQuery, members any) (string, []any) {
-	scope, more := scopeSQL("e.organization_id", q.Scope)
-	args := append([]any{members}, more...)
-	query := `SELECT member_id, MIN(date) AS d FROM sc GROUP BY member_id
-	UNION ALL
-	SELECT a.member_id, MIN(e.end_date) FROM attendance a JOIN events e ON e.id = a.event_id
-		WHERE a.member_id = ? AND a.revoked_at IS NULL AND a.ceus_awarded > 0` + scope + ` GROUP BY a.member_id`
-	if q.Scope.All() {
-		query += `
-	UNION ALL
-	SELECT member_id, MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`
-		args = append(args, members)
-	}
-	return query, args
 }
 
 // MemberCreatedBy reports whether one of the organizations created the member record: directly,
