@@ -50,26 +50,19 @@ func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject,
 	}
 	out := make([]kept, len(subjects))
 	at := map[string]int{}
-	var missing []string
+	var missing []ledger.Subject
 	for i, sub := range subjects {
 		var ok bool
 		if out[i], ok = s.progressCache.get(key(sub)); !ok {
-			missing, at[sub.Member.ID] = append(missing, sub.Member.ID), i
+			missing, at[sub.Member.ID] = append(missing, sub), i
 		}
 	}
 	if len(missing) == 0 {
 		return out, nil
 	}
-	// Read after their versions: at least as new as what the versions name.
-	members, err := s.store.MembersByID(ctx, missing)
-	if err != nil {
-		return nil, err
-	}
-	if len(members) != len(missing) {
-		return nil, recert.Errorf(recert.ECONFLICT, "a member of the page is gone; read the page again")
-	}
-	// Each standing is rendered where it was evaluated, in parallel.
-	_, err = s.progress.Standings(ctx, members, recert.OrganizationsScope(orgID), program, func(res ledger.Result) (err error) {
+	// Read after their versions, so at least as new as what the versions name; each standing
+	// is rendered where it was evaluated, in parallel.
+	_, err := s.progress.StandingsOf(ctx, missing, recert.OrganizationsScope(orgID), program, func(res ledger.Result) (err error) {
 		i := at[res.Member.ID]
 		if out[i], err = renderStanding(res); err == nil {
 			s.progressCache.add(key(subjects[i]), out[i])

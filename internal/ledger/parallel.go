@@ -73,3 +73,27 @@ func inParallel(n int, f func(i int) error) error {
 	}
 	return firstErr
 }
+
+// both runs f and g at the same time and returns the first error of f's, then g's. A panic
+// in g is raised again in the caller.
+func both(f, g func() error) error {
+	var (
+		gErr     error
+		panicked any
+		done     = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		defer func() { panicked = recover() }()
+		gErr = g()
+	}()
+	fErr := f()
+	<-done
+	if panicked != nil {
+		panic(panicked)
+	}
+	if fErr != nil {
+		return fErr
+	}
+	return gErr
+}

@@ -52,3 +52,25 @@ func TestInParallelRaisesAPanicInTheCaller(t *testing.T) {
 	})
 	t.Fatal("inParallel returned")
 }
+
+func TestBothRunsEachAndSaysWhatFailed(t *testing.T) {
+	first, second := errors.New("first"), errors.New("second")
+	var ran atomic.Int32
+	run := func(err error) func() error { return func() error { ran.Add(1); return err } }
+	for _, c := range []struct{ f, g, want error }{{nil, nil, nil}, {first, nil, first}, {nil, second, second}, {first, second, first}} {
+		ran.Store(0)
+		if err := both(run(c.f), run(c.g)); !errors.Is(err, c.want) || (c.want == nil && err != nil) {
+			t.Errorf("both(%v, %v) = %v, want %v", c.f, c.g, err, c.want)
+		}
+		if ran.Load() != 2 {
+			t.Errorf("both(%v, %v) ran %d of two", c.f, c.g, ran.Load())
+		}
+	}
+	defer func() {
+		if p := recover(); p != "gone" {
+			t.Fatalf("recovered %v, want g's panic", p)
+		}
+	}()
+	_ = both(func() error { return nil }, func() error { panic("gone") })
+	t.Fatal("both returned")
+}

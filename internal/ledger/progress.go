@@ -29,6 +29,9 @@ type ProgressStore interface {
 	// MembersCredits is several members' credits dated from..to (zero: open) posted by the
 	// scope's organizations, by member, and each one's first such credit, in one read each.
 	MembersCredits(ctx context.Context, memberIDs []string, from, to recert.Date, scope recert.Scope, summed bool) (map[string][]recert.Credit, map[string]recert.Date, error)
+	// MembersByID reads the members with these ids, in id order; one that does not exist is
+	// left out.
+	MembersByID(ctx context.Context, ids []string) ([]recert.Member, error)
 }
 
 // Version identifies the state a member's progress is evaluated from: any write their progress

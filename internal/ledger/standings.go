@@ -23,7 +23,52 @@ func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope
 	if err != nil {
 		return nil, err
 	}
-	catalogue, err := p.catalogueOf(ctx, n)
+	return p.standings(ctx, members, n, nil, scope, program, each)
+}
+
+// StandingsOf is Standings of the members a page of versions names (MemberVersions), read by
+// id at the same time as their credits: the credits are read whole (their windows follow from
+// the members) on a connection of their own, so that a page waits for the longer of the two
+// reads rather than for both. The versions give the catalogue's.
+func (p *Progress) StandingsOf(ctx context.Context, subjects []Subject, scope recert.Scope, program string, each func(Result) error) ([]Result, error) {
+	if scope.All() || scope.None() {
+		return nil, errors.New("standings are an organization's: give its scope")
+	}
+	if len(subjects) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(subjects))
+	for i, sub := range subjects {
+		ids[i] = sub.Member.ID
+	}
+	var members []recert.Member
+	var read pageCredits
+	err := both(func() (err error) {
+		members, err = p.store.MembersByID(ctx, ids)
+		return err
+	}, func() (err error) {
+		read.credits, read.firsts, err = p.store.MembersCredits(ctx, ids, recert.Date{}, recert.Date{}, scope, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(members) != len(ids) {
+		return nil, recert.Errorf(recert.ECONFLICT, "a member of the page is gone; read the page again")
+	}
+	return p.standings(ctx, members, subjects[0].Version.Programs, &read, scope, program, each)
+}
+
+// pageCredits are a page's summed credits and first credits, by member.
+type pageCredits struct {
+	credits map[string][]recert.Credit
+	firsts  map[string]recert.Date
+}
+
+// standings evaluates the members with the catalogue of added programs, from their credits
+// read (summed, whole) or, when nil, read here in the window the members' programs need.
+func (p *Progress) standings(ctx context.Context, members []recert.Member, added int64, read *pageCredits, scope recert.Scope, program string, each func(Result) error) ([]Result, error) {
+	catalogue, err := p.catalogueOf(ctx, added)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +115,10 @@ func (p *Progress) Standings(ctx context.Context, members []recert.Member, scope
 		})
 	}
 	credits, firsts := map[string][]recert.Credit{}, map[string]recert.Date{}
-	if len(ids) > 0 {
+	switch {
+	case read != nil:
+		credits, firsts = read.credits, read.firsts
+	case len(ids) > 0:
 		if credits, firsts, err = p.store.MembersCredits(ctx, ids, all.from, all.to, scope, true); err != nil {
 			return nil, err
 		}

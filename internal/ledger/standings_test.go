@@ -29,7 +29,9 @@ func TestStandingsOfAPageAnswerAsEachMemberAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		var members []recert.Member
-		var rows [2][]recert.RosterRow // event 0: Category I, 5.5 CEUs; event 1: Category II, 2 CEUs
+		// Event 0: Category I, 5.5 CEUs; event 1: Category II, 2 CEUs; event 2, years before any
+		// current period: where the record starts (the first credit, outside every window).
+		var rows [3][]recert.RosterRow
 		for i := range 40 {
 			m, err := st.CreateMember(ctx, recert.Member{Name: fmt.Sprintf("Member %d", i), ABCPID: fmt.Sprintf("7%05d", i),
 				ABCPCycle: 1 + i%3, CertificationDate: recert.Date{Year: 2005, Month: 9, Day: 1}}, org.ID, "test")
@@ -43,14 +45,20 @@ func TestStandingsOfAPageAnswerAsEachMemberAlone(t *testing.T) {
 			if i%2 == 0 {
 				rows[1] = append(rows[1], recert.RosterRow{ABCPID: m.ABCPID})
 			}
+			if i%5 == 0 {
+				rows[2] = append(rows[2], recert.RosterRow{ABCPID: m.ABCPID})
+			}
 		}
-		for i, category := range []string{"I", "II"} {
+		for i, category := range []string{"I", "II", "II"} {
 			day := recert.Date{Year: 2024, Month: time.Month(4 + 6*i), Day: 10}
+			if i == 2 {
+				day = recert.Date{Year: 2015, Month: 5, Day: 2}
+			}
 			sessions := []recert.Session{{Title: "A", Date: day, CEUs: 100}, {Title: "B", Date: day, CEUs: 100, Topics: []string{"ethics"}}}
 			if category == "I" {
 				sessions = append(sessions, recert.Session{Title: "C", Date: day, CEUs: 100}, recert.Session{Title: "D", Date: day, CEUs: 250})
 			}
-			e, err := st.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: "Meeting " + category, Format: "in_person",
+			e, err := st.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: fmt.Sprintf("Meeting %d", i), Format: "in_person",
 				TimeZone: "America/Chicago", StartDate: day, EndDate: day, Category: category, Sessions: sessions}, "test")
 			if err == nil {
 				_, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
@@ -106,6 +114,32 @@ func TestStandingsOfAPageAnswerAsEachMemberAlone(t *testing.T) {
 		}
 		if page[0].Programs[0].CEU == nil && page[0].Programs[1].CEU == nil {
 			t.Fatalf("nothing evaluated: %+v", page[0])
+		}
+
+		// The same page from its versions: members and their credits (whole) read together.
+		subjects, _, err := st.MemberVersions(ctx, recert.MemberFilter{Page: recert.Page{Limit: 100}, Scope: scope})
+		if err != nil || len(subjects) != len(members) {
+			t.Fatalf("versions: %d subjects, %v", len(subjects), err)
+		}
+		reads.summed = nil
+		of, err := p.StandingsOf(ctx, subjects, scope, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(reads.summed, []bool{true, false}) {
+			t.Errorf("the versions' page reads, summed or not: %v, want one summed read and one read again", reads.summed)
+		}
+		byID := map[string]ledger.Result{}
+		for _, r := range page {
+			byID[r.Member.ID] = r
+		}
+		for i, r := range of {
+			if r.Member.ID != subjects[i].Member.ID {
+				t.Fatalf("result %d is %s's, want %s's", i, r.Member.ID, subjects[i].Member.ID)
+			}
+			if d := gocmp.Diff(byID[r.Member.ID], r, sameProgram); d != "" {
+				t.Errorf("%s: read from its version, the standing differs (-members +versions):\n%s", r.Member.Name, d)
+			}
 		}
 	})
 }
