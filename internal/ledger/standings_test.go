@@ -12,7 +12,6 @@ import (
 
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/ledger"
-	"github.com/recert-dev/recert/internal/progress"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
@@ -70,17 +69,7 @@ func TestStandingsOfAPageAnswerAsEachMemberAlone(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		catalogue, err := progress.BuiltIn()
-		if err != nil {
-			t.Fatal(err)
-		}
-		capped := *progress.Select(catalogue, "abcp-ccp-ceu", recert.Date{Year: 2025, Month: 3, Day: 1})
-		capped.ID = "abcp-test-capped"
-		capped.Categories = append(slices.Clone(capped.Categories),
-			progress.CategoryRule{ID: "cat-i-max", Category: progress.CategoryI, Max: &progress.Amount{Value: 150}})
-		catalogue = append(catalogue, capped)
-		reads := &summedReads{Store: st}
-		p := ledger.NewProgress(reads, catalogue, func() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) })
+		reads, p := cappedProgress(t, st)
 		scope := recert.OrganizationsScope(org.ID)
 
 		var mu sync.Mutex

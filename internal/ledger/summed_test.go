@@ -51,6 +51,22 @@ func withoutExplanations(r ledger.Result) ledger.Result {
 	return r
 }
 
+// cappedProgress is the progress of the built-in catalogue and a copy of ABCP that caps
+// Category I at 1.5 CEUs ("abcp-test-capped"), on 1 March 2025, read through a summedReads.
+func cappedProgress(t *testing.T, st *store.Store) (*summedReads, *ledger.Progress) {
+	t.Helper()
+	catalogue, err := progress.BuiltIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	capped := *progress.Select(catalogue, "abcp-ccp-ceu", recert.Date{Year: 2025, Month: 3, Day: 1})
+	capped.ID = "abcp-test-capped"
+	capped.Categories = append(slices.Clone(capped.Categories),
+		progress.CategoryRule{ID: "cat-i-max", Category: progress.CategoryI, Max: &progress.Amount{Value: 150}})
+	reads := &summedReads{Store: st}
+	return reads, ledger.NewProgress(reads, append(catalogue, capped), func() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) })
+}
+
 // TestBriefProgressReadsAlikeSessionsOnce: a brief evaluation reads a meeting's alike sessions
 // as one credit each day and answers as an evaluation of each credit does; where a maximum
 // cuts them (a program of the catalogue capping Category I), it reads each credit again. A
@@ -83,17 +99,7 @@ func TestBriefProgressReadsAlikeSessionsOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		catalogue, err := progress.BuiltIn()
-		if err != nil {
-			t.Fatal(err)
-		}
-		capped := *progress.Select(catalogue, "abcp-ccp-ceu", day)
-		capped.ID = "abcp-test-capped"
-		capped.Categories = append(slices.Clone(capped.Categories),
-			progress.CategoryRule{ID: "cat-i-max", Category: progress.CategoryI, Max: &progress.Amount{Value: 150}})
-		catalogue = append(catalogue, capped)
-		reads := &summedReads{Store: st}
-		p := ledger.NewProgress(reads, catalogue, func() time.Time { return time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) })
+		reads, p := cappedProgress(t, st)
 		for _, c := range []struct {
 			program string
 			reads   []bool // summed or not, in order
