@@ -85,19 +85,6 @@ func creditClasses(ss []recert.SessionCredit, sessions map[string]sessionRow) st
 
 func sameText(a, b *string) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
-// eventSessions reads the sessions of the events, by id.
-func eventSessions(tx *gorm.DB, eventIDs []string) (map[string]sessionRow, error) {
-	var rows []sessionRow
-	if err := tx.Where("event_id IN ?", eventIDs).Find(&rows).Error; err != nil {
-		return nil, TranslateError(err, "sessions")
-	}
-	out := make(map[string]sessionRow, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r
-	}
-	return out, nil
-}
-
 // classesUpdate sums again the credit classes of the attendance rows where holds (a
 // condition on the attendance's own columns), in the database: after attendance or the
 // attended sessions changed.

@@ -320,7 +320,15 @@ func rosterSessions(tx *gorm.DB, created []recert.Attendance) (map[string]sessio
 	if len(events) == 0 {
 		return nil, nil
 	}
-	return eventSessions(tx, events)
+	var rows []sessionRow
+	if err := tx.Where("event_id IN ?", events).Find(&rows).Error; err != nil {
+		return nil, TranslateError(err, "sessions")
+	}
+	out := make(map[string]sessionRow, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
 }
 
 // insertRows inserts rows of values for columns into table: with COPY on PostgreSQL, else
