@@ -8,6 +8,7 @@ import (
 	"log"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -249,6 +250,11 @@ func runCapacity(_ context.Context, s, b *server, w *world, c config) []capacity
 		// Each phase starts on a quiet server: an overloaded phase leaves work behind.
 		one := func(ep endpoint) *vegeta.Metrics {
 			settle(s, b)
+			wait := func() {}
+			if c.profile != "" && ep.workers > 0 && ep.name != "b" {
+				wait = profileCPU(s, d, filepath.Join(c.profile, fmt.Sprintf("%s-saturation-%d.pprof", ep.name, r+1)))
+			}
+			defer wait()
 			return attack([]endpoint{ep}, d)[ep.name]
 		}
 		var cr capacityRound

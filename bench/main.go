@@ -24,6 +24,7 @@ type config struct {
 	rounds    int
 	keep      bool
 	growthMax int
+	profile   string // a directory for the service's CPU profiles of the saturation arms; "" takes none
 }
 
 func main() {
@@ -36,6 +37,7 @@ func main() {
 	flag.IntVar(&c.rounds, "rounds", 5, "rounds of the capacity and latency phases (medians are reported)")
 	flag.IntVar(&c.growthMax, "growth", 5000, "largest member ledger of the growth phase (0 skips it)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the bench database afterwards")
+	flag.StringVar(&c.profile, "profile", "", "directory for the service's CPU profiles of each saturation arm (none if empty)")
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
@@ -53,7 +55,7 @@ func run(ctx context.Context, c config) error {
 	if !c.keep {
 		defer drop()
 	}
-	srv, err := startRecert(ctx, dbURL)
+	srv, err := startRecert(ctx, dbURL, c.profile != "")
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -53,14 +54,16 @@ func freshDatabase(ctx context.Context, adminURL, name string) (string, func(), 
 type server struct {
 	url   string
 	dbURL string // the database it serves
+	admin string // the operations listener (pprof), if started
 	stop  func()
 }
 
 // adminPassword is the bench's first administrator's password.
 const adminPassword = "Heart-lung machine, 1953"
 
-// startRecert builds the binary from the repository and starts it on a free port.
-func startRecert(ctx context.Context, dbURL string) (*server, error) {
+// startRecert builds the binary from the repository and starts it on a free port, with its
+// operations listener (pprof) on another if profiled.
+func startRecert(ctx context.Context, dbURL string, profiled bool) (*server, error) {
 	dir, err := os.MkdirTemp("", "recert-bench")
 	if err != nil {
 		return nil, err
@@ -75,6 +78,14 @@ func startRecert(ctx context.Context, dbURL string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	admin := "off"
+	if profiled {
+		p, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		admin = fmt.Sprintf("127.0.0.1:%d", p)
+	}
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"RECERT_DATABASE_URL="+dbURL,
@@ -85,7 +96,7 @@ func startRecert(ctx context.Context, dbURL string) (*server, error) {
 		"RECERT_ADMIN_EMAIL=admin@bench.example.org",
 		"RECERT_ADMIN_PASSWORD="+adminPassword,
 		"RECERT_LOG_LEVEL=warn",
-		"RECERT_ADMIN_ADDR=off",
+		"RECERT_ADMIN_ADDR="+admin,
 	)
 	logf, err := os.Create(filepath.Join(dir, "recert.log"))
 	if err != nil {
@@ -95,7 +106,12 @@ func startRecert(ctx context.Context, dbURL string) (*server, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{url: fmt.Sprintf("http://127.0.0.1:%d", port), stop: func() {
+	if profiled {
+		admin = "http://" + admin
+	} else {
+		admin = ""
+	}
+	s := &server{url: fmt.Sprintf("http://127.0.0.1:%d", port), admin: admin, stop: func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
 		_ = logf.Close()
@@ -176,4 +192,32 @@ func analyze(ctx context.Context, dbURL string) error {
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, "VACUUM ANALYZE")
 	return err
+}
+
+// profileCPU records the service's CPU profile for d into file, in the background; the
+// returned function waits for it. Without an operations listener it does nothing.
+func profileCPU(s *server, d time.Duration, file string) func() {
+	if s.admin == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		secs := max(1, int(d/time.Second))
+		res, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.admin, secs))
+		if err != nil {
+			log.Printf("profile: %v", err)
+			return
+		}
+		defer res.Body.Close()
+		f, err := os.Create(file)
+		if err == nil {
+			_, err = io.Copy(f, res.Body)
+			err = errors.Join(err, f.Close())
+		}
+		if err != nil {
+			log.Printf("profile: %v", err)
+		}
+	}()
+	return func() { <-done }
 }
