@@ -152,21 +152,33 @@ func samePrincipal(a, b recert.Principal) bool {
 
 // progressSubject reads the member whose progress is asked, in the scope the caller sees,
 // confirming a remembered caller in the same statement.
-func (s *Server) progressSubject(ctx context.Context, memberID string) (recert.Scope, ledger.Subject, error) {
-	scope, err := ledger.MemberScope(principalFrom(ctx), memberID)
-	if err != nil { // refused before any read: confirmedCaller confirms the caller first
-		return scope, ledger.Subject{}, err
-	}
+func (s *Server) progressSubject(ctx context.Context, memberID string, scope recert.Scope) (ledger.Subject, error) {
 	check := pendingCaller(ctx)
 	if check == nil {
-		sub, err := s.store.ProgressSubject(ctx, memberID, scope)
-		return scope, sub, err
+		return s.store.ProgressSubject(ctx, memberID, scope)
 	}
 	sub, caller, err := s.store.ProgressSubjectFor(ctx, memberID, scope, check.read())
 	if err != nil { // a member not found says nothing before confirmedCaller confirms the caller
-		return scope, sub, err
+		return sub, err
 	}
-	return scope, sub, s.confirm(check, caller)
+	return sub, s.confirm(check, caller)
+}
+
+// progressSubjectRecord is progressSubject with the member's whole record in scope (brief:
+// without what only describes a credit, alike sessions summed), in one round trip.
+func (s *Server) progressSubjectRecord(ctx context.Context, memberID string, scope recert.Scope, brief bool) (ledger.Subject, *ledger.Record, error) {
+	q := ledger.RecordQuery{Scope: scope, Brief: brief, Summed: brief}
+	check := pendingCaller(ctx)
+	if check == nil {
+		sub, _, rec, err := s.store.ProgressSubjectRecord(ctx, memberID, scope, nil, q)
+		return sub, &rec, err
+	}
+	read := check.read()
+	sub, caller, rec, err := s.store.ProgressSubjectRecord(ctx, memberID, scope, &read, q)
+	if err != nil {
+		return sub, nil, err
+	}
+	return sub, &rec, s.confirm(check, caller)
 }
 
 // memberScope checks the caller may see the member, and returns the scope of the record it

@@ -222,10 +222,11 @@ func (s *Server) hypothetical(ctx context.Context, w api.WhatIf) ([]progress.Cre
 }
 
 // evaluateProgress evaluates the member's programs over the credits in scope: organizers
-// and apps evaluate over their organizations' credits only.
-func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, sub *ledger.Subject, q progressQuery) (progressAnswer, error) {
+// and apps evaluate over their organizations' credits only. rec is the member's whole
+// record when it was read with them (nil: it is read).
+func (s *Server) evaluateProgress(ctx context.Context, memberID string, scope recert.Scope, sub *ledger.Subject, rec *ledger.Record, q progressQuery) (progressAnswer, error) {
 	var err error
-	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Subject: sub, Brief: !q.credits}
+	lq := ledger.Query{MemberID: memberID, Program: q.program, Scope: scope, Subject: sub, Record: rec, Brief: !q.credits}
 	if lq.AsOf, err = asOfDate(q.asOf); err != nil {
 		return progressAnswer{}, err
 	}

@@ -19,10 +19,11 @@ import (
 )
 
 // progressCache keeps rendered progress answers by everything they depend on: the member,
-// their ledger version and the programs' (read with the member in one statement per request, so a write on
-// any instance is seen at once), the question (program, as_of, explain, the caller's scope)
-// and, without as_of, the quarter hour: every time zone's date, hence "today" in every
-// program, is the same throughout a UTC quarter hour. It holds at most max bytes of answers.
+// the question (program, as_of, explain, the caller's scope) and, without as_of, the quarter
+// hour (every time zone's date, hence "today" in every program, is the same throughout a UTC
+// quarter hour), and the version of the member's ledger and of the programs it was evaluated
+// at (read with the member in one statement per request, so a write on any instance is seen
+// at once). It keeps one answer a question, the latest, and at most max bytes of answers.
 // It keeps organizations' standing lists the same way, a member at a time (progressKey.standing).
 type progressCache struct {
 	mu    sync.Mutex
@@ -31,9 +32,10 @@ type progressCache struct {
 	max   int64
 }
 
-// kept is a rendered answer and, for a member's standing, the statuses it shows (what the
-// list's status filter reads).
+// kept is a rendered answer, the version it was evaluated at and, for a member's standing,
+// the statuses it shows (what the list's status filter reads).
 type kept struct {
+	version  ledger.Version
 	body     []byte
 	statuses []api.ProgressStatus
 }
@@ -41,7 +43,6 @@ type kept struct {
 type progressKey struct {
 	standing         bool // a member's standing in an organization's list, not their progress
 	member, question string
-	version          ledger.Version
 }
 
 // newProgressCache holds up to max bytes; zero or less: no cache.
@@ -55,13 +56,26 @@ func newProgressCache(max int64) *progressCache {
 	return c
 }
 
-func (c *progressCache) get(k progressKey) (kept, bool) {
+// get is the answer kept for the question at version v.
+func (c *progressCache) get(k progressKey, v ledger.Version) (kept, bool) {
 	if c == nil {
 		return kept{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.lru.Get(k)
+	e, ok := c.lru.Get(k)
+	return e, ok && e.version == v
+}
+
+// asked reports whether an answer to the question is kept, at any version. When none is, the
+// cache cannot answer: the member and their record are read at once.
+func (c *progressCache) asked(k progressKey) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Contains(k)
 }
 
 func (c *progressCache) add(k progressKey, v kept) {
@@ -104,20 +118,33 @@ func question(scope recert.Scope, q progressQuery, now time.Time) string {
 // time zone, hence in every program.
 func quarterHour(now time.Time) string { return strconv.FormatInt(now.Unix()/(15*60), 10) }
 
-// cachedProgress answers from the cache or evaluates, renders and keeps the answer.
+// cachedProgress answers from the cache or evaluates, renders and keeps the answer. A
+// question the cache holds no answer to (an app reading each member once, a cache off) reads
+// the member and their record in one round trip; one it holds an answer to reads the member,
+// and their record only when the answer is out of date.
 func (s *Server) cachedProgress(ctx context.Context, memberID string, q progressQuery) (rawResponse, error) {
-	scope, sub, err := s.progressSubject(ctx, memberID)
+	scope, err := ledger.MemberScope(principalFrom(ctx), memberID)
+	if err != nil { // refused before any read: confirmedCaller confirms the caller first
+		return rawResponse{}, err
+	}
+	key := progressKey{member: memberID, question: question(scope, q, s.now())}
+	var sub ledger.Subject
+	var rec *ledger.Record
+	if s.progressCache.asked(key) {
+		sub, err = s.progressSubject(ctx, memberID, scope)
+	} else {
+		sub, rec, err = s.progressSubjectRecord(ctx, memberID, scope, !q.credits)
+	}
 	if err != nil {
 		return rawResponse{}, err
 	}
 	if !sub.Visible {
 		return rawResponse{}, notFound("member", memberID)
 	}
-	key := progressKey{member: memberID, question: question(scope, q, s.now()), version: sub.Version}
-	if k, ok := s.progressCache.get(key); ok {
+	if k, ok := s.progressCache.get(key, sub.Version); ok {
 		return rawResponse{Status: http.StatusOK, Body: k.body}, nil
 	}
-	out, err := s.evaluateProgress(ctx, memberID, scope, &sub, q)
+	out, err := s.evaluateProgress(ctx, memberID, scope, &sub, rec, q)
 	if err != nil {
 		return rawResponse{}, err
 	}
@@ -125,7 +152,7 @@ func (s *Server) cachedProgress(ctx context.Context, memberID string, q progress
 	if err := json.NewEncoder(&buf).Encode(out); err != nil {
 		return rawResponse{}, err
 	}
-	s.progressCache.add(key, kept{body: buf.Bytes()})
+	s.progressCache.add(key, kept{version: sub.Version, body: buf.Bytes()})
 	return rawResponse{Status: http.StatusOK, Body: buf.Bytes()}, nil
 }
 

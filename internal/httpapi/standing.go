@@ -46,14 +46,14 @@ func (s *Server) ListOrganizationStanding(ctx context.Context, req api.ListOrgan
 func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject, orgID, program string) ([]kept, error) {
 	question := orgID + "|" + program + "|" + quarterHour(s.now())
 	key := func(sub ledger.Subject) progressKey {
-		return progressKey{standing: true, member: sub.Member.ID, question: question, version: sub.Version}
+		return progressKey{standing: true, member: sub.Member.ID, question: question}
 	}
 	out := make([]kept, len(subjects))
 	at := map[string]int{}
 	var missing []ledger.Subject
 	for i, sub := range subjects {
 		var ok bool
-		if out[i], ok = s.progressCache.get(key(sub)); !ok {
+		if out[i], ok = s.progressCache.get(key(sub), sub.Version); !ok {
 			missing, at[sub.Member.ID] = append(missing, sub), i
 		}
 	}
@@ -65,6 +65,7 @@ func (s *Server) memberStandings(ctx context.Context, subjects []ledger.Subject,
 	_, err := s.progress.StandingsOf(ctx, missing, recert.OrganizationsScope(orgID), program, func(res ledger.Result) (err error) {
 		i := at[res.Member.ID]
 		if out[i], err = renderStanding(res); err == nil {
+			out[i].version = subjects[i].Version
 			s.progressCache.add(key(subjects[i]), out[i])
 		}
 		return err

@@ -84,6 +84,9 @@ type Store interface {
 	// ProgressSubjectFor is ProgressSubject with the caller's login (as SignedInUser reads it)
 	// in the same statement, when FoldsCaller.
 	ProgressSubjectFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (ledger.Subject, ledger.Caller, error)
+	// ProgressSubjectRecord is ProgressSubjectFor (ProgressSubject without a caller) and the
+	// member's whole record as q reads it, in one round trip.
+	ProgressSubjectRecord(ctx context.Context, memberID string, scope recert.Scope, caller *ledger.CallerRead, q ledger.RecordQuery) (ledger.Subject, ledger.Caller, ledger.Record, error)
 	// MemberRelatedFor is whether the scope sees the member, with the caller read as
 	// ProgressSubjectFor reads it.
 	MemberRelatedFor(ctx context.Context, memberID string, scope recert.Scope, caller ledger.CallerRead) (bool, ledger.Caller, error)

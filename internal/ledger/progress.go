@@ -180,6 +180,10 @@ type Query struct {
 	Extra []progress.Credit
 	// Subject is the member as the caller read them (ProgressSubject); nil: read it.
 	Subject *Subject
+	// Record is the member's whole record (no window) in Scope, read with Subject, brief and
+	// summed as Brief says; nil: the record is read in the window the programs need. Evaluate
+	// cuts it to that window; it is not read when Extra credits are evaluated.
+	Record *Record
 	// Change is a proposed change to the member's record, evaluated as if it were saved (the
 	// effect of moving where the record starts, shown before saving).
 	Change *recert.MemberChange
@@ -275,6 +279,10 @@ func (p *Progress) load(ctx context.Context, q Query, summed bool) (loaded, erro
 	l, w, reads, err := p.prepare(catalogue, m, q)
 	if err == nil && reads {
 		l.read = RecordQuery{MemberID: m.ID, Scope: q.Scope, From: w.from, To: w.to, Brief: q.Brief}
+		if q.Record != nil && summed == q.Brief {
+			l.rec = w.record(*q.Record)
+			return l, nil
+		}
 		rq := l.read
 		rq.Summed = summed
 		l.rec, err = p.store.MemberRecord(ctx, rq)

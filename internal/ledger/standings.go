@@ -165,12 +165,27 @@ func (w span) union(o span, first bool) span {
 // credits keeps the credits dated in the window, as a member's own read would load them:
 // credits in date order (as MembersCredits gives them) are the run of them in the window.
 func (w span) credits(cs []recert.Credit) []recert.Credit {
-	lo, hi := 0, len(cs)
+	return within(w, cs, func(c recert.Credit) recert.Date { return c.Date })
+}
+
+// record is a whole record as a read in the window would load it: its credits, activities and
+// clinical entries dated in the window (each in date order, as MemberRecord gives them); leave
+// and where the record starts are read whole either way.
+func (w span) record(rec Record) Record {
+	rec.Credits = w.credits(rec.Credits)
+	rec.Activities = within(w, rec.Activities, func(a recert.Activity) recert.Date { return a.Date })
+	rec.Entries = within(w, rec.Entries, func(e recert.ClinicalEntry) recert.Date { return e.Date })
+	return rec
+}
+
+// within is the run of xs, in date order, dated in the window.
+func within[T any](w span, xs []T, date func(T) recert.Date) []T {
+	lo, hi := 0, len(xs)
 	if !w.from.IsZero() {
-		lo = sort.Search(len(cs), func(i int) bool { return !cs[i].Date.Before(w.from) })
+		lo = sort.Search(len(xs), func(i int) bool { return !date(xs[i]).Before(w.from) })
 	}
 	if !w.to.IsZero() {
-		hi = sort.Search(len(cs), func(i int) bool { return cs[i].Date.After(w.to) })
+		hi = sort.Search(len(xs), func(i int) bool { return date(xs[i]).After(w.to) })
 	}
-	return cs[lo:max(lo, hi):max(lo, hi)] // nothing appended to it reaches a later credit
+	return xs[lo:max(lo, hi):max(lo, hi)] // nothing appended to it reaches a later one
 }

@@ -25,16 +25,21 @@ func (s *Store) MemberRecord(ctx context.Context, q ledger.RecordQuery) (ledger.
 	if err != nil {
 		return ledger.Record{}, TranslateError(err, "record")
 	}
-	rec := recs[q.MemberID]
+	return memberRecord(recs, q.MemberID), nil
+}
+
+// memberRecord is the member's record of those read, its self-reported rows in date order.
+func memberRecord(recs map[string]*ledger.Record, memberID string) ledger.Record {
+	rec := recs[memberID]
 	if rec == nil {
-		return ledger.Record{Credits: []recert.Credit{}}, nil
+		return ledger.Record{Credits: []recert.Credit{}}
 	}
 	slices.SortFunc(rec.Activities, func(a, b recert.Activity) int { return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID)) })
 	slices.SortFunc(rec.Entries, func(a, b recert.ClinicalEntry) int {
 		return cmp.Or(a.Date.Compare(b.Date), strings.Compare(a.ID, b.ID))
 	})
 	slices.SortFunc(rec.Leave, func(a, b recert.Leave) int { return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID)) })
-	return *rec, nil
+	return *rec
 }
 
 // MembersCredits is several members' credits dated from..to (zero: open) posted by the
@@ -216,6 +221,16 @@ const (
 //	n                                     minutes        count  approved
 //	until                                                       end_date
 func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map[string]*ledger.Record, error) {
+	read, records := recordRows(query, args)
+	if err := s.readAll(ctx, read); err != nil {
+		return nil, err
+	}
+	return records(), nil
+}
+
+// recordRows is the read of a record query's rows (scanRecords) and what makes the members'
+// records of them once read.
+func recordRows(query string, args []any) (rowRead, func() map[string]*ledger.Record) {
 	recs := map[string]*ledger.Record{}
 	of := func(member string) *ledger.Record {
 		rec := recs[member]
@@ -235,7 +250,7 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 	attended := map[string]*creditRow{}
 	dest := []any{&kind, &id, &memberCol, &day, &category, &ceus, &eventID, &eventTitle, &format, &sessionID, &sessionTitle,
 		&topics, &orgID, &orgName, &approvalRef, &eventApprovers, &sessionApprovers, &n, &until}
-	err := s.read(ctx, query, args, dest, func() error {
+	each := func() error {
 		switch kind.Int64 {
 		case rowCredit:
 			if sessionID.Valid && sessionID.String != "" {
@@ -282,9 +297,20 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 				Start: day.day(), End: until.day(), Approved: n.Int64 == 1})
 		}
 		return nil
-	})
-	if err != nil {
-		return nil, err
+	}
+	return rowRead{query: query, args: args, dest: dest, each: each}, func() map[string]*ledger.Record { return credited(recs, attended, &narrow) }
+}
+
+// credited appends the session credits read (narrow) to their members' records, with what
+// their attendance's row gave, each member's credits in date and id order.
+func credited(recs map[string]*ledger.Record, attended map[string]*creditRow, narrow *chunked[sessionCredit]) map[string]*ledger.Record {
+	of := func(member string) *ledger.Record {
+		rec := recs[member]
+		if rec == nil {
+			rec = &ledger.Record{Credits: []recert.Credit{}}
+			recs[member] = rec
+		}
+		return rec
 	}
 	// A member's session credits come in runs of one attendance: its row is looked up once a run.
 	var last *creditRow
@@ -348,7 +374,7 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 			slices.SortFunc(rec.Credits, byDate)
 		}
 	}
-	return recs, nil
+	return recs
 }
 
 // chunked is a list grown in chunks of a fixed size: a slice grown by append to thousands of

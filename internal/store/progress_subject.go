@@ -31,6 +31,39 @@ func (s *Store) ProgressSubjectFor(ctx context.Context, memberID string, scope r
 func (s *Store) FoldsCaller() bool { return s.replica == nil }
 
 func (s *Store) progressSubject(ctx context.Context, memberID string, scope recert.Scope, caller *ledger.CallerRead) (ledger.Subject, ledger.Caller, error) {
+	read, subject := s.subjectRows(memberID, scope, caller)
+	if err := s.readAll(ctx, read); err != nil {
+		return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
+	}
+	return subject()
+}
+
+// ProgressSubjectRecord is ProgressSubjectFor (ProgressSubject when caller is nil) and the
+// member's MemberRecord as q reads it, whole (q's window is left open: it follows from the
+// member), in one round trip on PostgreSQL: what an evaluation nothing was kept of reads.
+// The record is read whatever the subject says; the caller reads it only when the subject
+// is Visible.
+func (s *Store) ProgressSubjectRecord(ctx context.Context, memberID string, scope recert.Scope, caller *ledger.CallerRead, q ledger.RecordQuery) (ledger.Subject, ledger.Caller, ledger.Record, error) {
+	if caller != nil {
+		ctx = onPrimary(ctx)
+	}
+	q.MemberID, q.From, q.To = memberID, recert.Date{}, recert.Date{}
+	subjectRead, subject := s.subjectRows(memberID, scope, caller)
+	query, args := recordSQL(q, memberID, false, s.engine)
+	recordRead, records := recordRows(query, args)
+	if err := s.readAll(ctx, subjectRead, recordRead); err != nil {
+		return ledger.Subject{}, ledger.Caller{}, ledger.Record{}, TranslateError(err, "member "+memberID)
+	}
+	sub, read, err := subject()
+	if err != nil {
+		return sub, read, ledger.Record{}, err
+	}
+	return sub, read, memberRecord(records(), memberID), nil
+}
+
+// subjectRows is the read of progressSubject's rows and what makes the subject and caller of
+// them once read.
+func (s *Store) subjectRows(memberID string, scope recert.Scope, caller *ledger.CallerRead) (rowRead, func() (ledger.Subject, ledger.Caller, error)) {
 	related, args := "TRUE", []any{}
 	switch {
 	case scope.None():
@@ -43,49 +76,42 @@ func (s *Store) progressSubject(ctx context.Context, memberID string, scope rece
 		c = s.callerScan(*caller)
 		args = append(args, c.args...)
 	}
-	query := subjectSQL(related, c.query)
-	rows, err := s.rows(ctx, query, append(args, memberID)...)
-	if err != nil {
-		return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
-	}
-	defer rows.Close()
 	var (
-		sub      ledger.Subject
-		r        memberRow
-		licences []licenseRow
-		found    bool
+		sub                  ledger.Subject
+		r                    memberRow
+		licences             []licenseRow
+		found                bool
+		createdAt, updatedAt time.Time
+		state, number        sql.NullString
+		issued, expires      *date
 	)
-	for rows.Next() {
-		var createdAt, updatedAt time.Time
-		var state, number sql.NullString
-		var issued, expires *date
-		targets := []any{&r.ID, &r.Name, &r.Email, &r.AbcpID, &r.CertificationDate, &r.AbcpCycle, &r.BirthMonth,
-			&r.SocietyClass, &r.Status, &r.TrackingSince, &r.Version, &createdAt, &r.CreatedBy, &updatedAt, &r.UpdatedBy,
-			&r.Claimed, &sub.Version.Ledger, &sub.Version.Programs, &sub.Visible,
-			&state, &number, &issued, &expires}
-		if caller != nil {
-			targets = append(targets, c.targets...)
-		}
-		if err := rows.Scan(targets...); err != nil {
-			return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
-		}
+	targets := []any{&r.ID, &r.Name, &r.Email, &r.AbcpID, &r.CertificationDate, &r.AbcpCycle, &r.BirthMonth,
+		&r.SocietyClass, &r.Status, &r.TrackingSince, &r.Version, &createdAt, &r.CreatedBy, &updatedAt, &r.UpdatedBy,
+		&r.Claimed, &sub.Version.Ledger, &sub.Version.Programs, &sub.Visible,
+		&state, &number, &issued, &expires}
+	if caller != nil {
+		targets = append(targets, c.targets...)
+	}
+	each := func() error {
 		r.CreatedAt, r.UpdatedAt, found = createdAt, updatedAt, true
 		if state.Valid {
 			licences = append(licences, licenseRow{MemberID: r.ID, State: state.String, Number: number.String, IssuedOn: issued, ExpiresOn: expires})
 		}
+		issued, expires = nil, nil // each licence keeps its own
+		return nil
 	}
-	if err := rows.Err(); err != nil {
-		return ledger.Subject{}, ledger.Caller{}, TranslateError(err, "member "+memberID)
+	read := rowRead{query: subjectSQL(related, c.query), args: append(args, memberID), dest: targets, each: each}
+	return read, func() (ledger.Subject, ledger.Caller, error) {
+		if !found {
+			return ledger.Subject{}, ledger.Caller{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
+		}
+		sub.Member = r.member(licences)
+		var read ledger.Caller
+		if caller != nil {
+			read = c.read()
+		}
+		return sub, read, nil
 	}
-	if !found {
-		return ledger.Subject{}, ledger.Caller{}, recert.Errorf(recert.ENOTFOUND, "member %s not found", memberID)
-	}
-	sub.Member = r.member(licences)
-	var read ledger.Caller
-	if caller != nil {
-		read = c.read()
-	}
-	return sub, read, nil
 }
 
 // isRelatedM is isRelated of the member m.

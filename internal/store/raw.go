@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -141,26 +142,56 @@ func rebind(query string, args []any, dollars bool) string {
 	return w.String()
 }
 
+// rowRead is a raw query read row by row: each row is scanned into dest, then each is called.
+type rowRead struct {
+	query      string
+	args, dest []any
+	each       func() error
+}
+
 // read runs a raw query as rows does and, for each row, scans it into dest and calls each.
-// On PostgreSQL, outside a read replica's reach, pgx runs it on its own connection and
-// decodes each column straight into dest (the column types of columns.go), without
-// database/sql's boxing and converting of every value: a member's record is thousands of
-// rows. The statement still passes through gorm's row callbacks, as a dry run, so that what
-// watches statements there (the tests' statement log) sees it.
 func (s *Store) read(ctx context.Context, query string, args []any, dest []any, each func() error) error {
+	return s.readAll(ctx, rowRead{query: query, args: args, dest: dest, each: each})
+}
+
+// readAll runs the reads in turn. On PostgreSQL, outside a read replica's reach, pgx runs them
+// on its own connection, in one round trip when there are several (a batch), and decodes
+// each column straight into dest (the column types of columns.go), without database/sql's
+// boxing and converting of every value: a member's record is thousands of rows. Each
+// statement still passes through gorm's row callbacks, as a dry run, so that what watches
+// statements there (the tests' statement log) sees it.
+func (s *Store) readAll(ctx context.Context, reads ...rowRead) error {
 	if s.engine == Postgres && s.replica == nil {
-		if q, flat, ok := s.bound.bind(query, args, true); ok {
-			if done, err := s.readNative(ctx, q, flat, dest, each); done {
+		bound := make([]rowRead, len(reads))
+		ok := true
+		for i, r := range reads {
+			bound[i] = r
+			if bound[i].query, bound[i].args, ok = s.bound.bind(r.query, r.args, true); !ok {
+				break
+			}
+		}
+		if ok {
+			if done, err := s.readNative(ctx, bound); done {
 				return err
 			}
 		}
 	}
-	rows, err := s.rows(ctx, query, args...)
+	for _, r := range reads {
+		if err := s.readRows(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readRows is one read through database/sql.
+func (s *Store) readRows(ctx context.Context, r rowRead) error {
+	rows, err := s.rows(ctx, r.query, r.args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	return eachRow(rows, dest, each)
+	return eachRow(rows, r.dest, r.each)
 }
 
 // eachRow scans each of rows (database/sql's or pgx's) into dest and calls each.
@@ -180,17 +211,19 @@ func eachRow(rows interface {
 	return rows.Err()
 }
 
-// readNative is read through pgx; done is false when the context's connection is not one pgx
-// can be reached through (a transaction begun otherwise than by InTx).
-func (s *Store) readNative(ctx context.Context, query string, args []any, dest []any, each func() error) (done bool, err error) {
+// readNative runs bound reads through pgx; done is false when the context's connection is
+// not one pgx can be reached through (a transaction begun otherwise than by InTx).
+func (s *Store) readNative(ctx context.Context, reads []rowRead) (done bool, err error) {
 	c, inTx := ctx.Value(connKey{}).(*sql.Conn)
 	if _, tx := ctx.Value(txKey{}).(*gorm.DB); tx && !inTx {
 		return false, nil
 	}
-	dry := s.conn(ctx).Session(&gorm.Session{DryRun: true}).Raw("")
-	dry.Statement.SQL.WriteString(query)
-	dry.Statement.Vars = args
-	dry.Callback().Row().Execute(dry)
+	for _, r := range reads {
+		dry := s.conn(ctx).Session(&gorm.Session{DryRun: true}).Raw("")
+		dry.Statement.SQL.WriteString(r.query)
+		dry.Statement.Vars = r.args
+		dry.Callback().Row().Execute(dry)
+	}
 	if !inTx {
 		if c, err = (boundedPool{s.sqlDB}).conn(ctx); err != nil {
 			return true, err
@@ -202,11 +235,30 @@ func (s *Store) readNative(ctx context.Context, query string, args []any, dest [
 		if !ok {
 			return fmt.Errorf("a %T is not a pgx connection", driverConn)
 		}
-		rows, err := pc.Conn().Query(ctx, query, args...)
-		if err != nil {
-			return err
+		if len(reads) == 1 {
+			rows, err := pc.Conn().Query(ctx, reads[0].query, reads[0].args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			return eachRow(rows, reads[0].dest, reads[0].each)
 		}
-		defer rows.Close()
-		return eachRow(rows, dest, each)
+		var b pgx.Batch
+		for _, r := range reads {
+			b.Queue(r.query, r.args...)
+		}
+		results := pc.Conn().SendBatch(ctx, &b)
+		for _, r := range reads {
+			rows, err := results.Query()
+			if err == nil {
+				err = eachRow(rows, r.dest, r.each)
+				rows.Close()
+			}
+			if err != nil {
+				_ = results.Close()
+				return err
+			}
+		}
+		return results.Close()
 	})
 }
