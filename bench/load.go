@@ -113,13 +113,13 @@ func progressTarget(s *server, w *world) vegeta.Targeter {
 }
 
 // uncachedTarget reads the members' progress in turn, each request as of another day, so
-// that none is answered from the cache.
+// that none is answered from the cache: as an app that reads each member once sees it. The
+// days go on from one phase and round to the next.
 func uncachedTarget(s *server, w *world) vegeta.Targeter {
-	var i atomic.Uint64
 	hdr := http.Header{"Authorization": {"Bearer " + w.organizer}}
 	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	return func(t *vegeta.Target) error {
-		n := i.Add(1) - 1
+		n := w.uncached.Add(1) - 1
 		asOf := day.AddDate(0, 0, int(n/uint64(len(w.members))%3650)).Format(time.DateOnly)
 		t.Method, t.URL, t.Header = http.MethodGet, s.url+"/v1/members/"+w.members[n%uint64(len(w.members))]+"/progress?as_of="+asOf, hdr
 		return nil

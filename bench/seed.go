@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,9 @@ type world struct {
 	growth             map[int]string
 	nextRosterMemberNo int
 	ledger             []ledgerPoint // progress p50 as the seed grew the ledger
+	// uncached counts the uncached arm's requests over the whole run, so that no phase or
+	// round asks a member's progress as of a day asked before.
+	uncached atomic.Uint64
 }
 
 // ledgerPoint is the evaluated progress p50 of a member of fixed credits, with the ledger at
