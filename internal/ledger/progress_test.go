@@ -38,6 +38,23 @@ func member(t testing.TB, st *store.Store, days ...recert.Date) (recert.Member, 
 	return m, out
 }
 
+// meeting creates and publishes the event and posts its roster, every row credited with
+// every session.
+func meeting(t testing.TB, st *store.Store, e recert.Event, rows []recert.RosterRow) {
+	t.Helper()
+	ctx := context.Background()
+	e, err := st.CreateEvent(ctx, e, "test")
+	if err == nil {
+		_, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
+	}
+	if err == nil {
+		_, err = ledger.NewRosters(st, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Rows: rows, AllSessions: true})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newProgress(t testing.TB, st *store.Store) *ledger.Progress {
 	t.Helper()
 	builtIn, err := progress.BuiltIn()

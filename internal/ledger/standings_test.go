@@ -57,17 +57,8 @@ func TestStandingsOfAPageAnswerAsEachMemberAlone(t *testing.T) {
 			if category == "I" {
 				sessions = append(sessions, recert.Session{Title: "C", Date: day, CEUs: 100}, recert.Session{Title: "D", Date: day, CEUs: 250})
 			}
-			e, err := st.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: fmt.Sprintf("Meeting %d", i), Format: "in_person",
-				TimeZone: "America/Chicago", StartDate: day, EndDate: day, Category: category, Sessions: sessions}, "test")
-			if err == nil {
-				_, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
-			}
-			if err == nil {
-				_, err = ledger.NewRosters(st, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test", Rows: rows[i], AllSessions: true})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			meeting(t, st, recert.Event{OrganizationID: org.ID, Title: fmt.Sprintf("Meeting %d", i), Format: "in_person",
+				TimeZone: "America/Chicago", StartDate: day, EndDate: day, Category: category, Sessions: sessions}, rows[i])
 		}
 		reads, p := cappedProgress(t, st)
 		scope := recert.OrganizationsScope(org.ID)

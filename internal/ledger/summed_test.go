@@ -87,18 +87,9 @@ func TestBriefProgressReadsAlikeSessionsOnce(t *testing.T) {
 		}{{100, nil}, {100, nil}, {100, nil}, {100, []string{"ethics"}}, {150, nil}} {
 			sessions = append(sessions, recert.Session{Title: "Session", Date: day, CEUs: s.ceus, Topics: s.topics})
 		}
-		e, err := st.CreateEvent(ctx, recert.Event{OrganizationID: org.ID, Title: "Fall Meeting", Format: "in_person",
-			TimeZone: "America/Chicago", StartDate: day, EndDate: day, Category: "I", Sessions: sessions}, "test")
-		if err == nil {
-			_, err = st.SetEventStatus(ctx, e.ID, recert.EventPublished, "test")
-		}
-		if err == nil {
-			_, err = ledger.NewRosters(st, nil).Post(ctx, ledger.RosterInput{EventID: e.ID, Actor: "test",
-				Rows: []recert.RosterRow{{ABCPID: m.ABCPID}}, AllSessions: true})
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+		meeting(t, st, recert.Event{OrganizationID: org.ID, Title: "Fall Meeting", Format: "in_person",
+			TimeZone: "America/Chicago", StartDate: day, EndDate: day, Category: "I", Sessions: sessions},
+			[]recert.RosterRow{{ABCPID: m.ABCPID}})
 		reads, p := cappedProgress(t, st)
 		for _, c := range []struct {
 			program string

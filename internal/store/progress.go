@@ -228,18 +228,21 @@ func (s *Store) scanRecords(ctx context.Context, query string, args ...any) (map
 	return records(), nil
 }
 
+// recordOf is the member's record in recs, added when there is none.
+func recordOf(recs map[string]*ledger.Record, member string) *ledger.Record {
+	rec := recs[member]
+	if rec == nil {
+		rec = &ledger.Record{Credits: []recert.Credit{}}
+		recs[member] = rec
+	}
+	return rec
+}
+
 // recordRows is the read of a record query's rows (scanRecords) and what makes the members'
 // records of them once read.
 func recordRows(query string, args []any) (rowRead, func() map[string]*ledger.Record) {
 	recs := map[string]*ledger.Record{}
-	of := func(member string) *ledger.Record {
-		rec := recs[member]
-		if rec == nil {
-			rec = &ledger.Record{Credits: []recert.Credit{}}
-			recs[member] = rec
-		}
-		return rec
-	}
+	of := func(member string) *ledger.Record { return recordOf(recs, member) }
 	var (
 		id, memberCol, category, eventID, eventTitle, format, sessionID, sessionTitle, topics textColumn
 		orgID, orgName, approvalRef, eventApprovers, sessionApprovers                         textColumn
@@ -304,14 +307,7 @@ func recordRows(query string, args []any) (rowRead, func() map[string]*ledger.Re
 // credited appends the session credits read (narrow) to their members' records, with what
 // their attendance's row gave, each member's credits in date and id order.
 func credited(recs map[string]*ledger.Record, attended map[string]*creditRow, narrow *chunked[sessionCredit]) map[string]*ledger.Record {
-	of := func(member string) *ledger.Record {
-		rec := recs[member]
-		if rec == nil {
-			rec = &ledger.Record{Credits: []recert.Credit{}}
-			recs[member] = rec
-		}
-		return rec
-	}
+	of := func(member string) *ledger.Record { return recordOf(recs, member) }
 	// A member's session credits come in runs of one attendance: its row is looked up once a run.
 	var last *creditRow
 	rowOf := func(attendanceID string) *creditRow {
