@@ -217,8 +217,12 @@ func (s setup) partlyTracked(pd period) bool {
 
 // paceSpan is the span pace is measured over (Decision 19): the period, or from the tracking
 // start when the record starts inside it; judged is false when that leaves less than half
-// the period, so that Recert neither says behind nor short of time it did not see.
+// the period, so that Recert neither says behind nor short of time it did not see. A period
+// that ends before the record starts (asked as of a day before it) was not seen at all.
 func (s setup) paceSpan(pd period) (pace span, judged bool) {
+	if !s.track.IsZero() && pd.End.Before(s.track) {
+		return pd.span, false
+	}
 	if !s.partlyTracked(pd) {
 		return pd.span, true
 	}

@@ -192,9 +192,12 @@ func (s setup) sentence(pi PeriodInfo, needs []Need, w periodWords) string {
 			words += ","
 		}
 		b.WriteString("Needs " + words + " by " + longDate(pi.End) + "; " + due + ".")
-		if pi.Status == StatusOnTrack {
+		switch {
+		case !s.track.IsZero() && pi.End.Before(s.track): // asked as of a day before the record starts
+			b.WriteString(" Your record in Recert starts on " + longDate(s.track) + ", after this period ends, so Recert does not judge your pace in it.")
+		case pi.Status == StatusOnTrack:
 			b.WriteString(" At your pace you are on track.")
-		} else {
+		default:
 			b.WriteString(" You are behind: at an even pace you would have " + w.pace + " by now.")
 		}
 	}
