@@ -52,6 +52,7 @@ func logStatements(t *testing.T, st *store.Store) *statementLog {
 		l.sql = append(l.sql, db.Statement.SQL.String())
 		l.mu.Unlock()
 	}
+	st.ShowNativeReads()
 	cb := st.DB().Callback()
 	for name, err := range map[string]error{
 		"query":  cb.Query().After("gorm:query").Register("test:count", count),

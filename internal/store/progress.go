@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -71,18 +72,72 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 // read once (att) for every kind of row that comes of it: session credits, awarded credits,
 // what an attendance's sessions share, and where the credits start. Read a branch at a time,
 // the attendance was looked up four times, and the awarded credits (rare) on their own were
-// planned as a walk of every event of the organization.
+// planned as a walk of every event of the organization. Its text, kilobytes long, is built
+// once for each of its forms (recordForm) rather than on every progress request.
 func recordSQL(q ledger.RecordQuery, members any, several bool, engine Engine) (string, []any) {
-	scope, scopeArgs := scopeSQL("e.organization_id", q.Scope)
-	window, windowArgs := dateWindow("date", q.From, q.To)
-	awardedWindow, awardedArgs := dateWindow("end_date", q.From, q.To)
+	form := recordFormOf(q, several, engine)
+	text, ok := recordTexts.Load(form)
+	if !ok {
+		text = form.text()
+		recordTexts.Store(form, text)
+	}
+	return text.(string), recordArgs(q, members)
+}
+
+// recordForm is what a record query's text depends on: not the members, dates or
+// organizations themselves (its arguments), only which of them there are.
+type recordForm struct {
+	brief, summed, several bool
+	engine                 Engine
+	scope                  int // 0 all organizations, 1 none, 2 some
+	from, to               bool
+}
+
+var recordTexts sync.Map // recordForm → string
+
+func recordFormOf(q ledger.RecordQuery, several bool, engine Engine) recordForm {
+	f := recordForm{brief: q.Brief, summed: q.Summed, several: several, engine: engine, scope: 2,
+		from: !q.From.IsZero(), to: !q.To.IsZero()}
+	switch {
+	case q.Scope.All():
+		f.scope = 0
+	case q.Scope.None():
+		f.scope = 1
+	}
+	return f
+}
+
+// recordArgs are the arguments of q's record query, in the order of its text's placeholders.
+func recordArgs(q ledger.RecordQuery, members any) []any {
+	_, scopeArgs := scopeSQL("", q.Scope)
+	_, windowArgs := dateWindow("", q.From, q.To)
+	args := slices.Concat([]any{members}, scopeArgs, windowArgs, windowArgs)
+	if q.Scope.All() {
+		args = slices.Concat(args, []any{members}, []any{members}, windowArgs, []any{members}, windowArgs, []any{members, members})
+	}
+	return args
+}
+
+// text is the record query of the form, with a placeholder for each of recordArgs.
+func (f recordForm) text() string {
+	scope := [...]recert.Scope{recert.AllOrganizations(), recert.OrganizationsScope(), recert.OrganizationsScope("o")}[f.scope]
+	var from, to recert.Date
+	if f.from {
+		from = recert.Date{Year: 2000, Month: 1, Day: 1}
+	}
+	if f.to {
+		to = recert.Date{Year: 2000, Month: 1, Day: 1}
+	}
+	scopeCond, _ := scopeSQL("e.organization_id", scope)
+	window, _ := dateWindow("date", from, to)
+	awardedWindow, _ := dateWindow("end_date", from, to)
 	attendance, sessions := recordAttendanceSQL, recordSessionCreditsSQL
 	switch {
-	case q.Brief && q.Summed && engine == Postgres:
+	case f.brief && f.summed && f.engine == Postgres:
 		attendance, sessions = recordAttendanceClassesSQL, recordClassesPostgres
-	case q.Brief && q.Summed:
+	case f.brief && f.summed:
 		attendance, sessions = recordAttendanceClassesSQL, recordClassesSQLite
-	case q.Brief: // a session's title only describes its credit
+	case f.brief: // a session's title only describes its credit
 		sessions = strings.Replace(sessions, "s.title AS session_title", "NULL AS session_title", 1)
 	}
 	// Each member's first credit in scope, whatever its date: attended sessions, CEUs awarded
@@ -90,24 +145,21 @@ func recordSQL(q ledger.RecordQuery, members any, several bool, engine Engine) (
 	firsts := `SELECT member_id, MIN(date) AS d FROM sc GROUP BY member_id
 	UNION ALL
 	SELECT member_id, MIN(end_date) FROM att WHERE ceus_awarded > 0 GROUP BY member_id`
-	var firstArgs []any
-	if q.Scope.All() {
+	if f.scope == 0 {
 		firsts += `
 	UNION ALL
 	SELECT member_id, MIN(date) FROM activities WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`
-		firstArgs = []any{members}
 	}
 	parts := []string{
 		// The members' session credits are read once, for those in the window and for the
 		// first of all.
-		"WITH att AS (" + attendance + scope + "),\nsc AS (" + sessions + ")\n" + recordWindowSQL + window,
+		"WITH att AS (" + attendance + scopeCond + "),\nsc AS (" + sessions + ")\n" + recordWindowSQL + window,
 		recordAwardedSQL + awardedWindow,
 		recordEventsSQL,
 		`SELECT 3, NULL, member_id, MIN(d), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM (` + firsts + `) firsts GROUP BY member_id`,
 	}
-	args := slices.Concat([]any{members}, scopeArgs, windowArgs, awardedArgs, firstArgs)
-	if q.Scope.All() {
+	if f.scope == 0 {
 		parts = append(parts,
 			`SELECT 4, id, member_id, date, category, ceus, type, title, review_status, citation, provider, topics,
        NULL, NULL, approval_ref, approved_by, NULL, minutes, NULL
@@ -118,13 +170,12 @@ FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL`+window,
 FROM clinical_entries WHERE member_id = ? AND withdrawn_at IS NULL GROUP BY member_id`,
 			`SELECT 7, id, member_id, start_date, NULL, NULL, type, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, approved, end_date
 FROM leave_periods WHERE member_id = ?`)
-		args = slices.Concat(args, []any{members}, windowArgs, []any{members}, windowArgs, []any{members, members})
 	}
 	query := strings.Join(parts, "\nUNION ALL\n")
-	if several {
+	if f.several {
 		query = forMembers(query)
 	}
-	return query, args
+	return query
 }
 
 const (

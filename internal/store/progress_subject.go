@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -117,9 +118,24 @@ func (s *Store) subjectRows(memberID string, scope recert.Scope, caller *ledger.
 // isRelatedM is isRelated of the member m.
 var isRelatedM = strings.ReplaceAll(isRelated, "members.id", "m.id")
 
+// subjectTexts holds subjectSQL's texts, a few kilobytes each, built once for each of their
+// few forms (whether and how the scope sees the member, and whether and which caller is
+// read) rather than on every progress request.
+var subjectTexts sync.Map // [2]string{related, callerSQL} → string
+
 // subjectSQL is progressSubject's query: related says whether the scope sees the member, and
 // callerSQL, when not "", reads the caller too.
 func subjectSQL(related, callerSQL string) string {
+	key := [2]string{related, callerSQL}
+	if q, ok := subjectTexts.Load(key); ok {
+		return q.(string)
+	}
+	q := buildSubjectSQL(related, callerSQL)
+	subjectTexts.Store(key, q)
+	return q
+}
+
+func buildSubjectSQL(related, callerSQL string) string {
 	var b strings.Builder
 	b.WriteString(`SELECT m.id, m.name, m.email, m.abcp_id, m.certification_date, m.abcp_cycle, m.birth_month,
 	m.society_class, m.status, m.tracking_since, m.version, m.created_at, m.created_by, m.updated_at, m.updated_by,

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,6 +43,9 @@ type Store struct {
 	// replica, when set (UseReadReplica), is where dbresolver sends reads.
 	replica *replica
 	bound   boundQueries // raw query texts as the engine reads them (rows)
+	// showNative, when set (ShowNativeReads), passes each statement pgx runs directly
+	// through gorm's row callbacks as a dry run.
+	showNative atomic.Bool
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the SQLite file

@@ -119,17 +119,24 @@ func (s *Store) loadUser(ctx context.Context, id, sid string) (recert.User, bool
 // callerSQL selects the account id as a caller is read (callerRow's columns), with whether
 // its sign-in sid is live (FALSE when sid is ""): one row, or none.
 func (s *Store) callerSQL(id, sid string) (string, []any) {
-	agg := "string_agg(organization_id, ',')"
-	if s.engine == SQLite {
-		agg = "group_concat(organization_id, ',')"
+	texts := callerTexts[s.engine == SQLite]
+	if sid == "" {
+		return texts[0], []any{id}
 	}
-	live, args := "FALSE", []any{id}
-	if sid != "" {
-		live, args = "EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL)", []any{sid, id}
+	return texts[1], []any{sid, id}
+}
+
+// callerTexts are callerSQL's texts, on PostgreSQL (false) and SQLite (true), without and
+// with a sign-in: built once, as every request reads its caller.
+var callerTexts = map[bool][2]string{false: callerTextsOf("string_agg"), true: callerTextsOf("group_concat")}
+
+func callerTextsOf(agg string) [2]string {
+	text := func(live string) string {
+		return `SELECT id, email, name, role, member_id, disabled_at, token_version, created_at, created_by,
+	updated_at, updated_by, (SELECT ` + agg + `(organization_id, ',') FROM organization_organizers o WHERE o.user_id = users.id) AS organization_ids, ` + live + ` AS live
+FROM users WHERE users.id = ?`
 	}
-	return `SELECT id, email, name, role, member_id, disabled_at, token_version, created_at, created_by,
-	updated_at, updated_by, (SELECT ` + agg + ` FROM organization_organizers o WHERE o.user_id = users.id) AS organization_ids, ` + live + ` AS live
-FROM users WHERE users.id = ?`, args
+	return [2]string{text("FALSE"), text("EXISTS (SELECT 1 FROM sign_ins si WHERE si.id = ? AND si.user_id = users.id AND si.ended_at IS NULL)")}
 }
 
 // callerRow is what callerSQL selects, scanned by hand: gorm's reflection was a third of a
