@@ -8,17 +8,15 @@ import (
 	"sync"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"github.com/recert-dev/recert/internal/apitest"
 	"github.com/recert-dev/recert/internal/dbtest"
 	"github.com/recert-dev/recert/internal/recert"
 	"github.com/recert-dev/recert/internal/store"
 )
 
-// statementLog records every statement the store hands its database driver from now on on
-// behalf of an HTTP request, or of a context marked with counted: a background job's
-// statements (a reminder scan, a queue poll) are not the request's.
+// statementLog records every statement the database driver runs from now on
+// (Store.ObserveStatements) on behalf of an HTTP request, or of a context marked with counted:
+// a background job's statements (a reminder scan, a queue poll) are not the request's.
 type statementLog struct {
 	mu  sync.Mutex
 	sql []string
@@ -44,28 +42,15 @@ func counted(ctx context.Context) context.Context { return context.WithValue(ctx
 func logStatements(t *testing.T, st *store.Store) *statementLog {
 	t.Helper()
 	l := &statementLog{}
-	count := func(db *gorm.DB) {
-		if ctx := db.Statement.Context; ctx.Value(http.ServerContextKey) == nil && ctx.Value(countedKey{}) == nil {
+	st.ObserveStatements(func(ctx context.Context, sql string) {
+		if ctx.Value(http.ServerContextKey) == nil && ctx.Value(countedKey{}) == nil {
 			return
 		}
 		l.mu.Lock()
-		l.sql = append(l.sql, db.Statement.SQL.String())
+		l.sql = append(l.sql, sql)
 		l.mu.Unlock()
-	}
-	st.ShowNativeReads()
-	cb := st.DB().Callback()
-	for name, err := range map[string]error{
-		"query":  cb.Query().After("gorm:query").Register("test:count", count),
-		"row":    cb.Row().After("gorm:row").Register("test:count", count),
-		"raw":    cb.Raw().After("gorm:raw").Register("test:count", count),
-		"create": cb.Create().After("gorm:create").Register("test:count", count),
-		"update": cb.Update().After("gorm:update").Register("test:count", count),
-		"delete": cb.Delete().After("gorm:delete").Register("test:count", count),
-	} {
-		if err != nil {
-			t.Fatalf("count %s statements: %v", name, err)
-		}
-	}
+	})
+	t.Cleanup(func() { st.ObserveStatements(nil) })
 	return l
 }
 

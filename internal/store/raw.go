@@ -157,8 +157,7 @@ func (s *Store) read(ctx context.Context, query string, args []any, dest []any, 
 // readAll runs the reads in turn. On PostgreSQL, outside a read replica's reach, pgx runs them
 // on its own connection, in one round trip when there are several (a batch), and decodes
 // each column straight into dest (the column types of columns.go), without database/sql's
-// boxing and converting of every value: a member's record is thousands of rows. Those
-// statements bypass gorm's callbacks, unless ShowNativeReads asks for them.
+// boxing and converting of every value: a member's record is thousands of rows.
 func (s *Store) readAll(ctx context.Context, reads ...rowRead) error {
 	if s.engine == Postgres && s.replica == nil {
 		bound := make([]rowRead, len(reads))
@@ -210,26 +209,12 @@ func eachRow(rows interface {
 	return rows.Err()
 }
 
-// ShowNativeReads makes each statement that pgx runs directly (readAll) pass through gorm's
-// row callbacks too, as a dry run, so that what watches statements there (a test's statement
-// log) sees every statement. It is off unless asked for: a dry run costs a gorm session and a
-// copy of the statement, kilobytes on every progress request.
-func (s *Store) ShowNativeReads() { s.showNative.Store(true) }
-
 // readNative runs bound reads through pgx; done is false when the context's connection is
 // not one pgx can be reached through (a transaction begun otherwise than by InTx).
 func (s *Store) readNative(ctx context.Context, reads []rowRead) (done bool, err error) {
 	c, inTx := ctx.Value(connKey{}).(*sql.Conn)
 	if _, tx := ctx.Value(txKey{}).(*gorm.DB); tx && !inTx {
 		return false, nil
-	}
-	if s.showNative.Load() {
-		for _, r := range reads {
-			dry := s.conn(ctx).Session(&gorm.Session{DryRun: true}).Raw("")
-			dry.Statement.SQL.WriteString(r.query)
-			dry.Statement.Vars = r.args
-			dry.Callback().Row().Execute(dry)
-		}
 	}
 	if !inTx {
 		if c, err = (boundedPool{s.sqlDB}).conn(ctx); err != nil {

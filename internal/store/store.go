@@ -12,11 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	sqlite3driver "github.com/ncruces/go-sqlite3/driver"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"github.com/pressly/goose/v3"
 	"gorm.io/driver/postgres"
@@ -41,11 +41,9 @@ type Store struct {
 	goose  *goose.Provider
 	dsn    string // of the SQLite file, for River's own pool
 	// replica, when set (UseReadReplica), is where dbresolver sends reads.
-	replica *replica
-	bound   boundQueries // raw query texts as the engine reads them (rows)
-	// showNative, when set (ShowNativeReads), passes each statement pgx runs directly
-	// through gorm's row callbacks as a dry run.
-	showNative atomic.Bool
+	replica  *replica
+	bound    boundQueries // raw query texts as the engine reads them (rows)
+	observer *observer    // ObserveStatements
 }
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the SQLite file
@@ -71,19 +69,21 @@ func openSQLite(path, mode string) (*Store, error) {
 	dsn := "file:" + filepath.ToSlash(path) + "?mode=" + mode +
 		"&_pragma=foreign_keys(1)&_pragma=journal_mode(wal)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(normal)&_txlock=immediate"
-	db, err := gorm.Open(gormlite.Open(dsn), gormConfig())
+	obs := &observer{}
+	sqlDB, err := sqlite3driver.Open(dsn, obs.traceSQLite)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	sqlDB, err := db.DB()
+	db, err := gorm.Open(gormlite.OpenDB(sqlDB), gormConfig())
 	if err != nil {
-		return nil, err
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	// One file, one writer at a time: a small pool keeps readers concurrent without
 	// queueing many writers on the busy timeout.
 	sqlDB.SetMaxOpenConns(4)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s, err := newStore(db, sqlDB, SQLite)
+	s, err := newStore(db, sqlDB, SQLite, obs)
 	if s != nil {
 		s.dsn = dsn
 	}
@@ -100,6 +100,8 @@ func OpenPostgres(url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	obs := &observer{}
+	config.Tracer = obs
 	sqlDB := stdlib.OpenDB(*config)
 	db, err := gorm.Open(postgres.New(postgres.Config{Conn: boundedPool{sqlDB}}), gormConfig())
 	if err != nil {
@@ -107,7 +109,7 @@ func OpenPostgres(url string) (*Store, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	setPool(sqlDB)
-	return newStore(db, sqlDB, Postgres)
+	return newStore(db, sqlDB, Postgres, obs)
 }
 
 // Pool settings of PostgreSQL (primary and read replica). Idle equals open, so a burst that
@@ -142,13 +144,13 @@ func withConnectTimeout(raw string) string {
 	return u.String()
 }
 
-func newStore(db *gorm.DB, sqlDB *sql.DB, e Engine) (*Store, error) {
+func newStore(db *gorm.DB, sqlDB *sql.DB, e Engine, obs *observer) (*Store, error) {
 	p, err := newProvider(sqlDB, e)
 	if err != nil {
 		_ = sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, sqlDB: sqlDB, engine: e, goose: p}, nil
+	return &Store{db: db, sqlDB: sqlDB, engine: e, goose: p, observer: obs}, nil
 }
 
 func gormConfig() *gorm.Config {
