@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -76,12 +75,7 @@ func (s *Store) MembersCredits(ctx context.Context, ids []string, from, to recer
 // once for each of its forms (recordForm) rather than on every progress request.
 func recordSQL(q ledger.RecordQuery, members any, several bool, engine Engine) (string, []any) {
 	form := recordFormOf(q, several, engine)
-	text, ok := recordTexts.Load(form)
-	if !ok {
-		text = form.text()
-		recordTexts.Store(form, text)
-	}
-	return text.(string), recordArgs(q, members)
+	return recordTexts.of(form, form.text), recordArgs(q, members)
 }
 
 // recordForm is what a record query's text depends on: not the members, dates or
@@ -93,7 +87,7 @@ type recordForm struct {
 	from, to               bool
 }
 
-var recordTexts sync.Map // recordForm → string
+var recordTexts texts[recordForm]
 
 func recordFormOf(q ledger.RecordQuery, several bool, engine Engine) recordForm {
 	f := recordForm{brief: q.Brief, summed: q.Summed, several: several, engine: engine, scope: 2,

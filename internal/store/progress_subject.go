@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/recert-dev/recert/internal/ledger"
@@ -118,21 +117,14 @@ func (s *Store) subjectRows(memberID string, scope recert.Scope, caller *ledger.
 // isRelatedM is isRelated of the member m.
 var isRelatedM = strings.ReplaceAll(isRelated, "members.id", "m.id")
 
-// subjectTexts holds subjectSQL's texts, a few kilobytes each, built once for each of their
-// few forms (whether and how the scope sees the member, and whether and which caller is
-// read) rather than on every progress request.
-var subjectTexts sync.Map // [2]string{related, callerSQL} → string
+// subjectTexts are subjectSQL's texts by their few forms: whether and how the scope sees the
+// member, and whether and which caller is read.
+var subjectTexts texts[[2]string]
 
 // subjectSQL is progressSubject's query: related says whether the scope sees the member, and
 // callerSQL, when not "", reads the caller too.
 func subjectSQL(related, callerSQL string) string {
-	key := [2]string{related, callerSQL}
-	if q, ok := subjectTexts.Load(key); ok {
-		return q.(string)
-	}
-	q := buildSubjectSQL(related, callerSQL)
-	subjectTexts.Store(key, q)
-	return q
+	return subjectTexts.of([2]string{related, callerSQL}, func() string { return buildSubjectSQL(related, callerSQL) })
 }
 
 func buildSubjectSQL(related, callerSQL string) string {

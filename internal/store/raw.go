@@ -142,6 +142,21 @@ func rebind(query string, args []any, dollars bool) string {
 	return w.String()
 }
 
+// texts keeps statement texts by their form (what a text depends on besides its arguments),
+// each built once: the progress statements are kilobytes long and asked on every request.
+// Their forms are few, so nothing is ever dropped.
+type texts[K comparable] struct{ m sync.Map }
+
+// of is the text of form k, built the first time it is asked for.
+func (t *texts[K]) of(k K, build func() string) string {
+	if text, ok := t.m.Load(k); ok {
+		return text.(string)
+	}
+	text := build()
+	t.m.Store(k, text)
+	return text
+}
+
 // rowRead is a raw query read row by row: each row is scanned into dest, then each is called.
 type rowRead struct {
 	query      string
