@@ -268,30 +268,14 @@ func collect[T any](rows *sql.Rows, err error, what string, scan func(*sql.Rows)
 }
 
 // memberRows reads the columns of a page of the members f selects, one more than the page to
-// tell whether another follows. An organization's page is first looked for by walking the
-// next members in id order, asking each whether it is related (through its own indexes): a
-// society related to most of the registry fills its page within a few of its lengths, where
-// the whole relation would read every attendance at its events. Only when the walk neither
-// fills the page nor reaches the last member is the page read from the whole relation.
+// tell whether another follows. An organization's members are read through its rows of
+// related_members, in id order: the page costs what it holds, whatever the registry's size.
 func memberRows[T any](ctx context.Context, s *Store, f recert.MemberFilter, columns string, scan func(*sql.Rows) (T, error)) ([]T, error) {
-	if f.Scope.None() || f.Scope.All() {
-		return readRows(memberFilters(s.conn(ctx).Table("members").Select(columns), f), scan)
+	q := memberFilters(s.conn(ctx).Table("members").Select(columns), f)
+	if !f.Scope.None() && !f.Scope.All() {
+		q = q.Where("members.id IN ("+relatedMembers+")", f.Scope.IDs())
 	}
-	walk := 4 * (f.Limit + 1)
-	// The walk is joined in id order, so that the page ends at its last member rather than
-	// after every member of the walk is asked.
-	const window = "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"
-	q := s.conn(ctx).Table("("+window+") walk", f.After, walk).Joins("JOIN members ON members.id = walk.id").Select(columns)
-	rows, err := readRows(memberFilters(q, f).Where(isRelated, f.Scope.IDs(), f.Scope.IDs()), scan)
-	if err != nil || len(rows) > f.Limit {
-		return rows, err
-	}
-	var walked int64
-	if err := s.conn(ctx).Raw("SELECT COUNT(*) FROM ("+window+") w", f.After, walk).Scan(&walked).Error; err != nil || walked < int64(walk) {
-		return rows, TranslateError(err, "members") // the walk reached the last member
-	}
-	return readRows(memberFilters(s.conn(ctx).Table("members").Select(columns), f).
-		Where("members.id IN ("+relatedMembers+")", f.Scope.IDs(), f.Scope.IDs()), scan)
+	return readRows(q, scan)
 }
 
 // memberFilters narrows q to the members f selects after its cursor, in id order, one more
@@ -366,19 +350,14 @@ func (s *Store) licences(ctx context.Context, memberIDs []string) ([]licenseRow,
 	})
 }
 
-// relatedMembers selects the members related to the organizations given twice as
-// parameters: those an organization created (organization_members) and those with
-// attendance at its events. Attendance needs no relation row of its own, which keeps large
-// rosters to the rows they must write.
-const relatedMembers = `SELECT member_id FROM organization_members WHERE organization_id IN ?
-	UNION SELECT attendance.member_id FROM attendance JOIN events ON events.id = attendance.event_id
-	WHERE events.organization_id IN ?`
+// relatedMembers selects the members related to the organizations given as a parameter:
+// those an organization created and those with attendance at its events, kept as rows of
+// related_members by triggers (migration 00063).
+const relatedMembers = `SELECT member_id FROM related_members WHERE organization_id IN ?`
 
-// isRelated is the same relation asked of given members (members.id in the outer query),
-// through the member's own indexes: its cost follows the member's records, not the size of the
-// organizations' attendance.
-const isRelated = `(EXISTS (SELECT 1 FROM organization_members om WHERE om.member_id = members.id AND om.organization_id IN ?)
-	OR EXISTS (SELECT 1 FROM attendance a JOIN events e ON e.id = a.event_id WHERE a.member_id = members.id AND e.organization_id IN ?))`
+// isRelated is the same relation asked of given members (members.id in the outer query): a
+// key of related_members for each organization.
+const isRelated = `EXISTS (SELECT 1 FROM related_members r WHERE r.member_id = members.id AND r.organization_id IN ?)`
 
 // MemberRelated reports whether the member is in the scope: related to one of its
 // organizations, or existing at all for every organization.
@@ -398,7 +377,7 @@ func inScopeSQL(memberID string, scope recert.Scope) (string, []any) {
 	if scope.All() {
 		return "members.id = ?", []any{memberID}
 	}
-	return "members.id = ? AND " + isRelated, []any{memberID, scope.IDs(), scope.IDs()}
+	return "members.id = ? AND " + isRelated, []any{memberID, scope.IDs()}
 }
 
 // MemberRelatedFor is MemberRelated with the caller read in the same statement, as

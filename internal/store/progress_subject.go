@@ -69,7 +69,7 @@ func (s *Store) subjectRows(memberID string, scope recert.Scope, caller *ledger.
 	case scope.None():
 		related = "FALSE"
 	case !scope.All():
-		related, args = isRelatedM, []any{scope.IDs(), scope.IDs()}
+		related, args = isRelatedM, []any{scope.IDs()}
 	}
 	var c callerScan
 	if caller != nil {

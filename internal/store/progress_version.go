@@ -31,7 +31,7 @@ func (s *Store) ProgressVersionFor(ctx context.Context, memberID string, scope r
 	case scope.None():
 		query += `FALSE AS related`
 	default:
-		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs(), scope.IDs()}
+		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs()}
 	}
 	res := s.conn(ctx).Raw(query+` FROM members m LEFT JOIN member_ledger l ON l.member_id = m.id WHERE m.id = ?`,
 		append(args, memberID)...).Scan(&row)

@@ -145,7 +145,7 @@ func (s *Store) RelatedMembers(ctx context.Context, scope recert.Scope, memberID
 	orgIDs := scope.IDs()
 	for chunk := range slices.Chunk(memberIDs, batchSize) {
 		var ids []string
-		err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE members.id IN ? AND "+isRelated, chunk, orgIDs, orgIDs).Scan(&ids).Error
+		err := s.conn(ctx).Raw("SELECT members.id FROM members WHERE members.id IN ? AND "+isRelated, chunk, orgIDs).Scan(&ids).Error
 		if err != nil {
 			return nil, TranslateError(err, "member relations")
 		}
