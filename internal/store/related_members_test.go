@@ -74,8 +74,8 @@ func TestRelatedMembersFollowTheirSources(t *testing.T) {
 		check("a revocation (a revoked attendance still relates, as before)", 4)
 
 		for what, q := range map[string]string{
-			"an attendance moved to another member": `UPDATE attendance SET member_id = '` + created.ID + `' WHERE id = '` + res.Rows[0].AttendanceID + `'`,
-			"an attendance moved to another event":  `UPDATE attendance SET event_id = '` + e2.ID + `' WHERE id = '` + res.Rows[1].AttendanceID + `'`,
+			"an attendance moved to another member":  `UPDATE attendance SET member_id = '` + created.ID + `' WHERE id = '` + res.Rows[0].AttendanceID + `'`,
+			"an attendance moved to another event":   `UPDATE attendance SET event_id = '` + e2.ID + `' WHERE id = '` + res.Rows[1].AttendanceID + `'`,
 			"an event moved to another organization": `UPDATE events SET organization_id = '` + other.ID + `' WHERE id = '` + f.event.ID + `'`,
 			"a created relation deleted":             `DELETE FROM organization_members`,
 		} {
