@@ -13,9 +13,9 @@ import (
 )
 
 // TestMemberPagesOfAnOrganization: an organization's member pages hold exactly the members it
-// created or credited, in id order, whether they fill most of the registry (found by walking
-// the next members) or a few of them (read from the whole relation), at every page size; and
-// MemberVersions pages alike, with each member's version as their progress reads it.
+// created or credited, in id order, whether they fill most of the registry or a few of it, at
+// every page size; and MemberVersions pages alike, with each member's version as their
+// progress reads it.
 func TestMemberPagesOfAnOrganization(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
