@@ -24,6 +24,7 @@ type config struct {
 	rounds    int
 	keep      bool
 	growthMax int
+	rosters   int    // rounds of the roster against its floor; 0 skips them
 	profile   string // a directory for the service's CPU profiles of the saturation arms; "" takes none
 }
 
@@ -36,6 +37,7 @@ func main() {
 	flag.DurationVar(&c.duration, "duration", 15*time.Second, "length of each load phase")
 	flag.IntVar(&c.rounds, "rounds", 5, "rounds of the capacity and latency phases (medians are reported)")
 	flag.IntVar(&c.growthMax, "growth", 5000, "largest member ledger of the growth phase (0 skips it)")
+	flag.IntVar(&c.rosters, "rosters", 3, "rounds of a 10,000-row roster against its COPY floor (0 skips them)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the bench database afterwards")
 	flag.StringVar(&c.profile, "profile", "", "directory for the service's CPU profiles of each saturation arm (none if empty)")
 	flag.Parse()
@@ -91,6 +93,13 @@ func run(ctx context.Context, c config) error {
 			return fmt.Errorf("growth: %w", err)
 		}
 		r.growth(g)
+	}
+	if c.rosters > 0 {
+		rounds, err := runRosters(ctx, c.adminURL, c.rosters)
+		if err != nil {
+			return fmt.Errorf("rosters: %w", err)
+		}
+		r.rosters(rounds)
 	}
 	return nil
 }

@@ -122,6 +122,18 @@ func (r report) growth(points []growthPoint) {
 	r.printf("\n")
 }
 
+// rosters is a 10,000-row roster through the API against its COPY floor: the medians of the
+// rounds' times and of their ratios, with the range of the ratios.
+func (r report) rosters(rounds []rosterRound) {
+	var api, floor, ratio []float64
+	for _, x := range rounds {
+		api, floor, ratio = append(api, x.api), append(floor, x.floor), append(ratio, x.api/x.floor)
+	}
+	r.printf("### A 10,000-row roster against its floor (medians of %d rounds)\n\n", len(rounds))
+	r.printf("| through the API (s) | COPY of the same rows into today's tables (s) | ratio | ratios | target |\n|---:|---:|---:|---|---|\n")
+	r.printf("| %.3f | %.3f | %.2f× | %.2f–%.2f | ≤ 1.0× |\n\n", median(api), median(floor), median(ratio), slices.Min(ratio), slices.Max(ratio))
+}
+
 // ledger is progress p50 for one member of fixed credits against the size of the ledger.
 func (r report) ledger(points []ledgerPoint) {
 	if len(points) == 0 {
