@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 
 	"github.com/recert-dev/recert/internal/ledger"
 	"github.com/recert-dev/recert/internal/recert"
@@ -31,7 +30,7 @@ func (s *Store) ProgressVersionFor(ctx context.Context, memberID string, scope r
 	case scope.None():
 		query += `FALSE AS related`
 	default:
-		query, args = query+strings.ReplaceAll(isRelated, "members.id", "m.id")+` AS related`, []any{scope.IDs()}
+		query, args = query+isRelatedM+` AS related`, []any{scope.IDs()}
 	}
 	res := s.conn(ctx).Raw(query+` FROM members m LEFT JOIN member_ledger l ON l.member_id = m.id WHERE m.id = ?`,
 		append(args, memberID)...).Scan(&row)
